@@ -1,0 +1,52 @@
+/**
+ * The book: every customer with their orders and tickets, held column-wise in typed arrays so a
+ * million customers and twenty million orders fit a 2 GB Functions instance. The feed loader
+ * (`feed/`) builds it; the rules only read it.
+ *
+ * Days are whole days since 1970-01-01 (UTC calendar date of the timestamp).
+ */
+export interface Customer {
+  id: string;
+  name: string;
+  /** The rep's email/UPN, lower-cased. */
+  owner: string;
+  /** Monthly value from the feed; null when the feed leaves it empty (then derived from orders). */
+  monthlyValue: number | null;
+}
+
+/** Ticket sentiment codes stored in `ticketSentiment`. */
+export const SENTIMENT = { negative: -1, neutral: 0, positive: 1 } as const;
+
+export interface Book {
+  customers: Customer[];
+  /** Orders of customer i are at indices [orderStart[i], orderStart[i + 1]), sorted by day. Length customers + 1. */
+  orderStart: Int32Array;
+  orderDay: Int32Array;
+  orderAmount: Float64Array;
+  /** Tickets of customer i are at [ticketStart[i], ticketStart[i + 1]), sorted by day. Length customers + 1. */
+  ticketStart: Int32Array;
+  ticketDay: Int32Array;
+  /** -1 negative, 0 neutral, 1 positive (see SENTIMENT). */
+  ticketSentiment: Int8Array;
+  /** 1 open, 0 closed. */
+  ticketOpen: Uint8Array;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** Day number of a `YYYY-MM-DD` date. Throws on anything else. */
+export function dayOf(isoDate: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!m) throw new Error(`Expected a date as YYYY-MM-DD, got "${isoDate}"`);
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const back = new Date(ms);
+  if (back.getUTCMonth() !== Number(m[2]) - 1 || back.getUTCDate() !== Number(m[3])) {
+    throw new Error(`Not a calendar date: "${isoDate}"`);
+  }
+  return Math.floor(ms / MS_PER_DAY);
+}
+
+/** `YYYY-MM-DD` of a day number. */
+export function isoOfDay(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}

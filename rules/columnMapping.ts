@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/**
+ * Renames the columns of a real export to the feed's own names: for each file, feed column ->
+ * the export's header. Only the columns that differ need listing.
+ * Example: `{ "orders": { "ordered_at": "InvoiceDate", "amount": "Total" } }`.
+ */
+const renames = (cols: readonly [string, ...string[]]) =>
+  z.strictObject(Object.fromEntries(cols.map((c) => [c, z.string().min(1).optional()]))).partial();
+
+export const CUSTOMER_COLUMNS = ['customer_id', 'name', 'owner', 'monthly_value'] as const;
+export const ORDER_COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'amount'] as const;
+export const TICKET_COLUMNS = ['ticket_id', 'customer_id', 'opened_at', 'sentiment', 'status'] as const;
+
+export const columnMappingSchema = z
+  .strictObject({
+    customers: renames(CUSTOMER_COLUMNS),
+    orders: renames(ORDER_COLUMNS),
+    tickets: renames(TICKET_COLUMNS),
+  })
+  .partial();
+
+export type ColumnMapping = z.infer<typeof columnMappingSchema>;
