@@ -28,7 +28,12 @@ export interface CustomerState {
 }
 
 /** A fresh state for a customer the product has not seen before. */
-export function initialState(c: { customerId: string; name: string; owner: string; monthlyValue: number }): CustomerState {
+export function initialState(c: {
+  customerId: string;
+  name: string;
+  owner: string;
+  monthlyValue: number;
+}): CustomerState {
   return {
     ...c,
     score: 0,

@@ -1,0 +1,321 @@
+import {
+  type Activity,
+  CardFactory,
+  type ConversationReference,
+  TeamsActivityHandler,
+  type TeamsChannelAccount,
+  TeamsInfo,
+  TurnContext,
+  teamsGetChannelId,
+  teamsGetTeamInfo,
+} from 'botbuilder';
+import type {
+  ActionHandler,
+  Actor,
+  BotCommand,
+  BotLog,
+  BotReply,
+  ConversationKind,
+  ConversationRef,
+  ConversationStore,
+  RepInstall,
+} from './ports';
+
+/** What a typed message asks for, decided from the text alone. */
+export type ParsedText =
+  | { kind: 'command'; command: BotCommand }
+  | { kind: 'summary_here' }
+  | { kind: 'unknown'; text: string };
+
+const COMMANDS: ReadonlySet<string> = new Set<BotCommand>(['help', 'list', 'undo', 'summary']);
+
+/** Maps a message text (mention already removed) to a command; exact words only, never substrings. */
+export function parseCommand(text: string | undefined): ParsedText {
+  const normalised = (text ?? '')
+    .replace(/&nbsp;|\u00a0/g, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+  if (normalised === 'summary here') return { kind: 'summary_here' };
+  if (COMMANDS.has(normalised)) return { kind: 'command', command: normalised as BotCommand };
+  return { kind: 'unknown', text: normalised };
+}
+
+export interface ChurnBotDeps {
+  store: ConversationStore;
+  actions: ActionHandler;
+  log: BotLog;
+}
+
+/**
+ * The Teams side of the product: captures where to reach each rep and the team's summary channel,
+ * routes text commands and card taps to the ActionHandler, and applies its replies.
+ */
+export class ChurnBot extends TeamsActivityHandler {
+  /** Last serviceUrl seen per user by this instance: only a change is written to storage. */
+  private readonly seenServiceUrls = new Map<string, string>();
+
+  constructor(private readonly deps: ChurnBotDeps) {
+    super();
+    this.onTurn(async (context, next) => {
+      await this.refreshServiceUrl(context.activity);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.captureInstall(context);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await this.handleUninstall(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if ((context.activity.membersAdded ?? []).some((m) => m.id === botId))
+        await this.captureInstall(context);
+      await next();
+    });
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+  }
+
+  private async refreshServiceUrl(activity: Activity): Promise<void> {
+    const userId = activity.from?.aadObjectId;
+    const serviceUrl = activity.serviceUrl;
+    if (!userId || !serviceUrl || this.seenServiceUrls.get(userId) === serviceUrl) return;
+    await this.deps.store.refreshServiceUrl(userId, serviceUrl);
+    this.seenServiceUrls.set(userId, serviceUrl);
+  }
+
+  private async captureInstall(context: TurnContext): Promise<void> {
+    const kind = conversationKind(context.activity);
+    if (kind === 'personal') await this.saveRep(context);
+    else if (kind === 'channel') await this.setSummaryChannelToGeneral(context);
+    else
+      this.deps.log.info('installed in a group chat: nothing to store', {
+        id: context.activity.conversation.id,
+      });
+  }
+
+  private async saveRep(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const member = await getRosterMember(context, activity.from.id, this.deps.log);
+    const userId = member?.aadObjectId ?? activity.from.aadObjectId;
+    if (!userId) {
+      this.deps.log.warn('install without an AAD object id: rep not stored', { from: activity.from.id });
+      return;
+    }
+    const email = member?.email ?? member?.userPrincipalName ?? null;
+    const rep: RepInstall = {
+      userId,
+      channelAccountId: activity.from.id,
+      name: member?.name ?? activity.from.name ?? '',
+      email: email ? email.toLowerCase() : null,
+      tenantId: tenantOf(activity),
+      serviceUrl: activity.serviceUrl,
+      reference: toConversationRef(TurnContext.getConversationReference(activity)),
+      source: member ? 'roster' : 'activity',
+    };
+    await this.deps.store.saveRep(rep);
+    this.deps.log.info('rep installed', { userId, source: rep.source });
+  }
+
+  private async setSummaryChannelToGeneral(context: TurnContext): Promise<void> {
+    const team = teamsGetTeamInfo(context.activity);
+    if (!team?.id) {
+      this.deps.log.warn('channel install without team info: summary channel not set');
+      return;
+    }
+    // Teams convention: the General channel's conversation id is the team id.
+    await this.saveSummaryChannel(context, team.id, team.id, team.name ?? null, 'install');
+  }
+
+  private async saveSummaryChannel(
+    context: TurnContext,
+    teamId: string,
+    channelId: string,
+    teamName: string | null,
+    setBy: string,
+  ): Promise<void> {
+    const activity = context.activity;
+    const base = toConversationRef(TurnContext.getConversationReference(activity));
+    // Point at the channel itself, not at the thread the command was typed in.
+    const reference: ConversationRef = {
+      ...base,
+      conversation: { ...base.conversation, id: channelId, isGroup: true, conversationType: 'channel' },
+    };
+    delete reference.user;
+    await this.deps.store.setSummaryChannel({
+      teamId,
+      teamName,
+      channelId,
+      tenantId: tenantOf(activity),
+      serviceUrl: activity.serviceUrl,
+      reference,
+      setBy,
+    });
+  }
+
+  private async handleUninstall(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    if (conversationKind(activity) !== 'personal') return;
+    const userId = activity.from.aadObjectId;
+    if (!userId) {
+      this.deps.log.warn('uninstall without an AAD object id: nothing removed', { from: activity.from.id });
+      return;
+    }
+    await this.deps.store.removeRep(userId);
+    this.seenServiceUrls.delete(userId);
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const actor = actorOf(activity);
+    if (!actor) {
+      await context.sendActivity('I cannot tell who you are, so I cannot do that.');
+      return;
+    }
+    const kind = conversationKind(activity);
+    if (isPlainObject(activity.value)) {
+      const reply = await this.deps.actions.submit({
+        actor,
+        value: activity.value,
+        replyToId: activity.replyToId ?? null,
+        conversationId: activity.conversation.id,
+        conversationKind: kind,
+      });
+      await applyReply(context, reply, activity.replyToId);
+      return;
+    }
+    const parsed = parseCommand(TurnContext.removeRecipientMention(activity));
+    if (parsed.kind === 'summary_here') {
+      await this.moveSummaryChannel(context, actor);
+      return;
+    }
+    const reply =
+      parsed.kind === 'command'
+        ? await this.deps.actions.command({ command: parsed.command, actor, conversationKind: kind })
+        : await this.deps.actions.command({
+            command: 'help',
+            actor,
+            conversationKind: kind,
+            unrecognised: parsed.text,
+          });
+    await applyReply(context, reply, undefined);
+  }
+
+  private async moveSummaryChannel(context: TurnContext, actor: Actor): Promise<void> {
+    const team = teamsGetTeamInfo(context.activity);
+    const channelId = teamsGetChannelId(context.activity);
+    if (!team?.id || !channelId) {
+      await context.sendActivity(
+        'Type `summary here` in a team channel to have the monthly summary posted there.',
+      );
+      return;
+    }
+    await this.saveSummaryChannel(context, team.id, channelId, team.name ?? null, actor.userId);
+    await context.sendActivity('Done: the monthly summary will be posted in this channel.');
+  }
+}
+
+/** Applies a handler's reply: card update in place first, then text, then new cards. */
+async function applyReply(
+  context: TurnContext,
+  reply: BotReply,
+  replyToId: string | undefined,
+): Promise<void> {
+  if (reply.updateCard) {
+    const attachments = [CardFactory.adaptiveCard(reply.updateCard)];
+    // Without the tapped message's id the card cannot be replaced: post it so the user still sees it.
+    if (replyToId) await context.updateActivity({ id: replyToId, type: 'message', attachments });
+    else await context.sendActivity({ type: 'message', attachments });
+  }
+  if (reply.text) await context.sendActivity(reply.text);
+  for (const card of reply.cards ?? []) {
+    await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+  }
+}
+
+/** The roster entry of a user, or null when Teams says the member is not in the conversation. */
+async function getRosterMember(
+  context: TurnContext,
+  memberId: string,
+  log: BotLog,
+): Promise<TeamsChannelAccount | null> {
+  try {
+    return await TeamsInfo.getMember(context, memberId);
+  } catch (error) {
+    if (isMemberNotFound(error)) {
+      log.warn('member not in the roster: using what the activity carries', { memberId });
+      return null;
+    }
+    throw error;
+  }
+}
+
+function isMemberNotFound(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; statusCode?: unknown; body?: { error?: { code?: unknown } } };
+  return (
+    e.code === 'MemberNotFoundInConversation' ||
+    e.body?.error?.code === 'MemberNotFoundInConversation' ||
+    e.statusCode === 404
+  );
+}
+
+function conversationKind(activity: Activity): ConversationKind {
+  const type = activity.conversation?.conversationType;
+  if (type === 'channel') return 'channel';
+  if (type === 'groupChat') return 'groupChat';
+  return 'personal';
+}
+
+function tenantOf(activity: Activity): string {
+  const channelData = activity.channelData as { tenant?: { id?: string } } | undefined;
+  return channelData?.tenant?.id ?? activity.conversation?.tenantId ?? '';
+}
+
+function actorOf(activity: Activity): Actor | null {
+  const userId = activity.from?.aadObjectId;
+  if (!userId) return null;
+  return { userId, name: activity.from.name ?? '', tenantId: tenantOf(activity) };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Drops the activity id: a stored reference is for new messages, not replies to one message. */
+function toConversationRef(reference: Partial<ConversationReference>): ConversationRef {
+  const { channelId, serviceUrl, conversation, bot, user, locale } = reference;
+  if (!channelId || !serviceUrl || !conversation?.id || !bot?.id) {
+    throw new Error(
+      'incomplete conversation reference in the activity (channelId, serviceUrl, conversation, bot)',
+    );
+  }
+  return {
+    channelId,
+    serviceUrl,
+    conversation: {
+      id: conversation.id,
+      conversationType: conversation.conversationType,
+      tenantId: conversation.tenantId,
+      isGroup: conversation.isGroup,
+      ...(conversation.name ? { name: conversation.name } : {}),
+    },
+    bot: { id: bot.id, ...(bot.name ? { name: bot.name } : {}) },
+    ...(user?.id
+      ? {
+          user: {
+            id: user.id,
+            ...(user.name ? { name: user.name } : {}),
+            ...(user.aadObjectId ? { aadObjectId: user.aadObjectId } : {}),
+          },
+        }
+      : {}),
+    ...(locale ? { locale } : {}),
+  };
+}

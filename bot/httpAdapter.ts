@@ -1,0 +1,52 @@
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+
+/** A request as the bot endpoint sees it: method, lower-case headers and the parsed JSON body. */
+export interface BotHttpRequest {
+  method: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** A response shaped like `@azure/functions` HttpResponseInit (structurally assignable to it). */
+export interface BotHttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+  jsonBody?: unknown;
+}
+
+/**
+ * Runs one request through `CloudAdapter.process` and returns what it answered. The adapter wants
+ * an Express-like `{status, header, send, end}` response; this records the calls instead.
+ */
+export async function processBotRequest(
+  adapter: CloudAdapter,
+  request: BotHttpRequest,
+  logic: (context: TurnContext) => Promise<void>,
+): Promise<BotHttpResponse> {
+  const recorded: BotHttpResponse = { status: 200, headers: {} };
+  const response = {
+    socket: undefined,
+    status(code: number) {
+      recorded.status = code;
+      return response;
+    },
+    header(name: string, value: unknown) {
+      recorded.headers[name.toLowerCase()] = String(value);
+      return response;
+    },
+    send(body?: unknown) {
+      if (body === undefined || body === null) return response;
+      if (typeof body === 'string') recorded.body = body;
+      else recorded.jsonBody = body;
+      return response;
+    },
+    end() {
+      return response;
+    },
+  };
+  // CloudAdapter validates the body itself (400 when it is not an object) and the token (401).
+  const body = request.body as Record<string, unknown>;
+  await adapter.process({ method: request.method, headers: request.headers, body }, response, logic);
+  return recorded;
+}

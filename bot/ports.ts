@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/**
+ * What the bot needs from the rest of the product. Storage and the action logic implement these
+ * interfaces; nothing here depends on botbuilder, so implementers never import it.
+ */
+
+/** A conversation reference as plain JSON (the Bot Framework shape), safe to store and read back. */
+export const conversationRefSchema = z.object({
+  channelId: z.string().min(1),
+  serviceUrl: z.string().min(1),
+  conversation: z.looseObject({
+    id: z.string().min(1),
+    conversationType: z.string().optional(),
+    tenantId: z.string().optional(),
+    isGroup: z.boolean().optional(),
+    name: z.string().optional(),
+  }),
+  bot: z.looseObject({ id: z.string().min(1), name: z.string().optional() }),
+  user: z
+    .looseObject({ id: z.string().min(1), name: z.string().optional(), aadObjectId: z.string().optional() })
+    .optional(),
+  locale: z.string().optional(),
+});
+export type ConversationRef = z.infer<typeof conversationRefSchema>;
+
+/** A rep who installed the app in personal scope: where to reach them and who they are. */
+export interface RepInstall {
+  /** The user's AAD object id: the key everywhere (Teams user id). */
+  userId: string;
+  /** The user's Bot Framework channel account id (`29:...` in Teams), needed for roster calls. */
+  channelAccountId: string;
+  name: string;
+  /** Lower-case email, else UPN, from the roster; null when neither is known. */
+  email: string | null;
+  tenantId: string;
+  serviceUrl: string;
+  reference: ConversationRef;
+  /** Where name/email came from: the Teams roster, or only what the install activity carried. */
+  source: 'roster' | 'activity';
+}
+
+/** The team channel where the monthly summary is posted. */
+export interface SummaryChannel {
+  teamId: string;
+  teamName: string | null;
+  /** The channel's conversation id; the General channel's id equals the team id. */
+  channelId: string;
+  tenantId: string;
+  serviceUrl: string;
+  /** Reference to the channel itself (not a reply thread), for a new post. */
+  reference: ConversationRef;
+  /** Who put it there: 'install' (General by default) or the user id who typed `summary here`. */
+  setBy: string;
+}
+
+/** Persistence of conversation references (implemented by the storage module). */
+export interface ConversationStore {
+  /** Inserts or replaces the rep (idempotent: Teams may announce one install twice). */
+  saveRep(rep: RepInstall): Promise<void>;
+  /** Removes the rep; an unknown user is not an error. */
+  removeRep(userId: string): Promise<void>;
+  /** Updates the stored serviceUrl when it changed; an unknown user is not an error. */
+  refreshServiceUrl(userId: string, serviceUrl: string): Promise<void>;
+  /** Replaces the team's summary channel. */
+  setSummaryChannel(channel: SummaryChannel): Promise<void>;
+}
+
+/** The person who typed or tapped. */
+export interface Actor {
+  /** AAD object id. */
+  userId: string;
+  name: string;
+  tenantId: string;
+}
+
+export type BotCommand = 'help' | 'list' | 'undo' | 'summary';
+
+/** Where a message came from: the 1:1 chat, a team channel or a group chat. */
+export type ConversationKind = 'personal' | 'channel' | 'groupChat';
+
+export interface CommandRequest {
+  command: BotCommand;
+  actor: Actor;
+  conversationKind: ConversationKind;
+  /** The text the user typed when it was not a known command (the bot answers with help). */
+  unrecognised?: string;
+}
+
+export interface SubmitRequest {
+  actor: Actor;
+  /** The Action.Submit data merged with the card's inputs, unvalidated: the handler parses it. */
+  value: Record<string, unknown>;
+  /** The id of the message holding the card that was tapped (to update it in place). */
+  replyToId: string | null;
+  conversationId: string;
+  conversationKind: ConversationKind;
+}
+
+/** An Adaptive Card as JSON (built by cards/). */
+export type CardJson = Record<string, unknown>;
+
+/** What the bot should do in answer; every field optional, applied in the order listed. */
+export interface BotReply {
+  /** Replaces the tapped card in place (updateActivity on replyToId). */
+  updateCard?: CardJson;
+  text?: string;
+  cards?: CardJson[];
+}
+
+/** The product's answers to text commands and card taps (implemented by the action logic). */
+export interface ActionHandler {
+  /** Answers a text command. */
+  command(request: CommandRequest): Promise<BotReply>;
+  /** Handles an Action.Submit (validate, authorise, write, return the updated card). */
+  submit(request: SubmitRequest): Promise<BotReply>;
+}
+
+/** Where the bot writes its diagnostics. */
+export interface BotLog {
+  info(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+/** Logs to the console (the Functions host captures it). */
+export const consoleBotLog: BotLog = {
+  info: (m, d) => console.info(m, d ?? ''),
+  warn: (m, d) => console.warn(m, d ?? ''),
+  error: (m, d) => console.error(m, d ?? ''),
+};

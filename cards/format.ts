@@ -1,0 +1,41 @@
+import { format } from 'date-fns';
+import type { Band } from '../rules/customerState';
+
+/** Whole-unit money in the card's currency and locale, e.g. `$8,400`. */
+export function formatMoney(amount: number, currency: string, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 }).format(
+    amount,
+  );
+}
+
+/** `text` cut to `max` characters with an ellipsis, so one long field cannot blow the card's size. */
+export function truncate(text: string, max: number): string {
+  const trimmed = text.trim();
+  return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** `Mon 23 Nov` from a `YYYY-MM-DD` date (a calendar date: no zone involved). */
+export function formatShortDate(isoDate: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!m) throw new Error(`Expected a date as YYYY-MM-DD, got "${isoDate}"`);
+  return format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12), 'EEE d MMM');
+}
+
+const BAND_LABEL: Record<Band, string> = { at_risk: 'At risk', watch: 'Watch', steady: 'Steady' };
+const BAND_COLOR: Record<Band, 'Attention' | 'Warning' | 'Good'> = {
+  at_risk: 'Attention',
+  watch: 'Warning',
+  steady: 'Good',
+};
+
+/** The band as shown on a card, with its Adaptive Card text colour. */
+export function bandDisplay(band: Band): { label: string; color: string } {
+  return { label: BAND_LABEL[band], color: BAND_COLOR[band] };
+}
+
+/** Week number of a weekly run key (`weekly-2026-W48` -> 48). */
+export function weekOfRunKey(runKey: string): number {
+  const m = /^weekly-\d{4}-W(\d{2})$/.exec(runKey);
+  if (!m) throw new Error(`Not a weekly run key: "${runKey}"`);
+  return Number(m[1]);
+}

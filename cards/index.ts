@@ -1,0 +1,13 @@
+export { buildWeeklyCard } from './buildWeeklyCard';
+export { cardAttachment } from './cardAttachment';
+export {
+  type CardAction,
+  type CustomerOutcome,
+  DEFAULT_NOTE_MAX_LENGTH,
+  type LossReasonChoice,
+  MAX_CARD_CUSTOMERS,
+  type WeeklyCardCustomer,
+  type WeeklyCardData,
+} from './cardModels';
+export { type CardSubmit, cardSubmitSchema, readCardSubmit, type SubmittedInputs } from './cardSubmit';
+export { weeklyCardDataSchema } from './weeklyCardData';

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { DEFAULT_NOTE_MAX_LENGTH, MAX_CARD_CUSTOMERS, type WeeklyCardData } from './cardModels';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const money = z.number().finite().nonnegative();
+
+const outcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('reached_out'), by: z.string().min(1), at: isoDate }),
+  z.object({ kind: z.literal('won_back'), by: z.string().min(1), at: isoDate, value: money }),
+  z.object({
+    kind: z.literal('lost'),
+    by: z.string().min(1),
+    at: isoDate,
+    reason: z.string().min(1),
+    note: z.string().nullish(),
+  }),
+]);
+
+/** Checks a WeeklyCardData before it is rendered: caps, numbers, dates; fills the defaults. */
+export const weeklyCardDataSchema = z.object({
+  runKey: z.string().regex(/^weekly-\d{4}-W\d{2}$/),
+  customers: z
+    .array(
+      z.object({
+        customerId: z.string().min(1),
+        name: z.string().min(1),
+        band: z.enum(['steady', 'watch', 'at_risk']),
+        score: z.number().finite(),
+        monthlyValue: money,
+        reasons: z.array(z.string()),
+        play: z.string(),
+        outcome: outcomeSchema.nullish(),
+      }),
+    )
+    .max(MAX_CARD_CUSTOMERS),
+  overflow: z.object({ count: z.number().int().nonnegative(), monthlyValue: money }).optional(),
+  lossReasons: z.array(z.object({ value: z.string().min(1), title: z.string().min(1) })).min(1),
+  currency: z.string().length(3).default('USD'),
+  locale: z.string().min(2).default('en-US'),
+  noteMaxLength: z.number().int().positive().max(2000).default(DEFAULT_NOTE_MAX_LENGTH),
+});
+
+/** WeeklyCardData with every default filled in. */
+export type ParsedWeeklyCardData = z.output<typeof weeklyCardDataSchema>;
+
+/** Validates card data; throws a ZodError naming the bad field. */
+export function parseWeeklyCardData(data: WeeklyCardData): ParsedWeeklyCardData {
+  return weeklyCardDataSchema.parse(data);
+}

@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './usageError';
+
+export type OutputFormat = 'table' | 'json' | 'csv';
+
+export interface ScoreArgs {
+  command: 'score';
+  feed: string;
+  asOf?: string;
+  rules?: string;
+  format: OutputFormat;
+}
+
+export interface BacktestArgs {
+  command: 'backtest';
+  feed: string;
+  asOf: string;
+  horizon: number;
+  activeWithin?: number;
+  rules?: string;
+  format: 'table' | 'json';
+}
+
+export type CliArgs = ScoreArgs | BacktestArgs | { command: 'help' };
+
+export const USAGE = `churn-predictor: who is slipping, and why
+
+Usage:
+  churn-predictor score --feed DIR [--as-of YYYY-MM-DD] [--rules FILE] [--format table|json|csv]
+  churn-predictor backtest --feed DIR --as-of YYYY-MM-DD --horizon DAYS [--active-within DAYS]
+                           [--rules FILE] [--format table|json]
+  churn-predictor help
+
+Exit codes: 0 ok, 2 bad input (missing file or column, bad rules file, bad arguments).`;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function positiveInt(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a whole number of days above 0, got "${raw}"`);
+  return n;
+}
+
+function date(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!DATE.test(raw)) throw new UsageError(`--${name} must be a date as YYYY-MM-DD, got "${raw}"`);
+  return raw;
+}
+
+/** Parses argv (without node and script) into one command; throws UsageError on anything off. */
+export function parseCliArgs(argv: string[]): CliArgs {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
+  if (command !== 'score' && command !== 'backtest') throw new UsageError(`Unknown command "${command}"`);
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      strict: true,
+      options: {
+        feed: { type: 'string' },
+        'as-of': { type: 'string' },
+        rules: { type: 'string' },
+        format: { type: 'string' },
+        horizon: { type: 'string' },
+        'active-within': { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    if (err instanceof TypeError) throw new UsageError(err.message);
+    throw err;
+  }
+  const str = (k: string) => values[k] as string | undefined;
+  const feed = str('feed');
+  if (!feed) throw new UsageError('--feed DIR is required');
+  if (command === 'score') {
+    if (str('horizon') || str('active-within')) throw new UsageError('--horizon and --active-within belong to backtest');
+    const format = str('format') ?? 'table';
+    if (format !== 'table' && format !== 'json' && format !== 'csv') {
+      throw new UsageError(`--format must be table, json or csv, got "${format}"`);
+    }
+    return { command, feed, asOf: date('as-of', str('as-of')), rules: str('rules'), format };
+  }
+  const asOf = date('as-of', str('as-of'));
+  if (!asOf) throw new UsageError('backtest needs --as-of YYYY-MM-DD');
+  const horizon = positiveInt('horizon', str('horizon'));
+  if (!horizon) throw new UsageError('backtest needs --horizon DAYS');
+  const format = str('format') ?? 'table';
+  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got "${format}"`);
+  return {
+    command,
+    feed,
+    asOf,
+    horizon,
+    activeWithin: positiveInt('active-within', str('active-within')),
+    rules: str('rules'),
+    format,
+  };
+}

@@ -1,0 +1,63 @@
+import { createReadStream } from 'node:fs';
+import Papa from 'papaparse';
+
+/**
+ * Streams a CSV file record by record with papaparse (6x faster than csv-parse here, see
+ * bench/csvParsers.ts), tracking the physical line each record starts on. Handles a UTF-8 BOM,
+ * CRLF, quoted commas and quoted newlines; blank lines are passed over.
+ */
+export type RecordHandler = (fields: string[], line: number, malformed: string | undefined) => void;
+
+const BOM = '\ufeff';
+
+/** Line breaks inside a record's quoted fields (CRLF counts once). */
+function lineBreaksIn(fields: string[]): number {
+  let breaks = 0;
+  for (const field of fields) {
+    if (field.includes('\n') || field.includes('\r')) breaks += field.match(/\r\n|\r|\n/g)?.length ?? 0;
+  }
+  return breaks;
+}
+
+/** A broken-quote record, with the lines it swallowed (an unclosed quote runs on to the end). */
+function describeBrokenQuotes(errors: Papa.ParseError[], line: number, breaks: number): string {
+  const messages = [...new Set(errors.map((e) => e.message))].join('; ');
+  return breaks > 0 ? `${messages} (lines ${line}-${line + breaks} read as one record)` : messages;
+}
+
+/**
+ * Calls `onRecord` for every non-blank record (the header first) with its fields, the line it
+ * starts on (1-based) and, when the quoting is broken, papaparse's description of it. An exception
+ * thrown by `onRecord` stops the read and rejects.
+ */
+export async function readCsvRecords(path: string, onRecord: RecordHandler): Promise<void> {
+  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  let nextLine = 1;
+  let first = true;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      input.on('error', reject);
+      Papa.parse<string[]>(input as unknown as File, {
+        // Never guess the delimiter: a feed with a semicolon is a wrong feed, not a different one.
+        delimiter: ',',
+        step: (result) => {
+          const fields = result.data;
+          const line = nextLine;
+          const breaks = lineBreaksIn(fields);
+          nextLine += 1 + breaks;
+          if (fields.length === 1 && fields[0] === '') return;
+          if (first) {
+            // papaparse strips a BOM from strings but not from streams.
+            if (fields[0].startsWith(BOM)) fields[0] = fields[0].slice(1);
+            first = false;
+          }
+          onRecord(fields, line, result.errors.length > 0 ? describeBrokenQuotes(result.errors, line, breaks) : undefined);
+        },
+        complete: () => resolve(),
+        error: (error: Error) => reject(error),
+      });
+    });
+  } finally {
+    input.destroy();
+  }
+}

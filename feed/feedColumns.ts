@@ -1,0 +1,54 @@
+import { FeedError } from './feedError';
+
+/**
+ * Finds the feed's columns in a file's header, applying the column mapping (feed column -> the
+ * export's header). Headers match case-insensitively and ignoring surrounding spaces, as exports
+ * vary in both.
+ */
+export interface ColumnSpec<C extends string> {
+  file: string;
+  /** Key of this file in the column mapping ("orders"), for the hint in error messages. */
+  mappingKey: string;
+  required: readonly C[];
+  optional?: readonly C[];
+}
+
+/** Column name -> index in the record; -1 for an optional column the file does not have. */
+export type ColumnIndex<C extends string> = Record<C, number>;
+
+const normalise = (header: string) => header.trim().toLowerCase();
+
+/** Indices of the spec's columns in `headers`, or FeedError `missing_column` naming what is missing. */
+export function resolveColumns<C extends string>(
+  spec: ColumnSpec<C>,
+  headers: string[],
+  mapping: Partial<Record<C, string | undefined>> = {},
+): ColumnIndex<C> {
+  const positions = new Map<string, number>();
+  headers.forEach((header, i) => {
+    const key = normalise(header);
+    // The first of two same-named columns wins.
+    if (!positions.has(key)) positions.set(key, i);
+  });
+  const index = {} as ColumnIndex<C>;
+  const missing: string[] = [];
+  for (const column of [...spec.required, ...(spec.optional ?? [])]) {
+    const header = mapping[column] ?? column;
+    const at = positions.get(normalise(header));
+    if (at !== undefined) index[column] = at;
+    else if (spec.required.includes(column)) missing.push(header === column ? `"${column}"` : `"${column}" (mapped to "${header}")`);
+    else index[column] = -1;
+  }
+  if (missing.length > 0) {
+    const first = spec.required.find((c) => index[c] === undefined) as C;
+    const found = headers.map((h) => `"${h}"`).join(', ');
+    throw new FeedError(
+      'missing_column',
+      `${spec.file} has no column ${missing.join(', ')}. Headers found: ${found}. ` +
+        `If your export names it differently, map it in the rules file's column mapping, e.g. ` +
+        `{ "${spec.mappingKey}": { "${first}": "<header in your file>" } }.`,
+      spec.file,
+    );
+  }
+  return index;
+}

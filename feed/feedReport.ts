@@ -1,0 +1,74 @@
+/**
+ * What the feed reader tells the user about each file: how many rows it read, kept and skipped, and
+ * why each skipped row was skipped. Details are kept for the first rows only, with exact counts per
+ * kind of problem, so a 20M-row feed full of errors cannot exhaust memory.
+ */
+export interface FeedProblem {
+  /** File name, e.g. "orders.csv". */
+  file: string;
+  /** Physical line where the record starts (the header is line 1). */
+  line: number;
+  /** What is wrong, for a person: `ordered_at: not a date: "31/12/2025"`. */
+  reason: string;
+}
+
+export interface FileReport {
+  file: string;
+  /** Data rows read (the header and blank lines are not rows). */
+  rowsRead: number;
+  rowsKept: number;
+  rowsSkipped: number;
+  /** The first problems in detail, sorted by line. */
+  problems: FeedProblem[];
+  /** Exact number of skipped rows per kind of problem, e.g. `{ "ordered_at: not a date": 3 }`. */
+  problemCounts: Record<string, number>;
+  /** Skipped rows not listed in `problems` (beyond the detail limit). */
+  problemsNotListed: number;
+}
+
+export interface FeedReport {
+  /** customers.csv, orders.csv, then tickets.csv when the feed has one. */
+  files: FileReport[];
+  /** Rows skipped in all files. */
+  rowsSkipped: number;
+}
+
+/** How many problems each file keeps in detail. */
+export const PROBLEM_DETAIL_LIMIT = 1000;
+
+/** Collects one file's skipped rows: every row counted, the first ones kept in detail. */
+export class ProblemLog {
+  rowsRead = 0;
+  private readonly problems: FeedProblem[] = [];
+  private readonly counts: Record<string, number> = {};
+  private skipped = 0;
+
+  constructor(
+    readonly file: string,
+    private readonly detailLimit = PROBLEM_DETAIL_LIMIT,
+  ) {}
+
+  /** Records one skipped row: `kind` groups it in the counts, `reason` is the full sentence. */
+  skip(line: number, kind: string, reason: string): void {
+    this.skipped++;
+    this.counts[kind] = (this.counts[kind] ?? 0) + 1;
+    if (this.problems.length < this.detailLimit) this.problems.push({ file: this.file, line, reason });
+  }
+
+  get rowsSkipped(): number {
+    return this.skipped;
+  }
+
+  /** The file's report; `rowsKept` is what was read and not skipped. */
+  report(): FileReport {
+    return {
+      file: this.file,
+      rowsRead: this.rowsRead,
+      rowsKept: this.rowsRead - this.skipped,
+      rowsSkipped: this.skipped,
+      problems: [...this.problems].sort((a, b) => a.line - b.line),
+      problemCounts: { ...this.counts },
+      problemsNotListed: this.skipped - this.problems.length,
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { app, type HttpHandler, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import type { BotRuntime } from '../bot';
+import { getBotRuntime } from './botRuntime';
+
+/** Teams bot messages are far below this (about 100 KB); anything larger is not an activity. */
+export const MAX_BODY_CHARS = 1_000_000;
+
+/** Builds the /api/messages handler around a bot runtime (Azure uses the environment's; tests pass theirs). */
+export function createMessagesHandler(getRuntime: () => Promise<BotRuntime>): HttpHandler {
+  return async (request: HttpRequest): Promise<HttpResponseInit> => {
+    // The Agents Playground probes the endpoint with HEAD before it connects.
+    if (request.method === 'HEAD') return { status: 200 };
+    const text = await request.text();
+    if (text.length > MAX_BODY_CHARS) return { status: 413, jsonBody: { error: 'request body too large' } };
+    const body = parseJson(text);
+    if (!body.ok) return { status: 400, jsonBody: { error: `malformed JSON: ${body.message}` } };
+    const runtime = await getRuntime();
+    return runtime.handle({
+      method: request.method,
+      headers: Object.fromEntries(request.headers),
+      body: body.value,
+    });
+  };
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    if (error instanceof SyntaxError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+/** POST /api/messages: the Bot Framework endpoint (HEAD answers the Playground's probe). */
+export const messages = createMessagesHandler(getBotRuntime);
+
+app.http('messages', {
+  route: 'messages',
+  methods: ['POST', 'HEAD'],
+  authLevel: 'anonymous',
+  handler: messages,
+});

@@ -1,0 +1,120 @@
+// The Flex Consumption function app: HTTP /api/messages (the bot), /api/health, and the weekly and monthly timers.
+// Follows Azure-Samples/azure-functions-flex-consumption-samples IaC/bicep/core/host/function.bicep (FC1 plan,
+// functionAppConfig with blob-container deployment storage) with the user-assigned identity variant of
+// Azure-Samples/functions-quickstart-typescript-azd (UserAssignedIdentity deployment auth,
+// AzureWebJobsStorage__credential/__clientId). Flex takes the runtime from functionAppConfig.runtime, so
+// FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION / WEBSITE_RUN_FROM_PACKAGE are not app settings here.
+param name string
+param planName string
+param location string
+param tags object = {}
+param identityId string
+param identityClientId string
+param storageAccountName string
+param deploymentContainerName string
+param feedContainerName string
+param appInsightsName string
+param maximumInstanceCount int
+param instanceMemoryMB int
+param timeZone string
+param weeklySendAt string
+param monthlySendAt string
+param adminUserIds string
+param tablePrefix string
+param rulesFile string
+
+resource account 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+// The settings config/config.ts reads (test/unit/infra checks this list against its schema), then the host's own.
+var appSettings = [
+  // Storage through the managed identity: endpoints, never a connection string.
+  { name: 'STORAGE_TABLE_ENDPOINT', value: account.properties.primaryEndpoints.table }
+  { name: 'STORAGE_BLOB_ENDPOINT', value: account.properties.primaryEndpoints.blob }
+  { name: 'FEED_CONTAINER', value: feedContainerName }
+  { name: 'TABLE_PREFIX', value: tablePrefix }
+  { name: 'TIME_ZONE', value: timeZone }
+  { name: 'WEEKLY_SEND_AT', value: weeklySendAt }
+  { name: 'MONTHLY_SEND_AT', value: monthlySendAt }
+  { name: 'ADMIN_USER_IDS', value: adminUserIds }
+  // The bot authenticates as the user-assigned identity: app id = its client id, no password.
+  { name: 'MicrosoftAppId', value: identityClientId }
+  { name: 'MicrosoftAppType', value: 'UserAssignedMsi' }
+  { name: 'MicrosoftAppTenantId', value: tenant().tenantId }
+  // DefaultAzureCredential picks the user-assigned identity (there is no system-assigned one).
+  { name: 'AZURE_CLIENT_ID', value: identityClientId }
+  // Functions host storage through the identity (identity-based AzureWebJobsStorage).
+  { name: 'AzureWebJobsStorage__accountName', value: account.name }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+  // Telemetry with an Entra token (the component has local auth off).
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
+  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+]
+
+// RULES_FILE only when given: an empty value would name a file that does not exist.
+var rulesFileSetting = empty(rulesFile) ? [] : [{ name: 'RULES_FILE', value: rulesFile }]
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: concat(appSettings, rulesFileSetting)
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${account.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: '20'
+      }
+    }
+  }
+}
+
+output name string = functionApp.name
+output defaultHostName string = functionApp.properties.defaultHostName

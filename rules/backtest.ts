@@ -1,0 +1,81 @@
+import type { Book } from './book';
+import { meanTopKPrecision, rocAuc } from './metrics';
+import type { Rules } from './rulesSchema';
+import { scoreBook } from './scoreBook';
+
+export interface BacktestOptions {
+  asOfDay: number;
+  horizonDays: number;
+  /** Only customers with an order in the last N days up to the as-of day (the "active book"). */
+  activeWithinDays?: number;
+  /** Size of each rep's top list for precision; default 10. */
+  topK?: number;
+}
+
+/** How well one ranking picked out who stopped ordering. */
+export interface RankingQuality {
+  /** ROC AUC, ties counted half. */
+  auc: number;
+  /** Share of churned customers in each rep's top K, averaged over reps. */
+  topKPrecision: number;
+}
+
+export interface BacktestResult {
+  asOfDay: number;
+  horizonDays: number;
+  activeWithinDays: number | null;
+  topK: number;
+  /** Customers in the population: an order on or before the as-of day (and within activeWithinDays). */
+  customers: number;
+  /** Of those, how many placed no order in (asOf, asOf + horizon]. */
+  churned: number;
+  score: RankingQuality;
+  /** The naive ranking: days since the last order. */
+  baseline: RankingQuality;
+}
+
+/**
+ * Replays the rules as of a past day and measures, against what happened next, how well the score
+ * ranked customers who placed no order within the horizon, beside days since the last order.
+ */
+export function backtest(book: Book, rules: Rules, options: BacktestOptions): BacktestResult {
+  const { asOfDay, horizonDays, activeWithinDays } = options;
+  const topK = options.topK ?? 10;
+  const scored = scoreBook(book, rules, asOfDay);
+  const scores: number[] = [];
+  const recency: number[] = [];
+  const churned: boolean[] = [];
+  const owners: string[] = [];
+  for (const c of scored.customers) {
+    const f = c.features;
+    if (f.orderCount === 0) continue;
+    if (activeWithinDays !== undefined && f.daysSinceLastOrder > activeWithinDays) continue;
+    scores.push(c.score);
+    recency.push(f.daysSinceLastOrder);
+    churned.push(!orderedWithin(book, c.index, asOfDay, asOfDay + horizonDays));
+    owners.push(c.owner);
+  }
+  const quality = (s: number[]): RankingQuality => ({
+    auc: rocAuc(s, churned),
+    topKPrecision: meanTopKPrecision(owners, s, churned, topK),
+  });
+  return {
+    asOfDay,
+    horizonDays,
+    activeWithinDays: activeWithinDays ?? null,
+    topK,
+    customers: churned.length,
+    churned: churned.filter(Boolean).length,
+    score: quality(scores),
+    baseline: quality(recency),
+  };
+}
+
+/** Whether customer i has an order on a day in (fromDay, toDay]. */
+function orderedWithin(book: Book, i: number, fromDay: number, toDay: number): boolean {
+  for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) {
+    const day = book.orderDay[k];
+    if (day > fromDay && day <= toDay) return true;
+  }
+  return false;
+}

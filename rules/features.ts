@@ -1,0 +1,201 @@
+import type { Book } from './book';
+import type { Rules } from './rulesSchema';
+
+/** Average days per month, to turn a spend over N days into a monthly value. */
+export const DAYS_PER_MONTH = 365.25 / 12;
+
+/**
+ * What the rules know about one customer as of a day. Only orders and tickets on or before that
+ * day count, so any past date replays exactly. Fields other than the counts are meaningful only
+ * when `orderCount > 0`.
+ */
+export interface Features {
+  /** Orders on or before the as-of day. */
+  orderCount: number;
+  /** Distinct days with an order (same-day orders are one visit). */
+  orderDays: number;
+  firstOrderDay: number;
+  lastOrderDay: number;
+  daysSinceLastOrder: number;
+  /** Days from the first order to the as-of day. */
+  tenureDays: number;
+  /** Typical gap between orders in days: the customer's own, or the book's when they have too few. */
+  cadenceDays: number;
+  cadenceIsOwn: boolean;
+  /** daysSinceLastOrder / cadenceDays. */
+  overdueRatio: number;
+  /** Distinct order days in the recent trend window and in the window before it. */
+  recentOrderDays: number;
+  priorOrderDays: number;
+  /** Spend in the recent trend window and in the window before it. */
+  recentValue: number;
+  priorValue: number;
+  /** Negative tickets opened in the ticket window. */
+  sourTickets: number;
+  /** Tickets opened in the ticket window and still open. */
+  openTickets: number;
+  monthlyValue: number;
+  monthlyValueIsDerived: boolean;
+}
+
+/** Book-wide inputs that every customer's features need, computed once per as-of day. */
+export interface FeatureContext {
+  asOfDay: number;
+  windows: Rules['windows'];
+  /** The book's typical gap between orders: the median of the own cadences. */
+  populationCadenceDays: number;
+  /** Scratch space for gaps, reused across customers. */
+  gaps: Float64Array;
+}
+
+/** An all-zero Features record to be filled by computeFeatures (reuse one per loop). */
+export function emptyFeatures(): Features {
+  return {
+    orderCount: 0,
+    orderDays: 0,
+    firstOrderDay: 0,
+    lastOrderDay: 0,
+    daysSinceLastOrder: 0,
+    tenureDays: 0,
+    cadenceDays: 0,
+    cadenceIsOwn: false,
+    overdueRatio: 0,
+    recentOrderDays: 0,
+    priorOrderDays: 0,
+    recentValue: 0,
+    priorValue: 0,
+    sourTickets: 0,
+    openTickets: 0,
+    monthlyValue: 0,
+    monthlyValueIsDerived: false,
+  };
+}
+
+/** Builds the context for one as-of day: measures the book's typical cadence. */
+export function featureContext(book: Book, rules: Rules, asOfDay: number): FeatureContext {
+  const gaps = new Float64Array(rules.windows.cadenceOrders);
+  const own = new Float64Array(book.customers.length);
+  let n = 0;
+  for (let i = 0; i < book.customers.length; i++) {
+    const end = ordersEnd(book, i, asOfDay);
+    const cadence = ownCadence(book.orderDay, book.orderStart[i], end, gaps);
+    if (cadence > 0) own[n++] = cadence;
+  }
+  const measured = own.subarray(0, n).sort();
+  const populationCadenceDays = n > 0 ? medianOfSorted(measured, n) : rules.windows.fallbackCadenceDays;
+  return { asOfDay, windows: rules.windows, populationCadenceDays, gaps };
+}
+
+/** Fills `out` with customer i's features as of ctx.asOfDay, without allocating; returns `out`. */
+export function computeFeatures(book: Book, i: number, ctx: FeatureContext, out: Features): Features {
+  const { asOfDay, windows } = ctx;
+  const start = book.orderStart[i];
+  const end = ordersEnd(book, i, asOfDay);
+  const days = book.orderDay;
+  const amounts = book.orderAmount;
+
+  out.orderCount = end - start;
+  const recentFrom = asOfDay - windows.trendDays; // recent window: (recentFrom, asOfDay]
+  const priorFrom = recentFrom - windows.trendDays; // prior window: (priorFrom, recentFrom]
+  const valueFrom = asOfDay - windows.valueDays;
+  let orderDays = 0;
+  let recentOrderDays = 0;
+  let priorOrderDays = 0;
+  let recentValue = 0;
+  let priorValue = 0;
+  let valueSpend = 0;
+  for (let k = start; k < end; k++) {
+    const day = days[k];
+    const isNewDay = k === start || days[k - 1] !== day;
+    if (isNewDay) orderDays++;
+    if (day > recentFrom) {
+      recentValue += amounts[k];
+      if (isNewDay) recentOrderDays++;
+    } else if (day > priorFrom) {
+      priorValue += amounts[k];
+      if (isNewDay) priorOrderDays++;
+    }
+    if (day > valueFrom) valueSpend += amounts[k];
+  }
+  out.orderDays = orderDays;
+  out.recentOrderDays = recentOrderDays;
+  out.priorOrderDays = priorOrderDays;
+  out.recentValue = recentValue;
+  out.priorValue = priorValue;
+
+  const hasOrders = end > start;
+  out.firstOrderDay = hasOrders ? days[start] : 0;
+  out.lastOrderDay = hasOrders ? days[end - 1] : 0;
+  out.daysSinceLastOrder = hasOrders ? asOfDay - out.lastOrderDay : 0;
+  out.tenureDays = hasOrders ? asOfDay - out.firstOrderDay : 0;
+
+  const own = ownCadence(days, start, end, ctx.gaps);
+  out.cadenceIsOwn = own > 0;
+  out.cadenceDays = own > 0 ? own : ctx.populationCadenceDays;
+  out.overdueRatio = hasOrders ? out.daysSinceLastOrder / out.cadenceDays : 0;
+
+  const given = book.customers[i].monthlyValue;
+  out.monthlyValueIsDerived = given === null;
+  if (given !== null) {
+    out.monthlyValue = given;
+  } else {
+    // Spend over the part of the value window the customer has been with us, at least a month.
+    const spanDays = Math.max(DAYS_PER_MONTH, Math.min(windows.valueDays, out.tenureDays + 1));
+    out.monthlyValue = hasOrders ? (valueSpend / spanDays) * DAYS_PER_MONTH : 0;
+  }
+
+  let sour = 0;
+  let open = 0;
+  const ticketFrom = asOfDay - windows.ticketDays;
+  for (let k = book.ticketStart[i]; k < book.ticketStart[i + 1]; k++) {
+    const day = book.ticketDay[k];
+    if (day > asOfDay) break;
+    if (day <= ticketFrom) continue;
+    if (book.ticketSentiment[k] < 0) sour++;
+    if (book.ticketOpen[k] === 1) open++;
+  }
+  out.sourTickets = sour;
+  out.openTickets = open;
+  return out;
+}
+
+/** One past the index of customer i's last order on or before asOfDay (orders are sorted by day). */
+export function ordersEnd(book: Book, i: number, asOfDay: number): number {
+  let lo = book.orderStart[i];
+  let hi = book.orderStart[i + 1];
+  // Most replays are as of "today", where every order counts: skip the search.
+  if (hi === lo || book.orderDay[hi - 1] <= asOfDay) return hi;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (book.orderDay[mid] <= asOfDay) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Median gap between the last `gaps.length + 1` distinct order days in [start, end), or 0 when
+ * there are fewer than two gaps (one gap says too little about a habit).
+ */
+function ownCadence(days: Int32Array, start: number, end: number, gaps: Float64Array): number {
+  let n = 0;
+  let later = end - 1;
+  for (let k = end - 2; k >= start && n < gaps.length; k--) {
+    const gap = days[later] - days[k];
+    if (gap === 0) continue; // same-day orders are one visit
+    // Insertion sort into gaps[0..n): n is small (cadenceOrders).
+    let j = n++;
+    while (j > 0 && gaps[j - 1] > gap) {
+      gaps[j] = gaps[j - 1];
+      j--;
+    }
+    gaps[j] = gap;
+    later = k;
+  }
+  return n >= 2 ? medianOfSorted(gaps, n) : 0;
+}
+
+function medianOfSorted(sorted: ArrayLike<number>, n: number): number {
+  const mid = n >> 1;
+  return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

@@ -1,0 +1,112 @@
+import { DAYS_PER_MONTH, type Features } from './features';
+import type { Rules, SignalName } from './rulesSchema';
+import type { Contributions } from './score';
+import { SIGNAL_NAMES } from './signals';
+
+/** Signals worth fewer points than this are not spelled out (they would be noise on a card). */
+export const MIN_REASON_POINTS = 1.5;
+
+/** Overdue and recency say the same thing in words ("no order in N days"), so they share a reason. */
+const REASON_GROUP: Readonly<Record<SignalName, SignalName>> = {
+  overdue: 'overdue',
+  recency: 'overdue',
+  lowFrequency: 'lowFrequency',
+  newCustomer: 'newCustomer',
+  frequencyDrop: 'frequencyDrop',
+  valueDrop: 'valueDrop',
+  sourTickets: 'sourTickets',
+  openTickets: 'openTickets',
+};
+
+const ONE_ORDER_MERGED: ReadonlySet<SignalName> = new Set(['lowFrequency', 'newCustomer']);
+
+/** Plain-word reasons with their numbers, strongest first; a customer with no order gets one. */
+export function reasonsFor(f: Features, contributions: Contributions, windows: Rules['windows']): string[] {
+  if (f.orderCount === 0) return ['No orders yet'];
+  const points = new Map<SignalName, number>();
+  for (const name of SIGNAL_NAMES) {
+    // "Ordered once, N days ago" already says how rare and how new a one-order customer is.
+    const group = f.orderDays === 1 && ONE_ORDER_MERGED.has(name) ? 'overdue' : REASON_GROUP[name];
+    points.set(group, (points.get(group) ?? 0) + contributions[name]);
+  }
+  return [...points]
+    .filter(([, p]) => p >= MIN_REASON_POINTS)
+    .sort((a, b) => b[1] - a[1]) // stable: ties keep SIGNAL_NAMES order
+    .map(([name]) => reasonText(name, f, windows));
+}
+
+/** The sentence for one signal. */
+export function reasonText(name: SignalName, f: Features, windows: Rules['windows']): string {
+  switch (name) {
+    case 'overdue':
+    case 'recency':
+      if (f.orderDays === 1) return `Ordered once, ${days(f.daysSinceLastOrder)} ago`;
+      if (f.cadenceIsOwn)
+        return `No order in ${days(f.daysSinceLastOrder)}, usually every ${round(f.cadenceDays)}`;
+      return `No order in ${days(f.daysSinceLastOrder)}`;
+    case 'lowFrequency':
+      return `Only ${count(f.orderDays, 'order')} in ${span(f.tenureDays)}`;
+    case 'newCustomer':
+      return f.tenureDays === 0
+        ? 'New customer: first order today'
+        : `Customer for only ${span(f.tenureDays)}`;
+    case 'frequencyDrop':
+      return `${oftenText(f.recentOrderDays, f.priorOrderDays)}: ${count(f.recentOrderDays, 'order')} in the last ${
+        windows.trendDays
+      } days, ${f.priorOrderDays} in the ${windows.trendDays} before`;
+    case 'valueDrop':
+      return `Order value down ${percentDown(f.recentValue, f.priorValue)}% on the prior ${periodName(windows.trendDays)}`;
+    case 'sourTickets':
+      return `${count(f.sourTickets, 'sour ticket')} in the last ${windows.ticketDays} days`;
+    case 'openTickets':
+      return `${count(f.openTickets, 'open ticket')} from the last ${windows.ticketDays} days`;
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n);
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function days(n: number): string {
+  return count(n, 'day');
+}
+
+/** "45 days", "5 months", "2 years": the length of a customer's history in words. */
+export function span(tenureDays: number): string {
+  if (tenureDays < 60) return days(Math.max(1, tenureDays));
+  const months = Math.round(tenureDays / DAYS_PER_MONTH);
+  if (months < 24) return count(months, 'month');
+  return count(Math.round(tenureDays / 365.25), 'year');
+}
+
+function percentDown(recent: number, prior: number): number {
+  return Math.round((1 - recent / prior) * 100);
+}
+
+/** "Ordering half as often as before" reads better than "50% less often" for the common ratios. */
+function oftenText(recent: number, prior: number): string {
+  if (recent === 0) return 'Stopped ordering';
+  const ratio = recent / prior;
+  const named: [number, string][] = [
+    [1 / 2, 'half'],
+    [1 / 3, 'a third'],
+    [1 / 4, 'a quarter'],
+    [2 / 3, 'two thirds'],
+    [3 / 4, 'three quarters'],
+  ];
+  for (const [value, words] of named) {
+    if (Math.abs(ratio - value) < 0.005) return `Ordering ${words} as often as before`;
+  }
+  return `Ordering ${percentDown(recent, prior)}% less often`;
+}
+
+function periodName(trendDays: number): string {
+  if (trendDays >= 89 && trendDays <= 92) return 'quarter';
+  if (trendDays >= 28 && trendDays <= 31) return 'month';
+  if (trendDays >= 365 && trendDays <= 366) return 'year';
+  return `${trendDays} days`;
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { columnMappingSchema } from './columnMapping';
+
+/**
+ * The rules file: every knob of the scoring, with defaults, so `{}` is a valid rules file. The
+ * same defaults are committed as `rules/default-rules.json` (a test keeps the two equal).
+ */
+
+const weight = z.number().min(0, 'must be >= 0').max(1000, 'must be <= 1000');
+const days = z.number().int('must be a whole number of days').min(1, 'must be >= 1');
+
+/**
+ * Relative weights of the signals; each signal's points are its share of 100. Overdue outweighs the
+ * at-risk band on its own, so a regular customer who goes quiet is listed whatever else they do.
+ */
+const weightsSchema = z
+  .strictObject({
+    /** Days since the last order against the customer's own cadence (the book's when too few orders). */
+    overdue: weight.default(48),
+    /** Few orders for the time they have been a customer: chance of no order in a trend window at that pace. */
+    lowFrequency: weight.default(22),
+    /** A customer who has not had time to form a habit yet. */
+    newCustomer: weight.default(10),
+    /** Days since the last order against the book's typical gap (catches slow drifts). */
+    recency: weight.default(4),
+    /** Orders in the recent trend window against the prior one. */
+    frequencyDrop: weight.default(3),
+    /** Order value in the recent trend window against the prior one. */
+    valueDrop: weight.default(3),
+    /** Negative tickets in the ticket window. */
+    sourTickets: weight.default(6),
+    /** Tickets still open that were opened in the ticket window. */
+    openTickets: weight.default(4),
+  })
+  .prefault({})
+  .refine((w) => Object.values(w).some((v) => v > 0), 'at least one weight must be > 0');
+
+const bandsSchema = z
+  .strictObject({
+    /** Score from which a customer is on watch. */
+    watch: z.number().min(0, 'must be >= 0').max(100, 'must be <= 100').default(30),
+    /** Score from which a customer is at risk (the list). */
+    atRisk: z.number().min(0, 'must be >= 0').max(100, 'must be <= 100').default(45),
+  })
+  .prefault({})
+  .superRefine((b, ctx) => {
+    if (b.atRisk < b.watch)
+      ctx.addIssue({ code: 'custom', path: ['atRisk'], message: 'must be >= bands.watch' });
+  });
+
+const windowsSchema = z
+  .strictObject({
+    /** Tickets opened in the last N days count. */
+    ticketDays: days.default(30),
+    /** Trend: the last N days against the N days before them. */
+    trendDays: days.default(90),
+    /** Derived monthly value: spend in the last N days, per month. */
+    valueDays: days.default(365),
+    /** Own cadence: median of the last N gaps between distinct order days (needs at least 2 gaps). */
+    cadenceOrders: z
+      .number()
+      .int('must be a whole number')
+      .min(2, 'must be >= 2')
+      .max(64, 'must be <= 64')
+      .default(8),
+    /** Cadence used when the book has no customer with enough orders to measure one. */
+    fallbackCadenceDays: days.default(30),
+  })
+  .prefault({});
+
+const lossReasonSchema = z.strictObject({
+  code: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case'),
+  label: z.string().min(1, 'must not be empty'),
+});
+
+const DEFAULT_LOSS_REASONS = [
+  { code: 'price', label: 'Price' },
+  { code: 'competitor', label: 'Went to a competitor' },
+  { code: 'went_quiet', label: 'Went quiet' },
+  { code: 'other', label: 'Other' },
+];
+
+const vipSchema = z
+  .strictObject({
+    /** The top fraction of customers by monthly value are VIPs (0.1 = top decile). */
+    topFraction: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1').default(0.1),
+    /** Monthly value from which a customer is a VIP regardless of rank; null = rank only. */
+    minMonthlyValue: z.number().min(0, 'must be >= 0').nullable().default(null),
+  })
+  .prefault({});
+
+export const rulesSchema = z.strictObject({
+  weights: weightsSchema,
+  bands: bandsSchema,
+  windows: windowsSchema,
+  /** Days a customer stays off the list after a rep reached out. */
+  pauseDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').default(14),
+  /** Days a won-back customer stays off the list. */
+  coolDownDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').default(60),
+  /** Customers worth less than this per month are not put on a list. */
+  valueFloor: z.number().min(0, 'must be >= 0').default(0),
+  /** Most customers on one rep's weekly list; the rest are counted as "+N more". */
+  capPerRep: z.number().int('must be a whole number').min(1, 'must be >= 1').default(10),
+  lossReasons: z
+    .array(lossReasonSchema)
+    .min(1, 'must list at least one reason')
+    .default(DEFAULT_LOSS_REASONS)
+    .superRefine((reasons, ctx) => {
+      const seen = new Set<string>();
+      reasons.forEach((r, k) => {
+        if (seen.has(r.code))
+          ctx.addIssue({ code: 'custom', path: [k, 'code'], message: `duplicate code "${r.code}"` });
+        seen.add(r.code);
+      });
+    }),
+  vip: vipSchema,
+  /** Renames of the columns of a real export (see rules/columnMapping.ts). */
+  columns: columnMappingSchema.default({}),
+});
+
+export type Rules = z.infer<typeof rulesSchema>;
+export type Weights = Rules['weights'];
+export type SignalName = keyof Weights;
+
+/** Thrown by parseRules; `issues` lists each bad field as "path: problem". */
+export class RulesError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid rules file:\n  ${issues.join('\n  ')}`);
+    this.name = 'RulesError';
+  }
+}
+
+/** Validates a parsed rules file and fills in defaults; throws RulesError naming each bad field. */
+export function parseRules(json: unknown): Rules {
+  const result = rulesSchema.safeParse(json);
+  if (result.success) return result.data;
+  throw new RulesError(result.error.issues.map(describeIssue));
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.');
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+/** The defaults: what `parseRules({})` gives. */
+export function defaultRules(): Rules {
+  return parseRules({});
+}

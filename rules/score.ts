@@ -1,0 +1,33 @@
+import type { Band } from './customerState';
+import type { Rules, SignalName } from './rulesSchema';
+import { SIGNAL_NAMES, type SignalValues } from './signals';
+
+/** Points each signal adds to the score; they sum to the score. */
+export type Contributions = Record<SignalName, number>;
+
+export interface Score {
+  /** 0-100, unrounded (round for display). */
+  score: number;
+  contributions: Contributions;
+}
+
+/** Weighted score: each signal earns its weight's share of 100 points, scaled by its strength. */
+export function weightedScore(signals: SignalValues, weights: Rules['weights']): Score {
+  let total = 0;
+  for (const name of SIGNAL_NAMES) total += weights[name];
+  const contributions = {} as Contributions;
+  let score = 0;
+  for (const name of SIGNAL_NAMES) {
+    const points = total > 0 ? (100 * weights[name] * signals[name]) / total : 0;
+    contributions[name] = points;
+    score += points;
+  }
+  return { score: Math.min(100, Math.max(0, score)), contributions };
+}
+
+/** The band of a score: at_risk from bands.atRisk, watch from bands.watch, else steady. */
+export function bandOf(score: number, bands: Rules['bands']): Band {
+  if (score >= bands.atRisk) return 'at_risk';
+  if (score >= bands.watch) return 'watch';
+  return 'steady';
+}

@@ -1,0 +1,117 @@
+import { type Book, isoOfDay } from './book';
+import type { Band, CustomerState } from './customerState';
+import { computeFeatures, emptyFeatures, type Features, featureContext } from './features';
+import { classifyGates, type GateResult } from './gates';
+import { type Play, playFor, vipThreshold } from './play';
+import { type RepList, rankPerRep, valueAtRisk } from './ranking';
+import { reasonsFor } from './reasons';
+import type { Rules } from './rulesSchema';
+import { bandOf, type Contributions, weightedScore } from './score';
+import { computeSignals } from './signals';
+
+/** One customer, scored and judged as of a day. */
+export interface ScoredCustomer {
+  /** Position in book.customers. */
+  index: number;
+  customerId: string;
+  name: string;
+  owner: string;
+  monthlyValue: number;
+  /** True when the feed gave no monthly value and it was derived from recent orders. */
+  monthlyValueIsDerived: boolean;
+  /** 0-100, unrounded. */
+  score: number;
+  band: Band;
+  contributions: Contributions;
+  /** Plain words with numbers, strongest first. */
+  reasons: string[];
+  play: Play;
+  /** monthlyValue * score / 100. */
+  valueAtRisk: number;
+  /** The gates' verdict (before the per-rep cap). */
+  gate: GateResult;
+  /** 1-based place in the rep's ranking of customers who passed the gates; null when gated. */
+  rank: number | null;
+  /** On the rep's list this week: passed the gates and within the cap. */
+  surfaced: boolean;
+  features: Features;
+}
+
+export interface ScoredBook {
+  asOfDay: number;
+  /** `YYYY-MM-DD` of asOfDay. */
+  asOf: string;
+  customers: ScoredCustomer[];
+  /** Each rep's capped list, reps sorted by owner; reps with nobody on the list are left out. */
+  reps: RepList<ScoredCustomer>[];
+  /** The book's typical gap between orders, used for customers with too few orders of their own. */
+  populationCadenceDays: number;
+  /** Monthly value from which a customer is a VIP. */
+  vipThreshold: number;
+}
+
+/**
+ * Scores every customer as of `asOfDay` (later orders and tickets are ignored), runs the gates
+ * against the remembered states (keyed by customer id), and builds each rep's ranked, capped list.
+ */
+export function scoreBook(
+  book: Book,
+  rules: Rules,
+  asOfDay: number,
+  states: ReadonlyMap<string, CustomerState> = new Map(),
+): ScoredBook {
+  const ctx = featureContext(book, rules, asOfDay);
+  const n = book.customers.length;
+  const features: Features[] = new Array(n);
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    features[i] = computeFeatures(book, i, ctx, emptyFeatures());
+    values[i] = features[i].monthlyValue;
+  }
+  const threshold = vipThreshold(values, rules.vip);
+
+  const customers: ScoredCustomer[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = book.customers[i];
+    const f = features[i];
+    const { score, contributions } = weightedScore(computeSignals(f, ctx), rules.weights);
+    const band = bandOf(score, rules.bands);
+    customers[i] = {
+      index: i,
+      customerId: c.id,
+      name: c.name,
+      owner: c.owner,
+      monthlyValue: f.monthlyValue,
+      monthlyValueIsDerived: f.monthlyValueIsDerived,
+      score,
+      band,
+      contributions,
+      reasons: reasonsFor(f, contributions, rules.windows),
+      play: playFor(f.monthlyValue, threshold),
+      valueAtRisk: valueAtRisk(f.monthlyValue, score),
+      gate: classifyGates({ band, monthlyValue: f.monthlyValue, state: states.get(c.id) }, rules, asOfDay),
+      rank: null,
+      surfaced: false,
+      features: f,
+    };
+  }
+
+  const { ranked, lists } = rankPerRep(
+    customers.filter((c) => c.gate.surfaced),
+    rules.capPerRep,
+  );
+  for (const list of ranked.values()) {
+    list.forEach((c, k) => {
+      c.rank = k + 1;
+      c.surfaced = k < rules.capPerRep;
+    });
+  }
+  return {
+    asOfDay,
+    asOf: isoOfDay(asOfDay),
+    customers,
+    reps: lists,
+    populationCadenceDays: ctx.populationCadenceDays,
+    vipThreshold: threshold,
+  };
+}

@@ -1,0 +1,60 @@
+import type { FeatureContext, Features } from './features';
+import type { SignalName } from './rulesSchema';
+
+/** Every signal, in the order reasons and contributions list them when points tie. */
+export const SIGNAL_NAMES = [
+  'overdue',
+  'lowFrequency',
+  'newCustomer',
+  'recency',
+  'frequencyDrop',
+  'valueDrop',
+  'sourTickets',
+  'openTickets',
+] as const satisfies readonly SignalName[];
+
+/** Each signal's strength in [0, 1]: 0 = no sign of risk, 1 = as strong as it gets. */
+export type SignalValues = Record<SignalName, number>;
+
+/** Orders per day at the customer's pace, shrunk towards the book's for short histories. */
+export function orderRate(f: Features, populationCadenceDays: number): number {
+  // One extra cadence of exposure: a brand-new customer is assumed to order at the book's pace.
+  return f.orderDays / (f.tenureDays + populationCadenceDays);
+}
+
+/** The signals of one customer; all 0 for a customer with no order yet. */
+export function computeSignals(f: Features, ctx: FeatureContext): SignalValues {
+  if (f.orderCount === 0) {
+    return {
+      overdue: 0,
+      lowFrequency: 0,
+      newCustomer: 0,
+      recency: 0,
+      frequencyDrop: 0,
+      valueDrop: 0,
+      sourTickets: 0,
+      openTickets: 0,
+    };
+  }
+  const pop = ctx.populationCadenceDays;
+  return {
+    // 0 until a whole cadence has passed, then rises fast: 1.5x late = 0.56, 2x = 0.75, 4x = 0.94.
+    overdue: f.overdueRatio > 1 ? 1 - 1 / f.overdueRatio ** 2 : 0,
+    // Poisson chance of no order in the next trend window at the customer's own rate.
+    lowFrequency: Math.exp(-orderRate(f, pop) * ctx.windows.trendDays),
+    // Halves once they have been a customer for one typical gap of the book.
+    newCustomer: pop / (f.tenureDays + pop),
+    recency: f.daysSinceLastOrder / (f.daysSinceLastOrder + pop),
+    // Trends need a habit to compare with: at least two visits in the prior window.
+    frequencyDrop: f.priorOrderDays >= 2 ? dropFraction(f.recentOrderDays, f.priorOrderDays) : 0,
+    valueDrop: f.priorOrderDays >= 2 && f.priorValue > 0 ? dropFraction(f.recentValue, f.priorValue) : 0,
+    // Each further ticket adds half of what is left.
+    sourTickets: 1 - 0.5 ** f.sourTickets,
+    openTickets: 1 - 0.5 ** f.openTickets,
+  };
+}
+
+/** How far `recent` fell below `prior`, in [0, 1]; 0 when it did not fall. */
+export function dropFraction(recent: number, prior: number): number {
+  return prior > 0 ? Math.min(1, Math.max(0, 1 - recent / prior)) : 0;
+}

@@ -1,0 +1,13 @@
+export { monthlyRunDue, monthlyRunKey, summarisedMonth } from './monthlyRunDue';
+export type { RunDecision } from './runDecision';
+export {
+  DEFAULT_MONTHLY_SEND,
+  DEFAULT_WEEKLY_SEND,
+  type MonthlySchedule,
+  monthlyScheduleSchema,
+  type WeeklySchedule,
+  weeklyScheduleSchema,
+} from './scheduleConfig';
+export { MONTHLY_TIMER_NCRONTAB, quarterHourNcrontab, WEEKLY_TIMER_NCRONTAB } from './timerSchedule';
+export { assertTimeZone, zonedNow } from './timeZone';
+export { weeklyRunDue, weeklyRunKey } from './weeklyRunDue';

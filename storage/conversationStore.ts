@@ -1,0 +1,233 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import { z } from 'zod';
+import { ConflictError, naming, statusOf } from './errors';
+import { idKey } from './keys';
+import { endpointOf } from './tableClients';
+
+/**
+ * Conversation references, in one table:
+ * - partition `rep`: RowKey = Teams user id (AAD object id), the rep and their 1:1 reference;
+ * - partition `email`: RowKey = lower-case email/UPN, pointing at the user id (the feed's `owner`);
+ * - partition `channel`: RowKey `summary`, where the monthly summary goes.
+ * The reference is kept as JSON, so nothing here depends on botbuilder's types.
+ */
+
+const REP = 'rep';
+const EMAIL = 'email';
+const CHANNEL = 'channel';
+const SUMMARY = 'summary';
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+const repSchema = z.object({
+  userId: z.string().min(1).max(400),
+  name: z.string().max(1000),
+  email: z
+    .string()
+    .max(400)
+    .transform((e) => e.trim().toLowerCase()),
+  tenantId: z.string().max(400),
+  serviceUrl: z.url(),
+  /** The bot's ConversationReference for the 1:1 chat, as plain JSON. */
+  reference: jsonObject,
+});
+export type Rep = z.output<typeof repSchema>;
+export type RepInput = z.input<typeof repSchema>;
+
+const channelSchema = z.object({
+  teamId: z.string().max(400).optional(),
+  channelId: z.string().min(1).max(400),
+  tenantId: z.string().max(400),
+  serviceUrl: z.url(),
+  reference: jsonObject,
+});
+export type SummaryChannel = z.output<typeof channelSchema>;
+
+const storedRep = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  tenantId: z.string(),
+  serviceUrl: z.string(),
+  reference: z.string(),
+});
+
+/** Where to reach each rep and the team. */
+export interface ConversationStore {
+  /** Stores or replaces a rep (and their email index row; an old email's row is removed). */
+  saveRep(rep: RepInput): Promise<Rep>;
+  getRep(userId: string): Promise<Rep | null>;
+  /** The rep whose email/UPN this is (case-insensitive), or null. */
+  getRepByEmail(email: string): Promise<Rep | null>;
+  listReps(): Promise<Rep[]>;
+  /** Removes the rep and their email row; removing one that is not there is fine. */
+  removeRep(userId: string): Promise<void>;
+  /** Records a new serviceUrl (also inside the reference); returns whether anything changed. */
+  refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean>;
+  setSummaryChannel(channel: SummaryChannel): Promise<void>;
+  getSummaryChannel(): Promise<SummaryChannel | null>;
+}
+
+/** Table Storage implementation of ConversationStore. */
+export class TableConversationStore implements ConversationStore {
+  private readonly endpoint: string;
+
+  constructor(private readonly client: TableClient) {
+    this.endpoint = endpointOf(client);
+  }
+
+  async saveRep(input: RepInput): Promise<Rep> {
+    const rep = parseOrThrow(repSchema, input, 'rep');
+    const before = await this.getRepWithEtag(rep.userId);
+    await naming(this.endpoint, () => this.client.upsertEntity(repEntity(rep), 'Replace'));
+    await naming(this.endpoint, () =>
+      this.client.upsertEntity(
+        { partitionKey: EMAIL, rowKey: idKey(rep.email), userId: rep.userId },
+        'Replace',
+      ),
+    );
+    if (before && before.rep.email !== rep.email) await this.deleteEmailRow(before.rep.email, rep.userId);
+    return rep;
+  }
+
+  async getRep(userId: string): Promise<Rep | null> {
+    return (await this.getRepWithEtag(userId))?.rep ?? null;
+  }
+
+  async getRepByEmail(email: string): Promise<Rep | null> {
+    const key = idKey(email.trim().toLowerCase());
+    const index = await this.getEntity(EMAIL, key);
+    if (!index || typeof index.userId !== 'string') return null;
+    const rep = await this.getRep(index.userId);
+    // An index row left by a crash mid-change must not send one rep's card to another.
+    return rep && rep.email === email.trim().toLowerCase() ? rep : null;
+  }
+
+  async listReps(): Promise<Rep[]> {
+    return naming(this.endpoint, async () => {
+      const reps: Rep[] = [];
+      const pages = this.client
+        .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${REP}` } })
+        .byPage();
+      for await (const page of pages) for (const e of page) reps.push(fromRepEntity(e));
+      return reps;
+    });
+  }
+
+  async removeRep(userId: string): Promise<void> {
+    const before = await this.getRep(userId);
+    if (before) await this.deleteEmailRow(before.email, userId);
+    await this.deleteIgnoringMissing(REP, idKey(userId));
+  }
+
+  async refreshServiceUrl(userId: string, serviceUrl: string, maxAttempts = 3): Promise<boolean> {
+    const url = z.url().parse(serviceUrl);
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const current = await this.getRepWithEtag(userId);
+      if (!current || current.rep.serviceUrl === url) return false;
+      const next: Rep = {
+        ...current.rep,
+        serviceUrl: url,
+        reference: { ...current.rep.reference, serviceUrl: url },
+      };
+      try {
+        await naming(this.endpoint, () =>
+          this.client.updateEntity(repEntity(next), 'Replace', { etag: current.etag }),
+        );
+        return true;
+      } catch (err) {
+        if (statusOf(err) !== 412) throw err; // 412: saved meanwhile; re-read and compare again
+      }
+    }
+    throw new ConflictError(userId, maxAttempts);
+  }
+
+  async setSummaryChannel(channel: SummaryChannel): Promise<void> {
+    const c = parseOrThrow(channelSchema, channel, 'summary channel');
+    await naming(this.endpoint, () =>
+      this.client.upsertEntity(
+        {
+          partitionKey: CHANNEL,
+          rowKey: SUMMARY,
+          ...(c.teamId === undefined ? {} : { teamId: c.teamId }),
+          channelId: c.channelId,
+          tenantId: c.tenantId,
+          serviceUrl: c.serviceUrl,
+          reference: JSON.stringify(c.reference),
+        },
+        'Replace',
+      ),
+    );
+  }
+
+  async getSummaryChannel(): Promise<SummaryChannel | null> {
+    const e = await this.getEntity(CHANNEL, SUMMARY);
+    if (!e) return null;
+    const raw = { ...e, reference: JSON.parse(String(e.reference)) as unknown };
+    return parseOrThrow(
+      channelSchema.extend({ teamId: z.string().optional() }),
+      raw,
+      'stored summary channel',
+    );
+  }
+
+  private async getRepWithEtag(userId: string): Promise<{ rep: Rep; etag: string } | null> {
+    const e = await this.getEntity(REP, idKey(userId));
+    return e ? { rep: fromRepEntity(e), etag: String(e.etag) } : null;
+  }
+
+  private async deleteEmailRow(email: string, userId: string): Promise<void> {
+    const index = await this.getEntity(EMAIL, idKey(email));
+    // Only our own row: the address may have moved to another rep since.
+    if (index && index.userId === userId) await this.deleteIgnoringMissing(EMAIL, idKey(email));
+  }
+
+  private async getEntity(partitionKey: string, rowKey: string): Promise<Record<string, unknown> | null> {
+    return naming(this.endpoint, async () => {
+      try {
+        return await this.client.getEntity(partitionKey, rowKey);
+      } catch (err) {
+        if (statusOf(err) === 404) return null;
+        throw err;
+      }
+    });
+  }
+
+  private async deleteIgnoringMissing(partitionKey: string, rowKey: string): Promise<void> {
+    await naming(this.endpoint, async () => {
+      try {
+        await this.client.deleteEntity(partitionKey, rowKey);
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err; // 404: already gone, which is what we wanted
+      }
+    });
+  }
+}
+
+function repEntity(rep: Rep) {
+  return {
+    partitionKey: REP,
+    rowKey: idKey(rep.userId),
+    userId: rep.userId,
+    name: rep.name,
+    email: rep.email,
+    tenantId: rep.tenantId,
+    serviceUrl: rep.serviceUrl,
+    reference: JSON.stringify(rep.reference),
+  };
+}
+
+function fromRepEntity(e: Record<string, unknown>): Rep {
+  const stored = parseOrThrow(storedRep, e, 'stored rep');
+  return parseOrThrow(
+    repSchema,
+    { ...stored, reference: JSON.parse(stored.reference) as unknown },
+    'stored rep',
+  );
+}
+
+function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new Error(`Invalid ${what}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,61 @@
+import { RestError } from '@azure/data-tables';
+
+/** Storage could not be reached at all (refused, DNS, reset, timeout): names the endpoint. */
+export class StorageUnavailableError extends Error {
+  override readonly name = 'StorageUnavailableError';
+  constructor(
+    readonly endpoint: string,
+    options: { cause: unknown },
+  ) {
+    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(`Table Storage unreachable at ${endpoint}: ${reason}`, options);
+  }
+}
+
+/** An optimistic-concurrency update kept losing the ETag race. */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+  constructor(
+    readonly customerId: string,
+    readonly attempts: number,
+  ) {
+    super(
+      `Customer ${JSON.stringify(customerId)} was changed by someone else ${attempts} times in a row; gave up`,
+    );
+  }
+}
+
+/** The HTTP status of an SDK error, when it has one (Azurite leaves `code` undefined on 412). */
+export function statusOf(err: unknown): number | undefined {
+  if (err instanceof RestError) return err.statusCode;
+  return undefined;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+
+/** True when the error is a failure to send, i.e. no HTTP response at all. */
+export function isUnreachable(err: unknown): boolean {
+  if (err instanceof RestError && err.statusCode !== undefined) return false;
+  const code = (err as { code?: unknown } | null)?.code;
+  // The SDK's node client keeps the system code (ECONNREFUSED...) or uses REQUEST_SEND_ERROR.
+  return typeof code === 'string' && (NETWORK_CODES.has(code) || code === RestError.REQUEST_SEND_ERROR);
+}
+
+/** Runs one storage call and turns "could not connect" into a StorageUnavailableError naming the endpoint. */
+export async function naming<T>(endpoint: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (isUnreachable(err)) throw new StorageUnavailableError(endpoint, { cause: err });
+    throw err;
+  }
+}

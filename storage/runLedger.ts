@@ -1,0 +1,158 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import { z } from 'zod';
+import { naming, statusOf } from './errors';
+import { idKey } from './keys';
+import { endpointOf } from './tableClients';
+
+/**
+ * The run ledger: PartitionKey = run key (`weekly-2026-W48`, `monthly-2026-11`); RowKey `run` for
+ * the run itself, `d_<rep id>` per rep handled. Inserts only (409 = already there), so a repeated
+ * or crashed run can tell what it already did and does nothing twice.
+ */
+
+const RUN = 'run';
+const DELIVERY = 'd_';
+const DELIVERY_END = 'd`'; // the character after '_'
+
+export const DELIVERY_STATUSES = ['delivered', 'nothing_to_send', 'unreachable', 'no_conversation'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+const deliverySchema = z.object({
+  repId: z.string().min(1).max(400),
+  activityId: z.string().max(400).optional(),
+  at: z.iso.datetime({ offset: true }),
+  status: z.enum(DELIVERY_STATUSES),
+});
+export type Delivery = z.output<typeof deliverySchema>;
+
+const runSchema = z.object({
+  runKey: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  /** The run's report as JSON text (whatever the run chose to record). */
+  report: z.string().optional(),
+});
+export type RunRecord = z.output<typeof runSchema>;
+
+// A Table Storage string holds 64 KiB; a report must fit in one.
+const MAX_REPORT_CHARS = 30_000;
+
+/** Which runs happened and which reps each one reached. */
+export interface RunLedger {
+  /** Marks a run as started; `started: false` when it had already been started (the earlier record is returned). */
+  startRun(runKey: string, at: string): Promise<{ started: boolean; run: RunRecord }>;
+  /** Marks a run as finished with its report (JSON-serialisable, under 30k characters). */
+  finishRun(runKey: string, at: string, report: unknown): Promise<RunRecord>;
+  getRun(runKey: string): Promise<RunRecord | null>;
+  /** True when this rep already has a row for this run. */
+  hasDelivered(runKey: string, repId: string): Promise<boolean>;
+  /** Records what happened for one rep; `recorded: false` when a row was already there (kept as is). */
+  recordDelivery(
+    runKey: string,
+    repId: string,
+    outcome: Omit<Delivery, 'repId'>,
+  ): Promise<{ recorded: boolean }>;
+  /** Every rep row of a run. */
+  listRun(runKey: string): Promise<Delivery[]>;
+}
+
+/** Table Storage implementation of RunLedger. */
+export class TableRunLedger implements RunLedger {
+  private readonly endpoint: string;
+
+  constructor(private readonly client: TableClient) {
+    this.endpoint = endpointOf(client);
+  }
+
+  async startRun(runKey: string, at: string): Promise<{ started: boolean; run: RunRecord }> {
+    const run: RunRecord = { runKey, startedAt: z.iso.datetime({ offset: true }).parse(at) };
+    const inserted = await this.insert({ partitionKey: idKey(runKey), rowKey: RUN, ...run });
+    if (inserted) return { started: true, run };
+    const existing = await this.getRun(runKey);
+    if (!existing) throw new Error(`Run ${runKey} reported as existing but cannot be read`);
+    return { started: false, run: existing };
+  }
+
+  async finishRun(runKey: string, at: string, report: unknown): Promise<RunRecord> {
+    const text = JSON.stringify(report);
+    if (text.length > MAX_REPORT_CHARS)
+      throw new Error(`Run report is ${text.length} characters; the limit is ${MAX_REPORT_CHARS}`);
+    const current = await this.getRun(runKey);
+    const run: RunRecord = {
+      runKey,
+      startedAt: current?.startedAt ?? at,
+      finishedAt: z.iso.datetime({ offset: true }).parse(at),
+      report: text,
+    };
+    await naming(this.endpoint, () =>
+      this.client.upsertEntity({ partitionKey: idKey(runKey), rowKey: RUN, ...run }, 'Replace'),
+    );
+    return run;
+  }
+
+  async getRun(runKey: string): Promise<RunRecord | null> {
+    return naming(this.endpoint, async () => {
+      try {
+        return runSchema.parse(await this.client.getEntity(idKey(runKey), RUN));
+      } catch (err) {
+        if (statusOf(err) === 404) return null;
+        throw err;
+      }
+    });
+  }
+
+  async hasDelivered(runKey: string, repId: string): Promise<boolean> {
+    return naming(this.endpoint, async () => {
+      try {
+        await this.client.getEntity(idKey(runKey), DELIVERY + idKey(repId), {
+          queryOptions: { select: ['status'] },
+        });
+        return true;
+      } catch (err) {
+        if (statusOf(err) === 404) return false;
+        throw err;
+      }
+    });
+  }
+
+  async recordDelivery(
+    runKey: string,
+    repId: string,
+    outcome: Omit<Delivery, 'repId'>,
+  ): Promise<{ recorded: boolean }> {
+    const { activityId, ...rest } = deliverySchema.parse({ ...outcome, repId });
+    const recorded = await this.insert({
+      partitionKey: idKey(runKey),
+      rowKey: DELIVERY + idKey(repId),
+      ...rest,
+      ...(activityId === undefined ? {} : { activityId }),
+    });
+    return { recorded };
+  }
+
+  async listRun(runKey: string): Promise<Delivery[]> {
+    const filter = odata`PartitionKey eq ${idKey(runKey)} and RowKey ge ${DELIVERY} and RowKey lt ${DELIVERY_END}`;
+    return naming(this.endpoint, async () => {
+      const rows: Delivery[] = [];
+      for await (const page of this.client.listEntities({ queryOptions: { filter } }).byPage()) {
+        for (const e of page) rows.push(deliverySchema.parse(e));
+      }
+      return rows;
+    });
+  }
+
+  /** Inserts; false when the row already exists (409). */
+  private async insert(
+    entity: { partitionKey: string; rowKey: string } & Record<string, unknown>,
+  ): Promise<boolean> {
+    return naming(this.endpoint, async () => {
+      try {
+        await this.client.createEntity(entity);
+        return true;
+      } catch (err) {
+        if (statusOf(err) === 409) return false;
+        throw err;
+      }
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { CustomerState } from '../rules/customerState';
+import { idKey } from './keys';
+
+/**
+ * CustomerState <-> Table entity, pure. Numbers are sent as Edm.Double (a bare JSON integer would
+ * be stored as Int32 and overflow past 2^31); `reasons` is a JSON string; null fields are omitted,
+ * so a Replace write clears them.
+ */
+
+type Double = { type: 'Double'; value: number };
+export type StateEntity = Record<string, string | Double> & { partitionKey: string; rowKey: string };
+
+function double(value: number): Double {
+  if (!Number.isFinite(value)) throw new Error(`Refusing to store a non-finite number (${value})`);
+  return { type: 'Double', value };
+}
+
+/** The entity for a state row in a partition. */
+export function toStateEntity(partitionKey: string, s: CustomerState): StateEntity {
+  const entity: StateEntity = {
+    partitionKey,
+    rowKey: idKey(s.customerId),
+    customerId: s.customerId,
+    name: s.name,
+    owner: s.owner,
+    monthlyValue: double(s.monthlyValue),
+    score: double(s.score),
+    band: s.band,
+    reasons: JSON.stringify(s.reasons),
+    status: s.status,
+  };
+  const optional = {
+    surfacedAt: s.surfacedAt,
+    lastContact: s.lastContact,
+    wonBackAt: s.wonBackAt,
+    lostAt: s.lostAt,
+    lostReason: s.lostReason,
+    lostNote: s.lostNote,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== null) entity[k] = v;
+  if (s.recoveredValue !== null) entity.recoveredValue = double(s.recoveredValue);
+  return entity;
+}
+
+const reasonsJson = z.string().transform((text, ctx) => {
+  const parsed = z.array(z.string()).safeParse(parseJson(text));
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: 'custom', message: 'reasons is not a JSON array of strings' });
+  return z.NEVER;
+});
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined; // reported by the schema as malformed
+    throw err;
+  }
+}
+const nullable = <T extends z.ZodType>(t: T) => t.optional().transform((v) => v ?? null);
+
+const stateRow = z.object({
+  customerId: z.string(),
+  name: z.string(),
+  owner: z.string(),
+  monthlyValue: z.number(),
+  score: z.number(),
+  band: z.enum(['steady', 'watch', 'at_risk']),
+  reasons: reasonsJson,
+  status: z.enum(['active', 'lost']),
+  surfacedAt: nullable(z.string()),
+  lastContact: nullable(z.string()),
+  wonBackAt: nullable(z.string()),
+  recoveredValue: nullable(z.number()),
+  lostAt: nullable(z.string()),
+  lostReason: nullable(z.string()),
+  lostNote: nullable(z.string()),
+});
+
+/** Parses a stored entity back into a CustomerState; throws naming the row when it is malformed. */
+export function fromStateEntity(entity: Record<string, unknown>): CustomerState {
+  const parsed = stateRow.safeParse(entity);
+  if (!parsed.success) {
+    throw new Error(`State row ${String(entity.rowKey)} is malformed: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+/** True when two states would store the same row (every field, reasons in order). */
+export function sameState(a: CustomerState, b: CustomerState): boolean {
+  const keys = Object.keys(stateRow.shape) as (keyof CustomerState)[];
+  return keys.every((k) => {
+    const x = a[k];
+    const y = b[k];
+    if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((r, i) => r === y[i]);
+    return Object.is(x, y) || x === y;
+  });
+}

@@ -1,0 +1,94 @@
+import { RestError, TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import type { TokenCredential } from '@azure/identity';
+import type { Config } from '../config/config';
+import { naming } from './errors';
+
+export type PolicyConfig = NonNullable<TableServiceClientOptions['additionalPolicies']>[number];
+
+/** The SDK's own retry knobs (exponential backoff on 408/429/500/503 and network errors). */
+export interface RetrySettings {
+  maxRetries: number;
+  retryDelayInMs: number;
+  maxRetryDelayInMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = { maxRetries: 4, retryDelayInMs: 500, maxRetryDelayInMs: 8_000 };
+
+export interface ClientSettings {
+  storage: Config['storage'];
+  retry: RetrySettings;
+  policies: PolicyConfig[];
+  /** Used with storage.tableEndpoint (managed identity in Azure). */
+  credential?: TokenCredential;
+}
+
+const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
+
+/** The full table name for a prefix and a concern, checked against the service's naming rule. */
+export function tableName(prefix: string, suffix: string): string {
+  const name = `${prefix}${suffix}`;
+  if (!TABLE_NAME.test(name)) {
+    throw new Error(`Invalid table name "${name}": letters and digits, starting with a letter, 3 to 63 long`);
+  }
+  return name;
+}
+
+/** True when the connection string points at a plain-http endpoint (Azurite), never a real account. */
+export function connectionStringIsHttp(connectionString: string): boolean {
+  const parts = new Map(
+    connectionString
+      .split(';')
+      .filter(Boolean)
+      .map((kv) => {
+        const at = kv.indexOf('=');
+        return [kv.slice(0, at).trim().toLowerCase(), kv.slice(at + 1).trim()] as const;
+      }),
+  );
+  if (parts.get('usedevelopmentstorage')?.toLowerCase() === 'true') return true;
+  const endpoint = parts.get('tableendpoint');
+  if (endpoint) return endpoint.toLowerCase().startsWith('http:');
+  return parts.get('defaultendpointsprotocol')?.toLowerCase() === 'http';
+}
+
+/** A TableClient for one table, with the configured retries and policies. */
+export function createTableClient(settings: ClientSettings, table: string): TableClient {
+  const { storage, retry, policies } = settings;
+  const base: TableServiceClientOptions = { retryOptions: { ...retry }, additionalPolicies: policies };
+  if (storage.connectionString) {
+    const allowInsecureConnection = connectionStringIsHttp(storage.connectionString);
+    return TableClient.fromConnectionString(storage.connectionString, table, {
+      ...base,
+      allowInsecureConnection,
+    });
+  }
+  if (storage.tableEndpoint) {
+    const url = new URL(storage.tableEndpoint);
+    // Managed identity tokens are only sent over https; http is allowed for a local emulator alone.
+    const allowInsecureConnection = url.protocol === 'http:';
+    const credential = settings.credential;
+    if (!credential)
+      throw new Error('A table endpoint needs a credential (openStorage supplies DefaultAzureCredential)');
+    return new TableClient(url.toString(), table, credential, {
+      ...base,
+      allowInsecureConnection,
+    });
+  }
+  throw new Error('Storage configuration needs a connection string or a table endpoint');
+}
+
+/** The endpoint a client talks to, without the table name or any query (for error messages). */
+export function endpointOf(client: TableClient): string {
+  const url = new URL(client.url);
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, '')}`;
+}
+
+/** Creates the client's table unless it exists: 409 TableAlreadyExists is success, anything else is thrown. */
+export async function ensureTable(client: TableClient): Promise<void> {
+  try {
+    await naming(endpointOf(client), () => client.createTable());
+  } catch (err) {
+    // The SDK already absorbs a parsed 409 from the service; this covers one surfaced by a proxy or policy.
+    if (err instanceof RestError && err.statusCode === 409 && err.code === 'TableAlreadyExists') return;
+    throw err;
+  }
+}

@@ -1,0 +1,232 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APOLOGY, type BotRuntime, createBotRuntime } from '../../../bot';
+import type { Config } from '../../../config/config';
+import { createHealthHandler } from '../../../functions/health';
+import { createMessagesHandler } from '../../../functions/messages';
+import {
+  type FunctionRoute,
+  type FunctionsHost,
+  PortInUseError,
+  startFunctionsHost,
+} from '../../../local/functionsHost';
+import { HELP_TEXT, MemoryLog, RecordingActions, RecordingStore } from './recordingPorts';
+
+// The real CloudAdapter behind the real messages handler, over HTTP through the local Functions host.
+
+const localBot: Config['bot'] = { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' };
+const securedBot: Config['bot'] = {
+  appId: '11111111-2222-3333-4444-555555555555',
+  appPassword: 'not-a-real-secret',
+  appType: 'MultiTenant',
+  tenantId: '',
+};
+
+interface Harness {
+  host: FunctionsHost;
+  store: RecordingStore;
+  actions: RecordingActions;
+  log: MemoryLog;
+}
+
+async function startHarness(bot: Config['bot'], actions = new RecordingActions()): Promise<Harness> {
+  const store = new RecordingStore();
+  const log = new MemoryLog();
+  const runtime: BotRuntime = createBotRuntime({ bot, store, actions, log });
+  const routes: FunctionRoute[] = [
+    {
+      name: 'messages',
+      path: '/api/messages',
+      methods: ['POST', 'HEAD'],
+      handler: createMessagesHandler(async () => runtime),
+    },
+    { name: 'health', path: '/api/health', methods: ['GET'], handler: createHealthHandler([]) },
+  ];
+  const host = await startFunctionsHost({ port: 0, routes, log: () => undefined });
+  return { host, store, actions, log };
+}
+
+/** A minimal Bot Connector that records what the bot sends (replies go to the activity's serviceUrl). */
+function startRecordingConnector(): Promise<{ url: string; sent: unknown[]; server: Server }> {
+  const sent: unknown[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c.toString('utf8');
+    });
+    req.on('end', () => {
+      sent.push({ method: req.method, url: req.url, body: body ? JSON.parse(body) : undefined });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `reply-${sent.length}` }));
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ url: `http://127.0.0.1:${port}`, sent, server });
+    });
+  });
+}
+
+function messageActivity(serviceUrl: string, text: string): Record<string, unknown> {
+  return {
+    type: 'message',
+    id: 'activity-1',
+    channelId: 'msteams',
+    serviceUrl,
+    text,
+    from: { id: '29:user', name: 'Ana Ruiz', aadObjectId: 'aad-ana' },
+    recipient: { id: '28:bot', name: 'Churn Predictor' },
+    conversation: { id: 'a:personal-1', conversationType: 'personal', tenantId: 'tenant-1' },
+    channelData: { tenant: { id: 'tenant-1' } },
+  };
+}
+
+const post = (url: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${url}/api/messages`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+
+describe('bot endpoint, local settings (empty app id)', () => {
+  let h: Harness;
+  let connector: Awaited<ReturnType<typeof startRecordingConnector>>;
+  beforeAll(async () => {
+    h = await startHarness(localBot);
+    connector = await startRecordingConnector();
+  });
+  afterAll(async () => {
+    await h.host.close();
+    await new Promise<void>((resolve) => connector.server.close(() => resolve()));
+  });
+
+  it('answers the HEAD probe with 200 and an empty body', async () => {
+    const response = await fetch(`${h.host.url}/api/messages`, { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+  });
+
+  it('rejects malformed JSON with 400 without calling the bot', async () => {
+    const response = await post(h.host.url, '{"type": "message",');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: expect.stringContaining('malformed JSON') });
+    expect(h.actions.commands).toHaveLength(0);
+  });
+
+  it('rejects a JSON body that is not an activity object with 400', async () => {
+    const response = await post(h.host.url, '[1,2,3]');
+    expect(response.status).toBe(400);
+    expect(h.actions.commands).toHaveLength(0);
+  });
+
+  it('delivers an unauthenticated message activity to the bot, which replies through the connector', async () => {
+    const response = await post(h.host.url, JSON.stringify(messageActivity(connector.url, 'help')));
+    expect(response.status).toBe(200);
+    expect(h.actions.commands).toEqual([
+      {
+        command: 'help',
+        actor: { userId: 'aad-ana', name: 'Ana Ruiz', tenantId: 'tenant-1' },
+        conversationKind: 'personal',
+      },
+    ]);
+    const reply = connector.sent.at(-1) as { url: string; body: { text: string } };
+    expect(reply.url).toBe('/v3/conversations/a%3Apersonal-1/activities/activity-1');
+    expect(reply.body.text).toBe(HELP_TEXT);
+    // Every activity refreshes the rep's serviceUrl.
+    expect(h.store.serviceUrlRefreshes).toContainEqual({ userId: 'aad-ana', serviceUrl: connector.url });
+  });
+
+  it('answers GET on the messages route with 405 (POST and HEAD only)', async () => {
+    const response = await fetch(`${h.host.url}/api/messages`);
+    expect(response.status).toBe(405);
+  });
+
+  it('serves the health function through the same host', async () => {
+    const response = await fetch(`${h.host.url}/api/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', checks: {} });
+  });
+});
+
+describe('bot endpoint with an app id configured', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(securedBot);
+  });
+  afterAll(async () => {
+    await h.host.close();
+  });
+
+  it('answers 401 to a POST without a token and never runs the bot', async () => {
+    const response = await post(h.host.url, JSON.stringify(messageActivity('http://127.0.0.1:9/', 'help')));
+    expect(response.status).toBe(401);
+    expect(h.actions.commands).toHaveLength(0);
+    expect(h.store.serviceUrlRefreshes).toHaveLength(0);
+  });
+
+  it('answers 401 to a POST with a forged bearer token', async () => {
+    const forged = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"aud":"x"}').toString('base64url')}.`;
+    const response = await post(h.host.url, JSON.stringify(messageActivity('http://127.0.0.1:9/', 'help')), {
+      authorization: `Bearer ${forged}`,
+    });
+    expect(response.status).toBe(401);
+    expect(h.actions.commands).toHaveLength(0);
+  });
+});
+
+class FailingActions extends RecordingActions {
+  override async command(): Promise<never> {
+    throw new Error('storage unreachable at http://127.0.0.1:1');
+  }
+}
+
+describe('bot endpoint when the action logic fails', () => {
+  it('logs the error once and tells the user briefly (onTurnError), still answering 200', async () => {
+    const h = await startHarness(localBot, new FailingActions());
+    const connector = await startRecordingConnector();
+    try {
+      const response = await post(h.host.url, JSON.stringify(messageActivity(connector.url, 'list')));
+      expect(response.status).toBe(200);
+      expect((connector.sent.at(-1) as { body: { text: string } }).body.text).toBe(APOLOGY);
+      const errors = h.log.lines.filter((l) => l.startsWith('error'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain('storage unreachable at http://127.0.0.1:1');
+    } finally {
+      await h.host.close();
+      await new Promise<void>((resolve) => connector.server.close(() => resolve()));
+    }
+  });
+});
+
+describe('local Functions host', () => {
+  it('names the port and how to change it when the port is taken', async () => {
+    const first = await startFunctionsHost({ port: 0, routes: [], log: () => undefined });
+    try {
+      const attempt = startFunctionsHost({ port: first.port, routes: [], portHint: 'set BOT_PORT' });
+      await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
+      await expect(attempt).rejects.toThrow(`Port ${first.port} on 127.0.0.1 is already in use`);
+      await expect(attempt).rejects.toThrow('set BOT_PORT');
+    } finally {
+      await first.close();
+    }
+  });
+
+  it('frees the port on close', async () => {
+    const first = await startFunctionsHost({ port: 0, routes: [], log: () => undefined });
+    await first.close();
+    const again = await startFunctionsHost({ port: first.port, routes: [], log: () => undefined });
+    expect(again.port).toBe(first.port);
+    await again.close();
+  });
+
+  it('answers 404 for a path with no function', async () => {
+    const host = await startFunctionsHost({ port: 0, routes: [], log: () => undefined });
+    try {
+      expect((await fetch(`${host.url}/api/nothing`)).status).toBe(404);
+    } finally {
+      await host.close();
+    }
+  });
+});

@@ -1,0 +1,145 @@
+import { RestError } from '@azure/data-tables';
+import { describe, expect, it } from 'vitest';
+import type { NewAuditRow, PolicyConfig } from '../../../storage';
+import { fullState, openTestStorage } from './support';
+
+function action(overrides: Partial<NewAuditRow> = {}): NewAuditRow {
+  return {
+    id: 'msg-1|A/B#1|reached_out',
+    action: 'reached_out',
+    customerId: 'A/B#1',
+    customerName: 'Greenfield Cafe',
+    owner: 'rep@example.com',
+    actorId: 'aad-rep-1',
+    actorName: 'Rep One',
+    at: '2026-11-23T08:03:00.123Z',
+    ...overrides,
+  };
+}
+
+describe('audit trail on Azurite', () => {
+  it('records a row and reads every field back', async () => {
+    const storage = await openTestStorage('auditRt');
+    const snapshot = fullState('A/B#1');
+    const input = action({
+      action: 'won_back',
+      value: 1200.5,
+      reason: 'price',
+      note: 'called, "happy" again\nnew line',
+      snapshot,
+      undoes: 'prev-row',
+      cardMessageId: '1:abc',
+    });
+    const result = await storage.audit.record(input);
+    expect(result.recorded).toBe(true);
+    expect(result.row).toEqual({ ...input, at: '2026-11-23T08:03:00.123Z' });
+    expect(await storage.audit.readMonth('2026-11')).toEqual([result.row]);
+    expect(await storage.audit.latestForCustomer('A/B#1')).toEqual([result.row]);
+    expect(await storage.audit.get('A/B#1', input.id)).toEqual(result.row);
+  });
+
+  it('omitted optional fields come back as null', async () => {
+    const storage = await openTestStorage('auditNull');
+    const { row } = await storage.audit.record(action());
+    expect(row).toMatchObject({
+      value: null,
+      reason: null,
+      note: null,
+      snapshot: null,
+      undoes: null,
+      cardMessageId: null,
+    });
+    expect((await storage.audit.readMonth('2026-11'))[0]).toEqual(row);
+  });
+
+  it('a double tap with a different timestamp is one row, and the second call gets the first row back', async () => {
+    const storage = await openTestStorage('auditTwice');
+    const first = await storage.audit.record(action({ at: '2026-11-23T08:03:00.123Z' }));
+    const second = await storage.audit.record(action({ at: '2026-11-23T08:03:01.950Z', note: 'second tap' }));
+    expect(first.recorded).toBe(true);
+    expect(second).toEqual({ recorded: false, row: first.row });
+    expect(await storage.audit.readMonth('2026-11')).toHaveLength(1);
+    expect(await storage.audit.latestForCustomer('A/B#1')).toHaveLength(1);
+  });
+
+  it("a double tap straddling the month boundary is still one row, in the first tap's month", async () => {
+    const storage = await openTestStorage('auditEdge');
+    await storage.audit.record(action({ at: '2026-11-30T23:59:59.900Z' }));
+    const again = await storage.audit.record(action({ at: '2026-12-01T00:00:00.200Z' }));
+    expect(again.recorded).toBe(false);
+    expect(await storage.audit.readMonth('2026-11')).toHaveLength(1);
+    expect(await storage.audit.readMonth('2026-12')).toHaveLength(0);
+  });
+
+  it("partitions by the team's month and reads exactly one month, oldest first", async () => {
+    const storage = await openTestStorage('auditMonth', { timeZone: 'America/Chicago' });
+    const times = [
+      '2026-11-15T12:00:00.000Z',
+      '2026-10-31T12:00:00.000Z', // October
+      '2026-11-02T09:00:00.000Z',
+      '2026-12-01T03:00:00.000Z', // still 30 November, 21:00 in Chicago
+      '2026-12-01T07:00:00.000Z', // 1 December 01:00 in Chicago
+      '2026-11-01T04:00:00.000Z', // 31 October, 23:00 in Chicago
+    ];
+    for (const [i, at] of times.entries()) {
+      await storage.audit.record(action({ id: `k${i}`, customerId: `c${i % 2}`, at }));
+    }
+    const november = await storage.audit.readMonth('2026-11');
+    expect(november.map((r) => r.id)).toEqual(['k2', 'k0', 'k3']);
+    expect((await storage.audit.readMonth('2026-10')).map((r) => r.id)).toEqual(['k1', 'k5']);
+    expect((await storage.audit.readMonth('2026-12')).map((r) => r.id)).toEqual(['k4']);
+    await expect(storage.audit.readMonth('2026-13')).rejects.toThrow(/Not a month/);
+  });
+
+  it("latestForCustomer returns that customer's actions newest first, up to the limit", async () => {
+    const storage = await openTestStorage('auditLatest');
+    const days = [3, 1, 7, 5, 2];
+    for (const d of days) {
+      await storage.audit.record(action({ id: `day${d}`, at: `2026-11-0${d}T10:00:00.000Z` }));
+    }
+    await storage.audit.record(
+      action({ id: 'other', customerId: 'someone else', at: '2026-11-09T10:00:00.000Z' }),
+    );
+    const latest = await storage.audit.latestForCustomer('A/B#1', { limit: 3 });
+    expect(latest.map((r) => r.id)).toEqual(['day7', 'day5', 'day3']);
+    expect(await storage.audit.latestForCustomer('A/B#1', { limit: 50 })).toHaveLength(5);
+    expect(await storage.audit.latestForCustomer('nobody')).toEqual([]);
+  });
+
+  it('rejects a malformed row before writing anything', async () => {
+    const storage = await openTestStorage('auditBad');
+    storage.resetRequestCount();
+    await expect(storage.audit.record(action({ at: 'yesterday' }))).rejects.toThrow(/Invalid audit row/);
+    await expect(storage.audit.record(action({ value: Number.NaN }))).rejects.toThrow(/Invalid audit row/);
+    await expect(storage.audit.record(action({ action: 'deleted' as never }))).rejects.toThrow(
+      /Invalid audit row/,
+    );
+    expect(storage.requests().requests).toBe(0);
+  });
+
+  it('a crash between the customer rows and the month row is healed by recording the same action again', async () => {
+    let failMonthInsert = true;
+    const crashOnce: PolicyConfig = {
+      position: 'perCall',
+      policy: {
+        name: 'crashOnMonthInsert',
+        sendRequest: async (request, next) => {
+          const path = new URL(request.url).pathname;
+          if (failMonthInsert && request.method === 'POST' && /Audit$/.test(path)) {
+            failMonthInsert = false;
+            throw new RestError('injected: process died', { statusCode: 500 });
+          }
+          return next(request);
+        },
+      },
+    };
+    const storage = await openTestStorage('auditHeal', { policies: [crashOnce] });
+    await expect(storage.audit.record(action())).rejects.toThrow(/injected/);
+    expect(await storage.audit.readMonth('2026-11')).toHaveLength(0);
+    const retry = await storage.audit.record(action({ at: '2026-11-23T08:04:00.000Z' }));
+    expect(retry.recorded).toBe(false);
+    const month = await storage.audit.readMonth('2026-11');
+    expect(month).toEqual([retry.row]);
+    expect(month[0].at).toBe('2026-11-23T08:03:00.123Z');
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { RepInput } from '../../../storage';
+import { openTestStorage } from './support';
+
+function rep(overrides: Partial<RepInput> = {}): RepInput {
+  return {
+    userId: '29:aad-object-id/1',
+    name: 'Dana Rep',
+    email: 'Dana.Rep@Contoso.com',
+    tenantId: 'tenant-1',
+    serviceUrl: 'https://smba.trafficmanager.net/amer/',
+    reference: {
+      conversation: { id: 'a:1:personal-chat' },
+      serviceUrl: 'https://smba.trafficmanager.net/amer/',
+      user: { id: '29:aad-object-id/1' },
+    },
+    ...overrides,
+  };
+}
+
+describe('conversation references on Azurite', () => {
+  it('finds a rep by user id and by email, case-insensitively', async () => {
+    const storage = await openTestStorage('convEmail');
+    const saved = await storage.conversations.saveRep(rep());
+    expect(saved.email).toBe('dana.rep@contoso.com');
+    expect(await storage.conversations.getRep('29:aad-object-id/1')).toEqual(saved);
+    expect(await storage.conversations.getRepByEmail('DANA.REP@contoso.com')).toEqual(saved);
+    expect(await storage.conversations.getRepByEmail(' dana.rep@contoso.com ')).toEqual(saved);
+    expect(await storage.conversations.getRepByEmail('someone@contoso.com')).toBeNull();
+  });
+
+  it("moves the email index when a rep's address changes", async () => {
+    const storage = await openTestStorage('convMove');
+    await storage.conversations.saveRep(rep());
+    await storage.conversations.saveRep(rep({ email: 'dana@fabrikam.com' }));
+    expect(await storage.conversations.getRepByEmail('dana.rep@contoso.com')).toBeNull();
+    expect((await storage.conversations.getRepByEmail('dana@fabrikam.com'))?.userId).toBe(
+      '29:aad-object-id/1',
+    );
+  });
+
+  it('lists reps and removes one together with its email row; removing twice is fine', async () => {
+    const storage = await openTestStorage('convRemove');
+    await storage.conversations.saveRep(rep());
+    await storage.conversations.saveRep(rep({ userId: 'u2', email: 'second@contoso.com', name: 'Second' }));
+    expect((await storage.conversations.listReps()).map((r) => r.userId).sort()).toEqual([
+      '29:aad-object-id/1',
+      'u2',
+    ]);
+    await storage.conversations.removeRep('29:aad-object-id/1');
+    await storage.conversations.removeRep('29:aad-object-id/1');
+    expect(await storage.conversations.getRep('29:aad-object-id/1')).toBeNull();
+    expect(await storage.conversations.getRepByEmail('dana.rep@contoso.com')).toBeNull();
+    expect((await storage.conversations.listReps()).map((r) => r.userId)).toEqual(['u2']);
+    expect((await storage.conversations.getRepByEmail('second@contoso.com'))?.name).toBe('Second');
+  });
+
+  it('refreshes the serviceUrl in the row and inside the reference, and writes nothing when unchanged', async () => {
+    const storage = await openTestStorage('convUrl');
+    await storage.conversations.saveRep(rep());
+    expect(
+      await storage.conversations.refreshServiceUrl(
+        '29:aad-object-id/1',
+        'https://smba.trafficmanager.net/emea/',
+      ),
+    ).toBe(true);
+    const after = await storage.conversations.getRep('29:aad-object-id/1');
+    expect(after?.serviceUrl).toBe('https://smba.trafficmanager.net/emea/');
+    expect(after?.reference.serviceUrl).toBe('https://smba.trafficmanager.net/emea/');
+    expect(after?.reference.conversation).toEqual({ id: 'a:1:personal-chat' });
+    storage.resetRequestCount();
+    expect(
+      await storage.conversations.refreshServiceUrl(
+        '29:aad-object-id/1',
+        'https://smba.trafficmanager.net/emea/',
+      ),
+    ).toBe(false);
+    expect(storage.requests().requests).toBe(1); // the read only
+    expect(await storage.conversations.refreshServiceUrl('unknown', 'https://x.example/')).toBe(false);
+  });
+
+  it('stores the summary channel', async () => {
+    const storage = await openTestStorage('convChannel');
+    expect(await storage.conversations.getSummaryChannel()).toBeNull();
+    const channel = {
+      teamId: '19:team@thread.tacv2',
+      channelId: '19:general@thread.tacv2',
+      tenantId: 'tenant-1',
+      serviceUrl: 'https://smba.trafficmanager.net/amer/',
+      reference: { conversation: { id: '19:general@thread.tacv2', isGroup: true } },
+    };
+    await storage.conversations.setSummaryChannel(channel);
+    expect(await storage.conversations.getSummaryChannel()).toEqual(channel);
+    await storage.conversations.setSummaryChannel({ ...channel, channelId: '19:sales@thread.tacv2' });
+    expect((await storage.conversations.getSummaryChannel())?.channelId).toBe('19:sales@thread.tacv2');
+  });
+
+  it('rejects a rep without a usable serviceUrl', async () => {
+    const storage = await openTestStorage('convBad');
+    await expect(storage.conversations.saveRep(rep({ serviceUrl: 'not a url' }))).rejects.toThrow(
+      /Invalid rep/,
+    );
+    expect(await storage.conversations.listReps()).toEqual([]);
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { openTestStorage } from './support';
+
+describe('run ledger on Azurite', () => {
+  it('a rerun skips the reps already delivered and records only the rest', async () => {
+    const storage = await openTestStorage('runsRerun');
+    const runKey = 'weekly-2026-W48';
+    const reps = ['rep-a', 'rep-b', 'rep/c#3', 'rep-d'];
+    const sent: string[] = [];
+    const deliver = async (crashAfter: number) => {
+      let n = 0;
+      for (const repId of reps) {
+        if (await storage.runs.hasDelivered(runKey, repId)) continue;
+        if (n === crashAfter) throw new Error('crash');
+        sent.push(repId);
+        const result = await storage.runs.recordDelivery(runKey, repId, {
+          activityId: `act-${repId}`,
+          at: '2026-11-30T14:03:00.000Z',
+          status: 'delivered',
+        });
+        expect(result.recorded).toBe(true);
+        n++;
+      }
+    };
+    expect((await storage.runs.startRun(runKey, '2026-11-30T14:03:00.000Z')).started).toBe(true);
+    await expect(deliver(2)).rejects.toThrow('crash');
+    const again = await storage.runs.startRun(runKey, '2026-11-30T14:18:00.000Z');
+    expect(again).toEqual({ started: false, run: { runKey, startedAt: '2026-11-30T14:03:00.000Z' } });
+    await deliver(Number.POSITIVE_INFINITY);
+    expect(sent).toEqual(reps);
+    const rows = await storage.runs.listRun(runKey);
+    expect(rows.map((r) => r.repId).sort()).toEqual([...reps].sort());
+    expect(rows.find((r) => r.repId === 'rep/c#3')).toEqual({
+      repId: 'rep/c#3',
+      activityId: 'act-rep/c#3',
+      at: '2026-11-30T14:03:00.000Z',
+      status: 'delivered',
+    });
+  });
+
+  it('recording the same delivery twice keeps the first', async () => {
+    const storage = await openTestStorage('runsTwice');
+    const at = '2026-11-30T14:03:00.000Z';
+    expect(await storage.runs.recordDelivery('weekly-2026-W48', 'r1', { at, status: 'unreachable' })).toEqual(
+      {
+        recorded: true,
+      },
+    );
+    expect(
+      await storage.runs.recordDelivery('weekly-2026-W48', 'r1', {
+        at,
+        status: 'delivered',
+        activityId: 'x',
+      }),
+    ).toEqual({ recorded: false });
+    expect(await storage.runs.listRun('weekly-2026-W48')).toEqual([
+      { repId: 'r1', at, status: 'unreachable' },
+    ]);
+    expect(await storage.runs.hasDelivered('weekly-2026-W49', 'r1')).toBe(false);
+  });
+
+  it('keeps a run-level row: started, then finished with its report', async () => {
+    const storage = await openTestStorage('runsRow');
+    expect(await storage.runs.getRun('monthly-2026-11')).toBeNull();
+    await storage.runs.startRun('monthly-2026-11', '2026-12-01T15:00:00.000Z');
+    const finished = await storage.runs.finishRun('monthly-2026-11', '2026-12-01T15:00:09.000Z', {
+      delivered: 12,
+      unreachable: ['rep-x'],
+    });
+    expect(await storage.runs.getRun('monthly-2026-11')).toEqual(finished);
+    expect(JSON.parse(finished.report ?? '')).toEqual({ delivered: 12, unreachable: ['rep-x'] });
+    expect(finished.startedAt).toBe('2026-12-01T15:00:00.000Z');
+    // The run row is not a delivery.
+    expect(await storage.runs.listRun('monthly-2026-11')).toEqual([]);
+    await expect(
+      storage.runs.finishRun('monthly-2026-11', '2026-12-01T15:00:09.000Z', 'x'.repeat(40_000)),
+    ).rejects.toThrow(/limit/);
+  });
+});

@@ -1,0 +1,196 @@
+import { describe, expect, inject, it } from 'vitest';
+import { ConflictError, openStorage, type PolicyConfig } from '../../../storage';
+import { fullState, manyStates, openTestStorage } from './support';
+
+describe('state store on Azurite', () => {
+  it('round-trips every field, nulls, doubles beyond Int32 and ids with forbidden key characters', async () => {
+    const storage = await openTestStorage('stateRt');
+    const ids = ['A/B#1', 'back\\slash?q', 'ünïcødé-客户-🙂', '100%', "o'brien", 'tab\there', '~tilde', ''];
+    const states = ids.map((id, i) =>
+      fullState(id, {
+        monthlyValue: i === 0 ? 5_000_000_000.25 : 1200,
+        recoveredValue: i === 1 ? 99.99 : null,
+        lostReason: i === 2 ? 'price' : null,
+        reasons: i === 3 ? [] : ['a', 'b"quoted"'],
+      }),
+    );
+    const result = await storage.state.writeChanged(new Map(), states);
+    expect(result).toEqual({ written: ids.length, transactions: 1 });
+    const all = await storage.state.getAll();
+    expect(all.size).toBe(ids.length);
+    for (const s of states) {
+      expect(all.get(s.customerId)).toEqual(s);
+      expect((await storage.state.get(s.customerId))?.state).toEqual(s);
+    }
+  });
+
+  it('get returns null for a customer never written', async () => {
+    const storage = await openTestStorage('stateMiss');
+    expect(await storage.state.get('nobody')).toBeNull();
+  });
+
+  it.each([
+    [99, 1],
+    [100, 1],
+    [101, 2],
+    [250, 3],
+  ])('batches %i changed rows into %i transaction(s), all rows present', async (n, transactions) => {
+    const storage = await openTestStorage(`stateB${n}`);
+    storage.resetRequestCount();
+    const result = await storage.state.writeChanged(new Map(), manyStates(n));
+    expect(result).toEqual({ written: n, transactions });
+    expect(storage.requests().transactions).toBe(transactions);
+    const all = await storage.state.getAll();
+    expect(all.size).toBe(n);
+  });
+
+  it('writes only the rows that changed', async () => {
+    const storage = await openTestStorage('stateDiff');
+    const before = manyStates(300);
+    await storage.state.writeChanged(new Map(), before);
+    const previous = await storage.state.getAll();
+    const next = before.map((s, i) => (i % 20 === 0 ? { ...s, score: 0.9, band: 'at_risk' as const } : s));
+    storage.resetRequestCount();
+    const result = await storage.state.writeChanged(previous, next);
+    expect(result).toEqual({ written: 15, transactions: 1 });
+    expect(storage.requests()).toEqual({ requests: 1, transactions: 1 });
+    const after = await storage.state.getAll();
+    expect(after.get('c00020')?.score).toBe(0.9);
+    expect(after.get('c00021')?.score).toBe(0);
+    // Nothing changed: nothing sent at all.
+    storage.resetRequestCount();
+    expect(await storage.state.writeChanged(after, next)).toEqual({ written: 0, transactions: 0 });
+    expect(storage.requests().requests).toBe(0);
+  });
+
+  it('pages through more than one page of states', async () => {
+    const storage = await openTestStorage('statePage');
+    await storage.state.writeChanged(new Map(), manyStates(30));
+    const first = await storage.state.getPage({ pageSize: 20 });
+    expect(first.states).toHaveLength(20);
+    expect(first.continuationToken).toBeTruthy();
+    const second = await storage.state.getPage({ pageSize: 20, continuationToken: first.continuationToken });
+    expect(second.states).toHaveLength(10);
+    expect(second.continuationToken).toBeUndefined();
+  });
+
+  it('a Replace write clears fields that became null', async () => {
+    const storage = await openTestStorage('stateNull');
+    const s = fullState('x1', { lostReason: 'price', lostAt: '2026-11-02', status: 'lost' });
+    await storage.state.writeChanged(new Map(), [s]);
+    const cleared = { ...s, lostReason: null, lostAt: null, status: 'active' as const };
+    await storage.state.writeChanged(new Map([[s.customerId, s]]), [cleared]);
+    expect((await storage.state.get('x1'))?.state).toEqual(cleared);
+  });
+});
+
+/** A policy that runs `interfere` just before each of this handle's writes (PUT with If-Match / POST insert). */
+function beforeWrites(interfere: () => Promise<void>): PolicyConfig {
+  return {
+    position: 'perCall',
+    policy: {
+      name: 'interfereBeforeWrite',
+      sendRequest: async (request, next) => {
+        const conditionalPut = request.method === 'PUT' && request.headers.has('If-Match');
+        if (conditionalPut || request.method === 'POST') await interfere();
+        return next(request);
+      },
+    },
+  };
+}
+
+describe('state update with the ETag', () => {
+  it('two writers race: the loser gets 412, re-reads, re-decides, and no update is lost', async () => {
+    const b = await openTestStorage('stateRace');
+    const prefix = b.tables.state.slice(0, -'State'.length);
+    let bWrote = false;
+    const a = await openStorage(
+      { connectionString: inject('azuriteConnectionString'), tablePrefix: prefix },
+      {
+        policies: [
+          beforeWrites(async () => {
+            if (bWrote) return;
+            bWrote = true; // writer B commits between A's read and A's write
+            await b.state.update('r1', (cur) => (cur ? { ...cur, reasons: [...cur.reasons, 'B'] } : null));
+          }),
+        ],
+      },
+    );
+    await a.state.writeChanged(new Map(), [fullState('r1', { reasons: [] })]);
+    bWrote = false;
+    const seen: string[][] = [];
+    const result = await a.state.update('r1', (cur) => {
+      if (!cur) throw new Error('expected a row');
+      seen.push(cur.reasons);
+      return { ...cur, reasons: [...cur.reasons, 'A'] };
+    });
+    expect(seen).toEqual([[], ['B']]);
+    expect(result).toMatchObject({ written: true, attempts: 2 });
+    expect((await b.state.get('r1'))?.state.reasons).toEqual(['B', 'A']);
+  });
+
+  it("two writers creating the same new customer: the loser re-reads the winner's row (409) and decides again", async () => {
+    const b = await openTestStorage('stateCreate');
+    const prefix = b.tables.state.slice(0, -'State'.length);
+    let bWrote = true; // armed below, after openStorage's own table-creating POSTs
+    const a = await openStorage(
+      { connectionString: inject('azuriteConnectionString'), tablePrefix: prefix },
+      {
+        policies: [
+          beforeWrites(async () => {
+            if (bWrote) return;
+            bWrote = true;
+            await b.state.update('n1', (cur) => cur ?? fullState('n1', { reasons: ['B'] }));
+          }),
+        ],
+      },
+    );
+    bWrote = false;
+    const result = await a.state.update('n1', (cur) =>
+      cur ? { ...cur, reasons: [...cur.reasons, 'A'] } : fullState('n1', { reasons: ['A only'] }),
+    );
+    expect(result.attempts).toBe(2);
+    expect((await b.state.get('n1'))?.state.reasons).toEqual(['B', 'A']);
+  });
+
+  it('a writer that loses every time gives up with a ConflictError after maxAttempts', async () => {
+    const b = await openTestStorage('stateLose');
+    const prefix = b.tables.state.slice(0, -'State'.length);
+    const a = await openStorage(
+      { connectionString: inject('azuriteConnectionString'), tablePrefix: prefix },
+      {
+        policies: [
+          beforeWrites(async () => {
+            await b.state.update('l1', (cur) => (cur ? { ...cur, score: cur.score + 1 } : null));
+          }),
+        ],
+      },
+    );
+    await b.state.writeChanged(new Map(), [fullState('l1', { score: 0 })]);
+    let decisions = 0;
+    const attempt = a.state.update(
+      'l1',
+      (cur) => {
+        decisions++;
+        return cur ? { ...cur, band: 'watch' } : null;
+      },
+      { maxAttempts: 3 },
+    );
+    await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+    await expect(attempt).rejects.toThrow(/l1.*3 times/);
+    expect(decisions).toBe(3);
+    // Our change never landed; the other writer's three did.
+    const final = (await b.state.get('l1'))?.state;
+    expect(final?.band).toBe('at_risk');
+    expect(final?.score).toBe(3);
+  });
+
+  it('decide returning null writes nothing', async () => {
+    const storage = await openTestStorage('stateNoop');
+    storage.resetRequestCount();
+    const result = await storage.state.update('ghost', () => null);
+    expect(result).toEqual({ state: null, written: false, attempts: 1 });
+    expect(storage.requests().requests).toBe(1); // the read only
+    expect(await storage.state.get('ghost')).toBeNull();
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { readCardSubmit } from '../../../cards';
+
+const base = { customerId: 'cust-001', runKey: 'weekly-2026-W48', v: 1 };
+
+describe('readCardSubmit', () => {
+  it('reads a one-tap action with no inputs', () => {
+    expect(readCardSubmit({ ...base, action: 'reached_out' })).toEqual({
+      submit: { ...base, action: 'reached_out' },
+      inputs: {},
+    });
+  });
+
+  it("picks this row's value even when Teams merged every input of the card", () => {
+    const value = {
+      ...base,
+      action: 'won_back',
+      fields: { value: 'value_3' },
+      value_0: '10',
+      value_3: '1250',
+      reason_3: 'price',
+    };
+    expect(readCardSubmit(value).inputs).toEqual({ value: '1250' });
+  });
+
+  it('picks reason and note of a Lost submit; a missing note is undefined', () => {
+    const value = {
+      ...base,
+      action: 'lost',
+      fields: { reason: 'reason_1', note: 'note_1' },
+      reason_1: 'competitor',
+    };
+    expect(readCardSubmit(value).inputs).toEqual({ reason: 'competitor', note: undefined });
+  });
+
+  it('does not read inherited or __proto__ keys as inputs', () => {
+    const forged = JSON.parse(
+      '{"action":"won_back","customerId":"c","runKey":"weekly-2026-W48","v":1,"fields":{"value":"value_0"},"__proto__":{"value_0":"999"}}',
+    );
+    expect(readCardSubmit(forged).inputs.value).toBeUndefined();
+  });
+
+  it('rejects unknown actions, other versions, input ids outside the pattern and missing fields', () => {
+    expect(() => readCardSubmit({ ...base, action: 'delete_all' })).toThrow();
+    expect(() => readCardSubmit({ ...base, action: 'undo', v: 2 })).toThrow();
+    expect(() => readCardSubmit({ ...base, action: 'won_back', fields: { value: 'constructor' } })).toThrow();
+    expect(() => readCardSubmit({ ...base, action: 'lost' })).toThrow();
+    expect(() => readCardSubmit('reached_out')).toThrow();
+  });
+});

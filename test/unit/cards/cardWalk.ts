@@ -1,0 +1,24 @@
+/** A node of an expanded card: any JSON object. */
+export type Node = Record<string, unknown>;
+
+/** Every object in `root` (depth first, document order) for which `match` holds. */
+export function findAll(root: unknown, match: (n: Node) => boolean): Node[] {
+  const out: Node[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x);
+    } else if (v && typeof v === 'object') {
+      const n = v as Node;
+      if (match(n)) out.push(n);
+      for (const x of Object.values(n)) visit(x);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/** Nodes of one Adaptive Card `type`. */
+export const ofType = (root: unknown, type: string): Node[] => findAll(root, (n) => n.type === type);
+
+/** Text of every TextBlock in document order. */
+export const texts = (root: unknown): string[] => ofType(root, 'TextBlock').map((n) => String(n.text));

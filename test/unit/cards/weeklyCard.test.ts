@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { buildWeeklyCard, cardAttachment, MAX_CARD_CUSTOMERS } from '../../../cards';
+import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import { findAll, type Node, ofType, texts } from './cardWalk';
+import { LOSS_REASONS, largestWeek, representativeWeek } from './weeklyCardFixtures';
+
+/** Teams rejects bot messages above about 100 KB (413); the product keeps each under 80 KB. */
+const MAX_MESSAGE_BYTES = 80 * 1024;
+
+const rowContainers = (card: object): Node[] => ofType(card, 'Container');
+const submitData = (root: unknown): Node[] => ofType(root, 'Action.Submit').map((a) => a.data as Node);
+
+describe('buildWeeklyCard', () => {
+  it('matches the snapshot for a representative week', () => {
+    expect(buildWeeklyCard(representativeWeek())).toMatchSnapshot();
+  });
+
+  it('validates against the Adaptive Card 1.5 schema (representative, empty, largest)', () => {
+    expect(adaptiveCardErrors(buildWeeklyCard(representativeWeek()))).toEqual([]);
+    expect(
+      adaptiveCardErrors(buildWeeklyCard({ ...representativeWeek(), customers: [], overflow: undefined })),
+    ).toEqual([]);
+    expect(adaptiveCardErrors(buildWeeklyCard(largestWeek()))).toEqual([]);
+  });
+
+  it('the schema check can fail: a card missing TextBlock text is rejected', () => {
+    const card = buildWeeklyCard(representativeWeek()) as { body: Node[] };
+    delete card.body[0].text;
+    expect(adaptiveCardErrors(card).length).toBeGreaterThan(0);
+  });
+
+  it('heads the card with the week, the count and the value at risk, overflow included', () => {
+    const card = buildWeeklyCard(representativeWeek()) as { version: string; body: Node[] };
+    expect(card.version).toBe('1.5');
+    expect(card.body[0].text).toBe('Week 48 · 6 customers slipping · $8,400/month at risk');
+    expect(texts(card)).toContain('+1 more, type "list" to see them all');
+  });
+
+  it('shows name, value, band and score, the top three reasons and the play per row', () => {
+    const [first] = rowContainers(buildWeeklyCard(representativeWeek()));
+    const t = texts(first);
+    expect(t.slice(0, 3)).toEqual(['Greenfield Cafe', '$1,200/month', 'At risk · score 0.87']);
+    expect(t.filter((x) => x.startsWith('• '))).toEqual([
+      '• No order in 34 days (usually every 9)',
+      '• One sour ticket',
+      '• Order size down 40%',
+    ]);
+    expect(t).toContain('Suggested: Time-bound offer: 10% off the next order this week');
+  });
+
+  it('gives an open row Reached out, Won back (prefilled value) and Lost (reasons + bounded note)', () => {
+    const [first] = rowContainers(buildWeeklyCard(representativeWeek()));
+    const [reached] = ofType(first, 'Action.Submit');
+    expect(reached.title).toBe('Reached out');
+    expect(reached.data).toEqual({
+      action: 'reached_out',
+      customerId: 'cust-001',
+      runKey: 'weekly-2026-W48',
+      v: 1,
+    });
+
+    const [wonBack, lost] = ofType(first, 'Action.ShowCard');
+    expect(wonBack.title).toBe('Won back');
+    const [valueInput] = ofType(wonBack, 'Input.Number');
+    expect(valueInput).toMatchObject({ id: 'value_0', value: 1200, isRequired: true });
+    expect(valueInput.min).toBeGreaterThan(0);
+    expect(submitData(wonBack)).toEqual([
+      {
+        action: 'won_back',
+        customerId: 'cust-001',
+        runKey: 'weekly-2026-W48',
+        v: 1,
+        fields: { value: 'value_0' },
+      },
+    ]);
+
+    expect(lost.title).toBe('Lost');
+    const [reason] = ofType(lost, 'Input.ChoiceSet');
+    expect(reason.id).toBe('reason_0');
+    expect(reason.choices).toEqual(LOSS_REASONS.map(({ title, value }) => ({ title, value })));
+    const [note] = ofType(lost, 'Input.Text');
+    expect(note).toMatchObject({ id: 'note_0', maxLength: 500 });
+    expect(submitData(lost)).toEqual([
+      {
+        action: 'lost',
+        customerId: 'cust-001',
+        runKey: 'weekly-2026-W48',
+        v: 1,
+        fields: { reason: 'reason_0', note: 'note_0' },
+      },
+    ]);
+  });
+
+  it('keeps every input id unique on the card and every `fields` entry pointing at an input of its own sub-card', () => {
+    const card = buildWeeklyCard(largestWeek());
+    const ids = findAll(card, (n) => typeof n.type === 'string' && n.type.startsWith('Input.')).map(
+      (n) => n.id,
+    );
+    expect(ids).toHaveLength(MAX_CARD_CUSTOMERS * 3);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const show of ofType(card, 'Action.ShowCard')) {
+      const own = new Set(findAll(show, (n) => String(n.type).startsWith('Input.')).map((n) => n.id));
+      for (const data of submitData(show)) {
+        for (const id of Object.values(data.fields as Record<string, string>)) expect(own.has(id)).toBe(true);
+      }
+    }
+  });
+
+  it('shows an acted-on row as its outcome with only an Undo button', () => {
+    const rows = rowContainers(buildWeeklyCard(representativeWeek()));
+    const expected = [
+      'Reached out by Ana Ruiz, Mon 23 Nov',
+      'Won back $1,100/month by Ana Ruiz, Tue 24 Nov',
+      'Lost: Price (Went with a cheaper supplier). Marked by Ana Ruiz, Wed 25 Nov',
+    ];
+    rows.slice(2).forEach((row, i) => {
+      expect(texts(row)).toContain(expected[i]);
+      expect(ofType(row, 'Action.ShowCard')).toEqual([]);
+      expect(ofType(row, 'Action.Submit').map((a) => [a.title, a.data])).toEqual([
+        ['Undo', { action: 'undo', customerId: `cust-00${i + 3}`, runKey: 'weekly-2026-W48', v: 1 }],
+      ]);
+    });
+  });
+
+  it('says so plainly when nobody is slipping', () => {
+    const card = buildWeeklyCard({ ...representativeWeek(), customers: [], overflow: undefined });
+    expect(texts(card)).toEqual([
+      'Week 48 · 0 customers slipping · $0/month at risk',
+      'Nobody on your list is slipping this week.',
+    ]);
+  });
+
+  it('stays under 80 KB as a whole activity for the largest list the rules allow', () => {
+    const card = buildWeeklyCard(largestWeek());
+    const activity = {
+      type: 'message',
+      from: { id: '28:00000000-0000-0000-0000-000000000000', name: 'Churn Predictor' },
+      conversation: { id: `a:${'x'.repeat(120)}` },
+      recipient: { id: `29:${'y'.repeat(120)}` },
+      attachments: [cardAttachment(card)],
+    };
+    const bytes = Buffer.byteLength(JSON.stringify(activity), 'utf8');
+    expect(bytes).toBeLessThan(MAX_MESSAGE_BYTES);
+    expect(ofType(card, 'Container')).toHaveLength(MAX_CARD_CUSTOMERS);
+  });
+
+  it('cuts long names and reasons so one field cannot blow the size', () => {
+    const [row] = rowContainers(buildWeeklyCard(largestWeek()));
+    const [name] = texts(row);
+    expect(name.length).toBeLessThanOrEqual(80);
+    expect(name.endsWith('…')).toBe(true);
+  });
+
+  it('renders template syntax in data literally, never evaluating it', () => {
+    const week = representativeWeek();
+    week.customers[0].name = 'Evil ${$root.runKey} Ltd';
+    week.customers[0].reasons = ['${customerId}'];
+    const t = texts(rowContainers(buildWeeklyCard(week))[0]);
+    expect(t[0]).toBe('Evil ${$root.runKey} Ltd');
+    expect(t).toContain('• ${customerId}');
+  });
+
+  it('refuses more rows than the cap, a bad run key and a negative value', () => {
+    const week = largestWeek();
+    week.customers.push(week.customers[0]);
+    expect(() => buildWeeklyCard(week)).toThrow();
+    expect(() => buildWeeklyCard({ ...representativeWeek(), runKey: '2026-W48' })).toThrow();
+    const negative = representativeWeek();
+    negative.customers[0].monthlyValue = -1;
+    expect(() => buildWeeklyCard(negative)).toThrow();
+  });
+
+  it('formats money in the currency and locale given', () => {
+    const card = buildWeeklyCard({ ...representativeWeek(), currency: 'EUR', locale: 'de-DE' }) as {
+      body: Node[];
+    };
+    // de-DE puts a no-break space before the euro sign.
+    expect(card.body[0].text).toBe('Week 48 · 6 customers slipping · 8.400\u00a0€/month at risk');
+  });
+});

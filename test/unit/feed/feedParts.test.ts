@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { confirmDuplicates, rowsWithSharedHash } from '../../../feed/duplicateIds';
+import { ProblemLog } from '../../../feed/feedReport';
+import { groupByCustomer } from '../../../feed/groupByCustomer';
+import { cyrb53, idHash, secondIdHash } from '../../../feed/idHash';
+
+describe('ProblemLog', () => {
+  it('keeps the first problems in detail and counts every one', () => {
+    const log = new ProblemLog('orders.csv', 3);
+    log.rowsRead = 10;
+    for (let line = 9; line >= 2; line--) log.skip(line, line % 2 ? 'odd' : 'even', `line ${line}`);
+    const report = log.report();
+    expect(report.problems).toEqual([
+      { file: 'orders.csv', line: 7, reason: 'line 7' },
+      { file: 'orders.csv', line: 8, reason: 'line 8' },
+      { file: 'orders.csv', line: 9, reason: 'line 9' },
+    ]);
+    expect(report).toMatchObject({ rowsRead: 10, rowsSkipped: 8, rowsKept: 2, problemsNotListed: 5 });
+    expect(report.problemCounts).toEqual({ odd: 4, even: 4 });
+  });
+});
+
+describe('id hashes', () => {
+  it('are 53-bit integers, stable, and differ by seed', () => {
+    const h = idHash('O-17');
+    expect(Number.isSafeInteger(h)).toBe(true);
+    expect(h).toBe(cyrb53('O-17'));
+    expect(idHash('O-17')).not.toBe(idHash('O-71'));
+    expect(secondIdHash('O-17')).not.toBe(h);
+  });
+});
+
+describe('duplicate ids', () => {
+  it('finds the rows whose hash is shared, in row order', () => {
+    expect(Array.from(rowsWithSharedHash(Float64Array.of(5, 1, 5, 2, 1, 9)))).toEqual([0, 1, 2, 4]);
+    expect(rowsWithSharedHash(Float64Array.of(1, 2, 3)).length).toBe(0);
+  });
+
+  it('pairs each later row with the first row of the same id, not merely the same hash', () => {
+    // Rows 0, 2, 3, 5 all hash to 1: ids A, B, A, B.
+    const hashes = Float64Array.of(1, 8, 1, 1, 9, 1);
+    const candidates = Int32Array.of(0, 2, 3, 5);
+    expect(confirmDuplicates(candidates, hashes, ['A', 'B', 'A', 'B'])).toEqual([
+      { row: 3, firstRow: 0, candidate: 2 },
+      { row: 5, firstRow: 2, candidate: 3 },
+    ]);
+    expect(confirmDuplicates(candidates, hashes, ['A', 'B', 'C', 'D'])).toEqual([]);
+  });
+});
+
+describe('groupByCustomer', () => {
+  it('groups by customer with a counting sort, sorts by day, keeps ties in file order, leaves out -1', () => {
+    const customer = Int32Array.of(1, 0, 1, -1, 0, 0, 2);
+    const day = Int32Array.of(30, 20, 10, 5, 20, 1, 7);
+    const { start, order } = groupByCustomer(4, customer, day);
+    expect(Array.from(start)).toEqual([0, 3, 5, 6, 6]);
+    expect(Array.from(order)).toEqual([5, 1, 4, 2, 0, 6]);
+  });
+});

@@ -1,0 +1,251 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type Book, dayOf, isoOfDay } from '../../../rules/book';
+import { FeedError } from '../../../feed/feedError';
+import type { FileReport } from '../../../feed/feedReport';
+import { readFeed } from '../../../feed/readFeed';
+
+const fixture = (name: string) => join(__dirname, '../../fixtures/feeds', name);
+
+/** A customer's orders as [date, amount] pairs, in book order. */
+function ordersOf(book: Book, id: string): [string, number][] {
+  const i = book.customers.findIndex((c) => c.id === id);
+  const out: [string, number][] = [];
+  for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) out.push([isoOfDay(book.orderDay[k]), book.orderAmount[k]]);
+  return out;
+}
+
+/** A customer's tickets as [date, sentiment, open], in book order. */
+function ticketsOf(book: Book, id: string): [string, number, number][] {
+  const i = book.customers.findIndex((c) => c.id === id);
+  const out: [string, number, number][] = [];
+  for (let k = book.ticketStart[i]; k < book.ticketStart[i + 1]; k++) {
+    out.push([isoOfDay(book.ticketDay[k]), book.ticketSentiment[k], book.ticketOpen[k]]);
+  }
+  return out;
+}
+
+const problemsOf = (file: FileReport) => file.problems.map((p) => [p.line, p.reason]);
+
+async function feedError(promise: Promise<unknown>): Promise<FeedError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FeedError);
+  return error as FeedError;
+}
+
+describe('readFeed: CSV a real export writes', () => {
+  it('reads a BOM, CRLF, quoted commas, quotes and newlines, with the physical line of each record', async () => {
+    const { book, report } = await readFeed(fixture('tricky'));
+    expect(book.customers).toEqual([
+      { id: 'C-1', name: 'Greenfield Cafe, Ltd', owner: 'ana.ruiz@contoso.example', monthlyValue: 1200 },
+      { id: 'C-2', name: 'The "Corner" Deli\r\n(upstairs)', owner: 'ben.okafor@contoso.example', monthlyValue: null },
+      { id: 'C-3', name: 'Café Ünïcode', owner: 'ana.ruiz@contoso.example', monthlyValue: 80.5 },
+    ]);
+    // C-4 starts on line 7: after a two-line record (3-4) and a blank line (5).
+    expect(problemsOf(report.files[0])).toEqual([[7, 'owner: not an email or UPN: "nobody"']]);
+    // O-6 starts on line 8, after "O-4" whose id spans lines 5-6.
+    expect(problemsOf(report.files[1])).toEqual([[8, 'ordered_at: not a date: "not-a-date"']]);
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-10-01', 100],
+      ['2026-10-10', 0],
+    ]);
+    // The calendar date as written, not shifted by the zone.
+    expect(ordersOf(book, 'C-2')).toEqual([['2026-10-02', 250.5]]);
+    expect(ordersOf(book, 'C-3')).toEqual([
+      ['2026-10-11', 12],
+      ['2026-10-12', 13],
+    ]);
+  });
+
+  it('treats tickets.csv as optional', async () => {
+    const { book, report } = await readFeed(fixture('tricky'));
+    expect(report.files.map((f) => f.file)).toEqual(['customers.csv', 'orders.csv']);
+    expect(Array.from(book.ticketStart)).toEqual([0, 0, 0, 0]);
+    expect(book.ticketDay.length).toBe(0);
+  });
+
+  it('reports progress as rows are read', async () => {
+    const seen: number[] = [];
+    await readFeed(fixture('tricky'), { onProgress: (n) => seen.push(n) });
+    expect(seen).toEqual([4, 10]);
+  });
+});
+
+describe('readFeed: bad rows are skipped, reported with file, line and reason, and counted', () => {
+  it('customers.csv', async () => {
+    const { book, report } = await readFeed(fixture('bad-rows'));
+    const customers = report.files[0];
+    expect(problemsOf(customers)).toEqual([
+      [3, 'owner: not an email or UPN: "not-an-email"'],
+      [4, 'duplicate customer_id "C-1" (first on line 2)'],
+      [5, 'name: missing'],
+      [6, 'monthly_value: negative: "-5"'],
+    ]);
+    expect(customers.problems.every((p) => p.file === 'customers.csv')).toBe(true);
+    expect(customers).toMatchObject({ rowsRead: 6, rowsKept: 2, rowsSkipped: 4, problemsNotListed: 0 });
+    expect(customers.problemCounts).toEqual({
+      'owner: not an email or UPN': 1,
+      'duplicate customer_id': 1,
+      'name: missing': 1,
+      'monthly_value: negative': 1,
+    });
+    expect(book.customers.map((c) => c.name)).toEqual(['Greenfield Cafe', 'Sunrise Bakery']);
+  });
+
+  it('orders.csv', async () => {
+    const { book, report } = await readFeed(fixture('bad-rows'));
+    const orders = report.files[1];
+    expect(problemsOf(orders)).toEqual([
+      [3, 'ordered_at: not a date: "31/12/2025"'],
+      [4, 'ordered_at: not a date: "2026-02-30"'],
+      [5, 'amount: not a number: "12,50"'],
+      [6, 'amount: negative: "-3"'],
+      [7, 'unknown customer "C-999"'],
+      [8, 'customer "C-2" was skipped (bad row on customers.csv line 3)'],
+      [9, 'duplicate order_id "O-1" (first on line 2)'],
+      [10, 'has 3 fields, the header has 4'],
+      [11, 'has 5 fields, the header has 4 (an unquoted comma in a value?)'],
+      [12, 'order_id: missing'],
+      [13, 'amount: missing'],
+    ]);
+    expect(orders).toMatchObject({ file: 'orders.csv', rowsRead: 13, rowsKept: 2, rowsSkipped: 11 });
+    expect(orders.problemCounts).toEqual({
+      'ordered_at: not a date': 2,
+      'amount: not a number': 1,
+      'amount: negative': 1,
+      'unknown customer': 1,
+      'customer skipped': 1,
+      'duplicate order_id': 1,
+      'wrong number of fields': 2,
+      'order_id: missing': 1,
+      'amount: missing': 1,
+    });
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-01-05', 10]]);
+    expect(ordersOf(book, 'C-5')).toEqual([['2026-01-15', 7]]);
+  });
+
+  it('tickets.csv, with sentiment and status case-insensitive', async () => {
+    const { book, report } = await readFeed(fixture('bad-rows'));
+    const tickets = report.files[2];
+    expect(problemsOf(tickets)).toEqual([
+      [3, 'sentiment: not negative, neutral or positive: "angry"'],
+      [4, 'status: not open or closed: "pending"'],
+      [5, 'duplicate ticket_id "T-1" (first on line 2)'],
+      [6, 'unknown customer "C-42"'],
+    ]);
+    expect(tickets).toMatchObject({ rowsRead: 5, rowsKept: 1, rowsSkipped: 4 });
+    expect(ticketsOf(book, 'C-1')).toEqual([['2026-01-05', -1, 1]]);
+    expect(report.rowsSkipped).toBe(4 + 11 + 4);
+  });
+});
+
+describe('readFeed: what stops the run', () => {
+  it('a missing orders.csv', async () => {
+    const error = await feedError(readFeed(fixture('missing-file')));
+    expect(error.code).toBe('missing_file');
+    expect(error.file).toBe('orders.csv');
+    expect(error.message).toContain('has no orders.csv');
+  });
+
+  it('a missing folder', async () => {
+    const error = await feedError(readFeed(fixture('no-such-folder')));
+    expect(error.code).toBe('missing_file');
+    expect(error.message).toContain('customers.csv');
+  });
+
+  it('a missing column, naming it, the headers found and the mapping hint', async () => {
+    const error = await feedError(readFeed(fixture('missing-column')));
+    expect(error.code).toBe('missing_column');
+    expect(error.message).toBe(
+      'orders.csv has no column "ordered_at". Headers found: "order_id", "customer_id", "date", "amount". ' +
+        "If your export names it differently, map it in the rules file's column mapping, " +
+        'e.g. { "orders": { "ordered_at": "<header in your file>" } }.',
+    );
+  });
+
+  it('a mapped column that is not there either', async () => {
+    const error = await feedError(readFeed(fixture('missing-column'), { columns: { orders: { ordered_at: 'InvoiceDate' } } }));
+    expect(error.message).toContain('no column "ordered_at" (mapped to "InvoiceDate")');
+  });
+
+  it('a file without even a header', async () => {
+    const error = await feedError(readFeed(fixture('empty-orders')));
+    expect(error.code).toBe('empty_file');
+    expect(error.message).toBe('orders.csv is empty: expected a header line like "order_id,customer_id,ordered_at,amount"');
+  });
+});
+
+describe('readFeed: column mapping', () => {
+  it('renames an export\'s headers to the feed columns, case-insensitively', async () => {
+    const { book, report } = await readFeed(fixture('mapped'), {
+      columns: {
+        customers: { customer_id: 'Account Number', name: 'account name', owner: 'Account Owner' },
+        orders: { order_id: 'InvoiceNo', customer_id: 'Account Number', ordered_at: 'InvoiceDate', amount: 'Total' },
+        tickets: { ticket_id: 'Case', customer_id: 'Account Number', opened_at: 'Created', sentiment: 'Mood', status: 'State' },
+      },
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(book.customers.map((c) => [c.id, c.monthlyValue])).toEqual([
+      ['A-1', null],
+      ['A-2', null],
+    ]);
+    expect(ordersOf(book, 'A-2')).toEqual([['2026-03-02', 60]]);
+    expect(ticketsOf(book, 'A-2')).toEqual([['2026-03-03', -1, 1]]);
+  });
+
+  it('without the mapping the same export stops on the first missing column', async () => {
+    const error = await feedError(readFeed(fixture('mapped')));
+    expect(error.message).toContain('customers.csv has no column "customer_id", "name", "owner"');
+  });
+});
+
+describe('readFeed: book order and duplicate ids', () => {
+  it('sorts each customer\'s orders and tickets by day, ties in file order, and drops later duplicates', async () => {
+    const { book, report } = await readFeed(fixture('unsorted-duplicates'));
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-04-01', 2],
+      ['2026-05-10', 1],
+      ['2026-05-10', 3],
+    ]);
+    expect(ordersOf(book, 'C-2')).toEqual([
+      ['2026-05-01', 6],
+      ['2026-05-20', 5],
+    ]);
+    expect(Array.from(book.orderStart)).toEqual([0, 3, 5, 5]);
+    expect(ticketsOf(book, 'C-3')).toEqual([
+      ['2026-05-01', 1, 0],
+      ['2026-05-03', -1, 1],
+    ]);
+    expect(problemsOf(report.files[1])).toEqual([
+      [6, 'duplicate order_id "O-2" (first on line 3)'],
+      [8, 'duplicate order_id "O-2" (first on line 3)'],
+    ]);
+    expect(problemsOf(report.files[2])).toEqual([[4, 'duplicate ticket_id "T-1" (first on line 2)']]);
+  });
+
+  it('tells a hash collision from a duplicate by the exact ids', async () => {
+    const everyIdCollides = () => 7;
+    const plain = await readFeed(fixture('unsorted-duplicates'));
+    const colliding = await readFeed(fixture('unsorted-duplicates'), { hashId: everyIdCollides });
+    expect(colliding.report).toEqual(plain.report);
+    expect(Array.from(colliding.book.orderAmount)).toEqual(Array.from(plain.book.orderAmount));
+  });
+
+  it('with too many candidates to hold their ids, confirms by a second hash', async () => {
+    const { report } = await readFeed(fixture('unsorted-duplicates'), { exactIdLimit: 0 });
+    expect(problemsOf(report.files[1])).toEqual([
+      [6, 'duplicate order_id (first on line 3)'],
+      [8, 'duplicate order_id (first on line 3)'],
+    ]);
+  });
+});
+
+describe('readFeed: dates', () => {
+  it('puts each order on the day number of its calendar date', async () => {
+    const { book } = await readFeed(fixture('tricky'));
+    expect(book.orderDay[0]).toBe(dayOf('2026-10-01'));
+  });
+});

@@ -1,0 +1,118 @@
+import {
+  appSettingNames,
+  type BicepFile,
+  declarationBody,
+  propertyValue,
+  resourceDeclarations,
+  stringProperties,
+} from './bicepText';
+
+/**
+ * The rules the infra tests enforce, as functions returning the problems found, so each rule is tested both on the
+ * real Bicep (no problems) and on a broken copy (the problem is reported).
+ */
+
+/** Built-in Azure role definition ids (Azure built-in roles reference). */
+export const BUILT_IN_ROLES = {
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+  storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
+} as const;
+
+/** Each grant the identity needs: role, and the resource type it must be scoped to. */
+export const REQUIRED_GRANTS: { role: string; scopeType: string; why: string }[] = [
+  {
+    role: BUILT_IN_ROLES.storageTableDataContributor,
+    scopeType: 'Microsoft.Storage/storageAccounts',
+    why: 'state, audit, references, ledger tables',
+  },
+  {
+    role: BUILT_IN_ROLES.storageBlobDataReader,
+    scopeType: 'Microsoft.Storage/storageAccounts/blobServices/containers',
+    why: 'read the feed container',
+  },
+  {
+    role: BUILT_IN_ROLES.storageBlobDataOwner,
+    scopeType: 'Microsoft.Storage/storageAccounts',
+    why: 'Functions host storage and the Flex deployment container',
+  },
+  {
+    role: BUILT_IN_ROLES.monitoringMetricsPublisher,
+    scopeType: 'Microsoft.Insights/components',
+    why: 'telemetry with Entra auth (local auth off)',
+  },
+];
+
+const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
+
+/** Resources whose type has no `@YYYY-MM-DD` / `@YYYY-MM-DD-preview` version. */
+export function unpinnedResources(files: BicepFile[]): string[] {
+  return files
+    .flatMap(resourceDeclarations)
+    .filter((d) => !d.apiVersion || !API_VERSION.test(d.apiVersion))
+    .map((d) => `${d.file}: ${d.symbol} '${d.type}${d.apiVersion ? `@${d.apiVersion}` : ''}'`);
+}
+
+/** Settings the code reads that the function app does not set, and local-only settings it wrongly sets. */
+export function appSettingProblems(
+  functionAppFile: BicepFile,
+  codeKeys: string[],
+  localOnly: string[],
+): string[] {
+  const names = appSettingNames(functionAppFile.text);
+  const problems: string[] = [];
+  for (const key of codeKeys) {
+    if (localOnly.includes(key)) {
+      if (names.includes(key)) problems.push(`${key} is local-only but set in Azure`);
+    } else if (!names.includes(key)) {
+      problems.push(`${key} is read by config/config.ts but not set in the app settings`);
+    }
+  }
+  const dupes = names.filter((n, i) => names.indexOf(n) !== i);
+  for (const d of new Set(dupes)) problems.push(`${d} is set twice`);
+  return problems;
+}
+
+/** Grants in REQUIRED_GRANTS with no matching role assignment (role GUID resolved through the roles map, scope type). */
+export function missingGrants(roleFile: BicepFile): string[] {
+  const decls = resourceDeclarations(roleFile);
+  const typeOf = new Map(decls.map((d) => [d.symbol, d.type]));
+  const roleMap = stringProperties(declarationBody(roleFile, 'var', 'roles'));
+  const grants = decls
+    .filter((d) => d.type === 'Microsoft.Authorization/roleAssignments' && !d.existing)
+    .map((d) => {
+      const body = declarationBody(roleFile, 'resource', d.symbol);
+      const roleRef = /roles\.(\w+)/.exec(propertyValue(body, 'roleDefinitionId') ?? '')?.[1];
+      const scope = propertyValue(body, 'scope');
+      return {
+        role: roleRef ? roleMap[roleRef] : undefined,
+        scopeType: scope ? typeOf.get(scope) : undefined,
+        principalType: propertyValue(body, 'principalType'),
+      };
+    });
+  return REQUIRED_GRANTS.filter(
+    (g) =>
+      !grants.some(
+        (a) => a.role === g.role && a.scopeType === g.scopeType && a.principalType === "'ServicePrincipal'",
+      ),
+  ).map((g) => `missing ${g.role} on ${g.scopeType} (${g.why})`);
+}
+
+/** Storage account security settings that are not as required. */
+export function storageSecurityProblems(storageFile: BicepFile): string[] {
+  const account = resourceDeclarations(storageFile).find(
+    (d) => d.type === 'Microsoft.Storage/storageAccounts' && !d.existing,
+  );
+  if (!account) return ['no storage account declared'];
+  const body = declarationBody(storageFile, 'resource', account.symbol);
+  const want: Record<string, string> = {
+    allowSharedKeyAccess: 'false',
+    minimumTlsVersion: "'TLS1_2'",
+    supportsHttpsTrafficOnly: 'true',
+    allowBlobPublicAccess: 'false',
+  };
+  return Object.entries(want)
+    .filter(([k, v]) => propertyValue(body, k) !== v)
+    .map(([k, v]) => `${k} should be ${v}, is ${propertyValue(body, k) ?? 'unset'}`);
+}

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { dayOf } from '../../../rules/book';
+import {
+  computeFeatures,
+  emptyFeatures,
+  type Features,
+  featureContext,
+  ordersEnd,
+} from '../../../rules/features';
+import { defaultRules, parseRules, type Rules } from '../../../rules/rulesSchema';
+import { type BookRows, bookFromRows } from '../../helpers/bookFromRows';
+
+/** Features of customer `id` in the book as of `asOf`. */
+function featuresOf(rows: BookRows, asOf: string, id = 'a', rules: Rules = defaultRules()): Features {
+  const book = bookFromRows(rows);
+  const ctx = featureContext(book, rules, dayOf(asOf));
+  const i = book.customers.findIndex((c) => c.id === id);
+  return computeFeatures(book, i, ctx, emptyFeatures());
+}
+
+/** Orders of customer `id` on each date, `amount` each. */
+const ordersOn = (id: string, dates: string[], amount = 100) =>
+  dates.map((date) => ({ customerId: id, date, amount }));
+
+// A customer ordering every 7 days from 2024-01-01 to 2024-03-04 (10 orders).
+const weekly = ordersOn(
+  'a',
+  Array.from({ length: 10 }, (_, k) => new Date(Date.UTC(2024, 0, 1 + 7 * k)).toISOString().slice(0, 10)),
+);
+
+describe('computeFeatures', () => {
+  it('counts days since the last order and tenure from the first', () => {
+    const f = featuresOf({ customers: [{ id: 'a' }], orders: weekly }, '2024-04-07');
+    expect(f.orderCount).toBe(10);
+    expect(f.daysSinceLastOrder).toBe(34); // 2024-03-04 -> 2024-04-07
+    expect(f.tenureDays).toBe(dayOf('2024-04-07') - dayOf('2024-01-01'));
+  });
+
+  it('takes the own cadence as the median gap of recent orders', () => {
+    const f = featuresOf({ customers: [{ id: 'a' }], orders: weekly }, '2024-04-07');
+    expect(f.cadenceIsOwn).toBe(true);
+    expect(f.cadenceDays).toBe(7);
+    expect(f.overdueRatio).toBeCloseTo(34 / 7);
+  });
+
+  it('uses only the last cadenceOrders gaps, so an old habit does not mask a new one', () => {
+    // Monthly for a year, then every 3 days: with 4 gaps the cadence is the recent one.
+    const monthly = ordersOn('a', ['2023-01-01', '2023-02-01', '2023-03-01', '2023-04-01', '2023-05-01']);
+    const recent = ordersOn('a', ['2023-05-04', '2023-05-07', '2023-05-10', '2023-05-13']);
+    const rules = parseRules({ windows: { cadenceOrders: 4 } });
+    const f = featuresOf(
+      { customers: [{ id: 'a' }], orders: [...monthly, ...recent] },
+      '2023-05-20',
+      'a',
+      rules,
+    );
+    expect(f.cadenceDays).toBe(3);
+  });
+
+  it('treats same-day orders as one visit', () => {
+    const orders = ordersOn('a', ['2024-01-01', '2024-01-01', '2024-01-11', '2024-01-11', '2024-01-21']);
+    const f = featuresOf({ customers: [{ id: 'a' }], orders }, '2024-01-25');
+    expect(f.orderCount).toBe(5);
+    expect(f.orderDays).toBe(3);
+    expect(f.cadenceDays).toBe(10);
+  });
+
+  it('falls back to the book median cadence for a customer with one or two orders', () => {
+    const rows: BookRows = {
+      customers: [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }],
+      orders: [
+        ...ordersOn('a', ['2024-01-01', '2024-01-05']), // one gap: not enough
+        ...ordersOn('b', ['2024-01-01', '2024-01-11', '2024-01-21']), // cadence 10
+        ...ordersOn('c', ['2024-01-01', '2024-01-21', '2024-02-10']), // cadence 20
+        ...ordersOn('d', ['2024-01-01', '2024-01-31', '2024-03-01']), // cadence 30 (30, 30)
+      ],
+    };
+    const f = featuresOf(rows, '2024-03-10');
+    expect(f.cadenceIsOwn).toBe(false);
+    expect(f.cadenceDays).toBe(20);
+    expect(f.overdueRatio).toBeCloseTo((dayOf('2024-03-10') - dayOf('2024-01-05')) / 20);
+  });
+
+  it('falls back to windows.fallbackCadenceDays when nobody has a measurable cadence', () => {
+    const rules = parseRules({ windows: { fallbackCadenceDays: 45 } });
+    const f = featuresOf(
+      { customers: [{ id: 'a' }], orders: ordersOn('a', ['2024-01-01']) },
+      '2024-02-01',
+      'a',
+      rules,
+    );
+    expect(f.cadenceDays).toBe(45);
+  });
+
+  it('counts orders and value in the recent trend window against the prior one', () => {
+    const rules = parseRules({ windows: { trendDays: 30 } });
+    const orders = [
+      ...ordersOn('a', ['2024-01-05', '2024-01-15', '2024-01-25', '2024-01-30'], 50), // prior: 4 x 50
+      { customerId: 'a', date: '2024-02-10', amount: 60 }, // recent: 1 x 60
+      { customerId: 'a', date: '2023-12-01', amount: 999 }, // before both windows
+    ];
+    const f = featuresOf({ customers: [{ id: 'a' }], orders }, '2024-03-01', 'a', rules);
+    // Recent window (2024-01-31, 2024-03-01], prior (2024-01-01, 2024-01-31].
+    expect(f.recentOrderDays).toBe(1);
+    expect(f.priorOrderDays).toBe(4);
+    expect(f.recentValue).toBe(60);
+    expect(f.priorValue).toBe(200);
+  });
+
+  it('counts sour and open tickets inside the ticket window only', () => {
+    const tickets = [
+      { customerId: 'a', date: '2024-03-20', sentiment: 'negative' as const, open: true },
+      { customerId: 'a', date: '2024-03-25', sentiment: 'negative' as const },
+      { customerId: 'a', date: '2024-03-26', sentiment: 'positive' as const, open: true },
+      { customerId: 'a', date: '2024-01-10', sentiment: 'negative' as const, open: true }, // too old
+      { customerId: 'a', date: '2024-04-10', sentiment: 'negative' as const, open: true }, // after as-of
+    ];
+    const f = featuresOf({ customers: [{ id: 'a' }], orders: weekly, tickets }, '2024-04-07');
+    expect(f.sourTickets).toBe(2);
+    expect(f.openTickets).toBe(2);
+  });
+
+  it('uses the feed monthly value when given', () => {
+    const f = featuresOf({ customers: [{ id: 'a', monthlyValue: 1200 }], orders: weekly }, '2024-04-07');
+    expect(f.monthlyValue).toBe(1200);
+    expect(f.monthlyValueIsDerived).toBe(false);
+  });
+
+  it('derives the monthly value from spend over the months the customer has been ordering', () => {
+    // 10 orders of 100 over the 98 days since the first order (97 + today).
+    const f = featuresOf({ customers: [{ id: 'a' }], orders: weekly }, '2024-04-07');
+    expect(f.monthlyValueIsDerived).toBe(true);
+    expect(f.monthlyValue).toBeCloseTo((1000 / 98) * (365.25 / 12));
+  });
+
+  it('derives at least a month of spend for a brand-new customer, not a day', () => {
+    const f = featuresOf(
+      { customers: [{ id: 'a' }], orders: ordersOn('a', ['2024-04-07'], 300) },
+      '2024-04-07',
+    );
+    expect(f.monthlyValue).toBeCloseTo(300);
+  });
+
+  it('ignores orders and tickets after the as-of day (replay)', () => {
+    const later = [
+      ...ordersOn('a', ['2024-04-10', '2024-04-11', '2024-05-01'], 5000),
+      { customerId: 'a', date: '2024-04-09', amount: 1 },
+    ];
+    const laterTickets = [
+      { customerId: 'a', date: '2024-04-08', sentiment: 'negative' as const, open: true },
+    ];
+    const before = featuresOf({ customers: [{ id: 'a' }], orders: weekly }, '2024-04-07');
+    const replayed = featuresOf(
+      { customers: [{ id: 'a' }], orders: [...weekly, ...later], tickets: laterTickets },
+      '2024-04-07',
+    );
+    expect(replayed).toEqual(before);
+  });
+
+  it('reports no orders for a customer who has none yet', () => {
+    const f = featuresOf(
+      { customers: [{ id: 'a' }, { id: 'b' }], orders: ordersOn('b', ['2024-01-01']) },
+      '2024-02-01',
+    );
+    expect(f.orderCount).toBe(0);
+    expect(f.monthlyValue).toBe(0);
+  });
+});
+
+describe('ordersEnd', () => {
+  it('finds the end of the orders on or before a day by binary search', () => {
+    const book = bookFromRows({ customers: [{ id: 'a' }], orders: weekly });
+    expect(ordersEnd(book, 0, dayOf('2023-12-31'))).toBe(0);
+    expect(ordersEnd(book, 0, dayOf('2024-01-01'))).toBe(1);
+    expect(ordersEnd(book, 0, dayOf('2024-01-14'))).toBe(2);
+    expect(ordersEnd(book, 0, dayOf('2024-01-15'))).toBe(3);
+    expect(ordersEnd(book, 0, dayOf('2030-01-01'))).toBe(10);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { dayOf } from '../../../rules/book';
+import { classifyGates, type GateInput } from '../../../rules/gates';
+import { defaultRules, parseRules } from '../../../rules/rulesSchema';
+
+const rules = parseRules({ pauseDays: 14, coolDownDays: 60, valueFloor: 100 });
+const today = dayOf('2024-06-03');
+const atRisk: GateInput = { band: 'at_risk', monthlyValue: 500 };
+const state = (over: Partial<NonNullable<GateInput['state']>>): GateInput['state'] => ({
+  status: 'active',
+  lastContact: null,
+  wonBackAt: null,
+  ...over,
+});
+
+describe('classifyGates', () => {
+  it('surfaces an at-risk, active, valuable customer with no recent contact', () => {
+    expect(classifyGates(atRisk, rules, today)).toEqual({ surfaced: true });
+    expect(classifyGates({ ...atRisk, state: state({}) }, rules, today)).toEqual({ surfaced: true });
+  });
+
+  it('stops customers who are not at risk', () => {
+    expect(classifyGates({ ...atRisk, band: 'watch' }, rules, today)).toEqual({
+      surfaced: false,
+      gate: 'not_at_risk',
+    });
+    expect(classifyGates({ ...atRisk, band: 'steady' }, rules, today)).toEqual({
+      surfaced: false,
+      gate: 'not_at_risk',
+    });
+  });
+
+  it('stops lost customers', () => {
+    expect(classifyGates({ ...atRisk, state: state({ status: 'lost' }) }, rules, today)).toEqual({
+      surfaced: false,
+      gate: 'lost',
+    });
+  });
+
+  it('pauses for pauseDays after the last contact, inclusive of the contact day', () => {
+    const contacted = (date: string) =>
+      classifyGates({ ...atRisk, state: state({ lastContact: date }) }, rules, today);
+    expect(contacted('2024-06-03')).toEqual({ surfaced: false, gate: 'paused' });
+    expect(contacted('2024-05-21')).toEqual({ surfaced: false, gate: 'paused' }); // 13 days ago
+    expect(contacted('2024-05-20')).toEqual({ surfaced: true }); // 14 days ago
+  });
+
+  it('cools down for coolDownDays after a win-back', () => {
+    const wonBack = (date: string) =>
+      classifyGates({ ...atRisk, state: state({ wonBackAt: date }) }, rules, today);
+    expect(wonBack('2024-04-05')).toEqual({ surfaced: false, gate: 'cooling_down' }); // 59 days ago
+    expect(wonBack('2024-04-04')).toEqual({ surfaced: true }); // 60 days ago
+  });
+
+  it('stops customers at or below the value floor', () => {
+    expect(classifyGates({ ...atRisk, monthlyValue: 100 }, rules, today)).toEqual({
+      surfaced: false,
+      gate: 'below_floor',
+    });
+    expect(classifyGates({ ...atRisk, monthlyValue: 100.01 }, rules, today)).toEqual({ surfaced: true });
+    expect(classifyGates({ ...atRisk, monthlyValue: 0 }, defaultRules(), today)).toEqual({
+      surfaced: false,
+      gate: 'below_floor',
+    });
+  });
+
+  it('checks the gates in order: band, lost, paused, cooling down, floor', () => {
+    const everything = state({ status: 'lost', lastContact: '2024-06-01', wonBackAt: '2024-06-01' });
+    expect(classifyGates({ band: 'watch', monthlyValue: 0, state: everything }, rules, today)).toMatchObject({
+      gate: 'not_at_risk',
+    });
+    expect(
+      classifyGates({ band: 'at_risk', monthlyValue: 0, state: everything }, rules, today),
+    ).toMatchObject({
+      gate: 'lost',
+    });
+    const active = { ...everything, status: 'active' as const };
+    expect(classifyGates({ band: 'at_risk', monthlyValue: 0, state: active }, rules, today)).toMatchObject({
+      gate: 'paused',
+    });
+    const notContacted = { ...active, lastContact: null };
+    expect(
+      classifyGates({ band: 'at_risk', monthlyValue: 0, state: notContacted }, rules, today),
+    ).toMatchObject({
+      gate: 'cooling_down',
+    });
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { playFor, STANDARD_PLAY, VIP_PLAY, vipThreshold } from '../../../rules/play';
+
+const values = [0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]; // 10 positive values
+
+describe('vipThreshold', () => {
+  it('is the lowest value of the top decile of positive values', () => {
+    expect(vipThreshold(values, { topFraction: 0.1, minMonthlyValue: null })).toBe(1000);
+    expect(vipThreshold(values, { topFraction: 0.3, minMonthlyValue: null })).toBe(800);
+  });
+
+  it('is lowered by a configured threshold, never raised', () => {
+    expect(vipThreshold(values, { topFraction: 0.1, minMonthlyValue: 650 })).toBe(650);
+    expect(vipThreshold(values, { topFraction: 0.1, minMonthlyValue: 5000 })).toBe(1000);
+  });
+
+  it('is infinite when nobody qualifies', () => {
+    expect(vipThreshold(values, { topFraction: 0, minMonthlyValue: null })).toBe(Number.POSITIVE_INFINITY);
+    expect(vipThreshold([1, 2, 3], { topFraction: 0.1, minMonthlyValue: null })).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+  });
+});
+
+describe('playFor', () => {
+  it('suggests a personal call for VIPs and a time-limited offer for the rest', () => {
+    expect(playFor(1000, 1000)).toEqual(VIP_PLAY);
+    expect(VIP_PLAY.text).toBe('Personal call + a perk that is not a discount');
+    expect(playFor(999, 1000)).toEqual(STANDARD_PLAY);
+    expect(STANDARD_PLAY.text).toBe('Time-limited offer');
+    expect(playFor(0, 0)).toEqual(STANDARD_PLAY);
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { emptyFeatures, type Features } from '../../../rules/features';
+import { reasonsFor, reasonText, span } from '../../../rules/reasons';
+import { defaultRules, parseRules } from '../../../rules/rulesSchema';
+import type { Contributions } from '../../../rules/score';
+
+const windows = defaultRules().windows; // trend 90, tickets 30
+
+const zero: Contributions = {
+  overdue: 0,
+  lowFrequency: 0,
+  newCustomer: 0,
+  recency: 0,
+  frequencyDrop: 0,
+  valueDrop: 0,
+  sourTickets: 0,
+  openTickets: 0,
+};
+
+const greenfield: Features = {
+  ...emptyFeatures(),
+  orderCount: 40,
+  orderDays: 40,
+  daysSinceLastOrder: 34,
+  tenureDays: 400,
+  cadenceDays: 9,
+  cadenceIsOwn: true,
+  overdueRatio: 34 / 9,
+  recentOrderDays: 3,
+  priorOrderDays: 6,
+  recentValue: 600,
+  priorValue: 1000,
+  sourTickets: 1,
+  openTickets: 2,
+};
+
+describe('reasonText', () => {
+  it('says how long since the last order against the usual gap', () => {
+    expect(reasonText('overdue', greenfield, windows)).toBe('No order in 34 days, usually every 9');
+    expect(reasonText('overdue', { ...greenfield, cadenceIsOwn: false }, windows)).toBe(
+      'No order in 34 days',
+    );
+    expect(reasonText('overdue', { ...greenfield, orderDays: 1 }, windows)).toBe('Ordered once, 34 days ago');
+    expect(reasonText('overdue', { ...greenfield, daysSinceLastOrder: 1, cadenceDays: 8.5 }, windows)).toBe(
+      'No order in 1 day, usually every 9',
+    );
+  });
+
+  it('spells out trends with their numbers', () => {
+    expect(reasonText('valueDrop', greenfield, windows)).toBe('Order value down 40% on the prior quarter');
+    expect(reasonText('frequencyDrop', greenfield, windows)).toBe(
+      'Ordering half as often as before: 3 orders in the last 90 days, 6 in the 90 before',
+    );
+    expect(reasonText('frequencyDrop', { ...greenfield, recentOrderDays: 0 }, windows)).toBe(
+      'Stopped ordering: 0 orders in the last 90 days, 6 in the 90 before',
+    );
+    expect(reasonText('frequencyDrop', { ...greenfield, recentOrderDays: 5 }, windows)).toMatch(
+      /^Ordering 17% less often: 5 orders/,
+    );
+    const monthly = parseRules({ windows: { trendDays: 30 } }).windows;
+    expect(reasonText('valueDrop', greenfield, monthly)).toBe('Order value down 40% on the prior month');
+    const odd = parseRules({ windows: { trendDays: 45 } }).windows;
+    expect(reasonText('valueDrop', greenfield, odd)).toBe('Order value down 40% on the prior 45 days');
+  });
+
+  it('counts tickets with singular and plural', () => {
+    expect(reasonText('sourTickets', greenfield, windows)).toBe('1 sour ticket in the last 30 days');
+    expect(reasonText('openTickets', greenfield, windows)).toBe('2 open tickets from the last 30 days');
+  });
+
+  it('describes thin and new histories', () => {
+    expect(reasonText('lowFrequency', { ...greenfield, orderDays: 2, tenureDays: 240 }, windows)).toBe(
+      'Only 2 orders in 8 months',
+    );
+    expect(reasonText('newCustomer', { ...greenfield, tenureDays: 12 }, windows)).toBe(
+      'Customer for only 12 days',
+    );
+    expect(reasonText('newCustomer', { ...greenfield, tenureDays: 150 }, windows)).toBe(
+      'Customer for only 5 months',
+    );
+    expect(reasonText('newCustomer', { ...greenfield, tenureDays: 0 }, windows)).toBe(
+      'New customer: first order today',
+    );
+  });
+});
+
+describe('span', () => {
+  it('uses days, then months, then years', () => {
+    expect(span(0)).toBe('1 day');
+    expect(span(45)).toBe('45 days');
+    expect(span(91)).toBe('3 months');
+    expect(span(700)).toBe('23 months');
+    expect(span(800)).toBe('2 years');
+  });
+});
+
+describe('reasonsFor', () => {
+  it('orders reasons by points and leaves out the small ones', () => {
+    const reasons = reasonsFor(
+      greenfield,
+      { ...zero, overdue: 40, sourTickets: 5, valueDrop: 8, openTickets: 1 },
+      windows,
+    );
+    expect(reasons).toEqual([
+      'No order in 34 days, usually every 9',
+      'Order value down 40% on the prior quarter',
+      '1 sour ticket in the last 30 days',
+    ]);
+  });
+
+  it('merges overdue and recency into one sentence with their summed points', () => {
+    const reasons = reasonsFor(greenfield, { ...zero, overdue: 2, recency: 2, valueDrop: 3.5 }, windows);
+    expect(reasons).toEqual([
+      'No order in 34 days, usually every 9',
+      'Order value down 40% on the prior quarter',
+    ]);
+  });
+
+  it('says "ordered once" for a one-order customer instead of three overlapping reasons', () => {
+    const once = { ...greenfield, orderCount: 1, orderDays: 1, tenureDays: 90, daysSinceLastOrder: 90 };
+    const reasons = reasonsFor(
+      once,
+      { ...zero, overdue: 30, lowFrequency: 15, newCustomer: 5, recency: 4 },
+      windows,
+    );
+    expect(reasons).toEqual(['Ordered once, 90 days ago']);
+  });
+
+  it('gives a customer with no orders a reason of its own', () => {
+    expect(reasonsFor(emptyFeatures(), zero, windows)).toEqual(['No orders yet']);
+  });
+});

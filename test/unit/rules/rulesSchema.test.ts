@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultRules, parseRules, RulesError } from '../../../rules/rulesSchema';
+
+const committedDefaults: unknown = JSON.parse(
+  readFileSync(join(__dirname, '../../../rules/default-rules.json'), 'utf8'),
+);
+
+/** The error message parseRules throws for `json`. */
+function errorOf(json: unknown): string {
+  try {
+    parseRules(json);
+  } catch (e) {
+    if (e instanceof RulesError) return e.message;
+    throw e;
+  }
+  throw new Error('parseRules accepted the input');
+}
+
+describe('parseRules', () => {
+  it('fills every default from an empty file, equal to rules/default-rules.json', () => {
+    expect(defaultRules()).toEqual(committedDefaults);
+    expect(parseRules(committedDefaults)).toEqual(committedDefaults);
+  });
+
+  it('has the documented defaults for the gates', () => {
+    const rules = defaultRules();
+    expect(rules.pauseDays).toBe(14);
+    expect(rules.capPerRep).toBe(10);
+    expect(rules.vip.topFraction).toBe(0.1);
+    expect(rules.lossReasons.map((r) => r.code)).toEqual(['price', 'competitor', 'went_quiet', 'other']);
+  });
+
+  it('keeps the other defaults when one nested field is overridden', () => {
+    const rules = parseRules({ weights: { overdue: 7 }, windows: { trendDays: 60 } });
+    expect(rules.weights.overdue).toBe(7);
+    expect(rules.weights.lowFrequency).toBe(defaultRules().weights.lowFrequency);
+    expect(rules.windows.trendDays).toBe(60);
+    expect(rules.windows.ticketDays).toBe(30);
+  });
+
+  it('accepts a column mapping', () => {
+    const rules = parseRules({ columns: { orders: { ordered_at: 'InvoiceDate' } } });
+    expect(rules.columns.orders?.ordered_at).toBe('InvoiceDate');
+  });
+
+  it('names each bad field by its path', () => {
+    const message = errorOf({ weights: { overdue: -1 }, pauseDays: 2.5, vip: { topFraction: 2 } });
+    expect(message).toContain('weights.overdue: must be >= 0');
+    expect(message).toContain('pauseDays: must be a whole number of days');
+    expect(message).toContain('vip.topFraction: must be <= 1');
+  });
+
+  it('rejects a watch band above the at-risk band', () => {
+    expect(errorOf({ bands: { watch: 70, atRisk: 50 } })).toContain('bands.atRisk: must be >= bands.watch');
+  });
+
+  it('rejects all-zero weights', () => {
+    const zero = Object.fromEntries(Object.keys(defaultRules().weights).map((k) => [k, 0]));
+    expect(errorOf({ weights: zero })).toContain('weights: at least one weight must be > 0');
+  });
+
+  it('rejects duplicate loss reason codes and bad codes', () => {
+    const message = errorOf({
+      lossReasons: [
+        { code: 'price', label: 'Price' },
+        { code: 'price', label: 'Again' },
+        { code: 'Bad Code', label: 'x' },
+      ],
+    });
+    expect(message).toContain('lossReasons.1.code: duplicate code "price"');
+    expect(message).toContain('lossReasons.2.code: must be lower_snake_case');
+  });
+
+  it('rejects unknown keys and wrong types', () => {
+    expect(errorOf({ wieghts: {} })).toMatch(/wieghts/);
+    expect(errorOf({ weights: { overdue: 'high' } })).toMatch(/^Invalid rules file:\n {2}weights\.overdue: /);
+    expect(errorOf({ columns: { orders: { amount: 5 } } })).toContain('columns.orders.amount');
+    expect(() => parseRules(null)).toThrow(RulesError);
+  });
+
+  it('lists every issue in RulesError.issues', () => {
+    try {
+      parseRules({ capPerRep: 0, valueFloor: -5 });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(RulesError);
+      expect((e as RulesError).issues).toEqual(['valueFloor: must be >= 0', 'capPerRep: must be >= 1']);
+    }
+  });
+});

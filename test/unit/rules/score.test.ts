@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { defaultRules, parseRules } from '../../../rules/rulesSchema';
+import { bandOf, weightedScore } from '../../../rules/score';
+import type { SignalValues } from '../../../rules/signals';
+
+const none: SignalValues = {
+  overdue: 0,
+  lowFrequency: 0,
+  newCustomer: 0,
+  recency: 0,
+  frequencyDrop: 0,
+  valueDrop: 0,
+  sourTickets: 0,
+  openTickets: 0,
+};
+
+describe('weightedScore', () => {
+  it('gives each signal its weight share of 100 points, scaled by strength', () => {
+    const weights = parseRules({
+      weights: {
+        overdue: 3,
+        lowFrequency: 1,
+        newCustomer: 0,
+        recency: 0,
+        frequencyDrop: 0,
+        valueDrop: 0,
+        sourTickets: 0,
+        openTickets: 0,
+      },
+    }).weights;
+    const { score, contributions } = weightedScore(
+      { ...none, overdue: 0.5, lowFrequency: 1, sourTickets: 1 },
+      weights,
+    );
+    expect(contributions.overdue).toBeCloseTo(37.5);
+    expect(contributions.lowFrequency).toBeCloseTo(25);
+    expect(contributions.sourTickets).toBe(0); // weight 0
+    expect(score).toBeCloseTo(62.5);
+  });
+
+  it('scores 100 when every signal is at full strength, 0 when none is', () => {
+    const weights = defaultRules().weights;
+    const all = Object.fromEntries(Object.keys(none).map((k) => [k, 1])) as SignalValues;
+    expect(weightedScore(all, weights).score).toBeCloseTo(100);
+    expect(weightedScore(none, weights).score).toBe(0);
+  });
+
+  it('contributions always add up to the score', () => {
+    const { score, contributions } = weightedScore(
+      { ...none, overdue: 0.9, recency: 0.3, valueDrop: 0.4, openTickets: 0.5 },
+      defaultRules().weights,
+    );
+    expect(Object.values(contributions).reduce((a, b) => a + b, 0)).toBeCloseTo(score);
+  });
+});
+
+describe('bandOf', () => {
+  const bands = { watch: 30, atRisk: 45 };
+  it('puts scores in steady / watch / at_risk by the thresholds, inclusive', () => {
+    expect(bandOf(29.9, bands)).toBe('steady');
+    expect(bandOf(30, bands)).toBe('watch');
+    expect(bandOf(44.9, bands)).toBe('watch');
+    expect(bandOf(45, bands)).toBe('at_risk');
+    expect(bandOf(100, bands)).toBe('at_risk');
+  });
+});

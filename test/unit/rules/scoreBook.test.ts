@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { dayOf } from '../../../rules/book';
+import { type CustomerState, initialState } from '../../../rules/customerState';
+import { defaultRules, parseRules } from '../../../rules/rulesSchema';
+import { type ScoredBook, scoreBook } from '../../../rules/scoreBook';
+import { type BookRows, bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
+
+const asOf = '2024-06-03';
+
+/** Orders every `gap` days, going back from `last` (inclusive) to no earlier than `first`. */
+function everyNDays(
+  customerId: string,
+  first: string,
+  last: string,
+  gap: number,
+  amount: number,
+): OrderRow[] {
+  const out: OrderRow[] = [];
+  for (let d = dayOf(last); d >= dayOf(first); d -= gap) {
+    out.push({ customerId, date: new Date(d * 86_400_000).toISOString().slice(0, 10), amount });
+  }
+  return out;
+}
+
+// Greenfield: ordered every 9 days for a year, nothing for the last 34 days; one sour ticket.
+const lastGreenfieldOrder = new Date((dayOf(asOf) - 34) * 86_400_000).toISOString().slice(0, 10);
+const rows: BookRows = {
+  customers: [
+    { id: 'green', name: 'Greenfield Cafe', owner: 'Ana@Example.com', monthlyValue: 1200 },
+    { id: 'steady', name: 'Steady Diner', owner: 'ana@example.com', monthlyValue: 800 },
+    { id: 'new', name: 'New Bistro', owner: 'bo@example.com' },
+    { id: 'none', name: 'No Orders Yet', owner: 'bo@example.com' },
+  ],
+  orders: [
+    ...everyNDays('green', '2023-06-01', lastGreenfieldOrder, 9, 360),
+    ...everyNDays('steady', '2023-06-01', '2024-06-01', 7, 200),
+    { customerId: 'new', date: '2024-05-30', amount: 150 },
+  ],
+  tickets: [{ customerId: 'green', date: '2024-05-20', sentiment: 'negative' }],
+};
+
+const byId = (s: ScoredBook, id: string) => {
+  const c = s.customers.find((x) => x.customerId === id);
+  if (!c) throw new Error(`no ${id}`);
+  return c;
+};
+
+describe('scoreBook', () => {
+  const scored = scoreBook(bookFromRows(rows), defaultRules(), dayOf(asOf));
+
+  it('puts a regular customer who went quiet at risk, with reasons in words', () => {
+    const green = byId(scored, 'green');
+    expect(green.band).toBe('at_risk');
+    expect(green.reasons[0]).toBe('No order in 34 days, usually every 9');
+    expect(green.reasons).toContain('1 sour ticket in the last 30 days');
+    expect(green.gate).toEqual({ surfaced: true });
+    expect(green.surfaced).toBe(true);
+    expect(green.rank).toBe(1);
+    expect(green.valueAtRisk).toBeCloseTo((1200 * green.score) / 100);
+    expect(green.owner).toBe('ana@example.com');
+  });
+
+  it('keeps a customer ordering on cadence steady and off the list', () => {
+    const steady = byId(scored, 'steady');
+    expect(steady.band).toBe('steady');
+    expect(steady.gate).toEqual({ surfaced: false, gate: 'not_at_risk' });
+    expect(steady.surfaced).toBe(false);
+    expect(steady.rank).toBeNull();
+  });
+
+  it('scores a customer with no orders 0 and says so', () => {
+    const none = byId(scored, 'none');
+    expect(none.score).toBe(0);
+    expect(none.reasons).toEqual(['No orders yet']);
+  });
+
+  it('derives the monthly value when the feed has none', () => {
+    const fresh = byId(scored, 'new');
+    expect(fresh.monthlyValueIsDerived).toBe(true);
+    expect(fresh.monthlyValue).toBeCloseTo(150);
+  });
+
+  it('has no VIP by rank in a book too small for a top decile', () => {
+    expect(scored.vipThreshold).toBe(Number.POSITIVE_INFINITY);
+    expect(byId(scored, 'green').play.kind).toBe('standard');
+  });
+
+  it('suggests the VIP play from the configured threshold', () => {
+    const vip = scoreBook(bookFromRows(rows), parseRules({ vip: { minMonthlyValue: 1000 } }), dayOf(asOf));
+    expect(vip.vipThreshold).toBe(1000);
+    expect(byId(vip, 'green').play).toEqual({
+      kind: 'vip',
+      text: 'Personal call + a perk that is not a discount',
+    });
+    expect(byId(vip, 'steady').play).toEqual({ kind: 'standard', text: 'Time-limited offer' });
+  });
+
+  it('lists only reps with someone on the list', () => {
+    expect(scored.reps.map((r) => r.owner)).toEqual(['ana@example.com']);
+    expect(scored.reps[0].customers.map((c) => c.customerId)).toEqual(['green']);
+    expect(scored.asOf).toBe(asOf);
+  });
+
+  it('gives the same scores when orders and tickets after the as-of day are added', () => {
+    const later: BookRows = {
+      ...rows,
+      orders: [...(rows.orders ?? []), { customerId: 'green', date: '2024-06-04', amount: 5000 }],
+      tickets: [
+        ...(rows.tickets ?? []),
+        { customerId: 'steady', date: '2024-06-10', sentiment: 'negative', open: true },
+      ],
+    };
+    const replayed = scoreBook(bookFromRows(later), defaultRules(), dayOf(asOf));
+    expect(replayed.customers).toEqual(scored.customers);
+  });
+
+  it('runs the gates against the remembered states', () => {
+    const states = new Map<string, CustomerState>([
+      [
+        'green',
+        {
+          ...initialState({
+            customerId: 'green',
+            name: 'Greenfield Cafe',
+            owner: 'ana@example.com',
+            monthlyValue: 1200,
+          }),
+          lastContact: '2024-05-30',
+        },
+      ],
+    ]);
+    const paused = scoreBook(bookFromRows(rows), defaultRules(), dayOf(asOf), states);
+    expect(byId(paused, 'green').gate).toEqual({ surfaced: false, gate: 'paused' });
+    expect(byId(paused, 'green').band).toBe('at_risk'); // the score is not touched
+    expect(paused.reps).toEqual([]);
+  });
+
+  it('caps each rep list and ranks by value at risk', () => {
+    const many: BookRows = {
+      customers: Array.from({ length: 5 }, (_, k) => ({
+        id: `c${k}`,
+        owner: 'ana@example.com',
+        monthlyValue: 100 * (k + 1),
+      })),
+      orders: Array.from({ length: 5 }, (_, k) => ({ customerId: `c${k}`, date: '2023-01-01', amount: 10 })),
+    };
+    const capped = scoreBook(bookFromRows(many), parseRules({ capPerRep: 2 }), dayOf(asOf));
+    expect(capped.reps[0].customers.map((c) => c.customerId)).toEqual(['c4', 'c3']);
+    expect(capped.reps[0].moreCount).toBe(3);
+    const third = byId(capped, 'c2');
+    expect(third.rank).toBe(3);
+    expect(third.surfaced).toBe(false);
+    expect(third.gate).toEqual({ surfaced: true });
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { monthlyRunDue, monthlyRunKey, summarisedMonth } from '../../../schedule';
+import { simulateTimer } from './simulateTimer';
+
+const nineAm = (timeZone: string) => ({ timeZone, hour: 9, minute: 3 });
+
+describe('monthlyRunDue', () => {
+  it('fires once on the 1st at 09:03 local, keyed by the previous month, across a year end', () => {
+    const fired = simulateTimer(
+      '2026-11-25T00:00:00Z',
+      '2027-02-05T00:00:00Z',
+      'Europe/London',
+      (now, last) => monthlyRunDue(now, nineAm('Europe/London'), last),
+      'monthly-2026-10',
+    );
+    expect(fired.map((f) => [f.runKey, f.local.slice(0, 20)])).toEqual([
+      ['monthly-2026-11', '2026-12-01 Tue 09:03'],
+      ['monthly-2026-12', '2027-01-01 Fri 09:03'],
+      ['monthly-2027-01', '2027-02-01 Mon 09:03'],
+    ]);
+  });
+
+  it('uses the local month in Sydney (the 1st there is still the 31st in UTC)', () => {
+    const d = monthlyRunDue(new Date('2026-11-30T22:03:00Z'), nineAm('Australia/Sydney'), 'monthly-2026-10');
+    expect(d).toMatchObject({ due: true, runKey: 'monthly-2026-11', localDate: '2026-12-01' });
+  });
+
+  it('a late start on the 3rd still runs once; a second tick does not', () => {
+    const late = monthlyRunDue(new Date('2026-12-03T10:00:00Z'), nineAm('Europe/London'), 'monthly-2026-10');
+    expect(late).toMatchObject({ due: true, runKey: 'monthly-2026-11' });
+    const again = monthlyRunDue(new Date('2026-12-03T10:15:00Z'), nineAm('Europe/London'), 'monthly-2026-11');
+    expect(again).toMatchObject({ due: false, reason: 'already_ran' });
+  });
+
+  it('keys and parses the summarised month', () => {
+    expect(monthlyRunKey(new Date('2027-01-15T12:00:00Z'))).toBe('monthly-2026-12');
+    expect(summarisedMonth('monthly-2026-12')).toBe('2026-12');
+    expect(() => summarisedMonth('weekly-2026-W48')).toThrow(/Not a monthly run key/);
+  });
+
+  it('rejects an unknown zone with a clear error', () => {
+    expect(() => monthlyRunDue(new Date(), nineAm('Europe/Atlantis'), null)).toThrow(/Unknown time zone/);
+  });
+});

@@ -1,0 +1,41 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import type { RunDecision } from '../../../schedule';
+
+/** One run the simulated timer started: its key and the local wall-clock time it fired at. */
+export interface Fired {
+  runKey: string;
+  local: string;
+  localDate: string;
+}
+
+const QUARTER_TICK_MINUTES = [3, 18, 33, 48];
+
+/**
+ * Steps a timer ticking at UTC minutes 3/18/33/48 (WEEKLY_TIMER_NCRONTAB) from `fromUtc` to `toUtc`,
+ * keeping a one-entry ledger of the last run key (seeded with `ledgerAtStart`, the period before the
+ * window having run) like the run ledger does, and returns every run.
+ */
+export function simulateTimer(
+  fromUtc: string,
+  toUtc: string,
+  timeZone: string,
+  decide: (now: Date, lastRunKey: string | null) => RunDecision,
+  ledgerAtStart: string | null,
+): Fired[] {
+  const fired: Fired[] = [];
+  let lastRunKey = ledgerAtStart;
+  const end = new Date(toUtc).getTime();
+  for (let t = new Date(fromUtc).getTime(); t <= end; t += 60_000) {
+    if (!QUARTER_TICK_MINUTES.includes(new Date(t).getUTCMinutes())) continue;
+    const decision = decide(new Date(t), lastRunKey);
+    if (!decision.due) continue;
+    lastRunKey = decision.runKey;
+    fired.push({
+      runKey: decision.runKey,
+      local: format(new TZDate(t, timeZone), 'yyyy-MM-dd EEE HH:mm xxx'),
+      localDate: decision.localDate,
+    });
+  }
+  return fired;
+}
