@@ -83,8 +83,9 @@ function pickWeighted(random: Random, items: [string, number][]): string {
 
 function uniqueName(random: Random, taken: Set<string>): string {
   for (;;) {
-    let name = `${pick(random, PLACES)} ${pickWeighted(random, TRADES)}`;
-    if (random() < 0.04) name += pick(random, SUFFIXES);
+    const trade = pickWeighted(random, TRADES);
+    let name = `${pick(random, PLACES)} ${trade}`;
+    if (random() < 0.05 && !/School|Care Home/.test(trade)) name += pick(random, SUFFIXES);
     if (!taken.has(name)) {
       taken.add(name);
       return name;
@@ -100,15 +101,26 @@ function monthlyValueFor(random: Random, name: string): number {
   return Math.round((base * vip) / 10) * 10;
 }
 
-const KIND_SHARES: [Kind, number][] = [
-  ['steady', 84],
-  ['overdue', 3],
-  ['value_drop', 2.5],
-  ['sour', 2],
-  ['one_order', 2],
-  ['slowing', 2],
-  ['lost', 4.5],
+// How many of the other 299 customers slip, and how: about one in ten, plus a few lost long ago.
+const KIND_COUNTS: [Kind, number][] = [
+  ['overdue', 9],
+  ['value_drop', 6],
+  ['sour', 5],
+  ['one_order', 5],
+  ['slowing', 5],
+  ['lost', 8],
 ];
+
+/** The kinds of customers 2..300, in a seeded shuffle (Fisher-Yates). */
+function shuffledKinds(random: Random, count: number): Kind[] {
+  const kinds: Kind[] = KIND_COUNTS.flatMap(([kind, n]) => Array<Kind>(n).fill(kind));
+  while (kinds.length < count) kinds.push('steady');
+  for (let i = kinds.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [kinds[i], kinds[j]] = [kinds[j], kinds[i]];
+  }
+  return kinds;
+}
 
 function makeCustomers(random: Random): DemoCustomer[] {
   const taken = new Set(['Greenfield Cafe']);
@@ -123,6 +135,7 @@ function makeCustomers(random: Random): DemoCustomer[] {
       kind: 'overdue',
     },
   ];
+  const kinds = shuffledKinds(random, 299);
   for (let i = 1; i < 300; i++) {
     const name = uniqueName(random, taken);
     customers.push({
@@ -132,7 +145,7 @@ function makeCustomers(random: Random): DemoCustomer[] {
       monthlyValue: monthlyValueFor(random, name),
       valueGiven: random() < 0.75,
       cadenceDays: pick(random, [7, 7, 7, 10, 14, 14, 14, 21, 30, 30]),
-      kind: pickWeighted(random, KIND_SHARES) as Kind,
+      kind: kinds[i - 1],
     });
   }
   return customers;
