@@ -91,7 +91,9 @@ export interface ParserFigure {
 export async function benchCsvParsers(ordersCsv?: string): Promise<ParserFigure[]> {
   const tempDir = ordersCsv ? undefined : await mkdtemp(join(tmpdir(), 'csv-bench-'));
   try {
-    const path = ordersCsv ?? (await generateLargeFeed(tempDir as string, { customers: 100_000, orders: 2_000_000 })).orders;
+    const path =
+      ordersCsv ??
+      (await generateLargeFeed(tempDir as string, { customers: 100_000, orders: 2_000_000 })).orders;
     const figures: ParserFigure[] = [];
     for (const [name, parser] of Object.entries(parsers)) {
       let rows = 0;

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isoOfDay } from '../rules/book';
 import { type Random, seededRandom } from '../feed/seededRandom';
+import { isoOfDay } from '../rules/book';
 
 /**
  * Writes a large synthetic feed (customers.csv, orders.csv, tickets.csv) for benchmarks, streaming
@@ -93,7 +93,14 @@ async function writeDated(
 
 /** Writes the three files into `dir` (created if needed) and returns their paths. */
 export async function generateLargeFeed(dir: string, options: LargeFeedOptions): Promise<LargeFeedFiles> {
-  const { customers, orders, tickets = Math.floor(orders / 20), seed = 42, startDay = 19_723, days = 730 } = options;
+  const {
+    customers,
+    orders,
+    tickets = Math.floor(orders / 20),
+    seed = 42,
+    startDay = 19_723,
+    days = 730,
+  } = options;
   await mkdir(dir, { recursive: true });
   const files: LargeFeedFiles = {
     dir,
@@ -103,17 +110,31 @@ export async function generateLargeFeed(dir: string, options: LargeFeedOptions):
   };
   const random = seededRandom(seed);
   await writeCustomers(files.customers, customers, random);
-  await writeDated(files.orders, 'order_id,customer_id,ordered_at,amount', orders, startDay, days, (n, iso) => {
-    const when = n % 10 === 0 ? `${iso}T10:15:00Z` : iso;
-    const amount = Math.exp(3 + 2 * random()).toFixed(2);
-    return `O-${n},C${pickCustomer(random, customers)},${when},${amount}`;
-  });
+  await writeDated(
+    files.orders,
+    'order_id,customer_id,ordered_at,amount',
+    orders,
+    startDay,
+    days,
+    (n, iso) => {
+      const when = n % 10 === 0 ? `${iso}T10:15:00Z` : iso;
+      const amount = Math.exp(3 + 2 * random()).toFixed(2);
+      return `O-${n},C${pickCustomer(random, customers)},${when},${amount}`;
+    },
+  );
   const sentiments = ['negative', 'neutral', 'positive'];
-  await writeDated(files.tickets, 'ticket_id,customer_id,opened_at,sentiment,status', tickets, startDay, days, (n, iso) => {
-    const sentiment = sentiments[Math.floor(random() * 3)];
-    const status = random() < 0.2 ? 'open' : 'closed';
-    return `T-${n},C${pickCustomer(random, customers)},${iso},${sentiment},${status}`;
-  });
+  await writeDated(
+    files.tickets,
+    'ticket_id,customer_id,opened_at,sentiment,status',
+    tickets,
+    startDay,
+    days,
+    (n, iso) => {
+      const sentiment = sentiments[Math.floor(random() * 3)];
+      const status = random() < 0.2 ? 'open' : 'closed';
+      return `T-${n},C${pickCustomer(random, customers)},${iso},${sentiment},${status}`;
+    },
+  );
   return files;
 }
 

@@ -38,7 +38,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function positiveInt(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a whole number of days above 0, got "${raw}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`--${name} must be a whole number of days above 0, got "${raw}"`);
   return n;
 }
 
@@ -75,7 +76,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const feed = str('feed');
   if (!feed) throw new UsageError('--feed DIR is required');
   if (command === 'score') {
-    if (str('horizon') || str('active-within')) throw new UsageError('--horizon and --active-within belong to backtest');
+    if (str('horizon') || str('active-within'))
+      throw new UsageError('--horizon and --active-within belong to backtest');
     const format = str('format') ?? 'table';
     if (format !== 'table' && format !== 'json' && format !== 'csv') {
       throw new UsageError(`--format must be table, json or csv, got "${format}"`);
@@ -87,7 +89,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const horizon = positiveInt('horizon', str('horizon'));
   if (!horizon) throw new UsageError('backtest needs --horizon DAYS');
   const format = str('format') ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got "${format}"`);
+  if (format !== 'table' && format !== 'json')
+    throw new UsageError(`--format must be table or json, got "${format}"`);
   return {
     command,
     feed,

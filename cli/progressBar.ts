@@ -24,7 +24,9 @@ export function createProgress(
       lastDraw = now;
       shown = true;
       const rate = Math.round(rowsRead / Math.max((now - started) / 1000, 0.001));
-      stream.write(`\r${label}: ${rowsRead.toLocaleString('en-US')} rows (${rate.toLocaleString('en-US')}/s)   `);
+      stream.write(
+        `\r${label}: ${rowsRead.toLocaleString('en-US')} rows (${rate.toLocaleString('en-US')}/s)   `,
+      );
     },
     done() {
       if (shown) stream.write('\n');

@@ -51,7 +51,11 @@ export async function readCsvRecords(path: string, onRecord: RecordHandler): Pro
             if (fields[0].startsWith(BOM)) fields[0] = fields[0].slice(1);
             first = false;
           }
-          onRecord(fields, line, result.errors.length > 0 ? describeBrokenQuotes(result.errors, line, breaks) : undefined);
+          onRecord(
+            fields,
+            line,
+            result.errors.length > 0 ? describeBrokenQuotes(result.errors, line, breaks) : undefined,
+          );
         },
         complete: () => resolve(),
         error: (error: Error) => reject(error),

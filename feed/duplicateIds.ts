@@ -49,7 +49,8 @@ export function confirmDuplicates(
   let first = -1;
   for (let i = 0; i < order.length; i++) {
     const j = order[i];
-    const same = i > 0 && hashes[candidates[j]] === hashes[candidates[order[i - 1]]] && keys[j] === keys[order[i - 1]];
+    const same =
+      i > 0 && hashes[candidates[j]] === hashes[candidates[order[i - 1]]] && keys[j] === keys[order[i - 1]];
     if (same) duplicates.push({ row: candidates[j], firstRow: candidates[first], candidate: j });
     else first = j;
   }

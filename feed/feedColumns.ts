@@ -36,7 +36,8 @@ export function resolveColumns<C extends string>(
     const header = mapping[column] ?? column;
     const at = positions.get(normalise(header));
     if (at !== undefined) index[column] = at;
-    else if (spec.required.includes(column)) missing.push(header === column ? `"${column}"` : `"${column}" (mapped to "${header}")`);
+    else if (spec.required.includes(column))
+      missing.push(header === column ? `"${column}"` : `"${column}" (mapped to "${header}")`);
     else index[column] = -1;
   }
   if (missing.length > 0) {

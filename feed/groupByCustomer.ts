@@ -10,7 +10,11 @@ export interface CustomerGroups {
 }
 
 /** Groups rows by `customer[row]` (rows with -1 are left out), each group sorted by `day[row]`. */
-export function groupByCustomer(customerCount: number, customer: Int32Array, day: Int32Array): CustomerGroups {
+export function groupByCustomer(
+  customerCount: number,
+  customer: Int32Array,
+  day: Int32Array,
+): CustomerGroups {
   const start = new Int32Array(customerCount + 1);
   for (let row = 0; row < customer.length; row++) if (customer[row] >= 0) start[customer[row] + 1]++;
   for (let c = 0; c < customerCount; c++) start[c + 1] += start[c];

@@ -1,5 +1,5 @@
-import type { ColumnMapping } from '../rules/columnMapping';
 import type { Customer } from '../rules/book';
+import type { ColumnMapping } from '../rules/columnMapping';
 import type { ColumnSpec } from './feedColumns';
 import { ProblemLog } from './feedReport';
 import { readRows } from './readRows';
@@ -43,13 +43,18 @@ export async function readCustomers(
       const check = checkRow(customerRowSchema, fields);
       if (!check.ok) {
         log.skip(line, check.kind, check.reason);
-        if (fields.customer_id !== '' && !skippedIds.has(fields.customer_id)) skippedIds.set(fields.customer_id, line);
+        if (fields.customer_id !== '' && !skippedIds.has(fields.customer_id))
+          skippedIds.set(fields.customer_id, line);
         return;
       }
       const { customer_id: id, name, owner, monthly_value: monthlyValue } = check.row;
       const first = indexById.get(id);
       if (first !== undefined) {
-        log.skip(line, 'duplicate customer_id', `duplicate customer_id ${quote(id)} (first on line ${lines[first]})`);
+        log.skip(
+          line,
+          'duplicate customer_id',
+          `duplicate customer_id ${quote(id)} (first on line ${lines[first]})`,
+        );
         return;
       }
       indexById.set(id, customers.length);

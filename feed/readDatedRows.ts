@@ -4,7 +4,7 @@ import { confirmDuplicates, rowsWithSharedHash } from './duplicateIds';
 import { type ColumnSpec, resolveColumns } from './feedColumns';
 import { ProblemLog } from './feedReport';
 import { growableFloat64, growableInt32 } from './growableArray';
-import { type IdHash, idHash as defaultIdHash, secondIdHash } from './idHash';
+import { idHash as defaultIdHash, type IdHash, secondIdHash } from './idHash';
 import { readRows } from './readRows';
 import { checkRow, quote } from './rowSchemas';
 
@@ -78,7 +78,8 @@ export async function readDatedRows<C extends string, R>(
       const index = lookup.indexById.get(customerId);
       if (index === undefined) {
         const skippedOn = lookup.skippedIds.get(customerId);
-        if (skippedOn === undefined) log.skip(at, 'unknown customer', `unknown customer ${quote(customerId)}`);
+        if (skippedOn === undefined)
+          log.skip(at, 'unknown customer', `unknown customer ${quote(customerId)}`);
         else {
           const where = `${lookup.customersFile} line ${skippedOn}`;
           log.skip(at, 'customer skipped', `customer ${quote(customerId)} was skipped (bad row on ${where})`);
@@ -99,7 +100,11 @@ export async function readDatedRows<C extends string, R>(
   for (const { row, firstRow, id } of duplicates) {
     customers[row] = -1;
     const what = id === undefined ? '' : ` ${quote(id)}`;
-    log.skip(lines[row], `duplicate ${spec.idColumn}`, `duplicate ${spec.idColumn}${what} (first on line ${lines[firstRow]})`);
+    log.skip(
+      lines[row],
+      `duplicate ${spec.idColumn}`,
+      `duplicate ${spec.idColumn}${what} (first on line ${lines[firstRow]})`,
+    );
   }
   return { customer: customers, day: day.view(), log };
 }

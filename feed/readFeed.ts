@@ -80,7 +80,11 @@ export async function readFeed(dir: string, options: ReadFeedOptions = {}): Prom
 
   const amount = growableFloat64();
   const orderSpec: DatedFileSpec<keyof OrderRow, OrderRow> = {
-    columns: { file: ORDERS_FILE, mappingKey: 'orders', required: ['order_id', 'customer_id', 'ordered_at', 'amount'] },
+    columns: {
+      file: ORDERS_FILE,
+      mappingKey: 'orders',
+      required: ['order_id', 'customer_id', 'ordered_at', 'amount'],
+    },
     idColumn: 'order_id',
     schema: orderRowSchema,
     idOf: (row) => row.order_id,
@@ -125,7 +129,9 @@ export async function readFeed(dir: string, options: ReadFeedOptions = {}): Prom
     orderDay: gather(orders.day, orderGroups.order, (n) => new Int32Array(n)),
     orderAmount: gather(amount.view(), orderGroups.order, (n) => new Float64Array(n)),
     ticketStart: ticketGroups.start,
-    ticketDay: tickets ? gather(tickets.day, ticketGroups.order, (n) => new Int32Array(n)) : new Int32Array(0),
+    ticketDay: tickets
+      ? gather(tickets.day, ticketGroups.order, (n) => new Int32Array(n))
+      : new Int32Array(0),
     ticketSentiment: gather(sentiment.view(), ticketGroups.order, (n) => new Int8Array(n)),
     ticketOpen: gather(open.view(), ticketGroups.order, (n) => new Uint8Array(n)),
   };

@@ -40,6 +40,10 @@ export async function readRows<C extends string>(
   });
   if (index === undefined) {
     const columns = [...spec.required, ...(spec.optional ?? [])].join(',');
-    throw new FeedError('empty_file', `${spec.file} is empty: expected a header line like "${columns}"`, spec.file);
+    throw new FeedError(
+      'empty_file',
+      `${spec.file} is empty: expected a header line like "${columns}"`,
+      spec.file,
+    );
   }
 }

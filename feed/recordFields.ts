@@ -19,7 +19,8 @@ export function fieldsByColumn<C extends string>(fields: string[], index: Column
 export function fieldCountProblem(fields: string[], headerLength: number): string | undefined {
   if (fields.length === headerLength) return undefined;
   // Trailing empty fields (a stray comma at the end of the line) lose nothing.
-  if (fields.length > headerLength && fields.slice(headerLength).every((f) => f.trim() === '')) return undefined;
+  if (fields.length > headerLength && fields.slice(headerLength).every((f) => f.trim() === ''))
+    return undefined;
   const hint = fields.length > headerLength ? ' (an unquoted comma in a value?)' : '';
   return `has ${fields.length} fields, the header has ${headerLength}${hint}`;
 }

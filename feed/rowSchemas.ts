@@ -76,7 +76,10 @@ export type TicketRow = z.output<typeof ticketRowSchema>;
 export type RowCheck<T> = { ok: true; row: T } | { ok: false; kind: string; reason: string };
 
 /** Validates one row: the parsed row, or the kind and reason of the problem (all issues, joined). */
-export function checkRow<T>(schema: z.ZodType<T, Record<string, string>>, fields: Record<string, string>): RowCheck<T> {
+export function checkRow<T>(
+  schema: z.ZodType<T, Record<string, string>>,
+  fields: Record<string, string>,
+): RowCheck<T> {
   const result = schema.safeParse(fields);
   if (result.success) return { ok: true, row: result.data };
   const issues = result.error.issues;

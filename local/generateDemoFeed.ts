@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dayOf, isoOfDay } from '../rules/book';
 import { type Random, seededRandom } from '../feed/seededRandom';
+import { dayOf, isoOfDay } from '../rules/book';
 
 /**
  * The demo feed: a small food distributor's book (about 300 cafes, restaurants, delis, bakeries,
@@ -52,19 +52,91 @@ interface Ticket {
 }
 
 const PLACES = [
-  'Oak Street', 'Maple', 'Harbor', 'Riverside', 'Sunrise', 'Blue Door', 'Copper Kettle', 'Juniper', 'Willow',
-  'Cedar', 'Hillside', 'Lakeside', 'Northgate', 'Old Town', 'Market Square', 'Corner', 'Golden Wheat', 'Silver Birch',
-  'Red Barn', 'Lighthouse', 'Bayview', 'Elm Street', 'Kingsway', 'Meadow', 'Parkside', 'Station', 'Union',
-  'Ivy', 'Orchard', 'Brick Lane', 'Saffron', 'Olive Tree', 'Pepper Mill', 'Basil & Thyme', 'Tamarind', 'Rosemary',
-  'Lemon Grove', 'Fig Tree', 'Bluebell', 'Foxglove', 'Windmill', 'Canal Side', 'High Street', 'Abbey', 'Mill Pond',
-  'Chestnut', 'Rowan', 'Thistle', 'Wild Garlic', 'Anchor', 'Compass', 'Beacon', 'Summit', 'Evergreen', 'Stonebridge',
-  'Hawthorn', 'Primrose', 'Larkspur', 'Marigold', 'Cobblestone',
+  'Oak Street',
+  'Maple',
+  'Harbor',
+  'Riverside',
+  'Sunrise',
+  'Blue Door',
+  'Copper Kettle',
+  'Juniper',
+  'Willow',
+  'Cedar',
+  'Hillside',
+  'Lakeside',
+  'Northgate',
+  'Old Town',
+  'Market Square',
+  'Corner',
+  'Golden Wheat',
+  'Silver Birch',
+  'Red Barn',
+  'Lighthouse',
+  'Bayview',
+  'Elm Street',
+  'Kingsway',
+  'Meadow',
+  'Parkside',
+  'Station',
+  'Union',
+  'Ivy',
+  'Orchard',
+  'Brick Lane',
+  'Saffron',
+  'Olive Tree',
+  'Pepper Mill',
+  'Basil & Thyme',
+  'Tamarind',
+  'Rosemary',
+  'Lemon Grove',
+  'Fig Tree',
+  'Bluebell',
+  'Foxglove',
+  'Windmill',
+  'Canal Side',
+  'High Street',
+  'Abbey',
+  'Mill Pond',
+  'Chestnut',
+  'Rowan',
+  'Thistle',
+  'Wild Garlic',
+  'Anchor',
+  'Compass',
+  'Beacon',
+  'Summit',
+  'Evergreen',
+  'Stonebridge',
+  'Hawthorn',
+  'Primrose',
+  'Larkspur',
+  'Marigold',
+  'Cobblestone',
 ];
 const TRADES: [string, number][] = [
-  ['Cafe', 40], ['Bistro', 18], ['Deli', 16], ['Bakery', 16], ['Hotel', 10], ['Diner', 10], ['Kitchen', 12],
-  ['Grill', 10], ['Pizzeria', 10], ['Noodle Bar', 6], ['Catering', 8], ['Primary School', 8], ['High School', 5],
-  ['Care Home', 6], ['Brewpub', 6], ['Tea Room', 6], ['Juice Bar', 4], ['Canteen', 4], ['Steakhouse', 4],
-  ['Taqueria', 5], ['Sushi Bar', 4], ['Food Hall', 2], ['Sandwich Co.', 5],
+  ['Cafe', 40],
+  ['Bistro', 18],
+  ['Deli', 16],
+  ['Bakery', 16],
+  ['Hotel', 10],
+  ['Diner', 10],
+  ['Kitchen', 12],
+  ['Grill', 10],
+  ['Pizzeria', 10],
+  ['Noodle Bar', 6],
+  ['Catering', 8],
+  ['Primary School', 8],
+  ['High School', 5],
+  ['Care Home', 6],
+  ['Brewpub', 6],
+  ['Tea Room', 6],
+  ['Juice Bar', 4],
+  ['Canteen', 4],
+  ['Steakhouse', 4],
+  ['Taqueria', 5],
+  ['Sushi Bar', 4],
+  ['Food Hall', 2],
+  ['Sandwich Co.', 5],
 ];
 // Real ledgers carry legal suffixes with commas: a quoting case in the demo.
 const SUFFIXES = [', Ltd', ', Inc.', ' & Sons', ', LLC'];
@@ -159,7 +231,8 @@ const deliveryDay = (day: number) => (weekday(day) === 6 ? day + 1 : day);
 function ordersOf(random: Random, c: DemoCustomer, first: number, last: number): Order[] {
   const orders: Order[] = [];
   const typical = (c.monthlyValue * c.cadenceDays) / 30;
-  const joined = random() < 0.15 ? first + Math.floor(random() * 200) : first + Math.floor(random() * c.cadenceDays);
+  const joined =
+    random() < 0.15 ? first + Math.floor(random() * 200) : first + Math.floor(random() * c.cadenceDays);
   let stopAt = last;
   if (c.kind === 'overdue') stopAt = last - Math.round(c.cadenceDays * (3 + random() * 3));
   if (c.kind === 'lost') stopAt = last - 150 - Math.floor(random() * 200);
@@ -192,7 +265,11 @@ function ticketsOf(random: Random, c: DemoCustomer, orders: Order[], last: numbe
   const tickets: Ticket[] = [];
   for (const order of orders) {
     if (random() < 0.035) {
-      const sentiment = pickWeighted(random, [['neutral', 5], ['positive', 3], ['negative', 2]]) as Ticket['sentiment'];
+      const sentiment = pickWeighted(random, [
+        ['neutral', 5],
+        ['positive', 3],
+        ['negative', 2],
+      ]) as Ticket['sentiment'];
       const day = order.day + 1 + Math.floor(random() * 3);
       if (day <= last) tickets.push({ day, customer: c, sentiment, open: last - day < 10 && random() < 0.5 });
     }
@@ -200,7 +277,12 @@ function ticketsOf(random: Random, c: DemoCustomer, orders: Order[], last: numbe
   if (c.kind === 'sour') {
     const count = 1 + Math.floor(random() * 3);
     for (let i = 0; i < count; i++) {
-      tickets.push({ day: last - 3 - Math.floor(random() * 40), customer: c, sentiment: 'negative', open: true });
+      tickets.push({
+        day: last - 3 - Math.floor(random() * 40),
+        customer: c,
+        sentiment: 'negative',
+        open: true,
+      });
     }
   }
   return tickets;
@@ -212,7 +294,9 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 const csvField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
 
 /** Writes customers.csv, orders.csv and tickets.csv of the demo book into `dir`. */
-export async function generateDemoFeed(dir: string): Promise<{ customers: number; orders: number; tickets: number }> {
+export async function generateDemoFeed(
+  dir: string,
+): Promise<{ customers: number; orders: number; tickets: number }> {
   const random = seededRandom(SEED);
   const first = dayOf(FIRST_DAY);
   const last = dayOf(DEMO_LAST_ORDER_DAY);
@@ -220,7 +304,8 @@ export async function generateDemoFeed(dir: string): Promise<{ customers: number
   const orders: Order[] = [];
   const tickets: Ticket[] = [];
   for (const c of customers) {
-    const own = c.name === 'Greenfield Cafe' ? greenfieldOrders(random, c, first) : ordersOf(random, c, first, last);
+    const own =
+      c.name === 'Greenfield Cafe' ? greenfieldOrders(random, c, first) : ordersOf(random, c, first, last);
     orders.push(...own);
     if (c.name === 'Greenfield Cafe') {
       tickets.push({ day: dayOf('2026-04-14'), customer: c, sentiment: 'positive', open: false });
@@ -236,9 +321,12 @@ export async function generateDemoFeed(dir: string): Promise<{ customers: number
   const customerLines = customers.map((c) =>
     [c.id, csvField(c.name), c.owner, c.valueGiven ? String(c.monthlyValue) : ''].join(','),
   );
-  const orderLines = orders.map((o, i) => `SO-${100001 + i},${o.customer.id},${isoOfDay(o.day)},${o.amount.toFixed(2)}`);
+  const orderLines = orders.map(
+    (o, i) => `SO-${100001 + i},${o.customer.id},${isoOfDay(o.day)},${o.amount.toFixed(2)}`,
+  );
   const ticketLines = tickets.map(
-    (t, i) => `TK-${5001 + i},${t.customer.id},${isoOfDay(t.day)},${t.sentiment},${t.open ? 'open' : 'closed'}`,
+    (t, i) =>
+      `TK-${5001 + i},${t.customer.id},${isoOfDay(t.day)},${t.sentiment},${t.open ? 'open' : 'closed'}`,
   );
   await mkdir(dir, { recursive: true });
   const write = (file: string, header: string, lines: string[]) =>
@@ -252,7 +340,10 @@ export async function generateDemoFeed(dir: string): Promise<{ customers: number
 if (require.main === module) {
   const dir = process.argv[2] ?? join(__dirname, '..', 'demo', 'feed');
   generateDemoFeed(dir).then(
-    (counts) => console.log(`wrote ${dir}: ${counts.customers} customers, ${counts.orders} orders, ${counts.tickets} tickets`),
+    (counts) =>
+      console.log(
+        `wrote ${dir}: ${counts.customers} customers, ${counts.orders} orders, ${counts.tickets} tickets`,
+      ),
     (error: unknown) => {
       console.error(error);
       process.exitCode = 1;

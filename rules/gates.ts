@@ -15,17 +15,23 @@ export interface GateInput {
   state?: Pick<CustomerState, 'status' | 'lastContact' | 'wonBackAt'>;
 }
 
+// One shared, frozen result per outcome: a million customers need no million small objects.
+const SURFACED: GateResult = Object.freeze({ surfaced: true });
+const STOPPED: Readonly<Record<Gate, GateResult>> = Object.freeze({
+  not_at_risk: Object.freeze({ surfaced: false, gate: 'not_at_risk' }),
+  lost: Object.freeze({ surfaced: false, gate: 'lost' }),
+  paused: Object.freeze({ surfaced: false, gate: 'paused' }),
+  cooling_down: Object.freeze({ surfaced: false, gate: 'cooling_down' }),
+  below_floor: Object.freeze({ surfaced: false, gate: 'below_floor' }),
+});
+
 /** Runs the gates in order (at risk, not lost, not paused, not cooling down, above the value floor). */
 export function classifyGates(input: GateInput, rules: Rules, asOfDay: number): GateResult {
   const { state } = input;
-  if (input.band !== 'at_risk') return { surfaced: false, gate: 'not_at_risk' };
-  if (state?.status === 'lost') return { surfaced: false, gate: 'lost' };
-  if (state?.lastContact && asOfDay < dayOf(state.lastContact) + rules.pauseDays) {
-    return { surfaced: false, gate: 'paused' };
-  }
-  if (state?.wonBackAt && asOfDay < dayOf(state.wonBackAt) + rules.coolDownDays) {
-    return { surfaced: false, gate: 'cooling_down' };
-  }
-  if (!(input.monthlyValue > rules.valueFloor)) return { surfaced: false, gate: 'below_floor' };
-  return { surfaced: true };
+  if (input.band !== 'at_risk') return STOPPED.not_at_risk;
+  if (state?.status === 'lost') return STOPPED.lost;
+  if (state?.lastContact && asOfDay < dayOf(state.lastContact) + rules.pauseDays) return STOPPED.paused;
+  if (state?.wonBackAt && asOfDay < dayOf(state.wonBackAt) + rules.coolDownDays) return STOPPED.cooling_down;
+  if (!(input.monthlyValue > rules.valueFloor)) return STOPPED.below_floor;
+  return SURFACED;
 }

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dayOf, isoOfDay, SENTIMENT } from '../../../rules/book';
-import { readFeed, type FeedResult } from '../../../feed/readFeed';
+import { type FeedResult, readFeed } from '../../../feed/readFeed';
 import { DEMO_AS_OF, DEMO_REPS, generateDemoFeed } from '../../../local/generateDemoFeed';
+import { dayOf, isoOfDay, SENTIMENT } from '../../../rules/book';
 
 const demoDir = join(__dirname, '../../../demo/feed');
 const FILES = ['customers.csv', 'orders.csv', 'tickets.csv'];
@@ -25,7 +24,9 @@ describe('the demo feed', () => {
 
   it('is exactly what the generator writes (deterministic, committed up to date)', async () => {
     for (const file of FILES) {
-      expect(await readFile(join(regenerated, file), 'utf8'), file).toBe(await readFile(join(demoDir, file), 'utf8'));
+      expect(await readFile(join(regenerated, file), 'utf8'), file).toBe(
+        await readFile(join(demoDir, file), 'utf8'),
+      );
     }
   });
 
@@ -54,7 +55,8 @@ describe('the demo feed', () => {
     expect(asOf - days[days.length - 1]).toBe(34);
     const recentNegative = [];
     for (let k = book.ticketStart[i]; k < book.ticketStart[i + 1]; k++) {
-      if (asOf - book.ticketDay[k] <= 30 && book.ticketSentiment[k] === SENTIMENT.negative) recentNegative.push(k);
+      if (asOf - book.ticketDay[k] <= 30 && book.ticketSentiment[k] === SENTIMENT.negative)
+        recentNegative.push(k);
     }
     expect(recentNegative.length).toBe(1);
     // About $1,200 a month: the last 90 days before the last order.

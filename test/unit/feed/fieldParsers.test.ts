@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf } from '../../../rules/book';
 import {
   daysFromCivil,
   parseAmount,
@@ -8,6 +7,7 @@ import {
   parseSentiment,
   parseTicketOpen,
 } from '../../../feed/fieldParsers';
+import { dayOf } from '../../../rules/book';
 
 describe('parseIsoDay', () => {
   it.each([
@@ -22,12 +22,21 @@ describe('parseIsoDay', () => {
     expect(parseIsoDay(text)).toBe(dayOf(date));
   });
 
-  it.each(['31/12/2025', '2026-02-30', '2025-02-29', '2026-13-01', '2026-00-10', '2026-1-5', '20261120', '2026-11-20T25:00', '0201-05-03', ' 2026-11-20', 'yesterday'])(
-    'rejects %s',
-    (text) => {
-      expect(parseIsoDay(text)).toEqual({ problem: 'not a date' });
-    },
-  );
+  it.each([
+    '31/12/2025',
+    '2026-02-30',
+    '2025-02-29',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-1-5',
+    '20261120',
+    '2026-11-20T25:00',
+    '0201-05-03',
+    ' 2026-11-20',
+    'yesterday',
+  ])('rejects %s', (text) => {
+    expect(parseIsoDay(text)).toEqual({ problem: 'not a date' });
+  });
 
   it('agrees with Date.UTC over four centuries of days', () => {
     for (let day = dayOf('1900-01-01'); day <= dayOf('2199-12-31'); day += 17) {
@@ -49,9 +58,12 @@ describe('parseAmount', () => {
     expect(parseAmount(text)).toBe(value);
   });
 
-  it.each(['12,50', '$12.50', '1,234.00', 'NaN', 'Infinity', '1e999', 'twelve', '12.5.0'])('%s is not a number', (text) => {
-    expect(parseAmount(text)).toEqual({ problem: 'not a number' });
-  });
+  it.each(['12,50', '$12.50', '1,234.00', 'NaN', 'Infinity', '1e999', 'twelve', '12.5.0'])(
+    '%s is not a number',
+    (text) => {
+      expect(parseAmount(text)).toEqual({ problem: 'not a number' });
+    },
+  );
 
   it('rejects a negative amount', () => {
     expect(parseAmount('-3')).toEqual({ problem: 'negative' });
@@ -66,7 +78,9 @@ describe('owner, sentiment, status', () => {
   });
 
   it('maps sentiment and status case-insensitively', () => {
-    expect([parseSentiment('NEGATIVE'), parseSentiment('Neutral'), parseSentiment('positive')]).toEqual([-1, 0, 1]);
+    expect([parseSentiment('NEGATIVE'), parseSentiment('Neutral'), parseSentiment('positive')]).toEqual([
+      -1, 0, 1,
+    ]);
     expect(parseSentiment('sour')).toEqual({ problem: 'not negative, neutral or positive' });
     expect([parseTicketOpen('Open'), parseTicketOpen('CLOSED')]).toEqual([1, 0]);
     expect(parseTicketOpen('pending')).toEqual({ problem: 'not open or closed' });

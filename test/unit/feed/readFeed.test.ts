@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Book, dayOf, isoOfDay } from '../../../rules/book';
 import { FeedError } from '../../../feed/feedError';
 import type { FileReport } from '../../../feed/feedReport';
 import { readFeed } from '../../../feed/readFeed';
+import { type Book, dayOf, isoOfDay } from '../../../rules/book';
 
 const fixture = (name: string) => join(__dirname, '../../fixtures/feeds', name);
 
@@ -11,7 +11,8 @@ const fixture = (name: string) => join(__dirname, '../../fixtures/feeds', name);
 function ordersOf(book: Book, id: string): [string, number][] {
   const i = book.customers.findIndex((c) => c.id === id);
   const out: [string, number][] = [];
-  for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) out.push([isoOfDay(book.orderDay[k]), book.orderAmount[k]]);
+  for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++)
+    out.push([isoOfDay(book.orderDay[k]), book.orderAmount[k]]);
   return out;
 }
 
@@ -41,7 +42,12 @@ describe('readFeed: CSV a real export writes', () => {
     const { book, report } = await readFeed(fixture('tricky'));
     expect(book.customers).toEqual([
       { id: 'C-1', name: 'Greenfield Cafe, Ltd', owner: 'ana.ruiz@contoso.example', monthlyValue: 1200 },
-      { id: 'C-2', name: 'The "Corner" Deli\r\n(upstairs)', owner: 'ben.okafor@contoso.example', monthlyValue: null },
+      {
+        id: 'C-2',
+        name: 'The "Corner" Deli\r\n(upstairs)',
+        owner: 'ben.okafor@contoso.example',
+        monthlyValue: null,
+      },
       { id: 'C-3', name: 'Café Ünïcode', owner: 'ana.ruiz@contoso.example', monthlyValue: 80.5 },
     ]);
     // C-4 starts on line 7: after a two-line record (3-4) and a blank line (5).
@@ -167,24 +173,39 @@ describe('readFeed: what stops the run', () => {
   });
 
   it('a mapped column that is not there either', async () => {
-    const error = await feedError(readFeed(fixture('missing-column'), { columns: { orders: { ordered_at: 'InvoiceDate' } } }));
+    const error = await feedError(
+      readFeed(fixture('missing-column'), { columns: { orders: { ordered_at: 'InvoiceDate' } } }),
+    );
     expect(error.message).toContain('no column "ordered_at" (mapped to "InvoiceDate")');
   });
 
   it('a file without even a header', async () => {
     const error = await feedError(readFeed(fixture('empty-orders')));
     expect(error.code).toBe('empty_file');
-    expect(error.message).toBe('orders.csv is empty: expected a header line like "order_id,customer_id,ordered_at,amount"');
+    expect(error.message).toBe(
+      'orders.csv is empty: expected a header line like "order_id,customer_id,ordered_at,amount"',
+    );
   });
 });
 
 describe('readFeed: column mapping', () => {
-  it('renames an export\'s headers to the feed columns, case-insensitively', async () => {
+  it("renames an export's headers to the feed columns, case-insensitively", async () => {
     const { book, report } = await readFeed(fixture('mapped'), {
       columns: {
         customers: { customer_id: 'Account Number', name: 'account name', owner: 'Account Owner' },
-        orders: { order_id: 'InvoiceNo', customer_id: 'Account Number', ordered_at: 'InvoiceDate', amount: 'Total' },
-        tickets: { ticket_id: 'Case', customer_id: 'Account Number', opened_at: 'Created', sentiment: 'Mood', status: 'State' },
+        orders: {
+          order_id: 'InvoiceNo',
+          customer_id: 'Account Number',
+          ordered_at: 'InvoiceDate',
+          amount: 'Total',
+        },
+        tickets: {
+          ticket_id: 'Case',
+          customer_id: 'Account Number',
+          opened_at: 'Created',
+          sentiment: 'Mood',
+          status: 'State',
+        },
       },
     });
     expect(report.rowsSkipped).toBe(0);
@@ -203,7 +224,7 @@ describe('readFeed: column mapping', () => {
 });
 
 describe('readFeed: book order and duplicate ids', () => {
-  it('sorts each customer\'s orders and tickets by day, ties in file order, and drops later duplicates', async () => {
+  it("sorts each customer's orders and tickets by day, ties in file order, and drops later duplicates", async () => {
     const { book, report } = await readFeed(fixture('unsorted-duplicates'));
     expect(ordersOf(book, 'C-1')).toEqual([
       ['2026-04-01', 2],

@@ -6,7 +6,8 @@ import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 const rules = parseRules({ pauseDays: 14, coolDownDays: 60, valueFloor: 100 });
 const today = dayOf('2024-06-03');
 const atRisk: GateInput = { band: 'at_risk', monthlyValue: 500 };
-const state = (over: Partial<NonNullable<GateInput['state']>>): GateInput['state'] => ({
+type GateState = NonNullable<GateInput['state']>;
+const state = (over: Partial<GateState>): GateState => ({
   status: 'active',
   lastContact: null,
   wonBackAt: null,
@@ -74,11 +75,11 @@ describe('classifyGates', () => {
     ).toMatchObject({
       gate: 'lost',
     });
-    const active = { ...everything, status: 'active' as const };
+    const active: GateState = { ...everything, status: 'active' };
     expect(classifyGates({ band: 'at_risk', monthlyValue: 0, state: active }, rules, today)).toMatchObject({
       gate: 'paused',
     });
-    const notContacted = { ...active, lastContact: null };
+    const notContacted: GateState = { ...active, lastContact: null };
     expect(
       classifyGates({ band: 'at_risk', monthlyValue: 0, state: notContacted }, rules, today),
     ).toMatchObject({

@@ -1,0 +1,123 @@
+import { type Clock, systemClock } from './rateLimiter';
+
+/** What to do about one failed call to the Bot Connector. */
+export type FailureClass =
+  | { kind: 'retry'; status: number | null; retryAfterMs: number | null }
+  | { kind: 'unreachable'; status: 403; code: string }
+  | { kind: 'fatal'; status: number | null };
+
+/** Statuses Teams asks bots to retry (NOTES.md): throttled, precondition failed, and the gateway family. */
+const RETRYABLE_STATUS = new Set([412, 429, 502, 503, 504]);
+/** 403 codes meaning the user blocked or removed the app: retrying cannot help, the rep is unreachable. */
+const UNREACHABLE_CODES = new Set(['ConversationBlockedByUser', 'MessageWritesBlocked', 'BotDisabledByAdmin']);
+/** Network failures (no HTTP status) worth another try. */
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'REQUEST_SEND_ERROR']);
+
+interface HttpErrorLike {
+  statusCode?: unknown;
+  code?: unknown;
+  response?: { headers?: { get?: (name: string) => string | undefined | null }; bodyAsText?: unknown };
+}
+
+/** `Retry-After` as milliseconds: delta-seconds (fractions accepted) or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | null {
+  if (value == null || value.trim() === '') return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+function errorCodeFromBody(body: unknown): string | null {
+  if (typeof body !== 'string' || body === '') return null;
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown } };
+    return typeof parsed?.error?.code === 'string' ? parsed.error.code : null;
+  } catch (error) {
+    if (error instanceof SyntaxError) return null; // a non-JSON body (HTML from a proxy) has no code
+    throw error;
+  }
+}
+
+/** Classifies an error thrown by the connector client (a core-rest-pipeline RestError or a network error). */
+export function classifySendError(error: unknown, now: number): FailureClass {
+  const e = (error ?? {}) as HttpErrorLike;
+  const status = typeof e.statusCode === 'number' ? e.statusCode : null;
+  if (status === null) {
+    const retryable = typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code);
+    return retryable ? { kind: 'retry', status: null, retryAfterMs: null } : { kind: 'fatal', status: null };
+  }
+  if (status === 403) {
+    const code = errorCodeFromBody(e.response?.bodyAsText) ?? (typeof e.code === 'string' ? e.code : null);
+    if (code && UNREACHABLE_CODES.has(code)) return { kind: 'unreachable', status: 403, code };
+    return { kind: 'fatal', status };
+  }
+  if (RETRYABLE_STATUS.has(status)) {
+    const header = e.response?.headers?.get?.('retry-after');
+    return { kind: 'retry', status, retryAfterMs: parseRetryAfter(header, now) };
+  }
+  return { kind: 'fatal', status };
+}
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  maxAttempts?: number;
+  /** Backoff cap for attempt n is min(maxDelayMs, baseDelayMs * 2^(n-1)); the wait is uniform in [0, cap) ("full jitter"). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** A Retry-After above this is not waited for: the send fails instead of stalling the run. */
+  maxRetryAfterMs?: number;
+  clock?: Clock;
+  random?: () => number;
+}
+
+/** The knobs' defaults: 5 attempts, 500 ms base, 30 s cap, at most 60 s for one Retry-After. */
+export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'clock' | 'random'>> = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 60_000,
+};
+
+/** Full-jitter exponential backoff for retry number `retry` (1 = first retry). */
+export function backoffDelayMs(retry: number, options: RetryOptions = {}): number {
+  const { baseDelayMs = DEFAULT_RETRY.baseDelayMs, maxDelayMs = DEFAULT_RETRY.maxDelayMs, random = Math.random } = options;
+  const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1));
+  return Math.floor(random() * cap);
+}
+
+/** How a call ended after its retries. */
+export type RetryOutcome<T> =
+  | { ok: true; value: T; attempts: number; retries: number; throttled: number; waitedMs: number }
+  | { ok: false; reason: 'unreachable'; code: string; attempts: number; retries: number; throttled: number; waitedMs: number }
+  | { ok: false; reason: 'failed'; error: unknown; attempts: number; retries: number; throttled: number; waitedMs: number };
+
+/**
+ * Runs `call` until it succeeds, is classed unreachable or fatal, or runs out of attempts. A 429 waits
+ * its Retry-After (when given), anything else retryable waits the jittered backoff.
+ */
+export async function withRetry<T>(call: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<RetryOutcome<T>> {
+  const {
+    maxAttempts = DEFAULT_RETRY.maxAttempts,
+    maxRetryAfterMs = DEFAULT_RETRY.maxRetryAfterMs,
+    clock = systemClock,
+  } = options;
+  let throttled = 0;
+  let waitedMs = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const value = await call(attempt);
+      return { ok: true, value, attempts: attempt, retries: attempt - 1, throttled, waitedMs };
+    } catch (error) {
+      const verdict = classifySendError(error, clock.now());
+      const tally = { attempts: attempt, retries: attempt - 1, throttled, waitedMs };
+      if (verdict.kind === 'unreachable') return { ok: false, reason: 'unreachable', code: verdict.code, ...tally };
+      if (verdict.kind === 'fatal' || attempt >= maxAttempts) return { ok: false, reason: 'failed', error, ...tally };
+      if (verdict.status === 429) throttled++;
+      const wait = verdict.retryAfterMs ?? backoffDelayMs(attempt, options);
+      if (wait > maxRetryAfterMs) return { ok: false, reason: 'failed', error, ...tally };
+      waitedMs += wait;
+      await clock.sleep(wait);
+    }
+  }
+}

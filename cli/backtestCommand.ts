@@ -1,0 +1,41 @@
+import { backtest, dayOf } from '../rules';
+import type { BacktestArgs } from './args';
+import { formatFeedReport } from './formatFeedReport';
+import { loadBook } from './loadBook';
+import { readRulesFile } from './readRulesFile';
+
+/** `backtest`: replays a past date and compares the score with "days since last order". */
+export async function runBacktestCommand(
+  args: BacktestArgs,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<void> {
+  const rules = await readRulesFile(args.rules);
+  const { book, report } = await loadBook(args.feed, rules);
+  err.write(`${formatFeedReport(report)}\n`);
+  const r = backtest(book, rules, {
+    asOfDay: dayOf(args.asOf),
+    horizonDays: args.horizon,
+    activeWithinDays: args.activeWithin,
+  });
+  if (args.format === 'json') {
+    out.write(`${JSON.stringify({ asOf: args.asOf, ...r }, null, 2)}\n`);
+    return;
+  }
+  const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
+  const population = args.activeWithin
+    ? `customers who ordered in the ${args.activeWithin} days before`
+    : 'all customers with an order';
+  out.write(
+    [
+      `Backtest as of ${args.asOf}, horizon ${args.horizon} days (${population})`,
+      `${r.customers.toLocaleString('en-US')} customers, ${r.churned.toLocaleString('en-US')} placed no order in the horizon (${((100 * r.churned) / Math.max(r.customers, 1)).toFixed(1)}%)`,
+      '',
+      `                           ROC AUC   top-${r.topK} precision per rep`,
+      `  churn score              ${f(r.score.auc)}    ${f(r.score.topKPrecision)}`,
+      `  days since last order    ${f(r.baseline.auc)}    ${f(r.baseline.topKPrecision)}`,
+      `  difference               ${(r.score.auc - r.baseline.auc >= 0 ? '+' : '') + f(r.score.auc - r.baseline.auc)}`,
+      '',
+    ].join('\n'),
+  );
+}

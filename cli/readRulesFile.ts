@@ -1,0 +1,22 @@
+import { readFile } from 'node:fs/promises';
+import { defaultRules, parseRules, type Rules, RulesError } from '../rules';
+
+/** Reads and validates a rules file (JSON); the defaults when no path is given. */
+export async function readRulesFile(path: string | undefined): Promise<Rules> {
+  if (!path) return defaultRules();
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new RulesError([`rules file not found: ${path}`]);
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new RulesError([`${path} is not valid JSON: ${(err as Error).message}`]);
+  }
+  return parseRules(json);
+}

@@ -1,0 +1,27 @@
+import { dayOf, scoreBook } from '../rules';
+import type { ScoreArgs } from './args';
+import { formatFeedReport } from './formatFeedReport';
+import { formatCsv, formatJson, formatTable } from './formatScores';
+import { loadBook } from './loadBook';
+import { readRulesFile } from './readRulesFile';
+import { todayIn } from './today';
+
+/** `score`: reads the feed, scores everyone as of the date and prints the lists. Feed report on stderr. */
+export async function runScoreCommand(
+  args: ScoreArgs,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<void> {
+  const rules = await readRulesFile(args.rules);
+  const { book, report } = await loadBook(args.feed, rules);
+  err.write(`${formatFeedReport(report)}\n`);
+  const asOf = args.asOf ?? todayIn(process.env.TIME_ZONE);
+  const scored = scoreBook(book, rules, dayOf(asOf));
+  const text =
+    args.format === 'json'
+      ? formatJson(scored)
+      : args.format === 'csv'
+        ? formatCsv(scored)
+        : formatTable(scored);
+  out.write(`${text}\n`);
+}

@@ -1,0 +1,259 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type RateLimit, TEAMS_CONVERSATION_LIMITS, TEAMS_GLOBAL_LIMITS } from '../../bot/rateLimiter';
+
+/** A failure the fake answers instead of accepting a request. */
+export type Injection =
+  | { status: 502 | 503 | 504 | 412 }
+  | { status: 429; retryAfterSeconds: number }
+  | { status: 403; code: 'ConversationBlockedByUser' | 'MessageWritesBlocked' };
+
+/** One activity the fake accepted. */
+export interface RecordedActivity {
+  kind: 'send' | 'update';
+  conversationId: string;
+  activityId: string;
+  activity: Record<string, unknown>;
+  at: number;
+}
+
+export interface FakeTeamsConnectorOptions {
+  /** Per-conversation sliding windows; default Teams' published 7/1 s, 8/2 s, 60/30 s, 1800/h. */
+  conversationLimits?: RateLimit[];
+  /** App-wide sliding windows; default about 50/s. */
+  globalLimits?: RateLimit[];
+  /** Bodies above this answer 413, as Teams does for messages over about 100 KB. */
+  maxBodyBytes?: number;
+  now?: () => number;
+}
+
+/** Counters a test asserts on. */
+export interface ConnectorStats {
+  requests: number;
+  accepted: number;
+  throttled: number;
+  injected: number;
+  tooLarge: number;
+}
+
+/** Answers 429 once any window already holds `limit` accepted requests; the Retry-After says when the oldest leaves. */
+class SlidingWindows {
+  private readonly stamps: number[] = [];
+  constructor(private readonly limits: RateLimit[]) {}
+
+  /** Milliseconds until one more request fits every window (0 = it fits now). */
+  waitMs(now: number): number {
+    let wait = 0;
+    for (const { limit, windowMs } of this.limits) {
+      const inWindow = this.stamps.filter((t) => t > now - windowMs);
+      if (inWindow.length >= limit) wait = Math.max(wait, inWindow[inWindow.length - limit] + windowMs - now);
+    }
+    return wait;
+  }
+
+  record(now: number): void {
+    this.stamps.push(now);
+    const longest = Math.max(...this.limits.map((l) => l.windowMs));
+    while (this.stamps.length > 0 && this.stamps[0] <= now - longest) this.stamps.shift();
+  }
+}
+
+const ROUTES = {
+  create: /^\/v3\/conversations\/?$/,
+  send: /^\/v3\/conversations\/([^/]+)\/activities\/?$/,
+  reply: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/,
+};
+
+/**
+ * A local stand-in for the Bot Connector REST API as the proactive sender uses it (create conversation,
+ * send, reply, update), enforcing Teams' published rate limits with 429 + Retry-After, and able to inject
+ * 5xx, 412, 429 and 403 (blocked) for given conversations or for the Nth request. Accepts any Authorization.
+ */
+export class FakeTeamsConnector {
+  readonly activities: RecordedActivity[] = [];
+  readonly stats: ConnectorStats = { requests: 0, accepted: 0, throttled: 0, injected: 0, tooLarge: 0 };
+  /** Wall-clock times (from `now`) of every request, accepted or not, in arrival order. */
+  readonly requestTimes: number[] = [];
+  private readonly byConversation = new Map<string, { injection: Injection; remaining: number }>();
+  private readonly byRequestNumber = new Map<number, Injection>();
+  private readonly conversationWindows = new Map<string, SlidingWindows>();
+  private readonly globalWindows: SlidingWindows;
+  private readonly conversationsByMember = new Map<string, string>();
+  private nextId = 1;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly options: Required<FakeTeamsConnectorOptions>,
+  ) {
+    this.globalWindows = new SlidingWindows(options.globalLimits);
+  }
+
+  /** Starts the fake on 127.0.0.1 on a free port. */
+  static async start(options: FakeTeamsConnectorOptions = {}): Promise<FakeTeamsConnector> {
+    const full: Required<FakeTeamsConnectorOptions> = {
+      conversationLimits: options.conversationLimits ?? TEAMS_CONVERSATION_LIMITS,
+      globalLimits: options.globalLimits ?? TEAMS_GLOBAL_LIMITS,
+      maxBodyBytes: options.maxBodyBytes ?? 100 * 1024,
+      now: options.now ?? (() => performance.timeOrigin + performance.now()),
+    };
+    let fake: FakeTeamsConnector | undefined;
+    const server = createServer((req, res) => {
+      if (!fake) throw new Error('request before the fake connector was ready');
+      fake.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'FakeConnectorError', message: String(error) } }));
+      });
+    });
+    fake = new FakeTeamsConnector(server, full);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return fake;
+  }
+
+  /** Base URL to put in conversation references (`serviceUrl`). */
+  get serviceUrl(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}/`;
+  }
+
+  /** Answers `injection` to the next `times` requests for `conversationId` (default: all of them). */
+  injectForConversation(conversationId: string, injection: Injection, times = Number.POSITIVE_INFINITY): void {
+    this.byConversation.set(conversationId, { injection, remaining: times });
+  }
+
+  /** Answers `injection` to the Nth request the fake receives (1-based, counted over all requests). */
+  injectAtRequest(n: number, injection: Injection): void {
+    this.byRequestNumber.set(n, injection);
+  }
+
+  /** Accepted sends (not updates) to one conversation. */
+  sentTo(conversationId: string): RecordedActivity[] {
+    return this.activities.filter((a) => a.kind === 'send' && a.conversationId === conversationId);
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.server.close((e) => (e ? reject(e) : resolve())));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const now = this.options.now();
+    this.stats.requests++;
+    this.requestTimes.push(now);
+    const requestNumber = this.stats.requests;
+    const body = await readBody(req);
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+
+    if (req.method === 'POST' && ROUTES.create.test(path)) return this.createConversation(body, res);
+
+    const send = req.method === 'POST' ? (ROUTES.send.exec(path) ?? ROUTES.reply.exec(path)) : null;
+    const update = req.method === 'PUT' ? ROUTES.reply.exec(path) : null;
+    const match = send ?? update;
+    if (!match) return json(res, 404, { error: { code: 'NotFound', message: `${req.method} ${path}` } });
+    const conversationId = decodeURIComponent(match[1]);
+
+    const injected = this.takeInjection(conversationId, requestNumber);
+    if (injected) {
+      this.stats.injected++;
+      if (injected.status === 429) this.stats.throttled++;
+      return answerInjection(res, injected);
+    }
+    if (Buffer.byteLength(body) > this.options.maxBodyBytes) {
+      this.stats.tooLarge++;
+      return json(res, 413, { error: { code: 'MessageSizeTooBig', message: 'Message size too big' } });
+    }
+    const windows = this.windowsOf(conversationId);
+    const wait = Math.max(this.globalWindows.waitMs(now), windows.waitMs(now));
+    if (wait > 0) {
+      this.stats.throttled++;
+      // Retry-After in whole seconds as Teams sends it, never 0.
+      return json(res, 429, { error: { code: 'Throttled', message: 'Too many requests' } }, {
+        'retry-after': String(Math.max(1, Math.ceil(wait / 1000))),
+      });
+    }
+    this.globalWindows.record(now);
+    windows.record(now);
+    this.stats.accepted++;
+
+    const activity = parseJsonObject(body);
+    if (update) {
+      const activityId = decodeURIComponent(update[2]);
+      if (!this.activities.some((a) => a.activityId === activityId && a.conversationId === conversationId)) {
+        return json(res, 404, { error: { code: 'ActivityNotFound', message: activityId } });
+      }
+      this.activities.push({ kind: 'update', conversationId, activityId, activity, at: now });
+      return json(res, 200, { id: activityId });
+    }
+    const activityId = `activity-${this.nextId++}`;
+    this.activities.push({ kind: 'send', conversationId, activityId, activity, at: now });
+    return json(res, 201, { id: activityId });
+  }
+
+  private createConversation(body: string, res: ServerResponse): void {
+    const params = parseJsonObject(body) as { members?: { id?: unknown }[] };
+    const member = params.members?.[0]?.id;
+    if (typeof member !== 'string') {
+      return json(res, 400, { error: { code: 'BadArgument', message: 'members[0].id is required' } });
+    }
+    let id = this.conversationsByMember.get(member);
+    if (!id) {
+      id = `a:fake-${this.nextId++}`;
+      this.conversationsByMember.set(member, id);
+    }
+    this.stats.accepted++;
+    return json(res, 201, { id });
+  }
+
+  private takeInjection(conversationId: string, requestNumber: number): Injection | null {
+    const atN = this.byRequestNumber.get(requestNumber);
+    if (atN) {
+      this.byRequestNumber.delete(requestNumber);
+      return atN;
+    }
+    const forConversation = this.byConversation.get(conversationId);
+    if (!forConversation || forConversation.remaining <= 0) return null;
+    forConversation.remaining--;
+    return forConversation.injection;
+  }
+
+  private windowsOf(conversationId: string): SlidingWindows {
+    let w = this.conversationWindows.get(conversationId);
+    if (!w) {
+      w = new SlidingWindows(this.options.conversationLimits);
+      this.conversationWindows.set(conversationId, w);
+    }
+    return w;
+  }
+}
+
+function answerInjection(res: ServerResponse, injection: Injection): void {
+  switch (injection.status) {
+    case 429:
+      return json(res, 429, { error: { code: 'Throttled', message: 'Injected throttle' } }, {
+        'retry-after': String(injection.retryAfterSeconds),
+      });
+    case 403:
+      return json(res, 403, { error: { code: injection.code, message: 'The bot is blocked or was removed' } });
+    default:
+      return json(res, injection.status, { error: { code: 'ServiceError', message: `Injected ${injection.status}` } });
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJsonObject(body: string): Record<string, unknown> {
+  if (body === '') return {};
+  const parsed: unknown = JSON.parse(body);
+  return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,174 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../cli/main';
+
+const root = join(__dirname, '../../..');
+const demo = join(root, 'demo/feed');
+const cdnow = join(root, 'test/fixtures/cdnow/feed');
+
+function sink() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      text += chunk.toString();
+      cb();
+    },
+  });
+  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+}
+
+async function run(...argv: string[]) {
+  const out = sink();
+  const err = sink();
+  const code = await main(argv, out.stream, err.stream);
+  return { code, out: out.text(), err: err.text() };
+}
+
+describe('churn-predictor score', () => {
+  it("prints each rep their ranked list with reasons, Greenfield Cafe first on Ana's", async () => {
+    const r = await run('score', '--feed', demo, '--as-of', '2026-11-23');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('orders.csv: 11,472 rows, 11,472 kept, 0 skipped');
+    const ana = r.out.split('\n\n').find((block) => block.startsWith('ana.ruiz@contoso.example'));
+    expect(ana).toBeDefined();
+    expect(ana).toMatch(/ 1\. Greenfield Cafe/);
+    expect(ana).toContain('No order in 34 days, usually every 9');
+    expect(ana).toContain('1 sour ticket in the last 30 days');
+  });
+
+  it('--format json gives every customer with the documented fields', async () => {
+    const r = await run('score', '--feed', demo, '--as-of', '2026-11-23', '--format', 'json');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out) as Array<Record<string, unknown>>;
+    expect(rows).toHaveLength(300);
+    const green = rows.find((x) => x.name === 'Greenfield Cafe');
+    expect(green).toMatchObject({
+      owner: 'ana.ruiz@contoso.example',
+      band: 'at_risk',
+      surfaced: true,
+      monthlyValue: 1200,
+    });
+    for (const key of [
+      'customerId',
+      'name',
+      'owner',
+      'score',
+      'band',
+      'monthlyValue',
+      'reasons',
+      'surfaced',
+    ]) {
+      expect(Object.keys(rows[0])).toContain(key);
+    }
+    // Riskiest first, and each rep's surfaced list respects the default cap of 10.
+    const scores = rows.map((x) => x.score as number);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    const perRep = new Map<string, number>();
+    for (const x of rows.filter((x) => x.surfaced))
+      perRep.set(x.owner as string, (perRep.get(x.owner as string) ?? 0) + 1);
+    for (const n of perRep.values()) expect(n).toBeLessThanOrEqual(10);
+  });
+
+  it('--format csv has a header and one row per customer', async () => {
+    const r = await run('score', '--feed', demo, '--as-of', '2026-11-23', '--format', 'csv');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0].split(',').slice(0, 4)).toEqual(['customerId', 'name', 'owner', 'score']);
+    expect(lines.filter((l) => l.includes('Greenfield Cafe'))).toHaveLength(1);
+  });
+
+  it('exits 2 with the file named when orders.csv is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    writeFileSync(join(dir, 'customers.csv'), 'customer_id,name,owner,monthly_value\nC1,A,a@x.example,10\n');
+    const r = await run('score', '--feed', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('orders.csv');
+  });
+
+  it('exits 2 naming the bad field of a rules file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    const file = join(dir, 'rules.json');
+    writeFileSync(file, JSON.stringify({ capPerRep: -3 }));
+    const r = await run('score', '--feed', demo, '--rules', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('capPerRep');
+  });
+
+  it('exits 2 on bad arguments', async () => {
+    expect((await run('score')).code).toBe(2);
+    expect((await run('score', '--feed', demo, '--as-of', '23/11/2026')).err).toContain('--as-of');
+    expect((await run('frobnicate')).code).toBe(2);
+    expect((await run('backtest', '--feed', demo, '--as-of', '2026-01-01')).err).toContain('--horizon');
+  });
+});
+
+describe('churn-predictor backtest', () => {
+  it('reproduces the CDNOW baseline (SOURCE.md: AUC 0.7714, top-10 0.88) and the score beats it', async () => {
+    const r = await run(
+      'backtest',
+      '--feed',
+      cdnow,
+      '--as-of',
+      '1997-09-30',
+      '--horizon',
+      '273',
+      '--format',
+      'json',
+    );
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.customers).toBe(2357);
+    expect(j.churned).toBe(1673);
+    expect(j.baseline.auc).toBeCloseTo(0.7714, 4);
+    expect(j.baseline.topKPrecision).toBeCloseTo(0.88, 2);
+    expect(j.score.auc).toBeGreaterThan(j.baseline.auc);
+  });
+
+  it('reproduces the CDNOW active-book baseline (AUC 0.6184, top-10 0.46) and the score beats it', async () => {
+    const r = await run(
+      'backtest',
+      '--feed',
+      cdnow,
+      '--as-of',
+      '1997-09-30',
+      '--horizon',
+      '273',
+      '--active-within',
+      '90',
+      '--format',
+      'json',
+    );
+    const j = JSON.parse(r.out);
+    expect([j.customers, j.churned]).toEqual([411, 124]);
+    expect(j.baseline.auc).toBeCloseTo(0.6184, 4);
+    expect(j.baseline.topKPrecision).toBeCloseTo(0.46, 2);
+    expect(j.score.auc).toBeGreaterThan(j.baseline.auc);
+  });
+
+  it('prints a side-by-side table for a person', async () => {
+    const r = await run('backtest', '--feed', cdnow, '--as-of', '1997-09-30', '--horizon', '273');
+    expect(r.out).toMatch(/days since last order\s+0\.7714/);
+    expect(r.out).toContain('2,357 customers, 1,673 placed no order');
+  });
+});
+
+describe('the real process', () => {
+  it('runs as a command and returns exit code 2 for a missing feed folder', async () => {
+    const exec = promisify(execFile);
+    const tsx = join(root, 'node_modules/.bin/tsx');
+    const ok = await exec(tsx, [join(root, 'cli/main.ts'), 'score', '--feed', demo, '--as-of', '2026-11-23']);
+    expect(ok.stdout).toContain('Greenfield Cafe');
+    const bad = await exec(tsx, [
+      join(root, 'cli/main.ts'),
+      'score',
+      '--feed',
+      join(root, 'no-such-dir'),
+    ]).catch((e: { code: number; stderr: string }) => e);
+    expect('code' in bad && bad.code).toBe(2);
+  }, 60_000);
+});
