@@ -64,7 +64,11 @@ export class ProactiveSender {
   }
 
   /** Sends `card` as a new message in the reference's conversation. */
-  async sendCard(reference: Partial<ConversationReference>, card: object, summary?: string): Promise<SendResult> {
+  async sendCard(
+    reference: Partial<ConversationReference>,
+    card: object,
+    summary?: string,
+  ): Promise<SendResult> {
     const activity: Partial<Activity> = { type: 'message', attachments: [cardAttachment(card)], summary };
     return this.run(reference, async (context) => {
       const response = await context.sendActivity(activity);
@@ -74,8 +78,16 @@ export class ProactiveSender {
   }
 
   /** Replaces the card of an earlier message (`activityId`) in place. */
-  async updateCard(reference: Partial<ConversationReference>, activityId: string, card: object): Promise<SendResult> {
-    const activity: Partial<Activity> = { type: 'message', id: activityId, attachments: [cardAttachment(card)] };
+  async updateCard(
+    reference: Partial<ConversationReference>,
+    activityId: string,
+    card: object,
+  ): Promise<SendResult> {
+    const activity: Partial<Activity> = {
+      type: 'message',
+      id: activityId,
+      attachments: [cardAttachment(card)],
+    };
     return this.run(reference, async (context) => {
       await context.updateActivity(activity);
       return activityId;
@@ -88,7 +100,11 @@ export class ProactiveSender {
   ): Promise<SendResult> {
     const conversationId = reference.conversation?.id;
     if (!conversationId || !reference.serviceUrl) {
-      return { status: 'failed', error: 'conversation reference lacks conversation.id or serviceUrl', ...noTally };
+      return {
+        status: 'failed',
+        error: 'conversation reference lacks conversation.id or serviceUrl',
+        ...noTally,
+      };
     }
     // Without activityId the send is a new message, not a reply to the install event the reference came from.
     const target: Partial<ConversationReference> = { ...reference, activityId: undefined };

@@ -31,6 +31,7 @@ export const TEAMS_CONVERSATION_LIMITS: RateLimit[] = [
 /**
  * A token bucket sized so that no window of `windowMs` ever sees more than `limit` takes: a bucket of
  * capacity b refilling at r per ms admits at most b + r * windowMs in any window, so b + r * windowMs = limit.
+ * The limit is split between burst (b = burstShare of it) and sustained rate (the rest, per window).
  * `headroom` (0..1) keeps a share of the limit unused, for clock skew between us and the service.
  */
 class TokenBucket {
@@ -39,9 +40,9 @@ class TokenBucket {
   private readonly capacity: number;
   private readonly perMs: number;
 
-  constructor(limit: RateLimit, headroom: number, burst: number, now: number) {
+  constructor(limit: RateLimit, headroom: number, burstShare: number, now: number) {
     const allowed = Math.max(1, Math.floor(limit.limit * (1 - headroom)));
-    this.capacity = Math.max(1, Math.min(burst, allowed - 1));
+    this.capacity = Math.max(1, Math.min(Math.floor(allowed * burstShare), allowed - 1));
     this.perMs = Math.max(0, allowed - this.capacity) / limit.windowMs;
     this.tokens = this.capacity;
     this.last = now;
@@ -72,17 +73,24 @@ export interface RateLimiterOptions {
   perConversation?: RateLimit[];
   /** Share of each limit kept unused; default 0.1 (45/s of Teams' 50/s). */
   headroom?: number;
-  /** Largest burst a bucket allows; default 1 (evenly spaced sends: the steadiest way to stay under a window). */
-  burst?: number;
+  /**
+   * Share of each global limit allowed as a burst; default 0.05 (2 of 45/s), so bulk sends go out
+   * evenly at about 43/s, the steadiest way to stay under a one-second window.
+   */
+  globalBurstShare?: number;
+  /**
+   * Share of each per-conversation limit allowed as a burst; default 0.5, so a card update right
+   * after a send is not held back by the hourly window (1800/h would otherwise pace it to one per 2 s).
+   */
+  conversationBurstShare?: number;
 }
 
 /** Paces sends to Teams: every send waits until the global buckets and its conversation's buckets all have a token. */
 export class RateLimiter {
   private readonly clock: Clock;
-  private readonly globalLimits: RateLimit[];
   private readonly conversationLimits: RateLimit[];
   private readonly headroom: number;
-  private readonly burst: number;
+  private readonly conversationBurstShare: number;
   private readonly global: TokenBucket[];
   private readonly conversations = new Map<string, TokenBucket[]>();
 
@@ -92,15 +100,18 @@ export class RateLimiter {
       global = TEAMS_GLOBAL_LIMITS,
       perConversation = TEAMS_CONVERSATION_LIMITS,
       headroom = 0.1,
-      burst = 1,
+      globalBurstShare = 0.05,
+      conversationBurstShare = 0.5,
     } = options;
     if (!(headroom >= 0 && headroom < 1)) throw new Error(`headroom must be in [0, 1), got ${headroom}`);
+    for (const share of [globalBurstShare, conversationBurstShare]) {
+      if (!(share >= 0 && share <= 1)) throw new Error(`burst shares must be in [0, 1], got ${share}`);
+    }
     this.clock = clock;
-    this.globalLimits = global;
     this.conversationLimits = perConversation;
     this.headroom = headroom;
-    this.burst = burst;
-    this.global = this.buckets(global);
+    this.conversationBurstShare = conversationBurstShare;
+    this.global = this.buckets(global, globalBurstShare);
   }
 
   /** Waits until a send to `conversationId` is allowed, takes its tokens, and returns how long it waited (ms). */
@@ -128,14 +139,14 @@ export class RateLimiter {
   private conversationBuckets(conversationId: string): TokenBucket[] {
     let buckets = this.conversations.get(conversationId);
     if (!buckets) {
-      buckets = this.buckets(this.conversationLimits);
+      buckets = this.buckets(this.conversationLimits, this.conversationBurstShare);
       this.conversations.set(conversationId, buckets);
     }
     return buckets;
   }
 
-  private buckets(limits: RateLimit[]): TokenBucket[] {
+  private buckets(limits: RateLimit[], burstShare: number): TokenBucket[] {
     const now = this.clock.now();
-    return limits.map((l) => new TokenBucket(l, this.headroom, this.burst, now));
+    return limits.map((l) => new TokenBucket(l, this.headroom, burstShare, now));
   }
 }

@@ -9,9 +9,20 @@ export type FailureClass =
 /** Statuses Teams asks bots to retry (NOTES.md): throttled, precondition failed, and the gateway family. */
 const RETRYABLE_STATUS = new Set([412, 429, 502, 503, 504]);
 /** 403 codes meaning the user blocked or removed the app: retrying cannot help, the rep is unreachable. */
-const UNREACHABLE_CODES = new Set(['ConversationBlockedByUser', 'MessageWritesBlocked', 'BotDisabledByAdmin']);
+const UNREACHABLE_CODES = new Set([
+  'ConversationBlockedByUser',
+  'MessageWritesBlocked',
+  'BotDisabledByAdmin',
+]);
 /** Network failures (no HTTP status) worth another try. */
-const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'REQUEST_SEND_ERROR']);
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'REQUEST_SEND_ERROR',
+]);
 
 interface HttpErrorLike {
   statusCode?: unknown;
@@ -81,7 +92,11 @@ export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'clock' | 'random'>> = {
 
 /** Full-jitter exponential backoff for retry number `retry` (1 = first retry). */
 export function backoffDelayMs(retry: number, options: RetryOptions = {}): number {
-  const { baseDelayMs = DEFAULT_RETRY.baseDelayMs, maxDelayMs = DEFAULT_RETRY.maxDelayMs, random = Math.random } = options;
+  const {
+    baseDelayMs = DEFAULT_RETRY.baseDelayMs,
+    maxDelayMs = DEFAULT_RETRY.maxDelayMs,
+    random = Math.random,
+  } = options;
   const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1));
   return Math.floor(random() * cap);
 }
@@ -89,14 +104,33 @@ export function backoffDelayMs(retry: number, options: RetryOptions = {}): numbe
 /** How a call ended after its retries. */
 export type RetryOutcome<T> =
   | { ok: true; value: T; attempts: number; retries: number; throttled: number; waitedMs: number }
-  | { ok: false; reason: 'unreachable'; code: string; attempts: number; retries: number; throttled: number; waitedMs: number }
-  | { ok: false; reason: 'failed'; error: unknown; attempts: number; retries: number; throttled: number; waitedMs: number };
+  | {
+      ok: false;
+      reason: 'unreachable';
+      code: string;
+      attempts: number;
+      retries: number;
+      throttled: number;
+      waitedMs: number;
+    }
+  | {
+      ok: false;
+      reason: 'failed';
+      error: unknown;
+      attempts: number;
+      retries: number;
+      throttled: number;
+      waitedMs: number;
+    };
 
 /**
  * Runs `call` until it succeeds, is classed unreachable or fatal, or runs out of attempts. A 429 waits
  * its Retry-After (when given), anything else retryable waits the jittered backoff.
  */
-export async function withRetry<T>(call: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<RetryOutcome<T>> {
+export async function withRetry<T>(
+  call: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<RetryOutcome<T>> {
   const {
     maxAttempts = DEFAULT_RETRY.maxAttempts,
     maxRetryAfterMs = DEFAULT_RETRY.maxRetryAfterMs,
@@ -111,8 +145,10 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, option
     } catch (error) {
       const verdict = classifySendError(error, clock.now());
       const tally = { attempts: attempt, retries: attempt - 1, throttled, waitedMs };
-      if (verdict.kind === 'unreachable') return { ok: false, reason: 'unreachable', code: verdict.code, ...tally };
-      if (verdict.kind === 'fatal' || attempt >= maxAttempts) return { ok: false, reason: 'failed', error, ...tally };
+      if (verdict.kind === 'unreachable')
+        return { ok: false, reason: 'unreachable', code: verdict.code, ...tally };
+      if (verdict.kind === 'fatal' || attempt >= maxAttempts)
+        return { ok: false, reason: 'failed', error, ...tally };
       if (verdict.status === 429) throttled++;
       const wait = verdict.retryAfterMs ?? backoffDelayMs(attempt, options);
       if (wait > maxRetryAfterMs) return { ok: false, reason: 'failed', error, ...tally };

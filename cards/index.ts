@@ -10,4 +10,5 @@ export {
   type WeeklyCardData,
 } from './cardModels';
 export { type CardSubmit, cardSubmitSchema, readCardSubmit, type SubmittedInputs } from './cardSubmit';
+export { buildMonthlySummaryCard, MAX_CHART_REPS, MAX_TABLE_REPS } from './monthlySummaryCard';
 export { weeklyCardDataSchema } from './weeklyCardData';

@@ -18,10 +18,10 @@ export async function readRows<C extends string>(
   onRowRead: () => void,
 ): Promise<void> {
   let headerLength = -1;
-  let index: Record<C, number> | undefined;
+  let rowOf: ((fields: string[]) => Record<C, string>) | undefined;
   await readCsvRecords(path, (fields, line, brokenQuotes) => {
-    if (index === undefined) {
-      index = resolveColumns(spec, fields, mapping);
+    if (rowOf === undefined) {
+      rowOf = fieldsByColumn(resolveColumns(spec, fields, mapping));
       headerLength = fields.length;
       return;
     }
@@ -36,9 +36,9 @@ export async function readRows<C extends string>(
       log.skip(line, 'wrong number of fields', countProblem);
       return;
     }
-    onRow(fieldsByColumn(fields, index), line);
+    onRow(rowOf(fields), line);
   });
-  if (index === undefined) {
+  if (rowOf === undefined) {
     const columns = [...spec.required, ...(spec.optional ?? [])].join(',');
     throw new FeedError(
       'empty_file',

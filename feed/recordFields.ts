@@ -5,14 +5,21 @@ import type { ColumnIndex } from './feedColumns';
  * before any column: the record has as many fields as the header.
  */
 
-/** The record's trimmed fields by column name; a column the file lacks (index -1) reads as empty. */
-export function fieldsByColumn<C extends string>(fields: string[], index: ColumnIndex<C>): Record<C, string> {
-  const out = {} as Record<C, string>;
-  for (const column in index) {
-    const at = index[column];
-    out[column] = at >= 0 ? fields[at].trim() : '';
-  }
-  return out;
+/**
+ * A function giving a record's trimmed fields by column name; a column the file lacks (index -1)
+ * reads as empty. Built once per file so the per-row work is a plain loop.
+ */
+export function fieldsByColumn<C extends string>(index: ColumnIndex<C>): (fields: string[]) => Record<C, string> {
+  const columns = Object.keys(index) as C[];
+  const positions = columns.map((c) => index[c]);
+  return (fields) => {
+    const out = {} as Record<C, string>;
+    for (let i = 0; i < columns.length; i++) {
+      const at = positions[i];
+      out[columns[i]] = at >= 0 ? fields[at].trim() : '';
+    }
+    return out;
+  };
 }
 
 /** Why the record's field count does not fit the header, or undefined when it does. */

@@ -10,27 +10,28 @@ const weight = z.number().min(0, 'must be >= 0').max(1000, 'must be <= 1000');
 const days = z.number().int('must be a whole number of days').min(1, 'must be >= 1');
 
 /**
- * Relative weights of the signals; each signal's points are its share of 100. Overdue outweighs the
- * at-risk band on its own, so a regular customer who goes quiet is listed whatever else they do.
+ * Relative weights of the signals; each signal's points are its share of 100. Overdue alone can pass
+ * the at-risk band (from about 4x the usual gap), so a regular customer who goes quiet is listed
+ * whatever else they do; the frequency signals carry most of the ranking power in backtests.
  */
 const weightsSchema = z
   .strictObject({
     /** Days since the last order against the customer's own cadence (the book's when too few orders). */
-    overdue: weight.default(48),
+    overdue: weight.default(42),
     /** Few orders for the time they have been a customer: chance of no order in a trend window at that pace. */
-    lowFrequency: weight.default(22),
+    lowFrequency: weight.default(28),
     /** A customer who has not had time to form a habit yet. */
-    newCustomer: weight.default(10),
+    newCustomer: weight.default(14),
     /** Days since the last order against the book's typical gap (catches slow drifts). */
-    recency: weight.default(4),
+    recency: weight.default(2),
     /** Orders in the recent trend window against the prior one. */
     frequencyDrop: weight.default(3),
     /** Order value in the recent trend window against the prior one. */
     valueDrop: weight.default(3),
     /** Negative tickets in the ticket window. */
-    sourTickets: weight.default(6),
+    sourTickets: weight.default(5),
     /** Tickets still open that were opened in the ticket window. */
-    openTickets: weight.default(4),
+    openTickets: weight.default(3),
   })
   .prefault({})
   .refine((w) => Object.values(w).some((v) => v > 0), 'at least one weight must be > 0');
@@ -38,9 +39,9 @@ const weightsSchema = z
 const bandsSchema = z
   .strictObject({
     /** Score from which a customer is on watch. */
-    watch: z.number().min(0, 'must be >= 0').max(100, 'must be <= 100').default(30),
+    watch: z.number().min(0, 'must be >= 0').max(100, 'must be <= 100').default(26),
     /** Score from which a customer is at risk (the list). */
-    atRisk: z.number().min(0, 'must be >= 0').max(100, 'must be <= 100').default(45),
+    atRisk: z.number().min(0, 'must be >= 0').max(100, 'must be <= 100').default(39),
   })
   .prefault({})
   .superRefine((b, ctx) => {

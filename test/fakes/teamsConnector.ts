@@ -119,7 +119,11 @@ export class FakeTeamsConnector {
   }
 
   /** Answers `injection` to the next `times` requests for `conversationId` (default: all of them). */
-  injectForConversation(conversationId: string, injection: Injection, times = Number.POSITIVE_INFINITY): void {
+  injectForConversation(
+    conversationId: string,
+    injection: Injection,
+    times = Number.POSITIVE_INFINITY,
+  ): void {
     this.byConversation.set(conversationId, { injection, remaining: times });
   }
 
@@ -169,9 +173,14 @@ export class FakeTeamsConnector {
     if (wait > 0) {
       this.stats.throttled++;
       // Retry-After in whole seconds as Teams sends it, never 0.
-      return json(res, 429, { error: { code: 'Throttled', message: 'Too many requests' } }, {
-        'retry-after': String(Math.max(1, Math.ceil(wait / 1000))),
-      });
+      return json(
+        res,
+        429,
+        { error: { code: 'Throttled', message: 'Too many requests' } },
+        {
+          'retry-after': String(Math.max(1, Math.ceil(wait / 1000))),
+        },
+      );
     }
     this.globalWindows.record(now);
     windows.record(now);
@@ -195,7 +204,8 @@ export class FakeTeamsConnector {
     const params = parseJsonObject(body) as { members?: { id?: unknown }[] };
     const member = params.members?.[0]?.id;
     if (typeof member !== 'string') {
-      return json(res, 400, { error: { code: 'BadArgument', message: 'members[0].id is required' } });
+      json(res, 400, { error: { code: 'BadArgument', message: 'members[0].id is required' } });
+      return;
     }
     let id = this.conversationsByMember.get(member);
     if (!id) {
@@ -203,7 +213,7 @@ export class FakeTeamsConnector {
       this.conversationsByMember.set(member, id);
     }
     this.stats.accepted++;
-    return json(res, 201, { id });
+    json(res, 201, { id });
   }
 
   private takeInjection(conversationId: string, requestNumber: number): Injection | null {
@@ -231,13 +241,25 @@ export class FakeTeamsConnector {
 function answerInjection(res: ServerResponse, injection: Injection): void {
   switch (injection.status) {
     case 429:
-      return json(res, 429, { error: { code: 'Throttled', message: 'Injected throttle' } }, {
-        'retry-after': String(injection.retryAfterSeconds),
-      });
+      json(
+        res,
+        429,
+        { error: { code: 'Throttled', message: 'Injected throttle' } },
+        {
+          'retry-after': String(injection.retryAfterSeconds),
+        },
+      );
+      return;
     case 403:
-      return json(res, 403, { error: { code: injection.code, message: 'The bot is blocked or was removed' } });
+      json(res, 403, {
+        error: { code: injection.code, message: 'The bot is blocked or was removed' },
+      });
+      return;
     default:
-      return json(res, injection.status, { error: { code: 'ServiceError', message: `Injected ${injection.status}` } });
+      json(res, injection.status, {
+        error: { code: 'ServiceError', message: `Injected ${injection.status}` },
+      });
+      return;
   }
 }
 
@@ -253,7 +275,12 @@ function parseJsonObject(body: string): Record<string, unknown> {
   return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }

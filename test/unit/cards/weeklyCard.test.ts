@@ -151,6 +151,7 @@ describe('buildWeeklyCard', () => {
     expect(name.endsWith('…')).toBe(true);
   });
 
+  // biome-ignore-start lint/suspicious/noTemplateCurlyInString: the data carries template syntax on purpose
   it('renders template syntax in data literally, never evaluating it', () => {
     const week = representativeWeek();
     week.customers[0].name = 'Evil ${$root.runKey} Ltd';
@@ -159,6 +160,7 @@ describe('buildWeeklyCard', () => {
     expect(t[0]).toBe('Evil ${$root.runKey} Ltd');
     expect(t).toContain('• ${customerId}');
   });
+  // biome-ignore-end lint/suspicious/noTemplateCurlyInString: end of the deliberate template syntax
 
   it('refuses more rows than the cap, a bad run key and a negative value', () => {
     const week = largestWeek();

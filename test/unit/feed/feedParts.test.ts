@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeFeedReport } from '../../../feed/describeFeedReport';
 import { confirmDuplicates, rowsWithSharedHash } from '../../../feed/duplicateIds';
 import { ProblemLog } from '../../../feed/feedReport';
 import { groupByCustomer } from '../../../feed/groupByCustomer';
 import { cyrb53, idHash, secondIdHash } from '../../../feed/idHash';
+import { readFeed } from '../../../feed/readFeed';
 
 describe('ProblemLog', () => {
   it('keeps the first problems in detail and counts every one', () => {
@@ -55,5 +58,23 @@ describe('groupByCustomer', () => {
     const { start, order } = groupByCustomer(4, customer, day);
     expect(Array.from(start)).toEqual([0, 3, 5, 6, 6]);
     expect(Array.from(order)).toEqual([5, 1, 4, 2, 0, 6]);
+  });
+});
+
+describe('describeFeedReport', () => {
+  it('gives counts per file and kind, then the first problems with file and line', async () => {
+    const { report } = await readFeed(join(__dirname, '../../fixtures/feeds/bad-rows'));
+    const lines = describeFeedReport(report, { maxListed: 2 });
+    expect(lines.slice(0, 2)).toEqual([
+      'customers.csv: 6 rows read, 2 kept, 4 skipped',
+      '  1 x owner: not an email or UPN',
+    ]);
+    expect(lines).toContain('orders.csv: 13 rows read, 2 kept, 11 skipped');
+    expect(lines).toContain('  2 x ordered_at: not a date');
+    expect(lines.slice(-3)).toEqual([
+      'customers.csv line 3: owner: not an email or UPN: "not-an-email"',
+      'customers.csv line 4: duplicate customer_id "C-1" (first on line 2)',
+      '... and 17 more skipped rows not listed',
+    ]);
   });
 });

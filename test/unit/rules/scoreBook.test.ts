@@ -60,6 +60,19 @@ describe('scoreBook', () => {
     expect(green.owner).toBe('ana@example.com');
   });
 
+  it('lists a regular customer from about 4x their usual gap with no other sign, watches them at 2x', () => {
+    const weeklyUntil = (last: string): BookRows => ({
+      customers: [{ id: 'w', monthlyValue: 500 }],
+      orders: everyNDays('w', '2023-06-01', last, 7, 100),
+    });
+    const fourTimes = scoreBook(bookFromRows(weeklyUntil('2024-05-06')), defaultRules(), dayOf(asOf)); // 28 days
+    expect(byId(fourTimes, 'w').band).toBe('at_risk');
+    const twice = scoreBook(bookFromRows(weeklyUntil('2024-05-20')), defaultRules(), dayOf(asOf)); // 14 days
+    expect(byId(twice, 'w').band).toBe('watch');
+    const onTime = scoreBook(bookFromRows(weeklyUntil('2024-05-31')), defaultRules(), dayOf(asOf));
+    expect(byId(onTime, 'w').band).toBe('steady');
+  });
+
   it('keeps a customer ordering on cadence steady and off the list', () => {
     const steady = byId(scored, 'steady');
     expect(steady.band).toBe('steady');
@@ -151,5 +164,14 @@ describe('scoreBook', () => {
     expect(third.rank).toBe(3);
     expect(third.surfaced).toBe(false);
     expect(third.gate).toEqual({ surfaced: true });
+  });
+
+  it('handles an empty book and a date before any order', () => {
+    const empty = scoreBook(bookFromRows({ customers: [] }), defaultRules(), dayOf(asOf));
+    expect(empty.customers).toEqual([]);
+    expect(empty.reps).toEqual([]);
+    const early = scoreBook(bookFromRows(rows), defaultRules(), dayOf('2020-01-01'));
+    expect(early.customers.every((c) => c.score === 0 && c.band === 'steady' && !c.surfaced)).toBe(true);
+    expect(early.populationCadenceDays).toBe(defaultRules().windows.fallbackCadenceDays);
   });
 });

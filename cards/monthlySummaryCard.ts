@@ -1,0 +1,69 @@
+import { Template } from 'adaptivecards-templating';
+import { type MonthlySummary, monthlySummarySchema } from '../summary/monthlySummarySchema';
+import { facts } from '../summary/summaryText';
+import { formatMoney, truncate } from './format';
+import template from './templates/monthlySummary.json';
+
+/** Bars in the value-per-rep chart; the rest are summed into one "Others" bar. */
+export const MAX_CHART_REPS = 10;
+/** Rows in the per-rep table; the rest are counted below it. Keeps the card far under 28 KB. */
+export const MAX_TABLE_REPS = 30;
+/** Customers named in the re-churn line. */
+export const MAX_RECHURN_NAMED = 5;
+const MAX_NAME_CHARS = 60;
+
+const compiled = new Template(template);
+
+/** Plain strings and numbers for the template: all formatting happens here. */
+function viewModel(s: MonthlySummary) {
+  const money = (amount: number) => formatMoney(amount, s.currency, s.locale);
+  const pct = (share: number) => `${Math.round(share * 100)}%`;
+  const earning = s.reps.filter((r) => r.valueWonBack > 0);
+  const bars = earning
+    .slice(0, MAX_CHART_REPS)
+    .map((r) => ({ name: truncate(r.name, MAX_NAME_CHARS), value: r.valueWonBack }));
+  const others = earning.slice(MAX_CHART_REPS).reduce((sum, r) => sum + r.valueWonBack, 0);
+  if (others > 0) bars.push({ name: `Others (${earning.length - MAX_CHART_REPS})`, value: others });
+  const named = s.reChurn.slice(0, MAX_RECHURN_NAMED).map((c) => truncate(c.name, MAX_NAME_CHARS));
+  const moreNamed = s.reChurn.length - named.length;
+  const reChurnText =
+    `At risk again within 90 days of a save: ${s.reChurn.length} (${named.join(', ')}` +
+    `${moreNamed > 0 ? ` and ${moreNamed} more` : ''}).`;
+  return {
+    title: `Churn Predictor · ${s.monthTitle}`,
+    headline: s.headline,
+    isEmpty: s.isEmpty,
+    facts: facts(s, money, pct).map(([title, value]) => ({ title, value })),
+    hasLosses: s.losses.length > 0,
+    losses: s.losses.map((l) => ({
+      label: truncate(l.label, MAX_NAME_CHARS),
+      count: l.count,
+      countText: `${l.count} (${pct(l.share)})`,
+    })),
+    hints: s.hints.map((text) => ({ text })),
+    hasSaves: bars.length > 0,
+    valueChartTitle: `Monthly value won back (${s.currency})`,
+    repBars: bars.map((b) => ({ ...b, valueText: money(b.value) })),
+    hasReps: s.reps.length > 0,
+    repRows: s.reps.slice(0, MAX_TABLE_REPS).map((r) => ({
+      name: truncate(r.name, MAX_NAME_CHARS),
+      surfacedText: String(r.surfaced),
+      reachedOutText: String(r.reachedOut),
+      wonBackText: String(r.wonBack),
+      lostText: String(r.lost),
+      valueText: money(r.valueWonBack),
+    })),
+    hasMoreReps: s.reps.length > MAX_TABLE_REPS,
+    moreRepsText: `+${s.reps.length - MAX_TABLE_REPS} more reps: run \`churn-predictor summary --month ${s.month}\` for all.`,
+    hasReChurn: s.reChurn.length > 0,
+    reChurnText,
+    hasHoldout: s.holdout !== null,
+    holdoutText: s.holdout ? `Holdout: ${s.holdout.text}` : '',
+  };
+}
+
+/** The monthly summary Adaptive Card (1.5, with Teams charts and their FactSet fallbacks) for the team channel. */
+export function buildMonthlySummaryCard(summary: MonthlySummary): Record<string, unknown> {
+  const parsed = monthlySummarySchema.parse(summary);
+  return compiled.expand({ $root: viewModel(parsed) }) as Record<string, unknown>;
+}

@@ -1,0 +1,11 @@
+/** Timer-run orchestration: decide, read, build, send, record. */
+export {
+  type MonthlySummaryConfig,
+  type MonthlySummaryDeps,
+  type MonthlySummaryReport,
+  runMonthlySummary,
+  SUMMARY_CHANNEL_RECIPIENT,
+  type SummarySender,
+  type SummarySendResult,
+} from './monthlySummaryRun';
+export { type SummaryCardOptions, summaryCardFor } from './summaryCardFor';

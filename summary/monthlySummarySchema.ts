@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/**
+ * The monthly summary as computed from the audit trail: the typed data the summary card, the bot's
+ * `summary` command and the CLI all render. Counts are button taps net of undos.
+ */
+
+const count = z.number().int().nonnegative();
+const money = z.number().finite().nonnegative();
+const share = z.number().min(0).max(1);
+
+const lossSchema = z.object({
+  /** The rules file's reason code (`price`, `went_quiet`...). */
+  code: z.string(),
+  label: z.string(),
+  count: count.min(1),
+  /** count / all losses. */
+  share,
+});
+
+const repSchema = z.object({
+  /** The feed's owner (email/UPN): the rep the customer belongs to, whoever tapped. */
+  owner: z.string(),
+  /** Display name when the rep installed the app, else the owner. */
+  name: z.string(),
+  /** Distinct customers of this rep put on a list. */
+  surfaced: count,
+  reachedOut: count,
+  wonBack: count,
+  lost: count,
+  valueWonBack: money,
+});
+
+const reChurnCustomerSchema = z.object({
+  customerId: z.string(),
+  name: z.string(),
+  owner: z.string(),
+  /** Local date of the save that did not last. */
+  wonBackOn: z.string(),
+  /** Local date they were flagged at risk again (surfaced or held out). */
+  atRiskAgainOn: z.string(),
+});
+
+const armSchema = z.object({
+  customers: count,
+  /** Customers of the arm who ordered again after they were selected (from the order feed). */
+  cameBack: count,
+  rate: share.nullable(),
+});
+
+const holdoutSchema = z.object({
+  /** Distinct customers kept off the lists at random this month (held_out rows). */
+  heldOut: count,
+  /** Distinct customers put on a list this month. */
+  listed: count,
+  /** Customers whose first row this month put them in one arm and a later row in the other (counted in the first). */
+  crossovers: count,
+  /** Same measure on both arms; null when the order feed was not available to the summary. */
+  comparison: z
+    .object({
+      heldOut: armSchema,
+      listed: armSchema,
+      /** listed.rate - heldOut.rate, in percentage points; null when either rate is. */
+      liftPoints: z.number().nullable(),
+      /** The feed date the outcomes were read up to. */
+      asOf: z.string(),
+    })
+    .nullable(),
+  /** One plain sentence for the card and the terminal. */
+  text: z.string(),
+});
+
+export const monthlySummarySchema = z.object({
+  /** `YYYY-MM`. */
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+  /** `November 2026`. */
+  monthTitle: z.string(),
+  currency: z.string().length(3),
+  locale: z.string().min(2),
+  /** No counted row at all this month (after undos). */
+  isEmpty: z.boolean(),
+  headline: z.string(),
+  saves: count,
+  customersWonBack: count,
+  recoveredValue: money,
+  surfaced: count,
+  reachedOut: count,
+  lost: count,
+  /** saves / surfaced; null when nobody surfaced. */
+  winBackRate: z.number().nonnegative().nullable(),
+  medianDaysToWinBack: z.number().nonnegative().nullable(),
+  /** Saves whose surfacing date was known (the median's sample size). */
+  winBacksTimed: count,
+  losses: z.array(lossSchema),
+  hints: z.array(z.string()),
+  reps: z.array(repSchema),
+  reChurn: z.array(reChurnCustomerSchema),
+  holdout: holdoutSchema.nullable(),
+  /** Action rows of the month cancelled by an undo (shown, so the netting is visible). */
+  undone: count,
+});
+
+export type MonthlySummary = z.infer<typeof monthlySummarySchema>;
+export type LossShare = z.infer<typeof lossSchema>;
+export type RepFigures = z.infer<typeof repSchema>;
+export type ReChurnCustomer = z.infer<typeof reChurnCustomerSchema>;
+export type HoldoutFigures = z.infer<typeof holdoutSchema>;

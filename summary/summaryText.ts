@@ -1,0 +1,78 @@
+import type { MonthlySummary } from './monthlySummarySchema';
+
+/** Plain text of the summary for a terminal: the same figures as the card, in the same order. */
+export function renderSummaryText(s: MonthlySummary): string {
+  const money = (amount: number) =>
+    new Intl.NumberFormat(s.locale, {
+      style: 'currency',
+      currency: s.currency,
+      maximumFractionDigits: 0,
+    }).format(amount);
+  const pct = (share: number) => `${Math.round(share * 100)}%`;
+  const lines = [`Monthly summary, ${s.monthTitle}`, '', s.headline];
+  if (s.isEmpty) return `${lines.join('\n')}\n`;
+  lines.push('', ...table([['', ''], ...facts(s, money, pct)]).slice(1));
+  if (s.losses.length > 0) {
+    lines.push('', 'Losses by reason');
+    lines.push(...table(s.losses.map((l) => [`  ${l.label}`, String(l.count), pct(l.share)])));
+  }
+  for (const hint of s.hints) lines.push('', `Hint: ${hint}`);
+  if (s.reps.length > 0) {
+    lines.push('', 'Per rep');
+    lines.push(
+      ...table([
+        ['  Rep', 'Surfaced', 'Reached out', 'Won back', 'Lost', 'Value won back'],
+        ...s.reps.map((r) => [
+          `  ${r.name}`,
+          String(r.surfaced),
+          String(r.reachedOut),
+          String(r.wonBack),
+          String(r.lost),
+          money(r.valueWonBack),
+        ]),
+      ]),
+    );
+  }
+  if (s.reChurn.length > 0) {
+    lines.push('', 'At risk again within 90 days of a save');
+    for (const c of s.reChurn)
+      lines.push(`  ${c.name} (${c.owner}): won back ${c.wonBackOn}, flagged ${c.atRiskAgainOn}`);
+  }
+  if (s.holdout) lines.push('', `Holdout: ${s.holdout.text}`);
+  lines.push('', 'Every count is a button tap, net of undos.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The facts shared by the card and the terminal: label and value. */
+export function facts(
+  s: MonthlySummary,
+  money: (amount: number) => string,
+  pct: (share: number) => string,
+): [string, string][] {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return [
+    ['Won back', plural(s.saves, 'save', 'saves')],
+    ['Monthly value recovered', money(s.recoveredValue)],
+    ['Flagged at risk', plural(s.surfaced, 'customer', 'customers')],
+    ['Reached out', plural(s.reachedOut, 'time', 'times')],
+    ['Win-back rate', s.winBackRate === null ? 'n/a (nobody flagged)' : pct(s.winBackRate)],
+    [
+      'Median days, flagged to won back',
+      s.medianDaysToWinBack === null ? 'n/a' : `${s.medianDaysToWinBack} (of ${s.winBacksTimed})`,
+    ],
+    ['Lost', String(s.lost)],
+    ['At risk again after a save', String(s.reChurn.length)],
+    ['Undone (not counted)', String(s.undone)],
+  ];
+}
+
+/** Left-aligned columns, two spaces apart. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join('  ')
+      .trimEnd(),
+  );
+}

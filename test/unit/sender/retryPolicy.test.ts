@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelayMs, classifySendError, parseRetryAfter, withRetry } from '../../../bot/retryPolicy';
+import { fakeClock } from './fakeClock';
+
+/** The shape core-rest-pipeline's RestError has: statusCode plus the response's headers and body. */
+function restError(statusCode: number, headers: Record<string, string> = {}, body = ''): Error {
+  return Object.assign(new Error(`HTTP ${statusCode}`), {
+    statusCode,
+    response: { headers: { get: (name: string) => headers[name.toLowerCase()] }, bodyAsText: body },
+  });
+}
+const blocked = (code: string) => restError(403, {}, JSON.stringify({ error: { code, message: 'blocked' } }));
+
+describe('classifySendError', () => {
+  it('retries 412, 429, 502, 503, 504 and network resets; reads Retry-After', () => {
+    for (const s of [412, 502, 503, 504])
+      expect(classifySendError(restError(s), 0)).toMatchObject({ kind: 'retry' });
+    expect(classifySendError(restError(429, { 'retry-after': '2' }), 0)).toEqual({
+      kind: 'retry',
+      status: 429,
+      retryAfterMs: 2000,
+    });
+    expect(classifySendError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), 0)).toMatchObject({
+      kind: 'retry',
+      status: null,
+    });
+  });
+
+  it('marks a 403 blocked/removed as unreachable and any other 403 or 4xx as fatal', () => {
+    expect(classifySendError(blocked('MessageWritesBlocked'), 0)).toEqual({
+      kind: 'unreachable',
+      status: 403,
+      code: 'MessageWritesBlocked',
+    });
+    expect(classifySendError(blocked('ConversationBlockedByUser'), 0)).toMatchObject({ kind: 'unreachable' });
+    expect(classifySendError(blocked('Forbidden'), 0)).toEqual({ kind: 'fatal', status: 403 });
+    expect(classifySendError(restError(403, {}, '<html>'), 0)).toEqual({ kind: 'fatal', status: 403 });
+    expect(classifySendError(restError(400), 0)).toEqual({ kind: 'fatal', status: 400 });
+    expect(classifySendError(new Error('boom'), 0)).toEqual({ kind: 'fatal', status: null });
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds, fractions and HTTP dates', () => {
+    expect(parseRetryAfter('3', 0)).toBe(3000);
+    expect(parseRetryAfter('0.25', 0)).toBe(250);
+    expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:05 GMT', 1000)).toBe(4000);
+    expect(parseRetryAfter(undefined, 0)).toBeNull();
+    expect(parseRetryAfter('soon', 0)).toBeNull();
+  });
+});
+
+describe('backoffDelayMs (full jitter)', () => {
+  it('is uniform below min(cap, base * 2^(n-1))', () => {
+    expect(backoffDelayMs(1, { baseDelayMs: 100, random: () => 0.999 })).toBe(99);
+    expect(backoffDelayMs(4, { baseDelayMs: 100, random: () => 0.5 })).toBe(400);
+    expect(backoffDelayMs(20, { baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 })).toBe(500);
+    expect(backoffDelayMs(3, { baseDelayMs: 100, random: () => 0 })).toBe(0);
+  });
+});
+
+describe('withRetry', () => {
+  it("waits a 429's Retry-After, then succeeds", async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    const outcome = await withRetry(
+      async () => {
+        calls++;
+        if (calls === 1) throw restError(429, { 'retry-after': '7' });
+        return 'ok';
+      },
+      { clock },
+    );
+    expect(outcome).toEqual({ ok: true, value: 'ok', attempts: 2, retries: 1, throttled: 1, waitedMs: 7000 });
+    expect(clock.sleeps).toEqual([7000]);
+  });
+
+  it('backs off with jitter on 503 and gives up after maxAttempts', async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    const outcome = await withRetry(
+      async () => {
+        calls++;
+        throw restError(503);
+      },
+      { clock, maxAttempts: 4, baseDelayMs: 100, random: () => 0.5 },
+    );
+    expect(calls).toBe(4);
+    expect(outcome).toMatchObject({ ok: false, reason: 'failed', attempts: 4, retries: 3 });
+    expect(clock.sleeps).toEqual([50, 100, 200]);
+  });
+
+  it('does not retry an unreachable rep or a fatal error', async () => {
+    let calls = 0;
+    const unreachable = await withRetry(async () => {
+      calls++;
+      throw blocked('ConversationBlockedByUser');
+    });
+    expect(unreachable).toMatchObject({
+      ok: false,
+      reason: 'unreachable',
+      code: 'ConversationBlockedByUser',
+    });
+    const fatal = await withRetry(async () => {
+      calls++;
+      throw restError(400);
+    });
+    expect(fatal).toMatchObject({ ok: false, reason: 'failed', attempts: 1 });
+    expect(calls).toBe(2);
+  });
+
+  it('fails rather than stall when Retry-After exceeds the bound', async () => {
+    const clock = fakeClock();
+    const outcome = await withRetry(
+      async () => {
+        throw restError(429, { 'retry-after': '3600' });
+      },
+      { clock, maxRetryAfterMs: 60_000 },
+    );
+    expect(outcome).toMatchObject({ ok: false, reason: 'failed', attempts: 1 });
+    expect(clock.sleeps).toEqual([]);
+  });
+});
