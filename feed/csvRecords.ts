@@ -20,9 +20,12 @@ function lineBreaksIn(fields: string[]): number {
 }
 
 /** A broken-quote record, with the lines it swallowed (an unclosed quote runs on to the end). */
-function describeBrokenQuotes(errors: Papa.ParseError[], line: number, breaks: number): string {
+function describeBrokenQuotes(errors: Papa.ParseError[], fields: string[], line: number): string {
   const messages = [...new Set(errors.map((e) => e.message))].join('; ');
-  return breaks > 0 ? `${messages} (lines ${line}-${line + breaks} read as one record)` : messages;
+  // An unclosed quote takes the file's final line break into its field: that is no extra line.
+  const last = fields.length - 1;
+  const spanned = lineBreaksIn([...fields.slice(0, last), fields[last].replace(/(\r\n|\r|\n)$/, '')]);
+  return spanned > 0 ? `${messages} (lines ${line}-${line + spanned} read as one record)` : messages;
 }
 
 /**
@@ -54,7 +57,7 @@ export async function readCsvRecords(path: string, onRecord: RecordHandler): Pro
           onRecord(
             fields,
             line,
-            result.errors.length > 0 ? describeBrokenQuotes(result.errors, line, breaks) : undefined,
+            result.errors.length > 0 ? describeBrokenQuotes(result.errors, fields, line) : undefined,
           );
         },
         complete: () => resolve(),

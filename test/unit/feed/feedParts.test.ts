@@ -69,12 +69,12 @@ describe('describeFeedReport', () => {
       'customers.csv: 6 rows read, 2 kept, 4 skipped',
       '  1 x owner: not an email or UPN',
     ]);
-    expect(lines).toContain('orders.csv: 13 rows read, 2 kept, 11 skipped');
+    expect(lines).toContain('orders.csv: 14 rows read, 2 kept, 12 skipped');
     expect(lines).toContain('  2 x ordered_at: not a date');
     expect(lines.slice(-3)).toEqual([
       'customers.csv line 3: owner: not an email or UPN: "not-an-email"',
       'customers.csv line 4: duplicate customer_id "C-1" (first on line 2)',
-      '... and 17 more skipped rows not listed',
+      '... and 18 more skipped rows not listed',
     ]);
   });
 });

@@ -116,8 +116,9 @@ describe('readFeed: bad rows are skipped, reported with file, line and reason, a
       [11, 'has 5 fields, the header has 4 (an unquoted comma in a value?)'],
       [12, 'order_id: missing'],
       [13, 'amount: missing'],
+      [15, 'broken quotes: Quoted field unterminated (lines 15-16 read as one record)'],
     ]);
-    expect(orders).toMatchObject({ file: 'orders.csv', rowsRead: 13, rowsKept: 2, rowsSkipped: 11 });
+    expect(orders).toMatchObject({ file: 'orders.csv', rowsRead: 14, rowsKept: 2, rowsSkipped: 12 });
     expect(orders.problemCounts).toEqual({
       'ordered_at: not a date': 2,
       'amount: not a number': 1,
@@ -128,6 +129,7 @@ describe('readFeed: bad rows are skipped, reported with file, line and reason, a
       'wrong number of fields': 2,
       'order_id: missing': 1,
       'amount: missing': 1,
+      'broken quotes': 1,
     });
     expect(ordersOf(book, 'C-1')).toEqual([['2026-01-05', 10]]);
     expect(ordersOf(book, 'C-5')).toEqual([['2026-01-15', 7]]);
@@ -144,7 +146,7 @@ describe('readFeed: bad rows are skipped, reported with file, line and reason, a
     ]);
     expect(tickets).toMatchObject({ rowsRead: 5, rowsKept: 1, rowsSkipped: 4 });
     expect(ticketsOf(book, 'C-1')).toEqual([['2026-01-05', -1, 1]]);
-    expect(report.rowsSkipped).toBe(4 + 11 + 4);
+    expect(report.rowsSkipped).toBe(4 + 12 + 4);
   });
 });
 

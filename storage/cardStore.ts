@@ -1,0 +1,277 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { z } from 'zod';
+import type { WeeklyCardData } from '../cards/cardModels';
+import { weeklyCardDataSchema } from '../cards/weeklyCardData';
+import type { Config } from '../config/config';
+import { ConflictError, naming, statusOf } from './errors';
+import { idKey } from './keys';
+import {
+  createTableClient,
+  DEFAULT_RETRY,
+  endpointOf,
+  ensureTable,
+  type PolicyConfig,
+  type RetrySettings,
+  tableName,
+} from './tableClients';
+
+/**
+ * What the bot remembers between taps, in one table:
+ * - per sent card (PartitionKey `m_<Teams message id>`, RowKey `card`): the WeeklyCardData it was
+ *   rendered from, so a tap can set one customer's outcome and re-render the card in place;
+ * - per user (PartitionKey `u_<user id>`, RowKey `recent`): their latest actions, newest first, so
+ *   the `undo` command finds "my last action" without scanning the audit trail.
+ *
+ * A string property holds at most 64 KiB and an entity 1 MiB: the card JSON is gzipped and split
+ * into binary properties `p0..pN` of at most CHUNK_BYTES each.
+ */
+
+const CARD_ROW = 'card';
+const RECENT_ROW = 'recent';
+/** Below the 64 KiB limit of one binary property. */
+export const CHUNK_BYTES = 60_000;
+/** 14 chunks of 60,000 bytes stay under the 1 MiB entity limit with the other columns. */
+export const MAX_CHUNKS = 14;
+/** Longest message id accepted (Teams ids are short; a forged longer one is simply not found). */
+const MAX_MESSAGE_ID = 1000;
+/** How many recent actions are kept per user. */
+export const RECENT_ACTIONS_KEPT = 20;
+
+/** A card as sent to a rep, and the data it was rendered from. */
+export interface SentCard {
+  messageId: string;
+  /** The rep's Teams user id (AAD object id). */
+  repUserId: string;
+  /** The conversation the card was posted in; a tap from another conversation is not applied to it. */
+  conversationId: string | null;
+  data: WeeklyCardData;
+  /** When the card data was last saved (ISO 8601). */
+  savedAt: string;
+}
+
+/** One of a user's recent actions: enough to fetch its audit row. */
+export interface RecentAction {
+  customerId: string;
+  rowId: string;
+}
+
+/** The card data and recent-action memory of the bot. */
+export interface CardStore {
+  /** Stores (or replaces) a sent card's data. */
+  save(card: SentCard): Promise<void>;
+  /** A sent card, or null when unknown. */
+  get(messageId: string): Promise<SentCard | null>;
+  /** Read, change, write with the ETag (re-read on a lost race); `change` returning null writes nothing. */
+  update(
+    messageId: string,
+    change: (card: SentCard) => SentCard | null,
+    options?: { maxAttempts?: number },
+  ): Promise<SentCard | null>;
+  /** Puts an action first in the user's recent list (once; the oldest fall off). */
+  pushRecentAction(userId: string, action: RecentAction): Promise<void>;
+  /** The user's recent actions, newest first. */
+  recentActions(userId: string): Promise<RecentAction[]>;
+}
+
+const payloadSchema = z.object({
+  repUserId: z.string().min(1).max(400),
+  conversationId: z.string().max(2000).nullable(),
+  data: weeklyCardDataSchema,
+  savedAt: z.iso.datetime({ offset: true }),
+});
+
+const recentSchema = z
+  .array(z.object({ customerId: z.string().min(1).max(400), rowId: z.string().min(1).max(400) }))
+  .max(RECENT_ACTIONS_KEPT);
+
+/** The card row's columns: the gzipped JSON split into binary chunks. */
+export function encodeCard(card: SentCard): Record<string, string | number | Uint8Array> {
+  const payload = payloadSchema.parse({
+    repUserId: card.repUserId,
+    conversationId: card.conversationId,
+    data: card.data,
+    savedAt: card.savedAt,
+  });
+  const zipped = gzipSync(Buffer.from(JSON.stringify(payload), 'utf8'));
+  const parts = Math.ceil(zipped.length / CHUNK_BYTES);
+  if (parts > MAX_CHUNKS) {
+    throw new Error(
+      `Card data for message ${card.messageId} is ${zipped.length} bytes gzipped; at most ${MAX_CHUNKS * CHUNK_BYTES} fit one row`,
+    );
+  }
+  const columns: Record<string, string | number | Uint8Array> = { messageId: card.messageId, parts };
+  for (let i = 0; i < parts; i++) {
+    columns[`p${i}`] = new Uint8Array(zipped.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES));
+  }
+  return columns;
+}
+
+/** Reassembles a card row; throws naming the message when it is malformed. */
+export function decodeCard(entity: Record<string, unknown>): SentCard {
+  const messageId = String(entity.messageId ?? '');
+  const parts = Number(entity.parts);
+  if (!Number.isInteger(parts) || parts < 1 || parts > MAX_CHUNKS) {
+    throw new Error(`Card row for message ${messageId} has a bad part count: ${String(entity.parts)}`);
+  }
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < parts; i++) {
+    const chunk = entity[`p${i}`];
+    if (!(chunk instanceof Uint8Array)) throw new Error(`Card row for message ${messageId} lacks part p${i}`);
+    chunks.push(chunk);
+  }
+  const json = gunzipSync(Buffer.concat(chunks)).toString('utf8');
+  const parsed = payloadSchema.safeParse(JSON.parse(json));
+  if (!parsed.success) {
+    throw new Error(`Card row for message ${messageId} is malformed: ${z.prettifyError(parsed.error)}`);
+  }
+  return { messageId, ...parsed.data };
+}
+
+/** Table Storage implementation of CardStore. */
+export class TableCardStore implements CardStore {
+  private readonly endpoint: string;
+
+  constructor(private readonly client: TableClient) {
+    this.endpoint = endpointOf(client);
+  }
+
+  async save(card: SentCard): Promise<void> {
+    const entity = { partitionKey: cardPartition(card.messageId), rowKey: CARD_ROW, ...encodeCard(card) };
+    await naming(this.endpoint, () => this.client.upsertEntity(entity, 'Replace'));
+  }
+
+  async get(messageId: string): Promise<SentCard | null> {
+    return (await this.getWithEtag(messageId))?.card ?? null;
+  }
+
+  async update(
+    messageId: string,
+    change: (card: SentCard) => SentCard | null,
+    options: { maxAttempts?: number } = {},
+  ): Promise<SentCard | null> {
+    const { maxAttempts = 5 } = options;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const current = await this.getWithEtag(messageId);
+      if (!current) return null;
+      const next = change(current.card);
+      if (next === null) return current.card;
+      const entity = { partitionKey: cardPartition(messageId), rowKey: CARD_ROW, ...encodeCard(next) };
+      try {
+        await naming(this.endpoint, () => this.client.updateEntity(entity, 'Replace', { etag: current.etag }));
+        return next;
+      } catch (err) {
+        if (statusOf(err) !== 412) throw err; // 412: another tap on the same card saved first; redo on its result
+      }
+    }
+    throw new ConflictError(`card ${messageId}`, maxAttempts);
+  }
+
+  async pushRecentAction(userId: string, action: RecentAction, maxAttempts = 5): Promise<void> {
+    const partitionKey = `u_${idKey(userId)}`;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const current = await this.getEntity(partitionKey, RECENT_ROW);
+      const before = current ? parseRecent(current) : [];
+      const next = [action, ...before.filter((a) => a.rowId !== action.rowId)].slice(0, RECENT_ACTIONS_KEPT);
+      const entity = { partitionKey, rowKey: RECENT_ROW, userId, actions: JSON.stringify(next) };
+      try {
+        await naming(this.endpoint, () =>
+          current
+            ? this.client.updateEntity(entity, 'Replace', { etag: String(current.etag) })
+            : this.client.createEntity(entity),
+        );
+        return;
+      } catch (err) {
+        // 412/409: the user's other tap wrote first; merge into what it wrote.
+        const status = statusOf(err);
+        if (status !== 412 && status !== 409) throw err;
+      }
+    }
+    throw new ConflictError(`recent actions of ${userId}`, maxAttempts);
+  }
+
+  async recentActions(userId: string): Promise<RecentAction[]> {
+    const entity = await this.getEntity(`u_${idKey(userId)}`, RECENT_ROW);
+    return entity ? parseRecent(entity) : [];
+  }
+
+  private async getWithEtag(messageId: string): Promise<{ card: SentCard; etag: string } | null> {
+    if (messageId.length === 0 || messageId.length > MAX_MESSAGE_ID) return null;
+    const entity = await this.getEntity(cardPartition(messageId), CARD_ROW);
+    return entity ? { card: decodeCard(entity), etag: String(entity.etag) } : null;
+  }
+
+  private async getEntity(partitionKey: string, rowKey: string): Promise<Record<string, unknown> | null> {
+    return naming(this.endpoint, async () => {
+      try {
+        return await this.client.getEntity(partitionKey, rowKey);
+      } catch (err) {
+        if (statusOf(err) === 404) return null;
+        throw err;
+      }
+    });
+  }
+}
+
+function cardPartition(messageId: string): string {
+  if (messageId.length === 0 || messageId.length > MAX_MESSAGE_ID) {
+    throw new Error(`Not a Teams message id (1 to ${MAX_MESSAGE_ID} characters): ${messageId.slice(0, 80)}`);
+  }
+  return `m_${idKey(messageId)}`;
+}
+
+function parseRecent(entity: Record<string, unknown>): RecentAction[] {
+  const parsed = recentSchema.safeParse(JSON.parse(String(entity.actions ?? '[]')));
+  if (!parsed.success) {
+    throw new Error(`Recent actions row ${String(entity.partitionKey)} is malformed: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+/** Saves what the weekly sender just sent, so taps on that card can update it in place. */
+export async function saveSentCard(
+  store: CardStore,
+  messageId: string,
+  repUserId: string,
+  data: WeeklyCardData,
+  options: { conversationId?: string | null; now?: Date } = {},
+): Promise<void> {
+  await store.save({
+    messageId,
+    repUserId,
+    conversationId: options.conversationId ?? null,
+    data,
+    savedAt: (options.now ?? new Date()).toISOString(),
+  });
+}
+
+export interface OpenCardStoreOptions {
+  retry?: Partial<RetrySettings>;
+  policies?: PolicyConfig[];
+  credential?: TokenCredential;
+  skipCreate?: boolean;
+}
+
+/** The card table's name for a prefix (next to the tables openStorage creates). */
+export function cardTableName(tablePrefix: string): string {
+  return tableName(tablePrefix, 'Cards');
+}
+
+/** Opens the card store from the storage config, creating its table when missing. */
+export async function openCardStore(
+  config: Config['storage'],
+  options: OpenCardStoreOptions = {},
+): Promise<TableCardStore> {
+  const client = createTableClient(
+    {
+      storage: config,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+      policies: options.policies ?? [],
+      credential: options.credential ?? (config.tableEndpoint ? new DefaultAzureCredential() : undefined),
+    },
+    cardTableName(config.tablePrefix),
+  );
+  if (!options.skipCreate) await ensureTable(client);
+  return new TableCardStore(client);
+}
