@@ -8,7 +8,10 @@ export const DEFAULT_MAX_VALUE_MULTIPLE = 10;
 export const DEFAULT_MAX_VALUE = 10_000_000;
 
 /** The action bounds from the rules file (loss reasons) and the product's defaults. */
-export function actionRulesFrom(rules: Pick<Rules, 'lossReasons'>, overrides: Partial<ActionRules> = {}): ActionRules {
+export function actionRulesFrom(
+  rules: Pick<Rules, 'lossReasons'>,
+  overrides: Partial<ActionRules> = {},
+): ActionRules {
   return {
     lossReasons: rules.lossReasons,
     noteMaxLength: DEFAULT_NOTE_MAX_LENGTH,

@@ -21,7 +21,12 @@ function bounded(key: string): string {
 }
 
 /** The idempotency key of the `generation`-th action on a customer from one card message. */
-export function actionKey(messageId: string, customerId: string, action: RepAction, generation: number): string {
+export function actionKey(
+  messageId: string,
+  customerId: string,
+  action: RepAction,
+  generation: number,
+): string {
   return bounded(`${messageId}|${customerId}|${action}|${generation}`);
 }
 
@@ -49,6 +54,14 @@ export function openCardAction(history: readonly AuditRow[], messageId: string):
   return (
     history.find((r) => isRepAction(r.action) && r.cardMessageId === messageId && !undone.has(r.id)) ?? null
   );
+}
+
+/** The newest undo of an action taken from this card message, or null. */
+export function latestCardUndo(history: readonly AuditRow[], messageId: string): AuditRow | null {
+  const fromCard = new Set(
+    history.filter((r) => isRepAction(r.action) && r.cardMessageId === messageId).map((r) => r.id),
+  );
+  return history.find((r) => r.action === 'undo' && r.undoes !== null && fromCard.has(r.undoes)) ?? null;
 }
 
 /** The generation of the next action on a customer from one card message (see the file comment). */

@@ -34,7 +34,8 @@ export function authoriseOnCustomer(
   customerName: string,
   policy: AccessPolicy,
 ): { ok: true; asAdmin: boolean } | Refusal {
-  if (actor.email && owner.trim() !== '' && sameAddress(actor.email, owner)) return { ok: true, asAdmin: false };
+  if (actor.email && owner.trim() !== '' && sameAddress(actor.email, owner))
+    return { ok: true, asAdmin: false };
   if (isAdmin(actor.userId, policy)) return { ok: true, asAdmin: true };
   if (!actor.email) {
     return refuse(
@@ -42,5 +43,8 @@ export function authoriseOnCustomer(
       'I do not know your email address yet, so I cannot tell which customers are yours. Reinstall the app in our chat, or ask an admin.',
     );
   }
-  return refuse('not_allowed', `${customerName} belongs to another rep; only they or an admin can change it. Nothing was changed.`);
+  return refuse(
+    'not_allowed',
+    `${customerName} belongs to another rep; only they or an admin can change it. Nothing was changed.`,
+  );
 }

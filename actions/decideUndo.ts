@@ -1,8 +1,8 @@
 import type { CustomerState } from '../rules/customerState';
 import type { AuditRow } from '../storage/auditRow';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
-import { latestOpenAction } from './auditHistory';
 import { actionWords } from './actionWords';
+import { latestOpenAction } from './auditHistory';
 
 /**
  * The fields each action changes, and so the fields its undo restores from the row's snapshot. The

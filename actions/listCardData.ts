@@ -21,7 +21,11 @@ export interface ListOptions {
  * The rep's list as of now, from the stored states: active, at risk, through the gates today,
  * ranked by value at risk and capped like the weekly card ("+N more" past the cap).
  */
-export function listCardData(states: readonly CustomerState[], rules: Rules, options: ListOptions): WeeklyCardData {
+export function listCardData(
+  states: readonly CustomerState[],
+  rules: Rules,
+  options: ListOptions,
+): WeeklyCardData {
   const owner = options.owner.trim().toLowerCase();
   const asOfDay = dayOf(options.today);
   const threshold = vipThreshold(
@@ -30,7 +34,9 @@ export function listCardData(states: readonly CustomerState[], rules: Rules, opt
   );
   const mine = states
     .filter((s) => s.owner.trim().toLowerCase() === owner)
-    .filter((s) => classifyGates({ band: s.band, monthlyValue: s.monthlyValue, state: s }, rules, asOfDay).surfaced)
+    .filter(
+      (s) => classifyGates({ band: s.band, monthlyValue: s.monthlyValue, state: s }, rules, asOfDay).surfaced,
+    )
     .map((s) => ({ state: s, owner, score: s.score, valueAtRisk: valueAtRisk(s.monthlyValue, s.score) }));
   const cap = Math.min(rules.capPerRep, MAX_CARD_CUSTOMERS);
   const ranked = rankPerRep(mine, cap).ranked.get(owner) ?? [];

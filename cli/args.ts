@@ -21,7 +21,7 @@ export interface BacktestArgs {
   format: 'table' | 'json';
 }
 
-export type CliArgs = ScoreArgs | BacktestArgs | { command: 'help' };
+export type CliArgs = ScoreArgs | BacktestArgs | { command: 'summary'; rest: string[] } | { command: 'help' };
 
 export const USAGE = `churn-predictor: who is slipping, and why
 
@@ -29,6 +29,7 @@ Usage:
   churn-predictor score --feed DIR [--as-of YYYY-MM-DD] [--rules FILE] [--format table|json|csv]
   churn-predictor backtest --feed DIR --as-of YYYY-MM-DD --horizon DAYS [--active-within DAYS]
                            [--rules FILE] [--format table|json]
+  churn-predictor summary [--month YYYY-MM] [--format text|json|card]   (needs STORAGE_CONNECTION_STRING)
   churn-predictor help
 
 Exit codes: 0 ok, 2 bad input (missing file or column, bad rules file, bad arguments).`;
@@ -53,6 +54,8 @@ function date(name: string, raw: string | undefined): string | undefined {
 export function parseCliArgs(argv: string[]): CliArgs {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
+  // summary parses its own flags (cli/summaryCommand.ts).
+  if (command === 'summary') return { command, rest };
   if (command !== 'score' && command !== 'backtest') throw new UsageError(`Unknown command "${command}"`);
   let values: Record<string, string | boolean | undefined>;
   try {

@@ -1,12 +1,18 @@
+import { ConfigError } from '../config/config';
 import { FeedError } from '../feed/feedError';
 import { RulesError } from '../rules';
 import { parseCliArgs, USAGE } from './args';
 import { runBacktestCommand } from './backtestCommand';
 import { runScoreCommand } from './scoreCommand';
+import { runSummaryCommand } from './summaryCommand';
 import { UsageError } from './usageError';
 
 /** Runs one CLI command and returns the exit code: 0 ok, 2 bad input, 1 anything unexpected. */
-export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function main(
+  argv: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   try {
     const args = parseCliArgs(argv);
     switch (args.command) {
@@ -19,13 +25,16 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       case 'backtest':
         await runBacktestCommand(args, out, err);
         return 0;
+      case 'summary':
+        await runSummaryCommand(args.rest, out);
+        return 0;
     }
   } catch (error) {
     if (error instanceof UsageError) {
       err.write(`${error.message}\n\n${USAGE}\n`);
       return 2;
     }
-    if (error instanceof FeedError || error instanceof RulesError) {
+    if (error instanceof FeedError || error instanceof RulesError || error instanceof ConfigError) {
       err.write(`${error.message}\n`);
       return 2;
     }

@@ -52,34 +52,43 @@ const envSchema = z
     ADMIN_USER_IDS: csv,
   })
   .refine((e) => Boolean(e.STORAGE_CONNECTION_STRING) !== Boolean(e.STORAGE_TABLE_ENDPOINT), {
-    message: 'Set exactly one of STORAGE_CONNECTION_STRING (local/Azurite) or STORAGE_TABLE_ENDPOINT (Azure, managed identity)',
+    message:
+      'Set exactly one of STORAGE_CONNECTION_STRING (local/Azurite) or STORAGE_TABLE_ENDPOINT (Azure, managed identity)',
     path: ['STORAGE_CONNECTION_STRING'],
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** A missing or bad setting; the message lists every one. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
 
 export interface Config {
   storage: { connectionString?: string; tableEndpoint?: string; blobEndpoint?: string; tablePrefix: string };
   feed: { dir?: string; container?: string };
   rulesFile?: string;
   timeZone: string;
+  /** ISO weekday (Monday = 1 ... Sunday = 7), hour and minute in timeZone. */
   weeklySendAt: { weekday: number; hour: number; minute: number };
   monthlySendAt: { hour: number; minute: number };
   bot: { appId: string; appPassword: string; appType: Env['MicrosoftAppType']; tenantId: string };
   adminUserIds: string[];
 }
 
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+// ISO weekday numbers, as schedule/ takes them: Monday = 1 ... Sunday = 7.
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** Parses the environment into the Config; throws one error listing every bad or missing setting. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (!isValidTimeZone(e.TIME_ZONE)) throw new Error(`Invalid configuration:\n  TIME_ZONE: unknown IANA zone "${e.TIME_ZONE}"`);
+  if (!isValidTimeZone(e.TIME_ZONE))
+    throw new ConfigError(`Invalid configuration:\n  TIME_ZONE: unknown IANA zone "${e.TIME_ZONE}"`);
   const [day, hm] = e.WEEKLY_SEND_AT.split(' ');
   const [wh, wm] = hm.split(':').map(Number);
   const [mh, mm] = e.MONTHLY_SEND_AT.split(':').map(Number);
@@ -93,7 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     feed: { dir: e.FEED_DIR, container: e.FEED_CONTAINER },
     rulesFile: e.RULES_FILE,
     timeZone: e.TIME_ZONE,
-    weeklySendAt: { weekday: WEEKDAYS.indexOf(day), hour: wh, minute: wm },
+    weeklySendAt: { weekday: WEEKDAYS.indexOf(day) + 1, hour: wh, minute: wm },
     monthlySendAt: { hour: mh, minute: mm },
     bot: {
       appId: e.MicrosoftAppId,

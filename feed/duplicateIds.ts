@@ -1,4 +1,4 @@
-import { growableInt32 } from './growableArray';
+import { type GrowableArray, growableInt32 } from './growableArray';
 
 /**
  * Finding duplicate ids among millions of rows without holding the ids: the reader keeps a 53-bit
@@ -7,15 +7,15 @@ import { growableInt32 } from './growableArray';
  */
 
 /** Row indices (ascending) whose hash equals another row's hash. */
-export function rowsWithSharedHash(hashes: Float64Array): Int32Array {
+export function rowsWithSharedHash(hashes: GrowableArray<Float64Array>): Int32Array {
   // Typed-array sort without a comparator is numeric and runs natively.
-  const sorted = hashes.slice().sort();
+  const sorted = hashes.copy().sort();
   const shared = new Set<number>();
   for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) shared.add(sorted[i]);
   if (shared.size === 0) return new Int32Array(0);
   const rows = growableInt32();
-  for (let row = 0; row < hashes.length; row++) if (shared.has(hashes[row])) rows.push(row);
-  return rows.view();
+  for (let row = 0; row < hashes.length; row++) if (shared.has(hashes.get(row))) rows.push(row);
+  return rows.take();
 }
 
 export interface Duplicate {
@@ -33,13 +33,13 @@ export interface Duplicate {
  */
 export function confirmDuplicates(
   candidates: Int32Array,
-  hashes: Float64Array,
+  hashOf: (row: number) => number,
   keys: ArrayLike<string | number>,
 ): Duplicate[] {
+  const hash = Float64Array.from(candidates, hashOf);
   const order = Array.from(candidates.keys());
   order.sort((a, b) => {
-    const byHash = hashes[candidates[a]] - hashes[candidates[b]];
-    if (byHash !== 0) return byHash;
+    if (hash[a] !== hash[b]) return hash[a] - hash[b];
     const ka = keys[a];
     const kb = keys[b];
     if (ka !== kb) return ka < kb ? -1 : 1;
@@ -49,8 +49,8 @@ export function confirmDuplicates(
   let first = -1;
   for (let i = 0; i < order.length; i++) {
     const j = order[i];
-    const same =
-      i > 0 && hashes[candidates[j]] === hashes[candidates[order[i - 1]]] && keys[j] === keys[order[i - 1]];
+    const previous = order[i - 1];
+    const same = i > 0 && hash[j] === hash[previous] && keys[j] === keys[previous];
     if (same) duplicates.push({ row: candidates[j], firstRow: candidates[first], candidate: j });
     else first = j;
   }

@@ -3,7 +3,7 @@ import { readCsvRecords } from './csvRecords';
 import { confirmDuplicates, rowsWithSharedHash } from './duplicateIds';
 import { type ColumnSpec, resolveColumns } from './feedColumns';
 import { ProblemLog } from './feedReport';
-import { growableFloat64, growableInt32 } from './growableArray';
+import { type GrowableArray, growableFloat64, growableInt32 } from './growableArray';
 import { idHash as defaultIdHash, type IdHash, secondIdHash } from './idHash';
 import { readRows } from './readRows';
 import { checkRow, quote } from './rowSchemas';
@@ -94,19 +94,14 @@ export async function readDatedRows<C extends string, R>(
     },
     onRowRead,
   );
-  const customers = customer.view();
-  const lines = line.view();
-  const duplicates = await findDuplicates(path, spec, mapping, hashes.view(), lines, options);
+  const duplicates = await findDuplicates(path, spec, mapping, hashes, line, options);
   for (const { row, firstRow, id } of duplicates) {
-    customers[row] = -1;
+    customer.set(row, -1);
     const what = id === undefined ? '' : ` ${quote(id)}`;
-    log.skip(
-      lines[row],
-      `duplicate ${spec.idColumn}`,
-      `duplicate ${spec.idColumn}${what} (first on line ${lines[firstRow]})`,
-    );
+    const reason = `duplicate ${spec.idColumn}${what} (first on line ${line.get(firstRow)})`;
+    log.skip(line.get(row), `duplicate ${spec.idColumn}`, reason);
   }
-  return { customer: customers, day: day.view(), log };
+  return { customer: customer.take(), day: day.take(), log };
 }
 
 /** Duplicate rows, confirmed by a second read of only the candidate rows' ids. */
@@ -114,8 +109,8 @@ async function findDuplicates<C extends string, R>(
   path: string,
   spec: DatedFileSpec<C, R>,
   mapping: Partial<Record<C, string | undefined>> | undefined,
-  hashes: Float64Array,
-  lines: Int32Array,
+  hashes: GrowableArray<Float64Array>,
+  lines: GrowableArray<Int32Array>,
   options: DuplicateCheckOptions,
 ): Promise<{ row: number; firstRow: number; id: string | undefined }[]> {
   const candidates = rowsWithSharedHash(hashes);
@@ -131,14 +126,14 @@ async function findDuplicates<C extends string, R>(
       idColumn = resolveColumns(spec.columns, fields, mapping)[spec.idColumn];
       return;
     }
-    if (next >= candidates.length || at !== lines[candidates[next]]) return;
+    if (next >= candidates.length || at !== lines.get(candidates[next])) return;
     const id = fields[idColumn].trim();
     if (exact) ids.push(id);
     else secondHashes[next] = secondIdHash(id);
     next++;
   });
   if (next !== candidates.length) throw new Error(`${spec.columns.file} changed while it was being read`);
-  return confirmDuplicates(candidates, hashes, exact ? ids : secondHashes).map((d) => ({
+  return confirmDuplicates(candidates, (row) => hashes.get(row), exact ? ids : secondHashes).map((d) => ({
     ...d,
     id: exact ? ids[d.candidate] : undefined,
   }));

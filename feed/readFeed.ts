@@ -127,13 +127,13 @@ export async function readFeed(dir: string, options: ReadFeedOptions = {}): Prom
     customers: customersRead.customers,
     orderStart: orderGroups.start,
     orderDay: gather(orders.day, orderGroups.order, (n) => new Int32Array(n)),
-    orderAmount: gather(amount.view(), orderGroups.order, (n) => new Float64Array(n)),
+    orderAmount: gather(amount.take(), orderGroups.order, (n) => new Float64Array(n)),
     ticketStart: ticketGroups.start,
     ticketDay: tickets
       ? gather(tickets.day, ticketGroups.order, (n) => new Int32Array(n))
       : new Int32Array(0),
-    ticketSentiment: gather(sentiment.view(), ticketGroups.order, (n) => new Int8Array(n)),
-    ticketOpen: gather(open.view(), ticketGroups.order, (n) => new Uint8Array(n)),
+    ticketSentiment: gather(sentiment.take(), ticketGroups.order, (n) => new Int8Array(n)),
+    ticketOpen: gather(open.take(), ticketGroups.order, (n) => new Uint8Array(n)),
   };
   const files = [customersRead.log.report(), orders.log.report(), ...(tickets ? [tickets.log.report()] : [])];
   return { book, report: { files, rowsSkipped: files.reduce((sum, f) => sum + f.rowsSkipped, 0) } };

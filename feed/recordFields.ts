@@ -9,7 +9,9 @@ import type { ColumnIndex } from './feedColumns';
  * A function giving a record's trimmed fields by column name; a column the file lacks (index -1)
  * reads as empty. Built once per file so the per-row work is a plain loop.
  */
-export function fieldsByColumn<C extends string>(index: ColumnIndex<C>): (fields: string[]) => Record<C, string> {
+export function fieldsByColumn<C extends string>(
+  index: ColumnIndex<C>,
+): (fields: string[]) => Record<C, string> {
   const columns = Object.keys(index) as C[];
   const positions = columns.map((c) => index[c]);
   return (fields) => {

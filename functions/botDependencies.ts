@@ -1,17 +1,39 @@
+import { type ActionHandlerDeps, createActionHandler } from '../actions/actionHandler';
+import { botConversationStore } from '../actions/conversationStoreAdapter';
 import type { ActionHandler, ConversationStore } from '../bot';
+import { readRulesFile } from '../cli/readRulesFile';
 import type { Config } from '../config/config';
+import { openStorage } from '../storage';
+import { openCardStore } from '../storage/cardStore';
 
 export interface BotDependencies {
   store: ConversationStore;
   actions: ActionHandler;
 }
 
+/** What the caller may add: the summary card (issue 6) and, in tests, a clock. */
+export type BotDependencyOptions = Pick<ActionHandlerDeps, 'summaryCard' | 'clock' | 'log'>;
+
 /**
- * The real ports for the deployed bot: the Table Storage conversation store and the action logic.
- * TODO(lead): wire `openStorage(config.storage).conversations` and the actions module here.
+ * The real ports for the deployed bot: Table Storage (state, audit, conversations, cards), the
+ * rules file (RULES_FILE, else the defaults) and the action logic, configured from the environment.
  */
-export async function loadBotDependencies(_config: Config): Promise<BotDependencies> {
-  throw new Error(
-    'Bot dependencies are not wired yet: functions/botDependencies.ts must return the storage ConversationStore and the ActionHandler',
-  );
+export async function loadBotDependencies(
+  config: Config,
+  options: BotDependencyOptions = {},
+): Promise<BotDependencies> {
+  const [storage, cards, rules] = await Promise.all([
+    // The audit's month partitions follow the team's calendar, as the monthly summary reads them.
+    openStorage(config.storage, { timeZone: config.timeZone }),
+    openCardStore(config.storage),
+    readRulesFile(config.rulesFile),
+  ]);
+  const actions = createActionHandler({
+    stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },
+    rules,
+    timeZone: config.timeZone,
+    access: { tenantId: config.bot.tenantId, adminUserIds: config.adminUserIds },
+    ...options,
+  });
+  return { store: botConversationStore(storage.conversations), actions };
 }

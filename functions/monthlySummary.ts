@@ -31,13 +31,14 @@ export async function monthlySummaryDeps(config: Config, now: Date): Promise<Mon
   };
 }
 
-/** Builds the timer handler around a way to get its dependencies (tests pass theirs). */
+/** Builds the timer handler around a way to get its dependencies and the clock (tests pass theirs). */
 export function createMonthlySummaryHandler(
   getDeps: (now: Date) => Promise<MonthlySummaryDeps>,
+  clock: () => Date = () => new Date(),
 ): (timer: Timer, context: InvocationContext) => Promise<MonthlySummaryReport> {
   return async (timer, context) => {
     if (timer.isPastDue) context.warn('monthly summary tick is late (isPastDue); deciding as usual');
-    const report = await runMonthlySummary(await getDeps(new Date()));
+    const report = await runMonthlySummary(await getDeps(clock()));
     if (report.status === 'failed' || report.status === 'unreachable' || report.status === 'no_channel') {
       context.warn('monthly summary', report);
     } else context.log('monthly summary', report);

@@ -1,3 +1,4 @@
+import type { CadenceFigures } from './cadenceModel';
 import { DAYS_PER_MONTH, type Features } from './features';
 import type { Rules, SignalName } from './rulesSchema';
 import type { Contributions } from './score';
@@ -8,6 +9,9 @@ export const MIN_REASON_POINTS = 1.5;
 
 /** Overdue and recency say the same thing in words ("no order in N days"), so they share a reason. */
 const REASON_GROUP: Readonly<Record<SignalName, SignalName>> = {
+  // Both model signals say "the model expected orders that did not come": one sentence.
+  noOrderLikely: 'noOrderLikely',
+  missedOrders: 'noOrderLikely',
   overdue: 'overdue',
   recency: 'overdue',
   lowFrequency: 'lowFrequency',
@@ -20,8 +24,19 @@ const REASON_GROUP: Readonly<Record<SignalName, SignalName>> = {
 
 const ONE_ORDER_MERGED: ReadonlySet<SignalName> = new Set(['lowFrequency', 'newCustomer']);
 
+/** The cadence model's view of a customer and how far ahead it looks, for the model's reasons. */
+export interface ModelReasonInput {
+  figures: CadenceFigures;
+  horizonDays: number;
+}
+
 /** Plain-word reasons with their numbers, strongest first; a customer with no order gets one. */
-export function reasonsFor(f: Features, contributions: Contributions, windows: Rules['windows']): string[] {
+export function reasonsFor(
+  f: Features,
+  contributions: Contributions,
+  windows: Rules['windows'],
+  model: ModelReasonInput | null = null,
+): string[] {
   if (f.orderCount === 0) return ['No orders yet'];
   const points = new Map<SignalName, number>();
   for (const name of SIGNAL_NAMES) {
@@ -32,12 +47,20 @@ export function reasonsFor(f: Features, contributions: Contributions, windows: R
   return [...points]
     .filter(([, p]) => p >= MIN_REASON_POINTS)
     .sort((a, b) => b[1] - a[1]) // stable: ties keep SIGNAL_NAMES order
-    .map(([name]) => reasonText(name, f, windows));
+    .map(([name]) => reasonText(name, f, windows, model));
 }
 
-/** The sentence for one signal. */
-export function reasonText(name: SignalName, f: Features, windows: Rules['windows']): string {
+/** The sentence for one signal (the model's signals need `model`; without it they get a generic line). */
+export function reasonText(
+  name: SignalName,
+  f: Features,
+  windows: Rules['windows'],
+  model: ModelReasonInput | null = null,
+): string {
   switch (name) {
+    case 'noOrderLikely':
+    case 'missedOrders':
+      return modelReason(f, model);
     case 'overdue':
     case 'recency':
       if (f.orderDays === 1) return `Ordered once, ${days(f.daysSinceLastOrder)} ago`;
@@ -61,6 +84,20 @@ export function reasonText(name: SignalName, f: Features, windows: Rules['window
     case 'openTickets':
       return `${count(f.openTickets, 'open ticket')} from the last ${windows.ticketDays} days`;
   }
+}
+
+/**
+ * A repeat customer who has missed at least one order at their own pace hears how many; anyone else
+ * hears the chance of no order ahead (one-order customers have no pace of their own to miss).
+ */
+function modelReason(f: Features, model: ModelReasonInput | null): string {
+  if (!model) return 'Unlikely to order soon, by the cadence model';
+  const { figures, horizonDays } = model;
+  if (f.orderDays > 1 && figures.expectedOrdersByNow >= 0.95) {
+    return `Expected ${figures.expectedOrdersByNow.toFixed(1)} orders by now at their usual pace; placed 0`;
+  }
+  const percent = Math.min(99, Math.round(100 * figures.noOrderProbability));
+  return `${percent}% chance of no order in the next ${horizonDays} days`;
 }
 
 function round(n: number): number {

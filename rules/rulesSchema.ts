@@ -10,31 +10,48 @@ const weight = z.number().min(0, 'must be >= 0').max(1000, 'must be <= 1000');
 const days = z.number().int('must be a whole number of days').min(1, 'must be >= 1');
 
 /**
- * Relative weights of the signals; each signal's points are its share of 100. Overdue alone can pass
- * the at-risk band (from about 4x the usual gap), so a regular customer who goes quiet is listed
- * whatever else they do; the frequency signals carry most of the ranking power in backtests.
+ * Relative weights of the signals; each signal's points are its share of 100. The cadence model's
+ * "no order likely" carries most of the ranking (it pools recency, frequency and age into one
+ * probability); the rule signals keep a regular customer who goes quiet on the list (overdue) and
+ * explain the score in words. When the model cannot be fitted, the model signals' weights drop out
+ * and the rule signals share the 100 points. See docs/accuracy.md for the figures.
  */
 const weightsSchema = z
   .strictObject({
+    /** Cadence model: chance of no order in the next model.horizonDays (BG/NBD, fitted on the book). */
+    noOrderLikely: weight.default(50),
+    /** Cadence model: orders expected since the last one at the customer's own pace, none placed. */
+    missedOrders: weight.default(0),
     /** Days since the last order against the customer's own cadence (the book's when too few orders). */
-    overdue: weight.default(42),
+    overdue: weight.default(20),
     /** Few orders for the time they have been a customer: chance of no order in a trend window at that pace. */
-    lowFrequency: weight.default(28),
+    lowFrequency: weight.default(15),
     /** A customer who has not had time to form a habit yet. */
-    newCustomer: weight.default(14),
+    newCustomer: weight.default(4),
     /** Days since the last order against the book's typical gap (catches slow drifts). */
-    recency: weight.default(2),
+    recency: weight.default(1),
     /** Orders in the recent trend window against the prior one. */
-    frequencyDrop: weight.default(3),
+    frequencyDrop: weight.default(2),
     /** Order value in the recent trend window against the prior one. */
     valueDrop: weight.default(3),
     /** Negative tickets in the ticket window. */
-    sourTickets: weight.default(5),
+    sourTickets: weight.default(3),
     /** Tickets still open that were opened in the ticket window. */
-    openTickets: weight.default(3),
+    openTickets: weight.default(2),
   })
   .prefault({})
   .refine((w) => Object.values(w).some((v) => v > 0), 'at least one weight must be > 0');
+
+const modelSchema = z
+  .strictObject({
+    /** Fit the BG/NBD cadence model on the book at each scoring; false = rule signals only. */
+    enabled: z.boolean().default(true),
+    /** "No order likely" looks this many days ahead. */
+    horizonDays: days.default(90),
+    /** Fewer customers with history than this: no fit, rule signals only (too little to fit four parameters). */
+    minCustomers: z.number().int('must be a whole number').min(1, 'must be >= 1').default(50),
+  })
+  .prefault({});
 
 const bandsSchema = z
   .strictObject({
@@ -94,6 +111,8 @@ export const rulesSchema = z.strictObject({
   weights: weightsSchema,
   bands: bandsSchema,
   windows: windowsSchema,
+  /** The cadence model (BG/NBD) fitted on the book as of each scoring day. */
+  model: modelSchema,
   /** Days a customer stays off the list after a rep reached out. */
   pauseDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').default(14),
   /** Days a won-back customer stays off the list. */

@@ -1,4 +1,5 @@
 import { type Book, isoOfDay } from './book';
+import { type CadenceModel, cadenceFigures, fitCadenceModel } from './cadenceModel';
 import type { Band, CustomerState } from './customerState';
 import { computeFeatures, emptyFeatures, type Features, featureContext } from './features';
 import { classifyGates, type GateResult } from './gates';
@@ -7,7 +8,7 @@ import { type RepList, rankPerRep, valueAtRisk } from './ranking';
 import { reasonsFor } from './reasons';
 import type { Rules } from './rulesSchema';
 import { bandOf, type Contributions, weightedScore } from './score';
-import { computeSignals } from './signals';
+import { computeSignals, MODEL_SIGNALS } from './signals';
 
 /** One customer, scored and judged as of a day. */
 export interface ScoredCustomer {
@@ -48,6 +49,8 @@ export interface ScoredBook {
   populationCadenceDays: number;
   /** Monthly value from which a customer is a VIP. */
   vipThreshold: number;
+  /** The cadence model fitted for this day, or why the score used the rule signals alone. */
+  model: CadenceModel;
 }
 
 /**
@@ -69,13 +72,18 @@ export function scoreBook(
     values[i] = features[i].monthlyValue;
   }
   const threshold = vipThreshold(values, rules.vip);
+  const model = fitCadenceModel(features, rules.model);
+  // Unavailable model: its signals leave the score and the rule signals share the 100 points.
+  const dropped = model.status === 'fitted' ? undefined : MODEL_SIGNALS;
 
   const customers: ScoredCustomer[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const c = book.customers[i];
     const f = features[i];
-    const { score, contributions } = weightedScore(computeSignals(f, ctx), rules.weights);
+    const figures = cadenceFigures(model, f);
+    const { score, contributions } = weightedScore(computeSignals(f, ctx, figures), rules.weights, dropped);
     const band = bandOf(score, rules.bands);
+    const modelReason = figures && { figures, horizonDays: rules.model.horizonDays };
     customers[i] = {
       index: i,
       customerId: c.id,
@@ -86,7 +94,7 @@ export function scoreBook(
       score,
       band,
       contributions,
-      reasons: reasonsFor(f, contributions, rules.windows),
+      reasons: reasonsFor(f, contributions, rules.windows, modelReason),
       play: playFor(f.monthlyValue, threshold),
       valueAtRisk: valueAtRisk(f.monthlyValue, score),
       gate: classifyGates({ band, monthlyValue: f.monthlyValue, state: states.get(c.id) }, rules, asOfDay),
@@ -113,5 +121,6 @@ export function scoreBook(
     reps: lists,
     populationCadenceDays: ctx.populationCadenceDays,
     vipThreshold: threshold,
+    model,
   };
 }

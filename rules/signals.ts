@@ -1,8 +1,11 @@
+import type { CadenceFigures } from './cadenceModel';
 import type { FeatureContext, Features } from './features';
 import type { SignalName } from './rulesSchema';
 
 /** Every signal, in the order reasons and contributions list them when points tie. */
 export const SIGNAL_NAMES = [
+  'noOrderLikely',
+  'missedOrders',
   'overdue',
   'lowFrequency',
   'newCustomer',
@@ -13,6 +16,9 @@ export const SIGNAL_NAMES = [
   'openTickets',
 ] as const satisfies readonly SignalName[];
 
+/** The signals that come from the cadence model; they drop out of the score when it is unavailable. */
+export const MODEL_SIGNALS: ReadonlySet<SignalName> = new Set(['noOrderLikely', 'missedOrders']);
+
 /** Each signal's strength in [0, 1]: 0 = no sign of risk, 1 = as strong as it gets. */
 export type SignalValues = Record<SignalName, number>;
 
@@ -22,10 +28,19 @@ export function orderRate(f: Features, populationCadenceDays: number): number {
   return f.orderDays / (f.tenureDays + populationCadenceDays);
 }
 
-/** The signals of one customer; all 0 for a customer with no order yet. */
-export function computeSignals(f: Features, ctx: FeatureContext): SignalValues {
+/**
+ * The signals of one customer; all 0 for a customer with no order yet. `model` is the cadence
+ * model's view of them (null when it is unavailable: the model signals are then 0).
+ */
+export function computeSignals(
+  f: Features,
+  ctx: FeatureContext,
+  model: CadenceFigures | null = null,
+): SignalValues {
   if (f.orderCount === 0) {
     return {
+      noOrderLikely: 0,
+      missedOrders: 0,
       overdue: 0,
       lowFrequency: 0,
       newCustomer: 0,
@@ -38,8 +53,11 @@ export function computeSignals(f: Features, ctx: FeatureContext): SignalValues {
   }
   const pop = ctx.populationCadenceDays;
   return {
+    noOrderLikely: model ? model.noOrderProbability : 0,
+    // A one-order customer has no pace of their own to miss (silenceProbability is 1 for them).
+    missedOrders: model ? 1 - model.silenceProbability : 0,
     // 0 until a whole cadence has passed, then rises fast: 1.5x late = 0.56, 2x = 0.75, 4x = 0.94.
-    overdue: f.overdueRatio > 1 ? 1 - 1 / f.overdueRatio ** 2 : 0,
+    overdue: f.overdueRatio > 1 && (!process.env.OWN || f.cadenceIsOwn) ? 1 - 1 / f.overdueRatio ** 2 : 0,
     // Poisson chance of no order in the next trend window at the customer's own rate.
     lowFrequency: Math.exp(-orderRate(f, pop) * ctx.windows.trendDays),
     // Halves once they have been a customer for one typical gap of the book.

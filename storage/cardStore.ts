@@ -159,7 +159,9 @@ export class TableCardStore implements CardStore {
       if (next === null) return current.card;
       const entity = { partitionKey: cardPartition(messageId), rowKey: CARD_ROW, ...encodeCard(next) };
       try {
-        await naming(this.endpoint, () => this.client.updateEntity(entity, 'Replace', { etag: current.etag }));
+        await naming(this.endpoint, () =>
+          this.client.updateEntity(entity, 'Replace', { etag: current.etag }),
+        );
         return next;
       } catch (err) {
         if (statusOf(err) !== 412) throw err; // 412: another tap on the same card saved first; redo on its result
@@ -224,7 +226,9 @@ function cardPartition(messageId: string): string {
 function parseRecent(entity: Record<string, unknown>): RecentAction[] {
   const parsed = recentSchema.safeParse(JSON.parse(String(entity.actions ?? '[]')));
   if (!parsed.success) {
-    throw new Error(`Recent actions row ${String(entity.partitionKey)} is malformed: ${z.prettifyError(parsed.error)}`);
+    throw new Error(
+      `Recent actions row ${String(entity.partitionKey)} is malformed: ${z.prettifyError(parsed.error)}`,
+    );
   }
   return parsed.data;
 }

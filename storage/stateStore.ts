@@ -105,6 +105,12 @@ export class TableStateStore implements StateStore {
     next: readonly CustomerState[],
     options: { concurrency?: number } = {},
   ): Promise<{ written: number; transactions: number }> {
+    const seen = new Set<string>();
+    for (const s of next) {
+      // Two rows for one entity would fail the whole transaction with a 400; say which id instead.
+      if (seen.has(s.customerId)) throw new Error(`writeChanged: customer ${JSON.stringify(s.customerId)} appears twice`);
+      seen.add(s.customerId);
+    }
     const changed = next.filter((s) => {
       const before = previous.get(s.customerId);
       return before === undefined || !sameState(before, s);

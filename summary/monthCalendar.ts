@@ -28,17 +28,25 @@ export function monthName(month: string, locale: string, withYear = false): stri
   }).format(date);
 }
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one: one per zone.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** `YYYY-MM-DD` of an instant as a calendar date in an IANA zone. */
 export function localDate(isoTimestamp: string, timeZone: string): string {
   const d = new Date(isoTimestamp);
   if (Number.isNaN(d.getTime())) throw new Error(`Not a timestamp: ${isoTimestamp}`);
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(d);
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(d);
 }
 
 /** Whole calendar days from date `from` to date `to` (both `YYYY-MM-DD`); negative when `to` is earlier. */

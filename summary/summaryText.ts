@@ -21,7 +21,7 @@ export function renderSummaryText(s: MonthlySummary): string {
     lines.push('', 'Per rep');
     lines.push(
       ...table([
-        ['  Rep', 'Surfaced', 'Reached out', 'Won back', 'Lost', 'Value won back'],
+        ['  Rep', 'Flagged', 'Reached out', 'Won back', 'Lost', 'Value won back'],
         ...s.reps.map((r) => [
           `  ${r.name}`,
           String(r.surfaced),

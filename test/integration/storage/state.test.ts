@@ -63,6 +63,14 @@ describe('state store on Azurite', () => {
     expect(storage.requests().requests).toBe(0);
   });
 
+  it('refuses a run that lists one customer twice, before sending anything', async () => {
+    const storage = await openTestStorage('stateDup');
+    storage.resetRequestCount();
+    const twice = [...manyStates(3), manyStates(1)[0]];
+    await expect(storage.state.writeChanged(new Map(), twice)).rejects.toThrow(/c00000.*twice/);
+    expect(storage.requests().requests).toBe(0);
+  });
+
   it('pages through more than one page of states', async () => {
     const storage = await openTestStorage('statePage');
     await storage.state.writeChanged(new Map(), manyStates(30));

@@ -52,3 +52,20 @@ describe('readCsvRecords over many 1 MB chunks', () => {
     await expect(stop).rejects.toThrow('stop here');
   });
 });
+
+describe('readCsvRecords: small cases', () => {
+  it('strips a BOM before a quoted header', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csv-bom-'));
+    try {
+      await writeFile(join(dir, 'q.csv'), '\ufeff"id","name"\r\n"1","a"\r\n');
+      const got: string[][] = [];
+      await readCsvRecords(join(dir, 'q.csv'), (fields) => got.push(fields));
+      expect(got).toEqual([
+        ['id', 'name'],
+        ['1', 'a'],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,3 +1,5 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FeedError } from '../../../feed/feedError';
@@ -270,5 +272,41 @@ describe('readFeed: dates', () => {
   it('puts each order on the day number of its calendar date', async () => {
     const { book } = await readFeed(fixture('tricky'));
     expect(book.orderDay[0]).toBe(dayOf('2026-10-01'));
+  });
+});
+
+describe('readFeed: a feed full of errors', () => {
+  it('lists the first 1,000 problems and counts them all', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feed-errors-'));
+    try {
+      await writeFile(
+        join(dir, 'customers.csv'),
+        'customer_id,name,owner,monthly_value\nC-1,A,a@contoso.example,\n',
+      );
+      const rows = Array.from({ length: 2500 }, (_, i) =>
+        i % 2 ? `O-${i},C-1,bad,1` : `O-${i},C-9,2026-01-01,1`,
+      );
+      await writeFile(
+        join(dir, 'orders.csv'),
+        `order_id,customer_id,ordered_at,amount\n${rows.join('\n')}\n`,
+      );
+      const { report } = await readFeed(dir);
+      const orders = report.files[1];
+      expect(orders.problems.length).toBe(1000);
+      expect(orders.problems[999]).toEqual({
+        file: 'orders.csv',
+        line: 1001,
+        reason: 'ordered_at: not a date: "bad"',
+      });
+      expect(orders).toMatchObject({
+        rowsRead: 2500,
+        rowsSkipped: 2500,
+        rowsKept: 0,
+        problemsNotListed: 1500,
+      });
+      expect(orders.problemCounts).toEqual({ 'unknown customer': 1250, 'ordered_at: not a date': 1250 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

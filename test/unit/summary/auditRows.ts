@@ -49,7 +49,12 @@ export class Rows {
 /** The state a save's snapshot carries: surfaced on `surfacedAt`. */
 export function snapshotSurfacedOn(customerId: string, surfacedAt: string): CustomerState {
   return {
-    ...initialState({ customerId, name: `Customer ${customerId}`, owner: 'ana@demo.example', monthlyValue: 1000 }),
+    ...initialState({
+      customerId,
+      name: `Customer ${customerId}`,
+      owner: 'ana@demo.example',
+      monthlyValue: 1000,
+    }),
     band: 'at_risk',
     score: 61,
     surfacedAt,

@@ -1,0 +1,32 @@
+/** The fixed sentences the bot answers with. */
+
+export const HELP_TEXT = [
+  'I tell you every week which of your customers are slipping. In this chat you can type:',
+  '- **list**: your current list, now',
+  '- **undo**: undo your last action (Reached out, Won back or Lost)',
+  '- **summary**: last month’s summary',
+  '- **help**: this message',
+  'On the weekly card, tap Reached out, Won back or Lost next to a customer; Undo reverses it.',
+].join('\n');
+
+/** Help, prefixed with what was not understood. */
+export function helpFor(unrecognised: string | undefined): string {
+  if (unrecognised === undefined || unrecognised === '') return HELP_TEXT;
+  const shown = unrecognised.length > 60 ? `${unrecognised.slice(0, 59)}…` : unrecognised;
+  return `I did not get "${shown}".\n\n${HELP_TEXT}`;
+}
+
+export const MALFORMED_SUBMIT =
+  'I could not read that button press (the card may be from an older version). Nothing was changed.';
+
+export const UNKNOWN_CUSTOMER =
+  'I do not know that customer (they may have left the feed). Nothing was changed.';
+
+export const PERSONAL_ONLY = 'Type that in our 1:1 chat: your list and actions are yours alone.';
+
+export const SUMMARY_NOT_AVAILABLE = 'The monthly summary is not available yet.';
+
+export const NOTHING_TO_UNDO = 'You have no action left to undo.';
+
+export const BUSY =
+  'Someone else kept changing that customer at the same moment, so nothing was changed. Try again in a moment.';

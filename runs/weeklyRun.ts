@@ -1,0 +1,214 @@
+import { format } from 'date-fns';
+import type { FeedResult } from '../feed/readFeed';
+import { dayOf } from '../rules/book';
+import type { Rules } from '../rules/rulesSchema';
+import { scoreBook } from '../rules/scoreBook';
+import { type WeeklySchedule, weeklyRunDue, zonedNow } from '../schedule';
+import type { Delivery, Storage } from '../storage';
+import { runLimited } from '../storage/batches';
+import type { CardStore } from '../storage/cardStore';
+import type { CardLocale } from './weeklyCardFor';
+import { deliverRepWeek, type SendTally, type WeeklySender } from './weeklyDelivery';
+import { countGates, type RepWeek, repWeeks } from './weeklyLists';
+import {
+  countOutcomes,
+  ledgerSummary,
+  notReached,
+  type RepOutcome,
+  type WeeklyReport,
+  type WeeklyRunDone,
+  weeklyReportText,
+} from './weeklyReport';
+import { nextStates } from './weeklyStates';
+import { surfacedRow } from './weeklySurfaced';
+
+/** Structured log lines (an InvocationContext or console fits). */
+export interface WeeklyLog {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+}
+
+export interface WeeklyRunConfig extends CardLocale {
+  timeZone: string;
+  /** ISO weekday (1 = Monday), hour and minute of the send, local to timeZone. */
+  weeklySendAt: Omit<WeeklySchedule, 'timeZone'>;
+  /** Reps handled at once; the rate limiter paces the sends themselves (default 8). */
+  sendConcurrency?: number;
+  /** Audit rows written at once (default 16). */
+  auditConcurrency?: number;
+}
+
+/** Posts a short text to the admins (the team's summary channel); says what happened, never throws for a send failure. */
+export type AdminNotifier = (text: string) => Promise<'posted' | 'no_channel' | 'failed'>;
+
+export interface WeeklyRunDeps {
+  storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs' | 'requests'>;
+  cards: CardStore;
+  /** Reads the feed (a folder or a blob container) into a Book. */
+  readBook: () => Promise<FeedResult>;
+  rules: Rules;
+  sender: WeeklySender;
+  config: WeeklyRunConfig;
+  log: WeeklyLog;
+  notifyAdmins?: AdminNotifier;
+  /** Monotonic milliseconds, for the run's duration (default performance.now). */
+  clock?: () => number;
+}
+
+export interface WeeklyRunOptions {
+  now: Date;
+  /** Run now whatever the schedule says; still this week's run key, so nothing is sent twice. */
+  force?: boolean;
+}
+
+/**
+ * One weekly tick: when due (or forced), scores every customer as of the team's today, stores what
+ * changed, audits who was put on a list, and delivers each rep their card once, accounting for
+ * every rep in the returned report. Idempotent per ISO week through the run ledger: a crashed or
+ * repeated run skips the reps already handled and finishes the rest.
+ */
+export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions): Promise<WeeklyReport> {
+  const { storage, config, log } = deps;
+  const { now, force = false } = options;
+  const clock = deps.clock ?? (() => performance.now());
+  const started = clock();
+  const schedule: WeeklySchedule = { timeZone: config.timeZone, ...config.weeklySendAt };
+
+  const tick = weeklyRunDue(now, schedule, null);
+  const { runKey } = tick;
+  if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
+  const existing = await storage.runs.getRun(runKey);
+  if (!force && existing?.finishedAt) return { status: 'not_due', runKey, reason: 'already_ran' };
+
+  const requestsBefore = storage.requests();
+  const at = now.toISOString();
+  const { started: fresh } = await storage.runs.startRun(runKey, at);
+  const localDate = format(zonedNow(now, config.timeZone), 'yyyy-MM-dd');
+  log.info('weekly run starting', { runKey, localDate, forced: force, resumed: !fresh });
+
+  const [{ book, report: feedReport }, previous, handled] = await Promise.all([
+    deps.readBook(),
+    storage.state.getAll(),
+    storage.runs.listRun(runKey),
+  ]);
+  const scored = scoreBook(book, deps.rules, dayOf(localDate), previous);
+  const states = nextStates(scored.customers, previous, localDate);
+  const weeks = repWeeks(scored.customers, deps.rules.capPerRep);
+
+  // The rows a card's buttons act on are stored before any card goes out; the rest of the book
+  // and the audit rows are written while the rate-limited sends proceed.
+  const listed = states.filter((_, i) => scored.customers[i].surfaced || scored.customers[i].gate.surfaced);
+  const unlisted = states.filter(
+    (_, i) => !(scored.customers[i].surfaced || scored.customers[i].gate.surfaced),
+  );
+  const firstWrite = await storage.state.writeChanged(previous, listed);
+
+  const tally: SendTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
+  // no_conversation is never recorded by this run (so it is retried); an older row of it is not final either.
+  const ledger = new Map(handled.filter((d) => d.status !== 'no_conversation').map((d) => [d.repId, d]));
+  const delivery = {
+    runKey,
+    at,
+    now,
+    rules: deps.rules,
+    card: { currency: config.currency, locale: config.locale },
+    conversations: storage.conversations,
+    runs: storage.runs,
+    cards: deps.cards,
+    sender: deps.sender,
+  };
+  const deliverAll = runLimited(
+    weeks.map((week) => () => {
+      const earlier = ledger.get(week.owner);
+      return earlier ? Promise.resolve(fromLedger(week, earlier)) : deliverRepWeek(week, delivery, tally);
+    }),
+    config.sendConcurrency ?? 8,
+  );
+  const surfacedRows = scored.customers
+    .filter((c) => c.surfaced)
+    .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, at));
+  const writeRest = Promise.all([
+    storage.state.writeChanged(previous, unlisted),
+    runLimited(
+      surfacedRows.map((row) => () => storage.audit.record(row)),
+      config.auditConcurrency ?? 16,
+    ),
+  ]);
+  // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
+  const [sent, written] = await Promise.allSettled([deliverAll, writeRest]);
+  if (sent.status === 'rejected') throw sent.reason;
+  if (written.status === 'rejected') throw written.reason;
+  const outcomes: RepOutcome[] = sent.value;
+  const [restWrite, audited] = written.value;
+
+  const requestsAfter = storage.requests();
+  const report: WeeklyRunDone = {
+    status: 'completed',
+    runKey,
+    localDate,
+    forced: force,
+    resumed: !fresh,
+    feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
+    gates: countGates(scored.customers),
+    stateWrites: {
+      written: firstWrite.written + restWrite.written,
+      transactions: firstWrite.transactions + restWrite.transactions,
+    },
+    surfacedRows: {
+      recorded: audited.filter((r) => r.recorded).length,
+      alreadyThere: audited.filter((r) => !r.recorded).length,
+    },
+    counts: countOutcomes(outcomes),
+    deliveredEarlier: outcomes.filter((o) => o.status === 'delivered' && o.earlier).length,
+    notReached: notReached(outcomes),
+    sends: { attempts: tally.attempts, retries: tally.retries, throttled: tally.throttled },
+    storage: {
+      requests: requestsAfter.requests - requestsBefore.requests,
+      transactions: requestsAfter.transactions - requestsBefore.transactions,
+      cardSaves: tally.cardSaves,
+    },
+    adminNotice: 'not_needed',
+    durationMs: 0,
+    outcomes,
+  };
+  if (report.notReached.length > 0) {
+    report.adminNotice = deps.notifyAdmins
+      ? await deps.notifyAdmins(weeklyReportText(report))
+      : 'not_configured';
+  }
+  report.durationMs = Math.round(clock() - started);
+  await storage.runs.finishRun(
+    runKey,
+    new Date(now.getTime() + report.durationMs).toISOString(),
+    ledgerSummary(report),
+  );
+  const text = weeklyReportText(report);
+  if (report.notReached.length > 0) log.warn(text, { runKey });
+  else log.info(text, { runKey });
+  return report;
+}
+
+/** A rep an earlier attempt of this run already handled, as the ledger recorded it. */
+function fromLedger(week: RepWeek, row: Delivery): RepOutcome {
+  switch (row.status) {
+    case 'delivered':
+      return {
+        rep: week.owner,
+        status: 'delivered',
+        activityId: row.activityId ?? null,
+        customers: week.shown.length,
+        earlier: true,
+      };
+    case 'unreachable':
+      return {
+        rep: week.owner,
+        status: 'unreachable',
+        code: 'recorded by an earlier attempt',
+        earlier: true,
+      };
+    case 'nothing_to_send':
+      return { rep: week.owner, status: 'nothing_to_send', earlier: true };
+    case 'no_conversation':
+      return { rep: week.owner, status: 'no_conversation' };
+  }
+}

@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runWeekly } from '../../../runs/weeklyRun';
+import type { WeeklySender } from '../../../runs/weeklyDelivery';
+import type { RunLedger } from '../../../storage';
+import {
+  conversationOf,
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  repEmails,
+  SEND_TIME,
+  slippingBook,
+  type WeeklyWorld,
+} from './weeklyWorld';
+
+const REPS = repEmails(10);
+/** The next timer tick: the run is unfinished, so it is still due and resumes. */
+const NEXT_TICK = new Date(SEND_TIME.getTime() + 15 * 60_000);
+
+describe('crash midway, then a rerun', () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('crash');
+    await installReps(world, REPS);
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('a crash after half the reps plus the next tick delivers the rest and nothing twice', async () => {
+    const book = slippingBook(REPS, { slipping: 2 });
+    let calls = 0;
+    const crashing: WeeklySender = async (reference, card, summary) => {
+      calls++;
+      if (calls === REPS.length / 2 + 1) throw new Error('injected crash: the process died');
+      return world.sender.sendCard(reference, card, summary);
+    };
+    const first = runWeekly(depsFor(world, book, { sender: crashing, config: { ...config(), sendConcurrency: 1 } }), {
+      now: SEND_TIME,
+    });
+    await expect(first).rejects.toThrow('injected crash');
+    expect(world.fake.activities).toHaveLength(REPS.length / 2);
+    const run = await world.storage.runs.getRun('weekly-2026-W48');
+    expect(run?.finishedAt).toBeUndefined();
+
+    const second = await runWeekly(depsFor(world, book), { now: NEXT_TICK });
+    expect(second).toMatchObject({
+      status: 'completed',
+      resumed: true,
+      deliveredEarlier: REPS.length / 2,
+      counts: { delivered: REPS.length, failed: 0 },
+    });
+    for (const rep of REPS) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    expect(world.fake.activities).toHaveLength(REPS.length);
+    // Audit rows of the crashed attempt are not written again.
+    const audit = await world.storage.audit.readMonth('2026-11');
+    expect(audit.filter((r) => r.action === 'surfaced')).toHaveLength(REPS.length * 2);
+  });
+
+  it('a crash with several reps in flight still ends with one card each after the rerun', async () => {
+    const book = slippingBook(REPS, { slipping: 1 });
+    let calls = 0;
+    const crashing: WeeklySender = async (reference, card, summary) => {
+      if (++calls === 6) throw new Error('injected crash');
+      return world.sender.sendCard(reference, card, summary);
+    };
+    await expect(
+      runWeekly(depsFor(world, book, { sender: crashing, config: { ...config(), sendConcurrency: 4 } }), {
+        now: SEND_TIME,
+      }),
+    ).rejects.toThrow('injected crash');
+    const second = await runWeekly(depsFor(world, book), { now: NEXT_TICK });
+    expect(second).toMatchObject({ status: 'completed', counts: { delivered: REPS.length } });
+    for (const rep of REPS) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+  });
+
+  it('documents the chosen side of the send/ledger window: a crash right after a 201 resends that one card (at-least-once)', async () => {
+    const book = slippingBook(REPS, { slipping: 1 });
+    const victim = REPS[3];
+    const runs = world.storage.runs;
+    const crashingLedger: RunLedger = Object.assign(Object.create(runs) as RunLedger, {
+      recordDelivery: async (...args: Parameters<RunLedger['recordDelivery']>) => {
+        if (args[1] === victim && args[2].status === 'delivered') throw new Error('injected crash before the ledger write');
+        return runs.recordDelivery(...args);
+      },
+    });
+    const crashingDeps = depsFor(world, book, {
+      storage: { ...world.storage, runs: crashingLedger },
+      config: { ...config(), sendConcurrency: 1 },
+    });
+    await expect(runWeekly(crashingDeps, { now: SEND_TIME })).rejects.toThrow('injected crash');
+    const second = await runWeekly(depsFor(world, book), { now: NEXT_TICK });
+    expect(second).toMatchObject({ status: 'completed', counts: { delivered: REPS.length } });
+    expect(world.fake.sentTo(conversationOf(victim))).toHaveLength(2);
+    for (const rep of REPS.filter((r) => r !== victim)) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+  });
+});
+
+function config() {
+  return { timeZone: 'America/Chicago', weeklySendAt: { weekday: 1, hour: 8, minute: 3 } };
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { inject } from 'vitest';
+import { ProactiveSender } from '../../../bot/proactiveSender';
+import type { FeedResult } from '../../../feed/readFeed';
+import type { Book } from '../../../rules/book';
+import { defaultRules, type Rules } from '../../../rules/rulesSchema';
+import type { WeeklyLog, WeeklyRunDeps } from '../../../runs/weeklyRun';
+import { openStorage, type Storage } from '../../../storage';
+import { openCardStore, type TableCardStore } from '../../../storage/cardStore';
+import { FakeTeamsConnector } from '../../fakes/teamsConnector';
+import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
+
+/** Monday 23 November 2026, 08:03 in Chicago (CST, UTC-6): the scheduled send. */
+export const SEND_TIME = new Date('2026-11-23T14:03:00Z');
+export const TIME_ZONE = 'America/Chicago';
+
+/** Azurite tables of their own, the limit-enforcing fake Teams connector, and a real ProactiveSender to it. */
+export interface WeeklyWorld {
+  storage: Storage;
+  cards: TableCardStore;
+  fake: FakeTeamsConnector;
+  sender: ProactiveSender;
+  connectionString: string;
+  log: WeeklyLog & { lines: { level: string; message: string }[] };
+  stop(): Promise<void>;
+}
+
+/** Opens a fresh world (new table prefix, new fake connector). */
+export async function openWeeklyWorld(name: string): Promise<WeeklyWorld> {
+  const connectionString = inject('azuriteConnectionString');
+  const tablePrefix = `w${name}${randomBytes(4).toString('hex')}`;
+  const retry = { maxRetries: 1, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
+  const [storage, cards, fake] = await Promise.all([
+    openStorage({ connectionString, tablePrefix }, { timeZone: TIME_ZONE, retry }),
+    openCardStore({ connectionString, tablePrefix }, { retry }),
+    FakeTeamsConnector.start(),
+  ]);
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '' }));
+  const sender = new ProactiveSender({ adapter, appId: '', retry: { baseDelayMs: 20, maxAttempts: 5 } });
+  const lines: { level: string; message: string }[] = [];
+  const log = {
+    lines,
+    info: (message: string) => lines.push({ level: 'info', message }),
+    warn: (message: string) => lines.push({ level: 'warn', message }),
+  };
+  return { storage, cards, fake, sender, connectionString, log, stop: () => fake.stop() };
+}
+
+/** The conversation id the fake sees for a rep. */
+export function conversationOf(email: string): string {
+  return `a:conv-${email}`;
+}
+
+/** Installs the app for each rep: stores their conversation reference pointing at the fake connector. */
+export async function installReps(world: WeeklyWorld, emails: readonly string[]): Promise<void> {
+  for (const email of emails) {
+    await world.storage.conversations.saveRep({
+      userId: `aad-${email}`,
+      name: `Rep ${email}`,
+      email,
+      tenantId: 'tenant-1',
+      serviceUrl: world.fake.serviceUrl,
+      reference: {
+        serviceUrl: world.fake.serviceUrl,
+        channelId: 'msteams',
+        conversation: { id: conversationOf(email), conversationType: 'personal', isGroup: false },
+        bot: { id: '28:churn-bot', name: 'Churn Predictor' },
+        user: { id: `29:${email}`, name: `Rep ${email}` },
+        activityId: 'install-activity',
+      },
+    });
+  }
+}
+
+function isoDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Weekly orders from `from` to `to` (inclusive). */
+export function weeklyOrders(customerId: string, from: string, to: string, amount = 300): OrderRow[] {
+  const rows: OrderRow[] = [];
+  for (let t = Date.parse(from); t <= Date.parse(to); t += 7 * 86_400_000) {
+    rows.push({ customerId, date: isoDay(t / 86_400_000), amount });
+  }
+  return rows;
+}
+
+/**
+ * A book where each rep has `slipping` customers who stopped ordering weekly in September (at risk
+ * on 2026-11-23) and `steady` ones still ordering; ids are `<rep>#s<k>` and `<rep>#ok<k>`.
+ */
+export function slippingBook(
+  reps: readonly string[],
+  counts: { slipping: number; steady?: number },
+  extra: { customers?: CustomerRow[]; orders?: OrderRow[] } = {},
+): Book {
+  const customers: CustomerRow[] = [...(extra.customers ?? [])];
+  const orders: OrderRow[] = [...(extra.orders ?? [])];
+  for (const rep of reps) {
+    for (let k = 0; k < counts.slipping; k++) {
+      const id = `${rep}#s${k}`;
+      customers.push({ id, name: `Slipping ${k} of ${rep}`, owner: rep, monthlyValue: 1000 + 10 * k });
+      orders.push(...weeklyOrders(id, '2026-01-05', '2026-09-14'));
+    }
+    for (let k = 0; k < (counts.steady ?? 1); k++) {
+      const id = `${rep}#ok${k}`;
+      customers.push({ id, name: `Steady ${k} of ${rep}`, owner: rep, monthlyValue: 900 });
+      orders.push(...weeklyOrders(id, '2026-01-05', '2026-11-20'));
+    }
+  }
+  return bookFromRows({ customers, orders });
+}
+
+export function repEmails(n: number, domain = 'example.com'): string[] {
+  return Array.from({ length: n }, (_, i) => `rep${String(i).padStart(3, '0')}@${domain}`);
+}
+
+/** Deps for runWeekly over the world, a fixed book and the default rules (overrides last). */
+export function depsFor(world: WeeklyWorld, book: Book, overrides: Partial<WeeklyRunDeps> = {}): WeeklyRunDeps {
+  const rules: Rules = overrides.rules ?? defaultRules();
+  const feed: FeedResult = { book, report: { files: [], rowsSkipped: 0 } };
+  return {
+    storage: world.storage,
+    cards: world.cards,
+    readBook: async () => feed,
+    rules,
+    sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
+    config: { timeZone: TIME_ZONE, weeklySendAt: { weekday: 1, hour: 8, minute: 3 } },
+    log: world.log,
+    ...overrides,
+  };
+}
