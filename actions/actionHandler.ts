@@ -22,7 +22,15 @@ import type { StateStore } from '../storage/stateStore';
 import { actionRulesFrom } from './actionRules';
 import { type ActionRules, type Decision, type DecisionContext, isRepAction } from './actionTypes';
 import { actionName, actionWords } from './actionWords';
-import { actionKey, latestOpenAction, nextGeneration, openCardAction, undoKey } from './auditHistory';
+import {
+  actionKey,
+  cardMessageKey,
+  latestCardUndo,
+  latestOpenAction,
+  nextGeneration,
+  openCardAction,
+  undoKey,
+} from './auditHistory';
 import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from './authorise';
 import { outcomeOfRow, withOutcome } from './cardOutcome';
 import { type CommitResult, commitDecision, finishRecorded } from './commitAction';
@@ -115,9 +123,11 @@ export class ChurnActionHandler implements ActionHandler {
   private async act(request: SubmitRequest, parsed: ParsedSubmit, attempt: number): Promise<BotReply> {
     const { submit, inputs } = parsed;
     const { actor } = request;
-    const [read, rep] = await Promise.all([
+    // Independent reads at once: a tap should cost one round trip before anything is decided.
+    const [read, rep, history] = await Promise.all([
       this.deps.stores.state.get(submit.customerId),
       this.deps.stores.conversations.getRep(actor.userId),
+      this.history(submit.customerId),
     ]);
     if (!read) return { text: UNKNOWN_CUSTOMER };
     const current = read.state;
@@ -128,9 +138,8 @@ export class ChurnActionHandler implements ActionHandler {
       this.deps.access,
     );
     if (!auth.ok) return { text: auth.message };
-    const history = await this.history(current.customerId);
     // Teams always sends the card's message id; without one, the chat and week stand in for it.
-    const messageId = request.replyToId ?? `chat:${request.conversationId}|${submit.runKey}`;
+    const messageId = cardMessageKey(request.replyToId ?? `chat:${request.conversationId}|${submit.runKey}`);
     const ctx = this.context(current, actor, '', messageId);
 
     if (submit.action === 'undo') {
@@ -214,14 +223,16 @@ export class ChurnActionHandler implements ActionHandler {
       if (again.updateCard) return again;
       return { text: `${who} changed ${row.customerName} at the same moment. ${again.text ?? ''}`.trim() };
     }
-    if (isRepAction(row.action)) {
-      await this.deps.stores.cards.pushRecentAction(request.actor.userId, {
-        customerId: row.customerId,
-        rowId: row.id,
-      });
-    }
     const outcome = row.action === 'undo' ? null : outcomeOfRow(row, this.deps.timeZone);
-    const card = await this.updateCard(request, row.customerId, outcome);
+    const [card] = await Promise.all([
+      this.updateCard(request, row.customerId, outcome),
+      isRepAction(row.action)
+        ? this.deps.stores.cards.pushRecentAction(request.actor.userId, {
+            customerId: row.customerId,
+            rowId: row.id,
+          })
+        : Promise.resolve(),
+    ]);
     if (card) return { updateCard: card };
     const done = row.action === 'undo' ? 'Undone' : `Recorded ${actionName(row.action)}`;
     return { text: `${done}: ${row.customerName}.` };

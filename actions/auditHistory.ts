@@ -20,6 +20,11 @@ function bounded(key: string): string {
   return `h|${createHash('sha256').update(key, 'utf8').digest('hex')}`;
 }
 
+/** How a card message is named in the audit trail: its Teams id, hashed if a forged one is too long. */
+export function cardMessageKey(messageId: string): string {
+  return bounded(messageId);
+}
+
 /** The idempotency key of the `generation`-th action on a customer from one card message. */
 export function actionKey(
   messageId: string,

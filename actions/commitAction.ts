@@ -116,7 +116,10 @@ async function projectState(
   return conflict ?? { kind: 'applied' };
 }
 
-/** Cancels a row whose state write lost the race, with an undo row pointing at it. */
+/**
+ * Cancels a row whose state write lost the race, with an undo row pointing at it. It carries no
+ * snapshot: it changed no state, so there is nothing to replay or restore from it.
+ */
 async function cancelRow(audit: AuditStore, row: AuditRow, at: string): Promise<void> {
   const cancel: NewAuditRow = {
     id: undoKey(row.id),

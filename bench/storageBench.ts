@@ -42,9 +42,8 @@ export interface StorageBenchOptions {
   log?: (line: string) => void;
 }
 
-function states(n: number, offset = 0): CustomerState[] {
-  return Array.from({ length: n }, (_, k) => {
-    const i = k + offset;
+function states(n: number): CustomerState[] {
+  return Array.from({ length: n }, (_, i) => {
     return {
       ...initialState({
         customerId: `cust-${String(i).padStart(6, '0')}`,
@@ -75,14 +74,20 @@ export async function storageBench(options: StorageBenchOptions = {}): Promise<S
   const azurite = options.connectionString ? undefined : await startAzurite();
   const connectionString = options.connectionString ?? azurite?.connectionString ?? '';
   try {
+    log(`Table Storage on Azurite (in memory), ${concurrency} requests in flight in both modes`);
+    log('rows     mode         time (s)  requests  rows/s');
     const writes: WriteMeasure[] = [];
+    const push = (w: WriteMeasure) => {
+      writes.push(w);
+      log(formatMeasure(w));
+    };
     for (const rows of sizes) {
       const batchedStore = await fresh(connectionString);
       batchedStore.resetRequestCount();
       const batched = await timed(() =>
         batchedStore.state.writeChanged(new Map(), states(rows), { concurrency }),
       );
-      writes.push({
+      push({
         rows,
         mode: 'batched',
         measuredRows: rows,
@@ -91,18 +96,14 @@ export async function storageBench(options: StorageBenchOptions = {}): Promise<S
         extrapolated: false,
       });
 
-      const eachStore = await fresh(connectionString);
       const sample = Math.min(rows, oneByOneSample);
-      if (sample < rows) {
-        // Fill the table first (batched, not timed) so the sample writes into a table of the real size.
-        await eachStore.state.writeChanged(new Map(), states(rows - sample), { concurrency });
-      }
+      // Full size: a fresh table. Bigger: rewrite a sample of rows in the table just filled, so each
+      // single write still lands in a table of the real size (and the bench does not fill it twice).
+      const eachStore = sample < rows ? batchedStore : await fresh(connectionString);
       eachStore.resetRequestCount();
-      const each = await timed(() =>
-        eachStore.state.writeEach(states(sample, rows - sample), { concurrency }),
-      );
+      const each = await timed(() => eachStore.state.writeEach(states(sample), { concurrency }));
       const scale = rows / sample;
-      writes.push({
+      push({
         rows,
         mode: 'one-by-one',
         measuredRows: sample,
@@ -133,23 +134,21 @@ export async function storageBench(options: StorageBenchOptions = {}): Promise<S
       readRequests: run.value.readRequests,
       ms: run.ms,
     };
-    print({ writes, weekly }, concurrency, log);
+    printSummary({ writes, weekly }, log);
     return { writes, weekly };
   } finally {
     await azurite?.stop();
   }
 }
 
-function print(report: StorageBenchReport, concurrency: number, log: (line: string) => void): void {
-  log(`Table Storage on Azurite (in memory), ${concurrency} requests in flight in both modes`);
-  log('rows     mode         time (s)  requests  rows/s');
-  for (const w of report.writes) {
-    const note = w.extrapolated ? `  (extrapolated from ${w.measuredRows} rows timed)` : '';
-    const rate = Math.round((w.rows / w.ms) * 1000);
-    log(
-      `${String(w.rows).padEnd(8)} ${w.mode.padEnd(12)} ${(w.ms / 1000).toFixed(1).padStart(8)}  ${String(w.requests).padStart(8)}  ${String(rate).padStart(6)}${note}`,
-    );
-  }
+function formatMeasure(w: WriteMeasure): string {
+  const note = w.extrapolated ? `  (extrapolated from ${w.measuredRows} rows timed)` : '';
+  const rate = Math.round((w.rows / w.ms) * 1000);
+  const secs = (w.ms / 1000).toFixed(1).padStart(8);
+  return `${String(w.rows).padEnd(8)} ${w.mode.padEnd(12)} ${secs}  ${String(w.requests).padStart(8)}  ${String(rate).padStart(6)}${note}`;
+}
+
+function printSummary(report: StorageBenchReport, log: (line: string) => void): void {
   for (const rows of new Set(report.writes.map((w) => w.rows))) {
     const b = report.writes.find((w) => w.rows === rows && w.mode === 'batched');
     const e = report.writes.find((w) => w.rows === rows && w.mode === 'one-by-one');
@@ -166,7 +165,13 @@ function print(report: StorageBenchReport, concurrency: number, log: (line: stri
 }
 
 if (require.main === module) {
-  storageBench().then(
+  // Ctrl-C / kill: exit normally, so startAzurite's exit hook stops Azurite instead of orphaning it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+  storageBench(sizes.length > 0 ? { sizes } : {}).then(
     () => undefined,
     (err: unknown) => {
       console.error(err);

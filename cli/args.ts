@@ -30,6 +30,8 @@ Usage:
   churn-predictor backtest --feed DIR --as-of YYYY-MM-DD --horizon DAYS [--active-within DAYS]
                            [--rules FILE] [--format table|json]
   churn-predictor summary [--month YYYY-MM] [--format text|json|card]   (needs STORAGE_CONNECTION_STRING)
+  churn-predictor tune --feed DIR [--as-of YYYY-MM-DD] --horizon DAYS --out FILE [--rules FILE]
+                       [--active-within DAYS] [--fit-dates N] [--step DAYS]
   churn-predictor help
 
 Exit codes: 0 ok, 2 bad input (missing file or column, bad rules file, bad arguments).`;

@@ -1,10 +1,12 @@
 import { ConfigError } from '../config/config';
 import { FeedError } from '../feed/feedError';
 import { RulesError } from '../rules';
+import { TuneError } from '../rules/tune';
 import { parseCliArgs, USAGE } from './args';
 import { runBacktestCommand } from './backtestCommand';
 import { runScoreCommand } from './scoreCommand';
 import { runSummaryCommand } from './summaryCommand';
+import { runTuneCommand } from './tuneCommand';
 import { UsageError } from './usageError';
 
 /** Runs one CLI command and returns the exit code: 0 ok, 2 bad input, 1 anything unexpected. */
@@ -14,6 +16,10 @@ export async function main(
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
   try {
+    if (argv[0] === 'tune') {
+      await runTuneCommand(argv.slice(1), out, err);
+      return 0;
+    }
     const args = parseCliArgs(argv);
     switch (args.command) {
       case 'help':
@@ -34,7 +40,12 @@ export async function main(
       err.write(`${error.message}\n\n${USAGE}\n`);
       return 2;
     }
-    if (error instanceof FeedError || error instanceof RulesError || error instanceof ConfigError) {
+    if (
+      error instanceof FeedError ||
+      error instanceof RulesError ||
+      error instanceof ConfigError ||
+      error instanceof TuneError
+    ) {
       err.write(`${error.message}\n`);
       return 2;
     }

@@ -1,14 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Book } from '../rules/book';
+import type { Book, Customer } from '../rules/book';
 import type { ColumnMapping } from '../rules/columnMapping';
 import { FeedError } from './feedError';
 import type { FeedReport } from './feedReport';
 import { gather, groupByCustomer } from './groupByCustomer';
-import { growableFloat64, growableInt8, growableUint8 } from './growableArray';
 import { CUSTOMERS_FILE, readCustomers } from './readCustomers';
-import { type DatedFileSpec, type DuplicateCheckOptions, readDatedRows } from './readDatedRows';
-import { type OrderRow, orderRowSchema, type TicketRow, ticketRowSchema } from './rowSchemas';
+import type { DuplicateCheckOptions } from './readDatedRows';
+import { ORDERS_FILE, type OrdersRead, readOrders } from './readOrders';
+import { readTickets, TICKETS_FILE, type TicketsRead } from './readTickets';
 
 /**
  * Reads a feed folder (customers.csv, orders.csv, optional tickets.csv) into the compact Book, row by
@@ -31,9 +31,6 @@ export interface FeedResult {
   book: Book;
   report: FeedReport;
 }
-
-export const ORDERS_FILE = 'orders.csv';
-export const TICKETS_FILE = 'tickets.csv';
 
 const PROGRESS_EVERY = 1 << 16;
 
@@ -59,6 +56,33 @@ async function requireFile(dir: string, file: string): Promise<string> {
   return path;
 }
 
+/** The Book from what was read: each customer's orders and tickets together, sorted by day. */
+function buildBook(customers: Customer[], orders: OrdersRead, tickets: TicketsRead | undefined): Book {
+  const orderGroups = groupByCustomer(customers.length, orders.customer, orders.day);
+  const ticketGroups = tickets
+    ? groupByCustomer(customers.length, tickets.customer, tickets.day)
+    : { start: new Int32Array(customers.length + 1), order: new Int32Array(0) };
+  return {
+    customers,
+    orderStart: orderGroups.start,
+    orderDay: gather(orders.day, orderGroups.order, (n) => new Int32Array(n)),
+    orderAmount: gather(orders.amount, orderGroups.order, (n) => new Float64Array(n)),
+    ticketStart: ticketGroups.start,
+    ticketDay: tickets
+      ? gather(tickets.day, ticketGroups.order, (n) => new Int32Array(n))
+      : new Int32Array(0),
+    ticketSentiment: tickets
+      ? gather(tickets.sentiment, ticketGroups.order, (n) => new Int8Array(n))
+      : new Int8Array(0),
+    ticketOpen: tickets
+      ? gather(tickets.open, ticketGroups.order, (n) => new Uint8Array(n))
+      : new Uint8Array(0),
+  };
+}
+
+// The file names are also part of this module's API (feed/blobFeed.ts imports them from here).
+export { ORDERS_FILE, TICKETS_FILE };
+
 /** Reads the feed in `dir` into a Book plus a report of every skipped row. */
 export async function readFeed(dir: string, options: ReadFeedOptions = {}): Promise<FeedResult> {
   const { columns = {}, onProgress } = options;
@@ -78,63 +102,14 @@ export async function readFeed(dir: string, options: ReadFeedOptions = {}): Prom
   fileDone();
   const lookup = { ...customersRead, customersFile: CUSTOMERS_FILE };
 
-  const amount = growableFloat64();
-  const orderSpec: DatedFileSpec<keyof OrderRow, OrderRow> = {
-    columns: {
-      file: ORDERS_FILE,
-      mappingKey: 'orders',
-      required: ['order_id', 'customer_id', 'ordered_at', 'amount'],
-    },
-    idColumn: 'order_id',
-    schema: orderRowSchema,
-    idOf: (row) => row.order_id,
-    customerIdOf: (row) => row.customer_id,
-    dayOf: (row) => row.ordered_at,
-    keep: (row) => amount.push(row.amount),
-  };
-  const orders = await readDatedRows(ordersPath, orderSpec, columns.orders, lookup, onRowRead, options);
+  const orders = await readOrders(ordersPath, columns.orders, lookup, onRowRead, options);
   fileDone();
-
-  const sentiment = growableInt8();
-  const open = growableUint8();
-  const ticketSpec: DatedFileSpec<keyof TicketRow, TicketRow> = {
-    columns: {
-      file: TICKETS_FILE,
-      mappingKey: 'tickets',
-      required: ['ticket_id', 'customer_id', 'opened_at', 'sentiment', 'status'],
-    },
-    idColumn: 'ticket_id',
-    schema: ticketRowSchema,
-    idOf: (row) => row.ticket_id,
-    customerIdOf: (row) => row.customer_id,
-    dayOf: (row) => row.opened_at,
-    keep: (row) => {
-      sentiment.push(row.sentiment);
-      open.push(row.status);
-    },
-  };
   const tickets = hasTickets
-    ? await readDatedRows(ticketsPath, ticketSpec, columns.tickets, lookup, onRowRead, options)
+    ? await readTickets(ticketsPath, columns.tickets, lookup, onRowRead, options)
     : undefined;
   if (hasTickets) fileDone();
 
-  const customerCount = customersRead.customers.length;
-  const orderGroups = groupByCustomer(customerCount, orders.customer, orders.day);
-  const ticketGroups = tickets
-    ? groupByCustomer(customerCount, tickets.customer, tickets.day)
-    : { start: new Int32Array(customerCount + 1), order: new Int32Array(0) };
-  const book: Book = {
-    customers: customersRead.customers,
-    orderStart: orderGroups.start,
-    orderDay: gather(orders.day, orderGroups.order, (n) => new Int32Array(n)),
-    orderAmount: gather(amount.take(), orderGroups.order, (n) => new Float64Array(n)),
-    ticketStart: ticketGroups.start,
-    ticketDay: tickets
-      ? gather(tickets.day, ticketGroups.order, (n) => new Int32Array(n))
-      : new Int32Array(0),
-    ticketSentiment: gather(sentiment.take(), ticketGroups.order, (n) => new Int8Array(n)),
-    ticketOpen: gather(open.take(), ticketGroups.order, (n) => new Uint8Array(n)),
-  };
+  const book = buildBook(customersRead.customers, orders, tickets);
   const files = [customersRead.log.report(), orders.log.report(), ...(tickets ? [tickets.log.report()] : [])];
   return { book, report: { files, rowsSkipped: files.reduce((sum, f) => sum + f.rowsSkipped, 0) } };
 }

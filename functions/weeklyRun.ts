@@ -8,6 +8,7 @@ import { WEEKLY_TIMER_NCRONTAB } from '../schedule';
 /** Builds the timer handler around a way to get its dependencies (tests pass theirs). */
 export function createWeeklyRunHandler(
   getDeps: (log: WeeklyLog) => Promise<WeeklyRunDeps>,
+  now: () => Date = () => new Date(),
 ): (timer: Timer, context: InvocationContext) => Promise<WeeklyReport> {
   return async (timer, context) => {
     if (timer.isPastDue) context.warn('weekly run tick is late (isPastDue); deciding as usual');
@@ -15,7 +16,7 @@ export function createWeeklyRunHandler(
       info: (m, d) => context.log(m, d ?? {}),
       warn: (m, d) => context.warn(m, d ?? {}),
     };
-    const report = await runWeekly(await getDeps(log), { now: new Date() });
+    const report = await runWeekly(await getDeps(log), { now: now() });
     if (report.status === 'not_due') context.trace('weekly run not due', report);
     return report;
   };

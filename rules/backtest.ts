@@ -72,7 +72,7 @@ export function backtest(book: Book, rules: Rules, options: BacktestOptions): Ba
 }
 
 /** Whether customer i has an order on a day in (fromDay, toDay]. */
-function orderedWithin(book: Book, i: number, fromDay: number, toDay: number): boolean {
+export function orderedWithin(book: Book, i: number, fromDay: number, toDay: number): boolean {
   for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) {
     const day = book.orderDay[k];
     if (day > fromDay && day <= toDay) return true;

@@ -40,7 +40,8 @@ export interface CadenceFigures {
 
 /** Fits the cadence model on the customers' features as of one day; `unavailable` with a reason if it cannot. */
 export function fitCadenceModel(features: readonly Features[], modelRules: Rules['model']): CadenceModel {
-  if (!modelRules.enabled) return { status: 'unavailable', reason: 'turned off in the rules (model.enabled)' };
+  if (!modelRules.enabled)
+    return { status: 'unavailable', reason: 'turned off in the rules (model.enabled)' };
   let n = 0;
   for (const f of features) if (f.orderCount > 0 && f.tenureDays > 0) n++;
   if (n < modelRules.minCustomers) {
@@ -62,8 +63,10 @@ export function fitCadenceModel(features: readonly Features[], modelRules: Rules
     k++;
   }
   // fitBgNbd merges identical histories first (compressBgNbdSummary), so a big book fits fast.
-  const fit = fitBgNbd({ x, tx, T });
-  if (!fit.converged) return { status: 'unavailable', reason: `the BG/NBD fit did not converge: ${fit.reason}` };
+  // Looser tolerances than the paper check: ranking needs the parameters to ~1e-4, not 1e-7.
+  const fit = fitBgNbd({ x, tx, T }, { fTolerance: 1e-8, xTolerance: 1e-5 });
+  if (!fit.converged)
+    return { status: 'unavailable', reason: `the BG/NBD fit did not converge: ${fit.reason}` };
   return { status: 'fitted', params: fit.params, customers: n, horizonDays: modelRules.horizonDays };
 }
 

@@ -14,7 +14,7 @@ export const logisticOptionsSchema = z.object({
   /** Most passes over all coefficients. */
   maxPasses: z.number().int().positive().default(500),
   /** Stop when no coefficient moves more than this in a pass. */
-  tolerance: z.number().positive().default(1e-7),
+  tolerance: z.number().positive().default(1e-6),
 });
 export type LogisticOptions = z.input<typeof logisticOptionsSchema>;
 
@@ -126,7 +126,10 @@ export function fitLogistic(design: Design, options: LogisticOptions = {}): Logi
 }
 
 /** Linear predictor intercept + x·beta of one row. */
-export function logisticPredictor(fit: Pick<LogisticFit, 'intercept' | 'coefficients'>, row: ArrayLike<number>): number {
+export function logisticPredictor(
+  fit: Pick<LogisticFit, 'intercept' | 'coefficients'>,
+  row: ArrayLike<number>,
+): number {
   let z = fit.intercept;
   for (let j = 0; j < fit.coefficients.length; j++) z += fit.coefficients[j] * row[j];
   return z;

@@ -57,7 +57,7 @@ export function computeSignals(
     // A one-order customer has no pace of their own to miss (silenceProbability is 1 for them).
     missedOrders: model ? 1 - model.silenceProbability : 0,
     // 0 until a whole cadence has passed, then rises fast: 1.5x late = 0.56, 2x = 0.75, 4x = 0.94.
-    overdue: f.overdueRatio > 1 && (!process.env.OWN || f.cadenceIsOwn) ? 1 - 1 / f.overdueRatio ** 2 : 0,
+    overdue: f.overdueRatio > 1 ? 1 - 1 / f.overdueRatio ** 2 : 0,
     // Poisson chance of no order in the next trend window at the customer's own rate.
     lowFrequency: Math.exp(-orderRate(f, pop) * ctx.windows.trendDays),
     // Halves once they have been a customer for one typical gap of the book.

@@ -108,7 +108,8 @@ export class TableStateStore implements StateStore {
     const seen = new Set<string>();
     for (const s of next) {
       // Two rows for one entity would fail the whole transaction with a 400; say which id instead.
-      if (seen.has(s.customerId)) throw new Error(`writeChanged: customer ${JSON.stringify(s.customerId)} appears twice`);
+      if (seen.has(s.customerId))
+        throw new Error(`writeChanged: customer ${JSON.stringify(s.customerId)} appears twice`);
       seen.add(s.customerId);
     }
     const changed = next.filter((s) => {

@@ -71,8 +71,14 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const found = await waitForPorts(child, exited, startTimeoutMs);
+  // If this process ends without calling stop() (an uncaught error, process.exit), take Azurite along.
+  const killOnExit = () => child.kill('SIGINT');
+  process.once('exit', killOnExit);
+  const found = await waitForPorts(child, exited, startTimeoutMs).finally(() => {
+    if (child.exitCode !== null || child.signalCode !== null) process.off('exit', killOnExit);
+  });
   const stop = async (): Promise<void> => {
+    process.off('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
     await exited;
   };

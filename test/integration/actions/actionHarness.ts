@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { inject } from 'vitest';
-import { type ActionHandlerDeps, type ActionStores, createActionHandler } from '../../../actions/actionHandler';
+import {
+  type ActionHandlerDeps,
+  type ActionStores,
+  createActionHandler,
+} from '../../../actions/actionHandler';
 import { botConversationStore } from '../../../actions/conversationStoreAdapter';
 import { type BotRuntime, createBotRuntime } from '../../../bot';
 import type { WeeklyCardData } from '../../../cards/cardModels';
@@ -18,7 +22,12 @@ import { MemoryLog } from '../bot/recordingPorts';
 export const TENANT = 'tenant-1';
 export const ANA = { userId: 'aad-ana', name: 'Ana Ruiz', email: 'ana@demo.example', channelId: '29:ana' };
 export const BEN = { userId: 'aad-ben', name: 'Ben Ortiz', email: 'ben@demo.example', channelId: '29:ben' };
-export const ADMIN = { userId: 'aad-admin', name: 'Ada Admin', email: 'ada@demo.example', channelId: '29:ada' };
+export const ADMIN = {
+  userId: 'aad-admin',
+  name: 'Ada Admin',
+  email: 'ada@demo.example',
+  channelId: '29:ada',
+};
 /** Tuesday 24 Nov 2026, 09:00 in Chicago. */
 export const NOW = new Date('2026-11-24T15:00:00.000Z');
 export const TODAY = '2026-11-24';
@@ -26,7 +35,10 @@ export const TIME_ZONE = 'America/Chicago';
 
 /** Storage on the suite's Azurite with tables of its own. */
 export async function openActionStorage(name: string): Promise<{ storage: Storage; cards: TableCardStore }> {
-  const config = { connectionString: inject('azuriteConnectionString'), tablePrefix: `t${name}${randomBytes(4).toString('hex')}` };
+  const config = {
+    connectionString: inject('azuriteConnectionString'),
+    tablePrefix: `t${name}${randomBytes(4).toString('hex')}`,
+  };
   const retry = { maxRetries: 1, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
   const [storage, cards] = await Promise.all([
     openStorage(config, { timeZone: TIME_ZONE, retry }),
@@ -79,7 +91,12 @@ export async function seed(
       email: rep.email,
       tenantId: TENANT,
       serviceUrl,
-      reference: { channelId: 'msteams', serviceUrl, conversation: { id: `a:${rep.userId}` }, bot: { id: '28:bot' } },
+      reference: {
+        channelId: 'msteams',
+        serviceUrl,
+        conversation: { id: `a:${rep.userId}` },
+        bot: { id: '28:bot' },
+      },
     });
   }
 }
@@ -218,7 +235,11 @@ export function textActivity(
 }
 
 /** POSTs an activity to the bot endpoint; resolves with the HTTP status. */
-export async function post(hostUrl: string, activity: Record<string, unknown>, headers: Record<string, string> = {}): Promise<number> {
+export async function post(
+  hostUrl: string,
+  activity: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<number> {
   const response = await fetch(`${hostUrl}/api/messages`, {
     method: 'POST',
     body: JSON.stringify(activity),
@@ -230,7 +251,12 @@ export async function post(hostUrl: string, activity: Record<string, unknown>, h
 
 /** The card values the weekly card's buttons send. */
 export const tap = {
-  reachedOut: (customerId: string) => ({ action: 'reached_out', customerId, runKey: 'weekly-2026-W48', v: 1 }),
+  reachedOut: (customerId: string) => ({
+    action: 'reached_out',
+    customerId,
+    runKey: 'weekly-2026-W48',
+    v: 1,
+  }),
   wonBack: (customerId: string, value?: string | number, row = 0) => ({
     action: 'won_back',
     customerId,

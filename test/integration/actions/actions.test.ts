@@ -42,7 +42,10 @@ const greenfield = customer('cust-1', { name: 'Greenfield Cafe', lastContact: '2
 const blueDoor = customer('cust-2', { name: 'Blue Door Bakery', monthlyValue: 2500 });
 const bensCustomer = customer('cust-3', { name: 'Harbour Deli', owner: BEN.email });
 
-async function makeWorld(states: CustomerState[], overrides: Partial<ActionHandlerDeps> = {}): Promise<World> {
+async function makeWorld(
+  states: CustomerState[],
+  overrides: Partial<ActionHandlerDeps> = {},
+): Promise<World> {
   const { storage, cards } = await openActionStorage('act');
   await seed(storage, states);
   await saveCard(cards, 'card-1', ANA, [greenfield, blueDoor]);
@@ -63,7 +66,8 @@ async function closeWorld(w: World | undefined): Promise<void> {
   await w?.connector.close();
 }
 
-const audit = (w: World, customerId = 'cust-1') => w.storage.audit.latestForCustomer(customerId, { limit: 50 });
+const audit = (w: World, customerId = 'cust-1') =>
+  w.storage.audit.latestForCustomer(customerId, { limit: 50 });
 const stateOf = async (w: World, customerId = 'cust-1') => (await w.storage.state.get(customerId))?.state;
 const lastUpdate = (w: World): Sent | undefined => w.connector.sent.filter((s) => s.method === 'PUT').at(-1);
 const lastText = (w: World): string | undefined =>
@@ -120,7 +124,9 @@ describe('card actions over HTTP on Azurite', () => {
       recoveredValue: 1500,
     });
     expect(await audit(w)).toMatchObject([{ action: 'won_back', value: 1500, snapshot: greenfield }]);
-    expect(cardRow(updatedCard(w), 'Greenfield Cafe').texts).toContain('Won back $1,500/month by Ana Ruiz, Tue 24 Nov');
+    expect(cardRow(updatedCard(w), 'Greenfield Cafe').texts).toContain(
+      'Won back $1,500/month by Ana Ruiz, Tue 24 Nov',
+    );
   });
 
   it('won back without a value defaults to the monthly value (a number input arrives as a number too)', async () => {
@@ -149,16 +155,19 @@ describe('card actions over HTTP on Azurite', () => {
     ['reached out', tap.reachedOut('cust-1')],
     ['won back', tap.wonBack('cust-1', '900')],
     ['lost', tap.lost('cust-1', 'price')],
-  ])('undo of %s restores the snapshot, writes an undo row pointing at it, and gives the buttons back', async (_, value) => {
-    await w.tap(ANA, value);
-    const [done] = await audit(w);
-    await w.tap(ANA, tap.undo('cust-1'));
-    expect(await stateOf(w)).toEqual(greenfield);
-    const rows = await audit(w);
-    expect(rows.map((r) => r.action)).toEqual(['undo', done.action]);
-    expect(rows[0]).toMatchObject({ id: `undo|${done.id}`, undoes: done.id, actorId: ANA.userId });
-    expect(cardRow(updatedCard(w), 'Greenfield Cafe').buttons).toEqual(['reached_out', 'Won back', 'Lost']);
-  });
+  ])(
+    'undo of %s restores the snapshot, writes an undo row pointing at it, and gives the buttons back',
+    async (_, value) => {
+      await w.tap(ANA, value);
+      const [done] = await audit(w);
+      await w.tap(ANA, tap.undo('cust-1'));
+      expect(await stateOf(w)).toEqual(greenfield);
+      const rows = await audit(w);
+      expect(rows.map((r) => r.action)).toEqual(['undo', done.action]);
+      expect(rows[0]).toMatchObject({ id: `undo|${done.id}`, undoes: done.id, actorId: ANA.userId });
+      expect(cardRow(updatedCard(w), 'Greenfield Cafe').buttons).toEqual(['reached_out', 'Won back', 'Lost']);
+    },
+  );
 
   it('after an undo, the same button records a new action (a fresh key), and that can be undone too', async () => {
     await w.tap(ANA, tap.reachedOut('cust-1'));
@@ -211,7 +220,9 @@ describe('card actions over HTTP on Azurite', () => {
     await w.tap(ADMIN, tap.reachedOut('cust-3'));
     expect((await stateOf(w, 'cust-3'))?.lastContact).toBe(TODAY);
     await w.tap(BEN, tap.undo('cust-3'), { replyToId: 'card-1' });
-    expect(lastText(w)).toBe(`Only Ada Admin or an admin can undo "reached out" on ${TODAY} on Harbour Deli.`);
+    expect(lastText(w)).toBe(
+      `Only Ada Admin or an admin can undo "reached out" on ${TODAY} on Harbour Deli.`,
+    );
     expect((await audit(w, 'cust-3')).map((r) => r.action)).toEqual(['reached_out']);
     await w.tap(ADMIN, tap.reachedOut('cust-1'));
     await w.tap(ADMIN, tap.undo('cust-1'));
@@ -225,7 +236,9 @@ describe('card actions over HTTP on Azurite', () => {
     const rowsBefore = await audit(w);
     const stateBefore = await w.storage.state.get('cust-1');
     await w.tap(ANA, tap.wonBack('cust-1', '1000'));
-    expect(lastText(w)).toBe(`Greenfield Cafe is already marked lost (Price, on ${TODAY}). Nothing was changed.`);
+    expect(lastText(w)).toBe(
+      `Greenfield Cafe is already marked lost (Price, on ${TODAY}). Nothing was changed.`,
+    );
     expect(await audit(w)).toEqual(rowsBefore);
     expect((await w.storage.state.get('cust-1'))?.etag).toBe(stateBefore?.etag);
     // Undo on Ana's card cannot reverse the admin's action from another card either.
@@ -289,9 +302,27 @@ describe('forged and malformed submissions: a clear reply, nothing written', () 
       undefined,
       'I could not read that button press (the card may be from an older version). Nothing was changed.',
     ],
-    ['a negative value', ANA, tap.wonBack('cust-1', '-1200'), undefined, 'The value won back must be a number greater than 0. Nothing was recorded.'],
-    ['a NaN value', ANA, tap.wonBack('cust-1', 'NaN'), undefined, 'The value won back must be a number greater than 0. Nothing was recorded.'],
-    ['an absurd value', ANA, tap.wonBack('cust-1', '99999999'), undefined, 'The value won back must be at most 12000 per month. Nothing was recorded.'],
+    [
+      'a negative value',
+      ANA,
+      tap.wonBack('cust-1', '-1200'),
+      undefined,
+      'The value won back must be a number greater than 0. Nothing was recorded.',
+    ],
+    [
+      'a NaN value',
+      ANA,
+      tap.wonBack('cust-1', 'NaN'),
+      undefined,
+      'The value won back must be a number greater than 0. Nothing was recorded.',
+    ],
+    [
+      'an absurd value',
+      ANA,
+      tap.wonBack('cust-1', '99999999'),
+      undefined,
+      'The value won back must be at most 12000 per month. Nothing was recorded.',
+    ],
     [
       'a reason not in the list',
       ANA,
@@ -337,6 +368,13 @@ describe('forged and malformed submissions: a clear reply, nothing written', () 
     await expectNothingWritten();
   });
 
+  it('a 5 KB replyToId is named by its hash in the trail, not an error', async () => {
+    await w.tap(ANA, tap.reachedOut('cust-1'), { replyToId: 'm'.repeat(5000) });
+    expect(lastText(w)).toBe('Recorded "reached out": Greenfield Cafe.');
+    const [recorded] = await audit(w);
+    expect(recorded.cardMessageId).toMatch(/^h\|[0-9a-f]{64}$/);
+  });
+
   it('a replyToId of a card in another chat does not touch that card', async () => {
     await saveCard(w.cards, 'bens-card', BEN, [bensCustomer]);
     await w.tap(ADMIN, tap.reachedOut('cust-3'), { replyToId: 'bens-card' });
@@ -350,7 +388,12 @@ describe('a missing token when an app id is set', () => {
   it('is 401 and nothing is written', async () => {
     const { storage, cards } = await openActionStorage('tok');
     await seed(storage, [greenfield]);
-    const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards };
+    const stores = {
+      state: storage.state,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      cards,
+    };
     const host = await startBotHost(storage, handlerDeps(stores), {
       appId: '11111111-2222-3333-4444-555555555555',
       appPassword: 'not-a-real-secret',
@@ -358,7 +401,9 @@ describe('a missing token when an app id is set', () => {
       tenantId: '',
     });
     try {
-      expect(await post(host.host.url, submitActivity('http://127.0.0.1:9/', ANA, tap.lost('cust-1', 'price')))).toBe(401);
+      expect(
+        await post(host.host.url, submitActivity('http://127.0.0.1:9/', ANA, tap.lost('cust-1', 'price'))),
+      ).toBe(401);
       expect(await storage.audit.latestForCustomer('cust-1')).toEqual([]);
       expect((await storage.state.get('cust-1'))?.state).toEqual(greenfield);
     } finally {
@@ -366,4 +411,3 @@ describe('a missing token when an app id is set', () => {
     }
   });
 });
-

@@ -5,7 +5,19 @@ import type { SubmitRequest } from '../../../bot/ports';
 import type { Storage } from '../../../storage';
 import type { TableCardStore } from '../../../storage/cardStore';
 import type { StateStore } from '../../../storage/stateStore';
-import { ADMIN, ANA, customer, handlerDeps, openActionStorage, saveCard, seed, TENANT, TODAY, tap } from './actionHarness';
+import {
+  ADMIN,
+  ANA,
+  advancingClock,
+  customer,
+  handlerDeps,
+  openActionStorage,
+  saveCard,
+  seed,
+  TENANT,
+  TODAY,
+  tap,
+} from './actionHarness';
 import { cardRow } from './cardRows';
 
 // The handler on Azurite with one store wrapped to force the interleavings that matter: a rival
@@ -26,6 +38,8 @@ function request(user: typeof ANA, value: Record<string, unknown>, replyToId = '
 let storage: Storage;
 let cards: TableCardStore;
 let stores: ActionStores;
+/** One clock for every handler in a test, as one real clock would be. */
+let clock: () => Date;
 
 beforeEach(async () => {
   ({ storage, cards } = await openActionStorage('race'));
@@ -33,6 +47,7 @@ beforeEach(async () => {
   await saveCard(cards, 'card-1', ANA, [greenfield]);
   await saveCard(cards, 'card-admin', ADMIN, [greenfield]);
   stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards };
+  clock = advancingClock();
 });
 
 /** A StateStore whose first get() lets `rival` run to completion before returning the (now stale) read. */
@@ -55,14 +70,17 @@ function withRivalAfterFirstRead(state: StateStore, rival: () => Promise<unknown
 
 describe('two people acting on one customer at once', () => {
   it('one wins; the other is told who changed it and what it is now; the loser’s row is cancelled', async () => {
-    const admin = createActionHandler(handlerDeps(stores));
+    const admin = createActionHandler(handlerDeps(stores, { clock }));
     const ana = createActionHandler(
-      handlerDeps({
-        ...stores,
-        state: withRivalAfterFirstRead(storage.state, () =>
-          admin.submit(request(ADMIN, tap.lost('cust-1', 'price'), 'card-admin')),
-        ),
-      }),
+      handlerDeps(
+        {
+          ...stores,
+          state: withRivalAfterFirstRead(storage.state, () =>
+            admin.submit(request(ADMIN, tap.lost('cust-1', 'price'), 'card-admin')),
+          ),
+        },
+        { clock },
+      ),
     );
     const reply = await ana.submit(request(ANA, tap.wonBack('cust-1', '1500')));
     expect(reply).toEqual({
@@ -87,7 +105,10 @@ describe('two people acting on one customer at once', () => {
     expect(byId.get(lost?.id ?? '')?.actorId).toBe(ADMIN.userId);
     // Ana's card was not changed; the admin's card shows the loss.
     expect((await cards.get('card-1'))?.data.customers[0].outcome ?? null).toBeNull();
-    expect((await cards.get('card-admin'))?.data.customers[0].outcome).toMatchObject({ kind: 'lost', by: 'Ada Admin' });
+    expect((await cards.get('card-admin'))?.data.customers[0].outcome).toMatchObject({
+      kind: 'lost',
+      by: 'Ada Admin',
+    });
     // Undo skips the cancelled row: the admin's loss is the action that can be undone.
     const undo = await admin.submit(request(ADMIN, tap.undo('cust-1'), 'card-admin'));
     expect(undo.updateCard).toBeDefined();
@@ -95,17 +116,22 @@ describe('two people acting on one customer at once', () => {
   });
 
   it('when the rival’s change still allows the action, the loser’s action is applied on top', async () => {
-    const admin = createActionHandler(handlerDeps(stores));
+    const admin = createActionHandler(handlerDeps(stores, { clock }));
     const ana = createActionHandler(
-      handlerDeps({
-        ...stores,
-        state: withRivalAfterFirstRead(storage.state, () =>
-          admin.submit(request(ADMIN, tap.reachedOut('cust-1'), 'card-admin')),
-        ),
-      }),
+      handlerDeps(
+        {
+          ...stores,
+          state: withRivalAfterFirstRead(storage.state, () =>
+            admin.submit(request(ADMIN, tap.reachedOut('cust-1'), 'card-admin')),
+          ),
+        },
+        { clock },
+      ),
     );
     const reply = await ana.submit(request(ANA, tap.wonBack('cust-1', '1500')));
-    expect(cardRow(reply.updateCard, 'Greenfield Cafe').texts).toContain('Won back $1,500/month by Ana Ruiz, Tue 24 Nov');
+    expect(cardRow(reply.updateCard, 'Greenfield Cafe').texts).toContain(
+      'Won back $1,500/month by Ana Ruiz, Tue 24 Nov',
+    );
     const state = (await storage.state.get('cust-1'))?.state;
     expect(state).toMatchObject({ wonBackAt: TODAY, recoveredValue: 1500, lastContact: null });
     const rows = await storage.audit.latestForCustomer('cust-1');
@@ -128,7 +154,7 @@ describe('a crash between the audit row and the state write', () => {
         };
       },
     });
-    const crashing = createActionHandler(handlerDeps({ ...stores, state: crashingState }));
+    const crashing = createActionHandler(handlerDeps({ ...stores, state: crashingState }, { clock }));
     await expect(crashing.submit(request(ANA, tap.lost('cust-1', 'competitor', 'gone')))).rejects.toThrow(
       'process killed',
     );
@@ -147,7 +173,7 @@ describe('a crash between the audit row and the state write', () => {
   });
 
   it('an undo interrupted the same way is finished by tapping Undo again', async () => {
-    const handler = createActionHandler(handlerDeps(stores));
+    const handler = createActionHandler(handlerDeps(stores, { clock }));
     await handler.submit(request(ANA, tap.reachedOut('cust-1')));
     let crashes = 1;
     const crashingState = new Proxy(storage.state, {
@@ -159,11 +185,14 @@ describe('a crash between the audit row and the state write', () => {
         };
       },
     });
-    const crashing = createActionHandler(handlerDeps({ ...stores, state: crashingState }));
+    const crashing = createActionHandler(handlerDeps({ ...stores, state: crashingState }, { clock }));
     await expect(crashing.submit(request(ANA, tap.undo('cust-1')))).rejects.toThrow('process killed');
     expect((await storage.state.get('cust-1'))?.state.lastContact).toBe(TODAY);
     await crashing.submit(request(ANA, tap.undo('cust-1')));
     expect((await storage.state.get('cust-1'))?.state).toEqual(greenfield);
-    expect((await storage.audit.latestForCustomer('cust-1')).map((r) => r.action)).toEqual(['undo', 'reached_out']);
+    expect((await storage.audit.latestForCustomer('cust-1')).map((r) => r.action)).toEqual([
+      'undo',
+      'reached_out',
+    ]);
   });
 });

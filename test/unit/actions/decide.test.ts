@@ -128,11 +128,14 @@ describe('lost', () => {
     expect(decision.ok && decision.audit.note).toBeNull();
   });
 
-  it.each([undefined, '', 'PRICE', 'cheaper', '__proto__'])('refuses the reason %j (not in the rules file)', (reason) => {
-    const decision = decideLost(ctx(atRisk()), RULES, { reason });
-    expect(decision).toMatchObject({ ok: false, reason: 'invalid' });
-    expect(!decision.ok && decision.message).toContain('Price, Went to a competitor, Went quiet, Other');
-  });
+  it.each([undefined, '', 'PRICE', 'cheaper', '__proto__'])(
+    'refuses the reason %j (not in the rules file)',
+    (reason) => {
+      const decision = decideLost(ctx(atRisk()), RULES, { reason });
+      expect(decision).toMatchObject({ ok: false, reason: 'invalid' });
+      expect(!decision.ok && decision.message).toContain('Price, Went to a competitor, Went quiet, Other');
+    },
+  );
 
   it('refuses a note over the bound (a forged 100 KB note) but takes one at the bound', () => {
     const tooLong = decideLost(ctx(atRisk()), RULES, { reason: 'price', note: 'x'.repeat(100_000) });
@@ -147,7 +150,11 @@ describe('lost', () => {
 });
 
 describe('undo', () => {
-  const reachedRow = row({ id: 'r1', action: 'reached_out', snapshot: atRisk({ lastContact: '2026-10-01' }) });
+  const reachedRow = row({
+    id: 'r1',
+    action: 'reached_out',
+    snapshot: atRisk({ lastContact: '2026-10-01' }),
+  });
 
   it('restores the fields the action changed from the row snapshot and points at the row', () => {
     const now = atRisk({ lastContact: '2026-11-24' });
@@ -201,7 +208,9 @@ describe('undo', () => {
   });
 
   it('from a card, only undoes that card’s action when it is the latest', () => {
-    const history = [row({ id: 'r2', action: 'lost', reason: 'price', cardMessageId: 'msg-2', actorName: 'Ben Ortiz' })];
+    const history = [
+      row({ id: 'r2', action: 'lost', reason: 'price', cardMessageId: 'msg-2', actorName: 'Ben Ortiz' }),
+    ];
     expect(selectUndoTarget(history, 'Greenfield Cafe', 'msg-1', 'America/Chicago')).toEqual({
       ok: false,
       message:
@@ -243,7 +252,12 @@ describe('replaying a recorded row', () => {
 
   it('replays an undo from the row it undoes, and refuses without it', () => {
     const target = row({ id: 'r1', action: 'reached_out', snapshot: atRisk() });
-    const undo = row({ id: 'undo|r1', action: 'undo', undoes: 'r1', snapshot: atRisk({ lastContact: '2026-11-24' }) });
+    const undo = row({
+      id: 'undo|r1',
+      action: 'undo',
+      undoes: 'r1',
+      snapshot: atRisk({ lastContact: '2026-11-24' }),
+    });
     expect(replayRow(undo, RULES, 'UTC', target)).toEqual(atRisk());
     expect(() => replayRow(undo, RULES, 'UTC')).toThrow('undoes r1, which was not given');
   });
@@ -254,7 +268,9 @@ describe('state words and equality', () => {
     expect(describeState(atRisk({ lastContact: '2026-11-20' }), RULES.lossReasons)).toBe(
       'Greenfield Cafe is active (at risk), last reached out to on 2026-11-20.',
     );
-    expect(describeState(lost, RULES.lossReasons)).toBe('Greenfield Cafe is marked lost (Price, on 2026-11-20).');
+    expect(describeState(lost, RULES.lossReasons)).toBe(
+      'Greenfield Cafe is marked lost (Price, on 2026-11-20).',
+    );
     expect(describeState(wonBack, RULES.lossReasons)).toBe('Greenfield Cafe was won back on 2026-11-20.');
     expect(staleReason(atRisk(), RULES.lossReasons)).toBeNull();
   });
@@ -263,7 +279,10 @@ describe('state words and equality', () => {
     const base = initialState({ customerId: 'c', name: 'n', owner: 'o', monthlyValue: 1 });
     expect(sameCustomerState(base, { ...base, reasons: [] })).toBe(true);
     for (const key of Object.keys(base) as (keyof typeof base)[]) {
-      const changed = { ...base, [key]: key === 'reasons' ? ['x'] : typeof base[key] === 'number' ? 2 : 'changed' };
+      const changed = {
+        ...base,
+        [key]: key === 'reasons' ? ['x'] : typeof base[key] === 'number' ? 2 : 'changed',
+      };
       expect(sameCustomerState(base, changed), key).toBe(false);
     }
   });

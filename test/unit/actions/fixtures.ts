@@ -9,7 +9,12 @@ export const RULES: ActionRules = actionRulesFrom(defaultRules());
 /** Greenfield Cafe, at risk, surfaced this week, owned by Ana. */
 export function atRisk(overrides: Partial<CustomerState> = {}): CustomerState {
   return {
-    ...initialState({ customerId: 'cust-1', name: 'Greenfield Cafe', owner: 'ana@demo.example', monthlyValue: 1200 }),
+    ...initialState({
+      customerId: 'cust-1',
+      name: 'Greenfield Cafe',
+      owner: 'ana@demo.example',
+      monthlyValue: 1200,
+    }),
     score: 72,
     band: 'at_risk',
     reasons: ['No order in 34 days (usually every 9)'],

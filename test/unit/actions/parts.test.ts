@@ -16,8 +16,8 @@ import { helpFor } from '../../../actions/replies';
 import type { RepInstall } from '../../../bot/ports';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { defaultRules } from '../../../rules/rulesSchema';
-import type { ConversationStore, RepInput, SummaryChannel } from '../../../storage/conversationStore';
 import { CHUNK_BYTES, decodeCard, encodeCard, type SentCard } from '../../../storage/cardStore';
+import type { ConversationStore, RepInput, SummaryChannel } from '../../../storage/conversationStore';
 import { atRisk, row } from './fixtures';
 
 describe('idempotency keys and history', () => {
@@ -49,14 +49,18 @@ describe('authorisation', () => {
   const policy = { tenantId: 'tenant-1', adminUserIds: ['aad-admin'] };
 
   it('lets the owner act, matching the stored email case-insensitively', () => {
-    expect(authoriseOnCustomer({ userId: 'u', email: 'ANA@demo.example ' }, 'ana@demo.example', 'G', policy)).toEqual({
+    expect(
+      authoriseOnCustomer({ userId: 'u', email: 'ANA@demo.example ' }, 'ana@demo.example', 'G', policy),
+    ).toEqual({
       ok: true,
       asAdmin: false,
     });
   });
 
   it('lets an admin act on anyone’s customer', () => {
-    expect(authoriseOnCustomer({ userId: 'aad-admin', email: null }, 'ana@demo.example', 'G', policy)).toEqual({
+    expect(
+      authoriseOnCustomer({ userId: 'aad-admin', email: null }, 'ana@demo.example', 'G', policy),
+    ).toEqual({
       ok: true,
       asAdmin: true,
     });
@@ -64,11 +68,17 @@ describe('authorisation', () => {
 
   it('refuses another rep, and a user whose email is unknown', () => {
     expect(
-      authoriseOnCustomer({ userId: 'u', email: 'ben@demo.example' }, 'ana@demo.example', 'Greenfield Cafe', policy),
+      authoriseOnCustomer(
+        { userId: 'u', email: 'ben@demo.example' },
+        'ana@demo.example',
+        'Greenfield Cafe',
+        policy,
+      ),
     ).toEqual({
       ok: false,
       reason: 'not_allowed',
-      message: 'Greenfield Cafe belongs to another rep; only they or an admin can change it. Nothing was changed.',
+      message:
+        'Greenfield Cafe belongs to another rep; only they or an admin can change it. Nothing was changed.',
     });
     expect(authoriseOnCustomer({ userId: 'u', email: null }, 'ana@demo.example', 'G', policy)).toMatchObject({
       ok: false,
@@ -86,7 +96,13 @@ describe('authorisation', () => {
 });
 
 describe('card submits', () => {
-  const base = { action: 'won_back', customerId: 'cust-1', runKey: 'weekly-2026-W48', v: 1, fields: { value: 'value_0' } };
+  const base = {
+    action: 'won_back',
+    customerId: 'cust-1',
+    runKey: 'weekly-2026-W48',
+    v: 1,
+    fields: { value: 'value_0' },
+  };
 
   it('reads the row’s input named by `fields`', () => {
     expect(parseSubmit({ ...base, value_0: '1500', value_1: '9' })?.inputs).toEqual({ value: '1500' });
@@ -116,7 +132,10 @@ describe('card submits', () => {
 describe('card outcome', () => {
   it('turns a row into what the card row shows, dated in the team’s zone', () => {
     expect(
-      outcomeOfRow(row({ id: 'x', action: 'won_back', value: 900, at: '2026-11-25T03:00:00Z' }), 'America/Chicago'),
+      outcomeOfRow(
+        row({ id: 'x', action: 'won_back', value: 900, at: '2026-11-25T03:00:00Z' }),
+        'America/Chicago',
+      ),
     ).toEqual({ kind: 'won_back', by: 'Ana Ruiz', at: '2026-11-24', value: 900 });
     expect(outcomeOfRow(row({ id: 'x', action: 'lost', reason: 'price', note: 'n' }), 'UTC')).toEqual({
       kind: 'lost',
@@ -128,11 +147,15 @@ describe('card outcome', () => {
   });
 
   it('sets one customer’s outcome and leaves the others; null when the card lacks the customer', () => {
-    const data = listCardData([atRisk(), atRisk({ customerId: 'cust-2', name: 'Blue Door' })], defaultRules(), {
-      owner: 'ana@demo.example',
-      today: '2026-11-24',
-      runKey: 'weekly-2026-W48',
-    });
+    const data = listCardData(
+      [atRisk(), atRisk({ customerId: 'cust-2', name: 'Blue Door' })],
+      defaultRules(),
+      {
+        owner: 'ana@demo.example',
+        today: '2026-11-24',
+        runKey: 'weekly-2026-W48',
+      },
+    );
     const outcome = { kind: 'reached_out' as const, by: 'Ana', at: '2026-11-24' };
     const next = withOutcome(data, 'cust-2', outcome);
     expect(next?.customers.map((c) => c.outcome ?? null)).toEqual([null, outcome]);
@@ -166,11 +189,15 @@ describe('list card data', () => {
   });
 
   it('lets a paused customer back once the pause is over', () => {
-    const data = listCardData(states, { ...rules, capPerRep: 10 }, {
-      owner: 'ana@demo.example',
-      today: '2026-12-04',
-      runKey: 'weekly-2026-W49',
-    });
+    const data = listCardData(
+      states,
+      { ...rules, capPerRep: 10 },
+      {
+        owner: 'ana@demo.example',
+        today: '2026-12-04',
+        runKey: 'weekly-2026-W49',
+      },
+    );
     expect(data.customers.map((c) => c.customerId)).toContain('f');
   });
 });
@@ -273,11 +300,24 @@ describe('conversation store adapter', () => {
       setBy: 'install',
     });
     expect(saved).toEqual([
-      { userId: 'aad-ana', name: 'Ana', email: '', tenantId: 't', serviceUrl: 'http://localhost/_connector', reference },
+      {
+        userId: 'aad-ana',
+        name: 'Ana',
+        email: '',
+        tenantId: 't',
+        serviceUrl: 'http://localhost/_connector',
+        reference,
+      },
     ]);
     expect(calls).toEqual(['remove aad-ana', 'refresh aad-ana http://x/']);
     expect(channels).toEqual([
-      { teamId: 'team', channelId: 'team', tenantId: 't', serviceUrl: 'http://localhost/_connector', reference },
+      {
+        teamId: 'team',
+        channelId: 'team',
+        tenantId: 't',
+        serviceUrl: 'http://localhost/_connector',
+        reference,
+      },
     ]);
   });
 });

@@ -7,6 +7,8 @@ import type { Contributions } from '../../../rules/score';
 const windows = defaultRules().windows; // trend 90, tickets 30
 
 const zero: Contributions = {
+  noOrderLikely: 0,
+  missedOrders: 0,
   overdue: 0,
   lowFrequency: 0,
   newCustomer: 0,

@@ -4,6 +4,8 @@ import { bandOf, weightedScore } from '../../../rules/score';
 import type { SignalValues } from '../../../rules/signals';
 
 const none: SignalValues = {
+  noOrderLikely: 0,
+  missedOrders: 0,
   overdue: 0,
   lowFrequency: 0,
   newCustomer: 0,
@@ -18,6 +20,8 @@ describe('weightedScore', () => {
   it('gives each signal its weight share of 100 points, scaled by strength', () => {
     const weights = parseRules({
       weights: {
+        noOrderLikely: 0,
+        missedOrders: 0,
         overdue: 3,
         lowFrequency: 1,
         newCustomer: 0,
@@ -51,6 +55,23 @@ describe('weightedScore', () => {
       defaultRules().weights,
     );
     expect(Object.values(contributions).reduce((a, b) => a + b, 0)).toBeCloseTo(score);
+  });
+});
+
+describe('weightedScore without the model', () => {
+  it('drops the model signals and lets the rule signals share the 100 points', () => {
+    const weights = parseRules({
+      weights: { noOrderLikely: 50, missedOrders: 0, overdue: 25, lowFrequency: 25, newCustomer: 0 },
+    }).weights;
+    const onlyRules = parseRules({
+      weights: { noOrderLikely: 0, missedOrders: 0, overdue: 25, lowFrequency: 25, newCustomer: 0 },
+    }).weights;
+    const signals = { ...none, noOrderLikely: 1, overdue: 1, lowFrequency: 0.5 };
+    const dropped = weightedScore(signals, weights, new Set(['noOrderLikely', 'missedOrders']));
+    expect(dropped.contributions.noOrderLikely).toBe(0);
+    expect(dropped.score).toBeCloseTo(weightedScore(signals, onlyRules).score);
+    // With the model the same weights give the model its share.
+    expect(weightedScore(signals, weights).contributions.noOrderLikely).toBeGreaterThan(0);
   });
 });
 

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../../config/config';
+import { feedContainerClient, readBlobFeed } from '../../../feed/blobFeed';
+import { FeedError } from '../../../feed/feedError';
+import { readFeed } from '../../../feed/readFeed';
+import { defaultRules } from '../../../rules/rulesSchema';
+import { runWeekly } from '../../../runs/weeklyRun';
+import { feedReaderFor } from '../../../runs/weeklyWiring';
+import {
+  conversationOf,
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  SEND_TIME,
+  slippingBook,
+  type WeeklyWorld,
+} from './weeklyWorld';
+
+const DEMO = join(__dirname, '..', '..', '..', 'demo', 'feed');
+const FILES = ['customers.csv', 'orders.csv', 'tickets.csv'];
+
+async function uploadDemo(container: ContainerClient, prefix = '', files = FILES): Promise<void> {
+  await container.create();
+  for (const file of files) await container.getBlockBlobClient(`${prefix}${file}`).uploadFile(join(DEMO, file));
+}
+
+describe('the feed from a blob container on Azurite', () => {
+  const connectionString = inject('azuriteConnectionString');
+  let name: string;
+  beforeEach(() => {
+    name = `feed${randomBytes(4).toString('hex')}`;
+  });
+  afterEach(async () => {
+    await BlobServiceClient.fromConnectionString(connectionString).getContainerClient(name).deleteIfExists();
+  });
+
+  it('reads the same book as the folder, under a prefix too', async () => {
+    const container = feedContainerClient({ connectionString }, name);
+    await uploadDemo(container, 'exports/');
+    const fromBlob = await readBlobFeed(container, { prefix: 'exports/' });
+    const fromDir = await readFeed(DEMO);
+    expect(fromBlob.book.customers).toEqual(fromDir.book.customers);
+    expect(Array.from(fromBlob.book.orderDay)).toEqual(Array.from(fromDir.book.orderDay));
+    expect(Array.from(fromBlob.book.ticketDay)).toEqual(Array.from(fromDir.book.ticketDay));
+    expect(fromBlob.book.ticketDay.length).toBeGreaterThan(0);
+    expect(fromBlob.report.rowsSkipped).toBe(fromDir.report.rowsSkipped);
+  });
+
+  it('tickets.csv is optional', async () => {
+    const container = feedContainerClient({ connectionString }, name);
+    await uploadDemo(container, '', ['customers.csv', 'orders.csv']);
+    const { book } = await readBlobFeed(container);
+    expect(book.customers.length).toBe(300);
+    expect(book.ticketDay.length).toBe(0);
+  });
+
+  it('a missing container or required blob is a FeedError naming it', async () => {
+    const container = feedContainerClient({ connectionString }, name);
+    await expect(readBlobFeed(container)).rejects.toThrow(
+      new RegExp(`feed container "${name}" does not exist at http://127\\.0\\.0\\.1:\\d+/devstoreaccount1/${name}`),
+    );
+    await uploadDemo(container, 'x/', ['customers.csv', 'tickets.csv']);
+    const missing = readBlobFeed(container, { prefix: 'x/' });
+    await expect(missing).rejects.toBeInstanceOf(FeedError);
+    await expect(readBlobFeed(container, { prefix: 'x/' })).rejects.toThrow(
+      `The feed container "${name}" has no blob "x/orders.csv"`,
+    );
+  });
+
+  describe('a weekly run reading its feed from the container', () => {
+    let world: WeeklyWorld;
+    beforeEach(async () => {
+      world = await openWeeklyWorld('blob');
+    });
+    afterEach(async () => {
+      await world.stop();
+    });
+
+    it('scores the whole demo book and delivers to the installed rep', async () => {
+      const container = feedContainerClient({ connectionString }, name);
+      await uploadDemo(container);
+      const rep = 'ana.ruiz@contoso.example';
+      await installReps(world, [rep]);
+      const config = loadConfig({ STORAGE_CONNECTION_STRING: connectionString, FEED_CONTAINER: name });
+      const deps = { ...depsFor(world, slippingBook([], { slipping: 0 })), readBook: feedReaderFor(config, defaultRules()) };
+      const report = await runWeekly(deps, { now: SEND_TIME });
+      expect(report).toMatchObject({ status: 'completed', feed: { customers: 300 } });
+      if (report.status !== 'completed') return;
+      expect(report.outcomes.find((o) => o.rep === rep)?.status).toBe('delivered');
+      expect(report.counts).toMatchObject({ delivered: 1, no_conversation: 4 });
+      expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    });
+  });
+});

@@ -1,0 +1,28 @@
+import { dayOf } from '../../../rules/book';
+import type { CustomerState } from '../../../rules/customerState';
+import { defaultRules, type Rules } from '../../../rules/rulesSchema';
+import { type ScoredBook, scoreBook } from '../../../rules/scoreBook';
+import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
+
+export const AS_OF = '2026-11-23';
+
+function weekly(customerId: string, from: string, to: string): OrderRow[] {
+  const rows: OrderRow[] = [];
+  for (let t = Date.parse(from); t <= Date.parse(to); t += 7 * 86_400_000) {
+    rows.push({ customerId, date: new Date(t).toISOString().slice(0, 10), amount: 250 });
+  }
+  return rows;
+}
+
+/**
+ * A scored book as of AS_OF: each customer `slip: true` stopped ordering weekly in September (at
+ * risk), the rest still order; `states` are the remembered states the gates read.
+ */
+export function scoredBook(
+  customers: (CustomerRow & { slip: boolean })[],
+  rules: Rules = defaultRules(),
+  states: ReadonlyMap<string, CustomerState> = new Map(),
+): ScoredBook {
+  const orders = customers.flatMap((c) => weekly(c.id, '2026-01-05', c.slip ? '2026-09-14' : '2026-11-20'));
+  return scoreBook(bookFromRows({ customers, orders }), rules, dayOf(AS_OF), states);
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import {
+  countOutcomes,
+  ledgerSummary,
+  notReached,
+  type RepOutcome,
+  type WeeklyRunDone,
+  weeklyReportText,
+} from '../../../runs/weeklyReport';
+import { surfacedRowId } from '../../../runs/weeklySurfaced';
+
+const outcomes: RepOutcome[] = [
+  { rep: 'a@x.com', status: 'delivered', activityId: '1', customers: 3, earlier: true },
+  { rep: 'b@x.com', status: 'delivered', activityId: '2', customers: 1, earlier: false },
+  { rep: 'c@x.com', status: 'nothing_to_send', earlier: false },
+  { rep: 'd@x.com', status: 'unreachable', code: 'MessageWritesBlocked', earlier: false },
+  { rep: 'e@x.com', status: 'no_conversation' },
+  { rep: 'f@x.com', status: 'failed', error: 'HTTP 500: boom' },
+];
+
+function report(list: RepOutcome[]): WeeklyRunDone {
+  return {
+    status: 'completed',
+    runKey: 'weekly-2026-W48',
+    localDate: '2026-11-23',
+    forced: false,
+    resumed: true,
+    feed: { customers: 10, rowsSkipped: 0 },
+    gates: { customers: 10, atRisk: 4, surfaced: 4, overCap: 0, keptOff: { lost: 0, paused: 0, cooling_down: 0, below_floor: 0 } },
+    stateWrites: { written: 10, transactions: 1 },
+    surfacedRows: { recorded: 4, alreadyThere: 0 },
+    counts: countOutcomes(list),
+    deliveredEarlier: 1,
+    notReached: notReached(list),
+    sends: { attempts: 4, retries: 1, throttled: 0 },
+    storage: { requests: 40, transactions: 3, cardSaves: 1 },
+    adminNotice: 'posted',
+    durationMs: 1234,
+    outcomes: list,
+  };
+}
+
+describe('the weekly report', () => {
+  it('counts every status, zeros included', () => {
+    expect(countOutcomes(outcomes)).toEqual({
+      delivered: 2,
+      nothing_to_send: 1,
+      unreachable: 1,
+      no_conversation: 1,
+      failed: 1,
+    });
+    expect(countOutcomes([])).toEqual({ delivered: 0, nothing_to_send: 0, unreachable: 0, no_conversation: 0, failed: 0 });
+  });
+
+  it('lists the reps not reached with a reason an admin can act on', () => {
+    expect(notReached(outcomes)).toEqual([
+      { rep: 'd@x.com', status: 'unreachable', detail: 'blocked or removed the app (MessageWritesBlocked)' },
+      { rep: 'e@x.com', status: 'no_conversation', detail: 'the app is not installed for them' },
+      { rep: 'f@x.com', status: 'failed', detail: 'HTTP 500: boom' },
+    ]);
+  });
+
+  it('the text names the counts and the reps not reached, capped at 20 lines', () => {
+    expect(weeklyReportText(report(outcomes))).toBe(
+      [
+        'Weekly run weekly-2026-W48 (2026-11-23): 2 cards delivered (1 by an earlier attempt), 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed.',
+        'Not reached:',
+        '- d@x.com: blocked or removed the app (MessageWritesBlocked)',
+        '- e@x.com: the app is not installed for them',
+        '- f@x.com: HTTP 500: boom',
+      ].join('\n'),
+    );
+    const many = Array.from({ length: 25 }, (_, i): RepOutcome => ({ rep: `r${i}@x.com`, status: 'no_conversation' }));
+    const text = weeklyReportText(report(many));
+    expect(text.split('\n')).toHaveLength(2 + 20 + 1);
+    expect(text).toContain('- and 5 more');
+  });
+
+  it('the ledger copy drops the per-rep list and stays small for 2,000 failing reps', () => {
+    const many = Array.from({ length: 2000 }, (_, i): RepOutcome => ({ rep: `r${i}@x.com`, status: 'failed', error: 'x'.repeat(1000) }));
+    const summary = ledgerSummary(report(many));
+    expect('outcomes' in summary).toBe(false);
+    expect(summary.counts.failed).toBe(2000);
+    expect(JSON.stringify(summary).length).toBeLessThan(30_000);
+  });
+});
+
+describe('surfacedRowId', () => {
+  it('is one id per run and customer, bounded to 400 characters', () => {
+    expect(surfacedRowId('weekly-2026-W48', 'C-1')).toBe('surfaced_weekly-2026-W48_C-1');
+    expect(surfacedRowId('weekly-2026-W49', 'C-1')).not.toBe(surfacedRowId('weekly-2026-W48', 'C-1'));
+    const long = surfacedRowId('weekly-2026-W48', 'x'.repeat(1000));
+    expect(long.length).toBeLessThanOrEqual(400);
+    expect(long).not.toBe(surfacedRowId('weekly-2026-W48', `${'x'.repeat(999)}y`));
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { type CustomerState, initialState } from '../../../rules/customerState';
+import { nextState, nextStates } from '../../../runs/weeklyStates';
+import { AS_OF, scoredBook } from './scoredFixture';
+
+const book = scoredBook([
+  { id: 'slip', owner: 'ann@x.com', monthlyValue: 1200, name: 'Greenfield Cafe', slip: true },
+  { id: 'ok', owner: 'ann@x.com', monthlyValue: 900, slip: false },
+]);
+const [slip, ok] = book.customers;
+
+describe('nextState', () => {
+  it('a new customer starts from initialState with the scoring fields and surfacedAt today when listed', () => {
+    expect(slip.surfaced).toBe(true);
+    expect(nextState(slip, undefined, AS_OF)).toEqual({
+      ...initialState({ customerId: 'slip', name: 'Greenfield Cafe', owner: 'ann@x.com', monthlyValue: 1200 }),
+      score: slip.score,
+      band: 'at_risk',
+      reasons: slip.reasons,
+      surfacedAt: AS_OF,
+    });
+    expect(nextState(ok, undefined, AS_OF).surfacedAt).toBeNull();
+  });
+
+  it("keeps the actions' fields and an earlier surfacedAt; updates only what scoring owns", () => {
+    const before: CustomerState = {
+      ...initialState({ customerId: 'slip', name: 'Old name', owner: 'old@x.com', monthlyValue: 1 }),
+      score: 3,
+      band: 'steady',
+      reasons: ['old'],
+      surfacedAt: '2026-11-09',
+      lastContact: '2026-11-10',
+      wonBackAt: '2026-01-02',
+      recoveredValue: 700,
+      lostAt: '2026-02-01',
+      lostReason: 'price',
+      lostNote: 'note',
+    };
+    const after = nextState(slip, before, AS_OF);
+    expect(after).toEqual({
+      ...before,
+      name: 'Greenfield Cafe',
+      owner: 'ann@x.com',
+      monthlyValue: 1200,
+      score: slip.score,
+      band: 'at_risk',
+      reasons: slip.reasons,
+    });
+  });
+
+  it('a customer who recovered keeps surfacedAt until an action clears it', () => {
+    const before = { ...nextState(slip, undefined, '2026-11-16') };
+    expect(nextState(ok, { ...before, customerId: 'ok' }, AS_OF).surfacedAt).toBe('2026-11-16');
+  });
+
+  it('nextStates maps the book in order', () => {
+    expect(nextStates(book.customers, new Map(), AS_OF).map((s) => s.customerId)).toEqual(['slip', 'ok']);
+  });
+});
