@@ -76,7 +76,8 @@ export function runPipelineBench(log: (line: string) => void = console.log): Pip
       [...process.execArgv, __filename, String(size.customers), String(size.orders)],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
     );
-    if (child.status !== 0) throw new Error(`pipeline bench of ${size.orders} orders failed (exit ${child.status})`);
+    if (child.status !== 0)
+      throw new Error(`pipeline bench of ${size.orders} orders failed (exit ${child.status})`);
     const f = JSON.parse(child.stdout.trim().split('\n').pop() as string) as PipelineFigures;
     rows.push(f);
     log(

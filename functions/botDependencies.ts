@@ -3,6 +3,7 @@ import { botConversationStore } from '../actions/conversationStoreAdapter';
 import type { ActionHandler, ConversationStore } from '../bot';
 import { readRulesFile } from '../cli/readRulesFile';
 import type { Config } from '../config/config';
+import { summaryCardFor } from '../runs/summaryCardFor';
 import { openStorage } from '../storage';
 import { openCardStore } from '../storage/cardStore';
 
@@ -33,6 +34,10 @@ export async function loadBotDependencies(
     rules,
     timeZone: config.timeZone,
     access: { tenantId: config.bot.tenantId, adminUserIds: config.adminUserIds },
+    // The `summary` command shows the same card the monthly timer posts, from the audit trail.
+    summaryCard: async (month) =>
+      (await summaryCardFor(storage, month, { timeZone: config.timeZone, lossReasons: rules.lossReasons }))
+        .card,
     ...options,
   });
   return { store: botConversationStore(storage.conversations), actions };
