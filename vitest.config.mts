@@ -9,6 +9,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Generous: CI runs on 2 shared cores; speed is measured in bench/, not here.
+          testTimeout: 30_000,
         },
       },
       {

@@ -11,6 +11,9 @@ import { generateLargeFeed } from './generateLargeFeed';
  * peak, beside DuckDB computing recency / frequency / monetary straight from the same orders.csv.
  * Run alone: `npx tsx bench/feedBench.ts` (100k/2M then 1M/20M, each in its own process so peak RSS
  * is that size's own), or `npx tsx bench/feedBench.ts 100000 2000000` for one size.
+ * V8 collects lazily when the machine has memory to spare, so peak RSS depends on the heap limit:
+ * `NODE_OPTIONS=--max-old-space-size=768` shows what a 2 GB instance with that Functions setting
+ * (`languageWorkers__node__arguments`) would take.
  */
 export interface FeedBenchFigures {
   customers: number;

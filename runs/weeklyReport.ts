@@ -47,6 +47,11 @@ export interface WeeklyRunDone {
   storage: RequestCounts & { cardSaves: number };
   adminNotice: 'posted' | 'no_channel' | 'failed' | 'not_needed' | 'not_configured';
   durationMs: number;
+  /**
+   * prepare: start to the first card (feed, states, scoring, the listed rows stored); then, side by
+   * side, deliver (every rep handled) and storeRest (the other state rows and the audit rows).
+   */
+  phasesMs: { prepare: number; deliver: number; storeRest: number };
   /** Per rep, in owner order (not stored in the ledger's run row: the per-rep rows hold it). */
   outcomes: RepOutcome[];
 }

@@ -10,6 +10,7 @@ import type { CardStore } from '../storage/cardStore';
 import type { CardLocale } from './weeklyCardFor';
 import { deliverRepWeek, type SendTally, type WeeklySender } from './weeklyDelivery';
 import { countGates, type RepWeek, repWeeks } from './weeklyLists';
+import { repDirectory } from './weeklyRepDirectory';
 import {
   countOutcomes,
   ledgerSummary,
@@ -32,10 +33,13 @@ export interface WeeklyRunConfig extends CardLocale {
   timeZone: string;
   /** ISO weekday (1 = Monday), hour and minute of the send, local to timeZone. */
   weeklySendAt: Omit<WeeklySchedule, 'timeZone'>;
-  /** Reps handled at once; the rate limiter paces the sends themselves (default 8). */
+  /** Reps handled at once; the rate limiter paces the sends themselves (default 16). */
   sendConcurrency?: number;
-  /** Audit rows written at once (default 16). */
-  auditConcurrency?: number;
+  /**
+   * Storage requests in flight for the work done beside the sends (the other state rows, the audit
+   * rows), each (default 2): kept low so the sends' own reads and ledger writes are not queued behind them.
+   */
+  backgroundConcurrency?: number;
 }
 
 /** Posts a short text to the admins (the team's summary channel); says what happened, never throws for a send failure. */
@@ -86,10 +90,11 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const localDate = format(zonedNow(now, config.timeZone), 'yyyy-MM-dd');
   log.info('weekly run starting', { runKey, localDate, forced: force, resumed: !fresh });
 
-  const [{ book, report: feedReport }, previous, handled] = await Promise.all([
+  const [{ book, report: feedReport }, previous, handled, directory] = await Promise.all([
     deps.readBook(),
     storage.state.getAll(),
     storage.runs.listRun(runKey),
+    repDirectory(storage.conversations),
   ]);
   const scored = scoreBook(book, deps.rules, dayOf(localDate), previous);
   const states = nextStates(scored.customers, previous, localDate);
@@ -101,8 +106,9 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const unlisted = states.filter(
     (_, i) => !(scored.customers[i].surfaced || scored.customers[i].gate.surfaced),
   );
-  const firstWrite = await storage.state.writeChanged(previous, listed);
+  const firstWrite = await storage.state.writeChanged(previous, listed, { concurrency: 8 });
 
+  const preparedAt = clock();
   const tally: SendTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
   // no_conversation is never recorded by this run (so it is retried); an older row of it is not final either.
   const ledger = new Map(handled.filter((d) => d.status !== 'no_conversation').map((d) => [d.repId, d]));
@@ -112,34 +118,40 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     now,
     rules: deps.rules,
     card: { currency: config.currency, locale: config.locale },
-    conversations: storage.conversations,
+    conversations: directory,
     runs: storage.runs,
     cards: deps.cards,
     sender: deps.sender,
   };
-  const deliverAll = runLimited(
-    weeks.map((week) => () => {
-      const earlier = ledger.get(week.owner);
-      return earlier ? Promise.resolve(fromLedger(week, earlier)) : deliverRepWeek(week, delivery, tally);
-    }),
-    config.sendConcurrency ?? 8,
+  const deliverAll = finishedAt(
+    clock,
+    runLimited(
+      weeks.map((week) => () => {
+        const earlier = ledger.get(week.owner);
+        return earlier ? Promise.resolve(fromLedger(week, earlier)) : deliverRepWeek(week, delivery, tally);
+      }),
+      config.sendConcurrency ?? 16,
+    ),
   );
   const surfacedRows = scored.customers
     .filter((c) => c.surfaced)
     .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, at));
-  const writeRest = Promise.all([
-    storage.state.writeChanged(previous, unlisted),
-    runLimited(
-      surfacedRows.map((row) => () => storage.audit.record(row)),
-      config.auditConcurrency ?? 16,
-    ),
-  ]);
+  const writeRest = finishedAt(
+    clock,
+    Promise.all([
+      storage.state.writeChanged(previous, unlisted, { concurrency: config.backgroundConcurrency ?? 2 }),
+      runLimited(
+        surfacedRows.map((row) => () => storage.audit.record(row)),
+        config.backgroundConcurrency ?? 2,
+      ),
+    ]),
+  );
   // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
   const [sent, written] = await Promise.allSettled([deliverAll, writeRest]);
   if (sent.status === 'rejected') throw sent.reason;
   if (written.status === 'rejected') throw written.reason;
-  const outcomes: RepOutcome[] = sent.value;
-  const [restWrite, audited] = written.value;
+  const outcomes: RepOutcome[] = sent.value.value;
+  const [restWrite, audited] = written.value.value;
 
   const requestsAfter = storage.requests();
   const report: WeeklyRunDone = {
@@ -169,6 +181,11 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     },
     adminNotice: 'not_needed',
     durationMs: 0,
+    phasesMs: {
+      prepare: Math.round(preparedAt - started),
+      deliver: Math.round(sent.value.at - preparedAt),
+      storeRest: Math.round(written.value.at - preparedAt),
+    },
     outcomes,
   };
   if (report.notReached.length > 0) {
@@ -211,4 +228,10 @@ function fromLedger(week: RepWeek, row: Delivery): RepOutcome {
     case 'no_conversation':
       return { rep: week.owner, status: 'no_conversation' };
   }
+}
+
+/** Awaits `work` and notes when it finished (to time phases that run side by side). */
+async function finishedAt<T>(clock: () => number, work: Promise<T>): Promise<{ value: T; at: number }> {
+  const value = await work;
+  return { value, at: clock() };
 }

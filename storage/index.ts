@@ -17,8 +17,8 @@ import {
 export type { AuditAction, AuditRow, NewAuditRow } from './auditRow';
 export { AUDIT_ACTIONS } from './auditRow';
 export type { AuditStore, RecordResult } from './auditStore';
-export type { ConversationStore, Rep, RepInput, SummaryChannel } from './conversationStore';
 export { type CardStore, openCardStore, type RecentAction, type SentCard, saveSentCard } from './cardStore';
+export type { ConversationStore, Rep, RepInput, SummaryChannel } from './conversationStore';
 export { ConflictError, StorageUnavailableError } from './errors';
 export { decodeKey, encodeKey, idKey, monthOf } from './keys';
 export type { RequestCounts } from './requestCounter';

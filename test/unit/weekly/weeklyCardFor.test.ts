@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { cardBytes, MAX_CARD_BYTES, weeklyCardDataFor, weeklyNotificationText } from '../../../runs/weeklyCardFor';
+import {
+  cardBytes,
+  MAX_CARD_BYTES,
+  weeklyCardDataFor,
+  weeklyNotificationText,
+} from '../../../runs/weeklyCardFor';
 import { repWeeks } from '../../../runs/weeklyLists';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { scoredBook } from './scoredFixture';
@@ -12,7 +17,13 @@ describe('weeklyCardDataFor', () => {
   it('carries name, band, score, value, reasons and play per row, and "+N more" with its value', () => {
     const rules = { ...defaultRules(), capPerRep: 2 };
     const book = scoredBook(
-      [1000, 2000, 3000].map((v, k) => ({ id: `c${k}`, name: ` Cafe ${k} `, owner: 'a@x.com', monthlyValue: v, slip: true })),
+      [1000, 2000, 3000].map((v, k) => ({
+        id: `c${k}`,
+        name: ` Cafe ${k} `,
+        owner: 'a@x.com',
+        monthlyValue: v,
+        slip: true,
+      })),
       rules,
     );
     const [week] = repWeeks(book.customers, rules.capPerRep);

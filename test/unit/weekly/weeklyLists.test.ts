@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CARD_CUSTOMERS } from '../../../cards/cardModels';
-import { defaultRules } from '../../../rules/rulesSchema';
 import { initialState } from '../../../rules/customerState';
+import { defaultRules } from '../../../rules/rulesSchema';
 import { countGates, repWeeks } from '../../../runs/weeklyLists';
 import { scoredBook } from './scoredFixture';
 

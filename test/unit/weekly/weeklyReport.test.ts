@@ -26,7 +26,13 @@ function report(list: RepOutcome[]): WeeklyRunDone {
     forced: false,
     resumed: true,
     feed: { customers: 10, rowsSkipped: 0 },
-    gates: { customers: 10, atRisk: 4, surfaced: 4, overCap: 0, keptOff: { lost: 0, paused: 0, cooling_down: 0, below_floor: 0 } },
+    gates: {
+      customers: 10,
+      atRisk: 4,
+      surfaced: 4,
+      overCap: 0,
+      keptOff: { lost: 0, paused: 0, cooling_down: 0, below_floor: 0 },
+    },
     stateWrites: { written: 10, transactions: 1 },
     surfacedRows: { recorded: 4, alreadyThere: 0 },
     counts: countOutcomes(list),
@@ -36,6 +42,7 @@ function report(list: RepOutcome[]): WeeklyRunDone {
     storage: { requests: 40, transactions: 3, cardSaves: 1 },
     adminNotice: 'posted',
     durationMs: 1234,
+    phasesMs: { prepare: 200, deliver: 1000, storeRest: 500 },
     outcomes: list,
   };
 }
@@ -49,7 +56,13 @@ describe('the weekly report', () => {
       no_conversation: 1,
       failed: 1,
     });
-    expect(countOutcomes([])).toEqual({ delivered: 0, nothing_to_send: 0, unreachable: 0, no_conversation: 0, failed: 0 });
+    expect(countOutcomes([])).toEqual({
+      delivered: 0,
+      nothing_to_send: 0,
+      unreachable: 0,
+      no_conversation: 0,
+      failed: 0,
+    });
   });
 
   it('lists the reps not reached with a reason an admin can act on', () => {
@@ -70,14 +83,20 @@ describe('the weekly report', () => {
         '- f@x.com: HTTP 500: boom',
       ].join('\n'),
     );
-    const many = Array.from({ length: 25 }, (_, i): RepOutcome => ({ rep: `r${i}@x.com`, status: 'no_conversation' }));
+    const many = Array.from(
+      { length: 25 },
+      (_, i): RepOutcome => ({ rep: `r${i}@x.com`, status: 'no_conversation' }),
+    );
     const text = weeklyReportText(report(many));
     expect(text.split('\n')).toHaveLength(2 + 20 + 1);
     expect(text).toContain('- and 5 more');
   });
 
   it('the ledger copy drops the per-rep list and stays small for 2,000 failing reps', () => {
-    const many = Array.from({ length: 2000 }, (_, i): RepOutcome => ({ rep: `r${i}@x.com`, status: 'failed', error: 'x'.repeat(1000) }));
+    const many = Array.from(
+      { length: 2000 },
+      (_, i): RepOutcome => ({ rep: `r${i}@x.com`, status: 'failed', error: 'x'.repeat(1000) }),
+    );
     const summary = ledgerSummary(report(many));
     expect('outcomes' in summary).toBe(false);
     expect(summary.counts.failed).toBe(2000);

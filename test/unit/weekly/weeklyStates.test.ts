@@ -13,7 +13,12 @@ describe('nextState', () => {
   it('a new customer starts from initialState with the scoring fields and surfacedAt today when listed', () => {
     expect(slip.surfaced).toBe(true);
     expect(nextState(slip, undefined, AS_OF)).toEqual({
-      ...initialState({ customerId: 'slip', name: 'Greenfield Cafe', owner: 'ann@x.com', monthlyValue: 1200 }),
+      ...initialState({
+        customerId: 'slip',
+        name: 'Greenfield Cafe',
+        owner: 'ann@x.com',
+        monthlyValue: 1200,
+      }),
       score: slip.score,
       band: 'at_risk',
       reasons: slip.reasons,

@@ -1,0 +1,404 @@
+import { createServer } from 'node:net';
+import { format as formatLine } from 'node:util';
+import type { HttpHandler } from '@azure/functions';
+import { format } from 'date-fns';
+import { type BotLog, createBotRuntime } from '../bot';
+import { type Config, loadConfig } from '../config/config';
+import { loadBotDependencies } from '../functions/botDependencies';
+import { createHealthHandler } from '../functions/health';
+import { createMessagesHandler } from '../functions/messages';
+import { monthlySummaryDeps } from '../functions/monthlySummary';
+import { summaryCardFor } from '../runs/summaryCardFor';
+import type { WeeklyReport } from '../runs/weeklyReport';
+import { runWeekly, type WeeklyLog } from '../runs/weeklyRun';
+import { weeklyRunDeps } from '../runs/weeklyWiring';
+import { zonedNow } from '../schedule';
+import { openStorage, type Storage } from '../storage';
+import { startAzurite } from './azurite';
+import { type FunctionRoute, type FunctionsHost, startFunctionsHost } from './functionsHost';
+import { type LoadedFeed, loadFeedIntoContainer } from './loadDemoFeed';
+import { type Playground, type PlaygroundUser, startPlayground } from './playground';
+import {
+  type LocalPorts,
+  type LocalSettings,
+  localClock,
+  localConfigEnv,
+  PORT_SOURCES,
+  portHint,
+} from './settings';
+
+/**
+ * The whole product on one machine: Azurite (table, blob, queue), the demo feed in its blob
+ * container, the local Functions host (bot endpoint, health, and admin routes that trigger the
+ * timers), and the Microsoft 365 Agents Playground as Teams, with the app installed for its user (a
+ * demo rep) and its team. Used by `npm start` and by the end-to-end tests (which pass port 0s).
+ */
+
+/** The admin routes, as the real Functions host's admin API names them: POST /admin/functions/<name>. */
+export const ADMIN_FUNCTIONS = { weekly: 'weeklyRun', summary: 'monthlySummary' } as const;
+
+/** What posting a month's summary to the team channel did. */
+export type SummaryPost =
+  | { status: 'delivered'; month: string; headline: string; activityId: string }
+  | { status: 'unreachable'; month: string; code: string }
+  | { status: 'failed'; month: string; error: string }
+  | { status: 'no_channel'; month: string; message: string };
+
+/** The ids of the Playground's user, chats and team, as configured by the stack. */
+export interface PlaygroundIds {
+  user: PlaygroundUser;
+  tenantId: string;
+  personalChatId: string;
+  teamId: string;
+  teamName: string;
+}
+
+export interface LocalStack {
+  settings: LocalSettings;
+  /** The product's configuration, as the Functions read it (storage, feed container, zone). */
+  config: Config;
+  /** The stack's clock (the as-of day at the weekly send time, then real speed). */
+  clock: () => Date;
+  /** The ports actually in use (port 0 settings resolved). */
+  ports: LocalPorts;
+  urls: { playground: string; bot: string; messages: string; health: string };
+  connectionString: string;
+  playground: PlaygroundIds;
+  feed: LoadedFeed;
+  /** The weekly run done at start, or null when it was turned off. */
+  weekly: WeeklyReport | null;
+  /** Runs this week's weekly job now (forced; the run ledger still keeps it to one card per rep per week). */
+  runWeeklyNow(): Promise<WeeklyReport>;
+  /** Posts the summary of `month` (default: the clock's current month) to the team's summary channel. */
+  postSummaryNow(month?: string): Promise<SummaryPost>;
+  /** Stops the Playground, the host and Azurite (SIGINT), and frees their ports. */
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Progress lines and the services' own log lines; default: silent. */
+  log?: (line: string) => void;
+  /** How long to wait for the install to be stored (default 15 s). */
+  installTimeoutMs?: number;
+}
+
+/** One or more configured ports are taken; the message names each and how to change it. */
+export class PortsInUseError extends Error {
+  override readonly name = 'PortsInUseError';
+  constructor(readonly ports: readonly { name: keyof LocalPorts; port: number }[]) {
+    super(
+      ports
+        .map(
+          ({ name, port }) =>
+            `Port ${port} on 127.0.0.1 (${PORT_SOURCES[name].what}) is already in use: an earlier \`npm start\` still running? Stop it, or ${portHint(name)}.`,
+        )
+        .join('\n'),
+    );
+  }
+}
+
+/** The Playground's user: the demo rep. Ids are the Playground's conventions for its current user. */
+function repUser(settings: LocalSettings): PlaygroundUser {
+  return {
+    id: 'user-id-0',
+    name: settings.rep.name,
+    email: settings.rep.email,
+    aadObjectId: '00000000-0000-0000-0000-0000000000a1',
+  };
+}
+
+const TENANT_ID = '00000000-0000-0000-0000-0000000000001';
+const TEAM = { id: 'team-sales', name: 'Sales Team', aadGroupId: '00000000-0000-0000-0000-000000000031' };
+const PERSONAL_CHAT_ID = 'personal-chat-ana';
+
+/** Starts everything and resolves once the app is installed (and the weekly card sent, unless turned off). */
+export async function startStack(settings: LocalSettings, options: StackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    const results = await Promise.allSettled(
+      stoppers
+        .splice(0)
+        .reverse()
+        .map((stop) => stop()),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  try {
+    await assertPortsFree(settings.ports);
+
+    const azurite = await startAzurite({
+      ports: { table: settings.ports.table, blob: settings.ports.blob, queue: settings.ports.queue },
+      location: settings.location,
+    });
+    stoppers.push(() => azurite.stop());
+    log(
+      `Azurite: blob ${azurite.blobPort}, queue ${azurite.queuePort}, table ${azurite.tablePort} (${settings.location ? `data in ${settings.location}` : 'in memory'})`,
+    );
+
+    const feed = await loadFeedIntoContainer(
+      azurite.connectionString,
+      settings.feedContainer,
+      settings.feedDir,
+    );
+    log(`Feed: ${settings.feedDir} -> blob container "${feed.container}" (${feed.blobs.join(', ')})`);
+
+    const config = loadConfig(localConfigEnv(settings, azurite.connectionString));
+    const clock = localClock(settings, config.weeklySendAt);
+    const storage = await openStorage(config.storage, { timeZone: config.timeZone });
+    const jobs = localJobs(config, clock, storage, log);
+
+    const host = await startHost(settings, config, clock, storage, jobs, log);
+    stoppers.push(() => host.close());
+    const user = repUser(settings);
+    const playground = await startPlayground({
+      botEndpoint: `${host.url}/api/messages`,
+      port: settings.ports.playground,
+      portHint: portHint('playground'),
+      config: {
+        currentUser: user,
+        tenantId: TENANT_ID,
+        personalChatId: PERSONAL_CHAT_ID,
+        team: teamConfig(),
+      },
+      onOutput: (line) => log(`[playground] ${line}`),
+    });
+    stoppers.push(() => playground.stop());
+    log(`Agents Playground: ${playground.url} (user ${user.name} <${user.email}>)`);
+
+    await installApp(playground, PERSONAL_CHAT_ID);
+    await installApp(playground, TEAM.id);
+    await waitForInstall(storage, settings.rep.email, options.installTimeoutMs ?? 15_000);
+    log(`Installed for ${user.name} (personal chat) and for the team "${TEAM.name}" (summary channel)`);
+
+    const weekly = settings.runWeeklyOnStart ? await jobs.weekly() : null;
+    return {
+      settings,
+      config,
+      clock,
+      ports: {
+        bot: host.port,
+        playground: playground.port,
+        blob: azurite.blobPort,
+        queue: azurite.queuePort,
+        table: azurite.tablePort,
+      },
+      urls: {
+        playground: playground.url,
+        bot: host.url,
+        messages: `${host.url}/api/messages`,
+        health: `${host.url}/api/health`,
+      },
+      connectionString: azurite.connectionString,
+      playground: {
+        user,
+        tenantId: TENANT_ID,
+        personalChatId: PERSONAL_CHAT_ID,
+        teamId: TEAM.id,
+        teamName: TEAM.name,
+      },
+      feed,
+      weekly,
+      runWeeklyNow: jobs.weekly,
+      postSummaryNow: jobs.summary,
+      stop: stopAll,
+    };
+  } catch (error) {
+    // Leave nothing running behind a failed start; the start error is the one worth reporting.
+    await stopAll().catch((stopError: unknown) => log(`while stopping after a failed start: ${stopError}`));
+    throw error;
+  }
+}
+
+interface LocalJobs {
+  weekly(): Promise<WeeklyReport>;
+  summary(month?: string): Promise<SummaryPost>;
+}
+
+/** The two timers' work, run on demand with the stack's settings and clock. */
+function localJobs(
+  config: Config,
+  clock: () => Date,
+  storage: Storage,
+  log: (line: string) => void,
+): LocalJobs {
+  const weeklyLog: WeeklyLog = {
+    info: (m, d) => log(formatLine('[weekly]', m, d ?? '')),
+    warn: (m, d) => log(formatLine('[weekly:warn]', m, d ?? '')),
+  };
+  return {
+    async weekly() {
+      const deps = await weeklyRunDeps(config, { log: weeklyLog });
+      // Forced: "run now" whatever the day; the ledger's run key still keeps one card per rep per week.
+      return runWeekly(deps, { now: clock(), force: true });
+    },
+    async summary(month) {
+      const now = clock();
+      const which = month ?? format(zonedNow(now, config.timeZone), 'yyyy-MM');
+      const channel = await storage.conversations.getSummaryChannel();
+      if (!channel) {
+        return {
+          status: 'no_channel',
+          month: which,
+          message: 'no summary channel: the app is not in a team',
+        };
+      }
+      // The timer's own dependencies (storage, proactive sender, loss reasons), on demand for any month.
+      const deps = await monthlySummaryDeps(config, now);
+      const { summary, card } = await summaryCardFor(deps.storage, which, deps.config);
+      const sent = await deps.sender(channel.reference, card, summary.headline);
+      switch (sent.status) {
+        case 'delivered':
+          return {
+            status: 'delivered',
+            month: which,
+            headline: summary.headline,
+            activityId: sent.activityId,
+          };
+        case 'unreachable':
+          return { status: 'unreachable', month: which, code: sent.code };
+        case 'failed':
+          return { status: 'failed', month: which, error: sent.error };
+      }
+    },
+  };
+}
+
+/** The local Functions host with the product's HTTP functions and the timers' admin routes. */
+async function startHost(
+  settings: LocalSettings,
+  config: Config,
+  clock: () => Date,
+  storage: Storage,
+  jobs: LocalJobs,
+  log: (line: string) => void,
+): Promise<FunctionsHost> {
+  const botLog: BotLog = {
+    info: (m, d) => log(formatLine('[bot]', m, d ?? '')),
+    warn: (m, d) => log(formatLine('[bot:warn]', m, d ?? '')),
+    error: (m, d) => log(formatLine('[bot:error]', m, d ?? '')),
+  };
+  const deps = await loadBotDependencies(config, { clock, log: botLog });
+  const runtime = createBotRuntime({
+    bot: config.bot,
+    store: deps.store,
+    actions: deps.actions,
+    log: botLog,
+  });
+  const admin = (name: string, run: (query: URLSearchParams) => Promise<unknown>): FunctionRoute => ({
+    name: `admin-${name}`,
+    path: `/admin/functions/${name}`,
+    methods: ['POST'],
+    handler: adminHandler(run),
+  });
+  const routes: FunctionRoute[] = [
+    {
+      name: 'messages',
+      path: '/api/messages',
+      methods: ['POST', 'HEAD'],
+      handler: createMessagesHandler(async () => runtime),
+    },
+    {
+      name: 'health',
+      path: '/api/health',
+      methods: ['GET'],
+      handler: createHealthHandler([
+        { name: 'storage', run: async () => void (await storage.conversations.getSummaryChannel()) },
+      ]),
+    },
+    admin(ADMIN_FUNCTIONS.weekly, () => jobs.weekly()),
+    admin(ADMIN_FUNCTIONS.summary, (query) => jobs.summary(monthParam(query))),
+  ];
+  const host = await startFunctionsHost({
+    port: settings.ports.bot,
+    routes,
+    portHint: portHint('bot'),
+    log: (level, ...args) => log(formatLine(`[functions:${level}]`, ...args)),
+  });
+  log(`Functions host: ${host.url}/api/messages, /api/health, /admin/functions/{weeklyRun,monthlySummary}`);
+  return host;
+}
+
+/** POST /admin/functions/<name>: runs a timer's work now and answers its report as JSON. */
+function adminHandler(run: (query: URLSearchParams) => Promise<unknown>): HttpHandler {
+  return async (request) => {
+    const month = request.query.get('month');
+    if (month !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+      return { status: 400, jsonBody: { error: `month must be YYYY-MM, got "${month}"` } };
+    }
+    return { status: 200, jsonBody: await run(request.query) };
+  };
+}
+
+function monthParam(query: URLSearchParams): string | undefined {
+  return query.get('month') ?? undefined;
+}
+
+function teamConfig() {
+  return {
+    ...TEAM,
+    // Teams' convention: the General channel's id is the team id; the Playground adds General itself.
+    channels: [{ id: 'channel-announcements-id', name: 'Announcements' }],
+  };
+}
+
+/**
+ * Has the Playground install the app in a conversation, as its web UI does when a chat is opened
+ * (installationUpdate then conversationUpdate). Internal endpoint: see local/PLAYGROUND.md.
+ */
+async function installApp(playground: Playground, conversationId: string): Promise<void> {
+  const url = `${playground.url}/_debug/conversation/${encodeURIComponent(conversationId)}/installation`;
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`the Playground could not install the app in ${conversationId}: ${text}`);
+}
+
+/** Waits until the bot stored the rep (personal install) and the summary channel (team install). */
+async function waitForInstall(storage: Storage, email: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [rep, channel] = await Promise.all([
+      storage.conversations.getRepByEmail(email),
+      storage.conversations.getSummaryChannel(),
+    ]);
+    if (rep && channel) return;
+    if (Date.now() > deadline) {
+      const missing = [rep ? null : `the rep ${email}`, channel ? null : 'the summary channel'].filter(
+        Boolean,
+      );
+      throw new Error(
+        `the Playground's install did not store ${missing.join(' and ')} within ${timeoutMs} ms`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Fails before starting anything when a configured port is taken (port 0 = any free one, never taken). */
+async function assertPortsFree(ports: LocalPorts): Promise<void> {
+  const names = Object.keys(ports) as (keyof LocalPorts)[];
+  const taken = await Promise.all(
+    names.map(async (name) => ((await isPortTaken(ports[name])) ? name : null)),
+  );
+  const clashes = taken
+    .filter((n): n is keyof LocalPorts => n !== null)
+    .map((name) => ({ name, port: ports[name] }));
+  if (clashes.length > 0) throw new PortsInUseError(clashes);
+}
+
+function isPortTaken(port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(false);
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') resolve(true);
+      else reject(error);
+    });
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
+}

@@ -1,0 +1,116 @@
+import { ConfigError } from '../config/config';
+import type { WeeklyReport } from '../runs/weeklyReport';
+import { FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
+import { type LocalStack, PortsInUseError, startStack } from './stack';
+
+/**
+ * `npm start`: the whole product on this machine (Azurite, the demo feed, the local Functions host,
+ * the Agents Playground as Teams), the weekly card already waiting in the demo rep's chat; then
+ * it tells the user what to open and type. Ctrl-C stops everything; a second Ctrl-C forces.
+ */
+
+const USAGE = `npm start [-- options]: run Churn Predictor locally with the demo book and a Teams-like client.
+
+${FLAG_HELP}
+  --verbose                                 print the services' own log lines too`;
+
+/** What to open and type, once the stack is up. */
+export function welcomeText(stack: LocalStack, seconds: number): string {
+  const { settings, urls, playground } = stack;
+  const asOf = settings.asOf ? `as of ${settings.asOf}` : 'on the real clock';
+  const lines = [
+    '',
+    `Churn Predictor is running (${asOf}, ${settings.timeZone}; up in ${seconds.toFixed(1)} s).`,
+    '',
+    `  Open   ${urls.playground}`,
+    `         the Agents Playground, a local Teams: you are ${playground.user.name} <${playground.user.email}>.`,
+    `         ${weeklyLine(stack.weekly, settings.rep.email)}`,
+    '',
+    '  Type in the personal chat:',
+    '         list      your current list',
+    '         undo      your last action',
+    "         summary   last month's team summary (locally: see npm run summary)",
+    '         help',
+    '',
+    '  In another terminal:',
+    `         npm run weekly    run the weekly job now (once per week: the ledger keeps it to one card)`,
+    `         npm run summary   post this month's summary, with your taps, to the team "${playground.teamName}"`,
+    '',
+    `  Bot endpoint ${urls.messages}   health ${urls.health}`,
+    `  Storage: Azurite on 127.0.0.1 (blob ${stack.ports.blob}, queue ${stack.ports.queue}, table ${stack.ports.table}), ${settings.location ? `data kept in ${settings.location}` : 'in memory'}`,
+    '',
+    'Press Ctrl-C to stop everything.',
+  ];
+  return lines.join('\n');
+}
+
+function weeklyLine(weekly: WeeklyReport | null, rep: string): string {
+  if (!weekly) return 'The weekly job was not run (--no-weekly): npm run weekly sends the card.';
+  if (weekly.status !== 'completed') return `The weekly job did not run: ${weekly.reason}.`;
+  const mine = weekly.outcomes.find((o) => o.rep.toLowerCase() === rep);
+  if (!mine) return `${rep} owns no customers in the feed: pick a feed owner with --rep.`;
+  switch (mine.status) {
+    case 'delivered':
+      return `Your weekly card (${weekly.runKey}, ${mine.customers} customers) is waiting in the personal chat.`;
+    case 'nothing_to_send':
+      return `Nobody on your list this week (${weekly.runKey}): nothing was sent.`;
+    default:
+      return `Your weekly card was not delivered (${mine.status}); see the log above.`;
+  }
+}
+
+/** Starts the stack and waits for Ctrl-C; returns the exit code. */
+export async function start(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const { settings, help } = parseLocalSettings(argv.filter((a) => a !== '--verbose'));
+  if (help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const started = performance.now();
+  const log = (line: string) => {
+    // Service lines start with "[name]"; progress lines are always shown.
+    if (verbose || !line.startsWith('[') || /^\[\w+:(warn|error)\]/.test(line)) console.log(line);
+  };
+  console.log('Starting Churn Predictor locally...');
+  const stack = await startStack(settings, { log });
+  console.log(welcomeText(stack, (performance.now() - started) / 1000));
+  await untilInterrupted(stack);
+  return 0;
+}
+
+/** Resolves after the stack stopped on the first Ctrl-C (or SIGTERM); a second one exits at once. */
+function untilInterrupted(stack: LocalStack): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        console.log(`\n${signal} again: exiting now without waiting.`);
+        // Azurite's exit hook still sends it SIGINT; see local/azurite.ts.
+        process.exit(130);
+      }
+      stopping = true;
+      console.log('\nStopping (Azurite, the Playground, the Functions host)... Ctrl-C again to force.');
+      stack.stop().then(() => {
+        console.log('Stopped; the ports are free.');
+        resolve();
+      }, reject);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+if (require.main === module) {
+  start().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const known =
+        error instanceof SettingsError || error instanceof PortsInUseError || error instanceof ConfigError;
+      console.error(known ? `\n${error.message}` : error);
+      process.exitCode = known ? 2 : 1;
+    },
+  );
+}
