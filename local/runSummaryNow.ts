@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
-import { ADMIN_FUNCTIONS, type SummaryPost } from './stack';
+import { ADMIN_FUNCTIONS, FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
+import type { SummaryPost } from './stack';
 
 /**
  * `npm run summary`: asks the running local stack (`npm start`) to post a month's summary card to

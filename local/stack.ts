@@ -19,6 +19,7 @@ import { type FunctionRoute, type FunctionsHost, startFunctionsHost } from './fu
 import { type LoadedFeed, loadFeedIntoContainer } from './loadDemoFeed';
 import { type Playground, type PlaygroundUser, startPlayground } from './playground';
 import {
+  ADMIN_FUNCTIONS,
   type LocalPorts,
   type LocalSettings,
   localClock,
@@ -33,9 +34,6 @@ import {
  * timers), and the Microsoft 365 Agents Playground as Teams, with the app installed for its user (a
  * demo rep) and its team. Used by `npm start` and by the end-to-end tests (which pass port 0s).
  */
-
-/** The admin routes, as the real Functions host's admin API names them: POST /admin/functions/<name>. */
-export const ADMIN_FUNCTIONS = { weekly: 'weeklyRun', summary: 'monthlySummary' } as const;
 
 /** What posting a month's summary to the team channel did. */
 export type SummaryPost =

@@ -47,16 +47,20 @@ export function reasonsFor(
   return [...points]
     .filter(([, p]) => p >= MIN_REASON_POINTS)
     .sort((a, b) => b[1] - a[1]) // stable: ties keep SIGNAL_NAMES order
-    .map(([name]) => reasonText(name, f, windows, model));
+    .map(([name]) => reasonText(name, f, windows, model))
+    .filter((text): text is string => text !== null);
 }
 
-/** The sentence for one signal (the model's signals need `model`; without it they get a generic line). */
+/**
+ * The sentence for one signal (the model's signals need `model`; without it they get a generic line).
+ * Null when the model's figure does not point to a risk: a reason must never read as reassurance.
+ */
 export function reasonText(
   name: SignalName,
   f: Features,
   windows: Rules['windows'],
   model: ModelReasonInput | null = null,
-): string {
+): string | null {
   switch (name) {
     case 'noOrderLikely':
     case 'missedOrders':
@@ -88,14 +92,18 @@ export function reasonText(
 
 /**
  * A repeat customer who has missed at least one order at their own pace hears how many; anyone else
- * hears the chance of no order ahead (one-order customers have no pace of their own to miss).
+ * hears the chance of no order ahead (one-order customers have no pace of their own to miss), but
+ * only when that chance is even or worse: "9% chance of no order" is no reason to call.
  */
-function modelReason(f: Features, model: ModelReasonInput | null): string {
+export const MIN_NO_ORDER_PROBABILITY_STATED = 0.5;
+
+function modelReason(f: Features, model: ModelReasonInput | null): string | null {
   if (!model) return 'Unlikely to order soon, by the cadence model';
   const { figures, horizonDays } = model;
   if (f.orderDays > 1 && figures.expectedOrdersByNow >= 0.95) {
     return `Expected ${figures.expectedOrdersByNow.toFixed(1)} orders by now at their usual pace; placed 0`;
   }
+  if (figures.noOrderProbability < MIN_NO_ORDER_PROBABILITY_STATED) return null;
   const percent = Math.min(99, Math.round(100 * figures.noOrderProbability));
   return `${percent}% chance of no order in the next ${horizonDays} days`;
 }

@@ -111,4 +111,15 @@ describe('the model inside scoreBook', () => {
     });
     expect(text).toBe('83% chance of no order in the next 90 days');
   });
+
+  it('says nothing when the chance of no order is below even: that would read as reassurance', () => {
+    const f = customer(1, end - 100, end - 100, end);
+    const figures = {
+      noOrderProbability: 0.09,
+      expectedOrdersByNow: 0,
+      silenceProbability: 1,
+      aliveProbability: 1,
+    };
+    expect(reasonText('noOrderLikely', f, defaultRules().windows, { figures, horizonDays: 90 })).toBeNull();
+  });
 });
