@@ -168,7 +168,11 @@ function depsFor(
     rules: defaultRules(),
     readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
     sender: (reference, card, summary) => sender.sendCard(reference, card, summary),
-    config: { timeZone: 'America/Chicago', weeklySendAt: { weekday: 1, hour: 8, minute: 3 } },
+    config: {
+      timeZone: 'America/Chicago',
+      weeklySendAt: { weekday: 1, hour: 8, minute: 3 },
+      backgroundConcurrency: Number(process.env.BENCH_BACKGROUND ?? 1),
+    },
     log: quiet,
   };
 }

@@ -31,9 +31,16 @@ export interface LocalSettings {
   feedContainer: string;
   /** The Playground's user: the demo rep whose chat shows the card. */
   rep: { email: string; name: string };
-  /** Run the weekly job once everything is up, so the rep's card is waiting. */
-  runWeeklyOnStart: boolean;
+  /**
+   * When the weekly job runs by itself: `browser` = as soon as the Playground's web page opens
+   * (it shows only messages that arrive while it is open), `start` = once everything is up,
+   * `off` = only when asked (`npm run weekly`).
+   */
+  weeklyRun: WeeklyRunMoment;
 }
+
+export const WEEKLY_RUN_MOMENTS = ['browser', 'start', 'off'] as const;
+export type WeeklyRunMoment = (typeof WEEKLY_RUN_MOMENTS)[number];
 
 /** One setting's flag and environment variable, for help texts and port-in-use messages. */
 export interface SettingSource {
@@ -91,7 +98,7 @@ const settingsSchema = z.object({
       'a blob container name (lower case, digits, hyphens)',
     ),
   repEmail: email,
-  runWeeklyOnStart: z.boolean(),
+  weeklyRun: z.enum(WEEKLY_RUN_MOMENTS),
 });
 
 /** A bad flag or setting; the message names each one. */
@@ -111,7 +118,7 @@ const FLAGS = {
   feed: { type: 'string' },
   container: { type: 'string' },
   rep: { type: 'string' },
-  'no-weekly': { type: 'boolean' },
+  weekly: { type: 'string' },
   month: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
@@ -129,7 +136,8 @@ export const FLAG_HELP = `Options (flags win over environment variables):
   --feed <dir>           FEED_DIR            feed folder loaded into the blob container (default demo/feed)
   --container <name>     FEED_CONTAINER      blob container of the feed (default feed)
   --rep <email>          PLAYGROUND_REP      the Playground user's email, a feed owner (default ${DEMO_REP_EMAIL})
-  --no-weekly                                do not run the weekly job at start
+  --weekly <when>        WEEKLY_RUN          when the weekly job runs by itself: browser (default: when the
+                                             Playground page opens), start, or off (npm run weekly only)
   --month <YYYY-MM>                          npm run summary: the month to summarise (default: the current one)`;
 
 export interface ParsedCommandLine {
@@ -175,7 +183,7 @@ export function parseLocalSettings(
     feedDir: pick('feed', 'FEED_DIR', 'demo/feed'),
     feedContainer: pick('container', 'FEED_CONTAINER', 'feed'),
     repEmail: pick('rep', 'PLAYGROUND_REP', DEMO_REP_EMAIL),
-    runWeeklyOnStart: values['no-weekly'] !== true,
+    weeklyRun: pick('weekly', 'WEEKLY_RUN', 'browser'),
   };
   const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) {
@@ -258,6 +266,7 @@ function settingName(path: readonly PropertyKey[]): string {
     feedDir: '--feed / FEED_DIR',
     feedContainer: '--container / FEED_CONTAINER',
     repEmail: '--rep / PLAYGROUND_REP',
+    weeklyRun: '--weekly / WEEKLY_RUN',
     location: '--location / AZURITE_LOCATION',
   };
   return names[key] ?? key;

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { format as formatLine } from 'node:util';
 import type { HttpHandler } from '@azure/functions';
 import { format } from 'date-fns';
+import { z } from 'zod';
 import { type BotLog, createBotRuntime } from '../bot';
 import { type Config, loadConfig } from '../config/config';
 import { loadBotDependencies } from '../functions/botDependencies';
@@ -63,8 +64,12 @@ export interface LocalStack {
   connectionString: string;
   playground: PlaygroundIds;
   feed: LoadedFeed;
-  /** The weekly run done at start, or null when it was turned off. */
-  weekly: WeeklyReport | null;
+  /**
+   * The weekly run the stack does by itself (settings.weeklyRun): already settled for `start`; for
+   * `browser`, settles once the Playground's page has opened and the run is done. Resolves with the
+   * run's error rather than rejecting, and with null when off or stopped before it ran.
+   */
+  automaticWeekly: Promise<WeeklyReport | Error | null>;
   /** Runs this week's weekly job now (forced; the run ledger still keeps it to one card per rep per week). */
   runWeeklyNow(): Promise<WeeklyReport>;
   /** Posts the summary of `month` (default: the clock's current month) to the team's summary channel. */
@@ -147,7 +152,9 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     const storage = await openStorage(config.storage, { timeZone: config.timeZone });
     const jobs = localJobs(config, clock, storage, log);
 
-    const host = await startHost(settings, config, clock, storage, jobs, log);
+    const automatic = automaticWeeklyRun(settings, jobs, log);
+    stoppers.push(() => automatic.stop());
+    const host = await startHost(settings, config, clock, storage, jobs, automatic.onPersonalInstall, log);
     stoppers.push(() => host.close());
     const user = repUser(settings);
     const playground = await startPlayground({
@@ -170,7 +177,9 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     await waitForInstall(storage, settings.rep.email, options.installTimeoutMs ?? 15_000);
     log(`Installed for ${user.name} (personal chat) and for the team "${TEAM.name}" (summary channel)`);
 
-    const weekly = settings.runWeeklyOnStart ? await jobs.weekly() : null;
+    // Our own installs are done: from now on a personal install is the Playground's page opening.
+    automatic.arm();
+    if (settings.weeklyRun === 'start') await automatic.result;
     return {
       settings,
       config,
@@ -197,7 +206,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
         teamName: TEAM.name,
       },
       feed,
-      weekly,
+      automaticWeekly: automatic.result,
       runWeeklyNow: jobs.weekly,
       postSummaryNow: jobs.summary,
       stop: stopAll,
@@ -207,6 +216,53 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     await stopAll().catch((stopError: unknown) => log(`while stopping after a failed start: ${stopError}`));
     throw error;
   }
+}
+
+interface AutomaticWeekly {
+  result: Promise<WeeklyReport | Error | null>;
+  /** Starts accepting the page-opened signal (and runs at once in `start` mode). */
+  arm(): void;
+  /** Called on every personal install the bot receives. */
+  onPersonalInstall(): void;
+  /** Waits for a run in progress; settles the result with null when nothing ran. */
+  stop(): Promise<void>;
+}
+
+/** The weekly run the stack does by itself, once, at the moment settings.weeklyRun names. */
+function automaticWeeklyRun(
+  settings: LocalSettings,
+  jobs: LocalJobs,
+  log: (line: string) => void,
+): AutomaticWeekly {
+  let settle: (value: WeeklyReport | Error | null) => void = () => undefined;
+  const result = new Promise<WeeklyReport | Error | null>((resolve) => {
+    settle = resolve;
+  });
+  let armed = false;
+  let running: Promise<void> | null = null;
+  const run = () => {
+    if (running) return;
+    running = jobs.weekly().then(settle, (error: unknown) => {
+      log(`[weekly:error] the weekly run failed: ${error instanceof Error ? error.stack : String(error)}`);
+      settle(error instanceof Error ? error : new Error(String(error)));
+    });
+  };
+  return {
+    result,
+    arm() {
+      armed = true;
+      if (settings.weeklyRun === 'start') run();
+      if (settings.weeklyRun === 'off') settle(null);
+    },
+    onPersonalInstall() {
+      if (armed && settings.weeklyRun === 'browser') run();
+    },
+    async stop() {
+      armed = false;
+      if (running) await running;
+      settle(null);
+    },
+  };
 }
 
 interface LocalJobs {
@@ -270,6 +326,7 @@ async function startHost(
   clock: () => Date,
   storage: Storage,
   jobs: LocalJobs,
+  onPersonalInstall: () => void,
   log: (line: string) => void,
 ): Promise<FunctionsHost> {
   const botLog: BotLog = {
@@ -295,7 +352,10 @@ async function startHost(
       name: 'messages',
       path: '/api/messages',
       methods: ['POST', 'HEAD'],
-      handler: createMessagesHandler(async () => runtime),
+      handler: watchPersonalInstalls(
+        createMessagesHandler(async () => runtime),
+        onPersonalInstall,
+      ),
     },
     {
       name: 'health',
@@ -316,6 +376,36 @@ async function startHost(
   });
   log(`Functions host: ${host.url}/api/messages, /api/health, /admin/functions/{weeklyRun,monthlySummary}`);
   return host;
+}
+
+const personalInstall = z.looseObject({
+  type: z.literal('installationUpdate'),
+  action: z.literal('add'),
+  conversation: z.looseObject({ conversationType: z.literal('personal') }),
+});
+
+/**
+ * Calls `onInstall` after the bot has handled a personal installationUpdate: the Playground's web
+ * page sends one whenever it opens, and it shows only messages that arrive while it is open.
+ */
+function watchPersonalInstalls(handler: HttpHandler, onInstall: () => void): HttpHandler {
+  return async (request, context) => {
+    if (request.method !== 'POST') return handler(request, context);
+    const body = await request.clone().text();
+    const response = await handler(request, context);
+    if (personalInstall.safeParse(parseJsonOrNull(body)).success) onInstall();
+    return response;
+  };
+}
+
+function parseJsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // The bot handler has already answered a malformed body with 400; nothing to watch.
+    if (error instanceof SyntaxError) return null;
+    throw error;
+  }
 }
 
 /** POST /admin/functions/<name>: runs a timer's work now and answers its report as JSON. */

@@ -14,8 +14,8 @@ const USAGE = `npm start [-- options]: run Churn Predictor locally with the demo
 ${FLAG_HELP}
   --verbose                                 print the services' own log lines too`;
 
-/** What to open and type, once the stack is up. */
-export function welcomeText(stack: LocalStack, seconds: number): string {
+/** What to open and type, once the stack is up; `weekly` = the automatic run's outcome if it is already done. */
+export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyReport | Error | null): string {
   const { settings, urls, playground } = stack;
   const asOf = settings.asOf ? `as of ${settings.asOf}` : 'on the real clock';
   const lines = [
@@ -24,7 +24,7 @@ export function welcomeText(stack: LocalStack, seconds: number): string {
     '',
     `  Open   ${urls.playground}`,
     `         the Agents Playground, a local Teams: you are ${playground.user.name} <${playground.user.email}>.`,
-    `         ${weeklyLine(stack.weekly, settings.rep.email)}`,
+    `         ${settings.weeklyRun === 'browser' ? 'Your weekly card arrives in the personal chat as the page opens (the Playground shows only what arrives while it is open).' : weeklyLine(weekly, settings.rep.email)}`,
     '',
     '  Type in the personal chat:',
     '         list      your current list',
@@ -44,8 +44,10 @@ export function welcomeText(stack: LocalStack, seconds: number): string {
   return lines.join('\n');
 }
 
-function weeklyLine(weekly: WeeklyReport | null, rep: string): string {
-  if (!weekly) return 'The weekly job was not run (--no-weekly): npm run weekly sends the card.';
+/** One line about the rep's weekly card. */
+export function weeklyLine(weekly: WeeklyReport | Error | null, rep: string): string {
+  if (weekly === null) return 'The weekly job has not run (--weekly off): `npm run weekly` sends the card.';
+  if (weekly instanceof Error) return `The weekly job failed: ${weekly.message}`;
   if (weekly.status !== 'completed') return `The weekly job did not run: ${weekly.reason}.`;
   const mine = weekly.outcomes.find((o) => o.rep.toLowerCase() === rep);
   if (!mine) return `${rep} owns no customers in the feed: pick a feed owner with --rep.`;
@@ -75,7 +77,20 @@ export async function start(argv: readonly string[] = process.argv.slice(2)): Pr
   };
   console.log('Starting Churn Predictor locally...');
   const stack = await startStack(settings, { log });
-  console.log(welcomeText(stack, (performance.now() - started) / 1000));
+  const seconds = (performance.now() - started) / 1000;
+  if (settings.weeklyRun === 'browser') {
+    console.log(welcomeText(stack, seconds, null));
+    // Said once the page has opened and the card went out; the result never rejects (see LocalStack).
+    stack.automaticWeekly.then(
+      (weekly) => {
+        if (weekly)
+          console.log(`\n${new Date().toLocaleTimeString()}  ${weeklyLine(weekly, settings.rep.email)}`);
+      },
+      (error: unknown) => console.error(error),
+    );
+  } else {
+    console.log(welcomeText(stack, seconds, await stack.automaticWeekly));
+  }
   await untilInterrupted(stack);
   return 0;
 }

@@ -8,6 +8,11 @@
 export interface NelderMeadOptions {
   /** Cap on iterations (one reflection step each). Default 5,000. */
   maxIterations?: number;
+  /**
+   * Cap on objective evaluations, the initial simplex included; never exceeded (an iteration that
+   * could overrun it is not started). Default: no cap beyond maxIterations.
+   */
+  maxEvaluations?: number;
   /** Converged when every vertex's value is within this of the best one... Default 1e-10. */
   fTolerance?: number;
   /** ...and every vertex is within this of the best one in every coordinate. Default 1e-8. */
@@ -33,9 +38,18 @@ export function nelderMead(
   start: ArrayLike<number>,
   options: NelderMeadOptions = {},
 ): NelderMeadResult {
-  const { maxIterations = 5_000, fTolerance = 1e-10, xTolerance = 1e-8, initialStep = 0.5 } = options;
+  const {
+    maxIterations = 5_000,
+    maxEvaluations = Number.POSITIVE_INFINITY,
+    fTolerance = 1e-10,
+    xTolerance = 1e-8,
+    initialStep = 0.5,
+  } = options;
   const n = start.length;
   if (n === 0) throw new RangeError('nelderMead needs at least one dimension');
+  if (!(maxEvaluations >= n + 1)) {
+    throw new RangeError(`nelderMead needs maxEvaluations >= ${n + 1} for the first simplex, got ${maxEvaluations}`);
+  }
   const reflectCoefficient = 1;
   const expandCoefficient = 1 + 2 / n;
   const contractCoefficient = 0.75 - 1 / (2 * n);
@@ -77,6 +91,17 @@ export function nelderMead(
       return {
         converged: false,
         reason: `reached the iteration cap (${maxIterations}) before the simplex met the tolerances`,
+        x: vertices[best],
+        value: values[best],
+        iterations,
+        evaluations,
+      };
+    }
+    // An iteration costs at most n + 2 evaluations (reflect, contract, then a shrink of n vertices).
+    if (evaluations + n + 2 > maxEvaluations) {
+      return {
+        converged: false,
+        reason: `reached the evaluation cap (${maxEvaluations}) before the simplex met the tolerances`,
         x: vertices[best],
         value: values[best],
         iterations,

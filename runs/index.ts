@@ -9,3 +9,6 @@ export {
   type SummarySendResult,
 } from './monthlySummaryRun';
 export { type SummaryCardOptions, summaryCardFor } from './summaryCardFor';
+export type { WeeklyReport } from './weeklyReport';
+export { runWeekly, type WeeklyRunDeps } from './weeklyRun';
+export { weeklyRunDeps } from './weeklyWiring';

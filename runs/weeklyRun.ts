@@ -2,7 +2,7 @@ import { format } from 'date-fns';
 import type { FeedResult } from '../feed/readFeed';
 import { dayOf } from '../rules/book';
 import type { Rules } from '../rules/rulesSchema';
-import { scoreBook } from '../rules/scoreBook';
+import { type ScoredCustomer, scoreBook } from '../rules/scoreBook';
 import { type WeeklySchedule, weeklyRunDue, zonedNow } from '../schedule';
 import type { Delivery, Storage } from '../storage';
 import { runLimited } from '../storage/batches';
@@ -37,7 +37,7 @@ export interface WeeklyRunConfig extends CardLocale {
   sendConcurrency?: number;
   /**
    * Storage requests in flight for the work done beside the sends (the other state rows, the audit
-   * rows), each (default 2): kept low so the sends' own reads and ledger writes are not queued behind them.
+   * rows), each (default 1): kept low so the sends' own reads and ledger writes are not queued behind them.
    */
   backgroundConcurrency?: number;
 }
@@ -100,14 +100,13 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const states = nextStates(scored.customers, previous, localDate);
   const weeks = repWeeks(scored.customers, deps.rules.capPerRep);
 
-  // The rows a card's buttons act on are stored before any card goes out; the rest of the book
-  // and the audit rows are written while the rate-limited sends proceed.
-  const listed = states.filter((_, i) => scored.customers[i].surfaced || scored.customers[i].gate.surfaced);
-  const unlisted = states.filter(
-    (_, i) => !(scored.customers[i].surfaced || scored.customers[i].gate.surfaced),
-  );
-  const firstWrite = await storage.state.writeChanged(previous, listed, { concurrency: 8 });
-
+  // A card's buttons act on its customers' state rows: those not stored yet are written before any
+  // card goes out. Everything else (updates of existing rows, the audit rows) is written while the
+  // rate-limited sends proceed.
+  const isNewAndListed = (c: ScoredCustomer) => c.gate.surfaced && !previous.has(c.customerId);
+  const first = states.filter((_, i) => isNewAndListed(scored.customers[i]));
+  const rest = states.filter((_, i) => !isNewAndListed(scored.customers[i]));
+  const firstWrite = await storage.state.writeChanged(previous, first, { concurrency: 8 });
   const preparedAt = clock();
   const tally: SendTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
   // no_conversation is never recorded by this run (so it is retried); an older row of it is not final either.
@@ -139,10 +138,10 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const writeRest = finishedAt(
     clock,
     Promise.all([
-      storage.state.writeChanged(previous, unlisted, { concurrency: config.backgroundConcurrency ?? 2 }),
+      storage.state.writeChanged(previous, rest, { concurrency: config.backgroundConcurrency ?? 1 }),
       runLimited(
         surfacedRows.map((row) => () => storage.audit.record(row)),
-        config.backgroundConcurrency ?? 2,
+        config.backgroundConcurrency ?? 1,
       ),
     ]),
   );

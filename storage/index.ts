@@ -4,6 +4,7 @@ import { type AuditStore, TableAuditStore } from './auditStore';
 import { type ConversationStore, TableConversationStore } from './conversationStore';
 import { RequestCounter, type RequestCounts } from './requestCounter';
 import { type RunLedger, TableRunLedger } from './runLedger';
+import { staleConnectionPolicy } from './staleConnectionPolicy';
 import { type StateStore, TableStateStore } from './stateStore';
 import {
   createTableClient,
@@ -72,7 +73,7 @@ export async function openStorage(
   const settings = {
     storage: config,
     retry: { ...DEFAULT_RETRY, ...retry },
-    policies: [counter.policy, ...policies],
+    policies: [staleConnectionPolicy(), counter.policy, ...policies],
     // One credential for every client, so tokens are fetched and cached once.
     credential: credential ?? (config.tableEndpoint ? new DefaultAzureCredential() : undefined),
   };

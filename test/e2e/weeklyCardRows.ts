@@ -56,7 +56,10 @@ export function tapValue(row: WeeklyRow, title: string, inputs: Record<string, s
 function buttonsOf(row: Node): Node[] {
   // The row's own action sets only: a Show card's inner actions belong to the sub-card.
   const sets = findAll(row, (n) => n.type === 'ActionSet').filter(
-    (set) => !findAll(row, (n) => n.type === 'Action.ShowCard').some((sc) => findAll(sc.card, (x) => x === set).length),
+    (set) =>
+      !findAll(row, (n) => n.type === 'Action.ShowCard').some(
+        (sc) => findAll(sc.card, (x) => x === set).length,
+      ),
   );
   return sets.flatMap((set) => (set.actions as Node[]) ?? []);
 }

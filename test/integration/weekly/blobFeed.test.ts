@@ -24,7 +24,8 @@ const FILES = ['customers.csv', 'orders.csv', 'tickets.csv'];
 
 async function uploadDemo(container: ContainerClient, prefix = '', files = FILES): Promise<void> {
   await container.create();
-  for (const file of files) await container.getBlockBlobClient(`${prefix}${file}`).uploadFile(join(DEMO, file));
+  for (const file of files)
+    await container.getBlockBlobClient(`${prefix}${file}`).uploadFile(join(DEMO, file));
 }
 
 describe('the feed from a blob container on Azurite', () => {
@@ -60,7 +61,9 @@ describe('the feed from a blob container on Azurite', () => {
   it('a missing container or required blob is a FeedError naming it', async () => {
     const container = feedContainerClient({ connectionString }, name);
     await expect(readBlobFeed(container)).rejects.toThrow(
-      new RegExp(`feed container "${name}" does not exist at http://127\\.0\\.0\\.1:\\d+/devstoreaccount1/${name}`),
+      new RegExp(
+        `feed container "${name}" does not exist at http://127\\.0\\.0\\.1:\\d+/devstoreaccount1/${name}`,
+      ),
     );
     await uploadDemo(container, 'x/', ['customers.csv', 'tickets.csv']);
     const missing = readBlobFeed(container, { prefix: 'x/' });
@@ -85,7 +88,10 @@ describe('the feed from a blob container on Azurite', () => {
       const rep = 'ana.ruiz@contoso.example';
       await installReps(world, [rep]);
       const config = loadConfig({ STORAGE_CONNECTION_STRING: connectionString, FEED_CONTAINER: name });
-      const deps = { ...depsFor(world, slippingBook([], { slipping: 0 })), readBook: feedReaderFor(config, defaultRules()) };
+      const deps = {
+        ...depsFor(world, slippingBook([], { slipping: 0 })),
+        readBook: feedReaderFor(config, defaultRules()),
+      };
       const report = await runWeekly(deps, { now: SEND_TIME });
       expect(report).toMatchObject({ status: 'completed', feed: { customers: 300 } });
       if (report.status !== 'completed') return;

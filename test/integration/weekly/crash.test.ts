@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runWeekly } from '../../../runs/weeklyRun';
 import type { WeeklySender } from '../../../runs/weeklyDelivery';
+import { runWeekly } from '../../../runs/weeklyRun';
 import type { RunLedger } from '../../../storage';
 import {
   conversationOf,
@@ -35,9 +35,12 @@ describe('crash midway, then a rerun', () => {
       if (calls === REPS.length / 2 + 1) throw new Error('injected crash: the process died');
       return world.sender.sendCard(reference, card, summary);
     };
-    const first = runWeekly(depsFor(world, book, { sender: crashing, config: { ...config(), sendConcurrency: 1 } }), {
-      now: SEND_TIME,
-    });
+    const first = runWeekly(
+      depsFor(world, book, { sender: crashing, config: { ...config(), sendConcurrency: 1 } }),
+      {
+        now: SEND_TIME,
+      },
+    );
     await expect(first).rejects.toThrow('injected crash');
     expect(world.fake.activities).toHaveLength(REPS.length / 2);
     const run = await world.storage.runs.getRun('weekly-2026-W48');
@@ -80,7 +83,8 @@ describe('crash midway, then a rerun', () => {
     const runs = world.storage.runs;
     const crashingLedger: RunLedger = Object.assign(Object.create(runs) as RunLedger, {
       recordDelivery: async (...args: Parameters<RunLedger['recordDelivery']>) => {
-        if (args[1] === victim && args[2].status === 'delivered') throw new Error('injected crash before the ledger write');
+        if (args[1] === victim && args[2].status === 'delivered')
+          throw new Error('injected crash before the ledger write');
         return runs.recordDelivery(...args);
       },
     });
@@ -92,7 +96,8 @@ describe('crash midway, then a rerun', () => {
     const second = await runWeekly(depsFor(world, book), { now: NEXT_TICK });
     expect(second).toMatchObject({ status: 'completed', counts: { delivered: REPS.length } });
     expect(world.fake.sentTo(conversationOf(victim))).toHaveLength(2);
-    for (const rep of REPS.filter((r) => r !== victim)) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    for (const rep of REPS.filter((r) => r !== victim))
+      expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
   });
 });
 

@@ -34,10 +34,14 @@ describe('gates and the card, end to end', () => {
   it('keeps paused, lost, cooling-down and below-floor customers off the card and leaves the actions’ fields alone', async () => {
     const ids = ['paused', 'pauseOver', 'lost', 'cooling', 'coolOver', 'small', 'fresh'];
     const values: Record<string, number> = { small: 300 };
-    const book = slippingBook([], { slipping: 0 }, {
-      customers: ids.map((id) => ({ id, name: id, owner: REP, monthlyValue: values[id] ?? 1000 })),
-      orders: ids.flatMap((id) => weeklyOrders(id, '2026-01-05', '2026-09-14')),
-    });
+    const book = slippingBook(
+      [],
+      { slipping: 0 },
+      {
+        customers: ids.map((id) => ({ id, name: id, owner: REP, monthlyValue: values[id] ?? 1000 })),
+        orders: ids.flatMap((id) => weeklyOrders(id, '2026-01-05', '2026-09-14')),
+      },
+    );
     const before = [
       stored('paused', { lastContact: '2026-11-16', surfacedAt: '2026-11-09' }),
       stored('pauseOver', { lastContact: '2026-11-01', surfacedAt: '2026-10-26' }),
@@ -60,10 +64,23 @@ describe('gates and the card, end to end', () => {
     expect(card?.data.customers.map((c) => c.customerId).sort()).toEqual(['coolOver', 'fresh', 'pauseOver']);
 
     const states = await world.storage.state.getAll();
-    expect(states.get('paused')).toMatchObject({ lastContact: '2026-11-16', surfacedAt: '2026-11-09', band: 'at_risk' });
+    expect(states.get('paused')).toMatchObject({
+      lastContact: '2026-11-16',
+      surfacedAt: '2026-11-09',
+      band: 'at_risk',
+    });
     expect(states.get('pauseOver')).toMatchObject({ lastContact: '2026-11-01', surfacedAt: '2026-10-26' });
-    expect(states.get('lost')).toMatchObject({ status: 'lost', lostReason: 'price', lostNote: 'too dear', surfacedAt: null });
-    expect(states.get('cooling')).toMatchObject({ wonBackAt: '2026-10-15', recoveredValue: 950, surfacedAt: null });
+    expect(states.get('lost')).toMatchObject({
+      status: 'lost',
+      lostReason: 'price',
+      lostNote: 'too dear',
+      surfacedAt: null,
+    });
+    expect(states.get('cooling')).toMatchObject({
+      wonBackAt: '2026-10-15',
+      recoveredValue: 950,
+      surfacedAt: null,
+    });
     expect(states.get('coolOver')).toMatchObject({ wonBackAt: '2026-09-01', surfacedAt: '2026-11-23' });
     expect(states.get('fresh')).toMatchObject({ surfacedAt: '2026-11-23', status: 'active' });
     expect(states.get('small')).toMatchObject({ surfacedAt: null, monthlyValue: 300 });
@@ -73,15 +90,19 @@ describe('gates and the card, end to end', () => {
     const rules = { ...defaultRules(), capPerRep: 60 };
     const longName = (k: number) => `${'Greenfield Organic Wholesale Cafe & Bakery Ltd '.repeat(8)}${k}`;
     const n = 60;
-    const book = slippingBook([], { slipping: 0 }, {
-      customers: Array.from({ length: n }, (_, k) => ({
-        id: `c${k}`,
-        name: longName(k),
-        owner: REP,
-        monthlyValue: 123_456.78 + k,
-      })),
-      orders: Array.from({ length: n }, (_, k) => weeklyOrders(`c${k}`, '2026-01-05', '2026-09-14')).flat(),
-    });
+    const book = slippingBook(
+      [],
+      { slipping: 0 },
+      {
+        customers: Array.from({ length: n }, (_, k) => ({
+          id: `c${k}`,
+          name: longName(k),
+          owner: REP,
+          monthlyValue: 123_456.78 + k,
+        })),
+        orders: Array.from({ length: n }, (_, k) => weeklyOrders(`c${k}`, '2026-01-05', '2026-09-14')).flat(),
+      },
+    );
     const report = await runWeekly(depsFor(world, book, { rules }), { now: SEND_TIME });
     expect(report).toMatchObject({ counts: { delivered: 1 } });
 

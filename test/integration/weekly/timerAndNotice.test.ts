@@ -3,14 +3,23 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWeeklyRunHandler } from '../../../functions/weeklyRun';
 import { summaryChannelNotifier } from '../../../runs/weeklyWiring';
-import { conversationOf, depsFor, installReps, openWeeklyWorld, SEND_TIME, slippingBook, type WeeklyWorld } from './weeklyWorld';
+import {
+  conversationOf,
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  SEND_TIME,
+  slippingBook,
+  type WeeklyWorld,
+} from './weeklyWorld';
 
 const CHANNEL = '19:general@thread.tacv2';
 
 function contextWithLog(lines: string[]): InvocationContext {
   return new InvocationContext({
     functionName: 'weeklyRun',
-    logHandler: (level, ...args) => lines.push(`${level}: ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`),
+    logHandler: (level, ...args) =>
+      lines.push(`${level}: ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`),
   });
 }
 
@@ -26,13 +35,22 @@ describe('the weekly timer function and the admins’ notice', () => {
   it('the timer handler runs the week once, warns on a late tick and logs who was not reached', async () => {
     await installReps(world, ['ann@example.com']);
     const book = slippingBook(['ann@example.com', 'bob@example.com'], { slipping: 1 });
-    const handler = createWeeklyRunHandler(async (log) => depsFor(world, book, { log }), () => SEND_TIME);
+    const handler = createWeeklyRunHandler(
+      async (log) => depsFor(world, book, { log }),
+      () => SEND_TIME,
+    );
     const lines: string[] = [];
-    const timer: Timer = { isPastDue: true, schedule: { adjustForDST: false }, scheduleStatus: undefined as never };
+    const timer: Timer = {
+      isPastDue: true,
+      schedule: { adjustForDST: false },
+      scheduleStatus: undefined as never,
+    };
     const report = await handler(timer, contextWithLog(lines));
     expect(report).toMatchObject({ status: 'completed', counts: { delivered: 1, no_conversation: 1 } });
     expect(lines[0]).toMatch(/^warning: weekly run tick is late/);
-    expect(lines.some((l) => l.startsWith('warning: Weekly run weekly-2026-W48') && l.includes('bob@example.com'))).toBe(true);
+    expect(
+      lines.some((l) => l.startsWith('warning: Weekly run weekly-2026-W48') && l.includes('bob@example.com')),
+    ).toBe(true);
     const again = await handler({ ...timer, isPastDue: false }, contextWithLog([]));
     expect(again).toEqual({ status: 'not_due', runKey: 'weekly-2026-W48', reason: 'already_ran' });
     expect(world.fake.sentTo(conversationOf('ann@example.com'))).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runWeekly } from '../../../runs/weeklyRun';
 import type { WeeklyRunDone } from '../../../runs/weeklyReport';
+import { runWeekly } from '../../../runs/weeklyRun';
 import { monthOf } from '../../../storage/keys';
 import {
   conversationOf,
@@ -15,7 +15,8 @@ import {
 } from './weeklyWorld';
 
 function completed(report: Awaited<ReturnType<typeof runWeekly>>): WeeklyRunDone {
-  if (report.status !== 'completed') throw new Error(`expected a completed run, got ${JSON.stringify(report)}`);
+  if (report.status !== 'completed')
+    throw new Error(`expected a completed run, got ${JSON.stringify(report)}`);
   return report;
 }
 
@@ -100,7 +101,10 @@ describe('runWeekly on Azurite and the fake Teams connector', () => {
     await installReps(world, reps);
     const deps = depsFor(world, slippingBook(reps, { slipping: 1 }));
     const before = new Date(SEND_TIME.getTime() - 60_000);
-    expect(await runWeekly(deps, { now: before })).toMatchObject({ status: 'not_due', reason: 'before_send_time' });
+    expect(await runWeekly(deps, { now: before })).toMatchObject({
+      status: 'not_due',
+      reason: 'before_send_time',
+    });
     expect(world.fake.stats.requests).toBe(0);
     expect(await world.storage.runs.getRun('weekly-2026-W48')).toBeNull();
   });
@@ -108,11 +112,18 @@ describe('runWeekly on Azurite and the fake Teams connector', () => {
   it('accounts for every rep: 403 is unreachable (recorded), no install is no_conversation, an empty list sends no card', async () => {
     const [blocked, missing, quiet, fine] = ['blocked@x.com', 'missing@x.com', 'quiet@x.com', 'fine@x.com'];
     await installReps(world, [blocked, quiet, fine]);
-    world.fake.injectForConversation(conversationOf(blocked), { status: 403, code: 'ConversationBlockedByUser' });
-    const withQuiet = slippingBook([blocked, missing, fine], { slipping: 1 }, {
-      customers: [{ id: 'quiet#ok', owner: quiet, monthlyValue: 500 }],
-      orders: [{ customerId: 'quiet#ok', date: '2026-11-20', amount: 100 }],
+    world.fake.injectForConversation(conversationOf(blocked), {
+      status: 403,
+      code: 'ConversationBlockedByUser',
     });
+    const withQuiet = slippingBook(
+      [blocked, missing, fine],
+      { slipping: 1 },
+      {
+        customers: [{ id: 'quiet#ok', owner: quiet, monthlyValue: 500 }],
+        orders: [{ customerId: 'quiet#ok', date: '2026-11-20', amount: 100 }],
+      },
+    );
     const notices: string[] = [];
     const deps = depsFor(world, withQuiet, {
       notifyAdmins: async (text) => {
@@ -149,8 +160,14 @@ describe('runWeekly on Azurite and the fake Teams connector', () => {
     // Once installed, a rerun of the week reaches the missing rep; the blocked one is not retried.
     await installReps(world, [missing]);
     const rerun = completed(await runWeekly(deps, { now: SEND_TIME, force: true }));
-    expect(rerun.outcomes.find((o) => o.rep === missing)).toMatchObject({ status: 'delivered', earlier: false });
-    expect(rerun.outcomes.find((o) => o.rep === blocked)).toMatchObject({ status: 'unreachable', earlier: true });
+    expect(rerun.outcomes.find((o) => o.rep === missing)).toMatchObject({
+      status: 'delivered',
+      earlier: false,
+    });
+    expect(rerun.outcomes.find((o) => o.rep === blocked)).toMatchObject({
+      status: 'unreachable',
+      earlier: true,
+    });
     expect(world.fake.sentTo(conversationOf(fine))).toHaveLength(1);
     expect(world.fake.stats.injected).toBe(1);
   });

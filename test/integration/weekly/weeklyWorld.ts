@@ -117,7 +117,11 @@ export function repEmails(n: number, domain = 'example.com'): string[] {
 }
 
 /** Deps for runWeekly over the world, a fixed book and the default rules (overrides last). */
-export function depsFor(world: WeeklyWorld, book: Book, overrides: Partial<WeeklyRunDeps> = {}): WeeklyRunDeps {
+export function depsFor(
+  world: WeeklyWorld,
+  book: Book,
+  overrides: Partial<WeeklyRunDeps> = {},
+): WeeklyRunDeps {
   const rules: Rules = overrides.rules ?? defaultRules();
   const feed: FeedResult = { book, report: { files: [], rowsSkipped: 0 } };
   return {

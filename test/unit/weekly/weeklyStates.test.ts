@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CustomerState, initialState } from '../../../rules/customerState';
-import { nextState, nextStates } from '../../../runs/weeklyStates';
+import { nextState, nextStates, onlyScoreDrift } from '../../../runs/weeklyStates';
 import { AS_OF, scoredBook } from './scoredFixture';
 
 const book = scoredBook([
@@ -60,5 +60,25 @@ describe('nextState', () => {
 
   it('nextStates maps the book in order', () => {
     expect(nextStates(book.customers, new Map(), AS_OF).map((s) => s.customerId)).toEqual(['slip', 'ok']);
+  });
+});
+
+describe('onlyScoreDrift / nextStates skipping immaterial rewrites', () => {
+  const stored = nextState(slip, undefined, AS_OF);
+  it('a score moved by under one point with nothing else changed keeps the stored row', () => {
+    const drifted = { ...stored, score: stored.score + 0.9 };
+    expect(onlyScoreDrift(stored, drifted)).toBe(true);
+    expect(onlyScoreDrift(stored, { ...stored, score: stored.score - 1 })).toBe(false);
+    expect(onlyScoreDrift(stored, { ...drifted, reasons: ['other'] })).toBe(false);
+    expect(onlyScoreDrift(stored, { ...drifted, monthlyValue: 1201 })).toBe(false);
+    expect(onlyScoreDrift(stored, { ...drifted, surfacedAt: null })).toBe(false);
+  });
+
+  it('nextStates returns the very stored object when only the score drifted', () => {
+    const previous = new Map([['slip', { ...stored, score: slip.score + 0.5 }]]);
+    const [next] = nextStates([slip], previous, AS_OF);
+    expect(next).toBe(previous.get('slip'));
+    const far = new Map([['slip', { ...stored, score: slip.score + 5 }]]);
+    expect(nextStates([slip], far, AS_OF)[0].score).toBe(slip.score);
   });
 });

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { repDirectory } from '../../../runs/weeklyRepDirectory';
+import type { Rep } from '../../../storage/conversationStore';
+
+function rep(userId: string, email: string): Rep {
+  return { userId, name: userId, email, tenantId: 't', serviceUrl: 'https://smba.example/', reference: {} };
+}
+
+describe('repDirectory', () => {
+  it('answers from one listing, case-insensitively, and asks the email index only for an ambiguous address', async () => {
+    const asked: string[] = [];
+    const store = {
+      listReps: async () => [rep('u1', 'ann@x.com'), rep('u2', 'dup@x.com'), rep('u3', 'dup@x.com')],
+      getRepByEmail: async (email: string) => {
+        asked.push(email);
+        return rep('u3', 'dup@x.com');
+      },
+    };
+    const directory = await repDirectory(store);
+    expect((await directory.getRepByEmail(' Ann@X.com'))?.userId).toBe('u1');
+    expect(await directory.getRepByEmail('nobody@x.com')).toBeNull();
+    expect((await directory.getRepByEmail('dup@x.com'))?.userId).toBe('u3');
+    expect(asked).toEqual(['dup@x.com']);
+  });
+});
