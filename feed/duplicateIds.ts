@@ -6,15 +6,38 @@ import { type GrowableArray, growableInt32 } from './growableArray';
  * there are too many candidates to hold, a second independent hash) decide.
  */
 
-/** Row indices (ascending) whose hash equals another row's hash. */
-export function rowsWithSharedHash(hashes: GrowableArray<Float64Array>): Int32Array {
-  // Typed-array sort without a comparator is numeric and runs natively.
-  const sorted = hashes.copy().sort();
+/** Hashes per sorting pass: 2^22 doubles = 32 MB, instead of one sorted copy of every hash (160 MB at 20M rows). */
+const HASHES_PER_BUCKET = 1 << 22;
+
+/**
+ * Row indices (ascending) whose hash equals another row's hash. Equal hashes fall in the same bucket
+ * (hash mod bucket count), so each bucket is sorted alone: one pass per bucket, memory of one bucket.
+ */
+export function rowsWithSharedHash(
+  hashes: GrowableArray<Float64Array>,
+  hashesPerBucket: number = HASHES_PER_BUCKET,
+): Int32Array {
+  const n = hashes.length;
+  const buckets = Math.max(1, Math.ceil(n / hashesPerBucket));
   const shared = new Set<number>();
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) shared.add(sorted[i]);
+  // Any number works as a hash (tests inject their own): bucket on its whole part.
+  const bucketOf = (h: number) => Math.abs(Math.floor(h)) % buckets;
+  const counts = new Int32Array(buckets);
+  for (let row = 0; row < n; row++) counts[bucketOf(hashes.get(row))]++;
+  for (let b = 0; b < buckets; b++) {
+    // Typed-array sort without a comparator is numeric and runs natively.
+    const bucket = new Float64Array(counts[b]);
+    let k = 0;
+    for (let row = 0; row < n; row++) {
+      const h = hashes.get(row);
+      if (bucketOf(h) === b) bucket[k++] = h;
+    }
+    bucket.sort();
+    for (let i = 1; i < bucket.length; i++) if (bucket[i] === bucket[i - 1]) shared.add(bucket[i]);
+  }
   if (shared.size === 0) return new Int32Array(0);
   const rows = growableInt32();
-  for (let row = 0; row < hashes.length; row++) if (shared.has(hashes.get(row))) rows.push(row);
+  for (let row = 0; row < n; row++) if (shared.has(hashes.get(row))) rows.push(row);
   return rows.take();
 }
 

@@ -1,39 +1,32 @@
-import { loadConfig } from '../config/config';
-import { runWeekly, type WeeklyLog } from '../runs/weeklyRun';
-import { weeklyRunDeps } from '../runs/weeklyWiring';
+import { z } from 'zod';
+import { StackNotRunningError, triggerLocalFunction } from './runSummaryNow';
+import { ADMIN_FUNCTIONS, FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
 
 /**
- * `npm run weekly`: runs this week's weekly job now against the local stack (Azurite, the local
- * Functions host's bot, the Playground as Teams), whatever the day. Same run key rules as the
- * timer, so running it twice in a week sends nothing twice. Settings come from the environment,
- * with the local stack's defaults: Azurite's development storage and the demo feed folder.
+ * `npm run weekly`: asks the running local stack (`npm start`) to run this week's weekly job now,
+ * through the local host's admin route, so it uses the stack's own settings: its Azurite, its demo
+ * date and clock, its Playground. Same run-key rules as the timer: running it twice in a week sends
+ * nothing twice.
  */
+const reportSchema = z.looseObject({
+  status: z.string(),
+  runKey: z.string().optional(),
+  counts: z.record(z.string(), z.number()).optional(),
+});
 
-/** The local stack's settings, with the environment taking precedence. */
-export function localEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
-  const connectionString =
-    env.STORAGE_CONNECTION_STRING ?? env.AZURITE_CONNECTION_STRING ?? 'UseDevelopmentStorage=true';
-  return {
-    ...env,
-    STORAGE_CONNECTION_STRING: env.STORAGE_TABLE_ENDPOINT ? undefined : connectionString,
-    FEED_DIR: env.FEED_CONTAINER ? env.FEED_DIR : (env.FEED_DIR ?? 'demo/feed'),
-  };
-}
-
-const consoleLog: WeeklyLog = {
-  info: (message, data) => console.log(message, data ?? ''),
-  warn: (message, data) => console.warn(message, data ?? ''),
-};
-
-/** Runs the weekly job now; exit code 1 when a rep's card failed to go out. */
-export async function runWeeklyNow(): Promise<number> {
-  const config = loadConfig(localEnv());
-  const deps = await weeklyRunDeps(config, { log: consoleLog });
-  const report = await runWeekly(deps, { now: new Date(), force: true });
-  if (report.status !== 'completed') return 0;
-  const { outcomes: _perRep, ...summary } = report;
+/** Runs `npm run weekly`; returns the process exit code (1 when a rep's card failed to go out). */
+export async function runWeeklyNow(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const { settings, help } = parseLocalSettings(argv);
+  if (help) {
+    console.log(`npm run weekly: run the weekly job now against the running local stack.\n\n${FLAG_HELP}`);
+    return 0;
+  }
+  const report = reportSchema.parse(
+    await triggerLocalFunction(ADMIN_FUNCTIONS.weekly, { port: settings.ports.bot }),
+  );
+  const { outcomes: _perRep, ...summary } = report as Record<string, unknown>;
   console.log(JSON.stringify(summary, null, 2));
-  return report.counts.failed > 0 ? 1 : 0;
+  return (report.counts?.failed ?? 0) > 0 ? 1 : 0;
 }
 
 if (require.main === module) {
@@ -41,9 +34,10 @@ if (require.main === module) {
     (code) => {
       process.exitCode = code;
     },
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
+    (error: unknown) => {
+      const known = error instanceof SettingsError || error instanceof StackNotRunningError;
+      console.error(known ? error.message : error);
+      process.exitCode = known ? 2 : 1;
     },
   );
 }

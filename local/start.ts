@@ -73,7 +73,8 @@ export async function start(argv: readonly string[] = process.argv.slice(2)): Pr
   const log = (line: string) => {
     // Service lines start with "[name]"; progress lines are always shown.
     // The weekly run's own warning (the other demo reps have no install) is summed up in the welcome text.
-    if (verbose || !line.startsWith('[') || /^\[(bot|functions):(warn|error)\]/.test(line)) console.log(line);
+    if (verbose || !line.startsWith('[') || /^\[(bot|functions):(warn|error)\]|^\[weekly:error\]/.test(line))
+      console.log(line);
   };
   console.log('Starting Churn Predictor locally...');
   const stack = await startStack(settings, { log });

@@ -47,11 +47,11 @@ export function backtest(book: Book, rules: Rules, options: BacktestOptions): Ba
   const churned: boolean[] = [];
   const owners: string[] = [];
   for (const c of scored.customers) {
-    const f = c.features;
-    if (f.orderCount === 0) continue;
-    if (activeWithinDays !== undefined && f.daysSinceLastOrder > activeWithinDays) continue;
+    const days = c.daysSinceLastOrder;
+    if (days === null) continue;
+    if (activeWithinDays !== undefined && days > activeWithinDays) continue;
     scores.push(c.score);
-    recency.push(f.daysSinceLastOrder);
+    recency.push(days);
     churned.push(!orderedWithin(book, c.index, asOfDay, asOfDay + horizonDays));
     owners.push(c.owner);
   }

@@ -4,6 +4,13 @@
  * restarted from the best point with a fresh simplex until a restart no longer improves it. Restarts
  * guard against the simplex collapsing early, Nelder-Mead's known failure mode.
  * Customers with identical (x, tx, T) are merged into weighted rows first (compressBgNbdSummary).
+ *
+ * Bounded: each parameter lives in a box (PARAM_BOUNDS). On some books the likelihood keeps rising
+ * as a and b run off together (a, b → ∞: every customer has the same drop-out chance) or as r and α
+ * do (every customer the same rate); unbounded, the simplex follows them for tens of thousands of
+ * evaluations. Outside the box the objective is taken at the nearest point of the box plus a
+ * quadratic penalty, so the search settles on the boundary and the result names the parameters
+ * that sit there (`atBound`). The total work is capped by `maxEvaluations`.
  */
 import { z } from 'zod';
 import { type BgNbdParams, bgNbdParamsSchema, createBgNbdLogLikelihood } from './bgnbd';
@@ -13,6 +20,8 @@ import { nelderMead } from './nelderMead';
 export const bgNbdFitOptionsSchema = z.object({
   /** Cap on Nelder-Mead iterations over all restarts. */
   maxIterations: z.number().int().positive().default(20_000),
+  /** Cap on log-likelihood evaluations over all restarts (bounds the fit's time). */
+  maxEvaluations: z.number().int().min(6).default(40_000),
   /** Cap on restarts after the first run. */
   maxRestarts: z.number().int().nonnegative().default(10),
   /** Tolerance on −LL per customer between simplex vertices (and the improvement that ends restarts). */
@@ -24,8 +33,33 @@ export const bgNbdFitOptionsSchema = z.object({
 });
 export type BgNbdFitOptions = z.input<typeof bgNbdFitOptionsSchema>;
 
+/** The four parameters by name. */
+export type BgNbdParamName = keyof BgNbdParams;
+
+const PARAM_NAMES: readonly BgNbdParamName[] = ['r', 'alpha', 'a', 'b'];
+
+/**
+ * The box the fit searches, in the summary's units. Wide enough for any book seen (CDNOW in days:
+ * r 0.24, α 31, a 0.79, b 2.4); past it the model no longer changes in a way a ranking could see
+ * (a, b ≥ 10^4: the beta of drop-out chances is a point; α up to 10^7 days covers r/α rates of one
+ * order in millennia).
+ */
+export const PARAM_BOUNDS: Readonly<Record<BgNbdParamName, readonly [number, number]>> = {
+  r: [1e-4, 1e4],
+  alpha: [1e-4, 1e7],
+  a: [1e-4, 1e4],
+  b: [1e-4, 1e4],
+};
+
+const LOG_LOWER = Float64Array.from(PARAM_NAMES, (name) => Math.log(PARAM_BOUNDS[name][0]));
+const LOG_UPPER = Float64Array.from(PARAM_NAMES, (name) => Math.log(PARAM_BOUNDS[name][1]));
+/** A log-parameter this close to its bound counts as on it. */
+const AT_BOUND_SLACK = 1e-3;
+
 interface BgNbdFitFigures {
   params: BgNbdParams;
+  /** Parameters that ended on (within 0.1% of) a bound of PARAM_BOUNDS; empty for an interior optimum. */
+  atBound: BgNbdParamName[];
   /** Total log-likelihood at `params` (FHL eq. 7, weighted). */
   logLikelihood: number;
   /** Nelder-Mead iterations over all runs. */
@@ -43,35 +77,55 @@ export type BgNbdFitResult =
 
 /** Fits (r, α, a, b) by maximum likelihood; `converged: false` with a reason when it could not. */
 export function fitBgNbd(summary: BgNbdSummary, options: BgNbdFitOptions = {}): BgNbdFitResult {
-  const { maxIterations, maxRestarts, fTolerance, xTolerance, start } = bgNbdFitOptionsSchema.parse(options);
+  const { maxIterations, maxEvaluations, maxRestarts, fTolerance, xTolerance, start } =
+    bgNbdFitOptionsSchema.parse(options);
   validateBgNbdSummary(summary);
   const totalWeight = sumWeights(summary);
   if (totalWeight === 0) throw new RangeError('Cannot fit BG/NBD to an empty summary');
 
   // Identical histories share one weighted row: same likelihood, fewer terms per evaluation.
   const logLikelihood = createBgNbdLogLikelihood(compressBgNbdSummary(summary));
-  const fromLog = (p: ArrayLike<number>): BgNbdParams => ({
-    r: Math.exp(p[0]),
-    alpha: Math.exp(p[1]),
-    a: Math.exp(p[2]),
-    b: Math.exp(p[3]),
-  });
-  const objective = (p: Float64Array): number => -logLikelihood(fromLog(p)) / totalWeight;
+  const boxed = new Float64Array(4);
+  const objective = (p: Float64Array): number => {
+    let penalty = 0;
+    for (let j = 0; j < 4; j++) {
+      boxed[j] = Math.min(LOG_UPPER[j], Math.max(LOG_LOWER[j], p[j]));
+      penalty += (p[j] - boxed[j]) ** 2;
+    }
+    return -logLikelihood(fromLog(boxed)) / totalWeight + penalty;
+  };
 
   const initial = start ?? defaultStart(summary, totalWeight);
-  let best: Float64Array = Float64Array.of(
-    Math.log(initial.r),
-    Math.log(initial.alpha),
-    Math.log(initial.a),
-    Math.log(initial.b),
+  let best: Float64Array = Float64Array.from(PARAM_NAMES, (name, j) =>
+    Math.min(LOG_UPPER[j], Math.max(LOG_LOWER[j], Math.log(initial[name]))),
   );
   let bestValue = objective(best);
   let iterations = 0;
   let evaluations = 1;
   let restarts = 0;
+  const figuresAt = (point: Float64Array, value: number): BgNbdFitFigures => ({
+    params: fromLog(clampToBox(point)),
+    atBound: PARAM_NAMES.filter(
+      (_, j) => point[j] <= LOG_LOWER[j] + AT_BOUND_SLACK || point[j] >= LOG_UPPER[j] - AT_BOUND_SLACK,
+    ),
+    // The penalty is 0 inside the box; outside it the reported LL is the one at the boxed point.
+    logLikelihood: Number.isFinite(value) ? logLikelihood(fromLog(clampToBox(point))) : -value * totalWeight,
+    iterations,
+    evaluations,
+    restarts,
+  });
   for (let run = 0; ; run++) {
+    const evaluationsLeft = maxEvaluations - evaluations;
+    if (evaluationsLeft < PARAM_NAMES.length + 1) {
+      return {
+        ...figuresAt(best, bestValue),
+        converged: false,
+        reason: `reached the evaluation cap (${maxEvaluations}) before a restart could confirm the optimum`,
+      };
+    }
     const result = nelderMead(objective, best, {
       maxIterations: maxIterations - iterations,
+      maxEvaluations: evaluationsLeft,
       fTolerance,
       xTolerance,
       // A wide first simplex explores; restarts probe around the optimum with a smaller one.
@@ -84,13 +138,7 @@ export function fitBgNbd(summary: BgNbdSummary, options: BgNbdFitOptions = {}): 
       best = result.x;
       bestValue = result.value;
     }
-    const figures = (): BgNbdFitFigures => ({
-      params: fromLog(best),
-      logLikelihood: -bestValue * totalWeight,
-      iterations,
-      evaluations,
-      restarts,
-    });
+    const figures = (): BgNbdFitFigures => figuresAt(best, bestValue);
     if (!Number.isFinite(bestValue)) {
       return {
         ...figures(),
@@ -109,6 +157,14 @@ export function fitBgNbd(summary: BgNbdSummary, options: BgNbdFitOptions = {}): 
     }
     restarts++;
   }
+}
+
+function fromLog(p: ArrayLike<number>): BgNbdParams {
+  return { r: Math.exp(p[0]), alpha: Math.exp(p[1]), a: Math.exp(p[2]), b: Math.exp(p[3]) };
+}
+
+function clampToBox(p: ArrayLike<number>): Float64Array {
+  return Float64Array.from(LOG_LOWER, (lower, j) => Math.min(LOG_UPPER[j], Math.max(lower, p[j])));
 }
 
 function sumWeights(summary: BgNbdSummary): number {

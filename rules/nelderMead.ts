@@ -48,7 +48,9 @@ export function nelderMead(
   const n = start.length;
   if (n === 0) throw new RangeError('nelderMead needs at least one dimension');
   if (!(maxEvaluations >= n + 1)) {
-    throw new RangeError(`nelderMead needs maxEvaluations >= ${n + 1} for the first simplex, got ${maxEvaluations}`);
+    throw new RangeError(
+      `nelderMead needs maxEvaluations >= ${n + 1} for the first simplex, got ${maxEvaluations}`,
+    );
   }
   const reflectCoefficient = 1;
   const expandCoefficient = 1 + 2 / n;

@@ -136,6 +136,14 @@ export const rulesSchema = z.strictObject({
       });
     }),
   vip: vipSchema,
+  /**
+   * Percent (0-50) of the customers who pass the gates kept off the lists at random, reproducibly,
+   * and audited `held_out`, so the monthly summary can compare them with the listed ones (the lift).
+   * 0 = no holdout. At most half: the lists are the product; the holdout only measures it.
+   */
+  holdoutPercent: z.number().min(0, 'must be >= 0').max(50, 'must be <= 50').default(0),
+  /** Seeds the holdout draw; change it to draw a new holdout group. */
+  holdoutSeed: z.string().min(1, 'must not be empty').default('churn-holdout'),
   /** Renames of the columns of a real export (see rules/columnMapping.ts). */
   columns: columnMappingSchema.default({}),
   /** Written by `churn-predictor tune`: how the weights were fitted and the before/after figures. */

@@ -1,7 +1,7 @@
 import { type Book, isoOfDay } from './book';
-import { type CadenceModel, cadenceFigures, fitCadenceModel } from './cadenceModel';
+import { CadenceHistories, type CadenceModel, cadenceFigures, fitCadenceModel } from './cadenceModel';
 import type { Band, CustomerState } from './customerState';
-import { computeFeatures, emptyFeatures, type Features, featureContext } from './features';
+import { computeFeatures, emptyFeatures, featureContext } from './features';
 import { classifyGates, type GateResult } from './gates';
 import { type Play, playFor, vipThreshold } from './play';
 import { type RepList, rankPerRep, valueAtRisk } from './ranking';
@@ -23,8 +23,12 @@ export interface ScoredCustomer {
   /** 0-100, unrounded. */
   score: number;
   band: Band;
-  contributions: Contributions;
-  /** Plain words with numbers, strongest first. */
+  /**
+   * Points per signal; null for a steady customer with orders (nobody reads why a customer is fine,
+   * and a million such objects cost 180 MB).
+   */
+  contributions: Contributions | null;
+  /** Plain words with numbers, strongest first; empty for a steady customer with orders. */
   reasons: string[];
   play: Play;
   /** monthlyValue * score / 100. */
@@ -35,7 +39,8 @@ export interface ScoredCustomer {
   rank: number | null;
   /** On the rep's list this week: passed the gates and within the cap. */
   surfaced: boolean;
-  features: Features;
+  /** Days since the last order on or before the as-of day; null for a customer with no order yet. */
+  daysSinceLastOrder: number | null;
 }
 
 export interface ScoredBook {
@@ -65,24 +70,30 @@ export function scoreBook(
 ): ScoredBook {
   const ctx = featureContext(book, rules, asOfDay);
   const n = book.customers.length;
-  const features: Features[] = new Array(n);
+  // One Features record reused for every customer, filled twice (once to fit, once to score):
+  // recomputing is a pass over the orders, holding a million records is 240 MB.
+  const f = emptyFeatures();
   const values = new Float64Array(n);
+  const histories = new CadenceHistories(n);
   for (let i = 0; i < n; i++) {
-    features[i] = computeFeatures(book, i, ctx, emptyFeatures());
-    values[i] = features[i].monthlyValue;
+    computeFeatures(book, i, ctx, f);
+    values[i] = f.monthlyValue;
+    histories.add(f, book.customers[i].id);
   }
   const threshold = vipThreshold(values, rules.vip);
-  const model = fitCadenceModel(features, rules.model);
+  const model = fitCadenceModel(histories, rules.model);
   // Unavailable model: its signals leave the score and the rule signals share the 100 points.
   const dropped = model.status === 'fitted' ? undefined : MODEL_SIGNALS;
 
   const customers: ScoredCustomer[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const c = book.customers[i];
-    const f = features[i];
+    computeFeatures(book, i, ctx, f);
     const figures = cadenceFigures(model, f);
     const { score, contributions } = weightedScore(computeSignals(f, ctx, figures), rules.weights, dropped);
     const band = bandOf(score, rules.bands);
+    // A steady customer needs no explanation (one with no order yet still hears "No orders yet").
+    const steady = band === 'steady' && f.orderCount > 0;
     const modelReason = figures && { figures, horizonDays: rules.model.horizonDays };
     customers[i] = {
       index: i,
@@ -93,14 +104,14 @@ export function scoreBook(
       monthlyValueIsDerived: f.monthlyValueIsDerived,
       score,
       band,
-      contributions,
-      reasons: reasonsFor(f, contributions, rules.windows, modelReason),
+      contributions: steady ? null : contributions,
+      reasons: steady ? [] : reasonsFor(f, contributions, rules.windows, modelReason),
       play: playFor(f.monthlyValue, threshold),
       valueAtRisk: valueAtRisk(f.monthlyValue, score),
       gate: classifyGates({ band, monthlyValue: f.monthlyValue, state: states.get(c.id) }, rules, asOfDay),
       rank: null,
       surfaced: false,
-      features: f,
+      daysSinceLastOrder: f.orderCount > 0 ? f.daysSinceLastOrder : null,
     };
   }
 

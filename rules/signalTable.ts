@@ -1,6 +1,6 @@
 import { orderedWithin } from './backtest';
 import type { Book } from './book';
-import { type CadenceModel, cadenceFigures, fitCadenceModel } from './cadenceModel';
+import { type CadenceModel, cadenceFigures, fitCadenceModel, historiesOf } from './cadenceModel';
 import { computeFeatures, emptyFeatures, featureContext } from './features';
 import type { Rules } from './rulesSchema';
 import { computeSignals, SIGNAL_NAMES } from './signals';
@@ -32,7 +32,8 @@ export function signalTable(
   const n = book.customers.length;
   const features = new Array(n);
   for (let i = 0; i < n; i++) features[i] = computeFeatures(book, i, ctx, emptyFeatures());
-  const model = fitCadenceModel(features, rules.model);
+  const ids = book.customers.map((c) => c.id);
+  const model = fitCadenceModel(historiesOf(features, ids), rules.model);
   const d = SIGNAL_NAMES.length;
   const signals: number[] = [];
   const churned: number[] = [];

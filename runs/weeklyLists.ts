@@ -18,7 +18,7 @@ export interface GateCounts {
   atRisk: number;
   /** On a list (passed the gates, within the cap). */
   surfaced: number;
-  /** Passed the gates but past the cap. */
+  /** Passed the gates but past the cap (the held out are counted in the report's holdout instead). */
   overCap: number;
   /** At risk but kept off by a gate. */
   keptOff: Record<Exclude<Gate, 'not_at_risk'>, number>;
@@ -42,8 +42,11 @@ export function repWeeks(customers: readonly ScoredCustomer[], capPerRep: number
   });
 }
 
-/** Counts the gates' verdicts over the scored book. */
-export function countGates(customers: readonly ScoredCustomer[]): GateCounts {
+/** Counts the gates' verdicts over the scored book; the held out (passed the gates, kept off by the holdout) are not "over the cap". */
+export function countGates(
+  customers: readonly ScoredCustomer[],
+  heldOut: ReadonlySet<string> = new Set(),
+): GateCounts {
   const counts: GateCounts = {
     customers: customers.length,
     atRisk: 0,
@@ -54,8 +57,9 @@ export function countGates(customers: readonly ScoredCustomer[]): GateCounts {
   for (const c of customers) {
     if (c.band === 'at_risk') counts.atRisk++;
     if (c.surfaced) counts.surfaced++;
-    else if (c.gate.surfaced) counts.overCap++;
-    else if (c.gate.gate !== 'not_at_risk') counts.keptOff[c.gate.gate]++;
+    else if (c.gate.surfaced) {
+      if (!heldOut.has(c.customerId)) counts.overCap++;
+    } else if (c.gate.gate !== 'not_at_risk') counts.keptOff[c.gate.gate]++;
   }
   return counts;
 }

@@ -36,8 +36,17 @@ export interface WeeklyRunDone {
   resumed: boolean;
   feed: { customers: number; rowsSkipped: number };
   gates: GateCounts;
-  stateWrites: { written: number; transactions: number };
+  /**
+   * State rows stored; keptForRep: rows a rep's action changed while the run was going, left as the
+   * rep made them; reapplied: rows changed otherwise, written again with the run's scoring on top.
+   */
+  stateWrites: { written: number; transactions: number; keptForRep: number; reapplied: number };
   surfacedRows: { recorded: number; alreadyThere: number };
+  /**
+   * The holdout (rules.holdoutPercent): customers who passed the gates and were kept off the cards
+   * at random, and their `held_out` audit rows (recorded now, or already there from an earlier attempt).
+   */
+  holdout: { percent: number; heldOut: number; recorded: number; alreadyThere: number };
   /** Reps per outcome; every owner in the feed is in exactly one. */
   counts: Record<RepStatus, number>;
   /** Of the delivered, how many a previous attempt of this run sent. */

@@ -1,6 +1,7 @@
 import { format } from 'date-fns';
 import type { FeedResult } from '../feed/readFeed';
 import { dayOf } from '../rules/book';
+import type { CustomerState } from '../rules/customerState';
 import type { Rules } from '../rules/rulesSchema';
 import { type ScoredCustomer, scoreBook } from '../rules/scoreBook';
 import { type WeeklySchedule, weeklyRunDue, zonedNow } from '../schedule';
@@ -9,6 +10,7 @@ import { runLimited } from '../storage/batches';
 import type { CardStore } from '../storage/cardStore';
 import type { CardLocale } from './weeklyCardFor';
 import { deliverRepWeek, type SendTally, type WeeklySender } from './weeklyDelivery';
+import { splitHoldout } from './weeklyHoldout';
 import { countGates, type RepWeek, repWeeks } from './weeklyLists';
 import { repDirectory } from './weeklyRepDirectory';
 import {
@@ -20,8 +22,9 @@ import {
   type WeeklyRunDone,
   weeklyReportText,
 } from './weeklyReport';
+import { resolveStaleRow } from './weeklyStaleRows';
 import { nextStates } from './weeklyStates';
-import { surfacedRow } from './weeklySurfaced';
+import { heldOutRow, surfacedRow } from './weeklySurfaced';
 
 /** Structured log lines (an InvocationContext or console fits). */
 export interface WeeklyLog {
@@ -90,23 +93,38 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const localDate = format(zonedNow(now, config.timeZone), 'yyyy-MM-dd');
   log.info('weekly run starting', { runKey, localDate, forced: force, resumed: !fresh });
 
-  const [{ book, report: feedReport }, previous, handled, directory] = await Promise.all([
+  const [{ book, report: feedReport }, snapshot, handled, directory] = await Promise.all([
     deps.readBook(),
-    storage.state.getAll(),
+    storage.state.readAll(),
     storage.runs.listRun(runKey),
     repDirectory(storage.conversations),
   ]);
+  const previous = snapshot.states;
   const scored = scoreBook(book, deps.rules, dayOf(localDate), previous);
-  const states = nextStates(scored.customers, previous, localDate);
-  const weeks = repWeeks(scored.customers, deps.rules.capPerRep);
+  const holdout = splitHoldout(scored.customers, previous, deps.rules, runKey);
+  const customers = holdout.customers;
+  const states = nextStates(customers, previous, localDate, {
+    heldOut: holdout.heldOutIds,
+    cycleEnded: holdout.cycleEnded,
+  });
+  const weeks = repWeeks(customers, deps.rules.capPerRep);
 
-  // A card's buttons act on its customers' state rows: those not stored yet are written before any
-  // card goes out. Everything else (updates of existing rows, the audit rows) is written while the
-  // rate-limited sends proceed.
-  const isNewAndListed = (c: ScoredCustomer) => c.gate.surfaced && !previous.has(c.customerId);
-  const first = states.filter((_, i) => isNewAndListed(scored.customers[i]));
-  const rest = states.filter((_, i) => !isNewAndListed(scored.customers[i]));
-  const firstWrite = await storage.state.writeChanged(previous, first, { concurrency: 8 });
+  // A card's buttons act on its customers' state rows and judge them by surfacedAt: the rows of
+  // listed customers that are new or start a slip cycle now are written before any card goes out.
+  // Everything else (other updates, the audit rows) is written while the rate-limited sends proceed,
+  // so a rep may tap a button before their customer's row is written: the writes are ETag-guarded
+  // and a row a rep changed since the read is kept as the rep left it (resolveStaleRow).
+  const isFirst = (c: ScoredCustomer, next: CustomerState) => {
+    if (!c.gate.surfaced || holdout.heldOutIds.has(c.customerId)) return false;
+    const before = previous.get(c.customerId);
+    return before === undefined || before.surfacedAt !== next.surfacedAt;
+  };
+  const first = states.filter((s, i) => isFirst(customers[i], s));
+  const rest = states.filter((s, i) => !isFirst(customers[i], s));
+  const firstWrite = await storage.state.writeGuarded(snapshot, first, {
+    concurrency: 8,
+    resolve: resolveStaleRow,
+  });
   const preparedAt = clock();
   const tally: SendTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
   // no_conversation is never recorded by this run (so it is retried); an older row of it is not final either.
@@ -132,15 +150,19 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       config.sendConcurrency ?? 16,
     ),
   );
-  const surfacedRows = scored.customers
+  const surfacedRows = customers
     .filter((c) => c.surfaced)
     .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, at));
+  const heldOutRows = holdout.heldOut.map((c) => heldOutRow(c, previous.get(c.customerId), runKey, at));
   const writeRest = finishedAt(
     clock,
     Promise.all([
-      storage.state.writeChanged(previous, rest, { concurrency: config.backgroundConcurrency ?? 1 }),
+      storage.state.writeGuarded(snapshot, rest, {
+        concurrency: config.backgroundConcurrency ?? 1,
+        resolve: resolveStaleRow,
+      }),
       runLimited(
-        surfacedRows.map((row) => () => storage.audit.record(row)),
+        [...surfacedRows, ...heldOutRows].map((row) => () => storage.audit.record(row)),
         config.backgroundConcurrency ?? 1,
       ),
     ]),
@@ -160,14 +182,18 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     forced: force,
     resumed: !fresh,
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
-    gates: countGates(scored.customers),
+    gates: countGates(customers, holdout.heldOutIds),
     stateWrites: {
       written: firstWrite.written + restWrite.written,
       transactions: firstWrite.transactions + restWrite.transactions,
+      keptForRep: firstWrite.kept.length + restWrite.kept.length,
+      reapplied: firstWrite.resolved.length + restWrite.resolved.length,
     },
-    surfacedRows: {
-      recorded: audited.filter((r) => r.recorded).length,
-      alreadyThere: audited.filter((r) => !r.recorded).length,
+    surfacedRows: tallyRecorded(audited.slice(0, surfacedRows.length)),
+    holdout: {
+      percent: deps.rules.holdoutPercent,
+      heldOut: holdout.heldOut.length,
+      ...tallyRecorded(audited.slice(surfacedRows.length)),
     },
     counts: countOutcomes(outcomes),
     deliveredEarlier: outcomes.filter((o) => o.status === 'delivered' && o.earlier).length,
@@ -227,6 +253,15 @@ function fromLedger(week: RepWeek, row: Delivery): RepOutcome {
     case 'no_conversation':
       return { rep: week.owner, status: 'no_conversation' };
   }
+}
+
+/** How many audit rows this attempt recorded, and how many an earlier one already had. */
+function tallyRecorded(results: readonly { recorded: boolean }[]): {
+  recorded: number;
+  alreadyThere: number;
+} {
+  const recorded = results.filter((r) => r.recorded).length;
+  return { recorded, alreadyThere: results.length - recorded };
 }
 
 /** Awaits `work` and notes when it finished (to time phases that run side by side). */

@@ -3,14 +3,15 @@ import type { ScoredCustomer } from '../rules/scoreBook';
 
 /**
  * The state row the weekly run stores for one scored customer. The run owns the scoring fields
- * (name, owner, monthlyValue, score, band, reasons) and sets `surfacedAt` on the first listing of a
- * slip cycle; the fields the reps' actions write (status, lastContact, wonBackAt, recoveredValue,
+ * (name, owner, monthlyValue, score, band, reasons) and sets `surfacedAt` on the first listing (or
+ * holdout draw) of a slip cycle; the fields the reps' actions write (status, lastContact, wonBackAt, recoveredValue,
  * lost*) are carried over untouched, so a run never undoes a tap.
  */
 export function nextState(
   customer: ScoredCustomer,
   previous: CustomerState | undefined,
   today: string,
+  holdout: HoldoutMarks = NO_HOLDOUT,
 ): CustomerState {
   const base =
     previous ??
@@ -28,8 +29,31 @@ export function nextState(
     score: customer.score,
     band: customer.band,
     reasons: customer.reasons,
-    surfacedAt: customer.surfaced && base.surfacedAt === null ? today : base.surfacedAt,
+    surfacedAt: surfacedAtOf(customer, base, today, holdout),
   };
+}
+
+/** Which customers the holdout drew this week, and whose held-out cycle ended (see splitHoldout). */
+export interface HoldoutMarks {
+  heldOut: ReadonlySet<string>;
+  cycleEnded: ReadonlySet<string>;
+}
+
+const NO_HOLDOUT: HoldoutMarks = { heldOut: new Set(), cycleEnded: new Set() };
+
+/**
+ * The first listing of a slip cycle sets surfacedAt; so does the first holdout draw (the held out
+ * stay in one arm for the cycle); a held-out cycle that ended clears it. Otherwise it stays.
+ */
+function surfacedAtOf(
+  customer: ScoredCustomer,
+  base: CustomerState,
+  today: string,
+  holdout: HoldoutMarks,
+): string | null {
+  if (holdout.cycleEnded.has(customer.customerId)) return null;
+  const selected = customer.surfaced || holdout.heldOut.has(customer.customerId);
+  return selected && base.surfacedAt === null ? today : base.surfacedAt;
 }
 
 /**
@@ -56,10 +80,11 @@ export function nextStates(
   customers: readonly ScoredCustomer[],
   previous: ReadonlyMap<string, CustomerState>,
   today: string,
+  holdout: HoldoutMarks = NO_HOLDOUT,
 ): CustomerState[] {
   return customers.map((c) => {
     const before = previous.get(c.customerId);
-    const next = nextState(c, before, today);
+    const next = nextState(c, before, today, holdout);
     return before && onlyScoreDrift(before, next) ? before : next;
   });
 }

@@ -10,10 +10,19 @@ const MAX_ID = 400;
 
 /** The idempotency id of a `surfaced` row: one per run and customer, so a rerun of the week adds none. */
 export function surfacedRowId(runKey: string, customerId: string): string {
-  const id = `surfaced_${runKey}_${customerId}`;
+  return weeklyRowId('surfaced', runKey, customerId);
+}
+
+/** The idempotency id of a `held_out` row: one per run and customer, like surfacedRowId. */
+export function heldOutRowId(runKey: string, customerId: string): string {
+  return weeklyRowId('held_out', runKey, customerId);
+}
+
+function weeklyRowId(action: 'surfaced' | 'held_out', runKey: string, customerId: string): string {
+  const id = `${action}_${runKey}_${customerId}`;
   if (id.length <= MAX_ID) return id;
   // Very long customer ids: the audit id is bounded, the row keeps the full id in its own column.
-  return `surfaced_${runKey}_sha256_${createHash('sha256').update(customerId, 'utf8').digest('hex')}`;
+  return `${action}_${runKey}_sha256_${createHash('sha256').update(customerId, 'utf8').digest('hex')}`;
 }
 
 /** The `surfaced` audit row of a customer put on a list this week; the snapshot is their state before the run. */
@@ -23,9 +32,29 @@ export function surfacedRow(
   runKey: string,
   at: string,
 ): NewAuditRow {
+  return weeklyRow('surfaced', customer, before, runKey, at);
+}
+
+/** The `held_out` audit row of a customer the holdout kept off the lists this week; the snapshot is their state before the run. */
+export function heldOutRow(
+  customer: ScoredCustomer,
+  before: CustomerState | undefined,
+  runKey: string,
+  at: string,
+): NewAuditRow {
+  return weeklyRow('held_out', customer, before, runKey, at);
+}
+
+function weeklyRow(
+  action: 'surfaced' | 'held_out',
+  customer: ScoredCustomer,
+  before: CustomerState | undefined,
+  runKey: string,
+  at: string,
+): NewAuditRow {
   return {
-    id: surfacedRowId(runKey, customer.customerId),
-    action: 'surfaced',
+    id: weeklyRowId(action, runKey, customer.customerId),
+    action,
     customerId: customer.customerId,
     customerName: customer.name.slice(0, 1000),
     owner: customer.owner,

@@ -3,13 +3,44 @@ import type { CustomerState } from '../rules/customerState';
 import { chunkForTransactions, runLimited } from './batches';
 import { ConflictError, naming, statusOf } from './errors';
 import { idKey } from './keys';
-import { fromStateEntity, sameState, toStateEntity } from './stateEntity';
+import { fromStateEntity, type StateEntity, sameState, toStateEntity } from './stateEntity';
 import { endpointOf } from './tableClients';
 
 /** One customer's stored state and the ETag it was read with. */
 export interface StateRead {
   state: CustomerState;
   etag: string;
+}
+
+/** Every stored state and the ETag each was read with, keyed by customer id (what a run works from). */
+export interface StateSnapshot {
+  states: Map<string, CustomerState>;
+  etags: Map<string, string>;
+}
+
+/**
+ * What to store for a row that changed since the snapshot was read: given the row as it is now
+ * (null when there is none), the state the writer meant to store and the state it had read (undefined
+ * for a row it saw as new). Return the state to write over the fresh row, or null to leave it as it is.
+ */
+export type ResolveStale = (row: {
+  fresh: CustomerState | null;
+  intended: CustomerState;
+  read: CustomerState | undefined;
+}) => CustomerState | null;
+
+/** What a guarded write did. */
+export interface GuardedWriteResult {
+  /** Rows stored (in transactions, or one by one after a conflict, re-resolved ones included). */
+  written: number;
+  /** Transactions submitted, failed ones included. */
+  transactions: number;
+  /** Transactions that hit a changed row and were redone row by row. */
+  fallbacks: number;
+  /** Rows that had changed and were written again after resolve (ids). */
+  resolved: string[];
+  /** Rows that had changed and were left as found, because resolve said so (ids). */
+  kept: string[];
 }
 
 /** A page of states and the opaque token for the next one (undefined at the end). */
@@ -31,16 +62,32 @@ export interface UpdateResult {
 export interface StateStore {
   /** Every customer's state, keyed by customer id (pages through the partition). */
   getAll(): Promise<Map<string, CustomerState>>;
+  /** Every customer's state and ETag (pages through the partition), for writeGuarded. */
+  readAll(): Promise<StateSnapshot>;
   /** One page of states; pass the returned token back for the next. */
   getPage(options?: { pageSize?: number; continuationToken?: string }): Promise<StatePage>;
   /** One customer's state and ETag, or null. */
   get(customerId: string): Promise<StateRead | null>;
-  /** Writes the states that differ from `previous`, in transactions of <= 100; idempotent, so a rerun finishes a failed run. */
+  /**
+   * Writes the states that differ from `previous`, in transactions of <= 100, overwriting whatever is
+   * stored (no ETag): for seeding and tests. A writer racing the reps' actions uses writeGuarded.
+   */
   writeChanged(
     previous: ReadonlyMap<string, CustomerState>,
     next: readonly CustomerState[],
     options?: { concurrency?: number },
   ): Promise<{ written: number; transactions: number }>;
+  /**
+   * Writes the states that differ from the snapshot, in transactions of <= 100, never over a row
+   * changed since the snapshot was read: existing rows go as ETag-conditional Replace updates, new
+   * ones as creates. A transaction that fails on a changed row (412, 409, 404) is redone row by row;
+   * each changed row is re-read and `resolve` decides what, if anything, to write over it.
+   */
+  writeGuarded(
+    snapshot: StateSnapshot,
+    next: readonly CustomerState[],
+    options: { resolve: ResolveStale; concurrency?: number },
+  ): Promise<GuardedWriteResult>;
   /** Writes one row per request, no batching (the baseline the benchmark compares against). */
   writeEach(
     states: readonly CustomerState[],
@@ -66,25 +113,43 @@ export class TableStateStore implements StateStore {
   }
 
   async getAll(): Promise<Map<string, CustomerState>> {
-    const all = new Map<string, CustomerState>();
+    return (await this.readAll()).states;
+  }
+
+  async readAll(): Promise<StateSnapshot> {
+    const snapshot: StateSnapshot = { states: new Map(), etags: new Map() };
     let continuationToken: string | undefined;
     do {
-      const page = await this.getPage({ pageSize: 1000, continuationToken });
-      for (const s of page.states) all.set(s.customerId, s);
+      const page = await this.readPage(1000, continuationToken);
+      for (const { state, etag } of page.rows) {
+        snapshot.states.set(state.customerId, state);
+        snapshot.etags.set(state.customerId, etag);
+      }
       continuationToken = page.continuationToken;
     } while (continuationToken);
-    return all;
+    return snapshot;
   }
 
   async getPage(options: { pageSize?: number; continuationToken?: string } = {}): Promise<StatePage> {
     const { pageSize = 1000, continuationToken } = options;
+    const page = await this.readPage(pageSize, continuationToken);
+    return { states: page.rows.map((r) => r.state), continuationToken: page.continuationToken };
+  }
+
+  private async readPage(
+    pageSize: number,
+    continuationToken: string | undefined,
+  ): Promise<{ rows: StateRead[]; continuationToken?: string }> {
     return naming(this.endpoint, async () => {
       const pages = this.client
         .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${this.partition}` } })
         .byPage({ maxPageSize: pageSize, continuationToken });
       const first = await pages.next();
-      if (first.done) return { states: [] };
-      return { states: first.value.map(fromStateEntity), continuationToken: first.value.continuationToken };
+      if (first.done) return { rows: [] };
+      return {
+        rows: first.value.map((e) => ({ state: fromStateEntity(e), etag: e.etag })),
+        continuationToken: first.value.continuationToken,
+      };
     });
   }
 
@@ -105,25 +170,81 @@ export class TableStateStore implements StateStore {
     next: readonly CustomerState[],
     options: { concurrency?: number } = {},
   ): Promise<{ written: number; transactions: number }> {
-    const seen = new Set<string>();
-    for (const s of next) {
-      // Two rows for one entity would fail the whole transaction with a 400; say which id instead.
-      if (seen.has(s.customerId))
-        throw new Error(`writeChanged: customer ${JSON.stringify(s.customerId)} appears twice`);
-      seen.add(s.customerId);
-    }
-    const changed = next.filter((s) => {
-      const before = previous.get(s.customerId);
-      return before === undefined || !sameState(before, s);
-    });
+    const changed = changedStates('writeChanged', previous, next);
     const entities = changed.map((s) => toStateEntity(this.partition, s));
-    const chunks = chunkForTransactions(entities, (e) => JSON.stringify(e).length * 2);
+    const chunks = chunkForTransactions(entities, entityBytes);
     const tasks = chunks.map((chunk) => async () => {
       const actions: TransactionAction[] = chunk.map((e) => ['upsert', e, 'Replace']);
       await naming(this.endpoint, () => this.client.submitTransaction(actions));
     });
     await runLimited(tasks, options.concurrency ?? 4);
     return { written: entities.length, transactions: chunks.length };
+  }
+
+  async writeGuarded(
+    snapshot: StateSnapshot,
+    next: readonly CustomerState[],
+    options: { resolve: ResolveStale; concurrency?: number },
+  ): Promise<GuardedWriteResult> {
+    const changed = changedStates('writeGuarded', snapshot.states, next);
+    const rows = changed.map((state) => ({
+      state,
+      entity: toStateEntity(this.partition, state),
+      etag: snapshot.etags.get(state.customerId),
+    }));
+    const chunks = chunkForTransactions(rows, (r) => entityBytes(r.entity));
+    const result: GuardedWriteResult = { written: 0, transactions: 0, fallbacks: 0, resolved: [], kept: [] };
+    const tasks = chunks.map((chunk) => async () => {
+      // A row read without an ETag is one the writer saw as new: create it, so a row someone else
+      // created meanwhile fails (409) instead of being replaced.
+      const actions: TransactionAction[] = chunk.map((r) =>
+        r.etag === undefined ? ['create', r.entity] : ['update', r.entity, 'Replace', { etag: r.etag }],
+      );
+      result.transactions++;
+      try {
+        await naming(this.endpoint, () => this.client.submitTransaction(actions));
+        result.written += chunk.length;
+        return;
+      } catch (err) {
+        if (!isStaleRow(err)) throw err;
+      }
+      // The transaction was all or nothing: redo its rows one by one, so only the changed ones are held back.
+      result.fallbacks++;
+      for (const r of chunk) {
+        const outcome = await this.writeOneGuarded(
+          r,
+          snapshot.states.get(r.state.customerId),
+          options.resolve,
+        );
+        if (outcome !== 'kept') result.written++;
+        if (outcome === 'resolved') result.resolved.push(r.state.customerId);
+        if (outcome === 'kept') result.kept.push(r.state.customerId);
+      }
+    });
+    await runLimited(tasks, options.concurrency ?? 4);
+    return result;
+  }
+
+  /** One row of a failed transaction: the conditional write alone, then (if the row changed) re-read and resolve. */
+  private async writeOneGuarded(
+    row: { state: CustomerState; entity: StateEntity; etag: string | undefined },
+    read: CustomerState | undefined,
+    resolve: ResolveStale,
+  ): Promise<'written' | 'resolved' | 'kept'> {
+    const { etag } = row;
+    try {
+      await naming(this.endpoint, () =>
+        etag === undefined
+          ? this.client.createEntity(row.entity)
+          : this.client.updateEntity(row.entity, 'Replace', { etag }),
+      );
+      return 'written';
+    } catch (err) {
+      if (!isStaleRow(err)) throw err;
+    }
+    const customerId = row.state.customerId;
+    const outcome = await this.update(customerId, (fresh) => resolve({ fresh, intended: row.state, read }));
+    return outcome.written ? 'resolved' : 'kept';
   }
 
   async writeEach(
@@ -168,4 +289,34 @@ export class TableStateStore implements StateStore {
     }
     throw new ConflictError(customerId, maxAttempts);
   }
+}
+
+/** The states of `next` that differ from `previous` (or are new); throws when one customer is listed twice. */
+function changedStates(
+  caller: string,
+  previous: ReadonlyMap<string, CustomerState>,
+  next: readonly CustomerState[],
+): CustomerState[] {
+  const seen = new Set<string>();
+  for (const s of next) {
+    // Two rows for one entity would fail the whole transaction with a 400; say which id instead.
+    if (seen.has(s.customerId))
+      throw new Error(`${caller}: customer ${JSON.stringify(s.customerId)} appears twice`);
+    seen.add(s.customerId);
+  }
+  return next.filter((s) => {
+    const before = previous.get(s.customerId);
+    return before === undefined || !sameState(before, s);
+  });
+}
+
+/** Estimated request bytes of an entity (UTF-16 upper bound), for the transaction size budget. */
+function entityBytes(entity: StateEntity): number {
+  return JSON.stringify(entity).length * 2;
+}
+
+/** 412: changed since read; 409: created since read; 404: deleted since read. */
+function isStaleRow(err: unknown): boolean {
+  const status = statusOf(err);
+  return status === 412 || status === 409 || status === 404;
 }

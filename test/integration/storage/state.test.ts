@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
+import type { CustomerState } from '../../../rules/customerState';
 import { ConflictError, openStorage, type PolicyConfig } from '../../../storage';
 import { fullState, manyStates, openTestStorage } from './support';
 
@@ -200,5 +201,100 @@ describe('state update with the ETag', () => {
     expect(result).toEqual({ state: null, written: false, attempts: 1 });
     expect(storage.requests().requests).toBe(1); // the read only
     expect(await storage.state.get('ghost')).toBeNull();
+  });
+});
+
+describe('guarded writes (ETag-conditional, for a run racing the reps)', () => {
+  const rescored = (s: CustomerState) => ({ ...s, score: 55, band: 'at_risk' as const });
+
+  it('readAll gives every row its ETag; guarded writes go 100 to a transaction and land', async () => {
+    const storage = await openTestStorage('guardB');
+    const created = await storage.state.writeGuarded(await storage.state.readAll(), manyStates(250), {
+      resolve: () => {
+        throw new Error('no row changed, resolve must not be called');
+      },
+    });
+    expect(created).toEqual({ written: 250, transactions: 3, fallbacks: 0, resolved: [], kept: [] });
+    const snapshot = await storage.state.readAll();
+    expect(snapshot.states.size).toBe(250);
+    expect(snapshot.etags.size).toBe(250);
+    expect(snapshot.etags.get('c00007')).toBe((await storage.state.get('c00007'))?.etag);
+    storage.resetRequestCount();
+    const next = [...snapshot.states.values()].map(rescored);
+    const updated = await storage.state.writeGuarded(snapshot, next, { resolve: () => null });
+    expect(updated).toEqual({ written: 250, transactions: 3, fallbacks: 0, resolved: [], kept: [] });
+    expect(storage.requests()).toEqual({ requests: 3, transactions: 3 });
+    expect([...(await storage.state.getAll()).values()].every((s) => s.score === 55)).toBe(true);
+  });
+
+  it('a row changed after the read is never overwritten blindly: resolve decides, the rest of its batch still lands', async () => {
+    const storage = await openTestStorage('guardKeep');
+    await storage.state.writeChanged(new Map(), manyStates(150));
+    const snapshot = await storage.state.readAll();
+    // A rep taps between the run's read and its write.
+    await storage.state.update('c00042', (cur) => (cur ? { ...cur, lastContact: '2026-11-23' } : null));
+    const seen: { fresh: CustomerState | null; read: CustomerState | undefined }[] = [];
+    const result = await storage.state.writeGuarded(snapshot, [...snapshot.states.values()].map(rescored), {
+      resolve: ({ fresh, read }) => {
+        seen.push({ fresh, read });
+        return null; // keep the rep's row as it is
+      },
+    });
+    expect(result).toEqual({ written: 149, transactions: 2, fallbacks: 1, resolved: [], kept: ['c00042'] });
+    expect(seen).toHaveLength(1);
+    expect(seen[0].fresh?.lastContact).toBe('2026-11-23');
+    expect(seen[0].read?.lastContact).toBeNull();
+    const after = await storage.state.getAll();
+    expect(after.get('c00042')).toMatchObject({ lastContact: '2026-11-23', score: 0, band: 'steady' });
+    expect([...after.values()].filter((s) => s.score === 55)).toHaveLength(149);
+  });
+
+  it('resolve can write over the fresh row: the write goes with the fresh ETag', async () => {
+    const storage = await openTestStorage('guardRe');
+    await storage.state.writeChanged(new Map(), manyStates(3));
+    const snapshot = await storage.state.readAll();
+    await storage.state.update('c00001', (cur) => (cur ? { ...cur, name: 'Renamed elsewhere' } : null));
+    const result = await storage.state.writeGuarded(snapshot, [...snapshot.states.values()].map(rescored), {
+      resolve: ({ fresh, intended }) =>
+        fresh ? { ...fresh, score: intended.score, band: intended.band } : intended,
+    });
+    expect(result).toMatchObject({ written: 3, fallbacks: 1, resolved: ['c00001'], kept: [] });
+    expect((await storage.state.get('c00001'))?.state).toMatchObject({
+      name: 'Renamed elsewhere',
+      score: 55,
+    });
+  });
+
+  it('a row the snapshot did not have, created meanwhile (409), is resolved against the one now stored', async () => {
+    const storage = await openTestStorage('guardNew');
+    const snapshot = await storage.state.readAll();
+    await storage.state.writeChanged(new Map(), [fullState('n1', { lastContact: '2026-11-24' })]);
+    const seen: { fresh: CustomerState | null; read: CustomerState | undefined }[] = [];
+    const mine = { ...manyStates(1)[0], customerId: 'n1' };
+    const result = await storage.state.writeGuarded(snapshot, [...manyStates(2), mine], {
+      resolve: ({ fresh, read }) => {
+        seen.push({ fresh, read });
+        return null;
+      },
+    });
+    expect(result).toMatchObject({ written: 2, transactions: 1, fallbacks: 1, kept: ['n1'] });
+    expect(seen).toHaveLength(1);
+    expect(seen[0].read).toBeUndefined();
+    expect(seen[0].fresh?.lastContact).toBe('2026-11-24');
+    expect((await storage.state.get('n1'))?.state.lastContact).toBe('2026-11-24');
+    expect((await storage.state.get('c00001'))?.state.customerId).toBe('c00001');
+  });
+
+  it('errors other than a changed row are thrown, not resolved', async () => {
+    const storage = await openTestStorage('guardErr');
+    const snapshot = await storage.state.readAll();
+    const huge = { ...manyStates(1)[0], name: 'x'.repeat(40_000) }; // over the 32K-character string limit: 400
+    await expect(
+      storage.state.writeGuarded(snapshot, [huge], {
+        resolve: () => {
+          throw new Error('must not be called');
+        },
+      }),
+    ).rejects.toMatchObject({ statusCode: 400 });
   });
 });

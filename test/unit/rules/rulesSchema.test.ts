@@ -32,6 +32,20 @@ describe('parseRules', () => {
     expect(rules.lossReasons.map((r) => r.code)).toEqual(['price', 'competitor', 'went_quiet', 'other']);
   });
 
+  it('has no holdout by default, and a fixed seed', () => {
+    expect(defaultRules()).toMatchObject({ holdoutPercent: 0, holdoutSeed: 'churn-holdout' });
+    expect(parseRules({ holdoutPercent: 12.5, holdoutSeed: 'q1' })).toMatchObject({
+      holdoutPercent: 12.5,
+      holdoutSeed: 'q1',
+    });
+  });
+
+  it('keeps the holdout between 0 and 50 percent, with a seed', () => {
+    expect(errorOf({ holdoutPercent: 51 })).toContain('holdoutPercent: must be <= 50');
+    expect(errorOf({ holdoutPercent: -1 })).toContain('holdoutPercent: must be >= 0');
+    expect(errorOf({ holdoutSeed: '' })).toContain('holdoutSeed: must not be empty');
+  });
+
   it('keeps the other defaults when one nested field is overridden', () => {
     const rules = parseRules({ weights: { overdue: 7 }, windows: { trendDays: 60 } });
     expect(rules.weights.overdue).toBe(7);

@@ -83,12 +83,17 @@ describe('scoreBook', () => {
     expect(steady.gate).toEqual({ surfaced: false, gate: 'not_at_risk' });
     expect(steady.surfaced).toBe(false);
     expect(steady.rank).toBeNull();
+    // Nobody reads why a customer is fine: no reasons or contributions are kept for them.
+    expect(steady.reasons).toEqual([]);
+    expect(steady.contributions).toBeNull();
+    expect(steady.daysSinceLastOrder).toBeGreaterThanOrEqual(0);
   });
 
   it('scores a customer with no orders 0 and says so', () => {
     const none = byId(scored, 'none');
     expect(none.score).toBe(0);
     expect(none.reasons).toEqual(['No orders yet']);
+    expect(none.daysSinceLastOrder).toBeNull();
   });
 
   it('derives the monthly value when the feed has none', () => {

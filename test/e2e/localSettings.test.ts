@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_PORTS,
+  localClock,
+  localConfigEnv,
+  nameFromEmail,
+  parseLocalSettings,
+  portHint,
+  SettingsError,
+} from '../../local/settings';
+
+// The local settings are pure (no process, no port): flags win over the environment, which wins
+// over the embedded defaults; every bad value is named with its flag and variable.
+
+describe('local settings', () => {
+  it('defaults to the usual local ports, the demo book as of Monday 2026-11-23 and Ana as the user', () => {
+    const { settings, help } = parseLocalSettings([], {});
+    expect(help).toBe(false);
+    expect(settings).toEqual({
+      ports: { bot: 3978, playground: 56150, blob: 10000, queue: 10001, table: 10002 },
+      asOf: '2026-11-23',
+      timeZone: 'UTC',
+      feedDir: 'demo/feed',
+      feedContainer: 'feed',
+      rep: { email: 'ana.ruiz@contoso.example', name: 'Ana Ruiz' },
+      weeklyRun: 'browser',
+    });
+    expect(DEFAULT_PORTS.bot).toBe(3978);
+  });
+
+  it('reads the environment, and a flag beats its variable', () => {
+    const env = {
+      BOT_PORT: '4000',
+      PLAYGROUND_PORT: '4001',
+      AZURITE_LOCATION: '/tmp/az',
+      TIME_ZONE: 'Europe/London',
+    };
+    const { settings } = parseLocalSettings(
+      ['--bot-port', '5000', '--as-of', 'today', '--weekly', 'off'],
+      env,
+    );
+    expect(settings.ports).toMatchObject({ bot: 5000, playground: 4001 });
+    expect(settings).toMatchObject({
+      location: '/tmp/az',
+      timeZone: 'Europe/London',
+      asOf: null,
+      weeklyRun: 'off',
+    });
+  });
+
+  it('names every bad value with its flag and variable', () => {
+    const parse = () =>
+      parseLocalSettings(['--bot-port', '70000', '--as-of', '23/11/2026'], { TIME_ZONE: 'Mars/Olympus' });
+    expect(parse).toThrow(SettingsError);
+    expect(parse).toThrow(/--bot-port \/ BOT_PORT: a port is 0 to 65535/);
+    expect(parse).toThrow(/--as-of \/ AS_OF: a date as YYYY-MM-DD/);
+    expect(parse).toThrow(/--time-zone \/ TIME_ZONE: an IANA time zone/);
+  });
+
+  it('refuses an unknown flag and shows the options', () => {
+    expect(() => parseLocalSettings(['--bot', '1'], {})).toThrow(
+      /Unknown option '--bot'[\s\S]*--bot-port <n>/,
+    );
+  });
+
+  it('takes --month for npm run summary, and checks it', () => {
+    expect(parseLocalSettings(['--month', '2026-10'], {}).month).toBe('2026-10');
+    expect(() => parseLocalSettings(['--month', '2026-13'], {})).toThrow(/expected YYYY-MM/);
+  });
+
+  it('says how to move a service off a taken port', () => {
+    expect(portHint('playground')).toBe('pass --playground-port <port> (or set PLAYGROUND_PORT=<port>)');
+  });
+
+  it('names the rep from their email', () => {
+    expect(nameFromEmail('ana.ruiz@contoso.example')).toBe('Ana Ruiz');
+    expect(nameFromEmail('JEAN-LUC_PICARD@x.example')).toBe('Jean Luc Picard');
+  });
+});
+
+describe('the local clock', () => {
+  it('starts at the as-of day at the weekly send time in the team’s zone, then runs at real speed', () => {
+    const startedAt = Date.now();
+    const clock = localClock(
+      { asOf: '2026-11-23', timeZone: 'America/Chicago' },
+      { hour: 8, minute: 3 },
+      startedAt,
+    );
+    const at = clock().getTime();
+    // 08:03 in Chicago (CST, UTC-6) is 14:03 UTC; a few ms have passed since startedAt.
+    const start = Date.parse('2026-11-23T14:03:00Z');
+    expect(at).toBeGreaterThanOrEqual(start);
+    expect(at - start).toBeLessThan(1_000);
+  });
+
+  it('is the real clock without an as-of date', () => {
+    const before = Date.now();
+    const now = localClock({ asOf: null, timeZone: 'UTC' }, { hour: 8, minute: 3 })().getTime();
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now - before).toBeLessThan(1_000);
+  });
+});
+
+describe('the product configuration of a local stack', () => {
+  it('points storage and the feed container at Azurite and keeps the bot unauthenticated', () => {
+    const { settings } = parseLocalSettings([], {});
+    const env = localConfigEnv(settings, 'UseDevelopmentStorage=true', {
+      MicrosoftAppId: 'a-real-app-id',
+      STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net',
+      RULES_FILE: 'my-rules.json',
+    });
+    expect(env).toMatchObject({
+      STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+      STORAGE_TABLE_ENDPOINT: undefined,
+      FEED_CONTAINER: 'feed',
+      FEED_DIR: undefined,
+      MicrosoftAppId: '',
+      RULES_FILE: 'my-rules.json',
+    });
+  });
+});

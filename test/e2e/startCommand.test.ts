@@ -1,0 +1,141 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../local/playground';
+
+// `npm start` and `npm run summary` as processes, the way a user runs them (through tsx here, so no
+// build is needed): it comes up on the ports it is given, says what to open and type, and Ctrl-C
+// (SIGINT) stops every child and frees every port; a taken port is named with how to change it.
+
+const ROOT = join(__dirname, '..', '..');
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  // A failed test must not leave a stack running (a passing one has already stopped it).
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+/** Runs a local/*.ts entry with tsx, as npm's scripts run the built files. */
+function run(entry: string, args: string[]): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local', entry), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+  });
+  return { child, output: () => text };
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+async function waitForText(output: () => string, text: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!output().includes(text)) {
+    if (child.exitCode !== null) throw new Error(`exited ${child.exitCode} before "${text}":\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' ? resolve(false) : reject(error),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+async function freePorts() {
+  const [bot, playground, blob, queue, table] = [
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+  ];
+  return { bot, playground, blob, queue, table };
+}
+
+const flagsFor = (p: Awaited<ReturnType<typeof freePorts>>) => [
+  '--bot-port',
+  String(p.bot),
+  '--playground-port',
+  String(p.playground),
+  '--blob-port',
+  String(p.blob),
+  '--queue-port',
+  String(p.queue),
+  '--table-port',
+  String(p.table),
+];
+
+describe('npm start as a process', () => {
+  it('comes up within a minute, says what to open and type; npm run summary posts; Ctrl-C frees every port', async () => {
+    const ports = await freePorts();
+    const started = Date.now();
+    const start = run('start.ts', [...flagsFor(ports), '--weekly', 'start']);
+    await waitForText(start.output, 'Press Ctrl-C to stop everything.', start.child, 60_000);
+    const seconds = (Date.now() - started) / 1000;
+    expect(seconds).toBeLessThan(60);
+    const text = start.output();
+    expect(text).toContain(`Open   http://127.0.0.1:${ports.playground}`);
+    expect(text).toContain('you are Ana Ruiz <ana.ruiz@contoso.example>');
+    expect(text).toContain(
+      'Your weekly card (weekly-2026-W48, 7 customers) is waiting in the personal chat.',
+    );
+    expect(text).toMatch(/list\s+your current list/);
+    expect(text).toMatch(/undo\s+your last action/);
+    expect(text).toMatch(/summary\s+last month's team summary/);
+    expect(text).toContain(`http://127.0.0.1:${ports.bot}/api/messages`);
+    for (const port of Object.values(ports)) expect(await isFree(port)).toBe(false);
+
+    const summary = run('runSummaryNow.ts', ['--bot-port', String(ports.bot)]);
+    expect(await exited(summary.child)).toBe(0);
+    expect(summary.output()).toContain('Posted the 2026-11 summary to the team channel');
+    expect(summary.output()).toContain('No customer was won back or lost in November');
+
+    start.child.kill('SIGINT');
+    expect(await exited(start.child)).toBe(0);
+    expect(start.output()).toContain('Stopped; the ports are free.');
+    for (const port of Object.values(ports)) expect(await isFree(port)).toBe(true);
+  });
+
+  it('a taken port stops it before anything starts, naming the port and how to change it', async () => {
+    const ports = await freePorts();
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(ports.bot, '127.0.0.1', resolve));
+    try {
+      const start = run('start.ts', flagsFor(ports));
+      expect(await exited(start.child)).toBe(2);
+      expect(start.output()).toContain(
+        `Port ${ports.bot} on 127.0.0.1 (the local Functions host (bot endpoint)) is already in use`,
+      );
+      expect(start.output()).toContain(`pass --bot-port <port> (or set BOT_PORT=<port>)`);
+      // Nothing was left behind on the other ports.
+      for (const port of [ports.playground, ports.blob, ports.queue, ports.table]) {
+        expect(await isFree(port)).toBe(true);
+      }
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
+  });
+
+  it('npm run summary without a running stack says how to start one', async () => {
+    const summary = run('runSummaryNow.ts', ['--bot-port', String(await findFreePort())]);
+    expect(await exited(summary.child)).toBe(2);
+    expect(summary.output()).toContain('Start the local stack first with `npm start`');
+  });
+});
