@@ -59,7 +59,8 @@ function viewModel(data: ParsedWeeklyCardData) {
         customerId: c.customerId,
         name: truncate(c.name, MAX_NAME_CHARS),
         valueText: `${money(c.monthlyValue)}/month`,
-        bandText: `${band.label} · score ${Number(c.score.toFixed(2))}`,
+        // Whole points: decimals would suggest a precision the score does not have.
+        bandText: `${band.label} · score ${Math.round(c.score)}`,
         bandColor: band.color,
         reasons: c.reasons.slice(0, MAX_REASONS_SHOWN).map((r) => ({ text: truncate(r, MAX_REASON_CHARS) })),
         playText: `Suggested: ${truncate(c.play, MAX_PLAY_CHARS)}`,

@@ -103,10 +103,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const scored = scoreBook(book, deps.rules, dayOf(localDate), previous);
   const holdout = splitHoldout(scored.customers, previous, deps.rules, runKey);
   const customers = holdout.customers;
-  const states = nextStates(customers, previous, localDate, {
-    heldOut: holdout.heldOutIds,
-    cycleEnded: holdout.cycleEnded,
-  });
+  const states = nextStates(customers, previous, localDate, holdout);
   const weeks = repWeeks(customers, deps.rules.capPerRep);
 
   // A card's buttons act on its customers' state rows and judge them by surfacedAt: the rows of

@@ -35,11 +35,11 @@ export function nextState(
 
 /** Which customers the holdout drew this week, and whose held-out cycle ended (see splitHoldout). */
 export interface HoldoutMarks {
-  heldOut: ReadonlySet<string>;
+  heldOutIds: ReadonlySet<string>;
   cycleEnded: ReadonlySet<string>;
 }
 
-const NO_HOLDOUT: HoldoutMarks = { heldOut: new Set(), cycleEnded: new Set() };
+const NO_HOLDOUT: HoldoutMarks = { heldOutIds: new Set(), cycleEnded: new Set() };
 
 /**
  * The first listing of a slip cycle sets surfacedAt; so does the first holdout draw (the held out
@@ -52,7 +52,7 @@ function surfacedAtOf(
   holdout: HoldoutMarks,
 ): string | null {
   if (holdout.cycleEnded.has(customer.customerId)) return null;
-  const selected = customer.surfaced || holdout.heldOut.has(customer.customerId);
+  const selected = customer.surfaced || holdout.heldOutIds.has(customer.customerId);
   return selected && base.surfacedAt === null ? today : base.surfacedAt;
 }
 

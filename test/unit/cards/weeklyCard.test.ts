@@ -39,7 +39,7 @@ describe('buildWeeklyCard', () => {
   it('shows name, value, band and score, the top three reasons and the play per row', () => {
     const [first] = rowContainers(buildWeeklyCard(representativeWeek()));
     const t = texts(first);
-    expect(t.slice(0, 3)).toEqual(['Greenfield Cafe', '$1,200/month', 'At risk · score 0.87']);
+    expect(t.slice(0, 3)).toEqual(['Greenfield Cafe', '$1,200/month', 'At risk · score 87']);
     expect(t.filter((x) => x.startsWith('• '))).toEqual([
       '• No order in 34 days (usually every 9)',
       '• One sour ticket',
