@@ -64,10 +64,15 @@ describe('decideStaleRow: a row changed between the run read it and wrote it', (
 
   it('a row the run saw as new, created meanwhile: kept when someone acted on it, else re-applied', () => {
     const created = { ...intended, score: 1, band: 'steady' as const, surfacedAt: null };
-    expect(decideStaleRow({ fresh: { ...created, lastContact: '2026-11-23' }, intended, read: undefined })).toEqual({
+    expect(
+      decideStaleRow({ fresh: { ...created, lastContact: '2026-11-23' }, intended, read: undefined }),
+    ).toEqual({
       kind: 'keep_for_rep',
     });
-    expect(decideStaleRow({ fresh: created, intended, read: undefined })).toEqual({ kind: 'reapply', state: intended });
+    expect(decideStaleRow({ fresh: created, intended, read: undefined })).toEqual({
+      kind: 'reapply',
+      state: intended,
+    });
   });
 
   it('a row gone since the read is written as the run meant it', () => {
