@@ -5,6 +5,7 @@ import { classifyGates } from '../rules/gates';
 import { playFor, vipThreshold } from '../rules/play';
 import { rankPerRep, valueAtRisk } from '../rules/ranking';
 import type { Rules } from '../rules/rulesSchema';
+import { heldOutInWeek } from '../runs/weeklyHoldout';
 
 export interface ListOptions {
   /** The rep's email/UPN (the feed's `owner`). */
@@ -37,6 +38,8 @@ export function listCardData(
     .filter(
       (s) => classifyGates({ band: s.band, monthlyValue: s.monthlyValue, state: s }, rules, asOfDay).surfaced,
     )
+    // The holdout group stays off every list, `list` included, or the lift measure would be void.
+    .filter((s) => !heldOutInWeek(s.customerId, s, rules, options.runKey))
     .map((s) => ({ state: s, owner, score: s.score, valueAtRisk: valueAtRisk(s.monthlyValue, s.score) }));
   const cap = Math.min(rules.capPerRep, MAX_CARD_CUSTOMERS);
   const ranked = rankPerRep(mine, cap).ranked.get(owner) ?? [];

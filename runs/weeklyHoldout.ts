@@ -25,6 +25,20 @@ export function slipWeekKey(state: CustomerState | undefined, runKey: string): s
   return state?.surfacedAt ? weekKeyOf(state.surfacedAt) : runKey;
 }
 
+/**
+ * Whether the holdout keeps a customer who passes the gates off the lists in the week `runKey`.
+ * Anything that lists customers (the weekly card, the `list` command) must ask this, or the held
+ * out would be shown after all.
+ */
+export function heldOutInWeek(
+  customerId: string,
+  state: CustomerState | undefined,
+  rules: HoldoutRules,
+  runKey: string,
+): boolean {
+  return isHeldOut(customerId, slipWeekKey(state, runKey), rules.holdoutPercent, rules.holdoutSeed);
+}
+
 /** The book after the holdout draw. */
 export interface HoldoutSplit {
   /** Every customer, in book order; rank and surfaced re-computed without the held out (who get neither). */
@@ -49,11 +63,9 @@ export function splitHoldout(
   rules: HoldoutRules & { capPerRep: number },
   runKey: string,
 ): HoldoutSplit {
-  const { holdoutPercent: percent, holdoutSeed: seed } = rules;
-  if (percent === 0)
+  if (rules.holdoutPercent === 0)
     return { customers: [...customers], heldOut: [], heldOutIds: new Set(), cycleEnded: new Set() };
-  const drawn = (c: ScoredCustomer) =>
-    isHeldOut(c.customerId, slipWeekKey(previous.get(c.customerId), runKey), percent, seed);
+  const drawn = (c: ScoredCustomer) => heldOutInWeek(c.customerId, previous.get(c.customerId), rules, runKey);
 
   const heldOutIds = new Set<string>();
   const cycleEnded = new Set<string>();

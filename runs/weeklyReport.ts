@@ -101,6 +101,14 @@ export function weeklyReportText(report: WeeklyRunDone): string {
       `, ${c.nothing_to_send} with nothing to send, ${c.unreachable} unreachable, ` +
       `${c.no_conversation} without the app, ${c.failed} failed.`,
   ];
+  if (report.holdout.heldOut > 0)
+    lines.push(
+      `${report.holdout.heldOut} customers held out at random (${report.holdout.percent}% holdout): kept off the cards, audited held_out.`,
+    );
+  if (report.stateWrites.keptForRep > 0)
+    lines.push(
+      `${report.stateWrites.keptForRep} customers were acted on by a rep during the run: their rows were kept as the rep left them.`,
+    );
   if (report.notReached.length > 0) {
     lines.push('Not reached:');
     for (const n of report.notReached.slice(0, LISTED_IN_TEXT)) lines.push(`- ${n.rep}: ${n.detail}`);

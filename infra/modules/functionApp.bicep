@@ -69,6 +69,10 @@ var appSettings = [
   // Telemetry with an Entra token (the component has local auth off).
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+  // The Node worker's V8 heap cap: 3/4 of the instance (1536 MB on the 2048 MB Flex instance), the rest
+  // for typed arrays (a 20M-order book is ~250 MB of them) and the host. The weekly run is measured
+  // with this flag: bench/pipelineBench.ts (1M customers / 20M orders).
+  { name: 'languageWorkers__node__arguments', value: '--max-old-space-size=${instanceMemoryMB * 3 / 4}' }
 ]
 
 // RULES_FILE only when given: an empty value would name a file that does not exist.

@@ -16,6 +16,7 @@ import { helpFor } from '../../../actions/replies';
 import type { RepInstall } from '../../../bot/ports';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { defaultRules } from '../../../rules/rulesSchema';
+import { heldOutInWeek } from '../../../runs/weeklyHoldout';
 import { CHUNK_BYTES, decodeCard, encodeCard, type SentCard } from '../../../storage/cardStore';
 import type { ConversationStore, RepInput, SummaryChannel } from '../../../storage/conversationStore';
 import { atRisk, row } from './fixtures';
@@ -186,6 +187,24 @@ describe('list card data', () => {
     expect(data.lossReasons[0]).toEqual({ value: 'price', title: 'Price' });
     // The card builder accepts it.
     expect(JSON.stringify(buildWeeklyCard(data))).toContain('"reached_out"');
+  });
+
+  it('keeps the holdout group off `list` too, the same customers the weekly run held out', () => {
+    const many = Array.from({ length: 60 }, (_, k) =>
+      atRisk({ customerId: `h${k}`, name: `H${k}`, monthlyValue: 100 + k, surfacedAt: '2026-11-23' }),
+    );
+    const opts = { owner: 'ana@demo.example', today: '2026-11-24', runKey: 'weekly-2026-W48' };
+    const all = listCardData(many, { ...rules, capPerRep: 25 }, opts);
+    const held = { ...rules, capPerRep: 25, holdoutPercent: 50 };
+    const data = listCardData(many, held, opts);
+    const heldOut = many
+      .filter((s) => heldOutInWeek(s.customerId, s, held, opts.runKey))
+      .map((s) => s.customerId);
+    expect(heldOut.length).toBeGreaterThan(10);
+    const shown = [...data.customers.map((c) => c.customerId)];
+    expect(shown.some((id) => heldOut.includes(id))).toBe(false);
+    expect(shown.length + (data.overflow?.count ?? 0)).toBe(60 - heldOut.length);
+    expect(all.customers.length + (all.overflow?.count ?? 0)).toBe(60);
   });
 
   it('lets a paused customer back once the pause is over', () => {

@@ -84,6 +84,15 @@ describe('the weekly report', () => {
         '- f@x.com: HTTP 500: boom',
       ].join('\n'),
     );
+    const held = {
+      ...report([]),
+      holdout: { percent: 10, heldOut: 7, recorded: 7, alreadyThere: 0 },
+      stateWrites: { written: 9, transactions: 1, keptForRep: 2, reapplied: 0 },
+    };
+    expect(weeklyReportText(held).split('\n').slice(1)).toEqual([
+      '7 customers held out at random (10% holdout): kept off the cards, audited held_out.',
+      '2 customers were acted on by a rep during the run: their rows were kept as the rep left them.',
+    ]);
     const many = Array.from(
       { length: 25 },
       (_, i): RepOutcome => ({ rep: `r${i}@x.com`, status: 'no_conversation' }),

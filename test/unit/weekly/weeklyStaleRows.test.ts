@@ -54,8 +54,8 @@ describe('decideStaleRow: a row changed between the run read it and wrote it', (
     expect(decision).toEqual({ kind: 'reapply', state: intended });
   });
 
-  it('re-applies onto a fresh row whose non-scoring fields the run did not read, keeping them', () => {
-    // A concurrent writer recorded a recovered value equal to the read one: nothing a rep did.
+  it('a change to a field the run owns (the owner) is overwritten with the run’s value', () => {
+    // A concurrent writer changed a field the run owns (the owner): nothing a rep did, the run's value wins.
     const fresh: CustomerState = { ...read, owner: 'bob@x.com' };
     const decision = decideStaleRow({ fresh, intended, read });
     expect(decision.kind).toBe('reapply');
