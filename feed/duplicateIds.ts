@@ -24,14 +24,16 @@ export function rowsWithSharedHash(
   const bucketOf = (h: number) => Math.abs(Math.floor(h)) % buckets;
   const counts = new Int32Array(buckets);
   for (let row = 0; row < n; row++) counts[bucketOf(hashes.get(row))]++;
+  // One buffer for every bucket: a fresh one per pass would leave them all for the GC to find.
+  const scratch = new Float64Array(counts.reduce((most, count) => Math.max(most, count), 0));
   for (let b = 0; b < buckets; b++) {
-    // Typed-array sort without a comparator is numeric and runs natively.
-    const bucket = new Float64Array(counts[b]);
+    const bucket = scratch.subarray(0, counts[b]);
     let k = 0;
     for (let row = 0; row < n; row++) {
       const h = hashes.get(row);
       if (bucketOf(h) === b) bucket[k++] = h;
     }
+    // Typed-array sort without a comparator is numeric and runs natively.
     bucket.sort();
     for (let i = 1; i < bucket.length; i++) if (bucket[i] === bucket[i - 1]) shared.add(bucket[i]);
   }
