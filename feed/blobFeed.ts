@@ -45,11 +45,14 @@ export async function readBlobFeed(
   }
   const dir = await mkdtemp(join(tmpdir(), 'churn-feed-'));
   try {
-    await Promise.all([
+    // allSettled, not all: a failed download must not leave the others writing into the folder
+    // that `finally` is removing (rm then fails with ENOTEMPTY and hides the real error).
+    const downloads = await Promise.allSettled([
       download(container, prefix, CUSTOMERS_FILE, dir, true),
       download(container, prefix, ORDERS_FILE, dir, true),
       download(container, prefix, TICKETS_FILE, dir, false),
     ]);
+    for (const d of downloads) if (d.status === 'rejected') throw d.reason;
     return await readFeed(dir, feedOptions);
   } finally {
     await rm(dir, { recursive: true, force: true });
