@@ -33,7 +33,7 @@ import {
 } from './auditHistory';
 import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from './authorise';
 import { outcomeOfRow, withOutcome } from './cardOutcome';
-import { type CommitResult, commitDecision, finishRecorded } from './commitAction';
+import { type CommitResult, commitDecision, finishRecorded, isUndone } from './commitAction';
 import { decideLost } from './decideLost';
 import { decideReachedOut } from './decideReachedOut';
 import { decideUndo, selectUndoTarget } from './decideUndo';
@@ -292,7 +292,7 @@ export class ChurnActionHandler implements ActionHandler {
     let target: AuditRow | null = null;
     for (const recent of await cards.recentActions(actor.userId)) {
       const row = await audit.get(recent.customerId, recent.rowId);
-      if (!row || (await audit.get(recent.customerId, undoKey(row.id)))) continue;
+      if (!row || (await isUndone(audit, row))) continue;
       target = row;
       break;
     }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditRow } from '../storage/auditRow';
+import { resolveUndos } from '../summary/netOfUndos';
 import { isRepAction, type RepAction } from './actionTypes';
 
 /**
@@ -40,11 +41,12 @@ export function undoKey(targetId: string): string {
   return bounded(`undo|${targetId}`);
 }
 
-/** The ids of the rows that an undo row in the history reverses. */
-export function undoneIds(history: readonly AuditRow[]): Set<string> {
-  const ids = new Set<string>();
-  for (const row of history) if (row.action === 'undo' && row.undoes) ids.add(row.undoes);
-  return ids;
+/**
+ * The ids of the actions a standing undo row in the history reverses. An undo that was itself
+ * cancelled (it lost a race) does not count: the same rule the monthly summary nets out with.
+ */
+export function undoneIds(history: readonly AuditRow[]): ReadonlySet<string> {
+  return resolveUndos(history).undone;
 }
 
 /** The customer's latest rep action that is not undone (what Undo reverses), or null. */

@@ -4,7 +4,8 @@ import type { AuditStore } from '../storage/auditStore';
 import { ConflictError } from '../storage/errors';
 import type { StateStore } from '../storage/stateStore';
 import type { Accepted, ActionRules } from './actionTypes';
-import { undoKey } from './auditHistory';
+import { latestOpenAction, undoKey } from './auditHistory';
+import { restoreFrom } from './decideUndo';
 import { replayRow, sameCustomerState } from './replayRow';
 
 /**
@@ -56,6 +57,8 @@ export async function commitDecision(
   if (!recorded) return finishRecorded(stores, row, options);
   const outcome = await projectState(stores.state, row.customerId, snapshot, decision.next);
   if (outcome.kind === 'applied') return { kind: 'applied', row, fresh: true };
+  if (outcome.current && (await redoUndo(stores, row, outcome.current)))
+    return { kind: 'applied', row, fresh: true };
   await cancelRow(stores.audit, row, options.at);
   return { kind: 'conflict', current: outcome.current, row };
 }
@@ -76,13 +79,37 @@ export async function finishRecorded(
   row: AuditRow,
   replay: ReplayOptions,
 ): Promise<CommitResult> {
-  if (await stores.audit.get(row.customerId, undoKey(row.id))) return { kind: 'undone', row };
+  if (await isUndone(stores.audit, row)) return { kind: 'undone', row };
   if (!row.snapshot) return { kind: 'applied', row, fresh: false };
   const target =
     row.action === 'undo' && row.undoes ? await stores.audit.get(row.customerId, row.undoes) : null;
   const next = replayRow(row, replay.rules, replay.timeZone, target);
   await projectState(stores.state, row.customerId, row.snapshot, next);
   return { kind: 'applied', row, fresh: false };
+}
+
+/** True when a standing undo reverses `row` (an undo cancelled by a lost race does not count). */
+export async function isUndone(
+  audit: AuditStore,
+  row: Pick<AuditRow, 'customerId' | 'id'>,
+): Promise<boolean> {
+  const undo = await audit.get(row.customerId, undoKey(row.id));
+  if (!undo) return false;
+  return (await audit.get(row.customerId, undoKey(undo.id))) === null;
+}
+
+/**
+ * An undo whose state write lost the race: reload and re-decide. When the action it reverses is
+ * still the customer's latest standing one (the rival was, say, a weekly re-score), restore its
+ * fields on the fresh state; false when someone else acted since, so the undo must be cancelled.
+ */
+async function redoUndo(stores: CommitStores, row: AuditRow, current: CustomerState): Promise<boolean> {
+  if (row.action !== 'undo' || !row.undoes) return false;
+  const history = await stores.audit.latestForCustomer(row.customerId, { limit: 50 });
+  const target = latestOpenAction(history.filter((r) => r.id !== row.id));
+  if (!target || target.id !== row.undoes) return false;
+  const outcome = await projectState(stores.state, row.customerId, current, restoreFrom(current, target));
+  return outcome.kind === 'applied';
 }
 
 type Projection = { kind: 'applied' } | { kind: 'conflict'; current: CustomerState | null };

@@ -46,7 +46,12 @@ export interface ChurnBotDeps {
   store: ConversationStore;
   actions: ActionHandler;
   log: BotLog;
+  /** The one tenant served; empty or missing = any (local runs). */
+  tenantId?: string;
 }
+
+/** What a user of another tenant is told; the action handler refuses card taps with the same words. */
+export const FOREIGN_TENANT = 'This app only works for its own organisation. Nothing was changed.';
 
 /**
  * The Teams side of the product: captures where to reach each rep and the team's summary channel,
@@ -59,6 +64,13 @@ export class ChurnBot extends TeamsActivityHandler {
   constructor(private readonly deps: ChurnBotDeps) {
     super();
     this.onTurn(async (context, next) => {
+      // Another tenant's install, channel or serviceUrl must never be stored: the summary channel
+      // and the reps' email index would route this team's data to it.
+      if (this.isForeignTenant(context.activity)) {
+        this.deps.log.warn('activity from another tenant: ignored', { type: context.activity.type });
+        if (context.activity.type === 'message') await context.sendActivity(FOREIGN_TENANT);
+        return;
+      }
       await this.refreshServiceUrl(context.activity);
       await next();
     });
@@ -80,6 +92,11 @@ export class ChurnBot extends TeamsActivityHandler {
       await this.handleMessage(context);
       await next();
     });
+  }
+
+  private isForeignTenant(activity: Activity): boolean {
+    const tenantId = this.deps.tenantId ?? '';
+    return tenantId !== '' && tenantOf(activity) !== tenantId;
   }
 
   private async refreshServiceUrl(activity: Activity): Promise<void> {

@@ -29,7 +29,12 @@ export interface BotRuntimeOptions {
 export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
   const log = options.log ?? consoleBotLog;
   const adapter = createBotAdapter(options.bot, log);
-  const bot = new ChurnBot({ store: options.store, actions: options.actions, log });
+  const bot = new ChurnBot({
+    store: options.store,
+    actions: options.actions,
+    log,
+    tenantId: options.bot.tenantId,
+  });
   return {
     adapter,
     bot,

@@ -13,6 +13,8 @@ const UNREACHABLE_CODES = new Set([
   'ConversationBlockedByUser',
   'MessageWritesBlocked',
   'BotDisabledByAdmin',
+  // Teams' answer once the app is uninstalled for the user or removed from the team.
+  'BotNotInConversationRoster',
 ]);
 /** Network failures (no HTTP status) worth another try. */
 const RETRYABLE_NETWORK_CODES = new Set([
@@ -144,12 +146,13 @@ export async function withRetry<T>(
       return { ok: true, value, attempts: attempt, retries: attempt - 1, throttled, waitedMs };
     } catch (error) {
       const verdict = classifySendError(error, clock.now());
+      // Counted before any give-up below, so the report's throttled figure includes the last 429.
+      if (verdict.kind === 'retry' && verdict.status === 429) throttled++;
       const tally = { attempts: attempt, retries: attempt - 1, throttled, waitedMs };
       if (verdict.kind === 'unreachable')
         return { ok: false, reason: 'unreachable', code: verdict.code, ...tally };
       if (verdict.kind === 'fatal' || attempt >= maxAttempts)
         return { ok: false, reason: 'failed', error, ...tally };
-      if (verdict.status === 429) throttled++;
       const wait = verdict.retryAfterMs ?? backoffDelayMs(attempt, options);
       if (wait > maxRetryAfterMs) return { ok: false, reason: 'failed', error, ...tally };
       waitedMs += wait;

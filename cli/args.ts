@@ -48,8 +48,16 @@ function positiveInt(name: string, raw: string | undefined): number | undefined 
 
 function date(name: string, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (!DATE.test(raw)) throw new UsageError(`--${name} must be a date as YYYY-MM-DD, got "${raw}"`);
+  if (!DATE.test(raw) || !isCalendarDate(raw))
+    throw new UsageError(`--${name} must be a date as YYYY-MM-DD, got "${raw}"`);
   return raw;
+}
+
+/** True when a `YYYY-MM-DD` string is a real calendar day (not 2026-02-30). */
+export function isCalendarDate(raw: string): boolean {
+  const [y, m, d] = raw.split('-').map(Number);
+  const back = new Date(Date.UTC(y, m - 1, d));
+  return back.getUTCFullYear() === y && back.getUTCMonth() === m - 1 && back.getUTCDate() === d;
 }
 
 /** Parses argv (without node and script) into one command; throws UsageError on anything off. */

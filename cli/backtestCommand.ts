@@ -1,4 +1,4 @@
-import { backtest, dayOf } from '../rules';
+import { backtest, dayOf, isoOfDay } from '../rules';
 import type { BacktestArgs } from './args';
 import { formatFeedReport } from './formatFeedReport';
 import { loadBook } from './loadBook';
@@ -13,6 +13,16 @@ export async function runBacktestCommand(
   const rules = await readRulesFile(args.rules);
   const { book, report } = await loadBook(args.feed, rules);
   err.write(`${formatFeedReport(report)}\n`);
+  // Past the feed's last order nobody is seen ordering: those customers would all count as churned.
+  const horizonEnd = dayOf(args.asOf) + args.horizon;
+  const lastOrderDay = book.orderDay.reduce((last, day) => Math.max(last, day), Number.NEGATIVE_INFINITY);
+  if (lastOrderDay < horizonEnd) {
+    const last = Number.isFinite(lastOrderDay) ? isoOfDay(lastOrderDay) : 'none';
+    err.write(
+      `Warning: the feed's last order is on ${last} but the horizon ends on ${isoOfDay(horizonEnd)}: ` +
+        'customers who would have ordered after the feed ends count as churned, so the figures are unreliable.\n',
+    );
+  }
   const r = backtest(book, rules, {
     asOfDay: dayOf(args.asOf),
     horizonDays: args.horizon,

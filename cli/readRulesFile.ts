@@ -8,8 +8,9 @@ export async function readRulesFile(path: string | undefined): Promise<Rules> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new RulesError([`rules file not found: ${path}`]);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new RulesError([`rules file not found: ${path}`]);
+    if (code === 'EISDIR') throw new RulesError([`rules file is a folder, not a file: ${path}`]);
     throw err;
   }
   let json: unknown;

@@ -1,8 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dayOf } from '../rules';
 import { tune } from '../rules/tune';
 import type { TunedBlock } from '../rules/tunedBlock';
+import { isCalendarDate } from './args';
 import { formatFeedReport } from './formatFeedReport';
 import { loadBook } from './loadBook';
 import { readRulesFile } from './readRulesFile';
@@ -59,7 +62,7 @@ export function parseTuneArgs(args: string[]): TuneArgs {
   if (!values.feed) throw new UsageError('--feed DIR is required');
   if (!values.out) throw new UsageError('tune needs --out FILE (the rules file to write)');
   const asOf = values['as-of'];
-  if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf))
+  if (asOf !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(asOf) && isCalendarDate(asOf)))
     throw new UsageError(`--as-of must be a date as YYYY-MM-DD, got "${asOf}"`);
   const horizon = wholeNumber('horizon', values.horizon);
   if (!horizon) throw new UsageError('tune needs --horizon DAYS');
@@ -89,6 +92,25 @@ export function formatTuned(t: TunedBlock): string {
   ].join('\n');
 }
 
+/** UsageError when `out` cannot be written (no such folder, a folder, no permission): before minutes of fitting. */
+async function checkWritable(out: string): Promise<void> {
+  const problem = (why: string) => new UsageError(`--out ${out}: ${why}`);
+  try {
+    if ((await stat(out)).isDirectory()) throw problem('is a folder, not a file');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  try {
+    await access(dirname(out), constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw problem(`the folder ${dirname(out)} does not exist`);
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+      throw problem(`the folder ${dirname(out)} is not writable`);
+    throw err;
+  }
+}
+
 /** `tune`: fits the weights on the feed's past and writes a rules file with the figures in it. */
 export async function runTuneCommand(
   argv: string[],
@@ -96,6 +118,7 @@ export async function runTuneCommand(
   err: NodeJS.WritableStream,
 ): Promise<void> {
   const args = parseTuneArgs(argv);
+  await checkWritable(args.out);
   const base = await readRulesFile(args.rules);
   const { book, report } = await loadBook(args.feed, base);
   err.write(`${formatFeedReport(report)}\n`);

@@ -68,7 +68,8 @@ export function reasonText(
     case 'overdue':
     case 'recency':
       if (f.orderDays === 1) return `Ordered once, ${days(f.daysSinceLastOrder)} ago`;
-      if (f.cadenceIsOwn)
+      // "Usually every N" only once past it: within the usual gap it would read as reassurance.
+      if (f.cadenceIsOwn && f.daysSinceLastOrder > round(f.cadenceDays))
         return `No order in ${days(f.daysSinceLastOrder)}, usually every ${round(f.cadenceDays)}`;
       return `No order in ${days(f.daysSinceLastOrder)}`;
     case 'lowFrequency':

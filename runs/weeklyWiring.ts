@@ -46,18 +46,23 @@ export function summaryChannelNotifier(
     const channel = await conversations.getSummaryChannel();
     if (!channel) return 'no_channel';
     const reference = { ...(channel.reference as SendCardReference), activityId: undefined };
-    try {
-      await adapter.continueConversationAsync(appId, reference, async (context) => {
+    let failure: { error: unknown } | null = null;
+    await adapter.continueConversationAsync(appId, reference, async (context) => {
+      // Caught here: the production adapter's onTurnError would swallow it and we would say "posted".
+      try {
         await context.sendActivity({ type: 'message', text, textFormat: 'plain' });
-      });
-      return 'posted';
-    } catch (err) {
-      // A refused post (an HTTP status) is reported, not fatal: the run's own log has the same text.
-      const status = (err as { statusCode?: unknown }).statusCode;
-      if (typeof status !== 'number') throw err;
-      log.warn('could not post the weekly report to the summary channel', { status });
-      return 'failed';
-    }
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (!failure) return 'posted';
+    const { error } = failure as { error: unknown };
+    // A refused post (an HTTP status) or an unreachable connector (a RestError/system error code) is
+    // reported, not fatal: the run is done and its own log has the same text.
+    const { statusCode: status, code } = (error ?? {}) as { statusCode?: unknown; code?: unknown };
+    if (typeof status !== 'number' && typeof code !== 'string') throw error;
+    log.warn('could not post the weekly report to the summary channel', { status, code });
+    return 'failed';
   };
 }
 

@@ -196,3 +196,59 @@ describe('a crash between the audit row and the state write', () => {
     ]);
   });
 });
+
+describe('an undo racing another write', () => {
+  it('a re-score landing between the read and the write does not cancel the undo: it is redone on the fresh state', async () => {
+    const handler = createActionHandler(handlerDeps(stores, { clock }));
+    await handler.submit(request(ANA, tap.reachedOut('cust-1')));
+    const rescore = () =>
+      storage.state.update('cust-1', (s) =>
+        s ? { ...s, score: 0.9, band: 'at_risk', reasons: ['quiet'] } : null,
+      );
+    const racing = createActionHandler(
+      handlerDeps({ ...stores, state: withRivalAfterFirstRead(storage.state, rescore) }, { clock }),
+    );
+    const reply = await racing.submit(request(ANA, tap.undo('cust-1')));
+    expect(reply.updateCard).toBeDefined();
+    // The contact is undone; the re-score stands.
+    expect((await storage.state.get('cust-1'))?.state).toEqual({
+      ...greenfield,
+      score: 0.9,
+      band: 'at_risk',
+      reasons: ['quiet'],
+    });
+    const rows = await storage.audit.latestForCustomer('cust-1');
+    expect(rows.map((r) => r.action)).toEqual(['undo', 'reached_out']);
+  });
+
+  it('an undo that loses to another rep action is cancelled and its target is not counted as undone', async () => {
+    const handler = createActionHandler(handlerDeps(stores, { clock }));
+    await handler.submit(request(ANA, tap.reachedOut('cust-1')));
+    const admin = createActionHandler(handlerDeps(stores, { clock }));
+    const racing = createActionHandler(
+      handlerDeps(
+        {
+          ...stores,
+          state: withRivalAfterFirstRead(storage.state, () =>
+            admin.submit(request(ADMIN, tap.lost('cust-1', 'price'), 'card-admin')),
+          ),
+        },
+        { clock },
+      ),
+    );
+    const reply = await racing.submit(request(ANA, tap.undo('cust-1')));
+    expect(reply.updateCard).toBeUndefined();
+    expect(reply.text).toMatch(/Ada Admin changed Greenfield Cafe at the same moment/);
+    // The contact still stands in the state, and the trail agrees: the reached_out row is not undone.
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({ lastContact: TODAY, status: 'lost' });
+    const rows = await storage.audit.latestForCustomer('cust-1');
+    const reached = rows.find((r) => r.action === 'reached_out');
+    const standingUndos = rows.filter(
+      (r) => r.action === 'undo' && r.undoes === reached?.id && !rows.some((c) => c.undoes === r.id),
+    );
+    expect(standingUndos).toEqual([]);
+    // Tapping Reached out again on Ana's card says it is already recorded, not "already undone".
+    const again = await handler.submit(request(ANA, tap.reachedOut('cust-1')));
+    expect(again.text ?? '').not.toMatch(/already undone/);
+  });
+});

@@ -230,3 +230,58 @@ describe('local Functions host', () => {
     }
   });
 });
+
+describe('bot endpoint with a tenant configured', () => {
+  let h: Harness;
+  let connector: Awaited<ReturnType<typeof startRecordingConnector>>;
+  beforeAll(async () => {
+    h = await startHarness({ ...localBot, tenantId: 'tenant-1' });
+    connector = await startRecordingConnector();
+  });
+  afterAll(async () => {
+    await h.host.close();
+    await new Promise<void>((resolve) => connector.server.close(() => resolve()));
+  });
+
+  const foreign = { conversationType: 'channel', tenantId: 'tenant-other' };
+  const teamChannelData = {
+    tenant: { id: 'tenant-other' },
+    team: { id: '19:team-other@thread.tacv2', name: 'Other Co' },
+    channel: { id: '19:chan-other@thread.tacv2' },
+  };
+
+  it('stores nothing when the app is installed in another tenant (rep or team)', async () => {
+    const personal = {
+      type: 'installationUpdate',
+      action: 'add',
+      id: 'install-1',
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      from: { id: '29:eve', name: 'Eve', aadObjectId: 'aad-eve' },
+      recipient: { id: '28:bot', name: 'Churn Predictor' },
+      conversation: { id: 'a:eve', conversationType: 'personal', tenantId: 'tenant-other' },
+      channelData: { tenant: { id: 'tenant-other' } },
+    };
+    const team = {
+      ...personal,
+      id: 'install-2',
+      conversation: { id: '19:team-other@thread.tacv2', ...foreign },
+      channelData: teamChannelData,
+    };
+    expect((await post(h.host.url, JSON.stringify(personal))).status).toBe(200);
+    expect((await post(h.host.url, JSON.stringify(team))).status).toBe(200);
+    expect(h.store.reps.size).toBe(0);
+    expect(h.store.summaryChannels).toEqual([]);
+    expect(h.store.serviceUrlRefreshes).toEqual([]);
+  });
+
+  it('does not move the summary channel for "summary here" from another tenant', async () => {
+    const message = {
+      ...messageActivity(connector.url, 'summary here'),
+      conversation: { id: '19:chan-other@thread.tacv2;messageid=1', ...foreign },
+      channelData: teamChannelData,
+    };
+    expect((await post(h.host.url, JSON.stringify(message))).status).toBe(200);
+    expect(h.store.summaryChannels).toEqual([]);
+  });
+});

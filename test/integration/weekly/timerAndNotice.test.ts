@@ -1,6 +1,7 @@
 import { InvocationContext, type Timer } from '@azure/functions';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBotAdapter } from '../../../bot/adapter';
 import { createWeeklyRunHandler } from '../../../functions/weeklyRun';
 import { summaryChannelNotifier } from '../../../runs/weeklyWiring';
 import {
@@ -54,6 +55,48 @@ describe('the weekly timer function and the admins’ notice', () => {
     const again = await handler({ ...timer, isPastDue: false }, contextWithLog([]));
     expect(again).toEqual({ status: 'not_due', runKey: 'weekly-2026-W48', reason: 'already_ran' });
     expect(world.fake.sentTo(conversationOf('ann@example.com'))).toHaveLength(1);
+  });
+
+  it('reports a refused post as failed through the production adapter, whose onTurnError would swallow it', async () => {
+    const errors: string[] = [];
+    const botLog = { info: () => {}, warn: () => {}, error: (m: string) => errors.push(m) };
+    const adapter = createBotAdapter(
+      { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
+      botLog,
+    );
+    const notify = summaryChannelNotifier(adapter, '', world.storage.conversations, world.log);
+    await world.storage.conversations.setSummaryChannel({
+      channelId: CHANNEL,
+      tenantId: 'tenant-1',
+      serviceUrl: world.fake.serviceUrl,
+      reference: {
+        serviceUrl: world.fake.serviceUrl,
+        channelId: 'msteams',
+        conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true },
+        bot: { id: '28:churn-bot', name: 'Churn Predictor' },
+      },
+    });
+    world.fake.injectForConversation(CHANNEL, { status: 403, code: 'MessageWritesBlocked' });
+    expect(await notify('Not reached: bob')).toBe('failed');
+    expect(world.fake.sentTo(CHANNEL)).toHaveLength(0);
+  });
+
+  it('reports an unreachable connector (a network error) as failed instead of crashing the finished run', async () => {
+    const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '' }));
+    const notify = summaryChannelNotifier(adapter, '', world.storage.conversations, world.log);
+    const closed = 'http://127.0.0.1:9/';
+    await world.storage.conversations.setSummaryChannel({
+      channelId: CHANNEL,
+      tenantId: 'tenant-1',
+      serviceUrl: closed,
+      reference: {
+        serviceUrl: closed,
+        channelId: 'msteams',
+        conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true },
+        bot: { id: '28:churn-bot', name: 'Churn Predictor' },
+      },
+    });
+    expect(await notify('Not reached: bob')).toBe('failed');
   });
 
   it('posts the not-reached list as text to the summary channel through the real adapter', async () => {

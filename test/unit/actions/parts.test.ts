@@ -44,6 +44,16 @@ describe('idempotency keys and history', () => {
     expect(openCardAction(history, 'msg-9')?.id).toBe('other');
     expect(latestOpenAction(history)?.id).toBe('other');
   });
+
+  it('an undo that was itself cancelled (lost a race) leaves its target open, as the summary counts it', () => {
+    const history = [
+      row({ id: 'undo|undo|a1', action: 'undo', undoes: 'undo|a1' }),
+      row({ id: 'undo|a1', action: 'undo', undoes: 'a1' }),
+      row({ id: 'a1', action: 'reached_out', cardMessageId: 'msg-1' }),
+    ];
+    expect(latestOpenAction(history)?.id).toBe('a1');
+    expect(openCardAction(history, 'msg-1')?.id).toBe('a1');
+  });
 });
 
 describe('authorisation', () => {

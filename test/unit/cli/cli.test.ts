@@ -105,6 +105,45 @@ describe('churn-predictor score', () => {
     expect((await run('frobnicate')).code).toBe(2);
     expect((await run('backtest', '--feed', demo, '--as-of', '2026-01-01')).err).toContain('--horizon');
   });
+
+  it('exits 2 without a stack on a date that is not on the calendar, before reading the feed', async () => {
+    const missing = join(root, 'no-such-dir');
+    for (const argv of [
+      ['score', '--feed', missing, '--as-of', '2026-02-30'],
+      ['backtest', '--feed', missing, '--as-of', '2026-02-30', '--horizon', '30'],
+      [
+        'tune',
+        '--feed',
+        missing,
+        '--as-of',
+        '2026-02-30',
+        '--horizon',
+        '30',
+        '--out',
+        join(tmpdir(), 'x.json'),
+      ],
+    ]) {
+      const r = await run(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('--as-of');
+      expect(r.err).not.toContain('Unexpected error');
+    }
+  });
+
+  it('tune exits 2 before reading the feed when --out cannot be written', async () => {
+    const out = join(root, 'no-such-dir', 'rules.json');
+    const r = await run('tune', '--feed', cdnow, '--as-of', '1998-06-30', '--horizon', '91', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(out);
+    expect(r.err).not.toContain('orders.csv');
+  });
+
+  it('exits 2 when --rules names a folder, not a file', async () => {
+    const r = await run('score', '--feed', demo, '--rules', tmpdir());
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(tmpdir());
+    expect(r.err).not.toContain('Unexpected error');
+  });
 });
 
 describe('churn-predictor backtest', () => {
@@ -148,6 +187,15 @@ describe('churn-predictor backtest', () => {
     expect(j.baseline.auc).toBeCloseTo(0.6184, 4);
     expect(j.baseline.topKPrecision).toBeCloseTo(0.46, 2);
     expect(j.score.auc).toBeGreaterThan(j.baseline.auc);
+  });
+
+  it('warns on stderr when the horizon runs past the last order in the feed (outcomes unknown there)', async () => {
+    const past = await run('backtest', '--feed', cdnow, '--as-of', '1998-03-31', '--horizon', '273');
+    expect(past.code).toBe(0);
+    expect(past.err).toContain('1998-06-30');
+    expect(past.err).toMatch(/horizon ends on 1998-12-29/);
+    const within = await run('backtest', '--feed', cdnow, '--as-of', '1997-09-30', '--horizon', '273');
+    expect(within.err).not.toMatch(/horizon ends/);
   });
 
   it('prints a side-by-side table for a person', async () => {

@@ -166,6 +166,12 @@ describe('readFeed: what stops the run', () => {
     expect(error.message).toContain('customers.csv');
   });
 
+  it('a --feed that names a file, not a folder', async () => {
+    const error = await feedError(readFeed(join(fixture('missing-file'), 'customers.csv')));
+    expect(error.code).toBe('missing_file');
+    expect(error.message).toContain('customers.csv');
+  });
+
   it('a missing column, naming it, the headers found and the mapping hint', async () => {
     const error = await feedError(readFeed(fixture('missing-column')));
     expect(error.code).toBe('missing_column');

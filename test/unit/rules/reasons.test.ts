@@ -43,8 +43,9 @@ describe('reasonText', () => {
       'No order in 34 days',
     );
     expect(reasonText('overdue', { ...greenfield, orderDays: 1 }, windows)).toBe('Ordered once, 34 days ago');
+    // Not yet past their usual gap: "usually every 9" would read as "nothing to worry about".
     expect(reasonText('overdue', { ...greenfield, daysSinceLastOrder: 1, cadenceDays: 8.5 }, windows)).toBe(
-      'No order in 1 day, usually every 9',
+      'No order in 1 day',
     );
   });
 
@@ -126,6 +127,15 @@ describe('reasonsFor', () => {
       windows,
     );
     expect(reasons).toEqual(['Ordered once, 90 days ago']);
+  });
+
+  it("never tells an at-risk customer's rep that the silence is within their usual gap", () => {
+    // Recency is measured against the book's gap; a rules file (or tune) may weigh it heavily.
+    const slowRegular = { ...greenfield, daysSinceLastOrder: 60, cadenceDays: 100, overdueRatio: 0.6 };
+    const reasons = reasonsFor(slowRegular, { ...zero, recency: 25 }, windows);
+    expect(reasons).toEqual(['No order in 60 days']);
+    const atTheGap = { ...greenfield, daysSinceLastOrder: 9, cadenceDays: 8.6, overdueRatio: 9 / 8.6 };
+    expect(reasonsFor(atTheGap, { ...zero, recency: 25 }, windows)).toEqual(['No order in 9 days']);
   });
 
   it('gives a customer with no orders a reason of its own', () => {

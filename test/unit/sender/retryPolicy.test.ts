@@ -26,6 +26,30 @@ describe('classifySendError', () => {
     });
   });
 
+  it('counts every 429 met as throttled, on the last attempt and a Retry-After too long to wait included', async () => {
+    const clock = fakeClock();
+    const always429 = async () => {
+      throw restError(429, { 'retry-after': '1' });
+    };
+    expect(await withRetry(always429, { clock, maxAttempts: 3 })).toMatchObject({
+      ok: false,
+      attempts: 3,
+      throttled: 3,
+    });
+    const tooLong = async () => {
+      throw restError(429, { 'retry-after': '120' });
+    };
+    expect(await withRetry(tooLong, { clock })).toMatchObject({ ok: false, attempts: 1, throttled: 1 });
+  });
+
+  it('marks a 403 BotNotInConversationRoster (the app was removed) as unreachable', () => {
+    expect(classifySendError(blocked('BotNotInConversationRoster'), 0)).toEqual({
+      kind: 'unreachable',
+      status: 403,
+      code: 'BotNotInConversationRoster',
+    });
+  });
+
   it('marks a 403 blocked/removed as unreachable and any other 403 or 4xx as fatal', () => {
     expect(classifySendError(blocked('MessageWritesBlocked'), 0)).toEqual({
       kind: 'unreachable',
