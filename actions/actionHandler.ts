@@ -257,17 +257,11 @@ export class ChurnActionHandler implements ActionHandler {
     outcome: CustomerOutcome | null,
     conversationId: string | null,
   ): Promise<CardJson | null> {
+    // Cards are keyed by conversation and message: a replyToId from another chat (forged) finds nothing.
+    if (conversationId === null) return null;
     let applies = false;
     try {
-      const saved = await this.deps.stores.cards.update(messageId, (card) => {
-        // A replyToId from another chat (forged) must not touch someone else's card.
-        if (
-          conversationId !== null &&
-          card.conversationId !== null &&
-          card.conversationId !== conversationId
-        ) {
-          return null;
-        }
+      const saved = await this.deps.stores.cards.update(conversationId, messageId, (card) => {
         const data = withOutcome(card.data, customerId, outcome);
         if (!data) return null;
         applies = true;
@@ -318,8 +312,17 @@ export class ChurnActionHandler implements ActionHandler {
     if (result.kind === 'conflict') return { text: BUSY };
     if (result.kind === 'undone') return { text: NOTHING_TO_UNDO };
     // The card that shows the action can only be replaced when it is tapped; keep its data right.
-    if (target.cardMessageId)
-      await this.updateStoredCard(target.cardMessageId, target.customerId, null, null);
+    if (target.cardMessageId) {
+      // Weekly cards are sent to the rep's 1:1 chat: that is the conversation the card is kept under.
+      const rep = await this.deps.stores.conversations.getRep(actor.userId);
+      const chat = (rep?.reference as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
+      await this.updateStoredCard(
+        target.cardMessageId,
+        target.customerId,
+        null,
+        typeof chat === 'string' ? chat : null,
+      );
+    }
     return {
       text: `Undone: ${actionWords(target, this.deps.timeZone)} on ${target.customerName}. It is back as it was before.`,
     };

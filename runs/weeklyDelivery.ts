@@ -92,7 +92,14 @@ export async function deliverRepWeek(
           status: 'delivered',
           activityId: sent.activityId,
         }),
-        saveSentCard(ctx.cards, sent.activityId, conversation.userId, data, { conversationId, now: ctx.now }),
+        // A stored reference always names its conversation (conversationRefSchema); without one the
+        // card could not be found again, so there is nothing to save and taps answer in text.
+        conversationId
+          ? saveSentCard(ctx.cards, sent.activityId, conversation.userId, data, {
+              conversationId,
+              now: ctx.now,
+            })
+          : Promise.resolve(),
       ]);
       tally.cardSaves++;
       return {

@@ -28,7 +28,6 @@ import {
  * into binary properties `p0..pN` of at most CHUNK_BYTES each.
  */
 
-const CARD_ROW = 'card';
 const RECENT_ROW = 'recent';
 /** Below the 64 KiB limit of one binary property. */
 export const CHUNK_BYTES = 60_000;
@@ -44,8 +43,11 @@ export interface SentCard {
   messageId: string;
   /** The rep's Teams user id (AAD object id). */
   repUserId: string;
-  /** The conversation the card was posted in; a tap from another conversation is not applied to it. */
-  conversationId: string | null;
+  /**
+   * The conversation the card was posted in. Part of the key: Teams message ids are unique only
+   * within a conversation, and a tap from another conversation must not find this card.
+   */
+  conversationId: string;
   data: WeeklyCardData;
   /** When the card data was last saved (ISO 8601). */
   savedAt: string;
@@ -61,10 +63,11 @@ export interface RecentAction {
 export interface CardStore {
   /** Stores (or replaces) a sent card's data. */
   save(card: SentCard): Promise<void>;
-  /** A sent card, or null when unknown. */
-  get(messageId: string): Promise<SentCard | null>;
+  /** A sent card, or null when unknown in that conversation. */
+  get(conversationId: string, messageId: string): Promise<SentCard | null>;
   /** Read, change, write with the ETag (re-read on a lost race); `change` returning null writes nothing. */
   update(
+    conversationId: string,
     messageId: string,
     change: (card: SentCard) => SentCard | null,
     options?: { maxAttempts?: number },
@@ -77,7 +80,7 @@ export interface CardStore {
 
 const payloadSchema = z.object({
   repUserId: z.string().min(1).max(400),
-  conversationId: z.string().max(2000).nullable(),
+  conversationId: z.string().min(1).max(2000),
   data: weeklyCardDataSchema,
   savedAt: z.iso.datetime({ offset: true }),
 });
@@ -138,26 +141,27 @@ export class TableCardStore implements CardStore {
   }
 
   async save(card: SentCard): Promise<void> {
-    const entity = { partitionKey: cardPartition(card.messageId), rowKey: CARD_ROW, ...encodeCard(card) };
+    const entity = { ...cardKeys(card.conversationId, card.messageId), ...encodeCard(card) };
     await naming(this.endpoint, () => this.client.upsertEntity(entity, 'Replace'));
   }
 
-  async get(messageId: string): Promise<SentCard | null> {
-    return (await this.getWithEtag(messageId))?.card ?? null;
+  async get(conversationId: string, messageId: string): Promise<SentCard | null> {
+    return (await this.getWithEtag(conversationId, messageId))?.card ?? null;
   }
 
   async update(
+    conversationId: string,
     messageId: string,
     change: (card: SentCard) => SentCard | null,
     options: { maxAttempts?: number } = {},
   ): Promise<SentCard | null> {
     const { maxAttempts = 5 } = options;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const current = await this.getWithEtag(messageId);
+      const current = await this.getWithEtag(conversationId, messageId);
       if (!current) return null;
       const next = change(current.card);
       if (next === null) return current.card;
-      const entity = { partitionKey: cardPartition(messageId), rowKey: CARD_ROW, ...encodeCard(next) };
+      const entity = { ...cardKeys(conversationId, messageId), ...encodeCard(next) };
       try {
         await naming(this.endpoint, () =>
           this.client.updateEntity(entity, 'Replace', { etag: current.etag }),
@@ -198,9 +202,14 @@ export class TableCardStore implements CardStore {
     return entity ? parseRecent(entity) : [];
   }
 
-  private async getWithEtag(messageId: string): Promise<{ card: SentCard; etag: string } | null> {
-    if (messageId.length === 0 || messageId.length > MAX_MESSAGE_ID) return null;
-    const entity = await this.getEntity(cardPartition(messageId), CARD_ROW);
+  private async getWithEtag(
+    conversationId: string,
+    messageId: string,
+  ): Promise<{ card: SentCard; etag: string } | null> {
+    if (messageId.length === 0 || messageId.length > MAX_MESSAGE_ID || conversationId.length === 0)
+      return null;
+    const { partitionKey, rowKey } = cardKeys(conversationId, messageId);
+    const entity = await this.getEntity(partitionKey, rowKey);
     return entity ? { card: decodeCard(entity), etag: String(entity.etag) } : null;
   }
 
@@ -216,11 +225,13 @@ export class TableCardStore implements CardStore {
   }
 }
 
-function cardPartition(messageId: string): string {
+/** One partition per conversation, one row per message: Teams message ids repeat across conversations. */
+function cardKeys(conversationId: string, messageId: string): { partitionKey: string; rowKey: string } {
   if (messageId.length === 0 || messageId.length > MAX_MESSAGE_ID) {
     throw new Error(`Not a Teams message id (1 to ${MAX_MESSAGE_ID} characters): ${messageId.slice(0, 80)}`);
   }
-  return `m_${idKey(messageId)}`;
+  if (conversationId.length === 0) throw new Error('A sent card needs the conversation it was posted in');
+  return { partitionKey: `c_${idKey(conversationId)}`, rowKey: `m_${idKey(messageId)}` };
 }
 
 function parseRecent(entity: Record<string, unknown>): RecentAction[] {
@@ -239,12 +250,12 @@ export async function saveSentCard(
   messageId: string,
   repUserId: string,
   data: WeeklyCardData,
-  options: { conversationId?: string | null; now?: Date } = {},
+  options: { conversationId: string; now?: Date },
 ): Promise<void> {
   await store.save({
     messageId,
     repUserId,
-    conversationId: options.conversationId ?? null,
+    conversationId: options.conversationId,
     data,
     savedAt: (options.now ?? new Date()).toISOString(),
   });

@@ -107,7 +107,7 @@ describe('card actions over HTTP on Azurite', () => {
     // The other rows keep their buttons.
     expect(cardRow(card, 'Blue Door Bakery').buttons).toEqual(['reached_out', 'Won back', 'Lost']);
     // The stored card data now carries the outcome, so the next tap renders it too.
-    const stored = await w.cards.get('card-1');
+    const stored = await w.cards.get(`a:${ANA.userId}`, 'card-1');
     expect(stored?.data.customers[0].outcome).toEqual({ kind: 'reached_out', by: 'Ana Ruiz', at: TODAY });
   });
 
@@ -379,8 +379,19 @@ describe('forged and malformed submissions: a clear reply, nothing written', () 
     await saveCard(w.cards, 'bens-card', BEN, [bensCustomer]);
     await w.tap(ADMIN, tap.reachedOut('cust-3'), { replyToId: 'bens-card' });
     expect((await stateOf(w, 'cust-3'))?.lastContact).toBe(TODAY);
-    expect((await w.cards.get('bens-card'))?.data.customers[0].outcome ?? null).toBeNull();
+    expect((await w.cards.get(`a:${BEN.userId}`, 'bens-card'))?.data.customers[0].outcome ?? null).toBeNull();
     expect(lastUpdate(w)).toBeUndefined();
+  });
+
+  it('two reps whose cards got the same message id (ids are per conversation in Teams) keep their own cards', async () => {
+    await saveCard(w.cards, 'same-id', ANA, [greenfield]);
+    await saveCard(w.cards, 'same-id', BEN, [bensCustomer]);
+    await w.tap(ANA, tap.reachedOut('cust-1'), { replyToId: 'same-id' });
+    const anas = await w.cards.get(`a:${ANA.userId}`, 'same-id');
+    const bens = await w.cards.get(`a:${BEN.userId}`, 'same-id');
+    expect(anas?.data.customers[0]).toMatchObject({ customerId: 'cust-1', outcome: { kind: 'reached_out' } });
+    expect(bens?.data.customers.map((c) => [c.customerId, c.outcome ?? null])).toEqual([['cust-3', null]]);
+    expect(cardRow(updatedCard(w), 'Greenfield Cafe').buttons).toEqual(['undo']);
   });
 });
 

@@ -97,7 +97,7 @@ describe('text commands', () => {
       `Undone: "lost" on ${TODAY} on Blue Door Bakery. It is back as it was before.`,
     );
     expect((await storage.state.get('cust-2'))?.state).toEqual(states[1]);
-    expect((await cards.get('card-1'))?.data.customers[1].outcome ?? null).toBeNull();
+    expect((await cards.get(`a:${ANA.userId}`, 'card-1'))?.data.customers[1].outcome ?? null).toBeNull();
     await say('undo');
     expect((await storage.state.get('cust-1'))?.state).toEqual(states[0]);
     await say('undo');

@@ -104,8 +104,8 @@ describe('two people acting on one customer at once', () => {
     expect(cancel).toMatchObject({ undoes: wonBack?.id, note: CANCELLED_NOTE, actorId: ANA.userId });
     expect(byId.get(lost?.id ?? '')?.actorId).toBe(ADMIN.userId);
     // Ana's card was not changed; the admin's card shows the loss.
-    expect((await cards.get('card-1'))?.data.customers[0].outcome ?? null).toBeNull();
-    expect((await cards.get('card-admin'))?.data.customers[0].outcome).toMatchObject({
+    expect((await cards.get(`a:${ANA.userId}`, 'card-1'))?.data.customers[0].outcome ?? null).toBeNull();
+    expect((await cards.get(`a:${ADMIN.userId}`, 'card-admin'))?.data.customers[0].outcome).toMatchObject({
       kind: 'lost',
       by: 'Ada Admin',
     });

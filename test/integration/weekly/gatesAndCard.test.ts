@@ -60,7 +60,7 @@ describe('gates and the card, end to end', () => {
       keptOff: { lost: 1, paused: 1, cooling_down: 1, below_floor: 1 },
     });
     const [row] = await world.storage.runs.listRun(report.runKey);
-    const card = await world.cards.get(row.activityId ?? '');
+    const card = await world.cards.get(conversationOf(row.repId), row.activityId ?? '');
     expect(card?.data.customers.map((c) => c.customerId).sort()).toEqual(['coolOver', 'fresh', 'pauseOver']);
 
     const states = await world.storage.state.getAll();

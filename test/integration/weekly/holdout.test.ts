@@ -6,6 +6,7 @@ import { heldOutRowId } from '../../../runs/weeklySurfaced';
 import type { AuditRow } from '../../../storage/auditRow';
 import { computeMonthlySummary, isHeldOut, outcomesFromBook } from '../../../summary';
 import {
+  conversationOf,
   depsFor,
   installReps,
   openWeeklyWorld,
@@ -66,7 +67,7 @@ describe('the holdout in the weekly run (Azurite, fake Teams connector)', () => 
     const ledger = await world.storage.runs.listRun(W48);
     expect(ledger).toHaveLength(reps.length);
     for (const row of ledger) {
-      const card = await world.cards.get(row.activityId ?? '');
+      const card = await world.cards.get(conversationOf(row.repId), row.activityId ?? '');
       const shown = card?.data.customers.map((c) => c.customerId) ?? [];
       expect(shown).toHaveLength(rules.capPerRep);
       expect(shown.filter((id) => expected.has(id))).toEqual([]);

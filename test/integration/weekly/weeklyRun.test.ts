@@ -65,7 +65,7 @@ describe('runWeekly on Azurite and the fake Teams connector', () => {
     expect(ledger).toHaveLength(6);
     for (const row of ledger) {
       expect(row.status).toBe('delivered');
-      const saved = await world.cards.get(row.activityId ?? '');
+      const saved = await world.cards.get(conversationOf(row.repId), row.activityId ?? '');
       expect(saved?.repUserId).toBe(`aad-${row.repId}`);
       expect(saved?.conversationId).toBe(conversationOf(row.repId));
       expect(saved?.data.customers.map((c) => c.customerId).sort()).toEqual(
