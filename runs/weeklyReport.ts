@@ -34,6 +34,10 @@ export interface WeeklyRunDone {
   forced: boolean;
   /** True when an earlier attempt of this run had started (a crash, a rerun). */
   resumed: boolean;
+  /** Which attempt of this week's run this was (1 = the scheduled one; later ones retry failed reps). */
+  attempt: number;
+  /** next_tick: reps failed and attempts remain, so a later timer tick runs the week again. */
+  retry: 'next_tick' | 'none';
   feed: { customers: number; rowsSkipped: number };
   gates: GateCounts;
   /**
@@ -54,7 +58,8 @@ export interface WeeklyRunDone {
   notReached: NotReached[];
   sends: { attempts: number; retries: number; throttled: number };
   storage: RequestCounts & { cardSaves: number };
-  adminNotice: 'posted' | 'no_channel' | 'failed' | 'not_needed' | 'not_configured';
+  /** deferred: a retry follows, and the notice waits for the last attempt. */
+  adminNotice: 'posted' | 'no_channel' | 'failed' | 'not_needed' | 'not_configured' | 'deferred';
   durationMs: number;
   /**
    * prepare: start to the first card (feed, states, scoring, the listed rows stored); then, side by
@@ -99,8 +104,15 @@ export function weeklyReportText(report: WeeklyRunDone): string {
     `Weekly run ${report.runKey} (${report.localDate}): ${c.delivered} cards delivered` +
       (report.deliveredEarlier > 0 ? ` (${report.deliveredEarlier} by an earlier attempt)` : '') +
       `, ${c.nothing_to_send} with nothing to send, ${c.unreachable} unreachable, ` +
-      `${c.no_conversation} without the app, ${c.failed} failed.`,
+      `${c.no_conversation} without the app, ${c.failed} failed` +
+      (report.attempt > 1 ? ` (attempt ${report.attempt}).` : '.'),
   ];
+  if (report.retry === 'next_tick')
+    lines.push(`The ${c.failed} failed reps are tried again on the next tick.`);
+  else if (c.failed > 0 && report.attempt > 1)
+    lines.push(
+      `${c.failed} reps got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
+    );
   if (report.holdout.heldOut > 0)
     lines.push(
       `${report.holdout.heldOut} customers held out at random (${report.holdout.percent}% holdout): kept off the cards, audited held_out.`,

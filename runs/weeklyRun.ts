@@ -22,6 +22,7 @@ import {
   type WeeklyRunDone,
   weeklyReportText,
 } from './weeklyReport';
+import { DEFAULT_EXTRA_ATTEMPTS, decideAttempt, willRetry } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
 import { nextStates } from './weeklyStates';
 import { heldOutRow, surfacedRow } from './weeklySurfaced';
@@ -49,6 +50,11 @@ export interface WeeklyRunConfig extends CardLocale {
    * the sends keep their pace, while 4 or more slow the sends (Azurite shares the CPU).
    */
   auditConcurrency?: number;
+  /**
+   * Extra attempts of the week's run, one per later timer tick, while reps `failed` (default 3).
+   * The admins' notice waits for the last attempt, so it names only who never got a card.
+   */
+  extraAttempts?: number;
 }
 
 /** Posts a short text to the admins (the team's summary channel); says what happened, never throws for a send failure. */
@@ -90,14 +96,16 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const tick = weeklyRunDue(now, schedule, null);
   const { runKey } = tick;
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
-  const existing = await storage.runs.getRun(runKey);
-  if (!force && existing?.finishedAt) return { status: 'not_due', runKey, reason: 'already_ran' };
+  const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
+  const decision = decideAttempt(await storage.runs.getRun(runKey), extraAttempts, force);
+  if (!decision.run) return { status: 'not_due', runKey, reason: 'already_ran' };
+  const { attempt } = decision;
 
   const requestsBefore = storage.requests();
   const at = now.toISOString();
   const { started: fresh } = await storage.runs.startRun(runKey, at);
   const localDate = format(zonedNow(now, config.timeZone), 'yyyy-MM-dd');
-  log.info('weekly run starting', { runKey, localDate, forced: force, resumed: !fresh });
+  log.info('weekly run starting', { runKey, localDate, forced: force, resumed: !fresh, attempt });
 
   const [{ book, report: feedReport }, snapshot, handled, directory] = await Promise.all([
     deps.readBook(),
@@ -183,6 +191,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     localDate,
     forced: force,
     resumed: !fresh,
+    attempt,
+    retry: 'none',
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
     gates: countGates(customers, holdout.heldOutIds),
     stateWrites: {
@@ -215,7 +225,11 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     },
     outcomes,
   };
-  if (report.notReached.length > 0) {
+  if (willRetry(attempt, report.counts.failed, extraAttempts)) {
+    // A later tick delivers to the failed reps: tell the admins once, after the last attempt.
+    report.retry = 'next_tick';
+    report.adminNotice = 'deferred';
+  } else if (report.notReached.length > 0) {
     report.adminNotice = deps.notifyAdmins
       ? await deps.notifyAdmins(weeklyReportText(report))
       : 'not_configured';

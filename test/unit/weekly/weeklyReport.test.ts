@@ -25,6 +25,8 @@ function report(list: RepOutcome[]): WeeklyRunDone {
     localDate: '2026-11-23',
     forced: false,
     resumed: true,
+    attempt: 1,
+    retry: 'none',
     feed: { customers: 10, rowsSkipped: 0 },
     gates: {
       customers: 10,
@@ -93,6 +95,14 @@ describe('the weekly report', () => {
       '7 customers held out at random (10% holdout): kept off the cards, audited held_out.',
       '2 customers were acted on by a rep during the run: their rows were kept as the rep left them.',
     ]);
+    const retrying = weeklyReportText({ ...report(outcomes), attempt: 2, retry: 'next_tick' });
+    expect(retrying.split('\n').slice(0, 2)).toEqual([
+      'Weekly run weekly-2026-W48 (2026-11-23): 2 cards delivered (1 by an earlier attempt), 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed (attempt 2).',
+      'The 1 failed reps are tried again on the next tick.',
+    ]);
+    expect(weeklyReportText({ ...report(outcomes), attempt: 4 }).split('\n')[1]).toBe(
+      '1 reps got no card after 4 attempts: none follows this week unless the run is forced.',
+    );
     const many = Array.from(
       { length: 25 },
       (_, i): RepOutcome => ({ rep: `r${i}@x.com`, status: 'no_conversation' }),

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { decideAttempt, previousAttempt, willRetry } from '../../../runs/weeklyRetry';
+import type { RunRecord } from '../../../storage';
+
+const STARTED = '2026-11-23T14:03:00.000Z';
+
+function finished(report: unknown): RunRecord {
+  return {
+    runKey: 'weekly-2026-W48',
+    startedAt: STARTED,
+    finishedAt: '2026-11-23T14:04:00.000Z',
+    report: typeof report === 'string' ? report : JSON.stringify(report),
+  };
+}
+
+describe('previousAttempt', () => {
+  it('reads the attempt and the failures from the run row, the first attempt when none is recorded', () => {
+    expect(previousAttempt(finished({ attempt: 3, counts: { failed: 2, delivered: 5 } }))).toEqual({
+      attempt: 3,
+      counts: { failed: 2 },
+    });
+    expect(previousAttempt(finished({ counts: { failed: 1 } }))).toEqual({
+      attempt: 1,
+      counts: { failed: 1 },
+    });
+  });
+
+  it('is null for no row, no report, a report that is not JSON or not a run report', () => {
+    expect(previousAttempt(null)).toBeNull();
+    expect(previousAttempt({ runKey: 'weekly-2026-W48', startedAt: STARTED })).toBeNull();
+    expect(previousAttempt(finished('{not json'))).toBeNull();
+    expect(previousAttempt(finished({ attempt: 'two', counts: { failed: 1 } }))).toBeNull();
+  });
+});
+
+describe('decideAttempt', () => {
+  it('runs the first attempt when there is no row, and resumes a crashed (unfinished) one as the same attempt', () => {
+    expect(decideAttempt(null, 3, false)).toEqual({ run: true, attempt: 1 });
+    expect(decideAttempt({ runKey: 'weekly-2026-W48', startedAt: STARTED }, 3, false)).toEqual({
+      run: true,
+      attempt: 1,
+    });
+  });
+
+  it('runs a finished week again only while reps failed and attempts remain', () => {
+    expect(decideAttempt(finished({ attempt: 1, counts: { failed: 0 } }), 3, false)).toEqual({ run: false });
+    expect(decideAttempt(finished({ attempt: 1, counts: { failed: 2 } }), 3, false)).toEqual({
+      run: true,
+      attempt: 2,
+    });
+    expect(decideAttempt(finished({ attempt: 3, counts: { failed: 1 } }), 3, false)).toEqual({
+      run: true,
+      attempt: 4,
+    });
+    expect(decideAttempt(finished({ attempt: 4, counts: { failed: 1 } }), 3, false)).toEqual({ run: false });
+    expect(decideAttempt(finished({ attempt: 1, counts: { failed: 1 } }), 0, false)).toEqual({ run: false });
+  });
+
+  it('leaves a finished week with an unreadable report finished, but a forced run always runs as the next attempt', () => {
+    expect(decideAttempt(finished('garbage'), 3, false)).toEqual({ run: false });
+    expect(decideAttempt(finished({ attempt: 4, counts: { failed: 1 } }), 3, true)).toEqual({
+      run: true,
+      attempt: 5,
+    });
+    expect(decideAttempt(finished({ attempt: 1, counts: { failed: 0 } }), 3, true)).toEqual({
+      run: true,
+      attempt: 2,
+    });
+  });
+});
+
+describe('willRetry', () => {
+  it('is true only with failures before the last attempt', () => {
+    expect(willRetry(1, 1, 3)).toBe(true);
+    expect(willRetry(3, 1, 3)).toBe(true);
+    expect(willRetry(4, 1, 3)).toBe(false);
+    expect(willRetry(1, 0, 3)).toBe(false);
+  });
+});
