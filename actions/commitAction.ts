@@ -1,4 +1,5 @@
 import type { CustomerState } from '../rules/customerState';
+import { sameCustomerState } from '../rules/customerState';
 import type { AuditRow, NewAuditRow } from '../storage/auditRow';
 import type { AuditStore } from '../storage/auditStore';
 import { ConflictError } from '../storage/errors';
@@ -6,7 +7,7 @@ import type { StateStore } from '../storage/stateStore';
 import type { Accepted, ActionRules } from './actionTypes';
 import { latestOpenAction, undoKey } from './auditHistory';
 import { restoreFrom } from './decideUndo';
-import { replayRow, sameCustomerState } from './replayRow';
+import { replayRow } from './replayRow';
 
 /**
  * Writing an accepted action: the audit row first, then the state.

@@ -48,31 +48,3 @@ export function replayRow(
   if (!decision.ok) throw new Error(`audit row ${row.id} no longer replays: ${decision.message}`);
   return decision.next;
 }
-
-const STATE_FIELDS: readonly (keyof CustomerState)[] = [
-  'customerId',
-  'name',
-  'owner',
-  'monthlyValue',
-  'score',
-  'band',
-  'reasons',
-  'status',
-  'surfacedAt',
-  'lastContact',
-  'wonBackAt',
-  'recoveredValue',
-  'lostAt',
-  'lostReason',
-  'lostNote',
-];
-
-/** True when two states hold the same values (every field; reasons in order). */
-export function sameCustomerState(a: CustomerState, b: CustomerState): boolean {
-  return STATE_FIELDS.every((k) => {
-    const x = a[k];
-    const y = b[k];
-    if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((v, i) => v === y[i]);
-    return Object.is(x, y);
-  });
-}

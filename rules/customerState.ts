@@ -49,3 +49,33 @@ export function initialState(c: {
     lostNote: null,
   };
 }
+
+/** Every field of a CustomerState, for comparisons: `satisfies` makes the compiler keep it complete. */
+const FIELD_SET = {
+  customerId: true,
+  name: true,
+  owner: true,
+  monthlyValue: true,
+  score: true,
+  band: true,
+  reasons: true,
+  status: true,
+  surfacedAt: true,
+  lastContact: true,
+  wonBackAt: true,
+  recoveredValue: true,
+  lostAt: true,
+  lostReason: true,
+  lostNote: true,
+} satisfies Record<keyof CustomerState, true>;
+const STATE_FIELDS = Object.keys(FIELD_SET) as (keyof CustomerState)[];
+
+/** True when two states hold the same values (every field; reasons in order; 0 and -0 alike). */
+export function sameCustomerState(a: CustomerState, b: CustomerState): boolean {
+  return STATE_FIELDS.every((k) => {
+    const x = a[k];
+    const y = b[k];
+    if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((v, i) => v === y[i]);
+    return x === y || Object.is(x, y);
+  });
+}

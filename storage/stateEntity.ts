@@ -86,14 +86,3 @@ export function fromStateEntity(entity: Record<string, unknown>): CustomerState 
   }
   return parsed.data;
 }
-
-/** True when two states would store the same row (every field, reasons in order). */
-export function sameState(a: CustomerState, b: CustomerState): boolean {
-  const keys = Object.keys(stateRow.shape) as (keyof CustomerState)[];
-  return keys.every((k) => {
-    const x = a[k];
-    const y = b[k];
-    if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((r, i) => r === y[i]);
-    return Object.is(x, y) || x === y;
-  });
-}

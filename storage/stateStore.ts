@@ -1,9 +1,10 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { CustomerState } from '../rules/customerState';
+import { sameCustomerState } from '../rules/customerState';
 import { chunkForTransactions, runLimited } from './batches';
 import { ConflictError, naming, statusOf } from './errors';
 import { idKey } from './keys';
-import { fromStateEntity, type StateEntity, sameState, toStateEntity } from './stateEntity';
+import { fromStateEntity, type StateEntity, toStateEntity } from './stateEntity';
 import { endpointOf } from './tableClients';
 
 /** One customer's stored state and the ETag it was read with. */
@@ -306,7 +307,7 @@ function changedStates(
   }
   return next.filter((s) => {
     const before = previous.get(s.customerId);
-    return before === undefined || !sameState(before, s);
+    return before === undefined || !sameCustomerState(before, s);
   });
 }
 

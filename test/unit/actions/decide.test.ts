@@ -4,8 +4,8 @@ import { decideReachedOut } from '../../../actions/decideReachedOut';
 import { decideUndo, restoreFrom, selectUndoTarget } from '../../../actions/decideUndo';
 import { decideWonBack, maxWonBackValue, readWonBackValue } from '../../../actions/decideWonBack';
 import { describeState, staleReason, wonBackThisCycle } from '../../../actions/describeState';
-import { replayRow, sameCustomerState } from '../../../actions/replayRow';
-import { initialState } from '../../../rules/customerState';
+import { replayRow } from '../../../actions/replayRow';
+import { initialState, sameCustomerState } from '../../../rules/customerState';
 import { ANA, atRisk, BEN, ctx, RULES, row } from './fixtures';
 
 const lost = atRisk({ status: 'lost', lostAt: '2026-11-20', lostReason: 'price', lostNote: null });
