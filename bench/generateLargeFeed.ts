@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Random, seededRandom } from '../feed/seededRandom';
 import { isoOfDay } from '../rules/book';
+import { type Random, seededRandom } from '../rules/seededRandom';
 
 /**
  * Writes a large synthetic feed (customers.csv, orders.csv, tickets.csv) for benchmarks, streaming

@@ -1,6 +1,7 @@
 import { type Book, dayOf, SENTIMENT } from '../rules/book';
 import { defaultRules } from '../rules/rulesSchema';
 import { scoreBook } from '../rules/scoreBook';
+import { seededRandom } from '../rules/seededRandom';
 
 export interface SyntheticBookOptions {
   customers: number;
@@ -11,25 +12,13 @@ export interface SyntheticBookOptions {
   seed?: number;
 }
 
-/** Small deterministic PRNG (mulberry32), so every run scores the same book. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Builds a book in memory, straight into typed arrays: each customer orders at their own cadence
  * over two years, about a quarter stop at some point, one in ten has a ticket.
  */
 export function syntheticBook(options: SyntheticBookOptions): Book {
   const { customers: n, ordersPerCustomer, endDay } = options;
-  const random = mulberry32(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const historyDays = 730;
   const capacity = Math.ceil(n * ordersPerCustomer * 1.2) + n;
   let orderDay = new Int32Array(capacity);

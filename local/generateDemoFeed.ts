@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Random, seededRandom } from '../feed/seededRandom';
 import { dayOf, isoOfDay } from '../rules/book';
+import { type Random, seededRandom } from '../rules/seededRandom';
 
 /**
  * The demo feed: a small food distributor's book (about 300 cafes, restaurants, delis, bakeries,

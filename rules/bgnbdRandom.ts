@@ -4,6 +4,8 @@
  * sequence, on every machine.
  */
 
+import { seededBits } from './seededRandom';
+
 export interface RandomSource {
   /** Uniform on (0, 1): never exactly 0, so logs of it are finite. */
   uniform(): number;
@@ -17,17 +19,11 @@ export interface RandomSource {
   exponential(rate: number): number;
 }
 
-/** A seeded RandomSource (mulberry32 core). */
+/** A seeded RandomSource (the mulberry32 core of rules/seededRandom.ts). */
 export function createRandomSource(seed: number): RandomSource {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    // 32 random bits -> (0, 1): the +0.5 keeps it off both ends.
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const bits = seededBits(seed);
+  // 32 random bits -> (0, 1): the +0.5 keeps it off both ends.
+  const uniform = (): number => (bits() + 0.5) / 4294967296;
   const normal = (): number => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
   const standardGamma = (shape: number): number => {
     if (shape < 1) {

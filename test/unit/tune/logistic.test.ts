@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fitLogistic, logisticPredictor } from '../../../rules/logistic';
-
-/** mulberry32: a small seeded PRNG so the synthetic sample is the same every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../rules/seededRandom';
 
 /** n rows of uniform [0, 1] signals, labelled from a known logistic model. */
 function sample(n: number, intercept: number, beta: number[], seed = 7) {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const d = beta.length;
   const x = new Float64Array(n * d);
   const y = new Uint8Array(n);
