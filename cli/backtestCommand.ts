@@ -1,6 +1,5 @@
 import { backtest, dayOf, isoOfDay } from '../rules';
 import type { BacktestArgs } from './args';
-import { formatFeedReport } from './formatFeedReport';
 import { loadBook } from './loadBook';
 import { readRulesFile } from './readRulesFile';
 
@@ -11,8 +10,7 @@ export async function runBacktestCommand(
   err: NodeJS.WritableStream,
 ): Promise<void> {
   const rules = await readRulesFile(args.rules);
-  const { book, report } = await loadBook(args.feed, rules);
-  err.write(`${formatFeedReport(report)}\n`);
+  const book = await loadBook(args.feed, rules, err);
   // Past the feed's last order nobody is seen ordering: those customers would all count as churned.
   const horizonEnd = dayOf(args.asOf) + args.horizon;
   const lastOrderDay = book.orderDay.reduce((last, day) => Math.max(last, day), Number.NEGATIVE_INFINITY);

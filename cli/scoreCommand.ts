@@ -1,6 +1,5 @@
 import { dayOf, scoreBook } from '../rules';
 import type { ScoreArgs } from './args';
-import { formatFeedReport } from './formatFeedReport';
 import { formatCsv, formatJson, formatTable } from './formatScores';
 import { loadBook } from './loadBook';
 import { readRulesFile } from './readRulesFile';
@@ -13,8 +12,7 @@ export async function runScoreCommand(
   err: NodeJS.WritableStream,
 ): Promise<void> {
   const rules = await readRulesFile(args.rules);
-  const { book, report } = await loadBook(args.feed, rules);
-  err.write(`${formatFeedReport(report)}\n`);
+  const book = await loadBook(args.feed, rules, err);
   const asOf = args.asOf ?? todayIn(process.env.TIME_ZONE);
   const scored = scoreBook(book, rules, dayOf(asOf));
   const text =

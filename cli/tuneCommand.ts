@@ -6,7 +6,6 @@ import { dayOf } from '../rules';
 import { tune } from '../rules/tune';
 import type { TunedBlock } from '../rules/tunedBlock';
 import { isCalendarDate } from './args';
-import { formatFeedReport } from './formatFeedReport';
 import { loadBook } from './loadBook';
 import { readRulesFile } from './readRulesFile';
 import { todayIn } from './today';
@@ -120,8 +119,7 @@ export async function runTuneCommand(
   const args = parseTuneArgs(argv);
   await checkWritable(args.out);
   const base = await readRulesFile(args.rules);
-  const { book, report } = await loadBook(args.feed, base);
-  err.write(`${formatFeedReport(report)}\n`);
+  const book = await loadBook(args.feed, base, err);
   const asOf = args.asOf ?? todayIn(process.env.TIME_ZONE);
   const { rules, tuned } = tune(book, base, {
     asOfDay: dayOf(asOf),

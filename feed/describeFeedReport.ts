@@ -10,9 +10,9 @@ export function describeFeedReport(
 ): string[] {
   const lines: string[] = [];
   for (const file of report.files) {
-    const skipped = file.rowsSkipped > 0 ? `, ${file.rowsSkipped.toLocaleString('en-US')} skipped` : '';
+    // The skipped count shows even when 0: "0 skipped" is a statement, not an omission.
     lines.push(
-      `${file.file}: ${file.rowsRead.toLocaleString('en-US')} rows read, ${file.rowsKept.toLocaleString('en-US')} kept${skipped}`,
+      `${file.file}: ${file.rowsRead.toLocaleString('en-US')} rows read, ${file.rowsKept.toLocaleString('en-US')} kept, ${file.rowsSkipped.toLocaleString('en-US')} skipped`,
     );
     const kinds = Object.entries(file.problemCounts).sort((a, b) => b[1] - a[1]);
     for (const [kind, count] of kinds) lines.push(`  ${count.toLocaleString('en-US')} x ${kind}`);

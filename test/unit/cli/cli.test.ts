@@ -33,7 +33,7 @@ describe('churn-predictor score', () => {
   it("prints each rep their ranked list with reasons, Greenfield Cafe first on Ana's", async () => {
     const r = await run('score', '--feed', demo, '--as-of', '2026-11-23');
     expect(r.code).toBe(0);
-    expect(r.err).toContain('orders.csv: 11,472 rows, 11,472 kept, 0 skipped');
+    expect(r.err).toContain('orders.csv: 11,472 rows read, 11,472 kept, 0 skipped');
     const ana = r.out.split('\n\n').find((block) => block.startsWith('ana.ruiz@contoso.example'));
     expect(ana).toBeDefined();
     expect(ana).toMatch(/ 1\. Greenfield Cafe/);
@@ -80,6 +80,15 @@ describe('churn-predictor score', () => {
     const lines = r.out.trim().split('\n');
     expect(lines[0].split(',').slice(0, 4)).toEqual(['customerId', 'name', 'owner', 'score']);
     expect(lines.filter((l) => l.includes('Greenfield Cafe'))).toHaveLength(1);
+  });
+
+  it('lists every skipped row with file, line and reason on stderr, and still scores the rest', async () => {
+    const r = await run('score', '--feed', join(root, 'test/fixtures/feeds/bad-rows'), '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('customers.csv: 6 rows read, 2 kept, 4 skipped');
+    expect(r.err).toContain('customers.csv line 3: owner: not an email or UPN: "not-an-email"');
+    expect(r.err).not.toContain('more skipped rows not listed');
+    expect(JSON.parse(r.out)).toHaveLength(2);
   });
 
   it('exits 2 with the file named when orders.csv is missing', async () => {
