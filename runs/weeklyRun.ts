@@ -1,4 +1,5 @@
 import { format } from 'date-fns';
+import { describeFeedReport } from '../feed/describeFeedReport';
 import type { FeedResult } from '../feed/readFeed';
 import { dayOf } from '../rules/book';
 import type { CustomerState } from '../rules/customerState';
@@ -113,6 +114,12 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     storage.runs.listRun(runKey),
     repDirectory(storage.conversations),
   ]);
+  if (feedReport.rowsSkipped > 0) {
+    // In Azure the log is where a bad feed row is reported: file, line and reason, as the CLI prints.
+    log.warn(`feed: ${feedReport.rowsSkipped} rows skipped\n${describeFeedReport(feedReport).join('\n')}`, {
+      runKey,
+    });
+  }
   const previous = snapshot.states;
   const scored = scoreBook(book, deps.rules, dayOf(localDate), previous);
   const holdout = splitHoldout(scored.customers, previous, deps.rules, runKey);
