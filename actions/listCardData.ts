@@ -1,4 +1,5 @@
 import { MAX_CARD_CUSTOMERS, type WeeklyCardData } from '../cards/cardModels';
+import { lossReasonChoices } from '../cards/weeklyCardData';
 import { dayOf } from '../rules/book';
 import type { CustomerState } from '../rules/customerState';
 import { classifyGates } from '../rules/gates';
@@ -65,7 +66,7 @@ export function listCardData(
           },
         }
       : {}),
-    lossReasons: rules.lossReasons.map((r) => ({ value: r.code, title: r.label })),
+    lossReasons: lossReasonChoices(rules.lossReasons),
     ...(options.currency ? { currency: options.currency } : {}),
     ...(options.locale ? { locale: options.locale } : {}),
   };

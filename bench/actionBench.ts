@@ -4,6 +4,7 @@ import { createActionHandler } from '../actions/actionHandler';
 import { botConversationStore } from '../actions/conversationStoreAdapter';
 import { createBotRuntime } from '../bot';
 import type { WeeklyCardData } from '../cards/cardModels';
+import { lossReasonChoices } from '../cards/weeklyCardData';
 import { createMessagesHandler } from '../functions/messages';
 import { startFunctionsHost } from '../local/functionsHost';
 import { type CustomerState, initialState } from '../rules/customerState';
@@ -66,7 +67,7 @@ function cardData(states: CustomerState[]): WeeklyCardData {
       reasons: s.reasons,
       play: 'Time-limited offer',
     })),
-    lossReasons: defaultRules().lossReasons.map((r) => ({ value: r.code, title: r.label })),
+    lossReasons: lossReasonChoices(defaultRules().lossReasons),
   };
 }
 

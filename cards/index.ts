@@ -11,4 +11,4 @@ export {
 } from './cardModels';
 export { type CardSubmit, cardSubmitSchema, readCardSubmit, type SubmittedInputs } from './cardSubmit';
 export { buildMonthlySummaryCard, MAX_CHART_REPS, MAX_TABLE_REPS } from './monthlySummaryCard';
-export { weeklyCardDataSchema } from './weeklyCardData';
+export { lossReasonChoices, weeklyCardDataSchema } from './weeklyCardData';

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { DEFAULT_NOTE_MAX_LENGTH, MAX_CARD_CUSTOMERS, type WeeklyCardData } from './cardModels';
+import {
+  DEFAULT_NOTE_MAX_LENGTH,
+  type LossReasonChoice,
+  MAX_CARD_CUSTOMERS,
+  type WeeklyCardData,
+} from './cardModels';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const money = z.number().finite().nonnegative();
@@ -46,4 +51,9 @@ export type ParsedWeeklyCardData = z.output<typeof weeklyCardDataSchema>;
 /** Validates card data; throws a ZodError naming the bad field. */
 export function parseWeeklyCardData(data: WeeklyCardData): ParsedWeeklyCardData {
   return weeklyCardDataSchema.parse(data);
+}
+
+/** The Lost picker's choices from the rules file's loss reasons: the code goes back, the label shows. */
+export function lossReasonChoices(reasons: readonly { code: string; label: string }[]): LossReasonChoice[] {
+  return reasons.map((r) => ({ value: r.code, title: r.label }));
 }

@@ -1,5 +1,6 @@
 import type { WeeklyCardData } from '../cards/cardModels';
 import { formatMoney, weekOfRunKey } from '../cards/format';
+import { lossReasonChoices } from '../cards/weeklyCardData';
 import type { Rules } from '../rules/rulesSchema';
 import type { RepWeek } from './weeklyLists';
 
@@ -38,7 +39,7 @@ export function weeklyCardDataFor(
           },
         }
       : {}),
-    lossReasons: rules.lossReasons.map((r) => ({ value: r.code, title: r.label })),
+    lossReasons: lossReasonChoices(rules.lossReasons),
     ...(options.currency ? { currency: options.currency } : {}),
     ...(options.locale ? { locale: options.locale } : {}),
   };

@@ -9,6 +9,7 @@ import {
 import { botConversationStore } from '../../../actions/conversationStoreAdapter';
 import { type BotRuntime, createBotRuntime } from '../../../bot';
 import type { WeeklyCardData } from '../../../cards/cardModels';
+import { lossReasonChoices } from '../../../cards/weeklyCardData';
 import type { Config } from '../../../config/config';
 import { createMessagesHandler } from '../../../functions/messages';
 import { type FunctionsHost, startFunctionsHost } from '../../../local/functionsHost';
@@ -72,7 +73,7 @@ export function weeklyData(states: readonly CustomerState[]): WeeklyCardData {
       reasons: s.reasons,
       play: 'Time-limited offer',
     })),
-    lossReasons: defaultRules().lossReasons.map((r) => ({ value: r.code, title: r.label })),
+    lossReasons: lossReasonChoices(defaultRules().lossReasons),
   };
 }
 
