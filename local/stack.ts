@@ -18,7 +18,8 @@ import { openStorage, type Storage } from '../storage';
 import { startAzurite } from './azurite';
 import { type FunctionRoute, type FunctionsHost, startFunctionsHost } from './functionsHost';
 import { type LoadedFeed, loadFeedIntoContainer } from './loadDemoFeed';
-import { type Playground, type PlaygroundUser, startPlayground } from './playground';
+import { type PlaygroundUser, startPlayground } from './playground';
+import { PlaygroundClient } from './playgroundClient';
 import {
   ADMIN_FUNCTIONS,
   type LocalPorts,
@@ -172,8 +173,9 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     stoppers.push(() => playground.stop());
     log(`Agents Playground: ${playground.url} (user ${user.name} <${user.email}>)`);
 
-    await installApp(playground, PERSONAL_CHAT_ID);
-    await installApp(playground, TEAM.id);
+    const client = new PlaygroundClient(playground.url);
+    await client.install(PERSONAL_CHAT_ID);
+    await client.install(TEAM.id);
     await waitForInstall(storage, settings.rep.email, options.installTimeoutMs ?? 15_000);
     log(`Installed for ${user.name} (personal chat) and for the team "${TEAM.name}" (summary channel)`);
 
@@ -429,21 +431,6 @@ function teamConfig() {
     // Teams' convention: the General channel's id is the team id; the Playground adds General itself.
     channels: [{ id: 'channel-announcements-id', name: 'Announcements' }],
   };
-}
-
-/**
- * Has the Playground install the app in a conversation, as its web UI does when a chat is opened
- * (installationUpdate then conversationUpdate). Internal endpoint: see local/PLAYGROUND.md.
- */
-async function installApp(playground: Playground, conversationId: string): Promise<void> {
-  const url = `${playground.url}/_debug/conversation/${encodeURIComponent(conversationId)}/installation`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`the Playground could not install the app in ${conversationId}: ${text}`);
 }
 
 /** Waits until the bot stored the rep (personal install) and the summary channel (team install). */
