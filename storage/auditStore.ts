@@ -3,7 +3,7 @@ import { type AuditRow, auditColumns, fromAuditEntity, type NewAuditRow, parseAu
 import { chunkForTransactions, runLimited } from './batches';
 import { naming, statusOf } from './errors';
 import { idKey, monthOf, newestFirstKey } from './keys';
-import { endpointOf } from './tableClients';
+import { endpointOf, readEntity } from './tableClients';
 
 /**
  * Append-only audit trail, in two tables:
@@ -132,12 +132,8 @@ export class TableAuditStore implements AuditStore {
 
   async get(customerId: string, id: string): Promise<AuditRow | null> {
     return naming(this.endpoint, async () => {
-      try {
-        return fromAuditEntity(await this.byCustomer.getEntity(idKey(customerId), GUARD + idKey(id)));
-      } catch (err) {
-        if (statusOf(err) === 404) return null;
-        throw err;
-      }
+      const entity = await readEntity(this.byCustomer, idKey(customerId), GUARD + idKey(id));
+      return entity && fromAuditEntity(entity);
     });
   }
 

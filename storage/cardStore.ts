@@ -14,12 +14,13 @@ import {
   ensureTable,
   type PolicyConfig,
   type RetrySettings,
+  readEntity,
   tableName,
 } from './tableClients';
 
 /**
  * What the bot remembers between taps, in one table:
- * - per sent card (PartitionKey `m_<Teams message id>`, RowKey `card`): the WeeklyCardData it was
+ * - per sent card (PartitionKey `c_<conversation id>`, RowKey `m_<Teams message id>`): the WeeklyCardData it was
  *   rendered from, so a tap can set one customer's outcome and re-render the card in place;
  * - per user (PartitionKey `u_<user id>`, RowKey `recent`): their latest actions, newest first, so
  *   the `undo` command finds "my last action" without scanning the audit trail.
@@ -214,14 +215,7 @@ export class TableCardStore implements CardStore {
   }
 
   private async getEntity(partitionKey: string, rowKey: string): Promise<Record<string, unknown> | null> {
-    return naming(this.endpoint, async () => {
-      try {
-        return await this.client.getEntity(partitionKey, rowKey);
-      } catch (err) {
-        if (statusOf(err) === 404) return null;
-        throw err;
-      }
-    });
+    return naming(this.endpoint, () => readEntity(this.client, partitionKey, rowKey));
   }
 }
 

@@ -2,7 +2,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { ConflictError, naming, statusOf } from './errors';
 import { idKey } from './keys';
-import { endpointOf } from './tableClients';
+import { endpointOf, readEntity } from './tableClients';
 
 /**
  * Conversation references, in one table:
@@ -183,14 +183,7 @@ export class TableConversationStore implements ConversationStore {
   }
 
   private async getEntity(partitionKey: string, rowKey: string): Promise<Record<string, unknown> | null> {
-    return naming(this.endpoint, async () => {
-      try {
-        return await this.client.getEntity(partitionKey, rowKey);
-      } catch (err) {
-        if (statusOf(err) === 404) return null;
-        throw err;
-      }
-    });
+    return naming(this.endpoint, () => readEntity(this.client, partitionKey, rowKey));
   }
 
   private async deleteIgnoringMissing(partitionKey: string, rowKey: string): Promise<void> {

@@ -2,7 +2,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { naming, statusOf } from './errors';
 import { idKey } from './keys';
-import { endpointOf } from './tableClients';
+import { endpointOf, readEntity } from './tableClients';
 
 /**
  * The run ledger: PartitionKey = run key (`weekly-2026-W48`, `monthly-2026-11`); RowKey `run` for
@@ -92,26 +92,17 @@ export class TableRunLedger implements RunLedger {
 
   async getRun(runKey: string): Promise<RunRecord | null> {
     return naming(this.endpoint, async () => {
-      try {
-        return runSchema.parse(await this.client.getEntity(idKey(runKey), RUN));
-      } catch (err) {
-        if (statusOf(err) === 404) return null;
-        throw err;
-      }
+      const entity = await readEntity(this.client, idKey(runKey), RUN);
+      return entity && runSchema.parse(entity);
     });
   }
 
   async hasDelivered(runKey: string, repId: string): Promise<boolean> {
     return naming(this.endpoint, async () => {
-      try {
-        await this.client.getEntity(idKey(runKey), DELIVERY + idKey(repId), {
-          queryOptions: { select: ['status'] },
-        });
-        return true;
-      } catch (err) {
-        if (statusOf(err) === 404) return false;
-        throw err;
-      }
+      const row = await readEntity(this.client, idKey(runKey), DELIVERY + idKey(repId), {
+        queryOptions: { select: ['status'] },
+      });
+      return row !== null;
     });
   }
 

@@ -5,7 +5,7 @@ import { chunkForTransactions, runLimited } from './batches';
 import { ConflictError, naming, statusOf } from './errors';
 import { idKey } from './keys';
 import { fromStateEntity, type StateEntity, toStateEntity } from './stateEntity';
-import { endpointOf } from './tableClients';
+import { endpointOf, readEntity } from './tableClients';
 
 /** One customer's stored state and the ETag it was read with. */
 export interface StateRead {
@@ -156,13 +156,8 @@ export class TableStateStore implements StateStore {
 
   async get(customerId: string): Promise<StateRead | null> {
     return naming(this.endpoint, async () => {
-      try {
-        const entity = await this.client.getEntity(this.partition, idKey(customerId));
-        return { state: fromStateEntity(entity), etag: entity.etag };
-      } catch (err) {
-        if (statusOf(err) === 404) return null;
-        throw err;
-      }
+      const entity = await readEntity(this.client, this.partition, idKey(customerId));
+      return entity && { state: fromStateEntity(entity), etag: entity.etag };
     });
   }
 

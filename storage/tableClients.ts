@@ -1,7 +1,14 @@
-import { RestError, TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import {
+  type GetTableEntityOptions,
+  type GetTableEntityResponse,
+  RestError,
+  TableClient,
+  type TableEntityResult,
+  type TableServiceClientOptions,
+} from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import type { Config } from '../config/config';
-import { naming } from './errors';
+import { naming, statusOf } from './errors';
 
 export type PolicyConfig = NonNullable<TableServiceClientOptions['additionalPolicies']>[number];
 
@@ -89,6 +96,21 @@ export async function ensureTable(client: TableClient): Promise<void> {
   } catch (err) {
     // The SDK already absorbs a parsed 409 from the service; this covers one surfaced by a proxy or policy.
     if (err instanceof RestError && err.statusCode === 409 && err.code === 'TableAlreadyExists') return;
+    throw err;
+  }
+}
+
+/** One entity, or null when the row does not exist (404); every other error is the caller's. */
+export async function readEntity<T extends object = Record<string, unknown>>(
+  client: TableClient,
+  partitionKey: string,
+  rowKey: string,
+  options?: GetTableEntityOptions,
+): Promise<GetTableEntityResponse<TableEntityResult<T>> | null> {
+  try {
+    return await client.getEntity<T>(partitionKey, rowKey, options);
+  } catch (err) {
+    if (statusOf(err) === 404) return null;
     throw err;
   }
 }
