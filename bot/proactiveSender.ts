@@ -109,18 +109,22 @@ export class ProactiveSender {
     // Without activityId the send is a new message, not a reply to the install event the reference came from.
     const target: Partial<ConversationReference> = { ...reference, activityId: undefined };
     const outcome = await withRetry(async () => {
-      await this.limiter.acquire(conversationId);
+      const permit = await this.limiter.acquire(conversationId);
       let failure: { error: unknown } | null = null;
       let id = '';
-      await this.adapter.continueConversationAsync(this.appId, target, async (context) => {
-        // Caught here so the adapter's onTurnError never sees (and swallows) a send failure.
-        try {
-          disableBuiltInRetries(context);
-          id = await act(context);
-        } catch (error) {
-          failure = { error };
-        }
-      });
+      try {
+        await this.adapter.continueConversationAsync(this.appId, target, async (context) => {
+          // Caught here so the adapter's onTurnError never sees (and swallows) a send failure.
+          try {
+            disableBuiltInRetries(context);
+            id = await act(context);
+          } catch (error) {
+            failure = { error };
+          }
+        });
+      } finally {
+        permit.done();
+      }
       if (failure) throw (failure as { error: unknown }).error;
       return id;
     }, this.retry);

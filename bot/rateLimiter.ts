@@ -28,42 +28,52 @@ export const TEAMS_CONVERSATION_LIMITS: RateLimit[] = [
   { limit: 1_800, windowMs: 3_600_000 },
 ];
 
+/** A send let through: call done() once its response (or failure) is back. */
+export interface Permit {
+  /** How long the send waited for room (ms). */
+  waitedMs: number;
+  done(): void;
+}
+
+/** While sends in flight fill a window, how often to look again (ms). */
+const IN_FLIGHT_POLL_MS = 10;
+
 /**
- * A token bucket sized so that no window of `windowMs` ever sees more than `limit` takes: a bucket of
- * capacity b refilling at r per ms admits at most b + r * windowMs in any window, so b + r * windowMs = limit.
- * The limit is split between burst (b = burstShare of it) and sustained rate (the rest, per window).
- * `headroom` (0..1) keeps a share of the limit unused, for clock skew between us and the service.
+ * The service's own rule, "at most `limit` in any `windowMs`", as a log of sends. Teams stamps a
+ * request somewhere between our letting it go and our getting its response, so a send counts from
+ * when it is let through until `windowMs` after its response: the next send then arrives at least a
+ * window after it whatever the network did. A sliding log rather than a token bucket, because a
+ * bucket that never breaks the window sustains only limit - capacity per window, while the log sends
+ * the full limit per window (50 at once, the next 50 a window later), so 200 reps take 3 windows, not 4.
  */
-class TokenBucket {
-  private tokens: number;
-  private last: number;
-  private readonly capacity: number;
-  private readonly perMs: number;
+class SlidingLog {
+  /** Response times of finished sends still counting, oldest first. */
+  private readonly finished: number[] = [];
+  private inFlight = 0;
 
-  constructor(limit: RateLimit, headroom: number, burstShare: number, now: number) {
-    const allowed = Math.max(1, Math.floor(limit.limit * (1 - headroom)));
-    this.capacity = Math.max(1, Math.min(Math.floor(allowed * burstShare), allowed - 1));
-    this.perMs = Math.max(0, allowed - this.capacity) / limit.windowMs;
-    this.tokens = this.capacity;
-    this.last = now;
-  }
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
 
-  /** Milliseconds until a token is there (0 = now). */
+  /** Milliseconds until one more send fits (0 = now). */
   waitMs(now: number): number {
-    this.refill(now);
-    if (this.tokens >= 1) return 0;
-    // With no refill (allowed <= 1) a token comes back once a whole window has passed.
-    return this.perMs > 0 ? Math.ceil((1 - this.tokens) / this.perMs) : Number.POSITIVE_INFINITY;
+    let expired = 0;
+    while (expired < this.finished.length && this.finished[expired] + this.windowMs <= now) expired++;
+    if (expired > 0) this.finished.splice(0, expired);
+    const over = this.inFlight + this.finished.length - this.limit; // sends that must leave the window first, less one
+    if (over < 0) return 0;
+    if (over >= this.finished.length) return IN_FLIGHT_POLL_MS; // only a response can make room
+    return this.finished[over] + this.windowMs - now;
   }
 
-  take(now: number): void {
-    this.refill(now);
-    this.tokens -= 1;
+  take(): void {
+    this.inFlight++;
   }
 
-  private refill(now: number): void {
-    this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.perMs);
-    this.last = now;
+  release(now: number): void {
+    this.inFlight--;
+    this.finished.push(now);
   }
 }
 
@@ -71,82 +81,69 @@ export interface RateLimiterOptions {
   clock?: Clock;
   global?: RateLimit[];
   perConversation?: RateLimit[];
-  /** Share of each limit kept unused; default 0.1 (45/s of Teams' 50/s). */
-  headroom?: number;
-  /**
-   * Share of each global limit allowed as a burst; default 0.05 (2 of 45/s), so bulk sends go out
-   * evenly at about 43/s, the steadiest way to stay under a one-second window.
-   */
-  globalBurstShare?: number;
-  /**
-   * Share of each per-conversation limit allowed as a burst; default 0.5, so a card update right
-   * after a send is not held back by the hourly window (1800/h would otherwise pace it to one per 2 s).
-   */
-  conversationBurstShare?: number;
 }
 
-/** Paces sends to Teams: every send waits until the global buckets and its conversation's buckets all have a token. */
+/** Paces sends to Teams: every send waits until the global windows and its conversation's windows all have room. */
 export class RateLimiter {
   private readonly clock: Clock;
   private readonly conversationLimits: RateLimit[];
-  private readonly headroom: number;
-  private readonly conversationBurstShare: number;
-  private readonly global: TokenBucket[];
-  private readonly conversations = new Map<string, TokenBucket[]>();
+  private readonly global: SlidingLog[];
+  private readonly conversations = new Map<string, SlidingLog[]>();
 
   constructor(options: RateLimiterOptions = {}) {
     const {
       clock = systemClock,
       global = TEAMS_GLOBAL_LIMITS,
       perConversation = TEAMS_CONVERSATION_LIMITS,
-      headroom = 0.1,
-      globalBurstShare = 0.05,
-      conversationBurstShare = 0.5,
     } = options;
-    if (!(headroom >= 0 && headroom < 1)) throw new Error(`headroom must be in [0, 1), got ${headroom}`);
-    for (const share of [globalBurstShare, conversationBurstShare]) {
-      if (!(share >= 0 && share <= 1)) throw new Error(`burst shares must be in [0, 1], got ${share}`);
+    for (const { limit, windowMs } of [...global, ...perConversation]) {
+      if (!(Number.isInteger(limit) && limit >= 1 && windowMs > 0)) {
+        throw new Error(
+          `a rate limit needs a whole limit >= 1 and a window > 0, got ${limit} per ${windowMs} ms`,
+        );
+      }
     }
     this.clock = clock;
     this.conversationLimits = perConversation;
-    this.headroom = headroom;
-    this.conversationBurstShare = conversationBurstShare;
-    this.global = this.buckets(global, globalBurstShare);
+    this.global = global.map((l) => new SlidingLog(l.limit, l.windowMs));
   }
 
-  /** Waits until a send to `conversationId` is allowed, takes its tokens, and returns how long it waited (ms). */
-  async acquire(conversationId: string): Promise<number> {
+  /** Waits until a send to `conversationId` is allowed and counts it; call done() on the permit when it is answered. */
+  async acquire(conversationId: string): Promise<Permit> {
     const started = this.clock.now();
-    const own = this.conversationBuckets(conversationId);
-    // Loop: while we slept, another send may have taken the token we were waiting for.
+    const logs = [...this.global, ...this.conversationLogs(conversationId)];
+    // Loop: while we slept, another send may have taken the room we were waiting for.
     for (;;) {
       const now = this.clock.now();
-      const wait = Math.max(0, ...this.global.map((b) => b.waitMs(now)), ...own.map((b) => b.waitMs(now)));
+      const wait = Math.max(0, ...logs.map((l) => l.waitMs(now)));
       if (wait === 0) {
-        for (const b of this.global) b.take(now);
-        for (const b of own) b.take(now);
-        return now - started;
+        for (const l of logs) l.take();
+        let released = false;
+        return {
+          waitedMs: now - started,
+          done: () => {
+            if (released) return;
+            released = true;
+            const at = this.clock.now();
+            for (const l of logs) l.release(at);
+          },
+        };
       }
       await this.clock.sleep(wait);
     }
   }
 
-  /** Conversations with buckets in memory (one per rep reached in this run). */
+  /** Conversations with logs in memory (one per rep reached in this run). */
   get conversationCount(): number {
     return this.conversations.size;
   }
 
-  private conversationBuckets(conversationId: string): TokenBucket[] {
-    let buckets = this.conversations.get(conversationId);
-    if (!buckets) {
-      buckets = this.buckets(this.conversationLimits, this.conversationBurstShare);
-      this.conversations.set(conversationId, buckets);
+  private conversationLogs(conversationId: string): SlidingLog[] {
+    let logs = this.conversations.get(conversationId);
+    if (!logs) {
+      logs = this.conversationLimits.map((l) => new SlidingLog(l.limit, l.windowMs));
+      this.conversations.set(conversationId, logs);
     }
-    return buckets;
-  }
-
-  private buckets(limits: RateLimit[], burstShare: number): TokenBucket[] {
-    const now = this.clock.now();
-    return limits.map((l) => new TokenBucket(l, this.headroom, burstShare, now));
+    return logs;
   }
 }

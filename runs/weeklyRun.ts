@@ -41,16 +41,10 @@ export interface WeeklyRunConfig extends CardLocale {
   /** Reps handled at once; the rate limiter paces the sends themselves (default 16). */
   sendConcurrency?: number;
   /**
-   * Storage requests in flight for the state rows written beside the sends (default 1): kept low so
-   * the sends' own reads and ledger writes are not queued behind them.
+   * State transactions in flight beside the sends (default 2): on the bench 2 keeps the state tail
+   * under the sends' 3 windows, while 4 slows the sends' own reads and ledger writes.
    */
   backgroundConcurrency?: number;
-  /**
-   * Audit guard transactions in flight for the run's surfaced/held_out rows, beside the state rows
-   * (default 2): one per row, each in its customer's partition; on the bench 2 halves that tail and
-   * the sends keep their pace, while 4 or more slow the sends (Azurite shares the CPU).
-   */
-  auditConcurrency?: number;
   /**
    * Extra attempts of the week's run, one per later timer tick, while reps `failed` (default 3).
    * The admins' notice waits for the last attempt, so it names only who never got a card.
@@ -104,7 +98,9 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
 
   const requestsBefore = storage.requests();
   const at = now.toISOString();
-  const { started: fresh } = await storage.runs.startRun(runKey, at);
+  const { started: fresh, run } = await storage.runs.startRun(runKey, at);
+  // The run's own audit rows carry the week's first start, so every attempt writes the same rows.
+  const runAt = run.startedAt;
   const localDate = format(zonedNow(now, config.timeZone), 'yyyy-MM-dd');
   log.info('weekly run starting', { runKey, localDate, forced: force, resumed: !fresh, attempt });
 
@@ -170,18 +166,16 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   );
   const surfacedRows = customers
     .filter((c) => c.surfaced)
-    .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, at));
-  const heldOutRows = holdout.heldOut.map((c) => heldOutRow(c, previous.get(c.customerId), runKey, at));
+    .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, runAt));
+  const heldOutRows = holdout.heldOut.map((c) => heldOutRow(c, previous.get(c.customerId), runKey, runAt));
   const writeRest = finishedAt(
     clock,
     Promise.all([
       storage.state.writeGuarded(snapshot, rest, {
-        concurrency: config.backgroundConcurrency ?? 1,
+        concurrency: config.backgroundConcurrency ?? 2,
         resolve: resolveStaleRow,
       }),
-      storage.audit.recordMany([...surfacedRows, ...heldOutRows], {
-        concurrency: config.auditConcurrency ?? 2,
-      }),
+      storage.audit.appendRunRows([...surfacedRows, ...heldOutRows]),
     ]),
   );
   // Both are awaited before either failure is thrown, so nothing is left running behind a crash.

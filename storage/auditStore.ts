@@ -1,6 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { type AuditRow, auditColumns, fromAuditEntity, type NewAuditRow, parseAuditRow } from './auditRow';
-import { chunkForTransactions, runLimited } from './batches';
+import { chunkForTransactions } from './batches';
 import { naming, statusOf } from './errors';
 import { idKey, monthOf, newestFirstKey } from './keys';
 import { endpointOf, readEntity } from './tableClients';
@@ -16,8 +16,11 @@ import { endpointOf, readEntity } from './tableClients';
  * and gets the first row back. The month row is written after, from the stored row, so its key is
  * the same every time; a crash between the two is healed by the next record() of that action.
  *
- * recordMany() is the bulk form for the weekly run's own rows: the same guard per row (in parallel,
- * bounded), then the month rows of the new ones in transactions of up to 100 per month partition.
+ * appendRunRows() is for the weekly run's own rows (surfaced, held_out), thousands a week. Their id
+ * and time are fixed by the run (one id per run and customer, stamped with the run's first start),
+ * so their month key is the same on every attempt: a rerun's insert collides (409) instead of adding
+ * a row, without the per-customer guard a double tap needs. They go to the month table only, 100 per
+ * transaction: the customer listing holds the actions a rep can undo, which these are not.
  */
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -25,9 +28,6 @@ const GUARD = 'k_';
 const LISTING = 't_';
 // The character after '_', so `RowKey lt 't`'` ends the listing rows.
 const LISTING_END = 't`';
-
-/** Guard transactions in flight at once in recordMany (default). */
-const DEFAULT_RECORD_MANY_CONCURRENCY = 8;
 
 export interface RecordResult {
   /** False when a row with this id was already there (a double tap): `row` is that earlier row. */
@@ -40,10 +40,10 @@ export interface AuditStore {
   /** Inserts the row unless its id is already recorded for that customer. */
   record(row: NewAuditRow): Promise<RecordResult>;
   /**
-   * record() for many rows, with fewer requests; results in input order. A repeated id (in the
-   * input or already stored) is one row, as with record().
+   * Appends rows whose id and time a run fixed (see above) to the month table, 100 per transaction;
+   * per input row, whether it was new. A row already there (an earlier attempt) is kept as it was.
    */
-  recordMany(rows: readonly NewAuditRow[], options?: { concurrency?: number }): Promise<RecordResult[]>;
+  appendRunRows(rows: readonly NewAuditRow[]): Promise<{ recorded: boolean }[]>;
   /** Every row of one month (`YYYY-MM`), oldest first. */
   readMonth(month: string): Promise<AuditRow[]>;
   /** The most recent actions on one customer, newest first. */
@@ -70,36 +70,11 @@ export class TableAuditStore implements AuditStore {
     return result;
   }
 
-  async recordMany(
-    inputs: readonly NewAuditRow[],
-    options: { concurrency?: number } = {},
-  ): Promise<RecordResult[]> {
-    const { concurrency = DEFAULT_RECORD_MANY_CONCURRENCY } = options;
-    const rows = inputs.map(parseAuditRow);
-    // One guard per (customer, id): a repeat in the input gets the first one's row, as a second record() would.
-    const firstOf = new Map<string, number>();
-    rows.forEach((row, i) => {
-      if (!firstOf.has(rowIdentity(row))) firstOf.set(rowIdentity(row), i);
-    });
-    const unique = [...firstOf.values()];
-    const guarded = await runLimited(
-      unique.map((i) => () => this.insertGuarded(rows[i])),
-      concurrency,
-    );
-    // New rows get their month rows in transactions; a row already there may lack its month row
-    // (a crash between the two writes), which is healed one by one as record() does.
-    await this.insertMonthRows(guarded.filter((r) => r.recorded).map((r) => r.row));
-    await runLimited(
-      guarded.filter((r) => !r.recorded).map((r) => () => this.ensureMonthRow(r.row)),
-      concurrency,
-    );
-    const resultOf = new Map(unique.map((i, n) => [i, guarded[n]]));
-    return rows.map((row, i) => {
-      const first = firstOf.get(rowIdentity(row)) ?? i;
-      const result = resultOf.get(first);
-      if (!result) throw new Error(`recordMany: no result for row ${JSON.stringify(row.id)}`);
-      return first === i ? result : { recorded: false, row: result.row };
-    });
+  async appendRunRows(inputs: readonly NewAuditRow[]): Promise<{ recorded: boolean }[]> {
+    // Every row is checked before any is written.
+    const entities = inputs.map((input) => this.monthEntity(parseAuditRow(input)));
+    const recorded = await this.insertMonthRows(entities);
+    return entities.map((e) => ({ recorded: recorded.get(e) ?? false }));
   }
 
   async readMonth(month: string): Promise<AuditRow[]> {
@@ -160,34 +135,37 @@ export class TableAuditStore implements AuditStore {
     }
   }
 
-  /** Month rows of stored rows, in transactions of up to 100 per month; a transaction that meets a 409 goes row by row. */
-  private async insertMonthRows(rows: readonly AuditRow[]): Promise<void> {
+  /**
+   * Inserts month rows in transactions of up to 100 per month; a transaction that meets a 409 goes
+   * row by row. Says which entities were new; a repeated key in the input counts once (the first).
+   */
+  private async insertMonthRows(entities: readonly MonthEntity[]): Promise<Map<MonthEntity, boolean>> {
+    const recorded = new Map<MonthEntity, boolean>();
     const byMonth = new Map<string, MonthEntity[]>();
     const seen = new Set<string>();
-    for (const row of rows) {
-      const entity = this.monthEntity(row);
-      // Two customers' rows with the same id and time share a month key: record() keeps the first too.
-      if (seen.has(`${entity.partitionKey}\n${entity.rowKey}`)) continue;
-      seen.add(`${entity.partitionKey}\n${entity.rowKey}`);
+    for (const entity of entities) {
+      const key = `${entity.partitionKey}\n${entity.rowKey}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const group = byMonth.get(entity.partitionKey);
       if (group) group.push(entity);
       else byMonth.set(entity.partitionKey, [entity]);
     }
-    for (const entities of byMonth.values()) {
-      for (const chunk of chunkForTransactions(entities, (e) =>
-        Buffer.byteLength(JSON.stringify(e), 'utf8'),
-      )) {
+    for (const group of byMonth.values()) {
+      for (const chunk of chunkForTransactions(group, (e) => Buffer.byteLength(JSON.stringify(e), 'utf8'))) {
         try {
           await naming(this.endpoint, () =>
             this.months.submitTransaction(chunk.map((e) => ['create', e] as ['create', MonthEntity])),
           );
+          for (const entity of chunk) recorded.set(entity, true);
         } catch (err) {
           if (statusOf(err) !== 409) throw err;
           // Some row of the chunk is already there: the whole transaction was rolled back.
-          for (const entity of chunk) await this.createMonthEntity(entity);
+          for (const entity of chunk) recorded.set(entity, await this.createMonthEntity(entity));
         }
       }
     }
+    return recorded;
   }
 
   private monthEntity(row: AuditRow): MonthEntity {
@@ -202,18 +180,16 @@ export class TableAuditStore implements AuditStore {
     await this.createMonthEntity(this.monthEntity(row));
   }
 
-  private async createMonthEntity(entity: MonthEntity): Promise<void> {
+  /** True when inserted, false when the row was there already (an earlier attempt's). */
+  private async createMonthEntity(entity: MonthEntity): Promise<boolean> {
     try {
       await naming(this.endpoint, () => this.months.createEntity(entity));
+      return true;
     } catch (err) {
-      if (statusOf(err) !== 409) throw err; // 409: written by an earlier attempt, same content
+      if (statusOf(err) !== 409) throw err;
+      return false;
     }
   }
-}
-
-/** What makes two audit rows the same row: the customer's partition and the id's guard. */
-function rowIdentity(row: AuditRow): string {
-  return `${idKey(row.customerId)}\n${idKey(row.id)}`;
 }
 
 type MonthEntity = { partitionKey: string; rowKey: string } & ReturnType<typeof auditColumns>;

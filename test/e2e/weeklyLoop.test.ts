@@ -89,9 +89,13 @@ describe('npm start, end to end through the Agents Playground', () => {
       names.map((n) => [n, [...all.values()].find((s) => s.name === n)?.customerId ?? '']),
     );
     // The run stored who it put on the list, and audited it.
+    const month = await e2e.storage.audit.readMonth('2026-11');
     for (const name of names) {
       expect((await state(name)).surfacedAt).toBe('2026-11-23');
-      expect((await latestRows(name)).map((r) => r.action)).toEqual(['surfaced']);
+      const rows = month.filter((r) => r.customerId === ids[name]);
+      expect(rows.map((r) => r.action)).toEqual(['surfaced']);
+      // A run's rows are not in the customer's undoable history.
+      expect(await latestRows(name)).toEqual([]);
     }
 
     // Running it again the same week sends nothing twice (the run ledger).

@@ -1,6 +1,6 @@
-import { RestError, TableClient } from '@azure/data-tables';
-import { describe, expect, inject, it } from 'vitest';
-import type { NewAuditRow, PolicyConfig, Storage } from '../../../storage';
+import { RestError } from '@azure/data-tables';
+import { describe, expect, it } from 'vitest';
+import type { NewAuditRow, PolicyConfig } from '../../../storage';
 import { fullState, openTestStorage } from './support';
 
 function action(overrides: Partial<NewAuditRow> = {}): NewAuditRow {
@@ -143,8 +143,8 @@ describe('audit trail on Azurite', () => {
     expect(month[0].at).toBe('2026-11-23T08:03:00.123Z');
   });
 
-  describe('recordMany', () => {
-    /** The weekly run's shape: one row per customer, ids that differ per customer. */
+  describe('appendRunRows', () => {
+    /** The weekly run's shape: one row per customer, ids that differ per customer, the run's start as time. */
     function weeklyRows(n: number, at: string, from = 0): NewAuditRow[] {
       return Array.from({ length: n }, (_, k) => {
         const i = from + k;
@@ -152,116 +152,77 @@ describe('audit trail on Azurite', () => {
       });
     }
 
-    /** A raw client on one of the store's tables, to stage states record() never leaves behind. */
-    function rawTable(storage: Storage, table: 'audit' | 'auditByCustomer'): TableClient {
-      return TableClient.fromConnectionString(inject('azuriteConnectionString'), storage.tables[table], {
-        allowInsecureConnection: true,
-      });
-    }
-
-    it('writes every row as record() would, with the month rows in transactions of up to 100', async () => {
+    it('writes the rows to their month partitions in transactions of up to 100, not per customer', async () => {
       const storage = await openTestStorage('auditMany');
       const rows = [
         ...weeklyRows(230, '2026-11-23T14:03:00.000Z'),
         ...weeklyRows(20, '2026-12-01T14:03:00.000Z', 230), // December: a month partition of its own
       ];
       storage.resetRequestCount();
-      const results = await storage.audit.recordMany(rows, { concurrency: 4 });
-      // One guard transaction per row, then 3 month transactions for November and 1 for December.
-      expect(storage.requests()).toEqual({ requests: 254, transactions: 254 });
-      expect(results.every((r) => r.recorded)).toBe(true);
-      expect(results.map((r) => r.row.id)).toEqual(rows.map((r) => r.id));
+      const results = await storage.audit.appendRunRows(rows);
+      // 3 transactions for November's 230 rows and 1 for December's 20: nothing row by row.
+      expect(storage.requests()).toEqual({ requests: 4, transactions: 4 });
+      expect(results).toEqual(rows.map(() => ({ recorded: true })));
       const november = await storage.audit.readMonth('2026-11');
-      expect(november).toHaveLength(230);
-      expect(new Set(november.map((r) => r.id))).toEqual(new Set(rows.slice(0, 230).map((r) => r.id)));
-      expect((await storage.audit.readMonth('2026-12')).map((r) => r.id).sort()).toEqual(
-        rows
-          .slice(230)
-          .map((r) => r.id)
-          .sort(),
-      );
-      expect(await storage.audit.latestForCustomer('c7')).toEqual([results[7].row]);
-      expect(await storage.audit.get('c240', 'surfaced_w47_c240')).toEqual(results[240].row);
+      const ids = (list: { id: string }[]) => list.map((r) => r.id).sort();
+      expect(ids(november)).toEqual(ids(rows.slice(0, 230)));
+      expect(november.find((r) => r.customerId === 'c7')).toMatchObject({
+        id: 'surfaced_w47_c7',
+        action: 'surfaced',
+        at: '2026-11-23T14:03:00.000Z',
+      });
+      expect(ids(await storage.audit.readMonth('2026-12'))).toEqual(ids(rows.slice(230)));
+      // The customer listing is for actions a rep can undo; a run's rows are not among them.
+      expect(await storage.audit.latestForCustomer('c7')).toEqual([]);
     });
 
-    it('a rerun at another time adds no row and returns the rows stored the first time', async () => {
+    it('a rerun with the same run start adds no row and keeps the first rows as they were', async () => {
       const storage = await openTestStorage('auditManyRerun');
-      const first = await storage.audit.recordMany(weeklyRows(120, '2026-11-23T14:03:00.000Z'));
-      const again = await storage.audit.recordMany(weeklyRows(130, '2026-11-23T15:45:00.000Z'));
-      expect(again.slice(0, 120)).toEqual(first.map((r) => ({ recorded: false, row: r.row })));
-      expect(again.slice(120).every((r) => r.recorded && r.row.at === '2026-11-23T15:45:00.000Z')).toBe(true);
+      const first = weeklyRows(120, '2026-11-23T14:03:00.000Z');
+      await storage.audit.appendRunRows(first);
+      const stored = await storage.audit.readMonth('2026-11');
+      // The second attempt sees other states: its rows differ in content but not in id or time.
+      const again = weeklyRows(130, '2026-11-23T14:03:00.000Z').map((r) => ({ ...r, value: 999 }));
+      const results = await storage.audit.appendRunRows(again);
+      expect(results.map((r) => r.recorded)).toEqual([...Array(120).fill(false), ...Array(10).fill(true)]);
       const november = await storage.audit.readMonth('2026-11');
       expect(november).toHaveLength(130);
-      expect(november.filter((r) => r.at === '2026-11-23T14:03:00.000Z')).toHaveLength(120);
-      expect(await storage.audit.latestForCustomer('c3')).toHaveLength(1);
+      const firstIds = new Set(first.map((r) => r.id));
+      expect(november.filter((r) => firstIds.has(r.id))).toEqual(stored);
+      expect(november.filter((r) => !firstIds.has(r.id)).every((r) => r.value === 999)).toBe(true);
     });
 
-    it('the same id twice in one call is one row; the repeat gets the first row back', async () => {
+    it('the same row twice in one call is one row; the repeat is reported as not new', async () => {
       const storage = await openTestStorage('auditManyDup');
-      const one = action({ at: '2026-11-23T08:03:00.123Z' });
-      const repeat = action({ at: '2026-11-23T08:03:01.950Z', note: 'second tap' });
-      const other = action({ id: 'another', at: '2026-11-23T08:05:00.000Z' });
-      const results = await storage.audit.recordMany([one, repeat, other]);
-      expect(results[0].recorded).toBe(true);
-      expect(results[1]).toEqual({ recorded: false, row: results[0].row });
-      expect(results[2].recorded).toBe(true);
-      expect((await storage.audit.readMonth('2026-11')).map((r) => r.id).sort()).toEqual(['another', one.id]);
-      expect(await storage.audit.latestForCustomer('A/B#1')).toHaveLength(2);
+      const [one, other] = weeklyRows(2, '2026-11-23T14:03:00.000Z');
+      const results = await storage.audit.appendRunRows([one, { ...one, note: 'again' }, other]);
+      expect(results.map((r) => r.recorded)).toEqual([true, false, true]);
+      const november = await storage.audit.readMonth('2026-11');
+      expect(november.map((r) => r.id).sort()).toEqual([one.id, other.id].sort());
+      expect(november.find((r) => r.id === one.id)?.note).not.toBe('again');
     });
 
-    it('rows already recorded one by one come back as they were, beside new ones', async () => {
-      const storage = await openTestStorage('auditManyMixed');
-      const tapped = await storage.audit.record(action());
-      const results = await storage.audit.recordMany([
-        ...weeklyRows(3, '2026-11-23T14:03:00.000Z'),
-        action({ at: '2026-11-23T14:03:00.000Z' }),
-      ]);
-      expect(results.map((r) => r.recorded)).toEqual([true, true, true, false]);
-      expect(results[3].row).toEqual(tapped.row);
-      expect(await storage.audit.readMonth('2026-11')).toHaveLength(4);
-    });
-
-    it('heals month rows lost in a crash after the customer rows, keeping their first time', async () => {
-      const storage = await openTestStorage('auditManyHeal');
-      const rows = weeklyRows(5, '2026-11-23T14:03:00.000Z');
-      await storage.audit.recordMany(rows);
-      // As if the process died after the guards: two month rows never written.
-      const months = rawTable(storage, 'audit');
-      const written = await storage.audit.readMonth('2026-11');
-      for (const row of written.slice(0, 2)) {
-        await months.deleteEntity('2026-11', `${row.at}_${row.id}`);
-      }
-      expect(await storage.audit.readMonth('2026-11')).toHaveLength(3);
-      const rerun = await storage.audit.recordMany(weeklyRows(5, '2026-11-23T16:00:00.000Z'));
-      expect(rerun.every((r) => !r.recorded)).toBe(true);
-      const healed = await storage.audit.readMonth('2026-11');
-      expect(healed).toEqual(written);
-    });
-
-    it('a month transaction that meets an existing row falls back to one by one and writes the rest', async () => {
+    it('a transaction that meets an existing row falls back to one by one and writes the rest', async () => {
       const storage = await openTestStorage('auditManyConflict');
       const rows = weeklyRows(50, '2026-11-23T14:03:00.000Z');
-      // A month row whose customer rows are gone: its guard is new again, its month row is not.
-      await storage.audit.record(rows[10]);
-      const byCustomer = rawTable(storage, 'auditByCustomer');
-      for await (const e of byCustomer.listEntities({ queryOptions: { filter: "PartitionKey eq 'c10'" } })) {
-        await byCustomer.deleteEntity(e.partitionKey ?? '', e.rowKey ?? '');
-      }
+      await storage.audit.appendRunRows([rows[10]]); // as if an attempt died after one transaction
       storage.resetRequestCount();
-      const results = await storage.audit.recordMany(rows);
-      expect(results.every((r) => r.recorded)).toBe(true);
-      // 50 guards, the rejected month transaction, then 50 single inserts (one of them a 409).
-      expect(storage.requests()).toEqual({ requests: 101, transactions: 51 });
+      const results = await storage.audit.appendRunRows(rows);
+      expect(results.map((r) => r.recorded)).toEqual(rows.map((_, i) => i !== 10));
+      // The rejected transaction, then 50 single inserts (one of them a 409).
+      expect(storage.requests()).toEqual({ requests: 51, transactions: 1 });
       const november = await storage.audit.readMonth('2026-11');
-      expect(november).toHaveLength(50);
-      expect(new Set(november.map((r) => r.id)).size).toBe(50);
+      expect(november.map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());
     });
 
     it('rejects a malformed row before writing anything', async () => {
       const storage = await openTestStorage('auditManyBad');
       storage.resetRequestCount();
       await expect(
-        storage.audit.recordMany([...weeklyRows(3, '2026-11-23T14:03:00.000Z'), action({ at: 'yesterday' })]),
+        storage.audit.appendRunRows([
+          ...weeklyRows(3, '2026-11-23T14:03:00.000Z'),
+          action({ at: 'yesterday' }),
+        ]),
       ).rejects.toThrow(/Invalid audit row/);
       expect(storage.requests().requests).toBe(0);
     });
@@ -280,7 +241,7 @@ describe('audit trail on Azurite', () => {
         },
       };
       const storage = await openTestStorage('auditManyFail', { policies: [failBatch] });
-      await expect(storage.audit.recordMany(weeklyRows(2, '2026-11-23T14:03:00.000Z'))).rejects.toThrow(
+      await expect(storage.audit.appendRunRows(weeklyRows(2, '2026-11-23T14:03:00.000Z'))).rejects.toThrow(
         /injected/,
       );
       expect(await storage.audit.readMonth('2026-11')).toEqual([]);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, TEAMS_CONVERSATION_LIMITS, TEAMS_GLOBAL_LIMITS } from '../../../bot/rateLimiter';
+import {
+  type Clock,
+  RateLimiter,
+  TEAMS_CONVERSATION_LIMITS,
+  TEAMS_GLOBAL_LIMITS,
+} from '../../../bot/rateLimiter';
 import { fakeClock } from './fakeClock';
 
 /** Most sends in any window of `windowMs` ending at a send. */
@@ -9,60 +14,116 @@ function maxInWindow(times: number[], windowMs: number): number {
   return best;
 }
 
+/** Sends one after another, each answered at once; returns when each was let through. */
+async function sendTimes(limiter: RateLimiter, clock: Clock, conversations: string[]): Promise<number[]> {
+  const times: number[] = [];
+  for (const c of conversations) {
+    const permit = await limiter.acquire(c);
+    times.push(clock.now());
+    permit.done();
+  }
+  return times;
+}
+
+const distinct = (n: number) => Array.from({ length: n }, (_, i) => `conv-${i}`);
+
 describe('RateLimiter', () => {
-  it('keeps 200 sends to 200 conversations under 50 in any second, at about 43 per second', async () => {
+  it('sends 200 cards to 200 conversations in three windows of Teams 50 per second', async () => {
     const clock = fakeClock();
-    const limiter = new RateLimiter({ clock });
-    const times: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      await limiter.acquire(`conv-${i}`);
-      times.push(clock.now());
-    }
-    expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(45);
-    // Bound: 200 / 50 per second = 4 s. The limiter's 10% headroom gives about 198 / 43 s.
-    expect(clock.now()).toBeGreaterThan(4000);
-    expect(clock.now()).toBeLessThan(4000 * 1.25);
+    const times = await sendTimes(new RateLimiter({ clock }), clock, distinct(200));
+    expect(maxInWindow(times, 1000)).toBe(50);
+    // 50 at once, then 50 at each of 1, 2 and 3 s: under the steady bound of 200 / 50 s = 4 s.
+    expect(times[49]).toBe(0);
+    expect(times[50]).toBe(1000);
+    expect(times[199]).toBe(3000);
+  });
+
+  it('keeps the long-run rate at the limit', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ clock, global: TEAMS_GLOBAL_LIMITS, perConversation: [] });
+    const times = await sendTimes(limiter, clock, distinct(1000));
+    expect(maxInWindow(times, 1000)).toBe(50);
+    expect(maxInWindow(times, 1001)).toBe(100);
+    expect(times[999]).toBe(19_000);
+  });
+
+  it('counts a send until a window after its response, so the service sees the window whatever the network did', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ clock, perConversation: [] });
+    const first = await Promise.all(distinct(50).map((c) => limiter.acquire(c)));
+    await clock.sleep(30); // the responses take 30 ms
+    for (const permit of first) permit.done();
+    const next = await limiter.acquire('conv-50');
+    expect(clock.now()).toBe(1030);
+    expect(next.waitedMs).toBe(1000);
+  });
+
+  it('while sends in flight fill the window, waits for a response before counting a second on', async () => {
+    // A clock whose sleeps take real turns of the event loop, so the test can answer meanwhile.
+    let t = 0;
+    const clock: Clock = {
+      now: () => t,
+      sleep: (ms) =>
+        new Promise((resolve) =>
+          setImmediate(() => {
+            t += ms;
+            resolve();
+          }),
+        ),
+    };
+    const limiter = new RateLimiter({ clock, global: [{ limit: 2, windowMs: 1000 }], perConversation: [] });
+    const a = await limiter.acquire('a');
+    await limiter.acquire('b'); // never answered in this test
+    let thirdAt: number | null = null;
+    const third = limiter.acquire('c').then(() => {
+      thirdAt = t;
+    });
+    while (t < 200) await new Promise((resolve) => setImmediate(resolve));
+    expect(thirdAt).toBeNull(); // 200 ms on, both still in flight: no room
+    a.done();
+    const answeredAt = t;
+    await third;
+    expect(thirdAt).toBeGreaterThanOrEqual(answeredAt + 1000);
+    expect(thirdAt).toBeLessThan(answeredAt + 1000 + 50);
   });
 
   it('keeps one conversation under every published per-conversation window', async () => {
     const clock = fakeClock();
-    const limiter = new RateLimiter({ clock });
-    const times: number[] = [];
-    for (let i = 0; i < 120; i++) {
-      await limiter.acquire('conv-1');
-      times.push(clock.now());
-    }
+    const times = await sendTimes(new RateLimiter({ clock }), clock, Array(120).fill('conv-1'));
     for (const { limit, windowMs } of TEAMS_CONVERSATION_LIMITS.slice(0, 3)) {
       expect(maxInWindow(times, windowMs)).toBeLessThanOrEqual(limit);
     }
+    expect(maxInWindow(times, 30_000)).toBe(60);
   });
 
   it('lets a card update follow its send at once, then paces the conversation', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter({ clock, global: [] });
-    expect(await limiter.acquire('a')).toBe(0);
-    expect(await limiter.acquire('a')).toBe(0);
-    expect(await limiter.acquire('a')).toBe(0);
-    const waited = await limiter.acquire('a');
-    expect(waited).toBeGreaterThan(0);
-    expect(waited).toBe(clock.sleeps.reduce((s, x) => s + x, 0));
-  });
-
-  it('a limiter with no headroom comes close to but never passes the limit', async () => {
-    const clock = fakeClock();
-    const limiter = new RateLimiter({ clock, headroom: 0, global: TEAMS_GLOBAL_LIMITS, perConversation: [] });
-    const times: number[] = [];
-    for (let i = 0; i < 500; i++) {
-      await limiter.acquire(`c${i}`);
-      times.push(clock.now());
+    for (let i = 0; i < 7; i++) {
+      const permit = await limiter.acquire('a');
+      expect(permit.waitedMs).toBe(0);
+      permit.done();
     }
-    const peak = maxInWindow(times, 1000);
-    expect(peak).toBeLessThanOrEqual(50);
-    expect(peak).toBeGreaterThanOrEqual(47); // waits round up to whole milliseconds
+    const eighth = await limiter.acquire('a');
+    expect(eighth.waitedMs).toBe(1000);
+    expect(eighth.waitedMs).toBe(clock.sleeps.reduce((s, x) => s + x, 0));
+    // Another conversation is not held back by this one.
+    expect((await limiter.acquire('b')).waitedMs).toBe(0);
   });
 
-  it('refuses a nonsensical headroom', () => {
-    expect(() => new RateLimiter({ headroom: 1 })).toThrow(/headroom/);
-    expect(() => new RateLimiter({ conversationBurstShare: 2 })).toThrow(/burst/);
+  it('a permit answered twice counts once', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ clock, global: [{ limit: 1, windowMs: 1000 }], perConversation: [] });
+    const permit = await limiter.acquire('a');
+    permit.done();
+    await clock.sleep(500);
+    permit.done(); // would otherwise leave a phantom send that expires at 1,500
+    await limiter.acquire('b');
+    expect(clock.now()).toBe(1000);
+  });
+
+  it('refuses a nonsensical limit', () => {
+    expect(() => new RateLimiter({ global: [{ limit: 0.5, windowMs: 1000 }] })).toThrow(/whole limit/);
+    expect(() => new RateLimiter({ perConversation: [{ limit: 7, windowMs: 0 }] })).toThrow(/window/);
   });
 });
