@@ -7,13 +7,14 @@ import { SIGNAL_NAMES } from './signals';
 /** Signals worth fewer points than this are not spelled out (they would be noise on a card). */
 export const MIN_REASON_POINTS = 1.5;
 
-/** Overdue and recency say the same thing in words ("no order in N days"), so they share a reason. */
+/** Overdue and the recency signals say the same thing in words ("no order in N days"), so they share a reason. */
 const REASON_GROUP: Readonly<Record<SignalName, SignalName>> = {
   // Both model signals say "the model expected orders that did not come": one sentence.
   noOrderLikely: 'noOrderLikely',
   missedOrders: 'noOrderLikely',
   overdue: 'overdue',
   recency: 'overdue',
+  recencyShare: 'overdue',
   lowFrequency: 'lowFrequency',
   newCustomer: 'newCustomer',
   frequencyDrop: 'frequencyDrop',
@@ -67,6 +68,7 @@ export function reasonText(
       return modelReason(f, model);
     case 'overdue':
     case 'recency':
+    case 'recencyShare':
       if (f.orderDays === 1) return `Ordered once, ${days(f.daysSinceLastOrder)} ago`;
       // "Usually every N" only once past it: within the usual gap it would read as reassurance.
       if (f.cadenceIsOwn && f.daysSinceLastOrder > round(f.cadenceDays))

@@ -10,6 +10,7 @@ export const SIGNAL_NAMES = [
   'lowFrequency',
   'newCustomer',
   'recency',
+  'recencyShare',
   'frequencyDrop',
   'valueDrop',
   'sourTickets',
@@ -45,6 +46,7 @@ export function computeSignals(
       lowFrequency: 0,
       newCustomer: 0,
       recency: 0,
+      recencyShare: 0,
       frequencyDrop: 0,
       valueDrop: 0,
       sourTickets: 0,
@@ -56,13 +58,16 @@ export function computeSignals(
     noOrderLikely: model ? model.noOrderProbability : 0,
     // A one-order customer has no pace of their own to miss (silenceProbability is 1 for them).
     missedOrders: model ? 1 - model.silenceProbability : 0,
-    // 0 until a whole cadence has passed, then rises fast: 1.5x late = 0.56, 2x = 0.75, 4x = 0.94.
-    overdue: f.overdueRatio > 1 ? 1 - 1 / f.overdueRatio ** 2 : 0,
+    // Only with a habit (windows.habitOrders); 0 until a whole cadence has passed, then rises fast:
+    // 1.5x late = 0.56, 2x = 0.75, 4x = 0.94.
+    overdue: f.orderDays >= ctx.windows.habitOrders && f.overdueRatio > 1 ? 1 - 1 / f.overdueRatio ** 2 : 0,
     // Poisson chance of no order in the next trend window at the customer's own rate.
     lowFrequency: Math.exp(-orderRate(f, pop) * ctx.windows.trendDays),
     // Halves once they have been a customer for one typical gap of the book.
     newCustomer: pop / (f.tenureDays + pop),
     recency: f.daysSinceLastOrder / (f.daysSinceLastOrder + pop),
+    // The share of their whole history spent silent: a month is nothing after years, a lot after two.
+    recencyShare: Math.min(1, f.daysSinceLastOrder / (f.tenureDays + 1)),
     // Trends need a habit to compare with: at least two visits in the prior window.
     frequencyDrop: f.priorOrderDays >= 2 ? dropFraction(f.recentOrderDays, f.priorOrderDays) : 0,
     valueDrop: f.priorOrderDays >= 2 && f.priorValue > 0 ? dropFraction(f.recentValue, f.priorValue) : 0,

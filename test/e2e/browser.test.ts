@@ -76,7 +76,7 @@ describe('the Playground in Chromium: clicking the weekly card', () => {
   });
 
   it('Lost, picking a reason: the row says why, the state row is lost, the audit has the reason', async () => {
-    const name = 'Parkside Canteen';
+    const name = 'Chestnut Grill';
     const customerId = [...(await e2e.storage.state.getAll()).values()].find(
       (s) => s.name === name,
     )?.customerId;
@@ -99,7 +99,7 @@ describe('the Playground in Chromium: clicking the weekly card', () => {
   });
 
   it('Won back, editing the value: the row shows the value, the state row records it', async () => {
-    const name = 'Rowan Deli';
+    const name = 'Bayview Primary School';
     await row(name).getByRole('button', { name: 'Won back' }).click();
     await row(name).getByRole('spinbutton').fill('700');
     await row(name).getByRole('button', { name: 'Save' }).click();

@@ -13,6 +13,7 @@ const zero: Contributions = {
   lowFrequency: 0,
   newCustomer: 0,
   recency: 0,
+  recencyShare: 0,
   frequencyDrop: 0,
   valueDrop: 0,
   sourTickets: 0,

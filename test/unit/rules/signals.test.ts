@@ -32,10 +32,27 @@ describe('computeSignals', () => {
   });
 
   it('overdue is 0 until a whole cadence has passed, then 1 - 1/ratio^2', () => {
-    expect(computeSignals(features({ overdueRatio: 0.9 }), ctx).overdue).toBe(0);
-    expect(computeSignals(features({ overdueRatio: 1 }), ctx).overdue).toBe(0);
-    expect(computeSignals(features({ overdueRatio: 2 }), ctx).overdue).toBeCloseTo(0.75);
-    expect(computeSignals(features({ overdueRatio: 4 }), ctx).overdue).toBeCloseTo(15 / 16);
+    const regular = (overdueRatio: number) => features({ overdueRatio, orderDays: 20 });
+    expect(computeSignals(regular(0.9), ctx).overdue).toBe(0);
+    expect(computeSignals(regular(1), ctx).overdue).toBe(0);
+    expect(computeSignals(regular(2), ctx).overdue).toBeCloseTo(0.75);
+    expect(computeSignals(regular(4), ctx).overdue).toBeCloseTo(15 / 16);
+  });
+
+  it('overdue needs a habit: orders on windows.habitOrders different days', () => {
+    expect(ctx.windows.habitOrders).toBe(20);
+    expect(computeSignals(features({ overdueRatio: 4, orderDays: 19 }), ctx).overdue).toBe(0);
+    expect(computeSignals(features({ overdueRatio: 4, orderDays: 20 }), ctx).overdue).toBeCloseTo(15 / 16);
+    const looser = { ...ctx, windows: { ...ctx.windows, habitOrders: 5 } };
+    expect(computeSignals(features({ overdueRatio: 4, orderDays: 5 }), looser).overdue).toBeCloseTo(15 / 16);
+  });
+
+  it('recencyShare is the share of the history since the first order spent silent', () => {
+    expect(computeSignals(features({ daysSinceLastOrder: 0 }), ctx).recencyShare).toBe(0);
+    expect(computeSignals(features({ daysSinceLastOrder: 30, tenureDays: 59 }), ctx).recencyShare).toBe(0.5);
+    // One order 99 days ago: silent for all of it but the day it came.
+    const once = features({ orderDays: 1, orderCount: 1, daysSinceLastOrder: 99, tenureDays: 99 });
+    expect(computeSignals(once, ctx).recencyShare).toBeCloseTo(0.99);
   });
 
   it('lowFrequency is the chance of no order in a trend window at the shrunk rate', () => {
