@@ -21,6 +21,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     file: 'weeklyBench.ts',
     what: 'issue 5: weekly run of 10k customers / 200 reps vs the Teams rate bound',
   },
+  weeklyMemory: {
+    file: 'weeklyMemoryBench.ts',
+    what: "issue 5: the weekly run's working set (book, stored states, plan) at 1M customers / 20M orders",
+  },
   bgnbd: { file: 'bgnbdBench.ts', what: 'issue 9: BG/NBD fit and scoring on 100k simulated customers' },
   model: { file: 'bgnbdScoreBench.ts', what: 'issue 9: scoreBook with the cadence model on 100k customers' },
 };

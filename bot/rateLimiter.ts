@@ -10,6 +10,15 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
 };
 
+/**
+ * Monotonic time and timers: the limiter's default. Its windows are durations, and wall time steps
+ * when NTP corrects it: back, a full window would hold sends for the step too; forward, it would end early.
+ */
+export const monotonicClock: Clock = {
+  now: () => performance.now(),
+  sleep: systemClock.sleep,
+};
+
 /** At most `limit` requests in any `windowMs`. */
 export interface RateLimit {
   limit: number;
@@ -92,7 +101,7 @@ export class RateLimiter {
 
   constructor(options: RateLimiterOptions = {}) {
     const {
-      clock = systemClock,
+      clock = monotonicClock,
       global = TEAMS_GLOBAL_LIMITS,
       perConversation = TEAMS_CONVERSATION_LIMITS,
     } = options;

@@ -2,6 +2,8 @@
  * Pure parsers for the feed's field formats. Each returns the value, or a `Rejected` naming the
  * problem in a few words ("not a date"), which becomes the kind counted in the feed report.
  */
+import { MAX_CUSTOMER_ID_CHARS } from '../rules/book';
+
 export interface Rejected {
   problem: string;
 }
@@ -62,6 +64,13 @@ export function parseAmount(text: string): number | Rejected {
   if (n < 0) return { problem: 'negative' };
   // -0 would print oddly and means nothing different from 0.
   return n === 0 ? 0 : n;
+}
+
+/** A customer id: any text up to MAX_CUSTOMER_ID_CHARS characters. */
+export function parseCustomerId(text: string): string | Rejected {
+  return text.length <= MAX_CUSTOMER_ID_CHARS
+    ? text
+    : { problem: `longer than ${MAX_CUSTOMER_ID_CHARS} characters` };
 }
 
 // An email address or a UPN: something@something, no spaces. Teams matches reps by it.

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   isRejected,
   parseAmount,
+  parseCustomerId,
   parseIsoDay,
   parseOwner,
   parseSentiment,
@@ -47,7 +48,7 @@ function optional<T>(parse: (text: string) => T | Rejected) {
 const text = (t: string) => t;
 
 export const customerRowSchema = z.object({
-  customer_id: required(text),
+  customer_id: required(parseCustomerId),
   name: required(text),
   owner: required(parseOwner),
   monthly_value: optional(parseAmount),
@@ -55,7 +56,7 @@ export const customerRowSchema = z.object({
 
 export const orderRowSchema = z.object({
   order_id: required(text),
-  customer_id: required(text),
+  customer_id: required(parseCustomerId),
   ordered_at: required(parseIsoDay),
   /** 0 is kept (a free replacement or sample is still an order); negative amounts are bad rows. */
   amount: required(parseAmount),
@@ -63,7 +64,7 @@ export const orderRowSchema = z.object({
 
 export const ticketRowSchema = z.object({
   ticket_id: required(text),
-  customer_id: required(text),
+  customer_id: required(parseCustomerId),
   opened_at: required(parseIsoDay),
   sentiment: required(parseSentiment),
   status: required(parseTicketOpen),

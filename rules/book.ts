@@ -5,7 +5,14 @@
  *
  * Days are whole days since 1970-01-01 (UTC calendar date of the timestamp).
  */
+/**
+ * Longest customer id the product takes: ids go into table keys (1 KiB, escaped) and audit rows,
+ * so the feed reports a longer one as a bad row instead of a week's run failing on it later.
+ */
+export const MAX_CUSTOMER_ID_CHARS = 400;
+
 export interface Customer {
+  /** At most MAX_CUSTOMER_ID_CHARS characters. */
   id: string;
   name: string;
   /** The rep's email/UPN, lower-cased. */

@@ -1,18 +1,15 @@
 import { format } from 'date-fns';
 import { describeFeedReport } from '../feed/describeFeedReport';
 import type { FeedResult } from '../feed/readFeed';
-import { dayOf } from '../rules/book';
-import type { CustomerState } from '../rules/customerState';
 import type { Rules } from '../rules/rulesSchema';
-import { type ScoredCustomer, scoreBook } from '../rules/scoreBook';
 import { type WeeklySchedule, weeklyRunDue, zonedNow } from '../schedule';
 import type { Delivery, Storage } from '../storage';
 import { runLimited } from '../storage/batches';
 import type { CardStore } from '../storage/cardStore';
 import type { CardLocale } from './weeklyCardFor';
 import { deliverRepWeek, type SendTally, type WeeklySender } from './weeklyDelivery';
-import { splitHoldout } from './weeklyHoldout';
-import { countGates, type RepWeek, repWeeks } from './weeklyLists';
+import { countGates, type RepWeek } from './weeklyLists';
+import { planWeek } from './weeklyPlan';
 import { repDirectory } from './weeklyRepDirectory';
 import {
   countOutcomes,
@@ -25,8 +22,7 @@ import {
 } from './weeklyReport';
 import { DEFAULT_EXTRA_ATTEMPTS, decideAttempt, willRetry } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
-import { nextStates } from './weeklyStates';
-import { heldOutRow, surfacedRow } from './weeklySurfaced';
+import { runRowsAt } from './weeklySurfaced';
 
 /** Structured log lines (an InvocationContext or console fits). */
 export interface WeeklyLog {
@@ -99,8 +95,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const requestsBefore = storage.requests();
   const at = now.toISOString();
   const { started: fresh, run } = await storage.runs.startRun(runKey, at);
-  // The run's own audit rows carry the week's first start, so every attempt writes the same rows.
-  const runAt = run.startedAt;
+  const runAt = runRowsAt(run.startedAt, now, config.timeZone);
   const localDate = format(zonedNow(now, config.timeZone), 'yyyy-MM-dd');
   log.info('weekly run starting', { runKey, localDate, forced: force, resumed: !fresh, attempt });
 
@@ -116,25 +111,18 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       runKey,
     });
   }
-  const previous = snapshot.states;
-  const scored = scoreBook(book, deps.rules, dayOf(localDate), previous);
-  const holdout = splitHoldout(scored.customers, previous, deps.rules, runKey);
-  const customers = holdout.customers;
-  const states = nextStates(customers, previous, localDate, holdout);
-  const weeks = repWeeks(customers, deps.rules.capPerRep);
+  const { customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planWeek(
+    book,
+    deps.rules,
+    snapshot.states,
+    { localDate, runKey, runAt },
+  );
 
-  // A card's buttons act on its customers' state rows and judge them by surfacedAt: the rows of
-  // listed customers that are new or start a slip cycle now are written before any card goes out.
-  // Everything else (other updates, the audit rows) is written while the rate-limited sends proceed,
-  // so a rep may tap a button before their customer's row is written: the writes are ETag-guarded
-  // and a row a rep changed since the read is kept as the rep left it (resolveStaleRow).
-  const isFirst = (c: ScoredCustomer, next: CustomerState) => {
-    if (!c.gate.surfaced || holdout.heldOutIds.has(c.customerId)) return false;
-    const before = previous.get(c.customerId);
-    return before === undefined || before.surfacedAt !== next.surfacedAt;
-  };
-  const first = states.filter((s, i) => isFirst(customers[i], s));
-  const rest = states.filter((s, i) => !isFirst(customers[i], s));
+  // The state rows of listed customers that are new or start a slip cycle are written before any
+  // card goes out (a card's buttons act on them). Everything else (other updates, the audit rows) is
+  // written while the rate-limited sends proceed, so a rep may tap a button before their customer's
+  // row is written: the writes are ETag-guarded and a row a rep changed since the read is kept as the
+  // rep left it (resolveStaleRow).
   const firstWrite = await storage.state.writeGuarded(snapshot, first, {
     concurrency: 8,
     resolve: resolveStaleRow,
@@ -164,19 +152,15 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       config.sendConcurrency ?? 16,
     ),
   );
-  const surfacedRows = customers
-    .filter((c) => c.surfaced)
-    .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, runAt));
-  const heldOutRows = holdout.heldOut.map((c) => heldOutRow(c, previous.get(c.customerId), runKey, runAt));
   const writeRest = finishedAt(
     clock,
-    Promise.all([
+    bothSettled(
       storage.state.writeGuarded(snapshot, rest, {
         concurrency: config.backgroundConcurrency ?? 2,
         resolve: resolveStaleRow,
       }),
       storage.audit.appendRunRows([...surfacedRows, ...heldOutRows]),
-    ]),
+    ),
   );
   // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
   const [sent, written] = await Promise.allSettled([deliverAll, writeRest]);
@@ -279,6 +263,14 @@ function tallyRecorded(results: readonly { recorded: boolean }[]): {
 } {
   const recorded = results.filter((r) => r.recorded).length;
   return { recorded, alreadyThere: results.length - recorded };
+}
+
+/** Awaits both, then throws the first failure: unlike Promise.all, neither is left running behind the other's error. */
+async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
 }
 
 /** Awaits `work` and notes when it finished (to time phases that run side by side). */

@@ -1,12 +1,25 @@
 import { createHash } from 'node:crypto';
+import { startOfMonth } from 'date-fns';
 import type { CustomerState } from '../rules/customerState';
 import type { ScoredCustomer } from '../rules/scoreBook';
+import { zonedNow } from '../schedule';
 import type { NewAuditRow } from '../storage/auditRow';
 
 /** Who the weekly run's own audit rows name as the actor. */
 export const WEEKLY_ACTOR = { actorId: 'churn-predictor:weekly-run', actorName: 'Weekly run' } as const;
 
 const MAX_ID = 400;
+
+/**
+ * The time a run's own audit rows carry: the week's first start, so every attempt writes the same
+ * rows (a rerun collides instead of adding one). An attempt in a later month than that start (a
+ * forced rerun days on) uses the start of its own month instead: its rows land in the month they
+ * were written, whose summary is still to come, and its attempts still share one time.
+ */
+export function runRowsAt(startedAt: string, now: Date, timeZone: string): string {
+  const monthStart = startOfMonth(zonedNow(now, timeZone)).getTime();
+  return monthStart > Date.parse(startedAt) ? new Date(monthStart).toISOString() : startedAt;
+}
 
 /** The idempotency id of a `surfaced` row: one per run and customer, so a rerun of the week adds none. */
 export function surfacedRowId(runKey: string, customerId: string): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CUSTOMER_ID_CHARS } from '../rules/book';
 import type { CustomerState } from '../rules/customerState';
 
 /** What can happen to a customer; every one is a counted, attributable row. */
@@ -37,7 +38,7 @@ export const newAuditRowSchema = z.object({
   /** The action's idempotency key (e.g. card message + customer + action): the same key is one row. */
   id: z.string().min(1).max(400),
   action: z.enum(AUDIT_ACTIONS),
-  customerId: z.string().min(1).max(400),
+  customerId: z.string().min(1).max(MAX_CUSTOMER_ID_CHARS),
   customerName: text(1000),
   owner: text(1000),
   actorId: text(400),

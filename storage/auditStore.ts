@@ -17,9 +17,10 @@ import { endpointOf, readEntity } from './tableClients';
  * the same every time; a crash between the two is healed by the next record() of that action.
  *
  * appendRunRows() is for the weekly run's own rows (surfaced, held_out), thousands a week. Their id
- * and time are fixed by the run (one id per run and customer, stamped with the run's first start),
- * so their month key is the same on every attempt: a rerun's insert collides (409) instead of adding
- * a row, without the per-customer guard a double tap needs. They go to the month table only, 100 per
+ * and time are fixed by the run (one id per run and customer, one time per run: runs/weeklySurfaced
+ * runRowsAt), so their month key is the same on every attempt: an attempt reads the keys already
+ * stamped with that time and inserts only the rest, without the per-customer guard a double tap
+ * needs (a row written meanwhile still collides, 409). They go to the month table only, 100 per
  * transaction: the customer listing holds the actions a rep can undo, which these are not.
  */
 
@@ -73,8 +74,34 @@ export class TableAuditStore implements AuditStore {
   async appendRunRows(inputs: readonly NewAuditRow[]): Promise<{ recorded: boolean }[]> {
     // Every row is checked before any is written.
     const entities = inputs.map((input) => this.monthEntity(parseAuditRow(input)));
-    const recorded = await this.insertMonthRows(entities);
+    // A later attempt finds most of its rows there already: one key-only read of the run's time
+    // range per month, instead of a transaction that fails and then one insert per row.
+    const stored = new Set<string>();
+    const ranges = new Set(
+      entities.map((e) => `${e.partitionKey}\n${e.rowKey.slice(0, e.rowKey.indexOf('_'))}`),
+    );
+    for (const range of ranges) {
+      const [month, at] = range.split('\n');
+      for (const key of await this.monthKeysAt(month, at)) stored.add(`${month}\n${key}`);
+    }
+    const recorded = await this.insertMonthRows(
+      entities.filter((e) => !stored.has(`${e.partitionKey}\n${e.rowKey}`)),
+    );
     return entities.map((e) => ({ recorded: recorded.get(e) ?? false }));
+  }
+
+  /** RowKeys of the month rows stamped exactly `at` (they start `<at>_`). */
+  private async monthKeysAt(month: string, at: string): Promise<string[]> {
+    // '`' is the character after '_': the range is every key starting `<at>_`.
+    const filter = odata`PartitionKey eq ${month} and RowKey gt ${`${at}_`} and RowKey lt ${`${at}\``}`;
+    return naming(this.endpoint, async () => {
+      const keys: string[] = [];
+      const pages = this.months
+        .listEntities({ queryOptions: { filter, select: ['RowKey'] } })
+        .byPage({ maxPageSize: 1000 });
+      for await (const page of pages) for (const e of page) keys.push(e.rowKey ?? '');
+      return keys;
+    });
   }
 
   async readMonth(month: string): Promise<AuditRow[]> {

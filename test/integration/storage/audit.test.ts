@@ -1,6 +1,6 @@
 import { RestError } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
-import type { NewAuditRow, PolicyConfig } from '../../../storage';
+import type { NewAuditRow, PolicyConfig, Storage } from '../../../storage';
 import { fullState, openTestStorage } from './support';
 
 function action(overrides: Partial<NewAuditRow> = {}): NewAuditRow {
@@ -160,8 +160,8 @@ describe('audit trail on Azurite', () => {
       ];
       storage.resetRequestCount();
       const results = await storage.audit.appendRunRows(rows);
-      // 3 transactions for November's 230 rows and 1 for December's 20: nothing row by row.
-      expect(storage.requests()).toEqual({ requests: 4, transactions: 4 });
+      // One key read per month, then 3 transactions for November's 230 rows and 1 for December's 20.
+      expect(storage.requests()).toEqual({ requests: 6, transactions: 4 });
       expect(results).toEqual(rows.map(() => ({ recorded: true })));
       const november = await storage.audit.readMonth('2026-11');
       const ids = (list: { id: string }[]) => list.map((r) => r.id).sort();
@@ -183,7 +183,10 @@ describe('audit trail on Azurite', () => {
       const stored = await storage.audit.readMonth('2026-11');
       // The second attempt sees other states: its rows differ in content but not in id or time.
       const again = weeklyRows(130, '2026-11-23T14:03:00.000Z').map((r) => ({ ...r, value: 999 }));
+      storage.resetRequestCount();
       const results = await storage.audit.appendRunRows(again);
+      // One read of the 120 keys there, one transaction of the 10 new rows: not 130 single inserts.
+      expect(storage.requests()).toEqual({ requests: 2, transactions: 1 });
       expect(results.map((r) => r.recorded)).toEqual([...Array(120).fill(false), ...Array(10).fill(true)]);
       const november = await storage.audit.readMonth('2026-11');
       expect(november).toHaveLength(130);
@@ -202,15 +205,32 @@ describe('audit trail on Azurite', () => {
       expect(november.find((r) => r.id === one.id)?.note).not.toBe('again');
     });
 
-    it('a transaction that meets an existing row falls back to one by one and writes the rest', async () => {
-      const storage = await openTestStorage('auditManyConflict');
+    it('a row written by someone else after the key read: the transaction falls back to one by one', async () => {
       const rows = weeklyRows(50, '2026-11-23T14:03:00.000Z');
-      await storage.audit.appendRunRows([rows[10]]); // as if an attempt died after one transaction
+      let storage: Storage | null = null;
+      let raced = true;
+      const raceBeforeBatch: PolicyConfig = {
+        position: 'perCall',
+        policy: {
+          name: 'raceBeforeBatch',
+          sendRequest: async (request, next) => {
+            if (raced && storage && new URL(request.url).pathname.endsWith('/$batch')) {
+              raced = false;
+              // Another attempt writes one of the rows between our key read and our insert.
+              await storage.audit.appendRunRows([rows[10]]);
+            }
+            return next(request);
+          },
+        },
+      };
+      storage = await openTestStorage('auditManyConflict', { policies: [raceBeforeBatch] });
       storage.resetRequestCount();
       const results = await storage.audit.appendRunRows(rows);
+      expect(raced).toBe(false);
       expect(results.map((r) => r.recorded)).toEqual(rows.map((_, i) => i !== 10));
-      // The rejected transaction, then 50 single inserts (one of them a 409).
-      expect(storage.requests()).toEqual({ requests: 51, transactions: 1 });
+      // Our key read; the other attempt's read and transaction; our rejected transaction, then 50
+      // single inserts (one of them a 409).
+      expect(storage.requests()).toEqual({ requests: 54, transactions: 2 });
       const november = await storage.audit.readMonth('2026-11');
       expect(november.map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());
     });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WeeklySender } from '../../../runs/weeklyDelivery';
 import { runWeekly } from '../../../runs/weeklyRun';
-import type { RunLedger } from '../../../storage';
+import type { AuditStore, RunLedger, StateStore } from '../../../storage';
 import {
   conversationOf,
   depsFor,
@@ -98,6 +98,34 @@ describe('crash midway, then a rerun', () => {
     expect(world.fake.sentTo(conversationOf(victim))).toHaveLength(2);
     for (const rep of REPS.filter((r) => r !== victim))
       expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+  });
+
+  it('a failure writing the audit rows is thrown only once the state rows beside it have finished', async () => {
+    const book = slippingBook(REPS, { slipping: 1, steady: 2 });
+    const state = world.storage.state;
+    let writes = 0;
+    let restFinished = false;
+    const slowState: StateStore = Object.assign(Object.create(state) as StateStore, {
+      writeGuarded: async (...args: Parameters<StateStore['writeGuarded']>) => {
+        // The second call is the background one (everything but the rows the cards need first).
+        if (++writes !== 2) return state.writeGuarded(...args);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const result = await state.writeGuarded(...args);
+        restFinished = true;
+        return result;
+      },
+    });
+    const failingAudit: AuditStore = Object.assign(Object.create(world.storage.audit) as AuditStore, {
+      appendRunRows: async () => {
+        throw new Error('injected audit failure');
+      },
+    });
+    const deps = depsFor(world, book, {
+      storage: { ...world.storage, state: slowState, audit: failingAudit },
+    });
+    await expect(runWeekly(deps, { now: SEND_TIME })).rejects.toThrow('injected audit failure');
+    expect(writes).toBe(2);
+    expect(restFinished).toBe(true);
   });
 });
 

@@ -96,6 +96,30 @@ describe('runWeekly on Azurite and the fake Teams connector', () => {
     expect(world.fake.activities).toHaveLength(3);
   });
 
+  it('a forced rerun in the next month writes its rows in that month, stamped at its start, once', async () => {
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    const deps = depsFor(world, slippingBook(reps, { slipping: 2 }));
+    // Monday 30 November 08:03 in Chicago, then forced on Wednesday 2 and Thursday 3 December (same ISO week).
+    const first = completed(await runWeekly(deps, { now: new Date('2026-11-30T14:03:00Z') }));
+    const n = first.surfacedRows.recorded;
+    expect(n).toBeGreaterThanOrEqual(4);
+    expect(first.surfacedRows.alreadyThere).toBe(0);
+    const december = completed(await runWeekly(deps, { now: new Date('2026-12-02T15:00:00Z'), force: true }));
+    expect(december.runKey).toBe(first.runKey);
+    expect(december.surfacedRows).toEqual({ recorded: n, alreadyThere: 0 });
+    const again = completed(await runWeekly(deps, { now: new Date('2026-12-03T15:00:00Z'), force: true }));
+    expect(again.surfacedRows).toEqual({ recorded: 0, alreadyThere: n });
+
+    const at = async (month: string) =>
+      (await world.storage.audit.readMonth(month)).filter((r) => r.action === 'surfaced').map((r) => r.at);
+    // November's rows keep the run's start; December's carry midnight of 1 December in Chicago, not
+    // the November start (whose month's summary would already have been posted).
+    expect(await at('2026-11')).toEqual(Array(n).fill('2026-11-30T14:03:00.000Z'));
+    expect(await at('2026-12')).toEqual(Array(n).fill('2026-12-01T06:00:00.000Z'));
+    expect(world.fake.activities).toHaveLength(2);
+  });
+
   it('is not due before Monday 08:03 local, and sends nothing', async () => {
     const reps = repEmails(1);
     await installReps(world, reps);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type Clock,
   RateLimiter,
@@ -120,6 +120,45 @@ describe('RateLimiter', () => {
     permit.done(); // would otherwise leave a phantom send that expires at 1,500
     await limiter.acquire('b');
     expect(clock.now()).toBe(1000);
+  });
+
+  describe('on the real clock, when the wall clock is stepped (NTP)', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const oneASecond = () => new RateLimiter({ global: [{ limit: 1, windowMs: 1000 }], perConversation: [] });
+
+    it('a step back holds the next send one window, not the step as well', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'Date', 'performance'] });
+      const limiter = oneASecond();
+      (await limiter.acquire('a')).done();
+      vi.setSystemTime(Date.now() - 3_600_000);
+      let through = false;
+      const next = limiter.acquire('b').then((permit) => {
+        through = true;
+        return permit;
+      });
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(through).toBe(true);
+      (await next).done();
+    });
+
+    it('a step forward does not end the window early', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'Date', 'performance'] });
+      const limiter = oneASecond();
+      (await limiter.acquire('a')).done();
+      vi.setSystemTime(Date.now() + 3_600_000);
+      let through = false;
+      const next = limiter.acquire('b').then((permit) => {
+        through = true;
+        return permit;
+      });
+      await vi.advanceTimersByTimeAsync(990);
+      expect(through).toBe(false);
+      await vi.advanceTimersByTimeAsync(20);
+      expect(through).toBe(true);
+      (await next).done();
+    });
   });
 
   it('refuses a nonsensical limit', () => {

@@ -7,7 +7,7 @@ import {
   type WeeklyRunDone,
   weeklyReportText,
 } from '../../../runs/weeklyReport';
-import { surfacedRowId } from '../../../runs/weeklySurfaced';
+import { runRowsAt, surfacedRowId } from '../../../runs/weeklySurfaced';
 
 const outcomes: RepOutcome[] = [
   { rep: 'a@x.com', status: 'delivered', activityId: '1', customers: 3, earlier: true },
@@ -131,5 +131,26 @@ describe('surfacedRowId', () => {
     const long = surfacedRowId('weekly-2026-W48', 'x'.repeat(1000));
     expect(long.length).toBeLessThanOrEqual(400);
     expect(long).not.toBe(surfacedRowId('weekly-2026-W48', `${'x'.repeat(999)}y`));
+  });
+});
+
+describe('runRowsAt', () => {
+  const start = '2026-11-30T14:03:00.000Z'; // Monday 08:03 in Chicago
+  it("is the week's first start for every attempt in the same month", () => {
+    expect(runRowsAt(start, new Date('2026-11-30T14:18:00Z'), 'America/Chicago')).toBe(start);
+    // 1 December 05:59 UTC is still 30 November in Chicago.
+    expect(runRowsAt(start, new Date('2026-12-01T05:59:00Z'), 'America/Chicago')).toBe(start);
+  });
+
+  it("is the start of the attempt's own month, in the team's zone, for an attempt in a later month", () => {
+    expect(runRowsAt(start, new Date('2026-12-01T06:00:00Z'), 'America/Chicago')).toBe(
+      '2026-12-01T06:00:00.000Z',
+    );
+    expect(runRowsAt(start, new Date('2026-12-03T15:00:00Z'), 'America/Chicago')).toBe(
+      '2026-12-01T06:00:00.000Z',
+    );
+    expect(runRowsAt(start, new Date('2026-12-03T15:00:00Z'), 'Europe/London')).toBe(
+      '2026-12-01T00:00:00.000Z',
+    );
   });
 });
