@@ -50,7 +50,10 @@ export function planWeek(
   };
   const first: CustomerState[] = [];
   const rest: CustomerState[] = [];
-  states.forEach((s, i) => (isFirst(customers[i], s) ? first : rest).push(s));
+  for (const [i, s] of states.entries()) {
+    if (isFirst(customers[i], s)) first.push(s);
+    else rest.push(s);
+  }
   return {
     scored,
     holdout,
