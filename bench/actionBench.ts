@@ -5,13 +5,12 @@ import { botConversationStore } from '../actions/conversationStoreAdapter';
 import { createBotRuntime } from '../bot';
 import type { WeeklyCardData } from '../cards/cardModels';
 import { lossReasonChoices } from '../cards/weeklyCardData';
-import { createMessagesHandler } from '../functions/messages';
-import { startFunctionsHost } from '../local/functionsHost';
 import { type CustomerState, initialState } from '../rules/customerState';
 import { defaultRules } from '../rules/rulesSchema';
 import { openStorage } from '../storage';
 import { openCardStore, saveSentCard } from '../storage/cardStore';
 import { startAzurite } from '../test/helpers/azurite';
+import { startBotHost } from '../test/helpers/botOnPlayground';
 
 /**
  * Time to handle one rep action end to end: an HTTP POST of the card tap into the local Functions
@@ -146,18 +145,7 @@ export async function actionBench(options: ActionBenchOptions = {}): Promise<Act
       }),
       log: { info: () => undefined, warn: () => undefined, error: (m, d) => console.error(m, d) },
     });
-    return startFunctionsHost({
-      port: 0,
-      routes: [
-        {
-          name: 'messages',
-          path: '/api/messages',
-          methods: ['POST', 'HEAD'],
-          handler: createMessagesHandler(async () => runtime),
-        },
-      ],
-      log: () => undefined,
-    });
+    return startBotHost(runtime);
   })();
   try {
     const times: number[] = [];

@@ -49,9 +49,14 @@ export class PortInUseError extends Error {
 
 export const DEFAULT_BOT_PORT = 3978;
 
+/** The bot's endpoint as functions/messages registers it, with its handler or another in its place. */
+export function messagesRoute(handler: HttpHandler = messages): FunctionRoute {
+  return { name: 'messages', path: '/api/messages', methods: ['POST', 'HEAD'], handler };
+}
+
 /** The product's HTTP functions, as registered with `app.http` in functions/. */
 export const defaultRoutes: readonly FunctionRoute[] = [
-  { name: 'messages', path: '/api/messages', methods: ['POST', 'HEAD'], handler: messages },
+  messagesRoute(),
   { name: 'health', path: '/api/health', methods: ['GET'], handler: health },
 ];
 

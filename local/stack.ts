@@ -16,7 +16,7 @@ import { weeklyRunDeps } from '../runs/weeklyWiring';
 import { zonedNow } from '../schedule';
 import { openStorage, type Storage } from '../storage';
 import { startAzurite } from './azurite';
-import { type FunctionRoute, type FunctionsHost, startFunctionsHost } from './functionsHost';
+import { type FunctionRoute, type FunctionsHost, messagesRoute, startFunctionsHost } from './functionsHost';
 import { type LoadedFeed, loadFeedIntoContainer } from './loadDemoFeed';
 import { type PlaygroundUser, startPlayground } from './playground';
 import { PlaygroundClient } from './playgroundClient';
@@ -350,15 +350,12 @@ async function startHost(
     handler: adminHandler(run),
   });
   const routes: FunctionRoute[] = [
-    {
-      name: 'messages',
-      path: '/api/messages',
-      methods: ['POST', 'HEAD'],
-      handler: watchPersonalInstalls(
+    messagesRoute(
+      watchPersonalInstalls(
         createMessagesHandler(async () => runtime),
         onPersonalInstall,
       ),
-    },
+    ),
     {
       name: 'health',
       path: '/api/health',

@@ -11,12 +11,12 @@ import { type BotRuntime, createBotRuntime } from '../../../bot';
 import type { WeeklyCardData } from '../../../cards/cardModels';
 import { lossReasonChoices } from '../../../cards/weeklyCardData';
 import type { Config } from '../../../config/config';
-import { createMessagesHandler } from '../../../functions/messages';
-import { type FunctionsHost, startFunctionsHost } from '../../../local/functionsHost';
+import type { FunctionsHost } from '../../../local/functionsHost';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { openStorage, type Storage } from '../../../storage';
 import { openCardStore, saveSentCard, type TableCardStore } from '../../../storage/cardStore';
+import { startBotHost } from '../../helpers/botOnPlayground';
 import { MemoryLog } from '../bot/recordingPorts';
 
 /** Teams ids of the people in these tests. */
@@ -163,7 +163,7 @@ export async function startConnector(): Promise<{ url: string; sent: Sent[]; clo
 }
 
 /** The real bot (CloudAdapter, ChurnBot, the real handler and stores) behind the local Functions host. */
-export async function startBotHost(
+export async function startActionBotHost(
   storage: Storage,
   deps: ActionHandlerDeps,
   bot: Config['bot'] = { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
@@ -175,19 +175,7 @@ export async function startBotHost(
     actions: createActionHandler(deps),
     log,
   });
-  const host = await startFunctionsHost({
-    port: 0,
-    routes: [
-      {
-        name: 'messages',
-        path: '/api/messages',
-        methods: ['POST', 'HEAD'],
-        handler: createMessagesHandler(async () => runtime),
-      },
-    ],
-    log: () => undefined,
-  });
-  return { host, runtime, log };
+  return { host: await startBotHost(runtime), runtime, log };
 }
 
 let activitySeq = 0;

@@ -14,7 +14,7 @@ import {
   type Sent,
   saveCard,
   seed,
-  startBotHost,
+  startActionBotHost,
   startConnector,
   submitActivity,
   TODAY,
@@ -29,7 +29,7 @@ interface World {
   storage: Storage;
   cards: TableCardStore;
   connector: Awaited<ReturnType<typeof startConnector>>;
-  host: Awaited<ReturnType<typeof startBotHost>>;
+  host: Awaited<ReturnType<typeof startActionBotHost>>;
   /** Taps a button as `user` on card `card-1` (or `replyToId`); resolves with the HTTP status. */
   tap(
     user: typeof ANA,
@@ -51,7 +51,7 @@ async function makeWorld(
   await saveCard(cards, 'card-1', ANA, [greenfield, blueDoor]);
   const connector = await startConnector();
   const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards };
-  const host = await startBotHost(storage, handlerDeps(stores, overrides));
+  const host = await startActionBotHost(storage, handlerDeps(stores, overrides));
   return {
     storage,
     cards,
@@ -405,7 +405,7 @@ describe('a missing token when an app id is set', () => {
       conversations: storage.conversations,
       cards,
     };
-    const host = await startBotHost(storage, handlerDeps(stores), {
+    const host = await startActionBotHost(storage, handlerDeps(stores), {
       appId: '11111111-2222-3333-4444-555555555555',
       appPassword: 'not-a-real-secret',
       appType: 'MultiTenant',

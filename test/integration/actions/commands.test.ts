@@ -13,7 +13,7 @@ import {
   post,
   saveCard,
   seed,
-  startBotHost,
+  startActionBotHost,
   startConnector,
   submitActivity,
   TODAY,
@@ -36,7 +36,7 @@ describe('text commands', () => {
   let storage: Storage;
   let cards: TableCardStore;
   let connector: Awaited<ReturnType<typeof startConnector>>;
-  let host: Awaited<ReturnType<typeof startBotHost>>;
+  let host: Awaited<ReturnType<typeof startActionBotHost>>;
 
   async function start(overrides: Partial<ActionHandlerDeps> = {}): Promise<void> {
     const stores = {
@@ -45,7 +45,7 @@ describe('text commands', () => {
       conversations: storage.conversations,
       cards,
     };
-    host = await startBotHost(storage, handlerDeps(stores, overrides));
+    host = await startActionBotHost(storage, handlerDeps(stores, overrides));
   }
   const say = (text: string, user = ANA) => post(host.host.url, textActivity(connector.url, user, text));
   const replies = () => connector.sent.filter((s) => s.method === 'POST');

@@ -4,16 +4,16 @@ import { botConversationStore } from '../../../actions/conversationStoreAdapter'
 import { type BotRuntime, createBotRuntime } from '../../../bot';
 import { ProactiveSender } from '../../../bot/proactiveSender';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
-import { createMessagesHandler } from '../../../functions/messages';
-import { type FunctionsHost, startFunctionsHost } from '../../../local/functionsHost';
-import { findFreePort, type Playground, startPlayground } from '../../../local/playground';
+import type { FunctionsHost } from '../../../local/functionsHost';
+import type { Playground } from '../../../local/playground';
 import type { Storage } from '../../../storage';
 import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
+import { startBotOnPlayground } from '../../helpers/botOnPlayground';
 import {
   type EventStream,
   isCreate,
   isUpdateOf,
-  PlaygroundClient,
+  type PlaygroundClient,
   type PlaygroundConfig,
 } from '../../helpers/playground';
 import { eventually, MemoryLog } from '../bot/recordingPorts';
@@ -61,26 +61,7 @@ describe('rep actions through the Agents Playground', () => {
       actions: createActionHandler(handlerDeps(stores, { access: { tenantId: TENANT, adminUserIds: [] } })),
       log: new MemoryLog(),
     });
-    host = await startFunctionsHost({
-      port: 0,
-      routes: [
-        {
-          name: 'messages',
-          path: '/api/messages',
-          methods: ['POST', 'HEAD'],
-          handler: createMessagesHandler(async () => runtime),
-        },
-      ],
-      log: () => undefined,
-    });
-    playground = await startPlayground({
-      botEndpoint: `${host.url}/api/messages`,
-      port: await findFreePort(),
-      config: { currentUser: rep, tenantId: TENANT },
-    });
-    client = new PlaygroundClient(playground.url);
-    config = await client.getConfig();
-    stream = await client.openEventStream();
+    ({ host, playground, client, config, stream } = await startBotOnPlayground(runtime, rep, TENANT));
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { createMessagesHandler } from '../../../functions/messages';
 import {
   type FunctionRoute,
   type FunctionsHost,
+  messagesRoute,
   PortInUseError,
   startFunctionsHost,
 } from '../../../local/functionsHost';
@@ -34,12 +35,7 @@ async function startHarness(bot: Config['bot'], actions = new RecordingActions()
   const log = new MemoryLog();
   const runtime: BotRuntime = createBotRuntime({ bot, store, actions, log });
   const routes: FunctionRoute[] = [
-    {
-      name: 'messages',
-      path: '/api/messages',
-      methods: ['POST', 'HEAD'],
-      handler: createMessagesHandler(async () => runtime),
-    },
+    messagesRoute(createMessagesHandler(async () => runtime)),
     { name: 'health', path: '/api/health', methods: ['GET'], handler: createHealthHandler([]) },
   ];
   const host = await startFunctionsHost({ port: 0, routes, log: () => undefined });

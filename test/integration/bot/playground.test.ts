@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotRuntime } from '../../../bot';
-import { createMessagesHandler } from '../../../functions/messages';
-import { type FunctionsHost, startFunctionsHost } from '../../../local/functionsHost';
-import { findFreePort, type Playground, startPlayground } from '../../../local/playground';
+import type { FunctionsHost } from '../../../local/functionsHost';
+import type { Playground } from '../../../local/playground';
+import { startBotOnPlayground } from '../../helpers/botOnPlayground';
 import {
   type EventStream,
   isCreate,
   isUpdateOf,
-  PlaygroundClient,
+  type PlaygroundClient,
   type PlaygroundConfig,
 } from '../../helpers/playground';
 import { eventually, HELP_TEXT, MemoryLog, RecordingActions, RecordingStore } from './recordingPorts';
@@ -34,26 +34,7 @@ describe('bot through the Agents Playground', () => {
       actions,
       log,
     });
-    host = await startFunctionsHost({
-      port: 0,
-      routes: [
-        {
-          name: 'messages',
-          path: '/api/messages',
-          methods: ['POST', 'HEAD'],
-          handler: createMessagesHandler(async () => runtime),
-        },
-      ],
-      log: () => undefined,
-    });
-    playground = await startPlayground({
-      botEndpoint: `${host.url}/api/messages`,
-      port: await findFreePort(),
-      config: { currentUser: rep, tenantId: TENANT },
-    });
-    client = new PlaygroundClient(playground.url);
-    config = await client.getConfig();
-    stream = await client.openEventStream();
+    ({ host, playground, client, config, stream } = await startBotOnPlayground(runtime, rep, TENANT));
   });
 
   afterAll(async () => {
