@@ -23,6 +23,11 @@ export const MODEL_SIGNALS: ReadonlySet<SignalName> = new Set(['noOrderLikely', 
 /** Each signal's strength in [0, 1]: 0 = no sign of risk, 1 = as strong as it gets. */
 export type SignalValues = Record<SignalName, number>;
 
+/** Every signal at 0 (a customer with no order yet; a base for tests and sums). */
+export function noSignals(): SignalValues {
+  return Object.fromEntries(SIGNAL_NAMES.map((name) => [name, 0])) as SignalValues;
+}
+
 /** Orders per day at the customer's pace, shrunk towards the book's for short histories. */
 export function orderRate(f: Features, populationCadenceDays: number): number {
   // One extra cadence of exposure: a brand-new customer is assumed to order at the book's pace.
@@ -38,21 +43,7 @@ export function computeSignals(
   ctx: FeatureContext,
   model: CadenceFigures | null = null,
 ): SignalValues {
-  if (f.orderCount === 0) {
-    return {
-      noOrderLikely: 0,
-      missedOrders: 0,
-      overdue: 0,
-      lowFrequency: 0,
-      newCustomer: 0,
-      recency: 0,
-      recencyShare: 0,
-      frequencyDrop: 0,
-      valueDrop: 0,
-      sourTickets: 0,
-      openTickets: 0,
-    };
-  }
+  if (f.orderCount === 0) return noSignals();
   const pop = ctx.populationCadenceDays;
   return {
     noOrderLikely: model ? model.noOrderProbability : 0,

@@ -3,22 +3,11 @@ import { emptyFeatures, type Features } from '../../../rules/features';
 import { reasonsFor, reasonText, span } from '../../../rules/reasons';
 import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 import type { Contributions } from '../../../rules/score';
+import { noSignals } from '../../../rules/signals';
 
 const windows = defaultRules().windows; // trend 90, tickets 30
 
-const zero: Contributions = {
-  noOrderLikely: 0,
-  missedOrders: 0,
-  overdue: 0,
-  lowFrequency: 0,
-  newCustomer: 0,
-  recency: 0,
-  recencyShare: 0,
-  frequencyDrop: 0,
-  valueDrop: 0,
-  sourTickets: 0,
-  openTickets: 0,
-};
+const zero: Contributions = noSignals();
 
 const greenfield: Features = {
   ...emptyFeatures(),

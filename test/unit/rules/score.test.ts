@@ -2,20 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 import { bandOf, weightedScore } from '../../../rules/score';
 import type { SignalValues } from '../../../rules/signals';
+import { noSignals } from '../../../rules/signals';
 
-const none: SignalValues = {
-  noOrderLikely: 0,
-  missedOrders: 0,
-  overdue: 0,
-  lowFrequency: 0,
-  newCustomer: 0,
-  recency: 0,
-  recencyShare: 0,
-  frequencyDrop: 0,
-  valueDrop: 0,
-  sourTickets: 0,
-  openTickets: 0,
-};
+const none: SignalValues = noSignals();
 
 describe('weightedScore', () => {
   it('gives each signal its weight share of 100 points, scaled by strength', () => {
