@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultRules } from '../../../rules/rulesSchema';
-import type { WeeklyRunDone } from '../../../runs/weeklyReport';
 import { runWeekly } from '../../../runs/weeklyRun';
 import { heldOutRowId } from '../../../runs/weeklySurfaced';
 import type { AuditRow } from '../../../storage/auditRow';
 import { computeMonthlySummary, isHeldOut, outcomesFromBook } from '../../../summary';
 import {
+  completed,
   conversationOf,
   depsFor,
   installReps,
@@ -22,12 +22,6 @@ const SEED = 'lift-test';
 const rules = { ...defaultRules(), holdoutPercent: PERCENT, holdoutSeed: SEED, capPerRep: 10 };
 const W48 = 'weekly-2026-W48';
 const NEXT_WEEK = new Date(SEND_TIME.getTime() + 7 * 86_400_000);
-
-function completed(report: Awaited<ReturnType<typeof runWeekly>>): WeeklyRunDone {
-  if (report.status !== 'completed')
-    throw new Error(`expected a completed run, got ${JSON.stringify(report)}`);
-  return report;
-}
 
 const ids = (rows: readonly AuditRow[], action: AuditRow['action']) =>
   new Set(rows.filter((r) => r.action === action).map((r) => r.customerId));

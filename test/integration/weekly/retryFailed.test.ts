@@ -4,6 +4,7 @@ import { ProactiveSender } from '../../../bot/proactiveSender';
 import type { WeeklyRunDone } from '../../../runs/weeklyReport';
 import { runWeekly } from '../../../runs/weeklyRun';
 import {
+  completed,
   conversationOf,
   depsFor,
   installReps,
@@ -15,12 +16,6 @@ import {
 
 const RUN_KEY = 'weekly-2026-W48';
 const [ann, bob, cat] = ['ann@example.com', 'bob@example.com', 'cat@example.com'];
-
-function completed(report: Awaited<ReturnType<typeof runWeekly>>): WeeklyRunDone {
-  if (report.status !== 'completed')
-    throw new Error(`expected a completed run, got ${JSON.stringify(report)}`);
-  return report;
-}
 
 /** The timer tick `n` quarter hours after the send time. */
 function tick(n: number): Date {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WeeklyRunDone } from '../../../runs/weeklyReport';
 import { runWeekly } from '../../../runs/weeklyRun';
 import { monthOf } from '../../../storage/keys';
 import {
+  completed,
   conversationOf,
   depsFor,
   installReps,
@@ -13,12 +13,6 @@ import {
   TIME_ZONE,
   type WeeklyWorld,
 } from './weeklyWorld';
-
-function completed(report: Awaited<ReturnType<typeof runWeekly>>): WeeklyRunDone {
-  if (report.status !== 'completed')
-    throw new Error(`expected a completed run, got ${JSON.stringify(report)}`);
-  return report;
-}
 
 describe('runWeekly on Azurite and the fake Teams connector', () => {
   let world: WeeklyWorld;

@@ -5,6 +5,7 @@ import { ProactiveSender } from '../../../bot/proactiveSender';
 import type { FeedResult } from '../../../feed/readFeed';
 import type { Book } from '../../../rules/book';
 import { defaultRules, type Rules } from '../../../rules/rulesSchema';
+import type { WeeklyReport, WeeklyRunDone } from '../../../runs/weeklyReport';
 import type { WeeklyLog, WeeklyRunDeps } from '../../../runs/weeklyRun';
 import { openStorage, type Storage } from '../../../storage';
 import { openCardStore, type TableCardStore } from '../../../storage/cardStore';
@@ -134,4 +135,11 @@ export function depsFor(
     log: world.log,
     ...overrides,
   };
+}
+
+/** The report of a run that completed; throws with the report when it did not. */
+export function completed(report: WeeklyReport): WeeklyRunDone {
+  if (report.status !== 'completed')
+    throw new Error(`expected a completed run, got ${JSON.stringify(report)}`);
+  return report;
 }
