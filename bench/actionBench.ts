@@ -3,14 +3,13 @@ import { createServer } from 'node:http';
 import { createActionHandler } from '../actions/actionHandler';
 import { botConversationStore } from '../actions/conversationStoreAdapter';
 import { createBotRuntime } from '../bot';
-import type { WeeklyCardData } from '../cards/cardModels';
-import { lossReasonChoices } from '../cards/weeklyCardData';
 import { type CustomerState, initialState } from '../rules/customerState';
 import { defaultRules } from '../rules/rulesSchema';
 import { openStorage } from '../storage';
 import { openCardStore, saveSentCard } from '../storage/cardStore';
 import { startAzurite } from '../test/helpers/azurite';
 import { startBotHost } from '../test/helpers/botOnPlayground';
+import { weeklyData } from '../test/helpers/weeklyCardData';
 
 /**
  * Time to handle one rep action end to end: an HTTP POST of the card tap into the local Functions
@@ -52,22 +51,6 @@ function customers(n: number): CustomerState[] {
     reasons: ['No order in 34 days (usually every 9)'],
     surfacedAt: '2026-11-23',
   }));
-}
-
-function cardData(states: CustomerState[]): WeeklyCardData {
-  return {
-    runKey: 'weekly-2026-W48',
-    customers: states.map((s) => ({
-      customerId: s.customerId,
-      name: s.name,
-      band: s.band,
-      score: s.score,
-      monthlyValue: s.monthlyValue,
-      reasons: s.reasons,
-      play: 'Time-limited offer',
-    })),
-    lossReasons: lossReasonChoices(defaultRules().lossReasons),
-  };
 }
 
 /** The submit value of action `k` on a customer shown in row `row` of its card. */
@@ -132,7 +115,9 @@ export async function actionBench(options: ActionBenchOptions = {}): Promise<Act
     });
     for (let c = 0; c * CARD_SIZE < states.length; c++) {
       const shown = states.slice(c * CARD_SIZE, (c + 1) * CARD_SIZE);
-      await saveSentCard(cards, `card-${c}`, USER.aadObjectId, cardData(shown), { conversationId: 'a:ana' });
+      await saveSentCard(cards, `card-${c}`, USER.aadObjectId, weeklyData(shown), {
+        conversationId: 'a:ana',
+      });
     }
     const runtime = createBotRuntime({
       bot: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },

@@ -8,8 +8,6 @@ import {
 } from '../../../actions/actionHandler';
 import { botConversationStore } from '../../../actions/conversationStoreAdapter';
 import { type BotRuntime, createBotRuntime } from '../../../bot';
-import type { WeeklyCardData } from '../../../cards/cardModels';
-import { lossReasonChoices } from '../../../cards/weeklyCardData';
 import type { Config } from '../../../config/config';
 import type { FunctionsHost } from '../../../local/functionsHost';
 import { type CustomerState, initialState } from '../../../rules/customerState';
@@ -17,6 +15,7 @@ import { defaultRules } from '../../../rules/rulesSchema';
 import { openStorage, type Storage } from '../../../storage';
 import { openCardStore, saveSentCard, type TableCardStore } from '../../../storage/cardStore';
 import { startBotHost } from '../../helpers/botOnPlayground';
+import { weeklyData } from '../../helpers/weeklyCardData';
 import { MemoryLog } from '../bot/recordingPorts';
 
 /** Teams ids of the people in these tests. */
@@ -57,23 +56,6 @@ export function customer(id: string, overrides: Partial<CustomerState> = {}): Cu
     reasons: ['No order in 34 days (usually every 9)'],
     surfacedAt: '2026-11-23',
     ...overrides,
-  };
-}
-
-/** The weekly card data for some customers (what the weekly sender saves). */
-export function weeklyData(states: readonly CustomerState[]): WeeklyCardData {
-  return {
-    runKey: 'weekly-2026-W48',
-    customers: states.map((s) => ({
-      customerId: s.customerId,
-      name: s.name,
-      band: s.band,
-      score: s.score,
-      monthlyValue: s.monthlyValue,
-      reasons: s.reasons,
-      play: 'Time-limited offer',
-    })),
-    lossReasons: lossReasonChoices(defaultRules().lossReasons),
   };
 }
 

@@ -16,8 +16,9 @@ import {
   type PlaygroundClient,
   type PlaygroundConfig,
 } from '../../helpers/playground';
+import { weeklyData } from '../../helpers/weeklyCardData';
 import { eventually, MemoryLog } from '../bot/recordingPorts';
-import { customer, handlerDeps, openActionStorage, TODAY, tap, weeklyData } from './actionHarness';
+import { customer, handlerDeps, openActionStorage, TODAY, tap } from './actionHarness';
 import { cardRow } from './cardRows';
 
 // The whole loop with a real Teams client stand-in: the Agents Playground installs the app (the rep
