@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ADMIN_FUNCTIONS, FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
+import { runAsCommand, triggerLocalFunction } from './adminCommand';
+import { ADMIN_FUNCTIONS, FLAG_HELP, parseLocalSettings } from './settings';
 import type { SummaryPost } from './stack';
 
 /**
@@ -20,43 +21,6 @@ const summaryPostSchema: z.ZodType<SummaryPost> = z.discriminatedUnion('status',
   z.object({ status: z.literal('failed'), month: z.string(), error: z.string() }),
   z.object({ status: z.literal('no_channel'), month: z.string(), message: z.string() }),
 ]);
-
-/** Nothing answers at the local host's port: the stack is not running there. */
-export class StackNotRunningError extends Error {
-  override readonly name = 'StackNotRunningError';
-}
-
-/**
- * Triggers a timer function of the local host through its admin route (POST
- * /admin/functions/<name>, as on the real Functions host) and returns the JSON report it answers.
- */
-export async function triggerLocalFunction(
-  name: string,
-  options: { port: number; query?: Record<string, string> },
-): Promise<unknown> {
-  const query = new URLSearchParams(options.query ?? {}).toString();
-  const url = `http://127.0.0.1:${options.port}/admin/functions/${name}${query ? `?${query}` : ''}`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-  } catch (error) {
-    // fetch reports a refused connection as a TypeError whose cause carries the code.
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    if (error instanceof TypeError && code === 'ECONNREFUSED') {
-      throw new StackNotRunningError(
-        `Nothing answers on 127.0.0.1:${options.port}. Start the local stack first with \`npm start\` (in another terminal), or pass --bot-port if it runs on another port.`,
-      );
-    }
-    throw error;
-  }
-  const text = await response.text();
-  if (!response.ok) throw new Error(`POST ${url} -> ${response.status}: ${text}`);
-  return JSON.parse(text);
-}
 
 /** Words for the terminal about what the post did. */
 export function describeSummaryPost(post: SummaryPost): string {
@@ -91,15 +55,4 @@ export async function runSummaryNow(argv: readonly string[] = process.argv.slice
   return post.status === 'delivered' ? 0 : 1;
 }
 
-if (require.main === module) {
-  runSummaryNow().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      const known = error instanceof SettingsError || error instanceof StackNotRunningError;
-      console.error(known ? error.message : error);
-      process.exitCode = known ? 2 : 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand(runSummaryNow);

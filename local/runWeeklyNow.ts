@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { StackNotRunningError, triggerLocalFunction } from './runSummaryNow';
-import { ADMIN_FUNCTIONS, FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
+import { runAsCommand, triggerLocalFunction } from './adminCommand';
+import { ADMIN_FUNCTIONS, FLAG_HELP, parseLocalSettings } from './settings';
 
 /**
  * `npm run weekly`: asks the running local stack (`npm start`) to run this week's weekly job now,
@@ -29,15 +29,4 @@ export async function runWeeklyNow(argv: readonly string[] = process.argv.slice(
   return (report.counts?.failed ?? 0) > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-  runWeeklyNow().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      const known = error instanceof SettingsError || error instanceof StackNotRunningError;
-      console.error(known ? error.message : error);
-      process.exitCode = known ? 2 : 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand(runWeeklyNow);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { triggerLocalFunction } from '../../local/runSummaryNow';
+import { triggerLocalFunction } from '../../local/adminCommand';
 import { ADMIN_FUNCTIONS } from '../../local/settings';
 import type { CustomerState } from '../../rules/customerState';
 import type { AuditRow } from '../../storage';

@@ -1,0 +1,60 @@
+import { SettingsError } from './settings';
+
+/**
+ * What `npm run weekly` and `npm run summary` share: they ask the running local stack (\`npm start\`)
+ * to run a timer function now through its admin route, and exit with a code a script can check.
+ */
+
+/** Nothing answers at the local host's port: the stack is not running there. */
+export class StackNotRunningError extends Error {
+  override readonly name = 'StackNotRunningError';
+}
+
+/**
+ * Triggers a timer function of the local host through its admin route (POST
+ * /admin/functions/<name>, as on the real Functions host) and returns the JSON report it answers.
+ */
+export async function triggerLocalFunction(
+  name: string,
+  options: { port: number; query?: Record<string, string> },
+): Promise<unknown> {
+  const query = new URLSearchParams(options.query ?? {}).toString();
+  const url = `http://127.0.0.1:${options.port}/admin/functions/${name}${query ? `?${query}` : ''}`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+  } catch (error) {
+    // fetch reports a refused connection as a TypeError whose cause carries the code.
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    if (error instanceof TypeError && code === 'ECONNREFUSED') {
+      throw new StackNotRunningError(
+        `Nothing answers on 127.0.0.1:${options.port}. Start the local stack first with \`npm start\` (in another terminal), or pass --bot-port if it runs on another port.`,
+      );
+    }
+    throw error;
+  }
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${url} -> ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+/**
+ * Runs a command's main as the process: its code (0 done, 1 the job reported a failure), or 2 with
+ * just the message for a mistake the user can fix (a bad flag, the stack not running).
+ */
+export function runAsCommand(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const known = error instanceof SettingsError || error instanceof StackNotRunningError;
+      console.error(known ? error.message : error);
+      process.exitCode = known ? 2 : 1;
+    },
+  );
+}
