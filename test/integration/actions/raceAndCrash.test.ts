@@ -142,18 +142,23 @@ describe('two people acting on one customer at once', () => {
   });
 });
 
+/** The state store, but the process dies in its first update (after the audit row is written). */
+function crashingOnFirstUpdate(state: StateStore): StateStore {
+  let crashes = 1;
+  return new Proxy(state, {
+    get(target, property, receiver) {
+      if (property !== 'update') return Reflect.get(target, property, receiver);
+      return async (...args: Parameters<StateStore['update']>) => {
+        if (crashes-- > 0) throw new Error('process killed');
+        return target.update(...args);
+      };
+    },
+  });
+}
+
 describe('a crash between the audit row and the state write', () => {
   it('leaves no state change without a row, and the same tap again finishes it (one row)', async () => {
-    let crashes = 1;
-    const crashingState = new Proxy(storage.state, {
-      get(target, property, receiver) {
-        if (property !== 'update') return Reflect.get(target, property, receiver);
-        return async (...args: Parameters<StateStore['update']>) => {
-          if (crashes-- > 0) throw new Error('process killed');
-          return target.update(...args);
-        };
-      },
-    });
+    const crashingState = crashingOnFirstUpdate(storage.state);
     const crashing = createActionHandler(handlerDeps({ ...stores, state: crashingState }, { clock }));
     await expect(crashing.submit(request(ANA, tap.lost('cust-1', 'competitor', 'gone')))).rejects.toThrow(
       'process killed',
@@ -175,16 +180,7 @@ describe('a crash between the audit row and the state write', () => {
   it('an undo interrupted the same way is finished by tapping Undo again', async () => {
     const handler = createActionHandler(handlerDeps(stores, { clock }));
     await handler.submit(request(ANA, tap.reachedOut('cust-1')));
-    let crashes = 1;
-    const crashingState = new Proxy(storage.state, {
-      get(target, property, receiver) {
-        if (property !== 'update') return Reflect.get(target, property, receiver);
-        return async (...args: Parameters<StateStore['update']>) => {
-          if (crashes-- > 0) throw new Error('process killed');
-          return target.update(...args);
-        };
-      },
-    });
+    const crashingState = crashingOnFirstUpdate(storage.state);
     const crashing = createActionHandler(handlerDeps({ ...stores, state: crashingState }, { clock }));
     await expect(crashing.submit(request(ANA, tap.undo('cust-1')))).rejects.toThrow('process killed');
     expect((await storage.state.get('cust-1'))?.state.lastContact).toBe(TODAY);

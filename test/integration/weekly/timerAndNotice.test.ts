@@ -65,17 +65,7 @@ describe('the weekly timer function and the admins’ notice', () => {
       botLog,
     );
     const notify = summaryChannelNotifier(adapter, '', world.storage.conversations, world.log);
-    await world.storage.conversations.setSummaryChannel({
-      channelId: CHANNEL,
-      tenantId: 'tenant-1',
-      serviceUrl: world.fake.serviceUrl,
-      reference: {
-        serviceUrl: world.fake.serviceUrl,
-        channelId: 'msteams',
-        conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true },
-        bot: { id: '28:churn-bot', name: 'Churn Predictor' },
-      },
-    });
+    await setSummaryChannel(world, world.fake.serviceUrl);
     world.fake.injectForConversation(CHANNEL, { status: 403, code: 'MessageWritesBlocked' });
     expect(await notify('Not reached: bob')).toBe('failed');
     expect(world.fake.sentTo(CHANNEL)).toHaveLength(0);
@@ -85,17 +75,7 @@ describe('the weekly timer function and the admins’ notice', () => {
     const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '' }));
     const notify = summaryChannelNotifier(adapter, '', world.storage.conversations, world.log);
     const closed = 'http://127.0.0.1:9/';
-    await world.storage.conversations.setSummaryChannel({
-      channelId: CHANNEL,
-      tenantId: 'tenant-1',
-      serviceUrl: closed,
-      reference: {
-        serviceUrl: closed,
-        channelId: 'msteams',
-        conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true },
-        bot: { id: '28:churn-bot', name: 'Churn Predictor' },
-      },
-    });
+    await setSummaryChannel(world, closed);
     expect(await notify('Not reached: bob')).toBe('failed');
   });
 
@@ -104,17 +84,7 @@ describe('the weekly timer function and the admins’ notice', () => {
     const notify = summaryChannelNotifier(adapter, '', world.storage.conversations, world.log);
     expect(await notify('nobody to tell')).toBe('no_channel');
 
-    await world.storage.conversations.setSummaryChannel({
-      channelId: CHANNEL,
-      tenantId: 'tenant-1',
-      serviceUrl: world.fake.serviceUrl,
-      reference: {
-        serviceUrl: world.fake.serviceUrl,
-        channelId: 'msteams',
-        conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true },
-        bot: { id: '28:churn-bot', name: 'Churn Predictor' },
-      },
-    });
+    await setSummaryChannel(world, world.fake.serviceUrl);
     expect(await notify('Not reached:\n- bob@example.com: the app is not installed for them')).toBe('posted');
     const [posted] = world.fake.sentTo(CHANNEL);
     expect(posted.activity.text).toContain('bob@example.com: the app is not installed');
@@ -124,3 +94,18 @@ describe('the weekly timer function and the admins’ notice', () => {
     expect(world.log.lines.some((l) => l.message.includes('could not post the weekly report'))).toBe(true);
   });
 });
+
+/** Stores the team channel the admins' notice goes to, reached at `serviceUrl`. */
+async function setSummaryChannel(world: WeeklyWorld, serviceUrl: string): Promise<void> {
+  await world.storage.conversations.setSummaryChannel({
+    channelId: CHANNEL,
+    tenantId: 'tenant-1',
+    serviceUrl,
+    reference: {
+      serviceUrl,
+      channelId: 'msteams',
+      conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true },
+      bot: { id: '28:churn-bot', name: 'Churn Predictor' },
+    },
+  });
+}
