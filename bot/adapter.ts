@@ -1,5 +1,5 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
-import type { Config } from '../config/config';
+import type { Config } from '../functions/config';
 import { type BotLog, consoleBotLog } from './ports';
 
 export const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a minute.';

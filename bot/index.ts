@@ -1,5 +1,5 @@
 import type { CloudAdapter } from 'botbuilder';
-import type { Config } from '../config/config';
+import type { Config } from '../functions/config';
 import { createBotAdapter } from './adapter';
 import { ChurnBot } from './churnBot';
 import { type BotHttpRequest, type BotHttpResponse, processBotRequest } from './httpAdapter';

@@ -1,6 +1,6 @@
 import { Template } from 'adaptivecards-templating';
-import { type MonthlySummary, monthlySummarySchema } from '../summary/monthlySummarySchema';
-import { facts } from '../summary/summaryText';
+import { type MonthlySummary, monthlySummarySchema } from '../jobs/monthly/monthlySummarySchema';
+import { facts } from '../jobs/monthly/summaryText';
 import { formatMoney, truncate } from './format';
 import template from './templates/monthlySummary.json';
 

@@ -1,11 +1,11 @@
-import { type ActionHandlerDeps, createActionHandler } from '../actions/actionHandler';
-import { botConversationStore } from '../actions/conversationStoreAdapter';
 import type { ActionHandler, ConversationStore } from '../bot';
-import { readRulesFile } from '../cli/readRulesFile';
-import type { Config } from '../config/config';
-import { summaryCardFor } from '../runs/summaryCardFor';
+import { type ActionHandlerDeps, createActionHandler } from '../bot/taps/actionHandler';
+import { botConversationStore } from '../bot/taps/conversationStoreAdapter';
+import { readRulesFile } from '../feed/readRulesFile';
+import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
 import { openStorage } from '../storage';
 import { openCardStore } from '../storage/cardStore';
+import type { Config } from './config';
 
 export interface BotDependencies {
   store: ConversationStore;

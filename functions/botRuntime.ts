@@ -1,6 +1,6 @@
 import { type BotRuntime, createBotRuntime } from '../bot';
-import { type Config, loadConfig } from '../config/config';
 import { loadBotDependencies } from './botDependencies';
+import { type Config, loadConfig } from './config';
 
 let runtime: Promise<BotRuntime> | undefined;
 

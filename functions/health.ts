@@ -1,5 +1,5 @@
 import { app, type HttpHandler, type HttpResponseInit } from '@azure/functions';
-import { loadConfig } from '../config/config';
+import { loadConfig } from './config';
 
 /** One named readiness check; it throws when the dependency is not usable. */
 export interface HealthCheck {

@@ -1,15 +1,15 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { createBotAdapter } from '../bot/adapter';
 import { ProactiveSender } from '../bot/proactiveSender';
-import { readRulesFile } from '../cli/readRulesFile';
-import { type Config, loadConfig } from '../config/config';
+import { readRulesFile } from '../feed/readRulesFile';
 import {
   type MonthlySummaryDeps,
   type MonthlySummaryReport,
   runMonthlySummary,
-} from '../runs/monthlySummaryRun';
-import { MONTHLY_TIMER_NCRONTAB } from '../schedule';
+} from '../jobs/monthly/monthlySummaryRun';
+import { MONTHLY_TIMER_NCRONTAB } from '../jobs/schedule';
 import { openStorage } from '../storage';
+import { type Config, loadConfig } from './config';
 
 type SendCardReference = Parameters<ProactiveSender['sendCard']>[0];
 

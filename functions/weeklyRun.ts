@@ -1,9 +1,9 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { loadConfig } from '../config/config';
-import type { WeeklyReport } from '../runs/weeklyReport';
-import { runWeekly, type WeeklyLog, type WeeklyRunDeps } from '../runs/weeklyRun';
-import { weeklyRunDeps } from '../runs/weeklyWiring';
-import { WEEKLY_TIMER_NCRONTAB } from '../schedule';
+import { WEEKLY_TIMER_NCRONTAB } from '../jobs/schedule';
+import type { WeeklyReport } from '../jobs/weekly/weeklyReport';
+import { runWeekly, type WeeklyLog, type WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
+import { weeklyRunDeps } from '../jobs/weekly/weeklyWiring';
+import { loadConfig } from './config';
 
 /** Builds the timer handler around a way to get its dependencies (tests pass theirs). */
 export function createWeeklyRunHandler(

@@ -4,7 +4,7 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { z } from 'zod';
 import type { WeeklyCardData } from '../cards/cardModels';
 import { weeklyCardDataSchema } from '../cards/weeklyCardData';
-import type { Config } from '../config/config';
+import type { Config } from '../functions/config';
 import { ConflictError, naming, statusOf } from './errors';
 import { idKey } from './keys';
 import {

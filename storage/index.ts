@@ -1,5 +1,5 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import type { Config } from '../config/config';
+import type { Config } from '../functions/config';
 import { type AuditStore, TableAuditStore } from './auditStore';
 import { type ConversationStore, TableConversationStore } from './conversationStore';
 import { RequestCounter, type RequestCounts } from './requestCounter';

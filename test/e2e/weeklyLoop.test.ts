@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { triggerLocalFunction } from '../../local/adminCommand';
-import { ADMIN_FUNCTIONS } from '../../local/settings';
 import type { CustomerState } from '../../rules/customerState';
 import type { AuditRow } from '../../storage';
+import { triggerLocalFunction } from '../../tools/local/adminCommand';
+import { ADMIN_FUNCTIONS } from '../../tools/local/settings';
 import { type EventStream, isCreate, isUpdateOf, PlaygroundClient } from '../helpers/playground';
 import { findAll, texts } from '../unit/cards/cardWalk';
 import { type E2eStack, startE2eStack } from './e2eStack';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APOLOGY, type BotRuntime, createBotRuntime } from '../../../bot';
-import type { Config } from '../../../config/config';
+import type { Config } from '../../../functions/config';
 import { createHealthHandler } from '../../../functions/health';
 import { createMessagesHandler } from '../../../functions/messages';
 import {
@@ -10,7 +10,7 @@ import {
   messagesRoute,
   PortInUseError,
   startFunctionsHost,
-} from '../../../local/functionsHost';
+} from '../../../tools/local/functionsHost';
 import { HELP_TEXT, MemoryLog, RecordingActions, RecordingStore } from './recordingPorts';
 
 // The real CloudAdapter behind the real messages handler, over HTTP through the local Functions host.

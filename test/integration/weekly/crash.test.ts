@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WeeklySender } from '../../../runs/weeklyDelivery';
-import { runWeekly } from '../../../runs/weeklyRun';
+import type { WeeklySender } from '../../../jobs/weekly/weeklyDelivery';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import type { AuditStore, RunLedger, StateStore } from '../../../storage';
 import {
   conversationOf,

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { actionRulesFrom } from '../../../actions/actionRules';
-import type { Decision, DecisionContext } from '../../../actions/actionTypes';
-import { commitDecision } from '../../../actions/commitAction';
-import { decideLost } from '../../../actions/decideLost';
-import { decideReachedOut } from '../../../actions/decideReachedOut';
-import { decideWonBack } from '../../../actions/decideWonBack';
+import { actionRulesFrom } from '../../../bot/taps/actionRules';
+import type { Decision, DecisionContext } from '../../../bot/taps/actionTypes';
+import { commitDecision } from '../../../bot/taps/commitAction';
+import { decideLost } from '../../../bot/taps/decideLost';
+import { decideReachedOut } from '../../../bot/taps/decideReachedOut';
+import { decideWonBack } from '../../../bot/taps/decideWonBack';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import type { CustomerState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { runWeekly } from '../../../runs/weeklyRun';
 import { monthOf } from '../../../storage/keys';
 import type { StateStore } from '../../../storage/stateStore';
 import {

@@ -3,7 +3,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBotAdapter } from '../../../bot/adapter';
 import { createWeeklyRunHandler } from '../../../functions/weeklyRun';
-import { summaryChannelNotifier } from '../../../runs/weeklyWiring';
+import { summaryChannelNotifier } from '../../../jobs/weekly/weeklyWiring';
 import {
   conversationOf,
   depsFor,

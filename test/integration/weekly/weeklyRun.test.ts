@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runWeekly } from '../../../runs/weeklyRun';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { monthOf } from '../../../storage/keys';
 import {
   completed,

@@ -3,10 +3,10 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import { inject } from 'vitest';
 import { ProactiveSender } from '../../../bot/proactiveSender';
 import type { FeedResult } from '../../../feed/readFeed';
+import type { WeeklyReport, WeeklyRunDone } from '../../../jobs/weekly/weeklyReport';
+import type { WeeklyLog, WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
 import type { Book } from '../../../rules/book';
 import { defaultRules, type Rules } from '../../../rules/rulesSchema';
-import type { WeeklyReport, WeeklyRunDone } from '../../../runs/weeklyReport';
-import type { WeeklyLog, WeeklyRunDeps } from '../../../runs/weeklyRun';
 import { openStorage, type Storage } from '../../../storage';
 import { openCardStore, type TableCardStore } from '../../../storage/cardStore';
 import { FakeTeamsConnector } from '../../fakes/teamsConnector';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../config/config';
+import { loadConfig } from '../../../functions/config';
 import {
   appSettingNames,
   type BicepFile,

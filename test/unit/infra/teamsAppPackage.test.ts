@@ -9,7 +9,7 @@ import { fillManifest } from '../../../infra/package/manifest';
 import { encodePng } from '../../../infra/package/png';
 import { buildTeamsAppPackage, TEAMS_APP_DIR } from '../../../infra/package/teamsAppPackage';
 import { buildZip } from '../../../infra/package/zip';
-import { main as packageCli } from '../../../scripts/packageTeamsApp';
+import { main as packageCli } from '../../../tools/scripts/packageTeamsApp';
 import { decodePng } from './pngReader';
 import { readZip } from './zipReader';
 

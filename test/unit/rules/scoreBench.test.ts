@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runScoreBench, syntheticBook } from '../../../bench/scoreBench';
+import { runScoreBench, syntheticBook } from '../../../tools/bench/scoreBench';
 
 describe('syntheticBook (bench input)', () => {
   const book = syntheticBook({ customers: 500, ordersPerCustomer: 10, endDay: 20_000, seed: 7 });

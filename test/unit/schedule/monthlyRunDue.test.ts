@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monthlyRunDue, monthlyRunKey, summarisedMonth } from '../../../schedule';
+import { monthlyRunDue, monthlyRunKey, summarisedMonth } from '../../../jobs/schedule';
 import { simulateTimer } from './simulateTimer';
 
 const nineAm = (timeZone: string) => ({ timeZone, hour: 9, minute: 3 });

@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { RunDecision } from '../../../schedule';
+import type { RunDecision } from '../../../jobs/schedule';
 
 /** One run the simulated timer started: its key and the local wall-clock time it fired at. */
 export interface Fired {

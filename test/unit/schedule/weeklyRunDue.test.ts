@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { quarterHourNcrontab, WEEKLY_TIMER_NCRONTAB, weeklyRunDue, weeklyRunKey } from '../../../schedule';
+import {
+  quarterHourNcrontab,
+  WEEKLY_TIMER_NCRONTAB,
+  weeklyRunDue,
+  weeklyRunKey,
+} from '../../../jobs/schedule';
 import { simulateTimer } from './simulateTimer';
 
 const monday0803 = (timeZone: string) => ({ timeZone, weekday: 1, hour: 8, minute: 3 });
