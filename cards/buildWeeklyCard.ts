@@ -11,11 +11,16 @@ import { bandDisplay, formatMoney, formatShortDate, truncate, weekOfRunKey } fro
 import weeklyTemplate from './templates/weeklyCard.json';
 import { type ParsedWeeklyCardData, parseWeeklyCardData } from './weeklyCardData';
 
-type Money = (amount: number) => string;
+export type Money = (amount: number) => string;
 
 const template = new Template(weeklyTemplate);
 
-function outcomeText(outcome: CustomerOutcome, money: Money, reasonTitle: (value: string) => string): string {
+/** What a row shows once acted on, e.g. `Reached out by Ana Ruiz, Mon 23 Nov` (the digest card shares it). */
+export function outcomeText(
+  outcome: CustomerOutcome,
+  money: Money,
+  reasonTitle: (value: string) => string,
+): string {
   const when = formatShortDate(outcome.at);
   switch (outcome.kind) {
     case 'reached_out':
@@ -26,13 +31,17 @@ function outcomeText(outcome: CustomerOutcome, money: Money, reasonTitle: (value
       const note = outcome.note ? ` (${truncate(outcome.note, MAX_REASON_CHARS)})` : '';
       return `Lost: ${reasonTitle(outcome.reason)}${note}. Marked by ${outcome.by}, ${when}`;
     }
+    case 'snoozed':
+      return `Snoozed until ${formatShortDate(outcome.until)} by ${outcome.by}, ${when}`;
   }
 }
 
-const OUTCOME_COLOR: Record<CustomerOutcome['kind'], string> = {
+/** The colour of an outcome's line. */
+export const OUTCOME_COLOR: Record<CustomerOutcome['kind'], string> = {
   reached_out: 'Accent',
   won_back: 'Good',
   lost: 'Attention',
+  snoozed: 'Default',
 };
 
 /** Plain strings for the template: all formatting happens here, the template only places them. */
@@ -64,6 +73,7 @@ function viewModel(data: ParsedWeeklyCardData) {
         bandColor: band.color,
         reasons: c.reasons.slice(0, MAX_REASONS_SHOWN).map((r) => ({ text: truncate(r, MAX_REASON_CHARS) })),
         playText: `Suggested: ${truncate(c.play, MAX_PLAY_CHARS)}`,
+        flags: c.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(c.outcome),
         outcomeText: c.outcome ? outcomeText(c.outcome, money, reasonTitle) : '',
         outcomeColor: c.outcome ? OUTCOME_COLOR[c.outcome.kind] : 'Default',

@@ -15,7 +15,8 @@ export const DEFAULT_NOTE_MAX_LENGTH = 500;
 export type CustomerOutcome =
   | { kind: 'reached_out'; by: string; at: string }
   | { kind: 'won_back'; by: string; at: string; value: number }
-  | { kind: 'lost'; by: string; at: string; reason: string; note?: string | null };
+  | { kind: 'lost'; by: string; at: string; reason: string; note?: string | null }
+  | { kind: 'snoozed'; by: string; at: string; until: string };
 
 /** One customer row of the weekly card. Dates are `YYYY-MM-DD` in the team's time zone. */
 export interface WeeklyCardCustomer {
@@ -29,6 +30,8 @@ export interface WeeklyCardCustomer {
   reasons: string[];
   /** The suggested play (VIP care, a time-bound offer...). */
   play: string;
+  /** Warnings shown on the row, e.g. "Won back twice this year: no discount". */
+  flags?: string[];
   outcome?: CustomerOutcome | null;
 }
 
@@ -55,4 +58,4 @@ export interface WeeklyCardData {
 }
 
 /** The actions a card button sends. */
-export type CardAction = 'reached_out' | 'won_back' | 'lost' | 'undo';
+export type CardAction = 'reached_out' | 'won_back' | 'lost' | 'snoozed' | 'undo';

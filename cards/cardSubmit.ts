@@ -7,9 +7,15 @@ const inputIdSchema = z.string().regex(/^(value|reason|note)_\d{1,3}$/);
  * The `data` of every weekly-card button as the bot receives it in `activity.value` (Teams merges the
  * card's inputs into the same object, hence the indirection through `fields`). Unknown keys are dropped.
  */
-export const cardSubmitSchema = z.discriminatedUnion('action', [
+export const cardSubmitSchema = z.union([
   z.object({
     action: z.literal('reached_out'),
+    customerId: z.string().min(1),
+    runKey: z.string().min(1),
+    v: z.literal(1),
+  }),
+  z.object({
+    action: z.literal('snoozed'),
     customerId: z.string().min(1),
     runKey: z.string().min(1),
     v: z.literal(1),
@@ -34,6 +40,15 @@ export const cardSubmitSchema = z.discriminatedUnion('action', [
     v: z.literal(1),
     fields: z.object({ reason: inputIdSchema, note: inputIdSchema }),
   }),
+  // One tap with the reason on the button ("Lost: went quiet" on the digest); the bot checks it
+  // against the rules file's reasons like any other.
+  z.object({
+    action: z.literal('lost'),
+    customerId: z.string().min(1),
+    runKey: z.string().min(1),
+    v: z.literal(1),
+    preset: z.object({ reason: z.string().min(1).max(100) }),
+  }),
 ]);
 export type CardSubmit = z.infer<typeof cardSubmitSchema>;
 
@@ -57,8 +72,11 @@ export function readCardSubmit(value: unknown): { submit: CardSubmit; inputs: Su
   const inputs: SubmittedInputs = {};
   if (submit.action === 'won_back') inputs.value = pick(submit.fields.value);
   if (submit.action === 'lost') {
-    inputs.reason = pick(submit.fields.reason);
-    inputs.note = pick(submit.fields.note);
+    if ('preset' in submit) inputs.reason = submit.preset.reason;
+    else {
+      inputs.reason = pick(submit.fields.reason);
+      inputs.note = pick(submit.fields.note);
+    }
   }
   return { submit, inputs };
 }

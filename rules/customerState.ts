@@ -25,6 +25,10 @@ export interface CustomerState {
   lostAt: string | null;
   lostReason: string | null;
   lostNote: string | null;
+  /** The save before `wonBackAt` (a repeat save within a year changes the play). */
+  previousWonBackAt: string | null;
+  /** "Snooze a week": the daily follow-ups leave the customer alone until this day. */
+  snoozedUntil: string | null;
 }
 
 /** A fresh state for a customer the product has not seen before. */
@@ -47,6 +51,8 @@ export function initialState(c: {
     lostAt: null,
     lostReason: null,
     lostNote: null,
+    previousWonBackAt: null,
+    snoozedUntil: null,
   };
 }
 
@@ -67,6 +73,8 @@ const FIELD_SET = {
   lostAt: true,
   lostReason: true,
   lostNote: true,
+  previousWonBackAt: true,
+  snoozedUntil: true,
 } satisfies Record<keyof CustomerState, true>;
 const STATE_FIELDS = Object.keys(FIELD_SET) as (keyof CustomerState)[];
 

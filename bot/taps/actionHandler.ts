@@ -1,5 +1,6 @@
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import type { CustomerOutcome } from '../../cards/cardModels';
+import { outcomeOnCard, renderRepCard, withOutcome } from '../../cards/renderCard';
 import { zonedNow } from '../../jobs/schedule/timeZone';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import type { CustomerState } from '../../rules/customerState';
@@ -32,10 +33,11 @@ import {
   undoKey,
 } from './auditHistory';
 import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from './authorise';
-import { outcomeOfRow, withOutcome } from './cardOutcome';
+import { outcomeOfRow } from './cardOutcome';
 import { type CommitResult, commitDecision, finishRecorded, isUndone } from './commitAction';
 import { decideLost } from './decideLost';
 import { decideReachedOut } from './decideReachedOut';
+import { decideSnooze } from './decideSnooze';
 import { decideUndo, selectUndoTarget } from './decideUndo';
 import { decideWonBack } from './decideWonBack';
 import { listCardData } from './listCardData';
@@ -181,7 +183,9 @@ export class ChurnActionHandler implements ActionHandler {
         ? decideReachedOut(decided, this.rules)
         : submit.action === 'won_back'
           ? decideWonBack(decided, this.rules, inputs.value)
-          : decideLost(decided, this.rules, { reason: inputs.reason, note: inputs.note });
+          : submit.action === 'snoozed'
+            ? decideSnooze(decided, this.rules)
+            : decideLost(decided, this.rules, { reason: inputs.reason, note: inputs.note });
     return this.commit(decision, request, parsed, attempt);
   }
 
@@ -265,11 +269,11 @@ export class ChurnActionHandler implements ActionHandler {
         const data = withOutcome(card.data, customerId, outcome);
         if (!data) return null;
         applies = true;
-        const before = card.data.customers.find((c) => c.customerId === customerId)?.outcome ?? null;
+        const before = outcomeOnCard(card.data, customerId) ?? null;
         if (JSON.stringify(before) === JSON.stringify(outcome)) return null; // already shown: no write
         return { ...card, data, savedAt: this.clock().toISOString() };
       });
-      return saved && applies ? (buildWeeklyCard(saved.data) as CardJson) : null;
+      return saved && applies ? (renderRepCard(saved.data) as CardJson) : null;
     } catch (err) {
       // The action is recorded; a card that kept losing its own ETag race is only cosmetic.
       if (err instanceof ConflictError) {

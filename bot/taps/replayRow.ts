@@ -3,6 +3,7 @@ import type { AuditRow } from '../../storage/auditRow';
 import type { ActionRules, DecisionContext } from './actionTypes';
 import { decideLost } from './decideLost';
 import { decideReachedOut } from './decideReachedOut';
+import { decideSnooze } from './decideSnooze';
 import { restoreFrom } from './decideUndo';
 import { decideWonBack } from './decideWonBack';
 import { localDateOf } from './localDate';
@@ -43,7 +44,9 @@ export function replayRow(
         ? decideWonBack(ctx, rules, row.value === null ? undefined : String(row.value))
         : row.action === 'lost'
           ? decideLost(ctx, rules, { reason: row.reason ?? undefined, note: row.note ?? undefined })
-          : null;
+          : row.action === 'snoozed'
+            ? decideSnooze(ctx, rules)
+            : null;
   if (decision === null) throw new Error(`audit row ${row.id} is a ${row.action}: nothing to replay`);
   if (!decision.ok) throw new Error(`audit row ${row.id} no longer replays: ${decision.message}`);
   return decision.next;
