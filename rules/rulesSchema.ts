@@ -167,8 +167,6 @@ const followUpsSchema = z
       .min(1, 'must list at least one day')
       .max(6, 'at most 6 checks')
       .default([30, 60, 90]),
-    /** Won back this many times within a year: the cards say so and the play carries no offer. */
-    repeatSaves: z.number().int('must be a whole number').min(2, 'must be >= 2').default(2),
   })
   .prefault({})
   .superRefine((f, ctx) => {

@@ -118,7 +118,8 @@ export async function deliverRepWeek(
   }
 }
 
-function conversationIdOf(reference: Record<string, unknown>): string | null {
+/** The conversation id a stored reference names, or null. */
+export function conversationIdOf(reference: Record<string, unknown>): string | null {
   const conversation = reference.conversation as { id?: unknown } | undefined;
   return typeof conversation?.id === 'string' ? conversation.id : null;
 }

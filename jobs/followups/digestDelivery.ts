@@ -1,0 +1,112 @@
+import { cardMessageKey } from '../../bot/taps/auditHistory';
+import { buildDigestCard } from '../../cards/buildDigestCard';
+import type { DigestCardData } from '../../cards/digestCardModels';
+import type { NewAuditRow } from '../../storage/auditRow';
+import type { AuditStore } from '../../storage/auditStore';
+import { type CardStore, saveSentCard } from '../../storage/cardStore';
+import type { ConversationStore } from '../../storage/conversationStore';
+import type { RunLedger } from '../../storage/runLedger';
+import { cardBytes, MAX_CARD_BYTES } from '../weekly/weeklyCardFor';
+import { conversationIdOf, type SendTally, type WeeklySender } from '../weekly/weeklyDelivery';
+import type { RepOutcome } from '../weekly/weeklyReport';
+import { digestNotificationText, FOLLOW_UPS_ACTOR } from './digestFor';
+
+/** What delivering one rep's digest needs. */
+export interface DigestDeliveryContext {
+  runKey: string;
+  /** ISO instant of the run, on the ledger rows. */
+  at: string;
+  /** The time the run's own audit rows carry (the day's first start, so every attempt writes the same). */
+  rowsAt: string;
+  now: Date;
+  conversations: Pick<ConversationStore, 'getRepByEmail'>;
+  runs: Pick<RunLedger, 'recordDelivery'>;
+  cards: CardStore;
+  audit: Pick<AuditStore, 'appendRunRows'>;
+  sender: WeeklySender;
+}
+
+/** The follow_up audit rows of a sent digest: one per row, naming the card, so the summary can count the taps on them. */
+export function followUpRows(
+  data: DigestCardData,
+  owner: string,
+  messageId: string,
+  rowsAt: string,
+): NewAuditRow[] {
+  return data.rows.map((r) => ({
+    id: `follow_up|${data.runKey}|${r.customerId}`.slice(0, 400),
+    action: 'follow_up',
+    customerId: r.customerId,
+    customerName: r.name.slice(0, 1000),
+    owner,
+    ...FOLLOW_UPS_ACTOR,
+    at: rowsAt,
+    value: r.monthlyValue,
+    reason: r.reason.kind,
+    cardMessageId: cardMessageKey(messageId),
+  }));
+}
+
+/**
+ * Delivers one rep's digest, as the weekly run delivers a card: find the conversation (none: not
+ * recorded, so a later attempt tries again), build and size-check, send, and right after a 201
+ * record `delivered` in the ledger with the card data the bot updates in place, then the digest's
+ * `follow_up` audit rows. A 403 is recorded `unreachable`; a failed send records nothing.
+ */
+export async function deliverDigest(
+  owner: string,
+  data: DigestCardData,
+  ctx: DigestDeliveryContext,
+  tally: SendTally,
+): Promise<{ outcome: RepOutcome; rowsRecorded: number; rowsThere: number }> {
+  const none = { rowsRecorded: 0, rowsThere: 0 };
+  const conversation = await ctx.conversations.getRepByEmail(owner);
+  if (!conversation) return { outcome: { rep: owner, status: 'no_conversation' }, ...none };
+  const card = buildDigestCard(data);
+  const bytes = cardBytes(card);
+  if (bytes > MAX_CARD_BYTES) {
+    const error = `digest is ${bytes} bytes, over the ${MAX_CARD_BYTES} limit`;
+    return { outcome: { rep: owner, status: 'failed', error }, ...none };
+  }
+  const sent = await ctx.sender(conversation.reference, card, digestNotificationText(data));
+  tally.attempts += sent.attempts ?? 1;
+  tally.retries += sent.retries ?? 0;
+  tally.throttled += sent.throttled ?? 0;
+  switch (sent.status) {
+    case 'delivered': {
+      const conversationId = conversationIdOf(conversation.reference);
+      const [, , rows] = await Promise.all([
+        ctx.runs.recordDelivery(ctx.runKey, owner, {
+          at: ctx.at,
+          status: 'delivered',
+          activityId: sent.activityId,
+        }),
+        conversationId
+          ? saveSentCard(ctx.cards, sent.activityId, conversation.userId, data, {
+              conversationId,
+              now: ctx.now,
+            })
+          : Promise.resolve(),
+        ctx.audit.appendRunRows(followUpRows(data, owner, sent.activityId, ctx.rowsAt)),
+      ]);
+      tally.cardSaves++;
+      const recorded = rows.filter((r) => r.recorded).length;
+      return {
+        outcome: {
+          rep: owner,
+          status: 'delivered',
+          activityId: sent.activityId,
+          customers: data.rows.length,
+          earlier: false,
+        },
+        rowsRecorded: recorded,
+        rowsThere: rows.length - recorded,
+      };
+    }
+    case 'unreachable':
+      await ctx.runs.recordDelivery(ctx.runKey, owner, { at: ctx.at, status: 'unreachable' });
+      return { outcome: { rep: owner, status: 'unreachable', code: sent.code, earlier: false }, ...none };
+    case 'failed':
+      return { outcome: { rep: owner, status: 'failed', error: sent.error }, ...none };
+  }
+}

@@ -1,0 +1,274 @@
+import { actionRulesFrom } from '../../bot/taps/actionRules';
+import { outcomeOfRow } from '../../bot/taps/cardOutcome';
+import { commitDecision } from '../../bot/taps/commitAction';
+import { decideLost } from '../../bot/taps/decideLost';
+import { wonBackThisCycle } from '../../bot/taps/describeState';
+import type { CustomerOutcome } from '../../cards/cardModels';
+import { describeFeedReport } from '../../feed/describeFeedReport';
+import type { FeedResult } from '../../feed/readFeed';
+import { dayOf } from '../../rules/book';
+import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
+import type { Rules } from '../../rules/rulesSchema';
+import type { Delivery, Storage } from '../../storage';
+import { runLimited } from '../../storage/batches';
+import type { CardStore } from '../../storage/cardStore';
+import { type DailySchedule, dailyRunDue, previousWorkingDay, zonedNow } from '../schedule';
+import type { CardLocale } from '../weekly/weeklyCardFor';
+import type { SendTally, WeeklySender } from '../weekly/weeklyDelivery';
+import { repDirectory } from '../weekly/weeklyRepDirectory';
+import { countOutcomes, notReached, type RepOutcome } from '../weekly/weeklyReport';
+import { DEFAULT_EXTRA_ATTEMPTS, decideAttempt, willRetry } from '../weekly/weeklyRetry';
+import type { AdminNotifier, WeeklyLog } from '../weekly/weeklyRun';
+import { runRowsAt } from '../weekly/weeklySurfaced';
+import { deliverDigest } from './digestDelivery';
+import { digestCardDataFor, FOLLOW_UPS_ACTOR, quietReasonCode, repDigests } from './digestFor';
+import {
+  type FollowUpsDone,
+  type FollowUpsReport,
+  followUpsLedgerSummary,
+  followUpsReportText,
+} from './followUpsReport';
+
+export interface FollowUpsRunConfig extends CardLocale {
+  timeZone: string;
+  /** Reps handled at once; the sender's rate limiter paces the sends (default 16, as the weekly run). */
+  sendConcurrency?: number;
+  /** Extra attempts of a day's run, one per later timer tick, while reps `failed` (default 3). */
+  extraAttempts?: number;
+}
+
+export interface FollowUpsRunDeps {
+  storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs' | 'requests'>;
+  cards: CardStore;
+  readBook: () => Promise<FeedResult>;
+  rules: Rules;
+  sender: WeeklySender;
+  config: FollowUpsRunConfig;
+  log: WeeklyLog;
+  notifyAdmins?: AdminNotifier;
+  /** Monotonic milliseconds, for the run's duration (default performance.now). */
+  clock?: () => number;
+}
+
+export interface FollowUpsRunOptions {
+  now: Date;
+  /** Run now whatever the schedule says (still today's run key: nothing is sent twice). */
+  force?: boolean;
+}
+
+/**
+ * One daily tick: on a working day at the send time (or forced), finds every follow-up due since the
+ * previous working day from the stored states and the feed as of today, marks the long-silent lost
+ * when the rules say so, and sends each rep with something due one digest. Idempotent per rep and
+ * day through the run ledger (`daily-YYYY-MM-DD`); reps with nothing due hear nothing.
+ */
+export async function runFollowUps(
+  deps: FollowUpsRunDeps,
+  options: FollowUpsRunOptions,
+): Promise<FollowUpsReport> {
+  const { storage, config, log, rules } = deps;
+  const { now, force = false } = options;
+  const clock = deps.clock ?? (() => performance.now());
+  const started = clock();
+  const schedule: DailySchedule = {
+    timeZone: config.timeZone,
+    ...rules.followUps.sendAt,
+    workingDays: rules.followUps.workingDays,
+  };
+  const tick = dailyRunDue(now, schedule, null);
+  const { runKey } = tick;
+  if (!rules.followUps.enabled) return { status: 'not_due', runKey, reason: 'disabled' };
+  if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
+  const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
+  const decision = decideAttempt(await storage.runs.getRun(runKey), extraAttempts, force);
+  if (!decision.run) return { status: 'not_due', runKey, reason: 'already_ran' };
+  const { attempt } = decision;
+
+  const requestsBefore = storage.requests();
+  const at = now.toISOString();
+  const { started: fresh, run } = await storage.runs.startRun(runKey, at);
+  const rowsAt = runRowsAt(run.startedAt, now, config.timeZone);
+  const today = runKey.slice('daily-'.length);
+  // What fell due since the last working day goes out today (a forced run on a day off alike).
+  const after = previousWorkingDay(zonedNow(now, config.timeZone), rules.followUps.workingDays);
+  log.info('follow-ups run starting', { runKey, forced: force, resumed: !fresh, attempt });
+
+  const [{ book, report: feedReport }, states, handled, directory] = await Promise.all([
+    deps.readBook(),
+    storage.state.getAll(),
+    storage.runs.listRun(runKey),
+    repDirectory(storage.conversations),
+  ]);
+  if (feedReport.rowsSkipped > 0) {
+    log.warn(`feed: ${feedReport.rowsSkipped} rows skipped\n${describeFeedReport(feedReport).join('\n')}`, {
+      runKey,
+    });
+  }
+  const lookup = orderLookup(book, rules, dayOf(today));
+  const due = dueFollowUps(states.values(), lookup, rules, { today, after });
+
+  const autoLost = await markLostAfterSilence(deps, due, { today, runKey, at: rowsAt });
+  const restarted = await restartSlippingSaves(deps, due, today);
+
+  const tally: SendTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
+  const ledger = new Map(handled.filter((d) => d.status !== 'no_conversation').map((d) => [d.repId, d]));
+  const digests = repDigests(due);
+  const ctx = {
+    runKey,
+    at,
+    rowsAt,
+    now,
+    conversations: directory,
+    runs: storage.runs,
+    cards: deps.cards,
+    audit: storage.audit,
+    sender: deps.sender,
+  };
+  let rowsRecorded = 0;
+  let rowsThere = 0;
+  const outcomes: RepOutcome[] = await runLimited(
+    digests.map((digest) => async () => {
+      const earlier = ledger.get(digest.owner);
+      if (earlier) return fromLedger(digest.owner, digest.shown.length, earlier);
+      const data = digestCardDataFor(digest, rules, { runKey, today }, autoLost.outcomes, config);
+      const result = await deliverDigest(digest.owner, data, ctx, tally);
+      rowsRecorded += result.rowsRecorded;
+      rowsThere += result.rowsThere;
+      return result.outcome;
+    }),
+    config.sendConcurrency ?? 16,
+  );
+
+  const requestsAfter = storage.requests();
+  const kinds = { no_order: 0, ordered: 0, silent: 0, save_slipping: 0 };
+  for (const f of due) kinds[f.reason.kind]++;
+  const report: FollowUpsDone = {
+    status: 'completed',
+    runKey,
+    localDate: today,
+    since: after,
+    forced: force,
+    resumed: !fresh,
+    attempt,
+    retry: 'none',
+    feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
+    followUps: { due: due.length, ...kinds, overflow: digests.reduce((n, d) => n + d.overflow, 0) },
+    markedLost: { recorded: autoLost.recorded, alreadyThere: autoLost.alreadyThere },
+    savesFlaggedAgain: restarted,
+    followUpRows: { recorded: rowsRecorded, alreadyThere: rowsThere },
+    counts: countOutcomes(outcomes),
+    quietReps: new Set(book.customers.map((c) => c.owner)).size - digests.length,
+    notReached: notReached(outcomes),
+    sends: { attempts: tally.attempts, retries: tally.retries, throttled: tally.throttled },
+    storage: {
+      requests: requestsAfter.requests - requestsBefore.requests,
+      transactions: requestsAfter.transactions - requestsBefore.transactions,
+      cardSaves: tally.cardSaves,
+    },
+    adminNotice: 'not_needed',
+    durationMs: 0,
+    outcomes,
+  };
+  if (willRetry(attempt, report.counts.failed, extraAttempts)) {
+    report.retry = 'next_tick';
+    report.adminNotice = 'deferred';
+  } else if (report.notReached.some((n) => n.status !== 'no_conversation')) {
+    // A rep without the app is told by the weekly run's notice; the digest reports only its own failures.
+    report.adminNotice = deps.notifyAdmins
+      ? await deps.notifyAdmins(followUpsReportText(report))
+      : 'not_configured';
+  }
+  report.durationMs = Math.round(clock() - started);
+  await storage.runs.finishRun(
+    runKey,
+    new Date(now.getTime() + report.durationMs).toISOString(),
+    followUpsLedgerSummary(report),
+  );
+  log.info(followUpsReportText(report), { runKey });
+  return report;
+}
+
+/**
+ * Silent past followUps.autoLoseAfterDays: marked lost, reason "went quiet", by the product itself,
+ * through the same decision and commit as the rep's tap (audit row first, state by ETag). The row's
+ * key is the customer and the contact, so a rerun records nothing twice; the rep's Undo on the
+ * digest reverses it.
+ */
+async function markLostAfterSilence(
+  deps: FollowUpsRunDeps,
+  due: readonly FollowUp[],
+  at: { today: string; runKey: string; at: string },
+): Promise<{ outcomes: Map<string, CustomerOutcome>; recorded: number; alreadyThere: number }> {
+  const outcomes = new Map<string, CustomerOutcome>();
+  let recorded = 0;
+  let alreadyThere = 0;
+  const actionRules = actionRulesFrom(deps.rules);
+  const replay = { rules: actionRules, timeZone: deps.config.timeZone };
+  const reason = quietReasonCode(deps.rules.lossReasons);
+  const tasks = due
+    .filter((f) => f.autoLose)
+    .map((f) => async () => {
+      const decision = decideLost(
+        {
+          current: f.state,
+          actor: { userId: FOLLOW_UPS_ACTOR.actorId, name: FOLLOW_UPS_ACTOR.actorName },
+          today: at.today,
+          timeZone: deps.config.timeZone,
+          at: at.at,
+          key: `lost_after_silence|${f.state.customerId}|${f.state.lastContact}`.slice(0, 400),
+          cardMessageId: null,
+        },
+        actionRules,
+        {
+          reason,
+          note: `no order in the ${f.reason.kind === 'silent' ? f.reason.days : 0} days since the rep reached out`,
+        },
+      );
+      if (!decision.ok) return;
+      const result = await commitDecision(deps.storage, decision, { ...replay, at: at.at });
+      if (result.kind !== 'applied') return;
+      if (result.fresh) recorded++;
+      else alreadyThere++;
+      outcomes.set(f.state.customerId, outcomeOfRow(result.row, deps.config.timeZone));
+    });
+  await runLimited(tasks, 8);
+  return { outcomes, recorded, alreadyThere };
+}
+
+/**
+ * A save slipping within the cool-down starts a new cycle (surfacedAt = today), as a new listing
+ * does, so the rep's taps on the digest row are not refused as "already won back".
+ */
+async function restartSlippingSaves(
+  deps: FollowUpsRunDeps,
+  due: readonly FollowUp[],
+  today: string,
+): Promise<number> {
+  let restarted = 0;
+  const tasks = due
+    .filter((f) => f.reason.kind === 'save_slipping' && wonBackThisCycle(f.state))
+    .map((f) => async () => {
+      const result = await deps.storage.state.update(f.state.customerId, (current) =>
+        current && current.status === 'active' && wonBackThisCycle(current)
+          ? { ...current, surfacedAt: today }
+          : null,
+      );
+      if (result.written) restarted++;
+    });
+  await runLimited(tasks, 8);
+  return restarted;
+}
+
+/** A rep an earlier attempt of today's run already handled, as the ledger recorded it. */
+function fromLedger(rep: string, customers: number, row: Delivery): RepOutcome {
+  switch (row.status) {
+    case 'delivered':
+      return { rep, status: 'delivered', activityId: row.activityId ?? null, customers, earlier: true };
+    case 'unreachable':
+      return { rep, status: 'unreachable', code: 'recorded by an earlier attempt', earlier: true };
+    case 'nothing_to_send':
+      return { rep, status: 'nothing_to_send', earlier: true };
+    case 'no_conversation':
+      return { rep, status: 'no_conversation' };
+  }
+}
