@@ -66,7 +66,11 @@ export const DEFAULT_PORTS: Readonly<LocalPorts> = {
 };
 
 /** The local host's admin routes, named as on the real Functions host's admin API: POST /admin/functions/<name>. */
-export const ADMIN_FUNCTIONS = { weekly: 'weeklyRun', summary: 'monthlySummary' } as const;
+export const ADMIN_FUNCTIONS = {
+  weekly: 'weeklyRun',
+  followups: 'dailyFollowUps',
+  summary: 'monthlySummary',
+} as const;
 
 /** Monday 2026-11-23: the demo feed's last orders are on the Friday before (demo/feed/SOURCE.md). */
 export const DEMO_AS_OF = '2026-11-23';

@@ -9,6 +9,9 @@ import { type Config, loadConfig } from '../../functions/config';
 import { createHealthHandler } from '../../functions/health';
 import { createMessagesHandler } from '../../functions/messages';
 import { monthlySummaryDeps } from '../../functions/monthlySummary';
+import type { FollowUpsReport } from '../../jobs/followups/followUpsReport';
+import { runFollowUps } from '../../jobs/followups/followUpsRun';
+import { followUpsRunDeps } from '../../jobs/followups/followUpsWiring';
 import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
 import { zonedNow } from '../../jobs/schedule';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
@@ -73,6 +76,14 @@ export interface LocalStack {
   automaticWeekly: Promise<WeeklyReport | Error | null>;
   /** Runs this week's weekly job now (forced; the run ledger still keeps it to one card per rep per week). */
   runWeeklyNow(): Promise<WeeklyReport>;
+  /** Runs today's follow-up digests now (forced; the ledger keeps it to one digest per rep per day). */
+  runFollowUpsNow(): Promise<FollowUpsReport>;
+  /**
+   * Moves the stack's clock to another day (at the weekly send time, then real speed), and when a
+   * feed folder is given uploads it to the feed container: the book as of that day. Storage, the
+   * Playground and the installs stay as they are.
+   */
+  setDay(asOf: string, options?: { feedDir?: string }): Promise<void>;
   /** Posts the summary of `month` (default: the clock's current month) to the team's summary channel. */
   postSummaryNow(month?: string): Promise<SummaryPost>;
   /** Stops the Playground, the host and Azurite (SIGINT), and frees their ports. */
@@ -149,7 +160,8 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     log(`Feed: ${settings.feedDir} -> blob container "${feed.container}" (${feed.blobs.join(', ')})`);
 
     const config = loadConfig(localConfigEnv(settings, azurite.connectionString));
-    const clock = localClock(settings, config.weeklySendAt);
+    let dayClock = localClock(settings, config.weeklySendAt);
+    const clock = () => dayClock();
     const storage = await openStorage(config.storage, { timeZone: config.timeZone });
     const jobs = localJobs(config, clock, storage, log);
 
@@ -210,6 +222,14 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       feed,
       automaticWeekly: automatic.result,
       runWeeklyNow: jobs.weekly,
+      runFollowUpsNow: jobs.followups,
+      async setDay(asOf, dayOptions = {}) {
+        if (dayOptions.feedDir) {
+          await loadFeedIntoContainer(azurite.connectionString, settings.feedContainer, dayOptions.feedDir);
+        }
+        dayClock = localClock({ ...settings, asOf }, config.weeklySendAt);
+        log(`Clock moved to ${asOf}${dayOptions.feedDir ? `, feed ${dayOptions.feedDir}` : ''}`);
+      },
       postSummaryNow: jobs.summary,
       stop: stopAll,
     };
@@ -269,10 +289,11 @@ function automaticWeeklyRun(
 
 interface LocalJobs {
   weekly(): Promise<WeeklyReport>;
+  followups(): Promise<FollowUpsReport>;
   summary(month?: string): Promise<SummaryPost>;
 }
 
-/** The two timers' work, run on demand with the stack's settings and clock. */
+/** The timers' work, run on demand with the stack's settings and clock. */
 function localJobs(
   config: Config,
   clock: () => Date,
@@ -283,11 +304,20 @@ function localJobs(
     info: (m, d) => log(formatLine('[weekly]', m, d ?? '')),
     warn: (m, d) => log(formatLine('[weekly:warn]', m, d ?? '')),
   };
+  const followUpsLog: WeeklyLog = {
+    info: (m, d) => log(formatLine('[followups]', m, d ?? '')),
+    warn: (m, d) => log(formatLine('[followups:warn]', m, d ?? '')),
+  };
   return {
     async weekly() {
       const deps = await weeklyRunDeps(config, { log: weeklyLog });
       // Forced: "run now" whatever the day; the ledger's run key still keeps one card per rep per week.
       return runWeekly(deps, { now: clock(), force: true });
+    },
+    async followups() {
+      const deps = await followUpsRunDeps(config, { log: followUpsLog });
+      // Forced, like `npm run weekly`; the ledger's day key still keeps one digest per rep per day.
+      return runFollowUps(deps, { now: clock(), force: true });
     },
     async summary(month) {
       const now = clock();
@@ -365,6 +395,7 @@ async function startHost(
       ]),
     },
     admin(ADMIN_FUNCTIONS.weekly, () => jobs.weekly()),
+    admin(ADMIN_FUNCTIONS.followups, () => jobs.followups()),
     admin(ADMIN_FUNCTIONS.summary, (query) => jobs.summary(monthParam(query))),
   ];
   const host = await startFunctionsHost({
@@ -373,7 +404,9 @@ async function startHost(
     portHint: portHint('bot'),
     log: (level, ...args) => log(formatLine(`[functions:${level}]`, ...args)),
   });
-  log(`Functions host: ${host.url}/api/messages, /api/health, /admin/functions/{weeklyRun,monthlySummary}`);
+  log(
+    `Functions host: ${host.url}/api/messages, /api/health, /admin/functions/{weeklyRun,dailyFollowUps,monthlySummary}`,
+  );
   return host;
 }
 
