@@ -2,12 +2,14 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { createBotAdapter } from '../bot/adapter';
 import { ProactiveSender } from '../bot/proactiveSender';
 import { readRulesFile } from '../feed/readRulesFile';
+import { savesLoader } from '../jobs/followups/savesForSummary';
 import {
   type MonthlySummaryDeps,
   type MonthlySummaryReport,
   runMonthlySummary,
 } from '../jobs/monthly/monthlySummaryRun';
 import { MONTHLY_TIMER_NCRONTAB } from '../jobs/schedule';
+import { feedReaderFor } from '../jobs/weekly/weeklyWiring';
 import { openStorage } from '../storage';
 import { type Config, loadConfig } from './config';
 
@@ -19,6 +21,8 @@ export async function monthlySummaryDeps(config: Config, now: Date): Promise<Mon
   const sender = new ProactiveSender({ adapter: createBotAdapter(config.bot), appId: config.bot.appId });
   const rules = await readRulesFile(config.rulesFile);
   return {
+    // Saves that hold need the order feed; the rest of the summary is the audit trail alone.
+    loadSaves: savesLoader(feedReaderFor(config, rules), storage.state, rules, config.timeZone),
     storage,
     // The stored reference is the Bot Framework shape as JSON (validated when it was stored).
     sender: (reference, card, text) => sender.sendCard(reference as SendCardReference, card, text),
@@ -27,6 +31,7 @@ export async function monthlySummaryDeps(config: Config, now: Date): Promise<Mon
       schedule: { timeZone: config.timeZone, ...config.monthlySendAt },
       timeZone: config.timeZone,
       lossReasons: rules.lossReasons,
+      silentAfterDays: rules.followUps.silentAfterDays,
     },
   };
 }

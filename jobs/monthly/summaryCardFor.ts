@@ -5,6 +5,7 @@ import {
   computeMonthlySummary,
   type MonthlySummary,
   PRIOR_MONTHS_NEEDED,
+  type SummaryInput,
   shiftMonth,
 } from '.';
 
@@ -17,6 +18,10 @@ export interface SummaryCardOptions {
   locale?: string;
   /** Order-feed outcomes for the holdout comparison, when the caller has the feed. */
   outcomes?: ComebackOutcomes | null;
+  /** Saves that hold, from the feed and the states, when the caller has the feed. */
+  saves?: SummaryInput['saves'];
+  /** The rules' followUps.silentAfterDays. */
+  silentAfterDays?: number;
 }
 
 /**
@@ -47,6 +52,8 @@ export async function summaryCardFor(
     lossReasons: [...options.lossReasons],
     repNames: Object.fromEntries(reps.filter((r) => r.name).map((r) => [r.email, r.name])),
     outcomes: options.outcomes ?? null,
+    saves: options.saves ?? null,
+    ...(options.silentAfterDays ? { silentAfterDays: options.silentAfterDays } : {}),
   });
   return { summary, card: buildMonthlySummaryCard(summary) };
 }

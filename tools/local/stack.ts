@@ -332,7 +332,8 @@ function localJobs(
       }
       // The timer's own dependencies (storage, proactive sender, loss reasons), on demand for any month.
       const deps = await monthlySummaryDeps(config, now);
-      const { summary, card } = await summaryCardFor(deps.storage, which, deps.config);
+      const saves = deps.loadSaves ? await deps.loadSaves(which, now) : null;
+      const { summary, card } = await summaryCardFor(deps.storage, which, { ...deps.config, saves });
       const sent = await deps.sender(channel.reference, card, summary.headline);
       switch (sent.status) {
         case 'delivered':
