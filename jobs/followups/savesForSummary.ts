@@ -17,9 +17,8 @@ export function savesLoader(
   timeZone: string,
 ): SavesLoader {
   return async (month, now) => {
-    const monthEnd = isoOfDay(dayOf(`${shiftMonth(month, 1)}-01`) - 1);
-    const today = localDate(now.toISOString(), timeZone);
-    const asOf = today < monthEnd ? today : monthEnd;
+    const monthEnd = dayOf(`${shiftMonth(month, 1)}-01`) - 1;
+    const asOf = isoOfDay(Math.min(dayOf(localDate(now.toISOString(), timeZone)), monthEnd));
     const [{ book }, states] = await Promise.all([readBook(), state.getAll()]);
     const lookup = orderLookup(book, rules, dayOf(asOf));
     const active = [...states.values()].filter(
