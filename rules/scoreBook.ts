@@ -2,6 +2,7 @@ import { type Book, isoOfDay } from './book';
 import { CadenceHistories, type CadenceModel, cadenceFigures, fitCadenceModel } from './cadenceModel';
 import type { Band, CustomerState } from './customerState';
 import { computeFeatures, emptyFeatures, featureContext } from './features';
+import { wonBackTwice } from './followUps';
 import { classifyGates, type GateResult } from './gates';
 import { type Play, playFor, vipThreshold } from './play';
 import { type RepList, rankPerRep, valueAtRisk } from './ranking';
@@ -95,6 +96,7 @@ export function scoreBook(
   const dropped = model.status === 'fitted' ? undefined : MODEL_SIGNALS;
 
   const customers: ScoredCustomer[] = new Array(n);
+  const asOf = isoOfDay(asOfDay);
   for (let i = 0; i < n; i++) {
     const c = book.customers[i];
     computeFeatures(book, i, ctx, f);
@@ -104,6 +106,7 @@ export function scoreBook(
     // A steady customer needs no explanation (one with no order yet still hears "No orders yet").
     const steady = band === 'steady' && f.orderCount > 0;
     const modelReason = figures && { figures, horizonDays: rules.model.horizonDays };
+    const state = states.get(c.id);
     customers[i] = {
       index: i,
       customerId: c.id,
@@ -115,9 +118,9 @@ export function scoreBook(
       band,
       contributions: steady ? null : contributions,
       reasons: steady ? [] : flatCopies(reasonsFor(f, contributions, rules.windows, modelReason)),
-      play: playFor(f.monthlyValue, threshold),
+      play: playFor(f.monthlyValue, threshold, state !== undefined && wonBackTwice(state, asOf)),
       valueAtRisk: valueAtRisk(f.monthlyValue, score),
-      gate: classifyGates({ band, monthlyValue: f.monthlyValue, state: states.get(c.id) }, rules, asOfDay),
+      gate: classifyGates({ band, monthlyValue: f.monthlyValue, state }, rules, asOfDay),
       rank: null,
       surfaced: false,
       daysSinceLastOrder: f.orderCount > 0 ? f.daysSinceLastOrder : null,

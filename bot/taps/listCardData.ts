@@ -3,8 +3,9 @@ import { lossReasonChoices } from '../../cards/weeklyCardData';
 import { heldOutInWeek } from '../../jobs/weekly/weeklyHoldout';
 import { dayOf } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
+import { wonBackTwice } from '../../rules/followUps';
 import { classifyGates } from '../../rules/gates';
-import { playFor, vipThreshold } from '../../rules/play';
+import { playFlags, playFor, vipThreshold } from '../../rules/play';
 import { rankPerRep, valueAtRisk } from '../../rules/ranking';
 import type { Rules } from '../../rules/rulesSchema';
 
@@ -48,16 +49,20 @@ export function listCardData(
   const rest = ranked.slice(cap);
   return {
     runKey: options.runKey,
-    customers: shown.map(({ state: s }) => ({
-      customerId: s.customerId,
-      name: s.name.trim() || s.customerId,
-      band: s.band,
-      score: s.score,
-      monthlyValue: s.monthlyValue,
-      reasons: s.reasons,
-      play: playFor(s.monthlyValue, threshold).text,
-      outcome: null,
-    })),
+    customers: shown.map(({ state: s }) => {
+      const play = playFor(s.monthlyValue, threshold, wonBackTwice(s, options.today));
+      return {
+        customerId: s.customerId,
+        name: s.name.trim() || s.customerId,
+        band: s.band,
+        score: s.score,
+        monthlyValue: s.monthlyValue,
+        reasons: s.reasons,
+        play: play.text,
+        flags: playFlags(play),
+        outcome: null,
+      };
+    }),
     ...(rest.length > 0
       ? {
           overflow: {

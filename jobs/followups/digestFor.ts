@@ -3,7 +3,8 @@ import type { DigestCardData, DigestRow } from '../../cards/digestCardModels';
 import { MAX_DIGEST_ROWS } from '../../cards/digestCardModels';
 import { formatMoney } from '../../cards/format';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
-import { type FollowUp, WON_BACK_TWICE_FLAG, wonBackTwice } from '../../rules/followUps';
+import { type FollowUp, wonBackTwice } from '../../rules/followUps';
+import { playFlags, playFor } from '../../rules/play';
 import type { Rules } from '../../rules/rulesSchema';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 
@@ -84,7 +85,7 @@ export function digestCardDataFor(
         name: f.state.name.trim() || f.state.customerId,
         monthlyValue: f.state.monthlyValue,
         reason: f.reason,
-        flags: wonBackTwice(f.state, at.today) ? [WON_BACK_TWICE_FLAG] : [],
+        flags: playFlags(playFor(f.state.monthlyValue, 0, wonBackTwice(f.state, at.today))),
         outcome: outcomes.get(f.state.customerId) ?? null,
       }),
     ),

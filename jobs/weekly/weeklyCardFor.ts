@@ -1,6 +1,7 @@
 import type { WeeklyCardData } from '../../cards/cardModels';
 import { formatMoney, weekOfRunKey } from '../../cards/format';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
+import { playFlags } from '../../rules/play';
 import type { Rules } from '../../rules/rulesSchema';
 import type { RepWeek } from './weeklyLists';
 
@@ -29,6 +30,7 @@ export function weeklyCardDataFor(
       monthlyValue: c.monthlyValue,
       reasons: c.reasons,
       play: c.play.text,
+      flags: playFlags(c.play),
       outcome: null,
     })),
     ...(overflow.length > 0

@@ -41,6 +41,7 @@ describe('weeklyCardDataFor', () => {
       monthlyValue: 3000,
       reasons: top.reasons,
       play: top.play.text,
+      flags: [],
       outcome: null,
     });
     expect(data.overflow).toEqual({ count: 1, monthlyValue: 1000 });
