@@ -1,7 +1,7 @@
 import { Template } from 'adaptivecards-templating';
 import { dayOf } from '../rules/book';
 import { type Money, OUTCOME_COLOR, outcomeText } from './buildWeeklyCard';
-import { MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
+import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
 import { type ParsedDigestCardData, parseDigestCardData } from './digestCardData';
 import type { DigestCardData, FollowUpReason } from './digestCardModels';
 import { formatMoney, formatShortDate, truncate } from './format';
@@ -76,6 +76,6 @@ function viewModel(data: ParsedDigestCardData) {
 }
 
 /** The daily follow-up digest (Adaptive Card 1.5) for one rep, ready to send as an attachment's `content`. */
-export function buildDigestCard(data: DigestCardData): object {
-  return template.expand({ $root: viewModel(parseDigestCardData(data)) }) as object;
+export function buildDigestCard(data: DigestCardData): CardJson {
+  return template.expand({ $root: viewModel(parseDigestCardData(data)) }) as CardJson;
 }

@@ -1,6 +1,6 @@
 import { buildDigestCard } from './buildDigestCard';
 import { buildWeeklyCard } from './buildWeeklyCard';
-import type { CustomerOutcome, WeeklyCardData } from './cardModels';
+import type { CardJson, CustomerOutcome, WeeklyCardData } from './cardModels';
 import type { DigestCardData } from './digestCardModels';
 
 /** The data of any card the bot sends to a rep and updates in place when a row is tapped. */
@@ -12,7 +12,7 @@ export function isDigest(data: RepCardData): data is DigestCardData {
 }
 
 /** Renders a stored rep card, whichever kind it is. */
-export function renderRepCard(data: RepCardData): object {
+export function renderRepCard(data: RepCardData): CardJson {
   return isDigest(data) ? buildDigestCard(data) : buildWeeklyCard(data);
 }
 

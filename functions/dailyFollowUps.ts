@@ -1,21 +1,21 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
+import type { Log } from '../bot/ports';
 import type { FollowUpsReport } from '../jobs/followups/followUpsReport';
 import { type FollowUpsRunDeps, runFollowUps } from '../jobs/followups/followUpsRun';
-import { followUpsRunDeps } from '../jobs/followups/followUpsWiring';
 import { WEEKLY_TIMER_NCRONTAB } from '../jobs/schedule';
-import type { WeeklyLog } from '../jobs/weekly/weeklyRun';
-import { loadConfig } from './config';
+import { registerTimer } from './registry';
 
 /** Builds the timer handler around a way to get its dependencies (tests pass theirs). */
 export function createDailyFollowUpsHandler(
-  getDeps: (log: WeeklyLog) => Promise<FollowUpsRunDeps>,
+  getDeps: (log: Log) => Promise<FollowUpsRunDeps>,
   now: () => Date = () => new Date(),
 ): (timer: Timer, context: InvocationContext) => Promise<FollowUpsReport> {
   return async (timer, context) => {
     if (timer.isPastDue) context.warn('follow-ups tick is late (isPastDue); deciding as usual');
-    const log: WeeklyLog = {
+    const log: Log = {
       info: (m, d) => context.log(m, d ?? {}),
       warn: (m, d) => context.warn(m, d ?? {}),
+      error: (m, d) => context.error(m, d ?? {}),
     };
     const report = await runFollowUps(await getDeps(log), { now: now() });
     if (report.status === 'not_due') context.trace('follow-ups not due', report);
@@ -27,10 +27,8 @@ export function createDailyFollowUpsHandler(
  * Timer: every 15 minutes (UTC), on the weekly run's ticks (minutes 3, 18, 33, 48); runFollowUps
  * decides when the rules file's working-day morning (default 09:03) has come in the team's zone.
  */
-export const dailyFollowUps = createDailyFollowUpsHandler((log) => followUpsRunDeps(loadConfig(), { log }));
-
-app.timer('dailyFollowUps', {
+registerTimer({
+  name: 'dailyFollowUps',
   schedule: WEEKLY_TIMER_NCRONTAB,
-  runOnStartup: false,
-  handler: dailyFollowUps,
+  build: (wiring) => createDailyFollowUpsHandler((log) => wiring.followUps(log)),
 });

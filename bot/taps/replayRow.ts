@@ -1,3 +1,4 @@
+import { localDate } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { AuditRow } from '../../storage/auditRow';
 import type { ActionRules, DecisionContext } from './actionTypes';
@@ -6,7 +7,6 @@ import { decideReachedOut } from './decideReachedOut';
 import { decideSnooze } from './decideSnooze';
 import { restoreFrom } from './decideUndo';
 import { decideWonBack } from './decideWonBack';
-import { localDateOf } from './localDate';
 
 /**
  * The state a recorded action leads to, recomputed from the row alone (its snapshot, date, value,
@@ -31,7 +31,7 @@ export function replayRow(
   const ctx: DecisionContext = {
     current: snapshot,
     actor: { userId: row.actorId, name: row.actorName },
-    today: localDateOf(row.at, timeZone),
+    today: localDate(row.at, timeZone),
     timeZone,
     at: row.at,
     key: row.id,

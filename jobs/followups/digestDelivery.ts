@@ -1,3 +1,4 @@
+import type { CardSender } from '../../bot/ports';
 import { cardMessageKey } from '../../bot/taps/auditHistory';
 import { buildDigestCard } from '../../cards/buildDigestCard';
 import type { DigestCardData } from '../../cards/digestCardModels';
@@ -7,7 +8,7 @@ import { type CardStore, saveSentCard } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import { cardBytes, MAX_CARD_BYTES } from '../weekly/weeklyCardFor';
-import { conversationIdOf, type SendTally, type WeeklySender } from '../weekly/weeklyDelivery';
+import { conversationIdOf, type DeliveryTally } from '../weekly/weeklyDelivery';
 import type { RepOutcome } from '../weekly/weeklyReport';
 import { digestNotificationText, FOLLOW_UPS_ACTOR } from './digestFor';
 
@@ -23,7 +24,7 @@ export interface DigestDeliveryContext {
   runs: Pick<RunLedger, 'recordDelivery'>;
   cards: CardStore;
   audit: Pick<AuditStore, 'appendRunRows'>;
-  sender: WeeklySender;
+  sender: CardSender;
 }
 
 /** The follow_up audit rows of a sent digest: one per row, naming the card, so the summary can count the taps on them. */
@@ -57,7 +58,7 @@ export async function deliverDigest(
   owner: string,
   data: DigestCardData,
   ctx: DigestDeliveryContext,
-  tally: SendTally,
+  tally: DeliveryTally,
 ): Promise<{ outcome: RepOutcome; rowsRecorded: number; rowsThere: number }> {
   const none = { rowsRecorded: 0, rowsThere: 0 };
   const conversation = await ctx.conversations.getRepByEmail(owner);

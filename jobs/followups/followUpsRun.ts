@@ -1,3 +1,5 @@
+import type { AdminNotifier } from '../../bot/channelNotifier';
+import type { CardSender, Log } from '../../bot/ports';
 import { actionRulesFrom } from '../../bot/taps/actionRules';
 import { outcomeOfRow } from '../../bot/taps/cardOutcome';
 import { commitDecision } from '../../bot/taps/commitAction';
@@ -7,18 +9,18 @@ import type { CustomerOutcome } from '../../cards/cardModels';
 import { describeFeedReport } from '../../feed/describeFeedReport';
 import type { FeedResult } from '../../feed/readFeed';
 import { dayOf } from '../../rules/book';
+import { zonedNow } from '../../rules/calendar';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
 import type { Rules } from '../../rules/rulesSchema';
 import type { Delivery, Storage } from '../../storage';
 import { runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
-import { type DailySchedule, dailyRunDue, previousWorkingDay, zonedNow } from '../schedule';
+import { type DailySchedule, dailyRunDue, previousWorkingDay } from '../schedule';
 import type { CardLocale } from '../weekly/weeklyCardFor';
-import type { SendTally, WeeklySender } from '../weekly/weeklyDelivery';
+import type { DeliveryTally } from '../weekly/weeklyDelivery';
 import { repDirectory } from '../weekly/weeklyRepDirectory';
 import { countOutcomes, notReached, type RepOutcome } from '../weekly/weeklyReport';
 import { DEFAULT_EXTRA_ATTEMPTS, decideAttempt, willRetry } from '../weekly/weeklyRetry';
-import type { AdminNotifier, WeeklyLog } from '../weekly/weeklyRun';
 import { runRowsAt } from '../weekly/weeklySurfaced';
 import { deliverDigest } from './digestDelivery';
 import { digestCardDataFor, FOLLOW_UPS_ACTOR, quietReasonCode, repDigests } from './digestFor';
@@ -42,9 +44,9 @@ export interface FollowUpsRunDeps {
   cards: CardStore;
   readBook: () => Promise<FeedResult>;
   rules: Rules;
-  sender: WeeklySender;
+  sender: CardSender;
   config: FollowUpsRunConfig;
-  log: WeeklyLog;
+  log: Log;
   notifyAdmins?: AdminNotifier;
   /** Monotonic milliseconds, for the run's duration (default performance.now). */
   clock?: () => number;
@@ -110,7 +112,7 @@ export async function runFollowUps(
   const autoLost = await markLostAfterSilence(deps, due, { today, runKey, at: rowsAt });
   const restarted = await restartSlippingSaves(deps, due, today);
 
-  const tally: SendTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
+  const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
   const ledger = new Map(handled.filter((d) => d.status !== 'no_conversation').map((d) => [d.repId, d]));
   const digests = repDigests(due);
   const ctx = {

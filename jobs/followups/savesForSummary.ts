@@ -1,10 +1,10 @@
 import type { FeedResult } from '../../feed/readFeed';
 import { dayOf, isoOfDay } from '../../rules/book';
+import { localDate, shiftMonth } from '../../rules/calendar';
 import { orderLookup, savesHolding } from '../../rules/followUps';
 import type { Rules } from '../../rules/rulesSchema';
 import type { StateStore } from '../../storage/stateStore';
 import type { SummaryInput } from '../monthly';
-import { localDate, shiftMonth } from '../monthly/monthCalendar';
 
 /** Reads the saves that hold for a month's summary: as of the month's last day, or today when that is earlier. */
 export type SavesLoader = (month: string, now: Date) => Promise<NonNullable<SummaryInput['saves']>>;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { daysBetween, localDate, MONTH_KEY, monthName } from '../../rules/calendar';
 import type { SaveHolding } from '../../rules/followUps';
 import { type AuditRow, newAuditRowSchema } from '../../storage/auditRow';
 import { DEFAULT_SILENT_AFTER_DAYS, followUpFigures, median, savesHeldFigures } from './followUpFigures';
 import { headlineFor } from './headline';
 import { type ComebackOutcomes, holdoutFigures } from './holdoutComparison';
 import { lossHints } from './lossHints';
-import { daysBetween, localDate, MONTH_KEY, monthName } from './monthCalendar';
 import type { LossShare, MonthlySummary, ReChurnCustomer, RepFigures } from './monthlySummarySchema';
 import { resolveUndos } from './netOfUndos';
 

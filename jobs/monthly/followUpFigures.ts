@@ -1,7 +1,7 @@
 import { isRepAction, isSystemActor } from '../../bot/taps/actionTypes';
+import { daysBetween, localDate } from '../../rules/calendar';
 import type { SaveHolding } from '../../rules/followUps';
 import type { AuditRow } from '../../storage/auditRow';
-import { daysBetween, localDate } from './monthCalendar';
 import type { FollowUpFigures, SavesHeld } from './monthlySummarySchema';
 
 /** Days of silence after a reach-out that make a went-quiet loss "lost after silence" (the rules' followUps.silentAfterDays). */

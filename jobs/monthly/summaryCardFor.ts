@@ -1,4 +1,5 @@
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
+import { shiftMonth } from '../../rules/calendar';
 import type { Storage } from '../../storage';
 import {
   type ComebackOutcomes,
@@ -6,7 +7,6 @@ import {
   type MonthlySummary,
   PRIOR_MONTHS_NEEDED,
   type SummaryInput,
-  shiftMonth,
 } from '.';
 
 /** What the summary needs besides the audit trail. */

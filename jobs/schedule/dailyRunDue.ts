@@ -1,7 +1,7 @@
 import { format, getISODay, isBefore, set, subDays } from 'date-fns';
 import { z } from 'zod';
+import { zonedNow } from '../../rules/calendar';
 import { alreadyRan, type RunDecision } from './runDecision';
-import { zonedNow } from './timeZone';
 
 /** When the daily follow-ups go out: `hour:minute` local on the ISO `workingDays` (1 = Monday ... 7 = Sunday). */
 export const dailyScheduleSchema = z.object({

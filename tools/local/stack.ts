@@ -3,23 +3,23 @@ import { format as formatLine } from 'node:util';
 import type { HttpHandler } from '@azure/functions';
 import { format } from 'date-fns';
 import { z } from 'zod';
-import { type BotLog, createBotRuntime } from '../../bot';
-import { loadBotDependencies } from '../../functions/botDependencies';
+import type { Log } from '../../bot';
 import { type Config, loadConfig } from '../../functions/config';
-import { createHealthHandler } from '../../functions/health';
-import { createMessagesHandler } from '../../functions/messages';
-import { monthlySummaryDeps } from '../../functions/monthlySummary';
+import { type Wiring, wire } from '../../functions/wiring';
 import type { FollowUpsReport } from '../../jobs/followups/followUpsReport';
 import { runFollowUps } from '../../jobs/followups/followUpsRun';
-import { followUpsRunDeps } from '../../jobs/followups/followUpsWiring';
 import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
-import { zonedNow } from '../../jobs/schedule';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
-import { runWeekly, type WeeklyLog } from '../../jobs/weekly/weeklyRun';
-import { weeklyRunDeps } from '../../jobs/weekly/weeklyWiring';
-import { openStorage, type Storage } from '../../storage';
+import { runWeekly } from '../../jobs/weekly/weeklyRun';
+import { zonedNow } from '../../rules/calendar';
+import type { Storage } from '../../storage';
 import { startAzurite } from './azurite';
-import { type FunctionRoute, type FunctionsHost, messagesRoute, startFunctionsHost } from './functionsHost';
+import {
+  type FunctionRoute,
+  type FunctionsHost,
+  registeredRoutes,
+  startFunctionsHost,
+} from './functionsHost';
 import { type LoadedFeed, loadFeedIntoContainer } from './loadDemoFeed';
 import { type PlaygroundUser, startPlayground } from './playground';
 import { PlaygroundClient } from './playgroundClient';
@@ -162,12 +162,13 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     const config = loadConfig(localConfigEnv(settings, azurite.connectionString));
     let dayClock = localClock(settings, config.weeklySendAt);
     const clock = () => dayClock();
-    const storage = await openStorage(config.storage, { timeZone: config.timeZone });
-    const jobs = localJobs(config, clock, storage, log);
+    const wiring = await wire(config, { clock, log: prefixedLog('bot', log) });
+    const { storage } = wiring;
+    const jobs = localJobs(wiring, clock, log);
 
     const automatic = automaticWeeklyRun(settings, jobs, log);
     stoppers.push(() => automatic.stop());
-    const host = await startHost(settings, config, clock, storage, jobs, automatic.onPersonalInstall, log);
+    const host = await startHost(settings, wiring, jobs, automatic.onPersonalInstall, log);
     stoppers.push(() => host.close());
     const user = repUser(settings);
     const playground = await startPlayground({
@@ -293,29 +294,26 @@ interface LocalJobs {
   summary(month?: string): Promise<SummaryPost>;
 }
 
-/** The timers' work, run on demand with the stack's settings and clock. */
-function localJobs(
-  config: Config,
-  clock: () => Date,
-  storage: Storage,
-  log: (line: string) => void,
-): LocalJobs {
-  const weeklyLog: WeeklyLog = {
-    info: (m, d) => log(formatLine('[weekly]', m, d ?? '')),
-    warn: (m, d) => log(formatLine('[weekly:warn]', m, d ?? '')),
+/** Log lines with a `[name]` or `[name:level]` prefix, to the stack's output. */
+function prefixedLog(name: string, log: (line: string) => void): Log {
+  return {
+    info: (m, d) => log(formatLine(`[${name}]`, m, d ?? '')),
+    warn: (m, d) => log(formatLine(`[${name}:warn]`, m, d ?? '')),
+    error: (m, d) => log(formatLine(`[${name}:error]`, m, d ?? '')),
   };
-  const followUpsLog: WeeklyLog = {
-    info: (m, d) => log(formatLine('[followups]', m, d ?? '')),
-    warn: (m, d) => log(formatLine('[followups:warn]', m, d ?? '')),
-  };
+}
+
+/** The timers' work, run on demand with the stack's wiring and clock. */
+function localJobs(wiring: Wiring, clock: () => Date, log: (line: string) => void): LocalJobs {
+  const { config, storage } = wiring;
   return {
     async weekly() {
-      const deps = await weeklyRunDeps(config, { log: weeklyLog });
+      const deps = await wiring.weekly(prefixedLog('weekly', log));
       // Forced: "run now" whatever the day; the ledger's run key still keeps one card per rep per week.
       return runWeekly(deps, { now: clock(), force: true });
     },
     async followups() {
-      const deps = await followUpsRunDeps(config, { log: followUpsLog });
+      const deps = await wiring.followUps(prefixedLog('followups', log));
       // Forced, like `npm run weekly`; the ledger's day key still keeps one digest per rep per day.
       return runFollowUps(deps, { now: clock(), force: true });
     },
@@ -331,7 +329,7 @@ function localJobs(
         };
       }
       // The timer's own dependencies (storage, proactive sender, loss reasons), on demand for any month.
-      const deps = await monthlySummaryDeps(config, now);
+      const deps = await wiring.monthly(now);
       const saves = deps.loadSaves ? await deps.loadSaves(which, now) : null;
       const { summary, card } = await summaryCardFor(deps.storage, which, { ...deps.config, saves });
       const sent = await deps.sender(channel.reference, card, summary.headline);
@@ -355,25 +353,11 @@ function localJobs(
 /** The local Functions host with the product's HTTP functions and the timers' admin routes. */
 async function startHost(
   settings: LocalSettings,
-  config: Config,
-  clock: () => Date,
-  storage: Storage,
+  wiring: Wiring,
   jobs: LocalJobs,
   onPersonalInstall: () => void,
   log: (line: string) => void,
 ): Promise<FunctionsHost> {
-  const botLog: BotLog = {
-    info: (m, d) => log(formatLine('[bot]', m, d ?? '')),
-    warn: (m, d) => log(formatLine('[bot:warn]', m, d ?? '')),
-    error: (m, d) => log(formatLine('[bot:error]', m, d ?? '')),
-  };
-  const deps = await loadBotDependencies(config, { clock, log: botLog });
-  const runtime = createBotRuntime({
-    bot: config.bot,
-    store: deps.store,
-    actions: deps.actions,
-    log: botLog,
-  });
   const admin = (name: string, run: (query: URLSearchParams) => Promise<unknown>): FunctionRoute => ({
     name: `admin-${name}`,
     path: `/admin/functions/${name}`,
@@ -381,20 +365,7 @@ async function startHost(
     handler: adminHandler(run),
   });
   const routes: FunctionRoute[] = [
-    messagesRoute(
-      watchPersonalInstalls(
-        createMessagesHandler(async () => runtime),
-        onPersonalInstall,
-      ),
-    ),
-    {
-      name: 'health',
-      path: '/api/health',
-      methods: ['GET'],
-      handler: createHealthHandler([
-        { name: 'storage', run: async () => void (await storage.conversations.getSummaryChannel()) },
-      ]),
-    },
+    ...registeredRoutes(wiring, { messages: (handler) => watchPersonalInstalls(handler, onPersonalInstall) }),
     admin(ADMIN_FUNCTIONS.weekly, () => jobs.weekly()),
     admin(ADMIN_FUNCTIONS.followups, () => jobs.followups()),
     admin(ADMIN_FUNCTIONS.summary, (query) => jobs.summary(monthParam(query))),
