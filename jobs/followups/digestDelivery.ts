@@ -4,11 +4,11 @@ import { buildDigestCard } from '../../cards/buildDigestCard';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import type { NewAuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
-import { type CardStore, saveSentCard } from '../../storage/cardStore';
+import type { CardStore } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import { cardBytes, MAX_CARD_BYTES } from '../weekly/weeklyCardFor';
-import { conversationIdOf, type DeliveryTally } from '../weekly/weeklyDelivery';
+import { type DeliveryTally, recordDelivered } from '../weekly/weeklyDelivery';
 import type { RepOutcome } from '../weekly/weeklyReport';
 import { digestNotificationText, FOLLOW_UPS_ACTOR } from './digestFor';
 
@@ -75,19 +75,8 @@ export async function deliverDigest(
   tally.throttled += sent.throttled ?? 0;
   switch (sent.status) {
     case 'delivered': {
-      const conversationId = conversationIdOf(conversation.reference);
-      const [, , rows] = await Promise.all([
-        ctx.runs.recordDelivery(ctx.runKey, owner, {
-          at: ctx.at,
-          status: 'delivered',
-          activityId: sent.activityId,
-        }),
-        conversationId
-          ? saveSentCard(ctx.cards, sent.activityId, conversation.userId, data, {
-              conversationId,
-              now: ctx.now,
-            })
-          : Promise.resolve(),
+      const [, rows] = await Promise.all([
+        recordDelivered(ctx, owner, conversation, sent.activityId, data),
         ctx.audit.appendRunRows(followUpRows(data, owner, sent.activityId, ctx.rowsAt)),
       ]);
       tally.cardSaves++;

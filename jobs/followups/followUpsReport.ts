@@ -68,12 +68,3 @@ export function followUpsReportText(r: FollowUpsDone): string {
   for (const n of r.notReached.slice(0, 20)) lines.push(`- ${n.rep}: ${n.detail}`);
   return lines.join('\n');
 }
-
-/** The report without the per-rep list, for the ledger's run row. */
-export function followUpsLedgerSummary(r: FollowUpsDone): Omit<FollowUpsDone, 'outcomes'> {
-  const { outcomes: _outcomes, ...rest } = r;
-  return {
-    ...rest,
-    notReached: rest.notReached.slice(0, 100).map((n) => ({ ...n, detail: n.detail.slice(0, 200) })),
-  };
-}

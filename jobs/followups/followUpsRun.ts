@@ -12,24 +12,26 @@ import { dayOf } from '../../rules/book';
 import { zonedNow } from '../../rules/calendar';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
 import type { Rules } from '../../rules/rulesSchema';
-import type { Delivery, Storage } from '../../storage';
+import type { Storage } from '../../storage';
 import { runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
 import { type DailySchedule, dailyRunDue, previousWorkingDay } from '../schedule';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 import type { DeliveryTally } from '../weekly/weeklyDelivery';
 import { repDirectory } from '../weekly/weeklyRepDirectory';
-import { countOutcomes, notReached, type RepOutcome } from '../weekly/weeklyReport';
+import {
+  countOutcomes,
+  fromLedger,
+  ledgerSummary,
+  notReached,
+  type RepOutcome,
+} from '../weekly/weeklyReport';
 import { DEFAULT_EXTRA_ATTEMPTS, decideAttempt, willRetry } from '../weekly/weeklyRetry';
+import type { WeeklyRunDeps } from '../weekly/weeklyRun';
 import { runRowsAt } from '../weekly/weeklySurfaced';
 import { deliverDigest } from './digestDelivery';
 import { digestCardDataFor, FOLLOW_UPS_ACTOR, quietReasonCode, repDigests } from './digestFor';
-import {
-  type FollowUpsDone,
-  type FollowUpsReport,
-  followUpsLedgerSummary,
-  followUpsReportText,
-} from './followUpsReport';
+import { type FollowUpsDone, type FollowUpsReport, followUpsReportText } from './followUpsReport';
 
 export interface FollowUpsRunConfig extends CardLocale {
   timeZone: string;
@@ -39,18 +41,8 @@ export interface FollowUpsRunConfig extends CardLocale {
   extraAttempts?: number;
 }
 
-export interface FollowUpsRunDeps {
-  storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs' | 'requests'>;
-  cards: CardStore;
-  readBook: () => Promise<FeedResult>;
-  rules: Rules;
-  sender: CardSender;
-  config: FollowUpsRunConfig;
-  log: Log;
-  notifyAdmins?: AdminNotifier;
-  /** Monotonic milliseconds, for the run's duration (default performance.now). */
-  clock?: () => number;
-}
+/** The weekly run's dependencies (storage, cards, rules, feed, sender, log, admin notice), with the daily config. */
+export type FollowUpsRunDeps = Omit<WeeklyRunDeps, 'config'> & { config: FollowUpsRunConfig };
 
 export interface FollowUpsRunOptions {
   now: Date;
@@ -184,7 +176,7 @@ export async function runFollowUps(
   await storage.runs.finishRun(
     runKey,
     new Date(now.getTime() + report.durationMs).toISOString(),
-    followUpsLedgerSummary(report),
+    ledgerSummary(report),
   );
   log.info(followUpsReportText(report), { runKey });
   return report;
@@ -259,18 +251,4 @@ async function restartSlippingSaves(
     });
   await runLimited(tasks, 8);
   return restarted;
-}
-
-/** A rep an earlier attempt of today's run already handled, as the ledger recorded it. */
-function fromLedger(rep: string, customers: number, row: Delivery): RepOutcome {
-  switch (row.status) {
-    case 'delivered':
-      return { rep, status: 'delivered', activityId: row.activityId ?? null, customers, earlier: true };
-    case 'unreachable':
-      return { rep, status: 'unreachable', code: 'recorded by an earlier attempt', earlier: true };
-    case 'nothing_to_send':
-      return { rep, status: 'nothing_to_send', earlier: true };
-    case 'no_conversation':
-      return { rep, status: 'no_conversation' };
-  }
 }

@@ -16,6 +16,7 @@ import { planWeek } from './weeklyPlan';
 import { repDirectory } from './weeklyRepDirectory';
 import {
   countOutcomes,
+  fromLedger,
   ledgerSummary,
   notReached,
   type RepOutcome,
@@ -141,7 +142,9 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     runLimited(
       weeks.map((week) => () => {
         const earlier = ledger.get(week.owner);
-        return earlier ? Promise.resolve(fromLedger(week, earlier)) : deliverRepWeek(week, delivery, tally);
+        return earlier
+          ? Promise.resolve(fromLedger(week.owner, week.shown.length, earlier))
+          : deliverRepWeek(week, delivery, tally);
       }),
       config.sendConcurrency ?? 16,
     ),
@@ -223,31 +226,6 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   if (report.notReached.length > 0) log.warn(text, { runKey });
   else log.info(text, { runKey });
   return report;
-}
-
-/** A rep an earlier attempt of this run already handled, as the ledger recorded it. */
-function fromLedger(week: RepWeek, row: Delivery): RepOutcome {
-  switch (row.status) {
-    case 'delivered':
-      return {
-        rep: week.owner,
-        status: 'delivered',
-        activityId: row.activityId ?? null,
-        customers: week.shown.length,
-        earlier: true,
-      };
-    case 'unreachable':
-      return {
-        rep: week.owner,
-        status: 'unreachable',
-        code: 'recorded by an earlier attempt',
-        earlier: true,
-      };
-    case 'nothing_to_send':
-      return { rep: week.owner, status: 'nothing_to_send', earlier: true };
-    case 'no_conversation':
-      return { rep: week.owner, status: 'no_conversation' };
-  }
 }
 
 /** How many audit rows this attempt recorded, and how many an earlier one already had. */
