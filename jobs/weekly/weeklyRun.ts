@@ -5,13 +5,13 @@ import { describeFeedReport } from '../../feed/describeFeedReport';
 import type { FeedResult } from '../../feed/readFeed';
 import { zonedNow } from '../../rules/calendar';
 import type { Rules } from '../../rules/rulesSchema';
-import type { Delivery, Storage } from '../../storage';
+import type { Storage } from '../../storage';
 import { runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import type { CardLocale } from './weeklyCardFor';
 import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
-import { countGates, type RepWeek } from './weeklyLists';
+import { countGates } from './weeklyLists';
 import { planWeek } from './weeklyPlan';
 import { repDirectory } from './weeklyRepDirectory';
 import {
