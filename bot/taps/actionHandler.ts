@@ -264,7 +264,7 @@ export class ChurnActionHandler implements ActionHandler {
         if (JSON.stringify(before) === JSON.stringify(outcome)) return null; // already shown: no write
         return { ...card, data, savedAt: this.clock().toISOString() };
       });
-      return saved && applies ? (renderRepCard(saved.data)) : null;
+      return saved && applies ? renderRepCard(saved.data) : null;
     } catch (err) {
       // The action is recorded; a card that kept losing its own ETag race is only cosmetic.
       if (err instanceof ConflictError) {
