@@ -10,7 +10,7 @@ export function renderSummaryText(s: MonthlySummary): string {
     }).format(amount);
   const pct = (share: number) => `${Math.round(share * 100)}%`;
   const lines = [`Monthly summary, ${s.monthTitle}`, '', s.headline];
-  if (s.isEmpty) return `${lines.join('\n')}\n`;
+  if (s.isEmpty && (s.savesHeld?.saves ?? 0) === 0) return `${lines.join('\n')}\n`;
   lines.push('', ...table([['', ''], ...facts(s, money, pct)]).slice(1));
   if (s.losses.length > 0) {
     lines.push('', 'Losses by reason');
