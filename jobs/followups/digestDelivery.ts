@@ -3,7 +3,6 @@ import { cardMessageKey } from '../../bot/taps/auditHistory';
 import { buildDigestCard } from '../../cards/buildDigestCard';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import type { NewAuditRow } from '../../storage/auditRow';
-import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
@@ -23,7 +22,6 @@ export interface DigestDeliveryContext {
   conversations: Pick<ConversationStore, 'getRepByEmail'>;
   runs: Pick<RunLedger, 'recordDelivery'>;
   cards: CardStore;
-  audit: Pick<AuditStore, 'appendRunRows'>;
   sender: CardSender;
 }
 
@@ -51,23 +49,23 @@ export function followUpRows(
 /**
  * Delivers one rep's digest, as the weekly run delivers a card: find the conversation (none: not
  * recorded, so a later attempt tries again), build and size-check, send, and right after a 201
- * record `delivered` in the ledger with the card data the bot updates in place, then the digest's
- * `follow_up` audit rows. A 403 is recorded `unreachable`; a failed send records nothing.
+ * record `delivered` in the ledger with the card data the bot updates in place (the run appends the
+ * digests' `follow_up` audit rows after the sends). A 403 is recorded `unreachable`; a failed send
+ * records nothing.
  */
 export async function deliverDigest(
   owner: string,
   data: DigestCardData,
   ctx: DigestDeliveryContext,
   tally: DeliveryTally,
-): Promise<{ outcome: RepOutcome; rowsRecorded: number; rowsThere: number }> {
-  const none = { rowsRecorded: 0, rowsThere: 0 };
+): Promise<RepOutcome> {
   const conversation = await ctx.conversations.getRepByEmail(owner);
-  if (!conversation) return { outcome: { rep: owner, status: 'no_conversation' }, ...none };
+  if (!conversation) return { rep: owner, status: 'no_conversation' };
   const card = buildDigestCard(data);
   const bytes = cardBytes(card);
   if (bytes > MAX_CARD_BYTES) {
     const error = `digest is ${bytes} bytes, over the ${MAX_CARD_BYTES} limit`;
-    return { outcome: { rep: owner, status: 'failed', error }, ...none };
+    return { rep: owner, status: 'failed', error };
   }
   const sent = await ctx.sender(conversation.reference, card, digestNotificationText(data));
   tally.attempts += sent.attempts ?? 1;
@@ -75,28 +73,20 @@ export async function deliverDigest(
   tally.throttled += sent.throttled ?? 0;
   switch (sent.status) {
     case 'delivered': {
-      const [, rows] = await Promise.all([
-        recordDelivered(ctx, owner, conversation, sent.activityId, data),
-        ctx.audit.appendRunRows(followUpRows(data, owner, sent.activityId, ctx.rowsAt)),
-      ]);
+      await recordDelivered(ctx, owner, conversation, sent.activityId, data);
       tally.cardSaves++;
-      const recorded = rows.filter((r) => r.recorded).length;
       return {
-        outcome: {
-          rep: owner,
-          status: 'delivered',
-          activityId: sent.activityId,
-          customers: data.rows.length,
-          earlier: false,
-        },
-        rowsRecorded: recorded,
-        rowsThere: rows.length - recorded,
+        rep: owner,
+        status: 'delivered',
+        activityId: sent.activityId,
+        customers: data.rows.length,
+        earlier: false,
       };
     }
     case 'unreachable':
       await ctx.runs.recordDelivery(ctx.runKey, owner, { at: ctx.at, status: 'unreachable' });
-      return { outcome: { rep: owner, status: 'unreachable', code: sent.code, earlier: false }, ...none };
+      return { rep: owner, status: 'unreachable', code: sent.code, earlier: false };
     case 'failed':
-      return { outcome: { rep: owner, status: 'failed', error: sent.error }, ...none };
+      return { rep: owner, status: 'failed', error: sent.error };
   }
 }

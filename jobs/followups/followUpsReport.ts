@@ -38,6 +38,8 @@ export interface FollowUpsDone {
   storage: RequestCounts & { cardSaves: number };
   adminNotice: 'posted' | 'no_channel' | 'failed' | 'not_needed' | 'not_configured' | 'deferred';
   durationMs: number;
+  /** prepare: start to the first digest (feed, states, what is due, marked lost); deliver: every rep; followUpRows: their audit rows. */
+  phasesMs: { prepare: number; deliver: number; followUpRows: number };
   outcomes: RepOutcome[];
 }
 

@@ -4,6 +4,7 @@ import { commitDecision } from '../../bot/taps/commitAction';
 import { decideLost } from '../../bot/taps/decideLost';
 import { wonBackThisCycle } from '../../bot/taps/describeState';
 import type { CustomerOutcome } from '../../cards/cardModels';
+import type { DigestCardData } from '../../cards/digestCardModels';
 import { describeFeedReport } from '../../feed/describeFeedReport';
 import { dayOf } from '../../rules/book';
 import { zonedNow } from '../../rules/calendar';
@@ -23,8 +24,14 @@ import {
 import { DEFAULT_EXTRA_ATTEMPTS, decideAttempt, willRetry } from '../weekly/weeklyRetry';
 import type { WeeklyRunDeps } from '../weekly/weeklyRun';
 import { runRowsAt } from '../weekly/weeklySurfaced';
-import { deliverDigest } from './digestDelivery';
-import { digestCardDataFor, FOLLOW_UPS_ACTOR, quietReasonCode, repDigests } from './digestFor';
+import { deliverDigest, followUpRows } from './digestDelivery';
+import {
+  digestCardDataFor,
+  FOLLOW_UPS_ACTOR,
+  quietReasonCode,
+  type RepDigest,
+  repDigests,
+} from './digestFor';
 import { type FollowUpsDone, type FollowUpsReport, followUpsReportText } from './followUpsReport';
 
 export interface FollowUpsRunConfig extends CardLocale {
@@ -98,6 +105,7 @@ export async function runFollowUps(
   const autoLost = await markLostAfterSilence(deps, due, { today, runKey, at: rowsAt });
   const restarted = await restartSlippingSaves(deps, due, today);
 
+  const preparedAt = clock();
   const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
   const ledger = new Map(handled.filter((d) => d.status !== 'no_conversation').map((d) => [d.repId, d]));
   const digests = repDigests(due);
@@ -109,24 +117,37 @@ export async function runFollowUps(
     conversations: directory,
     runs: storage.runs,
     cards: deps.cards,
-    audit: storage.audit,
     sender: deps.sender,
   };
-  let rowsRecorded = 0;
-  let rowsThere = 0;
+  const sentDigests: { owner: string; data: DigestCardData; activityId: string }[] = [];
+  const dataOf = (digest: RepDigest) =>
+    digestCardDataFor(digest, rules, { runKey, today }, autoLost.outcomes, config);
   const outcomes: RepOutcome[] = await runLimited(
     digests.map((digest) => async () => {
       const earlier = ledger.get(digest.owner);
-      if (earlier) return fromLedger(digest.owner, digest.shown.length, earlier);
-      const data = digestCardDataFor(digest, rules, { runKey, today }, autoLost.outcomes, config);
-      const result = await deliverDigest(digest.owner, data, ctx, tally);
-      rowsRecorded += result.rowsRecorded;
-      rowsThere += result.rowsThere;
-      return result.outcome;
+      if (earlier) {
+        // Its rows again (same ids: kept as they are), in case a crash came between its send and them.
+        if (earlier.activityId)
+          sentDigests.push({ owner: digest.owner, data: dataOf(digest), activityId: earlier.activityId });
+        return fromLedger(digest.owner, digest.shown.length, earlier);
+      }
+      const data = dataOf(digest);
+      const outcome = await deliverDigest(digest.owner, data, ctx, tally);
+      if (outcome.status === 'delivered' && outcome.activityId)
+        sentDigests.push({ owner: digest.owner, data, activityId: outcome.activityId });
+      return outcome;
     }),
     config.sendConcurrency ?? 16,
   );
 
+  const deliveredAt = clock();
+  // The digests' follow_up rows after the sends, 100 per transaction (per rep, they held up the sends).
+  const appended = await storage.audit.appendRunRows(
+    sentDigests.flatMap((d) => followUpRows(d.data, d.owner, d.activityId, rowsAt)),
+  );
+  const rowsRecorded = appended.filter((r) => r.recorded).length;
+  const rowsThere = appended.length - rowsRecorded;
+  const rowsWrittenAt = clock();
   const requestsAfter = storage.requests();
   const kinds = { no_order: 0, ordered: 0, silent: 0, save_slipping: 0 };
   for (const f of due) kinds[f.reason.kind]++;
@@ -155,6 +176,11 @@ export async function runFollowUps(
     },
     adminNotice: 'not_needed',
     durationMs: 0,
+    phasesMs: {
+      prepare: Math.round(preparedAt - started),
+      deliver: Math.round(deliveredAt - preparedAt),
+      followUpRows: Math.round(rowsWrittenAt - deliveredAt),
+    },
     outcomes,
   };
   if (willRetry(attempt, report.counts.failed, extraAttempts)) {

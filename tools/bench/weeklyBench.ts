@@ -134,7 +134,12 @@ export async function weeklyBench(options: WeeklyBenchOptions = {}): Promise<Wee
   }
 }
 
-async function installReps(storage: Storage, fake: FakeTeamsConnector, emails: string[]): Promise<void> {
+/** Stores each rep's install (a personal conversation on the fake connector), as the bot would. */
+export async function installReps(
+  storage: Storage,
+  fake: FakeTeamsConnector,
+  emails: string[],
+): Promise<void> {
   for (const email of emails) {
     await storage.conversations.saveRep({
       userId: `aad-${email}`,
