@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { ADMIN_FUNCTIONS } from '../../tools/local/settings';
 import { type EventStream, isCreate, isUpdateOf, PlaygroundClient } from '../helpers/playground';
 import { findAll, texts } from '../unit/cards/cardWalk';
 import { type E2eStack, startE2eStack } from './e2eStack';
+import { type ExtraOrder, feedAsOf } from './feedAsOf';
 import { customerNames, tapValue, weeklyRow } from './weeklyCardRows';
 
 // A persisted stack (Azurite data in a folder) walked through days with its settable clock and a
@@ -18,13 +19,12 @@ import { customerNames, tapValue, weeklyRow } from './weeklyCardRows';
 // digest; the other customer stays silent and is suggested Lost on day 31; 60 days after the save
 // the summary shows it held.
 
-const DEMO_FEED = join(__dirname, '..', '..', 'demo', 'feed');
 const GREENFIELD = 'C-1001';
 /** Greenfield's orders after the call: $450 on Thursday 26 Nov, then every 8 days (its rhythm). */
 const greenfieldOrders = (() => {
-  const out: { date: string; amount: number }[] = [{ date: '2026-11-26', amount: 450 }];
+  const out: ExtraOrder[] = [{ customerId: GREENFIELD, date: '2026-11-26', amount: 450 }];
   for (let d = dayOf('2026-12-04'); d <= dayOf('2027-02-28'); d += 8)
-    out.push({ date: isoOfDay(d), amount: 380 });
+    out.push({ customerId: GREENFIELD, date: isoOfDay(d), amount: 380 });
   return out;
 })();
 
@@ -49,21 +49,8 @@ describe('follow-ups through the days, on the Agents Playground', () => {
   let other: string;
   let ids: Record<string, string>;
 
-  /** Writes the demo feed plus Greenfield's later orders up to `asOf` (the feed as of that day). */
-  const feedAsOf = async (asOf: string): Promise<string> => {
-    const dir = join(work, `feed-${asOf}`);
-    await mkdir(dir, { recursive: true });
-    await copyFile(join(DEMO_FEED, 'customers.csv'), join(dir, 'customers.csv'));
-    await copyFile(join(DEMO_FEED, 'tickets.csv'), join(dir, 'tickets.csv'));
-    const orders = await readFile(join(DEMO_FEED, 'orders.csv'), 'utf8');
-    const later = greenfieldOrders
-      .filter((o) => o.date <= asOf)
-      .map((o, k) => `SO-9${String(k).padStart(5, '0')},${GREENFIELD},${o.date},${o.amount}`);
-    await writeFile(join(dir, 'orders.csv'), `${orders.trimEnd()}\n${later.join('\n')}\n`);
-    return dir;
-  };
-
-  const day = async (asOf: string) => e2e.stack.setDay(asOf, { feedDir: await feedAsOf(asOf) });
+  const day = async (asOf: string) =>
+    e2e.stack.setDay(asOf, { feedDir: await feedAsOf(work, asOf, greenfieldOrders) });
 
   const state = async (name: string): Promise<CustomerState> => {
     const read = await e2e.storage.state.get(ids[name]);
