@@ -11,17 +11,23 @@ const template = new Template(digestTemplate);
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** The row's sentence, e.g. `Ordered $450 on Thu 26 Nov, 3 days after you reached out: record the save?` */
-export function followUpText(reason: FollowUpReason, money: Money): string {
+/**
+ * The row's sentence, e.g. `Ordered $450 on Thu 26 Nov, 3 days after you reached out: record the
+ * save?`; once acted on (`asks` false) the question is left out.
+ */
+export function followUpText(reason: FollowUpReason, money: Money, asks = true): string {
   switch (reason.kind) {
     case 'no_order':
       return `Reached out ${plural(reason.days, 'day')} ago (${formatShortDate(reason.contactOn)}), no order since.`;
     case 'ordered': {
       const after = daysBetween(reason.contactOn, reason.orderOn);
-      return `Ordered ${money(reason.amount)} on ${formatShortDate(reason.orderOn)}, ${plural(after, 'day')} after you reached out: record the save?`;
+      const ordered = `Ordered ${money(reason.amount)} on ${formatShortDate(reason.orderOn)}, ${plural(after, 'day')} after you reached out`;
+      return asks ? `${ordered}: record the save?` : `${ordered}.`;
     }
-    case 'silent':
-      return `No order in the ${plural(reason.days, 'day')} since you reached out (${formatShortDate(reason.contactOn)}): mark lost, went quiet?`;
+    case 'silent': {
+      const silent = `No order in the ${plural(reason.days, 'day')} since you reached out (${formatShortDate(reason.contactOn)})`;
+      return asks ? `${silent}: mark lost, went quiet?` : `${silent}.`;
+    }
     case 'save_slipping':
       return `Won back on ${formatShortDate(reason.wonBackOn)}, now ${plural(reason.daysSinceOrder, 'day')} without an order (usually every ${Math.round(reason.cadenceDays)}): slipping again.`;
   }
@@ -55,7 +61,7 @@ function viewModel(data: ParsedDigestCardData) {
         customerId: r.customerId,
         name: truncate(r.name, MAX_NAME_CHARS),
         valueText: `${money(r.monthlyValue)}/month`,
-        reasonText: followUpText(r.reason, money),
+        reasonText: followUpText(r.reason, money, !r.outcome),
         flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(r.outcome),
         outcomeText: r.outcome ? outcomeText(r.outcome, money, reasonTitle) : '',

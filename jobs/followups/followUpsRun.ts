@@ -233,10 +233,8 @@ async function markLostAfterSilence(
           cardMessageId: null,
         },
         actionRules,
-        {
-          reason,
-          note: `no order in the ${f.reason.kind === 'silent' ? f.reason.days : 0} days since the rep reached out`,
-        },
+        // The digest row says how long the silence was; the row's snapshot keeps the contact date.
+        { reason },
       );
       if (!decision.ok) return;
       const result = await commitDecision(deps.storage, decision, { ...replay, at: at.at });
