@@ -283,7 +283,7 @@ export class TableStateStore implements StateStore {
         if (status !== 412 && status !== 409) throw err;
       }
     }
-    throw new ConflictError(customerId, maxAttempts);
+    throw new ConflictError(`customer ${JSON.stringify(customerId)}`, maxAttempts);
   }
 }
 
