@@ -1,6 +1,6 @@
 import { addDays, format } from 'date-fns';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
-import { staleReason } from './describeState';
+import { staleReason } from './staleReason';
 
 /** The day `days` after a `YYYY-MM-DD` date (calendar arithmetic, no zone involved). */
 export function plusDays(isoDate: string, days: number): string {

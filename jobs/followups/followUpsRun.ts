@@ -2,7 +2,7 @@ import { actionRulesFrom } from '../../bot/taps/actionRules';
 import { outcomeOfRow } from '../../bot/taps/cardOutcome';
 import { commitDecision } from '../../bot/taps/commitAction';
 import { decideLost } from '../../bot/taps/decideLost';
-import { wonBackThisCycle } from '../../bot/taps/describeState';
+import { wonBackThisCycle } from '../../bot/taps/staleReason';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import { describeFeedReport } from '../../feed/describeFeedReport';
@@ -70,7 +70,7 @@ export async function runFollowUps(
     ...rules.followUps.sendAt,
     workingDays: rules.followUps.workingDays,
   };
-  const tick = dailyRunDue(now, schedule, null);
+  const tick = dailyRunDue(now, schedule);
   const { runKey } = tick;
   if (!rules.followUps.enabled) return { status: 'not_due', runKey, reason: 'disabled' };
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };

@@ -1,7 +1,7 @@
 import { format, getISODay, isBefore, set, subDays } from 'date-fns';
 import { z } from 'zod';
 import { zonedNow } from '../../rules/calendar';
-import { alreadyRan, type RunDecision } from './runDecision';
+import type { RunDecision } from './runDecision';
 
 /** When the daily follow-ups go out: `hour:minute` local on the ISO `workingDays` (1 = Monday ... 7 = Sunday). */
 export const dailyScheduleSchema = z.object({
@@ -27,10 +27,10 @@ export type DailyRunDecision =
 
 /**
  * Decides on a timer tick whether today's follow-up run is due: a working day, at or after the send
- * time local to the zone, and today's key not the last run. `previousWorkingDay` is the last working
- * day before today: what fell due since then (a weekend) goes out today.
+ * time local to the zone (the run ledger keeps it to one run a day). `previousWorkingDay` is the last
+ * working day before today: what fell due since then (a weekend) goes out today.
  */
-export function dailyRunDue(now: Date, cfg: DailySchedule, lastRunKey: string | null): DailyRunDecision {
+export function dailyRunDue(now: Date, cfg: DailySchedule): DailyRunDecision {
   const { timeZone, hour, minute, workingDays } = dailyScheduleSchema.parse(cfg);
   const local = zonedNow(now, timeZone);
   const scheduledAt = set(local, { hours: hour, minutes: minute, seconds: 0, milliseconds: 0 });
@@ -38,7 +38,6 @@ export function dailyRunDue(now: Date, cfg: DailySchedule, lastRunKey: string | 
   if (!workingDays.includes(getISODay(local)))
     return { due: false, reason: 'not_a_working_day', runKey, scheduledAt };
   if (isBefore(local, scheduledAt)) return { due: false, reason: 'before_send_time', runKey, scheduledAt };
-  if (alreadyRan(runKey, lastRunKey)) return { due: false, reason: 'already_ran', runKey, scheduledAt };
   return {
     due: true,
     runKey,

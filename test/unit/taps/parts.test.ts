@@ -9,9 +9,9 @@ import {
 import { authoriseOnCustomer, checkTenant } from '../../../bot/taps/authorise';
 import { outcomeOfRow, withOutcome } from '../../../bot/taps/cardOutcome';
 import { listCardData } from '../../../bot/taps/listCardData';
-import { parseSubmit } from '../../../bot/taps/parseSubmit';
 import { helpFor } from '../../../bot/taps/replies';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
+import { parseCardSubmit as parseSubmit } from '../../../cards/cardSubmit';
 import { heldOutInWeek } from '../../../jobs/weekly/weeklyHoldout';
 import { localDate, localMonth, shiftMonth } from '../../../rules/calendar';
 import { defaultRules } from '../../../rules/rulesSchema';
