@@ -49,9 +49,11 @@ function viewModel(data: ParsedDigestCardData) {
   const count = data.rows.length;
   return {
     runKey: data.runKey,
-    headline: `Follow-ups for ${formatShortDate(dayOfRunKey(data.runKey))} · ${plural(count, 'customer')}`,
+    headline: `Follow-ups for ${formatShortDate(dayOfRunKey(data.runKey))} · ${plural(count + data.overflow, 'customer')}`,
     valueLabel: `Monthly value won back (${data.currency})`,
     snoozeTitle: 'Snooze a week',
+    hasMore: data.overflow > 0,
+    moreText: `+${data.overflow} more due today (the most urgent are above)`,
     quietReason: data.quietReason,
     noteMaxLength: data.noteMaxLength,
     lossReasons: data.lossReasons,

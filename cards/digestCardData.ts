@@ -38,6 +38,7 @@ export const digestCardDataSchema = z.object({
     )
     .min(1)
     .max(MAX_DIGEST_ROWS),
+  overflow: z.number().int().nonnegative().default(0),
   quietReason: z.string().min(1),
   ...repCardFields,
 });

@@ -1,8 +1,11 @@
 import type { FollowUpReason } from '../rules/followUps';
 import type { CustomerOutcome, LossReasonChoice } from './cardModels';
 
-/** The most rows one digest shows; the rest wait for a later day (they stay due). */
-export const MAX_DIGEST_ROWS = 25;
+/**
+ * The most rows one digest shows (the fullest, with the longest ids and names, stays under the 80 KB
+ * a card may take); the rest are counted on the card as "+N more".
+ */
+export const MAX_DIGEST_ROWS = 15;
 
 export type { FollowUpReason } from '../rules/followUps';
 
@@ -24,6 +27,8 @@ export interface DigestCardData {
   /** The day's run key, e.g. `daily-2026-11-27`; it goes back to the bot in every submit. */
   runKey: string;
   rows: DigestRow[];
+  /** Follow-ups due today past MAX_DIGEST_ROWS (the least urgent): counted, not shown. */
+  overflow?: number;
   lossReasons: LossReasonChoice[];
   /** The loss reason the silent rows' one-tap Lost records (the rules file's "went quiet"). */
   quietReason: string;

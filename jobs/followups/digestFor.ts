@@ -79,6 +79,7 @@ export function digestCardDataFor(
   return {
     kind: 'digest',
     runKey: at.runKey,
+    ...(digest.overflow > 0 ? { overflow: digest.overflow } : {}),
     rows: digest.shown.map(
       (f): DigestRow => ({
         customerId: f.state.customerId,
