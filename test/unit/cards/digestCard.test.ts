@@ -8,7 +8,7 @@ import { LOSS_REASONS } from './weeklyCardFixtures';
 
 const rowContainers = (card: object): Node[] => ofType(card, 'Container');
 const buttons = (row: Node): string[] =>
-  (ofType(row, 'ActionSet')[0]?.actions as Node[]).map((a) => String(a.title));
+  ((ofType(row, 'ActionSet')[0]?.actions ?? []) as Node[]).map((a) => String(a.title));
 
 /** One row of each kind, the silent one already marked lost by the product. */
 function digest(): DigestCardData {
