@@ -9,7 +9,8 @@ import { describeFeedReport } from '../../feed/describeFeedReport';
 import { dayOf } from '../../rules/book';
 import { zonedNow } from '../../rules/calendar';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
-import { runLimited } from '../../storage/batches';
+import type { NewAuditRow } from '../../storage/auditRow';
+import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
 import { type DailySchedule, dailyRunDue, previousWorkingDay } from '../schedule';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 import type { DeliveryTally } from '../weekly/weeklyDelivery';
@@ -119,32 +120,34 @@ export async function runFollowUps(
     cards: deps.cards,
     sender: deps.sender,
   };
-  const sentDigests: { owner: string; data: DigestCardData; activityId: string }[] = [];
+  // The digests' follow_up rows go out beside the sends, 100 per transaction, one transaction at a
+  // time (written per rep, they held up the sends' concurrency slots).
+  const rows = new RowWriter((batch) => storage.audit.appendRunRows(batch));
+  const sent = (owner: string, data: DigestCardData, activityId: string) =>
+    rows.add(followUpRows(data, owner, activityId, rowsAt));
   const dataOf = (digest: RepDigest) =>
     digestCardDataFor(digest, rules, { runKey, today }, autoLost.outcomes, config);
-  const outcomes: RepOutcome[] = await runLimited(
+  const delivering = runLimited(
     digests.map((digest) => async () => {
       const earlier = ledger.get(digest.owner);
       if (earlier) {
         // Its rows again (same ids: kept as they are), in case a crash came between its send and them.
-        if (earlier.activityId)
-          sentDigests.push({ owner: digest.owner, data: dataOf(digest), activityId: earlier.activityId });
+        if (earlier.activityId) sent(digest.owner, dataOf(digest), earlier.activityId);
         return fromLedger(digest.owner, digest.shown.length, earlier);
       }
       const data = dataOf(digest);
       const outcome = await deliverDigest(digest.owner, data, ctx, tally);
-      if (outcome.status === 'delivered' && outcome.activityId)
-        sentDigests.push({ owner: digest.owner, data, activityId: outcome.activityId });
+      if (outcome.status === 'delivered' && outcome.activityId) sent(digest.owner, data, outcome.activityId);
       return outcome;
     }),
     config.sendConcurrency ?? 16,
   );
-
+  // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
+  const [delivered] = await Promise.allSettled([delivering]);
   const deliveredAt = clock();
-  // The digests' follow_up rows after the sends, 100 per transaction (per rep, they held up the sends).
-  const appended = await storage.audit.appendRunRows(
-    sentDigests.flatMap((d) => followUpRows(d.data, d.owner, d.activityId, rowsAt)),
-  );
+  const appended = await rows.finish();
+  if (delivered.status === 'rejected') throw delivered.reason;
+  const outcomes: RepOutcome[] = delivered.value;
   const rowsRecorded = appended.filter((r) => r.recorded).length;
   const rowsThere = appended.length - rowsRecorded;
   const rowsWrittenAt = clock();
@@ -269,4 +272,40 @@ async function restartSlippingSaves(
     });
   await runLimited(tasks, 8);
   return restarted;
+}
+
+/** Appends audit rows in batches of 100 as they come, one batch at a time; finish() flushes the rest. */
+class RowWriter {
+  private pending: NewAuditRow[] = [];
+  private chain: Promise<{ recorded: boolean }[]> = Promise.resolve([]);
+  /** The first failed batch: kept (not left as an unhandled rejection) and thrown by finish(). */
+  private failure: { error: unknown } | null = null;
+
+  constructor(private readonly append: (rows: readonly NewAuditRow[]) => Promise<{ recorded: boolean }[]>) {}
+
+  add(rows: readonly NewAuditRow[]): void {
+    this.pending.push(...rows);
+    while (this.pending.length >= MAX_ACTIONS_PER_TRANSACTION) this.flush(MAX_ACTIONS_PER_TRANSACTION);
+  }
+
+  /** Writes what is left and returns, per row in order, whether it was new. */
+  async finish(): Promise<{ recorded: boolean }[]> {
+    if (this.pending.length > 0) this.flush(this.pending.length);
+    const done = await this.chain;
+    if (this.failure) throw this.failure.error;
+    return done;
+  }
+
+  private flush(n: number): void {
+    const batch = this.pending.splice(0, n);
+    this.chain = this.chain.then(async (done) => {
+      if (this.failure) return done;
+      try {
+        return [...done, ...(await this.append(batch))];
+      } catch (error) {
+        this.failure = { error };
+        return done;
+      }
+    });
+  }
 }
