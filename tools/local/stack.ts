@@ -24,7 +24,9 @@ import { type LoadedFeed, loadFeedIntoContainer } from './loadDemoFeed';
 import { type PlaygroundUser, startPlayground } from './playground';
 import { PlaygroundClient } from './playgroundClient';
 import {
+  ADMIN_DAY_PATH,
   ADMIN_FUNCTIONS,
+  isCalendarDate,
   type LocalPorts,
   type LocalSettings,
   localClock,
@@ -165,10 +167,17 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     const wiring = await wire(config, { clock, log: prefixedLog('bot', log) });
     const { storage } = wiring;
     const jobs = localJobs(wiring, clock, log);
+    const setDay = async (asOf: string, dayOptions: { feedDir?: string } = {}): Promise<void> => {
+      if (dayOptions.feedDir) {
+        await loadFeedIntoContainer(azurite.connectionString, settings.feedContainer, dayOptions.feedDir);
+      }
+      dayClock = localClock({ ...settings, asOf }, config.weeklySendAt);
+      log(`Clock moved to ${asOf}${dayOptions.feedDir ? `, feed ${dayOptions.feedDir}` : ''}`);
+    };
 
     const automatic = automaticWeeklyRun(settings, jobs, log);
     stoppers.push(() => automatic.stop());
-    const host = await startHost(settings, wiring, jobs, automatic.onPersonalInstall, log);
+    const host = await startHost(settings, wiring, jobs, { setDay, clock }, automatic.onPersonalInstall, log);
     stoppers.push(() => host.close());
     const user = repUser(settings);
     const playground = await startPlayground({
@@ -224,13 +233,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       automaticWeekly: automatic.result,
       runWeeklyNow: jobs.weekly,
       runFollowUpsNow: jobs.followups,
-      async setDay(asOf, dayOptions = {}) {
-        if (dayOptions.feedDir) {
-          await loadFeedIntoContainer(azurite.connectionString, settings.feedContainer, dayOptions.feedDir);
-        }
-        dayClock = localClock({ ...settings, asOf }, config.weeklySendAt);
-        log(`Clock moved to ${asOf}${dayOptions.feedDir ? `, feed ${dayOptions.feedDir}` : ''}`);
-      },
+      setDay,
       postSummaryNow: jobs.summary,
       stop: stopAll,
     };
@@ -355,6 +358,7 @@ async function startHost(
   settings: LocalSettings,
   wiring: Wiring,
   jobs: LocalJobs,
+  day: { setDay(asOf: string): Promise<void>; clock(): Date },
   onPersonalInstall: () => void,
   log: (line: string) => void,
 ): Promise<FunctionsHost> {
@@ -368,6 +372,18 @@ async function startHost(
     ...registeredRoutes(wiring, { messages: (handler) => watchPersonalInstalls(handler, onPersonalInstall) }),
     admin(ADMIN_FUNCTIONS.weekly, () => jobs.weekly()),
     admin(ADMIN_FUNCTIONS.followups, () => jobs.followups()),
+    {
+      name: 'admin-day',
+      path: ADMIN_DAY_PATH,
+      methods: ['POST'],
+      handler: async (request) => {
+        const asOf = request.query.get('day') ?? '';
+        if (!isCalendarDate(asOf))
+          return { status: 400, jsonBody: { error: `day must be YYYY-MM-DD, got "${asOf}"` } };
+        await day.setDay(asOf);
+        return { status: 200, jsonBody: { day: asOf, now: day.clock().toISOString() } };
+      },
+    },
     admin(ADMIN_FUNCTIONS.summary, (query) => jobs.summary(monthParam(query))),
   ];
   const host = await startFunctionsHost({
