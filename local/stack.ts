@@ -15,11 +15,13 @@ import { runWeekly, type WeeklyLog } from '../runs/weeklyRun';
 import { weeklyRunDeps } from '../runs/weeklyWiring';
 import { zonedNow } from '../schedule';
 import { openStorage, type Storage } from '../storage';
+import type { TabUser } from '../tabs/api/tabToken';
 import { startAzurite } from './azurite';
 import { type FunctionRoute, type FunctionsHost, messagesRoute, startFunctionsHost } from './functionsHost';
 import { type LoadedFeed, loadFeedIntoContainer } from './loadDemoFeed';
 import { type PlaygroundUser, startPlayground } from './playground';
 import { PlaygroundClient } from './playgroundClient';
+import { localTabRoutes } from './tabRoutes';
 import {
   ADMIN_FUNCTIONS,
   type LocalPorts,
@@ -61,7 +63,9 @@ export interface LocalStack {
   clock: () => Date;
   /** The ports actually in use (port 0 settings resolved). */
   ports: LocalPorts;
-  urls: { playground: string; bot: string; messages: string; health: string };
+  urls: { playground: string; bot: string; messages: string; health: string; tabPersonal: string; tabTeam: string };
+  /** Signs a development token for the tab API (the Playground's user unless another is given). */
+  signTabToken(user?: TabUser): Promise<string>;
   connectionString: string;
   playground: PlaygroundIds;
   feed: LoadedFeed;
@@ -155,9 +159,11 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
 
     const automatic = automaticWeeklyRun(settings, jobs, log);
     stoppers.push(() => automatic.stop());
-    const host = await startHost(settings, config, clock, storage, jobs, automatic.onPersonalInstall, log);
-    stoppers.push(() => host.close());
     const user = repUser(settings);
+    const tabUser: TabUser = { userId: user.aadObjectId, name: user.name, email: user.email, tenantId: TENANT_ID };
+    const tabs = await localTabRoutes(config, clock, tabUser);
+    const host = await startHost(settings, config, clock, storage, jobs, automatic.onPersonalInstall, log, tabs.routes);
+    stoppers.push(() => host.close());
     const playground = await startPlayground({
       botEndpoint: `${host.url}/api/messages`,
       port: settings.ports.playground,
@@ -198,7 +204,10 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
         bot: host.url,
         messages: `${host.url}/api/messages`,
         health: `${host.url}/api/health`,
+        tabPersonal: `${host.url}/tab/personal`,
+        tabTeam: `${host.url}/tab/team`,
       },
+      signTabToken: tabs.signToken,
       connectionString: azurite.connectionString,
       playground: {
         user,
@@ -330,6 +339,7 @@ async function startHost(
   jobs: LocalJobs,
   onPersonalInstall: () => void,
   log: (line: string) => void,
+  tabRoutes: readonly FunctionRoute[],
 ): Promise<FunctionsHost> {
   const botLog: BotLog = {
     info: (m, d) => log(formatLine('[bot]', m, d ?? '')),
@@ -366,6 +376,7 @@ async function startHost(
     },
     admin(ADMIN_FUNCTIONS.weekly, () => jobs.weekly()),
     admin(ADMIN_FUNCTIONS.summary, (query) => jobs.summary(monthParam(query))),
+    ...tabRoutes,
   ];
   const host = await startFunctionsHost({
     port: settings.ports.bot,
@@ -373,7 +384,9 @@ async function startHost(
     portHint: portHint('bot'),
     log: (level, ...args) => log(formatLine(`[functions:${level}]`, ...args)),
   });
-  log(`Functions host: ${host.url}/api/messages, /api/health, /admin/functions/{weeklyRun,monthlySummary}`);
+  log(
+    `Functions host: ${host.url}/api/messages, /api/health, /api/tab/*, /tab/{personal,team}, /admin/functions/{weeklyRun,monthlySummary}`,
+  );
   return host;
 }
 

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { app, type HttpHandler, type HttpResponseInit } from '@azure/functions';
+
+/**
+ * Serves the tabs' built front end (Vite's output, `dist/tabs/web`): the page for `personal`,
+ * `team` and `config` (the channel tab's configuration page) is the one index.html, which reads its
+ * view from the path; `assets/*` are the hashed bundles, cached for a year.
+ */
+
+/** The pages of the one front end. */
+export const TAB_PAGES = ['personal', 'team', 'config'] as const;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+
+/** Where the built front end is: next to the compiled functions, or under dist/ when run from source. */
+export function tabWebRoot(): string {
+  const beside = join(__dirname, '..', 'tabs', 'web');
+  return existsSync(join(beside, 'index.html')) ? beside : join(__dirname, '..', 'dist', 'tabs', 'web');
+}
+
+/** Builds the handler over a root folder; `path` is the route's catch-all parameter. */
+export function createTabPagesHandler(root: string = tabWebRoot()): HttpHandler {
+  return async (request): Promise<HttpResponseInit> => {
+    const path = (request.params.path ?? '').replace(/^\/+/, '');
+    if ((TAB_PAGES as readonly string[]).includes(path) || path === '') {
+      return file(join(root, 'index.html'), 'no-cache');
+    }
+    if (!path.startsWith('assets/')) return { status: 404, body: 'not found' };
+    const full = normalize(join(root, path));
+    if (!full.startsWith(join(root, 'assets') + sep)) return { status: 404, body: 'not found' };
+    return file(full, 'public, max-age=31536000, immutable');
+  };
+}
+
+async function file(path: string, cacheControl: string): Promise<HttpResponseInit> {
+  let body: Buffer;
+  try {
+    body = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { status: 404, body: path.endsWith('index.html') ? 'the tabs are not built: run npm run build' : 'not found' };
+    }
+    throw error;
+  }
+  return {
+    status: 200,
+    headers: { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': cacheControl },
+    body,
+  };
+}
+
+/** GET /api/tabs/{*path}: the tabs' pages and assets. */
+export const tabPages = createTabPagesHandler();
+
+app.http('tabPages', { route: 'tabs/{*path}', methods: ['GET'], authLevel: 'anonymous', handler: tabPages });
