@@ -38,7 +38,11 @@ export function createTabHandlers(getRuntime: () => Promise<TabRuntime>): TabHan
         };
       }
       try {
-        return { status: 200, headers: { 'cache-control': 'no-store' }, jsonBody: await work(request, check.user, runtime.service) };
+        return {
+          status: 200,
+          headers: { 'cache-control': 'no-store' },
+          jsonBody: await work(request, check.user, runtime.service),
+        };
       } catch (error) {
         if (error instanceof TabApiError) return { status: error.status, jsonBody: { error: error.message } };
         throw error;
@@ -48,7 +52,9 @@ export function createTabHandlers(getRuntime: () => Promise<TabRuntime>): TabHan
     me: authed(async (_request, user, service) => service.me(user)),
     customers: authed((_request, user, service) => service.customers(user)),
     customer: authed((request, user, service) => service.customer(user, customerIdOf(request))),
-    action: authed(async (request, user, service) => service.act(user, customerIdOf(request), await actionBody(request))),
+    action: authed(async (request, user, service) =>
+      service.act(user, customerIdOf(request), await actionBody(request)),
+    ),
     team: authed((request, user, service) =>
       service.team(user, { rep: request.query.get('rep'), month: monthOf(request.query.get('month')) }),
     ),
@@ -63,7 +69,8 @@ function customerIdOf(request: HttpRequest): string {
 
 function monthOf(month: string | null): string | null {
   if (month === null || month === '') return null;
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new TabApiError(400, `month must be YYYY-MM, got "${month}"`);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+    throw new TabApiError(400, `month must be YYYY-MM, got "${month}"`);
   return month;
 }
 

@@ -47,13 +47,19 @@ async function file(path: string, cacheControl: string): Promise<HttpResponseIni
     body = await readFile(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { status: 404, body: path.endsWith('index.html') ? 'the tabs are not built: run npm run build' : 'not found' };
+      return {
+        status: 404,
+        body: path.endsWith('index.html') ? 'the tabs are not built: run npm run build' : 'not found',
+      };
     }
     throw error;
   }
   return {
     status: 200,
-    headers: { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': cacheControl },
+    headers: {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'cache-control': cacheControl,
+    },
     body,
   };
 }

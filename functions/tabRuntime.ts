@@ -4,7 +4,13 @@ import { feedReaderFor } from '../runs/weeklyWiring';
 import { openStorage } from '../storage';
 import { openCardStore } from '../storage/cardStore';
 import { createTabService } from '../tabs/api/tabService';
-import { createTokenVerifier, entraKeys, entraPolicy, refuseAll, type TokenVerifier } from '../tabs/api/tabToken';
+import {
+  createTokenVerifier,
+  entraKeys,
+  entraPolicy,
+  refuseAll,
+  type TokenVerifier,
+} from '../tabs/api/tabToken';
 import type { TabRuntime } from './tabApi';
 
 let runtime: Promise<TabRuntime> | undefined;
@@ -40,7 +46,11 @@ export async function buildTabRuntime(
     rules,
     readBook: feedReaderFor(config, rules),
     timeZone: config.timeZone,
-    access: { tenantId: config.bot.tenantId, adminUserIds: config.adminUserIds, managerUserIds: config.managerUserIds },
+    access: {
+      tenantId: config.bot.tenantId,
+      adminUserIds: config.adminUserIds,
+      managerUserIds: config.managerUserIds,
+    },
     clock: options.clock ?? (() => new Date()),
   });
   return { verify: options.verify ?? entraVerifier(config), service };

@@ -112,7 +112,9 @@ async function handle(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
   const method = (req.method ?? 'GET').toUpperCase();
-  const found = routes.map((r) => ({ route: r, params: matchPath(r.path, url.pathname) })).find((m) => m.params);
+  const found = routes
+    .map((r) => ({ route: r, params: matchPath(r.path, url.pathname) }))
+    .find((m) => m.params);
   const route = found?.route;
   if (!route)
     return send(

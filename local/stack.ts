@@ -21,7 +21,6 @@ import { type FunctionRoute, type FunctionsHost, messagesRoute, startFunctionsHo
 import { type LoadedFeed, loadFeedIntoContainer } from './loadDemoFeed';
 import { type PlaygroundUser, startPlayground } from './playground';
 import { PlaygroundClient } from './playgroundClient';
-import { localTabRoutes } from './tabRoutes';
 import {
   ADMIN_FUNCTIONS,
   type LocalPorts,
@@ -31,6 +30,7 @@ import {
   PORT_SOURCES,
   portHint,
 } from './settings';
+import { localTabRoutes } from './tabRoutes';
 
 /**
  * The whole product on one machine: Azurite (table, blob, queue), the demo feed in its blob
@@ -63,7 +63,14 @@ export interface LocalStack {
   clock: () => Date;
   /** The ports actually in use (port 0 settings resolved). */
   ports: LocalPorts;
-  urls: { playground: string; bot: string; messages: string; health: string; tabPersonal: string; tabTeam: string };
+  urls: {
+    playground: string;
+    bot: string;
+    messages: string;
+    health: string;
+    tabPersonal: string;
+    tabTeam: string;
+  };
   /** Signs a development token for the tab API (the Playground's user unless another is given). */
   signTabToken(user?: TabUser): Promise<string>;
   connectionString: string;
@@ -160,9 +167,23 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     const automatic = automaticWeeklyRun(settings, jobs, log);
     stoppers.push(() => automatic.stop());
     const user = repUser(settings);
-    const tabUser: TabUser = { userId: user.aadObjectId, name: user.name, email: user.email, tenantId: TENANT_ID };
+    const tabUser: TabUser = {
+      userId: user.aadObjectId,
+      name: user.name,
+      email: user.email,
+      tenantId: TENANT_ID,
+    };
     const tabs = await localTabRoutes(config, clock, tabUser);
-    const host = await startHost(settings, config, clock, storage, jobs, automatic.onPersonalInstall, log, tabs.routes);
+    const host = await startHost(
+      settings,
+      config,
+      clock,
+      storage,
+      jobs,
+      automatic.onPersonalInstall,
+      log,
+      tabs.routes,
+    );
     stoppers.push(() => host.close());
     const playground = await startPlayground({
       botEndpoint: `${host.url}/api/messages`,

@@ -18,7 +18,10 @@ export async function localTabRoutes(
   user: TabUser,
 ): Promise<{ routes: FunctionRoute[]; signToken: (who?: TabUser) => Promise<string> }> {
   const signer = await createLocalSigner();
-  const runtime = buildTabRuntime(config, { verify: createTokenVerifier(localKeys(signer.jwks), LOCAL_POLICY), clock });
+  const runtime = buildTabRuntime(config, {
+    verify: createTokenVerifier(localKeys(signer.jwks), LOCAL_POLICY),
+    clock,
+  });
   // A failed build surfaces on the first request, as in Azure.
   runtime.catch(() => undefined);
   const handlers = createTabHandlers(() => runtime);
@@ -32,8 +35,18 @@ export async function localTabRoutes(
   const pages = createTabPagesHandler();
   const signToken = (who: TabUser = user) => signer.sign(who);
   const routes: FunctionRoute[] = [
-    ...TAB_API_ROUTES.map((r) => ({ name: r.name, path: `/api/${r.route}`, methods: r.methods, handler: local[r.name] })),
-    { name: 'tabDevToken', path: '/tab/dev-token', methods: ['GET'], handler: async () => ({ jsonBody: { token: await signToken() } }) },
+    ...TAB_API_ROUTES.map((r) => ({
+      name: r.name,
+      path: `/api/${r.route}`,
+      methods: r.methods,
+      handler: local[r.name],
+    })),
+    {
+      name: 'tabDevToken',
+      path: '/tab/dev-token',
+      methods: ['GET'],
+      handler: async () => ({ jsonBody: { token: await signToken() } }),
+    },
     { name: 'tabPages', path: '/api/tabs/{*path}', methods: ['GET'], handler: pages },
     { name: 'tabPagesLocal', path: '/tab/{*path}', methods: ['GET'], handler: pages },
   ];

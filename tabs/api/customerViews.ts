@@ -1,7 +1,6 @@
-import { undoneIds } from '../../actions/auditHistory';
 import { actionName } from '../../actions/actionWords';
+import { latestOpenAction, undoneIds } from '../../actions/auditHistory';
 import { lossReasonLabel } from '../../actions/describeState';
-import { latestOpenAction } from '../../actions/auditHistory';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { cadenceFigures } from '../../rules/cadenceModel';
 import type { CustomerState } from '../../rules/customerState';
@@ -52,7 +51,9 @@ export function customerRows(
     if (owner !== null && s.owner.trim().toLowerCase() !== owner) continue;
     rows.push(customerRow(s, days.get(s.customerId) ?? null));
   }
-  return rows.sort((a, b) => b.valueAtRisk - a.valueAtRisk || b.score - a.score || a.name.localeCompare(b.name));
+  return rows.sort(
+    (a, b) => b.valueAtRisk - a.valueAtRisk || b.score - a.score || a.name.localeCompare(b.name),
+  );
 }
 
 /** Index of a customer in the book, or -1. */
@@ -120,7 +121,12 @@ export function scoredWeeks(today: string, weeks: number): string[] {
 }
 
 /** One customer's score and no-order probability on each scored week (books scored as of those days). */
-export function weekPoints(book: Book, i: number, rules: Rules, scorings: readonly ScoredBook[]): WeekPoint[] {
+export function weekPoints(
+  book: Book,
+  i: number,
+  rules: Rules,
+  scorings: readonly ScoredBook[],
+): WeekPoint[] {
   const f = emptyFeatures();
   return scorings.map((scored) => {
     computeFeatures(book, i, featureContext(book, rules, scored.asOfDay), f);
@@ -140,20 +146,36 @@ export function timeline(
   book: Book,
   i: number,
   audit: readonly AuditRow[],
-  options: { today: string; timeZone: string; lossReasons: readonly { code: string; label: string }[]; currency: string },
+  options: {
+    today: string;
+    timeZone: string;
+    lossReasons: readonly { code: string; label: string }[];
+    currency: string;
+  },
 ): TimelineEntry[] {
   const last = dayOf(options.today);
   const money = (n: number) =>
-    new Intl.NumberFormat('en-US', { style: 'currency', currency: options.currency, maximumFractionDigits: 0 }).format(n);
+    new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: options.currency,
+      maximumFractionDigits: 0,
+    }).format(n);
   const entries: TimelineEntry[] = [];
   for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) {
     if (book.orderDay[k] > last) continue;
-    entries.push({ at: isoOfDay(book.orderDay[k]), kind: 'order', title: 'Order', detail: money(book.orderAmount[k]) });
+    entries.push({
+      id: `order-${k}`,
+      at: isoOfDay(book.orderDay[k]),
+      kind: 'order',
+      title: 'Order',
+      detail: money(book.orderAmount[k]),
+    });
   }
   for (let k = book.ticketStart[i]; k < book.ticketStart[i + 1]; k++) {
     if (book.ticketDay[k] > last) continue;
     const open = book.ticketOpen[k] === 1 ? 'open' : 'closed';
     entries.push({
+      id: `ticket-${k}`,
       at: isoOfDay(book.ticketDay[k]),
       kind: 'ticket',
       title: 'Support ticket',
@@ -163,6 +185,7 @@ export function timeline(
   const undone = undoneIds(audit);
   for (const row of audit) {
     entries.push({
+      id: `action-${row.id}`,
       at: row.at,
       kind: 'action',
       title: actionTitle(row),

@@ -1,7 +1,13 @@
 import { actionRulesFrom } from '../../actions/actionRules';
 import type { Decision, DecisionContext, RepAction } from '../../actions/actionTypes';
 import { actionWords } from '../../actions/actionWords';
-import { actionKey, cardMessageKey, nextGeneration, openCardAction, undoKey } from '../../actions/auditHistory';
+import {
+  actionKey,
+  cardMessageKey,
+  nextGeneration,
+  openCardAction,
+  undoKey,
+} from '../../actions/auditHistory';
 import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from '../../actions/authorise';
 import { type CommitResult, commitDecision, finishRecorded } from '../../actions/commitAction';
 import { decideLost } from '../../actions/decideLost';
@@ -66,7 +72,12 @@ export async function tapInTab(
   ]);
   if (!read) return { ok: false, status: 404, message: 'No such customer.' };
   const current = read.state;
-  const auth = authoriseOnCustomer({ userId: user.userId, email: user.email }, current.owner, current.name, deps.access);
+  const auth = authoriseOnCustomer(
+    { userId: user.userId, email: user.email },
+    current.owner,
+    current.name,
+    deps.access,
+  );
   if (!auth.ok) return { ok: false, status: 403, message: auth.message };
 
   const rules = actionRulesFrom(deps.rules);
@@ -87,7 +98,12 @@ export async function tapInTab(
   if (body.action === 'undo') {
     const selected = selectUndoTarget(history, current.name, null, deps.timeZone);
     if (!selected.ok) return { ok: false, status: 409, message: selected.message };
-    decision = decideUndo(ctx(undoKey(selected.target.id)), rules, selected.target, isAdmin(user.userId, deps.access));
+    decision = decideUndo(
+      ctx(undoKey(selected.target.id)),
+      rules,
+      selected.target,
+      isAdmin(user.userId, deps.access),
+    );
   } else {
     const open = openCardAction(history, messageId);
     if (open && open.action !== body.action) {
@@ -101,7 +117,8 @@ export async function tapInTab(
     const key = actionKey(messageId, customerId, body.action, nextGeneration(history, messageId));
     decision = decideRepAction(body.action, ctx(key), rules, body);
   }
-  if (!decision.ok) return { ok: false, status: decision.reason === 'not_allowed' ? 403 : 409, message: decision.message };
+  if (!decision.ok)
+    return { ok: false, status: decision.reason === 'not_allowed' ? 403 : 409, message: decision.message };
   return answer(await commitDecision(deps, decision, { ...replay, at: now.toISOString() }), deps, user);
 }
 
@@ -123,13 +140,19 @@ function decideRepAction(
 
 async function answer(result: CommitResult, deps: TabActionDeps, user: TabUser): Promise<TabActionResult> {
   const { row } = result;
-  if (result.kind === 'undone') return { ok: false, status: 409, message: `${row.customerName}: that was already undone.` };
+  if (result.kind === 'undone')
+    return { ok: false, status: 409, message: `${row.customerName}: that was already undone.` };
   const state = (await deps.state.get(row.customerId))?.state;
   if (!state) return { ok: false, status: 404, message: 'No such customer.' };
   if (result.kind === 'conflict') {
-    return { ok: false, status: 409, message: `Someone else changed ${row.customerName} at the same moment. Nothing was changed.` };
+    return {
+      ok: false,
+      status: 409,
+      message: `Someone else changed ${row.customerName} at the same moment. Nothing was changed.`,
+    };
   }
-  if (row.action !== 'undo') await deps.cards.pushRecentAction(user.userId, { customerId: row.customerId, rowId: row.id });
+  if (row.action !== 'undo')
+    await deps.cards.pushRecentAction(user.userId, { customerId: row.customerId, rowId: row.id });
   return { ok: true, message: doneWords(row), state };
 }
 

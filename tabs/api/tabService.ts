@@ -30,7 +30,14 @@ import type {
   MeResponse,
   TeamResponse,
 } from './tabTypes';
-import { accuracyWords, holdoutWords, monthFigures, ownedBy, untouchedThisWeek, valueAtRiskByRep } from './teamViews';
+import {
+  accuracyWords,
+  holdoutWords,
+  monthFigures,
+  ownedBy,
+  untouchedThisWeek,
+  valueAtRiskByRep,
+} from './teamViews';
 
 /**
  * The tab API's work behind the HTTP functions: reads the stores and the feed, calls the pure views,
@@ -94,14 +101,19 @@ export function createTabService(deps: TabServiceDeps): TabService {
   async function visibleState(user: TabUser, customerId: string): Promise<CustomerState> {
     const read = await deps.storage.state.get(customerId);
     // Another rep's customer is answered exactly like a missing one: ids are not probed.
-    if (!read || !ownedBy(read.state.owner, ownerScope(user))) throw new TabApiError(404, 'No such customer of yours.');
+    if (!read || !ownedBy(read.state.owner, ownerScope(user)))
+      throw new TabApiError(404, 'No such customer of yours.');
     return read.state;
   }
 
   return {
     me(user) {
       const role = roleOf(user, deps.access);
-      return { user: { userId: user.userId, name: user.name, email: user.email }, seesAll: role !== 'rep', role };
+      return {
+        user: { userId: user.userId, name: user.name, email: user.email },
+        seesAll: role !== 'rep',
+        role,
+      };
     },
 
     async customers(user) {
@@ -127,14 +139,27 @@ export function createTabService(deps: TabServiceDeps): TabService {
         customer: customerRow(state, daysSince),
         facts:
           i < 0
-            ? { orders: 0, spend: 0, firstOrder: null, lastOrder: null, expectedNextOrder: null, typicalGapDays: null, openTickets: 0 }
+            ? {
+                orders: 0,
+                spend: 0,
+                firstOrder: null,
+                lastOrder: null,
+                expectedNextOrder: null,
+                typicalGapDays: null,
+                openTickets: 0,
+              }
             : customerFacts(book, i, deps.rules, day),
         ordersByMonth: i < 0 ? [] : ordersByMonth(book, i, day),
         weeks: i < 0 ? [] : weekPoints(book, i, deps.rules, scorings),
         timeline:
           i < 0
             ? []
-            : timeline(book, i, audit, { today: day, timeZone: deps.timeZone, lossReasons: deps.rules.lossReasons, currency }),
+            : timeline(book, i, audit, {
+                today: day,
+                timeZone: deps.timeZone,
+                lossReasons: deps.rules.lossReasons,
+                currency,
+              }),
         lossReasons: deps.rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
         undoable: undoableAction(audit, deps.timeZone),
       };
@@ -144,7 +169,15 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // Visibility first: a rep acting on another rep's customer learns nothing about it.
       await visibleState(user, customerId);
       const result = await tapInTab(
-        { state: deps.storage.state, audit: deps.storage.audit, cards: deps.cards, rules: deps.rules, timeZone: deps.timeZone, access: deps.access, clock: deps.clock },
+        {
+          state: deps.storage.state,
+          audit: deps.storage.audit,
+          cards: deps.cards,
+          rules: deps.rules,
+          timeZone: deps.timeZone,
+          access: deps.access,
+          clock: deps.clock,
+        },
         user,
         customerId,
         body,
@@ -152,17 +185,23 @@ export function createTabService(deps: TabServiceDeps): TabService {
       if (!result.ok) throw new TabApiError(result.status, result.message);
       const { book, scored } = await books.scored(today());
       const i = bookIndex(book, customerId);
-      return { ok: true, message: result.message, customer: customerRow(result.state, i < 0 ? null : scored.customers[i].daysSinceLastOrder) };
+      return {
+        ok: true,
+        message: result.message,
+        customer: customerRow(result.state, i < 0 ? null : scored.customers[i].daysSinceLastOrder),
+      };
     },
 
     async team(user, filter) {
       const day = today();
       const month = filter.month ?? day.slice(0, 7);
       // A rep sees the team tab for themselves only; managers choose a rep or everyone.
-      const rep = seesAll(user) ? (filter.rep?.trim().toLowerCase() || null) : user.email;
+      const rep = seesAll(user) ? filter.rep?.trim().toLowerCase() || null : user.email;
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
       const partitions = [
-        ...Array.from({ length: PRIOR_MONTHS_NEEDED }, (_, k) => shiftMonth(months[0], -(PRIOR_MONTHS_NEEDED - k))),
+        ...Array.from({ length: PRIOR_MONTHS_NEEDED }, (_, k) =>
+          shiftMonth(months[0], -(PRIOR_MONTHS_NEEDED - k)),
+        ),
         ...months,
         shiftMonth(month, 1),
       ];
@@ -176,7 +215,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const repName = (owner: string) => names.get(owner) ?? owner;
       const all = [...states.values()];
       const mine = all.filter((s) => ownedBy(s.owner, rep));
-      const rowsOf = (m: string) => (rowsByMonth[partitions.indexOf(m)] ?? []).filter((r) => ownedBy(r.owner, rep));
+      const rowsOf = (m: string) =>
+        (rowsByMonth[partitions.indexOf(m)] ?? []).filter((r) => ownedBy(r.owner, rep));
       const summaries = months.map((m) =>
         computeMonthlySummary({
           month: m,
@@ -195,7 +235,9 @@ export function createTabService(deps: TabServiceDeps): TabService {
       return {
         asOf: day,
         currency,
-        reps: seesAll(user) ? owners.map((o) => ({ owner: o, name: repName(o) })) : [{ owner: user.email, name: user.name }],
+        reps: seesAll(user)
+          ? owners.map((o) => ({ owner: o, name: repName(o) }))
+          : [{ owner: user.email, name: user.name }],
         filter: { rep, month },
         months,
         valueAtRiskByRep: valueAtRiskByRep(mine, repName),
@@ -221,8 +263,12 @@ interface LoadedDay {
  */
 function bookCache(deps: TabServiceDeps) {
   const ttl = deps.bookTtlMs ?? 5 * 60_000;
-  let loaded: { at: number; book: Promise<Book>; days: Map<string, ScoredBook>; accuracy?: TeamResponse['accuracy'] } | null =
-    null;
+  let loaded: {
+    at: number;
+    book: Promise<Book>;
+    days: Map<string, ScoredBook>;
+    accuracy?: TeamResponse['accuracy'];
+  } | null = null;
   const current = () => {
     const now = Date.now();
     if (!loaded || now - loaded.at > ttl) {

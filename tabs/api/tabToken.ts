@@ -47,7 +47,10 @@ export type TokenVerifier = (authorization: string | null) => Promise<TokenCheck
 /** The Entra ID tenant's policy: its two issuer forms, the app's `api://` URI and client id. */
 export function entraPolicy(sso: { tenantId: string; clientId: string; audience: string }): TokenPolicy {
   return {
-    issuers: [`https://login.microsoftonline.com/${sso.tenantId}/v2.0`, `https://sts.windows.net/${sso.tenantId}/`],
+    issuers: [
+      `https://login.microsoftonline.com/${sso.tenantId}/v2.0`,
+      `https://sts.windows.net/${sso.tenantId}/`,
+    ],
     audiences: [sso.audience, sso.clientId],
   };
 }
@@ -108,6 +111,7 @@ function userOf(payload: JWTPayload): TokenCheck {
   const text = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : '');
   const email = (text('preferred_username') || text('upn') || text('email')).trim().toLowerCase();
   const userId = text('oid');
-  if (!userId || !email) return { ok: false, reason: 'invalid', detail: 'the token names no user (oid, upn)' };
+  if (!userId || !email)
+    return { ok: false, reason: 'invalid', detail: 'the token names no user (oid, upn)' };
   return { ok: true, user: { userId, name: text('name') || email, email, tenantId: text('tid') } };
 }

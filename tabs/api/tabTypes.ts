@@ -54,6 +54,8 @@ export interface CustomerFacts {
 }
 
 export interface TimelineEntry {
+  /** Unique within one customer's timeline. */
+  id: string;
   /** ISO date or date-time. */
   at: string;
   kind: 'order' | 'ticket' | 'action';
@@ -118,7 +120,11 @@ export interface TeamResponse {
   filter: { rep: string | null; month: string };
   months: string[];
   valueAtRiskByRep: { owner: string; name: string; valueAtRisk: number; slipping: number }[];
-  untouched: { owner: string; name: string; customers: { customerId: string; name: string; valueAtRisk: number }[] }[];
+  untouched: {
+    owner: string;
+    name: string;
+    customers: { customerId: string; name: string; valueAtRisk: number }[];
+  }[];
   monthly: MonthFigures[];
   lossesByReason: { label: string; count: number; share: number }[];
   holdout: string;

@@ -26,7 +26,12 @@ export function valueAtRiskByRep(
     byRep.set(owner, entry);
   }
   return [...byRep.entries()]
-    .map(([owner, e]) => ({ owner, name: repName(owner), valueAtRisk: Math.round(e.valueAtRisk), slipping: e.slipping }))
+    .map(([owner, e]) => ({
+      owner,
+      name: repName(owner),
+      valueAtRisk: Math.round(e.valueAtRisk),
+      slipping: e.slipping,
+    }))
     .sort((a, b) => b.valueAtRisk - a.valueAtRisk);
 }
 
@@ -46,7 +51,11 @@ export function untouchedThisWeek(
     if (touched) continue;
     const owner = s.owner.trim().toLowerCase();
     const list = byRep.get(owner) ?? [];
-    list.push({ customerId: s.customerId, name: s.name, valueAtRisk: Math.round((s.monthlyValue * s.score) / 100) });
+    list.push({
+      customerId: s.customerId,
+      name: s.name,
+      valueAtRisk: Math.round((s.monthlyValue * s.score) / 100),
+    });
     byRep.set(owner, list);
   }
   return [...byRep.entries()]

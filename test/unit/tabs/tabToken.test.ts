@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalSigner, LOCAL_POLICY } from '../../../tabs/api/localTokens';
-import { createTokenVerifier, entraPolicy, localKeys, refuseAll, type TabUser } from '../../../tabs/api/tabToken';
+import {
+  createTokenVerifier,
+  entraPolicy,
+  localKeys,
+  refuseAll,
+  type TabUser,
+} from '../../../tabs/api/tabToken';
 
-const ana: TabUser = { userId: 'oid-ana', name: 'Ana Ruiz', email: 'ana.ruiz@contoso.example', tenantId: 't-1' };
+const ana: TabUser = {
+  userId: 'oid-ana',
+  name: 'Ana Ruiz',
+  email: 'ana.ruiz@contoso.example',
+  tenantId: 't-1',
+};
 
 describe('tab token verification (jose, JWKS)', async () => {
   const signer = await createLocalSigner();

@@ -1,0 +1,17 @@
+import { Body1, Title3 } from '@fluentui/react-components';
+import { useEffect } from 'react';
+import { configureTeamTab } from './teams';
+
+/** The channel tab's configuration page: nothing to choose; Save adds the Team dashboard. */
+export function ConfigPage() {
+  useEffect(() => configureTeamTab(), []);
+  return (
+    <div style={{ padding: 24 }}>
+      <Title3 as="h1">Team dashboard</Title3>
+      <Body1 as="p">
+        Adds the team's churn dashboard to this channel: value at risk by rep, untouched lists, saves and
+        losses by month, and how accurate the score has been on your own book. Select Save.
+      </Body1>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import {
+  FluentProvider,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  type Theme,
+  teamsDarkTheme,
+  teamsHighContrastTheme,
+  teamsLightTheme,
+} from '@fluentui/react-components';
+import { StrictMode, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ConfigPage } from './ConfigPage';
+import { formats } from './format';
+import { Personal } from './Personal';
+import { Team } from './Team';
+import { connect, type HostInfo, notifyLoaded, onThemeChange, type TeamsTheme } from './teams';
+
+const THEMES: Record<TeamsTheme, Theme> = {
+  default: teamsLightTheme,
+  dark: teamsDarkTheme,
+  contrast: teamsHighContrastTheme,
+};
+
+type Page = 'personal' | 'team' | 'config';
+
+function pageOf(path: string): Page {
+  const last = path.replace(/\/+$/, '').split('/').pop();
+  return last === 'team' || last === 'config' ? last : 'personal';
+}
+
+function Root({ page }: { page: Page }) {
+  const [host, setHost] = useState<HostInfo | null>(null);
+  const [theme, setTheme] = useState<TeamsTheme>('default');
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    connect().then(
+      (info) => {
+        setHost(info);
+        setTheme(info.theme);
+        onThemeChange(setTheme);
+        notifyLoaded();
+      },
+      (e: unknown) => setError(`Could not connect to Teams: ${String(e)}`),
+    );
+  }, []);
+  const f = formats(host?.locale ?? navigator.language);
+  return (
+    <FluentProvider theme={THEMES[theme]} data-theme={theme} style={{ minHeight: '100%' }}>
+      {error ? (
+        <MessageBar intent="error">
+          <MessageBarBody>{error}</MessageBarBody>
+        </MessageBar>
+      ) : !host ? (
+        <Spinner label="Connecting to Teams…" style={{ padding: 32 }} />
+      ) : page === 'config' ? (
+        <ConfigPage />
+      ) : page === 'team' ? (
+        <Team f={f} themeKey={theme} />
+      ) : (
+        <Personal f={f} themeKey={theme} openCustomer={host.subPageId} />
+      )}
+    </FluentProvider>
+  );
+}
+
+const root = document.getElementById('root');
+if (root)
+  createRoot(root).render(
+    <StrictMode>
+      <Root page={pageOf(location.pathname)} />
+    </StrictMode>,
+  );
