@@ -71,8 +71,8 @@ export interface LocalStack {
     tabPersonal: string;
     tabTeam: string;
   };
-  /** Signs a development token for the tab API (the Playground's user unless another is given). */
-  signTabToken(user?: TabUser): Promise<string>;
+  /** Signs a development token for the tab API (the Playground's user unless another is given; `seconds` of validity). */
+  signTabToken(user?: TabUser, options?: { seconds?: number }): Promise<string>;
   connectionString: string;
   playground: PlaygroundIds;
   feed: LoadedFeed;

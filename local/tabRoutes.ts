@@ -16,7 +16,10 @@ export async function localTabRoutes(
   config: Config,
   clock: () => Date,
   user: TabUser,
-): Promise<{ routes: FunctionRoute[]; signToken: (who?: TabUser) => Promise<string> }> {
+): Promise<{
+  routes: FunctionRoute[];
+  signToken: (who?: TabUser, options?: { seconds?: number }) => Promise<string>;
+}> {
   const signer = await createLocalSigner();
   const runtime = buildTabRuntime(config, {
     verify: createTokenVerifier(localKeys(signer.jwks), LOCAL_POLICY),
@@ -33,7 +36,7 @@ export async function localTabRoutes(
     tabTeam: handlers.team,
   };
   const pages = createTabPagesHandler();
-  const signToken = (who: TabUser = user) => signer.sign(who);
+  const signToken = (who: TabUser = user, options: { seconds?: number } = {}) => signer.sign(who, options);
   const routes: FunctionRoute[] = [
     ...TAB_API_ROUTES.map((r) => ({
       name: r.name,

@@ -205,10 +205,10 @@ export function createTabService(deps: TabServiceDeps): TabService {
         ...months,
         shiftMonth(month, 1),
       ];
-      const [states, reps, loaded, ...rowsByMonth] = await Promise.all([
+      const [states, reps, accuracy, ...rowsByMonth] = await Promise.all([
         deps.storage.state.getAll(),
         deps.storage.conversations.listReps(),
-        books.scored(day),
+        books.accuracy(day),
         ...partitions.map((m) => deps.storage.audit.readMonth(m)),
       ]);
       const names = new Map(reps.filter((r) => r.name).map((r) => [r.email, r.name]));
@@ -245,7 +245,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         monthly: summaries.map(monthFigures),
         lossesByReason: selected.losses.map((l) => ({ label: l.label, count: l.count, share: l.share })),
         holdout: holdoutWords(selected),
-        accuracy: loaded.accuracy,
+        accuracy,
       };
     },
   };
@@ -254,7 +254,6 @@ export function createTabService(deps: TabServiceDeps): TabService {
 interface LoadedDay {
   book: Book;
   scored: ScoredBook;
-  accuracy: TeamResponse['accuracy'];
 }
 
 /**
@@ -290,12 +289,18 @@ function bookCache(deps: TabServiceDeps) {
         scored = scoreBook(book, deps.rules, dayOf(day));
         entry.days.set(day, scored);
       }
+      return { book, scored };
+    },
+    /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words (computed once per feed read). */
+    async accuracy(day: string): Promise<TeamResponse['accuracy']> {
+      const entry = current();
+      const book = await entry.book;
       if (entry.accuracy === undefined) {
         const asOfDay = dayOf(day) - ACCURACY_HORIZON_DAYS;
         const result = backtest(book, deps.rules, { asOfDay, horizonDays: ACCURACY_HORIZON_DAYS });
         entry.accuracy = accuracyWords(result, isoOfDay(asOfDay));
       }
-      return { book, scored, accuracy: entry.accuracy };
+      return entry.accuracy;
     },
   };
 }

@@ -62,6 +62,9 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
+/** Timeline entries shown before "Show all". */
+const TIMELINE_FIRST = 25;
+
 export function CustomerPage({
   customerId,
   f,
@@ -81,6 +84,7 @@ export function CustomerPage({
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
+  const [allEntries, setAllEntries] = useState(false);
 
   const load = useCallback(
     () =>
@@ -187,7 +191,11 @@ export function CustomerPage({
           {c.customerId} · {c.owner}
         </Caption1>
       </div>
-      {c.reasons.length > 0 && <Body1 as="p">{c.reasons.join(' · ')}</Body1>}
+      {c.reasons.length > 0 && (
+        <Body1 as="p" block>
+          {c.reasons.join(' · ')}
+        </Body1>
+      )}
 
       <div className={s.facts}>
         <Fact label="Score" value={`${c.score} / 100`} />
@@ -245,7 +253,9 @@ export function CustomerPage({
 
       <div className={s.charts}>
         <section>
-          <Subtitle2 as="h2">Orders by month</Subtitle2>
+          <Subtitle2 as="h2" block>
+            Orders by month
+          </Subtitle2>
           <Chart
             dates={data.ordersByMonth.map((m) => m.month)}
             series={orderSeries}
@@ -254,7 +264,9 @@ export function CustomerPage({
           />
         </section>
         <section>
-          <Subtitle2 as="h2">Score week by week</Subtitle2>
+          <Subtitle2 as="h2" block>
+            Score week by week
+          </Subtitle2>
           <Chart
             dates={data.weeks.map((w) => w.week)}
             series={weekSeries}
@@ -265,9 +277,11 @@ export function CustomerPage({
       </div>
 
       <section>
-        <Subtitle2 as="h2">Timeline</Subtitle2>
+        <Subtitle2 as="h2" block>
+          Timeline
+        </Subtitle2>
         <ul className={s.timeline}>
-          {data.timeline.slice(0, 60).map((e) => (
+          {data.timeline.slice(0, allEntries ? undefined : TIMELINE_FIRST).map((e) => (
             <li key={e.id} className={`${s.entry} ${e.undone ? s.undone : ''}`} data-kind={e.kind}>
               <Caption1>{f.date(e.at)}</Caption1>
               <Body1>{e.undone ? `${e.title} (undone)` : e.title}</Body1>
@@ -275,6 +289,11 @@ export function CustomerPage({
             </li>
           ))}
         </ul>
+        {!allEntries && data.timeline.length > TIMELINE_FIRST && (
+          <Button appearance="transparent" onClick={() => setAllEntries(true)}>
+            Show all {data.timeline.length} entries
+          </Button>
+        )}
       </section>
     </main>
   );

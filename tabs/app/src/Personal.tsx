@@ -149,12 +149,16 @@ export function Personal({
         onChange={(_e, d) => setQuery(d.value)}
         aria-label="Search customers"
       />
-      {groups.length === 0 && <Body1 as="p">No customer matches “{query}”.</Body1>}
+      {groups.length === 0 && (
+        <Body1 as="p" block>
+          No customer matches “{query}”.
+        </Body1>
+      )}
       {groups.map(({ kind, rows }) => {
         const folded = FOLDED.has(kind) && !searching && !unfolded.has(kind);
         return (
           <section key={kind} className={s.group} aria-label={KIND_TITLES[kind]}>
-            <Subtitle2 as="h2">
+            <Subtitle2 as="h2" block>
               {KIND_TITLES[kind]}{' '}
               <Badge appearance="tint" color={KIND_COLORS[kind]}>
                 {rows.length}

@@ -54,6 +54,7 @@ const useStyles = makeStyles({
   },
   fill: { height: '100%', backgroundColor: tokens.colorBrandBackground },
   lossFill: { height: '100%', backgroundColor: tokens.colorPaletteRedBackground3 },
+  wide: { gridColumn: '1 / -1' },
   muted: { color: tokens.colorNeutralForeground3 },
   list: { margin: '4px 0 8px', paddingLeft: '18px' },
 });
@@ -153,8 +154,14 @@ export function Team({ f, themeKey }: { f: Formats; themeKey: string }) {
 
       <div className={s.grid}>
         <section className={s.card} aria-label="Value at risk by rep">
-          <Subtitle2 as="h2">Value at risk by rep</Subtitle2>
-          {data.valueAtRiskByRep.length === 0 && <Body1 as="p">Nobody is slipping.</Body1>}
+          <Subtitle2 as="h2" block>
+            Value at risk by rep
+          </Subtitle2>
+          {data.valueAtRiskByRep.length === 0 && (
+            <Body1 as="p" block>
+              Nobody is slipping.
+            </Body1>
+          )}
           {data.valueAtRiskByRep.map((r) => (
             <div key={r.owner} className={s.bar}>
               <Body1>{r.name}</Body1>
@@ -169,9 +176,13 @@ export function Team({ f, themeKey }: { f: Formats; themeKey: string }) {
         </section>
 
         <section className={s.card} aria-label="Untouched this week">
-          <Subtitle2 as="h2">Untouched this week</Subtitle2>
+          <Subtitle2 as="h2" block>
+            Untouched this week
+          </Subtitle2>
           {data.untouched.length === 0 && (
-            <Body1 as="p">Every customer on this week's lists has been handled.</Body1>
+            <Body1 as="p" block>
+              Every customer on this week's lists has been handled.
+            </Body1>
           )}
           {data.untouched.map((r) => (
             <div key={r.owner}>
@@ -191,8 +202,10 @@ export function Team({ f, themeKey }: { f: Formats; themeKey: string }) {
           ))}
         </section>
 
-        <section className={s.card} aria-label="Saves and losses per month">
-          <Subtitle2 as="h2">Saves, losses and value won back</Subtitle2>
+        <section className={`${s.card} ${s.wide}`} aria-label="Saves and losses per month">
+          <Subtitle2 as="h2" block>
+            Saves, losses and value won back
+          </Subtitle2>
           <Chart
             dates={data.months}
             series={series}
@@ -230,8 +243,14 @@ export function Team({ f, themeKey }: { f: Formats; themeKey: string }) {
         </section>
 
         <section className={s.card} aria-label="Losses by reason">
-          <Subtitle2 as="h2">Losses by reason, {f.month(data.filter.month)}</Subtitle2>
-          {data.lossesByReason.length === 0 && <Body1 as="p">No losses recorded this month.</Body1>}
+          <Subtitle2 as="h2" block>
+            Losses by reason, {f.month(data.filter.month)}
+          </Subtitle2>
+          {data.lossesByReason.length === 0 && (
+            <Body1 as="p" block>
+              No losses recorded this month.
+            </Body1>
+          )}
           {data.lossesByReason.map((l) => (
             <div key={l.label} className={s.bar}>
               <Body1>{l.label}</Body1>
@@ -243,13 +262,19 @@ export function Team({ f, themeKey }: { f: Formats; themeKey: string }) {
               </Caption1>
             </div>
           ))}
-          <Subtitle2 as="h2">Holdout comparison</Subtitle2>
-          <Body1 as="p">{data.holdout}</Body1>
+          <Subtitle2 as="h2" block>
+            Holdout comparison
+          </Subtitle2>
+          <Body1 as="p" block>
+            {data.holdout}
+          </Body1>
         </section>
 
         <section className={s.card} aria-label="How accurate the score is">
-          <Subtitle2 as="h2">How accurate the score has been</Subtitle2>
-          <Body1 as="p">
+          <Subtitle2 as="h2" block>
+            How accurate the score has been
+          </Subtitle2>
+          <Body1 as="p" block>
             {data.accuracy?.sentence ?? 'Not enough history in the book to measure it yet.'}
           </Body1>
         </section>
