@@ -16,6 +16,13 @@ import { type E2eStack, startE2eStack, TEST_OUTPUT } from './e2eStack';
 
 const DOCS_SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const GREENFIELD = 'C-1001';
+/** A sales manager (configured in MANAGER_USER_IDS): sees every rep. */
+const MANAGER: TabUser = {
+  userId: '00000000-0000-0000-0000-0000000000m1',
+  name: 'Maria Lopez',
+  email: 'maria.lopez@contoso.example',
+  tenantId: '',
+};
 
 describe('Teams tabs', () => {
   let e2e: E2eStack;
@@ -23,7 +30,10 @@ describe('Teams tabs', () => {
   const hosts: TeamsHost[] = [];
 
   beforeAll(async () => {
+    // Read by the stack's config like any product setting (as in Azure).
+    process.env.MANAGER_USER_IDS = MANAGER.userId;
     [e2e, browser] = await Promise.all([startE2eStack({ weeklyRun: 'start' }), launchChromium()]);
+    delete process.env.MANAGER_USER_IDS;
   });
   afterAll(async () => {
     await Promise.all(hosts.map((h) => h.close()));
@@ -41,12 +51,12 @@ describe('Teams tabs', () => {
   /** Opens a tab inside the test host; resolves with the page once the tab has painted its data. */
   async function openInHost(
     tabUrl: string,
-    options: { theme?: 'default' | 'dark' | 'contrast'; subEntityId?: string } = {},
+    options: { theme?: 'default' | 'dark' | 'contrast'; subEntityId?: string; user?: TabUser } = {},
   ): Promise<Page> {
-    const user = ana();
+    const user = options.user ?? ana();
     const host = await startTeamsHost({
       tabUrl,
-      token: () => e2e.stack.signTabToken(),
+      token: () => e2e.stack.signTabToken(user),
       theme: options.theme,
       context: {
         userObjectId: user.userId,
@@ -78,7 +88,12 @@ describe('Teams tabs', () => {
   async function screenshot(page: Page, name: string): Promise<void> {
     await mkdir(TEST_OUTPUT, { recursive: true });
     const path = join(TEST_OUTPUT, name);
-    await page.screenshot({ path, fullPage: true });
+    // The host page is one viewport tall: grow it to the tab's content for the picture.
+    const height = await tab(page)
+      .locator('body')
+      .evaluate((el) => el.scrollHeight);
+    await page.setViewportSize({ width: 1280, height: Math.min(Math.max(height, 600), 2000) });
+    await page.screenshot({ path });
     if (process.env.SAVE_DOCS_SCREENSHOTS === '1') await copyFile(path, join(DOCS_SCREENSHOTS, name));
   }
 
@@ -158,8 +173,22 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
-  it('opens the Team tab with its figures', async () => {
-    const page = await openInHost(e2e.stack.urls.tabTeam);
+  it('opens the Team tab for a manager, with every rep, and filters by rep and month', async () => {
+    // A few taps through the API, as Ana would make them in her tab, so the month has figures.
+    const token = await e2e.stack.signTabToken();
+    const tap = async (customerId: string, body: Record<string, string>) => {
+      const response = await fetch(`${e2e.stack.urls.bot}/api/tab/customers/${customerId}/actions`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+    };
+    await tap('C-1212', { action: 'reached_out' });
+    await tap(GREENFIELD, { action: 'won_back', value: '1200' });
+    await tap('C-1004', { action: 'lost', reason: 'price', note: 'went with a cheaper supplier' });
+
+    const page = await openInHost(e2e.stack.urls.tabTeam, { user: MANAGER });
     const frame = tab(page);
     for (const name of [
       'Value at risk by rep',
@@ -171,7 +200,27 @@ describe('Teams tabs', () => {
       await expect(frame.getByRole('region', { name }).isVisible()).resolves.toBe(true);
     }
     await expect(frame.getByText(/Replayed on your own book as of/).isVisible()).resolves.toBe(true);
+    const riskRows = frame.getByRole('region', { name: 'Value at risk by rep' }).locator('> div');
+    expect(await riskRows.count()).toBeGreaterThan(1);
+    const november = frame.getByRole('row', { name: /Nov 2026/ });
+    const cells = () => november.getByRole('cell').allTextContents();
+    // Month, listed, reached out, saves, losses, won back, follow-up conversion.
+    expect((await cells()).slice(2)).toEqual(['1', '1', '1', '$1,200', '100%']);
+    await expect(frame.getByRole('region', { name: 'Losses by reason' }).textContent()).resolves.toContain(
+      'Price',
+    );
     await screenshot(page, 'tab-team.png');
+
+    // Filter: another rep has no taps this month; then an earlier month has none either.
+    const other = (
+      await frame.getByRole('combobox', { name: 'Filter by rep' }).locator('option').allTextContents()
+    ).find((n) => n !== 'Everyone' && n !== 'Ana Ruiz');
+    if (!other) throw new Error('the demo book has more than one rep');
+    await frame.getByRole('combobox', { name: 'Filter by rep' }).selectOption({ label: other });
+    await expect.poll(async () => (await cells()).slice(2)).toEqual(['0', '0', '0', '$0', '–']);
+    await frame.getByRole('combobox', { name: 'Filter by rep' }).selectOption({ label: 'Ana Ruiz' });
+    await frame.getByRole('combobox', { name: 'Month' }).selectOption('2026-10');
+    await expect.poll(() => frame.getByRole('row').last().textContent()).toMatch(/^Oct 2026/);
     await page.close();
   });
 
