@@ -10,6 +10,7 @@ import {
 import { bandDisplay, formatMoney, formatShortDate, truncate, weekOfRunKey } from './format';
 import weeklyTemplate from './templates/weeklyCard.json';
 import { type ParsedWeeklyCardData, parseWeeklyCardData } from './weeklyCardData';
+import { customerPageLink } from '../tabs/api/deepLink';
 
 type Money = (amount: number) => string;
 
@@ -58,6 +59,9 @@ function viewModel(data: ParsedWeeklyCardData) {
       return {
         customerId: c.customerId,
         name: truncate(c.name, MAX_NAME_CHARS),
+        nameText: data.tabAppId
+          ? `[${markdownText(truncate(c.name, MAX_NAME_CHARS))}](${customerPageLink(data.tabAppId, c.customerId)})`
+          : truncate(c.name, MAX_NAME_CHARS),
         valueText: `${money(c.monthlyValue)}/month`,
         // Whole points: decimals would suggest a precision the score does not have.
         bandText: `${band.label} · score ${Math.round(c.score)}`,
@@ -81,4 +85,9 @@ function viewModel(data: ParsedWeeklyCardData) {
 export function buildWeeklyCard(data: WeeklyCardData): object {
   const parsed = parseWeeklyCardData(data);
   return template.expand({ $root: viewModel(parsed) }) as object;
+}
+
+/** A name as link text in the card's markdown: brackets and backslashes escaped. */
+function markdownText(text: string): string {
+  return text.replace(/[\\[\]]/g, (ch) => `\\${ch}`);
 }

@@ -55,6 +55,8 @@ const envSchema = z
     /** Tab SSO: the Entra ID app registration's client id and Application ID URI (`api://<host>/<client id>`). */
     TAB_SSO_CLIENT_ID: z.string().optional(),
     TAB_SSO_AUDIENCE: z.string().startsWith('api://').optional(),
+    /** The Teams app's id (the manifest's `id`): the weekly card links names to the tab with it. */
+    TEAMS_APP_ID: z.string().optional(),
     /** Tab SSO: the tenant whose tokens are accepted; default MicrosoftAppTenantId. */
     TAB_SSO_TENANT_ID: z.string().optional(),
   })
@@ -82,6 +84,8 @@ export interface Config {
   bot: { appId: string; appPassword: string; appType: Env['MicrosoftAppType']; tenantId: string };
   adminUserIds: string[];
   managerUserIds: string[];
+  /** The Teams app's id, for deep links to the tabs; undefined = names are not linked. */
+  teamsAppId?: string;
   /** The tabs' single sign-on; null when not configured, and then the tab API refuses every request. */
   tabSso: { clientId: string; audience: string; tenantId: string } | null;
 }
@@ -122,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     adminUserIds: e.ADMIN_USER_IDS,
     managerUserIds: e.MANAGER_USER_IDS,
+    teamsAppId: e.TEAMS_APP_ID || undefined,
     tabSso: tabSsoOf(e),
   };
 }

@@ -90,6 +90,7 @@ export async function weeklyRunDeps(config: Config, options: WeeklyWiringOptions
     sender: (reference, card, summary) => sender.sendCard(reference as SendCardReference, card, summary),
     config: {
       timeZone: config.timeZone,
+      tabAppId: config.teamsAppId,
       // The config counts Sunday as 0; the schedule is ISO (Sunday = 7).
       weeklySendAt: { ...config.weeklySendAt, weekday: config.weeklySendAt.weekday || 7 },
     },

@@ -4,8 +4,9 @@ import uPlot, { type AlignedData, type Options } from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 /**
- * A small time chart on uPlot (about 50 KB, canvas): bars or lines over dates, coloured from the
- * Fluent theme's tokens so it follows Teams' default, dark and high-contrast themes.
+ * A small chart on uPlot (about 50 KB, canvas): bars or lines over labelled periods (months,
+ * weeks), coloured from the Fluent theme's tokens so it follows Teams' default, dark and
+ * high-contrast themes.
  */
 
 export interface Series {
@@ -20,8 +21,8 @@ export interface Series {
 }
 
 export interface ChartProps {
-  /** `YYYY-MM-DD` or `YYYY-MM` per point. */
-  dates: string[];
+  /** One label per point (a month, a week). */
+  labels: string[];
   series: Series[];
   height?: number;
   ariaLabel: string;
@@ -34,13 +35,15 @@ function resolve(el: HTMLElement, color: string): string {
   return m ? getComputedStyle(el).getPropertyValue(m[1]).trim() || '#888' : color;
 }
 
-export function Chart({ dates, series, height = 200, ariaLabel, themeKey }: ChartProps) {
+export function Chart({ labels, series, height = 200, ariaLabel, themeKey }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: themeKey redraws the canvas in the new theme's colours
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const xs = dates.map((d) => Date.parse(d.length === 7 ? `${d}-01T00:00:00Z` : `${d}T00:00:00Z`) / 1000);
+    const xs = labels.map((_l, k) => k);
+    // Label every point when they fit, else every second or third.
+    const step = Math.max(1, Math.ceil(labels.length / Math.max(1, Math.floor(el.clientWidth / 70))));
     const axisColor = resolve(el, tokens.colorNeutralForeground2);
     const gridColor = resolve(el, tokens.colorNeutralStroke2);
     const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
@@ -49,9 +52,19 @@ export function Chart({ dates, series, height = 200, ariaLabel, themeKey }: Char
       height,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y0: {}, y1: {} },
+      scales: {
+        x: { time: false, range: () => [-0.5, labels.length - 0.5] },
+        y0: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+        y1: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+      },
       axes: [
-        { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor } },
+        {
+          stroke: axisColor,
+          grid: { show: false },
+          ticks: { stroke: gridColor },
+          splits: () => xs.filter((k) => k % step === 0),
+          values: (_u, splits) => splits.map((k) => labels[k] ?? ''),
+        },
         {
           scale: 'y0',
           stroke: axisColor,
@@ -97,7 +110,7 @@ export function Chart({ dates, series, height = 200, ariaLabel, themeKey }: Char
       resize.disconnect();
       plot.destroy();
     };
-  }, [dates, series, height, themeKey]);
+  }, [labels, series, height, themeKey]);
   return (
     <div
       ref={box}

@@ -257,7 +257,7 @@ export function CustomerPage({
             Orders by month
           </Subtitle2>
           <Chart
-            dates={data.ordersByMonth.map((m) => m.month)}
+            labels={data.ordersByMonth.map((m) => f.month(m.month))}
             series={orderSeries}
             ariaLabel="Orders and spend per month over the last twelve months"
             themeKey={themeKey}
@@ -268,7 +268,7 @@ export function CustomerPage({
             Score week by week
           </Subtitle2>
           <Chart
-            dates={data.weeks.map((w) => w.week)}
+            labels={data.weeks.map((w) => f.day(w.week))}
             series={weekSeries}
             ariaLabel="The score and the chance of no order, each Monday for twelve weeks"
             themeKey={themeKey}

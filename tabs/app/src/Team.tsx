@@ -207,7 +207,7 @@ export function Team({ f, themeKey }: { f: Formats; themeKey: string }) {
             Saves, losses and value won back
           </Subtitle2>
           <Chart
-            dates={data.months}
+            labels={data.months.map(f.month)}
             series={series}
             ariaLabel="Saves, losses and value won back per month"
             themeKey={themeKey}

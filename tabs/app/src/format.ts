@@ -4,6 +4,8 @@ export interface Formats {
   percent(x: number): string;
   date(iso: string): string;
   month(key: string): string;
+  /** A day without the year (chart labels). */
+  day(iso: string): string;
 }
 
 export function formats(locale: string, currency = 'USD'): Formats {
@@ -23,10 +25,12 @@ export function formats(locale: string, currency = 'USD'): Formats {
     timeZone: 'UTC',
   });
   const month = new Intl.DateTimeFormat(safe, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const day = new Intl.DateTimeFormat(safe, { day: 'numeric', month: 'short', timeZone: 'UTC' });
   return {
     money: (n) => money.format(n),
     percent: (x) => pct.format(x),
     date: (iso) => date.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),
     month: (key) => month.format(new Date(`${key}-01T00:00:00Z`)),
+    day: (iso) => day.format(new Date(`${iso}T00:00:00Z`)),
   };
 }
