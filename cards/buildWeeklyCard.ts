@@ -1,4 +1,5 @@
 import { Template } from 'adaptivecards-templating';
+import { customerPageLink } from '../tabs/api/deepLink';
 import {
   type CustomerOutcome,
   MAX_NAME_CHARS,
@@ -10,7 +11,6 @@ import {
 import { bandDisplay, formatMoney, formatShortDate, truncate, weekOfRunKey } from './format';
 import weeklyTemplate from './templates/weeklyCard.json';
 import { type ParsedWeeklyCardData, parseWeeklyCardData } from './weeklyCardData';
-import { customerPageLink } from '../tabs/api/deepLink';
 
 type Money = (amount: number) => string;
 
