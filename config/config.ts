@@ -54,7 +54,10 @@ const envSchema = z
     MANAGER_USER_IDS: csv,
     /** Tab SSO: the Entra ID app registration's client id and Application ID URI (`api://<host>/<client id>`). */
     TAB_SSO_CLIENT_ID: z.string().optional(),
-    TAB_SSO_AUDIENCE: z.string().startsWith('api://').optional(),
+    TAB_SSO_AUDIENCE: z
+      .string()
+      .refine((s) => s === '' || s.startsWith('api://'), "must be the app registration's api:// URI")
+      .optional(),
     /** The Teams app's id (the manifest's `id`): the weekly card links names to the tab with it. */
     TEAMS_APP_ID: z.string().optional(),
     /** Tab SSO: the tenant whose tokens are accepted; default MicrosoftAppTenantId. */
