@@ -27,6 +27,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
   },
   bgnbd: { file: 'bgnbdBench.ts', what: 'issue 9: BG/NBD fit and scoring on 100k simulated customers' },
   model: { file: 'bgnbdScoreBench.ts', what: 'issue 9: scoreBook with the cadence model on 100k customers' },
+  tabs: {
+    file: 'tabsBench.ts',
+    what: "issue 19: the tabs' bundle size and first (meaningful) paint in Chromium on the local host",
+  },
 };
 
 const requested = process.argv.slice(2);

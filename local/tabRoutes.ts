@@ -25,8 +25,8 @@ export async function localTabRoutes(
     verify: createTokenVerifier(localKeys(signer.jwks), LOCAL_POLICY),
     clock,
   });
-  // A failed build surfaces on the first request, as in Azure.
-  runtime.catch(() => undefined);
+  // The feed is read and scored before the first tab opens; a failure surfaces on the first request, as in Azure.
+  runtime.then((r) => r.service.warm()).catch(() => undefined);
   const handlers = createTabHandlers(() => runtime);
   const local: Record<string, FunctionRoute['handler']> = {
     tabMe: handlers.me,

@@ -4,7 +4,9 @@ import { configureTeamTab } from './teams';
 
 /** The channel tab's configuration page: nothing to choose; Save adds the Team dashboard. */
 export function ConfigPage() {
-  useEffect(() => configureTeamTab(), []);
+  useEffect(() => {
+    configureTeamTab().catch((e: unknown) => console.error('could not configure the tab', e));
+  }, []);
   return (
     <div style={{ padding: 24 }}>
       <Title3 as="h1">Team dashboard</Title3>

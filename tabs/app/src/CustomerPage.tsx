@@ -17,8 +17,9 @@ import {
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ActionRequestBody, CustomerDetailResponse } from '../../api/tabTypes';
 import { api } from './api';
-import { Chart, type Series } from './Chart';
+import type { Series } from './Chart';
 import type { Formats } from './format';
+import { LazyChart as Chart } from './LazyChart';
 import { KIND_COLORS, KIND_TITLES } from './Personal';
 import { markReady } from './ready';
 

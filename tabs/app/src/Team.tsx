@@ -20,8 +20,9 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import type { TeamResponse } from '../../api/tabTypes';
 import { api } from './api';
-import { Chart, type Series } from './Chart';
+import type { Series } from './Chart';
 import type { Formats } from './format';
+import { LazyChart as Chart } from './LazyChart';
 import { markReady } from './ready';
 
 const useStyles = makeStyles({

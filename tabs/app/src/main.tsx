@@ -8,13 +8,15 @@ import {
   teamsHighContrastTheme,
   teamsLightTheme,
 } from '@fluentui/react-components';
-import { StrictMode, useEffect, useState } from 'react';
+import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ConfigPage } from './ConfigPage';
 import { formats } from './format';
 import { Personal } from './Personal';
 import { Team } from './Team';
 import { connect, type HostInfo, notifyLoaded, onThemeChange, type TeamsTheme } from './teams';
+
+// The configuration page loads only when Teams opens it (once, when the channel tab is added).
+const ConfigPage = lazy(() => import('./ConfigPage').then((m) => ({ default: m.ConfigPage })));
 
 const THEMES: Record<TeamsTheme, Theme> = {
   default: teamsLightTheme,
@@ -38,8 +40,8 @@ function Root({ page }: { page: Page }) {
       (info) => {
         setHost(info);
         setTheme(info.theme);
-        onThemeChange(setTheme);
-        notifyLoaded();
+        onThemeChange(setTheme).catch((e: unknown) => console.warn('no theme changes', e));
+        notifyLoaded().catch((e: unknown) => console.warn('notifySuccess failed', e));
       },
       (e: unknown) => setError(`Could not connect to Teams: ${String(e)}`),
     );
@@ -54,7 +56,9 @@ function Root({ page }: { page: Page }) {
       ) : !host ? (
         <Spinner label="Connecting to Teams…" style={{ padding: 32 }} />
       ) : page === 'config' ? (
-        <ConfigPage />
+        <Suspense fallback={<Spinner style={{ padding: 32 }} />}>
+          <ConfigPage />
+        </Suspense>
       ) : page === 'team' ? (
         <Team f={f} themeKey={theme} />
       ) : (

@@ -1,4 +1,5 @@
-import { app, authentication, pages } from '@microsoft/teams-js';
+/** teams-js, loaded only inside a host (a plain browser on the local host never needs it). */
+const teamsJs = () => import('./teamsSdk');
 
 /**
  * Everything the tabs ask of Teams, in one place: initialize, the context (user, locale, theme,
@@ -50,6 +51,7 @@ export async function connect(): Promise<HostInfo> {
       subPageId: params.get('customer'),
     };
   }
+  const { app } = await teamsJs();
   await app.initialize(extraValidOrigins());
   const context = await app.getContext();
   return {
@@ -62,25 +64,30 @@ export async function connect(): Promise<HostInfo> {
 }
 
 /** Calls `handler` when the user switches Teams' theme (default, dark, high contrast). */
-export function onThemeChange(handler: (theme: TeamsTheme) => void): void {
-  if (hasHost()) app.registerOnThemeChangeHandler((theme) => handler(themeOf(theme)));
+export async function onThemeChange(handler: (theme: TeamsTheme) => void): Promise<void> {
+  if (!hasHost()) return;
+  const { app } = await teamsJs();
+  app.registerOnThemeChangeHandler((theme) => handler(themeOf(theme)));
 }
 
 /** Tells Teams the tab has loaded (hides its loading indicator). */
-export function notifyLoaded(): void {
-  if (hasHost()) app.notifySuccess().catch(() => undefined);
+export async function notifyLoaded(): Promise<void> {
+  if (!hasHost()) return;
+  const { app } = await teamsJs();
+  await app.notifySuccess();
 }
 
 /** The bearer token for the tab API: Teams SSO, or the local host's development token outside Teams. */
 export async function fetchToken(): Promise<string> {
-  if (hasHost()) return authentication.getAuthToken();
+  if (hasHost()) return (await teamsJs()).authentication.getAuthToken();
   const response = await fetch('/tab/dev-token');
   if (!response.ok) throw new Error('Open this tab in Teams to sign in (no development sign-in here).');
   return ((await response.json()) as { token: string }).token;
 }
 
 /** The channel tab's configuration page: one choice, the Team dashboard. */
-export function configureTeamTab(): void {
+export async function configureTeamTab(): Promise<void> {
+  const { pages } = await teamsJs();
   pages.config.registerOnSaveHandler((save) => {
     const base = new URL('./team', location.href).toString();
     pages.config
