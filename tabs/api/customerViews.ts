@@ -151,6 +151,8 @@ export function timeline(
     timeZone: string;
     lossReasons: readonly { code: string; label: string }[];
     currency: string;
+    /** The state's surfacedAt: the weekly run's own rows are kept by month, not by customer, so it stands in for them. */
+    surfacedAt?: string | null;
   },
 ): TimelineEntry[] {
   const last = dayOf(options.today);
@@ -180,6 +182,15 @@ export function timeline(
       kind: 'ticket',
       title: 'Support ticket',
       detail: `${SENTIMENT_WORDS[book.ticketSentiment[k]] ?? 'unknown'}, ${open}`,
+    });
+  }
+  if (options.surfacedAt && !audit.some((r) => r.action === 'surfaced')) {
+    entries.push({
+      id: `surfaced-${options.surfacedAt}`,
+      at: options.surfacedAt,
+      kind: 'action',
+      title: 'Put on the weekly list',
+      detail: 'Weekly run',
     });
   }
   const undone = undoneIds(audit);

@@ -168,6 +168,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
                 timeZone: deps.timeZone,
                 lossReasons: deps.rules.lossReasons,
                 currency,
+                surfacedAt: state.surfacedAt,
               }),
         lossReasons: deps.rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
         undoable: undoableAction(audit, deps.timeZone),
