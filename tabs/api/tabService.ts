@@ -8,7 +8,7 @@ import type { Rules } from '../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
 import type { Storage } from '../../storage';
 import type { CardStore } from '../../storage/cardStore';
-import { computeMonthlySummary, PRIOR_MONTHS_NEEDED, shiftMonth } from '../../summary';
+import { computeMonthlySummary, outcomesFromBook, PRIOR_MONTHS_NEEDED, shiftMonth } from '../../summary';
 import {
   bookIndex,
   customerFacts,
@@ -215,10 +215,11 @@ export function createTabService(deps: TabServiceDeps): TabService {
         ...months,
         shiftMonth(month, 1),
       ];
-      const [states, reps, accuracy, ...rowsByMonth] = await Promise.all([
+      const [states, reps, accuracy, { book }, ...rowsByMonth] = await Promise.all([
         deps.storage.state.getAll(),
         deps.storage.conversations.listReps(),
         books.accuracy(day),
+        books.scored(day),
         ...partitions.map((m) => deps.storage.audit.readMonth(m)),
       ]);
       const names = new Map(reps.filter((r) => r.name).map((r) => [r.email, r.name]));
@@ -227,8 +228,11 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const mine = all.filter((s) => ownedBy(s.owner, rep));
       const rowsOf = (m: string) =>
         (rowsByMonth[partitions.indexOf(m)] ?? []).filter((r) => ownedBy(r.owner, rep));
+      // The holdout's comeback rates are read from the order feed, as the monthly summary does.
+      const outcomes = outcomesFromBook(book, day);
       const summaries = months.map((m) =>
         computeMonthlySummary({
+          outcomes,
           month: m,
           rows: rowsOf(m),
           priorRows: [1, 2, 3].flatMap((k) => rowsOf(shiftMonth(m, -k))),

@@ -224,6 +224,29 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
+  it('a double tap in the tab records one action, as on the card', async () => {
+    const token = await e2e.stack.signTabToken();
+    const tap = () =>
+      fetch(`${e2e.stack.urls.bot}/api/tab/customers/C-1123/actions`, {
+        method: 'POST',
+        body: JSON.stringify({ action: 'reached_out' }),
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const responses = await Promise.all([tap(), tap()]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    const rows = await e2e.storage.audit.latestForCustomer('C-1123', { limit: 10 });
+    expect(rows.filter((r) => r.action === 'reached_out')).toHaveLength(1);
+    expect((await e2e.storage.state.get('C-1123'))?.state.lastContact).toBe('2026-11-23');
+    // Another action from the tab while that one stands: refused, nothing written.
+    const lost = await fetch(`${e2e.stack.urls.bot}/api/tab/customers/C-1123/actions`, {
+      method: 'POST',
+      body: JSON.stringify({ action: 'lost', reason: 'price' }),
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(lost.status).toBe(409);
+    expect(await lost.json()).toMatchObject({ error: expect.stringContaining('Undo it first') });
+  });
+
   describe('the tab API refuses', () => {
     const api = (path: string, init: RequestInit = {}) => fetch(`${e2e.stack.urls.bot}/api/tab${path}`, init);
     const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
