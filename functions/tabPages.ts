@@ -21,18 +21,48 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
+/**
+ * Who may frame the pages: Teams, and Teams in Outlook and Microsoft 365 (web, desktop and mobile
+ * load them from these origins). Nobody else can embed the tab and ask it for its token.
+ */
+export const TEAMS_FRAME_ANCESTORS = [
+  "'self'",
+  'https://teams.microsoft.com',
+  'https://*.teams.microsoft.com',
+  'https://teams.cloud.microsoft',
+  'https://*.cloud.microsoft',
+  'https://*.office.com',
+  'https://outlook.office.com',
+  'https://outlook.office365.com',
+  'https://*.microsoft365.com',
+];
+
 /** Where the built front end is: next to the compiled functions, or under dist/ when run from source. */
 export function tabWebRoot(): string {
   const beside = join(__dirname, '..', 'tabs', 'web');
   return existsSync(join(beside, 'index.html')) ? beside : join(__dirname, '..', 'dist', 'tabs', 'web');
 }
 
-/** Builds the handler over a root folder; `path` is the route's catch-all parameter. */
-export function createTabPagesHandler(root: string = tabWebRoot()): HttpHandler {
+/**
+ * Builds the handler over a root folder; `path` is the route's catch-all parameter. `frameAncestors`
+ * null leaves framing open (the local host, whose test page is another loopback origin).
+ */
+export function createTabPagesHandler(
+  options: { root?: string; frameAncestors?: readonly string[] | null } = {},
+): HttpHandler {
+  const root = options.root ?? tabWebRoot();
+  const ancestors = options.frameAncestors === undefined ? TEAMS_FRAME_ANCESTORS : options.frameAncestors;
   return async (request): Promise<HttpResponseInit> => {
     const path = (request.params.path ?? '').replace(/^\/+/, '');
     if ((TAB_PAGES as readonly string[]).includes(path) || path === '') {
-      return file(join(root, 'index.html'), 'no-cache');
+      const page = await file(join(root, 'index.html'), 'no-cache');
+      if (ancestors && page.status === 200) {
+        page.headers = {
+          ...(page.headers as Record<string, string>),
+          'content-security-policy': `frame-ancestors ${ancestors.join(' ')}`,
+        };
+      }
+      return page;
     }
     if (!path.startsWith('assets/')) return { status: 404, body: 'not found' };
     const full = normalize(join(root, path));

@@ -35,7 +35,8 @@ export async function localTabRoutes(
     tabAction: handlers.action,
     tabTeam: handlers.team,
   };
-  const pages = createTabPagesHandler();
+  // Framing stays open locally: the test host page is another loopback origin.
+  const pages = createTabPagesHandler({ frameAncestors: null });
   const signToken = (who: TabUser = user, options: { seconds?: number } = {}) => signer.sign(who, options);
   const routes: FunctionRoute[] = [
     ...TAB_API_ROUTES.map((r) => ({
