@@ -51,13 +51,19 @@ describe('Teams tabs', () => {
   /** Opens a tab inside the test host; resolves with the page once the tab has painted its data. */
   async function openInHost(
     tabUrl: string,
-    options: { theme?: 'default' | 'dark' | 'contrast'; subEntityId?: string; user?: TabUser } = {},
+    options: {
+      theme?: 'default' | 'dark' | 'contrast';
+      subEntityId?: string;
+      user?: TabUser;
+      frameContext?: 'content' | 'settings';
+    } = {},
   ): Promise<Page> {
     const user = options.user ?? ana();
     const host = await startTeamsHost({
       tabUrl,
       token: () => e2e.stack.signTabToken(user),
       theme: options.theme,
+      frameContext: options.frameContext,
       context: {
         userObjectId: user.userId,
         userPrincipalName: user.email,
@@ -221,6 +227,27 @@ describe('Teams tabs', () => {
     await frame.getByRole('combobox', { name: 'Filter by rep' }).selectOption({ label: 'Ana Ruiz' });
     await frame.getByRole('combobox', { name: 'Month' }).selectOption('2026-10');
     await expect.poll(() => frame.getByRole('row').last().textContent()).toMatch(/^Oct 2026/);
+    await page.close();
+  });
+
+  it("the channel tab's configuration page saves the Team tab when Teams' Save is selected", async () => {
+    const configUrl = e2e.stack.urls.tabTeam.replace(/team$/, 'config');
+    const page = await openInHost(configUrl, { frameContext: 'settings', user: MANAGER });
+    expect(await hostCalls(page)).toEqual(
+      expect.arrayContaining(['settings.setValidityState', 'registerHandler']),
+    );
+    await page.evaluate(() => (window as unknown as { saveTab(): void }).saveTab());
+    await expect.poll(() => hostCalls(page)).toContain('settings.save.success');
+    const saved = await page.evaluate(
+      () => (window as unknown as { savedSettings: unknown[] }).savedSettings,
+    );
+    expect(saved).toEqual([
+      expect.objectContaining({
+        entityId: 'team',
+        suggestedDisplayName: 'Team',
+        contentUrl: e2e.stack.urls.tabTeam,
+      }),
+    ]);
     await page.close();
   });
 

@@ -64,6 +64,7 @@ const RUNTIME = ${JSON.stringify(RUNTIME)};
 let context = ${JSON.stringify(context)};
 const frame = document.getElementById('tab');
 window.hostCalls = [];
+window.savedSettings = [];
 window.addEventListener('message', async (event) => {
   if (event.source !== frame.contentWindow || event.origin !== TAB_ORIGIN) return;
   const m = event.data;
@@ -75,6 +76,9 @@ window.addEventListener('message', async (event) => {
       return reply([context.frameContext, 'web', JSON.stringify(RUNTIME), '2.58.0']);
     case 'getContext':
       return reply([context]);
+    case 'settings.setSettings':
+      window.savedSettings.push(m.args[0]);
+      return reply([true]);
     case 'authentication.getAuthToken': {
       const response = await fetch('/token');
       return response.ok ? reply([true, await response.text()]) : reply([false, 'resourceDisabled']);
@@ -83,6 +87,8 @@ window.addEventListener('message', async (event) => {
       return reply([]);
   }
 });
+/** The user selects Save on a configuration page: Teams sends the page its save event. */
+window.saveTab = () => frame.contentWindow.postMessage({ func: 'settings.save', args: [{}] }, TAB_ORIGIN);
 /** Teams' theme switch: the new theme goes to the tab's registered handler. */
 window.setTeamsTheme = (theme) => {
   context = { ...context, theme };

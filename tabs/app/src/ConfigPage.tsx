@@ -1,11 +1,15 @@
 import { Body1, Title3 } from '@fluentui/react-components';
 import { useEffect } from 'react';
+import { markReady } from './ready';
 import { configureTeamTab } from './teams';
 
 /** The channel tab's configuration page: nothing to choose; Save adds the Team dashboard. */
 export function ConfigPage() {
   useEffect(() => {
-    configureTeamTab().catch((e: unknown) => console.error('could not configure the tab', e));
+    configureTeamTab().then(
+      () => markReady('config'),
+      (e: unknown) => console.error('could not configure the tab', e),
+    );
   }, []);
   return (
     <div style={{ padding: 24 }}>
