@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair, type JSONWebKeySet, SignJWT } from 'jose';
-import type { TabUser, TokenPolicy } from './tabToken';
+import { SSO_SCOPE, type TabUser, type TokenPolicy } from './tabToken';
 
 /**
  * Development sign-in for the local host, outside Teams: a key pair made at start, its public half
@@ -11,13 +11,17 @@ import type { TabUser, TokenPolicy } from './tabToken';
 export const LOCAL_POLICY: TokenPolicy = {
   issuers: ['https://churn-predictor.local/dev-issuer'],
   audiences: ['api://127.0.0.1/churn-predictor-local'],
+  scope: SSO_SCOPE,
 };
 
 export interface LocalSigner {
   /** The public key set the API verifies against. */
   jwks: JSONWebKeySet;
   /** A token for `user`, valid `seconds` (default 1 hour). */
-  sign(user: TabUser, options?: { seconds?: number; audience?: string; issuer?: string }): Promise<string>;
+  sign(
+    user: TabUser,
+    options?: { seconds?: number; audience?: string; issuer?: string; scope?: string },
+  ): Promise<string>;
 }
 
 /** Makes a fresh key pair (ES256) and a signer over it. */
@@ -34,6 +38,7 @@ export async function createLocalSigner(): Promise<LocalSigner> {
         tid: user.tenantId,
         name: user.name,
         preferred_username: user.email,
+        scp: options.scope ?? SSO_SCOPE,
         ver: '2.0',
       })
         .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })

@@ -32,9 +32,14 @@ export interface TokenPolicy {
   issuers: readonly string[];
   /** Accepted audiences: the `api://` URI and the client id. */
   audiences: readonly string[];
+  /** The delegated scope the token must carry in `scp` (Teams SSO: the app's `access_as_user`). */
+  scope: string;
   /** Allowed clock skew in seconds (default 60). */
   clockToleranceSeconds?: number;
 }
+
+/** The scope the app registration exposes for Teams SSO (docs/tabs.md). */
+export const SSO_SCOPE = 'access_as_user';
 
 /** Why a request was refused: the API answers 401 with this and nothing more. */
 export type TokenRefusal = 'missing' | 'malformed' | 'invalid' | 'expired' | 'not_configured';
@@ -52,6 +57,7 @@ export function entraPolicy(sso: { tenantId: string; clientId: string; audience:
       `https://sts.windows.net/${sso.tenantId}/`,
     ],
     audiences: [sso.audience, sso.clientId],
+    scope: SSO_SCOPE,
   };
 }
 
@@ -82,6 +88,9 @@ export function createTokenVerifier(keys: JWTVerifyGetKey, policy: TokenPolicy):
     } catch (error) {
       return refusalOf(error);
     }
+    const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
+    if (!scopes.includes(policy.scope))
+      return { ok: false, reason: 'invalid', detail: `the token lacks the ${policy.scope} scope` };
     return userOf(payload);
   };
 }

@@ -56,6 +56,13 @@ describe('tab token verification (jose, JWKS)', async () => {
     expect(await verify(`Bearer ${otherIssuer}`)).toMatchObject({ ok: false, reason: 'invalid' });
   });
 
+  it('refuses a token without the access_as_user scope', async () => {
+    expect(await verify(`Bearer ${await signer.sign(ana, { scope: 'User.Read' })}`)).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+    });
+  });
+
   it('refuses garbage', async () => {
     expect(await verify('Bearer not.a.jwt')).toMatchObject({ ok: false });
   });
@@ -71,6 +78,7 @@ describe('tab token verification (jose, JWKS)', async () => {
     expect(entraPolicy({ tenantId: 'T', clientId: 'C', audience: 'api://h/C' })).toEqual({
       issuers: ['https://login.microsoftonline.com/T/v2.0', 'https://sts.windows.net/T/'],
       audiences: ['api://h/C', 'C'],
+      scope: 'access_as_user',
     });
   });
 });
