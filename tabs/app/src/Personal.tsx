@@ -149,6 +149,13 @@ export function Personal({
         onChange={(_e, d) => setQuery(d.value)}
         aria-label="Search customers"
       />
+      <div className={`${s.row} ${s.muted}`} aria-hidden="true">
+        <Caption1 style={{ paddingLeft: 12 }}>Customer</Caption1>
+        <Caption1>Score</Caption1>
+        <Caption1>At risk / month</Caption1>
+        <Caption1>Last order</Caption1>
+        <Caption1>Why</Caption1>
+      </div>
       {groups.length === 0 && (
         <Body1 as="p" block>
           No customer matches “{query}”.
