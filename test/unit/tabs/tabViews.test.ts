@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { matchPath } from '../../../local/functionsHost';
 import { initialState } from '../../../rules/customerState';
+import { defaultRules } from '../../../rules/rulesSchema';
+import { weeklyCardDataFor } from '../../../runs/weeklyCardFor';
+import { repWeeks } from '../../../runs/weeklyLists';
 import { customerKind } from '../../../tabs/api/customerKinds';
 import { scoredWeeks } from '../../../tabs/api/customerViews';
 import { customerPageLink } from '../../../tabs/api/deepLink';
@@ -9,6 +12,7 @@ import { accuracyWords, untouchedThisWeek, valueAtRiskByRep } from '../../../tab
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { texts } from '../cards/cardWalk';
 import { representativeWeek } from '../cards/weeklyCardFixtures';
+import { scoredBook } from '../weekly/scoredFixture';
 
 const base = initialState({
   customerId: 'C-1',
@@ -30,6 +34,17 @@ describe('the weekly card links a name to its customer page', () => {
     const linked = buildWeeklyCard({ ...representativeWeek(), tabAppId: 'app-1' });
     expect(texts(linked)).toContain(`[Greenfield Cafe](${customerPageLink('app-1', 'cust-001')})`);
     expect(adaptiveCardErrors(linked)).toEqual([]);
+  });
+
+  it('the weekly run passes the Teams app id to the card data', () => {
+    const rules = defaultRules();
+    const book = scoredBook(
+      [{ id: 'c1', name: 'Cafe', owner: 'a@x.com', monthlyValue: 900, slip: true }],
+      rules,
+    );
+    const [week] = repWeeks(book.customers, rules.capPerRep);
+    expect(weeklyCardDataFor(week, rules, 'weekly-2026-W48', { tabAppId: 'app-1' }).tabAppId).toBe('app-1');
+    expect(weeklyCardDataFor(week, rules, 'weekly-2026-W48').tabAppId).toBeUndefined();
   });
 });
 
