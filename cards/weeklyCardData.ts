@@ -54,6 +54,7 @@ export const weeklyCardDataSchema = z.object({
     .max(MAX_CARD_CUSTOMERS),
   overflow: z.object({ count: z.number().int().nonnegative(), monthlyValue: money }).optional(),
   ...repCardFields,
+  tabAppId: z.string().min(1).max(100).optional(),
 });
 
 /** WeeklyCardData with every default filled in. */

@@ -6,4 +6,6 @@ import './dailyFollowUps';
 import './health';
 import './messages';
 import './monthlySummary';
+import './tabApi';
+import './tabPages';
 import './weeklyRun';
