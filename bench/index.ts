@@ -10,7 +10,6 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     file: 'pipelineBench.ts',
     what: 'issue 2: read + score 100k/2M and 1M/20M, peak memory, vs DuckDB',
   },
-  csv: { file: 'csvParsers.ts', what: 'issue 2: csv-parse vs papaparse on a 2M-row orders.csv' },
   score: { file: 'scoreBench.ts', what: 'issue 2: scoreBook alone on an in-memory 100k/2M book' },
   storage: {
     file: 'storageBench.ts',

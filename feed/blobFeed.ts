@@ -4,8 +4,14 @@ import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient, RestError } from '@azure/storage-blob';
 import { FeedError } from './feedError';
-import { CUSTOMERS_FILE } from './readCustomers';
-import { type FeedResult, ORDERS_FILE, type ReadFeedOptions, readFeed, TICKETS_FILE } from './readFeed';
+import {
+  CUSTOMERS_FILE,
+  type FeedResult,
+  ORDERS_FILE,
+  type ReadFeedOptions,
+  readFeed,
+  TICKETS_FILE,
+} from './readFeed';
 
 /** Where a feed lives in Blob Storage: a container, and optionally a folder-like prefix in it (`feed/`). */
 export interface BlobFeedOptions extends ReadFeedOptions {
