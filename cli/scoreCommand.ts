@@ -12,8 +12,8 @@ export async function runScoreCommand(
   err: NodeJS.WritableStream,
 ): Promise<void> {
   const rules = await readRulesFile(args.rules);
-  const book = await loadBook(args.feed, rules, err);
   const asOf = args.asOf ?? todayIn(process.env.TIME_ZONE);
+  const book = await loadBook(args.feed, rules, err, asOf);
   const scored = scoreBook(book, rules, dayOf(asOf));
   const text =
     args.format === 'json'

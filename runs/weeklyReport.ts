@@ -70,9 +70,20 @@ export interface WeeklyRunDone {
   outcomes: RepOutcome[];
 }
 
+/** A week the feed stopped before anything was scored or stored (see weeklyFeedStop.ts). */
+export interface WeeklyFeedStopped {
+  status: 'stopped';
+  reason: 'feed_error';
+  runKey: string;
+  localDate: string;
+  feedError: { code: string; file: string; message: string };
+  adminNotice: 'posted' | 'no_channel' | 'failed' | 'not_configured';
+}
+
 /** What a weekly timer tick did. */
 export type WeeklyReport =
   | { status: 'not_due'; runKey: string; reason: 'before_send_time' | 'already_ran' }
+  | WeeklyFeedStopped
   | WeeklyRunDone;
 
 /** Counts outcomes per status (every status present, zeros included). */

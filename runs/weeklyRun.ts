@@ -1,5 +1,6 @@
 import { format } from 'date-fns';
 import { describeFeedReport } from '../feed/describeFeedReport';
+import { FeedError } from '../feed/feedError';
 import type { FeedResult } from '../feed/readFeed';
 import type { Rules } from '../rules/rulesSchema';
 import { type WeeklySchedule, weeklyRunDue, zonedNow } from '../schedule';
@@ -8,6 +9,7 @@ import { runLimited } from '../storage/batches';
 import type { CardStore } from '../storage/cardStore';
 import type { CardLocale } from './weeklyCardFor';
 import { deliverRepWeek, type SendTally, type WeeklySender } from './weeklyDelivery';
+import { readFeedOrStop, stopForFeed } from './weeklyFeedStop';
 import { countGates, type RepWeek } from './weeklyLists';
 import { planWeek } from './weeklyPlan';
 import { repDirectory } from './weeklyRepDirectory';
@@ -54,8 +56,8 @@ export type AdminNotifier = (text: string) => Promise<'posted' | 'no_channel' | 
 export interface WeeklyRunDeps {
   storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs' | 'requests'>;
   cards: CardStore;
-  /** Reads the feed (a folder or a blob container) into a Book. */
-  readBook: () => Promise<FeedResult>;
+  /** Reads the feed (a folder or a blob container) into a Book; orders after `asOf` (the run's local date) are not counted. */
+  readBook: (asOf: string) => Promise<FeedResult>;
   rules: Rules;
   sender: WeeklySender;
   config: WeeklyRunConfig;
@@ -99,12 +101,22 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const localDate = format(zonedNow(now, config.timeZone), 'yyyy-MM-dd');
   log.info('weekly run starting', { runKey, localDate, forced: force, resumed: !fresh, attempt });
 
-  const [{ book, report: feedReport }, snapshot, handled, directory] = await Promise.all([
-    deps.readBook(),
+  const [feed, snapshot, handled, directory] = await Promise.all([
+    readFeedOrStop(() => deps.readBook(localDate)),
     storage.state.readAll(),
     storage.runs.listRun(runKey),
     repDirectory(storage.conversations),
   ]);
+  // Nothing has been written yet: a feed that cannot be read leaves every state row as it was.
+  if (feed instanceof FeedError) {
+    const finishedAt = new Date(now.getTime() + Math.round(clock() - started)).toISOString();
+    return stopForFeed(
+      feed,
+      { runKey, localDate, finishedAt },
+      { runs: storage.runs, log, notifyAdmins: deps.notifyAdmins },
+    );
+  }
+  const { book, report: feedReport } = feed;
   if (feedReport.rowsSkipped > 0) {
     // In Azure the log is where a bad feed row is reported: file, line and reason, as the CLI prints.
     log.warn(`feed: ${feedReport.rowsSkipped} rows skipped\n${describeFeedReport(feedReport).join('\n')}`, {

@@ -4,6 +4,7 @@ import { type ProactiveAdapter, ProactiveSender } from '../bot/proactiveSender';
 import { readRulesFile } from '../cli/readRulesFile';
 import type { Config } from '../config/config';
 import { feedContainerClient, readBlobFeed } from '../feed/blobFeed';
+import { feedOptionsFrom } from '../feed/feedOptions';
 import { type FeedResult, readFeed } from '../feed/readFeed';
 import type { Rules } from '../rules/rulesSchema';
 import { openStorage } from '../storage';
@@ -14,9 +15,8 @@ import type { AdminNotifier, WeeklyLog, WeeklyRunDeps } from './weeklyRun';
 type SendCardReference = Parameters<ProactiveSender['sendCard']>[0];
 
 /** The feed reader the config asks for: the blob container when FEED_CONTAINER is set, else the FEED_DIR folder. */
-export function feedReaderFor(config: Config, rules: Rules): () => Promise<FeedResult> {
+export function feedReaderFor(config: Config, rules: Rules): (asOf: string) => Promise<FeedResult> {
   const { container, dir } = config.feed;
-  const columns = rules.columns;
   if (container) {
     const { connectionString, blobEndpoint } = config.storage;
     const settings = connectionString
@@ -26,9 +26,9 @@ export function feedReaderFor(config: Config, rules: Rules): () => Promise<FeedR
         : null;
     if (!settings) throw new Error('FEED_CONTAINER needs STORAGE_CONNECTION_STRING or STORAGE_BLOB_ENDPOINT');
     const client = feedContainerClient(settings, container);
-    return () => readBlobFeed(client, { columns });
+    return (asOf) => readBlobFeed(client, feedOptionsFrom(rules, asOf));
   }
-  if (dir) return () => readFeed(dir, { columns });
+  if (dir) return (asOf) => readFeed(dir, feedOptionsFrom(rules, asOf));
   throw new Error('No feed configured: set FEED_CONTAINER (a blob container) or FEED_DIR (a folder)');
 }
 

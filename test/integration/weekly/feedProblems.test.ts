@@ -1,8 +1,17 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FeedError } from '../../../feed/feedError';
 import { readFeed } from '../../../feed/readFeed';
 import { runWeekly } from '../../../runs/weeklyRun';
-import { depsFor, openWeeklyWorld, SEND_TIME, type WeeklyWorld } from './weeklyWorld';
+import {
+  completed,
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  SEND_TIME,
+  slippingBook,
+  type WeeklyWorld,
+} from './weeklyWorld';
 
 describe('bad feed rows in the weekly run', () => {
   let world: WeeklyWorld;
@@ -30,5 +39,44 @@ describe('bad feed rows in the weekly run', () => {
     expect(feed.report.rowsSkipped).toBe(0);
     await runWeekly(depsFor(world, feed.book, { readBook: async () => feed }), { now: SEND_TIME });
     expect(world.log.lines.some((l) => l.message.startsWith('feed: '))).toBe(false);
+  });
+
+  it('a header-only orders file stops the week: every state row as it was, no card, the admins told', async () => {
+    const reps = ['ana@example.com'];
+    await installReps(world, reps);
+    const book = slippingBook(reps, { slipping: 3 });
+    completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
+    const before = (await world.storage.state.readAll()).states;
+    const cardsBefore = world.fake.activities.length;
+    const told: string[] = [];
+    const stopped = await runWeekly(
+      depsFor(world, book, {
+        readBook: (asOf) => readFeed(join(__dirname, '../../fixtures/feeds/header-only-orders'), { asOf }),
+        notifyAdmins: async (text) => {
+          told.push(text);
+          return 'posted';
+        },
+      }),
+      { now: new Date(SEND_TIME.getTime() + 7 * 86_400_000), force: true },
+    );
+    expect(stopped).toMatchObject({ status: 'stopped', reason: 'feed_error', adminNotice: 'posted' });
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain('orders.csv has a header but no rows');
+    expect(told[0]).toContain('No customer was changed');
+    const after = (await world.storage.state.readAll()).states;
+    expect([...after.entries()]).toEqual([...before.entries()]);
+    expect(world.fake.activities.length).toBe(cardsBefore);
+  });
+
+  it('any other error from the feed still fails the run (it is not a feed problem)', async () => {
+    const boom = new Error('disk on fire');
+    const run = runWeekly(
+      depsFor(world, slippingBook(['ana@example.com'], { slipping: 1 }), {
+        readBook: async () => Promise.reject(boom),
+      }),
+      { now: SEND_TIME },
+    );
+    await expect(run).rejects.toBe(boom);
+    expect(boom).not.toBeInstanceOf(FeedError);
   });
 });
