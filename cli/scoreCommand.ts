@@ -1,3 +1,4 @@
+import { customerFacts } from '../feed/customerFacts';
 import { dayOf, scoreBook } from '../rules';
 import type { ScoreArgs } from './args';
 import { formatCsv, formatJson, formatTable } from './formatScores';
@@ -17,7 +18,7 @@ export async function runScoreCommand(
   const scored = scoreBook(book, rules, dayOf(asOf));
   const text =
     args.format === 'json'
-      ? formatJson(scored)
+      ? formatJson(scored, (c) => customerFacts(book, c.index, dayOf(asOf)))
       : args.format === 'csv'
         ? formatCsv(scored)
         : formatTable(scored);
