@@ -101,21 +101,21 @@ export async function settleDateColumn(
 ): Promise<DateColumnFormat> {
   const [row] = await engine.rows(`
     SELECT
-      count(*) FILTER (WHERE regexp_full_match(${v}, '${YMD}')),
-      count(*) FILTER (WHERE regexp_full_match(${v}, '${XXY}')),
-      count(*) FILTER (WHERE regexp_full_match(${v}, '${D_MON_Y}') OR regexp_full_match(${v}, '${MON_D_Y}')),
-      count(*) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} > 12),
-      count(*) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 2))} > 12),
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${YMD}')),
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${XXY}')),
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${D_MON_Y}') OR regexp_full_match(${v}, '${MON_D_Y}')),
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} > 12),
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 2))} > 12),
       min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} > 12),
       min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 2))} > 12),
       min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} <> ${num(part(v, XXY, 2))})
     FROM ${table}`);
   const shapes: DateShapes = {
-    ymd: Number(row[0]),
-    xxy: Number(row[1]),
-    named: Number(row[2]),
-    firstAbove12: Number(row[3]),
-    secondAbove12: Number(row[4]),
+    ymd: Number(row[0] ?? 0),
+    xxy: Number(row[1] ?? 0),
+    named: Number(row[2] ?? 0),
+    firstAbove12: Number(row[3] ?? 0),
+    secondAbove12: Number(row[4] ?? 0),
     firstExample: row[5] === null ? null : String(row[5]),
     secondExample: row[6] === null ? null : String(row[6]),
     ambiguousExample: row[7] === null ? null : String(row[7]),
@@ -206,10 +206,10 @@ export async function settleDecimalMark(
   if (delimiter === ',' || delimiter === undefined) return { decimal: '.' };
   const bare = bareNumber(v);
   const [[commas, dots]] = await engine.rows(`
-    SELECT count(*) FILTER (WHERE regexp_full_match(${bare}, '[+-]?\\d{1,3}(?:\\.\\d{3})*,\\d{1,2}|[+-]?\\d+,\\d{1,2}')),
-           count(*) FILTER (WHERE regexp_full_match(${bare}, '[+-]?\\d+(?:,\\d{3})*\\.\\d{1,2}'))
+    SELECT sum(n) FILTER (WHERE regexp_full_match(${bare}, '[+-]?\\d{1,3}(?:\\.\\d{3})*,\\d{1,2}|[+-]?\\d+,\\d{1,2}')),
+           sum(n) FILTER (WHERE regexp_full_match(${bare}, '[+-]?\\d+(?:,\\d{3})*\\.\\d{1,2}'))
     FROM ${table}`);
-  return Number(commas) > Number(dots)
+  return Number(commas ?? 0) > Number(dots ?? 0)
     ? { decimal: ',', note: `decimal commas (${Number(commas).toLocaleString('en-US')} values like 45,00)` }
     : { decimal: '.' };
 }
