@@ -10,6 +10,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     file: 'pipelineBench.ts',
     what: 'issue 2: read + score 100k/2M and 1M/20M, peak memory, vs DuckDB',
   },
+  feed: {
+    file: 'feedBench.ts',
+    what: 'issue 16: read + score 100k/2M as a score process vs DuckDB RFM as a process; 1M/20M time and peak RSS; the export corpus',
+  },
   score: { file: 'scoreBench.ts', what: 'issue 2: scoreBook alone on an in-memory 100k/2M book' },
   storage: {
     file: 'storageBench.ts',
