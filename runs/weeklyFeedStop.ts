@@ -1,15 +1,14 @@
 import { FeedError } from '../feed/feedError';
 import type { FeedResult } from '../feed/readFeed';
-import type { RunLedger } from '../storage';
 import type { WeeklyFeedStopped } from './weeklyReport';
 import type { AdminNotifier, WeeklyLog } from './weeklyRun';
 
 /**
  * A feed that cannot be read (a missing or header-only customers or orders file, a missing column,
  * dates that read two ways) stops the week before anything is scored or stored: every state row
- * stays as it was, no card goes out, and the admins are told what to fix. The run row is finished
- * so the timer does not retry every 15 minutes; once the feed is fixed, a forced run (`npm run
- * weekly`, or the admin route) runs the week.
+ * stays as it was, no card goes out, and the admins are told what to fix, once: on the tick that
+ * started the week's run. The run row is left unfinished, so each later tick reads the feed again
+ * (a failed read costs a listing and a download) and the week runs as soon as the feed is fixed.
  */
 
 /** The feed, or the FeedError that stops the week (any other error is thrown). */
@@ -26,27 +25,33 @@ export async function readFeedOrStop(read: () => Promise<FeedResult>): Promise<F
 export function feedStoppedText(runKey: string, error: FeedError): string {
   return (
     `The weekly run ${runKey} stopped before scoring anyone: ${error.message} ` +
-    'No customer was changed and no card was sent. Fix the feed, then run the week again.'
+    'No customer was changed and no card was sent. Fix the feed: the run tries again every 15 minutes this week.'
   );
 }
 
-/** Logs, tells the admins, finishes the run row, and returns the report of a week stopped by the feed. */
+/**
+ * Logs, tells the admins when this tick started the week's run (`fresh`), and returns the report of
+ * a week stopped by the feed. The run row is not finished: the next tick tries again.
+ */
 export async function stopForFeed(
   error: FeedError,
-  run: { runKey: string; localDate: string; finishedAt: string },
-  deps: { runs: Pick<RunLedger, 'finishRun'>; log: WeeklyLog; notifyAdmins?: AdminNotifier },
+  run: { runKey: string; localDate: string; fresh: boolean },
+  deps: { log: WeeklyLog; notifyAdmins?: AdminNotifier },
 ): Promise<WeeklyFeedStopped> {
   const text = feedStoppedText(run.runKey, error);
   deps.log.warn(text, { runKey: run.runKey, code: error.code, file: error.file });
-  const adminNotice = deps.notifyAdmins ? await deps.notifyAdmins(text) : 'not_configured';
-  const report: WeeklyFeedStopped = {
+  const adminNotice = !run.fresh
+    ? 'told_earlier'
+    : deps.notifyAdmins
+      ? await deps.notifyAdmins(text)
+      : 'not_configured';
+  return {
     status: 'stopped',
     reason: 'feed_error',
     runKey: run.runKey,
     localDate: run.localDate,
     feedError: { code: error.code, file: error.file, message: error.message },
     adminNotice,
+    retry: 'next_tick',
   };
-  await deps.runs.finishRun(run.runKey, run.finishedAt, report);
-  return report;
 }

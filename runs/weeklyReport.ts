@@ -77,7 +77,10 @@ export interface WeeklyFeedStopped {
   runKey: string;
   localDate: string;
   feedError: { code: string; file: string; message: string };
-  adminNotice: 'posted' | 'no_channel' | 'failed' | 'not_configured';
+  /** told_earlier: the tick that started this week's run told them. */
+  adminNotice: 'posted' | 'no_channel' | 'failed' | 'not_configured' | 'told_earlier';
+  /** The run row stays unfinished: the next timer tick reads the feed again. */
+  retry: 'next_tick';
 }
 
 /** What a weekly timer tick did. */

@@ -109,12 +109,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   ]);
   // Nothing has been written yet: a feed that cannot be read leaves every state row as it was.
   if (feed instanceof FeedError) {
-    const finishedAt = new Date(now.getTime() + Math.round(clock() - started)).toISOString();
-    return stopForFeed(
-      feed,
-      { runKey, localDate, finishedAt },
-      { runs: storage.runs, log, notifyAdmins: deps.notifyAdmins },
-    );
+    return stopForFeed(feed, { runKey, localDate, fresh }, { log, notifyAdmins: deps.notifyAdmins });
   }
   const { book, report: feedReport } = feed;
   if (feedReport.rowsSkipped > 0) {

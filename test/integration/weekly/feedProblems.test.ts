@@ -41,7 +41,7 @@ describe('bad feed rows in the weekly run', () => {
     expect(world.log.lines.some((l) => l.message.startsWith('feed: '))).toBe(false);
   });
 
-  it('a header-only orders file stops the week: every state row as it was, no card, the admins told', async () => {
+  it('a header-only orders file stops the week: every state row as it was, no card, the admins told once; fixed, the week runs', async () => {
     const reps = ['ana@example.com'];
     await installReps(world, reps);
     const book = slippingBook(reps, { slipping: 3 });
@@ -49,23 +49,33 @@ describe('bad feed rows in the weekly run', () => {
     const before = (await world.storage.state.readAll()).states;
     const cardsBefore = world.fake.activities.length;
     const told: string[] = [];
-    const stopped = await runWeekly(
-      depsFor(world, book, {
-        readBook: (asOf) => readFeed(join(__dirname, '../../fixtures/feeds/header-only-orders'), { asOf }),
-        notifyAdmins: async (text) => {
-          told.push(text);
-          return 'posted';
-        },
-      }),
-      { now: new Date(SEND_TIME.getTime() + 7 * 86_400_000), force: true },
-    );
-    expect(stopped).toMatchObject({ status: 'stopped', reason: 'feed_error', adminNotice: 'posted' });
+    const nextWeek = new Date(SEND_TIME.getTime() + 7 * 86_400_000);
+    const broken = depsFor(world, book, {
+      readBook: (asOf) => readFeed(join(__dirname, '../../fixtures/feeds/header-only-orders'), { asOf }),
+      notifyAdmins: async (text) => {
+        told.push(text);
+        return 'posted';
+      },
+    });
+    const stopped = await runWeekly(broken, { now: nextWeek });
+    expect(stopped).toMatchObject({
+      status: 'stopped',
+      reason: 'feed_error',
+      adminNotice: 'posted',
+      retry: 'next_tick',
+    });
     expect(told).toHaveLength(1);
     expect(told[0]).toContain('orders.csv has a header but no rows');
     expect(told[0]).toContain('No customer was changed');
-    const after = (await world.storage.state.readAll()).states;
-    expect([...after.entries()]).toEqual([...before.entries()]);
+    expect([...(await world.storage.state.readAll()).states.entries()]).toEqual([...before.entries()]);
     expect(world.fake.activities.length).toBe(cardsBefore);
+    // The next tick reads the feed again; the admins are not told twice.
+    const again = await runWeekly(broken, { now: new Date(nextWeek.getTime() + 15 * 60_000) });
+    expect(again).toMatchObject({ status: 'stopped', adminNotice: 'told_earlier' });
+    expect(told).toHaveLength(1);
+    // Once the feed is fixed, the following tick runs the week.
+    const fixed = await runWeekly(depsFor(world, book), { now: new Date(nextWeek.getTime() + 30 * 60_000) });
+    expect(completed(fixed).resumed).toBe(true);
   });
 
   it('any other error from the feed still fails the run (it is not a feed problem)', async () => {
