@@ -102,7 +102,8 @@ export interface RejectedRecord {
 }
 
 /**
- * Loads the CSV at `path` (UTF-8) into `table` with columns c0..c(n-1), the header as rowid 0, and
+ * Loads the CSV at `path` (UTF-8) into `table`, keeping the columns `keep` (as c<i>, i their place in
+ * the header; a wide export's other columns are parsed, not stored), the header as rowid 0, and
  * returns the rejected records. Quoted line breaks, doubled quotes, CRLF and a BOM are read as any
  * export writes them; blank lines are passed over.
  */
@@ -111,13 +112,14 @@ export async function loadCsv(
   path: string,
   header: CsvHeader,
   table: string,
+  keep: readonly number[],
 ): Promise<RejectedRecord[]> {
   const columns = header.names.map((_, i) => `${sqlString(`c${i}`)}: 'VARCHAR'`).join(', ');
   const rejectsTable = `${table}_rejects`;
   const scanTable = `${table}_scans`;
   await engine.run(`
     CREATE OR REPLACE TABLE ${sqlName(table)} AS
-    SELECT * FROM read_csv(${sqlString(path)},
+    SELECT ${keep.map((i) => `c${i}`).join(', ')} FROM read_csv(${sqlString(path)},
       auto_detect = false, header = false, columns = {${columns}},
       delim = ${sqlString(header.delimiter)}, quote = '"', escape = '"',
       strict_mode = true, null_padding = false, max_line_size = 16777216,

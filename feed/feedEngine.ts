@@ -33,15 +33,22 @@ export interface FeedEngine {
   close(): void;
 }
 
-/** Opens an in-memory DuckDB with the memory limit, thread count and spill folder set. */
-export async function openFeedEngine(options: EngineOptions = {}): Promise<FeedEngine> {
+/**
+ * Opens DuckDB with the memory limit, thread count and spill folder set. With `databaseFile` (a
+ * file in a temporary folder) the loaded tables live on disk beyond the memory limit: a 20M-row
+ * orders file held as text is several times the limit.
+ */
+export async function openFeedEngine(
+  options: EngineOptions = {},
+  databaseFile = ':memory:',
+): Promise<FeedEngine> {
   const {
     memoryLimitMb = DEFAULT_MEMORY_LIMIT_MB,
     threads = Math.min(2, availableParallelism()),
     tempDirectory = join(tmpdir(), 'churn-duckdb'),
   } = options;
   await mkdir(tempDirectory, { recursive: true });
-  const instance = await DuckDBInstance.create(':memory:', {
+  const instance = await DuckDBInstance.create(databaseFile, {
     memory_limit: `${memoryLimitMb}MB`,
     threads: String(threads),
     temp_directory: tempDirectory,

@@ -39,6 +39,8 @@ export async function loadSource(
   formats: FeedFormats,
   workDir: string,
   expectedHeader: string,
+  /** The columns the feed reads, by place in the header (throws FeedError when one is missing). */
+  keep: (header: string[]) => number[],
 ): Promise<FeedSource> {
   const empty = () =>
     new FeedError(
@@ -59,7 +61,7 @@ export async function loadSource(
     const header = await readCsvHeader(path);
     if (!header) throw empty();
     if (header.delimiter !== ',') notes.push(`fields separated by ${describeDelimiter(header.delimiter)}`);
-    const rejected = dedupeByLine(await loadCsv(engine, path, header, table));
+    const rejected = dedupeByLine(await loadCsv(engine, path, header, table, keep(header.names)));
     const rows = await countRows(engine, table);
     return {
       file: file.name,
@@ -76,12 +78,16 @@ export async function loadSource(
     const described = await engine.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file.path)})`);
     const names = described.map((r) => String(r[0]));
     if (names.length === 0) throw empty();
+    const kept = keep(names);
     await engine.run(
-      `CREATE OR REPLACE TABLE ${sqlName(table)} (${names.map((_, i) => `c${i} VARCHAR`).join(', ')})`,
+      `CREATE OR REPLACE TABLE ${sqlName(table)} (${kept.map((i) => `c${i} VARCHAR`).join(', ')})`,
     );
-    await engine.run(`INSERT INTO ${sqlName(table)} VALUES (${names.map(sqlString).join(', ')})`);
     await engine.run(
-      `INSERT INTO ${sqlName(table)} SELECT ${names.map((n) => `CAST(${sqlName(n)} AS VARCHAR)`).join(', ')} FROM read_parquet(${sqlString(file.path)})`,
+      `INSERT INTO ${sqlName(table)} VALUES (${kept.map((i) => sqlString(names[i])).join(', ')})`,
+    );
+    const casts = kept.map((i) => `CAST(${sqlName(names[i])} AS VARCHAR)`).join(', ');
+    await engine.run(
+      `INSERT INTO ${sqlName(table)} SELECT ${casts} FROM read_parquet(${sqlString(file.path)})`,
     );
     return {
       file: file.name,

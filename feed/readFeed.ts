@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Book, type Customer, dayOf, MAX_CUSTOMER_ID_CHARS } from '../rules/book';
-import { type ColumnMapping, CUSTOMER_COLUMNS, ORDER_COLUMNS, TICKET_COLUMNS } from '../rules/columnMapping';
+import { type ColumnMapping, ORDER_COLUMNS, TICKET_COLUMNS } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { resolveColumns } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine } from './feedEngine';
@@ -443,10 +443,11 @@ async function fetchGrouped(
   return { start, day, columns };
 }
 
-const HEADER_LINES: Record<'customers' | 'orders' | 'tickets', string> = {
-  customers: CUSTOMER_COLUMNS.join(','),
-  orders: ORDER_COLUMNS.join(','),
-  tickets: TICKET_COLUMNS.join(','),
+/** Each kind's columns (required, then optional), in the order of the feed's header line. */
+const KIND_COLUMNS: Record<FeedFile['kind'], { required: readonly string[]; optional: readonly string[] }> = {
+  customers: { required: ['customer_id', 'name', 'owner'], optional: ['monthly_value'] },
+  orders: { required: ORDER_COLUMNS, optional: [] },
+  tickets: { required: TICKET_COLUMNS, optional: [] },
 };
 
 /** A required file that has a header and no rows stops the run: scoring nobody would rewrite every score. */
@@ -462,70 +463,90 @@ function requireRows(source: FeedSource): void {
 /** Reads the feed in `dir` into a Book plus a report of every skipped row. */
 export async function readFeed(dir: string, options: ReadFeedOptions = {}): Promise<FeedResult> {
   const files = await findFeedFiles(dir);
-  const engine = await openFeedEngine(options.engine);
   const workDir = await mkdtemp(join(tmpdir(), 'churn-feed-'));
+  let engine: FeedEngine | undefined;
   try {
-    const formats = options.formats ?? {};
-    let rowsRead = 0;
-    const load = async (file: FeedFile) => {
-      const source = await loadSource(
-        engine,
-        file,
-        `raw_${file.kind}`,
-        formats,
-        workDir,
-        HEADER_LINES[file.kind],
-      );
-      rowsRead += source.rows + source.rejected.length;
-      return source;
-    };
-    const customersSource = await load(files.customers);
-    requireRows(customersSource);
-    const customers = await checkCustomers(engine, customersSource, options);
-    options.onProgress?.(rowsRead);
-    const ordersSource = await load(files.orders);
-    requireRows(ordersSource);
-    const mergedLines = await checkOrders(engine, ordersSource, options);
-    options.onProgress?.(rowsRead);
-    const ticketsSource = files.tickets ? await load(files.tickets) : undefined;
-    if (ticketsSource) {
-      await checkTickets(engine, ticketsSource, options);
-      options.onProgress?.(rowsRead);
-    }
-
-    const orders = await fetchGrouped(engine, 'book_orders', customers.length, [
-      { name: 'amount', make: (n) => new Float64Array(n) },
-    ]);
-    const tickets = ticketsSource
-      ? await fetchGrouped(engine, 'book_tickets', customers.length, [
-          { name: 'sentiment', make: (n) => new Int8Array(n) },
-          { name: 'open', make: (n) => new Uint8Array(n) },
-        ])
-      : undefined;
-    const book: Book = {
-      customers,
-      orderStart: orders.start,
-      orderDay: orders.day,
-      orderAmount: orders.columns[0] as Float64Array,
-      ticketStart: tickets?.start ?? new Int32Array(customers.length + 1),
-      ticketDay: tickets?.day ?? new Int32Array(0),
-      ticketSentiment: (tickets?.columns[0] as Int8Array | undefined) ?? new Int8Array(0),
-      ticketOpen: (tickets?.columns[1] as Uint8Array | undefined) ?? new Uint8Array(0),
-    };
-
-    const reports: FileReport[] = [
-      await reportFile(engine, customersSource, 'customers_problems', customersSource),
-      await reportFile(engine, ordersSource, 'orders_problems', customersSource, mergedLines),
-      ...(ticketsSource
-        ? [await reportFile(engine, ticketsSource, 'tickets_problems', customersSource)]
-        : []),
-    ];
-    return {
-      book,
-      report: { files: reports, rowsSkipped: reports.reduce((sum, f) => sum + f.rowsSkipped, 0) },
-    };
+    engine = await openFeedEngine(options.engine, join(workDir, 'feed.duckdb'));
+    return await readWith(engine, files, workDir, options);
   } finally {
-    engine.close();
+    engine?.close();
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** readFeed's work once the engine is open. */
+async function readWith(
+  engine: FeedEngine,
+  files: Awaited<ReturnType<typeof findFeedFiles>>,
+  workDir: string,
+  options: ReadFeedOptions,
+): Promise<FeedResult> {
+  const formats = options.formats ?? {};
+  let rowsRead = 0;
+  const load = async (file: FeedFile) => {
+    const { required, optional } = KIND_COLUMNS[file.kind];
+    const mapping = options.columns?.[file.kind] as Partial<Record<string, string>> | undefined;
+    const keep = (header: string[]) => {
+      const index = resolveColumns(
+        { file: file.name, mappingKey: file.kind, required, optional },
+        header,
+        mapping,
+      );
+      return Object.values(index).filter((i) => i >= 0);
+    };
+    const source = await loadSource(
+      engine,
+      file,
+      `raw_${file.kind}`,
+      formats,
+      workDir,
+      [...required, ...optional].join(','),
+      keep,
+    );
+    rowsRead += source.rows + source.rejected.length;
+    return source;
+  };
+  const customersSource = await load(files.customers);
+  requireRows(customersSource);
+  const customers = await checkCustomers(engine, customersSource, options);
+  options.onProgress?.(rowsRead);
+  const ordersSource = await load(files.orders);
+  requireRows(ordersSource);
+  const mergedLines = await checkOrders(engine, ordersSource, options);
+  options.onProgress?.(rowsRead);
+  const ticketsSource = files.tickets ? await load(files.tickets) : undefined;
+  if (ticketsSource) {
+    await checkTickets(engine, ticketsSource, options);
+    options.onProgress?.(rowsRead);
+  }
+
+  const orders = await fetchGrouped(engine, 'book_orders', customers.length, [
+    { name: 'amount', make: (n) => new Float64Array(n) },
+  ]);
+  const tickets = ticketsSource
+    ? await fetchGrouped(engine, 'book_tickets', customers.length, [
+        { name: 'sentiment', make: (n) => new Int8Array(n) },
+        { name: 'open', make: (n) => new Uint8Array(n) },
+      ])
+    : undefined;
+  const book: Book = {
+    customers,
+    orderStart: orders.start,
+    orderDay: orders.day,
+    orderAmount: orders.columns[0] as Float64Array,
+    ticketStart: tickets?.start ?? new Int32Array(customers.length + 1),
+    ticketDay: tickets?.day ?? new Int32Array(0),
+    ticketSentiment: (tickets?.columns[0] as Int8Array | undefined) ?? new Int8Array(0),
+    ticketOpen: (tickets?.columns[1] as Uint8Array | undefined) ?? new Uint8Array(0),
+  };
+
+  const reports: FileReport[] = [
+    await reportFile(engine, customersSource, 'customers_problems', customersSource),
+    await reportFile(engine, ordersSource, 'orders_problems', customersSource, mergedLines),
+    ...(ticketsSource ? [await reportFile(engine, ticketsSource, 'tickets_problems', customersSource)] : []),
+  ];
+  return {
+    book,
+    report: { files: reports, rowsSkipped: reports.reduce((sum, f) => sum + f.rowsSkipped, 0) },
+  };
 }
