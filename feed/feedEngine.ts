@@ -9,7 +9,7 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb
  * the machine's memory and every core, so both are set here, with a temp folder to spill to.
  */
 export interface EngineOptions {
-  /** DuckDB's buffer pool (default 512 MB); beyond it, DuckDB spills to `tempDirectory`. */
+  /** DuckDB's buffer pool (default 1,024 MB: at 512 MB a 20M-row feed ran out of memory); beyond it, DuckDB spills to `tempDirectory`. */
   memoryLimitMb?: number;
   /** Worker threads (default: the cores, at most 2). */
   threads?: number;
@@ -17,7 +17,7 @@ export interface EngineOptions {
   tempDirectory?: string;
 }
 
-export const DEFAULT_MEMORY_LIMIT_MB = 512;
+export const DEFAULT_MEMORY_LIMIT_MB = 1024;
 
 /** An open engine: run statements, read small results as rows, and close. */
 export interface FeedEngine {

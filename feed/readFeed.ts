@@ -239,7 +239,8 @@ async function checkCustomers(
     CREATE OR REPLACE TABLE cust AS
       SELECT (row_number() OVER (ORDER BY c.rid) - 1)::INTEGER AS idx, c.customer_id, c.name, lower(c.owner) AS owner,
              CASE WHEN c.monthly_value = '' THEN NULL WHEN c.mv = 0 THEN 0.0 ELSE c.mv END AS mv
-      FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id AND f.frid = c.rid;
+      FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id AND f.frid = c.rid
+      ORDER BY idx;
     CREATE OR REPLACE TABLE cust_skipped AS
       SELECT customer_id, min(rid) AS rid FROM customers_chk
       WHERE kind IS NOT NULL AND customer_id <> '' AND customer_id NOT IN (SELECT customer_id FROM cust)
@@ -251,18 +252,22 @@ async function checkCustomers(
       FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id
       WHERE c.kind IS NULL AND c.rid <> f.frid;`);
   const customers: Customer[] = [];
-  await engine.chunks('SELECT customer_id, name, owner, mv FROM cust ORDER BY idx', (column, rows) => {
-    const [id, name, owner, mv] = [column(0), column(1), column(2), column(3)];
-    for (let r = 0; r < rows; r++) {
-      const monthlyValue = mv(r);
-      customers.push({
-        id: String(id(r)),
-        name: String(name(r)),
-        owner: String(owner(r)),
-        monthlyValue: monthlyValue === null ? null : Number(monthlyValue),
-      });
-    }
-  });
+  await engine.chunks(
+    // In the table's order (idx): a sorted stream of 1M names could not spill.
+    'SELECT customer_id, name, owner, mv FROM cust',
+    (column, rows) => {
+      const [id, name, owner, mv] = [column(0), column(1), column(2), column(3)];
+      for (let r = 0; r < rows; r++) {
+        const monthlyValue = mv(r);
+        customers.push({
+          id: String(id(r)),
+          name: String(name(r)),
+          owner: String(owner(r)),
+          monthlyValue: monthlyValue === null ? null : Number(monthlyValue),
+        });
+      }
+    },
+  );
   return customers;
 }
 
