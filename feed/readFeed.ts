@@ -254,10 +254,12 @@ async function checkCustomers(
   const customers: Customer[] = [];
   await engine.chunks(
     // In the table's order (idx): a sorted stream of 1M names could not spill.
-    'SELECT customer_id, name, owner, mv FROM cust',
+    'SELECT customer_id, name, owner, mv, idx FROM cust',
     (column, rows) => {
-      const [id, name, owner, mv] = [column(0), column(1), column(2), column(3)];
+      const [id, name, owner, mv, idx] = [column(0), column(1), column(2), column(3), column(4)];
       for (let r = 0; r < rows; r++) {
+        if (idx(r) !== customers.length)
+          throw new Error(`cust came back out of order (row ${customers.length})`);
         const monthlyValue = mv(r);
         customers.push({
           id: String(id(r)),
@@ -433,13 +435,19 @@ async function fetchGrouped(
   const day = new Int32Array(n);
   const columns = extra.map((e) => e.make(n));
   let at = 0;
+  let last = 0;
   const names = ['cust', 'day', ...extra.map((e) => e.name)].join(', ');
   await engine.chunks(`SELECT ${names} FROM ${table}`, (column, rows) => {
     const cust = column(0);
     const dayOf = column(1);
     const values = columns.map((_, i) => column(i + 2));
     for (let r = 0; r < rows; r++, at++) {
-      start[(cust(r) as number) + 1]++;
+      const c = cust(r) as number;
+      // The table was written in book order and is read in that order; a row out of it would put
+      // another customer's orders under this one, so it stops the read instead.
+      if (c < last) throw new Error(`${table} came back out of customer order (row ${at})`);
+      last = c;
+      start[c + 1]++;
       day[at] = dayOf(r) as number;
       for (let i = 0; i < columns.length; i++) columns[i][at] = values[i](r) as number;
     }
