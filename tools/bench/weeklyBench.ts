@@ -156,7 +156,7 @@ async function installReps(storage: Storage, fake: FakeTeamsConnector, emails: s
 function depsFor(
   storage: Storage,
   cards: TableCardStore,
-  book: WeeklyRunDeps extends { readBook: () => Promise<infer R> }
+  book: WeeklyRunDeps extends { readBook: (asOf: string) => Promise<infer R> }
     ? R extends { book: infer B }
       ? B
       : never
