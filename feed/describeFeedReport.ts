@@ -14,6 +14,11 @@ export function describeFeedReport(
     lines.push(
       `${file.file}: ${file.rowsRead.toLocaleString('en-US')} rows read, ${file.rowsKept.toLocaleString('en-US')} kept, ${file.rowsSkipped.toLocaleString('en-US')} skipped`,
     );
+    for (const note of file.notes) lines.push(`  ${note}`);
+    if (file.mergedLines > 0)
+      lines.push(
+        `  ${file.mergedLines.toLocaleString('en-US')} order lines merged into their orders (same order id, customer and date)`,
+      );
     const kinds = Object.entries(file.problemCounts).sort((a, b) => b[1] - a[1]);
     for (const [kind, count] of kinds) lines.push(`  ${count.toLocaleString('en-US')} x ${kind}`);
   }

@@ -16,26 +16,41 @@ export interface ColumnSpec<C extends string> {
 /** Column name -> index in the record; -1 for an optional column the file does not have. */
 export type ColumnIndex<C extends string> = Record<C, number>;
 
-const normalise = (header: string) => header.trim().toLowerCase();
+const normalise = (header: string) =>
+  header
+    .replace(/^\ufeff/, '')
+    .trim()
+    .toLowerCase();
 
-/** Indices of the spec's columns in `headers`, or FeedError `missing_column` naming what is missing. */
+/**
+ * Indices of the spec's columns in `headers`, or FeedError: `missing_column` naming what is missing
+ * (with a mapping example to copy into the rules file), `duplicate_column` when a column the feed
+ * uses is named twice in the header (which one holds the data cannot be told).
+ */
 export function resolveColumns<C extends string>(
   spec: ColumnSpec<C>,
   headers: string[],
   mapping: Partial<Record<C, string | undefined>> = {},
 ): ColumnIndex<C> {
-  const positions = new Map<string, number>();
+  const positions = new Map<string, number[]>();
   headers.forEach((header, i) => {
     const key = normalise(header);
-    // The first of two same-named columns wins.
-    if (!positions.has(key)) positions.set(key, i);
+    positions.set(key, [...(positions.get(key) ?? []), i]);
   });
   const index = {} as ColumnIndex<C>;
   const missing: string[] = [];
   for (const column of [...spec.required, ...(spec.optional ?? [])]) {
     const header = mapping[column] ?? column;
     const at = positions.get(normalise(header));
-    if (at !== undefined) index[column] = at;
+    if (at !== undefined && at.length > 1) {
+      const where = at.map((i) => i + 1).join(' and ');
+      throw new FeedError(
+        'duplicate_column',
+        `${spec.file} has ${at.length} columns named "${headers[at[0]].trim()}" (columns ${where}), which the feed reads as ${column}: rename or remove all but one.`,
+        spec.file,
+      );
+    }
+    if (at !== undefined) index[column] = at[0];
     else if (spec.required.includes(column))
       missing.push(header === column ? `"${column}"` : `"${column}" (mapped to "${header}")`);
     else index[column] = -1;
@@ -47,7 +62,7 @@ export function resolveColumns<C extends string>(
       'missing_column',
       `${spec.file} has no column ${missing.join(', ')}. Headers found: ${found}. ` +
         `If your export names it differently, map it in the rules file's column mapping, e.g. ` +
-        `{ "${spec.mappingKey}": { "${first}": "<header in your file>" } }.`,
+        `{ "columns": { "${spec.mappingKey}": { "${first}": "<header in your file>" } } }.`,
       spec.file,
     );
   }

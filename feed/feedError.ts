@@ -1,7 +1,17 @@
 /** Why a feed cannot be read at all (the CLI maps this to exit code 2). */
-export type FeedErrorCode = 'missing_file' | 'missing_column' | 'empty_file';
+export type FeedErrorCode =
+  | 'missing_file'
+  | 'ambiguous_file'
+  | 'missing_column'
+  | 'duplicate_column'
+  | 'empty_file'
+  | 'ambiguous_dates'
+  | 'unreadable_file';
 
-/** A feed that cannot be read: a required file or column is missing, or a file has no header. */
+/**
+ * A feed that cannot be read: a required file or column is missing, a file is empty or has only a
+ * header, a column name is used twice, or a date column reads two ways. Nothing is scored from it.
+ */
 export class FeedError extends Error {
   override readonly name = 'FeedError';
 

@@ -24,6 +24,10 @@ export interface FileReport {
   problemCounts: Record<string, number>;
   /** Skipped rows not listed in `problems` (beyond the detail limit). */
   problemsNotListed: number;
+  /** What was settled about the file: delimiter, encoding, date order, decimal mark. */
+  notes: string[];
+  /** Order lines merged into the order they belong to (rows sharing an order id, customer and date), beyond each order's first. */
+  mergedLines: number;
 }
 
 export interface FeedReport {
@@ -42,6 +46,8 @@ export class ProblemLog {
   private readonly problems: FeedProblem[] = [];
   private readonly counts: Record<string, number> = {};
   private skipped = 0;
+  readonly notes: string[] = [];
+  mergedLines = 0;
 
   constructor(
     readonly file: string,
@@ -53,6 +59,13 @@ export class ProblemLog {
     this.skipped++;
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
     if (this.problems.length < this.detailLimit) this.problems.push({ file: this.file, line, reason });
+  }
+
+  /** Counts skipped rows of one kind that are not listed in detail (beyond the detail limit). */
+  countUnlisted(kind: string, count: number): void {
+    if (count <= 0) return;
+    this.skipped += count;
+    this.counts[kind] = (this.counts[kind] ?? 0) + count;
   }
 
   get rowsSkipped(): number {
@@ -69,6 +82,8 @@ export class ProblemLog {
       problems: [...this.problems].sort((a, b) => a.line - b.line),
       problemCounts: { ...this.counts },
       problemsNotListed: this.skipped - this.problems.length,
+      notes: [...this.notes],
+      mergedLines: this.mergedLines,
     };
   }
 }

@@ -6,6 +6,7 @@ import { ProactiveSender } from '../bot/proactiveSender';
 import { type BotRuntime, createBotRuntime } from '../bot/runtime';
 import { createActionHandler } from '../bot/taps/actionHandler';
 import { feedContainerClient, readBlobFeed } from '../feed/blobFeed';
+import { feedOptionsFrom } from '../feed/feedOptions';
 import { type FeedResult, readFeed } from '../feed/readFeed';
 import { readRulesFile } from '../feed/readRulesFile';
 import type { FollowUpsRunDeps } from '../jobs/followups/followUpsRun';
@@ -13,6 +14,7 @@ import { savesLoader } from '../jobs/followups/savesForSummary';
 import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
+import { localDate } from '../rules/calendar';
 import type { Rules } from '../rules/rulesSchema';
 import { openStorage, type Storage } from '../storage';
 import { type CardStore, openCardStore } from '../storage/cardStore';
@@ -100,8 +102,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       storage,
       cards,
       rules,
-      // Resolved on the first read: the bot works on a host whose feed is not configured yet.
-      readBook: () => feedReaderFor(config, rules)(),
+      // Resolved on the first read (the bot works on a host whose feed is not configured yet), as of today.
+      readBook: () => feedReaderFor(config, rules)(localDate(clock(), config.timeZone)),
       timeZone: config.timeZone,
       access: {
         tenantId: config.bot.tenantId,
@@ -164,9 +166,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
 }
 
 /** The feed reader the config asks for: the blob container when FEED_CONTAINER is set, else the FEED_DIR folder. */
-export function feedReaderFor(config: Config, rules: Rules): () => Promise<FeedResult> {
+export function feedReaderFor(config: Config, rules: Rules): (asOf: string) => Promise<FeedResult> {
   const { container, dir } = config.feed;
-  const columns = rules.columns;
   if (container) {
     const { connectionString, blobEndpoint } = config.storage;
     const settings = connectionString
@@ -176,9 +177,9 @@ export function feedReaderFor(config: Config, rules: Rules): () => Promise<FeedR
         : null;
     if (!settings) throw new Error('FEED_CONTAINER needs STORAGE_CONNECTION_STRING or STORAGE_BLOB_ENDPOINT');
     const client = feedContainerClient(settings, container);
-    return () => readBlobFeed(client, { columns });
+    return (asOf) => readBlobFeed(client, feedOptionsFrom(rules, asOf));
   }
-  if (dir) return () => readFeed(dir, { columns });
+  if (dir) return (asOf) => readFeed(dir, feedOptionsFrom(rules, asOf));
   throw new Error('No feed configured: set FEED_CONTAINER (a blob container) or FEED_DIR (a folder)');
 }
 

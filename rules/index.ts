@@ -12,6 +12,7 @@ export {
   featureContext,
   ordersEnd,
 } from './features';
+export { type FeedFormats, feedFormatsSchema } from './feedFormats';
 export { classifyGates, type Gate, type GateInput, type GateResult } from './gates';
 export { meanTopKPrecision, rocAuc } from './metrics';
 export { type Play, playFor, STANDARD_PLAY, VIP_PLAY, vipThreshold } from './play';

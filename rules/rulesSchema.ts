@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { columnMappingSchema } from './columnMapping';
+import { feedFormatsSchema } from './feedFormats';
 import { tunedSchema } from './tunedBlock';
 
 /**
@@ -223,6 +224,8 @@ export const rulesSchema = z.strictObject({
   followUps: followUpsSchema,
   /** Renames of the columns of a real export (see rules/columnMapping.ts). */
   columns: columnMappingSchema.default({}),
+  /** Date order, decimal mark and encoding of the feed's files, where detection cannot settle them (see rules/feedFormats.ts). */
+  formats: feedFormatsSchema.default({}),
   /** Written by `churn-predictor tune`: how the weights were fitted and the before/after figures. */
   tuned: tunedSchema.optional(),
 });

@@ -90,7 +90,7 @@ export async function runFollowUps(
   log.info('follow-ups run starting', { runKey, forced: force, resumed: !fresh, attempt });
 
   const [{ book, report: feedReport }, states, handled, directory] = await Promise.all([
-    deps.readBook(),
+    deps.readBook(today),
     storage.state.getAll(),
     storage.runs.listRun(runKey),
     repDirectory(storage.conversations),

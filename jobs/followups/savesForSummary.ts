@@ -11,7 +11,7 @@ export type SavesLoader = (month: string, now: Date) => Promise<NonNullable<Summ
 
 /** Saves that hold from the feed and the stored states (every won-back customer still in the book). */
 export function savesLoader(
-  readBook: () => Promise<FeedResult>,
+  readBook: (asOf: string) => Promise<FeedResult>,
   state: Pick<StateStore, 'getAll'>,
   rules: Rules,
   timeZone: string,
@@ -19,7 +19,7 @@ export function savesLoader(
   return async (month, now) => {
     const monthEnd = dayOf(`${shiftMonth(month, 1)}-01`) - 1;
     const asOf = isoOfDay(Math.min(dayOf(localDate(now.toISOString(), timeZone)), monthEnd));
-    const [{ book }, states] = await Promise.all([readBook(), state.getAll()]);
+    const [{ book }, states] = await Promise.all([readBook(asOf), state.getAll()]);
     const lookup = orderLookup(book, rules, dayOf(asOf));
     const active = [...states.values()].filter(
       (s) => s.status === 'active' && s.wonBackAt !== null && s.wonBackAt <= asOf,

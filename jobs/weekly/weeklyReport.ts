@@ -71,9 +71,23 @@ export interface WeeklyRunDone {
   outcomes: RepOutcome[];
 }
 
+/** A week the feed stopped before anything was scored or stored (see weeklyFeedStop.ts). */
+export interface WeeklyFeedStopped {
+  status: 'stopped';
+  reason: 'feed_error';
+  runKey: string;
+  localDate: string;
+  feedError: { code: string; file: string; message: string };
+  /** told_earlier: the tick that started this week's run told them. */
+  adminNotice: 'posted' | 'no_channel' | 'failed' | 'not_configured' | 'told_earlier';
+  /** The run row stays unfinished: the next timer tick reads the feed again. */
+  retry: 'next_tick';
+}
+
 /** What a weekly timer tick did. */
 export type WeeklyReport =
   | { status: 'not_due'; runKey: string; reason: 'before_send_time' | 'already_ran' }
+  | WeeklyFeedStopped
   | WeeklyRunDone;
 
 /** Counts outcomes per status (every status present, zeros included). */

@@ -2,6 +2,7 @@ import { format } from 'date-fns';
 import type { AdminNotifier } from '../../bot/channelNotifier';
 import type { CardSender, Log } from '../../bot/ports';
 import { describeFeedReport } from '../../feed/describeFeedReport';
+import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
 import { zonedNow } from '../../rules/calendar';
 import type { Rules } from '../../rules/rulesSchema';
@@ -11,6 +12,7 @@ import type { CardStore } from '../../storage/cardStore';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import type { CardLocale } from './weeklyCardFor';
 import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
+import { readFeedOrStop, stopForFeed } from './weeklyFeedStop';
 import { countGates } from './weeklyLists';
 import { planWeek } from './weeklyPlan';
 import { repDirectory } from './weeklyRepDirectory';
@@ -49,8 +51,8 @@ export interface WeeklyRunConfig extends CardLocale {
 export interface WeeklyRunDeps {
   storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs' | 'requests'>;
   cards: CardStore;
-  /** Reads the feed (a folder or a blob container) into a Book. */
-  readBook: () => Promise<FeedResult>;
+  /** Reads the feed (a folder or a blob container) into a Book; orders after `asOf` (the run's local date) are not counted. */
+  readBook: (asOf: string) => Promise<FeedResult>;
   rules: Rules;
   sender: CardSender;
   config: WeeklyRunConfig;
@@ -94,12 +96,17 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const localDate = format(zonedNow(now, config.timeZone), 'yyyy-MM-dd');
   log.info('weekly run starting', { runKey, localDate, forced: force, resumed: !fresh, attempt });
 
-  const [{ book, report: feedReport }, snapshot, handled, directory] = await Promise.all([
-    deps.readBook(),
+  const [feed, snapshot, handled, directory] = await Promise.all([
+    readFeedOrStop(() => deps.readBook(localDate)),
     storage.state.readAll(),
     storage.runs.listRun(runKey),
     repDirectory(storage.conversations),
   ]);
+  // Nothing has been written yet: a feed that cannot be read leaves every state row as it was.
+  if (feed instanceof FeedError) {
+    return stopForFeed(feed, { runKey, localDate, fresh }, { log, notifyAdmins: deps.notifyAdmins });
+  }
+  const { book, report: feedReport } = feed;
   if (feedReport.rowsSkipped > 0) {
     // In Azure the log is where a bad feed row is reported: file, line and reason, as the CLI prints.
     log.warn(`feed: ${feedReport.rowsSkipped} rows skipped\n${describeFeedReport(feedReport).join('\n')}`, {

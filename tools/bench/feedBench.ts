@@ -1,42 +1,64 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { feedOptionsFrom } from '../../feed/feedOptions';
 import { readFeed } from '../../feed/readFeed';
+import { parseRules } from '../../rules/rulesSchema';
 import { generateLargeFeed } from './generateLargeFeed';
 
 /**
- * How fast the feed reader turns a generated feed into a Book, and how much memory it takes at its
- * peak, beside DuckDB computing recency / frequency / monetary straight from the same orders.csv.
- * Run alone: `npx tsx bench/feedBench.ts` (100k/2M then 1M/20M, each in its own process so peak RSS
- * is that size's own), or `npx tsx bench/feedBench.ts 100000 2000000` for one size.
- * V8 collects lazily when the machine has memory to spare, so peak RSS depends on the heap limit:
- * `NODE_OPTIONS=--max-old-space-size=768` shows what a 2 GB instance with that Functions setting
- * (`languageWorkers__node__arguments`) would take.
+ * `npm run bench feed`: the feed engine's figures (issue 16), both sides measured in the same run.
+ *
+ * 1. Read + score 100k customers / 2M orders as a whole `score` process (the built CLI, heap capped
+ *    as in Azure) beside DuckDB computing recency / frequency / spend from the same orders.csv as a
+ *    whole process (bench/duckdbRfmProcess.cjs): wall time and CPU time (all threads), and ours /
+ *    DuckDB. On a shared machine the wall ratio moves with the load; the CPU ratio much less.
+ * 2. 1M / 20M: the same `score` process's wall time, CPU time and peak RSS.
+ * 3. The corpus of real exports (test/fixtures/exports): orders read and rows skipped per export.
+ *
+ * One size only: `npx tsx bench/feedBench.ts 100000 2000000`. Needs `npm run build` (done first).
  */
-export interface FeedBenchFigures {
-  customers: number;
-  orders: number;
-  tickets: number;
-  /** Size of the generated files. */
-  megabytes: number;
-  readMs: number;
-  rowsPerSecond: number;
-  /** Peak resident set of the process (resourceUsage maxRSS), after reading the feed. */
+const ROOT = join(__dirname, '..');
+const AS_OF = '2026-01-01';
+/** The heap cap Azure runs the worker with (infra/modules/functionApp.bicep). */
+export const AZURE_HEAP_MB = 1536;
+const SIZES = [
+  { customers: 100_000, orders: 2_000_000 },
+  { customers: 1_000_000, orders: 20_000_000 },
+];
+
+export interface ProcessFigures {
+  wallMs: number;
+  cpuMs: number;
   peakRssMb: number;
-  /** Largest heap seen while reading (sampled on progress). */
-  peakHeapMb: number;
-  /** Largest typed-array memory seen while reading (sampled on progress). */
-  peakArrayBuffersMb: number;
-  duckdb: { ms: number; customers: number };
 }
 
-const MB = 1024 * 1024;
+/** Runs a node script as its own process with processStats.cjs preloaded; its wall time, CPU time and peak RSS. */
+function timeProcess(args: string[]): ProcessFigures {
+  const started = performance.now();
+  const child = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${AZURE_HEAP_MB}`, '--require', join(__dirname, 'processStats.cjs'), ...args],
+    { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 },
+  );
+  const wallMs = Math.round(performance.now() - started);
+  if (child.status !== 0)
+    throw new Error(`${args.join(' ')} exited ${child.status}: ${child.stderr.slice(-2000)}`);
+  const line = child.stderr.split('\n').find((l) => l.startsWith('PROCESS_STATS '));
+  if (!line) throw new Error(`no PROCESS_STATS from ${args.join(' ')}`);
+  const { cpuMs, peakRssMb } = JSON.parse(line.slice('PROCESS_STATS '.length)) as Omit<
+    ProcessFigures,
+    'wallMs'
+  >;
+  return { wallMs, cpuMs, peakRssMb };
+}
 
 /**
- * DuckDB's per-customer recency (days since the last order as of `asOfIsoDate`), frequency (orders)
- * and monetary value (sum and mean amount) from an orders.csv, materialised; returns the time taken.
+ * DuckDB's per-customer recency, frequency and monetary value from an orders.csv, in this process
+ * (bench/pipelineBench.ts uses it); returns the time taken.
  */
 export async function duckdbRfm(
   ordersCsvPath: string,
@@ -49,104 +71,86 @@ export async function duckdbRfm(
     const path = ordersCsvPath.replaceAll("'", "''");
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOfIsoDate))
       throw new Error(`Expected YYYY-MM-DD, got "${asOfIsoDate}"`);
-    // ordered_at may be a date or a date-time: its first ten characters are the calendar date.
     await connection.run(`
       CREATE TABLE rfm AS
-      SELECT customer_id,
-             date_diff('day', max(order_day), DATE '${asOfIsoDate}') AS recency_days,
-             count(*) AS frequency,
-             sum(amount) AS monetary_sum,
-             avg(amount) AS monetary_mean
-      FROM (
-        SELECT customer_id, CAST(left(ordered_at, 10) AS DATE) AS order_day, amount
-        FROM read_csv('${path}', header = true,
-          columns = {'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'ordered_at': 'VARCHAR', 'amount': 'DOUBLE'})
-      )
+      SELECT customer_id, date_diff('day', max(order_day), DATE '${asOfIsoDate}') AS recency_days,
+             count(*) AS frequency, sum(amount) AS monetary_sum, avg(amount) AS monetary_mean
+      FROM (SELECT customer_id, CAST(left(ordered_at, 10) AS DATE) AS order_day, amount
+            FROM read_csv('${path}', header = true,
+              columns = {'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'ordered_at': 'VARCHAR', 'amount': 'DOUBLE'}))
       WHERE order_day <= DATE '${asOfIsoDate}'
       GROUP BY customer_id`);
     const reader = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM rfm');
-    const customers = Number(reader.getRows()[0][0]);
-    return { ms: Math.round(performance.now() - started), customers };
+    return { ms: Math.round(performance.now() - started), customers: Number(reader.getRows()[0][0]) };
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
 }
 
-/** Generates a feed of the given size into a temp dir, reads it with readFeed, then times DuckDB on it. */
+export interface FeedBenchFigures {
+  customers: number;
+  orders: number;
+  megabytes: number;
+  score: ProcessFigures;
+  duckdb: ProcessFigures;
+}
+
+/** Generates a feed of the given size, then times the `score` process and the DuckDB RFM process on it. */
 export async function benchFeed(size: { customers: number; orders: number }): Promise<FeedBenchFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'feed-bench-'));
   try {
     const files = await generateLargeFeed(dir, size);
     let bytes = 0;
     for (const path of [files.customers, files.orders, files.tickets]) bytes += (await stat(path)).size;
-    let peakHeap = 0;
-    let peakArrayBuffers = 0;
-    const sample = () => {
-      const m = process.memoryUsage();
-      peakHeap = Math.max(peakHeap, m.heapUsed);
-      peakArrayBuffers = Math.max(peakArrayBuffers, m.arrayBuffers);
-    };
-    const started = performance.now();
-    const { book, report } = await readFeed(dir, { onProgress: sample });
-    const readMs = performance.now() - started;
-    sample();
-    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    const rows = report.files.reduce((sum, f) => sum + f.rowsRead, 0);
-    if (report.rowsSkipped !== 0) throw new Error(`generated feed had ${report.rowsSkipped} bad rows`);
-    const duckdb = await duckdbRfm(files.orders, '2026-01-01');
-    return {
-      customers: book.customers.length,
-      orders: book.orderDay.length,
-      tickets: book.ticketDay.length,
-      megabytes: Math.round(bytes / MB),
-      readMs: Math.round(readMs),
-      rowsPerSecond: Math.round(rows / (readMs / 1000)),
-      peakRssMb,
-      peakHeapMb: Math.round(peakHeap / MB),
-      peakArrayBuffersMb: Math.round(peakArrayBuffers / MB),
-      duckdb,
-    };
+    const score = timeProcess(['bin/churn-predictor.js', 'score', '--feed', dir, '--as-of', AS_OF]);
+    const duckdb = timeProcess([join(__dirname, 'duckdbRfmProcess.cjs'), files.orders, AS_OF]);
+    return { ...size, megabytes: Math.round(bytes / 1048576), score, duckdb };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-const SIZES = [
-  { customers: 100_000, orders: 2_000_000 },
-  { customers: 1_000_000, orders: 20_000_000 },
-];
+/** Each export of the corpus: orders read and rows skipped. */
+async function corpusLines(): Promise<string[]> {
+  const root = join(ROOT, 'test/fixtures/exports');
+  const lines: string[] = [];
+  for (const name of readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)) {
+    const rules = parseRules(JSON.parse(readFileSync(join(root, name, 'rules.json'), 'utf8')));
+    const { book, report } = await readFeed(join(root, name), feedOptionsFrom(rules));
+    const merged = report.files.reduce((sum, f) => sum + f.mergedLines, 0);
+    lines.push(
+      `  ${name}: ${book.customers.length} customers, ${book.orderDay.length} orders (${merged} lines merged), ${report.rowsSkipped} rows skipped`,
+    );
+  }
+  return lines;
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function describe(f: FeedBenchFigures): string {
+  const size = `${f.customers.toLocaleString('en-US')} customers / ${f.orders.toLocaleString('en-US')} orders (${f.megabytes} MB of CSV)`;
+  return [
+    `${size}:`,
+    `  score process  ${s(f.score.wallMs)} wall, ${s(f.score.cpuMs)} CPU, peak RSS ${f.score.peakRssMb} MB (--max-old-space-size=${AZURE_HEAP_MB})`,
+    `  DuckDB RFM     ${s(f.duckdb.wallMs)} wall, ${s(f.duckdb.cpuMs)} CPU, peak RSS ${f.duckdb.peakRssMb} MB`,
+    `  ours / DuckDB  ${(f.score.wallMs / f.duckdb.wallMs).toFixed(1)}x wall, ${(f.score.cpuMs / f.duckdb.cpuMs).toFixed(1)}x CPU`,
+  ].join('\n');
+}
 
 if (require.main === module) {
   const [customers, orders] = process.argv.slice(2).map(Number);
-  if (customers && orders) {
-    benchFeed({ customers, orders }).then(
-      (figures) => console.log(JSON.stringify(figures)),
-      (error: unknown) => {
-        console.error(error);
-        process.exitCode = 1;
-      },
-    );
-  } else {
-    // One child process per size, so each peak RSS is that size's alone.
-    const table = SIZES.map((size) => {
-      const child = spawnSync(
-        process.execPath,
-        [...process.execArgv, __filename, String(size.customers), String(size.orders)],
-        {
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'inherit'],
-        },
-      );
-      if (child.status !== 0) throw new Error(`bench of ${size.orders} orders failed`);
-      return JSON.parse(child.stdout.trim().split('\n').pop() as string) as FeedBenchFigures;
-    });
-    console.table(
-      table.map(({ duckdb, ...f }) => ({
-        ...f,
-        duckdbMs: duckdb.ms,
-        readVsDuckdb: +(f.readMs / duckdb.ms).toFixed(1),
-      })),
-    );
-  }
+  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
+  (async () => {
+    const sizes = customers && orders ? [{ customers, orders }] : SIZES;
+    for (const size of sizes) console.log(describe(await benchFeed(size)));
+    if (!(customers && orders))
+      console.log(['corpus of real exports (test/fixtures/exports):', ...(await corpusLines())].join('\n'));
+  })().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }

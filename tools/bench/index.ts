@@ -10,7 +10,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     file: 'pipelineBench.ts',
     what: 'read + score 100k/2M and 1M/20M, peak memory, vs DuckDB',
   },
-  csv: { file: 'csvParsers.ts', what: 'csv-parse vs papaparse on a 2M-row orders.csv' },
+  feed: {
+    file: 'feedBench.ts',
+    what: 'read + score 100k/2M as a score process vs DuckDB RFM as a process; 1M/20M time and peak RSS; the export corpus',
+  },
   score: { file: 'scoreBench.ts', what: 'scoreBook alone on an in-memory 100k/2M book' },
   storage: {
     file: 'storageBench.ts',

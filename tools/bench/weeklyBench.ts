@@ -161,7 +161,7 @@ export async function installReps(
 function depsFor(
   storage: Storage,
   cards: TableCardStore,
-  book: WeeklyRunDeps extends { readBook: () => Promise<infer R> }
+  book: WeeklyRunDeps extends { readBook: (asOf: string) => Promise<infer R> }
     ? R extends { book: infer B }
       ? B
       : never

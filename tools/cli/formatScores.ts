@@ -37,18 +37,22 @@ export function toScoreRow(c: ScoredCustomer): ScoreRow {
   };
 }
 
-/** Every customer, riskiest first, as a JSON array. */
-export function formatJson(book: ScoredBook): string {
-  return JSON.stringify(byScore(book).map(toScoreRow), null, 2);
+/** Every customer, riskiest first, as a JSON array; `factsOf` adds fields per customer (the feed's facts). */
+export function formatJson(book: ScoredBook, factsOf?: (c: ScoredCustomer) => object): string {
+  return JSON.stringify(
+    byScore(book).map((c) => ({ ...toScoreRow(c), ...factsOf?.(c) })),
+    null,
+    2,
+  );
 }
 
-/** Every customer, riskiest first, as CSV (reasons joined with "; "). */
+/** Every customer, riskiest first, as CSV (reasons joined with "; "); a cell starting with = + - @ is prefixed with ' so a spreadsheet shows it as text. */
 export function formatCsv(book: ScoredBook): string {
   const rows = byScore(book).map((c) => {
     const r = toScoreRow(c);
     return { ...r, reasons: r.reasons.join('; '), rank: r.rank ?? '' };
   });
-  return Papa.unparse(rows, { newline: '\n' });
+  return Papa.unparse(rows, { newline: '\n', escapeFormulae: true });
 }
 
 const money = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;

@@ -1,4 +1,5 @@
 import { describeFeedReport } from '../../feed/describeFeedReport';
+import { feedOptionsFrom } from '../../feed/feedOptions';
 import { readFeed } from '../../feed/readFeed';
 import type { Book, Rules } from '../../rules';
 import { createProgress } from './progressBar';
@@ -6,12 +7,18 @@ import { createProgress } from './progressBar';
 /**
  * Reads the feed with the rules' column mapping (progress on a terminal for big feeds) and writes
  * the feed report to `err`: rows per file and every skipped row with file, line and reason.
+ * With `asOf`, orders dated after it are reported and not counted.
  */
-export async function loadBook(dir: string, rules: Rules, err: NodeJS.WritableStream): Promise<Book> {
+export async function loadBook(
+  dir: string,
+  rules: Rules,
+  err: NodeJS.WritableStream,
+  asOf?: string,
+): Promise<Book> {
   const progress = createProgress('Reading feed');
   try {
     const { book, report } = await readFeed(dir, {
-      columns: rules.columns,
+      ...feedOptionsFrom(rules, asOf),
       onProgress: (n) => progress.update(n),
     });
     progress.done();

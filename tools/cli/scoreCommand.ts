@@ -1,3 +1,4 @@
+import { customerFacts } from '../../feed/customerFacts';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { dayOf, scoreBook } from '../../rules';
 import { localDate } from '../../rules/calendar';
@@ -12,12 +13,12 @@ export async function runScoreCommand(
   err: NodeJS.WritableStream,
 ): Promise<void> {
   const rules = await readRulesFile(args.rules);
-  const book = await loadBook(args.feed, rules, err);
   const asOf = args.asOf ?? localDate(new Date(), process.env.TIME_ZONE);
+  const book = await loadBook(args.feed, rules, err, asOf);
   const scored = scoreBook(book, rules, dayOf(asOf));
   const text =
     args.format === 'json'
-      ? formatJson(scored)
+      ? formatJson(scored, (c) => customerFacts(book, c.index, dayOf(asOf)))
       : args.format === 'csv'
         ? formatCsv(scored)
         : formatTable(scored);

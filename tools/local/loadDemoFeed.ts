@@ -1,8 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { CUSTOMERS_FILE } from '../../feed/readCustomers';
-import { ORDERS_FILE, TICKETS_FILE } from '../../feed/readFeed';
+import { CUSTOMERS_FILE, ORDERS_FILE, TICKETS_FILE } from '../../feed/readFeed';
 
 /**
  * Uploads a feed folder (demo/feed by default) to a blob container, as a user's export job would in

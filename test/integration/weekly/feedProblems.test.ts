@@ -1,8 +1,17 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FeedError } from '../../../feed/feedError';
 import { readFeed } from '../../../feed/readFeed';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
-import { depsFor, openWeeklyWorld, SEND_TIME, type WeeklyWorld } from './weeklyWorld';
+import {
+  completed,
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  SEND_TIME,
+  slippingBook,
+  type WeeklyWorld,
+} from './weeklyWorld';
 
 describe('bad feed rows in the weekly run', () => {
   let world: WeeklyWorld;
@@ -30,5 +39,54 @@ describe('bad feed rows in the weekly run', () => {
     expect(feed.report.rowsSkipped).toBe(0);
     await runWeekly(depsFor(world, feed.book, { readBook: async () => feed }), { now: SEND_TIME });
     expect(world.log.lines.some((l) => l.message.startsWith('feed: '))).toBe(false);
+  });
+
+  it('a header-only orders file stops the week: every state row as it was, no card, the admins told once; fixed, the week runs', async () => {
+    const reps = ['ana@example.com'];
+    await installReps(world, reps);
+    const book = slippingBook(reps, { slipping: 3 });
+    completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
+    const before = (await world.storage.state.readAll()).states;
+    const cardsBefore = world.fake.activities.length;
+    const told: string[] = [];
+    const nextWeek = new Date(SEND_TIME.getTime() + 7 * 86_400_000);
+    const broken = depsFor(world, book, {
+      readBook: (asOf) => readFeed(join(__dirname, '../../fixtures/feeds/header-only-orders'), { asOf }),
+      notifyAdmins: async (text) => {
+        told.push(text);
+        return 'posted';
+      },
+    });
+    const stopped = await runWeekly(broken, { now: nextWeek });
+    expect(stopped).toMatchObject({
+      status: 'stopped',
+      reason: 'feed_error',
+      adminNotice: 'posted',
+      retry: 'next_tick',
+    });
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain('orders.csv has a header but no rows');
+    expect(told[0]).toContain('No customer was changed');
+    expect([...(await world.storage.state.readAll()).states.entries()]).toEqual([...before.entries()]);
+    expect(world.fake.activities.length).toBe(cardsBefore);
+    // The next tick reads the feed again; the admins are not told twice.
+    const again = await runWeekly(broken, { now: new Date(nextWeek.getTime() + 15 * 60_000) });
+    expect(again).toMatchObject({ status: 'stopped', adminNotice: 'told_earlier' });
+    expect(told).toHaveLength(1);
+    // Once the feed is fixed, the following tick runs the week.
+    const fixed = await runWeekly(depsFor(world, book), { now: new Date(nextWeek.getTime() + 30 * 60_000) });
+    expect(completed(fixed).resumed).toBe(true);
+  });
+
+  it('any other error from the feed still fails the run (it is not a feed problem)', async () => {
+    const boom = new Error('disk on fire');
+    const run = runWeekly(
+      depsFor(world, slippingBook(['ana@example.com'], { slipping: 1 }), {
+        readBook: async () => Promise.reject(boom),
+      }),
+      { now: SEND_TIME },
+    );
+    await expect(run).rejects.toBe(boom);
+    expect(boom).not.toBeInstanceOf(FeedError);
   });
 });

@@ -1,0 +1,142 @@
+import { open } from 'node:fs/promises';
+import type { FeedEngine } from './feedEngine';
+import { sqlName, sqlString } from './feedEngine';
+
+/**
+ * A CSV export loaded into DuckDB as text: every field a VARCHAR, rows in file order (rowid), the
+ * records DuckDB cannot split into the header's fields kept aside with DuckDB's reason.
+ *
+ * The delimiter comes from the header line (the one line every feed file must have): the most
+ * frequent of `,` `;` tab `|` outside quotes. Quoting is the usual `"`-doubling. DuckDB's own
+ * sniffer was tried for both: on a comma file with one unterminated quote it chose `|` and no
+ * quoting, which turns a broken row into a whole file of wrong values.
+ */
+export const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+export interface CsvHeader {
+  names: string[];
+  delimiter: string;
+}
+
+/** Splits one CSV record's text into fields (`"` quoting, `""` inside quotes). */
+export function splitRecord(text: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) {
+      fields.push(field);
+      field = '';
+    } else field += ch;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/** The first line of a UTF-8 file (BOM dropped), or undefined when the file has no non-blank text. */
+async function firstLine(path: string): Promise<string | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    let text = '';
+    const buffer = Buffer.alloc(1 << 16);
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      text += buffer.subarray(0, bytesRead).toString('utf8');
+      const trimmed = text.replace(/^\ufeff/, '').replace(/^[\r\n]+/, '');
+      const end = trimmed.search(/[\r\n]/);
+      if (end >= 0) return trimmed.slice(0, end);
+      if (position > 1 << 22) return trimmed; // a 4 MB header: take it as it is
+    }
+    const rest = text.replace(/^\ufeff/, '').trim();
+    return rest === '' ? undefined : rest;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Counts `ch` outside double quotes. */
+function countOutsideQuotes(text: string, ch: string): number {
+  let n = 0;
+  let quoted = false;
+  for (const c of text) {
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && c === ch) n++;
+  }
+  return n;
+}
+
+/** The header's names and the file's delimiter; undefined for an empty file. */
+export async function readCsvHeader(path: string): Promise<CsvHeader | undefined> {
+  const line = await firstLine(path);
+  if (line === undefined) return undefined;
+  let delimiter: string = DELIMITERS[0];
+  let most = 0;
+  for (const candidate of DELIMITERS) {
+    const n = countOutsideQuotes(line, candidate);
+    if (n > most) {
+      most = n;
+      delimiter = candidate;
+    }
+  }
+  return { names: splitRecord(line, delimiter), delimiter };
+}
+
+/** One record DuckDB rejected, with its line as DuckDB counts lines (see recordLines.ts). */
+export interface RejectedRecord {
+  duckLine: number;
+  errorType: string;
+  message: string;
+  /** Fields the record has, when the error is about the count. */
+  found: number | null;
+}
+
+/**
+ * Loads the CSV at `path` (UTF-8) into `table`, keeping the columns `keep` (as c<i>, i their place in
+ * the header; a wide export's other columns are parsed, not stored), the header as rowid 0, and
+ * returns the rejected records. Quoted line breaks, doubled quotes, CRLF and a BOM are read as any
+ * export writes them; blank lines are passed over.
+ */
+export async function loadCsv(
+  engine: FeedEngine,
+  path: string,
+  header: CsvHeader,
+  table: string,
+  keep: readonly number[],
+): Promise<RejectedRecord[]> {
+  const columns = header.names.map((_, i) => `${sqlString(`c${i}`)}: 'VARCHAR'`).join(', ');
+  const rejectsTable = `${table}_rejects`;
+  const scanTable = `${table}_scans`;
+  await engine.run(`
+    CREATE OR REPLACE TABLE ${sqlName(table)} AS
+    SELECT ${keep.map((i) => `c${i}`).join(', ')} FROM read_csv(${sqlString(path)},
+      auto_detect = false, header = false, columns = {${columns}},
+      delim = ${sqlString(header.delimiter)}, quote = '"', escape = '"',
+      strict_mode = true, null_padding = false, max_line_size = 16777216,
+      store_rejects = true, rejects_table = ${sqlString(rejectsTable)}, rejects_scan = ${sqlString(scanTable)})`);
+  const rows = await engine.rows(
+    `SELECT line, error_type::VARCHAR, error_message FROM ${sqlName(rejectsTable)} ORDER BY line`,
+  );
+  await engine.run(
+    `DROP TABLE IF EXISTS ${sqlName(rejectsTable)}; DROP TABLE IF EXISTS ${sqlName(scanTable)}`,
+  );
+  return rows.map(([line, type, message]) => {
+    const found = /Found: (\d+)/.exec(String(message));
+    return {
+      duckLine: Number(line),
+      errorType: String(type),
+      message: String(message),
+      found: found ? Number(found[1]) : null,
+    };
+  });
+}

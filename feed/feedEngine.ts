@@ -1,0 +1,95 @@
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+
+/**
+ * The DuckDB engine the feed is read with: one in-memory database per read, sized for a 2 GB
+ * Functions instance that shares its memory with Node's heap. DuckDB would otherwise take 80% of
+ * the machine's memory and every core, so both are set here, with a temp folder to spill to.
+ */
+export interface EngineOptions {
+  /** DuckDB's buffer pool (default 1,024 MB: at 512 MB a 20M-row feed ran out of memory); beyond it, DuckDB spills to `tempDirectory`. */
+  memoryLimitMb?: number;
+  /** Worker threads (default: the cores, at most 2). */
+  threads?: number;
+  /** Where DuckDB spills (default: churn-duckdb in the OS temp folder). */
+  tempDirectory?: string;
+}
+
+export const DEFAULT_MEMORY_LIMIT_MB = 1024;
+
+/** An open engine: run statements, read small results as rows, and close. */
+export interface FeedEngine {
+  run(sql: string, values?: DuckDBValue[]): Promise<void>;
+  /** Every row of a (small) result as plain values. */
+  rows(sql: string, values?: DuckDBValue[]): Promise<DuckDBValue[][]>;
+  /** Streams a result chunk by chunk; `onChunk` gets each chunk's columns' getters and row count. */
+  chunks(
+    sql: string,
+    onChunk: (column: (i: number) => (row: number) => DuckDBValue, rows: number) => void,
+  ): Promise<void>;
+  connection: DuckDBConnection;
+  close(): void;
+}
+
+/**
+ * Opens DuckDB with the memory limit, thread count and spill folder set. With `databaseFile` (a
+ * file in a temporary folder) the loaded tables live on disk beyond the memory limit: a 20M-row
+ * orders file held as text is several times the limit.
+ */
+export async function openFeedEngine(
+  options: EngineOptions = {},
+  databaseFile = ':memory:',
+): Promise<FeedEngine> {
+  const {
+    memoryLimitMb = DEFAULT_MEMORY_LIMIT_MB,
+    threads = Math.min(2, availableParallelism()),
+    tempDirectory = join(tmpdir(), 'churn-duckdb'),
+  } = options;
+  await mkdir(tempDirectory, { recursive: true });
+  const instance = await DuckDBInstance.create(databaseFile, {
+    memory_limit: `${memoryLimitMb}MB`,
+    threads: String(threads),
+    temp_directory: tempDirectory,
+    preserve_insertion_order: 'true',
+    // Nothing is fetched at run time: no extension downloads (Excel is read in Node instead).
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+  const connection = await instance.connect();
+  await connection.run("SET TimeZone = 'UTC'");
+  return {
+    connection,
+    async run(sql, values) {
+      await connection.run(sql, values);
+    },
+    async rows(sql, values) {
+      const reader = await connection.runAndReadAll(sql, values);
+      return reader.getRows();
+    },
+    async chunks(sql, onChunk) {
+      const result = await connection.stream(sql);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const vectors = Array.from({ length: chunk.columnCount }, (_, i) => chunk.getColumnVector(i));
+        onChunk((i) => (row) => vectors[i].getItem(row), chunk.rowCount);
+      }
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** A string as a SQL literal. */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** An identifier as SQL (double-quoted). */
+export function sqlName(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,75 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FeedError } from './feedError';
+
+/**
+ * Which files make a feed: customers, orders and tickets, each as CSV, Parquet or an Excel
+ * workbook, found by name and extension (`orders.csv`, `orders.parquet`, `orders.xlsx`).
+ */
+export type FeedKind = 'customers' | 'orders' | 'tickets';
+export type FileFormat = 'csv' | 'parquet' | 'xlsx';
+
+export const FEED_FORMATS: readonly FileFormat[] = ['csv', 'parquet', 'xlsx'];
+
+/** One feed file: its name as the user knows it ("orders.xlsx"), its path and its format. */
+export interface FeedFile {
+  kind: FeedKind;
+  name: string;
+  path: string;
+  format: FileFormat;
+}
+
+/** The file names a kind may have, e.g. customers.csv, customers.parquet, customers.xlsx. */
+export function namesOf(kind: FeedKind): string[] {
+  return FEED_FORMATS.map((format) => `${kind}.${format}`);
+}
+
+const REQUIRED_HINT =
+  'A feed needs customers and orders (tickets are optional), each as .csv, .parquet or .xlsx.';
+
+/** Names in `dir` (lower-cased) -> their real name; an empty map when the folder is missing or a file. */
+async function listNames(dir: string): Promise<Map<string, string>> {
+  try {
+    if (!(await stat(dir)).isDirectory()) return new Map();
+    return new Map((await readdir(dir)).map((name) => [name.toLowerCase(), name]));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return new Map();
+    throw error;
+  }
+}
+
+/**
+ * The feed files in `dir`: customers and orders required, tickets optional. Two files for one kind
+ * (orders.csv and orders.xlsx) is an error: which one is the feed cannot be guessed.
+ */
+export async function findFeedFiles(
+  dir: string,
+): Promise<{ customers: FeedFile; orders: FeedFile; tickets?: FeedFile }> {
+  const names = await listNames(dir);
+  const find = (kind: FeedKind, required: boolean): FeedFile | undefined => {
+    const found = FEED_FORMATS.flatMap((format) => {
+      const real = names.get(`${kind}.${format}`);
+      return real ? [{ kind, name: real, path: join(dir, real), format }] : [];
+    });
+    if (found.length > 1) {
+      throw new FeedError(
+        'ambiguous_file',
+        `The feed folder "${dir}" has ${found.map((f) => f.name).join(' and ')}: keep one of them.`,
+        found[0].name,
+      );
+    }
+    if (found.length === 0 && required) {
+      throw new FeedError(
+        'missing_file',
+        `The feed folder "${dir}" has no ${kind}.csv (nor ${kind}.parquet or ${kind}.xlsx). ${REQUIRED_HINT}`,
+        `${kind}.csv`,
+      );
+    }
+    return found[0];
+  };
+  const customers = find('customers', true) as FeedFile;
+  const orders = find('orders', true) as FeedFile;
+  const tickets = find('tickets', false);
+  return tickets ? { customers, orders, tickets } : { customers, orders };
+}

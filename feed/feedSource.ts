@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import type { FeedFormats } from '../rules/feedFormats';
+import { loadCsv, type RejectedRecord, readCsvHeader } from './csvSource';
+import type { FeedEngine } from './feedEngine';
+import { sqlName, sqlString } from './feedEngine';
+import { FeedError } from './feedError';
+import type { FeedFile } from './feedFiles';
+import { type RecordLineRequest, type RecordLines, recordLines } from './recordLines';
+import { convertToUtf8, settleEncoding } from './textEncoding';
+import { loadXlsx } from './xlsxSource';
+
+/**
+ * One feed file loaded into DuckDB as text, whatever its format: a table whose rowid 0 holds the
+ * header and rowids 1.. the data rows in file order, columns c0..c(n-1) VARCHAR. It also knows the
+ * line each row came from (for the report), the records that could not be split into fields, and
+ * what was settled about the file (delimiter, encoding) for the report's notes.
+ */
+export interface FeedSource {
+  file: string;
+  table: string;
+  header: string[];
+  /** The CSV's delimiter; undefined for Parquet and Excel. */
+  delimiter?: string;
+  rejected: RejectedRecord[];
+  /** Data rows loaded (rejected records not included). */
+  rows: number;
+  notes: string[];
+  /** Physical lines of loaded rows (by rowid) and of rejected records (by DuckDB's line). */
+  lines(request: RecordLineRequest): Promise<RecordLines>;
+}
+
+const describeDelimiter = (d: string) => (d === '\t' ? 'tab' : `"${d}"`);
+
+/** Loads `file` into table `table`; throws FeedError for an empty file (no header at all). */
+export async function loadSource(
+  engine: FeedEngine,
+  file: FeedFile,
+  table: string,
+  formats: FeedFormats,
+  workDir: string,
+  expectedHeader: string,
+  /** The columns the feed reads, by place in the header (throws FeedError when one is missing). */
+  keep: (header: string[]) => number[],
+): Promise<FeedSource> {
+  const empty = () =>
+    new FeedError(
+      'empty_file',
+      `${file.name} is empty: expected a header line like "${expectedHeader}"`,
+      file.name,
+    );
+  if (file.format === 'csv') {
+    const notes: string[] = [];
+    const encoding = await settleEncoding(file.path, file.name, formats.encoding);
+    let path = file.path;
+    if (encoding.encoding !== 'utf-8') {
+      path = join(workDir, `${table}.csv`);
+      await convertToUtf8(file.path, encoding.encoding, path);
+      const why = encoding.how === 'detected' ? 'not valid UTF-8' : encoding.how;
+      notes.push(`read as ${encoding.encoding === 'windows-1252' ? 'Windows-1252' : 'UTF-16'} (${why})`);
+    }
+    const header = await readCsvHeader(path);
+    if (!header) throw empty();
+    if (header.delimiter !== ',') notes.push(`fields separated by ${describeDelimiter(header.delimiter)}`);
+    const rejected = dedupeByLine(await loadCsv(engine, path, header, table, keep(header.names)));
+    const rows = await countRows(engine, table);
+    return {
+      file: file.name,
+      table,
+      header: header.names,
+      delimiter: header.delimiter,
+      rejected,
+      rows,
+      notes,
+      lines: (request) => recordLines(path, request),
+    };
+  }
+  if (file.format === 'parquet') {
+    const described = await engine.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file.path)})`);
+    const names = described.map((r) => String(r[0]));
+    if (names.length === 0) throw empty();
+    const kept = keep(names);
+    await engine.run(
+      `CREATE OR REPLACE TABLE ${sqlName(table)} (${kept.map((i) => `c${i} VARCHAR`).join(', ')})`,
+    );
+    await engine.run(
+      `INSERT INTO ${sqlName(table)} VALUES (${kept.map((i) => sqlString(names[i])).join(', ')})`,
+    );
+    const casts = kept.map((i) => `CAST(${sqlName(names[i])} AS VARCHAR)`).join(', ');
+    await engine.run(
+      `INSERT INTO ${sqlName(table)} SELECT ${casts} FROM read_parquet(${sqlString(file.path)})`,
+    );
+    return {
+      file: file.name,
+      table,
+      header: names,
+      rejected: [],
+      rows: await countRows(engine, table),
+      notes: [],
+      // A Parquet file has no lines: row N of the data is reported as line N + 1, as if its column names were line 1.
+      lines: async ({ keptIndices }) => ({
+        kept: new Map(keptIndices.map((rid) => [rid, rid + 1])),
+        rejected: new Map(),
+      }),
+    };
+  }
+  const loaded = await loadXlsx(engine, file.path, table);
+  if (!loaded) throw empty();
+  return {
+    file: file.name,
+    table,
+    header: loaded.header,
+    rejected: [],
+    rows: loaded.rowNumbers.length - 1,
+    notes: [],
+    lines: async ({ keptIndices }) => ({
+      kept: new Map(keptIndices.map((rid) => [rid, loaded.rowNumbers[rid]])),
+      rejected: new Map(),
+    }),
+  };
+}
+
+/** Data rows in a loaded table (the header row not counted). */
+async function countRows(engine: FeedEngine, table: string): Promise<number> {
+  const [[n]] = await engine.rows(`SELECT count(*) FROM ${sqlName(table)}`);
+  return Math.max(0, Number(n) - 1);
+}
+
+/** DuckDB may list several errors for one record: one record, one problem. */
+function dedupeByLine(rejected: RejectedRecord[]): RejectedRecord[] {
+  const seen = new Set<number>();
+  return rejected.filter((r) => !seen.has(r.duckLine) && seen.add(r.duckLine));
+}

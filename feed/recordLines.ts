@@ -1,0 +1,82 @@
+import { createReadStream } from 'node:fs';
+
+/**
+ * Physical line numbers of CSV records, for the report: DuckDB numbers the rows it keeps (rowid)
+ * and gives each rejected record a line that counts blank lines but not the line breaks inside
+ * quoted fields. One pass over the bytes tells both apart; it runs only when a problem needs a line.
+ */
+export interface RecordLineRequest {
+  /** Kept records wanted, by their index among kept records (the header is 0). */
+  keptIndices: readonly number[];
+  /** Rejected records, by the line DuckDB gave them. */
+  rejectedLines: ReadonlySet<number>;
+}
+
+export interface RecordLines {
+  /** Kept record index -> physical line it starts on. */
+  kept: Map<number, number>;
+  /** DuckDB's line of a rejected record -> its physical first and last line. */
+  rejected: Map<number, { first: number; last: number }>;
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Scans a UTF-8 CSV (quote `"`) and returns the physical lines asked for. */
+export async function recordLines(path: string, request: RecordLineRequest): Promise<RecordLines> {
+  const wanted = new Set(request.keptIndices);
+  const result: RecordLines = { kept: new Map(), rejected: new Map() };
+  let remaining = wanted.size + request.rejectedLines.size;
+  if (remaining === 0) return result;
+  let physical = 1; // line being read
+  let duck = 1; // DuckDB's count: unquoted line breaks only
+  let inQuotes = false;
+  let recordEmpty = true; // nothing read yet in this record
+  let recordFirstLine = 1;
+  let recordDuckLine = 1;
+  let keptIndex = 0;
+  let previousCr = false;
+  const endRecord = (lastLine: number) => {
+    if (recordEmpty) return; // a blank line is not a record
+    if (request.rejectedLines.has(recordDuckLine)) {
+      result.rejected.set(recordDuckLine, { first: recordFirstLine, last: lastLine });
+      remaining--;
+    } else {
+      if (wanted.has(keptIndex)) {
+        result.kept.set(keptIndex, recordFirstLine);
+        remaining--;
+      }
+      keptIndex++;
+    }
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const bytes = chunk as Buffer;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (b === LF && previousCr) {
+        previousCr = false;
+        continue; // the LF of a CRLF: already counted
+      }
+      previousCr = b === CR;
+      if (b === LF || b === CR) {
+        physical++;
+        if (inQuotes) continue;
+        endRecord(physical - 1);
+        duck++;
+        recordEmpty = true;
+        if (remaining === 0) return result;
+        continue;
+      }
+      if (recordEmpty) {
+        recordEmpty = false;
+        recordFirstLine = physical;
+        recordDuckLine = duck;
+      }
+      if (b === QUOTE) inQuotes = !inQuotes;
+    }
+  }
+  // The last record, when the file does not end with a line break (or a quote runs to the end).
+  endRecord(inQuotes ? physical - 1 : physical);
+  return result;
+}

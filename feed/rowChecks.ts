@@ -1,0 +1,58 @@
+import { quotedSql } from './valueFormats';
+
+/**
+ * The checks of one row, column by column, as SQL: each column's first problem (in the order
+ * given), the row's kind (its first problem, counted in the report) and its reason (every
+ * column's problem, joined), worded as the report words them: `ordered_at: not a date: "31/12/2025"`.
+ */
+export interface ProblemCheck {
+  /** SQL condition over the row that makes it a problem. */
+  when: string;
+  /** A few words: "not a date". */
+  problem: string;
+  /** Show the value after the problem (not for "missing"). */
+  quote?: boolean;
+}
+
+export interface ColumnChecks {
+  column: string;
+  /** SQL of the column's text. */
+  text: string;
+  checks: ProblemCheck[];
+}
+
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** SQL of the row's first problem as `column: problem`, NULL when the row passes. */
+export function kindSql(columns: ColumnChecks[]): string {
+  const arms = columns.flatMap((c) =>
+    c.checks.map((k) => `WHEN ${k.when} THEN ${literal(`${c.column}: ${k.problem}`)}`),
+  );
+  return arms.length === 0 ? 'NULL' : `(CASE ${arms.join(' ')} END)`;
+}
+
+/** SQL of every column's problem in words, joined with "; ", NULL when the row passes. */
+export function reasonSql(columns: ColumnChecks[]): string {
+  const perColumn = columns
+    .filter((c) => c.checks.length > 0)
+    .map((c) => {
+      const arms = c.checks.map((k) => {
+        const words = literal(`${c.column}: ${k.problem}`);
+        return `WHEN ${k.when} THEN ${k.quote === false ? words : `${words} || ': ' || ${quotedSql(c.text)}`}`;
+      });
+      return `(CASE ${arms.join(' ')} END)`;
+    });
+  return perColumn.length === 0 ? 'NULL' : `NULLIF(concat_ws('; ', ${perColumn.join(', ')}), '')`;
+}
+
+/** The usual checks of a required text column: missing, or longer than `max` characters. */
+export function requiredText(column: string, text: string, max: number): ColumnChecks {
+  return {
+    column,
+    text,
+    checks: [
+      { when: `${text} = ''`, problem: 'missing', quote: false },
+      { when: `length(${text}) > ${max}`, problem: `longer than ${max} characters` },
+    ],
+  };
+}

@@ -1,0 +1,222 @@
+import type { FeedFormats } from '../rules/feedFormats';
+import type { FeedEngine } from './feedEngine';
+import { sqlString } from './feedEngine';
+
+/**
+ * Dates and amounts as real exports write them, parsed in DuckDB SQL so twenty million rows never
+ * pass through JavaScript one by one. The formats are settled per column from the whole column
+ * (or declared in the rules file), never guessed row by row.
+ *
+ * Dates: `2026-11-20` (also with `/` or `.`), with or without a time and an offset, taken on the
+ * calendar date as written (`2026-11-20 23:30 -0500` is the 20th); `20/11/2026` or `11/20/2026`
+ * (two-digit years are 20xx) when that is the column's most common shape and its order is settled
+ * by a day above 12 or declared; `20 Nov 2026`, `Nov 20, 2026`.
+ * Amounts: currency signs and codes (`$`, `£`, `€`, `USD`), thousands separators (`1,200.00`,
+ * `1.200,00`, `1 200,00`, `1'200.00`), a decimal comma where the column settles it or it is declared.
+ */
+
+/** A time after the date: `T14:05`, ` 14:05:00.123`, ` 2:05 PM`, then an optional zone (`Z`, `-0500`, `+01:00`, `UTC`). */
+const TIME =
+  '(?:(?:[T ]\\s*)(?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:[.,]\\d+)?)?(?:\\s*[AaPp][Mm])?(?:\\s*(?:Z|UTC|GMT|[+-](?:[01]\\d|2[0-3])(?::?[0-5]\\d)?))?)?';
+const YMD = `(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})${TIME}`;
+const XXY = `(\\d{1,2})[-/.](\\d{1,2})[-/.](\\d{4}|\\d{2})${TIME}`;
+const MONTHS = 'jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec';
+const D_MON_Y = `(\\d{1,2})[ -]((?i:${MONTHS})[a-z]*)\\.?[ -](\\d{4})${TIME}`;
+const MON_D_Y = `((?i:${MONTHS})[a-z]*)\\.? (\\d{1,2}),? (\\d{4})${TIME}`;
+
+export type DateOrder = 'day-first' | 'month-first';
+
+/** How a date column was settled, for the report and for parsing. */
+export interface DateColumnFormat {
+  /** How to read 03/04/2026 in this column; null when such dates are not read (not the column's shape). */
+  order: DateOrder | null;
+  /** What settled it, for the report (undefined when the column has no such dates). */
+  note?: string;
+}
+
+const part = (v: string, re: string, k: number) => `regexp_extract(${v}, '^${re}$', ${k})`;
+const num = (text: string) => `TRY_CAST(${text} AS INTEGER)`;
+const monthOf = (text: string) =>
+  `(list_position(['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec'], lower(left(${text}, 3))))`;
+
+/** SQL: the day number (days since 1970-01-01) of y/m/d integers, NULL when not a real date in 1900-2199. */
+function dayFromParts(y: string, m: string, d: string): string {
+  return `(CASE WHEN ${y} BETWEEN 1900 AND 2199 THEN (try_strptime(printf('%04d-%02d-%02d', ${y}, ${m}, ${d}), '%Y-%m-%d')::DATE - DATE '1970-01-01')::INTEGER END)`;
+}
+
+/** SQL: the day number of the text `v` under the column's format, NULL when it is not a date. */
+export function dayExpression(v: string, format: DateColumnFormat): string {
+  const ymd = dayFromParts(num(part(v, YMD, 1)), num(part(v, YMD, 2)), num(part(v, YMD, 3)));
+  const dmonY = dayFromParts(
+    num(part(v, D_MON_Y, 3)),
+    monthOf(part(v, D_MON_Y, 2)),
+    num(part(v, D_MON_Y, 1)),
+  );
+  const monDY = dayFromParts(
+    num(part(v, MON_D_Y, 3)),
+    monthOf(part(v, MON_D_Y, 1)),
+    num(part(v, MON_D_Y, 2)),
+  );
+  const year = `(CASE WHEN length(${part(v, XXY, 3)}) = 2 THEN 2000 + ${num(part(v, XXY, 3))} ELSE ${num(part(v, XXY, 3))} END)`;
+  const first = num(part(v, XXY, 1));
+  const second = num(part(v, XXY, 2));
+  const xxy =
+    format.order === 'day-first'
+      ? dayFromParts(year, second, first)
+      : format.order === 'month-first'
+        ? dayFromParts(year, first, second)
+        : 'NULL';
+  return `(CASE
+    WHEN regexp_full_match(${v}, '${YMD}') THEN ${ymd}
+    WHEN regexp_full_match(${v}, '${XXY}') THEN ${xxy}
+    WHEN regexp_full_match(${v}, '${D_MON_Y}') THEN ${dmonY}
+    WHEN regexp_full_match(${v}, '${MON_D_Y}') THEN ${monDY}
+  END)`;
+}
+
+/** What a date column's values look like, counted over the whole column. */
+interface DateShapes {
+  ymd: number;
+  xxy: number;
+  named: number;
+  /** Rows of shape xxy whose first / second number is above 12, and the first such value and row. */
+  firstAbove12: number;
+  secondAbove12: number;
+  firstExample: string | null;
+  secondExample: string | null;
+  ambiguousExample: string | null;
+}
+
+/**
+ * Settles how a date column reads dates like 03/04/2026: only when that is the column's most common
+ * shape (an ISO column's stray `31/12/2025` stays a bad row), by the declared order, else by a day
+ * above 12 in either place. An unsettled column stops the read: `onAmbiguous` gets an example.
+ */
+export async function settleDateColumn(
+  engine: FeedEngine,
+  table: string,
+  v: string,
+  declared: FeedFormats['date'],
+  onAmbiguous: (example: string) => never,
+): Promise<DateColumnFormat> {
+  const [row] = await engine.rows(`
+    SELECT
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${YMD}')),
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${XXY}')),
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${D_MON_Y}') OR regexp_full_match(${v}, '${MON_D_Y}')),
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} > 12),
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 2))} > 12),
+      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} > 12),
+      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 2))} > 12),
+      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} <> ${num(part(v, XXY, 2))})
+    FROM ${table}`);
+  const shapes: DateShapes = {
+    ymd: Number(row[0] ?? 0),
+    xxy: Number(row[1] ?? 0),
+    named: Number(row[2] ?? 0),
+    firstAbove12: Number(row[3] ?? 0),
+    secondAbove12: Number(row[4] ?? 0),
+    firstExample: row[5] === null ? null : String(row[5]),
+    secondExample: row[6] === null ? null : String(row[6]),
+    ambiguousExample: row[7] === null ? null : String(row[7]),
+  };
+  if (shapes.xxy === 0 || shapes.xxy < Math.max(shapes.ymd, shapes.named)) return { order: null };
+  if (declared) return { order: declared, note: `dates read ${declared} (declared in formats.date)` };
+  const dayFirst = shapes.firstAbove12 > 0;
+  const monthFirst = shapes.secondAbove12 > 0;
+  if (dayFirst && (!monthFirst || shapes.firstAbove12 >= shapes.secondAbove12))
+    return { order: 'day-first', note: `dates read day-first (settled by ${quoteSql(shapes.firstExample)})` };
+  if (monthFirst)
+    return {
+      order: 'month-first',
+      note: `dates read month-first (settled by ${quoteSql(shapes.secondExample)})`,
+    };
+  return onAmbiguous(shapes.ambiguousExample ?? '01/01/2026');
+}
+
+const quoteSql = (text: string | null) => JSON.stringify(text ?? '');
+
+/** Both readings of a date like 03/04/2026, in words, for the ambiguity message. */
+export function bothReadings(example: string): { dayFirst: string; monthFirst: string } {
+  const m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})/.exec(example);
+  const names = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ];
+  if (!m) return { dayFirst: example, monthFirst: example };
+  const year = m[3].length === 2 ? `20${m[3]}` : m[3];
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return {
+    dayFirst: `${a} ${names[b - 1] ?? '?'} ${year}`,
+    monthFirst: `${names[a - 1] ?? '?'} ${b}, ${year}`,
+  };
+}
+
+/** Largest amount or monthly value taken: beyond it a value is a typo (or 1e308), not a sale. */
+export const MAX_AMOUNT = 1_000_000_000;
+
+/** SQL: the text without currency signs or codes, spaces or apostrophes; `(45.00)` becomes `-45.00`. */
+function bareNumber(v: string): string {
+  const unwrapped = `regexp_replace(${v}, '^\\((.*)\\)$', '-\\1')`;
+  return `regexp_replace(${unwrapped}, '[£$€¥₹\\s\\x{00A0}'']|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)', '', 'g')`;
+}
+
+const DOT_NUMBER = '[+-]?(?:\\d{1,3}(?:,\\d{3})+|\\d+)?(?:\\.\\d*)?(?:[eE][+-]?\\d+)?';
+const COMMA_NUMBER = '[+-]?(?:\\d{1,3}(?:\\.\\d{3})+|\\d+)(?:,\\d*)?';
+
+export type DecimalMark = '.' | ',';
+
+/** SQL: the amount of the text `v` read with `decimal` as the decimal mark; NULL when it is not a number. */
+export function amountExpression(v: string, decimal: DecimalMark): string {
+  const bare = bareNumber(v);
+  if (decimal === ',') {
+    return `(CASE WHEN regexp_full_match(${bare}, '${COMMA_NUMBER}') THEN TRY_CAST(replace(replace(${bare}, '.', ''), ',', '.') AS DOUBLE) END)`;
+  }
+  return `(CASE WHEN regexp_full_match(${bare}, '${DOT_NUMBER}') AND regexp_matches(${bare}, '\\d') THEN TRY_CAST(replace(${bare}, ',', '') AS DOUBLE) END)`;
+}
+
+/**
+ * The decimal mark of an amount column: declared, else a comma when the file is not comma-separated
+ * and more values end in a comma and one or two digits (`45,00`, `1.234,56`) than in a dot and
+ * digits. In a comma-separated file a decimal comma must be declared: `12,50` there is more often a
+ * broken row than a price.
+ */
+export async function settleDecimalMark(
+  engine: FeedEngine,
+  table: string,
+  v: string,
+  declared: FeedFormats['decimal'],
+  delimiter: string | undefined,
+): Promise<{ decimal: DecimalMark; note?: string }> {
+  if (declared)
+    return {
+      decimal: declared,
+      note: declared === ',' ? 'decimal commas (declared in formats.decimal)' : undefined,
+    };
+  if (delimiter === ',' || delimiter === undefined) return { decimal: '.' };
+  const bare = bareNumber(v);
+  const [[commas, dots]] = await engine.rows(`
+    SELECT sum(n) FILTER (WHERE regexp_full_match(${bare}, '[+-]?\\d{1,3}(?:\\.\\d{3})*,\\d{1,2}|[+-]?\\d+,\\d{1,2}')),
+           sum(n) FILTER (WHERE regexp_full_match(${bare}, '[+-]?\\d+(?:,\\d{3})*\\.\\d{1,2}'))
+    FROM ${table}`);
+  return Number(commas ?? 0) > Number(dots ?? 0)
+    ? { decimal: ',', note: `decimal commas (${Number(commas).toLocaleString('en-US')} values like 45,00)` }
+    : { decimal: '.' };
+}
+
+/** SQL: a value as it appears in a reason, JSON-quoted and cut at 60 characters. */
+export function quotedSql(v: string): string {
+  return `to_json(CASE WHEN length(${v}) > 60 THEN left(${v}, 57) || '...' ELSE ${v} END)::VARCHAR`;
+}
+
+export { sqlString };

@@ -1,0 +1,83 @@
+import ExcelJS from 'exceljs';
+import type { FeedEngine } from './feedEngine';
+import { sqlName } from './feedEngine';
+
+/**
+ * An Excel workbook's first sheet as text rows, read in Node with exceljs's streaming reader
+ * (DuckDB's own Excel extension is downloaded at run time, which closed networks refuse; exceljs
+ * read a 100,000-row sheet in 2.7 s and 122 MB where SheetJS took 6.3 s and 238 MB).
+ *
+ * Dates stored as dates become `YYYY-MM-DD` (with the time when there is one), numbers their
+ * plain digits, so the same checks as for a CSV apply. The line of a row is its row number in Excel.
+ */
+type CellValue = ExcelJS.CellValue;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A cell's value as the text the feed's checks read. */
+export function cellText(value: CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) {
+    const date = `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
+    const seconds = value.getUTCHours() * 3600 + value.getUTCMinutes() * 60 + value.getUTCSeconds();
+    return seconds === 0
+      ? date
+      : `${date} ${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}`;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return value;
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('formula' in value || 'sharedFormula' in value)
+    return cellText((value as ExcelJS.CellFormulaValue).result as CellValue);
+  if ('hyperlink' in value) return String(value.text);
+  if ('error' in value) return String(value.error);
+  return String(value);
+}
+
+export interface XlsxLoaded {
+  header: string[];
+  /** Excel row number of each loaded row (index = rid; 0 is the header). */
+  rowNumbers: Int32Array;
+}
+
+/** Loads the first sheet of the workbook at `path` into `table` (c0..c(n-1), header at rowid 0); undefined when the sheet is empty. */
+export async function loadXlsx(
+  engine: FeedEngine,
+  path: string,
+  table: string,
+): Promise<XlsxLoaded | undefined> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    worksheets: 'emit',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  let header: string[] | undefined;
+  const rowNumbers: number[] = [];
+  let appender: Awaited<ReturnType<FeedEngine['connection']['createAppender']>> | undefined;
+  for await (const sheet of reader) {
+    for await (const row of sheet) {
+      const values = (row.values as CellValue[]).slice(1).map(cellText);
+      if (values.every((v) => v.trim() === '')) continue; // Excel's blank rows are not rows
+      if (!header) {
+        header = values;
+        const columns = header.map((_, i) => `c${i} VARCHAR`).join(', ');
+        await engine.run(`CREATE OR REPLACE TABLE ${sqlName(table)} (${columns})`);
+        appender = await engine.connection.createAppender(table);
+      }
+      for (let i = 0; i < header.length; i++) {
+        const v = values[i] ?? '';
+        if (v === '') appender?.appendNull();
+        else appender?.appendVarchar(v);
+      }
+      appender?.endRow();
+      rowNumbers.push(row.number);
+    }
+    break; // the first sheet is the feed
+  }
+  if (!header || !appender) return undefined;
+  appender.flushSync();
+  appender.closeSync();
+  return { header, rowNumbers: Int32Array.from(rowNumbers) };
+}

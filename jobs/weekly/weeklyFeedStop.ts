@@ -1,0 +1,58 @@
+import type { AdminNotifier } from '../../bot/channelNotifier';
+import type { Log } from '../../bot/ports';
+import { FeedError } from '../../feed/feedError';
+import type { FeedResult } from '../../feed/readFeed';
+import type { WeeklyFeedStopped } from './weeklyReport';
+
+/**
+ * A feed that cannot be read (a missing or header-only customers or orders file, a missing column,
+ * dates that read two ways) stops the week before anything is scored or stored: every state row
+ * stays as it was, no card goes out, and the admins are told what to fix, once: on the tick that
+ * started the week's run. The run row is left unfinished, so each later tick reads the feed again
+ * (a failed read costs a listing and a download) and the week runs as soon as the feed is fixed.
+ */
+
+/** The feed, or the FeedError that stops the week (any other error is thrown). */
+export async function readFeedOrStop(read: () => Promise<FeedResult>): Promise<FeedResult | FeedError> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof FeedError) return error;
+    throw error;
+  }
+}
+
+/** The admins' text for a week stopped by the feed. */
+export function feedStoppedText(runKey: string, error: FeedError): string {
+  return (
+    `The weekly run ${runKey} stopped before scoring anyone: ${error.message} ` +
+    'No customer was changed and no card was sent. Fix the feed: the run tries again every 15 minutes this week.'
+  );
+}
+
+/**
+ * Logs, tells the admins when this tick started the week's run (`fresh`), and returns the report of
+ * a week stopped by the feed. The run row is not finished: the next tick tries again.
+ */
+export async function stopForFeed(
+  error: FeedError,
+  run: { runKey: string; localDate: string; fresh: boolean },
+  deps: { log: Log; notifyAdmins?: AdminNotifier },
+): Promise<WeeklyFeedStopped> {
+  const text = feedStoppedText(run.runKey, error);
+  deps.log.warn(text, { runKey: run.runKey, code: error.code, file: error.file });
+  const adminNotice = !run.fresh
+    ? 'told_earlier'
+    : deps.notifyAdmins
+      ? await deps.notifyAdmins(text)
+      : 'not_configured';
+  return {
+    status: 'stopped',
+    reason: 'feed_error',
+    runKey: run.runKey,
+    localDate: run.localDate,
+    feedError: { code: error.code, file: error.file, message: error.message },
+    adminNotice,
+    retry: 'next_tick',
+  };
+}

@@ -1,0 +1,299 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FeedError } from '../../../feed/feedError';
+import type { FileReport } from '../../../feed/feedReport';
+import { type ReadFeedOptions, readFeed } from '../../../feed/readFeed';
+import { type Book, isoOfDay } from '../../../rules/book';
+
+/** What a real export gets wrong, row by row and file by file, and what the reader does about it. */
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'feed-bad-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const CUSTOMERS =
+  'customer_id,name,owner,monthly_value\nC-1,Greenfield Cafe,ana@contoso.example,\nC-2,Corner Deli,ben@contoso.example,\n';
+
+async function feed(files: Record<string, string | Buffer>, options: ReadFeedOptions = {}) {
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  return readFeed(dir, options);
+}
+
+async function feedError(
+  files: Record<string, string | Buffer>,
+  options: ReadFeedOptions = {},
+): Promise<FeedError> {
+  const error = await feed(files, options).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FeedError);
+  return error as FeedError;
+}
+
+const problemsOf = (file: FileReport) => file.problems.map((p) => [p.line, p.reason]);
+
+function ordersOf(book: Book, id: string): [string, number][] {
+  const i = book.customers.findIndex((c) => c.id === id);
+  const out: [string, number][] = [];
+  for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++)
+    out.push([isoOfDay(book.orderDay[k]), book.orderAmount[k]]);
+  return out;
+}
+
+describe('order lines', () => {
+  it('rows sharing an order id, customer and date are one order: the filled total, or the sum of the lines', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,amount',
+        'O-1,C-1,2026-11-02 09:00,120.00', // total on the first line only
+        'O-1,C-1,2026-11-02 09:00,',
+        'O-1,C-1,2026-11-02 09:00,',
+        'O-2,C-2,2026-11-03,10', // each line its own amount
+        'O-2,C-2,2026-11-03,15.5',
+        'O-3,C-1,2026-11-04,', // no line has an amount
+        'O-3,C-1,2026-11-04,',
+        'O-2,C-1,2026-11-03,99', // the same id for another customer
+        'O-1,C-1,2026-11-05,99', // the same id on another date
+      ].join('\n'),
+    });
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 120]]);
+    expect(ordersOf(book, 'C-2')).toEqual([['2026-11-03', 25.5]]);
+    const orders = report.files[1];
+    expect(problemsOf(orders)).toEqual([
+      [7, 'amount: missing'],
+      [8, 'amount: missing'],
+      [9, 'duplicate order_id "O-2" (first on line 5)'],
+      [10, 'duplicate order_id "O-1" (first on line 2)'],
+    ]);
+    expect(orders).toMatchObject({ rowsRead: 9, rowsKept: 5, rowsSkipped: 4, mergedLines: 3 });
+  });
+});
+
+describe('values Table Storage or the scoring cannot hold are bad rows, with file, line and reason', () => {
+  it('a 100,000-character name, a long owner, 1e308 and non-finite amounts', async () => {
+    const long = 'N'.repeat(100_000);
+    const owner = `${'a'.repeat(300)}@contoso.example`;
+    const { book, report } = await feed({
+      'customers.csv': `customer_id,name,owner,monthly_value\nC-1,${long},ana@contoso.example,\nC-2,Deli,${owner},\nC-3,Cafe,cafe@contoso.example,1e308\nC-4,Ok,ok@contoso.example,\n`,
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,C-4,2026-11-02,1e308\nO-2,C-4,2026-11-03,1e999\nO-3,C-4,2026-11-04,NaN\nO-4,C-4,2026-11-05,12\n',
+    });
+    expect(book.customers.map((c) => c.id)).toEqual(['C-4']);
+    expect(problemsOf(report.files[0])).toEqual([
+      [2, `name: longer than 1000 characters: "${'N'.repeat(57)}..."`],
+      [3, `owner: longer than 256 characters: "${'a'.repeat(57)}..."`],
+      [4, 'monthly_value: over 1,000,000,000: "1e308"'],
+    ]);
+    expect(problemsOf(report.files[1])).toEqual([
+      [2, 'amount: over 1,000,000,000: "1e308"'],
+      [3, 'amount: not a number: "1e999"'],
+      [4, 'amount: not a number: "NaN"'],
+    ]);
+    expect(ordersOf(book, 'C-4')).toEqual([['2026-11-05', 12]]);
+  });
+
+  it('an order dated after the as-of date is reported and not counted', async () => {
+    const files = {
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\nO-2,C-1,2027-01-05,10\n',
+    };
+    const { book, report } = await feed(files, { asOf: '2026-11-23' });
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-20', 10]]);
+    expect(problemsOf(report.files[1])).toEqual([
+      [3, 'ordered_at: after the as-of date 2026-11-23: "2027-01-05"'],
+    ]);
+    // Without an as-of date (a backtest replays the past and needs later orders), it is kept.
+    expect(ordersOf((await readFeed(dir)).book, 'C-1')).toHaveLength(2);
+  });
+});
+
+describe('what stops the run', () => {
+  it('a header-only customers or orders file', async () => {
+    const error = await feedError({
+      'customers.csv': 'customer_id,name,owner\n',
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\n',
+    });
+    expect(error.code).toBe('empty_file');
+    expect(error.message).toContain('customers.csv has a header but no rows');
+    const orders = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\r\n',
+    });
+    expect(orders.message).toContain('orders.csv has a header but no rows');
+  });
+
+  it('a header-only tickets file is no tickets', async () => {
+    const { book } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+      'tickets.csv': 'ticket_id,customer_id,opened_at,sentiment,status\n',
+    });
+    expect(book.ticketDay.length).toBe(0);
+  });
+
+  it('a column the feed reads, named twice in the header', async () => {
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount,Amount\nO-1,C-1,2026-11-20,10,12\n',
+    });
+    expect(error.code).toBe('duplicate_column');
+    expect(error.message).toBe(
+      'orders.csv has 2 columns named "amount" (columns 4 and 5), which the feed reads as amount: rename or remove all but one.',
+    );
+  });
+
+  it('dates that read two ways, naming the column and both readings; declared, they read', async () => {
+    const files = {
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'Invoice,customer_id,Date,amount\nI-1,C-1,03/04/2026,10\nI-2,C-1,05/06/2026,10\n',
+    };
+    const columns = { orders: { order_id: 'Invoice', ordered_at: 'Date' } };
+    const error = await feedError(files, { columns });
+    expect(error.code).toBe('ambiguous_dates');
+    expect(error.message).toBe(
+      'orders.csv: the dates in column "ordered_at" ("Date" in your file) can be read two ways, and no date in the file has a day above 12 to settle it: ' +
+        '"03/04/2026" is 3 April 2026 day-first, or March 4, 2026 month-first. ' +
+        'Say which in the rules file: { "formats": { "date": "day-first" } } or { "formats": { "date": "month-first" } }.',
+    );
+    const { book } = await readFeed(dir, { columns, formats: { date: 'day-first' } });
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-04-03', 10],
+      ['2026-06-05', 10],
+    ]);
+  });
+
+  it('a file declared UTF-8 that is not, with the line', async () => {
+    const latin1 = Buffer.from(
+      'customer_id,name,owner\nC-1,Caf\xe9 M\xfcller,ana@contoso.example\n',
+      'latin1',
+    );
+    const error = await feedError(
+      {
+        'customers.csv': latin1,
+        'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+      },
+      { formats: { encoding: 'utf-8' } },
+    );
+    expect(error.message).toContain(
+      'customers.csv is declared UTF-8 (formats.encoding) but line 2 is not valid UTF-8',
+    );
+    // Left to detection, it is Windows-1252: no replacement character.
+    const { book, report } = await readFeed(dir);
+    expect(book.customers[0].name).toBe('Café Müller');
+    expect(report.files[0].notes).toContain('read as Windows-1252 (not valid UTF-8)');
+  });
+
+  it('two files for one kind (orders.csv and orders.xlsx)', async () => {
+    const error = await feedError({ 'customers.csv': CUSTOMERS, 'orders.csv': 'x\n', 'orders.xlsx': 'x' });
+    expect(error.code).toBe('ambiguous_file');
+    expect(error.message).toContain('has orders.csv and orders.xlsx: keep one of them');
+  });
+});
+
+describe('amounts', () => {
+  it('a decimal comma in a comma-separated file reads when declared', async () => {
+    const { book } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv':
+          'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,"12,50"\nO-2,C-1,2026-11-21,"1.200,00"\n',
+      },
+      { formats: { decimal: ',' } },
+    );
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-11-20', 12.5],
+      ['2026-11-21', 1200],
+    ]);
+  });
+
+  it.each([
+    ['1,200.00', 1200],
+    ['$1,200.00', 1200],
+    ['£45.00', 45],
+    ['USD 99.90', 99.9],
+    ['45.00 EUR', 45],
+    ["1'250.50", 1250.5],
+    ['12.50', 12.5],
+    ['.5', 0.5],
+    ['+7', 7],
+    ['1e3', 1000],
+    ['-0', 0],
+  ])('%s is %d', async (text, value) => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,"${text}"\n`,
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(Object.is(book.orderAmount[0], value)).toBe(true);
+  });
+
+  it.each([
+    ['12,50', 'not a number'],
+    ['12.5.0', 'not a number'],
+    ['twelve', 'not a number'],
+    ['(45.00)', 'negative'],
+    ['-3', 'negative'],
+  ])('%s is %s', async (text, problem) => {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,"${text}"\n`,
+    });
+    expect(problemsOf(report.files[1])).toEqual([[2, `amount: ${problem}: ${JSON.stringify(text)}`]]);
+  });
+});
+
+describe('dates', () => {
+  it.each([
+    ['2026-11-20', '2026-11-20'],
+    ['2024-02-29', '2024-02-29'],
+    ['2026-11-20T08:03', '2026-11-20'],
+    ['2026-11-20T23:59:59.999Z', '2026-11-20'],
+    ['2026-11-20 23:59:59', '2026-11-20'],
+    ['2026-11-20T23:30:00-05:00', '2026-11-20'],
+    ['2026-11-20T00:30:00+0100', '2026-11-20'],
+    ['2026-11-20 14:05:00 -0500', '2026-11-20'],
+    ['2026/11/20', '2026-11-20'],
+    ['20 Nov 2026', '2026-11-20'],
+    ['Nov 20, 2026', '2026-11-20'],
+    ['20-November-2026', '2026-11-20'],
+  ])('%s is the calendar date %s as written', async (text, date) => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,"${text}",1\n`,
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(isoOfDay(book.orderDay[0])).toBe(date);
+  });
+
+  it.each([
+    '2026-02-30',
+    '2025-02-29',
+    '2026-13-01',
+    '2026-00-10',
+    '20261120',
+    '2026-11-20T25:00',
+    '0201-05-03',
+    'yesterday',
+  ])('rejects %s', async (text) => {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,${text},1\n`,
+    });
+    expect(problemsOf(report.files[1])).toEqual([[2, `ordered_at: not a date: "${text}"`]]);
+  });
+
+  it('day-first settled by a day above 12, with two-digit years and dots', async () => {
+    const { book } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,03.04.26,1\nO-2,C-1,25.12.2026,1\n',
+    });
+    expect(Array.from(book.orderDay, isoOfDay)).toEqual(['2026-04-03', '2026-12-25']);
+  });
+});
