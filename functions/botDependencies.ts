@@ -1,8 +1,8 @@
 import { type ActionHandlerDeps, createActionHandler } from '../actions/actionHandler';
 import { botConversationStore } from '../actions/conversationStoreAdapter';
 import type { ActionHandler, ConversationStore } from '../bot';
-import { readRulesFile } from '../cli/readRulesFile';
 import type { Config } from '../config/config';
+import { loadRules } from '../feed/rulesSource';
 import { summaryCardFor } from '../runs/summaryCardFor';
 import { openStorage } from '../storage';
 import { openCardStore } from '../storage/cardStore';
@@ -27,7 +27,7 @@ export async function loadBotDependencies(
     // The audit's month partitions follow the team's calendar, as the monthly summary reads them.
     openStorage(config.storage, { timeZone: config.timeZone }),
     openCardStore(config.storage),
-    readRulesFile(config.rulesFile),
+    loadRules(config),
   ]);
   const actions = createActionHandler({
     stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },

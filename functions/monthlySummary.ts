@@ -1,8 +1,8 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { createBotAdapter } from '../bot/adapter';
 import { ProactiveSender } from '../bot/proactiveSender';
-import { readRulesFile } from '../cli/readRulesFile';
 import { type Config, loadConfig } from '../config/config';
+import { loadRules } from '../feed/rulesSource';
 import {
   type MonthlySummaryDeps,
   type MonthlySummaryReport,
@@ -17,7 +17,7 @@ type SendCardReference = Parameters<ProactiveSender['sendCard']>[0];
 export async function monthlySummaryDeps(config: Config, now: Date): Promise<MonthlySummaryDeps> {
   const storage = await openStorage(config.storage, { timeZone: config.timeZone });
   const sender = new ProactiveSender({ adapter: createBotAdapter(config.bot), appId: config.bot.appId });
-  const rules = await readRulesFile(config.rulesFile);
+  const rules = await loadRules(config);
   return {
     storage,
     // The stored reference is the Bot Framework shape as JSON (validated when it was stored).

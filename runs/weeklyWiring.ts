@@ -1,10 +1,10 @@
-import { DefaultAzureCredential } from '@azure/identity';
 import { createBotAdapter } from '../bot/adapter';
 import { type ProactiveAdapter, ProactiveSender } from '../bot/proactiveSender';
-import { readRulesFile } from '../cli/readRulesFile';
 import type { Config } from '../config/config';
-import { feedContainerClient, readBlobFeed } from '../feed/blobFeed';
+import { readBlobFeed } from '../feed/blobFeed';
+import { feedContainerFor } from '../feed/feedContainer';
 import { type FeedResult, readFeed } from '../feed/readFeed';
+import { loadRules } from '../feed/rulesSource';
 import type { Rules } from '../rules/rulesSchema';
 import { openStorage } from '../storage';
 import { openCardStore } from '../storage/cardStore';
@@ -18,14 +18,7 @@ export function feedReaderFor(config: Config, rules: Rules): () => Promise<FeedR
   const { container, dir } = config.feed;
   const columns = rules.columns;
   if (container) {
-    const { connectionString, blobEndpoint } = config.storage;
-    const settings = connectionString
-      ? { connectionString }
-      : blobEndpoint
-        ? { blobEndpoint, credential: new DefaultAzureCredential() }
-        : null;
-    if (!settings) throw new Error('FEED_CONTAINER needs STORAGE_CONNECTION_STRING or STORAGE_BLOB_ENDPOINT');
-    const client = feedContainerClient(settings, container);
+    const client = feedContainerFor(config, container);
     return () => readBlobFeed(client, { columns });
   }
   if (dir) return () => readFeed(dir, { columns });
@@ -77,7 +70,7 @@ export async function weeklyRunDeps(config: Config, options: WeeklyWiringOptions
   const [storage, cards, rules] = await Promise.all([
     openStorage(config.storage, { timeZone: config.timeZone }),
     openCardStore(config.storage),
-    readRulesFile(config.rulesFile),
+    loadRules(config),
   ]);
   const adapter = createBotAdapter(config.bot);
   const sender = options.sender ?? new ProactiveSender({ adapter, appId: config.bot.appId });
