@@ -27,6 +27,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
   },
   bgnbd: { file: 'bgnbdBench.ts', what: 'issue 9: BG/NBD fit and scoring on 100k simulated customers' },
   model: { file: 'bgnbdScoreBench.ts', what: 'issue 9: scoreBook with the cadence model on 100k customers' },
+  coldStart: {
+    file: 'coldStartBench.ts',
+    what: 'issue 20: new process to the first bot reply, tsc output vs the esbuild bundle, on Azurite',
+  },
 };
 
 const requested = process.argv.slice(2);
