@@ -220,3 +220,4 @@ output tenantId string = tenant().tenantId
 // .azure/<name>/.env), which `npm run package -- --env <name>` reads into the Teams manifest.
 output BOT_ID string = identity.outputs.clientId
 output BOT_DOMAIN string = functionApp.outputs.defaultHostName
+output FUNCTION_APP_NAME string = functionApp.outputs.name
