@@ -131,6 +131,7 @@ module network 'modules/network.bicep' = if (privateNetworking) {
       { accountName: storageAccountName, service: 'blob' }
       { accountName: storageAccountName, service: 'table' }
       { accountName: hostStorageAccountName, service: 'blob' }
+      { accountName: hostStorageAccountName, service: 'table' }
     ]
   }
   dependsOn: [storage, hostStorage]

@@ -71,6 +71,17 @@ resource hostBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// The Functions host writes its diagnostic events to Table Storage in the host account (AzureWebJobsStorage).
+resource hostTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostAccount.id, principalId, roles.storageTableDataContributor)
+  scope: hostAccount
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // Application Insights has local auth off: sending telemetry with an Entra token needs this role.
 resource telemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(appInsights.id, principalId, roles.monitoringMetricsPublisher)

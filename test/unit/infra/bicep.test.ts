@@ -230,6 +230,13 @@ describe('role assignments', () => {
 
   it('leaves the feed read-only for the app: no blob-writing role on the data account or under it', () => {
     expect(feedWriteGrants(roleFile, 'dataStorageAccountName')).toEqual([]);
+    const scopeOf = (symbol: string) => propertyValue(declarationBody(roleFile, 'resource', symbol), 'scope');
+    expect([scopeOf('tableData'), scopeOf('feedRead'), scopeOf('hostBlob'), scopeOf('hostTables')]).toEqual([
+      'dataAccount',
+      'feedContainer',
+      'hostAccount',
+      'hostAccount',
+    ]);
     expect(declarationBody(main, 'module', 'roles')).toMatch(
       /hostStorageAccountName: hostStorage\.outputs\.name/,
     );
@@ -311,6 +318,7 @@ describe('function app', () => {
       "{ accountName: storageAccountName, service: 'blob' }",
       "{ accountName: storageAccountName, service: 'table' }",
       "{ accountName: hostStorageAccountName, service: 'blob' }",
+      "{ accountName: hostStorageAccountName, service: 'table' }",
     ])
       expect(endpoints).toContain(target);
   });

@@ -38,6 +38,11 @@ export const REQUIRED_GRANTS: { role: string; scopeType: string; why: string }[]
     why: 'Functions host storage and the Flex deployment container (the host account)',
   },
   {
+    role: BUILT_IN_ROLES.storageTableDataContributor,
+    scopeType: 'Microsoft.Storage/storageAccounts',
+    why: "the Functions host's diagnostic events (the host account)",
+  },
+  {
     role: BUILT_IN_ROLES.monitoringMetricsPublisher,
     scopeType: 'Microsoft.Insights/components',
     why: 'telemetry with Entra auth (local auth off)',
