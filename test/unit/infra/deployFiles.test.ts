@@ -94,11 +94,14 @@ describe('GitHub Actions', () => {
     expect(bicepOutputs).toContain('functionAppName');
   });
 
-  it('deploy passes only names infra/main.bicepparam reads', () => {
+  it('deploy passes every name infra/main.bicepparam reads, and drops the empty ones', () => {
     const deploy = yamlOf('.github/workflows/deploy.yml');
-    const names = Object.keys(deploy.jobs.deploy.env).filter((n) => n !== 'RG');
-    expect(names.length).toBeGreaterThan(5);
-    for (const n of names) expect(paramEnvNames, n).toContain(n);
+    const env: Record<string, string> = deploy.jobs.deploy.env;
+    const listed = env.PARAMS.split(' ');
+    expect([...listed].sort()).toEqual([...new Set(paramEnvNames)].sort());
+    for (const n of listed) expect(env[n], n).toBe(`\${{ vars.${n} }}`);
+    const script = (deploy.jobs.deploy.steps as { run?: string }[]).map((s) => s.run ?? '').join('\n');
+    expect(script.match(/for v in \$PARAMS; do \[ -z "\$\{!v\}" \] && unset "\$v"; done/g)).toHaveLength(2);
   });
 });
 
