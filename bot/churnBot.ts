@@ -13,13 +13,14 @@ import type {
   ActionHandler,
   Actor,
   BotCommand,
-  BotLog,
   BotReply,
   ConversationKind,
   ConversationRef,
   ConversationStore,
+  Log,
   RepInstall,
 } from './ports';
+import { FOREIGN_TENANT } from './taps/authorise';
 
 /** What a typed message asks for, decided from the text alone. */
 export type ParsedText =
@@ -45,13 +46,10 @@ export function parseCommand(text: string | undefined): ParsedText {
 export interface ChurnBotDeps {
   store: ConversationStore;
   actions: ActionHandler;
-  log: BotLog;
+  log: Log;
   /** The one tenant served; empty or missing = any (local runs). */
   tenantId?: string;
 }
-
-/** What a user of another tenant is told; the action handler refuses card taps with the same words. */
-export const FOREIGN_TENANT = 'This app only works for its own organisation. Nothing was changed.';
 
 /**
  * The Teams side of the product: captures where to reach each rep and the team's summary channel,
@@ -260,7 +258,7 @@ async function applyReply(
 async function getRosterMember(
   context: TurnContext,
   memberId: string,
-  log: BotLog,
+  log: Log,
 ): Promise<TeamsChannelAccount | null> {
   try {
     return await TeamsInfo.getMember(context, memberId);

@@ -1,7 +1,7 @@
 export { buildWeeklyCard } from './buildWeeklyCard';
 export { cardAttachment } from './cardAttachment';
 export {
-  type CardAction,
+  type CardJson,
   type CustomerOutcome,
   DEFAULT_NOTE_MAX_LENGTH,
   type LossReasonChoice,
@@ -9,6 +9,13 @@ export {
   type WeeklyCardCustomer,
   type WeeklyCardData,
 } from './cardModels';
-export { type CardSubmit, cardSubmitSchema, readCardSubmit, type SubmittedInputs } from './cardSubmit';
+export {
+  type CardSubmit,
+  cardSubmitSchema,
+  type ParsedSubmit,
+  parseCardSubmit,
+  readCardSubmit,
+  type SubmittedInputs,
+} from './cardSubmit';
 export { buildMonthlySummaryCard, MAX_CHART_REPS, MAX_TABLE_REPS } from './monthlySummaryCard';
 export { lossReasonChoices, weeklyCardDataSchema } from './weeklyCardData';

@@ -1,6 +1,6 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import type { ContainerClient } from '@azure/storage-blob';
-import type { Config } from '../config/config';
+import type { Config } from '../functions/config';
 import { feedContainerClient } from './blobFeed';
 
 /** The feed container's client: Azurite by connection string, Azure by the managed identity. */

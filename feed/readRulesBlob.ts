@@ -1,6 +1,6 @@
 import { type ContainerClient, RestError } from '@azure/storage-blob';
-import { parseRulesText } from '../cli/readRulesFile';
 import { type Rules, RulesError } from '../rules';
+import { parseRulesText } from './readRulesFile';
 
 /**
  * Reads the rules file (column mapping, weights) from a blob in the feed container, so it travels with the exports

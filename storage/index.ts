@@ -1,5 +1,5 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import type { Config } from '../config/config';
+import type { Config } from '../functions/config';
 import { type AuditStore, TableAuditStore } from './auditStore';
 import { type ConversationStore, TableConversationStore } from './conversationStore';
 import { RequestCounter, type RequestCounts } from './requestCounter';
@@ -21,11 +21,11 @@ export type { AuditStore, RecordResult } from './auditStore';
 export { type CardStore, openCardStore, type RecentAction, type SentCard, saveSentCard } from './cardStore';
 export type { ConversationStore, Rep, RepInput, SummaryChannel } from './conversationStore';
 export { ConflictError, StorageUnavailableError } from './errors';
-export { decodeKey, encodeKey, idKey, monthOf } from './keys';
+export { decodeKey, encodeKey, idKey } from './keys';
 export type { RequestCounts } from './requestCounter';
 export type { Delivery, DeliveryStatus, RunLedger, RunRecord } from './runLedger';
 export { DELIVERY_STATUSES } from './runLedger';
-export type { StatePage, StateRead, StateStore, UpdateResult } from './stateStore';
+export type { StateRead, StateStore, UpdateResult } from './stateStore';
 export type { PolicyConfig, RetrySettings } from './tableClients';
 
 /** Everything the product keeps, behind one handle. */

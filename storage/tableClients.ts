@@ -7,7 +7,7 @@ import {
   type TableServiceClientOptions,
 } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
-import type { Config } from '../config/config';
+import type { Config } from '../functions/config';
 import { naming, statusOf } from './errors';
 
 export type PolicyConfig = NonNullable<TableServiceClientOptions['additionalPolicies']>[number];

@@ -53,7 +53,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-// The settings config/config.ts reads (test/unit/infra checks this list against its schema), then the host's own.
+// The settings functions/config.ts reads (test/unit/infra checks this list against its schema), then the host's own.
 var appSettings = [
   // Storage through the managed identity: endpoints, never a connection string.
   { name: 'STORAGE_TABLE_ENDPOINT', value: dataAccount.properties.primaryEndpoints.table }

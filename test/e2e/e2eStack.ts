@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findFreePort } from '../../local/playground';
-import { DEMO_AS_OF, DEMO_REP_EMAIL, type LocalSettings, nameFromEmail } from '../../local/settings';
-import { type LocalStack, startStack } from '../../local/stack';
 import { openStorage, type Storage } from '../../storage';
+import { findFreePort } from '../../tools/local/playground';
+import { DEMO_AS_OF, DEMO_REP_EMAIL, type LocalSettings, nameFromEmail } from '../../tools/local/settings';
+import { type LocalStack, startStack } from '../../tools/local/stack';
 
 /** Where end-to-end tests leave screenshots and logs (ignored by git). */
 export const TEST_OUTPUT = join(__dirname, '..', '..', 'test-output', 'e2e');

@@ -7,7 +7,7 @@ import {
   parseLocalSettings,
   portHint,
   SettingsError,
-} from '../../local/settings';
+} from '../../tools/local/settings';
 
 // The local settings are pure (no process, no port): flags win over the environment, which wins
 // over the embedded defaults; every bad value is named with its flag and variable.

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../local/playground';
+import { findFreePort } from '../../tools/local/playground';
 
 // `npm start` and `npm run summary` as processes, the way a user runs them (through tsx here, so no
 // build is needed): it comes up on the ports it is given, says what to open and type, and Ctrl-C
@@ -16,9 +16,9 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-/** Runs a local/*.ts entry with tsx, as npm's scripts run the built files. */
+/** Runs a tools/local/*.ts entry with tsx, as npm's scripts run the built files. */
 function run(entry: string, args: string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local', entry), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', 'local', entry), ...args], {
     cwd: ROOT,
     env: { ...process.env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],

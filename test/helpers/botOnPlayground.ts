@@ -1,14 +1,19 @@
 import type { BotRuntime } from '../../bot';
 import { createMessagesHandler } from '../../functions/messages';
-import { type FunctionsHost, messagesRoute, startFunctionsHost } from '../../local/functionsHost';
-import { findFreePort, type Playground, startPlayground } from '../../local/playground';
+import { type FunctionsHost, registeredRoute, startFunctionsHost } from '../../tools/local/functionsHost';
+import { findFreePort, type Playground, startPlayground } from '../../tools/local/playground';
 import { type EventStream, PlaygroundClient, type PlaygroundConfig } from './playground';
 
 /** The bot's runtime behind the local Functions host's `/api/messages`, on a free port. */
 export function startBotHost(runtime: BotRuntime): Promise<FunctionsHost> {
   return startFunctionsHost({
     port: 0,
-    routes: [messagesRoute(createMessagesHandler(async () => runtime))],
+    routes: [
+      registeredRoute(
+        'messages',
+        createMessagesHandler(async () => runtime),
+      ),
+    ],
     log: () => undefined,
   });
 }

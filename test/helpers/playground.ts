@@ -1,2 +1,2 @@
 /** The Playground's headless client lives beside the local stack that also drives it. */
-export * from '../../local/playgroundClient';
+export * from '../../tools/local/playgroundClient';

@@ -1,16 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APOLOGY, type BotRuntime, createBotRuntime } from '../../../bot';
-import type { Config } from '../../../config/config';
+import type { Config } from '../../../functions/config';
 import { createHealthHandler } from '../../../functions/health';
 import { createMessagesHandler } from '../../../functions/messages';
 import {
   type FunctionRoute,
   type FunctionsHost,
-  messagesRoute,
   PortInUseError,
+  registeredRoute,
   startFunctionsHost,
-} from '../../../local/functionsHost';
+} from '../../../tools/local/functionsHost';
 import { HELP_TEXT, MemoryLog, RecordingActions, RecordingStore } from './recordingPorts';
 
 // The real CloudAdapter behind the real messages handler, over HTTP through the local Functions host.
@@ -35,8 +35,11 @@ async function startHarness(bot: Config['bot'], actions = new RecordingActions()
   const log = new MemoryLog();
   const runtime: BotRuntime = createBotRuntime({ bot, store, actions, log });
   const routes: FunctionRoute[] = [
-    messagesRoute(createMessagesHandler(async () => runtime)),
-    { name: 'health', path: '/api/health', methods: ['GET'], handler: createHealthHandler([]) },
+    registeredRoute(
+      'messages',
+      createMessagesHandler(async () => runtime),
+    ),
+    registeredRoute('health', createHealthHandler([])),
   ];
   const host = await startFunctionsHost({ port: 0, routes, log: () => undefined });
   return { host, store, actions, log };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotRuntime } from '../../../bot';
-import type { FunctionsHost } from '../../../local/functionsHost';
-import type { Playground } from '../../../local/playground';
+import type { FunctionsHost } from '../../../tools/local/functionsHost';
+import type { Playground } from '../../../tools/local/playground';
 import { startBotOnPlayground } from '../../helpers/botOnPlayground';
 import {
   type EventStream,

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../../config/config';
 import { feedContainerClient, readBlobFeed } from '../../../feed/blobFeed';
 import { FeedError } from '../../../feed/feedError';
 import { readFeed } from '../../../feed/readFeed';
+import { loadConfig } from '../../../functions/config';
+import { feedReaderFor } from '../../../functions/wiring';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { runWeekly } from '../../../runs/weeklyRun';
-import { feedReaderFor } from '../../../runs/weeklyWiring';
 import {
   conversationOf,
   depsFor,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFeed } from '../../../feed/readFeed';
-import { runWeekly } from '../../../runs/weeklyRun';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { depsFor, openWeeklyWorld, SEND_TIME, type WeeklyWorld } from './weeklyWorld';
 
 describe('bad feed rows in the weekly run', () => {

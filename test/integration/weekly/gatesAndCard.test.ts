@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_CARD_BYTES } from '../../../jobs/weekly/weeklyCardFor';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { MAX_CARD_BYTES } from '../../../runs/weeklyCardFor';
-import { runWeekly } from '../../../runs/weeklyRun';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import {
   conversationOf,

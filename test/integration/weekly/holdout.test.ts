@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { computeMonthlySummary, isHeldOut, outcomesFromBook } from '../../../jobs/monthly';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { heldOutRowId } from '../../../jobs/weekly/weeklySurfaced';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { runWeekly } from '../../../runs/weeklyRun';
-import { heldOutRowId } from '../../../runs/weeklySurfaced';
 import type { AuditRow } from '../../../storage/auditRow';
-import { computeMonthlySummary, isHeldOut, outcomesFromBook } from '../../../summary';
 import {
   completed,
   conversationOf,

@@ -1,8 +1,8 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProactiveSender } from '../../../bot/proactiveSender';
-import type { WeeklyRunDone } from '../../../runs/weeklyReport';
-import { runWeekly } from '../../../runs/weeklyRun';
+import type { WeeklyRunDone } from '../../../jobs/weekly/weeklyReport';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import {
   completed,
   conversationOf,

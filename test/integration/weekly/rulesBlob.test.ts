@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../../config/config';
 import { loadRules } from '../../../feed/rulesSource';
+import { loadConfig } from '../../../functions/config';
 import { defaultRules, RulesError } from '../../../rules';
 
 // In Azure the rules file (column mapping, weights) is a blob beside the feed: RULES_BLOB names it.

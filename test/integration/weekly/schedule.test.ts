@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runWeekly } from '../../../runs/weeklyRun';
-import { WEEKLY_TIMER_NCRONTAB } from '../../../schedule';
+import { WEEKLY_TIMER_NCRONTAB } from '../../../jobs/schedule';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { depsFor, installReps, openWeeklyWorld, slippingBook, type WeeklyWorld } from './weeklyWorld';
 
 /** The minutes past the hour (UTC) the timer ticks at, read from the NCRONTAB itself. */

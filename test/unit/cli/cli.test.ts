@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../cli/main';
+import { main } from '../../../tools/cli/main';
 
 const root = join(__dirname, '../../..');
 const demo = join(root, 'demo/feed');
@@ -218,10 +218,17 @@ describe('the real process', () => {
   it('runs as a command and returns exit code 2 for a missing feed folder', async () => {
     const exec = promisify(execFile);
     const tsx = join(root, 'node_modules/.bin/tsx');
-    const ok = await exec(tsx, [join(root, 'cli/main.ts'), 'score', '--feed', demo, '--as-of', '2026-11-23']);
+    const ok = await exec(tsx, [
+      join(root, 'tools/cli/main.ts'),
+      'score',
+      '--feed',
+      demo,
+      '--as-of',
+      '2026-11-23',
+    ]);
     expect(ok.stdout).toContain('Greenfield Cafe');
     const bad = await exec(tsx, [
-      join(root, 'cli/main.ts'),
+      join(root, 'tools/cli/main.ts'),
       'score',
       '--feed',
       join(root, 'no-such-dir'),

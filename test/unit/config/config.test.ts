@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../config/config';
+import { loadConfig } from '../../../functions/config';
 
 const local = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FeedResult, readFeed } from '../../../feed/readFeed';
-import { DEMO_AS_OF, DEMO_REPS, generateDemoFeed } from '../../../local/generateDemoFeed';
 import { dayOf, isoOfDay, SENTIMENT } from '../../../rules/book';
+import { DEMO_AS_OF, DEMO_REPS, generateDemoFeed } from '../../../tools/local/generateDemoFeed';
 
 const demoDir = join(__dirname, '../../../demo/feed');
 const FILES = ['customers.csv', 'orders.csv', 'tickets.csv'];

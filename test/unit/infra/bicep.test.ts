@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../config/config';
+import { loadConfig } from '../../../functions/config';
 import {
   appSettingNames,
   type BicepFile,
@@ -37,7 +37,7 @@ const storage = fileDeclaring(files, 'Microsoft.Storage/storageAccounts');
 const roleFile = fileDeclaring(files, 'Microsoft.Authorization/roleAssignments');
 const botFile = fileDeclaring(files, 'Microsoft.BotService/botServices');
 
-/** The environment keys config/config.ts reads: recorded by handing loadConfig an env that logs every lookup. */
+/** The environment keys functions/config.ts reads: recorded by handing loadConfig an env that logs every lookup. */
 function keysTheConfigReads(): string[] {
   const read = new Set<string>();
   const env = new Proxy({} as Record<string, string | undefined>, {
@@ -53,7 +53,7 @@ function keysTheConfigReads(): string[] {
 
 const AZURE = { STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/' };
 
-// Kept in sync with config/config.ts by the first test; the lead may export the schema's keys instead.
+// Kept in sync with functions/config.ts by the first test; the lead may export the schema's keys instead.
 const CONFIG_KEYS = [
   'ADMIN_USER_IDS',
   'FEED_CONTAINER',
@@ -79,7 +79,7 @@ const CONFIG_KEYS = [
 const LOCAL_ONLY = ['STORAGE_CONNECTION_STRING', 'FEED_DIR', 'RULES_FILE', 'MicrosoftAppPassword'];
 
 describe('config keys', () => {
-  it('the list here is exactly the keys config/config.ts reads', () => {
+  it('the list here is exactly the keys functions/config.ts reads', () => {
     expect(keysTheConfigReads()).toEqual([...CONFIG_KEYS].sort());
   });
 });
@@ -92,7 +92,7 @@ describe('function app settings', () => {
   it('reports a setting the code reads when it is missing from the app settings', () => {
     const broken = { ...functionApp, text: functionApp.text.replace(/\{ name: 'TIME_ZONE'[^\n]*\n/, '') };
     expect(appSettingProblems(broken, CONFIG_KEYS, LOCAL_ONLY)).toEqual([
-      'TIME_ZONE is read by config/config.ts but not set in the app settings',
+      'TIME_ZONE is read by functions/config.ts but not set in the app settings',
     ]);
   });
 
@@ -472,7 +472,7 @@ describe('the weekly-run alert', () => {
 
   it('fires on a failed invocation of the function weeklyRun registers', () => {
     const fn = readFileSync(path.resolve(INFRA_DIR, '..', 'functions', 'weeklyRun.ts'), 'utf8');
-    const registered = /app\.timer\('(\w+)'/.exec(fn)?.[1];
+    const registered = /registerTimer\(\{\s*name: '(\w+)'/.exec(fn)?.[1];
     expect(registered).toBe('weeklyRun');
     expect(monitoring.text).toMatch(new RegExp(`param weeklyFunctionName string = '${registered}'`));
     expect(rule).toMatch(/operation_Name == "\$\{weeklyFunctionName\}" and success == false/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { billedSeconds, monthlyBill, SCENARIOS } from '../../../scripts/costTable';
+import { billedSeconds, monthlyBill, SCENARIOS } from '../../../tools/scripts/costTable';
 
 // Hand arithmetic for the docs/deploy.md figures (30-day month, 30/7 weeks):
 // 1M customers at 4,096 MB: taps 2,000 x 10 x 30/7 = 85,714 + health probes 8,640 = 94,354 HTTP executions, 4 GB-s

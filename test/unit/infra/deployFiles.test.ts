@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { loadConfig } from '../../../config/config';
+import { loadConfig } from '../../../functions/config';
 import { bicepparamAssignments, paramDeclarations, readBicepFiles } from './bicepText';
 
 // The files a Microsoft developer looks for (azd, GitHub Actions, the Agents Toolkit, Core Tools) against what they

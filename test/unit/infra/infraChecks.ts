@@ -71,7 +71,7 @@ export function appSettingProblems(
     if (localOnly.includes(key)) {
       if (names.includes(key)) problems.push(`${key} is local-only but set in Azure`);
     } else if (!names.includes(key)) {
-      problems.push(`${key} is read by config/config.ts but not set in the app settings`);
+      problems.push(`${key} is read by functions/config.ts but not set in the app settings`);
     }
   }
   const dupes = names.filter((n, i) => names.indexOf(n) !== i);

@@ -6,7 +6,7 @@ import { unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fillManifest } from '../../../infra/package/manifest';
 import { APP_PACKAGE_DIR, buildTeamsAppPackage } from '../../../infra/package/teamsAppPackage';
-import { main as packageCli } from '../../../scripts/packageTeamsApp';
+import { main as packageCli } from '../../../tools/scripts/packageTeamsApp';
 
 const TEMPLATE = readFileSync(path.join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8');
 const BOT_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type AccuracyRow, accuracyRows } from '../../../scripts/accuracyTable';
+import { type AccuracyRow, accuracyRows } from '../../../tools/scripts/accuracyTable';
 
 /**
  * The default rules' AUC on the four backtests of docs/accuracy.md: pinned (rounded down) to catch a

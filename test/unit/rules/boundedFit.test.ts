@@ -4,7 +4,6 @@
  * or the rate gamma runs off to a point mass). These pin the bounds by counts, never by time.
  */
 import { describe, expect, it } from 'vitest';
-import { syntheticBook } from '../../../bench/scoreBench';
 import { fitBgNbd, PARAM_BOUNDS } from '../../../rules/bgnbdFit';
 import { dayOf } from '../../../rules/book';
 import {
@@ -18,6 +17,7 @@ import { emptyFeatures } from '../../../rules/features';
 import { nelderMead } from '../../../rules/nelderMead';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { scoreBook } from '../../../rules/scoreBook';
+import { syntheticBook } from '../../../tools/bench/scoreBench';
 
 describe('nelderMead evaluation cap', () => {
   it('stops before overrunning maxEvaluations and says so', () => {

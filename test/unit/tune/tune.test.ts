@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../cli/main';
 import { readFeed } from '../../../feed/readFeed';
 import { type Book, dayOf, defaultRules, parseRules } from '../../../rules';
 import { tune, tuneDates, weightsFromCoefficients } from '../../../rules/tune';
+import { main } from '../../../tools/cli/main';
 
 const cdnowFeed = join(__dirname, '../../fixtures/cdnow/feed');
 

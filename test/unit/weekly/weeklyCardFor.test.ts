@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
-import { defaultRules } from '../../../rules/rulesSchema';
 import {
   cardBytes,
   MAX_CARD_BYTES,
   weeklyCardDataFor,
   weeklyNotificationText,
-} from '../../../runs/weeklyCardFor';
-import { repWeeks } from '../../../runs/weeklyLists';
+} from '../../../jobs/weekly/weeklyCardFor';
+import { repWeeks } from '../../../jobs/weekly/weeklyLists';
+import { defaultRules } from '../../../rules/rulesSchema';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { scoredBook } from './scoredFixture';
 

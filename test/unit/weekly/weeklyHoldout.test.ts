@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { isHeldOut } from '../../../jobs/monthly/holdout';
+import { slipWeekKey, splitHoldout, weekKeyOf } from '../../../jobs/weekly/weeklyHoldout';
+import { countGates, repWeeks } from '../../../jobs/weekly/weeklyLists';
+import { nextStates } from '../../../jobs/weekly/weeklyStates';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { slipWeekKey, splitHoldout, weekKeyOf } from '../../../runs/weeklyHoldout';
-import { countGates, repWeeks } from '../../../runs/weeklyLists';
-import { nextStates } from '../../../runs/weeklyStates';
-import { isHeldOut } from '../../../summary/holdout';
 import { AS_OF, scoredBook } from './scoredFixture';
 
 const RUN_KEY = 'weekly-2026-W48'; // the week of AS_OF (Monday 2026-11-23)

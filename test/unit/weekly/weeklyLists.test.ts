@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CARD_CUSTOMERS } from '../../../cards/cardModels';
+import { countGates, repWeeks } from '../../../jobs/weekly/weeklyLists';
 import { initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { countGates, repWeeks } from '../../../runs/weeklyLists';
 import { scoredBook } from './scoredFixture';
 
 function customers(owner: string, n: number, slip: boolean) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repDirectory } from '../../../runs/weeklyRepDirectory';
+import { repDirectory } from '../../../jobs/weekly/weeklyRepDirectory';
 import type { Rep } from '../../../storage/conversationStore';
 
 function rep(userId: string, email: string): Rep {

@@ -6,8 +6,8 @@ import {
   type RepOutcome,
   type WeeklyRunDone,
   weeklyReportText,
-} from '../../../runs/weeklyReport';
-import { runRowsAt, surfacedRowId } from '../../../runs/weeklySurfaced';
+} from '../../../jobs/weekly/weeklyReport';
+import { runRowsAt, surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
 
 const outcomes: RepOutcome[] = [
   { rep: 'a@x.com', status: 'delivered', activityId: '1', customers: 3, earlier: true },

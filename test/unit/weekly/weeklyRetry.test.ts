@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAttempt, previousAttempt, willRetry } from '../../../runs/weeklyRetry';
+import { decideAttempt, previousAttempt, willRetry } from '../../../jobs/weekly/weeklyRetry';
 import type { RunRecord } from '../../../storage';
 
 const STARTED = '2026-11-23T14:03:00.000Z';

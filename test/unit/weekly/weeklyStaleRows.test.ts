@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { decideStaleRow, REP_FIELDS, resolveStaleRow } from '../../../jobs/weekly/weeklyStaleRows';
 import { type CustomerState, initialState } from '../../../rules/customerState';
-import { decideStaleRow, REP_FIELDS, resolveStaleRow } from '../../../runs/weeklyStaleRows';
 
 const read: CustomerState = {
   ...initialState({ customerId: 'c1', name: 'Greenfield Cafe', owner: 'ann@x.com', monthlyValue: 1000 }),

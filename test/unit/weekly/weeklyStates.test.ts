@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { nextState, nextStates, onlyScoreDrift } from '../../../jobs/weekly/weeklyStates';
 import { type CustomerState, initialState } from '../../../rules/customerState';
-import { nextState, nextStates, onlyScoreDrift } from '../../../runs/weeklyStates';
 import { AS_OF, scoredBook } from './scoredFixture';
 
 const book = scoredBook([

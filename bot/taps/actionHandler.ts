@@ -1,0 +1,367 @@
+import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
+import type { CustomerOutcome } from '../../cards/cardModels';
+import { type ParsedSubmit, parseCardSubmit } from '../../cards/cardSubmit';
+import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
+import { localDate, localMonth, shiftMonth, zonedNow } from '../../rules/calendar';
+import type { CustomerState } from '../../rules/customerState';
+import type { Rules } from '../../rules/rulesSchema';
+import type { AuditRow } from '../../storage/auditRow';
+import type { AuditStore } from '../../storage/auditStore';
+import type { CardStore } from '../../storage/cardStore';
+import type { ConversationStore } from '../../storage/conversationStore';
+import { ConflictError } from '../../storage/errors';
+import type { StateStore } from '../../storage/stateStore';
+import type { ActionHandler, Actor, BotReply, CardJson, CommandRequest, Log, SubmitRequest } from '../ports';
+import { actionRulesFrom } from './actionRules';
+import { type ActionRules, type Decision, type DecisionContext, isRepAction } from './actionTypes';
+import { actionName, actionWords } from './actionWords';
+import {
+  actionKey,
+  cardMessageKey,
+  latestCardUndo,
+  latestOpenAction,
+  nextGeneration,
+  openCardAction,
+  undoKey,
+} from './auditHistory';
+import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from './authorise';
+import { outcomeOfRow, withOutcome } from './cardOutcome';
+import { type CommitResult, commitDecision, finishRecorded, isUndone } from './commitAction';
+import { decideTap } from './decideTap';
+import { decideUndo, selectUndoTarget } from './decideUndo';
+import { listCardData } from './listCardData';
+import {
+  BUSY,
+  helpFor,
+  MALFORMED_SUBMIT,
+  NOTHING_TO_UNDO,
+  PERSONAL_ONLY,
+  SUMMARY_NOT_AVAILABLE,
+  UNKNOWN_CUSTOMER,
+} from './replies';
+
+/** The storage the actions read and write. */
+export interface ActionStores {
+  state: StateStore;
+  audit: AuditStore;
+  /** The rep's stored email (the feed's `owner`) is looked up by Teams user id. */
+  conversations: Pick<ConversationStore, 'getRep'>;
+  cards: CardStore;
+}
+
+export interface ActionHandlerDeps {
+  stores: ActionStores;
+  rules: Rules;
+  /** The team's IANA zone: "today" for lastContact, wonBackAt, lostAt. */
+  timeZone: string;
+  access: AccessPolicy;
+  /** Injected for tests; default `() => new Date()`. */
+  clock?: () => Date;
+  /** Overrides of the value cap and note length. */
+  actionRules?: Partial<ActionRules>;
+  /** The monthly summary card of a month (`YYYY-MM`), or null when there is none; missing = not available yet. */
+  summaryCard?: (month: string) => Promise<CardJson | null>;
+  log?: Log;
+  cardFormat?: { currency?: string; locale?: string };
+  /** How many of a customer's latest audit rows are read to find open actions (default 50). */
+  historyLimit?: number;
+}
+
+/** Builds the product's ActionHandler: card taps and text commands. */
+export function createActionHandler(deps: ActionHandlerDeps): ActionHandler {
+  return new ChurnActionHandler(deps);
+}
+
+/** Handles card taps (validate, authorise, write audit then state, update the card) and commands. */
+export class ChurnActionHandler implements ActionHandler {
+  private readonly rules: ActionRules;
+  private readonly clock: () => Date;
+  private readonly historyLimit: number;
+
+  constructor(private readonly deps: ActionHandlerDeps) {
+    this.rules = actionRulesFrom(deps.rules, deps.actionRules);
+    this.clock = deps.clock ?? (() => new Date());
+    this.historyLimit = deps.historyLimit ?? 50;
+  }
+
+  async submit(request: SubmitRequest): Promise<BotReply> {
+    const parsed = parseCardSubmit(request.value);
+    if (!parsed) return { text: MALFORMED_SUBMIT };
+    const tenant = checkTenant(request.actor.tenantId, this.deps.access);
+    if (tenant) return { text: tenant.message };
+    return this.act(request, parsed, 1);
+  }
+
+  async command(request: CommandRequest): Promise<BotReply> {
+    if (request.command === 'help') return { text: helpFor(request.unrecognised) };
+    const tenant = checkTenant(request.actor.tenantId, this.deps.access);
+    if (tenant) return { text: tenant.message };
+    switch (request.command) {
+      case 'summary':
+        return this.summary();
+      case 'list':
+        return request.conversationKind === 'personal' ? this.list(request.actor) : { text: PERSONAL_ONLY };
+      case 'undo':
+        return request.conversationKind === 'personal'
+          ? this.undoLast(request.actor)
+          : { text: PERSONAL_ONLY };
+    }
+  }
+
+  /** One card tap; `attempt` 2 is the re-run after losing a race. */
+  private async act(request: SubmitRequest, parsed: ParsedSubmit, attempt: number): Promise<BotReply> {
+    const { submit, inputs } = parsed;
+    const { actor } = request;
+    // Independent reads at once: a tap should cost one round trip before anything is decided.
+    const [read, rep, history] = await Promise.all([
+      this.deps.stores.state.get(submit.customerId),
+      this.deps.stores.conversations.getRep(actor.userId),
+      this.history(submit.customerId),
+    ]);
+    if (!read) return { text: UNKNOWN_CUSTOMER };
+    const current = read.state;
+    const auth = authoriseOnCustomer(
+      { userId: actor.userId, email: rep?.email || null },
+      current.owner,
+      current.name,
+      this.deps.access,
+    );
+    if (!auth.ok) return { text: auth.message };
+    // Teams always sends the card's message id; without one, the chat and week stand in for it.
+    const messageId = cardMessageKey(request.replyToId ?? `chat:${request.conversationId}|${submit.runKey}`);
+    const ctx = this.context(current, actor, '', messageId);
+
+    if (submit.action === 'undo') {
+      const selected = selectUndoTarget(history, current.name, messageId, this.deps.timeZone);
+      if (!selected.ok) {
+        const open = openCardAction(history, messageId);
+        if (open) return { text: selected.message };
+        // Nothing of this card's is open: Undo was tapped again. Finish that undo if a crash cut it
+        // short (it writes only while the state is still as before it), then show the card without an outcome.
+        const lastUndo = latestCardUndo(history, messageId);
+        if (lastUndo) await finishRecorded(this.deps.stores, lastUndo, this.replay());
+        const card = await this.updateCard(request, current.customerId, null);
+        return card ? { updateCard: card, text: selected.message } : { text: selected.message };
+      }
+      const decision = decideUndo(
+        { ...ctx, key: undoKey(selected.target.id) },
+        this.rules,
+        selected.target,
+        isAdmin(actor.userId, this.deps.access),
+      );
+      return this.commit(decision, request, parsed, attempt);
+    }
+
+    const open = openCardAction(history, messageId);
+    if (open) {
+      if (open.action !== submit.action) {
+        return {
+          text: `${current.name} is already marked ${actionWords(open, this.deps.timeZone)} on this card. Tap Undo first to change it.`,
+        };
+      }
+      // The same button again (a double tap, or a retry after a failure): finish it, change nothing twice.
+      const result = await finishRecorded(this.deps.stores, open, this.replay());
+      return this.reply(result, request, parsed, attempt);
+    }
+    const key = actionKey(messageId, current.customerId, submit.action, nextGeneration(history, messageId));
+    const decided = { ...ctx, key };
+    return this.commit(decideTap(submit.action, decided, this.rules, inputs), request, parsed, attempt);
+  }
+
+  private async commit(
+    decision: Decision,
+    request: SubmitRequest,
+    parsed: ParsedSubmit,
+    attempt: number,
+  ): Promise<BotReply> {
+    if (!decision.ok) return { text: decision.message };
+    const result = await commitDecision(this.deps.stores, decision, {
+      ...this.replay(),
+      at: this.clock().toISOString(),
+    });
+    return this.reply(result, request, parsed, attempt);
+  }
+
+  /** Turns a commit into the answer: the card updated in place, or words. */
+  private async reply(
+    result: CommitResult,
+    request: SubmitRequest,
+    parsed: ParsedSubmit,
+    attempt: number,
+  ): Promise<BotReply> {
+    const { row } = result;
+    if (result.kind === 'undone') {
+      return { text: `${row.customerName}: that was already undone. Nothing was changed.` };
+    }
+    if (result.kind === 'conflict') {
+      if (attempt > 1) return { text: BUSY };
+      const winner = latestOpenAction(await this.history(row.customerId));
+      const who =
+        winner && winner.id !== row.id
+          ? winner.actorId === request.actor.userId
+            ? 'You'
+            : winner.actorName || 'Someone else'
+          : 'Someone else';
+      const again = await this.act(request, parsed, attempt + 1);
+      if (again.updateCard) return again;
+      return { text: `${who} changed ${row.customerName} at the same moment. ${again.text ?? ''}`.trim() };
+    }
+    const outcome = row.action === 'undo' ? null : outcomeOfRow(row, this.deps.timeZone);
+    const [card] = await Promise.all([
+      this.updateCard(request, row.customerId, outcome),
+      isRepAction(row.action)
+        ? this.deps.stores.cards.pushRecentAction(request.actor.userId, {
+            customerId: row.customerId,
+            rowId: row.id,
+          })
+        : Promise.resolve(),
+    ]);
+    if (card) return { updateCard: card };
+    const done = row.action === 'undo' ? 'Undone' : `Recorded ${actionName(row.action)}`;
+    return { text: `${done}: ${row.customerName}.` };
+  }
+
+  /**
+   * Sets one customer's outcome on the tapped card's stored data and renders it; null when the card
+   * is unknown, from another conversation, or does not list the customer.
+   */
+  private async updateCard(
+    request: Pick<SubmitRequest, 'replyToId' | 'conversationId'>,
+    customerId: string,
+    outcome: CustomerOutcome | null,
+  ): Promise<CardJson | null> {
+    if (!request.replyToId) return null;
+    return this.updateStoredCard(request.replyToId, customerId, outcome, request.conversationId);
+  }
+
+  private async updateStoredCard(
+    messageId: string,
+    customerId: string,
+    outcome: CustomerOutcome | null,
+    conversationId: string | null,
+  ): Promise<CardJson | null> {
+    // Cards are keyed by conversation and message: a replyToId from another chat (forged) finds nothing.
+    if (conversationId === null) return null;
+    let applies = false;
+    try {
+      const saved = await this.deps.stores.cards.update(conversationId, messageId, (card) => {
+        const data = withOutcome(card.data, customerId, outcome);
+        if (!data) return null;
+        applies = true;
+        const before = card.data.customers.find((c) => c.customerId === customerId)?.outcome ?? null;
+        if (JSON.stringify(before) === JSON.stringify(outcome)) return null; // already shown: no write
+        return { ...card, data, savedAt: this.clock().toISOString() };
+      });
+      return saved && applies ? (buildWeeklyCard(saved.data) as CardJson) : null;
+    } catch (err) {
+      // The action is recorded; a card that kept losing its own ETag race is only cosmetic.
+      if (err instanceof ConflictError) {
+        this.deps.log?.warn('card not updated: too many concurrent taps', { messageId });
+        return null;
+      }
+      throw err;
+    }
+  }
+
+  /** `undo` typed in the chat: the user's own latest action that still stands. */
+  private async undoLast(actor: Actor): Promise<BotReply> {
+    const { audit, cards, state } = this.deps.stores;
+    let target: AuditRow | null = null;
+    for (const recent of await cards.recentActions(actor.userId)) {
+      const row = await audit.get(recent.customerId, recent.rowId);
+      if (!row || (await isUndone(audit, row))) continue;
+      target = row;
+      break;
+    }
+    if (!target) return { text: NOTHING_TO_UNDO };
+    const read = await state.get(target.customerId);
+    if (!read) return { text: UNKNOWN_CUSTOMER };
+    const latest = latestOpenAction(await this.history(target.customerId));
+    if (!latest || latest.id !== target.id) {
+      const newer = latest
+        ? ` since then ${latest.actorName || 'someone'} recorded ${actionWords(latest, this.deps.timeZone)}`
+        : '';
+      return {
+        text: `Your last action, ${actionWords(target, this.deps.timeZone)} on ${target.customerName}, can no longer be undone:${newer}. Nothing was changed.`,
+      };
+    }
+    const ctx = this.context(read.state, actor, undoKey(target.id), null);
+    const decision = decideUndo(ctx, this.rules, target, isAdmin(actor.userId, this.deps.access));
+    if (!decision.ok) return { text: decision.message };
+    const result = await commitDecision(this.deps.stores, decision, {
+      ...this.replay(),
+      at: this.clock().toISOString(),
+    });
+    if (result.kind === 'conflict') return { text: BUSY };
+    if (result.kind === 'undone') return { text: NOTHING_TO_UNDO };
+    // The card that shows the action can only be replaced when it is tapped; keep its data right.
+    if (target.cardMessageId) {
+      // Weekly cards are sent to the rep's 1:1 chat: that is the conversation the card is kept under.
+      const rep = await this.deps.stores.conversations.getRep(actor.userId);
+      const chat = (rep?.reference as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
+      await this.updateStoredCard(
+        target.cardMessageId,
+        target.customerId,
+        null,
+        typeof chat === 'string' ? chat : null,
+      );
+    }
+    return {
+      text: `Undone: ${actionWords(target, this.deps.timeZone)} on ${target.customerName}. It is back as it was before.`,
+    };
+  }
+
+  /** `list`: the rep's list as of now, as a card. */
+  private async list(actor: Actor): Promise<BotReply> {
+    const rep = await this.deps.stores.conversations.getRep(actor.userId);
+    if (!rep?.email) {
+      return {
+        text: 'I do not know your email address yet, so I cannot tell which customers are yours. Reinstall the app in our chat.',
+      };
+    }
+    const now = this.clock();
+    const states = [...(await this.deps.stores.state.getAll()).values()];
+    const data = listCardData(states, this.deps.rules, {
+      owner: rep.email,
+      today: localDate(now, this.deps.timeZone),
+      runKey: weeklyRunKey(zonedNow(now, this.deps.timeZone)),
+      ...this.deps.cardFormat,
+    });
+    if (data.customers.length === 0) return { text: 'Nobody on your list is slipping right now.' };
+    return { cards: [buildWeeklyCard(data) as CardJson] };
+  }
+
+  /** `summary`: last month's summary card, when the summary is wired. */
+  private async summary(): Promise<BotReply> {
+    if (!this.deps.summaryCard) return { text: SUMMARY_NOT_AVAILABLE };
+    const month = shiftMonth(localMonth(this.clock(), this.deps.timeZone), -1);
+    const card = await this.deps.summaryCard(month);
+    return card ? { cards: [card] } : { text: `There is no summary for ${month} yet.` };
+  }
+
+  private async history(customerId: string): Promise<AuditRow[]> {
+    return this.deps.stores.audit.latestForCustomer(customerId, { limit: this.historyLimit });
+  }
+
+  private context(
+    current: CustomerState,
+    actor: Actor,
+    key: string,
+    cardMessageId: string | null,
+  ): DecisionContext {
+    const now = this.clock();
+    return {
+      current,
+      actor: { userId: actor.userId, name: actor.name },
+      today: localDate(now, this.deps.timeZone),
+      timeZone: this.deps.timeZone,
+      at: now.toISOString(),
+      key,
+      cardMessageId,
+    };
+  }
+
+  private replay() {
+    return { rules: this.rules, timeZone: this.deps.timeZone };
+  }
+}

@@ -1,0 +1,96 @@
+import type { CustomerState } from '../../rules/customerState';
+import type { NewAuditRow } from '../../storage/auditRow';
+
+/** The actions a rep takes on a customer from the card (undo is separate: it reverses one of these). */
+export const REP_ACTIONS = ['reached_out', 'won_back', 'lost'] as const;
+export type RepAction = (typeof REP_ACTIONS)[number];
+
+/** True for the three rep actions (not `surfaced`, `held_out` or `undo`). */
+export function isRepAction(action: string): action is RepAction {
+  return (REP_ACTIONS as readonly string[]).includes(action);
+}
+
+/** The person acting, as the audit trail records them. */
+export interface ActingUser {
+  userId: string;
+  name: string;
+}
+
+/** A loss reason a rep may pick: `code` is stored, `label` is shown. */
+export interface LossReason {
+  code: string;
+  label: string;
+}
+
+/** What the decisions need from the rules file and the product's bounds. */
+export interface ActionRules {
+  lossReasons: readonly LossReason[];
+  /** Longest Lost note accepted, in characters. */
+  noteMaxLength: number;
+  /** A won-back value may be at most this multiple of the customer's monthly value... */
+  maxValueMultiple: number;
+  /** ...and never more than this (per month), whatever the customer's value. */
+  maxValue: number;
+}
+
+/** Why an action was refused. Nothing is written for any of them. */
+export type RefusalReason =
+  | 'invalid'
+  | 'not_allowed'
+  | 'stale'
+  | 'not_found'
+  | 'nothing_to_undo'
+  | 'conflict';
+
+/** A refusal, with the sentence the rep reads. */
+export interface Refusal {
+  ok: false;
+  reason: RefusalReason;
+  message: string;
+}
+
+/** An accepted action: the state to store and the audit row that records it. */
+export interface Accepted {
+  ok: true;
+  next: CustomerState;
+  audit: NewAuditRow;
+}
+
+/** The outcome of a pure decision. */
+export type Decision = Accepted | Refusal;
+
+/** What every decision is given besides its own inputs. */
+export interface DecisionContext {
+  current: CustomerState;
+  actor: ActingUser;
+  /** The calendar date in the team's time zone, `YYYY-MM-DD`. */
+  today: string;
+  /** The team's IANA time zone (dates in messages). */
+  timeZone: string;
+  /** The moment of the action, ISO 8601 (the audit row's `at`). */
+  at: string;
+  /** The action's idempotency key (the audit row's id). */
+  key: string;
+  /** The Teams message id of the tapped card, when there is one. */
+  cardMessageId: string | null;
+}
+
+/** Builds a refusal. */
+export function refuse(reason: RefusalReason, message: string): Refusal {
+  return { ok: false, reason, message };
+}
+
+/** The audit fields every action row shares, from the context and the state before. */
+export function auditBase(ctx: DecisionContext): Omit<NewAuditRow, 'action'> {
+  return {
+    id: ctx.key,
+    customerId: ctx.current.customerId,
+    customerName: ctx.current.name,
+    owner: ctx.current.owner,
+    actorId: ctx.actor.userId,
+    actorName: ctx.actor.name,
+    at: ctx.at,
+    snapshot: ctx.current,
+    cardMessageId: ctx.cardMessageId,
+  };
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { resolveUndos } from '../../jobs/monthly/netOfUndos';
+import type { AuditRow } from '../../storage/auditRow';
+import { isRepAction, type RepAction } from './actionTypes';
+
+/**
+ * Reading one customer's recent audit rows (newest first) and naming actions. Pure.
+ *
+ * Idempotency keys: a rep action tapped on card message M for customer C is `M|C|action|n`, where n
+ * counts the actions already taken on C from M (all undone, or the row would still show its outcome
+ * and no buttons) plus one. A double tap computes the same n and collides on the audit guard row;
+ * a fresh tap after an Undo gets the next n, so "reached out, undo, reached out" records two actions.
+ * An undo is `undo|<id of the row it undoes>`: a row can be undone once.
+ */
+
+// The audit row's id column holds at most 400 characters.
+const MAX_KEY_LENGTH = 400;
+
+function bounded(key: string): string {
+  if (key.length <= MAX_KEY_LENGTH) return key;
+  return `h|${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+}
+
+/** How a card message is named in the audit trail: its Teams id, hashed if a forged one is too long. */
+export function cardMessageKey(messageId: string): string {
+  return bounded(messageId);
+}
+
+/** The idempotency key of the `generation`-th action on a customer from one card message. */
+export function actionKey(
+  messageId: string,
+  customerId: string,
+  action: RepAction,
+  generation: number,
+): string {
+  return bounded(`${messageId}|${customerId}|${action}|${generation}`);
+}
+
+/** The idempotency key of the undo of one row: the same row can only be undone once. */
+export function undoKey(targetId: string): string {
+  return bounded(`undo|${targetId}`);
+}
+
+/**
+ * The ids of the actions a standing undo row in the history reverses. An undo that was itself
+ * cancelled (it lost a race) does not count: the same rule the monthly summary nets out with.
+ */
+export function undoneIds(history: readonly AuditRow[]): ReadonlySet<string> {
+  return resolveUndos(history).undone;
+}
+
+/** The customer's latest rep action that is not undone (what Undo reverses), or null. */
+export function latestOpenAction(history: readonly AuditRow[]): AuditRow | null {
+  const undone = undoneIds(history);
+  return history.find((r) => isRepAction(r.action) && !undone.has(r.id)) ?? null;
+}
+
+/** The action taken on the customer from this card message that still stands, or null. */
+export function openCardAction(history: readonly AuditRow[], messageId: string): AuditRow | null {
+  const undone = undoneIds(history);
+  return (
+    history.find((r) => isRepAction(r.action) && r.cardMessageId === messageId && !undone.has(r.id)) ?? null
+  );
+}
+
+/** The newest undo of an action taken from this card message, or null. */
+export function latestCardUndo(history: readonly AuditRow[], messageId: string): AuditRow | null {
+  const fromCard = new Set(
+    history.filter((r) => isRepAction(r.action) && r.cardMessageId === messageId).map((r) => r.id),
+  );
+  return history.find((r) => r.action === 'undo' && r.undoes !== null && fromCard.has(r.undoes)) ?? null;
+}
+
+/** The generation of the next action on a customer from one card message (see the file comment). */
+export function nextGeneration(history: readonly AuditRow[], messageId: string): number {
+  return history.filter((r) => isRepAction(r.action) && r.cardMessageId === messageId).length + 1;
+}

@@ -1,0 +1,53 @@
+import { type Refusal, refuse } from './actionTypes';
+
+/** Who may act, as configured. */
+export interface AccessPolicy {
+  /** The one tenant allowed; empty = any (local runs). */
+  tenantId: string;
+  /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
+  adminUserIds: readonly string[];
+}
+
+/** True when the user is a configured admin. */
+export function isAdmin(userId: string, policy: AccessPolicy): boolean {
+  return policy.adminUserIds.includes(userId);
+}
+
+/** What a user of another tenant is told, whether they typed or tapped. */
+export const FOREIGN_TENANT = 'This app only works for its own organisation. Nothing was changed.';
+
+/** Refuses a user from another tenant than the configured one; null when the tenant is fine. */
+export function checkTenant(actorTenantId: string, policy: AccessPolicy): Refusal | null {
+  if (policy.tenantId === '' || actorTenantId === policy.tenantId) return null;
+  return refuse('not_allowed', FOREIGN_TENANT);
+}
+
+/** Emails and UPNs compare case-insensitively, ignoring surrounding spaces. */
+function sameAddress(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * May this user act on a customer owned by `owner` (the feed's email/UPN)? The owner, matched
+ * through the email the rep's install stored, or an admin.
+ */
+export function authoriseOnCustomer(
+  actor: { userId: string; email: string | null },
+  owner: string,
+  customerName: string,
+  policy: AccessPolicy,
+): { ok: true; asAdmin: boolean } | Refusal {
+  if (actor.email && owner.trim() !== '' && sameAddress(actor.email, owner))
+    return { ok: true, asAdmin: false };
+  if (isAdmin(actor.userId, policy)) return { ok: true, asAdmin: true };
+  if (!actor.email) {
+    return refuse(
+      'not_allowed',
+      'I do not know your email address yet, so I cannot tell which customers are yours. Reinstall the app in our chat, or ask an admin.',
+    );
+  }
+  return refuse(
+    'not_allowed',
+    `${customerName} belongs to another rep; only they or an admin can change it. Nothing was changed.`,
+  );
+}

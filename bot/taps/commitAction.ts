@@ -1,0 +1,167 @@
+import type { CustomerState } from '../../rules/customerState';
+import { sameCustomerState } from '../../rules/customerState';
+import type { AuditRow, NewAuditRow } from '../../storage/auditRow';
+import type { AuditStore } from '../../storage/auditStore';
+import { ConflictError } from '../../storage/errors';
+import type { StateStore } from '../../storage/stateStore';
+import type { Accepted, ActionRules } from './actionTypes';
+import { latestOpenAction, undoKey } from './auditHistory';
+import { restoreFrom } from './decideUndo';
+import { replayRow } from './replayRow';
+
+/**
+ * Writing an accepted action: the audit row first, then the state.
+ *
+ * Why this order. The audit row is the commit record: it carries the idempotency key, the snapshot
+ * of the state before and everything the transition needs, so the state that follows from it can
+ * always be recomputed (replayRow). The state write is then a projection of the row:
+ * - crash after the audit row, before the state: the next tap of the same button computes the same
+ *   key, finds the row (the guard collides) and finishes the state write from the row. State never
+ *   changes without an audit row, because nothing writes state before its row exists.
+ * - double tap: both taps compute the same key; one row is stored, and each tap writes the state
+ *   only when it still equals the row's snapshot (the ETag makes that check-and-write atomic), so
+ *   the state changes once.
+ * - race (two people, two keys): each writes its row, then the state only if it still equals its
+ *   snapshot. The second finds the first one's state instead: its row is then cancelled by an
+ *   `undo` row (`undo|<id>`, so counts net it out and Undo skips it) and the person is told what
+ *   happened. The trail keeps both attempts; the state shows one.
+ * What a retry cannot finish: a crash after the row, never retried, leaves a row whose state write
+ * is missing; the same tap later (or a look at the trail) repairs it.
+ */
+
+/** The stores the commit touches. */
+export interface CommitStores {
+  state: StateStore;
+  audit: AuditStore;
+}
+
+export type CommitResult =
+  /** The action stands: `fresh` when this call recorded the row, false for a repeated key. */
+  | { kind: 'applied'; row: AuditRow; fresh: boolean }
+  /** Someone changed the customer first: our row was cancelled; `current` is what is stored now. */
+  | { kind: 'conflict'; current: CustomerState | null; row: AuditRow }
+  /** The key was used before and that row has since been undone (or cancelled). */
+  | { kind: 'undone'; row: AuditRow };
+
+/** Note on the row that cancels an action which lost the race. */
+export const CANCELLED_NOTE = 'not applied: the customer was changed by someone else at the same moment';
+
+/** Records an accepted action and brings the state in line (see the file comment). */
+export async function commitDecision(
+  stores: CommitStores,
+  decision: Accepted,
+  options: ReplayOptions & { at: string },
+): Promise<CommitResult> {
+  const snapshot = decision.audit.snapshot;
+  if (!snapshot) throw new Error('an action row must carry the state before it');
+  const { recorded, row } = await stores.audit.record(decision.audit);
+  if (!recorded) return finishRecorded(stores, row, options);
+  const outcome = await projectState(stores.state, row.customerId, snapshot, decision.next);
+  if (outcome.kind === 'applied') return { kind: 'applied', row, fresh: true };
+  if (outcome.current && (await redoUndo(stores, row, outcome.current)))
+    return { kind: 'applied', row, fresh: true };
+  await cancelRow(stores.audit, row, options.at);
+  return { kind: 'conflict', current: outcome.current, row };
+}
+
+/** What replaying a stored row needs. */
+export interface ReplayOptions {
+  rules: ActionRules;
+  timeZone: string;
+}
+
+/**
+ * Finishes a row found under a repeated key: writes the state it leads to when the state still
+ * equals its snapshot (a crash, or a double tap racing the first, left it unwritten). When the state
+ * has moved on since, the row is left as it stands: it was applied, or its moment has passed.
+ */
+export async function finishRecorded(
+  stores: CommitStores,
+  row: AuditRow,
+  replay: ReplayOptions,
+): Promise<CommitResult> {
+  if (await isUndone(stores.audit, row)) return { kind: 'undone', row };
+  if (!row.snapshot) return { kind: 'applied', row, fresh: false };
+  const target =
+    row.action === 'undo' && row.undoes ? await stores.audit.get(row.customerId, row.undoes) : null;
+  const next = replayRow(row, replay.rules, replay.timeZone, target);
+  await projectState(stores.state, row.customerId, row.snapshot, next);
+  return { kind: 'applied', row, fresh: false };
+}
+
+/** True when a standing undo reverses `row` (an undo cancelled by a lost race does not count). */
+export async function isUndone(
+  audit: AuditStore,
+  row: Pick<AuditRow, 'customerId' | 'id'>,
+): Promise<boolean> {
+  const undo = await audit.get(row.customerId, undoKey(row.id));
+  if (!undo) return false;
+  return (await audit.get(row.customerId, undoKey(undo.id))) === null;
+}
+
+/**
+ * An undo whose state write lost the race: reload and re-decide. When the action it reverses is
+ * still the customer's latest standing one (the rival was, say, a weekly re-score), restore its
+ * fields on the fresh state; false when someone else acted since, so the undo must be cancelled.
+ */
+async function redoUndo(stores: CommitStores, row: AuditRow, current: CustomerState): Promise<boolean> {
+  if (row.action !== 'undo' || !row.undoes) return false;
+  const history = await stores.audit.latestForCustomer(row.customerId, { limit: 50 });
+  const target = latestOpenAction(history.filter((r) => r.id !== row.id));
+  if (!target || target.id !== row.undoes) return false;
+  const outcome = await projectState(stores.state, row.customerId, current, restoreFrom(current, target));
+  return outcome.kind === 'applied';
+}
+
+type Projection = { kind: 'applied' } | { kind: 'conflict'; current: CustomerState | null };
+
+/** Writes `next` only while the stored state equals `snapshot` (or already equals `next`). */
+async function projectState(
+  state: StateStore,
+  customerId: string,
+  snapshot: CustomerState,
+  next: CustomerState,
+): Promise<Projection> {
+  let conflict: Projection | null = null;
+  try {
+    await state.update(customerId, (current) => {
+      conflict = null;
+      if (current === null) {
+        conflict = { kind: 'conflict', current: null };
+        return null;
+      }
+      if (sameCustomerState(current, next)) return null; // a double tap already wrote it
+      if (sameCustomerState(current, snapshot)) return next;
+      conflict = { kind: 'conflict', current };
+      return null;
+    });
+  } catch (err) {
+    // Lost the ETag race on every attempt: as good as a conflict, with the state unknown.
+    if (err instanceof ConflictError)
+      return { kind: 'conflict', current: (await state.get(customerId))?.state ?? null };
+    throw err;
+  }
+  return conflict ?? { kind: 'applied' };
+}
+
+/**
+ * Cancels a row whose state write lost the race, with an undo row pointing at it. It carries no
+ * snapshot: it changed no state, so there is nothing to replay or restore from it.
+ */
+async function cancelRow(audit: AuditStore, row: AuditRow, at: string): Promise<void> {
+  const cancel: NewAuditRow = {
+    id: undoKey(row.id),
+    action: 'undo',
+    customerId: row.customerId,
+    customerName: row.customerName,
+    owner: row.owner,
+    actorId: row.actorId,
+    actorName: row.actorName,
+    at,
+    snapshot: null,
+    undoes: row.id,
+    note: CANCELLED_NOTE,
+    cardMessageId: row.cardMessageId,
+  };
+  await audit.record(cancel);
+}

@@ -1,0 +1,39 @@
+import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
+import { staleReason } from './staleReason';
+
+/**
+ * Lost: the reason must be one the rules file lists; the note is optional and bounded (a forged
+ * submit ignores the card's own maxLength). The customer is marked lost so the scorer stops
+ * surfacing them.
+ */
+export function decideLost(
+  ctx: DecisionContext,
+  rules: ActionRules,
+  inputs: { reason?: string; note?: string },
+): Decision {
+  const stale = staleReason(ctx.current, rules.lossReasons);
+  if (stale) return refuse('stale', `${stale} Nothing was changed.`);
+  const reason = inputs.reason?.trim() ?? '';
+  if (!rules.lossReasons.some((r) => r.code === reason)) {
+    const allowed = rules.lossReasons.map((r) => r.label).join(', ');
+    return refuse('invalid', `Pick a reason from the list (${allowed}). Nothing was recorded.`);
+  }
+  const note = inputs.note?.trim() ?? '';
+  if (note.length > rules.noteMaxLength) {
+    return refuse(
+      'invalid',
+      `The note is ${note.length} characters long; keep it under ${rules.noteMaxLength}. Nothing was recorded.`,
+    );
+  }
+  return {
+    ok: true,
+    next: {
+      ...ctx.current,
+      status: 'lost',
+      lostAt: ctx.today,
+      lostReason: reason,
+      lostNote: note === '' ? null : note,
+    },
+    audit: { ...auditBase(ctx), action: 'lost', reason, note: note === '' ? null : note },
+  };
+}

@@ -1,0 +1,60 @@
+import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
+import { staleReason } from './staleReason';
+
+// Plain decimal only: `Number()` would also take hex (`0x10`), exponents (`1e400` = Infinity) and ''.
+const DECIMAL = /^\d{1,12}(\.\d{1,4})?$/;
+
+/** The most a customer may be recorded as won back for, per month. */
+export function maxWonBackValue(monthlyValue: number, rules: ActionRules): number {
+  return Math.min(rules.maxValue, Math.max(monthlyValue, 1) * rules.maxValueMultiple);
+}
+
+/**
+ * Reads the value typed on the card: missing or blank means the customer's monthly value; anything
+ * else must be a plain positive decimal no larger than the cap. Returns the number or a message.
+ */
+export function readWonBackValue(
+  input: string | undefined,
+  monthlyValue: number,
+  rules: ActionRules,
+): { ok: true; value: number } | { ok: false; message: string } {
+  const text = input?.trim().replace(/,/g, '') ?? '';
+  const value = text === '' ? monthlyValue : DECIMAL.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(value) || value <= 0) {
+    return { ok: false, message: 'The value won back must be a number greater than 0.' };
+  }
+  const cap = maxWonBackValue(monthlyValue, rules);
+  if (value > cap) {
+    return { ok: false, message: `The value won back must be at most ${cap} per month.` };
+  }
+  return { ok: true, value };
+}
+
+/**
+ * Won back: the band resets to steady (score 0, no reasons), surfacedAt and lastContact are cleared
+ * so the next slip starts a fresh cycle, wonBackAt = today and the recovered monthly value is kept.
+ */
+export function decideWonBack(
+  ctx: DecisionContext,
+  rules: ActionRules,
+  valueInput: string | undefined,
+): Decision {
+  const stale = staleReason(ctx.current, rules.lossReasons);
+  if (stale) return refuse('stale', `${stale} Nothing was changed.`);
+  const read = readWonBackValue(valueInput, ctx.current.monthlyValue, rules);
+  if (!read.ok) return refuse('invalid', `${read.message} Nothing was recorded.`);
+  return {
+    ok: true,
+    next: {
+      ...ctx.current,
+      score: 0,
+      band: 'steady',
+      reasons: [],
+      surfacedAt: null,
+      lastContact: null,
+      wonBackAt: ctx.today,
+      recoveredValue: read.value,
+    },
+    audit: { ...auditBase(ctx), action: 'won_back', value: read.value },
+  };
+}

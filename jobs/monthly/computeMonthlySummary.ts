@@ -1,0 +1,226 @@
+import { z } from 'zod';
+import { daysBetween, localDate, MONTH_KEY, monthName } from '../../rules/calendar';
+import { type AuditRow, newAuditRowSchema } from '../../storage/auditRow';
+import { headlineFor } from './headline';
+import { type ComebackOutcomes, holdoutFigures } from './holdoutComparison';
+import { lossHints } from './lossHints';
+import type { LossShare, MonthlySummary, ReChurnCustomer, RepFigures } from './monthlySummarySchema';
+import { resolveUndos } from './netOfUndos';
+
+/** A save that is followed by a new flag within this many days counts as re-churn. */
+export const RECHURN_WINDOW_DAYS = 90;
+/** Months of earlier audit partitions re-churn needs (90 days reach back at most into the third). */
+export const PRIOR_MONTHS_NEEDED = 3;
+
+const optionsSchema = z.object({
+  month: z.string().regex(MONTH_KEY, 'must be YYYY-MM'),
+  /** IANA zone of the team: dates and the month boundaries are local to it. */
+  timeZone: z.string().min(1).default('UTC'),
+  currency: z.string().length(3).default('USD'),
+  locale: z.string().min(2).default('en-US'),
+  /** The rules file's loss reasons (code -> label); unknown codes are shown as they are. */
+  lossReasons: z.array(z.object({ code: z.string(), label: z.string() })).default([]),
+  /** Display names by owner (lower-case email/UPN), from the reps who installed the app. */
+  repNames: z.record(z.string(), z.string()).default({}),
+});
+
+export type SummaryOptions = z.input<typeof optionsSchema>;
+
+export interface SummaryInput extends SummaryOptions {
+  /** Every row of the month's audit partition. */
+  rows: readonly AuditRow[];
+  /** Rows of the PRIOR_MONTHS_NEEDED months before (re-churn, surfacing dates, undos). */
+  priorRows?: readonly AuditRow[];
+  /** Rows written after the month (undos of this month's actions made later). */
+  laterRows?: readonly AuditRow[];
+  /** Order-feed outcomes for the holdout comparison; without them the comparison is left out. */
+  outcomes?: ComebackOutcomes | null;
+}
+
+const rowsSchema = z.array(z.custom<AuditRow>((v) => newAuditRowSchema.safeParse(v).success));
+
+/** The month's summary from its audit rows, net of undos: every figure on the card. */
+export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
+  const o = optionsSchema.parse(input);
+  const rows = rowsSchema.parse(input.rows);
+  const prior = rowsSchema.parse(input.priorRows ?? []);
+  const later = rowsSchema.parse(input.laterRows ?? []);
+  const all = [...prior, ...rows, ...later];
+  const { stands, undone } = resolveUndos(all);
+  const history = byCustomer(all);
+  const monthIds = new Set(rows.map((r) => r.id));
+  const standing = rows.filter((r) => r.action !== 'undo' && stands(r.id));
+  const of = (action: AuditRow['action']) => standing.filter((r) => r.action === action);
+
+  const money = (amount: number) =>
+    new Intl.NumberFormat(o.locale, {
+      style: 'currency',
+      currency: o.currency,
+      maximumFractionDigits: 0,
+    }).format(amount);
+  const wonBack = of('won_back');
+  const lostRows = of('lost');
+  const surfacedCustomers = new Set(of('surfaced').map((r) => r.customerId));
+  const recoveredValue = wonBack.reduce((sum, r) => sum + (r.value ?? 0), 0);
+  const customersWonBack = new Set(wonBack.map((r) => r.customerId)).size;
+  const timings = wonBack
+    .map((r) => daysToWinBack(r, history.get(r.customerId) ?? [], stands, o.timeZone))
+    .filter((d): d is number => d !== null);
+  const losses = lossShares(lostRows, o.lossReasons);
+  const isEmpty = standing.length === 0;
+  const figures = {
+    isEmpty,
+    customersWonBack,
+    recoveredValue,
+    lost: lostRows.length,
+    surfaced: surfacedCustomers.size,
+    reachedOut: of('reached_out').length,
+  };
+  return {
+    month: o.month,
+    monthTitle: monthName(o.month, o.locale, true),
+    currency: o.currency,
+    locale: o.locale,
+    ...figures,
+    headline: headlineFor({ monthName: monthName(o.month, o.locale), ...figures }, money),
+    saves: wonBack.length,
+    winBackRate: figures.surfaced === 0 ? null : wonBack.length / figures.surfaced,
+    medianDaysToWinBack: median(timings),
+    winBacksTimed: timings.length,
+    losses,
+    hints: lossHints(losses),
+    reps: repFigures(standing, o.repNames),
+    reChurn: reChurn(standing, history, stands, o.timeZone),
+    holdout: holdoutFigures(standing, o.timeZone, input.outcomes ?? null),
+    undone: [...undone].filter((id) => monthIds.has(id)).length,
+  };
+}
+
+function lossShares(
+  lost: readonly AuditRow[],
+  reasons: readonly { code: string; label: string }[],
+): LossShare[] {
+  const counts = new Map<string, number>();
+  for (const r of lost) {
+    const code = r.reason ?? 'unspecified';
+    counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  const order = (code: string) => {
+    const k = reasons.findIndex((r) => r.code === code);
+    return k === -1 ? reasons.length : k;
+  };
+  return [...counts]
+    .map(([code, count]) => ({
+      code,
+      label: reasons.find((r) => r.code === code)?.label ?? code,
+      count,
+      share: count / lost.length,
+    }))
+    .sort((a, b) => b.count - a.count || order(a.code) - order(b.code) || a.code.localeCompare(b.code));
+}
+
+/**
+ * Days from the customer being put on a list to the save: the save's snapshot keeps `surfacedAt` (the
+ * state before the tap); when it is missing, the latest standing `surfaced` row before the save.
+ */
+function daysToWinBack(
+  save: AuditRow,
+  customerRows: readonly AuditRow[],
+  stands: (id: string) => boolean,
+  timeZone: string,
+): number | null {
+  const savedOn = localDate(save.at, timeZone);
+  let surfacedOn = save.snapshot?.surfacedAt ?? null;
+  if (surfacedOn === null) {
+    const before = customerRows
+      .filter((r) => r.action === 'surfaced' && r.at <= save.at && stands(r.id))
+      .sort((a, b) => b.at.localeCompare(a.at))[0];
+    surfacedOn = before ? localDate(before.at, timeZone) : null;
+  }
+  if (surfacedOn === null) return null;
+  const days = daysBetween(surfacedOn, savedOn);
+  return days >= 0 ? days : null;
+}
+
+function byCustomer(rows: readonly AuditRow[]): Map<string, AuditRow[]> {
+  const map = new Map<string, AuditRow[]>();
+  for (const r of rows) {
+    const list = map.get(r.customerId);
+    if (list) list.push(r);
+    else map.set(r.customerId, [r]);
+  }
+  return map;
+}
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Per rep (the customer's owner, whoever tapped): sorted by value won back, then name. */
+function repFigures(standing: readonly AuditRow[], names: Readonly<Record<string, string>>): RepFigures[] {
+  const reps = new Map<string, RepFigures & { surfacedIds: Set<string> }>();
+  for (const r of standing) {
+    const owner = r.owner.trim().toLowerCase();
+    let rep = reps.get(owner);
+    if (!rep) {
+      const name = Object.hasOwn(names, owner) ? names[owner] : r.owner;
+      rep = {
+        owner,
+        name,
+        surfaced: 0,
+        reachedOut: 0,
+        wonBack: 0,
+        lost: 0,
+        valueWonBack: 0,
+        surfacedIds: new Set(),
+      };
+      reps.set(owner, rep);
+    }
+    if (r.action === 'surfaced') rep.surfacedIds.add(r.customerId);
+    else if (r.action === 'reached_out') rep.reachedOut++;
+    else if (r.action === 'won_back') {
+      rep.wonBack++;
+      rep.valueWonBack += r.value ?? 0;
+    } else if (r.action === 'lost') rep.lost++;
+  }
+  return [...reps.values()]
+    .map(({ surfacedIds, ...rep }) => ({ ...rep, surfaced: surfacedIds.size }))
+    .sort((a, b) => b.valueWonBack - a.valueWonBack || a.name.localeCompare(b.name));
+}
+
+/**
+ * Customers won back in the RECHURN_WINDOW_DAYS before being flagged at risk again this month (a
+ * standing `surfaced` or `held_out` row after a standing save), one entry per customer.
+ */
+function reChurn(
+  standingInMonth: readonly AuditRow[],
+  history: ReadonlyMap<string, readonly AuditRow[]>,
+  stands: (id: string) => boolean,
+  timeZone: string,
+): ReChurnCustomer[] {
+  const flags = standingInMonth
+    .filter((r) => r.action === 'surfaced' || r.action === 'held_out')
+    .sort((a, b) => a.at.localeCompare(b.at));
+  const found = new Map<string, ReChurnCustomer>();
+  for (const flag of flags) {
+    if (found.has(flag.customerId)) continue;
+    const flaggedOn = localDate(flag.at, timeZone);
+    const save = (history.get(flag.customerId) ?? [])
+      .filter((s) => s.action === 'won_back' && s.at < flag.at && stands(s.id))
+      .sort((a, b) => b.at.localeCompare(a.at))[0];
+    if (!save) continue;
+    const wonBackOn = localDate(save.at, timeZone);
+    if (daysBetween(wonBackOn, flaggedOn) > RECHURN_WINDOW_DAYS) continue;
+    found.set(flag.customerId, {
+      customerId: flag.customerId,
+      name: flag.customerName || save.customerName,
+      owner: flag.owner,
+      wonBackOn,
+      atRiskAgainOn: flaggedOn,
+    });
+  }
+  return [...found.values()];
+}

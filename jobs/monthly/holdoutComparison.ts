@@ -1,0 +1,99 @@
+import { type Book, dayOf } from '../../rules/book';
+import { localDate } from '../../rules/calendar';
+import type { AuditRow } from '../../storage/auditRow';
+import type { HoldoutFigures } from './monthlySummarySchema';
+
+/**
+ * Did a customer come back on their own? The audit trail cannot say (a held-out customer has no rep
+ * tapping buttons), so the outcome is read from the order feed, and the same measure is applied to
+ * both arms: "placed an order after the date they were selected, up to the feed's date". Random
+ * assignment within the same weeks gives both arms the same time to come back, so the two rates
+ * are comparable; a button-tap "won back" would not be (only one arm has buttons).
+ */
+export interface ComebackOutcomes {
+  /** The last date the feed covers (`YYYY-MM-DD`). */
+  asOf: string;
+  /** True when the customer ordered after `since` (exclusive) and on or before `asOf`. */
+  orderedAfter(customerId: string, since: string): boolean;
+}
+
+/** Comeback outcomes read from a loaded book (orders per customer, sorted by day). */
+export function outcomesFromBook(book: Book, asOf: string): ComebackOutcomes {
+  const index = new Map(book.customers.map((c, i) => [c.id, i]));
+  const last = dayOf(asOf);
+  return {
+    asOf,
+    orderedAfter(customerId, since) {
+      const i = index.get(customerId);
+      if (i === undefined) return false;
+      const after = dayOf(since);
+      for (let k = book.orderStart[i + 1] - 1; k >= book.orderStart[i]; k--) {
+        const day = book.orderDay[k];
+        if (day <= after) return false; // sorted by day: nothing earlier can qualify
+        if (day <= last) return true;
+      }
+      return false;
+    },
+  };
+}
+
+/** Below this many held-out customers the difference is noise: the text says so. */
+export const MIN_HELD_OUT_TO_COMPARE = 20;
+
+const pct = (rate: number | null) => (rate === null ? 'n/a' : `${Math.round(rate * 100)}%`);
+
+/**
+ * The holdout figures from the month's standing `surfaced` and `held_out` rows: each customer is in
+ * the arm of their first row of the month (intention to treat). Null when nobody was held out.
+ */
+export function holdoutFigures(
+  standingRows: readonly AuditRow[],
+  timeZone: string,
+  outcomes: ComebackOutcomes | null,
+): HoldoutFigures | null {
+  const firstArm = new Map<string, { arm: 'held_out' | 'surfaced'; on: string }>();
+  const crossed = new Set<string>();
+  const sorted = standingRows
+    .filter((r) => r.action === 'held_out' || r.action === 'surfaced')
+    .sort((a, b) => a.at.localeCompare(b.at));
+  for (const row of sorted) {
+    const arm = row.action as 'held_out' | 'surfaced';
+    const first = firstArm.get(row.customerId);
+    if (!first) firstArm.set(row.customerId, { arm, on: localDate(row.at, timeZone) });
+    else if (first.arm !== arm) crossed.add(row.customerId);
+  }
+  const arms = { held_out: [] as [string, string][], surfaced: [] as [string, string][] };
+  for (const [customerId, { arm, on }] of firstArm) arms[arm].push([customerId, on]);
+  if (arms.held_out.length === 0) return null;
+
+  const heldOut = arms.held_out.length;
+  const listed = arms.surfaced.length;
+  if (!outcomes) {
+    return {
+      heldOut,
+      listed,
+      crossovers: crossed.size,
+      comparison: null,
+      text: `${heldOut} held out at random this month; comparing them needs the order feed, which this summary was not given.`,
+    };
+  }
+  const measure = (members: [string, string][]) => {
+    const cameBack = members.filter(([id, on]) => outcomes.orderedAfter(id, on)).length;
+    return {
+      customers: members.length,
+      cameBack,
+      rate: members.length === 0 ? null : cameBack / members.length,
+    };
+  };
+  const h = measure(arms.held_out);
+  const l = measure(arms.surfaced);
+  const liftPoints = h.rate === null || l.rate === null ? null : Math.round((l.rate - h.rate) * 1000) / 10;
+  const caution = heldOut < MIN_HELD_OUT_TO_COMPARE ? ' Too few held out to tell yet.' : '';
+  return {
+    heldOut,
+    listed,
+    crossovers: crossed.size,
+    comparison: { heldOut: h, listed: l, liftPoints, asOf: outcomes.asOf },
+    text: `Ordered again by ${outcomes.asOf}: ${pct(l.rate)} of listed customers (${l.cameBack} of ${l.customers}) vs ${pct(h.rate)} of those held out (${h.cameBack} of ${h.customers}).${caution}`,
+  };
+}

@@ -1,0 +1,47 @@
+import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
+import { shiftMonth } from '../../rules/calendar';
+import type { Storage } from '../../storage';
+import { type ComebackOutcomes, computeMonthlySummary, type MonthlySummary, PRIOR_MONTHS_NEEDED } from '.';
+
+/** What the summary needs besides the audit trail. */
+export interface SummaryCardOptions {
+  timeZone: string;
+  /** The rules file's loss reasons, for their labels. */
+  lossReasons: readonly { code: string; label: string }[];
+  currency?: string;
+  locale?: string;
+  /** Order-feed outcomes for the holdout comparison, when the caller has the feed. */
+  outcomes?: ComebackOutcomes | null;
+}
+
+/**
+ * Reads the month's audit partition with the three before it (re-churn, surfacing dates) and the one
+ * after it (later undos), names the reps from their installs, and returns the summary and its card.
+ * Used by the monthly run, the bot's `summary` command and the CLI.
+ */
+export async function summaryCardFor(
+  storage: Pick<Storage, 'audit' | 'conversations'>,
+  month: string,
+  options: SummaryCardOptions,
+): Promise<{ summary: MonthlySummary; card: Record<string, unknown> }> {
+  const priorMonths = Array.from({ length: PRIOR_MONTHS_NEEDED }, (_, k) => shiftMonth(month, -(k + 1)));
+  const [rows, later, reps, ...prior] = await Promise.all([
+    storage.audit.readMonth(month),
+    storage.audit.readMonth(shiftMonth(month, 1)),
+    storage.conversations.listReps(),
+    ...priorMonths.map((m) => storage.audit.readMonth(m)),
+  ]);
+  const summary = computeMonthlySummary({
+    month,
+    rows,
+    priorRows: prior.flat(),
+    laterRows: later,
+    timeZone: options.timeZone,
+    currency: options.currency,
+    locale: options.locale,
+    lossReasons: [...options.lossReasons],
+    repNames: Object.fromEntries(reps.filter((r) => r.name).map((r) => [r.email, r.name])),
+    outcomes: options.outcomes ?? null,
+  });
+  return { summary, card: buildMonthlySummaryCard(summary) };
+}

@@ -1,0 +1,10 @@
+export { monthlyRunDue, monthlyRunKey, summarisedMonth } from './monthlyRunDue';
+export type { RunDecision } from './runDecision';
+export {
+  type MonthlySchedule,
+  monthlyScheduleSchema,
+  type WeeklySchedule,
+  weeklyScheduleSchema,
+} from './scheduleConfig';
+export { MONTHLY_TIMER_NCRONTAB, quarterHourNcrontab, WEEKLY_TIMER_NCRONTAB } from './timerSchedule';
+export { weeklyRunDue, weeklyRunKey } from './weeklyRunDue';

@@ -1,0 +1,90 @@
+import type { CustomerState } from '../../rules/customerState';
+import { rankPerRep } from '../../rules/ranking';
+import type { ScoredCustomer } from '../../rules/scoreBook';
+import { isHeldOut } from '../monthly/holdout';
+import { weeklyRunKey } from '../schedule';
+
+/** The holdout knobs of the rules file. */
+export interface HoldoutRules {
+  holdoutPercent: number;
+  holdoutSeed: string;
+}
+
+/** The ISO week key of a `YYYY-MM-DD` date, in the run keys' form (`weekly-2026-W48`). */
+export function weekKeyOf(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  // weeklyRunKey reads only the calendar date; noon keeps it clear of any zone offset.
+  return weeklyRunKey(new Date(y, m - 1, d, 12));
+}
+
+/**
+ * The week a customer's slip cycle began: the week of their stored surfacedAt, or this run's week
+ * for a slip that starts now. Drawing on it keeps a customer in one arm for the whole cycle.
+ */
+export function slipWeekKey(state: CustomerState | undefined, runKey: string): string {
+  return state?.surfacedAt ? weekKeyOf(state.surfacedAt) : runKey;
+}
+
+/**
+ * Whether the holdout keeps a customer who passes the gates off the lists in the week `runKey`.
+ * Anything that lists customers (the weekly card, the `list` command) must ask this, or the held
+ * out would be shown after all.
+ */
+export function heldOutInWeek(
+  customerId: string,
+  state: CustomerState | undefined,
+  rules: HoldoutRules,
+  runKey: string,
+): boolean {
+  return isHeldOut(customerId, slipWeekKey(state, runKey), rules.holdoutPercent, rules.holdoutSeed);
+}
+
+/** The book after the holdout draw. */
+export interface HoldoutSplit {
+  /** Every customer, in book order; rank and surfaced re-computed without the held out (who get neither). */
+  customers: ScoredCustomer[];
+  /** Passed the gates, drawn into the holdout: no card, no "+N more", a `held_out` audit row. */
+  heldOut: ScoredCustomer[];
+  heldOutIds: ReadonlySet<string>;
+  /**
+   * Held out in a cycle that has ended (back to steady on their own): their surfacedAt is cleared so
+   * their next slip is a new draw. Listed customers end a cycle by a Won back tap; these cannot.
+   */
+  cycleEnded: ReadonlySet<string>;
+}
+
+/**
+ * Draws the holdout among the customers who passed the gates and re-ranks each rep's list without
+ * them, so the card fills up to the cap from the rest. With percent 0 the book is returned as scored.
+ */
+export function splitHoldout(
+  customers: readonly ScoredCustomer[],
+  previous: ReadonlyMap<string, CustomerState>,
+  rules: HoldoutRules & { capPerRep: number },
+  runKey: string,
+): HoldoutSplit {
+  if (rules.holdoutPercent === 0)
+    return { customers: [...customers], heldOut: [], heldOutIds: new Set(), cycleEnded: new Set() };
+  const drawn = (c: ScoredCustomer) => heldOutInWeek(c.customerId, previous.get(c.customerId), rules, runKey);
+
+  const heldOutIds = new Set<string>();
+  const cycleEnded = new Set<string>();
+  for (const c of customers) {
+    if (c.gate.surfaced && drawn(c)) heldOutIds.add(c.customerId);
+    else if (c.band === 'steady' && previous.get(c.customerId)?.surfacedAt && drawn(c))
+      cycleEnded.add(c.customerId);
+  }
+  // Copies: scoreBook's objects are left as scored.
+  const out = customers.map((c) => (c.gate.surfaced ? { ...c, rank: null, surfaced: false } : c));
+  const { ranked } = rankPerRep(
+    out.filter((c) => c.gate.surfaced && !heldOutIds.has(c.customerId)),
+    rules.capPerRep,
+  );
+  for (const list of ranked.values()) {
+    list.forEach((c, k) => {
+      c.rank = k + 1;
+      c.surfaced = k < rules.capPerRep;
+    });
+  }
+  return { customers: out, heldOut: out.filter((c) => heldOutIds.has(c.customerId)), heldOutIds, cycleEnded };
+}

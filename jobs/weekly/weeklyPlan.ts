@@ -1,0 +1,69 @@
+import type { Book } from '../../rules/book';
+import { dayOf } from '../../rules/book';
+import type { CustomerState } from '../../rules/customerState';
+import type { Rules } from '../../rules/rulesSchema';
+import { type ScoredBook, type ScoredCustomer, scoreBook } from '../../rules/scoreBook';
+import type { NewAuditRow } from '../../storage/auditRow';
+import { type HoldoutSplit, splitHoldout } from './weeklyHoldout';
+import { type RepWeek, repWeeks } from './weeklyLists';
+import { nextStates } from './weeklyStates';
+import { heldOutRow, surfacedRow } from './weeklySurfaced';
+
+/** Everything the weekly run decides before it writes or sends anything. */
+export interface WeekPlan {
+  scored: ScoredBook;
+  holdout: HoldoutSplit;
+  /** The scored customers after the holdout, in the book's order. */
+  customers: ScoredCustomer[];
+  /** Each rep's list: one card each. */
+  weeks: RepWeek[];
+  /** State rows written before any card goes out: listed customers who are new or start a slip cycle. */
+  first: CustomerState[];
+  /** Every other state row, written beside the sends. */
+  rest: CustomerState[];
+  surfacedRows: NewAuditRow[];
+  heldOutRows: NewAuditRow[];
+}
+
+/**
+ * The pure part of a weekly run: scores the book as of the team's `localDate` against the stored
+ * states, draws the holdout, and works out the state rows, the cards and the audit rows. `runAt` is
+ * the time the run's own audit rows carry (the week's first start, so every attempt writes the same).
+ */
+export function planWeek(
+  book: Book,
+  rules: Rules,
+  previous: ReadonlyMap<string, CustomerState>,
+  at: { localDate: string; runKey: string; runAt: string },
+): WeekPlan {
+  const { localDate, runKey, runAt } = at;
+  const scored = scoreBook(book, rules, dayOf(localDate), previous);
+  const holdout = splitHoldout(scored.customers, previous, rules, runKey);
+  const customers = holdout.customers;
+  const states = nextStates(customers, previous, localDate, holdout);
+  // A card's buttons act on its customers' state rows and judge them by surfacedAt: those rows must
+  // be there before the card is.
+  const isFirst = (c: ScoredCustomer, next: CustomerState) => {
+    if (!c.gate.surfaced || holdout.heldOutIds.has(c.customerId)) return false;
+    const before = previous.get(c.customerId);
+    return before === undefined || before.surfacedAt !== next.surfacedAt;
+  };
+  const first: CustomerState[] = [];
+  const rest: CustomerState[] = [];
+  for (const [i, s] of states.entries()) {
+    if (isFirst(customers[i], s)) first.push(s);
+    else rest.push(s);
+  }
+  return {
+    scored,
+    holdout,
+    customers,
+    weeks: repWeeks(customers, rules.capPerRep),
+    first,
+    rest,
+    surfacedRows: customers
+      .filter((c) => c.surfaced)
+      .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, runAt)),
+    heldOutRows: holdout.heldOut.map((c) => heldOutRow(c, previous.get(c.customerId), runKey, runAt)),
+  };
+}

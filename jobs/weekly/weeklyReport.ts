@@ -1,0 +1,140 @@
+import type { RequestCounts } from '../../storage/requestCounter';
+import type { GateCounts } from './weeklyLists';
+
+/** How one rep's week ended. `earlier`: a previous attempt of this run already handled them (from the ledger). */
+export type RepOutcome =
+  | { rep: string; status: 'delivered'; activityId: string | null; customers: number; earlier: boolean }
+  | { rep: string; status: 'nothing_to_send'; earlier: boolean }
+  | { rep: string; status: 'unreachable'; code: string; earlier: boolean }
+  | { rep: string; status: 'no_conversation' }
+  | { rep: string; status: 'failed'; error: string };
+
+export type RepStatus = RepOutcome['status'];
+export const REP_STATUSES: readonly RepStatus[] = [
+  'delivered',
+  'nothing_to_send',
+  'unreachable',
+  'no_conversation',
+  'failed',
+];
+
+/** A rep the run could not reach, and why, for the admins. */
+export interface NotReached {
+  rep: string;
+  status: 'unreachable' | 'no_conversation' | 'failed';
+  detail: string;
+}
+
+/** What a completed weekly run did. */
+export interface WeeklyRunDone {
+  status: 'completed';
+  runKey: string;
+  /** The team's local date the book was scored as of. */
+  localDate: string;
+  forced: boolean;
+  /** True when an earlier attempt of this run had started (a crash, a rerun). */
+  resumed: boolean;
+  /** Which attempt of this week's run this was (1 = the scheduled one; later ones retry failed reps). */
+  attempt: number;
+  /** next_tick: reps failed and attempts remain, so a later timer tick runs the week again. */
+  retry: 'next_tick' | 'none';
+  feed: { customers: number; rowsSkipped: number };
+  gates: GateCounts;
+  /**
+   * State rows stored; keptForRep: rows a rep's action changed while the run was going, left as the
+   * rep made them; reapplied: rows changed otherwise, written again with the run's scoring on top.
+   */
+  stateWrites: { written: number; transactions: number; keptForRep: number; reapplied: number };
+  surfacedRows: { recorded: number; alreadyThere: number };
+  /**
+   * The holdout (rules.holdoutPercent): customers who passed the gates and were kept off the cards
+   * at random, and their `held_out` audit rows (recorded now, or already there from an earlier attempt).
+   */
+  holdout: { percent: number; heldOut: number; recorded: number; alreadyThere: number };
+  /** Reps per outcome; every owner in the feed is in exactly one. */
+  counts: Record<RepStatus, number>;
+  /** Of the delivered, how many a previous attempt of this run sent. */
+  deliveredEarlier: number;
+  notReached: NotReached[];
+  sends: { attempts: number; retries: number; throttled: number };
+  storage: RequestCounts & { cardSaves: number };
+  /** deferred: a retry follows, and the notice waits for the last attempt. */
+  adminNotice: 'posted' | 'no_channel' | 'failed' | 'not_needed' | 'not_configured' | 'deferred';
+  durationMs: number;
+  /**
+   * prepare: start to the first card (feed, states, scoring, the listed rows stored); then, side by
+   * side, deliver (every rep handled) and storeRest (the other state rows and the audit rows).
+   */
+  phasesMs: { prepare: number; deliver: number; storeRest: number };
+  /** Per rep, in owner order (not stored in the ledger's run row: the per-rep rows hold it). */
+  outcomes: RepOutcome[];
+}
+
+/** What a weekly timer tick did. */
+export type WeeklyReport =
+  | { status: 'not_due'; runKey: string; reason: 'before_send_time' | 'already_ran' }
+  | WeeklyRunDone;
+
+/** Counts outcomes per status (every status present, zeros included). */
+export function countOutcomes(outcomes: readonly RepOutcome[]): Record<RepStatus, number> {
+  const counts = Object.fromEntries(REP_STATUSES.map((s) => [s, 0])) as Record<RepStatus, number>;
+  for (const o of outcomes) counts[o.status]++;
+  return counts;
+}
+
+/** The reps who did not get their card, with a reason an admin can act on. */
+export function notReached(outcomes: readonly RepOutcome[]): NotReached[] {
+  const out: NotReached[] = [];
+  for (const o of outcomes) {
+    if (o.status === 'no_conversation')
+      out.push({ rep: o.rep, status: o.status, detail: 'the app is not installed for them' });
+    else if (o.status === 'unreachable')
+      out.push({ rep: o.rep, status: o.status, detail: `blocked or removed the app (${o.code})` });
+    else if (o.status === 'failed') out.push({ rep: o.rep, status: o.status, detail: o.error });
+  }
+  return out;
+}
+
+const LISTED_IN_TEXT = 20;
+
+/** A short plain-text account of the run for the log and the admins' channel. */
+export function weeklyReportText(report: WeeklyRunDone): string {
+  const c = report.counts;
+  const lines = [
+    `Weekly run ${report.runKey} (${report.localDate}): ${c.delivered} cards delivered` +
+      (report.deliveredEarlier > 0 ? ` (${report.deliveredEarlier} by an earlier attempt)` : '') +
+      `, ${c.nothing_to_send} with nothing to send, ${c.unreachable} unreachable, ` +
+      `${c.no_conversation} without the app, ${c.failed} failed` +
+      (report.attempt > 1 ? ` (attempt ${report.attempt}).` : '.'),
+  ];
+  if (report.retry === 'next_tick')
+    lines.push(`The ${c.failed} failed reps are tried again on the next tick.`);
+  else if (c.failed > 0 && report.attempt > 1)
+    lines.push(
+      `${c.failed} reps got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
+    );
+  if (report.holdout.heldOut > 0)
+    lines.push(
+      `${report.holdout.heldOut} customers held out at random (${report.holdout.percent}% holdout): kept off the cards, audited held_out.`,
+    );
+  if (report.stateWrites.keptForRep > 0)
+    lines.push(
+      `${report.stateWrites.keptForRep} customers were acted on by a rep during the run: their rows were kept as the rep left them.`,
+    );
+  if (report.notReached.length > 0) {
+    lines.push('Not reached:');
+    for (const n of report.notReached.slice(0, LISTED_IN_TEXT)) lines.push(`- ${n.rep}: ${n.detail}`);
+    const more = report.notReached.length - LISTED_IN_TEXT;
+    if (more > 0) lines.push(`- and ${more} more (see the run's log)`);
+  }
+  return lines.join('\n');
+}
+
+/** The report without the per-rep list, small enough for the ledger's run row (the per-rep rows hold the rest). */
+export function ledgerSummary(report: WeeklyRunDone): Omit<WeeklyRunDone, 'outcomes'> {
+  const { outcomes: _outcomes, ...rest } = report;
+  return {
+    ...rest,
+    notReached: rest.notReached.slice(0, 100).map((n) => ({ ...n, detail: n.detail.slice(0, 200) })),
+  };
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { RunRecord } from '../../storage';
+
+/**
+ * Extra attempts of a week's run after the first when reps `failed` (5xx after all retries, a
+ * Retry-After over the cap, a 413). The 15-minute timer spaces them: with 3, a rep whose sends kept
+ * failing at 08:03 is tried again at 08:18, 08:33 and 08:48, then the week stays finished.
+ */
+export const DEFAULT_EXTRA_ATTEMPTS = 3;
+
+/** What an earlier attempt of this week's run left on the run row (only the fields the retry needs). */
+const previousAttemptSchema = z.object({
+  // Rows written before attempts were counted have none: that was the first.
+  attempt: z.number().int().min(1).default(1),
+  counts: z.object({ failed: z.number().int().min(0) }),
+});
+export type PreviousAttempt = z.output<typeof previousAttemptSchema>;
+
+/** Reads the attempt number and failure count from a run row's report; null when there is none or it is unreadable. */
+export function previousAttempt(run: RunRecord | null): PreviousAttempt | null {
+  if (!run?.report) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(run.report);
+  } catch (err) {
+    if (err instanceof SyntaxError) return null;
+    throw err;
+  }
+  const parsed = previousAttemptSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+/** What a tick does with this week's run row. */
+export type AttemptDecision = { run: true; attempt: number } | { run: false };
+
+/**
+ * Decides whether a tick (past the send time) runs this week's run, and as which attempt: no row or
+ * an unfinished one (a crash) runs as the same attempt; a finished one runs again only when reps
+ * failed and attempts remain; a forced run always runs, as the next attempt.
+ */
+export function decideAttempt(run: RunRecord | null, extraAttempts: number, force: boolean): AttemptDecision {
+  const previous = previousAttempt(run);
+  if (!run?.finishedAt) return { run: true, attempt: previous?.attempt ?? 1 };
+  // A finished row whose report cannot be read is left finished: better no retry than a loop.
+  const attempt = (previous?.attempt ?? 1) + 1;
+  if (force) return { run: true, attempt };
+  if (previous && previous.counts.failed > 0 && attempt <= 1 + extraAttempts) return { run: true, attempt };
+  return { run: false };
+}
+
+/** True when a later tick will run this week's run again (reps failed and attempts remain). */
+export function willRetry(attempt: number, failed: number, extraAttempts: number): boolean {
+  return failed > 0 && attempt < 1 + extraAttempts;
+}

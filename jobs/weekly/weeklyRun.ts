@@ -1,0 +1,274 @@
+import { format } from 'date-fns';
+import type { AdminNotifier } from '../../bot/channelNotifier';
+import type { CardSender, Log } from '../../bot/ports';
+import { describeFeedReport } from '../../feed/describeFeedReport';
+import type { FeedResult } from '../../feed/readFeed';
+import { zonedNow } from '../../rules/calendar';
+import type { Rules } from '../../rules/rulesSchema';
+import type { Delivery, Storage } from '../../storage';
+import { runLimited } from '../../storage/batches';
+import type { CardStore } from '../../storage/cardStore';
+import { type WeeklySchedule, weeklyRunDue } from '../schedule';
+import type { CardLocale } from './weeklyCardFor';
+import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
+import { countGates, type RepWeek } from './weeklyLists';
+import { planWeek } from './weeklyPlan';
+import { repDirectory } from './weeklyRepDirectory';
+import {
+  countOutcomes,
+  ledgerSummary,
+  notReached,
+  type RepOutcome,
+  type WeeklyReport,
+  type WeeklyRunDone,
+  weeklyReportText,
+} from './weeklyReport';
+import { DEFAULT_EXTRA_ATTEMPTS, decideAttempt, willRetry } from './weeklyRetry';
+import { resolveStaleRow } from './weeklyStaleRows';
+import { runRowsAt } from './weeklySurfaced';
+
+export interface WeeklyRunConfig extends CardLocale {
+  timeZone: string;
+  /** ISO weekday (1 = Monday), hour and minute of the send, local to timeZone. */
+  weeklySendAt: Omit<WeeklySchedule, 'timeZone'>;
+  /** Reps handled at once; the rate limiter paces the sends themselves (default 16). */
+  sendConcurrency?: number;
+  /**
+   * State transactions in flight beside the sends (default 2): on the bench 2 keeps the state tail
+   * under the sends' 3 windows, while 4 slows the sends' own reads and ledger writes.
+   */
+  backgroundConcurrency?: number;
+  /**
+   * Extra attempts of the week's run, one per later timer tick, while reps `failed` (default 3).
+   * The admins' notice waits for the last attempt, so it names only who never got a card.
+   */
+  extraAttempts?: number;
+}
+
+export interface WeeklyRunDeps {
+  storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs' | 'requests'>;
+  cards: CardStore;
+  /** Reads the feed (a folder or a blob container) into a Book. */
+  readBook: () => Promise<FeedResult>;
+  rules: Rules;
+  sender: CardSender;
+  config: WeeklyRunConfig;
+  log: Log;
+  notifyAdmins?: AdminNotifier;
+  /** Monotonic milliseconds, for the run's duration (default performance.now). */
+  clock?: () => number;
+}
+
+export interface WeeklyRunOptions {
+  now: Date;
+  /** Run now whatever the schedule says; still this week's run key, so nothing is sent twice. */
+  force?: boolean;
+}
+
+/**
+ * One weekly tick: when due (or forced), scores every customer as of the team's today, stores what
+ * changed, audits who was put on a list, and delivers each rep their card once, accounting for
+ * every rep in the returned report. Idempotent per ISO week through the run ledger: a crashed or
+ * repeated run skips the reps already handled and finishes the rest.
+ */
+export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions): Promise<WeeklyReport> {
+  const { storage, config, log } = deps;
+  const { now, force = false } = options;
+  const clock = deps.clock ?? (() => performance.now());
+  const started = clock();
+  const schedule: WeeklySchedule = { timeZone: config.timeZone, ...config.weeklySendAt };
+
+  const tick = weeklyRunDue(now, schedule);
+  const { runKey } = tick;
+  if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
+  const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
+  const decision = decideAttempt(await storage.runs.getRun(runKey), extraAttempts, force);
+  if (!decision.run) return { status: 'not_due', runKey, reason: 'already_ran' };
+  const { attempt } = decision;
+
+  const requestsBefore = storage.requests();
+  const at = now.toISOString();
+  const { started: fresh, run } = await storage.runs.startRun(runKey, at);
+  const runAt = runRowsAt(run.startedAt, now, config.timeZone);
+  const localDate = format(zonedNow(now, config.timeZone), 'yyyy-MM-dd');
+  log.info('weekly run starting', { runKey, localDate, forced: force, resumed: !fresh, attempt });
+
+  const [{ book, report: feedReport }, snapshot, handled, directory] = await Promise.all([
+    deps.readBook(),
+    storage.state.readAll(),
+    storage.runs.listRun(runKey),
+    repDirectory(storage.conversations),
+  ]);
+  if (feedReport.rowsSkipped > 0) {
+    // In Azure the log is where a bad feed row is reported: file, line and reason, as the CLI prints.
+    log.warn(`feed: ${feedReport.rowsSkipped} rows skipped\n${describeFeedReport(feedReport).join('\n')}`, {
+      runKey,
+    });
+  }
+  const { customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planWeek(
+    book,
+    deps.rules,
+    snapshot.states,
+    { localDate, runKey, runAt },
+  );
+
+  // The state rows of listed customers that are new or start a slip cycle are written before any
+  // card goes out (a card's buttons act on them). Everything else (other updates, the audit rows) is
+  // written while the rate-limited sends proceed, so a rep may tap a button before their customer's
+  // row is written: the writes are ETag-guarded and a row a rep changed since the read is kept as the
+  // rep left it (resolveStaleRow).
+  const firstWrite = await storage.state.writeGuarded(snapshot, first, {
+    concurrency: 8,
+    resolve: resolveStaleRow,
+  });
+  const preparedAt = clock();
+  const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
+  // no_conversation is never recorded by this run (so it is retried); an older row of it is not final either.
+  const ledger = new Map(handled.filter((d) => d.status !== 'no_conversation').map((d) => [d.repId, d]));
+  const delivery = {
+    runKey,
+    at,
+    now,
+    rules: deps.rules,
+    card: { currency: config.currency, locale: config.locale },
+    conversations: directory,
+    runs: storage.runs,
+    cards: deps.cards,
+    sender: deps.sender,
+  };
+  const deliverAll = finishedAt(
+    clock,
+    runLimited(
+      weeks.map((week) => () => {
+        const earlier = ledger.get(week.owner);
+        return earlier ? Promise.resolve(fromLedger(week, earlier)) : deliverRepWeek(week, delivery, tally);
+      }),
+      config.sendConcurrency ?? 16,
+    ),
+  );
+  const writeRest = finishedAt(
+    clock,
+    bothSettled(
+      storage.state.writeGuarded(snapshot, rest, {
+        concurrency: config.backgroundConcurrency ?? 2,
+        resolve: resolveStaleRow,
+      }),
+      storage.audit.appendRunRows([...surfacedRows, ...heldOutRows]),
+    ),
+  );
+  // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
+  const [sent, written] = await Promise.allSettled([deliverAll, writeRest]);
+  if (sent.status === 'rejected') throw sent.reason;
+  if (written.status === 'rejected') throw written.reason;
+  const outcomes: RepOutcome[] = sent.value.value;
+  const [restWrite, audited] = written.value.value;
+
+  const requestsAfter = storage.requests();
+  const report: WeeklyRunDone = {
+    status: 'completed',
+    runKey,
+    localDate,
+    forced: force,
+    resumed: !fresh,
+    attempt,
+    retry: 'none',
+    feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
+    gates: countGates(customers, holdout.heldOutIds),
+    stateWrites: {
+      written: firstWrite.written + restWrite.written,
+      transactions: firstWrite.transactions + restWrite.transactions,
+      keptForRep: firstWrite.kept.length + restWrite.kept.length,
+      reapplied: firstWrite.resolved.length + restWrite.resolved.length,
+    },
+    surfacedRows: tallyRecorded(audited.slice(0, surfacedRows.length)),
+    holdout: {
+      percent: deps.rules.holdoutPercent,
+      heldOut: holdout.heldOut.length,
+      ...tallyRecorded(audited.slice(surfacedRows.length)),
+    },
+    counts: countOutcomes(outcomes),
+    deliveredEarlier: outcomes.filter((o) => o.status === 'delivered' && o.earlier).length,
+    notReached: notReached(outcomes),
+    sends: { attempts: tally.attempts, retries: tally.retries, throttled: tally.throttled },
+    storage: {
+      requests: requestsAfter.requests - requestsBefore.requests,
+      transactions: requestsAfter.transactions - requestsBefore.transactions,
+      cardSaves: tally.cardSaves,
+    },
+    adminNotice: 'not_needed',
+    durationMs: 0,
+    phasesMs: {
+      prepare: Math.round(preparedAt - started),
+      deliver: Math.round(sent.value.at - preparedAt),
+      storeRest: Math.round(written.value.at - preparedAt),
+    },
+    outcomes,
+  };
+  if (willRetry(attempt, report.counts.failed, extraAttempts)) {
+    // A later tick delivers to the failed reps: tell the admins once, after the last attempt.
+    report.retry = 'next_tick';
+    report.adminNotice = 'deferred';
+  } else if (report.notReached.length > 0) {
+    report.adminNotice = deps.notifyAdmins
+      ? await deps.notifyAdmins(weeklyReportText(report))
+      : 'not_configured';
+  }
+  report.durationMs = Math.round(clock() - started);
+  await storage.runs.finishRun(
+    runKey,
+    new Date(now.getTime() + report.durationMs).toISOString(),
+    ledgerSummary(report),
+  );
+  const text = weeklyReportText(report);
+  if (report.notReached.length > 0) log.warn(text, { runKey });
+  else log.info(text, { runKey });
+  return report;
+}
+
+/** A rep an earlier attempt of this run already handled, as the ledger recorded it. */
+function fromLedger(week: RepWeek, row: Delivery): RepOutcome {
+  switch (row.status) {
+    case 'delivered':
+      return {
+        rep: week.owner,
+        status: 'delivered',
+        activityId: row.activityId ?? null,
+        customers: week.shown.length,
+        earlier: true,
+      };
+    case 'unreachable':
+      return {
+        rep: week.owner,
+        status: 'unreachable',
+        code: 'recorded by an earlier attempt',
+        earlier: true,
+      };
+    case 'nothing_to_send':
+      return { rep: week.owner, status: 'nothing_to_send', earlier: true };
+    case 'no_conversation':
+      return { rep: week.owner, status: 'no_conversation' };
+  }
+}
+
+/** How many audit rows this attempt recorded, and how many an earlier one already had. */
+function tallyRecorded(results: readonly { recorded: boolean }[]): {
+  recorded: number;
+  alreadyThere: number;
+} {
+  const recorded = results.filter((r) => r.recorded).length;
+  return { recorded, alreadyThere: results.length - recorded };
+}
+
+/** Awaits both, then throws the first failure: unlike Promise.all, neither is left running behind the other's error. */
+async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
+}
+
+/** Awaits `work` and notes when it finished (to time phases that run side by side). */
+async function finishedAt<T>(clock: () => number, work: Promise<T>): Promise<{ value: T; at: number }> {
+  const value = await work;
+  return { value, at: clock() };
+}

@@ -1,0 +1,90 @@
+import { type CustomerState, initialState } from '../../rules/customerState';
+import type { ScoredCustomer } from '../../rules/scoreBook';
+
+/**
+ * The state row the weekly run stores for one scored customer. The run owns the scoring fields
+ * (name, owner, monthlyValue, score, band, reasons) and sets `surfacedAt` on the first listing (or
+ * holdout draw) of a slip cycle; the fields the reps' actions write (status, lastContact, wonBackAt, recoveredValue,
+ * lost*) are carried over untouched, so a run never undoes a tap.
+ */
+export function nextState(
+  customer: ScoredCustomer,
+  previous: CustomerState | undefined,
+  today: string,
+  holdout: HoldoutMarks = NO_HOLDOUT,
+): CustomerState {
+  const base =
+    previous ??
+    initialState({
+      customerId: customer.customerId,
+      name: customer.name,
+      owner: customer.owner,
+      monthlyValue: customer.monthlyValue,
+    });
+  return {
+    ...base,
+    name: customer.name,
+    owner: customer.owner,
+    monthlyValue: customer.monthlyValue,
+    score: customer.score,
+    band: customer.band,
+    reasons: customer.reasons,
+    surfacedAt: surfacedAtOf(customer, base, today, holdout),
+  };
+}
+
+/** Which customers the holdout drew this week, and whose held-out cycle ended (see splitHoldout). */
+export interface HoldoutMarks {
+  heldOutIds: ReadonlySet<string>;
+  cycleEnded: ReadonlySet<string>;
+}
+
+const NO_HOLDOUT: HoldoutMarks = { heldOutIds: new Set(), cycleEnded: new Set() };
+
+/**
+ * The first listing of a slip cycle sets surfacedAt; so does the first holdout draw (the held out
+ * stay in one arm for the cycle); a held-out cycle that ended clears it. Otherwise it stays.
+ */
+function surfacedAtOf(
+  customer: ScoredCustomer,
+  base: CustomerState,
+  today: string,
+  holdout: HoldoutMarks,
+): string | null {
+  if (holdout.cycleEnded.has(customer.customerId)) return null;
+  const selected = customer.surfaced || holdout.heldOutIds.has(customer.customerId);
+  return selected && base.surfacedAt === null ? today : base.surfacedAt;
+}
+
+/**
+ * A score that moved by less than this (points of 100), with everything else unchanged, is not
+ * rewritten: scores drift a little every day for every customer, and rewriting all of them weekly
+ * would make the state write, not the sends, the cost of a run. The stored score is then at most
+ * this stale; band, reasons, value and dates are always current.
+ */
+export const SCORE_WRITE_THRESHOLD = 1;
+
+/** True when `next` differs from `previous` only by a score drift below SCORE_WRITE_THRESHOLD. */
+export function onlyScoreDrift(previous: CustomerState, next: CustomerState): boolean {
+  if (Math.abs(previous.score - next.score) >= SCORE_WRITE_THRESHOLD) return false;
+  const { score: _a, reasons: ra, ...restPrevious } = previous;
+  const { score: _b, reasons: rb, ...restNext } = next;
+  if (ra.length !== rb.length || ra.some((r, i) => r !== rb[i])) return false;
+  return (Object.keys(restNext) as (keyof typeof restNext)[]).every((k) =>
+    Object.is(restNext[k], restPrevious[k]),
+  );
+}
+
+/** nextState for every scored customer, in the book's order (the stored state where only the score drifted); customers gone from the feed are left alone. */
+export function nextStates(
+  customers: readonly ScoredCustomer[],
+  previous: ReadonlyMap<string, CustomerState>,
+  today: string,
+  holdout: HoldoutMarks = NO_HOLDOUT,
+): CustomerState[] {
+  return customers.map((c) => {
+    const before = previous.get(c.customerId);
+    const next = nextState(c, before, today, holdout);
+    return before && onlyScoreDrift(before, next) ? before : next;
+  });
+}

@@ -1,0 +1,213 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CardSender } from '../../../bot/ports';
+import { buildMonthlySummaryCard } from '../../../cards';
+import { runMonthlySummary, SUMMARY_CHANNEL_RECIPIENT, summaryCardFor } from '../../../jobs';
+import type { Storage } from '../../../storage';
+import type { AuditRow } from '../../../storage/auditRow';
+import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import { chartsOf, withChartFallbacks } from '../../helpers/cardCharts';
+import { LOSS_REASONS, Rows } from '../../unit/monthly/auditRows';
+import { ANA, BEN, november } from '../../unit/monthly/novemberFixture';
+import { openTestStorage } from '../storage/support';
+
+// The summary computed from rows written through the real audit store on Azurite.
+
+const TZ = 'America/Chicago';
+const options = { timeZone: TZ, lossReasons: LOSS_REASONS };
+const schedule = { timeZone: TZ, hour: 9, minute: 0 };
+
+async function record(storage: Storage, rows: readonly AuditRow[]): Promise<void> {
+  for (const row of rows) await storage.audit.record(row);
+}
+
+const channel = {
+  teamId: 'team-1',
+  channelId: 'team-1',
+  tenantId: 'tenant-1',
+  serviceUrl: 'http://localhost:1/_connector',
+  reference: {
+    channelId: 'msteams',
+    serviceUrl: 'http://localhost:1/_connector',
+    conversation: { id: 'team-1' },
+  },
+};
+
+/** A sender that records what it was asked to post and answers as told. */
+function recordingSender(answers: Awaited<ReturnType<CardSender>>[] = []) {
+  const calls: { reference: Record<string, unknown>; card: Record<string, unknown>; text: string }[] = [];
+  const sender: CardSender = async (reference, card, text) => {
+    calls.push({ reference, card, text });
+    return answers.shift() ?? { status: 'delivered', activityId: `act-${calls.length}` };
+  };
+  return { sender, calls };
+}
+
+describe('monthly summary from the audit store', () => {
+  let storage: Storage;
+
+  beforeAll(async () => {
+    storage = await openTestStorage('summary', { timeZone: TZ });
+    const { rows, priorRows, laterRows } = november();
+    await record(storage, [...priorRows, ...rows, ...laterRows]);
+    await storage.conversations.saveRep({
+      userId: 'aad-ana',
+      name: 'Ana Ruiz',
+      email: 'Ana@Demo.Example',
+      tenantId: 'tenant-1',
+      serviceUrl: 'http://localhost:1/_connector',
+      reference: {},
+    });
+  });
+
+  it('reads the month with its neighbours and gives every figure, net of undos', async () => {
+    const { summary, card } = await summaryCardFor(storage, '2026-11', options);
+    expect(summary).toMatchObject({
+      headline: 'The team won back $3,400 of monthly revenue in November from 2 at-risk customers. 4 lost.',
+      saves: 2,
+      recoveredValue: 3400,
+      surfaced: 8,
+      reachedOut: 3,
+      lost: 4,
+      winBackRate: 0.25,
+      medianDaysToWinBack: 14,
+      undone: 3,
+      hints: ['2 of 4 losses were price: that is a pricing conversation.'],
+    });
+    expect(summary.losses.map((l) => [l.code, l.count, l.share])).toEqual([
+      ['price', 2, 0.5],
+      ['went_quiet', 1, 0.25],
+      ['other', 1, 0.25],
+    ]);
+    // Rep names come from the installs (email matched case-insensitively).
+    expect(summary.reps.map((r) => [r.owner, r.name, r.wonBack, r.valueWonBack])).toEqual([
+      [BEN, BEN, 1, 2200],
+      [ANA, 'Ana Ruiz', 1, 1200],
+    ]);
+    expect(summary.reChurn.map((c) => c.customerId)).toEqual(['c10']);
+    // The store gives the same card the pure builder gives from the same rows.
+    expect(card).toEqual(buildMonthlySummaryCard(summary));
+    expect(chartsOf(card).map((c) => [c.type, (c.fallback as { type: string }).type])).toEqual([
+      ['Chart.Donut', 'FactSet'],
+      ['Chart.HorizontalBar', 'FactSet'],
+    ]);
+    expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
+  });
+
+  it('an empty month says so', async () => {
+    const { summary, card } = await summaryCardFor(storage, '2026-06', options);
+    expect(summary.isEmpty).toBe(true);
+    expect(summary.headline).toBe(
+      'Nothing was recorded in June: no customer was flagged and no button was tapped.',
+    );
+    expect(adaptiveCardErrors(card)).toEqual([]);
+  });
+
+  it('a month with only losses', async () => {
+    const only = await openTestStorage('losses', { timeZone: TZ });
+    const r = new Rows();
+    r.lost('a', '2026-10-03T15:00:00.000Z', 'went_quiet');
+    r.lost('b', '2026-10-04T15:00:00.000Z', 'went_quiet');
+    r.lost('c', '2026-10-05T15:00:00.000Z', 'price');
+    await record(only, r.all);
+    const { summary, card } = await summaryCardFor(only, '2026-10', options);
+    expect(summary.headline).toBe('No customer was won back in October. 3 lost.');
+    expect(summary.hints).toEqual(['2 of 3 losses went quiet: flag earlier, tighten the weights.']);
+    expect(chartsOf(card).map((c) => c.type)).toEqual(['Chart.Donut']);
+    expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
+  });
+});
+
+describe('runMonthlySummary', () => {
+  let storage: Storage;
+
+  beforeAll(async () => {
+    storage = await openTestStorage('monthlyrun', { timeZone: TZ });
+    const { rows, priorRows, laterRows } = november();
+    await record(storage, [...priorRows, ...rows, ...laterRows]);
+  });
+
+  const run = (now: string, sender: CardSender) =>
+    runMonthlySummary({ storage, sender, now: new Date(now), config: { ...options, schedule } });
+
+  it('waits for 09:00 on the 1st in the team’s zone', async () => {
+    const { sender, calls } = recordingSender();
+    // 08:45 in Chicago on 1 December.
+    expect(await run('2026-12-01T14:45:00Z', sender)).toEqual({
+      status: 'not_due',
+      runKey: 'monthly-2026-11',
+      reason: 'before_send_time',
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it('without a channel says what to do and records nothing', async () => {
+    const { sender, calls } = recordingSender();
+    const report = await run('2026-12-01T15:00:00Z', sender);
+    expect(report).toEqual({
+      status: 'no_channel',
+      runKey: 'monthly-2026-11',
+      message: 'no summary channel: add the app to a team (or type "summary here" in a channel)',
+    });
+    expect(calls).toEqual([]);
+    expect(await storage.runs.getRun('monthly-2026-11')).toBeNull();
+  });
+
+  it('a failed send records no delivery, so the next tick posts it, once', async () => {
+    await storage.conversations.setSummaryChannel(channel);
+    const { sender, calls } = recordingSender([{ status: 'failed', error: 'HTTP 502: bad gateway' }]);
+    expect(await run('2026-12-01T15:00:00Z', sender)).toMatchObject({
+      status: 'failed',
+      error: 'HTTP 502: bad gateway',
+    });
+    expect(await storage.runs.hasDelivered('monthly-2026-11', SUMMARY_CHANNEL_RECIPIENT)).toBe(false);
+
+    const second = await run('2026-12-01T15:15:00Z', sender);
+    expect(second).toEqual({
+      status: 'delivered',
+      runKey: 'monthly-2026-11',
+      month: '2026-11',
+      activityId: 'act-2',
+      headline: 'The team won back $3,400 of monthly revenue in November from 2 at-risk customers. 4 lost.',
+    });
+    expect(calls).toHaveLength(2);
+    expect(calls[1].reference).toEqual(channel.reference);
+    expect(calls[1].text).toBe(second.status === 'delivered' ? second.headline : '');
+
+    const third = await run('2026-12-01T15:30:00Z', sender);
+    expect(third).toMatchObject({ status: 'already_done', runKey: 'monthly-2026-11' });
+    expect(calls).toHaveLength(2);
+    expect(await storage.runs.listRun('monthly-2026-11')).toEqual([
+      {
+        repId: SUMMARY_CHANNEL_RECIPIENT,
+        status: 'delivered',
+        activityId: 'act-2',
+        at: '2026-12-01T15:15:00.000Z',
+      },
+    ]);
+  });
+
+  it('a post recorded before a crash is not repeated: the run is only closed', async () => {
+    const key = 'monthly-2026-12';
+    await storage.runs.startRun(key, '2027-01-01T15:00:00.000Z');
+    await storage.runs.recordDelivery(key, SUMMARY_CHANNEL_RECIPIENT, {
+      at: '2027-01-01T15:00:01.000Z',
+      status: 'delivered',
+      activityId: 'x',
+    });
+    const { sender, calls } = recordingSender();
+    expect(await run('2027-01-01T15:15:00Z', sender)).toMatchObject({ status: 'already_done', runKey: key });
+    expect(calls).toEqual([]);
+    expect((await storage.runs.getRun(key))?.finishedAt).toBe('2027-01-01T15:15:00.000Z');
+  });
+
+  it('an app removed from the team is reported and the month closed', async () => {
+    const { sender } = recordingSender([{ status: 'unreachable', code: 'MessageWritesBlocked' }]);
+    const report = await run('2027-02-01T15:00:00Z', sender);
+    expect(report).toMatchObject({
+      status: 'unreachable',
+      runKey: 'monthly-2027-01',
+      code: 'MessageWritesBlocked',
+    });
+    expect(await storage.runs.listRun('monthly-2027-01')).toMatchObject([{ status: 'unreachable' }]);
+  });
+});

@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { inject } from 'vitest';
+import { type BotRuntime, createBotRuntime } from '../../../bot';
+import {
+  type ActionHandlerDeps,
+  type ActionStores,
+  createActionHandler,
+} from '../../../bot/taps/actionHandler';
+import type { Config } from '../../../functions/config';
+import { type CustomerState, initialState } from '../../../rules/customerState';
+import { defaultRules } from '../../../rules/rulesSchema';
+import { openStorage, type Storage } from '../../../storage';
+import { openCardStore, saveSentCard, type TableCardStore } from '../../../storage/cardStore';
+import type { FunctionsHost } from '../../../tools/local/functionsHost';
+import { startBotHost } from '../../helpers/botOnPlayground';
+import { weeklyData } from '../../helpers/weeklyCardData';
+import { MemoryLog } from '../bot/recordingPorts';
+
+/** Teams ids of the people in these tests. */
+export const TENANT = 'tenant-1';
+export const ANA = { userId: 'aad-ana', name: 'Ana Ruiz', email: 'ana@demo.example', channelId: '29:ana' };
+export const BEN = { userId: 'aad-ben', name: 'Ben Ortiz', email: 'ben@demo.example', channelId: '29:ben' };
+export const ADMIN = {
+  userId: 'aad-admin',
+  name: 'Ada Admin',
+  email: 'ada@demo.example',
+  channelId: '29:ada',
+};
+/** Tuesday 24 Nov 2026, 09:00 in Chicago. */
+export const NOW = new Date('2026-11-24T15:00:00.000Z');
+export const TODAY = '2026-11-24';
+export const TIME_ZONE = 'America/Chicago';
+
+/** Storage on the suite's Azurite with tables of its own. */
+export async function openActionStorage(name: string): Promise<{ storage: Storage; cards: TableCardStore }> {
+  const config = {
+    connectionString: inject('azuriteConnectionString'),
+    tablePrefix: `t${name}${randomBytes(4).toString('hex')}`,
+  };
+  const retry = { maxRetries: 1, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
+  const [storage, cards] = await Promise.all([
+    openStorage(config, { timeZone: TIME_ZONE, retry }),
+    openCardStore(config, { retry }),
+  ]);
+  return { storage, cards };
+}
+
+/** An at-risk customer surfaced this week. */
+export function customer(id: string, overrides: Partial<CustomerState> = {}): CustomerState {
+  return {
+    ...initialState({ customerId: id, name: `Customer ${id}`, owner: ANA.email, monthlyValue: 1200 }),
+    score: 72,
+    band: 'at_risk',
+    reasons: ['No order in 34 days (usually every 9)'],
+    surfacedAt: '2026-11-23',
+    ...overrides,
+  };
+}
+
+/** Seeds states and the reps' installs straight through the storage API. */
+export async function seed(
+  storage: Storage,
+  states: readonly CustomerState[],
+  reps: readonly { userId: string; name: string; email: string }[] = [ANA, BEN, ADMIN],
+  serviceUrl = 'http://127.0.0.1:9/',
+): Promise<void> {
+  await storage.state.writeChanged(new Map(), states);
+  for (const rep of reps) {
+    await storage.conversations.saveRep({
+      userId: rep.userId,
+      name: rep.name,
+      email: rep.email,
+      tenantId: TENANT,
+      serviceUrl,
+      reference: {
+        channelId: 'msteams',
+        serviceUrl,
+        conversation: { id: `a:${rep.userId}` },
+        bot: { id: '28:bot' },
+      },
+    });
+  }
+}
+
+/** A clock from NOW that moves one second per reading, so successive rows sort by time as in life. */
+export function advancingClock(start = NOW): () => Date {
+  let ms = start.getTime();
+  return () => {
+    const now = new Date(ms);
+    ms += 1000;
+    return now;
+  };
+}
+
+/** The ActionHandler deps for these tests: admin Ada, tenant-1, Chicago, a fixed clock. */
+export function handlerDeps(
+  stores: ActionStores,
+  overrides: Partial<ActionHandlerDeps> = {},
+): ActionHandlerDeps {
+  return {
+    stores,
+    rules: defaultRules(),
+    timeZone: TIME_ZONE,
+    access: { tenantId: TENANT, adminUserIds: [ADMIN.userId] },
+    clock: advancingClock(),
+    ...overrides,
+  };
+}
+
+/** What a minimal Bot Connector stand-in received: replies (POST) and card updates (PUT). */
+export interface Sent {
+  method: string;
+  url: string;
+  body: { text?: string; attachments?: { content: Record<string, unknown> }[] };
+}
+
+/** A node:http Bot Connector stand-in that records every call and answers with an activity id. */
+export async function startConnector(): Promise<{ url: string; sent: Sent[]; close(): Promise<void> }> {
+  const sent: Sent[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c.toString('utf8');
+    });
+    req.on('end', () => {
+      sent.push({ method: req.method ?? '', url: req.url ?? '', body: body ? JSON.parse(body) : {} });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `reply-${sent.length}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sent,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The real bot (CloudAdapter, ChurnBot, the real handler and stores) behind the local Functions host. */
+export async function startActionBotHost(
+  storage: Storage,
+  deps: ActionHandlerDeps,
+  bot: Config['bot'] = { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
+): Promise<{ host: FunctionsHost; runtime: BotRuntime; log: MemoryLog }> {
+  const log = new MemoryLog();
+  const runtime = createBotRuntime({
+    bot,
+    store: storage.conversations,
+    actions: createActionHandler(deps),
+    log,
+  });
+  return { host: await startBotHost(runtime), runtime, log };
+}
+
+let activitySeq = 0;
+
+/** A card tap as Teams delivers it: a message activity with `value` and the card's `replyToId`. */
+export function submitActivity(
+  serviceUrl: string,
+  user: { userId: string; name: string; channelId: string },
+  value: Record<string, unknown>,
+  options: { replyToId?: string | null; tenantId?: string } = {},
+): Record<string, unknown> {
+  const tenantId = options.tenantId ?? TENANT;
+  activitySeq++;
+  return {
+    type: 'message',
+    id: `activity-${activitySeq}`,
+    channelId: 'msteams',
+    serviceUrl,
+    value,
+    ...(options.replyToId === null ? {} : { replyToId: options.replyToId ?? 'card-1' }),
+    from: { id: user.channelId, name: user.name, aadObjectId: user.userId },
+    recipient: { id: '28:bot', name: 'Churn Predictor' },
+    conversation: { id: `a:${user.userId}`, conversationType: 'personal', tenantId },
+    channelData: { tenant: { id: tenantId } },
+  };
+}
+
+/** A typed message in the rep's 1:1 chat. */
+export function textActivity(
+  serviceUrl: string,
+  user: { userId: string; name: string; channelId: string },
+  text: string,
+): Record<string, unknown> {
+  activitySeq++;
+  return {
+    type: 'message',
+    id: `activity-${activitySeq}`,
+    channelId: 'msteams',
+    serviceUrl,
+    text,
+    from: { id: user.channelId, name: user.name, aadObjectId: user.userId },
+    recipient: { id: '28:bot', name: 'Churn Predictor' },
+    conversation: { id: `a:${user.userId}`, conversationType: 'personal', tenantId: TENANT },
+    channelData: { tenant: { id: TENANT } },
+  };
+}
+
+/** POSTs an activity to the bot endpoint; resolves with the HTTP status. */
+export async function post(
+  hostUrl: string,
+  activity: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<number> {
+  const response = await fetch(`${hostUrl}/api/messages`, {
+    method: 'POST',
+    body: JSON.stringify(activity),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** The card values the weekly card's buttons send. */
+export const tap = {
+  reachedOut: (customerId: string) => ({
+    action: 'reached_out',
+    customerId,
+    runKey: 'weekly-2026-W48',
+    v: 1,
+  }),
+  wonBack: (customerId: string, value?: string | number, row = 0) => ({
+    action: 'won_back',
+    customerId,
+    runKey: 'weekly-2026-W48',
+    v: 1,
+    fields: { value: `value_${row}` },
+    ...(value === undefined ? {} : { [`value_${row}`]: value }),
+  }),
+  lost: (customerId: string, reason?: string, note?: string, row = 0) => ({
+    action: 'lost',
+    customerId,
+    runKey: 'weekly-2026-W48',
+    v: 1,
+    fields: { reason: `reason_${row}`, note: `note_${row}` },
+    ...(reason === undefined ? {} : { [`reason_${row}`]: reason }),
+    ...(note === undefined ? {} : { [`note_${row}`]: note }),
+  }),
+  undo: (customerId: string) => ({ action: 'undo', customerId, runKey: 'weekly-2026-W48', v: 1 }),
+};
+
+/** Saves the weekly card data as the weekly sender does after sending message `messageId`. */
+export async function saveCard(
+  cards: TableCardStore,
+  messageId: string,
+  user: { userId: string },
+  states: readonly CustomerState[],
+): Promise<void> {
+  await saveSentCard(cards, messageId, user.userId, weeklyData(states), {
+    conversationId: `a:${user.userId}`,
+    now: NOW,
+  });
+}

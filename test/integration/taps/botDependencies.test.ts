@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../../functions/config';
+import { wire } from '../../../functions/wiring';
+import { openStorage } from '../../../storage';
+import { customer } from './actionHarness';
+
+// The deployed wiring, from the environment: Table Storage on Azurite, a rules file, the admin list.
+
+describe('the wiring', () => {
+  it('wires the Table Storage conversation store and the action handler with the rules file', async () => {
+    const tablePrefix = `tdeps${randomBytes(3).toString('hex')}`;
+    const dir = await mkdtemp(join(tmpdir(), 'rules-'));
+    const rulesFile = join(dir, 'rules.json');
+    await writeFile(rulesFile, JSON.stringify({ lossReasons: [{ code: 'moved', label: 'Moved away' }] }));
+    const config = loadConfig({
+      STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      TABLE_PREFIX: tablePrefix,
+      TIME_ZONE: 'Europe/London',
+      RULES_FILE: rulesFile,
+      MicrosoftAppTenantId: 'tenant-1',
+      ADMIN_USER_IDS: 'aad-admin',
+    });
+    const wiring = await wire(config);
+    const deps = { store: wiring.storage.conversations, actions: wiring.actions };
+    const storage = await openStorage(config.storage, { skipCreate: true });
+    const reference = {
+      channelId: 'msteams',
+      serviceUrl: 'http://127.0.0.1:9/',
+      conversation: { id: 'a:1' },
+      bot: { id: 'b' },
+    };
+    await deps.store.saveRep({
+      userId: 'aad-ana',
+      channelAccountId: '29:ana',
+      name: 'Ana',
+      email: 'ana@demo.example',
+      tenantId: 'tenant-1',
+      serviceUrl: 'http://127.0.0.1:9/',
+      reference,
+      source: 'roster',
+    });
+    expect((await storage.conversations.getRepByEmail('ana@demo.example'))?.userId).toBe('aad-ana');
+
+    await storage.state.writeChanged(new Map(), [customer('cust-1', { owner: 'ana@demo.example' })]);
+    const submit = (reason: string, tenantId = 'tenant-1') =>
+      deps.actions.submit({
+        actor: { userId: 'aad-ana', name: 'Ana', tenantId },
+        value: {
+          action: 'lost',
+          customerId: 'cust-1',
+          runKey: 'weekly-2026-W48',
+          v: 1,
+          fields: { reason: 'reason_0', note: 'note_0' },
+          reason_0: reason,
+        },
+        replyToId: 'no-such-card',
+        conversationId: 'a:1',
+        conversationKind: 'personal',
+      });
+    // The configured tenant is enforced, and the loss reasons come from the rules file.
+    expect((await submit('moved', 'tenant-2')).text).toBe(
+      'This app only works for its own organisation. Nothing was changed.',
+    );
+    expect((await submit('price')).text).toBe(
+      'Pick a reason from the list (Moved away). Nothing was recorded.',
+    );
+    expect((await submit('moved')).text).toBe('Recorded "lost": Customer cust-1.');
+    expect((await storage.state.get('cust-1'))?.state.lostReason).toBe('moved');
+  });
+});

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { computeMonthlySummary, type MonthlySummary } from '../../../jobs/monthly';
+import { LOSS_REASONS, Rows } from './auditRows';
+import { ANA, BEN, november } from './novemberFixture';
+
+const TZ = 'America/Chicago';
+const summarise = (input: Partial<Parameters<typeof computeMonthlySummary>[0]> = {}): MonthlySummary =>
+  computeMonthlySummary({
+    month: '2026-11',
+    timeZone: TZ,
+    lossReasons: LOSS_REASONS,
+    repNames: { [ANA]: 'Ana Ruiz' },
+    ...november(),
+    ...input,
+  });
+
+describe('computeMonthlySummary on the worked November', () => {
+  const s = summarise();
+
+  it('says it in a sales lead’s words', () => {
+    expect(s.headline).toBe(
+      'The team won back $3,400 of monthly revenue in November from 2 at-risk customers. 4 lost.',
+    );
+    expect(s.monthTitle).toBe('November 2026');
+    expect(s.isEmpty).toBe(false);
+  });
+
+  it('counts saves, value, flags and reach-outs net of undos (same-month and later undos)', () => {
+    expect(s).toMatchObject({
+      saves: 2,
+      customersWonBack: 2,
+      recoveredValue: 3400,
+      surfaced: 8,
+      reachedOut: 3,
+      lost: 4,
+      undone: 3,
+    });
+  });
+
+  it('computes the win-back rate as saves over flagged customers', () => {
+    expect(s.winBackRate).toBe(0.25);
+  });
+
+  it('takes the median days flagged to won back from the snapshot, else the surfaced row', () => {
+    expect(s.medianDaysToWinBack).toBe(14); // (10 + 18) / 2
+    expect(s.winBacksTimed).toBe(2);
+  });
+
+  it('lists losses by reason with shares, an undone undo restoring the loss', () => {
+    expect(s.losses).toEqual([
+      { code: 'price', label: 'Price', count: 2, share: 0.5 },
+      { code: 'went_quiet', label: 'Went quiet', count: 1, share: 0.25 },
+      { code: 'other', label: 'Other', count: 1, share: 0.25 },
+    ]);
+  });
+
+  it('gives the pricing hint when price is half the losses', () => {
+    expect(s.hints).toEqual(['2 of 4 losses were price: that is a pricing conversation.']);
+  });
+
+  it('credits each rep (the owner) and names them when known, most value first', () => {
+    expect(s.reps).toEqual([
+      { owner: BEN, name: BEN, surfaced: 2, reachedOut: 1, wonBack: 1, lost: 1, valueWonBack: 2200 },
+      { owner: ANA, name: 'Ana Ruiz', surfaced: 6, reachedOut: 2, wonBack: 1, lost: 3, valueWonBack: 1200 },
+    ]);
+  });
+
+  it('finds re-churn within 90 days of a save, not beyond', () => {
+    expect(s.reChurn).toEqual([
+      {
+        customerId: 'c10',
+        name: 'Customer c10',
+        owner: ANA,
+        wonBackOn: '2026-09-10',
+        atRiskAgainOn: '2026-11-16',
+      },
+    ]);
+  });
+
+  it('has no holdout section when nobody was held out', () => {
+    expect(s.holdout).toBeNull();
+  });
+
+  it('counts the later undo only when the later rows are given', () => {
+    const withoutLater = summarise({ laterRows: [] });
+    expect(withoutLater.saves).toBe(3);
+    expect(withoutLater.recoveredValue).toBe(3900);
+  });
+});
+
+describe('computeMonthlySummary edge months', () => {
+  it('says an empty month plainly and invents nothing', () => {
+    const s = computeMonthlySummary({ month: '2026-11', rows: [] });
+    expect(s.headline).toBe(
+      'Nothing was recorded in November: no customer was flagged and no button was tapped.',
+    );
+    expect(s).toMatchObject({
+      isEmpty: true,
+      saves: 0,
+      recoveredValue: 0,
+      surfaced: 0,
+      winBackRate: null,
+      medianDaysToWinBack: null,
+      losses: [],
+      hints: [],
+      reps: [],
+      reChurn: [],
+      holdout: null,
+    });
+  });
+
+  it('treats a month whose only action was undone as empty', () => {
+    const r = new Rows();
+    r.undo(r.wonBack('c1', '2026-11-03T10:00:00Z', 100), '2026-11-03T10:01:00Z');
+    const s = computeMonthlySummary({ month: '2026-11', rows: r.all });
+    expect(s.isEmpty).toBe(true);
+    expect(s.undone).toBe(1);
+  });
+
+  it('reports a month with only losses, with the went-quiet hint', () => {
+    const r = new Rows();
+    r.lost('a', '2026-11-03T10:00:00Z', 'went_quiet');
+    r.lost('b', '2026-11-04T10:00:00Z', 'went_quiet');
+    r.lost('c', '2026-11-05T10:00:00Z', 'competitor');
+    const s = computeMonthlySummary({ month: '2026-11', rows: r.all, lossReasons: LOSS_REASONS });
+    expect(s.headline).toBe('No customer was won back in November. 3 lost.');
+    expect(s.winBackRate).toBeNull();
+    expect(s.losses.map((l) => [l.label, l.count])).toEqual([
+      ['Went quiet', 2],
+      ['Went to a competitor', 1],
+    ]);
+    expect(s.hints).toEqual(['2 of 3 losses went quiet: flag earlier, tighten the weights.']);
+  });
+
+  it('gives no hint from a single loss, nor when no reason reaches half', () => {
+    const one = new Rows();
+    one.lost('a', '2026-11-03T10:00:00Z', 'price');
+    expect(computeMonthlySummary({ month: '2026-11', rows: one.all }).hints).toEqual([]);
+    const spread = new Rows();
+    for (const [c, reason] of [
+      ['a', 'price'],
+      ['b', 'went_quiet'],
+      ['c', 'competitor'],
+    ])
+      spread.lost(c, '2026-11-03T10:00:00Z', reason);
+    expect(computeMonthlySummary({ month: '2026-11', rows: spread.all }).hints).toEqual([]);
+  });
+
+  it('gives both hints when price and went quiet are half each', () => {
+    const r = new Rows();
+    r.lost('a', '2026-11-03T10:00:00Z', 'price');
+    r.lost('b', '2026-11-03T10:00:00Z', 'went_quiet');
+    expect(computeMonthlySummary({ month: '2026-11', rows: r.all }).hints).toHaveLength(2);
+  });
+
+  it('says so when customers were flagged but none won back or lost, and singularises one', () => {
+    const r = new Rows();
+    r.surfaced('a', '2026-11-03T10:00:00Z');
+    expect(computeMonthlySummary({ month: '2026-11', rows: r.all }).headline).toBe(
+      'No customer was won back or lost in November: 1 at-risk customer flagged, none reached out to yet.',
+    );
+    r.wonBack('a', '2026-11-09T10:00:00Z', 250);
+    expect(computeMonthlySummary({ month: '2026-11', rows: r.all }).headline).toBe(
+      'The team won back $250 of monthly revenue in November from 1 at-risk customer. None lost.',
+    );
+  });
+
+  it('uses the team’s zone for day counts (a late-evening save in Chicago is the same local day)', () => {
+    const r = new Rows();
+    r.surfaced('a', '2026-11-02T14:00:00Z');
+    r.wonBack('a', '2026-11-05T04:30:00Z', 100); // 22:30 on 4 November in Chicago
+    expect(
+      computeMonthlySummary({ month: '2026-11', rows: r.all, timeZone: 'UTC' }).medianDaysToWinBack,
+    ).toBe(3);
+    expect(computeMonthlySummary({ month: '2026-11', rows: r.all, timeZone: TZ }).medianDaysToWinBack).toBe(
+      2,
+    );
+  });
+
+  it('rejects a malformed month', () => {
+    expect(() => computeMonthlySummary({ month: '2026-13', rows: [] })).toThrow(/YYYY-MM/);
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { buildMonthlySummaryCard, MAX_TABLE_REPS } from '../../../cards';
+import { computeMonthlySummary, type MonthlySummary } from '../../../jobs/monthly';
+import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import {
+  chartsOf,
+  donutChartSchema,
+  horizontalBarChartSchema,
+  withChartFallbacks,
+} from '../../helpers/cardCharts';
+import { type Node, ofType, texts } from '../cards/cardWalk';
+import { LOSS_REASONS, Rows } from './auditRows';
+import { ANA, november } from './novemberFixture';
+
+const summary = (): MonthlySummary =>
+  computeMonthlySummary({
+    month: '2026-11',
+    timeZone: 'America/Chicago',
+    lossReasons: LOSS_REASONS,
+    repNames: { [ANA]: 'Ana Ruiz' },
+    ...november(),
+  });
+
+/** Facts of the first FactSet (the figures) as title -> value. */
+const figures = (card: object) =>
+  Object.fromEntries(
+    ((ofType(card, 'FactSet')[0].facts as Node[]) ?? []).map((f) => [String(f.title), String(f.value)]),
+  );
+
+describe('buildMonthlySummaryCard', () => {
+  it('matches the snapshot for the worked November', () => {
+    expect(buildMonthlySummaryCard(summary())).toMatchSnapshot();
+  });
+
+  it('shows the headline and every figure', () => {
+    const card = buildMonthlySummaryCard(summary());
+    expect(card.version).toBe('1.5');
+    expect(texts(card).slice(0, 2)).toEqual([
+      'Churn Predictor · November 2026',
+      'The team won back $3,400 of monthly revenue in November from 2 at-risk customers. 4 lost.',
+    ]);
+    expect(figures(card)).toEqual({
+      'Won back': '2 saves',
+      'Monthly value recovered': '$3,400',
+      'Flagged at risk': '8 customers',
+      'Reached out': '3 times',
+      'Win-back rate': '25%',
+      'Median days, flagged to won back': '14 (of 2)',
+      Lost: '4',
+      'At risk again after a save': '1',
+      'Undone (not counted)': '3',
+    });
+    expect(texts(card)).toContain('2 of 4 losses were price: that is a pricing conversation.');
+    expect(texts(card)).toContain('At risk again within 90 days of a save: 1 (Customer c10).');
+  });
+
+  it('draws losses as a donut and value per rep as horizontal bars, each with a FactSet fallback', () => {
+    const [donut, bars] = chartsOf(buildMonthlySummaryCard(summary()));
+    expect(donutChartSchema.parse(donut)).toMatchObject({
+      data: [
+        { legend: 'Price', value: 2 },
+        { legend: 'Went quiet', value: 1 },
+        { legend: 'Other', value: 1 },
+      ],
+      fallback: {
+        type: 'FactSet',
+        facts: [
+          { title: 'Price', value: '2 (50%)' },
+          { title: 'Went quiet', value: '1 (25%)' },
+          { title: 'Other', value: '1 (25%)' },
+        ],
+      },
+    });
+    expect(horizontalBarChartSchema.parse(bars)).toMatchObject({
+      data: [
+        { x: 'ben@demo.example', y: 2200 },
+        { x: 'Ana Ruiz', y: 1200 },
+      ],
+      fallback: {
+        facts: [
+          { title: 'ben@demo.example', value: '$2,200' },
+          { title: 'Ana Ruiz', value: '$1,200' },
+        ],
+      },
+    });
+  });
+
+  it('is valid Adaptive Card 1.5 as a chartless client renders it (charts swapped for their fallbacks)', () => {
+    const card = buildMonthlySummaryCard(summary());
+    const rendered = withChartFallbacks(card);
+    expect(chartsOf(rendered)).toEqual([]);
+    expect(adaptiveCardErrors(rendered)).toEqual([]);
+    // The check can fail: the raw card's chart types are not in the 1.5 schema.
+    expect(adaptiveCardErrors(card).length).toBeGreaterThan(0);
+  });
+
+  it('has a per-rep table with a header row and one row per rep', () => {
+    const [table] = ofType(buildMonthlySummaryCard(summary()), 'Table');
+    const rows = (table.rows as Node[]).map((r) => texts(r));
+    expect(rows).toEqual([
+      ['Rep', 'Flagged', 'Reached out', 'Won back', 'Lost', 'Value'],
+      ['ben@demo.example', '2', '1', '1', '1', '$2,200'],
+      ['Ana Ruiz', '6', '2', '1', '3', '$1,200'],
+    ]);
+  });
+
+  it('an empty month is one plain sentence: no figures, charts or table', () => {
+    const card = buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: [] }));
+    expect(texts(card)).toEqual([
+      'Churn Predictor · November 2026',
+      'Nothing was recorded in November: no customer was flagged and no button was tapped.',
+      'Every count is a button tap, net of undos.',
+    ]);
+    expect(chartsOf(card)).toEqual([]);
+    expect(adaptiveCardErrors(card)).toEqual([]);
+  });
+
+  it('a month with only losses has the donut but no value chart', () => {
+    const r = new Rows();
+    r.lost('a', '2026-11-03T10:00:00Z', 'price');
+    r.lost('b', '2026-11-04T10:00:00Z', 'competitor');
+    const card = buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: r.all }));
+    expect(chartsOf(card).map((c) => c.type)).toEqual(['Chart.Donut']);
+    expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
+  });
+
+  it('stays far under 28 KB with 60 reps (table capped, bars summed into Others)', () => {
+    const r = new Rows();
+    for (let i = 0; i < 60; i++) {
+      const owner = `rep${String(i).padStart(2, '0')}@demo.example`;
+      r.surfaced(`c${i}`, '2026-11-02T10:00:00Z', owner);
+      r.wonBack(`c${i}`, '2026-11-10T10:00:00Z', 1000 + i, { owner });
+      r.lost(`d${i}`, '2026-11-11T10:00:00Z', 'x'.repeat(150), { owner });
+    }
+    const card = buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: r.all }));
+    const bytes = Buffer.byteLength(JSON.stringify(card));
+    expect(bytes).toBeLessThan(28 * 1024);
+    const [, bars] = chartsOf(card);
+    expect((bars.data as Node[]).at(-1)).toEqual({ x: 'Others (50)', y: expect.any(Number) });
+    expect((ofType(card, 'Table')[0].rows as Node[]).length).toBe(MAX_TABLE_REPS + 1);
+    expect(texts(card)).toContain('+30 more reps: run `churn-predictor summary --month 2026-11` for all.');
+    expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
+  });
+
+  it('refuses a malformed summary', () => {
+    expect(() => buildMonthlySummaryCard({ ...summary(), saves: -1 })).toThrow();
+  });
+});

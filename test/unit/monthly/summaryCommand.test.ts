@@ -1,0 +1,59 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { computeMonthlySummary, renderSummaryText } from '../../../jobs/monthly';
+import { parseSummaryArgs, runSummaryCommand } from '../../../tools/cli/summaryCommand';
+import { UsageError } from '../../../tools/cli/usageError';
+import { LOSS_REASONS } from './auditRows';
+import { ANA, november } from './novemberFixture';
+
+describe('summary command arguments', () => {
+  it('takes --month and --format', () => {
+    expect(parseSummaryArgs(['--month', '2026-11'])).toEqual({ month: '2026-11', format: 'text' });
+    expect(parseSummaryArgs(['--format', 'card'])).toEqual({ month: undefined, format: 'card' });
+  });
+
+  it('refuses a bad month, format or option', () => {
+    expect(() => parseSummaryArgs(['--month', '2026-13'])).toThrow(UsageError);
+    expect(() => parseSummaryArgs(['--month', 'November'])).toThrow(/YYYY-MM/);
+    expect(() => parseSummaryArgs(['--format', 'xml'])).toThrow(/text, json or card/);
+    expect(() => parseSummaryArgs(['--feed', 'x'])).toThrow(UsageError);
+  });
+
+  it('says clearly that it needs STORAGE_CONNECTION_STRING', async () => {
+    const sink = new Writable({ write: (_c, _e, done) => done() });
+    await expect(runSummaryCommand(['--month', '2026-11'], sink, {})).rejects.toThrow(
+      /set STORAGE_CONNECTION_STRING/,
+    );
+  });
+});
+
+describe('renderSummaryText', () => {
+  it('prints the headline, figures, losses, hint, reps and re-churn', () => {
+    const text = renderSummaryText(
+      computeMonthlySummary({
+        month: '2026-11',
+        timeZone: 'America/Chicago',
+        lossReasons: LOSS_REASONS,
+        repNames: { [ANA]: 'Ana Ruiz' },
+        ...november(),
+      }),
+    );
+    const lines = text.split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'Monthly summary, November 2026',
+      '',
+      'The team won back $3,400 of monthly revenue in November from 2 at-risk customers. 4 lost.',
+    ]);
+    expect(lines).toContain('Win-back rate                             25%');
+    expect(lines).toContain('  Price       2  50%');
+    expect(lines).toContain('Hint: 2 of 4 losses were price: that is a pricing conversation.');
+    expect(lines).toContain('  Ana Ruiz                6            2         1     3          $1,200');
+    expect(lines).toContain('  Customer c10 (ana@demo.example): won back 2026-09-10, flagged 2026-11-16');
+  });
+
+  it('prints only the headline for an empty month', () => {
+    expect(renderSummaryText(computeMonthlySummary({ month: '2026-02', rows: [] }))).toBe(
+      'Monthly summary, February 2026\n\nNothing was recorded in February: no customer was flagged and no button was tapped.\n',
+    );
+  });
+});

@@ -1,0 +1,294 @@
+import { describe, expect, it } from 'vitest';
+import { decideLost } from '../../../bot/taps/decideLost';
+import { decideReachedOut } from '../../../bot/taps/decideReachedOut';
+import { decideUndo, restoreFrom, selectUndoTarget } from '../../../bot/taps/decideUndo';
+import { decideWonBack, maxWonBackValue, readWonBackValue } from '../../../bot/taps/decideWonBack';
+import { replayRow } from '../../../bot/taps/replayRow';
+import { staleReason, wonBackThisCycle } from '../../../bot/taps/staleReason';
+import { initialState, sameCustomerState } from '../../../rules/customerState';
+import { ANA, atRisk, BEN, ctx, RULES, row } from './fixtures';
+
+const lost = atRisk({ status: 'lost', lostAt: '2026-11-20', lostReason: 'price', lostNote: null });
+const wonBack = atRisk({
+  score: 0,
+  band: 'steady',
+  surfacedAt: null,
+  wonBackAt: '2026-11-20',
+  recoveredValue: 1200,
+});
+
+describe('reached out', () => {
+  it('sets lastContact to today, leaves the score and band, and records the state before', () => {
+    const before = atRisk({ lastContact: '2026-10-01' });
+    const decision = decideReachedOut(ctx(before), RULES);
+    if (!decision.ok) throw new Error(decision.message);
+    expect(decision.next).toEqual({ ...before, lastContact: '2026-11-24' });
+    expect(decision.audit).toMatchObject({
+      id: 'msg-1|cust-1|reached_out|1',
+      action: 'reached_out',
+      customerId: 'cust-1',
+      customerName: 'Greenfield Cafe',
+      owner: 'ana@demo.example',
+      actorId: 'aad-ana',
+      actorName: 'Ana Ruiz',
+      at: '2026-11-24T15:00:00.000Z',
+      snapshot: before,
+      cardMessageId: 'msg-1',
+    });
+  });
+
+  it.each([
+    ['lost', lost, 'Greenfield Cafe is already marked lost (Price, on 2026-11-20). Nothing was changed.'],
+    ['won back', wonBack, 'Greenfield Cafe was already won back on 2026-11-20. Nothing was changed.'],
+  ])('refuses a stale card (customer %s elsewhere) with the current state in words', (_, state, message) => {
+    expect(decideReachedOut(ctx(state), RULES)).toEqual({ ok: false, reason: 'stale', message });
+  });
+});
+
+describe('won back', () => {
+  it('resets the band to steady, clears surfacedAt and lastContact, sets wonBackAt and the value', () => {
+    const before = atRisk({ lastContact: '2026-11-10' });
+    const decision = decideWonBack(ctx(before), RULES, '1500');
+    if (!decision.ok) throw new Error(decision.message);
+    expect(decision.next).toEqual({
+      ...before,
+      score: 0,
+      band: 'steady',
+      reasons: [],
+      surfacedAt: null,
+      lastContact: null,
+      wonBackAt: '2026-11-24',
+      recoveredValue: 1500,
+    });
+    expect(decision.audit).toMatchObject({ action: 'won_back', value: 1500, snapshot: before });
+  });
+
+  it.each([undefined, '', '   '])('defaults the value to the monthly value when the field is %j', (input) => {
+    const decision = decideWonBack(ctx(atRisk()), RULES, input);
+    expect(decision.ok && decision.next.recoveredValue).toBe(1200);
+  });
+
+  it('accepts decimals and thousands separators', () => {
+    expect(readWonBackValue('1,250.50', 1200, RULES)).toEqual({ ok: true, value: 1250.5 });
+  });
+
+  it.each(['-5', '0', 'NaN', 'Infinity', '1e400', '0x10', 'abc', '12.34567', '1200 dollars'])(
+    'refuses %j as a value, writing nothing',
+    (input) => {
+      const decision = decideWonBack(ctx(atRisk()), RULES, input);
+      expect(decision.ok).toBe(false);
+      expect(!decision.ok && decision.reason).toBe('invalid');
+    },
+  );
+
+  it('caps the value at ten times the monthly value, and at ten million', () => {
+    expect(maxWonBackValue(1200, RULES)).toBe(12_000);
+    expect(maxWonBackValue(5_000_000, RULES)).toBe(10_000_000);
+    expect(readWonBackValue('12000', 1200, RULES).ok).toBe(true);
+    expect(readWonBackValue('12000.01', 1200, RULES)).toEqual({
+      ok: false,
+      message: 'The value won back must be at most 12000 per month.',
+    });
+  });
+
+  it('asks for a value when the customer has none to default to', () => {
+    const decision = decideWonBack(ctx(atRisk({ monthlyValue: 0 })), RULES, undefined);
+    expect(decision).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('refuses a stale card', () => {
+    expect(decideWonBack(ctx(lost), RULES, '100')).toMatchObject({ ok: false, reason: 'stale' });
+    expect(decideWonBack(ctx(wonBack), RULES, '100')).toMatchObject({ ok: false, reason: 'stale' });
+  });
+
+  it('is not stale once the customer slipped again and was surfaced after the win-back', () => {
+    const slippedAgain = { ...wonBack, band: 'at_risk' as const, surfacedAt: '2027-02-01' };
+    expect(wonBackThisCycle(slippedAgain)).toBe(false);
+    expect(decideWonBack(ctx(slippedAgain), RULES, undefined).ok).toBe(true);
+  });
+});
+
+describe('lost', () => {
+  it('marks the customer lost with the reason and the trimmed note', () => {
+    const decision = decideLost(ctx(atRisk()), RULES, { reason: 'competitor', note: '  went to Sysco  ' });
+    if (!decision.ok) throw new Error(decision.message);
+    expect(decision.next).toEqual({
+      ...atRisk(),
+      status: 'lost',
+      lostAt: '2026-11-24',
+      lostReason: 'competitor',
+      lostNote: 'went to Sysco',
+    });
+    expect(decision.audit).toMatchObject({ action: 'lost', reason: 'competitor', note: 'went to Sysco' });
+  });
+
+  it('stores no note when none was typed', () => {
+    const decision = decideLost(ctx(atRisk()), RULES, { reason: 'price', note: '' });
+    expect(decision.ok && decision.next.lostNote).toBeNull();
+    expect(decision.ok && decision.audit.note).toBeNull();
+  });
+
+  it.each([undefined, '', 'PRICE', 'cheaper', '__proto__'])(
+    'refuses the reason %j (not in the rules file)',
+    (reason) => {
+      const decision = decideLost(ctx(atRisk()), RULES, { reason });
+      expect(decision).toMatchObject({ ok: false, reason: 'invalid' });
+      expect(!decision.ok && decision.message).toContain('Price, Went to a competitor, Went quiet, Other');
+    },
+  );
+
+  it('refuses a note over the bound (a forged 100 KB note) but takes one at the bound', () => {
+    const tooLong = decideLost(ctx(atRisk()), RULES, { reason: 'price', note: 'x'.repeat(100_000) });
+    expect(tooLong).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(decideLost(ctx(atRisk()), RULES, { reason: 'price', note: 'x'.repeat(500) }).ok).toBe(true);
+    expect(decideLost(ctx(atRisk()), RULES, { reason: 'price', note: 'x'.repeat(501) }).ok).toBe(false);
+  });
+
+  it('refuses a stale card (already lost)', () => {
+    expect(decideLost(ctx(lost), RULES, { reason: 'price' })).toMatchObject({ ok: false, reason: 'stale' });
+  });
+});
+
+describe('undo', () => {
+  const reachedRow = row({
+    id: 'r1',
+    action: 'reached_out',
+    snapshot: atRisk({ lastContact: '2026-10-01' }),
+  });
+
+  it('restores the fields the action changed from the row snapshot and points at the row', () => {
+    const now = atRisk({ lastContact: '2026-11-24' });
+    const decision = decideUndo(ctx(now, { key: 'undo|r1' }), RULES, reachedRow, false);
+    if (!decision.ok) throw new Error(decision.message);
+    expect(decision.next).toEqual(atRisk({ lastContact: '2026-10-01' }));
+    expect(decision.audit).toMatchObject({ id: 'undo|r1', action: 'undo', undoes: 'r1', snapshot: now });
+  });
+
+  it('restores the whole snapshot of each action when nothing else changed since', () => {
+    for (const [decision, action] of [
+      [decideReachedOut(ctx(atRisk()), RULES), 'reached_out'],
+      [decideWonBack(ctx(atRisk()), RULES, '900'), 'won_back'],
+      [decideLost(ctx(atRisk()), RULES, { reason: 'price', note: 'n' }), 'lost'],
+    ] as const) {
+      if (!decision.ok) throw new Error(decision.message);
+      const target = row({ id: 'x', action, snapshot: atRisk() });
+      expect(restoreFrom(decision.next, target)).toEqual(atRisk());
+    }
+  });
+
+  it('keeps a re-score made after the action (only the action fields come back)', () => {
+    const rescored = atRisk({ lastContact: '2026-11-24', score: 80, reasons: ['new reason'] });
+    expect(restoreFrom(rescored, reachedRow)).toEqual({ ...rescored, lastContact: '2026-10-01' });
+  });
+
+  it('is refused to another user who is not an admin, allowed to an admin', () => {
+    const refused = decideUndo(ctx(atRisk(), { actor: BEN }), RULES, reachedRow, false);
+    expect(refused).toMatchObject({ ok: false, reason: 'not_allowed' });
+    expect(!refused.ok && refused.message).toBe(
+      'Only Ana Ruiz or an admin can undo "reached out" on 2026-11-24 on Greenfield Cafe.',
+    );
+    expect(decideUndo(ctx(atRisk(), { actor: BEN }), RULES, reachedRow, true).ok).toBe(true);
+  });
+
+  it('selects the latest action not yet undone, skipping undone ones and surfaced rows', () => {
+    const history = [
+      row({ id: 'undo|r2', action: 'undo', undoes: 'r2', cardMessageId: 'msg-1' }),
+      row({ id: 'r2', action: 'won_back', value: 10 }),
+      row({ id: 's1', action: 'surfaced', cardMessageId: null }),
+      row({ id: 'r1', action: 'reached_out' }),
+    ];
+    expect(selectUndoTarget(history, 'Greenfield Cafe', 'msg-1')).toMatchObject({
+      ok: true,
+      target: { id: 'r1' },
+    });
+    expect(selectUndoTarget(history.slice(0, 3), 'Greenfield Cafe', 'msg-1')).toEqual({
+      ok: false,
+      message: 'There is nothing to undo on Greenfield Cafe.',
+    });
+  });
+
+  it('from a card, only undoes that card’s action when it is the latest', () => {
+    const history = [
+      row({ id: 'r2', action: 'lost', reason: 'price', cardMessageId: 'msg-2', actorName: 'Ben Ortiz' }),
+    ];
+    expect(selectUndoTarget(history, 'Greenfield Cafe', 'msg-1', 'America/Chicago')).toEqual({
+      ok: false,
+      message:
+        'The latest action on Greenfield Cafe is "lost" on 2026-11-24 by Ben Ortiz; only that one can be undone.',
+    });
+    expect(selectUndoTarget(history, 'Greenfield Cafe', null).ok).toBe(true);
+  });
+});
+
+describe('replaying a recorded row', () => {
+  it('recomputes the same next state as the original decision, for each action', () => {
+    const before = atRisk();
+    const decisions = [
+      decideReachedOut(ctx(before), RULES),
+      decideWonBack(ctx(before), RULES, '1500'),
+      decideLost(ctx(before), RULES, { reason: 'went_quiet', note: 'no answer' }),
+    ];
+    for (const decision of decisions) {
+      if (!decision.ok) throw new Error(decision.message);
+      const a = decision.audit;
+      const stored = row({
+        id: a.id,
+        action: a.action,
+        value: a.value ?? null,
+        reason: a.reason ?? null,
+        note: a.note ?? null,
+        snapshot: before,
+      });
+      expect(replayRow(stored, RULES, 'America/Chicago')).toEqual(decision.next);
+    }
+  });
+
+  it('uses the row’s date in the team’s zone, not UTC', () => {
+    // 03:00 UTC on the 25th is still the 24th in Chicago.
+    const stored = row({ id: 'r', action: 'reached_out', at: '2026-11-25T03:00:00.000Z' });
+    expect(replayRow(stored, RULES, 'America/Chicago').lastContact).toBe('2026-11-24');
+    expect(replayRow(stored, RULES, 'UTC').lastContact).toBe('2026-11-25');
+  });
+
+  it('replays an undo from the row it undoes, and refuses without it', () => {
+    const target = row({ id: 'r1', action: 'reached_out', snapshot: atRisk() });
+    const undo = row({
+      id: 'undo|r1',
+      action: 'undo',
+      undoes: 'r1',
+      snapshot: atRisk({ lastContact: '2026-11-24' }),
+    });
+    expect(replayRow(undo, RULES, 'UTC', target)).toEqual(atRisk());
+    expect(() => replayRow(undo, RULES, 'UTC')).toThrow('undoes r1, which was not given');
+  });
+});
+
+describe('state words and equality', () => {
+  it('says why a card is stale for lost and won-back customers, and nothing for an active one', () => {
+    expect(staleReason(lost, RULES.lossReasons)).toBe(
+      'Greenfield Cafe is already marked lost (Price, on 2026-11-20).',
+    );
+    expect(staleReason(wonBack, RULES.lossReasons)).toBe(
+      'Greenfield Cafe was already won back on 2026-11-20.',
+    );
+    expect(staleReason(atRisk({ lastContact: '2026-11-20' }), RULES.lossReasons)).toBeNull();
+  });
+
+  it('compares every field of a state', () => {
+    const base = initialState({ customerId: 'c', name: 'n', owner: 'o', monthlyValue: 1 });
+    expect(sameCustomerState(base, { ...base, reasons: [] })).toBe(true);
+    for (const key of Object.keys(base) as (keyof typeof base)[]) {
+      const changed = {
+        ...base,
+        [key]: key === 'reasons' ? ['x'] : typeof base[key] === 'number' ? 2 : 'changed',
+      };
+      expect(sameCustomerState(base, changed), key).toBe(false);
+    }
+  });
+
+  it('uses the actor only in the audit row, never in the state', () => {
+    const a = decideReachedOut(ctx(atRisk(), { actor: ANA }), RULES);
+    const b = decideReachedOut(ctx(atRisk(), { actor: BEN }), RULES);
+    expect(a.ok && b.ok && a.next).toEqual(b.ok && b.next);
+  });
+});

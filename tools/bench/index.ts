@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * `npm run bench [section...]`: runs each benchmark in its own process (so memory figures are its
+ * own and one failure does not hide the rest) and prints what it reports. Sections, by issue:
+ */
+const SECTIONS: Record<string, { file: string; what: string }> = {
+  pipeline: {
+    file: 'pipelineBench.ts',
+    what: 'read + score 100k/2M and 1M/20M, peak memory, vs DuckDB',
+  },
+  csv: { file: 'csvParsers.ts', what: 'csv-parse vs papaparse on a 2M-row orders.csv' },
+  score: { file: 'scoreBench.ts', what: 'scoreBook alone on an in-memory 100k/2M book' },
+  storage: {
+    file: 'storageBench.ts',
+    what: '10k and 100k state rows, batched vs one by one, on Azurite',
+  },
+  actions: { file: 'actionBench.ts', what: 'p50/p95 of one card action end to end, 500 actions' },
+  weekly: {
+    file: 'weeklyBench.ts',
+    what: 'weekly run of 10k customers / 200 reps vs the Teams rate bound',
+  },
+  weeklyMemory: {
+    file: 'weeklyMemoryBench.ts',
+    what: "the weekly run's working set (book, stored states, plan) at 1M customers / 20M orders",
+  },
+  bgnbd: { file: 'bgnbdBench.ts', what: 'BG/NBD fit and scoring on 100k simulated customers' },
+  model: { file: 'bgnbdScoreBench.ts', what: 'scoreBook with the cadence model on 100k customers' },
+  coldStart: {
+    file: 'coldStartBench.ts',
+    what: 'new process to the first bot reply, tsc output vs the esbuild bundle, on Azurite',
+  },
+};
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((s) => !(s in SECTIONS));
+if (unknown.length > 0) {
+  console.error(`Unknown section(s): ${unknown.join(', ')}. Sections: ${Object.keys(SECTIONS).join(', ')}`);
+  process.exit(2);
+}
+
+let failed = 0;
+for (const [name, section] of Object.entries(SECTIONS)) {
+  if (requested.length > 0 && !requested.includes(name)) continue;
+  console.log(`\n=== ${name}: ${section.what}`);
+  const started = Date.now();
+  const child = spawnSync(process.execPath, [...process.execArgv, join(__dirname, section.file)], {
+    stdio: 'inherit',
+  });
+  if (child.status !== 0) {
+    failed++;
+    console.log(`!!! ${name} failed (exit ${child.status ?? child.signal})`);
+  }
+  console.log(`(${name}: ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+process.exitCode = failed > 0 ? 1 : 0;

@@ -1,0 +1,49 @@
+import { readRulesFile } from '../../feed/readRulesFile';
+import { backtest, dayOf, isoOfDay } from '../../rules';
+import type { BacktestArgs } from './args';
+import { loadBook } from './loadBook';
+
+/** `backtest`: replays a past date and compares the score with "days since last order". */
+export async function runBacktestCommand(
+  args: BacktestArgs,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<void> {
+  const rules = await readRulesFile(args.rules);
+  const book = await loadBook(args.feed, rules, err);
+  // Past the feed's last order nobody is seen ordering: those customers would all count as churned.
+  const horizonEnd = dayOf(args.asOf) + args.horizon;
+  const lastOrderDay = book.orderDay.reduce((last, day) => Math.max(last, day), Number.NEGATIVE_INFINITY);
+  if (lastOrderDay < horizonEnd) {
+    const last = Number.isFinite(lastOrderDay) ? isoOfDay(lastOrderDay) : 'none';
+    err.write(
+      `Warning: the feed's last order is on ${last} but the horizon ends on ${isoOfDay(horizonEnd)}: ` +
+        'customers who would have ordered after the feed ends count as churned, so the figures are unreliable.\n',
+    );
+  }
+  const r = backtest(book, rules, {
+    asOfDay: dayOf(args.asOf),
+    horizonDays: args.horizon,
+    activeWithinDays: args.activeWithin,
+  });
+  if (args.format === 'json') {
+    out.write(`${JSON.stringify({ asOf: args.asOf, ...r }, null, 2)}\n`);
+    return;
+  }
+  const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
+  const population = args.activeWithin
+    ? `customers who ordered in the ${args.activeWithin} days before`
+    : 'all customers with an order';
+  out.write(
+    [
+      `Backtest as of ${args.asOf}, horizon ${args.horizon} days (${population})`,
+      `${r.customers.toLocaleString('en-US')} customers, ${r.churned.toLocaleString('en-US')} placed no order in the horizon (${((100 * r.churned) / Math.max(r.customers, 1)).toFixed(1)}%)`,
+      '',
+      `                           ROC AUC   top-${r.topK} precision per rep`,
+      `  churn score              ${f(r.score.auc)}    ${f(r.score.topKPrecision)}`,
+      `  days since last order    ${f(r.baseline.auc)}    ${f(r.baseline.topKPrecision)}`,
+      `  difference               ${(r.score.auc - r.baseline.auc >= 0 ? '+' : '') + f(r.score.auc - r.baseline.auc)}`,
+      '',
+    ].join('\n'),
+  );
+}

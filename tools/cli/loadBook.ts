@@ -1,0 +1,24 @@
+import { describeFeedReport } from '../../feed/describeFeedReport';
+import { readFeed } from '../../feed/readFeed';
+import type { Book, Rules } from '../../rules';
+import { createProgress } from './progressBar';
+
+/**
+ * Reads the feed with the rules' column mapping (progress on a terminal for big feeds) and writes
+ * the feed report to `err`: rows per file and every skipped row with file, line and reason.
+ */
+export async function loadBook(dir: string, rules: Rules, err: NodeJS.WritableStream): Promise<Book> {
+  const progress = createProgress('Reading feed');
+  try {
+    const { book, report } = await readFeed(dir, {
+      columns: rules.columns,
+      onProgress: (n) => progress.update(n),
+    });
+    progress.done();
+    err.write(`${describeFeedReport(report, { maxListed: Number.POSITIVE_INFINITY }).join('\n')}\n`);
+    return book;
+  } catch (error) {
+    progress.done();
+    throw error;
+  }
+}

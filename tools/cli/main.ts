@@ -1,0 +1,69 @@
+import { FeedError } from '../../feed/feedError';
+import { ConfigError } from '../../functions/config';
+import { RulesError } from '../../rules';
+import { TuneError } from '../../rules/tune';
+import { parseCliArgs, USAGE } from './args';
+import { runBacktestCommand } from './backtestCommand';
+import { runScoreCommand } from './scoreCommand';
+import { runSummaryCommand } from './summaryCommand';
+import { runTuneCommand } from './tuneCommand';
+import { UsageError } from './usageError';
+
+/** Runs one CLI command and returns the exit code: 0 ok, 2 bad input, 1 anything unexpected. */
+export async function main(
+  argv: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
+  try {
+    if (argv[0] === 'tune') {
+      await runTuneCommand(argv.slice(1), out, err);
+      return 0;
+    }
+    const args = parseCliArgs(argv);
+    switch (args.command) {
+      case 'help':
+        out.write(`${USAGE}\n`);
+        return 0;
+      case 'score':
+        await runScoreCommand(args, out, err);
+        return 0;
+      case 'backtest':
+        await runBacktestCommand(args, out, err);
+        return 0;
+      case 'summary':
+        await runSummaryCommand(args.rest, out);
+        return 0;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err.write(`${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (
+      error instanceof FeedError ||
+      error instanceof RulesError ||
+      error instanceof ConfigError ||
+      error instanceof TuneError
+    ) {
+      err.write(`${error.message}\n`);
+      return 2;
+    }
+    err.write(
+      `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { readRulesFile } from '../../feed/readRulesFile';
+import { loadConfig } from '../../functions/config';
+import { renderSummaryText } from '../../jobs/monthly';
+import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
+import { localDate, MONTH_KEY, shiftMonth } from '../../rules/calendar';
+import { openStorage } from '../../storage';
+import { UsageError } from './usageError';
+
+export interface SummaryArgs {
+  /** Default: the month before today in TIME_ZONE. */
+  month?: string;
+  /** text: the summary for a terminal; json: the computed figures; card: the Adaptive Card JSON. */
+  format: 'text' | 'json' | 'card';
+}
+
+/** Parses the arguments after `summary`; throws UsageError on anything off. */
+export function parseSummaryArgs(args: string[]): SummaryArgs {
+  let values: { month?: string; format?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: { month: { type: 'string' }, format: { type: 'string' } },
+    }));
+  } catch (err) {
+    if (err instanceof TypeError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (values.month !== undefined && !MONTH_KEY.test(values.month)) {
+    throw new UsageError(`--month must be a month as YYYY-MM, got "${values.month}"`);
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json' && format !== 'card') {
+    throw new UsageError(`--format must be text, json or card, got "${format}"`);
+  }
+  return { month: values.month, format };
+}
+
+/**
+ * `churn-predictor summary --month 2026-11`: prints the month's summary from the audit trail in
+ * storage, the same figures the channel card shows.
+ */
+export async function runSummaryCommand(
+  args: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  env: Record<string, string | undefined> = process.env,
+  now: Date = new Date(),
+): Promise<void> {
+  const parsed = parseSummaryArgs(args);
+  if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_TABLE_ENDPOINT) {
+    throw new UsageError(
+      'summary reads the audit trail from Table Storage: set STORAGE_CONNECTION_STRING ' +
+        '(e.g. "UseDevelopmentStorage=true" for a local Azurite)',
+    );
+  }
+  const config = loadConfig(env);
+  const month = parsed.month ?? shiftMonth(localDate(now, config.timeZone).slice(0, 7), -1);
+  const rules = await readRulesFile(config.rulesFile);
+  const storage = await openStorage(config.storage, { timeZone: config.timeZone });
+  const { summary, card } = await summaryCardFor(storage, month, {
+    timeZone: config.timeZone,
+    lossReasons: rules.lossReasons,
+  });
+  if (parsed.format === 'json') out.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else if (parsed.format === 'card') out.write(`${JSON.stringify(card, null, 2)}\n`);
+  else out.write(renderSummaryText(summary));
+}

@@ -1,0 +1,128 @@
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readRulesFile } from '../../feed/readRulesFile';
+import { dayOf } from '../../rules';
+import { localDate } from '../../rules/calendar';
+import { tune } from '../../rules/tune';
+import type { TunedBlock } from '../../rules/tunedBlock';
+import { isCalendarDate } from './args';
+import { loadBook } from './loadBook';
+import { UsageError } from './usageError';
+
+export interface TuneArgs {
+  feed: string;
+  /** Default: today in TIME_ZONE. */
+  asOf?: string;
+  horizon: number;
+  out: string;
+  rules?: string;
+  activeWithin?: number;
+  fitDates?: number;
+  step?: number;
+}
+
+function wholeNumber(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`--${name} must be a whole number above 0, got "${raw}"`);
+  return n;
+}
+
+/** Parses the arguments after `tune`; throws UsageError on anything off. */
+export function parseTuneArgs(args: string[]): TuneArgs {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        feed: { type: 'string' },
+        'as-of': { type: 'string' },
+        horizon: { type: 'string' },
+        out: { type: 'string' },
+        rules: { type: 'string' },
+        'active-within': { type: 'string' },
+        'fit-dates': { type: 'string' },
+        step: { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    if (err instanceof TypeError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (!values.feed) throw new UsageError('--feed DIR is required');
+  if (!values.out) throw new UsageError('tune needs --out FILE (the rules file to write)');
+  const asOf = values['as-of'];
+  if (asOf !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(asOf) && isCalendarDate(asOf)))
+    throw new UsageError(`--as-of must be a date as YYYY-MM-DD, got "${asOf}"`);
+  const horizon = wholeNumber('horizon', values.horizon);
+  if (!horizon) throw new UsageError('tune needs --horizon DAYS');
+  return {
+    feed: values.feed,
+    asOf,
+    horizon,
+    out: values.out,
+    rules: values.rules,
+    activeWithin: wholeNumber('active-within', values['active-within']),
+    fitDates: wholeNumber('fit-dates', values['fit-dates']),
+    step: wholeNumber('step', values.step),
+  };
+}
+
+/** The before/after figures as a small table for a person. */
+export function formatTuned(t: TunedBlock): string {
+  const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
+  return [
+    `Fitted on ${t.fitDates.join(', ')} (${t.fitRows.toLocaleString('en-US')} customer-dates), horizon ${t.horizonDays} days`,
+    `Judged on ${t.holdoutDate} (later than every fit date; labels up to ${t.asOf})`,
+    '',
+    '                          holdout AUC  top-10   fit AUC',
+    `  before (base rules)     ${f(t.before.holdout.auc)}       ${f(t.before.holdout.topKPrecision)}   ${f(t.before.fit.auc)}`,
+    `  after (tuned weights)   ${f(t.after.holdout.auc)}       ${f(t.after.holdout.topKPrecision)}   ${f(t.after.fit.auc)}`,
+    `  days since last order   ${f(t.baselineHoldout.auc)}       ${f(t.baselineHoldout.topKPrecision)}`,
+  ].join('\n');
+}
+
+/** UsageError when `out` cannot be written (no such folder, a folder, no permission): before minutes of fitting. */
+async function checkWritable(out: string): Promise<void> {
+  const problem = (why: string) => new UsageError(`--out ${out}: ${why}`);
+  try {
+    if ((await stat(out)).isDirectory()) throw problem('is a folder, not a file');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  try {
+    await access(dirname(out), constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw problem(`the folder ${dirname(out)} does not exist`);
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+      throw problem(`the folder ${dirname(out)} is not writable`);
+    throw err;
+  }
+}
+
+/** `tune`: fits the weights on the feed's past and writes a rules file with the figures in it. */
+export async function runTuneCommand(
+  argv: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<void> {
+  const args = parseTuneArgs(argv);
+  await checkWritable(args.out);
+  const base = await readRulesFile(args.rules);
+  const book = await loadBook(args.feed, base, err);
+  const asOf = args.asOf ?? localDate(new Date(), process.env.TIME_ZONE);
+  const { rules, tuned } = tune(book, base, {
+    asOfDay: dayOf(asOf),
+    horizonDays: args.horizon,
+    activeWithinDays: args.activeWithin,
+    fitDates: args.fitDates,
+    stepDays: args.step,
+  });
+  await writeFile(args.out, `${JSON.stringify(rules, null, 2)}\n`, 'utf8');
+  out.write(`${formatTuned(tuned)}\n\nWeights written to ${args.out}:\n${JSON.stringify(rules.weights)}\n`);
+}

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type HttpHandler, HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
+import '../../functions';
+import { httpFunctions } from '../../functions/registry';
+import type { Wiring } from '../../functions/wiring';
+
+/**
+ * A stand-in for the Azure Functions host (which cannot be installed here): a node:http server on
+ * loopback that turns each request into an `@azure/functions` HttpRequest and calls the handlers
+ * of the same registrations Azure loads (functions/index.ts), built from the stack's wiring.
+ */
+
+export interface FunctionRoute {
+  /** Function name, as in `app.http(name, ...)`. */
+  name: string;
+  /** Path including the `/api` prefix, e.g. `/api/messages`. */
+  path: string;
+  methods: readonly string[];
+  handler: HttpHandler;
+}
+
+export interface FunctionsHostOptions {
+  /** Port on 127.0.0.1; 0 picks a free one. Default 3978, the Bot Framework's usual local port. */
+  port?: number;
+  routes: readonly FunctionRoute[];
+  /** Told to the user when the port is taken, e.g. "set BOT_PORT" or "pass --bot-port". */
+  portHint?: string;
+  log?: (level: string, ...args: unknown[]) => void;
+}
+
+export interface FunctionsHost {
+  port: number;
+  /** Base URL, e.g. http://127.0.0.1:3978 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Raised when the port is already taken; the message names the port and how to change it. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    hint: string,
+  ) {
+    super(`Port ${port} on 127.0.0.1 is already in use (an earlier run still going?). Stop it, or ${hint}.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export const DEFAULT_BOT_PORT = 3978;
+
+/** A registered function's route (path and methods) with another handler in its place (tests). */
+export function registeredRoute(name: string, handler: HttpHandler): FunctionRoute {
+  const fn = httpFunctions.find((f) => f.name === name);
+  if (!fn) throw new Error(`no function named ${name} is registered`);
+  return { name, path: `/api/${fn.route}`, methods: fn.methods, handler };
+}
+
+/**
+ * The product's HTTP functions as functions/ registers them, each built from `wiring`; `wrap` may
+ * put a handler inside another by function name (the local stack watches the bot's installs).
+ */
+export function registeredRoutes(
+  wiring: Wiring,
+  wrap: Partial<Record<string, (handler: HttpHandler) => HttpHandler>> = {},
+): FunctionRoute[] {
+  return httpFunctions.map((fn) => {
+    const handler = fn.build(wiring);
+    return registeredRoute(fn.name, wrap[fn.name]?.(handler) ?? handler);
+  });
+}
+
+/** Starts the local host; resolves once it listens. */
+export async function startFunctionsHost(options: FunctionsHostOptions): Promise<FunctionsHost> {
+  const routes = options.routes;
+  const log =
+    options.log ?? ((level: string, ...args: unknown[]) => console.log(`[functions:${level}]`, ...args));
+  const requestedPort = options.port ?? DEFAULT_BOT_PORT;
+  const server = createServer((req, res) => {
+    handle(req, res, routes, log).catch((error: unknown) => {
+      log('error', 'local host failed to answer', error);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await listen(server, requestedPort, options.portHint ?? 'choose another port (the `port` option)');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : requestedPort;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () => closeServer(server),
+  };
+}
+
+function listen(server: Server, port: number, hint: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, hint) : error);
+    };
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive sockets (the Playground's axios) would hold close() open.
+    server.closeAllConnections();
+  });
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  routes: readonly FunctionRoute[],
+  log: (level: string, ...args: unknown[]) => void,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+  const method = (req.method ?? 'GET').toUpperCase();
+  const route = routes.find((r) => r.path === url.pathname);
+  if (!route)
+    return send(
+      res,
+      new HttpResponse({ status: 404, jsonBody: { error: `no function at ${url.pathname}` } }),
+    );
+  if (!route.methods.includes(method)) {
+    return send(res, new HttpResponse({ status: 405, headers: { allow: route.methods.join(', ') } }));
+  }
+  const body = await readBody(req);
+  const request = new HttpRequest({
+    method,
+    url: url.toString(),
+    headers: toHeaderRecord(req),
+    query: Object.fromEntries(url.searchParams),
+    ...(body.length > 0 ? { body: { string: body } } : {}),
+  });
+  const context = new InvocationContext({
+    functionName: route.name,
+    invocationId: randomUUID(),
+    logHandler: (level, ...args) => log(level, ...args),
+  });
+  const init = await route.handler(request, context);
+  await send(res, init instanceof HttpResponse ? init : new HttpResponse(init));
+}
+
+async function send(res: ServerResponse, response: HttpResponse): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, headers);
+  res.end(bytes);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function toHeaderRecord(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}

@@ -1,0 +1,133 @@
+import { ConfigError } from '../../functions/config';
+import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
+import { FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
+import { type LocalStack, PortsInUseError, startStack } from './stack';
+
+/**
+ * `npm start`: the whole product on this machine (Azurite, the demo feed, the local Functions host,
+ * the Agents Playground as Teams), the weekly card already waiting in the demo rep's chat; then
+ * it tells the user what to open and type. Ctrl-C stops everything; a second Ctrl-C forces.
+ */
+
+const USAGE = `npm start [-- options]: run Churn Predictor locally with the demo book and a Teams-like client.
+
+${FLAG_HELP}
+  --verbose                                 print the services' own log lines too`;
+
+/** What to open and type, once the stack is up; `weekly` = the automatic run's outcome if it is already done. */
+export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyReport | Error | null): string {
+  const { settings, urls, playground } = stack;
+  const asOf = settings.asOf ? `as of ${settings.asOf}` : 'on the real clock';
+  const lines = [
+    '',
+    `Churn Predictor is running (${asOf}, ${settings.timeZone}; up in ${seconds.toFixed(1)} s).`,
+    '',
+    `  Open   ${urls.playground}`,
+    `         the Agents Playground, a local Teams: you are ${playground.user.name} <${playground.user.email}>.`,
+    `         ${settings.weeklyRun === 'browser' ? 'Your weekly card arrives in the personal chat as the page opens (the Playground shows only what arrives while it is open).' : weeklyLine(weekly, settings.rep.email)}`,
+    '',
+    '  Type in the personal chat:',
+    '         list      your current list',
+    '         undo      your last action',
+    "         summary   last month's team summary (locally: see npm run summary)",
+    '         help',
+    '',
+    '  In another terminal:',
+    `         npm run weekly    run the weekly job now (once per week: the ledger keeps it to one card)`,
+    `         npm run summary   post this month's summary, with your taps, to the team "${playground.teamName}"`,
+    '',
+    `  Bot endpoint ${urls.messages}   health ${urls.health}`,
+    `  Storage: Azurite on 127.0.0.1 (blob ${stack.ports.blob}, queue ${stack.ports.queue}, table ${stack.ports.table}), ${settings.location ? `data kept in ${settings.location}` : 'in memory'}`,
+    '',
+    'Press Ctrl-C to stop everything.',
+  ];
+  return lines.join('\n');
+}
+
+/** One line about the rep's weekly card. */
+export function weeklyLine(weekly: WeeklyReport | Error | null, rep: string): string {
+  if (weekly === null) return 'The weekly job has not run (--weekly off): `npm run weekly` sends the card.';
+  if (weekly instanceof Error) return `The weekly job failed: ${weekly.message}`;
+  if (weekly.status !== 'completed') return `The weekly job did not run: ${weekly.reason}.`;
+  const mine = weekly.outcomes.find((o) => o.rep.toLowerCase() === rep);
+  if (!mine) return `${rep} owns no customers in the feed: pick a feed owner with --rep.`;
+  switch (mine.status) {
+    case 'delivered':
+      return `Your weekly card (${weekly.runKey}, ${mine.customers} customers) is waiting in the personal chat.`;
+    case 'nothing_to_send':
+      return `Nobody on your list this week (${weekly.runKey}): nothing was sent.`;
+    default:
+      return `Your weekly card was not delivered (${mine.status}); see the log above.`;
+  }
+}
+
+/** Starts the stack and waits for Ctrl-C; returns the exit code. */
+export async function start(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const { settings, help } = parseLocalSettings(argv.filter((a) => a !== '--verbose'));
+  if (help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const started = performance.now();
+  const log = (line: string) => {
+    // Service lines start with "[name]"; progress lines are always shown.
+    // The weekly run's own warning (the other demo reps have no install) is summed up in the welcome text.
+    if (verbose || !line.startsWith('[') || /^\[(bot|functions):(warn|error)\]|^\[weekly:error\]/.test(line))
+      console.log(line);
+  };
+  console.log('Starting Churn Predictor locally...');
+  const stack = await startStack(settings, { log });
+  const seconds = (performance.now() - started) / 1000;
+  if (settings.weeklyRun === 'browser') {
+    console.log(welcomeText(stack, seconds, null));
+    // Said once the page has opened and the card went out; the result never rejects (see LocalStack).
+    stack.automaticWeekly.then(
+      (weekly) => {
+        if (weekly)
+          console.log(`\n${new Date().toLocaleTimeString()}  ${weeklyLine(weekly, settings.rep.email)}`);
+      },
+      (error: unknown) => console.error(error),
+    );
+  } else {
+    console.log(welcomeText(stack, seconds, await stack.automaticWeekly));
+  }
+  await untilInterrupted(stack);
+  return 0;
+}
+
+/** Resolves after the stack stopped on the first Ctrl-C (or SIGTERM); a second one exits at once. */
+function untilInterrupted(stack: LocalStack): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        console.log(`\n${signal} again: exiting now without waiting.`);
+        // Azurite's exit hook still sends it SIGINT; see local/azurite.ts.
+        process.exit(130);
+      }
+      stopping = true;
+      console.log('\nStopping (Azurite, the Playground, the Functions host)... Ctrl-C again to force.');
+      stack.stop().then(() => {
+        console.log('Stopped; the ports are free.');
+        resolve();
+      }, reject);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+if (require.main === module) {
+  start().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const known =
+        error instanceof SettingsError || error instanceof PortsInUseError || error instanceof ConfigError;
+      console.error(known ? `\n${error.message}` : error);
+      process.exitCode = known ? 2 : 1;
+    },
+  );
+}
