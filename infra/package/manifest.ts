@@ -14,10 +14,9 @@ const hostName = z
     /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
     'must be a host name like app.azurewebsites.net',
   );
+// One check, one message: an empty or non-https value is reported once.
 const httpsUrl = (what: string) =>
-  z
-    .url({ error: `must be an https URL (${what})` })
-    .refine((u) => u.startsWith('https://'), `must be an https URL (${what})`);
+  z.string().refine((u) => u.startsWith('https://') && URL.canParse(u), `must be an https URL (${what})`);
 
 /**
  * The placeholder values, by the names the template (and the toolkit's env/.env.* files) use. Teams shows the
