@@ -53,6 +53,18 @@ const envSchema = z
     MicrosoftAppTenantId: z.string().default(''),
     /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
     ADMIN_USER_IDS: csv,
+    /** Teams user ids (AAD object ids) who see every rep's customers in the tabs (admins do too). */
+    MANAGER_USER_IDS: csv,
+    /** Tab SSO: the Entra ID app registration's client id and Application ID URI (`api://<host>/<client id>`). */
+    TAB_SSO_CLIENT_ID: z.string().optional(),
+    TAB_SSO_AUDIENCE: z
+      .string()
+      .refine((s) => s === '' || s.startsWith('api://'), "must be the app registration's api:// URI")
+      .optional(),
+    /** The Teams app's id (the manifest's `id`): the weekly card links names to the tab with it. */
+    TEAMS_APP_ID: z.string().optional(),
+    /** Tab SSO: the tenant whose tokens are accepted; default MicrosoftAppTenantId. */
+    TAB_SSO_TENANT_ID: z.string().optional(),
   })
   .refine((e) => !(e.RULES_FILE && e.RULES_BLOB), {
     message: 'Set at most one of RULES_FILE (a local path) or RULES_BLOB (a blob in FEED_CONTAINER)',
@@ -87,6 +99,11 @@ export interface Config {
   monthlySendAt: { hour: number; minute: number };
   bot: { appId: string; appPassword: string; appType: Env['MicrosoftAppType']; tenantId: string };
   adminUserIds: string[];
+  managerUserIds: string[];
+  /** The Teams app's id, for deep links to the tabs; undefined = names are not linked. */
+  teamsAppId?: string;
+  /** The tabs' single sign-on; null when not configured, and then the tab API refuses every request. */
+  tabSso: { clientId: string; audience: string; tenantId: string } | null;
 }
 
 // ISO weekday numbers, as schedule/ takes them: Monday = 1 ... Sunday = 7.
@@ -125,5 +142,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tenantId: e.MicrosoftAppTenantId,
     },
     adminUserIds: e.ADMIN_USER_IDS,
+    managerUserIds: e.MANAGER_USER_IDS,
+    teamsAppId: e.TEAMS_APP_ID || undefined,
+    tabSso: tabSsoOf(e),
   };
+}
+
+/** The tab SSO settings, all three or none (then the tab API fails closed: 401 for every request). */
+function tabSsoOf(e: Env): Config['tabSso'] {
+  const tenantId = e.TAB_SSO_TENANT_ID || e.MicrosoftAppTenantId;
+  if (!e.TAB_SSO_CLIENT_ID || !e.TAB_SSO_AUDIENCE || !tenantId) return null;
+  return { clientId: e.TAB_SSO_CLIENT_ID, audience: e.TAB_SSO_AUDIENCE, tenantId };
 }

@@ -29,12 +29,18 @@ export const manifestValuesSchema = z
     BOT_DOMAIN: hostName.describe('the function app host name: the Bicep output appDomain'),
     /** Teams app id; defaults to the bot id (one app, one bot), as in the Bot Framework Teams samples. */
     TEAMS_APP_ID: guid.optional(),
+    /** The tabs' SSO app registration (docs/tabs.md); without it the bot id stands in and the tab API answers 401. */
+    TAB_SSO_CLIENT_ID: guid.optional(),
     DEVELOPER_NAME: z.string().min(1).max(32).default('Churn Predictor'),
     WEBSITE_URL: httpsUrl('WEBSITE_URL: your organisation or product page'),
     PRIVACY_URL: httpsUrl('PRIVACY_URL: your privacy statement'),
     TERMS_URL: httpsUrl('TERMS_URL: your terms of use'),
   })
-  .transform((v) => ({ ...v, TEAMS_APP_ID: v.TEAMS_APP_ID ?? v.BOT_ID }));
+  .transform((v) => ({
+    ...v,
+    TEAMS_APP_ID: v.TEAMS_APP_ID ?? v.BOT_ID,
+    TAB_SSO_CLIENT_ID: v.TAB_SSO_CLIENT_ID ?? v.BOT_ID,
+  }));
 
 export type ManifestValues = z.input<typeof manifestValuesSchema>;
 

@@ -27,6 +27,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
   },
   bgnbd: { file: 'bgnbdBench.ts', what: 'BG/NBD fit and scoring on 100k simulated customers' },
   model: { file: 'bgnbdScoreBench.ts', what: 'scoreBook with the cadence model on 100k customers' },
+  tabs: {
+    file: 'tabsBench.ts',
+    what: "the tabs' bundle size and first (meaningful) paint in Chromium on the local host",
+  },
   coldStart: {
     file: 'coldStartBench.ts',
     what: 'new process to the first bot reply, tsc output vs the esbuild bundle, on Azurite',

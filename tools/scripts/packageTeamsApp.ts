@@ -8,11 +8,12 @@ import { buildTeamsAppPackage } from '../../infra/package/teamsAppPackage';
  * Values come from the flags, else the environment, else `--env <name>` (the toolkit's env/.env.<name> file).
  */
 
-const USAGE = `usage: npm run package -- [--env dev | --env-file <file>] [--bot-id <guid>] [--domain <app host name>] [--app-id <guid>] [--out dist/teams-app.zip]
+const USAGE = `usage: npm run package -- [--env dev | --env-file <file>] [--bot-id <guid>] [--domain <app host name>] [--app-id <guid>] [--tab-sso-client-id <guid>] [--out dist/teams-app.zip]
   settings (flags win, then the environment, then env/.env.<name>):
     BOT_ID        the Bicep output botAppId            BOT_DOMAIN   the Bicep output appDomain
     PRIVACY_URL   your privacy statement (https)       TERMS_URL    your terms of use (https)
-    WEBSITE_URL   your product or company page (https) optional: TEAMS_APP_ID, DEVELOPER_NAME`;
+    WEBSITE_URL   your product or company page (https)
+    optional: TEAMS_APP_ID, TAB_SSO_CLIENT_ID (docs/tabs.md), DEVELOPER_NAME`;
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -31,6 +32,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<stri
       'bot-id': { type: 'string' },
       domain: { type: 'string' },
       'app-id': { type: 'string' },
+      'tab-sso-client-id': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -47,6 +49,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<stri
     BOT_ID: values['bot-id'] ?? pick('BOT_ID') ?? '',
     BOT_DOMAIN: values.domain ?? pick('BOT_DOMAIN') ?? '',
     TEAMS_APP_ID: values['app-id'] ?? pick('TEAMS_APP_ID'),
+    TAB_SSO_CLIENT_ID: values['tab-sso-client-id'] ?? pick('TAB_SSO_CLIENT_ID'),
     DEVELOPER_NAME: pick('DEVELOPER_NAME'),
     WEBSITE_URL: pick('WEBSITE_URL') ?? '',
     PRIVACY_URL: pick('PRIVACY_URL') ?? '',

@@ -1,4 +1,13 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Zippable, zipSync } from 'fflate';
@@ -6,7 +15,7 @@ import { bundleFunctions } from './bundleFunctions';
 
 /**
  * `npm run stage`: lays out what runs in Azure in .deploy/: host.json, the functions bundled into one file
- * (dist/index.js, see bundleFunctions.ts) and a package.json whose "main" points at it, with no scripts and no
+ * (dist/index.js, see bundleFunctions.ts), the tabs' built front end (tabs/web) and a package.json whose "main" points at it, with no scripts and no
  * dependencies. Nothing is left to install or compile in Azure: azd, `func azure functionapp publish` and a remote
  * build all find a ready app (the repository's own package.json would run tsc on sources that are not deployed).
  * `--zip <file>` also zips it for `az functionapp deployment source config-zip`.
@@ -31,6 +40,12 @@ export async function stage(out: string, root: string = ROOT): Promise<void> {
     if (entry !== 'README.md') rmSync(path.join(out, entry), { recursive: true });
   cpSync(path.join(root, 'host.json'), path.join(out, 'host.json'));
   await bundleFunctions(path.join(out, 'dist'), root);
+  // The tabs' front end (npm run build:tabs), where functions/tabPages.ts looks beside the code: <out>/tabs/web.
+  const web = path.join(root, 'dist', 'tabs', 'web');
+  if (!existsSync(path.join(web, 'index.html'))) {
+    throw new Error('dist/tabs/web is missing: run `npm run build:tabs` first (npm run stage does)');
+  }
+  cpSync(web, path.join(out, 'tabs', 'web'), { recursive: true });
   writeFileSync(path.join(out, 'package.json'), `${JSON.stringify(deployedPackageJson(pkg), null, 2)}\n`);
 }
 

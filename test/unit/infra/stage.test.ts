@@ -52,6 +52,15 @@ describe('npm run stage (what azd and the deploy workflow publish)', () => {
     }
   });
 
+  it("carries the tabs' front end where functions/tabPages.ts looks beside the bundle", () => {
+    expect(readFileSync(path.join(out, 'tabs', 'web', 'index.html'), 'utf8')).toBe(
+      readFileSync(path.join(ROOT, 'dist', 'tabs', 'web', 'index.html'), 'utf8'),
+    );
+    expect(readFileSync(path.join(ROOT, 'functions', 'tabPages.ts'), 'utf8')).toContain(
+      "join(__dirname, '..', 'tabs', 'web')",
+    );
+  });
+
   it('zips the folder without its README, files at the zip root', () => {
     const files = unzipSync(zipSync(zippable(out)));
     expect(Object.keys(files)).toEqual(
