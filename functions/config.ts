@@ -31,7 +31,9 @@ const envSchema = z
     /** The feed: a local folder, or a blob container name when FEED_CONTAINER is set. */
     FEED_DIR: z.string().optional(),
     FEED_CONTAINER: z.string().optional(),
+    /** The rules file: a local path (RULES_FILE), or a blob in FEED_CONTAINER (RULES_BLOB, as in Azure). */
     RULES_FILE: z.string().optional(),
+    RULES_BLOB: z.string().min(1).optional(),
     /** IANA zone of the team, e.g. America/Chicago; the weekly send time is local to it. */
     TIME_ZONE: z.string().default('UTC'),
     /** Weekly send, `<Weekday> HH:MM` in TIME_ZONE. */
@@ -64,6 +66,14 @@ const envSchema = z
     /** Tab SSO: the tenant whose tokens are accepted; default MicrosoftAppTenantId. */
     TAB_SSO_TENANT_ID: z.string().optional(),
   })
+  .refine((e) => !(e.RULES_FILE && e.RULES_BLOB), {
+    message: 'Set at most one of RULES_FILE (a local path) or RULES_BLOB (a blob in FEED_CONTAINER)',
+    path: ['RULES_BLOB'],
+  })
+  .refine((e) => !e.RULES_BLOB || Boolean(e.FEED_CONTAINER), {
+    message: 'RULES_BLOB names a blob in the feed container: set FEED_CONTAINER too',
+    path: ['RULES_BLOB'],
+  })
   .refine((e) => Boolean(e.STORAGE_CONNECTION_STRING) !== Boolean(e.STORAGE_TABLE_ENDPOINT), {
     message:
       'Set exactly one of STORAGE_CONNECTION_STRING (local/Azurite) or STORAGE_TABLE_ENDPOINT (Azure, managed identity)',
@@ -81,6 +91,8 @@ export interface Config {
   storage: { connectionString?: string; tableEndpoint?: string; blobEndpoint?: string; tablePrefix: string };
   feed: { dir?: string; container?: string };
   rulesFile?: string;
+  /** The rules file as a blob in the feed container (Azure); exclusive with rulesFile. */
+  rulesBlob?: string;
   timeZone: string;
   /** ISO weekday (Monday = 1 ... Sunday = 7), hour and minute in timeZone. */
   weeklySendAt: { weekday: number; hour: number; minute: number };
@@ -119,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     feed: { dir: e.FEED_DIR, container: e.FEED_CONTAINER },
     rulesFile: e.RULES_FILE,
+    rulesBlob: e.RULES_BLOB,
     timeZone: e.TIME_ZONE,
     weeklySendAt: { weekday: WEEKDAYS.indexOf(day) + 1, hour: wh, minute: wm },
     monthlySendAt: { hour: mh, minute: mm },

@@ -1,14 +1,14 @@
-import { DefaultAzureCredential } from '@azure/identity';
 import { createBotAdapter } from '../bot/adapter';
 import { summaryChannelNotifier } from '../bot/channelNotifier';
 import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
 import { type BotRuntime, createBotRuntime } from '../bot/runtime';
 import { createActionHandler } from '../bot/taps/actionHandler';
-import { feedContainerClient, readBlobFeed } from '../feed/blobFeed';
+import { readBlobFeed } from '../feed/blobFeed';
+import { feedContainerFor } from '../feed/feedContainer';
 import { feedOptionsFrom } from '../feed/feedOptions';
 import { type FeedResult, readFeed } from '../feed/readFeed';
-import { readRulesFile } from '../feed/readRulesFile';
+import { loadRules } from '../feed/rulesSource';
 import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
@@ -64,7 +64,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     // The audit's month partitions follow the team's calendar, as the monthly summary reads them.
     openStorage(config.storage, { timeZone: config.timeZone }),
     openCardStore(config.storage),
-    readRulesFile(config.rulesFile),
+    loadRules(config),
   ]);
   const adapter = createBotAdapter(config.bot, log);
   const sender = options.sender ?? new ProactiveSender({ adapter, appId: config.bot.appId });
@@ -119,7 +119,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     bot,
     tabs,
     async weekly(runLog) {
-      const current = await readRulesFile(config.rulesFile);
+      const current = await loadRules(config);
       return {
         storage,
         cards,
@@ -132,7 +132,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       };
     },
     async monthly(now) {
-      const current = await readRulesFile(config.rulesFile);
+      const current = await loadRules(config);
       return {
         storage,
         sender: sendCard,
@@ -150,14 +150,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
 export function feedReaderFor(config: Config, rules: Rules): (asOf: string) => Promise<FeedResult> {
   const { container, dir } = config.feed;
   if (container) {
-    const { connectionString, blobEndpoint } = config.storage;
-    const settings = connectionString
-      ? { connectionString }
-      : blobEndpoint
-        ? { blobEndpoint, credential: new DefaultAzureCredential() }
-        : null;
-    if (!settings) throw new Error('FEED_CONTAINER needs STORAGE_CONNECTION_STRING or STORAGE_BLOB_ENDPOINT');
-    const client = feedContainerClient(settings, container);
+    const client = feedContainerFor(config, container);
     return (asOf) => readBlobFeed(client, feedOptionsFrom(rules, asOf));
   }
   if (dir) return (asOf) => readFeed(dir, feedOptionsFrom(rules, asOf));

@@ -10,7 +10,8 @@ param location string
 param tags object = {}
 param identityId string
 param identityClientId string
-param storageAccountName string
+param dataStorageAccountName string
+param hostStorageAccountName string
 param deploymentContainerName string
 param feedContainerName string
 param appInsightsName string
@@ -25,10 +26,17 @@ param teamsAppId string
 param tabSsoClientId string
 param tabSsoAudience string
 param tablePrefix string
-param rulesFile string
+param rulesBlob string
+param alwaysReadyInstances int
+@description('Subnet the app integrates with (private networking); empty = none.')
+param subnetId string = ''
 
-resource account 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: storageAccountName
+resource dataAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: dataStorageAccountName
+}
+
+resource hostAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: hostStorageAccountName
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -49,11 +57,11 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-// The settings config/config.ts reads (test/unit/infra checks this list against its schema), then the host's own.
+// The settings functions/config.ts reads (test/unit/infra checks this list against its schema), then the host's own.
 var appSettings = [
   // Storage through the managed identity: endpoints, never a connection string.
-  { name: 'STORAGE_TABLE_ENDPOINT', value: account.properties.primaryEndpoints.table }
-  { name: 'STORAGE_BLOB_ENDPOINT', value: account.properties.primaryEndpoints.blob }
+  { name: 'STORAGE_TABLE_ENDPOINT', value: dataAccount.properties.primaryEndpoints.table }
+  { name: 'STORAGE_BLOB_ENDPOINT', value: dataAccount.properties.primaryEndpoints.blob }
   { name: 'FEED_CONTAINER', value: feedContainerName }
   { name: 'TABLE_PREFIX', value: tablePrefix }
   { name: 'TIME_ZONE', value: timeZone }
@@ -72,8 +80,8 @@ var appSettings = [
   { name: 'MicrosoftAppTenantId', value: tenant().tenantId }
   // DefaultAzureCredential picks the user-assigned identity (there is no system-assigned one).
   { name: 'AZURE_CLIENT_ID', value: identityClientId }
-  // Functions host storage through the identity (identity-based AzureWebJobsStorage).
-  { name: 'AzureWebJobsStorage__accountName', value: account.name }
+  // Functions host storage through the identity (identity-based AzureWebJobsStorage), in the host account.
+  { name: 'AzureWebJobsStorage__accountName', value: hostAccount.name }
   { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
   { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
   // Telemetry with an Entra token (the component has local auth off).
@@ -85,8 +93,8 @@ var appSettings = [
   { name: 'languageWorkers__node__arguments', value: '--max-old-space-size=${instanceMemoryMB * 3 / 4}' }
 ]
 
-// RULES_FILE only when given: an empty value would name a file that does not exist.
-var rulesFileSetting = empty(rulesFile) ? [] : [{ name: 'RULES_FILE', value: rulesFile }]
+// RULES_BLOB only when given: the rules file (column mapping, weights) as a blob in the feed container.
+var rulesSetting = empty(rulesBlob) ? [] : [{ name: 'RULES_BLOB', value: rulesBlob }]
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -105,13 +113,14 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: concat(appSettings, rulesFileSetting)
+      appSettings: concat(appSettings, rulesSetting)
     }
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     functionAppConfig: {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${account.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          value: '${hostAccount.properties.primaryEndpoints.blob}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identityId
@@ -121,13 +130,31 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // 'http' is the group of every HTTP function (the bot's /api/messages, /api/health): an always-ready
+        // instance there removes the bot's cold start, billed around the clock (see docs/deploy.md, Cost).
+        alwaysReady: alwaysReadyInstances > 0 ? [{ name: 'http', instanceCount: alwaysReadyInstances }] : []
       }
+      // Node 22: Node 20 left upstream support in April 2026.
       runtime: {
         name: 'node'
-        version: '20'
+        version: '22'
       }
     }
   }
+}
+
+// Basic (user name and password) publishing off for both the SCM (Kudu) and FTP endpoints: deployments go through
+// Entra ID (az, azd, the deploy workflow's OIDC login), never a publish profile.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: { allow: false }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: { allow: false }
 }
 
 output name string = functionApp.name

@@ -34,6 +34,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     file: 'tabsBench.ts',
     what: "the tabs' bundle size and first (meaningful) paint in Chromium on the local host",
   },
+  coldStart: {
+    file: 'coldStartBench.ts',
+    what: 'new process to the first bot reply, tsc output vs the esbuild bundle, on Azurite',
+  },
 };
 
 const requested = process.argv.slice(2);

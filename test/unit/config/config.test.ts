@@ -40,4 +40,16 @@ describe('loadConfig', () => {
       /TIME_ZONE: unknown IANA zone "Mars\/Olympus"/,
     );
   });
+
+  it('takes the rules file as a local path or as a blob in the feed container, not both', () => {
+    expect(loadConfig({ ...local, FEED_CONTAINER: 'feed', RULES_BLOB: 'rules.json' }).rulesBlob).toBe(
+      'rules.json',
+    );
+    expect(() =>
+      loadConfig({ ...local, FEED_CONTAINER: 'feed', RULES_BLOB: 'rules.json', RULES_FILE: 'rules.json' }),
+    ).toThrow(/RULES_BLOB: Set at most one of RULES_FILE/);
+    expect(() => loadConfig({ ...local, RULES_BLOB: 'rules.json' })).toThrow(
+      /RULES_BLOB: RULES_BLOB names a blob in the feed container: set FEED_CONTAINER too/,
+    );
+  });
 });
