@@ -3,6 +3,8 @@ import { type ActionHandlerDeps, createActionHandler } from '../bot/taps/actionH
 import { botConversationStore } from '../bot/taps/conversationStoreAdapter';
 import { readRulesFile } from '../feed/readRulesFile';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
+import { planWeek } from '../jobs/weekly/weeklyPlan';
+import { feedReaderFor } from '../jobs/weekly/weeklyWiring';
 import { openStorage } from '../storage';
 import { openCardStore } from '../storage/cardStore';
 import type { Config } from './config';
@@ -29,6 +31,18 @@ export async function loadBotDependencies(
     openCardStore(config.storage),
     readRulesFile(config.rulesFile),
   ]);
+  const readBook = config.feed.dir || config.feed.container ? feedReaderFor(config, rules) : null;
+  const { weekday, hour, minute } = config.weeklySendAt;
+  const day = [
+    'Sundays',
+    'Mondays',
+    'Tuesdays',
+    'Wednesdays',
+    'Thursdays',
+    'Fridays',
+    'Saturdays',
+    'Sundays',
+  ][weekday];
   const actions = createActionHandler({
     stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },
     rules,
@@ -36,8 +50,29 @@ export async function loadBotDependencies(
     access: { tenantId: config.bot.tenantId, adminUserIds: config.adminUserIds },
     // The `summary` command shows the same card the monthly timer posts, from the audit trail.
     summaryCard: async (month) =>
-      (await summaryCardFor(storage, month, { timeZone: config.timeZone, lossReasons: rules.lossReasons }))
-        .card,
+      (
+        await summaryCardFor(storage, month, {
+          timeZone: config.timeZone,
+          lossReasons: rules.lossReasons,
+          ...config.card,
+        })
+      ).card,
+    cardFormat: config.card,
+    // `list` plans the week as the weekly run does, from the feed, as of today.
+    ...(readBook
+      ? {
+          listsNow: async ({ localDate, runKey, states }) => {
+            const { book } = await readBook();
+            const plan = planWeek(book, rules, states, {
+              localDate,
+              runKey,
+              runAt: new Date().toISOString(),
+            });
+            return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays };
+          },
+        }
+      : {}),
+    weeklySendText: `${day} at ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} (${config.timeZone})`,
     ...options,
   });
   return { store: botConversationStore(storage.conversations), actions };

@@ -50,6 +50,14 @@ const envSchema = z
     MicrosoftAppTenantId: z.string().default(''),
     /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
     ADMIN_USER_IDS: csv,
+    /** ISO 4217 code of the feed's amounts, used on the cards and the summary (e.g. GBP). */
+    CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals, e.g. GBP')
+      .refine(isKnownCurrency, 'not a currency this runtime knows')
+      .default('USD'),
+    /** BCP 47 locale for numbers and dates on the cards (e.g. en-GB). */
+    LOCALE: z.string().refine(isKnownLocale, 'not a BCP 47 locale, e.g. en-GB').default('en-US'),
   })
   .refine((e) => Boolean(e.STORAGE_CONNECTION_STRING) !== Boolean(e.STORAGE_TABLE_ENDPOINT), {
     message:
@@ -74,6 +82,8 @@ export interface Config {
   monthlySendAt: { hour: number; minute: number };
   bot: { appId: string; appPassword: string; appType: Env['MicrosoftAppType']; tenantId: string };
   adminUserIds: string[];
+  /** Money and number formatting of the cards and the summary. */
+  card: { currency: string; locale: string };
 }
 
 // ISO weekday numbers, as schedule/ takes them: Monday = 1 ... Sunday = 7.
@@ -111,7 +121,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tenantId: e.MicrosoftAppTenantId,
     },
     adminUserIds: e.ADMIN_USER_IDS,
+    card: { currency: e.CURRENCY, locale: e.LOCALE },
   };
+}
+
+function isKnownCurrency(code: string): boolean {
+  try {
+    new Intl.NumberFormat('en-US', { style: 'currency', currency: code });
+    return true;
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
+}
+
+function isKnownLocale(tag: string): boolean {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([tag]).length > 0;
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
 }
 
 function isValidTimeZone(tz: string): boolean {

@@ -150,7 +150,11 @@ const DEFAULT_PLANS = {
     standard: { action: 'Time-limited offer', channel: 'email', days: [0, 3, 10] },
   },
   notBack: {
-    vip: { action: 'Personal call about a second order + a perk that is not a discount', channel: 'phone', days: [0, 7] },
+    vip: {
+      action: 'Personal call about a second order + a perk that is not a discount',
+      channel: 'phone',
+      days: [0, 7],
+    },
     standard: { action: 'Time-limited offer on a second order', channel: 'email', days: [0, 3, 10] },
   },
   lapsed: {

@@ -123,7 +123,8 @@ export function scoreBook(
   // One shared plan object per kind and tier: a million customers need no million small objects.
   const plans = new Map<string, PlanStep>();
   for (const segment of SEGMENTS) {
-    for (const tier of ['vip', 'standard'] as const) plans.set(`${segment}/${tier}`, planFor(segment, tier, rules.plans));
+    for (const tier of ['vip', 'standard'] as const)
+      plans.set(`${segment}/${tier}`, planFor(segment, tier, rules.plans));
   }
   const customers: ScoredCustomer[] = new Array(n);
   for (let i = 0; i < n; i++) {

@@ -42,7 +42,11 @@ export const SEGMENT_LABEL: Readonly<Record<Segment, string>> = {
  *   past half their gap.
  * - Either, gone `lists.lapsedGaps` rhythms and at least `lists.lapsedMinDays` days: `lapsed`.
  */
-export function classifySegment(f: Features, ctx: Pick<FeatureContext, 'secondOrderDays'>, rules: Rules): SegmentResult {
+export function classifySegment(
+  f: Features,
+  ctx: Pick<FeatureContext, 'secondOrderDays'>,
+  rules: Rules,
+): SegmentResult {
   const { lists } = rules;
   const isNew = f.orderDays <= lists.newCustomerOrders;
   const rhythmDays = Math.max(1, isNew ? ctx.secondOrderDays : f.cadenceDays);

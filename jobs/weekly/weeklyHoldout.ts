@@ -77,7 +77,9 @@ export function splitHoldout(
   // Copies: scoreBook's objects are left as scored.
   const out = customers.map((c) => (c.gate.surfaced ? { ...c, rank: null, surfaced: false } : c));
   const { ranked } = rankPerRep(
-    out.filter((c): c is ListedCustomer => c.gate.surfaced && c.segment !== null && !heldOutIds.has(c.customerId)),
+    out.filter(
+      (c): c is ListedCustomer => c.gate.surfaced && c.segment !== null && !heldOutIds.has(c.customerId),
+    ),
     rules,
   );
   for (const list of ranked.values()) {

@@ -111,7 +111,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       runKey,
     });
   }
-  const { customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planWeek(
+  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planWeek(
     book,
     deps.rules,
     snapshot.states,
@@ -136,7 +136,12 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     at,
     now,
     rules: deps.rules,
-    card: { currency: config.currency, locale: config.locale },
+    card: {
+      currency: config.currency,
+      locale: config.locale,
+      date: localDate,
+      horizonDays: scored.noOrderHorizonDays,
+    },
     conversations: directory,
     runs: storage.runs,
     cards: deps.cards,

@@ -90,6 +90,8 @@ export async function weeklyRunDeps(config: Config, options: WeeklyWiringOptions
     sender: (reference, card, summary) => sender.sendCard(reference as SendCardReference, card, summary),
     config: {
       timeZone: config.timeZone,
+      currency: config.card.currency,
+      locale: config.card.locale,
       // The config counts Sunday as 0; the schedule is ISO (Sunday = 7).
       weeklySendAt: { ...config.weeklySendAt, weekday: config.weeklySendAt.weekday || 7 },
     },
