@@ -1,6 +1,6 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { Config } from '../functions/config';
-import { type BotLog, consoleBotLog } from './ports';
+import { consoleLog, type Log } from './ports';
 
 export const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a minute.';
 
@@ -8,7 +8,7 @@ export const APOLOGY = 'Sorry, something went wrong on my side. Please try again
  * Builds the one CloudAdapter from the bot settings. With an app id set, every request must carry a
  * valid Bot Framework token (else 401); an empty app id is accepted for local runs only.
  */
-export function createBotAdapter(bot: Config['bot'], log: BotLog = consoleBotLog): CloudAdapter {
+export function createBotAdapter(bot: Config['bot'], log: Log = consoleLog): CloudAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: bot.appId,
     MicrosoftAppPassword: bot.appPassword,
@@ -21,7 +21,7 @@ export function createBotAdapter(bot: Config['bot'], log: BotLog = consoleBotLog
 }
 
 /** The single top-level error mapper: log what failed, tell the user briefly. */
-async function reportTurnError(context: TurnContext, error: Error, log: BotLog): Promise<void> {
+async function reportTurnError(context: TurnContext, error: Error, log: Log): Promise<void> {
   const activity = context.activity;
   log.error('bot turn failed', {
     error: error.stack ?? String(error),

@@ -5,6 +5,9 @@ import type { Segment } from '../rules/segments';
 export type { ListChange };
 
 /** The most customers one weekly card lists; the rest are summarised as "+N more, type list". */
+/** An Adaptive Card as JSON, as the templates expand it. */
+export type CardJson = Record<string, unknown>;
+
 export const MAX_CARD_CUSTOMERS = 25;
 /** Longest customer name, reason and play shown; longer text is cut with an ellipsis to bound the card's size. */
 export const MAX_NAME_CHARS = 80;
@@ -80,14 +83,4 @@ export interface WeeklyCardData {
   /** BCP 47 locale for numbers and dates; default en-US. */
   locale?: string;
   noteMaxLength?: number;
-}
-
-/** The actions a card button sends. */
-export type CardAction = 'reached_out' | 'won_back' | 'lost' | 'undo';
-
-/** The data of a card's "Show the next page" button: the bot answers with that page of the list. */
-export interface PageSubmit {
-  action: 'list_page';
-  page: number;
-  v: 1;
 }

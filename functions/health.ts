@@ -1,5 +1,5 @@
-import { app, type HttpHandler, type HttpResponseInit } from '@azure/functions';
-import { loadConfig } from './config';
+import type { HttpHandler, HttpResponseInit } from '@azure/functions';
+import { registerHttp } from './registry';
 
 /** One named readiness check; it throws when the dependency is not usable. */
 export interface HealthCheck {
@@ -29,17 +29,13 @@ export function createHealthHandler(checks: readonly HealthCheck[]): HttpHandler
   };
 }
 
-/** The checks run in Azure; storage joins once it is wired. */
-export const defaultHealthChecks: readonly HealthCheck[] = [
-  {
-    name: 'config',
-    run: async () => {
-      loadConfig();
-    },
-  },
-];
-
-/** GET /api/health. */
-export const health = createHealthHandler(defaultHealthChecks);
-
-app.http('health', { route: 'health', methods: ['GET'], authLevel: 'anonymous', handler: health });
+/** GET /api/health: the wiring was built from the config, and storage answers. */
+registerHttp({
+  name: 'health',
+  route: 'health',
+  methods: ['GET'],
+  build: (wiring) =>
+    createHealthHandler([
+      { name: 'storage', run: async () => void (await wiring.storage.conversations.getSummaryChannel()) },
+    ]),
+});
