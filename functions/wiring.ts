@@ -11,7 +11,7 @@ import { type FeedResult, readFeed } from '../feed/readFeed';
 import { readRulesFile } from '../feed/readRulesFile';
 import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
-import { planWeek } from '../jobs/weekly/weeklyPlan';
+import { listsNowFrom } from '../jobs/weekly/weeklyPlan';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
 import type { Rules } from '../rules/rulesSchema';
 import { openStorage, type Storage } from '../storage';
@@ -75,16 +75,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     summaryCard: async (month) => (await summaryCardFor(storage, month, summaryOptions(rules))).card,
     cardFormat: config.card,
     // `list` plans the week exactly as the weekly run does, from the feed, as of today.
-    ...(readBook
-      ? {
-          listsNow: async ({ localDate, runKey, states }) => {
-            const { book } = await readBook();
-            const at = { localDate, runKey, runAt: new Date().toISOString() };
-            const plan = planWeek(book, rules, states, at);
-            return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays };
-          },
-        }
-      : {}),
+    ...(readBook ? { listsNow: listsNowFrom(readBook, rules, options.clock) } : {}),
     weeklySendText: weeklySendText(config),
     log,
     ...(options.clock ? { clock: options.clock } : {}),

@@ -3,8 +3,9 @@ import type { CustomerOutcome } from '../../cards/cardModels';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
 import type { RepWeek } from '../../jobs/weekly/weeklyLists';
+import type { ListsNow, ListsNowRequest } from '../../jobs/weekly/weeklyPlan';
 import { dayOf, isoOfDay, localDate, localMonth, shiftMonth, zonedNow } from '../../rules/calendar';
-import type { CustomerState } from '../../rules/customerState';
+import { type CustomerState, initialState } from '../../rules/customerState';
 import { noCounts } from '../../rules/ranking';
 import type { Rules } from '../../rules/rulesSchema';
 import type { AuditRow } from '../../storage/auditRow';
@@ -78,19 +79,6 @@ export interface ActionHandlerDeps {
   listsNow?: (at: ListsNowRequest) => Promise<ListsNow>;
   /** When the weekly list comes, in words (e.g. "Mondays at 08:03"), for `list` without listsNow. */
   weeklySendText?: string;
-}
-
-/** What `list` asks of listsNow. */
-export interface ListsNowRequest {
-  localDate: string;
-  runKey: string;
-  states: ReadonlyMap<string, CustomerState>;
-}
-
-/** Every rep's list as of the day, and the days the chance of no order looks ahead. */
-export interface ListsNow {
-  weeks: RepWeek[];
-  horizonDays: number;
 }
 
 /** The `list_page` button of a card: the bot answers with that page of the list. */
@@ -428,6 +416,22 @@ export class ChurnActionHandler implements ActionHandler {
       return {
         text: 'Nobody on your list is slipping right now: I scored your customers from the order feed just now.',
       };
+    }
+    // Before the first weekly run a listed customer may have no state row yet: a tap needs one.
+    for (const row of data.customers) {
+      if (states.has(row.customerId)) continue;
+      const c = [...week.shown, ...week.overflow].find((x) => x.customerId === row.customerId);
+      if (!c) continue;
+      await this.deps.stores.state.update(c.customerId, (current) =>
+        current
+          ? null
+          : {
+              ...initialState({ customerId: c.customerId, name: c.name, owner: c.owner, monthlyValue: c.monthlyValue }),
+              score: c.score,
+              band: c.band,
+              reasons: c.reasons,
+            },
+      );
     }
     const actedIds = new Set(acted.map((s) => s.customerId));
     for (const row of data.customers) {

@@ -73,3 +73,32 @@ export function planWeek(
     heldOutRows: holdout.heldOut.map((c) => heldOutRow(c, previous.get(c.customerId), runKey, runAt)),
   };
 }
+
+/** What `list` asks for: the lists as of a day, against the given states. */
+export interface ListsNowRequest {
+  localDate: string;
+  runKey: string;
+  states: ReadonlyMap<string, CustomerState>;
+}
+
+/** Every rep's list as of the day, and the days the chance of no order looks ahead. */
+export interface ListsNow {
+  weeks: RepWeek[];
+  horizonDays: number;
+}
+
+/**
+ * The lists `list` shows: the feed read now and planned exactly as the weekly run plans its cards
+ * (planWeek: the same scoring, gates, holdout, split and cap), so a card and `list` never disagree.
+ */
+export function listsNowFrom(
+  readBook: () => Promise<{ book: Book }>,
+  rules: Rules,
+  clock: () => Date = () => new Date(),
+): (request: ListsNowRequest) => Promise<ListsNow> {
+  return async ({ localDate, runKey, states }) => {
+    const { book } = await readBook();
+    const plan = planWeek(book, rules, states, { localDate, runKey, runAt: clock().toISOString() });
+    return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays };
+  };
+}
