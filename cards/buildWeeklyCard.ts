@@ -14,7 +14,8 @@ import { bandDisplay, formatMoney, formatShortDate, truncate, weekOfRunKey } fro
 import weeklyTemplate from './templates/weeklyCard.json';
 import { type ParsedWeeklyCardData, parseWeeklyCardData } from './weeklyCardData';
 
-type Money = (amount: number) => string;
+/** Formats an amount in the card's currency and locale. */
+export type Money = (amount: number) => string;
 
 const template = new Template(weeklyTemplate);
 
@@ -54,7 +55,8 @@ export function countsText(counts: NonNullable<WeeklyCardData['counts']>): strin
   return parts.length > 0 ? parts.join(' · ') : 'nobody on your list';
 }
 
-function changeText(change: ListChange): string {
+/** What changed since last week, in words: `New on your list`, `Worse: ...`, `Still on your list (week 3)`. */
+export function changeText(change: ListChange): string {
   switch (change.kind) {
     case 'new':
       return 'New on your list';
@@ -66,14 +68,14 @@ function changeText(change: ListChange): string {
 }
 
 /** The row's value: per month, or what a second order is worth for a one-order customer. */
-function valueText(c: WeeklyCardCustomer, money: Money): string {
+export function valueText(c: WeeklyCardCustomer, money: Money): string {
   return c.valueKind === 'second_order'
     ? `${money(c.monthlyValue)} if they order again`
     : `${money(c.monthlyValue)}/month`;
 }
 
 /** Kind (or band, on rows saved before the kinds) and the chance of no order. */
-function statusLine(c: WeeklyCardCustomer): { text: string; color: string } {
+export function statusLine(c: WeeklyCardCustomer): { text: string; color: string } {
   if (!c.segment) {
     const band = bandDisplay(c.band);
     // Whole points: decimals would suggest a precision the score does not have.
@@ -87,7 +89,7 @@ function statusLine(c: WeeklyCardCustomer): { text: string; color: string } {
 }
 
 /** The first line: the week (or "now"), the honest counts, and what the card shows of them. */
-function headlineOf(data: ParsedWeeklyCardData, money: Money): { headline: string; subline: string } {
+export function headlineOf(data: ParsedWeeklyCardData, money: Money): { headline: string; subline: string } {
   const moreCount = data.overflow?.count ?? 0;
   if (!data.counts) {
     const shownValue = data.customers.reduce((sum, c) => sum + c.monthlyValue, 0);

@@ -150,9 +150,10 @@ export function scoreBook(
         : 'watch';
     // A steady customer needs no explanation (one with no order yet still hears "No orders yet").
     const steady = band === 'steady' && f.orderCount > 0;
-    // The reason states the list's own chance, so the card never shows two different percentages.
+    // The row states the list's own chance of no order beside the kind; a reason repeating the cadence
+    // model's (a different figure) would show two percentages, so that reason is left out.
     const modelReason = figures && {
-      figures: { ...figures, noOrderProbability: chance.probability },
+      figures: { ...figures, noOrderProbability: 0 },
       horizonDays: chance.horizonDays,
     };
     const play = playFor(f.monthlyValue, threshold);

@@ -426,7 +426,12 @@ export class ChurnActionHandler implements ActionHandler {
         current
           ? null
           : {
-              ...initialState({ customerId: c.customerId, name: c.name, owner: c.owner, monthlyValue: c.monthlyValue }),
+              ...initialState({
+                customerId: c.customerId,
+                name: c.name,
+                owner: c.owner,
+                monthlyValue: c.monthlyValue,
+              }),
               score: c.score,
               band: c.band,
               reasons: c.reasons,
