@@ -1,5 +1,6 @@
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import type { CustomerOutcome } from '../../cards/cardModels';
+import { type ParsedSubmit, parseCardSubmit } from '../../cards/cardSubmit';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
 import type { RepWeek } from '../../jobs/weekly/weeklyLists';
@@ -31,11 +32,8 @@ import {
 import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from './authorise';
 import { outcomeOfRow, withOutcome } from './cardOutcome';
 import { type CommitResult, commitDecision, finishRecorded, isUndone } from './commitAction';
-import { decideLost } from './decideLost';
-import { decideReachedOut } from './decideReachedOut';
+import { decideTap } from './decideTap';
 import { decideUndo, selectUndoTarget } from './decideUndo';
-import { decideWonBack } from './decideWonBack';
-import { type ParsedSubmit, parseSubmit } from './parseSubmit';
 import {
   BUSY,
   helpFor,
@@ -125,7 +123,7 @@ export class ChurnActionHandler implements ActionHandler {
         ? this.list(request.actor, page)
         : { text: PERSONAL_ONLY };
     }
-    const parsed = parseSubmit(request.value);
+    const parsed = parseCardSubmit(request.value);
     if (!parsed) return { text: MALFORMED_SUBMIT };
     const tenant = checkTenant(request.actor.tenantId, this.deps.access);
     if (tenant) return { text: tenant.message };
@@ -207,13 +205,7 @@ export class ChurnActionHandler implements ActionHandler {
     }
     const key = actionKey(messageId, current.customerId, submit.action, nextGeneration(history, messageId));
     const decided = { ...ctx, key };
-    const decision =
-      submit.action === 'reached_out'
-        ? decideReachedOut(decided, this.rules)
-        : submit.action === 'won_back'
-          ? decideWonBack(decided, this.rules, inputs.value)
-          : decideLost(decided, this.rules, { reason: inputs.reason, note: inputs.note });
-    return this.commit(decision, request, parsed, attempt);
+    return this.commit(decideTap(submit.action, decided, this.rules, inputs), request, parsed, attempt);
   }
 
   private async commit(

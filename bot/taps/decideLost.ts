@@ -1,5 +1,5 @@
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
-import { staleReason } from './describeState';
+import { staleReason } from './staleReason';
 
 /**
  * Lost: the reason must be one the rules file lists; the note is optional and bounded (a forged

@@ -1,5 +1,5 @@
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
-import { staleReason } from './describeState';
+import { staleReason } from './staleReason';
 
 // Plain decimal only: `Number()` would also take hex (`0x10`), exponents (`1e400` = Infinity) and ''.
 const DECIMAL = /^\d{1,12}(\.\d{1,4})?$/;

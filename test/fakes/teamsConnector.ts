@@ -1,6 +1,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type RateLimit, TEAMS_CONVERSATION_LIMITS, TEAMS_GLOBAL_LIMITS } from '../../bot/rateLimiter';
+
+/** A rate window: at most `limit` requests in any `windowMs`. */
+interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * Teams' published limits for bots, stated here from Microsoft's "Rate limiting for bots" page and
+ * not taken from the product, so a wrong number in the product's limiter meets 429s here: about 50
+ * requests per second per app per tenant; per conversation 7 per 1 s, 8 per 2 s, 60 per 30 s and
+ * 1,800 per hour.
+ */
+const PUBLISHED_GLOBAL_LIMITS: RateLimit[] = [{ limit: 50, windowMs: 1_000 }];
+const PUBLISHED_CONVERSATION_LIMITS: RateLimit[] = [
+  { limit: 7, windowMs: 1_000 },
+  { limit: 8, windowMs: 2_000 },
+  { limit: 60, windowMs: 30_000 },
+  { limit: 1_800, windowMs: 3_600_000 },
+];
 
 /** A failure the fake answers instead of accepting a request. */
 export type Injection =
@@ -91,8 +110,8 @@ export class FakeTeamsConnector {
   /** Starts the fake on 127.0.0.1 on a free port. */
   static async start(options: FakeTeamsConnectorOptions = {}): Promise<FakeTeamsConnector> {
     const full: Required<FakeTeamsConnectorOptions> = {
-      conversationLimits: options.conversationLimits ?? TEAMS_CONVERSATION_LIMITS,
-      globalLimits: options.globalLimits ?? TEAMS_GLOBAL_LIMITS,
+      conversationLimits: options.conversationLimits ?? PUBLISHED_CONVERSATION_LIMITS,
+      globalLimits: options.globalLimits ?? PUBLISHED_GLOBAL_LIMITS,
       maxBodyBytes: options.maxBodyBytes ?? 100 * 1024,
       now: options.now ?? (() => performance.timeOrigin + performance.now()),
     };

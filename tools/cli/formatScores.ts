@@ -6,7 +6,6 @@ import { parseWeeklyCardData } from '../../cards/weeklyCardData';
 import { repCardData } from '../../jobs/weekly/weeklyCardFor';
 import type { WeekPlan } from '../../jobs/weekly/weeklyPlan';
 import type { ScoredCustomer } from '../../rules';
-import { planText } from '../../rules/plans';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
 export interface ScoreRow {
