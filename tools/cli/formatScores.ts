@@ -6,6 +6,7 @@ import { parseWeeklyCardData } from '../../cards/weeklyCardData';
 import { repCardData } from '../../jobs/weekly/weeklyCardFor';
 import type { WeekPlan } from '../../jobs/weekly/weeklyPlan';
 import type { ScoredCustomer } from '../../rules';
+import { planText } from '../../rules/plans';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
 export interface ScoreRow {
@@ -57,7 +58,7 @@ export function toScoreRow(c: ScoredCustomer, plan: WeekPlan): ScoreRow {
     valueKind: c.valueKind,
     valueAtRisk: round(c.valueAtRisk, 2),
     reasons: c.reasons,
-    play: c.play.text,
+    play: c.plan ? planText(c.plan, plan.scored.asOfDay) : c.play.text,
     plan: c.plan
       ? { tier: c.plan.tier, action: c.plan.action, channel: c.plan.channel, days: c.plan.days }
       : null,
