@@ -52,7 +52,7 @@ export function scoreWeekWithChanges(
     const before = lastWeek.customers[c.index];
     if (c.rank !== null) {
       const surfacedAt = states.get(c.customerId)?.surfacedAt ?? null;
-      const rise = c.noOrderProbability - before.noOrderProbability;
+      const rise = c.listChance - before.listChance;
       if (before.rank !== null && rise >= WORSE_BY)
         changes.set(c.customerId, { kind: 'worse', points: 100 * rise });
       else if (surfacedAt !== null && dayOf(surfacedAt) < asOfDay)

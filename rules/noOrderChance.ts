@@ -7,8 +7,10 @@ import { classifySegment, SEGMENTS, type Segment } from './segments';
  * The chance a customer places no order in the coming days, as the list uses it: `at_risk` is set by
  * it, and the value at risk is the customer's value times it.
  *
- * The one seam between the lists and the scorer's probabilities. Until the learned model's calibrated
- * 60/90-day figures are on ScoredCustomer, it is measured on the book's own past: as of `horizonDays`
+ * The one seam between the lists and the scorer's probabilities. Given the learned model's calibrated
+ * probabilities (`calibrated`, as the model branch puts them on ScoredCustomer.noOrderProbability:
+ * 30/60/90 days), the list goes by the one for `horizonDays`. Until then, it is measured on the book's
+ * own past: as of `horizonDays`
  * before the scoring day, every customer's kind of name and lateness (days since the last order over
  * their rhythm) are worked out the same way, and the share of each (kind, lateness) group that then
  * placed no order in the following `horizonDays` is the chance for a customer in that group today,
@@ -21,8 +23,14 @@ import { classifySegment, SEGMENTS, type Segment } from './segments';
 export interface NoOrderChance {
   probability: number;
   horizonDays: number;
-  source: 'book_history' | 'score';
+  source: ChanceSource;
 }
+
+/** Where a chance comes from: the learned model, the book's past, or the rule score standing in. */
+export type ChanceSource = 'model' | 'book_history' | 'score';
+
+/** Calibrated chances of no order by horizon in days, as the learned model gives them. */
+export type CalibratedChances = Readonly<Record<'30' | '60' | '90', number>>;
 
 /** Lateness (days since the last order / rhythm) group edges: [1, 1.5), [1.5, 2)... [10, ∞). */
 export const LATENESS_EDGES = [1.5, 2, 3, 4, 6, 10];
@@ -121,10 +129,15 @@ export interface NoOrderChanceInput {
   rhythmDays: number;
   /** 0-100: the rule score, the stand-in when the book's past says too little. */
   score: number;
+  /** The learned model's calibrated chances; null or missing until that model is fitted. */
+  calibrated?: CalibratedChances | null;
 }
 
 /** The customer's chance of no order ahead (see NoOrderChance). */
 export function noOrderChance(table: ChanceTable, input: NoOrderChanceInput): NoOrderChance {
+  const horizon = String(table.horizonDays);
+  if (input.calibrated && (horizon === '30' || horizon === '60' || horizon === '90'))
+    return { probability: input.calibrated[horizon], horizonDays: table.horizonDays, source: 'model' };
   const share = input.segment ? table.shares[input.segment] : null;
   if (share) {
     const { cell } = cellOf(input.daysSinceLastOrder, input.rhythmDays);

@@ -23,8 +23,8 @@ export interface RepList<T> {
 export type ListShape = Pick<Rules, 'capPerRep'> & { lists: Pick<Rules['lists'], 'split'> };
 
 /** Value at risk: the value weighted by the chance of no order ahead (0-1). */
-export function valueAtRisk(value: number, noOrderProbability: number): number {
-  return value * noOrderProbability;
+export function valueAtRisk(value: number, chance: number): number {
+  return value * chance;
 }
 
 /** Zero of each kind. */

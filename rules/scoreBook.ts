@@ -3,7 +3,7 @@ import { CadenceHistories, type CadenceModel, cadenceFigures, fitCadenceModel } 
 import type { Band, CustomerState } from './customerState';
 import { computeFeatures, emptyFeatures, featureContext, type ValueKind } from './features';
 import { classifyGates, type GateResult } from './gates';
-import { measureChances, noOrderChance } from './noOrderChance';
+import { type ChanceSource, measureChances, noOrderChance } from './noOrderChance';
 import { type PlanStep, planFor } from './plans';
 import { type Play, playFor, vipThreshold } from './play';
 import { type RepList, rankPerRep, valueAtRisk } from './ranking';
@@ -27,14 +27,17 @@ export interface ScoredCustomer {
   valueKind: ValueKind;
   /** 0-100, unrounded: the rule signals' score (it breaks ties and explains; the list goes by probability). */
   score: number;
-  /** at_risk: a kind of name (segment) and no order more likely than not (noOrderProbability); watch: a kind of name below that. */
+  /** at_risk: a kind of name (segment) with listChance >= lists.minNoOrderProbability; watch: a kind of name below it. */
   band: Band;
   /** The kind of name; null when the customer is none (no order yet, too new to be late, on time). */
   segment: Segment | null;
   /** Why the customer is no kind of name; null when they are one. */
   notListed: NotListed | null;
-  /** Chance of no order in ScoredBook.noOrderHorizonDays (see rules/noOrderChance). */
-  noOrderProbability: number;
+  /**
+   * The chance of no order in ScoredBook.noOrderHorizonDays that the list goes by (rules/noOrderChance:
+   * the seam to the learned model's calibrated probabilities).
+   */
+  listChance: number;
   /** Distinct days with an order on or before the as-of day. */
   orderDays: number;
   /**
@@ -47,7 +50,7 @@ export interface ScoredCustomer {
   play: Play;
   /** The plan-table row for the customer's kind and tier; null when they are no kind of name. */
   plan: PlanStep | null;
-  /** monthlyValue * noOrderProbability. */
+  /** monthlyValue * listChance. */
   valueAtRisk: number;
   /** The gates' verdict (before the per-rep cap). */
   gate: GateResult;
@@ -73,10 +76,10 @@ export interface ScoredBook {
   populationCadenceDays: number;
   /** The book's usual days from a first order to a second: a new customer is late past it. */
   secondOrderDays: number;
-  /** The days ahead noOrderProbability looks, and where it comes from. */
+  /** The days ahead listChance looks, and where it comes from. */
   noOrderHorizonDays: number;
   /** Per kind: measured on the book's past, or the score when that past has too few of the kind. */
-  noOrderSources: Record<Segment, 'book_history' | 'score'>;
+  noOrderSources: Record<Segment, ChanceSource>;
   /** Monthly value from which a customer is a VIP. */
   vipThreshold: number;
   /** The cadence model fitted for this day, or why the score used the rule signals alone. */
@@ -138,6 +141,8 @@ export function scoreBook(
       daysSinceLastOrder: f.daysSinceLastOrder,
       rhythmDays: kind.rhythmDays,
       score,
+      // Merging the learned model: pass its calibrated chances here (`calibrated: probability`).
+      calibrated: null,
     });
     const segment = kind.listable ? kind.segment : null;
     // At risk by probability, not a point cut: only a kind of name more likely than not to stay away.
@@ -169,7 +174,7 @@ export function scoreBook(
       band,
       segment,
       notListed: kind.listable ? null : kind.why,
-      noOrderProbability: chance.probability,
+      listChance: chance.probability,
       orderDays: f.orderDays,
       contributions: steady ? null : contributions,
       reasons: steady ? [] : flatCopies(reasonsFor(f, contributions, rules.windows, modelReason)),

@@ -41,7 +41,7 @@ function rowOf(c: ScoredCustomer, week: RepWeek, options: CardPageOptions): Week
     ...(c.segment ? { segment: c.segment } : {}),
     valueKind: c.valueKind,
     ...(options.horizonDays
-      ? { noOrder: { probability: c.noOrderProbability, horizonDays: options.horizonDays } }
+      ? { noOrder: { probability: c.listChance, horizonDays: options.horizonDays } }
       : {}),
     valueAtRisk: c.valueAtRisk,
     change: week.changes.get(c.customerId) ?? null,

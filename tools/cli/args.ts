@@ -46,7 +46,7 @@ Plans the week as of the date exactly as the weekly run does and prints each rep
 card shows it: the counts by kind (slipping, not back yet, lapsed), the rows worth most, each with
 its value, chance of no order, what changed since last week, reasons and play.
   --format table   what a person reads (default)
-  --format json    every customer, listed ones first, with segment, noOrderProbability, plan...
+  --format json    every customer, listed ones first, with segment, listChance, plan...
   --format csv     the same as CSV; the reasons column is split by " | "
 Warns on stderr when --as-of is before the feed's first order or long after its last.`,
   backtest: `churn-predictor backtest --feed DIR --as-of YYYY-MM-DD --horizon DAYS [--active-within DAYS]

@@ -19,9 +19,9 @@ export interface ScoreRow {
   segment: string | null;
   /** `no_orders`, `too_new` or `on_time` when the customer is no kind of name; else null. */
   notListed: string | null;
-  /** Chance of no order in the next noOrderHorizonDays, 0-1. */
-  noOrderProbability: number;
-  noOrderHorizonDays: number;
+  /** The chance of no order the list goes by, 0-1, in the next listChanceDays. */
+  listChance: number;
+  listChanceDays: number;
   monthlyValue: number;
   /** `monthly`, or `second_order` when monthlyValue is what a second order is worth. */
   valueKind: string;
@@ -52,8 +52,8 @@ export function toScoreRow(c: ScoredCustomer, plan: WeekPlan): ScoreRow {
     band: c.band,
     segment: c.segment,
     notListed: c.notListed,
-    noOrderProbability: round(c.noOrderProbability, 3),
-    noOrderHorizonDays: plan.scored.noOrderHorizonDays,
+    listChance: round(c.listChance, 3),
+    listChanceDays: plan.scored.noOrderHorizonDays,
     monthlyValue: round(c.monthlyValue, 2),
     valueKind: c.valueKind,
     valueAtRisk: round(c.valueAtRisk, 2),
@@ -160,10 +160,7 @@ function ordered(plan: WeekPlan): ScoredCustomer[] {
   const rest = plan.customers
     .filter((c) => !ids.has(c.customerId))
     .sort(
-      (a, b) =>
-        b.noOrderProbability - a.noOrderProbability ||
-        b.score - a.score ||
-        a.customerId.localeCompare(b.customerId),
+      (a, b) => b.listChance - a.listChance || b.score - a.score || a.customerId.localeCompare(b.customerId),
     );
   return [...listed, ...rest];
 }

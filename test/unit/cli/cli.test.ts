@@ -66,7 +66,7 @@ describe('churn-predictor score', () => {
     ]) {
       expect(Object.keys(rows[0])).toContain(key);
     }
-    for (const key of ['segment', 'noOrderProbability', 'valueKind', 'valueAtRisk', 'plan', 'change'])
+    for (const key of ['segment', 'listChance', 'valueKind', 'valueAtRisk', 'plan', 'change'])
       expect(Object.keys(rows[0])).toContain(key);
     expect(green).toMatchObject({ segment: 'slipping', valueKind: 'monthly', rank: 1 });
     // The listed come first, in list order per rep; each rep's list respects the default cap of 10.

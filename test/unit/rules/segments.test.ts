@@ -124,3 +124,16 @@ function weeklyOrders(n: number, stops: number): OrderRow[] {
   }
   return orders;
 }
+
+describe('the seam to the learned model', () => {
+  it('goes by the calibrated chance for the horizon when the model gives one', () => {
+    const table = measureChances(weeklyBook(60, 30), rules, dayOf('2026-11-23'));
+    const input = { segment: 'slipping' as const, daysSinceLastOrder: 40, rhythmDays: 7, score: 40 };
+    expect(noOrderChance(table, input).source).toBe('book_history');
+    expect(noOrderChance(table, { ...input, calibrated: { '30': 0.7, '60': 0.5, '90': 0.42 } })).toEqual({
+      probability: 0.42,
+      horizonDays: 90,
+      source: 'model',
+    });
+  });
+});

@@ -51,7 +51,7 @@ describe('weeklyCardDataFor', () => {
       outcome: null,
       segment: 'slipping',
       valueKind: 'monthly',
-      noOrder: { probability: top.noOrderProbability, horizonDays: 90 },
+      noOrder: { probability: top.listChance, horizonDays: 90 },
       valueAtRisk: top.valueAtRisk,
       change: null,
     });
