@@ -22,11 +22,9 @@ export interface BackOnTrack {
 /** The chance of no order must rise by at least this (0-1) for a row to say "worse". */
 export const WORSE_BY = 0.05;
 
-/** This week's scoring with last week's beside it, and what changed between them. */
+/** This week's scoring and what changed since last week's. */
 export interface WeekWithChanges {
   scored: ScoredBook;
-  /** The same book scored as of seven days earlier (same states): last week's lists. */
-  lastWeek: ScoredBook;
   /** Per customer on this week's lists (by id). */
   changes: Map<string, ListChange>;
   backOnTrack: BackOnTrack[];
@@ -44,12 +42,26 @@ export function scoreWeekWithChanges(
   asOfDay: number,
   states: ReadonlyMap<string, CustomerState> = new Map(),
 ): WeekWithChanges {
+  // Last week's lists, kept as three columns: a second ScoredBook held beside this week's would
+  // double the run's working set on a million-customer book.
+  const n = book.customers.length;
+  const chanceBefore = new Float64Array(n);
+  const rankedBefore = new Uint8Array(n);
+  const surfacedBefore = new Uint8Array(n);
+  for (const c of scoreBook(book, rules, asOfDay - 7, states).customers) {
+    chanceBefore[c.index] = c.listChance;
+    rankedBefore[c.index] = c.rank !== null ? 1 : 0;
+    surfacedBefore[c.index] = c.surfaced ? 1 : 0;
+  }
   const scored = scoreBook(book, rules, asOfDay, states);
-  const lastWeek = scoreBook(book, rules, asOfDay - 7, states);
   const changes = new Map<string, ListChange>();
   const backOnTrack: BackOnTrack[] = [];
   for (const c of scored.customers) {
-    const before = lastWeek.customers[c.index];
+    const before = {
+      listChance: chanceBefore[c.index],
+      rank: rankedBefore[c.index] === 1 ? 1 : null,
+      surfaced: surfacedBefore[c.index] === 1,
+    };
     if (c.rank !== null) {
       const surfacedAt = states.get(c.customerId)?.surfacedAt ?? null;
       const rise = c.listChance - before.listChance;
@@ -72,5 +84,5 @@ export function scoreWeekWithChanges(
         });
     }
   }
-  return { scored, lastWeek, changes, backOnTrack };
+  return { scored, changes, backOnTrack };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dayOf } from '../../../rules/book';
+import { initialState } from '../../../rules/customerState';
 import { emptyFeatures, type Features } from '../../../rules/features';
 import { scoreWeekWithChanges } from '../../../rules/listChanges';
 import { measureChances, noOrderChance } from '../../../rules/noOrderChance';
@@ -89,7 +90,7 @@ describe('what changed since last week', () => {
     orders.push({ customerId: 'r', date: '2026-11-17', amount: 100 });
     const book = bookFromRows({ customers: [{ id: 'r', name: 'Rosemary Diner', owner: 'a@x' }], orders });
     const week = scoreWeekWithChanges(book, rules, dayOf('2026-11-23'));
-    expect(week.lastWeek.customers[0].surfaced).toBe(true);
+    expect(scoreBook(book, rules, dayOf('2026-11-16')).customers[0].surfaced).toBe(true);
     expect(week.scored.customers[0].surfaced).toBe(false);
     expect(week.backOnTrack).toEqual([
       { customerId: 'r', name: 'Rosemary Diner', owner: 'a@x', orderedOn: '2026-11-17' },
