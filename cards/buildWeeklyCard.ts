@@ -1,4 +1,5 @@
 import { Template } from 'adaptivecards-templating';
+import { customerPageLink } from '../tabs/api/deepLink';
 import {
   type CardJson,
   type CustomerOutcome,
@@ -151,6 +152,9 @@ function viewModel(data: ParsedWeeklyCardData) {
       return {
         customerId: c.customerId,
         name: truncate(c.name, MAX_NAME_CHARS),
+        nameText: data.tabAppId
+          ? `[${markdownText(truncate(c.name, MAX_NAME_CHARS))}](${customerPageLink(data.tabAppId, c.customerId)})`
+          : truncate(c.name, MAX_NAME_CHARS),
         valueText: valueText(c, money),
         bandText: status.text,
         bandColor: status.color,
@@ -175,4 +179,9 @@ function viewModel(data: ParsedWeeklyCardData) {
 export function buildWeeklyCard(data: WeeklyCardData): CardJson {
   const parsed = parseWeeklyCardData(data);
   return template.expand({ $root: viewModel(parsed) }) as CardJson;
+}
+
+/** A name as link text in the card's markdown: brackets and backslashes escaped. */
+function markdownText(text: string): string {
+  return text.replace(/[\\[\]]/g, (ch) => `\\${ch}`);
 }

@@ -13,6 +13,8 @@ export interface CardLocale {
   currency?: string;
   /** BCP 47; default en-US. */
   locale?: string;
+  /** The Teams app id: names link to the personal tab's customer page. */
+  tabAppId?: string;
 }
 
 /** How the rep's list is cut into cards, and what the card is. */
@@ -86,6 +88,7 @@ export function repCardData(
     lossReasons: lossReasonChoices(rules.lossReasons),
     ...(options.currency ? { currency: options.currency } : {}),
     ...(options.locale ? { locale: options.locale } : {}),
+    ...(options.tabAppId ? { tabAppId: options.tabAppId } : {}),
   };
 }
 

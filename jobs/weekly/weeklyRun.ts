@@ -133,6 +133,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     card: {
       currency: config.currency,
       locale: config.locale,
+      tabAppId: config.tabAppId,
       date: localDate,
       horizonDays: scored.noOrderHorizonDays,
     },

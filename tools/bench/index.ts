@@ -31,6 +31,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     file: 'listsBench.ts',
     what: "each rep's list per book: sizes, counts by kind, precision of the slipping rows vs longest-since",
   },
+  tabs: {
+    file: 'tabsBench.ts',
+    what: "the tabs' bundle size and first (meaningful) paint in Chromium on the local host",
+  },
 };
 
 const requested = process.argv.slice(2);
