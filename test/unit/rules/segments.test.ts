@@ -97,6 +97,20 @@ describe('what changed since last week', () => {
     ]);
   });
 
+  it('says new on the list, or still on it with the week from the stored surfacedAt', () => {
+    const book = weeklyBook(60, 30);
+    const c0 = initialState({ customerId: 'c0', name: 'c0', owner: 'a@x', monthlyValue: 0 });
+    const states = new Map([['c0', { ...c0, surfacedAt: '2026-11-02' }]]);
+    const week = scoreWeekWithChanges(book, rules, dayOf('2026-11-23'), states);
+    expect(week.changes.get('c0')).toEqual({ kind: 'still', week: 4 });
+    // Shown last week too (a replay of 2026-11-16) but with no stored state: still, week unknown.
+    const shownBefore = scoreBook(book, rules, dayOf('2026-11-16')).customers.filter((c) => c.surfaced);
+    const again = shownBefore.find((c) => c.customerId !== 'c0' && week.changes.has(c.customerId));
+    expect(again && week.changes.get(again.customerId)).toEqual({ kind: 'still', week: null });
+    const fresh = scoreWeekWithChanges(weeklyBook(60, 30), rules, dayOf('2026-06-05'));
+    expect([...fresh.changes.values()].every((c) => c.kind === 'new')).toBe(true);
+  });
+
   it("never lists a one-order customer who ordered more recently than the book's median gap", () => {
     const withNew = bookFromRows({
       customers: [
