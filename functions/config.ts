@@ -53,6 +53,14 @@ const envSchema = z
     MicrosoftAppTenantId: z.string().default(''),
     /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
     ADMIN_USER_IDS: csv,
+    /** ISO 4217 code of the feed's amounts, used on the cards and the summary (e.g. GBP). */
+    CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals, e.g. GBP')
+      .refine(isKnownCurrency, 'not a currency this runtime knows')
+      .default('USD'),
+    /** BCP 47 locale for numbers and dates on the cards (e.g. en-GB). */
+    LOCALE: z.string().refine(isKnownLocale, 'not a BCP 47 locale, e.g. en-GB').default('en-US'),
     /** Teams user ids (AAD object ids) who see every rep's customers in the tabs (admins do too). */
     MANAGER_USER_IDS: csv,
     /** Tab SSO: the Entra ID app registration's client id and Application ID URI (`api://<host>/<client id>`). */
@@ -99,6 +107,8 @@ export interface Config {
   monthlySendAt: { hour: number; minute: number };
   bot: { appId: string; appPassword: string; appType: Env['MicrosoftAppType']; tenantId: string };
   adminUserIds: string[];
+  /** Money and number formatting of the cards and the summary. */
+  card: { currency: string; locale: string };
   managerUserIds: string[];
   /** The Teams app's id, for deep links to the tabs; undefined = names are not linked. */
   teamsAppId?: string;
@@ -142,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tenantId: e.MicrosoftAppTenantId,
     },
     adminUserIds: e.ADMIN_USER_IDS,
+    card: { currency: e.CURRENCY, locale: e.LOCALE },
     managerUserIds: e.MANAGER_USER_IDS,
     teamsAppId: e.TEAMS_APP_ID || undefined,
     tabSso: tabSsoOf(e),
@@ -153,4 +164,23 @@ function tabSsoOf(e: Env): Config['tabSso'] {
   const tenantId = e.TAB_SSO_TENANT_ID || e.MicrosoftAppTenantId;
   if (!e.TAB_SSO_CLIENT_ID || !e.TAB_SSO_AUDIENCE || !tenantId) return null;
   return { clientId: e.TAB_SSO_CLIENT_ID, audience: e.TAB_SSO_AUDIENCE, tenantId };
+}
+
+function isKnownCurrency(code: string): boolean {
+  try {
+    new Intl.NumberFormat('en-US', { style: 'currency', currency: code });
+    return true;
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
+}
+
+function isKnownLocale(tag: string): boolean {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([tag]).length > 0;
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
 }

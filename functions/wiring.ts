@@ -11,6 +11,7 @@ import { type FeedResult, readFeed } from '../feed/readFeed';
 import { loadRules } from '../feed/rulesSource';
 import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
+import { listsNowFrom } from '../jobs/weekly/weeklyPlan';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
 import { localDate } from '../rules/calendar';
 import type { Rules } from '../rules/rulesSchema';
@@ -71,7 +72,13 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   // The stored reference is the Bot Framework shape as JSON (validated when it was stored).
   const sendCard = (reference: Record<string, unknown>, card: Record<string, unknown>, text: string) =>
     sender.sendCard(reference as SendCardReference, card, text);
-  const summaryOptions = (r: Rules) => ({ timeZone: config.timeZone, lossReasons: r.lossReasons });
+  const summaryOptions = (r: Rules) => ({
+    timeZone: config.timeZone,
+    lossReasons: r.lossReasons,
+    currency: config.card.currency,
+    locale: config.card.locale,
+  });
+  const readBook = config.feed.dir || config.feed.container ? feedReaderFor(config, rules) : null;
 
   const actions = createActionHandler({
     stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },
@@ -80,6 +87,10 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     access: { tenantId: config.bot.tenantId, adminUserIds: config.adminUserIds },
     // The `summary` command shows the same card the monthly timer posts, from the audit trail.
     summaryCard: async (month) => (await summaryCardFor(storage, month, summaryOptions(rules))).card,
+    cardFormat: config.card,
+    // `list` plans the week exactly as the weekly run does, from the feed, as of today.
+    ...(readBook ? { listsNow: listsNowFrom(readBook, rules, options.clock) } : {}),
+    weeklySendText: weeklySendText(config),
     log,
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -126,7 +137,12 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
         rules: current,
         readBook: feedReaderFor(config, current),
         sender: sendCard,
-        config: { timeZone: config.timeZone, weeklySendAt: config.weeklySendAt, tabAppId: config.teamsAppId },
+        config: {
+          timeZone: config.timeZone,
+          weeklySendAt: config.weeklySendAt,
+          tabAppId: config.teamsAppId,
+          ...config.card,
+        },
         log: runLog,
         notifyAdmins: summaryChannelNotifier(adapter, config.bot.appId, storage.conversations, runLog),
       };
@@ -144,6 +160,15 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       };
     },
   };
+}
+
+const DAY_NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
+
+/** When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`. */
+function weeklySendText(config: Config): string {
+  const { weekday, hour, minute } = config.weeklySendAt;
+  const hm = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+  return `${DAY_NAMES[(weekday + 6) % 7]} at ${hm} (${config.timeZone})`;
 }
 
 /** The feed reader the config asks for: the blob container when FEED_CONTAINER is set, else the FEED_DIR folder. */

@@ -40,6 +40,16 @@ param monthlySendAt string = '09:00'
 @description('Comma-separated Teams user ids (Entra object ids) who may act on any customer and undo anyone\'s action.')
 param adminUserIds string = ''
 
+@description('ISO 4217 currency of the amounts on the cards, the summary and the CLI, e.g. GBP.')
+@minLength(3)
+@maxLength(3)
+param currency string = 'USD'
+
+@description('BCP 47 locale the amounts and dates are written in, e.g. en-GB.')
+@minLength(2)
+@maxLength(35)
+param locale string = 'en-US'
+
 @description('Comma-separated Teams user ids (Entra object ids) who see every rep\'s customers in the tabs.')
 param managerUserIds string = ''
 
@@ -190,6 +200,8 @@ module functionApp 'modules/functionApp.bicep' = {
     weeklySendAt: '${weeklySendDay} ${weeklySendTime}'
     monthlySendAt: monthlySendAt
     adminUserIds: adminUserIds
+    currency: currency
+    locale: locale
     managerUserIds: managerUserIds
     teamsAppId: teamsAppId
     tabSsoClientId: tabSsoClientId

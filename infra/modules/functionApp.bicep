@@ -21,6 +21,8 @@ param timeZone string
 param weeklySendAt string
 param monthlySendAt string
 param adminUserIds string
+param currency string
+param locale string
 param managerUserIds string
 param teamsAppId string
 param tabSsoClientId string
@@ -68,6 +70,8 @@ var appSettings = [
   { name: 'WEEKLY_SEND_AT', value: weeklySendAt }
   { name: 'MONTHLY_SEND_AT', value: monthlySendAt }
   { name: 'ADMIN_USER_IDS', value: adminUserIds }
+  { name: 'CURRENCY', value: currency }
+  { name: 'LOCALE', value: locale }
   // The tabs: managers, deep links from the card, and the SSO app registration (empty = the tab API answers 401).
   { name: 'MANAGER_USER_IDS', value: managerUserIds }
   { name: 'TEAMS_APP_ID', value: teamsAppId }

@@ -5,7 +5,7 @@ import { type CardStore, saveSentCard } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import {
-  type CardLocale,
+  type CardPageOptions,
   cardBytes,
   MAX_CARD_BYTES,
   weeklyCardDataFor,
@@ -21,7 +21,7 @@ export interface DeliveryContext {
   at: string;
   now: Date;
   rules: Pick<Rules, 'lossReasons'>;
-  card: CardLocale;
+  card: CardPageOptions;
   conversations: Pick<ConversationStore, 'getRepByEmail'>;
   runs: Pick<RunLedger, 'recordDelivery'>;
   cards: CardStore;

@@ -112,7 +112,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       runKey,
     });
   }
-  const { customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planWeek(
+  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planWeek(
     book,
     deps.rules,
     snapshot.states,
@@ -137,7 +137,13 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     at,
     now,
     rules: deps.rules,
-    card: { currency: config.currency, locale: config.locale, tabAppId: config.tabAppId },
+    card: {
+      currency: config.currency,
+      locale: config.locale,
+      tabAppId: config.tabAppId,
+      date: localDate,
+      horizonDays: scored.noOrderHorizonDays,
+    },
     conversations: directory,
     runs: storage.runs,
     cards: deps.cards,

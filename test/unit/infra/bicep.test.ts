@@ -56,8 +56,10 @@ const AZURE = { STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/' };
 // Kept in sync with functions/config.ts by the first test; the lead may export the schema's keys instead.
 const CONFIG_KEYS = [
   'ADMIN_USER_IDS',
+  'CURRENCY',
   'FEED_CONTAINER',
   'FEED_DIR',
+  'LOCALE',
   'MANAGER_USER_IDS',
   'MONTHLY_SEND_AT',
   'MicrosoftAppId',
