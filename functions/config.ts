@@ -14,48 +14,164 @@ const csv = z
       .filter(Boolean),
   );
 
-const envSchema = z
-  .object({
-    /** Azurite / local: a connection string (`UseDevelopmentStorage=true` or an Azurite one). */
-    STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
-    /** Azure: the account's table endpoint, used with managed identity (DefaultAzureCredential). */
-    STORAGE_TABLE_ENDPOINT: z.url().optional(),
-    /** Azure: the account's blob endpoint for the feed container, with managed identity. */
-    STORAGE_BLOB_ENDPOINT: z.url().optional(),
-    /** Prefix for every table name, so several books can share one account (letters/digits only). */
-    TABLE_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/, 'letters and digits, starting with a letter')
-      .default('churn'),
-    /** The feed: a local folder, or a blob container name when FEED_CONTAINER is set. */
-    FEED_DIR: z.string().optional(),
-    FEED_CONTAINER: z.string().optional(),
-    RULES_FILE: z.string().optional(),
-    /** IANA zone of the team, e.g. America/Chicago; the weekly send time is local to it. */
-    TIME_ZONE: z.string().default('UTC'),
-    /** Weekly send, `<Weekday> HH:MM` in TIME_ZONE. */
-    WEEKLY_SEND_AT: z
-      .string()
-      .regex(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) ([01]\d|2[0-3]):[0-5]\d$/)
-      .default('Monday 08:03'),
-    /** Monthly summary, `HH:MM` on the 1st in TIME_ZONE. */
-    MONTHLY_SEND_AT: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
-      .default('09:00'),
-    /** Bot identity (empty app id = local, unauthenticated; never in Azure). */
-    MicrosoftAppId: z.string().default(''),
-    MicrosoftAppPassword: z.string().default(''),
-    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('MultiTenant'),
-    MicrosoftAppTenantId: z.string().default(''),
-    /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
-    ADMIN_USER_IDS: csv,
-  })
+const envObject = z.object({
+  /** Azurite / local: a connection string (`UseDevelopmentStorage=true` or an Azurite one). */
+  STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+  /** Azure: the account's table endpoint, used with managed identity (DefaultAzureCredential). */
+  STORAGE_TABLE_ENDPOINT: z.url().optional(),
+  /** Azure: the account's blob endpoint for the feed container, with managed identity. */
+  STORAGE_BLOB_ENDPOINT: z.url().optional(),
+  /** Prefix for every table name, so several books can share one account (letters/digits only). */
+  TABLE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/, 'letters and digits, starting with a letter')
+    .default('churn'),
+  /** The feed: a local folder, or a blob container name when FEED_CONTAINER is set. */
+  FEED_DIR: z.string().optional(),
+  FEED_CONTAINER: z.string().optional(),
+  RULES_FILE: z.string().optional(),
+  /** IANA zone of the team, e.g. America/Chicago; the weekly send time is local to it. */
+  TIME_ZONE: z.string().default('UTC'),
+  /** Weekly send, `<Weekday> HH:MM` in TIME_ZONE. */
+  WEEKLY_SEND_AT: z
+    .string()
+    .regex(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) ([01]\d|2[0-3]):[0-5]\d$/)
+    .default('Monday 08:03'),
+  /** Monthly summary, `HH:MM` on the 1st in TIME_ZONE. */
+  MONTHLY_SEND_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+    .default('09:00'),
+  /** Bot identity (empty app id = local, unauthenticated; never in Azure). */
+  MicrosoftAppId: z.string().default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('MultiTenant'),
+  MicrosoftAppTenantId: z.string().default(''),
+  /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
+  ADMIN_USER_IDS: csv,
+  /** Set by Azure App Service / Functions on every instance: this process runs in Azure. */
+  WEBSITE_INSTANCE_ID: z.string().optional(),
+});
+
+const envSchema = envObject
   .refine((e) => Boolean(e.STORAGE_CONNECTION_STRING) !== Boolean(e.STORAGE_TABLE_ENDPOINT), {
     message:
       'Set exactly one of STORAGE_CONNECTION_STRING (local/Azurite) or STORAGE_TABLE_ENDPOINT (Azure, managed identity)',
     path: ['STORAGE_CONNECTION_STRING'],
+  })
+  .superRefine((e, ctx) => {
+    for (const issue of securityIssues(e)) ctx.addIssue({ code: 'custom', ...issue });
   });
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** True for an http(s) URL whose host is this machine. */
+function isLoopbackUrl(url: string): boolean {
+  try {
+    return LOOPBACK_HOSTS.has(new URL(url).hostname);
+  } catch (err) {
+    if (err instanceof TypeError) return false;
+    throw err;
+  }
+}
+
+/**
+ * The table endpoint a storage connection string names, or null when it is not one. Accepted shapes:
+ * `UseDevelopmentStorage=true` (Azurite on 127.0.0.1:10002), an account name and key, or explicit
+ * endpoints with a key or a SAS.
+ */
+export function connectionStringTableEndpoint(text: string): string | null {
+  const pairs = new Map<string, string>();
+  for (const part of text.split(';')) {
+    if (part.trim() === '') continue;
+    const at = part.indexOf('=');
+    if (at <= 0) return null;
+    pairs.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+  }
+  if (pairs.get('usedevelopmentstorage')?.toLowerCase() === 'true') return 'http://127.0.0.1:10002';
+  const explicit = pairs.get('tableendpoint');
+  const credential = pairs.has('accountkey') || pairs.has('sharedaccesssignature');
+  if (explicit) return credential && URL.canParse(explicit) ? explicit : null;
+  const account = pairs.get('accountname');
+  if (!account || !pairs.has('accountkey')) return null;
+  const protocol = pairs.get('defaultendpointsprotocol') ?? 'https';
+  const suffix = pairs.get('endpointsuffix') ?? 'core.windows.net';
+  return `${protocol}://${account}.table.${suffix}`;
+}
+
+/**
+ * Settings that would open the bot or the storage to others, each named. Without a bot identity
+ * (empty MicrosoftAppId) the endpoint takes unauthenticated requests, which is allowed only when
+ * everything is on this machine: storage on loopback and not running in Azure (WEBSITE_INSTANCE_ID).
+ */
+function securityIssues(e: z.infer<typeof envObject>): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  const table = e.STORAGE_TABLE_ENDPOINT;
+  for (const [name, url] of [
+    ['STORAGE_TABLE_ENDPOINT', table],
+    ['STORAGE_BLOB_ENDPOINT', e.STORAGE_BLOB_ENDPOINT],
+  ] as const) {
+    if (url && !url.startsWith('https://') && !isLoopbackUrl(url)) {
+      issues.push({
+        path: [name],
+        message: 'must be https:// (the managed identity token would otherwise cross plain HTTP)',
+      });
+    }
+  }
+  let connectionEndpoint: string | null = null;
+  if (e.STORAGE_CONNECTION_STRING) {
+    connectionEndpoint = connectionStringTableEndpoint(e.STORAGE_CONNECTION_STRING);
+    if (!connectionEndpoint) {
+      issues.push({
+        path: ['STORAGE_CONNECTION_STRING'],
+        message:
+          'not a storage connection string (UseDevelopmentStorage=true, or AccountName and AccountKey, or TableEndpoint with a key or SAS)',
+      });
+    }
+  }
+  const appId = e.MicrosoftAppId;
+  if (appId !== '' && !GUID.test(appId)) {
+    issues.push({
+      path: ['MicrosoftAppId'],
+      message: "must be a GUID (the bot's app or managed identity client id)",
+    });
+  }
+  if (e.MicrosoftAppType !== 'MultiTenant' && e.MicrosoftAppTenantId === '') {
+    issues.push({
+      path: ['MicrosoftAppTenantId'],
+      message: `is required with MicrosoftAppType ${e.MicrosoftAppType}`,
+    });
+  }
+  if (e.MicrosoftAppType === 'UserAssignedMsi' && appId === '') {
+    issues.push({
+      path: ['MicrosoftAppId'],
+      message: "is required with MicrosoftAppType UserAssignedMsi (the identity's client id)",
+    });
+  }
+  if (e.MicrosoftAppType === 'UserAssignedMsi' && e.MicrosoftAppPassword !== '') {
+    issues.push({
+      path: ['MicrosoftAppPassword'],
+      message: 'must be empty with MicrosoftAppType UserAssignedMsi',
+    });
+  }
+  if (appId === '') {
+    const where = e.WEBSITE_INSTANCE_ID
+      ? 'running in Azure (WEBSITE_INSTANCE_ID is set)'
+      : table
+        ? 'storage is STORAGE_TABLE_ENDPOINT (Azure)'
+        : connectionEndpoint && !isLoopbackUrl(connectionEndpoint)
+          ? `storage is ${new URL(connectionEndpoint).hostname}, not this machine`
+          : null;
+    if (where) {
+      issues.push({
+        path: ['MicrosoftAppId'],
+        message: `is required: ${where}, and without a bot identity the bot endpoint accepts unauthenticated requests (allowed only when everything runs on this machine)`,
+      });
+    }
+  }
+  return issues;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
