@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { type BotLog, createBotRuntime } from '../../bot';
 import { loadBotDependencies } from '../../functions/botDependencies';
 import { type Config, loadConfig } from '../../functions/config';
-import { createHealthHandler } from '../../functions/health';
+import { createHealthHandler, healthChecksFor } from '../../functions/health';
 import { createMessagesHandler } from '../../functions/messages';
 import { monthlySummaryDeps } from '../../functions/monthlySummary';
 import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
@@ -155,7 +155,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
 
     const automatic = automaticWeeklyRun(settings, jobs, log);
     stoppers.push(() => automatic.stop());
-    const host = await startHost(settings, config, clock, storage, jobs, automatic.onPersonalInstall, log);
+    const host = await startHost(settings, config, clock, jobs, automatic.onPersonalInstall, log);
     stoppers.push(() => host.close());
     const user = repUser(settings);
     const playground = await startPlayground({
@@ -326,7 +326,6 @@ async function startHost(
   settings: LocalSettings,
   config: Config,
   clock: () => Date,
-  storage: Storage,
   jobs: LocalJobs,
   onPersonalInstall: () => void,
   log: (line: string) => void,
@@ -360,9 +359,8 @@ async function startHost(
       name: 'health',
       path: '/api/health',
       methods: ['GET'],
-      handler: createHealthHandler([
-        { name: 'storage', run: async () => void (await storage.conversations.getSummaryChannel()) },
-      ]),
+      // The same checks as in Azure: config, tables, rules file.
+      handler: createHealthHandler(healthChecksFor(() => config)),
     },
     admin(ADMIN_FUNCTIONS.weekly, () => jobs.weekly()),
     admin(ADMIN_FUNCTIONS.summary, (query) => jobs.summary(monthParam(query))),
