@@ -15,7 +15,7 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 import type { Config } from '../functions/config';
-import { type BotLog, consoleBotLog } from './ports';
+import { consoleLog, type Log } from './ports';
 
 export const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a minute.';
 
@@ -35,7 +35,7 @@ export interface BotTokenEndpoints {
  */
 export function createBotAdapter(
   bot: Config['bot'],
-  log: BotLog = consoleBotLog,
+  log: Log = consoleLog,
   endpoints?: BotTokenEndpoints,
 ): CloudAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
@@ -51,7 +51,7 @@ export function createBotAdapter(
 }
 
 /** The single top-level error mapper: log what failed, tell the user briefly. */
-async function reportTurnError(context: TurnContext, error: Error, log: BotLog): Promise<void> {
+async function reportTurnError(context: TurnContext, error: Error, log: Log): Promise<void> {
   const activity = context.activity;
   log.error('bot turn failed', {
     error: error.stack ?? String(error),
@@ -72,7 +72,7 @@ async function reportTurnError(context: TurnContext, error: Error, log: BotLog):
 function publicCloudWith(endpoints: BotTokenEndpoints): Record<string, string | boolean> {
   return {
     ValidateAuthority: true,
-    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
     ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
     OAuthUrl: AuthenticationConstants.OAuthUrl,
     CallerId: 'urn:botframework:azure',
@@ -92,7 +92,7 @@ function publicCloudWith(endpoints: BotTokenEndpoints): Record<string, string | 
 class FailClosedAuthentication extends BotFrameworkAuthentication {
   constructor(
     private readonly inner: BotFrameworkAuthentication,
-    private readonly log: BotLog,
+    private readonly log: Log,
   ) {
     super();
   }

@@ -13,11 +13,11 @@ import type {
   ActionHandler,
   Actor,
   BotCommand,
-  BotLog,
   BotReply,
   ConversationKind,
   ConversationRef,
   ConversationStore,
+  Log,
   RepInstall,
 } from './ports';
 
@@ -45,7 +45,7 @@ export function parseCommand(text: string | undefined): ParsedText {
 export interface ChurnBotDeps {
   store: ConversationStore;
   actions: ActionHandler;
-  log: BotLog;
+  log: Log;
   /** The one tenant served; empty or missing = any (local runs). */
   tenantId?: string;
 }
@@ -260,7 +260,7 @@ async function applyReply(
 async function getRosterMember(
   context: TurnContext,
   memberId: string,
-  log: BotLog,
+  log: Log,
 ): Promise<TeamsChannelAccount | null> {
   try {
     return await TeamsInfo.getMember(context, memberId);

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import type { CardJson } from '../cards/cardModels';
+import type {
+  RepInput as RepInstall,
+  SummaryChannelInput as SummaryChannel,
+} from '../storage/conversationStore';
+
+export type { CardJson };
 
 /**
  * What the bot needs from the rest of the product. Storage and the action logic implement these
@@ -24,44 +31,17 @@ export const conversationRefSchema = z.object({
 });
 export type ConversationRef = z.infer<typeof conversationRefSchema>;
 
-/** A rep who installed the app in personal scope: where to reach them and who they are. */
-export interface RepInstall {
-  /** The user's AAD object id: the key everywhere (Teams user id). */
-  userId: string;
-  /** The user's Bot Framework channel account id (`29:...` in Teams), needed for roster calls. */
-  channelAccountId: string;
-  name: string;
-  /** Lower-case email, else UPN, from the roster; null when neither is known. */
-  email: string | null;
-  tenantId: string;
-  serviceUrl: string;
-  reference: ConversationRef;
-  /** Where name/email came from: the Teams roster, or only what the install activity carried. */
-  source: 'roster' | 'activity';
-}
+/** A rep who installed the app in personal scope, and the team channel for the summary: storage's shapes. */
+export type { RepInstall, SummaryChannel };
 
-/** The team channel where the monthly summary is posted. */
-export interface SummaryChannel {
-  teamId: string;
-  teamName: string | null;
-  /** The channel's conversation id; the General channel's id equals the team id. */
-  channelId: string;
-  tenantId: string;
-  serviceUrl: string;
-  /** Reference to the channel itself (not a reply thread), for a new post. */
-  reference: ConversationRef;
-  /** Who put it there: 'install' (General by default) or the user id who typed `summary here`. */
-  setBy: string;
-}
-
-/** Persistence of conversation references (implemented by the storage module). */
+/** Persistence of conversation references, as the bot uses it (storage's Table Storage store fits). */
 export interface ConversationStore {
   /** Inserts or replaces the rep (idempotent: Teams may announce one install twice). */
-  saveRep(rep: RepInstall): Promise<void>;
+  saveRep(rep: RepInstall): Promise<unknown>;
   /** Removes the rep; an unknown user is not an error. */
   removeRep(userId: string): Promise<void>;
   /** Updates the stored serviceUrl when it changed; an unknown user is not an error. */
-  refreshServiceUrl(userId: string, serviceUrl: string): Promise<void>;
+  refreshServiceUrl(userId: string, serviceUrl: string): Promise<unknown>;
   /** Replaces the team's summary channel. */
   setSummaryChannel(channel: SummaryChannel): Promise<void>;
 }
@@ -97,8 +77,29 @@ export interface SubmitRequest {
   conversationKind: ConversationKind;
 }
 
-/** An Adaptive Card as JSON (built by cards/). */
-export type CardJson = Record<string, unknown>;
+/** How one send or update ended. */
+export type SendOutcome =
+  | { status: 'delivered'; activityId: string }
+  | { status: 'unreachable'; code: string }
+  | { status: 'failed'; error: string };
+
+/** Attempts, retries, 429s met and time spent waiting on backoff, for the run report. */
+export interface SendTally {
+  attempts: number;
+  retries: number;
+  throttled: number;
+  waitedMs: number;
+}
+
+/** How one send ended, with its tally when the sender keeps one (the ProactiveSender does). */
+export type SendResult = SendOutcome & Partial<SendTally>;
+
+/** Posts a card as a new message in the conversation of a stored reference (plain JSON). */
+export type CardSender = (
+  reference: Record<string, unknown>,
+  card: CardJson,
+  summaryText: string,
+) => Promise<SendResult>;
 
 /** What the bot should do in answer; every field optional, applied in the order listed. */
 export interface BotReply {
@@ -116,15 +117,15 @@ export interface ActionHandler {
   submit(request: SubmitRequest): Promise<BotReply>;
 }
 
-/** Where the bot writes its diagnostics. */
-export interface BotLog {
+/** Where the product writes its diagnostics (an InvocationContext or the console fits). */
+export interface Log {
   info(message: string, details?: Record<string, unknown>): void;
   warn(message: string, details?: Record<string, unknown>): void;
   error(message: string, details?: Record<string, unknown>): void;
 }
 
 /** Logs to the console (the Functions host captures it). */
-export const consoleBotLog: BotLog = {
+export const consoleLog: Log = {
   info: (m, d) => console.info(m, d ?? ''),
   warn: (m, d) => console.warn(m, d ?? ''),
   error: (m, d) => console.error(m, d ?? ''),

@@ -1,5 +1,6 @@
 import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import { cardAttachment } from '../cards/cardAttachment';
+import type { SendOutcome, SendTally } from './ports';
 import { RateLimiter } from './rateLimiter';
 import { type RetryOptions, type RetryOutcome, withRetry } from './retryPolicy';
 
@@ -12,21 +13,8 @@ export interface ProactiveAdapter {
   ): Promise<void>;
 }
 
-/** Attempts, retries, 429s met and time spent waiting on backoff, for the run report. */
-export interface SendTally {
-  attempts: number;
-  retries: number;
-  throttled: number;
-  waitedMs: number;
-}
-
-/** How one send or update ended. */
-export type SendResult = SendTally &
-  (
-    | { status: 'delivered'; activityId: string }
-    | { status: 'unreachable'; code: string }
-    | { status: 'failed'; error: string }
-  );
+/** How one send or update ended, always with its tally. */
+export type TalliedSendResult = SendOutcome & SendTally;
 
 export interface ProactiveSenderOptions {
   adapter: ProactiveAdapter;
@@ -68,7 +56,7 @@ export class ProactiveSender {
     reference: Partial<ConversationReference>,
     card: object,
     summary?: string,
-  ): Promise<SendResult> {
+  ): Promise<TalliedSendResult> {
     const activity: Partial<Activity> = { type: 'message', attachments: [cardAttachment(card)], summary };
     return this.run(reference, async (context) => {
       const response = await context.sendActivity(activity);
@@ -82,7 +70,7 @@ export class ProactiveSender {
     reference: Partial<ConversationReference>,
     activityId: string,
     card: object,
-  ): Promise<SendResult> {
+  ): Promise<TalliedSendResult> {
     const activity: Partial<Activity> = {
       type: 'message',
       id: activityId,
@@ -97,7 +85,7 @@ export class ProactiveSender {
   private async run(
     reference: Partial<ConversationReference>,
     act: (context: TurnContext) => Promise<string>,
-  ): Promise<SendResult> {
+  ): Promise<TalliedSendResult> {
     const conversationId = reference.conversation?.id;
     if (!conversationId || !reference.serviceUrl) {
       return {
@@ -134,7 +122,7 @@ export class ProactiveSender {
 
 const noTally: SendTally = { attempts: 0, retries: 0, throttled: 0, waitedMs: 0 };
 
-function toResult(outcome: RetryOutcome<string>): SendResult {
+function toResult(outcome: RetryOutcome<string>): TalliedSendResult {
   const tally: SendTally = {
     attempts: outcome.attempts,
     retries: outcome.retries,

@@ -26,7 +26,7 @@ export interface RateLimit {
 }
 
 /**
- * Teams' published bot limits (NOTES.md): about 50 requests/s per app per tenant, and per conversation
+ * Teams' published bot limits: about 50 requests/s per app per tenant, and per conversation
  * 7 per second, 8 per 2 s, 60 per 30 s, 1800 per hour.
  */
 export const TEAMS_GLOBAL_LIMITS: RateLimit[] = [{ limit: 50, windowMs: 1_000 }];

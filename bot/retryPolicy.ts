@@ -6,7 +6,7 @@ export type FailureClass =
   | { kind: 'unreachable'; status: 403; code: string }
   | { kind: 'fatal'; status: number | null };
 
-/** Statuses Teams asks bots to retry (NOTES.md): throttled, precondition failed, and the gateway family. */
+/** Statuses Teams asks bots to retry (its rate-limit guidance): throttled, precondition failed, and the gateway family. */
 const RETRYABLE_STATUS = new Set([412, 429, 502, 503, 504]);
 /** 403 codes meaning the user blocked or removed the app: retrying cannot help, the rep is unreachable. */
 const UNREACHABLE_CODES = new Set([

@@ -1,5 +1,6 @@
 import { Template } from 'adaptivecards-templating';
 import {
+  type CardJson,
   type CustomerOutcome,
   MAX_NAME_CHARS,
   MAX_PLAY_CHARS,
@@ -94,7 +95,7 @@ function viewModel(data: ParsedWeeklyCardData) {
 }
 
 /** The weekly Adaptive Card (schema 1.5) for one rep, ready to send as an attachment's `content`. */
-export function buildWeeklyCard(data: WeeklyCardData): object {
+export function buildWeeklyCard(data: WeeklyCardData): CardJson {
   const parsed = parseWeeklyCardData(data);
-  return template.expand({ $root: viewModel(parsed) }) as object;
+  return template.expand({ $root: viewModel(parsed) }) as CardJson;
 }

@@ -1,6 +1,9 @@
 import type { Band } from '../rules/customerState';
 
 /** The most customers one weekly card lists; the rest are summarised as "+N more, type list". */
+/** An Adaptive Card as JSON, as the templates expand it. */
+export type CardJson = Record<string, unknown>;
+
 export const MAX_CARD_CUSTOMERS = 25;
 /** Longest customer name, reason and play shown; longer text is cut with an ellipsis to bound the card's size. */
 export const MAX_NAME_CHARS = 80;
@@ -55,4 +58,3 @@ export interface WeeklyCardData {
 }
 
 /** The actions a card button sends. */
-export type CardAction = 'reached_out' | 'won_back' | 'lost' | 'undo';

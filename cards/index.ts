@@ -1,7 +1,7 @@
 export { buildWeeklyCard } from './buildWeeklyCard';
 export { cardAttachment } from './cardAttachment';
 export {
-  type CardAction,
+  type CardJson,
   type CustomerOutcome,
   DEFAULT_NOTE_MAX_LENGTH,
   type LossReasonChoice,

@@ -1,6 +1,7 @@
 import { Template } from 'adaptivecards-templating';
 import { type MonthlySummary, monthlySummarySchema } from '../jobs/monthly/monthlySummarySchema';
 import { facts } from '../jobs/monthly/summaryText';
+import type { CardJson } from './cardModels';
 import { formatMoney, truncate } from './format';
 import template from './templates/monthlySummary.json';
 
@@ -63,7 +64,7 @@ function viewModel(s: MonthlySummary) {
 }
 
 /** The monthly summary Adaptive Card (1.5, with Teams charts and their FactSet fallbacks) for the team channel. */
-export function buildMonthlySummaryCard(summary: MonthlySummary): Record<string, unknown> {
+export function buildMonthlySummaryCard(summary: MonthlySummary): CardJson {
   const parsed = monthlySummarySchema.parse(summary);
   return compiled.expand({ $root: viewModel(parsed) }) as Record<string, unknown>;
 }

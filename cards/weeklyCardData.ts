@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bandSchema } from '../rules/customerState';
 import {
   DEFAULT_NOTE_MAX_LENGTH,
   type LossReasonChoice,
@@ -29,7 +30,7 @@ export const weeklyCardDataSchema = z.object({
       z.object({
         customerId: z.string().min(1),
         name: z.string().min(1),
-        band: z.enum(['steady', 'watch', 'at_risk']),
+        band: bandSchema,
         score: z.number().finite(),
         monthlyValue: money,
         reasons: z.array(z.string()),

@@ -1,7 +1,7 @@
-import { app, type HttpHandler, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpHandler, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { readRulesFile } from '../feed/readRulesFile';
-import { openStorage } from '../storage';
-import { type Config, loadConfig } from './config';
+import type { Storage } from '../storage';
+import { registerHttp } from './registry';
 
 /** One named readiness check; it throws when the dependency is not usable. */
 export interface HealthCheck {
@@ -54,27 +54,27 @@ async function failureOf(
 }
 
 /**
- * What the deployed app needs to work: the configuration, the tables (a query, so a missing table or
- * a refused identity fails too, not only an unreachable account) and the rules file.
+ * What the deployed app needs beyond its configuration (which the wiring was built from): the tables
+ * (a query, so a missing table or a refused identity fails too, not only an unreachable account) and
+ * the rules file, read afresh as each run reads it.
  */
-export function healthChecksFor(getConfig: () => Config): HealthCheck[] {
+export function healthChecksFor(
+  storage: Pick<Storage, 'runs'>,
+  rulesFile: string | undefined,
+): HealthCheck[] {
   return [
-    { name: 'config', run: async () => void getConfig() },
-    {
-      name: 'storage',
-      run: async () => {
-        const storage = await openStorage(getConfig().storage, {
-          skipCreate: true,
-          retry: { maxRetries: 0 },
-        });
-        await storage.runs.listRun('health-probe');
-      },
-    },
-    { name: 'rules', run: async () => void (await readRulesFile(getConfig().rulesFile)) },
+    { name: 'storage', run: async () => void (await storage.runs.listRun('health-probe')) },
+    { name: 'rules', run: async () => void (await readRulesFile(rulesFile)) },
   ];
 }
 
-/** GET /api/health. */
-export const health = createHealthHandler(healthChecksFor(() => loadConfig()));
-
-app.http('health', { route: 'health', methods: ['GET'], authLevel: 'anonymous', handler: health });
+/**
+ * GET /api/health. A configuration the wiring cannot be built from fails before this handler exists:
+ * the host answers 500 with no body and the log holds the ConfigError.
+ */
+registerHttp({
+  name: 'health',
+  route: 'health',
+  methods: ['GET'],
+  build: (wiring) => createHealthHandler(healthChecksFor(wiring.storage, wiring.config.rulesFile)),
+});

@@ -1,11 +1,11 @@
-import { app, type HttpHandler, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import type { HttpHandler, HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { BotRuntime } from '../bot';
-import { getBotRuntime } from './botRuntime';
+import { registerHttp } from './registry';
 
 /** Teams bot messages are far below this (about 100 KB); anything larger is not an activity. */
 export const MAX_BODY_CHARS = 1_000_000;
 
-/** Builds the /api/messages handler around a bot runtime (Azure uses the environment's; tests pass theirs). */
+/** Builds the /api/messages handler around a bot runtime. */
 export function createMessagesHandler(getRuntime: () => Promise<BotRuntime>): HttpHandler {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
     // The Agents Playground probes the endpoint with HEAD before it connects.
@@ -33,11 +33,9 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; me
 }
 
 /** POST /api/messages: the Bot Framework endpoint (HEAD answers the Playground's probe). */
-export const messages = createMessagesHandler(getBotRuntime);
-
-app.http('messages', {
+registerHttp({
+  name: 'messages',
   route: 'messages',
   methods: ['POST', 'HEAD'],
-  authLevel: 'anonymous',
-  handler: messages,
+  build: (wiring) => createMessagesHandler(async () => wiring.bot),
 });

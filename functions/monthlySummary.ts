@@ -1,35 +1,11 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { createBotAdapter } from '../bot/adapter';
-import { ProactiveSender } from '../bot/proactiveSender';
-import { readRulesFile } from '../feed/readRulesFile';
+import type { InvocationContext, Timer } from '@azure/functions';
 import {
   type MonthlySummaryDeps,
   type MonthlySummaryReport,
   runMonthlySummary,
 } from '../jobs/monthly/monthlySummaryRun';
 import { MONTHLY_TIMER_NCRONTAB } from '../jobs/schedule';
-import { openStorage } from '../storage';
-import { type Config, loadConfig } from './config';
-
-type SendCardReference = Parameters<ProactiveSender['sendCard']>[0];
-
-/** The real dependencies: Table Storage, the proactive sender over the bot adapter, the rules' loss reasons. */
-export async function monthlySummaryDeps(config: Config, now: Date): Promise<MonthlySummaryDeps> {
-  const storage = await openStorage(config.storage, { timeZone: config.timeZone });
-  const sender = new ProactiveSender({ adapter: createBotAdapter(config.bot), appId: config.bot.appId });
-  const rules = await readRulesFile(config.rulesFile);
-  return {
-    storage,
-    // The stored reference is the Bot Framework shape as JSON (validated when it was stored).
-    sender: (reference, card, text) => sender.sendCard(reference as SendCardReference, card, text),
-    now,
-    config: {
-      schedule: { timeZone: config.timeZone, ...config.monthlySendAt },
-      timeZone: config.timeZone,
-      lossReasons: rules.lossReasons,
-    },
-  };
-}
+import { registerTimer } from './registry';
 
 /** Builds the timer handler around a way to get its dependencies and the clock (tests pass theirs). */
 export function createMonthlySummaryHandler(
@@ -47,10 +23,8 @@ export function createMonthlySummaryHandler(
 }
 
 /** Timer: every 15 minutes (UTC); runMonthlySummary decides when the 1st, 09:00 local has come. */
-export const monthlySummary = createMonthlySummaryHandler((now) => monthlySummaryDeps(loadConfig(), now));
-
-app.timer('monthlySummary', {
+registerTimer({
+  name: 'monthlySummary',
   schedule: MONTHLY_TIMER_NCRONTAB,
-  runOnStartup: false,
-  handler: monthlySummary,
+  build: (wiring) => createMonthlySummaryHandler((now) => wiring.monthly(now)),
 });

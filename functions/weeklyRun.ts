@@ -1,20 +1,21 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
+import type { Log } from '../bot/ports';
 import { WEEKLY_TIMER_NCRONTAB } from '../jobs/schedule';
 import type { WeeklyReport } from '../jobs/weekly/weeklyReport';
-import { runWeekly, type WeeklyLog, type WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
-import { weeklyRunDeps } from '../jobs/weekly/weeklyWiring';
-import { loadConfig } from './config';
+import { runWeekly, type WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
+import { registerTimer } from './registry';
 
 /** Builds the timer handler around a way to get its dependencies (tests pass theirs). */
 export function createWeeklyRunHandler(
-  getDeps: (log: WeeklyLog) => Promise<WeeklyRunDeps>,
+  getDeps: (log: Log) => Promise<WeeklyRunDeps>,
   now: () => Date = () => new Date(),
 ): (timer: Timer, context: InvocationContext) => Promise<WeeklyReport> {
   return async (timer, context) => {
     if (timer.isPastDue) context.warn('weekly run tick is late (isPastDue); deciding as usual');
-    const log: WeeklyLog = {
+    const log: Log = {
       info: (m, d) => context.log(m, d ?? {}),
       warn: (m, d) => context.warn(m, d ?? {}),
+      error: (m, d) => context.error(m, d ?? {}),
     };
     const report = await runWeekly(await getDeps(log), { now: now() });
     if (report.status === 'not_due') context.trace('weekly run not due', report);
@@ -23,6 +24,8 @@ export function createWeeklyRunHandler(
 }
 
 /** Timer: every 15 minutes (UTC); runWeekly decides when Monday 08:03 in the team's zone has come. */
-export const weeklyRun = createWeeklyRunHandler((log) => weeklyRunDeps(loadConfig(), { log }));
-
-app.timer('weeklyRun', { schedule: WEEKLY_TIMER_NCRONTAB, runOnStartup: false, handler: weeklyRun });
+registerTimer({
+  name: 'weeklyRun',
+  schedule: WEEKLY_TIMER_NCRONTAB,
+  build: (wiring) => createWeeklyRunHandler((log) => wiring.weekly(log)),
+});

@@ -39,21 +39,5 @@ export interface Book {
   ticketOpen: Uint8Array;
 }
 
-const MS_PER_DAY = 86_400_000;
-
-/** Day number of a `YYYY-MM-DD` date. Throws on anything else. */
-export function dayOf(isoDate: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  if (!m) throw new Error(`Expected a date as YYYY-MM-DD, got "${isoDate}"`);
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const back = new Date(ms);
-  if (back.getUTCMonth() !== Number(m[2]) - 1 || back.getUTCDate() !== Number(m[3])) {
-    throw new Error(`Not a calendar date: "${isoDate}"`);
-  }
-  return Math.floor(ms / MS_PER_DAY);
-}
-
-/** `YYYY-MM-DD` of a day number. */
-export function isoOfDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
+// Day numbers are the calendar module's; the book and its readers use them everywhere.
+export { dayOf, isoOfDay } from './calendar';

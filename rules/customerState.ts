@@ -1,31 +1,39 @@
+import { z } from 'zod';
+
 /**
  * What the product remembers about a customer between runs (stored one row per customer by the
  * storage module). The gates read it; the bot's actions write it. Dates are `YYYY-MM-DD` in the
  * team's time zone.
  */
-export type Band = 'steady' | 'watch' | 'at_risk';
-export type CustomerStatus = 'active' | 'lost';
+export const bandSchema = z.enum(['steady', 'watch', 'at_risk']);
+export type Band = z.infer<typeof bandSchema>;
+export const customerStatusSchema = z.enum(['active', 'lost']);
+export type CustomerStatus = z.infer<typeof customerStatusSchema>;
 
-export interface CustomerState {
-  customerId: string;
-  name: string;
-  owner: string;
-  monthlyValue: number;
-  score: number;
-  band: Band;
-  /** Plain-word reasons from the last scoring. */
-  reasons: string[];
-  status: CustomerStatus;
-  /** When the customer was last put on a rep's list in this slip cycle. */
-  surfacedAt: string | null;
-  /** When the rep last tapped "Reached out". */
-  lastContact: string | null;
-  wonBackAt: string | null;
-  recoveredValue: number | null;
-  lostAt: string | null;
-  lostReason: string | null;
-  lostNote: string | null;
-}
+/** The one definition of a customer's remembered state; storage and the audit snapshots parse with it. */
+export const customerStateSchema = z
+  .object({
+    customerId: z.string(),
+    name: z.string(),
+    owner: z.string(),
+    monthlyValue: z.number(),
+    score: z.number(),
+    band: bandSchema,
+    /** Plain-word reasons from the last scoring. */
+    reasons: z.array(z.string()),
+    status: customerStatusSchema,
+    /** When the customer was last put on a rep's list in this slip cycle. */
+    surfacedAt: z.string().nullable(),
+    /** When the rep last tapped "Reached out". */
+    lastContact: z.string().nullable(),
+    wonBackAt: z.string().nullable(),
+    recoveredValue: z.number().nullable(),
+    lostAt: z.string().nullable(),
+    lostReason: z.string().nullable(),
+    lostNote: z.string().nullable(),
+  })
+  .strict();
+export type CustomerState = z.infer<typeof customerStateSchema>;
 
 /** A fresh state for a customer the product has not seen before. */
 export function initialState(c: {
@@ -50,25 +58,7 @@ export function initialState(c: {
   };
 }
 
-/** Every field of a CustomerState, for comparisons: `satisfies` makes the compiler keep it complete. */
-const FIELD_SET = {
-  customerId: true,
-  name: true,
-  owner: true,
-  monthlyValue: true,
-  score: true,
-  band: true,
-  reasons: true,
-  status: true,
-  surfacedAt: true,
-  lastContact: true,
-  wonBackAt: true,
-  recoveredValue: true,
-  lostAt: true,
-  lostReason: true,
-  lostNote: true,
-} satisfies Record<keyof CustomerState, true>;
-const STATE_FIELDS = Object.keys(FIELD_SET) as (keyof CustomerState)[];
+const STATE_FIELDS = customerStateSchema.keyof().options;
 
 /** True when two states hold the same values (every field; reasons in order; 0 and -0 alike). */
 export function sameCustomerState(a: CustomerState, b: CustomerState): boolean {

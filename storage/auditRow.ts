@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_CUSTOMER_ID_CHARS } from '../rules/book';
-import type { CustomerState } from '../rules/customerState';
+import { type CustomerState, customerStateSchema } from '../rules/customerState';
 
 /** What can happen to a customer; every one is a counted, attributable row. */
 export const AUDIT_ACTIONS = ['surfaced', 'held_out', 'reached_out', 'won_back', 'lost', 'undo'] as const;
@@ -13,25 +13,7 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => v ?? null);
 
-const snapshotSchema = z
-  .object({
-    customerId: z.string(),
-    name: z.string(),
-    owner: z.string(),
-    monthlyValue: z.number(),
-    score: z.number(),
-    band: z.enum(['steady', 'watch', 'at_risk']),
-    reasons: z.array(z.string()),
-    status: z.enum(['active', 'lost']),
-    surfacedAt: z.string().nullable(),
-    lastContact: z.string().nullable(),
-    wonBackAt: z.string().nullable(),
-    recoveredValue: z.number().nullable(),
-    lostAt: z.string().nullable(),
-    lostReason: z.string().nullable(),
-    lostNote: z.string().nullable(),
-  })
-  .strict() satisfies z.ZodType<CustomerState>;
+const snapshotSchema = customerStateSchema;
 
 /** An audit row as callers give it: optional fields may be left out. */
 export const newAuditRowSchema = z.object({

@@ -1,8 +1,9 @@
 import { odata, type TableClient } from '@azure/data-tables';
+import { localMonth } from '../rules/calendar';
 import { type AuditRow, auditColumns, fromAuditEntity, type NewAuditRow, parseAuditRow } from './auditRow';
 import { chunkForTransactions } from './batches';
 import { naming, statusOf } from './errors';
-import { idKey, monthOf, newestFirstKey } from './keys';
+import { idKey, newestFirstKey } from './keys';
 import { endpointOf, readEntity } from './tableClients';
 
 /**
@@ -197,7 +198,7 @@ export class TableAuditStore implements AuditStore {
 
   private monthEntity(row: AuditRow): MonthEntity {
     return {
-      partitionKey: monthOf(row.at, this.timeZone),
+      partitionKey: localMonth(row.at, this.timeZone),
       rowKey: `${row.at}_${idKey(row.id)}`,
       ...auditColumns(row),
     };

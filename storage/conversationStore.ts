@@ -20,31 +20,46 @@ const SUMMARY = 'summary';
 const jsonObject = z.record(z.string(), z.unknown());
 
 const repSchema = z.object({
+  /** The user's AAD object id: the key everywhere (Teams user id). */
   userId: z.string().min(1).max(400),
+  /** The Bot Framework channel account id (`29:...` in Teams), for roster calls. */
+  channelAccountId: z.string().max(400).optional(),
   name: z.string().max(1000),
+  /** Email, else UPN, from the roster; an install that carried neither is stored as '' and never found by email. */
   email: z
     .string()
     .max(400)
-    .transform((e) => e.trim().toLowerCase()),
+    .nullable()
+    .transform((e) => (e ?? '').trim().toLowerCase()),
   tenantId: z.string().max(400),
   serviceUrl: z.url(),
   /** The bot's ConversationReference for the 1:1 chat, as plain JSON. */
   reference: jsonObject,
+  /** Where name and email came from: the Teams roster, or only what the install activity carried. */
+  source: z.enum(['roster', 'activity']).optional(),
 });
 export type Rep = z.output<typeof repSchema>;
 export type RepInput = z.input<typeof repSchema>;
 
 const channelSchema = z.object({
   teamId: z.string().max(400).optional(),
+  teamName: z.string().max(1000).nullable().optional(),
+  /** The channel's conversation id; the General channel's id equals the team id. */
   channelId: z.string().min(1).max(400),
   tenantId: z.string().max(400),
   serviceUrl: z.url(),
+  /** Reference to the channel itself (not a reply thread), for a new post. */
   reference: jsonObject,
+  /** Who put it there: 'install' (General by default) or the user id who typed `summary here`. */
+  setBy: z.string().max(400).optional(),
 });
 export type SummaryChannel = z.output<typeof channelSchema>;
+export type SummaryChannelInput = z.input<typeof channelSchema>;
 
 const storedRep = z.object({
   userId: z.string(),
+  channelAccountId: z.string().optional(),
+  source: z.enum(['roster', 'activity']).optional(),
   name: z.string(),
   email: z.string(),
   tenantId: z.string(),
@@ -64,7 +79,7 @@ export interface ConversationStore {
   removeRep(userId: string): Promise<void>;
   /** Records a new serviceUrl (also inside the reference); returns whether anything changed. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean>;
-  setSummaryChannel(channel: SummaryChannel): Promise<void>;
+  setSummaryChannel(channel: SummaryChannelInput): Promise<void>;
   getSummaryChannel(): Promise<SummaryChannel | null>;
 }
 
@@ -142,7 +157,7 @@ export class TableConversationStore implements ConversationStore {
     throw new ConflictError(userId, maxAttempts);
   }
 
-  async setSummaryChannel(channel: SummaryChannel): Promise<void> {
+  async setSummaryChannel(channel: SummaryChannelInput): Promise<void> {
     const c = parseOrThrow(channelSchema, channel, 'summary channel');
     await naming(this.endpoint, () =>
       this.client.upsertEntity(
@@ -150,6 +165,8 @@ export class TableConversationStore implements ConversationStore {
           partitionKey: CHANNEL,
           rowKey: SUMMARY,
           ...(c.teamId === undefined ? {} : { teamId: c.teamId }),
+          ...(c.teamName == null ? {} : { teamName: c.teamName }),
+          ...(c.setBy === undefined ? {} : { setBy: c.setBy }),
           channelId: c.channelId,
           tenantId: c.tenantId,
           serviceUrl: c.serviceUrl,
@@ -202,6 +219,8 @@ function repEntity(rep: Rep) {
     partitionKey: REP,
     rowKey: idKey(rep.userId),
     userId: rep.userId,
+    ...(rep.channelAccountId === undefined ? {} : { channelAccountId: rep.channelAccountId }),
+    ...(rep.source === undefined ? {} : { source: rep.source }),
     name: rep.name,
     email: rep.email,
     tenantId: rep.tenantId,

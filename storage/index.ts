@@ -21,7 +21,7 @@ export type { AuditStore, RecordResult } from './auditStore';
 export { type CardStore, openCardStore, type RecentAction, type SentCard, saveSentCard } from './cardStore';
 export type { ConversationStore, Rep, RepInput, SummaryChannel } from './conversationStore';
 export { ConflictError, StorageUnavailableError } from './errors';
-export { decodeKey, encodeKey, idKey, monthOf } from './keys';
+export { decodeKey, encodeKey, idKey } from './keys';
 export type { RequestCounts } from './requestCounter';
 export type { Delivery, DeliveryStatus, RunLedger, RunRecord } from './runLedger';
 export { DELIVERY_STATUSES } from './runLedger';

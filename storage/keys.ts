@@ -91,20 +91,6 @@ export function idKey(id: string): string {
   return `${HASHED_MARK}${digest}_${prefix}`;
 }
 
-/** `YYYY-MM` of an ISO timestamp in an IANA time zone: the audit partition (the team's month). */
-export function monthOf(isoTimestamp: string, timeZone = 'UTC'): string {
-  const d = new Date(isoTimestamp);
-  if (Number.isNaN(d.getTime())) throw new Error(`Not a timestamp: ${isoTimestamp}`);
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-  }).formatToParts(d);
-  const year = parts.find((p) => p.type === 'year')?.value ?? '';
-  const month = parts.find((p) => p.type === 'month')?.value ?? '';
-  return `${year.padStart(4, '0')}-${month}`;
-}
-
 /** The latest Date (ms); keys below subtract from it, so the result is never negative. */
 const MAX_DATE_MS = 8_640_000_000_000_000;
 /** A key that sorts newest first: 16 digits of (latest Date - epoch ms), for times from 1970 on. */

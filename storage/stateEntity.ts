@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CustomerState } from '../rules/customerState';
+import { type CustomerState, customerStateSchema } from '../rules/customerState';
 import { idKey } from './keys';
 
 /**
@@ -60,23 +60,19 @@ function parseJson(text: string): unknown {
 }
 const nullable = <T extends z.ZodType>(t: T) => t.optional().transform((v) => v ?? null);
 
-const stateRow = z.object({
-  customerId: z.string(),
-  name: z.string(),
-  owner: z.string(),
-  monthlyValue: z.number(),
-  score: z.number(),
-  band: z.enum(['steady', 'watch', 'at_risk']),
-  reasons: reasonsJson,
-  status: z.enum(['active', 'lost']),
-  surfacedAt: nullable(z.string()),
-  lastContact: nullable(z.string()),
-  wonBackAt: nullable(z.string()),
-  recoveredValue: nullable(z.number()),
-  lostAt: nullable(z.string()),
-  lostReason: nullable(z.string()),
-  lostNote: nullable(z.string()),
-});
+// Table Storage leaves out null properties, and stores the reasons as JSON text.
+const stateRow = customerStateSchema
+  .extend({
+    reasons: reasonsJson,
+    surfacedAt: nullable(z.string()),
+    lastContact: nullable(z.string()),
+    wonBackAt: nullable(z.string()),
+    recoveredValue: nullable(z.number()),
+    lostAt: nullable(z.string()),
+    lostReason: nullable(z.string()),
+    lostNote: nullable(z.string()),
+  })
+  .strip();
 
 /** Parses a stored entity back into a CustomerState; throws naming the row when it is malformed. */
 export function fromStateEntity(entity: Record<string, unknown>): CustomerState {

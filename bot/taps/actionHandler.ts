@@ -1,7 +1,7 @@
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import type { CustomerOutcome } from '../../cards/cardModels';
-import { zonedNow } from '../../jobs/schedule/timeZone';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
+import { localDate, localMonth, shiftMonth, zonedNow } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { Rules } from '../../rules/rulesSchema';
 import type { AuditRow } from '../../storage/auditRow';
@@ -10,15 +10,7 @@ import type { CardStore } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
 import { ConflictError } from '../../storage/errors';
 import type { StateStore } from '../../storage/stateStore';
-import type {
-  ActionHandler,
-  Actor,
-  BotLog,
-  BotReply,
-  CardJson,
-  CommandRequest,
-  SubmitRequest,
-} from '../ports';
+import type { ActionHandler, Actor, BotReply, CardJson, CommandRequest, Log, SubmitRequest } from '../ports';
 import { actionRulesFrom } from './actionRules';
 import { type ActionRules, type Decision, type DecisionContext, isRepAction } from './actionTypes';
 import { actionName, actionWords } from './actionWords';
@@ -39,7 +31,6 @@ import { decideReachedOut } from './decideReachedOut';
 import { decideUndo, selectUndoTarget } from './decideUndo';
 import { decideWonBack } from './decideWonBack';
 import { listCardData } from './listCardData';
-import { localDateOf, previousMonthOf } from './localDate';
 import { type ParsedSubmit, parseSubmit } from './parseSubmit';
 import {
   BUSY,
@@ -72,7 +63,7 @@ export interface ActionHandlerDeps {
   actionRules?: Partial<ActionRules>;
   /** The monthly summary card of a month (`YYYY-MM`), or null when there is none; missing = not available yet. */
   summaryCard?: (month: string) => Promise<CardJson | null>;
-  log?: BotLog;
+  log?: Log;
   cardFormat?: { currency?: string; locale?: string };
   /** How many of a customer's latest audit rows are read to find open actions (default 50). */
   historyLimit?: number;
@@ -349,7 +340,7 @@ export class ChurnActionHandler implements ActionHandler {
     const states = [...(await this.deps.stores.state.getAll()).values()];
     const data = listCardData(states, this.deps.rules, {
       owner: rep.email,
-      today: localDateOf(now, this.deps.timeZone),
+      today: localDate(now, this.deps.timeZone),
       runKey: weeklyRunKey(zonedNow(now, this.deps.timeZone)),
       ...this.deps.cardFormat,
     });
@@ -360,7 +351,7 @@ export class ChurnActionHandler implements ActionHandler {
   /** `summary`: last month's summary card, when the summary is wired. */
   private async summary(): Promise<BotReply> {
     if (!this.deps.summaryCard) return { text: SUMMARY_NOT_AVAILABLE };
-    const month = previousMonthOf(this.clock(), this.deps.timeZone);
+    const month = shiftMonth(localMonth(this.clock(), this.deps.timeZone), -1);
     const card = await this.deps.summaryCard(month);
     return card ? { cards: [card] } : { text: `There is no summary for ${month} yet.` };
   }
@@ -379,7 +370,7 @@ export class ChurnActionHandler implements ActionHandler {
     return {
       current,
       actor: { userId: actor.userId, name: actor.name },
-      today: localDateOf(now, this.deps.timeZone),
+      today: localDate(now, this.deps.timeZone),
       timeZone: this.deps.timeZone,
       at: now.toISOString(),
       key,

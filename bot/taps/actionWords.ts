@@ -1,5 +1,5 @@
+import { localDate } from '../../rules/calendar';
 import type { AuditRow } from '../../storage/auditRow';
-import { localDateOf } from './localDate';
 
 const WORDS: Record<AuditRow['action'], string> = {
   surfaced: 'put on a list',
@@ -12,7 +12,7 @@ const WORDS: Record<AuditRow['action'], string> = {
 
 /** An audit row's action in words, with its date in the team's zone, e.g. `"won back" on 2026-11-24`. */
 export function actionWords(row: Pick<AuditRow, 'action' | 'at'>, timeZone = 'UTC'): string {
-  return `${WORDS[row.action]} on ${localDateOf(row.at, timeZone)}`;
+  return `${WORDS[row.action]} on ${localDate(row.at, timeZone)}`;
 }
 
 /** An action name in words, without a date (`"won back"`). */

@@ -1,11 +1,11 @@
 import type { CustomerOutcome, WeeklyCardData } from '../../cards/cardModels';
+import { localDate } from '../../rules/calendar';
 import type { AuditRow } from '../../storage/auditRow';
-import { localDateOf } from './localDate';
 
 /** What the card row shows after a recorded rep action: what was done, by whom, on which day. */
 export function outcomeOfRow(row: AuditRow, timeZone: string): CustomerOutcome {
   const by = row.actorName.trim() || 'someone';
-  const at = localDateOf(row.at, timeZone);
+  const at = localDate(row.at, timeZone);
   switch (row.action) {
     case 'reached_out':
       return { kind: 'reached_out', by, at };

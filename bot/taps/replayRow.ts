@@ -1,3 +1,4 @@
+import { localDate } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { AuditRow } from '../../storage/auditRow';
 import type { ActionRules, DecisionContext } from './actionTypes';
@@ -5,7 +6,6 @@ import { decideLost } from './decideLost';
 import { decideReachedOut } from './decideReachedOut';
 import { restoreFrom } from './decideUndo';
 import { decideWonBack } from './decideWonBack';
-import { localDateOf } from './localDate';
 
 /**
  * The state a recorded action leads to, recomputed from the row alone (its snapshot, date, value,
@@ -30,7 +30,7 @@ export function replayRow(
   const ctx: DecisionContext = {
     current: snapshot,
     actor: { userId: row.actorId, name: row.actorName },
-    today: localDateOf(row.at, timeZone),
+    today: localDate(row.at, timeZone),
     timeZone,
     at: row.at,
     key: row.id,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { daysBetween, localDate, MONTH_KEY, monthName } from '../../rules/calendar';
 import { type AuditRow, newAuditRowSchema } from '../../storage/auditRow';
 import { headlineFor } from './headline';
 import { type ComebackOutcomes, holdoutFigures } from './holdoutComparison';
 import { lossHints } from './lossHints';
-import { daysBetween, localDate, MONTH_KEY, monthName } from './monthCalendar';
 import type { LossShare, MonthlySummary, ReChurnCustomer, RepFigures } from './monthlySummarySchema';
 import { resolveUndos } from './netOfUndos';
 

@@ -1,6 +1,6 @@
 import { type Book, dayOf } from '../../rules/book';
+import { localDate } from '../../rules/calendar';
 import type { AuditRow } from '../../storage/auditRow';
-import { localDate } from './monthCalendar';
 import type { HoldoutFigures } from './monthlySummarySchema';
 
 /**

@@ -16,7 +16,6 @@ export {
   outcomesFromBook,
 } from './holdoutComparison';
 export { DOMINANT_SHARE, lossHints, MIN_LOSSES_FOR_HINT } from './lossHints';
-export { assertMonthKey, daysBetween, localDate, MONTH_KEY, monthName, shiftMonth } from './monthCalendar';
 export {
   type HoldoutFigures,
   type LossShare,

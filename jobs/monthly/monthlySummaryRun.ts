@@ -1,3 +1,4 @@
+import type { CardSender } from '../../bot/ports';
 import type { Storage } from '../../storage';
 import { type MonthlySchedule, monthlyRunDue, summarisedMonth } from '../schedule';
 import type { ComebackOutcomes } from '.';
@@ -6,19 +7,6 @@ import { type SummaryCardOptions, summaryCardFor } from './summaryCardFor';
 /** The ledger's delivery row for the channel post (the ledger keys deliveries by recipient). */
 export const SUMMARY_CHANNEL_RECIPIENT = 'summary-channel';
 
-/** How one post to the channel ended; a subset of bot/proactiveSender's SendResult, so its sender fits. */
-export type SummarySendResult =
-  | { status: 'delivered'; activityId: string }
-  | { status: 'unreachable'; code: string }
-  | { status: 'failed'; error: string };
-
-/** Posts a card as a new message in the conversation of a stored reference (plain JSON). */
-export type SummarySender = (
-  reference: Record<string, unknown>,
-  card: Record<string, unknown>,
-  summaryText: string,
-) => Promise<SummarySendResult>;
-
 export interface MonthlySummaryConfig extends Omit<SummaryCardOptions, 'outcomes'> {
   /** When the summary goes out: the 1st at hour:minute in the zone. */
   schedule: MonthlySchedule;
@@ -26,7 +14,7 @@ export interface MonthlySummaryConfig extends Omit<SummaryCardOptions, 'outcomes
 
 export interface MonthlySummaryDeps {
   storage: Pick<Storage, 'audit' | 'conversations' | 'runs'>;
-  sender: SummarySender;
+  sender: CardSender;
   now: Date;
   config: MonthlySummaryConfig;
   /** Order-feed outcomes for the holdout comparison (optional: the card says when they are missing). */

@@ -1,12 +1,7 @@
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
+import { shiftMonth } from '../../rules/calendar';
 import type { Storage } from '../../storage';
-import {
-  type ComebackOutcomes,
-  computeMonthlySummary,
-  type MonthlySummary,
-  PRIOR_MONTHS_NEEDED,
-  shiftMonth,
-} from '.';
+import { type ComebackOutcomes, computeMonthlySummary, type MonthlySummary, PRIOR_MONTHS_NEEDED } from '.';
 
 /** What the summary needs besides the audit trail. */
 export interface SummaryCardOptions {

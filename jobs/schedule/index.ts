@@ -9,5 +9,4 @@ export {
   weeklyScheduleSchema,
 } from './scheduleConfig';
 export { MONTHLY_TIMER_NCRONTAB, quarterHourNcrontab, WEEKLY_TIMER_NCRONTAB } from './timerSchedule';
-export { assertTimeZone, zonedNow } from './timeZone';
 export { weeklyRunDue, weeklyRunKey } from './weeklyRunDue';

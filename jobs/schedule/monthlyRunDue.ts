@@ -1,7 +1,7 @@
 import { format, isBefore, set, startOfMonth, subMonths } from 'date-fns';
+import { zonedNow } from '../../rules/calendar';
 import { alreadyRan, type RunDecision } from './runDecision';
 import { type MonthlySchedule, monthlyScheduleSchema } from './scheduleConfig';
-import { zonedNow } from './timeZone';
 
 /** Run key of the month the summary covers: the month before `local`'s, e.g. `monthly-2026-11`. */
 export function monthlyRunKey(local: Date): string {

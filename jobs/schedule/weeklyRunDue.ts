@@ -1,7 +1,7 @@
 import { addDays, format, getISOWeek, getISOWeekYear, isBefore, set, startOfISOWeek } from 'date-fns';
+import { zonedNow } from '../../rules/calendar';
 import { alreadyRan, type RunDecision } from './runDecision';
 import { type WeeklySchedule, weeklyScheduleSchema } from './scheduleConfig';
-import { zonedNow } from './timeZone';
 
 /** Run key of the ISO week that contains the calendar date of `local` (a TZDate in the team's zone), e.g. `weekly-2026-W48`. */
 export function weeklyRunKey(local: Date): string {

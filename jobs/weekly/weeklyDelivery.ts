@@ -1,3 +1,4 @@
+import type { CardSender } from '../../bot/ports';
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import type { Rules } from '../../rules/rulesSchema';
 import { type CardStore, saveSentCard } from '../../storage/cardStore';
@@ -13,20 +14,6 @@ import {
 import type { RepWeek } from './weeklyLists';
 import type { RepOutcome } from './weeklyReport';
 
-/** How one proactive send ended; bot/proactiveSender's SendResult fits. */
-export type WeeklySendResult = (
-  | { status: 'delivered'; activityId: string }
-  | { status: 'unreachable'; code: string }
-  | { status: 'failed'; error: string }
-) & { attempts?: number; retries?: number; throttled?: number };
-
-/** Posts a card as a new message in the conversation of a stored reference (plain JSON). */
-export type WeeklySender = (
-  reference: Record<string, unknown>,
-  card: object,
-  summary: string,
-) => Promise<WeeklySendResult>;
-
 /** What delivering one rep's card needs. */
 export interface DeliveryContext {
   runKey: string;
@@ -38,11 +25,11 @@ export interface DeliveryContext {
   conversations: Pick<ConversationStore, 'getRepByEmail'>;
   runs: Pick<RunLedger, 'recordDelivery'>;
   cards: CardStore;
-  sender: WeeklySender;
+  sender: CardSender;
 }
 
 /** The tally of one rep's send, for the report. */
-export interface SendTally {
+export interface DeliveryTally {
   attempts: number;
   retries: number;
   throttled: number;
@@ -64,7 +51,7 @@ export interface SendTally {
 export async function deliverRepWeek(
   week: RepWeek,
   ctx: DeliveryContext,
-  tally: SendTally,
+  tally: DeliveryTally,
 ): Promise<RepOutcome> {
   const rep = week.owner;
   const conversation = await ctx.conversations.getRepByEmail(rep);

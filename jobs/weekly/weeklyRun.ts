@@ -1,13 +1,16 @@
 import { format } from 'date-fns';
+import type { AdminNotifier } from '../../bot/channelNotifier';
+import type { CardSender, Log } from '../../bot/ports';
 import { describeFeedReport } from '../../feed/describeFeedReport';
 import type { FeedResult } from '../../feed/readFeed';
+import { zonedNow } from '../../rules/calendar';
 import type { Rules } from '../../rules/rulesSchema';
 import type { Delivery, Storage } from '../../storage';
 import { runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
-import { type WeeklySchedule, weeklyRunDue, zonedNow } from '../schedule';
+import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import type { CardLocale } from './weeklyCardFor';
-import { deliverRepWeek, type SendTally, type WeeklySender } from './weeklyDelivery';
+import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates, type RepWeek } from './weeklyLists';
 import { planWeek } from './weeklyPlan';
 import { repDirectory } from './weeklyRepDirectory';
@@ -23,12 +26,6 @@ import {
 import { DEFAULT_EXTRA_ATTEMPTS, decideAttempt, willRetry } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
 import { runRowsAt } from './weeklySurfaced';
-
-/** Structured log lines (an InvocationContext or console fits). */
-export interface WeeklyLog {
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-}
 
 export interface WeeklyRunConfig extends CardLocale {
   timeZone: string;
@@ -48,18 +45,15 @@ export interface WeeklyRunConfig extends CardLocale {
   extraAttempts?: number;
 }
 
-/** Posts a short text to the admins (the team's summary channel); says what happened, never throws for a send failure. */
-export type AdminNotifier = (text: string) => Promise<'posted' | 'no_channel' | 'failed'>;
-
 export interface WeeklyRunDeps {
   storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs' | 'requests'>;
   cards: CardStore;
   /** Reads the feed (a folder or a blob container) into a Book. */
   readBook: () => Promise<FeedResult>;
   rules: Rules;
-  sender: WeeklySender;
+  sender: CardSender;
   config: WeeklyRunConfig;
-  log: WeeklyLog;
+  log: Log;
   notifyAdmins?: AdminNotifier;
   /** Monotonic milliseconds, for the run's duration (default performance.now). */
   clock?: () => number;
@@ -128,7 +122,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     resolve: resolveStaleRow,
   });
   const preparedAt = clock();
-  const tally: SendTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
+  const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
   // no_conversation is never recorded by this run (so it is retried); an older row of it is not final either.
   const ledger = new Map(handled.filter((d) => d.status !== 'no_conversation').map((d) => [d.repId, d]));
   const delivery = {

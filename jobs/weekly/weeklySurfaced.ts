@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { startOfMonth } from 'date-fns';
+import { zonedNow } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { ScoredCustomer } from '../../rules/scoreBook';
 import type { NewAuditRow } from '../../storage/auditRow';
-import { zonedNow } from '../schedule';
 
 /** Who the weekly run's own audit rows name as the actor. */
 export const WEEKLY_ACTOR = { actorId: 'churn-predictor:weekly-run', actorName: 'Weekly run' } as const;

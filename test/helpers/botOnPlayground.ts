@@ -1,6 +1,6 @@
 import type { BotRuntime } from '../../bot';
 import { createMessagesHandler } from '../../functions/messages';
-import { type FunctionsHost, messagesRoute, startFunctionsHost } from '../../tools/local/functionsHost';
+import { type FunctionsHost, registeredRoute, startFunctionsHost } from '../../tools/local/functionsHost';
 import { findFreePort, type Playground, startPlayground } from '../../tools/local/playground';
 import { type EventStream, PlaygroundClient, type PlaygroundConfig } from './playground';
 
@@ -8,7 +8,12 @@ import { type EventStream, PlaygroundClient, type PlaygroundConfig } from './pla
 export function startBotHost(runtime: BotRuntime): Promise<FunctionsHost> {
   return startFunctionsHost({
     port: 0,
-    routes: [messagesRoute(createMessagesHandler(async () => runtime))],
+    routes: [
+      registeredRoute(
+        'messages',
+        createMessagesHandler(async () => runtime),
+      ),
+    ],
     log: () => undefined,
   });
 }

@@ -8,7 +8,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** The flags checked on this kind of machine (see NOTES.md): headless, no sandbox, nothing phoning home. */
+/** Flags for a root, offline machine: headless, no sandbox, nothing phoning home (else Chromium retries blocked hosts). */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

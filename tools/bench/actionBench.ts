@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createBotRuntime } from '../../bot';
 import { createActionHandler } from '../../bot/taps/actionHandler';
-import { botConversationStore } from '../../bot/taps/conversationStoreAdapter';
 import { type CustomerState, initialState } from '../../rules/customerState';
 import { defaultRules } from '../../rules/rulesSchema';
 import { openStorage } from '../../storage';
@@ -121,7 +120,7 @@ export async function actionBench(options: ActionBenchOptions = {}): Promise<Act
     }
     const runtime = createBotRuntime({
       bot: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
-      store: botConversationStore(storage.conversations),
+      store: storage.conversations,
       actions: createActionHandler({
         stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },
         rules: defaultRules(),

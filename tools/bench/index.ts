@@ -8,25 +8,25 @@ import { join } from 'node:path';
 const SECTIONS: Record<string, { file: string; what: string }> = {
   pipeline: {
     file: 'pipelineBench.ts',
-    what: 'issue 2: read + score 100k/2M and 1M/20M, peak memory, vs DuckDB',
+    what: 'read + score 100k/2M and 1M/20M, peak memory, vs DuckDB',
   },
-  csv: { file: 'csvParsers.ts', what: 'issue 2: csv-parse vs papaparse on a 2M-row orders.csv' },
-  score: { file: 'scoreBench.ts', what: 'issue 2: scoreBook alone on an in-memory 100k/2M book' },
+  csv: { file: 'csvParsers.ts', what: 'csv-parse vs papaparse on a 2M-row orders.csv' },
+  score: { file: 'scoreBench.ts', what: 'scoreBook alone on an in-memory 100k/2M book' },
   storage: {
     file: 'storageBench.ts',
-    what: 'issue 3: 10k and 100k state rows, batched vs one by one, on Azurite',
+    what: '10k and 100k state rows, batched vs one by one, on Azurite',
   },
-  actions: { file: 'actionBench.ts', what: 'issue 4: p50/p95 of one card action end to end, 500 actions' },
+  actions: { file: 'actionBench.ts', what: 'p50/p95 of one card action end to end, 500 actions' },
   weekly: {
     file: 'weeklyBench.ts',
-    what: 'issue 5: weekly run of 10k customers / 200 reps vs the Teams rate bound',
+    what: 'weekly run of 10k customers / 200 reps vs the Teams rate bound',
   },
   weeklyMemory: {
     file: 'weeklyMemoryBench.ts',
-    what: "issue 5: the weekly run's working set (book, stored states, plan) at 1M customers / 20M orders",
+    what: "the weekly run's working set (book, stored states, plan) at 1M customers / 20M orders",
   },
-  bgnbd: { file: 'bgnbdBench.ts', what: 'issue 9: BG/NBD fit and scoring on 100k simulated customers' },
-  model: { file: 'bgnbdScoreBench.ts', what: 'issue 9: scoreBook with the cadence model on 100k customers' },
+  bgnbd: { file: 'bgnbdBench.ts', what: 'BG/NBD fit and scoring on 100k simulated customers' },
+  model: { file: 'bgnbdScoreBench.ts', what: 'scoreBook with the cadence model on 100k customers' },
 };
 
 const requested = process.argv.slice(2);

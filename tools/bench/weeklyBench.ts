@@ -163,7 +163,7 @@ function depsFor(
     : never,
   sender: ProactiveSender,
 ): WeeklyRunDeps {
-  const quiet = { info: () => undefined, warn: () => undefined };
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   return {
     storage,
     cards,

@@ -1,9 +1,9 @@
 import { readRulesFile } from '../../feed/readRulesFile';
 import { dayOf, scoreBook } from '../../rules';
+import { localDate } from '../../rules/calendar';
 import type { ScoreArgs } from './args';
 import { formatCsv, formatJson, formatTable } from './formatScores';
 import { loadBook } from './loadBook';
-import { todayIn } from './today';
 
 /** `score`: reads the feed, scores everyone as of the date and prints the lists. Feed report on stderr. */
 export async function runScoreCommand(
@@ -13,7 +13,7 @@ export async function runScoreCommand(
 ): Promise<void> {
   const rules = await readRulesFile(args.rules);
   const book = await loadBook(args.feed, rules, err);
-  const asOf = args.asOf ?? todayIn(process.env.TIME_ZONE);
+  const asOf = args.asOf ?? localDate(new Date(), process.env.TIME_ZONE);
   const scored = scoreBook(book, rules, dayOf(asOf));
   const text =
     args.format === 'json'

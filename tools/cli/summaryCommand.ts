@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { loadConfig } from '../../functions/config';
-import { MONTH_KEY, renderSummaryText, shiftMonth } from '../../jobs/monthly';
+import { renderSummaryText } from '../../jobs/monthly';
 import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
+import { localDate, MONTH_KEY, shiftMonth } from '../../rules/calendar';
 import { openStorage } from '../../storage';
-import { todayIn } from './today';
 import { UsageError } from './usageError';
 
 /** The usage line for `churn-predictor summary` (for the CLI's USAGE). */
@@ -59,7 +59,7 @@ export async function runSummaryCommand(
     );
   }
   const config = loadConfig(env);
-  const month = parsed.month ?? shiftMonth(todayIn(config.timeZone, now).slice(0, 7), -1);
+  const month = parsed.month ?? shiftMonth(localDate(now, config.timeZone).slice(0, 7), -1);
   const rules = await readRulesFile(config.rulesFile);
   const storage = await openStorage(config.storage, { timeZone: config.timeZone });
   const { summary, card } = await summaryCardFor(storage, month, {

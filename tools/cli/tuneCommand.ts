@@ -4,11 +4,11 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { dayOf } from '../../rules';
+import { localDate } from '../../rules/calendar';
 import { tune } from '../../rules/tune';
 import type { TunedBlock } from '../../rules/tunedBlock';
 import { isCalendarDate } from './args';
 import { loadBook } from './loadBook';
-import { todayIn } from './today';
 import { UsageError } from './usageError';
 
 /** The usage line for `churn-predictor tune` (for the CLI's USAGE). */
@@ -120,7 +120,7 @@ export async function runTuneCommand(
   await checkWritable(args.out);
   const base = await readRulesFile(args.rules);
   const book = await loadBook(args.feed, base, err);
-  const asOf = args.asOf ?? todayIn(process.env.TIME_ZONE);
+  const asOf = args.asOf ?? localDate(new Date(), process.env.TIME_ZONE);
   const { rules, tuned } = tune(book, base, {
     asOfDay: dayOf(asOf),
     horizonDays: args.horizon,

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type HttpHandler, HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
-import { health } from '../../functions/health';
-import { messages } from '../../functions/messages';
+import '../../functions';
+import { httpFunctions } from '../../functions/registry';
+import type { Wiring } from '../../functions/wiring';
 
 /**
  * A stand-in for the Azure Functions host (which cannot be installed here): a node:http server on
- * loopback that turns each request into an `@azure/functions` HttpRequest and calls the same
- * exported handlers that Azure runs.
+ * loopback that turns each request into an `@azure/functions` HttpRequest and calls the handlers
+ * of the same registrations Azure loads (functions/index.ts), built from the stack's wiring.
  */
 
 export interface FunctionRoute {
@@ -22,8 +23,7 @@ export interface FunctionRoute {
 export interface FunctionsHostOptions {
   /** Port on 127.0.0.1; 0 picks a free one. Default 3978, the Bot Framework's usual local port. */
   port?: number;
-  /** Defaults to the product's routes (`/api/messages`, `/api/health`). */
-  routes?: readonly FunctionRoute[];
+  routes: readonly FunctionRoute[];
   /** Told to the user when the port is taken, e.g. "set BOT_PORT" or "pass --bot-port". */
   portHint?: string;
   log?: (level: string, ...args: unknown[]) => void;
@@ -54,20 +54,30 @@ export class PortInUseError extends Error {
 
 export const DEFAULT_BOT_PORT = 3978;
 
-/** The bot's endpoint as functions/messages registers it, with its handler or another in its place. */
-export function messagesRoute(handler: HttpHandler = messages): FunctionRoute {
-  return { name: 'messages', path: '/api/messages', methods: ['POST', 'HEAD'], handler };
+/** A registered function's route (path and methods) with another handler in its place (tests). */
+export function registeredRoute(name: string, handler: HttpHandler): FunctionRoute {
+  const fn = httpFunctions.find((f) => f.name === name);
+  if (!fn) throw new Error(`no function named ${name} is registered`);
+  return { name, path: `/api/${fn.route}`, methods: fn.methods, handler };
 }
 
-/** The product's HTTP functions, as registered with `app.http` in functions/. */
-export const defaultRoutes: readonly FunctionRoute[] = [
-  messagesRoute(),
-  { name: 'health', path: '/api/health', methods: ['GET'], handler: health },
-];
+/**
+ * The product's HTTP functions as functions/ registers them, each built from `wiring`; `wrap` may
+ * put a handler inside another by function name (the local stack watches the bot's installs).
+ */
+export function registeredRoutes(
+  wiring: Wiring,
+  wrap: Partial<Record<string, (handler: HttpHandler) => HttpHandler>> = {},
+): FunctionRoute[] {
+  return httpFunctions.map((fn) => {
+    const handler = fn.build(wiring);
+    return registeredRoute(fn.name, wrap[fn.name]?.(handler) ?? handler);
+  });
+}
 
 /** Starts the local host; resolves once it listens. */
-export async function startFunctionsHost(options: FunctionsHostOptions = {}): Promise<FunctionsHost> {
-  const routes = options.routes ?? defaultRoutes;
+export async function startFunctionsHost(options: FunctionsHostOptions): Promise<FunctionsHost> {
+  const routes = options.routes;
   const log =
     options.log ?? ((level: string, ...args: unknown[]) => console.log(`[functions:${level}]`, ...args));
   const requestedPort = options.port ?? DEFAULT_BOT_PORT;

@@ -3,20 +3,21 @@ import { format as formatLine } from 'node:util';
 import type { HttpHandler } from '@azure/functions';
 import { format } from 'date-fns';
 import { z } from 'zod';
-import { type BotLog, createBotRuntime } from '../../bot';
-import { loadBotDependencies } from '../../functions/botDependencies';
+import type { Log } from '../../bot';
 import { type Config, loadConfig } from '../../functions/config';
-import { createHealthHandler, healthChecksFor } from '../../functions/health';
-import { createMessagesHandler } from '../../functions/messages';
-import { monthlySummaryDeps } from '../../functions/monthlySummary';
+import { type Wiring, wire } from '../../functions/wiring';
 import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
-import { zonedNow } from '../../jobs/schedule';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
-import { runWeekly, type WeeklyLog } from '../../jobs/weekly/weeklyRun';
-import { weeklyRunDeps } from '../../jobs/weekly/weeklyWiring';
-import { openStorage, type Storage } from '../../storage';
+import { runWeekly } from '../../jobs/weekly/weeklyRun';
+import { zonedNow } from '../../rules/calendar';
+import type { Storage } from '../../storage';
 import { startAzurite } from './azurite';
-import { type FunctionRoute, type FunctionsHost, messagesRoute, startFunctionsHost } from './functionsHost';
+import {
+  type FunctionRoute,
+  type FunctionsHost,
+  registeredRoutes,
+  startFunctionsHost,
+} from './functionsHost';
 import { type LoadedFeed, loadFeedIntoContainer } from './loadDemoFeed';
 import { type PlaygroundUser, startPlayground } from './playground';
 import { PlaygroundClient } from './playgroundClient';
@@ -150,12 +151,13 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
 
     const config = loadConfig(localConfigEnv(settings, azurite.connectionString));
     const clock = localClock(settings, config.weeklySendAt);
-    const storage = await openStorage(config.storage, { timeZone: config.timeZone });
-    const jobs = localJobs(config, clock, storage, log);
+    const wiring = await wire(config, { clock, log: prefixedLog('bot', log) });
+    const { storage } = wiring;
+    const jobs = localJobs(wiring, clock, log);
 
     const automatic = automaticWeeklyRun(settings, jobs, log);
     stoppers.push(() => automatic.stop());
-    const host = await startHost(settings, config, clock, jobs, automatic.onPersonalInstall, log);
+    const host = await startHost(settings, wiring, jobs, automatic.onPersonalInstall, log);
     stoppers.push(() => host.close());
     const user = repUser(settings);
     const playground = await startPlayground({
@@ -272,20 +274,21 @@ interface LocalJobs {
   summary(month?: string): Promise<SummaryPost>;
 }
 
-/** The two timers' work, run on demand with the stack's settings and clock. */
-function localJobs(
-  config: Config,
-  clock: () => Date,
-  storage: Storage,
-  log: (line: string) => void,
-): LocalJobs {
-  const weeklyLog: WeeklyLog = {
-    info: (m, d) => log(formatLine('[weekly]', m, d ?? '')),
-    warn: (m, d) => log(formatLine('[weekly:warn]', m, d ?? '')),
+/** Log lines with a `[name]` or `[name:level]` prefix, to the stack's output. */
+function prefixedLog(name: string, log: (line: string) => void): Log {
+  return {
+    info: (m, d) => log(formatLine(`[${name}]`, m, d ?? '')),
+    warn: (m, d) => log(formatLine(`[${name}:warn]`, m, d ?? '')),
+    error: (m, d) => log(formatLine(`[${name}:error]`, m, d ?? '')),
   };
+}
+
+/** The two timers' work, run on demand with the stack's wiring and clock. */
+function localJobs(wiring: Wiring, clock: () => Date, log: (line: string) => void): LocalJobs {
+  const { config, storage } = wiring;
   return {
     async weekly() {
-      const deps = await weeklyRunDeps(config, { log: weeklyLog });
+      const deps = await wiring.weekly(prefixedLog('weekly', log));
       // Forced: "run now" whatever the day; the ledger's run key still keeps one card per rep per week.
       return runWeekly(deps, { now: clock(), force: true });
     },
@@ -301,7 +304,7 @@ function localJobs(
         };
       }
       // The timer's own dependencies (storage, proactive sender, loss reasons), on demand for any month.
-      const deps = await monthlySummaryDeps(config, now);
+      const deps = await wiring.monthly(now);
       const { summary, card } = await summaryCardFor(deps.storage, which, deps.config);
       const sent = await deps.sender(channel.reference, card, summary.headline);
       switch (sent.status) {
@@ -324,24 +327,11 @@ function localJobs(
 /** The local Functions host with the product's HTTP functions and the timers' admin routes. */
 async function startHost(
   settings: LocalSettings,
-  config: Config,
-  clock: () => Date,
+  wiring: Wiring,
   jobs: LocalJobs,
   onPersonalInstall: () => void,
   log: (line: string) => void,
 ): Promise<FunctionsHost> {
-  const botLog: BotLog = {
-    info: (m, d) => log(formatLine('[bot]', m, d ?? '')),
-    warn: (m, d) => log(formatLine('[bot:warn]', m, d ?? '')),
-    error: (m, d) => log(formatLine('[bot:error]', m, d ?? '')),
-  };
-  const deps = await loadBotDependencies(config, { clock, log: botLog });
-  const runtime = createBotRuntime({
-    bot: config.bot,
-    store: deps.store,
-    actions: deps.actions,
-    log: botLog,
-  });
   const admin = (name: string, run: (query: URLSearchParams) => Promise<unknown>): FunctionRoute => ({
     name: `admin-${name}`,
     path: `/admin/functions/${name}`,
@@ -349,19 +339,7 @@ async function startHost(
     handler: adminHandler(run),
   });
   const routes: FunctionRoute[] = [
-    messagesRoute(
-      watchPersonalInstalls(
-        createMessagesHandler(async () => runtime),
-        onPersonalInstall,
-      ),
-    ),
-    {
-      name: 'health',
-      path: '/api/health',
-      methods: ['GET'],
-      // The same checks as in Azure: config, tables, rules file.
-      handler: createHealthHandler(healthChecksFor(() => config)),
-    },
+    ...registeredRoutes(wiring, { messages: (handler) => watchPersonalInstalls(handler, onPersonalInstall) }),
     admin(ADMIN_FUNCTIONS.weekly, () => jobs.weekly()),
     admin(ADMIN_FUNCTIONS.summary, (query) => jobs.summary(monthParam(query))),
   ];

@@ -7,8 +7,8 @@ import { createMessagesHandler } from '../../../functions/messages';
 import {
   type FunctionRoute,
   type FunctionsHost,
-  messagesRoute,
   PortInUseError,
+  registeredRoute,
   startFunctionsHost,
 } from '../../../tools/local/functionsHost';
 import { HELP_TEXT, MemoryLog, RecordingActions, RecordingStore } from './recordingPorts';
@@ -35,8 +35,11 @@ async function startHarness(bot: Config['bot'], actions = new RecordingActions()
   const log = new MemoryLog();
   const runtime: BotRuntime = createBotRuntime({ bot, store, actions, log });
   const routes: FunctionRoute[] = [
-    messagesRoute(createMessagesHandler(async () => runtime)),
-    { name: 'health', path: '/api/health', methods: ['GET'], handler: createHealthHandler([]) },
+    registeredRoute(
+      'messages',
+      createMessagesHandler(async () => runtime),
+    ),
+    registeredRoute('health', createHealthHandler([])),
   ];
   const host = await startFunctionsHost({ port: 0, routes, log: () => undefined });
   return { host, store, actions, log };

@@ -2,10 +2,10 @@ import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:cryp
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBotRuntime } from '../../../bot';
+import { createBotAdapter, createBotRuntime } from '../../../bot';
 import type { Config } from '../../../functions/config';
 import { createMessagesHandler } from '../../../functions/messages';
-import { type FunctionsHost, messagesRoute, startFunctionsHost } from '../../../tools/local/functionsHost';
+import { type FunctionsHost, registeredRoute, startFunctionsHost } from '../../../tools/local/functionsHost';
 import { MemoryLog, RecordingActions, RecordingStore } from './recordingPorts';
 
 // The real CloudAdapter, over HTTP through the local Functions host, checking Bot Framework tokens
@@ -102,14 +102,14 @@ async function startBot(openIdMetadataUrl: string): Promise<Harness> {
   const store = new RecordingStore();
   const actions = new RecordingActions();
   const log = new MemoryLog();
-  const runtime = createBotRuntime({
-    bot,
-    store,
-    actions,
-    log,
-    tokenEndpoints: { openIdMetadataUrl, tokenIssuer: ISSUER },
-  });
-  const routes = [messagesRoute(createMessagesHandler(async () => runtime))];
+  const adapter = createBotAdapter(bot, log, { openIdMetadataUrl, tokenIssuer: ISSUER });
+  const runtime = createBotRuntime({ bot, store, actions, log, adapter });
+  const routes = [
+    registeredRoute(
+      'messages',
+      createMessagesHandler(async () => runtime),
+    ),
+  ];
   return { host: await startFunctionsHost({ port: 0, routes, log: () => undefined }), store, actions, log };
 }
 

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FunctionsHost, messagesRoute, startFunctionsHost } from '../../../tools/local/functionsHost';
+import { type FunctionsHost, startFunctionsHost } from '../../../tools/local/functionsHost';
 
 // The local Functions host against cross-origin browser posts and DNS rebinding: a page elsewhere can
 // make a browser POST to 127.0.0.1, but it cannot hide its Origin, nor its name in Host.
@@ -46,7 +46,7 @@ describe('local Functions host: only this machine', () => {
       log: () => undefined,
       publicHosts: ['abc123.devtunnels.ms'],
       routes: [
-        messagesRoute(record('messages')),
+        { name: 'messages', path: '/api/messages', methods: ['POST', 'HEAD'], handler: record('messages') },
         {
           name: 'admin-monthlySummary',
           path: '/admin/functions/monthlySummary',

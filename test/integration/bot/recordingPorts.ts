@@ -1,9 +1,10 @@
 import type {
   ActionHandler,
-  BotLog,
   BotReply,
   CommandRequest,
+  ConversationRef,
   ConversationStore,
+  Log,
   RepInstall,
   SubmitRequest,
   SummaryChannel,
@@ -14,13 +15,14 @@ import type {
  * Azurite) and the real ActionHandler replace them once they are wired.
  */
 export class RecordingStore implements ConversationStore {
-  readonly reps = new Map<string, RepInstall>();
+  /** The references are the bot's own ConversationRef shape. */
+  readonly reps = new Map<string, RepInstall & { reference: ConversationRef }>();
   readonly removed: string[] = [];
   readonly serviceUrlRefreshes: { userId: string; serviceUrl: string }[] = [];
-  readonly summaryChannels: SummaryChannel[] = [];
+  readonly summaryChannels: (SummaryChannel & { reference: ConversationRef })[] = [];
 
   async saveRep(rep: RepInstall): Promise<void> {
-    this.reps.set(rep.userId, rep);
+    this.reps.set(rep.userId, rep as RepInstall & { reference: ConversationRef });
   }
   async removeRep(userId: string): Promise<void> {
     this.reps.delete(userId);
@@ -30,7 +32,7 @@ export class RecordingStore implements ConversationStore {
     this.serviceUrlRefreshes.push({ userId, serviceUrl });
   }
   async setSummaryChannel(channel: SummaryChannel): Promise<void> {
-    this.summaryChannels.push(channel);
+    this.summaryChannels.push(channel as SummaryChannel & { reference: ConversationRef });
   }
 }
 
@@ -74,7 +76,7 @@ function doneCard(text: string): Record<string, unknown> {
 }
 
 /** A log that keeps what the bot reported, so tests can show it when they fail. */
-export class MemoryLog implements BotLog {
+export class MemoryLog implements Log {
   readonly lines: string[] = [];
   info(message: string, details?: Record<string, unknown>): void {
     this.lines.push(`info ${message} ${JSON.stringify(details ?? {})}`);

@@ -20,14 +20,17 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function probe(config: () => Config): Promise<{ status: number; body: unknown; log: string[] }> {
+async function probe(config: Config): Promise<{ status: number; body: unknown; log: string[] }> {
+  // No retries: the wiring's storage retries for about 7 s, past the probe's own limit; here the
+  // first answer decides.
+  const storage = await openStorage(config.storage, { skipCreate: true, retry: { maxRetries: 0 } });
   const log: string[] = [];
   const context = new InvocationContext({
     functionName: 'health',
     logHandler: (_level, ...args) => log.push(args.map(String).join(' ')),
   });
   const response = new HttpResponse(
-    await createHealthHandler(healthChecksFor(config), 3_000)(
+    await createHealthHandler(healthChecksFor(storage, config.rulesFile), 3_000)(
       new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/health' }),
       context,
     ),
@@ -44,7 +47,7 @@ describe('/api/health', () => {
   it('says ok when the tables answer and the rules file reads', async () => {
     const config = loadConfig(env());
     await openStorage(config.storage); // creates the tables, as the first run does
-    expect(await probe(() => config)).toMatchObject({ status: 200, body: { status: 'ok' }, log: [] });
+    expect(await probe(config)).toMatchObject({ status: 200, body: { status: 'ok' }, log: [] });
   });
 
   it('says not ok, and nothing more, when storage is unreachable; the log says what failed', async () => {
@@ -52,7 +55,7 @@ describe('/api/health', () => {
     const config = loadConfig({
       STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
     });
-    const result = await probe(() => config);
+    const result = await probe(config);
     expect(result.status).toBe(503);
     expect(result.body).toEqual({ status: 'not ok' });
     expect(result.log.join('\n')).toMatch(/health check storage failed/);
@@ -60,7 +63,7 @@ describe('/api/health', () => {
 
   it('says not ok when the tables were never created (the account answers, the app could not work)', async () => {
     const config = loadConfig(env());
-    expect(await probe(() => config)).toMatchObject({ status: 503, body: { status: 'not ok' } });
+    expect(await probe(config)).toMatchObject({ status: 503, body: { status: 'not ok' } });
   });
 
   it('says not ok when the rules file is missing or invalid', async () => {
@@ -70,16 +73,10 @@ describe('/api/health', () => {
     for (const rulesFile of [join(dir, 'missing.json'), invalid]) {
       const config = loadConfig({ ...env(), RULES_FILE: rulesFile });
       await openStorage(config.storage);
-      const result = await probe(() => config);
+      const result = await probe(config);
       expect(result).toMatchObject({ status: 503, body: { status: 'not ok' } });
       expect(result.log.join('\n')).toMatch(/health check rules failed/);
       expect(JSON.stringify(result.body)).not.toContain(dir);
     }
-  });
-
-  it('says not ok without the config error text when the configuration is bad', async () => {
-    const result = await probe(() => loadConfig({ STORAGE_CONNECTION_STRING: 'garbage' }));
-    expect(result).toMatchObject({ status: 503, body: { status: 'not ok' } });
-    expect(result.log.join('\n')).toMatch(/STORAGE_CONNECTION_STRING/);
   });
 });

@@ -1,12 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CardSender } from '../../../bot/ports';
 import { buildMonthlySummaryCard } from '../../../cards';
 import { chartsOf, withChartFallbacks } from '../../../cards/monthlySummaryCharts';
-import {
-  runMonthlySummary,
-  SUMMARY_CHANNEL_RECIPIENT,
-  type SummarySender,
-  summaryCardFor,
-} from '../../../jobs';
+import { runMonthlySummary, SUMMARY_CHANNEL_RECIPIENT, summaryCardFor } from '../../../jobs';
 import type { Storage } from '../../../storage';
 import type { AuditRow } from '../../../storage/auditRow';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
@@ -37,9 +33,9 @@ const channel = {
 };
 
 /** A sender that records what it was asked to post and answers as told. */
-function recordingSender(answers: Awaited<ReturnType<SummarySender>>[] = []) {
+function recordingSender(answers: Awaited<ReturnType<CardSender>>[] = []) {
   const calls: { reference: Record<string, unknown>; card: Record<string, unknown>; text: string }[] = [];
-  const sender: SummarySender = async (reference, card, text) => {
+  const sender: CardSender = async (reference, card, text) => {
     calls.push({ reference, card, text });
     return answers.shift() ?? { status: 'delivered', activityId: `act-${calls.length}` };
   };
@@ -130,7 +126,7 @@ describe('runMonthlySummary', () => {
     await record(storage, [...priorRows, ...rows, ...laterRows]);
   });
 
-  const run = (now: string, sender: SummarySender) =>
+  const run = (now: string, sender: CardSender) =>
     runMonthlySummary({ storage, sender, now: new Date(now), config: { ...options, schedule } });
 
   it('waits for 09:00 on the 1st in the team’s zone', async () => {

@@ -1,7 +1,7 @@
 import { InvocationContext, type Timer } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+import type { CardSender } from '../../../bot/ports';
 import { createMonthlySummaryHandler } from '../../../functions/monthlySummary';
-import type { SummarySender } from '../../../jobs';
 import { LOSS_REASONS } from '../../unit/monthly/auditRows';
 import { openTestStorage } from '../storage/support';
 
@@ -20,7 +20,7 @@ describe('monthlySummary timer function', () => {
       functionName: 'monthlySummary',
       logHandler: (level, ...args) => logged.push({ level, args }),
     });
-    const sender: SummarySender = async () => ({ status: 'delivered', activityId: 'a1' });
+    const sender: CardSender = async () => ({ status: 'delivered', activityId: 'a1' });
     const handler = createMonthlySummaryHandler(
       async (now) => ({
         storage,

@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotAdapter } from '../../../bot/adapter';
+import type { CardSender } from '../../../bot/ports';
 import { ProactiveSender } from '../../../bot/proactiveSender';
-import { runMonthlySummary, type SummarySender } from '../../../jobs';
+import { runMonthlySummary } from '../../../jobs';
 import type { Storage } from '../../../storage';
 import { findFreePort, type Playground, startPlayground } from '../../../tools/local/playground';
 import {
@@ -72,7 +73,7 @@ describe('monthly summary delivered to the Playground team channel', () => {
       adapter: createBotAdapter({ appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' }),
       appId: '',
     });
-    const sender: SummarySender = (reference, card, text) => proactive.sendCard(reference, card, text);
+    const sender: CardSender = (reference, card, text) => proactive.sendCard(reference, card, text);
     const deps = {
       storage,
       sender,

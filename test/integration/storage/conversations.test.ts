@@ -95,6 +95,26 @@ describe('conversation references on Azurite', () => {
     expect((await storage.conversations.getSummaryChannel())?.channelId).toBe('19:sales@thread.tacv2');
   });
 
+  it('keeps what the bot knows of an install: no email as "", the channel account, the source, who set the channel', async () => {
+    const storage = await openTestStorage('convInstall');
+    const saved = await storage.conversations.saveRep(
+      rep({ email: null, channelAccountId: '29:ana', source: 'activity' }),
+    );
+    expect(saved).toMatchObject({ email: '', channelAccountId: '29:ana', source: 'activity' });
+    expect(await storage.conversations.getRep(saved.userId)).toEqual(saved);
+    const channel = {
+      teamId: 'team',
+      teamName: 'Sales',
+      channelId: 'team',
+      tenantId: 't',
+      serviceUrl: 'http://localhost/_connector',
+      reference: { conversation: { id: 'team' } },
+      setBy: 'install',
+    };
+    await storage.conversations.setSummaryChannel(channel);
+    expect(await storage.conversations.getSummaryChannel()).toEqual(channel);
+  });
+
   it('rejects a rep without a usable serviceUrl', async () => {
     const storage = await openTestStorage('convBad');
     await expect(storage.conversations.saveRep(rep({ serviceUrl: 'not a url' }))).rejects.toThrow(

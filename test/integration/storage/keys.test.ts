@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeKey, encodeKey, idKey, monthOf } from '../../../storage';
+import { localMonth } from '../../../rules/calendar';
+import { decodeKey, encodeKey, idKey } from '../../../storage';
 import { MAX_KEY_BYTES, newestFirstKey } from '../../../storage/keys';
 import { fullState, openTestStorage } from './support';
 
@@ -60,10 +61,10 @@ describe('key encoding (pure; runs with the storage suite)', () => {
   });
 
   it("names the month in the team's zone", () => {
-    expect(monthOf('2026-12-01T03:00:00Z')).toBe('2026-12');
-    expect(monthOf('2026-12-01T03:00:00Z', 'America/Chicago')).toBe('2026-11');
-    expect(monthOf('2026-10-31T23:30:00Z', 'Europe/London')).toBe('2026-10');
-    expect(() => monthOf('soon')).toThrow(/Not a timestamp/);
+    expect(localMonth('2026-12-01T03:00:00Z')).toBe('2026-12');
+    expect(localMonth('2026-12-01T03:00:00Z', 'America/Chicago')).toBe('2026-11');
+    expect(localMonth('2026-10-31T23:30:00Z', 'Europe/London')).toBe('2026-10');
+    expect(() => localMonth('soon')).toThrow(/Not a timestamp/);
   });
 
   it('newest-first keys sort in reverse time order', () => {

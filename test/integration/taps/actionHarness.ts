@@ -7,7 +7,6 @@ import {
   type ActionStores,
   createActionHandler,
 } from '../../../bot/taps/actionHandler';
-import { botConversationStore } from '../../../bot/taps/conversationStoreAdapter';
 import type { Config } from '../../../functions/config';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
@@ -153,7 +152,7 @@ export async function startActionBotHost(
   const log = new MemoryLog();
   const runtime = createBotRuntime({
     bot,
-    store: botConversationStore(storage.conversations),
+    store: storage.conversations,
     actions: createActionHandler(deps),
     log,
   });

@@ -3,14 +3,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { loadBotDependencies } from '../../../functions/botDependencies';
 import { loadConfig } from '../../../functions/config';
+import { wire } from '../../../functions/wiring';
 import { openStorage } from '../../../storage';
 import { customer } from './actionHarness';
 
 // The deployed wiring, from the environment: Table Storage on Azurite, a rules file, the admin list.
 
-describe('loadBotDependencies', () => {
+describe('the wiring', () => {
   it('wires the Table Storage conversation store and the action handler with the rules file', async () => {
     const tablePrefix = `tdeps${randomBytes(3).toString('hex')}`;
     const dir = await mkdtemp(join(tmpdir(), 'rules-'));
@@ -24,7 +24,8 @@ describe('loadBotDependencies', () => {
       MicrosoftAppTenantId: 'tenant-1',
       ADMIN_USER_IDS: 'aad-admin',
     });
-    const deps = await loadBotDependencies(config);
+    const wiring = await wire(config);
+    const deps = { store: wiring.storage.conversations, actions: wiring.actions };
     const storage = await openStorage(config.storage, { skipCreate: true });
     const reference = {
       channelId: 'msteams',

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotRuntime, createBotRuntime } from '../../../bot';
 import { ProactiveSender } from '../../../bot/proactiveSender';
 import { type ActionStores, createActionHandler } from '../../../bot/taps/actionHandler';
-import { botConversationStore } from '../../../bot/taps/conversationStoreAdapter';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import type { Storage } from '../../../storage';
 import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
@@ -58,7 +57,7 @@ describe('rep actions through the Agents Playground', () => {
     };
     runtime = createBotRuntime({
       bot: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
-      store: botConversationStore(storage.conversations),
+      store: storage.conversations,
       actions: createActionHandler(handlerDeps(stores, { access: { tenantId: TENANT, adminUserIds: [] } })),
       log: new MemoryLog(),
     });

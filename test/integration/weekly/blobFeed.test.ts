@@ -6,8 +6,8 @@ import { feedContainerClient, readBlobFeed } from '../../../feed/blobFeed';
 import { FeedError } from '../../../feed/feedError';
 import { readFeed } from '../../../feed/readFeed';
 import { loadConfig } from '../../../functions/config';
+import { feedReaderFor } from '../../../functions/wiring';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
-import { feedReaderFor } from '../../../jobs/weekly/weeklyWiring';
 import { defaultRules } from '../../../rules/rulesSchema';
 import {
   conversationOf,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WeeklySender } from '../../../jobs/weekly/weeklyDelivery';
+import type { CardSender } from '../../../bot/ports';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import type { AuditStore, RunLedger, StateStore } from '../../../storage';
 import {
@@ -30,7 +30,7 @@ describe('crash midway, then a rerun', () => {
   it('a crash after half the reps plus the next tick delivers the rest and nothing twice', async () => {
     const book = slippingBook(REPS, { slipping: 2 });
     let calls = 0;
-    const crashing: WeeklySender = async (reference, card, summary) => {
+    const crashing: CardSender = async (reference, card, summary) => {
       calls++;
       if (calls === REPS.length / 2 + 1) throw new Error('injected crash: the process died');
       return world.sender.sendCard(reference, card, summary);
@@ -63,7 +63,7 @@ describe('crash midway, then a rerun', () => {
   it('a crash with several reps in flight still ends with one card each after the rerun', async () => {
     const book = slippingBook(REPS, { slipping: 1 });
     let calls = 0;
-    const crashing: WeeklySender = async (reference, card, summary) => {
+    const crashing: CardSender = async (reference, card, summary) => {
       if (++calls === 6) throw new Error('injected crash');
       return world.sender.sendCard(reference, card, summary);
     };

@@ -6,9 +6,9 @@ import { decideLost } from '../../../bot/taps/decideLost';
 import { decideReachedOut } from '../../../bot/taps/decideReachedOut';
 import { decideWonBack } from '../../../bot/taps/decideWonBack';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { localMonth } from '../../../rules/calendar';
 import type { CustomerState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { monthOf } from '../../../storage/keys';
 import type { StateStore } from '../../../storage/stateStore';
 import {
   depsFor,
@@ -138,7 +138,7 @@ describe('a rep tapping a card while the weekly run is still writing states', ()
     expect(after.get(`${a}#s3`)).toMatchObject({ wonBackAt: TODAY, band: 'steady', surfacedAt: null });
     expect(after.get(`${b}#s1`)).toMatchObject({ status: 'lost', lostReason: 'price' });
     // State and audit agree: each tap's audit row is there and its effect is in the state.
-    const audit = await world.storage.audit.readMonth(monthOf(AT, TIME_ZONE));
+    const audit = await world.storage.audit.readMonth(localMonth(AT, TIME_ZONE));
     const byKey = new Map(audit.map((r) => [r.id, r]));
     expect(byKey.get(`tap_${a}#s0`)?.action).toBe('reached_out');
     expect(byKey.get(`tap_${a}#s3`)?.action).toBe('won_back');

@@ -2,8 +2,8 @@ import { InvocationContext, type Timer } from '@azure/functions';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBotAdapter } from '../../../bot/adapter';
+import { summaryChannelNotifier } from '../../../bot/channelNotifier';
 import { createWeeklyRunHandler } from '../../../functions/weeklyRun';
-import { summaryChannelNotifier } from '../../../jobs/weekly/weeklyWiring';
 import {
   conversationOf,
   depsFor,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
-import { monthOf } from '../../../storage/keys';
+import { localMonth } from '../../../rules/calendar';
 import {
   completed,
   conversationOf,
@@ -50,7 +50,7 @@ describe('runWeekly on Azurite and the fake Teams connector', () => {
     expect(report.stateWrites.written).toBe(30);
 
     // One `surfaced` audit row per customer on a list, in the team's month.
-    const audit = await world.storage.audit.readMonth(monthOf(SEND_TIME.toISOString(), TIME_ZONE));
+    const audit = await world.storage.audit.readMonth(localMonth(SEND_TIME.toISOString(), TIME_ZONE));
     expect(audit.filter((r) => r.action === 'surfaced')).toHaveLength(18);
     expect(report.surfacedRows).toEqual({ recorded: 18, alreadyThere: 0 });
 

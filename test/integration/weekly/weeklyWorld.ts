@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { inject } from 'vitest';
+import type { Log } from '../../../bot/ports';
 import { ProactiveSender } from '../../../bot/proactiveSender';
 import type { FeedResult } from '../../../feed/readFeed';
 import type { WeeklyReport, WeeklyRunDone } from '../../../jobs/weekly/weeklyReport';
-import type { WeeklyLog, WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
+import type { WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
 import type { Book } from '../../../rules/book';
 import { defaultRules, type Rules } from '../../../rules/rulesSchema';
 import { openStorage, type Storage } from '../../../storage';
@@ -23,7 +24,7 @@ export interface WeeklyWorld {
   fake: FakeTeamsConnector;
   sender: ProactiveSender;
   connectionString: string;
-  log: WeeklyLog & { lines: { level: string; message: string }[] };
+  log: Log & { lines: { level: string; message: string }[] };
   stop(): Promise<void>;
 }
 
@@ -44,6 +45,7 @@ export async function openWeeklyWorld(name: string): Promise<WeeklyWorld> {
     lines,
     info: (message: string) => lines.push({ level: 'info', message }),
     warn: (message: string) => lines.push({ level: 'warn', message }),
+    error: (message: string) => lines.push({ level: 'error', message }),
   };
   return { storage, cards, fake, sender, connectionString, log, stop: () => fake.stop() };
 }

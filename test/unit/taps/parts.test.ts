@@ -9,13 +9,12 @@ import {
 } from '../../../bot/taps/auditHistory';
 import { authoriseOnCustomer, checkTenant } from '../../../bot/taps/authorise';
 import { outcomeOfRow, withOutcome } from '../../../bot/taps/cardOutcome';
-import { botConversationStore } from '../../../bot/taps/conversationStoreAdapter';
 import { listCardData } from '../../../bot/taps/listCardData';
-import { localDateOf, previousMonthOf } from '../../../bot/taps/localDate';
 import { parseSubmit } from '../../../bot/taps/parseSubmit';
 import { helpFor } from '../../../bot/taps/replies';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { heldOutInWeek } from '../../../jobs/weekly/weeklyHoldout';
+import { localDate, localMonth, shiftMonth } from '../../../rules/calendar';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { CHUNK_BYTES, decodeCard, encodeCard, type SentCard } from '../../../storage/cardStore';
 import type { ConversationStore, RepInput, SummaryChannel } from '../../../storage/conversationStore';
@@ -278,86 +277,13 @@ describe('card store encoding', () => {
   });
 });
 
-describe('conversation store adapter', () => {
-  it('maps the bot’s port onto the storage store', async () => {
-    const saved: RepInput[] = [];
-    const channels: SummaryChannel[] = [];
-    const calls: string[] = [];
-    const storage = {
-      saveRep: async (rep: RepInput) => {
-        saved.push(rep);
-        return { ...rep, email: rep.email.toLowerCase() };
-      },
-      removeRep: async (id: string) => {
-        calls.push(`remove ${id}`);
-      },
-      refreshServiceUrl: async (id: string, url: string) => {
-        calls.push(`refresh ${id} ${url}`);
-        return true;
-      },
-      setSummaryChannel: async (c: SummaryChannel) => {
-        channels.push(c);
-      },
-    } as unknown as ConversationStore;
-    const port = botConversationStore(storage);
-    const reference = {
-      channelId: 'msteams',
-      serviceUrl: 'http://localhost/_connector',
-      conversation: { id: 'a:1' },
-      bot: { id: 'b' },
-    };
-    const rep: RepInstall = {
-      userId: 'aad-ana',
-      channelAccountId: '29:ana',
-      name: 'Ana',
-      email: null,
-      tenantId: 't',
-      serviceUrl: 'http://localhost/_connector',
-      reference,
-      source: 'activity',
-    };
-    await port.saveRep(rep);
-    await port.removeRep('aad-ana');
-    await expect(port.refreshServiceUrl('aad-ana', 'http://x/')).resolves.toBeUndefined();
-    await port.setSummaryChannel({
-      teamId: 'team',
-      teamName: 'Sales',
-      channelId: 'team',
-      tenantId: 't',
-      serviceUrl: 'http://localhost/_connector',
-      reference,
-      setBy: 'install',
-    });
-    expect(saved).toEqual([
-      {
-        userId: 'aad-ana',
-        name: 'Ana',
-        email: '',
-        tenantId: 't',
-        serviceUrl: 'http://localhost/_connector',
-        reference,
-      },
-    ]);
-    expect(calls).toEqual(['remove aad-ana', 'refresh aad-ana http://x/']);
-    expect(channels).toEqual([
-      {
-        teamId: 'team',
-        channelId: 'team',
-        tenantId: 't',
-        serviceUrl: 'http://localhost/_connector',
-        reference,
-      },
-    ]);
-  });
-});
-
 describe('dates and help', () => {
   it('takes today and last month in the team’s zone', () => {
     const instant = new Date('2026-12-01T03:00:00Z');
-    expect(localDateOf(instant, 'America/Chicago')).toBe('2026-11-30');
-    expect(previousMonthOf(instant, 'America/Chicago')).toBe('2026-10');
-    expect(previousMonthOf(instant, 'UTC')).toBe('2026-11');
-    expect(previousMonthOf(new Date('2027-01-15T12:00:00Z'), 'UTC')).toBe('2026-12');
+    expect(localDate(instant, 'America/Chicago')).toBe('2026-11-30');
+    expect(shiftMonth(localMonth(instant, 'America/Chicago'), -1)).toBe('2026-10');
+    expect(shiftMonth(localMonth(instant, 'UTC'), -1)).toBe('2026-11');
+    expect(shiftMonth(localMonth(new Date('2027-01-15T12:00:00Z'), 'UTC'), -1)).toBe('2026-12');
   });
 
   it('names what it did not understand, cut short', () => {

@@ -1,0 +1,40 @@
+import type { CloudAdapter } from 'botbuilder';
+import type { Config } from '../functions/config';
+import { createBotAdapter } from './adapter';
+import { ChurnBot } from './churnBot';
+import { type BotHttpRequest, type BotHttpResponse, processBotRequest } from './httpAdapter';
+import { type ActionHandler, type ConversationStore, consoleLog, type Log } from './ports';
+
+/** The bot as the HTTP endpoint uses it: one adapter and one bot, built once. */
+export interface BotRuntime {
+  adapter: CloudAdapter;
+  bot: ChurnBot;
+  /** Handles one POSTed activity: authenticates, runs the bot, returns the HTTP answer. */
+  handle(request: BotHttpRequest): Promise<BotHttpResponse>;
+}
+
+export interface BotRuntimeOptions {
+  bot: Config['bot'];
+  store: ConversationStore;
+  actions: ActionHandler;
+  log?: Log;
+  /** An adapter already built from the same settings (the wiring shares one with the senders). */
+  adapter?: CloudAdapter;
+}
+
+/** Builds the adapter and the bot from the settings and the ports they need. */
+export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
+  const log = options.log ?? consoleLog;
+  const adapter = options.adapter ?? createBotAdapter(options.bot, log);
+  const bot = new ChurnBot({
+    store: options.store,
+    actions: options.actions,
+    log,
+    tenantId: options.bot.tenantId,
+  });
+  return {
+    adapter,
+    bot,
+    handle: (request) => processBotRequest(adapter, request, (context) => bot.run(context)),
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * The app's entry (package.json `main`): loading it registers every function with the host. The
+ * local host loads this same file and serves what it registered.
+ */
+import './health';
+import './messages';
+import './monthlySummary';
+import './weeklyRun';

@@ -1,0 +1,145 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import type { CloudAdapter } from 'botbuilder';
+import { createBotAdapter } from '../bot/adapter';
+import { summaryChannelNotifier } from '../bot/channelNotifier';
+import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
+import { ProactiveSender } from '../bot/proactiveSender';
+import { type BotRuntime, createBotRuntime } from '../bot/runtime';
+import { createActionHandler } from '../bot/taps/actionHandler';
+import { feedContainerClient, readBlobFeed } from '../feed/blobFeed';
+import { type FeedResult, readFeed } from '../feed/readFeed';
+import { readRulesFile } from '../feed/readRulesFile';
+import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
+import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
+import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
+import type { Rules } from '../rules/rulesSchema';
+import { openStorage, type Storage } from '../storage';
+import { type CardStore, openCardStore } from '../storage/cardStore';
+import { type Config, loadConfig } from './config';
+
+type SendCardReference = Parameters<ProactiveSender['sendCard']>[0];
+
+/** Every dependency the functions use, built once from the config. */
+export interface Wiring {
+  config: Config;
+  storage: Storage;
+  cards: CardStore;
+  adapter: CloudAdapter;
+  /** Card taps and text commands: the bot and the tabs act through the same handler. */
+  actions: ActionHandler;
+  /** The bot endpoint's runtime (rules read once, when it was built). */
+  bot: BotRuntime;
+  /** The weekly run's dependencies; the rules file and the feed are read afresh on each call. */
+  weekly(log: Log): Promise<WeeklyRunDeps>;
+  /** The monthly summary's dependencies for a tick at `now`. */
+  monthly(now: Date): Promise<MonthlySummaryDeps>;
+}
+
+export interface WiringOptions {
+  /** The clock taps are dated by (the local stack runs on the demo's date). */
+  clock?: () => Date;
+  log?: Log;
+  /** A sender to use instead of the ProactiveSender over the bot adapter (tests, benchmarks). */
+  sender?: ProactiveSender;
+}
+
+/** Builds every dependency from the config: Table Storage, the bot adapter, the senders, the rules, the feed. */
+export async function wire(config: Config, options: WiringOptions = {}): Promise<Wiring> {
+  const log = options.log ?? consoleLog;
+  const [storage, cards, rules] = await Promise.all([
+    // The audit's month partitions follow the team's calendar, as the monthly summary reads them.
+    openStorage(config.storage, { timeZone: config.timeZone }),
+    openCardStore(config.storage),
+    readRulesFile(config.rulesFile),
+  ]);
+  const adapter = createBotAdapter(config.bot, log);
+  const sender = options.sender ?? new ProactiveSender({ adapter, appId: config.bot.appId });
+  // The stored reference is the Bot Framework shape as JSON (validated when it was stored).
+  const sendCard = (reference: Record<string, unknown>, card: Record<string, unknown>, text: string) =>
+    sender.sendCard(reference as SendCardReference, card, text);
+  const summaryOptions = (r: Rules) => ({ timeZone: config.timeZone, lossReasons: r.lossReasons });
+
+  const actions = createActionHandler({
+    stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },
+    rules,
+    timeZone: config.timeZone,
+    access: { tenantId: config.bot.tenantId, adminUserIds: config.adminUserIds },
+    // The `summary` command shows the same card the monthly timer posts, from the audit trail.
+    summaryCard: async (month) => (await summaryCardFor(storage, month, summaryOptions(rules))).card,
+    log,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const bot = createBotRuntime({
+    bot: config.bot,
+    store: storage.conversations,
+    actions,
+    log,
+    adapter,
+  });
+
+  return {
+    config,
+    storage,
+    cards,
+    adapter,
+    actions,
+    bot,
+    async weekly(runLog) {
+      const current = await readRulesFile(config.rulesFile);
+      return {
+        storage,
+        cards,
+        rules: current,
+        readBook: feedReaderFor(config, current),
+        sender: sendCard,
+        config: { timeZone: config.timeZone, weeklySendAt: config.weeklySendAt },
+        log: runLog,
+        notifyAdmins: summaryChannelNotifier(adapter, config.bot.appId, storage.conversations, runLog),
+      };
+    },
+    async monthly(now) {
+      const current = await readRulesFile(config.rulesFile);
+      return {
+        storage,
+        sender: sendCard,
+        now,
+        config: {
+          schedule: { timeZone: config.timeZone, ...config.monthlySendAt },
+          ...summaryOptions(current),
+        },
+      };
+    },
+  };
+}
+
+/** The feed reader the config asks for: the blob container when FEED_CONTAINER is set, else the FEED_DIR folder. */
+export function feedReaderFor(config: Config, rules: Rules): () => Promise<FeedResult> {
+  const { container, dir } = config.feed;
+  const columns = rules.columns;
+  if (container) {
+    const { connectionString, blobEndpoint } = config.storage;
+    const settings = connectionString
+      ? { connectionString }
+      : blobEndpoint
+        ? { blobEndpoint, credential: new DefaultAzureCredential() }
+        : null;
+    if (!settings) throw new Error('FEED_CONTAINER needs STORAGE_CONNECTION_STRING or STORAGE_BLOB_ENDPOINT');
+    const client = feedContainerClient(settings, container);
+    return () => readBlobFeed(client, { columns });
+  }
+  if (dir) return () => readFeed(dir, { columns });
+  throw new Error('No feed configured: set FEED_CONTAINER (a blob container) or FEED_DIR (a folder)');
+}
+
+let shared: Promise<Wiring> | undefined;
+
+/** The process-wide wiring, built on first use from the environment; a failed build is retried next time. */
+export function sharedWiring(): Promise<Wiring> {
+  shared ??= Promise.resolve()
+    .then(() => wire(loadConfig()))
+    .catch((error: unknown) => {
+      shared = undefined;
+      throw error;
+    });
+  return shared;
+}

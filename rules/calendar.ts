@@ -1,0 +1,115 @@
+import { TZDate } from '@date-fns/tz';
+
+/**
+ * The product's one date and time module: calendar days as numbers, the team's local date and month
+ * of an instant, month keys, and IANA time zones. Pure: the zone database is the runtime's own.
+ */
+
+const MS_PER_DAY = 86_400_000;
+
+/** Day number (days since 1970-01-01) of a `YYYY-MM-DD` date. Throws on anything else. */
+export function dayOf(isoDate: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!m) throw new Error(`Expected a date as YYYY-MM-DD, got "${isoDate}"`);
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const back = new Date(ms);
+  if (back.getUTCMonth() !== Number(m[2]) - 1 || back.getUTCDate() !== Number(m[3])) {
+    throw new Error(`Not a calendar date: "${isoDate}"`);
+  }
+  return Math.floor(ms / MS_PER_DAY);
+}
+
+/** `YYYY-MM-DD` of a day number. */
+export function isoOfDay(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** Whole calendar days from date `from` to date `to` (both `YYYY-MM-DD`); negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return dayOf(to) - dayOf(from);
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one, and timers ask on every tick.
+const knownZones = new Set<string>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Whether `timeZone` is an IANA zone this runtime knows (e.g. `America/Chicago`). */
+export function isTimeZone(timeZone: string): boolean {
+  if (knownZones.has(timeZone)) return true;
+  try {
+    // Intl is the runtime's own zone database; TZDate would silently yield an invalid date instead.
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    knownZones.add(timeZone);
+    return true;
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
+}
+
+/** Throws a clear error unless `timeZone` is an IANA zone this runtime knows. */
+export function assertTimeZone(timeZone: string): void {
+  if (!isTimeZone(timeZone)) {
+    throw new Error(`Unknown time zone "${timeZone}": expected an IANA zone such as "Europe/London"`);
+  }
+}
+
+/** `now` seen as a wall clock in `timeZone`; date-fns functions then compute in that zone. */
+export function zonedNow(now: Date, timeZone: string): TZDate {
+  assertTimeZone(timeZone);
+  if (Number.isNaN(now.getTime())) throw new Error('Expected a valid `now` date');
+  return new TZDate(now.getTime(), timeZone);
+}
+
+/** `YYYY-MM-DD` of an instant as a calendar date in an IANA zone (the machine's zone when none is given). */
+export function localDate(instant: Date | string, timeZone?: string): string {
+  const d = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(d.getTime())) throw new Error(`Not a timestamp: ${String(instant)}`);
+  const key = timeZone ?? '';
+  let format = dateFormats.get(key);
+  if (!format) {
+    if (timeZone !== undefined) assertTimeZone(timeZone);
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dateFormats.set(key, format);
+  }
+  return format.format(d);
+}
+
+/** A month key as the audit partitions use it: `YYYY-MM`. */
+export const MONTH_KEY = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** Throws a clear error unless `month` is `YYYY-MM`. */
+export function assertMonthKey(month: string): void {
+  if (!MONTH_KEY.test(month)) throw new Error(`Not a month (YYYY-MM): ${JSON.stringify(month)}`);
+}
+
+/** `YYYY-MM` of an instant in an IANA zone: the team's month (an audit partition). */
+export function localMonth(instant: Date | string, timeZone = 'UTC'): string {
+  return localDate(instant, timeZone).slice(0, 7);
+}
+
+/** The month `delta` months after `month` (negative for before), e.g. `2026-01` - 1 = `2025-12`. */
+export function shiftMonth(month: string, delta: number): string {
+  assertMonthKey(month);
+  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + delta;
+  const year = Math.floor(index / 12);
+  return `${String(year).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The month's name in `locale`, e.g. `November`; with `withYear`, `November 2026`. */
+export function monthName(month: string, locale: string, withYear = false): string {
+  assertMonthKey(month);
+  // Mid-month at noon UTC: the same calendar month in every zone.
+  const date = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 15, 12));
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: 'UTC',
+    month: 'long',
+    ...(withYear ? { year: 'numeric' } : {}),
+  }).format(date);
+}
