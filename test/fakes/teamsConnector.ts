@@ -1,9 +1,29 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type RateLimit, TEAMS_CONVERSATION_LIMITS, TEAMS_GLOBAL_LIMITS } from '../../bot/rateLimiter';
 
-/** A failure the fake answers instead of accepting a request. */
+/** At most `limit` requests in any `windowMs`. */
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * Teams' published limits for a bot, stated here from Microsoft's documentation ("Optimize your bot
+ * with rate limiting and best practices in Microsoft Teams"), not taken from the product: per
+ * conversation 7 messages per second, 8 per 2 s, 60 per 30 s and 1800 per hour; about 50 requests
+ * per second per app per tenant.
+ */
+const PUBLISHED_CONVERSATION_LIMITS: RateLimit[] = [
+  { limit: 7, windowMs: 1_000 },
+  { limit: 8, windowMs: 2_000 },
+  { limit: 60, windowMs: 30_000 },
+  { limit: 1_800, windowMs: 3_600_000 },
+];
+const PUBLISHED_GLOBAL_LIMITS: RateLimit[] = [{ limit: 50, windowMs: 1_000 }];
+
+/** A failure the fake answers instead of accepting a request; `hang` never answers at all. */
 export type Injection =
+  | { status: 'hang' }
   | { status: 502 | 503 | 504 | 412 }
   | { status: 429; retryAfterSeconds: number }
   | { status: 403; code: 'ConversationBlockedByUser' | 'MessageWritesBlocked' };
@@ -34,6 +54,8 @@ export interface ConnectorStats {
   throttled: number;
   injected: number;
   tooLarge: number;
+  /** Requests held open without an answer (`hang`). */
+  hung: number;
 }
 
 /** Answers 429 once any window already holds `limit` accepted requests; the Retry-After says when the oldest leaves. */
@@ -71,7 +93,14 @@ const ROUTES = {
  */
 export class FakeTeamsConnector {
   readonly activities: RecordedActivity[] = [];
-  readonly stats: ConnectorStats = { requests: 0, accepted: 0, throttled: 0, injected: 0, tooLarge: 0 };
+  readonly stats: ConnectorStats = {
+    requests: 0,
+    accepted: 0,
+    throttled: 0,
+    injected: 0,
+    tooLarge: 0,
+    hung: 0,
+  };
   /** Wall-clock times (from `now`) of every request, accepted or not, in arrival order. */
   readonly requestTimes: number[] = [];
   private readonly byConversation = new Map<string, { injection: Injection; remaining: number }>();
@@ -91,8 +120,8 @@ export class FakeTeamsConnector {
   /** Starts the fake on 127.0.0.1 on a free port. */
   static async start(options: FakeTeamsConnectorOptions = {}): Promise<FakeTeamsConnector> {
     const full: Required<FakeTeamsConnectorOptions> = {
-      conversationLimits: options.conversationLimits ?? TEAMS_CONVERSATION_LIMITS,
-      globalLimits: options.globalLimits ?? TEAMS_GLOBAL_LIMITS,
+      conversationLimits: options.conversationLimits ?? PUBLISHED_CONVERSATION_LIMITS,
+      globalLimits: options.globalLimits ?? PUBLISHED_GLOBAL_LIMITS,
       maxBodyBytes: options.maxBodyBytes ?? 100 * 1024,
       now: options.now ?? (() => performance.timeOrigin + performance.now()),
     };
@@ -159,6 +188,12 @@ export class FakeTeamsConnector {
     const conversationId = decodeURIComponent(match[1]);
 
     const injected = this.takeInjection(conversationId, requestNumber);
+    if (injected?.status === 'hang') {
+      // Holds the request open and answers nothing, as a stalled service would; stop() closes it.
+      this.stats.injected++;
+      this.stats.hung++;
+      return;
+    }
     if (injected) {
       this.stats.injected++;
       if (injected.status === 429) this.stats.throttled++;
@@ -238,7 +273,7 @@ export class FakeTeamsConnector {
   }
 }
 
-function answerInjection(res: ServerResponse, injection: Injection): void {
+function answerInjection(res: ServerResponse, injection: Exclude<Injection, { status: 'hang' }>): void {
   switch (injection.status) {
     case 429:
       json(
