@@ -1,5 +1,6 @@
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { GateCounts } from './weeklyLists';
+import type { RefusedCustomer } from './weeklyRefused';
 
 /** How one rep's week ended. `earlier`: a previous attempt of this run already handled them (from the ledger). */
 export type RepOutcome =
@@ -39,6 +40,8 @@ export interface WeeklyRunDone {
   /** next_tick: reps failed and attempts remain, so a later timer tick runs the week again. */
   retry: 'next_tick' | 'none';
   feed: { customers: number; rowsSkipped: number };
+  /** Customers left out of the run because storage would refuse their rows, with the reason. */
+  refused: RefusedCustomer[];
   gates: GateCounts;
   /**
    * State rows stored; keptForRep: rows a rep's action changed while the run was going, left as the

@@ -8,11 +8,13 @@ import type { Rules } from '../../rules/rulesSchema';
 import type { Delivery, Storage } from '../../storage';
 import { runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
+import { stateRowProblem } from '../../storage/stateEntity';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import type { CardLocale } from './weeklyCardFor';
 import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates, type RepWeek } from './weeklyLists';
 import { planWeek } from './weeklyPlan';
+import { setAsideUnstorable } from './weeklyRefused';
 import { repDirectory } from './weeklyRepDirectory';
 import {
   countOutcomes,
@@ -105,12 +107,16 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       runKey,
     });
   }
-  const { customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planWeek(
-    book,
-    deps.rules,
-    snapshot.states,
-    { localDate, runKey, runAt },
+  const planned = setAsideUnstorable(
+    planWeek(book, deps.rules, snapshot.states, { localDate, runKey, runAt }),
+    stateRowProblem,
   );
+  const { customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planned.plan;
+  for (const { customerId, reason } of planned.refused) {
+    log.warn(`customer ${customerId} left out of this run: storage would refuse the row (${reason})`, {
+      runKey,
+    });
+  }
 
   // The state rows of listed customers that are new or start a slip cycle are written before any
   // card goes out (a card's buttons act on them). Everything else (other updates, the audit rows) is
@@ -173,6 +179,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     attempt,
     retry: 'none',
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
+    refused: planned.refused,
     gates: countGates(customers, holdout.heldOutIds),
     stateWrites: {
       written: firstWrite.written + restWrite.written,

@@ -81,3 +81,40 @@ describe('a Teams request that never answers', () => {
     expect(report.sends.retries - report.sends.throttled).toBeGreaterThanOrEqual(1);
   }, 30_000);
 });
+
+describe('one customer storage refuses', () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('refuse');
+    await installReps(world, REPS.slice(0, 4));
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it.each([
+    ['a 70,000-character name (over the 64 KiB string limit)', { name: 'N'.repeat(70_000) }],
+    ['a non-finite monthly value', { monthlyValue: Number.POSITIVE_INFINITY }],
+    ['a NaN monthly value', { monthlyValue: Number.NaN }],
+  ])(
+    '%s: that customer is reported, every other one is written and every rep gets a card',
+    async (_label, bad) => {
+      const reps = REPS.slice(0, 4);
+      const victim = `${reps[1]}#s0`;
+      const book = slippingBook(reps, { slipping: 2 });
+      const index = book.customers.findIndex((c) => c.id === victim);
+      book.customers[index] = { ...book.customers[index], ...bad };
+      const report = completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
+      expect(report.refused).toEqual([{ customerId: victim, reason: expect.any(String) }]);
+      expect(report.counts).toMatchObject({ delivered: reps.length, failed: 0 });
+      const states = await world.storage.state.getAll();
+      expect(states.has(victim)).toBe(false);
+      expect(states.size).toBe(book.customers.length - 1);
+      const audit = await world.storage.audit.readMonth('2026-11');
+      expect(audit.filter((r) => r.customerId === victim)).toEqual([]);
+      expect(audit.filter((r) => r.action === 'surfaced')).toHaveLength(reps.length * 2 - 1);
+      expect(world.log.lines.some((l) => l.level === 'warn' && l.message.includes(victim))).toBe(true);
+    },
+    30_000,
+  );
+});
