@@ -49,6 +49,14 @@ const envObject = z.object({
   MicrosoftAppTenantId: z.string().default(''),
   /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
   ADMIN_USER_IDS: csv,
+  /**
+   * A channel of the team the app is installed in (`19:...@thread.tacv2`) for the weekly notice;
+   * unset, the notice goes 1:1 to each of ADMIN_USER_IDS.
+   */
+  ADMIN_CHANNEL_ID: z
+    .string()
+    .regex(/^19:[^\s/?#]{1,200}$/, 'a Teams channel id, 19:...@thread.tacv2')
+    .optional(),
   /** Set by Azure App Service / Functions on every instance: this process runs in Azure. */
   WEBSITE_INSTANCE_ID: z.string().optional(),
 });
@@ -190,6 +198,8 @@ export interface Config {
   monthlySendAt: { hour: number; minute: number };
   bot: { appId: string; appPassword: string; appType: Env['MicrosoftAppType']; tenantId: string };
   adminUserIds: string[];
+  /** Where the weekly notice goes instead of the admins' 1:1 chats, when set. */
+  adminChannelId?: string;
 }
 
 // ISO weekday numbers, as schedule/ takes them: Monday = 1 ... Sunday = 7.
@@ -227,6 +237,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tenantId: e.MicrosoftAppTenantId,
     },
     adminUserIds: e.ADMIN_USER_IDS,
+    ...(e.ADMIN_CHANNEL_ID ? { adminChannelId: e.ADMIN_CHANNEL_ID } : {}),
   };
 }
 

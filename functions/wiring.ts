@@ -1,7 +1,6 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import type { CloudAdapter } from 'botbuilder';
 import { createBotAdapter } from '../bot/adapter';
-import { summaryChannelNotifier } from '../bot/channelNotifier';
 import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
 import { type BotRuntime, createBotRuntime } from '../bot/runtime';
@@ -11,6 +10,7 @@ import { type FeedResult, readFeed } from '../feed/readFeed';
 import { readRulesFile } from '../feed/readRulesFile';
 import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
+import { adminNotifier } from '../jobs/weekly/weeklyNotice';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
 import type { Rules } from '../rules/rulesSchema';
 import { openStorage, type Storage } from '../storage';
@@ -94,7 +94,12 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
         sender: sendCard,
         config: { timeZone: config.timeZone, weeklySendAt: config.weeklySendAt },
         log: runLog,
-        notifyAdmins: summaryChannelNotifier(adapter, config.bot.appId, storage.conversations, runLog),
+        notifyAdmins: adminNotifier(
+          sendCard,
+          storage.conversations,
+          { adminUserIds: config.adminUserIds, adminChannelId: config.adminChannelId },
+          runLog,
+        ),
       };
     },
     async monthly(now) {

@@ -1,5 +1,4 @@
 import { format } from 'date-fns';
-import type { AdminNotifier } from '../../bot/channelNotifier';
 import type { CardSender, Log } from '../../bot/ports';
 import { describeFeedReport } from '../../feed/describeFeedReport';
 import type { FeedResult } from '../../feed/readFeed';
@@ -13,6 +12,7 @@ import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import type { CardLocale } from './weeklyCardFor';
 import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates, type RepWeek } from './weeklyLists';
+import type { AdminNotifier } from './weeklyNotice';
 import { planWeek } from './weeklyPlan';
 import { setAsideUnstorable } from './weeklyRefused';
 import { repDirectory } from './weeklyRepDirectory';
@@ -215,10 +215,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     // A later tick delivers to the failed reps: tell the admins once, after the last attempt.
     report.retry = 'next_tick';
     report.adminNotice = 'deferred';
-  } else if (report.notReached.length > 0) {
-    report.adminNotice = deps.notifyAdmins
-      ? await deps.notifyAdmins(weeklyReportText(report))
-      : 'not_configured';
+  } else if (report.notReached.length > 0 || report.refused.length > 0) {
+    report.adminNotice = await noticeOnce(deps, runKey, weeklyReportText(report), at);
   }
   report.durationMs = Math.round(clock() - started);
   await storage.runs.finishRun(
@@ -230,6 +228,23 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   if (report.notReached.length > 0) log.warn(text, { runKey });
   else log.info(text, { runKey });
   return report;
+}
+
+/**
+ * Posts the admins' notice once per week: a forced or repeated run of the same week finds it in the
+ * ledger and posts nothing (its report and log still say everything).
+ */
+async function noticeOnce(
+  deps: WeeklyRunDeps,
+  runKey: string,
+  text: string,
+  at: string,
+): Promise<WeeklyRunDone['adminNotice']> {
+  if (!deps.notifyAdmins) return 'not_configured';
+  if (await deps.storage.runs.noticeSent(runKey)) return 'already_sent';
+  const result = await deps.notifyAdmins(text);
+  if (result === 'posted') await deps.storage.runs.recordNotice(runKey, at);
+  return result;
 }
 
 /** A rep an earlier attempt of this run already handled, as the ledger recorded it. */

@@ -61,10 +61,9 @@ describe('a Teams request that never answers', () => {
     });
     // Every attempt of the stuck rep reached the fake and was held; each is counted in the report.
     expect(world.fake.stats.hung).toBe(MAX_ATTEMPTS);
-    expect(report.sends).toMatchObject({
-      attempts: REPS.length - 1 + MAX_ATTEMPTS,
-      retries: MAX_ATTEMPTS - 1,
-    });
+    // One first attempt per rep; the stuck rep's retries among the retries (others may meet a 429).
+    expect(report.sends.attempts - report.sends.retries).toBe(REPS.length);
+    expect(report.sends.retries - report.sends.throttled).toBeGreaterThanOrEqual(MAX_ATTEMPTS - 1);
     expect(hangToReportMs).toBeLessThan(MAX_ATTEMPTS * (REQUEST_TIMEOUT_MS + 1_000) + 5_000);
   }, 30_000);
 

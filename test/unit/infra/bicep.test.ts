@@ -49,6 +49,7 @@ function keysTheConfigReads(): string[] {
 
 // Kept in sync with config/config.ts by the first test; the lead may export the schema's keys instead.
 const CONFIG_KEYS = [
+  'ADMIN_CHANNEL_ID',
   'ADMIN_USER_IDS',
   'FEED_CONTAINER',
   'FEED_DIR',
@@ -72,6 +73,11 @@ const CONFIG_KEYS = [
 // WEBSITE_INSTANCE_ID is set by the platform itself on every instance (config.ts reads it to know it runs in Azure).
 const LOCAL_ONLY = ['STORAGE_CONNECTION_STRING', 'FEED_DIR', 'MicrosoftAppPassword', 'WEBSITE_INSTANCE_ID'];
 
+// Optional settings the code reads that infra/ does not set yet (the deploy engineer adds them as
+// parameters with an empty default, then removes them from here).
+const AWAITING_INFRA = ['ADMIN_CHANNEL_ID'];
+const INFRA_KEYS = CONFIG_KEYS.filter((k) => !AWAITING_INFRA.includes(k));
+
 /** The bot identity infra sets: the managed identity's client id and the tenant (any GUIDs here). */
 const MSI_BOT = {
   MicrosoftAppType: 'UserAssignedMsi',
@@ -87,12 +93,14 @@ describe('config keys', () => {
 
 describe('function app settings', () => {
   it('sets every setting the code reads, except the local-only ones, and none of those', () => {
-    expect(appSettingProblems(functionApp, keysTheConfigReads(), LOCAL_ONLY)).toEqual([]);
+    const awaitingInfra = new Set(AWAITING_INFRA);
+    const keys = keysTheConfigReads().filter((k) => !awaitingInfra.has(k));
+    expect(appSettingProblems(functionApp, keys, LOCAL_ONLY)).toEqual([]);
   });
 
   it('reports a setting the code reads when it is missing from the app settings', () => {
     const broken = { ...functionApp, text: functionApp.text.replace(/\{ name: 'TIME_ZONE'[^\n]*\n/, '') };
-    expect(appSettingProblems(broken, CONFIG_KEYS, LOCAL_ONLY)).toEqual([
+    expect(appSettingProblems(broken, INFRA_KEYS, LOCAL_ONLY)).toEqual([
       'TIME_ZONE is read by config/config.ts but not set in the app settings',
     ]);
   });
@@ -105,7 +113,7 @@ describe('function app settings', () => {
         "{ name: 'STORAGE_CONNECTION_STRING', value: 'x' }\n  { name: 'FEED_CONTAINER'",
       ),
     };
-    expect(appSettingProblems(broken, CONFIG_KEYS, LOCAL_ONLY)).toEqual([
+    expect(appSettingProblems(broken, INFRA_KEYS, LOCAL_ONLY)).toEqual([
       'STORAGE_CONNECTION_STRING is local-only but set in Azure',
     ]);
   });
