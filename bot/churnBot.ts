@@ -20,6 +20,7 @@ import type {
   Log,
   RepInstall,
 } from './ports';
+import { FOREIGN_TENANT } from './taps/authorise';
 
 /** What a typed message asks for, decided from the text alone. */
 export type ParsedText =
@@ -49,9 +50,6 @@ export interface ChurnBotDeps {
   /** The one tenant served; empty or missing = any (local runs). */
   tenantId?: string;
 }
-
-/** What a user of another tenant is told; the action handler refuses card taps with the same words. */
-export const FOREIGN_TENANT = 'This app only works for its own organisation. Nothing was changed.';
 
 /**
  * The Teams side of the product: captures where to reach each rep and the team's summary channel,

@@ -1,7 +1,12 @@
 import { z } from 'zod';
+import { MAX_CUSTOMER_ID_CHARS } from '../rules/book';
 
 /** Input ids on one card are unique per row (`value_3`); `fields` tells the bot which input ids carry this row's values. */
 const inputIdSchema = z.string().regex(/^(value|reason|note)_\d{1,3}$/);
+
+// The audit trail keeps customer ids up to this length; a run key is `weekly-2026-W48` or alike.
+const customerId = z.string().min(1).max(MAX_CUSTOMER_ID_CHARS);
+const runKey = z.string().min(1).max(100);
 
 /**
  * The `data` of every weekly-card button as the bot receives it in `activity.value` (Teams merges the
@@ -10,27 +15,27 @@ const inputIdSchema = z.string().regex(/^(value|reason|note)_\d{1,3}$/);
 export const cardSubmitSchema = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('reached_out'),
-    customerId: z.string().min(1),
-    runKey: z.string().min(1),
+    customerId,
+    runKey,
     v: z.literal(1),
   }),
   z.object({
     action: z.literal('undo'),
-    customerId: z.string().min(1),
-    runKey: z.string().min(1),
+    customerId,
+    runKey,
     v: z.literal(1),
   }),
   z.object({
     action: z.literal('won_back'),
-    customerId: z.string().min(1),
-    runKey: z.string().min(1),
+    customerId,
+    runKey,
     v: z.literal(1),
     fields: z.object({ value: inputIdSchema }),
   }),
   z.object({
     action: z.literal('lost'),
-    customerId: z.string().min(1),
-    runKey: z.string().min(1),
+    customerId,
+    runKey,
     v: z.literal(1),
     fields: z.object({ reason: inputIdSchema, note: inputIdSchema }),
   }),
@@ -48,10 +53,24 @@ export interface SubmittedInputs {
   note?: string;
 }
 
-/** Parses `activity.value` of a weekly-card submit and picks this row's inputs out of the merged object. Throws a ZodError when malformed. */
-export function readCardSubmit(value: unknown): { submit: CardSubmit; inputs: SubmittedInputs } {
-  const submit = cardSubmitSchema.parse(value);
-  const raw = value as Record<string, unknown>;
+/** A card tap, validated, with the row's inputs picked out. */
+export interface ParsedSubmit {
+  submit: CardSubmit;
+  inputs: SubmittedInputs;
+}
+
+/** Parses `activity.value` of a card submit and picks this row's inputs out of the merged object. Throws a ZodError when malformed. */
+export function readCardSubmit(value: unknown): ParsedSubmit {
+  return withInputs(cardSubmitSchema.parse(value), value as Record<string, unknown>);
+}
+
+/** As readCardSubmit, but null when the value is not a card submit (what a forged or stale tap gets). */
+export function parseCardSubmit(value: unknown): ParsedSubmit | null {
+  const checked = cardSubmitSchema.safeParse(value);
+  return checked.success ? withInputs(checked.data, value as Record<string, unknown>) : null;
+}
+
+function withInputs(submit: CardSubmit, raw: Record<string, unknown>): ParsedSubmit {
   const pick = (id: string): string | null | undefined => {
     // Own properties only: a forged `__proto__` or inherited key must not be read as an input.
     if (!Object.hasOwn(raw, id)) return undefined;

@@ -9,6 +9,13 @@ export {
   type WeeklyCardCustomer,
   type WeeklyCardData,
 } from './cardModels';
-export { type CardSubmit, cardSubmitSchema, readCardSubmit, type SubmittedInputs } from './cardSubmit';
+export {
+  type CardSubmit,
+  cardSubmitSchema,
+  type ParsedSubmit,
+  parseCardSubmit,
+  readCardSubmit,
+  type SubmittedInputs,
+} from './cardSubmit';
 export { buildMonthlySummaryCard, MAX_CHART_REPS, MAX_TABLE_REPS } from './monthlySummaryCard';
 export { lossReasonChoices, weeklyCardDataSchema } from './weeklyCardData';

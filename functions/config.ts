@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../rules/calendar';
 
 /**
  * The one configuration object, read from the environment once and validated. Names follow the
@@ -213,7 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (!isValidTimeZone(e.TIME_ZONE))
+  if (!isTimeZone(e.TIME_ZONE))
     throw new ConfigError(`Invalid configuration:\n  TIME_ZONE: unknown IANA zone "${e.TIME_ZONE}"`);
   const [day, hm] = e.WEEKLY_SEND_AT.split(' ');
   const [wh, wm] = hm.split(':').map(Number);
@@ -239,14 +240,4 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminUserIds: e.ADMIN_USER_IDS,
     ...(e.ADMIN_CHANNEL_ID ? { adminChannelId: e.ADMIN_CHANNEL_ID } : {}),
   };
-}
-
-function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch (err) {
-    if (err instanceof RangeError) return false;
-    throw err;
-  }
 }

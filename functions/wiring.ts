@@ -1,5 +1,4 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import type { CloudAdapter } from 'botbuilder';
 import { createBotAdapter } from '../bot/adapter';
 import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
@@ -24,7 +23,8 @@ export interface Wiring {
   config: Config;
   storage: Storage;
   cards: CardStore;
-  adapter: CloudAdapter;
+  /** The one CloudAdapter: the endpoint and the senders share it. */
+  adapter: BotRuntime['adapter'];
   /** Card taps and text commands: the bot and the tabs act through the same handler. */
   actions: ActionHandler;
   /** The bot endpoint's runtime (rules read once, when it was built). */

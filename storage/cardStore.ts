@@ -172,7 +172,7 @@ export class TableCardStore implements CardStore {
         if (statusOf(err) !== 412) throw err; // 412: another tap on the same card saved first; redo on its result
       }
     }
-    throw new ConflictError(`card ${messageId}`, maxAttempts);
+    throw new ConflictError(`card ${JSON.stringify(messageId)}`, maxAttempts);
   }
 
   async pushRecentAction(userId: string, action: RecentAction, maxAttempts = 8): Promise<void> {
@@ -199,7 +199,7 @@ export class TableCardStore implements CardStore {
         if (status !== 412 && status !== 409) throw err;
       }
     }
-    throw new ConflictError(`recent actions of ${userId}`, maxAttempts);
+    throw new ConflictError(`the recent actions of ${JSON.stringify(userId)}`, maxAttempts);
   }
 
   async recentActions(userId: string): Promise<RecentAction[]> {

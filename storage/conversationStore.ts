@@ -154,7 +154,7 @@ export class TableConversationStore implements ConversationStore {
         if (statusOf(err) !== 412) throw err; // 412: saved meanwhile; re-read and compare again
       }
     }
-    throw new ConflictError(userId, maxAttempts);
+    throw new ConflictError(`rep ${JSON.stringify(userId)}`, maxAttempts);
   }
 
   async setSummaryChannel(channel: SummaryChannelInput): Promise<void> {

@@ -15,13 +15,12 @@ export class StorageUnavailableError extends Error {
 /** An optimistic-concurrency update kept losing the ETag race. */
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
+  /** `what` names the row in words, e.g. `customer "c-1"` or `the recent actions of aad-ana`. */
   constructor(
-    readonly customerId: string,
+    readonly what: string,
     readonly attempts: number,
   ) {
-    super(
-      `Customer ${JSON.stringify(customerId)} was changed by someone else ${attempts} times in a row; gave up`,
-    );
+    super(`${what} was changed by someone else ${attempts} times in a row; gave up`);
   }
 }
 

@@ -25,7 +25,7 @@ export { decodeKey, encodeKey, idKey } from './keys';
 export type { RequestCounts } from './requestCounter';
 export type { Delivery, DeliveryStatus, RunLedger, RunRecord } from './runLedger';
 export { DELIVERY_STATUSES } from './runLedger';
-export type { StatePage, StateRead, StateStore, UpdateResult } from './stateStore';
+export type { StateRead, StateStore, UpdateResult } from './stateStore';
 export type { PolicyConfig, RetrySettings } from './tableClients';
 
 /** Everything the product keeps, behind one handle. */

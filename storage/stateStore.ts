@@ -44,12 +44,6 @@ export interface GuardedWriteResult {
   kept: string[];
 }
 
-/** A page of states and the opaque token for the next one (undefined at the end). */
-export interface StatePage {
-  states: CustomerState[];
-  continuationToken?: string;
-}
-
 export interface UpdateResult {
   /** The state now stored (null when decide returned null for a missing customer). */
   state: CustomerState | null;
@@ -65,8 +59,6 @@ export interface StateStore {
   getAll(): Promise<Map<string, CustomerState>>;
   /** Every customer's state and ETag (pages through the partition), for writeGuarded. */
   readAll(): Promise<StateSnapshot>;
-  /** One page of states; pass the returned token back for the next. */
-  getPage(options?: { pageSize?: number; continuationToken?: string }): Promise<StatePage>;
   /** One customer's state and ETag, or null. */
   get(customerId: string): Promise<StateRead | null>;
   /**
@@ -129,12 +121,6 @@ export class TableStateStore implements StateStore {
       continuationToken = page.continuationToken;
     } while (continuationToken);
     return snapshot;
-  }
-
-  async getPage(options: { pageSize?: number; continuationToken?: string } = {}): Promise<StatePage> {
-    const { pageSize = 1000, continuationToken } = options;
-    const page = await this.readPage(pageSize, continuationToken);
-    return { states: page.rows.map((r) => r.state), continuationToken: page.continuationToken };
   }
 
   private async readPage(
@@ -283,7 +269,7 @@ export class TableStateStore implements StateStore {
         if (status !== 412 && status !== 409) throw err;
       }
     }
-    throw new ConflictError(customerId, maxAttempts);
+    throw new ConflictError(`customer ${JSON.stringify(customerId)}`, maxAttempts);
   }
 }
 

@@ -1,5 +1,6 @@
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import type { CustomerOutcome } from '../../cards/cardModels';
+import { type ParsedSubmit, parseCardSubmit } from '../../cards/cardSubmit';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { localDate, localMonth, shiftMonth, zonedNow } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
@@ -26,12 +27,9 @@ import {
 import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from './authorise';
 import { outcomeOfRow, withOutcome } from './cardOutcome';
 import { type CommitResult, commitDecision, finishRecorded, isUndone } from './commitAction';
-import { decideLost } from './decideLost';
-import { decideReachedOut } from './decideReachedOut';
+import { decideTap } from './decideTap';
 import { decideUndo, selectUndoTarget } from './decideUndo';
-import { decideWonBack } from './decideWonBack';
 import { listCardData } from './listCardData';
-import { type ParsedSubmit, parseSubmit } from './parseSubmit';
 import {
   BUSY,
   helpFor,
@@ -87,7 +85,7 @@ export class ChurnActionHandler implements ActionHandler {
   }
 
   async submit(request: SubmitRequest): Promise<BotReply> {
-    const parsed = parseSubmit(request.value);
+    const parsed = parseCardSubmit(request.value);
     if (!parsed) return { text: MALFORMED_SUBMIT };
     const tenant = checkTenant(request.actor.tenantId, this.deps.access);
     if (tenant) return { text: tenant.message };
@@ -167,13 +165,7 @@ export class ChurnActionHandler implements ActionHandler {
     }
     const key = actionKey(messageId, current.customerId, submit.action, nextGeneration(history, messageId));
     const decided = { ...ctx, key };
-    const decision =
-      submit.action === 'reached_out'
-        ? decideReachedOut(decided, this.rules)
-        : submit.action === 'won_back'
-          ? decideWonBack(decided, this.rules, inputs.value)
-          : decideLost(decided, this.rules, { reason: inputs.reason, note: inputs.note });
-    return this.commit(decision, request, parsed, attempt);
+    return this.commit(decideTap(submit.action, decided, this.rules, inputs), request, parsed, attempt);
   }
 
   private async commit(

@@ -13,10 +13,13 @@ export function isAdmin(userId: string, policy: AccessPolicy): boolean {
   return policy.adminUserIds.includes(userId);
 }
 
+/** What a user of another tenant is told, whether they typed or tapped. */
+export const FOREIGN_TENANT = 'This app only works for its own organisation. Nothing was changed.';
+
 /** Refuses a user from another tenant than the configured one; null when the tenant is fine. */
 export function checkTenant(actorTenantId: string, policy: AccessPolicy): Refusal | null {
   if (policy.tenantId === '' || actorTenantId === policy.tenantId) return null;
-  return refuse('not_allowed', 'This app only works for its own organisation. Nothing was changed.');
+  return refuse('not_allowed', FOREIGN_TENANT);
 }
 
 /** Emails and UPNs compare case-insensitively, ignoring surrounding spaces. */

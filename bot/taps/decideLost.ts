@@ -1,6 +1,6 @@
 import { plainText } from '../../cards/format';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
-import { staleReason } from './describeState';
+import { staleReason } from './staleReason';
 
 /**
  * Lost: the reason must be one the rules file lists; the note is optional and bounded (a forged

@@ -1,5 +1,5 @@
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
-import { staleReason } from './describeState';
+import { staleReason } from './staleReason';
 
 /** Reached out: lastContact = today (the pause window starts); the score is not touched. */
 export function decideReachedOut(ctx: DecisionContext, rules: ActionRules): Decision {

@@ -1,5 +1,5 @@
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
-import { staleReason } from './describeState';
+import { staleReason } from './staleReason';
 
 // Plain decimal only: `Number()` would also take hex (`0x10`), exponents (`1e400` = Infinity) and ''.
 // Commas only as thousands separators (`1,250.50`): `1,2,3` is not a number, not 123.

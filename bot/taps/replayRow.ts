@@ -1,11 +1,9 @@
 import { localDate } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { AuditRow } from '../../storage/auditRow';
-import type { ActionRules, DecisionContext } from './actionTypes';
-import { decideLost } from './decideLost';
-import { decideReachedOut } from './decideReachedOut';
+import { type ActionRules, type DecisionContext, isRepAction } from './actionTypes';
+import { decideTap } from './decideTap';
 import { restoreFrom } from './decideUndo';
-import { decideWonBack } from './decideWonBack';
 
 /**
  * The state a recorded action leads to, recomputed from the row alone (its snapshot, date, value,
@@ -36,15 +34,12 @@ export function replayRow(
     key: row.id,
     cardMessageId: row.cardMessageId,
   };
-  const decision =
-    row.action === 'reached_out'
-      ? decideReachedOut(ctx, rules)
-      : row.action === 'won_back'
-        ? decideWonBack(ctx, rules, row.value === null ? undefined : String(row.value))
-        : row.action === 'lost'
-          ? decideLost(ctx, rules, { reason: row.reason ?? undefined, note: row.note ?? undefined })
-          : null;
-  if (decision === null) throw new Error(`audit row ${row.id} is a ${row.action}: nothing to replay`);
+  if (!isRepAction(row.action)) throw new Error(`audit row ${row.id} is a ${row.action}: nothing to replay`);
+  const decision = decideTap(row.action, ctx, rules, {
+    value: row.value === null ? undefined : String(row.value),
+    reason: row.reason ?? undefined,
+    note: row.note ?? undefined,
+  });
   if (!decision.ok) throw new Error(`audit row ${row.id} no longer replays: ${decision.message}`);
   return decision.next;
 }

@@ -23,7 +23,7 @@ export interface MonthlySummaryDeps {
 
 /** What a tick did, for the log (and the ledger when the run finishes). */
 export type MonthlySummaryReport =
-  | { status: 'not_due'; runKey: string; reason: 'before_send_time' | 'already_ran' }
+  | { status: 'not_due'; runKey: string; reason: 'before_send_time' }
   | { status: 'already_done'; runKey: string; finishedAt: string | null }
   | { status: 'no_channel'; runKey: string; message: string }
   | { status: 'delivered'; runKey: string; month: string; activityId: string; headline: string }
@@ -38,7 +38,7 @@ export type MonthlySummaryReport =
  */
 export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<MonthlySummaryReport> {
   const { storage, sender, now, config } = deps;
-  const decision = monthlyRunDue(now, config.schedule, null);
+  const decision = monthlyRunDue(now, config.schedule);
   const { runKey } = decision;
   if (!decision.due) return { status: 'not_due', runKey, reason: decision.reason };
   const at = now.toISOString();

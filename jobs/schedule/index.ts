@@ -1,8 +1,6 @@
 export { monthlyRunDue, monthlyRunKey, summarisedMonth } from './monthlyRunDue';
 export type { RunDecision } from './runDecision';
 export {
-  DEFAULT_MONTHLY_SEND,
-  DEFAULT_WEEKLY_SEND,
   type MonthlySchedule,
   monthlyScheduleSchema,
   type WeeklySchedule,

@@ -1,6 +1,6 @@
 import { format, isBefore, set, startOfMonth, subMonths } from 'date-fns';
 import { zonedNow } from '../../rules/calendar';
-import { alreadyRan, type RunDecision } from './runDecision';
+import type { RunDecision } from './runDecision';
 import { type MonthlySchedule, monthlyScheduleSchema } from './scheduleConfig';
 
 /** Run key of the month the summary covers: the month before `local`'s, e.g. `monthly-2026-11`. */
@@ -17,14 +17,14 @@ export function summarisedMonth(runKey: string): string {
 
 /**
  * Decides on a timer tick whether the monthly summary of the previous month is due: at or after
- * the 1st of the current local month at `hour:minute`, once per month however late the tick.
+ * the 1st of the current local month at `hour:minute`, however late the tick (the run ledger keeps
+ * it to once a month).
  */
-export function monthlyRunDue(now: Date, cfg: MonthlySchedule, lastRunKey: string | null): RunDecision {
+export function monthlyRunDue(now: Date, cfg: MonthlySchedule): RunDecision {
   const { timeZone, hour, minute } = monthlyScheduleSchema.parse(cfg);
   const local = zonedNow(now, timeZone);
   const scheduledAt = set(startOfMonth(local), { hours: hour, minutes: minute, seconds: 0, milliseconds: 0 });
   const runKey = monthlyRunKey(local);
   if (isBefore(local, scheduledAt)) return { due: false, reason: 'before_send_time', runKey, scheduledAt };
-  if (alreadyRan(runKey, lastRunKey)) return { due: false, reason: 'already_ran', runKey, scheduledAt };
   return { due: true, runKey, localDate: format(local, 'yyyy-MM-dd'), scheduledAt };
 }

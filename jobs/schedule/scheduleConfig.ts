@@ -16,7 +16,3 @@ export const monthlyScheduleSchema = z.object({
   minute: z.number().int().min(0).max(59),
 });
 export type MonthlySchedule = z.infer<typeof monthlyScheduleSchema>;
-
-/** The product's defaults: Monday 08:03 for the weekly card, the 1st at 09:00 for the summary. */
-export const DEFAULT_WEEKLY_SEND = { weekday: 1, hour: 8, minute: 3 } as const;
-export const DEFAULT_MONTHLY_SEND = { hour: 9, minute: 0 } as const;

@@ -1,6 +1,6 @@
 import { addDays, format, getISOWeek, getISOWeekYear, isBefore, set, startOfISOWeek } from 'date-fns';
 import { zonedNow } from '../../rules/calendar';
-import { alreadyRan, type RunDecision } from './runDecision';
+import type { RunDecision } from './runDecision';
 import { type WeeklySchedule, weeklyScheduleSchema } from './scheduleConfig';
 
 /** Run key of the ISO week that contains the calendar date of `local` (a TZDate in the team's zone), e.g. `weekly-2026-W48`. */
@@ -13,10 +13,10 @@ export function weeklyRunKey(local: Date): string {
 
 /**
  * Decides on a timer tick whether this ISO week's weekly run is due: the local time in the zone is at
- * or after the configured send time of the current ISO week and that week's key is not the last run.
- * A late tick (isPastDue, a restart) later in the week still runs once; never twice in one week.
+ * or after the configured send time of the current ISO week. A late tick (isPastDue, a restart) later
+ * in the week is still due; the run ledger keeps it to one run per week.
  */
-export function weeklyRunDue(now: Date, cfg: WeeklySchedule, lastRunKey: string | null): RunDecision {
+export function weeklyRunDue(now: Date, cfg: WeeklySchedule): RunDecision {
   const { timeZone, weekday, hour, minute } = weeklyScheduleSchema.parse(cfg);
   const local = zonedNow(now, timeZone);
   // Arithmetic on a TZDate stays in the zone, so a DST change inside the week shifts nothing.
@@ -28,6 +28,5 @@ export function weeklyRunDue(now: Date, cfg: WeeklySchedule, lastRunKey: string 
   });
   const runKey = weeklyRunKey(local);
   if (isBefore(local, scheduledAt)) return { due: false, reason: 'before_send_time', runKey, scheduledAt };
-  if (alreadyRan(runKey, lastRunKey)) return { due: false, reason: 'already_ran', runKey, scheduledAt };
   return { due: true, runKey, localDate: format(local, 'yyyy-MM-dd'), scheduledAt };
 }

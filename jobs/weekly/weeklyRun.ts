@@ -80,7 +80,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const started = clock();
   const schedule: WeeklySchedule = { timeZone: config.timeZone, ...config.weeklySendAt };
 
-  const tick = weeklyRunDue(now, schedule, null);
+  const tick = weeklyRunDue(now, schedule);
   const { runKey } = tick;
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;

@@ -7,10 +7,6 @@ import { localDate, MONTH_KEY, shiftMonth } from '../../rules/calendar';
 import { openStorage } from '../../storage';
 import { UsageError } from './usageError';
 
-/** The usage line for `churn-predictor summary` (for the CLI's USAGE). */
-export const SUMMARY_USAGE =
-  'churn-predictor summary [--month YYYY-MM] [--format text|json|card]   (needs STORAGE_CONNECTION_STRING)';
-
 export interface SummaryArgs {
   /** Default: the month before today in TIME_ZONE. */
   month?: string;

@@ -11,11 +11,6 @@ import { isCalendarDate } from './args';
 import { loadBook } from './loadBook';
 import { UsageError } from './usageError';
 
-/** The usage line for `churn-predictor tune` (for the CLI's USAGE). */
-export const TUNE_USAGE =
-  'churn-predictor tune --feed DIR [--as-of YYYY-MM-DD] --horizon DAYS --out FILE [--rules FILE]\n' +
-  '                       [--active-within DAYS] [--fit-dates N] [--step DAYS]';
-
 export interface TuneArgs {
   feed: string;
   /** Default: today in TIME_ZONE. */

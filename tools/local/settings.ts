@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
+import { isTimeZone } from '../../rules/calendar';
 
 /**
  * The local environment of `npm start`, `npm run weekly` and `npm run summary`: one object with
@@ -274,14 +275,4 @@ function settingName(path: readonly PropertyKey[]): string {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch (error) {
-    if (error instanceof RangeError) return false;
-    throw error;
-  }
 }

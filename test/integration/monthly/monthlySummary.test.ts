@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CardSender } from '../../../bot/ports';
 import { buildMonthlySummaryCard } from '../../../cards';
-import { chartsOf, withChartFallbacks } from '../../../cards/monthlySummaryCharts';
 import { runMonthlySummary, SUMMARY_CHANNEL_RECIPIENT, summaryCardFor } from '../../../jobs';
 import type { Storage } from '../../../storage';
 import type { AuditRow } from '../../../storage/auditRow';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import { chartsOf, withChartFallbacks } from '../../helpers/cardCharts';
 import { LOSS_REASONS, Rows } from '../../unit/monthly/auditRows';
 import { ANA, BEN, november } from '../../unit/monthly/novemberFixture';
 import { openTestStorage } from '../storage/support';

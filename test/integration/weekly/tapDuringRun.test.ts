@@ -35,7 +35,6 @@ function tapAfterRead(state: StateStore, tap: () => Promise<void>): StateStore {
       await tap();
       return snapshot;
     },
-    getPage: (options) => state.getPage(options),
     get: (customerId) => state.get(customerId),
     writeChanged: (previous, next, options) => state.writeChanged(previous, next, options),
     writeGuarded: (snapshot, next, options) => state.writeGuarded(snapshot, next, options),

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildMonthlySummaryCard, MAX_TABLE_REPS } from '../../../cards';
+import { computeMonthlySummary, type MonthlySummary } from '../../../jobs/monthly';
+import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import {
   chartsOf,
   donutChartSchema,
   horizontalBarChartSchema,
   withChartFallbacks,
-} from '../../../cards/monthlySummaryCharts';
-import { computeMonthlySummary, type MonthlySummary } from '../../../jobs/monthly';
-import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+} from '../../helpers/cardCharts';
 import { type Node, ofType, texts } from '../cards/cardWalk';
 import { LOSS_REASONS, Rows } from './auditRows';
 import { ANA, november } from './novemberFixture';

@@ -10,7 +10,7 @@ describe('monthlyRunDue', () => {
       '2026-11-25T00:00:00Z',
       '2027-02-05T00:00:00Z',
       'Europe/London',
-      (now, last) => monthlyRunDue(now, nineAm('Europe/London'), last),
+      (now) => monthlyRunDue(now, nineAm('Europe/London')),
       'monthly-2026-10',
     );
     expect(fired.map((f) => [f.runKey, f.local.slice(0, 20)])).toEqual([
@@ -21,15 +21,15 @@ describe('monthlyRunDue', () => {
   });
 
   it('uses the local month in Sydney (the 1st there is still the 31st in UTC)', () => {
-    const d = monthlyRunDue(new Date('2026-11-30T22:03:00Z'), nineAm('Australia/Sydney'), 'monthly-2026-10');
+    const d = monthlyRunDue(new Date('2026-11-30T22:03:00Z'), nineAm('Australia/Sydney'));
     expect(d).toMatchObject({ due: true, runKey: 'monthly-2026-11', localDate: '2026-12-01' });
   });
 
-  it('a late start on the 3rd still runs once; a second tick does not', () => {
-    const late = monthlyRunDue(new Date('2026-12-03T10:00:00Z'), nineAm('Europe/London'), 'monthly-2026-10');
+  it('a late start on the 3rd is still due, and so is the next tick (the ledger keeps it once)', () => {
+    const late = monthlyRunDue(new Date('2026-12-03T10:00:00Z'), nineAm('Europe/London'));
     expect(late).toMatchObject({ due: true, runKey: 'monthly-2026-11' });
-    const again = monthlyRunDue(new Date('2026-12-03T10:15:00Z'), nineAm('Europe/London'), 'monthly-2026-11');
-    expect(again).toMatchObject({ due: false, reason: 'already_ran' });
+    const again = monthlyRunDue(new Date('2026-12-03T10:15:00Z'), nineAm('Europe/London'));
+    expect(again).toMatchObject({ due: true, runKey: 'monthly-2026-11' });
   });
 
   it('keys and parses the summarised month', () => {
@@ -39,6 +39,6 @@ describe('monthlyRunDue', () => {
   });
 
   it('rejects an unknown zone with a clear error', () => {
-    expect(() => monthlyRunDue(new Date(), nineAm('Europe/Atlantis'), null)).toThrow(/Unknown time zone/);
+    expect(() => monthlyRunDue(new Date(), nineAm('Europe/Atlantis'))).toThrow(/Unknown time zone/);
   });
 });

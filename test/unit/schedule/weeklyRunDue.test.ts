@@ -43,7 +43,7 @@ describe('weeklyRunDue over daylight-saving change weeks', () => {
   for (const { zone, from, ran, weeks } of cases) {
     it(`${zone} from ${from.slice(0, 10)}: fires Monday 08:03 local exactly once per week`, () => {
       const to = new Date(new Date(from).getTime() + 14 * 86_400_000 - 1).toISOString();
-      const decide = (now: Date, last: string | null) => weeklyRunDue(now, monday0803(zone), last);
+      const decide = (now: Date) => weeklyRunDue(now, monday0803(zone));
       const fired = simulateTimer(from, to, zone, decide, `weekly-2026-${ran}`);
       expect(fired.map((f) => f.local.slice(0, 20))).toEqual(weeks.map((d) => `${d} Mon 08:03`));
       expect(new Set(fired.map((f) => f.runKey)).size).toBe(2);
@@ -55,7 +55,7 @@ describe('weeklyRunDue over daylight-saving change weeks', () => {
       '2026-03-01T00:00:00Z',
       '2026-03-15T00:00:00Z',
       'America/Chicago',
-      (now, last) => weeklyRunDue(now, monday0803('America/Chicago'), last),
+      (now) => weeklyRunDue(now, monday0803('America/Chicago')),
       'weekly-2026-W09',
     );
     expect(fired.map((f) => f.local.slice(-6))).toEqual(['-06:00', '-05:00']);
@@ -67,7 +67,7 @@ describe('weeklyRunDue over daylight-saving change weeks', () => {
       '2026-03-02T06:00:00Z',
       '2026-03-09T05:59:00Z',
       'America/Chicago',
-      (now, last) => weeklyRunDue(now, cfg, last),
+      (now) => weeklyRunDue(now, cfg),
       'weekly-2026-W09',
     );
     expect(fired.map((f) => f.local)).toEqual(['2026-03-08 Sun 08:03 -05:00']);
@@ -79,7 +79,7 @@ describe('weeklyRunDue over daylight-saving change weeks', () => {
       '2026-03-02T06:00:00Z',
       '2026-03-09T05:59:00Z',
       'America/Chicago',
-      (now, last) => weeklyRunDue(now, cfg, last),
+      (now) => weeklyRunDue(now, cfg),
       'weekly-2026-W09',
     );
     expect(fired).toHaveLength(1);
@@ -90,41 +90,45 @@ describe('weeklyRunDue over daylight-saving change weeks', () => {
 describe('weeklyRunDue decisions', () => {
   const cfg = monday0803('Europe/London');
 
-  it('is not due before the send time, then due at it, then already ran', () => {
-    const before = weeklyRunDue(new Date('2026-11-23T08:02:59Z'), cfg, 'weekly-2026-W47');
+  it('is not due before the send time, then due at it, and due again with the same key (the ledger keeps it once)', () => {
+    const before = weeklyRunDue(new Date('2026-11-23T08:02:59Z'), cfg);
     expect(before).toMatchObject({ due: false, reason: 'before_send_time', runKey: 'weekly-2026-W48' });
-    const at = weeklyRunDue(new Date('2026-11-23T08:03:00Z'), cfg, 'weekly-2026-W47');
+    const at = weeklyRunDue(new Date('2026-11-23T08:03:00Z'), cfg);
     expect(at).toMatchObject({ due: true, runKey: 'weekly-2026-W48', localDate: '2026-11-23' });
-    const again = weeklyRunDue(new Date('2026-11-23T08:18:00Z'), cfg, 'weekly-2026-W48');
-    expect(again).toMatchObject({ due: false, reason: 'already_ran' });
+    const again = weeklyRunDue(new Date('2026-11-23T08:18:00Z'), cfg);
+    expect(again).toMatchObject({ due: true, runKey: 'weekly-2026-W48' });
   });
 
   it('a late start (Thursday, timer was down since Sunday) still runs that week, dated that day', () => {
-    const late = weeklyRunDue(new Date('2026-11-26T15:48:00Z'), cfg, 'weekly-2026-W47');
+    const late = weeklyRunDue(new Date('2026-11-26T15:48:00Z'), cfg);
     expect(late).toMatchObject({ due: true, runKey: 'weekly-2026-W48', localDate: '2026-11-26' });
   });
 
-  it('treats a later key in the ledger (clock stepped back) as already ran', () => {
-    const d = weeklyRunDue(new Date('2026-11-23T09:00:00Z'), cfg, 'weekly-2026-W49');
-    expect(d).toMatchObject({ due: false, reason: 'already_ran' });
+  it('decides from the clock alone: past the send time it is due whatever ran before', () => {
+    const d = weeklyRunDue(new Date('2026-11-23T09:00:00Z'), cfg);
+    expect(d).toMatchObject({
+      due: true,
+      runKey: 'weekly-2026-W48',
+      scheduledAt: new Date('2026-11-23T08:03:00Z'),
+    });
   });
 
   it('uses the local ISO week in Sydney, where Monday 08:03 is still Sunday in UTC', () => {
-    const d = weeklyRunDue(new Date('2026-11-22T21:03:00Z'), monday0803('Australia/Sydney'), null);
+    const d = weeklyRunDue(new Date('2026-11-22T21:03:00Z'), monday0803('Australia/Sydney'));
     expect(d).toMatchObject({ due: true, runKey: 'weekly-2026-W48', localDate: '2026-11-23' });
-    const utcWouldSay = weeklyRunDue(new Date('2026-11-22T21:02:00Z'), monday0803('Australia/Sydney'), null);
+    const utcWouldSay = weeklyRunDue(new Date('2026-11-22T21:02:00Z'), monday0803('Australia/Sydney'));
     expect(utcWouldSay).toMatchObject({ due: false, reason: 'before_send_time', runKey: 'weekly-2026-W48' });
   });
 
   it('rejects an unknown zone with a clear error', () => {
-    expect(() => weeklyRunDue(new Date('2026-11-23T08:03:00Z'), monday0803('Mars/Olympus'), null)).toThrow(
+    expect(() => weeklyRunDue(new Date('2026-11-23T08:03:00Z'), monday0803('Mars/Olympus'))).toThrow(
       /Unknown time zone "Mars\/Olympus"/,
     );
   });
 
   it('rejects an out-of-range weekday or hour', () => {
-    expect(() => weeklyRunDue(new Date(), { ...cfg, weekday: 0 }, null)).toThrow();
-    expect(() => weeklyRunDue(new Date(), { ...cfg, hour: 24 }, null)).toThrow();
+    expect(() => weeklyRunDue(new Date(), { ...cfg, weekday: 0 })).toThrow();
+    expect(() => weeklyRunDue(new Date(), { ...cfg, hour: 24 })).toThrow();
   });
 });
 
@@ -145,7 +149,7 @@ describe('weeklyRunKey across the ISO week-year boundary', () => {
       '2026-12-27T00:00:00Z',
       '2027-01-10T00:00:00Z',
       'America/Chicago',
-      (now, last) => weeklyRunDue(now, monday0803('America/Chicago'), last),
+      (now) => weeklyRunDue(now, monday0803('America/Chicago')),
       'weekly-2026-W52',
     );
     expect(fired.map((f) => [f.runKey, f.local.slice(0, 20)])).toEqual([

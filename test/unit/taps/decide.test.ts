@@ -3,8 +3,8 @@ import { decideLost } from '../../../bot/taps/decideLost';
 import { decideReachedOut } from '../../../bot/taps/decideReachedOut';
 import { decideUndo, restoreFrom, selectUndoTarget } from '../../../bot/taps/decideUndo';
 import { decideWonBack, maxWonBackValue, readWonBackValue } from '../../../bot/taps/decideWonBack';
-import { describeState, staleReason, wonBackThisCycle } from '../../../bot/taps/describeState';
 import { replayRow } from '../../../bot/taps/replayRow';
+import { staleReason, wonBackThisCycle } from '../../../bot/taps/staleReason';
 import { initialState, sameCustomerState } from '../../../rules/customerState';
 import { ANA, atRisk, BEN, ctx, RULES, row } from './fixtures';
 
@@ -264,15 +264,14 @@ describe('replaying a recorded row', () => {
 });
 
 describe('state words and equality', () => {
-  it('describes active, lost and won-back customers', () => {
-    expect(describeState(atRisk({ lastContact: '2026-11-20' }), RULES.lossReasons)).toBe(
-      'Greenfield Cafe is active (at risk), last reached out to on 2026-11-20.',
+  it('says why a card is stale for lost and won-back customers, and nothing for an active one', () => {
+    expect(staleReason(lost, RULES.lossReasons)).toBe(
+      'Greenfield Cafe is already marked lost (Price, on 2026-11-20).',
     );
-    expect(describeState(lost, RULES.lossReasons)).toBe(
-      'Greenfield Cafe is marked lost (Price, on 2026-11-20).',
+    expect(staleReason(wonBack, RULES.lossReasons)).toBe(
+      'Greenfield Cafe was already won back on 2026-11-20.',
     );
-    expect(describeState(wonBack, RULES.lossReasons)).toBe('Greenfield Cafe was won back on 2026-11-20.');
-    expect(staleReason(atRisk(), RULES.lossReasons)).toBeNull();
+    expect(staleReason(atRisk({ lastContact: '2026-11-20' }), RULES.lossReasons)).toBeNull();
   });
 
   it('compares every field of a state', () => {

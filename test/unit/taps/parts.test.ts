@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { RepInstall } from '../../../bot/ports';
 import {
   actionKey,
   latestOpenAction,
@@ -10,14 +9,13 @@ import {
 import { authoriseOnCustomer, checkTenant } from '../../../bot/taps/authorise';
 import { outcomeOfRow, withOutcome } from '../../../bot/taps/cardOutcome';
 import { listCardData } from '../../../bot/taps/listCardData';
-import { parseSubmit } from '../../../bot/taps/parseSubmit';
 import { helpFor } from '../../../bot/taps/replies';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
+import { parseCardSubmit as parseSubmit } from '../../../cards/cardSubmit';
 import { heldOutInWeek } from '../../../jobs/weekly/weeklyHoldout';
 import { localDate, localMonth, shiftMonth } from '../../../rules/calendar';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { CHUNK_BYTES, decodeCard, encodeCard, type SentCard } from '../../../storage/cardStore';
-import type { ConversationStore, RepInput, SummaryChannel } from '../../../storage/conversationStore';
 import { atRisk, row } from './fixtures';
 
 describe('idempotency keys and history', () => {

@@ -29,11 +29,3 @@ function lostWords(state: CustomerState, reasons: readonly LossReason[]): string
   const reason = state.lostReason ? lossReasonLabel(state.lostReason, reasons) : 'no reason given';
   return state.lostAt ? `${reason}, on ${state.lostAt}` : reason;
 }
-
-/** The customer's current state in one sentence, for replies. */
-export function describeState(state: CustomerState, reasons: readonly LossReason[]): string {
-  if (state.status === 'lost') return `${state.name} is marked lost (${lostWords(state, reasons)}).`;
-  if (wonBackThisCycle(state)) return `${state.name} was won back on ${state.wonBackAt}.`;
-  const contact = state.lastContact ? `, last reached out to on ${state.lastContact}` : '';
-  return `${state.name} is active (${state.band.replace('_', ' ')})${contact}.`;
-}
