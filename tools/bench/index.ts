@@ -12,6 +12,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
   },
   csv: { file: 'csvParsers.ts', what: 'csv-parse vs papaparse on a 2M-row orders.csv' },
   score: { file: 'scoreBench.ts', what: 'scoreBook alone on an in-memory 100k/2M book' },
+  crash: {
+    file: 'crashBench.ts',
+    what: 'weekly run SIGKILLed at 24 random points mid-send, rerun: cards Teams got twice per kill',
+  },
   storage: {
     file: 'storageBench.ts',
     what: '10k and 100k state rows, batched vs one by one, on Azurite',
