@@ -15,54 +15,53 @@ const csv = z
       .filter(Boolean),
   );
 
-const envObject = z.object({
-  /** Azurite / local: a connection string (`UseDevelopmentStorage=true` or an Azurite one). */
-  STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
-  /** Azure: the account's table endpoint, used with managed identity (DefaultAzureCredential). */
-  STORAGE_TABLE_ENDPOINT: z.url().optional(),
-  /** Azure: the account's blob endpoint for the feed container, with managed identity. */
-  STORAGE_BLOB_ENDPOINT: z.url().optional(),
-  /** Prefix for every table name, so several books can share one account (letters/digits only). */
-  TABLE_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/, 'letters and digits, starting with a letter')
-    .default('churn'),
-  /** The feed: a local folder, or a blob container name when FEED_CONTAINER is set. */
-  FEED_DIR: z.string().optional(),
-  FEED_CONTAINER: z.string().optional(),
-  RULES_FILE: z.string().optional(),
-  /** IANA zone of the team, e.g. America/Chicago; the weekly send time is local to it. */
-  TIME_ZONE: z.string().default('UTC'),
-  /** Weekly send, `<Weekday> HH:MM` in TIME_ZONE. */
-  WEEKLY_SEND_AT: z
-    .string()
-    .regex(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) ([01]\d|2[0-3]):[0-5]\d$/)
-    .default('Monday 08:03'),
-  /** Monthly summary, `HH:MM` on the 1st in TIME_ZONE. */
-  MONTHLY_SEND_AT: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
-    .default('09:00'),
-  /** Bot identity (empty app id = local, unauthenticated; never in Azure). */
-  MicrosoftAppId: z.string().default(''),
-  MicrosoftAppPassword: z.string().default(''),
-  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('MultiTenant'),
-  MicrosoftAppTenantId: z.string().default(''),
-  /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
-  ADMIN_USER_IDS: csv,
-  /**
-   * A channel of the team the app is installed in (`19:...@thread.tacv2`) for the weekly notice;
-   * unset, the notice goes 1:1 to each of ADMIN_USER_IDS.
-   */
-  ADMIN_CHANNEL_ID: z
-    .string()
-    .regex(/^19:[^\s/?#]{1,200}$/, 'a Teams channel id, 19:...@thread.tacv2')
-    .optional(),
-  /** Set by Azure App Service / Functions on every instance: this process runs in Azure. */
-  WEBSITE_INSTANCE_ID: z.string().optional(),
-});
-
-const envSchema = envObject
+const envSchema = z
+  .object({
+    /** Azurite / local: a connection string (`UseDevelopmentStorage=true` or an Azurite one). */
+    STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+    /** Azure: the account's table endpoint, used with managed identity (DefaultAzureCredential). */
+    STORAGE_TABLE_ENDPOINT: z.url().optional(),
+    /** Azure: the account's blob endpoint for the feed container, with managed identity. */
+    STORAGE_BLOB_ENDPOINT: z.url().optional(),
+    /** Prefix for every table name, so several books can share one account (letters/digits only). */
+    TABLE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/, 'letters and digits, starting with a letter')
+      .default('churn'),
+    /** The feed: a local folder, or a blob container name when FEED_CONTAINER is set. */
+    FEED_DIR: z.string().optional(),
+    FEED_CONTAINER: z.string().optional(),
+    RULES_FILE: z.string().optional(),
+    /** IANA zone of the team, e.g. America/Chicago; the weekly send time is local to it. */
+    TIME_ZONE: z.string().default('UTC'),
+    /** Weekly send, `<Weekday> HH:MM` in TIME_ZONE. */
+    WEEKLY_SEND_AT: z
+      .string()
+      .regex(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) ([01]\d|2[0-3]):[0-5]\d$/)
+      .default('Monday 08:03'),
+    /** Monthly summary, `HH:MM` on the 1st in TIME_ZONE. */
+    MONTHLY_SEND_AT: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+      .default('09:00'),
+    /** Bot identity (empty app id = local, unauthenticated; never in Azure). */
+    MicrosoftAppId: z.string().default(''),
+    MicrosoftAppPassword: z.string().default(''),
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('MultiTenant'),
+    MicrosoftAppTenantId: z.string().default(''),
+    /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
+    ADMIN_USER_IDS: csv,
+    /**
+     * A channel of the team the app is installed in (`19:...@thread.tacv2`) for the weekly notice;
+     * unset, the notice goes 1:1 to each of ADMIN_USER_IDS.
+     */
+    ADMIN_CHANNEL_ID: z
+      .string()
+      .regex(/^19:[^\s/?#]{1,200}$/, 'a Teams channel id, 19:...@thread.tacv2')
+      .optional(),
+    /** Set by Azure App Service / Functions on every instance: this process runs in Azure. */
+    WEBSITE_INSTANCE_ID: z.string().optional(),
+  })
   .refine((e) => Boolean(e.STORAGE_CONNECTION_STRING) !== Boolean(e.STORAGE_TABLE_ENDPOINT), {
     message:
       'Set exactly one of STORAGE_CONNECTION_STRING (local/Azurite) or STORAGE_TABLE_ENDPOINT (Azure, managed identity)',
@@ -71,6 +70,18 @@ const envSchema = envObject
   .superRefine((e, ctx) => {
     for (const issue of securityIssues(e)) ctx.addIssue({ code: 'custom', ...issue });
   });
+
+/** The settings securityIssues reads. */
+interface SecuritySettings {
+  STORAGE_CONNECTION_STRING?: string;
+  STORAGE_TABLE_ENDPOINT?: string;
+  STORAGE_BLOB_ENDPOINT?: string;
+  MicrosoftAppId: string;
+  MicrosoftAppPassword: string;
+  MicrosoftAppType: string;
+  MicrosoftAppTenantId: string;
+  WEBSITE_INSTANCE_ID?: string;
+}
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -114,7 +125,7 @@ export function connectionStringTableEndpoint(text: string): string | null {
  * (empty MicrosoftAppId) the endpoint takes unauthenticated requests, which is allowed only when
  * everything is on this machine: storage on loopback and not running in Azure (WEBSITE_INSTANCE_ID).
  */
-function securityIssues(e: z.infer<typeof envObject>): { path: string[]; message: string }[] {
+function securityIssues(e: SecuritySettings): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
   const table = e.STORAGE_TABLE_ENDPOINT;
   for (const [name, url] of [
