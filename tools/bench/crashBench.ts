@@ -26,6 +26,10 @@ import { depsFor, installReps } from './weeklyBench';
 const REPS = 60;
 const CUSTOMERS = 1_800;
 const KILLS = Number(process.env.CRASH_KILLS ?? 24);
+/** The run's send concurrency (the bound on sends in flight); the run's default when unset. */
+const CONCURRENCY = process.env.CRASH_SEND_CONCURRENCY
+  ? Number(process.env.CRASH_SEND_CONCURRENCY)
+  : undefined;
 /** Monday 23 November 2026, 08:03 in Chicago; the rerun is the next 15-minute tick. */
 const SEND_TIME = new Date('2026-11-23T14:03:00Z');
 const NEXT_TICK = new Date(SEND_TIME.getTime() + 15 * 60_000);
@@ -55,7 +59,9 @@ async function child(): Promise<void> {
   const tablePrefix = process.env.CRASH_PREFIX ?? '';
   const storage = await openStorage({ connectionString, tablePrefix }, { timeZone: 'America/Chicago' });
   const cards = await openCardStore({ connectionString, tablePrefix });
-  await runWeekly(depsFor(storage, cards, book(emails), sender()), { now: SEND_TIME, force: true });
+  const deps = depsFor(storage, cards, book(emails), sender());
+  const config = CONCURRENCY ? { ...deps.config, sendConcurrency: CONCURRENCY } : deps.config;
+  await runWeekly({ ...deps, config }, { now: SEND_TIME, force: true });
 }
 
 interface Trial {
