@@ -1,4 +1,5 @@
 import { Template } from 'adaptivecards-templating';
+import { customerPageLink } from '../tabs/api/deepLink';
 import {
   type CardJson,
   type CustomerOutcome,
@@ -75,6 +76,9 @@ function viewModel(data: ParsedWeeklyCardData) {
       return {
         customerId: c.customerId,
         name: truncate(plainText(c.name), MAX_NAME_CHARS),
+        nameText: data.tabAppId
+          ? `[${markdownText(truncate(plainText(c.name), MAX_NAME_CHARS))}](${customerPageLink(data.tabAppId, c.customerId)})`
+          : truncate(plainText(c.name), MAX_NAME_CHARS),
         valueText: `${money(c.monthlyValue)}/month`,
         // Whole points: decimals would suggest a precision the score does not have.
         bandText: `${band.label} · score ${Math.round(c.score)}`,
@@ -98,4 +102,9 @@ function viewModel(data: ParsedWeeklyCardData) {
 export function buildWeeklyCard(data: WeeklyCardData): CardJson {
   const parsed = parseWeeklyCardData(data);
   return template.expand({ $root: viewModel(parsed) }) as CardJson;
+}
+
+/** A name as link text in the card's markdown: brackets and backslashes escaped. */
+function markdownText(text: string): string {
+  return text.replace(/[\\[\]]/g, (ch) => `\\${ch}`);
 }

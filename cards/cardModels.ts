@@ -55,6 +55,8 @@ export interface WeeklyCardData {
   /** BCP 47 locale for numbers and dates; default en-US. */
   locale?: string;
   noteMaxLength?: number;
+  /** The Teams app id: when set, each customer's name links to their page in the personal tab. */
+  tabAppId?: string;
 }
 
 /** The actions a card button sends. */

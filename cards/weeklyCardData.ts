@@ -44,6 +44,7 @@ export const weeklyCardDataSchema = z.object({
   currency: z.string().length(3).default('USD'),
   locale: z.string().min(2).default('en-US'),
   noteMaxLength: z.number().int().positive().max(2000).default(DEFAULT_NOTE_MAX_LENGTH),
+  tabAppId: z.string().min(1).max(100).optional(),
 });
 
 /** WeeklyCardData with every default filled in. */

@@ -61,6 +61,18 @@ const envSchema = z
       .optional(),
     /** Set by Azure App Service / Functions on every instance: this process runs in Azure. */
     WEBSITE_INSTANCE_ID: z.string().optional(),
+    /** Teams user ids (AAD object ids) who see every rep's customers in the tabs (admins do too). */
+    MANAGER_USER_IDS: csv,
+    /** Tab SSO: the Entra ID app registration's client id and Application ID URI (`api://<host>/<client id>`). */
+    TAB_SSO_CLIENT_ID: z.string().optional(),
+    TAB_SSO_AUDIENCE: z
+      .string()
+      .refine((s) => s === '' || s.startsWith('api://'), "must be the app registration's api:// URI")
+      .optional(),
+    /** The Teams app's id (the manifest's `id`): the weekly card links names to the tab with it. */
+    TEAMS_APP_ID: z.string().optional(),
+    /** Tab SSO: the tenant whose tokens are accepted; default MicrosoftAppTenantId. */
+    TAB_SSO_TENANT_ID: z.string().optional(),
   })
   .refine((e) => Boolean(e.STORAGE_CONNECTION_STRING) !== Boolean(e.STORAGE_TABLE_ENDPOINT), {
     message:
@@ -212,6 +224,11 @@ export interface Config {
   adminUserIds: string[];
   /** Where the weekly notice goes instead of the admins' 1:1 chats, when set. */
   adminChannelId?: string;
+  managerUserIds: string[];
+  /** The Teams app's id, for deep links to the tabs; undefined = names are not linked. */
+  teamsAppId?: string;
+  /** The tabs' single sign-on; null when not configured, and then the tab API refuses every request. */
+  tabSso: { clientId: string; audience: string; tenantId: string } | null;
 }
 
 // ISO weekday numbers, as schedule/ takes them: Monday = 1 ... Sunday = 7.
@@ -250,5 +267,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     adminUserIds: e.ADMIN_USER_IDS,
     ...(e.ADMIN_CHANNEL_ID ? { adminChannelId: e.ADMIN_CHANNEL_ID } : {}),
+    managerUserIds: e.MANAGER_USER_IDS,
+    teamsAppId: e.TEAMS_APP_ID || undefined,
+    tabSso: tabSsoOf(e),
   };
+}
+
+/** The tab SSO settings, all three or none (then the tab API fails closed: 401 for every request). */
+function tabSsoOf(e: Env): Config['tabSso'] {
+  const tenantId = e.TAB_SSO_TENANT_ID || e.MicrosoftAppTenantId;
+  if (!e.TAB_SSO_CLIENT_ID || !e.TAB_SSO_AUDIENCE || !tenantId) return null;
+  return { clientId: e.TAB_SSO_CLIENT_ID, audience: e.TAB_SSO_AUDIENCE, tenantId };
 }

@@ -5,4 +5,6 @@
 import './health';
 import './messages';
 import './monthlySummary';
+import './tabApi';
+import './tabPages';
 import './weeklyRun';

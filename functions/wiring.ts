@@ -14,6 +14,14 @@ import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
 import type { Rules } from '../rules/rulesSchema';
 import { openStorage, type Storage } from '../storage';
 import { type CardStore, openCardStore } from '../storage/cardStore';
+import { createTabService, type TabService } from '../tabs/api/tabService';
+import {
+  createTokenVerifier,
+  entraKeys,
+  entraPolicy,
+  refuseAll,
+  type TokenVerifier,
+} from '../tabs/api/tabToken';
 import { type Config, loadConfig } from './config';
 
 type SendCardReference = Parameters<ProactiveSender['sendCard']>[0];
@@ -29,6 +37,8 @@ export interface Wiring {
   actions: ActionHandler;
   /** The bot endpoint's runtime (rules read once, when it was built). */
   bot: BotRuntime;
+  /** The tab API: the SSO token check and the service behind /api/tab/*. */
+  tabs: { verify: TokenVerifier; service: TabService };
   /** The weekly run's dependencies; the rules file and the feed are read afresh on each call. */
   weekly(log: Log): Promise<WeeklyRunDeps>;
   /** The monthly summary's dependencies for a tick at `now`. */
@@ -41,6 +51,8 @@ export interface WiringOptions {
   log?: Log;
   /** A sender to use instead of the ProactiveSender over the bot adapter (tests, benchmarks). */
   sender?: ProactiveSender;
+  /** The tabs' token check instead of Entra ID's (the local host's development key set). */
+  tabVerify?: TokenVerifier;
 }
 
 /** Builds every dependency from the config: Table Storage, the bot adapter, the senders, the rules, the feed. */
@@ -77,6 +89,24 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     adapter,
   });
 
+  const clock = options.clock ?? (() => new Date());
+  const tabs = {
+    verify: options.tabVerify ?? entraVerifier(config),
+    service: createTabService({
+      storage,
+      cards,
+      rules,
+      readBook: feedReaderFor(config, rules),
+      timeZone: config.timeZone,
+      access: {
+        tenantId: config.bot.tenantId,
+        adminUserIds: config.adminUserIds,
+        managerUserIds: config.managerUserIds,
+      },
+      clock,
+    }),
+  };
+
   return {
     config,
     storage,
@@ -84,6 +114,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     adapter,
     actions,
     bot,
+    tabs,
     async weekly(runLog) {
       const current = await readRulesFile(config.rulesFile);
       return {
@@ -92,7 +123,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
         rules: current,
         readBook: feedReaderFor(config, current),
         sender: sendCard,
-        config: { timeZone: config.timeZone, weeklySendAt: config.weeklySendAt },
+        config: { timeZone: config.timeZone, weeklySendAt: config.weeklySendAt, tabAppId: config.teamsAppId },
         log: runLog,
         notifyAdmins: adminNotifier(
           sendCard,
@@ -134,6 +165,12 @@ export function feedReaderFor(config: Config, rules: Rules): () => Promise<FeedR
   }
   if (dir) return () => readFeed(dir, { columns });
   throw new Error('No feed configured: set FEED_CONTAINER (a blob container) or FEED_DIR (a folder)');
+}
+
+/** The Entra ID verifier when tab SSO is configured; otherwise one that refuses every token (fail closed). */
+export function entraVerifier(config: Config): TokenVerifier {
+  const sso = config.tabSso;
+  return sso ? createTokenVerifier(entraKeys(sso.tenantId), entraPolicy(sso)) : refuseAll;
 }
 
 let shared: Promise<Wiring> | undefined;

@@ -29,6 +29,16 @@ param monthlySendAt string = '09:00'
 @description('Comma-separated Teams user ids (Entra object ids) who may act on any customer and undo anyone\'s action.')
 param adminUserIds string = ''
 
+@description('Comma-separated Teams user ids (Entra object ids) who see every rep\'s customers in the tabs.')
+param managerUserIds string = ''
+
+@description('The Teams app id (manifest id): the weekly card links names to the personal tab. Empty = no links.')
+param teamsAppId string = ''
+
+@description('The tabs\' SSO app registration (docs/tabs.md): its client id and Application ID URI (api://<app domain>/<client id>). Empty = the tab API refuses every request.')
+param tabSsoClientId string = ''
+param tabSsoAudience string = ''
+
 @description('Prefix of every table name, so several books can share one account (letters and digits).')
 param tablePrefix string = 'churn'
 
@@ -117,6 +127,10 @@ module functionApp 'modules/functionApp.bicep' = {
     weeklySendAt: weeklySendAt
     monthlySendAt: monthlySendAt
     adminUserIds: adminUserIds
+    managerUserIds: managerUserIds
+    teamsAppId: teamsAppId
+    tabSsoClientId: tabSsoClientId
+    tabSsoAudience: tabSsoAudience
     tablePrefix: tablePrefix
     rulesFile: rulesFile
   }

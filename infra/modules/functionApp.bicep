@@ -20,6 +20,10 @@ param timeZone string
 param weeklySendAt string
 param monthlySendAt string
 param adminUserIds string
+param managerUserIds string
+param teamsAppId string
+param tabSsoClientId string
+param tabSsoAudience string
 param tablePrefix string
 param rulesFile string
 
@@ -56,6 +60,12 @@ var appSettings = [
   { name: 'WEEKLY_SEND_AT', value: weeklySendAt }
   { name: 'MONTHLY_SEND_AT', value: monthlySendAt }
   { name: 'ADMIN_USER_IDS', value: adminUserIds }
+  // The tabs: managers, deep links from the card, and the SSO app registration (empty = the tab API answers 401).
+  { name: 'MANAGER_USER_IDS', value: managerUserIds }
+  { name: 'TEAMS_APP_ID', value: teamsAppId }
+  { name: 'TAB_SSO_CLIENT_ID', value: tabSsoClientId }
+  { name: 'TAB_SSO_AUDIENCE', value: tabSsoAudience }
+  { name: 'TAB_SSO_TENANT_ID', value: tenant().tenantId }
   // The bot authenticates as the user-assigned identity: app id = its client id, no password.
   { name: 'MicrosoftAppId', value: identityClientId }
   { name: 'MicrosoftAppType', value: 'UserAssignedMsi' }

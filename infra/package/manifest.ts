@@ -28,6 +28,8 @@ export const manifestInputSchema = z
     appDomain: hostName,
     /** Teams app id; defaults to the bot id (one app, one bot), as in the Bot Framework Teams samples. */
     appId: guid.optional(),
+    /** The tabs' SSO app registration (docs/tabs.md); without it the bot id stands in and the tab API answers 401. */
+    tabSsoClientId: guid.optional(),
     version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be MAJOR.MINOR.PATCH'),
     developerName: z.string().min(1).max(32).default('Churn Predictor'),
     websiteUrl: httpsUrl.optional(),
@@ -40,6 +42,7 @@ export const manifestInputSchema = z
       BOT_ID: i.botId,
       APP_ID: i.appId ?? i.botId,
       APP_DOMAIN: i.appDomain,
+      TAB_SSO_CLIENT_ID: i.tabSsoClientId ?? i.botId,
       VERSION: i.version,
       DEVELOPER_NAME: i.developerName,
       WEBSITE_URL: site,

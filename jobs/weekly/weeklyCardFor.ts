@@ -9,6 +9,8 @@ export interface CardLocale {
   currency?: string;
   /** BCP 47; default en-US. */
   locale?: string;
+  /** The Teams app id: names link to the personal tab's customer page. */
+  tabAppId?: string;
 }
 
 /** The weekly card's data for one rep: each shown customer's name, band, score, value, reasons and play, plus "+N more". */
@@ -42,6 +44,7 @@ export function weeklyCardDataFor(
     lossReasons: lossReasonChoices(rules.lossReasons),
     ...(options.currency ? { currency: options.currency } : {}),
     ...(options.locale ? { locale: options.locale } : {}),
+    ...(options.tabAppId ? { tabAppId: options.tabAppId } : {}),
   };
 }
 

@@ -136,7 +136,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     at,
     now,
     rules: deps.rules,
-    card: { currency: config.currency, locale: config.locale },
+    card: { currency: config.currency, locale: config.locale, tabAppId: config.tabAppId },
     conversations: directory,
     runs: storage.runs,
     cards: deps.cards,

@@ -31,6 +31,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
   },
   bgnbd: { file: 'bgnbdBench.ts', what: 'BG/NBD fit and scoring on 100k simulated customers' },
   model: { file: 'bgnbdScoreBench.ts', what: 'scoreBook with the cadence model on 100k customers' },
+  tabs: {
+    file: 'tabsBench.ts',
+    what: "the tabs' bundle size and first (meaningful) paint in Chromium on the local host",
+  },
 };
 
 const requested = process.argv.slice(2);

@@ -14,7 +14,7 @@ import type { Wiring } from '../../functions/wiring';
 export interface FunctionRoute {
   /** Function name, as in `app.http(name, ...)`. */
   name: string;
-  /** Path including the `/api` prefix, e.g. `/api/messages`. */
+  /** Path including the `/api` prefix, e.g. `/api/messages`; `{name}` matches one segment, `{*name}` the rest. */
   path: string;
   methods: readonly string[];
   handler: HttpHandler;
@@ -166,7 +166,10 @@ async function handle(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
   const method = (req.method ?? 'GET').toUpperCase();
-  const route = routes.find((r) => r.path === url.pathname);
+  const found = routes
+    .map((r) => ({ route: r, params: matchPath(r.path, url.pathname) }))
+    .find((m) => m.params);
+  const route = found?.route;
   if (!route)
     return send(
       res,
@@ -181,6 +184,7 @@ async function handle(
     url: url.toString(),
     headers: toHeaderRecord(req),
     query: Object.fromEntries(url.searchParams),
+    params: found?.params ?? {},
     ...(body.length > 0 ? { body: { string: body } } : {}),
   });
   const context = new InvocationContext({
@@ -190,6 +194,27 @@ async function handle(
   });
   const init = await route.handler(request, context);
   await send(res, init instanceof HttpResponse ? init : new HttpResponse(init));
+}
+
+/** The route's parameters when `pathname` matches `pattern` (`{id}` one segment, `{*rest}` the rest), else null. */
+export function matchPath(pattern: string, pathname: string): Record<string, string> | null {
+  const want = pattern.split('/');
+  const got = pathname.split('/');
+  const params: Record<string, string> = {};
+  for (let k = 0; k < want.length; k++) {
+    const rest = /^\{\*(\w+)\}$/.exec(want[k]);
+    if (rest) {
+      params[rest[1]] = got.slice(k).map(decodeURIComponent).join('/');
+      return params;
+    }
+    if (k >= got.length) return null;
+    const one = /^\{(\w+)\}$/.exec(want[k]);
+    if (one) {
+      if (got[k] === '') return null;
+      params[one[1]] = decodeURIComponent(got[k]);
+    } else if (want[k] !== got[k]) return null;
+  }
+  return got.length === want.length ? params : null;
 }
 
 async function send(res: ServerResponse, response: HttpResponse): Promise<void> {

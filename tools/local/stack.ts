@@ -11,6 +11,7 @@ import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../jobs/weekly/weeklyRun';
 import { zonedNow } from '../../rules/calendar';
 import type { Storage } from '../../storage';
+import type { TabUser } from '../../tabs/api/tabToken';
 import { startAzurite } from './azurite';
 import {
   type FunctionRoute,
@@ -30,6 +31,7 @@ import {
   PORT_SOURCES,
   portHint,
 } from './settings';
+import { localTabs } from './tabRoutes';
 
 /**
  * The whole product on one machine: Azurite (table, blob, queue), the demo feed in its blob
@@ -62,7 +64,16 @@ export interface LocalStack {
   clock: () => Date;
   /** The ports actually in use (port 0 settings resolved). */
   ports: LocalPorts;
-  urls: { playground: string; bot: string; messages: string; health: string };
+  urls: {
+    playground: string;
+    bot: string;
+    messages: string;
+    health: string;
+    tabPersonal: string;
+    tabTeam: string;
+  };
+  /** Signs a development token for the tab API (the Playground's user unless another is given; `seconds` of validity). */
+  signTabToken(user?: TabUser, options?: { seconds?: number }): Promise<string>;
   connectionString: string;
   playground: PlaygroundIds;
   feed: LoadedFeed;
@@ -151,15 +162,24 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
 
     const config = loadConfig(localConfigEnv(settings, azurite.connectionString));
     const clock = localClock(settings, config.weeklySendAt);
-    const wiring = await wire(config, { clock, log: prefixedLog('bot', log) });
+    const user = repUser(settings);
+    const tabUser: TabUser = {
+      userId: user.aadObjectId,
+      name: user.name,
+      email: user.email,
+      tenantId: TENANT_ID,
+    };
+    const tabs = await localTabs(tabUser);
+    const wiring = await wire(config, { clock, log: prefixedLog('bot', log), tabVerify: tabs.verify });
     const { storage } = wiring;
+    // The feed is read and scored before the first tab opens; a failure surfaces on the first request, as in Azure.
+    wiring.tabs.service.warm().catch(() => undefined);
     const jobs = localJobs(wiring, clock, log);
 
     const automatic = automaticWeeklyRun(settings, jobs, log);
     stoppers.push(() => automatic.stop());
-    const host = await startHost(settings, wiring, jobs, automatic.onPersonalInstall, log);
+    const host = await startHost(settings, wiring, jobs, automatic.onPersonalInstall, log, tabs.routes);
     stoppers.push(() => host.close());
-    const user = repUser(settings);
     const playground = await startPlayground({
       botEndpoint: `${host.url}/api/messages`,
       port: settings.ports.playground,
@@ -200,7 +220,10 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
         bot: host.url,
         messages: `${host.url}/api/messages`,
         health: `${host.url}/api/health`,
+        tabPersonal: `${host.url}/tab/personal`,
+        tabTeam: `${host.url}/tab/team`,
       },
+      signTabToken: tabs.signToken,
       connectionString: azurite.connectionString,
       playground: {
         user,
@@ -331,6 +354,7 @@ async function startHost(
   jobs: LocalJobs,
   onPersonalInstall: () => void,
   log: (line: string) => void,
+  tabRoutes: readonly FunctionRoute[],
 ): Promise<FunctionsHost> {
   const admin = (name: string, run: (query: URLSearchParams) => Promise<unknown>): FunctionRoute => ({
     name: `admin-${name}`,
@@ -342,6 +366,7 @@ async function startHost(
     ...registeredRoutes(wiring, { messages: (handler) => watchPersonalInstalls(handler, onPersonalInstall) }),
     admin(ADMIN_FUNCTIONS.weekly, () => jobs.weekly()),
     admin(ADMIN_FUNCTIONS.summary, (query) => jobs.summary(monthParam(query))),
+    ...tabRoutes,
   ];
   const host = await startFunctionsHost({
     port: settings.ports.bot,
@@ -349,7 +374,9 @@ async function startHost(
     portHint: portHint('bot'),
     log: (level, ...args) => log(formatLine(`[functions:${level}]`, ...args)),
   });
-  log(`Functions host: ${host.url}/api/messages, /api/health, /admin/functions/{weeklyRun,monthlySummary}`);
+  log(
+    `Functions host: ${host.url}/api/messages, /api/health, /api/tab/*, /tab/{personal,team}, /admin/functions/{weeklyRun,monthlySummary}`,
+  );
   return host;
 }
 

@@ -8,8 +8,8 @@ import { buildTeamsAppPackage } from '../../infra/package/teamsAppPackage';
  * catalog. Values come from the flags, else from BOT_ID / APP_DOMAIN (the Bicep outputs botAppId / appDomain).
  */
 
-const USAGE = `usage: npm run package -- --bot-id <guid> --domain <app host name> [--app-id <guid>] [--out dist/teams-app.zip]
-  env fallbacks: BOT_ID, APP_DOMAIN, TEAMS_APP_ID, DEVELOPER_NAME, WEBSITE_URL, PRIVACY_URL, TERMS_URL
+const USAGE = `usage: npm run package -- --bot-id <guid> --domain <app host name> [--app-id <guid>] [--tab-sso-client-id <guid>] [--out dist/teams-app.zip]
+  env fallbacks: BOT_ID, APP_DOMAIN, TEAMS_APP_ID, TAB_SSO_CLIENT_ID, DEVELOPER_NAME, WEBSITE_URL, PRIVACY_URL, TERMS_URL
   e.g. after deploying: --bot-id $(az deployment group show -g <rg> -n main --query properties.outputs.botAppId.value -o tsv)`;
 
 /** Reads the flags and environment, builds the package and writes it; returns the output path. */
@@ -20,6 +20,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<stri
       'bot-id': { type: 'string' },
       domain: { type: 'string' },
       'app-id': { type: 'string' },
+      'tab-sso-client-id': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -34,6 +35,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<stri
     botId: values['bot-id'] ?? env.BOT_ID ?? '',
     appDomain: values.domain ?? env.APP_DOMAIN ?? '',
     appId: values['app-id'] ?? env.TEAMS_APP_ID,
+    tabSsoClientId: values['tab-sso-client-id'] ?? env.TAB_SSO_CLIENT_ID,
     version: pkg.version,
     developerName: env.DEVELOPER_NAME,
     websiteUrl: env.WEBSITE_URL,

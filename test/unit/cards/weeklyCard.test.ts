@@ -129,7 +129,7 @@ describe('buildWeeklyCard', () => {
     lost.outcome.note = '[Click to verify](https://evil.example/phish) **URGENT**\u0007\u001b[31m\u202e';
     lost.outcome.by = 'Ana\u0000 Ruiz';
     const row = rowContainers(buildWeeklyCard(week))[4];
-    const [, line] = ofType(row, 'RichTextBlock').flatMap((b) => b.inlines as Node[]);
+    const [line] = ofType(row, 'RichTextBlock').flatMap((b) => b.inlines as Node[]);
     expect(line).toMatchObject({ type: 'TextRun' });
     expect(line.text).toBe(
       'Lost: Price ([Click to verify](https://evil.example/phish) **URGENT** [31m). Marked by Ana Ruiz, Wed 25 Nov',

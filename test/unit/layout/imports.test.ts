@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 // the functions' index loads every function that registers itself.
 
 const ROOT = resolve(__dirname, '../../..');
-const PRODUCT = ['functions', 'bot', 'cards', 'rules', 'jobs', 'feed', 'storage'];
+const PRODUCT = ['functions', 'bot', 'cards', 'rules', 'jobs', 'feed', 'storage', 'tabs'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })

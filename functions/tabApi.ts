@@ -1,0 +1,115 @@
+import type { HttpHandler, HttpMethod, HttpRequest, HttpResponseInit } from '@azure/functions';
+import { TabApiError, type TabService } from '../tabs/api/tabService';
+import type { TabUser, TokenVerifier } from '../tabs/api/tabToken';
+import type { ActionRequestBody, TabAction } from '../tabs/api/tabTypes';
+import { registerHttp } from './registry';
+
+/** What the tab API's handlers run on: the token check and the service. */
+export interface TabRuntime {
+  verify: TokenVerifier;
+  service: TabService;
+}
+
+export interface TabHandlers {
+  me: HttpHandler;
+  customers: HttpHandler;
+  customer: HttpHandler;
+  action: HttpHandler;
+  team: HttpHandler;
+}
+
+const ACTIONS: readonly TabAction[] = ['reached_out', 'won_back', 'lost', 'undo'];
+const MAX_BODY_CHARS = 10_000;
+
+/** Builds the /api/tab/* handlers around a runtime (Azure uses the environment's; the local host and tests pass theirs). */
+export function createTabHandlers(getRuntime: () => Promise<TabRuntime>): TabHandlers {
+  /** Every handler: a verified user first (401 otherwise), then the work; refusals map to their status. */
+  const authed =
+    (work: (request: HttpRequest, user: TabUser, service: TabService) => Promise<unknown>): HttpHandler =>
+    async (request, context): Promise<HttpResponseInit> => {
+      const runtime = await getRuntime();
+      const check = await runtime.verify(request.headers.get('authorization'));
+      if (!check.ok) {
+        context.warn('tab API refused a token', { reason: check.reason, detail: check.detail });
+        return {
+          status: 401,
+          headers: { 'www-authenticate': 'Bearer', 'cache-control': 'no-store' },
+          jsonBody: { error: 'sign-in required', reason: check.reason },
+        };
+      }
+      try {
+        return {
+          status: 200,
+          headers: { 'cache-control': 'no-store' },
+          jsonBody: await work(request, check.user, runtime.service),
+        };
+      } catch (error) {
+        if (error instanceof TabApiError) return { status: error.status, jsonBody: { error: error.message } };
+        throw error;
+      }
+    };
+  return {
+    me: authed(async (_request, user, service) => service.me(user)),
+    customers: authed((_request, user, service) => service.customers(user)),
+    customer: authed((request, user, service) => service.customer(user, customerIdOf(request))),
+    action: authed(async (request, user, service) =>
+      service.act(user, customerIdOf(request), await actionBody(request)),
+    ),
+    team: authed((request, user, service) =>
+      service.team(user, { rep: request.query.get('rep'), month: monthOf(request.query.get('month')) }),
+    ),
+  };
+}
+
+function customerIdOf(request: HttpRequest): string {
+  const id = request.params.id ?? '';
+  if (id === '' || id.length > 400) throw new TabApiError(400, 'customer id missing or too long');
+  return id;
+}
+
+function monthOf(month: string | null): string | null {
+  if (month === null || month === '') return null;
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+    throw new TabApiError(400, `month must be YYYY-MM, got "${month}"`);
+  return month;
+}
+
+async function actionBody(request: HttpRequest): Promise<ActionRequestBody> {
+  const text = await request.text();
+  if (text.length > MAX_BODY_CHARS) throw new TabApiError(400, 'request body too large');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new TabApiError(400, `malformed JSON: ${error.message}`);
+    throw error;
+  }
+  const body = (raw ?? {}) as Record<string, unknown>;
+  const action = body.action as TabAction;
+  if (!ACTIONS.includes(action)) throw new TabApiError(400, `action must be one of ${ACTIONS.join(', ')}`);
+  const text_ = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+  return { action, value: text_('value'), reason: text_('reason'), note: text_('note') };
+}
+
+/** The routes under /api (the host adds the prefix), each with its handler. */
+const TAB_API_ROUTES: readonly {
+  name: string;
+  route: string;
+  method: HttpMethod;
+  handler: keyof TabHandlers;
+}[] = [
+  { name: 'tabMe', route: 'tab/me', method: 'GET', handler: 'me' },
+  { name: 'tabCustomers', route: 'tab/customers', method: 'GET', handler: 'customers' },
+  { name: 'tabCustomer', route: 'tab/customers/{id}', method: 'GET', handler: 'customer' },
+  { name: 'tabAction', route: 'tab/customers/{id}/actions', method: 'POST', handler: 'action' },
+  { name: 'tabTeam', route: 'tab/team', method: 'GET', handler: 'team' },
+];
+
+for (const r of TAB_API_ROUTES) {
+  registerHttp({
+    name: r.name,
+    route: r.route,
+    methods: [r.method],
+    build: (wiring) => createTabHandlers(async () => wiring.tabs)[r.handler],
+  });
+}

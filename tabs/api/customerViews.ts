@@ -1,0 +1,234 @@
+import { actionName } from '../../bot/taps/actionWords';
+import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
+import { lossReasonLabel } from '../../bot/taps/staleReason';
+import { type Book, dayOf, isoOfDay } from '../../rules/book';
+import { cadenceFigures } from '../../rules/cadenceModel';
+import { localDate } from '../../rules/calendar';
+import type { CustomerState } from '../../rules/customerState';
+import { computeFeatures, emptyFeatures, featureContext } from '../../rules/features';
+import type { Rules } from '../../rules/rulesSchema';
+import type { ScoredBook } from '../../rules/scoreBook';
+import type { AuditRow } from '../../storage/auditRow';
+import { customerKind } from './customerKinds';
+import type { CustomerFacts, CustomerRow, TimelineEntry, WeekPoint } from './tabTypes';
+
+/**
+ * The personal tab's views, pure: the rows of "My customers" and one customer's page, from the
+ * stored states, the book (orders, tickets), the scorings and the audit trail.
+ */
+
+/** A customer's row: the stored state (what the card and the taps know) and days since the last order. */
+export function customerRow(state: CustomerState, daysSinceLastOrder: number | null): CustomerRow {
+  const score = Math.round(state.score);
+  return {
+    customerId: state.customerId,
+    name: state.name,
+    owner: state.owner,
+    kind: customerKind(state, daysSinceLastOrder),
+    band: state.band,
+    score,
+    monthlyValue: state.monthlyValue,
+    valueAtRisk: Math.round((state.monthlyValue * state.score) / 100),
+    daysSinceLastOrder,
+    reasons: state.reasons,
+    status: state.status,
+    lastContact: state.lastContact,
+    wonBackAt: state.wonBackAt,
+    lostAt: state.lostAt,
+    lostReason: state.lostReason,
+  };
+}
+
+/** The rows for one owner (null = everyone), riskiest first. */
+export function customerRows(
+  states: Iterable<CustomerState>,
+  scored: ScoredBook | null,
+  owner: string | null,
+): CustomerRow[] {
+  const days = new Map(scored?.customers.map((c) => [c.customerId, c.daysSinceLastOrder]) ?? []);
+  const rows: CustomerRow[] = [];
+  for (const s of states) {
+    if (owner !== null && s.owner.trim().toLowerCase() !== owner) continue;
+    rows.push(customerRow(s, days.get(s.customerId) ?? null));
+  }
+  return rows.sort(
+    (a, b) => b.valueAtRisk - a.valueAtRisk || b.score - a.score || a.name.localeCompare(b.name),
+  );
+}
+
+/** Index of a customer in the book, or -1. */
+export function bookIndex(book: Book, customerId: string): number {
+  return book.customers.findIndex((c) => c.id === customerId);
+}
+
+/** Orders, spend, first/last order and the expected next one, as of `today`. */
+export function customerFacts(book: Book, i: number, rules: Rules, today: string): CustomerFacts {
+  const asOfDay = dayOf(today);
+  const f = computeFeatures(book, i, featureContext(book, rules, asOfDay), emptyFeatures());
+  let spend = 0;
+  for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++)
+    if (book.orderDay[k] <= asOfDay) spend += book.orderAmount[k];
+  const has = f.orderCount > 0;
+  const gap = has && f.orderDays > 1 ? Math.round(f.cadenceDays) : null;
+  return {
+    orders: f.orderCount,
+    spend: Math.round(spend * 100) / 100,
+    firstOrder: has ? isoOfDay(f.firstOrderDay) : null,
+    lastOrder: has ? isoOfDay(f.lastOrderDay) : null,
+    expectedNextOrder: gap === null ? null : isoOfDay(f.lastOrderDay + gap),
+    typicalGapDays: gap,
+    openTickets: countOpenTickets(book, i, asOfDay),
+  };
+}
+
+function countOpenTickets(book: Book, i: number, asOfDay: number): number {
+  let n = 0;
+  for (let k = book.ticketStart[i]; k < book.ticketStart[i + 1]; k++)
+    if (book.ticketDay[k] <= asOfDay && book.ticketOpen[k] === 1) n++;
+  return n;
+}
+
+/** Orders and spend per calendar month, the last `months` months up to `today` (empty months included). */
+export function ordersByMonth(
+  book: Book,
+  i: number,
+  today: string,
+  months = 12,
+): { month: string; orders: number; amount: number }[] {
+  const [y, m] = today.split('-').map(Number);
+  const keys = Array.from({ length: months }, (_, k) => {
+    const d = new Date(Date.UTC(y, m - 1 - (months - 1 - k), 1));
+    return d.toISOString().slice(0, 7);
+  });
+  const byMonth = new Map(keys.map((k) => [k, { month: k, orders: 0, amount: 0 }]));
+  const last = dayOf(today);
+  for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) {
+    if (book.orderDay[k] > last) continue;
+    const bucket = byMonth.get(isoOfDay(book.orderDay[k]).slice(0, 7));
+    if (!bucket) continue;
+    bucket.orders++;
+    bucket.amount = Math.round((bucket.amount + book.orderAmount[k]) * 100) / 100;
+  }
+  return [...byMonth.values()];
+}
+
+/** The Mondays scored for the week-by-week chart: `weeks` of them, ending with the week of `today`. */
+export function scoredWeeks(today: string, weeks: number): string[] {
+  const day = dayOf(today);
+  // Day 0 (1970-01-01) was a Thursday: Monday is (day - 4) mod 7 === 0.
+  const monday = day - ((((day - 4) % 7) + 7) % 7);
+  return Array.from({ length: weeks }, (_, k) => isoOfDay(monday - 7 * (weeks - 1 - k)));
+}
+
+/** One customer's score and no-order probability on each scored week (books scored as of those days). */
+export function weekPoints(
+  book: Book,
+  i: number,
+  rules: Rules,
+  scorings: readonly ScoredBook[],
+): WeekPoint[] {
+  const f = emptyFeatures();
+  return scorings.map((scored) => {
+    computeFeatures(book, i, featureContext(book, rules, scored.asOfDay), f);
+    const figures = f.orderCount > 0 ? cadenceFigures(scored.model, f) : null;
+    return {
+      week: scored.asOf,
+      score: Math.round(scored.customers[i].score),
+      noOrderProbability: figures ? Math.round(figures.noOrderProbability * 1000) / 1000 : null,
+    };
+  });
+}
+
+const SENTIMENT_WORDS: Record<number, string> = { [-1]: 'negative', 0: 'neutral', 1: 'positive' };
+
+/** Orders, tickets and the audit trail's actions (with notes and follow-ups) as one list, newest first. */
+export function timeline(
+  book: Book,
+  i: number,
+  audit: readonly AuditRow[],
+  options: {
+    today: string;
+    timeZone: string;
+    lossReasons: readonly { code: string; label: string }[];
+    currency: string;
+    /** The state's surfacedAt: the weekly run's own rows are kept by month, not by customer, so it stands in for them. */
+    surfacedAt?: string | null;
+  },
+): TimelineEntry[] {
+  const last = dayOf(options.today);
+  const money = (n: number) =>
+    new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: options.currency,
+      maximumFractionDigits: 0,
+    }).format(n);
+  const entries: TimelineEntry[] = [];
+  for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) {
+    if (book.orderDay[k] > last) continue;
+    entries.push({
+      id: `order-${k}`,
+      at: isoOfDay(book.orderDay[k]),
+      kind: 'order',
+      title: 'Order',
+      detail: money(book.orderAmount[k]),
+    });
+  }
+  for (let k = book.ticketStart[i]; k < book.ticketStart[i + 1]; k++) {
+    if (book.ticketDay[k] > last) continue;
+    const open = book.ticketOpen[k] === 1 ? 'open' : 'closed';
+    entries.push({
+      id: `ticket-${k}`,
+      at: isoOfDay(book.ticketDay[k]),
+      kind: 'ticket',
+      title: 'Support ticket',
+      detail: `${SENTIMENT_WORDS[book.ticketSentiment[k]] ?? 'unknown'}, ${open}`,
+    });
+  }
+  if (options.surfacedAt && !audit.some((r) => r.action === 'surfaced')) {
+    entries.push({
+      id: `surfaced-${options.surfacedAt}`,
+      at: options.surfacedAt,
+      kind: 'action',
+      title: 'Put on the weekly list',
+      detail: 'Weekly run',
+    });
+  }
+  const undone = undoneIds(audit);
+  for (const row of audit) {
+    entries.push({
+      id: `action-${row.id}`,
+      at: row.at,
+      kind: 'action',
+      title: actionTitle(row),
+      detail: actionDetail(row, options.lossReasons, money),
+      undone: undone.has(row.id),
+    });
+  }
+  // Dates sort before the same day's times: an order on a day lists below that day's taps.
+  return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+function actionTitle(row: AuditRow): string {
+  const name = actionName(row.action).replace(/"/g, '');
+  return `${name[0].toUpperCase()}${name.slice(1)}`;
+}
+
+function actionDetail(
+  row: AuditRow,
+  reasons: readonly { code: string; label: string }[],
+  money: (n: number) => string,
+): string {
+  const parts = [row.actorName];
+  if (row.action === 'won_back' && row.value !== null) parts.push(`${money(row.value)} a month`);
+  if (row.action === 'lost' && row.reason) parts.push(lossReasonLabel(row.reason, reasons));
+  if (row.note) parts.push(`“${row.note}”`);
+  if (row.action === 'reached_out') parts.push('follow-up');
+  return parts.filter(Boolean).join(' · ');
+}
+
+/** What Undo would reverse on this customer, in words ("won back by Ana Ruiz on 2026-11-23"), or null. */
+export function undoableAction(audit: readonly AuditRow[], timeZone: string): string | null {
+  const row = latestOpenAction(audit);
+  if (!row) return null;
+  return `${actionName(row.action).replace(/"/g, '')} by ${row.actorName} on ${localDate(row.at, timeZone)}`;
+}

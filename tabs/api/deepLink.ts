@@ -1,0 +1,11 @@
+/** The personal tab's entity id, as the manifest's staticTabs names it. */
+export const CUSTOMERS_TAB_ENTITY = 'customers';
+
+/**
+ * A Teams deep link to one customer's page in the personal tab: Teams opens the tab and hands the
+ * customer id to it as the context's `page.subPageId` (the link's `subEntityId`).
+ */
+export function customerPageLink(teamsAppId: string, customerId: string): string {
+  const context = encodeURIComponent(JSON.stringify({ subEntityId: customerId }));
+  return `https://teams.microsoft.com/l/entity/${encodeURIComponent(teamsAppId)}/${CUSTOMERS_TAB_ENTITY}?context=${context}`;
+}

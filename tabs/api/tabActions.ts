@@ -1,0 +1,152 @@
+import { actionRulesFrom } from '../../bot/taps/actionRules';
+import type { Decision, DecisionContext } from '../../bot/taps/actionTypes';
+import { actionWords } from '../../bot/taps/actionWords';
+import {
+  actionKey,
+  cardMessageKey,
+  nextGeneration,
+  openCardAction,
+  undoKey,
+} from '../../bot/taps/auditHistory';
+import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from '../../bot/taps/authorise';
+import { type CommitResult, commitDecision, finishRecorded } from '../../bot/taps/commitAction';
+import { decideTap } from '../../bot/taps/decideTap';
+import { decideUndo, selectUndoTarget } from '../../bot/taps/decideUndo';
+import { localDate } from '../../rules/calendar';
+import type { CustomerState } from '../../rules/customerState';
+import type { Rules } from '../../rules/rulesSchema';
+import type { AuditRow } from '../../storage/auditRow';
+import type { AuditStore } from '../../storage/auditStore';
+import type { CardStore } from '../../storage/cardStore';
+import type { StateStore } from '../../storage/stateStore';
+import type { TabUser } from './tabToken';
+import type { ActionRequestBody } from './tabTypes';
+
+/**
+ * A tap in the personal tab: the card's own decisions (decideReachedOut, decideWonBack, decideLost,
+ * decideUndo) and the card's own commit (audit row first, then the state, ETag-guarded), so a tab
+ * tap and a card tap are the same transition with the same audit row.
+ *
+ * What differs from a card tap is only where it came from. The tab is one "message" per user
+ * (`tab:<user id>`): a double tap computes the same idempotency key and is recorded once; Undo in
+ * the tab reverses the customer's latest standing action wherever it was taken, as the chat's
+ * `undo` command does, and only for the person who took it or an admin.
+ */
+
+export interface TabActionDeps {
+  state: StateStore;
+  audit: AuditStore;
+  /** The chat's `undo` command finds tab taps too. */
+  cards: Pick<CardStore, 'pushRecentAction'>;
+  rules: Rules;
+  timeZone: string;
+  access: AccessPolicy;
+  clock: () => Date;
+}
+
+export type TabActionResult =
+  | { ok: true; message: string; state: CustomerState }
+  | { ok: false; status: 400 | 403 | 404 | 409; message: string };
+
+const HISTORY_LIMIT = 50;
+
+/** The audit trail's name for taps made in the tab by this user. */
+export function tabMessageId(userId: string): string {
+  return cardMessageKey(`tab:${userId}`);
+}
+
+/** Decides and records one tab tap on a customer. */
+export async function tapInTab(
+  deps: TabActionDeps,
+  user: TabUser,
+  customerId: string,
+  body: ActionRequestBody,
+): Promise<TabActionResult> {
+  const tenant = checkTenant(user.tenantId, deps.access);
+  if (tenant) return { ok: false, status: 403, message: tenant.message };
+  const [read, history] = await Promise.all([
+    deps.state.get(customerId),
+    deps.audit.latestForCustomer(customerId, { limit: HISTORY_LIMIT }),
+  ]);
+  if (!read) return { ok: false, status: 404, message: 'No such customer.' };
+  const current = read.state;
+  const auth = authoriseOnCustomer(
+    { userId: user.userId, email: user.email },
+    current.owner,
+    current.name,
+    deps.access,
+  );
+  if (!auth.ok) return { ok: false, status: 403, message: auth.message };
+
+  const rules = actionRulesFrom(deps.rules);
+  const messageId = tabMessageId(user.userId);
+  const now = deps.clock();
+  const ctx = (key: string): DecisionContext => ({
+    current,
+    actor: { userId: user.userId, name: user.name },
+    today: localDate(now, deps.timeZone),
+    timeZone: deps.timeZone,
+    at: now.toISOString(),
+    key,
+    cardMessageId: messageId,
+  });
+  const replay = { rules, timeZone: deps.timeZone };
+
+  let decision: Decision;
+  if (body.action === 'undo') {
+    const selected = selectUndoTarget(history, current.name, null, deps.timeZone);
+    if (!selected.ok) return { ok: false, status: 409, message: selected.message };
+    decision = decideUndo(
+      ctx(undoKey(selected.target.id)),
+      rules,
+      selected.target,
+      isAdmin(user.userId, deps.access),
+    );
+  } else {
+    const open = openCardAction(history, messageId);
+    if (open && open.action !== body.action) {
+      return {
+        ok: false,
+        status: 409,
+        message: `${current.name} is already marked ${actionWords(open, deps.timeZone)} from this tab. Undo it first to change it.`,
+      };
+    }
+    if (open) return answer(await finishRecorded(deps, open, replay), deps, user);
+    const key = actionKey(messageId, customerId, body.action, nextGeneration(history, messageId));
+    decision = decideTap(body.action, ctx(key), rules, body);
+  }
+  if (!decision.ok)
+    return { ok: false, status: decision.reason === 'not_allowed' ? 403 : 409, message: decision.message };
+  return answer(await commitDecision(deps, decision, { ...replay, at: now.toISOString() }), deps, user);
+}
+
+async function answer(result: CommitResult, deps: TabActionDeps, user: TabUser): Promise<TabActionResult> {
+  const { row } = result;
+  if (result.kind === 'undone')
+    return { ok: false, status: 409, message: `${row.customerName}: that was already undone.` };
+  const state = (await deps.state.get(row.customerId))?.state;
+  if (!state) return { ok: false, status: 404, message: 'No such customer.' };
+  if (result.kind === 'conflict') {
+    return {
+      ok: false,
+      status: 409,
+      message: `Someone else changed ${row.customerName} at the same moment. Nothing was changed.`,
+    };
+  }
+  if (row.action !== 'undo')
+    await deps.cards.pushRecentAction(user.userId, { customerId: row.customerId, rowId: row.id });
+  return { ok: true, message: doneWords(row), state };
+}
+
+function doneWords(row: AuditRow): string {
+  switch (row.action) {
+    case 'undo':
+      return `Undone: ${row.customerName} is back as it was before.`;
+    case 'won_back':
+      return `Recorded: ${row.customerName} won back${row.value !== null ? ` (${row.value} a month)` : ''}.`;
+    case 'lost':
+      return `Recorded: ${row.customerName} lost.`;
+    default:
+      return `Recorded: reached out to ${row.customerName}.`;
+  }
+}

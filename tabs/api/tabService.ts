@@ -1,0 +1,320 @@
+import type { AccessPolicy } from '../../bot/taps/authorise';
+import type { FeedResult } from '../../feed/readFeed';
+import { computeMonthlySummary, outcomesFromBook, PRIOR_MONTHS_NEEDED } from '../../jobs/monthly';
+import { backtest } from '../../rules/backtest';
+import { type Book, dayOf, isoOfDay } from '../../rules/book';
+import { localDate, shiftMonth } from '../../rules/calendar';
+import type { CustomerState } from '../../rules/customerState';
+import type { Rules } from '../../rules/rulesSchema';
+import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
+import type { Storage } from '../../storage';
+import type { CardStore } from '../../storage/cardStore';
+import {
+  bookIndex,
+  customerFacts,
+  customerRow,
+  customerRows,
+  ordersByMonth,
+  scoredWeeks,
+  timeline,
+  undoableAction,
+  weekPoints,
+} from './customerViews';
+import { tapInTab } from './tabActions';
+import type { TabUser } from './tabToken';
+import type {
+  ActionRequestBody,
+  ActionResponse,
+  CustomerDetailResponse,
+  CustomersResponse,
+  MeResponse,
+  TeamResponse,
+} from './tabTypes';
+import {
+  accuracyWords,
+  holdoutWords,
+  monthFigures,
+  ownedBy,
+  untouchedThisWeek,
+  valueAtRiskByRep,
+} from './teamViews';
+
+/**
+ * The tab API's work behind the HTTP functions: reads the stores and the feed, calls the pure views,
+ * and applies who may see what. A rep sees their own customers (the token's sign-in name is the
+ * feed's `owner`); admins and managers see every rep's.
+ */
+
+export interface TabServiceDeps {
+  storage: Pick<Storage, 'state' | 'audit' | 'conversations'>;
+  cards: Pick<CardStore, 'pushRecentAction'>;
+  rules: Rules;
+  readBook: () => Promise<FeedResult>;
+  timeZone: string;
+  access: AccessPolicy & { managerUserIds: readonly string[] };
+  clock: () => Date;
+  currency?: string;
+  /** How long a read feed and its scorings are reused (default 5 minutes). */
+  bookTtlMs?: number;
+}
+
+/** A refusal the HTTP layer turns into a status. */
+export class TabApiError extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TabApiError';
+  }
+}
+
+/** Weeks of score history on a customer's page; months on the team tab. */
+export const HISTORY_WEEKS = 12;
+export const TEAM_MONTHS = 6;
+/** The backtest the team tab reports: replayed this many days back, looking this many ahead. */
+export const ACCURACY_HORIZON_DAYS = 90;
+
+/** Who the user is to the tabs. */
+export function roleOf(user: TabUser, access: TabServiceDeps['access']): MeResponse['role'] {
+  if (access.adminUserIds.includes(user.userId)) return 'admin';
+  if (access.managerUserIds.includes(user.userId)) return 'manager';
+  return 'rep';
+}
+
+export interface TabService {
+  /** Reads the feed and scores today ahead of the first request (the local host calls it at start). */
+  warm(): Promise<void>;
+  me(user: TabUser): MeResponse;
+  customers(user: TabUser): Promise<CustomersResponse>;
+  customer(user: TabUser, customerId: string): Promise<CustomerDetailResponse>;
+  act(user: TabUser, customerId: string, body: ActionRequestBody): Promise<ActionResponse>;
+  team(user: TabUser, filter: { rep: string | null; month: string | null }): Promise<TeamResponse>;
+}
+
+/** Builds the service over its ports. */
+export function createTabService(deps: TabServiceDeps): TabService {
+  const books = bookCache(deps);
+  const currency = deps.currency ?? 'USD';
+  const today = () => localDate(deps.clock(), deps.timeZone);
+  const seesAll = (user: TabUser) => roleOf(user, deps.access) !== 'rep';
+  const ownerScope = (user: TabUser) => (seesAll(user) ? null : user.email);
+
+  async function visibleState(user: TabUser, customerId: string): Promise<CustomerState> {
+    const read = await deps.storage.state.get(customerId);
+    // Another rep's customer is answered exactly like a missing one: ids are not probed.
+    if (!read || !ownedBy(read.state.owner, ownerScope(user)))
+      throw new TabApiError(404, 'No such customer of yours.');
+    return read.state;
+  }
+
+  return {
+    async warm() {
+      // Today for the list; the weeks of the customer page's chart (about 20 ms each on 300 customers).
+      const day = today();
+      await books.scored(day);
+      for (const week of scoredWeeks(day, HISTORY_WEEKS)) await books.scored(week);
+    },
+
+    me(user) {
+      const role = roleOf(user, deps.access);
+      return {
+        user: { userId: user.userId, name: user.name, email: user.email },
+        seesAll: role !== 'rep',
+        role,
+      };
+    },
+
+    async customers(user) {
+      const day = today();
+      const [states, loaded] = await Promise.all([deps.storage.state.getAll(), books.scored(day)]);
+      const owner = ownerScope(user);
+      return { asOf: day, owner, customers: customerRows(states.values(), loaded.scored, owner) };
+    },
+
+    async customer(user, customerId) {
+      const state = await visibleState(user, customerId);
+      const day = today();
+      const [{ book, scored }, audit] = await Promise.all([
+        books.scored(day),
+        deps.storage.audit.latestForCustomer(customerId, { limit: 200 }),
+      ]);
+      const i = bookIndex(book, customerId);
+      const weeks = scoredWeeks(day, HISTORY_WEEKS);
+      const scorings = i < 0 ? [] : await Promise.all(weeks.map(async (w) => (await books.scored(w)).scored));
+      const daysSince = i < 0 ? null : scored.customers[i].daysSinceLastOrder;
+      return {
+        asOf: day,
+        customer: customerRow(state, daysSince),
+        facts:
+          i < 0
+            ? {
+                orders: 0,
+                spend: 0,
+                firstOrder: null,
+                lastOrder: null,
+                expectedNextOrder: null,
+                typicalGapDays: null,
+                openTickets: 0,
+              }
+            : customerFacts(book, i, deps.rules, day),
+        ordersByMonth: i < 0 ? [] : ordersByMonth(book, i, day),
+        weeks: i < 0 ? [] : weekPoints(book, i, deps.rules, scorings),
+        timeline:
+          i < 0
+            ? []
+            : timeline(book, i, audit, {
+                today: day,
+                timeZone: deps.timeZone,
+                lossReasons: deps.rules.lossReasons,
+                currency,
+                surfacedAt: state.surfacedAt,
+              }),
+        lossReasons: deps.rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
+        undoable: undoableAction(audit, deps.timeZone),
+      };
+    },
+
+    async act(user, customerId, body) {
+      // Visibility first: a rep acting on another rep's customer learns nothing about it.
+      await visibleState(user, customerId);
+      const result = await tapInTab(
+        {
+          state: deps.storage.state,
+          audit: deps.storage.audit,
+          cards: deps.cards,
+          rules: deps.rules,
+          timeZone: deps.timeZone,
+          access: deps.access,
+          clock: deps.clock,
+        },
+        user,
+        customerId,
+        body,
+      );
+      if (!result.ok) throw new TabApiError(result.status, result.message);
+      const { book, scored } = await books.scored(today());
+      const i = bookIndex(book, customerId);
+      return {
+        ok: true,
+        message: result.message,
+        customer: customerRow(result.state, i < 0 ? null : scored.customers[i].daysSinceLastOrder),
+      };
+    },
+
+    async team(user, filter) {
+      const day = today();
+      const month = filter.month ?? day.slice(0, 7);
+      // A rep sees the team tab for themselves only; managers choose a rep or everyone.
+      const rep = seesAll(user) ? filter.rep?.trim().toLowerCase() || null : user.email;
+      const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
+      const partitions = [
+        ...Array.from({ length: PRIOR_MONTHS_NEEDED }, (_, k) =>
+          shiftMonth(months[0], -(PRIOR_MONTHS_NEEDED - k)),
+        ),
+        ...months,
+        shiftMonth(month, 1),
+      ];
+      const [states, reps, accuracy, { book }, ...rowsByMonth] = await Promise.all([
+        deps.storage.state.getAll(),
+        deps.storage.conversations.listReps(),
+        books.accuracy(day),
+        books.scored(day),
+        ...partitions.map((m) => deps.storage.audit.readMonth(m)),
+      ]);
+      const names = new Map(reps.filter((r) => r.name).map((r) => [r.email, r.name]));
+      const repName = (owner: string) => names.get(owner) ?? owner;
+      const all = [...states.values()];
+      const mine = all.filter((s) => ownedBy(s.owner, rep));
+      const rowsOf = (m: string) =>
+        (rowsByMonth[partitions.indexOf(m)] ?? []).filter((r) => ownedBy(r.owner, rep));
+      // The holdout's comeback rates are read from the order feed, as the monthly summary does.
+      const outcomes = outcomesFromBook(book, day);
+      const summaries = months.map((m) =>
+        computeMonthlySummary({
+          outcomes,
+          month: m,
+          rows: rowsOf(m),
+          priorRows: [1, 2, 3].flatMap((k) => rowsOf(shiftMonth(m, -k))),
+          laterRows: rowsOf(shiftMonth(m, 1)),
+          timeZone: deps.timeZone,
+          currency,
+          lossReasons: [...deps.rules.lossReasons],
+          repNames: Object.fromEntries(names),
+        }),
+      );
+      const selected = summaries[summaries.length - 1];
+      const owners = [...new Set(all.map((s) => s.owner.trim().toLowerCase()))].sort();
+      const weekStart = scoredWeeks(day, 1)[0];
+      return {
+        asOf: day,
+        currency,
+        reps: seesAll(user)
+          ? owners.map((o) => ({ owner: o, name: repName(o) }))
+          : [{ owner: user.email, name: user.name }],
+        filter: { rep, month },
+        months,
+        valueAtRiskByRep: valueAtRiskByRep(mine, repName),
+        untouched: untouchedThisWeek(mine, weekStart, repName),
+        monthly: summaries.map(monthFigures),
+        lossesByReason: selected.losses.map((l) => ({ label: l.label, count: l.count, share: l.share })),
+        holdout: holdoutWords(selected),
+        accuracy,
+      };
+    },
+  };
+}
+
+interface LoadedDay {
+  book: Book;
+  scored: ScoredBook;
+}
+
+/**
+ * The feed and its scorings, reused for a few minutes: a customer's page scores the book as of each
+ * of the last twelve Mondays (about 20 ms each on 300 customers), and the feed changes once a week.
+ */
+function bookCache(deps: TabServiceDeps) {
+  const ttl = deps.bookTtlMs ?? 5 * 60_000;
+  let loaded: {
+    at: number;
+    book: Promise<Book>;
+    days: Map<string, ScoredBook>;
+    accuracy?: TeamResponse['accuracy'];
+  } | null = null;
+  const current = () => {
+    const now = Date.now();
+    if (!loaded || now - loaded.at > ttl) {
+      const book = deps.readBook().then((r) => r.book);
+      // A failed read is not kept: the next request reads again.
+      book.catch(() => {
+        loaded = null;
+      });
+      loaded = { at: now, book, days: new Map() };
+    }
+    return loaded;
+  };
+  return {
+    async scored(day: string): Promise<LoadedDay> {
+      const entry = current();
+      const book = await entry.book;
+      let scored = entry.days.get(day);
+      if (!scored) {
+        scored = scoreBook(book, deps.rules, dayOf(day));
+        entry.days.set(day, scored);
+      }
+      return { book, scored };
+    },
+    /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words (computed once per feed read). */
+    async accuracy(day: string): Promise<TeamResponse['accuracy']> {
+      const entry = current();
+      const book = await entry.book;
+      if (entry.accuracy === undefined) {
+        const asOfDay = dayOf(day) - ACCURACY_HORIZON_DAYS;
+        const result = backtest(book, deps.rules, { asOfDay, horizonDays: ACCURACY_HORIZON_DAYS });
+        entry.accuracy = accuracyWords(result, isoOfDay(asOfDay));
+      }
+      return entry.accuracy;
+    },
+  };
+}

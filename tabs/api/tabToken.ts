@@ -1,0 +1,126 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
+
+/**
+ * The tab API's single sign-on check: the bearer token Teams hands the tab
+ * (`authentication.getAuthToken`) is a JWT signed by the tenant's Entra ID keys. It is accepted only
+ * with a valid signature from the key set (JWKS), the expected issuer, an audience that is this
+ * app's `api://` URI (or its client id, as v2 tokens carry it), and not expired. Locally the same
+ * check runs against a key set the local host generates (see localTokens.ts).
+ */
+
+/** The signed-in user the API acts for, read from a verified token. */
+export interface TabUser {
+  /** The Entra ID object id (`oid`): the same id the bot sees as the Teams user's AAD object id. */
+  userId: string;
+  name: string;
+  /** The user's sign-in name (UPN or email, lower case): matched against the feed's `owner`. */
+  email: string;
+  tenantId: string;
+}
+
+/** What a verifier accepts. */
+export interface TokenPolicy {
+  /** Accepted issuers (v1 `https://sts.windows.net/<tenant>/` and v2 `.../<tenant>/v2.0`). */
+  issuers: readonly string[];
+  /** Accepted audiences: the `api://` URI and the client id. */
+  audiences: readonly string[];
+  /** The delegated scope the token must carry in `scp` (Teams SSO: the app's `access_as_user`). */
+  scope: string;
+  /** Allowed clock skew in seconds (default 60). */
+  clockToleranceSeconds?: number;
+}
+
+/** The scope the app registration exposes for Teams SSO (docs/tabs.md). */
+export const SSO_SCOPE = 'access_as_user';
+
+/** Why a request was refused: the API answers 401 with this and nothing more. */
+export type TokenRefusal = 'missing' | 'malformed' | 'invalid' | 'expired' | 'not_configured';
+
+export type TokenCheck = { ok: true; user: TabUser } | { ok: false; reason: TokenRefusal; detail: string };
+
+/** Verifies an `Authorization` header value; never throws for a bad token. */
+export type TokenVerifier = (authorization: string | null) => Promise<TokenCheck>;
+
+/** The Entra ID tenant's policy: its two issuer forms, the app's `api://` URI and client id. */
+export function entraPolicy(sso: { tenantId: string; clientId: string; audience: string }): TokenPolicy {
+  return {
+    issuers: [
+      `https://login.microsoftonline.com/${sso.tenantId}/v2.0`,
+      `https://sts.windows.net/${sso.tenantId}/`,
+    ],
+    audiences: [sso.audience, sso.clientId],
+    scope: SSO_SCOPE,
+  };
+}
+
+/** The tenant's signing keys, fetched and cached by jose (refetched on an unknown key id). */
+export function entraKeys(tenantId: string): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(`https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`));
+}
+
+/** A key set held in memory (the local host's development keys, tests). */
+export function localKeys(jwks: JSONWebKeySet): JWTVerifyGetKey {
+  return createLocalJWKSet(jwks);
+}
+
+/** Builds the verifier over a key set and a policy. */
+export function createTokenVerifier(keys: JWTVerifyGetKey, policy: TokenPolicy): TokenVerifier {
+  return async (authorization) => {
+    const token = bearerToken(authorization);
+    if (!token) return { ok: false, reason: 'missing', detail: 'no bearer token' };
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        issuer: [...policy.issuers],
+        audience: [...policy.audiences],
+        clockTolerance: policy.clockToleranceSeconds ?? 60,
+        requiredClaims: ['exp', 'oid', 'tid'],
+        algorithms: ['RS256', 'ES256'],
+      }));
+    } catch (error) {
+      return refusalOf(error);
+    }
+    const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
+    if (!scopes.includes(policy.scope))
+      return { ok: false, reason: 'invalid', detail: `the token lacks the ${policy.scope} scope` };
+    return userOf(payload);
+  };
+}
+
+/** A verifier that refuses everything: the tab API when SSO is not configured (fail closed). */
+export const refuseAll: TokenVerifier = async () => ({
+  ok: false,
+  reason: 'not_configured',
+  detail: 'tab sign-in is not configured (TAB_SSO_CLIENT_ID, TAB_SSO_AUDIENCE)',
+});
+
+function bearerToken(header: string | null): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(header?.trim() ?? '');
+  return match ? match[1] : null;
+}
+
+function refusalOf(error: unknown): TokenCheck {
+  if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired', detail: error.message };
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
+    return { ok: false, reason: 'malformed', detail: error.message };
+  // Bad signature, unknown key, wrong issuer or audience, missing claim, unfetchable key set.
+  if (error instanceof errors.JOSEError) return { ok: false, reason: 'invalid', detail: error.message };
+  throw error;
+}
+
+function userOf(payload: JWTPayload): TokenCheck {
+  const text = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : '');
+  const email = (text('preferred_username') || text('upn') || text('email')).trim().toLowerCase();
+  const userId = text('oid');
+  if (!userId || !email)
+    return { ok: false, reason: 'invalid', detail: 'the token names no user (oid, upn)' };
+  return { ok: true, user: { userId, name: text('name') || email, email, tenantId: text('tid') } };
+}

@@ -1,0 +1,132 @@
+/**
+ * The tab API's answers, shared by the HTTP functions and the tabs' front end (type-only: the front
+ * end imports nothing else from the back end).
+ */
+
+/** How a customer shows on "My customers" (see customerKinds.ts). */
+export type CustomerKind = 'slipping' | 'watch' | 'not_back_yet' | 'lapsed' | 'won_back' | 'lost' | 'steady';
+
+/** A rep action the tab offers, as the card does. */
+export type TabAction = 'reached_out' | 'won_back' | 'lost' | 'undo';
+
+export interface CustomerRow {
+  customerId: string;
+  name: string;
+  owner: string;
+  kind: CustomerKind;
+  band: 'steady' | 'watch' | 'at_risk';
+  /** 0-100, rounded. */
+  score: number;
+  monthlyValue: number;
+  valueAtRisk: number;
+  daysSinceLastOrder: number | null;
+  reasons: string[];
+  status: 'active' | 'lost';
+  lastContact: string | null;
+  wonBackAt: string | null;
+  lostAt: string | null;
+  lostReason: string | null;
+}
+
+export interface MeResponse {
+  user: { userId: string; name: string; email: string };
+  /** Admins and managers see every rep's customers. */
+  seesAll: boolean;
+  role: 'rep' | 'manager' | 'admin';
+}
+
+export interface CustomersResponse {
+  asOf: string;
+  /** Whose customers: the rep's email, or null for everyone (managers). */
+  owner: string | null;
+  customers: CustomerRow[];
+}
+
+export interface CustomerFacts {
+  orders: number;
+  spend: number;
+  firstOrder: string | null;
+  lastOrder: string | null;
+  /** Last order + the customer's typical gap; null with fewer than two orders. */
+  expectedNextOrder: string | null;
+  typicalGapDays: number | null;
+  openTickets: number;
+}
+
+export interface TimelineEntry {
+  /** Unique within one customer's timeline. */
+  id: string;
+  /** ISO date or date-time. */
+  at: string;
+  kind: 'order' | 'ticket' | 'action';
+  title: string;
+  detail: string;
+  /** For actions: undone later (struck through). */
+  undone?: boolean;
+}
+
+export interface WeekPoint {
+  /** The Monday scored, `YYYY-MM-DD`. */
+  week: string;
+  score: number;
+  /** The cadence model's chance of no order in its horizon; null when the model was unavailable. */
+  noOrderProbability: number | null;
+}
+
+export interface CustomerDetailResponse {
+  asOf: string;
+  customer: CustomerRow;
+  facts: CustomerFacts;
+  ordersByMonth: { month: string; orders: number; amount: number }[];
+  weeks: WeekPoint[];
+  /** Newest first. */
+  timeline: TimelineEntry[];
+  lossReasons: { code: string; label: string }[];
+  /** The action Undo would reverse, in words, or null. */
+  undoable: string | null;
+}
+
+export interface ActionRequestBody {
+  action: TabAction;
+  /** Won back: the monthly value (blank = the customer's). */
+  value?: string;
+  /** Lost: the reason code, and an optional note. */
+  reason?: string;
+  note?: string;
+}
+
+export interface ActionResponse {
+  ok: boolean;
+  message: string;
+  customer: CustomerRow | null;
+}
+
+export interface MonthFigures {
+  month: string;
+  surfaced: number;
+  reachedOut: number;
+  saves: number;
+  losses: number;
+  valueWonBack: number;
+  /** Won back / reached out; null when nobody was reached out to. */
+  followUpConversion: number | null;
+}
+
+export interface TeamResponse {
+  asOf: string;
+  currency: string;
+  reps: { owner: string; name: string }[];
+  /** The filter applied: a rep's email or null for all; a month `YYYY-MM`. */
+  filter: { rep: string | null; month: string };
+  months: string[];
+  valueAtRiskByRep: { owner: string; name: string; valueAtRisk: number; slipping: number }[];
+  untouched: {
+    owner: string;
+    name: string;
+    customers: { customerId: string; name: string; valueAtRisk: number }[];
+  }[];
+  monthly: MonthFigures[];
+  lossesByReason: { label: string; count: number; share: number }[];
+  holdout: string;
+  accuracy: { sentence: string; auc: number; baselineAuc: number; topKPrecision: number } | null;
+}

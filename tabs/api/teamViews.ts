@@ -1,0 +1,115 @@
+import type { MonthlySummary } from '../../jobs/monthly/monthlySummarySchema';
+import type { BacktestResult } from '../../rules/backtest';
+import type { CustomerState } from '../../rules/customerState';
+import type { MonthFigures, TeamResponse } from './tabTypes';
+
+/**
+ * The team tab's figures, pure: value at risk and untouched lists from the stored states, the
+ * monthly figures from the monthly summary's own computation (net of undos), and the backtest's
+ * measured accuracy in plain words.
+ */
+
+const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** Value at risk per rep (active customers not steady), largest first. */
+export function valueAtRiskByRep(
+  states: Iterable<CustomerState>,
+  repName: (owner: string) => string,
+): TeamResponse['valueAtRiskByRep'] {
+  const byRep = new Map<string, { valueAtRisk: number; slipping: number }>();
+  for (const s of states) {
+    if (s.status !== 'active' || s.band === 'steady') continue;
+    const owner = s.owner.trim().toLowerCase();
+    const entry = byRep.get(owner) ?? { valueAtRisk: 0, slipping: 0 };
+    entry.valueAtRisk += (s.monthlyValue * s.score) / 100;
+    entry.slipping++;
+    byRep.set(owner, entry);
+  }
+  return [...byRep.entries()]
+    .map(([owner, e]) => ({
+      owner,
+      name: repName(owner),
+      valueAtRisk: Math.round(e.valueAtRisk),
+      slipping: e.slipping,
+    }))
+    .sort((a, b) => b.valueAtRisk - a.valueAtRisk);
+}
+
+/**
+ * Customers put on a list this week (surfacedAt on or after `weekStart`) whom nobody has touched
+ * since: no Reached out, Won back or Lost after they were surfaced. Grouped by rep.
+ */
+export function untouchedThisWeek(
+  states: Iterable<CustomerState>,
+  weekStart: string,
+  repName: (owner: string) => string,
+): TeamResponse['untouched'] {
+  const byRep = new Map<string, TeamResponse['untouched'][number]['customers']>();
+  for (const s of states) {
+    if (s.status !== 'active' || s.surfacedAt === null || s.surfacedAt < weekStart) continue;
+    const touched = [s.lastContact, s.wonBackAt].some((d) => d !== null && d >= (s.surfacedAt as string));
+    if (touched) continue;
+    const owner = s.owner.trim().toLowerCase();
+    const list = byRep.get(owner) ?? [];
+    list.push({
+      customerId: s.customerId,
+      name: s.name,
+      valueAtRisk: Math.round((s.monthlyValue * s.score) / 100),
+    });
+    byRep.set(owner, list);
+  }
+  return [...byRep.entries()]
+    .map(([owner, customers]) => ({
+      owner,
+      name: repName(owner),
+      customers: customers.sort((a, b) => b.valueAtRisk - a.valueAtRisk),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** One month's row of the saves and losses table, from its summary. */
+export function monthFigures(summary: MonthlySummary): MonthFigures {
+  return {
+    month: summary.month,
+    surfaced: summary.surfaced,
+    reachedOut: summary.reachedOut,
+    saves: summary.saves,
+    losses: summary.lost,
+    valueWonBack: summary.recoveredValue,
+    followUpConversion: summary.reachedOut > 0 ? Math.min(1, summary.saves / summary.reachedOut) : null,
+  };
+}
+
+/** The holdout comparison of a month in one sentence. */
+export function holdoutWords(summary: MonthlySummary): string {
+  return summary.holdout?.text ?? 'No customers were held out this month (holdoutPercent is 0 in the rules).';
+}
+
+/** The backtest in plain words, for a manager. */
+export function accuracyWords(result: BacktestResult, asOf: string): TeamResponse['accuracy'] {
+  if (result.customers === 0 || result.churned === 0 || result.churned === result.customers) return null;
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const better = result.score.auc - result.baseline.auc;
+  const compare =
+    Math.abs(better) < 0.005
+      ? 'about as well as simply sorting by days since the last order'
+      : better > 0
+        ? `better than simply sorting by days since the last order (${pct(result.baseline.auc)})`
+        : `worse than simply sorting by days since the last order (${pct(result.baseline.auc)})`;
+  const sentence =
+    `Replayed on your own book as of ${asOf}: of ${result.customers} customers, ${result.churned} placed no order in the next ` +
+    `${result.horizonDays} days. Picking one who stopped and one who kept ordering, the score ranked the one who stopped ` +
+    `higher ${pct(result.score.auc)} of the time, ${compare}. In each rep's top ${result.topK}, ` +
+    `${pct(result.score.topKPrecision)} really stopped ordering.`;
+  return {
+    sentence,
+    auc: result.score.auc,
+    baselineAuc: result.baseline.auc,
+    topKPrecision: result.score.topKPrecision,
+  };
+}
+
+/** True when the customer belongs to the rep (or no rep is chosen). */
+export function ownedBy(owner: string, rep: string | null): boolean {
+  return rep === null || same(owner, rep);
+}

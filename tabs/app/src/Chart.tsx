@@ -1,0 +1,122 @@
+import { tokens } from '@fluentui/react-components';
+import { useEffect, useRef } from 'react';
+import uPlot, { type AlignedData, type Options } from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+/**
+ * A small chart on uPlot (about 50 KB, canvas): bars or lines over labelled periods (months,
+ * weeks), coloured from the Fluent theme's tokens so it follows Teams' default, dark and
+ * high-contrast themes.
+ */
+
+export interface Series {
+  label: string;
+  values: (number | null)[];
+  /** A CSS colour or a Fluent token (var(--...)), resolved when drawn. */
+  color: string;
+  kind: 'bars' | 'line';
+  /** Which y axis: left (0) or right (1). */
+  axis?: 0 | 1;
+  format?: (v: number) => string;
+}
+
+export interface ChartProps {
+  /** One label per point (a month, a week). */
+  labels: string[];
+  series: Series[];
+  height?: number;
+  ariaLabel: string;
+  /** Changes force a redraw with the new colours. */
+  themeKey: string;
+}
+
+function resolve(el: HTMLElement, color: string): string {
+  const m = /^var\((--[^)]+)\)$/.exec(color);
+  return m ? getComputedStyle(el).getPropertyValue(m[1]).trim() || '#888' : color;
+}
+
+export function Chart({ labels, series, height = 200, ariaLabel, themeKey }: ChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: themeKey redraws the canvas in the new theme's colours
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const xs = labels.map((_l, k) => k);
+    // Label every point when they fit, else every second or third.
+    const step = Math.max(1, Math.ceil(labels.length / Math.max(1, Math.floor(el.clientWidth / 70))));
+    const axisColor = resolve(el, tokens.colorNeutralForeground2);
+    const gridColor = resolve(el, tokens.colorNeutralStroke2);
+    const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
+    const opts: Options = {
+      width: Math.max(el.clientWidth, 280),
+      height,
+      legend: { show: true },
+      cursor: { drag: { x: false, y: false } },
+      scales: {
+        x: { time: false, range: () => [-0.5, labels.length - 0.5] },
+        y0: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+        y1: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+      },
+      axes: [
+        {
+          stroke: axisColor,
+          grid: { show: false },
+          ticks: { stroke: gridColor },
+          splits: () => xs.filter((k) => k % step === 0),
+          values: (_u, splits) => splits.map((k) => labels[k] ?? ''),
+        },
+        {
+          scale: 'y0',
+          stroke: axisColor,
+          grid: { stroke: gridColor, width: 1 },
+          ticks: { stroke: gridColor },
+          size: 50,
+        },
+        ...(series.some((s) => s.axis === 1)
+          ? [
+              {
+                scale: 'y1',
+                side: 1,
+                stroke: axisColor,
+                grid: { show: false },
+                ticks: { stroke: gridColor },
+                size: 50,
+              },
+            ]
+          : []),
+      ],
+      series: [
+        {},
+        ...series.map((s) => {
+          const color = resolve(el, s.color);
+          return {
+            label: s.label,
+            scale: s.axis === 1 ? 'y1' : 'y0',
+            stroke: color,
+            width: s.kind === 'line' ? 2 : 1,
+            fill: s.kind === 'bars' ? `${color}` : undefined,
+            paths: s.kind === 'bars' ? bars : undefined,
+            points: { show: s.kind === 'line' },
+            value: (_u: uPlot, v: number | null) => (v === null ? '–' : s.format ? s.format(v) : String(v)),
+          };
+        }),
+      ],
+    };
+    const data = [xs, ...series.map((s) => s.values)] as AlignedData;
+    const plot = new uPlot(opts, data, el);
+    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(el.clientWidth, 280), height }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+    };
+  }, [labels, series, height, themeKey]);
+  return (
+    <div
+      ref={box}
+      role="img"
+      aria-label={ariaLabel}
+      style={{ width: '100%', color: tokens.colorNeutralForeground1 }}
+    />
+  );
+}

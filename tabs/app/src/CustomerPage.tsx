@@ -1,0 +1,312 @@
+import {
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  makeStyles,
+  Select,
+  Spinner,
+  Subtitle2,
+  Title3,
+  tokens,
+} from '@fluentui/react-components';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { ActionRequestBody, CustomerDetailResponse } from '../../api/tabTypes';
+import { api } from './api';
+import type { Series } from './Chart';
+import type { Formats } from './format';
+import { LazyChart as Chart } from './LazyChart';
+import { KIND_COLORS, KIND_TITLES } from './Personal';
+import { markReady } from './ready';
+
+const useStyles = makeStyles({
+  page: { padding: '16px 24px', maxWidth: '1100px' },
+  header: { display: 'flex', alignItems: 'center', gap: '12px', flexWrap: 'wrap' },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(150px, 1fr))',
+    gap: '12px',
+    margin: '16px 0',
+  },
+  fact: {
+    padding: '10px 12px',
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground2,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '2px',
+  },
+  charts: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))', gap: '24px' },
+  actions: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: '12px',
+    alignItems: 'flex-end',
+    margin: '16px 0',
+    padding: '12px',
+    borderRadius: tokens.borderRadiusMedium,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  timeline: { listStyle: 'none', padding: 0, margin: 0 },
+  entry: {
+    display: 'grid',
+    gridTemplateColumns: '120px 130px 1fr',
+    gap: '12px',
+    padding: '6px 0',
+    borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
+  },
+  undone: { textDecorationLine: 'line-through', color: tokens.colorNeutralForeground4 },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+/** Timeline entries shown before "Show all". */
+const TIMELINE_FIRST = 25;
+
+export function CustomerPage({
+  customerId,
+  f,
+  themeKey,
+  onBack,
+}: {
+  customerId: string;
+  f: Formats;
+  themeKey: string;
+  onBack: () => void;
+}) {
+  const s = useStyles();
+  const [data, setData] = useState<CustomerDetailResponse | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [value, setValue] = useState('');
+  const [reason, setReason] = useState('');
+  const [note, setNote] = useState('');
+  const [allEntries, setAllEntries] = useState(false);
+
+  const load = useCallback(
+    () =>
+      api.customer(customerId).then(
+        (d) => {
+          setData(d);
+          setValue(String(d.customer.monthlyValue));
+          setReason((r) => r || d.lossReasons[0]?.code || '');
+        },
+        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      ),
+    [customerId],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useEffect(() => {
+    if (data) markReady('customer');
+  }, [data]);
+
+  const act = async (body: ActionRequestBody) => {
+    setBusy(true);
+    try {
+      const result = await api.act(customerId, body);
+      setNotice({ ok: true, text: result.message });
+      await load();
+    } catch (e) {
+      setNotice({ ok: false, text: e instanceof Error ? e.message : String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const orderSeries = useMemo<Series[]>(
+    () =>
+      data
+        ? [
+            {
+              label: 'Orders',
+              values: data.ordersByMonth.map((m) => m.orders),
+              color: tokens.colorBrandBackground,
+              kind: 'bars',
+            },
+            {
+              label: 'Spend',
+              values: data.ordersByMonth.map((m) => m.amount),
+              color: tokens.colorPaletteDarkOrangeForeground1,
+              kind: 'line',
+              axis: 1,
+              format: f.money,
+            },
+          ]
+        : [],
+    [data, f],
+  );
+  const weekSeries = useMemo<Series[]>(
+    () =>
+      data
+        ? [
+            {
+              label: 'Score',
+              values: data.weeks.map((w) => w.score),
+              color: tokens.colorPaletteRedForeground1,
+              kind: 'line',
+            },
+            {
+              label: 'Chance of no order',
+              values: data.weeks.map((w) =>
+                w.noOrderProbability === null ? null : Math.round(w.noOrderProbability * 100),
+              ),
+              color: tokens.colorBrandForeground1,
+              kind: 'line',
+              axis: 1,
+              format: (v) => `${v}%`,
+            },
+          ]
+        : [],
+    [data],
+  );
+
+  if (error)
+    return (
+      <main className={s.page}>
+        <Button onClick={onBack}>Back to the list</Button>
+        <MessageBar intent="error">
+          <MessageBarBody>{error}</MessageBarBody>
+        </MessageBar>
+      </main>
+    );
+  if (!data) return <Spinner label="Loading the customer…" style={{ padding: 32 }} />;
+  const c = data.customer;
+  const closed = c.kind === 'lost' || c.kind === 'won_back';
+  return (
+    <main className={s.page}>
+      <Button appearance="subtle" onClick={onBack}>
+        ← My customers
+      </Button>
+      <div className={s.header}>
+        <Title3 as="h1">{c.name}</Title3>
+        <Badge appearance="tint" color={KIND_COLORS[c.kind]}>
+          {KIND_TITLES[c.kind]}
+        </Badge>
+        <Caption1 className={s.muted}>
+          {c.customerId} · {c.owner}
+        </Caption1>
+      </div>
+      {c.reasons.length > 0 && (
+        <Body1 as="p" block>
+          {c.reasons.join(' · ')}
+        </Body1>
+      )}
+
+      <div className={s.facts}>
+        <Fact label="Score" value={`${c.score} / 100`} />
+        <Fact label="Monthly value" value={f.money(c.monthlyValue)} />
+        <Fact label="Orders" value={String(data.facts.orders)} />
+        <Fact label="Spend" value={f.money(data.facts.spend)} />
+        <Fact label="Last order" value={data.facts.lastOrder ? f.date(data.facts.lastOrder) : '–'} />
+        <Fact
+          label="Expected next order"
+          value={data.facts.expectedNextOrder ? f.date(data.facts.expectedNextOrder) : '–'}
+          hint={data.facts.typicalGapDays ? `usually every ${data.facts.typicalGapDays} days` : undefined}
+        />
+        <Fact label="Open tickets" value={String(data.facts.openTickets)} />
+      </div>
+
+      <section className={s.actions} aria-label="Actions">
+        <Button appearance="primary" disabled={busy || closed} onClick={() => act({ action: 'reached_out' })}>
+          Reached out
+        </Button>
+        <Field label="Value won back / month">
+          <Input value={value} onChange={(_e, d) => setValue(d.value)} style={{ width: 120 }} />
+        </Field>
+        <Button disabled={busy || closed} onClick={() => act({ action: 'won_back', value })}>
+          Won back
+        </Button>
+        <Field label="Reason">
+          <Select value={reason} onChange={(_e, d) => setReason(d.value)}>
+            {data.lossReasons.map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.label}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Note">
+          <Input value={note} onChange={(_e, d) => setNote(d.value)} maxLength={500} />
+        </Field>
+        <Button disabled={busy || closed} onClick={() => act({ action: 'lost', reason, note })}>
+          Lost
+        </Button>
+        <Button
+          appearance="subtle"
+          disabled={busy || !data.undoable}
+          title={data.undoable ? `Undo ${data.undoable}` : 'Nothing to undo'}
+          onClick={() => act({ action: 'undo' })}
+        >
+          Undo{data.undoable ? `: ${data.undoable}` : ''}
+        </Button>
+      </section>
+      {notice && (
+        <MessageBar intent={notice.ok ? 'success' : 'warning'} role="status">
+          <MessageBarBody>{notice.text}</MessageBarBody>
+        </MessageBar>
+      )}
+
+      <div className={s.charts}>
+        <section>
+          <Subtitle2 as="h2" block>
+            Orders by month
+          </Subtitle2>
+          <Chart
+            labels={data.ordersByMonth.map((m) => f.month(m.month))}
+            series={orderSeries}
+            ariaLabel="Orders and spend per month over the last twelve months"
+            themeKey={themeKey}
+          />
+        </section>
+        <section>
+          <Subtitle2 as="h2" block>
+            Score week by week
+          </Subtitle2>
+          <Chart
+            labels={data.weeks.map((w) => f.day(w.week))}
+            series={weekSeries}
+            ariaLabel="The score and the chance of no order, each Monday for twelve weeks"
+            themeKey={themeKey}
+          />
+        </section>
+      </div>
+
+      <section>
+        <Subtitle2 as="h2" block>
+          Timeline
+        </Subtitle2>
+        <ul className={s.timeline}>
+          {data.timeline.slice(0, allEntries ? undefined : TIMELINE_FIRST).map((e) => (
+            <li key={e.id} className={`${s.entry} ${e.undone ? s.undone : ''}`} data-kind={e.kind}>
+              <Caption1>{f.date(e.at)}</Caption1>
+              <Body1>{e.undone ? `${e.title} (undone)` : e.title}</Body1>
+              <Caption1 className={s.muted}>{e.detail}</Caption1>
+            </li>
+          ))}
+        </ul>
+        {!allEntries && data.timeline.length > TIMELINE_FIRST && (
+          <Button appearance="transparent" onClick={() => setAllEntries(true)}>
+            Show all {data.timeline.length} entries
+          </Button>
+        )}
+      </section>
+    </main>
+  );
+}
+
+function Fact({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  const s = useStyles();
+  return (
+    <div className={s.fact}>
+      <Caption1 className={s.muted}>{label}</Caption1>
+      <Subtitle2>{value}</Subtitle2>
+      {hint && <Caption1 className={s.muted}>{hint}</Caption1>}
+    </div>
+  );
+}

@@ -1,0 +1,285 @@
+import {
+  Body1,
+  Caption1,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  makeStyles,
+  Select,
+  Spinner,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Title3,
+  tokens,
+} from '@fluentui/react-components';
+import { useEffect, useMemo, useState } from 'react';
+import type { TeamResponse } from '../../api/tabTypes';
+import { api } from './api';
+import type { Series } from './Chart';
+import type { Formats } from './format';
+import { LazyChart as Chart } from './LazyChart';
+import { markReady } from './ready';
+
+const useStyles = makeStyles({
+  page: { padding: '16px 24px', maxWidth: '1200px' },
+  filters: { display: 'flex', gap: '16px', flexWrap: 'wrap', margin: '12px 0 8px' },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(340px, 1fr))',
+    gap: '24px',
+    marginTop: '12px',
+  },
+  card: {
+    padding: '12px 16px',
+    borderRadius: tokens.borderRadiusMedium,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
+  bar: {
+    display: 'grid',
+    gridTemplateColumns: '150px 1fr 90px',
+    gap: '8px',
+    alignItems: 'center',
+    margin: '6px 0',
+  },
+  track: {
+    height: '12px',
+    backgroundColor: tokens.colorNeutralBackground3,
+    borderRadius: '6px',
+    overflow: 'hidden',
+  },
+  fill: { height: '100%', backgroundColor: tokens.colorBrandBackground },
+  lossFill: { height: '100%', backgroundColor: tokens.colorPaletteRedBackground3 },
+  wide: { gridColumn: '1 / -1' },
+  muted: { color: tokens.colorNeutralForeground3 },
+  list: { margin: '4px 0 8px', paddingLeft: '18px' },
+});
+
+function lastMonths(asOf: string, n: number): string[] {
+  const [y, m] = asOf.split('-').map(Number);
+  return Array.from({ length: n }, (_, k) => new Date(Date.UTC(y, m - 1 - k, 1)).toISOString().slice(0, 7));
+}
+
+export function Team({ f, themeKey }: { f: Formats; themeKey: string }) {
+  const s = useStyles();
+  const [rep, setRep] = useState<string>('');
+  const [month, setMonth] = useState<string>('');
+  const [data, setData] = useState<TeamResponse | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.team(rep || null, month || null).then(
+      (d) => {
+        setData(d);
+        setError(null);
+      },
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
+  }, [rep, month]);
+  useEffect(() => {
+    if (data) markReady('team');
+  }, [data]);
+  const series = useMemo<Series[]>(
+    () =>
+      data
+        ? [
+            {
+              label: 'Saves',
+              values: data.monthly.map((m) => m.saves),
+              color: tokens.colorPaletteGreenForeground1,
+              kind: 'bars',
+            },
+            {
+              label: 'Losses',
+              values: data.monthly.map((m) => m.losses),
+              color: tokens.colorPaletteRedForeground1,
+              kind: 'line',
+            },
+            {
+              label: 'Value won back',
+              values: data.monthly.map((m) => m.valueWonBack),
+              color: tokens.colorBrandForeground1,
+              kind: 'line',
+              axis: 1,
+              format: f.money,
+            },
+          ]
+        : [],
+    [data, f],
+  );
+
+  if (error)
+    return (
+      <MessageBar intent="error">
+        <MessageBarBody>{error}</MessageBarBody>
+      </MessageBar>
+    );
+  if (!data) return <Spinner label="Loading the team's figures…" style={{ padding: 32 }} />;
+  const maxRisk = Math.max(1, ...data.valueAtRiskByRep.map((r) => r.valueAtRisk));
+  const seesAll = data.reps.length > 1 || data.filter.rep === null;
+  return (
+    <main className={s.page}>
+      <Title3 as="h1">Team</Title3>
+      <Caption1 className={s.muted}> as of {f.date(data.asOf)}</Caption1>
+      <div className={s.filters}>
+        {seesAll && (
+          <Field label="Rep">
+            <Select value={rep} onChange={(_e, d) => setRep(d.value)} aria-label="Filter by rep">
+              <option value="">Everyone</option>
+              {data.reps.map((r) => (
+                <option key={r.owner} value={r.owner}>
+                  {r.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        )}
+        <Field label="Month">
+          <Select
+            value={month || data.filter.month}
+            onChange={(_e, d) => setMonth(d.value)}
+            aria-label="Month"
+          >
+            {lastMonths(data.asOf, 12).map((m) => (
+              <option key={m} value={m}>
+                {f.month(m)}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      </div>
+
+      <div className={s.grid}>
+        <section className={s.card} aria-label="Value at risk by rep">
+          <Subtitle2 as="h2" block>
+            Value at risk by rep
+          </Subtitle2>
+          {data.valueAtRiskByRep.length === 0 && (
+            <Body1 as="p" block>
+              Nobody is slipping.
+            </Body1>
+          )}
+          {data.valueAtRiskByRep.map((r) => (
+            <div key={r.owner} className={s.bar}>
+              <Body1>{r.name}</Body1>
+              <div className={s.track}>
+                <div className={s.fill} style={{ width: `${(100 * r.valueAtRisk) / maxRisk}%` }} />
+              </div>
+              <Caption1>
+                {f.money(r.valueAtRisk)} · {r.slipping}
+              </Caption1>
+            </div>
+          ))}
+        </section>
+
+        <section className={s.card} aria-label="Untouched this week">
+          <Subtitle2 as="h2" block>
+            Untouched this week
+          </Subtitle2>
+          {data.untouched.length === 0 && (
+            <Body1 as="p" block>
+              Every customer on this week's lists has been handled.
+            </Body1>
+          )}
+          {data.untouched.map((r) => (
+            <div key={r.owner}>
+              <Body1>
+                <strong>{r.name}</strong> · {r.customers.length}
+              </Body1>
+              <ul className={s.list}>
+                {r.customers.slice(0, 8).map((c) => (
+                  <li key={c.customerId}>
+                    <Caption1>
+                      {c.name} ({f.money(c.valueAtRisk)} at risk)
+                    </Caption1>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </section>
+
+        <section className={`${s.card} ${s.wide}`} aria-label="Saves and losses per month">
+          <Subtitle2 as="h2" block>
+            Saves, losses and value won back
+          </Subtitle2>
+          <Chart
+            labels={data.months.map(f.month)}
+            series={series}
+            ariaLabel="Saves, losses and value won back per month"
+            themeKey={themeKey}
+          />
+          <Table size="small" aria-label="Per month">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>Month</TableHeaderCell>
+                <TableHeaderCell>Listed</TableHeaderCell>
+                <TableHeaderCell>Reached out</TableHeaderCell>
+                <TableHeaderCell>Saves</TableHeaderCell>
+                <TableHeaderCell>Losses</TableHeaderCell>
+                <TableHeaderCell>Won back</TableHeaderCell>
+                <TableHeaderCell>Follow-up conversion</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {data.monthly.map((m) => (
+                <TableRow key={m.month}>
+                  <TableCell>{f.month(m.month)}</TableCell>
+                  <TableCell>{m.surfaced}</TableCell>
+                  <TableCell>{m.reachedOut}</TableCell>
+                  <TableCell>{m.saves}</TableCell>
+                  <TableCell>{m.losses}</TableCell>
+                  <TableCell>{f.money(m.valueWonBack)}</TableCell>
+                  <TableCell>
+                    {m.followUpConversion === null ? '–' : f.percent(m.followUpConversion)}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </section>
+
+        <section className={s.card} aria-label="Losses by reason">
+          <Subtitle2 as="h2" block>
+            Losses by reason, {f.month(data.filter.month)}
+          </Subtitle2>
+          {data.lossesByReason.length === 0 && (
+            <Body1 as="p" block>
+              No losses recorded this month.
+            </Body1>
+          )}
+          {data.lossesByReason.map((l) => (
+            <div key={l.label} className={s.bar}>
+              <Body1>{l.label}</Body1>
+              <div className={s.track}>
+                <div className={s.lossFill} style={{ width: `${100 * l.share}%` }} />
+              </div>
+              <Caption1>
+                {l.count} · {f.percent(l.share)}
+              </Caption1>
+            </div>
+          ))}
+          <Subtitle2 as="h2" block>
+            Holdout comparison
+          </Subtitle2>
+          <Body1 as="p" block>
+            {data.holdout}
+          </Body1>
+        </section>
+
+        <section className={s.card} aria-label="How accurate the score is">
+          <Subtitle2 as="h2" block>
+            How accurate the score has been
+          </Subtitle2>
+          <Body1 as="p" block>
+            {data.accuracy?.sentence ?? 'Not enough history in the book to measure it yet.'}
+          </Body1>
+        </section>
+      </div>
+    </main>
+  );
+}

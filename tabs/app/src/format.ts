@@ -1,0 +1,36 @@
+/** Number and date formatting in the user's Teams locale. */
+export interface Formats {
+  money(n: number): string;
+  percent(x: number): string;
+  date(iso: string): string;
+  month(key: string): string;
+  /** A day without the year (chart labels). */
+  day(iso: string): string;
+}
+
+export function formats(locale: string, currency = 'USD'): Formats {
+  const safe = (() => {
+    try {
+      return Intl.getCanonicalLocales(locale)[0] ?? 'en-US';
+    } catch {
+      return 'en-US';
+    }
+  })();
+  const money = new Intl.NumberFormat(safe, { style: 'currency', currency, maximumFractionDigits: 0 });
+  const pct = new Intl.NumberFormat(safe, { style: 'percent', maximumFractionDigits: 0 });
+  const date = new Intl.DateTimeFormat(safe, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  const month = new Intl.DateTimeFormat(safe, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const day = new Intl.DateTimeFormat(safe, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return {
+    money: (n) => money.format(n),
+    percent: (x) => pct.format(x),
+    date: (iso) => date.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),
+    month: (key) => month.format(new Date(`${key}-01T00:00:00Z`)),
+    day: (iso) => day.format(new Date(`${iso}T00:00:00Z`)),
+  };
+}

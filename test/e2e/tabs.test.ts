@@ -1,0 +1,330 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalSigner } from '../../tabs/api/localTokens';
+import type { TabUser } from '../../tabs/api/tabToken';
+import { launchChromium } from '../helpers/chromium';
+import { startTeamsHost, type TeamsHost } from '../helpers/teamsHost';
+import { type E2eStack, startE2eStack, TEST_OUTPUT } from './e2eStack';
+
+/**
+ * The tabs in Chromium, each inside a test host page that embeds it in an iframe and answers
+ * teams-js's host messages, so the real @microsoft/teams-js runs: initialize, getContext, SSO token,
+ * theme changes. The tab API is checked through the local host as the tabs call it.
+ */
+
+const DOCS_SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+const GREENFIELD = 'C-1001';
+/** A sales manager (configured in MANAGER_USER_IDS): sees every rep. */
+const MANAGER: TabUser = {
+  userId: '00000000-0000-0000-0000-0000000000m1',
+  name: 'Maria Lopez',
+  email: 'maria.lopez@contoso.example',
+  tenantId: '',
+};
+
+describe('Teams tabs', () => {
+  let e2e: E2eStack;
+  let browser: Browser;
+  const hosts: TeamsHost[] = [];
+
+  beforeAll(async () => {
+    // Read by the stack's config like any product setting (as in Azure).
+    process.env.MANAGER_USER_IDS = MANAGER.userId;
+    [e2e, browser] = await Promise.all([startE2eStack({ weeklyRun: 'start' }), launchChromium()]);
+    delete process.env.MANAGER_USER_IDS;
+  });
+  afterAll(async () => {
+    await Promise.all(hosts.map((h) => h.close()));
+    await browser?.close();
+    await e2e?.stack.stop();
+  });
+
+  const ana = (): TabUser => ({
+    userId: e2e.stack.playground.user.aadObjectId,
+    name: e2e.stack.playground.user.name,
+    email: e2e.stack.playground.user.email,
+    tenantId: e2e.stack.playground.tenantId,
+  });
+
+  /** Opens a tab inside the test host; resolves with the page once the tab has painted its data. */
+  async function openInHost(
+    tabUrl: string,
+    options: {
+      theme?: 'default' | 'dark' | 'contrast';
+      subEntityId?: string;
+      user?: TabUser;
+      frameContext?: 'content' | 'settings';
+    } = {},
+  ): Promise<Page> {
+    const user = options.user ?? ana();
+    const host = await startTeamsHost({
+      tabUrl,
+      token: () => e2e.stack.signTabToken(user),
+      theme: options.theme,
+      frameContext: options.frameContext,
+      context: {
+        userObjectId: user.userId,
+        userPrincipalName: user.email,
+        loginHint: user.email,
+        userDisplayName: user.name,
+        tid: user.tenantId,
+        entityId: tabUrl.endsWith('team') ? 'team' : 'customers',
+        ...(options.subEntityId ? { subEntityId: options.subEntityId } : {}),
+      },
+    });
+    hosts.push(host);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Only this machine: teams-js's fetch of its origin list from a CDN is refused (it falls back to its own list).
+    await page.route('**/*', (route) =>
+      new URL(route.request().url()).hostname === '127.0.0.1'
+        ? route.continue()
+        : route.abort('blockedbyclient'),
+    );
+    await page.goto(host.url);
+    await page.frameLocator('#tab').locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    return page;
+  }
+
+  const tab = (page: Page) => page.frameLocator('#tab');
+  const hostCalls = (page: Page) =>
+    page.evaluate(() => (window as unknown as { hostCalls: string[] }).hostCalls);
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    await mkdir(TEST_OUTPUT, { recursive: true });
+    const path = join(TEST_OUTPUT, name);
+    // The host page is one viewport tall: grow it to the tab's content for the picture.
+    const height = await tab(page)
+      .locator('body')
+      .evaluate((el) => el.scrollHeight);
+    await page.setViewportSize({ width: 1280, height: Math.min(Math.max(height, 600), 2000) });
+    await page.screenshot({ path });
+    if (process.env.SAVE_DOCS_SCREENSHOTS === '1') await copyFile(path, join(DOCS_SCREENSHOTS, name));
+  }
+
+  it('opens "My customers" in the host: teams-js initializes, reads the context and gets the SSO token', async () => {
+    const page = await openInHost(e2e.stack.urls.tabPersonal);
+    await expect(tab(page).getByRole('heading', { name: 'My customers' }).isVisible()).resolves.toBe(true);
+    await expect(
+      tab(page).getByRole('region', { name: 'Slipping' }).getByText('Greenfield Cafe').isVisible(),
+    ).resolves.toBe(true);
+    expect(await hostCalls(page)).toEqual(
+      expect.arrayContaining(['initialize', 'getContext', 'authentication.getAuthToken']),
+    );
+    // Every customer of hers is searchable, not only the listed ones.
+    await tab(page).getByRole('textbox', { name: 'Search customers' }).fill('bayview');
+    await expect(tab(page).getByText('Bayview Primary School').isVisible()).resolves.toBe(true);
+    await tab(page).getByRole('textbox', { name: 'Search customers' }).fill('');
+    await screenshot(page, 'tab-personal.png');
+    await page.close();
+  });
+
+  it('a deep link opens the customer page; Won back writes the state and audit rows as the card does; Undo reverses it', async () => {
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
+    const frame = tab(page);
+    await expect(frame.getByRole('heading', { name: 'Greenfield Cafe' }).isVisible()).resolves.toBe(true);
+    await expect(frame.getByText('Orders by month').isVisible()).resolves.toBe(true);
+    await expect(frame.getByText('Score week by week').isVisible()).resolves.toBe(true);
+    await screenshot(page, 'tab-customer.png');
+
+    await frame.getByRole('textbox', { name: 'Value won back / month' }).fill('900');
+    await frame.getByRole('button', { name: 'Won back', exact: true }).click();
+    await frame.getByText('Recorded: Greenfield Cafe won back').waitFor();
+
+    const state = (await e2e.storage.state.get(GREENFIELD))?.state;
+    expect(state).toMatchObject({ wonBackAt: '2026-11-23', recoveredValue: 900, band: 'steady', score: 0 });
+    const [row] = await e2e.storage.audit.latestForCustomer(GREENFIELD, { limit: 1 });
+    expect(row).toMatchObject({
+      action: 'won_back',
+      value: 900,
+      actorId: ana().userId,
+      actorName: 'Ana Ruiz',
+      cardMessageId: `tab:${ana().userId}`,
+    });
+    // The timeline shows the tap.
+    await expect(frame.locator('li[data-kind="action"]').first().textContent()).resolves.toContain(
+      'Won back',
+    );
+
+    await frame.getByRole('button', { name: /^Undo: won back by Ana Ruiz/ }).click();
+    await frame.getByText('Undone: Greenfield Cafe is back as it was before.').waitFor();
+    expect((await e2e.storage.state.get(GREENFIELD))?.state).toMatchObject({
+      wonBackAt: null,
+      band: 'at_risk',
+    });
+    const [undo] = await e2e.storage.audit.latestForCustomer(GREENFIELD, { limit: 1 });
+    expect(undo).toMatchObject({ action: 'undo', undoes: row.id });
+    await page.close();
+  });
+
+  it('follows Teams themes: dark from the context, then a switch to high contrast and back to default', async () => {
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { theme: 'dark' });
+    const provider = tab(page).locator('.fui-FluentProvider').first();
+    await expect(provider.getAttribute('data-theme')).resolves.toBe('dark');
+    const background = () => provider.evaluate((el) => getComputedStyle(el).backgroundColor);
+    const dark = await background();
+    expect(luminance(dark)).toBeLessThan(0.2);
+    await screenshot(page, 'tab-personal-dark.png');
+
+    await page.evaluate(() =>
+      (window as unknown as { setTeamsTheme(t: string): void }).setTeamsTheme('contrast'),
+    );
+    await expect.poll(() => provider.getAttribute('data-theme')).toBe('contrast');
+    await page.evaluate(() =>
+      (window as unknown as { setTeamsTheme(t: string): void }).setTeamsTheme('default'),
+    );
+    await expect.poll(() => provider.getAttribute('data-theme')).toBe('default');
+    expect(luminance(await background())).toBeGreaterThan(0.8);
+    await page.close();
+  });
+
+  it('opens the Team tab for a manager, with every rep, and filters by rep and month', async () => {
+    // A few taps through the API, as Ana would make them in her tab, so the month has figures.
+    const token = await e2e.stack.signTabToken();
+    const tap = async (customerId: string, body: Record<string, string>) => {
+      const response = await fetch(`${e2e.stack.urls.bot}/api/tab/customers/${customerId}/actions`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+    };
+    await tap('C-1212', { action: 'reached_out' });
+    await tap(GREENFIELD, { action: 'won_back', value: '1200' });
+    await tap('C-1004', { action: 'lost', reason: 'price', note: 'went with a cheaper supplier' });
+
+    const page = await openInHost(e2e.stack.urls.tabTeam, { user: MANAGER });
+    const frame = tab(page);
+    for (const name of [
+      'Value at risk by rep',
+      'Untouched this week',
+      'Saves and losses per month',
+      'Losses by reason',
+      'How accurate the score is',
+    ]) {
+      await expect(frame.getByRole('region', { name }).isVisible()).resolves.toBe(true);
+    }
+    await expect(frame.getByText(/Replayed on your own book as of/).isVisible()).resolves.toBe(true);
+    const riskRows = frame.getByRole('region', { name: 'Value at risk by rep' }).locator('> div');
+    expect(await riskRows.count()).toBeGreaterThan(1);
+    const november = frame.getByRole('row', { name: /Nov 2026/ });
+    const cells = () => november.getByRole('cell').allTextContents();
+    // Month, listed, reached out, saves, losses, won back, follow-up conversion.
+    expect((await cells()).slice(2)).toEqual(['1', '1', '1', '$1,200', '100%']);
+    await expect(frame.getByRole('region', { name: 'Losses by reason' }).textContent()).resolves.toContain(
+      'Price',
+    );
+    await screenshot(page, 'tab-team.png');
+
+    // Filter: another rep has no taps this month; then an earlier month has none either.
+    const other = (
+      await frame.getByRole('combobox', { name: 'Filter by rep' }).locator('option').allTextContents()
+    ).find((n) => n !== 'Everyone' && n !== 'Ana Ruiz');
+    if (!other) throw new Error('the demo book has more than one rep');
+    await frame.getByRole('combobox', { name: 'Filter by rep' }).selectOption({ label: other });
+    await expect.poll(async () => (await cells()).slice(2)).toEqual(['0', '0', '0', '$0', '–']);
+    await frame.getByRole('combobox', { name: 'Filter by rep' }).selectOption({ label: 'Ana Ruiz' });
+    await frame.getByRole('combobox', { name: 'Month' }).selectOption('2026-10');
+    await expect.poll(() => frame.getByRole('row').last().textContent()).toMatch(/^Oct 2026/);
+    await page.close();
+  });
+
+  it("the channel tab's configuration page saves the Team tab when Teams' Save is selected", async () => {
+    const configUrl = e2e.stack.urls.tabTeam.replace(/team$/, 'config');
+    const page = await openInHost(configUrl, { frameContext: 'settings', user: MANAGER });
+    expect(await hostCalls(page)).toEqual(
+      expect.arrayContaining(['settings.setValidityState', 'registerHandler']),
+    );
+    await page.evaluate(() => (window as unknown as { saveTab(): void }).saveTab());
+    await expect.poll(() => hostCalls(page)).toContain('settings.save.success');
+    const saved = await page.evaluate(
+      () => (window as unknown as { savedSettings: unknown[] }).savedSettings,
+    );
+    expect(saved).toEqual([
+      expect.objectContaining({
+        entityId: 'team',
+        suggestedDisplayName: 'Team',
+        contentUrl: e2e.stack.urls.tabTeam,
+      }),
+    ]);
+    await page.close();
+  });
+
+  it('a double tap in the tab records one action, as on the card', async () => {
+    const token = await e2e.stack.signTabToken();
+    const tap = () =>
+      fetch(`${e2e.stack.urls.bot}/api/tab/customers/C-1123/actions`, {
+        method: 'POST',
+        body: JSON.stringify({ action: 'reached_out' }),
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const responses = await Promise.all([tap(), tap()]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    const rows = await e2e.storage.audit.latestForCustomer('C-1123', { limit: 10 });
+    expect(rows.filter((r) => r.action === 'reached_out')).toHaveLength(1);
+    expect((await e2e.storage.state.get('C-1123'))?.state.lastContact).toBe('2026-11-23');
+    // Another action from the tab while that one stands: refused, nothing written.
+    const lost = await fetch(`${e2e.stack.urls.bot}/api/tab/customers/C-1123/actions`, {
+      method: 'POST',
+      body: JSON.stringify({ action: 'lost', reason: 'price' }),
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(lost.status).toBe(409);
+    expect(await lost.json()).toMatchObject({ error: expect.stringContaining('Undo it first') });
+  });
+
+  describe('the tab API refuses', () => {
+    const api = (path: string, init: RequestInit = {}) => fetch(`${e2e.stack.urls.bot}/api/tab${path}`, init);
+    const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+    it('a missing token, on every route including /me', async () => {
+      for (const path of ['/me', '/customers', `/customers/${GREENFIELD}`, '/team']) {
+        expect((await api(path)).status).toBe(401);
+      }
+      expect(
+        (await api(`/customers/${GREENFIELD}/actions`, { method: 'POST', body: '{"action":"reached_out"}' }))
+          .status,
+      ).toBe(401);
+    });
+
+    it('a forged token (signed with another key) and an expired one', async () => {
+      const forger = await createLocalSigner();
+      const forged = await api('/me', bearer(await forger.sign(ana())));
+      expect(forged.status).toBe(401);
+      expect(await forged.json()).toMatchObject({ reason: 'invalid' });
+      // Signed with the host's own key, but an hour past its expiry.
+      const expired = await api('/me', bearer(await e2e.stack.signTabToken(ana(), { seconds: -3600 })));
+      expect(expired.status).toBe(401);
+      expect(await expired.json()).toMatchObject({ reason: 'expired' });
+    });
+
+    it("a rep asking for, or acting on, another rep's customer (answered as if it did not exist)", async () => {
+      const states = await e2e.storage.state.getAll();
+      const other = [...states.values()].find((s) => s.owner !== ana().email);
+      if (!other) throw new Error('the demo book has other reps');
+      const token = await e2e.stack.signTabToken();
+      const read = await api(`/customers/${encodeURIComponent(other.customerId)}`, bearer(token));
+      expect(read.status).toBe(404);
+      const act = await api(`/customers/${encodeURIComponent(other.customerId)}/actions`, {
+        method: 'POST',
+        body: JSON.stringify({ action: 'lost', reason: 'price' }),
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(act.status).toBe(404);
+      expect((await e2e.storage.state.get(other.customerId))?.state).toEqual(other);
+      // Her own list holds only her customers.
+      const mine = (await (await api('/customers', bearer(token))).json()) as {
+        customers: { owner: string }[];
+      };
+      expect(mine.customers.length).toBeGreaterThan(0);
+      expect(mine.customers.every((c) => c.owner === ana().email)).toBe(true);
+    });
+  });
+});
+
+/** Relative luminance of a CSS rgb() colour, 0 (black) to 1 (white). */
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? ['0', '0', '0']).slice(0, 3).map((v) => Number(v) / 255);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}

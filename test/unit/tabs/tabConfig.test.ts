@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../functions/config';
+import { entraVerifier } from '../../../functions/wiring';
+
+const local = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
+const sso = {
+  TAB_SSO_CLIENT_ID: 'c1d2',
+  TAB_SSO_AUDIENCE: 'api://churn.example/c1d2',
+  MicrosoftAppTenantId: 'tenant-1',
+};
+
+describe('tab settings', () => {
+  it('SSO needs the client id, the api:// audience and a tenant (MicrosoftAppTenantId by default)', () => {
+    expect(loadConfig({ ...local, ...sso }).tabSso).toEqual({
+      clientId: 'c1d2',
+      audience: 'api://churn.example/c1d2',
+      tenantId: 'tenant-1',
+    });
+    expect(loadConfig({ ...local, ...sso, TAB_SSO_TENANT_ID: 'tenant-2' }).tabSso?.tenantId).toBe('tenant-2');
+    expect(() => loadConfig({ ...local, ...sso, TAB_SSO_AUDIENCE: 'https://x' })).toThrow(/TAB_SSO_AUDIENCE/);
+  });
+
+  it('fails closed: without SSO settings every token is refused', async () => {
+    const config = loadConfig({ ...local, TAB_SSO_CLIENT_ID: 'c1d2' });
+    expect(config.tabSso).toBeNull();
+    expect(await entraVerifier(config)('Bearer a.b.c')).toMatchObject({
+      ok: false,
+      reason: 'not_configured',
+    });
+  });
+
+  it('reads managers as a list and the Teams app id for deep links', () => {
+    const c = loadConfig({ ...local, MANAGER_USER_IDS: 'm1, m2', TEAMS_APP_ID: 'app-1' });
+    expect(c.managerUserIds).toEqual(['m1', 'm2']);
+    expect(c.teamsAppId).toBe('app-1');
+    expect(loadConfig(local).teamsAppId).toBeUndefined();
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { createLocalSigner, LOCAL_POLICY } from '../../../tabs/api/localTokens';
+import {
+  createTokenVerifier,
+  entraPolicy,
+  localKeys,
+  refuseAll,
+  type TabUser,
+} from '../../../tabs/api/tabToken';
+
+const ana: TabUser = {
+  userId: 'oid-ana',
+  name: 'Ana Ruiz',
+  email: 'ana.ruiz@contoso.example',
+  tenantId: 't-1',
+};
+
+describe('tab token verification (jose, JWKS)', async () => {
+  const signer = await createLocalSigner();
+  const verify = createTokenVerifier(localKeys(signer.jwks), LOCAL_POLICY);
+
+  it('accepts a token signed by the key set, for the right issuer and audience', async () => {
+    const check = await verify(`Bearer ${await signer.sign(ana)}`);
+    expect(check).toEqual({ ok: true, user: ana });
+  });
+
+  it('refuses a missing or non-bearer header', async () => {
+    expect(await verify(null)).toMatchObject({ ok: false, reason: 'missing' });
+    expect(await verify('Basic abc')).toMatchObject({ ok: false, reason: 'missing' });
+  });
+
+  it('refuses a token signed by another key (forged)', async () => {
+    const forger = await createLocalSigner();
+    expect(await verify(`Bearer ${await forger.sign(ana)}`)).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('refuses a token whose payload was edited after signing', async () => {
+    const [h, p, s] = (await signer.sign(ana)).split('.');
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const edited = Buffer.from(JSON.stringify({ ...payload, preferred_username: 'boss@contoso.example' }));
+    const check = await verify(`Bearer ${h}.${edited.toString('base64url')}.${s}`);
+    expect(check).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('refuses an expired token (past the 60 s skew)', async () => {
+    expect(await verify(`Bearer ${await signer.sign(ana, { seconds: -120 })}`)).toMatchObject({
+      ok: false,
+      reason: 'expired',
+    });
+  });
+
+  it('refuses another audience or issuer', async () => {
+    const otherAudience = await signer.sign(ana, { audience: 'api://evil.example/123' });
+    expect(await verify(`Bearer ${otherAudience}`)).toMatchObject({ ok: false, reason: 'invalid' });
+    const otherIssuer = await signer.sign(ana, { issuer: 'https://login.microsoftonline.com/other/v2.0' });
+    expect(await verify(`Bearer ${otherIssuer}`)).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('refuses a token without the access_as_user scope', async () => {
+    expect(await verify(`Bearer ${await signer.sign(ana, { scope: 'User.Read' })}`)).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+    });
+  });
+
+  it('refuses garbage', async () => {
+    expect(await verify('Bearer not.a.jwt')).toMatchObject({ ok: false });
+  });
+
+  it('refuses everything when SSO is not configured (fail closed)', async () => {
+    expect(await refuseAll(`Bearer ${await signer.sign(ana)}`)).toMatchObject({
+      ok: false,
+      reason: 'not_configured',
+    });
+  });
+
+  it("names Entra ID's two issuer forms and the api:// audience", () => {
+    expect(entraPolicy({ tenantId: 'T', clientId: 'C', audience: 'api://h/C' })).toEqual({
+      issuers: ['https://login.microsoftonline.com/T/v2.0', 'https://sts.windows.net/T/'],
+      audiences: ['api://h/C', 'C'],
+      scope: 'access_as_user',
+    });
+  });
+});
