@@ -96,7 +96,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       storage,
       cards,
       rules,
-      readBook: feedReaderFor(config, rules),
+      // Resolved on the first read: the bot works on a host whose feed is not configured yet.
+      readBook: () => feedReaderFor(config, rules)(),
       timeZone: config.timeZone,
       access: {
         tenantId: config.bot.tenantId,
