@@ -104,6 +104,13 @@ async function main(): Promise<number> {
     console.error(err.message);
     return 2;
   }
+  if (!config.bot.appId && args.publicHosts.length > 0) {
+    await azurite?.stop();
+    console.error(
+      '--public-host needs MicrosoftAppId: without a bot identity the endpoint takes unauthenticated requests, and anyone reaching the tunnel could post as Teams.',
+    );
+    return 2;
+  }
   const wiring = await wire(config);
   const host = await startFunctionsHost({
     port: args.port,
