@@ -11,7 +11,15 @@ import {
   type WeeklyCardCustomer,
   type WeeklyCardData,
 } from './cardModels';
-import { bandDisplay, formatMoney, formatShortDate, truncate, weekOfRunKey } from './format';
+import {
+  bandDisplay,
+  formatExactMoney,
+  formatMoney,
+  formatShortDate,
+  plainText,
+  truncate,
+  weekOfRunKey,
+} from './format';
 import weeklyTemplate from './templates/weeklyCard.json';
 import { type ParsedWeeklyCardData, parseWeeklyCardData } from './weeklyCardData';
 
@@ -20,16 +28,22 @@ export type Money = (amount: number) => string;
 
 const template = new Template(weeklyTemplate);
 
+/**
+ * The outcome line. It carries what people typed (a Lost note, a Teams display name), so the template
+ * shows it in a TextRun, which Teams never reads as markdown, after control characters are removed.
+ */
 function outcomeText(outcome: CustomerOutcome, money: Money, reasonTitle: (value: string) => string): string {
   const when = formatShortDate(outcome.at);
+  const by = plainText(outcome.by);
   switch (outcome.kind) {
     case 'reached_out':
-      return `Reached out by ${outcome.by}, ${when}`;
+      return `Reached out by ${by}, ${when}`;
     case 'won_back':
-      return `Won back ${money(outcome.value)}/month by ${outcome.by}, ${when}`;
+      return `Won back ${money(outcome.value)}/month by ${by}, ${when}`;
     case 'lost': {
-      const note = outcome.note ? ` (${truncate(outcome.note, MAX_REASON_CHARS)})` : '';
-      return `Lost: ${reasonTitle(outcome.reason)}${note}. Marked by ${outcome.by}, ${when}`;
+      const typed = outcome.note ? plainText(outcome.note) : '';
+      const note = typed ? ` (${truncate(typed, MAX_REASON_CHARS)})` : '';
+      return `Lost: ${reasonTitle(outcome.reason)}${note}. Marked by ${by}, ${when}`;
     }
   }
 }
@@ -120,6 +134,8 @@ export function headlineOf(data: ParsedWeeklyCardData, money: Money): { headline
 /** Plain strings for the template: all formatting happens here, the template only places them. */
 function viewModel(data: ParsedWeeklyCardData) {
   const money: Money = (amount) => formatMoney(amount, data.currency, data.locale);
+  // A value won back is what the rep typed: shown to the cent.
+  const exactMoney: Money = (amount) => formatExactMoney(amount, data.currency, data.locale);
   const reasonTitle = (value: string) => data.lossReasons.find((r) => r.value === value)?.title ?? value;
   const moreCount = data.overflow?.count ?? 0;
   const { headline, subline } = headlineOf(data, money);
@@ -151,10 +167,10 @@ function viewModel(data: ParsedWeeklyCardData) {
       const status = statusLine(c);
       return {
         customerId: c.customerId,
-        name: truncate(c.name, MAX_NAME_CHARS),
+        name: truncate(plainText(c.name), MAX_NAME_CHARS),
         nameText: data.tabAppId
-          ? `[${markdownText(truncate(c.name, MAX_NAME_CHARS))}](${customerPageLink(data.tabAppId, c.customerId)})`
-          : truncate(c.name, MAX_NAME_CHARS),
+          ? `[${markdownText(truncate(plainText(c.name), MAX_NAME_CHARS))}](${customerPageLink(data.tabAppId, c.customerId)})`
+          : truncate(plainText(c.name), MAX_NAME_CHARS),
         valueText: valueText(c, money),
         bandText: status.text,
         bandColor: status.color,
@@ -163,7 +179,7 @@ function viewModel(data: ParsedWeeklyCardData) {
         reasons: c.reasons.slice(0, MAX_REASONS_SHOWN).map((r) => ({ text: truncate(r, MAX_REASON_CHARS) })),
         playText: `Suggested: ${truncate(c.play, MAX_PLAY_CHARS)}`,
         hasOutcome: Boolean(c.outcome),
-        outcomeText: c.outcome ? outcomeText(c.outcome, money, reasonTitle) : '',
+        outcomeText: c.outcome ? outcomeText(c.outcome, exactMoney, reasonTitle) : '',
         outcomeColor: c.outcome ? OUTCOME_COLOR[c.outcome.kind] : 'Default',
         monthlyValue: Math.round(c.monthlyValue),
         // Unique per row: Teams merges inputs into the submit, and one card holds many rows.

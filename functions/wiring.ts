@@ -1,5 +1,4 @@
 import { createBotAdapter } from '../bot/adapter';
-import { summaryChannelNotifier } from '../bot/channelNotifier';
 import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
 import { type BotRuntime, createBotRuntime } from '../bot/runtime';
@@ -11,6 +10,7 @@ import { type FeedResult, readFeed } from '../feed/readFeed';
 import { loadRules } from '../feed/rulesSource';
 import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
+import { adminNotifier } from '../jobs/weekly/weeklyNotice';
 import { listsNowFrom } from '../jobs/weekly/weeklyPlan';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
 import { localDate } from '../rules/calendar';
@@ -144,7 +144,12 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
           ...config.card,
         },
         log: runLog,
-        notifyAdmins: summaryChannelNotifier(adapter, config.bot.appId, storage.conversations, runLog),
+        notifyAdmins: adminNotifier(
+          sendCard,
+          storage.conversations,
+          { adminUserIds: config.adminUserIds, adminChannelId: config.adminChannelId },
+          runLog,
+        ),
       };
     },
     async monthly(now) {

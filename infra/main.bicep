@@ -50,6 +50,9 @@ param currency string = 'USD'
 @maxLength(35)
 param locale string = 'en-US'
 
+@description('A channel of the team for the weekly run\'s notice (19:...@thread.tacv2). Empty = the notice goes 1:1 to each admin.')
+param adminChannelId string = ''
+
 @description('Comma-separated Teams user ids (Entra object ids) who see every rep\'s customers in the tabs.')
 param managerUserIds string = ''
 
@@ -200,6 +203,7 @@ module functionApp 'modules/functionApp.bicep' = {
     weeklySendAt: '${weeklySendDay} ${weeklySendTime}'
     monthlySendAt: monthlySendAt
     adminUserIds: adminUserIds
+    adminChannelId: adminChannelId
     currency: currency
     locale: locale
     managerUserIds: managerUserIds

@@ -249,16 +249,25 @@ export class ChurnActionHandler implements ActionHandler {
     const outcome = row.action === 'undo' ? null : outcomeOfRow(row, this.deps.timeZone);
     const [card] = await Promise.all([
       this.updateCard(request, row.customerId, outcome),
-      isRepAction(row.action)
-        ? this.deps.stores.cards.pushRecentAction(request.actor.userId, {
-            customerId: row.customerId,
-            rowId: row.id,
-          })
-        : Promise.resolve(),
+      isRepAction(row.action) ? this.rememberForUndo(request.actor.userId, row) : Promise.resolve(),
     ]);
     if (card) return { updateCard: card };
     const done = row.action === 'undo' ? 'Undone' : `Recorded ${actionName(row.action)}`;
     return { text: `${done}: ${row.customerName}.` };
+  }
+
+  /**
+   * Keeps the action among the user's recent ones (what a typed `undo` reverses). The action itself
+   * is recorded by now: losing this write to the user's own other taps every time is logged, and the
+   * tap is still answered with its outcome rather than an apology.
+   */
+  private async rememberForUndo(userId: string, row: AuditRow): Promise<void> {
+    try {
+      await this.deps.stores.cards.pushRecentAction(userId, { customerId: row.customerId, rowId: row.id });
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      this.deps.log?.warn('recent actions not updated: too many concurrent taps', { rowId: row.id });
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ param timeZone string
 param weeklySendAt string
 param monthlySendAt string
 param adminUserIds string
+param adminChannelId string
 param currency string
 param locale string
 param managerUserIds string
@@ -99,6 +100,8 @@ var appSettings = [
 
 // RULES_BLOB only when given: the rules file (column mapping, weights) as a blob in the feed container.
 var rulesSetting = empty(rulesBlob) ? [] : [{ name: 'RULES_BLOB', value: rulesBlob }]
+// ADMIN_CHANNEL_ID only when given: an empty id is not a channel, and the notice then goes 1:1 to the admins.
+var adminChannelSetting = empty(adminChannelId) ? [] : [{ name: 'ADMIN_CHANNEL_ID', value: adminChannelId }]
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -117,7 +120,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: concat(appSettings, rulesSetting)
+      appSettings: concat(appSettings, rulesSetting, adminChannelSetting)
     }
     virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     functionAppConfig: {

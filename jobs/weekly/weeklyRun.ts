@@ -1,5 +1,4 @@
 import { format } from 'date-fns';
-import type { AdminNotifier } from '../../bot/channelNotifier';
 import type { CardSender, Log } from '../../bot/ports';
 import { describeFeedReport } from '../../feed/describeFeedReport';
 import { FeedError } from '../../feed/feedError';
@@ -9,12 +8,15 @@ import type { Rules } from '../../rules/rulesSchema';
 import type { Delivery, Storage } from '../../storage';
 import { runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
+import { stateRowProblem } from '../../storage/stateEntity';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import type { CardLocale } from './weeklyCardFor';
 import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { readFeedOrStop, stopForFeed } from './weeklyFeedStop';
 import { countGates, type RepWeek } from './weeklyLists';
+import type { AdminNotifier } from './weeklyNotice';
 import { planWeek } from './weeklyPlan';
+import { setAsideUnstorable } from './weeklyRefused';
 import { repDirectory } from './weeklyRepDirectory';
 import {
   countOutcomes,
@@ -112,12 +114,16 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       runKey,
     });
   }
-  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planWeek(
-    book,
-    deps.rules,
-    snapshot.states,
-    { localDate, runKey, runAt },
+  const planned = setAsideUnstorable(
+    planWeek(book, deps.rules, snapshot.states, { localDate, runKey, runAt }),
+    stateRowProblem,
   );
+  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planned.plan;
+  for (const { customerId, reason } of planned.refused) {
+    log.warn(`customer ${customerId} left out of this run: storage would refuse the row (${reason})`, {
+      runKey,
+    });
+  }
 
   // The state rows of listed customers that are new or start a slip cycle are written before any
   // card goes out (a card's buttons act on them). Everything else (other updates, the audit rows) is
@@ -186,6 +192,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     attempt,
     retry: 'none',
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
+    refused: planned.refused,
     gates: countGates(customers, holdout.heldOutIds),
     stateWrites: {
       written: firstWrite.written + restWrite.written,
@@ -221,10 +228,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     // A later tick delivers to the failed reps: tell the admins once, after the last attempt.
     report.retry = 'next_tick';
     report.adminNotice = 'deferred';
-  } else if (report.notReached.length > 0) {
-    report.adminNotice = deps.notifyAdmins
-      ? await deps.notifyAdmins(weeklyReportText(report))
-      : 'not_configured';
+  } else if (report.notReached.length > 0 || report.refused.length > 0) {
+    report.adminNotice = await noticeOnce(deps, runKey, weeklyReportText(report), at);
   }
   report.durationMs = Math.round(clock() - started);
   await storage.runs.finishRun(
@@ -236,6 +241,23 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   if (report.notReached.length > 0) log.warn(text, { runKey });
   else log.info(text, { runKey });
   return report;
+}
+
+/**
+ * Posts the admins' notice once per week: a forced or repeated run of the same week finds it in the
+ * ledger and posts nothing (its report and log still say everything).
+ */
+async function noticeOnce(
+  deps: WeeklyRunDeps,
+  runKey: string,
+  text: string,
+  at: string,
+): Promise<WeeklyRunDone['adminNotice']> {
+  if (!deps.notifyAdmins) return 'not_configured';
+  if (await deps.storage.runs.noticeSent(runKey)) return 'already_sent';
+  const result = await deps.notifyAdmins(text);
+  if (result === 'posted') await deps.storage.runs.recordNotice(runKey, at);
+  return result;
 }
 
 /** A rep an earlier attempt of this run already handled, as the ledger recorded it. */

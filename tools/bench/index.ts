@@ -15,6 +15,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     what: 'read + score 100k/2M as a score process vs DuckDB RFM as a process; 1M/20M time and peak RSS; the export corpus',
   },
   score: { file: 'scoreBench.ts', what: 'scoreBook alone on an in-memory 100k/2M book' },
+  crash: {
+    file: 'crashBench.ts',
+    what: 'weekly run SIGKILLed at 24 random points mid-send, rerun: cards Teams got twice per kill',
+  },
   storage: {
     file: 'storageBench.ts',
     what: '10k and 100k state rows, batched vs one by one, on Azurite',

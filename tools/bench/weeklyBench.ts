@@ -134,7 +134,12 @@ export async function weeklyBench(options: WeeklyBenchOptions = {}): Promise<Wee
   }
 }
 
-async function installReps(storage: Storage, fake: FakeTeamsConnector, emails: string[]): Promise<void> {
+/** Stores a 1:1 conversation reference for each rep, pointing at the connector at `fake.serviceUrl`. */
+export async function installReps(
+  storage: Storage,
+  fake: Pick<FakeTeamsConnector, 'serviceUrl'>,
+  emails: string[],
+): Promise<void> {
   for (const email of emails) {
     await storage.conversations.saveRep({
       userId: `aad-${email}`,
@@ -153,7 +158,8 @@ async function installReps(storage: Storage, fake: FakeTeamsConnector, emails: s
   }
 }
 
-function depsFor(
+/** The weekly run's dependencies over bench storage, a fixed book and a real sender, with a quiet log. */
+export function depsFor(
   storage: Storage,
   cards: TableCardStore,
   book: WeeklyRunDeps extends { readBook: (asOf: string) => Promise<infer R> }

@@ -51,10 +51,9 @@ function keysTheConfigReads(): string[] {
   return [...read].sort();
 }
 
-const AZURE = { STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/' };
-
 // Kept in sync with functions/config.ts by the first test; the lead may export the schema's keys instead.
 const CONFIG_KEYS = [
+  'ADMIN_CHANNEL_ID',
   'ADMIN_USER_IDS',
   'CURRENCY',
   'FEED_CONTAINER',
@@ -77,13 +76,31 @@ const CONFIG_KEYS = [
   'TAB_SSO_TENANT_ID',
   'TEAMS_APP_ID',
   'TIME_ZONE',
+  'WEBSITE_INSTANCE_ID',
   'WEEKLY_SEND_AT',
 ];
 
 // Read by the code but must NOT be set in Azure: a connection string would need shared keys (off) and config.ts
 // rejects it together with STORAGE_TABLE_ENDPOINT; FEED_DIR and RULES_FILE are local paths (the deployed package
-// holds no rules file: Azure reads RULES_BLOB from the feed container); a UserAssignedMsi bot has no password.
-const LOCAL_ONLY = ['STORAGE_CONNECTION_STRING', 'FEED_DIR', 'RULES_FILE', 'MicrosoftAppPassword'];
+// holds no rules file: Azure reads RULES_BLOB from the feed container); a UserAssignedMsi bot has no password;
+// WEBSITE_INSTANCE_ID is set by the platform itself on every instance (config.ts reads it to know it runs in Azure).
+const LOCAL_ONLY = [
+  'STORAGE_CONNECTION_STRING',
+  'FEED_DIR',
+  'RULES_FILE',
+  'MicrosoftAppPassword',
+  'WEBSITE_INSTANCE_ID',
+];
+
+/** The bot identity infra sets: the managed identity's client id and the tenant (any GUIDs here). */
+const MSI_BOT = {
+  MicrosoftAppType: 'UserAssignedMsi',
+  MicrosoftAppId: '6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f',
+  MicrosoftAppTenantId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+};
+
+/** Azure as the template configures it: storage through its endpoint, the managed-identity bot. */
+const AZURE = { STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/', ...MSI_BOT };
 
 describe('config keys', () => {
   it('the list here is exactly the keys functions/config.ts reads', () => {
@@ -151,10 +168,7 @@ describe('function app settings', () => {
   it('uses the Bot Framework app type config.ts accepts for a managed identity', () => {
     expect(functionApp.text).toMatch(/name: 'MicrosoftAppType', value: 'UserAssignedMsi'/);
     expect(() =>
-      loadConfig({
-        STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/',
-        MicrosoftAppType: 'UserAssignedMsi',
-      }),
+      loadConfig({ STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/', ...MSI_BOT }),
     ).not.toThrow();
   });
 });
@@ -391,7 +405,7 @@ describe('main.bicep parameters and outputs', () => {
       MONTHLY_SEND_AT: defaultOf('monthlySendAt'),
       ADMIN_USER_IDS: defaultOf('adminUserIds'),
       TABLE_PREFIX: defaultOf('tablePrefix'),
-      MicrosoftAppType: 'UserAssignedMsi',
+      ...MSI_BOT,
     };
     expect(env.WEEKLY_SEND_AT).toBe('Monday 08:03');
     expect(loadConfig(env).weeklySendAt).toEqual({ weekday: 1, hour: 8, minute: 3 });
