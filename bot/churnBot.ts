@@ -24,7 +24,7 @@ import { FOREIGN_TENANT } from './taps/authorise';
 
 /** What a typed message asks for, decided from the text alone. */
 export type ParsedText =
-  | { kind: 'command'; command: BotCommand }
+  | { kind: 'command'; command: BotCommand; page?: number }
   | { kind: 'summary_here' }
   | { kind: 'unknown'; text: string };
 
@@ -40,6 +40,9 @@ export function parseCommand(text: string | undefined): ParsedText {
     .toLowerCase();
   if (normalised === 'summary here') return { kind: 'summary_here' };
   if (COMMANDS.has(normalised)) return { kind: 'command', command: normalised as BotCommand };
+  // `list 2` (or `more 2`): a later page of the list.
+  const page = /^(?:list|more) (\d{1,3})$/.exec(normalised);
+  if (page) return { kind: 'command', command: 'list', page: Number(page[1]) };
   return { kind: 'unknown', text: normalised };
 }
 
@@ -212,7 +215,12 @@ export class ChurnBot extends TeamsActivityHandler {
     }
     const reply =
       parsed.kind === 'command'
-        ? await this.deps.actions.command({ command: parsed.command, actor, conversationKind: kind })
+        ? await this.deps.actions.command({
+            command: parsed.command,
+            actor,
+            conversationKind: kind,
+            ...(parsed.page ? { page: parsed.page } : {}),
+          })
         : await this.deps.actions.command({
             command: 'help',
             actor,
@@ -251,6 +259,14 @@ async function applyReply(
   if (reply.text) await context.sendActivity(reply.text);
   for (const card of reply.cards ?? []) {
     await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+  }
+  if (reply.savedCard) {
+    const sent = await context.sendActivity({
+      type: 'message',
+      attachments: [CardFactory.adaptiveCard(reply.savedCard.card)],
+    });
+    // Kept under the message id Teams gave it, so a tap on it updates it in place like the weekly card.
+    if (sent?.id) await reply.savedCard.onSent(sent.id, context.activity.conversation.id);
   }
 }
 

@@ -48,5 +48,11 @@ export async function processBotRequest(
   // CloudAdapter validates the body itself (400 when it is not an object) and the token (401).
   const body = request.body as Record<string, unknown>;
   await adapter.process({ method: request.method, headers: request.headers, body }, response, logic);
+  // CloudAdapter puts the library's error message in the body of a 401 or 500 (a key URL, "invalid
+  // signature"): callers learn nothing from us but the status.
+  if (recorded.status === 401 || recorded.status >= 500) {
+    recorded.body = undefined;
+    recorded.jsonBody = undefined;
+  }
   return recorded;
 }

@@ -61,6 +61,8 @@ export type ConversationKind = 'personal' | 'channel' | 'groupChat';
 
 export interface CommandRequest {
   command: BotCommand;
+  /** `list 2`: the page of the list asked for (1 when not given). */
+  page?: number;
   actor: Actor;
   conversationKind: ConversationKind;
   /** The text the user typed when it was not a known command (the bot answers with help). */
@@ -107,6 +109,8 @@ export interface BotReply {
   updateCard?: CardJson;
   text?: string;
   cards?: CardJson[];
+  /** A new card whose message id must be kept so later taps update it in place (sent after `cards`). */
+  savedCard?: { card: CardJson; onSent(messageId: string, conversationId: string): Promise<void> };
 }
 
 /** The product's answers to text commands and card taps (implemented by the action logic). */

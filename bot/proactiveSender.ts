@@ -22,19 +22,89 @@ export interface ProactiveSenderOptions {
   appId: string;
   limiter?: RateLimiter;
   retry?: RetryOptions;
+  /** Deadline of one request, answer included (default DEFAULT_REQUEST_TIMEOUT_MS); a miss is a retryable failure. */
+  requestTimeoutMs?: number;
 }
 
+/** How long one request to the connector may take, answer included, before it counts as failed (ms). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** A request to the connector that did not finish in time; retried like a dropped connection. */
+export class SendTimeoutError extends Error {
+  override readonly name = 'SendTimeoutError';
+  /** A network code, so the retry policy classes it with the other retryable network failures. */
+  readonly code = 'ETIMEDOUT';
+  constructor(readonly timeoutMs: number) {
+    super(`no answer from the connector within ${timeoutMs} ms`);
+  }
+}
+
+interface PipelineLike {
+  removePolicy(options: { name: string }): unknown;
+  addPolicy(policy: {
+    name: string;
+    sendRequest(
+      request: { abortSignal?: AbortSignalLike },
+      next: (r: unknown) => Promise<unknown>,
+    ): Promise<unknown>;
+  }): void;
+}
+interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+}
+
+const TIMEOUT_POLICY = 'churnRequestTimeout';
+
 /**
- * core-client's default pipeline retries 429 and 5xx by itself (up to 3 times, out of the limiter's
- * sight, and uncounted). The sender owns retries, so it removes that policy from the turn's connector client.
+ * Adapts the turn's connector client: core-client's default pipeline retries 429 and 5xx by itself
+ * (up to 3 times, out of the limiter's sight, and uncounted), so that policy is removed (the sender
+ * owns retries); and a request has no deadline by default (a connector that never answers would
+ * hold the run until the host kills it), so each request is aborted after `timeoutMs`.
  */
-function disableBuiltInRetries(context: TurnContext): void {
+function adaptConnectorClient(context: TurnContext, timeoutMs: number): void {
   const connector = context.turnState.get(context.adapter.ConnectorClientKey) as
-    | { client?: { pipeline?: { removePolicy(options: { name: string }): unknown } } }
+    | { client?: { pipeline?: PipelineLike } }
     | undefined;
   const pipeline = connector?.client?.pipeline;
   if (!pipeline) throw new Error('Cannot reach the connector client pipeline: botbuilder internals changed');
   pipeline.removePolicy({ name: 'defaultRetryPolicy' });
+  pipeline.removePolicy({ name: TIMEOUT_POLICY });
+  pipeline.addPolicy({
+    name: TIMEOUT_POLICY,
+    async sendRequest(request, next) {
+      const controller = new AbortController();
+      const upstream = request.abortSignal;
+      if (upstream?.aborted) controller.abort();
+      else upstream?.addEventListener('abort', () => controller.abort());
+      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      request.abortSignal = controller.signal;
+      try {
+        return await next(request);
+      } catch (error) {
+        if (controller.signal.aborted && !upstream?.aborted) throw new SendTimeoutError(timeoutMs);
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  });
+}
+
+/**
+ * Resolves or rejects as `work` does, or rejects with a SendTimeoutError after `ms`: the backstop for
+ * what the pipeline's deadline does not cover (the bot's own token fetch, a botbuilder change).
+ */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SendTimeoutError(ms)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Sends and updates Adaptive Cards proactively through stored conversation references, paced and retried. */
@@ -43,12 +113,14 @@ export class ProactiveSender {
   private readonly appId: string;
   private readonly limiter: RateLimiter;
   private readonly retry: RetryOptions;
+  private readonly requestTimeoutMs: number;
 
   constructor(options: ProactiveSenderOptions) {
     this.adapter = options.adapter;
     this.appId = options.appId;
     this.limiter = options.limiter ?? new RateLimiter();
     this.retry = options.retry ?? {};
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
 
   /** Sends `card` as a new message in the reference's conversation. */
@@ -100,16 +172,19 @@ export class ProactiveSender {
       const permit = await this.limiter.acquire(conversationId);
       let failure: { error: unknown } | null = null;
       let id = '';
+      const timeoutMs = this.requestTimeoutMs;
       try {
-        await this.adapter.continueConversationAsync(this.appId, target, async (context) => {
+        const turn = this.adapter.continueConversationAsync(this.appId, target, async (context) => {
           // Caught here so the adapter's onTurnError never sees (and swallows) a send failure.
           try {
-            disableBuiltInRetries(context);
+            adaptConnectorClient(context, timeoutMs);
             id = await act(context);
           } catch (error) {
             failure = { error };
           }
         });
+        // The backstop leaves the turn behind if it never settles; its own request deadline ends it.
+        await withDeadline(turn, timeoutMs + 1_000);
       } finally {
         permit.done();
       }

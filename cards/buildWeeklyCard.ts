@@ -3,38 +3,55 @@ import { customerPageLink } from '../tabs/api/deepLink';
 import {
   type CardJson,
   type CustomerOutcome,
+  type ListChange,
   MAX_NAME_CHARS,
   MAX_PLAY_CHARS,
   MAX_REASON_CHARS,
   MAX_REASONS_SHOWN,
+  type WeeklyCardCustomer,
   type WeeklyCardData,
 } from './cardModels';
-import { bandDisplay, formatMoney, formatShortDate, truncate, weekOfRunKey } from './format';
+import {
+  bandDisplay,
+  formatExactMoney,
+  formatMoney,
+  formatShortDate,
+  plainText,
+  truncate,
+  weekOfRunKey,
+} from './format';
 import weeklyTemplate from './templates/weeklyCard.json';
 import { type ParsedWeeklyCardData, parseWeeklyCardData } from './weeklyCardData';
 
+/** Formats an amount in the card's currency and locale. */
 export type Money = (amount: number) => string;
 
 const template = new Template(weeklyTemplate);
 
-/** What a row shows once acted on, e.g. `Reached out by Ana Ruiz, Mon 23 Nov` (the digest card shares it). */
+/**
+ * The outcome line (the digest card shares it). It carries what people typed (a Lost note, a Teams
+ * display name), so the template shows it in a TextRun, which Teams never reads as markdown, after
+ * control characters are removed.
+ */
 export function outcomeText(
   outcome: CustomerOutcome,
   money: Money,
   reasonTitle: (value: string) => string,
 ): string {
   const when = formatShortDate(outcome.at);
+  const by = plainText(outcome.by);
   switch (outcome.kind) {
     case 'reached_out':
-      return `Reached out by ${outcome.by}, ${when}`;
+      return `Reached out by ${by}, ${when}`;
     case 'won_back':
-      return `Won back ${money(outcome.value)}/month by ${outcome.by}, ${when}`;
+      return `Won back ${money(outcome.value)}/month by ${by}, ${when}`;
     case 'lost': {
-      const note = outcome.note ? ` (${truncate(outcome.note, MAX_REASON_CHARS)})` : '';
-      return `Lost: ${reasonTitle(outcome.reason)}${note}. Marked by ${outcome.by}, ${when}`;
+      const typed = outcome.note ? plainText(outcome.note) : '';
+      const note = typed ? ` (${truncate(typed, MAX_REASON_CHARS)})` : '';
+      return `Lost: ${reasonTitle(outcome.reason)}${note}. Marked by ${by}, ${when}`;
     }
     case 'snoozed':
-      return `Snoozed until ${formatShortDate(outcome.until)} by ${outcome.by}, ${when}`;
+      return `Snoozed until ${formatShortDate(outcome.until)} by ${by}, ${when}`;
   }
 }
 
@@ -46,41 +63,133 @@ export const OUTCOME_COLOR: Record<CustomerOutcome['kind'], string> = {
   snoozed: 'Default',
 };
 
+const SEGMENT_TEXT: Record<NonNullable<WeeklyCardCustomer['segment']>, { label: string; color: string }> = {
+  slipping: { label: 'Slipping', color: 'Attention' },
+  not_back: { label: 'Not back yet', color: 'Warning' },
+  lapsed: { label: 'Lapsed: win back', color: 'Accent' },
+};
+
+/** `6 slipping · 2 not back yet · 31 lapsed` (kinds with nobody left out). */
+export function countsText(counts: NonNullable<WeeklyCardData['counts']>): string {
+  const parts = [
+    counts.slipping > 0 ? `${counts.slipping} slipping` : '',
+    counts.not_back > 0 ? `${counts.not_back} not back yet` : '',
+    counts.lapsed > 0 ? `${counts.lapsed} lapsed` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : 'nobody on your list';
+}
+
+/** What changed since last week, in words: `New on your list`, `Worse: ...`, `Still on your list (week 3)`. */
+export function changeText(change: ListChange): string {
+  switch (change.kind) {
+    case 'new':
+      return 'New on your list';
+    case 'worse':
+      return `Worse: chance of no order up ${Math.round(change.points)} points`;
+    case 'still':
+      return change.week === null ? 'Still on your list' : `Still on your list (week ${change.week})`;
+  }
+}
+
+/** The row's value: per month, or what a second order is worth for a one-order customer. */
+export function valueText(c: WeeklyCardCustomer, money: Money): string {
+  return c.valueKind === 'second_order'
+    ? `${money(c.monthlyValue)} if they order again`
+    : `${money(c.monthlyValue)}/month`;
+}
+
+/** Kind (or band, on rows saved before the kinds) and the chance of no order. */
+export function statusLine(c: WeeklyCardCustomer): { text: string; color: string } {
+  if (!c.segment) {
+    const band = bandDisplay(c.band);
+    // Whole points: decimals would suggest a precision the score does not have.
+    return { text: `${band.label} · score ${Math.round(c.score)}`, color: band.color };
+  }
+  const kind = SEGMENT_TEXT[c.segment];
+  const chance = c.noOrder
+    ? ` · ${Math.round(100 * c.noOrder.probability)}% chance of no order in ${c.noOrder.horizonDays} days`
+    : '';
+  return { text: `${kind.label}${chance}`, color: kind.color };
+}
+
+/** The first line: the week (or "now"), the honest counts, and what the card shows of them. */
+export function headlineOf(data: ParsedWeeklyCardData, money: Money): { headline: string; subline: string } {
+  const moreCount = data.overflow?.count ?? 0;
+  if (!data.counts) {
+    const shownValue = data.customers.reduce((sum, c) => sum + c.monthlyValue, 0);
+    const count = data.customers.length + moreCount;
+    const atRisk = shownValue + (data.overflow?.monthlyValue ?? 0);
+    const slipping = `${count} ${count === 1 ? 'customer' : 'customers'} slipping`;
+    return {
+      headline: `Week ${weekOfRunKey(data.runKey)} · ${slipping} · ${money(atRisk)}/month at risk`,
+      subline: '',
+    };
+  }
+  const when = data.kind === 'list' ? 'Your list now' : `Week ${weekOfRunKey(data.runKey)}`;
+  const total = data.counts.slipping + data.counts.not_back + data.counts.lapsed;
+  const n = data.customers.length;
+  const page =
+    data.page && data.page.number > 1 ? `; page ${data.page.number} of ${data.page.pageCount}` : '';
+  const shown = n === 0 || page ? page : n < total ? `; the ${n} worth most shown` : '';
+  const atRisk = data.customers.reduce((sum, c) => sum + (c.valueAtRisk ?? c.monthlyValue), 0);
+  const horizon = data.customers.find((c) => c.noOrder)?.noOrder?.horizonDays;
+  const subline =
+    n === 0
+      ? ''
+      : `${money(atRisk)} at risk on this card${horizon ? ` (value × chance of no order in ${horizon} days)` : ''}`;
+  return { headline: `${when} · ${countsText(data.counts)}${shown}`, subline };
+}
+
 /** Plain strings for the template: all formatting happens here, the template only places them. */
 function viewModel(data: ParsedWeeklyCardData) {
   const money: Money = (amount) => formatMoney(amount, data.currency, data.locale);
+  // A value won back is what the rep typed: shown to the cent.
+  const exactMoney: Money = (amount) => formatExactMoney(amount, data.currency, data.locale);
   const reasonTitle = (value: string) => data.lossReasons.find((r) => r.value === value)?.title ?? value;
-  const shownValue = data.customers.reduce((sum, c) => sum + c.monthlyValue, 0);
-  const count = data.customers.length + (data.overflow?.count ?? 0);
-  const atRisk = shownValue + (data.overflow?.monthlyValue ?? 0);
-  const slipping = `${count} ${count === 1 ? 'customer' : 'customers'} slipping`;
   const moreCount = data.overflow?.count ?? 0;
+  const { headline, subline } = headlineOf(data, money);
+  const nextPage = data.page && data.page.number < data.page.pageCount ? data.page.number + 1 : null;
+  const back = data.backOnTrack ?? [];
   return {
     runKey: data.runKey,
-    headline: `Week ${weekOfRunKey(data.runKey)} · ${slipping} · ${money(atRisk)}/month at risk`,
+    headline,
+    subline,
+    hasSubline: subline !== '',
     isEmpty: data.customers.length === 0,
+    emptyText:
+      data.kind === 'list'
+        ? 'Nobody on your list is slipping right now.'
+        : 'Nobody on your list is slipping this week.',
     hasMore: moreCount > 0,
-    moreText: `+${moreCount} more, type "list" to see them all`,
+    moreText: data.page
+      ? `+${moreCount} more on your list, worth less at risk than these`
+      : `+${moreCount} more, type "list" to see them all`,
+    hasNextPage: nextPage !== null && moreCount > 0,
+    nextPage: nextPage ?? 0,
+    nextPageTitle: `Show the next ${Math.min(moreCount, Math.max(1, data.customers.length))}`,
+    hasBackOnTrack: back.length > 0,
+    backOnTrackText: `Back on track: ${back.map((b) => `${truncate(b.name, MAX_NAME_CHARS)} ordered ${formatShortDate(b.orderedOn)}`).join('; ')}`,
     valueLabel: `Monthly value won back (${data.currency})`,
     noteMaxLength: data.noteMaxLength,
     lossReasons: data.lossReasons,
     rows: data.customers.map((c, index) => {
-      const band = bandDisplay(c.band);
+      const status = statusLine(c);
       return {
         customerId: c.customerId,
-        name: truncate(c.name, MAX_NAME_CHARS),
+        name: truncate(plainText(c.name), MAX_NAME_CHARS),
         nameText: data.tabAppId
-          ? `[${markdownText(truncate(c.name, MAX_NAME_CHARS))}](${customerPageLink(data.tabAppId, c.customerId)})`
-          : truncate(c.name, MAX_NAME_CHARS),
-        valueText: `${money(c.monthlyValue)}/month`,
-        // Whole points: decimals would suggest a precision the score does not have.
-        bandText: `${band.label} · score ${Math.round(c.score)}`,
-        bandColor: band.color,
+          ? `[${markdownText(truncate(plainText(c.name), MAX_NAME_CHARS))}](${customerPageLink(data.tabAppId, c.customerId)})`
+          : truncate(plainText(c.name), MAX_NAME_CHARS),
+        valueText: valueText(c, money),
+        bandText: status.text,
+        bandColor: status.color,
+        hasChange: Boolean(c.change),
+        changeText: c.change ? changeText(c.change) : '',
         reasons: c.reasons.slice(0, MAX_REASONS_SHOWN).map((r) => ({ text: truncate(r, MAX_REASON_CHARS) })),
         playText: `Suggested: ${truncate(c.play, MAX_PLAY_CHARS)}`,
         flags: c.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(c.outcome),
-        outcomeText: c.outcome ? outcomeText(c.outcome, money, reasonTitle) : '',
+        outcomeText: c.outcome ? outcomeText(c.outcome, exactMoney, reasonTitle) : '',
         outcomeColor: c.outcome ? OUTCOME_COLOR[c.outcome.kind] : 'Default',
         monthlyValue: Math.round(c.monthlyValue),
         // Unique per row: Teams merges inputs into the submit, and one card holds many rows.

@@ -1,4 +1,8 @@
 import type { Band } from '../rules/customerState';
+import type { ListChange } from '../rules/listChanges';
+import type { Segment } from '../rules/segments';
+
+export type { ListChange };
 
 /** The most customers one weekly card lists; the rest are summarised as "+N more, type list". */
 /** An Adaptive Card as JSON, as the templates expand it. */
@@ -31,11 +35,27 @@ export interface WeeklyCardCustomer {
   monthlyValue: number;
   /** Plain-word reasons, most important first; the card shows up to three. */
   reasons: string[];
-  /** The suggested play (VIP care, a time-bound offer...). */
+  /** The suggested play (VIP care, a time-bound offer...), with its days when the plan table gives them. */
   play: string;
   /** Warnings shown on the row, e.g. "Won back twice this year: no discount". */
   flags?: string[];
   outcome?: CustomerOutcome | null;
+  /** The kind of name; rows saved before the kinds existed have none and show the band instead. */
+  segment?: Segment;
+  /** `second_order`: monthlyValue is what winning a second order is worth, not a monthly figure. */
+  valueKind?: 'monthly' | 'second_order';
+  /** Chance (0-1) of no order in `horizonDays`. */
+  noOrder?: { probability: number; horizonDays: number };
+  /** Value times the chance of no order; the header sums it. */
+  valueAtRisk?: number;
+  change?: ListChange | null;
+}
+
+/** A customer who left the list since last week by ordering again. */
+export interface BackOnTrack {
+  name: string;
+  /** `YYYY-MM-DD` of the order. */
+  orderedOn: string;
 }
 
 /** A loss reason the Lost picker offers: `value` is what the bot receives, `title` what the rep sees. */
@@ -53,6 +73,14 @@ export interface WeeklyCardData {
   /** Customers on the rep's list beyond the rows shown: counted in the header, listed by the `list` command. */
   overflow?: { count: number; monthlyValue: number };
   lossReasons: LossReasonChoice[];
+  /** Everyone on the rep's list by kind, before the cap: the header's counts. */
+  counts?: Record<Segment, number>;
+  /** Which page of the rep's list this card is (1 = the week's list); `pageCount` pages in all. */
+  page?: { number: number; pageCount: number };
+  /** Customers who left the list since last week by ordering again: one line. */
+  backOnTrack?: BackOnTrack[];
+  /** `weekly`: the Monday card; `list`: the list as of now (the `list` command and its pages). */
+  kind?: 'weekly' | 'list';
   /** ISO 4217 code for money; default USD. */
   currency?: string;
   /** BCP 47 locale for numbers and dates; default en-US. */
@@ -61,5 +89,3 @@ export interface WeeklyCardData {
   /** The Teams app id: when set, each customer's name links to their page in the personal tab. */
   tabAppId?: string;
 }
-
-/** The actions a card button sends. */

@@ -57,9 +57,13 @@ export const cardSubmitSchema = z.union([
 ]);
 export type CardSubmit = z.infer<typeof cardSubmitSchema>;
 
-/** The row inputs a submit carried, read by the ids its `fields` names; missing or non-string inputs are `undefined`. */
+/**
+ * The row inputs a submit carried, read by the ids its `fields` names: missing inputs are `undefined`;
+ * a value that is neither text nor a finite number (a list, an object, true, null) is `null`, so it
+ * is refused rather than read as "no value typed".
+ */
 export interface SubmittedInputs {
-  value?: string;
+  value?: string | null;
   reason?: string;
   note?: string;
 }
@@ -82,19 +86,21 @@ export function parseCardSubmit(value: unknown): ParsedSubmit | null {
 }
 
 function withInputs(submit: CardSubmit, raw: Record<string, unknown>): ParsedSubmit {
-  const pick = (id: string): string | undefined => {
+  const pick = (id: string): string | null | undefined => {
     // Own properties only: a forged `__proto__` or inherited key must not be read as an input.
     if (!Object.hasOwn(raw, id)) return undefined;
     const v = raw[id];
-    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+    if (typeof v === 'string') return v;
+    return typeof v === 'number' && Number.isFinite(v) ? String(v) : null;
   };
+  const text = (id: string): string | undefined => pick(id) ?? undefined;
   const inputs: SubmittedInputs = {};
   if (submit.action === 'won_back') inputs.value = pick(submit.fields.value);
   if (submit.action === 'lost') {
     if ('preset' in submit) inputs.reason = submit.preset.reason;
     else {
-      inputs.reason = pick(submit.fields.reason);
-      inputs.note = pick(submit.fields.note);
+      inputs.reason = text(submit.fields.reason);
+      inputs.note = text(submit.fields.note);
     }
   }
   return { submit, inputs };

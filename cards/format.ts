@@ -8,6 +8,25 @@ export function formatMoney(amount: number, currency: string, locale: string): s
   );
 }
 
+/** An amount someone typed, to the cent: `$12.50` (not `$13`), `$500` when whole. */
+export function formatExactMoney(amount: number, currency: string, locale: string): string {
+  const digits = Number.isInteger(amount) ? 0 : 2;
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(amount);
+}
+
+// C0 and C1 controls (Cc), and the invisible zero-width and bidi characters that can disguise text.
+const CONTROL_CHARACTERS = /[\p{Cc}\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+
+/** User-typed text made safe to show: control characters become spaces, runs of spaces one. */
+export function plainText(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
 /** `text` cut to `max` characters with an ellipsis, so one long field cannot blow the card's size. */
 export function truncate(text: string, max: number): string {
   const trimmed = text.trim();

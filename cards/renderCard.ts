@@ -26,11 +26,21 @@ export function outcomeOnCard(data: RepCardData, customerId: string): CustomerOu
 }
 
 /** The card data with one customer's outcome set (null clears it); null when the customer is not on the card. */
-export function withOutcome<T extends RepCardData>(
-  data: T,
+export function withOutcome(
+  data: WeeklyCardData,
   customerId: string,
   outcome: CustomerOutcome | null,
-): T | null {
+): WeeklyCardData | null;
+export function withOutcome(
+  data: RepCardData,
+  customerId: string,
+  outcome: CustomerOutcome | null,
+): RepCardData | null;
+export function withOutcome(
+  data: RepCardData,
+  customerId: string,
+  outcome: CustomerOutcome | null,
+): RepCardData | null {
   if (outcomeOnCard(data, customerId) === undefined) return null;
   const set = <R extends { customerId: string }>(r: R): R =>
     r.customerId === customerId ? { ...r, outcome } : r;

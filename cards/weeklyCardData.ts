@@ -49,11 +49,40 @@ export const weeklyCardDataSchema = z.object({
         play: z.string(),
         flags: z.array(z.string()).default([]),
         outcome: outcomeSchema.nullish(),
+        segment: z.enum(['slipping', 'not_back', 'lapsed']).optional(),
+        valueKind: z.enum(['monthly', 'second_order']).optional(),
+        noOrder: z
+          .object({ probability: z.number().min(0).max(1), horizonDays: z.number().int().positive() })
+          .optional(),
+        valueAtRisk: money.optional(),
+        change: z
+          .discriminatedUnion('kind', [
+            z.object({ kind: z.literal('new') }),
+            z.object({ kind: z.literal('worse'), points: z.number().finite() }),
+            z.object({ kind: z.literal('still'), week: z.number().int().positive().nullable() }),
+          ])
+          .nullish(),
       }),
     )
     .max(MAX_CARD_CUSTOMERS),
   overflow: z.object({ count: z.number().int().nonnegative(), monthlyValue: money }).optional(),
-  ...repCardFields,
+  lossReasons: z.array(z.object({ value: z.string().min(1), title: z.string().min(1) })).min(1),
+  counts: z
+    .object({
+      slipping: z.number().int().nonnegative(),
+      not_back: z.number().int().nonnegative(),
+      lapsed: z.number().int().nonnegative(),
+    })
+    .optional(),
+  page: z.object({ number: z.number().int().positive(), pageCount: z.number().int().positive() }).optional(),
+  backOnTrack: z
+    .array(z.object({ name: z.string().min(1), orderedOn: isoDate }))
+    .max(50)
+    .optional(),
+  kind: z.enum(['weekly', 'list']).optional(),
+  currency: z.string().length(3).default('USD'),
+  locale: z.string().min(2).default('en-US'),
+  noteMaxLength: z.number().int().positive().max(2000).default(DEFAULT_NOTE_MAX_LENGTH),
   tabAppId: z.string().min(1).max(100).optional(),
 });
 

@@ -31,7 +31,9 @@ const envSchema = z
     /** The feed: a local folder, or a blob container name when FEED_CONTAINER is set. */
     FEED_DIR: z.string().optional(),
     FEED_CONTAINER: z.string().optional(),
+    /** The rules file: a local path (RULES_FILE), or a blob in FEED_CONTAINER (RULES_BLOB, as in Azure). */
     RULES_FILE: z.string().optional(),
+    RULES_BLOB: z.string().min(1).optional(),
     /** IANA zone of the team, e.g. America/Chicago; the weekly send time is local to it. */
     TIME_ZONE: z.string().default('UTC'),
     /** Weekly send, `<Weekday> HH:MM` in TIME_ZONE. */
@@ -51,6 +53,24 @@ const envSchema = z
     MicrosoftAppTenantId: z.string().default(''),
     /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
     ADMIN_USER_IDS: csv,
+    /** ISO 4217 code of the feed's amounts, used on the cards and the summary (e.g. GBP). */
+    CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals, e.g. GBP')
+      .refine(isKnownCurrency, 'not a currency this runtime knows')
+      .default('USD'),
+    /** BCP 47 locale for numbers and dates on the cards (e.g. en-GB). */
+    LOCALE: z.string().refine(isKnownLocale, 'not a BCP 47 locale, e.g. en-GB').default('en-US'),
+    /**
+     * A channel of the team the app is installed in (`19:...@thread.tacv2`) for the weekly notice;
+     * unset, the notice goes 1:1 to each of ADMIN_USER_IDS.
+     */
+    ADMIN_CHANNEL_ID: z
+      .string()
+      .regex(/^19:[^\s/?#]{1,200}$/, 'a Teams channel id, 19:...@thread.tacv2')
+      .optional(),
+    /** Set by Azure App Service / Functions on every instance: this process runs in Azure. */
+    WEBSITE_INSTANCE_ID: z.string().optional(),
     /** Teams user ids (AAD object ids) who see every rep's customers in the tabs (admins do too). */
     MANAGER_USER_IDS: csv,
     /** Tab SSO: the Entra ID app registration's client id and Application ID URI (`api://<host>/<client id>`). */
@@ -64,11 +84,144 @@ const envSchema = z
     /** Tab SSO: the tenant whose tokens are accepted; default MicrosoftAppTenantId. */
     TAB_SSO_TENANT_ID: z.string().optional(),
   })
+  .refine((e) => !(e.RULES_FILE && e.RULES_BLOB), {
+    message: 'Set at most one of RULES_FILE (a local path) or RULES_BLOB (a blob in FEED_CONTAINER)',
+    path: ['RULES_BLOB'],
+  })
+  .refine((e) => !e.RULES_BLOB || Boolean(e.FEED_CONTAINER), {
+    message: 'RULES_BLOB names a blob in the feed container: set FEED_CONTAINER too',
+    path: ['RULES_BLOB'],
+  })
   .refine((e) => Boolean(e.STORAGE_CONNECTION_STRING) !== Boolean(e.STORAGE_TABLE_ENDPOINT), {
     message:
       'Set exactly one of STORAGE_CONNECTION_STRING (local/Azurite) or STORAGE_TABLE_ENDPOINT (Azure, managed identity)',
     path: ['STORAGE_CONNECTION_STRING'],
+  })
+  .superRefine((e, ctx) => {
+    for (const issue of securityIssues(e)) ctx.addIssue({ code: 'custom', ...issue });
   });
+
+/** The settings securityIssues reads. */
+interface SecuritySettings {
+  STORAGE_CONNECTION_STRING?: string;
+  STORAGE_TABLE_ENDPOINT?: string;
+  STORAGE_BLOB_ENDPOINT?: string;
+  MicrosoftAppId: string;
+  MicrosoftAppPassword: string;
+  MicrosoftAppType: string;
+  MicrosoftAppTenantId: string;
+  WEBSITE_INSTANCE_ID?: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** True for an http(s) URL whose host is this machine. */
+function isLoopbackUrl(url: string): boolean {
+  try {
+    return LOOPBACK_HOSTS.has(new URL(url).hostname);
+  } catch (err) {
+    if (err instanceof TypeError) return false;
+    throw err;
+  }
+}
+
+/**
+ * The table endpoint a storage connection string names, or null when it is not one. Accepted shapes:
+ * `UseDevelopmentStorage=true` (Azurite on 127.0.0.1:10002), an account name and key, or explicit
+ * endpoints with a key or a SAS.
+ */
+export function connectionStringTableEndpoint(text: string): string | null {
+  const pairs = new Map<string, string>();
+  for (const part of text.split(';')) {
+    if (part.trim() === '') continue;
+    const at = part.indexOf('=');
+    if (at <= 0) return null;
+    pairs.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+  }
+  if (pairs.get('usedevelopmentstorage')?.toLowerCase() === 'true') return 'http://127.0.0.1:10002';
+  const explicit = pairs.get('tableendpoint');
+  const credential = pairs.has('accountkey') || pairs.has('sharedaccesssignature');
+  if (explicit) return credential && URL.canParse(explicit) ? explicit : null;
+  const account = pairs.get('accountname');
+  if (!account || !pairs.has('accountkey')) return null;
+  const protocol = pairs.get('defaultendpointsprotocol') ?? 'https';
+  const suffix = pairs.get('endpointsuffix') ?? 'core.windows.net';
+  return `${protocol}://${account}.table.${suffix}`;
+}
+
+/**
+ * Settings that would open the bot or the storage to others, each named. Without a bot identity
+ * (empty MicrosoftAppId) the endpoint takes unauthenticated requests, which is allowed only when
+ * everything is on this machine: storage on loopback and not running in Azure (WEBSITE_INSTANCE_ID).
+ */
+function securityIssues(e: SecuritySettings): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  const table = e.STORAGE_TABLE_ENDPOINT;
+  for (const [name, url] of [
+    ['STORAGE_TABLE_ENDPOINT', table],
+    ['STORAGE_BLOB_ENDPOINT', e.STORAGE_BLOB_ENDPOINT],
+  ] as const) {
+    if (url && !url.startsWith('https://') && !isLoopbackUrl(url)) {
+      issues.push({
+        path: [name],
+        message: 'must be https:// (the managed identity token would otherwise cross plain HTTP)',
+      });
+    }
+  }
+  let connectionEndpoint: string | null = null;
+  if (e.STORAGE_CONNECTION_STRING) {
+    connectionEndpoint = connectionStringTableEndpoint(e.STORAGE_CONNECTION_STRING);
+    if (!connectionEndpoint) {
+      issues.push({
+        path: ['STORAGE_CONNECTION_STRING'],
+        message:
+          'not a storage connection string (UseDevelopmentStorage=true, or AccountName and AccountKey, or TableEndpoint with a key or SAS)',
+      });
+    }
+  }
+  const appId = e.MicrosoftAppId;
+  if (appId !== '' && !GUID.test(appId)) {
+    issues.push({
+      path: ['MicrosoftAppId'],
+      message: "must be a GUID (the bot's app or managed identity client id)",
+    });
+  }
+  if (e.MicrosoftAppType !== 'MultiTenant' && e.MicrosoftAppTenantId === '') {
+    issues.push({
+      path: ['MicrosoftAppTenantId'],
+      message: `is required with MicrosoftAppType ${e.MicrosoftAppType}`,
+    });
+  }
+  if (e.MicrosoftAppType === 'UserAssignedMsi' && appId === '') {
+    issues.push({
+      path: ['MicrosoftAppId'],
+      message: "is required with MicrosoftAppType UserAssignedMsi (the identity's client id)",
+    });
+  }
+  if (e.MicrosoftAppType === 'UserAssignedMsi' && e.MicrosoftAppPassword !== '') {
+    issues.push({
+      path: ['MicrosoftAppPassword'],
+      message: 'must be empty with MicrosoftAppType UserAssignedMsi',
+    });
+  }
+  if (appId === '') {
+    const where = e.WEBSITE_INSTANCE_ID
+      ? 'running in Azure (WEBSITE_INSTANCE_ID is set)'
+      : table
+        ? 'storage is STORAGE_TABLE_ENDPOINT (Azure)'
+        : connectionEndpoint && !isLoopbackUrl(connectionEndpoint)
+          ? `storage is ${new URL(connectionEndpoint).hostname}, not this machine`
+          : null;
+    if (where) {
+      issues.push({
+        path: ['MicrosoftAppId'],
+        message: `is required: ${where}, and without a bot identity the bot endpoint accepts unauthenticated requests (allowed only when everything runs on this machine)`,
+      });
+    }
+  }
+  return issues;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -81,12 +234,18 @@ export interface Config {
   storage: { connectionString?: string; tableEndpoint?: string; blobEndpoint?: string; tablePrefix: string };
   feed: { dir?: string; container?: string };
   rulesFile?: string;
+  /** The rules file as a blob in the feed container (Azure); exclusive with rulesFile. */
+  rulesBlob?: string;
   timeZone: string;
   /** ISO weekday (Monday = 1 ... Sunday = 7), hour and minute in timeZone. */
   weeklySendAt: { weekday: number; hour: number; minute: number };
   monthlySendAt: { hour: number; minute: number };
   bot: { appId: string; appPassword: string; appType: Env['MicrosoftAppType']; tenantId: string };
   adminUserIds: string[];
+  /** Money and number formatting of the cards and the summary. */
+  card: { currency: string; locale: string };
+  /** Where the weekly notice goes instead of the admins' 1:1 chats, when set. */
+  adminChannelId?: string;
   managerUserIds: string[];
   /** The Teams app's id, for deep links to the tabs; undefined = names are not linked. */
   teamsAppId?: string;
@@ -119,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     feed: { dir: e.FEED_DIR, container: e.FEED_CONTAINER },
     rulesFile: e.RULES_FILE,
+    rulesBlob: e.RULES_BLOB,
     timeZone: e.TIME_ZONE,
     weeklySendAt: { weekday: WEEKDAYS.indexOf(day) + 1, hour: wh, minute: wm },
     monthlySendAt: { hour: mh, minute: mm },
@@ -129,6 +289,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tenantId: e.MicrosoftAppTenantId,
     },
     adminUserIds: e.ADMIN_USER_IDS,
+    card: { currency: e.CURRENCY, locale: e.LOCALE },
+    ...(e.ADMIN_CHANNEL_ID ? { adminChannelId: e.ADMIN_CHANNEL_ID } : {}),
     managerUserIds: e.MANAGER_USER_IDS,
     teamsAppId: e.TEAMS_APP_ID || undefined,
     tabSso: tabSsoOf(e),
@@ -140,4 +302,23 @@ function tabSsoOf(e: Env): Config['tabSso'] {
   const tenantId = e.TAB_SSO_TENANT_ID || e.MicrosoftAppTenantId;
   if (!e.TAB_SSO_CLIENT_ID || !e.TAB_SSO_AUDIENCE || !tenantId) return null;
   return { clientId: e.TAB_SSO_CLIENT_ID, audience: e.TAB_SSO_AUDIENCE, tenantId };
+}
+
+function isKnownCurrency(code: string): boolean {
+  try {
+    new Intl.NumberFormat('en-US', { style: 'currency', currency: code });
+    return true;
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
+}
+
+function isKnownLocale(tag: string): boolean {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([tag]).length > 0;
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
 }

@@ -1,4 +1,6 @@
-import type { HttpHandler, HttpResponseInit } from '@azure/functions';
+import type { HttpHandler, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { readRulesFile } from '../feed/readRulesFile';
+import type { Storage } from '../storage';
 import { registerHttp } from './registry';
 
 /** One named readiness check; it throws when the dependency is not usable. */
@@ -7,35 +9,72 @@ export interface HealthCheck {
   run(): Promise<void>;
 }
 
-/** Builds the /api/health handler: 200 when every check passes, else 503 naming what failed. */
-export function createHealthHandler(checks: readonly HealthCheck[]): HttpHandler {
-  return async (): Promise<HttpResponseInit> => {
-    const results: Record<string, string> = {};
-    let healthy = true;
-    for (const check of checks) {
-      try {
-        await check.run();
-        results[check.name] = 'ok';
-      } catch (error) {
-        // A health endpoint reports failures instead of throwing them.
-        healthy = false;
-        results[check.name] = error instanceof Error ? error.message : String(error);
-      }
-    }
+/** A check that has not answered by then counts as failed: a probe must answer while the caller waits. */
+export const HEALTH_CHECK_TIMEOUT_MS = 5_000;
+
+/**
+ * Builds the /api/health handler: 200 `{status: 'ok'}` when every check passes, else 503
+ * `{status: 'not ok'}`. The endpoint is anonymous, so the body names nothing (no setting, host or
+ * path); what failed and why goes to the function's log.
+ */
+export function createHealthHandler(
+  checks: readonly HealthCheck[],
+  timeoutMs = HEALTH_CHECK_TIMEOUT_MS,
+): HttpHandler {
+  return async (_request, context: InvocationContext): Promise<HttpResponseInit> => {
+    const failures = await Promise.all(checks.map((check) => failureOf(check, timeoutMs)));
+    const failed = failures.filter((f): f is { name: string; error: string } => f !== null);
+    for (const f of failed) context.warn(`health check ${f.name} failed: ${f.error}`);
     return {
-      status: healthy ? 200 : 503,
-      jsonBody: { status: healthy ? 'ok' : 'unhealthy', checks: results },
+      status: failed.length === 0 ? 200 : 503,
+      headers: { 'cache-control': 'no-store' },
+      jsonBody: { status: failed.length === 0 ? 'ok' : 'not ok' },
     };
   };
 }
 
-/** GET /api/health: the wiring was built from the config, and storage answers. */
+/** Runs one check; null when it passed, else what went wrong (for the log only). */
+async function failureOf(
+  check: HealthCheck,
+  timeoutMs: number,
+): Promise<{ name: string; error: string } | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([check.run(), timeout]);
+    return null;
+  } catch (error) {
+    // A health endpoint reports failures instead of throwing them.
+    return { name: check.name, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * What the deployed app needs beyond its configuration (which the wiring was built from): the tables
+ * (a query, so a missing table or a refused identity fails too, not only an unreachable account) and
+ * the rules file, read afresh as each run reads it.
+ */
+export function healthChecksFor(
+  storage: Pick<Storage, 'runs'>,
+  rulesFile: string | undefined,
+): HealthCheck[] {
+  return [
+    { name: 'storage', run: async () => void (await storage.runs.listRun('health-probe')) },
+    { name: 'rules', run: async () => void (await readRulesFile(rulesFile)) },
+  ];
+}
+
+/**
+ * GET /api/health. A configuration the wiring cannot be built from fails before this handler exists:
+ * the host answers 500 with no body and the log holds the ConfigError.
+ */
 registerHttp({
   name: 'health',
   route: 'health',
   methods: ['GET'],
-  build: (wiring) =>
-    createHealthHandler([
-      { name: 'storage', run: async () => void (await wiring.storage.conversations.getSummaryChannel()) },
-    ]),
+  build: (wiring) => createHealthHandler(healthChecksFor(wiring.storage, wiring.config.rulesFile)),
 });

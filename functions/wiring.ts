@@ -1,18 +1,19 @@
-import { DefaultAzureCredential } from '@azure/identity';
 import { createBotAdapter } from '../bot/adapter';
-import { summaryChannelNotifier } from '../bot/channelNotifier';
 import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
 import { type BotRuntime, createBotRuntime } from '../bot/runtime';
 import { createActionHandler } from '../bot/taps/actionHandler';
-import { feedContainerClient, readBlobFeed } from '../feed/blobFeed';
+import { readBlobFeed } from '../feed/blobFeed';
+import { feedContainerFor } from '../feed/feedContainer';
 import { feedOptionsFrom } from '../feed/feedOptions';
 import { type FeedResult, readFeed } from '../feed/readFeed';
-import { readRulesFile } from '../feed/readRulesFile';
+import { loadRules } from '../feed/rulesSource';
 import type { FollowUpsRunDeps } from '../jobs/followups/followUpsRun';
 import { savesLoader } from '../jobs/followups/savesForSummary';
 import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
+import { adminNotifier } from '../jobs/weekly/weeklyNotice';
+import { listsNowFrom } from '../jobs/weekly/weeklyPlan';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
 import { localDate } from '../rules/calendar';
 import type { Rules } from '../rules/rulesSchema';
@@ -68,14 +69,20 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     // The audit's month partitions follow the team's calendar, as the monthly summary reads them.
     openStorage(config.storage, { timeZone: config.timeZone }),
     openCardStore(config.storage),
-    readRulesFile(config.rulesFile),
+    loadRules(config),
   ]);
   const adapter = createBotAdapter(config.bot, log);
   const sender = options.sender ?? new ProactiveSender({ adapter, appId: config.bot.appId });
   // The stored reference is the Bot Framework shape as JSON (validated when it was stored).
   const sendCard = (reference: Record<string, unknown>, card: Record<string, unknown>, text: string) =>
     sender.sendCard(reference as SendCardReference, card, text);
-  const summaryOptions = (r: Rules) => ({ timeZone: config.timeZone, lossReasons: r.lossReasons });
+  const summaryOptions = (r: Rules) => ({
+    timeZone: config.timeZone,
+    lossReasons: r.lossReasons,
+    currency: config.card.currency,
+    locale: config.card.locale,
+  });
+  const readBook = config.feed.dir || config.feed.container ? feedReaderFor(config, rules) : null;
 
   const actions = createActionHandler({
     stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },
@@ -84,6 +91,10 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     access: { tenantId: config.bot.tenantId, adminUserIds: config.adminUserIds },
     // The `summary` command shows the same card the monthly timer posts, from the audit trail.
     summaryCard: async (month) => (await summaryCardFor(storage, month, summaryOptions(rules))).card,
+    cardFormat: config.card,
+    // `list` plans the week exactly as the weekly run does, from the feed, as of today.
+    ...(readBook ? { listsNow: listsNowFrom(readBook, rules, options.clock) } : {}),
+    weeklySendText: weeklySendText(config),
     log,
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -116,7 +127,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
 
   /** What the weekly and the daily runs share; the rules file and the feed are read afresh on each call. */
   const runDeps = async (runLog: Log) => {
-    const current = await readRulesFile(config.rulesFile);
+    const current = await loadRules(config);
     return {
       storage,
       cards,
@@ -124,7 +135,12 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       readBook: feedReaderFor(config, current),
       sender: sendCard,
       log: runLog,
-      notifyAdmins: summaryChannelNotifier(adapter, config.bot.appId, storage.conversations, runLog),
+      notifyAdmins: adminNotifier(
+        sendCard,
+        storage.conversations,
+        { adminUserIds: config.adminUserIds, adminChannelId: config.adminChannelId },
+        runLog,
+      ),
     };
   };
 
@@ -140,15 +156,20 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       const deps = await runDeps(runLog);
       return {
         ...deps,
-        config: { timeZone: config.timeZone, weeklySendAt: config.weeklySendAt, tabAppId: config.teamsAppId },
+        config: {
+          timeZone: config.timeZone,
+          weeklySendAt: config.weeklySendAt,
+          tabAppId: config.teamsAppId,
+          ...config.card,
+        },
       };
     },
     async followUps(runLog) {
       // The same storage, cards, rules file, feed, sender and admin notice as the weekly run.
-      return { ...(await runDeps(runLog)), config: { timeZone: config.timeZone } };
+      return { ...(await runDeps(runLog)), config: { timeZone: config.timeZone, ...config.card } };
     },
     async monthly(now) {
-      const current = await readRulesFile(config.rulesFile);
+      const current = await loadRules(config);
       return {
         storage,
         sender: sendCard,
@@ -165,18 +186,20 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   };
 }
 
+const DAY_NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
+
+/** When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`. */
+function weeklySendText(config: Config): string {
+  const { weekday, hour, minute } = config.weeklySendAt;
+  const hm = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+  return `${DAY_NAMES[(weekday + 6) % 7]} at ${hm} (${config.timeZone})`;
+}
+
 /** The feed reader the config asks for: the blob container when FEED_CONTAINER is set, else the FEED_DIR folder. */
 export function feedReaderFor(config: Config, rules: Rules): (asOf: string) => Promise<FeedResult> {
   const { container, dir } = config.feed;
   if (container) {
-    const { connectionString, blobEndpoint } = config.storage;
-    const settings = connectionString
-      ? { connectionString }
-      : blobEndpoint
-        ? { blobEndpoint, credential: new DefaultAzureCredential() }
-        : null;
-    if (!settings) throw new Error('FEED_CONTAINER needs STORAGE_CONNECTION_STRING or STORAGE_BLOB_ENDPOINT');
-    const client = feedContainerClient(settings, container);
+    const client = feedContainerFor(config, container);
     return (asOf) => readBlobFeed(client, feedOptionsFrom(rules, asOf));
   }
   if (dir) return (asOf) => readFeed(dir, feedOptionsFrom(rules, asOf));

@@ -6,7 +6,8 @@
 // OfficeDev/Microsoft-Teams-Samples .../infra/botRegistration/azurebot.bicep (msaAppType 'UserAssignedMSI').
 // No secrets anywhere: the function app, the bot and telemetry all authenticate as the one managed identity.
 //
-// Deploy: az deployment group create -g <rg> -f infra/main.bicep -p namePrefix=churn timeZone=America/Chicago
+// Deploy: azd up (azure.yaml, infra/main.bicepparam), or
+//   az deployment group create -g <rg> -f infra/main.bicep -p namePrefix=churn timeZone=America/Chicago
 targetScope = 'resourceGroup'
 
 @minLength(3)
@@ -17,17 +18,40 @@ param namePrefix string = 'churn'
 @description('Region for everything but the bot registration (which is global). Must offer Flex Consumption.')
 param location string = resourceGroup().location
 
-@description('IANA time zone of the team; the weekly and monthly sends are local to it (the app computes local time: Linux plans ignore WEBSITE_TIME_ZONE).')
+@description('IANA time zone of the team, e.g. America/Chicago; the weekly and monthly sends are local to it (the app computes local time: Linux plans ignore WEBSITE_TIME_ZONE). The app checks the name at start-up.')
+@minLength(1)
+@maxLength(64)
 param timeZone string = 'UTC'
 
-@description('Weekly send, "<Weekday> HH:MM" in timeZone.')
-param weeklySendAt string = 'Monday 08:03'
+@description('Weekday of the weekly send, in timeZone.')
+@allowed(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'])
+param weeklySendDay string = 'Monday'
 
-@description('Monthly summary time, "HH:MM" on the 1st in timeZone.')
+@description('Time of the weekly send, "HH:MM" (24-hour) in timeZone.')
+@minLength(5)
+@maxLength(5)
+param weeklySendTime string = '08:03'
+
+@description('Monthly summary time, "HH:MM" (24-hour) on the 1st in timeZone.')
+@minLength(5)
+@maxLength(5)
 param monthlySendAt string = '09:00'
 
 @description('Comma-separated Teams user ids (Entra object ids) who may act on any customer and undo anyone\'s action.')
 param adminUserIds string = ''
+
+@description('ISO 4217 currency of the amounts on the cards, the summary and the CLI, e.g. GBP.')
+@minLength(3)
+@maxLength(3)
+param currency string = 'USD'
+
+@description('BCP 47 locale the amounts and dates are written in, e.g. en-GB.')
+@minLength(2)
+@maxLength(35)
+param locale string = 'en-US'
+
+@description('A channel of the team for the weekly run\'s notice (19:...@thread.tacv2). Empty = the notice goes 1:1 to each admin.')
+param adminChannelId string = ''
 
 @description('Comma-separated Teams user ids (Entra object ids) who see every rep\'s customers in the tabs.')
 param managerUserIds string = ''
@@ -39,30 +63,48 @@ param teamsAppId string = ''
 param tabSsoClientId string = ''
 param tabSsoAudience string = ''
 
-@description('Prefix of every table name, so several books can share one account (letters and digits).')
+@description('Prefix of every table name, so several books can share one account: a letter, then letters and digits.')
+@minLength(1)
+@maxLength(21)
 param tablePrefix string = 'churn'
 
-@description('Optional path of a rules file inside the deployed package; empty = the rules built into the app.')
-param rulesFile string = ''
+@description('Optional name of a rules file (JSON: column mapping, weights) in the feed container; empty = the rules built into the app.')
+param rulesBlob string = ''
 
 @description('Azure Bot pricing tier. F0 is free and covers Teams (a standard channel).')
 @allowed(['F0', 'S1'])
 param botSku string = 'F0'
 
-@description('Flex Consumption scale-out cap.')
-@minValue(1)
+@description('Flex Consumption scale-out cap per function group. 40 is the lowest value Flex accepts (Microsoft Learn, "Event-driven scaling", Flex Consumption plan).')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
-@description('Flex Consumption instance size in MB.')
+@description('Flex Consumption instance size in MB. App-wide: every execution, a button tap included, bills at this size.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
+
+@description('Always-ready instances for the HTTP functions (the bot). 0 = scale to zero and cold-start; 1 = no cold start, billed around the clock.')
+@minValue(0)
+@maxValue(10)
+param alwaysReadyInstances int = 0
+
+@description('Private networking: the app reaches storage through private endpoints in a new virtual network, and the storage accounts deny their public endpoint except for allowedIpAddresses.')
+param privateNetworking bool = false
+
+@description('With privateNetworking: public IPv4 addresses or CIDR ranges that may still reach the storage accounts (yours, to upload the feed).')
+param allowedIpAddresses string[] = []
+
+@description('Email that receives the alert when the weekly run fails; empty = the alert shows in the portal only.')
+param alertEmail string = ''
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, namePrefix))
 var prefix = toLower(namePrefix)
 var functionAppName = '${prefix}-func-${token}'
-// Storage account names: 3-24 lowercase letters and digits, globally unique.
+// Storage account names: 3-24 lowercase letters and digits, globally unique. The data account holds the tables and
+// the feed; the host account holds the Functions host's blobs and the deployment package (see roleAssignments.bicep).
 var storageAccountName = take('${replace(prefix, '-', '')}st${token}', 24)
+var hostStorageAccountName = take('${replace(prefix, '-', '')}host${token}', 24)
 var feedContainerName = 'feed'
 // Same naming as Microsoft's Flex samples: one deployment container per app.
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(token, 7)}'
@@ -83,9 +125,39 @@ module storage 'modules/storage.bicep' = {
     name: storageAccountName
     location: location
     tags: tags
-    feedContainerName: feedContainerName
-    deploymentContainerName: deploymentContainerName
+    containerNames: [feedContainerName]
+    withTables: true
+    privateNetworking: privateNetworking
+    allowedIpAddresses: allowedIpAddresses
   }
+}
+
+module hostStorage 'modules/storage.bicep' = {
+  name: 'hostStorage'
+  params: {
+    name: hostStorageAccountName
+    location: location
+    tags: tags
+    containerNames: [deploymentContainerName]
+    privateNetworking: privateNetworking
+    allowedIpAddresses: allowedIpAddresses
+  }
+}
+
+module network 'modules/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  params: {
+    name: '${prefix}-vnet-${token}'
+    location: location
+    tags: tags
+    endpoints: [
+      { accountName: storageAccountName, service: 'blob' }
+      { accountName: storageAccountName, service: 'table' }
+      { accountName: hostStorageAccountName, service: 'blob' }
+      { accountName: hostStorageAccountName, service: 'table' }
+    ]
+  }
+  dependsOn: [storage, hostStorage]
 }
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -95,6 +167,7 @@ module monitoring 'modules/monitoring.bicep' = {
     appInsightsName: '${prefix}-appi-${token}'
     location: location
     tags: tags
+    alertEmail: alertEmail
   }
 }
 
@@ -102,7 +175,8 @@ module roles 'modules/roleAssignments.bicep' = {
   name: 'roleAssignments'
   params: {
     principalId: identity.outputs.principalId
-    storageAccountName: storage.outputs.name
+    dataStorageAccountName: storage.outputs.name
+    hostStorageAccountName: hostStorage.outputs.name
     feedContainerName: feedContainerName
     appInsightsName: monitoring.outputs.appInsightsName
   }
@@ -114,25 +188,32 @@ module functionApp 'modules/functionApp.bicep' = {
     name: functionAppName
     planName: '${prefix}-plan-${token}'
     location: location
-    tags: tags
+    // azd finds the app to deploy to by this tag (azure.yaml: services.api).
+    tags: union(tags, { 'azd-service-name': 'api' })
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    dataStorageAccountName: storage.outputs.name
+    hostStorageAccountName: hostStorage.outputs.name
     deploymentContainerName: deploymentContainerName
     feedContainerName: feedContainerName
     appInsightsName: monitoring.outputs.appInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     timeZone: timeZone
-    weeklySendAt: weeklySendAt
+    weeklySendAt: '${weeklySendDay} ${weeklySendTime}'
     monthlySendAt: monthlySendAt
     adminUserIds: adminUserIds
+    adminChannelId: adminChannelId
+    currency: currency
+    locale: locale
     managerUserIds: managerUserIds
     teamsAppId: teamsAppId
     tabSsoClientId: tabSsoClientId
     tabSsoAudience: tabSsoAudience
     tablePrefix: tablePrefix
-    rulesFile: rulesFile
+    rulesBlob: rulesBlob
+    alwaysReadyInstances: alwaysReadyInstances
+    subnetId: privateNetworking ? network.outputs.appSubnetId : ''
   }
   // The host starts as soon as the app exists: its identity must already reach storage and telemetry.
   dependsOn: [roles]
@@ -161,6 +242,13 @@ output messagingEndpoint string = 'https://${functionApp.outputs.defaultHostName
 output appDomain string = functionApp.outputs.defaultHostName
 
 output functionAppName string = functionApp.outputs.name
+output hostStorageAccountName string = hostStorage.outputs.name
 output storageAccountName string = storage.outputs.name
 output feedContainerName string = feedContainerName
 output tenantId string = tenant().tenantId
+
+// The names the Microsoft 365 Agents Toolkit and azd keep in their environment files (env/.env.<name>,
+// .azure/<name>/.env), which `npm run package -- --env <name>` reads into the Teams manifest.
+output BOT_ID string = identity.outputs.clientId
+output BOT_DOMAIN string = functionApp.outputs.defaultHostName
+output FUNCTION_APP_NAME string = functionApp.outputs.name

@@ -34,9 +34,19 @@ export interface Features {
   sourTickets: number;
   /** Tickets opened in the ticket window and still open. */
   openTickets: number;
+  /**
+   * Per month, in the feed's currency: given by the feed, or the spend over the customer's active
+   * months (first order in the value window to the last, plus one usual gap). For a customer with
+   * one order day it is the value of winning a second order (see valueKind), not a monthly figure.
+   */
   monthlyValue: number;
   monthlyValueIsDerived: boolean;
+  /** `monthly`, or `second_order` for a derived value of a one-order customer. */
+  valueKind: ValueKind;
 }
+
+/** What a customer's value means: per month, or the worth of a second order (one order so far). */
+export type ValueKind = 'monthly' | 'second_order';
 
 /** Book-wide inputs that every customer's features need, computed once per as-of day. */
 export interface FeatureContext {
@@ -44,6 +54,8 @@ export interface FeatureContext {
   windows: Rules['windows'];
   /** The book's typical gap between orders: the median of the own cadences. */
   populationCadenceDays: number;
+  /** The book's usual days from a first order to a second (median over customers with two order days). */
+  secondOrderDays: number;
   /** Scratch space for gaps, reused across customers. */
   gaps: Float64Array;
 }
@@ -68,6 +80,7 @@ export function emptyFeatures(): Features {
     openTickets: 0,
     monthlyValue: 0,
     monthlyValueIsDerived: false,
+    valueKind: 'monthly',
   };
 }
 
@@ -75,15 +88,26 @@ export function emptyFeatures(): Features {
 export function featureContext(book: Book, rules: Rules, asOfDay: number): FeatureContext {
   const gaps = new Float64Array(rules.windows.cadenceOrders);
   const own = new Float64Array(book.customers.length);
+  const second = new Float64Array(book.customers.length);
   let n = 0;
+  let m = 0;
   for (let i = 0; i < book.customers.length; i++) {
+    const start = book.orderStart[i];
     const end = ordersEnd(book, i, asOfDay);
-    const cadence = ownCadence(book.orderDay, book.orderStart[i], end, gaps);
+    const cadence = ownCadence(book.orderDay, start, end, gaps);
     if (cadence > 0) own[n++] = cadence;
+    for (let k = start + 1; k < end; k++) {
+      if (book.orderDay[k] !== book.orderDay[start]) {
+        second[m++] = book.orderDay[k] - book.orderDay[start];
+        break;
+      }
+    }
   }
   const measured = own.subarray(0, n).sort();
   const populationCadenceDays = n > 0 ? medianOfSorted(measured, n) : rules.windows.fallbackCadenceDays;
-  return { asOfDay, windows: rules.windows, populationCadenceDays, gaps };
+  const seconds = second.subarray(0, m).sort();
+  const secondOrderDays = m > 0 ? medianOfSorted(seconds, m) : populationCadenceDays;
+  return { asOfDay, windows: rules.windows, populationCadenceDays, secondOrderDays, gaps };
 }
 
 /** Fills `out` with customer i's features as of ctx.asOfDay, without allocating; returns `out`. */
@@ -104,6 +128,7 @@ export function computeFeatures(book: Book, i: number, ctx: FeatureContext, out:
   let recentValue = 0;
   let priorValue = 0;
   let valueSpend = 0;
+  let firstValueDay = -1;
   for (let k = start; k < end; k++) {
     const day = days[k];
     const isNewDay = k === start || days[k - 1] !== day;
@@ -115,7 +140,10 @@ export function computeFeatures(book: Book, i: number, ctx: FeatureContext, out:
       priorValue += amounts[k];
       if (isNewDay) priorOrderDays++;
     }
-    if (day > valueFrom) valueSpend += amounts[k];
+    if (day > valueFrom) {
+      valueSpend += amounts[k];
+      if (firstValueDay < 0) firstValueDay = day;
+    }
   }
   out.orderDays = orderDays;
   out.recentOrderDays = recentOrderDays;
@@ -136,12 +164,23 @@ export function computeFeatures(book: Book, i: number, ctx: FeatureContext, out:
 
   const given = book.customers[i].monthlyValue;
   out.monthlyValueIsDerived = given === null;
+  out.valueKind = 'monthly';
   if (given !== null) {
     out.monthlyValue = given;
+  } else if (!hasOrders || firstValueDay < 0) {
+    out.monthlyValue = 0;
+  } else if (orderDays === 1) {
+    // One order day: no monthly habit to speak of. What a call can win is a second order, worth
+    // about what the first one was (a one-off £1,070 order is not £1,070 a month).
+    out.valueKind = 'second_order';
+    out.monthlyValue = valueSpend;
   } else {
-    // Spend over the part of the value window the customer has been with us, at least a month.
-    const spanDays = Math.max(DAYS_PER_MONTH, Math.min(windows.valueDays, out.tenureDays + 1));
-    out.monthlyValue = hasOrders ? (valueSpend / spanDays) * DAYS_PER_MONTH : 0;
+    // Spend over the months the customer was active: from their first order in the value window to
+    // their last plus one usual gap (the time that last order covered), at least a month. Silence
+    // after that does not dilute it: a lapsed customer's value is what winning them back restores.
+    const activeDays = out.lastOrderDay - firstValueDay + out.cadenceDays;
+    const spanDays = Math.max(DAYS_PER_MONTH, Math.min(windows.valueDays, activeDays));
+    out.monthlyValue = (valueSpend / spanDays) * DAYS_PER_MONTH;
   }
 
   let sour = 0;

@@ -98,6 +98,83 @@ const windowsSchema = z
   })
   .prefault({});
 
+const share = z.number().min(0, 'must be >= 0').max(1, 'must be <= 1');
+
+/**
+ * Who goes on a rep's list, and how the list is split between the three kinds of name:
+ * `slipping` (an established customer late against their own rhythm: a save), `notBack` (one or
+ * two orders, past the book's usual time to a second order) and `lapsed` (gone well past their
+ * rhythm: a win-back). Nobody too new to be late is listed.
+ */
+const listsSchema = z
+  .strictObject({
+    /**
+     * A kind of name is at risk (on the list) from this chance of no order in the next
+     * model.horizonDays: a probability measured on the book's own past (rules/noOrderChance), the
+     * same meaning on any book, not a cut in score points. One in four: about five times the share
+     * of on-time customers who stop on the books measured (Online Retail, the demo).
+     */
+    minNoOrderProbability: share.default(0.25),
+    /** A customer with at most this many order days is new: "not back yet" rather than "slipping". */
+    newCustomerOrders: z.number().int('must be a whole number').min(1, 'must be >= 1').default(2),
+    /** Gone this many times their usual gap (own, or the book's for a new customer)... */
+    lapsedGaps: z.number().min(1, 'must be >= 1').default(4),
+    /** ...and at least this many days: lapsed, a win-back call. */
+    lapsedMinDays: days.default(90),
+    /**
+     * Shares of capPerRep kept for each kind, so a pile of lapsed customers cannot crowd out the
+     * saves; a kind with fewer names leaves its places to the next worth most of any kind.
+     */
+    split: z
+      .strictObject({
+        slipping: share.default(0.6),
+        notBack: share.default(0.2),
+        lapsed: share.default(0.2),
+      })
+      .prefault({})
+      .refine((s) => s.slipping + s.notBack + s.lapsed <= 1.000001, 'the shares must add up to at most 1'),
+  })
+  .prefault({});
+
+const planStepSchema = z.strictObject({
+  /** What the rep does, in words for the card. */
+  action: z.string().min(1, 'must not be empty'),
+  /** How: phone, email, visit... */
+  channel: z.string().min(1, 'must not be empty'),
+  /** Days after the list's date to act on: 0 = the day the list comes. */
+  days: z.array(z.number().int('must be a whole number').min(0, 'must be >= 0')).min(1, 'must list a day'),
+});
+
+const DEFAULT_PLANS = {
+  slipping: {
+    vip: { action: 'Personal call + a perk that is not a discount', channel: 'phone', days: [0, 7] },
+    standard: { action: 'Time-limited offer', channel: 'email', days: [0, 3, 10] },
+  },
+  notBack: {
+    vip: {
+      action: 'Personal call about a second order + a perk that is not a discount',
+      channel: 'phone',
+      days: [0, 7],
+    },
+    standard: { action: 'Time-limited offer on a second order', channel: 'email', days: [0, 3, 10] },
+  },
+  lapsed: {
+    vip: { action: 'Win-back call + a perk that is not a discount', channel: 'phone', days: [0, 7] },
+    standard: { action: 'Time-limited win-back offer', channel: 'email', days: [0, 3, 10] },
+  },
+};
+
+const planPairSchema = z.strictObject({ vip: planStepSchema, standard: planStepSchema });
+
+/** The plan table: per kind of name and per tier (VIP or standard), the action, channel and days. */
+const plansSchema = z
+  .strictObject({
+    slipping: planPairSchema.default(DEFAULT_PLANS.slipping),
+    notBack: planPairSchema.default(DEFAULT_PLANS.notBack),
+    lapsed: planPairSchema.default(DEFAULT_PLANS.lapsed),
+  })
+  .prefault({});
+
 const lossReasonSchema = z.strictObject({
   code: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case'),
   label: z.string().min(1, 'must not be empty'),
@@ -197,8 +274,12 @@ export const rulesSchema = z.strictObject({
   coolDownDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').default(60),
   /** Customers worth less than this per month are not put on a list. */
   valueFloor: z.number().min(0, 'must be >= 0').default(0),
-  /** Most customers on one rep's weekly list; the rest are counted as "+N more". */
+  /** Most customers on one rep's weekly list (a week of calls); the rest are counted as "+N more". */
   capPerRep: z.number().int('must be a whole number').min(1, 'must be >= 1').default(10),
+  /** The three kinds of name and the list's split between them. */
+  lists: listsSchema,
+  /** The suggested play per kind of name and tier. */
+  plans: plansSchema,
   lossReasons: z
     .array(lossReasonSchema)
     .min(1, 'must list at least one reason')

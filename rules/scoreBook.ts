@@ -1,14 +1,17 @@
 import { type Book, isoOfDay } from './book';
 import { CadenceHistories, type CadenceModel, cadenceFigures, fitCadenceModel } from './cadenceModel';
 import type { Band, CustomerState } from './customerState';
-import { computeFeatures, emptyFeatures, featureContext } from './features';
+import { computeFeatures, emptyFeatures, featureContext, type ValueKind } from './features';
 import { wonBackTwice } from './followUps';
 import { classifyGates, type GateResult } from './gates';
+import { type ChanceSource, measureChances, noOrderChance } from './noOrderChance';
+import { type PlanStep, planFor } from './plans';
 import { type Play, playFor, vipThreshold } from './play';
 import { type RepList, rankPerRep, valueAtRisk } from './ranking';
 import { reasonsFor } from './reasons';
 import type { Rules } from './rulesSchema';
 import { bandOf, type Contributions, weightedScore } from './score';
+import { classifySegment, type NotListed, SEGMENTS, type Segment } from './segments';
 import { computeSignals, MODEL_SIGNALS } from './signals';
 
 /** One customer, scored and judged as of a day. */
@@ -18,12 +21,26 @@ export interface ScoredCustomer {
   customerId: string;
   name: string;
   owner: string;
+  /** Per month; for a one-order customer without a given value, the worth of a second order (valueKind). */
   monthlyValue: number;
-  /** True when the feed gave no monthly value and it was derived from recent orders. */
+  /** True when the feed gave no monthly value and it was derived from the orders. */
   monthlyValueIsDerived: boolean;
-  /** 0-100, unrounded. */
+  valueKind: ValueKind;
+  /** 0-100, unrounded: the rule signals' score (it breaks ties and explains; the list goes by probability). */
   score: number;
+  /** at_risk: a kind of name (segment) with listChance >= lists.minNoOrderProbability; watch: a kind of name below it. */
   band: Band;
+  /** The kind of name; null when the customer is none (no order yet, too new to be late, on time). */
+  segment: Segment | null;
+  /** Why the customer is no kind of name; null when they are one. */
+  notListed: NotListed | null;
+  /**
+   * The chance of no order in ScoredBook.noOrderHorizonDays that the list goes by (rules/noOrderChance:
+   * the seam to the learned model's calibrated probabilities).
+   */
+  listChance: number;
+  /** Distinct days with an order on or before the as-of day. */
+  orderDays: number;
   /**
    * Points per signal; null for a steady customer with orders (nobody reads why a customer is fine,
    * and a million such objects cost 180 MB).
@@ -32,7 +49,9 @@ export interface ScoredCustomer {
   /** Plain words with numbers, strongest first; empty for a steady customer with orders. */
   reasons: string[];
   play: Play;
-  /** monthlyValue * score / 100. */
+  /** The plan-table row for the customer's kind and tier; null when they are no kind of name. */
+  plan: PlanStep | null;
+  /** monthlyValue * listChance. */
   valueAtRisk: number;
   /** The gates' verdict (before the per-rep cap). */
   gate: GateResult;
@@ -44,15 +63,24 @@ export interface ScoredCustomer {
   daysSinceLastOrder: number | null;
 }
 
+/** A scored customer who is a kind of name. */
+export type ListedCustomer = ScoredCustomer & { segment: Segment };
+
 export interface ScoredBook {
   asOfDay: number;
   /** `YYYY-MM-DD` of asOfDay. */
   asOf: string;
   customers: ScoredCustomer[];
   /** Each rep's capped list, reps sorted by owner; reps with nobody on the list are left out. */
-  reps: RepList<ScoredCustomer>[];
+  reps: RepList<ListedCustomer>[];
   /** The book's typical gap between orders, used for customers with too few orders of their own. */
   populationCadenceDays: number;
+  /** The book's usual days from a first order to a second: a new customer is late past it. */
+  secondOrderDays: number;
+  /** The days ahead listChance looks, and where it comes from. */
+  noOrderHorizonDays: number;
+  /** Per kind: measured on the book's past, or the score when that past has too few of the kind. */
+  noOrderSources: Record<Segment, ChanceSource>;
   /** Monthly value from which a customer is a VIP. */
   vipThreshold: number;
   /** The cadence model fitted for this day, or why the score used the rule signals alone. */
@@ -95,6 +123,13 @@ export function scoreBook(
   // Unavailable model: its signals leave the score and the rule signals share the 100 points.
   const dropped = model.status === 'fitted' ? undefined : MODEL_SIGNALS;
 
+  const chances = measureChances(book, rules, asOfDay);
+  // One shared plan object per kind and tier: a million customers need no million small objects.
+  const plans = new Map<string, PlanStep>();
+  for (const segment of SEGMENTS) {
+    for (const tier of ['vip', 'standard'] as const)
+      plans.set(`${segment}/${tier}`, planFor(segment, tier, rules.plans));
+  }
   const customers: ScoredCustomer[] = new Array(n);
   const asOf = isoOfDay(asOfDay);
   for (let i = 0; i < n; i++) {
@@ -102,11 +137,35 @@ export function scoreBook(
     computeFeatures(book, i, ctx, f);
     const figures = cadenceFigures(model, f);
     const { score, contributions } = weightedScore(computeSignals(f, ctx, figures), rules.weights, dropped);
-    const band = bandOf(score, rules.bands);
+    const kind = classifySegment(f, ctx, rules);
+    const chance = noOrderChance(chances, {
+      segment: kind.listable ? kind.segment : null,
+      daysSinceLastOrder: f.daysSinceLastOrder,
+      rhythmDays: kind.rhythmDays,
+      score,
+      // Merging the learned model: pass its calibrated chances here (`calibrated: probability`).
+      calibrated: null,
+    });
+    const segment = kind.listable ? kind.segment : null;
+    // At risk by probability, not a point cut: only a kind of name more likely than not to stay away.
+    const band: Band = segment
+      ? chance.probability >= rules.lists.minNoOrderProbability
+        ? 'at_risk'
+        : 'watch'
+      : bandOf(score, rules.bands) === 'steady'
+        ? 'steady'
+        : 'watch';
     // A steady customer needs no explanation (one with no order yet still hears "No orders yet").
     const steady = band === 'steady' && f.orderCount > 0;
-    const modelReason = figures && { figures, horizonDays: rules.model.horizonDays };
+    // The row states the list's own chance of no order beside the kind; a reason repeating the cadence
+    // model's (a different figure) would show two percentages, so that reason is left out.
+    const modelReason = figures && {
+      figures: { ...figures, noOrderProbability: 0 },
+      horizonDays: chance.horizonDays,
+    };
     const state = states.get(c.id);
+    // Won back twice this year: no offer (no plan of the table has one for it).
+    const play = playFor(f.monthlyValue, threshold, state !== undefined && wonBackTwice(state, asOf));
     customers[i] = {
       index: i,
       customerId: c.id,
@@ -114,12 +173,18 @@ export function scoreBook(
       owner: c.owner,
       monthlyValue: f.monthlyValue,
       monthlyValueIsDerived: f.monthlyValueIsDerived,
+      valueKind: f.valueKind,
       score,
       band,
+      segment,
+      notListed: kind.listable ? null : kind.why,
+      listChance: chance.probability,
+      orderDays: f.orderDays,
       contributions: steady ? null : contributions,
       reasons: steady ? [] : flatCopies(reasonsFor(f, contributions, rules.windows, modelReason)),
-      play: playFor(f.monthlyValue, threshold, state !== undefined && wonBackTwice(state, asOf)),
-      valueAtRisk: valueAtRisk(f.monthlyValue, score),
+      play,
+      plan: segment ? (plans.get(`${segment}/${play.kind}`) ?? null) : null,
+      valueAtRisk: valueAtRisk(f.monthlyValue, chance.probability),
       gate: classifyGates({ band, monthlyValue: f.monthlyValue, state }, rules, asOfDay),
       rank: null,
       surfaced: false,
@@ -128,8 +193,8 @@ export function scoreBook(
   }
 
   const { ranked, lists } = rankPerRep(
-    customers.filter((c) => c.gate.surfaced),
-    rules.capPerRep,
+    customers.filter((c): c is ListedCustomer => c.gate.surfaced && c.segment !== null),
+    rules,
   );
   for (const list of ranked.values()) {
     list.forEach((c, k) => {
@@ -143,6 +208,13 @@ export function scoreBook(
     customers,
     reps: lists,
     populationCadenceDays: ctx.populationCadenceDays,
+    secondOrderDays: ctx.secondOrderDays,
+    noOrderHorizonDays: rules.model.horizonDays,
+    noOrderSources: {
+      slipping: chances.shares.slipping ? 'book_history' : 'score',
+      not_back: chances.shares.not_back ? 'book_history' : 'score',
+      lapsed: chances.shares.lapsed ? 'book_history' : 'score',
+    },
     vipThreshold: threshold,
     model,
   };

@@ -177,11 +177,15 @@ export class TableCardStore implements CardStore {
     throw new ConflictError(`card ${JSON.stringify(messageId)}`, maxAttempts);
   }
 
-  async pushRecentAction(userId: string, action: RecentAction, maxAttempts = 5): Promise<void> {
+  async pushRecentAction(userId: string, action: RecentAction, maxAttempts = 8): Promise<void> {
     const partitionKey = `u_${idKey(userId)}`;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      // Parallel taps of one button all push the same row: after the first write the rest find it
+      // on top and have nothing to write (they would otherwise keep losing the ETag race to each other).
+      if (attempt > 1) await jitter(attempt);
       const current = await this.getEntity(partitionKey, RECENT_ROW);
       const before = current ? parseRecent(current) : [];
+      if (before[0]?.rowId === action.rowId) return;
       const next = [action, ...before.filter((a) => a.rowId !== action.rowId)].slice(0, RECENT_ACTIONS_KEPT);
       const entity = { partitionKey, rowKey: RECENT_ROW, userId, actions: JSON.stringify(next) };
       try {
@@ -285,4 +289,10 @@ export async function openCardStore(
   );
   if (!options.skipCreate) await ensureTable(client);
   return new TableCardStore(client);
+}
+
+/** A short random wait before retrying a lost ETag race, so rival writers stop colliding in step. */
+function jitter(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(200, 10 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -11,6 +11,7 @@ import { endpointOf, readEntity } from './tableClients';
  */
 
 const RUN = 'run';
+const NOTICE = 'notice';
 const DELIVERY = 'd_';
 const DELIVERY_END = 'd`'; // the character after '_'
 
@@ -54,6 +55,10 @@ export interface RunLedger {
   ): Promise<{ recorded: boolean }>;
   /** Every rep row of a run. */
   listRun(runKey: string): Promise<Delivery[]>;
+  /** True when the admins' notice of this run was already posted (it goes out once per run key). */
+  noticeSent(runKey: string): Promise<boolean>;
+  /** Records that the admins' notice of this run was posted. */
+  recordNotice(runKey: string, at: string): Promise<void>;
 }
 
 /** Table Storage implementation of RunLedger. */
@@ -129,6 +134,18 @@ export class TableRunLedger implements RunLedger {
         for (const e of page) rows.push(deliverySchema.parse(e));
       }
       return rows;
+    });
+  }
+
+  async noticeSent(runKey: string): Promise<boolean> {
+    return naming(this.endpoint, async () => (await readEntity(this.client, idKey(runKey), NOTICE)) !== null);
+  }
+
+  async recordNotice(runKey: string, at: string): Promise<void> {
+    await this.insert({
+      partitionKey: idKey(runKey),
+      rowKey: NOTICE,
+      at: z.iso.datetime({ offset: true }).parse(at),
     });
   }
 

@@ -45,6 +45,35 @@ export function toStateEntity(partitionKey: string, s: CustomerState): StateEnti
   return entity;
 }
 
+/** Table Storage's longest string property: 64 KiB of UTF-16, 32K characters. */
+export const MAX_STRING_CHARS = 32 * 1024;
+
+/**
+ * Why Table Storage would refuse this customer's rows, or null when it would take them: a non-finite
+ * number, a string property over 32K characters, or a state too long to travel as the snapshot an
+ * audit row carries in one string property. The run checks before writing, so one such customer is
+ * reported instead of failing the transaction (and the run) for everyone.
+ */
+export function stateRowProblem(state: CustomerState): string | null {
+  let entity: StateEntity;
+  try {
+    entity = toStateEntity('check', state);
+  } catch (err) {
+    if (err instanceof Error) return err.message;
+    throw err;
+  }
+  for (const [key, value] of Object.entries(entity)) {
+    if (typeof value === 'string' && value.length > MAX_STRING_CHARS) {
+      return `${key} is ${value.length} characters; Table Storage holds at most ${MAX_STRING_CHARS}`;
+    }
+  }
+  const snapshot = JSON.stringify(state).length;
+  if (snapshot > MAX_STRING_CHARS) {
+    return `the state is ${snapshot} characters as an audit snapshot; Table Storage holds at most ${MAX_STRING_CHARS}`;
+  }
+  return null;
+}
+
 const reasonsJson = z.string().transform((text, ctx) => {
   const parsed = z.array(z.string()).safeParse(parseJson(text));
   if (parsed.success) return parsed.data;

@@ -7,7 +7,7 @@ import {
   type TableServiceClientOptions,
 } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
-import type { Config } from '../functions/config';
+import { type Config, connectionStringTableEndpoint } from '../functions/config';
 import { naming, statusOf } from './errors';
 
 export type PolicyConfig = NonNullable<TableServiceClientOptions['additionalPolicies']>[number];
@@ -42,19 +42,7 @@ export function tableName(prefix: string, suffix: string): string {
 
 /** True when the connection string points at a plain-http endpoint (Azurite), never a real account. */
 export function connectionStringIsHttp(connectionString: string): boolean {
-  const parts = new Map(
-    connectionString
-      .split(';')
-      .filter(Boolean)
-      .map((kv) => {
-        const at = kv.indexOf('=');
-        return [kv.slice(0, at).trim().toLowerCase(), kv.slice(at + 1).trim()] as const;
-      }),
-  );
-  if (parts.get('usedevelopmentstorage')?.toLowerCase() === 'true') return true;
-  const endpoint = parts.get('tableendpoint');
-  if (endpoint) return endpoint.toLowerCase().startsWith('http:');
-  return parts.get('defaultendpointsprotocol')?.toLowerCase() === 'http';
+  return connectionStringTableEndpoint(connectionString)?.toLowerCase().startsWith('http:') ?? false;
 }
 
 /** A TableClient for one table, with the configured retries and policies. */

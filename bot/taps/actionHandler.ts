@@ -3,12 +3,17 @@ import type { CustomerOutcome } from '../../cards/cardModels';
 import { type ParsedSubmit, parseCardSubmit } from '../../cards/cardSubmit';
 import { outcomeOnCard, renderRepCard, withOutcome } from '../../cards/renderCard';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
-import { localDate, localMonth, shiftMonth, zonedNow } from '../../rules/calendar';
-import type { CustomerState } from '../../rules/customerState';
+import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
+import type { RepWeek } from '../../jobs/weekly/weeklyLists';
+import type { ListsNow, ListsNowRequest } from '../../jobs/weekly/weeklyPlan';
+import { dayOf, isoOfDay, localDate, localMonth, shiftMonth, zonedNow } from '../../rules/calendar';
+import { type CustomerState, initialState } from '../../rules/customerState';
+import { noCounts } from '../../rules/ranking';
 import type { Rules } from '../../rules/rulesSchema';
 import type { AuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore } from '../../storage/cardStore';
+import { saveSentCard } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
 import { ConflictError } from '../../storage/errors';
 import type { StateStore } from '../../storage/stateStore';
@@ -30,7 +35,6 @@ import { outcomeOfRow } from './cardOutcome';
 import { type CommitResult, commitDecision, finishRecorded, isUndone } from './commitAction';
 import { decideTap } from './decideTap';
 import { decideUndo, selectUndoTarget } from './decideUndo';
-import { listCardData } from './listCardData';
 import {
   BUSY,
   helpFor,
@@ -66,6 +70,32 @@ export interface ActionHandlerDeps {
   cardFormat?: { currency?: string; locale?: string };
   /** How many of a customer's latest audit rows are read to find open actions (default 50). */
   historyLimit?: number;
+  /**
+   * The reps' lists as of a day, by the weekly run's own planning (jobs/weekly/weeklyPlan) over the
+   * feed and the given states: `list` scores now, so it is right before the first weekly run too.
+   * Missing (no feed wired): `list` says it cannot score and when the weekly list comes.
+   */
+  listsNow?: (at: ListsNowRequest) => Promise<ListsNow>;
+  /** When the weekly list comes, in words (e.g. "Mondays at 08:03"), for `list` without listsNow. */
+  weeklySendText?: string;
+}
+
+/** The `list_page` button of a card: the bot answers with that page of the list. */
+function pageOfSubmit(value: Record<string, unknown>): number | null {
+  if (value.action !== 'list_page' || value.v !== 1) return null;
+  const page = Number(value.page);
+  return Number.isInteger(page) && page >= 1 && page <= 999 ? page : null;
+}
+
+/** `YYYY-MM-DD` of the Monday of the ISO week holding `date`. */
+function mondayOf(date: string): string {
+  const day = dayOf(date);
+  return isoOfDay(day - ((day + 3) % 7)); // day 0 (1970-01-01) was a Thursday
+}
+
+/** True when a rep recorded an action on the customer since `since` (`YYYY-MM-DD`). */
+function actedSince(s: CustomerState, since: string): boolean {
+  return [s.lastContact, s.wonBackAt, s.lostAt].some((d) => d !== null && d.slice(0, 10) >= since);
 }
 
 /** Builds the product's ActionHandler: card taps and text commands. */
@@ -86,6 +116,14 @@ export class ChurnActionHandler implements ActionHandler {
   }
 
   async submit(request: SubmitRequest): Promise<BotReply> {
+    const page = pageOfSubmit(request.value);
+    if (page !== null) {
+      const tenant = checkTenant(request.actor.tenantId, this.deps.access);
+      if (tenant) return { text: tenant.message };
+      return request.conversationKind === 'personal'
+        ? this.list(request.actor, page)
+        : { text: PERSONAL_ONLY };
+    }
     const parsed = parseCardSubmit(request.value);
     if (!parsed) return { text: MALFORMED_SUBMIT };
     const tenant = checkTenant(request.actor.tenantId, this.deps.access);
@@ -101,7 +139,9 @@ export class ChurnActionHandler implements ActionHandler {
       case 'summary':
         return this.summary();
       case 'list':
-        return request.conversationKind === 'personal' ? this.list(request.actor) : { text: PERSONAL_ONLY };
+        return request.conversationKind === 'personal'
+          ? this.list(request.actor, request.page ?? 1)
+          : { text: PERSONAL_ONLY };
       case 'undo':
         return request.conversationKind === 'personal'
           ? this.undoLast(request.actor)
@@ -210,16 +250,25 @@ export class ChurnActionHandler implements ActionHandler {
     const outcome = row.action === 'undo' ? null : outcomeOfRow(row, this.deps.timeZone);
     const [card] = await Promise.all([
       this.updateCard(request, row.customerId, outcome),
-      isRepAction(row.action)
-        ? this.deps.stores.cards.pushRecentAction(request.actor.userId, {
-            customerId: row.customerId,
-            rowId: row.id,
-          })
-        : Promise.resolve(),
+      isRepAction(row.action) ? this.rememberForUndo(request.actor.userId, row) : Promise.resolve(),
     ]);
     if (card) return { updateCard: card };
     const done = row.action === 'undo' ? 'Undone' : `Recorded ${actionName(row.action)}`;
     return { text: `${done}: ${row.customerName}.` };
+  }
+
+  /**
+   * Keeps the action among the user's recent ones (what a typed `undo` reverses). The action itself
+   * is recorded by now: losing this write to the user's own other taps every time is logged, and the
+   * tap is still answered with its outcome rather than an apology.
+   */
+  private async rememberForUndo(userId: string, row: AuditRow): Promise<void> {
+    try {
+      await this.deps.stores.cards.pushRecentAction(userId, { customerId: row.customerId, rowId: row.id });
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      this.deps.log?.warn('recent actions not updated: too many concurrent taps', { rowId: row.id });
+    }
   }
 
   /**
@@ -312,24 +361,101 @@ export class ChurnActionHandler implements ActionHandler {
     };
   }
 
-  /** `list`: the rep's list as of now, as a card. */
-  private async list(actor: Actor): Promise<BotReply> {
+  /**
+   * `list` (and its pages): the rep's list as of now, by the weekly run's own planning, as a card that
+   * is saved so a tap updates it in place. Customers the rep acted on this week stay on it with their
+   * outcome, as on the weekly card.
+   */
+  private async list(actor: Actor, page: number): Promise<BotReply> {
     const rep = await this.deps.stores.conversations.getRep(actor.userId);
     if (!rep?.email) {
       return {
         text: 'I do not know your email address yet, so I cannot tell which customers are yours. Reinstall the app in our chat.',
       };
     }
+    const { listsNow } = this.deps;
+    if (!listsNow) {
+      const when = this.deps.weeklySendText ? ` Your list comes ${this.deps.weeklySendText}.` : '';
+      return { text: `I cannot read the order feed from here, so I cannot score your list now.${when}` };
+    }
     const now = this.clock();
-    const states = [...(await this.deps.stores.state.getAll()).values()];
-    const data = listCardData(states, this.deps.rules, {
-      owner: rep.email,
-      today: localDate(now, this.deps.timeZone),
-      runKey: weeklyRunKey(zonedNow(now, this.deps.timeZone)),
+    const today = localDate(now, this.deps.timeZone);
+    const runKey = weeklyRunKey(zonedNow(now, this.deps.timeZone));
+    const owner = rep.email.trim().toLowerCase();
+    const states = await this.deps.stores.state.getAll();
+    // Acted on this week: judged as before the action, so they keep their place and show the outcome.
+    const weekStart = mondayOf(today);
+    const acted = [...states.values()].filter(
+      (s) => s.owner.trim().toLowerCase() === owner && actedSince(s, weekStart),
+    );
+    const asBefore = new Map(states);
+    for (const s of acted)
+      asBefore.set(s.customerId, {
+        ...s,
+        status: 'active',
+        lastContact: null,
+        wonBackAt: null,
+        lostAt: null,
+      });
+    const { weeks, horizonDays } = await listsNow({ localDate: today, runKey, states: asBefore });
+    const week: RepWeek = weeks.find((w) => w.owner === owner) ?? {
+      owner,
+      shown: [],
+      overflow: [],
+      counts: noCounts(),
+      changes: new Map(),
+      backOnTrack: [],
+    };
+    const options: CardPageOptions = {
+      page,
+      kind: 'list',
+      date: today,
+      horizonDays,
       ...this.deps.cardFormat,
-    });
-    if (data.customers.length === 0) return { text: 'Nobody on your list is slipping right now.' };
-    return { cards: [buildWeeklyCard(data) as CardJson] };
+    };
+    const data = repCardData(week, this.deps.rules, runKey, options);
+    if (data.customers.length === 0 && page === 1 && !data.backOnTrack) {
+      return {
+        text: 'Nobody on your list is slipping right now: I scored your customers from the order feed just now.',
+      };
+    }
+    // Before the first weekly run a listed customer may have no state row yet: a tap needs one.
+    for (const row of data.customers) {
+      if (states.has(row.customerId)) continue;
+      const c = [...week.shown, ...week.overflow].find((x) => x.customerId === row.customerId);
+      if (!c) continue;
+      await this.deps.stores.state.update(c.customerId, (current) =>
+        current
+          ? null
+          : {
+              ...initialState({
+                customerId: c.customerId,
+                name: c.name,
+                owner: c.owner,
+                monthlyValue: c.monthlyValue,
+              }),
+              score: c.score,
+              band: c.band,
+              reasons: c.reasons,
+            },
+      );
+    }
+    const actedIds = new Set(acted.map((s) => s.customerId));
+    for (const row of data.customers) {
+      if (!actedIds.has(row.customerId)) continue;
+      const open = latestOpenAction(await this.history(row.customerId));
+      row.outcome = open ? outcomeOfRow(open, this.deps.timeZone) : null;
+    }
+    return {
+      savedCard: {
+        card: buildWeeklyCard(data) as CardJson,
+        onSent: (messageId, conversationId) =>
+          saveSentCard(this.deps.stores.cards, messageId, actor.userId, data, {
+            conversationId,
+            now: this.clock(),
+          }),
+      },
+    };
   }
 
   /** `summary`: last month's summary card, when the summary is wired. */

@@ -1,3 +1,4 @@
+import { plainText } from '../../cards/format';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
 import { staleReason } from './staleReason';
 
@@ -18,7 +19,8 @@ export function decideLost(
     const allowed = rules.lossReasons.map((r) => r.label).join(', ');
     return refuse('invalid', `Pick a reason from the list (${allowed}). Nothing was recorded.`);
   }
-  const note = inputs.note?.trim() ?? '';
+  // Control characters are dropped before anything is stored or measured: the trail keeps what reads.
+  const note = plainText(inputs.note ?? '');
   if (note.length > rules.noteMaxLength) {
     return refuse(
       'invalid',

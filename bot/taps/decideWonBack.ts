@@ -2,7 +2,8 @@ import { type ActionRules, auditBase, type Decision, type DecisionContext, refus
 import { staleReason } from './staleReason';
 
 // Plain decimal only: `Number()` would also take hex (`0x10`), exponents (`1e400` = Infinity) and ''.
-const DECIMAL = /^\d{1,12}(\.\d{1,4})?$/;
+// Commas only as thousands separators (`1,250.50`): `1,2,3` is not a number, not 123.
+const DECIMAL = /^(\d{1,12}|\d{1,3}(,\d{3}){1,3})(\.\d{1,4})?$/;
 
 /** The most a customer may be recorded as won back for, per month. */
 export function maxWonBackValue(monthlyValue: number, rules: ActionRules): number {
@@ -11,15 +12,28 @@ export function maxWonBackValue(monthlyValue: number, rules: ActionRules): numbe
 
 /**
  * Reads the value typed on the card: missing or blank means the customer's monthly value; anything
- * else must be a plain positive decimal no larger than the cap. Returns the number or a message.
+ * else must be a plain positive decimal no larger than the cap (null, a value of the wrong type, is
+ * refused). Returns the number or a message saying why not.
  */
 export function readWonBackValue(
-  input: string | undefined,
+  input: string | null | undefined,
   monthlyValue: number,
   rules: ActionRules,
 ): { ok: true; value: number } | { ok: false; message: string } {
-  const text = input?.trim().replace(/,/g, '') ?? '';
-  const value = text === '' ? monthlyValue : DECIMAL.test(text) ? Number(text) : Number.NaN;
+  if (input === null) {
+    return { ok: false, message: 'The value won back must be a number greater than 0, typed in the box.' };
+  }
+  const text = input?.trim() ?? '';
+  if (text === '' && monthlyValue <= 0) {
+    return { ok: false, message: 'The value won back must be a number greater than 0.' };
+  }
+  if (text !== '' && !DECIMAL.test(text)) {
+    const why = /^[-\u2212]/.test(text)
+      ? 'a negative value cannot be won back'
+      : `"${text.slice(0, 20)}" is not a plain number`;
+    return { ok: false, message: `The value won back must be a number greater than 0: ${why}.` };
+  }
+  const value = text === '' ? monthlyValue : Number(text.replace(/,/g, ''));
   if (!Number.isFinite(value) || value <= 0) {
     return { ok: false, message: 'The value won back must be a number greater than 0.' };
   }
@@ -37,7 +51,7 @@ export function readWonBackValue(
 export function decideWonBack(
   ctx: DecisionContext,
   rules: ActionRules,
-  valueInput: string | undefined,
+  valueInput: string | null | undefined,
 ): Decision {
   const stale = staleReason(ctx.current, rules.lossReasons);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);

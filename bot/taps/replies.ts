@@ -2,7 +2,7 @@
 
 export const HELP_TEXT = [
   'I tell you every week which of your customers are slipping. In this chat you can type:',
-  '- **list**: your current list, now',
+  '- **list**: your current list, scored now (**list 2** for the next page)',
   '- **undo**: undo your last action (Reached out, Won back or Lost)',
   '- **summary**: last month’s summary',
   '- **help**: this message',

@@ -10,7 +10,8 @@ param location string
 param tags object = {}
 param identityId string
 param identityClientId string
-param storageAccountName string
+param dataStorageAccountName string
+param hostStorageAccountName string
 param deploymentContainerName string
 param feedContainerName string
 param appInsightsName string
@@ -20,15 +21,25 @@ param timeZone string
 param weeklySendAt string
 param monthlySendAt string
 param adminUserIds string
+param adminChannelId string
+param currency string
+param locale string
 param managerUserIds string
 param teamsAppId string
 param tabSsoClientId string
 param tabSsoAudience string
 param tablePrefix string
-param rulesFile string
+param rulesBlob string
+param alwaysReadyInstances int
+@description('Subnet the app integrates with (private networking); empty = none.')
+param subnetId string = ''
 
-resource account 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: storageAccountName
+resource dataAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: dataStorageAccountName
+}
+
+resource hostAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: hostStorageAccountName
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -49,17 +60,19 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-// The settings config/config.ts reads (test/unit/infra checks this list against its schema), then the host's own.
+// The settings functions/config.ts reads (test/unit/infra checks this list against its schema), then the host's own.
 var appSettings = [
   // Storage through the managed identity: endpoints, never a connection string.
-  { name: 'STORAGE_TABLE_ENDPOINT', value: account.properties.primaryEndpoints.table }
-  { name: 'STORAGE_BLOB_ENDPOINT', value: account.properties.primaryEndpoints.blob }
+  { name: 'STORAGE_TABLE_ENDPOINT', value: dataAccount.properties.primaryEndpoints.table }
+  { name: 'STORAGE_BLOB_ENDPOINT', value: dataAccount.properties.primaryEndpoints.blob }
   { name: 'FEED_CONTAINER', value: feedContainerName }
   { name: 'TABLE_PREFIX', value: tablePrefix }
   { name: 'TIME_ZONE', value: timeZone }
   { name: 'WEEKLY_SEND_AT', value: weeklySendAt }
   { name: 'MONTHLY_SEND_AT', value: monthlySendAt }
   { name: 'ADMIN_USER_IDS', value: adminUserIds }
+  { name: 'CURRENCY', value: currency }
+  { name: 'LOCALE', value: locale }
   // The tabs: managers, deep links from the card, and the SSO app registration (empty = the tab API answers 401).
   { name: 'MANAGER_USER_IDS', value: managerUserIds }
   { name: 'TEAMS_APP_ID', value: teamsAppId }
@@ -72,8 +85,8 @@ var appSettings = [
   { name: 'MicrosoftAppTenantId', value: tenant().tenantId }
   // DefaultAzureCredential picks the user-assigned identity (there is no system-assigned one).
   { name: 'AZURE_CLIENT_ID', value: identityClientId }
-  // Functions host storage through the identity (identity-based AzureWebJobsStorage).
-  { name: 'AzureWebJobsStorage__accountName', value: account.name }
+  // Functions host storage through the identity (identity-based AzureWebJobsStorage), in the host account.
+  { name: 'AzureWebJobsStorage__accountName', value: hostAccount.name }
   { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
   { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
   // Telemetry with an Entra token (the component has local auth off).
@@ -85,8 +98,10 @@ var appSettings = [
   { name: 'languageWorkers__node__arguments', value: '--max-old-space-size=${instanceMemoryMB * 3 / 4}' }
 ]
 
-// RULES_FILE only when given: an empty value would name a file that does not exist.
-var rulesFileSetting = empty(rulesFile) ? [] : [{ name: 'RULES_FILE', value: rulesFile }]
+// RULES_BLOB only when given: the rules file (column mapping, weights) as a blob in the feed container.
+var rulesSetting = empty(rulesBlob) ? [] : [{ name: 'RULES_BLOB', value: rulesBlob }]
+// ADMIN_CHANNEL_ID only when given: an empty id is not a channel, and the notice then goes 1:1 to the admins.
+var adminChannelSetting = empty(adminChannelId) ? [] : [{ name: 'ADMIN_CHANNEL_ID', value: adminChannelId }]
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -105,13 +120,14 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: concat(appSettings, rulesFileSetting)
+      appSettings: concat(appSettings, rulesSetting, adminChannelSetting)
     }
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     functionAppConfig: {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${account.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          value: '${hostAccount.properties.primaryEndpoints.blob}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identityId
@@ -121,13 +137,31 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // 'http' is the group of every HTTP function (the bot's /api/messages, /api/health): an always-ready
+        // instance there removes the bot's cold start, billed around the clock (see docs/deploy.md, Cost).
+        alwaysReady: alwaysReadyInstances > 0 ? [{ name: 'http', instanceCount: alwaysReadyInstances }] : []
       }
+      // Node 22: Node 20 left upstream support in April 2026.
       runtime: {
         name: 'node'
-        version: '20'
+        version: '22'
       }
     }
   }
+}
+
+// Basic (user name and password) publishing off for both the SCM (Kudu) and FTP endpoints: deployments go through
+// Entra ID (az, azd, the deploy workflow's OIDC login), never a publish profile.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: { allow: false }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: { allow: false }
 }
 
 output name string = functionApp.name

@@ -1,7 +1,10 @@
 // What the identity may do, and nothing more than the Functions host needs. Role ids are Azure built-in roles
 // (the same ids as Azure-Samples/azure-functions-flex-consumption-samples IaC/bicep/rbac.bicep).
+// Two accounts keep the feed read-only: the data account (tables, feed) grants tables and a read-only feed; blob
+// ownership, which the Functions host and the Flex deployment need, is granted on the host account alone.
 param principalId string
-param storageAccountName string
+param dataStorageAccountName string
+param hostStorageAccountName string
 param feedContainerName string
 param appInsightsName string
 
@@ -12,12 +15,12 @@ var roles = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
-resource account 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: storageAccountName
+resource dataAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: dataStorageAccountName
 }
 
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' existing = {
-  parent: account
+  parent: dataAccount
   name: 'default'
 }
 
@@ -26,14 +29,18 @@ resource feedContainer 'Microsoft.Storage/storageAccounts/blobServices/container
   name: feedContainerName
 }
 
+resource hostAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: hostStorageAccountName
+}
+
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
 // State, audit, conversation references and the run ledger (the code creates its tables on first use).
 resource tableData 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(account.id, principalId, roles.storageTableDataContributor)
-  scope: account
+  name: guid(dataAccount.id, principalId, roles.storageTableDataContributor)
+  scope: dataAccount
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
     principalId: principalId
@@ -41,8 +48,7 @@ resource tableData 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// The feed: read only, and only this container. Kept explicit even though the Owner grant below covers the account,
-// so the data access the app needs stays declared if the host storage ever moves to its own account.
+// The feed (and the rules file in it): read only, and only this container.
 resource feedRead 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(feedContainer.id, principalId, roles.storageBlobDataReader)
   scope: feedContainer
@@ -54,12 +60,23 @@ resource feedRead 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 // Functions host storage (AzureWebJobsStorage__*: timer schedule status, locks, keys) and the Flex deployment
-// container. Microsoft's Flex templates grant Storage Blob Data Owner on the account for exactly this.
+// container, both in the host account. Microsoft's Flex templates grant Storage Blob Data Owner for exactly this.
 resource hostBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(account.id, principalId, roles.storageBlobDataOwner)
-  scope: account
+  name: guid(hostAccount.id, principalId, roles.storageBlobDataOwner)
+  scope: hostAccount
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The Functions host writes its diagnostic events to Table Storage in the host account (AzureWebJobsStorage).
+resource hostTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostAccount.id, principalId, roles.storageTableDataContributor)
+  scope: hostAccount
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

@@ -1,11 +1,21 @@
-// One StorageV2 account: the product's tables, the feed container, the Functions host storage and the Flex
-// deployment container. Key-based access is off (Microsoft's Flex quickstarts set allowSharedKeyAccess: false too),
-// so every client, the host included, must use Entra ID.
+// One StorageV2 account with the given blob containers (and the table service when asked). Used twice: the data
+// account (the product's tables and the feed) and the host account (Functions host storage and the Flex deployment
+// container), so the app's identity can own the host account's blobs while only reading the feed.
+// Key-based access is off (Microsoft's Flex quickstarts set allowSharedKeyAccess: false too), so every client, the
+// host included, must use Entra ID.
 param name string
 param location string
 param tags object = {}
-param feedContainerName string
-param deploymentContainerName string
+
+@description('Blob containers to create (private).')
+param containerNames string[]
+
+@description('Whether the account serves Table Storage to the app.')
+param withTables bool = false
+
+@description('Private networking: deny the public endpoint except for these IPv4 addresses or CIDR ranges.')
+param privateNetworking bool = false
+param allowedIpAddresses string[] = []
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -19,11 +29,14 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     allowBlobPublicAccess: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    // Flex Consumption without VNet integration reaches storage over its public endpoint.
+    // Without private networking, Flex Consumption reaches storage over the public endpoint. With it, the app goes
+    // through private endpoints and the public endpoint admits only the listed addresses (the operator's, to upload
+    // the feed); 'AzureServices' lets trusted Azure services such as the Flex deployment through.
     publicNetworkAccess: 'Enabled'
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
+      ipRules: [for ip in (privateNetworking ? allowedIpAddresses : []): { value: ip, action: 'Allow' }]
     }
   }
 }
@@ -33,23 +46,20 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   name: 'default'
 }
 
-resource feedContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobService
-  name: feedContainerName
-  properties: { publicAccess: 'None' }
-}
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+  for containerName in containerNames: {
+    parent: blobService
+    name: containerName
+    properties: { publicAccess: 'None' }
+  }
+]
 
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobService
-  name: deploymentContainerName
-  properties: { publicAccess: 'None' }
-}
-
-resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = if (withTables) {
   parent: account
   name: 'default'
 }
 
+output id string = account.id
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output tableEndpoint string = account.properties.primaryEndpoints.table

@@ -1,17 +1,12 @@
 import { z } from 'zod';
-import { ACCENT_HEX } from './icons';
 
 /**
- * Fills infra/teams-app/manifest.template.json: the bot id (the managed identity's client id), the app's domain
- * and the developer links. Placeholders are `{{NAME}}` inside JSON strings; every one must be filled.
+ * Fills appPackage/manifest.json, the one manifest template that both `npm run package` and the Microsoft 365
+ * Agents Toolkit (`teamsApp/zipAppPackage` in m365agents.yml) read. Placeholders are the toolkit's `${{NAME}}`
+ * inside JSON strings; every one must be filled.
  */
 
-const guid = z
-  .string()
-  .regex(
-    /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/,
-    "must be a GUID (the bot's Microsoft App ID)",
-  );
+const guid = z.string().regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'must be a GUID');
 // A bare host name such as churn-func-abc.azurewebsites.net: no scheme, no path, no port.
 const hostName = z
   .string()
@@ -19,50 +14,50 @@ const hostName = z
     /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
     'must be a host name like app.azurewebsites.net',
   );
-const httpsUrl = z.url().refine((u) => u.startsWith('https://'), 'must be an https URL');
+// One check, one message: an empty or non-https value is reported once.
+const httpsUrl = (what: string) =>
+  z.string().refine((u) => u.startsWith('https://') && URL.canParse(u), `must be an https URL (${what})`);
 
-/** What a package needs; everything but botId and appDomain has a default. */
-export const manifestInputSchema = z
+/**
+ * The placeholder values, by the names the template (and the toolkit's env/.env.* files) use. Teams shows the
+ * privacy and terms links to every user, so they are required: the function app serves no such pages.
+ * A new manifest feature (a tab, SSO) adds its placeholders here.
+ */
+export const manifestValuesSchema = z
   .object({
-    botId: guid,
-    appDomain: hostName,
+    BOT_ID: guid.describe("the bot's Microsoft App ID: the Bicep output botAppId"),
+    BOT_DOMAIN: hostName.describe('the function app host name: the Bicep output appDomain'),
     /** Teams app id; defaults to the bot id (one app, one bot), as in the Bot Framework Teams samples. */
-    appId: guid.optional(),
+    TEAMS_APP_ID: guid.optional(),
     /** The tabs' SSO app registration (docs/tabs.md); without it the bot id stands in and the tab API answers 401. */
-    tabSsoClientId: guid.optional(),
-    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be MAJOR.MINOR.PATCH'),
-    developerName: z.string().min(1).max(32).default('Churn Predictor'),
-    websiteUrl: httpsUrl.optional(),
-    privacyUrl: httpsUrl.optional(),
-    termsUrl: httpsUrl.optional(),
+    TAB_SSO_CLIENT_ID: guid.optional(),
+    DEVELOPER_NAME: z.string().min(1).max(32).default('Churn Predictor'),
+    WEBSITE_URL: httpsUrl('WEBSITE_URL: your organisation or product page'),
+    PRIVACY_URL: httpsUrl('PRIVACY_URL: your privacy statement'),
+    TERMS_URL: httpsUrl('TERMS_URL: your terms of use'),
   })
-  .transform((i) => {
-    const site = i.websiteUrl ?? `https://${i.appDomain}`;
-    return {
-      BOT_ID: i.botId,
-      APP_ID: i.appId ?? i.botId,
-      APP_DOMAIN: i.appDomain,
-      TAB_SSO_CLIENT_ID: i.tabSsoClientId ?? i.botId,
-      VERSION: i.version,
-      DEVELOPER_NAME: i.developerName,
-      WEBSITE_URL: site,
-      PRIVACY_URL: i.privacyUrl ?? `${site.replace(/\/$/, '')}/privacy`,
-      TERMS_URL: i.termsUrl ?? `${site.replace(/\/$/, '')}/terms`,
-      ACCENT_COLOR: ACCENT_HEX,
-    };
-  });
+  .transform((v) => ({
+    ...v,
+    TEAMS_APP_ID: v.TEAMS_APP_ID ?? v.BOT_ID,
+    TAB_SSO_CLIENT_ID: v.TAB_SSO_CLIENT_ID ?? v.BOT_ID,
+  }));
 
-export type ManifestInput = z.input<typeof manifestInputSchema>;
+export type ManifestValues = z.input<typeof manifestValuesSchema>;
 
-/** Replaces every `{{NAME}}` in the template's strings; throws on an unknown or an unfilled placeholder. */
-export function fillManifest(templateText: string, input: ManifestInput): Record<string, unknown> {
-  const values: Record<string, string> = manifestInputSchema.parse(input);
+/** Replaces every `${{NAME}}` in the template's strings; throws on an unknown or an unfilled placeholder. */
+export function fillManifest(templateText: string, input: ManifestValues): Record<string, unknown> {
+  const parsed = manifestValuesSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Teams app package settings:\n${lines.join('\n')}`);
+  }
+  const values: Record<string, string> = parsed.data;
   // Substitute inside parsed strings, not in raw text, so a value can never break the JSON.
   const fill = (node: unknown): unknown => {
     if (typeof node === 'string') {
-      return node.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
+      return node.replace(/\$\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}/g, (_, name: string) => {
         const value = values[name];
-        if (value === undefined) throw new Error(`manifest template: unknown placeholder {{${name}}}`);
+        if (value === undefined) throw new Error(`manifest template: unknown placeholder \${{${name}}}`);
         return value;
       });
     }
@@ -72,8 +67,5 @@ export function fillManifest(templateText: string, input: ManifestInput): Record
     }
     return node;
   };
-  const filled = fill(JSON.parse(templateText));
-  const leftover = JSON.stringify(filled).match(/\{\{[^}]*\}\}/);
-  if (leftover) throw new Error(`manifest template: unfilled placeholder ${leftover[0]}`);
-  return filled as Record<string, unknown>;
+  return fill(JSON.parse(templateText)) as Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
 import type { RequestCounts } from '../../storage/requestCounter';
+import type { NoticeResult } from '../weekly/weeklyNotice';
 import type { NotReached, RepOutcome, RepStatus } from '../weekly/weeklyReport';
 
 /** What a completed daily follow-up run did. */
@@ -36,7 +37,7 @@ export interface FollowUpsDone {
   notReached: NotReached[];
   sends: { attempts: number; retries: number; throttled: number };
   storage: RequestCounts & { cardSaves: number };
-  adminNotice: 'posted' | 'no_channel' | 'failed' | 'not_needed' | 'not_configured' | 'deferred';
+  adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred';
   durationMs: number;
   /** prepare: start to the first digest (feed, states, what is due, marked lost); deliver: every rep; followUpRows: their audit rows. */
   phasesMs: { prepare: number; deliver: number; followUpRows: number };

@@ -1,8 +1,12 @@
-import type { WeeklyCardData } from '../../cards/cardModels';
+import { countsText } from '../../cards/buildWeeklyCard';
+import type { WeeklyCardCustomer, WeeklyCardData } from '../../cards/cardModels';
 import { formatMoney, weekOfRunKey } from '../../cards/format';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
+import { dayOf } from '../../rules/book';
+import { planText } from '../../rules/plans';
 import { playFlags } from '../../rules/play';
 import type { Rules } from '../../rules/rulesSchema';
+import type { ScoredCustomer } from '../../rules/scoreBook';
 import type { RepWeek } from './weeklyLists';
 
 export interface CardLocale {
@@ -14,34 +18,75 @@ export interface CardLocale {
   tabAppId?: string;
 }
 
-/** The weekly card's data for one rep: each shown customer's name, band, score, value, reasons and play, plus "+N more". */
-export function weeklyCardDataFor(
+/** How the rep's list is cut into cards, and what the card is. */
+export interface CardPageOptions extends CardLocale {
+  /** `YYYY-MM-DD` the list is for: the play's days count from it. Without it they read "day 0". */
+  date?: string;
+  /** 1 = the week's list; each later page shows the next customers past it. */
+  page?: number;
+  kind?: 'weekly' | 'list';
+  /** The chance of no order's horizon in days (ScoredBook.noOrderHorizonDays). */
+  horizonDays?: number;
+}
+
+/** The row of one listed customer. */
+function rowOf(c: ScoredCustomer, week: RepWeek, options: CardPageOptions): WeeklyCardCustomer {
+  const startDay = options.date ? dayOf(options.date) : null;
+  return {
+    customerId: c.customerId,
+    name: c.name.trim() || c.customerId,
+    band: c.band,
+    score: c.score,
+    monthlyValue: c.monthlyValue,
+    reasons: c.reasons,
+    // Won back twice this year: no offer, whatever the plan table says.
+    play: c.plan && c.play.kind !== 'no_offer' ? planText(c.plan, startDay) : c.play.text,
+    flags: playFlags(c.play),
+    outcome: null,
+    ...(c.segment ? { segment: c.segment } : {}),
+    valueKind: c.valueKind,
+    ...(options.horizonDays
+      ? { noOrder: { probability: c.listChance, horizonDays: options.horizonDays } }
+      : {}),
+    valueAtRisk: c.valueAtRisk,
+    change: week.changes.get(c.customerId) ?? null,
+  };
+}
+
+/** How many pages the rep's list takes (at least one, even empty). */
+export function pageCountOf(week: RepWeek): number {
+  const size = Math.max(1, week.shown.length);
+  return Math.max(1, 1 + Math.ceil(week.overflow.length / size));
+}
+
+/**
+ * One card of a rep's list: page 1 is the week's list (the cap), each later page the next as many
+ * from the rest of the ranking. Carries the honest counts by kind, "+N more" past the page, and on
+ * page 1 who left the list by ordering again.
+ */
+export function repCardData(
   week: RepWeek,
   rules: Pick<Rules, 'lossReasons'>,
   runKey: string,
-  options: CardLocale = {},
+  options: CardPageOptions = {},
 ): WeeklyCardData {
-  const { overflow } = week;
+  const size = Math.max(1, week.shown.length);
+  const pageCount = pageCountOf(week);
+  const page = Math.min(Math.max(1, options.page ?? 1), pageCount);
+  const all = [...week.shown, ...week.overflow];
+  const rows = all.slice((page - 1) * size, page * size);
+  const after = all.slice(page * size);
   return {
     runKey,
-    customers: week.shown.map((c) => ({
-      customerId: c.customerId,
-      name: c.name.trim() || c.customerId,
-      band: c.band,
-      score: c.score,
-      monthlyValue: c.monthlyValue,
-      reasons: c.reasons,
-      play: c.play.text,
-      flags: playFlags(c.play),
-      outcome: null,
-    })),
-    ...(overflow.length > 0
-      ? {
-          overflow: {
-            count: overflow.length,
-            monthlyValue: overflow.reduce((sum, c) => sum + c.monthlyValue, 0),
-          },
-        }
+    kind: options.kind ?? 'weekly',
+    customers: rows.map((c) => rowOf(c, week, options)),
+    ...(after.length > 0
+      ? { overflow: { count: after.length, monthlyValue: after.reduce((sum, c) => sum + c.monthlyValue, 0) } }
+      : {}),
+    counts: { ...week.counts },
+    page: { number: page, pageCount },
+    ...(page === 1 && week.backOnTrack.length > 0
+      ? { backOnTrack: week.backOnTrack.slice(0, 10).map((b) => ({ name: b.name, orderedOn: b.orderedOn })) }
       : {}),
     lossReasons: lossReasonChoices(rules.lossReasons),
     ...(options.currency ? { currency: options.currency } : {}),
@@ -50,8 +95,21 @@ export function weeklyCardDataFor(
   };
 }
 
+/** The weekly card's data for one rep: page 1 of their list. */
+export function weeklyCardDataFor(
+  week: RepWeek,
+  rules: Pick<Rules, 'lossReasons'>,
+  runKey: string,
+  options: CardPageOptions = {},
+): WeeklyCardData {
+  return repCardData(week, rules, runKey, { ...options, page: 1, kind: 'weekly' });
+}
+
 /** The notification preview Teams shows for the card, e.g. `Week 48: 6 customers slipping, $4,200/month`. */
 export function weeklyNotificationText(data: WeeklyCardData): string {
+  if (data.counts) {
+    return `Week ${weekOfRunKey(data.runKey)}: ${countsText(data.counts)}`;
+  }
   const count = data.customers.length + (data.overflow?.count ?? 0);
   const value =
     data.customers.reduce((sum, c) => sum + c.monthlyValue, 0) + (data.overflow?.monthlyValue ?? 0);

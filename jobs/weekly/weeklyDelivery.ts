@@ -6,7 +6,7 @@ import { type CardStore, saveSentCard } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import {
-  type CardLocale,
+  type CardPageOptions,
   cardBytes,
   MAX_CARD_BYTES,
   weeklyCardDataFor,
@@ -22,7 +22,7 @@ export interface DeliveryContext {
   at: string;
   now: Date;
   rules: Pick<Rules, 'lossReasons'>;
-  card: CardLocale;
+  card: CardPageOptions;
   conversations: Pick<ConversationStore, 'getRepByEmail'>;
   runs: Pick<RunLedger, 'recordDelivery'>;
   cards: CardStore;
@@ -44,10 +44,14 @@ export interface DeliveryTally {
  * the card data the bot needs to update the card in place. A 403 is recorded `unreachable`; a failed
  * send records nothing, so a rerun of the run retries it.
  *
- * Teams has no idempotent send, so a crash between the connector's 201 and the ledger insert can
+ * Teams has no idempotent send, so a crash between Teams accepting a card and the ledger insert can
  * only be resolved one way or the other: we choose at-least-once (a rerun sends that rep's card
  * again) over at-most-once (a "sending" mark written first would leave that rep silently without a
- * card). The window is one storage insert, milliseconds wide.
+ * card). The ledger row is written as soon as the 201 is back, beside the card save, and the rep's
+ * slot in the run's send concurrency is held until it is stored. So the window is not one insert
+ * wide: every send in flight is in it (sent, answer not yet back, or ledger insert not yet done),
+ * and a crash duplicates at most those, never more than the send concurrency (16 by default).
+ * `npm run bench crash` kills the run at random points and measures it.
  */
 export async function deliverRepWeek(
   week: RepWeek,

@@ -1,7 +1,7 @@
-import type { AdminNotifier } from '../../bot/channelNotifier';
 import type { Log } from '../../bot/ports';
 import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
+import type { AdminNotifier } from './weeklyNotice';
 import type { WeeklyFeedStopped } from './weeklyReport';
 
 /**

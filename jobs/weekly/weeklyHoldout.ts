@@ -1,6 +1,6 @@
 import type { CustomerState } from '../../rules/customerState';
-import { rankPerRep } from '../../rules/ranking';
-import type { ScoredCustomer } from '../../rules/scoreBook';
+import { type ListShape, rankPerRep } from '../../rules/ranking';
+import type { ListedCustomer, ScoredCustomer } from '../../rules/scoreBook';
 import { isHeldOut } from '../monthly/holdout';
 import { weeklyRunKey } from '../schedule';
 
@@ -60,7 +60,7 @@ export interface HoldoutSplit {
 export function splitHoldout(
   customers: readonly ScoredCustomer[],
   previous: ReadonlyMap<string, CustomerState>,
-  rules: HoldoutRules & { capPerRep: number },
+  rules: HoldoutRules & ListShape,
   runKey: string,
 ): HoldoutSplit {
   if (rules.holdoutPercent === 0)
@@ -77,8 +77,10 @@ export function splitHoldout(
   // Copies: scoreBook's objects are left as scored.
   const out = customers.map((c) => (c.gate.surfaced ? { ...c, rank: null, surfaced: false } : c));
   const { ranked } = rankPerRep(
-    out.filter((c) => c.gate.surfaced && !heldOutIds.has(c.customerId)),
-    rules.capPerRep,
+    out.filter(
+      (c): c is ListedCustomer => c.gate.surfaced && c.segment !== null && !heldOutIds.has(c.customerId),
+    ),
+    rules,
   );
   for (const list of ranked.values()) {
     list.forEach((c, k) => {

@@ -1,6 +1,9 @@
 import { MAX_CARD_CUSTOMERS } from '../../cards/cardModels';
 import type { Gate } from '../../rules/gates';
+import type { BackOnTrack, ListChange } from '../../rules/listChanges';
+import { noCounts } from '../../rules/ranking';
 import type { ScoredCustomer } from '../../rules/scoreBook';
+import type { Segment } from '../../rules/segments';
 
 /** One rep's week: the customers their card shows, and those counted as "+N more". */
 export interface RepWeek {
@@ -8,9 +11,23 @@ export interface RepWeek {
   owner: string;
   /** Ranked, at most min(capPerRep, MAX_CARD_CUSTOMERS). */
   shown: ScoredCustomer[];
-  /** Passed the gates but ranked past what the card shows. */
+  /** Passed the gates but ranked past what the card shows (the later pages). */
   overflow: ScoredCustomer[];
+  /** Everyone on the rep's list by kind, before the cap. */
+  counts: Record<Segment, number>;
+  /** What changed since last week, per customer id (rows without an entry say nothing). */
+  changes: ReadonlyMap<string, ListChange>;
+  /** The rep's customers who left last week's list by ordering again. */
+  backOnTrack: BackOnTrack[];
 }
+
+/** What changed since last week, for repWeeks; none when not worked out. */
+export interface WeekChanges {
+  changes: ReadonlyMap<string, ListChange>;
+  backOnTrack: readonly BackOnTrack[];
+}
+
+const NO_CHANGES: WeekChanges = { changes: new Map(), backOnTrack: [] };
 
 /** How the gates split the book this week, for the report. */
 export interface GateCounts {
@@ -28,7 +45,11 @@ export interface GateCounts {
  * Every owner in the book (sorted) with their card's rows: reps with nobody on their list get an
  * empty `shown`, so each rep of the feed is accounted for.
  */
-export function repWeeks(customers: readonly ScoredCustomer[], capPerRep: number): RepWeek[] {
+export function repWeeks(
+  customers: readonly ScoredCustomer[],
+  capPerRep: number,
+  since: WeekChanges = NO_CHANGES,
+): RepWeek[] {
   const shownMax = Math.min(capPerRep, MAX_CARD_CUSTOMERS);
   const byOwner = new Map<string, ScoredCustomer[]>();
   for (const c of customers) {
@@ -38,7 +59,16 @@ export function repWeeks(customers: readonly ScoredCustomer[], capPerRep: number
   }
   return [...byOwner.keys()].sort().map((owner) => {
     const ranked = (byOwner.get(owner) ?? []).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
-    return { owner, shown: ranked.slice(0, shownMax), overflow: ranked.slice(shownMax) };
+    const counts = noCounts();
+    for (const c of ranked) if (c.segment) counts[c.segment]++;
+    return {
+      owner,
+      shown: ranked.slice(0, shownMax),
+      overflow: ranked.slice(shownMax),
+      counts,
+      changes: since.changes,
+      backOnTrack: since.backOnTrack.filter((b) => b.owner === owner),
+    };
   });
 }
 

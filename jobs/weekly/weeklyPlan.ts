@@ -1,8 +1,9 @@
 import type { Book } from '../../rules/book';
 import { dayOf } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
+import { scoreWeekWithChanges, type WeekWithChanges } from '../../rules/listChanges';
 import type { Rules } from '../../rules/rulesSchema';
-import { type ScoredBook, type ScoredCustomer, scoreBook } from '../../rules/scoreBook';
+import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import type { NewAuditRow } from '../../storage/auditRow';
 import { type HoldoutSplit, splitHoldout } from './weeklyHoldout';
 import { type RepWeek, repWeeks } from './weeklyLists';
@@ -12,6 +13,8 @@ import { heldOutRow, surfacedRow } from './weeklySurfaced';
 /** Everything the weekly run decides before it writes or sends anything. */
 export interface WeekPlan {
   scored: ScoredBook;
+  /** Last week's lists beside this week's, and what changed. */
+  since: WeekWithChanges;
   holdout: HoldoutSplit;
   /** The scored customers after the holdout, in the book's order. */
   customers: ScoredCustomer[];
@@ -37,7 +40,9 @@ export function planWeek(
   at: { localDate: string; runKey: string; runAt: string },
 ): WeekPlan {
   const { localDate, runKey, runAt } = at;
-  const scored = scoreBook(book, rules, dayOf(localDate), previous);
+  // The one answer to "who is on a rep's list", shared by the weekly run and the `list` command.
+  const since = scoreWeekWithChanges(book, rules, dayOf(localDate), previous);
+  const { scored } = since;
   const holdout = splitHoldout(scored.customers, previous, rules, runKey);
   const customers = holdout.customers;
   const states = nextStates(customers, previous, localDate, holdout);
@@ -56,14 +61,44 @@ export function planWeek(
   }
   return {
     scored,
+    since,
     holdout,
     customers,
-    weeks: repWeeks(customers, rules.capPerRep),
+    weeks: repWeeks(customers, rules.capPerRep, since),
     first,
     rest,
     surfacedRows: customers
       .filter((c) => c.surfaced)
       .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, runAt)),
     heldOutRows: holdout.heldOut.map((c) => heldOutRow(c, previous.get(c.customerId), runKey, runAt)),
+  };
+}
+
+/** What `list` asks for: the lists as of a day, against the given states. */
+export interface ListsNowRequest {
+  localDate: string;
+  runKey: string;
+  states: ReadonlyMap<string, CustomerState>;
+}
+
+/** Every rep's list as of the day, and the days the chance of no order looks ahead. */
+export interface ListsNow {
+  weeks: RepWeek[];
+  horizonDays: number;
+}
+
+/**
+ * The lists `list` shows: the feed read now and planned exactly as the weekly run plans its cards
+ * (planWeek: the same scoring, gates, holdout, split and cap), so a card and `list` never disagree.
+ */
+export function listsNowFrom(
+  readBook: (asOf: string) => Promise<{ book: Book }>,
+  rules: Rules,
+  clock: () => Date = () => new Date(),
+): (request: ListsNowRequest) => Promise<ListsNow> {
+  return async ({ localDate, runKey, states }) => {
+    const { book } = await readBook(localDate);
+    const plan = planWeek(book, rules, states, { localDate, runKey, runAt: clock().toISOString() });
+    return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays };
   };
 }

@@ -1,6 +1,8 @@
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { Delivery } from '../../storage/runLedger';
 import type { GateCounts } from './weeklyLists';
+import type { NoticeResult } from './weeklyNotice';
+import type { RefusedCustomer } from './weeklyRefused';
 
 /** How one rep's week ended. `earlier`: a previous attempt of this run already handled them (from the ledger). */
 export type RepOutcome =
@@ -40,6 +42,8 @@ export interface WeeklyRunDone {
   /** next_tick: reps failed and attempts remain, so a later timer tick runs the week again. */
   retry: 'next_tick' | 'none';
   feed: { customers: number; rowsSkipped: number };
+  /** Customers left out of the run because storage would refuse their rows, with the reason. */
+  refused: RefusedCustomer[];
   gates: GateCounts;
   /**
    * State rows stored; keptForRep: rows a rep's action changed while the run was going, left as the
@@ -60,7 +64,7 @@ export interface WeeklyRunDone {
   sends: { attempts: number; retries: number; throttled: number };
   storage: RequestCounts & { cardSaves: number };
   /** deferred: a retry follows, and the notice waits for the last attempt. */
-  adminNotice: 'posted' | 'no_channel' | 'failed' | 'not_needed' | 'not_configured' | 'deferred';
+  adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred' | 'already_sent';
   durationMs: number;
   /**
    * prepare: start to the first card (feed, states, scoring, the listed rows stored); then, side by
@@ -79,7 +83,7 @@ export interface WeeklyFeedStopped {
   localDate: string;
   feedError: { code: string; file: string; message: string };
   /** told_earlier: the tick that started this week's run told them. */
-  adminNotice: 'posted' | 'no_channel' | 'failed' | 'not_configured' | 'told_earlier';
+  adminNotice: NoticeResult | 'not_configured' | 'told_earlier';
   /** The run row stays unfinished: the next timer tick reads the feed again. */
   retry: 'next_tick';
 }
@@ -115,9 +119,12 @@ const LISTED_IN_TEXT = 20;
 /** A short plain-text account of the run for the log and the admins' channel. */
 export function weeklyReportText(report: WeeklyRunDone): string {
   const c = report.counts;
+  // Cards sent by this run and cards an earlier attempt of the week delivered are told apart, so the
+  // line agrees with the run's send counts (a rerun that sends nothing does not say "1 delivered").
+  const sentNow = c.delivered - report.deliveredEarlier;
   const lines = [
-    `Weekly run ${report.runKey} (${report.localDate}): ${c.delivered} cards delivered` +
-      (report.deliveredEarlier > 0 ? ` (${report.deliveredEarlier} by an earlier attempt)` : '') +
+    `Weekly run ${report.runKey} (${report.localDate}): ${plural(sentNow, 'card')} delivered by this run` +
+      (report.deliveredEarlier > 0 ? `, ${report.deliveredEarlier} earlier this week` : '') +
       `, ${c.nothing_to_send} with nothing to send, ${c.unreachable} unreachable, ` +
       `${c.no_conversation} without the app, ${c.failed} failed` +
       (report.attempt > 1 ? ` (attempt ${report.attempt}).` : '.'),
@@ -136,6 +143,8 @@ export function weeklyReportText(report: WeeklyRunDone): string {
     lines.push(
       `${report.stateWrites.keptForRep} customers were acted on by a rep during the run: their rows were kept as the rep left them.`,
     );
+  for (const r of report.refused.slice(0, LISTED_IN_TEXT))
+    lines.push(`Left out: customer ${r.customerId}: storage would refuse the row (${r.reason})`);
   if (report.notReached.length > 0) {
     lines.push('Not reached:');
     for (const n of report.notReached.slice(0, LISTED_IN_TEXT)) lines.push(`- ${n.rep}: ${n.detail}`);
@@ -157,6 +166,10 @@ export function fromLedger(rep: string, customers: number, row: Delivery): RepOu
     case 'no_conversation':
       return { rep, status: 'no_conversation' };
   }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** The report without the per-rep list, small enough for the ledger's run row (the per-rep rows hold the rest). */

@@ -1,5 +1,4 @@
 import { format } from 'date-fns';
-import type { AdminNotifier } from '../../bot/channelNotifier';
 import type { CardSender, Log } from '../../bot/ports';
 import { describeFeedReport } from '../../feed/describeFeedReport';
 import { FeedError } from '../../feed/feedError';
@@ -9,12 +8,15 @@ import type { Rules } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
 import { runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
+import { stateRowProblem } from '../../storage/stateEntity';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import type { CardLocale } from './weeklyCardFor';
 import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { readFeedOrStop, stopForFeed } from './weeklyFeedStop';
 import { countGates } from './weeklyLists';
+import type { AdminNotifier } from './weeklyNotice';
 import { planWeek } from './weeklyPlan';
+import { setAsideUnstorable } from './weeklyRefused';
 import { repDirectory } from './weeklyRepDirectory';
 import {
   countOutcomes,
@@ -113,12 +115,16 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       runKey,
     });
   }
-  const { customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planWeek(
-    book,
-    deps.rules,
-    snapshot.states,
-    { localDate, runKey, runAt },
+  const planned = setAsideUnstorable(
+    planWeek(book, deps.rules, snapshot.states, { localDate, runKey, runAt }),
+    stateRowProblem,
   );
+  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planned.plan;
+  for (const { customerId, reason } of planned.refused) {
+    log.warn(`customer ${customerId} left out of this run: storage would refuse the row (${reason})`, {
+      runKey,
+    });
+  }
 
   // The state rows of listed customers that are new or start a slip cycle are written before any
   // card goes out (a card's buttons act on them). Everything else (other updates, the audit rows) is
@@ -138,7 +144,13 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     at,
     now,
     rules: deps.rules,
-    card: { currency: config.currency, locale: config.locale, tabAppId: config.tabAppId },
+    card: {
+      currency: config.currency,
+      locale: config.locale,
+      tabAppId: config.tabAppId,
+      date: localDate,
+      horizonDays: scored.noOrderHorizonDays,
+    },
     conversations: directory,
     runs: storage.runs,
     cards: deps.cards,
@@ -183,6 +195,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     attempt,
     retry: 'none',
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
+    refused: planned.refused,
     gates: countGates(customers, holdout.heldOutIds),
     stateWrites: {
       written: firstWrite.written + restWrite.written,
@@ -218,10 +231,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     // A later tick delivers to the failed reps: tell the admins once, after the last attempt.
     report.retry = 'next_tick';
     report.adminNotice = 'deferred';
-  } else if (report.notReached.length > 0) {
-    report.adminNotice = deps.notifyAdmins
-      ? await deps.notifyAdmins(weeklyReportText(report))
-      : 'not_configured';
+  } else if (report.notReached.length > 0 || report.refused.length > 0) {
+    report.adminNotice = await noticeOnce(deps, runKey, weeklyReportText(report), at);
   }
   report.durationMs = Math.round(clock() - started);
   await storage.runs.finishRun(
@@ -233,6 +244,23 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   if (report.notReached.length > 0) log.warn(text, { runKey });
   else log.info(text, { runKey });
   return report;
+}
+
+/**
+ * Posts the admins' notice once per week: a forced or repeated run of the same week finds it in the
+ * ledger and posts nothing (its report and log still say everything).
+ */
+async function noticeOnce(
+  deps: WeeklyRunDeps,
+  runKey: string,
+  text: string,
+  at: string,
+): Promise<WeeklyRunDone['adminNotice']> {
+  if (!deps.notifyAdmins) return 'not_configured';
+  if (await deps.storage.runs.noticeSent(runKey)) return 'already_sent';
+  const result = await deps.notifyAdmins(text);
+  if (result === 'posted') await deps.storage.runs.recordNotice(runKey, at);
+  return result;
 }
 
 /** How many audit rows this attempt recorded, and how many an earlier one already had. */

@@ -38,7 +38,8 @@ describe('the Playground in Chromium: clicking the weekly card', () => {
   const row = (name: string): Locator =>
     card()
       .locator(
-        `xpath=.//p[normalize-space(.)="${name}"]/ancestor::div[contains(@class,"ac-container")][.//div[contains(@class,"ac-actionSet")]][1]`,
+        // The name is a TextRun (a span in a RichTextBlock), so it is never read as markdown.
+        `xpath=.//*[self::p or self::span][normalize-space(.)="${name}"]/ancestor::div[contains(@class,"ac-container")][.//div[contains(@class,"ac-actionSet")]][1]`,
       )
       .first();
   const stateOf = async (customerId: string): Promise<CustomerState> => {

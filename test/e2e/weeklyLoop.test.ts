@@ -76,10 +76,17 @@ describe('npm start, end to end through the Agents Playground', () => {
     cardId = created.message?.messageId ?? '';
     card = created.message?.attachments[0]?.content;
     expect(created.message?.attachments[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
-    expect(texts(card)[0]).toMatch(/^Week 48 · \d+ customers slipping · \$[\d,]+\/month at risk$/);
+    expect(texts(card)[0]).toMatch(/^Week 48 · \d+ slipping( · \d+ (not back yet|lapsed))*$/);
+    expect(texts(card)[1]).toMatch(
+      /^\$[\d,]+ at risk on this card \(value × chance of no order in 90 days\)$/,
+    );
     const greenfield = weeklyRow(card, 'Greenfield Cafe');
     expect(greenfield.texts).toContain('• No order in 34 days, usually every 9');
     expect(greenfield.buttons).toEqual(['Reached out', 'Won back', 'Lost']);
+    expect(greenfield.texts).toContain('New on your list');
+    expect(greenfield.texts.some((t) => /^Slipping · \d+% chance of no order in 90 days$/.test(t))).toBe(
+      true,
+    );
 
     names = customerNames(card).slice(0, 4);
     expect(names[0]).toBe('Greenfield Cafe');

@@ -21,8 +21,9 @@ const PUBLISHED_CONVERSATION_LIMITS: RateLimit[] = [
   { limit: 1_800, windowMs: 3_600_000 },
 ];
 
-/** A failure the fake answers instead of accepting a request. */
+/** A failure the fake answers instead of accepting a request; `hang` never answers at all. */
 export type Injection =
+  | { status: 'hang' }
   | { status: 502 | 503 | 504 | 412 }
   | { status: 429; retryAfterSeconds: number }
   | { status: 403; code: 'ConversationBlockedByUser' | 'MessageWritesBlocked' };
@@ -53,6 +54,8 @@ export interface ConnectorStats {
   throttled: number;
   injected: number;
   tooLarge: number;
+  /** Requests held open without an answer (`hang`). */
+  hung: number;
 }
 
 /** Answers 429 once any window already holds `limit` accepted requests; the Retry-After says when the oldest leaves. */
@@ -90,7 +93,14 @@ const ROUTES = {
  */
 export class FakeTeamsConnector {
   readonly activities: RecordedActivity[] = [];
-  readonly stats: ConnectorStats = { requests: 0, accepted: 0, throttled: 0, injected: 0, tooLarge: 0 };
+  readonly stats: ConnectorStats = {
+    requests: 0,
+    accepted: 0,
+    throttled: 0,
+    injected: 0,
+    tooLarge: 0,
+    hung: 0,
+  };
   /** Wall-clock times (from `now`) of every request, accepted or not, in arrival order. */
   readonly requestTimes: number[] = [];
   private readonly byConversation = new Map<string, { injection: Injection; remaining: number }>();
@@ -178,6 +188,12 @@ export class FakeTeamsConnector {
     const conversationId = decodeURIComponent(match[1]);
 
     const injected = this.takeInjection(conversationId, requestNumber);
+    if (injected?.status === 'hang') {
+      // Holds the request open and answers nothing, as a stalled service would; stop() closes it.
+      this.stats.injected++;
+      this.stats.hung++;
+      return;
+    }
     if (injected) {
       this.stats.injected++;
       if (injected.status === 429) this.stats.throttled++;
@@ -257,7 +273,7 @@ export class FakeTeamsConnector {
   }
 }
 
-function answerInjection(res: ServerResponse, injection: Injection): void {
+function answerInjection(res: ServerResponse, injection: Exclude<Injection, { status: 'hang' }>): void {
   switch (injection.status) {
     case 429:
       json(

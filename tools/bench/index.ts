@@ -15,6 +15,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     what: 'read + score 100k/2M as a score process vs DuckDB RFM as a process; 1M/20M time and peak RSS; the export corpus',
   },
   score: { file: 'scoreBench.ts', what: 'scoreBook alone on an in-memory 100k/2M book' },
+  crash: {
+    file: 'crashBench.ts',
+    what: 'weekly run SIGKILLed at 24 random points mid-send, rerun: cards Teams got twice per kill',
+  },
   storage: {
     file: 'storageBench.ts',
     what: '10k and 100k state rows, batched vs one by one, on Azurite',
@@ -34,9 +38,17 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
   },
   bgnbd: { file: 'bgnbdBench.ts', what: 'BG/NBD fit and scoring on 100k simulated customers' },
   model: { file: 'bgnbdScoreBench.ts', what: 'scoreBook with the cadence model on 100k customers' },
+  lists: {
+    file: 'listsBench.ts',
+    what: "each rep's list per book: sizes, counts by kind, precision of the slipping rows vs longest-since",
+  },
   tabs: {
     file: 'tabsBench.ts',
     what: "the tabs' bundle size and first (meaningful) paint in Chromium on the local host",
+  },
+  coldStart: {
+    file: 'coldStartBench.ts',
+    what: 'new process to the first bot reply, tsc output vs the esbuild bundle, on Azurite',
   },
 };
 

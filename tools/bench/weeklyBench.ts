@@ -134,10 +134,10 @@ export async function weeklyBench(options: WeeklyBenchOptions = {}): Promise<Wee
   }
 }
 
-/** Stores each rep's install (a personal conversation on the fake connector), as the bot would. */
+/** Stores a 1:1 conversation reference for each rep, pointing at the connector at `fake.serviceUrl`. */
 export async function installReps(
   storage: Storage,
-  fake: FakeTeamsConnector,
+  fake: Pick<FakeTeamsConnector, 'serviceUrl'>,
   emails: string[],
 ): Promise<void> {
   for (const email of emails) {
@@ -158,7 +158,8 @@ export async function installReps(
   }
 }
 
-function depsFor(
+/** The weekly run's dependencies over bench storage, a fixed book and a real sender, with a quiet log. */
+export function depsFor(
   storage: Storage,
   cards: TableCardStore,
   book: WeeklyRunDeps extends { readBook: (asOf: string) => Promise<infer R> }

@@ -32,9 +32,36 @@ Usage:
   churn-predictor summary [--month YYYY-MM] [--format text|json|card]   (needs STORAGE_CONNECTION_STRING)
   churn-predictor tune --feed DIR [--as-of YYYY-MM-DD] --horizon DAYS --out FILE [--rules FILE]
                        [--active-within DAYS] [--fit-dates N] [--step DAYS]
-  churn-predictor help
+  churn-predictor help | --help | --version
+  churn-predictor COMMAND --help
 
+Money is shown in CURRENCY (ISO 4217, default USD) and LOCALE (default en-US), as on the cards.
 Exit codes: 0 ok, 2 bad input (missing file or column, bad rules file, bad arguments).`;
+
+/** What `churn-predictor COMMAND --help` prints. */
+export const COMMAND_HELP: Readonly<Record<string, string>> = {
+  score: `churn-predictor score --feed DIR [--as-of YYYY-MM-DD] [--rules FILE] [--format table|json|csv]
+
+Plans the week as of the date exactly as the weekly run does and prints each rep's list, as their
+card shows it: the counts by kind (slipping, not back yet, lapsed), the rows worth most, each with
+its value, chance of no order, what changed since last week, reasons and play.
+  --format table   what a person reads (default)
+  --format json    every customer, listed ones first, with segment, listChance, plan...
+  --format csv     the same as CSV; the reasons column is split by " | "
+Warns on stderr when --as-of is before the feed's first order or long after its last.`,
+  backtest: `churn-predictor backtest --feed DIR --as-of YYYY-MM-DD --horizon DAYS [--active-within DAYS]
+                         [--rules FILE] [--format table|json]
+
+Replays a past date and says how well the score ranked who then placed no order in the horizon,
+beside "days since last order".`,
+  summary: `churn-predictor summary [--month YYYY-MM] [--format text|json|card]
+
+The team's monthly summary from the audit trail (needs STORAGE_CONNECTION_STRING).`,
+  tune: `churn-predictor tune --feed DIR [--as-of YYYY-MM-DD] --horizon DAYS --out FILE [--rules FILE]
+                     [--active-within DAYS] [--fit-dates N] [--step DAYS]
+
+Fits the weights on the book's own history and writes a rules file.`,
+};
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

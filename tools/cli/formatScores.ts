@@ -1,5 +1,12 @@
 import Papa from 'papaparse';
-import type { ScoredBook, ScoredCustomer } from '../../rules';
+import { changeText, headlineOf, statusLine, valueText } from '../../cards/buildWeeklyCard';
+import type { WeeklyCardData } from '../../cards/cardModels';
+import { formatMoney, formatShortDate } from '../../cards/format';
+import { parseWeeklyCardData } from '../../cards/weeklyCardData';
+import { repCardData } from '../../jobs/weekly/weeklyCardFor';
+import type { WeekPlan } from '../../jobs/weekly/weeklyPlan';
+import type { ScoredCustomer } from '../../rules';
+import { planText } from '../../rules/plans';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
 export interface ScoreRow {
@@ -8,80 +15,158 @@ export interface ScoreRow {
   owner: string;
   score: number;
   band: string;
+  /** `slipping`, `not_back` or `lapsed`; null when the customer is none (see notListed). */
+  segment: string | null;
+  /** `no_orders`, `too_new` or `on_time` when the customer is no kind of name; else null. */
+  notListed: string | null;
+  /** The chance of no order the list goes by, 0-1, in the next listChanceDays. */
+  listChance: number;
+  listChanceDays: number;
   monthlyValue: number;
+  /** `monthly`, or `second_order` when monthlyValue is what a second order is worth. */
+  valueKind: string;
   valueAtRisk: number;
   reasons: string[];
   play: string;
+  /** The plan-table row: tier, action, channel and days from the list's date; null when not listed. */
+  plan: { tier: string; action: string; channel: string; days: number[] } | null;
   surfaced: boolean;
   rank: number | null;
   gate: string;
+  /** What changed since last week for a listed customer: new, worse (points), still (week). */
+  change: string | null;
 }
 
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+/** x rounded to `digits` decimals, with no binary noise left (0.22000000000000003 -> 0.22). */
+const round = (x: number, digits: number) =>
+  Number((Math.round(x * 10 ** digits) / 10 ** digits).toFixed(digits));
 
 /** One scored customer as a plain row. */
-export function toScoreRow(c: ScoredCustomer): ScoreRow {
+export function toScoreRow(c: ScoredCustomer, plan: WeekPlan): ScoreRow {
+  const change = plan.since.changes.get(c.customerId);
   return {
     customerId: c.customerId,
     name: c.name,
     owner: c.owner,
     score: round(c.score, 1),
     band: c.band,
+    segment: c.segment,
+    notListed: c.notListed,
+    listChance: round(c.listChance, 3),
+    listChanceDays: plan.scored.noOrderHorizonDays,
     monthlyValue: round(c.monthlyValue, 2),
+    valueKind: c.valueKind,
     valueAtRisk: round(c.valueAtRisk, 2),
     reasons: c.reasons,
-    play: c.play.text,
+    play: c.plan ? planText(c.plan, plan.scored.asOfDay) : c.play.text,
+    plan: c.plan
+      ? { tier: c.plan.tier, action: c.plan.action, channel: c.plan.channel, days: c.plan.days }
+      : null,
     surfaced: c.surfaced,
     rank: c.rank,
     gate: c.gate.surfaced ? 'passed' : c.gate.gate,
+    change: c.rank !== null && change ? changeText(change) : null,
   };
 }
 
-/** Every customer, riskiest first, as a JSON array; `factsOf` adds fields per customer (the feed's facts). */
-export function formatJson(book: ScoredBook, factsOf?: (c: ScoredCustomer) => object): string {
+/**
+ * Every customer, listed first in list order, then riskiest first, as a JSON array; `factsOf` adds
+ * fields per customer (the feed's facts: orders, first and last order, spend).
+ */
+export function formatJson(plan: WeekPlan, factsOf?: (c: ScoredCustomer) => object): string {
   return JSON.stringify(
-    byScore(book).map((c) => ({ ...toScoreRow(c), ...factsOf?.(c) })),
+    ordered(plan).map((c) => ({ ...toScoreRow(c, plan), ...factsOf?.(c) })),
     null,
     2,
   );
 }
 
-/** Every customer, riskiest first, as CSV (reasons joined with "; "); a cell starting with = + - @ is prefixed with ' so a spreadsheet shows it as text. */
-export function formatCsv(book: ScoredBook): string {
-  const rows = byScore(book).map((c) => {
-    const r = toScoreRow(c);
-    return { ...r, reasons: r.reasons.join('; '), rank: r.rank ?? '' };
+/** Separates the reasons in the CSV's `reasons` column; no reason contains it. */
+export const CSV_REASON_SEPARATOR = ' | ';
+
+/**
+ * Every customer as CSV (reasons joined with " | ", plan days with " "); a cell starting with
+ * = + - @ is prefixed with ' so a spreadsheet shows it as text, never runs it.
+ */
+export function formatCsv(plan: WeekPlan): string {
+  const rows = ordered(plan).map((c) => {
+    const r = toScoreRow(c, plan);
+    return {
+      ...r,
+      reasons: r.reasons.join(CSV_REASON_SEPARATOR),
+      plan: r.plan
+        ? `${r.plan.tier}: ${r.plan.action} (${r.plan.channel}) days ${r.plan.days.join(' ')}`
+        : '',
+      rank: r.rank ?? '',
+      segment: r.segment ?? '',
+      notListed: r.notListed ?? '',
+      change: r.change ?? '',
+    };
   });
   return Papa.unparse(rows, { newline: '\n', escapeFormulae: true });
 }
 
-const money = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
+/** The currency and locale amounts are shown in. */
+export interface MoneyFormat {
+  currency: string;
+  locale: string;
+}
 
-/** What a person reads: each rep's list, ranked, with the reasons and the play. */
-export function formatTable(book: ScoredBook): string {
-  const out: string[] = [`Customers slipping as of ${book.asOf}`];
-  const atRisk = book.customers.filter((c) => c.band === 'at_risk').length;
-  const watch = book.customers.filter((c) => c.band === 'watch').length;
+/** What a person reads: each rep's list as their card shows it (page 1), with the reasons and the play. */
+export function formatTable(
+  plan: WeekPlan,
+  money: MoneyFormat = { currency: 'USD', locale: 'en-US' },
+): string {
+  const { scored } = plan;
+  const count = (band: string) => plan.customers.filter((c) => c.band === band).length;
+  const out: string[] = [`Lists as of ${scored.asOf}`];
   out.push(
-    `${book.customers.length.toLocaleString('en-US')} customers scored: ${atRisk} at risk, ${watch} to watch, ${book.customers.length - atRisk - watch} steady.`,
+    `${plan.customers.length.toLocaleString('en-US')} customers scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady.`,
   );
-  if (book.reps.length === 0) out.push('', 'Nobody is on a list this week.');
-  for (const rep of book.reps) {
-    const shown = rep.customers;
-    const atRiskValue = shown.reduce((s, c) => s + c.monthlyValue, 0);
-    out.push('', `${rep.owner}: ${shown.length} slipping, ${money(atRiskValue)}/month at stake`);
-    for (const c of shown) {
-      out.push(
-        `  ${String(c.rank).padStart(2)}. ${c.name}  score ${Math.round(c.score)}, ${money(c.monthlyValue)}/month${c.monthlyValueIsDerived ? ' (from orders)' : ''}`,
-      );
+  const weeks = plan.weeks.filter((w) => w.shown.length > 0 || w.backOnTrack.length > 0);
+  if (weeks.length === 0) out.push('', 'Nobody is on a list this week.');
+  const fmt = (amount: number) => formatMoney(amount, money.currency, money.locale);
+  for (const week of weeks) {
+    const data: WeeklyCardData = repCardData(
+      week,
+      { lossReasons: [{ code: 'other', label: 'Other' }] },
+      'weekly-2000-W01',
+      {
+        date: scored.asOf,
+        horizonDays: scored.noOrderHorizonDays,
+        currency: money.currency,
+        locale: money.locale,
+      },
+    );
+    const { headline, subline } = headlineOf(parseWeeklyCardData(data), fmt);
+    // The card's headline without its week number (a CLI run is for a date, not a week's send).
+    out.push('', `${week.owner}: ${headline.replace(/^Week \d+ · /, '')}`);
+    if (subline) out.push(`  ${subline}`);
+    data.customers.forEach((c, k) => {
+      const status = statusLine(c).text;
+      const change = c.change ? ` · ${changeText(c.change)}` : '';
+      out.push(`  ${String(k + 1).padStart(2)}. ${c.name}  ${valueText(c, fmt)} · ${status}${change}`);
       for (const r of c.reasons.slice(0, 3)) out.push(`      - ${r}`);
-      out.push(`      Play: ${c.play.text}`);
-    }
-    if (rep.moreCount > 0) out.push(`  +${rep.moreCount} more past the cap of ${shown.length}`);
+      out.push(`      Play: ${c.play}`);
+    });
+    const more = data.overflow?.count ?? 0;
+    if (more > 0) out.push(`  +${more} more (in Teams: the card's "Show the next" button, or type "list 2")`);
+    if (data.backOnTrack)
+      out.push(
+        `  Back on track: ${data.backOnTrack.map((b) => `${b.name} ordered ${formatShortDate(b.orderedOn)}`).join('; ')}`,
+      );
   }
   return out.join('\n');
 }
 
-function byScore(book: ScoredBook): ScoredCustomer[] {
-  return [...book.customers].sort((a, b) => b.score - a.score || a.customerId.localeCompare(b.customerId));
+/** Listed customers in list order (by rep), then everyone else riskiest first. */
+function ordered(plan: WeekPlan): ScoredCustomer[] {
+  const listed = plan.weeks.flatMap((w) => [...w.shown, ...w.overflow]);
+  const ids = new Set(listed.map((c) => c.customerId));
+  const rest = plan.customers
+    .filter((c) => !ids.has(c.customerId))
+    .sort(
+      (a, b) => b.listChance - a.listChance || b.score - a.score || a.customerId.localeCompare(b.customerId),
+    );
+  return [...listed, ...rest];
 }

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FeedError } from '../../feed/feedError';
 import { ConfigError } from '../../functions/config';
 import { RulesError } from '../../rules';
 import { TuneError } from '../../rules/tune';
-import { parseCliArgs, USAGE } from './args';
+import { COMMAND_HELP, parseCliArgs, USAGE } from './args';
 import { runBacktestCommand } from './backtestCommand';
 import { runScoreCommand } from './scoreCommand';
 import { runSummaryCommand } from './summaryCommand';
@@ -16,6 +18,16 @@ export async function main(
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
   try {
+    if (argv[0] === '--version' || argv[0] === '-V' || argv[0] === 'version') {
+      out.write(`${packageVersion()}\n`);
+      return 0;
+    }
+    if (argv.length > 1 && (argv.includes('--help') || argv.includes('-h'))) {
+      const help = COMMAND_HELP[argv[0]];
+      if (!help) throw new UsageError(`Unknown command "${argv[0]}"`);
+      out.write(`${help}\n`);
+      return 0;
+    }
     if (argv[0] === 'tune') {
       await runTuneCommand(argv.slice(1), out, err);
       return 0;
@@ -56,7 +68,35 @@ export async function main(
   }
 }
 
+/** The package's version, from package.json. */
+export function packageVersion(): string {
+  for (const up of ['../..', '../../..']) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(__dirname, up, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'churn-predictor' && pkg.version) return pkg.version;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return 'unknown';
+}
+
+/**
+ * Output piped into a reader that stops early (`| head`) closes the pipe: the next write fails with
+ * EPIPE. That is the reader's choice, not an error: stop quietly, as Unix tools do.
+ */
+export function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+}
+
 if (require.main === module) {
+  quietOnClosedPipe(process.stdout);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

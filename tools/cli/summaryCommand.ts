@@ -61,6 +61,7 @@ export async function runSummaryCommand(
   const { summary, card } = await summaryCardFor(storage, month, {
     timeZone: config.timeZone,
     lossReasons: rules.lossReasons,
+    ...config.card,
   });
   if (parsed.format === 'json') out.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (parsed.format === 'card') out.write(`${JSON.stringify(card, null, 2)}\n`);

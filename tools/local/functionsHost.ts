@@ -27,6 +27,11 @@ export interface FunctionsHostOptions {
   /** Told to the user when the port is taken, e.g. "set BOT_PORT" or "pass --bot-port". */
   portHint?: string;
   log?: (level: string, ...args: unknown[]) => void;
+  /**
+   * Host names besides loopback that `/api/` routes answer to (a dev tunnel's public name, with the
+   * bot's token check on). Admin routes answer to loopback alone, whatever this says.
+   */
+  publicHosts?: readonly string[];
 }
 
 export interface FunctionsHost {
@@ -76,7 +81,15 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
   const log =
     options.log ?? ((level: string, ...args: unknown[]) => console.log(`[functions:${level}]`, ...args));
   const requestedPort = options.port ?? DEFAULT_BOT_PORT;
+  const publicHosts = new Set((options.publicHosts ?? []).map((h) => h.toLowerCase()));
   const server = createServer((req, res) => {
+    const refusal = foreignRequest(req, publicHosts);
+    if (refusal) {
+      log('warn', `refused ${req.method} ${req.url}: ${refusal}`);
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'forbidden' }));
+      return;
+    }
     handle(req, res, routes, log).catch((error: unknown) => {
       log('error', 'local host failed to answer', error);
       if (!res.headersSent) res.writeHead(500);
@@ -91,6 +104,37 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
     url: `http://127.0.0.1:${port}`,
     close: () => closeServer(server),
   };
+}
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The host name of a `Host` header value or an origin URL, lower-case, without the port. */
+function hostNameOf(value: string): string | null {
+  try {
+    return new URL(value.includes('://') ? value : `http://${value}`).hostname.toLowerCase();
+  } catch (err) {
+    if (err instanceof TypeError) return null;
+    throw err;
+  }
+}
+
+/**
+ * Why a request must not reach the functions, or null. A web page elsewhere can make a browser POST
+ * to 127.0.0.1 (it sends `Origin: http://evil.example`), or reach it under its own name through DNS
+ * rebinding (`Host: evil.example`): only this machine's pages and names are answered. Tools that are
+ * not browsers (the Playground, curl, the Bot Framework) send no Origin.
+ */
+export function foreignRequest(req: IncomingMessage, publicHosts: ReadonlySet<string>): string | null {
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    const name = origin === 'null' ? null : hostNameOf(origin);
+    if (!name || !LOOPBACK_NAMES.has(name)) return `Origin ${origin.slice(0, 100)} is not this machine`;
+  }
+  const host = req.headers.host;
+  const name = host ? hostNameOf(host) : null;
+  if (name && LOOPBACK_NAMES.has(name)) return null;
+  if (name && publicHosts.has(name) && (req.url ?? '').startsWith('/api/')) return null;
+  return `Host ${(host ?? '(none)').slice(0, 100)} is not this machine`;
 }
 
 function listen(server: Server, port: number, hint: string): Promise<void> {

@@ -1,22 +1,34 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, parseEnv } from 'node:util';
 import { buildTeamsAppPackage } from '../../infra/package/teamsAppPackage';
 
 /**
- * `npm run package -- --bot-id <guid> --domain <host>`: builds dist/teams-app.zip for upload to the Teams org
- * catalog. Values come from the flags, else from BOT_ID / APP_DOMAIN (the Bicep outputs botAppId / appDomain).
+ * `npm run package`: builds dist/teams-app.zip for upload to the Teams org catalog, from appPackage/.
+ * Values come from the flags, else the environment, else `--env <name>` (the toolkit's env/.env.<name> file).
  */
 
-const USAGE = `usage: npm run package -- --bot-id <guid> --domain <app host name> [--app-id <guid>] [--tab-sso-client-id <guid>] [--out dist/teams-app.zip]
-  env fallbacks: BOT_ID, APP_DOMAIN, TEAMS_APP_ID, TAB_SSO_CLIENT_ID, DEVELOPER_NAME, WEBSITE_URL, PRIVACY_URL, TERMS_URL
-  e.g. after deploying: --bot-id $(az deployment group show -g <rg> -n main --query properties.outputs.botAppId.value -o tsv)`;
+const USAGE = `usage: npm run package -- [--env dev | --env-file <file>] [--bot-id <guid>] [--domain <app host name>] [--app-id <guid>] [--tab-sso-client-id <guid>] [--out dist/teams-app.zip]
+  settings (flags win, then the environment, then env/.env.<name>):
+    BOT_ID        the Bicep output botAppId            BOT_DOMAIN   the Bicep output appDomain
+    PRIVACY_URL   your privacy statement (https)       TERMS_URL    your terms of use (https)
+    WEBSITE_URL   your product or company page (https)
+    optional: TEAMS_APP_ID, TAB_SSO_CLIENT_ID (docs/tabs.md), DEVELOPER_NAME`;
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Reads a KEY=VALUE file (# comments) such as env/.env.dev, as the Microsoft 365 Agents Toolkit writes them. */
+async function readEnvFile(file: string): Promise<Record<string, string>> {
+  return parseEnv(await readFile(file, 'utf8')) as Record<string, string>;
+}
 
 /** Reads the flags and environment, builds the package and writes it; returns the output path. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      env: { type: 'string' },
+      'env-file': { type: 'string' },
       'bot-id': { type: 'string' },
       domain: { type: 'string' },
       'app-id': { type: 'string' },
@@ -29,20 +41,21 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<stri
     console.log(USAGE);
     return '';
   }
-  const root = path.resolve(__dirname, '..', '..');
-  const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  const envFile = values['env-file'] ?? (values.env && path.join(ROOT, 'env', `.env.${values.env}`));
+  const fromFile = envFile ? await readEnvFile(envFile) : {};
+  // An empty value counts as unset, as the toolkit leaves keys it has not filled yet empty.
+  const pick = (key: string): string | undefined => (env[key] || undefined) ?? (fromFile[key] || undefined);
   const { zip } = await buildTeamsAppPackage({
-    botId: values['bot-id'] ?? env.BOT_ID ?? '',
-    appDomain: values.domain ?? env.APP_DOMAIN ?? '',
-    appId: values['app-id'] ?? env.TEAMS_APP_ID,
-    tabSsoClientId: values['tab-sso-client-id'] ?? env.TAB_SSO_CLIENT_ID,
-    version: pkg.version,
-    developerName: env.DEVELOPER_NAME,
-    websiteUrl: env.WEBSITE_URL,
-    privacyUrl: env.PRIVACY_URL,
-    termsUrl: env.TERMS_URL,
+    BOT_ID: values['bot-id'] ?? pick('BOT_ID') ?? '',
+    BOT_DOMAIN: values.domain ?? pick('BOT_DOMAIN') ?? '',
+    TEAMS_APP_ID: values['app-id'] ?? pick('TEAMS_APP_ID'),
+    TAB_SSO_CLIENT_ID: values['tab-sso-client-id'] ?? pick('TAB_SSO_CLIENT_ID'),
+    DEVELOPER_NAME: pick('DEVELOPER_NAME'),
+    WEBSITE_URL: pick('WEBSITE_URL') ?? '',
+    PRIVACY_URL: pick('PRIVACY_URL') ?? '',
+    TERMS_URL: pick('TERMS_URL') ?? '',
   });
-  const out = path.resolve(values.out ?? path.join(root, 'dist', 'teams-app.zip'));
+  const out = path.resolve(values.out ?? path.join(ROOT, 'dist', 'teams-app.zip'));
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, zip);
   return out;

@@ -308,14 +308,14 @@ describe('forged and malformed submissions: a clear reply, nothing written', () 
       ANA,
       tap.wonBack('cust-1', '-1200'),
       undefined,
-      'The value won back must be a number greater than 0. Nothing was recorded.',
+      'The value won back must be a number greater than 0: a negative value cannot be won back. Nothing was recorded.',
     ],
     [
       'a NaN value',
       ANA,
       tap.wonBack('cust-1', 'NaN'),
       undefined,
-      'The value won back must be a number greater than 0. Nothing was recorded.',
+      'The value won back must be a number greater than 0: "NaN" is not a plain number. Nothing was recorded.',
     ],
     [
       'an absurd value',

@@ -1,11 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionHandlerDeps } from '../../../bot/taps/actionHandler';
 import { HELP_TEXT, NOTHING_TO_UNDO, SUMMARY_NOT_AVAILABLE } from '../../../bot/taps/replies';
+import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
+import { defaultRules } from '../../../rules/rulesSchema';
 import type { Storage } from '../../../storage';
 import type { TableCardStore } from '../../../storage/cardStore';
 import { weeklyRows } from '../../helpers/weeklyCardData';
-import { texts } from '../../unit/cards/cardWalk';
+import { ofType, texts } from '../../unit/cards/cardWalk';
+import { slipBook } from '../../unit/weekly/scoredFixture';
 import {
+  ADMIN,
   ANA,
   BEN,
   customer,
@@ -33,6 +37,24 @@ const states = [
   customer('cust-6', { name: 'Harbour Deli', owner: BEN.email }),
 ];
 
+// The order feed behind `list`: weekly orders that stopped in mid-September for the slipping ones.
+const book = slipBook([
+  { id: 'cust-1', name: 'Greenfield Cafe', owner: ANA.email, monthlyValue: 1200, slip: true },
+  { id: 'cust-2', name: 'Blue Door Bakery', owner: ANA.email, monthlyValue: 2500, slip: true },
+  { id: 'cust-3', name: 'Paused Pantry', owner: ANA.email, monthlyValue: 9000, slip: true },
+  { id: 'cust-4', name: 'Lost Larder', owner: ANA.email, monthlyValue: 9000, slip: true },
+  { id: 'cust-5', name: 'Steady Store', owner: ANA.email, monthlyValue: 9000, slip: false },
+  { id: 'cust-6', name: 'Harbour Deli', owner: BEN.email, monthlyValue: 800, slip: false },
+  ...Array.from({ length: 12 }, (_, k) => ({
+    id: `many-${k}`,
+    name: `Many ${k}`,
+    owner: ADMIN.email,
+    monthlyValue: 100 + k,
+    slip: true,
+  })),
+]);
+const listsNow = listsNowFrom(async () => ({ book }), defaultRules());
+
 describe('text commands', () => {
   let storage: Storage;
   let cards: TableCardStore;
@@ -46,7 +68,7 @@ describe('text commands', () => {
       conversations: storage.conversations,
       cards,
     };
-    host = await startActionBotHost(storage, handlerDeps(stores, overrides));
+    host = await startActionBotHost(storage, handlerDeps(stores, { listsNow, ...overrides }));
   }
   const say = (text: string, user = ANA) => post(host.host.url, textActivity(connector.url, user, text));
   const replies = () => connector.sent.filter((s) => s.method === 'POST');
@@ -71,10 +93,11 @@ describe('text commands', () => {
     expect(lastReply()?.text).toBe(`I did not get "please delete everything".\n\n${HELP_TEXT}`);
   });
 
-  it('list: my at-risk, active customers through today’s gates, ranked by value at risk, as a card', async () => {
+  it('list: my customers slipping now, scored from the feed through today’s gates, ranked by value at risk', async () => {
     await say('list');
     const card = lastReply()?.attachments?.[0]?.content;
     const shown = texts(card);
+    expect(shown[0]).toBe('Your list now · 2 slipping');
     expect(shown.indexOf('Blue Door Bakery')).toBeGreaterThan(-1);
     expect(shown.indexOf('Blue Door Bakery')).toBeLessThan(shown.indexOf('Greenfield Cafe'));
     for (const hidden of ['Paused Pantry', 'Lost Larder', 'Steady Store', 'Harbour Deli']) {
@@ -82,12 +105,64 @@ describe('text commands', () => {
     }
   });
 
-  it('list says so plainly when nobody is slipping', async () => {
+  it('list scores now before the first weekly run, and its card updates in place after a tap, with Undo', async () => {
+    // No weekly run yet: no state rows at all.
+    ({ storage, cards } = await openActionStorage('first'));
+    await seed(storage, []);
+    await host.host.close();
+    await start();
+    await say('list');
+    const sent = replies().at(-1);
+    expect(texts(sent?.body.attachments?.[0]?.content)).toContain('Greenfield Cafe');
+    // The card was saved under the id Teams gave the message, and the row has a state to act on.
+    const messageId = `reply-${connector.sent.length}`;
+    expect((await cards.get(`a:${ANA.userId}`, messageId))?.data.kind).toBe('list');
+    await post(
+      host.host.url,
+      submitActivity(connector.url, ANA, tap.reachedOut('cust-1'), { replyToId: messageId }),
+    );
+    const update = connector.sent.at(-1);
+    expect(update?.method).toBe('PUT');
+    const updated = update?.body.attachments?.[0]?.content;
+    expect(texts(updated)).toContain(`Reached out by Ana Ruiz, Tue 24 Nov`);
+    expect(ofType(updated, 'Action.Submit').map((a) => a.title)).toContain('Undo');
+    // Asked again, the customer stays on the list with the outcome, not gone.
+    await say('list');
+    expect(texts(lastReply()?.attachments?.[0]?.content)).toContain('Reached out by Ana Ruiz, Tue 24 Nov');
+  });
+
+  it('pages: the footer button and `list 2` show the next customers', async () => {
+    await say('list', ADMIN);
+    const first = lastReply()?.attachments?.[0]?.content;
+    expect(texts(first)[0]).toBe('Your list now · 12 slipping; the 10 worth most shown');
+    const button = ofType(first, 'Action.Submit').find((a) => a.title === 'Show the next 2');
+    expect(button?.data).toEqual({ action: 'list_page', page: 2, v: 1 });
+    await post(
+      host.host.url,
+      submitActivity(connector.url, ADMIN, button?.data as Record<string, unknown>, { replyToId: 'x' }),
+    );
+    const second = texts(lastReply()?.attachments?.[0]?.content);
+    expect(second[0]).toBe('Your list now · 12 slipping; page 2 of 2');
+    expect(second).toContain('Many 0');
+    expect(second).not.toContain('Many 11');
+    await say('list 2', ADMIN);
+    expect(texts(lastReply()?.attachments?.[0]?.content)).toEqual(second);
+  });
+
+  it('list says so plainly when nobody is slipping, and that it scored just now', async () => {
     await say('list', BEN);
-    expect(lastReply()?.attachments?.[0]?.content).toBeDefined();
-    await storage.state.writeChanged(new Map(), [{ ...states[5], band: 'steady' }]);
-    await say('list', BEN);
-    expect(lastReply()?.text).toBe('Nobody on your list is slipping right now.');
+    expect(lastReply()?.text).toBe(
+      'Nobody on your list is slipping right now: I scored your customers from the order feed just now.',
+    );
+  });
+
+  it('list without a feed to score says so and when the weekly list comes, never "nobody is slipping"', async () => {
+    await host.host.close();
+    await start({ listsNow: undefined, weeklySendText: 'Mondays at 08:03 (America/Chicago)' });
+    await say('list');
+    expect(lastReply()?.text).toBe(
+      'I cannot read the order feed from here, so I cannot score your list now. Your list comes Mondays at 08:03 (America/Chicago).',
+    );
   });
 
   it('undo: my last action, even from the chat; the stored card data forgets its outcome', async () => {

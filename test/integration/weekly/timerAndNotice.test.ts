@@ -1,9 +1,10 @@
 import { InvocationContext, type Timer } from '@azure/functions';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBotAdapter } from '../../../bot/adapter';
-import { summaryChannelNotifier } from '../../../bot/channelNotifier';
 import { createWeeklyRunHandler } from '../../../functions/weeklyRun';
+import { adminNotifier } from '../../../jobs/weekly/weeklyNotice';
+import { weeklyReportText } from '../../../jobs/weekly/weeklyReport';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { findAll } from '../../unit/cards/cardWalk';
 import {
   conversationOf,
   depsFor,
@@ -57,41 +58,64 @@ describe('the weekly timer function and the admins’ notice', () => {
     expect(world.fake.sentTo(conversationOf('ann@example.com'))).toHaveLength(1);
   });
 
-  it('reports a refused post as failed through the production adapter, whose onTurnError would swallow it', async () => {
-    const errors: string[] = [];
-    const botLog = { info: () => {}, warn: () => {}, error: (m: string) => errors.push(m) };
-    const adapter = createBotAdapter(
-      { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
-      botLog,
+  const ADMIN = 'admin@example.com';
+  const adminId = `aad-${ADMIN}`;
+  const notifierFor = (recipients: { adminChannelId?: string } = {}) =>
+    adminNotifier(
+      (reference, card, summary) => world.sender.sendCard(reference, card, summary),
+      world.storage.conversations,
+      { adminUserIds: [adminId], ...recipients },
+      world.log,
     );
-    const notify = summaryChannelNotifier(adapter, '', world.storage.conversations, world.log);
+  const noticeLines = (activity: Record<string, unknown>): string[] => {
+    const card = (activity.attachments as { content: unknown }[])[0].content;
+    return findAll(card, (n) => n.type === 'TextRun').map((n) => String(n.text));
+  };
+
+  it('posts the notice to each admin 1:1 through the sender, one line per rep, never to the team channel', async () => {
     await setSummaryChannel(world, world.fake.serviceUrl);
-    world.fake.injectForConversation(CHANNEL, { status: 403, code: 'MessageWritesBlocked' });
-    expect(await notify('Not reached: bob')).toBe('failed');
+    const notify = notifierFor();
+    expect(await notify('title')).toBe('no_recipient');
+    await installReps(world, [ADMIN]);
+    const text =
+      'Weekly run weekly-2026-W48 (2026-11-23): 1 card delivered by this run\nNot reached:\n- ben@example.com: the app is not installed for them\n- chloe@example.com: blocked or removed the app (MessageWritesBlocked)';
+    expect(await notify(text)).toBe('posted');
+    expect(world.fake.sentTo(CHANNEL)).toHaveLength(0);
+    const [posted] = world.fake.sentTo(conversationOf(ADMIN));
+    expect(noticeLines(posted.activity)).toEqual(text.split('\n'));
+  });
+
+  it('posts to the admin channel instead when one is configured (in the team the app is in)', async () => {
+    const adminChannel = '19:admins@thread.tacv2';
+    expect(await notifierFor({ adminChannelId: adminChannel })('title')).toBe('no_recipient');
+    await setSummaryChannel(world, world.fake.serviceUrl);
+    expect(await notifierFor({ adminChannelId: adminChannel })('title\n- a line')).toBe('posted');
+    expect(world.fake.sentTo(adminChannel)).toHaveLength(1);
     expect(world.fake.sentTo(CHANNEL)).toHaveLength(0);
   });
 
-  it('reports an unreachable connector (a network error) as failed instead of crashing the finished run', async () => {
-    const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '' }));
-    const notify = summaryChannelNotifier(adapter, '', world.storage.conversations, world.log);
-    const closed = 'http://127.0.0.1:9/';
-    await setSummaryChannel(world, closed);
-    expect(await notify('Not reached: bob')).toBe('failed');
+  it('says failed, and logs it, when Teams refuses the post or cannot be reached', async () => {
+    await installReps(world, [ADMIN]);
+    world.fake.injectForConversation(conversationOf(ADMIN), { status: 403, code: 'MessageWritesBlocked' });
+    expect(await notifierFor()('again')).toBe('failed');
+    expect(world.log.lines.some((l) => l.message.includes('could not post the weekly notice'))).toBe(true);
   });
 
-  it('posts the not-reached list as text to the summary channel through the real adapter', async () => {
-    const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '' }));
-    const notify = summaryChannelNotifier(adapter, '', world.storage.conversations, world.log);
-    expect(await notify('nobody to tell')).toBe('no_channel');
-
-    await setSummaryChannel(world, world.fake.serviceUrl);
-    expect(await notify('Not reached:\n- bob@example.com: the app is not installed for them')).toBe('posted');
-    const [posted] = world.fake.sentTo(CHANNEL);
-    expect(posted.activity.text).toContain('bob@example.com: the app is not installed');
-
-    world.fake.injectForConversation(CHANNEL, { status: 403, code: 'MessageWritesBlocked' });
-    expect(await notify('again')).toBe('failed');
-    expect(world.log.lines.some((l) => l.message.includes('could not post the weekly report'))).toBe(true);
+  it('a forced run of the same week does not post the notice again', async () => {
+    await installReps(world, [ADMIN, 'ann@example.com']);
+    const book = slippingBook(['ann@example.com', 'bob@example.com'], { slipping: 1 });
+    const deps = depsFor(world, book, { notifyAdmins: notifierFor() });
+    const first = await runWeekly(deps, { now: SEND_TIME });
+    expect(first).toMatchObject({ status: 'completed', adminNotice: 'posted' });
+    const forced = await runWeekly(deps, { now: SEND_TIME, force: true });
+    expect(forced).toMatchObject({ status: 'completed', adminNotice: 'already_sent' });
+    expect(world.fake.sentTo(conversationOf(ADMIN))).toHaveLength(1);
+    // The forced run sent nothing and says so: its counts and its text agree.
+    if (forced.status !== 'completed') throw new Error('forced run did not complete');
+    expect(forced.sends.attempts).toBe(0);
+    expect(weeklyReportText(forced).split('\n')[0]).toContain(
+      '0 cards delivered by this run, 1 earlier this week',
+    );
   });
 });
 

@@ -20,5 +20,6 @@ export function findAll(root: unknown, match: (n: Node) => boolean): Node[] {
 /** Nodes of one Adaptive Card `type`. */
 export const ofType = (root: unknown, type: string): Node[] => findAll(root, (n) => n.type === type);
 
-/** Text of every TextBlock in document order. */
-export const texts = (root: unknown): string[] => ofType(root, 'TextBlock').map((n) => String(n.text));
+/** Text of every TextBlock and TextRun (user text is shown in TextRuns) in document order. */
+export const texts = (root: unknown): string[] =>
+  findAll(root, (n) => n.type === 'TextBlock' || n.type === 'TextRun').map((n) => String(n.text));

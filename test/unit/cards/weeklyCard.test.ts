@@ -130,6 +130,33 @@ describe('buildWeeklyCard', () => {
     });
   });
 
+  it('shows typed text as plain text: a markdown note and a display name in TextRuns, control characters gone', () => {
+    const week = representativeWeek();
+    const lost = week.customers[4];
+    if (lost.outcome?.kind !== 'lost') throw new Error('fixture: row 5 is lost');
+    lost.outcome.note = '[Click to verify](https://evil.example/phish) **URGENT**\u0007\u001b[31m\u202e';
+    lost.outcome.by = 'Ana\u0000 Ruiz';
+    const row = rowContainers(buildWeeklyCard(week))[4];
+    const [line] = ofType(row, 'RichTextBlock').flatMap((b) => b.inlines as Node[]);
+    expect(line).toMatchObject({ type: 'TextRun' });
+    expect(line.text).toBe(
+      'Lost: Price ([Click to verify](https://evil.example/phish) **URGENT** [31m). Marked by Ana Ruiz, Wed 25 Nov',
+    );
+    // No markdown-capable TextBlock carries the typed text.
+    expect(ofType(row, 'TextBlock').some((b) => String(b.text).includes('evil.example'))).toBe(false);
+    expect(adaptiveCardErrors(buildWeeklyCard(week))).toEqual([]);
+  });
+
+  it('shows a value won back to the cent: 12.5 as $12.50', () => {
+    const week = representativeWeek();
+    const won = week.customers[3];
+    if (won.outcome?.kind !== 'won_back') throw new Error('fixture: row 4 is won back');
+    won.outcome.value = 12.5;
+    expect(texts(rowContainers(buildWeeklyCard(week))[3])).toContain(
+      'Won back $12.50/month by Ana Ruiz, Tue 24 Nov',
+    );
+  });
+
   it('says so plainly when nobody is slipping', () => {
     const card = buildWeeklyCard({ ...representativeWeek(), customers: [], overflow: undefined });
     expect(texts(card)).toEqual([

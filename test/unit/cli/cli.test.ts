@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../tools/cli/main';
+import { runScoreCommand } from '../../../tools/cli/scoreCommand';
 
 const root = join(__dirname, '../../..');
 const demo = join(root, 'demo/feed');
@@ -65,13 +66,18 @@ describe('churn-predictor score', () => {
     ]) {
       expect(Object.keys(rows[0])).toContain(key);
     }
-    // Riskiest first, and each rep's surfaced list respects the default cap of 10.
-    const scores = rows.map((x) => x.score as number);
-    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    for (const key of ['segment', 'listChance', 'valueKind', 'valueAtRisk', 'plan', 'change'])
+      expect(Object.keys(rows[0])).toContain(key);
+    expect(green).toMatchObject({ segment: 'slipping', valueKind: 'monthly', rank: 1 });
+    // The listed come first, in list order per rep; each rep's list respects the default cap of 10.
+    const firstUnlisted = rows.findIndex((x) => x.rank === null);
+    expect(rows.slice(firstUnlisted).every((x) => x.rank === null)).toBe(true);
     const perRep = new Map<string, number>();
     for (const x of rows.filter((x) => x.surfaced))
       perRep.set(x.owner as string, (perRep.get(x.owner as string) ?? 0) + 1);
     for (const n of perRep.values()) expect(n).toBeLessThanOrEqual(10);
+    // No float noise: every number has at most three decimals as printed.
+    expect(r.out).not.toMatch(/\d\.\d{4,}/);
   });
 
   it('--format csv has a header and one row per customer', async () => {
@@ -80,6 +86,51 @@ describe('churn-predictor score', () => {
     const lines = r.out.trim().split('\n');
     expect(lines[0].split(',').slice(0, 4)).toEqual(['customerId', 'name', 'owner', 'score']);
     expect(lines.filter((l) => l.includes('Greenfield Cafe'))).toHaveLength(1);
+    // The reasons column splits back into the reasons: the separator never occurs inside one.
+    const json = JSON.parse(
+      (await run('score', '--feed', demo, '--as-of', '2026-11-23', '--format', 'json')).out,
+    );
+    const reasons = json.flatMap((x: { reasons: string[] }) => x.reasons) as string[];
+    expect(reasons.length).toBeGreaterThan(100);
+    expect(reasons.some((x) => x.includes('|'))).toBe(false);
+    expect(reasons.some((x) => x.includes('; '))).toBe(true); // why "; " could not be the separator
+  });
+
+  it('shows the lists the cards show: counts by kind, the plays with their days, money in CURRENCY', async () => {
+    const r = await run('score', '--feed', demo, '--as-of', '2026-11-23');
+    const ana = r.out.split('\n\n').find((block) => block.startsWith('ana.ruiz@contoso.example'));
+    expect(ana?.split('\n')[0]).toMatch(/^ana\.ruiz@contoso\.example: \d+ slipping/);
+    expect(ana).toContain('Greenfield Cafe  $1,200/month · Slipping ·');
+    expect(ana).toMatch(/Play: (VIP|Standard): .*, Mon 23 Nov/);
+    const out = sink();
+    const err = sink();
+    await runScoreCommand(
+      { command: 'score', feed: demo, asOf: '2026-11-23', format: 'table' },
+      out.stream,
+      err.stream,
+      { CURRENCY: 'GBP', LOCALE: 'en-GB' },
+    );
+    expect(out.text()).toContain('Greenfield Cafe  £1,200/month');
+  });
+
+  it("warns when --as-of is before the feed's first order or long after its last", async () => {
+    const before = await run('score', '--feed', demo, '--as-of', '2020-01-01');
+    expect(before.code).toBe(0);
+    expect(before.err).toMatch(/--as-of 2020-01-01 is before the feed's first order \(\d{4}-\d{2}-\d{2}\)/);
+    const after = await run('score', '--feed', demo, '--as-of', '2027-06-01');
+    expect(after.err).toMatch(/--as-of 2027-06-01 is \d+ days after the feed's last order \(2026-11-20\)/);
+    const fine = await run('score', '--feed', demo, '--as-of', '2026-11-23');
+    expect(fine.err).not.toContain('Warning');
+  });
+
+  it('--help on every command and --version', async () => {
+    for (const command of ['score', 'backtest', 'summary', 'tune']) {
+      const r = await run(command, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out.startsWith(`churn-predictor ${command}`)).toBe(true);
+    }
+    const v = await run('--version');
+    expect(v).toMatchObject({ code: 0, out: '0.1.0\n' });
   });
 
   it('lists every skipped row with file, line and reason on stderr, and still scores the rest', async () => {
@@ -234,5 +285,17 @@ describe('the real process', () => {
       join(root, 'no-such-dir'),
     ]).catch((e: { code: number; stderr: string }) => e);
     expect('code' in bad && bad.code).toBe(2);
+  }, 60_000);
+
+  it('ends quietly when the reader stops early (| head): no EPIPE trace', async () => {
+    const exec = promisify(execFile);
+    const tsx = join(root, 'node_modules/.bin/tsx');
+    const cli = join(root, 'tools/cli/main.ts');
+    const piped = await exec('sh', [
+      '-c',
+      `"${tsx}" "${cli}" score --feed "${demo}" --as-of 2026-11-23 --format json | head -1`,
+    ]);
+    expect(piped.stdout).toBe('[\n');
+    expect(piped.stderr).not.toMatch(/EPIPE|Error/);
   }, 60_000);
 });

@@ -30,14 +30,98 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ ...local, STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net' }),
     ).toThrow(/exactly one/);
-    expect(
-      loadConfig({ STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net' }).storage.tableEndpoint,
-    ).toBe('https://acct.table.core.windows.net');
+    expect(loadConfig(azure).storage.tableEndpoint).toBe('https://acct.table.core.windows.net');
   });
 
   it('rejects an unknown time zone by name', () => {
     expect(() => loadConfig({ ...local, TIME_ZONE: 'Mars/Olympus' })).toThrow(
       /TIME_ZONE: unknown IANA zone "Mars\/Olympus"/,
     );
+  });
+
+  it('takes the rules file as a local path or as a blob in the feed container, not both', () => {
+    expect(loadConfig({ ...local, FEED_CONTAINER: 'feed', RULES_BLOB: 'rules.json' }).rulesBlob).toBe(
+      'rules.json',
+    );
+    expect(() =>
+      loadConfig({ ...local, FEED_CONTAINER: 'feed', RULES_BLOB: 'rules.json', RULES_FILE: 'rules.json' }),
+    ).toThrow(/RULES_BLOB: Set at most one of RULES_FILE/);
+    expect(() => loadConfig({ ...local, RULES_BLOB: 'rules.json' })).toThrow(
+      /RULES_BLOB: RULES_BLOB names a blob in the feed container: set FEED_CONTAINER too/,
+    );
+  });
+});
+
+const APP_ID = '6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f';
+const TENANT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const azure = {
+  STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net',
+  MicrosoftAppId: APP_ID,
+  MicrosoftAppType: 'UserAssignedMsi',
+  MicrosoftAppTenantId: TENANT,
+};
+
+describe('loadConfig refuses settings that would open the bot or the storage', () => {
+  it('accepts the Azure shape (managed identity bot and storage) and the local one (Azurite, no identity)', () => {
+    expect(loadConfig(azure).bot).toEqual({
+      appId: APP_ID,
+      appPassword: '',
+      appType: 'UserAssignedMsi',
+      tenantId: TENANT,
+    });
+    expect(loadConfig(local).bot.appId).toBe('');
+    const azurite =
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
+    expect(loadConfig({ STORAGE_CONNECTION_STRING: azurite }).bot.appId).toBe('');
+  });
+
+  it.each([
+    [
+      'a table endpoint in Azure with no bot identity',
+      { STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net' },
+      /MicrosoftAppId: is required: storage is STORAGE_TABLE_ENDPOINT/,
+    ],
+    [
+      'Azurite, but running in Azure, with no bot identity',
+      { ...local, WEBSITE_INSTANCE_ID: 'abc123' },
+      /MicrosoftAppId: is required: running in Azure/,
+    ],
+    [
+      'an account connection string with no bot identity',
+      { STORAGE_CONNECTION_STRING: 'AccountName=acct;AccountKey=a2V5' },
+      /MicrosoftAppId: is required: storage is acct\.table\.core\.windows\.net/,
+    ],
+    [
+      'an http:// table endpoint',
+      { ...azure, STORAGE_TABLE_ENDPOINT: 'http://acct.table.core.windows.net' },
+      /STORAGE_TABLE_ENDPOINT: must be https:\/\//,
+    ],
+    [
+      'an http:// blob endpoint',
+      { ...azure, STORAGE_BLOB_ENDPOINT: 'http://acct.blob.core.windows.net' },
+      /STORAGE_BLOB_ENDPOINT: must be https:\/\//,
+    ],
+    [
+      'an app id that is not a GUID',
+      { ...azure, MicrosoftAppId: 'my-bot' },
+      /MicrosoftAppId: must be a GUID/,
+    ],
+    [
+      'UserAssignedMsi without an app id',
+      { ...azure, MicrosoftAppId: '' },
+      /MicrosoftAppId: is required with MicrosoftAppType UserAssignedMsi/,
+    ],
+    [
+      'SingleTenant without a tenant',
+      { ...azure, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: '' },
+      /MicrosoftAppTenantId: is required with MicrosoftAppType SingleTenant/,
+    ],
+    [
+      'STORAGE_CONNECTION_STRING=garbage',
+      { ...azure, STORAGE_TABLE_ENDPOINT: undefined, STORAGE_CONNECTION_STRING: 'garbage' },
+      /STORAGE_CONNECTION_STRING: not a storage connection string/,
+    ],
+  ])('refuses %s, naming the setting', (_label, env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
   });
 });

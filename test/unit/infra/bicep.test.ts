@@ -1,14 +1,17 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../functions/config';
 import {
   appSettingNames,
   type BicepFile,
+  bicepparamAssignments,
   declarationBody,
   fileDeclaring,
   INFRA_DIR,
   moduleDeclarations,
+  type ParamDecl,
+  paramDeclarations,
   propertyValue,
   readBicepFiles,
   resourceDeclarations,
@@ -16,6 +19,7 @@ import {
 import {
   appSettingProblems,
   BUILT_IN_ROLES,
+  feedWriteGrants,
   missingGrants,
   storageSecurityProblems,
   unpinnedResources,
@@ -33,7 +37,7 @@ const storage = fileDeclaring(files, 'Microsoft.Storage/storageAccounts');
 const roleFile = fileDeclaring(files, 'Microsoft.Authorization/roleAssignments');
 const botFile = fileDeclaring(files, 'Microsoft.BotService/botServices');
 
-/** The environment keys config/config.ts reads: recorded by handing loadConfig an env that logs every lookup. */
+/** The environment keys functions/config.ts reads: recorded by handing loadConfig an env that logs every lookup. */
 function keysTheConfigReads(): string[] {
   const read = new Set<string>();
   const env = new Proxy({} as Record<string, string | undefined>, {
@@ -47,17 +51,21 @@ function keysTheConfigReads(): string[] {
   return [...read].sort();
 }
 
-// Kept in sync with config/config.ts by the first test; the lead may export the schema's keys instead.
+// Kept in sync with functions/config.ts by the first test; the lead may export the schema's keys instead.
 const CONFIG_KEYS = [
+  'ADMIN_CHANNEL_ID',
   'ADMIN_USER_IDS',
+  'CURRENCY',
   'FEED_CONTAINER',
   'FEED_DIR',
+  'LOCALE',
   'MANAGER_USER_IDS',
   'MONTHLY_SEND_AT',
   'MicrosoftAppId',
   'MicrosoftAppPassword',
   'MicrosoftAppTenantId',
   'MicrosoftAppType',
+  'RULES_BLOB',
   'RULES_FILE',
   'STORAGE_BLOB_ENDPOINT',
   'STORAGE_CONNECTION_STRING',
@@ -68,15 +76,34 @@ const CONFIG_KEYS = [
   'TAB_SSO_TENANT_ID',
   'TEAMS_APP_ID',
   'TIME_ZONE',
+  'WEBSITE_INSTANCE_ID',
   'WEEKLY_SEND_AT',
 ];
 
 // Read by the code but must NOT be set in Azure: a connection string would need shared keys (off) and config.ts
-// rejects it together with STORAGE_TABLE_ENDPOINT; FEED_DIR is a local folder; a UserAssignedMsi bot has no password.
-const LOCAL_ONLY = ['STORAGE_CONNECTION_STRING', 'FEED_DIR', 'MicrosoftAppPassword'];
+// rejects it together with STORAGE_TABLE_ENDPOINT; FEED_DIR and RULES_FILE are local paths (the deployed package
+// holds no rules file: Azure reads RULES_BLOB from the feed container); a UserAssignedMsi bot has no password;
+// WEBSITE_INSTANCE_ID is set by the platform itself on every instance (config.ts reads it to know it runs in Azure).
+const LOCAL_ONLY = [
+  'STORAGE_CONNECTION_STRING',
+  'FEED_DIR',
+  'RULES_FILE',
+  'MicrosoftAppPassword',
+  'WEBSITE_INSTANCE_ID',
+];
+
+/** The bot identity infra sets: the managed identity's client id and the tenant (any GUIDs here). */
+const MSI_BOT = {
+  MicrosoftAppType: 'UserAssignedMsi',
+  MicrosoftAppId: '6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f',
+  MicrosoftAppTenantId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+};
+
+/** Azure as the template configures it: storage through its endpoint, the managed-identity bot. */
+const AZURE = { STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/', ...MSI_BOT };
 
 describe('config keys', () => {
-  it('the list here is exactly the keys config/config.ts reads', () => {
+  it('the list here is exactly the keys functions/config.ts reads', () => {
     expect(keysTheConfigReads()).toEqual([...CONFIG_KEYS].sort());
   });
 });
@@ -89,7 +116,7 @@ describe('function app settings', () => {
   it('reports a setting the code reads when it is missing from the app settings', () => {
     const broken = { ...functionApp, text: functionApp.text.replace(/\{ name: 'TIME_ZONE'[^\n]*\n/, '') };
     expect(appSettingProblems(broken, CONFIG_KEYS, LOCAL_ONLY)).toEqual([
-      'TIME_ZONE is read by config/config.ts but not set in the app settings',
+      'TIME_ZONE is read by functions/config.ts but not set in the app settings',
     ]);
   });
 
@@ -141,10 +168,7 @@ describe('function app settings', () => {
   it('uses the Bot Framework app type config.ts accepts for a managed identity', () => {
     expect(functionApp.text).toMatch(/name: 'MicrosoftAppType', value: 'UserAssignedMsi'/);
     expect(() =>
-      loadConfig({
-        STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/',
-        MicrosoftAppType: 'UserAssignedMsi',
-      }),
+      loadConfig({ STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/', ...MSI_BOT }),
     ).not.toThrow();
   });
 });
@@ -190,12 +214,21 @@ describe('storage account', () => {
     expect(storageSecurityProblems(broken)).toEqual(['allowSharedKeyAccess should be false, is true']);
   });
 
-  it('declares the feed container and the Flex deployment container', () => {
-    const containers = resourceDeclarations(storage).filter(
-      (d) => d.type === 'Microsoft.Storage/storageAccounts/blobServices/containers',
-    );
-    expect(containers.map((c) => c.symbol).sort()).toEqual(['deploymentContainer', 'feedContainer']);
+  it('puts the feed and the tables in the data account, the host blobs and the package in the host account', () => {
+    const data = declarationBody(main, 'module', 'storage');
+    const host = declarationBody(main, 'module', 'hostStorage');
+    expect(data).toMatch(/containerNames: \[feedContainerName\]/);
+    expect(data).toMatch(/withTables: true/);
+    expect(host).toMatch(/containerNames: \[deploymentContainerName\]/);
+    expect(host).not.toMatch(/withTables/);
     expect(main.text).toMatch(/var feedContainerName = 'feed'/);
+    const site = declarationBody(functionApp, 'resource', 'functionApp');
+    expect(site).toMatch(
+      /value: '\$\{hostAccount\.properties\.primaryEndpoints\.blob\}\$\{deploymentContainerName\}'/,
+    );
+    expect(functionApp.text).toMatch(/name: 'AzureWebJobsStorage__accountName', value: hostAccount\.name/);
+    expect(functionApp.text).toMatch(/name: 'STORAGE_BLOB_ENDPOINT', value: dataAccount\./);
+    expect(functionApp.text).toMatch(/name: 'STORAGE_TABLE_ENDPOINT', value: dataAccount\./);
   });
 });
 
@@ -216,6 +249,33 @@ describe('role assignments', () => {
     ]);
   });
 
+  it('leaves the feed read-only for the app: no blob-writing role on the data account or under it', () => {
+    expect(feedWriteGrants(roleFile, 'dataStorageAccountName')).toEqual([]);
+    const scopeOf = (symbol: string) => propertyValue(declarationBody(roleFile, 'resource', symbol), 'scope');
+    expect([scopeOf('tableData'), scopeOf('feedRead'), scopeOf('hostBlob'), scopeOf('hostTables')]).toEqual([
+      'dataAccount',
+      'feedContainer',
+      'hostAccount',
+      'hostAccount',
+    ]);
+    expect(declarationBody(main, 'module', 'roles')).toMatch(
+      /hostStorageAccountName: hostStorage\.outputs\.name/,
+    );
+  });
+
+  it('reports a blob-writing grant on the feed', () => {
+    const broken = {
+      ...roleFile,
+      text: roleFile.text.replace(
+        "roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)",
+        "roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)",
+      ),
+    };
+    expect(feedWriteGrants(broken, 'dataStorageAccountName')).toEqual([
+      'feedRead: Storage Blob Data Owner on feedContainer',
+    ]);
+  });
+
   it('grants them to the user-assigned identity, before the function app starts', () => {
     expect(declarationBody(main, 'module', 'roles')).toMatch(/principalId: identity\.outputs\.principalId/);
     expect(declarationBody(main, 'module', 'functionApp')).toMatch(/dependsOn: \[roles\]/);
@@ -226,16 +286,62 @@ describe('function app', () => {
   const site = declarationBody(functionApp, 'resource', 'functionApp');
   const plan = declarationBody(functionApp, 'resource', 'plan');
 
-  it('runs on a Flex Consumption plan (FC1), Node 20, deployed from blob storage with the identity', () => {
+  it('runs on a Flex Consumption plan (FC1), Node 22, deployed from blob storage with the identity', () => {
     expect(plan).toMatch(/tier: 'FlexConsumption'/);
     expect(plan).toMatch(/name: 'FC1'/);
-    expect(site).toMatch(/runtime: \{\s*name: 'node'\s*version: '20'\s*\}/);
+    expect(site).toMatch(/runtime: \{\s*name: 'node'\s*version: '22'\s*\}/);
     expect(site).toMatch(/type: 'blobContainer'/);
     expect(site).toMatch(/type: 'UserAssignedIdentity'\s*userAssignedIdentityResourceId: identityId/);
     expect(site).toMatch(/maximumInstanceCount: maximumInstanceCount/);
     expect(site).toMatch(/instanceMemoryMB: instanceMemoryMB/);
     expect(main.text).toMatch(/param instanceMemoryMB int = 2048/);
     expect(propertyValue(site, 'httpsOnly')).toBe('true');
+  });
+
+  it('engines in package.json admit the Node version Azure runs', () => {
+    const version = /runtime: \{\s*name: 'node'\s*version: '(\d+)'/.exec(site)?.[1];
+    const pkg = JSON.parse(readFileSync(path.resolve(INFRA_DIR, '..', 'package.json'), 'utf8'));
+    expect(
+      pkg.engines.node.split('||').map((r: string) => r.trim().replace(/^\^/, '').split('.')[0]),
+    ).toContain(version);
+  });
+
+  it('turns basic-auth publishing off for both scm and ftp', () => {
+    const policies = resourceDeclarations(functionApp).filter(
+      (d) => d.type === 'Microsoft.Web/sites/basicPublishingCredentialsPolicies',
+    );
+    const byName = policies.map((p) => {
+      const body = declarationBody(functionApp, 'resource', p.symbol);
+      return [propertyValue(body, 'name'), propertyValue(body, 'parent'), /allow: false/.test(body)];
+    });
+    expect(byName.sort()).toEqual([
+      ["'ftp'", 'functionApp', true],
+      ["'scm'", 'functionApp', true],
+    ]);
+  });
+
+  it('keeps an always-ready instance for the HTTP group only when asked', () => {
+    expect(site).toMatch(
+      /alwaysReady: alwaysReadyInstances > 0 \? \[\{ name: 'http', instanceCount: alwaysReadyInstances \}\] : \[\]/,
+    );
+  });
+
+  it('integrates with the private subnet only when private networking is on', () => {
+    expect(site).toMatch(/virtualNetworkSubnetId: empty\(subnetId\) \? null : subnetId/);
+    expect(declarationBody(main, 'module', 'functionApp')).toMatch(
+      /subnetId: privateNetworking \? network\.outputs\.appSubnetId : ''/,
+    );
+    expect(main.text).toMatch(/module network 'modules\/network\.bicep' = if \(privateNetworking\)/);
+    const network = byName('modules/network.bicep');
+    expect(network.text).toMatch(/serviceName: 'Microsoft\.App\/environments'/);
+    const endpoints = declarationBody(main, 'module', 'network');
+    for (const target of [
+      "{ accountName: storageAccountName, service: 'blob' }",
+      "{ accountName: storageAccountName, service: 'table' }",
+      "{ accountName: hostStorageAccountName, service: 'blob' }",
+      "{ accountName: hostStorageAccountName, service: 'table' }",
+    ])
+      expect(endpoints).toContain(target);
   });
 
   it('runs as the user-assigned identity only', () => {
@@ -277,37 +383,59 @@ describe('bot', () => {
 });
 
 describe('main.bicep parameters and outputs', () => {
+  const params = paramDeclarations(main);
+  const param = (name: string): ParamDecl => {
+    const p = params.find((x) => x.name === name);
+    if (!p) throw new Error(`param ${name} missing`);
+    return p;
+  };
   const defaultOf = (name: string): string | undefined =>
-    new RegExp(`^param ${name} string = '([^']*)'`, 'm').exec(main.text)?.[1];
+    /^'([^']*)'$/.exec(param(name).defaultText ?? '')?.[1];
 
   it('has defaults for every parameter, so a bare deployment works', () => {
-    const params = [...main.text.matchAll(/^param\s+(\w+)\s+\w+(.*)$/gm)];
-    expect(params.length).toBeGreaterThanOrEqual(6);
-    for (const p of params) expect(p[2], p[1]).toMatch(/=/);
-    for (const name of [
-      'namePrefix',
-      'location',
-      'timeZone',
-      'weeklySendAt',
-      'monthlySendAt',
-      'adminUserIds',
-    ]) {
-      expect(main.text).toMatch(new RegExp(`^param ${name} `, 'm'));
-    }
+    expect(params.length).toBeGreaterThanOrEqual(15);
+    for (const p of params) expect(p.defaultText, p.name).toBeDefined();
   });
 
   it('has defaults that config.ts accepts', () => {
     const env = {
       STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/',
       TIME_ZONE: defaultOf('timeZone'),
-      WEEKLY_SEND_AT: defaultOf('weeklySendAt'),
+      WEEKLY_SEND_AT: `${defaultOf('weeklySendDay')} ${defaultOf('weeklySendTime')}`,
       MONTHLY_SEND_AT: defaultOf('monthlySendAt'),
       ADMIN_USER_IDS: defaultOf('adminUserIds'),
       TABLE_PREFIX: defaultOf('tablePrefix'),
-      MicrosoftAppType: 'UserAssignedMsi',
+      ...MSI_BOT,
     };
     expect(env.WEEKLY_SEND_AT).toBe('Monday 08:03');
     expect(loadConfig(env).weeklySendAt).toEqual({ weekday: 1, hour: 8, minute: 3 });
+    expect(declarationBody(main, 'module', 'functionApp')).toMatch(
+      /weeklySendAt: '\$\{weeklySendDay\} \$\{weeklySendTime\}'/,
+    );
+  });
+
+  it('checks what Bicep can check of the values config.ts validates', () => {
+    // Every weekday config.ts accepts, and nothing else.
+    const days = JSON.parse(param('weeklySendDay').decorators.allowed.replace(/'/g, '"'));
+    for (const day of days)
+      expect(() => loadConfig({ ...AZURE, WEEKLY_SEND_AT: `${day} 08:00` })).not.toThrow();
+    expect(days).toHaveLength(7);
+    // HH:MM is five characters; the app rejects 24:00 or 8:3 at start-up (and /api/health names it).
+    for (const name of ['weeklySendTime', 'monthlySendAt'])
+      expect(param(name).decorators, name).toMatchObject({ minLength: '5', maxLength: '5' });
+    // TABLE_PREFIX in config.ts: a letter, then up to 20 letters or digits.
+    expect(param('tablePrefix').decorators).toMatchObject({ minLength: '1', maxLength: '21' });
+    expect(() => loadConfig({ ...AZURE, TABLE_PREFIX: `a${'b'.repeat(20)}` })).not.toThrow();
+    expect(() => loadConfig({ ...AZURE, TABLE_PREFIX: `a${'b'.repeat(21)}` })).toThrow(/TABLE_PREFIX/);
+    expect(param('timeZone').decorators).toMatchObject({ minLength: '1', maxLength: '64' });
+  });
+
+  it('keeps maximumInstanceCount within what Flex Consumption accepts (40 to 1000)', () => {
+    // Microsoft Learn, "Event-driven scaling" > Flex Consumption plan: the lowest maximum is 40.
+    expect(param('maximumInstanceCount').decorators).toMatchObject({ minValue: '40', maxValue: '1000' });
+    expect(Number(param('maximumInstanceCount').defaultText)).toBeGreaterThanOrEqual(40);
+    expect(param('alwaysReadyInstances').defaultText).toBe('0');
+    expect(param('privateNetworking').defaultText).toBe('false');
   });
 
   it('outputs the bot id, the messaging endpoint, the function app and the storage account', () => {
@@ -319,7 +447,58 @@ describe('main.bicep parameters and outputs', () => {
         'appDomain',
         'functionAppName',
         'storageAccountName',
+        'BOT_ID',
+        'BOT_DOMAIN',
       ]),
     );
+  });
+
+  it('tags the function app for azd (azure.yaml service "api")', () => {
+    expect(declarationBody(main, 'module', 'functionApp')).toMatch(/'azd-service-name': 'api'/);
+  });
+});
+
+describe('main.bicepparam', () => {
+  const text = readFileSync(path.join(INFRA_DIR, 'main.bicepparam'), 'utf8');
+  const assigned = bicepparamAssignments(text);
+  const params = paramDeclarations(main);
+
+  it('uses main.bicep and sets every one of its parameters but location, and nothing else', () => {
+    expect(text).toMatch(/^using 'main\.bicep'$/m);
+    expect([...assigned.keys()].sort()).toEqual(
+      params
+        .map((p) => p.name)
+        .filter((n) => n !== 'location')
+        .sort(),
+    );
+  });
+
+  it('falls back to the same defaults as main.bicep', () => {
+    for (const p of params.filter((x) => x.name !== 'location')) {
+      const value = assigned.get(p.name) ?? '';
+      const fallback = /readEnvironmentVariable\('\w+', '([^']*)'\)/.exec(value)?.[1];
+      expect(fallback, p.name).toBeDefined();
+      const bicepDefault = p.defaultText?.replace(/^'(.*)'$/, '$1');
+      if (p.type === 'string[]') expect(bicepDefault, p.name).toBe('[]');
+      else expect(fallback, p.name).toBe(bicepDefault);
+      if (p.type === 'int') expect(value, p.name).toMatch(/^int\(/);
+      if (p.type === 'bool') expect(value, p.name).toMatch(/^bool\(/);
+    }
+  });
+});
+
+describe('the weekly-run alert', () => {
+  const monitoring = byName('modules/monitoring.bicep');
+  const rule = declarationBody(monitoring, 'resource', 'weeklyRunFailed');
+
+  it('fires on a failed invocation of the function weeklyRun registers', () => {
+    const fn = readFileSync(path.resolve(INFRA_DIR, '..', 'functions', 'weeklyRun.ts'), 'utf8');
+    const registered = /registerTimer\(\{\s*name: '(\w+)'/.exec(fn)?.[1];
+    expect(registered).toBe('weeklyRun');
+    expect(monitoring.text).toMatch(new RegExp(`param weeklyFunctionName string = '${registered}'`));
+    expect(rule).toMatch(/operation_Name == "\$\{weeklyFunctionName\}" and success == false/);
+    expect(rule).toMatch(/scopes: \[appInsights\.id\]/);
+    expect(rule).toMatch(/threshold: 0/);
+    expect(declarationBody(main, 'module', 'monitoring')).toMatch(/alertEmail: alertEmail/);
   });
 });

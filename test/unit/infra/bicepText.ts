@@ -128,3 +128,36 @@ export function fileDeclaring(files: BicepFile[], type: string): BicepFile {
   if (!f) throw new Error(`no file declares ${type}`);
   return f;
 }
+
+/** A `param` of a Bicep file: its name, type, default text and the decorators above it. */
+export interface ParamDecl {
+  name: string;
+  type: string;
+  defaultText: string | undefined;
+  decorators: Record<string, string>;
+}
+
+/** The `param` declarations of a .bicep file, with `@name(args)` decorators (description included). */
+export function paramDeclarations(f: BicepFile): ParamDecl[] {
+  const lines = f.text.split('\n');
+  const out: ParamDecl[] = [];
+  let decorators: Record<string, string> = {};
+  for (const line of lines) {
+    const dec = /^@(\w+)\((.*)\)\s*$/.exec(line.trim());
+    if (dec) {
+      decorators[dec[1]] = dec[2];
+      continue;
+    }
+    const p = /^param\s+(\w+)\s+([\w[\]]+)(?:\s*=\s*(.+))?$/.exec(line.trim());
+    if (p) out.push({ name: p[1], type: p[2], defaultText: p[3], decorators });
+    if (line.trim() !== '') decorators = {};
+  }
+  return out;
+}
+
+/** The `param name = value` assignments of a .bicepparam file (one line each). */
+export function bicepparamAssignments(text: string): Map<string, string> {
+  return new Map(
+    [...stripComments(text).matchAll(/^param\s+(\w+)\s*=\s*(.+)$/gm)].map((m) => [m[1], m[2].trim()]),
+  );
+}

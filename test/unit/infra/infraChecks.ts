@@ -35,7 +35,12 @@ export const REQUIRED_GRANTS: { role: string; scopeType: string; why: string }[]
   {
     role: BUILT_IN_ROLES.storageBlobDataOwner,
     scopeType: 'Microsoft.Storage/storageAccounts',
-    why: 'Functions host storage and the Flex deployment container',
+    why: 'Functions host storage and the Flex deployment container (the host account)',
+  },
+  {
+    role: BUILT_IN_ROLES.storageTableDataContributor,
+    scopeType: 'Microsoft.Storage/storageAccounts',
+    why: "the Functions host's diagnostic events (the host account)",
   },
   {
     role: BUILT_IN_ROLES.monitoringMetricsPublisher,
@@ -66,7 +71,7 @@ export function appSettingProblems(
     if (localOnly.includes(key)) {
       if (names.includes(key)) problems.push(`${key} is local-only but set in Azure`);
     } else if (!names.includes(key)) {
-      problems.push(`${key} is read by config/config.ts but not set in the app settings`);
+      problems.push(`${key} is read by functions/config.ts but not set in the app settings`);
     }
   }
   const dupes = names.filter((n, i) => names.indexOf(n) !== i);
@@ -115,4 +120,47 @@ export function storageSecurityProblems(storageFile: BicepFile): string[] {
   return Object.entries(want)
     .filter(([k, v]) => propertyValue(body, k) !== v)
     .map(([k, v]) => `${k} should be ${v}, is ${propertyValue(body, k) ?? 'unset'}`);
+}
+
+/** Roles that can write or delete blobs (Azure built-in roles reference). */
+export const BLOB_WRITE_ROLES: Record<string, string> = {
+  [BUILT_IN_ROLES.storageBlobDataOwner]: 'Storage Blob Data Owner',
+  'ba92f5b4-2d11-453d-a403-e96b0029c9fe': 'Storage Blob Data Contributor',
+};
+
+/**
+ * Grants that let the identity write the feed: a blob-writing role scoped to the account named by `accountParam`
+ * (the data account), or to anything under it (its blob service, the feed container).
+ */
+export function feedWriteGrants(roleFile: BicepFile, accountParam: string): string[] {
+  const decls = resourceDeclarations(roleFile);
+  const under = new Set<string>();
+  for (const d of decls) {
+    const body = declarationBody(roleFile, 'resource', d.symbol);
+    if (d.type === 'Microsoft.Storage/storageAccounts' && propertyValue(body, 'name') === accountParam)
+      under.add(d.symbol);
+  }
+  // Children name their parent: follow `parent:` until nothing new joins.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const d of decls) {
+      const parent = propertyValue(declarationBody(roleFile, 'resource', d.symbol), 'parent');
+      if (parent && under.has(parent) && !under.has(d.symbol)) {
+        under.add(d.symbol);
+        grew = true;
+      }
+    }
+  }
+  const roleMap = stringProperties(declarationBody(roleFile, 'var', 'roles'));
+  return decls
+    .filter((d) => d.type === 'Microsoft.Authorization/roleAssignments' && !d.existing)
+    .flatMap((d) => {
+      const body = declarationBody(roleFile, 'resource', d.symbol);
+      const roleRef = /roles\.(\w+)/.exec(propertyValue(body, 'roleDefinitionId') ?? '')?.[1];
+      const role = roleRef ? roleMap[roleRef] : undefined;
+      const scope = propertyValue(body, 'scope') ?? '';
+      return role && BLOB_WRITE_ROLES[role] && under.has(scope)
+        ? [`${d.symbol}: ${BLOB_WRITE_ROLES[role]} on ${scope}`]
+        : [];
+    });
 }

@@ -126,18 +126,26 @@ describe('computeFeatures', () => {
     expect(f.monthlyValueIsDerived).toBe(false);
   });
 
-  it('derives the monthly value from spend over the months the customer has been ordering', () => {
-    // 10 orders of 100 over the 98 days since the first order (97 + today).
+  it("derives the monthly value from spend over the customer's active months", () => {
+    // 10 orders of 100, weekly from 2024-01-01 to 2024-03-04 (63 days) plus the last order's week.
     const f = featuresOf({ customers: [{ id: 'a' }], orders: weekly }, '2024-04-07');
     expect(f.monthlyValueIsDerived).toBe(true);
-    expect(f.monthlyValue).toBeCloseTo((1000 / 98) * (365.25 / 12));
+    expect(f.valueKind).toBe('monthly');
+    expect(f.monthlyValue).toBeCloseTo((1000 / 70) * (365.25 / 12));
   });
 
-  it('derives at least a month of spend for a brand-new customer, not a day', () => {
+  it("does not dilute a lapsed customer's value with the months they have been gone", () => {
+    const soon = featuresOf({ customers: [{ id: 'a' }], orders: weekly }, '2024-03-10');
+    const later = featuresOf({ customers: [{ id: 'a' }], orders: weekly }, '2024-09-10');
+    expect(later.monthlyValue).toBeCloseTo(soon.monthlyValue);
+  });
+
+  it('values a one-order customer at a second order like the first, not per month', () => {
     const f = featuresOf(
       { customers: [{ id: 'a' }], orders: ordersOn('a', ['2024-04-07'], 300) },
-      '2024-04-07',
+      '2024-04-20',
     );
+    expect(f.valueKind).toBe('second_order');
     expect(f.monthlyValue).toBeCloseTo(300);
   });
 

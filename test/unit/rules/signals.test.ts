@@ -7,6 +7,7 @@ const ctx: FeatureContext = {
   asOfDay: 20_000,
   windows: defaultRules().windows, // trendDays 90
   populationCadenceDays: 30,
+  secondOrderDays: 30,
   gaps: new Float64Array(8),
 };
 

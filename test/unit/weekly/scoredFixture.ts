@@ -1,4 +1,4 @@
-import { dayOf } from '../../../rules/book';
+import { type Book, dayOf } from '../../../rules/book';
 import type { CustomerState } from '../../../rules/customerState';
 import { defaultRules, type Rules } from '../../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../../rules/scoreBook';
@@ -14,6 +14,12 @@ function weekly(customerId: string, from: string, to: string): OrderRow[] {
   return rows;
 }
 
+/** The orders of such customers: weekly from January, until mid-September when `slip`, else to AS_OF. */
+export function slipBook(customers: (CustomerRow & { slip: boolean })[]): Book {
+  const orders = customers.flatMap((c) => weekly(c.id, '2026-01-05', c.slip ? '2026-09-14' : '2026-11-20'));
+  return bookFromRows({ customers, orders });
+}
+
 /**
  * A scored book as of AS_OF: each customer `slip: true` stopped ordering weekly in September (at
  * risk), the rest still order; `states` are the remembered states the gates read.
@@ -23,6 +29,5 @@ export function scoredBook(
   rules: Rules = defaultRules(),
   states: ReadonlyMap<string, CustomerState> = new Map(),
 ): ScoredBook {
-  const orders = customers.flatMap((c) => weekly(c.id, '2026-01-05', c.slip ? '2026-09-14' : '2026-11-20'));
-  return scoreBook(bookFromRows({ customers, orders }), rules, dayOf(AS_OF), states);
+  return scoreBook(slipBook(customers), rules, dayOf(AS_OF), states);
 }

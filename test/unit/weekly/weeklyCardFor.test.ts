@@ -3,6 +3,8 @@ import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import {
   cardBytes,
   MAX_CARD_BYTES,
+  pageCountOf,
+  repCardData,
   weeklyCardDataFor,
   weeklyNotificationText,
 } from '../../../jobs/weekly/weeklyCardFor';
@@ -27,7 +29,12 @@ describe('weeklyCardDataFor', () => {
       rules,
     );
     const [week] = repWeeks(book.customers, rules.capPerRep);
-    const data = weeklyCardDataFor(week, rules, RUN, { currency: 'EUR', locale: 'de-DE' });
+    const data = weeklyCardDataFor(week, rules, RUN, {
+      currency: 'EUR',
+      locale: 'de-DE',
+      date: '2026-11-23',
+      horizonDays: 90,
+    });
     expect(data.customers.map((c) => [c.customerId, c.name, c.monthlyValue])).toEqual([
       ['c2', 'Cafe 2', 3000],
       ['c1', 'Cafe 1', 2000],
@@ -40,14 +47,21 @@ describe('weeklyCardDataFor', () => {
       score: top.score,
       monthlyValue: 3000,
       reasons: top.reasons,
-      play: top.play.text,
+      play: 'Standard: Time-limited offer (email), Mon 23 Nov, Thu 26 Nov and Thu 3 Dec',
       flags: [],
       outcome: null,
+      segment: 'slipping',
+      valueKind: 'monthly',
+      noOrder: { probability: top.listChance, horizonDays: 90 },
+      valueAtRisk: top.valueAtRisk,
+      change: null,
     });
     expect(data.overflow).toEqual({ count: 1, monthlyValue: 1000 });
+    expect(data.counts).toEqual({ slipping: 3, not_back: 0, lapsed: 0 });
+    expect(data.page).toEqual({ number: 1, pageCount: 2 });
     expect(data.lossReasons.map((r) => r.value)).toEqual(['price', 'competitor', 'went_quiet', 'other']);
     expect(data).toMatchObject({ runKey: RUN, currency: 'EUR', locale: 'de-DE' });
-    expect(weeklyNotificationText(data)).toBe('Week 48: 3 customers slipping, 6.000\u00a0€/month');
+    expect(weeklyNotificationText(data)).toBe('Week 48: 3 slipping');
   });
 
   it('a blank name falls back to the id; no overflow when everything fits', () => {
@@ -56,7 +70,7 @@ describe('weeklyCardDataFor', () => {
     const data = weeklyCardDataFor(week, defaultRules(), RUN);
     expect(data.customers[0].name).toBe('c0');
     expect(data.overflow).toBeUndefined();
-    expect(weeklyNotificationText(data)).toBe('Week 48: 1 customer slipping, $500/month');
+    expect(weeklyNotificationText(data)).toBe('Week 48: 1 slipping');
   });
 
   it('the fullest card (25 long rows + overflow) is valid Adaptive Card 1.5 JSON under 80 KB', () => {
@@ -76,5 +90,35 @@ describe('weeklyCardDataFor', () => {
     expect(adaptiveCardErrors(card)).toEqual([]);
     expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
     expect(JSON.stringify(card)).toContain('+75 more');
+  });
+
+  it('pages through the whole list: page 2 shows the next customers, the last page has no "more"', () => {
+    const rules = { ...defaultRules(), capPerRep: 2 };
+    const book = scoredBook(
+      Array.from({ length: 5 }, (_, k) => ({
+        id: `c${k}`,
+        owner: 'a@x.com',
+        monthlyValue: 100 * (k + 1),
+        slip: true,
+      })),
+      rules,
+    );
+    const [week] = repWeeks(book.customers, rules.capPerRep);
+    expect(pageCountOf(week)).toBe(3);
+    const ids = (page: number) =>
+      repCardData(week, rules, RUN, { page, kind: 'list' }).customers.map((c) => c.customerId);
+    expect([ids(1), ids(2), ids(3)]).toEqual([['c4', 'c3'], ['c2', 'c1'], ['c0']]);
+    const second = repCardData(week, rules, RUN, { page: 2, kind: 'list' });
+    expect(second.overflow).toEqual({ count: 1, monthlyValue: 100 });
+    expect(second.counts).toEqual({ slipping: 5, not_back: 0, lapsed: 0 });
+    const last = repCardData(week, rules, RUN, { page: 3, kind: 'list' });
+    expect(last.overflow).toBeUndefined();
+    // The first page's button asks for page 2; the last page has none.
+    const button = (data: object) => JSON.stringify(buildWeeklyCard(data as never));
+    expect(button(repCardData(week, rules, RUN, { page: 1 }))).toContain(
+      '{"action":"list_page","page":2,"v":1}',
+    );
+    expect(button(last)).not.toContain('list_page');
+    expect(adaptiveCardErrors(buildWeeklyCard(second))).toEqual([]);
   });
 });

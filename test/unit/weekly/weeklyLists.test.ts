@@ -20,7 +20,9 @@ describe('repWeeks', () => {
     const book = scoredBook([...customers('bob@x.com', 5, true), ...customers('ann@x.com', 2, false)], rules);
     const weeks = repWeeks(book.customers, rules.capPerRep);
     expect(weeks.map((w) => w.owner)).toEqual(['ann@x.com', 'bob@x.com']);
-    expect(weeks[0]).toEqual({ owner: 'ann@x.com', shown: [], overflow: [] });
+    expect(weeks[0]).toMatchObject({ owner: 'ann@x.com', shown: [], overflow: [], backOnTrack: [] });
+    expect(weeks[0].counts).toEqual({ slipping: 0, not_back: 0, lapsed: 0 });
+    expect(weeks[1].counts).toEqual({ slipping: 5, not_back: 0, lapsed: 0 });
     // Ranked by value at risk: the most valuable first.
     expect(weeks[1].shown.map((c) => c.customerId)).toEqual(['bob@x.com-s4', 'bob@x.com-s3', 'bob@x.com-s2']);
     expect(weeks[1].overflow.map((c) => c.customerId)).toEqual(['bob@x.com-s1', 'bob@x.com-s0']);

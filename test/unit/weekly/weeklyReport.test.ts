@@ -28,6 +28,7 @@ function report(list: RepOutcome[]): WeeklyRunDone {
     attempt: 1,
     retry: 'none',
     feed: { customers: 10, rowsSkipped: 0 },
+    refused: [],
     gates: {
       customers: 10,
       atRisk: 4,
@@ -79,7 +80,7 @@ describe('the weekly report', () => {
   it('the text names the counts and the reps not reached, capped at 20 lines', () => {
     expect(weeklyReportText(report(outcomes))).toBe(
       [
-        'Weekly run weekly-2026-W48 (2026-11-23): 2 cards delivered (1 by an earlier attempt), 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed.',
+        'Weekly run weekly-2026-W48 (2026-11-23): 1 card delivered by this run, 1 earlier this week, 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed.',
         'Not reached:',
         '- d@x.com: blocked or removed the app (MessageWritesBlocked)',
         '- e@x.com: the app is not installed for them',
@@ -97,7 +98,7 @@ describe('the weekly report', () => {
     ]);
     const retrying = weeklyReportText({ ...report(outcomes), attempt: 2, retry: 'next_tick' });
     expect(retrying.split('\n').slice(0, 2)).toEqual([
-      'Weekly run weekly-2026-W48 (2026-11-23): 2 cards delivered (1 by an earlier attempt), 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed (attempt 2).',
+      'Weekly run weekly-2026-W48 (2026-11-23): 1 card delivered by this run, 1 earlier this week, 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed (attempt 2).',
       'The 1 failed reps are tried again on the next tick.',
     ]);
     expect(weeklyReportText({ ...report(outcomes), attempt: 4 }).split('\n')[1]).toBe(

@@ -1,0 +1,29 @@
+import { Template } from 'adaptivecards-templating';
+import type { CardJson } from './cardModels';
+import { plainText, truncate } from './format';
+import noticeTemplate from './templates/runNotice.json';
+
+/** A run's notice to the admins: a title and its lines, each shown on a line of its own. */
+export interface RunNoticeData {
+  title: string;
+  lines: string[];
+}
+
+/** Lines past this many are summed up in one (a card stays well under Teams' message size). */
+export const MAX_NOTICE_LINES = 60;
+const MAX_LINE_CHARS = 300;
+
+const template = new Template(noticeTemplate);
+
+/**
+ * The notice card: one TextRun per line (plain text, never read as markdown: rep addresses and
+ * connector errors are shown as they are, control characters removed).
+ */
+export function buildRunNoticeCard(data: RunNoticeData): CardJson {
+  const shown = data.lines.slice(0, MAX_NOTICE_LINES).map((l) => truncate(plainText(l), MAX_LINE_CHARS));
+  const more = data.lines.length - shown.length;
+  if (more > 0) shown.push(`and ${more} more lines (see the run's log)`);
+  return template.expand({
+    $root: { title: truncate(plainText(data.title), MAX_LINE_CHARS), lines: shown.map((text) => ({ text })) },
+  }) as CardJson;
+}

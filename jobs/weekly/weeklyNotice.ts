@@ -1,0 +1,72 @@
+import type { CardSender } from '../../bot/ports';
+import { buildRunNoticeCard } from '../../cards/runNoticeCard';
+import type { ConversationStore } from '../../storage/conversationStore';
+
+/** What posting the notice came to: at least one admin got it, nobody could be addressed, or every post failed. */
+export type NoticeResult = 'posted' | 'no_recipient' | 'failed';
+
+/** Posts the run's account (first line the title, then one line each) to the admins. */
+export type AdminNotifier = (text: string) => Promise<NoticeResult>;
+
+/** Who the notice goes to: a channel of the summary channel's team when configured, else each admin 1:1. */
+export interface NoticeRecipients {
+  adminUserIds: readonly string[];
+  /** A channel id (`19:...@thread.tacv2`) in the team the bot is installed in (the summary channel's). */
+  adminChannelId?: string;
+}
+
+/**
+ * The admins' notice, sent through the card sender (its limits, retries and request deadline), as
+ * a card with one plain-text line per rep: admins only, never the team's channel where every rep
+ * reads. Admins are reached 1:1 through the conversation the app stored when they installed it; an
+ * admin who has not installed it cannot be written to and is logged.
+ */
+export function adminNotifier(
+  send: CardSender,
+  conversations: Pick<ConversationStore, 'getRep' | 'getSummaryChannel'>,
+  recipients: NoticeRecipients,
+  log: { warn(message: string, data?: Record<string, unknown>): void },
+): AdminNotifier {
+  return async (text) => {
+    const [title = '', ...lines] = text.split('\n');
+    const card = buildRunNoticeCard({ title, lines });
+    const targets = await referencesOf(conversations, recipients, log);
+    if (targets.length === 0) return 'no_recipient';
+    let posted = 0;
+    for (const { who, reference } of targets) {
+      const result = await send(reference, card, title);
+      if (result.status === 'delivered') posted++;
+      else
+        log.warn('could not post the weekly notice', {
+          to: who,
+          status: result.status,
+          detail: result.status === 'unreachable' ? result.code : result.error,
+        });
+    }
+    return posted > 0 ? 'posted' : 'failed';
+  };
+}
+
+async function referencesOf(
+  conversations: Pick<ConversationStore, 'getRep' | 'getSummaryChannel'>,
+  recipients: NoticeRecipients,
+  log: { warn(message: string, data?: Record<string, unknown>): void },
+): Promise<{ who: string; reference: Record<string, unknown> }[]> {
+  if (recipients.adminChannelId) {
+    const team = await conversations.getSummaryChannel();
+    if (!team) {
+      log.warn('ADMIN_CHANNEL_ID is set but the app is in no team yet: no notice', {});
+      return [];
+    }
+    const base = team.reference as { conversation?: Record<string, unknown> };
+    const conversation = { ...base.conversation, id: recipients.adminChannelId };
+    return [{ who: recipients.adminChannelId, reference: { ...team.reference, conversation } }];
+  }
+  const out: { who: string; reference: Record<string, unknown> }[] = [];
+  for (const id of recipients.adminUserIds) {
+    const admin = await conversations.getRep(id);
+    if (admin) out.push({ who: id, reference: admin.reference });
+    else log.warn('an admin has not installed the app: the weekly notice cannot reach them', { admin: id });
+  }
+  return out;
+}

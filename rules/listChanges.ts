@@ -1,0 +1,88 @@
+import { type Book, dayOf, isoOfDay } from './book';
+import type { CustomerState } from './customerState';
+import { ordersEnd } from './features';
+import type { Rules } from './rulesSchema';
+import { type ScoredBook, scoreBook } from './scoreBook';
+
+/** What changed for one listed customer since last week. */
+export type ListChange =
+  | { kind: 'new' }
+  | { kind: 'worse'; points: number }
+  | { kind: 'still'; week: number | null };
+
+/** A customer on last week's list who ordered again since and left it. */
+export interface BackOnTrack {
+  customerId: string;
+  name: string;
+  owner: string;
+  /** `YYYY-MM-DD` of their latest order. */
+  orderedOn: string;
+}
+
+/** The chance of no order must rise by at least this (0-1) for a row to say "worse". */
+export const WORSE_BY = 0.05;
+
+/** This week's scoring and what changed since last week's. */
+export interface WeekWithChanges {
+  scored: ScoredBook;
+  /** Per customer on this week's lists (by id). */
+  changes: Map<string, ListChange>;
+  backOnTrack: BackOnTrack[];
+}
+
+/**
+ * Scores the book as of `asOfDay` and as of a week earlier, and says for each listed customer what
+ * changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
+ * listed before in this slip cycle (the stored surfacedAt, else last week's list), else `new`. Who was
+ * on last week's list and has ordered since is "back on track".
+ */
+export function scoreWeekWithChanges(
+  book: Book,
+  rules: Rules,
+  asOfDay: number,
+  states: ReadonlyMap<string, CustomerState> = new Map(),
+): WeekWithChanges {
+  // Last week's lists, kept as three columns: a second ScoredBook held beside this week's would
+  // double the run's working set on a million-customer book.
+  const n = book.customers.length;
+  const chanceBefore = new Float64Array(n);
+  const rankedBefore = new Uint8Array(n);
+  const surfacedBefore = new Uint8Array(n);
+  for (const c of scoreBook(book, rules, asOfDay - 7, states).customers) {
+    chanceBefore[c.index] = c.listChance;
+    rankedBefore[c.index] = c.rank !== null ? 1 : 0;
+    surfacedBefore[c.index] = c.surfaced ? 1 : 0;
+  }
+  const scored = scoreBook(book, rules, asOfDay, states);
+  const changes = new Map<string, ListChange>();
+  const backOnTrack: BackOnTrack[] = [];
+  for (const c of scored.customers) {
+    const before = {
+      listChance: chanceBefore[c.index],
+      rank: rankedBefore[c.index] === 1 ? 1 : null,
+      surfaced: surfacedBefore[c.index] === 1,
+    };
+    if (c.rank !== null) {
+      const surfacedAt = states.get(c.customerId)?.surfacedAt ?? null;
+      const rise = c.listChance - before.listChance;
+      if (before.rank !== null && rise >= WORSE_BY)
+        changes.set(c.customerId, { kind: 'worse', points: 100 * rise });
+      else if (surfacedAt !== null && dayOf(surfacedAt) < asOfDay)
+        changes.set(c.customerId, { kind: 'still', week: Math.floor((asOfDay - dayOf(surfacedAt)) / 7) + 1 });
+      else if (before.surfaced) changes.set(c.customerId, { kind: 'still', week: null });
+      else changes.set(c.customerId, { kind: 'new' });
+    } else if (before.surfaced) {
+      const i = c.index;
+      const end = ordersEnd(book, i, asOfDay);
+      const orderedSince = end > ordersEnd(book, i, asOfDay - 7);
+      if (orderedSince)
+        backOnTrack.push({
+          customerId: c.customerId,
+          name: c.name,
+          owner: c.owner,
+          orderedOn: isoOfDay(book.orderDay[end - 1]),
+        });
+    }
+  }
+  return { scored, changes, backOnTrack };
+}

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
+import { describe, expect, inject, it } from 'vitest';
+import { type Config, loadConfig } from '../../../functions/config';
+import { createHealthHandler, healthChecksFor } from '../../../functions/health';
+import { openStorage } from '../../../storage';
+
+// /api/health as Azure runs it: config, the tables on Azurite (or a port nobody answers) and the
+// rules file. Anonymous callers learn ok / not ok; what failed goes to the log.
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function probe(config: Config): Promise<{ status: number; body: unknown; log: string[] }> {
+  // No retries: the wiring's storage retries for about 7 s, past the probe's own limit; here the
+  // first answer decides.
+  const storage = await openStorage(config.storage, { skipCreate: true, retry: { maxRetries: 0 } });
+  const log: string[] = [];
+  const context = new InvocationContext({
+    functionName: 'health',
+    logHandler: (_level, ...args) => log.push(args.map(String).join(' ')),
+  });
+  const response = new HttpResponse(
+    await createHealthHandler(healthChecksFor(storage, config.rulesFile), 3_000)(
+      new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/health' }),
+      context,
+    ),
+  );
+  return { status: response.status, body: await response.json(), log };
+}
+
+describe('/api/health', () => {
+  const env = () => ({
+    STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+    TABLE_PREFIX: `health${randomBytes(3).toString('hex')}`,
+  });
+
+  it('says ok when the tables answer and the rules file reads', async () => {
+    const config = loadConfig(env());
+    await openStorage(config.storage); // creates the tables, as the first run does
+    expect(await probe(config)).toMatchObject({ status: 200, body: { status: 'ok' }, log: [] });
+  });
+
+  it('says not ok, and nothing more, when storage is unreachable; the log says what failed', async () => {
+    const port = await closedPort();
+    const config = loadConfig({
+      STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
+    });
+    const result = await probe(config);
+    expect(result.status).toBe(503);
+    expect(result.body).toEqual({ status: 'not ok' });
+    expect(result.log.join('\n')).toMatch(/health check storage failed/);
+  });
+
+  it('says not ok when the tables were never created (the account answers, the app could not work)', async () => {
+    const config = loadConfig(env());
+    expect(await probe(config)).toMatchObject({ status: 503, body: { status: 'not ok' } });
+  });
+
+  it('says not ok when the rules file is missing or invalid', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'health-'));
+    const invalid = join(dir, 'rules.json');
+    await writeFile(invalid, '{"bands": "nope"');
+    for (const rulesFile of [join(dir, 'missing.json'), invalid]) {
+      const config = loadConfig({ ...env(), RULES_FILE: rulesFile });
+      await openStorage(config.storage);
+      const result = await probe(config);
+      expect(result).toMatchObject({ status: 503, body: { status: 'not ok' } });
+      expect(result.log.join('\n')).toMatch(/health check rules failed/);
+      expect(JSON.stringify(result.body)).not.toContain(dir);
+    }
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { buildWeeklyCard, type WeeklyCardData } from '../../../cards';
+import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import { ofType, texts } from './cardWalk';
+import { LOSS_REASONS } from './weeklyCardFixtures';
+
+/** A week of the three kinds of name, in pounds, as the weekly run builds it for a UK book. */
+function kindsWeek(overrides: Partial<WeeklyCardData> = {}): WeeklyCardData {
+  const row = {
+    band: 'at_risk' as const,
+    score: 40,
+    reasons: ['No order in 34 days, usually every 9'],
+    play: 'Standard: Time-limited offer (email), Mon 23 Nov, Thu 26 Nov and Thu 3 Dec',
+  };
+  return {
+    runKey: 'weekly-2026-W48',
+    kind: 'weekly',
+    lossReasons: LOSS_REASONS,
+    currency: 'GBP',
+    locale: 'en-GB',
+    counts: { slipping: 6, not_back: 2, lapsed: 31 },
+    page: { number: 1, pageCount: 4 },
+    overflow: { count: 29, monthlyValue: 9000 },
+    backOnTrack: [{ name: 'Rosemary Diner', orderedOn: '2026-11-17' }],
+    customers: [
+      {
+        ...row,
+        customerId: 'a',
+        name: 'Greenfield Cafe',
+        monthlyValue: 1200,
+        segment: 'slipping',
+        valueKind: 'monthly',
+        noOrder: { probability: 0.27, horizonDays: 90 },
+        valueAtRisk: 324,
+        change: { kind: 'worse', points: 12.4 },
+      },
+      {
+        ...row,
+        customerId: 'b',
+        name: 'Corner Shop',
+        monthlyValue: 1070,
+        segment: 'not_back',
+        valueKind: 'second_order',
+        noOrder: { probability: 0.6, horizonDays: 90 },
+        valueAtRisk: 642,
+        change: { kind: 'new' },
+      },
+      {
+        ...row,
+        customerId: 'c',
+        name: 'Old Mill Pub',
+        monthlyValue: 500,
+        segment: 'lapsed',
+        valueKind: 'monthly',
+        noOrder: { probability: 0.8, horizonDays: 90 },
+        valueAtRisk: 400,
+        change: { kind: 'still', week: 3 },
+      },
+    ],
+    ...overrides,
+  };
+}
+
+describe('the weekly card with kinds of name', () => {
+  it("heads with honest counts by kind and says what it shows, in the book's currency", () => {
+    const card = buildWeeklyCard(kindsWeek());
+    expect(texts(card).slice(0, 2)).toEqual([
+      'Week 48 · 6 slipping · 2 not back yet · 31 lapsed; the 3 worth most shown',
+      '£1,366 at risk on this card (value × chance of no order in 90 days)',
+    ]);
+    expect(adaptiveCardErrors(card)).toEqual([]);
+  });
+
+  it('labels each row by kind with its chance, a second-order value as such, and what changed', () => {
+    const t = texts(buildWeeklyCard(kindsWeek()));
+    expect(t).toEqual(
+      expect.arrayContaining([
+        '£1,200/month',
+        'Slipping · 27% chance of no order in 90 days',
+        'Worse: chance of no order up 12 points',
+        '£1,070 if they order again',
+        'Not back yet · 60% chance of no order in 90 days',
+        'New on your list',
+        'Lapsed: win back · 80% chance of no order in 90 days',
+        'Still on your list (week 3)',
+        'Suggested: Standard: Time-limited offer (email), Mon 23 Nov, Thu 26 Nov and Thu 3 Dec',
+        'Back on track: Rosemary Diner ordered Tue 17 Nov',
+        '+29 more on your list, worth less at risk than these',
+      ]),
+    );
+    expect(t.some((x) => x.includes('$'))).toBe(false);
+  });
+
+  it('a later page of `list` says which page, and the last page has no next button', () => {
+    const second = buildWeeklyCard(kindsWeek({ kind: 'list', page: { number: 2, pageCount: 4 } }));
+    expect(texts(second)[0]).toBe('Your list now · 6 slipping · 2 not back yet · 31 lapsed; page 2 of 4');
+    expect(ofType(second, 'Action.Submit').find((a) => a.title === 'Show the next 3')?.data).toEqual({
+      action: 'list_page',
+      page: 3,
+      v: 1,
+    });
+    const last = buildWeeklyCard(kindsWeek({ page: { number: 4, pageCount: 4 }, overflow: undefined }));
+    expect(
+      ofType(last, 'Action.Submit').some((a) => (a.data as { action?: string }).action === 'list_page'),
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,223 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { loadConfig } from '../../../functions/config';
+import { bicepparamAssignments, paramDeclarations, readBicepFiles } from './bicepText';
+
+// The files a Microsoft developer looks for (azd, GitHub Actions, the Agents Toolkit, Core Tools) against what they
+// point at: they cannot run here, so these tests check that they parse and that every name they use exists.
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
+const yamlOf = (file: string) => parseYaml(read(file));
+/** JSON with `//` comment lines, as VS Code writes launch.json and tasks.json. */
+const jsoncOf = (file: string) =>
+  JSON.parse(
+    read(file)
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('//'))
+      .join('\n'),
+  );
+
+const pkg = JSON.parse(read('package.json'));
+const main = readBicepFiles().find((f) => f.file === 'main.bicep');
+if (!main) throw new Error('infra/main.bicep missing');
+const bicepParams = paramDeclarations(main).map((p) => p.name);
+const bicepOutputs = [...main.text.matchAll(/^output\s+(\w+)\s/gm)].map((m) => m[1]);
+/** The environment names infra/main.bicepparam reads (readEnvironmentVariable). */
+const paramEnvNames = [...read('infra/main.bicepparam').matchAll(/readEnvironmentVariable\('(\w+)'/g)].map(
+  (m) => m[1],
+);
+const placeholders = (text: string): string[] => [...text.matchAll(/\$\{\{(\w+)\}\}/g)].map((m) => m[1]);
+
+describe('azure.yaml (azd up)', () => {
+  const azd = yamlOf('azure.yaml');
+
+  it('provisions infra/main.bicep with its .bicepparam', () => {
+    expect(azd.infra).toEqual({ provider: 'bicep', path: 'infra', module: 'main' });
+    expect(existsSync(path.join(ROOT, 'infra', 'main.bicep'))).toBe(true);
+    expect(existsSync(path.join(ROOT, 'infra', 'main.bicepparam'))).toBe(true);
+    // azd would take a main.parameters.json before the .bicepparam: there is none.
+    expect(existsSync(path.join(ROOT, 'infra', 'main.parameters.json'))).toBe(false);
+  });
+
+  it('deploys the staged app to the function app the Bicep tags for it', () => {
+    const [name, service] = Object.entries(azd.services)[0] as [string, Record<string, unknown>];
+    expect(service).toMatchObject({ project: './.deploy', language: 'js', host: 'function' });
+    expect(main.text).toContain(`'azd-service-name': '${name}'`);
+    // The folder exists in a fresh clone (azd checks the project path), and the hooks fill it.
+    expect(existsSync(path.join(ROOT, '.deploy', 'README.md'))).toBe(true);
+    for (const hook of ['prepackage', 'predeploy']) expect(azd.hooks[hook].run).toMatch(/npm run stage$/);
+    expect(pkg.scripts.stage).toMatch(/scripts\/stageFunctionApp\.ts/);
+  });
+
+  it('builds the Teams package after deploying, from the outputs azd keeps in its environment', () => {
+    expect(azd.hooks.postdeploy).toMatchObject({ run: 'npm run package', continueOnError: true });
+    expect(bicepOutputs).toEqual(expect.arrayContaining(['BOT_ID', 'BOT_DOMAIN']));
+  });
+});
+
+describe('GitHub Actions', () => {
+  it('CI installs, type-checks, lints and runs the README test command, with Chromium for the browser tests', () => {
+    const ci = yamlOf('.github/workflows/ci.yml');
+    const steps: { run?: string; uses?: string }[] = ci.jobs.test.steps;
+    const runs = steps.map((s) => s.run ?? s.uses ?? '');
+    expect(runs).toEqual(
+      expect.arrayContaining([
+        'npm ci',
+        'npm run typecheck',
+        'npm run lint',
+        'npm test',
+        'actions/checkout@v4',
+      ]),
+    );
+    expect(read('README.md')).toMatch(/^npm test\s/m);
+    expect(runs.some((r) => /apt-get install -y -qq chromium/.test(r))).toBe(true);
+    expect(ci.jobs.test.container.image).toMatch(/bookworm/);
+  });
+
+  it('deploy signs in with OIDC, builds and what-ifs the Bicep, and publishes the staged zip to Flex', () => {
+    const deploy = yamlOf('.github/workflows/deploy.yml');
+    expect(deploy.permissions).toMatchObject({ 'id-token': 'write', contents: 'read' });
+    const steps: { uses?: string; run?: string; with?: Record<string, string> }[] = deploy.jobs.deploy.steps;
+    const login = steps.find((s) => s.uses?.startsWith('azure/login@'));
+    expect(Object.keys(login?.with ?? {}).sort()).toEqual(['client-id', 'subscription-id', 'tenant-id']);
+    const script = steps.map((s) => s.run ?? '').join('\n');
+    expect(script).toMatch(/az bicep build --file infra\/main\.bicep/);
+    expect(script).toMatch(/az bicep build-params --file infra\/main\.bicepparam/);
+    expect(script).toMatch(/az deployment group what-if .*--parameters infra\/main\.bicepparam/);
+    expect(script).toMatch(/npm run stage -- --zip churn-app\.zip/);
+    expect(script).toMatch(/az functionapp deployment source config-zip .*--src churn-app\.zip/);
+    expect(script).toMatch(/properties\.outputs\.functionAppName\.value/);
+    expect(bicepOutputs).toContain('functionAppName');
+  });
+
+  it('deploy passes every name infra/main.bicepparam reads, and drops the empty ones', () => {
+    const deploy = yamlOf('.github/workflows/deploy.yml');
+    const env: Record<string, string> = deploy.jobs.deploy.env;
+    const listed = env.PARAMS.split(' ');
+    expect([...listed].sort()).toEqual([...new Set(paramEnvNames)].sort());
+    for (const n of listed) expect(env[n], n).toBe(`\${{ vars.${n} }}`);
+    const script = (deploy.jobs.deploy.steps as { run?: string }[]).map((s) => s.run ?? '').join('\n');
+    expect(script.match(/for v in \$PARAMS; do \[ -z "\$\{!v\}" \] && unset "\$v"; done/g)).toHaveLength(2);
+  });
+});
+
+describe('Microsoft 365 Agents Toolkit', () => {
+  const cloud = yamlOf('m365agents.yml');
+  const local = yamlOf('m365agents.local.yml');
+  const dev = parseEnv(read('env/.env.dev'));
+  const localEnv = parseEnv(read('env/.env.local'));
+  type Step = {
+    uses: string;
+    with?: Record<string, unknown>;
+    writeToEnvironmentFile?: Record<string, string>;
+  };
+  const steps = (file: Record<string, Step[]>): Step[] => [
+    ...(file.provision ?? []),
+    ...(file.deploy ?? []),
+    ...(file.publish ?? []),
+  ];
+
+  it('both files parse, with a version and the manifest in appPackage/', () => {
+    for (const f of [cloud, local]) {
+      expect(f.version).toMatch(/^v1\.\d+$/);
+      for (const s of steps(f).filter((x) => x.with?.manifestPath))
+        expect(existsSync(path.join(ROOT, String(s.with?.manifestPath)))).toBe(true);
+    }
+  });
+
+  it('provisions infra/main.bicep with parameters that main.bicep declares, each filled from env/.env.dev', () => {
+    const arm = steps(cloud).find((s) => s.uses === 'arm/deploy');
+    const templates = (arm?.with?.templates ?? []) as { path: string; parameters: string }[];
+    const template = templates[0];
+    expect(template.path).toBe('./infra/main.bicep');
+    const parameters = JSON.parse(read(template.parameters)).parameters as Record<string, { value: string }>;
+    for (const [name, { value }] of Object.entries(parameters)) {
+      expect(bicepParams, name).toContain(name);
+      for (const v of placeholders(value)) expect(Object.keys(dev), v).toContain(v);
+    }
+  });
+
+  it('every placeholder the deploy step and the manifest use is in the env file or written by provision', () => {
+    const written = (f: Record<string, Step[]>) =>
+      steps(f).flatMap((s) => Object.values(s.writeToEnvironmentFile ?? {}));
+    const known = (env: Record<string, string | undefined>, f: Record<string, Step[]>) => [
+      ...Object.keys(env),
+      ...written(f),
+      ...bicepOutputs,
+      'TEAMS_APP_TENANT_ID',
+      'SECRET_BOT_PASSWORD',
+    ];
+    for (const name of placeholders(JSON.stringify(cloud.deploy)))
+      expect(known(dev, cloud), name).toContain(name);
+    for (const name of placeholders(read('appPackage/manifest.json'))) {
+      expect(known(dev, cloud), `dev: ${name}`).toContain(name);
+      expect([...known(localEnv, local), 'BOT_ENDPOINT'], `local: ${name}`).toContain(name);
+    }
+  });
+
+  it('local debugging writes the bot settings config.ts reads, for a single-tenant app', () => {
+    const write = steps(local).find((s) => s.uses === 'file/createOrUpdateEnvironmentFile');
+    const envs = write?.with?.envs as Record<string, string>;
+    expect(write?.with?.target).toBe('./.localConfigs');
+    expect(Object.keys(envs).sort()).toEqual([
+      'MicrosoftAppId',
+      'MicrosoftAppPassword',
+      'MicrosoftAppTenantId',
+      'MicrosoftAppType',
+    ]);
+    expect(envs.MicrosoftAppType).toBe('SingleTenant');
+    expect(steps(local).find((s) => s.uses === 'aadApp/create')?.with?.signInAudience).toBe('AzureADMyOrg');
+    expect(read('.gitignore')).toMatch(/^\.localConfigs$/m);
+    expect(read('.gitignore')).toMatch(/^env\/\.env\.\*\.user$/m);
+  });
+});
+
+describe('VS Code', () => {
+  it('"Debug in Teams" starts the local host behind a dev tunnel on the port the host listens on', () => {
+    const launch = jsoncOf('.vscode/launch.json');
+    const tasks = jsoncOf('.vscode/tasks.json').tasks as {
+      label: string;
+      command?: string;
+      dependsOn?: string[];
+      args?: { ports?: { portNumber: number }[] };
+    }[];
+    const compound = launch.compounds.find((c: { name: string }) => c.name.startsWith('Debug in Teams'));
+    const start = tasks.find((t) => t.label === compound.preLaunchTask);
+    for (const dep of start?.dependsOn ?? []) expect(tasks.map((t) => t.label)).toContain(dep);
+    const tunnel = tasks.find((t) => t.command === 'debug-start-local-tunnel');
+    expect(tunnel?.args?.ports?.[0].portNumber).toBe(3978);
+    expect(tasks.find((t) => t.label === 'Start application')?.command).toMatch(/npm run host$/);
+    expect(read('README.md')).toMatch(/127\.0\.0\.1:3978/);
+  });
+});
+
+describe('Azure Functions Core Tools files', () => {
+  it('local.settings.json.example holds settings config.ts accepts', () => {
+    const { Values } = JSON.parse(read('local.settings.json.example'));
+    expect(Values.FUNCTIONS_WORKER_RUNTIME).toBe('node');
+    expect(() => loadConfig(Values)).not.toThrow();
+    expect(read('.gitignore')).toMatch(/^local\.settings\.json$/m);
+  });
+
+  it('.funcignore keeps secrets and tests home, and what a remote build compiles', () => {
+    const ignored = read('.funcignore')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    expect(ignored).toEqual(
+      expect.arrayContaining(['local.settings.json', 'node_modules/', 'test/', '.localConfigs']),
+    );
+    for (const kept of ['tsconfig.json', 'tsconfig.build.json', 'functions/', 'package.json', 'host.json'])
+      expect(ignored).not.toContain(kept);
+  });
+});
+
+describe('main.bicepparam names', () => {
+  it('reads one environment name per parameter', () => {
+    const assigned = bicepparamAssignments(read('infra/main.bicepparam'));
+    expect(new Set(paramEnvNames).size).toBe(assigned.size);
+  });
+});

@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { entrySource } from '../../../tools/scripts/bundleFunctions';
+import { stage, zippable } from '../../../tools/scripts/stageFunctionApp';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+describe('npm run stage (what azd and the deploy workflow publish)', () => {
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'churn-stage-')), '.deploy');
+  beforeAll(async () => {
+    await stage(out);
+  }, 120_000);
+
+  it('bundles the entry package.json "main" names', () => {
+    expect(entrySource()).toBe('functions/index.ts');
+  });
+
+  it('writes a package.json with "main" on the bundle and nothing to install or run', () => {
+    const pkg = JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8'));
+    const root = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.main).toBe('dist/index.js');
+    expect(pkg.version).toBe(root.version);
+    expect(pkg.engines).toEqual(root.engines);
+    expect(pkg.scripts).toBeUndefined();
+    expect(pkg.dependencies).toBeUndefined();
+    expect(readFileSync(path.join(out, 'host.json'), 'utf8')).toBe(
+      readFileSync(path.join(ROOT, 'host.json'), 'utf8'),
+    );
+  });
+
+  it("ships DuckDB's native packages for Linux x64 beside the bundle, and nothing else from node_modules", () => {
+    expect(readdirSync(path.join(out, 'node_modules'))).toEqual(['@duckdb']);
+    expect(readdirSync(path.join(out, 'node_modules', '@duckdb')).sort()).toEqual([
+      'node-api',
+      'node-bindings',
+      'node-bindings-linux-x64',
+    ]);
+  });
+
+  it('the bundle loads with only those packages and registers every function', () => {
+    const probe = path.join(out, 'probe.js');
+    writeFileSync(
+      probe,
+      "const m = require('./dist/index.js'); console.log(JSON.stringify([...m.httpFunctions, ...m.timerFunctions].map((f) => f.name).sort()));",
+    );
+    const run = spawnSync(process.execPath, [probe], {
+      cwd: out,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const registered: string[] = JSON.parse(run.stdout.trim().split('\n').pop() ?? '[]');
+    for (const name of ['health', 'messages', 'monthlySummary', 'weeklyRun']) {
+      expect(registered).toContain(name);
+      // Outside the host, @azure/functions says which registrations it skipped: one per function.
+      expect(run.stderr).toContain(`register function "${name}"`);
+    }
+  });
+
+  it("carries the tabs' front end where functions/tabPages.ts looks beside the bundle", () => {
+    expect(readFileSync(path.join(out, 'tabs', 'web', 'index.html'), 'utf8')).toBe(
+      readFileSync(path.join(ROOT, 'dist', 'tabs', 'web', 'index.html'), 'utf8'),
+    );
+    expect(readFileSync(path.join(ROOT, 'functions', 'tabPages.ts'), 'utf8')).toContain(
+      "join(__dirname, '..', 'tabs', 'web')",
+    );
+  });
+
+  it('zips the folder without its README, files at the zip root', () => {
+    const files = unzipSync(zipSync(zippable(out)));
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining(['host.json', 'package.json', 'dist/index.js']),
+    );
+    expect(Object.keys(files)).not.toContain('README.md');
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { dayOf } from '../../../rules/book';
+import { initialState } from '../../../rules/customerState';
+import { emptyFeatures, type Features } from '../../../rules/features';
+import { scoreWeekWithChanges } from '../../../rules/listChanges';
+import { measureChances, noOrderChance } from '../../../rules/noOrderChance';
+import { defaultRules } from '../../../rules/rulesSchema';
+import { scoreBook } from '../../../rules/scoreBook';
+import { classifySegment } from '../../../rules/segments';
+import { bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
+
+const rules = defaultRules(); // newCustomerOrders 2, lapsedGaps 4, lapsedMinDays 90
+const ctx = { secondOrderDays: 30 };
+const f = (o: Partial<Features>): Features => ({ ...emptyFeatures(), orderCount: 1, orderDays: 1, ...o });
+
+describe('classifySegment', () => {
+  it("never lists a new customer within the book's usual time to a second order", () => {
+    expect(classifySegment(f({ daysSinceLastOrder: 6 }), ctx, rules)).toMatchObject({
+      listable: false,
+      why: 'too_new',
+    });
+    expect(classifySegment(f({ daysSinceLastOrder: 30 }), ctx, rules)).toMatchObject({ listable: false });
+  });
+
+  it('a new customer past it is not back yet; gone four of those gaps and 90 days, lapsed', () => {
+    expect(classifySegment(f({ daysSinceLastOrder: 31 }), ctx, rules)).toMatchObject({ segment: 'not_back' });
+    expect(classifySegment(f({ orderDays: 2, daysSinceLastOrder: 100 }), ctx, rules)).toMatchObject({
+      segment: 'not_back',
+    });
+    expect(classifySegment(f({ daysSinceLastOrder: 121 }), ctx, rules)).toMatchObject({ segment: 'lapsed' });
+  });
+
+  it('an established customer is slipping past their own gap, lapsed well past it, else on time', () => {
+    const regular = { orderCount: 20, orderDays: 20, cadenceDays: 9, cadenceIsOwn: true };
+    expect(classifySegment(f({ ...regular, daysSinceLastOrder: 8 }), ctx, rules)).toMatchObject({
+      why: 'on_time',
+    });
+    expect(classifySegment(f({ ...regular, daysSinceLastOrder: 34 }), ctx, rules)).toMatchObject({
+      segment: 'slipping',
+      rhythmDays: 9,
+    });
+    // 4 gaps is only 36 days: lapsed also needs the 90 days.
+    expect(classifySegment(f({ ...regular, daysSinceLastOrder: 60 }), ctx, rules)).toMatchObject({
+      segment: 'slipping',
+    });
+    expect(classifySegment(f({ ...regular, daysSinceLastOrder: 232 }), ctx, rules)).toMatchObject({
+      segment: 'lapsed',
+    });
+  });
+
+  it('a fading customer (half the order days of the window before) is slipping from half their gap', () => {
+    const fading = { orderCount: 20, orderDays: 20, cadenceDays: 10, recentOrderDays: 3, priorOrderDays: 8 };
+    expect(classifySegment(f({ ...fading, daysSinceLastOrder: 6 }), ctx, rules)).toMatchObject({
+      segment: 'slipping',
+    });
+    expect(classifySegment(f({ ...fading, daysSinceLastOrder: 4 }), ctx, rules)).toMatchObject({
+      listable: false,
+    });
+  });
+});
+
+/** A book where customer k orders every 7 days from 2026-01-05; the `stops` first stop on 2026-06-01. */
+function weeklyBook(n: number, stops: number) {
+  const customers = Array.from({ length: n }, (_, k) => ({ id: `c${k}`, owner: 'a@x' }));
+  return bookFromRows({ customers, orders: weeklyOrders(n, stops) });
+}
+
+describe("the chance of no order, measured on the book's past", () => {
+  it("is the share of the same kind and lateness that then placed no order, shrunk to the kind's share", () => {
+    const book = weeklyBook(60, 30);
+    // As of 90 days before 2026-11-23 (2026-08-25), the 30 who stopped on 2026-06-01 were slipping and never came back.
+    const table = measureChances(book, rules, dayOf('2026-11-23'));
+    expect(table.shares.slipping?.overall).toBe(1);
+    expect(table.shares.not_back).toBeNull(); // nobody new: too few to measure, the score stands in
+    expect(
+      noOrderChance(table, { segment: 'not_back', daysSinceLastOrder: 50, rhythmDays: 30, score: 40 }),
+    ).toEqual({
+      probability: 0.4,
+      horizonDays: 90,
+      source: 'score',
+    });
+  });
+});
+
+describe('what changed since last week', () => {
+  it("says back on track for who left last week's list by ordering again", () => {
+    const orders: OrderRow[] = [];
+    for (let t = Date.parse('2026-01-05'); t <= Date.parse('2026-09-28'); t += 7 * 86_400_000)
+      orders.push({ customerId: 'r', date: new Date(t).toISOString().slice(0, 10), amount: 100 });
+    orders.push({ customerId: 'r', date: '2026-11-17', amount: 100 });
+    const book = bookFromRows({ customers: [{ id: 'r', name: 'Rosemary Diner', owner: 'a@x' }], orders });
+    const week = scoreWeekWithChanges(book, rules, dayOf('2026-11-23'));
+    expect(scoreBook(book, rules, dayOf('2026-11-16')).customers[0].surfaced).toBe(true);
+    expect(week.scored.customers[0].surfaced).toBe(false);
+    expect(week.backOnTrack).toEqual([
+      { customerId: 'r', name: 'Rosemary Diner', owner: 'a@x', orderedOn: '2026-11-17' },
+    ]);
+  });
+
+  it('says new on the list, or still on it with the week from the stored surfacedAt', () => {
+    const book = weeklyBook(60, 30);
+    const c0 = initialState({ customerId: 'c0', name: 'c0', owner: 'a@x', monthlyValue: 0 });
+    const states = new Map([['c0', { ...c0, surfacedAt: '2026-11-02' }]]);
+    const week = scoreWeekWithChanges(book, rules, dayOf('2026-11-23'), states);
+    expect(week.changes.get('c0')).toEqual({ kind: 'still', week: 4 });
+    // Shown last week too (a replay of 2026-11-16) but with no stored state: still, week unknown.
+    const shownBefore = scoreBook(book, rules, dayOf('2026-11-16')).customers.filter((c) => c.surfaced);
+    const again = shownBefore.find((c) => c.customerId !== 'c0' && week.changes.has(c.customerId));
+    expect(again && week.changes.get(again.customerId)).toEqual({ kind: 'still', week: null });
+    const fresh = scoreWeekWithChanges(weeklyBook(60, 30), rules, dayOf('2026-06-05'));
+    expect([...fresh.changes.values()].every((c) => c.kind === 'new')).toBe(true);
+  });
+
+  it("never lists a one-order customer who ordered more recently than the book's median gap", () => {
+    const withNew = bookFromRows({
+      customers: [
+        ...Array.from({ length: 40 }, (_, k) => ({ id: `c${k}`, owner: 'a@x' })),
+        { id: 'new', owner: 'a@x' },
+      ],
+      orders: [...weeklyOrders(40, 10), { customerId: 'new', date: '2026-11-20', amount: 5000 }],
+    });
+    const scored = scoreBook(withNew, rules, dayOf('2026-11-23'));
+    const fresh = scored.customers.find((c) => c.customerId === 'new');
+    expect(fresh).toMatchObject({
+      segment: null,
+      notListed: 'too_new',
+      rank: null,
+      valueKind: 'second_order',
+    });
+  });
+});
+
+function weeklyOrders(n: number, stops: number): OrderRow[] {
+  const orders: OrderRow[] = [];
+  for (let k = 0; k < n; k++) {
+    const end = Date.parse(k < stops ? '2026-06-01' : '2026-11-20');
+    for (let t = Date.parse('2026-01-05') + (k % 7) * 86_400_000; t <= end; t += 7 * 86_400_000)
+      orders.push({ customerId: `c${k}`, date: new Date(t).toISOString().slice(0, 10), amount: 100 });
+  }
+  return orders;
+}
+
+describe('the seam to the learned model', () => {
+  it('goes by the calibrated chance for the horizon when the model gives one', () => {
+    const table = measureChances(weeklyBook(60, 30), rules, dayOf('2026-11-23'));
+    const input = { segment: 'slipping' as const, daysSinceLastOrder: 40, rhythmDays: 7, score: 40 };
+    expect(noOrderChance(table, input).source).toBe('book_history');
+    expect(noOrderChance(table, { ...input, calibrated: { '30': 0.7, '60': 0.5, '90': 0.42 } })).toEqual({
+      probability: 0.42,
+      horizonDays: 90,
+      source: 'model',
+    });
+  });
+});
