@@ -9,6 +9,17 @@ import { reasonsFor } from './reasons';
 import type { Rules } from './rulesSchema';
 import { bandOf, type Contributions, weightedScore } from './score';
 import { computeSignals, MODEL_SIGNALS } from './signals';
+import { logOdds } from './model/additiveLogistic';
+import {
+  fitBookModel,
+  type ModelChoice,
+  type NoOrderProbability,
+  noOrderProbability,
+  rulesLogit,
+} from './model/bookModel';
+import { FEATURE_COUNT, MODEL_FEATURES, type ModelFeature, modelRow, rowScratch } from './model/modelFeatures';
+import { modelReasons } from './model/modelReasons';
+import { type Tier, tierOf } from './model/tier';
 
 /** One customer, scored and judged as of a day. */
 export interface ScoredCustomer {
@@ -41,6 +52,25 @@ export interface ScoredCustomer {
   surfaced: boolean;
   /** Days since the last order on or before the as-of day; null for a customer with no order yet. */
   daysSinceLastOrder: number | null;
+  /**
+   * P(no order in the next 30, 60, 90 days), calibrated on the book's own past (whichever ranking,
+   * model or rules, the book uses); null with no order yet or too little history to calibrate on.
+   */
+  noOrderProbability: NoOrderProbability | null;
+  /** How soon to act (see rules/model/tier.ts); null when not at risk or not calibrated. */
+  tier: Tier | null;
+  /** Day the next order is due at the customer's own pace (last order + usual gap); null below two order days. */
+  expectedNextOrderDay: number | null;
+  /**
+   * The book model's log-odds per feature against the book's average customer (positive = towards no
+   * order); null when the rules rank the book, and for a steady customer (as `contributions`).
+   */
+  modelContributions: Partial<Record<ModelFeature, number>> | null;
+  /** Orders on or before the as-of day, their summed amounts, and the first and last order's day (null: none). */
+  orders: number;
+  spend: number;
+  firstOrderDay: number | null;
+  lastOrderDay: number | null;
 }
 
 export interface ScoredBook {
@@ -56,6 +86,8 @@ export interface ScoredBook {
   vipThreshold: number;
   /** The cadence model fitted for this day, or why the score used the rule signals alone. */
   model: CadenceModel;
+  /** Whether the book's own model or the default rules rank this day, and the figures that chose. */
+  choice: ModelChoice;
 }
 
 /**
@@ -94,16 +126,43 @@ export function scoreBook(
   // Unavailable model: its signals leave the score and the rule signals share the 100 points.
   const dropped = model.status === 'fitted' ? undefined : MODEL_SIGNALS;
 
+  const learned = fitBookModel(book, rules, asOfDay, model);
+  const useModel = learned.choice.use === 'model';
+  const scratch = rowScratch(f);
+  const row = new Float64Array(FEATURE_COUNT);
+  const share = new Float64Array(FEATURE_COUNT);
+
   const customers: ScoredCustomer[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const c = book.customers[i];
     computeFeatures(book, i, ctx, f);
     const figures = cadenceFigures(model, f);
-    const { score, contributions } = weightedScore(computeSignals(f, ctx, figures), rules.weights, dropped);
-    const band = bandOf(score, rules.bands);
+    const rulesScore = weightedScore(computeSignals(f, ctx, figures), rules.weights, dropped);
+    const hasOrders = f.orderCount > 0;
+    const facts = hasOrders ? modelRow(book, i, ctx, rules, model, scratch, row) : null;
+    const z = !hasOrders
+      ? Number.NaN
+      : useModel && learned.additive
+        ? logOdds(learned.additive, row, share)
+        : rulesLogit(rulesScore.score);
+    const probability = hasOrders && learned.platt ? noOrderProbability(learned.platt, z) : null;
+    const score = useModel ? 100 * (probability?.['90'] ?? 0) : rulesScore.score;
+    const tier = probability ? tierOf(probability) : null;
+    const band = useModel ? bandOfTier(tier, hasOrders) : bandOf(score, rules.bands);
     // A steady customer needs no explanation (one with no order yet still hears "No orders yet").
-    const steady = band === 'steady' && f.orderCount > 0;
+    const steady = band === 'steady' && hasOrders;
     const modelReason = figures && { figures, horizonDays: rules.model.horizonDays };
+    const reasons = steady
+      ? []
+      : useModel && facts
+        ? modelReasons(f, share, {
+            usualGapDays: facts.usualGapDays,
+            lastOrdersValueRatio: facts.lastOrdersValueRatio,
+            sourTickets90: row[13],
+            trendDays: rules.windows.trendDays,
+            ticketDays: rules.windows.ticketDays,
+          })
+        : reasonsFor(f, rulesScore.contributions, rules.windows, modelReason);
     customers[i] = {
       index: i,
       customerId: c.id,
@@ -113,14 +172,23 @@ export function scoreBook(
       monthlyValueIsDerived: f.monthlyValueIsDerived,
       score,
       band,
-      contributions: steady ? null : contributions,
-      reasons: steady ? [] : flatCopies(reasonsFor(f, contributions, rules.windows, modelReason)),
+      contributions: steady || useModel ? null : rulesScore.contributions,
+      reasons: flatCopies(reasons),
       play: playFor(f.monthlyValue, threshold),
       valueAtRisk: valueAtRisk(f.monthlyValue, score),
       gate: classifyGates({ band, monthlyValue: f.monthlyValue, state: states.get(c.id) }, rules, asOfDay),
       rank: null,
       surfaced: false,
-      daysSinceLastOrder: f.orderCount > 0 ? f.daysSinceLastOrder : null,
+      daysSinceLastOrder: hasOrders ? f.daysSinceLastOrder : null,
+      noOrderProbability: probability,
+      tier,
+      expectedNextOrderDay:
+        facts?.usualGapDays != null ? f.lastOrderDay + Math.round(facts.usualGapDays) : null,
+      modelContributions: useModel && !steady && hasOrders ? contributionRecord(share) : null,
+      orders: f.orderCount,
+      spend: facts?.spend ?? 0,
+      firstOrderDay: hasOrders ? f.firstOrderDay : null,
+      lastOrderDay: hasOrders ? f.lastOrderDay : null,
     };
   }
 
@@ -142,5 +210,22 @@ export function scoreBook(
     populationCadenceDays: ctx.populationCadenceDays,
     vipThreshold: threshold,
     model,
+    choice: learned.choice,
   };
+}
+
+/** With the book's model, the list is who is likely to go quiet for 60 days or more. */
+function bandOfTier(tier: Tier | null, hasOrders: boolean): Band {
+  if (!hasOrders) return 'steady';
+  if (tier === 'immediate' || tier === 'moderate') return 'at_risk';
+  if (tier === 'early_warning') return 'watch';
+  return 'steady';
+}
+
+function contributionRecord(share: Float64Array): Partial<Record<ModelFeature, number>> {
+  const out: Partial<Record<ModelFeature, number>> = {};
+  MODEL_FEATURES.forEach((name, j) => {
+    out[name] = Math.round(share[j] * 1000) / 1000;
+  });
+  return out;
 }
