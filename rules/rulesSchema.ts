@@ -66,7 +66,12 @@ const learnSchema = z
     /** The model learns "no order in the next N days"; the validation day is N days before the scoring day. */
     horizonDays: days.default(90),
     /** Earlier as-of days the model is fitted on. */
-    fitDates: z.number().int('must be a whole number').min(1, 'must be >= 1').max(12, 'must be <= 12').default(4),
+    fitDates: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be >= 1')
+      .max(12, 'must be <= 12')
+      .default(4),
     /** Days between the fit days. */
     stepDays: days.default(28),
     /** Fewer fit rows than this: the rules rank the book. */

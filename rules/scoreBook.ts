@@ -3,12 +3,6 @@ import { CadenceHistories, type CadenceModel, cadenceFigures, fitCadenceModel } 
 import type { Band, CustomerState } from './customerState';
 import { computeFeatures, emptyFeatures, featureContext } from './features';
 import { classifyGates, type GateResult } from './gates';
-import { type Play, playFor, vipThreshold } from './play';
-import { type RepList, rankPerRep, valueAtRisk } from './ranking';
-import { reasonsFor } from './reasons';
-import type { Rules } from './rulesSchema';
-import { bandOf, type Contributions, weightedScore } from './score';
-import { computeSignals, MODEL_SIGNALS } from './signals';
 import { logOdds } from './model/additiveLogistic';
 import {
   fitBookModel,
@@ -17,9 +11,21 @@ import {
   noOrderProbability,
   rulesLogit,
 } from './model/bookModel';
-import { FEATURE_COUNT, MODEL_FEATURES, type ModelFeature, modelRow, rowScratch } from './model/modelFeatures';
+import {
+  FEATURE_COUNT,
+  MODEL_FEATURES,
+  type ModelFeature,
+  modelRow,
+  rowScratch,
+} from './model/modelFeatures';
 import { modelReasons } from './model/modelReasons';
 import { type Tier, tierOf } from './model/tier';
+import { type Play, playFor, vipThreshold } from './play';
+import { type RepList, rankPerRep, valueAtRisk } from './ranking';
+import { reasonsFor } from './reasons';
+import type { Rules } from './rulesSchema';
+import { bandOf, type Contributions, weightedScore } from './score';
+import { computeSignals, MODEL_SIGNALS } from './signals';
 
 /** One customer, scored and judged as of a day. */
 export interface ScoredCustomer {

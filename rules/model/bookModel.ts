@@ -121,7 +121,11 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
     validation: null,
     calibrated: false,
   };
-  const rulesOnly = (reason: string): BookModel => ({ choice: { ...base, reason }, additive: null, platt: null });
+  const rulesOnly = (reason: string): BookModel => ({
+    choice: { ...base, reason },
+    additive: null,
+    platt: null,
+  });
   if (!settings.enabled) return rulesOnly('learning turned off in the rules (learn.enabled)');
   if (!(validationDay > firstOrder))
     return rulesOnly(`too little history: no order before the validation day ${isoOfDay(validationDay)}`);

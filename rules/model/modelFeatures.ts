@@ -150,7 +150,10 @@ export function modelRow(
   row[0] = f.daysSinceLastOrder;
   row[1] = nGaps >= 1 ? f.daysSinceLastOrder / Math.max(1, usualGap) : Number.NaN;
   // The silence so far or the last gap, whichever is longer, against the gaps before it.
-  row[2] = nGaps >= 2 ? Math.max(gaps[0], f.daysSinceLastOrder) / Math.max(1, median(gaps, 1, nGaps, sorted)) : Number.NaN;
+  row[2] =
+    nGaps >= 2
+      ? Math.max(gaps[0], f.daysSinceLastOrder) / Math.max(1, median(gaps, 1, nGaps, sorted))
+      : Number.NaN;
   row[3] = spread;
   row[4] = f.orderDays;
   row[5] = f.tenureDays;

@@ -72,13 +72,14 @@ export function wholesaleBook(options: WholesaleOptions): { book: Book; truth: T
 
     let day = Math.max(join, from - 400);
     if (oneOff) {
-      if (join >= from && join <= to) orders.push({ c, day: join, amount: meanAmount * lognormal(rand, 0.3) });
+      if (join >= from && join <= to)
+        orders.push({ c, day: join, amount: meanAmount * lognormal(rand, 0.3) });
       continue;
     }
     while (day < Math.min(leaveDay, to + 1)) {
       const fading = fader && day > leaveDay - fadeDays;
       const stretch = fading ? 1 + (1.5 * (day - (leaveDay - fadeDays))) / fadeDays : 1;
-      const inSeason = !seasonal || dayOfYear(day) - seasonStart < 180 && dayOfYear(day) >= seasonStart;
+      const inSeason = !seasonal || (dayOfYear(day) - seasonStart < 180 && dayOfYear(day) >= seasonStart);
       if (day >= from && day >= join && inSeason) {
         const shrink = fading ? 1 - (0.6 * (day - (leaveDay - fadeDays))) / fadeDays : 1;
         orders.push({ c, day, amount: Math.max(5, meanAmount * shrink * lognormal(rand, 0.35)) });
@@ -90,7 +91,8 @@ export function wholesaleBook(options: WholesaleOptions): { book: Book; truth: T
     const noise = Math.floor(rand() * 4);
     for (let t = 0; t < noise; t++) {
       const d = join + Math.floor(rand() * (Math.min(leaveDay, to) - join));
-      if (d >= from && d <= to) tickets.push({ c, day: d, sentiment: rand() < 0.2 ? -1 : rand() < 0.5 ? 0 : 1, open: 0 });
+      if (d >= from && d <= to)
+        tickets.push({ c, day: d, sentiment: rand() < 0.2 ? -1 : rand() < 0.5 ? 0 : 1, open: 0 });
     }
     if (leaveDay <= to && rand() < (fader ? 0.7 : 0.3)) {
       const count = 1 + Math.floor(rand() * 3);
