@@ -73,11 +73,13 @@ const learnSchema = z
       .max(12, 'must be <= 12')
       .default(4),
     /** Days between the fit days. */
-    stepDays: days.default(28),
+    stepDays: days.default(21),
     /** Fewer fit rows than this: the rules rank the book. */
     minRows: z.number().int('must be a whole number').min(1, 'must be >= 1').default(300),
     /** Fewer rows of either outcome than this: the rules rank the book. */
     minEvents: z.number().int('must be a whole number').min(1, 'must be >= 1').default(30),
+    /** The choice is judged on the active book: customers with an order in the N days before the validation day. */
+    activeWithinDays: days.default(90),
     /** The model must beat the rules' AUC on the validation day by this much to be used. */
     margin: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1').default(0.005),
   })

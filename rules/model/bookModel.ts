@@ -29,6 +29,13 @@ export type NoOrderProbability = Record<'30' | '60' | '90', number>;
 
 /** Most training rows read from the book in all (a hashed sample of customers above it). */
 export const MAX_FIT_ROWS = 60_000;
+/** The penalties tried (see additiveLogistic.ts); the validation day picks one. */
+export const PENALTIES = [
+  { l2: 1e-4, smooth: 1e-3 },
+  { l2: 1e-3, smooth: 3e-3 },
+  { l2: 3e-3, smooth: 1e-2 },
+] as const;
+
 /** Most validation rows. */
 export const MAX_VALIDATION_ROWS = 40_000;
 
@@ -42,7 +49,7 @@ export interface ModelChoice {
   fitDates: string[];
   validationDate: string | null;
   fitRows: number;
-  /** On the validation day, at horizonDays: every customer with an order on or before it. */
+  /** On the validation day, at horizonDays: the active book (an order within learn.activeWithinDays before it). */
   validation: {
     customers: number;
     churned: number;
@@ -82,6 +89,7 @@ function rowsAsOf(
   day: number,
   customers: Int32Array,
   horizons: readonly number[],
+  activeWithinDays = Number.POSITIVE_INFINITY,
 ): Rows {
   const ctx = featureContext(book, rules, day);
   const scratch = rowScratch(emptyFeatures());
@@ -91,6 +99,7 @@ function rowsAsOf(
   const row = new Float64Array(FEATURE_COUNT);
   for (const i of customers) {
     if (fillRow(book, i, ctx, rules, cadence, scratch, row) === null) continue;
+    if (scratch.f.daysSinceLastOrder > activeWithinDays) continue;
     x.set(row, rows * FEATURE_COUNT);
     horizons.forEach((h, k) => {
       labels[k][rows] = orderedWithin(book, i, day, day + h) ? 0 : 1;
@@ -144,11 +153,24 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
   const churnedV = yV.reduce((s, v) => s + v, 0);
   const rulesZ = new Float64Array(validation.rows);
   const recency = new Float64Array(validation.rows);
+  // The choice is judged on the active book (an order within activeWithinDays), where the lists are.
+  const active: number[] = [];
   for (let k = 0; k < validation.rows; k++) {
     rulesZ[k] = rulesLogit(validation.x[k * FEATURE_COUNT + 18]);
     recency[k] = validation.x[k * FEATURE_COUNT];
+    if (recency[k] <= settings.activeWithinDays) active.push(k);
   }
-  const bothOutcomes = churnedV >= 10 && validation.rows - churnedV >= 10;
+  const activeChurned = active.reduce((sum, k) => sum + yV[k], 0);
+  const bothOutcomes =
+    churnedV >= 10 &&
+    validation.rows - churnedV >= 10 &&
+    activeChurned >= 10 &&
+    active.length - activeChurned >= 10;
+  const activeAuc = (z: ArrayLike<number>) =>
+    rocAuc(
+      active.map((k) => z[k]),
+      active.map((k) => yV[k] === 1),
+    );
   const calibrate = (z: Float64Array): Record<ProbabilityHorizon, Platt> | null =>
     bothOutcomes
       ? {
@@ -158,11 +180,11 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
         }
       : null;
   const validationFigures = (modelAuc: number | null) => ({
-    customers: validation.rows,
-    churned: churnedV,
+    customers: active.length,
+    churned: activeChurned,
     modelAuc,
-    rulesAuc: rocAuc(rulesZ, toBool(yV)),
-    baselineAuc: rocAuc(recency, toBool(yV)),
+    rulesAuc: activeAuc(rulesZ),
+    baselineAuc: activeAuc(recency),
   });
   const withRules = (reason: string, extra: Partial<ModelChoice> = {}): BookModel => {
     const platt = calibrate(rulesZ);
@@ -206,11 +228,25 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
       { fitDates, fitRows },
     );
   }
-  const additive = fitAdditive(x, y, FEATURE_COUNT);
-  const modelZ = new Float64Array(validation.rows);
-  for (let k = 0; k < validation.rows; k++)
-    modelZ[k] = logOdds(additive, validation.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
-  const figures = validationFigures(rocAuc(modelZ, toBool(yV)));
+  // The penalty is chosen on the validation day too: a book of a few thousand steady regulars wants
+  // little, a noisy retail book more.
+  let additive: AdditiveModel | null = null;
+  let modelZ = new Float64Array(0);
+  let best = Number.NEGATIVE_INFINITY;
+  for (const penalty of PENALTIES) {
+    const candidate = fitAdditive(x, y, FEATURE_COUNT, penalty);
+    const z = new Float64Array(validation.rows);
+    for (let k = 0; k < validation.rows; k++)
+      z[k] = logOdds(candidate, validation.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
+    const auc = activeAuc(z);
+    if (auc > best) {
+      best = auc;
+      additive = candidate;
+      modelZ = z;
+    }
+  }
+  if (!additive) return withRules('the book model could not be fitted', { fitDates, fitRows });
+  const figures = validationFigures(activeAuc(modelZ));
   const f4 = (v: number) => v.toFixed(4);
   const modelAuc = figures.modelAuc ?? Number.NaN;
   if (!(modelAuc >= figures.rulesAuc + settings.margin)) {
@@ -242,8 +278,4 @@ export function noOrderProbability(platt: Record<ProbabilityHorizon, Platt>, z: 
   const p60 = Math.max(p90, applyPlatt(platt[60], z));
   const p30 = Math.max(p60, applyPlatt(platt[30], z));
   return { '30': p30, '60': p60, '90': p90 };
-}
-
-function toBool(y: Uint8Array): boolean[] {
-  return Array.from(y, (v) => v === 1);
 }

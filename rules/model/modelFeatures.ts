@@ -37,6 +37,7 @@ export const MODEL_FEATURES = [
   'rulesScore',
   'recencyShare',
   'lowFrequency',
+  'ordersAheadLastYear',
 ] as const;
 export type ModelFeature = (typeof MODEL_FEATURES)[number];
 export const FEATURE_COUNT = MODEL_FEATURES.length;
@@ -91,12 +92,15 @@ export function modelRow(
   let recent180 = 0;
   let prior180 = 0;
   let lastDay = Number.NaN;
+  // Seasonal buyers: the order days in the 90 days ahead, one year earlier.
+  let aheadLastYear = 0;
   for (let k = start; k < end; k++) {
     spend += amounts[k];
     const d = days[k];
     if (d === lastDay) continue;
     lastDay = d;
     if (d > asOf - 30) orders30++;
+    if (d > asOf - 365 && d <= asOf - 275) aheadLastYear++;
     if (d > asOf - 180) recent180++;
     else if (d > asOf - 360) prior180++;
   }
@@ -172,6 +176,7 @@ export function modelRow(
   row[18] = rulesScore;
   row[19] = signals.recencyShare;
   row[20] = signals.lowFrequency;
+  row[21] = f.tenureDays >= 365 ? aheadLastYear : Number.NaN;
   return {
     orders: count,
     spend,

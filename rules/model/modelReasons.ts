@@ -10,7 +10,7 @@ import { MODEL_FEATURES, type ModelFeature } from './modelFeatures';
 /** A group must add at least this much to the log-odds (about +10% odds) to be spelled out. */
 export const MIN_REASON_LOG_ODDS = 0.1;
 
-type Group = 'silence' | 'frequency' | 'value' | 'tickets' | 'newness';
+type Group = 'silence' | 'frequency' | 'value' | 'tickets' | 'newness' | 'season';
 
 const GROUP: Readonly<Record<ModelFeature, Group>> = {
   daysSinceLastOrder: 'silence',
@@ -34,6 +34,7 @@ const GROUP: Readonly<Record<ModelFeature, Group>> = {
   sourTickets90: 'tickets',
   openTickets: 'tickets',
   tenureDays: 'newness',
+  ordersAheadLastYear: 'season',
 };
 
 /** What the reasons quote besides the Features. */
@@ -86,6 +87,8 @@ function groupText(group: Group, f: Features, facts: ReasonFacts): string | null
       if (f.sourTickets > 0) return `${plural(f.sourTickets, 'sour ticket')} in ${facts.ticketDays} days`;
       if (facts.sourTickets90 > 0) return `${plural(facts.sourTickets90, 'sour ticket')} in 90 days`;
       if (f.openTickets > 0) return `${plural(f.openTickets, 'open ticket')}`;
+      return null;
+    case 'season':
       return null;
     case 'newness':
       return f.tenureDays < 180 ? `Customer for only ${span(f.tenureDays)}` : null;

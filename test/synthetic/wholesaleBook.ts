@@ -28,15 +28,21 @@ export interface WholesaleOptions {
 export const WHOLESALE_AS_OF = '2026-09-01';
 export const WHOLESALE_HORIZON_DAYS = 60;
 
-interface Truth {
+export interface Truth {
   /** Day the customer stops for good (Infinity: never in the book). */
   leaveDay: number;
+  kind: 'one_off' | 'seasonal' | 'regular';
+  /** Leaves fading (longer gaps, smaller orders) rather than abruptly. */
+  fader: boolean;
+  cadenceDays: number;
+  /** Gamma shape of the gaps: higher is steadier. */
+  regularity: number;
 }
 
 /** Generates one book; `truth` says when each customer really left. */
 export function wholesaleBook(options: WholesaleOptions): { book: Book; truth: Truth[] } {
   const rand = seededRandom(options.seed);
-  const n = options.customers ?? 1500;
+  const n = options.customers ?? 2000;
   const reps = options.reps ?? 10;
   const from = dayOf(options.from ?? '2024-01-01');
   const to = dayOf(options.to ?? '2026-10-31');
@@ -57,9 +63,9 @@ export function wholesaleBook(options: WholesaleOptions): { book: Book; truth: T
     const kind = rand();
     const oneOff = kind < 0.06;
     const seasonal = !oneOff && kind < 0.16;
-    const cadence = pick(rand, [7, 7, 10, 14, 14, 21, 30, 30, 45, 60]);
-    // Gamma shape of the gaps: 1.5 = erratic, 4 = fairly steady, 15 = like clockwork.
-    const shape = pick(rand, [1.5, 4, 4, 15]);
+    const cadence = pick(rand, [7, 7, 10, 14, 14, 21, 21, 30, 30, 45]);
+    // Gamma shape of the gaps: 2 = erratic, 4-8 = fairly steady, 15 = like clockwork.
+    const shape = pick(rand, [2, 4, 8, 15]);
     const meanAmount = Math.exp(5 + 1.2 * normal(rand));
     const join = from - Math.floor(rand() * 365) + Math.floor(rand() * span * 0.85);
     // Monthly hazard of leaving 1-4%; a leaver fades first about half of the time.
@@ -68,7 +74,13 @@ export function wholesaleBook(options: WholesaleOptions): { book: Book; truth: T
     const fader = rand() < 0.5;
     const fadeDays = 45 + Math.floor(rand() * 90);
     const seasonStart = Math.floor(rand() * 120) + 60; // day of year the season opens
-    truth.push({ leaveDay: leaveDay <= to ? leaveDay : Number.POSITIVE_INFINITY });
+    truth.push({
+      leaveDay: leaveDay <= to ? leaveDay : Number.POSITIVE_INFINITY,
+      kind: oneOff ? 'one_off' : seasonal ? 'seasonal' : 'regular',
+      fader,
+      cadenceDays: cadence,
+      regularity: shape,
+    });
 
     let day = Math.max(join, from - 400);
     if (oneOff) {
