@@ -71,12 +71,22 @@ export function emptyFeatures(): Features {
   };
 }
 
-/** Builds the context for one as-of day: measures the book's typical cadence. */
-export function featureContext(book: Book, rules: Rules, asOfDay: number): FeatureContext {
+/**
+ * Builds the context for one as-of day: measures the book's typical cadence, on every customer or
+ * on the sample `only` (indices into book.customers; the book model's past days use its sample).
+ */
+export function featureContext(
+  book: Book,
+  rules: Rules,
+  asOfDay: number,
+  only?: ArrayLike<number>,
+): FeatureContext {
   const gaps = new Float64Array(rules.windows.cadenceOrders);
-  const own = new Float64Array(book.customers.length);
+  const count = only ? only.length : book.customers.length;
+  const own = new Float64Array(count);
   let n = 0;
-  for (let i = 0; i < book.customers.length; i++) {
+  for (let k = 0; k < count; k++) {
+    const i = only ? only[k] : k;
     const end = ordersEnd(book, i, asOfDay);
     const cadence = ownCadence(book.orderDay, book.orderStart[i], end, gaps);
     if (cadence > 0) own[n++] = cadence;

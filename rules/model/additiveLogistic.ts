@@ -20,6 +20,8 @@ export interface AdditiveFitOptions {
   /** Penalty per row on the squared difference of neighbouring bins' weights. */
   smooth?: number;
   maxIterations?: number;
+  /** A model of the same rows to start from (the previous penalty's fit): fewer Newton steps. */
+  start?: AdditiveModel;
 }
 
 export interface AdditiveModel {
@@ -94,6 +96,10 @@ export function fitAdditive(
   for (let i = 0; i < rows; i++) positives += y[i];
   const rate = Math.min(1 - 1e-6, Math.max(1e-6, positives / rows));
   beta[0] = Math.log(rate / (1 - rate));
+  if (options.start && options.start.weights.length === d) {
+    beta[0] = options.start.intercept;
+    beta.set(options.start.weights, 1);
+  }
   const grad = new Float64Array(p);
   const hess = new Float64Array(p * p);
   let iterations = 0;
@@ -116,12 +122,17 @@ export function fitAdditive(
         const ca = 1 + cols[base + a];
         grad[ca] += g;
         hess[ca] += h; // row 0, column ca (mirrored below)
+        // Upper triangle only (columns of different features never coincide); mirrored below.
         const rowOffset = ca * p;
-        for (let b = 0; b < features; b++) hess[rowOffset + 1 + cols[base + b]] += h;
+        for (let b = a; b < features; b++) {
+          const cb = 1 + cols[base + b];
+          if (cb >= ca) hess[rowOffset + cb] += h;
+          else hess[cb * p + ca] += h;
+        }
       }
     }
-    for (let j = 1; j < p; j++) {
-      hess[j * p] = hess[j];
+    for (let j = 0; j < p; j++) {
+      for (let k = j + 1; k < p; k++) hess[k * p + j] = hess[j * p + k];
     }
     // Scale to per-row means, then add the penalties.
     for (let j = 0; j < p; j++) grad[j] /= rows;
@@ -152,7 +163,7 @@ export function fitAdditive(
       beta[j] -= step[j];
       largest = Math.max(largest, Math.abs(step[j]));
     }
-    if (largest < 1e-6 || Math.abs(previousLoss - loss) < 1e-10) {
+    if (largest < 1e-5 || Math.abs(previousLoss - loss) < 1e-10) {
       iterations++;
       break;
     }

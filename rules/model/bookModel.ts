@@ -28,7 +28,7 @@ export type ProbabilityHorizon = (typeof PROBABILITY_HORIZONS)[number];
 export type NoOrderProbability = Record<'30' | '60' | '90', number>;
 
 /** Most training rows read from the book in all (a hashed sample of customers above it). */
-export const MAX_FIT_ROWS = 60_000;
+export const MAX_FIT_ROWS = 32_000;
 /** The penalties tried (see additiveLogistic.ts); the validation day picks one. */
 export const PENALTIES = [
   { l2: 1e-4, smooth: 1e-3 },
@@ -37,7 +37,7 @@ export const PENALTIES = [
 ] as const;
 
 /** Most validation rows. */
-export const MAX_VALIDATION_ROWS = 40_000;
+export const MAX_VALIDATION_ROWS = 24_000;
 
 /** How the scoring day's ranking was chosen, and the figures it was chosen on. */
 export interface ModelChoice {
@@ -91,7 +91,7 @@ function rowsAsOf(
   horizons: readonly number[],
   activeWithinDays = Number.POSITIVE_INFINITY,
 ): Rows {
-  const ctx = featureContext(book, rules, day);
+  const ctx = featureContext(book, rules, day, customers);
   const scratch = rowScratch(emptyFeatures());
   const x = new Float64Array(customers.length * FEATURE_COUNT);
   const labels = horizons.map(() => new Uint8Array(customers.length));
@@ -233,8 +233,10 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
   let additive: AdditiveModel | null = null;
   let modelZ = new Float64Array(0);
   let best = Number.NEGATIVE_INFINITY;
+  let previous: AdditiveModel | undefined;
   for (const penalty of PENALTIES) {
-    const candidate = fitAdditive(x, y, FEATURE_COUNT, penalty);
+    const candidate = fitAdditive(x, y, FEATURE_COUNT, { ...penalty, start: previous });
+    previous = candidate;
     const z = new Float64Array(validation.rows);
     for (let k = 0; k < validation.rows; k++)
       z[k] = logOdds(candidate, validation.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
