@@ -1,5 +1,7 @@
 import Papa from 'papaparse';
-import type { ScoredBook, ScoredCustomer } from '../rules';
+import { isoOfDay, type ScoredBook, type ScoredCustomer } from '../rules';
+import { chanceText, expectedText } from '../rules/model/plainWords';
+import { rankingText } from '../runs/weeklyReport';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
 export interface ScoreRow {
@@ -15,12 +17,26 @@ export interface ScoreRow {
   surfaced: boolean;
   rank: number | null;
   gate: string;
+  /** What ranked the book: its own model or the default rules. */
+  rankedBy: 'model' | 'rules';
+  /** P(no order in the next 30/60/90 days); null with no order or too little history. */
+  noOrderProbability: { '30': number; '60': number; '90': number } | null;
+  tier: string | null;
+  /** YYYY-MM-DD the next order is due at the customer's own pace; null below two order days. */
+  expectedNextOrder: string | null;
+  /** The book model's log-odds per feature, or the rules' points per signal; null for a steady customer. */
+  contributions: Record<string, number> | null;
+  orders: number;
+  firstOrderAt: string | null;
+  lastOrderAt: string | null;
+  spend: number;
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** One scored customer as a plain row. */
-export function toScoreRow(c: ScoredCustomer): ScoreRow {
+export function toScoreRow(c: ScoredCustomer, rankedBy: 'model' | 'rules' = 'rules'): ScoreRow {
+  const p = c.noOrderProbability;
   return {
     customerId: c.customerId,
     name: c.name,
@@ -34,19 +50,46 @@ export function toScoreRow(c: ScoredCustomer): ScoreRow {
     surfaced: c.surfaced,
     rank: c.rank,
     gate: c.gate.surfaced ? 'passed' : c.gate.gate,
+    rankedBy,
+    noOrderProbability: p && { '30': round(p['30'], 3), '60': round(p['60'], 3), '90': round(p['90'], 3) },
+    tier: c.tier,
+    expectedNextOrder: c.expectedNextOrderDay === null ? null : isoOfDay(c.expectedNextOrderDay),
+    contributions: roundedContributions(c.modelContributions ?? c.contributions),
+    orders: c.orders,
+    firstOrderAt: c.firstOrderDay === null ? null : isoOfDay(c.firstOrderDay),
+    lastOrderAt: c.lastOrderDay === null ? null : isoOfDay(c.lastOrderDay),
+    spend: round(c.spend, 2),
   };
+}
+
+function roundedContributions(values: Partial<Record<string, number>> | null): Record<string, number> | null {
+  if (!values) return null;
+  const out: Record<string, number> = {};
+  for (const [name, v] of Object.entries(values)) if (v !== undefined) out[name] = round(v, 3);
+  return out;
 }
 
 /** Every customer, riskiest first, as a JSON array. */
 export function formatJson(book: ScoredBook): string {
-  return JSON.stringify(byScore(book).map(toScoreRow), null, 2);
+  return JSON.stringify(
+    byScore(book).map((c) => toScoreRow(c, book.choice.use)),
+    null,
+    2,
+  );
 }
 
 /** Every customer, riskiest first, as CSV (reasons joined with "; "). */
 export function formatCsv(book: ScoredBook): string {
   const rows = byScore(book).map((c) => {
-    const r = toScoreRow(c);
-    return { ...r, reasons: r.reasons.join('; '), rank: r.rank ?? '' };
+    const { noOrderProbability: p, contributions: _, ...r } = toScoreRow(c, book.choice.use);
+    return {
+      ...r,
+      reasons: r.reasons.join('; '),
+      rank: r.rank ?? '',
+      noOrder30: p?.['30'] ?? '',
+      noOrder60: p?.['60'] ?? '',
+      noOrder90: p?.['90'] ?? '',
+    };
   });
   return Papa.unparse(rows, { newline: '\n' });
 }
@@ -61,6 +104,7 @@ export function formatTable(book: ScoredBook): string {
   out.push(
     `${book.customers.length.toLocaleString('en-US')} customers scored: ${atRisk} at risk, ${watch} to watch, ${book.customers.length - atRisk - watch} steady.`,
   );
+  out.push(rankingText(book.choice));
   if (book.reps.length === 0) out.push('', 'Nobody is on a list this week.');
   for (const rep of book.reps) {
     const shown = rep.customers;
@@ -70,6 +114,13 @@ export function formatTable(book: ScoredBook): string {
       out.push(
         `  ${String(c.rank).padStart(2)}. ${c.name}  score ${Math.round(c.score)}, ${money(c.monthlyValue)}/month${c.monthlyValueIsDerived ? ' (from orders)' : ''}`,
       );
+      const outlook = [
+        chanceText(c.noOrderProbability, c.tier),
+        expectedText(c.expectedNextOrderDay, book.asOfDay),
+      ]
+        .filter((t): t is string => t !== null)
+        .join('; ');
+      if (outlook) out.push(`      ${outlook}`);
       for (const r of c.reasons.slice(0, 3)) out.push(`      - ${r}`);
       out.push(`      Play: ${c.play.text}`);
     }

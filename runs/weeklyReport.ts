@@ -1,3 +1,4 @@
+import type { ModelChoice } from '../rules/model/bookModel';
 import type { RequestCounts } from '../storage/requestCounter';
 import type { GateCounts } from './weeklyLists';
 
@@ -40,6 +41,8 @@ export interface WeeklyRunDone {
   retry: 'next_tick' | 'none';
   feed: { customers: number; rowsSkipped: number };
   gates: GateCounts;
+  /** Whether the book's own model or the default rules ranked this week, and the figures that chose. */
+  ranking?: ModelChoice;
   /**
    * State rows stored; keptForRep: rows a rep's action changed while the run was going, left as the
    * rep made them; reapplied: rows changed otherwise, written again with the run's scoring on top.
@@ -113,6 +116,7 @@ export function weeklyReportText(report: WeeklyRunDone): string {
     lines.push(
       `${c.failed} reps got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
     );
+  if (report.ranking) lines.push(rankingText(report.ranking));
   if (report.holdout.heldOut > 0)
     lines.push(
       `${report.holdout.heldOut} customers held out at random (${report.holdout.percent}% holdout): kept off the cards, audited held_out.`,
@@ -137,4 +141,12 @@ export function ledgerSummary(report: WeeklyRunDone): Omit<WeeklyRunDone, 'outco
     ...rest,
     notReached: rest.notReached.slice(0, 100).map((n) => ({ ...n, detail: n.detail.slice(0, 200) })),
   };
+}
+
+/** One sentence: what ranked the book this week and why. */
+export function rankingText(choice: ModelChoice): string {
+  const by = choice.use === 'model' ? "Ranked by the book's own model" : 'Ranked by the default rules';
+  const v = choice.validation;
+  const baseline = v ? ` (days since the last order: AUC ${v.baselineAuc.toFixed(4)})` : '';
+  return `${by}: ${choice.reason}${baseline}.`;
 }

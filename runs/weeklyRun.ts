@@ -111,7 +111,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       runKey,
     });
   }
-  const { customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planWeek(
+  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planWeek(
     book,
     deps.rules,
     snapshot.states,
@@ -180,6 +180,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     retry: 'none',
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
     gates: countGates(customers, holdout.heldOutIds),
+    ranking: scored.choice,
     stateWrites: {
       written: firstWrite.written + restWrite.written,
       transactions: firstWrite.transactions + restWrite.transactions,

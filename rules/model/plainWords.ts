@@ -1,0 +1,60 @@
+/**
+ * The book model's figures in words a rep reads at a glance: a chance as "3 in 4", a day as
+ * "Tue 24 Nov".
+ */
+import type { NoOrderProbability } from './bookModel';
+import type { Tier } from './tier';
+
+/** Simple odds, tried in turn for the one nearest the probability. */
+const ODDS: readonly [number, number][] = [
+  [1, 10],
+  [1, 5],
+  [1, 4],
+  [1, 3],
+  [2, 5],
+  [1, 2],
+  [3, 5],
+  [2, 3],
+  [3, 4],
+  [4, 5],
+  [9, 10],
+  [19, 20],
+];
+
+/** "3 in 4" for 0.74; the nearest of a few simple odds. */
+export function oddsText(p: number): string {
+  let best = ODDS[0];
+  for (const o of ODDS) if (Math.abs(o[0] / o[1] - p) < Math.abs(best[0] / best[1] - p)) best = o;
+  return `${best[0]} in ${best[1]}`;
+}
+
+/** The horizon a tier speaks of: the longest one the customer is more likely than not to stay silent for. */
+const TIER_HORIZON: Readonly<Record<Tier, '30' | '60' | '90'>> = {
+  immediate: '90',
+  moderate: '60',
+  early_warning: '30',
+};
+
+/** "3 in 4 chance of no order in the next 90 days"; null without a tier (no honest headline to state). */
+export function chanceText(p: NoOrderProbability | null, tier: Tier | null): string | null {
+  if (!p || !tier) return null;
+  const h = TIER_HORIZON[tier];
+  return `${oddsText(p[h])} chance of no order in the next ${h} days`;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Tue 24 Nov" of a day number (days since 1970-01-01, UTC). */
+export function shortDate(day: number): string {
+  const d = new Date(day * 86_400_000);
+  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+}
+
+/** "expected by Tue 24 Nov" (or "was due Tue 24 Nov" once that day has passed). */
+export function expectedText(expectedDay: number | null, asOfDay: number): string | null {
+  if (expectedDay === null) return null;
+  return expectedDay >= asOfDay
+    ? `expected by ${shortDate(expectedDay)}`
+    : `was due ${shortDate(expectedDay)}`;
+}
