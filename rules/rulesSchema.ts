@@ -71,7 +71,7 @@ const learnSchema = z
       .int('must be a whole number')
       .min(1, 'must be >= 1')
       .max(12, 'must be <= 12')
-      .default(4),
+      .default(8),
     /** Days between the fit days. */
     stepDays: days.default(21),
     /** Fewer fit rows than this: the rules rank the book. */

@@ -98,7 +98,7 @@ describe('the model inside scoreBook', () => {
   });
 
   it('falls back to the rule signals, saying so, when the model is off', () => {
-    const off = scoreBook(book, parseRules({ model: { enabled: false } }), end);
+    const off = scoreBook(book, parseRules({ model: { enabled: false }, learn: { enabled: false } }), end);
     expect(off.model.status).toBe('unavailable');
     expect(off.customers.every((c) => (c.contributions?.noOrderLikely ?? 0) === 0)).toBe(true);
     expect(off.customers.some((c) => c.contributions !== null)).toBe(true);
