@@ -151,7 +151,8 @@ export function scoreBook(
       : useModel && learned.additive
         ? logOdds(learned.additive, row, share)
         : rulesLogit(rulesScore.score);
-    const probability = hasOrders && learned.platt ? noOrderProbability(learned.platt, z) : null;
+    const probability = hasOrders && learned.calibrators ? noOrderProbability(learned.calibrators, z) : null;
+    // With the book's model the score is the chance of no order in the next 90 days, in percent.
     const score = useModel ? 100 * (probability?.['90'] ?? 0) : rulesScore.score;
     const tier = probability ? tierOf(probability) : null;
     const band = useModel ? bandOfTier(tier, hasOrders) : bandOf(score, rules.bands);

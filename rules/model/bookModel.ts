@@ -66,7 +66,7 @@ export interface BookModel {
   choice: ModelChoice;
   additive: AdditiveModel | null;
   /** Per horizon, the map from the chosen ranking's log-odds to a probability; null when not calibrated. */
-  platt: Record<ProbabilityHorizon, Platt> | null;
+  calibrators: Record<ProbabilityHorizon, Calibrator> | null;
 }
 
 /** Log-odds-like ranking of the rules' score (0-100), so the same calibration fits both. */
@@ -133,7 +133,7 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
   const rulesOnly = (reason: string): BookModel => ({
     choice: { ...base, reason },
     additive: null,
-    platt: null,
+    calibrators: null,
   });
   if (!settings.enabled) return rulesOnly('learning turned off in the rules (learn.enabled)');
   if (!(validationDay > firstOrder))
@@ -171,12 +171,12 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
       active.map((k) => z[k]),
       active.map((k) => yV[k] === 1),
     );
-  const calibrate = (z: Float64Array): Record<ProbabilityHorizon, Platt> | null =>
+  const calibrate = (z: Float64Array): Record<ProbabilityHorizon, Calibrator> | null =>
     bothOutcomes
       ? {
-          30: fitPlatt(z, validation.labels[0]),
-          60: fitPlatt(z, validation.labels[1]),
-          90: fitPlatt(z, validation.labels[2]),
+          30: fitCalibrator(z, validation.labels[0]),
+          60: fitCalibrator(z, validation.labels[1]),
+          90: fitCalibrator(z, validation.labels[2]),
         }
       : null;
   const validationFigures = (modelAuc: number | null) => ({
@@ -187,7 +187,7 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
     baselineAuc: activeAuc(recency),
   });
   const withRules = (reason: string, extra: Partial<ModelChoice> = {}): BookModel => {
-    const platt = calibrate(rulesZ);
+    const calibrators = calibrate(rulesZ);
     return {
       choice: {
         ...base,
@@ -195,10 +195,10 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
         reason,
         validationDate: isoOfDay(validationDay),
         validation: bothOutcomes ? validationFigures(extra.validation?.modelAuc ?? null) : null,
-        calibrated: platt !== null,
+        calibrated: calibrators !== null,
       },
       additive: null,
-      platt,
+      calibrators,
     };
   };
   if (!bothOutcomes)
@@ -257,7 +257,7 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
       { fitDates, fitRows, validation: figures },
     );
   }
-  const platt = calibrate(modelZ);
+  const calibrators = calibrate(modelZ);
   return {
     choice: {
       ...base,
@@ -267,17 +267,34 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
       validationDate: isoOfDay(validationDay),
       fitRows,
       validation: figures,
-      calibrated: platt !== null,
+      calibrated: calibrators !== null,
     },
     additive,
-    platt,
+    calibrators,
   };
 }
 
+/**
+ * A map from the chosen ranking's log-odds to a probability: Platt scaling, which on the books
+ * measured calibrated as well as or better than isotonic steps and keeps the ranking.
+ */
+export type Calibrator = Platt;
+
+function fitCalibrator(z: Float64Array, y: Uint8Array): Calibrator {
+  return fitPlatt(z, y);
+}
+
+function applyCalibrator(c: Calibrator, z: number): number {
+  return applyPlatt(c, z);
+}
+
 /** P(no order in the next 30/60/90 days) from the chosen ranking's log-odds; never rising with the horizon. */
-export function noOrderProbability(platt: Record<ProbabilityHorizon, Platt>, z: number): NoOrderProbability {
-  const p90 = applyPlatt(platt[90], z);
-  const p60 = Math.max(p90, applyPlatt(platt[60], z));
-  const p30 = Math.max(p60, applyPlatt(platt[30], z));
+export function noOrderProbability(
+  calibrators: Record<ProbabilityHorizon, Calibrator>,
+  z: number,
+): NoOrderProbability {
+  const p90 = applyCalibrator(calibrators[90], z);
+  const p60 = Math.max(p90, applyCalibrator(calibrators[60], z));
+  const p30 = Math.max(p60, applyCalibrator(calibrators[30], z));
   return { '30': p30, '60': p60, '90': p90 };
 }

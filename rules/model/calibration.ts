@@ -12,17 +12,27 @@ export interface Platt {
 
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
-/** Fits a, b by Newton's method on (z, y); a tiny ridge keeps it finite on separable data. */
+/** Fits a, b by Newton's method with step halving on (z, y); a tiny ridge keeps it finite on separable data. */
 export function fitPlatt(z: ArrayLike<number>, y: ArrayLike<number>): Platt {
-  let a = 0;
-  let b = 1;
   const n = z.length;
-  for (let it = 0; it < 50; it++) {
-    let ga = 0;
-    let gb = 0;
-    let haa = 1e-6;
+  const ridge = 1e-6;
+  const loss = (a: number, b: number): number => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const t = a + b * z[i];
+      sum += (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t))) - y[i] * t;
+    }
+    return sum / n + (ridge / 2) * (a * a + b * b);
+  };
+  let a = 0;
+  let b = 0;
+  let current = loss(a, b);
+  for (let it = 0; it < 100; it++) {
+    let ga = ridge * a * n;
+    let gb = ridge * b * n;
+    let haa = ridge * n;
     let hab = 0;
-    let hbb = 1e-6;
+    let hbb = ridge * n;
     for (let i = 0; i < n; i++) {
       const p = sigmoid(a + b * z[i]);
       const g = p - y[i];
@@ -35,11 +45,20 @@ export function fitPlatt(z: ArrayLike<number>, y: ArrayLike<number>): Platt {
     }
     const det = haa * hbb - hab * hab;
     if (!(det > 0)) break;
-    const da = (hbb * ga - hab * gb) / det;
-    const db = (haa * gb - hab * ga) / det;
+    let da = (hbb * ga - hab * gb) / det;
+    let db = (haa * gb - hab * ga) / det;
+    let next = loss(a - da, b - db);
+    for (let halvings = 0; !(next <= current) && halvings < 40; halvings++) {
+      da /= 2;
+      db /= 2;
+      next = loss(a - da, b - db);
+    }
+    if (!(next <= current)) break;
     a -= da;
     b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+    const moved = Math.abs(da) + Math.abs(db);
+    current = next;
+    if (moved < 1e-9) break;
   }
   return { a, b };
 }
