@@ -62,6 +62,8 @@ function viewModel(data: ParsedWeeklyCardData) {
         // Whole points: decimals would suggest a precision the score does not have.
         bandText: `${band.label} · score ${Math.round(c.score)}`,
         bandColor: band.color,
+        hasOutlook: Boolean(c.outlook),
+        outlookText: truncate(c.outlook ?? '', MAX_REASON_CHARS),
         reasons: c.reasons.slice(0, MAX_REASONS_SHOWN).map((r) => ({ text: truncate(r, MAX_REASON_CHARS) })),
         playText: `Suggested: ${truncate(c.play, MAX_PLAY_CHARS)}`,
         hasOutcome: Boolean(c.outcome),

@@ -27,6 +27,8 @@ export interface WeeklyCardCustomer {
   monthlyValue: number;
   /** Plain-word reasons, most important first; the card shows up to three. */
   reasons: string[];
+  /** The chance of no order and when the next order was due, in words ("3 in 4 chance of no order in the next 90 days; expected by Tue 24 Nov"). */
+  outlook?: string;
   /** The suggested play (VIP care, a time-bound offer...). */
   play: string;
   outcome?: CustomerOutcome | null;

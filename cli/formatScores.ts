@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { isoOfDay, type ScoredBook, type ScoredCustomer } from '../rules';
-import { chanceText, expectedText } from '../rules/model/plainWords';
+import { outlookText } from '../rules/model/plainWords';
 import { rankingText } from '../runs/weeklyReport';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
@@ -114,12 +114,7 @@ export function formatTable(book: ScoredBook): string {
       out.push(
         `  ${String(c.rank).padStart(2)}. ${c.name}  score ${Math.round(c.score)}, ${money(c.monthlyValue)}/month${c.monthlyValueIsDerived ? ' (from orders)' : ''}`,
       );
-      const outlook = [
-        chanceText(c.noOrderProbability, c.tier),
-        expectedText(c.expectedNextOrderDay, book.asOfDay),
-      ]
-        .filter((t): t is string => t !== null)
-        .join('; ');
+      const outlook = outlookText(c);
       if (outlook) out.push(`      ${outlook}`);
       for (const r of c.reasons.slice(0, 3)) out.push(`      - ${r}`);
       out.push(`      Play: ${c.play.text}`);

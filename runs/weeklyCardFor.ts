@@ -1,6 +1,7 @@
 import type { WeeklyCardData } from '../cards/cardModels';
 import { formatMoney, weekOfRunKey } from '../cards/format';
 import { lossReasonChoices } from '../cards/weeklyCardData';
+import { type OutlookInput, outlookText } from '../rules/model/plainWords';
 import type { Rules } from '../rules/rulesSchema';
 import type { RepWeek } from './weeklyLists';
 
@@ -30,6 +31,7 @@ export function weeklyCardDataFor(
       reasons: c.reasons,
       play: c.play.text,
       outcome: null,
+      ...outlookField(c),
     })),
     ...(overflow.length > 0
       ? {
@@ -61,4 +63,10 @@ export const MAX_CARD_BYTES = 80 * 1024;
 /** The card's size on the wire, as UTF-8 JSON. */
 export function cardBytes(card: object): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+/** The card's outlook line ("3 in 4 chance of no order in the next 90 days; expected by Tue 24 Nov"), when there is one. */
+function outlookField(c: OutlookInput): { outlook?: string } {
+  const outlook = outlookText(c);
+  return outlook ? { outlook } : {};
 }

@@ -161,18 +161,25 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
     if (recency[k] <= settings.activeWithinDays) active.push(k);
   }
   const activeChurned = active.reduce((sum, k) => sum + yV[k], 0);
-  const bothOutcomes =
-    churnedV >= 10 &&
-    validation.rows - churnedV >= 10 &&
-    activeChurned >= 10 &&
-    active.length - activeChurned >= 10;
+  // A probability is stated only when every horizon saw learn.minEvents of each outcome on all
+  // customers; the choice needs ten of each on the active book.
+  const bothOutcomes = (events: number, rows: number, least: number) =>
+    events >= least && rows - events >= least;
+  const canCalibrate = validation.labels.every((labels) =>
+    bothOutcomes(
+      labels.reduce((sum, v) => sum + v, 0),
+      validation.rows,
+      settings.minEvents,
+    ),
+  );
+  const canChoose = bothOutcomes(activeChurned, active.length, 10);
   const activeAuc = (z: ArrayLike<number>) =>
     rocAuc(
       active.map((k) => z[k]),
       active.map((k) => yV[k] === 1),
     );
   const calibrate = (z: Float64Array): Record<ProbabilityHorizon, Calibrator> | null =>
-    bothOutcomes
+    canCalibrate
       ? {
           30: fitCalibrator(z, validation.labels[0]),
           60: fitCalibrator(z, validation.labels[1]),
@@ -194,16 +201,16 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
         ...extra,
         reason,
         validationDate: isoOfDay(validationDay),
-        validation: bothOutcomes ? validationFigures(extra.validation?.modelAuc ?? null) : null,
+        validation: canChoose ? validationFigures(extra.validation?.modelAuc ?? null) : null,
         calibrated: calibrators !== null,
       },
       additive: null,
       calibrators,
     };
   };
-  if (!bothOutcomes)
+  if (!canChoose)
     return withRules(
-      `too little history: ${validation.rows} customers on the validation day ${isoOfDay(validationDay)}, ${churnedV} of them placed no order in ${H} days`,
+      `too little history: ${active.length} active customers on the validation day ${isoOfDay(validationDay)}, ${activeChurned} of them placed no order in ${H} days`,
     );
 
   // Fit rows: a hashed sample of customers, the same on every fit day.

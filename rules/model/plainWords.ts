@@ -58,3 +58,28 @@ export function expectedText(expectedDay: number | null, asOfDay: number): strin
     ? `expected by ${shortDate(expectedDay)}`
     : `was due ${shortDate(expectedDay)}`;
 }
+
+/** What the outlook line needs of a scored customer. */
+export interface OutlookInput {
+  noOrderProbability: NoOrderProbability | null;
+  tier: Tier | null;
+  expectedNextOrderDay: number | null;
+  lastOrderDay: number | null;
+  daysSinceLastOrder: number | null;
+}
+
+/**
+ * One line for a card or a listing: "3 in 4 chance of no order in the next 90 days; was due Tue 24
+ * Nov"; null when there is nothing honest to say (no calibrated chance and no own pace).
+ */
+export function outlookText(c: OutlookInput): string | null {
+  const asOfDay =
+    c.lastOrderDay !== null && c.daysSinceLastOrder !== null ? c.lastOrderDay + c.daysSinceLastOrder : null;
+  const parts = [
+    chanceText(c.noOrderProbability, c.tier),
+    asOfDay === null ? null : expectedText(c.expectedNextOrderDay, asOfDay),
+  ].filter((t): t is string => t !== null);
+  if (parts.length === 0) return null;
+  const line = parts.join('; ');
+  return line.charAt(0).toUpperCase() + line.slice(1);
+}

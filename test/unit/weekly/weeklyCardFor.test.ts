@@ -42,6 +42,8 @@ describe('weeklyCardDataFor', () => {
       reasons: top.reasons,
       play: top.play.text,
       outcome: null,
+      // Issue 14: the date the next order was due at the customer's own pace (no calibrated chance on a two-customer book).
+      outlook: 'Was due Mon 21 Sep',
     });
     expect(data.overflow).toEqual({ count: 1, monthlyValue: 1000 });
     expect(data.lossReasons.map((r) => r.value)).toEqual(['price', 'competitor', 'went_quiet', 'other']);
