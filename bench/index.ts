@@ -27,6 +27,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
   },
   bgnbd: { file: 'bgnbdBench.ts', what: 'issue 9: BG/NBD fit and scoring on 100k simulated customers' },
   model: { file: 'bgnbdScoreBench.ts', what: 'issue 9: scoreBook with the cadence model on 100k customers' },
+  bookModel: {
+    file: 'bookModelBench.ts',
+    what: "issue 14: scoreBook fitting the book's own model (100k customers / 2M orders), learning on vs off",
+  },
 };
 
 const requested = process.argv.slice(2);

@@ -3,7 +3,7 @@ import { access, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dayOf } from '../rules';
-import { tune } from '../rules/tune';
+import { tune, tunedWorseWarning } from '../rules/tune';
 import type { TunedBlock } from '../rules/tunedBlock';
 import { isCalendarDate } from './args';
 import { loadBook } from './loadBook';
@@ -130,4 +130,6 @@ export async function runTuneCommand(
   });
   await writeFile(args.out, `${JSON.stringify(rules, null, 2)}\n`, 'utf8');
   out.write(`${formatTuned(tuned)}\n\nWeights written to ${args.out}:\n${JSON.stringify(rules.weights)}\n`);
+  const warning = tunedWorseWarning(tuned);
+  if (warning) err.write(`${warning}\n`);
 }
