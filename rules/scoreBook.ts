@@ -1,5 +1,4 @@
 import { type Book, isoOfDay } from './book';
-import { CadenceHistories, type CadenceModel, cadenceFigures, fitCadenceModel } from './cadenceModel';
 import type { Band, CustomerState } from './customerState';
 import { computeFeatures, emptyFeatures, featureContext } from './features';
 import { classifyGates, type GateResult } from './gates';
@@ -11,6 +10,7 @@ import {
   noOrderProbability,
   rulesLogit,
 } from './model/bookModel';
+import { CadenceHistories, type CadenceModel, cadenceFigures, fitCadenceModel } from './model/cadenceModel';
 import {
   FEATURE_COUNT,
   MODEL_FEATURES,

@@ -12,7 +12,7 @@
 import { type BacktestResult, backtest, type RankingQuality } from './backtest';
 import type { Book } from './book';
 import { isoOfDay } from './book';
-import { type Design, fitLogistic } from './logistic';
+import { type Design, fitLogistic } from './model/logistic';
 import type { Rules, Weights } from './rulesSchema';
 import { SIGNAL_NAMES } from './signals';
 import { signalTable } from './signalTable';

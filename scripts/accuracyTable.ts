@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFeed } from '../feed/readFeed';
 import { type BacktestResult, type Book, backtest, dayOf, defaultRules, scoreBook } from '../rules';
-import { bgNbdTotalLogLikelihood } from '../rules/bgnbd';
+import { bgNbdTotalLogLikelihood } from '../rules/model/bgnbd';
 import {
   HELD_OUT_SEEDS,
   TUNING_SEEDS,

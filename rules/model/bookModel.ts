@@ -12,12 +12,12 @@
  */
 import { orderedWithin } from '../backtest';
 import { type Book, isoOfDay } from '../book';
-import type { CadenceModel } from '../cadenceModel';
-import { sampleKey, sampleRows } from '../cadenceSample';
 import { emptyFeatures, featureContext } from '../features';
 import { rocAuc } from '../metrics';
 import type { Rules } from '../rulesSchema';
 import { type AdditiveModel, fitAdditive, logOdds } from './additiveLogistic';
+import type { CadenceModel } from './cadenceModel';
+import { sampleKey, sampleRows } from './cadenceSample';
 import { applyPlatt, fitPlatt, type Platt } from './calibration';
 import { FEATURE_COUNT, fillRow, rowScratch } from './modelFeatures';
 

@@ -8,11 +8,11 @@
  * with) is NaN: the model gives "not known" its own bin instead of pretending it is 0.
  */
 import type { Book } from '../book';
-import { type CadenceFigures, type CadenceModel, cadenceFigures } from '../cadenceModel';
 import { computeFeatures, type FeatureContext, type Features } from '../features';
 import type { Rules } from '../rulesSchema';
 import { weightedScore } from '../score';
 import { computeSignals, MODEL_SIGNALS } from '../signals';
+import { type CadenceFigures, type CadenceModel, cadenceFigures } from './cadenceModel';
 
 /** The model's inputs, in column order. */
 export const MODEL_FEATURES = [

@@ -5,17 +5,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { syntheticBook } from '../../../bench/scoreBench';
-import { fitBgNbd, PARAM_BOUNDS } from '../../../rules/bgnbdFit';
 import { dayOf } from '../../../rules/book';
+import { emptyFeatures } from '../../../rules/features';
+import { fitBgNbd, PARAM_BOUNDS } from '../../../rules/model/bgnbdFit';
 import {
   CadenceHistories,
   FIT_MAX_EVALUATIONS,
   FIT_SAMPLE_CUSTOMERS,
   fitCadenceModel,
-} from '../../../rules/cadenceModel';
-import { sampleKey, sampleRows } from '../../../rules/cadenceSample';
-import { emptyFeatures } from '../../../rules/features';
-import { nelderMead } from '../../../rules/nelderMead';
+} from '../../../rules/model/cadenceModel';
+import { sampleKey, sampleRows } from '../../../rules/model/cadenceSample';
+import { nelderMead } from '../../../rules/model/nelderMead';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { scoreBook } from '../../../rules/scoreBook';
 

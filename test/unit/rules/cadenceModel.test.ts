@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { dayOf } from '../../../rules/book';
+import { emptyFeatures, type Features } from '../../../rules/features';
 import {
   cadenceFigures,
   expectedOrdersSinceLast,
   fitCadenceModel,
   historiesOf,
-} from '../../../rules/cadenceModel';
-import { emptyFeatures, type Features } from '../../../rules/features';
+} from '../../../rules/model/cadenceModel';
 import { reasonText } from '../../../rules/reasons';
 import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 import { scoreBook } from '../../../rules/scoreBook';
