@@ -1,5 +1,5 @@
 import { backtest, dayOf, isoOfDay } from '../rules';
-import { rankingText } from '../runs/weeklyReport';
+import { rankingText } from '../rules/model/plainWords';
 import type { BacktestArgs } from './args';
 import { loadBook } from './loadBook';
 import { readRulesFile } from './readRulesFile';

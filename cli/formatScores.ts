@@ -1,7 +1,6 @@
 import Papa from 'papaparse';
 import { isoOfDay, type ScoredBook, type ScoredCustomer } from '../rules';
-import { outlookText } from '../rules/model/plainWords';
-import { rankingText } from '../runs/weeklyReport';
+import { outlookText, rankingText } from '../rules/model/plainWords';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
 export interface ScoreRow {

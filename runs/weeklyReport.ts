@@ -1,4 +1,5 @@
 import type { ModelChoice } from '../rules/model/bookModel';
+import { rankingText } from '../rules/model/plainWords';
 import type { RequestCounts } from '../storage/requestCounter';
 import type { GateCounts } from './weeklyLists';
 
@@ -141,12 +142,4 @@ export function ledgerSummary(report: WeeklyRunDone): Omit<WeeklyRunDone, 'outco
     ...rest,
     notReached: rest.notReached.slice(0, 100).map((n) => ({ ...n, detail: n.detail.slice(0, 200) })),
   };
-}
-
-/** One sentence: what ranked the book this week and why. */
-export function rankingText(choice: ModelChoice): string {
-  const by = choice.use === 'model' ? "Ranked by the book's own model" : 'Ranked by the default rules';
-  const v = choice.validation;
-  const baseline = v ? ` (days since the last order: AUC ${v.baselineAuc.toFixed(4)})` : '';
-  return `${by}: ${choice.reason}${baseline}.`;
 }

@@ -2,7 +2,7 @@
  * The book model's figures in words a rep reads at a glance: a chance as "3 in 4", a day as
  * "Tue 24 Nov".
  */
-import type { NoOrderProbability } from './bookModel';
+import type { ModelChoice, NoOrderProbability } from './bookModel';
 import type { Tier } from './tier';
 
 /** Simple odds, tried in turn for the one nearest the probability. */
@@ -82,4 +82,12 @@ export function outlookText(c: OutlookInput): string | null {
   if (parts.length === 0) return null;
   const line = parts.join('; ');
   return line.charAt(0).toUpperCase() + line.slice(1);
+}
+
+/** One sentence: what ranked the book (its own model or the default rules) and why. */
+export function rankingText(choice: ModelChoice): string {
+  const by = choice.use === 'model' ? "Ranked by the book's own model" : 'Ranked by the default rules';
+  const v = choice.validation;
+  const baseline = v ? ` (days since the last order: AUC ${v.baselineAuc.toFixed(4)})` : '';
+  return `${by}: ${choice.reason}${baseline}.`;
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { dayOf } from '../../../../rules/book';
-import { chanceText, oddsText, outlookText, shortDate } from '../../../../rules/model/plainWords';
+import {
+  chanceText,
+  oddsText,
+  outlookText,
+  rankingText,
+  shortDate,
+} from '../../../../rules/model/plainWords';
 import { tierOf } from '../../../../rules/model/tier';
 
 describe('the model in words', () => {
@@ -43,5 +49,24 @@ describe('the model in words', () => {
     expect(
       outlookText({ ...base, noOrderProbability: null, tier: null, expectedNextOrderDay: null }),
     ).toBeNull();
+  });
+
+  it('says what ranked the book, why, and how the naive ranking did', () => {
+    const choice = {
+      use: 'model' as const,
+      reason: "the book's model beat the default rules on 2026-06-03: AUC 0.9253 against 0.8922",
+      horizonDays: 90,
+      fitDates: ['2026-01-01'],
+      validationDate: '2026-06-03',
+      fitRows: 12000,
+      validation: { customers: 1100, churned: 140, modelAuc: 0.9253, rulesAuc: 0.8922, baselineAuc: 0.86561 },
+      calibrated: true,
+    };
+    expect(rankingText(choice)).toBe(
+      "Ranked by the book's own model: the book's model beat the default rules on 2026-06-03: AUC 0.9253 against 0.8922 (days since the last order: AUC 0.8656).",
+    );
+    expect(rankingText({ ...choice, use: 'rules', reason: 'too little history', validation: null })).toBe(
+      'Ranked by the default rules: too little history.',
+    );
   });
 });
