@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import { isoOfDay, type ScoredBook, type ScoredCustomer } from '../rules';
+import { MODEL_FEATURES } from '../rules/model/modelFeatures';
 import { outlookText, rankingText } from '../rules/model/plainWords';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
@@ -50,15 +51,21 @@ export function toScoreRow(c: ScoredCustomer, rankedBy: 'model' | 'rules' = 'rul
     rank: c.rank,
     gate: c.gate.surfaced ? 'passed' : c.gate.gate,
     rankedBy,
-    noOrderProbability: p && { '30': round(p['30'], 3), '60': round(p['60'], 3), '90': round(p['90'], 3) },
+    noOrderProbability: p && { '30': round(p.in30, 3), '60': round(p.in60, 3), '90': round(p.in90, 3) },
     tier: c.tier,
     expectedNextOrder: c.expectedNextOrderDay === null ? null : isoOfDay(c.expectedNextOrderDay),
-    contributions: roundedContributions(c.modelContributions ?? c.contributions),
+    contributions: roundedContributions(
+      c.modelContributions ? namedContributions(c.modelContributions) : c.contributions,
+    ),
     orders: c.orders,
     firstOrderAt: c.firstOrderDay === null ? null : isoOfDay(c.firstOrderDay),
     lastOrderAt: c.lastOrderDay === null ? null : isoOfDay(c.lastOrderDay),
     spend: round(c.spend, 2),
   };
+}
+
+function namedContributions(values: Float32Array): Record<string, number> {
+  return Object.fromEntries(MODEL_FEATURES.map((name, j) => [name, values[j]]));
 }
 
 function roundedContributions(values: Partial<Record<string, number>> | null): Record<string, number> | null {

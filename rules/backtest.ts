@@ -55,8 +55,8 @@ export function backtest(book: Book, rules: Rules, options: BacktestOptions): Ba
   const recency: number[] = [];
   const churned: boolean[] = [];
   const owners: string[] = [];
-  const key = String(horizonDays) as '30' | '60' | '90';
-  const stated = ['30', '60', '90'].includes(key);
+  const key = `in${horizonDays}` as 'in30' | 'in60' | 'in90';
+  const stated = horizonDays === 30 || horizonDays === 60 || horizonDays === 90;
   const probabilities: number[] = [];
   for (const c of scored.customers) {
     const days = c.daysSinceLastOrder;

@@ -68,10 +68,11 @@ export interface ScoredCustomer {
   /** Day the next order is due at the customer's own pace (last order + usual gap); null below two order days. */
   expectedNextOrderDay: number | null;
   /**
-   * The book model's log-odds per feature against the book's average customer (positive = towards no
-   * order); null when the rules rank the book, and for a steady customer (as `contributions`).
+   * The book model's log-odds per feature (MODEL_FEATURES order) against the book's average customer
+   * (positive = towards no order); only for customers at risk when the model ranks the book (a
+   * million 22-number records would not fit the weekly run's memory), else null.
    */
-  modelContributions: Partial<Record<ModelFeature, number>> | null;
+  modelContributions: Float32Array | null;
   /** Orders on or before the as-of day, their summed amounts, and the first and last order's day (null: none). */
   orders: number;
   spend: number;
@@ -153,9 +154,9 @@ export function scoreBook(
         : rulesLogit(rulesScore.score);
     const probability = hasOrders && learned.calibrators ? noOrderProbability(learned.calibrators, z) : null;
     // With the book's model the score is the chance of no order in the next 90 days, in percent.
-    const score = useModel ? 100 * (probability?.['90'] ?? 0) : rulesScore.score;
+    const score = useModel ? 100 * (probability?.in90 ?? 0) : rulesScore.score;
     const tier = probability ? tierOf(probability) : null;
-    const band = useModel ? bandOfTier(tier, hasOrders) : bandOf(score, rules.bands);
+    const band = useModel ? bandOfTier(probability, tier, hasOrders) : bandOf(score, rules.bands);
     // A steady customer needs no explanation (one with no order yet still hears "No orders yet").
     const steady = band === 'steady' && hasOrders;
     const modelReason = figures && { figures, horizonDays: rules.model.horizonDays };
@@ -191,7 +192,7 @@ export function scoreBook(
       tier,
       expectedNextOrderDay:
         facts?.usualGapDays != null ? f.lastOrderDay + Math.round(facts.usualGapDays) : null,
-      modelContributions: useModel && !steady && hasOrders ? contributionRecord(share) : null,
+      modelContributions: useModel && band === 'at_risk' ? Float32Array.from(share) : null,
       orders: f.orderCount,
       spend: facts?.spend ?? 0,
       firstOrderDay: hasOrders ? f.firstOrderDay : null,
@@ -221,18 +222,15 @@ export function scoreBook(
   };
 }
 
-/** With the book's model, the list is who is likely to go quiet for 60 days or more. */
-function bandOfTier(tier: Tier | null, hasOrders: boolean): Band {
-  if (!hasOrders) return 'steady';
-  if (tier === 'immediate' || tier === 'moderate') return 'at_risk';
-  if (tier === 'early_warning') return 'watch';
-  return 'steady';
+/**
+ * With the book's model: at risk when more likely than not to place no order for the next 30 days
+ * or longer (any tier), to watch from a one-in-three chance of that, else steady.
+ */
+function bandOfTier(probability: NoOrderProbability | null, tier: Tier | null, hasOrders: boolean): Band {
+  if (!hasOrders || !probability) return 'steady';
+  if (tier !== null) return 'at_risk';
+  return probability.in30 >= WATCH_PROBABILITY ? 'watch' : 'steady';
 }
 
-function contributionRecord(share: Float64Array): Partial<Record<ModelFeature, number>> {
-  const out: Partial<Record<ModelFeature, number>> = {};
-  MODEL_FEATURES.forEach((name, j) => {
-    out[name] = Math.round(share[j] * 1000) / 1000;
-  });
-  return out;
-}
+/** P(no order in 30 days) from which a customer without a tier is on watch. */
+export const WATCH_PROBABILITY = 1 / 3;

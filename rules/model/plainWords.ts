@@ -29,17 +29,17 @@ export function oddsText(p: number): string {
 }
 
 /** The horizon a tier speaks of: the longest one the customer is more likely than not to stay silent for. */
-const TIER_HORIZON: Readonly<Record<Tier, '30' | '60' | '90'>> = {
-  immediate: '90',
-  moderate: '60',
-  early_warning: '30',
+const TIER_HORIZON: Readonly<Record<Tier, 30 | 60 | 90>> = {
+  immediate: 90,
+  moderate: 60,
+  early_warning: 30,
 };
 
 /** "3 in 4 chance of no order in the next 90 days"; null without a tier (no honest headline to state). */
 export function chanceText(p: NoOrderProbability | null, tier: Tier | null): string | null {
   if (!p || !tier) return null;
   const h = TIER_HORIZON[tier];
-  return `${oddsText(p[h])} chance of no order in the next ${h} days`;
+  return `${oddsText(p[`in${h}`])} chance of no order in the next ${h} days`;
 }
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

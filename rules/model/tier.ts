@@ -12,8 +12,8 @@ export type Tier = 'immediate' | 'moderate' | 'early_warning';
 export const TIER_PROBABILITY = 0.5;
 
 export function tierOf(p: NoOrderProbability): Tier | null {
-  if (p['90'] >= TIER_PROBABILITY) return 'immediate';
-  if (p['60'] >= TIER_PROBABILITY) return 'moderate';
-  if (p['30'] >= TIER_PROBABILITY) return 'early_warning';
+  if (p.in90 >= TIER_PROBABILITY) return 'immediate';
+  if (p.in60 >= TIER_PROBABILITY) return 'moderate';
+  if (p.in30 >= TIER_PROBABILITY) return 'early_warning';
   return null;
 }

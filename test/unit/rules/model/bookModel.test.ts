@@ -70,15 +70,15 @@ describe("the book's own model inside scoreBook (wholesale tuning seed 1)", () =
       const p = c.noOrderProbability;
       expect(p).not.toBeNull();
       if (!p) continue;
-      expect(p['30']).toBeGreaterThanOrEqual(p['60']);
-      expect(p['60']).toBeGreaterThanOrEqual(p['90']);
-      expect(c.score).toBeCloseTo(100 * p['90'], 9);
+      expect(p.in30).toBeGreaterThanOrEqual(p.in60);
+      expect(p.in60).toBeGreaterThanOrEqual(p.in90);
+      expect(c.score).toBeCloseTo(100 * p.in90, 9);
       expect(c.lastOrderDay).toBe(T - (c.daysSinceLastOrder ?? 0));
       if (c.band === 'at_risk') {
-        expect(['immediate', 'moderate']).toContain(c.tier);
-        expect(Object.keys(c.modelContributions ?? {})).toEqual([...MODEL_FEATURES]);
+        expect(c.tier).not.toBeNull();
+        expect(c.modelContributions).toHaveLength(MODEL_FEATURES.length);
       }
-      if (c.band === 'steady') expect(c.modelContributions).toBeNull();
+      if (c.band !== 'at_risk') expect(c.modelContributions).toBeNull();
     }
   });
 

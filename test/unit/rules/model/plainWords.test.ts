@@ -23,11 +23,11 @@ describe('the model in words', () => {
   });
 
   it('tiers by the longest window the customer is more likely than not to stay silent for', () => {
-    expect(tierOf({ '30': 0.9, '60': 0.8, '90': 0.6 })).toBe('immediate');
-    expect(tierOf({ '30': 0.9, '60': 0.55, '90': 0.4 })).toBe('moderate');
-    expect(tierOf({ '30': 0.75, '60': 0.45, '90': 0.3 })).toBe('early_warning');
-    expect(tierOf({ '30': 0.4, '60': 0.2, '90': 0.1 })).toBeNull();
-    expect(chanceText({ '30': 0.75, '60': 0.45, '90': 0.3 }, 'early_warning')).toBe(
+    expect(tierOf({ in30: 0.9, in60: 0.8, in90: 0.6 })).toBe('immediate');
+    expect(tierOf({ in30: 0.9, in60: 0.55, in90: 0.4 })).toBe('moderate');
+    expect(tierOf({ in30: 0.75, in60: 0.45, in90: 0.3 })).toBe('early_warning');
+    expect(tierOf({ in30: 0.4, in60: 0.2, in90: 0.1 })).toBeNull();
+    expect(chanceText({ in30: 0.75, in60: 0.45, in90: 0.3 }, 'early_warning')).toBe(
       '3 in 4 chance of no order in the next 30 days',
     );
   });
@@ -38,7 +38,7 @@ describe('the model in words', () => {
     expect(
       outlookText({
         ...base,
-        noOrderProbability: { '30': 0.8, '60': 0.7, '90': 0.6 },
+        noOrderProbability: { in30: 0.8, in60: 0.7, in90: 0.6 },
         tier: 'immediate',
         expectedNextOrderDay: asOf - 25,
       }),
