@@ -11,13 +11,7 @@ import {
   rulesLogit,
 } from './model/bookModel';
 import { CadenceHistories, type CadenceModel, cadenceFigures, fitCadenceModel } from './model/cadenceModel';
-import {
-  FEATURE_COUNT,
-  MODEL_FEATURES,
-  type ModelFeature,
-  modelRow,
-  rowScratch,
-} from './model/modelFeatures';
+import { FEATURE_COUNT, modelRow, rowScratch } from './model/modelFeatures';
 import { modelReasons } from './model/modelReasons';
 import { type Tier, tierOf } from './model/tier';
 import { type Play, playFor, vipThreshold } from './play';

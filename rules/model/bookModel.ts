@@ -157,7 +157,6 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
     horizons,
   );
   const yV = validation.labels[horizons.length - 1];
-  const churnedV = yV.reduce((s, v) => s + v, 0);
   const rulesZ = new Float64Array(validation.rows);
   const recency = new Float64Array(validation.rows);
   // The choice is judged on the active book (an order within activeWithinDays), where the lists are.
