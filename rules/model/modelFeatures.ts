@@ -8,7 +8,7 @@
  * with) is NaN: the model gives "not known" its own bin instead of pretending it is 0.
  */
 import type { Book } from '../book';
-import { computeFeatures, type FeatureContext, type Features } from '../features';
+import { computeFeatures, DAYS_PER_MONTH, type FeatureContext, type Features } from '../features';
 import type { Rules } from '../rulesSchema';
 import { weightedScore } from '../score';
 import { computeSignals, MODEL_SIGNALS } from '../signals';
@@ -170,7 +170,9 @@ export function modelRow(
   row[12] = f.sourTickets;
   row[13] = sour90;
   row[14] = f.openTickets;
-  row[15] = f.monthlyValue;
+  row[15] = f.monthlyValueIsDerived
+    ? spendPerMonthWithUs(book, start, end, asOf, f.tenureDays, rules)
+    : f.monthlyValue;
   row[16] = figures ? figures.noOrderProbability : Number.NaN;
   row[17] = figures ? figures.aliveProbability : Number.NaN;
   row[18] = rulesScore;
@@ -183,6 +185,26 @@ export function modelRow(
     usualGapDays: nGaps >= 1 ? usualGap : null,
     lastOrdersValueRatio: Number.isNaN(valueRatio) ? null : valueRatio,
   };
+}
+
+/**
+ * The value window's spend per month of the customer's time with us (at least a month). Unlike the
+ * list's value (spend over the months they were active), months of silence dilute it: for the model
+ * that dilution is itself a sign of leaving, and it was fitted and judged with it.
+ */
+function spendPerMonthWithUs(
+  book: Book,
+  start: number,
+  end: number,
+  asOf: number,
+  tenureDays: number,
+  rules: Rules,
+): number {
+  const from = asOf - rules.windows.valueDays;
+  let spend = 0;
+  for (let k = start; k < end; k++) if (book.orderDay[k] > from) spend += book.orderAmount[k];
+  const spanDays = Math.max(DAYS_PER_MONTH, Math.min(rules.windows.valueDays, tenureDays + 1));
+  return (spend / spanDays) * DAYS_PER_MONTH;
 }
 
 /** Median of values[from, to) (copied into scratch). */
