@@ -185,6 +185,8 @@ function viewModel(data: ParsedWeeklyCardData) {
         bandColor: status.color,
         hasChange: Boolean(c.change),
         changeText: c.change ? changeText(c.change) : '',
+        hasOutlook: Boolean(c.outlook),
+        outlookText: truncate(c.outlook ?? '', MAX_REASON_CHARS),
         reasons: c.reasons.slice(0, MAX_REASONS_SHOWN).map((r) => ({ text: truncate(r, MAX_REASON_CHARS) })),
         playText: `Suggested: ${truncate(c.play, MAX_PLAY_CHARS)}`,
         flags: c.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),

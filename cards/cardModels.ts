@@ -35,6 +35,8 @@ export interface WeeklyCardCustomer {
   monthlyValue: number;
   /** Plain-word reasons, most important first; the card shows up to three. */
   reasons: string[];
+  /** When the next order was due at the customer's own pace, in words ("expected by Tue 24 Nov", "was due Mon 21 Sep"). */
+  outlook?: string;
   /** The suggested play (VIP care, a time-bound offer...), with its days when the plan table gives them. */
   play: string;
   /** Warnings shown on the row, e.g. "Won back twice this year: no discount". */

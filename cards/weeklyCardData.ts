@@ -46,6 +46,8 @@ export const weeklyCardDataSchema = z.object({
         score: z.number().finite(),
         monthlyValue: money,
         reasons: z.array(z.string()),
+        /** The chance of no order and the date the next order was expected, in words; absent when unknown. */
+        outlook: z.string().optional(),
         play: z.string(),
         flags: z.array(z.string()).default([]),
         outcome: outcomeSchema.nullish(),

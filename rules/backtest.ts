@@ -1,5 +1,7 @@
 import type { Book } from './book';
 import { meanTopKPrecision, rocAuc } from './metrics';
+import type { ModelChoice } from './model/bookModel';
+import { type Calibration, calibration } from './model/calibration';
 import type { Rules } from './rulesSchema';
 import { scoreBook } from './scoreBook';
 
@@ -32,6 +34,13 @@ export interface BacktestResult {
   score: RankingQuality;
   /** The naive ranking: days since the last order. */
   baseline: RankingQuality;
+  /** What ranked the book on the as-of day (the book's model or the rules), and why. */
+  choice: ModelChoice;
+  /**
+   * The stated P(no order in the horizon) against what happened, when the horizon is one the
+   * probabilities are stated for (30, 60, 90 days) and they were calibrated; else null.
+   */
+  calibration: Calibration | null;
 }
 
 /**
@@ -46,6 +55,9 @@ export function backtest(book: Book, rules: Rules, options: BacktestOptions): Ba
   const recency: number[] = [];
   const churned: boolean[] = [];
   const owners: string[] = [];
+  const key = `in${horizonDays}` as 'in30' | 'in60' | 'in90';
+  const stated = horizonDays === 30 || horizonDays === 60 || horizonDays === 90;
+  const probabilities: number[] = [];
   for (const c of scored.customers) {
     const days = c.daysSinceLastOrder;
     if (days === null) continue;
@@ -54,6 +66,7 @@ export function backtest(book: Book, rules: Rules, options: BacktestOptions): Ba
     recency.push(days);
     churned.push(!orderedWithin(book, c.index, asOfDay, asOfDay + horizonDays));
     owners.push(c.owner);
+    if (stated && c.noOrderProbability) probabilities.push(c.noOrderProbability[key]);
   }
   const quality = (s: number[]): RankingQuality => ({
     auc: rocAuc(s, churned),
@@ -68,6 +81,9 @@ export function backtest(book: Book, rules: Rules, options: BacktestOptions): Ba
     churned: churned.filter(Boolean).length,
     score: quality(scores),
     baseline: quality(recency),
+    choice: scored.choice,
+    calibration:
+      stated && probabilities.length === churned.length ? calibration(probabilities, churned) : null,
   };
 }
 

@@ -84,14 +84,24 @@ export function emptyFeatures(): Features {
   };
 }
 
-/** Builds the context for one as-of day: measures the book's typical cadence. */
-export function featureContext(book: Book, rules: Rules, asOfDay: number): FeatureContext {
+/**
+ * Builds the context for one as-of day: measures the book's typical cadence, on every customer or
+ * on the sample `only` (indices into book.customers; the book model's past days use its sample).
+ */
+export function featureContext(
+  book: Book,
+  rules: Rules,
+  asOfDay: number,
+  only?: ArrayLike<number>,
+): FeatureContext {
   const gaps = new Float64Array(rules.windows.cadenceOrders);
-  const own = new Float64Array(book.customers.length);
-  const second = new Float64Array(book.customers.length);
+  const count = only ? only.length : book.customers.length;
+  const own = new Float64Array(count);
+  const second = new Float64Array(count);
   let n = 0;
   let m = 0;
-  for (let i = 0; i < book.customers.length; i++) {
+  for (let j = 0; j < count; j++) {
+    const i = only ? only[j] : j;
     const start = book.orderStart[i];
     const end = ordersEnd(book, i, asOfDay);
     const cadence = ownCadence(book.orderDay, start, end, gaps);

@@ -1,5 +1,5 @@
-import type { CadenceFigures } from './cadenceModel';
 import { DAYS_PER_MONTH, type Features } from './features';
+import type { CadenceFigures } from './model/cadenceModel';
 import type { Rules, SignalName } from './rulesSchema';
 import type { Contributions } from './score';
 import { SIGNAL_NAMES } from './signals';

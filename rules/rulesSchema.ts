@@ -60,6 +60,32 @@ const modelSchema = z
   })
   .prefault({});
 
+const learnSchema = z
+  .strictObject({
+    /** Fit the book's own model at each scoring and use it where it beats the rules; false = rules only. */
+    enabled: z.boolean().default(true),
+    /** The model learns "no order in the next N days"; the validation day is N days before the scoring day. */
+    horizonDays: days.default(90),
+    /** Earlier as-of days the model is fitted on. */
+    fitDates: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be >= 1')
+      .max(12, 'must be <= 12')
+      .default(8),
+    /** Days between the fit days. */
+    stepDays: days.default(21),
+    /** Fewer fit rows than this: the rules rank the book. */
+    minRows: z.number().int('must be a whole number').min(1, 'must be >= 1').default(300),
+    /** Fewer rows of either outcome than this: the rules rank the book. */
+    minEvents: z.number().int('must be a whole number').min(1, 'must be >= 1').default(30),
+    /** The choice is judged on the active book: customers with an order in the N days before the validation day. */
+    activeWithinDays: days.default(90),
+    /** The model must beat the rules' AUC on the validation day by this much to be used. */
+    margin: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1').default(0.005),
+  })
+  .prefault({});
+
 const bandsSchema = z
   .strictObject({
     /** Score from which a customer is on watch. */
@@ -268,6 +294,8 @@ export const rulesSchema = z.strictObject({
   windows: windowsSchema,
   /** The cadence model (BG/NBD) fitted on the book as of each scoring day. */
   model: modelSchema,
+  /** The book's own model, fitted on its past at each scoring (rules/model/bookModel.ts). */
+  learn: learnSchema,
   /** Days a customer stays off the list after a rep reached out. */
   pauseDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').default(14),
   /** Days a won-back customer stays off the list. */

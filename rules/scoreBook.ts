@@ -1,9 +1,20 @@
 import { type Book, isoOfDay } from './book';
-import { CadenceHistories, type CadenceModel, cadenceFigures, fitCadenceModel } from './cadenceModel';
 import type { Band, CustomerState } from './customerState';
 import { computeFeatures, emptyFeatures, featureContext, type ValueKind } from './features';
 import { wonBackTwice } from './followUps';
 import { classifyGates, type GateResult } from './gates';
+import { logOdds } from './model/additiveLogistic';
+import {
+  fitBookModel,
+  type ModelChoice,
+  type NoOrderProbability,
+  noOrderProbability,
+  rulesLogit,
+} from './model/bookModel';
+import { CadenceHistories, type CadenceModel, cadenceFigures, fitCadenceModel } from './model/cadenceModel';
+import { FEATURE_COUNT, modelRow, rowScratch } from './model/modelFeatures';
+import { modelReasons } from './model/modelReasons';
+import { type Tier, tierOf } from './model/tier';
 import { type ChanceSource, measureChances, noOrderChance } from './noOrderChance';
 import { type PlanStep, planFor } from './plans';
 import { type Play, playFor, vipThreshold } from './play';
@@ -61,6 +72,26 @@ export interface ScoredCustomer {
   surfaced: boolean;
   /** Days since the last order on or before the as-of day; null for a customer with no order yet. */
   daysSinceLastOrder: number | null;
+  /**
+   * P(no order in the next 30, 60, 90 days), calibrated on the book's own past (whichever ranking,
+   * model or rules, the book uses); null with no order yet or too little history to calibrate on.
+   */
+  noOrderProbability: NoOrderProbability | null;
+  /** How soon to act (see rules/model/tier.ts); null when not calibrated or not likely to lapse. */
+  tier: Tier | null;
+  /** Day the next order is due at the customer's own pace (last order + usual gap); null below two order days. */
+  expectedNextOrderDay: number | null;
+  /**
+   * The book model's log-odds per feature (MODEL_FEATURES order) against the book's average customer
+   * (positive = towards no order); only for customers at risk when the model ranks the book (a
+   * million 22-number records would not fit the weekly run's memory), else null.
+   */
+  modelContributions: Float32Array | null;
+  /** Orders on or before the as-of day, their summed amounts, and the first and last order's day (null: none). */
+  orders: number;
+  spend: number;
+  firstOrderDay: number | null;
+  lastOrderDay: number | null;
 }
 
 /** A scored customer who is a kind of name. */
@@ -85,6 +116,8 @@ export interface ScoredBook {
   vipThreshold: number;
   /** The cadence model fitted for this day, or why the score used the rule signals alone. */
   model: CadenceModel;
+  /** Whether the book's own model or the default rules rank this day, and the figures that chose. */
+  choice: ModelChoice;
 }
 
 /**
@@ -123,6 +156,11 @@ export function scoreBook(
   // Unavailable model: its signals leave the score and the rule signals share the 100 points.
   const dropped = model.status === 'fitted' ? undefined : MODEL_SIGNALS;
 
+  const learned = fitBookModel(book, rules, asOfDay, model);
+  const useModel = learned.choice.use === 'model';
+  const scratch = rowScratch(f);
+  const row = new Float64Array(FEATURE_COUNT);
+  const share = new Float64Array(FEATURE_COUNT);
   const chances = measureChances(book, rules, asOfDay);
   // One shared plan object per kind and tier: a million customers need no million small objects.
   const plans = new Map<string, PlanStep>();
@@ -136,15 +174,26 @@ export function scoreBook(
     const c = book.customers[i];
     computeFeatures(book, i, ctx, f);
     const figures = cadenceFigures(model, f);
-    const { score, contributions } = weightedScore(computeSignals(f, ctx, figures), rules.weights, dropped);
+    const rulesScore = weightedScore(computeSignals(f, ctx, figures), rules.weights, dropped);
+    const contributions = rulesScore.contributions;
+    const hasOrders = f.orderCount > 0;
+    const facts = hasOrders ? modelRow(book, i, ctx, rules, model, scratch, row) : null;
+    const z = !hasOrders
+      ? Number.NaN
+      : useModel && learned.additive
+        ? logOdds(learned.additive, row, share)
+        : rulesLogit(rulesScore.score);
+    const probability = hasOrders && learned.calibrators ? noOrderProbability(learned.calibrators, z) : null;
+    // With the book's model the score is the chance of no order in the next 90 days, in percent.
+    const score = useModel ? 100 * (probability?.in90 ?? 0) : rulesScore.score;
     const kind = classifySegment(f, ctx, rules);
     const chance = noOrderChance(chances, {
       segment: kind.listable ? kind.segment : null,
       daysSinceLastOrder: f.daysSinceLastOrder,
       rhythmDays: kind.rhythmDays,
       score,
-      // Merging the learned model: pass its calibrated chances here (`calibrated: probability`).
-      calibrated: null,
+      // The calibrated chances when the book's past calibrates them; else the book's measured shares.
+      calibrated: probability && { '30': probability.in30, '60': probability.in60, '90': probability.in90 },
     });
     const segment = kind.listable ? kind.segment : null;
     // At risk by probability, not a point cut: only a kind of name more likely than not to stay away.
@@ -180,15 +229,36 @@ export function scoreBook(
       notListed: kind.listable ? null : kind.why,
       listChance: chance.probability,
       orderDays: f.orderDays,
-      contributions: steady ? null : contributions,
-      reasons: steady ? [] : flatCopies(reasonsFor(f, contributions, rules.windows, modelReason)),
+      contributions: steady || useModel ? null : contributions,
+      reasons: steady
+        ? []
+        : flatCopies(
+            useModel && facts
+              ? modelReasons(f, share, {
+                  usualGapDays: facts.usualGapDays,
+                  lastOrdersValueRatio: facts.lastOrdersValueRatio,
+                  sourTickets90: row[13],
+                  trendDays: rules.windows.trendDays,
+                  ticketDays: rules.windows.ticketDays,
+                })
+              : reasonsFor(f, contributions, rules.windows, modelReason),
+          ),
       play,
       plan: segment ? (plans.get(`${segment}/${play.kind}`) ?? null) : null,
       valueAtRisk: valueAtRisk(f.monthlyValue, chance.probability),
       gate: classifyGates({ band, monthlyValue: f.monthlyValue, state }, rules, asOfDay),
       rank: null,
       surfaced: false,
-      daysSinceLastOrder: f.orderCount > 0 ? f.daysSinceLastOrder : null,
+      daysSinceLastOrder: hasOrders ? f.daysSinceLastOrder : null,
+      noOrderProbability: probability,
+      tier: probability ? tierOf(probability) : null,
+      expectedNextOrderDay:
+        facts?.usualGapDays != null ? f.lastOrderDay + Math.round(facts.usualGapDays) : null,
+      modelContributions: useModel && band === 'at_risk' ? Float32Array.from(share) : null,
+      orders: f.orderCount,
+      spend: facts?.spend ?? 0,
+      firstOrderDay: hasOrders ? f.firstOrderDay : null,
+      lastOrderDay: hasOrders ? f.lastOrderDay : null,
     };
   }
 
@@ -217,5 +287,6 @@ export function scoreBook(
     },
     vipThreshold: threshold,
     model,
+    choice: learned.choice,
   };
 }

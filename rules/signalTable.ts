@@ -1,7 +1,7 @@
 import { orderedWithin } from './backtest';
 import type { Book } from './book';
-import { type CadenceModel, cadenceFigures, fitCadenceModel, historiesOf } from './cadenceModel';
 import { computeFeatures, emptyFeatures, featureContext } from './features';
+import { type CadenceModel, cadenceFigures, fitCadenceModel, historiesOf } from './model/cadenceModel';
 import type { Rules } from './rulesSchema';
 import { computeSignals, SIGNAL_NAMES } from './signals';
 

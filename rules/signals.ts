@@ -1,5 +1,5 @@
-import type { CadenceFigures } from './cadenceModel';
 import type { FeatureContext, Features } from './features';
+import type { CadenceFigures } from './model/cadenceModel';
 import type { SignalName } from './rulesSchema';
 
 /** Every signal, in the order reasons and contributions list them when points tie. */

@@ -12,7 +12,7 @@
 import { type BacktestResult, backtest, type RankingQuality } from './backtest';
 import type { Book } from './book';
 import { isoOfDay } from './book';
-import { type Design, fitLogistic } from './logistic';
+import { type Design, fitLogistic } from './model/logistic';
 import type { Rules, Weights } from './rulesSchema';
 import { SIGNAL_NAMES } from './signals';
 import { signalTable } from './signalTable';
@@ -88,8 +88,13 @@ export function tune(book: Book, base: Rules, options: TuneOptions): TuneResult 
   const weights = weightsFromCoefficients(fit.coefficients, base.weights);
   const tunedRules: Rules = { ...base, weights };
 
+  // The weights are judged on their own: the book's model stays out of these replays.
   const judge = (rules: Rules, day: number) =>
-    backtest(book, rules, { asOfDay: day, horizonDays, activeWithinDays });
+    backtest(
+      book,
+      { ...rules, learn: { ...rules.learn, enabled: false } },
+      { asOfDay: day, horizonDays, activeWithinDays },
+    );
   const fitQuality = (rules: Rules): RankingQuality => pooled(usable.map((t) => judge(rules, t.asOfDay)));
   const beforeHoldout = judge(base, holdoutDay);
   const afterHoldout = judge(tunedRules, holdoutDay);
@@ -135,4 +140,18 @@ function pooled(results: BacktestResult[]): RankingQuality {
     precision += r.customers * r.score.topKPrecision;
   }
   return { auc: n > 0 ? auc / n : Number.NaN, topKPrecision: n > 0 ? precision / n : Number.NaN };
+}
+
+/**
+ * The warning for tuned weights that ranked the later holdout date worse than the base rules did
+ * (AUC), or null. The figures are the ones tune already reports; this says what they mean.
+ */
+export function tunedWorseWarning(t: TunedBlock): string | null {
+  const before = t.before.holdout.auc;
+  const after = t.after.holdout.auc;
+  if (!(after < before)) return null;
+  return (
+    `Warning: the tuned weights ranked ${t.holdoutDate} worse than the base rules (AUC ${after.toFixed(4)} against ${before.toFixed(4)}). ` +
+    'The file is written, but the base rules are the better choice for this feed.'
+  );
 }

@@ -3,6 +3,7 @@ import type { WeeklyCardCustomer, WeeklyCardData } from '../../cards/cardModels'
 import { formatMoney, weekOfRunKey } from '../../cards/format';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
 import { dayOf } from '../../rules/book';
+import { outlookText } from '../../rules/model/plainWords';
 import { planText } from '../../rules/plans';
 import { playFlags } from '../../rules/play';
 import type { Rules } from '../../rules/rulesSchema';
@@ -50,7 +51,14 @@ function rowOf(c: ScoredCustomer, week: RepWeek, options: CardPageOptions): Week
       : {}),
     valueAtRisk: c.valueAtRisk,
     change: week.changes.get(c.customerId) ?? null,
+    ...outlookField(c),
   };
+}
+
+/** When the next order was due at the customer's own pace; the chance itself is on the row's status line. */
+function outlookField(c: ScoredCustomer): { outlook?: string } {
+  const outlook = outlookText({ ...c, noOrderProbability: null, tier: null });
+  return outlook ? { outlook } : {};
 }
 
 /** How many pages the rep's list takes (at least one, even empty). */

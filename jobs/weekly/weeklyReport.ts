@@ -1,3 +1,5 @@
+import type { ModelChoice } from '../../rules/model/bookModel';
+import { rankingText } from '../../rules/model/plainWords';
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { Delivery } from '../../storage/runLedger';
 import type { GateCounts } from './weeklyLists';
@@ -45,6 +47,8 @@ export interface WeeklyRunDone {
   /** Customers left out of the run because storage would refuse their rows, with the reason. */
   refused: RefusedCustomer[];
   gates: GateCounts;
+  /** Whether the book's own model or the default rules ranked this week, and the figures that chose. */
+  ranking?: ModelChoice;
   /**
    * State rows stored; keptForRep: rows a rep's action changed while the run was going, left as the
    * rep made them; reapplied: rows changed otherwise, written again with the run's scoring on top.
@@ -135,6 +139,7 @@ export function weeklyReportText(report: WeeklyRunDone): string {
     lines.push(
       `${c.failed} reps got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
     );
+  if (report.ranking) lines.push(rankingText(report.ranking));
   if (report.holdout.heldOut > 0)
     lines.push(
       `${report.holdout.heldOut} customers held out at random (${report.holdout.percent}% holdout): kept off the cards, audited held_out.`,

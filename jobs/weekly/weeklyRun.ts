@@ -197,6 +197,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
     refused: planned.refused,
     gates: countGates(customers, holdout.heldOutIds),
+    ranking: scored.choice,
     stateWrites: {
       written: firstWrite.written + restWrite.written,
       transactions: firstWrite.transactions + restWrite.transactions,

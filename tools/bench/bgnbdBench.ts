@@ -6,9 +6,9 @@
  *
  *   npx tsx bench/bgnbdBench.ts [customers]     (default 100,000)
  */
-import { type BgNbdParams, scoreBgNbd } from '../../rules/bgnbd';
-import { fitBgNbd } from '../../rules/bgnbdFit';
-import { simulateBgNbd } from '../../rules/bgnbdSimulate';
+import { type BgNbdParams, scoreBgNbd } from '../../rules/model/bgnbd';
+import { fitBgNbd } from '../../rules/model/bgnbdFit';
+import { simulateBgNbd } from '../../test/synthetic/bgnbdSimulate';
 
 export interface BgNbdBenchFigures {
   customers: number;

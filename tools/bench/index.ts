@@ -38,6 +38,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
   },
   bgnbd: { file: 'bgnbdBench.ts', what: 'BG/NBD fit and scoring on 100k simulated customers' },
   model: { file: 'bgnbdScoreBench.ts', what: 'scoreBook with the cadence model on 100k customers' },
+  bookModel: {
+    file: 'bookModelBench.ts',
+    what: "scoreBook fitting the book's own model (100k customers / 2M orders), learning on vs off",
+  },
   lists: {
     file: 'listsBench.ts',
     what: "each rep's list per book: sizes, counts by kind, precision of the slipping rows vs longest-since",

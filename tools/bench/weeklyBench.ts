@@ -74,7 +74,7 @@ export async function weeklyBench(options: WeeklyBenchOptions = {}): Promise<Wee
     const cards = await openCardStore({ connectionString, tablePrefix });
     const emails = Array.from({ length: reps }, (_, i) => `rep${String(i).padStart(3, '0')}@example.com`);
     // 24 orders per customer (two years of roughly monthly buyers): the cadence-model fit samples at
-    // most FIT_SAMPLE_CUSTOMERS (rules/cadenceModel.ts), so scoreBook takes about 0.5 s here with 8 or 24.
+    // most FIT_SAMPLE_CUSTOMERS (rules/model/cadenceModel.ts), so scoreBook takes about 0.5 s here with 8 or 24.
     const generated = syntheticBook({ customers, ordersPerCustomer: 24, endDay: dayOf('2026-11-23') });
     const book = {
       ...generated,

@@ -1,5 +1,6 @@
 import { readRulesFile } from '../../feed/readRulesFile';
 import { backtest, dayOf, isoOfDay } from '../../rules';
+import { rankingText } from '../../rules/model/plainWords';
 import type { BacktestArgs } from './args';
 import { loadBook } from './loadBook';
 
@@ -43,6 +44,14 @@ export async function runBacktestCommand(
       `  churn score              ${f(r.score.auc)}    ${f(r.score.topKPrecision)}`,
       `  days since last order    ${f(r.baseline.auc)}    ${f(r.baseline.topKPrecision)}`,
       `  difference               ${(r.score.auc - r.baseline.auc >= 0 ? '+' : '') + f(r.score.auc - r.baseline.auc)}`,
+      '',
+      rankingText(r.choice),
+      ...(r.calibration
+        ? [
+            `Stated chance of no order in ${r.horizonDays} days against what happened: Brier skill ${f(r.calibration.brierSkill)} ` +
+              `(base rate ${f(r.calibration.baseRate)}), decile gaps worst ${f(r.calibration.worstDecileGap)}, mean ${f(r.calibration.meanDecileGap)}`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );

@@ -5,7 +5,8 @@ import { formatMoney, formatShortDate } from '../../cards/format';
 import { parseWeeklyCardData } from '../../cards/weeklyCardData';
 import { repCardData } from '../../jobs/weekly/weeklyCardFor';
 import type { WeekPlan } from '../../jobs/weekly/weeklyPlan';
-import type { ScoredCustomer } from '../../rules';
+import { isoOfDay, type ScoredCustomer } from '../../rules';
+import { MODEL_FEATURES } from '../../rules/model/modelFeatures';
 import { planText } from '../../rules/plans';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
@@ -35,6 +36,16 @@ export interface ScoreRow {
   gate: string;
   /** What changed since last week for a listed customer: new, worse (points), still (week). */
   change: string | null;
+  /** What ranked the book: its own model or the default rules. */
+  rankedBy: 'model' | 'rules';
+  /** P(no order in the next 30/60/90 days), calibrated on the book's past; null with no order or too little history. */
+  noOrderProbability: { '30': number; '60': number; '90': number } | null;
+  /** immediate, moderate or early_warning; null when not calibrated or not likely to lapse. */
+  tier: string | null;
+  /** YYYY-MM-DD the next order is due at the customer's own pace; null below two order days. */
+  expectedNextOrder: string | null;
+  /** The book model's log-odds per feature, or the rules' points per signal; null for a steady customer. */
+  contributions: Record<string, number> | null;
 }
 
 /** x rounded to `digits` decimals, with no binary noise left (0.22000000000000003 -> 0.22). */
@@ -66,7 +77,29 @@ export function toScoreRow(c: ScoredCustomer, plan: WeekPlan): ScoreRow {
     rank: c.rank,
     gate: c.gate.surfaced ? 'passed' : c.gate.gate,
     change: c.rank !== null && change ? changeText(change) : null,
+    rankedBy: plan.scored.choice.use,
+    noOrderProbability: c.noOrderProbability && {
+      '30': round(c.noOrderProbability.in30, 3),
+      '60': round(c.noOrderProbability.in60, 3),
+      '90': round(c.noOrderProbability.in90, 3),
+    },
+    tier: c.tier,
+    expectedNextOrder: c.expectedNextOrderDay === null ? null : isoOfDay(c.expectedNextOrderDay),
+    contributions: roundedContributions(
+      c.modelContributions ? namedContributions(c.modelContributions) : c.contributions,
+    ),
   };
+}
+
+function namedContributions(values: Float32Array): Record<string, number> {
+  return Object.fromEntries(MODEL_FEATURES.map((name, j) => [name, values[j]]));
+}
+
+function roundedContributions(values: Partial<Record<string, number>> | null): Record<string, number> | null {
+  if (!values) return null;
+  const out: Record<string, number> = {};
+  for (const [name, v] of Object.entries(values)) if (v !== undefined) out[name] = round(v, 3);
+  return out;
 }
 
 /**
@@ -90,9 +123,12 @@ export const CSV_REASON_SEPARATOR = ' | ';
  */
 export function formatCsv(plan: WeekPlan): string {
   const rows = ordered(plan).map((c) => {
-    const r = toScoreRow(c, plan);
+    const { noOrderProbability: p, contributions: _, ...r } = toScoreRow(c, plan);
     return {
       ...r,
+      noOrder30: p?.['30'] ?? '',
+      noOrder60: p?.['60'] ?? '',
+      noOrder90: p?.['90'] ?? '',
       reasons: r.reasons.join(CSV_REASON_SEPARATOR),
       plan: r.plan
         ? `${r.plan.tier}: ${r.plan.action} (${r.plan.channel}) days ${r.plan.days.join(' ')}`

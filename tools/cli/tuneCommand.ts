@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { dayOf } from '../../rules';
 import { localDate } from '../../rules/calendar';
-import { tune } from '../../rules/tune';
+import { tune, tunedWorseWarning } from '../../rules/tune';
 import type { TunedBlock } from '../../rules/tunedBlock';
 import { isCalendarDate } from './args';
 import { loadBook } from './loadBook';
@@ -125,4 +125,6 @@ export async function runTuneCommand(
   });
   await writeFile(args.out, `${JSON.stringify(rules, null, 2)}\n`, 'utf8');
   out.write(`${formatTuned(tuned)}\n\nWeights written to ${args.out}:\n${JSON.stringify(rules.weights)}\n`);
+  const warning = tunedWorseWarning(tuned);
+  if (warning) err.write(`${warning}\n`);
 }

@@ -1,207 +1,342 @@
 /**
- * Regenerates docs/accuracy.md: the backtest of the DEFAULT rules on the two public benchmark feeds
- * (CDNOW, Online Retail), all customers and the active book, against issue 9's goals, and the BG/NBD
- * check figures. Run: `npx tsx tools/scripts/accuracyTable.ts` (writes the file, prints the table).
+ * Regenerates docs/accuracy.md: the product with its DEFAULT settings (each book's own model where
+ * it earns its place, else the default rules) backtested on the public benchmark feeds (CDNOW, Online
+ * Retail) and on generated wholesale books, against issue 14's goals; the calibration of the stated
+ * probabilities; and the BG/NBD check figures. Nothing is tuned on a judged date: the model is fitted
+ * on each book's past before the as-of date, and its settings were chosen on the wholesale tuning
+ * seeds only. Run: `npm run accuracy` (writes the file, prints it).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFeed } from '../../feed/readFeed';
-import { type BacktestResult, backtest, dayOf, defaultRules, scoreBook } from '../../rules';
-import { bgNbdTotalLogLikelihood } from '../../rules/bgnbd';
+import { type BacktestResult, type Book, backtest, dayOf, defaultRules, scoreBook } from '../../rules';
+import { bgNbdTotalLogLikelihood } from '../../rules/model/bgnbd';
+import {
+  HELD_OUT_SEEDS,
+  TUNING_SEEDS,
+  WHOLESALE_AS_OF,
+  WHOLESALE_HORIZON_DAYS,
+  wholesaleBook,
+} from '../../test/synthetic/wholesaleBook';
 
 const root = join(__dirname, '..', '..');
 
-/** One row of the table: a feed, a replay date and horizon, the population and issue 9's goal. */
+/** One backtest of the table: a book, a replay date and horizon, the population and the goal. */
 export interface AccuracyCase {
   data: string;
-  feed: string;
+  /** A feed folder, or `wholesale:<seed>` for a generated book. */
+  book: string;
   asOf: string;
   horizonDays: number;
   activeWithinDays?: number;
-  goal: number;
+  /** Issue 14's AUC goal; null where the issue sets none. */
+  goal: number | null;
+  /** Whether the book's seed was used to choose the model's settings. */
+  tunedOn?: boolean;
 }
 
-export const ACCURACY_CASES: AccuracyCase[] = [
-  {
-    data: 'CDNOW, all customers',
-    feed: 'test/fixtures/cdnow/feed',
-    asOf: '1997-09-30',
-    horizonDays: 273,
-    goal: 0.8,
-  },
+const CDNOW = 'test/fixtures/cdnow/feed';
+const RETAIL = 'test/fixtures/online-retail/feed';
+
+export const PUBLIC_CASES: AccuracyCase[] = [
+  { data: 'CDNOW, all customers', book: CDNOW, asOf: '1997-09-30', horizonDays: 273, goal: 0.78 },
   {
     data: 'CDNOW, active in last 90 days',
-    feed: 'test/fixtures/cdnow/feed',
+    book: CDNOW,
     asOf: '1997-09-30',
     horizonDays: 273,
     activeWithinDays: 90,
-    goal: 0.72,
+    goal: 0.7,
   },
-  {
-    data: 'Online Retail, all',
-    feed: 'test/fixtures/online-retail/feed',
-    asOf: '2011-09-09',
-    horizonDays: 91,
-    goal: 0.76,
-  },
+  { data: 'Online Retail, all', book: RETAIL, asOf: '2011-09-09', horizonDays: 91, goal: 0.745 },
   {
     data: 'Online Retail, active in last 90 days',
-    feed: 'test/fixtures/online-retail/feed',
+    book: RETAIL,
     asOf: '2011-09-09',
     horizonDays: 91,
     activeWithinDays: 90,
-    goal: 0.72,
+    goal: 0.755,
   },
 ];
 
-/**
- * The earlier dates the default weights were chosen on (never the goal dates): CDNOW cannot be
- * replayed at 1997-06-30 with 273 days (the data ends 1998-06-30), so 182.
- */
-export const SELECTION_CASES: AccuracyCase[] = [
-  {
-    data: 'CDNOW, all customers',
-    feed: 'test/fixtures/cdnow/feed',
-    asOf: '1997-06-30',
-    horizonDays: 182,
-    goal: 0,
-  },
-  {
-    data: 'CDNOW, active in last 90 days',
-    feed: 'test/fixtures/cdnow/feed',
-    asOf: '1997-06-30',
-    horizonDays: 182,
-    activeWithinDays: 90,
-    goal: 0,
-  },
-  {
-    data: 'Online Retail, all',
-    feed: 'test/fixtures/online-retail/feed',
-    asOf: '2011-06-09',
-    horizonDays: 91,
-    goal: 0,
-  },
-  {
-    data: 'Online Retail, active in last 90 days',
-    feed: 'test/fixtures/online-retail/feed',
-    asOf: '2011-06-09',
-    horizonDays: 91,
-    activeWithinDays: 90,
-    goal: 0,
-  },
+const wholesaleCase = (seed: number, tunedOn: boolean): AccuracyCase => ({
+  data: `Wholesale seed ${seed}${tunedOn ? ' (tuning)' : ' (held out)'}, active in last 90 days`,
+  book: `wholesale:${seed}`,
+  asOf: WHOLESALE_AS_OF,
+  horizonDays: WHOLESALE_HORIZON_DAYS,
+  activeWithinDays: 90,
+  goal: 0.92,
+  tunedOn,
+});
+
+export const WHOLESALE_CASES: AccuracyCase[] = [
+  ...TUNING_SEEDS.map((s) => wholesaleCase(s, true)),
+  ...HELD_OUT_SEEDS.map((s) => wholesaleCase(s, false)),
 ];
+
+/** The calibration checks: every book, all customers with an order, 90 days (wholesale 60). */
+export const CALIBRATION_CASES: AccuracyCase[] = [
+  { data: 'CDNOW', book: CDNOW, asOf: '1997-09-30', horizonDays: 90, goal: null },
+  { data: 'Online Retail', book: RETAIL, asOf: '2011-09-09', horizonDays: 90, goal: null },
+  ...[...TUNING_SEEDS, ...HELD_OUT_SEEDS].map((seed) => ({
+    data: `Wholesale seed ${seed}`,
+    book: `wholesale:${seed}`,
+    asOf: WHOLESALE_AS_OF,
+    horizonDays: WHOLESALE_HORIZON_DAYS,
+    goal: null,
+    tunedOn: (TUNING_SEEDS as readonly number[]).includes(seed),
+  })),
+];
+
+/** Issue 14's calibration goals. */
+export const CALIBRATION_GOALS = { brierSkill: 0.1, worstDecileGap: 0.1, meanDecileGap: 0.05 };
 
 export interface AccuracyRow extends AccuracyCase {
   result: BacktestResult;
+  /** The AUC goal met (true where there is none). */
   met: boolean;
 }
 
-/** Backtests the default rules on every case. */
-export async function accuracyRows(cases: AccuracyCase[] = ACCURACY_CASES): Promise<AccuracyRow[]> {
-  const books = new Map<string, Awaited<ReturnType<typeof readFeed>>['book']>();
+const books = new Map<string, Promise<Book>>();
+
+/** The book of a case, read or generated once per process. */
+export function loadBook(name: string): Promise<Book> {
+  let book = books.get(name);
+  if (!book) {
+    book = name.startsWith('wholesale:')
+      ? Promise.resolve(wholesaleBook({ seed: Number(name.slice('wholesale:'.length)) }).book)
+      : readFeed(join(root, name)).then((r) => r.book);
+    books.set(name, book);
+  }
+  return book;
+}
+
+/** Backtests the product with its default settings on every case. */
+export async function accuracyRows(cases: AccuracyCase[] = PUBLIC_CASES): Promise<AccuracyRow[]> {
   const rows: AccuracyRow[] = [];
   for (const c of cases) {
-    let book = books.get(c.feed);
-    if (!book) {
-      book = (await readFeed(join(root, c.feed))).book;
-      books.set(c.feed, book);
-    }
-    const result = backtest(book, defaultRules(), {
+    const result = backtest(await loadBook(c.book), defaultRules(), {
       asOfDay: dayOf(c.asOf),
       horizonDays: c.horizonDays,
       activeWithinDays: c.activeWithinDays,
     });
-    rows.push({ ...c, result, met: result.score.auc >= c.goal });
+    rows.push({ ...c, result, met: c.goal === null || result.score.auc >= c.goal });
   }
   return rows;
 }
 
-const f4 = (x: number) => x.toFixed(4);
-const f2 = (x: number) => x.toFixed(2);
+/** Whether a calibration row meets the three goals. */
+export function calibrationMet(r: AccuracyRow): boolean {
+  const c = r.result.calibration;
+  return (
+    c !== null &&
+    c.brierSkill >= CALIBRATION_GOALS.brierSkill &&
+    c.worstDecileGap <= CALIBRATION_GOALS.worstDecileGap &&
+    c.meanDecileGap <= CALIBRATION_GOALS.meanDecileGap
+  );
+}
+
+const f4 = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
+const f2 = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(2));
+const n0 = (x: number) => x.toLocaleString('en-US');
+
+function rankingTable(rows: AccuracyRow[]): string {
+  return rows
+    .map((r) => {
+      const b = r.result.baseline;
+      const s = r.result.score;
+      const met = r.goal === null ? '' : r.met ? 'yes' : `no (${f4(s.auc - r.goal)})`;
+      const top = s.topKPrecision >= b.topKPrecision ? 'yes' : 'no';
+      return `| ${r.data} | ${r.asOf}, ${r.horizonDays} | ${n0(r.result.customers)} / ${n0(r.result.churned)} | ${r.result.choice.use} | ${f4(b.auc)} / ${f2(b.topKPrecision)} | ${f4(s.auc)} / ${f2(s.topKPrecision)} | ${r.goal === null ? '' : `>= ${r.goal}`} | ${met} | ${top} |`;
+    })
+    .join('\n');
+}
+
+function calibrationTable(rows: AccuracyRow[]): string {
+  return rows
+    .map((r) => {
+      const c = r.result.calibration;
+      if (!c)
+        return `| ${r.data} | ${r.asOf}, ${r.horizonDays} | not stated (too little history) | | | | | no |`;
+      return `| ${r.data} | ${r.asOf}, ${r.horizonDays} | ${n0(c.rows)} | ${r.result.choice.use} | ${f4(c.baseRate)} | ${f4(c.brierSkill)} | ${f4(c.worstDecileGap)} | ${f4(c.meanDecileGap)} | ${calibrationMet(r) ? 'yes' : 'no'} |`;
+    })
+    .join('\n');
+}
+
+function decileTables(rows: AccuracyRow[]): string {
+  return rows
+    .filter((r) => r.result.calibration)
+    .map((r) => {
+      const c = r.result.calibration;
+      if (!c) return '';
+      const lines = c.deciles.map(
+        (d, k) =>
+          `| ${k + 1} | ${n0(d.rows)} | ${f2(d.stated)} | ${f2(d.observed)} | ${f2(d.stated - d.observed)} |`,
+      );
+      return `**${r.data}** (${r.asOf}, no order in ${r.horizonDays} days)\n\n| decile | customers | stated | happened | gap |\n|---|---|---|---|---|\n${lines.join('\n')}`;
+    })
+    .join('\n\n');
+}
+
+function choiceLines(rows: AccuracyRow[]): string {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const r of rows) {
+    const key = `${r.book} ${r.asOf}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(
+      `- ${r.data.split(',')[0]}, ${r.asOf}: ${r.result.choice.use === 'model' ? "the book's model" : 'the default rules'}: ${r.result.choice.reason}.`,
+    );
+  }
+  return out.join('\n');
+}
+
+/** The paragraph a sales manager reads: hits in a rep's 10 names, against sorting by silence. */
+function managerParagraph(rows: AccuracyRow[]): string {
+  const heldOut = rows.filter((r) => r.tunedOn === false);
+  const mean = (f: (r: AccuracyRow) => number) => heldOut.reduce((s, r) => s + f(r), 0) / heldOut.length;
+  const ours = Math.round(10 * mean((r) => r.result.score.topKPrecision));
+  const naive = Math.round(10 * mean((r) => r.result.baseline.topKPrecision));
+  return (
+    `On the wholesale books nobody tuned on, of the 10 names on a rep's card about ${ours} placed no order ` +
+    `in the next ${WHOLESALE_HORIZON_DAYS} days; a list sorted by days since the last order would have found ${naive}. ` +
+    'When the card says "3 in 4 chance of no order in the next 90 days", about three in four such customers ' +
+    'indeed did not order (the calibration tables below show how close each book came). A book with too little ' +
+    'history, or where the learned model did not beat the fixed rules on a past date, keeps the fixed rules, and ' +
+    'the weekly report says which one ranked the book.'
+  );
+}
+
+async function bgNbdCheck(): Promise<string> {
+  const cdnow = await loadBook(CDNOW);
+  const scored = scoreBook(cdnow, defaultRules(), dayOf('1997-09-30'));
+  if (scored.model.status !== 'fitted') return 'The model did not fit (see ScoredBook.model).';
+  const p = scored.model.params;
+  const weekly = { ...p, alpha: p.alpha / 7 };
+  return [
+    `Fitted inside \`scoreBook\` on CDNOW as of 1997-09-30 (${n0(scored.model.customers)} customers, days):`,
+    `r = ${p.r.toFixed(4)}, alpha = ${p.alpha.toFixed(3)} days (= ${weekly.alpha.toFixed(3)} weeks), a = ${p.a.toFixed(4)}, b = ${p.b.toFixed(4)}.`,
+    'Published (Fader, Hardie & Lee 2005, weeks): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.43;',
+    `the log-likelihood in weeks at the fitted values: ${bgNbdTotalLogLikelihood(weekly, weeklySummary(cdnow)).toFixed(2)}.`,
+    'test/unit/bgnbd pins these numbers (and E[purchases in 39 weeks] = 1.226 for x = 2, t_x = 30.43, T = 38.86).',
+  ].join('\n');
+}
 
 /** The markdown of docs/accuracy.md. */
-async function renderMarkdown(rows: AccuracyRow[], selection: AccuracyRow[]): Promise<string> {
-  const selectionTable = selection.map(
-    (r) =>
-      `| ${r.data} | ${r.asOf}, ${r.horizonDays} | ${r.result.customers.toLocaleString('en-US')} / ${r.result.churned.toLocaleString('en-US')} | ${f4(r.result.baseline.auc)} | ${f4(r.result.score.auc)} |`,
-  );
-  const table = rows.map(
-    (r) =>
-      `| ${r.data} | ${r.asOf}, ${r.horizonDays} | ${r.result.customers.toLocaleString('en-US')} / ${r.result.churned.toLocaleString('en-US')} | ${f4(r.result.baseline.auc)} / ${f2(r.result.baseline.topKPrecision)} | ${f4(r.result.score.auc)} / ${f2(r.result.score.topKPrecision)} | >= ${r.goal.toFixed(2)} | ${r.met ? 'yes' : `no (${f4(r.result.score.auc - r.goal)})`} |`,
-  );
-  // BG/NBD check: the model fitted inside scoring on CDNOW as of 1997-09-30, in days.
-  const cdnow = (await readFeed(join(root, 'test/fixtures/cdnow/feed'))).book;
-  const scored = scoreBook(cdnow, defaultRules(), dayOf('1997-09-30'));
-  let check = 'The model did not fit (see ScoredBook.model).';
-  if (scored.model.status === 'fitted') {
-    const p = scored.model.params;
-    const weekly = { ...p, alpha: p.alpha / 7 };
-    check = [
-      `Fitted inside \`scoreBook\` on CDNOW as of 1997-09-30 (${scored.model.customers.toLocaleString('en-US')} customers, days):`,
-      `r = ${p.r.toFixed(4)}, alpha = ${p.alpha.toFixed(3)} days (= ${weekly.alpha.toFixed(3)} weeks), a = ${p.a.toFixed(4)}, b = ${p.b.toFixed(4)}.`,
-      'Published (Fader, Hardie & Lee 2005, weeks): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.43;',
-      `the log-likelihood in weeks at the fitted values: ${bgNbdTotalLogLikelihood(weekly, weeklySummary(cdnow)).toFixed(2)}.`,
-      'test/unit/bgnbd pins these numbers (and E[purchases in 39 weeks] = 1.226 for x = 2, t_x = 30.43, T = 38.86).',
-    ].join('\n');
-  }
-  return `# Prediction accuracy of the default rules
+async function renderMarkdown(
+  publicRows: AccuracyRow[],
+  wholesale: AccuracyRow[],
+  calibrationRows: AccuracyRow[],
+): Promise<string> {
+  const header =
+    '| data | as-of, horizon (days) | customers / no order | ranked by | days since last order: AUC / top-10 | product: AUC / top-10 | goal (AUC) | met? | top-10 >= baseline? |\n|---|---|---|---|---|---|---|---|---|';
+  return `# Prediction accuracy
 
-Generated by \`npx tsx tools/scripts/accuracyTable.ts\` (\`npm run accuracy\`); do not edit by hand.
+Generated by \`npm run accuracy\` (\`npx tsx tools/scripts/accuracyTable.ts\`); do not edit by hand.
 
-| data | as-of, horizon (days) | customers / churned | baseline AUC / top-10 | score AUC / top-10 | goal (AUC) | met? |
-|---|---|---|---|---|---|---|
-${table.join('\n')}
+## For a sales manager
+${managerParagraph(wholesale)}
+
+## Ranking: who will place no order
+Default settings; each book's model is fitted on that book's past before the as-of date, and used only
+where it beat the default rules on a later past date (column "ranked by").
+
+${header}
+${rankingTable(publicRows)}
+${rankingTable(wholesale)}
+
+Wholesale books: \`test/synthetic/wholesaleBook.ts\` (2,000 customers, 10 reps: weekly to monthly regulars of
+different steadiness, abrupt leavers and faders with smaller orders and sour tickets near the end, seasonal
+buyers, one-off buyers). The model's settings (fit days, penalties, features) were chosen on the tuning seeds
+(${TUNING_SEEDS.join(', ')}); the held-out seeds (${HELD_OUT_SEEDS.join(', ')}) were first run after that.
+
+What ranked each book, and why:
+${choiceLines([...publicRows, ...wholesale])}
+
+## Probabilities: calibration
+The stated P(no order in the horizon) of every customer with an order, against what happened. Brier skill:
+1 − Brier / Brier of always stating the base rate (goal >= ${CALIBRATION_GOALS.brierSkill}). Decile gaps: customers in
+ten equal groups by stated chance, |mean stated − share that placed no order| (goals: worst <= ${CALIBRATION_GOALS.worstDecileGap}, mean <= ${CALIBRATION_GOALS.meanDecileGap}).
+
+| book | as-of, horizon (days) | customers | ranked by | base rate | Brier skill | worst decile gap | mean decile gap | goals met? |
+|---|---|---|---|---|---|---|---|---|
+${calibrationTable(calibrationRows)}
+
+${decileTables(calibrationRows)}
 
 ## How the figures are computed
-- \`backtest\` (rules/backtest.ts) replays the as-of date: features, signals and the BG/NBD cadence model
+- \`backtest\` (rules/backtest.ts) replays the as-of date: features, the cadence model and the book's own model
   see only orders on or before it. Label: the customer placed no order in the horizon after it.
+- The book's model (rules/model/): rows from eight past days three weeks apart (features as of each day,
+  label = no order in the 90 days after it, every label ending by the validation day), a binned additive
+  logistic fitted on them, and the validation day (as-of − 90) that picks its penalty, decides between it and
+  the default rules on the active book (AUC, must win by 0.005), and calibrates the chosen ranking into
+  P(no order in 30/60/90 days) (Platt scaling per horizon; the rules' score is calibrated the same way when
+  the rules rank the book).
 - Population: every customer with an order on or before the as-of date; "active" keeps those with an order
-  in the 90 days before it (\`--active-within 90\`).
-- AUC: ROC AUC by Mann-Whitney, ties counted half. Top-10: share of churned customers in each rep's 10
-  highest scores, averaged over reps. Baseline: days since the last order.
-- The score uses the DEFAULT rules (rules/default-rules.json), not weights tuned on these dates or data.
-- \`npx tsx tools/cli/main.ts backtest --feed test/fixtures/cdnow/feed --as-of 1997-09-30 --horizon 273 [--active-within 90]\`
-  and \`--feed test/fixtures/online-retail/feed --as-of 2011-09-09 --horizon 91\` print the same figures.
+  in the 90 days before it. AUC: ROC AUC by Mann-Whitney, ties counted half. Top-10: share of customers who
+  placed no order among each rep's 10 highest scores, averaged over reps. Baseline: days since the last order.
+- \`npx tsx tools/cli/main.ts backtest --feed <feed> --as-of <date> --horizon <days> [--active-within 90]\` prints the
+  same figures for a feed, with the choice and the calibration.
 
-## How the default weights were chosen
-On earlier dates of the same feeds only, then checked on the demo book (Greenfield Cafe, a regular who
-went quiet, must lead Ana's list with its reasons). The default rules on those dates:
+## Why this model
+The issue allowed a regularised logistic or additive model over binned features, or boosted trees with exact
+per-customer contributions. The binned additive logistic was chosen: each customer's log-odds is the sum of
+one weight per feature, so the reasons come from exact contributions, and a weight reads as "late by 2-3x
+their usual gap adds +1.1". On the public feeds the ceiling analysis (\`scripts/ceiling/\`) found depth-2
+boosted trees no better than a ridge logistic (0.7716 against 0.7795 on CDNOW, 0.7428 against 0.7386 on
+Online Retail); on the wholesale tuning seeds the binned model lifted the active-book AUC from the rules'
+0.88 / 0.83 to 0.95 / 0.90. Boosted trees were not fitted on the wholesale books here.
+What carries it on the wholesale books: lateness against the customer's own rhythm from two orders on, the
+order counts of recent windows against earlier ones, the value of the last orders against their usual,
+the same season a year earlier, and sour tickets.
 
-| data | as-of, horizon (days) | customers / churned | baseline AUC | score AUC |
-|---|---|---|---|---|
-${selectionTable.join('\n')}
-
-What the earlier dates showed: the cadence model's "no order likely" is the strongest single signal;
-"overdue" against a customer's own cadence hurt when it counted for everyone (a customer with 3 orders has
-no cadence to be late against), so it counts only from \`windows.habitOrders\` (20) order days on, where it
-puts the regular who goes quiet on the list; "recency share" (days silent as a share of the history) and
-low frequency add to the model; new customer and plain recency added nothing. The small trend and ticket
-weights cost little and keep their reasons on the card.
+## What was looked at while choosing
+- The generator first drew cadences up to 60 days and very erratic gaps; on that version the rules scored
+  0.79-0.80 against 0.69-0.77 for days since the last order (tuning seeds, active book). It was then set to
+  the issue's description of a distributor's book (weekly to monthly regulars): the rules' 0.88 / 0.83
+  against 0.87 / 0.76 resemble the issue's 0.84-0.87 against 0.84. Only the tuning seeds were run for this.
+- Fit days (4 to 12, 14 to 28 days apart), the population of the validation (all customers against the
+  active book), refitting on later days after the choice (it lowered the wholesale AUC), and the penalties
+  were chosen on the tuning seeds and Online Retail's validation day, never on a judged date.
+- Platt scaling against isotonic steps (pool-adjacent-violators, read linearly between blocks) was compared
+  on Online Retail and the five wholesale books, held-out seeds included: Platt had the higher Brier skill
+  on all six and the lower mean decile gap on five, and it keeps the ranking. That one comparison saw the
+  held-out seeds' outcomes. Beta calibration (three parameters) was tried on the tuning seeds only and
+  was worse there (worst decile gap 0.1225 / 0.0795 against Platt's 0.1055 / 0.0635).
 
 ## Why some goals are not met
-The ceiling analysis is in \`scripts/ceiling/\` (Python with numpy; \`README.md\` there). On 46-55 features
-of each customer (recency, frequency, age, gaps, orders and spend in 30-365 day windows, tickets, the BG/NBD
-figures), 5-fold cross-validated models reach:
+On the public feeds the product is near what they carry. The ceiling analysis (\`scripts/ceiling/README.md\`)
+reached, 5-fold cross-validated on 46-55 features, 0.7716-0.7795 (CDNOW all), 0.6687-0.6917 (CDNOW active),
+0.7386-0.7428 (Online Retail all) and 0.7486-0.7532 (Online Retail active); the issue's own independent
+check reached 0.733-0.745 / 0.739-0.745 on Online Retail. CDNOW has too little history before 1997-09-30 for
+the model to beat the rules (all its customers joined in the first quarter of 1997), so the rules rank it.
 
-| data | boosted trees (depth 2) | ridge logistic | best single signal | goal | AUC standard error |
-|---|---|---|---|---|---|
-| CDNOW, all customers | 0.7716 | 0.7795 | 0.7785 (recency share) | 0.80 | 0.010 |
-| CDNOW, active in last 90 days | 0.6687 | 0.6917 | 0.7079 (BG/NBD no order in 182 d) | 0.72 | 0.029 |
-| Online Retail, all | 0.7428 | 0.7386 | 0.7346 (BG/NBD no order in 273 d) | 0.76 | 0.009 |
-| Online Retail, active in last 90 days | 0.7486 | 0.7532 | 0.7428 (BG/NBD no order in 273 d) | 0.72 | 0.013 |
+On the wholesale books the held-out seed 101 stays below 0.92: part of what happens in the next 60 days is
+not in the past at all (customers who leave abruptly after the as-of date, seasonal buyers whose season
+ends, erratic monthly buyers who skip a month). The generator's truth says how much: on the tuning seeds,
+"will have left within the 60 days" alone ranks the observed outcome at only 0.80-0.85.
 
-(CDNOW active: trained on all customers, scored on the active; standard error by Hanley-McNeil.) The
-default rules pass the fitted models on both CDNOW sets and come within 0.01-0.02 of them on Online Retail.
-CDNOW all (0.80) and Online Retail all (0.76) are about two standard errors above every model tried:
-beyond what these feeds carry. CDNOW active (0.72) is less than one standard error above the default
-rules (0.709 on 411 customers, as high as any fixed rule found) and not reached.
+Each rep's top 10 falls below days since the last order on two "all customers" sets: CDNOW (the rules,
+0.86 against 0.88, as before this model) and Online Retail (the model, 0.64 against 0.74; the rules alone had
+0.72). Among all customers the longest-silent ones are all but certain to stay silent, and sorting by silence
+puts exactly them first; the model gives every long-silent customer a chance near 0.9 and orders them by
+their other figures, so some of its ten are less certain. It does the same on earlier dates not judged here
+(Online Retail 2011-06-09: 0.80 against 0.84, the rules 0.86). On the active books, where the lists are, its
+top 10 is at or above the baseline everywhere. Finer bins at the top of each figure did not change this.
+
+Calibration misses where the book changed between the validation day and the as-of date: Online Retail's
+customers ordered more in the autumn of 2011 (Christmas stock) than in the summer the probabilities were
+calibrated on, so the stated chances run 0.06-0.13 above what happened in the upper deciles. A decile holds
+about 190 customers on a wholesale book, so a gap of 0.10 is about 2.8 standard errors of its share.
 
 ## The BG/NBD check
-${check}
+${await bgNbdCheck()}
 `;
 }
 
-function weeklySummary(book: Parameters<typeof scoreBook>[0]) {
+function weeklySummary(book: Book) {
   const asOf = dayOf('1997-09-30');
   const x: number[] = [];
   const tx: number[] = [];
@@ -220,14 +355,15 @@ function weeklySummary(book: Parameters<typeof scoreBook>[0]) {
 }
 
 if (require.main === module) {
-  Promise.all([accuracyRows(), accuracyRows(SELECTION_CASES)])
-    .then(async ([rows, selection]) => {
-      const markdown = await renderMarkdown(rows, selection);
-      await writeFile(join(root, 'docs/accuracy.md'), markdown, 'utf8');
-      console.log(markdown);
-    })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
+  (async () => {
+    const publicRows = await accuracyRows(PUBLIC_CASES);
+    const wholesale = await accuracyRows(WHOLESALE_CASES);
+    const calibrationRows = await accuracyRows(CALIBRATION_CASES);
+    const markdown = await renderMarkdown(publicRows, wholesale, calibrationRows);
+    await writeFile(join(root, 'docs/accuracy.md'), markdown, 'utf8');
+    console.log(markdown);
+  })().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }

@@ -16,8 +16,8 @@ import {
   bgNbdProbabilityNoPurchase,
   bgNbdTotalLogLikelihood,
   scoreBgNbd,
-} from '../../../rules/bgnbd';
-import { logGamma } from '../../../rules/bgnbdLogGamma';
+} from '../../../rules/model/bgnbd';
+import { logGamma } from '../../../rules/model/bgnbdLogGamma';
 import { loadCdnowSummary } from './cdnowFixture';
 
 const PUBLISHED: BgNbdParams = { r: 0.2425945, alpha: 4.4136019, a: 0.7929199, b: 2.4258881 };

@@ -4,9 +4,9 @@
  * test_params_out_is_close_to_Hardie_paper, CLVTools test_correctness_bgnbd.R).
  */
 import { describe, expect, it } from 'vitest';
-import { bgNbdTotalLogLikelihood } from '../../../rules/bgnbd';
-import { fitBgNbd } from '../../../rules/bgnbdFit';
-import { simulateBgNbd } from '../../../rules/bgnbdSimulate';
+import { bgNbdTotalLogLikelihood } from '../../../rules/model/bgnbd';
+import { fitBgNbd } from '../../../rules/model/bgnbdFit';
+import { simulateBgNbd } from '../../synthetic/bgnbdSimulate';
 import { loadCdnowSummary } from './cdnowFixture';
 
 describe('fitBgNbd on CDNOW', () => {

@@ -4,9 +4,9 @@
  * outcomes within sampling error (20,000 customers: standard error about 0.0035 on a share).
  */
 import { describe, expect, it } from 'vitest';
-import { scoreBgNbd } from '../../../rules/bgnbd';
-import { createRandomSource } from '../../../rules/bgnbdRandom';
-import { simulateBgNbd } from '../../../rules/bgnbdSimulate';
+import { scoreBgNbd } from '../../../rules/model/bgnbd';
+import { createRandomSource } from '../../synthetic/bgnbdRandom';
+import { simulateBgNbd } from '../../synthetic/bgnbdSimulate';
 
 const TRUTH = { r: 0.5, alpha: 5, a: 0.8, b: 2.5 };
 const HORIZON = 39;

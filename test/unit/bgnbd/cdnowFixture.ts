@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BgNbdSummary } from '../../../rules/bgnbdSummary';
+import type { BgNbdSummary } from '../../../rules/model/bgnbdSummary';
 
 const FIXTURE = join(__dirname, '../../fixtures/cdnow/cdnow_customers_summary.csv');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hyp2f1, hyp2f1Series } from '../../../rules/bgnbdHyp2f1';
+import { hyp2f1, hyp2f1Series } from '../../../rules/model/bgnbdHyp2f1';
 
 // Closed forms: Abramowitz & Stegun 15.1.3 (−ln(1−z)/z), 15.1.8 ((1−z)^−a), 15.1.6 (arcsin).
 describe('hyp2f1', () => {

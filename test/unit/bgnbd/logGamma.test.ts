@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logGamma } from '../../../rules/bgnbdLogGamma';
+import { logGamma } from '../../../rules/model/bgnbdLogGamma';
 
 function logFactorial(n: number): number {
   let total = 0;

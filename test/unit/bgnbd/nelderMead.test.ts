@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nelderMead } from '../../../rules/nelderMead';
+import { nelderMead } from '../../../rules/model/nelderMead';
 
 const rosenbrock = (p: Float64Array) => 100 * (p[1] - p[0] * p[0]) ** 2 + (1 - p[0]) ** 2;
 

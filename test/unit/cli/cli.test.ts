@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -40,6 +40,33 @@ describe('churn-predictor score', () => {
     expect(ana).toMatch(/ 1\. Greenfield Cafe/);
     expect(ana).toContain('No order in 34 days, usually every 9');
     expect(ana).toContain('1 sour ticket in the last 30 days');
+  });
+
+  it("--format json carries the order facts, counted here from the feed's own orders.csv", async () => {
+    const r = await run('score', '--feed', demo, '--as-of', '2026-11-23', '--format', 'json');
+    const rows = JSON.parse(r.out) as Array<Record<string, unknown>>;
+    const green = rows.find((x) => x.name === 'Greenfield Cafe');
+    const mine = readFileSync(join(demo, 'orders.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','))
+      .filter(([, customer, at]) => customer === 'C-1001' && at.slice(0, 10) <= '2026-11-23');
+    const days = mine.map(([, , at]) => at.slice(0, 10)).sort();
+    const spend = mine.reduce((sum, [, , , amount]) => sum + Number(amount), 0);
+    expect(green).toMatchObject({
+      orders: mine.length,
+      firstOrderAt: days[0],
+      lastOrderAt: days[days.length - 1],
+      spend: Math.round(spend * 100) / 100,
+      // Every 9 days from the last order on 2026-10-20.
+      expectedNextOrder: '2026-10-29',
+      // The demo book is too young to state chances (too few customers went quiet on its past dates).
+      rankedBy: 'rules',
+      noOrderProbability: null,
+      tier: null,
+    });
+    expect(Object.keys(green?.contributions as object)).toContain('overdue');
   });
 
   it('--format json gives every customer with the documented fields', async () => {

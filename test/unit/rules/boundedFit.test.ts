@@ -4,17 +4,17 @@
  * or the rate gamma runs off to a point mass). These pin the bounds by counts, never by time.
  */
 import { describe, expect, it } from 'vitest';
-import { fitBgNbd, PARAM_BOUNDS } from '../../../rules/bgnbdFit';
 import { dayOf } from '../../../rules/book';
+import { emptyFeatures } from '../../../rules/features';
+import { fitBgNbd, PARAM_BOUNDS } from '../../../rules/model/bgnbdFit';
 import {
   CadenceHistories,
   FIT_MAX_EVALUATIONS,
   FIT_SAMPLE_CUSTOMERS,
   fitCadenceModel,
-} from '../../../rules/cadenceModel';
-import { sampleKey, sampleRows } from '../../../rules/cadenceSample';
-import { emptyFeatures } from '../../../rules/features';
-import { nelderMead } from '../../../rules/nelderMead';
+} from '../../../rules/model/cadenceModel';
+import { sampleKey, sampleRows } from '../../../rules/model/cadenceSample';
+import { nelderMead } from '../../../rules/model/nelderMead';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { scoreBook } from '../../../rules/scoreBook';
 import { syntheticBook } from '../../../tools/bench/scoreBench';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { dayOf } from '../../../rules/book';
+import { emptyFeatures, type Features } from '../../../rules/features';
 import {
   cadenceFigures,
   expectedOrdersSinceLast,
   fitCadenceModel,
   historiesOf,
-} from '../../../rules/cadenceModel';
-import { emptyFeatures, type Features } from '../../../rules/features';
+} from '../../../rules/model/cadenceModel';
 import { reasonText } from '../../../rules/reasons';
 import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 import { scoreBook } from '../../../rules/scoreBook';
@@ -98,7 +98,7 @@ describe('the model inside scoreBook', () => {
   });
 
   it('falls back to the rule signals, saying so, when the model is off', () => {
-    const off = scoreBook(book, parseRules({ model: { enabled: false } }), end);
+    const off = scoreBook(book, parseRules({ model: { enabled: false }, learn: { enabled: false } }), end);
     expect(off.model.status).toBe('unavailable');
     expect(off.customers.every((c) => (c.contributions?.noOrderLikely ?? 0) === 0)).toBe(true);
     expect(off.customers.some((c) => c.contributions !== null)).toBe(true);

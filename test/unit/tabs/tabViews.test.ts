@@ -114,7 +114,18 @@ describe('team figures', () => {
         churned: 20,
         score: { auc: 0.81, topKPrecision: 0.4 },
         baseline: { auc: 0.7, topKPrecision: 0.3 },
-      },
+        choice: {
+          use: 'rules',
+          reason: 'too little history',
+          horizonDays: 90,
+          fitDates: [],
+          validationDate: null,
+          fitRows: 0,
+          validation: null,
+          calibrated: false,
+        },
+        calibration: null,
+      } as Parameters<typeof accuracyWords>[0],
       '2026-08-25',
     );
     expect(words?.sentence).toBe(

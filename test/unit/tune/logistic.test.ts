@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitLogistic, logisticPredictor } from '../../../rules/logistic';
+import { fitLogistic } from '../../../rules/model/logistic';
 import { seededRandom } from '../../../rules/seededRandom';
 
 /** n rows of uniform [0, 1] signals, labelled from a known logistic model. */
@@ -42,10 +42,6 @@ describe('fitLogistic', () => {
     const tight = fitLogistic(data, { l2: 0.1 });
     expect(tight.coefficients[0]).toBeLessThan(loose.coefficients[0]);
     expect(tight.coefficients[1]).toBeLessThan(loose.coefficients[1]);
-  });
-
-  it('predicts with intercept + x·beta', () => {
-    expect(logisticPredictor({ intercept: 1, coefficients: Float64Array.of(2, 3) }, [0.5, 1])).toBe(5);
   });
 
   it('rejects a design whose sizes do not match', () => {

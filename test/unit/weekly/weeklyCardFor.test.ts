@@ -55,6 +55,8 @@ describe('weeklyCardDataFor', () => {
       noOrder: { probability: top.listChance, horizonDays: 90 },
       valueAtRisk: top.valueAtRisk,
       change: null,
+      // The date the next order was due at the customer's own pace.
+      outlook: 'Was due Mon 21 Sep',
     });
     expect(data.overflow).toEqual({ count: 1, monthlyValue: 1000 });
     expect(data.counts).toEqual({ slipping: 3, not_back: 0, lapsed: 0 });

@@ -124,13 +124,3 @@ export function fitLogistic(design: Design, options: LogisticOptions = {}): Logi
   for (let i = 0; i < n; i++) loss += softplus(eta[i]) - y[i] * eta[i];
   return { intercept, coefficients: beta, logLoss: loss / n, passes, converged };
 }
-
-/** Linear predictor intercept + x·beta of one row. */
-export function logisticPredictor(
-  fit: Pick<LogisticFit, 'intercept' | 'coefficients'>,
-  row: ArrayLike<number>,
-): number {
-  let z = fit.intercept;
-  for (let j = 0; j < fit.coefficients.length; j++) z += fit.coefficients[j] * row[j];
-  return z;
-}

@@ -4,7 +4,7 @@
  * sequence, on every machine.
  */
 
-import { seededBits } from './seededRandom';
+import { seededBits } from '../../rules/seededRandom';
 
 export interface RandomSource {
   /** Uniform on (0, 1): never exactly 0, so logs of it are finite. */

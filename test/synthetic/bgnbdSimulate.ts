@@ -4,9 +4,9 @@
  * each repeat purchase drops out for good with probability p. Used to test parameter recovery and
  * calibration, and by the benchmark. Seeded, so reproducible.
  */
-import type { BgNbdParams } from './bgnbd';
+import type { BgNbdParams } from '../../rules/model/bgnbd';
+import type { BgNbdSummary } from '../../rules/model/bgnbdSummary';
 import { createRandomSource } from './bgnbdRandom';
-import type { BgNbdSummary } from './bgnbdSummary';
 
 export interface BgNbdSimulationOptions {
   customers: number;

@@ -1,16 +1,17 @@
 /**
- * The book's cadence model inside scoring: BG/NBD (rules/bgnbd.ts) fitted on the book's own
+ * The book's cadence model inside scoring: BG/NBD (bgnbd.ts) fitted on the book's own
  * calibration summary as of the scoring day, in days. Only orders on or before that day enter the
  * summary, so a replay of any past day sees exactly what it would have seen then.
  *
  * Per customer: frequency x = distinct order days − 1, recency tx = last − first order day,
  * age T = as-of day − first order day (FHL 2005 §2 with days as the unit).
  */
+
+import type { Features } from '../features';
+import type { Rules } from '../rulesSchema';
 import { type BgNbdParams, bgNbdProbabilityAlive, bgNbdProbabilityNoPurchase } from './bgnbd';
 import { type BgNbdParamName, fitBgNbd } from './bgnbdFit';
 import { sampleKey, sampleRows } from './cadenceSample';
-import type { Features } from './features';
-import type { Rules } from './rulesSchema';
 
 /**
  * At most this many customers enter the fit (a hashed sample of the book; every customer below it),

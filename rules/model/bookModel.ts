@@ -1,0 +1,313 @@
+/**
+ * The book's own model, fitted at every scoring on the book's past: rows from several earlier as-of
+ * days (features as of each day, label = no order in the `horizonDays` after it), a binned additive
+ * logistic (additiveLogistic.ts) fitted on them, and a later validation day that decides whether the
+ * model or the default rules rank the book, and calibrates the chosen ranking into probabilities of
+ * no order in the next 30, 60 and 90 days.
+ *
+ * Time never runs backwards: with T the scoring day and H the horizon, the validation day is T − H
+ * (its labels end on T) and the fit days end H before it (their labels end on the validation day).
+ * Nothing after T is read. The cadence model's four parameters, fitted as of T, are used on the
+ * earlier days too (population figures; refitting them per day would cost seconds).
+ */
+import { orderedWithin } from '../backtest';
+import { type Book, isoOfDay } from '../book';
+import { emptyFeatures, featureContext } from '../features';
+import { rocAuc } from '../metrics';
+import type { Rules } from '../rulesSchema';
+import { type AdditiveModel, fitAdditive, logOdds } from './additiveLogistic';
+import type { CadenceModel } from './cadenceModel';
+import { sampleKey, sampleRows } from './cadenceSample';
+import { applyPlatt, fitPlatt, type Platt } from './calibration';
+import { FEATURE_COUNT, fillRow, rowScratch } from './modelFeatures';
+
+/** The horizons the probabilities are stated for, in days. */
+export const PROBABILITY_HORIZONS = [30, 60, 90] as const;
+export type ProbabilityHorizon = (typeof PROBABILITY_HORIZONS)[number];
+/**
+ * P(no order in the next 30, 60, 90 days). Named keys, not "30": V8 keeps index-like keys in a
+ * separate (sparse) store, several hundred bytes a customer on a million-customer book.
+ */
+export interface NoOrderProbability {
+  in30: number;
+  in60: number;
+  in90: number;
+}
+
+/** Most training rows read from the book in all (a hashed sample of customers above it). */
+export const MAX_FIT_ROWS = 32_000;
+/** The penalties tried (see additiveLogistic.ts); the validation day picks one. */
+export const PENALTIES = [
+  { l2: 1e-4, smooth: 1e-3 },
+  { l2: 1e-3, smooth: 3e-3 },
+  { l2: 3e-3, smooth: 1e-2 },
+] as const;
+
+/** Most validation rows. */
+export const MAX_VALIDATION_ROWS = 24_000;
+
+/** How the scoring day's ranking was chosen, and the figures it was chosen on. */
+export interface ModelChoice {
+  /** Which ranking the scores come from. */
+  use: 'model' | 'rules';
+  /** One sentence: why. */
+  reason: string;
+  horizonDays: number;
+  fitDates: string[];
+  validationDate: string | null;
+  fitRows: number;
+  /** On the validation day, at horizonDays: the active book (an order within learn.activeWithinDays before it). */
+  validation: {
+    customers: number;
+    churned: number;
+    modelAuc: number | null;
+    rulesAuc: number;
+    baselineAuc: number;
+  } | null;
+  /** Whether the probabilities are stated (a validation day with both outcomes to calibrate on). */
+  calibrated: boolean;
+}
+
+/** What scoreBook needs to score one customer with the book's model. */
+export interface BookModel {
+  choice: ModelChoice;
+  additive: AdditiveModel | null;
+  /** Per horizon, the map from the chosen ranking's log-odds to a probability; null when not calibrated. */
+  calibrators: Record<ProbabilityHorizon, Calibrator> | null;
+}
+
+/** Log-odds-like ranking of the rules' score (0-100), so the same calibration fits both. */
+export function rulesLogit(score: number): number {
+  return score / 10;
+}
+
+interface Rows {
+  x: Float64Array;
+  /** labels[h][k]: 1 when row k placed no order in horizon h. */
+  labels: Uint8Array[];
+  rows: number;
+}
+
+/** Feature rows and labels of the sampled customers with an order on or before `day`. */
+function rowsAsOf(
+  book: Book,
+  rules: Rules,
+  cadence: CadenceModel,
+  day: number,
+  customers: Int32Array,
+  horizons: readonly number[],
+  activeWithinDays = Number.POSITIVE_INFINITY,
+): Rows {
+  const ctx = featureContext(book, rules, day, customers);
+  const scratch = rowScratch(emptyFeatures());
+  const x = new Float64Array(customers.length * FEATURE_COUNT);
+  const labels = horizons.map(() => new Uint8Array(customers.length));
+  let rows = 0;
+  const row = new Float64Array(FEATURE_COUNT);
+  for (const i of customers) {
+    if (fillRow(book, i, ctx, rules, cadence, scratch, row) === null) continue;
+    if (scratch.f.daysSinceLastOrder > activeWithinDays) continue;
+    x.set(row, rows * FEATURE_COUNT);
+    horizons.forEach((h, k) => {
+      labels[k][rows] = orderedWithin(book, i, day, day + h) ? 0 : 1;
+    });
+    rows++;
+  }
+  return { x: x.subarray(0, rows * FEATURE_COUNT), labels: labels.map((l) => l.subarray(0, rows)), rows };
+}
+
+/** Fits the book's model as of `asOfDay` and chooses between it and the rules (see the file's doc). */
+export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence: CadenceModel): BookModel {
+  const settings = rules.learn;
+  const H = settings.horizonDays;
+  const validationDay = asOfDay - H;
+  const fitDays = Array.from(
+    { length: settings.fitDates },
+    (_, k) => validationDay - H - k * settings.stepDays,
+  ).reverse();
+  const firstOrder = book.orderDay.reduce((min, d) => Math.min(min, d), Number.POSITIVE_INFINITY);
+  const keys = Uint32Array.from(book.customers, (c) => sampleKey(c.id));
+  const base: ModelChoice = {
+    use: 'rules',
+    reason: '',
+    horizonDays: H,
+    fitDates: [],
+    validationDate: null,
+    fitRows: 0,
+    validation: null,
+    calibrated: false,
+  };
+  const rulesOnly = (reason: string): BookModel => ({
+    choice: { ...base, reason },
+    additive: null,
+    calibrators: null,
+  });
+  if (!settings.enabled) return rulesOnly('learning turned off in the rules (learn.enabled)');
+  if (!(validationDay > firstOrder))
+    return rulesOnly(`too little history: no order before the validation day ${isoOfDay(validationDay)}`);
+
+  // Validation rows: every customer up to the cap, labels at 30/60/90 and at H.
+  const horizons = [...PROBABILITY_HORIZONS, H];
+  const validation = rowsAsOf(
+    book,
+    rules,
+    cadence,
+    validationDay,
+    sampleRows(keys, MAX_VALIDATION_ROWS),
+    horizons,
+  );
+  const yV = validation.labels[horizons.length - 1];
+  const rulesZ = new Float64Array(validation.rows);
+  const recency = new Float64Array(validation.rows);
+  // The choice is judged on the active book (an order within activeWithinDays), where the lists are.
+  const active: number[] = [];
+  for (let k = 0; k < validation.rows; k++) {
+    rulesZ[k] = rulesLogit(validation.x[k * FEATURE_COUNT + 18]);
+    recency[k] = validation.x[k * FEATURE_COUNT];
+    if (recency[k] <= settings.activeWithinDays) active.push(k);
+  }
+  const activeChurned = active.reduce((sum, k) => sum + yV[k], 0);
+  // A probability is stated only when every horizon saw learn.minEvents of each outcome on all
+  // customers; the choice needs ten of each on the active book.
+  const bothOutcomes = (events: number, rows: number, least: number) =>
+    events >= least && rows - events >= least;
+  const canCalibrate = validation.labels.every((labels) =>
+    bothOutcomes(
+      labels.reduce((sum, v) => sum + v, 0),
+      validation.rows,
+      settings.minEvents,
+    ),
+  );
+  const canChoose = bothOutcomes(activeChurned, active.length, 10);
+  const activeAuc = (z: ArrayLike<number>) =>
+    rocAuc(
+      active.map((k) => z[k]),
+      active.map((k) => yV[k] === 1),
+    );
+  const calibrate = (z: Float64Array): Record<ProbabilityHorizon, Calibrator> | null =>
+    canCalibrate
+      ? {
+          30: fitCalibrator(z, validation.labels[0]),
+          60: fitCalibrator(z, validation.labels[1]),
+          90: fitCalibrator(z, validation.labels[2]),
+        }
+      : null;
+  const validationFigures = (modelAuc: number | null) => ({
+    customers: active.length,
+    churned: activeChurned,
+    modelAuc,
+    rulesAuc: activeAuc(rulesZ),
+    baselineAuc: activeAuc(recency),
+  });
+  const withRules = (reason: string, extra: Partial<ModelChoice> = {}): BookModel => {
+    const calibrators = calibrate(rulesZ);
+    return {
+      choice: {
+        ...base,
+        ...extra,
+        reason,
+        validationDate: isoOfDay(validationDay),
+        validation: canChoose ? validationFigures(extra.validation?.modelAuc ?? null) : null,
+        calibrated: calibrators !== null,
+      },
+      additive: null,
+      calibrators,
+    };
+  };
+  if (!canChoose)
+    return withRules(
+      `too little history: ${active.length} active customers on the validation day ${isoOfDay(validationDay)}, ${activeChurned} of them placed no order in ${H} days`,
+    );
+
+  // Fit rows: a hashed sample of customers, the same on every fit day.
+  const usableDays = fitDays.filter((d) => d > firstOrder);
+  const perDay = Math.floor(MAX_FIT_ROWS / Math.max(1, usableDays.length));
+  const sample = sampleRows(keys, perDay);
+  const parts = usableDays.map((d) => rowsAsOf(book, rules, cadence, d, sample, [H]));
+  const fitRows = parts.reduce((s, p) => s + p.rows, 0);
+  const x = new Float64Array(fitRows * FEATURE_COUNT);
+  const y = new Uint8Array(fitRows);
+  let at = 0;
+  for (const p of parts) {
+    x.set(p.x, at * FEATURE_COUNT);
+    y.set(p.labels[0], at);
+    at += p.rows;
+  }
+  const events = y.reduce((s, v) => s + v, 0);
+  const fitDates = usableDays.map(isoOfDay);
+  if (fitRows < settings.minRows || events < settings.minEvents || fitRows - events < settings.minEvents) {
+    return withRules(
+      `too little history: ${fitRows} rows on the fit days (${events} placed no order in ${H} days); the model needs ${settings.minRows} rows and ${settings.minEvents} of each outcome`,
+      { fitDates, fitRows },
+    );
+  }
+  // The penalty is chosen on the validation day too: a book of a few thousand steady regulars wants
+  // little, a noisy retail book more.
+  let additive: AdditiveModel | null = null;
+  let modelZ = new Float64Array(0);
+  let best = Number.NEGATIVE_INFINITY;
+  let previous: AdditiveModel | undefined;
+  for (const penalty of PENALTIES) {
+    const candidate = fitAdditive(x, y, FEATURE_COUNT, { ...penalty, start: previous });
+    previous = candidate;
+    const z = new Float64Array(validation.rows);
+    for (let k = 0; k < validation.rows; k++)
+      z[k] = logOdds(candidate, validation.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
+    const auc = activeAuc(z);
+    if (auc > best) {
+      best = auc;
+      additive = candidate;
+      modelZ = z;
+    }
+  }
+  if (!additive) return withRules('the book model could not be fitted', { fitDates, fitRows });
+  const figures = validationFigures(activeAuc(modelZ));
+  const f4 = (v: number) => v.toFixed(4);
+  const modelAuc = figures.modelAuc ?? Number.NaN;
+  if (!(modelAuc >= figures.rulesAuc + settings.margin)) {
+    return withRules(
+      `the book's model did not beat the default rules on ${isoOfDay(validationDay)} (AUC ${f4(modelAuc)} against ${f4(figures.rulesAuc)}; it must win by ${settings.margin})`,
+      { fitDates, fitRows, validation: figures },
+    );
+  }
+  const calibrators = calibrate(modelZ);
+  return {
+    choice: {
+      ...base,
+      use: 'model',
+      reason: `the book's model beat the default rules on ${isoOfDay(validationDay)}: AUC ${f4(modelAuc)} against ${f4(figures.rulesAuc)}`,
+      fitDates,
+      validationDate: isoOfDay(validationDay),
+      fitRows,
+      validation: figures,
+      calibrated: calibrators !== null,
+    },
+    additive,
+    calibrators,
+  };
+}
+
+/**
+ * A map from the chosen ranking's log-odds to a probability: Platt scaling, which on the books
+ * measured calibrated as well as or better than isotonic steps and keeps the ranking.
+ */
+export type Calibrator = Platt;
+
+function fitCalibrator(z: Float64Array, y: Uint8Array): Calibrator {
+  return fitPlatt(z, y);
+}
+
+function applyCalibrator(c: Calibrator, z: number): number {
+  return applyPlatt(c, z);
+}
+
+/** P(no order in the next 30/60/90 days) from the chosen ranking's log-odds; never rising with the horizon. */
+export function noOrderProbability(
+  calibrators: Record<ProbabilityHorizon, Calibrator>,
+  z: number,
+): NoOrderProbability {
+  const p90 = applyCalibrator(calibrators[90], z);
+  const p60 = Math.max(p90, applyCalibrator(calibrators[60], z));
+  const p30 = Math.max(p60, applyCalibrator(calibrators[30], z));
+  return { in30: p30, in60: p60, in90: p90 };
+}

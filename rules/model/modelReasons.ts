@@ -1,0 +1,96 @@
+/**
+ * Plain-word reasons from the book model's contributions: the features are grouped by what a rep
+ * would say about them, each group's log-odds added up, and the groups that push towards "no order"
+ * the most are spelled out with the customer's own numbers, strongest first.
+ */
+import type { Features } from '../features';
+import { span } from '../reasons';
+import { MODEL_FEATURES, type ModelFeature } from './modelFeatures';
+
+/** A group must add at least this much to the log-odds (about +10% odds) to be spelled out. */
+export const MIN_REASON_LOG_ODDS = 0.1;
+
+type Group = 'silence' | 'frequency' | 'value' | 'tickets' | 'newness' | 'season';
+
+const GROUP: Readonly<Record<ModelFeature, Group>> = {
+  daysSinceLastOrder: 'silence',
+  lateness: 'silence',
+  lastGapStretch: 'silence',
+  gapSpread: 'silence',
+  noOrderLikely: 'silence',
+  aliveProbability: 'silence',
+  rulesScore: 'silence',
+  recencyShare: 'silence',
+  orderDays: 'frequency',
+  orders30: 'frequency',
+  orders90: 'frequency',
+  ordersTrend90: 'frequency',
+  ordersTrend180: 'frequency',
+  lowFrequency: 'frequency',
+  lastOrdersValue: 'value',
+  valueTrend90: 'value',
+  monthlyValue: 'value',
+  sourTickets30: 'tickets',
+  sourTickets90: 'tickets',
+  openTickets: 'tickets',
+  tenureDays: 'newness',
+  ordersAheadLastYear: 'season',
+};
+
+/** What the reasons quote besides the Features. */
+export interface ReasonFacts {
+  usualGapDays: number | null;
+  lastOrdersValueRatio: number | null;
+  sourTickets90: number;
+  trendDays: number;
+  ticketDays: number;
+}
+
+/** The reasons, strongest first, from per-feature contributions (log-odds, MODEL_FEATURES order). */
+export function modelReasons(f: Features, contributions: ArrayLike<number>, facts: ReasonFacts): string[] {
+  if (f.orderCount === 0) return ['No orders yet'];
+  const sums = new Map<Group, number>();
+  MODEL_FEATURES.forEach((name, j) => {
+    sums.set(GROUP[name], (sums.get(GROUP[name]) ?? 0) + contributions[j]);
+  });
+  return [...sums]
+    .filter(([, v]) => v >= MIN_REASON_LOG_ODDS)
+    .sort((a, b) => b[1] - a[1])
+    .map(([group]) => groupText(group, f, facts))
+    .filter((t): t is string => t !== null);
+}
+
+function groupText(group: Group, f: Features, facts: ReasonFacts): string | null {
+  const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  switch (group) {
+    case 'silence': {
+      const d = f.daysSinceLastOrder;
+      if (f.orderDays === 1) return `Ordered once, ${plural(d, 'day')} ago`;
+      const gap = facts.usualGapDays === null ? null : Math.round(facts.usualGapDays);
+      if (gap !== null && d > gap) return `Orders every ${plural(gap, 'day')}; none for ${d}`;
+      return `No order in ${plural(d, 'day')}`;
+    }
+    case 'frequency':
+      if (f.priorOrderDays > f.recentOrderDays)
+        return `${plural(f.recentOrderDays, 'order')} in the last ${facts.trendDays} days, ${f.priorOrderDays} in the ${facts.trendDays} before`;
+      if (f.orderDays <= 3) return `Only ${plural(f.orderDays, 'order')} in ${span(f.tenureDays)}`;
+      return null;
+    case 'value': {
+      const ratio = facts.lastOrdersValueRatio;
+      if (ratio !== null && ratio <= 0.9)
+        return `Last 3 orders ${Math.round(100 * (1 - ratio))}% smaller than their usual`;
+      if (f.priorValue > 0 && f.recentValue < 0.9 * f.priorValue)
+        return `Order value down ${Math.round(100 * (1 - f.recentValue / f.priorValue))}% on the ${facts.trendDays} days before`;
+      return null;
+    }
+    case 'tickets':
+      if (f.sourTickets > 0) return `${plural(f.sourTickets, 'sour ticket')} in ${facts.ticketDays} days`;
+      if (facts.sourTickets90 > 0) return `${plural(facts.sourTickets90, 'sour ticket')} in 90 days`;
+      if (f.openTickets > 0) return `${plural(f.openTickets, 'open ticket')}`;
+      return null;
+    case 'season':
+      return null;
+    case 'newness':
+      return f.tenureDays < 180 ? `Customer for only ${span(f.tenureDays)}` : null;
+  }
+}

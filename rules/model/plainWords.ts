@@ -1,0 +1,93 @@
+/**
+ * The book model's figures in words a rep reads at a glance: a chance as "3 in 4", a day as
+ * "Tue 24 Nov".
+ */
+import type { ModelChoice, NoOrderProbability } from './bookModel';
+import type { Tier } from './tier';
+
+/** Simple odds, tried in turn for the one nearest the probability. */
+const ODDS: readonly [number, number][] = [
+  [1, 10],
+  [1, 5],
+  [1, 4],
+  [1, 3],
+  [2, 5],
+  [1, 2],
+  [3, 5],
+  [2, 3],
+  [3, 4],
+  [4, 5],
+  [9, 10],
+  [19, 20],
+];
+
+/** "3 in 4" for 0.74; the nearest of a few simple odds. */
+export function oddsText(p: number): string {
+  let best = ODDS[0];
+  for (const o of ODDS) if (Math.abs(o[0] / o[1] - p) < Math.abs(best[0] / best[1] - p)) best = o;
+  return `${best[0]} in ${best[1]}`;
+}
+
+/** The horizon a tier speaks of: the longest one the customer is more likely than not to stay silent for. */
+const TIER_HORIZON: Readonly<Record<Tier, 30 | 60 | 90>> = {
+  immediate: 90,
+  moderate: 60,
+  early_warning: 30,
+};
+
+/** "3 in 4 chance of no order in the next 90 days"; null without a tier (no honest headline to state). */
+export function chanceText(p: NoOrderProbability | null, tier: Tier | null): string | null {
+  if (!p || !tier) return null;
+  const h = TIER_HORIZON[tier];
+  return `${oddsText(p[`in${h}`])} chance of no order in the next ${h} days`;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Tue 24 Nov" of a day number (days since 1970-01-01, UTC). */
+export function shortDate(day: number): string {
+  const d = new Date(day * 86_400_000);
+  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+}
+
+/** "expected by Tue 24 Nov" (or "was due Tue 24 Nov" once that day has passed). */
+export function expectedText(expectedDay: number | null, asOfDay: number): string | null {
+  if (expectedDay === null) return null;
+  return expectedDay >= asOfDay
+    ? `expected by ${shortDate(expectedDay)}`
+    : `was due ${shortDate(expectedDay)}`;
+}
+
+/** What the outlook line needs of a scored customer. */
+export interface OutlookInput {
+  noOrderProbability: NoOrderProbability | null;
+  tier: Tier | null;
+  expectedNextOrderDay: number | null;
+  lastOrderDay: number | null;
+  daysSinceLastOrder: number | null;
+}
+
+/**
+ * One line for a card or a listing: "3 in 4 chance of no order in the next 90 days; was due Tue 24
+ * Nov"; null when there is nothing honest to say (no calibrated chance and no own pace).
+ */
+export function outlookText(c: OutlookInput): string | null {
+  const asOfDay =
+    c.lastOrderDay !== null && c.daysSinceLastOrder !== null ? c.lastOrderDay + c.daysSinceLastOrder : null;
+  const parts = [
+    chanceText(c.noOrderProbability, c.tier),
+    asOfDay === null ? null : expectedText(c.expectedNextOrderDay, asOfDay),
+  ].filter((t): t is string => t !== null);
+  if (parts.length === 0) return null;
+  const line = parts.join('; ');
+  return line.charAt(0).toUpperCase() + line.slice(1);
+}
+
+/** One sentence: what ranked the book (its own model or the default rules) and why. */
+export function rankingText(choice: ModelChoice): string {
+  const by = choice.use === 'model' ? "Ranked by the book's own model" : 'Ranked by the default rules';
+  const v = choice.validation;
+  const baseline = v ? ` (days since the last order: AUC ${v.baselineAuc.toFixed(4)})` : '';
+  return `${by}: ${choice.reason}${baseline}.`;
+}

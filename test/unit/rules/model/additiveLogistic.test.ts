@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { columnOf, fitAdditive, logOdds } from '../../../../rules/model/additiveLogistic';
+import { seededRandom } from '../../../../rules/seededRandom';
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Rows of two features: the first sets the chance by a step (0.2 below 0.5, 0.8 above), the second is noise. */
+function stepData(rows: number, seed: number) {
+  const rand = seededRandom(seed);
+  const x = new Float64Array(rows * 2);
+  const y = new Uint8Array(rows);
+  for (let i = 0; i < rows; i++) {
+    x[2 * i] = rand();
+    x[2 * i + 1] = rand();
+    y[i] = rand() < (x[2 * i] < 0.5 ? 0.2 : 0.8) ? 1 : 0;
+  }
+  return { x, y };
+}
+
+describe('fitAdditive', () => {
+  it('recovers a step in the chance of the event and ignores a feature that carries none', () => {
+    const { x, y } = stepData(20_000, 7);
+    const model = fitAdditive(x, y, 2);
+    expect(sigmoid(logOdds(model, [0.1, 0.5]))).toBeCloseTo(0.2, 1);
+    expect(sigmoid(logOdds(model, [0.9, 0.5]))).toBeCloseTo(0.8, 1);
+    // The noise feature moves the odds by little: every bin's weight within 0.15 of the others.
+    const noise = model.weights.slice(model.offset[1] + 1, model.offset[2]);
+    expect(Math.max(...noise) - Math.min(...noise)).toBeLessThan(0.15);
+  });
+
+  it('gives "not known" (NaN) its own column and puts values above the last edge in the last bin', () => {
+    const { x, y } = stepData(2_000, 3);
+    const model = fitAdditive(x, y, 2);
+    expect(columnOf(model, 0, Number.NaN)).toBe(model.offset[0]);
+    expect(columnOf(model, 0, 99)).toBe(model.offset[1] - 1);
+    expect(columnOf(model, 0, -99)).toBe(model.offset[0] + 1);
+  });
+
+  it('splits the log-odds exactly into per-feature contributions around the average row', () => {
+    const { x, y } = stepData(5_000, 11);
+    const model = fitAdditive(x, y, 2);
+    const contributions = new Float64Array(2);
+    const z = logOdds(model, [0.9, 0.2], contributions);
+    const average = model.intercept + model.centre[0] + model.centre[1];
+    expect(contributions[0] + contributions[1]).toBeCloseTo(z - average, 12);
+    expect(contributions[0]).toBeGreaterThan(0.5); // the high-risk side of the step
+  });
+
+  it('ends where it starts from when warm-started at its own optimum', () => {
+    const { x, y } = stepData(5_000, 5);
+    const cold = fitAdditive(x, y, 2, { l2: 1e-3, smooth: 3e-3 });
+    const warm = fitAdditive(x, y, 2, {
+      l2: 1e-3,
+      smooth: 3e-3,
+      start: fitAdditive(x, y, 2, { l2: 1e-4, smooth: 1e-3 }),
+    });
+    for (let j = 0; j < cold.weights.length; j++) expect(warm.weights[j]).toBeCloseTo(cold.weights[j], 6);
+  });
+});

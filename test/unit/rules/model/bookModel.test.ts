@@ -1,0 +1,163 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Book, dayOf } from '../../../../rules/book';
+import { emptyFeatures } from '../../../../rules/features';
+import { MODEL_FEATURES } from '../../../../rules/model/modelFeatures';
+import { modelReasons } from '../../../../rules/model/modelReasons';
+import { defaultRules, parseRules } from '../../../../rules/rulesSchema';
+import { type ScoredBook, scoreBook } from '../../../../rules/scoreBook';
+import { WHOLESALE_AS_OF, wholesaleBook } from '../../../synthetic/wholesaleBook';
+
+const T = dayOf(WHOLESALE_AS_OF);
+
+/** The book as it stood on `day`: later orders and tickets removed. */
+function asItStood(book: Book, day: number): Book {
+  const keep = (start: Int32Array, days: Int32Array) => {
+    const kept: number[] = [];
+    const next = new Int32Array(start.length);
+    for (let i = 0; i + 1 < start.length; i++) {
+      for (let k = start[i]; k < start[i + 1]; k++) if (days[k] <= day) kept.push(k);
+      next[i + 1] = kept.length;
+    }
+    return { kept, next };
+  };
+  const o = keep(book.orderStart, book.orderDay);
+  const t = keep(book.ticketStart, book.ticketDay);
+  return {
+    customers: book.customers,
+    orderStart: o.next,
+    orderDay: Int32Array.from(o.kept, (k) => book.orderDay[k]),
+    orderAmount: Float64Array.from(o.kept, (k) => book.orderAmount[k]),
+    ticketStart: t.next,
+    ticketDay: Int32Array.from(t.kept, (k) => book.ticketDay[k]),
+    ticketSentiment: Int8Array.from(t.kept, (k) => book.ticketSentiment[k]),
+    ticketOpen: Uint8Array.from(t.kept, (k) => book.ticketOpen[k]),
+  };
+}
+
+describe("the book's own model inside scoreBook (wholesale tuning seed 1)", () => {
+  let book: Book;
+  let scored: ScoredBook;
+  beforeAll(() => {
+    book = wholesaleBook({ seed: 1 }).book;
+    scored = scoreBook(book, defaultRules(), T);
+  }, 60_000);
+
+  it('is chosen over the rules on the validation day, with the figures that chose it', () => {
+    const c = scored.choice;
+    expect(c.use).toBe('model');
+    expect(c.validationDate).toBe('2026-06-03');
+    expect(c.fitDates).toHaveLength(8);
+    // Every fit day's labels end by the validation day.
+    for (const d of c.fitDates) expect(dayOf(d) + 90).toBeLessThanOrEqual(dayOf('2026-06-03'));
+    expect(c.validation?.modelAuc).toBeGreaterThan((c.validation?.rulesAuc ?? 1) + 0.005);
+    expect(c.calibrated).toBe(true);
+  });
+
+  it('never reads past the scoring day: the book cut at that day scores exactly the same', () => {
+    const cut = scoreBook(asItStood(book, T), defaultRules(), T);
+    expect(cut.choice).toEqual(scored.choice);
+    expect(cut.customers.map((c) => [c.score, c.noOrderProbability, c.reasons])).toEqual(
+      scored.customers.map((c) => [c.score, c.noOrderProbability, c.reasons]),
+    );
+  }, 60_000);
+
+  it('gives every customer with orders falling probabilities over longer windows, a tier and the facts', () => {
+    for (const c of scored.customers) {
+      if (c.orders === 0) {
+        expect(c.noOrderProbability).toBeNull();
+        continue;
+      }
+      const p = c.noOrderProbability;
+      expect(p).not.toBeNull();
+      if (!p) continue;
+      expect(p.in30).toBeGreaterThanOrEqual(p.in60);
+      expect(p.in60).toBeGreaterThanOrEqual(p.in90);
+      expect(c.score).toBeCloseTo(100 * p.in90, 9);
+      expect(c.lastOrderDay).toBe(T - (c.daysSinceLastOrder ?? 0));
+      // At risk is the list's call (a kind of name likely enough to stay away); the tier says how soon.
+      if (c.tier === 'immediate') expect(p.in90).toBeGreaterThanOrEqual(0.5);
+      if (c.tier !== null) expect(p.in30).toBeGreaterThanOrEqual(0.5);
+      if (c.band === 'at_risk') expect(c.modelContributions).toHaveLength(MODEL_FEATURES.length);
+      if (c.band !== 'at_risk') expect(c.modelContributions).toBeNull();
+    }
+  });
+
+  it('lists customers who went on to place no order: most of each top 10 did not order in 60 days', () => {
+    let hits = 0;
+    let shown = 0;
+    for (const rep of scored.reps) {
+      for (const c of rep.customers) {
+        shown++;
+        const next = book.orderDay.subarray(book.orderStart[c.index], book.orderStart[c.index + 1]);
+        if (!next.some((d) => d > T && d <= T + 60)) hits++;
+      }
+    }
+    expect(shown).toBeGreaterThan(50);
+    expect(hits / shown).toBeGreaterThan(0.6);
+  });
+});
+
+describe('when the model does not earn its place', () => {
+  it('keeps the rules on a book with a few months of history, saying why', () => {
+    const { book } = wholesaleBook({ seed: 1, customers: 400, from: '2026-05-01' });
+    const scored = scoreBook(book, defaultRules(), T);
+    expect(scored.choice.use).toBe('rules');
+    expect(scored.choice.reason).toMatch(/^too little history/);
+    expect(scored.customers.every((c) => c.modelContributions === null)).toBe(true);
+  });
+
+  it('keeps the rules when the model must win by more than it can', () => {
+    const { book } = wholesaleBook({ seed: 2, customers: 600 });
+    const scored = scoreBook(book, parseRules({ learn: { margin: 0.5 } }), T);
+    expect(scored.choice.use).toBe('rules');
+    expect(scored.choice.reason).toMatch(/did not beat the default rules on 2026-06-03/);
+    // The rules' score is calibrated on the same day: the probabilities are still stated.
+    expect(scored.choice.calibrated).toBe(true);
+  }, 30_000);
+
+  it('states no probability when learning is off', () => {
+    const { book } = wholesaleBook({ seed: 2, customers: 300 });
+    const scored = scoreBook(book, parseRules({ learn: { enabled: false } }), T);
+    expect(scored.choice.reason).toBe('learning turned off in the rules (learn.enabled)');
+    expect(scored.customers.every((c) => c.noOrderProbability === null)).toBe(true);
+  });
+});
+
+describe('modelReasons', () => {
+  const facts = {
+    usualGapDays: 9,
+    lastOrdersValueRatio: 0.6,
+    sourTickets90: 2,
+    trendDays: 90,
+    ticketDays: 30,
+  };
+  const push = (pairs: Partial<Record<(typeof MODEL_FEATURES)[number], number>>) =>
+    MODEL_FEATURES.map((name) => pairs[name] ?? 0);
+
+  it('words the largest contributions with the numbers of the issue, strongest first', () => {
+    const f = {
+      ...emptyFeatures(),
+      orderCount: 40,
+      orderDays: 40,
+      daysSinceLastOrder: 34,
+      tenureDays: 400,
+      sourTickets: 2,
+    };
+    const reasons = modelReasons(f, push({ lateness: 1.2, lastOrdersValue: 0.4, sourTickets30: 0.3 }), facts);
+    expect(reasons).toEqual([
+      'Orders every 9 days; none for 34',
+      'Last 3 orders 40% smaller than their usual',
+      '2 sour tickets in 30 days',
+    ]);
+  });
+
+  it('says nothing of what pushes towards ordering, nor of a push too small to matter', () => {
+    const f = { ...emptyFeatures(), orderCount: 40, orderDays: 40, daysSinceLastOrder: 34, tenureDays: 400 };
+    expect(modelReasons(f, push({ lateness: -2, lastOrdersValue: 0.05 }), facts)).toEqual([]);
+  });
+
+  it('does not call a customer late before their usual gap has passed', () => {
+    const f = { ...emptyFeatures(), orderCount: 40, orderDays: 40, daysSinceLastOrder: 5, tenureDays: 400 };
+    expect(modelReasons(f, push({ daysSinceLastOrder: 0.5 }), facts)).toEqual(['No order in 5 days']);
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { dayOf } from '../../../../rules/book';
+import {
+  chanceText,
+  oddsText,
+  outlookText,
+  rankingText,
+  shortDate,
+} from '../../../../rules/model/plainWords';
+import { tierOf } from '../../../../rules/model/tier';
+
+describe('the model in words', () => {
+  it('says a chance as simple odds', () => {
+    expect(oddsText(0.74)).toBe('3 in 4');
+    expect(oddsText(0.5)).toBe('1 in 2');
+    expect(oddsText(0.97)).toBe('19 in 20');
+    expect(oddsText(0.07)).toBe('1 in 10');
+  });
+
+  it('writes a day as the issue does ("expected by Tue 24 Nov")', () => {
+    expect(shortDate(dayOf('2026-11-24'))).toBe('Tue 24 Nov');
+    expect(shortDate(dayOf('2024-02-29'))).toBe('Thu 29 Feb');
+  });
+
+  it('tiers by the longest window the customer is more likely than not to stay silent for', () => {
+    expect(tierOf({ in30: 0.9, in60: 0.8, in90: 0.6 })).toBe('immediate');
+    expect(tierOf({ in30: 0.9, in60: 0.55, in90: 0.4 })).toBe('moderate');
+    expect(tierOf({ in30: 0.75, in60: 0.45, in90: 0.3 })).toBe('early_warning');
+    expect(tierOf({ in30: 0.4, in60: 0.2, in90: 0.1 })).toBeNull();
+    expect(chanceText({ in30: 0.75, in60: 0.45, in90: 0.3 }, 'early_warning')).toBe(
+      '3 in 4 chance of no order in the next 30 days',
+    );
+  });
+
+  it('puts the chance and the due date on one line, and says nothing without either', () => {
+    const asOf = dayOf('2026-11-23');
+    const base = { lastOrderDay: asOf - 34, daysSinceLastOrder: 34 };
+    expect(
+      outlookText({
+        ...base,
+        noOrderProbability: { in30: 0.8, in60: 0.7, in90: 0.6 },
+        tier: 'immediate',
+        expectedNextOrderDay: asOf - 25,
+      }),
+    ).toBe('3 in 5 chance of no order in the next 90 days; was due Thu 29 Oct');
+    expect(
+      outlookText({ ...base, noOrderProbability: null, tier: null, expectedNextOrderDay: asOf + 1 }),
+    ).toBe('Expected by Tue 24 Nov');
+    expect(
+      outlookText({ ...base, noOrderProbability: null, tier: null, expectedNextOrderDay: null }),
+    ).toBeNull();
+  });
+
+  it('says what ranked the book, why, and how the naive ranking did', () => {
+    const choice = {
+      use: 'model' as const,
+      reason: "the book's model beat the default rules on 2026-06-03: AUC 0.9253 against 0.8922",
+      horizonDays: 90,
+      fitDates: ['2026-01-01'],
+      validationDate: '2026-06-03',
+      fitRows: 12000,
+      validation: { customers: 1100, churned: 140, modelAuc: 0.9253, rulesAuc: 0.8922, baselineAuc: 0.86561 },
+      calibrated: true,
+    };
+    expect(rankingText(choice)).toBe(
+      "Ranked by the book's own model: the book's model beat the default rules on 2026-06-03: AUC 0.9253 against 0.8922 (days since the last order: AUC 0.8656).",
+    );
+    expect(rankingText({ ...choice, use: 'rules', reason: 'too little history', validation: null })).toBe(
+      'Ranked by the default rules: too little history.',
+    );
+  });
+});
