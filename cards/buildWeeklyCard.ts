@@ -29,10 +29,15 @@ export type Money = (amount: number) => string;
 const template = new Template(weeklyTemplate);
 
 /**
- * The outcome line. It carries what people typed (a Lost note, a Teams display name), so the template
- * shows it in a TextRun, which Teams never reads as markdown, after control characters are removed.
+ * The outcome line (the digest card shares it). It carries what people typed (a Lost note, a Teams
+ * display name), so the template shows it in a TextRun, which Teams never reads as markdown, after
+ * control characters are removed.
  */
-function outcomeText(outcome: CustomerOutcome, money: Money, reasonTitle: (value: string) => string): string {
+export function outcomeText(
+  outcome: CustomerOutcome,
+  money: Money,
+  reasonTitle: (value: string) => string,
+): string {
   const when = formatShortDate(outcome.at);
   const by = plainText(outcome.by);
   switch (outcome.kind) {
@@ -45,13 +50,17 @@ function outcomeText(outcome: CustomerOutcome, money: Money, reasonTitle: (value
       const note = typed ? ` (${truncate(typed, MAX_REASON_CHARS)})` : '';
       return `Lost: ${reasonTitle(outcome.reason)}${note}. Marked by ${by}, ${when}`;
     }
+    case 'snoozed':
+      return `Snoozed until ${formatShortDate(outcome.until)} by ${by}, ${when}`;
   }
 }
 
-const OUTCOME_COLOR: Record<CustomerOutcome['kind'], string> = {
+/** The colour of an outcome's line. */
+export const OUTCOME_COLOR: Record<CustomerOutcome['kind'], string> = {
   reached_out: 'Accent',
   won_back: 'Good',
   lost: 'Attention',
+  snoozed: 'Default',
 };
 
 const SEGMENT_TEXT: Record<NonNullable<WeeklyCardCustomer['segment']>, { label: string; color: string }> = {
@@ -180,6 +189,7 @@ function viewModel(data: ParsedWeeklyCardData) {
         outlookText: truncate(c.outlook ?? '', MAX_REASON_CHARS),
         reasons: c.reasons.slice(0, MAX_REASONS_SHOWN).map((r) => ({ text: truncate(r, MAX_REASON_CHARS) })),
         playText: `Suggested: ${truncate(c.play, MAX_PLAY_CHARS)}`,
+        flags: c.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(c.outcome),
         outcomeText: c.outcome ? outcomeText(c.outcome, exactMoney, reasonTitle) : '',
         outcomeColor: c.outcome ? OUTCOME_COLOR[c.outcome.kind] : 'Default',

@@ -22,7 +22,8 @@ export const DEFAULT_NOTE_MAX_LENGTH = 500;
 export type CustomerOutcome =
   | { kind: 'reached_out'; by: string; at: string }
   | { kind: 'won_back'; by: string; at: string; value: number }
-  | { kind: 'lost'; by: string; at: string; reason: string; note?: string | null };
+  | { kind: 'lost'; by: string; at: string; reason: string; note?: string | null }
+  | { kind: 'snoozed'; by: string; at: string; until: string };
 
 /** One customer row of the weekly card. Dates are `YYYY-MM-DD` in the team's time zone. */
 export interface WeeklyCardCustomer {
@@ -38,6 +39,8 @@ export interface WeeklyCardCustomer {
   outlook?: string;
   /** The suggested play (VIP care, a time-bound offer...), with its days when the plan table gives them. */
   play: string;
+  /** Warnings shown on the row, e.g. "Won back twice this year: no discount". */
+  flags?: string[];
   outcome?: CustomerOutcome | null;
   /** The kind of name; rows saved before the kinds existed have none and show the band instead. */
   segment?: Segment;

@@ -12,9 +12,15 @@ const runKey = z.string().min(1).max(100);
  * The `data` of every weekly-card button as the bot receives it in `activity.value` (Teams merges the
  * card's inputs into the same object, hence the indirection through `fields`). Unknown keys are dropped.
  */
-export const cardSubmitSchema = z.discriminatedUnion('action', [
+export const cardSubmitSchema = z.union([
   z.object({
     action: z.literal('reached_out'),
+    customerId,
+    runKey,
+    v: z.literal(1),
+  }),
+  z.object({
+    action: z.literal('snoozed'),
     customerId,
     runKey,
     v: z.literal(1),
@@ -38,6 +44,15 @@ export const cardSubmitSchema = z.discriminatedUnion('action', [
     runKey,
     v: z.literal(1),
     fields: z.object({ reason: inputIdSchema, note: inputIdSchema }),
+  }),
+  // One tap with the reason on the button ("Lost: went quiet" on the digest); the bot checks it
+  // against the rules file's reasons like any other.
+  z.object({
+    action: z.literal('lost'),
+    customerId,
+    runKey,
+    v: z.literal(1),
+    preset: z.object({ reason: z.string().min(1).max(100) }),
   }),
 ]);
 export type CardSubmit = z.infer<typeof cardSubmitSchema>;
@@ -82,8 +97,11 @@ function withInputs(submit: CardSubmit, raw: Record<string, unknown>): ParsedSub
   const inputs: SubmittedInputs = {};
   if (submit.action === 'won_back') inputs.value = pick(submit.fields.value);
   if (submit.action === 'lost') {
-    inputs.reason = text(submit.fields.reason);
-    inputs.note = text(submit.fields.note);
+    if ('preset' in submit) inputs.reason = submit.preset.reason;
+    else {
+      inputs.reason = text(submit.fields.reason);
+      inputs.note = text(submit.fields.note);
+    }
   }
   return { submit, inputs };
 }

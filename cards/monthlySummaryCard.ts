@@ -15,6 +15,11 @@ const MAX_NAME_CHARS = 60;
 
 const compiled = new Template(template);
 
+/** True when the summary reports on earlier saves (then the facts show even in a month without taps). */
+export function hasSavesHeld(s: MonthlySummary): boolean {
+  return (s.savesHeld?.saves ?? 0) > 0;
+}
+
 /** Plain strings and numbers for the template: all formatting happens here. */
 function viewModel(s: MonthlySummary) {
   const money = (amount: number) => formatMoney(amount, s.currency, s.locale);
@@ -33,7 +38,8 @@ function viewModel(s: MonthlySummary) {
   return {
     title: `Churn Predictor · ${s.monthTitle}`,
     headline: s.headline,
-    isEmpty: s.isEmpty,
+    // A month without taps can still report on earlier saves (saves that held).
+    isEmpty: s.isEmpty && !hasSavesHeld(s),
     facts: facts(s, money, pct).map(([title, value]) => ({ title, value })),
     hasLosses: s.losses.length > 0,
     losses: s.losses.map((l) => ({

@@ -20,7 +20,19 @@ const outcomeSchema = z.discriminatedUnion('kind', [
     reason: z.string().min(1),
     note: z.string().nullish(),
   }),
+  z.object({ kind: z.literal('snoozed'), by: z.string().min(1), at: isoDate, until: isoDate }),
 ]);
+
+/** What a rep did about a row, as a card shows it (the weekly card and the digest alike). */
+export const customerOutcomeSchema = outcomeSchema;
+
+/** The fields every rep card (weekly, digest) has: the Lost picker's choices and how money and text show. */
+export const repCardFields = {
+  lossReasons: z.array(z.object({ value: z.string().min(1), title: z.string().min(1) })).min(1),
+  currency: z.string().length(3).default('USD'),
+  locale: z.string().min(2).default('en-US'),
+  noteMaxLength: z.number().int().positive().max(2000).default(DEFAULT_NOTE_MAX_LENGTH),
+};
 
 /** Checks a WeeklyCardData before it is rendered: caps, numbers, dates; fills the defaults. */
 export const weeklyCardDataSchema = z.object({
@@ -37,6 +49,7 @@ export const weeklyCardDataSchema = z.object({
         /** The chance of no order and the date the next order was expected, in words; absent when unknown. */
         outlook: z.string().optional(),
         play: z.string(),
+        flags: z.array(z.string()).default([]),
         outcome: outcomeSchema.nullish(),
         segment: z.enum(['slipping', 'not_back', 'lapsed']).optional(),
         valueKind: z.enum(['monthly', 'second_order']).optional(),

@@ -2,6 +2,7 @@
  * The app's entry (package.json `main`): loading it registers every function with the host. The
  * local host loads this same file and serves what it registered.
  */
+import './dailyFollowUps';
 import './health';
 import './messages';
 import './monthlySummary';

@@ -8,6 +8,8 @@ import { feedContainerFor } from '../feed/feedContainer';
 import { feedOptionsFrom } from '../feed/feedOptions';
 import { type FeedResult, readFeed } from '../feed/readFeed';
 import { loadRules } from '../feed/rulesSource';
+import type { FollowUpsRunDeps } from '../jobs/followups/followUpsRun';
+import { savesLoader } from '../jobs/followups/savesForSummary';
 import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
 import { adminNotifier } from '../jobs/weekly/weeklyNotice';
@@ -44,6 +46,8 @@ export interface Wiring {
   tabs: { verify: TokenVerifier; service: TabService };
   /** The weekly run's dependencies; the rules file and the feed are read afresh on each call. */
   weekly(log: Log): Promise<WeeklyRunDeps>;
+  /** The daily follow-ups' dependencies: the weekly run's, read afresh on each call. */
+  followUps(log: Log): Promise<FollowUpsRunDeps>;
   /** The monthly summary's dependencies for a tick at `now`. */
   monthly(now: Date): Promise<MonthlySummaryDeps>;
 }
@@ -121,6 +125,25 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     }),
   };
 
+  /** What the weekly and the daily runs share; the rules file and the feed are read afresh on each call. */
+  const runDeps = async (runLog: Log) => {
+    const current = await loadRules(config);
+    return {
+      storage,
+      cards,
+      rules: current,
+      readBook: feedReaderFor(config, current),
+      sender: sendCard,
+      log: runLog,
+      notifyAdmins: adminNotifier(
+        sendCard,
+        storage.conversations,
+        { adminUserIds: config.adminUserIds, adminChannelId: config.adminChannelId },
+        runLog,
+      ),
+    };
+  };
+
   return {
     config,
     storage,
@@ -130,27 +153,20 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     bot,
     tabs,
     async weekly(runLog) {
-      const current = await loadRules(config);
+      const deps = await runDeps(runLog);
       return {
-        storage,
-        cards,
-        rules: current,
-        readBook: feedReaderFor(config, current),
-        sender: sendCard,
+        ...deps,
         config: {
           timeZone: config.timeZone,
           weeklySendAt: config.weeklySendAt,
           tabAppId: config.teamsAppId,
           ...config.card,
         },
-        log: runLog,
-        notifyAdmins: adminNotifier(
-          sendCard,
-          storage.conversations,
-          { adminUserIds: config.adminUserIds, adminChannelId: config.adminChannelId },
-          runLog,
-        ),
       };
+    },
+    async followUps(runLog) {
+      // The same storage, cards, rules file, feed, sender and admin notice as the weekly run.
+      return { ...(await runDeps(runLog)), config: { timeZone: config.timeZone, ...config.card } };
     },
     async monthly(now) {
       const current = await loadRules(config);
@@ -158,9 +174,12 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
         storage,
         sender: sendCard,
         now,
+        // Saves that hold need the order feed; the rest of the summary is the audit trail alone.
+        loadSaves: savesLoader(feedReaderFor(config, current), storage.state, current, config.timeZone),
         config: {
           schedule: { timeZone: config.timeZone, ...config.monthlySendAt },
           ...summaryOptions(current),
+          silentAfterDays: current.followUps.silentAfterDays,
         },
       };
     },

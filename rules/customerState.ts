@@ -31,6 +31,10 @@ export const customerStateSchema = z
     lostAt: z.string().nullable(),
     lostReason: z.string().nullable(),
     lostNote: z.string().nullable(),
+    /** The save before `wonBackAt` (a repeat save within a year changes the play). Rows and snapshots from before the follow-ups have none. */
+    previousWonBackAt: z.string().nullable().default(null),
+    /** "Snooze a week": the daily follow-ups leave the customer alone until this day. */
+    snoozedUntil: z.string().nullable().default(null),
   })
   .strict();
 export type CustomerState = z.infer<typeof customerStateSchema>;
@@ -55,6 +59,8 @@ export function initialState(c: {
     lostAt: null,
     lostReason: null,
     lostNote: null,
+    previousWonBackAt: null,
+    snoozedUntil: null,
   };
 }
 

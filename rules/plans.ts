@@ -4,9 +4,12 @@ import type { Rules } from './rulesSchema';
 import { SEGMENT_KEY, type Segment } from './segments';
 
 /** One row of the plan table: what to do for a kind of name and tier, how, and on which days. */
+/** The plan table's tiers (a customer won back twice this year gets no plan with an offer: the play says so). */
+export type PlanTier = Exclude<Play['kind'], 'no_offer'>;
+
 export interface PlanStep {
   segment: Segment;
-  tier: Play['kind'];
+  tier: PlanTier;
   action: string;
   channel: string;
   /** Days after the list's date. */
@@ -14,7 +17,7 @@ export interface PlanStep {
 }
 
 /** The plan-table row for a kind of name and tier (VIP or standard). */
-export function planFor(segment: Segment, tier: Play['kind'], plans: Rules['plans']): PlanStep {
+export function planFor(segment: Segment, tier: PlanTier, plans: Rules['plans']): PlanStep {
   const step = plans[SEGMENT_KEY[segment]][tier];
   return { segment, tier, action: step.action, channel: step.channel, days: [...step.days] };
 }

@@ -1,12 +1,16 @@
+import { WON_BACK_TWICE_FLAG } from './followUps';
 import type { Rules } from './rulesSchema';
 
-/** The suggested play: VIPs get care, the rest an incentive. */
+/** The suggested play: VIPs get care, the rest an incentive; a customer saved twice this year, no offer. */
 export type Play =
   | { kind: 'vip'; text: 'Personal call + a perk that is not a discount' }
-  | { kind: 'standard'; text: 'Time-limited offer' };
+  | { kind: 'standard'; text: 'Time-limited offer' }
+  | { kind: 'no_offer'; text: 'Personal call, no discount or offer' };
 
 export const VIP_PLAY: Play = { kind: 'vip', text: 'Personal call + a perk that is not a discount' };
 export const STANDARD_PLAY: Play = { kind: 'standard', text: 'Time-limited offer' };
+/** For a customer won back twice within a year: offers would teach them to churn for one. */
+export const NO_OFFER_PLAY: Play = { kind: 'no_offer', text: 'Personal call, no discount or offer' };
 
 /**
  * Lowest monthly value that makes a customer a VIP: the top `vip.topFraction` of the positive
@@ -20,7 +24,13 @@ export function vipThreshold(monthlyValues: ArrayLike<number>, vip: Rules['vip']
   return Math.min(byRank, vip.minMonthlyValue ?? Number.POSITIVE_INFINITY);
 }
 
-/** The play for a customer worth `monthlyValue` a month, given the book's VIP threshold. */
-export function playFor(monthlyValue: number, threshold: number): Play {
+/** The play for a customer worth `monthlyValue` a month, given the book's VIP threshold; no offer after repeat saves. */
+export function playFor(monthlyValue: number, threshold: number, wonBackTwice = false): Play {
+  if (wonBackTwice) return NO_OFFER_PLAY;
   return monthlyValue > 0 && monthlyValue >= threshold ? VIP_PLAY : STANDARD_PLAY;
+}
+
+/** The warnings a card shows beside a play ("Won back twice this year: no discount"). */
+export function playFlags(play: Play): string[] {
+  return play.kind === 'no_offer' ? [WON_BACK_TWICE_FLAG] : [];
 }

@@ -222,6 +222,72 @@ const vipSchema = z
   })
   .prefault({});
 
+const weekday = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be 1 (Monday) to 7 (Sunday)')
+  .max(7, 'must be 1 (Monday) to 7 (Sunday)');
+
+/**
+ * The daily follow-ups after a tap. Quiet by default: a rep hears from them only when one of their
+ * customers has a step due today, and never more than one digest a day.
+ */
+const followUpsSchema = z
+  .strictObject({
+    /** false = no daily digest at all (the weekly card and the summary are unchanged). */
+    enabled: z.boolean().default(true),
+    /** When the digest goes out, local to the team's zone, on the working days. */
+    sendAt: z
+      .strictObject({
+        hour: z
+          .number()
+          .int('must be a whole hour')
+          .min(0, 'must be 0-23')
+          .max(23, 'must be 0-23')
+          .default(9),
+        minute: z
+          .number()
+          .int('must be a whole minute')
+          .min(0, 'must be 0-59')
+          .max(59, 'must be 0-59')
+          .default(3),
+      })
+      .prefault({}),
+    /** ISO weekdays the digest goes out on (1 = Monday ... 7 = Sunday); what falls due on other days waits for the next one. */
+    workingDays: z.array(weekday).min(1, 'must list at least one day').default([1, 2, 3, 4, 5]),
+    /** "Reached out N days ago, no order since": one prompt on each of these days after the contact. */
+    noOrderSteps: z.array(days).max(10, 'at most 10 steps').default([7, 14]),
+    /** "Silent N days after contact": suggest Lost, reason went quiet. */
+    silentAfterDays: days.default(31),
+    /** Mark the silent customer lost without a tap, N days after contact (a system audit row Undo reverses); null = never. */
+    autoLoseAfterDays: days.nullable().default(null),
+    /** A save (within the cool-down) is slipping once the days since their last order reach this multiple of their rhythm. */
+    lateFactor: z.number().min(1, 'must be >= 1').max(10, 'must be <= 10').default(1.5),
+    /** "Snooze a week": days a customer's follow-ups stay quiet. */
+    snoozeDays: days.default(7),
+    /** Saves that hold: days after a save at which the summary checks they order at their rhythm. */
+    heldCheckDays: z
+      .array(days)
+      .min(1, 'must list at least one day')
+      .max(6, 'at most 6 checks')
+      .default([30, 60, 90]),
+  })
+  .prefault({})
+  .superRefine((f, ctx) => {
+    if (f.autoLoseAfterDays !== null && f.autoLoseAfterDays < f.silentAfterDays)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['autoLoseAfterDays'],
+        message: 'must be >= followUps.silentAfterDays',
+      });
+    if (f.noOrderSteps.some((s) => s >= f.silentAfterDays))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['noOrderSteps'],
+        message: 'each step must be < followUps.silentAfterDays',
+      });
+  });
+
 export const rulesSchema = z.strictObject({
   weights: weightsSchema,
   bands: bandsSchema,
@@ -263,6 +329,8 @@ export const rulesSchema = z.strictObject({
   holdoutPercent: z.number().min(0, 'must be >= 0').max(50, 'must be <= 50').default(0),
   /** Seeds the holdout draw; change it to draw a new holdout group. */
   holdoutSeed: z.string().min(1, 'must not be empty').default('churn-holdout'),
+  /** The daily follow-up digest and the checks on saves (see followUpsSchema). */
+  followUps: followUpsSchema,
   /** Renames of the columns of a real export (see rules/columnMapping.ts). */
   columns: columnMappingSchema.default({}),
   /** Date order, decimal mark and encoding of the feed's files, where detection cannot settle them (see rules/feedFormats.ts). */
@@ -274,6 +342,7 @@ export const rulesSchema = z.strictObject({
 export type Rules = z.infer<typeof rulesSchema>;
 export type Weights = Rules['weights'];
 export type SignalName = keyof Weights;
+export type FollowUpRules = Rules['followUps'];
 
 /** Thrown by parseRules; `issues` lists each bad field as "path: problem". */
 export class RulesError extends Error {

@@ -1,6 +1,7 @@
 import { type Book, isoOfDay } from './book';
 import type { Band, CustomerState } from './customerState';
 import { computeFeatures, emptyFeatures, featureContext, type ValueKind } from './features';
+import { wonBackTwice } from './followUps';
 import { classifyGates, type GateResult } from './gates';
 import { logOdds } from './model/additiveLogistic';
 import {
@@ -168,6 +169,7 @@ export function scoreBook(
       plans.set(`${segment}/${tier}`, planFor(segment, tier, rules.plans));
   }
   const customers: ScoredCustomer[] = new Array(n);
+  const asOf = isoOfDay(asOfDay);
   for (let i = 0; i < n; i++) {
     const c = book.customers[i];
     computeFeatures(book, i, ctx, f);
@@ -210,7 +212,9 @@ export function scoreBook(
       figures: { ...figures, noOrderProbability: 0 },
       horizonDays: chance.horizonDays,
     };
-    const play = playFor(f.monthlyValue, threshold);
+    const state = states.get(c.id);
+    // Won back twice this year: no offer (no plan of the table has one for it).
+    const play = playFor(f.monthlyValue, threshold, state !== undefined && wonBackTwice(state, asOf));
     customers[i] = {
       index: i,
       customerId: c.id,
@@ -242,7 +246,7 @@ export function scoreBook(
       play,
       plan: segment ? (plans.get(`${segment}/${play.kind}`) ?? null) : null,
       valueAtRisk: valueAtRisk(f.monthlyValue, chance.probability),
-      gate: classifyGates({ band, monthlyValue: f.monthlyValue, state: states.get(c.id) }, rules, asOfDay),
+      gate: classifyGates({ band, monthlyValue: f.monthlyValue, state }, rules, asOfDay),
       rank: null,
       surfaced: false,
       daysSinceLastOrder: hasOrders ? f.daysSinceLastOrder : null,

@@ -3,7 +3,16 @@ import { MAX_CUSTOMER_ID_CHARS } from '../rules/book';
 import { type CustomerState, customerStateSchema } from '../rules/customerState';
 
 /** What can happen to a customer; every one is a counted, attributable row. */
-export const AUDIT_ACTIONS = ['surfaced', 'held_out', 'reached_out', 'won_back', 'lost', 'undo'] as const;
+export const AUDIT_ACTIONS = [
+  'surfaced',
+  'held_out',
+  'reached_out',
+  'won_back',
+  'lost',
+  'snoozed',
+  'follow_up',
+  'undo',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 // Table Storage strings hold up to 64 KiB (32K UTF-16 units); these caps keep a row far below that.

@@ -2,7 +2,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { z } from 'zod';
-import type { WeeklyCardData } from '../cards/cardModels';
+import { digestCardDataSchema } from '../cards/digestCardData';
+import type { RepCardData } from '../cards/renderCard';
 import { weeklyCardDataSchema } from '../cards/weeklyCardData';
 import type { Config } from '../functions/config';
 import { ConflictError, naming, statusOf } from './errors';
@@ -49,7 +50,8 @@ export interface SentCard {
    * within a conversation, and a tap from another conversation must not find this card.
    */
   conversationId: string;
-  data: WeeklyCardData;
+  /** The weekly card's or the daily digest's data. */
+  data: RepCardData;
   /** When the card data was last saved (ISO 8601). */
   savedAt: string;
 }
@@ -82,7 +84,7 @@ export interface CardStore {
 const payloadSchema = z.object({
   repUserId: z.string().min(1).max(400),
   conversationId: z.string().min(1).max(2000),
-  data: weeklyCardDataSchema,
+  data: z.union([digestCardDataSchema, weeklyCardDataSchema]),
   savedAt: z.iso.datetime({ offset: true }),
 });
 
@@ -242,12 +244,12 @@ function parseRecent(entity: Record<string, unknown>): RecentAction[] {
   return parsed.data;
 }
 
-/** Saves what the weekly sender just sent, so taps on that card can update it in place. */
+/** Saves what the weekly run or the daily follow-ups just sent, so taps on that card can update it in place. */
 export async function saveSentCard(
   store: CardStore,
   messageId: string,
   repUserId: string,
-  data: WeeklyCardData,
+  data: RepCardData,
   options: { conversationId: string; now?: Date },
 ): Promise<void> {
   await store.save({

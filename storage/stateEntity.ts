@@ -37,6 +37,8 @@ export function toStateEntity(partitionKey: string, s: CustomerState): StateEnti
     lostAt: s.lostAt,
     lostReason: s.lostReason,
     lostNote: s.lostNote,
+    previousWonBackAt: s.previousWonBackAt,
+    snoozedUntil: s.snoozedUntil,
   };
   for (const [k, v] of Object.entries(optional)) if (v !== null) entity[k] = v;
   if (s.recoveredValue !== null) entity.recoveredValue = double(s.recoveredValue);
@@ -100,6 +102,8 @@ const stateRow = customerStateSchema
     lostAt: nullable(z.string()),
     lostReason: nullable(z.string()),
     lostNote: nullable(z.string()),
+    previousWonBackAt: nullable(z.string()),
+    snoozedUntil: nullable(z.string()),
   })
   .strip();
 

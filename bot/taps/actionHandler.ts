@@ -1,6 +1,7 @@
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import { type ParsedSubmit, parseCardSubmit } from '../../cards/cardSubmit';
+import { outcomeOnCard, renderRepCard, withOutcome } from '../../cards/renderCard';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
 import type { RepWeek } from '../../jobs/weekly/weeklyLists';
@@ -30,7 +31,7 @@ import {
   undoKey,
 } from './auditHistory';
 import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from './authorise';
-import { outcomeOfRow, withOutcome } from './cardOutcome';
+import { outcomeOfRow } from './cardOutcome';
 import { type CommitResult, commitDecision, finishRecorded, isUndone } from './commitAction';
 import { decideTap } from './decideTap';
 import { decideUndo, selectUndoTarget } from './decideUndo';
@@ -297,11 +298,11 @@ export class ChurnActionHandler implements ActionHandler {
         const data = withOutcome(card.data, customerId, outcome);
         if (!data) return null;
         applies = true;
-        const before = card.data.customers.find((c) => c.customerId === customerId)?.outcome ?? null;
+        const before = outcomeOnCard(card.data, customerId) ?? null;
         if (JSON.stringify(before) === JSON.stringify(outcome)) return null; // already shown: no write
         return { ...card, data, savedAt: this.clock().toISOString() };
       });
-      return saved && applies ? (buildWeeklyCard(saved.data) as CardJson) : null;
+      return saved && applies ? renderRepCard(saved.data) : null;
     } catch (err) {
       // The action is recorded; a card that kept losing its own ETag race is only cosmetic.
       if (err instanceof ConflictError) {

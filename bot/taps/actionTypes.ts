@@ -1,11 +1,11 @@
 import type { CustomerState } from '../../rules/customerState';
 import type { NewAuditRow } from '../../storage/auditRow';
 
-/** The actions a rep takes on a customer from the card (undo is separate: it reverses one of these). */
-export const REP_ACTIONS = ['reached_out', 'won_back', 'lost'] as const;
+/** The actions a rep takes on a customer from a card (undo is separate: it reverses one of these). */
+export const REP_ACTIONS = ['reached_out', 'won_back', 'lost', 'snoozed'] as const;
 export type RepAction = (typeof REP_ACTIONS)[number];
 
-/** True for the three rep actions (not `surfaced`, `held_out` or `undo`). */
+/** True for the rep actions (not `surfaced`, `held_out`, `follow_up` or `undo`). */
 export function isRepAction(action: string): action is RepAction {
   return (REP_ACTIONS as readonly string[]).includes(action);
 }
@@ -31,6 +31,19 @@ export interface ActionRules {
   maxValueMultiple: number;
   /** ...and never more than this (per month), whatever the customer's value. */
   maxValue: number;
+  /** "Snooze a week": days the daily follow-ups leave the customer alone. */
+  snoozeDays: number;
+}
+
+/**
+ * Actors that are the product itself (the weekly run, the daily follow-ups): their ids share this
+ * prefix, which no Teams user id has.
+ */
+export const SYSTEM_ACTOR_PREFIX = 'churn-predictor:';
+
+/** True for a row the product wrote itself (e.g. marked lost after silence), which the customer's rep may undo. */
+export function isSystemActor(actorId: string): boolean {
+  return actorId.startsWith(SYSTEM_ACTOR_PREFIX);
 }
 
 /** Why an action was refused. Nothing is written for any of them. */

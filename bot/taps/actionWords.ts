@@ -7,6 +7,8 @@ const WORDS: Record<AuditRow['action'], string> = {
   reached_out: '"reached out"',
   won_back: '"won back"',
   lost: '"lost"',
+  snoozed: '"snooze a week"',
+  follow_up: 'a follow-up',
   undo: 'an undo',
 };
 

@@ -1,4 +1,4 @@
-import type { CustomerOutcome, WeeklyCardData } from '../../cards/cardModels';
+import type { CustomerOutcome } from '../../cards/cardModels';
 import { localDate } from '../../rules/calendar';
 import type { AuditRow } from '../../storage/auditRow';
 
@@ -13,20 +13,16 @@ export function outcomeOfRow(row: AuditRow, timeZone: string): CustomerOutcome {
       return { kind: 'won_back', by, at, value: row.value ?? 0 };
     case 'lost':
       return { kind: 'lost', by, at, reason: row.reason ?? 'other', note: row.note };
+    case 'snoozed':
+      return { kind: 'snoozed', by, at, until: untilOf(row) ?? at };
     default:
       throw new Error(`a ${row.action} row has no card outcome`);
   }
 }
 
-/** The card data with one customer's outcome set (null clears it); null when the customer is not on the card. */
-export function withOutcome(
-  data: WeeklyCardData,
-  customerId: string,
-  outcome: CustomerOutcome | null,
-): WeeklyCardData | null {
-  if (!data.customers.some((c) => c.customerId === customerId)) return null;
-  return {
-    ...data,
-    customers: data.customers.map((c) => (c.customerId === customerId ? { ...c, outcome } : c)),
-  };
+/** The day a snooze row runs to (its note reads `until YYYY-MM-DD`). */
+function untilOf(row: AuditRow): string | null {
+  return /^until (\d{4}-\d{2}-\d{2})$/.exec(row.note ?? '')?.[1] ?? null;
 }
+
+export { withOutcome } from '../../cards/renderCard';

@@ -52,10 +52,12 @@ export async function commitDecision(
   decision: Accepted,
   options: ReplayOptions & { at: string },
 ): Promise<CommitResult> {
-  const snapshot = decision.audit.snapshot;
-  if (!snapshot) throw new Error('an action row must carry the state before it');
+  if (!decision.audit.snapshot) throw new Error('an action row must carry the state before it');
   const { recorded, row } = await stores.audit.record(decision.audit);
   if (!recorded) return finishRecorded(stores, row, options);
+  // The stored row's snapshot: the one given, parsed (fields it may lack filled in).
+  const snapshot = row.snapshot;
+  if (!snapshot) throw new Error('an action row must carry the state before it');
   const outcome = await projectState(stores.state, row.customerId, snapshot, decision.next);
   if (outcome.kind === 'applied') return { kind: 'applied', row, fresh: true };
   if (outcome.current && (await redoUndo(stores, row, outcome.current)))

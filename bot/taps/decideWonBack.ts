@@ -67,6 +67,8 @@ export function decideWonBack(
       surfacedAt: null,
       lastContact: null,
       wonBackAt: ctx.today,
+      // Two saves within a year change the play (no more offers): keep the one before.
+      previousWonBackAt: ctx.current.wonBackAt,
       recoveredValue: read.value,
     },
     audit: { ...auditBase(ctx), action: 'won_back', value: read.value },

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { daysBetween, localDate, MONTH_KEY, monthName } from '../../rules/calendar';
+import type { SaveHolding } from '../../rules/followUps';
 import { type AuditRow, newAuditRowSchema } from '../../storage/auditRow';
+import { DEFAULT_SILENT_AFTER_DAYS, followUpFigures, median, savesHeldFigures } from './followUpFigures';
 import { headlineFor } from './headline';
 import { type ComebackOutcomes, holdoutFigures } from './holdoutComparison';
 import { lossHints } from './lossHints';
@@ -22,6 +24,8 @@ const optionsSchema = z.object({
   lossReasons: z.array(z.object({ code: z.string(), label: z.string() })).default([]),
   /** Display names by owner (lower-case email/UPN), from the reps who installed the app. */
   repNames: z.record(z.string(), z.string()).default({}),
+  /** The rules' followUps.silentAfterDays: a went-quiet loss that long after a reach-out is "lost after silence". */
+  silentAfterDays: z.number().int().positive().default(DEFAULT_SILENT_AFTER_DAYS),
 });
 
 export type SummaryOptions = z.input<typeof optionsSchema>;
@@ -35,6 +39,8 @@ export interface SummaryInput extends SummaryOptions {
   laterRows?: readonly AuditRow[];
   /** Order-feed outcomes for the holdout comparison; without them the comparison is left out. */
   outcomes?: ComebackOutcomes | null;
+  /** Saves that hold, from the order feed as of `asOf`; without them the figure is left out. */
+  saves?: { asOf: string; saves: readonly SaveHolding[] } | null;
 }
 
 const rowsSchema = z.array(z.custom<AuditRow>((v) => newAuditRowSchema.safeParse(v).success));
@@ -89,10 +95,20 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     winBacksTimed: timings.length,
     losses,
     hints: lossHints(losses),
-    reps: repFigures(standing, o.repNames),
+    // Digest rows and snoozes are not outcomes: they do not put a rep in the table.
+    reps: repFigures(
+      standing.filter((r) => r.action !== 'follow_up' && r.action !== 'snoozed'),
+      o.repNames,
+    ),
     reChurn: reChurn(standing, history, stands, o.timeZone),
     holdout: holdoutFigures(standing, o.timeZone, input.outcomes ?? null),
     undone: [...undone].filter((id) => monthIds.has(id)).length,
+    followUps: followUpFigures(
+      standing,
+      later.filter((r) => r.action !== 'undo' && stands(r.id)),
+      { timeZone: o.timeZone, silentAfterDays: o.silentAfterDays },
+    ),
+    savesHeld: savesHeldFigures(input.saves?.saves ?? null, input.saves?.asOf ?? null),
   };
 }
 
@@ -150,13 +166,6 @@ function byCustomer(rows: readonly AuditRow[]): Map<string, AuditRow[]> {
     else map.set(r.customerId, [r]);
   }
   return map;
-}
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** Per rep (the customer's owner, whoever tapped): sorted by value won back, then name. */

@@ -1,13 +1,13 @@
 import type { CardSender } from '../../bot/ports';
 import type { Storage } from '../../storage';
 import { type MonthlySchedule, monthlyRunDue, summarisedMonth } from '../schedule';
-import type { ComebackOutcomes } from '.';
+import type { ComebackOutcomes, SummaryInput } from '.';
 import { type SummaryCardOptions, summaryCardFor } from './summaryCardFor';
 
 /** The ledger's delivery row for the channel post (the ledger keys deliveries by recipient). */
 export const SUMMARY_CHANNEL_RECIPIENT = 'summary-channel';
 
-export interface MonthlySummaryConfig extends Omit<SummaryCardOptions, 'outcomes'> {
+export interface MonthlySummaryConfig extends Omit<SummaryCardOptions, 'outcomes' | 'saves'> {
   /** When the summary goes out: the 1st at hour:minute in the zone. */
   schedule: MonthlySchedule;
 }
@@ -19,6 +19,8 @@ export interface MonthlySummaryDeps {
   config: MonthlySummaryConfig;
   /** Order-feed outcomes for the holdout comparison (optional: the card says when they are missing). */
   loadOutcomes?: () => Promise<ComebackOutcomes | null>;
+  /** Saves that hold, from the feed and the states (optional: the card leaves the figure out). */
+  loadSaves?: (month: string, now: Date) => Promise<NonNullable<SummaryInput['saves']>>;
 }
 
 /** What a tick did, for the log (and the ledger when the run finishes). */
@@ -60,7 +62,8 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
   await storage.runs.startRun(runKey, at);
   const month = summarisedMonth(runKey);
   const outcomes = deps.loadOutcomes ? await deps.loadOutcomes() : null;
-  const { summary, card } = await summaryCardFor(storage, month, { ...config, outcomes });
+  const saves = deps.loadSaves ? await deps.loadSaves(month, now) : null;
+  const { summary, card } = await summaryCardFor(storage, month, { ...config, outcomes, saves });
   const sent = await sender(channel.reference, card, summary.headline);
   if (sent.status === 'failed') return { status: 'failed', runKey, month, error: sent.error };
   const delivery = sent.status === 'delivered' ? { activityId: sent.activityId } : {};

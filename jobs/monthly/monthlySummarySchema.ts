@@ -70,6 +70,41 @@ const holdoutSchema = z.object({
   text: z.string(),
 });
 
+const followUpsSchema = z.object({
+  /** Digest rows sent this month (follow_up rows). */
+  sent: count,
+  /** Of them, rows a rep acted on from the digest (a standing tap on that row of that card). */
+  actedOn: count,
+  /** Distinct customers a rep reached out to this month... */
+  reachedOut: count,
+  /** ...and of those, how many were won back after it (this month or later). */
+  reachedOutThenWonBack: count,
+  /** Median days from the reach-out to the save, over this month's saves that followed one. */
+  medianDaysReachedOutToWonBack: z.number().nonnegative().nullable(),
+  /** The saves in that median. */
+  savesAfterReachOut: count,
+  /** Lost, went quiet, at least followUps.silentAfterDays after the last reach-out... */
+  lostAfterSilence: count,
+  /** ...of which the product marked itself (followUps.autoLoseAfterDays). */
+  lostAfterSilenceAutomatically: count,
+});
+
+const heldCheckSchema = z.object({ days: count, held: count, of: count });
+
+/** Saves that hold, from the order feed: null when the summary had no feed. */
+const savesHeldSchema = z.object({
+  /** The feed date the checks were read as of. */
+  asOf: z.string(),
+  /** Won-back customers checked (still active, in the feed). */
+  saves: count,
+  /** Per check day (followUps.heldCheckDays): saves past it, and how many were ordering at their rhythm then. */
+  checks: z.array(heldCheckSchema),
+  /** Monthly value recorded with those saves... */
+  valueRecorded: money,
+  /** ...and what those customers actually ordered since their saves. */
+  valueRetained: money,
+});
+
 export const monthlySummarySchema = z.object({
   /** `YYYY-MM`. */
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
@@ -98,6 +133,8 @@ export const monthlySummarySchema = z.object({
   holdout: holdoutSchema.nullable(),
   /** Action rows of the month cancelled by an undo (shown, so the netting is visible). */
   undone: count,
+  followUps: followUpsSchema,
+  savesHeld: savesHeldSchema.nullable(),
 });
 
 export type MonthlySummary = z.infer<typeof monthlySummarySchema>;
@@ -105,3 +142,5 @@ export type LossShare = z.infer<typeof lossSchema>;
 export type RepFigures = z.infer<typeof repSchema>;
 export type ReChurnCustomer = z.infer<typeof reChurnCustomerSchema>;
 export type HoldoutFigures = z.infer<typeof holdoutSchema>;
+export type FollowUpFigures = z.infer<typeof followUpsSchema>;
+export type SavesHeld = z.infer<typeof savesHeldSchema>;

@@ -1,7 +1,13 @@
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
 import { shiftMonth } from '../../rules/calendar';
 import type { Storage } from '../../storage';
-import { type ComebackOutcomes, computeMonthlySummary, type MonthlySummary, PRIOR_MONTHS_NEEDED } from '.';
+import {
+  type ComebackOutcomes,
+  computeMonthlySummary,
+  type MonthlySummary,
+  PRIOR_MONTHS_NEEDED,
+  type SummaryInput,
+} from '.';
 
 /** What the summary needs besides the audit trail. */
 export interface SummaryCardOptions {
@@ -12,6 +18,10 @@ export interface SummaryCardOptions {
   locale?: string;
   /** Order-feed outcomes for the holdout comparison, when the caller has the feed. */
   outcomes?: ComebackOutcomes | null;
+  /** Saves that hold, from the feed and the states, when the caller has the feed. */
+  saves?: SummaryInput['saves'];
+  /** The rules' followUps.silentAfterDays. */
+  silentAfterDays?: number;
 }
 
 /**
@@ -42,6 +52,8 @@ export async function summaryCardFor(
     lossReasons: [...options.lossReasons],
     repNames: Object.fromEntries(reps.filter((r) => r.name).map((r) => [r.email, r.name])),
     outcomes: options.outcomes ?? null,
+    saves: options.saves ?? null,
+    ...(options.silentAfterDays ? { silentAfterDays: options.silentAfterDays } : {}),
   });
   return { summary, card: buildMonthlySummaryCard(summary) };
 }

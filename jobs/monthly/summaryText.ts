@@ -10,7 +10,7 @@ export function renderSummaryText(s: MonthlySummary): string {
     }).format(amount);
   const pct = (share: number) => `${Math.round(share * 100)}%`;
   const lines = [`Monthly summary, ${s.monthTitle}`, '', s.headline];
-  if (s.isEmpty) return `${lines.join('\n')}\n`;
+  if (s.isEmpty && (s.savesHeld?.saves ?? 0) === 0) return `${lines.join('\n')}\n`;
   lines.push('', ...table([['', ''], ...facts(s, money, pct)]).slice(1));
   if (s.losses.length > 0) {
     lines.push('', 'Losses by reason');
@@ -62,8 +62,51 @@ export function facts(
     ],
     ['Lost', String(s.lost)],
     ['At risk again after a save', String(s.reChurn.length)],
+    ...followUpFacts(s, money, pct),
     ['Undone (not counted)', String(s.undone)],
   ];
+}
+
+/** The follow-ups' and the saves' facts: only those with something to say. */
+function followUpFacts(
+  s: MonthlySummary,
+  money: (amount: number) => string,
+  pct: (share: number) => string,
+): [string, string][] {
+  const f = s.followUps;
+  const out: [string, string][] = [];
+  if (f.sent > 0)
+    out.push(['Follow-ups sent, acted on', `${f.sent}, ${f.actedOn} (${pct(f.actedOn / f.sent)})`]);
+  if (f.reachedOut > 0)
+    out.push([
+      'Reached out, then won back',
+      `${f.reachedOutThenWonBack} of ${f.reachedOut} (${pct(f.reachedOutThenWonBack / f.reachedOut)})`,
+    ]);
+  if (f.medianDaysReachedOutToWonBack !== null)
+    out.push([
+      'Median days, reached out to won back',
+      `${f.medianDaysReachedOutToWonBack} (of ${f.savesAfterReachOut})`,
+    ]);
+  if (f.lostAfterSilence > 0)
+    out.push([
+      'Marked lost after silence',
+      f.lostAfterSilenceAutomatically > 0
+        ? `${f.lostAfterSilence} (${f.lostAfterSilenceAutomatically} automatically)`
+        : String(f.lostAfterSilence),
+    ]);
+  const h = s.savesHeld;
+  if (h && h.saves > 0) {
+    const checks = h.checks.filter((c) => c.of > 0).map((c) => `${c.days} days: ${c.held} of ${c.of}`);
+    out.push([
+      'Saves that held',
+      checks.length > 0 ? checks.join('; ') : `none ${h.saves === 1 ? 'is' : 'are'} old enough yet`,
+    ]);
+    out.push([
+      'Value retained since the saves',
+      `${money(h.valueRetained)} ordered (recorded ${money(h.valueRecorded)}/month)`,
+    ]);
+  }
+  return out;
 }
 
 /** Left-aligned columns, two spaces apart. */

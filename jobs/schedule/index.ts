@@ -1,3 +1,11 @@
+export {
+  type DailyRunDecision,
+  type DailySchedule,
+  dailyRunDue,
+  dailyRunKey,
+  dailyScheduleSchema,
+  previousWorkingDay,
+} from './dailyRunDue';
 export { monthlyRunDue, monthlyRunKey, summarisedMonth } from './monthlyRunDue';
 export type { RunDecision } from './runDecision';
 export {

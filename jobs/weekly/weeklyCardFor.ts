@@ -5,6 +5,7 @@ import { lossReasonChoices } from '../../cards/weeklyCardData';
 import { dayOf } from '../../rules/book';
 import { outlookText } from '../../rules/model/plainWords';
 import { planText } from '../../rules/plans';
+import { playFlags } from '../../rules/play';
 import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredCustomer } from '../../rules/scoreBook';
 import type { RepWeek } from './weeklyLists';
@@ -39,7 +40,9 @@ function rowOf(c: ScoredCustomer, week: RepWeek, options: CardPageOptions): Week
     score: c.score,
     monthlyValue: c.monthlyValue,
     reasons: c.reasons,
-    play: c.plan ? planText(c.plan, startDay) : c.play.text,
+    // Won back twice this year: no offer, whatever the plan table says.
+    play: c.plan && c.play.kind !== 'no_offer' ? planText(c.plan, startDay) : c.play.text,
+    flags: playFlags(c.play),
     outcome: null,
     ...(c.segment ? { segment: c.segment } : {}),
     valueKind: c.valueKind,

@@ -1,5 +1,6 @@
 import type { CardSender } from '../../bot/ports';
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
+import type { RepCardData } from '../../cards/renderCard';
 import type { Rules } from '../../rules/rulesSchema';
 import { type CardStore, saveSentCard } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
@@ -76,22 +77,7 @@ export async function deliverRepWeek(
   tally.throttled += sent.throttled ?? 0;
   switch (sent.status) {
     case 'delivered': {
-      const conversationId = conversationIdOf(conversation.reference);
-      await Promise.all([
-        ctx.runs.recordDelivery(ctx.runKey, rep, {
-          at: ctx.at,
-          status: 'delivered',
-          activityId: sent.activityId,
-        }),
-        // A stored reference always names its conversation (conversationRefSchema); without one the
-        // card could not be found again, so there is nothing to save and taps answer in text.
-        conversationId
-          ? saveSentCard(ctx.cards, sent.activityId, conversation.userId, data, {
-              conversationId,
-              now: ctx.now,
-            })
-          : Promise.resolve(),
-      ]);
+      await recordDelivered(ctx, rep, conversation, sent.activityId, data);
       tally.cardSaves++;
       return {
         rep,
@@ -109,7 +95,30 @@ export async function deliverRepWeek(
   }
 }
 
-function conversationIdOf(reference: Record<string, unknown>): string | null {
+/**
+ * Right after a 201: records `delivered` in the ledger and keeps the card's data, so taps on it
+ * update it in place (the weekly card and the daily digest alike).
+ */
+export async function recordDelivered(
+  ctx: Pick<DeliveryContext, 'runKey' | 'at' | 'now' | 'runs' | 'cards'>,
+  rep: string,
+  conversation: { reference: Record<string, unknown>; userId: string },
+  activityId: string,
+  data: RepCardData,
+): Promise<void> {
+  const conversationId = conversationIdOf(conversation.reference);
+  await Promise.all([
+    ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'delivered', activityId }),
+    // A stored reference always names its conversation (conversationRefSchema); without one the
+    // card could not be found again, so there is nothing to save and taps answer in text.
+    conversationId
+      ? saveSentCard(ctx.cards, activityId, conversation.userId, data, { conversationId, now: ctx.now })
+      : Promise.resolve(),
+  ]);
+}
+
+/** The conversation id a stored reference names, or null. */
+export function conversationIdOf(reference: Record<string, unknown>): string | null {
   const conversation = reference.conversation as { id?: unknown } | undefined;
   return typeof conversation?.id === 'string' ? conversation.id : null;
 }

@@ -1,6 +1,7 @@
 import type { ModelChoice } from '../../rules/model/bookModel';
 import { rankingText } from '../../rules/model/plainWords';
 import type { RequestCounts } from '../../storage/requestCounter';
+import type { Delivery } from '../../storage/runLedger';
 import type { GateCounts } from './weeklyLists';
 import type { NoticeResult } from './weeklyNotice';
 import type { RefusedCustomer } from './weeklyRefused';
@@ -158,12 +159,28 @@ export function weeklyReportText(report: WeeklyRunDone): string {
   return lines.join('\n');
 }
 
+/** A rep an earlier attempt of a run already handled, as the ledger recorded it (`customers`: rows on their card). */
+export function fromLedger(rep: string, customers: number, row: Delivery): RepOutcome {
+  switch (row.status) {
+    case 'delivered':
+      return { rep, status: 'delivered', activityId: row.activityId ?? null, customers, earlier: true };
+    case 'unreachable':
+      return { rep, status: 'unreachable', code: 'recorded by an earlier attempt', earlier: true };
+    case 'nothing_to_send':
+      return { rep, status: 'nothing_to_send', earlier: true };
+    case 'no_conversation':
+      return { rep, status: 'no_conversation' };
+  }
+}
+
 function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** The report without the per-rep list, small enough for the ledger's run row (the per-rep rows hold the rest). */
-export function ledgerSummary(report: WeeklyRunDone): Omit<WeeklyRunDone, 'outcomes'> {
+export function ledgerSummary<R extends { outcomes: RepOutcome[]; notReached: NotReached[] }>(
+  report: R,
+): Omit<R, 'outcomes'> {
   const { outcomes: _outcomes, ...rest } = report;
   return {
     ...rest,

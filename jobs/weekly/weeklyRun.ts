@@ -5,7 +5,7 @@ import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
 import { zonedNow } from '../../rules/calendar';
 import type { Rules } from '../../rules/rulesSchema';
-import type { Delivery, Storage } from '../../storage';
+import type { Storage } from '../../storage';
 import { runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
 import { stateRowProblem } from '../../storage/stateEntity';
@@ -13,13 +13,14 @@ import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import type { CardLocale } from './weeklyCardFor';
 import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { readFeedOrStop, stopForFeed } from './weeklyFeedStop';
-import { countGates, type RepWeek } from './weeklyLists';
+import { countGates } from './weeklyLists';
 import type { AdminNotifier } from './weeklyNotice';
 import { planWeek } from './weeklyPlan';
 import { setAsideUnstorable } from './weeklyRefused';
 import { repDirectory } from './weeklyRepDirectory';
 import {
   countOutcomes,
+  fromLedger,
   ledgerSummary,
   notReached,
   type RepOutcome,
@@ -160,7 +161,9 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     runLimited(
       weeks.map((week) => () => {
         const earlier = ledger.get(week.owner);
-        return earlier ? Promise.resolve(fromLedger(week, earlier)) : deliverRepWeek(week, delivery, tally);
+        return earlier
+          ? Promise.resolve(fromLedger(week.owner, week.shown.length, earlier))
+          : deliverRepWeek(week, delivery, tally);
       }),
       config.sendConcurrency ?? 16,
     ),
@@ -259,31 +262,6 @@ async function noticeOnce(
   const result = await deps.notifyAdmins(text);
   if (result === 'posted') await deps.storage.runs.recordNotice(runKey, at);
   return result;
-}
-
-/** A rep an earlier attempt of this run already handled, as the ledger recorded it. */
-function fromLedger(week: RepWeek, row: Delivery): RepOutcome {
-  switch (row.status) {
-    case 'delivered':
-      return {
-        rep: week.owner,
-        status: 'delivered',
-        activityId: row.activityId ?? null,
-        customers: week.shown.length,
-        earlier: true,
-      };
-    case 'unreachable':
-      return {
-        rep: week.owner,
-        status: 'unreachable',
-        code: 'recorded by an earlier attempt',
-        earlier: true,
-      };
-    case 'nothing_to_send':
-      return { rep: week.owner, status: 'nothing_to_send', earlier: true };
-    case 'no_conversation':
-      return { rep: week.owner, status: 'no_conversation' };
-  }
 }
 
 /** How many audit rows this attempt recorded, and how many an earlier one already had. */

@@ -14,6 +14,8 @@ export const REP_FIELDS = [
   'lostAt',
   'lostReason',
   'lostNote',
+  'previousWonBackAt',
+  'snoozedUntil',
   'surfacedAt',
 ] as const satisfies readonly (keyof CustomerState)[];
 

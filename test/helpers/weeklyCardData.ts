@@ -1,4 +1,5 @@
 import type { WeeklyCardData } from '../../cards/cardModels';
+import { isDigest, type RepCardData } from '../../cards/renderCard';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
 import type { CustomerState } from '../../rules/customerState';
 import { defaultRules } from '../../rules/rulesSchema';
@@ -18,4 +19,16 @@ export function weeklyData(states: readonly CustomerState[]): WeeklyCardData {
     })),
     lossReasons: lossReasonChoices(defaultRules().lossReasons),
   };
+}
+
+/** The rows of a stored weekly card (throws for a digest: a test that expects a weekly card has the wrong one). */
+export function weeklyRows(card: { data: RepCardData } | null | undefined): WeeklyCardData['customers'] {
+  if (!card) return [];
+  if (isDigest(card.data)) throw new Error('expected a weekly card, found a digest');
+  return card.data.customers;
+}
+
+/** The stored weekly card's "+N more", if any. */
+export function weeklyOverflow(card: { data: RepCardData } | null | undefined): WeeklyCardData['overflow'] {
+  return card && !isDigest(card.data) ? card.data.overflow : undefined;
 }

@@ -28,6 +28,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     file: 'weeklyBench.ts',
     what: 'weekly run of 10k customers / 200 reps vs the Teams rate bound',
   },
+  followups: {
+    file: 'followUpsBench.ts',
+    what: 'daily follow-up run of 10k customers / 200 reps vs the Teams rate bound',
+  },
   weeklyMemory: {
     file: 'weeklyMemoryBench.ts',
     what: "the weekly run's working set (book, stored states, plan) at 1M customers / 20M orders",

@@ -1,4 +1,5 @@
-import { SettingsError } from './settings';
+import { z } from 'zod';
+import { FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
 
 /**
  * What `npm run weekly` and `npm run summary` share: they ask the running local stack (\`npm start\`)
@@ -57,4 +58,32 @@ export function runAsCommand(main: () => Promise<number>): void {
       process.exitCode = known ? 2 : 1;
     },
   );
+}
+
+const jobReportSchema = z.looseObject({
+  status: z.string(),
+  runKey: z.string().optional(),
+  counts: z.record(z.string(), z.number()).optional(),
+});
+
+/**
+ * A timer job's command (`npm run weekly`, `npm run followups`): triggers the function on the
+ * running stack, prints its report without the per-rep list, and exits 1 when a rep's card failed.
+ */
+export async function runJobCommand(
+  functionName: string,
+  usage: string,
+  argv: readonly string[],
+): Promise<number> {
+  const { settings, help } = parseLocalSettings(argv);
+  if (help) {
+    console.log(`${usage}\n\n${FLAG_HELP}`);
+    return 0;
+  }
+  const report = jobReportSchema.parse(
+    await triggerLocalFunction(functionName, { port: settings.ports.bot }),
+  );
+  const { outcomes: _perRep, ...summary } = report as Record<string, unknown>;
+  console.log(JSON.stringify(summary, null, 2));
+  return (report.counts?.failed ?? 0) > 0 ? 1 : 0;
 }

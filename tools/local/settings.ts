@@ -67,7 +67,14 @@ export const DEFAULT_PORTS: Readonly<LocalPorts> = {
 };
 
 /** The local host's admin routes, named as on the real Functions host's admin API: POST /admin/functions/<name>. */
-export const ADMIN_FUNCTIONS = { weekly: 'weeklyRun', summary: 'monthlySummary' } as const;
+/** The local host's route that moves the stack's clock to another day (`?day=YYYY-MM-DD`); local only. */
+export const ADMIN_DAY_PATH = '/admin/day';
+
+export const ADMIN_FUNCTIONS = {
+  weekly: 'weeklyRun',
+  followups: 'dailyFollowUps',
+  summary: 'monthlySummary',
+} as const;
 
 /** Monday 2026-11-23: the demo feed's last orders are on the Friday before (demo/feed/SOURCE.md). */
 export const DEMO_AS_OF = '2026-11-23';
@@ -121,6 +128,7 @@ const FLAGS = {
   rep: { type: 'string' },
   weekly: { type: 'string' },
   month: { type: 'string' },
+  day: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -139,12 +147,15 @@ export const FLAG_HELP = `Options (flags win over environment variables):
   --rep <email>          PLAYGROUND_REP      the Playground user's email, a feed owner (default ${DEMO_REP_EMAIL})
   --weekly <when>        WEEKLY_RUN          when the weekly job runs by itself: browser (default: when the
                                              Playground page opens), start, or off (npm run weekly only)
-  --month <YYYY-MM>                          npm run summary: the month to summarise (default: the current one)`;
+  --month <YYYY-MM>                          npm run summary: the month to summarise (default: the current one)
+  --day <YYYY-MM-DD>                         npm run followups: move the running stack's clock to this day first`;
 
 export interface ParsedCommandLine {
   settings: LocalSettings;
   /** `--month`, for `npm run summary`. */
   month?: string;
+  /** `--day`, for `npm run followups`: the day to move the stack's clock to. */
+  day?: string;
   help: boolean;
 }
 
@@ -195,6 +206,10 @@ export function parseLocalSettings(
   if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
     throw new SettingsError(`Invalid --month "${month}": expected YYYY-MM, e.g. 2026-11`);
   }
+  const day = text('day');
+  if (day !== undefined && !isCalendarDate(day)) {
+    throw new SettingsError(`Invalid --day "${day}": expected YYYY-MM-DD, e.g. 2026-11-30`);
+  }
   const { repEmail, location, ...rest } = parsed.data;
   return {
     settings: {
@@ -203,6 +218,7 @@ export function parseLocalSettings(
       rep: { email: repEmail.toLowerCase(), name: nameFromEmail(repEmail) },
     },
     ...(month ? { month } : {}),
+    ...(day ? { day } : {}),
     help: values.help === true,
   };
 }
@@ -275,4 +291,10 @@ function settingName(path: readonly PropertyKey[]): string {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** True for a real `YYYY-MM-DD` calendar date. */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  return m !== null && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).toISOString().slice(0, 10) === text;
 }

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { Log } from '../../bot';
 import { type Config, loadConfig } from '../../functions/config';
 import { type Wiring, wire } from '../../functions/wiring';
+import type { FollowUpsReport } from '../../jobs/followups/followUpsReport';
+import { runFollowUps } from '../../jobs/followups/followUpsRun';
 import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../jobs/weekly/weeklyRun';
@@ -23,7 +25,9 @@ import { type LoadedFeed, loadFeedIntoContainer } from './loadDemoFeed';
 import { type PlaygroundUser, startPlayground } from './playground';
 import { PlaygroundClient } from './playgroundClient';
 import {
+  ADMIN_DAY_PATH,
   ADMIN_FUNCTIONS,
+  isCalendarDate,
   type LocalPorts,
   type LocalSettings,
   localClock,
@@ -85,6 +89,14 @@ export interface LocalStack {
   automaticWeekly: Promise<WeeklyReport | Error | null>;
   /** Runs this week's weekly job now (forced; the run ledger still keeps it to one card per rep per week). */
   runWeeklyNow(): Promise<WeeklyReport>;
+  /** Runs today's follow-up digests now (forced; the ledger keeps it to one digest per rep per day). */
+  runFollowUpsNow(): Promise<FollowUpsReport>;
+  /**
+   * Moves the stack's clock to another day (at the weekly send time, then real speed), and when a
+   * feed folder is given uploads it to the feed container: the book as of that day. Storage, the
+   * Playground and the installs stay as they are.
+   */
+  setDay(asOf: string, options?: { feedDir?: string }): Promise<void>;
   /** Posts the summary of `month` (default: the clock's current month) to the team's summary channel. */
   postSummaryNow(month?: string): Promise<SummaryPost>;
   /** Stops the Playground, the host and Azurite (SIGINT), and frees their ports. */
@@ -161,7 +173,8 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     log(`Feed: ${settings.feedDir} -> blob container "${feed.container}" (${feed.blobs.join(', ')})`);
 
     const config = loadConfig(localConfigEnv(settings, azurite.connectionString));
-    const clock = localClock(settings, config.weeklySendAt);
+    let dayClock = localClock(settings, config.weeklySendAt);
+    const clock = () => dayClock();
     const user = repUser(settings);
     const tabUser: TabUser = {
       userId: user.aadObjectId,
@@ -175,10 +188,25 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     // The feed is read and scored before the first tab opens; a failure surfaces on the first request, as in Azure.
     wiring.tabs.service.warm().catch(() => undefined);
     const jobs = localJobs(wiring, clock, log);
+    const setDay = async (asOf: string, dayOptions: { feedDir?: string } = {}): Promise<void> => {
+      if (dayOptions.feedDir) {
+        await loadFeedIntoContainer(azurite.connectionString, settings.feedContainer, dayOptions.feedDir);
+      }
+      dayClock = localClock({ ...settings, asOf }, config.weeklySendAt);
+      log(`Clock moved to ${asOf}${dayOptions.feedDir ? `, feed ${dayOptions.feedDir}` : ''}`);
+    };
 
     const automatic = automaticWeeklyRun(settings, jobs, log);
     stoppers.push(() => automatic.stop());
-    const host = await startHost(settings, wiring, jobs, automatic.onPersonalInstall, log, tabs.routes);
+    const host = await startHost(
+      settings,
+      wiring,
+      jobs,
+      { setDay, clock },
+      automatic.onPersonalInstall,
+      log,
+      tabs.routes,
+    );
     stoppers.push(() => host.close());
     const playground = await startPlayground({
       botEndpoint: `${host.url}/api/messages`,
@@ -235,6 +263,8 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       feed,
       automaticWeekly: automatic.result,
       runWeeklyNow: jobs.weekly,
+      runFollowUpsNow: jobs.followups,
+      setDay,
       postSummaryNow: jobs.summary,
       stop: stopAll,
     };
@@ -294,6 +324,7 @@ function automaticWeeklyRun(
 
 interface LocalJobs {
   weekly(): Promise<WeeklyReport>;
+  followups(): Promise<FollowUpsReport>;
   summary(month?: string): Promise<SummaryPost>;
 }
 
@@ -306,7 +337,7 @@ function prefixedLog(name: string, log: (line: string) => void): Log {
   };
 }
 
-/** The two timers' work, run on demand with the stack's wiring and clock. */
+/** The timers' work, run on demand with the stack's wiring and clock. */
 function localJobs(wiring: Wiring, clock: () => Date, log: (line: string) => void): LocalJobs {
   const { config, storage } = wiring;
   return {
@@ -314,6 +345,11 @@ function localJobs(wiring: Wiring, clock: () => Date, log: (line: string) => voi
       const deps = await wiring.weekly(prefixedLog('weekly', log));
       // Forced: "run now" whatever the day; the ledger's run key still keeps one card per rep per week.
       return runWeekly(deps, { now: clock(), force: true });
+    },
+    async followups() {
+      const deps = await wiring.followUps(prefixedLog('followups', log));
+      // Forced, like `npm run weekly`; the ledger's day key still keeps one digest per rep per day.
+      return runFollowUps(deps, { now: clock(), force: true });
     },
     async summary(month) {
       const now = clock();
@@ -328,7 +364,8 @@ function localJobs(wiring: Wiring, clock: () => Date, log: (line: string) => voi
       }
       // The timer's own dependencies (storage, proactive sender, loss reasons), on demand for any month.
       const deps = await wiring.monthly(now);
-      const { summary, card } = await summaryCardFor(deps.storage, which, deps.config);
+      const saves = deps.loadSaves ? await deps.loadSaves(which, now) : null;
+      const { summary, card } = await summaryCardFor(deps.storage, which, { ...deps.config, saves });
       const sent = await deps.sender(channel.reference, card, summary.headline);
       switch (sent.status) {
         case 'delivered':
@@ -352,6 +389,7 @@ async function startHost(
   settings: LocalSettings,
   wiring: Wiring,
   jobs: LocalJobs,
+  day: { setDay(asOf: string): Promise<void>; clock(): Date },
   onPersonalInstall: () => void,
   log: (line: string) => void,
   tabRoutes: readonly FunctionRoute[],
@@ -365,6 +403,19 @@ async function startHost(
   const routes: FunctionRoute[] = [
     ...registeredRoutes(wiring, { messages: (handler) => watchPersonalInstalls(handler, onPersonalInstall) }),
     admin(ADMIN_FUNCTIONS.weekly, () => jobs.weekly()),
+    admin(ADMIN_FUNCTIONS.followups, () => jobs.followups()),
+    {
+      name: 'admin-day',
+      path: ADMIN_DAY_PATH,
+      methods: ['POST'],
+      handler: async (request) => {
+        const asOf = request.query.get('day') ?? '';
+        if (!isCalendarDate(asOf))
+          return { status: 400, jsonBody: { error: `day must be YYYY-MM-DD, got "${asOf}"` } };
+        await day.setDay(asOf);
+        return { status: 200, jsonBody: { day: asOf, now: day.clock().toISOString() } };
+      },
+    },
     admin(ADMIN_FUNCTIONS.summary, (query) => jobs.summary(monthParam(query))),
     ...tabRoutes,
   ];
@@ -375,7 +426,7 @@ async function startHost(
     log: (level, ...args) => log(formatLine(`[functions:${level}]`, ...args)),
   });
   log(
-    `Functions host: ${host.url}/api/messages, /api/health, /api/tab/*, /tab/{personal,team}, /admin/functions/{weeklyRun,monthlySummary}`,
+    `Functions host: ${host.url}/api/messages, /api/health, /api/tab/*, /tab/{personal,team}, /admin/functions/{weeklyRun,dailyFollowUps,monthlySummary}`,
   );
   return host;
 }

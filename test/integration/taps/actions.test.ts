@@ -3,6 +3,7 @@ import type { ActionHandlerDeps } from '../../../bot/taps/actionHandler';
 import type { CustomerState } from '../../../rules/customerState';
 import type { Storage } from '../../../storage';
 import type { TableCardStore } from '../../../storage/cardStore';
+import { weeklyRows } from '../../helpers/weeklyCardData';
 import {
   ADMIN,
   ANA,
@@ -108,7 +109,7 @@ describe('card actions over HTTP on Azurite', () => {
     expect(cardRow(card, 'Blue Door Bakery').buttons).toEqual(['reached_out', 'Won back', 'Lost']);
     // The stored card data now carries the outcome, so the next tap renders it too.
     const stored = await w.cards.get(`a:${ANA.userId}`, 'card-1');
-    expect(stored?.data.customers[0].outcome).toEqual({ kind: 'reached_out', by: 'Ana Ruiz', at: TODAY });
+    expect(weeklyRows(stored)[0].outcome).toEqual({ kind: 'reached_out', by: 'Ana Ruiz', at: TODAY });
   });
 
   it('won back with the typed value: steady, cycle cleared, wonBackAt and recoveredValue set', async () => {
@@ -379,7 +380,7 @@ describe('forged and malformed submissions: a clear reply, nothing written', () 
     await saveCard(w.cards, 'bens-card', BEN, [bensCustomer]);
     await w.tap(ADMIN, tap.reachedOut('cust-3'), { replyToId: 'bens-card' });
     expect((await stateOf(w, 'cust-3'))?.lastContact).toBe(TODAY);
-    expect((await w.cards.get(`a:${BEN.userId}`, 'bens-card'))?.data.customers[0].outcome ?? null).toBeNull();
+    expect(weeklyRows(await w.cards.get(`a:${BEN.userId}`, 'bens-card'))[0].outcome ?? null).toBeNull();
     expect(lastUpdate(w)).toBeUndefined();
   });
 
@@ -389,8 +390,8 @@ describe('forged and malformed submissions: a clear reply, nothing written', () 
     await w.tap(ANA, tap.reachedOut('cust-1'), { replyToId: 'same-id' });
     const anas = await w.cards.get(`a:${ANA.userId}`, 'same-id');
     const bens = await w.cards.get(`a:${BEN.userId}`, 'same-id');
-    expect(anas?.data.customers[0]).toMatchObject({ customerId: 'cust-1', outcome: { kind: 'reached_out' } });
-    expect(bens?.data.customers.map((c) => [c.customerId, c.outcome ?? null])).toEqual([['cust-3', null]]);
+    expect(weeklyRows(anas)[0]).toMatchObject({ customerId: 'cust-1', outcome: { kind: 'reached_out' } });
+    expect(weeklyRows(bens).map((c) => [c.customerId, c.outcome ?? null])).toEqual([['cust-3', null]]);
     expect(cardRow(updatedCard(w), 'Greenfield Cafe').buttons).toEqual(['undo']);
   });
 });

@@ -5,6 +5,7 @@ import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { defaultRules } from '../../../rules/rulesSchema';
 import type { Storage } from '../../../storage';
 import type { TableCardStore } from '../../../storage/cardStore';
+import { weeklyRows } from '../../helpers/weeklyCardData';
 import { ofType, texts } from '../../unit/cards/cardWalk';
 import { slipBook } from '../../unit/weekly/scoredFixture';
 import {
@@ -172,7 +173,7 @@ describe('text commands', () => {
       `Undone: "lost" on ${TODAY} on Blue Door Bakery. It is back as it was before.`,
     );
     expect((await storage.state.get('cust-2'))?.state).toEqual(states[1]);
-    expect((await cards.get(`a:${ANA.userId}`, 'card-1'))?.data.customers[1].outcome ?? null).toBeNull();
+    expect(weeklyRows(await cards.get(`a:${ANA.userId}`, 'card-1'))[1].outcome ?? null).toBeNull();
     await say('undo');
     expect((await storage.state.get('cust-1'))?.state).toEqual(states[0]);
     await say('undo');

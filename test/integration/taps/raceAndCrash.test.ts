@@ -5,6 +5,7 @@ import { CANCELLED_NOTE } from '../../../bot/taps/commitAction';
 import type { Storage } from '../../../storage';
 import type { TableCardStore } from '../../../storage/cardStore';
 import type { StateStore } from '../../../storage/stateStore';
+import { weeklyRows } from '../../helpers/weeklyCardData';
 import {
   ADMIN,
   ANA,
@@ -104,8 +105,8 @@ describe('two people acting on one customer at once', () => {
     expect(cancel).toMatchObject({ undoes: wonBack?.id, note: CANCELLED_NOTE, actorId: ANA.userId });
     expect(byId.get(lost?.id ?? '')?.actorId).toBe(ADMIN.userId);
     // Ana's card was not changed; the admin's card shows the loss.
-    expect((await cards.get(`a:${ANA.userId}`, 'card-1'))?.data.customers[0].outcome ?? null).toBeNull();
-    expect((await cards.get(`a:${ADMIN.userId}`, 'card-admin'))?.data.customers[0].outcome).toMatchObject({
+    expect(weeklyRows(await cards.get(`a:${ANA.userId}`, 'card-1'))[0].outcome ?? null).toBeNull();
+    expect(weeklyRows(await cards.get(`a:${ADMIN.userId}`, 'card-admin'))[0].outcome).toMatchObject({
       kind: 'lost',
       by: 'Ada Admin',
     });

@@ -4,6 +4,7 @@ import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import { weeklyRows } from '../../helpers/weeklyCardData';
 import {
   conversationOf,
   depsFor,
@@ -61,7 +62,11 @@ describe('gates and the card, end to end', () => {
     });
     const [row] = await world.storage.runs.listRun(report.runKey);
     const card = await world.cards.get(conversationOf(row.repId), row.activityId ?? '');
-    expect(card?.data.customers.map((c) => c.customerId).sort()).toEqual(['coolOver', 'fresh', 'pauseOver']);
+    expect(
+      weeklyRows(card)
+        .map((c) => c.customerId)
+        .sort(),
+    ).toEqual(['coolOver', 'fresh', 'pauseOver']);
 
     const states = await world.storage.state.getAll();
     expect(states.get('paused')).toMatchObject({

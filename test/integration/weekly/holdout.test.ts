@@ -4,6 +4,7 @@ import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { heldOutRowId } from '../../../jobs/weekly/weeklySurfaced';
 import { defaultRules } from '../../../rules/rulesSchema';
 import type { AuditRow } from '../../../storage/auditRow';
+import { weeklyOverflow, weeklyRows } from '../../helpers/weeklyCardData';
 import {
   completed,
   conversationOf,
@@ -62,11 +63,11 @@ describe('the holdout in the weekly run (Azurite, fake Teams connector)', () => 
     expect(ledger).toHaveLength(reps.length);
     for (const row of ledger) {
       const card = await world.cards.get(conversationOf(row.repId), row.activityId ?? '');
-      const shown = card?.data.customers.map((c) => c.customerId) ?? [];
+      const shown = weeklyRows(card).map((c) => c.customerId);
       expect(shown).toHaveLength(rules.capPerRep);
       expect(shown.filter((id) => expected.has(id))).toEqual([]);
       const heldOfRep = [...expected].filter((id) => id.startsWith(`${row.repId}#`)).length;
-      expect(card?.data.overflow?.count ?? 0).toBe(40 - rules.capPerRep - heldOfRep);
+      expect(weeklyOverflow(card)?.count ?? 0).toBe(40 - rules.capPerRep - heldOfRep);
     }
 
     // One held_out row per held-out customer (and no surfaced row for them); their state marks the cycle.

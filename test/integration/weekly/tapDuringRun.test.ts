@@ -101,6 +101,8 @@ describe('a rep tapping a card while the weekly run is still writing states', ()
       lostAt: null,
       lostReason: null,
       lostNote: null,
+      previousWonBackAt: null,
+      snoozedUntil: null,
     }));
     await world.storage.state.writeChanged(new Map(), lastWeek);
 
@@ -179,6 +181,8 @@ describe('a rep tapping a card while the weekly run is still writing states', ()
         lostAt: null,
         lostReason: null,
         lostNote: null,
+        previousWonBackAt: null,
+        snoozedUntil: null,
       })),
     );
     const atFirstSend: (string | null)[] = [];

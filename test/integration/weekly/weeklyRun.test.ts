@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { localMonth } from '../../../rules/calendar';
+import { weeklyRows } from '../../helpers/weeklyCardData';
 import {
   completed,
   conversationOf,
@@ -62,9 +63,11 @@ describe('runWeekly on Azurite and the fake Teams connector', () => {
       const saved = await world.cards.get(conversationOf(row.repId), row.activityId ?? '');
       expect(saved?.repUserId).toBe(`aad-${row.repId}`);
       expect(saved?.conversationId).toBe(conversationOf(row.repId));
-      expect(saved?.data.customers.map((c) => c.customerId).sort()).toEqual(
-        [0, 1, 2].map((k) => `${row.repId}#s${k}`),
-      );
+      expect(
+        weeklyRows(saved)
+          .map((c) => c.customerId)
+          .sort(),
+      ).toEqual([0, 1, 2].map((k) => `${row.repId}#s${k}`));
     }
     const run = await world.storage.runs.getRun('weekly-2026-W48');
     expect(run?.finishedAt).toBeDefined();

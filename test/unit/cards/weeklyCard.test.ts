@@ -48,6 +48,14 @@ describe('buildWeeklyCard', () => {
     expect(t).toContain('Suggested: Time-bound offer: 10% off the next order this week');
   });
 
+  it('shows a row’s flags, e.g. a customer won back twice this year', () => {
+    const week = representativeWeek();
+    week.customers[0] = { ...week.customers[0], flags: ['Won back twice this year: no discount'] };
+    const [first, second] = rowContainers(buildWeeklyCard(week));
+    expect(texts(first)).toContain('⚠ Won back twice this year: no discount');
+    expect(texts(second).some((t) => t.startsWith('⚠'))).toBe(false);
+  });
+
   it('gives an open row Reached out, Won back (prefilled value) and Lost (reasons + bounded note)', () => {
     const [first] = rowContainers(buildWeeklyCard(representativeWeek()));
     const [reached] = ofType(first, 'Action.Submit');

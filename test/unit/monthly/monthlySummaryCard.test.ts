@@ -48,6 +48,8 @@ describe('buildMonthlySummaryCard', () => {
       'Median days, flagged to won back': '14 (of 2)',
       Lost: '4',
       'At risk again after a save': '1',
+      // Both saves followed a reach-out in the month; the third reach-out is still open.
+      'Reached out, then won back': '2 of 3 (67%)',
       'Undone (not counted)': '3',
     });
     expect(texts(card)).toContain('2 of 4 losses were price: that is a pricing conversation.');

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { playFor, STANDARD_PLAY, VIP_PLAY, vipThreshold } from '../../../rules/play';
+import { WON_BACK_TWICE_FLAG } from '../../../rules/followUps';
+import {
+  NO_OFFER_PLAY,
+  playFlags,
+  playFor,
+  STANDARD_PLAY,
+  VIP_PLAY,
+  vipThreshold,
+} from '../../../rules/play';
 
 const values = [0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]; // 10 positive values
 
@@ -29,5 +37,15 @@ describe('playFor', () => {
     expect(playFor(999, 1000)).toEqual(STANDARD_PLAY);
     expect(STANDARD_PLAY.text).toBe('Time-limited offer');
     expect(playFor(0, 0)).toEqual(STANDARD_PLAY);
+  });
+});
+
+describe('a customer won back twice this year', () => {
+  it('gets no offer, VIP or not, and the cards carry the flag', () => {
+    expect(playFor(1000, 1000, true)).toEqual(NO_OFFER_PLAY);
+    expect(playFor(10, 1000, true)).toEqual(NO_OFFER_PLAY);
+    expect(NO_OFFER_PLAY.text).toBe('Personal call, no discount or offer');
+    expect(playFlags(NO_OFFER_PLAY)).toEqual([WON_BACK_TWICE_FLAG]);
+    expect(playFlags(STANDARD_PLAY)).toEqual([]);
   });
 });

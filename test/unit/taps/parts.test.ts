@@ -12,6 +12,7 @@ import { helpFor } from '../../../bot/taps/replies';
 import { parseCardSubmit as parseSubmit } from '../../../cards/cardSubmit';
 import { localDate, localMonth, shiftMonth } from '../../../rules/calendar';
 import { CHUNK_BYTES, decodeCard, encodeCard, type SentCard } from '../../../storage/cardStore';
+import { weeklyRows } from '../../helpers/weeklyCardData';
 import { row } from './fixtures';
 
 describe('idempotency keys and history', () => {
@@ -197,7 +198,7 @@ describe('card store encoding', () => {
     const original = card(['Greenfield Cafe']);
     const decoded = decodeCard(encodeCard(original));
     expect(decoded).toMatchObject({ messageId: 'msg-1', repUserId: 'aad-ana', conversationId: 'a:chat' });
-    expect(decoded.data.customers[0].name).toBe('Greenfield Cafe');
+    expect(weeklyRows(decoded)[0].name).toBe('Greenfield Cafe');
   });
 
   it('splits data that does not compress into several binary properties under 64 KiB', () => {
@@ -210,7 +211,7 @@ describe('card store encoding', () => {
     for (let i = 0; i < Number(columns.parts); i++) {
       expect((columns[`p${i}`] as Uint8Array).length).toBeLessThanOrEqual(CHUNK_BYTES);
     }
-    expect(decodeCard(columns).data.customers[24].name).toBe(names[24]);
+    expect(weeklyRows(decodeCard(columns))[24].name).toBe(names[24]);
   });
 
   it('names the message when a row is damaged', () => {

@@ -48,6 +48,7 @@ describe('weeklyCardDataFor', () => {
       monthlyValue: 3000,
       reasons: top.reasons,
       play: 'Standard: Time-limited offer (email), Mon 23 Nov, Thu 26 Nov and Thu 3 Dec',
+      flags: [],
       outcome: null,
       segment: 'slipping',
       valueKind: 'monthly',

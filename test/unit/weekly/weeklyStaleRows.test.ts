@@ -40,6 +40,8 @@ describe('decideStaleRow: a row changed between the run read it and wrote it', (
       lostAt: '2026-11-23',
       lostReason: 'price',
       lostNote: 'n',
+      previousWonBackAt: '2026-10-01',
+      snoozedUntil: '2026-11-30',
       surfacedAt: '2026-11-01',
     };
     for (const k of REP_FIELDS) {

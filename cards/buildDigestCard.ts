@@ -1,0 +1,89 @@
+import { Template } from 'adaptivecards-templating';
+import { dayOf } from '../rules/book';
+import { type Money, OUTCOME_COLOR, outcomeText } from './buildWeeklyCard';
+import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
+import { type ParsedDigestCardData, parseDigestCardData } from './digestCardData';
+import type { DigestCardData, FollowUpReason } from './digestCardModels';
+import { formatMoney, formatShortDate, truncate } from './format';
+import digestTemplate from './templates/digestCard.json';
+
+const template = new Template(digestTemplate);
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The row's sentence, e.g. `Ordered $450 on Thu 26 Nov, 3 days after you reached out: record the
+ * save?`; once acted on (`asks` false) the question is left out.
+ */
+export function followUpText(reason: FollowUpReason, money: Money, asks = true): string {
+  switch (reason.kind) {
+    case 'no_order':
+      return `Reached out ${plural(reason.days, 'day')} ago (${formatShortDate(reason.contactOn)}), no order since.`;
+    case 'ordered': {
+      const after = daysBetween(reason.contactOn, reason.orderOn);
+      const ordered = `Ordered ${money(reason.amount)} on ${formatShortDate(reason.orderOn)}, ${plural(after, 'day')} after you reached out`;
+      return asks ? `${ordered}: record the save?` : `${ordered}.`;
+    }
+    case 'silent': {
+      const silent = `No order in the ${plural(reason.days, 'day')} since you reached out (${formatShortDate(reason.contactOn)})`;
+      return asks ? `${silent}: mark lost, went quiet?` : `${silent}.`;
+    }
+    case 'save_slipping':
+      return `Won back on ${formatShortDate(reason.wonBackOn)}, now ${plural(reason.daysSinceOrder, 'day')} without an order (usually every ${Math.round(reason.cadenceDays)}): slipping again.`;
+  }
+}
+
+function daysBetween(from: string, to: string): number {
+  return dayOf(to) - dayOf(from);
+}
+
+/** The day of a `daily-YYYY-MM-DD` run key. */
+function dayOfRunKey(runKey: string): string {
+  return runKey.slice('daily-'.length);
+}
+
+/** Plain strings for the template: all formatting happens here, the template only places them. */
+function viewModel(data: ParsedDigestCardData) {
+  const money: Money = (amount) => formatMoney(amount, data.currency, data.locale);
+  const reasonTitle = (value: string) => data.lossReasons.find((r) => r.value === value)?.title ?? value;
+  const count = data.rows.length;
+  return {
+    runKey: data.runKey,
+    headline: `Follow-ups for ${formatShortDate(dayOfRunKey(data.runKey))} · ${plural(count + data.overflow, 'customer')}`,
+    valueLabel: `Monthly value won back (${data.currency})`,
+    snoozeTitle: 'Snooze a week',
+    hasMore: data.overflow > 0,
+    moreText: `+${data.overflow} more due today (the most urgent are above)`,
+    quietReason: data.quietReason,
+    noteMaxLength: data.noteMaxLength,
+    lossReasons: data.lossReasons,
+    rows: data.rows.map((r, index) => {
+      const kind = r.reason.kind;
+      return {
+        customerId: r.customerId,
+        name: truncate(r.name, MAX_NAME_CHARS),
+        valueText: `${money(r.monthlyValue)}/month`,
+        reasonText: followUpText(r.reason, money, !r.outcome),
+        flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
+        hasOutcome: Boolean(r.outcome),
+        outcomeText: r.outcome ? outcomeText(r.outcome, money, reasonTitle) : '',
+        outcomeColor: r.outcome ? OUTCOME_COLOR[r.outcome.kind] : 'Default',
+        // An order after the call: the save comes first, prefilled. Silence: Lost in one tap.
+        wonBackFirst: kind === 'ordered',
+        wonBackLater: kind === 'no_order',
+        lostQuiet: kind === 'silent',
+        lostPicker: kind === 'no_order' || kind === 'save_slipping',
+        reachedOutTitle: kind === 'save_slipping' ? 'Reached out' : 'Reached out again',
+        monthlyValue: Math.round(r.monthlyValue),
+        valueInputId: `value_${index}`,
+        reasonInputId: `reason_${index}`,
+        noteInputId: `note_${index}`,
+      };
+    }),
+  };
+}
+
+/** The daily follow-up digest (Adaptive Card 1.5) for one rep, ready to send as an attachment's `content`. */
+export function buildDigestCard(data: DigestCardData): CardJson {
+  return template.expand({ $root: viewModel(parseDigestCardData(data)) }) as CardJson;
+}

@@ -1,0 +1,40 @@
+import type { FollowUpReason } from '../rules/followUps';
+import type { CustomerOutcome, LossReasonChoice } from './cardModels';
+
+/**
+ * The most rows one digest shows (the fullest, with the longest ids and names, stays under the 80 KB
+ * a card may take); the rest are counted on the card as "+N more".
+ */
+export const MAX_DIGEST_ROWS = 15;
+
+export type { FollowUpReason } from '../rules/followUps';
+
+/** One row of the digest: a customer, why they are here, and what the rep did about it. */
+export interface DigestRow {
+  customerId: string;
+  name: string;
+  /** Value per month, in `currency`; prefills the Won back amount. */
+  monthlyValue: number;
+  reason: FollowUpReason;
+  /** Warnings, e.g. "Won back twice this year: no discount". */
+  flags?: string[];
+  outcome?: CustomerOutcome | null;
+}
+
+/** Everything one rep's daily digest shows. */
+export interface DigestCardData {
+  kind: 'digest';
+  /** The day's run key, e.g. `daily-2026-11-27`; it goes back to the bot in every submit. */
+  runKey: string;
+  rows: DigestRow[];
+  /** Follow-ups due today past MAX_DIGEST_ROWS (the least urgent): counted, not shown. */
+  overflow?: number;
+  lossReasons: LossReasonChoice[];
+  /** The loss reason the silent rows' one-tap Lost records (the rules file's "went quiet"). */
+  quietReason: string;
+  /** ISO 4217; default USD. */
+  currency?: string;
+  /** BCP 47; default en-US. */
+  locale?: string;
+  noteMaxLength?: number;
+}

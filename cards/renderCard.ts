@@ -1,0 +1,50 @@
+import { buildDigestCard } from './buildDigestCard';
+import { buildWeeklyCard } from './buildWeeklyCard';
+import type { CardJson, CustomerOutcome, WeeklyCardData } from './cardModels';
+import type { DigestCardData } from './digestCardModels';
+
+/** The data of any card the bot sends to a rep and updates in place when a row is tapped. */
+export type RepCardData = WeeklyCardData | DigestCardData;
+
+/** True for the daily digest's data. */
+export function isDigest(data: RepCardData): data is DigestCardData {
+  return 'kind' in data && data.kind === 'digest';
+}
+
+/** Renders a stored rep card, whichever kind it is. */
+export function renderRepCard(data: RepCardData): CardJson {
+  return isDigest(data) ? buildDigestCard(data) : buildWeeklyCard(data);
+}
+
+/** The outcome a card shows on a customer's row; undefined when the card does not list them. */
+export function outcomeOnCard(data: RepCardData, customerId: string): CustomerOutcome | null | undefined {
+  const rows: readonly { customerId: string; outcome?: CustomerOutcome | null }[] = isDigest(data)
+    ? data.rows
+    : data.customers;
+  const row = rows.find((r) => r.customerId === customerId);
+  return row ? (row.outcome ?? null) : undefined;
+}
+
+/** The card data with one customer's outcome set (null clears it); null when the customer is not on the card. */
+export function withOutcome(
+  data: WeeklyCardData,
+  customerId: string,
+  outcome: CustomerOutcome | null,
+): WeeklyCardData | null;
+export function withOutcome(
+  data: RepCardData,
+  customerId: string,
+  outcome: CustomerOutcome | null,
+): RepCardData | null;
+export function withOutcome(
+  data: RepCardData,
+  customerId: string,
+  outcome: CustomerOutcome | null,
+): RepCardData | null {
+  if (outcomeOnCard(data, customerId) === undefined) return null;
+  const set = <R extends { customerId: string }>(r: R): R =>
+    r.customerId === customerId ? { ...r, outcome } : r;
+  return isDigest(data)
+    ? { ...data, rows: data.rows.map(set) }
+    : { ...data, customers: (data as WeeklyCardData).customers.map(set) };
+}

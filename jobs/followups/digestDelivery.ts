@@ -1,0 +1,92 @@
+import type { CardSender } from '../../bot/ports';
+import { cardMessageKey } from '../../bot/taps/auditHistory';
+import { buildDigestCard } from '../../cards/buildDigestCard';
+import type { DigestCardData } from '../../cards/digestCardModels';
+import type { NewAuditRow } from '../../storage/auditRow';
+import type { CardStore } from '../../storage/cardStore';
+import type { ConversationStore } from '../../storage/conversationStore';
+import type { RunLedger } from '../../storage/runLedger';
+import { cardBytes, MAX_CARD_BYTES } from '../weekly/weeklyCardFor';
+import { type DeliveryTally, recordDelivered } from '../weekly/weeklyDelivery';
+import type { RepOutcome } from '../weekly/weeklyReport';
+import { digestNotificationText, FOLLOW_UPS_ACTOR } from './digestFor';
+
+/** What delivering one rep's digest needs. */
+export interface DigestDeliveryContext {
+  runKey: string;
+  /** ISO instant of the run, on the ledger rows. */
+  at: string;
+  /** The time the run's own audit rows carry (the day's first start, so every attempt writes the same). */
+  rowsAt: string;
+  now: Date;
+  conversations: Pick<ConversationStore, 'getRepByEmail'>;
+  runs: Pick<RunLedger, 'recordDelivery'>;
+  cards: CardStore;
+  sender: CardSender;
+}
+
+/** The follow_up audit rows of a sent digest: one per row, naming the card, so the summary can count the taps on them. */
+export function followUpRows(
+  data: DigestCardData,
+  owner: string,
+  messageId: string,
+  rowsAt: string,
+): NewAuditRow[] {
+  return data.rows.map((r) => ({
+    id: `follow_up|${data.runKey}|${r.customerId}`.slice(0, 400),
+    action: 'follow_up',
+    customerId: r.customerId,
+    customerName: r.name.slice(0, 1000),
+    owner,
+    ...FOLLOW_UPS_ACTOR,
+    at: rowsAt,
+    value: r.monthlyValue,
+    reason: r.reason.kind,
+    cardMessageId: cardMessageKey(messageId),
+  }));
+}
+
+/**
+ * Delivers one rep's digest, as the weekly run delivers a card: find the conversation (none: not
+ * recorded, so a later attempt tries again), build and size-check, send, and right after a 201
+ * record `delivered` in the ledger with the card data the bot updates in place (the run appends the
+ * digests' `follow_up` audit rows after the sends). A 403 is recorded `unreachable`; a failed send
+ * records nothing.
+ */
+export async function deliverDigest(
+  owner: string,
+  data: DigestCardData,
+  ctx: DigestDeliveryContext,
+  tally: DeliveryTally,
+): Promise<RepOutcome> {
+  const conversation = await ctx.conversations.getRepByEmail(owner);
+  if (!conversation) return { rep: owner, status: 'no_conversation' };
+  const card = buildDigestCard(data);
+  const bytes = cardBytes(card);
+  if (bytes > MAX_CARD_BYTES) {
+    const error = `digest is ${bytes} bytes, over the ${MAX_CARD_BYTES} limit`;
+    return { rep: owner, status: 'failed', error };
+  }
+  const sent = await ctx.sender(conversation.reference, card, digestNotificationText(data));
+  tally.attempts += sent.attempts ?? 1;
+  tally.retries += sent.retries ?? 0;
+  tally.throttled += sent.throttled ?? 0;
+  switch (sent.status) {
+    case 'delivered': {
+      await recordDelivered(ctx, owner, conversation, sent.activityId, data);
+      tally.cardSaves++;
+      return {
+        rep: owner,
+        status: 'delivered',
+        activityId: sent.activityId,
+        customers: data.rows.length,
+        earlier: false,
+      };
+    }
+    case 'unreachable':
+      await ctx.runs.recordDelivery(ctx.runKey, owner, { at: ctx.at, status: 'unreachable' });
+      return { rep: owner, status: 'unreachable', code: sent.code, earlier: false };
+    case 'failed':
+      return { rep: owner, status: 'failed', error: sent.error };
+  }
+}

@@ -1,0 +1,108 @@
+import type { CustomerOutcome } from '../../cards/cardModels';
+import type { DigestCardData, DigestRow } from '../../cards/digestCardModels';
+import { MAX_DIGEST_ROWS } from '../../cards/digestCardModels';
+import { formatMoney } from '../../cards/format';
+import { lossReasonChoices } from '../../cards/weeklyCardData';
+import { type FollowUp, wonBackTwice } from '../../rules/followUps';
+import { playFlags, playFor } from '../../rules/play';
+import type { Rules } from '../../rules/rulesSchema';
+import type { CardLocale } from '../weekly/weeklyCardFor';
+
+/** Who the daily run's own audit rows (follow_up, lost after silence) name as the actor. */
+export const FOLLOW_UPS_ACTOR = {
+  actorId: 'churn-predictor:follow-ups',
+  actorName: 'Churn Predictor',
+} as const;
+
+/** One rep's digest: the follow-ups it shows, and those past the card's cap (shown on a later day). */
+export interface RepDigest {
+  /** The rep's email/UPN (lower case): the ledger's and the conversation's key. */
+  owner: string;
+  shown: FollowUp[];
+  overflow: number;
+}
+
+// A recorded save first (money on the table), then the decisions (silence, a slipping save), then reminders.
+const ORDER: Record<FollowUp['reason']['kind'], number> = {
+  ordered: 0,
+  silent: 1,
+  save_slipping: 2,
+  no_order: 3,
+};
+
+/** The reps with something to say today, sorted, each with their rows in digest order (at most MAX_DIGEST_ROWS). */
+export function repDigests(followUps: readonly FollowUp[]): RepDigest[] {
+  const byOwner = new Map<string, FollowUp[]>();
+  for (const f of followUps) {
+    const owner = f.state.owner.trim().toLowerCase();
+    if (owner === '') continue;
+    const list = byOwner.get(owner) ?? [];
+    list.push(f);
+    byOwner.set(owner, list);
+  }
+  return [...byOwner.keys()].sort().map((owner) => {
+    const rows = (byOwner.get(owner) ?? []).sort(
+      (a, b) =>
+        ORDER[a.reason.kind] - ORDER[b.reason.kind] ||
+        b.state.monthlyValue - a.state.monthlyValue ||
+        a.state.customerId.localeCompare(b.state.customerId),
+    );
+    return {
+      owner,
+      shown: rows.slice(0, MAX_DIGEST_ROWS),
+      overflow: Math.max(0, rows.length - MAX_DIGEST_ROWS),
+    };
+  });
+}
+
+/**
+ * The loss reason a silent customer's one-tap Lost records: the rules file's `went_quiet`, else a
+ * reason labelled "quiet", else `other`, else the first.
+ */
+export function quietReasonCode(reasons: Rules['lossReasons']): string {
+  return (
+    reasons.find((r) => r.code === 'went_quiet')?.code ??
+    reasons.find((r) => /quiet/i.test(r.label))?.code ??
+    reasons.find((r) => r.code === 'other')?.code ??
+    reasons[0].code
+  );
+}
+
+/** The digest card's data for one rep; `outcomes` are rows already acted on (marked lost after silence). */
+export function digestCardDataFor(
+  digest: RepDigest,
+  rules: Pick<Rules, 'lossReasons'>,
+  at: { runKey: string; today: string },
+  outcomes: ReadonlyMap<string, CustomerOutcome>,
+  options: CardLocale = {},
+): DigestCardData {
+  return {
+    kind: 'digest',
+    runKey: at.runKey,
+    ...(digest.overflow > 0 ? { overflow: digest.overflow } : {}),
+    rows: digest.shown.map(
+      (f): DigestRow => ({
+        customerId: f.state.customerId,
+        name: f.state.name.trim() || f.state.customerId,
+        monthlyValue: f.state.monthlyValue,
+        reason: f.reason,
+        flags: playFlags(playFor(f.state.monthlyValue, 0, wonBackTwice(f.state, at.today))),
+        outcome: outcomes.get(f.state.customerId) ?? null,
+      }),
+    ),
+    lossReasons: lossReasonChoices(rules.lossReasons),
+    quietReason: quietReasonCode(rules.lossReasons),
+    ...(options.currency ? { currency: options.currency } : {}),
+    ...(options.locale ? { locale: options.locale } : {}),
+  };
+}
+
+/** The notification preview, e.g. `Follow-ups: 3 customers (1 ordered after your call), $2,400/month`. */
+export function digestNotificationText(data: DigestCardData): string {
+  const n = data.rows.length;
+  const ordered = data.rows.filter((r) => r.reason.kind === 'ordered').length;
+  const value = data.rows.reduce((sum, r) => sum + r.monthlyValue, 0);
+  const money = formatMoney(value, data.currency ?? 'USD', data.locale ?? 'en-US');
+  const note = ordered > 0 ? ` (${ordered} ordered after your call)` : '';
+  return `Follow-ups: ${n} ${n === 1 ? 'customer' : 'customers'}${note}, ${money}/month`;
+}

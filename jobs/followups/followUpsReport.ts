@@ -1,0 +1,73 @@
+import type { RequestCounts } from '../../storage/requestCounter';
+import type { NoticeResult } from '../weekly/weeklyNotice';
+import type { NotReached, RepOutcome, RepStatus } from '../weekly/weeklyReport';
+
+/** What a completed daily follow-up run did. */
+export interface FollowUpsDone {
+  status: 'completed';
+  runKey: string;
+  /** The team's local date: follow-ups due after `since` up to it went out. */
+  localDate: string;
+  /** The previous working day. */
+  since: string;
+  forced: boolean;
+  resumed: boolean;
+  attempt: number;
+  retry: 'next_tick' | 'none';
+  feed: { customers: number; rowsSkipped: number };
+  /** Follow-ups due today, by kind; overflow: past a digest's row cap (they stay due, shown later). */
+  followUps: {
+    due: number;
+    no_order: number;
+    ordered: number;
+    silent: number;
+    save_slipping: number;
+    overflow: number;
+  };
+  /** Silent past followUps.autoLoseAfterDays, marked lost by the run (or by an earlier attempt). */
+  markedLost: { recorded: number; alreadyThere: number };
+  /** Saves slipping within the cool-down whose new cycle the run started. */
+  savesFlaggedAgain: number;
+  /** The digests' follow_up audit rows (one per row sent). */
+  followUpRows: { recorded: number; alreadyThere: number };
+  /** Reps with a digest, per outcome. */
+  counts: Record<RepStatus, number>;
+  /** Reps of the feed with nothing due: they hear nothing. */
+  quietReps: number;
+  notReached: NotReached[];
+  sends: { attempts: number; retries: number; throttled: number };
+  storage: RequestCounts & { cardSaves: number };
+  adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred';
+  durationMs: number;
+  /** prepare: start to the first digest (feed, states, what is due, marked lost); deliver: every rep; followUpRows: their audit rows. */
+  phasesMs: { prepare: number; deliver: number; followUpRows: number };
+  outcomes: RepOutcome[];
+}
+
+/** What a daily timer tick did. */
+export type FollowUpsReport =
+  | {
+      status: 'not_due';
+      runKey: string;
+      reason: 'before_send_time' | 'already_ran' | 'not_a_working_day' | 'disabled';
+    }
+  | FollowUpsDone;
+
+/** A short plain-text account of the run for the log and the admins' channel. */
+export function followUpsReportText(r: FollowUpsDone): string {
+  const c = r.counts;
+  const f = r.followUps;
+  const lines = [
+    `Follow-ups ${r.runKey}: ${f.due} due (${f.ordered} ordered after a call, ${f.no_order} no order yet, ` +
+      `${f.silent} silent, ${f.save_slipping} saves slipping); ${c.delivered} digests delivered, ` +
+      `${c.unreachable} unreachable, ${c.no_conversation} without the app, ${c.failed} failed; ` +
+      `${r.quietReps} reps with nothing due.`,
+  ];
+  if (r.markedLost.recorded > 0)
+    lines.push(
+      `${r.markedLost.recorded} customers marked lost after silence (the rep can undo it on the digest).`,
+    );
+  if (r.retry === 'next_tick') lines.push(`The ${c.failed} failed reps are tried again on the next tick.`);
+  for (const n of r.notReached.slice(0, 20)) lines.push(`- ${n.rep}: ${n.detail}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,311 @@
+import { actionRulesFrom } from '../../bot/taps/actionRules';
+import { outcomeOfRow } from '../../bot/taps/cardOutcome';
+import { commitDecision } from '../../bot/taps/commitAction';
+import { decideLost } from '../../bot/taps/decideLost';
+import { wonBackThisCycle } from '../../bot/taps/staleReason';
+import type { CustomerOutcome } from '../../cards/cardModels';
+import type { DigestCardData } from '../../cards/digestCardModels';
+import { describeFeedReport } from '../../feed/describeFeedReport';
+import { dayOf } from '../../rules/book';
+import { zonedNow } from '../../rules/calendar';
+import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
+import type { NewAuditRow } from '../../storage/auditRow';
+import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
+import { type DailySchedule, dailyRunDue, previousWorkingDay } from '../schedule';
+import type { CardLocale } from '../weekly/weeklyCardFor';
+import type { DeliveryTally } from '../weekly/weeklyDelivery';
+import { repDirectory } from '../weekly/weeklyRepDirectory';
+import {
+  countOutcomes,
+  fromLedger,
+  ledgerSummary,
+  notReached,
+  type RepOutcome,
+} from '../weekly/weeklyReport';
+import { DEFAULT_EXTRA_ATTEMPTS, decideAttempt, willRetry } from '../weekly/weeklyRetry';
+import type { WeeklyRunDeps } from '../weekly/weeklyRun';
+import { runRowsAt } from '../weekly/weeklySurfaced';
+import { deliverDigest, followUpRows } from './digestDelivery';
+import {
+  digestCardDataFor,
+  FOLLOW_UPS_ACTOR,
+  quietReasonCode,
+  type RepDigest,
+  repDigests,
+} from './digestFor';
+import { type FollowUpsDone, type FollowUpsReport, followUpsReportText } from './followUpsReport';
+
+export interface FollowUpsRunConfig extends CardLocale {
+  timeZone: string;
+  /** Reps handled at once; the sender's rate limiter paces the sends (default 16, as the weekly run). */
+  sendConcurrency?: number;
+  /** Extra attempts of a day's run, one per later timer tick, while reps `failed` (default 3). */
+  extraAttempts?: number;
+}
+
+/** The weekly run's dependencies (storage, cards, rules, feed, sender, log, admin notice), with the daily config. */
+export type FollowUpsRunDeps = Omit<WeeklyRunDeps, 'config'> & { config: FollowUpsRunConfig };
+
+export interface FollowUpsRunOptions {
+  now: Date;
+  /** Run now whatever the schedule says (still today's run key: nothing is sent twice). */
+  force?: boolean;
+}
+
+/**
+ * One daily tick: on a working day at the send time (or forced), finds every follow-up due since the
+ * previous working day from the stored states and the feed as of today, marks the long-silent lost
+ * when the rules say so, and sends each rep with something due one digest. Idempotent per rep and
+ * day through the run ledger (`daily-YYYY-MM-DD`); reps with nothing due hear nothing.
+ */
+export async function runFollowUps(
+  deps: FollowUpsRunDeps,
+  options: FollowUpsRunOptions,
+): Promise<FollowUpsReport> {
+  const { storage, config, log, rules } = deps;
+  const { now, force = false } = options;
+  const clock = deps.clock ?? (() => performance.now());
+  const started = clock();
+  const schedule: DailySchedule = {
+    timeZone: config.timeZone,
+    ...rules.followUps.sendAt,
+    workingDays: rules.followUps.workingDays,
+  };
+  const tick = dailyRunDue(now, schedule);
+  const { runKey } = tick;
+  if (!rules.followUps.enabled) return { status: 'not_due', runKey, reason: 'disabled' };
+  if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
+  const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
+  const decision = decideAttempt(await storage.runs.getRun(runKey), extraAttempts, force);
+  if (!decision.run) return { status: 'not_due', runKey, reason: 'already_ran' };
+  const { attempt } = decision;
+
+  const requestsBefore = storage.requests();
+  const at = now.toISOString();
+  const { started: fresh, run } = await storage.runs.startRun(runKey, at);
+  const rowsAt = runRowsAt(run.startedAt, now, config.timeZone);
+  const today = runKey.slice('daily-'.length);
+  // What fell due since the last working day goes out today (a forced run on a day off alike).
+  const after = previousWorkingDay(zonedNow(now, config.timeZone), rules.followUps.workingDays);
+  log.info('follow-ups run starting', { runKey, forced: force, resumed: !fresh, attempt });
+
+  const [{ book, report: feedReport }, states, handled, directory] = await Promise.all([
+    deps.readBook(today),
+    storage.state.getAll(),
+    storage.runs.listRun(runKey),
+    repDirectory(storage.conversations),
+  ]);
+  if (feedReport.rowsSkipped > 0) {
+    log.warn(`feed: ${feedReport.rowsSkipped} rows skipped\n${describeFeedReport(feedReport).join('\n')}`, {
+      runKey,
+    });
+  }
+  const lookup = orderLookup(book, rules, dayOf(today));
+  const due = dueFollowUps(states.values(), lookup, rules, { today, after });
+
+  const autoLost = await markLostAfterSilence(deps, due, { today, runKey, at: rowsAt });
+  const restarted = await restartSlippingSaves(deps, due, today);
+
+  const preparedAt = clock();
+  const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
+  const ledger = new Map(handled.filter((d) => d.status !== 'no_conversation').map((d) => [d.repId, d]));
+  const digests = repDigests(due);
+  const ctx = {
+    runKey,
+    at,
+    rowsAt,
+    now,
+    conversations: directory,
+    runs: storage.runs,
+    cards: deps.cards,
+    sender: deps.sender,
+  };
+  // The digests' follow_up rows go out beside the sends, 100 per transaction, one transaction at a
+  // time (written per rep, they held up the sends' concurrency slots).
+  const rows = new RowWriter((batch) => storage.audit.appendRunRows(batch));
+  const sent = (owner: string, data: DigestCardData, activityId: string) =>
+    rows.add(followUpRows(data, owner, activityId, rowsAt));
+  const dataOf = (digest: RepDigest) =>
+    digestCardDataFor(digest, rules, { runKey, today }, autoLost.outcomes, config);
+  const delivering = runLimited(
+    digests.map((digest) => async () => {
+      const earlier = ledger.get(digest.owner);
+      if (earlier) {
+        // Its rows again (same ids: kept as they are), in case a crash came between its send and them.
+        if (earlier.activityId) sent(digest.owner, dataOf(digest), earlier.activityId);
+        return fromLedger(digest.owner, digest.shown.length, earlier);
+      }
+      const data = dataOf(digest);
+      const outcome = await deliverDigest(digest.owner, data, ctx, tally);
+      if (outcome.status === 'delivered' && outcome.activityId) sent(digest.owner, data, outcome.activityId);
+      return outcome;
+    }),
+    config.sendConcurrency ?? 16,
+  );
+  // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
+  const [delivered] = await Promise.allSettled([delivering]);
+  const deliveredAt = clock();
+  const appended = await rows.finish();
+  if (delivered.status === 'rejected') throw delivered.reason;
+  const outcomes: RepOutcome[] = delivered.value;
+  const rowsRecorded = appended.filter((r) => r.recorded).length;
+  const rowsThere = appended.length - rowsRecorded;
+  const rowsWrittenAt = clock();
+  const requestsAfter = storage.requests();
+  const kinds = { no_order: 0, ordered: 0, silent: 0, save_slipping: 0 };
+  for (const f of due) kinds[f.reason.kind]++;
+  const report: FollowUpsDone = {
+    status: 'completed',
+    runKey,
+    localDate: today,
+    since: after,
+    forced: force,
+    resumed: !fresh,
+    attempt,
+    retry: 'none',
+    feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
+    followUps: { due: due.length, ...kinds, overflow: digests.reduce((n, d) => n + d.overflow, 0) },
+    markedLost: { recorded: autoLost.recorded, alreadyThere: autoLost.alreadyThere },
+    savesFlaggedAgain: restarted,
+    followUpRows: { recorded: rowsRecorded, alreadyThere: rowsThere },
+    counts: countOutcomes(outcomes),
+    quietReps: new Set(book.customers.map((c) => c.owner)).size - digests.length,
+    notReached: notReached(outcomes),
+    sends: { attempts: tally.attempts, retries: tally.retries, throttled: tally.throttled },
+    storage: {
+      requests: requestsAfter.requests - requestsBefore.requests,
+      transactions: requestsAfter.transactions - requestsBefore.transactions,
+      cardSaves: tally.cardSaves,
+    },
+    adminNotice: 'not_needed',
+    durationMs: 0,
+    phasesMs: {
+      prepare: Math.round(preparedAt - started),
+      deliver: Math.round(deliveredAt - preparedAt),
+      followUpRows: Math.round(rowsWrittenAt - deliveredAt),
+    },
+    outcomes,
+  };
+  if (willRetry(attempt, report.counts.failed, extraAttempts)) {
+    report.retry = 'next_tick';
+    report.adminNotice = 'deferred';
+  } else if (report.notReached.some((n) => n.status !== 'no_conversation')) {
+    // A rep without the app is told by the weekly run's notice; the digest reports only its own failures.
+    report.adminNotice = deps.notifyAdmins
+      ? await deps.notifyAdmins(followUpsReportText(report))
+      : 'not_configured';
+  }
+  report.durationMs = Math.round(clock() - started);
+  await storage.runs.finishRun(
+    runKey,
+    new Date(now.getTime() + report.durationMs).toISOString(),
+    ledgerSummary(report),
+  );
+  log.info(followUpsReportText(report), { runKey });
+  return report;
+}
+
+/**
+ * Silent past followUps.autoLoseAfterDays: marked lost, reason "went quiet", by the product itself,
+ * through the same decision and commit as the rep's tap (audit row first, state by ETag). The row's
+ * key is the customer and the contact, so a rerun records nothing twice; the rep's Undo on the
+ * digest reverses it.
+ */
+async function markLostAfterSilence(
+  deps: FollowUpsRunDeps,
+  due: readonly FollowUp[],
+  at: { today: string; runKey: string; at: string },
+): Promise<{ outcomes: Map<string, CustomerOutcome>; recorded: number; alreadyThere: number }> {
+  const outcomes = new Map<string, CustomerOutcome>();
+  let recorded = 0;
+  let alreadyThere = 0;
+  const actionRules = actionRulesFrom(deps.rules);
+  const replay = { rules: actionRules, timeZone: deps.config.timeZone };
+  const reason = quietReasonCode(deps.rules.lossReasons);
+  const tasks = due
+    .filter((f) => f.autoLose)
+    .map((f) => async () => {
+      const decision = decideLost(
+        {
+          current: f.state,
+          actor: { userId: FOLLOW_UPS_ACTOR.actorId, name: FOLLOW_UPS_ACTOR.actorName },
+          today: at.today,
+          timeZone: deps.config.timeZone,
+          at: at.at,
+          key: `lost_after_silence|${f.state.customerId}|${f.state.lastContact}`.slice(0, 400),
+          cardMessageId: null,
+        },
+        actionRules,
+        // The digest row says how long the silence was; the row's snapshot keeps the contact date.
+        { reason },
+      );
+      if (!decision.ok) return;
+      const result = await commitDecision(deps.storage, decision, { ...replay, at: at.at });
+      if (result.kind !== 'applied') return;
+      if (result.fresh) recorded++;
+      else alreadyThere++;
+      outcomes.set(f.state.customerId, outcomeOfRow(result.row, deps.config.timeZone));
+    });
+  await runLimited(tasks, 8);
+  return { outcomes, recorded, alreadyThere };
+}
+
+/**
+ * A save slipping within the cool-down starts a new cycle (surfacedAt = today), as a new listing
+ * does, so the rep's taps on the digest row are not refused as "already won back".
+ */
+async function restartSlippingSaves(
+  deps: FollowUpsRunDeps,
+  due: readonly FollowUp[],
+  today: string,
+): Promise<number> {
+  let restarted = 0;
+  const tasks = due
+    .filter((f) => f.reason.kind === 'save_slipping' && wonBackThisCycle(f.state))
+    .map((f) => async () => {
+      const result = await deps.storage.state.update(f.state.customerId, (current) =>
+        current && current.status === 'active' && wonBackThisCycle(current)
+          ? { ...current, surfacedAt: today }
+          : null,
+      );
+      if (result.written) restarted++;
+    });
+  await runLimited(tasks, 8);
+  return restarted;
+}
+
+/** Appends audit rows in batches of 100 as they come, one batch at a time; finish() flushes the rest. */
+class RowWriter {
+  private pending: NewAuditRow[] = [];
+  private chain: Promise<{ recorded: boolean }[]> = Promise.resolve([]);
+  /** The first failed batch: kept (not left as an unhandled rejection) and thrown by finish(). */
+  private failure: { error: unknown } | null = null;
+
+  constructor(private readonly append: (rows: readonly NewAuditRow[]) => Promise<{ recorded: boolean }[]>) {}
+
+  add(rows: readonly NewAuditRow[]): void {
+    this.pending.push(...rows);
+    while (this.pending.length >= MAX_ACTIONS_PER_TRANSACTION) this.flush(MAX_ACTIONS_PER_TRANSACTION);
+  }
+
+  /** Writes what is left and returns, per row in order, whether it was new. */
+  async finish(): Promise<{ recorded: boolean }[]> {
+    if (this.pending.length > 0) this.flush(this.pending.length);
+    const done = await this.chain;
+    if (this.failure) throw this.failure.error;
+    return done;
+  }
+
+  private flush(n: number): void {
+    const batch = this.pending.splice(0, n);
+    this.chain = this.chain.then(async (done) => {
+      if (this.failure) return done;
+      try {
+        return [...done, ...(await this.append(batch))];
+      } catch (error) {
+        this.failure = { error };
+        return done;
+      }
+    });
+  }
+}

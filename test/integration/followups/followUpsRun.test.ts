@@ -1,0 +1,189 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createActionHandler } from '../../../bot/taps/actionHandler';
+import type { FollowUpsDone, FollowUpsReport } from '../../../jobs/followups/followUpsReport';
+import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
+import { initialState } from '../../../rules/customerState';
+import { defaultRules, parseRules, type Rules } from '../../../rules/rulesSchema';
+import { bookFromRows } from '../../helpers/bookFromRows';
+import { findAll, texts } from '../../unit/cards/cardWalk';
+import { handlerDeps } from '../taps/actionHarness';
+import {
+  conversationOf,
+  installReps,
+  openWeeklyWorld,
+  TIME_ZONE,
+  type WeeklyWorld,
+  weeklyOrders,
+} from '../weekly/weeklyWorld';
+
+// The daily run on Azurite and the limit-enforcing fake connector: when it is due, one digest per
+// rep with something to say and none for the others, idempotent per day through the ledger, and
+// silence marked lost only when the rules say so, as a system row the rep can undo on the digest.
+
+/** Tuesday 24 Nov 2026, 09:03 in Chicago: the default send time. */
+const TUESDAY = new Date('2026-11-24T15:03:00Z');
+const ANA = 'ana@example.com';
+const BEN = 'ben@example.com';
+
+const book = bookFromRows({
+  customers: [
+    { id: 'quiet', name: 'Quiet Deli', owner: ANA, monthlyValue: 800 },
+    { id: 'steady', name: 'Steady Cafe', owner: BEN, monthlyValue: 500 },
+  ],
+  orders: [
+    ...weeklyOrders('quiet', '2026-06-01', '2026-10-12'),
+    ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
+  ],
+});
+
+function completed(report: FollowUpsReport): FollowUpsDone {
+  if (report.status !== 'completed')
+    throw new Error(`expected a completed run, got ${JSON.stringify(report)}`);
+  return report;
+}
+
+describe('runFollowUps', () => {
+  let world: WeeklyWorld;
+
+  beforeEach(async () => {
+    world = await openWeeklyWorld('fu');
+    await installReps(world, [ANA, BEN]);
+    // Ana reached out to Quiet Deli 35 days ago; nothing since. Ben's customer is fine.
+    await world.storage.state.writeChanged(new Map(), [
+      {
+        ...initialState({ customerId: 'quiet', name: 'Quiet Deli', owner: ANA, monthlyValue: 800 }),
+        lastContact: '2026-10-20',
+      },
+      initialState({ customerId: 'steady', name: 'Steady Cafe', owner: BEN, monthlyValue: 500 }),
+    ]);
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  const deps = (rules: Rules = defaultRules()): FollowUpsRunDeps => ({
+    storage: world.storage,
+    cards: world.cards,
+    readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+    rules,
+    sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
+    config: { timeZone: TIME_ZONE },
+    log: world.log,
+  });
+
+  it('waits for a working day and the send time', async () => {
+    expect(await runFollowUps(deps(), { now: new Date('2026-11-24T14:00:00Z') })).toMatchObject({
+      status: 'not_due',
+      reason: 'before_send_time',
+    });
+    expect(await runFollowUps(deps(), { now: new Date('2026-11-28T15:03:00Z') })).toMatchObject({
+      status: 'not_due',
+      reason: 'not_a_working_day',
+    });
+    expect(
+      await runFollowUps(deps(parseRules({ followUps: { enabled: false } })), { now: TUESDAY }),
+    ).toMatchObject({ status: 'not_due', reason: 'disabled' });
+    expect(world.fake.activities).toEqual([]);
+  });
+
+  it('sends one digest to the rep with something due and nothing to the others; once a day', async () => {
+    // Day 35 of silence: the silent step fell due on day 31 (Friday 20 Nov), not since Monday.
+    await world.storage.state.update('quiet', (s) => s && { ...s, lastContact: '2026-10-24' });
+    const report = completed(await runFollowUps(deps(), { now: TUESDAY }));
+    expect(report).toMatchObject({
+      runKey: 'daily-2026-11-24',
+      since: '2026-11-23',
+      followUps: { due: 1, silent: 1 },
+      markedLost: { recorded: 0 },
+      counts: { delivered: 1 },
+      quietReps: 1,
+      followUpRows: { recorded: 1, alreadyThere: 0 },
+    });
+    const sends = world.fake.activities.filter((a) => a.kind === 'send');
+    expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
+    const card = (sends[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    expect(texts(card)).toContain(
+      'No order in the 31 days since you reached out (Sat 24 Oct): mark lost, went quiet?',
+    );
+    // Suggested, not marked: the rules leave autoLoseAfterDays unset.
+    expect((await world.storage.state.get('quiet'))?.state.status).toBe('active');
+
+    const again = completed(await runFollowUps(deps(), { now: TUESDAY, force: true }));
+    expect(again.counts.delivered).toBe(1);
+    expect(again.outcomes[0]).toMatchObject({ earlier: true });
+    expect(again.followUpRows).toEqual({ recorded: 0, alreadyThere: 1 });
+    expect(world.fake.activities.filter((a) => a.kind === 'send')).toHaveLength(1);
+  });
+
+  it('with autoLoseAfterDays, marks the silent lost as a system row that the rep undoes on the digest', async () => {
+    const rules = parseRules({ followUps: { autoLoseAfterDays: 35 } });
+    const report = completed(await runFollowUps(deps(rules), { now: TUESDAY }));
+    expect(report.markedLost).toEqual({ recorded: 1, alreadyThere: 0 });
+    expect((await world.storage.state.get('quiet'))?.state).toMatchObject({
+      status: 'lost',
+      lostReason: 'went_quiet',
+      lostAt: '2026-11-24',
+    });
+    const [lost] = await world.storage.audit.latestForCustomer('quiet');
+    expect(lost).toMatchObject({
+      action: 'lost',
+      actorId: 'churn-predictor:follow-ups',
+      reason: 'went_quiet',
+      cardMessageId: null,
+    });
+    const [delivery] = await world.storage.runs.listRun('daily-2026-11-24');
+    const digestId = delivery.activityId ?? '';
+    const sent = world.fake.activities.find((a) => a.kind === 'send')?.activity as {
+      attachments: { content: unknown }[];
+    };
+    expect(texts(sent.attachments[0].content)).toContain(
+      'Lost: Went quiet. Marked by Churn Predictor, Tue 24 Nov',
+    );
+
+    // Ana taps Undo on the digest: the same handler as the weekly card's buttons.
+    const actions = createActionHandler(
+      handlerDeps(
+        {
+          state: world.storage.state,
+          audit: world.storage.audit,
+          conversations: world.storage.conversations,
+          cards: world.cards,
+        },
+        // An hour after the run.
+        { rules, clock: () => new Date('2026-11-24T16:03:00Z') },
+      ),
+    );
+    const reply = await actions.submit({
+      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
+      value: { action: 'undo', customerId: 'quiet', runKey: 'daily-2026-11-24', v: 1 },
+      replyToId: digestId,
+      conversationId: conversationOf(ANA),
+      conversationKind: 'personal',
+    });
+    expect(reply.text).toBeUndefined();
+    const buttons = findAll(
+      reply.updateCard,
+      (n) => n.type === 'Action.Submit' || n.type === 'Action.ShowCard',
+    ).map((n) => n.title);
+    expect(buttons).toContain('Lost: went quiet');
+    expect((await world.storage.state.get('quiet'))?.state).toMatchObject({ status: 'active', lostAt: null });
+    const [undo] = await world.storage.audit.latestForCustomer('quiet');
+    expect(undo).toMatchObject({ action: 'undo', undoes: lost.id, actorId: `aad-${ANA}` });
+
+    // Ben cannot act on Ana's customer from a forged tap.
+    const refused = await actions.submit({
+      actor: { userId: `aad-${BEN}`, name: 'Ben', tenantId: 'tenant-1' },
+      value: {
+        action: 'lost',
+        customerId: 'quiet',
+        runKey: 'daily-2026-11-24',
+        v: 1,
+        preset: { reason: 'went_quiet' },
+      },
+      replyToId: digestId,
+      conversationId: conversationOf(BEN),
+      conversationKind: 'personal',
+    });
+    expect(refused.text).toMatch(/belongs to another rep/);
+  });
+});

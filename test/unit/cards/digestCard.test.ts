@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { buildDigestCard } from '../../../cards/buildDigestCard';
+import type { DigestCardData } from '../../../cards/digestCardModels';
+import { MAX_DIGEST_ROWS } from '../../../cards/digestCardModels';
+import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import { findAll, type Node, ofType, texts } from './cardWalk';
+import { LOSS_REASONS } from './weeklyCardFixtures';
+
+const rowContainers = (card: object): Node[] => ofType(card, 'Container');
+const buttons = (row: Node): string[] =>
+  ((ofType(row, 'ActionSet')[0]?.actions ?? []) as Node[]).map((a) => String(a.title));
+
+/** One row of each kind, the silent one already marked lost by the product. */
+function digest(): DigestCardData {
+  return {
+    kind: 'digest',
+    runKey: 'daily-2026-11-27',
+    rows: [
+      {
+        customerId: 'cust-001',
+        name: 'Greenfield Cafe',
+        monthlyValue: 1200,
+        reason: { kind: 'ordered', contactOn: '2026-11-23', orderOn: '2026-11-26', amount: 450 },
+      },
+      {
+        customerId: 'cust-002',
+        name: 'Harbor Bistro',
+        monthlyValue: 640,
+        reason: { kind: 'silent', contactOn: '2026-10-27', days: 31 },
+      },
+      {
+        customerId: 'cust-003',
+        name: 'Oak Street Deli',
+        monthlyValue: 300,
+        reason: { kind: 'save_slipping', wonBackOn: '2026-10-20', daysSinceOrder: 19, cadenceDays: 9 },
+        flags: ['Won back twice this year: no discount'],
+      },
+      {
+        customerId: 'cust-004',
+        name: 'Maple Bakery',
+        monthlyValue: 410,
+        reason: { kind: 'no_order', contactOn: '2026-11-20', days: 7 },
+      },
+      {
+        customerId: 'cust-005',
+        name: 'Pier Seven',
+        monthlyValue: 220,
+        reason: { kind: 'silent', contactOn: '2026-10-20', days: 38 },
+        outcome: { kind: 'lost', by: 'Churn Predictor', at: '2026-11-27', reason: 'went_quiet' },
+      },
+    ],
+    lossReasons: LOSS_REASONS,
+    quietReason: 'went_quiet',
+  };
+}
+
+describe('buildDigestCard', () => {
+  it('matches the snapshot', () => {
+    expect(buildDigestCard(digest())).toMatchSnapshot();
+  });
+
+  it('validates against the Adaptive Card 1.5 schema, the fullest digest included, under 80 KB', () => {
+    expect(adaptiveCardErrors(buildDigestCard(digest()))).toEqual([]);
+    const row = digest().rows[3];
+    const full: DigestCardData = {
+      ...digest(),
+      rows: Array.from({ length: MAX_DIGEST_ROWS }, (_, k) => ({
+        ...row,
+        customerId: `c-${k}`.padEnd(400, 'x'),
+        name: 'N'.repeat(200),
+      })),
+    };
+    const card = buildDigestCard(full);
+    expect(adaptiveCardErrors(card)).toEqual([]);
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(80 * 1024);
+  });
+
+  it('says why each customer is here, in words with the dates and amounts', () => {
+    const rows = rowContainers(buildDigestCard(digest()));
+    expect(texts(buildDigestCard(digest()))[0]).toBe('Follow-ups for Fri 27 Nov · 5 customers');
+    expect(texts(rows[0])).toContain(
+      'Ordered $450 on Thu 26 Nov, 3 days after you reached out: record the save?',
+    );
+    expect(texts(rows[1])).toContain(
+      'No order in the 31 days since you reached out (Tue 27 Oct): mark lost, went quiet?',
+    );
+    expect(texts(rows[2])).toEqual(
+      expect.arrayContaining([
+        'Won back on Tue 20 Oct, now 19 days without an order (usually every 9): slipping again.',
+        '⚠ Won back twice this year: no discount',
+      ]),
+    );
+    expect(texts(rows[3])).toContain('Reached out 7 days ago (Fri 20 Nov), no order since.');
+    // Already marked lost by the product: no question, the outcome and Undo.
+    expect(texts(rows[4])).toEqual(
+      expect.arrayContaining([
+        'No order in the 38 days since you reached out (Tue 20 Oct).',
+        'Lost: Went quiet. Marked by Churn Predictor, Fri 27 Nov',
+      ]),
+    );
+  });
+
+  it('gives each kind its buttons: the save first after an order, Lost in one tap after silence', () => {
+    const rows = rowContainers(buildDigestCard(digest()));
+    expect(buttons(rows[0])).toEqual(['Won back', 'Reached out again', 'Snooze a week']);
+    expect(buttons(rows[1])).toEqual(['Lost: went quiet', 'Reached out again', 'Snooze a week']);
+    expect(buttons(rows[2])).toEqual(['Reached out', 'Lost', 'Snooze a week']);
+    expect(buttons(rows[3])).toEqual(['Reached out again', 'Won back', 'Lost', 'Snooze a week']);
+    expect(buttons(rows[4])).toEqual(['Undo']);
+  });
+
+  it('sends the same submits as the weekly card, with the day’s run key', () => {
+    const rows = rowContainers(buildDigestCard(digest()));
+    const data = (row: Node) => findAll(row, (n) => n.type === 'Action.Submit').map((a) => a.data);
+    expect(data(rows[0])).toEqual([
+      {
+        action: 'won_back',
+        customerId: 'cust-001',
+        runKey: 'daily-2026-11-27',
+        v: 1,
+        fields: { value: 'value_0' },
+      },
+      { action: 'reached_out', customerId: 'cust-001', runKey: 'daily-2026-11-27', v: 1 },
+      { action: 'snoozed', customerId: 'cust-001', runKey: 'daily-2026-11-27', v: 1 },
+    ]);
+    // Won back opens prefilled with the monthly value.
+    expect(ofType(rows[0], 'Input.Number')[0]).toMatchObject({ id: 'value_0', value: 1200 });
+    expect(data(rows[1])[0]).toEqual({
+      action: 'lost',
+      customerId: 'cust-002',
+      runKey: 'daily-2026-11-27',
+      v: 1,
+      preset: { reason: 'went_quiet' },
+    });
+  });
+
+  it('counts the rows past the cap as "+N more"', () => {
+    const card = buildDigestCard({ ...digest(), overflow: 4 });
+    expect(texts(card)[0]).toBe('Follow-ups for Fri 27 Nov · 9 customers');
+    expect(texts(card).at(-1)).toBe('+4 more due today (the most urgent are above)');
+  });
+
+  it('refuses an empty digest and a bad run key', () => {
+    expect(() => buildDigestCard({ ...digest(), rows: [] })).toThrow();
+    expect(() => buildDigestCard({ ...digest(), runKey: 'weekly-2026-W48' })).toThrow();
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { dayOf } from '../../../rules/book';
+import { type CustomerState, initialState } from '../../../rules/customerState';
+import {
+  dueFollowUps,
+  followUpFor,
+  orderLookup,
+  savesHolding,
+  WON_BACK_TWICE_FLAG,
+  wonBackTwice,
+} from '../../../rules/followUps';
+import { defaultRules, parseRules } from '../../../rules/rulesSchema';
+import { bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
+
+const rules = defaultRules();
+
+/** Orders every 7 days from 2026-09-01 to `last`. */
+function weekly(customerId: string, last: string, amount = 100): OrderRow[] {
+  const out: OrderRow[] = [];
+  for (let d = dayOf('2026-09-01'); d <= dayOf(last); d += 7) {
+    out.push({ customerId, date: new Date(d * 86_400_000).toISOString().slice(0, 10), amount });
+  }
+  return out;
+}
+
+function state(id: string, fields: Partial<CustomerState>): CustomerState {
+  return {
+    ...initialState({ customerId: id, name: id, owner: 'ana@example.com', monthlyValue: 1200 }),
+    ...fields,
+  };
+}
+
+const book = bookFromRows({
+  customers: [{ id: 'greenfield' }, { id: 'quiet' }, { id: 'saved' }],
+  orders: [
+    ...weekly('greenfield', '2026-11-02'),
+    { customerId: 'greenfield', date: '2026-11-26', amount: 450 },
+    ...weekly('quiet', '2026-10-20'),
+    ...weekly('saved', '2026-11-03'),
+  ],
+});
+
+const at = (today: string, after: string) => ({
+  lookup: orderLookup(book, rules, dayOf(today)),
+  window: { today, after },
+});
+
+describe('followUpFor: what is due for one customer', () => {
+  const greenfield = state('greenfield', { lastContact: '2026-11-23' });
+
+  it('says nothing on the days before a step', () => {
+    const { lookup, window } = at('2026-11-25', '2026-11-24');
+    expect(followUpFor(greenfield, lookup, rules, window)).toBeNull();
+  });
+
+  it('offers the save the morning after an order placed after the contact, with the order', () => {
+    const { lookup, window } = at('2026-11-27', '2026-11-26');
+    expect(followUpFor(greenfield, lookup, rules, window)).toMatchObject({
+      reason: { kind: 'ordered', contactOn: '2026-11-23', orderOn: '2026-11-26', amount: 450 },
+      dueOn: '2026-11-27',
+      autoLose: false,
+    });
+    // Once: the next day it is not due again.
+    const next = at('2026-11-30', '2026-11-27');
+    expect(followUpFor(greenfield, next.lookup, rules, next.window)).toBeNull();
+  });
+
+  it('ignores orders after the as-of day (the feed as of each day)', () => {
+    const { lookup, window } = at('2026-11-25', '2026-11-20');
+    expect(followUpFor(greenfield, lookup, rules, window)).toBeNull();
+  });
+
+  it('reminds on the 7th and 14th day after the contact with no order, then suggests lost on day 31', () => {
+    const quiet = state('quiet', { lastContact: '2026-10-26' });
+    const kinds = (today: string, after: string) => {
+      const { lookup, window } = at(today, after);
+      return followUpFor(quiet, lookup, rules, window)?.reason ?? null;
+    };
+    expect(kinds('2026-11-02', '2026-10-30')).toEqual({ kind: 'no_order', contactOn: '2026-10-26', days: 7 });
+    expect(kinds('2026-11-03', '2026-11-02')).toBeNull();
+    // Day 14 was a Monday; Tuesday after Monday sees nothing new.
+    expect(kinds('2026-11-09', '2026-11-06')).toEqual({
+      kind: 'no_order',
+      contactOn: '2026-10-26',
+      days: 14,
+    });
+    expect(kinds('2026-11-26', '2026-11-25')).toEqual({ kind: 'silent', contactOn: '2026-10-26', days: 31 });
+  });
+
+  it('a weekend step goes out on Monday (due since the previous working day)', () => {
+    // Contact on a Saturday: day 7 is the next Saturday, shown Monday.
+    const s = state('quiet', { lastContact: '2026-10-31' });
+    const { lookup, window } = at('2026-11-09', '2026-11-06');
+    expect(followUpFor(s, lookup, rules, window)).toMatchObject({ dueOn: '2026-11-07', reason: { days: 9 } });
+  });
+
+  it('marks lost automatically only when autoLoseAfterDays is set', () => {
+    const quiet = state('quiet', { lastContact: '2026-10-26' });
+    const strict = parseRules({ followUps: { autoLoseAfterDays: 31 } });
+    const { window } = at('2026-11-26', '2026-11-25');
+    const lookup = orderLookup(book, strict, dayOf('2026-11-26'));
+    expect(followUpFor(quiet, lookup, strict, window)?.autoLose).toBe(true);
+    expect(followUpFor(quiet, lookup, rules, window)?.autoLose).toBe(false);
+  });
+
+  it('stays quiet for the lost and the snoozed; a snoozed step comes back when the snooze ends', () => {
+    const { lookup, window } = at('2026-11-27', '2026-11-26');
+    expect(followUpFor({ ...greenfield, status: 'lost' }, lookup, rules, window)).toBeNull();
+    expect(followUpFor({ ...greenfield, snoozedUntil: '2026-12-04' }, lookup, rules, window)).toBeNull();
+    const later = at('2026-12-04', '2026-12-03');
+    expect(
+      followUpFor({ ...greenfield, snoozedUntil: '2026-12-04' }, later.lookup, rules, later.window),
+    ).toMatchObject({ reason: { kind: 'ordered' }, dueOn: '2026-12-04' });
+  });
+
+  it('flags a save late against its rhythm within the cool-down, once', () => {
+    // Orders every 7 days up to 3 Nov; won back 1 Nov; 1.5 x 7 = 11 days late on 14 Nov.
+    const saved = state('saved', { wonBackAt: '2026-11-01', recoveredValue: 400 });
+    const { lookup, window } = at('2026-11-16', '2026-11-13');
+    expect(followUpFor(saved, lookup, rules, window)).toMatchObject({
+      reason: { kind: 'save_slipping', wonBackOn: '2026-11-01', daysSinceOrder: 13, cadenceDays: 7 },
+      dueOn: '2026-11-14',
+    });
+    const afterCoolDown = at('2027-01-04', '2027-01-01');
+    expect(followUpFor(saved, afterCoolDown.lookup, rules, afterCoolDown.window)).toBeNull();
+  });
+
+  it('a rep with nothing pending gets nothing (quiet defaults)', () => {
+    const { lookup, window } = at('2026-11-27', '2026-11-26');
+    expect(dueFollowUps([state('greenfield', {}), state('quiet', {})], lookup, rules, window)).toEqual([]);
+  });
+});
+
+describe('won back twice within a year', () => {
+  it('flags two saves within 365 days, not one, nor two far apart', () => {
+    expect(wonBackTwice({ wonBackAt: '2026-11-20', previousWonBackAt: '2026-03-01' }, '2026-11-27')).toBe(
+      true,
+    );
+    expect(wonBackTwice({ wonBackAt: '2026-11-20', previousWonBackAt: null }, '2026-11-27')).toBe(false);
+    expect(wonBackTwice({ wonBackAt: '2026-11-20', previousWonBackAt: '2025-10-01' }, '2026-11-27')).toBe(
+      false,
+    );
+    expect(WON_BACK_TWICE_FLAG).toMatch(/no discount/);
+  });
+});
+
+describe('savesHolding', () => {
+  it('checks 30/60/90 days on whether the save orders at its rhythm, and the value since', () => {
+    const held = bookFromRows({
+      customers: [{ id: 'held' }, { id: 'lapsed' }],
+      orders: [...weekly('held', '2027-02-01'), ...weekly('lapsed', '2026-11-10')],
+    });
+    const lookup = orderLookup(held, rules, dayOf('2027-02-01'));
+    const saves = savesHolding(
+      [
+        state('held', { wonBackAt: '2026-11-02', recoveredValue: 400 }),
+        state('lapsed', { wonBackAt: '2026-11-02', recoveredValue: 300 }),
+      ],
+      lookup,
+      rules,
+    );
+    expect(saves.map((s) => [s.customerId, s.checks.map((c) => `${c.days}:${c.held}`)])).toEqual([
+      ['held', ['30:true', '60:true', '90:true']],
+      ['lapsed', ['30:false', '60:false', '90:false']],
+    ]);
+    // 13 weekly orders of 100 after 2 Nov up to 1 Feb; two (3 and 10 Nov) for the other.
+    expect(saves.map((s) => s.orderedSince)).toEqual([1300, 200]);
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { computeMonthlySummary, renderSummaryText } from '../../../jobs/monthly';
+import { initialState } from '../../../rules/customerState';
+import { Rows } from './auditRows';
+
+const contacted = (id: string, lastContact: string) => ({
+  ...initialState({ customerId: id, name: `Customer ${id}`, owner: 'ana@demo.example', monthlyValue: 1000 }),
+  lastContact,
+});
+
+/** December: two digest rows (one acted on, one undone), two reach-outs (one saved 4 days on), two went-quiet losses. */
+function december(): Rows {
+  const r = new Rows();
+  r.add('reached_out', 'a', '2026-12-01T15:00:00Z');
+  r.add('reached_out', 'b', '2026-12-02T15:00:00Z');
+  r.add('follow_up', 'a', '2026-12-04T15:03:00Z', {
+    actorId: 'churn-predictor:follow-ups',
+    cardMessageId: 'digest-1',
+    reason: 'ordered',
+  });
+  r.add('follow_up', 'b', '2026-12-09T15:03:00Z', {
+    actorId: 'churn-predictor:follow-ups',
+    cardMessageId: 'digest-2',
+    reason: 'no_order',
+  });
+  r.wonBack('a', '2026-12-05T15:00:00Z', 900, {
+    cardMessageId: 'digest-1',
+    snapshot: contacted('a', '2026-12-01'),
+  });
+  const snooze = r.add('snoozed', 'b', '2026-12-09T16:00:00Z', { cardMessageId: 'digest-2' });
+  r.undo(snooze, '2026-12-09T16:01:00Z');
+  // Quiet 31 days after the contact: one tapped by Ana, one marked by the product.
+  r.lost('c', '2026-12-10T15:00:00Z', 'went_quiet', { snapshot: contacted('c', '2026-11-09') });
+  r.lost('d', '2026-12-10T15:03:00Z', 'went_quiet', {
+    actorId: 'churn-predictor:follow-ups',
+    actorName: 'Churn Predictor',
+    snapshot: contacted('d', '2026-11-05'),
+  });
+  // Quiet, but only 10 days after the contact: not "after silence".
+  r.lost('e', '2026-12-11T15:00:00Z', 'went_quiet', { snapshot: contacted('e', '2026-12-01') });
+  return r;
+}
+
+describe('the follow-up figures of the monthly summary', () => {
+  const summary = () =>
+    computeMonthlySummary({
+      month: '2026-12',
+      timeZone: 'America/Chicago',
+      rows: december().all,
+      saves: {
+        asOf: '2026-12-31',
+        saves: [
+          {
+            customerId: 'x',
+            name: 'X',
+            owner: 'ana@demo.example',
+            wonBackOn: '2026-10-01',
+            recordedValue: 500,
+            checks: [
+              { days: 30, held: true },
+              { days: 60, held: true },
+              { days: 90, held: false },
+            ],
+            orderedSince: 1200,
+          },
+          {
+            customerId: 'y',
+            name: 'Y',
+            owner: 'ana@demo.example',
+            wonBackOn: '2026-11-20',
+            recordedValue: 300,
+            checks: [{ days: 30, held: false }],
+            orderedSince: 0,
+          },
+        ],
+      },
+    });
+
+  it('counts digest rows acted on (net of undos), reach-outs saved and the days between, losses after silence', () => {
+    expect(summary().followUps).toEqual({
+      sent: 2,
+      actedOn: 1,
+      reachedOut: 2,
+      reachedOutThenWonBack: 1,
+      medianDaysReachedOutToWonBack: 4,
+      savesAfterReachOut: 1,
+      lostAfterSilence: 2,
+      lostAfterSilenceAutomatically: 1,
+    });
+  });
+
+  it('sums the saves that held per check day, and the value retained beside the value recorded', () => {
+    expect(summary().savesHeld).toEqual({
+      asOf: '2026-12-31',
+      saves: 2,
+      checks: [
+        { days: 30, held: 1, of: 2 },
+        { days: 60, held: 1, of: 1 },
+        { days: 90, held: 0, of: 1 },
+      ],
+      valueRecorded: 800,
+      valueRetained: 1200,
+    });
+  });
+
+  it('prints them with the other figures; digest rows and snoozes are not outcomes in the per-rep table', () => {
+    const text = renderSummaryText(summary());
+    expect(text).toContain('Follow-ups sent, acted on');
+    expect(text).toMatch(/Follow-ups sent, acted on\s+2, 1 \(50%\)/);
+    expect(text).toMatch(/Marked lost after silence\s+2 \(1 automatically\)/);
+    expect(text).toMatch(/Saves that held\s+30 days: 1 of 2; 60 days: 1 of 1; 90 days: 0 of 1/);
+    expect(text).toMatch(/Value retained since the saves\s+\$1,200 ordered \(recorded \$800\/month\)/);
+    expect(summary().reps).toEqual([
+      expect.objectContaining({ owner: 'ana@demo.example', wonBack: 1, lost: 3 }),
+    ]);
+  });
+
+  it('leaves saves that held out without the feed', () => {
+    expect(computeMonthlySummary({ month: '2026-12', rows: december().all }).savesHeld).toBeNull();
+  });
+});
