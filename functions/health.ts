@@ -1,5 +1,5 @@
 import type { HttpHandler, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { readRulesFile } from '../feed/readRulesFile';
+import { loadRules } from '../feed/rulesSource';
 import type { Storage } from '../storage';
 import { registerHttp } from './registry';
 
@@ -60,21 +60,22 @@ async function failureOf(
  */
 export function healthChecksFor(
   storage: Pick<Storage, 'runs'>,
-  rulesFile: string | undefined,
+  readRules: () => Promise<unknown>,
 ): HealthCheck[] {
   return [
     { name: 'storage', run: async () => void (await storage.runs.listRun('health-probe')) },
-    { name: 'rules', run: async () => void (await readRulesFile(rulesFile)) },
+    { name: 'rules', run: async () => void (await readRules()) },
   ];
 }
 
 /**
  * GET /api/health. A configuration the wiring cannot be built from fails before this handler exists:
- * the host answers 500 with no body and the log holds the ConfigError.
+ * the host answers 503 `{"status":"not ok"}` (functions/registry.ts) and the log holds the ConfigError.
  */
 registerHttp({
   name: 'health',
   route: 'health',
   methods: ['GET'],
-  build: (wiring) => createHealthHandler(healthChecksFor(wiring.storage, wiring.config.rulesFile)),
+  // The rules as the runs read them: the RULES_BLOB in the feed container, else RULES_FILE, else the defaults.
+  build: (wiring) => createHealthHandler(healthChecksFor(wiring.storage, () => loadRules(wiring.config))),
 });

@@ -27,24 +27,49 @@ export interface TimerFunction {
 export const httpFunctions: HttpFunction[] = [];
 export const timerFunctions: TimerFunction[] = [];
 
-/** Memoises a handler built from the process-wide wiring on its first call. */
-function lazy<H>(build: (wiring: Wiring) => H): () => Promise<H> {
+/** Memoises a handler built from the wiring on its first call; a failed build is tried again next call. */
+function lazy<H>(
+  build: (wiring: Wiring) => H,
+  getWiring: () => Promise<Wiring> = sharedWiring,
+): () => Promise<H> {
   let handler: H | undefined;
   return async () => {
-    handler ??= build(await sharedWiring());
+    handler ??= build(await getWiring());
     return handler;
+  };
+}
+
+/**
+ * The handler the host calls for an HTTP function: built from the wiring on first use. When the
+ * wiring cannot be built (a setting refused, storage unreachable at start) it answers 503
+ * `{"status":"not ok"}` and the reason goes to the log only: callers learn nothing of the
+ * configuration, and the next request tries again.
+ */
+export function hostedHttpHandler(
+  build: (wiring: Wiring) => HttpHandler,
+  getWiring: () => Promise<Wiring> = sharedWiring,
+): HttpHandler {
+  const handler = lazy(build, getWiring);
+  return async (request, context) => {
+    let built: HttpHandler;
+    try {
+      built = await handler();
+    } catch (error) {
+      context.error('the app could not start: its dependencies were not built', error);
+      return { status: 503, headers: { 'retry-after': '60' }, jsonBody: { status: 'not ok' } };
+    }
+    return built(request, context);
   };
 }
 
 /** Registers an HTTP function with the host (anonymous: the bot and the tabs check their own tokens). */
 export function registerHttp(fn: HttpFunction): void {
   httpFunctions.push(fn);
-  const handler = lazy(fn.build);
   app.http(fn.name, {
     route: fn.route,
     methods: fn.methods,
     authLevel: 'anonymous',
-    handler: async (request, context) => (await handler())(request, context),
+    handler: hostedHttpHandler(fn.build),
   });
 }
 

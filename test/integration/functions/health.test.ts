@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { describe, expect, inject, it } from 'vitest';
+import { loadRules } from '../../../feed/rulesSource';
 import { type Config, loadConfig } from '../../../functions/config';
 import { createHealthHandler, healthChecksFor } from '../../../functions/health';
 import { openStorage } from '../../../storage';
@@ -30,10 +31,10 @@ async function probe(config: Config): Promise<{ status: number; body: unknown; l
     logHandler: (_level, ...args) => log.push(args.map(String).join(' ')),
   });
   const response = new HttpResponse(
-    await createHealthHandler(healthChecksFor(storage, config.rulesFile), 3_000)(
-      new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/health' }),
-      context,
-    ),
+    await createHealthHandler(
+      healthChecksFor(storage, () => loadRules(config)),
+      3_000,
+    )(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/health' }), context),
   );
   return { status: response.status, body: await response.json(), log };
 }
