@@ -21,6 +21,7 @@ import {
   ledgerSummary,
   notReached,
   type RepOutcome,
+  sendAndStorageFigures,
 } from '../weekly/weeklyReport';
 import { DEFAULT_EXTRA_ATTEMPTS, decideAttempt, willRetry } from '../weekly/weeklyRetry';
 import type { WeeklyRunDeps } from '../weekly/weeklyRun';
@@ -171,12 +172,7 @@ export async function runFollowUps(
     counts: countOutcomes(outcomes),
     quietReps: new Set(book.customers.map((c) => c.owner)).size - digests.length,
     notReached: notReached(outcomes),
-    sends: { attempts: tally.attempts, retries: tally.retries, throttled: tally.throttled },
-    storage: {
-      requests: requestsAfter.requests - requestsBefore.requests,
-      transactions: requestsAfter.transactions - requestsBefore.transactions,
-      cardSaves: tally.cardSaves,
-    },
+    ...sendAndStorageFigures(tally, requestsBefore, requestsAfter),
     adminNotice: 'not_needed',
     durationMs: 0,
     phasesMs: {

@@ -187,3 +187,19 @@ export function ledgerSummary<R extends { outcomes: RepOutcome[]; notReached: No
     notReached: rest.notReached.slice(0, 100).map((n) => ({ ...n, detail: n.detail.slice(0, 200) })),
   };
 }
+
+/** A run's sends (attempts, retries, 429s) and storage requests, for its report. */
+export function sendAndStorageFigures(
+  tally: { attempts: number; retries: number; throttled: number; cardSaves: number },
+  before: RequestCounts,
+  after: RequestCounts,
+) {
+  return {
+    sends: { attempts: tally.attempts, retries: tally.retries, throttled: tally.throttled },
+    storage: {
+      requests: after.requests - before.requests,
+      transactions: after.transactions - before.transactions,
+      cardSaves: tally.cardSaves,
+    },
+  };
+}

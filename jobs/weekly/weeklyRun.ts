@@ -24,6 +24,7 @@ import {
   ledgerSummary,
   notReached,
   type RepOutcome,
+  sendAndStorageFigures,
   type WeeklyReport,
   type WeeklyRunDone,
   weeklyReportText,
@@ -213,12 +214,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     counts: countOutcomes(outcomes),
     deliveredEarlier: outcomes.filter((o) => o.status === 'delivered' && o.earlier).length,
     notReached: notReached(outcomes),
-    sends: { attempts: tally.attempts, retries: tally.retries, throttled: tally.throttled },
-    storage: {
-      requests: requestsAfter.requests - requestsBefore.requests,
-      transactions: requestsAfter.transactions - requestsBefore.transactions,
-      cardSaves: tally.cardSaves,
-    },
+    ...sendAndStorageFigures(tally, requestsBefore, requestsAfter),
     adminNotice: 'not_needed',
     durationMs: 0,
     phasesMs: {
