@@ -10,7 +10,8 @@ import { type E2eStack, startE2eStack, TEST_OUTPUT } from './e2eStack';
 // counts by kind, pounds, no one-order customer too new to be late, and the next page on a click.
 // SAVE_DOCS_SCREENSHOTS=1 also refreshes docs/screenshots/real-book-card.png for the README.
 
-const FEED = join(__dirname, '..', '..', '..', 'shared', 'data', 'benchmarks', 'online-retail', 'feed');
+// The copy in the fixtures (SOURCE.md there), so the test runs on a clone without ../shared.
+const FEED = join(__dirname, '..', 'fixtures', 'online-retail', 'feed');
 
 describe('a real book in the Playground: Online Retail in pounds', () => {
   let e2e: E2eStack;
