@@ -7,7 +7,7 @@ import type { CustomerState } from '../../rules/customerState';
 import { computeFeatures, emptyFeatures, featureContext } from '../../rules/features';
 import { cadenceFigures } from '../../rules/model/cadenceModel';
 import type { Rules } from '../../rules/rulesSchema';
-import type { ScoredBook } from '../../rules/scoreBook';
+import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import type { AuditRow } from '../../storage/auditRow';
 import { customerKind } from './customerKinds';
 import type { CustomerFacts, CustomerRow, TimelineEntry, WeekPoint } from './tabTypes';
@@ -61,23 +61,23 @@ export function bookIndex(book: Book, customerId: string): number {
   return book.customers.findIndex((c) => c.id === customerId);
 }
 
-/** Orders, spend, first/last order and the expected next one, as of `today`. */
-export function customerFacts(book: Book, i: number, rules: Rules, today: string): CustomerFacts {
-  const asOfDay = dayOf(today);
-  const f = computeFeatures(book, i, featureContext(book, rules, asOfDay), emptyFeatures());
-  let spend = 0;
-  for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++)
-    if (book.orderDay[k] <= asOfDay) spend += book.orderAmount[k];
-  const has = f.orderCount > 0;
-  const gap = has && f.orderDays > 1 ? Math.round(f.cadenceDays) : null;
+/**
+ * Orders, spend, first and last order, and when the next was due at the customer's own pace (as the
+ * card says it), from today's scoring; open tickets from the book.
+ */
+export function customerFacts(book: Book, c: ScoredCustomer, asOfDay: number): CustomerFacts {
+  const gap =
+    c.expectedNextOrderDay !== null && c.lastOrderDay !== null
+      ? c.expectedNextOrderDay - c.lastOrderDay
+      : null;
   return {
-    orders: f.orderCount,
-    spend: Math.round(spend * 100) / 100,
-    firstOrder: has ? isoOfDay(f.firstOrderDay) : null,
-    lastOrder: has ? isoOfDay(f.lastOrderDay) : null,
-    expectedNextOrder: gap === null ? null : isoOfDay(f.lastOrderDay + gap),
+    orders: c.orders,
+    spend: Math.round(c.spend * 100) / 100,
+    firstOrder: c.firstOrderDay === null ? null : isoOfDay(c.firstOrderDay),
+    lastOrder: c.lastOrderDay === null ? null : isoOfDay(c.lastOrderDay),
+    expectedNextOrder: c.expectedNextOrderDay === null ? null : isoOfDay(c.expectedNextOrderDay),
     typicalGapDays: gap,
-    openTickets: countOpenTickets(book, i, asOfDay),
+    openTickets: countOpenTickets(book, c.index, asOfDay),
   };
 }
 

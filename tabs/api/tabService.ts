@@ -157,7 +157,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
                 typicalGapDays: null,
                 openTickets: 0,
               }
-            : customerFacts(book, i, deps.rules, day),
+            : customerFacts(book, scored.customers[i], dayOf(day)),
         ordersByMonth: i < 0 ? [] : ordersByMonth(book, i, day),
         weeks: i < 0 ? [] : weekPoints(book, i, deps.rules, scorings),
         timeline:

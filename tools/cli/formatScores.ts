@@ -91,6 +91,16 @@ export function toScoreRow(c: ScoredCustomer, plan: WeekPlan): ScoreRow {
   };
 }
 
+/** Orders on or before the as-of day, the first and last order's date, and their summed amounts. */
+function factsOf(c: ScoredCustomer) {
+  return {
+    orders: c.orders,
+    firstOrderAt: c.firstOrderDay === null ? null : isoOfDay(c.firstOrderDay),
+    lastOrderAt: c.lastOrderDay === null ? null : isoOfDay(c.lastOrderDay),
+    spend: round(c.spend, 2),
+  };
+}
+
 function namedContributions(values: Float32Array): Record<string, number> {
   return Object.fromEntries(MODEL_FEATURES.map((name, j) => [name, values[j]]));
 }
@@ -103,12 +113,12 @@ function roundedContributions(values: Partial<Record<string, number>> | null): R
 }
 
 /**
- * Every customer, listed first in list order, then riskiest first, as a JSON array; `factsOf` adds
- * fields per customer (the feed's facts: orders, first and last order, spend).
+ * Every customer, listed first in list order, then riskiest first, as a JSON array, with the facts a
+ * user checks the import against (orders on or before the as-of date, first and last order, spend).
  */
-export function formatJson(plan: WeekPlan, factsOf?: (c: ScoredCustomer) => object): string {
+export function formatJson(plan: WeekPlan): string {
   return JSON.stringify(
-    ordered(plan).map((c) => ({ ...toScoreRow(c, plan), ...factsOf?.(c) })),
+    ordered(plan).map((c) => ({ ...toScoreRow(c, plan), ...factsOf(c) })),
     null,
     2,
   );

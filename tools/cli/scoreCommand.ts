@@ -1,5 +1,4 @@
 import { PassThrough } from 'node:stream';
-import { customerFacts } from '../../feed/customerFacts';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { planWeek } from '../../jobs/weekly/weeklyPlan';
@@ -51,7 +50,7 @@ export async function runScoreCommand(
   const money: MoneyFormat = { currency: env.CURRENCY || 'USD', locale: env.LOCALE || 'en-US' };
   const text =
     args.format === 'json'
-      ? formatJson(plan, (c) => customerFacts(book, c.index, dayOf(asOf)))
+      ? formatJson(plan)
       : args.format === 'csv'
         ? formatCsv(plan)
         : formatTable(plan, money);
