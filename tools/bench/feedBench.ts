@@ -21,7 +21,7 @@ import { generateLargeFeed } from './generateLargeFeed';
  *
  * One size only: `npx tsx bench/feedBench.ts 100000 2000000`. Needs `npm run build` (done first).
  */
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const AS_OF = '2026-01-01';
 /** The heap cap Azure runs the worker with (infra/modules/functionApp.bicep). */
 export const AZURE_HEAP_MB = 1536;

@@ -53,7 +53,7 @@ async function firstLoad(): Promise<void> {
     ports: { bot: 0, playground: await findFreePort(), blob: 0, queue: 0, table: 0 },
     asOf: DEMO_AS_OF,
     timeZone: 'UTC',
-    feedDir: join(__dirname, '..', 'demo', 'feed'),
+    feedDir: join(__dirname, '..', '..', 'demo', 'feed'),
     feedContainer: 'feed',
     rep: { email: DEMO_REP_EMAIL, name: nameFromEmail(DEMO_REP_EMAIL) },
     weeklyRun: 'start',
