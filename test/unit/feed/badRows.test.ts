@@ -190,6 +190,23 @@ describe('what stops the run', () => {
     expect(report.files[0].notes).toContain('read as Windows-1252 (not valid UTF-8)');
   });
 
+
+  it('the line of a byte that is not UTF-8 deep in a big file (past the first megabyte read)', async () => {
+    const good = Array.from({ length: 60_000 }, (_, i) => `C-${i},Customer ${i},ana@contoso.example`);
+    const latin1 = Buffer.concat([
+      Buffer.from(`customer_id,name,owner\n${good.join('\n')}\n`),
+      Buffer.from('C-x,Caf\xe9,ana@contoso.example\n', 'latin1'),
+    ]);
+    expect(latin1.length).toBeGreaterThan(2 * 1024 * 1024);
+    const error = await feedError(
+      {
+        'customers.csv': latin1,
+        'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+      },
+      { formats: { encoding: 'utf-8' } },
+    );
+    expect(error.message).toContain('but line 60002 is not valid UTF-8');
+  });
   it('two files for one kind (orders.csv and orders.xlsx)', async () => {
     const error = await feedError({ 'customers.csv': CUSTOMERS, 'orders.csv': 'x\n', 'orders.xlsx': 'x' });
     expect(error.code).toBe('ambiguous_file');
