@@ -5,6 +5,8 @@ import { SEGMENT_KEY, SEGMENTS, type Segment } from './segments';
 export interface Rankable {
   owner: string;
   valueAtRisk: number;
+  /** The chance of no order ahead (0-1) the list goes by: it picks the week's slipping names. */
+  listChance: number;
   score: number;
   segment: Segment;
 }
@@ -35,30 +37,52 @@ export function noCounts(): Record<Segment, number> {
 const byValue = <T extends Rankable>(a: T, b: T) => b.valueAtRisk - a.valueAtRisk || b.score - a.score;
 
 /**
- * One rep's customers in list order: the week's picks first (each kind's share of the cap, by value
- * at risk; places a kind leaves empty go to the next worth most of any kind), sorted by value at
- * risk, then everyone else by value at risk (the later pages).
+ * Slipping names go by the chance of no order, then value at risk. Value at risk ranks them worse
+ * than chance does, and on some books worse than at random: a big regular who is late usually
+ * comes back (Online Retail as of 2011-06-11, late regulars with an order in the last 90 days: AUC
+ * 0.46 by value at risk, 0.70 by chance), so picking by value filled the slipping places with the
+ * customers least likely to stop.
+ * Not back yet and lapsed names go by value at risk: their chances are close together (a lapsed
+ * customer is nearly always gone), and what a win-back or a second order is worth tells them apart.
+ */
+const byChance = <T extends Rankable>(a: T, b: T) => b.listChance - a.listChance || byValue(a, b);
+
+/** Each kind's own order: the order in which its names take places on the list. */
+function kindOrder<T extends Rankable>(customers: readonly T[], segment: Segment): T[] {
+  return customers.filter((c) => c.segment === segment).sort(segment === 'slipping' ? byChance : byValue);
+}
+
+/**
+ * One rep's customers in list order. The week's picks come first: each kind takes its share of the
+ * cap in its own order (kindOrder), and places a kind leaves empty go to the next name of any kind
+ * worth most, so no kind's name is picked before a likelier one of the same kind. The picks are
+ * shown by value at risk; the rest (the later pages) follow, taken the same way.
  */
 export function rankOneRep<T extends Rankable>(customers: readonly T[], shape: ListShape): T[] {
-  const all = [...customers].sort(byValue); // stable: ties keep input order
+  const queues = SEGMENTS.map((segment) => ({ segment, next: 0, list: kindOrder(customers, segment) }));
+  // Ties keep the input order, as a stable sort of the whole list would.
+  const order = new Map(customers.map((c, k) => [c, k]));
+  const byValueThenInput = (a: T, b: T) => byValue(a, b) || (order.get(a) ?? 0) - (order.get(b) ?? 0);
   const cap = shape.capPerRep;
-  const picked = new Set<T>();
-  for (const segment of SEGMENTS) {
-    const quota = Math.floor(shape.lists.split[SEGMENT_KEY[segment]] * cap + 1e-9);
-    let taken = 0;
-    for (const c of all) {
-      if (taken >= quota) break;
-      if (c.segment === segment) {
-        picked.add(c);
-        taken++;
-      }
+  const picked: T[] = [];
+  for (const q of queues) {
+    const quota = Math.floor(shape.lists.split[SEGMENT_KEY[q.segment]] * cap + 1e-9);
+    while (q.next < q.list.length && q.next < quota) picked.push(q.list[q.next++]);
+  }
+  // The leftover places, then the later pages: the head of each kind's order worth most goes next.
+  const rest: T[] = [];
+  for (;;) {
+    let best: (typeof queues)[number] | null = null;
+    for (const q of queues) {
+      if (q.next >= q.list.length) continue;
+      if (!best || byValueThenInput(q.list[q.next], best.list[best.next]) < 0) best = q;
     }
+    if (!best) break;
+    const c = best.list[best.next++];
+    if (picked.length < cap) picked.push(c);
+    else rest.push(c);
   }
-  for (const c of all) {
-    if (picked.size >= cap) break;
-    picked.add(c);
-  }
-  return [...all.filter((c) => picked.has(c)), ...all.filter((c) => !picked.has(c))];
+  return [...picked.sort(byValueThenInput), ...rest];
 }
 
 /**

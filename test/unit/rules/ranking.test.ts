@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { rankPerRep, valueAtRisk } from '../../../rules/ranking';
 import type { Segment } from '../../../rules/segments';
 
-const c = (id: string, owner: string, valueAtRisk: number, score = 50, segment: Segment = 'slipping') => ({
-  id,
-  owner,
-  valueAtRisk,
-  score,
-  segment,
-});
+const c = (
+  id: string,
+  owner: string,
+  valueAtRisk: number,
+  score = 50,
+  segment: Segment = 'slipping',
+  listChance = 0.5,
+) => ({ id, owner, valueAtRisk, score, segment, listChance });
 const shape = (capPerRep: number, slipping = 1, notBack = 0, lapsed = 0) => ({
   capPerRep,
   lists: { split: { slipping, notBack, lapsed } },
@@ -58,5 +59,36 @@ describe('rankPerRep', () => {
       shape(2, 0.5, 0.5, 0),
     );
     expect(lists[0].customers.map((r) => r.id)).toEqual(['a', 'b']);
+  });
+
+  it('gives the slipping places to the likeliest to stop, not the worth most, and shows them by value', () => {
+    // A big regular barely at risk against smaller ones likely to stop: value at risk alone would
+    // pick 'big' (0.3 x 1000 = 300) first.
+    const { lists, ranked } = rankPerRep(
+      [
+        c('big', 'x', 300, 50, 'slipping', 0.3),
+        c('likely', 'x', 160, 50, 'slipping', 0.8),
+        c('likelier', 'x', 90, 50, 'slipping', 0.9),
+      ],
+      shape(2),
+    );
+    expect(lists[0].customers.map((r) => r.id)).toEqual(['likely', 'likelier']);
+    expect(ranked.get('x')?.map((r) => r.id)).toEqual(['likely', 'likelier', 'big']);
+  });
+
+  it('fills leftover places by value without taking a slipping name before a likelier one', () => {
+    const { ranked } = rankPerRep(
+      [
+        c('s-big', 'x', 300, 50, 'slipping', 0.3),
+        c('s-likely', 'x', 50, 50, 'slipping', 0.9),
+        c('s-mid', 'x', 100, 50, 'slipping', 0.6),
+        c('l-a', 'x', 200, 50, 'lapsed', 0.95),
+        c('l-b', 'x', 20, 50, 'lapsed', 0.99),
+      ],
+      shape(3, 1 / 3, 0, 1 / 3),
+    );
+    // Picks: s-likely (slipping's place), l-a (lapsed's place: by value, not chance), then the
+    // worth most of the heads s-mid (100) and l-b (20); 's-big' waits behind the likelier s-mid.
+    expect(ranked.get('x')?.map((r) => r.id)).toEqual(['l-a', 's-mid', 's-likely', 's-big', 'l-b']);
   });
 });
