@@ -76,6 +76,23 @@ export interface BookModel {
   calibrators: Record<ProbabilityHorizon, Calibrator> | null;
 }
 
+/**
+ * Log-odds per day of silence added to the model's, only to order customers the model cannot tell
+ * apart: binned features put hundreds of one-order customers on exactly the same log-odds, and book
+ * order then chose a rep's top 10. Longer silent goes first; at most 1e-5 over 27 years, far below
+ * any difference between two bins, so it reorders nobody else and moves no stated chance visibly.
+ */
+export const SILENCE_TIE_BREAK = 1e-9;
+
+/** The model's ranking log-odds of one row (MODEL_FEATURES order); `contributions` as logOdds fills them. */
+export function modelLogOdds(
+  model: AdditiveModel,
+  row: ArrayLike<number>,
+  contributions?: Float64Array,
+): number {
+  return logOdds(model, row, contributions) + SILENCE_TIE_BREAK * row[0];
+}
+
 /** Log-odds-like ranking of the rules' score (0-100), so the same calibration fits both. */
 export function rulesLogit(score: number): number {
   return score / 10;
@@ -267,7 +284,7 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
     previous = candidate;
     const z = new Float64Array(validation.rows);
     for (let k = 0; k < validation.rows; k++)
-      z[k] = logOdds(candidate, validation.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
+      z[k] = modelLogOdds(candidate, validation.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
     const auc = activeAuc(z);
     if (auc > best) {
       best = auc;
@@ -287,7 +304,7 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
   }
   const model = additive;
   const calibrators = calibrate((r, k) =>
-    logOdds(model, r.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT)),
+    modelLogOdds(model, r.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT)),
   );
   return {
     choice: {
