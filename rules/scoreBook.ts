@@ -3,10 +3,10 @@ import type { Band, CustomerState } from './customerState';
 import { computeFeatures, emptyFeatures, featureContext, type ValueKind } from './features';
 import { wonBackTwice } from './followUps';
 import { classifyGates, type GateResult } from './gates';
-import { logOdds } from './model/additiveLogistic';
 import {
   fitBookModel,
   type ModelChoice,
+  modelLogOdds,
   type NoOrderProbability,
   noOrderProbability,
   rulesLogit,
@@ -181,7 +181,7 @@ export function scoreBook(
     const z = !hasOrders
       ? Number.NaN
       : useModel && learned.additive
-        ? logOdds(learned.additive, row, share)
+        ? modelLogOdds(learned.additive, row, share)
         : rulesLogit(rulesScore.score);
     const probability = hasOrders && learned.calibrators ? noOrderProbability(learned.calibrators, z) : null;
     // With the book's model the score is the chance of no order in the next 90 days, in percent.

@@ -18,7 +18,7 @@ import type { Rules } from '../rulesSchema';
 import { type AdditiveModel, fitAdditive, logOdds } from './additiveLogistic';
 import type { CadenceModel } from './cadenceModel';
 import { sampleKey, sampleRows } from './cadenceSample';
-import { applyPlatt, fitPlatt, type Platt } from './calibration';
+import { applyPlatt, fitPlatt, fitShift, type Platt } from './calibration';
 import { FEATURE_COUNT, fillRow, rowScratch } from './modelFeatures';
 
 /** The horizons the probabilities are stated for, in days. */
@@ -74,6 +74,23 @@ export interface BookModel {
   additive: AdditiveModel | null;
   /** Per horizon, the map from the chosen ranking's log-odds to a probability; null when not calibrated. */
   calibrators: Record<ProbabilityHorizon, Calibrator> | null;
+}
+
+/**
+ * Log-odds per day of silence added to the model's, only to order customers the model cannot tell
+ * apart: binned features put hundreds of one-order customers on exactly the same log-odds, and book
+ * order then chose a rep's top 10. Longer silent goes first; at most 1e-5 over 27 years, far below
+ * any difference between two bins, so it reorders nobody else and moves no stated chance visibly.
+ */
+export const SILENCE_TIE_BREAK = 1e-9;
+
+/** The model's ranking log-odds of one row (MODEL_FEATURES order); `contributions` as logOdds fills them. */
+export function modelLogOdds(
+  model: AdditiveModel,
+  row: ArrayLike<number>,
+  contributions?: Float64Array,
+): number {
+  return logOdds(model, row, contributions) + SILENCE_TIE_BREAK * row[0];
 }
 
 /** Log-odds-like ranking of the rules' score (0-100), so the same calibration fits both. */
@@ -146,17 +163,10 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
   if (!(validationDay > firstOrder))
     return rulesOnly(`too little history: no order before the validation day ${isoOfDay(validationDay)}`);
 
-  // Validation rows: every customer up to the cap, labels at 30/60/90 and at H.
-  const horizons = [...PROBABILITY_HORIZONS, H];
-  const validation = rowsAsOf(
-    book,
-    rules,
-    cadence,
-    validationDay,
-    sampleRows(keys, MAX_VALIDATION_ROWS),
-    horizons,
-  );
-  const yV = validation.labels[horizons.length - 1];
+  // Validation rows: every customer up to the cap, labels at H.
+  const validationSample = sampleRows(keys, MAX_VALIDATION_ROWS);
+  const validation = rowsAsOf(book, rules, cadence, validationDay, validationSample, [H, 30]);
+  const yV = validation.labels[0];
   const rulesZ = new Float64Array(validation.rows);
   const recency = new Float64Array(validation.rows);
   // The choice is judged on the active book (an order within activeWithinDays), where the lists are.
@@ -167,14 +177,22 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
     if (recency[k] <= settings.activeWithinDays) active.push(k);
   }
   const activeChurned = active.reduce((sum, k) => sum + yV[k], 0);
-  // A probability is stated only when every horizon saw learn.minEvents of each outcome on all
-  // customers; the choice needs ten of each on the active book.
+  // Each horizon h is calibrated on the latest day whose labels are all seen: T − h. A 30-day chance
+  // calibrated on the day the 90-day one is (T − 90) would miss two months of drift in the book.
+  // The 90-day rows carry 30-day labels too, to measure that drift (see calibrate).
+  const calibrationRows = PROBABILITY_HORIZONS.map((h) =>
+    asOfDay - h === validationDay
+      ? validation
+      : rowsAsOf(book, rules, cadence, asOfDay - h, validationSample, [h, 30]),
+  );
   const bothOutcomes = (events: number, rows: number, least: number) =>
     events >= least && rows - events >= least;
-  const canCalibrate = validation.labels.every((labels) =>
+  // A probability is stated only when every horizon saw learn.minEvents of each outcome on all
+  // customers; the choice needs ten of each on the active book.
+  const canCalibrate = calibrationRows.every((r) =>
     bothOutcomes(
-      labels.reduce((sum, v) => sum + v, 0),
-      validation.rows,
+      r.labels[0].reduce((sum, v) => sum + v, 0),
+      r.rows,
       settings.minEvents,
     ),
   );
@@ -184,14 +202,28 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
       active.map((k) => z[k]),
       active.map((k) => yV[k] === 1),
     );
-  const calibrate = (z: Float64Array): Record<ProbabilityHorizon, Calibrator> | null =>
-    canCalibrate
-      ? {
-          30: fitCalibrator(z, validation.labels[0]),
-          60: fitCalibrator(z, validation.labels[1]),
-          90: fitCalibrator(z, validation.labels[2]),
-        }
-      : null;
+  /** Per horizon: the ranking's log-odds on that horizon's calibration rows, fitted to their labels. */
+  const calibrate = (
+    zOf: (rows: Rows, k: number) => number,
+  ): Record<ProbabilityHorizon, Calibrator> | null => {
+    if (!canCalibrate) return null;
+    const [z30, z60, z90] = calibrationRows.map((r) =>
+      Float64Array.from({ length: r.rows }, (_, k) => zOf(r, k)),
+    );
+    const [r30, r60, r90] = calibrationRows;
+    // The 90-day chance can only be calibrated on T − 90, a season before today. The drift since
+    // then is measured on the 30-day horizon: the 30-day calibration of T − 90's rows, refitted with
+    // its slope kept on T − 30's rows, moves its intercept by the change in the base rate; the 90-day
+    // intercept moves by as much. (Shifting the 60-day one too was no better on the tuning books.)
+    const drift = fitShift(fitCalibrator(z90, r90.labels[1]), z30, r30.labels[0]);
+    const in90 = fitCalibrator(z90, r90.labels[0]);
+    return {
+      30: fitCalibrator(z30, r30.labels[0]),
+      60: fitCalibrator(z60, r60.labels[0]),
+      90: { a: in90.a + drift, b: in90.b },
+    };
+  };
+  const rulesZOf = (r: Rows, k: number) => rulesLogit(r.x[k * FEATURE_COUNT + 18]);
   const validationFigures = (modelAuc: number | null) => ({
     customers: active.length,
     churned: activeChurned,
@@ -200,7 +232,7 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
     baselineAuc: activeAuc(recency),
   });
   const withRules = (reason: string, extra: Partial<ModelChoice> = {}): BookModel => {
-    const calibrators = calibrate(rulesZ);
+    const calibrators = calibrate(rulesZOf);
     return {
       choice: {
         ...base,
@@ -252,7 +284,7 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
     previous = candidate;
     const z = new Float64Array(validation.rows);
     for (let k = 0; k < validation.rows; k++)
-      z[k] = logOdds(candidate, validation.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
+      z[k] = modelLogOdds(candidate, validation.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
     const auc = activeAuc(z);
     if (auc > best) {
       best = auc;
@@ -270,7 +302,10 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
       { fitDates, fitRows, validation: figures },
     );
   }
-  const calibrators = calibrate(modelZ);
+  const model = additive;
+  const calibrators = calibrate((r, k) =>
+    modelLogOdds(model, r.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT)),
+  );
   return {
     choice: {
       ...base,

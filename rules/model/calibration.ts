@@ -63,6 +63,28 @@ export function fitPlatt(z: ArrayLike<number>, y: ArrayLike<number>): Platt {
   return { a, b };
 }
 
+/**
+ * The shift d of the intercept that fits `platt` to (z, y) with its slope kept: p = sigmoid(a + d + b z).
+ * Newton's method on one parameter (the log-loss is convex in d).
+ */
+export function fitShift(platt: Platt, z: ArrayLike<number>, y: ArrayLike<number>): number {
+  let d = 0;
+  for (let it = 0; it < 50; it++) {
+    let g = 0;
+    let h = 0;
+    for (let i = 0; i < z.length; i++) {
+      const p = sigmoid(platt.a + d + platt.b * z[i]);
+      g += p - y[i];
+      h += p * (1 - p);
+    }
+    if (!(h > 0)) break;
+    const step = g / h;
+    d -= step;
+    if (Math.abs(step) < 1e-9) break;
+  }
+  return d;
+}
+
 export function applyPlatt(platt: Platt, z: number): number {
   return sigmoid(platt.a + platt.b * z);
 }

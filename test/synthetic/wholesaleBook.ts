@@ -12,8 +12,12 @@ import { type Random, seededRandom } from '../../rules/seededRandom';
 
 /** Seeds the learned model's settings were chosen on. */
 export const TUNING_SEEDS = [1, 2] as const;
-/** Seeds nobody looked at while choosing them: the goals are judged here. */
-export const HELD_OUT_SEEDS = [101, 202, 303] as const;
+/**
+ * Seeds nobody looked at while choosing them: the goals are judged here. 404 and 505 were added after
+ * 101's misses had been studied (its outcomes were looked at, customer by customer), and first run for
+ * the accuracy table after the last setting was chosen.
+ */
+export const HELD_OUT_SEEDS = [101, 202, 303, 404, 505] as const;
 
 export interface WholesaleOptions {
   seed: number;

@@ -270,10 +270,12 @@ ${decileTables(calibrationRows)}
   see only orders on or before it. Label: the customer placed no order in the horizon after it.
 - The book's model (rules/model/): rows from eight past days three weeks apart (features as of each day,
   label = no order in the 90 days after it, every label ending by the validation day), a binned additive
-  logistic fitted on them, and the validation day (as-of − 90) that picks its penalty, decides between it and
-  the default rules on the active book (AUC, must win by 0.005), and calibrates the chosen ranking into
-  P(no order in 30/60/90 days) (Platt scaling per horizon; the rules' score is calibrated the same way when
-  the rules rank the book).
+  logistic fitted on them, and the validation day (as-of − 90) that picks its penalty and decides between it
+  and the default rules on the active book (AUC, must win by 0.005). Customers the model cannot tell apart
+  (the same bins) are ordered by days of silence. The chosen ranking is calibrated into P(no order in
+  30/60/90 days) by Platt scaling, each horizon on the latest day its labels are seen (as-of − 30, − 60,
+  − 90); the 90-day intercept then moves by the change in the base rate between as-of − 90 and as-of − 30,
+  measured on the 30-day horizon. The rules' score is calibrated the same way when the rules rank the book.
 - Population: every customer with an order on or before the as-of date; "active" keeps those with an order
   in the 90 days before it. AUC: ROC AUC by Mann-Whitney, ties counted half. Top-10: share of customers who
   placed no order among each rep's 10 highest scores, averaged over reps. Baseline: days since the last order.
@@ -305,6 +307,19 @@ the same season a year earlier, and sour tickets.
   on all six and the lower mean decile gap on five, and it keeps the ranking. That one comparison saw the
   held-out seeds' outcomes. Beta calibration (three parameters) was tried on the tuning seeds only and
   was worse there (worst decile gap 0.1225 / 0.0795 against Platt's 0.1055 / 0.0635).
+- Calibrating each horizon on its own latest day, and moving the 90-day intercept by the drift seen on the
+  30-day horizon, were chosen on the tuning seeds (as-of 2026-06-15, 07-15, 08-01, 60 and 90 days) and
+  Online Retail 2011-06-11 (whose labels end on the judged as-of date). Moving the 90-day intercept lowered
+  the mean decile gap at 90 days on 5 of 6 tuning cases and on Online Retail 2011-06-11 (0.0827 to 0.0678);
+  moving the 60-day one too was mixed, so it was left. On the judged date it made Online Retail worse (see
+  below); it was kept, since undoing it would be choosing on that date.
+- Seed 101's miss was studied customer by customer (which customers the model ranked too low, by the
+  generator's truth), and a feature for a season's turn a year earlier (the order days in the 90 days ahead
+  against the 90 before, a year earlier) was tried on the tuning seeds: it lowered their mean AUC over three
+  as-of dates (0.9084 to 0.9053) and was left out. Seeds 404 and 505 were added after that study and first
+  run for this table.
+- Ties broken by days of silence: on Online Retail 2011-06-11 each rep's top 10 rose from 0.80 to 0.86
+  (baseline 0.82), AUC 0.7469 to 0.7473; the wholesale figures did not move.
 
 ## Why some goals are not met
 On the public feeds the product is near what they carry. The ceiling analysis (\`scripts/ceiling/README.md\`)
@@ -313,23 +328,33 @@ reached, 5-fold cross-validated on 46-55 features, 0.7716-0.7795 (CDNOW all), 0.
 check reached 0.733-0.745 / 0.739-0.745 on Online Retail. CDNOW has too little history before 1997-09-30 for
 the model to beat the rules (all its customers joined in the first quarter of 1997), so the rules rank it.
 
-On the wholesale books the held-out seed 101 stays below 0.92: part of what happens in the next 60 days is
-not in the past at all (customers who leave abruptly after the as-of date, seasonal buyers whose season
-ends, erratic monthly buyers who skip a month). The generator's truth says how much: on the tuning seeds,
-"will have left within the 60 days" alone ranks the observed outcome at only 0.80-0.85.
+On the wholesale books three of five held-out seeds stay below 0.92 (101, 404, 505) and tuning seed 2 does
+too, while their validation days (fitted on their past, judged on 2026-06-03) reach 0.93-0.94. The as-of
+date itself is the shift: it falls where many seasonal buyers' seasons end (the generator's seasons close
+between day 240 and 360 of its year; 2026-09-01 is day 257, the validation day 167, where hardly any end).
+On seed 101, the seasonal buyers who placed no order account for about 0.04 of its 0.13 lost AUC (0.008 on
+seed 1, 0.017 on seed 2), and 11 of its 48 were in their first season (under a year with the book): nothing
+in their own past tells them from a new regular, and the model ranked 9 of those 11 below the top 15%.
+Customers who had already left but ordered within the last 90 days, and steady customers who skip two
+months by chance, make most of the rest. The generator's truth says how much is not in the past: on the
+tuning seeds, "will have left within the 60 days" alone ranks the observed outcome at only 0.80-0.85.
 
 Each rep's top 10 falls below days since the last order on two "all customers" sets: CDNOW (the rules,
-0.86 against 0.88, as before this model) and Online Retail (the model, 0.64 against 0.74; the rules alone had
-0.72). Among all customers the longest-silent ones are all but certain to stay silent, and sorting by silence
-puts exactly them first; the model gives every long-silent customer a chance near 0.9 and orders them by
-their other figures, so some of its ten are less certain. It does the same on earlier dates not judged here
-(Online Retail 2011-06-09: 0.80 against 0.84, the rules 0.86). On the active books, where the lists are, its
-top 10 is at or above the baseline everywhere. Finer bins at the top of each figure did not change this.
+0.86 against 0.88, one customer in fifty) and Online Retail (the model, 0.66 against 0.74; 0.64 before ties
+were broken by silence). Among all customers the longest-silent ones are all but certain to stay silent, and
+sorting by silence puts exactly them first; the model gives many long-silent customers the same chance and
+puts some shorter-silent ones with other figures above them, so some of its ten are less certain. On the
+active books, where the lists are, its top 10 is at or above the baseline everywhere. This measure ranks
+every customer by the stated chance; the card itself lists only the kinds of name (slipping, not back,
+lapsed) that pass the gates, by value at risk with a share for each kind, so its precision is not this one.
 
-Calibration misses where the book changed between the validation day and the as-of date: Online Retail's
-customers ordered more in the autumn of 2011 (Christmas stock) than in the summer the probabilities were
-calibrated on, so the stated chances run 0.06-0.13 above what happened in the upper deciles. A decile holds
-about 190 customers on a wholesale book, so a gap of 0.10 is about 2.8 standard errors of its share.
+Calibration misses on Online Retail only: its customers ordered more in the autumn of 2011 (Christmas
+stock) than in the summer the 90-day chances were calibrated on, so the stated chances run 0.07-0.15 above
+what happened from the fifth decile up. The drift correction could not see it coming: fewer customers ordered
+in the 30 days from 2011-08-10 than in those from 2011-06-11 (the August lull), so it moved the 90-day
+chances up, by about 0.02, not down (worst
+decile gap 0.1261 to 0.1486, mean 0.0812 to 0.0982, Brier skill 0.1402 to 0.1273). On the wholesale books
+the 60-day chances are now calibrated on 2026-07-03 rather than 2026-06-03, and every seed meets the goals.
 
 ## The BG/NBD check
 ${await bgNbdCheck()}

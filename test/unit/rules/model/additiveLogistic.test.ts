@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { columnOf, fitAdditive, logOdds } from '../../../../rules/model/additiveLogistic';
+import { modelLogOdds } from '../../../../rules/model/bookModel';
 import { seededRandom } from '../../../../rules/seededRandom';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -55,5 +56,18 @@ describe('fitAdditive', () => {
       start: fitAdditive(x, y, 2, { l2: 1e-4, smooth: 1e-3 }),
     });
     for (let j = 0; j < cold.weights.length; j++) expect(warm.weights[j]).toBeCloseTo(cold.weights[j], 6);
+  });
+});
+
+describe('modelLogOdds (the ranking the book model scores with)', () => {
+  it('puts the longer silent of two customers in the same bins first, and by too little to reorder bins', () => {
+    // Column 0 is days since the last order; 200 and 210 days fall in the last bin of values 0-1.
+    const { x, y } = stepData(5_000, 5);
+    const model = fitAdditive(x, y, 2);
+    const longer = modelLogOdds(model, [210, 0.5]);
+    const shorter = modelLogOdds(model, [200, 0.5]);
+    expect(logOdds(model, [210, 0.5])).toBe(logOdds(model, [200, 0.5]));
+    expect(longer).toBeGreaterThan(shorter);
+    expect(longer - logOdds(model, [210, 0.5])).toBeLessThan(1e-6);
   });
 });

@@ -61,6 +61,17 @@ describe("the book's own model inside scoreBook (wholesale tuning seed 1)", () =
     );
   }, 60_000);
 
+  it('never reads past the scoring day with a learning horizon shorter than the stated 90 days', () => {
+    // Validation on T − 60: the 90-day chance must still be calibrated on labels that end by T.
+    const rules = parseRules({ learn: { horizonDays: 60 } });
+    const full = scoreBook(book, rules, T);
+    const cut = scoreBook(asItStood(book, T), rules, T);
+    expect(cut.choice).toEqual(full.choice);
+    expect(cut.customers.map((c) => c.noOrderProbability)).toEqual(
+      full.customers.map((c) => c.noOrderProbability),
+    );
+  }, 60_000);
+
   it('gives every customer with orders falling probabilities over longer windows, a tier and the facts', () => {
     for (const c of scored.customers) {
       if (c.orders === 0) {

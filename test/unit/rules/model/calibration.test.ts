@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPlatt, calibration, fitPlatt } from '../../../../rules/model/calibration';
+import { applyPlatt, calibration, fitPlatt, fitShift } from '../../../../rules/model/calibration';
 import { seededRandom } from '../../../../rules/seededRandom';
 
 describe('fitPlatt', () => {
@@ -24,6 +24,22 @@ describe('fitPlatt', () => {
     expect(Number.isFinite(fit.a) && Number.isFinite(fit.b)).toBe(true);
     expect(applyPlatt(fit, 9)).toBeGreaterThan(0.9);
     expect(applyPlatt(fit, 0)).toBeLessThan(0.1);
+  });
+});
+
+describe('fitShift', () => {
+  it('finds the intercept a book moved by, its slope kept: -1 + 2z fitted, outcomes from -0.4 + 2z', () => {
+    const rand = seededRandom(7);
+    const z: number[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      const zi = 3 * rand() - 1;
+      z.push(zi);
+      y.push(rand() < 1 / (1 + Math.exp(0.4 - 2 * zi)) ? 1 : 0);
+    }
+    expect(fitShift({ a: -1, b: 2 }, z, y)).toBeCloseTo(0.6, 1);
+    // Nothing moved: no shift.
+    expect(fitShift(fitPlatt(z, y), z, y)).toBeCloseTo(0, 4);
   });
 });
 
