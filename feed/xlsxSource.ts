@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { FeedEngine } from './feedEngine';
 import { sqlName } from './feedEngine';
 
@@ -46,7 +46,9 @@ export async function loadXlsx(
   path: string,
   table: string,
 ): Promise<XlsxLoaded | undefined> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+  // Loaded here, not at the top: exceljs takes a third of a second to load, and most feeds are CSV.
+  const { default: excel } = await import('exceljs');
+  const reader = new excel.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     styles: 'cache',
     worksheets: 'emit',

@@ -47,33 +47,44 @@ function ordersOf(book: Book, id: string): [string, number][] {
 }
 
 describe('order lines', () => {
-  it('rows sharing an order id, customer and date are one order: the filled total, or the sum of the lines', async () => {
-    const { book, report } = await feed({
-      'customers.csv': CUSTOMERS,
-      'orders.csv': [
-        'order_id,customer_id,ordered_at,amount',
-        'O-1,C-1,2026-11-02 09:00,120.00', // total on the first line only
-        'O-1,C-1,2026-11-02 09:00,',
-        'O-1,C-1,2026-11-02 09:00,',
-        'O-2,C-2,2026-11-03,10', // each line its own amount
-        'O-2,C-2,2026-11-03,15.5',
-        'O-3,C-1,2026-11-04,', // no line has an amount
-        'O-3,C-1,2026-11-04,',
-        'O-2,C-1,2026-11-03,99', // the same id for another customer
-        'O-1,C-1,2026-11-05,99', // the same id on another date
-      ].join('\n'),
-    });
-    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 120]]);
-    expect(ordersOf(book, 'C-2')).toEqual([['2026-11-03', 25.5]]);
-    const orders = report.files[1];
-    expect(problemsOf(orders)).toEqual([
-      [7, 'amount: missing'],
-      [8, 'amount: missing'],
-      [9, 'duplicate order_id "O-2" (first on line 5)'],
-      [10, 'duplicate order_id "O-1" (first on line 2)'],
-    ]);
-    expect(orders).toMatchObject({ rowsRead: 9, rowsKept: 5, rowsSkipped: 4, mergedLines: 3 });
-  });
+  // Rows are grouped by a hash of the order id; a hash with two values makes the ids share them,
+  // which must send the file through the grouping by the id itself, with the same result.
+  it.each([
+    ['the default hash', undefined],
+    ['a hash that two ids share', 'hash(i.order_id) % 2'],
+  ])(
+    'rows sharing an order id, customer and date are one order: the filled total, or the sum of the lines (%s)',
+    async (_, orderIdHash) => {
+      const { book, report } = await feed(
+        {
+          'customers.csv': CUSTOMERS,
+          'orders.csv': [
+            'order_id,customer_id,ordered_at,amount',
+            'O-1,C-1,2026-11-02 09:00,120.00', // total on the first line only
+            'O-1,C-1,2026-11-02 09:00,',
+            'O-1,C-1,2026-11-02 09:00,',
+            'O-2,C-2,2026-11-03,10', // each line its own amount
+            'O-2,C-2,2026-11-03,15.5',
+            'O-3,C-1,2026-11-04,', // no line has an amount
+            'O-3,C-1,2026-11-04,',
+            'O-2,C-1,2026-11-03,99', // the same id for another customer
+            'O-1,C-1,2026-11-05,99', // the same id on another date
+          ].join('\n'),
+        },
+        { orderIdHash },
+      );
+      expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 120]]);
+      expect(ordersOf(book, 'C-2')).toEqual([['2026-11-03', 25.5]]);
+      const orders = report.files[1];
+      expect(problemsOf(orders)).toEqual([
+        [7, 'amount: missing'],
+        [8, 'amount: missing'],
+        [9, 'duplicate order_id "O-2" (first on line 5)'],
+        [10, 'duplicate order_id "O-1" (first on line 2)'],
+      ]);
+      expect(orders).toMatchObject({ rowsRead: 9, rowsKept: 5, rowsSkipped: 4, mergedLines: 3 });
+    },
+  );
 });
 
 describe('values Table Storage or the scoring cannot hold are bad rows, with file, line and reason', () => {
@@ -189,7 +200,6 @@ describe('what stops the run', () => {
     expect(book.customers[0].name).toBe('Café Müller');
     expect(report.files[0].notes).toContain('read as Windows-1252 (not valid UTF-8)');
   });
-
 
   it('the line of a byte that is not UTF-8 deep in a big file (past the first megabyte read)', async () => {
     const good = Array.from({ length: 60_000 }, (_, i) => `C-${i},Customer ${i},ana@contoso.example`);
