@@ -75,6 +75,16 @@ const learnSchema = z
       .default(8),
     /** Days between the fit days. */
     stepDays: days.default(21),
+    /**
+     * Fit days at the same time of year a year earlier (as-of − 365 and stepDays either side), where the
+     * history reaches: a seasonal book then shows the model seasons turning as they turn today. 0 = none.
+     */
+    yearAgoDates: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be >= 0')
+      .max(5, 'must be <= 5')
+      .default(3),
     /** Fewer fit rows than this: the rules rank the book. */
     minRows: z.number().int('must be a whole number').min(1, 'must be >= 1').default(300),
     /** Fewer rows of either outcome than this: the rules rank the book. */

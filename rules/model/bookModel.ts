@@ -7,6 +7,8 @@
  *
  * Time never runs backwards: with T the scoring day and H the horizon, the validation day is T − H
  * (its labels end on T) and the fit days end H before it (their labels end on the validation day).
+ * Where the history reaches, a few fit days come from the same time of year a year earlier (around
+ * T − 365): the recent fit days lie months before T and may see no season turn the way T does.
  * Nothing after T is read. The cadence model's four parameters, fitted as of T, are used on the
  * earlier days too (population figures; refitting them per day would cost seconds).
  */
@@ -42,6 +44,43 @@ export const PENALTIES = [
   { l2: 1e-3, smooth: 3e-3 },
   { l2: 3e-3, smooth: 1e-2 },
 ] as const;
+
+/**
+ * How many times each year-ago row counts in the fit. The few year-ago days are all that show a
+ * seasonal book's seasons turning at today's time of year; counted twice they lifted the wholesale
+ * tuning seeds' mean active-book AUC over six as-of dates from 0.8850 to 0.8882 (once: 0.8870;
+ * three times: 0.8875).
+ */
+export const YEAR_AGO_WEIGHT = 2;
+
+/** Days in the year the year-ago fit days go back by. */
+const YEAR_DAYS = 365;
+
+/** The fit days of one scoring (see fitBookModel), oldest first, with how much each day's rows count. */
+export function fitDaysOf(
+  asOfDay: number,
+  firstOrderDay: number,
+  settings: Pick<Rules['learn'], 'horizonDays' | 'fitDates' | 'stepDays' | 'yearAgoDates'>,
+): { day: number; weight: number }[] {
+  const H = settings.horizonDays;
+  const validationDay = asOfDay - H;
+  const recent = Array.from(
+    { length: settings.fitDates },
+    (_, k) => validationDay - H - k * settings.stepDays,
+  );
+  const taken = new Set(recent);
+  const centre = Math.floor((settings.yearAgoDates - 1) / 2);
+  // A year-ago day needs a horizon of history before it (rows of customers all a few days old teach
+  // nothing), and its labels must end by the validation day like every fit day's.
+  const yearAgo = Array.from(
+    { length: settings.yearAgoDates },
+    (_, k) => asOfDay - YEAR_DAYS + (k - centre) * settings.stepDays,
+  ).filter((d) => d - firstOrderDay >= H && d + H <= validationDay && !taken.has(d));
+  return [
+    ...recent.filter((d) => d > firstOrderDay).map((day) => ({ day, weight: 1 })),
+    ...yearAgo.map((day) => ({ day, weight: YEAR_AGO_WEIGHT })),
+  ].sort((a, b) => a.day - b.day);
+}
 
 /** Most validation rows. */
 export const MAX_VALIDATION_ROWS = 24_000;
@@ -138,10 +177,6 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
   const settings = rules.learn;
   const H = settings.horizonDays;
   const validationDay = asOfDay - H;
-  const fitDays = Array.from(
-    { length: settings.fitDates },
-    (_, k) => validationDay - H - k * settings.stepDays,
-  ).reverse();
   const firstOrder = book.orderDay.reduce((min, d) => Math.min(min, d), Number.POSITIVE_INFINITY);
   const keys = Uint32Array.from(book.customers, (c) => sampleKey(c.id));
   const base: ModelChoice = {
@@ -251,22 +286,29 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
       `too little history: ${active.length} active customers on the validation day ${isoOfDay(validationDay)}, ${activeChurned} of them placed no order in ${H} days`,
     );
 
-  // Fit rows: a hashed sample of customers, the same on every fit day.
-  const usableDays = fitDays.filter((d) => d > firstOrder);
-  const perDay = Math.floor(MAX_FIT_ROWS / Math.max(1, usableDays.length));
+  // Fit rows: a hashed sample of customers, the same on every fit day; a day counted twice is read
+  // once and copied, and counts twice against the cap.
+  const usableDays = fitDaysOf(asOfDay, firstOrder, settings);
+  const weights = usableDays.reduce((s, d) => s + d.weight, 0);
+  const perDay = Math.floor(MAX_FIT_ROWS / Math.max(1, weights));
   const sample = sampleRows(keys, perDay);
-  const parts = usableDays.map((d) => rowsAsOf(book, rules, cadence, d, sample, [H]));
-  const fitRows = parts.reduce((s, p) => s + p.rows, 0);
+  const parts = usableDays.map((d) => ({
+    rows: rowsAsOf(book, rules, cadence, d.day, sample, [H]),
+    weight: d.weight,
+  }));
+  const fitRows = parts.reduce((s, p) => s + p.rows.rows * p.weight, 0);
   const x = new Float64Array(fitRows * FEATURE_COUNT);
   const y = new Uint8Array(fitRows);
   let at = 0;
   for (const p of parts) {
-    x.set(p.x, at * FEATURE_COUNT);
-    y.set(p.labels[0], at);
-    at += p.rows;
+    for (let copy = 0; copy < p.weight; copy++) {
+      x.set(p.rows.x, at * FEATURE_COUNT);
+      y.set(p.rows.labels[0], at);
+      at += p.rows.rows;
+    }
   }
   const events = y.reduce((s, v) => s + v, 0);
-  const fitDates = usableDays.map(isoOfDay);
+  const fitDates = usableDays.map((d) => isoOfDay(d.day));
   if (fitRows < settings.minRows || events < settings.minEvents || fitRows - events < settings.minEvents) {
     return withRules(
       `too little history: ${fitRows} rows on the fit days (${events} placed no order in ${H} days); the model needs ${settings.minRows} rows and ${settings.minEvents} of each outcome`,

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Book, dayOf } from '../../../../rules/book';
 import { emptyFeatures } from '../../../../rules/features';
+import { fitDaysOf, YEAR_AGO_WEIGHT } from '../../../../rules/model/bookModel';
 import { MODEL_FEATURES } from '../../../../rules/model/modelFeatures';
 import { modelReasons } from '../../../../rules/model/modelReasons';
 import { defaultRules, parseRules } from '../../../../rules/rulesSchema';
@@ -46,7 +47,9 @@ describe("the book's own model inside scoreBook (wholesale tuning seed 1)", () =
     const c = scored.choice;
     expect(c.use).toBe('model');
     expect(c.validationDate).toBe('2026-06-03');
-    expect(c.fitDates).toHaveLength(8);
+    // Eight recent fit days and three around the same date a year earlier.
+    expect(c.fitDates).toHaveLength(11);
+    expect(c.fitDates.slice(0, 3)).toEqual(['2025-08-11', '2025-09-01', '2025-09-22']);
     // Every fit day's labels end by the validation day.
     for (const d of c.fitDates) expect(dayOf(d) + 90).toBeLessThanOrEqual(dayOf('2026-06-03'));
     expect(c.validation?.modelAuc).toBeGreaterThan((c.validation?.rulesAuc ?? 1) + 0.005);
@@ -105,6 +108,42 @@ describe("the book's own model inside scoreBook (wholesale tuning seed 1)", () =
     }
     expect(shown).toBeGreaterThan(50);
     expect(hits / shown).toBeGreaterThan(0.6);
+  });
+});
+
+describe('fitDaysOf: the days the model is fitted on', () => {
+  const learn = { horizonDays: 90, fitDates: 8, stepDays: 21, yearAgoDates: 3 };
+  const first = dayOf('2024-01-01');
+
+  it('adds the same date a year earlier and a step either side, counted twice, after the recent days', () => {
+    const days = fitDaysOf(T, first, learn);
+    expect(days.filter((d) => d.weight === 1).map((d) => T - d.day)).toEqual([
+      327, 306, 285, 264, 243, 222, 201, 180,
+    ]);
+    expect(days.filter((d) => d.weight !== 1)).toEqual([
+      { day: T - 386, weight: YEAR_AGO_WEIGHT },
+      { day: T - 365, weight: YEAR_AGO_WEIGHT },
+      { day: T - 344, weight: YEAR_AGO_WEIGHT },
+    ]);
+    expect(YEAR_AGO_WEIGHT).toBeGreaterThan(1);
+  });
+
+  it('takes no year-ago day with less than a horizon of history before it (a book of 15 months)', () => {
+    const days = fitDaysOf(T, T - 455, learn);
+    // T − 386 has 69 days of history, T − 365 exactly 90, T − 344 more.
+    expect(days.filter((d) => d.weight !== 1).map((d) => T - d.day)).toEqual([365, 344]);
+    // A book of a year: only the recent days, as before the year-ago days existed.
+    expect(fitDaysOf(T, T - 366, learn).every((d) => d.weight === 1)).toBe(true);
+  });
+
+  it('never takes a year-ago day whose labels would end after the validation day', () => {
+    const days = fitDaysOf(T, first, { ...learn, horizonDays: 180, fitDates: 2, yearAgoDates: 5 });
+    for (const d of days) expect(d.day + 180).toBeLessThanOrEqual(T - 180);
+    expect(days.filter((d) => d.weight !== 1).map((d) => T - d.day)).toEqual([407, 386, 365]);
+  });
+
+  it('takes none when yearAgoDates is 0', () => {
+    expect(fitDaysOf(T, first, { ...learn, yearAgoDates: 0 })).toHaveLength(8);
   });
 });
 
