@@ -17,9 +17,10 @@ import { generateLargeFeed } from './generateLargeFeed';
  *    whole process (bench/duckdbRfmProcess.cjs): wall time and CPU time (all threads), and ours /
  *    DuckDB. On a shared machine the wall ratio moves with the load; the CPU ratio much less.
  * 2. 1M / 20M: the same `score` process's wall time, CPU time and peak RSS.
+ * Beside each, the read alone as a process (readFeedProcess.cjs), to show the read's share.
  * 3. The corpus of real exports (test/fixtures/exports): orders read and rows skipped per export.
  *
- * One size only: `npx tsx bench/feedBench.ts 100000 2000000`. Needs `npm run build` (done first).
+ * One size only: `npx tsx tools/bench/feedBench.ts 100000 2000000`. Needs `npm run build` (done first).
  */
 const ROOT = join(__dirname, '..', '..');
 const AS_OF = '2026-01-01';
@@ -93,6 +94,8 @@ export interface FeedBenchFigures {
   orders: number;
   megabytes: number;
   score: ProcessFigures;
+  /** The read alone (readFeedProcess.cjs): the rest of `score` is fitting the book's model and scoring. */
+  read: ProcessFigures;
   duckdb: ProcessFigures;
 }
 
@@ -104,8 +107,9 @@ export async function benchFeed(size: { customers: number; orders: number }): Pr
     let bytes = 0;
     for (const path of [files.customers, files.orders, files.tickets]) bytes += (await stat(path)).size;
     const score = timeProcess(['bin/churn-predictor.js', 'score', '--feed', dir, '--as-of', AS_OF]);
+    const read = timeProcess([join(__dirname, 'readFeedProcess.cjs'), dir, AS_OF]);
     const duckdb = timeProcess([join(__dirname, 'duckdbRfmProcess.cjs'), files.orders, AS_OF]);
-    return { ...size, megabytes: Math.round(bytes / 1048576), score, duckdb };
+    return { ...size, megabytes: Math.round(bytes / 1048576), score, read, duckdb };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -135,8 +139,9 @@ function describe(f: FeedBenchFigures): string {
   return [
     `${size}:`,
     `  score process  ${s(f.score.wallMs)} wall, ${s(f.score.cpuMs)} CPU, peak RSS ${f.score.peakRssMb} MB (--max-old-space-size=${AZURE_HEAP_MB})`,
+    `  read alone     ${s(f.read.wallMs)} wall, ${s(f.read.cpuMs)} CPU, peak RSS ${f.read.peakRssMb} MB (the rest of score: fitting the book's model, scoring, the lists)`,
     `  DuckDB RFM     ${s(f.duckdb.wallMs)} wall, ${s(f.duckdb.cpuMs)} CPU, peak RSS ${f.duckdb.peakRssMb} MB`,
-    `  ours / DuckDB  ${(f.score.wallMs / f.duckdb.wallMs).toFixed(1)}x wall, ${(f.score.cpuMs / f.duckdb.cpuMs).toFixed(1)}x CPU`,
+    `  ours / DuckDB  ${(f.score.wallMs / f.duckdb.wallMs).toFixed(1)}x wall, ${(f.score.cpuMs / f.duckdb.cpuMs).toFixed(1)}x CPU (score); ${(f.read.wallMs / f.duckdb.wallMs).toFixed(1)}x wall, ${(f.read.cpuMs / f.duckdb.cpuMs).toFixed(1)}x CPU (read alone)`,
   ].join('\n');
 }
 
