@@ -4,7 +4,6 @@ import { type AuditStore, TableAuditStore } from './auditStore';
 import { type ConversationStore, TableConversationStore } from './conversationStore';
 import { RequestCounter, type RequestCounts } from './requestCounter';
 import { type RunLedger, TableRunLedger } from './runLedger';
-import { staleConnectionPolicy } from './staleConnectionPolicy';
 import { type StateStore, TableStateStore } from './stateStore';
 import {
   createTableClient,
@@ -14,6 +13,7 @@ import {
   type RetrySettings,
   tableName,
 } from './tableClients';
+import { TRY_TIMEOUT_MS } from './tryTimeoutPolicy';
 
 export type { AuditAction, AuditRow, NewAuditRow } from './auditRow';
 export { AUDIT_ACTIONS } from './auditRow';
@@ -54,6 +54,8 @@ export interface OpenStorageOptions {
   credential?: TokenCredential;
   /** Skip creating tables (when something else already did). */
   skipCreate?: boolean;
+  /** How long one try may go unanswered before it is retried (default TRY_TIMEOUT_MS). */
+  tryTimeoutMs?: number;
 }
 
 /** Opens storage from the config: builds the clients and creates the tables if they are missing. */
@@ -68,12 +70,14 @@ export async function openStorage(
     policies = [],
     credential,
     skipCreate = false,
+    tryTimeoutMs = TRY_TIMEOUT_MS,
   } = options;
   const counter = new RequestCounter();
   const settings = {
     storage: config,
     retry: { ...DEFAULT_RETRY, ...retry },
-    policies: [staleConnectionPolicy(), counter.policy, ...policies],
+    policies: [counter.policy, ...policies],
+    tryTimeoutMs,
     // One credential for every client, so tokens are fetched and cached once.
     credential: credential ?? (config.tableEndpoint ? new DefaultAzureCredential() : undefined),
   };

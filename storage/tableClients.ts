@@ -9,6 +9,8 @@ import {
 import type { TokenCredential } from '@azure/identity';
 import { type Config, connectionStringTableEndpoint } from '../functions/config';
 import { naming, statusOf } from './errors';
+import { staleConnectionPolicy } from './staleConnectionPolicy';
+import { tryTimeoutPolicy } from './tryTimeoutPolicy';
 
 export type PolicyConfig = NonNullable<TableServiceClientOptions['additionalPolicies']>[number];
 
@@ -27,6 +29,8 @@ export interface ClientSettings {
   policies: PolicyConfig[];
   /** Used with storage.tableEndpoint (managed identity in Azure). */
   credential?: TokenCredential;
+  /** How long one try may go unanswered (default TRY_TIMEOUT_MS). */
+  tryTimeoutMs?: number;
 }
 
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
@@ -45,10 +49,16 @@ export function connectionStringIsHttp(connectionString: string): boolean {
   return connectionStringTableEndpoint(connectionString)?.toLowerCase().startsWith('http:') ?? false;
 }
 
-/** A TableClient for one table, with the configured retries and policies. */
+/**
+ * A TableClient for one table, with the configured retries and policies, and on every client a
+ * resend over a socket the server had closed and a time limit on each try.
+ */
 export function createTableClient(settings: ClientSettings, table: string): TableClient {
   const { storage, retry, policies } = settings;
-  const base: TableServiceClientOptions = { retryOptions: { ...retry }, additionalPolicies: policies };
+  const base: TableServiceClientOptions = {
+    retryOptions: { ...retry },
+    additionalPolicies: [staleConnectionPolicy(), tryTimeoutPolicy(settings.tryTimeoutMs), ...policies],
+  };
   if (storage.connectionString) {
     const allowInsecureConnection = connectionStringIsHttp(storage.connectionString);
     return TableClient.fromConnectionString(storage.connectionString, table, {

@@ -115,24 +115,41 @@ function roundedContributions(values: Partial<Record<string, number>> | null): R
 /**
  * Every customer, listed first in list order, then riskiest first, as a JSON array, with the facts a
  * user checks the import against (orders on or before the as-of date, first and last order, spend).
+ * In pieces, one customer each: a million customers as one string is more than Node can hold.
  */
+export function* jsonPieces(plan: WeekPlan): Generator<string> {
+  const rows = ordered(plan);
+  if (rows.length === 0) {
+    yield '[]';
+    return;
+  }
+  for (let k = 0; k < rows.length; k++) {
+    const row = { ...toScoreRow(rows[k], plan), ...factsOf(rows[k]) };
+    // The same layout as JSON.stringify(rows, null, 2): each row indented by two spaces.
+    yield `${k === 0 ? '[\n  ' : ',\n  '}${JSON.stringify(row, null, 2).replaceAll('\n', '\n  ')}`;
+  }
+  yield '\n]';
+}
+
+/** jsonPieces as one string (for a small book). */
 export function formatJson(plan: WeekPlan): string {
-  return JSON.stringify(
-    ordered(plan).map((c) => ({ ...toScoreRow(c, plan), ...factsOf(c) })),
-    null,
-    2,
-  );
+  return [...jsonPieces(plan)].join('');
 }
 
 /** Separates the reasons in the CSV's `reasons` column; no reason contains it. */
 export const CSV_REASON_SEPARATOR = ' | ';
 
+/** Rows per piece of CSV: Papa parses and quotes a batch at a time. */
+const CSV_BATCH = 2000;
+
 /**
  * Every customer as CSV (reasons joined with " | ", plan days with " "); a cell starting with
- * = + - @ is prefixed with ' so a spreadsheet shows it as text, never runs it.
+ * = + - @ is prefixed with ' so a spreadsheet shows it as text, never runs it. In pieces of
+ * CSV_BATCH rows, the header with the first.
  */
-export function formatCsv(plan: WeekPlan): string {
-  const rows = ordered(plan).map((c) => {
+export function* csvPieces(plan: WeekPlan): Generator<string> {
+  const customers = ordered(plan);
+  const row = (c: ScoredCustomer) => {
     const { noOrderProbability: p, contributions: _, ...r } = toScoreRow(c, plan);
     return {
       ...r,
@@ -148,8 +165,21 @@ export function formatCsv(plan: WeekPlan): string {
       notListed: r.notListed ?? '',
       change: r.change ?? '',
     };
-  });
-  return Papa.unparse(rows, { newline: '\n', escapeFormulae: true });
+  };
+  if (customers.length === 0) {
+    yield '';
+    return;
+  }
+  for (let from = 0; from < customers.length; from += CSV_BATCH) {
+    const rows = customers.slice(from, from + CSV_BATCH).map(row);
+    const text = Papa.unparse(rows, { newline: '\n', escapeFormulae: true, header: from === 0 });
+    yield from === 0 ? text : `\n${text}`;
+  }
+}
+
+/** csvPieces as one string (for a small book). */
+export function formatCsv(plan: WeekPlan): string {
+  return [...csvPieces(plan)].join('');
 }
 
 /** The currency and locale amounts are shown in. */

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
@@ -5,7 +6,7 @@ import { planWeek } from '../../jobs/weekly/weeklyPlan';
 import { type Book, dayOf, isoOfDay } from '../../rules';
 import { localDate } from '../../rules/calendar';
 import type { ScoreArgs } from './args';
-import { formatCsv, formatJson, formatTable, type MoneyFormat } from './formatScores';
+import { csvPieces, formatTable, jsonPieces, type MoneyFormat } from './formatScores';
 import { loadBook } from './loadBook';
 
 /** Past this many days after the feed's last order, every customer looks lapsed: say so. */
@@ -48,11 +49,23 @@ export async function runScoreCommand(
   const runKey = weeklyRunKey(new Date(`${asOf}T12:00:00Z`));
   const plan = planWeek(book, rules, new Map(), { localDate: asOf, runKey, runAt: `${asOf}T00:00:00.000Z` });
   const money: MoneyFormat = { currency: env.CURRENCY || 'USD', locale: env.LOCALE || 'en-US' };
-  const text =
+  const pieces =
     args.format === 'json'
-      ? formatJson(plan)
+      ? jsonPieces(plan)
       : args.format === 'csv'
-        ? formatCsv(plan)
-        : formatTable(plan, money);
-  out.write(`${text}\n`);
+        ? csvPieces(plan)
+        : [formatTable(plan, money)];
+  await writePieces(out, pieces);
+}
+
+/** Writes the pieces and a final line break, waiting when the stream is full (a million rows do not fit one string). */
+async function writePieces(out: NodeJS.WritableStream, pieces: Iterable<string>): Promise<void> {
+  let buffer = '';
+  for (const piece of pieces) {
+    buffer += piece;
+    if (buffer.length < 1 << 16) continue;
+    if (!out.write(buffer)) await once(out, 'drain');
+    buffer = '';
+  }
+  out.write(`${buffer}\n`);
 }

@@ -1,7 +1,8 @@
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { planWeek } from '../../../jobs/weekly/weeklyPlan';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { formatCsv, formatJson } from '../../../tools/cli/formatScores';
+import { csvPieces, formatCsv, formatJson, jsonPieces } from '../../../tools/cli/formatScores';
 import { WHOLESALE_AS_OF, wholesaleBook } from '../../synthetic/wholesaleBook';
 
 describe('score output of a book ranked by its own model', () => {
@@ -31,5 +32,33 @@ describe('score output of a book ranked by its own model', () => {
       expect.arrayContaining(['noOrder30', 'noOrder60', 'noOrder90', 'tier', 'expectedNextOrder']),
     );
     expect(header).not.toContain('contributions');
+  });
+});
+
+describe('score output written in pieces (a million rows are more than one string holds)', () => {
+  const plan = planWeek(wholesaleBook({ seed: 3, customers: 2600 }).book, defaultRules(), new Map(), {
+    localDate: WHOLESALE_AS_OF,
+    runKey: 'weekly-2026-W01',
+    runAt: `${WHOLESALE_AS_OF}T00:00:00.000Z`,
+  });
+  const customers = plan.customers.length;
+
+  it('JSON: one piece a customer, together the layout of JSON.stringify with two spaces', () => {
+    const pieces = [...jsonPieces(plan)];
+    expect(pieces.length).toBe(customers + 1);
+    const text = pieces.join('');
+    const rows = JSON.parse(text) as unknown[];
+    expect(rows.length).toBe(customers);
+    expect(text).toBe(JSON.stringify(rows, null, 2));
+  });
+
+  it('CSV: several pieces, one header, every customer once', () => {
+    const pieces = [...csvPieces(plan)];
+    expect(pieces.length).toBeGreaterThan(1);
+    const parsed = Papa.parse<Record<string, string>>(pieces.join(''), { header: true });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.data.length).toBe(customers);
+    expect(new Set(parsed.data.map((r) => r.customerId)).size).toBe(customers);
+    expect(parsed.data.some((r) => r.customerId === 'customerId')).toBe(false);
   });
 });
