@@ -1,6 +1,6 @@
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { NoticeResult } from '../weekly/weeklyNotice';
-import type { NotReached, RepOutcome, RepStatus } from '../weekly/weeklyReport';
+import type { NotReached, RepOutcome, RepStatus, WeeklyFeedStopped } from '../weekly/weeklyReport';
 
 /** What a completed daily follow-up run did. */
 export interface FollowUpsDone {
@@ -51,6 +51,7 @@ export type FollowUpsReport =
       runKey: string;
       reason: 'before_send_time' | 'already_ran' | 'not_a_working_day' | 'disabled';
     }
+  | WeeklyFeedStopped
   | FollowUpsDone;
 
 /** A short plain-text account of the run for the log and the admins' channel. */

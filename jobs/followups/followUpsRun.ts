@@ -6,6 +6,7 @@ import { wonBackThisCycle } from '../../bot/taps/staleReason';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import { describeFeedReport } from '../../feed/describeFeedReport';
+import { FeedError } from '../../feed/feedError';
 import { dayOf } from '../../rules/book';
 import { zonedNow } from '../../rules/calendar';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
@@ -14,6 +15,7 @@ import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
 import { type DailySchedule, dailyRunDue, previousWorkingDay } from '../schedule';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 import type { DeliveryTally } from '../weekly/weeklyDelivery';
+import { readFeedOrStop, stopForFeed } from '../weekly/weeklyFeedStop';
 import { repDirectory } from '../weekly/weeklyRepDirectory';
 import {
   countOutcomes,
@@ -90,12 +92,21 @@ export async function runFollowUps(
   const after = previousWorkingDay(zonedNow(now, config.timeZone), rules.followUps.workingDays);
   log.info('follow-ups run starting', { runKey, forced: force, resumed: !fresh, attempt });
 
-  const [{ book, report: feedReport }, states, handled, directory] = await Promise.all([
-    deps.readBook(today),
+  const [feed, states, handled, directory] = await Promise.all([
+    readFeedOrStop(() => deps.readBook(today)),
     storage.state.getAll(),
     storage.runs.listRun(runKey),
     repDirectory(storage.conversations),
   ]);
+  // Nothing has been written yet: a feed that cannot be read leaves every state row as it was.
+  if (feed instanceof FeedError) {
+    return stopForFeed(
+      feed,
+      { runKey, localDate: today, fresh, kind: 'daily' },
+      { log, notifyAdmins: deps.notifyAdmins },
+    );
+  }
+  const { book, report: feedReport } = feed;
   if (feedReport.rowsSkipped > 0) {
     log.warn(`feed: ${feedReport.rowsSkipped} rows skipped\n${describeFeedReport(feedReport).join('\n')}`, {
       runKey,

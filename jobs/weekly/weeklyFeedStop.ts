@@ -6,10 +6,11 @@ import type { WeeklyFeedStopped } from './weeklyReport';
 
 /**
  * A feed that cannot be read (a missing or header-only customers or orders file, a missing column,
- * dates that read two ways) stops the week before anything is scored or stored: every state row
- * stays as it was, no card goes out, and the admins are told what to fix, once: on the tick that
- * started the week's run. The run row is left unfinished, so each later tick reads the feed again
- * (a failed read costs a listing and a download) and the week runs as soon as the feed is fixed.
+ * dates that read two ways) stops the week (or the day's follow-ups) before anything is scored or
+ * stored: every state row stays as it was, no card goes out, and the admins are told what to fix,
+ * once: on the tick that started the run. The run row is left unfinished, so each later tick reads
+ * the feed again (a failed read costs a listing and a download) and the run goes ahead as soon as
+ * the feed is fixed.
  */
 
 /** The feed, or the FeedError that stops the week (any other error is thrown). */
@@ -22,12 +23,16 @@ export async function readFeedOrStop(read: () => Promise<FeedResult>): Promise<F
   }
 }
 
-/** The admins' text for a week stopped by the feed. */
-export function feedStoppedText(runKey: string, error: FeedError): string {
-  return (
-    `The weekly run ${runKey} stopped before scoring anyone: ${error.message} ` +
-    'No customer was changed and no card was sent. Fix the feed: the run tries again every 15 minutes this week.'
-  );
+/** Which run the feed stopped: the weekly lists or the daily follow-ups. */
+export type FeedStoppedRun = 'weekly' | 'daily';
+
+/** The admins' text for a run stopped by the feed. */
+export function feedStoppedText(runKey: string, error: FeedError, kind: FeedStoppedRun = 'weekly'): string {
+  return kind === 'weekly'
+    ? `The weekly run ${runKey} stopped before scoring anyone: ${error.message} ` +
+        'No customer was changed and no card was sent. Fix the feed: the run tries again every 15 minutes this week.'
+    : `The follow-ups run ${runKey} stopped before anything was sent: ${error.message} ` +
+        'No customer was changed and no digest was sent. Fix the feed: the run tries again every 15 minutes today.';
 }
 
 /**
@@ -36,10 +41,10 @@ export function feedStoppedText(runKey: string, error: FeedError): string {
  */
 export async function stopForFeed(
   error: FeedError,
-  run: { runKey: string; localDate: string; fresh: boolean },
+  run: { runKey: string; localDate: string; fresh: boolean; kind?: FeedStoppedRun },
   deps: { log: Log; notifyAdmins?: AdminNotifier },
 ): Promise<WeeklyFeedStopped> {
-  const text = feedStoppedText(run.runKey, error);
+  const text = feedStoppedText(run.runKey, error, run.kind);
   deps.log.warn(text, { runKey: run.runKey, code: error.code, file: error.file });
   const adminNotice = !run.fresh
     ? 'told_earlier'

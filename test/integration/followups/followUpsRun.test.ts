@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActionHandler } from '../../../bot/taps/actionHandler';
+import { readFeed } from '../../../feed/readFeed';
 import type { FollowUpsDone, FollowUpsReport } from '../../../jobs/followups/followUpsReport';
 import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
 import { initialState } from '../../../rules/customerState';
@@ -185,5 +187,34 @@ describe('runFollowUps', () => {
       conversationKind: 'personal',
     });
     expect(refused.text).toMatch(/belongs to another rep/);
+  });
+
+  it('a header-only orders file stops the day: states as they were, no digest, the admins told once; fixed, the day runs', async () => {
+    await world.storage.state.update('quiet', (s) => s && { ...s, lastContact: '2026-10-24' });
+    const before = [...(await world.storage.state.readAll()).states.entries()];
+    const told: string[] = [];
+    const broken: FollowUpsRunDeps = {
+      ...deps(),
+      readBook: (asOf) => readFeed(join(__dirname, '../../fixtures/feeds/header-only-orders'), { asOf }),
+      notifyAdmins: async (text) => {
+        told.push(text);
+        return 'posted';
+      },
+    };
+    const stopped = await runFollowUps(broken, { now: TUESDAY });
+    expect(stopped).toMatchObject({ status: 'stopped', reason: 'feed_error', adminNotice: 'posted' });
+    expect(told).toEqual([
+      expect.stringMatching(
+        /^The follow-ups run daily-2026-11-24 stopped before anything was sent: orders\.csv has a header but no rows.*No customer was changed and no digest was sent/,
+      ),
+    ]);
+    expect([...(await world.storage.state.readAll()).states.entries()]).toEqual(before);
+    expect(world.fake.activities.filter((a) => a.kind === 'send')).toEqual([]);
+    // The next tick reads the feed again without telling the admins twice; fixed, the day runs.
+    const later = new Date(TUESDAY.getTime() + 15 * 60_000);
+    expect(await runFollowUps(broken, { now: later })).toMatchObject({ adminNotice: 'told_earlier' });
+    expect(told).toHaveLength(1);
+    const fixed = completed(await runFollowUps(deps(), { now: new Date(later.getTime() + 15 * 60_000) }));
+    expect(fixed).toMatchObject({ resumed: true, counts: { delivered: 1 } });
   });
 });
