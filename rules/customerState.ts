@@ -8,6 +8,9 @@ import { z } from 'zod';
 export const bandSchema = z.enum(['steady', 'watch', 'at_risk']);
 export type Band = z.infer<typeof bandSchema>;
 export const customerStatusSchema = z.enum(['active', 'lost']);
+/** The kinds of name a list holds (see segments.ts): late against their rhythm, new and not back, gone. */
+export const segmentSchema = z.enum(['slipping', 'not_back', 'lapsed']);
+export type Segment = z.infer<typeof segmentSchema>;
 export type CustomerStatus = z.infer<typeof customerStatusSchema>;
 
 /** The one definition of a customer's remembered state; storage and the audit snapshots parse with it. */
@@ -19,6 +22,8 @@ export const customerStateSchema = z
     monthlyValue: z.number(),
     score: z.number(),
     band: bandSchema,
+    /** The kind of name from the last scoring (slipping, not back yet, lapsed), null when none; rows from before the kinds have none. */
+    segment: segmentSchema.nullable().default(null),
     /** Plain-word reasons from the last scoring. */
     reasons: z.array(z.string()),
     status: customerStatusSchema,
@@ -55,6 +60,7 @@ export function initialState(c: {
     monthlyValue: c.monthlyValue,
     score: 0,
     band: 'steady',
+    segment: null,
     reasons: [],
     status: 'active',
     surfacedAt: null,

@@ -178,7 +178,9 @@ export function scoreBook(
     // on a million-customer book they cost a tenth of the run.
     const byModel = useModel && learned.additive !== null && hasOrders;
     const figures = byModel ? null : cadenceFigures(model, f);
-    const rulesScore = byModel ? null : weightedScore(computeSignals(f, ctx, figures), rules.weights, dropped);
+    const rulesScore = byModel
+      ? null
+      : weightedScore(computeSignals(f, ctx, figures), rules.weights, dropped);
     const contributions = rulesScore?.contributions ?? null;
     const facts = hasOrders ? modelRow(book, i, ctx, rules, model, scratch, row) : null;
     const z = !hasOrders

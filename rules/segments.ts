@@ -1,3 +1,4 @@
+import { type Segment, segmentSchema } from './customerState';
 import type { FeatureContext, Features } from './features';
 import type { Rules } from './rulesSchema';
 
@@ -6,9 +7,9 @@ import type { Rules } from './rulesSchema';
  * before a customer decides (`slipping`), win-back after (`lapsed`); a new customer who has not come
  * back (`not_back`) is a third case, with its own play.
  */
-export type Segment = 'slipping' | 'not_back' | 'lapsed';
+export type { Segment };
 
-export const SEGMENTS: readonly Segment[] = ['slipping', 'not_back', 'lapsed'];
+export const SEGMENTS: readonly Segment[] = segmentSchema.options;
 
 /** Why a customer is no kind of name on a list. */
 export type NotListed = 'no_orders' | 'too_new' | 'on_time';

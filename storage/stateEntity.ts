@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CustomerState, customerStateSchema } from '../rules/customerState';
+import { type CustomerState, customerStateSchema, segmentSchema } from '../rules/customerState';
 import { idKey } from './keys';
 
 /**
@@ -31,6 +31,7 @@ export function toStateEntity(partitionKey: string, s: CustomerState): StateEnti
     status: s.status,
   };
   const optional = {
+    segment: s.segment,
     surfacedAt: s.surfacedAt,
     lastContact: s.lastContact,
     wonBackAt: s.wonBackAt,
@@ -95,6 +96,7 @@ const nullable = <T extends z.ZodType>(t: T) => t.optional().transform((v) => v 
 const stateRow = customerStateSchema
   .extend({
     reasons: reasonsJson,
+    segment: nullable(segmentSchema),
     surfacedAt: nullable(z.string()),
     lastContact: nullable(z.string()),
     wonBackAt: nullable(z.string()),

@@ -3,7 +3,7 @@ import type { ScoredCustomer } from '../../rules/scoreBook';
 
 /**
  * The state row the weekly run stores for one scored customer. The run owns the scoring fields
- * (name, owner, monthlyValue, score, band, reasons) and sets `surfacedAt` on the first listing (or
+ * (name, owner, monthlyValue, score, band, segment, reasons) and sets `surfacedAt` on the first listing (or
  * holdout draw) of a slip cycle; the fields the reps' actions write (status, lastContact, wonBackAt, recoveredValue,
  * lost*) are carried over untouched, so a run never undoes a tap.
  */
@@ -28,6 +28,7 @@ export function nextState(
     monthlyValue: customer.monthlyValue,
     score: customer.score,
     band: customer.band,
+    segment: customer.segment,
     reasons: customer.reasons,
     surfacedAt: surfacedAtOf(customer, base, today, holdout),
   };

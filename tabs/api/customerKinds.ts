@@ -2,20 +2,19 @@ import { wonBackThisCycle } from '../../bot/taps/staleReason';
 import type { CustomerState } from '../../rules/customerState';
 import type { CustomerKind } from './tabTypes';
 
-/** Days without an order after which a customer counts as lapsed rather than slipping. */
-export const LAPSED_AFTER_DAYS = 180;
-
 /**
- * The one place that sorts a customer into a kind for "My customers". Today it reads the stored
- * state and the score's band; when the book's segments (slipping, not back yet, lapsed) land, this
- * function is what they replace, and nothing else in the tabs changes.
+ * The one place that sorts a customer into a kind for "My customers": what the rep did first (lost,
+ * won back, reached out and waiting), then the kind of name the last weekly run gave them
+ * (slipping, new and not back, lapsed: the card's kinds), then the score's band. A row stored before
+ * the kinds existed has none: at risk then reads as slipping, as the card listed it.
  */
-export function customerKind(state: CustomerState, daysSinceLastOrder: number | null): CustomerKind {
+export function customerKind(state: CustomerState): CustomerKind {
   if (state.status === 'lost') return 'lost';
   if (wonBackThisCycle(state)) return 'won_back';
   if (state.lastContact !== null && (state.surfacedAt === null || state.lastContact >= state.surfacedAt))
     return 'not_back_yet';
-  if (daysSinceLastOrder !== null && daysSinceLastOrder > LAPSED_AFTER_DAYS) return 'lapsed';
+  if (state.segment === 'not_back') return 'new_not_back';
+  if (state.segment !== null) return state.segment;
   if (state.band === 'at_risk') return 'slipping';
   if (state.band === 'watch') return 'watch';
   return 'steady';

@@ -4,7 +4,15 @@
  */
 
 /** How a customer shows on "My customers" (see customerKinds.ts). */
-export type CustomerKind = 'slipping' | 'watch' | 'not_back_yet' | 'lapsed' | 'won_back' | 'lost' | 'steady';
+export type CustomerKind =
+  | 'slipping'
+  | 'new_not_back'
+  | 'watch'
+  | 'not_back_yet'
+  | 'lapsed'
+  | 'won_back'
+  | 'lost'
+  | 'steady';
 
 /** A rep action the tab offers, as the card does. */
 export type TabAction = 'reached_out' | 'won_back' | 'lost' | 'undo';

@@ -21,6 +21,7 @@ import { markReady } from './ready';
 
 export const KIND_TITLES: Record<CustomerKind, string> = {
   slipping: 'Slipping',
+  new_not_back: 'New, not back yet',
   not_back_yet: 'Reached out, not back yet',
   watch: 'Worth a look',
   lapsed: 'Lapsed',
@@ -30,6 +31,7 @@ export const KIND_TITLES: Record<CustomerKind, string> = {
 };
 const KIND_ORDER: CustomerKind[] = [
   'slipping',
+  'new_not_back',
   'not_back_yet',
   'watch',
   'lapsed',
@@ -44,6 +46,7 @@ export const KIND_COLORS: Record<
   'danger' | 'warning' | 'informative' | 'success' | 'subtle' | 'important'
 > = {
   slipping: 'danger',
+  new_not_back: 'warning',
   not_back_yet: 'informative',
   watch: 'warning',
   lapsed: 'important',

@@ -48,17 +48,28 @@ describe('the weekly card links a name to its customer page', () => {
   });
 });
 
-describe('customer kinds (the seam the book segments will replace)', () => {
-  it('lost, won back, reached out and not back yet, lapsed, slipping, watch, steady', () => {
-    expect(customerKind({ ...base, status: 'lost' }, 10)).toBe('lost');
-    expect(customerKind({ ...base, wonBackAt: '2026-11-20' }, 3)).toBe('won_back');
+describe('customer kinds: what the rep did, then the kind of name the weekly run gave, then the band', () => {
+  it('lost, won back, reached out and not back yet, then the segment, watch, steady', () => {
+    expect(customerKind({ ...base, status: 'lost', segment: 'slipping' })).toBe('lost');
+    expect(customerKind({ ...base, wonBackAt: '2026-11-20', segment: 'slipping' })).toBe('won_back');
     expect(
-      customerKind({ ...base, band: 'at_risk', surfacedAt: '2026-11-16', lastContact: '2026-11-17' }, 40),
+      customerKind({
+        ...base,
+        band: 'at_risk',
+        segment: 'slipping',
+        surfacedAt: '2026-11-16',
+        lastContact: '2026-11-17',
+      }),
     ).toBe('not_back_yet');
-    expect(customerKind({ ...base, band: 'at_risk' }, 200)).toBe('lapsed');
-    expect(customerKind({ ...base, band: 'at_risk' }, 40)).toBe('slipping');
-    expect(customerKind({ ...base, band: 'watch' }, 20)).toBe('watch');
-    expect(customerKind(base, 5)).toBe('steady');
+    expect(customerKind({ ...base, band: 'at_risk', segment: 'lapsed' })).toBe('lapsed');
+    expect(customerKind({ ...base, band: 'watch', segment: 'slipping' })).toBe('slipping');
+    expect(customerKind({ ...base, band: 'at_risk', segment: 'not_back' })).toBe('new_not_back');
+    expect(customerKind({ ...base, band: 'watch' })).toBe('watch');
+    expect(customerKind(base)).toBe('steady');
+  });
+
+  it('a row stored before the kinds (no segment) at risk reads as slipping, as its card listed it', () => {
+    expect(customerKind({ ...base, band: 'at_risk', segment: null })).toBe('slipping');
   });
 });
 

@@ -21,9 +21,11 @@ describe('nextState', () => {
       }),
       score: slip.score,
       band: 'at_risk',
+      segment: slip.segment,
       reasons: slip.reasons,
       surfacedAt: AS_OF,
     });
+    expect(slip.segment).not.toBeNull();
     expect(nextState(ok, undefined, AS_OF).surfacedAt).toBeNull();
   });
 
@@ -49,6 +51,7 @@ describe('nextState', () => {
       monthlyValue: 1200,
       score: slip.score,
       band: 'at_risk',
+      segment: slip.segment,
       reasons: slip.reasons,
     });
   });
