@@ -4,18 +4,19 @@ import type { CustomerKind } from './tabTypes';
 
 /**
  * The one place that sorts a customer into a kind for "My customers": what the rep did first (lost,
- * won back, reached out and waiting), then the kind of name the last weekly run gave them
- * (slipping, new and not back, lapsed: the card's kinds), then the score's band. A row stored before
- * the kinds existed has none: at risk then reads as slipping, as the card listed it.
+ * won back, reached out and waiting), then the kind of name the last weekly run gave them, as the
+ * card shows it: lapsed whatever the chance (gone is gone); slipping or new and not back yet when the
+ * chance of no order puts them at risk (a customer a day late at a 5% chance is worth a look, not a
+ * call). A row stored before the kinds existed has none: at risk then reads as slipping, as the card
+ * listed it.
  */
 export function customerKind(state: CustomerState): CustomerKind {
   if (state.status === 'lost') return 'lost';
   if (wonBackThisCycle(state)) return 'won_back';
   if (state.lastContact !== null && (state.surfacedAt === null || state.lastContact >= state.surfacedAt))
     return 'not_back_yet';
-  if (state.segment === 'not_back') return 'new_not_back';
-  if (state.segment !== null) return state.segment;
-  if (state.band === 'at_risk') return 'slipping';
+  if (state.segment === 'lapsed') return 'lapsed';
+  if (state.band === 'at_risk') return state.segment === 'not_back' ? 'new_not_back' : 'slipping';
   if (state.band === 'watch') return 'watch';
   return 'steady';
 }

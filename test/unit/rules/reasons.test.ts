@@ -56,6 +56,12 @@ describe('reasonText', () => {
     expect(reasonText('valueDrop', greenfield, odd)).toBe('Order value down 40% on the prior 45 days');
   });
 
+  it('a value down to nothing is no order at all, said so with the orders before', () => {
+    expect(reasonText('valueDrop', { ...greenfield, recentValue: 0, recentOrderDays: 0 }, windows)).toBe(
+      'No order in the last quarter; 6 orders in the quarter before',
+    );
+  });
+
   it('counts tickets with singular and plural', () => {
     expect(reasonText('sourTickets', greenfield, windows)).toBe('1 sour ticket in the last 30 days');
     expect(reasonText('openTickets', greenfield, windows)).toBe('2 open tickets from the last 30 days');

@@ -48,8 +48,8 @@ describe('the weekly card links a name to its customer page', () => {
   });
 });
 
-describe('customer kinds: what the rep did, then the kind of name the weekly run gave, then the band', () => {
-  it('lost, won back, reached out and not back yet, then the segment, watch, steady', () => {
+describe('customer kinds: what the rep did, then the kind of name the weekly run gave, as the card shows it', () => {
+  it('lost, won back, reached out and not back yet, then lapsed, then the kind at risk, watch, steady', () => {
     expect(customerKind({ ...base, status: 'lost', segment: 'slipping' })).toBe('lost');
     expect(customerKind({ ...base, wonBackAt: '2026-11-20', segment: 'slipping' })).toBe('won_back');
     expect(
@@ -61,10 +61,12 @@ describe('customer kinds: what the rep did, then the kind of name the weekly run
         lastContact: '2026-11-17',
       }),
     ).toBe('not_back_yet');
-    expect(customerKind({ ...base, band: 'at_risk', segment: 'lapsed' })).toBe('lapsed');
-    expect(customerKind({ ...base, band: 'watch', segment: 'slipping' })).toBe('slipping');
+    expect(customerKind({ ...base, band: 'watch', segment: 'lapsed' })).toBe('lapsed');
+    expect(customerKind({ ...base, band: 'at_risk', segment: 'slipping' })).toBe('slipping');
     expect(customerKind({ ...base, band: 'at_risk', segment: 'not_back' })).toBe('new_not_back');
-    expect(customerKind({ ...base, band: 'watch' })).toBe('watch');
+    // A day late at a small chance is worth a look, not a call.
+    expect(customerKind({ ...base, band: 'watch', segment: 'slipping' })).toBe('watch');
+    expect(customerKind({ ...base, band: 'watch', segment: 'not_back' })).toBe('watch');
     expect(customerKind(base)).toBe('steady');
   });
 

@@ -206,6 +206,21 @@ describe('modelReasons', () => {
     expect(modelReasons(f, push({ lateness: -2, lastOrdersValue: 0.05 }), facts)).toEqual([]);
   });
 
+  it('a value trend down to nothing is no order at all, not "down 100%"', () => {
+    const f = {
+      ...emptyFeatures(),
+      orderCount: 12,
+      orderDays: 12,
+      daysSinceLastOrder: 120,
+      tenureDays: 400,
+      recentValue: 0,
+      priorValue: 900,
+      priorOrderDays: 4,
+    };
+    const reasons = modelReasons(f, push({ valueTrend90: 0.8 }), { ...facts, lastOrdersValueRatio: null });
+    expect(reasons).toEqual(['No order in the last 90 days; 4 orders in the 90 before']);
+  });
+
   it('does not call a customer late before their usual gap has passed', () => {
     const f = { ...emptyFeatures(), orderCount: 40, orderDays: 40, daysSinceLastOrder: 5, tenureDays: 400 };
     expect(modelReasons(f, push({ daysSinceLastOrder: 0.5 }), facts)).toEqual(['No order in 5 days']);
