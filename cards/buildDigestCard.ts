@@ -1,13 +1,13 @@
-import { Template } from 'adaptivecards-templating';
 import { dayOf } from '../rules/book';
 import { type Money, OUTCOME_COLOR, outcomeText } from './buildWeeklyCard';
 import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
+import { cardTemplate } from './cardTemplate';
 import { type ParsedDigestCardData, parseDigestCardData } from './digestCardData';
 import type { DigestCardData, FollowUpReason } from './digestCardModels';
 import { formatMoney, formatShortDate, truncate } from './format';
 import digestTemplate from './templates/digestCard.json';
 
-const template = new Template(digestTemplate);
+const template = cardTemplate(digestTemplate);
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 

@@ -1,4 +1,3 @@
-import { Template } from 'adaptivecards-templating';
 import { customerPageLink } from '../tabs/api/deepLink';
 import {
   type CardJson,
@@ -11,6 +10,7 @@ import {
   type WeeklyCardCustomer,
   type WeeklyCardData,
 } from './cardModels';
+import { cardTemplate } from './cardTemplate';
 import {
   bandDisplay,
   formatExactMoney,
@@ -26,7 +26,7 @@ import { type ParsedWeeklyCardData, parseWeeklyCardData } from './weeklyCardData
 /** Formats an amount in the card's currency and locale. */
 export type Money = (amount: number) => string;
 
-const template = new Template(weeklyTemplate);
+const template = cardTemplate(weeklyTemplate);
 
 /**
  * The outcome line (the digest card shares it). It carries what people typed (a Lost note, a Teams

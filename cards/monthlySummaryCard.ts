@@ -1,7 +1,7 @@
-import { Template } from 'adaptivecards-templating';
 import { type MonthlySummary, monthlySummarySchema } from '../jobs/monthly/monthlySummarySchema';
 import { facts } from '../jobs/monthly/summaryText';
 import type { CardJson } from './cardModels';
+import { cardTemplate } from './cardTemplate';
 import { formatMoney, truncate } from './format';
 import template from './templates/monthlySummary.json';
 
@@ -13,7 +13,7 @@ export const MAX_TABLE_REPS = 30;
 export const MAX_RECHURN_NAMED = 5;
 const MAX_NAME_CHARS = 60;
 
-const compiled = new Template(template);
+const compiled = cardTemplate(template);
 
 /** True when the summary reports on earlier saves (then the facts show even in a month without taps). */
 export function hasSavesHeld(s: MonthlySummary): boolean {

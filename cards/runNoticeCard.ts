@@ -1,5 +1,5 @@
-import { Template } from 'adaptivecards-templating';
 import type { CardJson } from './cardModels';
+import { cardTemplate } from './cardTemplate';
 import { plainText, truncate } from './format';
 import noticeTemplate from './templates/runNotice.json';
 
@@ -13,7 +13,7 @@ export interface RunNoticeData {
 export const MAX_NOTICE_LINES = 60;
 const MAX_LINE_CHARS = 300;
 
-const template = new Template(noticeTemplate);
+const template = cardTemplate(noticeTemplate);
 
 /**
  * The notice card: one TextRun per line (plain text, never read as markdown: rep addresses and
