@@ -181,7 +181,6 @@ export function scoreBook(
     const rulesScore = byModel
       ? null
       : weightedScore(computeSignals(f, ctx, figures), rules.weights, dropped);
-    const contributions = rulesScore?.contributions ?? null;
     const facts = hasOrders ? modelRow(book, i, ctx, rules, model, scratch, row) : null;
     const z = !hasOrders
       ? Number.NaN
@@ -234,21 +233,20 @@ export function scoreBook(
       notListed: kind.listable ? null : kind.why,
       listChance: chance.probability,
       orderDays: f.orderDays,
-      contributions: steady || useModel ? null : contributions,
+      contributions: steady || useModel ? null : (rulesScore?.contributions ?? null),
       reasons: steady
         ? []
         : flatCopies(
-            useModel && facts
-              ? modelReasons(f, share, {
-                  usualGapDays: facts.usualGapDays,
-                  lastOrdersValueRatio: facts.lastOrdersValueRatio,
+            // The reasons of whatever ranked the customer: the rules' signals, or the model's contributions.
+            rulesScore
+              ? reasonsFor(f, rulesScore.contributions, rules.windows, modelReason)
+              : modelReasons(f, share, {
+                  usualGapDays: facts?.usualGapDays ?? null,
+                  lastOrdersValueRatio: facts?.lastOrdersValueRatio ?? null,
                   sourTickets90: row[13],
                   trendDays: rules.windows.trendDays,
                   ticketDays: rules.windows.ticketDays,
-                })
-              : contributions
-                ? reasonsFor(f, contributions, rules.windows, modelReason)
-                : [],
+                }),
           ),
       play,
       plan: segment ? (plans.get(`${segment}/${play.kind}`) ?? null) : null,
