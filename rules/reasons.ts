@@ -85,8 +85,8 @@ export function reasonText(
         windows.trendDays
       } days, ${f.priorOrderDays} in the ${windows.trendDays} before`;
     case 'valueDrop':
-      // "Down 100%" is no order at all: said as such, with the orders before.
-      if (f.recentValue === 0 && f.priorOrderDays > 0)
+      // No order at all in the recent window (not orders worth 0, which are kept): said as such.
+      if (f.recentOrderDays === 0 && f.priorOrderDays > 0)
         return `No order in the last ${periodName(windows.trendDays)}; ${count(f.priorOrderDays, 'order')} in the ${periodName(windows.trendDays)} before`;
       return `Order value down ${percentDown(f.recentValue, f.priorValue)}% on the prior ${periodName(windows.trendDays)}`;
     case 'sourTickets':

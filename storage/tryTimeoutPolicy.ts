@@ -3,10 +3,11 @@ import type { PolicyConfig } from './tableClients';
 
 /**
  * Table Storage ends every operation within 30 seconds (its documented maximum server timeout,
- * "Setting timeouts for Table service operations"); a try with no answer some seconds later is
- * lost (a dropped connection, a hung proxy), and without a limit the run would wait for it until
- * the Functions host stops it. Each try gets TRY_TIMEOUT_MS; one that runs out fails as ETIMEDOUT,
- * which the SDK's retry policy retries with its backoff like any network error.
+ * "Setting timeouts for Table service operations"); a try with no whole answer some seconds later
+ * is lost (a dropped connection, a hung proxy, a body that stops midway), and without a limit the
+ * run would wait for it until the Functions host stops it. Each try gets TRY_TIMEOUT_MS, headers
+ * and body; one that runs out fails as ETIMEDOUT, which the SDK's retry policy retries with its
+ * backoff like any network error.
  */
 export const TRY_TIMEOUT_MS = 35_000;
 
@@ -17,17 +18,32 @@ export function tryTimeoutPolicy(timeoutMs = TRY_TIMEOUT_MS): PolicyConfig {
   const policy: PolicyConfig['policy'] = {
     name: TRY_TIMEOUT_POLICY_NAME,
     async sendRequest(request, next) {
-      if (!(request.timeout > 0)) request.timeout = timeoutMs;
+      // The HTTP client's own `timeout` stops counting once the headers arrive; this signal also
+      // ends a body that stalls. The caller's signal still aborts the try, and is put back after it
+      // so the retry policy sees the caller's, not this try's.
+      const caller = request.abortSignal;
+      const controller = new AbortController();
+      const onCallerAbort = () => controller.abort();
+      if (caller?.aborted) controller.abort();
+      else caller?.addEventListener('abort', onCallerAbort, { once: true });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeoutMs);
+      request.abortSignal = controller.signal;
       try {
         return await next(request);
       } catch (error) {
-        // The HTTP client ends a timed-out try with an AbortError, which the retry policy passes
-        // straight up; the caller's own abort (its signal aborted) still does.
-        if ((error as Error).name !== 'AbortError' || request.abortSignal?.aborted) throw error;
-        throw new RestError(`No answer from Table Storage within ${request.timeout} ms`, {
+        if (!timedOut || caller?.aborted) throw error;
+        throw new RestError(`No answer from Table Storage within ${timeoutMs} ms`, {
           code: 'ETIMEDOUT',
           request,
         });
+      } finally {
+        clearTimeout(timer);
+        caller?.removeEventListener('abort', onCallerAbort);
+        request.abortSignal = caller;
       }
     },
   };

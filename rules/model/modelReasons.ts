@@ -79,8 +79,8 @@ function groupText(group: Group, f: Features, facts: ReasonFacts): string | null
       const ratio = facts.lastOrdersValueRatio;
       if (ratio !== null && ratio <= 0.9)
         return `Last 3 orders ${Math.round(100 * (1 - ratio))}% smaller than their usual`;
-      // "Down 100%" is no order at all: said as such, with the orders before.
-      if (f.priorValue > 0 && f.recentValue === 0)
+      // No order at all in the recent window (not orders worth 0, which are kept): said as such.
+      if (f.priorValue > 0 && f.recentOrderDays === 0)
         return `No order in the last ${facts.trendDays} days; ${plural(f.priorOrderDays, 'order')} in the ${facts.trendDays} before`;
       if (f.priorValue > 0 && f.recentValue < 0.9 * f.priorValue)
         return `Order value down ${Math.round(100 * (1 - f.recentValue / f.priorValue))}% on the ${facts.trendDays} days before`;

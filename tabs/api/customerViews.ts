@@ -24,7 +24,7 @@ export function customerRow(state: CustomerState, daysSinceLastOrder: number | n
     customerId: state.customerId,
     name: state.name,
     owner: state.owner,
-    kind: customerKind(state),
+    kind: customerKind(state, daysSinceLastOrder),
     band: state.band,
     score,
     monthlyValue: state.monthlyValue,

@@ -45,7 +45,7 @@ export async function main(
       case 'summary': {
         // Loaded here: only this command talks to Table Storage, whose clients and Azure identity
         // take a fifth of a second to load, which `score` and `backtest` would pay for nothing.
-        const { runSummaryCommand } = require('./summaryCommand') as typeof import('./summaryCommand');
+        const { runSummaryCommand } = await import('./summaryCommand.js');
         await runSummaryCommand(args.rest, out);
         return 0;
       }

@@ -160,6 +160,12 @@ describe('churn-predictor score', () => {
     expect(v).toMatchObject({ code: 0, out: '0.1.0\n' });
   });
 
+  it('summary, loaded only when asked for, reads its own options', async () => {
+    const r = await run('summary', '--bogus-flag');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("Unknown option '--bogus-flag'");
+  });
+
   it('lists every skipped row with file, line and reason on stderr, and still scores the rest', async () => {
     const r = await run('score', '--feed', join(root, 'test/fixtures/feeds/bad-rows'), '--format', 'json');
     expect(r.code).toBe(0);

@@ -56,9 +56,12 @@ describe('reasonText', () => {
     expect(reasonText('valueDrop', greenfield, odd)).toBe('Order value down 40% on the prior 45 days');
   });
 
-  it('a value down to nothing is no order at all, said so with the orders before', () => {
+  it('no order in the recent window is said so with the orders before; orders worth 0 are still orders', () => {
     expect(reasonText('valueDrop', { ...greenfield, recentValue: 0, recentOrderDays: 0 }, windows)).toBe(
       'No order in the last quarter; 6 orders in the quarter before',
+    );
+    expect(reasonText('valueDrop', { ...greenfield, recentValue: 0, recentOrderDays: 2 }, windows)).toBe(
+      'Order value down 100% on the prior quarter',
     );
   });
 

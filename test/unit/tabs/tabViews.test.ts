@@ -50,28 +50,35 @@ describe('the weekly card links a name to its customer page', () => {
 
 describe('customer kinds: what the rep did, then the kind of name the weekly run gave, as the card shows it', () => {
   it('lost, won back, reached out and not back yet, then lapsed, then the kind at risk, watch, steady', () => {
-    expect(customerKind({ ...base, status: 'lost', segment: 'slipping' })).toBe('lost');
-    expect(customerKind({ ...base, wonBackAt: '2026-11-20', segment: 'slipping' })).toBe('won_back');
+    expect(customerKind({ ...base, status: 'lost', segment: 'slipping' }, 40)).toBe('lost');
+    expect(customerKind({ ...base, wonBackAt: '2026-11-20', segment: 'slipping' }, 40)).toBe('won_back');
     expect(
-      customerKind({
-        ...base,
-        band: 'at_risk',
-        segment: 'slipping',
-        surfacedAt: '2026-11-16',
-        lastContact: '2026-11-17',
-      }),
+      customerKind(
+        {
+          ...base,
+          band: 'at_risk',
+          segment: 'slipping',
+          surfacedAt: '2026-11-16',
+          lastContact: '2026-11-17',
+        },
+        40,
+      ),
     ).toBe('not_back_yet');
-    expect(customerKind({ ...base, band: 'watch', segment: 'lapsed' })).toBe('lapsed');
-    expect(customerKind({ ...base, band: 'at_risk', segment: 'slipping' })).toBe('slipping');
-    expect(customerKind({ ...base, band: 'at_risk', segment: 'not_back' })).toBe('new_not_back');
+    expect(customerKind({ ...base, band: 'watch', segment: 'lapsed' }, 40)).toBe('lapsed');
+    expect(customerKind({ ...base, band: 'at_risk', segment: 'slipping' }, 40)).toBe('slipping');
+    expect(customerKind({ ...base, band: 'at_risk', segment: 'not_back' }, 40)).toBe('new_not_back');
     // A day late at a small chance is worth a look, not a call.
-    expect(customerKind({ ...base, band: 'watch', segment: 'slipping' })).toBe('watch');
-    expect(customerKind({ ...base, band: 'watch', segment: 'not_back' })).toBe('watch');
-    expect(customerKind(base)).toBe('steady');
+    expect(customerKind({ ...base, band: 'watch', segment: 'slipping' }, 40)).toBe('watch');
+    expect(customerKind({ ...base, band: 'watch', segment: 'not_back' }, 40)).toBe('watch');
+    expect(customerKind(base, 40)).toBe('steady');
   });
 
-  it('a row stored before the kinds (no segment) at risk reads as slipping, as its card listed it', () => {
-    expect(customerKind({ ...base, band: 'at_risk', segment: null })).toBe('slipping');
+  it('a row stored before the kinds (no segment) reads as it did: lapsed past 180 days, else at risk as slipping', () => {
+    expect(customerKind({ ...base, band: 'at_risk', segment: null }, 40)).toBe('slipping');
+    expect(customerKind({ ...base, band: 'at_risk', segment: null }, 400)).toBe('lapsed');
+    expect(customerKind({ ...base, band: 'watch', segment: null }, 400)).toBe('lapsed');
+    // A kind from the weekly run wins over the silence.
+    expect(customerKind({ ...base, band: 'at_risk', segment: 'slipping' }, 400)).toBe('slipping');
   });
 });
 
