@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -84,6 +84,9 @@ async function main(): Promise<void> {
     { cwd: ROOT, stdio: 'inherit' },
   );
   if (bundled.status !== 0) throw new Error('bundle failed');
+  // DuckDB stays outside the bundle (a native binding): in Azure it ships beside it in node_modules
+  // (stageFunctionApp.ts); here the repo's own node_modules stands in.
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(bundleDir, 'node_modules'), 'dir');
 
   const azurite = await startAzurite();
   let waiting: ((at: number) => void) | undefined;
