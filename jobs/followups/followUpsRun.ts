@@ -5,18 +5,15 @@ import { decideLost } from '../../bot/taps/decideLost';
 import { wonBackThisCycle } from '../../bot/taps/staleReason';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
-import { describeFeedReport } from '../../feed/describeFeedReport';
-import { FeedError } from '../../feed/feedError';
 import { dayOf } from '../../rules/book';
 import { zonedNow } from '../../rules/calendar';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
 import type { NewAuditRow } from '../../storage/auditRow';
 import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
 import { type DailySchedule, dailyRunDue, previousWorkingDay } from '../schedule';
+import { openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 import type { DeliveryTally } from '../weekly/weeklyDelivery';
-import { readFeedOrStop, stopForFeed } from '../weekly/weeklyFeedStop';
-import { repDirectory } from '../weekly/weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
@@ -25,9 +22,8 @@ import {
   type RepOutcome,
   sendAndStorageFigures,
 } from '../weekly/weeklyReport';
-import { DEFAULT_EXTRA_ATTEMPTS, decideAttempt, willRetry } from '../weekly/weeklyRetry';
+import { DEFAULT_EXTRA_ATTEMPTS, willRetry } from '../weekly/weeklyRetry';
 import type { WeeklyRunDeps } from '../weekly/weeklyRun';
-import { runRowsAt } from '../weekly/weeklySurfaced';
 import { deliverDigest, followUpRows } from './digestDelivery';
 import {
   digestCardDataFor,
@@ -79,39 +75,18 @@ export async function runFollowUps(
   if (!rules.followUps.enabled) return { status: 'not_due', runKey, reason: 'disabled' };
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
-  const decision = decideAttempt(await storage.runs.getRun(runKey), extraAttempts, force);
-  if (!decision.run) return { status: 'not_due', runKey, reason: 'already_ran' };
-  const { attempt } = decision;
-
-  const requestsBefore = storage.requests();
-  const at = now.toISOString();
-  const { started: fresh, run } = await storage.runs.startRun(runKey, at);
-  const rowsAt = runRowsAt(run.startedAt, now, config.timeZone);
   const today = runKey.slice('daily-'.length);
+  const opening = await openRun(
+    deps,
+    { kind: 'daily', runKey, localDate: today, now, timeZone: config.timeZone, force, extraAttempts },
+    () => storage.state.getAll(),
+  );
+  if (opening.status === 'already_ran') return { status: 'not_due', runKey, reason: 'already_ran' };
+  if (opening.status === 'stopped') return opening.report;
+  const { attempt, fresh, at, rowsAt, requestsBefore, feed, states, handled, directory } = opening;
+  const { book, report: feedReport } = feed;
   // What fell due since the last working day goes out today (a forced run on a day off alike).
   const after = previousWorkingDay(zonedNow(now, config.timeZone), rules.followUps.workingDays);
-  log.info('follow-ups run starting', { runKey, forced: force, resumed: !fresh, attempt });
-
-  const [feed, states, handled, directory] = await Promise.all([
-    readFeedOrStop(() => deps.readBook(today)),
-    storage.state.getAll(),
-    storage.runs.listRun(runKey),
-    repDirectory(storage.conversations),
-  ]);
-  // Nothing has been written yet: a feed that cannot be read leaves every state row as it was.
-  if (feed instanceof FeedError) {
-    return stopForFeed(
-      feed,
-      { runKey, localDate: today, fresh, kind: 'daily' },
-      { log, notifyAdmins: deps.notifyAdmins },
-    );
-  }
-  const { book, report: feedReport } = feed;
-  if (feedReport.rowsSkipped > 0) {
-    log.warn(`feed: ${feedReport.rowsSkipped} rows skipped\n${describeFeedReport(feedReport).join('\n')}`, {
-      runKey,
-    });
-  }
   const lookup = orderLookup(book, rules, dayOf(today));
   const due = dueFollowUps(states.values(), lookup, rules, { today, after });
 

@@ -1,7 +1,5 @@
 import { format } from 'date-fns';
 import type { CardSender, Log } from '../../bot/ports';
-import { describeFeedReport } from '../../feed/describeFeedReport';
-import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
 import { zonedNow } from '../../rules/calendar';
 import type { Rules } from '../../rules/rulesSchema';
@@ -10,14 +8,13 @@ import { runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
 import { stateRowProblem } from '../../storage/stateEntity';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
+import { openRun } from './runOpening';
 import type { CardLocale } from './weeklyCardFor';
 import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
-import { readFeedOrStop, stopForFeed } from './weeklyFeedStop';
 import { countGates } from './weeklyLists';
 import type { AdminNotifier } from './weeklyNotice';
 import { planWeek } from './weeklyPlan';
 import { setAsideUnstorable } from './weeklyRefused';
-import { repDirectory } from './weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
@@ -29,9 +26,8 @@ import {
   type WeeklyRunDone,
   weeklyReportText,
 } from './weeklyReport';
-import { DEFAULT_EXTRA_ATTEMPTS, decideAttempt, willRetry } from './weeklyRetry';
+import { DEFAULT_EXTRA_ATTEMPTS, willRetry } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
-import { runRowsAt } from './weeklySurfaced';
 
 export interface WeeklyRunConfig extends CardLocale {
   timeZone: string;
@@ -88,34 +84,26 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const { runKey } = tick;
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
-  const decision = decideAttempt(await storage.runs.getRun(runKey), extraAttempts, force);
-  if (!decision.run) return { status: 'not_due', runKey, reason: 'already_ran' };
-  const { attempt } = decision;
-
-  const requestsBefore = storage.requests();
-  const at = now.toISOString();
-  const { started: fresh, run } = await storage.runs.startRun(runKey, at);
-  const runAt = runRowsAt(run.startedAt, now, config.timeZone);
   const localDate = format(zonedNow(now, config.timeZone), 'yyyy-MM-dd');
-  log.info('weekly run starting', { runKey, localDate, forced: force, resumed: !fresh, attempt });
-
-  const [feed, snapshot, handled, directory] = await Promise.all([
-    readFeedOrStop(() => deps.readBook(localDate)),
-    storage.state.readAll(),
-    storage.runs.listRun(runKey),
-    repDirectory(storage.conversations),
-  ]);
-  // Nothing has been written yet: a feed that cannot be read leaves every state row as it was.
-  if (feed instanceof FeedError) {
-    return stopForFeed(feed, { runKey, localDate, fresh }, { log, notifyAdmins: deps.notifyAdmins });
-  }
+  const opening = await openRun(
+    deps,
+    { kind: 'weekly', runKey, localDate, now, timeZone: config.timeZone, force, extraAttempts },
+    () => storage.state.readAll(),
+  );
+  if (opening.status === 'already_ran') return { status: 'not_due', runKey, reason: 'already_ran' };
+  if (opening.status === 'stopped') return opening.report;
+  const {
+    attempt,
+    fresh,
+    at,
+    rowsAt: runAt,
+    requestsBefore,
+    feed,
+    states: snapshot,
+    handled,
+    directory,
+  } = opening;
   const { book, report: feedReport } = feed;
-  if (feedReport.rowsSkipped > 0) {
-    // In Azure the log is where a bad feed row is reported: file, line and reason, as the CLI prints.
-    log.warn(`feed: ${feedReport.rowsSkipped} rows skipped\n${describeFeedReport(feedReport).join('\n')}`, {
-      runKey,
-    });
-  }
   const planned = setAsideUnstorable(
     planWeek(book, deps.rules, snapshot.states, { localDate, runKey, runAt }),
     stateRowProblem,

@@ -1,0 +1,104 @@
+import type { Log } from '../../bot/ports';
+import { describeFeedReport } from '../../feed/describeFeedReport';
+import { FeedError } from '../../feed/feedError';
+import type { FeedResult } from '../../feed/readFeed';
+import type { Storage } from '../../storage';
+import { type FeedStoppedRun, readFeedOrStop, stopForFeed } from './weeklyFeedStop';
+import type { AdminNotifier } from './weeklyNotice';
+import { repDirectory } from './weeklyRepDirectory';
+import type { WeeklyFeedStopped } from './weeklyReport';
+import { decideAttempt } from './weeklyRetry';
+import { runRowsAt } from './weeklySurfaced';
+
+export interface RunOpeningDeps {
+  storage: Pick<Storage, 'conversations' | 'runs' | 'requests'>;
+  readBook: (asOf: string) => Promise<FeedResult>;
+  log: Log;
+  notifyAdmins?: AdminNotifier;
+}
+
+export interface RunOpeningOptions {
+  kind: FeedStoppedRun;
+  runKey: string;
+  /** The team's date the feed is read as of. */
+  localDate: string;
+  now: Date;
+  timeZone: string;
+  force: boolean;
+  extraAttempts: number;
+}
+
+/** What a run that goes ahead starts from. */
+export interface OpenRun<S> {
+  status: 'open';
+  /** 0 for the run's first attempt, then one more per retrying tick. */
+  attempt: number;
+  /** This tick started the run row (not a resumed one). */
+  fresh: boolean;
+  /** The tick's time (ISO), and the time every row of the run carries (see runRowsAt). */
+  at: string;
+  rowsAt: string;
+  requestsBefore: ReturnType<Storage['requests']>;
+  feed: FeedResult;
+  states: S;
+  /** The reps this run has already handled (its ledger). */
+  handled: Awaited<ReturnType<Storage['runs']['listRun']>>;
+  directory: Awaited<ReturnType<typeof repDirectory>>;
+}
+
+export type RunOpening<S> =
+  | OpenRun<S>
+  | { status: 'already_ran' }
+  | { status: 'stopped'; report: WeeklyFeedStopped };
+
+/**
+ * The opening the weekly and daily runs share: whether this tick may run (the ledger's attempts),
+ * start or resume the run row, then read the feed, the stored states, the run's ledger and the
+ * reps' chats at once. Nothing has been written when the feed cannot be read, so a feed error
+ * stops the run here and leaves every state row as it was (stopForFeed).
+ */
+export async function openRun<S>(
+  deps: RunOpeningDeps,
+  options: RunOpeningOptions,
+  readStates: () => Promise<S>,
+): Promise<RunOpening<S>> {
+  const { storage, log } = deps;
+  const { kind, runKey, localDate, now, force } = options;
+  const decision = decideAttempt(await storage.runs.getRun(runKey), options.extraAttempts, force);
+  if (!decision.run) return { status: 'already_ran' };
+  const { attempt } = decision;
+
+  const requestsBefore = storage.requests();
+  const at = now.toISOString();
+  const { started: fresh, run } = await storage.runs.startRun(runKey, at);
+  const rowsAt = runRowsAt(run.startedAt, now, options.timeZone);
+  log.info(`${kind === 'weekly' ? 'weekly' : 'follow-ups'} run starting`, {
+    runKey,
+    localDate,
+    forced: force,
+    resumed: !fresh,
+    attempt,
+  });
+
+  const [feed, states, handled, directory] = await Promise.all([
+    readFeedOrStop(() => deps.readBook(localDate)),
+    readStates(),
+    storage.runs.listRun(runKey),
+    repDirectory(storage.conversations),
+  ]);
+  if (feed instanceof FeedError) {
+    const report = await stopForFeed(
+      feed,
+      { runKey, localDate, fresh, kind },
+      { log, notifyAdmins: deps.notifyAdmins },
+    );
+    return { status: 'stopped', report };
+  }
+  if (feed.report.rowsSkipped > 0) {
+    // In Azure the log is where a bad feed row is reported: file, line and reason, as the CLI prints.
+    log.warn(`feed: ${feed.report.rowsSkipped} rows skipped\n${describeFeedReport(feed.report).join('\n')}`, {
+      runKey,
+    });
+  }
+  return { status: 'open', attempt, fresh, at, rowsAt, requestsBefore, feed, states, handled, directory };
+}
