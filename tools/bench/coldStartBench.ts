@@ -84,8 +84,8 @@ async function main(): Promise<void> {
     { cwd: ROOT, stdio: 'inherit' },
   );
   if (bundled.status !== 0) throw new Error('bundle failed');
-  // DuckDB stays outside the bundle (a native binding): in Azure it ships beside it in node_modules
-  // (stageFunctionApp.ts); here the repo's own node_modules stands in.
+  // DuckDB stays outside the bundle (a native binding): in Azure it ships in node_modules beside the bundle
+  // (<app>/dist/node_modules, stageFunctionApp.ts); here the repo's own node_modules stands in, in the same place.
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(bundleDir, 'node_modules'), 'dir');
 
   const azurite = await startAzurite();

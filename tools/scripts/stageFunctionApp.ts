@@ -18,14 +18,17 @@ const AZURE_NATIVE_PACKAGES = [...NATIVE_PACKAGES, '@duckdb/node-bindings-linux-
 
 /**
  * `npm run stage`: lays out what runs in Azure in .deploy/: host.json, the functions bundled into one file
- * (dist/index.js, see bundleFunctions.ts), DuckDB's native packages in node_modules, the tabs' built front end (tabs/web)
- * and a package.json whose "main" points at it, with no scripts and no
- * dependencies. Nothing is left to install or compile in Azure: azd, `func azure functionapp publish` and a remote
- * build all find a ready app (the repository's own package.json would run tsc on sources that are not deployed).
+ * (dist/index.js, see bundleFunctions.ts), DuckDB's native packages beside it in dist/node_modules, the tabs' built
+ * front end (tabs/web) and a package.json whose "main" points at the bundle, with no scripts and no dependencies.
+ * Nothing is left to install or compile in Azure: azd, `func azure functionapp publish` and a remote build all find a
+ * ready app (the repository's own package.json would run tsc on sources that are not deployed).
  * `--zip <file>` also zips it for `az functionapp deployment source config-zip`.
  */
 
 const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Where the native packages go in the staged app: beside the bundle, out of reach of `npm install`. */
+export const NATIVE_PACKAGES_DIR = path.join('dist', 'node_modules');
 
 /** The package.json Azure sees: name, version, engines and "main" = the bundle; nothing to install or run. */
 export function deployedPackageJson(pkg: Record<string, unknown>): Record<string, unknown> {
@@ -50,11 +53,13 @@ export async function stage(out: string, root: string = ROOT): Promise<void> {
     throw new Error('dist/tabs/web is missing: run `npm run build:tabs` first (npm run stage does)');
   }
   cpSync(web, path.join(out, 'tabs', 'web'), { recursive: true });
-  // DuckDB's native binding cannot be bundled: its packages go beside the bundle as npm installed them.
+  // DuckDB's native binding cannot be bundled: its packages go beside the bundle as npm installed them. Not in
+  // <out>/node_modules: azd and a remote build run `npm install` in <out>, which removes every package there that
+  // package.json does not list. Node finds dist/node_modules from the bundle's own folder, and npm leaves it alone.
   for (const name of AZURE_NATIVE_PACKAGES) {
     const from = path.join(root, 'node_modules', name);
     if (!existsSync(from)) throw new Error(`${name} is not installed: run npm install (npm ci) on Linux x64`);
-    cpSync(from, path.join(out, 'node_modules', name), { recursive: true });
+    cpSync(from, path.join(out, NATIVE_PACKAGES_DIR, name), { recursive: true });
   }
   writeFileSync(path.join(out, 'package.json'), `${JSON.stringify(deployedPackageJson(pkg), null, 2)}\n`);
 }

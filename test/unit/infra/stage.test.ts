@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
@@ -8,6 +8,38 @@ import { entrySource } from '../../../tools/scripts/bundleFunctions';
 import { stage, zippable } from '../../../tools/scripts/stageFunctionApp';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** Every function the app registers (functions/index.ts): what `az functionapp function list` should show. */
+const FUNCTIONS = [
+  'dailyFollowUps',
+  'health',
+  'messages',
+  'monthlySummary',
+  'tabAction',
+  'tabCustomer',
+  'tabCustomers',
+  'tabMe',
+  'tabPages',
+  'tabTeam',
+  'weeklyRun',
+];
+
+/** Loads the staged bundle in a bare Node process, as the host would; the function names it registered. */
+function registeredIn(out: string): { names: string[]; stderr: string } {
+  const probe = path.join(out, 'probe.js');
+  writeFileSync(
+    probe,
+    "const m = require('./dist/index.js'); console.log(JSON.stringify([...m.httpFunctions, ...m.timerFunctions].map((f) => f.name).sort()));",
+  );
+  const run = spawnSync(process.execPath, [probe], {
+    cwd: out,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+  });
+  rmSync(probe);
+  expect(run.status, run.stderr).toBe(0);
+  return { names: JSON.parse(run.stdout.trim().split('\n').pop() ?? '[]'), stderr: run.stderr };
+}
 
 describe('npm run stage (what azd and the deploy workflow publish)', () => {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'churn-stage-')), '.deploy');
@@ -33,32 +65,33 @@ describe('npm run stage (what azd and the deploy workflow publish)', () => {
   });
 
   it("ships DuckDB's native packages for Linux x64 beside the bundle, and nothing else from node_modules", () => {
-    expect(readdirSync(path.join(out, 'node_modules'))).toEqual(['@duckdb']);
-    expect(readdirSync(path.join(out, 'node_modules', '@duckdb')).sort()).toEqual([
+    expect(readdirSync(path.join(out, 'dist', 'node_modules'))).toEqual(['@duckdb']);
+    expect(readdirSync(path.join(out, 'dist', 'node_modules', '@duckdb')).sort()).toEqual([
       'node-api',
       'node-bindings',
       'node-bindings-linux-x64',
     ]);
+    // A top-level node_modules is npm's: `npm install` (azd, a remote build) would prune what package.json omits.
+    expect(existsSync(path.join(out, 'node_modules'))).toBe(false);
   });
 
   it('the bundle loads with only those packages and registers every function', () => {
-    const probe = path.join(out, 'probe.js');
-    writeFileSync(
-      probe,
-      "const m = require('./dist/index.js'); console.log(JSON.stringify([...m.httpFunctions, ...m.timerFunctions].map((f) => f.name).sort()));",
+    const { names, stderr } = registeredIn(out);
+    expect(names).toEqual(FUNCTIONS);
+    // Outside the host, @azure/functions says which registrations it skipped: one per function.
+    for (const name of FUNCTIONS) expect(stderr).toContain(`register function "${name}"`);
+  });
+
+  it('keeps DuckDB through the `npm install` azd and a remote build run in the folder', () => {
+    const npm = spawnSync(
+      'npm',
+      ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--no-update-notifier'],
+      { cwd: out, encoding: 'utf8' },
     );
-    const run = spawnSync(process.execPath, [probe], {
-      cwd: out,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH },
-    });
-    expect(run.status, run.stderr).toBe(0);
-    const registered: string[] = JSON.parse(run.stdout.trim().split('\n').pop() ?? '[]');
-    for (const name of ['health', 'messages', 'monthlySummary', 'weeklyRun']) {
-      expect(registered).toContain(name);
-      // Outside the host, @azure/functions says which registrations it skipped: one per function.
-      expect(run.stderr).toContain(`register function "${name}"`);
-    }
+    expect(npm.status, npm.stderr).toBe(0);
+    rmSync(path.join(out, 'package-lock.json'), { force: true });
+    expect(readdirSync(path.join(out, 'dist', 'node_modules', '@duckdb'))).toHaveLength(3);
+    expect(registeredIn(out).names).toEqual(FUNCTIONS);
   });
 
   it("carries the tabs' front end where functions/tabPages.ts looks beside the bundle", () => {
