@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
@@ -156,6 +157,71 @@ describe('Microsoft 365 Agents Toolkit', () => {
     for (const name of placeholders(read('appPackage/manifest.json'))) {
       expect(known(dev, cloud), `dev: ${name}`).toContain(name);
       expect([...known(localEnv, local), 'BOT_ENDPOINT'], `local: ${name}`).toContain(name);
+    }
+  });
+
+  it('provision resolves every placeholder it meets: the toolkit stops on one whose value is empty', () => {
+    // What each step leaves for the later ones; the links are the ones env/.env.dev says to fill before Provision.
+    const userFilled = ['WEBSITE_URL', 'PRIVACY_URL', 'TERMS_URL'];
+    const resolvedBy = (
+      file: Record<string, Step[]>,
+      env: Record<string, string | undefined>,
+      before: string[],
+    ): string[] => {
+      const known = [...Object.keys(env).filter((k) => env[k]), ...before, ...userFilled];
+      const unresolved: string[] = [];
+      for (const step of file.provision) {
+        let text = JSON.stringify(step.with ?? {});
+        if (step.uses === 'arm/deploy') {
+          const templates = step.with?.templates as { parameters: string }[];
+          text += templates.map((t) => read(t.parameters)).join('');
+        }
+        if (step.uses === 'teamsApp/validateManifest' || step.uses === 'teamsApp/zipAppPackage')
+          text += read('appPackage/manifest.json');
+        unresolved.push(...placeholders(text).filter((n) => !known.includes(n)));
+        known.push(...Object.values(step.writeToEnvironmentFile ?? {}));
+        if (step.uses === 'arm/deploy') known.push(...bicepOutputs);
+        if (step.uses === 'script' && String(step.with?.run).includes('tabSsoClientId.cjs'))
+          known.push('TAB_SSO_CLIENT_ID');
+      }
+      return unresolved;
+    };
+    // The toolkit asks for these two when they are empty; the dev tunnel writes the local endpoint first.
+    expect(resolvedBy(cloud, dev, ['AZURE_SUBSCRIPTION_ID', 'AZURE_RESOURCE_GROUP_NAME'])).toEqual([]);
+    expect(resolvedBy(local, localEnv, ['BOT_ENDPOINT', 'BOT_DOMAIN'])).toEqual([]);
+  });
+
+  it('the SSO id step gives the manifest TAB_SSO_CLIENT_ID, or the bot id with a warning that the tabs will not sign in', () => {
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [path.join(ROOT, 'tools', 'scripts', 'tabSsoClientId.cjs')], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, ...env },
+      });
+    const sso = '11111111-1111-1111-1111-111111111111';
+    const bot = '22222222-2222-2222-2222-222222222222';
+    const set = run({ BOT_ID: bot, TAB_SSO_CLIENT_ID: sso });
+    expect(set.stdout).toBe(`::set-teamsfx-env TAB_SSO_CLIENT_ID=${sso}\n`);
+    expect(set.stderr).toBe('');
+    const withoutSso: Record<string, string>[] = [
+      { BOT_ID: bot, TEAMSFX_ENV: 'dev' },
+      // What the step leaves in the env file; the next run warns again.
+      { BOT_ID: bot, TAB_SSO_CLIENT_ID: bot, TEAMSFX_ENV: 'dev' },
+    ];
+    for (const env of withoutSso) {
+      const fallback = run(env);
+      expect(fallback.status).toBe(0);
+      expect(fallback.stdout).toBe(`::set-teamsfx-env TAB_SSO_CLIENT_ID=${bot}\n`);
+      expect(fallback.stderr).toMatch(/tabs cannot sign in.*docs\/tabs\.md.*env\/\.env\.dev/s);
+    }
+    expect(run({}).status).toBe(1);
+    // Before every manifest validation, in both files.
+    for (const list of [cloud.provision, local.provision, cloud.publish] as Step[][]) {
+      const validate = list.findIndex((x) => x.uses === 'teamsApp/validateManifest');
+      const script = list.findIndex(
+        (x) => x.uses === 'script' && String(x.with?.run).includes('tabSsoClientId.cjs'),
+      );
+      expect(script).toBeGreaterThanOrEqual(0);
+      expect(script).toBeLessThan(validate);
     }
   });
 
