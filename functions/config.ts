@@ -79,7 +79,10 @@ const envSchema = z
       .string()
       .refine((s) => s === '' || s.startsWith('api://'), "must be the app registration's api:// URI")
       .optional(),
-    /** The Teams app's id (the manifest's `id`): the weekly card links names to the tab with it. */
+    /**
+     * The Teams app's org catalog id (assigned on upload to the org catalog; not the manifest's `id`):
+     * the weekly card links names to the tab with it, and Teams resolves such links by that id.
+     */
     TEAMS_APP_ID: z.string().optional(),
     /** Tab SSO: the tenant whose tokens are accepted; default MicrosoftAppTenantId. */
     TAB_SSO_TENANT_ID: z.string().optional(),

@@ -56,7 +56,7 @@ param adminChannelId string = ''
 @description('Comma-separated Teams user ids (Entra object ids) who see every rep\'s customers in the tabs.')
 param managerUserIds string = ''
 
-@description('The Teams app id (manifest id): the weekly card links names to the personal tab. Empty = no links.')
+@description('The Teams app\'s org catalog id (assigned on upload; not the manifest id): the weekly card links names to the personal tab with it. Empty = no links.')
 param teamsAppId string = ''
 
 @description('The tabs\' SSO app registration (docs/tabs.md): its client id and Application ID URI (api://<app domain>/<client id>). Empty = the tab API refuses every request.')

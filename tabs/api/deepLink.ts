@@ -3,7 +3,9 @@ export const CUSTOMERS_TAB_ENTITY = 'customers';
 
 /**
  * A Teams deep link to one customer's page in the personal tab: Teams opens the tab and hands the
- * customer id to it as the context's `page.subPageId` (the link's `subEntityId`).
+ * customer id to it as the context's `page.subPageId` (the link's `subEntityId`). `teamsAppId` is the
+ * id Teams knows the installed app by: for an app in the org catalog that is its org catalog id
+ * (which Teams assigns on upload), not the manifest id; for a custom app uploaded in Teams, the manifest id.
  */
 export function customerPageLink(teamsAppId: string, customerId: string): string {
   const context = encodeURIComponent(JSON.stringify({ subEntityId: customerId }));

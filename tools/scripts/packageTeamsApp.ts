@@ -13,7 +13,8 @@ const USAGE = `usage: npm run package -- [--env dev | --env-file <file>] [--bot-
     BOT_ID        the Bicep output botAppId            BOT_DOMAIN   the Bicep output appDomain
     PRIVACY_URL   your privacy statement (https)       TERMS_URL    your terms of use (https)
     WEBSITE_URL   your product or company page (https)
-    optional: TEAMS_APP_ID, TAB_SSO_CLIENT_ID (docs/tabs.md), DEVELOPER_NAME`;
+    optional: TAB_SSO_CLIENT_ID (docs/tabs.md), DEVELOPER_NAME; the manifest id: --app-id, else TEAMS_APP_ID
+    from the env file, else the bot id (never TEAMS_APP_ID from the environment: there it is the org catalog id)`;
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -48,7 +49,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<stri
   const { zip } = await buildTeamsAppPackage({
     BOT_ID: values['bot-id'] ?? pick('BOT_ID') ?? '',
     BOT_DOMAIN: values.domain ?? pick('BOT_DOMAIN') ?? '',
-    TEAMS_APP_ID: values['app-id'] ?? pick('TEAMS_APP_ID'),
+    // Not from the environment: there TEAMS_APP_ID is the org catalog id the deployed app links with (the Bicep
+    // parameter, azd's environment), which Teams assigns on upload; the toolkit's env file holds the manifest id.
+    TEAMS_APP_ID: values['app-id'] ?? (fromFile.TEAMS_APP_ID || undefined),
     TAB_SSO_CLIENT_ID: values['tab-sso-client-id'] ?? pick('TAB_SSO_CLIENT_ID'),
     DEVELOPER_NAME: pick('DEVELOPER_NAME'),
     WEBSITE_URL: pick('WEBSITE_URL') ?? '',

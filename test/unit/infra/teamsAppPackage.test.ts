@@ -191,6 +191,20 @@ describe('npm run package', () => {
     expect(manifest.id).toBe(BOT_ID);
   });
 
+  it("takes the manifest id from --app-id or the env file, never the environment's TEAMS_APP_ID (the catalog id)", async () => {
+    const catalogId = '00000000-0000-4000-8000-0000000000c1';
+    const out = outFile();
+    await packageCli(['--out', out, '--domain', DOMAIN], { BOT_ID, TEAMS_APP_ID: catalogId, ...LINKS });
+    expect(manifestIn(out).id).toBe(BOT_ID);
+    const manifestId = '00000000-0000-4000-8000-0000000000a1';
+    await packageCli(['--out', out, '--domain', DOMAIN, '--app-id', manifestId], {
+      BOT_ID,
+      TEAMS_APP_ID: catalogId,
+      ...LINKS,
+    });
+    expect(manifestIn(out).id).toBe(manifestId);
+  });
+
   it('fails with a clear message naming what is missing', async () => {
     await expect(packageCli(['--domain', DOMAIN], {})).rejects.toThrow(
       /BOT_ID: must be a GUID[\s\S]*PRIVACY_URL/,
