@@ -29,20 +29,30 @@ export const manifestValuesSchema = z
     BOT_DOMAIN: hostName.describe('the function app host name: the Bicep output appDomain'),
     /** Teams app id; defaults to the bot id (one app, one bot), as in the Bot Framework Teams samples. */
     TEAMS_APP_ID: guid.optional(),
-    /** The tabs' SSO app registration (docs/tabs.md); without it the bot id stands in and the tab API answers 401. */
+    /**
+     * The tabs' SSO app registration (docs/tabs.md). Without it the manifest has no webApplicationInfo: the bot's
+     * managed identity cannot expose an API, so there is nothing the tabs could sign in to (their API answers 401).
+     */
     TAB_SSO_CLIENT_ID: guid.optional(),
     DEVELOPER_NAME: z.string().min(1).max(32).default('Churn Predictor'),
     WEBSITE_URL: httpsUrl('WEBSITE_URL: your organisation or product page'),
     PRIVACY_URL: httpsUrl('PRIVACY_URL: your privacy statement'),
     TERMS_URL: httpsUrl('TERMS_URL: your terms of use'),
   })
-  .transform((v) => ({
-    ...v,
-    TEAMS_APP_ID: v.TEAMS_APP_ID ?? v.BOT_ID,
-    TAB_SSO_CLIENT_ID: v.TAB_SSO_CLIENT_ID ?? v.BOT_ID,
-  }));
+  .transform((v) => ({ ...v, TEAMS_APP_ID: v.TEAMS_APP_ID ?? v.BOT_ID }));
 
 export type ManifestValues = z.input<typeof manifestValuesSchema>;
+
+/** What `npm run package` says when the tabs will not sign in; undefined when they can. */
+export function tabSsoWarning(
+  values: Pick<ManifestValues, 'BOT_ID' | 'TAB_SSO_CLIENT_ID'>,
+): string | undefined {
+  if (values.TAB_SSO_CLIENT_ID && values.TAB_SSO_CLIENT_ID !== values.BOT_ID) return undefined;
+  const what = values.TAB_SSO_CLIENT_ID
+    ? "the tabs' SSO id is the bot id, which exposes no API"
+    : "no tabs' SSO app (--tab-sso-client-id): the manifest has no webApplicationInfo";
+  return `warning: ${what}, so the tabs cannot sign in and their API answers 401 (the bot works). Register the SSO app (docs/tabs.md) and package again with --tab-sso-client-id <its client id>.`;
+}
 
 /** Replaces every `${{NAME}}` in the template's strings; throws on an unknown or an unfilled placeholder. */
 export function fillManifest(templateText: string, input: ManifestValues): Record<string, unknown> {
@@ -51,7 +61,10 @@ export function fillManifest(templateText: string, input: ManifestValues): Recor
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Teams app package settings:\n${lines.join('\n')}`);
   }
-  const values: Record<string, string> = parsed.data;
+  const values: Record<string, string | undefined> = parsed.data;
+  const template = JSON.parse(templateText) as Record<string, unknown>;
+  // No SSO app, no single sign-on to declare (the toolkit, which cannot leave a key out, puts the bot id there).
+  if (!values.TAB_SSO_CLIENT_ID) delete template.webApplicationInfo;
   // Substitute inside parsed strings, not in raw text, so a value can never break the JSON.
   const fill = (node: unknown): unknown => {
     if (typeof node === 'string') {
@@ -67,5 +80,5 @@ export function fillManifest(templateText: string, input: ManifestValues): Recor
     }
     return node;
   };
-  return fill(JSON.parse(templateText)) as Record<string, unknown>;
+  return fill(template) as Record<string, unknown>;
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
+import { tabSsoWarning } from '../../infra/package/manifest';
 import { buildTeamsAppPackage } from '../../infra/package/teamsAppPackage';
 
 /**
@@ -13,7 +14,8 @@ const USAGE = `usage: npm run package -- [--env dev | --env-file <file>] [--bot-
     BOT_ID        the Bicep output botAppId            BOT_DOMAIN   the Bicep output appDomain
     PRIVACY_URL   your privacy statement (https)       TERMS_URL    your terms of use (https)
     WEBSITE_URL   your product or company page (https)
-    optional: TAB_SSO_CLIENT_ID (docs/tabs.md), DEVELOPER_NAME; the manifest id: --app-id, else TEAMS_APP_ID
+    optional: TAB_SSO_CLIENT_ID (the tabs' SSO app, docs/tabs.md: without it they cannot sign in), DEVELOPER_NAME;
+    the manifest id: --app-id, else TEAMS_APP_ID
     from the env file, else the bot id (never TEAMS_APP_ID from the environment: there it is the org catalog id)`;
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -24,7 +26,11 @@ async function readEnvFile(file: string): Promise<Record<string, string>> {
 }
 
 /** Reads the flags and environment, builds the package and writes it; returns the output path. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void = console.warn,
+): Promise<string> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -46,7 +52,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<stri
   const fromFile = envFile ? await readEnvFile(envFile) : {};
   // An empty value counts as unset, as the toolkit leaves keys it has not filled yet empty.
   const pick = (key: string): string | undefined => (env[key] || undefined) ?? (fromFile[key] || undefined);
-  const { zip } = await buildTeamsAppPackage({
+  const settings = {
     BOT_ID: values['bot-id'] ?? pick('BOT_ID') ?? '',
     BOT_DOMAIN: values.domain ?? pick('BOT_DOMAIN') ?? '',
     // Not from the environment: there TEAMS_APP_ID is the org catalog id the deployed app links with (the Bicep
@@ -57,7 +63,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<stri
     WEBSITE_URL: pick('WEBSITE_URL') ?? '',
     PRIVACY_URL: pick('PRIVACY_URL') ?? '',
     TERMS_URL: pick('TERMS_URL') ?? '',
-  });
+  };
+  const { zip } = await buildTeamsAppPackage(settings);
+  const warning = tabSsoWarning(settings);
+  if (warning) warn(warning);
   const out = path.resolve(values.out ?? path.join(ROOT, 'dist', 'teams-app.zip'));
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, zip);

@@ -92,6 +92,14 @@ describe('Teams manifest', () => {
     expect(other.id).toBe('00000000-0000-4000-8000-000000000001');
   });
 
+  it("declares single sign-on only for the tabs' own SSO app, never the bot's identity", async () => {
+    expect(manifest).not.toHaveProperty('webApplicationInfo');
+    const sso = '00000000-0000-4000-8000-0000000000b1';
+    const withSso = fillManifest(TEMPLATE, { ...INPUT, TAB_SSO_CLIENT_ID: sso });
+    expect(withSso.webApplicationInfo).toEqual({ id: sso, resource: `api://${DOMAIN}/${sso}` });
+    expect(await schemaErrors(withSso)).toEqual([]);
+  });
+
   it('puts the bot in personal and team scopes with help, list, undo and summary', () => {
     const bot = manifest.bots[0];
     expect(bot.scopes.sort()).toEqual(['personal', 'team']);
@@ -203,6 +211,21 @@ describe('npm run package', () => {
       ...LINKS,
     });
     expect(manifestIn(out).id).toBe(manifestId);
+  });
+
+  it('warns that the tabs cannot sign in without their SSO app (or with the bot id in its place)', async () => {
+    const warnings: string[] = [];
+    const build = (args: string[]) =>
+      packageCli(['--out', outFile(), '--domain', DOMAIN, ...args], { BOT_ID, ...LINKS }, (m) =>
+        warnings.push(m),
+      );
+    await build([]);
+    await build(['--tab-sso-client-id', BOT_ID]);
+    expect(warnings).toHaveLength(2);
+    for (const w of warnings)
+      expect(w).toMatch(/tabs cannot sign in[\s\S]*docs\/tabs\.md[\s\S]*--tab-sso-client-id/);
+    await build(['--tab-sso-client-id', '00000000-0000-4000-8000-0000000000b1']);
+    expect(warnings).toHaveLength(2);
   });
 
   it('fails with a clear message naming what is missing', async () => {
