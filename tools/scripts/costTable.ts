@@ -24,8 +24,11 @@ export const FREE_GRANT = { executions: 250_000, gbSeconds: 100_000 } as const;
 
 const SECONDS_PER_MONTH = 30 * 24 * 3600;
 const WEEKS_PER_MONTH = 30 / 7;
-/** Both timers fire every 15 minutes, every day; the app decides when a run is due. */
-const TIMER_TICKS_PER_MONTH = 2 * 4 * 24 * 30;
+/**
+ * The three timers (weeklyRun, dailyFollowUps, monthlySummary: functions/index.ts) fire every 15 minutes, every day;
+ * the app decides when a run is due.
+ */
+const TIMER_TICKS_PER_MONTH = 3 * 4 * 24 * 30;
 /** An availability probe of /api/health every 5 minutes (drop it if you do not set one up). */
 const HEALTH_PROBES_PER_MONTH = 12 * 24 * 30;
 

@@ -3,8 +3,8 @@ import { billedSeconds, monthlyBill, SCENARIOS } from '../../../tools/scripts/co
 
 // Hand arithmetic for the docs/deploy.md figures (30-day month, 30/7 weeks):
 // 1M customers at 4,096 MB: taps 2,000 x 10 x 30/7 = 85,714 + health probes 8,640 = 94,354 HTTP executions, 4 GB-s
-// each (1 s minimum) = 377,417 GB-s; timers (5,760 - 4.29) x 4 + 4.29 x 900 x 4 = 38,451 GB-s; on demand
-// (415,869 - 100,000 free) x $0.000026 = $8.21. One always-ready instance: 4 GB x 2,592,000 s x $0.000004 = $41.47
+// each (1 s minimum) = 377,417 GB-s; three timers every 15 minutes, 3 x 4 x 24 x 30 = 8,640 ticks:
+// (8,640 - 4.29) x 4 + 4.29 x 900 x 4 = 49,971 GB-s; on demand (427,389 - 100,000 free) x $0.000026 = $8.51. One always-ready instance: 4 GB x 2,592,000 s x $0.000004 = $41.47
 // + 377,417 x $0.000016 = $6.04 + 94,354 executions x $0.40/M = $0.04 => $47.55; the timers stay in the free grant.
 
 describe('the Flex Consumption bill (scripts/costTable.ts)', () => {
@@ -23,8 +23,9 @@ describe('the Flex Consumption bill (scripts/costTable.ts)', () => {
   });
 
   it('matches the hand arithmetic at 1M customers, 4,096 MB, with and without an always-ready instance', () => {
-    expect(at(4096, 0).onDemandGbSeconds).toBeCloseTo(415_869, -1);
-    expect(at(4096, 0).total).toBeCloseTo(8.21, 2);
+    expect(at(4096, 0).onDemandGbSeconds).toBeCloseTo(427_389, -1);
+    expect(at(4096, 0).executions).toBeCloseTo(8_640 + 94_354, -1);
+    expect(at(4096, 0).total).toBeCloseTo(8.51, 2);
     expect(at(4096, 1).total).toBeCloseTo(47.55, 2);
   });
 
