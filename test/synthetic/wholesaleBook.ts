@@ -41,6 +41,15 @@ export interface Truth {
   cadenceDays: number;
   /** Gamma shape of the gaps: higher is steadier. */
   regularity: number;
+  /** The rest of what drew the customer's orders and tickets (for an oracle that knows them). */
+  joinDay: number;
+  /** Daily hazard of leaving. */
+  hazard: number;
+  /** Days before leaving that a fader's gaps stretch and orders shrink. */
+  fadeDays: number;
+  /** Day of the year a seasonal buyer's season opens (it lasts 180 days). */
+  seasonStart: number;
+  meanAmount: number;
 }
 
 /** Generates one book; `truth` says when each customer really left. */
@@ -84,6 +93,11 @@ export function wholesaleBook(options: WholesaleOptions): { book: Book; truth: T
       fader,
       cadenceDays: cadence,
       regularity: shape,
+      joinDay: join,
+      hazard,
+      fadeDays,
+      seasonStart,
+      meanAmount,
     });
 
     let day = Math.max(join, from - 400);
@@ -151,11 +165,11 @@ function pick<T>(rand: Random, values: readonly T[]): T {
   return values[Math.floor(rand() * values.length)];
 }
 
-function dayOfYear(day: number): number {
+export function dayOfYear(day: number): number {
   return ((day % 365) + 365) % 365;
 }
 
-function normal(rand: Random): number {
+export function normal(rand: Random): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
@@ -164,7 +178,7 @@ function lognormal(rand: Random, sigma: number): number {
 }
 
 /** Gamma(shape, 1/shape): mean 1 (Marsaglia-Tsang; shape >= 1). */
-function gamma(rand: Random, shape: number): number {
+export function gamma(rand: Random, shape: number): number {
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
