@@ -22,6 +22,65 @@ export interface AdditiveFitOptions {
   maxIterations?: number;
   /** A model of the same rows to start from (the previous penalty's fit): fewer Newton steps. */
   start?: AdditiveModel;
+  /** The same rows already binned (binRows(x, y, features)): fits of several penalties bin them once. */
+  binned?: BinnedRows;
+}
+
+/**
+ * Rows with each value replaced by its column (bin), identical rows (same columns, same label)
+ * merged into one with a weight: a book's many one-order customers share their bins, and the
+ * Newton steps cost one pass over the distinct rows. Depends on the rows only, not on a penalty.
+ */
+export interface BinnedRows {
+  edges: Float64Array[];
+  offset: Int32Array;
+  /** Distinct rows. */
+  rows: number;
+  /** cols[i * features + f]: the column of distinct row i's value of feature f. */
+  cols: Int32Array;
+  y: Uint8Array;
+  /** How many of the given rows each distinct row stands for. */
+  weight: Float64Array;
+  /** The given rows (the weights' sum). */
+  total: number;
+}
+
+/** Bins rows of `features` values (row-major) labelled y: quantile edges per feature, then each value's column. */
+export function binRows(x: Float64Array, y: Uint8Array, features: number): BinnedRows {
+  const total = y.length;
+  const edges = Array.from({ length: features }, (_, f) => binEdges(x, total, features, f));
+  const offset = new Int32Array(features + 1);
+  for (let f = 0; f < features; f++) offset[f + 1] = offset[f] + 2 + edges[f].length;
+  const shape = { edges, offset };
+  const cols = new Int32Array(total * features);
+  const yOut = new Uint8Array(total);
+  const weight = new Float64Array(total);
+  const index = new Map<string, number>();
+  const row = new Int32Array(features);
+  let rows = 0;
+  for (let i = 0; i < total; i++) {
+    for (let f = 0; f < features; f++) row[f] = columnOf(shape, f, x[i * features + f]);
+    const key = `${y[i]}:${row.join(',')}`;
+    const seen = index.get(key);
+    if (seen !== undefined) {
+      weight[seen]++;
+      continue;
+    }
+    index.set(key, rows);
+    cols.set(row, rows * features);
+    yOut[rows] = y[i];
+    weight[rows] = 1;
+    rows++;
+  }
+  return {
+    edges,
+    offset,
+    rows,
+    cols: cols.slice(0, rows * features),
+    y: yOut.slice(0, rows),
+    weight: weight.slice(0, rows),
+    total,
+  };
 }
 
 export interface AdditiveModel {
@@ -76,25 +135,20 @@ export function fitAdditive(
   features: number,
   options: AdditiveFitOptions = {},
 ): AdditiveModel {
-  const rows = y.length;
   const l2 = options.l2 ?? 1e-3;
   const smooth = options.smooth ?? 3e-3;
   const maxIterations = options.maxIterations ?? 25;
-  const edges = Array.from({ length: features }, (_, f) => binEdges(x, rows, features, f));
-  const offset = new Int32Array(features + 1);
-  for (let f = 0; f < features; f++) offset[f + 1] = offset[f] + 2 + edges[f].length;
+  const binned = options.binned ?? binRows(x, y, features);
+  const { edges, offset, cols, rows, weight, total } = binned;
+  const labels = binned.y;
   const d = offset[features];
-  const shape = { edges, offset };
-  const cols = new Int32Array(rows * features);
-  for (let i = 0; i < rows; i++)
-    for (let f = 0; f < features; f++) cols[i * features + f] = columnOf(shape, f, x[i * features + f]);
 
   // Parameters: [intercept, weights...]; Newton on the penalised mean log-loss.
   const p = d + 1;
   const beta = new Float64Array(p);
   let positives = 0;
-  for (let i = 0; i < rows; i++) positives += y[i];
-  const rate = Math.min(1 - 1e-6, Math.max(1e-6, positives / rows));
+  for (let i = 0; i < rows; i++) positives += weight[i] * labels[i];
+  const rate = Math.min(1 - 1e-6, Math.max(1e-6, positives / total));
   beta[0] = Math.log(rate / (1 - rate));
   if (options.start && options.start.weights.length === d) {
     beta[0] = options.start.intercept;
@@ -113,9 +167,11 @@ export function fitAdditive(
       const base = i * features;
       for (let f = 0; f < features; f++) z += beta[1 + cols[base + f]];
       const prob = 1 / (1 + Math.exp(-z));
-      loss += z > 0 ? z + Math.log1p(Math.exp(-z)) - y[i] * z : Math.log1p(Math.exp(z)) - y[i] * z;
-      const g = prob - y[i];
-      const h = prob * (1 - prob);
+      const w = weight[i];
+      const yi = labels[i];
+      loss += w * (z > 0 ? z + Math.log1p(Math.exp(-z)) - yi * z : Math.log1p(Math.exp(z)) - yi * z);
+      const g = w * (prob - yi);
+      const h = w * prob * (1 - prob);
       grad[0] += g;
       hess[0] += h;
       for (let a = 0; a < features; a++) {
@@ -135,9 +191,9 @@ export function fitAdditive(
       for (let k = j + 1; k < p; k++) hess[k * p + j] = hess[j * p + k];
     }
     // Scale to per-row means, then add the penalties.
-    for (let j = 0; j < p; j++) grad[j] /= rows;
-    for (let j = 0; j < p * p; j++) hess[j] /= rows;
-    loss /= rows;
+    for (let j = 0; j < p; j++) grad[j] /= total;
+    for (let j = 0; j < p * p; j++) hess[j] /= total;
+    loss /= total;
     for (let j = 1; j < p; j++) {
       grad[j] += l2 * beta[j];
       hess[j * p + j] += l2;
@@ -172,8 +228,8 @@ export function fitAdditive(
   const weights = beta.slice(1);
   const centre = new Float64Array(features);
   for (let i = 0; i < rows; i++)
-    for (let f = 0; f < features; f++) centre[f] += weights[cols[i * features + f]];
-  for (let f = 0; f < features; f++) centre[f] /= rows;
+    for (let f = 0; f < features; f++) centre[f] += weight[i] * weights[cols[i * features + f]];
+  for (let f = 0; f < features; f++) centre[f] /= total;
   return { edges, offset, intercept: beta[0], weights, centre, iterations };
 }
 

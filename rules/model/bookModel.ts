@@ -17,7 +17,7 @@ import { type Book, isoOfDay } from '../book';
 import { emptyFeatures, featureContext } from '../features';
 import { rocAuc } from '../metrics';
 import type { Rules } from '../rulesSchema';
-import { type AdditiveModel, fitAdditive, logOdds } from './additiveLogistic';
+import { type AdditiveModel, binRows, fitAdditive, logOdds } from './additiveLogistic';
 import type { CadenceModel } from './cadenceModel';
 import { sampleKey, sampleRows } from './cadenceSample';
 import { applyPlatt, fitPlatt, fitShift, type Platt } from './calibration';
@@ -321,8 +321,9 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
   let modelZ = new Float64Array(0);
   let best = Number.NEGATIVE_INFINITY;
   let previous: AdditiveModel | undefined;
+  const binned = binRows(x, y, FEATURE_COUNT);
   for (const penalty of PENALTIES) {
-    const candidate = fitAdditive(x, y, FEATURE_COUNT, { ...penalty, start: previous });
+    const candidate = fitAdditive(x, y, FEATURE_COUNT, { ...penalty, start: previous, binned });
     previous = candidate;
     const z = new Float64Array(validation.rows);
     for (let k = 0; k < validation.rows; k++)
