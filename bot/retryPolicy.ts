@@ -6,8 +6,13 @@ export type FailureClass =
   | { kind: 'unreachable'; status: 403; code: string }
   | { kind: 'fatal'; status: number | null };
 
-/** Statuses Teams asks bots to retry (its rate-limit guidance): throttled, precondition failed, and the gateway family. */
-const RETRYABLE_STATUS = new Set([412, 429, 502, 503, 504]);
+/**
+ * Statuses worth another try, with the same backoff. Microsoft's rate-limit guidance for Teams bots
+ * asks for 429 with exponential backoff and random jitter, and for 412, 502 and 504 to be retried as
+ * well; 500 and 503 are the same passing server-side failure of the Bot Connector, not an answer
+ * about the request, so a run retries them too rather than dropping the rep's card on one blip.
+ */
+const RETRYABLE_STATUS = new Set([412, 429, 500, 502, 503, 504]);
 /** 403 codes meaning the user blocked or removed the app: retrying cannot help, the rep is unreachable. */
 const UNREACHABLE_CODES = new Set([
   'ConversationBlockedByUser',

@@ -157,6 +157,9 @@ export function connectionStringTableEndpoint(text: string): string | null {
  * Settings that would open the bot or the storage to others, each named. Without a bot identity
  * (empty MicrosoftAppId) the endpoint takes unauthenticated requests, which is allowed only when
  * everything is on this machine: storage on loopback and not running in Azure (WEBSITE_INSTANCE_ID).
+ * Off this machine a bot identity also needs its tenant (an empty one turns every tenant check off,
+ * so another organisation's install could read the team's summary or claim a rep's email) and, but
+ * for a managed identity, its secret (without one every send fails when the token is fetched).
  */
 function securityIssues(e: SecuritySettings): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
@@ -190,10 +193,20 @@ function securityIssues(e: SecuritySettings): { path: string[]; message: string 
       message: "must be a GUID (the bot's app or managed identity client id)",
     });
   }
-  if (e.MicrosoftAppType !== 'MultiTenant' && e.MicrosoftAppTenantId === '') {
+  const where = offThisMachine(e, connectionEndpoint);
+  if (e.MicrosoftAppTenantId === '' && (e.MicrosoftAppType !== 'MultiTenant' || (appId !== '' && where))) {
     issues.push({
       path: ['MicrosoftAppTenantId'],
-      message: `is required with MicrosoftAppType ${e.MicrosoftAppType}`,
+      message:
+        e.MicrosoftAppType !== 'MultiTenant'
+          ? `is required with MicrosoftAppType ${e.MicrosoftAppType}`
+          : `is required: ${where}, and without it the bot serves users of any tenant`,
+    });
+  }
+  if (appId !== '' && where && e.MicrosoftAppType !== 'UserAssignedMsi' && e.MicrosoftAppPassword === '') {
+    issues.push({
+      path: ['MicrosoftAppPassword'],
+      message: `is required with MicrosoftAppType ${e.MicrosoftAppType}: ${where}, and without the app's secret the bot cannot get a token to send`,
     });
   }
   if (e.MicrosoftAppType === 'UserAssignedMsi' && appId === '') {
@@ -208,22 +221,22 @@ function securityIssues(e: SecuritySettings): { path: string[]; message: string 
       message: 'must be empty with MicrosoftAppType UserAssignedMsi',
     });
   }
-  if (appId === '') {
-    const where = e.WEBSITE_INSTANCE_ID
-      ? 'running in Azure (WEBSITE_INSTANCE_ID is set)'
-      : table
-        ? 'storage is STORAGE_TABLE_ENDPOINT (Azure)'
-        : connectionEndpoint && !isLoopbackUrl(connectionEndpoint)
-          ? `storage is ${new URL(connectionEndpoint).hostname}, not this machine`
-          : null;
-    if (where) {
-      issues.push({
-        path: ['MicrosoftAppId'],
-        message: `is required: ${where}, and without a bot identity the bot endpoint accepts unauthenticated requests (allowed only when everything runs on this machine)`,
-      });
-    }
+  if (appId === '' && where) {
+    issues.push({
+      path: ['MicrosoftAppId'],
+      message: `is required: ${where}, and without a bot identity the bot endpoint accepts unauthenticated requests (allowed only when everything runs on this machine)`,
+    });
   }
   return issues;
+}
+
+/** Why this is not a run on this machine alone (in words, for the message), or null when it is. */
+function offThisMachine(e: SecuritySettings, connectionEndpoint: string | null): string | null {
+  if (e.WEBSITE_INSTANCE_ID) return 'running in Azure (WEBSITE_INSTANCE_ID is set)';
+  if (e.STORAGE_TABLE_ENDPOINT) return 'storage is STORAGE_TABLE_ENDPOINT (Azure)';
+  if (connectionEndpoint && !isLoopbackUrl(connectionEndpoint))
+    return `storage is ${new URL(connectionEndpoint).hostname}, not this machine`;
+  return null;
 }
 
 export type Env = z.infer<typeof envSchema>;

@@ -20,7 +20,7 @@ import type { StateStore } from '../../storage/stateStore';
 import type { ActionHandler, Actor, BotReply, CardJson, CommandRequest, Log, SubmitRequest } from '../ports';
 import { actionRulesFrom } from './actionRules';
 import { type ActionRules, type Decision, type DecisionContext, isRepAction } from './actionTypes';
-import { actionName, actionWords } from './actionWords';
+import { actionName, actionWords, supersededWords } from './actionWords';
 import {
   actionKey,
   cardMessageKey,
@@ -180,7 +180,7 @@ export class ChurnActionHandler implements ActionHandler {
         // Nothing of this card's is open: Undo was tapped again. Finish that undo if a crash cut it
         // short (it writes only while the state is still as before it), then show the card without an outcome.
         const lastUndo = latestCardUndo(history, messageId);
-        if (lastUndo) await finishRecorded(this.deps.stores, lastUndo, this.replay());
+        if (lastUndo) await finishRecorded(this.deps.stores, lastUndo, this.commitOptions());
         const card = await this.updateCard(request, current.customerId, null);
         return card ? { updateCard: card, text: selected.message } : { text: selected.message };
       }
@@ -201,7 +201,7 @@ export class ChurnActionHandler implements ActionHandler {
         };
       }
       // The same button again (a double tap, or a retry after a failure): finish it, change nothing twice.
-      const result = await finishRecorded(this.deps.stores, open, this.replay());
+      const result = await finishRecorded(this.deps.stores, open, this.commitOptions());
       return this.reply(result, request, parsed, attempt);
     }
     const key = actionKey(messageId, current.customerId, submit.action, nextGeneration(history, messageId));
@@ -216,10 +216,7 @@ export class ChurnActionHandler implements ActionHandler {
     attempt: number,
   ): Promise<BotReply> {
     if (!decision.ok) return { text: decision.message };
-    const result = await commitDecision(this.deps.stores, decision, {
-      ...this.replay(),
-      at: this.clock().toISOString(),
-    });
+    const result = await commitDecision(this.deps.stores, decision, this.commitOptions());
     return this.reply(result, request, parsed, attempt);
   }
 
@@ -233,6 +230,9 @@ export class ChurnActionHandler implements ActionHandler {
     const { row } = result;
     if (result.kind === 'undone') {
       return { text: `${row.customerName}: that was already undone. Nothing was changed.` };
+    }
+    if (result.kind === 'superseded') {
+      return { text: supersededWords(result, request.actor.userId, this.deps.timeZone) };
     }
     if (result.kind === 'conflict') {
       if (attempt > 1) return { text: BUSY };
@@ -338,11 +338,8 @@ export class ChurnActionHandler implements ActionHandler {
     const ctx = this.context(read.state, actor, undoKey(target.id), null);
     const decision = decideUndo(ctx, this.rules, target, isAdmin(actor.userId, this.deps.access));
     if (!decision.ok) return { text: decision.message };
-    const result = await commitDecision(this.deps.stores, decision, {
-      ...this.replay(),
-      at: this.clock().toISOString(),
-    });
-    if (result.kind === 'conflict') return { text: BUSY };
+    const result = await commitDecision(this.deps.stores, decision, this.commitOptions());
+    if (result.kind === 'conflict' || result.kind === 'superseded') return { text: BUSY };
     if (result.kind === 'undone') return { text: NOTHING_TO_UNDO };
     // The card that shows the action can only be replaced when it is tapped; keep its data right.
     if (target.cardMessageId) {
@@ -488,7 +485,7 @@ export class ChurnActionHandler implements ActionHandler {
     };
   }
 
-  private replay() {
-    return { rules: this.rules, timeZone: this.deps.timeZone };
+  private commitOptions() {
+    return { rules: this.rules, timeZone: this.deps.timeZone, at: this.clock().toISOString() };
   }
 }

@@ -4,10 +4,14 @@ import type { AuditRow, NewAuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
 import { ConflictError } from '../../storage/errors';
 import type { StateStore } from '../../storage/stateStore';
-import type { Accepted, ActionRules } from './actionTypes';
+import { type Accepted, type ActionRules, isRepAction } from './actionTypes';
 import { latestOpenAction, undoKey } from './auditHistory';
 import { restoreFrom } from './decideUndo';
 import { replayRow } from './replayRow';
+import { type Settlement, sameChangeRival, settleRecorded, showsChange } from './settleRow';
+
+/** How many of a customer's latest rows are read to judge a row against the others. */
+const HISTORY_LIMIT = 50;
 
 /**
  * Writing an accepted action: the audit row first, then the state.
@@ -24,9 +28,12 @@ import { replayRow } from './replayRow';
  * - race (two people, two keys): each writes its row, then the state only if it still equals its
  *   snapshot. The second finds the first one's state instead: its row is then cancelled by an
  *   `undo` row (`undo|<id>`, so counts net it out and Undo skips it) and the person is told what
- *   happened. The trail keeps both attempts; the state shows one.
+ *   happened. The trail keeps both attempts; the state shows one. That holds when both taps had the
+ *   same result too: the state already showing the change counts as written only when no other key
+ *   made it (settleRow), or two rows would count one save.
  * What a retry cannot finish: a crash after the row, never retried, leaves a row whose state write
- * is missing; the same tap later (or a look at the trail) repairs it.
+ * is missing; the same tap later finishes it on the state as it is then, or, when someone acted on
+ * the customer meanwhile, cancels it and says so.
  */
 
 /** The stores the commit touches. */
@@ -41,7 +48,12 @@ export type CommitResult =
   /** Someone changed the customer first: our row was cancelled; `current` is what is stored now. */
   | { kind: 'conflict'; current: CustomerState | null; row: AuditRow }
   /** The key was used before and that row has since been undone (or cancelled). */
-  | { kind: 'undone'; row: AuditRow };
+  | { kind: 'undone'; row: AuditRow }
+  /**
+   * Our row never changed the state and was cancelled: `by` made the same change first (`same`), or
+   * acted on the customer since (null when unknown).
+   */
+  | { kind: 'superseded'; row: AuditRow; by: AuditRow | null; same: boolean };
 
 /** Note on the row that cancels an action which lost the race. */
 export const CANCELLED_NOTE = 'not applied: the customer was changed by someone else at the same moment';
@@ -60,10 +72,21 @@ export async function commitDecision(
   if (!snapshot) throw new Error('an action row must carry the state before it');
   const outcome = await projectState(stores.state, row.customerId, snapshot, decision.next);
   if (outcome.kind === 'applied') return { kind: 'applied', row, fresh: true };
-  if (outcome.current && (await redoUndo(stores, row, outcome.current)))
-    return { kind: 'applied', row, fresh: true };
+  const { current } = outcome;
+  if (current && isRepAction(row.action)) {
+    const action = { row: { ...row, action: row.action }, replayed: decision.next };
+    if (showsChange(current, action)) {
+      // The change is there but this call did not write it: the same key (a double tap finishing
+      // first) or another key with the same result, which then counts and ours must not.
+      const rival = sameChangeRival(await history(stores, row), action, options.timeZone);
+      if (!rival) return { kind: 'applied', row, fresh: true };
+      await cancelRow(stores.audit, row, options.at);
+      return { kind: 'superseded', row, by: rival, same: true };
+    }
+  }
+  if (current && (await redoUndo(stores, row, current))) return { kind: 'applied', row, fresh: true };
   await cancelRow(stores.audit, row, options.at);
-  return { kind: 'conflict', current: outcome.current, row };
+  return { kind: 'conflict', current, row };
 }
 
 /** What replaying a stored row needs. */
@@ -73,22 +96,51 @@ export interface ReplayOptions {
 }
 
 /**
- * Finishes a row found under a repeated key: writes the state it leads to when the state still
- * equals its snapshot (a crash, or a double tap racing the first, left it unwritten). When the state
- * has moved on since, the row is left as it stands: it was applied, or its moment has passed.
+ * Finishes a row found under a repeated key (a double tap racing the first, or a retry after a crash
+ * left its state write undone). An undo is written when the state still equals its snapshot. A rep
+ * action is settled against the trail and the fresh state (settleRow): it stands, its change is put on
+ * the state as it is now, or, when someone acted on the customer meanwhile, it is cancelled and the
+ * result says so: never reported done without being in the state.
  */
 export async function finishRecorded(
   stores: CommitStores,
   row: AuditRow,
-  replay: ReplayOptions,
+  options: ReplayOptions & { at: string },
 ): Promise<CommitResult> {
   if (await isUndone(stores.audit, row)) return { kind: 'undone', row };
   if (!row.snapshot) return { kind: 'applied', row, fresh: false };
-  const target =
-    row.action === 'undo' && row.undoes ? await stores.audit.get(row.customerId, row.undoes) : null;
-  const next = replayRow(row, replay.rules, replay.timeZone, target);
-  await projectState(stores.state, row.customerId, row.snapshot, next);
-  return { kind: 'applied', row, fresh: false };
+  if (!isRepAction(row.action)) {
+    const target =
+      row.action === 'undo' && row.undoes ? await stores.audit.get(row.customerId, row.undoes) : null;
+    const next = replayRow(row, options.rules, options.timeZone, target);
+    await projectState(stores.state, row.customerId, row.snapshot, next);
+    return { kind: 'applied', row, fresh: false };
+  }
+  const action = {
+    row: { ...row, action: row.action },
+    replayed: replayRow(row, options.rules, options.timeZone),
+  };
+  const trail = await history(stores, row);
+  let settled = null as Settlement | null;
+  try {
+    await stores.state.update(row.customerId, (current) => {
+      settled = current && settleRecorded(action, trail, current, options.timeZone);
+      return settled?.kind === 'write' ? settled.state : null;
+    });
+  } catch (err) {
+    if (err instanceof ConflictError)
+      return { kind: 'conflict', current: (await stores.state.get(row.customerId))?.state ?? null, row };
+    throw err;
+  }
+  if (settled === null) return { kind: 'conflict', current: null, row };
+  if (settled.kind !== 'cancel') return { kind: 'applied', row, fresh: false };
+  await cancelRow(stores.audit, row, options.at);
+  return { kind: 'superseded', row, by: settled.by, same: settled.same };
+}
+
+/** The customer's latest rows, newest first, as far back as an open action is looked for. */
+function history(stores: CommitStores, row: AuditRow): Promise<AuditRow[]> {
+  return stores.audit.latestForCustomer(row.customerId, { limit: HISTORY_LIMIT });
 }
 
 /** True when a standing undo reverses `row` (an undo cancelled by a lost race does not count). */
@@ -108,8 +160,8 @@ export async function isUndone(
  */
 async function redoUndo(stores: CommitStores, row: AuditRow, current: CustomerState): Promise<boolean> {
   if (row.action !== 'undo' || !row.undoes) return false;
-  const history = await stores.audit.latestForCustomer(row.customerId, { limit: 50 });
-  const target = latestOpenAction(history.filter((r) => r.id !== row.id));
+  const trail = await history(stores, row);
+  const target = latestOpenAction(trail.filter((r) => r.id !== row.id));
   if (!target || target.id !== row.undoes) return false;
   const outcome = await projectState(stores.state, row.customerId, current, restoreFrom(current, target));
   return outcome.kind === 'applied';
@@ -117,7 +169,10 @@ async function redoUndo(stores: CommitStores, row: AuditRow, current: CustomerSt
 
 type Projection = { kind: 'applied' } | { kind: 'conflict'; current: CustomerState | null };
 
-/** Writes `next` only while the stored state equals `snapshot` (or already equals `next`). */
+/**
+ * Writes `next` only while the stored state equals `snapshot`. A state that already equals `next` is
+ * a conflict too, for the caller to judge: who wrote it matters (see commitDecision).
+ */
 async function projectState(
   state: StateStore,
   customerId: string,
@@ -132,10 +187,11 @@ async function projectState(
         conflict = { kind: 'conflict', current: null };
         return null;
       }
-      if (sameCustomerState(current, next)) return null; // a double tap already wrote it
-      if (sameCustomerState(current, snapshot)) return next;
-      conflict = { kind: 'conflict', current };
-      return null;
+      if (!sameCustomerState(current, snapshot)) {
+        conflict = { kind: 'conflict', current };
+        return null;
+      }
+      return sameCustomerState(current, next) ? null : next;
     });
   } catch (err) {
     // Lost the ETag race on every attempt: as good as a conflict, with the state unknown.

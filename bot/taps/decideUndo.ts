@@ -18,7 +18,7 @@ import { latestOpenAction } from './auditHistory';
  * rest (name, owner, value; for reached_out also the score) stay as they are now, so an undo after a
  * weekly re-score keeps the new score. With nothing else changed in between this is the whole snapshot.
  */
-const RESTORED: Record<RepAction, readonly (keyof CustomerState)[]> = {
+export const CHANGED_FIELDS: Record<RepAction, readonly (keyof CustomerState)[]> = {
   reached_out: ['lastContact'],
   won_back: [
     'score',
@@ -42,7 +42,7 @@ export function restoreFrom(current: CustomerState, target: AuditRow): CustomerS
   }
   const next: CustomerState = { ...current };
   const snapshot = target.snapshot;
-  for (const field of RESTORED[target.action]) Object.assign(next, { [field]: snapshot[field] });
+  for (const field of CHANGED_FIELDS[target.action]) Object.assign(next, { [field]: snapshot[field] });
   return next;
 }
 

@@ -1,6 +1,6 @@
 import { actionRulesFrom } from '../../bot/taps/actionRules';
 import type { Decision, DecisionContext } from '../../bot/taps/actionTypes';
-import { actionWords } from '../../bot/taps/actionWords';
+import { actionWords, supersededWords } from '../../bot/taps/actionWords';
 import {
   actionKey,
   cardMessageKey,
@@ -111,7 +111,8 @@ export async function tapInTab(
         message: `${current.name} is already marked ${actionWords(open, deps.timeZone)} from this tab. Undo it first to change it.`,
       };
     }
-    if (open) return answer(await finishRecorded(deps, open, replay), deps, user);
+    if (open)
+      return answer(await finishRecorded(deps, open, { ...replay, at: now.toISOString() }), deps, user);
     const key = actionKey(messageId, customerId, body.action, nextGeneration(history, messageId));
     decision = decideTap(body.action, ctx(key), rules, body);
   }
@@ -126,6 +127,8 @@ async function answer(result: CommitResult, deps: TabActionDeps, user: TabUser):
     return { ok: false, status: 409, message: `${row.customerName}: that was already undone.` };
   const state = (await deps.state.get(row.customerId))?.state;
   if (!state) return { ok: false, status: 404, message: 'No such customer.' };
+  if (result.kind === 'superseded')
+    return { ok: false, status: 409, message: supersededWords(result, user.userId, deps.timeZone) };
   if (result.kind === 'conflict') {
     return {
       ok: false,

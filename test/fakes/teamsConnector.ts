@@ -24,7 +24,7 @@ const PUBLISHED_CONVERSATION_LIMITS: RateLimit[] = [
 /** A failure the fake answers instead of accepting a request; `hang` never answers at all. */
 export type Injection =
   | { status: 'hang' }
-  | { status: 502 | 503 | 504 | 412 }
+  | { status: 500 | 502 | 503 | 504 | 412 }
   | { status: 429; retryAfterSeconds: number }
   | { status: 403; code: 'ConversationBlockedByUser' | 'MessageWritesBlocked' };
 

@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { SubmitRequest } from '../../../bot/ports';
 import { type ActionStores, createActionHandler } from '../../../bot/taps/actionHandler';
 import { CANCELLED_NOTE } from '../../../bot/taps/commitAction';
+import { summaryCardFor } from '../../../jobs/monthly/summaryCardFor';
+import { defaultRules } from '../../../rules/rulesSchema';
 import type { Storage } from '../../../storage';
 import type { TableCardStore } from '../../../storage/cardStore';
 import type { StateStore } from '../../../storage/stateStore';
@@ -16,6 +18,7 @@ import {
   saveCard,
   seed,
   TENANT,
+  TIME_ZONE,
   TODAY,
   tap,
 } from './actionHarness';
@@ -143,6 +146,100 @@ describe('two people acting on one customer at once', () => {
   });
 });
 
+/** November's summary as the monthly run computes it from the trail. */
+async function november() {
+  const { summary } = await summaryCardFor(storage, '2026-11', {
+    timeZone: TIME_ZONE,
+    lossReasons: defaultRules().lossReasons,
+  });
+  return summary;
+}
+
+/** Ana's handler, with `rival` landing between her read of the customer and her write. */
+function anaWithRival(rival: () => Promise<unknown>) {
+  return createActionHandler(
+    handlerDeps({ ...stores, state: withRivalAfterFirstRead(storage.state, rival) }, { clock }),
+  );
+}
+
+describe('two taps at once with the same result', () => {
+  it('Won back by the rep and by an admin: one save counts, the second is told who and when', async () => {
+    const admin = createActionHandler(handlerDeps(stores, { clock }));
+    const ana = anaWithRival(() => admin.submit(request(ADMIN, tap.wonBack('cust-1'), 'card-admin')));
+    const reply = await ana.submit(request(ANA, tap.wonBack('cust-1')));
+    // The shared clock starts at 09:00 in Chicago, and the admin's tap, landing inside Ana's read, reads it first.
+    expect(reply).toEqual({
+      text: 'Ada Admin already marked Greenfield Cafe "won back" at 09:00. Nothing was changed.',
+    });
+    const summary = await november();
+    expect(summary.saves).toBe(1);
+    expect(summary.recoveredValue).toBe(1200);
+    const rows = await storage.audit.latestForCustomer('cust-1');
+    const anas = rows.find((r) => r.action === 'won_back' && r.actorId === ANA.userId);
+    expect(rows.find((r) => r.action === 'undo')).toMatchObject({ undoes: anas?.id, note: CANCELLED_NOTE });
+    // Ana's card is left as it was; the state is the admin's save.
+    expect(weeklyRows(await cards.get(`a:${ANA.userId}`, 'card-1'))[0].outcome ?? null).toBeNull();
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({
+      wonBackAt: TODAY,
+      recoveredValue: 1200,
+    });
+  });
+
+  it('Lost with the same reason twice: one loss counts', async () => {
+    const admin = createActionHandler(handlerDeps(stores, { clock }));
+    const ana = anaWithRival(() => admin.submit(request(ADMIN, tap.lost('cust-1', 'price'), 'card-admin')));
+    const reply = await ana.submit(request(ANA, tap.lost('cust-1', 'price')));
+    expect(reply.text).toMatch(/^Ada Admin already marked Greenfield Cafe "lost" at /);
+    expect((await november()).lost).toBe(1);
+  });
+
+  it('Reached out twice, then the admin’s undone: the trail and the state agree nothing stands', async () => {
+    const admin = createActionHandler(handlerDeps(stores, { clock }));
+    const ana = anaWithRival(() => admin.submit(request(ADMIN, tap.reachedOut('cust-1'), 'card-admin')));
+    const reply = await ana.submit(request(ANA, tap.reachedOut('cust-1')));
+    expect(reply.text).toMatch(/^Ada Admin already marked Greenfield Cafe "reached out" at /);
+    const undo = await admin.submit(request(ADMIN, tap.undo('cust-1'), 'card-admin'));
+    expect(undo.updateCard).toBeDefined();
+    expect((await storage.state.get('cust-1'))?.state).toEqual(greenfield);
+    const rows = await storage.audit.latestForCustomer('cust-1');
+    const undone = new Set(rows.filter((r) => r.action === 'undo').map((r) => r.undoes));
+    expect(rows.filter((r) => r.action === 'reached_out' && !undone.has(r.id))).toEqual([]);
+  });
+
+  it('one rep tapping the same button on two cards: the second card’s tap is not counted again', async () => {
+    await saveCard(cards, 'card-2', ANA, [greenfield]);
+    const first = createActionHandler(handlerDeps(stores, { clock }));
+    const ana = anaWithRival(() => first.submit(request(ANA, tap.wonBack('cust-1'), 'card-2')));
+    const reply = await ana.submit(request(ANA, tap.wonBack('cust-1')));
+    expect(reply.text).toMatch(/^You already marked Greenfield Cafe "won back" at /);
+    expect((await november()).saves).toBe(1);
+  });
+
+  it('a double tap whose second tap finishes the state write first: both answered done, one row', async () => {
+    const again = createActionHandler(handlerDeps(stores, { clock }));
+    let fired = false;
+    // The second tap of the same button runs after the first recorded its row, before its state write.
+    const state = new Proxy(storage.state, {
+      get(target, property, receiver) {
+        if (property !== 'update') return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<StateStore['update']>) => {
+          if (!fired) {
+            fired = true;
+            expect((await again.submit(request(ANA, tap.wonBack('cust-1')))).updateCard).toBeDefined();
+          }
+          return target.update(...args);
+        };
+      },
+    });
+    const ana = createActionHandler(handlerDeps({ ...stores, state }, { clock }));
+    const reply = await ana.submit(request(ANA, tap.wonBack('cust-1')));
+    expect(fired).toBe(true);
+    expect(cardRow(reply.updateCard, 'Greenfield Cafe').buttons).toEqual(['undo']);
+    expect((await storage.audit.latestForCustomer('cust-1')).map((r) => r.action)).toEqual(['won_back']);
+    expect((await november()).saves).toBe(1);
+  });
+});
+
 /** The state store, but the process dies in its first update (after the audit row is written). */
 function crashingOnFirstUpdate(state: StateStore): StateStore {
   let crashes = 1;
@@ -176,6 +273,49 @@ describe('a crash between the audit row and the state write', () => {
       lostReason: 'competitor',
       lostNote: 'gone',
     });
+  });
+
+  it('with a re-score in between, the same tap again puts the action on the state as it is now', async () => {
+    const crashing = createActionHandler(
+      handlerDeps({ ...stores, state: crashingOnFirstUpdate(storage.state) }, { clock }),
+    );
+    await expect(crashing.submit(request(ANA, tap.lost('cust-1', 'competitor')))).rejects.toThrow(
+      'process killed',
+    );
+    // The weekly run re-scores the customer before the rep taps again.
+    const rescored = { ...greenfield, score: 80, reasons: ['No order in 41 days (usually every 9)'] };
+    await storage.state.update('cust-1', (s) => (s ? rescored : null));
+    const reply = await crashing.submit(request(ANA, tap.lost('cust-1', 'competitor')));
+    expect(cardRow(reply.updateCard, 'Greenfield Cafe').buttons).toEqual(['undo']);
+    expect((await storage.state.get('cust-1'))?.state).toEqual({
+      ...rescored,
+      status: 'lost',
+      lostAt: TODAY,
+      lostReason: 'competitor',
+      lostNote: null,
+    });
+    expect((await storage.audit.latestForCustomer('cust-1')).map((r) => r.action)).toEqual(['lost']);
+  });
+
+  it('when someone acted on the customer in between, the same tap again cancels the row and says so', async () => {
+    const crashing = createActionHandler(
+      handlerDeps({ ...stores, state: crashingOnFirstUpdate(storage.state) }, { clock }),
+    );
+    await expect(crashing.submit(request(ANA, tap.lost('cust-1', 'competitor')))).rejects.toThrow(
+      'process killed',
+    );
+    const admin = createActionHandler(handlerDeps(stores, { clock }));
+    expect(
+      (await admin.submit(request(ADMIN, tap.wonBack('cust-1'), 'card-admin'))).updateCard,
+    ).toBeDefined();
+    const reply = await crashing.submit(request(ANA, tap.lost('cust-1', 'competitor')));
+    expect(reply).toEqual({
+      text: `Greenfield Cafe was not marked "lost": since then Ada Admin recorded "won back" on ${TODAY}. Nothing was changed.`,
+    });
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({ status: 'active', wonBackAt: TODAY });
+    const summary = await november();
+    expect(summary.lost).toBe(0);
+    expect(summary.saves).toBe(1);
   });
 
   it('an undo interrupted the same way is finished by tapping Undo again', async () => {

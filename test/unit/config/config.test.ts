@@ -75,6 +75,16 @@ describe('loadConfig refuses settings that would open the bot or the storage', (
     expect(loadConfig({ STORAGE_CONNECTION_STRING: azurite }).bot.appId).toBe('');
   });
 
+  it('accepts an app registration in Azure with its tenant and secret, and one on this machine without them', () => {
+    const registration = { ...azure, MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 'secret' };
+    expect(loadConfig(registration).bot).toMatchObject({ appType: 'SingleTenant', tenantId: TENANT });
+    // Local development against a real tenant (npm run host, Azurite on loopback) is left to its user.
+    expect(loadConfig({ ...local, MicrosoftAppId: APP_ID }).bot).toMatchObject({
+      appId: APP_ID,
+      tenantId: '',
+    });
+  });
+
   it.each([
     [
       'a table endpoint in Azure with no bot identity',
@@ -115,6 +125,36 @@ describe('loadConfig refuses settings that would open the bot or the storage', (
       'SingleTenant without a tenant',
       { ...azure, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: '' },
       /MicrosoftAppTenantId: is required with MicrosoftAppType SingleTenant/,
+    ],
+    [
+      'an app id in Azure with no tenant (MultiTenant, the default type)',
+      {
+        STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net',
+        WEBSITE_INSTANCE_ID: 'abc123',
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppPassword: 'secret',
+      },
+      /MicrosoftAppTenantId: is required: running in Azure/,
+    ],
+    [
+      'an app id with no tenant on account storage off this machine',
+      {
+        STORAGE_CONNECTION_STRING: 'AccountName=acct;AccountKey=a2V5',
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppPassword: 'secret',
+        MicrosoftAppType: 'MultiTenant',
+      },
+      /MicrosoftAppTenantId: is required: storage is acct\.table\.core\.windows\.net/,
+    ],
+    [
+      'an app registration in Azure with no secret',
+      { ...azure, MicrosoftAppType: 'SingleTenant' },
+      /MicrosoftAppPassword: is required with MicrosoftAppType SingleTenant: storage is STORAGE_TABLE_ENDPOINT/,
+    ],
+    [
+      'a multi-tenant app id in Azure with no secret',
+      { ...azure, MicrosoftAppType: 'MultiTenant' },
+      /MicrosoftAppPassword: is required with MicrosoftAppType MultiTenant/,
     ],
     [
       'STORAGE_CONNECTION_STRING=garbage',

@@ -12,8 +12,8 @@ function restError(statusCode: number, headers: Record<string, string> = {}, bod
 const blocked = (code: string) => restError(403, {}, JSON.stringify({ error: { code, message: 'blocked' } }));
 
 describe('classifySendError', () => {
-  it('retries 412, 429, 502, 503, 504 and network resets; reads Retry-After', () => {
-    for (const s of [412, 502, 503, 504])
+  it('retries 412, 429, 500, 502, 503, 504 and network resets; reads Retry-After', () => {
+    for (const s of [412, 500, 502, 503, 504])
       expect(classifySendError(restError(s), 0)).toMatchObject({ kind: 'retry' });
     expect(classifySendError(restError(429, { 'retry-after': '2' }), 0)).toEqual({
       kind: 'retry',
@@ -112,6 +112,20 @@ describe('withRetry', () => {
     expect(calls).toBe(4);
     expect(outcome).toMatchObject({ ok: false, reason: 'failed', attempts: 4, retries: 3 });
     expect(clock.sleeps).toEqual([50, 100, 200]);
+  });
+
+  it('retries a 500 from the connector with the same backoff, then delivers', async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    const outcome = await withRetry(
+      async () => {
+        if (++calls < 3) throw restError(500, {}, JSON.stringify({ error: { code: 'ServiceError' } }));
+        return 'sent';
+      },
+      { clock, baseDelayMs: 100, random: () => 0.5 },
+    );
+    expect(outcome).toMatchObject({ ok: true, value: 'sent', attempts: 3, throttled: 0 });
+    expect(clock.sleeps).toEqual([50, 100]);
   });
 
   it('does not retry an unreachable rep or a fatal error', async () => {
