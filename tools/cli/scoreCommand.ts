@@ -1,12 +1,13 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { readRulesFile } from '../../feed/readRulesFile';
+import { loadDisplayConfig } from '../../functions/config';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { planWeek } from '../../jobs/weekly/weeklyPlan';
 import { type Book, dayOf, isoOfDay } from '../../rules';
 import { localDate } from '../../rules/calendar';
 import type { ScoreArgs } from './args';
-import { csvPieces, formatTable, jsonPieces, type MoneyFormat } from './formatScores';
+import { csvPieces, formatTable, jsonPieces } from './formatScores';
 import { loadBook } from './loadBook';
 
 /** Past this many days after the feed's last order, every customer looks lapsed: say so. */
@@ -39,8 +40,10 @@ export async function runScoreCommand(
   err: NodeJS.WritableStream,
   env: Record<string, string | undefined> = process.env,
 ): Promise<void> {
+  // Checked as the app checks them, before a big feed is read for nothing.
+  const { timeZone, card } = loadDisplayConfig(env);
   const rules = await readRulesFile(args.rules);
-  const asOf = args.asOf ?? localDate(new Date(), env.TIME_ZONE);
+  const asOf = args.asOf ?? localDate(new Date(), timeZone);
   const book = await loadBook(args.feed, rules, err, asOf);
   // Orders after the as-of date are not counted: with none left, read them all to say where the feed starts.
   const whole = book.orderDay.length > 0 ? book : await loadBook(args.feed, rules, new PassThrough());
@@ -48,13 +51,12 @@ export async function runScoreCommand(
   if (warning) err.write(`${warning}\n`);
   const runKey = weeklyRunKey(new Date(`${asOf}T12:00:00Z`));
   const plan = planWeek(book, rules, new Map(), { localDate: asOf, runKey, runAt: `${asOf}T00:00:00.000Z` });
-  const money: MoneyFormat = { currency: env.CURRENCY || 'USD', locale: env.LOCALE || 'en-US' };
   const pieces =
     args.format === 'json'
       ? jsonPieces(plan)
       : args.format === 'csv'
         ? csvPieces(plan)
-        : [formatTable(plan, money)];
+        : [formatTable(plan, card)];
   await writePieces(out, pieces);
 }
 

@@ -3,6 +3,7 @@ import { access, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readRulesFile } from '../../feed/readRulesFile';
+import { loadDisplayConfig } from '../../functions/config';
 import { dayOf } from '../../rules';
 import { localDate } from '../../rules/calendar';
 import { tune, tunedWorseWarning } from '../../rules/tune';
@@ -110,12 +111,14 @@ export async function runTuneCommand(
   argv: string[],
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
+  env: Record<string, string | undefined> = process.env,
 ): Promise<void> {
   const args = parseTuneArgs(argv);
   await checkWritable(args.out);
+  const { timeZone } = loadDisplayConfig(env);
   const base = await readRulesFile(args.rules);
   const book = await loadBook(args.feed, base, err);
-  const asOf = args.asOf ?? localDate(new Date(), process.env.TIME_ZONE);
+  const asOf = args.asOf ?? localDate(new Date(), timeZone);
   const { rules, tuned } = tune(book, base, {
     asOfDay: dayOf(asOf),
     horizonDays: args.horizon,

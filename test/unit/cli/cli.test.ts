@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../tools/cli/main';
 import { runScoreCommand } from '../../../tools/cli/scoreCommand';
 
@@ -31,6 +31,10 @@ async function run(...argv: string[]) {
 }
 
 describe('churn-predictor score', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   it("prints each rep their ranked list with reasons, Greenfield Cafe first on Ana's", async () => {
     const r = await run('score', '--feed', demo, '--as-of', '2026-11-23');
     expect(r.code).toBe(0);
@@ -220,6 +224,27 @@ describe('churn-predictor score', () => {
       expect(r.code).toBe(2);
       expect(r.err).toContain('--as-of');
       expect(r.err).not.toContain('Unexpected error');
+    }
+  });
+
+  it('exits 2 naming a bad CURRENCY, LOCALE or TIME_ZONE, checked as the app checks them, before reading the feed', async () => {
+    const missing = join(root, 'no-such-dir');
+    for (const [name, value] of [
+      ['CURRENCY', 'XXXX'],
+      ['LOCALE', 'xx-INVALID-123'],
+      ['TIME_ZONE', 'Mars/Olympus'],
+    ]) {
+      vi.stubEnv(name, value);
+      for (const format of ['table', 'json', 'csv']) {
+        const r = await run('score', '--feed', missing, '--format', format);
+        expect(r.code).toBe(2);
+        expect(r.err).toMatch(new RegExp(`^Invalid configuration:\n  ${name}: `));
+        expect(r.out).toBe('');
+      }
+      const tune = await run('tune', '--feed', missing, '--horizon', '30', '--out', join(tmpdir(), 'x.json'));
+      expect(tune.code).toBe(2);
+      expect(tune.err).toContain(`${name}: `);
+      vi.unstubAllEnvs();
     }
   });
 
