@@ -3,6 +3,7 @@ import { backtest, dayOf, isoOfDay } from '../../rules';
 import { rankingText } from '../../rules/model/plainWords';
 import type { BacktestArgs } from './args';
 import { loadBook } from './loadBook';
+import { FIGURE_DIGITS, roundFigures } from './round';
 
 /** `backtest`: replays a past date and compares the score with "days since last order". */
 export async function runBacktestCommand(
@@ -28,7 +29,8 @@ export async function runBacktestCommand(
     activeWithinDays: args.activeWithin,
   });
   if (args.format === 'json') {
-    out.write(`${JSON.stringify({ asOf: args.asOf, ...r }, null, 2)}\n`);
+    // Four decimals, as the table prints them.
+    out.write(`${JSON.stringify(roundFigures({ asOf: args.asOf, ...r }, FIGURE_DIGITS), null, 2)}\n`);
     return;
   }
   const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));

@@ -8,6 +8,7 @@ import type { WeekPlan } from '../../jobs/weekly/weeklyPlan';
 import { isoOfDay, type ScoredCustomer } from '../../rules';
 import { MODEL_FEATURES } from '../../rules/model/modelFeatures';
 import { planText } from '../../rules/plans';
+import { round } from './round';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
 export interface ScoreRow {
@@ -47,10 +48,6 @@ export interface ScoreRow {
   /** The book model's log-odds per feature, or the rules' points per signal; null for a steady customer. */
   contributions: Record<string, number> | null;
 }
-
-/** x rounded to `digits` decimals, with no binary noise left (0.22000000000000003 -> 0.22). */
-const round = (x: number, digits: number) =>
-  Number((Math.round(x * 10 ** digits) / 10 ** digits).toFixed(digits));
 
 /** One scored customer as a plain row. */
 export function toScoreRow(c: ScoredCustomer, plan: WeekPlan): ScoreRow {

@@ -10,6 +10,7 @@ import { tune, tunedWorseWarning } from '../../rules/tune';
 import type { TunedBlock } from '../../rules/tunedBlock';
 import { isCalendarDate } from './args';
 import { loadBook } from './loadBook';
+import { FIGURE_DIGITS, roundFigures } from './round';
 import { UsageError } from './usageError';
 
 export interface TuneArgs {
@@ -126,7 +127,16 @@ export async function runTuneCommand(
     fitDates: args.fitDates,
     stepDays: args.step,
   });
-  await writeFile(args.out, `${JSON.stringify(rules, null, 2)}\n`, 'utf8');
+  // The figures only: the l2 penalty may be smaller than the figures' decimals.
+  const figures = roundFigures(
+    { before: tuned.before, after: tuned.after, baselineHoldout: tuned.baselineHoldout },
+    FIGURE_DIGITS,
+  );
+  await writeFile(
+    args.out,
+    `${JSON.stringify({ ...rules, tuned: { ...tuned, ...figures } }, null, 2)}\n`,
+    'utf8',
+  );
   out.write(`${formatTuned(tuned)}\n\nWeights written to ${args.out}:\n${JSON.stringify(rules.weights)}\n`);
   const warning = tunedWorseWarning(tuned);
   if (warning) err.write(`${warning}\n`);

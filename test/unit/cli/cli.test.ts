@@ -286,6 +286,25 @@ describe('churn-predictor backtest', () => {
     expect(j.score.auc).toBeGreaterThan(j.baseline.auc);
   });
 
+  it('--format json rounds the figures to the four decimals the table prints: no float noise', async () => {
+    const r = await run(
+      'backtest',
+      '--feed',
+      cdnow,
+      '--as-of',
+      '1997-09-30',
+      '--horizon',
+      '90',
+      '--format',
+      'json',
+    );
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.calibration).not.toBeNull();
+    expect(j.score.auc).toBeGreaterThan(0.5);
+    expect(r.out).not.toMatch(/\d\.\d{5,}/);
+  });
+
   it('reproduces the CDNOW active-book baseline (AUC 0.6184, top-10 0.46) and the score beats it', async () => {
     const r = await run(
       'backtest',

@@ -112,6 +112,12 @@ describe('churn-predictor tune (end to end)', () => {
     const written = parseRules(JSON.parse(readFileSync(out, 'utf8')));
     expect(written.tuned?.holdoutDate).toBe('1998-03-31');
     expect(written.tuned?.fitDates).toEqual(['1997-11-30', '1997-12-30']);
+    // The figures rounded as the table prints them (no 0.9249999999999999), the penalty as it was.
+    const { before, after, baselineHoldout, l2 } = written.tuned ?? {};
+    const figures = JSON.stringify({ before, after, baselineHoldout });
+    expect(figures).toMatch(/"auc":0\.\d{1,4}\b/);
+    expect(figures).not.toMatch(/\d\.\d{5,}/);
+    expect(l2).toBe(1e-3);
   }, 60_000);
 
   it('exits 2 when the history is too short for the dates', async () => {
