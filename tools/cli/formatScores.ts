@@ -140,14 +140,15 @@ export const CSV_REASON_SEPARATOR = ' | ';
 const CSV_BATCH = 2000;
 
 /**
- * Every customer as CSV (reasons joined with " | ", plan days with " "); a cell starting with
- * = + - @ is prefixed with ' so a spreadsheet shows it as text, never runs it. In pieces of
- * CSV_BATCH rows, the header with the first.
+ * Every customer as CSV (reasons joined with " | ", plan days with " ", the contributions as one JSON
+ * object), with the json format's import facts; a cell starting with = + - @ is prefixed with ' so a
+ * spreadsheet shows it as text, never runs it. In pieces of CSV_BATCH rows, the header with the first.
  */
 export function* csvPieces(plan: WeekPlan): Generator<string> {
   const customers = ordered(plan);
   const row = (c: ScoredCustomer) => {
-    const { noOrderProbability: p, contributions: _, ...r } = toScoreRow(c, plan);
+    const { noOrderProbability: p, contributions, ...r } = toScoreRow(c, plan);
+    const facts = factsOf(c);
     return {
       ...r,
       noOrder30: p?.['30'] ?? '',
@@ -161,6 +162,11 @@ export function* csvPieces(plan: WeekPlan): Generator<string> {
       segment: r.segment ?? '',
       notListed: r.notListed ?? '',
       change: r.change ?? '',
+      ...facts,
+      firstOrderAt: facts.firstOrderAt ?? '',
+      lastOrderAt: facts.lastOrderAt ?? '',
+      // One cell a script reads back with JSON.parse; a column per feature would differ by ranking.
+      contributions: contributions ? JSON.stringify(contributions) : '',
     };
   };
   if (customers.length === 0) {
