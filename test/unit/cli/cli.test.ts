@@ -170,6 +170,20 @@ describe('churn-predictor score', () => {
     expect(r.err).toContain("Unknown option '--bogus-flag'");
   });
 
+  it('summary with storage unreachable says so in one line, no stack, exit 1', async () => {
+    // Nothing listens on port 9 of this machine: refused at once, then the SDK's retries.
+    vi.stubEnv(
+      'STORAGE_CONNECTION_STRING',
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:9/devstoreaccount1',
+    );
+    const r = await run('summary', '--month', '2026-10');
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      'Table Storage unreachable at http://127.0.0.1:9/devstoreaccount1: connect ECONNREFUSED 127.0.0.1:9\n',
+    );
+    expect(r.out).toBe('');
+  }, 30_000);
+
   it('lists every skipped row with file, line and reason on stderr, and still scores the rest', async () => {
     const r = await run('score', '--feed', join(root, 'test/fixtures/feeds/bad-rows'), '--format', 'json');
     expect(r.code).toBe(0);
