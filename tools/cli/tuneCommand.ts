@@ -6,9 +6,10 @@ import { readRulesFile } from '../../feed/readRulesFile';
 import { loadDisplayConfig } from '../../functions/config';
 import { dayOf } from '../../rules';
 import { localDate } from '../../rules/calendar';
-import { tune, tunedWorseWarning } from '../../rules/tune';
+import { TuneError, tune, tunedWorseWarning } from '../../rules/tune';
 import type { TunedBlock } from '../../rules/tunedBlock';
 import { isCalendarDate } from './args';
+import { asOfProblem } from './asOf';
 import { loadBook } from './loadBook';
 import { FIGURE_DIGITS, roundFigures } from './round';
 import { UsageError } from './usageError';
@@ -120,13 +121,24 @@ export async function runTuneCommand(
   const base = await readRulesFile(args.rules);
   const book = await loadBook(args.feed, base, err);
   const asOf = args.asOf ?? localDate(new Date(), timeZone);
-  const { rules, tuned } = tune(book, base, {
-    asOfDay: dayOf(asOf),
-    horizonDays: args.horizon,
-    activeWithinDays: args.activeWithin,
-    fitDates: args.fitDates,
-    stepDays: args.step,
-  });
+  const problem = asOfProblem(book, asOf);
+  let result: ReturnType<typeof tune>;
+  try {
+    result = tune(book, base, {
+      asOfDay: dayOf(asOf),
+      horizonDays: args.horizon,
+      activeWithinDays: args.activeWithin,
+      fitDates: args.fitDates,
+      stepDays: args.step,
+    });
+  } catch (error) {
+    // Far past the feed every customer has churned, and "too little history" would hide why.
+    if (error instanceof TuneError && problem)
+      throw new TuneError(`Cannot tune: ${problem}`, { cause: error });
+    throw error;
+  }
+  const { rules, tuned } = result;
+  if (problem) err.write(`Warning: ${problem}\n`);
   // The figures only: the l2 penalty may be smaller than the figures' decimals.
   const figures = roundFigures(
     { before: tuned.before, after: tuned.after, baselineHoldout: tuned.baselineHoldout },
