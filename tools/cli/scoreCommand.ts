@@ -33,9 +33,9 @@ export async function runScoreCommand(
   const plan = planWeek(book, rules, new Map(), { localDate: asOf, runKey, runAt: `${asOf}T00:00:00.000Z` });
   const pieces =
     args.format === 'json'
-      ? jsonPieces(plan)
+      ? jsonPieces(plan, card.locale)
       : args.format === 'csv'
-        ? csvPieces(plan)
+        ? csvPieces(plan, card.locale)
         : [formatTable(plan, card)];
   await writePieces(out, pieces);
 }

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatCount } from '../../cards/format';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { loadDisplayConfig } from '../../functions/config';
 import { dayOf } from '../../rules';
@@ -76,10 +77,10 @@ export function parseTuneArgs(args: string[]): TuneArgs {
 }
 
 /** The before/after figures as a small table for a person. */
-export function formatTuned(t: TunedBlock): string {
+export function formatTuned(t: TunedBlock, locale = 'en-US'): string {
   const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
   return [
-    `Fitted on ${t.fitDates.join(', ')} (${t.fitRows.toLocaleString('en-US')} customer-dates), horizon ${t.horizonDays} days`,
+    `Fitted on ${t.fitDates.join(', ')} (${formatCount(t.fitRows, locale)} customer-dates), horizon ${t.horizonDays} days`,
     `Judged on ${t.holdoutDate} (later than every fit date; labels up to ${t.asOf})`,
     '',
     '                          holdout AUC  top-10   fit AUC',
@@ -117,7 +118,7 @@ export async function runTuneCommand(
 ): Promise<void> {
   const args = parseTuneArgs(argv);
   await checkWritable(args.out);
-  const { timeZone } = loadDisplayConfig(env);
+  const { timeZone, card } = loadDisplayConfig(env);
   const base = await readRulesFile(args.rules);
   const book = await loadBook(args.feed, base, err);
   const asOf = args.asOf ?? localDate(new Date(), timeZone);
@@ -149,7 +150,9 @@ export async function runTuneCommand(
     `${JSON.stringify({ ...rules, tuned: { ...tuned, ...figures } }, null, 2)}\n`,
     'utf8',
   );
-  out.write(`${formatTuned(tuned)}\n\nWeights written to ${args.out}:\n${JSON.stringify(rules.weights)}\n`);
+  out.write(
+    `${formatTuned(tuned, card.locale)}\n\nWeights written to ${args.out}:\n${JSON.stringify(rules.weights)}\n`,
+  );
   const warning = tunedWorseWarning(tuned);
   if (warning) err.write(`${warning}\n`);
 }

@@ -11,6 +11,7 @@ import { runScoreCommand } from '../../../tools/cli/scoreCommand';
 const root = join(__dirname, '../../..');
 const demo = join(root, 'demo/feed');
 const cdnow = join(root, 'test/fixtures/cdnow/feed');
+const onlineRetail = join(root, 'test/fixtures/online-retail/feed');
 
 function sink() {
   let text = '';
@@ -142,6 +143,20 @@ describe('churn-predictor score', () => {
       { CURRENCY: 'GBP', LOCALE: 'en-GB' },
     );
     expect(out.text()).toContain('Greenfield Cafe  £1,200/month');
+  });
+
+  it('writes counts and plan dates in LOCALE, not only the money', async () => {
+    const out = sink();
+    await runScoreCommand(
+      { command: 'score', feed: onlineRetail, asOf: '2011-09-12', format: 'table' },
+      out.stream,
+      sink().stream,
+      { CURRENCY: 'EUR', LOCALE: 'de-DE' },
+    );
+    const lines = out.text().split('\n');
+    expect(lines[1]).toBe('4.372 customers scored: 1.934 at risk, 1.206 to watch, 1.232 steady.');
+    expect(out.text()).toMatch(/Play: .*, Mo\., 12\. Sept\. /);
+    expect(out.text()).not.toContain('Mon 12 Sep');
   });
 
   it("warns when --as-of is before the feed's first order or long after its last", async () => {
