@@ -294,18 +294,23 @@ describe('churn-predictor score', () => {
 });
 
 describe('churn-predictor backtest', () => {
-  it('reproduces the CDNOW baseline (SOURCE.md: AUC 0.7714, top-10 0.88) and the score beats it', async () => {
-    const r = await run(
+  /** `backtest --format json` on CDNOW as of 1997-09-30. */
+  const cdnowBacktest = (horizon: string, ...more: string[]) =>
+    run(
       'backtest',
       '--feed',
       cdnow,
       '--as-of',
       '1997-09-30',
       '--horizon',
-      '273',
+      horizon,
+      ...more,
       '--format',
       'json',
     );
+
+  it('reproduces the CDNOW baseline (SOURCE.md: AUC 0.7714, top-10 0.88) and the score beats it', async () => {
+    const r = await cdnowBacktest('273');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.customers).toBe(2357);
@@ -316,17 +321,7 @@ describe('churn-predictor backtest', () => {
   });
 
   it('--format json rounds the figures to the four decimals the table prints: no float noise', async () => {
-    const r = await run(
-      'backtest',
-      '--feed',
-      cdnow,
-      '--as-of',
-      '1997-09-30',
-      '--horizon',
-      '90',
-      '--format',
-      'json',
-    );
+    const r = await cdnowBacktest('90');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.calibration).not.toBeNull();
@@ -335,19 +330,7 @@ describe('churn-predictor backtest', () => {
   });
 
   it('reproduces the CDNOW active-book baseline (AUC 0.6184, top-10 0.46) and the score beats it', async () => {
-    const r = await run(
-      'backtest',
-      '--feed',
-      cdnow,
-      '--as-of',
-      '1997-09-30',
-      '--horizon',
-      '273',
-      '--active-within',
-      '90',
-      '--format',
-      'json',
-    );
+    const r = await cdnowBacktest('273', '--active-within', '90');
     const j = JSON.parse(r.out);
     expect([j.customers, j.churned]).toEqual([411, 124]);
     expect(j.baseline.auc).toBeCloseTo(0.6184, 4);
