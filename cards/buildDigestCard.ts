@@ -4,7 +4,7 @@ import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
 import { cardTemplate } from './cardTemplate';
 import { type ParsedDigestCardData, parseDigestCardData } from './digestCardData';
 import type { DigestCardData, FollowUpReason } from './digestCardModels';
-import { formatMoney, formatShortDate, truncate } from './format';
+import { formatCount, formatMoney, formatShortDate, truncate } from './format';
 import digestTemplate from './templates/digestCard.json';
 
 const template = cardTemplate(digestTemplate);
@@ -15,21 +15,22 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * The row's sentence, e.g. `Ordered $450 on Thu 26 Nov, 3 days after you reached out: record the
  * save?`; once acted on (`asks` false) the question is left out.
  */
-export function followUpText(reason: FollowUpReason, money: Money, asks = true): string {
+export function followUpText(reason: FollowUpReason, money: Money, locale: string, asks = true): string {
+  const date = (isoDate: string) => formatShortDate(isoDate, locale);
   switch (reason.kind) {
     case 'no_order':
-      return `Reached out ${plural(reason.days, 'day')} ago (${formatShortDate(reason.contactOn)}), no order since.`;
+      return `Reached out ${plural(reason.days, 'day')} ago (${date(reason.contactOn)}), no order since.`;
     case 'ordered': {
       const after = daysBetween(reason.contactOn, reason.orderOn);
-      const ordered = `Ordered ${money(reason.amount)} on ${formatShortDate(reason.orderOn)}, ${plural(after, 'day')} after you reached out`;
+      const ordered = `Ordered ${money(reason.amount)} on ${date(reason.orderOn)}, ${plural(after, 'day')} after you reached out`;
       return asks ? `${ordered}: record the save?` : `${ordered}.`;
     }
     case 'silent': {
-      const silent = `No order in the ${plural(reason.days, 'day')} since you reached out (${formatShortDate(reason.contactOn)})`;
+      const silent = `No order in the ${plural(reason.days, 'day')} since you reached out (${date(reason.contactOn)})`;
       return asks ? `${silent}: mark lost, went quiet?` : `${silent}.`;
     }
     case 'save_slipping':
-      return `Won back on ${formatShortDate(reason.wonBackOn)}, now ${plural(reason.daysSinceOrder, 'day')} without an order (usually every ${Math.round(reason.cadenceDays)}): slipping again.`;
+      return `Won back on ${date(reason.wonBackOn)}, now ${plural(reason.daysSinceOrder, 'day')} without an order (usually every ${Math.round(reason.cadenceDays)}): slipping again.`;
   }
 }
 
@@ -49,11 +50,11 @@ function viewModel(data: ParsedDigestCardData) {
   const count = data.rows.length;
   return {
     runKey: data.runKey,
-    headline: `Follow-ups for ${formatShortDate(dayOfRunKey(data.runKey))} · ${plural(count + data.overflow, 'customer')}`,
+    headline: `Follow-ups for ${formatShortDate(dayOfRunKey(data.runKey), data.locale)} · ${formatCount(count + data.overflow, data.locale)} ${count + data.overflow === 1 ? 'customer' : 'customers'}`,
     valueLabel: `Monthly value won back (${data.currency})`,
     snoozeTitle: 'Snooze a week',
     hasMore: data.overflow > 0,
-    moreText: `+${data.overflow} more due today (the most urgent are above)`,
+    moreText: `+${formatCount(data.overflow, data.locale)} more due today (the most urgent are above)`,
     quietReason: data.quietReason,
     noteMaxLength: data.noteMaxLength,
     lossReasons: data.lossReasons,
@@ -63,10 +64,10 @@ function viewModel(data: ParsedDigestCardData) {
         customerId: r.customerId,
         name: truncate(r.name, MAX_NAME_CHARS),
         valueText: `${money(r.monthlyValue)}/month`,
-        reasonText: followUpText(r.reason, money, !r.outcome),
+        reasonText: followUpText(r.reason, money, data.locale, !r.outcome),
         flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(r.outcome),
-        outcomeText: r.outcome ? outcomeText(r.outcome, money, reasonTitle) : '',
+        outcomeText: r.outcome ? outcomeText(r.outcome, money, reasonTitle, data.locale) : '',
         outcomeColor: r.outcome ? OUTCOME_COLOR[r.outcome.kind] : 'Default',
         // An order after the call: the save comes first, prefilled. Silence: Lost in one tap.
         wonBackFirst: kind === 'ordered',

@@ -13,6 +13,7 @@ import {
 import { cardTemplate } from './cardTemplate';
 import {
   bandDisplay,
+  formatCount,
   formatExactMoney,
   formatMoney,
   formatShortDate,
@@ -37,8 +38,9 @@ export function outcomeText(
   outcome: CustomerOutcome,
   money: Money,
   reasonTitle: (value: string) => string,
+  locale: string,
 ): string {
-  const when = formatShortDate(outcome.at);
+  const when = formatShortDate(outcome.at, locale);
   const by = plainText(outcome.by);
   switch (outcome.kind) {
     case 'reached_out':
@@ -51,7 +53,7 @@ export function outcomeText(
       return `Lost: ${reasonTitle(outcome.reason)}${note}. Marked by ${by}, ${when}`;
     }
     case 'snoozed':
-      return `Snoozed until ${formatShortDate(outcome.until)} by ${by}, ${when}`;
+      return `Snoozed until ${formatShortDate(outcome.until, locale)} by ${by}, ${when}`;
   }
 }
 
@@ -70,11 +72,12 @@ const SEGMENT_TEXT: Record<NonNullable<WeeklyCardCustomer['segment']>, { label: 
 };
 
 /** `6 slipping · 2 not back yet · 31 lapsed` (kinds with nobody left out). */
-export function countsText(counts: NonNullable<WeeklyCardData['counts']>): string {
+export function countsText(counts: NonNullable<WeeklyCardData['counts']>, locale: string): string {
+  const n = (count: number) => formatCount(count, locale);
   const parts = [
-    counts.slipping > 0 ? `${counts.slipping} slipping` : '',
-    counts.not_back > 0 ? `${counts.not_back} not back yet` : '',
-    counts.lapsed > 0 ? `${counts.lapsed} lapsed` : '',
+    counts.slipping > 0 ? `${n(counts.slipping)} slipping` : '',
+    counts.not_back > 0 ? `${n(counts.not_back)} not back yet` : '',
+    counts.lapsed > 0 ? `${n(counts.lapsed)} lapsed` : '',
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(' · ') : 'nobody on your list';
 }
@@ -119,7 +122,7 @@ export function headlineOf(data: ParsedWeeklyCardData, money: Money): { headline
     const shownValue = data.customers.reduce((sum, c) => sum + c.monthlyValue, 0);
     const count = data.customers.length + moreCount;
     const atRisk = shownValue + (data.overflow?.monthlyValue ?? 0);
-    const slipping = `${count} ${count === 1 ? 'customer' : 'customers'} slipping`;
+    const slipping = `${formatCount(count, data.locale)} ${count === 1 ? 'customer' : 'customers'} slipping`;
     return {
       headline: `Week ${weekOfRunKey(data.runKey)} · ${slipping} · ${money(atRisk)}/month at risk`,
       subline: '',
@@ -137,7 +140,7 @@ export function headlineOf(data: ParsedWeeklyCardData, money: Money): { headline
     n === 0
       ? ''
       : `${money(atRisk)} at risk on this card${horizon ? ` (value × chance of no order in ${horizon} days)` : ''}`;
-  return { headline: `${when} · ${countsText(data.counts)}${shown}`, subline };
+  return { headline: `${when} · ${countsText(data.counts, data.locale)}${shown}`, subline };
 }
 
 /** Plain strings for the template: all formatting happens here, the template only places them. */
@@ -162,13 +165,13 @@ function viewModel(data: ParsedWeeklyCardData) {
         : 'Nobody on your list is slipping this week.',
     hasMore: moreCount > 0,
     moreText: data.page
-      ? `+${moreCount} more on your list, worth less at risk than these`
-      : `+${moreCount} more, type "list" to see them all`,
+      ? `+${formatCount(moreCount, data.locale)} more on your list, worth less at risk than these`
+      : `+${formatCount(moreCount, data.locale)} more, type "list" to see them all`,
     hasNextPage: nextPage !== null && moreCount > 0,
     nextPage: nextPage ?? 0,
     nextPageTitle: `Show the next ${Math.min(moreCount, Math.max(1, data.customers.length))}`,
     hasBackOnTrack: back.length > 0,
-    backOnTrackText: `Back on track: ${back.map((b) => `${truncate(b.name, MAX_NAME_CHARS)} ordered ${formatShortDate(b.orderedOn)}`).join('; ')}`,
+    backOnTrackText: `Back on track: ${back.map((b) => `${truncate(b.name, MAX_NAME_CHARS)} ordered ${formatShortDate(b.orderedOn, data.locale)}`).join('; ')}`,
     valueLabel: `Monthly value won back (${data.currency})`,
     noteMaxLength: data.noteMaxLength,
     lossReasons: data.lossReasons,
@@ -191,7 +194,7 @@ function viewModel(data: ParsedWeeklyCardData) {
         playText: `Suggested: ${truncate(c.play, MAX_PLAY_CHARS)}`,
         flags: c.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(c.outcome),
-        outcomeText: c.outcome ? outcomeText(c.outcome, exactMoney, reasonTitle) : '',
+        outcomeText: c.outcome ? outcomeText(c.outcome, exactMoney, reasonTitle, data.locale) : '',
         outcomeColor: c.outcome ? OUTCOME_COLOR[c.outcome.kind] : 'Default',
         monthlyValue: Math.round(c.monthlyValue),
         // Unique per row: Teams merges inputs into the submit, and one card holds many rows.

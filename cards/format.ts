@@ -1,5 +1,7 @@
-import { format } from 'date-fns';
 import type { Band } from '../rules/customerState';
+
+// Dates are the calendar's (rules/calendar.ts): the plan table's days are worded there too.
+export { formatShortDate } from '../rules/calendar';
 
 /** Whole-unit money in the card's currency and locale, e.g. `$8,400`. */
 export function formatMoney(amount: number, currency: string, locale: string): string {
@@ -33,11 +35,9 @@ export function truncate(text: string, max: number): string {
   return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1).trimEnd()}…`;
 }
 
-/** `Mon 23 Nov` from a `YYYY-MM-DD` date (a calendar date: no zone involved). */
-export function formatShortDate(isoDate: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  if (!m) throw new Error(`Expected a date as YYYY-MM-DD, got "${isoDate}"`);
-  return format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12), 'EEE d MMM');
+/** A whole number in the locale: `4,372` in en-US, `4.372` in de-DE. */
+export function formatCount(n: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n);
 }
 
 const BAND_LABEL: Record<Band, string> = { at_risk: 'At risk', watch: 'Watch', steady: 'Steady' };

@@ -2,7 +2,7 @@ import { type MonthlySummary, monthlySummarySchema } from '../jobs/monthly/month
 import { facts } from '../jobs/monthly/summaryText';
 import type { CardJson } from './cardModels';
 import { cardTemplate } from './cardTemplate';
-import { formatMoney, truncate } from './format';
+import { formatCount, formatMoney, truncate } from './format';
 import template from './templates/monthlySummary.json';
 
 /** Bars in the value-per-rep chart; the rest are summed into one "Others" bar. */
@@ -24,17 +24,18 @@ export function hasSavesHeld(s: MonthlySummary): boolean {
 function viewModel(s: MonthlySummary) {
   const money = (amount: number) => formatMoney(amount, s.currency, s.locale);
   const pct = (share: number) => `${Math.round(share * 100)}%`;
+  const n = (count: number) => formatCount(count, s.locale);
   const earning = s.reps.filter((r) => r.valueWonBack > 0);
   const bars = earning
     .slice(0, MAX_CHART_REPS)
     .map((r) => ({ name: truncate(r.name, MAX_NAME_CHARS), value: r.valueWonBack }));
   const others = earning.slice(MAX_CHART_REPS).reduce((sum, r) => sum + r.valueWonBack, 0);
-  if (others > 0) bars.push({ name: `Others (${earning.length - MAX_CHART_REPS})`, value: others });
+  if (others > 0) bars.push({ name: `Others (${n(earning.length - MAX_CHART_REPS)})`, value: others });
   const named = s.reChurn.slice(0, MAX_RECHURN_NAMED).map((c) => truncate(c.name, MAX_NAME_CHARS));
   const moreNamed = s.reChurn.length - named.length;
   const reChurnText =
-    `At risk again within 90 days of a save: ${s.reChurn.length} (${named.join(', ')}` +
-    `${moreNamed > 0 ? ` and ${moreNamed} more` : ''}).`;
+    `At risk again within 90 days of a save: ${n(s.reChurn.length)} (${named.join(', ')}` +
+    `${moreNamed > 0 ? ` and ${n(moreNamed)} more` : ''}).`;
   return {
     title: `Churn Predictor · ${s.monthTitle}`,
     headline: s.headline,
@@ -45,7 +46,7 @@ function viewModel(s: MonthlySummary) {
     losses: s.losses.map((l) => ({
       label: truncate(l.label, MAX_NAME_CHARS),
       count: l.count,
-      countText: `${l.count} (${pct(l.share)})`,
+      countText: `${n(l.count)} (${pct(l.share)})`,
     })),
     hints: s.hints.map((text) => ({ text })),
     hasSaves: bars.length > 0,
@@ -54,14 +55,14 @@ function viewModel(s: MonthlySummary) {
     hasReps: s.reps.length > 0,
     repRows: s.reps.slice(0, MAX_TABLE_REPS).map((r) => ({
       name: truncate(r.name, MAX_NAME_CHARS),
-      surfacedText: String(r.surfaced),
-      reachedOutText: String(r.reachedOut),
-      wonBackText: String(r.wonBack),
-      lostText: String(r.lost),
+      surfacedText: n(r.surfaced),
+      reachedOutText: n(r.reachedOut),
+      wonBackText: n(r.wonBack),
+      lostText: n(r.lost),
       valueText: money(r.valueWonBack),
     })),
     hasMoreReps: s.reps.length > MAX_TABLE_REPS,
-    moreRepsText: `+${s.reps.length - MAX_TABLE_REPS} more reps: run \`churn-predictor summary --month ${s.month}\` for all.`,
+    moreRepsText: `+${n(s.reps.length - MAX_TABLE_REPS)} more reps: run \`churn-predictor summary --month ${s.month}\` for all.`,
     hasReChurn: s.reChurn.length > 0,
     reChurnText,
     hasHoldout: s.holdout !== null,

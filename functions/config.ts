@@ -15,8 +15,30 @@ const csv = z
       .filter(Boolean),
   );
 
+/**
+ * How the team reads money, numbers and dates: the cards, the summary and the CLI all show them
+ * this way, so the CLI checks these settings with the app's own rules.
+ */
+const displaySchema = z.object({
+  /** IANA zone of the team, e.g. America/Chicago; the weekly send time is local to it. */
+  TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, { error: (issue) => `unknown IANA zone "${String(issue.input)}"` })
+    .default('UTC'),
+  /** ISO 4217 code of the feed's amounts, used on the cards and the summary (e.g. GBP). */
+  CURRENCY: z
+    .string()
+    // Not three capitals already says what is wrong: "not a currency this runtime knows" would add nothing.
+    .regex(/^[A-Z]{3}$/, { error: 'an ISO 4217 code in capitals, e.g. GBP', abort: true })
+    .refine(isKnownCurrency, 'not a currency this runtime knows')
+    .default('USD'),
+  /** BCP 47 locale for numbers and dates on the cards (e.g. en-GB). */
+  LOCALE: z.string().refine(isKnownLocale, 'not a BCP 47 locale, e.g. en-GB').default('en-US'),
+});
+
 const envSchema = z
   .object({
+    ...displaySchema.shape,
     /** Azurite / local: a connection string (`UseDevelopmentStorage=true` or an Azurite one). */
     STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
     /** Azure: the account's table endpoint, used with managed identity (DefaultAzureCredential). */
@@ -34,8 +56,6 @@ const envSchema = z
     /** The rules file: a local path (RULES_FILE), or a blob in FEED_CONTAINER (RULES_BLOB, as in Azure). */
     RULES_FILE: z.string().optional(),
     RULES_BLOB: z.string().min(1).optional(),
-    /** IANA zone of the team, e.g. America/Chicago; the weekly send time is local to it. */
-    TIME_ZONE: z.string().default('UTC'),
     /** Weekly send, `<Weekday> HH:MM` in TIME_ZONE. */
     WEEKLY_SEND_AT: z
       .string()
@@ -53,14 +73,6 @@ const envSchema = z
     MicrosoftAppTenantId: z.string().default(''),
     /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
     ADMIN_USER_IDS: csv,
-    /** ISO 4217 code of the feed's amounts, used on the cards and the summary (e.g. GBP). */
-    CURRENCY: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals, e.g. GBP')
-      .refine(isKnownCurrency, 'not a currency this runtime knows')
-      .default('USD'),
-    /** BCP 47 locale for numbers and dates on the cards (e.g. en-GB). */
-    LOCALE: z.string().refine(isKnownLocale, 'not a BCP 47 locale, e.g. en-GB').default('en-US'),
     /**
      * A channel of the team the app is installed in (`19:...@thread.tacv2`) for the weekly notice;
      * unset, the notice goes 1:1 to each of ADMIN_USER_IDS.
@@ -272,16 +284,25 @@ export interface Config {
 // ISO weekday numbers, as schedule/ takes them: Monday = 1 ... Sunday = 7.
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
+/** `env` parsed by `schema`; throws one ConfigError listing every bad or missing setting by name. */
+function parseEnv<T>(schema: z.ZodType<T>, env: Record<string, string | undefined>): T {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** The team's zone, currency and locale alone (the CLI's `score` needs no storage or bot). */
+export function loadDisplayConfig(
+  env: Record<string, string | undefined> = process.env,
+): Pick<Config, 'timeZone' | 'card'> {
+  const e = parseEnv(displaySchema, env);
+  return { timeZone: e.TIME_ZONE, card: { currency: e.CURRENCY, locale: e.LOCALE } };
+}
+
 /** Parses the environment into the Config; throws one error listing every bad or missing setting. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
-  if (!isTimeZone(e.TIME_ZONE))
-    throw new ConfigError(`Invalid configuration:\n  TIME_ZONE: unknown IANA zone "${e.TIME_ZONE}"`);
+  const e = parseEnv(envSchema, env);
   const [day, hm] = e.WEEKLY_SEND_AT.split(' ');
   const [wh, wm] = hm.split(':').map(Number);
   const [mh, mm] = e.MONTHLY_SEND_AT.split(':').map(Number);

@@ -113,3 +113,28 @@ export function monthName(month: string, locale: string, withYear = false): stri
     ...(withYear ? { year: 'numeric' } : {}),
   }).format(date);
 }
+
+const WEEKDAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTH = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const shortDateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A `YYYY-MM-DD` calendar date as a short day in `locale`: `Mo., 23. Nov.` in de-DE. en-US, the
+ * default, keeps the `Mon 23 Nov` the cards have always shown (Intl would say `Mon, Nov 23`). Read
+ * at noon UTC: a calendar date has no zone to move it to another day.
+ */
+export function formatShortDate(isoDate: string, locale = 'en-US'): string {
+  const d = new Date(dayOf(isoDate) * MS_PER_DAY + MS_PER_DAY / 2);
+  if (locale === 'en-US') return `${WEEKDAY[d.getUTCDay()]} ${d.getUTCDate()} ${MONTH[d.getUTCMonth()]}`;
+  let format = shortDateFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      timeZone: 'UTC',
+    });
+    shortDateFormats.set(locale, format);
+  }
+  return format.format(d);
+}

@@ -1,4 +1,5 @@
 import { isoOfDay } from './book';
+import { formatShortDate } from './calendar';
 import type { Play } from './play';
 import type { Rules } from './rulesSchema';
 import { SEGMENT_KEY, type Segment } from './segments';
@@ -22,21 +23,14 @@ export function planFor(segment: Segment, tier: PlanTier, plans: Rules['plans'])
   return { segment, tier, action: step.action, channel: step.channel, days: [...step.days] };
 }
 
-const WEEKDAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTH = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** `Mon 14 Sep` for a day number (days since 1970-01-01, a calendar date). */
-export function shortDay(day: number): string {
-  const d = new Date(`${isoOfDay(day)}T12:00:00Z`);
-  return `${WEEKDAY[d.getUTCDay()]} ${d.getUTCDate()} ${MONTH[d.getUTCMonth()]}`;
-}
-
 /**
  * The play in words with its days, e.g. `VIP: Personal call + a perk that is not a discount (phone),
- * Mon 14 Sep and Mon 21 Sep`; without a start day the days read `day 0 and day 7`.
+ * Mon 14 Sep and Mon 21 Sep` (the days in `locale`); without a start day they read `day 0 and day 7`.
  */
-export function planText(plan: PlanStep, startDay: number | null = null): string {
-  const when = plan.days.map((d) => (startDay === null ? `day ${d}` : shortDay(startDay + d)));
+export function planText(plan: PlanStep, startDay: number | null = null, locale = 'en-US'): string {
+  const when = plan.days.map((d) =>
+    startDay === null ? `day ${d}` : formatShortDate(isoOfDay(startDay + d), locale),
+  );
   const list = when.length > 1 ? `${when.slice(0, -1).join(', ')} and ${when[when.length - 1]}` : when[0];
   const tier = plan.tier === 'vip' ? 'VIP' : 'Standard';
   return `${tier}: ${plan.action} (${plan.channel}), ${list}`;

@@ -45,11 +45,44 @@ export function reasonsFor(
     const group = f.orderDays === 1 && ONE_ORDER_MERGED.has(name) ? 'overdue' : REASON_GROUP[name];
     points.set(group, (points.get(group) ?? 0) + contributions[name]);
   }
-  return [...points]
-    .filter(([, p]) => p >= MIN_REASON_POINTS)
-    .sort((a, b) => b[1] - a[1]) // stable: ties keep SIGNAL_NAMES order
-    .map(([name]) => reasonText(name, f, windows, model))
-    .filter((text): text is string => text !== null);
+  // Ties keep SIGNAL_NAMES order (the sort is stable).
+  return strongestReasons(
+    points,
+    MIN_REASON_POINTS,
+    (name) => reasonText(name, f, windows, model),
+    () => silenceText(f),
+  );
+}
+
+/** How long the customer has been silent, against their own pace once past it. */
+function silenceText(f: Features): string {
+  if (f.orderDays === 1) return `Ordered once, ${days(f.daysSinceLastOrder)} ago`;
+  // "Usually every N" only once past it: within the usual gap it would read as reassurance.
+  if (f.cadenceIsOwn && f.daysSinceLastOrder > round(f.cadenceDays))
+    return `No order in ${days(f.daysSinceLastOrder)}, usually every ${round(f.cadenceDays)}`;
+  return `No order in ${days(f.daysSinceLastOrder)}`;
+}
+
+/**
+ * The words of the groups that add at least `min` to the risk, strongest first. When none does (many
+ * small pushes can still put a customer on the list), the strongest group that adds anything and has
+ * words, then `silence` (how long they have been away, what a rep checks first): every customer who
+ * is not steady hears at least one reason with its numbers.
+ */
+export function strongestReasons<G>(
+  sums: Iterable<[G, number]>,
+  min: number,
+  text: (group: G) => string | null,
+  silence: () => string,
+): string[] {
+  const pushing = [...sums].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  const worded = (groups: [G, number][]) =>
+    groups.map(([group]) => text(group)).filter((t): t is string => t !== null);
+  const strong = worded(pushing.filter(([, v]) => v >= min));
+  if (strong.length > 0) return strong;
+  const first = worded(pushing)[0];
+  const last = silence();
+  return first === undefined || first === last ? [last] : [first, last];
 }
 
 /**
@@ -69,11 +102,7 @@ export function reasonText(
     case 'overdue':
     case 'recency':
     case 'recencyShare':
-      if (f.orderDays === 1) return `Ordered once, ${days(f.daysSinceLastOrder)} ago`;
-      // "Usually every N" only once past it: within the usual gap it would read as reassurance.
-      if (f.cadenceIsOwn && f.daysSinceLastOrder > round(f.cadenceDays))
-        return `No order in ${days(f.daysSinceLastOrder)}, usually every ${round(f.cadenceDays)}`;
-      return `No order in ${days(f.daysSinceLastOrder)}`;
+      return silenceText(f);
     case 'lowFrequency':
       return `Only ${count(f.orderDays, 'order')} in ${span(f.tenureDays)}`;
     case 'newCustomer':

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatCount } from '../../cards/format';
 import { daysBetween, localDate, MONTH_KEY, monthName } from '../../rules/calendar';
 import type { SaveHolding } from '../../rules/followUps';
 import { type AuditRow, newAuditRowSchema } from '../../storage/auditRow';
@@ -88,7 +89,9 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     currency: o.currency,
     locale: o.locale,
     ...figures,
-    headline: headlineFor({ monthName: monthName(o.month, o.locale), ...figures }, money),
+    headline: headlineFor({ monthName: monthName(o.month, o.locale), ...figures }, money, (n) =>
+      formatCount(n, o.locale),
+    ),
     saves: wonBack.length,
     winBackRate: figures.surfaced === 0 ? null : wonBack.length / figures.surfaced,
     medianDaysToWinBack: median(timings),

@@ -10,20 +10,23 @@ export interface HeadlineFigures {
   reachedOut: number;
 }
 
-const customers = (n: number) => `${n} at-risk ${n === 1 ? 'customer' : 'customers'}`;
-
 /**
  * The summary's first line in a sales lead's words, e.g. "The team won back $3,400 of monthly
  * revenue in November from 11 at-risk customers. 4 lost." Nothing is claimed that was not counted.
  */
-export function headlineFor(f: HeadlineFigures, money: (amount: number) => string): string {
+export function headlineFor(
+  f: HeadlineFigures,
+  money: (amount: number) => string,
+  count: (n: number) => string,
+): string {
+  const customers = (n: number) => `${count(n)} at-risk ${n === 1 ? 'customer' : 'customers'}`;
   if (f.isEmpty)
     return `Nothing was recorded in ${f.monthName}: no customer was flagged and no button was tapped.`;
-  const lost = f.lost === 0 ? 'None lost.' : `${f.lost} lost.`;
+  const lost = f.lost === 0 ? 'None lost.' : `${count(f.lost)} lost.`;
   if (f.customersWonBack > 0) {
     return `The team won back ${money(f.recoveredValue)} of monthly revenue in ${f.monthName} from ${customers(f.customersWonBack)}. ${lost}`;
   }
   if (f.lost > 0) return `No customer was won back in ${f.monthName}. ${lost}`;
-  const reached = f.reachedOut === 0 ? 'none reached out to yet' : `${f.reachedOut} reached out to`;
+  const reached = f.reachedOut === 0 ? 'none reached out to yet' : `${count(f.reachedOut)} reached out to`;
   return `No customer was won back or lost in ${f.monthName}: ${customers(f.surfaced)} flagged, ${reached}.`;
 }

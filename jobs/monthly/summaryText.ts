@@ -1,3 +1,4 @@
+import { formatCount } from '../../cards/format';
 import type { MonthlySummary } from './monthlySummarySchema';
 
 /** Plain text of the summary for a terminal: the same figures as the card, in the same order. */
@@ -9,12 +10,13 @@ export function renderSummaryText(s: MonthlySummary): string {
       maximumFractionDigits: 0,
     }).format(amount);
   const pct = (share: number) => `${Math.round(share * 100)}%`;
+  const n = (count: number) => formatCount(count, s.locale);
   const lines = [`Monthly summary, ${s.monthTitle}`, '', s.headline];
   if (s.isEmpty && (s.savesHeld?.saves ?? 0) === 0) return `${lines.join('\n')}\n`;
   lines.push('', ...table([['', ''], ...facts(s, money, pct)]).slice(1));
   if (s.losses.length > 0) {
     lines.push('', 'Losses by reason');
-    lines.push(...table(s.losses.map((l) => [`  ${l.label}`, String(l.count), pct(l.share)])));
+    lines.push(...table(s.losses.map((l) => [`  ${l.label}`, n(l.count), pct(l.share)])));
   }
   for (const hint of s.hints) lines.push('', `Hint: ${hint}`);
   if (s.reps.length > 0) {
@@ -24,10 +26,10 @@ export function renderSummaryText(s: MonthlySummary): string {
         ['  Rep', 'Flagged', 'Reached out', 'Won back', 'Lost', 'Value won back'],
         ...s.reps.map((r) => [
           `  ${r.name}`,
-          String(r.surfaced),
-          String(r.reachedOut),
-          String(r.wonBack),
-          String(r.lost),
+          n(r.surfaced),
+          n(r.reachedOut),
+          n(r.wonBack),
+          n(r.lost),
           money(r.valueWonBack),
         ]),
       ]),
@@ -49,7 +51,8 @@ export function facts(
   money: (amount: number) => string,
   pct: (share: number) => string,
 ): [string, string][] {
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const n = (count: number) => formatCount(count, s.locale);
+  const plural = (count: number, one: string, many: string) => `${n(count)} ${count === 1 ? one : many}`;
   return [
     ['Won back', plural(s.saves, 'save', 'saves')],
     ['Monthly value recovered', money(s.recoveredValue)],
@@ -58,12 +61,12 @@ export function facts(
     ['Win-back rate', s.winBackRate === null ? 'n/a (nobody flagged)' : pct(s.winBackRate)],
     [
       'Median days, flagged to won back',
-      s.medianDaysToWinBack === null ? 'n/a' : `${s.medianDaysToWinBack} (of ${s.winBacksTimed})`,
+      s.medianDaysToWinBack === null ? 'n/a' : `${s.medianDaysToWinBack} (of ${n(s.winBacksTimed)})`,
     ],
-    ['Lost', String(s.lost)],
-    ['At risk again after a save', String(s.reChurn.length)],
+    ['Lost', n(s.lost)],
+    ['At risk again after a save', n(s.reChurn.length)],
     ...followUpFacts(s, money, pct),
-    ['Undone (not counted)', String(s.undone)],
+    ['Undone (not counted)', n(s.undone)],
   ];
 }
 
@@ -73,30 +76,31 @@ function followUpFacts(
   money: (amount: number) => string,
   pct: (share: number) => string,
 ): [string, string][] {
+  const n = (count: number) => formatCount(count, s.locale);
   const f = s.followUps;
   const out: [string, string][] = [];
   if (f.sent > 0)
-    out.push(['Follow-ups sent, acted on', `${f.sent}, ${f.actedOn} (${pct(f.actedOn / f.sent)})`]);
+    out.push(['Follow-ups sent, acted on', `${n(f.sent)}, ${n(f.actedOn)} (${pct(f.actedOn / f.sent)})`]);
   if (f.reachedOut > 0)
     out.push([
       'Reached out, then won back',
-      `${f.reachedOutThenWonBack} of ${f.reachedOut} (${pct(f.reachedOutThenWonBack / f.reachedOut)})`,
+      `${n(f.reachedOutThenWonBack)} of ${n(f.reachedOut)} (${pct(f.reachedOutThenWonBack / f.reachedOut)})`,
     ]);
   if (f.medianDaysReachedOutToWonBack !== null)
     out.push([
       'Median days, reached out to won back',
-      `${f.medianDaysReachedOutToWonBack} (of ${f.savesAfterReachOut})`,
+      `${f.medianDaysReachedOutToWonBack} (of ${n(f.savesAfterReachOut)})`,
     ]);
   if (f.lostAfterSilence > 0)
     out.push([
       'Marked lost after silence',
       f.lostAfterSilenceAutomatically > 0
-        ? `${f.lostAfterSilence} (${f.lostAfterSilenceAutomatically} automatically)`
-        : String(f.lostAfterSilence),
+        ? `${n(f.lostAfterSilence)} (${n(f.lostAfterSilenceAutomatically)} automatically)`
+        : n(f.lostAfterSilence),
     ]);
   const h = s.savesHeld;
   if (h && h.saves > 0) {
-    const checks = h.checks.filter((c) => c.of > 0).map((c) => `${c.days} days: ${c.held} of ${c.of}`);
+    const checks = h.checks.filter((c) => c.of > 0).map((c) => `${c.days} days: ${n(c.held)} of ${n(c.of)}`);
     out.push([
       'Saves that held',
       checks.length > 0 ? checks.join('; ') : `none ${h.saves === 1 ? 'is' : 'are'} old enough yet`,

@@ -1,6 +1,6 @@
 import { countsText } from '../../cards/buildWeeklyCard';
 import type { WeeklyCardCustomer, WeeklyCardData } from '../../cards/cardModels';
-import { formatMoney, weekOfRunKey } from '../../cards/format';
+import { formatCount, formatMoney, weekOfRunKey } from '../../cards/format';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
 import { dayOf } from '../../rules/book';
 import { outlookText } from '../../rules/model/plainWords';
@@ -41,7 +41,7 @@ function rowOf(c: ScoredCustomer, week: RepWeek, options: CardPageOptions): Week
     monthlyValue: c.monthlyValue,
     reasons: c.reasons,
     // Won back twice this year: no offer, whatever the plan table says.
-    play: c.plan && c.play.kind !== 'no_offer' ? planText(c.plan, startDay) : c.play.text,
+    play: c.plan && c.play.kind !== 'no_offer' ? planText(c.plan, startDay, options.locale) : c.play.text,
     flags: playFlags(c.play),
     outcome: null,
     ...(c.segment ? { segment: c.segment } : {}),
@@ -51,13 +51,13 @@ function rowOf(c: ScoredCustomer, week: RepWeek, options: CardPageOptions): Week
       : {}),
     valueAtRisk: c.valueAtRisk,
     change: week.changes.get(c.customerId) ?? null,
-    ...outlookField(c),
+    ...outlookField(c, options.locale),
   };
 }
 
 /** When the next order was due at the customer's own pace; the chance itself is on the row's status line. */
-function outlookField(c: ScoredCustomer): { outlook?: string } {
-  const outlook = outlookText({ ...c, noOrderProbability: null, tier: null });
+function outlookField(c: ScoredCustomer, locale: string | undefined): { outlook?: string } {
+  const outlook = outlookText({ ...c, noOrderProbability: null, tier: null }, locale);
   return outlook ? { outlook } : {};
 }
 
@@ -116,13 +116,14 @@ export function weeklyCardDataFor(
 /** The notification preview Teams shows for the card, e.g. `Week 48: 6 customers slipping, $4,200/month`. */
 export function weeklyNotificationText(data: WeeklyCardData): string {
   if (data.counts) {
-    return `Week ${weekOfRunKey(data.runKey)}: ${countsText(data.counts)}`;
+    return `Week ${weekOfRunKey(data.runKey)}: ${countsText(data.counts, data.locale ?? 'en-US')}`;
   }
   const count = data.customers.length + (data.overflow?.count ?? 0);
   const value =
     data.customers.reduce((sum, c) => sum + c.monthlyValue, 0) + (data.overflow?.monthlyValue ?? 0);
-  const money = formatMoney(value, data.currency ?? 'USD', data.locale ?? 'en-US');
-  const who = `${count} ${count === 1 ? 'customer' : 'customers'}`;
+  const locale = data.locale ?? 'en-US';
+  const money = formatMoney(value, data.currency ?? 'USD', locale);
+  const who = `${formatCount(count, locale)} ${count === 1 ? 'customer' : 'customers'}`;
   return `Week ${weekOfRunKey(data.runKey)}: ${who} slipping, ${money}/month`;
 }
 

@@ -1,10 +1,11 @@
 /**
  * Plain-word reasons from the book model's contributions: the features are grouped by what a rep
  * would say about them, each group's log-odds added up, and the groups that push towards "no order"
- * the most are spelled out with the customer's own numbers, strongest first.
+ * the most are spelled out with the customer's own numbers, strongest first (never none: see
+ * strongestReasons).
  */
 import type { Features } from '../features';
-import { span } from '../reasons';
+import { span, strongestReasons } from '../reasons';
 import { MODEL_FEATURES, type ModelFeature } from './modelFeatures';
 
 /** A group must add at least this much to the log-odds (about +10% odds) to be spelled out. */
@@ -53,23 +54,31 @@ export function modelReasons(f: Features, contributions: ArrayLike<number>, fact
   MODEL_FEATURES.forEach((name, j) => {
     sums.set(GROUP[name], (sums.get(GROUP[name]) ?? 0) + contributions[j]);
   });
-  return [...sums]
-    .filter(([, v]) => v >= MIN_REASON_LOG_ODDS)
-    .sort((a, b) => b[1] - a[1])
-    .map(([group]) => groupText(group, f, facts))
-    .filter((t): t is string => t !== null);
+  return strongestReasons(
+    sums,
+    MIN_REASON_LOG_ODDS,
+    (group) => groupText(group, f, facts),
+    () => silenceText(f, facts),
+  );
+}
+
+/** How long the customer has been silent, against their own rhythm once past it. */
+function silenceText(f: Features, facts: ReasonFacts): string {
+  const d = f.daysSinceLastOrder;
+  if (f.orderDays === 1) return `Ordered once, ${plural(d, 'day')} ago`;
+  const gap = facts.usualGapDays === null ? null : Math.round(facts.usualGapDays);
+  if (gap !== null && d > gap) return `Orders every ${plural(gap, 'day')}; none for ${d}`;
+  return `No order in ${plural(d, 'day')}`;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function groupText(group: Group, f: Features, facts: ReasonFacts): string | null {
-  const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
   switch (group) {
-    case 'silence': {
-      const d = f.daysSinceLastOrder;
-      if (f.orderDays === 1) return `Ordered once, ${plural(d, 'day')} ago`;
-      const gap = facts.usualGapDays === null ? null : Math.round(facts.usualGapDays);
-      if (gap !== null && d > gap) return `Orders every ${plural(gap, 'day')}; none for ${d}`;
-      return `No order in ${plural(d, 'day')}`;
-    }
+    case 'silence':
+      return silenceText(f, facts);
     case 'frequency':
       if (f.priorOrderDays > f.recentOrderDays)
         return `${plural(f.recentOrderDays, 'order')} in the last ${facts.trendDays} days, ${f.priorOrderDays} in the ${facts.trendDays} before`;

@@ -2,6 +2,7 @@
  * The book model's figures in words a rep reads at a glance: a chance as "3 in 4", a day as
  * "Tue 24 Nov".
  */
+import { formatShortDate, isoOfDay } from '../calendar';
 import type { ModelChoice, NoOrderProbability } from './bookModel';
 import type { Tier } from './tier';
 
@@ -42,21 +43,17 @@ export function chanceText(p: NoOrderProbability | null, tier: Tier | null): str
   return `${oddsText(p[`in${h}`])} chance of no order in the next ${h} days`;
 }
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "Tue 24 Nov" of a day number (days since 1970-01-01, UTC). */
-export function shortDate(day: number): string {
-  const d = new Date(day * 86_400_000);
-  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+/** "Tue 24 Nov" of a day number (days since 1970-01-01), in `locale`. */
+export function shortDate(day: number, locale = 'en-US'): string {
+  return formatShortDate(isoOfDay(day), locale);
 }
 
 /** "expected by Tue 24 Nov" (or "was due Tue 24 Nov" once that day has passed). */
-export function expectedText(expectedDay: number | null, asOfDay: number): string | null {
+export function expectedText(expectedDay: number | null, asOfDay: number, locale = 'en-US'): string | null {
   if (expectedDay === null) return null;
   return expectedDay >= asOfDay
-    ? `expected by ${shortDate(expectedDay)}`
-    : `was due ${shortDate(expectedDay)}`;
+    ? `expected by ${shortDate(expectedDay, locale)}`
+    : `was due ${shortDate(expectedDay, locale)}`;
 }
 
 /** What the outlook line needs of a scored customer. */
@@ -72,12 +69,12 @@ export interface OutlookInput {
  * One line for a card or a listing: "3 in 4 chance of no order in the next 90 days; was due Tue 24
  * Nov"; null when there is nothing honest to say (no calibrated chance and no own pace).
  */
-export function outlookText(c: OutlookInput): string | null {
+export function outlookText(c: OutlookInput, locale = 'en-US'): string | null {
   const asOfDay =
     c.lastOrderDay !== null && c.daysSinceLastOrder !== null ? c.lastOrderDay + c.daysSinceLastOrder : null;
   const parts = [
     chanceText(c.noOrderProbability, c.tier),
-    asOfDay === null ? null : expectedText(c.expectedNextOrderDay, asOfDay),
+    asOfDay === null ? null : expectedText(c.expectedNextOrderDay, asOfDay, locale),
   ].filter((t): t is string => t !== null);
   if (parts.length === 0) return null;
   const line = parts.join('; ');

@@ -47,7 +47,8 @@ card shows it: the counts by kind (slipping, not back yet, lapsed), the rows wor
 its value, chance of no order, what changed since last week, reasons and play.
   --format table   what a person reads (default)
   --format json    every customer, listed ones first, with segment, listChance, plan...
-  --format csv     the same as CSV; the reasons column is split by " | "
+  --format csv     the same as CSV: reasons split by " | ", the chances in noOrder30/60/90,
+                   contributions as one JSON object ({"lateness":0.42,...}) or empty
 Warns on stderr when --as-of is before the feed's first order or long after its last.`,
   backtest: `churn-predictor backtest --feed DIR --as-of YYYY-MM-DD --horizon DAYS [--active-within DAYS]
                          [--rules FILE] [--format table|json]

@@ -1,15 +1,20 @@
+import { formatCount } from '../../cards/format';
 import { readRulesFile } from '../../feed/readRulesFile';
+import { loadDisplayConfig } from '../../functions/config';
 import { backtest, dayOf, isoOfDay } from '../../rules';
 import { rankingText } from '../../rules/model/plainWords';
 import type { BacktestArgs } from './args';
 import { loadBook } from './loadBook';
+import { FIGURE_DIGITS, roundFigures } from './round';
 
 /** `backtest`: replays a past date and compares the score with "days since last order". */
 export async function runBacktestCommand(
   args: BacktestArgs,
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
+  env: Record<string, string | undefined> = process.env,
 ): Promise<void> {
+  const { locale } = loadDisplayConfig(env).card;
   const rules = await readRulesFile(args.rules);
   const book = await loadBook(args.feed, rules, err);
   // Past the feed's last order nobody is seen ordering: those customers would all count as churned.
@@ -28,7 +33,8 @@ export async function runBacktestCommand(
     activeWithinDays: args.activeWithin,
   });
   if (args.format === 'json') {
-    out.write(`${JSON.stringify({ asOf: args.asOf, ...r }, null, 2)}\n`);
+    // Four decimals, as the table prints them.
+    out.write(`${JSON.stringify(roundFigures({ asOf: args.asOf, ...r }, FIGURE_DIGITS), null, 2)}\n`);
     return;
   }
   const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
@@ -38,7 +44,7 @@ export async function runBacktestCommand(
   out.write(
     [
       `Backtest as of ${args.asOf}, horizon ${args.horizon} days (${population})`,
-      `${r.customers.toLocaleString('en-US')} customers, ${r.churned.toLocaleString('en-US')} placed no order in the horizon (${((100 * r.churned) / Math.max(r.customers, 1)).toFixed(1)}%)`,
+      `${formatCount(r.customers, locale)} customers, ${formatCount(r.churned, locale)} placed no order in the horizon (${((100 * r.churned) / Math.max(r.customers, 1)).toFixed(1)}%)`,
       '',
       `                           ROC AUC   top-${r.topK} precision per rep`,
       `  churn score              ${f(r.score.auc)}    ${f(r.score.topKPrecision)}`,

@@ -1,13 +1,14 @@
 import Papa from 'papaparse';
 import { changeText, headlineOf, statusLine, valueText } from '../../cards/buildWeeklyCard';
 import type { WeeklyCardData } from '../../cards/cardModels';
-import { formatMoney, formatShortDate } from '../../cards/format';
+import { formatCount, formatMoney, formatShortDate } from '../../cards/format';
 import { parseWeeklyCardData } from '../../cards/weeklyCardData';
 import { repCardData } from '../../jobs/weekly/weeklyCardFor';
 import type { WeekPlan } from '../../jobs/weekly/weeklyPlan';
 import { isoOfDay, type ScoredCustomer } from '../../rules';
 import { MODEL_FEATURES } from '../../rules/model/modelFeatures';
 import { planText } from '../../rules/plans';
+import { round } from './round';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
 export interface ScoreRow {
@@ -48,12 +49,8 @@ export interface ScoreRow {
   contributions: Record<string, number> | null;
 }
 
-/** x rounded to `digits` decimals, with no binary noise left (0.22000000000000003 -> 0.22). */
-const round = (x: number, digits: number) =>
-  Number((Math.round(x * 10 ** digits) / 10 ** digits).toFixed(digits));
-
-/** One scored customer as a plain row. */
-export function toScoreRow(c: ScoredCustomer, plan: WeekPlan): ScoreRow {
+/** One scored customer as a plain row (the play's days in `locale`). */
+export function toScoreRow(c: ScoredCustomer, plan: WeekPlan, locale = 'en-US'): ScoreRow {
   const change = plan.since.changes.get(c.customerId);
   return {
     customerId: c.customerId,
@@ -69,7 +66,7 @@ export function toScoreRow(c: ScoredCustomer, plan: WeekPlan): ScoreRow {
     valueKind: c.valueKind,
     valueAtRisk: round(c.valueAtRisk, 2),
     reasons: c.reasons,
-    play: c.plan ? planText(c.plan, plan.scored.asOfDay) : c.play.text,
+    play: c.plan ? planText(c.plan, plan.scored.asOfDay, locale) : c.play.text,
     plan: c.plan
       ? { tier: c.plan.tier, action: c.plan.action, channel: c.plan.channel, days: c.plan.days }
       : null,
@@ -117,14 +114,14 @@ function roundedContributions(values: Partial<Record<string, number>> | null): R
  * user checks the import against (orders on or before the as-of date, first and last order, spend).
  * In pieces, one customer each: a million customers as one string is more than Node can hold.
  */
-export function* jsonPieces(plan: WeekPlan): Generator<string> {
+export function* jsonPieces(plan: WeekPlan, locale = 'en-US'): Generator<string> {
   const rows = ordered(plan);
   if (rows.length === 0) {
     yield '[]';
     return;
   }
   for (let k = 0; k < rows.length; k++) {
-    const row = { ...toScoreRow(rows[k], plan), ...factsOf(rows[k]) };
+    const row = { ...toScoreRow(rows[k], plan, locale), ...factsOf(rows[k]) };
     // The same layout as JSON.stringify(rows, null, 2): each row indented by two spaces.
     yield `${k === 0 ? '[\n  ' : ',\n  '}${JSON.stringify(row, null, 2).replaceAll('\n', '\n  ')}`;
   }
@@ -143,14 +140,15 @@ export const CSV_REASON_SEPARATOR = ' | ';
 const CSV_BATCH = 2000;
 
 /**
- * Every customer as CSV (reasons joined with " | ", plan days with " "); a cell starting with
- * = + - @ is prefixed with ' so a spreadsheet shows it as text, never runs it. In pieces of
- * CSV_BATCH rows, the header with the first.
+ * Every customer as CSV (reasons joined with " | ", plan days with " ", the contributions as one JSON
+ * object), with the json format's import facts; a cell starting with = + - @ is prefixed with ' so a
+ * spreadsheet shows it as text, never runs it. In pieces of CSV_BATCH rows, the header with the first.
  */
-export function* csvPieces(plan: WeekPlan): Generator<string> {
+export function* csvPieces(plan: WeekPlan, locale = 'en-US'): Generator<string> {
   const customers = ordered(plan);
   const row = (c: ScoredCustomer) => {
-    const { noOrderProbability: p, contributions: _, ...r } = toScoreRow(c, plan);
+    const { noOrderProbability: p, contributions, ...r } = toScoreRow(c, plan, locale);
+    const facts = factsOf(c);
     return {
       ...r,
       noOrder30: p?.['30'] ?? '',
@@ -164,6 +162,11 @@ export function* csvPieces(plan: WeekPlan): Generator<string> {
       segment: r.segment ?? '',
       notListed: r.notListed ?? '',
       change: r.change ?? '',
+      ...facts,
+      firstOrderAt: facts.firstOrderAt ?? '',
+      lastOrderAt: facts.lastOrderAt ?? '',
+      // One cell a script reads back with JSON.parse; a column per feature would differ by ranking.
+      contributions: contributions ? JSON.stringify(contributions) : '',
     };
   };
   if (customers.length === 0) {
@@ -194,10 +197,11 @@ export function formatTable(
   money: MoneyFormat = { currency: 'USD', locale: 'en-US' },
 ): string {
   const { scored } = plan;
-  const count = (band: string) => plan.customers.filter((c) => c.band === band).length;
+  const n = (count: number) => formatCount(count, money.locale);
+  const count = (band: string) => n(plan.customers.filter((c) => c.band === band).length);
   const out: string[] = [`Lists as of ${scored.asOf}`];
   out.push(
-    `${plan.customers.length.toLocaleString('en-US')} customers scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady.`,
+    `${n(plan.customers.length)} customers scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady.`,
   );
   const weeks = plan.weeks.filter((w) => w.shown.length > 0 || w.backOnTrack.length > 0);
   if (weeks.length === 0) out.push('', 'Nobody is on a list this week.');
@@ -226,10 +230,11 @@ export function formatTable(
       out.push(`      Play: ${c.play}`);
     });
     const more = data.overflow?.count ?? 0;
-    if (more > 0) out.push(`  +${more} more (in Teams: the card's "Show the next" button, or type "list 2")`);
+    if (more > 0)
+      out.push(`  +${n(more)} more (in Teams: the card's "Show the next" button, or type "list 2")`);
     if (data.backOnTrack)
       out.push(
-        `  Back on track: ${data.backOnTrack.map((b) => `${b.name} ordered ${formatShortDate(b.orderedOn)}`).join('; ')}`,
+        `  Back on track: ${data.backOnTrack.map((b) => `${b.name} ordered ${formatShortDate(b.orderedOn, money.locale)}`).join('; ')}`,
       );
   }
   return out.join('\n');

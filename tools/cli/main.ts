@@ -8,9 +8,9 @@ import { COMMAND_HELP, parseCliArgs, USAGE } from './args';
 import { runBacktestCommand } from './backtestCommand';
 import { runScoreCommand } from './scoreCommand';
 import { runTuneCommand } from './tuneCommand';
-import { UsageError } from './usageError';
+import { CommandFailure, UsageError } from './usageError';
 
-/** Runs one CLI command and returns the exit code: 0 ok, 2 bad input, 1 anything unexpected. */
+/** Runs one CLI command and returns the exit code: 0 ok, 2 bad input, 1 anything else. */
 export async function main(
   argv: string[],
   out: NodeJS.WritableStream = process.stdout,
@@ -63,6 +63,10 @@ export async function main(
     ) {
       err.write(`${error.message}\n`);
       return 2;
+    }
+    if (error instanceof CommandFailure) {
+      err.write(`${error.message}\n`);
+      return 1;
     }
     err.write(
       `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

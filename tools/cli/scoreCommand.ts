@@ -1,33 +1,14 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { readRulesFile } from '../../feed/readRulesFile';
+import { loadDisplayConfig } from '../../functions/config';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { planWeek } from '../../jobs/weekly/weeklyPlan';
-import { type Book, dayOf, isoOfDay } from '../../rules';
 import { localDate } from '../../rules/calendar';
 import type { ScoreArgs } from './args';
-import { csvPieces, formatTable, jsonPieces, type MoneyFormat } from './formatScores';
+import { asOfProblem } from './asOf';
+import { csvPieces, formatTable, jsonPieces } from './formatScores';
 import { loadBook } from './loadBook';
-
-/** Past this many days after the feed's last order, every customer looks lapsed: say so. */
-export const STALE_AS_OF_DAYS = 60;
-
-/** A warning when the as-of day is before the feed's first order or long after its last; else null. */
-export function asOfWarning(book: Book, asOf: string): string | null {
-  if (book.orderDay.length === 0) return null;
-  let first = Number.POSITIVE_INFINITY;
-  let last = Number.NEGATIVE_INFINITY;
-  for (const day of book.orderDay) {
-    if (day < first) first = day;
-    if (day > last) last = day;
-  }
-  const day = dayOf(asOf);
-  if (day < first)
-    return `Warning: --as-of ${asOf} is before the feed's first order (${isoOfDay(first)}): nobody has ordered yet, so nobody is listed.`;
-  if (day - last > STALE_AS_OF_DAYS)
-    return `Warning: --as-of ${asOf} is ${day - last} days after the feed's last order (${isoOfDay(last)}): every customer looks gone. Is the feed up to date?`;
-  return null;
-}
 
 /**
  * `score`: reads the feed, plans the week as of the date exactly as the weekly run does (the same
@@ -39,22 +20,23 @@ export async function runScoreCommand(
   err: NodeJS.WritableStream,
   env: Record<string, string | undefined> = process.env,
 ): Promise<void> {
+  // Checked as the app checks them, before a big feed is read for nothing.
+  const { timeZone, card } = loadDisplayConfig(env);
   const rules = await readRulesFile(args.rules);
-  const asOf = args.asOf ?? localDate(new Date(), env.TIME_ZONE);
+  const asOf = args.asOf ?? localDate(new Date(), timeZone);
   const book = await loadBook(args.feed, rules, err, asOf);
   // Orders after the as-of date are not counted: with none left, read them all to say where the feed starts.
   const whole = book.orderDay.length > 0 ? book : await loadBook(args.feed, rules, new PassThrough());
-  const warning = asOfWarning(whole, asOf);
-  if (warning) err.write(`${warning}\n`);
+  const problem = asOfProblem(whole, asOf);
+  if (problem) err.write(`Warning: ${problem}\n`);
   const runKey = weeklyRunKey(new Date(`${asOf}T12:00:00Z`));
   const plan = planWeek(book, rules, new Map(), { localDate: asOf, runKey, runAt: `${asOf}T00:00:00.000Z` });
-  const money: MoneyFormat = { currency: env.CURRENCY || 'USD', locale: env.LOCALE || 'en-US' };
   const pieces =
     args.format === 'json'
-      ? jsonPieces(plan)
+      ? jsonPieces(plan, card.locale)
       : args.format === 'csv'
-        ? csvPieces(plan)
-        : [formatTable(plan, money)];
+        ? csvPieces(plan, card.locale)
+        : [formatTable(plan, card)];
   await writePieces(out, pieces);
 }
 

@@ -4,8 +4,8 @@ import { loadConfig } from '../../functions/config';
 import { renderSummaryText } from '../../jobs/monthly';
 import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
 import { localDate, MONTH_KEY, shiftMonth } from '../../rules/calendar';
-import { openStorage } from '../../storage';
-import { UsageError } from './usageError';
+import { openStorage, StorageUnavailableError } from '../../storage';
+import { CommandFailure, UsageError } from './usageError';
 
 export interface SummaryArgs {
   /** Default: the month before today in TIME_ZONE. */
@@ -57,12 +57,20 @@ export async function runSummaryCommand(
   const config = loadConfig(env);
   const month = parsed.month ?? shiftMonth(localDate(now, config.timeZone).slice(0, 7), -1);
   const rules = await readRulesFile(config.rulesFile);
-  const storage = await openStorage(config.storage, { timeZone: config.timeZone });
-  const { summary, card } = await summaryCardFor(storage, month, {
-    timeZone: config.timeZone,
-    lossReasons: rules.lossReasons,
-    ...config.card,
-  });
+  let figures: Awaited<ReturnType<typeof summaryCardFor>>;
+  try {
+    const storage = await openStorage(config.storage, { timeZone: config.timeZone });
+    figures = await summaryCardFor(storage, month, {
+      timeZone: config.timeZone,
+      lossReasons: rules.lossReasons,
+      ...config.card,
+    });
+  } catch (error) {
+    // Its message names the endpoint and the cause: a stack would only bury it.
+    if (error instanceof StorageUnavailableError) throw new CommandFailure(error.message, { cause: error });
+    throw error;
+  }
+  const { summary, card } = figures;
   if (parsed.format === 'json') out.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (parsed.format === 'card') out.write(`${JSON.stringify(card, null, 2)}\n`);
   else out.write(renderSummaryText(summary));

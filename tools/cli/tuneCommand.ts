@@ -2,13 +2,17 @@ import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatCount } from '../../cards/format';
 import { readRulesFile } from '../../feed/readRulesFile';
+import { loadDisplayConfig } from '../../functions/config';
 import { dayOf } from '../../rules';
 import { localDate } from '../../rules/calendar';
-import { tune, tunedWorseWarning } from '../../rules/tune';
+import { TuneError, tune, tunedWorseWarning } from '../../rules/tune';
 import type { TunedBlock } from '../../rules/tunedBlock';
 import { isCalendarDate } from './args';
+import { asOfProblem } from './asOf';
 import { loadBook } from './loadBook';
+import { FIGURE_DIGITS, roundFigures } from './round';
 import { UsageError } from './usageError';
 
 export interface TuneArgs {
@@ -73,10 +77,10 @@ export function parseTuneArgs(args: string[]): TuneArgs {
 }
 
 /** The before/after figures as a small table for a person. */
-export function formatTuned(t: TunedBlock): string {
+export function formatTuned(t: TunedBlock, locale = 'en-US'): string {
   const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
   return [
-    `Fitted on ${t.fitDates.join(', ')} (${t.fitRows.toLocaleString('en-US')} customer-dates), horizon ${t.horizonDays} days`,
+    `Fitted on ${t.fitDates.join(', ')} (${formatCount(t.fitRows, locale)} customer-dates), horizon ${t.horizonDays} days`,
     `Judged on ${t.holdoutDate} (later than every fit date; labels up to ${t.asOf})`,
     '',
     '                          holdout AUC  top-10   fit AUC',
@@ -110,21 +114,45 @@ export async function runTuneCommand(
   argv: string[],
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
+  env: Record<string, string | undefined> = process.env,
 ): Promise<void> {
   const args = parseTuneArgs(argv);
   await checkWritable(args.out);
+  const { timeZone, card } = loadDisplayConfig(env);
   const base = await readRulesFile(args.rules);
   const book = await loadBook(args.feed, base, err);
-  const asOf = args.asOf ?? localDate(new Date(), process.env.TIME_ZONE);
-  const { rules, tuned } = tune(book, base, {
-    asOfDay: dayOf(asOf),
-    horizonDays: args.horizon,
-    activeWithinDays: args.activeWithin,
-    fitDates: args.fitDates,
-    stepDays: args.step,
-  });
-  await writeFile(args.out, `${JSON.stringify(rules, null, 2)}\n`, 'utf8');
-  out.write(`${formatTuned(tuned)}\n\nWeights written to ${args.out}:\n${JSON.stringify(rules.weights)}\n`);
+  const asOf = args.asOf ?? localDate(new Date(), timeZone);
+  const problem = asOfProblem(book, asOf);
+  let result: ReturnType<typeof tune>;
+  try {
+    result = tune(book, base, {
+      asOfDay: dayOf(asOf),
+      horizonDays: args.horizon,
+      activeWithinDays: args.activeWithin,
+      fitDates: args.fitDates,
+      stepDays: args.step,
+    });
+  } catch (error) {
+    // Far past the feed every customer has churned, and "too little history" would hide why.
+    if (error instanceof TuneError && problem)
+      throw new TuneError(`Cannot tune: ${problem}`, { cause: error });
+    throw error;
+  }
+  const { rules, tuned } = result;
+  if (problem) err.write(`Warning: ${problem}\n`);
+  // The figures only: the l2 penalty may be smaller than the figures' decimals.
+  const figures = roundFigures(
+    { before: tuned.before, after: tuned.after, baselineHoldout: tuned.baselineHoldout },
+    FIGURE_DIGITS,
+  );
+  await writeFile(
+    args.out,
+    `${JSON.stringify({ ...rules, tuned: { ...tuned, ...figures } }, null, 2)}\n`,
+    'utf8',
+  );
+  out.write(
+    `${formatTuned(tuned, card.locale)}\n\nWeights written to ${args.out}:\n${JSON.stringify(rules.weights)}\n`,
+  );
   const warning = tunedWorseWarning(tuned);
   if (warning) err.write(`${warning}\n`);
 }

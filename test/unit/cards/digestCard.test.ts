@@ -100,6 +100,14 @@ describe('buildDigestCard', () => {
     );
   });
 
+  it('writes the dates in the locale of the digest', () => {
+    const card = buildDigestCard({ ...digest(), locale: 'de-DE' });
+    expect(texts(card)[0]).toBe('Follow-ups for Fr., 27. Nov. · 5 customers');
+    expect(texts(rowContainers(card)[3])).toContain(
+      'Reached out 7 days ago (Fr., 20. Nov.), no order since.',
+    );
+  });
+
   it('gives each kind its buttons: the save first after an order, Lost in one tap after silence', () => {
     const rows = rowContainers(buildDigestCard(digest()));
     expect(buttons(rows[0])).toEqual(['Won back', 'Reached out again', 'Snooze a week']);

@@ -214,4 +214,20 @@ describe('buildWeeklyCard', () => {
     // de-DE puts a no-break space before the euro sign.
     expect(card.body[0].text).toBe('Week 48 · 6 customers slipping · 8.400\u00a0€/month at risk');
   });
+
+  it('writes dates and counts in the locale given too; en-US keeps "Mon 23 Nov"', () => {
+    const week = {
+      ...representativeWeek(),
+      counts: { slipping: 1200, not_back: 3, lapsed: 4 },
+      backOnTrack: [{ name: 'Harbor Hotel', orderedOn: '2026-11-20' }],
+    };
+    const german = texts(buildWeeklyCard({ ...week, locale: 'de-DE' }));
+    expect(german[0]).toMatch(/^Week 48 · 1\.200 slipping · 3 not back yet · 4 lapsed/);
+    expect(german).toContain('Back on track: Harbor Hotel ordered Fr., 20. Nov.');
+    expect(german).toContain('Reached out by Ana Ruiz, Mo., 23. Nov.');
+    const american = texts(buildWeeklyCard(week));
+    expect(american[0]).toMatch(/^Week 48 · 1,200 slipping/);
+    expect(american).toContain('Back on track: Harbor Hotel ordered Fri 20 Nov');
+    expect(american).toContain('Reached out by Ana Ruiz, Mon 23 Nov');
+  });
 });

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../tools/cli/main';
 import { runScoreCommand } from '../../../tools/cli/scoreCommand';
 
 const root = join(__dirname, '../../..');
 const demo = join(root, 'demo/feed');
 const cdnow = join(root, 'test/fixtures/cdnow/feed');
+const onlineRetail = join(root, 'test/fixtures/online-retail/feed');
 
 function sink() {
   let text = '';
@@ -31,6 +32,10 @@ async function run(...argv: string[]) {
 }
 
 describe('churn-predictor score', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   it("prints each rep their ranked list with reasons, Greenfield Cafe first on Ana's", async () => {
     const r = await run('score', '--feed', demo, '--as-of', '2026-11-23');
     expect(r.code).toBe(0);
@@ -140,6 +145,20 @@ describe('churn-predictor score', () => {
     expect(out.text()).toContain('Greenfield Cafe  £1,200/month');
   });
 
+  it('writes counts and plan dates in LOCALE, not only the money', async () => {
+    const out = sink();
+    await runScoreCommand(
+      { command: 'score', feed: onlineRetail, asOf: '2011-09-12', format: 'table' },
+      out.stream,
+      sink().stream,
+      { CURRENCY: 'EUR', LOCALE: 'de-DE' },
+    );
+    const lines = out.text().split('\n');
+    expect(lines[1]).toBe('4.372 customers scored: 1.934 at risk, 1.206 to watch, 1.232 steady.');
+    expect(out.text()).toMatch(/Play: .*, Mo\., 12\. Sept\. /);
+    expect(out.text()).not.toContain('Mon 12 Sep');
+  });
+
   it("warns when --as-of is before the feed's first order or long after its last", async () => {
     const before = await run('score', '--feed', demo, '--as-of', '2020-01-01');
     expect(before.code).toBe(0);
@@ -165,6 +184,20 @@ describe('churn-predictor score', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain("Unknown option '--bogus-flag'");
   });
+
+  it('summary with storage unreachable says so in one line, no stack, exit 1', async () => {
+    // Nothing listens on port 9 of this machine: refused at once, then the SDK's retries.
+    vi.stubEnv(
+      'STORAGE_CONNECTION_STRING',
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:9/devstoreaccount1',
+    );
+    const r = await run('summary', '--month', '2026-10');
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      'Table Storage unreachable at http://127.0.0.1:9/devstoreaccount1: connect ECONNREFUSED 127.0.0.1:9\n',
+    );
+    expect(r.out).toBe('');
+  }, 30_000);
 
   it('lists every skipped row with file, line and reason on stderr, and still scores the rest', async () => {
     const r = await run('score', '--feed', join(root, 'test/fixtures/feeds/bad-rows'), '--format', 'json');
@@ -223,6 +256,27 @@ describe('churn-predictor score', () => {
     }
   });
 
+  it('exits 2 naming a bad CURRENCY, LOCALE or TIME_ZONE, checked as the app checks them, before reading the feed', async () => {
+    const missing = join(root, 'no-such-dir');
+    for (const [name, value] of [
+      ['CURRENCY', 'XXXX'],
+      ['LOCALE', 'xx-INVALID-123'],
+      ['TIME_ZONE', 'Mars/Olympus'],
+    ]) {
+      vi.stubEnv(name, value);
+      for (const format of ['table', 'json', 'csv']) {
+        const r = await run('score', '--feed', missing, '--format', format);
+        expect(r.code).toBe(2);
+        expect(r.err).toMatch(new RegExp(`^Invalid configuration:\n  ${name}: `));
+        expect(r.out).toBe('');
+      }
+      const tune = await run('tune', '--feed', missing, '--horizon', '30', '--out', join(tmpdir(), 'x.json'));
+      expect(tune.code).toBe(2);
+      expect(tune.err).toContain(`${name}: `);
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('tune exits 2 before reading the feed when --out cannot be written', async () => {
     const out = join(root, 'no-such-dir', 'rules.json');
     const r = await run('tune', '--feed', cdnow, '--as-of', '1998-06-30', '--horizon', '91', '--out', out);
@@ -240,18 +294,23 @@ describe('churn-predictor score', () => {
 });
 
 describe('churn-predictor backtest', () => {
-  it('reproduces the CDNOW baseline (SOURCE.md: AUC 0.7714, top-10 0.88) and the score beats it', async () => {
-    const r = await run(
+  /** `backtest --format json` on CDNOW as of 1997-09-30. */
+  const cdnowBacktest = (horizon: string, ...more: string[]) =>
+    run(
       'backtest',
       '--feed',
       cdnow,
       '--as-of',
       '1997-09-30',
       '--horizon',
-      '273',
+      horizon,
+      ...more,
       '--format',
       'json',
     );
+
+  it('reproduces the CDNOW baseline (SOURCE.md: AUC 0.7714, top-10 0.88) and the score beats it', async () => {
+    const r = await cdnowBacktest('273');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.customers).toBe(2357);
@@ -261,20 +320,17 @@ describe('churn-predictor backtest', () => {
     expect(j.score.auc).toBeGreaterThan(j.baseline.auc);
   });
 
+  it('--format json rounds the figures to the four decimals the table prints: no float noise', async () => {
+    const r = await cdnowBacktest('90');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.calibration).not.toBeNull();
+    expect(j.score.auc).toBeGreaterThan(0.5);
+    expect(r.out).not.toMatch(/\d\.\d{5,}/);
+  });
+
   it('reproduces the CDNOW active-book baseline (AUC 0.6184, top-10 0.46) and the score beats it', async () => {
-    const r = await run(
-      'backtest',
-      '--feed',
-      cdnow,
-      '--as-of',
-      '1997-09-30',
-      '--horizon',
-      '273',
-      '--active-within',
-      '90',
-      '--format',
-      'json',
-    );
+    const r = await cdnowBacktest('273', '--active-within', '90');
     const j = JSON.parse(r.out);
     expect([j.customers, j.churned]).toEqual([411, 124]);
     expect(j.baseline.auc).toBeCloseTo(0.6184, 4);

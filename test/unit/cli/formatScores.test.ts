@@ -31,7 +31,26 @@ describe('score output of a book ranked by its own model', () => {
     expect(header).toEqual(
       expect.arrayContaining(['noOrder30', 'noOrder60', 'noOrder90', 'tier', 'expectedNextOrder']),
     );
-    expect(header).not.toContain('contributions');
+  });
+
+  it('CSV carries the import facts and the contributions of the JSON, one header, each once', () => {
+    const json = JSON.parse(formatJson(plan)) as Array<Record<string, unknown>>;
+    const csv = Papa.parse<Record<string, string>>(formatCsv(plan), { header: true });
+    expect(csv.errors).toEqual([]);
+    const header = csv.meta.fields ?? [];
+    for (const name of ['orders', 'firstOrderAt', 'lastOrderAt', 'spend', 'contributions'])
+      expect(header.filter((h) => h === name)).toEqual([name]);
+    expect(csv.data.length).toBe(json.length);
+    json.forEach((row, k) => {
+      const cells = csv.data[k];
+      expect(cells.customerId).toBe(row.customerId);
+      expect(Number(cells.orders)).toBe(row.orders);
+      expect(cells.firstOrderAt || null).toBe(row.firstOrderAt);
+      expect(cells.lastOrderAt || null).toBe(row.lastOrderAt);
+      expect(Number(cells.spend)).toBe(row.spend);
+      expect(cells.contributions === '' ? null : JSON.parse(cells.contributions)).toEqual(row.contributions);
+    });
+    expect(json.some((row) => row.contributions !== null)).toBe(true);
   });
 });
 

@@ -25,6 +25,7 @@ async function run(...argv: string[]) {
 }
 
 const shopify = join(__dirname, '../../fixtures/exports/shopify');
+const onlineRetail = join(__dirname, '../../fixtures/online-retail/feed');
 
 describe('churn-predictor score on a real export', () => {
   it('--format json carries the facts per customer: orders, first and last order, spend', async () => {
@@ -77,6 +78,17 @@ describe('churn-predictor score on a real export', () => {
     expect(r.out).toContain(`"'=HYPERLINK(""http://x.example"")"`);
     expect(r.out).toContain("'+1 Deli");
     expect(r.out).toContain("'@C1");
+  });
+
+  it('gives every listed customer of a real book at least one reason with a number in it', async () => {
+    // Online Retail is ranked by its own model, where many customers are listed on small pushes alone.
+    const r = await run('score', '--feed', onlineRetail, '--as-of', '2011-09-12', '--format', 'json');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out) as Array<{ customerId: string; rank: number | null; reasons: string[] }>;
+    const listed = rows.filter((x) => x.rank !== null);
+    expect(listed.length).toBeGreaterThan(100);
+    expect(listed.filter((x) => x.reasons.length === 0).map((x) => x.customerId)).toEqual([]);
+    for (const x of listed) expect(x.reasons.some((reason) => /\d/.test(reason))).toBe(true);
   });
 
   it('exits 2 with a clear message on a header-only customers file', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMonthlySummaryCard, MAX_TABLE_REPS } from '../../../cards';
-import { computeMonthlySummary, type MonthlySummary } from '../../../jobs/monthly';
+import { computeMonthlySummary, type MonthlySummary, renderSummaryText } from '../../../jobs/monthly';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import {
   chartsOf,
@@ -94,6 +94,18 @@ describe('buildMonthlySummaryCard', () => {
     expect(adaptiveCardErrors(rendered)).toEqual([]);
     // The check can fail: the raw card's chart types are not in the 1.5 schema.
     expect(adaptiveCardErrors(card).length).toBeGreaterThan(0);
+  });
+
+  it('writes the counts in the locale, as it does the money', () => {
+    const s = { ...summary(), locale: 'de-DE', surfaced: 1234, undone: 2000 };
+    expect(figures(buildMonthlySummaryCard(s))).toMatchObject({
+      'Flagged at risk': '1.234 customers',
+      'Undone (not counted)': '2.000',
+    });
+    expect(renderSummaryText(s)).toMatch(/Flagged at risk +1\.234 customers/);
+    expect(figures(buildMonthlySummaryCard({ ...s, locale: 'en-US' }))['Flagged at risk']).toBe(
+      '1,234 customers',
+    );
   });
 
   it('has a per-rep table with a header row and one row per rep', () => {

@@ -110,6 +110,19 @@ describe('reasonsFor', () => {
     ]);
   });
 
+  it('with no signal big enough, says the largest small one and the silence: a listed name is never bare', () => {
+    // Many small signals can still put a customer on the list.
+    const small = { ...zero, valueDrop: 1.3, recencyShare: 1.2, lowFrequency: 0.4 };
+    expect(reasonsFor(greenfield, small, windows)).toEqual([
+      'Order value down 40% on the prior quarter',
+      'No order in 34 days, usually every 9',
+    ]);
+    expect(reasonsFor(greenfield, { ...zero, recencyShare: 1.2 }, windows)).toEqual([
+      'No order in 34 days, usually every 9',
+    ]);
+    expect(reasonsFor(greenfield, zero, windows)).toEqual(['No order in 34 days, usually every 9']);
+  });
+
   it('merges overdue and recency into one sentence with their summed points', () => {
     const reasons = reasonsFor(greenfield, { ...zero, overdue: 2, recency: 2, valueDrop: 3.5 }, windows);
     expect(reasons).toEqual([

@@ -112,7 +112,33 @@ describe('churn-predictor tune (end to end)', () => {
     const written = parseRules(JSON.parse(readFileSync(out, 'utf8')));
     expect(written.tuned?.holdoutDate).toBe('1998-03-31');
     expect(written.tuned?.fitDates).toEqual(['1997-11-30', '1997-12-30']);
+    // The figures rounded as the table prints them (no 0.9249999999999999), the penalty as it was.
+    const { before, after, baselineHoldout, l2 } = written.tuned ?? {};
+    const figures = JSON.stringify({ before, after, baselineHoldout });
+    expect(figures).toMatch(/"auc":0\.\d{1,4}\b/);
+    expect(figures).not.toMatch(/\d\.\d{5,}/);
+    expect(l2).toBe(1e-3);
   }, 60_000);
+
+  it('says when --as-of is long after the feed ends, not "too little history" (everyone churned)', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'tune-')), 'rules.json');
+    let err = '';
+    const code = await main(
+      ['tune', '--feed', cdnowFeed, '--as-of', '2030-01-01', '--horizon', '91', '--out', out],
+      new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream,
+      new Writable({
+        write(chunk, _enc, cb) {
+          err += chunk.toString();
+          cb();
+        },
+      }) as unknown as NodeJS.WriteStream,
+    );
+    expect(code).toBe(2);
+    expect(err).toContain(
+      "Cannot tune: --as-of 2030-01-01 is 11508 days after the feed's last order (1998-06-30): every customer looks gone.",
+    );
+    expect(err).not.toContain('Too little history');
+  });
 
   it('exits 2 when the history is too short for the dates', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'tune-')), 'rules.json');

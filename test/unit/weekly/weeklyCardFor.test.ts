@@ -47,7 +47,8 @@ describe('weeklyCardDataFor', () => {
       score: top.score,
       monthlyValue: 3000,
       reasons: top.reasons,
-      play: 'Standard: Time-limited offer (email), Mon 23 Nov, Thu 26 Nov and Thu 3 Dec',
+      // The plan's days and the due date in the card's locale, as its money.
+      play: 'Standard: Time-limited offer (email), Mo., 23. Nov., Do., 26. Nov. and Do., 3. Dez.',
       flags: [],
       outcome: null,
       segment: 'slipping',
@@ -56,7 +57,7 @@ describe('weeklyCardDataFor', () => {
       valueAtRisk: top.valueAtRisk,
       change: null,
       // The date the next order was due at the customer's own pace.
-      outlook: 'Was due Mon 21 Sep',
+      outlook: 'Was due Mo., 21. Sept.',
     });
     expect(data.overflow).toEqual({ count: 1, monthlyValue: 1000 });
     expect(data.counts).toEqual({ slipping: 3, not_back: 0, lapsed: 0 });

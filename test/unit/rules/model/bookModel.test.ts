@@ -201,9 +201,20 @@ describe('modelReasons', () => {
     ]);
   });
 
-  it('says nothing of what pushes towards ordering, nor of a push too small to matter', () => {
+  it('says nothing of what pushes towards ordering; with no push big enough, the largest small one and the silence', () => {
     const f = { ...emptyFeatures(), orderCount: 40, orderDays: 40, daysSinceLastOrder: 34, tenureDays: 400 };
-    expect(modelReasons(f, push({ lateness: -2, lastOrdersValue: 0.05 }), facts)).toEqual([]);
+    expect(modelReasons(f, push({ lateness: -2, lastOrdersValue: 0.05, orders30: 0.02 }), facts)).toEqual([
+      'Last 3 orders 40% smaller than their usual',
+      'Orders every 9 days; none for 34',
+    ]);
+  });
+
+  it('with nothing pushing towards "no order", still says how long the customer has been away', () => {
+    const f = { ...emptyFeatures(), orderCount: 40, orderDays: 40, daysSinceLastOrder: 34, tenureDays: 400 };
+    expect(modelReasons(f, push({ lateness: -2 }), facts)).toEqual(['Orders every 9 days; none for 34']);
+    expect(modelReasons(f, push({ lateness: -2 }), { ...facts, usualGapDays: null })).toEqual([
+      'No order in 34 days',
+    ]);
   });
 
   it('a value trend down to nothing is no order at all, not "down 100%"', () => {
