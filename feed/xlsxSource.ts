@@ -34,6 +34,16 @@ export function cellText(value: CellValue): string {
   return String(value);
 }
 
+/**
+ * A row's cells as text, one per column from A, '' where there is no cell: exceljs's `row.values`
+ * is sparse (indexed by column number, holes where cells are missing), and `map` skips holes: a
+ * blank header cell became a column without a name in the table's SQL.
+ */
+function rowTexts(row: ExcelJS.Row): string[] {
+  const values = row.values as CellValue[];
+  return Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
+}
+
 export interface XlsxLoaded {
   header: string[];
   /** Excel row number of each loaded row (index = rid; 0 is the header). */
@@ -56,20 +66,25 @@ export async function loadXlsx(
     entries: 'ignore',
   });
   let header: string[] | undefined;
+  // The header's first column: columns left of it are unlabelled (a sheet whose table starts in B).
+  let first = 0;
   const rowNumbers: number[] = [];
   let appender: Awaited<ReturnType<FeedEngine['connection']['createAppender']>> | undefined;
   for await (const sheet of reader) {
     for await (const row of sheet) {
-      const values = (row.values as CellValue[]).slice(1).map(cellText);
-      if (values.every((v) => v.trim() === '')) continue; // Excel's blank rows are not rows
+      const texts = rowTexts(row);
+      if (texts.every((v) => v.trim() === '')) continue; // Excel's blank rows are not rows
       if (!header) {
-        header = values;
+        first = texts.findIndex((v) => v.trim() !== '');
+        // A blank header cell between two labelled ones is a column with an empty name, as in a
+        // CSV: kept in place (so the others keep theirs) and never matched to a feed column.
+        header = texts.slice(first);
         const columns = header.map((_, i) => `c${i} VARCHAR`).join(', ');
         await engine.run(`CREATE OR REPLACE TABLE ${sqlName(table)} (${columns})`);
         appender = await engine.connection.createAppender(table);
       }
       for (let i = 0; i < header.length; i++) {
-        const v = values[i] ?? '';
+        const v = texts[first + i] ?? '';
         if (v === '') appender?.appendNull();
         else appender?.appendVarchar(v);
       }
