@@ -258,6 +258,22 @@ describe('readFeed: column mapping', () => {
     expect(ticketsOf(book, 'A-2')).toEqual([['2026-03-03', -1, 1]]);
   });
 
+  it('a mapping that names a header the file does not have stops, even for an optional column', async () => {
+    const columns = { customer_id: 'Account Number', name: 'account name', owner: 'Account Owner' };
+    const error = await feedError(
+      readFeed(fixture('mapped'), { columns: { customers: { ...columns, monthly_value: 'Monthly Valeu' } } }),
+    );
+    expect(error.code).toBe('missing_column');
+    expect(error.file).toBe('customers.csv');
+    expect(error.message).toBe(
+      'customers.csv has no column "monthly_value" (mapped to "Monthly Valeu"). ' +
+        'Headers found: "Account Number", "Account Name", "Account Owner". ' +
+        "If your export names it differently, map it in the rules file's column mapping, " +
+        'e.g. { "columns": { "customers": { "monthly_value": "<header in your file>" } } }, ' +
+        'or remove the mapping of monthly_value (optional: the file may leave it out).',
+    );
+  });
+
   it('without the mapping the same export stops on the first missing column', async () => {
     const error = await feedError(readFeed(fixture('mapped')));
     expect(error.message).toContain('customers.csv has no column "customer_id", "name", "owner"');
