@@ -34,14 +34,43 @@ export function cellText(value: CellValue): string {
   return String(value);
 }
 
+const isFormula = (value: CellValue): value is ExcelJS.CellFormulaValue | ExcelJS.CellSharedFormulaValue =>
+  typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value);
+
 /**
- * A row's cells as text, one per column from A, '' where there is no cell: exceljs's `row.values`
- * is sparse (indexed by column number, holes where cells are missing), and `map` skips holes: a
- * blank header cell became a column without a name in the table's SQL.
+ * A row's cells as text, one per column from A, '' where there is no cell (exceljs's `row.values` is
+ * sparse, and `map` skips its holes). A formula's text is its result as the cell holds it: the
+ * formula's `value` leaves out a result that is falsy, which made a total of 0 read as empty.
  */
 function rowTexts(row: ExcelJS.Row): string[] {
-  const values = row.values as CellValue[];
-  return Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
+  const texts: string[] = [];
+  row.eachCell((cell, column) => {
+    const value = cell.value;
+    texts[column - 1] = cellText(isFormula(value) ? (cell.result as CellValue) : value);
+  });
+  return Array.from(texts, (text) => text ?? '');
+}
+
+const ERROR_CELL = /(<c\s[^>]*?\st=)(["'])e\2/g;
+
+/**
+ * A sheet's XML with its error cells (`<c t="e">`) marked as text cells (`t="str"`), so an error
+ * reads as what Excel shows (`#DIV/0!`): exceljs's streaming reader parses the error a formula left
+ * as a number (NaN) and drops it, and the cell read as empty ("missing"). The text is cut before a
+ * `<`, so a tag is never split between two pieces (nor is a character).
+ */
+export async function* errorCellsAsText(
+  xml: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  let rest = '';
+  for await (const chunk of xml) {
+    const text = rest + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    const cut = Math.max(0, text.lastIndexOf('<'));
+    rest = text.slice(cut);
+    yield text.slice(0, cut).replace(ERROR_CELL, '$1$2str$2');
+  }
+  yield (rest + decoder.decode()).replace(ERROR_CELL, '$1$2str$2');
 }
 
 export interface XlsxLoaded {
@@ -71,6 +100,9 @@ export async function loadXlsx(
   const rowNumbers: number[] = [];
   let appender: Awaited<ReturnType<FeedEngine['connection']['createAppender']>> | undefined;
   for await (const sheet of reader) {
+    // The sheet's XML, parsed as its rows are read (a property exceljs does not declare).
+    const xml = sheet as unknown as { iterator: AsyncIterable<Buffer | string> };
+    xml.iterator = errorCellsAsText(xml.iterator);
     for await (const row of sheet) {
       const texts = rowTexts(row);
       if (texts.every((v) => v.trim() === '')) continue; // Excel's blank rows are not rows
