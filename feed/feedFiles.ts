@@ -71,5 +71,14 @@ export async function findFeedFiles(
   const customers = find('customers', true) as FeedFile;
   const orders = find('orders', true) as FeedFile;
   const tickets = find('tickets', false);
+  // A folder with a feed file's name would reach the readers, which fail on it without naming it.
+  for (const file of [customers, orders, tickets]) {
+    if (file && (await stat(file.path)).isDirectory())
+      throw new FeedError(
+        'unreadable_file',
+        `${file.name} is a folder, not a file (in "${dir}").`,
+        file.name,
+      );
+  }
   return tickets ? { customers, orders, tickets } : { customers, orders };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -221,6 +221,57 @@ describe('what stops the run', () => {
     const error = await feedError({ 'customers.csv': CUSTOMERS, 'orders.csv': 'x\n', 'orders.xlsx': 'x' });
     expect(error.code).toBe('ambiguous_file');
     expect(error.message).toContain('has orders.csv and orders.xlsx: keep one of them');
+  });
+});
+
+describe('a file that cannot be read stops the run, naming the file and why', () => {
+  const unreadable = async (files: Record<string, string | Buffer>) => {
+    const error = await feedError({ 'customers.csv': CUSTOMERS, ...files });
+    expect(error.code).toBe('unreadable_file');
+    return error.message;
+  };
+
+  it('an .xlsx that is not a workbook', async () => {
+    expect(await unreadable({ 'orders.xlsx': 'not a zip' })).toBe(
+      'orders.xlsx is not an Excel workbook (it is not a zip archive, which every .xlsx file is).',
+    );
+  });
+
+  it('an .xlsx in the old .xls or a password-protected format', async () => {
+    const ole2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]);
+    expect(await unreadable({ 'orders.xlsx': ole2 })).toContain(
+      "orders.xlsx is not an Excel workbook (it is in Excel's older (.xls) or password-protected format",
+    );
+  });
+
+  it('a workbook cut short (an incomplete download)', async () => {
+    const whole = await readFile(join(__dirname, '../../fixtures/exports/xlsx/orders.xlsx'));
+    expect(await unreadable({ 'orders.xlsx': whole.subarray(0, whole.length / 2) })).toBe(
+      'orders.xlsx is not an Excel workbook (it ends early: an incomplete copy or download?).',
+    );
+  });
+
+  it('a workbook whose sheet stops before its end, rather than its first rows only', async () => {
+    // cut-sheet/orders.xlsx: a workbook of 4 orders re-zipped with its sheet's XML cut before row 4.
+    const error = await readFeed(join(__dirname, '../../fixtures/feeds/cut-sheet')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(FeedError);
+    expect((error as FeedError).message).toBe(
+      'orders.xlsx is not an Excel workbook (its sheet stops before its end: an incomplete copy?).',
+    );
+  });
+
+  it('a .parquet that is not Parquet', async () => {
+    expect(await unreadable({ 'orders.parquet': 'PAR1garbage' })).toBe(
+      "orders.parquet is not a Parquet file (File 'orders.parquet' too small to be a Parquet file).",
+    );
+  });
+
+  it('a folder with the name of a feed file', async () => {
+    await mkdir(join(dir, 'orders.csv'));
+    expect(await unreadable({})).toBe(`orders.csv is a folder, not a file (in "${dir}").`);
   });
 });
 
