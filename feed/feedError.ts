@@ -6,11 +6,13 @@ export type FeedErrorCode =
   | 'duplicate_column'
   | 'empty_file'
   | 'ambiguous_dates'
+  | 'ambiguous_amounts'
   | 'unreadable_file';
 
 /**
- * A feed that cannot be read: a required file or column is missing, a file is empty or has only a
- * header, a column name is used twice, or a date column reads two ways. Nothing is scored from it.
+ * A feed that cannot be read: a required file or column is missing, a file is empty, has only a
+ * header or cannot be read, a column name is used twice, or a date or amount column reads two
+ * ways. Nothing is scored from it.
  */
 export class FeedError extends Error {
   override readonly name = 'FeedError';

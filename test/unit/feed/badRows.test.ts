@@ -327,6 +327,87 @@ describe('amounts', () => {
   });
 });
 
+describe('the decimal mark of a file separated by ";"', () => {
+  const orders = (...amounts: string[]) =>
+    [
+      'order_id;customer_id;ordered_at;amount',
+      ...amounts.map((a, i) => `O-${i};C-1;2026-11-0${i + 1};${a}`),
+    ].join('\n');
+
+  it('a value with one separator and three digits reads as the other values settle it', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('1.200', '2.500', '3.000', '45,50', '1 200,00'),
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([1200, 2500, 3000, 45.5, 1200]);
+    expect(report.files[1].notes).toContain(
+      'amount: decimal commas (settled by "1 200,00"); "1.200" is 1200',
+    );
+  });
+
+  it('and as a decimal point where the values that settle it have one', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('1.250', '12.50'),
+    });
+    expect(Array.from(book.orderAmount)).toEqual([1.25, 12.5]);
+    expect(report.files[1].notes).toContain('amount: decimal points (settled by "12.50"); "1.250" is 1.25');
+  });
+
+  it('as many each way: a decimal comma, the others reported', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('1.200', '45,50', '99.90'),
+    });
+    expect(Array.from(book.orderAmount)).toEqual([1200, 45.5]);
+    expect(problemsOf(report.files[1])).toEqual([[4, 'amount: not a number: "99.90"']]);
+  });
+
+  it('when every value reads two ways, the run stops naming the column and both readings; declared, they read', async () => {
+    const files = { 'customers.csv': CUSTOMERS, 'orders.csv': orders('1.200', '2.500', '300') };
+    const error = await feedError(files);
+    expect(error.code).toBe('ambiguous_amounts');
+    expect(error.message).toBe(
+      'orders.csv: the amounts in column "amount" can be read two ways, and no amount in the file settles it: ' +
+        '"1.200" is 1200 with a decimal comma, or 1.2 with a decimal point. ' +
+        'Say which in the rules file: { "formats": { "decimal": "," } } or { "formats": { "decimal": "." } }.',
+    );
+    expect(Array.from((await feed(files, { formats: { decimal: ',' } })).book.orderAmount)).toEqual([
+      1200, 2500, 300,
+    ]);
+    expect(Array.from((await feed(files, { formats: { decimal: '.' } })).book.orderAmount)).toEqual([
+      1.2, 2.5, 300,
+    ]);
+  });
+
+  it('a monthly value too, named as the file names it', async () => {
+    const error = await feedError(
+      {
+        'customers.csv':
+          'customer_id;name;owner;Monthly Value\nC-1;Greenfield Cafe;ana@contoso.example;1.500\n',
+        'orders.csv': orders('10'),
+      },
+      { columns: { customers: { monthly_value: 'Monthly Value' } } },
+    );
+    expect(error.message).toContain(
+      'customers.csv: the amounts in column "monthly_value" ("Monthly Value" in your file) can be read two ways',
+    );
+  });
+
+  it('a comma-separated file reads a decimal point, and says how it read a value that reads two ways', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,1.200\nO-2,C-1,2026-11-21,"2,500"\n',
+    });
+    expect(Array.from(book.orderAmount)).toEqual([1.2, 2500]);
+    expect(report.files[1].notes).toContain(
+      'amount: decimal points (as in any comma-separated file); "1.200" is 1.2',
+    );
+  });
+});
+
 describe('dates', () => {
   it.each([
     ['2026-11-20', '2026-11-20'],
