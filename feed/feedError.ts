@@ -1,5 +1,6 @@
 /** Why a feed cannot be read at all (the CLI maps this to exit code 2). */
 export type FeedErrorCode =
+  | 'missing_folder'
   | 'missing_file'
   | 'ambiguous_file'
   | 'missing_column'
@@ -20,7 +21,7 @@ export class FeedError extends Error {
   constructor(
     readonly code: FeedErrorCode,
     message: string,
-    /** The file concerned, e.g. "orders.csv". */
+    /** The file concerned, e.g. "orders.csv" (the feed folder's path when it is the folder). */
     readonly file: string,
   ) {
     super(message);

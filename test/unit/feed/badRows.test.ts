@@ -224,6 +224,17 @@ describe('what stops the run', () => {
   });
 });
 
+describe('a line of spaces above the header', () => {
+  it('is not taken for the header: the file reads, the line reported', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': '   \norder_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(Array.from(book.orderAmount)).toEqual([10]);
+    expect(problemsOf(report.files[1])).toEqual([[1, 'has 1 fields, the header has 4']]);
+  });
+});
+
 describe('a file that cannot be read stops the run, naming the file and why', () => {
   const unreadable = async (files: Record<string, string | Buffer>) => {
     const error = await feedError({ 'customers.csv': CUSTOMERS, ...files });
