@@ -19,21 +19,29 @@ const csv = z
  * How the team reads money, numbers and dates: the cards, the summary and the CLI all show them
  * this way, so the CLI checks these settings with the app's own rules.
  */
+/** An empty setting is an unset one (an `.env` line `CURRENCY=`, a CI variable that is not defined). */
+const emptyIsUnset = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema);
+
 const displaySchema = z.object({
   /** IANA zone of the team, e.g. America/Chicago; the weekly send time is local to it. */
-  TIME_ZONE: z
-    .string()
-    .refine(isTimeZone, { error: (issue) => `unknown IANA zone "${String(issue.input)}"` })
-    .default('UTC'),
+  TIME_ZONE: emptyIsUnset(
+    z
+      .string()
+      .refine(isTimeZone, { error: (issue) => `unknown IANA zone "${String(issue.input)}"` })
+      .default('UTC'),
+  ),
   /** ISO 4217 code of the feed's amounts, used on the cards and the summary (e.g. GBP). */
-  CURRENCY: z
-    .string()
-    // Not three capitals already says what is wrong: "not a currency this runtime knows" would add nothing.
-    .regex(/^[A-Z]{3}$/, { error: 'an ISO 4217 code in capitals, e.g. GBP', abort: true })
-    .refine(isKnownCurrency, 'not a currency this runtime knows')
-    .default('USD'),
+  CURRENCY: emptyIsUnset(
+    z
+      .string()
+      // Not three capitals already says what is wrong: "not a currency this runtime knows" would add nothing.
+      .regex(/^[A-Z]{3}$/, { error: 'an ISO 4217 code in capitals, e.g. GBP', abort: true })
+      .refine(isKnownCurrency, 'not a currency this runtime knows')
+      .default('USD'),
+  ),
   /** BCP 47 locale for numbers and dates on the cards (e.g. en-GB). */
-  LOCALE: z.string().refine(isKnownLocale, 'not a BCP 47 locale, e.g. en-GB').default('en-US'),
+  LOCALE: emptyIsUnset(z.string().refine(isKnownLocale, 'not a BCP 47 locale, e.g. en-GB').default('en-US')),
 });
 
 const envSchema = z

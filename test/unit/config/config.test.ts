@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../functions/config';
+import { loadConfig, loadDisplayConfig } from '../../../functions/config';
 
 const local = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 
@@ -163,5 +163,18 @@ describe('loadConfig refuses settings that would open the bot or the storage', (
     ],
   ])('refuses %s, naming the setting', (_label, env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('loadDisplayConfig', () => {
+  it('reads an empty CURRENCY, LOCALE or TIME_ZONE as unset (an `.env` line with no value)', () => {
+    expect(loadDisplayConfig({ CURRENCY: '', LOCALE: '', TIME_ZONE: '' })).toEqual({
+      timeZone: 'UTC',
+      card: { currency: 'USD', locale: 'en-US' },
+    });
+  });
+
+  it('still refuses a value that is set and wrong', () => {
+    expect(() => loadDisplayConfig({ CURRENCY: 'gbp' })).toThrow('CURRENCY: an ISO 4217 code in capitals');
   });
 });
