@@ -20,6 +20,23 @@ export function outcomeOfRow(row: AuditRow, timeZone: string): CustomerOutcome {
   }
 }
 
+/** True when two outcomes read the same (a stored card's outcome against a row's). */
+export function sameOutcome(a: CustomerOutcome, b: CustomerOutcome): boolean {
+  const fields = (o: CustomerOutcome) => {
+    const { kind, by, at } = o;
+    const rest =
+      o.kind === 'won_back'
+        ? o.value
+        : o.kind === 'lost'
+          ? `${o.reason}|${o.note ?? ''}`
+          : o.kind === 'snoozed'
+            ? o.until
+            : '';
+    return JSON.stringify([kind, by, at, rest]);
+  };
+  return fields(a) === fields(b);
+}
+
 /** The day a snooze row runs to (its note reads `until YYYY-MM-DD`). */
 function untilOf(row: AuditRow): string | null {
   return /^until (\d{4}-\d{2}-\d{2})$/.exec(row.note ?? '')?.[1] ?? null;

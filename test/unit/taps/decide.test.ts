@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { outcomeOfRow } from '../../../bot/taps/cardOutcome';
 import { decideLost } from '../../../bot/taps/decideLost';
 import { decideReachedOut } from '../../../bot/taps/decideReachedOut';
 import { decideUndo, restoreFrom, selectUndoTarget } from '../../../bot/taps/decideUndo';
@@ -197,13 +198,15 @@ describe('undo', () => {
       row({ id: 's1', action: 'surfaced', cardMessageId: null }),
       row({ id: 'r1', action: 'reached_out' }),
     ];
-    expect(selectUndoTarget(history, 'Greenfield Cafe', 'msg-1')).toMatchObject({
+    expect(selectUndoTarget(history, 'Greenfield Cafe', { messageId: 'msg-1' })).toMatchObject({
       ok: true,
       target: { id: 'r1' },
     });
-    expect(selectUndoTarget(history.slice(0, 3), 'Greenfield Cafe', 'msg-1')).toEqual({
+    expect(selectUndoTarget(history.slice(0, 3), 'Greenfield Cafe', { messageId: 'msg-1' })).toMatchObject({
       ok: false,
       message: 'There is nothing to undo on Greenfield Cafe.',
+      gone: true,
+      undo: { id: 'undo|r2' },
     });
   });
 
@@ -211,12 +214,38 @@ describe('undo', () => {
     const history = [
       row({ id: 'r2', action: 'lost', reason: 'price', cardMessageId: 'msg-2', actorName: 'Ben Ortiz' }),
     ];
-    expect(selectUndoTarget(history, 'Greenfield Cafe', 'msg-1', 'America/Chicago')).toEqual({
+    expect(selectUndoTarget(history, 'Greenfield Cafe', { messageId: 'msg-1' }, 'America/Chicago')).toEqual({
       ok: false,
       message:
         'The latest action on Greenfield Cafe is "lost" on 2026-11-24 by Ben Ortiz; only that one can be undone.',
+      gone: false,
+      undo: null,
     });
     expect(selectUndoTarget(history, 'Greenfield Cafe', null).ok).toBe(true);
+  });
+
+  it('from a card that shows the latest action as its outcome (a list card), undoes it wherever it was taken', () => {
+    const wonBack = row({ id: 'r2', action: 'won_back', value: 750, cardMessageId: 'weekly-1' });
+    const reached = row({ id: 'r1', action: 'reached_out', cardMessageId: 'weekly-0' });
+    const history = [wonBack, reached];
+    const onList = { messageId: 'list-1', shown: outcomeOfRow(wonBack, 'America/Chicago') };
+    expect(selectUndoTarget(history, 'Greenfield Cafe', onList, 'America/Chicago')).toMatchObject({
+      ok: true,
+      target: { id: 'r2' },
+    });
+    // A card still showing the older action is refused, and keeps its outcome (it still stands).
+    const older = { messageId: 'list-1', shown: outcomeOfRow(reached, 'America/Chicago') };
+    expect(selectUndoTarget(history, 'Greenfield Cafe', older, 'America/Chicago')).toMatchObject({
+      ok: false,
+      gone: false,
+    });
+    // Once the shown action is undone elsewhere, the card is told to drop it.
+    const undone = [row({ id: 'undo|r2', action: 'undo', undoes: 'r2' }), ...history];
+    expect(selectUndoTarget(undone, 'Greenfield Cafe', onList, 'America/Chicago')).toMatchObject({
+      ok: false,
+      gone: true,
+      undo: { id: 'undo|r2' },
+    });
   });
 });
 
