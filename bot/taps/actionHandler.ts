@@ -206,7 +206,7 @@ export class ChurnActionHandler implements ActionHandler {
       return this.reply(result, request, parsed, attempt);
     }
     const key = actionKey(messageId, current.customerId, submit.action, nextGeneration(history, messageId));
-    const decided = { ...ctx, key };
+    const decided = { ...ctx, key, history };
     return this.commit(decideTap(submit.action, decided, this.rules, inputs), request, parsed, attempt);
   }
 

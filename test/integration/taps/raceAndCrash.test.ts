@@ -215,6 +215,27 @@ describe('two taps at once with the same result', () => {
     expect((await november()).saves).toBe(1);
   });
 
+  it('one rep tapping Reached out on last week’s card and this week’s: one contact a day', async () => {
+    await saveCard(cards, 'card-2', ANA, [greenfield]);
+    const handler = createActionHandler(handlerDeps(stores, { clock }));
+    expect((await handler.submit(request(ANA, tap.reachedOut('cust-1'), 'card-2'))).updateCard).toBeDefined();
+    const reply = await handler.submit(request(ANA, tap.reachedOut('cust-1')));
+    expect(reply.text).toBe(
+      'Greenfield Cafe was already marked reached out today by you. Nothing was changed.',
+    );
+    const rows = await storage.audit.latestForCustomer('cust-1');
+    expect(rows.map((r) => r.action)).toEqual(['reached_out']);
+  });
+
+  it('Reached out on two cards at the same moment: one contact counts', async () => {
+    await saveCard(cards, 'card-2', ANA, [greenfield]);
+    const first = createActionHandler(handlerDeps(stores, { clock }));
+    const ana = anaWithRival(() => first.submit(request(ANA, tap.reachedOut('cust-1'), 'card-2')));
+    const reply = await ana.submit(request(ANA, tap.reachedOut('cust-1')));
+    expect(reply.text).toMatch(/^You already marked Greenfield Cafe "reached out" at /);
+    expect((await november()).reachedOut).toBe(1);
+  });
+
   it('a double tap whose second tap finishes the state write first: both answered done, one row', async () => {
     const again = createActionHandler(handlerDeps(stores, { clock }));
     let fired = false;

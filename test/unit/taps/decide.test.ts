@@ -44,6 +44,26 @@ describe('reached out', () => {
   ])('refuses a stale card (customer %s elsewhere) with the current state in words', (_, state, message) => {
     expect(decideReachedOut(ctx(state), RULES)).toEqual({ ok: false, reason: 'stale', message });
   });
+
+  it('once a day: refuses when a standing "reached out" from today is on any card, says by whom', () => {
+    const today = row({
+      id: 'weekly-old|cust-1|reached_out|1',
+      action: 'reached_out',
+      actorId: BEN.userId,
+      actorName: BEN.name,
+    });
+    const state = atRisk({ lastContact: '2026-11-24' });
+    expect(decideReachedOut(ctx(state, { history: [today] }), RULES)).toEqual({
+      ok: false,
+      reason: 'stale',
+      message: 'Greenfield Cafe was already marked reached out today by Ben Ortiz. Nothing was changed.',
+    });
+    // Yesterday's (in the team's zone), or today's undone, does not count.
+    const yesterday = { ...today, at: '2026-11-24T05:00:00.000Z' };
+    expect(decideReachedOut(ctx(atRisk(), { history: [yesterday] }), RULES).ok).toBe(true);
+    const undo = row({ id: `undo|${today.id}`, action: 'undo', undoes: today.id });
+    expect(decideReachedOut(ctx(atRisk(), { history: [undo, today] }), RULES).ok).toBe(true);
+  });
 });
 
 describe('won back', () => {
