@@ -107,11 +107,14 @@ export class ChurnActionHandler implements ActionHandler {
   private readonly rules: ActionRules;
   private readonly clock: () => Date;
   private readonly historyLimit: number;
+  /** Dates in replies are worded as on the cards. */
+  private readonly locale: string;
 
   constructor(private readonly deps: ActionHandlerDeps) {
     this.rules = actionRulesFrom(deps.rules, deps.actionRules);
     this.clock = deps.clock ?? (() => new Date());
     this.historyLimit = deps.historyLimit ?? 50;
+    this.locale = deps.cardFormat?.locale ?? 'en-US';
   }
 
   async submit(request: SubmitRequest): Promise<BotReply> {
@@ -174,7 +177,7 @@ export class ChurnActionHandler implements ActionHandler {
 
     if (submit.action === 'undo') {
       const card = { messageId, shown };
-      const selected = selectUndoTarget(history, current.name, card, this.deps.timeZone);
+      const selected = selectUndoTarget(history, current.name, card, this.deps.timeZone, this.locale);
       if (!selected.ok) {
         // A refusal leaves the card as it is: what it shows is still recorded.
         if (!selected.gone) return { text: selected.message };
@@ -198,7 +201,7 @@ export class ChurnActionHandler implements ActionHandler {
     if (open) {
       if (open.action !== submit.action) {
         return {
-          text: `${current.name} is already marked ${actionWords(open, this.deps.timeZone)} on this card. Tap Undo first to change it.`,
+          text: `${current.name} is already marked ${actionWords(open, this.deps.timeZone, this.locale)} on this card. Tap Undo first to change it.`,
         };
       }
       // The same button again (a double tap, or a retry after a failure): finish it, change nothing twice.
@@ -233,7 +236,7 @@ export class ChurnActionHandler implements ActionHandler {
       return { text: `${row.customerName}: that was already undone. Nothing was changed.` };
     }
     if (result.kind === 'superseded') {
-      return { text: supersededWords(result, request.actor.userId, this.deps.timeZone) };
+      return { text: supersededWords(result, request.actor.userId, this.deps.timeZone, this.locale) };
     }
     if (result.kind === 'conflict') {
       if (attempt > 1) return { text: BUSY };
@@ -353,10 +356,10 @@ export class ChurnActionHandler implements ActionHandler {
     const latest = latestOpenAction(await this.history(target.customerId));
     if (!latest || latest.id !== target.id) {
       const newer = latest
-        ? ` since then ${latest.actorName || 'someone'} recorded ${actionWords(latest, this.deps.timeZone)}`
+        ? ` since then ${latest.actorName || 'someone'} recorded ${actionWords(latest, this.deps.timeZone, this.locale)}`
         : '';
       return {
-        text: `Your last action, ${actionWords(target, this.deps.timeZone)} on ${target.customerName}, can no longer be undone:${newer}. Nothing was changed.`,
+        text: `Your last action, ${actionWords(target, this.deps.timeZone, this.locale)} on ${target.customerName}, can no longer be undone:${newer}. Nothing was changed.`,
       };
     }
     const ctx = this.context(read.state, actor, undoKey(target.id), null);
@@ -378,7 +381,7 @@ export class ChurnActionHandler implements ActionHandler {
       );
     }
     return {
-      text: `Undone: ${actionWords(target, this.deps.timeZone)} on ${target.customerName}. It is back as it was before.`,
+      text: `Undone: ${actionWords(target, this.deps.timeZone, this.locale)} on ${target.customerName}. It is back as it was before.`,
     };
   }
 
@@ -503,6 +506,7 @@ export class ChurnActionHandler implements ActionHandler {
       actor: { userId: actor.userId, name: actor.name },
       today: localDate(now, this.deps.timeZone),
       timeZone: this.deps.timeZone,
+      locale: this.locale,
       at: now.toISOString(),
       key,
       cardMessageId,

@@ -80,6 +80,8 @@ export interface DecisionContext {
   today: string;
   /** The team's IANA time zone (dates in messages). */
   timeZone: string;
+  /** BCP 47 locale of dates in messages, as the cards word them; default en-US. */
+  locale?: string;
   /** The moment of the action, ISO 8601 (the audit row's `at`). */
   at: string;
   /** The action's idempotency key (the audit row's id). */

@@ -70,6 +70,7 @@ export function selectUndoTarget(
   customerName: string,
   card: UndoCard | null,
   timeZone = 'UTC',
+  locale = 'en-US',
 ): UndoSelection {
   const latest = latestOpenAction(history);
   const shown = card && shownRow(history, card, timeZone);
@@ -83,7 +84,7 @@ export function selectUndoTarget(
   // A row the product wrote by itself (marked lost after silence) belongs to no card: the Undo
   // beside it on the digest reverses it.
   if (isSystemActor(latest.actorId) && latest.cardMessageId === null) return { ok: true, target: latest };
-  const only = `The latest action on ${customerName} is ${actionWords(latest, timeZone)} by ${latest.actorName}; only that one can be undone.`;
+  const only = `The latest action on ${customerName} is ${actionWords(latest, timeZone, locale)} by ${latest.actorName}; only that one can be undone.`;
   const gone = shown !== undefined && shown !== null && undoneIds(history).has(shown.id);
   return { ok: false, message: only, gone, undo: gone ? (undoneRow ?? null) : null };
 }
@@ -117,7 +118,7 @@ export function decideUndo(
   if (target.actorId !== ctx.actor.userId && !actorIsAdmin && !isSystemActor(target.actorId)) {
     return refuse(
       'not_allowed',
-      `Only ${target.actorName || 'the person who did it'} or an admin can undo ${actionWords(target, ctx.timeZone)} on ${ctx.current.name}.`,
+      `Only ${target.actorName || 'the person who did it'} or an admin can undo ${actionWords(target, ctx.timeZone, ctx.locale)} on ${ctx.current.name}.`,
     );
   }
   if (target.customerId !== ctx.current.customerId) {

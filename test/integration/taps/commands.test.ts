@@ -21,7 +21,6 @@ import {
   startActionBotHost,
   startConnector,
   submitActivity,
-  TODAY,
   tap,
   textActivity,
 } from './actionHarness';
@@ -192,7 +191,7 @@ describe('text commands', () => {
     await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-2', 'price', '', 1)));
     await say('undo');
     expect(lastReply()?.text).toBe(
-      `Undone: "lost" on ${TODAY} on Blue Door Bakery. It is back as it was before.`,
+      `Undone: "lost" on Tue 24 Nov on Blue Door Bakery. It is back as it was before.`,
     );
     expect((await storage.state.get('cust-2'))?.state).toEqual(states[1]);
     expect(weeklyRows(await cards.get(`a:${ANA.userId}`, 'card-1'))[1].outcome ?? null).toBeNull();
@@ -218,7 +217,7 @@ describe('text commands', () => {
     );
     await say('undo');
     expect(lastReply()?.text).toBe(
-      `Your last action, "reached out" on ${TODAY} on Greenfield Cafe, can no longer be undone: since then Ada Admin recorded "lost" on ${TODAY}. Nothing was changed.`,
+      `Your last action, "reached out" on Tue 24 Nov on Greenfield Cafe, can no longer be undone: since then Ada Admin recorded "lost" on Tue 24 Nov. Nothing was changed.`,
     );
     expect((await storage.state.get('cust-1'))?.state.status).toBe('lost');
   });

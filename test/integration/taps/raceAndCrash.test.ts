@@ -88,7 +88,7 @@ describe('two people acting on one customer at once', () => {
     );
     const reply = await ana.submit(request(ANA, tap.wonBack('cust-1', '1500')));
     expect(reply).toEqual({
-      text: `Ada Admin changed Greenfield Cafe at the same moment. Greenfield Cafe is already marked lost (Price, on ${TODAY}). Nothing was changed.`,
+      text: `Ada Admin changed Greenfield Cafe at the same moment. Greenfield Cafe is already marked lost (Price, on Tue 24 Nov). Nothing was changed.`,
     });
     // The state shows the winner only.
     expect((await storage.state.get('cust-1'))?.state).toEqual({
@@ -331,7 +331,7 @@ describe('a crash between the audit row and the state write', () => {
     ).toBeDefined();
     const reply = await crashing.submit(request(ANA, tap.lost('cust-1', 'competitor')));
     expect(reply).toEqual({
-      text: `Greenfield Cafe was not marked "lost": since then Ada Admin recorded "won back" on ${TODAY}. Nothing was changed.`,
+      text: `Greenfield Cafe was not marked "lost": since then Ada Admin recorded "won back" on Tue 24 Nov. Nothing was changed.`,
     });
     expect((await storage.state.get('cust-1'))?.state).toMatchObject({ status: 'active', wonBackAt: TODAY });
     const summary = await november();

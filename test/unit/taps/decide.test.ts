@@ -39,8 +39,8 @@ describe('reached out', () => {
   });
 
   it.each([
-    ['lost', lost, 'Greenfield Cafe is already marked lost (Price, on 2026-11-20). Nothing was changed.'],
-    ['won back', wonBack, 'Greenfield Cafe was already won back on 2026-11-20. Nothing was changed.'],
+    ['lost', lost, 'Greenfield Cafe is already marked lost (Price, on Fri 20 Nov). Nothing was changed.'],
+    ['won back', wonBack, 'Greenfield Cafe was already won back on Fri 20 Nov. Nothing was changed.'],
   ])('refuses a stale card (customer %s elsewhere) with the current state in words', (_, state, message) => {
     expect(decideReachedOut(ctx(state), RULES)).toEqual({ ok: false, reason: 'stale', message });
   });
@@ -206,7 +206,7 @@ describe('undo', () => {
     const refused = decideUndo(ctx(atRisk(), { actor: BEN }), RULES, reachedRow, false);
     expect(refused).toMatchObject({ ok: false, reason: 'not_allowed' });
     expect(!refused.ok && refused.message).toBe(
-      'Only Ana Ruiz or an admin can undo "reached out" on 2026-11-24 on Greenfield Cafe.',
+      'Only Ana Ruiz or an admin can undo "reached out" on Tue 24 Nov on Greenfield Cafe.',
     );
     expect(decideUndo(ctx(atRisk(), { actor: BEN }), RULES, reachedRow, true).ok).toBe(true);
   });
@@ -237,7 +237,7 @@ describe('undo', () => {
     expect(selectUndoTarget(history, 'Greenfield Cafe', { messageId: 'msg-1' }, 'America/Chicago')).toEqual({
       ok: false,
       message:
-        'The latest action on Greenfield Cafe is "lost" on 2026-11-24 by Ben Ortiz; only that one can be undone.',
+        'The latest action on Greenfield Cafe is "lost" on Tue 24 Nov by Ben Ortiz; only that one can be undone.',
       gone: false,
       undo: null,
     });
@@ -315,10 +315,10 @@ describe('replaying a recorded row', () => {
 describe('state words and equality', () => {
   it('says why a card is stale for lost and won-back customers, and nothing for an active one', () => {
     expect(staleReason(lost, RULES.lossReasons)).toBe(
-      'Greenfield Cafe is already marked lost (Price, on 2026-11-20).',
+      'Greenfield Cafe is already marked lost (Price, on Fri 20 Nov).',
     );
     expect(staleReason(wonBack, RULES.lossReasons)).toBe(
-      'Greenfield Cafe was already won back on 2026-11-20.',
+      'Greenfield Cafe was already won back on Fri 20 Nov.',
     );
     expect(staleReason(atRisk({ lastContact: '2026-11-20' }), RULES.lossReasons)).toBeNull();
   });
