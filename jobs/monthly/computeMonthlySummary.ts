@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatCount } from '../../cards/format';
 import { daysBetween, localDate, MONTH_KEY, monthName } from '../../rules/calendar';
 import type { SaveHolding } from '../../rules/followUps';
-import { type AuditRow, newAuditRowSchema } from '../../storage/auditRow';
+import { type AuditRow, newAuditRowSchema, valueKindOf } from '../../storage/auditRow';
 import { DEFAULT_SILENT_AFTER_DAYS, followUpFigures, median, savesHeldFigures } from './followUpFigures';
 import { headlineFor } from './headline';
 import { type ComebackOutcomes, holdoutFigures } from './holdoutComparison';
@@ -68,7 +68,9 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
   const wonBack = of('won_back');
   const lostRows = of('lost');
   const surfacedCustomers = new Set(of('surfaced').map((r) => r.customerId));
-  const recoveredValue = wonBack.reduce((sum, r) => sum + (r.value ?? 0), 0);
+  // A one-order customer's save is one order's worth, not monthly revenue: added up apart.
+  const recoveredValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'monthly'));
+  const secondOrderValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'second_order'));
   const customersWonBack = new Set(wonBack.map((r) => r.customerId)).size;
   const timings = wonBack
     .map((r) => daysToWinBack(r, history.get(r.customerId) ?? [], stands, o.timeZone))
@@ -79,6 +81,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     isEmpty,
     customersWonBack,
     recoveredValue,
+    secondOrderValue,
     lost: lostRows.length,
     surfaced: surfacedCustomers.size,
     reachedOut: of('reached_out').length,
@@ -113,6 +116,10 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     ),
     savesHeld: savesHeldFigures(input.saves?.saves ?? null, input.saves?.asOf ?? null),
   };
+}
+
+function sumValues(rows: readonly AuditRow[]): number {
+  return rows.reduce((sum, r) => sum + (r.value ?? 0), 0);
 }
 
 function lossShares(
@@ -195,7 +202,7 @@ function repFigures(standing: readonly AuditRow[], names: Readonly<Record<string
     else if (r.action === 'reached_out') rep.reachedOut++;
     else if (r.action === 'won_back') {
       rep.wonBack++;
-      rep.valueWonBack += r.value ?? 0;
+      if (valueKindOf(r) === 'monthly') rep.valueWonBack += r.value ?? 0;
     } else if (r.action === 'lost') rep.lost++;
   }
   return [...reps.values()]

@@ -117,7 +117,10 @@ export const monthlySummarySchema = z.object({
   headline: z.string(),
   saves: count,
   customersWonBack: count,
+  /** Monthly value of the saves of customers with a monthly value. */
   recoveredValue: money,
+  /** What the saves of one-order customers were worth: one second order each, not monthly revenue. */
+  secondOrderValue: money.default(0),
   surfaced: count,
   reachedOut: count,
   lost: count,

@@ -56,6 +56,9 @@ export function facts(
   return [
     ['Won back', plural(s.saves, 'save', 'saves')],
     ['Monthly value recovered', money(s.recoveredValue)],
+    ...(s.secondOrderValue > 0
+      ? ([['Second orders won back', money(s.secondOrderValue)]] as [string, string][])
+      : []),
     ['Flagged at risk', plural(s.surfaced, 'customer', 'customers')],
     ['Reached out', plural(s.reachedOut, 'time', 'times')],
     ['Win-back rate', s.winBackRate === null ? noRate(s, plural) : pct(s.winBackRate)],

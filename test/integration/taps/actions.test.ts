@@ -112,6 +112,20 @@ describe('card actions over HTTP on Azurite', () => {
     expect(weeklyRows(stored)[0].outcome).toEqual({ kind: 'reached_out', by: 'Ana Ruiz', at: TODAY });
   });
 
+  it('won back on a one-order customer: the row records a second order, not monthly revenue', async () => {
+    const once = customer('cust-9', { name: 'Corner Shop', monthlyValue: 1829, valueKind: 'second_order' });
+    await seed(w.storage, [once]);
+    await saveCard(w.cards, 'card-9', ANA, [once]);
+    await w.tap(ANA, tap.wonBack('cust-9'), { replyToId: 'card-9' });
+    expect((await audit(w, 'cust-9'))[0]).toMatchObject({
+      value: 1829,
+      snapshot: { valueKind: 'second_order' },
+    });
+    expect(cardRow(updatedCard(w), 'Corner Shop').texts).toContain(
+      'Won back a $1,829 second order by Ana Ruiz, Tue 24 Nov',
+    );
+  });
+
   it('won back with the typed value: steady, cycle cleared, wonBackAt and recoveredValue set', async () => {
     await w.tap(ANA, tap.wonBack('cust-1', '1500'));
     expect(await stateOf(w)).toEqual({
