@@ -136,6 +136,8 @@ export const monthlySummarySchema = z.object({
   holdout: holdoutSchema.nullable(),
   /** Action rows of the month cancelled by an undo (shown, so the netting is visible). */
   undone: count,
+  /** Customers flagged only on cards that were never delivered (the rep had no chat, or the send failed): not counted. */
+  notDelivered: count.default(0),
   followUps: followUpsSchema,
   savesHeld: savesHeldSchema.nullable(),
 });

@@ -60,6 +60,12 @@ export function facts(
       ? ([['Second orders won back', money(s.secondOrderValue)]] as [string, string][])
       : []),
     ['Flagged at risk', plural(s.surfaced, 'customer', 'customers')],
+    ...(s.notDelivered > 0
+      ? ([['Flagged, card not delivered (not counted)', plural(s.notDelivered, 'customer', 'customers')]] as [
+          string,
+          string,
+        ][])
+      : []),
     ['Reached out', plural(s.reachedOut, 'time', 'times')],
     ['Win-back rate', s.winBackRate === null ? noRate(s, plural) : pct(s.winBackRate)],
     [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeMonthlySummary, type MonthlySummary } from '../../../jobs/monthly';
+import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
 import { LOSS_REASONS, Rows, snapshotSurfacedOn } from './auditRows';
 import { ANA, BEN, november } from './novemberFixture';
 
@@ -55,6 +56,25 @@ describe('computeMonthlySummary on the worked November', () => {
     expect(only.headline).toBe(
       'The team won back $1,829 of second orders in November from 1 at-risk customer. None lost.',
     );
+  });
+
+  it('counts as flagged only customers on cards that were delivered, and says how many were not', () => {
+    const r = new Rows();
+    const run = 'weekly-2026-W46';
+    const at = '2026-11-09T14:00:00Z';
+    r.add('surfaced', 'a1', at, { id: surfacedRowId(run, 'a1'), owner: ANA });
+    r.add('surfaced', 'b1', at, { id: surfacedRowId(run, 'b1'), owner: BEN });
+    r.add('surfaced', 'b2', at, { id: surfacedRowId(run, 'b2'), owner: BEN });
+    r.wonBack('a1', '2026-11-12T15:00:00Z', 400);
+    const onlyAna = new Map([[run, new Set([ANA])]]);
+    const s = computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all, deliveries: onlyAna });
+    expect(s).toMatchObject({ surfaced: 1, notDelivered: 2, winBackRate: 1 });
+    expect(s.reps.map((rep) => [rep.owner, rep.surfaced])).toEqual([[ANA, 1]]);
+    // Without the ledger, every flag counts, as before.
+    expect(computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all })).toMatchObject({
+      surfaced: 3,
+      notDelivered: 0,
+    });
   });
 
   it('computes the win-back rate as saves over flagged customers', () => {
