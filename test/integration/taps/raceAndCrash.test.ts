@@ -206,14 +206,20 @@ describe('two taps at once with the same result', () => {
     expect(rows.filter((r) => r.action === 'reached_out' && !undone.has(r.id))).toEqual([]);
   });
 
-  it('one rep tapping the same button on two cards: the second card’s tap is not counted again', async () => {
-    await saveCard(cards, 'card-2', ANA, [greenfield]);
-    const first = createActionHandler(handlerDeps(stores, { clock }));
-    const ana = anaWithRival(() => first.submit(request(ANA, tap.wonBack('cust-1'), 'card-2')));
-    const reply = await ana.submit(request(ANA, tap.wonBack('cust-1')));
-    expect(reply.text).toMatch(/^You already marked Greenfield Cafe "won back" at /);
-    expect((await november()).saves).toBe(1);
-  });
+  it.each([
+    ['won back', tap.wonBack('cust-1'), 'saves'],
+    ['reached out', tap.reachedOut('cust-1'), 'reachedOut'],
+  ] as const)(
+    'one rep tapping %s on two cards at once: the second card’s tap is not counted again',
+    async (words, value, figure) => {
+      await saveCard(cards, 'card-2', ANA, [greenfield]);
+      const first = createActionHandler(handlerDeps(stores, { clock }));
+      const ana = anaWithRival(() => first.submit(request(ANA, value, 'card-2')));
+      const reply = await ana.submit(request(ANA, value));
+      expect(reply.text).toMatch(new RegExp(`^You already marked Greenfield Cafe "${words}" at `));
+      expect((await november())[figure]).toBe(1);
+    },
+  );
 
   it('one rep tapping Reached out on last week’s card and this week’s: one contact a day', async () => {
     await saveCard(cards, 'card-2', ANA, [greenfield]);
@@ -225,15 +231,6 @@ describe('two taps at once with the same result', () => {
     );
     const rows = await storage.audit.latestForCustomer('cust-1');
     expect(rows.map((r) => r.action)).toEqual(['reached_out']);
-  });
-
-  it('Reached out on two cards at the same moment: one contact counts', async () => {
-    await saveCard(cards, 'card-2', ANA, [greenfield]);
-    const first = createActionHandler(handlerDeps(stores, { clock }));
-    const ana = anaWithRival(() => first.submit(request(ANA, tap.reachedOut('cust-1'), 'card-2')));
-    const reply = await ana.submit(request(ANA, tap.reachedOut('cust-1')));
-    expect(reply.text).toMatch(/^You already marked Greenfield Cafe "reached out" at /);
-    expect((await november()).reachedOut).toBe(1);
   });
 
   it('a double tap whose second tap finishes the state write first: both answered done, one row', async () => {
