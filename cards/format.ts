@@ -21,6 +21,14 @@ export function formatExactMoney(amount: number, currency: string, locale: strin
   }).format(amount);
 }
 
+/**
+ * What the Won back box starts with: the monthly value in whole units. The card and the tab both
+ * pre-fill it, and a figure with a long fraction would be refused as "not a plain number".
+ */
+export function wonBackPrefill(monthlyValue: number): number {
+  return Math.round(monthlyValue);
+}
+
 // C0 and C1 controls (Cc), and the invisible zero-width and bidi characters that can disguise text.
 const CONTROL_CHARACTERS = /[\p{Cc}\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
 

@@ -41,7 +41,11 @@ export function splitRecord(text: string, delimiter: string): string[] {
   return fields;
 }
 
-/** The first line of a UTF-8 file (BOM dropped), or undefined when the file has no non-blank text. */
+/**
+ * The first line of a UTF-8 file (BOM dropped) that is not blank, or undefined when the file has no
+ * text but spaces and line breaks. Lines of spaces before it are passed over (DuckDB rejects them as
+ * records of one field); a line of tabs is not, as in a tab-separated file it is a record.
+ */
 async function firstLine(path: string): Promise<string | undefined> {
   const handle = await open(path, 'r');
   try {
@@ -53,9 +57,10 @@ async function firstLine(path: string): Promise<string | undefined> {
       if (bytesRead === 0) break;
       position += bytesRead;
       text += buffer.subarray(0, bytesRead).toString('utf8');
-      const trimmed = text.replace(/^\ufeff/, '').replace(/^[\r\n]+/, '');
+      const trimmed = text.replace(/^\ufeff/, '').replace(/^(?: *[\r\n])+/, '');
       const end = trimmed.search(/[\r\n]/);
-      if (end >= 0) return trimmed.slice(0, end);
+      // A file of nothing but whitespace is empty, however many lines it has.
+      if (end >= 0 && /\S/.test(trimmed)) return trimmed.slice(0, end);
       if (position > 1 << 22) return trimmed; // a 4 MB header: take it as it is
     }
     const rest = text.replace(/^\ufeff/, '').trim();

@@ -24,7 +24,8 @@ const normalise = (header: string) =>
 
 /**
  * Indices of the spec's columns in `headers`, or FeedError: `missing_column` naming what is missing
- * (with a mapping example to copy into the rules file), `duplicate_column` when a column the feed
+ * (a required column, or an optional one the mapping names), with a mapping example to copy into
+ * the rules file; `duplicate_column` when a column the feed
  * uses is named twice in the header (which one holds the data cannot be told).
  */
 export function resolveColumns<C extends string>(
@@ -38,9 +39,11 @@ export function resolveColumns<C extends string>(
     positions.set(key, [...(positions.get(key) ?? []), i]);
   });
   const index = {} as ColumnIndex<C>;
-  const missing: string[] = [];
+  const missing: C[] = [];
+  const named: string[] = [];
   for (const column of [...spec.required, ...(spec.optional ?? [])]) {
-    const header = mapping[column] ?? column;
+    const mapped = mapping[column];
+    const header = mapped ?? column;
     const at = positions.get(normalise(header));
     if (at !== undefined && at.length > 1) {
       const where = at.map((i) => i + 1).join(' and ');
@@ -51,18 +54,24 @@ export function resolveColumns<C extends string>(
       );
     }
     if (at !== undefined) index[column] = at[0];
-    else if (spec.required.includes(column))
-      missing.push(header === column ? `"${column}"` : `"${column}" (mapped to "${header}")`);
-    else index[column] = -1;
+    // An optional column may be absent, but not one the mapping names: a typo in the mapping would
+    // otherwise drop the column without a word (every monthly value derived instead of read).
+    else if (spec.required.includes(column) || mapped !== undefined) {
+      missing.push(column);
+      named.push(header === column ? `"${column}"` : `"${column}" (mapped to "${header}")`);
+    } else index[column] = -1;
   }
   if (missing.length > 0) {
-    const first = spec.required.find((c) => index[c] === undefined) as C;
     const found = headers.map((h) => `"${h}"`).join(', ');
+    const optional = missing.filter((c) => !spec.required.includes(c));
     throw new FeedError(
       'missing_column',
-      `${spec.file} has no column ${missing.join(', ')}. Headers found: ${found}. ` +
+      `${spec.file} has no column ${named.join(', ')}. Headers found: ${found}. ` +
         `If your export names it differently, map it in the rules file's column mapping, e.g. ` +
-        `{ "columns": { "${spec.mappingKey}": { "${first}": "<header in your file>" } } }.`,
+        `{ "columns": { "${spec.mappingKey}": { "${missing[0]}": "<header in your file>" } } }` +
+        (optional.length > 0
+          ? `, or remove the mapping of ${optional.join(', ')} (optional: the file may leave it out).`
+          : '.'),
       spec.file,
     );
   }

@@ -1,16 +1,19 @@
 /** Why a feed cannot be read at all (the CLI maps this to exit code 2). */
 export type FeedErrorCode =
+  | 'missing_folder'
   | 'missing_file'
   | 'ambiguous_file'
   | 'missing_column'
   | 'duplicate_column'
   | 'empty_file'
   | 'ambiguous_dates'
+  | 'ambiguous_amounts'
   | 'unreadable_file';
 
 /**
- * A feed that cannot be read: a required file or column is missing, a file is empty or has only a
- * header, a column name is used twice, or a date column reads two ways. Nothing is scored from it.
+ * A feed that cannot be read: a required file or column is missing, a file is empty, has only a
+ * header or cannot be read, a column name is used twice, or a date or amount column reads two
+ * ways. Nothing is scored from it.
  */
 export class FeedError extends Error {
   override readonly name = 'FeedError';
@@ -18,7 +21,7 @@ export class FeedError extends Error {
   constructor(
     readonly code: FeedErrorCode,
     message: string,
-    /** The file concerned, e.g. "orders.csv". */
+    /** The file concerned, e.g. "orders.csv" (the feed folder's path when it is the folder). */
     readonly file: string,
   ) {
     super(message);

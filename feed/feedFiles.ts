@@ -27,16 +27,28 @@ export function namesOf(kind: FeedKind): string[] {
 const REQUIRED_HINT =
   'A feed needs customers and orders (tickets are optional), each as .csv, .parquet or .xlsx.';
 
-/** Names in `dir` (lower-cased) -> their real name; an empty map when the folder is missing or a file. */
+/** Names in `dir` (lower-cased) -> their real name; FeedError when `dir` is missing, a file or unreadable. */
 async function listNames(dir: string): Promise<Map<string, string>> {
-  try {
-    if (!(await stat(dir)).isDirectory()) return new Map();
-    return new Map((await readdir(dir)).map((name) => [name.toLowerCase(), name]));
-  } catch (error) {
+  const folderError = (error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return new Map();
-    throw error;
-  }
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return new FeedError('missing_folder', `The feed folder "${dir}" does not exist.`, dir);
+    const message = `The feed folder "${dir}" cannot be read (${(error as Error).message}).`;
+    return typeof code === 'string' ? new FeedError('unreadable_file', message, dir) : error;
+  };
+  const found = await stat(dir).catch((error: unknown) => {
+    throw folderError(error);
+  });
+  if (!found.isDirectory())
+    throw new FeedError(
+      'missing_folder',
+      `The feed folder "${dir}" is a file, not a folder: give the folder that holds the feed's files. ${REQUIRED_HINT}`,
+      dir,
+    );
+  const names = await readdir(dir).catch((error: unknown) => {
+    throw folderError(error);
+  });
+  return new Map(names.map((name) => [name.toLowerCase(), name]));
 }
 
 /**
@@ -71,5 +83,14 @@ export async function findFeedFiles(
   const customers = find('customers', true) as FeedFile;
   const orders = find('orders', true) as FeedFile;
   const tickets = find('tickets', false);
+  // A folder with a feed file's name would reach the readers, which fail on it without naming it.
+  for (const file of [customers, orders, tickets]) {
+    if (file && (await stat(file.path)).isDirectory())
+      throw new FeedError(
+        'unreadable_file',
+        `${file.name} is a folder, not a file (in "${dir}").`,
+        file.name,
+      );
+  }
   return tickets ? { customers, orders, tickets } : { customers, orders };
 }

@@ -7,7 +7,7 @@ import { FeedError } from './feedError';
 import type { FeedFile } from './feedFiles';
 import { type RecordLineRequest, type RecordLines, recordLines } from './recordLines';
 import { convertToUtf8, settleEncoding } from './textEncoding';
-import { loadXlsx } from './xlsxSource';
+import { loadXlsx, WorkbookError } from './xlsxSource';
 
 /**
  * One feed file loaded into DuckDB as text, whatever its format: a table whose rowid 0 holds the
@@ -31,8 +31,45 @@ export interface FeedSource {
 
 const describeDelimiter = (d: string) => (d === '\t' ? 'tab' : `"${d}"`);
 
-/** Loads `file` into table `table`; throws FeedError for an empty file (no header at all). */
-export async function loadSource(
+/**
+ * Loads `file` into table `table`; throws FeedError for an empty file (no header at all) and for a
+ * file that cannot be read (not a workbook, not a Parquet file, a folder, no permission).
+ */
+export async function loadSource(...args: Parameters<typeof loadFile>): Promise<FeedSource> {
+  try {
+    return await loadFile(...args);
+  } catch (error) {
+    throw readError(args[1], error);
+  }
+}
+
+// DuckDB's errors about the bytes it was given; a Parser, Binder or Catalog error is about the SQL.
+const DUCKDB_READ_ERROR = /^(?:IO|Invalid Input|Invalid) Error: ([^\n]*)/;
+
+/**
+ * An error of reading `file` as a FeedError naming it (the weekly run stops cleanly on one, the
+ * CLI exits with 2); any other error, a bug rather than the file, is returned as it is.
+ */
+function readError(file: FeedFile, error: unknown): unknown {
+  if (error instanceof FeedError) return error;
+  const fail = (message: string) => new FeedError('unreadable_file', message, file.name);
+  if (error instanceof WorkbookError)
+    return fail(`${file.name} is not an Excel workbook (${error.message}).`);
+  const system = error as NodeJS.ErrnoException;
+  if (system.code === 'EISDIR') return fail(`${file.name} is a folder, not a file.`);
+  if (typeof system.code === 'string' && system.path === file.path)
+    return fail(`${file.name} cannot be read (${system.message.replaceAll(file.path, file.name)}).`);
+  const duckdb = error instanceof Error ? DUCKDB_READ_ERROR.exec(error.message) : null;
+  if (!duckdb) return error;
+  const reason = duckdb[1].replaceAll(file.path, file.name);
+  return fail(
+    file.format === 'parquet'
+      ? `${file.name} is not a Parquet file (${reason}).`
+      : `${file.name} cannot be read as a CSV file (${reason}).`,
+  );
+}
+
+async function loadFile(
   engine: FeedEngine,
   file: FeedFile,
   table: string,

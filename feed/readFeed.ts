@@ -110,6 +110,10 @@ async function parseValues(engine: FeedEngine, table: string, expression: string
   return parsed;
 }
 
+/** A column as a message names it: `"amount"`, or `"amount" ("Total" in your file)` when mapped. */
+const columnNamed = (column: string, header: string) =>
+  header.toLowerCase() === column ? `"${column}"` : `"${column}" ("${header}" in your file)`;
+
 /** Settles how a date column reads dd/mm vs mm/dd, or stops naming the column and both readings. */
 async function dateFormat(
   engine: FeedEngine,
@@ -121,10 +125,9 @@ async function dateFormat(
 ): Promise<DateColumnFormat> {
   const format = await settleDateColumn(engine, values, 'v', formats.date, (example) => {
     const { dayFirst, monthFirst } = bothReadings(example);
-    const named = header.toLowerCase() === column ? `"${column}"` : `"${column}" ("${header}" in your file)`;
     throw new FeedError(
       'ambiguous_dates',
-      `${source.file}: the dates in column ${named} can be read two ways, and no date in the file has a day above 12 to settle it: ` +
+      `${source.file}: the dates in column ${columnNamed(column, header)} can be read two ways, and no date in the file has a day above 12 to settle it: ` +
         `"${example}" is ${dayFirst} day-first, or ${monthFirst} month-first. ` +
         `Say which in the rules file: { "formats": { "date": "day-first" } } or { "formats": { "date": "month-first" } }.`,
       source.file,
@@ -148,16 +151,35 @@ async function parsedDates(
   return parseValues(engine, values, dayExpression('v', format));
 }
 
-/** An amount column's distinct values parsed into numbers (table `${kind}_amounts`), its decimal mark settled. */
+/**
+ * An amount column's distinct values parsed into numbers (table `${kind}_amounts`), its decimal mark
+ * settled, or a stop naming the column and both readings of a value when the file cannot settle it.
+ */
 async function parsedAmounts(
   engine: FeedEngine,
   source: FeedSource,
   kind: string,
   column: string,
+  header: string,
   formats: FeedFormats,
 ): Promise<string> {
   const values = await distinctValues(engine, `${kind}_in`, column, `${kind}_amounts`);
-  const { decimal, note } = await settleDecimalMark(engine, values, 'v', formats.decimal, source.delimiter);
+  const { decimal, note } = await settleDecimalMark(
+    engine,
+    values,
+    'v',
+    formats.decimal,
+    source.delimiter,
+    (why) => {
+      throw new FeedError(
+        'ambiguous_amounts',
+        `${source.file}: the amounts in column ${columnNamed(column, header)} can be read two ways, and no amount in the file settles it: ` +
+          `${JSON.stringify(why.example)} is ${why.withComma} with a decimal comma, or ${why.withPoint} with a decimal point. ` +
+          `Say which in the rules file: { "formats": { "decimal": "," } } or { "formats": { "decimal": "." } }.`,
+        source.file,
+      );
+    },
+  );
   if (note) source.notes.push(`${column}: ${note}`);
   return parseValues(engine, values, amountExpression('v', decimal));
 }
@@ -217,7 +239,14 @@ async function checkCustomers(
       options.columns?.customers,
     ),
   );
-  const values = await parsedAmounts(engine, source, 'customers', 'monthly_value', formats);
+  const values = await parsedAmounts(
+    engine,
+    source,
+    'customers',
+    'monthly_value',
+    options.columns?.customers?.monthly_value ?? 'monthly_value',
+    formats,
+  );
   const columns: ColumnChecks[] = [
     customerIdChecks,
     requiredText('name', 'name', MAX_NAME_CHARS),
@@ -320,7 +349,14 @@ async function checkOrders(
     mapping?.ordered_at ?? 'ordered_at',
     formats,
   );
-  const amounts = await parsedAmounts(engine, source, 'orders', 'amount', formats);
+  const amounts = await parsedAmounts(
+    engine,
+    source,
+    'orders',
+    'amount',
+    mapping?.amount ?? 'amount',
+    formats,
+  );
   const asOfDay = options.asOf === undefined ? undefined : dayOf(options.asOf);
   const columns: ColumnChecks[] = [
     requiredText('order_id', 'order_id', MAX_ROW_ID_CHARS),

@@ -185,11 +185,21 @@ export function amountExpression(v: string, decimal: DecimalMark): string {
   return `(CASE WHEN regexp_full_match(${bare}, '${DOT_NUMBER}') AND regexp_matches(${bare}, '\\d') THEN TRY_CAST(replace(${bare}, ',', '') AS DOUBLE) END)`;
 }
 
+/** A value of an amount column that reads two ways, and what it is with a decimal comma and with a point. */
+export interface AmbiguousAmount {
+  example: string;
+  withComma: number;
+  withPoint: number;
+}
+
 /**
- * The decimal mark of an amount column: declared, else a comma when the file is not comma-separated
- * and more values end in a comma and one or two digits (`45,00`, `1.234,56`) than in a dot and
- * digits. In a comma-separated file a decimal comma must be declared: `12,50` there is more often a
- * broken row than a price.
+ * The decimal mark of an amount column: declared, else a decimal point in a comma-separated file
+ * (there `12,50` is more often a broken row than a price) and in Parquet and Excel (typed numbers),
+ * else the reading more values need: `45,00` and `1.234,56` read only with a decimal comma, `12.50`
+ * and `1,234.56` only with a point (as many each way: a comma, as a tie of dates goes day-first). A
+ * value with one separator and three digits after it (`1.200`, `1,200`) reads either way (1.2 or
+ * 1200) and does not vote: it follows the others, and where no value settles it the read stops
+ * (`onAmbiguous`) rather than guess a thousandfold.
  */
 export async function settleDecimalMark(
   engine: FeedEngine,
@@ -197,21 +207,48 @@ export async function settleDecimalMark(
   v: string,
   declared: FeedFormats['decimal'],
   delimiter: string | undefined,
+  onAmbiguous: (value: AmbiguousAmount) => never,
 ): Promise<{ decimal: DecimalMark; note?: string }> {
   if (declared)
     return {
       decimal: declared,
       note: declared === ',' ? 'decimal commas (declared in formats.decimal)' : undefined,
     };
-  if (delimiter === ',' || delimiter === undefined) return { decimal: '.' };
-  const bare = bareNumber(v);
-  const [[commas, dots]] = await engine.rows(`
-    SELECT sum(n) FILTER (WHERE regexp_full_match(${bare}, '[+-]?\\d{1,3}(?:\\.\\d{3})*,\\d{1,2}|[+-]?\\d+,\\d{1,2}')),
-           sum(n) FILTER (WHERE regexp_full_match(${bare}, '[+-]?\\d+(?:,\\d{3})*\\.\\d{1,2}'))
-    FROM ${table}`);
-  return Number(commas ?? 0) > Number(dots ?? 0)
-    ? { decimal: ',', note: `decimal commas (${Number(commas).toLocaleString('en-US')} values like 45,00)` }
-    : { decimal: '.' };
+  if (delimiter === undefined) return { decimal: '.' };
+  const onlyComma = 'c IS NOT NULL AND p IS NULL';
+  const onlyPoint = 'p IS NOT NULL AND c IS NULL';
+  // Each value parsed once both ways (in the subquery), however many filters read it.
+  const [row] = await engine.rows(`
+    SELECT sum(n) FILTER (WHERE ${onlyComma}), min(v) FILTER (WHERE ${onlyComma}),
+           sum(n) FILTER (WHERE ${onlyPoint}), min(v) FILTER (WHERE ${onlyPoint}),
+           min(v) FILTER (WHERE c <> p), arg_min(c, v) FILTER (WHERE c <> p), arg_min(p, v) FILTER (WHERE c <> p)
+    FROM (SELECT ${v} AS v, n, ${amountExpression(v, ',')} AS c, ${amountExpression(v, '.')} AS p FROM ${table})`);
+  const commas = Number(row[0] ?? 0);
+  const points = Number(row[2] ?? 0);
+  const text = (i: number) => (row[i] === null ? null : String(row[i]));
+  const ambiguous = text(4);
+  const reads = (mark: DecimalMark) =>
+    ambiguous === null ? '' : `; ${JSON.stringify(ambiguous)} is ${Number(row[mark === ',' ? 5 : 6])}`;
+  if (delimiter === ',')
+    return {
+      decimal: '.',
+      note:
+        ambiguous === null || points > 0
+          ? undefined
+          : `decimal points (as in any comma-separated file)${reads('.')}`,
+    };
+  if (commas > 0 && commas >= points)
+    return { decimal: ',', note: `decimal commas (settled by ${JSON.stringify(text(1))})${reads(',')}` };
+  if (points > 0)
+    return {
+      decimal: '.',
+      note:
+        ambiguous === null
+          ? undefined
+          : `decimal points (settled by ${JSON.stringify(text(3))})${reads('.')}`,
+    };
+  if (ambiguous === null) return { decimal: '.' };
+  return onAmbiguous({ example: ambiguous, withComma: Number(row[5]), withPoint: Number(row[6]) });
 }
 
 /** SQL: a value as it appears in a reason, JSON-quoted and cut at 60 characters. */

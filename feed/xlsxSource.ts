@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import type ExcelJS from 'exceljs';
 import type { FeedEngine } from './feedEngine';
 import { sqlName } from './feedEngine';
@@ -34,18 +35,135 @@ export function cellText(value: CellValue): string {
   return String(value);
 }
 
+const isFormula = (value: CellValue): value is ExcelJS.CellFormulaValue | ExcelJS.CellSharedFormulaValue =>
+  typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value);
+
+/**
+ * A row's cells as text, one per column from A, '' where there is no cell (exceljs's `row.values` is
+ * sparse, and `map` skips its holes). A formula's text is its result as the cell holds it: the
+ * formula's `value` leaves out a result that is falsy, which made a total of 0 read as empty.
+ */
+function rowTexts(row: ExcelJS.Row): string[] {
+  const texts: string[] = [];
+  row.eachCell((cell, column) => {
+    const value = cell.value;
+    texts[column - 1] = cellText(isFormula(value) ? (cell.result as CellValue) : value);
+  });
+  return Array.from(texts, (text) => text ?? '');
+}
+
+const ERROR_CELL = /(<c\s[^>]*?\st=)(["'])e\2/g;
+
+/**
+ * A sheet's XML with its error cells (`<c t="e">`) marked as text cells (`t="str"`), so an error
+ * reads as what Excel shows (`#DIV/0!`): exceljs's streaming reader parses the error a formula left
+ * as a number (NaN) and drops it, and the cell read as empty ("missing"). The text is cut before a
+ * `<`, so a tag is never split between two pieces (nor is a character).
+ */
+export async function* errorCellsAsText(
+  xml: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  let rest = '';
+  for await (const chunk of xml) {
+    const text = rest + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    const cut = Math.max(0, text.lastIndexOf('<'));
+    rest = text.slice(cut);
+    yield text.slice(0, cut).replace(ERROR_CELL, '$1$2str$2');
+  }
+  yield (rest + decoder.decode()).replace(ERROR_CELL, '$1$2str$2');
+}
+
+/** Why a workbook cannot be read, in words for its FeedError (which names the file). */
+export class WorkbookError extends Error {}
+
+/**
+ * The sheet's XML, passed on as it is, failing when it stops before its end: exceljs reads a cut
+ * sheet (a broken copy) up to the cut without an error, which would lose the rows after it.
+ */
+async function* wholeSheet(xml: AsyncIterable<string>): AsyncGenerator<string> {
+  let ended = false;
+  for await (const piece of xml) {
+    ended ||= /<\/(?:\w+:)?worksheet>/.test(piece);
+    yield piece;
+  }
+  if (!ended) throw new WorkbookError('its sheet stops before its end: an incomplete copy?');
+}
+
+/** An error exceljs threw on the workbook, as a WorkbookError; a file system error stays as it is. */
+function workbookError(error: unknown): unknown {
+  if (error instanceof WorkbookError || typeof (error as NodeJS.ErrnoException).code === 'string')
+    return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new WorkbookError(
+    message === 'FILE_ENDED' ? 'it ends early: an incomplete copy or download?' : message,
+  );
+}
+
+/** `items` as exceljs produces them, an error in producing one thrown as what it says about the workbook. */
+async function* fromWorkbook<T>(items: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = items[Symbol.asyncIterator]();
+  let done = false;
+  try {
+    for (;;) {
+      let next: IteratorResult<T>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        done = true;
+        throw workbookError(error);
+      }
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!done) await iterator.return?.();
+  }
+}
+
+/**
+ * Checks the file starts as an .xlsx (a zip archive) does, before exceljs opens it: exceljs's own
+ * stream errors (a missing file, a folder) are not passed to the reader but thrown where nothing
+ * catches them, which ends the process. False for an empty file.
+ */
+async function startsAsWorkbook(path: string): Promise<boolean> {
+  const head = Buffer.alloc(4);
+  const handle = await open(path, 'r');
+  try {
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    if (bytesRead === 0) return false;
+  } finally {
+    await handle.close();
+  }
+  if (head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return true;
+  // Excel 97-2003 (.xls) and password-protected workbooks are both OLE2 compound files.
+  if (head.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0])))
+    throw new WorkbookError(
+      "it is in Excel's older (.xls) or password-protected format: save it as an .xlsx workbook without a password, or as CSV",
+    );
+  throw new WorkbookError('it is not a zip archive, which every .xlsx file is');
+}
+
 export interface XlsxLoaded {
   header: string[];
   /** Excel row number of each loaded row (index = rid; 0 is the header). */
   rowNumbers: Int32Array;
 }
 
-/** Loads the first sheet of the workbook at `path` into `table` (c0..c(n-1), header at rowid 0); undefined when the sheet is empty. */
+/**
+ * Loads the first sheet of the workbook at `path` into `table` (c0..c(n-1), header at rowid 0);
+ * undefined when the file or its sheet is empty. A file that is not a workbook, or a broken one,
+ * throws WorkbookError.
+ */
 export async function loadXlsx(
   engine: FeedEngine,
   path: string,
   table: string,
 ): Promise<XlsxLoaded | undefined> {
+  if (!(await startsAsWorkbook(path))) return undefined;
   // Loaded here, not at the top: exceljs takes a third of a second to load, and most feeds are CSV.
   const { default: excel } = await import('exceljs');
   const reader = new excel.stream.xlsx.WorkbookReader(path, {
@@ -56,20 +174,30 @@ export async function loadXlsx(
     entries: 'ignore',
   });
   let header: string[] | undefined;
+  // The header's first column: columns left of it are unlabelled (a sheet whose table starts in B).
+  let first = 0;
   const rowNumbers: number[] = [];
   let appender: Awaited<ReturnType<FeedEngine['connection']['createAppender']>> | undefined;
-  for await (const sheet of reader) {
-    for await (const row of sheet) {
-      const values = (row.values as CellValue[]).slice(1).map(cellText);
-      if (values.every((v) => v.trim() === '')) continue; // Excel's blank rows are not rows
+  let sheets = 0;
+  for await (const sheet of fromWorkbook(reader)) {
+    sheets++;
+    // The sheet's XML, parsed as its rows are read (a property exceljs does not declare).
+    const xml = sheet as unknown as { iterator: AsyncIterable<Buffer | string> };
+    xml.iterator = wholeSheet(errorCellsAsText(xml.iterator));
+    for await (const row of fromWorkbook(sheet)) {
+      const texts = rowTexts(row);
+      if (texts.every((v) => v.trim() === '')) continue; // Excel's blank rows are not rows
       if (!header) {
-        header = values;
+        first = texts.findIndex((v) => v.trim() !== '');
+        // A blank header cell between two labelled ones is a column with an empty name, as in a
+        // CSV: kept in place (so the others keep theirs) and never matched to a feed column.
+        header = texts.slice(first);
         const columns = header.map((_, i) => `c${i} VARCHAR`).join(', ');
         await engine.run(`CREATE OR REPLACE TABLE ${sqlName(table)} (${columns})`);
         appender = await engine.connection.createAppender(table);
       }
       for (let i = 0; i < header.length; i++) {
-        const v = values[i] ?? '';
+        const v = texts[first + i] ?? '';
         if (v === '') appender?.appendNull();
         else appender?.appendVarchar(v);
       }
@@ -78,6 +206,7 @@ export async function loadXlsx(
     }
     break; // the first sheet is the feed
   }
+  if (sheets === 0) throw new WorkbookError('it is a zip archive without a worksheet');
   if (!header || !appender) return undefined;
   appender.flushSync();
   appender.closeSync();

@@ -87,8 +87,23 @@ async function actionBody(request: HttpRequest): Promise<ActionRequestBody> {
   const body = (raw ?? {}) as Record<string, unknown>;
   const action = body.action as TabAction;
   if (!ACTIONS.includes(action)) throw new TabApiError(400, `action must be one of ${ACTIONS.join(', ')}`);
-  const text_ = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
-  return { action, value: text_('value'), reason: text_('reason'), note: text_('note') };
+  // A field of the wrong type is refused, not dropped: a dropped value would record the customer's own.
+  const text_ = (key: string): string | undefined => {
+    const v = body[key];
+    if (v === undefined || typeof v === 'string') return v;
+    throw new TabApiError(400, `${key} must be a string`);
+  };
+  return { action, value: wonBackValueOf(body.value), reason: text_('reason'), note: text_('note') };
+}
+
+/**
+ * The Won back value as the card's check reads it (readWonBackValue): a plain-number string, or a JSON
+ * number written out as one (so 1e21 is refused there like a typed exponent). Anything else is a 400.
+ */
+function wonBackValueOf(value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new TabApiError(400, 'value must be a number or a plain-number string');
 }
 
 /** The routes under /api (the host adds the prefix), each with its handler. */

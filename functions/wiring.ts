@@ -116,6 +116,9 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       // Resolved on the first read (the bot works on a host whose feed is not configured yet), as of today.
       readBook: () => feedReaderFor(config, rules)(localDate(clock(), config.timeZone)),
       timeZone: config.timeZone,
+      // The book's currency, as the cards state it: every amount the tabs show is in it.
+      currency: config.card.currency,
+      locale: config.card.locale,
       access: {
         tenantId: config.bot.tenantId,
         adminUserIds: config.adminUserIds,

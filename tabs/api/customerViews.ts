@@ -1,12 +1,10 @@
 import { actionName } from '../../bot/taps/actionWords';
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import { lossReasonLabel } from '../../bot/taps/staleReason';
+import { formatMoney, wonBackPrefill } from '../../cards/format';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
-import { computeFeatures, emptyFeatures, featureContext } from '../../rules/features';
-import { cadenceFigures } from '../../rules/model/cadenceModel';
-import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import type { AuditRow } from '../../storage/auditRow';
 import { customerKind } from './customerKinds';
@@ -17,9 +15,15 @@ import type { CustomerFacts, CustomerRow, TimelineEntry, WeekPoint } from './tab
  * stored states, the book (orders, tickets), the scorings and the audit trail.
  */
 
-/** A customer's row: the stored state (what the card and the taps know) and days since the last order. */
-export function customerRow(state: CustomerState, daysSinceLastOrder: number | null): CustomerRow {
+/**
+ * A customer's row: the stored state (what the card and the taps know), and from today's scoring the
+ * figures the card states (value, what kind of value, value at risk: the scoring's own, value × chance
+ * of no order) and days since the last order. A customer no longer in the feed has no chance: 0 at risk.
+ */
+export function customerRow(state: CustomerState, scored: ScoredCustomer | undefined): CustomerRow {
   const score = Math.round(state.score);
+  const daysSinceLastOrder = scored?.daysSinceLastOrder ?? null;
+  const monthlyValue = scored?.monthlyValue ?? state.monthlyValue;
   return {
     customerId: state.customerId,
     name: state.name,
@@ -27,8 +31,10 @@ export function customerRow(state: CustomerState, daysSinceLastOrder: number | n
     kind: customerKind(state, daysSinceLastOrder),
     band: state.band,
     score,
-    monthlyValue: state.monthlyValue,
-    valueAtRisk: Math.round((state.monthlyValue * state.score) / 100),
+    monthlyValue,
+    valueKind: scored?.valueKind ?? 'monthly',
+    wonBackPrefill: wonBackPrefill(monthlyValue),
+    valueAtRisk: Math.round(scored?.valueAtRisk ?? 0),
     daysSinceLastOrder,
     reasons: state.reasons,
     status: state.status,
@@ -45,15 +51,20 @@ export function customerRows(
   scored: ScoredBook | null,
   owner: string | null,
 ): CustomerRow[] {
-  const days = new Map(scored?.customers.map((c) => [c.customerId, c.daysSinceLastOrder]) ?? []);
+  const byId = scoredById(scored);
   const rows: CustomerRow[] = [];
   for (const s of states) {
     if (owner !== null && s.owner.trim().toLowerCase() !== owner) continue;
-    rows.push(customerRow(s, days.get(s.customerId) ?? null));
+    rows.push(customerRow(s, byId.get(s.customerId)));
   }
   return rows.sort(
     (a, b) => b.valueAtRisk - a.valueAtRisk || b.score - a.score || a.name.localeCompare(b.name),
   );
+}
+
+/** Today's scored customers by id. */
+export function scoredById(scored: ScoredBook | null): ReadonlyMap<string, ScoredCustomer> {
+  return new Map(scored?.customers.map((c) => [c.customerId, c]) ?? []);
 }
 
 /** Index of a customer in the book, or -1. */
@@ -120,23 +131,18 @@ export function scoredWeeks(today: string, weeks: number): string[] {
   return Array.from({ length: weeks }, (_, k) => isoOfDay(monday - 7 * (weeks - 1 - k)));
 }
 
-/** One customer's score and no-order probability on each scored week (books scored as of those days). */
-export function weekPoints(
-  book: Book,
-  i: number,
-  rules: Rules,
-  scorings: readonly ScoredBook[],
-): WeekPoint[] {
-  const f = emptyFeatures();
-  return scorings.map((scored) => {
-    computeFeatures(book, i, featureContext(book, rules, scored.asOfDay), f);
-    const figures = f.orderCount > 0 ? cadenceFigures(scored.model, f) : null;
-    return {
-      week: scored.asOf,
-      score: Math.round(scored.customers[i].score),
-      noOrderProbability: figures ? Math.round(figures.noOrderProbability * 1000) / 1000 : null,
-    };
-  });
+/**
+ * One customer's score and chance of no order on each scored week: the book scored as of that Monday,
+ * and the chance the card and the list state (listChance, in the scoring's horizon), so this week's
+ * point is the card's figure and the earlier ones are what the card would have said then.
+ */
+export function weekPoints(i: number, scorings: readonly ScoredBook[]): WeekPoint[] {
+  return scorings.map((scored) => ({
+    week: scored.asOf,
+    score: Math.round(scored.customers[i].score),
+    noOrderProbability: Math.round(scored.customers[i].listChance * 1000) / 1000,
+    horizonDays: scored.noOrderHorizonDays,
+  }));
 }
 
 const SENTIMENT_WORDS: Record<number, string> = { [-1]: 'negative', 0: 'neutral', 1: 'positive' };
@@ -151,17 +157,13 @@ export function timeline(
     timeZone: string;
     lossReasons: readonly { code: string; label: string }[];
     currency: string;
+    locale: string;
     /** The state's surfacedAt: the weekly run's own rows are kept by month, not by customer, so it stands in for them. */
     surfacedAt?: string | null;
   },
 ): TimelineEntry[] {
   const last = dayOf(options.today);
-  const money = (n: number) =>
-    new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency: options.currency,
-      maximumFractionDigits: 0,
-    }).format(n);
+  const money = (n: number) => formatMoney(n, options.currency, options.locale);
   const entries: TimelineEntry[] = [];
   for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) {
     if (book.orderDay[k] > last) continue;

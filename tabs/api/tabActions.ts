@@ -1,17 +1,18 @@
 import { actionRulesFrom } from '../../bot/taps/actionRules';
-import type { Decision, DecisionContext } from '../../bot/taps/actionTypes';
-import { actionWords, supersededWords } from '../../bot/taps/actionWords';
+import type { Decision, DecisionContext, RepAction } from '../../bot/taps/actionTypes';
+import { supersededWords } from '../../bot/taps/actionWords';
 import {
   actionKey,
   cardMessageKey,
+  latestOpenAction,
   nextGeneration,
-  openCardAction,
   undoKey,
 } from '../../bot/taps/auditHistory';
 import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from '../../bot/taps/authorise';
 import { type CommitResult, commitDecision, finishRecorded } from '../../bot/taps/commitAction';
 import { decideTap } from '../../bot/taps/decideTap';
 import { decideUndo, selectUndoTarget } from '../../bot/taps/decideUndo';
+import { formatExactMoney } from '../../cards/format';
 import { localDate } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { Rules } from '../../rules/rulesSchema';
@@ -27,10 +28,15 @@ import type { ActionRequestBody } from './tabTypes';
  * decideUndo) and the card's own commit (audit row first, then the state, ETag-guarded), so a tab
  * tap and a card tap are the same transition with the same audit row.
  *
- * What differs from a card tap is only where it came from. The tab is one "message" per user
- * (`tab:<user id>`): a double tap computes the same idempotency key and is recorded once; Undo in
- * the tab reverses the customer's latest standing action wherever it was taken, as the chat's
- * `undo` command does, and only for the person who took it or an admin.
+ * What differs from a card tap is only where it came from. The tab's taps are recorded under one
+ * name per user (`tab:<user id>`), but the tab is not one card that keeps its first outcome: it acts
+ * like a fresh card after each action, as the next day's follow-up digest does (Reached out, then
+ * Won back). Only the same tap again while that action is still the customer's latest, in the same
+ * slip cycle, is a repeat (repeatedTabTap): it is finished, not recorded twice. Anything else is
+ * decided afresh on the state as it is now, under the next generation's key, so a double tap of the
+ * new action still collides on one key. Undo in the tab reverses the customer's latest standing
+ * action wherever it was taken, as the chat's `undo` command does, and only for the person who took
+ * it or an admin.
  */
 
 export interface TabActionDeps {
@@ -42,6 +48,9 @@ export interface TabActionDeps {
   timeZone: string;
   access: AccessPolicy;
   clock: () => Date;
+  /** The book's currency and the locale its amounts are written in (the card's). */
+  currency: string;
+  locale: string;
 }
 
 export type TabActionResult =
@@ -103,22 +112,33 @@ export async function tapInTab(
       isAdmin(user.userId, deps.access),
     );
   } else {
-    const open = openCardAction(history, messageId);
-    if (open && open.action !== body.action) {
-      return {
-        ok: false,
-        status: 409,
-        message: `${current.name} is already marked ${actionWords(open, deps.timeZone)} from this tab. Undo it first to change it.`,
-      };
-    }
-    if (open)
-      return answer(await finishRecorded(deps, open, { ...replay, at: now.toISOString() }), deps, user);
+    const repeat = repeatedTabTap(history, messageId, body.action, current, deps.timeZone);
+    if (repeat)
+      return answer(await finishRecorded(deps, repeat, { ...replay, at: now.toISOString() }), deps, user);
     const key = actionKey(messageId, customerId, body.action, nextGeneration(history, messageId));
     decision = decideTap(body.action, ctx(key), rules, body);
   }
   if (!decision.ok)
     return { ok: false, status: decision.reason === 'not_allowed' ? 403 : 409, message: decision.message };
   return answer(await commitDecision(deps, decision, { ...replay, at: now.toISOString() }), deps, user);
+}
+
+/**
+ * The row a tab tap repeats, or null when the tap is a new action: the customer's latest standing
+ * action, taken from this user's tab, the same action, and not older than the customer's current slip
+ * cycle (a customer listed again since is a new card's business). Pure.
+ */
+export function repeatedTabTap(
+  history: readonly AuditRow[],
+  messageId: string,
+  action: RepAction,
+  current: CustomerState,
+  timeZone: string,
+): AuditRow | null {
+  const latest = latestOpenAction(history);
+  if (!latest || latest.cardMessageId !== messageId || latest.action !== action) return null;
+  const inCycle = current.surfacedAt === null || localDate(latest.at, timeZone) >= current.surfacedAt;
+  return inCycle ? latest : null;
 }
 
 async function answer(result: CommitResult, deps: TabActionDeps, user: TabUser): Promise<TabActionResult> {
@@ -138,15 +158,15 @@ async function answer(result: CommitResult, deps: TabActionDeps, user: TabUser):
   }
   if (row.action !== 'undo')
     await deps.cards.pushRecentAction(user.userId, { customerId: row.customerId, rowId: row.id });
-  return { ok: true, message: doneWords(row), state };
+  return { ok: true, message: doneWords(row, (n) => formatExactMoney(n, deps.currency, deps.locale)), state };
 }
 
-function doneWords(row: AuditRow): string {
+function doneWords(row: AuditRow, money: (n: number) => string): string {
   switch (row.action) {
     case 'undo':
       return `Undone: ${row.customerName} is back as it was before.`;
     case 'won_back':
-      return `Recorded: ${row.customerName} won back${row.value !== null ? ` (${row.value} a month)` : ''}.`;
+      return `Recorded: ${row.customerName} won back${row.value !== null ? ` (${money(row.value)} a month)` : ''}.`;
     case 'lost':
       return `Recorded: ${row.customerName} lost.`;
     default:

@@ -15,6 +15,7 @@ import {
   customerRow,
   customerRows,
   ordersByMonth,
+  scoredById,
   scoredWeeks,
   timeline,
   undoableAction,
@@ -53,7 +54,9 @@ export interface TabServiceDeps {
   timeZone: string;
   access: AccessPolicy & { managerUserIds: readonly string[] };
   clock: () => Date;
+  /** The book's currency (ISO 4217, default USD) and the locale the API's own words use (default en-US), as on the cards. */
   currency?: string;
+  locale?: string;
   /** How long a read feed and its scorings are reused (default 5 minutes). */
   bookTtlMs?: number;
 }
@@ -96,6 +99,7 @@ export interface TabService {
 export function createTabService(deps: TabServiceDeps): TabService {
   const books = bookCache(deps);
   const currency = deps.currency ?? 'USD';
+  const locale = deps.locale ?? 'en-US';
   const today = () => localDate(deps.clock(), deps.timeZone);
   const seesAll = (user: TabUser) => roleOf(user, deps.access) !== 'rep';
   const ownerScope = (user: TabUser) => (seesAll(user) ? null : user.email);
@@ -129,7 +133,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const day = today();
       const [states, loaded] = await Promise.all([deps.storage.state.getAll(), books.scored(day)]);
       const owner = ownerScope(user);
-      return { asOf: day, owner, customers: customerRows(states.values(), loaded.scored, owner) };
+      return { asOf: day, currency, owner, customers: customerRows(states.values(), loaded.scored, owner) };
     },
 
     async customer(user, customerId) {
@@ -142,10 +146,10 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const i = bookIndex(book, customerId);
       const weeks = scoredWeeks(day, HISTORY_WEEKS);
       const scorings = i < 0 ? [] : await Promise.all(weeks.map(async (w) => (await books.scored(w)).scored));
-      const daysSince = i < 0 ? null : scored.customers[i].daysSinceLastOrder;
       return {
         asOf: day,
-        customer: customerRow(state, daysSince),
+        currency,
+        customer: customerRow(state, i < 0 ? undefined : scored.customers[i]),
         facts:
           i < 0
             ? {
@@ -159,7 +163,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
               }
             : customerFacts(book, scored.customers[i], dayOf(day)),
         ordersByMonth: i < 0 ? [] : ordersByMonth(book, i, day),
-        weeks: i < 0 ? [] : weekPoints(book, i, deps.rules, scorings),
+        weeks: i < 0 ? [] : weekPoints(i, scorings),
         timeline:
           i < 0
             ? []
@@ -168,6 +172,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
                 timeZone: deps.timeZone,
                 lossReasons: deps.rules.lossReasons,
                 currency,
+                locale,
                 surfacedAt: state.surfacedAt,
               }),
         lossReasons: deps.rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
@@ -187,6 +192,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
           timeZone: deps.timeZone,
           access: deps.access,
           clock: deps.clock,
+          currency,
+          locale,
         },
         user,
         customerId,
@@ -198,13 +205,16 @@ export function createTabService(deps: TabServiceDeps): TabService {
       return {
         ok: true,
         message: result.message,
-        customer: customerRow(result.state, i < 0 ? null : scored.customers[i].daysSinceLastOrder),
+        customer: customerRow(result.state, i < 0 ? undefined : scored.customers[i]),
       };
     },
 
     async team(user, filter) {
       const day = today();
       const month = filter.month ?? day.slice(0, 7);
+      // The figures run up to today: a later month has none (and the year 9999's next month is no month).
+      if (month > day.slice(0, 7))
+        throw new TabApiError(400, `month ${month} is after this month (${day.slice(0, 7)})`);
       // A rep sees the team tab for themselves only; managers choose a rep or everyone.
       const rep = seesAll(user) ? filter.rep?.trim().toLowerCase() || null : user.email;
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
@@ -215,7 +225,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         ...months,
         shiftMonth(month, 1),
       ];
-      const [states, reps, accuracy, { book }, ...rowsByMonth] = await Promise.all([
+      const [states, reps, accuracy, { book, scored }, ...rowsByMonth] = await Promise.all([
         deps.storage.state.getAll(),
         deps.storage.conversations.listReps(),
         books.accuracy(day),
@@ -246,6 +256,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const selected = summaries[summaries.length - 1];
       const owners = [...new Set(all.map((s) => s.owner.trim().toLowerCase()))].sort();
       const weekStart = scoredWeeks(day, 1)[0];
+      const byId = scoredById(scored);
       return {
         asOf: day,
         currency,
@@ -254,8 +265,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
           : [{ owner: user.email, name: user.name }],
         filter: { rep, month },
         months,
-        valueAtRiskByRep: valueAtRiskByRep(mine, repName),
-        untouched: untouchedThisWeek(mine, weekStart, repName),
+        valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules: deps.rules, today: day, locale }, repName),
+        untouched: untouchedThisWeek(mine, byId, weekStart, repName),
         monthly: summaries.map(monthFigures),
         lossesByReason: selected.losses.map((l) => ({ label: l.label, count: l.count, share: l.share })),
         holdout: holdoutWords(selected),

@@ -25,7 +25,12 @@ export interface CustomerRow {
   band: 'steady' | 'watch' | 'at_risk';
   /** 0-100, rounded. */
   score: number;
+  /** Per month, or for a one-order customer what a second order is worth (valueKind), as on the card. */
   monthlyValue: number;
+  valueKind: 'monthly' | 'second_order';
+  /** What the Won back box starts with (the card's own pre-fill). */
+  wonBackPrefill: number;
+  /** Value × chance of no order in the scoring's horizon: the card's and the CLI's figure. */
   valueAtRisk: number;
   daysSinceLastOrder: number | null;
   reasons: string[];
@@ -45,6 +50,8 @@ export interface MeResponse {
 
 export interface CustomersResponse {
   asOf: string;
+  /** The book's currency (ISO 4217): every amount is in it. */
+  currency: string;
   /** Whose customers: the rep's email, or null for everyone (managers). */
   owner: string | null;
   customers: CustomerRow[];
@@ -77,12 +84,15 @@ export interface WeekPoint {
   /** The Monday scored, `YYYY-MM-DD`. */
   week: string;
   score: number;
-  /** The cadence model's chance of no order in its horizon; null when the model was unavailable. */
-  noOrderProbability: number | null;
+  /** The chance of no order in `horizonDays` the card states (the list's chance), 0-1. */
+  noOrderProbability: number;
+  horizonDays: number;
 }
 
 export interface CustomerDetailResponse {
   asOf: string;
+  /** The book's currency (ISO 4217): every amount is in it. */
+  currency: string;
   customer: CustomerRow;
   facts: CustomerFacts;
   ordersByMonth: { month: string; orders: number; amount: number }[];
@@ -96,7 +106,7 @@ export interface CustomerDetailResponse {
 
 export interface ActionRequestBody {
   action: TabAction;
-  /** Won back: the monthly value (blank = the customer's). */
+  /** Won back: the monthly value, a plain decimal (blank = the customer's); the API also takes a number. */
   value?: string;
   /** Lost: the reason code, and an optional note. */
   reason?: string;
@@ -127,7 +137,17 @@ export interface TeamResponse {
   /** The filter applied: a rep's email or null for all; a month `YYYY-MM`. */
   filter: { rep: string | null; month: string };
   months: string[];
-  valueAtRiskByRep: { owner: string; name: string; valueAtRisk: number; slipping: number }[];
+  /**
+   * Per rep, the customers the weekly card counts (a kind of name at risk who passes the card's gates)
+   * and their summed value at risk; `countsText` words the counts as the card does.
+   */
+  valueAtRiskByRep: {
+    owner: string;
+    name: string;
+    valueAtRisk: number;
+    listed: number;
+    countsText: string;
+  }[];
   untouched: {
     owner: string;
     name: string;

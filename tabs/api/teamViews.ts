@@ -1,6 +1,12 @@
+import { countsText } from '../../cards/buildWeeklyCard';
 import type { MonthlySummary } from '../../jobs/monthly/monthlySummarySchema';
 import type { BacktestResult } from '../../rules/backtest';
+import { dayOf } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
+import { classifyGates } from '../../rules/gates';
+import { noCounts } from '../../rules/ranking';
+import type { Rules } from '../../rules/rulesSchema';
+import type { ScoredCustomer } from '../../rules/scoreBook';
 import type { MonthFigures, TeamResponse } from './tabTypes';
 
 /**
@@ -11,18 +17,33 @@ import type { MonthFigures, TeamResponse } from './tabTypes';
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
-/** Value at risk per rep (active customers not steady), largest first. */
+/**
+ * Per rep, what the weekly card counts as of `today`: customers of a kind at risk who pass the card's
+ * gates (not lost, not paused after a contact, not cooling down after a save, above the value floor)
+ * with their stored state, and the sum of their value at risk (the scoring's, as on the card).
+ * Largest first.
+ */
 export function valueAtRiskByRep(
   states: Iterable<CustomerState>,
+  scored: ReadonlyMap<string, ScoredCustomer>,
+  options: { rules: Rules; today: string; locale: string },
   repName: (owner: string) => string,
 ): TeamResponse['valueAtRiskByRep'] {
-  const byRep = new Map<string, { valueAtRisk: number; slipping: number }>();
+  const byRep = new Map<string, { valueAtRisk: number; counts: ReturnType<typeof noCounts> }>();
+  const asOfDay = dayOf(options.today);
   for (const s of states) {
-    if (s.status !== 'active' || s.band === 'steady') continue;
+    const c = scored.get(s.customerId);
+    if (!c?.segment) continue;
+    const gate = classifyGates(
+      { band: c.band, monthlyValue: c.monthlyValue, state: s },
+      options.rules,
+      asOfDay,
+    );
+    if (!gate.surfaced) continue;
     const owner = s.owner.trim().toLowerCase();
-    const entry = byRep.get(owner) ?? { valueAtRisk: 0, slipping: 0 };
-    entry.valueAtRisk += (s.monthlyValue * s.score) / 100;
-    entry.slipping++;
+    const entry = byRep.get(owner) ?? { valueAtRisk: 0, counts: noCounts() };
+    entry.valueAtRisk += c.valueAtRisk;
+    entry.counts[c.segment]++;
     byRep.set(owner, entry);
   }
   return [...byRep.entries()]
@@ -30,7 +51,8 @@ export function valueAtRiskByRep(
       owner,
       name: repName(owner),
       valueAtRisk: Math.round(e.valueAtRisk),
-      slipping: e.slipping,
+      listed: e.counts.slipping + e.counts.not_back + e.counts.lapsed,
+      countsText: countsText(e.counts, options.locale),
     }))
     .sort((a, b) => b.valueAtRisk - a.valueAtRisk);
 }
@@ -41,6 +63,7 @@ export function valueAtRiskByRep(
  */
 export function untouchedThisWeek(
   states: Iterable<CustomerState>,
+  scored: ReadonlyMap<string, ScoredCustomer>,
   weekStart: string,
   repName: (owner: string) => string,
 ): TeamResponse['untouched'] {
@@ -54,7 +77,7 @@ export function untouchedThisWeek(
     list.push({
       customerId: s.customerId,
       name: s.name,
-      valueAtRisk: Math.round((s.monthlyValue * s.score) / 100),
+      valueAtRisk: Math.round(scored.get(s.customerId)?.valueAtRisk ?? 0),
     });
     byRep.set(owner, list);
   }
@@ -97,7 +120,7 @@ export function accuracyWords(result: BacktestResult, asOf: string): TeamRespons
         ? `better than simply sorting by days since the last order (${pct(result.baseline.auc)})`
         : `worse than simply sorting by days since the last order (${pct(result.baseline.auc)})`;
   const sentence =
-    `Replayed on your own book as of ${asOf}: of ${result.customers} customers, ${result.churned} placed no order in the next ` +
+    `Replayed on the team's whole book as of ${asOf}: of ${result.customers} customers, ${result.churned} placed no order in the next ` +
     `${result.horizonDays} days. Picking one who stopped and one who kept ordering, the score ranked the one who stopped ` +
     `higher ${pct(result.score.auc)} of the time, ${compare}. In each rep's top ${result.topK}, ` +
     `${pct(result.score.topKPrecision)} really stopped ordering.`;

@@ -117,6 +117,17 @@ describe('Teams tabs', () => {
     await expect(tab(page).getByText('Bayview Primary School').isVisible()).resolves.toBe(true);
     await tab(page).getByRole('textbox', { name: 'Search customers' }).fill('');
     await screenshot(page, 'tab-personal.png');
+
+    // Opening a customer focuses its heading; Back returns focus to the row, the list as it was.
+    await tab(page)
+      .getByRole('region', { name: 'Slipping' })
+      .getByRole('button', { name: 'Greenfield Cafe' })
+      .click();
+    const focused = () => tab(page).locator(':focus').textContent();
+    await expect.poll(focused).toBe('Greenfield Cafe');
+    await expect(tab(page).locator('h1:focus').count()).resolves.toBe(1);
+    await tab(page).getByRole('button', { name: '← My customers' }).click();
+    await expect.poll(() => tab(page).locator('[data-customer="C-1001"] button:focus').count()).toBe(1);
     await page.close();
   });
 
@@ -205,7 +216,11 @@ describe('Teams tabs', () => {
     ]) {
       await expect(frame.getByRole('region', { name }).isVisible()).resolves.toBe(true);
     }
-    await expect(frame.getByText(/Replayed on your own book as of/).isVisible()).resolves.toBe(true);
+    await expect(frame.getByText(/Replayed on the team's whole book as of/).isVisible()).resolves.toBe(true);
+    // Counted and worded as the weekly card counts them.
+    await expect(frame.getByRole('region', { name: 'Value at risk by rep' }).textContent()).resolves.toMatch(
+      /\$[\d,]+ · \d+ slipping/,
+    );
     const riskRows = frame.getByRole('region', { name: 'Value at risk by rep' }).locator('> div');
     expect(await riskRows.count()).toBeGreaterThan(1);
     const november = frame.getByRole('row', { name: /Nov 2026/ });
@@ -251,32 +266,44 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
-  it('a double tap in the tab records one action, as on the card', async () => {
+  it('a double tap in the tab records one action, as on the card; the next action is a fresh tap', async () => {
     const token = await e2e.stack.signTabToken();
-    const tap = () =>
+    const post = (body: Record<string, unknown>) =>
       fetch(`${e2e.stack.urls.bot}/api/tab/customers/C-1123/actions`, {
         method: 'POST',
-        body: JSON.stringify({ action: 'reached_out' }),
+        body: JSON.stringify(body),
         headers: { authorization: `Bearer ${token}` },
       });
+    const tap = () => post({ action: 'reached_out' });
     const responses = await Promise.all([tap(), tap()]);
     expect(responses.map((r) => r.status)).toEqual([200, 200]);
     const rows = await e2e.storage.audit.latestForCustomer('C-1123', { limit: 10 });
     expect(rows.filter((r) => r.action === 'reached_out')).toHaveLength(1);
     expect((await e2e.storage.state.get('C-1123'))?.state.lastContact).toBe('2026-11-23');
-    // Another action from the tab while that one stands: refused, nothing written.
-    const lost = await fetch(`${e2e.stack.urls.bot}/api/tab/customers/C-1123/actions`, {
-      method: 'POST',
-      body: JSON.stringify({ action: 'lost', reason: 'price' }),
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(lost.status).toBe(409);
-    expect(await lost.json()).toMatchObject({ error: expect.stringContaining('Undo it first') });
+    // Then Won back, as the next day's follow-up digest would allow: recorded, with the value sent.
+    const won = await post({ action: 'won_back', value: 12 });
+    expect(won.status).toBe(200);
+    expect(await won.json()).toMatchObject({ message: 'Recorded: Chestnut Grill won back ($12 a month).' });
+    const [wonRow] = await e2e.storage.audit.latestForCustomer('C-1123', { limit: 1 });
+    expect(wonRow).toMatchObject({ action: 'won_back', value: 12 });
+    expect((await e2e.storage.state.get('C-1123'))?.state.recoveredValue).toBe(12);
+    // Reached out again now answers what the card would, and writes nothing: no false "Recorded".
+    const again = await tap();
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ error: expect.stringContaining('already won back') });
+    const [latest] = await e2e.storage.audit.latestForCustomer('C-1123', { limit: 1 });
+    expect(latest.id).toBe(wonRow.id);
   });
 
   describe('the tab API refuses', () => {
     const api = (path: string, init: RequestInit = {}) => fetch(`${e2e.stack.urls.bot}/api/tab${path}`, init);
     const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+    it('a month out of range, and a malformed path, with 400', async () => {
+      const token = await e2e.stack.signTabToken();
+      expect((await api('/team?month=9999-12', bearer(token))).status).toBe(400);
+      expect((await api('/customers/%ZZ', bearer(token))).status).toBe(400);
+    });
 
     it('a missing token, on every route including /me', async () => {
       for (const path of ['/me', '/customers', `/customers/${GREENFIELD}`, '/team']) {

@@ -166,9 +166,15 @@ async function handle(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
   const method = (req.method ?? 'GET').toUpperCase();
-  const found = routes
-    .map((r) => ({ route: r, params: matchPath(r.path, url.pathname) }))
-    .find((m) => m.params);
+  let found: { route: FunctionRoute; params: Record<string, string> | null } | undefined;
+  try {
+    found = routes.map((r) => ({ route: r, params: matchPath(r.path, url.pathname) })).find((m) => m.params);
+  } catch (error) {
+    // A malformed escape (`%ZZ`) in the path is the caller's mistake, as Azure answers it.
+    if (error instanceof URIError)
+      return send(res, new HttpResponse({ status: 400, jsonBody: { error: 'malformed URL path' } }));
+    throw error;
+  }
   const route = found?.route;
   if (!route)
     return send(

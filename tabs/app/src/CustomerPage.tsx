@@ -11,21 +11,31 @@ import {
   Select,
   Spinner,
   Subtitle2,
-  Title3,
   tokens,
+  typographyStyles,
 } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ActionRequestBody, CustomerDetailResponse } from '../../api/tabTypes';
 import { api } from './api';
 import type { Series } from './Chart';
-import type { Formats } from './format';
+import { formats } from './format';
 import { LazyChart as Chart } from './LazyChart';
 import { KIND_COLORS, KIND_TITLES } from './Personal';
 import { markReady } from './ready';
 
 const useStyles = makeStyles({
   page: { padding: '16px 24px', maxWidth: '1100px' },
-  header: { display: 'flex', alignItems: 'center', gap: '12px', flexWrap: 'wrap' },
+  header: { display: 'flex', alignItems: 'center', gap: '12px', flexWrap: 'wrap', minWidth: 0 },
+  // Title3's look on a plain h1, which can take the focus.
+  title: {
+    ...typographyStyles.title3,
+    margin: 0,
+    maxWidth: '100%',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+    ':focus': { outlineStyle: 'none' },
+  },
   facts: {
     display: 'grid',
     gridTemplateColumns: 'repeat(auto-fit, minmax(150px, 1fr))',
@@ -68,12 +78,12 @@ const TIMELINE_FIRST = 25;
 
 export function CustomerPage({
   customerId,
-  f,
+  locale,
   themeKey,
   onBack,
 }: {
   customerId: string;
-  f: Formats;
+  locale: string;
   themeKey: string;
   onBack: () => void;
 }) {
@@ -92,7 +102,7 @@ export function CustomerPage({
       api.customer(customerId).then(
         (d) => {
           setData(d);
-          setValue(String(d.customer.monthlyValue));
+          setValue(String(d.customer.wonBackPrefill));
           setReason((r) => r || d.lossReasons[0]?.code || '');
         },
         (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
@@ -105,6 +115,16 @@ export function CustomerPage({
   useEffect(() => {
     if (data) markReady('customer');
   }, [data]);
+  // Opening a customer is a new page: focus its heading (once), so a screen reader starts there.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const loaded = data !== null;
+  useEffect(() => {
+    if (loaded) heading.current?.focus();
+  }, [loaded]);
+  const currency = data?.currency ?? 'USD';
+  const f = useMemo(() => formats(locale, currency), [locale, currency]);
+  const horizon = data?.weeks[0]?.horizonDays ?? null;
+  const chanceLabel = horizon === null ? 'Chance of no order' : `Chance of no order in ${horizon} days`;
 
   const act = async (body: ActionRequestBody) => {
     setBusy(true);
@@ -152,10 +172,8 @@ export function CustomerPage({
               kind: 'line',
             },
             {
-              label: 'Chance of no order',
-              values: data.weeks.map((w) =>
-                w.noOrderProbability === null ? null : Math.round(w.noOrderProbability * 100),
-              ),
+              label: chanceLabel,
+              values: data.weeks.map((w) => Math.round(w.noOrderProbability * 100)),
               color: tokens.colorBrandForeground1,
               kind: 'line',
               axis: 1,
@@ -163,7 +181,7 @@ export function CustomerPage({
             },
           ]
         : [],
-    [data],
+    [data, chanceLabel],
   );
 
   if (error)
@@ -184,7 +202,9 @@ export function CustomerPage({
         ← My customers
       </Button>
       <div className={s.header}>
-        <Title3 as="h1">{c.name}</Title3>
+        <h1 ref={heading} tabIndex={-1} className={s.title} title={c.name}>
+          {c.name}
+        </h1>
         <Badge appearance="tint" color={KIND_COLORS[c.kind]}>
           {KIND_TITLES[c.kind]}
         </Badge>
@@ -200,7 +220,16 @@ export function CustomerPage({
 
       <div className={s.facts}>
         <Fact label="Score" value={`${c.score} / 100`} />
-        <Fact label="Monthly value" value={f.money(c.monthlyValue)} />
+        {c.valueKind === 'second_order' ? (
+          <Fact label="If they order again" value={f.money(c.monthlyValue)} hint="one order so far" />
+        ) : (
+          <Fact label="Monthly value" value={`${f.money(c.monthlyValue)}/month`} />
+        )}
+        <Fact
+          label="Value at risk"
+          value={f.money(c.valueAtRisk)}
+          hint={horizon === null ? undefined : `value × chance of no order in ${horizon} days`}
+        />
         <Fact label="Orders" value={String(data.facts.orders)} />
         <Fact label="Spend" value={f.money(data.facts.spend)} />
         <Fact label="Last order" value={data.facts.lastOrder ? f.date(data.facts.lastOrder) : '–'} />
@@ -271,7 +300,7 @@ export function CustomerPage({
           <Chart
             labels={data.weeks.map((w) => f.day(w.week))}
             series={weekSeries}
-            ariaLabel="The score and the chance of no order, each Monday for twelve weeks"
+            ariaLabel={`The score and the ${chanceLabel.toLowerCase()}, each Monday for twelve weeks, as the weekly card stated it then`}
             themeKey={themeKey}
           />
         </section>

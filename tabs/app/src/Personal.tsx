@@ -12,11 +12,11 @@ import {
   Title3,
   tokens,
 } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import type { CustomerKind, CustomerRow, CustomersResponse, MeResponse } from '../../api/tabTypes';
 import { api } from './api';
 import { CustomerPage } from './CustomerPage';
-import type { Formats } from './format';
+import { type Formats, formats } from './format';
 import { markReady } from './ready';
 
 export const KIND_TITLES: Record<CustomerKind, string> = {
@@ -40,6 +40,12 @@ const KIND_ORDER: CustomerKind[] = [
   'steady',
 ];
 const FOLDED: ReadonlySet<CustomerKind> = new Set(['steady', 'lost']);
+/**
+ * Rows a group shows before "Show more", and how many more each click adds; search results are capped
+ * the same way. A whole book (thousands of rows) in the DOM took seconds to render and to search.
+ */
+const GROUP_FIRST = 50;
+const GROUP_MORE = 200;
 
 export const KIND_COLORS: Record<
   CustomerKind,
@@ -68,16 +74,36 @@ const useStyles = makeStyles({
     padding: '8px 4px',
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
   },
-  name: { justifyContent: 'flex-start', fontWeight: tokens.fontWeightSemibold, minWidth: 0 },
+  // Long names: one line, cut with an ellipsis (the full name is the button's title).
+  name: {
+    display: 'block',
+    justifyContent: 'flex-start',
+    textAlign: 'left',
+    fontWeight: tokens.fontWeightSemibold,
+    minWidth: 0,
+    maxWidth: '100%',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
   muted: { color: tokens.colorNeutralForeground3 },
+  // Read by screen readers only: each cell says what its figure is (the header row is visual).
+  srOnly: {
+    position: 'absolute',
+    width: '1px',
+    height: '1px',
+    overflow: 'hidden',
+    clipPath: 'inset(50%)',
+    whiteSpace: 'nowrap',
+  },
 });
 
 export function Personal({
-  f,
+  locale,
   themeKey,
   openCustomer,
 }: {
-  f: Formats;
+  locale: string;
   themeKey: string;
   openCustomer: string | null;
 }) {
@@ -88,6 +114,13 @@ export function Personal({
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<string | null>(openCustomer);
   const [unfolded, setUnfolded] = useState<ReadonlySet<CustomerKind>>(new Set());
+  const [shown, setShown] = useState<Partial<Record<CustomerKind, number>>>({});
+  // Where Back returns to: the row that was opened, and how far the list was scrolled.
+  const [returnTo, setReturnTo] = useState<{ customerId: string; scrollY: number } | null>(null);
+  // Typing stays responsive: the list filters a beat behind the box.
+  const deferredQuery = useDeferredValue(query);
+  const currency = data?.currency ?? 'USD';
+  const f = useMemo(() => formats(locale, currency), [locale, currency]);
 
   const load = useCallback(
     () =>
@@ -108,14 +141,26 @@ export function Personal({
   }, [data, selected]);
 
   const groups = useMemo(() => {
-    const q = query.trim().toLowerCase();
+    const q = deferredQuery.trim().toLowerCase();
     const rows = (data?.customers ?? []).filter(
       (c) => !q || c.name.toLowerCase().includes(q) || c.customerId.toLowerCase().includes(q),
     );
     return KIND_ORDER.map((kind) => ({ kind, rows: rows.filter((r) => r.kind === kind) })).filter(
       (g) => g.rows.length > 0,
     );
-  }, [data, query]);
+  }, [data, deferredQuery]);
+  const open = useCallback((customerId: string) => {
+    setReturnTo({ customerId, scrollY: window.scrollY });
+    setSelected(customerId);
+  }, []);
+  useLayoutEffect(() => {
+    if (selected || !returnTo || !data) return;
+    window.scrollTo(0, returnTo.scrollY);
+    document
+      .querySelector<HTMLElement>(`[data-customer="${CSS.escape(returnTo.customerId)}"] button`)
+      ?.focus({ preventScroll: true });
+    setReturnTo(null);
+  }, [selected, returnTo, data]);
 
   if (error)
     return (
@@ -127,16 +172,18 @@ export function Personal({
     return (
       <CustomerPage
         customerId={selected}
-        f={f}
+        locale={locale}
         themeKey={themeKey}
         onBack={() => {
           setSelected(null);
+          // The list is kept as it was (search, pages, scroll); its figures refresh behind it.
           void load();
         }}
       />
     );
   if (!data || !me) return <Spinner label="Loading your customers…" style={{ padding: 32 }} />;
-  const searching = query.trim() !== '';
+  const searching = deferredQuery.trim() !== '';
+  const matches = groups.reduce((n, g) => n + g.rows.length, 0);
   return (
     <main className={s.page}>
       <div className={s.header}>
@@ -155,17 +202,27 @@ export function Personal({
       <div className={`${s.row} ${s.muted}`} aria-hidden="true">
         <Caption1 style={{ paddingLeft: 12 }}>Customer</Caption1>
         <Caption1>Score</Caption1>
-        <Caption1>At risk / month</Caption1>
+        <Caption1>Value at risk</Caption1>
         <Caption1>Last order</Caption1>
         <Caption1>Why</Caption1>
       </div>
-      {groups.length === 0 && (
+      {data.customers.length === 0 ? (
         <Body1 as="p" block>
-          No customer matches “{query}”.
+          {me.seesAll ? 'No customers yet.' : 'You have no customers yet.'} They appear here after the first
+          weekly run has scored the order feed.
         </Body1>
+      ) : (
+        searching && (
+          <Caption1 as="p" block role="status" className={s.muted}>
+            {matches === 0
+              ? `No customer matches “${deferredQuery.trim()}”.`
+              : `${matches} ${matches === 1 ? 'customer matches' : 'customers match'} “${deferredQuery.trim()}”.`}
+          </Caption1>
+        )
       )}
       {groups.map(({ kind, rows }) => {
         const folded = FOLDED.has(kind) && !searching && !unfolded.has(kind);
+        const limit = shown[kind] ?? GROUP_FIRST;
         return (
           <section key={kind} className={s.group} aria-label={KIND_TITLES[kind]}>
             <Subtitle2 as="h2" block>
@@ -179,7 +236,24 @@ export function Personal({
                 Show {rows.length} {KIND_TITLES[kind].toLowerCase()} customers
               </Button>
             ) : (
-              rows.map((c) => <Row key={c.customerId} c={c} f={f} onOpen={() => setSelected(c.customerId)} />)
+              <>
+                {rows.slice(0, limit).map((c) => (
+                  <Row key={c.customerId} c={c} f={f} srOnly={s.srOnly} onOpen={open} />
+                ))}
+                {rows.length > limit && (
+                  <div>
+                    <Button
+                      appearance="transparent"
+                      onClick={() => setShown({ ...shown, [kind]: limit + GROUP_MORE })}
+                    >
+                      Show {Math.min(GROUP_MORE, rows.length - limit)} more
+                    </Button>
+                    <Caption1 className={s.muted}>
+                      {limit} of {rows.length} shown
+                    </Caption1>
+                  </div>
+                )}
+              </>
             )}
           </section>
         );
@@ -188,24 +262,42 @@ export function Personal({
   );
 }
 
-function Row({ c, f, onOpen }: { c: CustomerRow; f: Formats; onOpen: () => void }) {
+const Row = memo(function Row({
+  c,
+  f,
+  srOnly,
+  onOpen,
+}: {
+  c: CustomerRow;
+  f: Formats;
+  srOnly: string;
+  onOpen: (customerId: string) => void;
+}) {
   const s = useStyles();
   return (
     <div className={s.row} data-customer={c.customerId}>
-      <Button appearance="transparent" className={s.name} onClick={onOpen}>
+      <Button appearance="transparent" className={s.name} title={c.name} onClick={() => onOpen(c.customerId)}>
         {c.name}
       </Button>
       <Badge
         appearance="outline"
         color={c.band === 'at_risk' ? 'danger' : c.band === 'watch' ? 'warning' : 'subtle'}
       >
+        <span className={srOnly}>Score </span>
         {c.score}
       </Badge>
-      <Body1 title="Monthly value at risk">{f.money(c.valueAtRisk)}</Body1>
+      <Body1 title="Value × chance of no order">
+        <span className={srOnly}>Value at risk </span>
+        {f.money(c.valueAtRisk)}
+      </Body1>
       <Caption1 className={s.muted}>
+        <span className={srOnly}>Last order: </span>
         {c.daysSinceLastOrder === null ? 'no orders' : `${c.daysSinceLastOrder} days silent`}
       </Caption1>
-      <Caption1 className={s.muted}>{c.reasons[0] ?? ''}</Caption1>
+      <Caption1 className={s.muted}>
+        {c.reasons[0] ? <span className={srOnly}>Why: </span> : null}
+        {c.reasons[0] ?? ''}
+      </Caption1>
     </div>
   );
-}
+});

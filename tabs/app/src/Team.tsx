@@ -21,7 +21,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { TeamResponse } from '../../api/tabTypes';
 import { api } from './api';
 import type { Series } from './Chart';
-import type { Formats } from './format';
+import { formats } from './format';
 import { LazyChart as Chart } from './LazyChart';
 import { markReady } from './ready';
 
@@ -42,7 +42,7 @@ const useStyles = makeStyles({
   },
   bar: {
     display: 'grid',
-    gridTemplateColumns: '150px 1fr 90px',
+    gridTemplateColumns: '150px minmax(80px, 1fr) auto',
     gap: '8px',
     alignItems: 'center',
     margin: '6px 0',
@@ -58,14 +58,24 @@ const useStyles = makeStyles({
   wide: { gridColumn: '1 / -1' },
   muted: { color: tokens.colorNeutralForeground3 },
   list: { margin: '4px 0 8px', paddingLeft: '18px' },
+  ellipsis: {
+    display: 'block',
+    minWidth: 0,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
 });
+
+/** Names listed per rep under "Untouched this week"; the rest are counted. */
+const UNTOUCHED_SHOWN = 8;
 
 function lastMonths(asOf: string, n: number): string[] {
   const [y, m] = asOf.split('-').map(Number);
   return Array.from({ length: n }, (_, k) => new Date(Date.UTC(y, m - 1 - k, 1)).toISOString().slice(0, 7));
 }
 
-export function Team({ f, themeKey }: { f: Formats; themeKey: string }) {
+export function Team({ locale, themeKey }: { locale: string; themeKey: string }) {
   const s = useStyles();
   const [rep, setRep] = useState<string>('');
   const [month, setMonth] = useState<string>('');
@@ -83,6 +93,8 @@ export function Team({ f, themeKey }: { f: Formats; themeKey: string }) {
   useEffect(() => {
     if (data) markReady('team');
   }, [data]);
+  const currency = data?.currency ?? 'USD';
+  const f = useMemo(() => formats(locale, currency), [locale, currency]);
   const series = useMemo<Series[]>(
     () =>
       data
@@ -158,19 +170,24 @@ export function Team({ f, themeKey }: { f: Formats; themeKey: string }) {
           <Subtitle2 as="h2" block>
             Value at risk by rep
           </Subtitle2>
+          <Caption1 className={s.muted} block>
+            The customers the weekly card counts, and their value × chance of no order.
+          </Caption1>
           {data.valueAtRiskByRep.length === 0 && (
             <Body1 as="p" block>
-              Nobody is slipping.
+              Nobody is on the lists.
             </Body1>
           )}
           {data.valueAtRiskByRep.map((r) => (
             <div key={r.owner} className={s.bar}>
-              <Body1>{r.name}</Body1>
+              <Body1 className={s.ellipsis} title={r.name}>
+                {r.name}
+              </Body1>
               <div className={s.track}>
                 <div className={s.fill} style={{ width: `${(100 * r.valueAtRisk) / maxRisk}%` }} />
               </div>
               <Caption1>
-                {f.money(r.valueAtRisk)} · {r.slipping}
+                {f.money(r.valueAtRisk)} · {r.countsText}
               </Caption1>
             </div>
           ))}
@@ -191,13 +208,18 @@ export function Team({ f, themeKey }: { f: Formats; themeKey: string }) {
                 <strong>{r.name}</strong> · {r.customers.length}
               </Body1>
               <ul className={s.list}>
-                {r.customers.slice(0, 8).map((c) => (
+                {r.customers.slice(0, UNTOUCHED_SHOWN).map((c) => (
                   <li key={c.customerId}>
-                    <Caption1>
+                    <Caption1 className={s.ellipsis} title={c.name}>
                       {c.name} ({f.money(c.valueAtRisk)} at risk)
                     </Caption1>
                   </li>
                 ))}
+                {r.customers.length > UNTOUCHED_SHOWN && (
+                  <li>
+                    <Caption1 className={s.muted}>and {r.customers.length - UNTOUCHED_SHOWN} more</Caption1>
+                  </li>
+                )}
               </ul>
             </div>
           ))}

@@ -8,7 +8,8 @@ export interface Formats {
   day(iso: string): string;
 }
 
-export function formats(locale: string, currency = 'USD'): Formats {
+/** `currency` is the book's (the API states it on every answer); `locale` the user's. */
+export function formats(locale: string, currency: string): Formats {
   const safe = (() => {
     try {
       return Intl.getCanonicalLocales(locale)[0] ?? 'en-US';

@@ -10,7 +10,6 @@ import {
 } from '@fluentui/react-components';
 import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { formats } from './format';
 import { Personal } from './Personal';
 import { Team } from './Team';
 import { connect, type HostInfo, notifyLoaded, onThemeChange, type TeamsTheme } from './teams';
@@ -46,7 +45,8 @@ function Root({ page }: { page: Page }) {
       (e: unknown) => setError(`Could not connect to Teams: ${String(e)}`),
     );
   }, []);
-  const f = formats(host?.locale ?? navigator.language);
+  // Dates and numbers follow the user's Teams (or browser) locale; money is in the book's currency, which each answer states.
+  const locale = host?.locale ?? navigator.language;
   return (
     <FluentProvider theme={THEMES[theme]} data-theme={theme} style={{ minHeight: '100%' }}>
       {error ? (
@@ -60,9 +60,9 @@ function Root({ page }: { page: Page }) {
           <ConfigPage />
         </Suspense>
       ) : page === 'team' ? (
-        <Team f={f} themeKey={theme} />
+        <Team locale={locale} themeKey={theme} />
       ) : (
-        <Personal f={f} themeKey={theme} openCustomer={host.subPageId} />
+        <Personal locale={locale} themeKey={theme} openCustomer={host.subPageId} />
       )}
     </FluentProvider>
   );

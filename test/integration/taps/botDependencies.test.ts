@@ -71,4 +71,18 @@ describe('the wiring', () => {
     expect((await submit('moved')).text).toBe('Recorded "lost": Customer cust-1.');
     expect((await storage.state.get('cust-1'))?.state.lostReason).toBe('moved');
   });
+
+  it("gives the tabs the book's currency, as the cards have it", async () => {
+    const config = loadConfig({
+      STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      TABLE_PREFIX: `tcur${randomBytes(3).toString('hex')}`,
+      TIME_ZONE: 'Europe/London',
+      FEED_DIR: join(__dirname, '../../../demo/feed'),
+      CURRENCY: 'GBP',
+      LOCALE: 'en-GB',
+    });
+    const wiring = await wire(config);
+    const ana = { userId: 'aad-ana', name: 'Ana', email: 'ana@demo.example', tenantId: '' };
+    expect((await wiring.tabs.service.customers(ana)).currency).toBe('GBP');
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -224,6 +224,68 @@ describe('what stops the run', () => {
   });
 });
 
+describe('a line of spaces above the header', () => {
+  it('is not taken for the header: the file reads, the line reported', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': '   \norder_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(Array.from(book.orderAmount)).toEqual([10]);
+    expect(problemsOf(report.files[1])).toEqual([[1, 'has 1 fields, the header has 4']]);
+  });
+});
+
+describe('a file that cannot be read stops the run, naming the file and why', () => {
+  const unreadable = async (files: Record<string, string | Buffer>) => {
+    const error = await feedError({ 'customers.csv': CUSTOMERS, ...files });
+    expect(error.code).toBe('unreadable_file');
+    return error.message;
+  };
+
+  it('an .xlsx that is not a workbook', async () => {
+    expect(await unreadable({ 'orders.xlsx': 'not a zip' })).toBe(
+      'orders.xlsx is not an Excel workbook (it is not a zip archive, which every .xlsx file is).',
+    );
+  });
+
+  it('an .xlsx in the old .xls or a password-protected format', async () => {
+    const ole2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]);
+    expect(await unreadable({ 'orders.xlsx': ole2 })).toContain(
+      "orders.xlsx is not an Excel workbook (it is in Excel's older (.xls) or password-protected format",
+    );
+  });
+
+  it('a workbook cut short (an incomplete download)', async () => {
+    const whole = await readFile(join(__dirname, '../../fixtures/exports/xlsx/orders.xlsx'));
+    expect(await unreadable({ 'orders.xlsx': whole.subarray(0, whole.length / 2) })).toBe(
+      'orders.xlsx is not an Excel workbook (it ends early: an incomplete copy or download?).',
+    );
+  });
+
+  it('a workbook whose sheet stops before its end, rather than its first rows only', async () => {
+    // cut-sheet/orders.xlsx: a workbook of 4 orders re-zipped with its sheet's XML cut before row 4.
+    const error = await readFeed(join(__dirname, '../../fixtures/feeds/cut-sheet')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(FeedError);
+    expect((error as FeedError).message).toBe(
+      'orders.xlsx is not an Excel workbook (its sheet stops before its end: an incomplete copy?).',
+    );
+  });
+
+  it('a .parquet that is not Parquet', async () => {
+    expect(await unreadable({ 'orders.parquet': 'PAR1garbage' })).toBe(
+      "orders.parquet is not a Parquet file (File 'orders.parquet' too small to be a Parquet file).",
+    );
+  });
+
+  it('a folder with the name of a feed file', async () => {
+    await mkdir(join(dir, 'orders.csv'));
+    expect(await unreadable({})).toBe(`orders.csv is a folder, not a file (in "${dir}").`);
+  });
+});
+
 describe('amounts', () => {
   it('a decimal comma in a comma-separated file reads when declared', async () => {
     const { book } = await feed(
@@ -273,6 +335,87 @@ describe('amounts', () => {
       'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,"${text}"\n`,
     });
     expect(problemsOf(report.files[1])).toEqual([[2, `amount: ${problem}: ${JSON.stringify(text)}`]]);
+  });
+});
+
+describe('the decimal mark of a file separated by ";"', () => {
+  const orders = (...amounts: string[]) =>
+    [
+      'order_id;customer_id;ordered_at;amount',
+      ...amounts.map((a, i) => `O-${i};C-1;2026-11-0${i + 1};${a}`),
+    ].join('\n');
+
+  it('a value with one separator and three digits reads as the other values settle it', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('1.200', '2.500', '3.000', '45,50', '1 200,00'),
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([1200, 2500, 3000, 45.5, 1200]);
+    expect(report.files[1].notes).toContain(
+      'amount: decimal commas (settled by "1 200,00"); "1.200" is 1200',
+    );
+  });
+
+  it('and as a decimal point where the values that settle it have one', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('1.250', '12.50'),
+    });
+    expect(Array.from(book.orderAmount)).toEqual([1.25, 12.5]);
+    expect(report.files[1].notes).toContain('amount: decimal points (settled by "12.50"); "1.250" is 1.25');
+  });
+
+  it('as many each way: a decimal comma, the others reported', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('1.200', '45,50', '99.90'),
+    });
+    expect(Array.from(book.orderAmount)).toEqual([1200, 45.5]);
+    expect(problemsOf(report.files[1])).toEqual([[4, 'amount: not a number: "99.90"']]);
+  });
+
+  it('when every value reads two ways, the run stops naming the column and both readings; declared, they read', async () => {
+    const files = { 'customers.csv': CUSTOMERS, 'orders.csv': orders('1.200', '2.500', '300') };
+    const error = await feedError(files);
+    expect(error.code).toBe('ambiguous_amounts');
+    expect(error.message).toBe(
+      'orders.csv: the amounts in column "amount" can be read two ways, and no amount in the file settles it: ' +
+        '"1.200" is 1200 with a decimal comma, or 1.2 with a decimal point. ' +
+        'Say which in the rules file: { "formats": { "decimal": "," } } or { "formats": { "decimal": "." } }.',
+    );
+    expect(Array.from((await feed(files, { formats: { decimal: ',' } })).book.orderAmount)).toEqual([
+      1200, 2500, 300,
+    ]);
+    expect(Array.from((await feed(files, { formats: { decimal: '.' } })).book.orderAmount)).toEqual([
+      1.2, 2.5, 300,
+    ]);
+  });
+
+  it('a monthly value too, named as the file names it', async () => {
+    const error = await feedError(
+      {
+        'customers.csv':
+          'customer_id;name;owner;Monthly Value\nC-1;Greenfield Cafe;ana@contoso.example;1.500\n',
+        'orders.csv': orders('10'),
+      },
+      { columns: { customers: { monthly_value: 'Monthly Value' } } },
+    );
+    expect(error.message).toContain(
+      'customers.csv: the amounts in column "monthly_value" ("Monthly Value" in your file) can be read two ways',
+    );
+  });
+
+  it('a comma-separated file reads a decimal point, and says how it read a value that reads two ways', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,1.200\nO-2,C-1,2026-11-21,"2,500"\n',
+    });
+    expect(Array.from(book.orderAmount)).toEqual([1.2, 2500]);
+    expect(report.files[1].notes).toContain(
+      'amount: decimal points (as in any comma-separated file); "1.200" is 1.2',
+    );
   });
 });
 

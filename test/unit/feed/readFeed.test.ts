@@ -191,16 +191,17 @@ describe('readFeed: what stops the run', () => {
     expect(error.message).toContain('has no orders.csv');
   });
 
-  it('a missing folder', async () => {
+  it('a missing folder, said as such', async () => {
     const error = await feedError(readFeed(fixture('no-such-folder')));
-    expect(error.code).toBe('missing_file');
-    expect(error.message).toContain('customers.csv');
+    expect(error.code).toBe('missing_folder');
+    expect(error.message).toBe(`The feed folder "${fixture('no-such-folder')}" does not exist.`);
   });
 
-  it('a --feed that names a file, not a folder', async () => {
-    const error = await feedError(readFeed(join(fixture('missing-file'), 'customers.csv')));
-    expect(error.code).toBe('missing_file');
-    expect(error.message).toContain('customers.csv');
+  it('a --feed that names a file, not a folder, said as such', async () => {
+    const file = join(fixture('missing-file'), 'customers.csv');
+    const error = await feedError(readFeed(file));
+    expect(error.code).toBe('missing_folder');
+    expect(error.message).toContain(`The feed folder "${file}" is a file, not a folder`);
   });
 
   it('a missing column, naming it, the headers found and the mapping hint', async () => {
@@ -218,6 +219,21 @@ describe('readFeed: what stops the run', () => {
       readFeed(fixture('missing-column'), { columns: { orders: { ordered_at: 'InvoiceDate' } } }),
     );
     expect(error.message).toContain('no column "ordered_at" (mapped to "InvoiceDate")');
+  });
+
+  it('a file of blank lines and spaces is empty too', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feed-blank-'));
+    try {
+      await writeFile(join(dir, 'customers.csv'), 'customer_id,name,owner\nC-1,Cafe,ana@contoso.example\n');
+      await writeFile(join(dir, 'orders.csv'), '  \r\n\n \t \n   ');
+      const error = await feedError(readFeed(dir));
+      expect(error.code).toBe('empty_file');
+      expect(error.message).toBe(
+        'orders.csv is empty: expected a header line like "order_id,customer_id,ordered_at,amount"',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a file without even a header', async () => {
@@ -256,6 +272,22 @@ describe('readFeed: column mapping', () => {
     ]);
     expect(ordersOf(book, 'A-2')).toEqual([['2026-03-02', 60]]);
     expect(ticketsOf(book, 'A-2')).toEqual([['2026-03-03', -1, 1]]);
+  });
+
+  it('a mapping that names a header the file does not have stops, even for an optional column', async () => {
+    const columns = { customer_id: 'Account Number', name: 'account name', owner: 'Account Owner' };
+    const error = await feedError(
+      readFeed(fixture('mapped'), { columns: { customers: { ...columns, monthly_value: 'Monthly Valeu' } } }),
+    );
+    expect(error.code).toBe('missing_column');
+    expect(error.file).toBe('customers.csv');
+    expect(error.message).toBe(
+      'customers.csv has no column "monthly_value" (mapped to "Monthly Valeu"). ' +
+        'Headers found: "Account Number", "Account Name", "Account Owner". ' +
+        "If your export names it differently, map it in the rules file's column mapping, " +
+        'e.g. { "columns": { "customers": { "monthly_value": "<header in your file>" } } }, ' +
+        'or remove the mapping of monthly_value (optional: the file may leave it out).',
+    );
   });
 
   it('without the mapping the same export stops on the first missing column', async () => {

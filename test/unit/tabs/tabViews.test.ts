@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { weeklyCardDataFor } from '../../../jobs/weekly/weeklyCardFor';
 import { repWeeks } from '../../../jobs/weekly/weeklyLists';
-import { initialState } from '../../../rules/customerState';
+import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { customerKind } from '../../../tabs/api/customerKinds';
-import { scoredWeeks } from '../../../tabs/api/customerViews';
+import { scoredById, scoredWeeks } from '../../../tabs/api/customerViews';
 import { customerPageLink } from '../../../tabs/api/deepLink';
 import { accuracyWords, untouchedThisWeek, valueAtRiskByRep } from '../../../tabs/api/teamViews';
 import { matchPath } from '../../../tools/local/functionsHost';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { texts } from '../cards/cardWalk';
 import { representativeWeek } from '../cards/weeklyCardFixtures';
-import { scoredBook } from '../weekly/scoredFixture';
+import { AS_OF, scoredBook } from '../weekly/scoredFixture';
 
 const base = initialState({
   customerId: 'C-1',
@@ -84,30 +84,78 @@ describe('customer kinds: what the rep did, then the kind of name the weekly run
 
 describe('team figures', () => {
   const name = (owner: string) => owner.toUpperCase();
-  it('value at risk sums monthly value × score of active customers who are not steady, per rep', () => {
+  const rules = defaultRules();
+  // Two of Ana's customers slipping, one of Ben's; scored as the weekly card scores them.
+  const book = scoredBook(
+    [
+      { id: 'C-1', name: 'Cafe', owner: 'ana@x.example', monthlyValue: 900, slip: true },
+      { id: 'C-2', name: 'Deli', owner: 'ana@x.example', monthlyValue: 400, slip: true },
+      { id: 'C-3', name: 'Bakery', owner: 'ana@x.example', monthlyValue: 700, slip: true },
+      { id: 'C-4', name: 'Bar', owner: 'ben@x.example', monthlyValue: 300, slip: true },
+      { id: 'C-5', name: 'Shop', owner: 'ben@x.example', monthlyValue: 300, slip: false },
+    ],
+    rules,
+  );
+  const byId = scoredById(book);
+  const state = (id: string, overrides: Partial<CustomerState> = {}): CustomerState => {
+    const c = byId.get(id);
+    if (!c) throw new Error(id);
+    return {
+      ...initialState({ customerId: id, name: c.name, owner: c.owner, monthlyValue: c.monthlyValue }),
+      score: c.score,
+      band: c.band,
+      segment: c.segment,
+      surfacedAt: '2026-11-23',
+      ...overrides,
+    };
+  };
+
+  it('value at risk by rep: the customers the card counts (its gates on the stored state), value × chance as on the card', () => {
+    expect(book.customers.filter((c) => c.segment && c.band === 'at_risk')).toHaveLength(4);
     const rows = valueAtRiskByRep(
       [
-        { ...base, band: 'at_risk', score: 50 },
-        { ...base, customerId: 'C-2', band: 'watch', score: 20, owner: 'Ana@x.example ' },
-        { ...base, customerId: 'C-3', band: 'at_risk', score: 90, status: 'lost' },
-        { ...base, customerId: 'C-4', owner: 'ben@x.example', band: 'watch', score: 10, monthlyValue: 300 },
+        // A stored score unlike the chance: the figure must not come from it.
+        state('C-1', { score: 10 }),
+        // Reached out yesterday: paused, the card does not count them.
+        state('C-2', { lastContact: '2026-11-22' }),
+        state('C-3', { status: 'lost' }),
+        state('C-4', { owner: 'Ben@x.example ' }),
+        state('C-5'),
       ],
+      byId,
+      { rules, today: AS_OF, locale: 'en-US' },
       name,
     );
+    const risk = (id: string) => byId.get(id)?.valueAtRisk ?? Number.NaN;
     expect(rows).toEqual([
-      { owner: 'ana@x.example', name: 'ANA@X.EXAMPLE', valueAtRisk: 700, slipping: 2 },
-      { owner: 'ben@x.example', name: 'BEN@X.EXAMPLE', valueAtRisk: 30, slipping: 1 },
+      {
+        owner: 'ana@x.example',
+        name: 'ANA@X.EXAMPLE',
+        valueAtRisk: Math.round(risk('C-1')),
+        listed: 1,
+        countsText: '1 slipping',
+      },
+      {
+        owner: 'ben@x.example',
+        name: 'BEN@X.EXAMPLE',
+        valueAtRisk: Math.round(risk('C-4')),
+        listed: 1,
+        countsText: '1 slipping',
+      },
     ]);
+    // Not the monthly value weighted by the score.
+    expect(rows[0].valueAtRisk).not.toBe(90);
   });
 
-  it('untouched this week: surfaced since Monday and no tap since', () => {
+  it('untouched this week: surfaced since Monday and no tap since, at the value at risk the card states', () => {
     const rows = untouchedThisWeek(
       [
-        { ...base, surfacedAt: '2026-11-23', score: 40 },
-        { ...base, customerId: 'C-2', surfacedAt: '2026-11-23', lastContact: '2026-11-24' },
-        { ...base, customerId: 'C-3', surfacedAt: '2026-11-16' },
-        { ...base, customerId: 'C-4', surfacedAt: '2026-11-23', lastContact: '2026-11-10' },
+        state('C-1'),
+        state('C-2', { lastContact: '2026-11-24' }),
+        state('C-3', { surfacedAt: '2026-11-16' }),
+        state('C-4', { lastContact: '2026-11-10', owner: 'ana@x.example' }),
       ],
+      byId,
       '2026-11-23',
       name,
     );
@@ -116,8 +164,8 @@ describe('team figures', () => {
         owner: 'ana@x.example',
         name: 'ANA@X.EXAMPLE',
         customers: [
-          { customerId: 'C-1', name: 'Greenfield Cafe', valueAtRisk: 400 },
-          { customerId: 'C-4', name: 'Greenfield Cafe', valueAtRisk: 0 },
+          { customerId: 'C-1', name: 'Cafe', valueAtRisk: Math.round(byId.get('C-1')?.valueAtRisk ?? 0) },
+          { customerId: 'C-4', name: 'Bar', valueAtRisk: Math.round(byId.get('C-4')?.valueAtRisk ?? 0) },
         ],
       },
     ]);
@@ -149,7 +197,7 @@ describe('team figures', () => {
       '2026-08-25',
     );
     expect(words?.sentence).toBe(
-      'Replayed on your own book as of 2026-08-25: of 200 customers, 20 placed no order in the next 90 days. ' +
+      "Replayed on the team's whole book as of 2026-08-25: of 200 customers, 20 placed no order in the next 90 days. " +
         'Picking one who stopped and one who kept ordering, the score ranked the one who stopped higher 81% of the time, ' +
         "better than simply sorting by days since the last order (70%). In each rep's top 10, 40% really stopped ordering.",
     );

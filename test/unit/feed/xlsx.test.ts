@@ -1,0 +1,102 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFeed } from '../../../feed/readFeed';
+import { errorCellsAsText } from '../../../feed/xlsxSource';
+
+/** Excel workbooks as users lay them out, built here with exceljs, read as the same CSV would be. */
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'feed-xlsx-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ORDERS = 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-02,10\nO-2,C-2,2026-11-03,20\n';
+
+/** Writes a workbook whose first sheet holds `cells` (address -> value), e.g. { B3: 'customer_id' }. */
+async function workbook(name: string, cells: Record<string, ExcelJS.CellValue>): Promise<void> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('Sheet1');
+  for (const [address, value] of Object.entries(cells)) sheet.getCell(address).value = value;
+  await book.xlsx.writeFile(join(dir, name));
+}
+
+/** One row's cells from column `from`, as workbook() takes them. */
+function row(line: number, values: ExcelJS.CellValue[], from = 'A'): Record<string, ExcelJS.CellValue> {
+  const start = from.charCodeAt(0);
+  return Object.fromEntries(
+    values.flatMap((v, i) => (v === null ? [] : [[`${String.fromCharCode(start + i)}${line}`, v]])),
+  );
+}
+
+const customersOf = async () => (await readFeed(dir)).book.customers;
+
+describe('an Excel sheet laid out by hand', () => {
+  it('a table that starts in column B, below blank rows, reads as the table', async () => {
+    await workbook('customers.xlsx', {
+      ...row(3, ['customer_id', 'name', 'owner', 'monthly_value'], 'B'),
+      ...row(4, ['C-1', 'Greenfield Cafe', 'ana@contoso.example', 1500], 'B'),
+      ...row(5, ['C-2', 'Corner Deli', 'ben@contoso.example', null], 'B'),
+    });
+    await writeFile(join(dir, 'orders.csv'), ORDERS);
+    const { book, report } = await readFeed(dir);
+    expect(report.rowsSkipped).toBe(0);
+    expect(book.customers).toEqual([
+      { id: 'C-1', name: 'Greenfield Cafe', owner: 'ana@contoso.example', monthlyValue: 1500 },
+      { id: 'C-2', name: 'Corner Deli', owner: 'ben@contoso.example', monthlyValue: null },
+    ]);
+  });
+
+  it('a column with a blank header cell is ignored, as in a CSV, and the columns after it keep their values', async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', null, 'owner', 'monthly_value']),
+      ...row(2, ['C-1', 'Greenfield Cafe', 'a note', 'ana@contoso.example', 1500]),
+      ...row(3, ['C-2', 'Corner Deli', null, 'ben@contoso.example', 250]),
+    });
+    await writeFile(join(dir, 'orders.csv'), ORDERS);
+    expect(await customersOf()).toEqual([
+      { id: 'C-1', name: 'Greenfield Cafe', owner: 'ana@contoso.example', monthlyValue: 1500 },
+      { id: 'C-2', name: 'Corner Deli', owner: 'ben@contoso.example', monthlyValue: 250 },
+    ]);
+  });
+});
+
+describe('formula cells', () => {
+  it('an error reads as the error Excel shows, a result of 0 as 0', async () => {
+    await writeFile(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner,monthly_value\nC-1,Greenfield Cafe,ana@contoso.example,\n',
+    );
+    await workbook('orders.xlsx', {
+      ...row(1, ['order_id', 'customer_id', 'ordered_at', 'amount']),
+      ...row(2, ['O-1', 'C-1', '2026-11-02', { formula: '1/0', result: { error: '#DIV/0!' } }]),
+      ...row(3, ['O-2', 'C-1', '2026-11-03', { formula: 'B9*2', result: 0 }]),
+      ...row(4, ['O-3', 'C-1', '2026-11-04', { error: '#N/A' }]),
+      ...row(5, ['O-4', 'C-1', { formula: 'A9', result: { error: '#REF!' } }, 5]),
+    });
+    const { book, report } = await readFeed(dir);
+    expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+      [2, 'amount: not a number: "#DIV/0!"'],
+      [4, 'amount: not a number: "#N/A"'],
+      [5, 'ordered_at: not a date: "#REF!"'],
+    ]);
+    expect(Array.from(book.orderAmount)).toEqual([0]);
+  });
+
+  it('error cells are marked as text however the XML is cut into pieces', async () => {
+    const xml =
+      '<row r="2"><c r="D2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="E2" t="s"><v>0</v></c><c r="F2" t=\'e\'><v>#N/A</v></c><c r="G2" t="str"><v>é</v></c></row>';
+    const bytes = Buffer.from(xml);
+    const expected = xml.replace('t="e"', 't="str"').replace("t='e'", "t='str'");
+    for (let at = 0; at <= bytes.length; at++) {
+      const pieces: string[] = [];
+      for await (const piece of errorCellsAsText([bytes.subarray(0, at), bytes.subarray(at)]))
+        pieces.push(piece);
+      expect(pieces.join('')).toBe(expected);
+    }
+  });
+});

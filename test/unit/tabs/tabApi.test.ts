@@ -1,0 +1,160 @@
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import { describe, expect, it } from 'vitest';
+import { actionRulesFrom } from '../../../bot/taps/actionRules';
+import { readWonBackValue } from '../../../bot/taps/decideWonBack';
+import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
+import { createTabHandlers } from '../../../functions/tabApi';
+import { initialState } from '../../../rules/customerState';
+import { defaultRules } from '../../../rules/rulesSchema';
+import { customerRow, scoredById, timeline, weekPoints } from '../../../tabs/api/customerViews';
+import { repeatedTabTap, tabMessageId } from '../../../tabs/api/tabActions';
+import type { TabService } from '../../../tabs/api/tabService';
+import type { ActionRequestBody } from '../../../tabs/api/tabTypes';
+import { representativeWeek } from '../cards/weeklyCardFixtures';
+import { atRisk, row } from '../taps/fixtures';
+import { AS_OF, scoredBook, slipBook } from '../weekly/scoredFixture';
+
+const TAB = tabMessageId('aad-ana');
+
+describe('a tap in the tab acts like a fresh card after each action', () => {
+  const reached = row({ id: 'r1', action: 'reached_out', cardMessageId: TAB });
+
+  it('the same tap again while it is the latest action of this cycle is a repeat (finished, not recorded twice)', () => {
+    expect(repeatedTabTap([reached], TAB, 'reached_out', atRisk(), 'UTC')).toBe(reached);
+  });
+
+  it('another action after it is new: Reached out, then Won back or Lost, as with the follow-up digest', () => {
+    expect(repeatedTabTap([reached], TAB, 'won_back', atRisk(), 'UTC')).toBeNull();
+    expect(repeatedTabTap([reached], TAB, 'lost', atRisk(), 'UTC')).toBeNull();
+  });
+
+  it('not a repeat when someone acted since: the old row is no answer for the new tap', () => {
+    const admin = row({ id: 'w1', action: 'won_back', cardMessageId: 'card-9', actorId: 'aad-admin' });
+    expect(repeatedTabTap([admin, reached], TAB, 'reached_out', atRisk(), 'UTC')).toBeNull();
+  });
+
+  it('not a repeat once the customer was listed again after it (a new slip cycle)', () => {
+    const listedAgain = atRisk({ surfacedAt: '2026-11-30', lastContact: '2026-11-24' });
+    expect(repeatedTabTap([reached], TAB, 'reached_out', listedAgain, 'UTC')).toBeNull();
+  });
+
+  it('not a repeat when the action was undone, nor from another card', () => {
+    const undo = row({ id: 'undo|r1', action: 'undo', undoes: 'r1', cardMessageId: TAB });
+    expect(repeatedTabTap([undo, reached], TAB, 'reached_out', atRisk(), 'UTC')).toBeNull();
+    const onCard = row({ id: 'r2', action: 'reached_out', cardMessageId: 'card-1' });
+    expect(repeatedTabTap([onCard], TAB, 'reached_out', atRisk(), 'UTC')).toBeNull();
+  });
+});
+
+describe("a customer's row and page state the card's figures", () => {
+  const rules = defaultRules();
+  const scored = scoredBook(
+    [{ id: 'C-1', name: 'Cafe', owner: 'ana@x.example', monthlyValue: 165.85623949579835, slip: true }],
+    rules,
+  );
+  const c = scored.customers[0];
+  const state = {
+    ...initialState({
+      customerId: 'C-1',
+      name: 'Cafe',
+      owner: 'ana@x.example',
+      monthlyValue: c.monthlyValue,
+    }),
+    score: 90,
+    band: c.band,
+    segment: c.segment,
+  };
+
+  it('value at risk is the scoring’s value × chance of no order (the card’s and the CLI’s), not value × score', () => {
+    const r = customerRow(state, scoredById(scored).get('C-1'));
+    expect(r.valueAtRisk).toBe(Math.round(c.valueAtRisk));
+    expect(r.valueAtRisk).not.toBe(Math.round((c.monthlyValue * 90) / 100));
+    expect(r.valueKind).toBe(c.valueKind);
+  });
+
+  it('Won back is pre-filled with the value the card pre-fills, which the Won back check accepts', () => {
+    const value = 165.85623949579835;
+    const r = customerRow({ ...state, monthlyValue: value }, undefined);
+    const week = representativeWeek();
+    const card = JSON.stringify(
+      buildWeeklyCard({ ...week, customers: [{ ...week.customers[0], monthlyValue: value }] }),
+    );
+    expect(card).toContain(
+      `"id":"value_0","label":"Monthly value won back (USD)","value":${r.wonBackPrefill},`,
+    );
+    expect(readWonBackValue(String(r.wonBackPrefill), value, actionRulesFrom(rules))).toEqual({
+      ok: true,
+      value: 166,
+    });
+  });
+
+  it("the chart's chance of no order is the card's (listChance in the scoring's horizon), this week and before", () => {
+    const earlier = scoredBook(
+      [{ id: 'C-1', name: 'Cafe', owner: 'ana@x.example', monthlyValue: 500, slip: true }],
+      rules,
+    );
+    const [point] = weekPoints(0, [earlier]);
+    expect(point.noOrderProbability).toBeCloseTo(earlier.customers[0].listChance, 3);
+    expect(point.horizonDays).toBe(earlier.noOrderHorizonDays);
+  });
+
+  it('the timeline writes amounts in the book’s currency and locale', () => {
+    const entries = timeline(
+      slipBook([{ id: 'C-1', name: 'Cafe', owner: 'a', monthlyValue: 1, slip: true }]),
+      0,
+      [],
+      {
+        today: AS_OF,
+        timeZone: 'UTC',
+        lossReasons: [],
+        currency: 'EUR',
+        locale: 'de-DE',
+      },
+    );
+    const order = entries.find((e) => e.kind === 'order');
+    // Not en-US's "€380": the locale places the sign.
+    expect(order?.detail).toMatch(/^[\d.]+\s€$/);
+  });
+});
+
+describe('the tab API reads the Won back value as the card does', () => {
+  const user = { userId: 'u', name: 'Ana', email: 'ana@x.example', tenantId: '' };
+  const post = async (body: unknown) => {
+    const received: ActionRequestBody[] = [];
+    const service = {
+      act: async (_user: unknown, _id: string, b: ActionRequestBody) => {
+        received.push(b);
+        return { ok: true, message: 'ok', customer: null };
+      },
+    } as unknown as TabService;
+    const handlers = createTabHandlers(async () => ({
+      verify: async () => ({ ok: true as const, user }),
+      service,
+    }));
+    const response = await handlers.action(
+      new HttpRequest({
+        method: 'POST',
+        url: 'http://127.0.0.1/api/tab/customers/C-1/actions',
+        params: { id: 'C-1' },
+        body: { string: JSON.stringify(body) },
+      }),
+      new InvocationContext({ functionName: 'tabAction' }),
+    );
+    return { status: response.status, received };
+  };
+
+  it('a JSON number is read as the number typed (not replaced by the customer’s value)', async () => {
+    expect(await post({ action: 'won_back', value: 12 })).toEqual({
+      status: 200,
+      received: [{ action: 'won_back', value: '12', reason: undefined, note: undefined }],
+    });
+    expect((await post({ action: 'won_back', value: '12.50' })).received[0].value).toBe('12.50');
+  });
+
+  it('anything else is refused with 400, nothing reaches the service', async () => {
+    for (const value of [null, true, { n: 1 }, [12]]) {
+      expect(await post({ action: 'won_back', value })).toEqual({ status: 400, received: [] });
+    }
+    expect(await post({ action: 'lost', reason: 3 })).toEqual({ status: 400, received: [] });
+  });
+});
