@@ -4,7 +4,7 @@ import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
 import { cardTemplate } from './cardTemplate';
 import { type ParsedDigestCardData, parseDigestCardData } from './digestCardData';
 import type { DigestCardData, FollowUpReason } from './digestCardModels';
-import { formatCount, formatMoney, formatShortDate, truncate } from './format';
+import { formatCount, formatMoney, formatShortDate, truncate, wonBackPrefill } from './format';
 import digestTemplate from './templates/digestCard.json';
 
 const template = cardTemplate(digestTemplate);
@@ -74,7 +74,7 @@ function viewModel(data: ParsedDigestCardData) {
         lostQuiet: kind === 'silent',
         lostPicker: kind === 'no_order' || kind === 'save_slipping',
         reachedOutTitle: kind === 'save_slipping' ? 'Reached out' : 'Reached out again',
-        monthlyValue: Math.round(r.monthlyValue),
+        monthlyValue: wonBackPrefill(r.monthlyValue),
         valueLabel: wonBackLabel(r.valueKind, data.currency),
         valueInputId: `value_${index}`,
         reasonInputId: `reason_${index}`,
