@@ -1,10 +1,10 @@
 import { dayOf } from '../rules/book';
-import { type Money, OUTCOME_COLOR, outcomeText } from './buildWeeklyCard';
+import { type Money, OUTCOME_COLOR, outcomeText, valueText, wonBackLabel } from './buildWeeklyCard';
 import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
 import { cardTemplate } from './cardTemplate';
 import { type ParsedDigestCardData, parseDigestCardData } from './digestCardData';
 import type { DigestCardData, FollowUpReason } from './digestCardModels';
-import { formatCount, formatMoney, formatShortDate, truncate } from './format';
+import { formatCount, formatMoney, formatShortDate, truncate, wonBackPrefill } from './format';
 import digestTemplate from './templates/digestCard.json';
 
 const template = cardTemplate(digestTemplate);
@@ -51,7 +51,6 @@ function viewModel(data: ParsedDigestCardData) {
   return {
     runKey: data.runKey,
     headline: `Follow-ups for ${formatShortDate(dayOfRunKey(data.runKey), data.locale)} · ${formatCount(count + data.overflow, data.locale)} ${count + data.overflow === 1 ? 'customer' : 'customers'}`,
-    valueLabel: `Monthly value won back (${data.currency})`,
     snoozeTitle: 'Snooze a week',
     hasMore: data.overflow > 0,
     moreText: `+${formatCount(data.overflow, data.locale)} more due today (the most urgent are above)`,
@@ -63,7 +62,7 @@ function viewModel(data: ParsedDigestCardData) {
       return {
         customerId: r.customerId,
         name: truncate(r.name, MAX_NAME_CHARS),
-        valueText: `${money(r.monthlyValue)}/month`,
+        valueText: valueText(r, money),
         reasonText: followUpText(r.reason, money, data.locale, !r.outcome),
         flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(r.outcome),
@@ -75,7 +74,8 @@ function viewModel(data: ParsedDigestCardData) {
         lostQuiet: kind === 'silent',
         lostPicker: kind === 'no_order' || kind === 'save_slipping',
         reachedOutTitle: kind === 'save_slipping' ? 'Reached out' : 'Reached out again',
-        monthlyValue: Math.round(r.monthlyValue),
+        monthlyValue: wonBackPrefill(r.monthlyValue),
+        valueLabel: wonBackLabel(r.valueKind, data.currency),
         valueInputId: `value_${index}`,
         reasonInputId: `reason_${index}`,
         noteInputId: `note_${index}`,

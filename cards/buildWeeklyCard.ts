@@ -7,6 +7,7 @@ import {
   MAX_PLAY_CHARS,
   MAX_REASON_CHARS,
   MAX_REASONS_SHOWN,
+  type ValueKind,
   type WeeklyCardCustomer,
   type WeeklyCardData,
 } from './cardModels';
@@ -47,7 +48,9 @@ export function outcomeText(
     case 'reached_out':
       return `Reached out by ${by}, ${when}`;
     case 'won_back':
-      return `Won back ${money(outcome.value)}/month by ${by}, ${when}`;
+      return outcome.valueKind === 'second_order'
+        ? `Won back a ${money(outcome.value)} second order by ${by}, ${when}`
+        : `Won back ${money(outcome.value)}/month by ${by}, ${when}`;
     case 'lost': {
       const typed = outcome.note ? plainText(outcome.note) : '';
       const note = typed ? ` (${truncate(typed, MAX_REASON_CHARS)})` : '';
@@ -96,10 +99,17 @@ export function changeText(change: ListChange): string {
 }
 
 /** The row's value: per month, or what a second order is worth for a one-order customer. */
-export function valueText(c: WeeklyCardCustomer, money: Money): string {
+export function valueText(c: { monthlyValue: number; valueKind?: ValueKind }, money: Money): string {
   return c.valueKind === 'second_order'
     ? `${money(c.monthlyValue)} if they order again`
     : `${money(c.monthlyValue)}/month`;
+}
+
+/** The Won back amount's label: the value it is prefilled with is monthly, or one second order's. */
+export function wonBackLabel(valueKind: ValueKind | undefined, currency: string): string {
+  return valueKind === 'second_order'
+    ? `Value of the order won back (${currency})`
+    : `Monthly value won back (${currency})`;
 }
 
 /** Kind (or band, on rows saved before the kinds) and the chance of no order. */
@@ -173,7 +183,6 @@ function viewModel(data: ParsedWeeklyCardData) {
     nextPageTitle: `Show the next ${Math.min(moreCount, Math.max(1, data.customers.length))}`,
     hasBackOnTrack: back.length > 0,
     backOnTrackText: `Back on track: ${back.map((b) => `${truncate(b.name, MAX_NAME_CHARS)} ordered ${formatShortDate(b.orderedOn, data.locale)}`).join('; ')}`,
-    valueLabel: `Monthly value won back (${data.currency})`,
     noteMaxLength: data.noteMaxLength,
     lossReasons: data.lossReasons,
     rows: data.customers.map((c, index) => {
@@ -198,6 +207,7 @@ function viewModel(data: ParsedWeeklyCardData) {
         outcomeText: c.outcome ? outcomeText(c.outcome, exactMoney, reasonTitle, data.locale) : '',
         outcomeColor: c.outcome ? OUTCOME_COLOR[c.outcome.kind] : 'Default',
         monthlyValue: wonBackPrefill(c.monthlyValue),
+        valueLabel: wonBackLabel(c.valueKind, data.currency),
         // Unique per row: Teams merges inputs into the submit, and one card holds many rows.
         valueInputId: `value_${index}`,
         reasonInputId: `reason_${index}`,

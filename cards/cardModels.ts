@@ -21,9 +21,13 @@ export const DEFAULT_NOTE_MAX_LENGTH = 500;
 /** What a rep already did about a customer: the row then shows this and an Undo button instead of the actions. */
 export type CustomerOutcome =
   | { kind: 'reached_out'; by: string; at: string }
-  | { kind: 'won_back'; by: string; at: string; value: number }
+  /** `valueKind` second_order: the value is a one-off order's, not monthly revenue (missing: monthly). */
+  | { kind: 'won_back'; by: string; at: string; value: number; valueKind?: ValueKind }
   | { kind: 'lost'; by: string; at: string; reason: string; note?: string | null }
   | { kind: 'snoozed'; by: string; at: string; until: string };
+
+/** What a customer's value is: per month, or what a second order is worth (one-order customers). */
+export type ValueKind = 'monthly' | 'second_order';
 
 /** One customer row of the weekly card. Dates are `YYYY-MM-DD` in the team's time zone. */
 export interface WeeklyCardCustomer {
@@ -45,7 +49,7 @@ export interface WeeklyCardCustomer {
   /** The kind of name; rows saved before the kinds existed have none and show the band instead. */
   segment?: Segment;
   /** `second_order`: monthlyValue is what winning a second order is worth, not a monthly figure. */
-  valueKind?: 'monthly' | 'second_order';
+  valueKind?: ValueKind;
   /** Chance (0-1) of no order in `horizonDays`. */
   noOrder?: { probability: number; horizonDays: number };
   /** Value times the chance of no order; the header sums it. */

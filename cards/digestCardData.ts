@@ -31,6 +31,7 @@ export const digestCardDataSchema = z.object({
         customerId: z.string().min(1),
         name: z.string().min(1),
         monthlyValue: money,
+        valueKind: z.enum(['monthly', 'second_order']).optional(),
         reason: reasonSchema,
         flags: z.array(z.string()).default([]),
         outcome: customerOutcomeSchema.nullish(),

@@ -1,5 +1,5 @@
 import type { FollowUpReason } from '../rules/followUps';
-import type { CustomerOutcome, LossReasonChoice } from './cardModels';
+import type { CustomerOutcome, LossReasonChoice, ValueKind } from './cardModels';
 
 /**
  * The most rows one digest shows (the fullest, with the longest ids and names, stays under the 80 KB
@@ -15,6 +15,8 @@ export interface DigestRow {
   name: string;
   /** Value per month, in `currency`; prefills the Won back amount. */
   monthlyValue: number;
+  /** `second_order`: monthlyValue is what winning a second order is worth (a one-order customer). */
+  valueKind?: ValueKind;
   reason: FollowUpReason;
   /** Warnings, e.g. "Won back twice this year: no discount". */
   flags?: string[];

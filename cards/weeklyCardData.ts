@@ -12,7 +12,13 @@ const money = z.number().finite().nonnegative();
 
 const outcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reached_out'), by: z.string().min(1), at: isoDate }),
-  z.object({ kind: z.literal('won_back'), by: z.string().min(1), at: isoDate, value: money }),
+  z.object({
+    kind: z.literal('won_back'),
+    by: z.string().min(1),
+    at: isoDate,
+    value: money,
+    valueKind: z.enum(['monthly', 'second_order']).optional(),
+  }),
   z.object({
     kind: z.literal('lost'),
     by: z.string().min(1),

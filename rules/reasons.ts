@@ -46,19 +46,31 @@ export function reasonsFor(
     points.set(group, (points.get(group) ?? 0) + contributions[name]);
   }
   // Ties keep SIGNAL_NAMES order (the sort is stable).
-  return strongestReasons(
+  const reasons = strongestReasons(
     points,
     MIN_REASON_POINTS,
     (name) => reasonText(name, f, windows, model),
     () => silenceText(f),
   );
+  // "Usually every 31" beside "expected 9.6 orders by now" states two paces (the model's is fitted on
+  // the whole book, so it differs): with the customer's own pace on the row, the model says its chance.
+  const expected = modelReason(f, model);
+  if (!statesOwnPace(f) || !reasons.includes(silenceText(f)) || !reasons.includes(expected ?? ''))
+    return reasons;
+  const chance = modelReason(f, model, true);
+  return reasons.flatMap((r) => (r !== expected ? [r] : chance && !reasons.includes(chance) ? [chance] : []));
+}
+
+/** True when the silence sentence gives the customer's own pace ("usually every N"). */
+function statesOwnPace(f: Features): boolean {
+  // Only once past it: within the usual gap it would read as reassurance.
+  return f.cadenceIsOwn && f.daysSinceLastOrder > round(f.cadenceDays);
 }
 
 /** How long the customer has been silent, against their own pace once past it. */
 function silenceText(f: Features): string {
   if (f.orderDays === 1) return `Ordered once, ${days(f.daysSinceLastOrder)} ago`;
-  // "Usually every N" only once past it: within the usual gap it would read as reassurance.
-  if (f.cadenceIsOwn && f.daysSinceLastOrder > round(f.cadenceDays))
+  if (statesOwnPace(f))
     return `No order in ${days(f.daysSinceLastOrder)}, usually every ${round(f.cadenceDays)}`;
   return `No order in ${days(f.daysSinceLastOrder)}`;
 }
@@ -132,10 +144,10 @@ export function reasonText(
  */
 export const MIN_NO_ORDER_PROBABILITY_STATED = 0.5;
 
-function modelReason(f: Features, model: ModelReasonInput | null): string | null {
+function modelReason(f: Features, model: ModelReasonInput | null, chanceOnly = false): string | null {
   if (!model) return 'Unlikely to order soon, by the cadence model';
   const { figures, horizonDays } = model;
-  if (f.orderDays > 1 && figures.expectedOrdersByNow >= 0.95) {
+  if (!chanceOnly && f.orderDays > 1 && figures.expectedOrdersByNow >= 0.95) {
     return `Expected ${figures.expectedOrdersByNow.toFixed(1)} orders by now at their usual pace; placed 0`;
   }
   if (figures.noOrderProbability < MIN_NO_ORDER_PROBABILITY_STATED) return null;

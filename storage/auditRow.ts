@@ -53,6 +53,14 @@ export const newAuditRowSchema = z.object({
 export type NewAuditRow = z.input<typeof newAuditRowSchema>;
 export type AuditRow = z.output<typeof newAuditRowSchema>;
 
+/**
+ * What a row's value is: monthly, or (a save of a one-order customer) one second order's worth. The
+ * snapshot records the customer's kind when the action was taken; rows from before the kinds were monthly.
+ */
+export function valueKindOf(row: Pick<AuditRow, 'snapshot'>): CustomerState['valueKind'] {
+  return row.snapshot?.valueKind ?? 'monthly';
+}
+
 /** Validates and normalises an audit row before it is stored. */
 export function parseAuditRow(input: NewAuditRow): AuditRow {
   const parsed = newAuditRowSchema.safeParse(input);

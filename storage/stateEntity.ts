@@ -43,6 +43,8 @@ export function toStateEntity(partitionKey: string, s: CustomerState): StateEnti
   };
   for (const [k, v] of Object.entries(optional)) if (v !== null) entity[k] = v;
   if (s.recoveredValue !== null) entity.recoveredValue = double(s.recoveredValue);
+  // Left out when monthly, as rows from before the kinds are read.
+  if (s.valueKind !== 'monthly') entity.valueKind = s.valueKind;
   return entity;
 }
 

@@ -24,7 +24,6 @@ import { actionName, actionWords, supersededWords } from './actionWords';
 import {
   actionKey,
   cardMessageKey,
-  latestCardUndo,
   latestOpenAction,
   nextGeneration,
   openCardAction,
@@ -108,11 +107,14 @@ export class ChurnActionHandler implements ActionHandler {
   private readonly rules: ActionRules;
   private readonly clock: () => Date;
   private readonly historyLimit: number;
+  /** Dates in replies are worded as on the cards. */
+  private readonly locale: string;
 
   constructor(private readonly deps: ActionHandlerDeps) {
     this.rules = actionRulesFrom(deps.rules, deps.actionRules);
     this.clock = deps.clock ?? (() => new Date());
     this.historyLimit = deps.historyLimit ?? 50;
+    this.locale = deps.cardFormat?.locale ?? 'en-US';
   }
 
   async submit(request: SubmitRequest): Promise<BotReply> {
@@ -154,10 +156,11 @@ export class ChurnActionHandler implements ActionHandler {
     const { submit, inputs } = parsed;
     const { actor } = request;
     // Independent reads at once: a tap should cost one round trip before anything is decided.
-    const [read, rep, history] = await Promise.all([
+    const [read, rep, history, shown] = await Promise.all([
       this.deps.stores.state.get(submit.customerId),
       this.deps.stores.conversations.getRep(actor.userId),
       this.history(submit.customerId),
+      submit.action === 'undo' ? this.shownOutcome(request, submit.customerId) : undefined,
     ]);
     if (!read) return { text: UNKNOWN_CUSTOMER };
     const current = read.state;
@@ -173,16 +176,17 @@ export class ChurnActionHandler implements ActionHandler {
     const ctx = this.context(current, actor, '', messageId);
 
     if (submit.action === 'undo') {
-      const selected = selectUndoTarget(history, current.name, messageId, this.deps.timeZone);
+      const card = { messageId, shown };
+      const selected = selectUndoTarget(history, current.name, card, this.deps.timeZone, this.locale);
       if (!selected.ok) {
-        const open = openCardAction(history, messageId);
-        if (open) return { text: selected.message };
-        // Nothing of this card's is open: Undo was tapped again. Finish that undo if a crash cut it
-        // short (it writes only while the state is still as before it), then show the card without an outcome.
-        const lastUndo = latestCardUndo(history, messageId);
-        if (lastUndo) await finishRecorded(this.deps.stores, lastUndo, this.commitOptions());
-        const card = await this.updateCard(request, current.customerId, null);
-        return card ? { updateCard: card, text: selected.message } : { text: selected.message };
+        // A refusal leaves the card as it is: what it shows is still recorded.
+        if (!selected.gone) return { text: selected.message };
+        // What the card shows is undone already (Undo tapped again, or undone elsewhere). Finish that
+        // undo if a crash cut it short (it writes only while the state is still as before it), then
+        // show the card without the outcome.
+        if (selected.undo) await finishRecorded(this.deps.stores, selected.undo, this.commitOptions());
+        const updated = await this.updateCard(request, current.customerId, null);
+        return updated ? { updateCard: updated, text: selected.message } : { text: selected.message };
       }
       const decision = decideUndo(
         { ...ctx, key: undoKey(selected.target.id) },
@@ -197,7 +201,7 @@ export class ChurnActionHandler implements ActionHandler {
     if (open) {
       if (open.action !== submit.action) {
         return {
-          text: `${current.name} is already marked ${actionWords(open, this.deps.timeZone)} on this card. Tap Undo first to change it.`,
+          text: `${current.name} is already marked ${actionWords(open, this.deps.timeZone, this.locale)} on this card. Tap Undo first to change it.`,
         };
       }
       // The same button again (a double tap, or a retry after a failure): finish it, change nothing twice.
@@ -205,7 +209,7 @@ export class ChurnActionHandler implements ActionHandler {
       return this.reply(result, request, parsed, attempt);
     }
     const key = actionKey(messageId, current.customerId, submit.action, nextGeneration(history, messageId));
-    const decided = { ...ctx, key };
+    const decided = { ...ctx, key, history };
     return this.commit(decideTap(submit.action, decided, this.rules, inputs), request, parsed, attempt);
   }
 
@@ -232,7 +236,7 @@ export class ChurnActionHandler implements ActionHandler {
       return { text: `${row.customerName}: that was already undone. Nothing was changed.` };
     }
     if (result.kind === 'superseded') {
-      return { text: supersededWords(result, request.actor.userId, this.deps.timeZone) };
+      return { text: supersededWords(result, request.actor.userId, this.deps.timeZone, this.locale) };
     }
     if (result.kind === 'conflict') {
       if (attempt > 1) return { text: BUSY };
@@ -250,11 +254,24 @@ export class ChurnActionHandler implements ActionHandler {
     const outcome = row.action === 'undo' ? null : outcomeOfRow(row, this.deps.timeZone);
     const [card] = await Promise.all([
       this.updateCard(request, row.customerId, outcome),
-      isRepAction(row.action) ? this.rememberForUndo(request.actor.userId, row) : Promise.resolve(),
+      isRepAction(row.action)
+        ? this.rememberForUndo(request.actor.userId, row)
+        : this.clearSourceCard(row, request.conversationId),
     ]);
     if (card) return { updateCard: card };
     const done = row.action === 'undo' ? 'Undone' : `Recorded ${actionName(row.action)}`;
     return { text: `${done}: ${row.customerName}.` };
+  }
+
+  /**
+   * An undo tapped on another card than the one the action was taken on (a `list` card): the card it
+   * was taken on can only be replaced when it is tapped; keep its data right.
+   */
+  private async clearSourceCard(undo: AuditRow, conversationId: string | null): Promise<void> {
+    if (undo.action !== 'undo' || !undo.undoes) return;
+    const target = await this.deps.stores.audit.get(undo.customerId, undo.undoes);
+    if (!target?.cardMessageId || target.cardMessageId === undo.cardMessageId) return;
+    await this.updateStoredCard(target.cardMessageId, target.customerId, null, conversationId);
   }
 
   /**
@@ -282,6 +299,16 @@ export class ChurnActionHandler implements ActionHandler {
   ): Promise<CardJson | null> {
     if (!request.replyToId) return null;
     return this.updateStoredCard(request.replyToId, customerId, outcome, request.conversationId);
+  }
+
+  /** The outcome the tapped card shows on the customer's row; undefined when the card is not known. */
+  private async shownOutcome(
+    request: Pick<SubmitRequest, 'replyToId' | 'conversationId'>,
+    customerId: string,
+  ): Promise<CustomerOutcome | null | undefined> {
+    if (!request.replyToId || request.conversationId === null) return undefined;
+    const card = await this.deps.stores.cards.get(request.conversationId, request.replyToId);
+    return card ? outcomeOnCard(card.data, customerId) : undefined;
   }
 
   private async updateStoredCard(
@@ -329,10 +356,10 @@ export class ChurnActionHandler implements ActionHandler {
     const latest = latestOpenAction(await this.history(target.customerId));
     if (!latest || latest.id !== target.id) {
       const newer = latest
-        ? ` since then ${latest.actorName || 'someone'} recorded ${actionWords(latest, this.deps.timeZone)}`
+        ? ` since then ${latest.actorName || 'someone'} recorded ${actionWords(latest, this.deps.timeZone, this.locale)}`
         : '';
       return {
-        text: `Your last action, ${actionWords(target, this.deps.timeZone)} on ${target.customerName}, can no longer be undone:${newer}. Nothing was changed.`,
+        text: `Your last action, ${actionWords(target, this.deps.timeZone, this.locale)} on ${target.customerName}, can no longer be undone:${newer}. Nothing was changed.`,
       };
     }
     const ctx = this.context(read.state, actor, undoKey(target.id), null);
@@ -354,7 +381,7 @@ export class ChurnActionHandler implements ActionHandler {
       );
     }
     return {
-      text: `Undone: ${actionWords(target, this.deps.timeZone)} on ${target.customerName}. It is back as it was before.`,
+      text: `Undone: ${actionWords(target, this.deps.timeZone, this.locale)} on ${target.customerName}. It is back as it was before.`,
     };
   }
 
@@ -479,6 +506,7 @@ export class ChurnActionHandler implements ActionHandler {
       actor: { userId: actor.userId, name: actor.name },
       today: localDate(now, this.deps.timeZone),
       timeZone: this.deps.timeZone,
+      locale: this.locale,
       at: now.toISOString(),
       key,
       cardMessageId,

@@ -1,5 +1,5 @@
 import type { CustomerState } from '../../rules/customerState';
-import type { NewAuditRow } from '../../storage/auditRow';
+import type { AuditRow, NewAuditRow } from '../../storage/auditRow';
 
 /** The actions a rep takes on a customer from a card (undo is separate: it reverses one of these). */
 export const REP_ACTIONS = ['reached_out', 'won_back', 'lost', 'snoozed'] as const;
@@ -80,12 +80,19 @@ export interface DecisionContext {
   today: string;
   /** The team's IANA time zone (dates in messages). */
   timeZone: string;
+  /** BCP 47 locale of dates in messages, as the cards word them; default en-US. */
+  locale?: string;
   /** The moment of the action, ISO 8601 (the audit row's `at`). */
   at: string;
   /** The action's idempotency key (the audit row's id). */
   key: string;
   /** The Teams message id of the tapped card, when there is one. */
   cardMessageId: string | null;
+  /**
+   * The customer's latest audit rows as read for the tap, newest first: what was already done today.
+   * Absent when a recorded row is replayed (it was judged when it was taken).
+   */
+  history?: readonly AuditRow[];
 }
 
 /** Builds a refusal. */

@@ -1,4 +1,4 @@
-import { localDate } from '../../rules/calendar';
+import { formatShortDate, localDate } from '../../rules/calendar';
 import type { AuditRow } from '../../storage/auditRow';
 
 const WORDS: Record<AuditRow['action'], string> = {
@@ -12,9 +12,16 @@ const WORDS: Record<AuditRow['action'], string> = {
   undo: 'an undo',
 };
 
-/** An audit row's action in words, with its date in the team's zone, e.g. `"won back" on 2026-11-24`. */
-export function actionWords(row: Pick<AuditRow, 'action' | 'at'>, timeZone = 'UTC'): string {
-  return `${WORDS[row.action]} on ${localDate(row.at, timeZone)}`;
+/**
+ * An audit row's action in words, with its date in the team's zone worded as the cards word dates,
+ * e.g. `"won back" on Tue 24 Nov`.
+ */
+export function actionWords(
+  row: Pick<AuditRow, 'action' | 'at'>,
+  timeZone = 'UTC',
+  locale = 'en-US',
+): string {
+  return `${WORDS[row.action]} on ${formatShortDate(localDate(row.at, timeZone), locale)}`;
 }
 
 /** An action name in words, without a date (`"won back"`). */
@@ -48,6 +55,7 @@ export function supersededWords(
   result: { row: Pick<AuditRow, 'action' | 'customerName'>; by: AuditRow | null; same: boolean },
   viewerId: string,
   timeZone = 'UTC',
+  locale = 'en-US',
 ): string {
   const { row, by } = result;
   const who = by ? (by.actorId === viewerId ? 'You' : by.actorName.trim() || 'Someone else') : null;
@@ -55,7 +63,7 @@ export function supersededWords(
     return `${who} already marked ${row.customerName} ${actionName(by.action)} at ${clockTime(by.at, timeZone)}. Nothing was changed.`;
   }
   const since = by
-    ? `since then ${who} recorded ${actionWords(by, timeZone)}`
+    ? `since then ${who} recorded ${actionWords(by, timeZone, locale)}`
     : `someone else changed ${row.customerName} since`;
   return `${row.customerName} was not marked ${actionName(row.action)}: ${since}. Nothing was changed.`;
 }

@@ -63,14 +63,6 @@ export function openCardAction(history: readonly AuditRow[], messageId: string):
   );
 }
 
-/** The newest undo of an action taken from this card message, or null. */
-export function latestCardUndo(history: readonly AuditRow[], messageId: string): AuditRow | null {
-  const fromCard = new Set(
-    history.filter((r) => isRepAction(r.action) && r.cardMessageId === messageId).map((r) => r.id),
-  );
-  return history.find((r) => r.action === 'undo' && r.undoes !== null && fromCard.has(r.undoes)) ?? null;
-}
-
 /** The generation of the next action on a customer from one card message (see the file comment). */
 export function nextGeneration(history: readonly AuditRow[], messageId: string): number {
   return history.filter((r) => isRepAction(r.action) && r.cardMessageId === messageId).length + 1;

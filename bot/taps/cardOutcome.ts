@@ -1,6 +1,6 @@
 import type { CustomerOutcome } from '../../cards/cardModels';
 import { localDate } from '../../rules/calendar';
-import type { AuditRow } from '../../storage/auditRow';
+import { type AuditRow, valueKindOf } from '../../storage/auditRow';
 
 /** What the card row shows after a recorded rep action: what was done, by whom, on which day. */
 export function outcomeOfRow(row: AuditRow, timeZone: string): CustomerOutcome {
@@ -10,7 +10,7 @@ export function outcomeOfRow(row: AuditRow, timeZone: string): CustomerOutcome {
     case 'reached_out':
       return { kind: 'reached_out', by, at };
     case 'won_back':
-      return { kind: 'won_back', by, at, value: row.value ?? 0 };
+      return { kind: 'won_back', by, at, value: row.value ?? 0, ...secondOrder(row) };
     case 'lost':
       return { kind: 'lost', by, at, reason: row.reason ?? 'other', note: row.note };
     case 'snoozed':
@@ -18,6 +18,28 @@ export function outcomeOfRow(row: AuditRow, timeZone: string): CustomerOutcome {
     default:
       throw new Error(`a ${row.action} row has no card outcome`);
   }
+}
+
+/** A save of a one-order customer's second order is marked so; a monthly one (as before the kinds) is not. */
+function secondOrder(row: AuditRow): { valueKind?: 'second_order' } {
+  return valueKindOf(row) === 'second_order' ? { valueKind: 'second_order' } : {};
+}
+
+/** True when two outcomes read the same (a stored card's outcome against a row's). */
+export function sameOutcome(a: CustomerOutcome, b: CustomerOutcome): boolean {
+  const fields = (o: CustomerOutcome) => {
+    const { kind, by, at } = o;
+    const rest =
+      o.kind === 'won_back'
+        ? `${o.value}|${o.valueKind ?? 'monthly'}`
+        : o.kind === 'lost'
+          ? `${o.reason}|${o.note ?? ''}`
+          : o.kind === 'snoozed'
+            ? o.until
+            : '';
+    return JSON.stringify([kind, by, at, rest]);
+  };
+  return fields(a) === fields(b);
 }
 
 /** The day a snooze row runs to (its note reads `until YYYY-MM-DD`). */

@@ -1,10 +1,34 @@
+import { localDate } from '../../rules/calendar';
+import type { AuditRow } from '../../storage/auditRow';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
+import { undoneIds } from './auditHistory';
 import { staleReason } from './staleReason';
+
+/**
+ * The customer's standing "reached out" from today (the team's date), or null: one contact a day is
+ * what the follow-ups and the summary count, whichever card or tab it was tapped on.
+ */
+export function contactToday(history: readonly AuditRow[], today: string, timeZone: string): AuditRow | null {
+  const undone = undoneIds(history);
+  return (
+    history.find(
+      (r) => r.action === 'reached_out' && !undone.has(r.id) && localDate(r.at, timeZone) === today,
+    ) ?? null
+  );
+}
 
 /** Reached out: lastContact = today (the pause window starts); the score is not touched. */
 export function decideReachedOut(ctx: DecisionContext, rules: ActionRules): Decision {
-  const stale = staleReason(ctx.current, rules.lossReasons);
+  const stale = staleReason(ctx.current, rules.lossReasons, ctx.locale);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
+  const earlier = ctx.history ? contactToday(ctx.history, ctx.today, ctx.timeZone) : null;
+  if (earlier) {
+    const who = earlier.actorId === ctx.actor.userId ? 'you' : earlier.actorName.trim() || 'someone else';
+    return refuse(
+      'stale',
+      `${ctx.current.name} was already marked reached out today by ${who}. Nothing was changed.`,
+    );
+  }
   return {
     ok: true,
     next: { ...ctx.current, lastContact: ctx.today },

@@ -13,7 +13,7 @@ export function plusDays(isoDate: string, days: number): string {
  * are not touched: a snooze is about the reminders, not the risk).
  */
 export function decideSnooze(ctx: DecisionContext, rules: ActionRules): Decision {
-  const stale = staleReason(ctx.current, rules.lossReasons);
+  const stale = staleReason(ctx.current, rules.lossReasons, ctx.locale);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
   const until = plusDays(ctx.today, rules.snoozeDays);
   return {

@@ -1,3 +1,4 @@
+import type { CustomerOutcome } from '../../cards/cardModels';
 import type { CustomerState } from '../../rules/customerState';
 import type { AuditRow } from '../../storage/auditRow';
 import {
@@ -11,7 +12,8 @@ import {
   refuse,
 } from './actionTypes';
 import { actionWords } from './actionWords';
-import { latestOpenAction } from './auditHistory';
+import { latestOpenAction, undoneIds } from './auditHistory';
+import { outcomeOfRow, sameOutcome } from './cardOutcome';
 
 /**
  * The fields each action changes, and so the fields its undo restores from the row's snapshot. The
@@ -46,28 +48,60 @@ export function restoreFrom(current: CustomerState, target: AuditRow): CustomerS
   return next;
 }
 
+/** The card an Undo was tapped on: its message id and the outcome it shows on the customer's row (undefined: not known). */
+export interface UndoCard {
+  messageId: string;
+  shown?: CustomerOutcome | null;
+}
+
+/** The row an undo reverses, or why there is none: `gone` when the action the card shows is no longer open. */
+export type UndoSelection =
+  | { ok: true; target: AuditRow }
+  | { ok: false; message: string; gone: boolean; undo: AuditRow | null };
+
 /**
- * Picks the row an undo reverses: the customer's latest action that is not undone. With
- * `cardMessageId` (an Undo tapped on a card) it must also be the action taken from that card.
+ * Picks the row an undo reverses: the customer's latest action that is not undone. With `card` (an
+ * Undo tapped on a card) it must also be the action the card shows: taken from that card, or shown
+ * there as the outcome (a `list` card shows actions taken on other cards). When the card shows an
+ * action that is undone already, `gone` says so and `undo` is the row that undid it.
  */
 export function selectUndoTarget(
   history: readonly AuditRow[],
   customerName: string,
-  cardMessageId: string | null,
+  card: UndoCard | null,
   timeZone = 'UTC',
-): { ok: true; target: AuditRow } | { ok: false; message: string } {
+  locale = 'en-US',
+): UndoSelection {
   const latest = latestOpenAction(history);
-  if (!latest) return { ok: false, message: `There is nothing to undo on ${customerName}.` };
+  const shown = card && shownRow(history, card, timeZone);
+  const undoneRow = shown ? history.find((r) => r.action === 'undo' && r.undoes === shown.id) : undefined;
+  if (!latest) {
+    const message = `There is nothing to undo on ${customerName}.`;
+    return { ok: false, message, gone: true, undo: undoneRow ?? null };
+  }
+  if (card === null || shown?.id === latest.id || latest.cardMessageId === card.messageId)
+    return { ok: true, target: latest };
   // A row the product wrote by itself (marked lost after silence) belongs to no card: the Undo
   // beside it on the digest reverses it.
-  const systemRow = isSystemActor(latest.actorId) && latest.cardMessageId === null;
-  if (cardMessageId !== null && latest.cardMessageId !== cardMessageId && !systemRow) {
-    return {
-      ok: false,
-      message: `The latest action on ${customerName} is ${actionWords(latest, timeZone)} by ${latest.actorName}; only that one can be undone.`,
-    };
-  }
-  return { ok: true, target: latest };
+  if (isSystemActor(latest.actorId) && latest.cardMessageId === null) return { ok: true, target: latest };
+  const only = `The latest action on ${customerName} is ${actionWords(latest, timeZone, locale)} by ${latest.actorName}; only that one can be undone.`;
+  const gone = shown !== undefined && shown !== null && undoneIds(history).has(shown.id);
+  return { ok: false, message: only, gone, undo: gone ? (undoneRow ?? null) : null };
+}
+
+/**
+ * The rep action the card shows on the customer's row: the newest one whose outcome it shows (open
+ * ones first: two taps can read alike), else, when the card's data is not known, the newest taken
+ * from it.
+ */
+function shownRow(history: readonly AuditRow[], card: UndoCard, timeZone: string): AuditRow | undefined {
+  const actions = history.filter((r) => isRepAction(r.action));
+  if (card.shown === undefined) return actions.find((r) => r.cardMessageId === card.messageId);
+  const { shown } = card;
+  if (shown === null) return undefined;
+  const undone = undoneIds(history);
+  const alike = actions.filter((r) => sameOutcome(outcomeOfRow(r, timeZone), shown));
+  return alike.find((r) => !undone.has(r.id)) ?? alike[0];
 }
 
 /**
@@ -84,7 +118,7 @@ export function decideUndo(
   if (target.actorId !== ctx.actor.userId && !actorIsAdmin && !isSystemActor(target.actorId)) {
     return refuse(
       'not_allowed',
-      `Only ${target.actorName || 'the person who did it'} or an admin can undo ${actionWords(target, ctx.timeZone)} on ${ctx.current.name}.`,
+      `Only ${target.actorName || 'the person who did it'} or an admin can undo ${actionWords(target, ctx.timeZone, ctx.locale)} on ${ctx.current.name}.`,
     );
   }
   if (target.customerId !== ctx.current.customerId) {

@@ -1,3 +1,4 @@
+import { formatShortDate } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { LossReason } from './actionTypes';
 
@@ -19,13 +20,19 @@ export function wonBackThisCycle(state: CustomerState): boolean {
  * Why a card action on this customer would contradict what is already recorded (lost, or won back
  * in this cycle), in words; null when the card is not stale.
  */
-export function staleReason(state: CustomerState, reasons: readonly LossReason[]): string | null {
-  if (state.status === 'lost') return `${state.name} is already marked lost (${lostWords(state, reasons)}).`;
-  if (wonBackThisCycle(state)) return `${state.name} was already won back on ${state.wonBackAt}.`;
+export function staleReason(
+  state: CustomerState,
+  reasons: readonly LossReason[],
+  locale = 'en-US',
+): string | null {
+  if (state.status === 'lost')
+    return `${state.name} is already marked lost (${lostWords(state, reasons, locale)}).`;
+  if (wonBackThisCycle(state) && state.wonBackAt !== null)
+    return `${state.name} was already won back on ${formatShortDate(state.wonBackAt, locale)}.`;
   return null;
 }
 
-function lostWords(state: CustomerState, reasons: readonly LossReason[]): string {
+function lostWords(state: CustomerState, reasons: readonly LossReason[], locale: string): string {
   const reason = state.lostReason ? lossReasonLabel(state.lostReason, reasons) : 'no reason given';
-  return state.lostAt ? `${reason}, on ${state.lostAt}` : reason;
+  return state.lostAt ? `${reason}, on ${formatShortDate(state.lostAt, locale)}` : reason;
 }

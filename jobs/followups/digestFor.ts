@@ -85,6 +85,7 @@ export function digestCardDataFor(
         customerId: f.state.customerId,
         name: f.state.name.trim() || f.state.customerId,
         monthlyValue: f.state.monthlyValue,
+        ...(f.state.valueKind === 'second_order' ? { valueKind: 'second_order' as const } : {}),
         reason: f.reason,
         flags: playFlags(playFor(f.state.monthlyValue, 0, wonBackTwice(f.state, at.today))),
         outcome: outcomes.get(f.state.customerId) ?? null,
@@ -101,8 +102,18 @@ export function digestCardDataFor(
 export function digestNotificationText(data: DigestCardData): string {
   const n = data.rows.length;
   const ordered = data.rows.filter((r) => r.reason.kind === 'ordered').length;
-  const value = data.rows.reduce((sum, r) => sum + r.monthlyValue, 0);
-  const money = formatMoney(value, data.currency ?? 'USD', data.locale ?? 'en-US');
+  const sum = (secondOrder: boolean) =>
+    data.rows
+      .filter((r) => (r.valueKind === 'second_order') === secondOrder)
+      .reduce((total, r) => total + r.monthlyValue, 0);
+  const money = (value: number) => formatMoney(value, data.currency ?? 'USD', data.locale ?? 'en-US');
   const note = ordered > 0 ? ` (${ordered} ordered after your call)` : '';
-  return `Follow-ups: ${n} ${n === 1 ? 'customer' : 'customers'}${note}, ${money}/month`;
+  // A second order's worth is not monthly revenue: said apart.
+  const monthly = sum(false);
+  const once = sum(true);
+  const values = [
+    ...(monthly > 0 || once === 0 ? [`${money(monthly)}/month`] : []),
+    ...(once > 0 ? [`${money(once)} in second orders`] : []),
+  ];
+  return `Follow-ups: ${n} ${n === 1 ? 'customer' : 'customers'}${note}, ${values.join(' + ')}`;
 }

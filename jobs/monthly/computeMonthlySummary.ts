@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { formatCount } from '../../cards/format';
 import { daysBetween, localDate, MONTH_KEY, monthName } from '../../rules/calendar';
 import type { SaveHolding } from '../../rules/followUps';
-import { type AuditRow, newAuditRowSchema } from '../../storage/auditRow';
+import { type AuditRow, newAuditRowSchema, valueKindOf } from '../../storage/auditRow';
+import { runKeyOfWeeklyRow } from '../weekly/weeklySurfaced';
 import { DEFAULT_SILENT_AFTER_DAYS, followUpFigures, median, savesHeldFigures } from './followUpFigures';
 import { headlineFor } from './headline';
 import { type ComebackOutcomes, holdoutFigures } from './holdoutComparison';
@@ -42,6 +43,11 @@ export interface SummaryInput extends SummaryOptions {
   outcomes?: ComebackOutcomes | null;
   /** Saves that hold, from the order feed as of `asOf`; without them the figure is left out. */
   saves?: { asOf: string; saves: readonly SaveHolding[] } | null;
+  /**
+   * From the run ledger: by weekly run key, the reps (owner, lower case) whose card that run
+   * delivered. A customer counts as flagged only on a delivered card; runs not given count as delivered.
+   */
+  deliveries?: ReadonlyMap<string, ReadonlySet<string>> | null;
 }
 
 const rowsSchema = z.array(z.custom<AuditRow>((v) => newAuditRowSchema.safeParse(v).success));
@@ -56,7 +62,15 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
   const { stands, undone } = resolveUndos(all);
   const history = byCustomer(all);
   const monthIds = new Set(rows.map((r) => r.id));
-  const standing = rows.filter((r) => r.action !== 'undo' && stands(r.id));
+  const inMonth = rows.filter((r) => r.action !== 'undo' && stands(r.id));
+  // Flagged on a card nobody received (no chat with the rep, or the send failed): not a flag the team
+  // could act on, so left out of the counts and the rate, and said apart.
+  const onCard = (r: AuditRow) => r.action !== 'surfaced' || cardDelivered(r, input.deliveries ?? null);
+  const standing = inMonth.filter(onCard);
+  const flaggedIds = new Set(standing.filter((r) => r.action === 'surfaced').map((r) => r.customerId));
+  const notDelivered = new Set(
+    inMonth.filter((r) => !onCard(r) && !flaggedIds.has(r.customerId)).map((r) => r.customerId),
+  ).size;
   const of = (action: AuditRow['action']) => standing.filter((r) => r.action === action);
 
   const money = (amount: number) =>
@@ -68,7 +82,9 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
   const wonBack = of('won_back');
   const lostRows = of('lost');
   const surfacedCustomers = new Set(of('surfaced').map((r) => r.customerId));
-  const recoveredValue = wonBack.reduce((sum, r) => sum + (r.value ?? 0), 0);
+  // A one-order customer's save is one order's worth, not monthly revenue: added up apart.
+  const recoveredValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'monthly'));
+  const secondOrderValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'second_order'));
   const customersWonBack = new Set(wonBack.map((r) => r.customerId)).size;
   const timings = wonBack
     .map((r) => daysToWinBack(r, history.get(r.customerId) ?? [], stands, o.timeZone))
@@ -79,6 +95,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     isEmpty,
     customersWonBack,
     recoveredValue,
+    secondOrderValue,
     lost: lostRows.length,
     surfaced: surfacedCustomers.size,
     reachedOut: of('reached_out').length,
@@ -106,6 +123,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     reChurn: reChurn(standing, history, stands, o.timeZone),
     holdout: holdoutFigures(standing, o.timeZone, input.outcomes ?? null),
     undone: [...undone].filter((id) => monthIds.has(id)).length,
+    notDelivered,
     followUps: followUpFigures(
       standing,
       later.filter((r) => r.action !== 'undo' && stands(r.id)),
@@ -113,6 +131,17 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     ),
     savesHeld: savesHeldFigures(input.saves?.saves ?? null, input.saves?.asOf ?? null),
   };
+}
+
+/** True when the weekly run that wrote this `surfaced` row delivered the owner's card (or is not known). */
+function cardDelivered(row: AuditRow, deliveries: ReadonlyMap<string, ReadonlySet<string>> | null): boolean {
+  const runKey = runKeyOfWeeklyRow(row.id);
+  const owners = runKey === null ? undefined : deliveries?.get(runKey);
+  return owners === undefined || owners.has(row.owner.trim().toLowerCase());
+}
+
+function sumValues(rows: readonly AuditRow[]): number {
+  return rows.reduce((sum, r) => sum + (r.value ?? 0), 0);
 }
 
 function lossShares(
@@ -195,7 +224,7 @@ function repFigures(standing: readonly AuditRow[], names: Readonly<Record<string
     else if (r.action === 'reached_out') rep.reachedOut++;
     else if (r.action === 'won_back') {
       rep.wonBack++;
-      rep.valueWonBack += r.value ?? 0;
+      if (valueKindOf(r) === 'monthly') rep.valueWonBack += r.value ?? 0;
     } else if (r.action === 'lost') rep.lost++;
   }
   return [...reps.values()]

@@ -5,6 +5,8 @@ export interface HeadlineFigures {
   isEmpty: boolean;
   customersWonBack: number;
   recoveredValue: number;
+  /** Saves of one-order customers: a second order's worth, said apart from monthly revenue. */
+  secondOrderValue: number;
   lost: number;
   surfaced: number;
   reachedOut: number;
@@ -24,7 +26,11 @@ export function headlineFor(
     return `Nothing was recorded in ${f.monthName}: no customer was flagged and no button was tapped.`;
   const lost = f.lost === 0 ? 'None lost.' : `${count(f.lost)} lost.`;
   if (f.customersWonBack > 0) {
-    return `The team won back ${money(f.recoveredValue)} of monthly revenue in ${f.monthName} from ${customers(f.customersWonBack)}. ${lost}`;
+    const monthly = `${money(f.recoveredValue)} of monthly revenue`;
+    const orders = `${money(f.secondOrderValue)} of second orders`;
+    const won =
+      f.secondOrderValue === 0 ? monthly : f.recoveredValue === 0 ? orders : `${monthly}, plus ${orders},`;
+    return `The team won back ${won} in ${f.monthName} from ${customers(f.customersWonBack)}. ${lost}`;
   }
   if (f.lost > 0) return `No customer was won back in ${f.monthName}. ${lost}`;
   const reached = f.reachedOut === 0 ? 'none reached out to yet' : `${count(f.reachedOut)} reached out to`;

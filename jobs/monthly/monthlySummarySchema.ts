@@ -117,7 +117,10 @@ export const monthlySummarySchema = z.object({
   headline: z.string(),
   saves: count,
   customersWonBack: count,
+  /** Monthly value of the saves of customers with a monthly value. */
   recoveredValue: money,
+  /** What the saves of one-order customers were worth: one second order each, not monthly revenue. */
+  secondOrderValue: money.default(0),
   surfaced: count,
   reachedOut: count,
   lost: count,
@@ -133,6 +136,8 @@ export const monthlySummarySchema = z.object({
   holdout: holdoutSchema.nullable(),
   /** Action rows of the month cancelled by an undo (shown, so the netting is visible). */
   undone: count,
+  /** Customers flagged only on cards that were never delivered (the rep had no chat, or the send failed): not counted. */
+  notDelivered: count.default(0),
   followUps: followUpsSchema,
   savesHeld: savesHeldSchema.nullable(),
 });

@@ -1,6 +1,9 @@
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
 import { shiftMonth } from '../../rules/calendar';
 import type { Storage } from '../../storage';
+import type { AuditRow } from '../../storage/auditRow';
+import type { RunLedger } from '../../storage/runLedger';
+import { runKeyOfWeeklyRow } from '../weekly/weeklySurfaced';
 import {
   type ComebackOutcomes,
   computeMonthlySummary,
@@ -24,13 +27,34 @@ export interface SummaryCardOptions {
   silentAfterDays?: number;
 }
 
+/** The reps each weekly run that flagged customers this month delivered a card to, from the ledger. */
+async function weeklyDeliveries(
+  runs: RunLedger,
+  rows: readonly AuditRow[],
+): Promise<Map<string, Set<string>>> {
+  const runKeys = new Set<string>();
+  for (const r of rows) {
+    const key = r.action === 'surfaced' ? runKeyOfWeeklyRow(r.id) : null;
+    if (key) runKeys.add(key);
+  }
+  const deliveries = new Map<string, Set<string>>();
+  for (const runKey of runKeys) {
+    const [run, handled] = await Promise.all([runs.getRun(runKey), runs.listRun(runKey)]);
+    // A run the ledger does not know is left out: its flags count as delivered, as before the ledger.
+    if (!run) continue;
+    const delivered = handled.filter((d) => d.status === 'delivered');
+    deliveries.set(runKey, new Set(delivered.map((d) => d.repId.trim().toLowerCase())));
+  }
+  return deliveries;
+}
+
 /**
  * Reads the month's audit partition with the three before it (re-churn, surfacing dates) and the one
  * after it (later undos), names the reps from their installs, and returns the summary and its card.
  * Used by the monthly run, the bot's `summary` command and the CLI.
  */
 export async function summaryCardFor(
-  storage: Pick<Storage, 'audit' | 'conversations'>,
+  storage: Pick<Storage, 'audit' | 'conversations' | 'runs'>,
   month: string,
   options: SummaryCardOptions,
 ): Promise<{ summary: MonthlySummary; card: Record<string, unknown> }> {
@@ -44,6 +68,7 @@ export async function summaryCardFor(
   const summary = computeMonthlySummary({
     month,
     rows,
+    deliveries: await weeklyDeliveries(storage.runs, rows),
     priorRows: prior.flat(),
     laterRows: later,
     timeZone: options.timeZone,

@@ -56,9 +56,18 @@ export function facts(
   return [
     ['Won back', plural(s.saves, 'save', 'saves')],
     ['Monthly value recovered', money(s.recoveredValue)],
+    ...(s.secondOrderValue > 0
+      ? ([['Second orders won back', money(s.secondOrderValue)]] as [string, string][])
+      : []),
     ['Flagged at risk', plural(s.surfaced, 'customer', 'customers')],
+    ...(s.notDelivered > 0
+      ? ([['Flagged, card not delivered (not counted)', plural(s.notDelivered, 'customer', 'customers')]] as [
+          string,
+          string,
+        ][])
+      : []),
     ['Reached out', plural(s.reachedOut, 'time', 'times')],
-    ['Win-back rate', s.winBackRate === null ? 'n/a (nobody flagged)' : pct(s.winBackRate)],
+    ['Win-back rate', s.winBackRate === null ? noRate(s, plural) : pct(s.winBackRate)],
     [
       'Median days, flagged to won back',
       s.medianDaysToWinBack === null ? 'n/a' : `${s.medianDaysToWinBack} (of ${n(s.winBacksTimed)})`,
@@ -68,6 +77,13 @@ export function facts(
     ...followUpFacts(s, money, pct),
     ['Undone (not counted)', n(s.undone)],
   ];
+}
+
+/** Why there is no win-back rate: nobody flagged this month, though saves of earlier flags may count. */
+function noRate(s: MonthlySummary, plural: (count: number, one: string, many: string) => string): string {
+  const none = 'n/a: no one was flagged this month';
+  if (s.saves === 0) return none;
+  return `${none}; ${plural(s.saves, 'save', 'saves')} of ${s.saves === 1 ? 'a customer' : 'customers'} flagged earlier`;
 }
 
 /** The follow-ups' and the saves' facts: only those with something to say. */

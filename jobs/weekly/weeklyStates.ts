@@ -26,6 +26,7 @@ export function nextState(
     name: customer.name,
     owner: customer.owner,
     monthlyValue: customer.monthlyValue,
+    valueKind: customer.valueKind,
     score: customer.score,
     band: customer.band,
     segment: customer.segment,

@@ -31,6 +31,11 @@ export function heldOutRowId(runKey: string, customerId: string): string {
   return weeklyRowId('held_out', runKey, customerId);
 }
 
+/** The weekly run key a `surfaced` or `held_out` row was written by, or null for any other row. */
+export function runKeyOfWeeklyRow(id: string): string | null {
+  return /^(?:surfaced|held_out)_(weekly-\d{4}-W\d{2})_/.exec(id)?.[1] ?? null;
+}
+
 function weeklyRowId(action: 'surfaced' | 'held_out', runKey: string, customerId: string): string {
   const id = `${action}_${runKey}_${customerId}`;
   if (id.length <= MAX_ID) return id;

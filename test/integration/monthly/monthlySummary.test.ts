@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CardSender } from '../../../bot/ports';
 import { buildMonthlySummaryCard } from '../../../cards';
 import { runMonthlySummary, SUMMARY_CHANNEL_RECIPIENT, summaryCardFor } from '../../../jobs';
+import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
 import type { Storage } from '../../../storage';
 import type { AuditRow } from '../../../storage/auditRow';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
@@ -100,6 +101,24 @@ describe('monthly summary from the audit store', () => {
       'Nothing was recorded in June: no customer was flagged and no button was tapped.',
     );
     expect(adaptiveCardErrors(card)).toEqual([]);
+  });
+
+  it('flags count only on cards the weekly run delivered, by its ledger', async () => {
+    const ledgered = await openTestStorage('ledger', { timeZone: TZ });
+    const run = 'weekly-2026-W41';
+    const at = '2026-10-05T14:00:00.000Z';
+    const r = new Rows();
+    r.add('surfaced', 'a1', at, { id: surfacedRowId(run, 'a1'), owner: ANA });
+    for (const id of ['b1', 'b2', 'b3'])
+      r.add('surfaced', id, at, { id: surfacedRowId(run, id), owner: BEN });
+    await record(ledgered, r.all);
+    await ledgered.runs.startRun(run, at);
+    // Only Ana had a chat with the bot: Ben's card never went out (no ledger row for him).
+    await ledgered.runs.recordDelivery(run, ANA, { at, status: 'delivered', activityId: 'act-1' });
+    const { summary, card } = await summaryCardFor(ledgered, '2026-10', options);
+    expect(summary).toMatchObject({ surfaced: 1, notDelivered: 3 });
+    expect(summary.reps.map((rep) => rep.owner)).toEqual([ANA]);
+    expect(JSON.stringify(card)).toContain('Flagged, card not delivered (not counted)');
   });
 
   it('a month with only losses', async () => {

@@ -112,6 +112,20 @@ describe('card actions over HTTP on Azurite', () => {
     expect(weeklyRows(stored)[0].outcome).toEqual({ kind: 'reached_out', by: 'Ana Ruiz', at: TODAY });
   });
 
+  it('won back on a one-order customer: the row records a second order, not monthly revenue', async () => {
+    const once = customer('cust-9', { name: 'Corner Shop', monthlyValue: 1829, valueKind: 'second_order' });
+    await seed(w.storage, [once]);
+    await saveCard(w.cards, 'card-9', ANA, [once]);
+    await w.tap(ANA, tap.wonBack('cust-9'), { replyToId: 'card-9' });
+    expect((await audit(w, 'cust-9'))[0]).toMatchObject({
+      value: 1829,
+      snapshot: { valueKind: 'second_order' },
+    });
+    expect(cardRow(updatedCard(w), 'Corner Shop').texts).toContain(
+      'Won back a $1,829 second order by Ana Ruiz, Tue 24 Nov',
+    );
+  });
+
   it('won back with the typed value: steady, cycle cleared, wonBackAt and recoveredValue set', async () => {
     await w.tap(ANA, tap.wonBack('cust-1', '1500'));
     expect(await stateOf(w)).toEqual({
@@ -222,7 +236,7 @@ describe('card actions over HTTP on Azurite', () => {
     expect((await stateOf(w, 'cust-3'))?.lastContact).toBe(TODAY);
     await w.tap(BEN, tap.undo('cust-3'), { replyToId: 'card-1' });
     expect(lastText(w)).toBe(
-      `Only Ada Admin or an admin can undo "reached out" on ${TODAY} on Harbour Deli.`,
+      `Only Ada Admin or an admin can undo "reached out" on Tue 24 Nov on Harbour Deli.`,
     );
     expect((await audit(w, 'cust-3')).map((r) => r.action)).toEqual(['reached_out']);
     await w.tap(ADMIN, tap.reachedOut('cust-1'));
@@ -238,7 +252,7 @@ describe('card actions over HTTP on Azurite', () => {
     const stateBefore = await w.storage.state.get('cust-1');
     await w.tap(ANA, tap.wonBack('cust-1', '1000'));
     expect(lastText(w)).toBe(
-      `Greenfield Cafe is already marked lost (Price, on ${TODAY}). Nothing was changed.`,
+      `Greenfield Cafe is already marked lost (Price, on Tue 24 Nov). Nothing was changed.`,
     );
     expect(await audit(w)).toEqual(rowsBefore);
     expect((await w.storage.state.get('cust-1'))?.etag).toBe(stateBefore?.etag);
@@ -251,7 +265,7 @@ describe('card actions over HTTP on Azurite', () => {
     await saveCard(w.cards, 'card-2', ADMIN, [greenfield]);
     await w.tap(ADMIN, tap.wonBack('cust-1'), { replyToId: 'card-2' });
     await w.tap(ANA, tap.reachedOut('cust-1'));
-    expect(lastText(w)).toBe(`Greenfield Cafe was already won back on ${TODAY}. Nothing was changed.`);
+    expect(lastText(w)).toBe(`Greenfield Cafe was already won back on Tue 24 Nov. Nothing was changed.`);
     expect(await audit(w)).toHaveLength(1);
   });
 

@@ -21,7 +21,6 @@ import {
   startActionBotHost,
   startConnector,
   submitActivity,
-  TODAY,
   tap,
   textActivity,
 } from './actionHarness';
@@ -131,6 +130,28 @@ describe('text commands', () => {
     expect(texts(lastReply()?.attachments?.[0]?.content)).toContain('Reached out by Ana Ruiz, Tue 24 Nov');
   });
 
+  it('Undo on a list card undoes the action taken on the weekly card that it shows', async () => {
+    await post(host.host.url, submitActivity(connector.url, ANA, tap.wonBack('cust-1', '750')));
+    await say('list');
+    const listId = `reply-${connector.sent.length}`;
+    const listed = lastReply()?.attachments?.[0]?.content;
+    expect(texts(listed)).toContain('Won back $750/month by Ana Ruiz, Tue 24 Nov');
+    await post(host.host.url, submitActivity(connector.url, ANA, tap.undo('cust-1'), { replyToId: listId }));
+    const update = connector.sent.at(-1);
+    expect(update?.method).toBe('PUT');
+    expect(texts(update?.body.attachments?.[0]?.content)).not.toContain(
+      'Won back $750/month by Ana Ruiz, Tue 24 Nov',
+    );
+    expect((await storage.audit.latestForCustomer('cust-1', { limit: 5 })).map((r) => r.action)).toEqual([
+      'undo',
+      'won_back',
+    ]);
+    expect((await storage.state.get('cust-1'))?.state).toEqual(states[0]);
+    // The weekly card's data no longer shows the save either.
+    const weekly = await cards.get(`a:${ANA.userId}`, 'card-1');
+    expect(weekly?.data.kind === 'digest' ? null : weekly?.data.customers[0].outcome).toBeNull();
+  });
+
   it('pages: the footer button and `list 2` show the next customers', async () => {
     await say('list', ADMIN);
     const first = lastReply()?.attachments?.[0]?.content;
@@ -170,7 +191,7 @@ describe('text commands', () => {
     await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-2', 'price', '', 1)));
     await say('undo');
     expect(lastReply()?.text).toBe(
-      `Undone: "lost" on ${TODAY} on Blue Door Bakery. It is back as it was before.`,
+      `Undone: "lost" on Tue 24 Nov on Blue Door Bakery. It is back as it was before.`,
     );
     expect((await storage.state.get('cust-2'))?.state).toEqual(states[1]);
     expect(weeklyRows(await cards.get(`a:${ANA.userId}`, 'card-1'))[1].outcome ?? null).toBeNull();
@@ -196,7 +217,7 @@ describe('text commands', () => {
     );
     await say('undo');
     expect(lastReply()?.text).toBe(
-      `Your last action, "reached out" on ${TODAY} on Greenfield Cafe, can no longer be undone: since then Ada Admin recorded "lost" on ${TODAY}. Nothing was changed.`,
+      `Your last action, "reached out" on Tue 24 Nov on Greenfield Cafe, can no longer be undone: since then Ada Admin recorded "lost" on Tue 24 Nov. Nothing was changed.`,
     );
     expect((await storage.state.get('cust-1'))?.state.status).toBe('lost');
   });

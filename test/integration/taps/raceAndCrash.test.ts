@@ -88,7 +88,7 @@ describe('two people acting on one customer at once', () => {
     );
     const reply = await ana.submit(request(ANA, tap.wonBack('cust-1', '1500')));
     expect(reply).toEqual({
-      text: `Ada Admin changed Greenfield Cafe at the same moment. Greenfield Cafe is already marked lost (Price, on ${TODAY}). Nothing was changed.`,
+      text: `Ada Admin changed Greenfield Cafe at the same moment. Greenfield Cafe is already marked lost (Price, on Tue 24 Nov). Nothing was changed.`,
     });
     // The state shows the winner only.
     expect((await storage.state.get('cust-1'))?.state).toEqual({
@@ -206,13 +206,31 @@ describe('two taps at once with the same result', () => {
     expect(rows.filter((r) => r.action === 'reached_out' && !undone.has(r.id))).toEqual([]);
   });
 
-  it('one rep tapping the same button on two cards: the second card’s tap is not counted again', async () => {
+  it.each([
+    ['won back', tap.wonBack('cust-1'), 'saves'],
+    ['reached out', tap.reachedOut('cust-1'), 'reachedOut'],
+  ] as const)(
+    'one rep tapping %s on two cards at once: the second card’s tap is not counted again',
+    async (words, value, figure) => {
+      await saveCard(cards, 'card-2', ANA, [greenfield]);
+      const first = createActionHandler(handlerDeps(stores, { clock }));
+      const ana = anaWithRival(() => first.submit(request(ANA, value, 'card-2')));
+      const reply = await ana.submit(request(ANA, value));
+      expect(reply.text).toMatch(new RegExp(`^You already marked Greenfield Cafe "${words}" at `));
+      expect((await november())[figure]).toBe(1);
+    },
+  );
+
+  it('one rep tapping Reached out on last week’s card and this week’s: one contact a day', async () => {
     await saveCard(cards, 'card-2', ANA, [greenfield]);
-    const first = createActionHandler(handlerDeps(stores, { clock }));
-    const ana = anaWithRival(() => first.submit(request(ANA, tap.wonBack('cust-1'), 'card-2')));
-    const reply = await ana.submit(request(ANA, tap.wonBack('cust-1')));
-    expect(reply.text).toMatch(/^You already marked Greenfield Cafe "won back" at /);
-    expect((await november()).saves).toBe(1);
+    const handler = createActionHandler(handlerDeps(stores, { clock }));
+    expect((await handler.submit(request(ANA, tap.reachedOut('cust-1'), 'card-2'))).updateCard).toBeDefined();
+    const reply = await handler.submit(request(ANA, tap.reachedOut('cust-1')));
+    expect(reply.text).toBe(
+      'Greenfield Cafe was already marked reached out today by you. Nothing was changed.',
+    );
+    const rows = await storage.audit.latestForCustomer('cust-1');
+    expect(rows.map((r) => r.action)).toEqual(['reached_out']);
   });
 
   it('a double tap whose second tap finishes the state write first: both answered done, one row', async () => {
@@ -310,7 +328,7 @@ describe('a crash between the audit row and the state write', () => {
     ).toBeDefined();
     const reply = await crashing.submit(request(ANA, tap.lost('cust-1', 'competitor')));
     expect(reply).toEqual({
-      text: `Greenfield Cafe was not marked "lost": since then Ada Admin recorded "won back" on ${TODAY}. Nothing was changed.`,
+      text: `Greenfield Cafe was not marked "lost": since then Ada Admin recorded "won back" on Tue 24 Nov. Nothing was changed.`,
     });
     expect((await storage.state.get('cust-1'))?.state).toMatchObject({ status: 'active', wonBackAt: TODAY });
     const summary = await november();

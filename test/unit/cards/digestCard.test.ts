@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDigestCard } from '../../../cards/buildDigestCard';
 import type { DigestCardData } from '../../../cards/digestCardModels';
 import { MAX_DIGEST_ROWS } from '../../../cards/digestCardModels';
+import { digestNotificationText } from '../../../jobs/followups/digestFor';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { findAll, type Node, ofType, texts } from './cardWalk';
 import { LOSS_REASONS } from './weeklyCardFixtures';
@@ -97,6 +98,18 @@ describe('buildDigestCard', () => {
         'No order in the 38 days since you reached out (Tue 20 Oct).',
         'Lost: Went quiet. Marked by Churn Predictor, Fri 27 Nov',
       ]),
+    );
+  });
+
+  it('a one-order customer’s value is a second order’s, on the row and in the Won back box', () => {
+    const data = digest();
+    data.rows[0] = { ...data.rows[0], monthlyValue: 1656, valueKind: 'second_order' };
+    const card = buildDigestCard(data);
+    expect(texts(card)).toContain('$1,656 if they order again');
+    expect(texts(card)).not.toContain('$1,656/month');
+    expect(ofType(card, 'Input.Number').map((i) => i.label)).toContain('Value of the order won back (USD)');
+    expect(digestNotificationText(data)).toBe(
+      'Follow-ups: 5 customers (1 ordered after your call), $1,570/month + $1,656 in second orders',
     );
   });
 

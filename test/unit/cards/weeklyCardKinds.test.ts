@@ -91,6 +91,29 @@ describe('the weekly card with kinds of name', () => {
     expect(t.some((x) => x.includes('$'))).toBe(false);
   });
 
+  it('a second-order row asks for and shows the value of the order won back, not a monthly value', () => {
+    const week = kindsWeek();
+    const card = buildWeeklyCard(week);
+    const labels = ofType(card, 'Input.Number').map((i) => [i.label, i.value]);
+    expect(labels).toEqual([
+      ['Monthly value won back (GBP)', 1200],
+      ['Value of the order won back (GBP)', 1070],
+      ['Monthly value won back (GBP)', 500],
+    ]);
+    const at = '2026-11-23';
+    week.customers[1].outcome = {
+      kind: 'won_back',
+      by: 'Ana Ruiz',
+      at,
+      value: 1070,
+      valueKind: 'second_order',
+    };
+    week.customers[0].outcome = { kind: 'won_back', by: 'Ana Ruiz', at, value: 1200 };
+    const t = texts(buildWeeklyCard(week));
+    expect(t).toContain('Won back a £1,070 second order by Ana Ruiz, Mon 23 Nov');
+    expect(t).toContain('Won back £1,200/month by Ana Ruiz, Mon 23 Nov');
+  });
+
   it('a later page of `list` says which page, and the last page has no next button', () => {
     const second = buildWeeklyCard(kindsWeek({ kind: 'list', page: { number: 2, pageCount: 4 } }));
     expect(texts(second)[0]).toBe('Your list now · 6 slipping · 2 not back yet · 31 lapsed; page 2 of 4');

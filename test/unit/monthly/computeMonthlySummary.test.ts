@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeMonthlySummary, type MonthlySummary } from '../../../jobs/monthly';
-import { LOSS_REASONS, Rows } from './auditRows';
+import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
+import { LOSS_REASONS, Rows, snapshotSurfacedOn } from './auditRows';
 import { ANA, BEN, november } from './novemberFixture';
 
 const TZ = 'America/Chicago';
@@ -34,6 +35,45 @@ describe('computeMonthlySummary on the worked November', () => {
       reachedOut: 3,
       lost: 4,
       undone: 3,
+    });
+  });
+
+  it('keeps second orders won back out of monthly revenue and says them apart', () => {
+    const r = new Rows();
+    const oneOrder = { ...snapshotSurfacedOn('once', '2026-11-02'), valueKind: 'second_order' as const };
+    r.wonBack('once', '2026-11-10T15:00:00Z', 1829, { snapshot: oneOrder });
+    // A row from before the kinds (no valueKind in its snapshot) is monthly.
+    r.wonBack('monthly', '2026-11-11T15:00:00Z', 500, {
+      snapshot: snapshotSurfacedOn('monthly', '2026-11-02'),
+    });
+    const mixed = computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all });
+    expect(mixed).toMatchObject({ recoveredValue: 500, secondOrderValue: 1829, saves: 2 });
+    expect(mixed.reps[0].valueWonBack).toBe(500);
+    expect(mixed.headline).toBe(
+      'The team won back $500 of monthly revenue, plus $1,829 of second orders, in November from 2 at-risk customers. None lost.',
+    );
+    const only = computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all.slice(0, 1) });
+    expect(only.headline).toBe(
+      'The team won back $1,829 of second orders in November from 1 at-risk customer. None lost.',
+    );
+  });
+
+  it('counts as flagged only customers on cards that were delivered, and says how many were not', () => {
+    const r = new Rows();
+    const run = 'weekly-2026-W46';
+    const at = '2026-11-09T14:00:00Z';
+    r.add('surfaced', 'a1', at, { id: surfacedRowId(run, 'a1'), owner: ANA });
+    r.add('surfaced', 'b1', at, { id: surfacedRowId(run, 'b1'), owner: BEN });
+    r.add('surfaced', 'b2', at, { id: surfacedRowId(run, 'b2'), owner: BEN });
+    r.wonBack('a1', '2026-11-12T15:00:00Z', 400);
+    const onlyAna = new Map([[run, new Set([ANA])]]);
+    const s = computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all, deliveries: onlyAna });
+    expect(s).toMatchObject({ surfaced: 1, notDelivered: 2, winBackRate: 1 });
+    expect(s.reps.map((rep) => [rep.owner, rep.surfaced])).toEqual([[ANA, 1]]);
+    // Without the ledger, every flag counts, as before.
+    expect(computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all })).toMatchObject({
+      surfaced: 3,
+      notDelivered: 0,
     });
   });
 

@@ -129,6 +129,15 @@ describe('buildMonthlySummaryCard', () => {
     expect(adaptiveCardErrors(card)).toEqual([]);
   });
 
+  it('with nobody flagged this month, the rate says so and counts the saves of earlier flags', () => {
+    const r = new Rows();
+    r.wonBack('a', '2026-11-03T10:00:00Z', 500);
+    const card = buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: r.all }));
+    expect(figures(card)['Win-back rate']).toBe(
+      'n/a: no one was flagged this month; 1 save of a customer flagged earlier',
+    );
+  });
+
   it('a month with only losses has the donut but no value chart', () => {
     const r = new Rows();
     r.lost('a', '2026-11-03T10:00:00Z', 'price');

@@ -123,6 +123,27 @@ describe('reasonsFor', () => {
     expect(reasonsFor(greenfield, zero, windows)).toEqual(['No order in 34 days, usually every 9']);
   });
 
+  it('with the customer’s own pace on the row, the model gives its chance, not a second pace', () => {
+    const model = {
+      figures: {
+        noOrderProbability: 0.82,
+        expectedOrdersByNow: 9.6,
+        silenceProbability: 0,
+        aliveProbability: 0.2,
+      },
+      horizonDays: 30,
+    };
+    const both = { ...zero, overdue: 30, noOrderLikely: 20 };
+    expect(reasonsFor(greenfield, both, windows, model)).toEqual([
+      'No order in 34 days, usually every 9',
+      '82% chance of no order in the next 30 days',
+    ]);
+    // Without the silence sentence on the row, the model's count of missed orders stays.
+    expect(reasonsFor(greenfield, { ...zero, noOrderLikely: 20 }, windows, model)).toEqual([
+      'Expected 9.6 orders by now at their usual pace; placed 0',
+    ]);
+  });
+
   it('merges overdue and recency into one sentence with their summed points', () => {
     const reasons = reasonsFor(greenfield, { ...zero, overdue: 2, recency: 2, valueDrop: 3.5 }, windows);
     expect(reasons).toEqual([

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { outcomeOfRow } from '../../../bot/taps/cardOutcome';
 import { decideLost } from '../../../bot/taps/decideLost';
 import { decideReachedOut } from '../../../bot/taps/decideReachedOut';
 import { decideUndo, restoreFrom, selectUndoTarget } from '../../../bot/taps/decideUndo';
@@ -38,10 +39,30 @@ describe('reached out', () => {
   });
 
   it.each([
-    ['lost', lost, 'Greenfield Cafe is already marked lost (Price, on 2026-11-20). Nothing was changed.'],
-    ['won back', wonBack, 'Greenfield Cafe was already won back on 2026-11-20. Nothing was changed.'],
+    ['lost', lost, 'Greenfield Cafe is already marked lost (Price, on Fri 20 Nov). Nothing was changed.'],
+    ['won back', wonBack, 'Greenfield Cafe was already won back on Fri 20 Nov. Nothing was changed.'],
   ])('refuses a stale card (customer %s elsewhere) with the current state in words', (_, state, message) => {
     expect(decideReachedOut(ctx(state), RULES)).toEqual({ ok: false, reason: 'stale', message });
+  });
+
+  it('once a day: refuses when a standing "reached out" from today is on any card, says by whom', () => {
+    const today = row({
+      id: 'weekly-old|cust-1|reached_out|1',
+      action: 'reached_out',
+      actorId: BEN.userId,
+      actorName: BEN.name,
+    });
+    const state = atRisk({ lastContact: '2026-11-24' });
+    expect(decideReachedOut(ctx(state, { history: [today] }), RULES)).toEqual({
+      ok: false,
+      reason: 'stale',
+      message: 'Greenfield Cafe was already marked reached out today by Ben Ortiz. Nothing was changed.',
+    });
+    // Yesterday's (in the team's zone), or today's undone, does not count.
+    const yesterday = { ...today, at: '2026-11-24T05:00:00.000Z' };
+    expect(decideReachedOut(ctx(atRisk(), { history: [yesterday] }), RULES).ok).toBe(true);
+    const undo = row({ id: `undo|${today.id}`, action: 'undo', undoes: today.id });
+    expect(decideReachedOut(ctx(atRisk(), { history: [undo, today] }), RULES).ok).toBe(true);
   });
 });
 
@@ -185,7 +206,7 @@ describe('undo', () => {
     const refused = decideUndo(ctx(atRisk(), { actor: BEN }), RULES, reachedRow, false);
     expect(refused).toMatchObject({ ok: false, reason: 'not_allowed' });
     expect(!refused.ok && refused.message).toBe(
-      'Only Ana Ruiz or an admin can undo "reached out" on 2026-11-24 on Greenfield Cafe.',
+      'Only Ana Ruiz or an admin can undo "reached out" on Tue 24 Nov on Greenfield Cafe.',
     );
     expect(decideUndo(ctx(atRisk(), { actor: BEN }), RULES, reachedRow, true).ok).toBe(true);
   });
@@ -197,13 +218,15 @@ describe('undo', () => {
       row({ id: 's1', action: 'surfaced', cardMessageId: null }),
       row({ id: 'r1', action: 'reached_out' }),
     ];
-    expect(selectUndoTarget(history, 'Greenfield Cafe', 'msg-1')).toMatchObject({
+    expect(selectUndoTarget(history, 'Greenfield Cafe', { messageId: 'msg-1' })).toMatchObject({
       ok: true,
       target: { id: 'r1' },
     });
-    expect(selectUndoTarget(history.slice(0, 3), 'Greenfield Cafe', 'msg-1')).toEqual({
+    expect(selectUndoTarget(history.slice(0, 3), 'Greenfield Cafe', { messageId: 'msg-1' })).toMatchObject({
       ok: false,
       message: 'There is nothing to undo on Greenfield Cafe.',
+      gone: true,
+      undo: { id: 'undo|r2' },
     });
   });
 
@@ -211,12 +234,38 @@ describe('undo', () => {
     const history = [
       row({ id: 'r2', action: 'lost', reason: 'price', cardMessageId: 'msg-2', actorName: 'Ben Ortiz' }),
     ];
-    expect(selectUndoTarget(history, 'Greenfield Cafe', 'msg-1', 'America/Chicago')).toEqual({
+    expect(selectUndoTarget(history, 'Greenfield Cafe', { messageId: 'msg-1' }, 'America/Chicago')).toEqual({
       ok: false,
       message:
-        'The latest action on Greenfield Cafe is "lost" on 2026-11-24 by Ben Ortiz; only that one can be undone.',
+        'The latest action on Greenfield Cafe is "lost" on Tue 24 Nov by Ben Ortiz; only that one can be undone.',
+      gone: false,
+      undo: null,
     });
     expect(selectUndoTarget(history, 'Greenfield Cafe', null).ok).toBe(true);
+  });
+
+  it('from a card that shows the latest action as its outcome (a list card), undoes it wherever it was taken', () => {
+    const wonBack = row({ id: 'r2', action: 'won_back', value: 750, cardMessageId: 'weekly-1' });
+    const reached = row({ id: 'r1', action: 'reached_out', cardMessageId: 'weekly-0' });
+    const history = [wonBack, reached];
+    const onList = { messageId: 'list-1', shown: outcomeOfRow(wonBack, 'America/Chicago') };
+    expect(selectUndoTarget(history, 'Greenfield Cafe', onList, 'America/Chicago')).toMatchObject({
+      ok: true,
+      target: { id: 'r2' },
+    });
+    // A card still showing the older action is refused, and keeps its outcome (it still stands).
+    const older = { messageId: 'list-1', shown: outcomeOfRow(reached, 'America/Chicago') };
+    expect(selectUndoTarget(history, 'Greenfield Cafe', older, 'America/Chicago')).toMatchObject({
+      ok: false,
+      gone: false,
+    });
+    // Once the shown action is undone elsewhere, the card is told to drop it.
+    const undone = [row({ id: 'undo|r2', action: 'undo', undoes: 'r2' }), ...history];
+    expect(selectUndoTarget(undone, 'Greenfield Cafe', onList, 'America/Chicago')).toMatchObject({
+      ok: false,
+      gone: true,
+      undo: { id: 'undo|r2' },
+    });
   });
 });
 
@@ -266,10 +315,10 @@ describe('replaying a recorded row', () => {
 describe('state words and equality', () => {
   it('says why a card is stale for lost and won-back customers, and nothing for an active one', () => {
     expect(staleReason(lost, RULES.lossReasons)).toBe(
-      'Greenfield Cafe is already marked lost (Price, on 2026-11-20).',
+      'Greenfield Cafe is already marked lost (Price, on Fri 20 Nov).',
     );
     expect(staleReason(wonBack, RULES.lossReasons)).toBe(
-      'Greenfield Cafe was already won back on 2026-11-20.',
+      'Greenfield Cafe was already won back on Fri 20 Nov.',
     );
     expect(staleReason(atRisk({ lastContact: '2026-11-20' }), RULES.lossReasons)).toBeNull();
   });
