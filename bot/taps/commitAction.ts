@@ -58,6 +58,12 @@ export type CommitResult =
 /** Note on the row that cancels an action which lost the race. */
 export const CANCELLED_NOTE = 'not applied: the customer was changed by someone else at the same moment';
 
+/** Note on the row that cancels a superseded action (see CommitResult's `superseded`). */
+export function supersededNote(by: AuditRow | null, same: boolean): string {
+  if (same) return `not applied: the same change was already recorded${by ? ` by ${by.actorName}` : ''}`;
+  return `not applied: ${by ? `${by.actorName} acted` : 'someone acted'} on the customer before it reached the state`;
+}
+
 /** Records an accepted action and brings the state in line (see the file comment). */
 export async function commitDecision(
   stores: CommitStores,
@@ -71,21 +77,29 @@ export async function commitDecision(
   const snapshot = row.snapshot;
   if (!snapshot) throw new Error('an action row must carry the state before it');
   const outcome = await projectState(stores.state, row.customerId, snapshot, decision.next);
-  if (outcome.kind === 'applied') return { kind: 'applied', row, fresh: true };
-  const { current } = outcome;
-  if (current && isRepAction(row.action)) {
-    const action = { row: { ...row, action: row.action }, replayed: decision.next };
-    if (showsChange(current, action)) {
-      // The change is there but this call did not write it: the same key (a double tap finishing
-      // first) or another key with the same result, which then counts and ours must not.
-      const rival = sameChangeRival(await history(stores, row), action, options.timeZone);
-      if (!rival) return { kind: 'applied', row, fresh: true };
-      await cancelRow(stores.audit, row, options.at);
-      return { kind: 'superseded', row, by: rival, same: true };
-    }
+  const action = isRepAction(row.action)
+    ? { row: { ...row, action: row.action }, replayed: decision.next }
+    : null;
+  /** When another row with the same change counts instead of this one (sameChangeKeeper): cancels ours. */
+  const yieldToRival = async (): Promise<CommitResult | null> => {
+    if (!action) return null;
+    const rival = sameChangeRival(await history(stores, row), action, options.timeZone);
+    if (!rival) return null;
+    await cancelRow(stores.audit, row, options.at, supersededNote(rival, true));
+    return { kind: 'superseded', row, by: rival, same: true };
+  };
+  if (outcome.kind === 'applied') {
+    // Written, but an older row with the same change (say, a tap whose own write was lost in a
+    // crash) counts instead: the state is the same, and the change must not count twice.
+    return (await yieldToRival()) ?? { kind: 'applied', row, fresh: true };
   }
+  const { current } = outcome;
+  // The change is there but this call did not write it: the same key (a double tap finishing first)
+  // or another key with the same result; the older of the two counts.
+  if (current && action && showsChange(current, action))
+    return (await yieldToRival()) ?? { kind: 'applied', row, fresh: true };
   if (current && (await redoUndo(stores, row, current))) return { kind: 'applied', row, fresh: true };
-  await cancelRow(stores.audit, row, options.at);
+  await cancelRow(stores.audit, row, options.at, CANCELLED_NOTE);
   return { kind: 'conflict', current, row };
 }
 
@@ -134,7 +148,7 @@ export async function finishRecorded(
   }
   if (settled === null) return { kind: 'conflict', current: null, row };
   if (settled.kind !== 'cancel') return { kind: 'applied', row, fresh: false };
-  await cancelRow(stores.audit, row, options.at);
+  await cancelRow(stores.audit, row, options.at, supersededNote(settled.by, settled.same));
   return { kind: 'superseded', row, by: settled.by, same: settled.same };
 }
 
@@ -203,10 +217,11 @@ async function projectState(
 }
 
 /**
- * Cancels a row whose state write lost the race, with an undo row pointing at it. It carries no
+ * Cancels a row whose state write lost the race or was superseded, with an undo row pointing at it
+ * and a note saying which. It carries no
  * snapshot: it changed no state, so there is nothing to replay or restore from it.
  */
-async function cancelRow(audit: AuditStore, row: AuditRow, at: string): Promise<void> {
+async function cancelRow(audit: AuditStore, row: AuditRow, at: string, note: string): Promise<void> {
   const cancel: NewAuditRow = {
     id: undoKey(row.id),
     action: 'undo',
@@ -218,7 +233,7 @@ async function cancelRow(audit: AuditStore, row: AuditRow, at: string): Promise<
     at,
     snapshot: null,
     undoes: row.id,
-    note: CANCELLED_NOTE,
+    note,
     cardMessageId: row.cardMessageId,
   };
   await audit.record(cancel);

@@ -60,12 +60,14 @@ function sameChange(a: AuditRow, b: AuditRow, timeZone: string): boolean {
 }
 
 /**
- * Another standing row that made the same change from a state without it, as `action` did: two taps
- * with the same result (a rep and an admin, or one rep on two cards), of which only one changed the
- * state. Null when there is none, or when `action` changed nothing (taken on a state that already
- * showed it, it is a second record of the same thing, not a rival's).
+ * Of the standing rows that made the same change as `action` from a state without it (two taps with
+ * the same result: a rep and an admin, one rep on two cards, or a tap whose state write was lost in a
+ * crash and the same tap by someone else after it), the one that counts: the oldest. Every path
+ * that settles one of them picks the same row, so exactly one stands whichever wrote the state (the
+ * state is the same either way). Null when `action` changed nothing (taken on a state that already
+ * showed it, it is a second record of the same thing) or has no snapshot.
  */
-export function sameChangeRival(
+export function sameChangeKeeper(
   history: readonly AuditRow[],
   action: RecordedAction,
   timeZone: string,
@@ -73,17 +75,30 @@ export function sameChangeRival(
   const { row } = action;
   if (!row.snapshot || showsChange(row.snapshot, action)) return null;
   const undone = undoneIds(history);
-  return (
-    history.find(
-      (r) =>
-        r.id !== row.id &&
-        isRepAction(r.action) &&
+  let keeper: AuditRow | null = null;
+  // Newest first: the last match is the oldest.
+  for (const r of history) {
+    if (
+      r.id === row.id ||
+      (isRepAction(r.action) &&
         !undone.has(r.id) &&
         r.snapshot !== null &&
         !showsChange(r.snapshot, action) &&
-        sameChange(r, row, timeZone),
-    ) ?? null
-  );
+        sameChange(r, row, timeZone))
+    )
+      keeper = r;
+  }
+  return keeper;
+}
+
+/** The row that counts instead of `action`'s (see sameChangeKeeper); null when `action`'s does. */
+export function sameChangeRival(
+  history: readonly AuditRow[],
+  action: RecordedAction,
+  timeZone: string,
+): AuditRow | null {
+  const keeper = sameChangeKeeper(history, action, timeZone);
+  return keeper && keeper.id !== action.row.id ? keeper : null;
 }
 
 /** What finishing a recorded action comes to. */

@@ -116,7 +116,8 @@ export async function tapInTab(
     if (repeat)
       return answer(await finishRecorded(deps, repeat, { ...replay, at: now.toISOString() }), deps, user);
     const key = actionKey(messageId, customerId, body.action, nextGeneration(history, messageId));
-    decision = decideTap(body.action, ctx(key), rules, body);
+    // With the history, as a card tap has it: the once-a-day Reached out check reads it.
+    decision = decideTap(body.action, { ...ctx(key), history }, rules, body);
   }
   if (!decision.ok)
     return { ok: false, status: decision.reason === 'not_allowed' ? 403 : 409, message: decision.message };

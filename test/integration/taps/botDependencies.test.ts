@@ -85,4 +85,26 @@ describe('the wiring', () => {
     const ana = { userId: 'aad-ana', name: 'Ana', email: 'ana@demo.example', tenantId: '' };
     expect((await wiring.tabs.service.customers(ana)).currency).toBe('GBP');
   });
+
+  it('refuses a second Reached out on the same day from the tabs, as from the cards', async () => {
+    const tablePrefix = `tdrt${randomBytes(3).toString('hex')}`;
+    const config = loadConfig({
+      STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      TABLE_PREFIX: tablePrefix,
+      TIME_ZONE: 'Europe/London',
+      FEED_DIR: join(__dirname, '../../../demo/feed'),
+      ADMIN_USER_IDS: 'aad-admin',
+    });
+    const wiring = await wire(config);
+    const storage = await openStorage(config.storage, { skipCreate: true });
+    await storage.state.writeChanged(new Map(), [customer('C-1001', { owner: 'ana@demo.example' })]);
+    const ana = { userId: 'aad-ana', name: 'Ana', email: 'ana@demo.example', tenantId: '' };
+    const admin = { userId: 'aad-admin', name: 'Ada Admin', email: 'ada@demo.example', tenantId: '' };
+    await wiring.tabs.service.act(ana, 'C-1001', { action: 'reached_out' });
+    await expect(wiring.tabs.service.act(admin, 'C-1001', { action: 'reached_out' })).rejects.toThrow(
+      'already marked reached out today by Ana',
+    );
+    const rows = await storage.audit.latestForCustomer('C-1001');
+    expect(rows.map((r) => r.action)).toEqual(['reached_out']);
+  });
 });

@@ -176,7 +176,10 @@ describe('two taps at once with the same result', () => {
     expect(summary.recoveredValue).toBe(1200);
     const rows = await storage.audit.latestForCustomer('cust-1');
     const anas = rows.find((r) => r.action === 'won_back' && r.actorId === ANA.userId);
-    expect(rows.find((r) => r.action === 'undo')).toMatchObject({ undoes: anas?.id, note: CANCELLED_NOTE });
+    expect(rows.find((r) => r.action === 'undo')).toMatchObject({
+      undoes: anas?.id,
+      note: 'not applied: the same change was already recorded by Ada Admin',
+    });
     // Ana's card is left as it was; the state is the admin's save.
     expect(weeklyRows(await cards.get(`a:${ANA.userId}`, 'card-1'))[0].outcome ?? null).toBeNull();
     expect((await storage.state.get('cust-1'))?.state).toMatchObject({
@@ -313,6 +316,31 @@ describe('a crash between the audit row and the state write', () => {
       lostNote: null,
     });
     expect((await storage.audit.latestForCustomer('cust-1')).map((r) => r.action)).toEqual(['lost']);
+  });
+
+  it('the same change by someone else after the crash: the older tap counts, once, and repeats agree', async () => {
+    const crashing = createActionHandler(
+      handlerDeps({ ...stores, state: crashingOnFirstUpdate(storage.state) }, { clock }),
+    );
+    await expect(crashing.submit(request(ANA, tap.wonBack('cust-1')))).rejects.toThrow('process killed');
+    const admin = createActionHandler(handlerDeps(stores, { clock }));
+    // The admin's write lands, but Ana's row came first with the same change: hers counts.
+    const first = await admin.submit(request(ADMIN, tap.wonBack('cust-1'), 'card-admin'));
+    expect(first.text).toMatch(/^Ana Ruiz already marked Greenfield Cafe "won back" at /);
+    // Both tapped again (Teams showed Ana an error; the admin's client retried): nothing moves.
+    await admin.submit(request(ADMIN, tap.wonBack('cust-1'), 'card-admin'));
+    await crashing.submit(request(ANA, tap.wonBack('cust-1')));
+    const rows = await storage.audit.latestForCustomer('cust-1');
+    const cancelled = new Set(rows.filter((r) => r.action === 'undo').map((r) => r.undoes));
+    const standing = rows.filter((r) => r.action === 'won_back' && !cancelled.has(r.id));
+    expect(standing.map((r) => r.actorName)).toEqual(['Ana Ruiz']);
+    const summary = await november();
+    expect(summary.saves).toBe(1);
+    expect(summary.recoveredValue).toBe(1200);
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({
+      wonBackAt: TODAY,
+      recoveredValue: 1200,
+    });
   });
 
   it('when someone acted on the customer in between, the same tap again cancels the row and says so', async () => {
