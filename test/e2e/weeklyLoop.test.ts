@@ -205,7 +205,8 @@ describe('npm start, end to end through the Agents Playground', () => {
     );
     const summaryCard = event.message?.attachments[0]?.content;
     const words = texts(summaryCard);
-    // One save of $975, the loss undone (net of undos: none lost), one reach-out, everyone flagged.
+    // One save of $975, the loss undone (net of undos: none lost), one reach-out; flagged counts the
+    // customers on delivered cards (Ana's: the other reps have no chat with the bot here).
     expect(words[1]).toBe(
       'The team won back $975 of monthly revenue in November from 1 at-risk customer. None lost.',
     );
@@ -218,9 +219,10 @@ describe('npm start, end to end through the Agents Playground', () => {
     expect(facts).toMatchObject({
       'Won back': '1 save',
       'Monthly value recovered': '$975',
-      'Flagged at risk': `${surfaced.length} customers`,
+      'Flagged at risk': `${customerNames(card).length} customers`,
+      'Flagged, card not delivered (not counted)': `${surfaced.length - customerNames(card).length} customers`,
       'Reached out': '1 time',
-      'Win-back rate': `${Math.round(100 / surfaced.length)}%`,
+      'Win-back rate': `${Math.round(100 / customerNames(card).length)}%`,
       Lost: '0',
       'Undone (not counted)': '1',
     });
