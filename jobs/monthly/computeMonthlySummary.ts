@@ -86,6 +86,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
   const recoveredValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'monthly'));
   const secondOrderValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'second_order'));
   const customersWonBack = new Set(wonBack.map((r) => r.customerId)).size;
+  const cohort = flaggedCohort(of('surfaced'), wonBack);
   const timings = wonBack
     .map((r) => daysToWinBack(r, history.get(r.customerId) ?? [], stands, o.timeZone))
     .filter((d): d is number => d !== null);
@@ -110,7 +111,8 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
       formatCount(n, o.locale),
     ),
     saves: wonBack.length,
-    winBackRate: figures.surfaced === 0 ? null : wonBack.length / figures.surfaced,
+    winBackRate: figures.surfaced === 0 ? null : cohort.wonBack / figures.surfaced,
+    savesOfEarlierFlags: cohort.savesOfEarlierFlags,
     medianDaysToWinBack: median(timings),
     winBacksTimed: timings.length,
     losses,
@@ -138,6 +140,30 @@ function cardDelivered(row: AuditRow, deliveries: ReadonlyMap<string, ReadonlySe
   const runKey = runKeyOfWeeklyRow(row.id);
   const owners = runKey === null ? undefined : deliveries?.get(runKey);
   return owners === undefined || owners.has(row.owner.trim().toLowerCase());
+}
+
+/**
+ * The win-back rate's cohort: of the customers flagged this month, how many were won back after their
+ * first flag of the month; and the month's saves outside it (customers flagged in an earlier month, or
+ * saved before this month's flag). Counting those in the rate put it over 100%; they are said apart.
+ */
+function flaggedCohort(
+  flags: readonly AuditRow[],
+  saves: readonly AuditRow[],
+): { wonBack: number; savesOfEarlierFlags: number } {
+  const firstFlag = new Map<string, string>();
+  for (const f of flags) {
+    const seen = firstFlag.get(f.customerId);
+    if (seen === undefined || f.at < seen) firstFlag.set(f.customerId, f.at);
+  }
+  const inCohort = (save: AuditRow) => {
+    const flaggedAt = firstFlag.get(save.customerId);
+    return flaggedAt !== undefined && flaggedAt <= save.at;
+  };
+  return {
+    wonBack: new Set(saves.filter(inCohort).map((r) => r.customerId)).size,
+    savesOfEarlierFlags: saves.filter((r) => !inCohort(r)).length,
+  };
 }
 
 function sumValues(rows: readonly AuditRow[]): number {

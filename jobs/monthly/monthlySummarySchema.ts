@@ -124,8 +124,10 @@ export const monthlySummarySchema = z.object({
   surfaced: count,
   reachedOut: count,
   lost: count,
-  /** saves / surfaced; null when nobody surfaced. */
-  winBackRate: z.number().nonnegative().nullable(),
+  /** Customers flagged this month and won back after the flag / customers flagged this month; null when nobody was flagged. */
+  winBackRate: z.number().min(0).max(1).nullable(),
+  /** Saves of the month outside that cohort (customers flagged in an earlier month): said beside the rate. */
+  savesOfEarlierFlags: count.default(0),
   medianDaysToWinBack: z.number().nonnegative().nullable(),
   /** Saves whose surfacing date was known (the median's sample size). */
   winBacksTimed: count,

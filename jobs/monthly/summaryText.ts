@@ -67,7 +67,7 @@ export function facts(
         ][])
       : []),
     ['Reached out', plural(s.reachedOut, 'time', 'times')],
-    ['Win-back rate', s.winBackRate === null ? noRate(s, plural) : pct(s.winBackRate)],
+    ['Win-back rate', winBackRateText(s, pct, plural)],
     [
       'Median days, flagged to won back',
       s.medianDaysToWinBack === null ? 'n/a' : `${s.medianDaysToWinBack} (of ${n(s.winBacksTimed)})`,
@@ -79,11 +79,19 @@ export function facts(
   ];
 }
 
-/** Why there is no win-back rate: nobody flagged this month, though saves of earlier flags may count. */
-function noRate(s: MonthlySummary, plural: (count: number, one: string, many: string) => string): string {
-  const none = 'n/a: no one was flagged this month';
-  if (s.saves === 0) return none;
-  return `${none}; ${plural(s.saves, 'save', 'saves')} of ${s.saves === 1 ? 'a customer' : 'customers'} flagged earlier`;
+/**
+ * The rate of this month's flagged customers won back (n/a when nobody was flagged), then the saves
+ * of customers flagged earlier, which the rate leaves out.
+ */
+function winBackRateText(
+  s: MonthlySummary,
+  pct: (share: number) => string,
+  plural: (count: number, one: string, many: string) => string,
+): string {
+  const rate = s.winBackRate === null ? 'n/a: no one was flagged this month' : pct(s.winBackRate);
+  const earlier = s.savesOfEarlierFlags;
+  if (earlier === 0) return rate;
+  return `${rate}; ${plural(earlier, 'save', 'saves')} of ${earlier === 1 ? 'a customer' : 'customers'} flagged earlier`;
 }
 
 /** The follow-ups' and the saves' facts: only those with something to say. */

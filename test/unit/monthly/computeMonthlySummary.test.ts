@@ -79,6 +79,7 @@ describe('computeMonthlySummary on the worked November', () => {
 
   it('computes the win-back rate as saves over flagged customers', () => {
     expect(s.winBackRate).toBe(0.25);
+    expect(s.savesOfEarlierFlags).toBe(0);
   });
 
   it('takes the median days flagged to won back from the snapshot, else the surfaced row', () => {
@@ -129,6 +130,20 @@ describe('computeMonthlySummary on the worked November', () => {
 });
 
 describe('computeMonthlySummary edge months', () => {
+  it('keeps the win-back rate to the customers flagged this month; saves of earlier flags are counted apart', () => {
+    const r = new Rows();
+    // Flagged in October, won back in November: saves of the month, not of its flags.
+    for (const c of ['a', 'b', 'c']) r.wonBack(c, '2026-11-05T15:00:00Z', 400);
+    // Won back on the 3rd, flagged again on the 16th: that save came before this month's flag.
+    r.wonBack('d', '2026-11-03T15:00:00Z', 300);
+    r.surfaced('d', '2026-11-16T14:03:00Z');
+    r.surfaced('e', '2026-11-09T14:03:00Z');
+    r.wonBack('e', '2026-11-20T15:00:00Z', 500);
+    r.wonBack('e', '2026-11-27T15:00:00Z', 500);
+    const s = computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all });
+    expect(s).toMatchObject({ surfaced: 2, saves: 6, winBackRate: 0.5, savesOfEarlierFlags: 4 });
+  });
+
   it('says an empty month plainly and invents nothing', () => {
     const s = computeMonthlySummary({ month: '2026-11', rows: [] });
     expect(s.headline).toBe(

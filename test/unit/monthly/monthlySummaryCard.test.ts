@@ -138,6 +138,15 @@ describe('buildMonthlySummaryCard', () => {
     );
   });
 
+  it('never shows a rate over 100%: saves of customers flagged earlier are said beside it', () => {
+    const r = new Rows();
+    for (const c of ['a', 'b', 'c']) r.wonBack(c, '2026-11-05T10:00:00Z', 400);
+    r.surfaced('d', '2026-11-09T14:03:00Z');
+    const card = buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: r.all }));
+    expect(figures(card)['Flagged at risk']).toBe('1 customer');
+    expect(figures(card)['Win-back rate']).toBe('0%; 3 saves of customers flagged earlier');
+  });
+
   it('a month with only losses has the donut but no value chart', () => {
     const r = new Rows();
     r.lost('a', '2026-11-03T10:00:00Z', 'price');
