@@ -26,10 +26,13 @@ export interface FollowUp {
   autoLose: boolean;
 }
 
-/** The digest's window: steps due after `after` (the previous digest's day) up to `today`. */
+/** The digest's window: steps due after `after` up to `today`. */
 export interface FollowUpWindow {
   today: string;
-  /** The previous working day: what fell due on the days between is shown today. */
+  /**
+   * The day of the last run that completed (not the previous working day: a step's due day is fixed,
+   * so a day without a run would lose the steps that fell due on it): what fell due since is shown today.
+   */
   after: string;
 }
 

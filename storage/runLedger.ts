@@ -45,6 +45,8 @@ export interface RunLedger {
   /** Marks a run as finished with its report (JSON-serialisable, under 30k characters). */
   finishRun(runKey: string, at: string, report: unknown): Promise<RunRecord>;
   getRun(runKey: string): Promise<RunRecord | null>;
+  /** The latest run key from `fromKey` (inclusive) to `beforeKey` (exclusive) whose run finished; null when none. */
+  lastFinished(fromKey: string, beforeKey: string): Promise<string | null>;
   /** True when this rep already has a row for this run. */
   hasDelivered(runKey: string, repId: string): Promise<boolean>;
   /** Records what happened for one rep; `recorded: false` when a row was already there (kept as is). */
@@ -99,6 +101,22 @@ export class TableRunLedger implements RunLedger {
     return naming(this.endpoint, async () => {
       const entity = await readEntity(this.client, idKey(runKey), RUN);
       return entity && runSchema.parse(entity);
+    });
+  }
+
+  async lastFinished(fromKey: string, beforeKey: string): Promise<string | null> {
+    // One range query over the runs' partitions (one run row each); keys of one kind sort by date.
+    const filter = odata`PartitionKey ge ${idKey(fromKey)} and PartitionKey lt ${idKey(beforeKey)} and RowKey eq ${RUN}`;
+    return naming(this.endpoint, async () => {
+      let last: string | null = null;
+      const pages = this.client.listEntities({ queryOptions: { filter, select: ['runKey', 'finishedAt'] } });
+      for await (const page of pages.byPage()) {
+        for (const e of page) {
+          const key = String(e.runKey ?? '');
+          if (e.finishedAt && (last === null || key > last)) last = key;
+        }
+      }
+      return last;
     });
   }
 

@@ -8,8 +8,10 @@ export interface FollowUpsDone {
   runKey: string;
   /** The team's local date: follow-ups due after `since` up to it went out. */
   localDate: string;
-  /** The previous working day. */
+  /** The day of the last completed daily run, or MAX_CATCH_UP_DAYS back when none is that recent. */
   since: string;
+  /** How far back the run looked, and why there: the last completed run, or the limit. */
+  lookedBack: { days: number; from: 'last_run' | 'limit' };
   forced: boolean;
   resumed: boolean;
   attempt: number;
@@ -64,6 +66,12 @@ export function followUpsReportText(r: FollowUpsDone): string {
       `${c.unreachable} unreachable, ${c.no_conversation} without the app, ${c.failed} failed; ` +
       `${r.quietReps} reps with nothing due.`,
   ];
+  // A day whose run did not complete shows here as a longer look back (what this run caught up).
+  lines.push(
+    r.lookedBack.from === 'limit'
+      ? `Looked back ${r.lookedBack.days} days (after ${r.since}), the limit: no follow-ups run completed in them.`
+      : `Looked back ${r.lookedBack.days} ${r.lookedBack.days === 1 ? 'day' : 'days'}, to the last completed run (${r.since}).`,
+  );
   if (r.markedLost.recorded > 0)
     lines.push(
       `${r.markedLost.recorded} customers marked lost after silence (the rep can undo it on the digest).`,

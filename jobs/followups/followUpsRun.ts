@@ -6,11 +6,10 @@ import { wonBackThisCycle } from '../../bot/taps/staleReason';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import { dayOf } from '../../rules/book';
-import { zonedNow } from '../../rules/calendar';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
 import type { NewAuditRow } from '../../storage/auditRow';
 import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
-import { type DailySchedule, dailyRunDue, previousWorkingDay } from '../schedule';
+import { catchUpLimit, catchUpWindow, type DailySchedule, dailyRunDue } from '../schedule';
 import { openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 import type { DeliveryTally } from '../weekly/weeklyDelivery';
@@ -53,7 +52,7 @@ export interface FollowUpsRunOptions {
 
 /**
  * One daily tick: on a working day at the send time (or forced), finds every follow-up due since the
- * previous working day from the stored states and the feed as of today, marks the long-silent lost
+ * last completed daily run (at most MAX_CATCH_UP_DAYS back) from the stored states and the feed as of today, marks the long-silent lost
  * when the rules say so, and sends each rep with something due one digest. Idempotent per rep and
  * day through the run ledger (`daily-YYYY-MM-DD`); reps with nothing due hear nothing.
  */
@@ -85,10 +84,11 @@ export async function runFollowUps(
   if (opening.status === 'stopped') return opening.report;
   const { attempt, fresh, at, rowsAt, requestsBefore, feed, states, handled, directory } = opening;
   const { book, report: feedReport } = feed;
-  // What fell due since the last working day goes out today (a forced run on a day off alike).
-  const after = previousWorkingDay(zonedNow(now, config.timeZone), rules.followUps.workingDays);
+  // What fell due since the last completed run goes out today (a forced run on a day off alike): a
+  // day whose run never happened is caught up, not lost.
+  const window = catchUpWindow(today, await lastCompletedDay(storage.runs, today));
   const lookup = orderLookup(book, rules, dayOf(today));
-  const due = dueFollowUps(states.values(), lookup, rules, { today, after });
+  const due = dueFollowUps(states.values(), lookup, rules, { today, after: window.since });
 
   const autoLost = await markLostAfterSilence(deps, due, { today, runKey, at: rowsAt });
   const restarted = await restartSlippingSaves(deps, due, today);
@@ -145,7 +145,8 @@ export async function runFollowUps(
     status: 'completed',
     runKey,
     localDate: today,
-    since: after,
+    since: window.since,
+    lookedBack: { days: window.days, from: window.from },
     forced: force,
     resumed: !fresh,
     attempt,
@@ -185,6 +186,15 @@ export async function runFollowUps(
   );
   log.info(followUpsReportText(report), { runKey });
   return report;
+}
+
+/** The local date of the last daily run before `today` that finished, within the catch-up limit; null when none. */
+async function lastCompletedDay(
+  runs: FollowUpsRunDeps['storage']['runs'],
+  today: string,
+): Promise<string | null> {
+  const key = await runs.lastFinished(`daily-${catchUpLimit(today)}`, `daily-${today}`);
+  return key === null ? null : key.slice('daily-'.length);
 }
 
 /**

@@ -1,6 +1,6 @@
-import { format, getISODay, isBefore, set, subDays } from 'date-fns';
+import { format, getISODay, isBefore, set } from 'date-fns';
 import { z } from 'zod';
-import { zonedNow } from '../../rules/calendar';
+import { dayOf, daysBetween, isoOfDay, zonedNow } from '../../rules/calendar';
 import type { RunDecision } from './runDecision';
 
 /** When the daily follow-ups go out: `hour:minute` local on the ISO `workingDays` (1 = Monday ... 7 = Sunday). */
@@ -17,9 +17,9 @@ export function dailyRunKey(local: Date): string {
   return `daily-${format(local, 'yyyy-MM-dd')}`;
 }
 
-/** What a tick decides for the daily run: a weekly-style decision, plus the previous working day. */
+/** What a tick decides for the daily run: a weekly-style decision, or why it is not due. */
 export type DailyRunDecision =
-  | (RunDecision & { due: true; previousWorkingDay: string })
+  | (RunDecision & { due: true })
   | (
       | Exclude<RunDecision, { due: true }>
       | { due: false; reason: 'not_a_working_day'; runKey: string; scheduledAt: Date }
@@ -27,8 +27,7 @@ export type DailyRunDecision =
 
 /**
  * Decides on a timer tick whether today's follow-up run is due: a working day, at or after the send
- * time local to the zone (the run ledger keeps it to one run a day). `previousWorkingDay` is the last
- * working day before today: what fell due since then (a weekend) goes out today.
+ * time local to the zone (the run ledger keeps it to one run a day).
  */
 export function dailyRunDue(now: Date, cfg: DailySchedule): DailyRunDecision {
   const { timeZone, hour, minute, workingDays } = dailyScheduleSchema.parse(cfg);
@@ -38,20 +37,39 @@ export function dailyRunDue(now: Date, cfg: DailySchedule): DailyRunDecision {
   if (!workingDays.includes(getISODay(local)))
     return { due: false, reason: 'not_a_working_day', runKey, scheduledAt };
   if (isBefore(local, scheduledAt)) return { due: false, reason: 'before_send_time', runKey, scheduledAt };
-  return {
-    due: true,
-    runKey,
-    localDate: format(local, 'yyyy-MM-dd'),
-    scheduledAt,
-    previousWorkingDay: previousWorkingDay(local, workingDays),
-  };
+  return { due: true, runKey, localDate: format(local, 'yyyy-MM-dd'), scheduledAt };
 }
 
-/** The last working day before `local`'s date (`YYYY-MM-DD`), at most a week back. */
-export function previousWorkingDay(local: Date, workingDays: readonly number[]): string {
-  for (let back = 1; back <= 7; back++) {
-    const day = subDays(local, back);
-    if (workingDays.includes(getISODay(day))) return format(day, 'yyyy-MM-dd');
-  }
-  return format(subDays(local, 7), 'yyyy-MM-dd');
+/** How far back a daily run looks for follow-ups no run has sent: a long outage does not flood one digest. */
+export const MAX_CATCH_UP_DAYS = 14;
+
+/** Where a daily run's window starts: follow-ups due after `since` up to today go out. */
+export interface CatchUpWindow {
+  since: string;
+  /** `last_run`: the day of the last completed daily run; `limit`: none within MAX_CATCH_UP_DAYS. */
+  from: 'last_run' | 'limit';
+  /** Days from `since` to today. */
+  days: number;
+}
+
+/**
+ * The window of a daily run on `today` (`YYYY-MM-DD`): after the last day a run completed
+ * (`lastCompleted`, from the ledger), not the previous working day on the calendar, so a day whose
+ * run never happened (host down, feed broken all day) is caught up by the next one; at most
+ * `maxDays` back. A first run ever looks back the whole limit.
+ */
+export function catchUpWindow(
+  today: string,
+  lastCompleted: string | null,
+  maxDays: number = MAX_CATCH_UP_DAYS,
+): CatchUpWindow {
+  const limit = catchUpLimit(today, maxDays);
+  if (lastCompleted !== null && lastCompleted >= limit && lastCompleted < today)
+    return { since: lastCompleted, from: 'last_run', days: daysBetween(lastCompleted, today) };
+  return { since: limit, from: 'limit', days: maxDays };
+}
+
+/** The earliest day a daily run on `today` looks back to. */
+export function catchUpLimit(today: string, maxDays: number = MAX_CATCH_UP_DAYS): string {
+  return isoOfDay(dayOf(today) - maxDays);
 }

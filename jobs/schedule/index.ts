@@ -1,10 +1,13 @@
 export {
+  type CatchUpWindow,
+  catchUpLimit,
+  catchUpWindow,
   type DailyRunDecision,
   type DailySchedule,
   dailyRunDue,
   dailyRunKey,
   dailyScheduleSchema,
-  previousWorkingDay,
+  MAX_CATCH_UP_DAYS,
 } from './dailyRunDue';
 export { monthlyRunDue, monthlyRunKey, summarisedMonth } from './monthlyRunDue';
 export type { RunDecision } from './runDecision';

@@ -94,7 +94,9 @@ describe('runFollowUps', () => {
     const report = completed(await runFollowUps(deps(), { now: TUESDAY }));
     expect(report).toMatchObject({
       runKey: 'daily-2026-11-24',
-      since: '2026-11-23',
+      // No daily run completed before: the first one looks back the whole limit.
+      since: '2026-11-10',
+      lookedBack: { days: 14, from: 'limit' },
       followUps: { due: 1, silent: 1 },
       markedLost: { recorded: 0 },
       counts: { delivered: 1 },
@@ -115,6 +117,67 @@ describe('runFollowUps', () => {
     expect(again.outcomes[0]).toMatchObject({ earlier: true });
     expect(again.followUpRows).toEqual({ recorded: 0, alreadyThere: 1 });
     expect(world.fake.activities.filter((a) => a.kind === 'send')).toHaveLength(1);
+  });
+
+  it('a day whose run did not complete is caught up the next day: the window starts at the last completed run', async () => {
+    // Ana reached out to two customers on Mon 16 Nov; one ordered on Fri 20 Nov.
+    const withCalls = bookFromRows({
+      customers: [
+        ...book.customers.map((c) => ({ ...c, monthlyValue: c.monthlyValue ?? undefined })),
+        { id: 'called', name: 'Called Bistro', owner: ANA, monthlyValue: 700 },
+        { id: 'ordered', name: 'Ordered Grill', owner: ANA, monthlyValue: 600 },
+      ],
+      orders: [
+        ...weeklyOrders('quiet', '2026-06-01', '2026-10-12'),
+        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
+        ...weeklyOrders('called', '2026-06-01', '2026-10-12'),
+        ...weeklyOrders('ordered', '2026-06-01', '2026-10-12'),
+        { customerId: 'ordered', date: '2026-11-20', amount: 450 },
+      ],
+    });
+    await world.storage.state.writeChanged(new Map(), [
+      {
+        ...initialState({ customerId: 'called', name: 'Called Bistro', owner: ANA, monthlyValue: 700 }),
+        lastContact: '2026-11-16',
+      },
+      {
+        ...initialState({ customerId: 'ordered', name: 'Ordered Grill', owner: ANA, monthlyValue: 600 }),
+        lastContact: '2026-11-16',
+      },
+    ]);
+    const daily: FollowUpsRunDeps = {
+      ...deps(),
+      readBook: async () => ({ book: withCalls, report: { files: [], rowsSkipped: 0 } }),
+    };
+    // Friday's run completes: Quiet Deli's day 31 of silence (since 20 Oct) is all that is due.
+    const friday = completed(await runFollowUps(daily, { now: new Date('2026-11-20T15:03:00Z') }));
+    expect(friday.followUps).toMatchObject({ due: 1, silent: 1 });
+    // Monday the feed is broken all day: the run stops at every tick and never completes.
+    const broken: FollowUpsRunDeps = {
+      ...daily,
+      readBook: (asOf) => readFeed(join(__dirname, '../../fixtures/feeds/header-only-orders'), { asOf }),
+    };
+    for (const at of ['2026-11-23T15:03:00Z', '2026-11-23T22:48:00Z'])
+      expect(await runFollowUps(broken, { now: new Date(at) })).toMatchObject({ status: 'stopped' });
+
+    const tuesday = completed(await runFollowUps(daily, { now: TUESDAY }));
+    expect(tuesday).toMatchObject({
+      since: '2026-11-20',
+      lookedBack: { days: 4, from: 'last_run' },
+      // The save to record (due Saturday) and the day-7 reminder (due Monday); Friday's row not again.
+      followUps: { due: 2, ordered: 1, no_order: 1, silent: 0 },
+      counts: { delivered: 1 },
+      followUpRows: { recorded: 2 },
+    });
+    const sends = world.fake.activities.filter((a) => a.kind === 'send');
+    const [last] = sends.slice(-1);
+    const digest = (last.activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    expect(texts(digest)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Ordered \$450 on Fri 20 Nov, .*record the save\?$/)]),
+    );
+    // Wednesday follows Tuesday's completed run: nothing new.
+    const wednesday = completed(await runFollowUps(daily, { now: new Date('2026-11-25T15:03:00Z') }));
+    expect(wednesday).toMatchObject({ since: '2026-11-24', lookedBack: { days: 1 }, followUps: { due: 0 } });
   });
 
   it('with autoLoseAfterDays, marks the silent lost as a system row that the rep undoes on the digest', async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dailyRunDue, previousWorkingDay } from '../../../jobs/schedule';
-import { zonedNow } from '../../../rules/calendar';
+import { catchUpWindow, dailyRunDue } from '../../../jobs/schedule';
 
 const CHICAGO = { timeZone: 'America/Chicago', hour: 9, minute: 3, workingDays: [1, 2, 3, 4, 5] };
 
@@ -11,7 +10,6 @@ describe('dailyRunDue', () => {
       due: true,
       runKey: 'daily-2026-11-24',
       localDate: '2026-11-24',
-      previousWorkingDay: '2026-11-23',
     });
     expect(dailyRunDue(new Date('2026-11-24T15:02:59Z'), CHICAGO)).toMatchObject({
       due: false,
@@ -26,23 +24,48 @@ describe('dailyRunDue', () => {
     });
   });
 
-  it('is not due on a weekend; Monday looks back to Friday', () => {
+  it('is not due on a weekend', () => {
     expect(dailyRunDue(new Date('2026-11-28T16:00:00Z'), CHICAGO)).toMatchObject({
       due: false,
       reason: 'not_a_working_day',
       runKey: 'daily-2026-11-28',
     });
-    expect(dailyRunDue(new Date('2026-11-30T15:03:00Z'), CHICAGO)).toMatchObject({
-      due: true,
-      previousWorkingDay: '2026-11-27',
-    });
+    expect(dailyRunDue(new Date('2026-11-30T15:03:00Z'), CHICAGO)).toMatchObject({ due: true });
   });
 
   it('follows the rules file’s working days', () => {
     const sixDays = { ...CHICAGO, workingDays: [1, 2, 3, 4, 5, 6] };
     expect(dailyRunDue(new Date('2026-11-28T16:00:00Z'), sixDays)).toMatchObject({ due: true });
-    expect(
-      previousWorkingDay(zonedNow(new Date('2026-11-30T16:00:00Z'), 'America/Chicago'), [1, 2, 3, 4, 5, 6]),
-    ).toBe('2026-11-28');
+  });
+});
+
+describe('catchUpWindow', () => {
+  it('starts after the last completed run, not the previous working day: a day without a run is caught up', () => {
+    // Monday's run completed: Tuesday looks back one day.
+    expect(catchUpWindow('2026-11-24', '2026-11-23')).toEqual({
+      since: '2026-11-23',
+      from: 'last_run',
+      days: 1,
+    });
+    // No run on Monday: Tuesday looks back to Friday's.
+    expect(catchUpWindow('2026-11-24', '2026-11-20')).toEqual({
+      since: '2026-11-20',
+      from: 'last_run',
+      days: 4,
+    });
+  });
+
+  it('looks back at most 14 days (a long outage, or the first run ever)', () => {
+    expect(catchUpWindow('2026-11-24', '2026-11-10')).toEqual({
+      since: '2026-11-10',
+      from: 'last_run',
+      days: 14,
+    });
+    expect(catchUpWindow('2026-11-24', '2026-11-09')).toEqual({
+      since: '2026-11-10',
+      from: 'limit',
+      days: 14,
+    });
+    expect(catchUpWindow('2026-11-24', null)).toEqual({ since: '2026-11-10', from: 'limit', days: 14 });
   });
 });
