@@ -2,12 +2,13 @@ import type { CardSender } from '../../bot/ports';
 import { cardMessageKey } from '../../bot/taps/auditHistory';
 import { buildDigestCard } from '../../cards/buildDigestCard';
 import type { DigestCardData } from '../../cards/digestCardModels';
+import { isDigest } from '../../cards/renderCard';
 import type { NewAuditRow } from '../../storage/auditRow';
 import type { CardStore } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import { cardBytes, MAX_CARD_BYTES } from '../weekly/weeklyCardFor';
-import { type DeliveryTally, recordDelivered } from '../weekly/weeklyDelivery';
+import { conversationIdOf, type DeliveryTally, recordDelivered } from '../weekly/weeklyDelivery';
 import type { RepOutcome } from '../weekly/weeklyReport';
 import { digestNotificationText, FOLLOW_UPS_ACTOR } from './digestFor';
 
@@ -89,4 +90,21 @@ export async function deliverDigest(
     case 'failed':
       return { rep: owner, status: 'failed', error: sent.error };
   }
+}
+
+/**
+ * The data of the digest a rep was sent, as the card store keeps it by activity id (its rows as they
+ * went out, with the taps' outcomes since); null when it cannot be found (the rep's chat is no longer
+ * stored, or the card's save failed).
+ */
+export async function sentDigestData(
+  ctx: Pick<DigestDeliveryContext, 'conversations' | 'cards'>,
+  owner: string,
+  activityId: string,
+): Promise<DigestCardData | null> {
+  const conversation = await ctx.conversations.getRepByEmail(owner);
+  const conversationId = conversation && conversationIdOf(conversation.reference);
+  if (!conversationId) return null;
+  const card = await ctx.cards.get(conversationId, activityId);
+  return card && isDigest(card.data) ? card.data : null;
 }

@@ -9,6 +9,7 @@ import { dayOf } from '../../rules/book';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
 import type { NewAuditRow } from '../../storage/auditRow';
 import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
+import type { Delivery } from '../../storage/runLedger';
 import { catchUpLimit, catchUpWindow, type DailySchedule, dailyRunDue } from '../schedule';
 import { openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
@@ -23,7 +24,7 @@ import {
 } from '../weekly/weeklyReport';
 import { DEFAULT_EXTRA_ATTEMPTS, willRetry } from '../weekly/weeklyRetry';
 import type { WeeklyRunDeps } from '../weekly/weeklyRun';
-import { deliverDigest, followUpRows } from './digestDelivery';
+import { deliverDigest, followUpRows, sentDigestData } from './digestDelivery';
 import {
   digestCardDataFor,
   FOLLOW_UPS_ACTOR,
@@ -114,19 +115,31 @@ export async function runFollowUps(
     rows.add(followUpRows(data, owner, activityId, rowsAt));
   const dataOf = (digest: RepDigest) =>
     digestCardDataFor(digest, rules, { runKey, today }, autoLost.outcomes, config);
+  const digestOf = new Map(digests.map((d) => [d.owner, d]));
+  // Reps an earlier attempt of the day handled: their rows again (same ids: kept as they are), in case
+  // a crash came between the send and them, rebuilt from the digest they got, not from what is due
+  // now (a customer that attempt marked lost is no longer due, yet its row was on the digest). A digest
+  // the card store lost falls back to today's rows.
+  const again = async (earlier: Delivery): Promise<RepOutcome> => {
+    const { repId, activityId } = earlier;
+    const digest = digestOf.get(repId);
+    const data = activityId
+      ? ((await sentDigestData(ctx, repId, activityId)) ?? (digest ? dataOf(digest) : null))
+      : null;
+    if (data && activityId) sent(repId, data, activityId);
+    return fromLedger(repId, data?.rows.length ?? digest?.shown.length ?? 0, earlier);
+  };
+  const send = async (digest: RepDigest): Promise<RepOutcome> => {
+    const data = dataOf(digest);
+    const outcome = await deliverDigest(digest.owner, data, ctx, tally);
+    if (outcome.status === 'delivered' && outcome.activityId) sent(digest.owner, data, outcome.activityId);
+    return outcome;
+  };
   const delivering = runLimited(
-    digests.map((digest) => async () => {
-      const earlier = ledger.get(digest.owner);
-      if (earlier) {
-        // Its rows again (same ids: kept as they are), in case a crash came between its send and them.
-        if (earlier.activityId) sent(digest.owner, dataOf(digest), earlier.activityId);
-        return fromLedger(digest.owner, digest.shown.length, earlier);
-      }
-      const data = dataOf(digest);
-      const outcome = await deliverDigest(digest.owner, data, ctx, tally);
-      if (outcome.status === 'delivered' && outcome.activityId) sent(digest.owner, data, outcome.activityId);
-      return outcome;
-    }),
+    [
+      ...[...ledger.values()].map((earlier) => () => again(earlier)),
+      ...digests.filter((d) => !ledger.has(d.owner)).map((digest) => () => send(digest)),
+    ],
     config.sendConcurrency ?? 16,
   );
   // Both are awaited before either failure is thrown, so nothing is left running behind a crash.

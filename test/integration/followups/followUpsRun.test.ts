@@ -6,6 +6,7 @@ import type { FollowUpsDone, FollowUpsReport } from '../../../jobs/followups/fol
 import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
 import { initialState } from '../../../rules/customerState';
 import { defaultRules, parseRules, type Rules } from '../../../rules/rulesSchema';
+import type { AuditStore } from '../../../storage';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { findAll, texts } from '../../unit/cards/cardWalk';
 import { handlerDeps } from '../taps/actionHarness';
@@ -250,6 +251,42 @@ describe('runFollowUps', () => {
       conversationKind: 'personal',
     });
     expect(refused.text).toMatch(/belongs to another rep/);
+  });
+
+  it('a crash between the digest and its follow_up rows: the rerun writes them from the digest the rep got', async () => {
+    const rules = parseRules({ followUps: { autoLoseAfterDays: 35 } });
+    const audit = world.storage.audit;
+    const unavailable: AuditStore = Object.assign(Object.create(audit) as AuditStore, {
+      appendRunRows: async () => {
+        throw Object.assign(new Error('Service Unavailable'), { statusCode: 503 });
+      },
+    });
+    const crashing: FollowUpsRunDeps = { ...deps(rules), storage: { ...world.storage, audit: unavailable } };
+    await expect(runFollowUps(crashing, { now: TUESDAY })).rejects.toThrow('Service Unavailable');
+    // The digest went out, and Quiet Deli was marked lost on it.
+    const [delivery] = await world.storage.runs.listRun('daily-2026-11-24');
+    expect(delivery).toMatchObject({ repId: ANA, status: 'delivered' });
+    expect((await world.storage.state.get('quiet'))?.state.status).toBe('lost');
+
+    // Next tick: nothing is due any more (the customer is lost), yet the row Ana saw is recorded.
+    const next = completed(
+      await runFollowUps(deps(rules), { now: new Date(TUESDAY.getTime() + 15 * 60_000) }),
+    );
+    expect(next).toMatchObject({
+      resumed: true,
+      followUps: { due: 0 },
+      followUpRows: { recorded: 1, alreadyThere: 0 },
+      counts: { delivered: 1 },
+    });
+    expect(next.outcomes).toEqual([expect.objectContaining({ rep: ANA, earlier: true, customers: 1 })]);
+    const rows = await world.storage.audit.readMonth('2026-11');
+    expect(rows.filter((r) => r.action === 'follow_up')).toEqual([
+      expect.objectContaining({
+        reason: 'silent',
+        cardMessageId: expect.stringContaining(delivery.activityId ?? '?'),
+      }),
+    ]);
+    expect(world.fake.activities.filter((a) => a.kind === 'send')).toHaveLength(1);
   });
 
   it('a header-only orders file stops the day: states as they were, no digest, the admins told once; fixed, the day runs', async () => {
