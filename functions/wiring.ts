@@ -128,6 +128,15 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     }),
   };
 
+  /** The admins' notice the weekly, daily and monthly runs share. */
+  const notifyAdmins = (runLog: Log) =>
+    adminNotifier(
+      sendCard,
+      storage.conversations,
+      { adminUserIds: config.adminUserIds, adminChannelId: config.adminChannelId },
+      runLog,
+    );
+
   /** What the weekly and the daily runs share; the rules file and the feed are read afresh on each call. */
   const runDeps = async (runLog: Log) => {
     const current = await loadRules(config);
@@ -138,12 +147,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       readBook: feedReaderFor(config, current),
       sender: sendCard,
       log: runLog,
-      notifyAdmins: adminNotifier(
-        sendCard,
-        storage.conversations,
-        { adminUserIds: config.adminUserIds, adminChannelId: config.adminChannelId },
-        runLog,
-      ),
+      notifyAdmins: notifyAdmins(runLog),
     };
   };
 
@@ -177,6 +181,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
         storage,
         sender: sendCard,
         now,
+        // A summary the channel refuses, or that keeps failing, is told to the admins, not only logged.
+        notifyAdmins: notifyAdmins(log),
         // Saves that hold need the order feed; the rest of the summary is the audit trail alone.
         loadSaves: savesLoader(feedReaderFor(config, current), storage.state, current, config.timeZone),
         config: {

@@ -1,7 +1,9 @@
 import type { CardSender } from '../../bot/ports';
 import type { Storage } from '../../storage';
 import { type MonthlySchedule, monthlyRunDue, summarisedMonth } from '../schedule';
+import type { AdminNotifier, NoticeResult } from '../weekly/weeklyNotice';
 import type { ComebackOutcomes, SummaryInput } from '.';
+import { type SummaryTrouble, summaryNoticeDue, summaryNoticeText } from './monthlyNotice';
 import { type SummaryCardOptions, summaryCardFor } from './summaryCardFor';
 
 /** The ledger's delivery row for the channel post (the ledger keys deliveries by recipient). */
@@ -21,7 +23,12 @@ export interface MonthlySummaryDeps {
   loadOutcomes?: () => Promise<ComebackOutcomes | null>;
   /** Saves that hold, from the feed and the states (optional: the card leaves the figure out). */
   loadSaves?: (month: string, now: Date) => Promise<NonNullable<SummaryInput['saves']>>;
+  /** The admins' notice the weekly run uses: told once when the summary cannot be posted. */
+  notifyAdmins?: AdminNotifier;
 }
+
+/** What became of the admins' notice of a post that did not go out (`not_yet`: failing, not for long yet). */
+export type SummaryNotice = NoticeResult | 'not_configured' | 'told_earlier' | 'not_yet';
 
 /** What a tick did, for the log (and the ledger when the run finishes). */
 export type MonthlySummaryReport =
@@ -29,14 +36,23 @@ export type MonthlySummaryReport =
   | { status: 'already_done'; runKey: string; finishedAt: string | null }
   | { status: 'no_channel'; runKey: string; message: string }
   | { status: 'delivered'; runKey: string; month: string; activityId: string; headline: string }
-  | { status: 'unreachable'; runKey: string; month: string; code: string; message: string }
-  | { status: 'failed'; runKey: string; month: string; error: string };
+  | {
+      status: 'unreachable';
+      runKey: string;
+      month: string;
+      code: string;
+      message: string;
+      adminNotice: SummaryNotice;
+    }
+  | { status: 'failed'; runKey: string; month: string; error: string; adminNotice: SummaryNotice };
 
 /**
  * One timer tick of the monthly summary: when due, posts last month's card to the team's summary
  * channel once. The ledger's `monthly-YYYY-MM` run makes it idempotent: a finished run or a recorded
  * delivery is never repeated; a failed send records nothing, so the next tick retries. Without a
- * channel nothing is recorded either, so the summary goes out once the app is added to a team.
+ * channel nothing is recorded either, so the summary goes out once the app is added to a team. The
+ * admins are told once when the channel refuses the post, or when it has kept failing for
+ * SUMMARY_FAILING_NOTICE_DAYS.
  */
 export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<MonthlySummaryReport> {
   const { storage, sender, now, config } = deps;
@@ -46,9 +62,19 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
   const at = now.toISOString();
   const existing = await storage.runs.getRun(runKey);
   if (existing?.finishedAt) return { status: 'already_done', runKey, finishedAt: existing.finishedAt };
-  if (await storage.runs.hasDelivered(runKey, SUMMARY_CHANNEL_RECIPIENT)) {
-    // Posted, then the process stopped before closing the run: close it, post nothing.
-    await storage.runs.finishRun(runKey, at, { status: 'delivered', note: 'closed after a restart' });
+  const recorded = (await storage.runs.listRun(runKey)).find((d) => d.repId === SUMMARY_CHANNEL_RECIPIENT);
+  if (recorded) {
+    // Posted (or refused), then the process stopped before closing the run: close it, post nothing;
+    // a refusal the admins may not have heard of is told now (once).
+    const month = summarisedMonth(runKey);
+    const trouble = { kind: 'unreachable', code: 'recorded by an earlier tick' } as const;
+    const adminNotice =
+      recorded.status === 'unreachable' ? await tellAdmins(deps, runKey, month, trouble) : undefined;
+    await storage.runs.finishRun(runKey, at, {
+      status: recorded.status,
+      note: 'closed after a restart',
+      ...(adminNotice ? { adminNotice } : {}),
+    });
     return { status: 'already_done', runKey, finishedAt: at };
   }
   const channel = await storage.conversations.getSummaryChannel();
@@ -65,7 +91,11 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
   const saves = deps.loadSaves ? await deps.loadSaves(month, now) : null;
   const { summary, card } = await summaryCardFor(storage, month, { ...config, outcomes, saves });
   const sent = await sender(channel.reference, card, summary.headline);
-  if (sent.status === 'failed') return { status: 'failed', runKey, month, error: sent.error };
+  if (sent.status === 'failed') {
+    const trouble = { kind: 'failed', error: sent.error, scheduledAt: decision.scheduledAt, now } as const;
+    const adminNotice = await tellAdmins(deps, runKey, month, trouble);
+    return { status: 'failed', runKey, month, error: sent.error, adminNotice };
+  }
   const delivery = sent.status === 'delivered' ? { activityId: sent.activityId } : {};
   await storage.runs.recordDelivery(runKey, SUMMARY_CHANNEL_RECIPIENT, {
     at,
@@ -81,7 +111,25 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
           month,
           code: sent.code,
           message: 'the app was removed from the summary channel or blocked: add it to the team again',
+          adminNotice: await tellAdmins(deps, runKey, month, { kind: 'unreachable', code: sent.code }),
         };
   await storage.runs.finishRun(runKey, at, report);
   return report;
+}
+
+/** Tells the admins once per month's run (the ledger's notice row), when the trouble is theirs to know. */
+async function tellAdmins(
+  deps: MonthlySummaryDeps,
+  runKey: string,
+  month: string,
+  trouble: SummaryTrouble,
+): Promise<SummaryNotice> {
+  if (!summaryNoticeDue(trouble)) return 'not_yet';
+  if (!deps.notifyAdmins) return 'not_configured';
+  const { runs } = deps.storage;
+  if (await runs.noticeSent(runKey)) return 'told_earlier';
+  const result = await deps.notifyAdmins(summaryNoticeText(month, trouble, deps.config.locale));
+  // Recorded only once someone got it: a failing month's next tick tries the notice again.
+  if (result === 'posted') await runs.recordNotice(runKey, deps.now.toISOString());
+  return result;
 }

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CardSender } from '../../../bot/ports';
 import { buildMonthlySummaryCard } from '../../../cards';
 import { runMonthlySummary, SUMMARY_CHANNEL_RECIPIENT, summaryCardFor } from '../../../jobs';
+import type { AdminNotifier } from '../../../jobs/weekly/weeklyNotice';
 import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
 import type { Storage } from '../../../storage';
 import type { AuditRow } from '../../../storage/auditRow';
@@ -145,8 +146,24 @@ describe('runMonthlySummary', () => {
     await record(storage, [...priorRows, ...rows, ...laterRows]);
   });
 
-  const run = (now: string, sender: CardSender) =>
-    runMonthlySummary({ storage, sender, now: new Date(now), config: { ...options, schedule } });
+  const run = (now: string, sender: CardSender, notifyAdmins?: AdminNotifier) =>
+    runMonthlySummary({
+      storage,
+      sender,
+      now: new Date(now),
+      config: { ...options, schedule },
+      ...(notifyAdmins ? { notifyAdmins } : {}),
+    });
+
+  /** An admin notifier that keeps what it was asked to post. */
+  const admins = () => {
+    const told: string[] = [];
+    const notify: AdminNotifier = async (text) => {
+      told.push(text);
+      return 'posted';
+    };
+    return { told, notify };
+  };
 
   it('waits for 09:00 on the 1st in the team’s zone', async () => {
     const { sender, calls } = recordingSender();
@@ -219,14 +236,72 @@ describe('runMonthlySummary', () => {
     expect((await storage.runs.getRun(key))?.finishedAt).toBe('2027-01-01T15:15:00.000Z');
   });
 
-  it('an app removed from the team is reported and the month closed', async () => {
+  it('an app removed from the team is reported, the month closed and the admins told once', async () => {
     const { sender } = recordingSender([{ status: 'unreachable', code: 'MessageWritesBlocked' }]);
-    const report = await run('2027-02-01T15:00:00Z', sender);
+    const { told, notify } = admins();
+    const report = await run('2027-02-01T15:00:00Z', sender, notify);
     expect(report).toMatchObject({
       status: 'unreachable',
       runKey: 'monthly-2027-01',
       code: 'MessageWritesBlocked',
+      adminNotice: 'posted',
     });
     expect(await storage.runs.listRun('monthly-2027-01')).toMatchObject([{ status: 'unreachable' }]);
+    expect(told).toEqual([
+      expect.stringMatching(
+        /^The monthly summary of January 2027 was not posted: the team's channel refused it \(MessageWritesBlocked\)\.\n/,
+      ),
+    ]);
+    expect(await run('2027-02-01T15:15:00Z', sender, notify)).toMatchObject({ status: 'already_done' });
+    expect(told).toHaveLength(1);
+  });
+
+  it('a refusal recorded before a crash tells the admins when the run is closed', async () => {
+    const key = 'monthly-2027-02';
+    await storage.runs.startRun(key, '2027-03-01T15:00:00.000Z');
+    await storage.runs.recordDelivery(key, SUMMARY_CHANNEL_RECIPIENT, {
+      at: '2027-03-01T15:00:01.000Z',
+      status: 'unreachable',
+    });
+    const { told, notify } = admins();
+    expect(await run('2027-03-01T15:15:00Z', recordingSender().sender, notify)).toMatchObject({
+      status: 'already_done',
+    });
+    expect(told).toEqual([expect.stringContaining('The monthly summary of February 2027 was not posted')]);
+    expect(JSON.parse((await storage.runs.getRun(key))?.report ?? '{}')).toMatchObject({
+      status: 'unreachable',
+      adminNotice: 'posted',
+    });
+  });
+
+  it('a post that keeps failing is retried on every tick, and told to the admins once past the 3rd', async () => {
+    const failing: CardSender = async () => ({ status: 'failed', error: 'HTTP 503: service unavailable' });
+    const { told, notify } = admins();
+    // 1 April 09:00 in Chicago is 14:00 UTC (daylight time).
+    expect(await run('2027-04-01T14:00:00Z', failing, notify)).toMatchObject({
+      status: 'failed',
+      runKey: 'monthly-2027-03',
+      adminNotice: 'not_yet',
+    });
+    expect(await run('2027-04-03T13:45:00Z', failing, notify)).toMatchObject({ adminNotice: 'not_yet' });
+    expect(told).toEqual([]);
+    expect(await run('2027-04-03T14:00:00Z', failing, notify)).toMatchObject({
+      status: 'failed',
+      adminNotice: 'posted',
+    });
+    expect(told).toEqual([
+      expect.stringMatching(
+        /^The monthly summary of March 2027 has not been posted yet: every try since the 1st failed\.\nLast error: HTTP 503: service unavailable\n/,
+      ),
+    ]);
+    expect(await run('2027-04-20T14:00:00Z', failing, notify)).toMatchObject({
+      status: 'failed',
+      adminNotice: 'told_earlier',
+    });
+    expect(told).toHaveLength(1);
+    // Mended, it goes out.
+    expect(await run('2027-04-20T14:15:00Z', recordingSender().sender, notify)).toMatchObject({
+      status: 'delivered',
+    });
   });
 });

@@ -86,6 +86,20 @@ describe('the wiring', () => {
     expect((await wiring.tabs.service.customers(ana)).currency).toBe('GBP');
   });
 
+  it("gives the monthly summary the admins' notice the weekly and daily runs use", async () => {
+    const config = loadConfig({
+      STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      TABLE_PREFIX: `tmon${randomBytes(3).toString('hex')}`,
+      TIME_ZONE: 'Europe/London',
+      FEED_DIR: join(__dirname, '../../../demo/feed'),
+      ADMIN_USER_IDS: 'aad-admin',
+    });
+    const wiring = await wire(config);
+    const monthly = await wiring.monthly(new Date('2026-12-01T09:05:00Z'));
+    // The admin has not installed the app: the notifier is there, with nobody to reach yet.
+    expect(await monthly.notifyAdmins?.('The monthly summary could not be posted')).toBe('no_recipient');
+  });
+
   it('refuses a second Reached out on the same day from the tabs, as from the cards', async () => {
     const tablePrefix = `tdrt${randomBytes(3).toString('hex')}`;
     const config = loadConfig({
