@@ -95,7 +95,7 @@ param privateNetworking bool = false
 @description('With privateNetworking: public IPv4 addresses or CIDR ranges that may still reach the storage accounts (yours, to upload the feed).')
 param allowedIpAddresses string[] = []
 
-@description('Email that receives the alert when the weekly run fails; empty = the alert shows in the portal only.')
+@description('Email that receives the alerts when a timer (weekly run, daily follow-ups, monthly summary) fails; empty = the alerts show in the portal only.')
 param alertEmail string = ''
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, namePrefix))

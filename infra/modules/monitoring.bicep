@@ -8,11 +8,39 @@ param tags object = {}
 @description('Days Log Analytics keeps data; 30 is within the included retention.')
 param retentionInDays int = 30
 
-@description('Where the weekly-run alert is emailed; empty = the alert only shows in the portal (Monitor > Alerts).')
+@description('Where the timers\' alerts are emailed; empty = the alerts only show in the portal (Monitor > Alerts).')
 param alertEmail string = ''
 
-@description('The timer function whose failed runs raise the alert.')
+@description('The weekly timer function: its failed runs raise an alert.')
 param weeklyFunctionName string = 'weeklyRun'
+
+@description('The daily follow-ups timer function: its failed runs raise an alert.')
+param dailyFunctionName string = 'dailyFollowUps'
+
+@description('The monthly summary timer function: its failed runs raise an alert.')
+param monthlyFunctionName string = 'monthlySummary'
+
+// One rule per timer; the weekly rule keeps its name (and so the deployed resource).
+var timerAlerts = [
+  {
+    key: 'weekly-run'
+    functionName: weeklyFunctionName
+    title: 'the weekly run failed'
+    effect: 'no cards went out for that tick'
+  }
+  {
+    key: 'daily-follow-ups'
+    functionName: dailyFunctionName
+    title: 'the daily follow-ups failed'
+    effect: 'no digests went out for that tick (the next working day catches up)'
+  }
+  {
+    key: 'monthly-summary'
+    functionName: monthlyFunctionName
+    title: 'the monthly summary failed'
+    effect: 'the summary was not posted on that tick'
+  }
+]
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: logAnalyticsName
@@ -47,15 +75,15 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(a
   }
 }
 
-// The weekly run is a timer: nobody is waiting on it, and the timer does not retry. A failed invocation (the feed
+// The runs are timers: nobody is waiting on them, and a timer does not retry. A failed invocation (the feed
 // missing, storage refusing, an exception) is a `requests` row with success false; alert on the first one.
-resource weeklyRunFailed 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
-  name: '${appInsightsName}-weekly-run-failed'
+resource timerRunFailed 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [for t in timerAlerts: {
+  name: '${appInsightsName}-${t.key}-failed'
   location: location
   tags: tags
   properties: {
-    displayName: 'Churn Predictor: the weekly run failed'
-    description: 'A ${weeklyFunctionName} invocation failed: no cards went out for that tick. See the exceptions in Application Insights.'
+    displayName: 'Churn Predictor: ${t.title}'
+    description: 'A ${t.functionName} invocation failed: ${t.effect}. See the exceptions in Application Insights.'
     severity: 1
     enabled: true
     scopes: [appInsights.id]
@@ -64,7 +92,7 @@ resource weeklyRunFailed 'Microsoft.Insights/scheduledQueryRules@2023-03-15-prev
     criteria: {
       allOf: [
         {
-          query: 'requests | where operation_Name == "${weeklyFunctionName}" and success == false'
+          query: 'requests | where operation_Name == "${t.functionName}" and success == false'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0
@@ -74,7 +102,7 @@ resource weeklyRunFailed 'Microsoft.Insights/scheduledQueryRules@2023-03-15-prev
     }
     actions: { actionGroups: empty(alertEmail) ? [] : [actionGroup.id] }
   }
-}
+}]
 
 output appInsightsName string = appInsights.name
 output workspaceId string = workspace.id

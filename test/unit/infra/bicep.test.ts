@@ -487,16 +487,27 @@ describe('main.bicepparam', () => {
   });
 });
 
-describe('the weekly-run alert', () => {
+describe("the timers' alerts", () => {
   const monitoring = byName('modules/monitoring.bicep');
-  const rule = declarationBody(monitoring, 'resource', 'weeklyRunFailed');
+  const rule = declarationBody(monitoring, 'resource', 'timerRunFailed');
 
-  it('fires on a failed invocation of the function weeklyRun registers', () => {
-    const fn = readFileSync(path.resolve(INFRA_DIR, '..', 'functions', 'weeklyRun.ts'), 'utf8');
+  it.each([
+    ['weeklyRun.ts', 'weeklyFunctionName', 'weekly-run'],
+    ['dailyFollowUps.ts', 'dailyFunctionName', 'daily-follow-ups'],
+    ['monthlySummary.ts', 'monthlyFunctionName', 'monthly-summary'],
+  ])('fires on a failed invocation of the function %s registers', (file, param, key) => {
+    const fn = readFileSync(path.resolve(INFRA_DIR, '..', 'functions', file), 'utf8');
     const registered = /registerTimer\(\{\s*name: '(\w+)'/.exec(fn)?.[1];
-    expect(registered).toBe('weeklyRun');
-    expect(monitoring.text).toMatch(new RegExp(`param weeklyFunctionName string = '${registered}'`));
-    expect(rule).toMatch(/operation_Name == "\$\{weeklyFunctionName\}" and success == false/);
+    expect(registered).toBeDefined();
+    expect(monitoring.text).toMatch(new RegExp(`param ${param} string = '${registered}'`));
+    expect(monitoring.text).toMatch(new RegExp(`key: '${key}'\\s+functionName: ${param}\\b`));
+  });
+
+  it('is one rule per timer, on its failed requests, from the first one', () => {
+    expect(monitoring.text).toMatch(/resource timerRunFailed '[^']+' = \[for t in timerAlerts: \{/);
+    // The weekly rule keeps the name it was deployed under.
+    expect(rule).toMatch(/name: '\$\{appInsightsName\}-\$\{t\.key\}-failed'/);
+    expect(rule).toMatch(/operation_Name == "\$\{t\.functionName\}" and success == false/);
     expect(rule).toMatch(/scopes: \[appInsights\.id\]/);
     expect(rule).toMatch(/threshold: 0/);
     expect(declarationBody(main, 'module', 'monitoring')).toMatch(/alertEmail: alertEmail/);
