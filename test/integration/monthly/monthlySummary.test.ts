@@ -4,7 +4,7 @@ import { buildMonthlySummaryCard } from '../../../cards';
 import { runMonthlySummary, SUMMARY_CHANNEL_RECIPIENT, summaryCardFor } from '../../../jobs';
 import type { AdminNotifier } from '../../../jobs/weekly/weeklyNotice';
 import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
-import type { Storage } from '../../../storage';
+import type { Delivery, Storage } from '../../../storage';
 import type { AuditRow } from '../../../storage/auditRow';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { chartsOf, withChartFallbacks } from '../../helpers/cardCharts';
@@ -222,14 +222,15 @@ describe('runMonthlySummary', () => {
     ]);
   });
 
+  /** A run that recorded the channel's answer, then stopped before it was closed. */
+  const recordedBeforeCrash = async (key: string, at: string, outcome: Omit<Delivery, 'repId' | 'at'>) => {
+    await storage.runs.startRun(key, at);
+    await storage.runs.recordDelivery(key, SUMMARY_CHANNEL_RECIPIENT, { at, ...outcome });
+  };
+
   it('a post recorded before a crash is not repeated: the run is only closed', async () => {
     const key = 'monthly-2026-12';
-    await storage.runs.startRun(key, '2027-01-01T15:00:00.000Z');
-    await storage.runs.recordDelivery(key, SUMMARY_CHANNEL_RECIPIENT, {
-      at: '2027-01-01T15:00:01.000Z',
-      status: 'delivered',
-      activityId: 'x',
-    });
+    await recordedBeforeCrash(key, '2027-01-01T15:00:01.000Z', { status: 'delivered', activityId: 'x' });
     const { sender, calls } = recordingSender();
     expect(await run('2027-01-01T15:15:00Z', sender)).toMatchObject({ status: 'already_done', runKey: key });
     expect(calls).toEqual([]);
@@ -258,11 +259,7 @@ describe('runMonthlySummary', () => {
 
   it('a refusal recorded before a crash tells the admins when the run is closed', async () => {
     const key = 'monthly-2027-02';
-    await storage.runs.startRun(key, '2027-03-01T15:00:00.000Z');
-    await storage.runs.recordDelivery(key, SUMMARY_CHANNEL_RECIPIENT, {
-      at: '2027-03-01T15:00:01.000Z',
-      status: 'unreachable',
-    });
+    await recordedBeforeCrash(key, '2027-03-01T15:00:01.000Z', { status: 'unreachable' });
     const { told, notify } = admins();
     expect(await run('2027-03-01T15:15:00Z', recordingSender().sender, notify)).toMatchObject({
       status: 'already_done',

@@ -72,29 +72,26 @@ describe('the wiring', () => {
     expect((await storage.state.get('cust-1'))?.state.lostReason).toBe('moved');
   });
 
+  /** The wiring over the demo feed, on tables of their own. */
+  const wireDemo = (prefix: string, env: Record<string, string>) =>
+    wire(
+      loadConfig({
+        STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+        TABLE_PREFIX: `${prefix}${randomBytes(3).toString('hex')}`,
+        TIME_ZONE: 'Europe/London',
+        FEED_DIR: join(__dirname, '../../../demo/feed'),
+        ...env,
+      }),
+    );
+
   it("gives the tabs the book's currency, as the cards have it", async () => {
-    const config = loadConfig({
-      STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
-      TABLE_PREFIX: `tcur${randomBytes(3).toString('hex')}`,
-      TIME_ZONE: 'Europe/London',
-      FEED_DIR: join(__dirname, '../../../demo/feed'),
-      CURRENCY: 'GBP',
-      LOCALE: 'en-GB',
-    });
-    const wiring = await wire(config);
+    const wiring = await wireDemo('tcur', { CURRENCY: 'GBP', LOCALE: 'en-GB' });
     const ana = { userId: 'aad-ana', name: 'Ana', email: 'ana@demo.example', tenantId: '' };
     expect((await wiring.tabs.service.customers(ana)).currency).toBe('GBP');
   });
 
   it("gives the monthly summary the admins' notice the weekly and daily runs use", async () => {
-    const config = loadConfig({
-      STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
-      TABLE_PREFIX: `tmon${randomBytes(3).toString('hex')}`,
-      TIME_ZONE: 'Europe/London',
-      FEED_DIR: join(__dirname, '../../../demo/feed'),
-      ADMIN_USER_IDS: 'aad-admin',
-    });
-    const wiring = await wire(config);
+    const wiring = await wireDemo('tmon', { ADMIN_USER_IDS: 'aad-admin' });
     const monthly = await wiring.monthly(new Date('2026-12-01T09:05:00Z'));
     // The admin has not installed the app: the notifier is there, with nobody to reach yet.
     expect(await monthly.notifyAdmins?.('The monthly summary could not be posted')).toBe('no_recipient');

@@ -40,32 +40,14 @@ describe('dailyRunDue', () => {
 });
 
 describe('catchUpWindow', () => {
-  it('starts after the last completed run, not the previous working day: a day without a run is caught up', () => {
-    // Monday's run completed: Tuesday looks back one day.
-    expect(catchUpWindow('2026-11-24', '2026-11-23')).toEqual({
-      since: '2026-11-23',
-      from: 'last_run',
-      days: 1,
-    });
-    // No run on Monday: Tuesday looks back to Friday's.
-    expect(catchUpWindow('2026-11-24', '2026-11-20')).toEqual({
-      since: '2026-11-20',
-      from: 'last_run',
-      days: 4,
-    });
-  });
-
-  it('looks back at most 14 days (a long outage, or the first run ever)', () => {
-    expect(catchUpWindow('2026-11-24', '2026-11-10')).toEqual({
-      since: '2026-11-10',
-      from: 'last_run',
-      days: 14,
-    });
-    expect(catchUpWindow('2026-11-24', '2026-11-09')).toEqual({
-      since: '2026-11-10',
-      from: 'limit',
-      days: 14,
-    });
-    expect(catchUpWindow('2026-11-24', null)).toEqual({ since: '2026-11-10', from: 'limit', days: 14 });
+  // Tuesday 24 Nov: after the last completed run (not the previous working day), at most 14 days back.
+  it.each([
+    ['Monday’s run completed: one day', '2026-11-23', { since: '2026-11-23', from: 'last_run', days: 1 }],
+    ['no run on Monday: back to Friday’s', '2026-11-20', { since: '2026-11-20', from: 'last_run', days: 4 }],
+    ['a run 14 days ago: back to it', '2026-11-10', { since: '2026-11-10', from: 'last_run', days: 14 }],
+    ['a run 15 days ago: the limit', '2026-11-09', { since: '2026-11-10', from: 'limit', days: 14 }],
+    ['the first run ever: the limit', null, { since: '2026-11-10', from: 'limit', days: 14 }],
+  ])('%s', (_, lastCompleted, window) => {
+    expect(catchUpWindow('2026-11-24', lastCompleted)).toEqual(window);
   });
 });
