@@ -6,12 +6,15 @@ import { endpointOf, readEntity } from './tableClients';
 
 /**
  * The run ledger: PartitionKey = run key (`weekly-2026-W48`, `monthly-2026-11`); RowKey `run` for
- * the run itself, `d_<rep id>` per rep handled. Inserts only (409 = already there), so a repeated
- * or crashed run can tell what it already did and does nothing twice.
+ * the run itself, `d_<rep id>` per rep handled, `s_<rep id>` per rep a send was started for (the
+ * claim), `notice` once the admins' notice is posted. Rep and notice rows are inserts only
+ * (409 = already there), so a repeated or crashed run can tell what it already did and does nothing
+ * twice; a claim is only ever taken over with its ETag.
  */
 
 const RUN = 'run';
 const NOTICE = 'notice';
+const CLAIM = 's_';
 const DELIVERY = 'd_';
 const DELIVERY_END = 'd`'; // the character after '_'
 
@@ -25,6 +28,15 @@ const deliverySchema = z.object({
   status: z.enum(DELIVERY_STATUSES),
 });
 export type Delivery = z.output<typeof deliverySchema>;
+
+/** A send started for a rep and not yet answered in the ledger: when, and how many sends it covers. */
+const claimSchema = z.object({
+  at: z.iso.datetime({ offset: true }),
+  sends: z.number().int().min(1),
+});
+export type SendClaim = z.output<typeof claimSchema>;
+/** A claim found in place, with the ETag a takeover must match. */
+export type HeldClaim = SendClaim & { etag: string };
 
 const runSchema = z.object({
   runKey: z.string(),
@@ -55,6 +67,19 @@ export interface RunLedger {
   ): Promise<{ recorded: boolean }>;
   /** Every rep row of a run. */
   listRun(runKey: string): Promise<Delivery[]>;
+  /**
+   * Claims the send of a rep's card for `sends: 1` (an insert: at most one caller gets `claimed: true`);
+   * else returns the claim already there.
+   */
+  claimSend(
+    runKey: string,
+    repId: string,
+    at: string,
+  ): Promise<{ claimed: true } | { claimed: false; claim: HeldClaim }>;
+  /** Drops a rep's claim: their send was answered with a failure, so a retry is a send like the first. */
+  releaseClaim(runKey: string, repId: string): Promise<void>;
+  /** Takes a claim over for one more send; false when someone else changed it since it was read (412). */
+  retakeClaim(runKey: string, repId: string, claim: HeldClaim, at: string): Promise<boolean>;
   /** True when the admins' notice of this run was already posted (it goes out once per run key). */
   noticeSent(runKey: string): Promise<boolean>;
   /** Records that the admins' notice of this run was posted. */
@@ -124,6 +149,46 @@ export class TableRunLedger implements RunLedger {
       ...(activityId === undefined ? {} : { activityId }),
     });
     return { recorded };
+  }
+
+  async claimSend(
+    runKey: string,
+    repId: string,
+    at: string,
+  ): Promise<{ claimed: true } | { claimed: false; claim: HeldClaim }> {
+    const claim = claimSchema.parse({ at, sends: 1 });
+    if (await this.insert({ partitionKey: idKey(runKey), rowKey: CLAIM + idKey(repId), ...claim }))
+      return { claimed: true };
+    const row = await naming(this.endpoint, () =>
+      readEntity(this.client, idKey(runKey), CLAIM + idKey(repId)),
+    );
+    if (!row)
+      throw new Error(`The send claim of ${repId} in ${runKey} reported as existing but cannot be read`);
+    return { claimed: false, claim: { ...claimSchema.parse(row), etag: String(row.etag) } };
+  }
+
+  async releaseClaim(runKey: string, repId: string): Promise<void> {
+    await naming(this.endpoint, async () => {
+      try {
+        await this.client.deleteEntity(idKey(runKey), CLAIM + idKey(repId));
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    });
+  }
+
+  async retakeClaim(runKey: string, repId: string, claim: HeldClaim, at: string): Promise<boolean> {
+    const next = claimSchema.parse({ at, sends: claim.sends + 1 });
+    const entity = { partitionKey: idKey(runKey), rowKey: CLAIM + idKey(repId), ...next };
+    return naming(this.endpoint, async () => {
+      try {
+        await this.client.updateEntity(entity, 'Replace', { etag: claim.etag });
+        return true;
+      } catch (err) {
+        if (statusOf(err) === 412) return false;
+        throw err;
+      }
+    });
   }
 
   async listRun(runKey: string): Promise<Delivery[]> {

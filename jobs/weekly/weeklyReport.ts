@@ -92,11 +92,18 @@ export interface WeeklyFeedStopped {
   retry: 'next_tick';
 }
 
+/**
+ * A tick that ran nothing: before the send time, the week already run, or the run under way in
+ * another instance.
+ */
+export interface WeeklyNotDue {
+  status: 'not_due';
+  runKey: string;
+  reason: 'before_send_time' | 'already_ran' | 'in_progress';
+}
+
 /** What a weekly timer tick did. */
-export type WeeklyReport =
-  | { status: 'not_due'; runKey: string; reason: 'before_send_time' | 'already_ran' }
-  | WeeklyFeedStopped
-  | WeeklyRunDone;
+export type WeeklyReport = WeeklyNotDue | WeeklyFeedStopped | WeeklyRunDone;
 
 /** Counts outcomes per status (every status present, zeros included). */
 export function countOutcomes(outcomes: readonly RepOutcome[]): Record<RepStatus, number> {

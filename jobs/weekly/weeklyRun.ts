@@ -90,7 +90,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     { kind: 'weekly', runKey, localDate, now, timeZone: config.timeZone, force, extraAttempts },
     () => storage.state.readAll(),
   );
-  if (opening.status === 'already_ran') return { status: 'not_due', runKey, reason: 'already_ran' };
+  if (opening.status === 'already_ran')
+    return { status: 'not_due', runKey, reason: opening.inProgressSince ? 'in_progress' : 'already_ran' };
   if (opening.status === 'stopped') return opening.report;
   const {
     attempt,

@@ -1,0 +1,126 @@
+import { RestError } from '@azure/data-tables';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WeeklyReport } from '../../../jobs/weekly/weeklyReport';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import type { RunLedger } from '../../../storage';
+import type { TableCardStore } from '../../../storage/cardStore';
+import {
+  completed,
+  conversationOf,
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  repEmails,
+  SEND_TIME,
+  slippingBook,
+  type WeeklyWorld,
+} from './weeklyWorld';
+
+// The run ledger when storage fails between the steps of a run, and two instances on one run.
+
+/** The timer tick `n` quarter hours after the send time. */
+function tick(n: number): Date {
+  return new Date(SEND_TIME.getTime() + n * 15 * 60_000);
+}
+
+function throttled(): RestError {
+  return new RestError('Server Busy (injected)', { statusCode: 503 });
+}
+
+describe('the ledger under faults', () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('ledger');
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  /** The world's ledger, with the `delivered` rows refused while `failing()` says so. */
+  function ledgerRefusing(failing: () => boolean): RunLedger {
+    const runs = world.storage.runs;
+    return Object.assign(Object.create(runs) as RunLedger, {
+      recordDelivery: async (...args: Parameters<RunLedger['recordDelivery']>) => {
+        if (failing() && args[2].status === 'delivered') throw throttled();
+        return runs.recordDelivery(...args);
+      },
+    });
+  }
+
+  /** The world's card store, with saves refused while `failing()` says so. */
+  function cardsRefusing(failing: () => boolean): TableCardStore {
+    const cards = world.cards;
+    return Object.assign(Object.create(cards) as TableCardStore, {
+      save: async (...args: Parameters<TableCardStore['save']>) => {
+        if (failing()) throw throttled();
+        return cards.save(...args);
+      },
+    });
+  }
+
+  it('ledger writes throttled for three ticks: each rep still gets one card (the saved card settles the send)', async () => {
+    const reps = repEmails(40);
+    await installReps(world, reps);
+    let n = 0;
+    const deps = depsFor(world, slippingBook(reps, { slipping: 1 }), {
+      storage: { ...world.storage, runs: ledgerRefusing(() => n < 3) },
+    });
+    for (; n < 3; n++) await expect(runWeekly(deps, { now: tick(n) })).rejects.toThrow('Server Busy');
+    const report = completed(await runWeekly(deps, { now: tick(n) }));
+    expect(report.counts).toMatchObject({ delivered: 40, failed: 0 });
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    // The sends whose rows were missing are recorded as delivered by the earlier tick that sent them.
+    expect(report.deliveredEarlier).toBe(16);
+    expect(report.sends.attempts - report.sends.retries).toBe(40 - 16);
+  }, 30_000);
+
+  it('ledger and card saves both refused: a rep in flight gets at most one duplicate, however many ticks fail', async () => {
+    const reps = repEmails(40);
+    await installReps(world, reps);
+    let n = 0;
+    const deps = depsFor(world, slippingBook(reps, { slipping: 1 }), {
+      storage: { ...world.storage, runs: ledgerRefusing(() => n < 3) },
+      cards: cardsRefusing(() => n < 3),
+    });
+    for (; n < 3; n++) await expect(runWeekly(deps, { now: tick(n) })).rejects.toThrow('Server Busy');
+    const reports: WeeklyReport[] = [];
+    for (; n < 6; n++) reports.push(await runWeekly(deps, { now: tick(n) }));
+    const perRep = reps.map((rep) => world.fake.sentTo(conversationOf(rep)).length);
+    expect(Math.max(...perRep)).toBe(2);
+    expect(perRep.every((count) => count >= 1)).toBe(true);
+    // Only the reps in flight when a tick failed were sent twice: 16 per failing tick that sent anew.
+    expect(perRep.filter((count) => count === 2).length).toBeLessThanOrEqual(32);
+    const last = completed(reports[0]);
+    expect(last.outcomes.filter((o) => o.status === 'failed')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ error: expect.stringContaining('not sent again') })]),
+    );
+  }, 60_000);
+
+  it('two instances on the same tick: one runs the week, the other leaves it, and each rep gets one card', async () => {
+    const reps = repEmails(12);
+    await installReps(world, reps);
+    const deps = depsFor(world, slippingBook(reps, { slipping: 1 }));
+    const [a, b] = await Promise.all([
+      runWeekly(deps, { now: SEND_TIME }),
+      runWeekly(deps, { now: SEND_TIME, force: true }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual(['completed', 'not_due']);
+    expect([a, b].find((r) => r.status === 'not_due')).toMatchObject({ reason: 'in_progress' });
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+  });
+
+  it('two instances on a retry attempt both go ahead, and the claims still send each card once', async () => {
+    const reps = repEmails(6);
+    await installReps(world, reps);
+    const deps = depsFor(world, slippingBook(reps, { slipping: 1 }));
+    const failing = reps.slice(0, 3);
+    for (const rep of failing) world.fake.injectForConversation(conversationOf(rep), { status: 503 });
+    const first = completed(await runWeekly(deps, { now: tick(0) }));
+    expect(first.counts.failed).toBe(3);
+    for (const rep of failing) world.fake.injectForConversation(conversationOf(rep), { status: 503 }, 0);
+    const both = await Promise.all([runWeekly(deps, { now: tick(1) }), runWeekly(deps, { now: tick(1) })]);
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    const delivered = both.map((r) => completed(r).counts.delivered - completed(r).deliveredEarlier);
+    expect(delivered[0] + delivered[1]).toBe(3);
+  }, 30_000);
+});
