@@ -27,6 +27,7 @@ export type {
   Delivery,
   DeliveryStatus,
   HeldClaim,
+  NoticeKind,
   RunLedger,
   RunRecord,
   SendClaim,

@@ -7,7 +7,7 @@ import { endpointOf, readEntity } from './tableClients';
 /**
  * The run ledger: PartitionKey = run key (`weekly-2026-W48`, `monthly-2026-11`); RowKey `run` for
  * the run itself, `d_<rep id>` per rep handled, `s_<rep id>` per rep a send was started for (the
- * claim), `notice` once the admins' notice is posted. Rep and notice rows are inserts only
+ * claim), `notice` / `notice_feed` per admins' notice posted. Rep and notice rows are inserts only
  * (409 = already there), so a repeated or crashed run can tell what it already did and does nothing
  * twice; a claim is only ever taken over with its ETag.
  */
@@ -17,6 +17,10 @@ const NOTICE = 'notice';
 const CLAIM = 's_';
 const DELIVERY = 'd_';
 const DELIVERY_END = 'd`'; // the character after '_'
+
+/** Which admins' notice: the end-of-run account, or the one saying the feed stopped the run. */
+export type NoticeKind = 'run' | 'feed';
+const noticeRow = (kind: NoticeKind) => (kind === 'run' ? NOTICE : `${NOTICE}_feed`);
 
 export const DELIVERY_STATUSES = ['delivered', 'nothing_to_send', 'unreachable', 'no_conversation'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -80,10 +84,10 @@ export interface RunLedger {
   releaseClaim(runKey: string, repId: string): Promise<void>;
   /** Takes a claim over for one more send; false when someone else changed it since it was read (412). */
   retakeClaim(runKey: string, repId: string, claim: HeldClaim, at: string): Promise<boolean>;
-  /** True when the admins' notice of this run was already posted (it goes out once per run key). */
-  noticeSent(runKey: string): Promise<boolean>;
-  /** Records that the admins' notice of this run was posted. */
-  recordNotice(runKey: string, at: string): Promise<void>;
+  /** True when the admins' notice of this kind was already posted for this run (it goes out once per run key). */
+  noticeSent(runKey: string, kind?: NoticeKind): Promise<boolean>;
+  /** Records that the admins' notice of this kind was posted for this run. */
+  recordNotice(runKey: string, at: string, kind?: NoticeKind): Promise<void>;
 }
 
 /** Table Storage implementation of RunLedger. */
@@ -202,14 +206,17 @@ export class TableRunLedger implements RunLedger {
     });
   }
 
-  async noticeSent(runKey: string): Promise<boolean> {
-    return naming(this.endpoint, async () => (await readEntity(this.client, idKey(runKey), NOTICE)) !== null);
+  async noticeSent(runKey: string, kind: NoticeKind = 'run'): Promise<boolean> {
+    return naming(
+      this.endpoint,
+      async () => (await readEntity(this.client, idKey(runKey), noticeRow(kind))) !== null,
+    );
   }
 
-  async recordNotice(runKey: string, at: string): Promise<void> {
+  async recordNotice(runKey: string, at: string, kind: NoticeKind = 'run'): Promise<void> {
     await this.insert({
       partitionKey: idKey(runKey),
-      rowKey: NOTICE,
+      rowKey: noticeRow(kind),
       at: z.iso.datetime({ offset: true }).parse(at),
     });
   }

@@ -112,8 +112,8 @@ export async function openRun<S>(
   if (feed instanceof FeedError) {
     const report = await stopForFeed(
       feed,
-      { runKey, localDate, fresh, kind },
-      { log, notifyAdmins: deps.notifyAdmins },
+      { runKey, localDate, at, kind },
+      { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
     );
     return { status: 'stopped', report };
   }

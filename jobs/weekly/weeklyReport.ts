@@ -86,7 +86,7 @@ export interface WeeklyFeedStopped {
   runKey: string;
   localDate: string;
   feedError: { code: string; file: string; message: string };
-  /** told_earlier: the tick that started this week's run told them. */
+  /** told_earlier: an earlier tick of this run posted the notice (one that failed is tried again). */
   adminNotice: NoticeResult | 'not_configured' | 'told_earlier';
   /** The run row stays unfinished: the next timer tick reads the feed again. */
   retry: 'next_tick';

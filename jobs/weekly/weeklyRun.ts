@@ -12,7 +12,7 @@ import { openRun } from './runOpening';
 import type { CardLocale } from './weeklyCardFor';
 import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
-import type { AdminNotifier } from './weeklyNotice';
+import { type AdminNotifier, postOnce } from './weeklyNotice';
 import { planWeek } from './weeklyPlan';
 import { setAsideUnstorable } from './weeklyRefused';
 import {
@@ -218,7 +218,11 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     report.retry = 'next_tick';
     report.adminNotice = 'deferred';
   } else if (report.notReached.length > 0 || report.refused.length > 0) {
-    report.adminNotice = await noticeOnce(deps, runKey, weeklyReportText(report), at);
+    report.adminNotice = await postOnce(
+      weeklyReportText(report),
+      { runKey, at, kind: 'run' },
+      { ...deps, runs: storage.runs },
+    );
   }
   report.durationMs = Math.round(clock() - started);
   await storage.runs.finishRun(
@@ -230,23 +234,6 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   if (report.notReached.length > 0) log.warn(text, { runKey });
   else log.info(text, { runKey });
   return report;
-}
-
-/**
- * Posts the admins' notice once per week: a forced or repeated run of the same week finds it in the
- * ledger and posts nothing (its report and log still say everything).
- */
-async function noticeOnce(
-  deps: WeeklyRunDeps,
-  runKey: string,
-  text: string,
-  at: string,
-): Promise<WeeklyRunDone['adminNotice']> {
-  if (!deps.notifyAdmins) return 'not_configured';
-  if (await deps.storage.runs.noticeSent(runKey)) return 'already_sent';
-  const result = await deps.notifyAdmins(text);
-  if (result === 'posted') await deps.storage.runs.recordNotice(runKey, at);
-  return result;
 }
 
 /** How many audit rows this attempt recorded, and how many an earlier one already had. */

@@ -100,4 +100,12 @@ describe('run ledger on Azurite', () => {
     // Claims are not deliveries.
     expect(await storage.runs.listRun(runKey)).toEqual([]);
   });
+
+  it('notices of each kind are recorded apart', async () => {
+    const storage = await openTestStorage('runsNotice');
+    const runKey = 'weekly-2026-W48';
+    await storage.runs.recordNotice(runKey, '2026-11-23T14:03:00.000Z', 'feed');
+    expect(await storage.runs.noticeSent(runKey, 'feed')).toBe(true);
+    expect(await storage.runs.noticeSent(runKey)).toBe(false);
+  });
 });

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { RestError } from '@azure/data-tables';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFeed } from '../../../feed/readFeed';
 import type { WeeklyReport } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import type { RunLedger } from '../../../storage';
@@ -16,7 +18,7 @@ import {
   type WeeklyWorld,
 } from './weeklyWorld';
 
-// The run ledger when storage fails between the steps of a run, and two instances on one run.
+// The run ledger and the admins' notice when storage or Teams fail between the steps of a run.
 
 /** The timer tick `n` quarter hours after the send time. */
 function tick(n: number): Date {
@@ -123,4 +125,47 @@ describe('the ledger under faults', () => {
     const delivered = both.map((r) => completed(r).counts.delivered - completed(r).deliveredEarlier);
     expect(delivered[0] + delivered[1]).toBe(3);
   }, 30_000);
+});
+
+describe("the admins' notices when posting fails", () => {
+  let world: WeeklyWorld;
+  let told: string[];
+  let answers: ('posted' | 'failed')[];
+  beforeEach(async () => {
+    world = await openWeeklyWorld('notice');
+    told = [];
+    answers = [];
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  async function notifyAdmins(text: string) {
+    told.push(text);
+    return answers.shift() ?? 'posted';
+  }
+
+  it('a feed-stop notice that failed is posted on a later tick, then not again', async () => {
+    const reps = ['ana@example.com'];
+    await installReps(world, reps);
+    const broken = depsFor(world, slippingBook(reps, { slipping: 1 }), {
+      readBook: (asOf) => readFeed(join(__dirname, '../../fixtures/feeds/header-only-orders'), { asOf }),
+      notifyAdmins,
+    });
+    answers = ['failed'];
+    expect(await runWeekly(broken, { now: tick(0) })).toMatchObject({
+      status: 'stopped',
+      adminNotice: 'failed',
+    });
+    expect(await runWeekly(broken, { now: tick(1) })).toMatchObject({
+      status: 'stopped',
+      adminNotice: 'posted',
+    });
+    expect(await runWeekly(broken, { now: tick(2) })).toMatchObject({
+      status: 'stopped',
+      adminNotice: 'told_earlier',
+    });
+    expect(told).toHaveLength(2);
+    expect(told[1]).toBe(told[0]);
+  });
 });
