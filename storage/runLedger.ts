@@ -48,6 +48,8 @@ const runSchema = z.object({
   finishedAt: z.string().optional(),
   /** The run's report as JSON text (whatever the run chose to record). */
   report: z.string().optional(),
+  /** The admins' notice a finished run could not post, for a later tick to post. */
+  pendingNotice: z.string().optional(),
 });
 export type RunRecord = z.output<typeof runSchema>;
 
@@ -58,8 +60,11 @@ const MAX_REPORT_CHARS = 30_000;
 export interface RunLedger {
   /** Marks a run as started; `started: false` when it had already been started (the earlier record is returned). */
   startRun(runKey: string, at: string): Promise<{ started: boolean; run: RunRecord }>;
-  /** Marks a run as finished with its report (JSON-serialisable, under 30k characters). */
-  finishRun(runKey: string, at: string, report: unknown): Promise<RunRecord>;
+  /**
+   * Marks a run as finished with its report (JSON-serialisable, under 30k characters) and, when its
+   * admins' notice could not be posted, that notice's text.
+   */
+  finishRun(runKey: string, at: string, report: unknown, pendingNotice?: string): Promise<RunRecord>;
   getRun(runKey: string): Promise<RunRecord | null>;
   /** True when this rep already has a row for this run. */
   hasDelivered(runKey: string, repId: string): Promise<boolean>;
@@ -107,7 +112,7 @@ export class TableRunLedger implements RunLedger {
     return { started: false, run: existing };
   }
 
-  async finishRun(runKey: string, at: string, report: unknown): Promise<RunRecord> {
+  async finishRun(runKey: string, at: string, report: unknown, pendingNotice?: string): Promise<RunRecord> {
     const text = JSON.stringify(report);
     if (text.length > MAX_REPORT_CHARS)
       throw new Error(`Run report is ${text.length} characters; the limit is ${MAX_REPORT_CHARS}`);
@@ -117,6 +122,7 @@ export class TableRunLedger implements RunLedger {
       startedAt: current?.startedAt ?? at,
       finishedAt: z.iso.datetime({ offset: true }).parse(at),
       report: text,
+      ...(pendingNotice === undefined ? {} : { pendingNotice: pendingNotice.slice(0, MAX_REPORT_CHARS) }),
     };
     await naming(this.endpoint, () =>
       this.client.upsertEntity({ partitionKey: idKey(runKey), rowKey: RUN, ...run }, 'Replace'),

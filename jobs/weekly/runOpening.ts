@@ -46,10 +46,13 @@ export interface OpenRun<S> {
   directory: Awaited<ReturnType<typeof repDirectory>>;
 }
 
-/** already_ran: nothing to run this tick, or `inProgressSince` when another instance started the run moments ago. */
+/**
+ * already_ran: nothing to run this tick, with the run row (a finished run may still have an admins'
+ * notice to post), or `inProgressSince` when another instance started the run moments ago.
+ */
 export type RunOpening<S> =
   | OpenRun<S>
-  | { status: 'already_ran'; inProgressSince?: string }
+  | { status: 'already_ran'; run: RunRecord | null; inProgressSince?: string }
   | { status: 'stopped'; report: WeeklyFeedStopped };
 
 /**
@@ -77,8 +80,9 @@ export async function openRun<S>(
 ): Promise<RunOpening<S>> {
   const { storage, log } = deps;
   const { kind, runKey, localDate, now, force } = options;
-  const decision = decideAttempt(await storage.runs.getRun(runKey), options.extraAttempts, force);
-  if (!decision.run) return { status: 'already_ran' };
+  const existing = await storage.runs.getRun(runKey);
+  const decision = decideAttempt(existing, options.extraAttempts, force);
+  if (!decision.run) return { status: 'already_ran', run: existing };
   const { attempt } = decision;
 
   const requestsBefore = storage.requests();
@@ -92,7 +96,7 @@ export async function openRun<S>(
       runKey,
       startedAt: run.startedAt,
     });
-    return { status: 'already_ran', inProgressSince: run.startedAt };
+    return { status: 'already_ran', run, inProgressSince: run.startedAt };
   }
   const rowsAt = runRowsAt(run.startedAt, now, options.timeZone);
   log.info(`${kind === 'weekly' ? 'weekly' : 'follow-ups'} run starting`, {

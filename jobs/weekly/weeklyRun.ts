@@ -90,8 +90,17 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     { kind: 'weekly', runKey, localDate, now, timeZone: config.timeZone, force, extraAttempts },
     () => storage.state.readAll(),
   );
-  if (opening.status === 'already_ran')
-    return { status: 'not_due', runKey, reason: opening.inProgressSince ? 'in_progress' : 'already_ran' };
+  if (opening.status === 'already_ran') {
+    if (opening.inProgressSince) return { status: 'not_due', runKey, reason: 'in_progress' };
+    const pending = opening.run?.pendingNotice;
+    if (!pending) return { status: 'not_due', runKey, reason: 'already_ran' };
+    return {
+      status: 'not_due',
+      runKey,
+      reason: 'already_ran',
+      adminNotice: await retryNotice(deps, runKey, pending, now),
+    };
+  }
   if (opening.status === 'stopped') return opening.report;
   const {
     attempt,
@@ -213,27 +222,60 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     },
     outcomes,
   };
+  let noticeText = '';
   if (willRetry(attempt, report.counts.failed, extraAttempts)) {
     // A later tick delivers to the failed reps: tell the admins once, after the last attempt.
     report.retry = 'next_tick';
     report.adminNotice = 'deferred';
   } else if (report.notReached.length > 0 || report.refused.length > 0) {
+    noticeText = weeklyReportText(report);
     report.adminNotice = await postOnce(
-      weeklyReportText(report),
+      noticeText,
       { runKey, at, kind: 'run' },
       { ...deps, runs: storage.runs },
     );
   }
   report.durationMs = Math.round(clock() - started);
+  // A notice that could not be posted stays on the run row: later ticks of the week try it again.
+  const unposted = report.adminNotice === 'failed' || report.adminNotice === 'no_recipient';
   await storage.runs.finishRun(
     runKey,
     new Date(now.getTime() + report.durationMs).toISOString(),
     ledgerSummary(report),
+    unposted ? noticeText : undefined,
   );
   const text = weeklyReportText(report);
   if (report.notReached.length > 0) log.warn(text, { runKey });
   else log.info(text, { runKey });
   return report;
+}
+
+/**
+ * A finished run whose admins' notice could not be posted: each later tick of the week posts it,
+ * until one succeeds (postOnce records it then, and it is not posted twice). The run key is the
+ * week's, so the tries end with the week.
+ */
+async function retryNotice(
+  deps: WeeklyRunDeps,
+  runKey: string,
+  text: string,
+  now: Date,
+): Promise<WeeklyRunDone['adminNotice']> {
+  const result = await postOnce(
+    text,
+    { runKey, at: now.toISOString(), kind: 'run' },
+    {
+      notifyAdmins: deps.notifyAdmins,
+      runs: deps.storage.runs,
+    },
+  );
+  if (result === 'posted')
+    deps.log.info(`weekly run ${runKey}: the admins' notice posted on a later tick`, { runKey });
+  else if (result === 'failed' || result === 'no_recipient')
+    deps.log.warn(`weekly run ${runKey}: the admins' notice still could not be posted (${result})`, {
+      runKey,
+    });
+  return result;
 }
 
 /** How many audit rows this attempt recorded, and how many an earlier one already had. */

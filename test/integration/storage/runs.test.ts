@@ -101,11 +101,14 @@ describe('run ledger on Azurite', () => {
     expect(await storage.runs.listRun(runKey)).toEqual([]);
   });
 
-  it('notices of each kind are recorded apart', async () => {
+  it('notices of each kind are recorded apart; a finished run keeps the notice it could not post', async () => {
     const storage = await openTestStorage('runsNotice');
     const runKey = 'weekly-2026-W48';
     await storage.runs.recordNotice(runKey, '2026-11-23T14:03:00.000Z', 'feed');
     expect(await storage.runs.noticeSent(runKey, 'feed')).toBe(true);
     expect(await storage.runs.noticeSent(runKey)).toBe(false);
+    await storage.runs.startRun(runKey, '2026-11-23T14:03:00.000Z');
+    await storage.runs.finishRun(runKey, '2026-11-23T14:04:00.000Z', {}, 'Weekly run: not reached');
+    expect(await storage.runs.getRun(runKey)).toMatchObject({ pendingNotice: 'Weekly run: not reached' });
   });
 });

@@ -20,6 +20,8 @@ import {
 
 // The run ledger and the admins' notice when storage or Teams fail between the steps of a run.
 
+const RUN_KEY = 'weekly-2026-W48';
+
 /** The timer tick `n` quarter hours after the send time. */
 function tick(n: number): Date {
   return new Date(SEND_TIME.getTime() + n * 15 * 60_000);
@@ -167,5 +169,37 @@ describe("the admins' notices when posting fails", () => {
     });
     expect(told).toHaveLength(2);
     expect(told[1]).toBe(told[0]);
+  });
+
+  it('an end-of-run notice that failed is said in the log and posted on a later tick of the week, once', async () => {
+    const [ann, bob] = ['ann@example.com', 'bob@example.com'];
+    await installReps(world, [ann, bob]);
+    world.fake.injectForConversation(conversationOf(bob), { status: 403, code: 'ConversationBlockedByUser' });
+    const deps = depsFor(world, slippingBook([ann, bob], { slipping: 1 }), { notifyAdmins });
+    answers = ['failed', 'failed'];
+    const first = completed(await runWeekly(deps, { now: tick(0) }));
+    expect(first).toMatchObject({ adminNotice: 'failed', retry: 'none' });
+    const logged = world.log.lines.find((l) => l.message.startsWith(`Weekly run ${RUN_KEY}`));
+    expect(logged?.message).toContain("The admins' notice could not be posted");
+    expect(told[0]).not.toContain("admins' notice");
+
+    expect(await runWeekly(deps, { now: tick(1) })).toMatchObject({
+      status: 'not_due',
+      reason: 'already_ran',
+      adminNotice: 'failed',
+    });
+    expect(await runWeekly(deps, { now: tick(2) })).toMatchObject({
+      status: 'not_due',
+      adminNotice: 'posted',
+    });
+    expect(await runWeekly(deps, { now: tick(3) })).toMatchObject({
+      status: 'not_due',
+      reason: 'already_ran',
+    });
+    expect(told).toHaveLength(3);
+    expect(new Set(told).size).toBe(1);
+    expect(told[0]).toContain(`${bob}: blocked or removed the app (ConversationBlockedByUser)`);
+    expect(world.fake.sentTo(conversationOf(ann))).toHaveLength(1);
+    expect(await world.storage.runs.noticeSent(RUN_KEY)).toBe(true);
   });
 });
