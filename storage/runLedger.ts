@@ -30,6 +30,10 @@ const deliverySchema = z.object({
   activityId: z.string().max(400).optional(),
   at: z.iso.datetime({ offset: true }),
   status: z.enum(DELIVERY_STATUSES),
+  /** The customers the delivered card listed (stored as JSON text; rows written before it have none). */
+  customerIds: z
+    .preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.array(z.string()))
+    .optional(),
 });
 export type Delivery = z.output<typeof deliverySchema>;
 
@@ -151,12 +155,13 @@ export class TableRunLedger implements RunLedger {
     repId: string,
     outcome: Omit<Delivery, 'repId'>,
   ): Promise<{ recorded: boolean }> {
-    const { activityId, ...rest } = deliverySchema.parse({ ...outcome, repId });
+    const { activityId, customerIds, ...rest } = deliverySchema.parse({ ...outcome, repId });
     const recorded = await this.insert({
       partitionKey: idKey(runKey),
       rowKey: DELIVERY + idKey(repId),
       ...rest,
       ...(activityId === undefined ? {} : { activityId }),
+      ...(customerIds === undefined ? {} : { customerIds: JSON.stringify(customerIds) }),
     });
     return { recorded };
   }

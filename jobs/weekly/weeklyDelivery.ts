@@ -130,6 +130,7 @@ async function settleClaim(
       at: ctx.at,
       status: 'delivered',
       activityId: found.messageId,
+      customerIds,
     });
     return {
       rep,
@@ -150,7 +151,8 @@ async function settleClaim(
 }
 
 /**
- * Right after a 201: records `delivered` in the ledger and keeps the card's data, so taps on it update it in place (the weekly card and the daily digest alike).
+ * Right after a 201: records `delivered` in the ledger, with the customers the card lists, and keeps
+ * the card's data, so taps on it update it in place (the weekly card and the daily digest alike).
  */
 export async function recordDelivered(
   ctx: Pick<DeliveryContext, 'runKey' | 'at' | 'now' | 'cards'> & { runs: Pick<RunLedger, 'recordDelivery'> },
@@ -160,10 +162,11 @@ export async function recordDelivered(
   data: RepCardData,
 ): Promise<void> {
   const conversationId = conversationIdOf(conversation.reference);
+  const customerIds = customerIdsOf(data);
   // Both settle before a failure is thrown: the saved card is how a later tick finds this send
   // when the ledger write is the one that failed.
   const settled = await Promise.allSettled([
-    ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'delivered', activityId }),
+    ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'delivered', activityId, customerIds }),
     // A stored reference always names its conversation (conversationRefSchema); without one the
     // card could not be found again, so there is nothing to save and taps answer in text.
     conversationId

@@ -6,6 +6,7 @@ import type { Rules } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
 import { runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
+import type { Delivery } from '../../storage/runLedger';
 import { stateRowProblem } from '../../storage/stateEntity';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import { openRun } from './runOpening';
@@ -115,7 +116,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   } = opening;
   const { book, report: feedReport } = feed;
   const planned = setAsideUnstorable(
-    planWeek(book, deps.rules, snapshot.states, { localDate, runKey, runAt }),
+    planWeek(book, deps.rules, snapshot.states, { localDate, runKey, runAt }, deliveredCards(handled)),
     stateRowProblem,
   );
   const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planned.plan;
@@ -276,6 +277,17 @@ async function retryNotice(
       runKey,
     });
   return result;
+}
+
+/**
+ * The customers each rep's delivered card listed, from the ledger: a rerun of the week flags no one
+ * else for them (rows written before the ledger kept them have none, and are left out).
+ */
+function deliveredCards(handled: readonly Delivery[]): Map<string, ReadonlySet<string>> {
+  const cards = new Map<string, ReadonlySet<string>>();
+  for (const d of handled)
+    if (d.status === 'delivered' && d.customerIds) cards.set(d.repId, new Set(d.customerIds));
+  return cards;
 }
 
 /** How many audit rows this attempt recorded, and how many an earlier one already had. */

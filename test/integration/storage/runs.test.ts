@@ -97,8 +97,17 @@ describe('run ledger on Azurite', () => {
     await storage.runs.releaseClaim(runKey, 'rep-a');
     await storage.runs.releaseClaim(runKey, 'rep-a');
     expect(await storage.runs.claimSend(runKey, 'rep-a', later)).toEqual({ claimed: true });
-    // Claims are not deliveries.
+    // Claims are not deliveries; a delivery keeps the customers its card listed.
     expect(await storage.runs.listRun(runKey)).toEqual([]);
+    await storage.runs.recordDelivery(runKey, 'rep-a', {
+      at,
+      status: 'delivered',
+      activityId: 'act-1',
+      customerIds: ['C-1', 'C/2#x'],
+    });
+    expect(await storage.runs.listRun(runKey)).toEqual([
+      { repId: 'rep-a', at, status: 'delivered', activityId: 'act-1', customerIds: ['C-1', 'C/2#x'] },
+    ]);
   });
 
   it('notices of each kind are recorded apart; a finished run keeps the notice it could not post', async () => {

@@ -16,6 +16,7 @@ import {
   SEND_TIME,
   slippingBook,
   type WeeklyWorld,
+  weeklyOrders,
 } from './weeklyWorld';
 
 // The run ledger and the admins' notice when storage or Teams fail between the steps of a run.
@@ -127,6 +128,34 @@ describe('the ledger under faults', () => {
     const delivered = both.map((r) => completed(r).counts.delivered - completed(r).deliveredEarlier);
     expect(delivered[0] + delivered[1]).toBe(3);
   }, 30_000);
+
+  it('a rep delivered in an earlier attempt: customers the feed added since are not audited as flagged', async () => {
+    const [ann, bob] = ['ann@example.com', 'bob@example.com'];
+    await installReps(world, [ann, bob]);
+    world.fake.injectForConversation(conversationOf(bob), { status: 503 });
+    const before = slippingBook([ann, bob], { slipping: 1 });
+    const first = completed(await runWeekly(depsFor(world, before), { now: tick(0) }));
+    expect(first).toMatchObject({ retry: 'next_tick', counts: { delivered: 1, failed: 1 } });
+
+    world.fake.injectForConversation(conversationOf(bob), { status: 503 }, 0);
+    const late = `${ann}#late`;
+    const after = slippingBook(
+      [ann, bob],
+      { slipping: 1 },
+      {
+        customers: [{ id: late, name: 'Added later', owner: ann, monthlyValue: 5000 }],
+        orders: weeklyOrders(late, '2026-01-05', '2026-09-14'),
+      },
+    );
+    const second = completed(await runWeekly(depsFor(world, after), { now: tick(1) }));
+    expect(second.counts).toMatchObject({ delivered: 2, failed: 0 });
+    expect(world.fake.sentTo(conversationOf(ann))).toHaveLength(1);
+    const surfaced = (await world.storage.audit.readMonth('2026-11')).filter((r) => r.action === 'surfaced');
+    expect(surfaced.map((r) => r.customerId).sort()).toEqual([`${ann}#s0`, `${bob}#s0`]);
+    const states = (await world.storage.state.readAll()).states;
+    expect(states.get(late)?.surfacedAt ?? null).toBeNull();
+    expect(states.get(`${bob}#s0`)?.surfacedAt).toBe('2026-11-23');
+  });
 });
 
 describe("the admins' notices when posting fails", () => {
