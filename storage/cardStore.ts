@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { z } from 'zod';
 import { digestCardDataSchema } from '../cards/digestCardData';
@@ -68,6 +68,11 @@ export interface CardStore {
   save(card: SentCard): Promise<void>;
   /** A sent card, or null when unknown in that conversation. */
   get(conversationId: string, messageId: string): Promise<SentCard | null>;
+  /**
+   * The card a run saved in that conversation, or null: how a run finds out that a send whose
+   * ledger row is missing did reach the rep.
+   */
+  findRunCard(conversationId: string, runKey: string): Promise<SentCard | null>;
   /** Read, change, write with the ETag (re-read on a lost race); `change` returning null writes nothing. */
   update(
     conversationId: string,
@@ -107,7 +112,12 @@ export function encodeCard(card: SentCard): Record<string, string | number | Uin
       `Card data for message ${card.messageId} is ${zipped.length} bytes gzipped; at most ${MAX_CHUNKS * CHUNK_BYTES} fit one row`,
     );
   }
-  const columns: Record<string, string | number | Uint8Array> = { messageId: card.messageId, parts };
+  // The run key is a column of its own so findRunCard can ask for it without unzipping every card.
+  const columns: Record<string, string | number | Uint8Array> = {
+    messageId: card.messageId,
+    runKey: card.data.runKey,
+    parts,
+  };
   for (let i = 0; i < parts; i++) {
     columns[`p${i}`] = new Uint8Array(zipped.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES));
   }
@@ -150,6 +160,16 @@ export class TableCardStore implements CardStore {
 
   async get(conversationId: string, messageId: string): Promise<SentCard | null> {
     return (await this.getWithEtag(conversationId, messageId))?.card ?? null;
+  }
+
+  async findRunCard(conversationId: string, runKey: string): Promise<SentCard | null> {
+    if (conversationId.length === 0) return null;
+    const filter = odata`PartitionKey eq ${`c_${idKey(conversationId)}`} and runKey eq ${runKey}`;
+    return naming(this.endpoint, async () => {
+      for await (const entity of this.client.listEntities({ queryOptions: { filter } }))
+        return decodeCard(entity);
+      return null;
+    });
   }
 
   async update(

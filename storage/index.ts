@@ -23,7 +23,15 @@ export type { ConversationStore, Rep, RepInput, SummaryChannel } from './convers
 export { ConflictError, StorageUnavailableError } from './errors';
 export { decodeKey, encodeKey, idKey } from './keys';
 export type { RequestCounts } from './requestCounter';
-export type { Delivery, DeliveryStatus, RunLedger, RunRecord } from './runLedger';
+export type {
+  Delivery,
+  DeliveryStatus,
+  HeldClaim,
+  NoticeKind,
+  RunLedger,
+  RunRecord,
+  SendClaim,
+} from './runLedger';
 export { DELIVERY_STATUSES } from './runLedger';
 export type { StateRead, StateStore, UpdateResult } from './stateStore';
 export type { PolicyConfig, RetrySettings } from './tableClients';

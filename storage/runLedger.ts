@@ -6,14 +6,21 @@ import { endpointOf, readEntity } from './tableClients';
 
 /**
  * The run ledger: PartitionKey = run key (`weekly-2026-W48`, `monthly-2026-11`); RowKey `run` for
- * the run itself, `d_<rep id>` per rep handled. Inserts only (409 = already there), so a repeated
- * or crashed run can tell what it already did and does nothing twice.
+ * the run itself, `d_<rep id>` per rep handled, `s_<rep id>` per rep a send was started for (the
+ * claim), `notice` / `notice_feed` per admins' notice posted. Rep and notice rows are inserts only
+ * (409 = already there), so a repeated or crashed run can tell what it already did and does nothing
+ * twice; a claim is only ever taken over with its ETag.
  */
 
 const RUN = 'run';
 const NOTICE = 'notice';
+const CLAIM = 's_';
 const DELIVERY = 'd_';
 const DELIVERY_END = 'd`'; // the character after '_'
+
+/** Which admins' notice: the end-of-run account, or the one saying the feed stopped the run. */
+export type NoticeKind = 'run' | 'feed';
+const noticeRow = (kind: NoticeKind) => (kind === 'run' ? NOTICE : `${NOTICE}_feed`);
 
 export const DELIVERY_STATUSES = ['delivered', 'nothing_to_send', 'unreachable', 'no_conversation'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -23,8 +30,21 @@ const deliverySchema = z.object({
   activityId: z.string().max(400).optional(),
   at: z.iso.datetime({ offset: true }),
   status: z.enum(DELIVERY_STATUSES),
+  /** The customers the delivered card listed (stored as JSON text; rows written before it have none). */
+  customerIds: z
+    .preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.array(z.string()))
+    .optional(),
 });
 export type Delivery = z.output<typeof deliverySchema>;
+
+/** A send started for a rep and not yet answered in the ledger: when, and how many sends it covers. */
+const claimSchema = z.object({
+  at: z.iso.datetime({ offset: true }),
+  sends: z.number().int().min(1),
+});
+export type SendClaim = z.output<typeof claimSchema>;
+/** A claim found in place, with the ETag a takeover must match. */
+export type HeldClaim = SendClaim & { etag: string };
 
 const runSchema = z.object({
   runKey: z.string(),
@@ -32,6 +52,8 @@ const runSchema = z.object({
   finishedAt: z.string().optional(),
   /** The run's report as JSON text (whatever the run chose to record). */
   report: z.string().optional(),
+  /** The admins' notice a finished run could not post, for a later tick to post. */
+  pendingNotice: z.string().optional(),
 });
 export type RunRecord = z.output<typeof runSchema>;
 
@@ -42,8 +64,11 @@ const MAX_REPORT_CHARS = 30_000;
 export interface RunLedger {
   /** Marks a run as started; `started: false` when it had already been started (the earlier record is returned). */
   startRun(runKey: string, at: string): Promise<{ started: boolean; run: RunRecord }>;
-  /** Marks a run as finished with its report (JSON-serialisable, under 30k characters). */
-  finishRun(runKey: string, at: string, report: unknown): Promise<RunRecord>;
+  /**
+   * Marks a run as finished with its report (JSON-serialisable, under 30k characters) and, when its
+   * admins' notice could not be posted, that notice's text.
+   */
+  finishRun(runKey: string, at: string, report: unknown, pendingNotice?: string): Promise<RunRecord>;
   getRun(runKey: string): Promise<RunRecord | null>;
   /** The latest run key from `fromKey` (inclusive) to `beforeKey` (exclusive) whose run finished; null when none. */
   lastFinished(fromKey: string, beforeKey: string): Promise<string | null>;
@@ -57,10 +82,23 @@ export interface RunLedger {
   ): Promise<{ recorded: boolean }>;
   /** Every rep row of a run. */
   listRun(runKey: string): Promise<Delivery[]>;
-  /** True when the admins' notice of this run was already posted (it goes out once per run key). */
-  noticeSent(runKey: string): Promise<boolean>;
-  /** Records that the admins' notice of this run was posted. */
-  recordNotice(runKey: string, at: string): Promise<void>;
+  /**
+   * Claims the send of a rep's card for `sends: 1` (an insert: at most one caller gets `claimed: true`);
+   * else returns the claim already there.
+   */
+  claimSend(
+    runKey: string,
+    repId: string,
+    at: string,
+  ): Promise<{ claimed: true } | { claimed: false; claim: HeldClaim }>;
+  /** Drops a rep's claim: their send was answered with a failure, so a retry is a send like the first. */
+  releaseClaim(runKey: string, repId: string): Promise<void>;
+  /** Takes a claim over for one more send; false when someone else changed it since it was read (412). */
+  retakeClaim(runKey: string, repId: string, claim: HeldClaim, at: string): Promise<boolean>;
+  /** True when the admins' notice of this kind was already posted for this run (it goes out once per run key). */
+  noticeSent(runKey: string, kind?: NoticeKind): Promise<boolean>;
+  /** Records that the admins' notice of this kind was posted for this run. */
+  recordNotice(runKey: string, at: string, kind?: NoticeKind): Promise<void>;
 }
 
 /** Table Storage implementation of RunLedger. */
@@ -80,7 +118,7 @@ export class TableRunLedger implements RunLedger {
     return { started: false, run: existing };
   }
 
-  async finishRun(runKey: string, at: string, report: unknown): Promise<RunRecord> {
+  async finishRun(runKey: string, at: string, report: unknown, pendingNotice?: string): Promise<RunRecord> {
     const text = JSON.stringify(report);
     if (text.length > MAX_REPORT_CHARS)
       throw new Error(`Run report is ${text.length} characters; the limit is ${MAX_REPORT_CHARS}`);
@@ -90,6 +128,7 @@ export class TableRunLedger implements RunLedger {
       startedAt: current?.startedAt ?? at,
       finishedAt: z.iso.datetime({ offset: true }).parse(at),
       report: text,
+      ...(pendingNotice === undefined ? {} : { pendingNotice: pendingNotice.slice(0, MAX_REPORT_CHARS) }),
     };
     await naming(this.endpoint, () =>
       this.client.upsertEntity({ partitionKey: idKey(runKey), rowKey: RUN, ...run }, 'Replace'),
@@ -134,14 +173,55 @@ export class TableRunLedger implements RunLedger {
     repId: string,
     outcome: Omit<Delivery, 'repId'>,
   ): Promise<{ recorded: boolean }> {
-    const { activityId, ...rest } = deliverySchema.parse({ ...outcome, repId });
+    const { activityId, customerIds, ...rest } = deliverySchema.parse({ ...outcome, repId });
     const recorded = await this.insert({
       partitionKey: idKey(runKey),
       rowKey: DELIVERY + idKey(repId),
       ...rest,
       ...(activityId === undefined ? {} : { activityId }),
+      ...(customerIds === undefined ? {} : { customerIds: JSON.stringify(customerIds) }),
     });
     return { recorded };
+  }
+
+  async claimSend(
+    runKey: string,
+    repId: string,
+    at: string,
+  ): Promise<{ claimed: true } | { claimed: false; claim: HeldClaim }> {
+    const claim = claimSchema.parse({ at, sends: 1 });
+    if (await this.insert({ partitionKey: idKey(runKey), rowKey: CLAIM + idKey(repId), ...claim }))
+      return { claimed: true };
+    const row = await naming(this.endpoint, () =>
+      readEntity(this.client, idKey(runKey), CLAIM + idKey(repId)),
+    );
+    if (!row)
+      throw new Error(`The send claim of ${repId} in ${runKey} reported as existing but cannot be read`);
+    return { claimed: false, claim: { ...claimSchema.parse(row), etag: String(row.etag) } };
+  }
+
+  async releaseClaim(runKey: string, repId: string): Promise<void> {
+    await naming(this.endpoint, async () => {
+      try {
+        await this.client.deleteEntity(idKey(runKey), CLAIM + idKey(repId));
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    });
+  }
+
+  async retakeClaim(runKey: string, repId: string, claim: HeldClaim, at: string): Promise<boolean> {
+    const next = claimSchema.parse({ at, sends: claim.sends + 1 });
+    const entity = { partitionKey: idKey(runKey), rowKey: CLAIM + idKey(repId), ...next };
+    return naming(this.endpoint, async () => {
+      try {
+        await this.client.updateEntity(entity, 'Replace', { etag: claim.etag });
+        return true;
+      } catch (err) {
+        if (statusOf(err) === 412) return false;
+        throw err;
+      }
+    });
   }
 
   async listRun(runKey: string): Promise<Delivery[]> {
@@ -155,14 +235,17 @@ export class TableRunLedger implements RunLedger {
     });
   }
 
-  async noticeSent(runKey: string): Promise<boolean> {
-    return naming(this.endpoint, async () => (await readEntity(this.client, idKey(runKey), NOTICE)) !== null);
+  async noticeSent(runKey: string, kind: NoticeKind = 'run'): Promise<boolean> {
+    return naming(
+      this.endpoint,
+      async () => (await readEntity(this.client, idKey(runKey), noticeRow(kind))) !== null,
+    );
   }
 
-  async recordNotice(runKey: string, at: string): Promise<void> {
+  async recordNotice(runKey: string, at: string, kind: NoticeKind = 'run'): Promise<void> {
     await this.insert({
       partitionKey: idKey(runKey),
-      rowKey: NOTICE,
+      rowKey: noticeRow(kind),
       at: z.iso.datetime({ offset: true }).parse(at),
     });
   }

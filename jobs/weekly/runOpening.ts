@@ -2,7 +2,7 @@ import type { Log } from '../../bot/ports';
 import { describeFeedReport } from '../../feed/describeFeedReport';
 import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
-import type { Storage } from '../../storage';
+import type { RunRecord, Storage } from '../../storage';
 import { type FeedStoppedRun, readFeedOrStop, stopForFeed } from './weeklyFeedStop';
 import type { AdminNotifier } from './weeklyNotice';
 import { repDirectory } from './weeklyRepDirectory';
@@ -46,10 +46,26 @@ export interface OpenRun<S> {
   directory: Awaited<ReturnType<typeof repDirectory>>;
 }
 
+/**
+ * already_ran: nothing to run this tick, with the run row (a finished run may still have an admins'
+ * notice to post), or `inProgressSince` when another instance started the run moments ago.
+ */
 export type RunOpening<S> =
   | OpenRun<S>
-  | { status: 'already_ran' }
+  | { status: 'already_ran'; run: RunRecord | null; inProgressSince?: string }
   | { status: 'stopped'; report: WeeklyFeedStopped };
+
+/**
+ * A run started this recently and not finished is taken to be running in another instance (a
+ * manual invoke during the timer's run, a lost timer lease): this instance leaves it alone. Under
+ * the 15-minute timer, so the next tick always resumes a run that crashed.
+ */
+export const RUN_HELD_MS = 10 * 60_000;
+
+/** True when an unfinished run row another tick started is recent enough to be still running. */
+export function heldElsewhere(run: RunRecord, now: Date): boolean {
+  return !run.finishedAt && now.getTime() - Date.parse(run.startedAt) < RUN_HELD_MS;
+}
 
 /**
  * The opening the weekly and daily runs share: whether this tick may run (the ledger's attempts),
@@ -64,13 +80,24 @@ export async function openRun<S>(
 ): Promise<RunOpening<S>> {
   const { storage, log } = deps;
   const { kind, runKey, localDate, now, force } = options;
-  const decision = decideAttempt(await storage.runs.getRun(runKey), options.extraAttempts, force);
-  if (!decision.run) return { status: 'already_ran' };
+  const existing = await storage.runs.getRun(runKey);
+  const decision = decideAttempt(existing, options.extraAttempts, force);
+  if (!decision.run) return { status: 'already_ran', run: existing };
   const { attempt } = decision;
 
   const requestsBefore = storage.requests();
   const at = now.toISOString();
+  // The insert is atomic: of two instances on the same tick only one starts the run; the other
+  // leaves it (the send claims would keep it from sending a card twice, but it would only report
+  // the other's reps as under way).
   const { started: fresh, run } = await storage.runs.startRun(runKey, at);
+  if (!fresh && heldElsewhere(run, now)) {
+    log.info(`${kind === 'weekly' ? 'weekly' : 'follow-ups'} run already under way elsewhere`, {
+      runKey,
+      startedAt: run.startedAt,
+    });
+    return { status: 'already_ran', run, inProgressSince: run.startedAt };
+  }
   const rowsAt = runRowsAt(run.startedAt, now, options.timeZone);
   log.info(`${kind === 'weekly' ? 'weekly' : 'follow-ups'} run starting`, {
     runKey,
@@ -89,8 +116,8 @@ export async function openRun<S>(
   if (feed instanceof FeedError) {
     const report = await stopForFeed(
       feed,
-      { runKey, localDate, fresh, kind },
-      { log, notifyAdmins: deps.notifyAdmins },
+      { runKey, localDate, at, kind },
+      { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
     );
     return { status: 'stopped', report };
   }

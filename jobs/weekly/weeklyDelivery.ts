@@ -1,10 +1,10 @@
 import type { CardSender } from '../../bot/ports';
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
-import type { RepCardData } from '../../cards/renderCard';
+import { isDigest, type RepCardData } from '../../cards/renderCard';
 import type { Rules } from '../../rules/rulesSchema';
 import { type CardStore, saveSentCard } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
-import type { RunLedger } from '../../storage/runLedger';
+import type { HeldClaim, RunLedger } from '../../storage/runLedger';
 import {
   type CardPageOptions,
   cardBytes,
@@ -12,6 +12,7 @@ import {
   weeklyCardDataFor,
   weeklyNotificationText,
 } from './weeklyCardFor';
+import { decideClaim } from './weeklyClaims';
 import type { RepWeek } from './weeklyLists';
 import type { RepOutcome } from './weeklyReport';
 
@@ -24,7 +25,7 @@ export interface DeliveryContext {
   rules: Pick<Rules, 'lossReasons'>;
   card: CardPageOptions;
   conversations: Pick<ConversationStore, 'getRepByEmail'>;
-  runs: Pick<RunLedger, 'recordDelivery'>;
+  runs: Pick<RunLedger, 'recordDelivery' | 'claimSend' | 'retakeClaim' | 'releaseClaim'>;
   cards: CardStore;
   sender: CardSender;
 }
@@ -40,18 +41,18 @@ export interface DeliveryTally {
 /**
  * Delivers one rep's week. Order: find the conversation (none: `no_conversation`, not recorded so a
  * later attempt tries again once the app is installed); an empty list is recorded `nothing_to_send`;
- * else build, size-check, send, and right after a 201 record `delivered` in the ledger together with
- * the card data the bot needs to update the card in place. A 403 is recorded `unreachable`; a failed
- * send records nothing, so a rerun of the run retries it.
+ * else build, size-check, claim the send in the ledger, send, and right after a 201 record
+ * `delivered` in the ledger together with the card data the bot needs to update the card in place.
+ * A 403 is recorded `unreachable`; a failed send records nothing and drops its claim, so a rerun of
+ * the run retries it as a first send.
  *
- * Teams has no idempotent send, so a crash between Teams accepting a card and the ledger insert can
- * only be resolved one way or the other: we choose at-least-once (a rerun sends that rep's card
- * again) over at-most-once (a "sending" mark written first would leave that rep silently without a
- * card). The ledger row is written as soon as the 201 is back, beside the card save, and the rep's
- * slot in the run's send concurrency is held until it is stored. So the window is not one insert
- * wide: every send in flight is in it (sent, answer not yet back, or ledger insert not yet done),
- * and a crash duplicates at most those, never more than the send concurrency (16 by default).
- * `npm run bench crash` kills the run at random points and measures it.
+ * Teams has no idempotent send, so a send whose answer never reached the ledger (a crash, storage
+ * refusing the write) is settled by the claim (weeklyClaims.ts): a later tick looks for the card the
+ * send saved and records it, and only when none was saved sends once more. A rep gets at most one
+ * duplicate, and only if they were in flight when the run failed (never more than the send
+ * concurrency, 16 by default), however many ticks storage keeps failing; a claim still fresh means
+ * another instance is sending, and the rep is left to it. `npm run bench crash` kills the run at
+ * random points and measures it.
  */
 export async function deliverRepWeek(
   week: RepWeek,
@@ -70,6 +71,11 @@ export async function deliverRepWeek(
   const bytes = cardBytes(card);
   if (bytes > MAX_CARD_BYTES) {
     return { rep, status: 'failed', error: `card is ${bytes} bytes, over the ${MAX_CARD_BYTES} limit` };
+  }
+  const claimed = await ctx.runs.claimSend(ctx.runKey, rep, ctx.at);
+  if (!claimed.claimed) {
+    const settled = await settleClaim(ctx, rep, conversation, claimed.claim);
+    if (settled) return settled;
   }
   const sent = await ctx.sender(conversation.reference, card, weeklyNotificationText(data));
   tally.attempts += sent.attempts ?? 1;
@@ -91,34 +97,93 @@ export async function deliverRepWeek(
       await ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'unreachable' });
       return { rep, status: 'unreachable', code: sent.code, earlier: false };
     case 'failed':
+      // The sender gave up on it (an error answer, or none in time): a later tick's retry is a send
+      // of its own, not one of the unconfirmed ones the claim limits.
+      await ctx.runs.releaseClaim(ctx.runKey, rep);
       return { rep, status: 'failed', error: sent.error };
   }
 }
 
 /**
- * Right after a 201: records `delivered` in the ledger and keeps the card's data, so taps on it
- * update it in place (the weekly card and the daily digest alike).
+ * A rep whose send an earlier tick (or another instance) claimed: the outcome without sending, or
+ * null when this tick sends (the claim then taken over for one more send).
+ */
+async function settleClaim(
+  ctx: DeliveryContext,
+  rep: string,
+  conversation: { reference: Record<string, unknown> },
+  claim: HeldClaim,
+): Promise<RepOutcome | null> {
+  const decision = decideClaim(claim, ctx.now);
+  if (decision === 'under_way')
+    return {
+      rep,
+      status: 'failed',
+      error: `a send started at ${claim.at} is still under way: settled on a later tick`,
+    };
+  const conversationId = conversationIdOf(conversation.reference);
+  const found = conversationId ? await ctx.cards.findRunCard(conversationId, ctx.runKey) : null;
+  if (found) {
+    // Teams took the card, only its ledger row is missing: record it rather than send it again.
+    const customerIds = customerIdsOf(found.data);
+    await ctx.runs.recordDelivery(ctx.runKey, rep, {
+      at: ctx.at,
+      status: 'delivered',
+      activityId: found.messageId,
+      customerIds,
+    });
+    return {
+      rep,
+      status: 'delivered',
+      activityId: found.messageId,
+      customers: customerIds.length,
+      earlier: true,
+    };
+  }
+  if (decision === 'give_up_unless_found')
+    return {
+      rep,
+      status: 'failed',
+      error: `sent ${claim.sends} times with no answer recorded: not sent again (their card may have arrived)`,
+    };
+  if (await ctx.runs.retakeClaim(ctx.runKey, rep, claim, ctx.at)) return null;
+  return { rep, status: 'failed', error: 'another instance took over their send: settled on a later tick' };
+}
+
+/**
+ * Right after a 201: records `delivered` in the ledger, with the customers the card lists, and keeps
+ * the card's data, so taps on it update it in place (the weekly card and the daily digest alike).
  */
 export async function recordDelivered(
-  ctx: Pick<DeliveryContext, 'runKey' | 'at' | 'now' | 'runs' | 'cards'>,
+  ctx: Pick<DeliveryContext, 'runKey' | 'at' | 'now' | 'cards'> & { runs: Pick<RunLedger, 'recordDelivery'> },
   rep: string,
   conversation: { reference: Record<string, unknown>; userId: string },
   activityId: string,
   data: RepCardData,
 ): Promise<void> {
   const conversationId = conversationIdOf(conversation.reference);
-  await Promise.all([
-    ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'delivered', activityId }),
+  const customerIds = customerIdsOf(data);
+  // Both settle before a failure is thrown: the saved card is how a later tick finds this send
+  // when the ledger write is the one that failed.
+  const settled = await Promise.allSettled([
+    ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'delivered', activityId, customerIds }),
     // A stored reference always names its conversation (conversationRefSchema); without one the
     // card could not be found again, so there is nothing to save and taps answer in text.
     conversationId
       ? saveSentCard(ctx.cards, activityId, conversation.userId, data, { conversationId, now: ctx.now })
       : Promise.resolve(),
   ]);
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 /** The conversation id a stored reference names, or null. */
 export function conversationIdOf(reference: Record<string, unknown>): string | null {
   const conversation = reference.conversation as { id?: unknown } | undefined;
   return typeof conversation?.id === 'string' ? conversation.id : null;
+}
+
+/** The customers a card lists (the weekly card's rows or the digest's). */
+function customerIdsOf(data: RepCardData): string[] {
+  return (isDigest(data) ? data.rows : data.customers).map((c) => c.customerId);
 }

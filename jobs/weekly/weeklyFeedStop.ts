@@ -1,14 +1,16 @@
 import type { Log } from '../../bot/ports';
 import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
-import type { AdminNotifier } from './weeklyNotice';
+import type { RunLedger } from '../../storage/runLedger';
+import { type AdminNotifier, postOnce } from './weeklyNotice';
 import type { WeeklyFeedStopped } from './weeklyReport';
 
 /**
  * A feed that cannot be read (a missing or header-only customers or orders file, a missing column,
  * dates that read two ways) stops the week (or the day's follow-ups) before anything is scored or
  * stored: every state row stays as it was, no card goes out, and the admins are told what to fix,
- * once: on the tick that started the run. The run row is left unfinished, so each later tick reads
+ * once: the notice is recorded in the run ledger when it is posted, and a tick whose post failed
+ * leaves it for the next tick to try again. The run row is left unfinished, so each later tick reads
  * the feed again (a failed read costs a listing and a download) and the run goes ahead as soon as
  * the feed is fixed.
  */
@@ -36,21 +38,18 @@ export function feedStoppedText(runKey: string, error: FeedError, kind: FeedStop
 }
 
 /**
- * Logs, tells the admins when this tick started the week's run (`fresh`), and returns the report of
- * a week stopped by the feed. The run row is not finished: the next tick tries again.
+ * Logs, tells the admins unless an earlier tick's notice was posted, and returns the report of a
+ * week stopped by the feed. The run row is not finished: the next tick tries again.
  */
 export async function stopForFeed(
   error: FeedError,
-  run: { runKey: string; localDate: string; fresh: boolean; kind?: FeedStoppedRun },
-  deps: { log: Log; notifyAdmins?: AdminNotifier },
+  run: { runKey: string; localDate: string; at: string; kind?: FeedStoppedRun },
+  deps: { log: Log; notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
 ): Promise<WeeklyFeedStopped> {
   const text = feedStoppedText(run.runKey, error, run.kind);
   deps.log.warn(text, { runKey: run.runKey, code: error.code, file: error.file });
-  const adminNotice = !run.fresh
-    ? 'told_earlier'
-    : deps.notifyAdmins
-      ? await deps.notifyAdmins(text)
-      : 'not_configured';
+  const posted = await postOnce(text, { ...run, kind: 'feed' }, deps);
+  const adminNotice = posted === 'already_sent' ? 'told_earlier' : posted;
   return {
     status: 'stopped',
     reason: 'feed_error',

@@ -1,12 +1,29 @@
 import type { CardSender } from '../../bot/ports';
 import { buildRunNoticeCard } from '../../cards/runNoticeCard';
 import type { ConversationStore } from '../../storage/conversationStore';
+import type { NoticeKind, RunLedger } from '../../storage/runLedger';
 
 /** What posting the notice came to: at least one admin got it, nobody could be addressed, or every post failed. */
 export type NoticeResult = 'posted' | 'no_recipient' | 'failed';
 
 /** Posts the run's account (first line the title, then one line each) to the admins. */
 export type AdminNotifier = (text: string) => Promise<NoticeResult>;
+
+/**
+ * Posts an admins' notice of a run unless one of that kind was posted already, and records it only
+ * once posted, so a post that failed is tried again by a later call.
+ */
+export async function postOnce(
+  text: string,
+  notice: { runKey: string; at: string; kind: NoticeKind },
+  deps: { notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
+): Promise<NoticeResult | 'not_configured' | 'already_sent'> {
+  if (!deps.notifyAdmins) return 'not_configured';
+  if (await deps.runs.noticeSent(notice.runKey, notice.kind)) return 'already_sent';
+  const result = await deps.notifyAdmins(text);
+  if (result === 'posted') await deps.runs.recordNotice(notice.runKey, notice.at, notice.kind);
+  return result;
+}
 
 /** Who the notice goes to: a channel of the summary channel's team when configured, else each admin 1:1. */
 export interface NoticeRecipients {

@@ -32,19 +32,22 @@ export interface WeekPlan {
  * The pure part of a weekly run: scores the book as of the team's `localDate` against the stored
  * states, draws the holdout, and works out the state rows, the cards and the audit rows. `runAt` is
  * the time the run's own audit rows carry (the week's first start, so every attempt writes the same).
+ * `delivered`: per rep an earlier attempt of the week already sent a card to, the customers it
+ * listed; the feed may have changed since, and only what a card showed counts as flagged.
  */
 export function planWeek(
   book: Book,
   rules: Rules,
   previous: ReadonlyMap<string, CustomerState>,
   at: { localDate: string; runKey: string; runAt: string },
+  delivered: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): WeekPlan {
   const { localDate, runKey, runAt } = at;
   // The one answer to "who is on a rep's list", shared by the weekly run and the `list` command.
   const since = scoreWeekWithChanges(book, rules, dayOf(localDate), previous);
   const { scored } = since;
   const holdout = splitHoldout(scored.customers, previous, rules, runKey);
-  const customers = holdout.customers;
+  const customers = holdout.customers.map((c) => onDeliveredCard(c, delivered));
   const states = nextStates(customers, previous, localDate, holdout);
   // A card's buttons act on its customers' state rows and judge them by surfacedAt: those rows must
   // be there before the card is.
@@ -72,6 +75,18 @@ export function planWeek(
       .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, runAt)),
     heldOutRows: holdout.heldOut.map((c) => heldOutRow(c, previous.get(c.customerId), runKey, runAt)),
   };
+}
+
+/**
+ * A listed customer whose rep's card went out without them (they joined the list after it was sent)
+ * is not surfaced this week: no surfaced row, no surfacedAt, so the audit says only what a card showed.
+ */
+function onDeliveredCard(
+  c: ScoredCustomer,
+  delivered: ReadonlyMap<string, ReadonlySet<string>>,
+): ScoredCustomer {
+  const card = delivered.get(c.owner);
+  return c.surfaced && card && !card.has(c.customerId) ? { ...c, surfaced: false } : c;
 }
 
 /** What `list` asks for: the lists as of a day, against the given states. */

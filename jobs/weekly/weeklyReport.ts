@@ -86,17 +86,25 @@ export interface WeeklyFeedStopped {
   runKey: string;
   localDate: string;
   feedError: { code: string; file: string; message: string };
-  /** told_earlier: the tick that started this week's run told them. */
+  /** told_earlier: an earlier tick of this run posted the notice (one that failed is tried again). */
   adminNotice: NoticeResult | 'not_configured' | 'told_earlier';
   /** The run row stays unfinished: the next timer tick reads the feed again. */
   retry: 'next_tick';
 }
 
+/**
+ * A tick that ran nothing: before the send time, the week already run, or the run under way in
+ * another instance. `adminNotice`: a finished run's notice that could not be posted, tried again.
+ */
+export interface WeeklyNotDue {
+  status: 'not_due';
+  runKey: string;
+  reason: 'before_send_time' | 'already_ran' | 'in_progress';
+  adminNotice?: WeeklyRunDone['adminNotice'];
+}
+
 /** What a weekly timer tick did. */
-export type WeeklyReport =
-  | { status: 'not_due'; runKey: string; reason: 'before_send_time' | 'already_ran' }
-  | WeeklyFeedStopped
-  | WeeklyRunDone;
+export type WeeklyReport = WeeklyNotDue | WeeklyFeedStopped | WeeklyRunDone;
 
 /** Counts outcomes per status (every status present, zeros included). */
 export function countOutcomes(outcomes: readonly RepOutcome[]): Record<RepStatus, number> {
@@ -150,6 +158,8 @@ export function weeklyReportText(report: WeeklyRunDone): string {
     );
   for (const r of report.refused.slice(0, LISTED_IN_TEXT))
     lines.push(`Left out: customer ${r.customerId}: storage would refuse the row (${r.reason})`);
+  const notice = noticeLine(report.adminNotice);
+  if (notice) lines.push(notice);
   if (report.notReached.length > 0) {
     lines.push('Not reached:');
     for (const n of report.notReached.slice(0, LISTED_IN_TEXT)) lines.push(`- ${n.rep}: ${n.detail}`);
@@ -157,6 +167,26 @@ export function weeklyReportText(report: WeeklyRunDone): string {
     if (more > 0) lines.push(`- and ${more} more (see the run's log)`);
   }
   return lines.join('\n');
+}
+
+/** What became of the admins' notice, for the log; nothing when none was needed (the notice's own text). */
+function noticeLine(notice: WeeklyRunDone['adminNotice']): string | null {
+  switch (notice) {
+    case 'not_needed':
+      return null;
+    case 'posted':
+      return 'The admins were sent this account.';
+    case 'already_sent':
+      return 'The admins were sent the account earlier this week: not sent again.';
+    case 'deferred':
+      return "The admins' notice waits for the last attempt.";
+    case 'not_configured':
+      return 'No admins are configured: nobody was sent this account.';
+    case 'no_recipient':
+      return 'No admin could be reached (none has the app installed): the notice is tried again on each tick this week.';
+    case 'failed':
+      return "The admins' notice could not be posted: it is tried again on each tick this week.";
+  }
 }
 
 /** A rep an earlier attempt of a run already handled, as the ledger recorded it (`customers`: rows on their card). */

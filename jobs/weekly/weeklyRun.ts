@@ -6,13 +6,14 @@ import type { Rules } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
 import { runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
+import type { Delivery } from '../../storage/runLedger';
 import { stateRowProblem } from '../../storage/stateEntity';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import { openRun } from './runOpening';
 import type { CardLocale } from './weeklyCardFor';
 import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
-import type { AdminNotifier } from './weeklyNotice';
+import { type AdminNotifier, postOnce } from './weeklyNotice';
 import { planWeek } from './weeklyPlan';
 import { setAsideUnstorable } from './weeklyRefused';
 import {
@@ -90,7 +91,17 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     { kind: 'weekly', runKey, localDate, now, timeZone: config.timeZone, force, extraAttempts },
     () => storage.state.readAll(),
   );
-  if (opening.status === 'already_ran') return { status: 'not_due', runKey, reason: 'already_ran' };
+  if (opening.status === 'already_ran') {
+    if (opening.inProgressSince) return { status: 'not_due', runKey, reason: 'in_progress' };
+    const pending = opening.run?.pendingNotice;
+    if (!pending) return { status: 'not_due', runKey, reason: 'already_ran' };
+    return {
+      status: 'not_due',
+      runKey,
+      reason: 'already_ran',
+      adminNotice: await retryNotice(deps, runKey, pending, now),
+    };
+  }
   if (opening.status === 'stopped') return opening.report;
   const {
     attempt,
@@ -105,7 +116,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   } = opening;
   const { book, report: feedReport } = feed;
   const planned = setAsideUnstorable(
-    planWeek(book, deps.rules, snapshot.states, { localDate, runKey, runAt }),
+    planWeek(book, deps.rules, snapshot.states, { localDate, runKey, runAt }, deliveredCards(handled)),
     stateRowProblem,
   );
   const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planned.plan;
@@ -212,18 +223,27 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     },
     outcomes,
   };
+  let noticeText = '';
   if (willRetry(attempt, report.counts.failed, extraAttempts)) {
     // A later tick delivers to the failed reps: tell the admins once, after the last attempt.
     report.retry = 'next_tick';
     report.adminNotice = 'deferred';
   } else if (report.notReached.length > 0 || report.refused.length > 0) {
-    report.adminNotice = await noticeOnce(deps, runKey, weeklyReportText(report), at);
+    noticeText = weeklyReportText(report);
+    report.adminNotice = await postOnce(
+      noticeText,
+      { runKey, at, kind: 'run' },
+      { ...deps, runs: storage.runs },
+    );
   }
   report.durationMs = Math.round(clock() - started);
+  // A notice that could not be posted stays on the run row: later ticks of the week try it again.
+  const unposted = report.adminNotice === 'failed' || report.adminNotice === 'no_recipient';
   await storage.runs.finishRun(
     runKey,
     new Date(now.getTime() + report.durationMs).toISOString(),
     ledgerSummary(report),
+    unposted ? noticeText : undefined,
   );
   const text = weeklyReportText(report);
   if (report.notReached.length > 0) log.warn(text, { runKey });
@@ -232,20 +252,42 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
 }
 
 /**
- * Posts the admins' notice once per week: a forced or repeated run of the same week finds it in the
- * ledger and posts nothing (its report and log still say everything).
+ * A finished run whose admins' notice could not be posted: each later tick of the week posts it,
+ * until one succeeds (postOnce records it then, and it is not posted twice). The run key is the
+ * week's, so the tries end with the week.
  */
-async function noticeOnce(
+async function retryNotice(
   deps: WeeklyRunDeps,
   runKey: string,
   text: string,
-  at: string,
+  now: Date,
 ): Promise<WeeklyRunDone['adminNotice']> {
-  if (!deps.notifyAdmins) return 'not_configured';
-  if (await deps.storage.runs.noticeSent(runKey)) return 'already_sent';
-  const result = await deps.notifyAdmins(text);
-  if (result === 'posted') await deps.storage.runs.recordNotice(runKey, at);
+  const result = await postOnce(
+    text,
+    { runKey, at: now.toISOString(), kind: 'run' },
+    {
+      notifyAdmins: deps.notifyAdmins,
+      runs: deps.storage.runs,
+    },
+  );
+  if (result === 'posted')
+    deps.log.info(`weekly run ${runKey}: the admins' notice posted on a later tick`, { runKey });
+  else if (result === 'failed' || result === 'no_recipient')
+    deps.log.warn(`weekly run ${runKey}: the admins' notice still could not be posted (${result})`, {
+      runKey,
+    });
   return result;
+}
+
+/**
+ * The customers each rep's delivered card listed, from the ledger: a rerun of the week flags no one
+ * else for them (rows written before the ledger kept them have none, and are left out).
+ */
+function deliveredCards(handled: readonly Delivery[]): Map<string, ReadonlySet<string>> {
+  const cards = new Map<string, ReadonlySet<string>>();
+  for (const d of handled)
+    if (d.status === 'delivered' && d.customerIds) cards.set(d.repId, new Set(d.customerIds));
+  return cards;
 }
 
 /** How many audit rows this attempt recorded, and how many an earlier one already had. */

@@ -76,4 +76,48 @@ describe('run ledger on Azurite', () => {
       storage.runs.finishRun('monthly-2026-11', '2026-12-01T15:00:09.000Z', 'x'.repeat(40_000)),
     ).rejects.toThrow(/limit/);
   });
+
+  it('a send claim goes to one caller; a takeover needs the ETag it read; a released claim is claimed anew', async () => {
+    const storage = await openTestStorage('runsClaim');
+    const runKey = 'weekly-2026-W48';
+    const at = '2026-11-23T14:03:00.000Z';
+    const later = '2026-11-23T14:18:00.000Z';
+    const claims = await Promise.all([1, 2, 3].map(() => storage.runs.claimSend(runKey, 'rep-a', at)));
+    expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+    const held = claims.find((c) => !c.claimed);
+    if (!held || held.claimed) throw new Error('expected a claim already there');
+    expect(held.claim).toMatchObject({ at, sends: 1 });
+    expect(await storage.runs.retakeClaim(runKey, 'rep-a', held.claim, later)).toBe(true);
+    // A second instance holding the same read loses the takeover.
+    expect(await storage.runs.retakeClaim(runKey, 'rep-a', held.claim, later)).toBe(false);
+    expect(await storage.runs.claimSend(runKey, 'rep-a', later)).toMatchObject({
+      claimed: false,
+      claim: { at: later, sends: 2 },
+    });
+    await storage.runs.releaseClaim(runKey, 'rep-a');
+    await storage.runs.releaseClaim(runKey, 'rep-a');
+    expect(await storage.runs.claimSend(runKey, 'rep-a', later)).toEqual({ claimed: true });
+    // Claims are not deliveries; a delivery keeps the customers its card listed.
+    expect(await storage.runs.listRun(runKey)).toEqual([]);
+    await storage.runs.recordDelivery(runKey, 'rep-a', {
+      at,
+      status: 'delivered',
+      activityId: 'act-1',
+      customerIds: ['C-1', 'C/2#x'],
+    });
+    expect(await storage.runs.listRun(runKey)).toEqual([
+      { repId: 'rep-a', at, status: 'delivered', activityId: 'act-1', customerIds: ['C-1', 'C/2#x'] },
+    ]);
+  });
+
+  it('notices of each kind are recorded apart; a finished run keeps the notice it could not post', async () => {
+    const storage = await openTestStorage('runsNotice');
+    const runKey = 'weekly-2026-W48';
+    await storage.runs.recordNotice(runKey, '2026-11-23T14:03:00.000Z', 'feed');
+    expect(await storage.runs.noticeSent(runKey, 'feed')).toBe(true);
+    expect(await storage.runs.noticeSent(runKey)).toBe(false);
+    await storage.runs.startRun(runKey, '2026-11-23T14:03:00.000Z');
+    await storage.runs.finishRun(runKey, '2026-11-23T14:04:00.000Z', {}, 'Weekly run: not reached');
+    expect(await storage.runs.getRun(runKey)).toMatchObject({ pendingNotice: 'Weekly run: not reached' });
+  });
 });

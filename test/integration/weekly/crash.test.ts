@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CardSender } from '../../../bot/ports';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import type { Book } from '../../../rules/book';
 import type { AuditStore, RunLedger, StateStore } from '../../../storage';
+import type { TableCardStore } from '../../../storage/cardStore';
 import {
   conversationOf,
   depsFor,
@@ -77,24 +79,24 @@ describe('crash midway, then a rerun', () => {
     for (const rep of REPS) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
   });
 
-  it('documents the chosen side of the send/ledger window: a crash right after a 201 resends that one card (at-least-once)', async () => {
+  it('a crash right after a 201, before the ledger row: the next tick finds the saved card and does not send it again', async () => {
     const book = slippingBook(REPS, { slipping: 1 });
     const victim = REPS[3];
-    const runs = world.storage.runs;
-    const crashingLedger: RunLedger = Object.assign(Object.create(runs) as RunLedger, {
-      recordDelivery: async (...args: Parameters<RunLedger['recordDelivery']>) => {
-        if (args[1] === victim && args[2].status === 'delivered')
-          throw new Error('injected crash before the ledger write');
-        return runs.recordDelivery(...args);
+    await crashThenNextTick(world, book, victim);
+    for (const rep of REPS) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+  });
+
+  it('documents the chosen side of the send/ledger window: with no saved card either, the next tick sends that one card again, once', async () => {
+    const book = slippingBook(REPS, { slipping: 1 });
+    const victim = REPS[3];
+    const noCards: TableCardStore = Object.assign(Object.create(world.cards) as TableCardStore, {
+      save: async (card: Parameters<TableCardStore['save']>[0]) => {
+        if (card.conversationId === conversationOf(victim))
+          throw new Error('injected crash before the card save');
+        return world.cards.save(card);
       },
     });
-    const crashingDeps = depsFor(world, book, {
-      storage: { ...world.storage, runs: crashingLedger },
-      config: { ...config(), sendConcurrency: 1 },
-    });
-    await expect(runWeekly(crashingDeps, { now: SEND_TIME })).rejects.toThrow('injected crash');
-    const second = await runWeekly(depsFor(world, book), { now: NEXT_TICK });
-    expect(second).toMatchObject({ status: 'completed', counts: { delivered: REPS.length } });
+    await crashThenNextTick(world, book, victim, noCards);
     expect(world.fake.sentTo(conversationOf(victim))).toHaveLength(2);
     for (const rep of REPS.filter((r) => r !== victim))
       expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
@@ -128,6 +130,34 @@ describe('crash midway, then a rerun', () => {
     expect(restFinished).toBe(true);
   });
 });
+
+/**
+ * A run, one rep at a time, that dies on the way to the victim's `delivered` row (after the card
+ * went out), then the next tick, which completes the week.
+ */
+async function crashThenNextTick(
+  world: WeeklyWorld,
+  book: Book,
+  victim: string,
+  cards: TableCardStore = world.cards,
+): Promise<void> {
+  const runs = world.storage.runs;
+  const crashingLedger: RunLedger = Object.assign(Object.create(runs) as RunLedger, {
+    recordDelivery: async (...args: Parameters<RunLedger['recordDelivery']>) => {
+      if (args[1] === victim && args[2].status === 'delivered')
+        throw new Error('injected crash before the ledger write');
+      return runs.recordDelivery(...args);
+    },
+  });
+  const crashing = depsFor(world, book, {
+    storage: { ...world.storage, runs: crashingLedger },
+    cards,
+    config: { ...config(), sendConcurrency: 1 },
+  });
+  await expect(runWeekly(crashing, { now: SEND_TIME })).rejects.toThrow('injected crash');
+  const second = await runWeekly(depsFor(world, book), { now: NEXT_TICK });
+  expect(second).toMatchObject({ status: 'completed', counts: { delivered: REPS.length } });
+}
 
 function config() {
   return { timeZone: 'America/Chicago', weeklySendAt: { weekday: 1, hour: 8, minute: 3 } };

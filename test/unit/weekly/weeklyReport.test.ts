@@ -44,7 +44,8 @@ function report(list: RepOutcome[]): WeeklyRunDone {
     notReached: notReached(list),
     sends: { attempts: 4, retries: 1, throttled: 0 },
     storage: { requests: 40, transactions: 3, cardSaves: 1 },
-    adminNotice: 'posted',
+    // The text as the notice itself carries it: what became of the notice is not known yet.
+    adminNotice: 'not_needed',
     durationMs: 1234,
     phasesMs: { prepare: 200, deliver: 1000, storeRest: 500 },
     outcomes: list,
@@ -111,6 +112,19 @@ describe('the weekly report', () => {
     const text = weeklyReportText(report(many));
     expect(text.split('\n')).toHaveLength(2 + 20 + 1);
     expect(text).toContain('- and 5 more');
+  });
+
+  it("says in the log what became of the admins' notice, a failed one included", () => {
+    const secondLine = (adminNotice: WeeklyRunDone['adminNotice']) =>
+      weeklyReportText({ ...report(outcomes), adminNotice }).split('\n')[1];
+    expect(secondLine('not_needed')).toBe('Not reached:');
+    expect(secondLine('failed')).toBe(
+      "The admins' notice could not be posted: it is tried again on each tick this week.",
+    );
+    expect(secondLine('no_recipient')).toContain('tried again on each tick this week');
+    expect(secondLine('posted')).toBe('The admins were sent this account.');
+    expect(secondLine('already_sent')).toContain('earlier this week');
+    expect(secondLine('deferred')).toContain('waits for the last attempt');
   });
 
   it('the ledger copy drops the per-rep list and stays small for 2,000 failing reps', () => {

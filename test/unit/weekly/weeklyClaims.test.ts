@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { heldElsewhere, RUN_HELD_MS } from '../../../jobs/weekly/runOpening';
+import { CLAIM_HOLD_MS, decideClaim } from '../../../jobs/weekly/weeklyClaims';
+
+const AT = '2026-11-23T14:03:00.000Z';
+const later = (ms: number) => new Date(Date.parse(AT) + ms);
+
+describe('a send claim found in the ledger', () => {
+  it('is left to the send under way while fresh (another instance on the same run)', () => {
+    expect(decideClaim({ at: AT, sends: 1 }, later(0))).toBe('under_way');
+    expect(decideClaim({ at: AT, sends: 2 }, later(CLAIM_HOLD_MS - 1))).toBe('under_way');
+  });
+
+  it('from an earlier tick: settled from the card store, else sent once more, and never a third time', () => {
+    expect(decideClaim({ at: AT, sends: 1 }, later(15 * 60_000))).toBe('resend_unless_found');
+    expect(decideClaim({ at: AT, sends: 2 }, later(15 * 60_000))).toBe('give_up_unless_found');
+    expect(decideClaim({ at: AT, sends: 5 }, later(CLAIM_HOLD_MS))).toBe('give_up_unless_found');
+  });
+});
+
+describe('a run row another instance started', () => {
+  it('is held while recent and unfinished; the next tick (15 minutes on) resumes it', () => {
+    expect(heldElsewhere({ runKey: 'weekly-2026-W48', startedAt: AT }, later(60_000))).toBe(true);
+    expect(heldElsewhere({ runKey: 'weekly-2026-W48', startedAt: AT }, later(RUN_HELD_MS))).toBe(false);
+    expect(heldElsewhere({ runKey: 'weekly-2026-W48', startedAt: AT }, later(15 * 60_000))).toBe(false);
+    expect(
+      heldElsewhere({ runKey: 'weekly-2026-W48', startedAt: AT, finishedAt: AT, report: '{}' }, later(0)),
+    ).toBe(false);
+  });
+});
