@@ -29,7 +29,7 @@ import {
   openCardAction,
   undoKey,
 } from './auditHistory';
-import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from './authorise';
+import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin, NO_EMAIL_YET } from './authorise';
 import { outcomeOfRow } from './cardOutcome';
 import { type CommitResult, commitDecision, finishRecorded, isUndone } from './commitAction';
 import { decideTap } from './decideTap';
@@ -162,15 +162,21 @@ export class ChurnActionHandler implements ActionHandler {
       this.history(submit.customerId),
       submit.action === 'undo' ? this.shownOutcome(request, submit.customerId) : undefined,
     ]);
-    if (!read) return { text: UNKNOWN_CUSTOMER };
+    const auth =
+      read &&
+      authoriseOnCustomer(
+        { userId: actor.userId, email: rep?.email || null },
+        read.state.owner,
+        read.state.name,
+        this.deps.access,
+      );
+    if (!read || !auth?.ok) {
+      // Someone else's customer is answered exactly as an unknown one (a forged tap must not learn
+      // that the id exists, or its name); without an email nobody's customer can be told apart.
+      const noEmail = !rep?.email && !isAdmin(actor.userId, this.deps.access);
+      return { text: noEmail ? NO_EMAIL_YET : UNKNOWN_CUSTOMER };
+    }
     const current = read.state;
-    const auth = authoriseOnCustomer(
-      { userId: actor.userId, email: rep?.email || null },
-      current.owner,
-      current.name,
-      this.deps.access,
-    );
-    if (!auth.ok) return { text: auth.message };
     // Teams always sends the card's message id; without one, the chat and week stand in for it.
     const messageId = cardMessageKey(request.replyToId ?? `chat:${request.conversationId}|${submit.runKey}`);
     const ctx = this.context(current, actor, '', messageId);

@@ -22,6 +22,10 @@ export function checkTenant(actorTenantId: string, policy: AccessPolicy): Refusa
   return refuse('not_allowed', FOREIGN_TENANT);
 }
 
+/** What a user is told when their install stored no email, so no customer can be matched to them. */
+export const NO_EMAIL_YET =
+  'I do not know your email address yet, so I cannot tell which customers are yours. Reinstall the app in our chat, or ask an admin.';
+
 /** Emails and UPNs compare case-insensitively, ignoring surrounding spaces. */
 function sameAddress(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -40,12 +44,7 @@ export function authoriseOnCustomer(
   if (actor.email && owner.trim() !== '' && sameAddress(actor.email, owner))
     return { ok: true, asAdmin: false };
   if (isAdmin(actor.userId, policy)) return { ok: true, asAdmin: true };
-  if (!actor.email) {
-    return refuse(
-      'not_allowed',
-      'I do not know your email address yet, so I cannot tell which customers are yours. Reinstall the app in our chat, or ask an admin.',
-    );
-  }
+  if (!actor.email) return refuse('not_allowed', NO_EMAIL_YET);
   return refuse(
     'not_allowed',
     `${customerName} belongs to another rep; only they or an admin can change it. Nothing was changed.`,
