@@ -88,7 +88,11 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },
     rules,
     timeZone: config.timeZone,
-    access: { tenantId: config.bot.tenantId, adminUserIds: config.adminUserIds },
+    access: {
+      tenantId: config.bot.tenantId,
+      adminUserIds: config.adminUserIds,
+      managerUserIds: config.managerUserIds,
+    },
     // The `summary` command shows the same card the monthly timer posts, from the audit trail.
     summaryCard: async (month) => (await summaryCardFor(storage, month, summaryOptions(rules))).card,
     cardFormat: config.card,

@@ -29,7 +29,14 @@ import {
   openCardAction,
   undoKey,
 } from './auditHistory';
-import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin, NO_EMAIL_YET } from './authorise';
+import {
+  type AccessPolicy,
+  authoriseOnCustomer,
+  checkTenant,
+  isAdmin,
+  NO_EMAIL_YET,
+  seesTeam,
+} from './authorise';
 import { outcomeOfRow } from './cardOutcome';
 import { type CommitResult, commitDecision, finishRecorded, isUndone } from './commitAction';
 import { decideTap } from './decideTap';
@@ -40,6 +47,7 @@ import {
   MALFORMED_SUBMIT,
   NOTHING_TO_UNDO,
   PERSONAL_ONLY,
+  SUMMARY_FOR_MANAGERS,
   SUMMARY_NOT_AVAILABLE,
   UNKNOWN_CUSTOMER,
 } from './replies';
@@ -139,7 +147,10 @@ export class ChurnActionHandler implements ActionHandler {
     if (tenant) return { text: tenant.message };
     switch (request.command) {
       case 'summary':
-        return this.summary();
+        // The whole team's figures, as the team tab shows them: managers and admins only.
+        return seesTeam(request.actor.userId, this.deps.access)
+          ? this.summary()
+          : { text: SUMMARY_FOR_MANAGERS };
       case 'list':
         return request.conversationKind === 'personal'
           ? this.list(request.actor, request.page ?? 1)

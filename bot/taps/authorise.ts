@@ -6,11 +6,18 @@ export interface AccessPolicy {
   tenantId: string;
   /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
   adminUserIds: readonly string[];
+  /** Teams user ids who see the whole team's figures (as on the team tab) but act only on their own customers. */
+  managerUserIds?: readonly string[];
 }
 
 /** True when the user is a configured admin. */
 export function isAdmin(userId: string, policy: AccessPolicy): boolean {
   return policy.adminUserIds.includes(userId);
+}
+
+/** True when the user may see the whole team's figures: an admin or a manager, as on the tabs. */
+export function seesTeam(userId: string, policy: AccessPolicy): boolean {
+  return isAdmin(userId, policy) || (policy.managerUserIds ?? []).includes(userId);
 }
 
 /** What a user of another tenant is told, whether they typed or tapped. */
