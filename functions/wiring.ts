@@ -102,12 +102,18 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     log,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  const recipients = { adminUserIds: config.adminUserIds, adminChannelId: config.adminChannelId };
   const bot = createBotRuntime({
     bot: config.bot,
     store: storage.conversations,
     actions,
     log,
     adapter,
+    // A move of the summary channel is told to the admins as the weekly run's notice is.
+    admins: {
+      adminUserIds: config.adminUserIds,
+      notifyAdmins: adminNotifier(sendCard, storage.conversations, recipients, log),
+    },
   });
 
   const clock = options.clock ?? (() => new Date());
@@ -142,12 +148,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       readBook: feedReaderFor(config, current),
       sender: sendCard,
       log: runLog,
-      notifyAdmins: adminNotifier(
-        sendCard,
-        storage.conversations,
-        { adminUserIds: config.adminUserIds, adminChannelId: config.adminChannelId },
-        runLog,
-      ),
+      notifyAdmins: adminNotifier(sendCard, storage.conversations, recipients, runLog),
     };
   };
 
