@@ -19,6 +19,7 @@ import type {
   ConversationStore,
   Log,
   RepInstall,
+  SummaryChannel,
 } from './ports';
 import { FOREIGN_TENANT } from './taps/authorise';
 
@@ -52,7 +53,18 @@ export interface ChurnBotDeps {
   log: Log;
   /** The one tenant served; empty or missing = any (local runs). */
   tenantId?: string;
+  /** Teams user ids (AAD object ids) who may move the summary channel with `summary here`. */
+  adminUserIds?: readonly string[];
+  /**
+   * Tells the admins (the weekly notice's recipients) that the summary channel changed, so a move
+   * nobody asked for is seen before the next summary goes out. Missing: the change is only logged.
+   */
+  notifyAdmins?: (text: string) => Promise<'posted' | 'no_recipient' | 'failed'>;
 }
+
+/** What someone who is not an admin is told when they type `summary here`. */
+export const SUMMARY_HERE_ADMINS_ONLY =
+  'Only an admin can choose where the monthly summary is posted. Nothing was changed.';
 
 /**
  * The Teams side of the product: captures where to reach each rep and the team's summary channel,
@@ -147,34 +159,58 @@ export class ChurnBot extends TeamsActivityHandler {
       this.deps.log.warn('channel install without team info: summary channel not set');
       return;
     }
-    // Teams convention: the General channel's conversation id is the team id.
-    await this.saveSummaryChannel(context, team.id, team.id, team.name ?? null, 'install');
+    // Teams convention: the General channel's conversation id is the team id. Adding the app to
+    // another team must not take the company-wide summary there: an install sets it only when unset.
+    const channel = summaryChannelOf(context, team.id, team.id, team.name ?? null, 'install');
+    if (!(await this.deps.store.setSummaryChannelIfNone(channel))) {
+      this.deps.log.info('installed in a team: the summary channel is already set, kept', {
+        teamId: team.id,
+      });
+      return;
+    }
+    await this.tellAdmins(
+      `The monthly summary will be posted in the General channel of ${team.name ?? team.id}: the app was added to that team.`,
+    );
   }
 
-  private async saveSummaryChannel(
-    context: TurnContext,
-    teamId: string,
-    channelId: string,
-    teamName: string | null,
-    setBy: string,
-  ): Promise<void> {
-    const activity = context.activity;
-    const base = toConversationRef(TurnContext.getConversationReference(activity));
-    // Point at the channel itself, not at the thread the command was typed in.
-    const reference: ConversationRef = {
-      ...base,
-      conversation: { ...base.conversation, id: channelId, isGroup: true, conversationType: 'channel' },
-    };
-    delete reference.user;
-    await this.deps.store.setSummaryChannel({
-      teamId,
-      teamName,
-      channelId,
-      tenantId: tenantOf(activity),
-      serviceUrl: activity.serviceUrl,
-      reference,
-      setBy,
-    });
+  private async moveSummaryChannel(context: TurnContext, actor: Actor): Promise<void> {
+    // The summary carries every rep's figures: only an admin may say where it goes.
+    if (!(this.deps.adminUserIds ?? []).includes(actor.userId)) {
+      this.deps.log.warn('summary here refused: not an admin', { userId: actor.userId });
+      await context.sendActivity(SUMMARY_HERE_ADMINS_ONLY);
+      return;
+    }
+    const team = teamsGetTeamInfo(context.activity);
+    const channelId = teamsGetChannelId(context.activity);
+    if (!team?.id || !channelId) {
+      await context.sendActivity(
+        'Type `summary here` in a team channel to have the monthly summary posted there.',
+      );
+      return;
+    }
+    await this.deps.store.setSummaryChannel(
+      summaryChannelOf(context, team.id, channelId, team.name ?? null, actor.userId),
+    );
+    const told = await this.tellAdmins(
+      `${actor.name || actor.userId} moved the monthly summary to a channel of ${team.name ?? team.id} (${channelId}).`,
+    );
+    await context.sendActivity(
+      `Done: the monthly summary will be posted in this channel. ${told ? 'The admins were told.' : 'The change is in the log (no admin could be told).'}`,
+    );
+  }
+
+  /** Logs a change of the summary channel and tells the admins; false when it could not be posted. */
+  private async tellAdmins(text: string): Promise<boolean> {
+    this.deps.log.warn('summary channel changed', { text });
+    if (!this.deps.notifyAdmins) return false;
+    try {
+      return (await this.deps.notifyAdmins(text)) === 'posted';
+    } catch (error) {
+      this.deps.log.error('could not tell the admins the summary channel changed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    }
   }
 
   private async handleUninstall(context: TurnContext): Promise<void> {
@@ -229,19 +265,32 @@ export class ChurnBot extends TeamsActivityHandler {
           });
     await applyReply(context, reply, undefined);
   }
+}
 
-  private async moveSummaryChannel(context: TurnContext, actor: Actor): Promise<void> {
-    const team = teamsGetTeamInfo(context.activity);
-    const channelId = teamsGetChannelId(context.activity);
-    if (!team?.id || !channelId) {
-      await context.sendActivity(
-        'Type `summary here` in a team channel to have the monthly summary posted there.',
-      );
-      return;
-    }
-    await this.saveSummaryChannel(context, team.id, channelId, team.name ?? null, actor.userId);
-    await context.sendActivity('Done: the monthly summary will be posted in this channel.');
-  }
+/** The summary channel as stored: a reference to the channel itself, not to the thread typed in. */
+function summaryChannelOf(
+  context: TurnContext,
+  teamId: string,
+  channelId: string,
+  teamName: string | null,
+  setBy: string,
+): SummaryChannel {
+  const activity = context.activity;
+  const base = toConversationRef(TurnContext.getConversationReference(activity));
+  const reference: ConversationRef = {
+    ...base,
+    conversation: { ...base.conversation, id: channelId, isGroup: true, conversationType: 'channel' },
+  };
+  delete reference.user;
+  return {
+    teamId,
+    teamName,
+    channelId,
+    tenantId: tenantOf(activity),
+    serviceUrl: activity.serviceUrl,
+    reference,
+    setBy,
+  };
 }
 
 /** Applies a handler's reply: card update in place first, then text, then new cards. */

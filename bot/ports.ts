@@ -42,8 +42,10 @@ export interface ConversationStore {
   removeRep(userId: string): Promise<void>;
   /** Updates the stored serviceUrl when it changed; an unknown user is not an error. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<unknown>;
-  /** Replaces the team's summary channel. */
+  /** Replaces the team's summary channel (an admin's `summary here`). */
   setSummaryChannel(channel: SummaryChannel): Promise<void>;
+  /** Stores the summary channel only when none is stored yet (an install); true when it was stored. */
+  setSummaryChannelIfNone(channel: SummaryChannel): Promise<boolean>;
 }
 
 /** The person who typed or tapped. */

@@ -1,7 +1,7 @@
 import type { CloudAdapter } from 'botbuilder';
 import type { Config } from '../functions/config';
 import { createBotAdapter } from './adapter';
-import { ChurnBot } from './churnBot';
+import { ChurnBot, type ChurnBotDeps } from './churnBot';
 import { type BotHttpRequest, type BotHttpResponse, processBotRequest } from './httpAdapter';
 import { type ActionHandler, type ConversationStore, consoleLog, type Log } from './ports';
 
@@ -20,6 +20,8 @@ export interface BotRuntimeOptions {
   log?: Log;
   /** An adapter already built from the same settings (the wiring shares one with the senders). */
   adapter?: CloudAdapter;
+  /** Who may move the summary channel (`summary here`), and how they hear of a move. */
+  admins?: Pick<ChurnBotDeps, 'adminUserIds' | 'notifyAdmins'>;
 }
 
 /** Builds the adapter and the bot from the settings and the ports they need. */
@@ -31,6 +33,7 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
     actions: options.actions,
     log,
     tenantId: options.bot.tenantId,
+    ...options.admins,
   });
   return {
     adapter,

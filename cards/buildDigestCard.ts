@@ -4,7 +4,7 @@ import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
 import { cardTemplate } from './cardTemplate';
 import { type ParsedDigestCardData, parseDigestCardData } from './digestCardData';
 import type { DigestCardData, FollowUpReason } from './digestCardModels';
-import { formatCount, formatMoney, formatShortDate, truncate, wonBackPrefill } from './format';
+import { formatCount, formatMoney, formatShortDate, markdownSafe, truncate, wonBackPrefill } from './format';
 import digestTemplate from './templates/digestCard.json';
 
 const template = cardTemplate(digestTemplate);
@@ -61,7 +61,8 @@ function viewModel(data: ParsedDigestCardData) {
       const kind = r.reason.kind;
       return {
         customerId: r.customerId,
-        name: truncate(r.name, MAX_NAME_CHARS),
+        // Shown in a markdown TextBlock: the feed's name is escaped.
+        name: markdownSafe(r.name, MAX_NAME_CHARS),
         valueText: valueText(r, money),
         reasonText: followUpText(r.reason, money, data.locale, !r.outcome),
         flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),

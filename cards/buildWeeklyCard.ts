@@ -18,6 +18,7 @@ import {
   formatExactMoney,
   formatMoney,
   formatShortDate,
+  markdownSafe,
   plainText,
   truncate,
   weekOfRunKey,
@@ -182,7 +183,7 @@ function viewModel(data: ParsedWeeklyCardData) {
     nextPage: nextPage ?? 0,
     nextPageTitle: `Show the next ${Math.min(moreCount, Math.max(1, data.customers.length))}`,
     hasBackOnTrack: back.length > 0,
-    backOnTrackText: `Back on track: ${back.map((b) => `${truncate(b.name, MAX_NAME_CHARS)} ordered ${formatShortDate(b.orderedOn, data.locale)}`).join('; ')}`,
+    backOnTrackText: `Back on track: ${back.map((b) => `${markdownSafe(b.name, MAX_NAME_CHARS)} ordered ${formatShortDate(b.orderedOn, data.locale)}`).join('; ')}`,
     noteMaxLength: data.noteMaxLength,
     lossReasons: data.lossReasons,
     rows: data.customers.map((c, index) => {
@@ -190,9 +191,10 @@ function viewModel(data: ParsedWeeklyCardData) {
       return {
         customerId: c.customerId,
         name: truncate(plainText(c.name), MAX_NAME_CHARS),
+        // A markdown TextBlock (the link to the customer's page needs it): the feed's name is escaped.
         nameText: data.tabAppId
-          ? `[${markdownText(truncate(plainText(c.name), MAX_NAME_CHARS))}](${customerPageLink(data.tabAppId, c.customerId)})`
-          : truncate(plainText(c.name), MAX_NAME_CHARS),
+          ? `[${markdownSafe(c.name, MAX_NAME_CHARS)}](${customerPageLink(data.tabAppId, c.customerId)})`
+          : markdownSafe(c.name, MAX_NAME_CHARS),
         valueText: valueText(c, money),
         bandText: status.text,
         bandColor: status.color,
@@ -221,9 +223,4 @@ function viewModel(data: ParsedWeeklyCardData) {
 export function buildWeeklyCard(data: WeeklyCardData): CardJson {
   const parsed = parseWeeklyCardData(data);
   return template.expand({ $root: viewModel(parsed) }) as CardJson;
-}
-
-/** A name as link text in the card's markdown: brackets and backslashes escaped. */
-function markdownText(text: string): string {
-  return text.replace(/[\\[\]]/g, (ch) => `\\${ch}`);
 }

@@ -37,6 +37,21 @@ export function plainText(text: string): string {
   return text.replace(CONTROL_CHARACTERS, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
+// Everything Teams' card markdown reads as syntax; a backslash makes each one literal.
+const MARKDOWN_CHARACTERS = /[\\`*_~[\]()#>+\-!|]/g;
+
+/**
+ * Text from the feed or from people (a customer's or rep's name) made safe for a markdown-capable
+ * TextBlock or Fact: control characters removed, cut to `max`, then every markdown character
+ * escaped, so `[pay here](https://evil.example)` or `**URGENT**` shows as typed and is never a link
+ * or bold. A leading `1.` would start a list: its dot is escaped too.
+ */
+export function markdownSafe(text: string, max: number): string {
+  return truncate(plainText(text), max)
+    .replace(MARKDOWN_CHARACTERS, (ch) => `\\${ch}`)
+    .replace(/^(\d+)\./, '$1\\.');
+}
+
 /** `text` cut to `max` characters with an ellipsis, so one long field cannot blow the card's size. */
 export function truncate(text: string, max: number): string {
   const trimmed = text.trim();

@@ -2,7 +2,7 @@ import { type MonthlySummary, monthlySummarySchema } from '../jobs/monthly/month
 import { facts } from '../jobs/monthly/summaryText';
 import type { CardJson } from './cardModels';
 import { cardTemplate } from './cardTemplate';
-import { formatCount, formatMoney, truncate } from './format';
+import { formatCount, formatMoney, markdownSafe, plainText, truncate } from './format';
 import template from './templates/monthlySummary.json';
 
 /** Bars in the value-per-rep chart; the rest are summed into one "Others" bar. */
@@ -28,10 +28,10 @@ function viewModel(s: MonthlySummary) {
   const earning = s.reps.filter((r) => r.valueWonBack > 0);
   const bars = earning
     .slice(0, MAX_CHART_REPS)
-    .map((r) => ({ name: truncate(r.name, MAX_NAME_CHARS), value: r.valueWonBack }));
+    .map((r) => ({ name: truncate(plainText(r.name), MAX_NAME_CHARS), value: r.valueWonBack }));
   const others = earning.slice(MAX_CHART_REPS).reduce((sum, r) => sum + r.valueWonBack, 0);
   if (others > 0) bars.push({ name: `Others (${n(earning.length - MAX_CHART_REPS)})`, value: others });
-  const named = s.reChurn.slice(0, MAX_RECHURN_NAMED).map((c) => truncate(c.name, MAX_NAME_CHARS));
+  const named = s.reChurn.slice(0, MAX_RECHURN_NAMED).map((c) => markdownSafe(c.name, MAX_NAME_CHARS));
   const moreNamed = s.reChurn.length - named.length;
   const reChurnText =
     `At risk again within 90 days of a save: ${n(s.reChurn.length)} (${named.join(', ')}` +
@@ -51,10 +51,15 @@ function viewModel(s: MonthlySummary) {
     hints: s.hints.map((text) => ({ text })),
     hasSaves: bars.length > 0,
     valueChartTitle: `Monthly value won back (${s.currency})`,
-    repBars: bars.map((b) => ({ ...b, valueText: money(b.value) })),
+    // The chart's labels are plain text; its fallback's facts are markdown, so they get the name escaped.
+    repBars: bars.map((b) => ({
+      ...b,
+      factName: markdownSafe(b.name, MAX_NAME_CHARS),
+      valueText: money(b.value),
+    })),
     hasReps: s.reps.length > 0,
     repRows: s.reps.slice(0, MAX_TABLE_REPS).map((r) => ({
-      name: truncate(r.name, MAX_NAME_CHARS),
+      name: markdownSafe(r.name, MAX_NAME_CHARS),
       surfacedText: n(r.surfaced),
       reachedOutText: n(r.reachedOut),
       wonBackText: n(r.wonBack),

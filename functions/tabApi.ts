@@ -19,6 +19,12 @@ export interface TabHandlers {
 }
 
 const ACTIONS: readonly TabAction[] = ['reached_out', 'won_back', 'lost', 'undo'];
+
+/**
+ * On every answer, refusals included: they can name customers (a 409 says who acted), so no cache
+ * keeps them, and no browser reads a JSON answer as anything else.
+ */
+const API_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
 const MAX_BODY_CHARS = 10_000;
 
 /** Builds the /api/tab/* handlers around a runtime (Azure uses the environment's; the local host and tests pass theirs). */
@@ -33,18 +39,19 @@ export function createTabHandlers(getRuntime: () => Promise<TabRuntime>): TabHan
         context.warn('tab API refused a token', { reason: check.reason, detail: check.detail });
         return {
           status: 401,
-          headers: { 'www-authenticate': 'Bearer', 'cache-control': 'no-store' },
+          headers: { 'www-authenticate': 'Bearer', ...API_HEADERS },
           jsonBody: { error: 'sign-in required', reason: check.reason },
         };
       }
       try {
         return {
           status: 200,
-          headers: { 'cache-control': 'no-store' },
+          headers: { ...API_HEADERS },
           jsonBody: await work(request, check.user, runtime.service),
         };
       } catch (error) {
-        if (error instanceof TabApiError) return { status: error.status, jsonBody: { error: error.message } };
+        if (error instanceof TabApiError)
+          return { status: error.status, headers: { ...API_HEADERS }, jsonBody: { error: error.message } };
         throw error;
       }
     };

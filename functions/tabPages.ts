@@ -38,6 +38,31 @@ export const TEAMS_FRAME_ANCESTORS = [
   'https://*.microsoft365.com',
 ];
 
+/**
+ * What the page may load: its own scripts, styles, data and images only, no plugins, no <base>.
+ * Styles also inline: Fluent UI's Griffel inserts <style> elements at run time. teams-js fetches
+ * its list of valid host origins from the Office CDN (it falls back to a built-in list without).
+ */
+export const TAB_CONTENT_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self' https://res.cdn.office.net",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+];
+
+/** On every answer: a browser takes the content type as sent, never sniffs one. */
+const NOSNIFF = { 'x-content-type-options': 'nosniff' } as const;
+
+const NOT_FOUND: HttpResponseInit = {
+  status: 404,
+  headers: { ...NOSNIFF, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  body: 'not found',
+};
+
 /** Where the built front end is: next to the compiled functions, or under dist/ when run from source. */
 export function tabWebRoot(): string {
   const beside = join(__dirname, '..', 'tabs', 'web');
@@ -46,7 +71,8 @@ export function tabWebRoot(): string {
 
 /**
  * Builds the handler over a root folder; `path` is the route's catch-all parameter. `frameAncestors`
- * null leaves framing open (the local host, whose test page is another loopback origin).
+ * null leaves framing open (the local host, whose test page is another loopback origin); the rest
+ * of the content policy applies everywhere.
  */
 export function createTabPagesHandler(
   options: { root?: string; frameAncestors?: readonly string[] | null } = {},
@@ -57,37 +83,42 @@ export function createTabPagesHandler(
     const path = (request.params.path ?? '').replace(/^\/+/, '');
     if ((TAB_PAGES as readonly string[]).includes(path) || path === '') {
       const page = await file(join(root, 'index.html'), 'no-cache');
-      if (ancestors && page.status === 200) {
+      if (page.status === 200) {
+        const policy = ancestors
+          ? [...TAB_CONTENT_POLICY, `frame-ancestors ${ancestors.join(' ')}`]
+          : TAB_CONTENT_POLICY;
         page.headers = {
           ...(page.headers as Record<string, string>),
-          'content-security-policy': `frame-ancestors ${ancestors.join(' ')}`,
+          'content-security-policy': policy.join('; '),
         };
       }
       return page;
     }
-    if (!path.startsWith('assets/')) return { status: 404, body: 'not found' };
+    // A NUL in a path makes the file system throw rather than answer "no such file".
+    if (!path.startsWith('assets/') || path.includes('\0')) return NOT_FOUND;
     const full = normalize(join(root, path));
-    if (!full.startsWith(join(root, 'assets') + sep)) return { status: 404, body: 'not found' };
+    if (!full.startsWith(join(root, 'assets') + sep)) return NOT_FOUND;
     return file(full, 'public, max-age=31536000, immutable');
   };
 }
+
+/** Not there, or a folder (`assets/`), or under a file: all "not found". */
+const MISSING = new Set(['ENOENT', 'EISDIR', 'ENOTDIR']);
 
 async function file(path: string, cacheControl: string): Promise<HttpResponseInit> {
   let body: Buffer;
   try {
     body = await readFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return {
-        status: 404,
-        body: path.endsWith('index.html') ? 'the tabs are not built: run npm run build' : 'not found',
-      };
-    }
-    throw error;
+    if (!MISSING.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    return path.endsWith('index.html')
+      ? { ...NOT_FOUND, body: 'the tabs are not built: run npm run build' }
+      : NOT_FOUND;
   }
   return {
     status: 200,
     headers: {
+      ...NOSNIFF,
       'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
       'cache-control': cacheControl,
     },

@@ -88,7 +88,11 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },
     rules,
     timeZone: config.timeZone,
-    access: { tenantId: config.bot.tenantId, adminUserIds: config.adminUserIds },
+    access: {
+      tenantId: config.bot.tenantId,
+      adminUserIds: config.adminUserIds,
+      managerUserIds: config.managerUserIds,
+    },
     // The `summary` command shows the same card the monthly timer posts, from the audit trail.
     summaryCard: async (month) => (await summaryCardFor(storage, month, summaryOptions(rules))).card,
     cardFormat: config.card,
@@ -98,12 +102,25 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     log,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  /** The admins' notice the bot, the weekly, daily and monthly runs share. */
+  const notifyAdmins = (runLog: Log) =>
+    adminNotifier(
+      sendCard,
+      storage.conversations,
+      { adminUserIds: config.adminUserIds, adminChannelId: config.adminChannelId },
+      runLog,
+    );
   const bot = createBotRuntime({
     bot: config.bot,
     store: storage.conversations,
     actions,
     log,
     adapter,
+    // A move of the summary channel is told to the admins as the weekly run's notice is.
+    admins: {
+      adminUserIds: config.adminUserIds,
+      notifyAdmins: notifyAdmins(log),
+    },
   });
 
   const clock = options.clock ?? (() => new Date());
@@ -127,15 +144,6 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       clock,
     }),
   };
-
-  /** The admins' notice the weekly, daily and monthly runs share. */
-  const notifyAdmins = (runLog: Log) =>
-    adminNotifier(
-      sendCard,
-      storage.conversations,
-      { adminUserIds: config.adminUserIds, adminChannelId: config.adminChannelId },
-      runLog,
-    );
 
   /** What the weekly and the daily runs share; the rules file and the feed are read afresh on each call. */
   const runDeps = async (runLog: Log) => {

@@ -79,7 +79,10 @@ export interface ConversationStore {
   removeRep(userId: string): Promise<void>;
   /** Records a new serviceUrl (also inside the reference); returns whether anything changed. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean>;
+  /** Replaces the summary channel (an admin's `summary here`). */
   setSummaryChannel(channel: SummaryChannelInput): Promise<void>;
+  /** Stores the summary channel only when none is stored yet (an install); true when it was stored. */
+  setSummaryChannelIfNone(channel: SummaryChannelInput): Promise<boolean>;
   getSummaryChannel(): Promise<SummaryChannel | null>;
 }
 
@@ -158,23 +161,20 @@ export class TableConversationStore implements ConversationStore {
   }
 
   async setSummaryChannel(channel: SummaryChannelInput): Promise<void> {
-    const c = parseOrThrow(channelSchema, channel, 'summary channel');
-    await naming(this.endpoint, () =>
-      this.client.upsertEntity(
-        {
-          partitionKey: CHANNEL,
-          rowKey: SUMMARY,
-          ...(c.teamId === undefined ? {} : { teamId: c.teamId }),
-          ...(c.teamName == null ? {} : { teamName: c.teamName }),
-          ...(c.setBy === undefined ? {} : { setBy: c.setBy }),
-          channelId: c.channelId,
-          tenantId: c.tenantId,
-          serviceUrl: c.serviceUrl,
-          reference: JSON.stringify(c.reference),
-        },
-        'Replace',
-      ),
-    );
+    const entity = channelEntity(parseOrThrow(channelSchema, channel, 'summary channel'));
+    await naming(this.endpoint, () => this.client.upsertEntity(entity, 'Replace'));
+  }
+
+  async setSummaryChannelIfNone(channel: SummaryChannelInput): Promise<boolean> {
+    const entity = channelEntity(parseOrThrow(channelSchema, channel, 'summary channel'));
+    try {
+      // An insert, not an upsert: of two installs at once only the first sets it.
+      await naming(this.endpoint, () => this.client.createEntity(entity));
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 409) return false;
+      throw err;
+    }
   }
 
   async getSummaryChannel(): Promise<SummaryChannel | null> {
@@ -242,4 +242,19 @@ function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: stri
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new Error(`Invalid ${what}: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
+}
+
+/** The summary channel's single row. */
+function channelEntity(c: SummaryChannel) {
+  return {
+    partitionKey: CHANNEL,
+    rowKey: SUMMARY,
+    ...(c.teamId === undefined ? {} : { teamId: c.teamId }),
+    ...(c.teamName == null ? {} : { teamName: c.teamName }),
+    ...(c.setBy === undefined ? {} : { setBy: c.setBy }),
+    channelId: c.channelId,
+    tenantId: c.tenantId,
+    serviceUrl: c.serviceUrl,
+    reference: JSON.stringify(c.reference),
+  };
 }

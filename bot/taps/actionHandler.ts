@@ -29,7 +29,14 @@ import {
   openCardAction,
   undoKey,
 } from './auditHistory';
-import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from './authorise';
+import {
+  type AccessPolicy,
+  authoriseOnCustomer,
+  checkTenant,
+  isAdmin,
+  NO_EMAIL_YET,
+  seesTeam,
+} from './authorise';
 import { outcomeOfRow } from './cardOutcome';
 import { type CommitResult, commitDecision, finishRecorded, isUndone } from './commitAction';
 import { decideTap } from './decideTap';
@@ -40,6 +47,7 @@ import {
   MALFORMED_SUBMIT,
   NOTHING_TO_UNDO,
   PERSONAL_ONLY,
+  SUMMARY_FOR_MANAGERS,
   SUMMARY_NOT_AVAILABLE,
   UNKNOWN_CUSTOMER,
 } from './replies';
@@ -139,7 +147,10 @@ export class ChurnActionHandler implements ActionHandler {
     if (tenant) return { text: tenant.message };
     switch (request.command) {
       case 'summary':
-        return this.summary();
+        // The whole team's figures, as the team tab shows them: managers and admins only.
+        return seesTeam(request.actor.userId, this.deps.access)
+          ? this.summary()
+          : { text: SUMMARY_FOR_MANAGERS };
       case 'list':
         return request.conversationKind === 'personal'
           ? this.list(request.actor, request.page ?? 1)
@@ -162,15 +173,21 @@ export class ChurnActionHandler implements ActionHandler {
       this.history(submit.customerId),
       submit.action === 'undo' ? this.shownOutcome(request, submit.customerId) : undefined,
     ]);
-    if (!read) return { text: UNKNOWN_CUSTOMER };
+    const auth =
+      read &&
+      authoriseOnCustomer(
+        { userId: actor.userId, email: rep?.email || null },
+        read.state.owner,
+        read.state.name,
+        this.deps.access,
+      );
+    if (!read || !auth?.ok) {
+      // Someone else's customer is answered exactly as an unknown one (a forged tap must not learn
+      // that the id exists, or its name); without an email nobody's customer can be told apart.
+      const noEmail = !rep?.email && !isAdmin(actor.userId, this.deps.access);
+      return { text: noEmail ? NO_EMAIL_YET : UNKNOWN_CUSTOMER };
+    }
     const current = read.state;
-    const auth = authoriseOnCustomer(
-      { userId: actor.userId, email: rep?.email || null },
-      current.owner,
-      current.name,
-      this.deps.access,
-    );
-    if (!auth.ok) return { text: auth.message };
     // Teams always sends the card's message id; without one, the chat and week stand in for it.
     const messageId = cardMessageKey(request.replyToId ?? `chat:${request.conversationId}|${submit.runKey}`);
     const ctx = this.context(current, actor, '', messageId);

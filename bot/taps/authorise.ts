@@ -6,11 +6,18 @@ export interface AccessPolicy {
   tenantId: string;
   /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
   adminUserIds: readonly string[];
+  /** Teams user ids who see the whole team's figures (as on the team tab) but act only on their own customers. */
+  managerUserIds?: readonly string[];
 }
 
 /** True when the user is a configured admin. */
 export function isAdmin(userId: string, policy: AccessPolicy): boolean {
   return policy.adminUserIds.includes(userId);
+}
+
+/** True when the user may see the whole team's figures: an admin or a manager, as on the tabs. */
+export function seesTeam(userId: string, policy: AccessPolicy): boolean {
+  return isAdmin(userId, policy) || (policy.managerUserIds ?? []).includes(userId);
 }
 
 /** What a user of another tenant is told, whether they typed or tapped. */
@@ -21,6 +28,10 @@ export function checkTenant(actorTenantId: string, policy: AccessPolicy): Refusa
   if (policy.tenantId === '' || actorTenantId === policy.tenantId) return null;
   return refuse('not_allowed', FOREIGN_TENANT);
 }
+
+/** What a user is told when their install stored no email, so no customer can be matched to them. */
+export const NO_EMAIL_YET =
+  'I do not know your email address yet, so I cannot tell which customers are yours. Reinstall the app in our chat, or ask an admin.';
 
 /** Emails and UPNs compare case-insensitively, ignoring surrounding spaces. */
 function sameAddress(a: string, b: string): boolean {
@@ -40,12 +51,7 @@ export function authoriseOnCustomer(
   if (actor.email && owner.trim() !== '' && sameAddress(actor.email, owner))
     return { ok: true, asAdmin: false };
   if (isAdmin(actor.userId, policy)) return { ok: true, asAdmin: true };
-  if (!actor.email) {
-    return refuse(
-      'not_allowed',
-      'I do not know your email address yet, so I cannot tell which customers are yours. Reinstall the app in our chat, or ask an admin.',
-    );
-  }
+  if (!actor.email) return refuse('not_allowed', NO_EMAIL_YET);
   return refuse(
     'not_allowed',
     `${customerName} belongs to another rep; only they or an admin can change it. Nothing was changed.`,

@@ -4,7 +4,7 @@ export const HELP_TEXT = [
   'I tell you every week which of your customers are slipping. In this chat you can type:',
   '- **list**: your current list, scored now (**list 2** for the next page)',
   '- **undo**: undo your last action (Reached out, Won back or Lost)',
-  '- **summary**: last month’s summary',
+  '- **summary**: last month’s team summary (managers and admins)',
   '- **help**: this message',
   'On the weekly card, tap Reached out, Won back or Lost next to a customer; Undo reverses it.',
 ].join('\n');
@@ -23,6 +23,9 @@ export const UNKNOWN_CUSTOMER =
   'I do not know that customer (they may have left the feed). Nothing was changed.';
 
 export const PERSONAL_ONLY = 'Type that in our 1:1 chat: your list and actions are yours alone.';
+
+export const SUMMARY_FOR_MANAGERS =
+  'The team summary is for managers and admins; your own figures are in the My customers tab.';
 
 export const SUMMARY_NOT_AVAILABLE = 'The monthly summary is not available yet.';
 

@@ -20,7 +20,14 @@ export interface LocalSigner {
   /** A token for `user`, valid `seconds` (default 1 hour). */
   sign(
     user: TabUser,
-    options?: { seconds?: number; audience?: string; issuer?: string; scope?: string },
+    options?: {
+      seconds?: number;
+      audience?: string;
+      issuer?: string;
+      scope?: string;
+      /** Claims set over the user's (undefined drops one): tokens as other issuers shape them. */
+      claims?: Record<string, unknown>;
+    },
   ): Promise<string>;
 }
 
@@ -40,6 +47,7 @@ export async function createLocalSigner(): Promise<LocalSigner> {
         preferred_username: user.email,
         scp: options.scope ?? SSO_SCOPE,
         ver: '2.0',
+        ...options.claims,
       })
         .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
         .setIssuer(options.issuer ?? LOCAL_POLICY.issuers[0])

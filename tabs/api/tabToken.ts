@@ -21,7 +21,7 @@ export interface TabUser {
   /** The Entra ID object id (`oid`): the same id the bot sees as the Teams user's AAD object id. */
   userId: string;
   name: string;
-  /** The user's sign-in name (UPN or email, lower case): matched against the feed's `owner`. */
+  /** The user's sign-in name (`upn`, else `preferred_username`; lower case): matched against the feed's `owner`. */
   email: string;
   tenantId: string;
 }
@@ -116,11 +116,20 @@ function refusalOf(error: unknown): TokenCheck {
   throw error;
 }
 
+/**
+ * The user of a verified token. Their sign-in name, matched against the feed's `owner`, is `upn`
+ * (the tenant's own sign-in name), else `preferred_username`; never the `email` claim, which Entra
+ * ID does not verify (a guest or an app registration can set it to anyone's address).
+ */
 function userOf(payload: JWTPayload): TokenCheck {
   const text = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : '');
-  const email = (text('preferred_username') || text('upn') || text('email')).trim().toLowerCase();
+  const email = (text('upn') || text('preferred_username')).trim().toLowerCase();
   const userId = text('oid');
   if (!userId || !email)
-    return { ok: false, reason: 'invalid', detail: 'the token names no user (oid, upn)' };
+    return {
+      ok: false,
+      reason: 'invalid',
+      detail: 'the token names no user: it needs oid, and upn or preferred_username (email is not trusted)',
+    };
   return { ok: true, user: { userId, name: text('name') || email, email, tenantId: text('tid') } };
 }

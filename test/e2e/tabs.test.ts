@@ -28,6 +28,8 @@ describe('Teams tabs', () => {
   let e2e: E2eStack;
   let browser: Browser;
   const hosts: TeamsHost[] = [];
+  /** What Chromium refused under the pages' content security policy, from every frame of every page. */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     // Read by the stack's config like any product setting (as in Azure).
@@ -76,6 +78,9 @@ describe('Teams tabs', () => {
     });
     hosts.push(host);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     // Only this machine: teams-js's fetch of its origin list from a CDN is refused (it falls back to its own list).
     await page.route('**/*', (route) =>
       new URL(route.request().url()).hostname === '127.0.0.1'
@@ -293,6 +298,15 @@ describe('Teams tabs', () => {
     expect(await again.json()).toMatchObject({ error: expect.stringContaining('already won back') });
     const [latest] = await e2e.storage.audit.latestForCustomer('C-1123', { limit: 1 });
     expect(latest.id).toBe(wonRow.id);
+  });
+
+  it('the pages ran under their content security policy with no violation', async () => {
+    const page = await fetch(e2e.stack.urls.tabPersonal);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    // The tests above opened every page (both tabs, a customer, the configuration page) in Chromium.
+    expect(hosts.length).toBeGreaterThan(0);
+    expect(cspViolations).toEqual([]);
   });
 
   describe('the tab API refuses', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adminKeyHeaders } from './adminKey';
 import { FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
 
 /**
@@ -25,7 +26,7 @@ export async function triggerLocalFunction(
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await adminKeyHeaders(options.port)) },
       body: '{}',
     });
   } catch (error) {

@@ -4,6 +4,7 @@ import { type HttpHandler, HttpRequest, HttpResponse, InvocationContext } from '
 import '../../functions';
 import { httpFunctions } from '../../functions/registry';
 import type { Wiring } from '../../functions/wiring';
+import { ADMIN_KEY_HEADER, isAdminKey, newAdminKey, publishAdminKey } from './adminKey';
 
 /**
  * A stand-in for the Azure Functions host (which cannot be installed here): a node:http server on
@@ -32,12 +33,16 @@ export interface FunctionsHostOptions {
    * bot's token check on). Admin routes answer to loopback alone, whatever this says.
    */
   publicHosts?: readonly string[];
+  /** Where the admin key's file is written (default: the project's local state folder). */
+  stateDir?: string;
 }
 
 export interface FunctionsHost {
   port: number;
   /** Base URL, e.g. http://127.0.0.1:3978 */
   url: string;
+  /** This start's key for the /admin/ routes (sent as ADMIN_KEY_HEADER); null when there are none. */
+  adminKey: string | null;
   close(): Promise<void>;
 }
 
@@ -82,6 +87,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
     options.log ?? ((level: string, ...args: unknown[]) => console.log(`[functions:${level}]`, ...args));
   const requestedPort = options.port ?? DEFAULT_BOT_PORT;
   const publicHosts = new Set((options.publicHosts ?? []).map((h) => h.toLowerCase()));
+  const adminKey = routes.some(isAdminRoute) ? newAdminKey() : null;
   const server = createServer((req, res) => {
     const refusal = foreignRequest(req, publicHosts);
     if (refusal) {
@@ -90,7 +96,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
       res.end(JSON.stringify({ error: 'forbidden' }));
       return;
     }
-    handle(req, res, routes, log).catch((error: unknown) => {
+    handle(req, res, routes, log, adminKey).catch((error: unknown) => {
       log('error', 'local host failed to answer', error);
       if (!res.headersSent) res.writeHead(500);
       res.end();
@@ -99,11 +105,34 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
   await listen(server, requestedPort, options.portHint ?? 'choose another port (the `port` option)');
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : requestedPort;
+  const unpublish = adminKey
+    ? await publishAdminKey(port, adminKey, options.stateDir)
+    : async () => undefined;
   return {
     port,
     url: `http://127.0.0.1:${port}`,
-    close: () => closeServer(server),
+    adminKey,
+    close: async () => {
+      await unpublish();
+      await closeServer(server);
+    },
   };
+}
+
+function isAdminRoute(route: FunctionRoute): boolean {
+  return route.path.startsWith('/admin/');
+}
+
+/**
+ * Why an admin request is refused, or null: it must carry this start's key, and come straight from
+ * this machine: a request forwarded by a proxy or a dev tunnel (X-Forwarded-*, Forwarded) never runs
+ * a timer, whatever it carries.
+ */
+function adminRefusal(req: IncomingMessage, key: string | null): string | null {
+  const forwarded = Object.keys(req.headers).find((h) => h.startsWith('x-forwarded-') || h === 'forwarded');
+  if (forwarded) return `forwarded (${forwarded}): admin routes answer this machine alone`;
+  if (!key || !isAdminKey(req.headers[ADMIN_KEY_HEADER], key)) return `no or wrong ${ADMIN_KEY_HEADER}`;
+  return null;
 }
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -163,6 +192,7 @@ async function handle(
   res: ServerResponse,
   routes: readonly FunctionRoute[],
   log: (level: string, ...args: unknown[]) => void,
+  adminKey: string | null,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
   const method = (req.method ?? 'GET').toUpperCase();
@@ -183,6 +213,12 @@ async function handle(
     );
   if (!route.methods.includes(method)) {
     return send(res, new HttpResponse({ status: 405, headers: { allow: route.methods.join(', ') } }));
+  }
+  // Decided on the matched route, so `/api/../admin/...` is held to it too.
+  const refusal = isAdminRoute(route) ? adminRefusal(req, adminKey) : null;
+  if (refusal) {
+    log('warn', `refused ${method} ${url.pathname}: ${refusal}`);
+    return send(res, new HttpResponse({ status: 403, jsonBody: { error: 'forbidden' } }));
   }
   const body = await readBody(req);
   const request = new HttpRequest({

@@ -1,4 +1,5 @@
 import { runAsCommand, runJobCommand, StackNotRunningError } from './adminCommand';
+import { adminKeyHeaders } from './adminKey';
 import { ADMIN_DAY_PATH, ADMIN_FUNCTIONS, parseLocalSettings } from './settings';
 
 /**
@@ -24,7 +25,7 @@ async function moveDay(port: number, day: string): Promise<void> {
   const url = `http://127.0.0.1:${port}${ADMIN_DAY_PATH}?day=${encodeURIComponent(day)}`;
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST' });
+    response = await fetch(url, { method: 'POST', headers: await adminKeyHeaders(port) });
   } catch (error) {
     if (error instanceof TypeError)
       throw new StackNotRunningError(

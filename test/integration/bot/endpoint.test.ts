@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APOLOGY, type BotRuntime, createBotRuntime } from '../../../bot';
+import { APOLOGY, type BotRuntime, type BotRuntimeOptions, createBotRuntime } from '../../../bot';
+import { SUMMARY_HERE_ADMINS_ONLY } from '../../../bot/churnBot';
 import type { Config } from '../../../functions/config';
 import { createHealthHandler } from '../../../functions/health';
 import { createMessagesHandler } from '../../../functions/messages';
@@ -30,10 +31,14 @@ interface Harness {
   log: MemoryLog;
 }
 
-async function startHarness(bot: Config['bot'], actions = new RecordingActions()): Promise<Harness> {
+async function startHarness(
+  bot: Config['bot'],
+  actions = new RecordingActions(),
+  admins: BotRuntimeOptions['admins'] = undefined,
+): Promise<Harness> {
   const store = new RecordingStore();
   const log = new MemoryLog();
-  const runtime: BotRuntime = createBotRuntime({ bot, store, actions, log });
+  const runtime: BotRuntime = createBotRuntime({ bot, store, actions, log, ...(admins ? { admins } : {}) });
   const routes: FunctionRoute[] = [
     registeredRoute(
       'messages',
@@ -282,5 +287,88 @@ describe('bot endpoint with a tenant configured', () => {
     };
     expect((await post(h.host.url, JSON.stringify(message))).status).toBe(200);
     expect(h.store.summaryChannels).toEqual([]);
+  });
+});
+
+describe('the summary channel: set once by an install, moved only by an admin', () => {
+  let h: Harness;
+  let connector: Awaited<ReturnType<typeof startRecordingConnector>>;
+  const told: string[] = [];
+  beforeAll(async () => {
+    h = await startHarness({ ...localBot, tenantId: 'tenant-1' }, new RecordingActions(), {
+      adminUserIds: ['aad-ada'],
+      notifyAdmins: async (text) => {
+        told.push(text);
+        return 'posted';
+      },
+    });
+    connector = await startRecordingConnector();
+  });
+  afterAll(async () => {
+    await h.host.close();
+    await new Promise<void>((resolve) => connector.server.close(() => resolve()));
+  });
+
+  const channelData = (team: string, channel: string) => ({
+    tenant: { id: 'tenant-1' },
+    team: { id: team, name: team === '19:sales@thread.tacv2' ? 'Sales' : 'Side Project' },
+    channel: { id: channel },
+  });
+  const teamInstall = (team: string) => ({
+    type: 'installationUpdate',
+    action: 'add',
+    id: `install-${team}`,
+    channelId: 'msteams',
+    serviceUrl: connector.url,
+    from: { id: '29:eve', name: 'Eve', aadObjectId: 'aad-eve' },
+    recipient: { id: '28:bot', name: 'Churn Predictor' },
+    conversation: { id: team, conversationType: 'channel', tenantId: 'tenant-1' },
+    channelData: channelData(team, team),
+  });
+  const summaryHere = (from: { id: string; name: string; aadObjectId: string }, channel: string) => ({
+    ...messageActivity(connector.url, 'summary here'),
+    from,
+    conversation: { id: `${channel};messageid=1`, conversationType: 'channel', tenantId: 'tenant-1' },
+    channelData: channelData('19:sales@thread.tacv2', channel),
+  });
+  const lastText = () => (connector.sent.at(-1) as { body?: { text?: string } } | undefined)?.body?.text;
+
+  it('the first install sets General and tells the admins; adding the app to another team keeps it', async () => {
+    expect((await post(h.host.url, JSON.stringify(teamInstall('19:sales@thread.tacv2')))).status).toBe(200);
+    expect(h.store.summaryChannels.map((c) => c.channelId)).toEqual(['19:sales@thread.tacv2']);
+    expect(told).toEqual([
+      'The monthly summary will be posted in the General channel of Sales: the app was added to that team.',
+    ]);
+    expect((await post(h.host.url, JSON.stringify(teamInstall('19:side@thread.tacv2')))).status).toBe(200);
+    expect(h.store.summaryChannels.map((c) => c.channelId)).toEqual(['19:sales@thread.tacv2']);
+    expect(told).toHaveLength(1);
+  });
+
+  it('refuses "summary here" from someone who is not an admin, changing nothing', async () => {
+    const before = h.store.summaryChannels.length;
+    const eve = { id: '29:eve', name: 'Eve', aadObjectId: 'aad-eve' };
+    expect((await post(h.host.url, JSON.stringify(summaryHere(eve, '19:eve@thread.tacv2')))).status).toBe(
+      200,
+    );
+    expect(lastText()).toBe(SUMMARY_HERE_ADMINS_ONLY);
+    expect(h.store.summaryChannels).toHaveLength(before);
+    expect(told).toHaveLength(1);
+  });
+
+  it('moves the summary for an admin and tells the admins', async () => {
+    const ada = { id: '29:ada', name: 'Ada Admin', aadObjectId: 'aad-ada' };
+    expect((await post(h.host.url, JSON.stringify(summaryHere(ada, '19:wins@thread.tacv2')))).status).toBe(
+      200,
+    );
+    expect(h.store.summaryChannels.at(-1)).toMatchObject({
+      channelId: '19:wins@thread.tacv2',
+      setBy: 'aad-ada',
+    });
+    expect(told.at(-1)).toBe(
+      'Ada Admin moved the monthly summary to a channel of Sales (19:wins@thread.tacv2).',
+    );
+    expect(lastText()).toBe(
+      'Done: the monthly summary will be posted in this channel. The admins were told.',
+    );
   });
 });

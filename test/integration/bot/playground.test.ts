@@ -33,6 +33,8 @@ describe('bot through the Agents Playground', () => {
       store,
       actions,
       log,
+      // Ana is the admin here, so her `summary here` moves the channel.
+      admins: { adminUserIds: [rep.aadObjectId] },
     });
     ({ host, playground, client, config, stream } = await startBotOnPlayground(runtime, rep, TENANT));
   });

@@ -34,6 +34,11 @@ export class RecordingStore implements ConversationStore {
   async setSummaryChannel(channel: SummaryChannel): Promise<void> {
     this.summaryChannels.push(channel as SummaryChannel & { reference: ConversationRef });
   }
+  async setSummaryChannelIfNone(channel: SummaryChannel): Promise<boolean> {
+    if (this.summaryChannels.length > 0) return false;
+    await this.setSummaryChannel(channel);
+    return true;
+  }
 }
 
 export const HELP_TEXT = 'Commands: help, list, undo, summary.';

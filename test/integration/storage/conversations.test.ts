@@ -95,6 +95,22 @@ describe('conversation references on Azurite', () => {
     expect((await storage.conversations.getSummaryChannel())?.channelId).toBe('19:sales@thread.tacv2');
   });
 
+  it('an install sets the summary channel only when none is stored', async () => {
+    const storage = await openTestStorage('convChannelOnce');
+    const channel = {
+      teamId: '19:team@thread.tacv2',
+      channelId: '19:team@thread.tacv2',
+      tenantId: 'tenant-1',
+      serviceUrl: 'https://smba.trafficmanager.net/amer/',
+      reference: { conversation: { id: '19:team@thread.tacv2', isGroup: true } },
+      setBy: 'install',
+    };
+    expect(await storage.conversations.setSummaryChannelIfNone(channel)).toBe(true);
+    const other = { ...channel, teamId: '19:other@thread.tacv2', channelId: '19:other@thread.tacv2' };
+    expect(await storage.conversations.setSummaryChannelIfNone(other)).toBe(false);
+    expect(await storage.conversations.getSummaryChannel()).toEqual(channel);
+  });
+
   it('keeps what the bot knows of an install: no email as "", the channel account, the source, who set the channel', async () => {
     const storage = await openTestStorage('convInstall');
     const saved = await storage.conversations.saveRep(

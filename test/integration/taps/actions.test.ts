@@ -297,11 +297,12 @@ describe('forged and malformed submissions: a clear reply, nothing written', () 
 
   it.each<[string, typeof ANA, Record<string, unknown>, { tenantId?: string } | undefined, string]>([
     [
+      // Word for word the unknown customer's answer: a forged tap learns neither the id nor the name.
       'another rep’s customer',
       BEN,
       tap.lost('cust-1', 'price'),
       undefined,
-      'Greenfield Cafe belongs to another rep; only they or an admin can change it. Nothing was changed.',
+      'I do not know that customer (they may have left the feed). Nothing was changed.',
     ],
     [
       'another tenant',

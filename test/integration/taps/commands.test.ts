@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionHandlerDeps } from '../../../bot/taps/actionHandler';
-import { HELP_TEXT, NOTHING_TO_UNDO, SUMMARY_NOT_AVAILABLE } from '../../../bot/taps/replies';
+import {
+  HELP_TEXT,
+  NOTHING_TO_UNDO,
+  SUMMARY_FOR_MANAGERS,
+  SUMMARY_NOT_AVAILABLE,
+} from '../../../bot/taps/replies';
 import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { defaultRules } from '../../../rules/rulesSchema';
 import type { Storage } from '../../../storage';
@@ -21,6 +26,7 @@ import {
   startActionBotHost,
   startConnector,
   submitActivity,
+  TENANT,
   tap,
   textActivity,
 } from './actionHarness';
@@ -223,7 +229,7 @@ describe('text commands', () => {
   });
 
   it('summary: not available until wired; then last month’s card from the injected builder', async () => {
-    await say('summary');
+    await say('summary', ADMIN);
     expect(lastReply()?.text).toBe(SUMMARY_NOT_AVAILABLE);
     const asked: string[] = [];
     await host.host.close();
@@ -235,8 +241,28 @@ describe('text commands', () => {
           : null;
       },
     });
-    await say('summary');
+    await say('summary', ADMIN);
     expect(asked).toEqual(['2026-10']);
+    expect(texts(lastReply()?.attachments?.[0]?.content)).toEqual(['October']);
+  });
+
+  it('summary: the team’s figures go to managers and admins only, as on the tabs', async () => {
+    const asked: string[] = [];
+    await host.host.close();
+    await start({
+      access: { tenantId: TENANT, adminUserIds: [ADMIN.userId], managerUserIds: [BEN.userId] },
+      summaryCard: async (month) => {
+        asked.push(month);
+        return { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'October' }] };
+      },
+    });
+    await say('summary', ANA);
+    expect(lastReply()?.text).toBe(SUMMARY_FOR_MANAGERS);
+    expect(lastReply()?.attachments ?? []).toEqual([]);
+    expect(asked).toEqual([]);
+    await say('summary', BEN);
+    expect(texts(lastReply()?.attachments?.[0]?.content)).toEqual(['October']);
+    await say('summary', ADMIN);
     expect(texts(lastReply()?.attachments?.[0]?.content)).toEqual(['October']);
   });
 });

@@ -8,7 +8,7 @@ import { initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { customerRow, scoredById, timeline, weekPoints } from '../../../tabs/api/customerViews';
 import { repeatedTabTap, tabMessageId } from '../../../tabs/api/tabActions';
-import type { TabService } from '../../../tabs/api/tabService';
+import { TabApiError, type TabService } from '../../../tabs/api/tabService';
 import type { ActionRequestBody } from '../../../tabs/api/tabTypes';
 import { representativeWeek } from '../cards/weeklyCardFixtures';
 import { atRisk, row } from '../taps/fixtures';
@@ -149,6 +149,44 @@ describe('the tab API reads the Won back value as the card does', () => {
       received: [{ action: 'won_back', value: '12', reason: undefined, note: undefined }],
     });
     expect((await post({ action: 'won_back', value: '12.50' })).received[0].value).toBe('12.50');
+  });
+
+  it('every answer, refusals included, is no-store and nosniff (a 409 can name a customer)', async () => {
+    const service = {
+      act: async () => {
+        throw new TabApiError(409, 'Greenfield Cafe is already marked "reached out".');
+      },
+      customer: async () => {
+        throw new TabApiError(404, 'No such customer.');
+      },
+    } as unknown as TabService;
+    const verifyAs = (ok: boolean) =>
+      createTabHandlers(async () => ({
+        verify: async () =>
+          ok
+            ? { ok: true as const, user }
+            : { ok: false as const, reason: 'missing' as const, detail: 'none' },
+        service,
+      }));
+    const request = (method: string, path: string) =>
+      new HttpRequest({
+        method,
+        url: `http://127.0.0.1/api/tab/${path}`,
+        params: { id: 'C-1' },
+        ...(method === 'POST' ? { body: { string: '{"action":"reached_out"}' } } : {}),
+      });
+    const context = new InvocationContext({ functionName: 'tab' });
+    const answers = [
+      await verifyAs(true).action(request('POST', 'customers/C-1/actions'), context),
+      await verifyAs(true).customer(request('GET', 'customers/C-1'), context),
+      await verifyAs(false).customer(request('GET', 'customers/C-1'), context),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([409, 404, 401]);
+    for (const answer of answers)
+      expect(answer.headers).toMatchObject({
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
   });
 
   it('anything else is refused with 400, nothing reaches the service', async () => {

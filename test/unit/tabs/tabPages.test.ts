@@ -26,13 +26,26 @@ describe('the tab pages function', () => {
       expect(response.status).toBe(200);
       expect(String(response.body)).toContain('<title>tabs</title>');
       const headers = response.headers as Record<string, string>;
-      expect(headers['content-security-policy']).toMatch(
-        /^frame-ancestors 'self' https:\/\/teams\.microsoft\.com /,
+      const policy = headers['content-security-policy'].split('; ');
+      expect(policy).toContainEqual(
+        expect.stringMatching(/^frame-ancestors 'self' https:\/\/teams\.microsoft\.com /),
+      );
+      expect(policy).toEqual(
+        expect.arrayContaining([
+          "default-src 'self'",
+          "script-src 'self'",
+          "object-src 'none'",
+          "base-uri 'none'",
+          "connect-src 'self' https://res.cdn.office.net",
+        ]),
       );
       expect(headers['cache-control']).toBe('no-cache');
+      expect(headers['x-content-type-options']).toBe('nosniff');
     }
-    const local = await get('personal', { frameAncestors: null });
-    expect((local.headers as Record<string, string>)['content-security-policy']).toBeUndefined();
+    // Locally framing is open (the test host is another origin); the rest of the policy holds.
+    const local = (await get('personal', { frameAncestors: null })).headers as Record<string, string>;
+    expect(local['content-security-policy']).toContain("script-src 'self'");
+    expect(local['content-security-policy']).not.toContain('frame-ancestors');
   });
 
   it('serves hashed assets for a year and nothing outside assets/', async () => {
@@ -43,6 +56,20 @@ describe('the tab pages function', () => {
     expect((await get('secret.txt')).status).toBe(404);
     expect((await get('assets/../secret.txt')).status).toBe(404);
     expect((await get('assets/missing.js')).status).toBe(404);
+  });
+
+  it('answers 404, never 500, for the assets folder itself, a NUL or a path under a file; nosniff on all', async () => {
+    expect(
+      ((await get('assets/index-abc.js')).headers as Record<string, string>)['x-content-type-options'],
+    ).toBe('nosniff');
+    for (const path of ['assets/', 'assets', 'assets/\0x', 'assets/index-abc.js/x', 'nothing']) {
+      const response = await get(path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store',
+      });
+    }
   });
 
   it('says how to build when the front end is missing', async () => {

@@ -63,6 +63,22 @@ describe('tab token verification (jose, JWKS)', async () => {
     });
   });
 
+  it('takes the sign-in name from upn, then preferred_username, never from the unverified email claim', async () => {
+    const both = await signer.sign(ana, { claims: { upn: 'Ana.R@Contoso.example' } });
+    expect(await verify(`Bearer ${both}`)).toMatchObject({
+      ok: true,
+      user: { email: 'ana.r@contoso.example' },
+    });
+    const emailOnly = await signer.sign(ana, {
+      claims: { preferred_username: undefined, email: 'boss@contoso.example' },
+    });
+    expect(await verify(`Bearer ${emailOnly}`)).toEqual({
+      ok: false,
+      reason: 'invalid',
+      detail: 'the token names no user: it needs oid, and upn or preferred_username (email is not trusted)',
+    });
+  });
+
   it('refuses garbage', async () => {
     expect(await verify('Bearer not.a.jwt')).toMatchObject({ ok: false });
   });
