@@ -54,7 +54,7 @@ export function adminNotifier(
       const result = await send(reference, card, title);
       if (result.status === 'delivered') posted++;
       else
-        log.warn('could not post the weekly notice', {
+        log.warn("could not post the admins' notice", {
           to: who,
           status: result.status,
           detail: result.status === 'unreachable' ? result.code : result.error,

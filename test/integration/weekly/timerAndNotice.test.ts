@@ -98,7 +98,7 @@ describe('the weekly timer function and the admins’ notice', () => {
     await installReps(world, [ADMIN]);
     world.fake.injectForConversation(conversationOf(ADMIN), { status: 403, code: 'MessageWritesBlocked' });
     expect(await notifierFor()('again')).toBe('failed');
-    expect(world.log.lines.some((l) => l.message.includes('could not post the weekly notice'))).toBe(true);
+    expect(world.log.lines.some((l) => l.message.includes("could not post the admins' notice"))).toBe(true);
   });
 
   it('a forced run of the same week does not post the notice again', async () => {
