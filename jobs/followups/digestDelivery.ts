@@ -8,7 +8,7 @@ import type { CardStore } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import { cardBytes, MAX_CARD_BYTES } from '../weekly/weeklyCardFor';
-import { conversationIdOf, type DeliveryTally, recordDelivered } from '../weekly/weeklyDelivery';
+import { conversationIdOf, type DeliveryTally, sendClaimed } from '../weekly/weeklyDelivery';
 import type { RepOutcome } from '../weekly/weeklyReport';
 import { digestNotificationText, FOLLOW_UPS_ACTOR } from './digestFor';
 
@@ -21,7 +21,7 @@ export interface DigestDeliveryContext {
   rowsAt: string;
   now: Date;
   conversations: Pick<ConversationStore, 'getRepByEmail'>;
-  runs: Pick<RunLedger, 'recordDelivery'>;
+  runs: Pick<RunLedger, 'recordDelivery' | 'claimSend' | 'retakeClaim' | 'releaseClaim'>;
   cards: CardStore;
   sender: CardSender;
 }
@@ -49,10 +49,11 @@ export function followUpRows(
 
 /**
  * Delivers one rep's digest, as the weekly run delivers a card: find the conversation (none: not
- * recorded, so a later attempt tries again), build and size-check, send, and right after a 201
- * record `delivered` in the ledger with the card data the bot updates in place (the run appends the
- * digests' `follow_up` audit rows after the sends). A 403 is recorded `unreachable`; a failed send
- * records nothing.
+ * recorded, so a later attempt tries again), build and size-check, then send under the same claim
+ * (sendClaimed): right after a 201 `delivered` is recorded in the ledger with the card data the bot
+ * updates in place (the run appends the digests' `follow_up` audit rows after the sends), a 403
+ * `unreachable`, a failed send nothing. A send whose answer never reached the ledger is settled by a
+ * later tick from the saved digest, so a failing ledger costs a rep at most one duplicate digest.
  */
 export async function deliverDigest(
   owner: string,
@@ -68,28 +69,7 @@ export async function deliverDigest(
     const error = `digest is ${bytes} bytes, over the ${MAX_CARD_BYTES} limit`;
     return { rep: owner, status: 'failed', error };
   }
-  const sent = await ctx.sender(conversation.reference, card, digestNotificationText(data));
-  tally.attempts += sent.attempts ?? 1;
-  tally.retries += sent.retries ?? 0;
-  tally.throttled += sent.throttled ?? 0;
-  switch (sent.status) {
-    case 'delivered': {
-      await recordDelivered(ctx, owner, conversation, sent.activityId, data);
-      tally.cardSaves++;
-      return {
-        rep: owner,
-        status: 'delivered',
-        activityId: sent.activityId,
-        customers: data.rows.length,
-        earlier: false,
-      };
-    }
-    case 'unreachable':
-      await ctx.runs.recordDelivery(ctx.runKey, owner, { at: ctx.at, status: 'unreachable' });
-      return { rep: owner, status: 'unreachable', code: sent.code, earlier: false };
-    case 'failed':
-      return { rep: owner, status: 'failed', error: sent.error };
-  }
+  return sendClaimed(ctx, owner, conversation, { card, summary: digestNotificationText(data), data }, tally);
 }
 
 /**

@@ -132,7 +132,11 @@ export async function runFollowUps(
   const send = async (digest: RepDigest): Promise<RepOutcome> => {
     const data = dataOf(digest);
     const outcome = await deliverDigest(digest.owner, data, ctx, tally);
-    if (outcome.status === 'delivered' && outcome.activityId) sent(digest.owner, data, outcome.activityId);
+    if (outcome.status === 'delivered' && outcome.activityId) {
+      // A send an earlier tick made (its claim settled from the saved digest): the rows it went out with.
+      const got = outcome.earlier ? await sentDigestData(ctx, digest.owner, outcome.activityId) : null;
+      sent(digest.owner, got ?? data, outcome.activityId);
+    }
     return outcome;
   };
   const delivering = runLimited(

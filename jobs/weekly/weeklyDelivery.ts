@@ -1,4 +1,4 @@
-import type { CardSender } from '../../bot/ports';
+import type { CardJson, CardSender } from '../../bot/ports';
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import { isDigest, type RepCardData } from '../../cards/renderCard';
 import type { Rules } from '../../rules/rulesSchema';
@@ -72,24 +72,42 @@ export async function deliverRepWeek(
   if (bytes > MAX_CARD_BYTES) {
     return { rep, status: 'failed', error: `card is ${bytes} bytes, over the ${MAX_CARD_BYTES} limit` };
   }
+  return sendClaimed(ctx, rep, conversation, { card, summary: weeklyNotificationText(data), data }, tally);
+}
+
+/** What a claimed send needs: the weekly card and the daily digest alike. */
+export type ClaimedSendContext = Pick<DeliveryContext, 'runKey' | 'at' | 'now' | 'runs' | 'cards' | 'sender'>;
+
+/**
+ * Sends one rep's built card under a claim (see deliverRepWeek): the claim taken, or an earlier one
+ * settled without sending; then the send, and its outcome recorded in the ledger. The weekly run and
+ * the daily follow-ups both send through it, so neither resends a card a failing ledger lost.
+ */
+export async function sendClaimed(
+  ctx: ClaimedSendContext,
+  rep: string,
+  conversation: { reference: Record<string, unknown>; userId: string },
+  message: { card: CardJson; summary: string; data: RepCardData },
+  tally: DeliveryTally,
+): Promise<RepOutcome> {
   const claimed = await ctx.runs.claimSend(ctx.runKey, rep, ctx.at);
   if (!claimed.claimed) {
     const settled = await settleClaim(ctx, rep, conversation, claimed.claim);
     if (settled) return settled;
   }
-  const sent = await ctx.sender(conversation.reference, card, weeklyNotificationText(data));
+  const sent = await ctx.sender(conversation.reference, message.card, message.summary);
   tally.attempts += sent.attempts ?? 1;
   tally.retries += sent.retries ?? 0;
   tally.throttled += sent.throttled ?? 0;
   switch (sent.status) {
     case 'delivered': {
-      await recordDelivered(ctx, rep, conversation, sent.activityId, data);
+      await recordDelivered(ctx, rep, conversation, sent.activityId, message.data);
       tally.cardSaves++;
       return {
         rep,
         status: 'delivered',
         activityId: sent.activityId,
-        customers: data.customers.length,
+        customers: customerIdsOf(message.data).length,
         earlier: false,
       };
     }
@@ -109,7 +127,7 @@ export async function deliverRepWeek(
  * null when this tick sends (the claim then taken over for one more send).
  */
 async function settleClaim(
-  ctx: DeliveryContext,
+  ctx: ClaimedSendContext,
   rep: string,
   conversation: { reference: Record<string, unknown> },
   claim: HeldClaim,

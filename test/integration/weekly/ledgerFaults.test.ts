@@ -4,13 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFeed } from '../../../feed/readFeed';
 import type { WeeklyReport } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
-import type { RunLedger } from '../../../storage';
 import type { TableCardStore } from '../../../storage/cardStore';
 import {
   completed,
   conversationOf,
   depsFor,
   installReps,
+  ledgerRefusing,
   openWeeklyWorld,
   repEmails,
   SEND_TIME,
@@ -41,17 +41,6 @@ describe('the ledger under faults', () => {
     await world.stop();
   });
 
-  /** The world's ledger, with the `delivered` rows refused while `failing()` says so. */
-  function ledgerRefusing(failing: () => boolean): RunLedger {
-    const runs = world.storage.runs;
-    return Object.assign(Object.create(runs) as RunLedger, {
-      recordDelivery: async (...args: Parameters<RunLedger['recordDelivery']>) => {
-        if (failing() && args[2].status === 'delivered') throw throttled();
-        return runs.recordDelivery(...args);
-      },
-    });
-  }
-
   /** The world's card store, with saves refused while `failing()` says so. */
   function cardsRefusing(failing: () => boolean): TableCardStore {
     const cards = world.cards;
@@ -68,7 +57,7 @@ describe('the ledger under faults', () => {
     await installReps(world, reps);
     let n = 0;
     const deps = depsFor(world, slippingBook(reps, { slipping: 1 }), {
-      storage: { ...world.storage, runs: ledgerRefusing(() => n < 3) },
+      storage: { ...world.storage, runs: ledgerRefusing(world, () => n < 3) },
     });
     for (; n < 3; n++) await expect(runWeekly(deps, { now: tick(n) })).rejects.toThrow('Server Busy');
     const report = completed(await runWeekly(deps, { now: tick(n) }));
@@ -84,7 +73,7 @@ describe('the ledger under faults', () => {
     await installReps(world, reps);
     let n = 0;
     const deps = depsFor(world, slippingBook(reps, { slipping: 1 }), {
-      storage: { ...world.storage, runs: ledgerRefusing(() => n < 3) },
+      storage: { ...world.storage, runs: ledgerRefusing(world, () => n < 3) },
       cards: cardsRefusing(() => n < 3),
     });
     for (; n < 3; n++) await expect(runWeekly(deps, { now: tick(n) })).rejects.toThrow('Server Busy');

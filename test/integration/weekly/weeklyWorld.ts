@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { RestError } from '@azure/data-tables';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { inject } from 'vitest';
 import type { Log } from '../../../bot/ports';
@@ -8,7 +9,7 @@ import type { WeeklyReport, WeeklyRunDone } from '../../../jobs/weekly/weeklyRep
 import type { WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
 import type { Book } from '../../../rules/book';
 import { defaultRules, type Rules } from '../../../rules/rulesSchema';
-import { openStorage, type Storage } from '../../../storage';
+import { openStorage, type RunLedger, type Storage } from '../../../storage';
 import { openCardStore, type TableCardStore } from '../../../storage/cardStore';
 import { FakeTeamsConnector } from '../../fakes/teamsConnector';
 import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
@@ -48,6 +49,18 @@ export async function openWeeklyWorld(name: string): Promise<WeeklyWorld> {
     error: (message: string) => lines.push({ level: 'error', message }),
   };
   return { storage, cards, fake, sender, connectionString, log, stop: () => fake.stop() };
+}
+
+/** The world's ledger, with the `delivered` rows refused (Table Storage throttling) while `failing()` says so. */
+export function ledgerRefusing(world: WeeklyWorld, failing: () => boolean): RunLedger {
+  const runs = world.storage.runs;
+  return Object.assign(Object.create(runs) as RunLedger, {
+    recordDelivery: async (...args: Parameters<RunLedger['recordDelivery']>) => {
+      if (failing() && args[2].status === 'delivered')
+        throw new RestError('Server Busy (injected)', { statusCode: 503 });
+      return runs.recordDelivery(...args);
+    },
+  });
 }
 
 /** The conversation id the fake sees for a rep. */

@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FollowUpsDone, FollowUpsReport } from '../../../jobs/followups/followUpsReport';
+import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
+import { initialState } from '../../../rules/customerState';
+import { defaultRules } from '../../../rules/rulesSchema';
+import { bookFromRows } from '../../helpers/bookFromRows';
+import {
+  conversationOf,
+  installReps,
+  ledgerRefusing,
+  openWeeklyWorld,
+  repEmails,
+  TIME_ZONE,
+  type WeeklyWorld,
+  weeklyOrders,
+} from '../weekly/weeklyWorld';
+
+// The daily run when the ledger refuses its writes between a digest's send and its row: as the
+// weekly run, nothing is sent twice beyond what was in flight.
+
+/** Tuesday 24 Nov 2026, 09:03 in Chicago: the default send time. */
+const TUESDAY = new Date('2026-11-24T15:03:00Z');
+const RUN_KEY = 'daily-2026-11-24';
+
+/** The timer tick `n` quarter hours after the send time. */
+function tick(n: number): Date {
+  return new Date(TUESDAY.getTime() + n * 15 * 60_000);
+}
+
+function completed(report: FollowUpsReport): FollowUpsDone {
+  if (report.status !== 'completed')
+    throw new Error(`expected a completed run, got ${JSON.stringify(report)}`);
+  return report;
+}
+
+describe('the daily run under ledger and notice faults', () => {
+  let world: WeeklyWorld;
+
+  beforeEach(async () => {
+    world = await openWeeklyWorld('fuledger');
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  /** Each rep has one customer silent for 31 days since they reached out: one digest row each today. */
+  async function silentCustomers(reps: readonly string[]): Promise<FollowUpsRunDeps> {
+    await installReps(world, reps);
+    const customers = reps.map((owner) => ({ id: `${owner}#q`, name: `Quiet of ${owner}`, owner }));
+    await world.storage.state.writeChanged(
+      new Map(),
+      customers.map((c) => ({
+        ...initialState({ customerId: c.id, name: c.name, owner: c.owner, monthlyValue: 800 }),
+        lastContact: '2026-10-24',
+      })),
+    );
+    const book = bookFromRows({
+      customers: customers.map((c) => ({ ...c, monthlyValue: 800 })),
+      orders: customers.flatMap((c) => weeklyOrders(c.id, '2026-06-01', '2026-10-12')),
+    });
+    return {
+      storage: world.storage,
+      cards: world.cards,
+      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+      rules: defaultRules(),
+      sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
+      config: { timeZone: TIME_ZONE },
+      log: world.log,
+    };
+  }
+
+  it('ledger writes throttled for three ticks: each rep still gets one digest (the saved digest settles the send)', async () => {
+    const reps = repEmails(24);
+    const base = await silentCustomers(reps);
+    let n = 0;
+    const deps = { ...base, storage: { ...world.storage, runs: ledgerRefusing(world, () => n < 3) } };
+    for (; n < 3; n++) await expect(runFollowUps(deps, { now: tick(n) })).rejects.toThrow('Server Busy');
+    const report = completed(await runFollowUps(deps, { now: tick(n) }));
+    expect(report.counts).toMatchObject({ delivered: 24, failed: 0 });
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    // The digests the first tick sent (one per send slot) are recorded from their saved cards.
+    expect(report.outcomes.filter((o) => o.status === 'delivered' && o.earlier)).toHaveLength(16);
+    expect(report.followUpRows).toEqual({ recorded: 24, alreadyThere: 0 });
+  }, 30_000);
+
+  it('a claimed send whose digest was saved is recorded as delivered, not sent again', async () => {
+    const [ana] = repEmails(1);
+    let failing = true;
+    const base = await silentCustomers([ana]);
+    const deps = { ...base, storage: { ...world.storage, runs: ledgerRefusing(world, () => failing) } };
+    await expect(runFollowUps(deps, { now: tick(0) })).rejects.toThrow('Server Busy');
+    failing = false;
+    const report = completed(await runFollowUps(deps, { now: tick(1) }));
+    const [sent] = world.fake.sentTo(conversationOf(ana));
+    expect(world.fake.sentTo(conversationOf(ana))).toHaveLength(1);
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ rep: ana, status: 'delivered', earlier: true, customers: 1 }),
+    ]);
+    expect(report.sends.attempts).toBe(0);
+    expect(await world.storage.runs.listRun(RUN_KEY)).toEqual([
+      expect.objectContaining({ repId: ana, status: 'delivered', activityId: sent.activityId }),
+    ]);
+    expect(report.followUpRows).toEqual({ recorded: 1, alreadyThere: 0 });
+  }, 30_000);
+});
