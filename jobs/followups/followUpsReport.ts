@@ -39,7 +39,8 @@ export interface FollowUpsDone {
   notReached: NotReached[];
   sends: { attempts: number; retries: number; throttled: number };
   storage: RequestCounts & { cardSaves: number };
-  adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred';
+  /** already_sent: an earlier attempt of the day posted it (a forced rerun does not post it again). */
+  adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred' | 'already_sent';
   durationMs: number;
   /** prepare: start to the first digest (feed, states, what is due, marked lost); deliver: every rep; followUpRows: their audit rows. */
   phasesMs: { prepare: number; deliver: number; followUpRows: number };
@@ -52,6 +53,8 @@ export type FollowUpsReport =
       status: 'not_due';
       runKey: string;
       reason: 'before_send_time' | 'already_ran' | 'not_a_working_day' | 'disabled';
+      /** A finished run's notice that could not be posted, tried again on this tick. */
+      adminNotice?: FollowUpsDone['adminNotice'];
     }
   | WeeklyFeedStopped
   | FollowUpsDone;

@@ -14,6 +14,7 @@ import { catchUpLimit, catchUpWindow, type DailySchedule, dailyRunDue } from '..
 import { openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 import type { DeliveryTally } from '../weekly/weeklyDelivery';
+import { noticeToKeep, postOnce, retryNotice } from '../weekly/weeklyNotice';
 import {
   countOutcomes,
   fromLedger,
@@ -81,7 +82,12 @@ export async function runFollowUps(
     { kind: 'daily', runKey, localDate: today, now, timeZone: config.timeZone, force, extraAttempts },
     () => storage.state.getAll(),
   );
-  if (opening.status === 'already_ran') return { status: 'not_due', runKey, reason: 'already_ran' };
+  if (opening.status === 'already_ran') {
+    const pending = opening.run?.pendingNotice;
+    if (!pending) return { status: 'not_due', runKey, reason: 'already_ran' };
+    const adminNotice = await retryNotice({ ...deps, runs: storage.runs }, runKey, pending, now);
+    return { status: 'not_due', runKey, reason: 'already_ran', adminNotice };
+  }
   if (opening.status === 'stopped') return opening.report;
   const { attempt, fresh, at, rowsAt, requestsBefore, feed, states, handled, directory } = opening;
   const { book, report: feedReport } = feed;
@@ -186,20 +192,26 @@ export async function runFollowUps(
     },
     outcomes,
   };
+  let noticeText = '';
   if (willRetry(attempt, report.counts.failed, extraAttempts)) {
     report.retry = 'next_tick';
     report.adminNotice = 'deferred';
   } else if (report.notReached.some((n) => n.status !== 'no_conversation')) {
     // A rep without the app is told by the weekly run's notice; the digest reports only its own failures.
-    report.adminNotice = deps.notifyAdmins
-      ? await deps.notifyAdmins(followUpsReportText(report))
-      : 'not_configured';
+    noticeText = followUpsReportText(report);
+    report.adminNotice = await postOnce(
+      noticeText,
+      { runKey, at, kind: 'run' },
+      { ...deps, runs: storage.runs },
+    );
   }
   report.durationMs = Math.round(clock() - started);
+  // A notice that could not be posted stays on the run row: later ticks of the day try it again.
   await storage.runs.finishRun(
     runKey,
     new Date(now.getTime() + report.durationMs).toISOString(),
     ledgerSummary(report),
+    noticeToKeep(report.adminNotice, noticeText),
   );
   log.info(followUpsReportText(report), { runKey });
   return report;

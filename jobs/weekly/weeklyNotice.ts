@@ -1,4 +1,4 @@
-import type { CardSender } from '../../bot/ports';
+import type { CardSender, Log } from '../../bot/ports';
 import { buildRunNoticeCard } from '../../cards/runNoticeCard';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { NoticeKind, RunLedger } from '../../storage/runLedger';
@@ -22,6 +22,37 @@ export async function postOnce(
   if (await deps.runs.noticeSent(notice.runKey, notice.kind)) return 'already_sent';
   const result = await deps.notifyAdmins(text);
   if (result === 'posted') await deps.runs.recordNotice(notice.runKey, notice.at, notice.kind);
+  return result;
+}
+
+/**
+ * The text a finished run keeps on its run row: its notice when it could not be posted, for later
+ * ticks of the run key (retryNotice) to try again; nothing otherwise.
+ */
+export function noticeToKeep(result: string, text: string): string | undefined {
+  return result === 'failed' || result === 'no_recipient' ? text : undefined;
+}
+
+/**
+ * A finished run whose admins' notice could not be posted: each later tick of its run key (the
+ * week's, the day's) posts it, until one succeeds (postOnce records it then, and it is not posted
+ * twice), so the tries end with the run key.
+ */
+export async function retryNotice(
+  deps: {
+    notifyAdmins?: AdminNotifier;
+    runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'>;
+    log: Pick<Log, 'info' | 'warn'>;
+  },
+  runKey: string,
+  text: string,
+  now: Date,
+): Promise<NoticeResult | 'not_configured' | 'already_sent'> {
+  const result = await postOnce(text, { runKey, at: now.toISOString(), kind: 'run' }, deps);
+  if (result === 'posted')
+    deps.log.info(`run ${runKey}: the admins' notice posted on a later tick`, { runKey });
+  else if (result === 'failed' || result === 'no_recipient')
+    deps.log.warn(`run ${runKey}: the admins' notice still could not be posted (${result})`, { runKey });
   return result;
 }
 

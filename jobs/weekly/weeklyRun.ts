@@ -13,7 +13,7 @@ import { openRun } from './runOpening';
 import type { CardLocale } from './weeklyCardFor';
 import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
-import { type AdminNotifier, postOnce } from './weeklyNotice';
+import { type AdminNotifier, noticeToKeep, postOnce, retryNotice } from './weeklyNotice';
 import { planWeek } from './weeklyPlan';
 import { setAsideUnstorable } from './weeklyRefused';
 import {
@@ -99,7 +99,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       status: 'not_due',
       runKey,
       reason: 'already_ran',
-      adminNotice: await retryNotice(deps, runKey, pending, now),
+      adminNotice: await retryNotice({ ...deps, runs: storage.runs }, runKey, pending, now),
     };
   }
   if (opening.status === 'stopped') return opening.report;
@@ -238,45 +238,16 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   }
   report.durationMs = Math.round(clock() - started);
   // A notice that could not be posted stays on the run row: later ticks of the week try it again.
-  const unposted = report.adminNotice === 'failed' || report.adminNotice === 'no_recipient';
   await storage.runs.finishRun(
     runKey,
     new Date(now.getTime() + report.durationMs).toISOString(),
     ledgerSummary(report),
-    unposted ? noticeText : undefined,
+    noticeToKeep(report.adminNotice, noticeText),
   );
   const text = weeklyReportText(report);
   if (report.notReached.length > 0) log.warn(text, { runKey });
   else log.info(text, { runKey });
   return report;
-}
-
-/**
- * A finished run whose admins' notice could not be posted: each later tick of the week posts it,
- * until one succeeds (postOnce records it then, and it is not posted twice). The run key is the
- * week's, so the tries end with the week.
- */
-async function retryNotice(
-  deps: WeeklyRunDeps,
-  runKey: string,
-  text: string,
-  now: Date,
-): Promise<WeeklyRunDone['adminNotice']> {
-  const result = await postOnce(
-    text,
-    { runKey, at: now.toISOString(), kind: 'run' },
-    {
-      notifyAdmins: deps.notifyAdmins,
-      runs: deps.storage.runs,
-    },
-  );
-  if (result === 'posted')
-    deps.log.info(`weekly run ${runKey}: the admins' notice posted on a later tick`, { runKey });
-  else if (result === 'failed' || result === 'no_recipient')
-    deps.log.warn(`weekly run ${runKey}: the admins' notice still could not be posted (${result})`, {
-      runKey,
-    });
-  return result;
 }
 
 /**

@@ -15,8 +15,9 @@ import {
   weeklyOrders,
 } from '../weekly/weeklyWorld';
 
-// The daily run when the ledger refuses its writes between a digest's send and its row: as the
-// weekly run, nothing is sent twice beyond what was in flight.
+// The daily run when the ledger refuses its writes between a digest's send and its row, and when
+// the admins' notice cannot be posted: as the weekly run, nothing is sent twice beyond what was in
+// flight, and the notice is posted on a later tick, once.
 
 /** Tuesday 24 Nov 2026, 09:03 in Chicago: the default send time. */
 const TUESDAY = new Date('2026-11-24T15:03:00Z');
@@ -35,9 +36,13 @@ function completed(report: FollowUpsReport): FollowUpsDone {
 
 describe('the daily run under ledger and notice faults', () => {
   let world: WeeklyWorld;
+  let told: string[];
+  let answers: ('posted' | 'failed')[];
 
   beforeEach(async () => {
     world = await openWeeklyWorld('fuledger');
+    told = [];
+    answers = [];
   });
   afterEach(async () => {
     await world.stop();
@@ -66,6 +71,10 @@ describe('the daily run under ledger and notice faults', () => {
       sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
       config: { timeZone: TIME_ZONE },
       log: world.log,
+      notifyAdmins: async (text) => {
+        told.push(text);
+        return answers.shift() ?? 'posted';
+      },
     };
   }
 
@@ -101,5 +110,34 @@ describe('the daily run under ledger and notice faults', () => {
       expect.objectContaining({ repId: ana, status: 'delivered', activityId: sent.activityId }),
     ]);
     expect(report.followUpRows).toEqual({ recorded: 1, alreadyThere: 0 });
+  }, 30_000);
+
+  it('an end-of-run notice that failed is posted on a later tick of the day, once', async () => {
+    const [ann, bob] = ['ann@example.com', 'bob@example.com'];
+    const deps = await silentCustomers([ann, bob]);
+    world.fake.injectForConversation(conversationOf(bob), { status: 403, code: 'ConversationBlockedByUser' });
+    answers = ['failed', 'failed'];
+    const first = completed(await runFollowUps(deps, { now: tick(0) }));
+    expect(first).toMatchObject({ adminNotice: 'failed', retry: 'none', counts: { unreachable: 1 } });
+    expect(await runFollowUps(deps, { now: tick(1) })).toMatchObject({
+      status: 'not_due',
+      reason: 'already_ran',
+      adminNotice: 'failed',
+    });
+    expect(await runFollowUps(deps, { now: tick(2) })).toMatchObject({
+      status: 'not_due',
+      adminNotice: 'posted',
+    });
+    // The posted notice is recorded: later ticks find it so and post nothing.
+    expect(await runFollowUps(deps, { now: tick(3) })).toMatchObject({
+      status: 'not_due',
+      reason: 'already_ran',
+      adminNotice: 'already_sent',
+    });
+    expect(told).toHaveLength(3);
+    expect(new Set(told).size).toBe(1);
+    expect(told[0]).toContain(`${bob}:`);
+    expect(world.fake.sentTo(conversationOf(ann))).toHaveLength(1);
+    expect(await world.storage.runs.noticeSent(RUN_KEY)).toBe(true);
   }, 30_000);
 });
