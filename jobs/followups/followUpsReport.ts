@@ -80,6 +80,9 @@ export function followUpsReportText(r: FollowUpsDone): string {
       `${r.markedLost.recorded} customers marked lost after silence (the rep can undo it on the digest).`,
     );
   if (r.retry === 'next_tick') lines.push(`The ${c.failed} failed reps are tried again on the next tick.`);
+  // Only the log line says it: the notice's own text is taken before it is posted.
+  if (r.adminNotice === 'failed' || r.adminNotice === 'no_recipient')
+    lines.push("The admins' notice could not be posted: it is tried again on each tick today.");
   for (const n of r.notReached.slice(0, 20)) lines.push(`- ${n.rep}: ${n.detail}`);
   return lines.join('\n');
 }

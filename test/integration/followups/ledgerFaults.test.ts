@@ -119,6 +119,9 @@ describe('the daily run under ledger and notice faults', () => {
     answers = ['failed', 'failed'];
     const first = completed(await runFollowUps(deps, { now: tick(0) }));
     expect(first).toMatchObject({ adminNotice: 'failed', retry: 'none', counts: { unreachable: 1 } });
+    const logged = world.log.lines.find((l) => l.message.startsWith(`Follow-ups ${RUN_KEY}`));
+    expect(logged?.message).toContain("The admins' notice could not be posted");
+    expect(told[0]).not.toContain("admins' notice");
     expect(await runFollowUps(deps, { now: tick(1) })).toMatchObject({
       status: 'not_due',
       reason: 'already_ran',
