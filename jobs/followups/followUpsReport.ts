@@ -52,7 +52,7 @@ export type FollowUpsReport =
   | {
       status: 'not_due';
       runKey: string;
-      reason: 'before_send_time' | 'already_ran' | 'not_a_working_day' | 'disabled';
+      reason: 'before_send_time' | 'already_ran' | 'in_progress' | 'not_a_working_day' | 'disabled';
       /** A finished run's notice that could not be posted, tried again on this tick. */
       adminNotice?: FollowUpsDone['adminNotice'];
     }

@@ -83,6 +83,7 @@ export async function runFollowUps(
     () => storage.state.getAll(),
   );
   if (opening.status === 'already_ran') {
+    if (opening.inProgressSince) return { status: 'not_due', runKey, reason: 'in_progress' };
     const pending = opening.run?.pendingNotice;
     if (!pending) return { status: 'not_due', runKey, reason: 'already_ran' };
     const adminNotice = await retryNotice({ ...deps, runs: storage.runs }, runKey, pending, now);
@@ -109,6 +110,7 @@ export async function runFollowUps(
     at,
     rowsAt,
     now,
+    clock: () => new Date(now.getTime() + (clock() - started)),
     conversations: directory,
     runs: storage.runs,
     cards: deps.cards,

@@ -27,7 +27,7 @@ export const MAX_UNCONFIRMED_SENDS = 2;
  */
 export type ClaimDecision = 'under_way' | 'resend_unless_found' | 'give_up_unless_found';
 
-/** Decides from the claim alone; `now` is the tick's time, as the claim's `at` is. */
+/** Decides from the claim alone; `now` and the claim's `at` are both read off the run's clock as it goes on. */
 export function decideClaim(claim: SendClaim, now: Date): ClaimDecision {
   if (now.getTime() - Date.parse(claim.at) < CLAIM_HOLD_MS) return 'under_way';
   return claim.sends < MAX_UNCONFIRMED_SENDS ? 'resend_unless_found' : 'give_up_unless_found';

@@ -22,6 +22,12 @@ export interface DeliveryContext {
   /** ISO instant of the run, stored on the ledger rows. */
   at: string;
   now: Date;
+  /**
+   * The time as the run goes on (the tick's time plus what has passed since), for the send claims:
+   * a claim's age must count from its send, not from the tick, or a long run's fresh claims would
+   * look stale to a second instance. Default: `now`.
+   */
+  clock?: () => Date;
   rules: Pick<Rules, 'lossReasons'>;
   card: CardPageOptions;
   conversations: Pick<ConversationStore, 'getRepByEmail'>;
@@ -76,7 +82,13 @@ export async function deliverRepWeek(
 }
 
 /** What a claimed send needs: the weekly card and the daily digest alike. */
-export type ClaimedSendContext = Pick<DeliveryContext, 'runKey' | 'at' | 'now' | 'runs' | 'cards' | 'sender'>;
+export type ClaimedSendContext = Pick<
+  DeliveryContext,
+  'runKey' | 'at' | 'now' | 'clock' | 'runs' | 'cards' | 'sender'
+>;
+
+/** The instant a claim is taken or judged at (see DeliveryContext.clock). */
+const claimTime = (ctx: Pick<DeliveryContext, 'now' | 'clock'>): Date => ctx.clock?.() ?? ctx.now;
 
 /**
  * Sends one rep's built card under a claim (see deliverRepWeek): the claim taken, or an earlier one
@@ -90,7 +102,7 @@ export async function sendClaimed(
   message: { card: CardJson; summary: string; data: RepCardData },
   tally: DeliveryTally,
 ): Promise<RepOutcome> {
-  const claimed = await ctx.runs.claimSend(ctx.runKey, rep, ctx.at);
+  const claimed = await ctx.runs.claimSend(ctx.runKey, rep, claimTime(ctx).toISOString());
   if (!claimed.claimed) {
     const settled = await settleClaim(ctx, rep, conversation, claimed.claim);
     if (settled) return settled;
@@ -132,7 +144,7 @@ async function settleClaim(
   conversation: { reference: Record<string, unknown> },
   claim: HeldClaim,
 ): Promise<RepOutcome | null> {
-  const decision = decideClaim(claim, ctx.now);
+  const decision = decideClaim(claim, claimTime(ctx));
   if (decision === 'under_way')
     return {
       rep,
@@ -164,7 +176,7 @@ async function settleClaim(
       status: 'failed',
       error: `sent ${claim.sends} times with no answer recorded: not sent again (their card may have arrived)`,
     };
-  if (await ctx.runs.retakeClaim(ctx.runKey, rep, claim, ctx.at)) return null;
+  if (await ctx.runs.retakeClaim(ctx.runKey, rep, claim, claimTime(ctx).toISOString())) return null;
   return { rep, status: 'failed', error: 'another instance took over their send: settled on a later tick' };
 }
 

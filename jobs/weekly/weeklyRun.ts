@@ -143,6 +143,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     runKey,
     at,
     now,
+    clock: () => new Date(now.getTime() + (clock() - started)),
     rules: deps.rules,
     card: {
       currency: config.currency,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { heldElsewhere, RUN_HELD_MS } from '../../../jobs/weekly/runOpening';
 import { CLAIM_HOLD_MS, decideClaim } from '../../../jobs/weekly/weeklyClaims';
+import { sendClaimed } from '../../../jobs/weekly/weeklyDelivery';
 
 const AT = '2026-11-23T14:03:00.000Z';
 const later = (ms: number) => new Date(Date.parse(AT) + ms);
@@ -26,5 +27,34 @@ describe('a run row another instance started', () => {
     expect(
       heldElsewhere({ runKey: 'weekly-2026-W48', startedAt: AT, finishedAt: AT, report: '{}' }, later(0)),
     ).toBe(false);
+  });
+});
+
+describe('a claim taken late in a long run', () => {
+  it('carries the time of its send, not of the tick, so a second instance leaves it to the send', async () => {
+    const taken: string[] = [];
+    const tick = new Date(AT);
+    const ctx = {
+      runKey: 'weekly-2026-W48',
+      at: AT,
+      now: tick,
+      // Eleven minutes into the run (a throttled store), past the claim's hold if counted from the tick.
+      clock: () => later(11 * 60_000),
+      runs: {
+        claimSend: async (_run: string, _rep: string, at: string) => {
+          taken.push(at);
+          return { claimed: false as const, claim: { at, sends: 1, etag: 'e' } };
+        },
+      },
+    } as unknown as Parameters<typeof sendClaimed>[0];
+    const outcome = await sendClaimed(
+      ctx,
+      'ana@demo.example',
+      { reference: {}, userId: 'u' },
+      { card: {}, summary: '', data: {} } as unknown as Parameters<typeof sendClaimed>[3],
+      { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 },
+    );
+    expect(taken).toEqual([later(11 * 60_000).toISOString()]);
+    expect(outcome).toMatchObject({ status: 'failed', error: expect.stringContaining('still under way') });
   });
 });
