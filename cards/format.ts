@@ -37,19 +37,25 @@ export function plainText(text: string): string {
   return text.replace(CONTROL_CHARACTERS, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
-// Everything Teams' card markdown reads as syntax; a backslash makes each one literal.
-const MARKDOWN_CHARACTERS = /[\\`*_~[\]()#>+\-!|]/g;
+// What Teams' card markdown reads as syntax anywhere in a line: emphasis (* and _), links ([ ]) and
+// the escape itself. Only these are escaped: Teams on iOS and Android shows a backslash before any
+// other character as typed, so "Smith-Jones (UK)" must reach the card as it is.
+const MARKDOWN_CHARACTERS = /[\\*_[\]]/g;
+// At the start of a line, a list: "- ", "+ " or "1. ".
+const LIST_START = /^([-+])(?=\s)|^(\d+)\./;
 
 /**
  * Text from the feed or from people (a customer's or rep's name) made safe for a markdown-capable
- * TextBlock or Fact: control characters removed, cut to `max`, then every markdown character
- * escaped, so `[pay here](https://evil.example)` or `**URGENT**` shows as typed and is never a link
- * or bold. A leading `1.` would start a list: its dot is escaped too.
+ * TextBlock or Fact: control characters removed, cut to `max`, then what Teams' markdown reads as
+ * syntax escaped, so `[pay here](https://evil.example)` or `**URGENT**` shows as typed and is never a
+ * link or bold, and a leading `- ` or `1.` never starts a list.
  */
 export function markdownSafe(text: string, max: number): string {
   return truncate(plainText(text), max)
     .replace(MARKDOWN_CHARACTERS, (ch) => `\\${ch}`)
-    .replace(/^(\d+)\./, '$1\\.');
+    .replace(LIST_START, (_match, bullet: string | undefined, digits: string | undefined) =>
+      bullet ? `\\${bullet}` : `${digits}\\.`,
+    );
 }
 
 /** `text` cut to `max` characters with an ellipsis, so one long field cannot blow the card's size. */

@@ -12,9 +12,9 @@ import { LOSS_REASONS, representativeWeek } from './weeklyCardFixtures';
 
 // A customer name from the feed that would be a phishing link and bold text if read as markdown.
 const NAME = 'Acme [Invoice overdue: pay here](https://evil.example/pay) **URGENT**';
-const ESCAPED = 'Acme \\[Invoice overdue: pay here\\]\\(https://evil.example/pay\\) \\*\\*URGENT\\*\\*';
+const ESCAPED = 'Acme \\[Invoice overdue: pay here\\](https://evil.example/pay) \\*\\*URGENT\\*\\*';
 /** What every card keeps of it (the summary cuts names at 60 characters). */
-const ESCAPED_LINK = 'Acme \\[Invoice overdue: pay here\\]\\(https://evil.example/pay\\)';
+const ESCAPED_LINK = 'Acme \\[Invoice overdue: pay here\\](https://evil.example/pay)';
 
 /** The texts Teams reads as markdown: TextBlocks and facts (TextRuns are plain text). */
 function markdownTexts(card: unknown): string[] {
@@ -29,17 +29,20 @@ function expectEscaped(card: unknown, count: number): void {
   expect(showing.length).toBeGreaterThanOrEqual(count);
   for (const text of showing) {
     expect(text).toContain(ESCAPED_LINK);
-    expect(text).not.toContain('](https://evil');
+    expect(text).not.toMatch(/(^|[^\\])\]\(https:\/\/evil/);
     expect(text).not.toMatch(/(^|[^\\])\*\*URGENT/);
   }
 }
 
 describe('feed text on the cards is never markdown', () => {
-  it('escapes every markdown character, and a leading number and dot', () => {
+  it('escapes what Teams reads as markdown (emphasis, links, a list start), and nothing else', () => {
     expect(markdownSafe(NAME, 200)).toBe(ESCAPED);
     expect(markdownSafe('1. Best_Foods ~ #1 > `all` + - ! |', 200)).toBe(
-      '1\\. Best\\_Foods \\~ \\#1 \\> \\`all\\` \\+ \\- \\! \\|',
+      '1\\. Best\\_Foods ~ #1 > `all` + - ! |',
     );
+    expect(markdownSafe('- Dash Deli', 200)).toBe('\\- Dash Deli');
+    // Teams on iOS and Android would show a backslash before these: they stay as typed.
+    expect(markdownSafe('Smith-Jones (UK) & Co!', 200)).toBe('Smith-Jones (UK) & Co!');
     expect(markdownSafe('back\\slash\u0007', 200)).toBe('back\\\\slash');
   });
 
