@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { readFeed } from '../../../feed/readFeed';
-import type { FollowUpsDone, FollowUpsReport } from '../../../jobs/followups/followUpsReport';
 import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
 import { initialState } from '../../../rules/customerState';
 import { defaultRules, parseRules, type Rules } from '../../../rules/rulesSchema';
@@ -18,13 +17,12 @@ import {
   type WeeklyWorld,
   weeklyOrders,
 } from '../weekly/weeklyWorld';
+import { completed, TUESDAY } from './dailyRun';
 
 // The daily run on Azurite and the limit-enforcing fake connector: when it is due, one digest per
 // rep with something to say and none for the others, idempotent per day through the ledger, and
 // silence marked lost only when the rules say so, as a system row the rep can undo on the digest.
 
-/** Tuesday 24 Nov 2026, 09:03 in Chicago: the default send time. */
-const TUESDAY = new Date('2026-11-24T15:03:00Z');
 const ANA = 'ana@example.com';
 const BEN = 'ben@example.com';
 
@@ -38,12 +36,6 @@ const book = bookFromRows({
     ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
   ],
 });
-
-function completed(report: FollowUpsReport): FollowUpsDone {
-  if (report.status !== 'completed')
-    throw new Error(`expected a completed run, got ${JSON.stringify(report)}`);
-  return report;
-}
 
 describe('runFollowUps', () => {
   let world: WeeklyWorld;

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FollowUpsDone, FollowUpsReport } from '../../../jobs/followups/followUpsReport';
 import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
 import { initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
@@ -14,24 +13,17 @@ import {
   type WeeklyWorld,
   weeklyOrders,
 } from '../weekly/weeklyWorld';
+import { completed, TUESDAY } from './dailyRun';
 
 // The daily run when the ledger refuses its writes between a digest's send and its row, and when
 // the admins' notice cannot be posted: as the weekly run, nothing is sent twice beyond what was in
 // flight, and the notice is posted on a later tick, once.
 
-/** Tuesday 24 Nov 2026, 09:03 in Chicago: the default send time. */
-const TUESDAY = new Date('2026-11-24T15:03:00Z');
 const RUN_KEY = 'daily-2026-11-24';
 
 /** The timer tick `n` quarter hours after the send time. */
 function tick(n: number): Date {
   return new Date(TUESDAY.getTime() + n * 15 * 60_000);
-}
-
-function completed(report: FollowUpsReport): FollowUpsDone {
-  if (report.status !== 'completed')
-    throw new Error(`expected a completed run, got ${JSON.stringify(report)}`);
-  return report;
 }
 
 describe('the daily run under ledger and notice faults', () => {
