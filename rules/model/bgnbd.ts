@@ -93,9 +93,13 @@ export function createBgNbdLogLikelihood(summary: BgNbdSummary): (params: BgNbdP
   const lnA12 = new Float64Array(levels.length);
   const lnA4Constant = new Float64Array(levels.length);
   const rx = new Float64Array(levels.length);
-  const maxDay = Math.max(wholeDaysUpTo(tx), wholeDaysUpTo(T));
   const tabled = wholeDaysUpTo(tx) >= 0 && wholeDaysUpTo(T) >= 0;
-  const lnAlphaPlus = new Float64Array(tabled ? maxDay + 1 : 0);
+  const lnAlphaPlus = new Float64Array(tabled ? Math.max(wholeDaysUpTo(tx), wholeDaysUpTo(T)) + 1 : 0);
+  // Whole days index the table directly; the loop below is the fit's hot path (tens of millions of
+  // terms), so it reads plain typed arrays and no per-customer closure or branch on the weights.
+  const txAt = tabled ? Int32Array.from(tx) : Float64Array.from(tx);
+  const TAt = tabled ? Int32Array.from(T) : Float64Array.from(T);
+  const w = weight === undefined ? new Float64Array(n).fill(1) : Float64Array.from(weight);
 
   return (params: BgNbdParams): number => {
     const { r, alpha, a, b } = params;
@@ -106,15 +110,28 @@ export function createBgNbdLogLikelihood(summary: BgNbdSummary): (params: BgNbdP
       lnA12[l] = common + logGamma(r + xl) + logGamma(b + xl) - logGamma(a + b + xl);
       lnA4Constant[l] = xl > 0 ? Math.log(a) - Math.log(b + xl - 1) : Number.NEGATIVE_INFINITY;
     }
-    for (let d = 0; d < lnAlphaPlus.length; d++) lnAlphaPlus[d] = Math.log(alpha + d);
-    const lnOf = tabled ? (t: number) => lnAlphaPlus[t] : (t: number) => Math.log(alpha + t);
     let total = 0;
-    for (let i = 0; i < n; i++) {
-      const l = levelIndex[i];
-      const lnA3 = -rx[l] * lnOf(T[i]);
-      const ll =
-        x[i] === 0 ? lnA12[l] + lnA3 : lnA12[l] + logAddExp(lnA3, lnA4Constant[l] - rx[l] * lnOf(tx[i]));
-      total += weight === undefined ? ll : weight[i] * ll;
+    if (tabled) {
+      for (let d = 0; d < lnAlphaPlus.length; d++) lnAlphaPlus[d] = Math.log(alpha + d);
+      for (let i = 0; i < n; i++) {
+        const l = levelIndex[i];
+        const lnA3 = -rx[l] * lnAlphaPlus[TAt[i]];
+        const ll =
+          x[i] === 0
+            ? lnA12[l] + lnA3
+            : lnA12[l] + logAddExp(lnA3, lnA4Constant[l] - rx[l] * lnAlphaPlus[txAt[i]]);
+        total += w[i] * ll;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const l = levelIndex[i];
+        const lnA3 = -rx[l] * Math.log(alpha + TAt[i]);
+        const ll =
+          x[i] === 0
+            ? lnA12[l] + lnA3
+            : lnA12[l] + logAddExp(lnA3, lnA4Constant[l] - rx[l] * Math.log(alpha + txAt[i]));
+        total += w[i] * ll;
+      }
     }
     return total;
   };
