@@ -3,13 +3,25 @@ import { defaultRules, parseRules, type Rules, RulesError } from '../rules';
 
 /** Validates the text of a rules file (JSON); `source` names it in the error (a path or a blob). */
 export function parseRulesText(text: string, source: string): Rules {
+  // Notepad and Excel's "UTF-8" save a byte-order mark, which JSON.parse refuses as an unexpected token.
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(body);
   } catch (err) {
-    throw new RulesError([`${source} is not valid JSON: ${(err as Error).message}`]);
+    throw new RulesError([`${source} is not valid JSON: ${withLine((err as Error).message, body)}`]);
   }
-  return parseRules(json);
+  return parseRules(json, source);
+}
+
+/** JSON.parse's "at position 51" with the line and column an editor shows. */
+function withLine(message: string, text: string): string {
+  const m = /at position (\d+)/.exec(message);
+  if (!m) return message;
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${message} (line ${line}, column ${column})`;
 }
 
 /** Reads and validates a rules file (JSON); the defaults when no path is given. */

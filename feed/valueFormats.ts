@@ -89,8 +89,9 @@ interface DateShapes {
 
 /**
  * Settles how a date column reads dates like 03/04/2026: only when that is the column's most common
- * shape (an ISO column's stray `31/12/2025` stays a bad row), by the declared order, else by a day
- * above 12 in either place. An unsettled column stops the read: `onAmbiguous` gets an example.
+ * shape (an ISO column's stray `31/12/2025` stays a bad row), by the declared order unless the
+ * column's dates prove only the other one, else by a day above 12 in either place. An unsettled
+ * column stops the read: `onAmbiguous` gets an example.
  */
 export async function settleDateColumn(
   engine: FeedEngine,
@@ -121,9 +122,24 @@ export async function settleDateColumn(
     ambiguousExample: row[7] === null ? null : String(row[7]),
   };
   if (shapes.xxy === 0 || shapes.xxy < Math.max(shapes.ymd, shapes.named)) return { order: null };
-  if (declared) return { order: declared, note: `dates read ${declared} (declared in formats.date)` };
   const dayFirst = shapes.firstAbove12 > 0;
   const monthFirst = shapes.secondAbove12 > 0;
+  if (declared) {
+    // formats.date is for a file that cannot settle the order itself. Where every date that settles
+    // it says the other order (a day above 12 where the declaration wants a month), the declaration is
+    // a mistake: obeyed, it would turn 03/10 into 10 March and make 20/11 a bad row.
+    const [confirming, contradicting] =
+      declared === 'day-first' ? [dayFirst, monthFirst] : [monthFirst, dayFirst];
+    if (contradicting && !confirming) {
+      const order: DateOrder = declared === 'day-first' ? 'month-first' : 'day-first';
+      const example = quoteSql(order === 'day-first' ? shapes.firstExample : shapes.secondExample);
+      return {
+        order,
+        note: `dates read ${order}, not ${declared} as formats.date says: ${example} can only be ${order} (remove formats.date from the rules file, or set it to "${order}")`,
+      };
+    }
+    return { order: declared, note: `dates read ${declared} (declared in formats.date)` };
+  }
   if (dayFirst && (!monthFirst || shapes.firstAbove12 >= shapes.secondAbove12))
     return { order: 'day-first', note: `dates read day-first (settled by ${quoteSql(shapes.firstExample)})` };
   if (monthFirst)

@@ -121,20 +121,28 @@ const shortDateFormats = new Map<string, Intl.DateTimeFormat>();
 /**
  * A `YYYY-MM-DD` calendar date as a short day in `locale`: `Mo., 23. Nov.` in de-DE. en-US, the
  * default, keeps the `Mon 23 Nov` the cards have always shown (Intl would say `Mon, Nov 23`). Read
- * at noon UTC: a calendar date has no zone to move it to another day.
+ * at noon UTC: a calendar date has no zone to move it to another day. `withYear` adds the year.
  */
-export function formatShortDate(isoDate: string, locale = 'en-US'): string {
+export function formatShortDate(isoDate: string, locale = 'en-US', withYear = false): string {
   const d = new Date(dayOf(isoDate) * MS_PER_DAY + MS_PER_DAY / 2);
-  if (locale === 'en-US') return `${WEEKDAY[d.getUTCDay()]} ${d.getUTCDate()} ${MONTH[d.getUTCMonth()]}`;
-  let format = shortDateFormats.get(locale);
+  if (locale === 'en-US')
+    return `${WEEKDAY[d.getUTCDay()]} ${d.getUTCDate()} ${MONTH[d.getUTCMonth()]}${withYear ? ` ${d.getUTCFullYear()}` : ''}`;
+  const key = `${locale}${withYear ? ' y' : ''}`;
+  let format = shortDateFormats.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(locale, {
       weekday: 'short',
       day: 'numeric',
       month: 'short',
+      ...(withYear ? { year: 'numeric' } : {}),
       timeZone: 'UTC',
     });
-    shortDateFormats.set(locale, format);
+    shortDateFormats.set(key, format);
   }
   return format.format(d);
+}
+
+/** `formatShortDate`, with the year when it is not the year of `referenceDate` (a lapsed customer's due day a year back). */
+export function formatDateNear(isoDate: string, referenceDate: string, locale = 'en-US'): string {
+  return formatShortDate(isoDate, locale, isoDate.slice(0, 4) !== referenceDate.slice(0, 4));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { columnMappingSchema } from './columnMapping';
+import { CUSTOMER_COLUMNS, columnMappingSchema, ORDER_COLUMNS, TICKET_COLUMNS } from './columnMapping';
 import { feedFormatsSchema } from './feedFormats';
 import { tunedSchema } from './tunedBlock';
 
@@ -354,24 +354,45 @@ export type Weights = Rules['weights'];
 export type SignalName = keyof Weights;
 export type FollowUpRules = Rules['followUps'];
 
-/** Thrown by parseRules; `issues` lists each bad field as "path: problem". */
+/** Thrown by parseRules; `issues` lists each bad field as "path: problem"; `source` names the file when known. */
 export class RulesError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`Invalid rules file:\n  ${issues.join('\n  ')}`);
+  constructor(
+    readonly issues: string[],
+    readonly source?: string,
+  ) {
+    super(`Invalid rules file${source ? ` ${source}` : ''}:\n  ${issues.join('\n  ')}`);
     this.name = 'RulesError';
   }
 }
 
-/** Validates a parsed rules file and fills in defaults; throws RulesError naming each bad field. */
-export function parseRules(json: unknown): Rules {
+/** Validates a parsed rules file and fills in defaults; throws RulesError naming each bad field (and `source`, the file). */
+export function parseRules(json: unknown, source?: string): Rules {
   const result = rulesSchema.safeParse(json);
   if (result.success) return result.data;
-  throw new RulesError(result.error.issues.map(describeIssue));
+  throw new RulesError(result.error.issues.map(describeIssue), source);
 }
+
+// A mapping's keys are the feed's own column names, the part of a rules file a user writes first:
+// a key spelled otherwise ("customerid", "date") is told the names it could have been.
+const FEED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  customers: CUSTOMER_COLUMNS,
+  orders: ORDER_COLUMNS,
+  tickets: TICKET_COLUMNS,
+};
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys' && issue.path[0] === 'columns') {
+    const file = issue.path[1];
+    message +=
+      issue.path.length === 1
+        ? ' (the files are customers, orders and tickets)'
+        : typeof file === 'string' && FEED_COLUMNS[file]
+          ? ` (the keys are the feed's column names: ${FEED_COLUMNS[file].join(', ')}; the values are your headers)`
+          : '';
+  }
+  return path ? `${path}: ${message}` : message;
 }
 
 /** The defaults: what `parseRules({})` gives. */

@@ -2,7 +2,7 @@
  * The book model's figures in words a rep reads at a glance: a chance as "3 in 4", a day as
  * "Tue 24 Nov".
  */
-import { formatShortDate, isoOfDay } from '../calendar';
+import { formatDateNear, formatShortDate, isoOfDay } from '../calendar';
 import type { ModelChoice, NoOrderProbability } from './bookModel';
 import type { Tier } from './tier';
 
@@ -48,12 +48,14 @@ export function shortDate(day: number, locale = 'en-US'): string {
   return formatShortDate(isoOfDay(day), locale);
 }
 
-/** "expected by Tue 24 Nov" (or "was due Tue 24 Nov" once that day has passed). */
+/**
+ * "expected by Tue 24 Nov" (or "was due Tue 24 Nov" once that day has passed); with the year when it
+ * is not the as-of day's, so a lapsed customer's "was due Thu 7 Jan 2027" never reads as last week.
+ */
 export function expectedText(expectedDay: number | null, asOfDay: number, locale = 'en-US'): string | null {
   if (expectedDay === null) return null;
-  return expectedDay >= asOfDay
-    ? `expected by ${shortDate(expectedDay, locale)}`
-    : `was due ${shortDate(expectedDay, locale)}`;
+  const date = formatDateNear(isoOfDay(expectedDay), isoOfDay(asOfDay), locale);
+  return expectedDay >= asOfDay ? `expected by ${date}` : `was due ${date}`;
 }
 
 /** What the outlook line needs of a scored customer. */

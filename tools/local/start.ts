@@ -51,6 +51,9 @@ export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyRe
 export function weeklyLine(weekly: WeeklyReport | Error | null, rep: string): string {
   if (weekly === null) return 'The weekly job has not run (--weekly off): `npm run weekly` sends the card.';
   if (weekly instanceof Error) return `The weekly job failed: ${weekly.message}`;
+  // The feed's own message names the file, the column and the fix: a user's first feed needs it here, not behind --verbose.
+  if (weekly.status === 'stopped')
+    return `The weekly job stopped before sending anything: ${weekly.feedError.message} Fix it and run \`npm start\` again (the feed is uploaded at start).`;
   if (weekly.status !== 'completed') return `The weekly job did not run: ${weekly.reason}.`;
   const mine = weekly.outcomes.find((o) => o.rep.toLowerCase() === rep);
   if (!mine) return `${rep} owns no customers in the feed: pick a feed owner with --rep.`;
@@ -64,6 +67,19 @@ export function weeklyLine(weekly: WeeklyReport | Error | null, rep: string): st
   }
 }
 
+/**
+ * Whether a log line reaches the terminal. Service lines start with "[name]"; progress lines are
+ * always shown. Of the weekly run's warnings, the feed's rows skipped (file, line and reason) are
+ * shown; a stop and the reps without an install are summed up in the welcome text instead.
+ */
+export function shownLine(line: string, verbose: boolean): boolean {
+  return (
+    verbose ||
+    !line.startsWith('[') ||
+    /^\[(bot|functions):(warn|error)\]|^\[weekly:error\]|^\[weekly:warn\] feed: /.test(line)
+  );
+}
+
 /** Starts the stack and waits for Ctrl-C; returns the exit code. */
 export async function start(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   const verbose = argv.includes('--verbose');
@@ -74,10 +90,7 @@ export async function start(argv: readonly string[] = process.argv.slice(2)): Pr
   }
   const started = performance.now();
   const log = (line: string) => {
-    // Service lines start with "[name]"; progress lines are always shown.
-    // The weekly run's own warning (the other demo reps have no install) is summed up in the welcome text.
-    if (verbose || !line.startsWith('[') || /^\[(bot|functions):(warn|error)\]|^\[weekly:error\]/.test(line))
-      console.log(line);
+    if (shownLine(line, verbose)) console.log(line);
   };
   console.log('Starting Churn Predictor locally...');
   const stack = await startStack(settings, { log });

@@ -180,6 +180,28 @@ describe('what stops the run', () => {
     ]);
   });
 
+  it('a declared date order that the file proves wrong gives way to the file, and the report says so', async () => {
+    // A UK export (20/11/2026 can only be day-first) with "month-first" declared by mistake: obeyed,
+    // 03/10/2026 would become 10 March and 20/11/2026 a bad row.
+    const { book, report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv':
+          'order_id,customer_id,ordered_at,amount\nO-1,C-1,03/10/2026,10\nO-2,C-1,20/11/2026,12\n',
+      },
+      { formats: { date: 'month-first' } },
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-10-03', 10],
+      ['2026-11-20', 12],
+    ]);
+    expect(report.files[1].notes).toContain(
+      'ordered_at: dates read day-first, not month-first as formats.date says: "20/11/2026" can only be day-first ' +
+        '(remove formats.date from the rules file, or set it to "day-first")',
+    );
+  });
+
   it('a file declared UTF-8 that is not, with the line', async () => {
     const latin1 = Buffer.from(
       'customer_id,name,owner\nC-1,Caf\xe9 M\xfcller,ana@contoso.example\n',

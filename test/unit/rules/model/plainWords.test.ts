@@ -51,6 +51,19 @@ describe('the model in words', () => {
     ).toBeNull();
   });
 
+  it("gives a due day the year when it is not the as-of day's: a lapsed customer's was due a year back", () => {
+    // As of Monday 10 Jan 2028, due on Thursday 7 Jan 2027: "was due Thu 7 Jan" reads as last week.
+    const asOf = dayOf('2028-01-10');
+    const base = { lastOrderDay: asOf - 415, daysSinceLastOrder: 415, noOrderProbability: null, tier: null };
+    expect(outlookText({ ...base, expectedNextOrderDay: dayOf('2027-01-07') })).toBe(
+      'Was due Thu 7 Jan 2027',
+    );
+    expect(outlookText({ ...base, expectedNextOrderDay: dayOf('2027-01-07') }, 'en-GB')).toBe(
+      'Was due Thu, 7 Jan 2027',
+    );
+    expect(outlookText({ ...base, expectedNextOrderDay: dayOf('2028-01-03') })).toBe('Was due Mon 3 Jan');
+  });
+
   it('says what ranked the book, why, and how the naive ranking did', () => {
     const choice = {
       use: 'model' as const,

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { WeeklyFeedStopped } from '../../jobs/weekly/weeklyReport';
+import { shownLine, weeklyLine } from '../../tools/local/start';
+
+// What `npm start` prints of the weekly run, pure: a user trying their own feed must see what the
+// feed got wrong without --verbose.
+
+describe('npm start, the weekly run in the terminal', () => {
+  it('a feed that stops the run is named with its message, not only its code', () => {
+    const message =
+      'orders.csv has no column "amount" (mapped to "Gross Amount"). Headers found: "Invoice No", "A/C", "Invoice Date", "Gross".';
+    const stopped: WeeklyFeedStopped = {
+      status: 'stopped',
+      reason: 'feed_error',
+      runKey: 'weekly-2026-W48',
+      localDate: '2026-11-23',
+      feedError: { code: 'missing_column', file: 'orders.csv', message },
+      adminNotice: 'not_configured',
+      retry: 'next_tick',
+    };
+    const line = weeklyLine(stopped, 'olivia.hart@contoso.example');
+    expect(line).toContain(message);
+    expect(line).toMatch(/^The weekly job stopped before sending anything: /);
+  });
+
+  it("shows the feed's skipped rows, and keeps the other weekly warnings and service chatter for --verbose", () => {
+    const skipped =
+      '[weekly:warn] feed: 2 rows skipped\norders.csv line 4: ordered_at: not a date: "20/11/2026"';
+    expect(shownLine(skipped, false)).toBe(true);
+    expect(shownLine('[weekly:warn] 4 reps could not be reached', false)).toBe(false);
+    expect(shownLine('[weekly] weekly run starting', false)).toBe(false);
+    expect(shownLine('[bot:warn] summary channel changed', false)).toBe(true);
+    expect(shownLine('[weekly] weekly run starting', true)).toBe(true);
+  });
+});

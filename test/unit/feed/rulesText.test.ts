@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { parseRulesText } from '../../../feed/readRulesFile';
+import { RulesError } from '../../../rules/rulesSchema';
+
+// A rules file as users write it: in Notepad, by hand, with the mistakes hands make.
+
+const errorOf = (text: string): string => {
+  try {
+    parseRulesText(text, 'rules.json');
+  } catch (e) {
+    expect(e).toBeInstanceOf(RulesError);
+    return (e as Error).message;
+  }
+  return expect.unreachable('no error');
+};
+
+describe('a rules file as users write it', () => {
+  it('reads a file saved with a UTF-8 byte-order mark (Notepad, Excel)', () => {
+    const rules = parseRulesText('\uFEFF{ "columns": { "orders": { "amount": "Total" } } }', 'rules.json');
+    expect(rules.columns.orders?.amount).toBe('Total');
+  });
+
+  it('says on which line and column the JSON breaks', () => {
+    expect(
+      errorOf('{\n  "columns": {\n    "orders": { "order_id": "Name" "amount": "Total" }\n  }\n}\n'),
+    ).toMatch(/^Invalid rules file:\n {2}rules\.json is not valid JSON: .*\(line 3, column 36\)$/);
+  });
+
+  it('names the file, and a misspelt mapping key is told the keys it could be', () => {
+    expect(errorOf('{ "columns": { "customers": { "customerid": "Email" } } }')).toBe(
+      'Invalid rules file rules.json:\n' +
+        '  columns.customers: Unrecognized key: "customerid" (the keys are the feed\'s column names: customer_id, name, owner, monthly_value; the values are your headers)',
+    );
+    expect(errorOf('{ "columns": { "order": { "amount": "Total" } } }')).toBe(
+      'Invalid rules file rules.json:\n  columns: Unrecognized key: "order" (the files are customers, orders and tickets)',
+    );
+  });
+});
