@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/costTable.ts`: the monthly Azure Functions bill of docs/deploy.md ("Cost"), from the Flex
+ * `npx tsx tools/scripts/costTable.ts`: the monthly Azure Functions bill of docs/deploy.md ("Cost"), from the Flex
  * Consumption billing rules and the product's own execution pattern, so the arithmetic is run, not typed.
  *
  * Billing rules (Microsoft Learn, "Estimating consumption-based costs", Flex Consumption tab):

@@ -485,6 +485,18 @@ describe('main.bicepparam', () => {
       if (p.type === 'bool') expect(value, p.name).toMatch(/^bool\(/);
     }
   });
+
+  // The guide's table is how a deployer learns a setting exists: one left out is never set.
+  it("is listed in docs/deploy.md's parameter table, each parameter with the variable it reads", () => {
+    const guide = readFileSync(path.resolve(INFRA_DIR, '..', 'docs', 'deploy.md'), 'utf8');
+    const rows = guide.split('\n').filter((line) => line.startsWith('| `'));
+    for (const p of params.filter((x) => x.name !== 'location')) {
+      const variable = /readEnvironmentVariable\('(\w+)'/.exec(assigned.get(p.name) ?? '')?.[1];
+      const row = rows.find((line) => line.includes(`\`${p.name}\``));
+      expect(row, p.name).toBeDefined();
+      expect(row, p.name).toContain(`\`${variable}\``);
+    }
+  });
 });
 
 describe("the timers' alerts", () => {

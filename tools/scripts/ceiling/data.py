@@ -4,7 +4,7 @@ import os
 import datetime as dt
 import numpy as np
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'test', 'fixtures')
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'test', 'fixtures')
 EPOCH = dt.date(1970, 1, 1)
 
 
