@@ -8,12 +8,14 @@ export type FeedErrorCode =
   | 'empty_file'
   | 'ambiguous_dates'
   | 'ambiguous_amounts'
-  | 'unreadable_file';
+  | 'unreadable_file'
+  | 'stale_feed';
 
 /**
  * A feed that cannot be read: a required file or column is missing, a file is empty, has only a
- * header or cannot be read, a column name is used twice, or a date or amount column reads two
- * ways. Nothing is scored from it.
+ * header or cannot be read, a column name is used twice, a date or amount column reads two
+ * ways, or (for the scheduled runs) it has had no order for longer than the book has ever been
+ * quiet. Nothing is scored from it.
  */
 export class FeedError extends Error {
   override readonly name = 'FeedError';

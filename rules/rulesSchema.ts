@@ -341,6 +341,12 @@ export const rulesSchema = z.strictObject({
   holdoutSeed: z.string().min(1, 'must not be empty').default('churn-holdout'),
   /** The daily follow-up digest and the checks on saves (see followUpsSchema). */
   followUps: followUpsSchema,
+  /**
+   * Days without an order anywhere in the feed after which the weekly and daily runs stop and tell
+   * the admins, as for a feed that cannot be read (see rules/feedFreshness.ts). Unset: the longest
+   * quiet spell of the book's last year, at least 14 days. 0 turns the check off.
+   */
+  feedStaleDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').optional(),
   /** Renames of the columns of a real export (see rules/columnMapping.ts). */
   columns: columnMappingSchema.default({}),
   /** Date order, decimal mark and encoding of the feed's files, where detection cannot settle them (see rules/feedFormats.ts). */

@@ -6,7 +6,15 @@ import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
 import type { RepWeek } from '../../jobs/weekly/weeklyLists';
 import type { ListsNow, ListsNowRequest } from '../../jobs/weekly/weeklyPlan';
-import { dayOf, isoOfDay, localDate, localMonth, shiftMonth, zonedNow } from '../../rules/calendar';
+import {
+  dayOf,
+  formatDateNear,
+  isoOfDay,
+  localDate,
+  localMonth,
+  shiftMonth,
+  zonedNow,
+} from '../../rules/calendar';
 import { type CustomerState, initialState } from '../../rules/customerState';
 import { noCounts } from '../../rules/ranking';
 import type { Rules } from '../../rules/rulesSchema';
@@ -438,7 +446,18 @@ export class ChurnActionHandler implements ActionHandler {
         wonBackAt: null,
         lostAt: null,
       });
-    const { weeks, horizonDays } = await listsNow({ localDate: today, runKey, states: asBefore });
+    const lists = await listsNow({ localDate: today, runKey, states: asBefore });
+    if ('stale' in lists) {
+      // Scored from an export that stopped, every customer would look late: no list, as on Monday.
+      const { lastOrderDay, silentDays, longestQuietDays } = lists.stale;
+      const newest = formatDateNear(isoOfDay(lastOrderDay), today, this.locale);
+      return {
+        text:
+          `The order feed looks out of date: its newest order is from ${newest}, ${silentDays} days ago, and your book has never gone more than ${Math.max(1, longestQuietDays)} days without one. ` +
+          'Scored now, every customer would look late, so there is no list until the feed is updated. The weekly run stops on it too and tells your admins.',
+      };
+    }
+    const { weeks, horizonDays } = lists;
     const week: RepWeek = weeks.find((w) => w.owner === owner) ?? {
       owner,
       shown: [],

@@ -2,6 +2,9 @@ import type { Log } from '../../bot/ports';
 import { describeFeedReport } from '../../feed/describeFeedReport';
 import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
+import { dayOf } from '../../rules/book';
+import { feedSilence, isStale, staleFeedText } from '../../rules/feedFreshness';
+import type { Rules } from '../../rules/rulesSchema';
 import type { RunRecord, Storage } from '../../storage';
 import { type FeedStoppedRun, readFeedOrStop, stopForFeed } from './weeklyFeedStop';
 import type { AdminNotifier } from './weeklyNotice';
@@ -13,6 +16,7 @@ import { runRowsAt } from './weeklySurfaced';
 export interface RunOpeningDeps {
   storage: Pick<Storage, 'conversations' | 'runs' | 'requests'>;
   readBook: (asOf: string) => Promise<FeedResult>;
+  rules: Pick<Rules, 'feedStaleDays'>;
   log: Log;
   notifyAdmins?: AdminNotifier;
 }
@@ -71,7 +75,8 @@ export function heldElsewhere(run: RunRecord, now: Date): boolean {
  * The opening the weekly and daily runs share: whether this tick may run (the ledger's attempts),
  * start or resume the run row, then read the feed, the stored states, the run's ledger and the
  * reps' chats at once. Nothing has been written when the feed cannot be read, so a feed error
- * stops the run here and leaves every state row as it was (stopForFeed).
+ * stops the run here and leaves every state row as it was (stopForFeed). So does a stale feed
+ * (rules/feedFreshness.ts): scored as of today, it would put every customer on a list.
  */
 export async function openRun<S>(
   deps: RunOpeningDeps,
@@ -108,7 +113,7 @@ export async function openRun<S>(
   });
 
   const [feed, states, handled, directory] = await Promise.all([
-    readFeedOrStop(() => deps.readBook(localDate)),
+    readFeedOrStop(() => deps.readBook(localDate)).then((read) => staleAsError(read, localDate, deps.rules)),
     readStates(),
     storage.runs.listRun(runKey),
     repDirectory(storage.conversations),
@@ -128,4 +133,21 @@ export async function openRun<S>(
     });
   }
   return { status: 'open', attempt, fresh, at, rowsAt, requestsBefore, feed, states, handled, directory };
+}
+
+/** A feed read that has had no order for longer than the book is ever quiet, as the FeedError that stops the run. */
+function staleAsError(
+  read: FeedResult | FeedError,
+  localDate: string,
+  rules: Pick<Rules, 'feedStaleDays'>,
+): FeedResult | FeedError {
+  if (read instanceof FeedError) return read;
+  const silence = feedSilence(read.book, dayOf(localDate), rules.feedStaleDays);
+  if (!isStale(silence)) return read;
+  const orders = read.report.files.find((f) => /^orders\./i.test(f.file))?.file ?? 'orders';
+  return new FeedError(
+    'stale_feed',
+    `${orders}: ${staleFeedText(silence, localDate)} If the business was closed, set "feedStaleDays" in the rules file to the days it may go without an order.`,
+    orders,
+  );
 }

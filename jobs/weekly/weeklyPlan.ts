@@ -1,6 +1,7 @@
 import type { Book } from '../../rules/book';
 import { dayOf } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
+import { type FeedSilence, feedSilence, isStale } from '../../rules/feedFreshness';
 import { scoreWeekWithChanges, type WeekWithChanges } from '../../rules/listChanges';
 import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
@@ -96,11 +97,11 @@ export interface ListsNowRequest {
   states: ReadonlyMap<string, CustomerState>;
 }
 
-/** Every rep's list as of the day, and the days the chance of no order looks ahead. */
-export interface ListsNow {
-  weeks: RepWeek[];
-  horizonDays: number;
-}
+/**
+ * Every rep's list as of the day, and the days the chance of no order looks ahead; or, when the
+ * feed is stale (rules/feedFreshness.ts), why there is no list: the weekly run stops there too.
+ */
+export type ListsNow = { weeks: RepWeek[]; horizonDays: number } | { stale: FeedSilence };
 
 /**
  * The lists `list` shows: the feed read now and planned exactly as the weekly run plans its cards
@@ -113,6 +114,8 @@ export function listsNowFrom(
 ): (request: ListsNowRequest) => Promise<ListsNow> {
   return async ({ localDate, runKey, states }) => {
     const { book } = await readBook(localDate);
+    const silence = feedSilence(book, dayOf(localDate), rules.feedStaleDays);
+    if (isStale(silence)) return { stale: silence };
     const plan = planWeek(book, rules, states, { localDate, runKey, runAt: clock().toISOString() });
     return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays };
   };

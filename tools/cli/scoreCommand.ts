@@ -27,7 +27,7 @@ export async function runScoreCommand(
   const book = await loadBook(args.feed, rules, err, asOf);
   // Orders after the as-of date are not counted: with none left, read them all to say where the feed starts.
   const whole = book.orderDay.length > 0 ? book : await loadBook(args.feed, rules, new PassThrough());
-  const problem = asOfProblem(whole, asOf);
+  const problem = asOfProblem(whole, asOf, rules.feedStaleDays);
   if (problem) err.write(`Warning: ${problem}\n`);
   const runKey = weeklyRunKey(new Date(`${asOf}T12:00:00Z`));
   const plan = planWeek(book, rules, new Map(), { localDate: asOf, runKey, runAt: `${asOf}T00:00:00.000Z` });

@@ -122,7 +122,7 @@ export async function runTuneCommand(
   const base = await readRulesFile(args.rules);
   const book = await loadBook(args.feed, base, err);
   const asOf = args.asOf ?? localDate(new Date(), timeZone);
-  const problem = asOfProblem(book, asOf);
+  const problem = asOfProblem(book, asOf, base.feedStaleDays);
   let result: ReturnType<typeof tune>;
   try {
     result = tune(book, base, {

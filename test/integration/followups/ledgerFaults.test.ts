@@ -52,8 +52,15 @@ describe('the daily run under ledger and notice faults', () => {
       })),
     );
     const book = bookFromRows({
-      customers: customers.map((c) => ({ ...c, monthlyValue: 800 })),
-      orders: customers.flatMap((c) => weeklyOrders(c.id, '2026-06-01', '2026-10-12')),
+      // The rest of the book keeps ordering (a feed whose every order is six weeks old is stale).
+      customers: [
+        ...customers.map((c) => ({ ...c, monthlyValue: 800 })),
+        { id: 'steady', name: 'Steady Co', owner: reps[0], monthlyValue: 500 },
+      ],
+      orders: [
+        ...customers.flatMap((c) => weeklyOrders(c.id, '2026-06-01', '2026-10-12')),
+        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
+      ],
     });
     return {
       storage: world.storage,

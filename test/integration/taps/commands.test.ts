@@ -192,6 +192,19 @@ describe('text commands', () => {
     );
   });
 
+  it('list on a feed that stopped weeks ago says so, and shows no list where everyone would look late', async () => {
+    await host.host.close();
+    // Every order of this book is from mid-September: two months without one in a weekly book.
+    const stopped = slipBook([{ id: 'cust-1', name: 'Greenfield Cafe', owner: ANA.email, slip: true }]);
+    await start({ listsNow: listsNowFrom(async () => ({ book: stopped }), defaultRules()) });
+    await say('list');
+    expect(lastReply()?.attachments ?? []).toEqual([]);
+    expect(lastReply()?.text).toBe(
+      'The order feed looks out of date: its newest order is from Mon 14 Sep, 71 days ago, and your book has never gone more than 7 days without one. ' +
+        'Scored now, every customer would look late, so there is no list until the feed is updated. The weekly run stops on it too and tells your admins.',
+    );
+  });
+
   it('undo: my last action, even from the chat; the stored card data forgets its outcome', async () => {
     await post(host.host.url, submitActivity(connector.url, ANA, tap.reachedOut('cust-1')));
     await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-2', 'price', '', 1)));

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FeedError } from '../../../feed/feedError';
 import { readFeed } from '../../../feed/readFeed';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { defaultRules } from '../../../rules/rulesSchema';
 import {
   completed,
   depsFor,
@@ -25,7 +26,9 @@ describe('bad feed rows in the weekly run', () => {
   it('are logged with file, line and reason, and the run goes on with the good rows', async () => {
     const feed = await readFeed(join(__dirname, '../../fixtures/feeds/bad-rows'));
     expect(feed.report.rowsSkipped).toBeGreaterThan(0);
-    const report = await runWeekly(depsFor(world, feed.book, { readBook: async () => feed }), {
+    // The fixture's orders are of January: the stale-feed check is not what this test is about.
+    const rules = { ...defaultRules(), feedStaleDays: 0 };
+    const report = await runWeekly(depsFor(world, feed.book, { readBook: async () => feed, rules }), {
       now: SEND_TIME,
     });
     expect(report.status).toBe('completed');
@@ -76,6 +79,38 @@ describe('bad feed rows in the weekly run', () => {
     // Once the feed is fixed, the following tick runs the week.
     const fixed = await runWeekly(depsFor(world, book), { now: new Date(nextWeek.getTime() + 30 * 60_000) });
     expect(completed(fixed).resumed).toBe(true);
+  });
+
+  it('a feed with no new order for longer than the book was ever quiet stops the week like a broken one; with feedStaleDays it runs', async () => {
+    const reps = ['ana@example.com'];
+    await installReps(world, reps);
+    // The last orders are of Monday 2026-11-16: four weeks later every customer would look a month late.
+    const book = slippingBook(reps, { slipping: 3 });
+    const stale = new Date(SEND_TIME.getTime() + 21 * 86_400_000);
+    const told: string[] = [];
+    const notifyAdmins = async (text: string) => {
+      told.push(text);
+      return 'posted' as const;
+    };
+    const stopped = await runWeekly(depsFor(world, book, { notifyAdmins }), { now: stale });
+    expect(stopped).toMatchObject({
+      status: 'stopped',
+      reason: 'feed_error',
+      feedError: { code: 'stale_feed' },
+      adminNotice: 'posted',
+    });
+    expect(told[0]).toContain(
+      'the newest order in the feed is on 2026-11-16, 28 days before 2026-12-14, and in the year before it the book never went more than 7 days without an order',
+    );
+    expect(told[0]).toContain('No customer was changed and no card was sent');
+    expect((await world.storage.state.readAll()).states.size).toBe(0);
+    expect(world.fake.activities).toHaveLength(0);
+    // A business closed for a month says so in its rules, and the week runs.
+    const closed = { ...defaultRules(), feedStaleDays: 30 };
+    const ran = await runWeekly(depsFor(world, book, { rules: closed, notifyAdmins }), {
+      now: new Date(stale.getTime() + 15 * 60_000),
+    });
+    expect(completed(ran).outcomes.map((o) => o.status)).toEqual(['delivered']);
   });
 
   it('any other error from the feed still fails the run (it is not a feed problem)', async () => {

@@ -35,8 +35,9 @@ describe('gates and the card, end to end', () => {
   it('keeps paused, lost, cooling-down and below-floor customers off the card and leaves the actions’ fields alone', async () => {
     const ids = ['paused', 'pauseOver', 'lost', 'cooling', 'coolOver', 'small', 'fresh'];
     const values: Record<string, number> = { small: 300 };
+    // One steady customer of REP keeps the feed current (orders up to the week before).
     const book = slippingBook(
-      [],
+      [REP],
       { slipping: 0 },
       {
         customers: ids.map((id) => ({ id, name: id, owner: REP, monthlyValue: values[id] ?? 1000 })),
@@ -95,8 +96,9 @@ describe('gates and the card, end to end', () => {
     const rules = { ...defaultRules(), capPerRep: 60 };
     const longName = (k: number) => `${'Greenfield Organic Wholesale Cafe & Bakery Ltd '.repeat(8)}${k}`;
     const n = 60;
+    // One steady customer of REP keeps the feed current (orders up to the week before).
     const book = slippingBook(
-      [],
+      [REP],
       { slipping: 0 },
       {
         customers: Array.from({ length: n }, (_, k) => ({

@@ -13,6 +13,7 @@ import {
   slippingBook,
   TIME_ZONE,
   type WeeklyWorld,
+  weeklyOrders,
 } from './weeklyWorld';
 
 describe('runWeekly on Azurite and the fake Teams connector', () => {
@@ -96,7 +97,14 @@ describe('runWeekly on Azurite and the fake Teams connector', () => {
   it('a forced rerun in the next month writes its rows in that month, stamped at its start, once', async () => {
     const reps = repEmails(2);
     await installReps(world, reps);
-    const deps = depsFor(world, slippingBook(reps, { slipping: 2 }));
+    // A customer ordering every Monday up to the run keeps the feed current into December.
+    const current = { id: 'current', name: 'Current Co', owner: reps[0], monthlyValue: 900 };
+    const book = slippingBook(
+      reps,
+      { slipping: 2 },
+      { customers: [current], orders: weeklyOrders('current', '2026-01-05', '2026-11-30') },
+    );
+    const deps = depsFor(world, book);
     // Monday 30 November 08:03 in Chicago, then forced on Wednesday 2 and Thursday 3 December (same ISO week).
     const first = completed(await runWeekly(deps, { now: new Date('2026-11-30T14:03:00Z') }));
     const n = first.surfacedRows.recorded;

@@ -1,0 +1,67 @@
+import { type Book, isoOfDay } from './book';
+
+/**
+ * Whether the feed is still being kept up to date. A book with no order anywhere for longer than it
+ * has ever been quiet was most likely exported once and never again (a broken export job, an
+ * expired token): scored as of today, every customer would look late by the same weeks, and the
+ * lists would be about the export, not the customers.
+ */
+
+/** A quiet spell shorter than this never calls a feed stale (a fortnight's holiday closure). */
+export const MIN_STALE_DAYS = 14;
+
+/** The year of history whose quiet spells a feed's silence is measured against. */
+const LOOKBACK_DAYS = 365;
+
+export interface FeedSilence {
+  /** The newest order on or before the as-of day. */
+  lastOrderDay: number;
+  /** Days from it to the as-of day. */
+  silentDays: number;
+  /** The longest run of days without any order in the year before the newest order. */
+  longestQuietDays: number;
+  /** Past this many silent days the feed is stale: the rules' feedStaleDays, else the longest quiet spell (at least MIN_STALE_DAYS); 0 = never. */
+  allowedDays: number;
+}
+
+/**
+ * The feed's silence as of `asOfDay` (orders after it are not counted); null when the book has no
+ * order on or before it. `staleAfterDays` is the rules' feedStaleDays (undefined: the book's own).
+ */
+export function feedSilence(book: Book, asOfDay: number, staleAfterDays?: number): FeedSilence | null {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const day of book.orderDay) if (day <= asOfDay && day > last) last = day;
+  if (last === Number.NEGATIVE_INFINITY) return null;
+  // The days with an order in the year up to the newest one, then the longest run between two.
+  const from = last - LOOKBACK_DAYS;
+  const ordered = new Uint8Array(LOOKBACK_DAYS + 1);
+  for (const day of book.orderDay) if (day >= from && day <= last) ordered[day - from] = 1;
+  let longestQuietDays = 0;
+  let previous = -1;
+  for (let d = 0; d <= LOOKBACK_DAYS; d++) {
+    if (!ordered[d]) continue;
+    if (previous >= 0) longestQuietDays = Math.max(longestQuietDays, d - previous);
+    previous = d;
+  }
+  return {
+    lastOrderDay: last,
+    silentDays: asOfDay - last,
+    longestQuietDays,
+    allowedDays: staleAfterDays ?? Math.max(MIN_STALE_DAYS, longestQuietDays),
+  };
+}
+
+/** True when the feed has been silent longer than it is allowed to be. */
+export function isStale(silence: FeedSilence | null): silence is FeedSilence {
+  return silence !== null && silence.allowedDays > 0 && silence.silentDays > silence.allowedDays;
+}
+
+/** One sentence on a stale feed, for an admin or a CLI user: what is off and what to check. */
+export function staleFeedText(silence: FeedSilence, asOf: string): string {
+  const since = `the newest order in the feed is on ${isoOfDay(silence.lastOrderDay)}, ${silence.silentDays} days before ${asOf}`;
+  const usual =
+    silence.longestQuietDays > 0
+      ? `in the year before it the book never went more than ${silence.longestQuietDays} days without an order`
+      : 'the book has no earlier quiet spell to compare with';
+  return `${since}, and ${usual}: every customer would look late by the same weeks. Is the export still running?`;
+}
