@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
-import { isTimeZone } from '../../rules/calendar';
+import { isTimeZone, MONTH_KEY } from '../../rules/calendar';
 
 /**
  * The local environment of `npm start`, `npm run weekly` and `npm run summary`: one object with
@@ -203,7 +203,7 @@ export function parseLocalSettings(
     throw new SettingsError(`Invalid local settings:\n${lines.join('\n')}\n\n${FLAG_HELP}`);
   }
   const month = text('month');
-  if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+  if (month !== undefined && !MONTH_KEY.test(month)) {
     throw new SettingsError(`Invalid --month "${month}": expected YYYY-MM, e.g. 2026-11`);
   }
   const day = text('day');
