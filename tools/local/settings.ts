@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
-import { isTimeZone, MONTH_KEY } from '../../rules/calendar';
+import { isCalendarDate, isTimeZone, MONTH_KEY } from '../../rules/calendar';
 
 /**
  * The local environment of `npm start`, `npm run weekly` and `npm run summary`: one object with
@@ -291,10 +291,4 @@ function settingName(path: readonly PropertyKey[]): string {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
-}
-
-/** True for a real `YYYY-MM-DD` calendar date. */
-export function isCalendarDate(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  return m !== null && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).toISOString().slice(0, 10) === text;
 }

@@ -11,7 +11,7 @@ import { runFollowUps } from '../../jobs/followups/followUpsRun';
 import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../jobs/weekly/weeklyRun';
-import { MONTH_KEY, zonedNow } from '../../rules/calendar';
+import { isCalendarDate, MONTH_KEY, zonedNow } from '../../rules/calendar';
 import type { Storage } from '../../storage';
 import type { TabUser } from '../../tabs/api/tabToken';
 import { startAzurite } from './azurite';
@@ -27,7 +27,6 @@ import { PlaygroundClient } from './playgroundClient';
 import {
   ADMIN_DAY_PATH,
   ADMIN_FUNCTIONS,
-  isCalendarDate,
   type LocalPorts,
   type LocalSettings,
   localClock,
