@@ -30,6 +30,13 @@ export function isoOfDay(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/** `YYYY-MM-DD` of the Monday of the ISO week holding the date `isoDate`. */
+export function mondayOf(isoDate: string): string {
+  const day = dayOf(isoDate);
+  // Day 0 (1970-01-01) was a Thursday: Monday is (day - 4) mod 7 === 0.
+  return isoOfDay(day - ((((day - 4) % 7) + 7) % 7));
+}
+
 /** Whole calendar days from date `from` to date `to` (both `YYYY-MM-DD`); negative when `to` is earlier. */
 export function daysBetween(from: string, to: string): number {
   return dayOf(to) - dayOf(from);

@@ -6,7 +6,7 @@ import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
 import type { RepWeek } from '../../jobs/weekly/weeklyLists';
 import type { ListsNow, ListsNowRequest } from '../../jobs/weekly/weeklyPlan';
-import { dayOf, isoOfDay, localDate, localMonth, shiftMonth, zonedNow } from '../../rules/calendar';
+import { localDate, localMonth, mondayOf, shiftMonth, zonedNow } from '../../rules/calendar';
 import { type CustomerState, initialState } from '../../rules/customerState';
 import { noCounts } from '../../rules/ranking';
 import type { Rules } from '../../rules/rulesSchema';
@@ -92,12 +92,6 @@ function pageOfSubmit(value: Record<string, unknown>): number | null {
   if (value.action !== 'list_page' || value.v !== 1) return null;
   const page = Number(value.page);
   return Number.isInteger(page) && page >= 1 && page <= 999 ? page : null;
-}
-
-/** `YYYY-MM-DD` of the Monday of the ISO week holding `date`. */
-function mondayOf(date: string): string {
-  const day = dayOf(date);
-  return isoOfDay(day - ((day + 3) % 7)); // day 0 (1970-01-01) was a Thursday
 }
 
 /** True when a rep recorded an action on the customer since `since` (`YYYY-MM-DD`). */

@@ -3,7 +3,7 @@ import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, outcomesFromBook, PRIOR_MONTHS_NEEDED } from '../../jobs/monthly';
 import { backtest } from '../../rules/backtest';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
-import { localDate, shiftMonth } from '../../rules/calendar';
+import { localDate, mondayOf, shiftMonth } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { Rules } from '../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
@@ -255,7 +255,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       );
       const selected = summaries[summaries.length - 1];
       const owners = [...new Set(all.map((s) => s.owner.trim().toLowerCase()))].sort();
-      const weekStart = scoredWeeks(day, 1)[0];
+      const weekStart = mondayOf(day);
       const byId = scoredById(scored);
       return {
         asOf: day,
