@@ -352,7 +352,6 @@ export const rulesSchema = z.strictObject({
 export type Rules = z.infer<typeof rulesSchema>;
 export type Weights = Rules['weights'];
 export type SignalName = keyof Weights;
-export type FollowUpRules = Rules['followUps'];
 
 /** Thrown by parseRules; `issues` lists each bad field as "path: problem". */
 export class RulesError extends Error {
