@@ -10,7 +10,14 @@ import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps'
 import type { NewAuditRow } from '../../storage/auditRow';
 import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
 import type { Delivery } from '../../storage/runLedger';
-import { catchUpLimit, catchUpWindow, type DailySchedule, dailyRunDue } from '../schedule';
+import {
+  catchUpLimit,
+  catchUpWindow,
+  type DailySchedule,
+  dailyRunDue,
+  dailyRunKeyOfDay,
+  dayOfDailyRunKey,
+} from '../schedule';
 import { openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 import type { DeliveryTally } from '../weekly/weeklyDelivery';
@@ -76,7 +83,7 @@ export async function runFollowUps(
   if (!rules.followUps.enabled) return { status: 'not_due', runKey, reason: 'disabled' };
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
-  const today = runKey.slice('daily-'.length);
+  const today = dayOfDailyRunKey(runKey);
   const opening = await openRun(
     deps,
     { kind: 'daily', runKey, localDate: today, now, timeZone: config.timeZone, force, extraAttempts },
@@ -224,8 +231,8 @@ async function lastCompletedDay(
   runs: FollowUpsRunDeps['storage']['runs'],
   today: string,
 ): Promise<string | null> {
-  const key = await runs.lastFinished(`daily-${catchUpLimit(today)}`, `daily-${today}`);
-  return key === null ? null : key.slice('daily-'.length);
+  const key = await runs.lastFinished(dailyRunKeyOfDay(catchUpLimit(today)), dailyRunKeyOfDay(today));
+  return key === null ? null : dayOfDailyRunKey(key);
 }
 
 /**
