@@ -7,7 +7,7 @@ import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import { dayOf } from '../../rules/book';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
-import type { NewAuditRow } from '../../storage/auditRow';
+import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
 import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
 import type { Delivery } from '../../storage/runLedger';
 import {
@@ -262,7 +262,7 @@ async function markLostAfterSilence(
           today: at.today,
           timeZone: deps.config.timeZone,
           at: at.at,
-          key: `lost_after_silence|${f.state.customerId}|${f.state.lastContact}`.slice(0, 400),
+          key: `lost_after_silence|${f.state.customerId}|${f.state.lastContact}`.slice(0, MAX_AUDIT_ID_CHARS),
           cardMessageId: null,
         },
         actionRules,
