@@ -24,6 +24,7 @@ import { actionName, actionWords, supersededWords } from './actionWords';
 import {
   actionKey,
   cardMessageKey,
+  HISTORY_LIMIT,
   latestOpenAction,
   nextGeneration,
   openCardAction,
@@ -75,8 +76,6 @@ export interface ActionHandlerDeps {
   summaryCard?: (month: string) => Promise<CardJson | null>;
   log?: Log;
   cardFormat?: { currency?: string; locale?: string };
-  /** How many of a customer's latest audit rows are read to find open actions (default 50). */
-  historyLimit?: number;
   /**
    * The reps' lists as of a day, by the weekly run's own planning (jobs/weekly/weeklyPlan) over the
    * feed and the given states: `list` scores now, so it is right before the first weekly run too.
@@ -108,14 +107,12 @@ export function createActionHandler(deps: ActionHandlerDeps): ActionHandler {
 export class ChurnActionHandler implements ActionHandler {
   private readonly rules: ActionRules;
   private readonly clock: () => Date;
-  private readonly historyLimit: number;
   /** Dates in replies are worded as on the cards. */
   private readonly locale: string;
 
   constructor(private readonly deps: ActionHandlerDeps) {
     this.rules = actionRulesFrom(deps.rules, deps.actionRules);
     this.clock = deps.clock ?? (() => new Date());
-    this.historyLimit = deps.historyLimit ?? 50;
     this.locale = deps.cardFormat?.locale ?? 'en-US';
   }
 
@@ -502,7 +499,7 @@ export class ChurnActionHandler implements ActionHandler {
   }
 
   private async history(customerId: string): Promise<AuditRow[]> {
-    return this.deps.stores.audit.latestForCustomer(customerId, { limit: this.historyLimit });
+    return this.deps.stores.audit.latestForCustomer(customerId, { limit: HISTORY_LIMIT });
   }
 
   private context(

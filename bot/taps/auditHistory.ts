@@ -13,6 +13,9 @@ import { isRepAction, type RepAction } from './actionTypes';
  * An undo is `undo|<id of the row it undoes>`: a row can be undone once.
  */
 
+/** How many of a customer's latest audit rows are read to find open actions and judge a row against the others. */
+export const HISTORY_LIMIT = 50;
+
 function bounded(key: string): string {
   if (key.length <= MAX_AUDIT_ID_CHARS) return key;
   return `h|${createHash('sha256').update(key, 'utf8').digest('hex')}`;
