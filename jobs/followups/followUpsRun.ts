@@ -18,19 +18,19 @@ import {
   dailyRunKeyOfDay,
   dayOfDailyRunKey,
 } from '../schedule';
+import { closeRun } from '../weekly/runClosing';
 import { openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 import type { DeliveryTally } from '../weekly/weeklyDelivery';
-import { noticeToKeep, postOnce, retryNotice } from '../weekly/weeklyNotice';
+import { retryNotice } from '../weekly/weeklyNotice';
 import {
   countOutcomes,
   fromLedger,
-  ledgerSummary,
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
 } from '../weekly/weeklyReport';
-import { DEFAULT_EXTRA_ATTEMPTS, willRetry } from '../weekly/weeklyRetry';
+import { DEFAULT_EXTRA_ATTEMPTS } from '../weekly/weeklyRetry';
 import type { WeeklyRunDeps } from '../weekly/weeklyRun';
 import { deliverDigest, followUpRows, sentDigestData } from './digestDelivery';
 import {
@@ -201,26 +201,12 @@ export async function runFollowUps(
     },
     outcomes,
   };
-  let noticeText = '';
-  if (willRetry(attempt, report.counts.failed, extraAttempts)) {
-    report.retry = 'next_tick';
-    report.adminNotice = 'deferred';
-  } else if (report.notReached.some((n) => n.status !== 'no_conversation')) {
-    // A rep without the app is told by the weekly run's notice; the digest reports only its own failures.
-    noticeText = followUpsReportText(report);
-    report.adminNotice = await postOnce(
-      noticeText,
-      { runKey, at, kind: 'run' },
-      { ...deps, runs: storage.runs },
-    );
-  }
-  report.durationMs = Math.round(clock() - started);
-  // A notice that could not be posted stays on the run row: later ticks of the day try it again.
-  await storage.runs.finishRun(
-    runKey,
-    new Date(now.getTime() + report.durationMs).toISOString(),
-    ledgerSummary(report),
-    noticeToKeep(report.adminNotice, noticeText),
+  // A rep without the app is told by the weekly run's notice; the digest reports only its own failures.
+  await closeRun(
+    report,
+    { runKey, at, now, attempt, extraAttempts, elapsedMs: () => clock() - started },
+    report.notReached.some((n) => n.status !== 'no_conversation') ? followUpsReportText : null,
+    { notifyAdmins: deps.notifyAdmins, runs: storage.runs },
   );
   log.info(followUpsReportText(report), { runKey });
   return report;
