@@ -19,10 +19,9 @@ import {
   dayOfDailyRunKey,
 } from '../schedule';
 import { closeRun } from '../weekly/runClosing';
-import { openRun } from '../weekly/runOpening';
+import { alreadyRan, openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 import type { DeliveryTally } from '../weekly/weeklyDelivery';
-import { retryNotice } from '../weekly/weeklyNotice';
 import {
   countOutcomes,
   fromLedger,
@@ -89,13 +88,8 @@ export async function runFollowUps(
     { kind: 'daily', runKey, localDate: today, now, timeZone: config.timeZone, force, extraAttempts },
     () => storage.state.getAll(),
   );
-  if (opening.status === 'already_ran') {
-    if (opening.inProgressSince) return { status: 'not_due', runKey, reason: 'in_progress' };
-    const pending = opening.run?.pendingNotice;
-    if (!pending) return { status: 'not_due', runKey, reason: 'already_ran' };
-    const adminNotice = await retryNotice({ ...deps, runs: storage.runs }, runKey, pending, now);
-    return { status: 'not_due', runKey, reason: 'already_ran', adminNotice };
-  }
+  if (opening.status === 'already_ran')
+    return alreadyRan(opening, runKey, { ...deps, runs: storage.runs }, now);
   if (opening.status === 'stopped') return opening.report;
   const { attempt, fresh, at, rowsAt, requestsBefore, feed, states, handled, directory } = opening;
   const { book, report: feedReport } = feed;

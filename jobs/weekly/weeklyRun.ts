@@ -10,11 +10,11 @@ import type { Delivery } from '../../storage/runLedger';
 import { stateRowProblem } from '../../storage/stateEntity';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import { closeRun } from './runClosing';
-import { openRun } from './runOpening';
+import { alreadyRan, openRun } from './runOpening';
 import type { CardLocale } from './weeklyCardFor';
 import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
-import { type AdminNotifier, retryNotice } from './weeklyNotice';
+import type { AdminNotifier } from './weeklyNotice';
 import { planWeek } from './weeklyPlan';
 import { setAsideUnstorable } from './weeklyRefused';
 import {
@@ -91,17 +91,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     { kind: 'weekly', runKey, localDate, now, timeZone: config.timeZone, force, extraAttempts },
     () => storage.state.readAll(),
   );
-  if (opening.status === 'already_ran') {
-    if (opening.inProgressSince) return { status: 'not_due', runKey, reason: 'in_progress' };
-    const pending = opening.run?.pendingNotice;
-    if (!pending) return { status: 'not_due', runKey, reason: 'already_ran' };
-    return {
-      status: 'not_due',
-      runKey,
-      reason: 'already_ran',
-      adminNotice: await retryNotice({ ...deps, runs: storage.runs }, runKey, pending, now),
-    };
-  }
+  if (opening.status === 'already_ran')
+    return alreadyRan(opening, runKey, { ...deps, runs: storage.runs }, now);
   if (opening.status === 'stopped') return opening.report;
   const {
     attempt,
