@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { startOfMonth } from 'date-fns';
+import { SYSTEM_ACTOR_PREFIX } from '../../bot/taps/actionTypes';
 import { zonedNow } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { ScoredCustomer } from '../../rules/scoreBook';
 import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
 
 /** Who the weekly run's own audit rows name as the actor. */
-export const WEEKLY_ACTOR = { actorId: 'churn-predictor:weekly-run', actorName: 'Weekly run' } as const;
+export const WEEKLY_ACTOR = { actorId: `${SYSTEM_ACTOR_PREFIX}weekly-run`, actorName: 'Weekly run' } as const;
 
 /**
  * The time a run's own audit rows carry: the week's first start, so every attempt writes the same
