@@ -65,14 +65,14 @@ export function reasonsFor(
 /** True when the silence sentence gives the customer's own pace ("usually every N"). */
 function statesOwnPace(f: Features): boolean {
   // Only once past it: within the usual gap it would read as reassurance.
-  return f.cadenceIsOwn && f.daysSinceLastOrder > round(f.cadenceDays);
+  return f.cadenceIsOwn && f.daysSinceLastOrder > Math.round(f.cadenceDays);
 }
 
 /** How long the customer has been silent, against their own pace once past it. */
 function silenceText(f: Features): string {
   if (f.orderDays === 1) return `Ordered once, ${days(f.daysSinceLastOrder)} ago`;
   if (statesOwnPace(f))
-    return `No order in ${days(f.daysSinceLastOrder)}, usually every ${round(f.cadenceDays)}`;
+    return `No order in ${days(f.daysSinceLastOrder)}, usually every ${Math.round(f.cadenceDays)}`;
   return `No order in ${days(f.daysSinceLastOrder)}`;
 }
 
@@ -154,10 +154,6 @@ function modelReason(f: Features, model: ModelReasonInput | null, chanceOnly = f
   if (figures.noOrderProbability < MIN_NO_ORDER_PROBABILITY_STATED) return null;
   const percent = Math.min(99, Math.round(100 * figures.noOrderProbability));
   return `${percent}% chance of no order in the next ${horizonDays} days`;
-}
-
-function round(n: number): number {
-  return Math.round(n);
 }
 
 function days(n: number): string {
