@@ -1,6 +1,6 @@
 import { type Book, isoOfDay } from './book';
-import type { Band, CustomerState } from './customerState';
-import { computeFeatures, emptyFeatures, featureContext, type ValueKind } from './features';
+import type { Band, CustomerState, ValueKind } from './customerState';
+import { computeFeatures, emptyFeatures, featureContext } from './features';
 import { wonBackTwice } from './followUps';
 import { classifyGates, type GateResult } from './gates';
 import {
