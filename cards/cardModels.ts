@@ -4,10 +4,10 @@ import type { Segment } from '../rules/segments';
 
 export type { ListChange, ValueKind };
 
-/** The most customers one weekly card lists; the rest are summarised as "+N more, type list". */
 /** An Adaptive Card as JSON, as the templates expand it. */
 export type CardJson = Record<string, unknown>;
 
+/** The most customers one weekly card lists; the rest are summarised as "+N more" with a next page. */
 export const MAX_CARD_CUSTOMERS = 25;
 /** Longest customer name, reason and play shown; longer text is cut with an ellipsis to bound the card's size. */
 export const MAX_NAME_CHARS = 80;
