@@ -66,10 +66,10 @@ export const DEFAULT_PORTS: Readonly<LocalPorts> = {
   table: 10002,
 };
 
-/** The local host's admin routes, named as on the real Functions host's admin API: POST /admin/functions/<name>. */
 /** The local host's route that moves the stack's clock to another day (`?day=YYYY-MM-DD`); local only. */
 export const ADMIN_DAY_PATH = '/admin/day';
 
+/** The local host's admin routes, named as on the real Functions host's admin API: POST /admin/functions/<name>. */
 export const ADMIN_FUNCTIONS = {
   weekly: 'weeklyRun',
   followups: 'dailyFollowUps',
