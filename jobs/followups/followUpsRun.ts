@@ -21,7 +21,7 @@ import {
 import { closeRun } from '../weekly/runClosing';
 import { alreadyRan, openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
-import type { DeliveryTally } from '../weekly/weeklyDelivery';
+import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally } from '../weekly/weeklyDelivery';
 import {
   countOutcomes,
   fromLedger,
@@ -153,7 +153,7 @@ export async function runFollowUps(
       ...[...ledger.values()].map((earlier) => () => again(earlier)),
       ...digests.filter((d) => !ledger.has(d.owner)).map((digest) => () => send(digest)),
     ],
-    config.sendConcurrency ?? 16,
+    config.sendConcurrency ?? DEFAULT_SEND_CONCURRENCY,
   );
   // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
   const [delivered] = await Promise.allSettled([delivering]);

@@ -12,7 +12,7 @@ import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
 import type { CardLocale } from './weeklyCardFor';
-import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
+import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
 import type { AdminNotifier } from './weeklyNotice';
 import { planWeek } from './weeklyPlan';
@@ -157,7 +157,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
           ? Promise.resolve(fromLedger(week.owner, week.shown.length, earlier))
           : deliverRepWeek(week, delivery, tally);
       }),
-      config.sendConcurrency ?? 16,
+      config.sendConcurrency ?? DEFAULT_SEND_CONCURRENCY,
     ),
   );
   const writeRest = finishedAt(
