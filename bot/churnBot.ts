@@ -18,8 +18,8 @@ import type {
   ConversationRef,
   ConversationStore,
   Log,
-  RepInstall,
-  SummaryChannel,
+  RepInput,
+  SummaryChannelInput,
 } from './ports';
 import { FOREIGN_TENANT } from './taps/authorise';
 
@@ -139,7 +139,7 @@ export class ChurnBot extends TeamsActivityHandler {
       return;
     }
     const email = member?.email ?? member?.userPrincipalName ?? null;
-    const rep: RepInstall = {
+    const rep: RepInput = {
       userId,
       channelAccountId: activity.from.id,
       name: member?.name ?? activity.from.name ?? '',
@@ -274,7 +274,7 @@ function summaryChannelOf(
   channelId: string,
   teamName: string | null,
   setBy: string,
-): SummaryChannel {
+): SummaryChannelInput {
   const activity = context.activity;
   const base = toConversationRef(TurnContext.getConversationReference(activity));
   const reference: ConversationRef = {

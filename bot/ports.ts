@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import type { CardJson } from '../cards/cardModels';
-import type {
-  RepInput as RepInstall,
-  SummaryChannelInput as SummaryChannel,
-} from '../storage/conversationStore';
+import type { RepInput, SummaryChannelInput } from '../storage/conversationStore';
 
 export type { CardJson };
 
@@ -32,20 +29,20 @@ export const conversationRefSchema = z.object({
 export type ConversationRef = z.infer<typeof conversationRefSchema>;
 
 /** A rep who installed the app in personal scope, and the team channel for the summary: storage's shapes. */
-export type { RepInstall, SummaryChannel };
+export type { RepInput, SummaryChannelInput };
 
 /** Persistence of conversation references, as the bot uses it (storage's Table Storage store fits). */
 export interface ConversationStore {
   /** Inserts or replaces the rep (idempotent: Teams may announce one install twice). */
-  saveRep(rep: RepInstall): Promise<unknown>;
+  saveRep(rep: RepInput): Promise<unknown>;
   /** Removes the rep; an unknown user is not an error. */
   removeRep(userId: string): Promise<void>;
   /** Updates the stored serviceUrl when it changed; an unknown user is not an error. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<unknown>;
   /** Replaces the team's summary channel (an admin's `summary here`). */
-  setSummaryChannel(channel: SummaryChannel): Promise<void>;
+  setSummaryChannel(channel: SummaryChannelInput): Promise<void>;
   /** Stores the summary channel only when none is stored yet (an install); true when it was stored. */
-  setSummaryChannelIfNone(channel: SummaryChannel): Promise<boolean>;
+  setSummaryChannelIfNone(channel: SummaryChannelInput): Promise<boolean>;
 }
 
 /** The person who typed or tapped. */

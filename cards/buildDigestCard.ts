@@ -1,4 +1,4 @@
-import { dayOf } from '../rules/book';
+import { daysBetween } from '../rules/calendar';
 import { type Money, OUTCOME_COLOR, outcomeText, valueText, wonBackLabel } from './buildWeeklyCard';
 import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
 import { cardTemplate } from './cardTemplate';
@@ -32,10 +32,6 @@ export function followUpText(reason: FollowUpReason, money: Money, locale: strin
     case 'save_slipping':
       return `Won back on ${date(reason.wonBackOn)}, now ${plural(reason.daysSinceOrder, 'day')} without an order (usually every ${Math.round(reason.cadenceDays)}): slipping again.`;
   }
-}
-
-function daysBetween(from: string, to: string): number {
-  return dayOf(to) - dayOf(from);
 }
 
 /** The day of a `daily-YYYY-MM-DD` run key. */

@@ -1,3 +1,4 @@
+import { SEGMENT_LABEL, SEGMENTS } from '../rules/segments';
 import { customerPageLink } from '../tabs/api/deepLink';
 import {
   type CardJson,
@@ -78,12 +79,9 @@ const SEGMENT_TEXT: Record<NonNullable<WeeklyCardCustomer['segment']>, { label: 
 
 /** `6 slipping · 2 not back yet · 31 lapsed` (kinds with nobody left out). */
 export function countsText(counts: NonNullable<WeeklyCardData['counts']>, locale: string): string {
-  const n = (count: number) => formatCount(count, locale);
-  const parts = [
-    counts.slipping > 0 ? `${n(counts.slipping)} slipping` : '',
-    counts.not_back > 0 ? `${n(counts.not_back)} not back yet` : '',
-    counts.lapsed > 0 ? `${n(counts.lapsed)} lapsed` : '',
-  ].filter(Boolean);
+  const parts = SEGMENTS.filter((s) => counts[s] > 0).map(
+    (s) => `${formatCount(counts[s], locale)} ${SEGMENT_LABEL[s]}`,
+  );
   return parts.length > 0 ? parts.join(' · ') : 'nobody on your list';
 }
 

@@ -1,13 +1,13 @@
-import type { Band } from '../rules/customerState';
+import type { Band, ValueKind } from '../rules/customerState';
 import type { ListChange } from '../rules/listChanges';
 import type { Segment } from '../rules/segments';
 
-export type { ListChange };
+export type { ListChange, ValueKind };
 
-/** The most customers one weekly card lists; the rest are summarised as "+N more, type list". */
 /** An Adaptive Card as JSON, as the templates expand it. */
 export type CardJson = Record<string, unknown>;
 
+/** The most customers one weekly card lists; the rest are summarised as "+N more" with a next page. */
 export const MAX_CARD_CUSTOMERS = 25;
 /** Longest customer name, reason and play shown; longer text is cut with an ellipsis to bound the card's size. */
 export const MAX_NAME_CHARS = 80;
@@ -25,9 +25,6 @@ export type CustomerOutcome =
   | { kind: 'won_back'; by: string; at: string; value: number; valueKind?: ValueKind }
   | { kind: 'lost'; by: string; at: string; reason: string; note?: string | null }
   | { kind: 'snoozed'; by: string; at: string; until: string };
-
-/** What a customer's value is: per month, or what a second order is worth (one-order customers). */
-export type ValueKind = 'monthly' | 'second_order';
 
 /** One customer row of the weekly card. Dates are `YYYY-MM-DD` in the team's time zone. */
 export interface WeeklyCardCustomer {

@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { valueKindSchema } from '../rules/customerState';
 import { type DigestCardData, MAX_DIGEST_ROWS } from './digestCardModels';
-import { customerOutcomeSchema, repCardFields } from './weeklyCardData';
+import { customerOutcomeSchema, isoDate, money, repCardFields } from './weeklyCardData';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const money = z.number().finite().nonnegative();
 const days = z.number().int().nonnegative();
 
 const reasonSchema = z.discriminatedUnion('kind', [
@@ -31,7 +30,7 @@ export const digestCardDataSchema = z.object({
         customerId: z.string().min(1),
         name: z.string().min(1),
         monthlyValue: money,
-        valueKind: z.enum(['monthly', 'second_order']).optional(),
+        valueKind: valueKindSchema.optional(),
         reason: reasonSchema,
         flags: z.array(z.string()).default([]),
         outcome: customerOutcomeSchema.nullish(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bandSchema } from '../rules/customerState';
+import { bandSchema, segmentSchema, valueKindSchema } from '../rules/customerState';
 import {
   DEFAULT_NOTE_MAX_LENGTH,
   type LossReasonChoice,
@@ -7,8 +7,10 @@ import {
   type WeeklyCardData,
 } from './cardModels';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const money = z.number().finite().nonnegative();
+/** A calendar date on a card's data, `YYYY-MM-DD`. */
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** An amount on a card's data. */
+export const money = z.number().finite().nonnegative();
 
 const outcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reached_out'), by: z.string().min(1), at: isoDate }),
@@ -17,7 +19,7 @@ const outcomeSchema = z.discriminatedUnion('kind', [
     by: z.string().min(1),
     at: isoDate,
     value: money,
-    valueKind: z.enum(['monthly', 'second_order']).optional(),
+    valueKind: valueKindSchema.optional(),
   }),
   z.object({
     kind: z.literal('lost'),
@@ -57,8 +59,8 @@ export const weeklyCardDataSchema = z.object({
         play: z.string(),
         flags: z.array(z.string()).default([]),
         outcome: outcomeSchema.nullish(),
-        segment: z.enum(['slipping', 'not_back', 'lapsed']).optional(),
-        valueKind: z.enum(['monthly', 'second_order']).optional(),
+        segment: segmentSchema.optional(),
+        valueKind: valueKindSchema.optional(),
         noOrder: z
           .object({ probability: z.number().min(0).max(1), horizonDays: z.number().int().positive() })
           .optional(),

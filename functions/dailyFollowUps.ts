@@ -3,6 +3,7 @@ import type { Log } from '../bot/ports';
 import type { FollowUpsReport } from '../jobs/followups/followUpsReport';
 import { type FollowUpsRunDeps, runFollowUps } from '../jobs/followups/followUpsRun';
 import { WEEKLY_TIMER_NCRONTAB } from '../jobs/schedule';
+import { contextLog } from './contextLog';
 import { registerTimer } from './registry';
 
 /** Builds the timer handler around a way to get its dependencies (tests pass theirs). */
@@ -12,12 +13,7 @@ export function createDailyFollowUpsHandler(
 ): (timer: Timer, context: InvocationContext) => Promise<FollowUpsReport> {
   return async (timer, context) => {
     if (timer.isPastDue) context.warn('follow-ups tick is late (isPastDue); deciding as usual');
-    const log: Log = {
-      info: (m, d) => context.log(m, d ?? {}),
-      warn: (m, d) => context.warn(m, d ?? {}),
-      error: (m, d) => context.error(m, d ?? {}),
-    };
-    const report = await runFollowUps(await getDeps(log), { now: now() });
+    const report = await runFollowUps(await getDeps(contextLog(context)), { now: now() });
     if (report.status === 'not_due') context.trace('follow-ups not due', report);
     return report;
   };

@@ -1,4 +1,5 @@
 import type { HttpHandler, HttpMethod, HttpRequest, HttpResponseInit } from '@azure/functions';
+import { MONTH_KEY } from '../rules/calendar';
 import { TabApiError, type TabService } from '../tabs/api/tabService';
 import type { TabUser, TokenVerifier } from '../tabs/api/tabToken';
 import type { ActionRequestBody, TabAction } from '../tabs/api/tabTypes';
@@ -76,8 +77,7 @@ function customerIdOf(request: HttpRequest): string {
 
 function monthOf(month: string | null): string | null {
   if (month === null || month === '') return null;
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
-    throw new TabApiError(400, `month must be YYYY-MM, got "${month}"`);
+  if (!MONTH_KEY.test(month)) throw new TabApiError(400, `month must be YYYY-MM, got "${month}"`);
   return month;
 }
 

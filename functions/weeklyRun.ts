@@ -3,6 +3,7 @@ import type { Log } from '../bot/ports';
 import { WEEKLY_TIMER_NCRONTAB } from '../jobs/schedule';
 import type { WeeklyReport } from '../jobs/weekly/weeklyReport';
 import { runWeekly, type WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
+import { contextLog } from './contextLog';
 import { registerTimer } from './registry';
 
 /** Builds the timer handler around a way to get its dependencies (tests pass theirs). */
@@ -12,12 +13,7 @@ export function createWeeklyRunHandler(
 ): (timer: Timer, context: InvocationContext) => Promise<WeeklyReport> {
   return async (timer, context) => {
     if (timer.isPastDue) context.warn('weekly run tick is late (isPastDue); deciding as usual');
-    const log: Log = {
-      info: (m, d) => context.log(m, d ?? {}),
-      warn: (m, d) => context.warn(m, d ?? {}),
-      error: (m, d) => context.error(m, d ?? {}),
-    };
-    const report = await runWeekly(await getDeps(log), { now: now() });
+    const report = await runWeekly(await getDeps(contextLog(context)), { now: now() });
     if (report.status === 'not_due') context.trace('weekly run not due', report);
     return report;
   };

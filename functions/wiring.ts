@@ -83,16 +83,18 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     locale: config.card.locale,
   });
   const readBook = config.feed.dir || config.feed.container ? feedReaderFor(config, rules) : null;
+  // Who may act on whose customers: the same for a tap on a card and in a tab.
+  const access = {
+    tenantId: config.bot.tenantId,
+    adminUserIds: config.adminUserIds,
+    managerUserIds: config.managerUserIds,
+  };
 
   const actions = createActionHandler({
     stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },
     rules,
     timeZone: config.timeZone,
-    access: {
-      tenantId: config.bot.tenantId,
-      adminUserIds: config.adminUserIds,
-      managerUserIds: config.managerUserIds,
-    },
+    access,
     // The `summary` command shows the same card the monthly timer posts, from the audit trail.
     summaryCard: async (month) => (await summaryCardFor(storage, month, summaryOptions(rules))).card,
     cardFormat: config.card,
@@ -136,11 +138,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       // The book's currency, as the cards state it: every amount the tabs show is in it.
       currency: config.card.currency,
       locale: config.card.locale,
-      access: {
-        tenantId: config.bot.tenantId,
-        adminUserIds: config.adminUserIds,
-        managerUserIds: config.managerUserIds,
-      },
+      access,
       clock,
     }),
   };

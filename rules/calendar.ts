@@ -19,9 +19,22 @@ export function dayOf(isoDate: string): number {
   return Math.floor(ms / MS_PER_DAY);
 }
 
+/** True for a real `YYYY-MM-DD` calendar date (not 2026-02-30); never throws. */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  return m !== null && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).toISOString().slice(0, 10) === text;
+}
+
 /** `YYYY-MM-DD` of a day number. */
 export function isoOfDay(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** `YYYY-MM-DD` of the Monday of the ISO week holding the date `isoDate`. */
+export function mondayOf(isoDate: string): string {
+  const day = dayOf(isoDate);
+  // Day 0 (1970-01-01) was a Thursday: Monday is (day - 4) mod 7 === 0.
+  return isoOfDay(day - ((((day - 4) % 7) + 7) % 7));
 }
 
 /** Whole calendar days from date `from` to date `to` (both `YYYY-MM-DD`); negative when `to` is earlier. */

@@ -14,6 +14,7 @@ export type Segment = z.infer<typeof segmentSchema>;
 export type CustomerStatus = z.infer<typeof customerStatusSchema>;
 /** What `monthlyValue` is: per month, or (one-order customers) what winning a second order is worth. */
 export const valueKindSchema = z.enum(['monthly', 'second_order']);
+export type ValueKind = z.infer<typeof valueKindSchema>;
 
 /** The one definition of a customer's remembered state; storage and the audit snapshots parse with it. */
 export const customerStateSchema = z

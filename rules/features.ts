@@ -1,4 +1,5 @@
 import type { Book } from './book';
+import type { ValueKind } from './customerState';
 import type { Rules } from './rulesSchema';
 
 /** Average days per month, to turn a spend over N days into a monthly value. */
@@ -44,9 +45,6 @@ export interface Features {
   /** `monthly`, or `second_order` for a derived value of a one-order customer. */
   valueKind: ValueKind;
 }
-
-/** What a customer's value means: per month, or the worth of a second order (one order so far). */
-export type ValueKind = 'monthly' | 'second_order';
 
 /** Book-wide inputs that every customer's features need, computed once per as-of day. */
 export interface FeatureContext {

@@ -4,10 +4,10 @@ import type { Play } from './play';
 import type { Rules } from './rulesSchema';
 import { SEGMENT_KEY, type Segment } from './segments';
 
-/** One row of the plan table: what to do for a kind of name and tier, how, and on which days. */
 /** The plan table's tiers (a customer won back twice this year gets no plan with an offer: the play says so). */
 export type PlanTier = Exclude<Play['kind'], 'no_offer'>;
 
+/** One row of the plan table: what to do for a kind of name and tier, how, and on which days. */
 export interface PlanStep {
   segment: Segment;
   tier: PlanTier;

@@ -85,6 +85,19 @@ export function rankOneRep<T extends Rankable>(customers: readonly T[], shape: L
   return [...picked.sort(byValueThenInput), ...rest];
 }
 
+/** Numbers each rep's ranked customers from 1 and marks the first capPerRep, the card's, as surfaced. */
+export function markRanks(
+  ranked: ReadonlyMap<string, readonly { rank: number | null; surfaced: boolean }[]>,
+  capPerRep: number,
+): void {
+  for (const list of ranked.values()) {
+    list.forEach((c, k) => {
+      c.rank = k + 1;
+      c.surfaced = k < capPerRep;
+    });
+  }
+}
+
 /**
  * The one answer to "who is on a rep's list": groups customers who passed the gates by owner, ranks
  * each group (rankOneRep) and cuts it at capPerRep. Reps come out sorted by owner. Returns every

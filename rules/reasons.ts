@@ -1,5 +1,6 @@
 import { DAYS_PER_MONTH, type Features } from './features';
 import type { CadenceFigures } from './model/cadenceModel';
+import { plural } from './model/plainWords';
 import type { Rules, SignalName } from './rulesSchema';
 import type { Contributions } from './score';
 import { SIGNAL_NAMES } from './signals';
@@ -64,14 +65,14 @@ export function reasonsFor(
 /** True when the silence sentence gives the customer's own pace ("usually every N"). */
 function statesOwnPace(f: Features): boolean {
   // Only once past it: within the usual gap it would read as reassurance.
-  return f.cadenceIsOwn && f.daysSinceLastOrder > round(f.cadenceDays);
+  return f.cadenceIsOwn && f.daysSinceLastOrder > Math.round(f.cadenceDays);
 }
 
 /** How long the customer has been silent, against their own pace once past it. */
 function silenceText(f: Features): string {
   if (f.orderDays === 1) return `Ordered once, ${days(f.daysSinceLastOrder)} ago`;
   if (statesOwnPace(f))
-    return `No order in ${days(f.daysSinceLastOrder)}, usually every ${round(f.cadenceDays)}`;
+    return `No order in ${days(f.daysSinceLastOrder)}, usually every ${Math.round(f.cadenceDays)}`;
   return `No order in ${days(f.daysSinceLastOrder)}`;
 }
 
@@ -116,24 +117,24 @@ export function reasonText(
     case 'recencyShare':
       return silenceText(f);
     case 'lowFrequency':
-      return `Only ${count(f.orderDays, 'order')} in ${span(f.tenureDays)}`;
+      return `Only ${plural(f.orderDays, 'order')} in ${span(f.tenureDays)}`;
     case 'newCustomer':
       return f.tenureDays === 0
         ? 'New customer: first order today'
         : `Customer for only ${span(f.tenureDays)}`;
     case 'frequencyDrop':
-      return `${oftenText(f.recentOrderDays, f.priorOrderDays)}: ${count(f.recentOrderDays, 'order')} in the last ${
+      return `${oftenText(f.recentOrderDays, f.priorOrderDays)}: ${plural(f.recentOrderDays, 'order')} in the last ${
         windows.trendDays
       } days, ${f.priorOrderDays} in the ${windows.trendDays} before`;
     case 'valueDrop':
       // No order at all in the recent window (not orders worth 0, which are kept): said as such.
       if (f.recentOrderDays === 0 && f.priorOrderDays > 0)
-        return `No order in the last ${periodName(windows.trendDays)}; ${count(f.priorOrderDays, 'order')} in the ${periodName(windows.trendDays)} before`;
+        return `No order in the last ${periodName(windows.trendDays)}; ${plural(f.priorOrderDays, 'order')} in the ${periodName(windows.trendDays)} before`;
       return `Order value down ${percentDown(f.recentValue, f.priorValue)}% on the prior ${periodName(windows.trendDays)}`;
     case 'sourTickets':
-      return `${count(f.sourTickets, 'sour ticket')} in the last ${windows.ticketDays} days`;
+      return `${plural(f.sourTickets, 'sour ticket')} in the last ${windows.ticketDays} days`;
     case 'openTickets':
-      return `${count(f.openTickets, 'open ticket')} from the last ${windows.ticketDays} days`;
+      return `${plural(f.openTickets, 'open ticket')} from the last ${windows.ticketDays} days`;
   }
 }
 
@@ -155,24 +156,16 @@ function modelReason(f: Features, model: ModelReasonInput | null, chanceOnly = f
   return `${percent}% chance of no order in the next ${horizonDays} days`;
 }
 
-function round(n: number): number {
-  return Math.round(n);
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
 function days(n: number): string {
-  return count(n, 'day');
+  return plural(n, 'day');
 }
 
 /** "45 days", "5 months", "2 years": the length of a customer's history in words. */
 export function span(tenureDays: number): string {
   if (tenureDays < 60) return days(Math.max(1, tenureDays));
   const months = Math.round(tenureDays / DAYS_PER_MONTH);
-  if (months < 24) return count(months, 'month');
-  return count(Math.round(tenureDays / 365.25), 'year');
+  if (months < 24) return plural(months, 'month');
+  return plural(Math.round(tenureDays / 365.25), 'year');
 }
 
 function percentDown(recent: number, prior: number): number {

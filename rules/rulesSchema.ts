@@ -238,6 +238,9 @@ const weekday = z
   .min(1, 'must be 1 (Monday) to 7 (Sunday)')
   .max(7, 'must be 1 (Monday) to 7 (Sunday)');
 
+/** followUps.silentAfterDays when the rules file leaves it out; the monthly summary's default too. */
+export const DEFAULT_SILENT_AFTER_DAYS = 31;
+
 /**
  * The daily follow-ups after a tap. Quiet by default: a rep hears from them only when one of their
  * customers has a step due today, and never more than one digest a day.
@@ -268,7 +271,7 @@ const followUpsSchema = z
     /** "Reached out N days ago, no order since": one prompt on each of these days after the contact. */
     noOrderSteps: z.array(days).max(10, 'at most 10 steps').default([7, 14]),
     /** "Silent N days after contact": suggest Lost, reason went quiet. */
-    silentAfterDays: days.default(31),
+    silentAfterDays: days.default(DEFAULT_SILENT_AFTER_DAYS),
     /** Mark the silent customer lost without a tap, N days after contact (a system audit row Undo reverses); null = never. */
     autoLoseAfterDays: days.nullable().default(null),
     /** A save (within the cool-down) is slipping once the days since their last order reach this multiple of their rhythm. */
@@ -358,7 +361,6 @@ export const rulesSchema = z.strictObject({
 export type Rules = z.infer<typeof rulesSchema>;
 export type Weights = Rules['weights'];
 export type SignalName = keyof Weights;
-export type FollowUpRules = Rules['followUps'];
 
 /** Thrown by parseRules; `issues` lists each bad field as "path: problem"; `source` names the file when known. */
 export class RulesError extends Error {

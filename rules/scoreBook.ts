@@ -1,6 +1,6 @@
 import { type Book, isoOfDay } from './book';
-import type { Band, CustomerState } from './customerState';
-import { computeFeatures, emptyFeatures, featureContext, type ValueKind } from './features';
+import type { Band, CustomerState, ValueKind } from './customerState';
+import { computeFeatures, emptyFeatures, featureContext } from './features';
 import { wonBackTwice } from './followUps';
 import { classifyGates, type GateResult } from './gates';
 import {
@@ -18,7 +18,7 @@ import { type Tier, tierOf } from './model/tier';
 import { type ChanceSource, measureChances, noOrderChance } from './noOrderChance';
 import { type PlanStep, planFor } from './plans';
 import { type Play, playFor, vipThreshold } from './play';
-import { type RepList, rankPerRep, valueAtRisk } from './ranking';
+import { markRanks, type RepList, rankPerRep, valueAtRisk } from './ranking';
 import { reasonsFor } from './reasons';
 import type { Rules } from './rulesSchema';
 import { bandOf, type Contributions, weightedScore } from './score';
@@ -271,12 +271,7 @@ export function scoreBook(
     customers.filter((c): c is ListedCustomer => c.gate.surfaced && c.segment !== null),
     rules,
   );
-  for (const list of ranked.values()) {
-    list.forEach((c, k) => {
-      c.rank = k + 1;
-      c.surfaced = k < rules.capPerRep;
-    });
-  }
+  markRanks(ranked, rules.capPerRep);
   return {
     asOfDay,
     asOf: isoOfDay(asOfDay),

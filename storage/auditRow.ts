@@ -24,10 +24,13 @@ const optionalText = (max: number) =>
 
 const snapshotSchema = customerStateSchema;
 
+/** Longest audit row id (an action's idempotency key); a longer key is hashed or cut by whoever builds it. */
+export const MAX_AUDIT_ID_CHARS = 400;
+
 /** An audit row as callers give it: optional fields may be left out. */
 export const newAuditRowSchema = z.object({
   /** The action's idempotency key (e.g. card message + customer + action): the same key is one row. */
-  id: z.string().min(1).max(400),
+  id: z.string().min(1).max(MAX_AUDIT_ID_CHARS),
   action: z.enum(AUDIT_ACTIONS),
   customerId: z.string().min(1).max(MAX_CUSTOMER_ID_CHARS),
   customerName: text(1000),
@@ -46,7 +49,7 @@ export const newAuditRowSchema = z.object({
   /** The customer's state before the action (what undo restores). */
   snapshot: snapshotSchema.nullish().transform((v) => v ?? null),
   /** For `undo`: the id of the row it undoes. */
-  undoes: optionalText(400),
+  undoes: optionalText(MAX_AUDIT_ID_CHARS),
   cardMessageId: optionalText(400),
 });
 

@@ -1,5 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import { localMonth } from '../rules/calendar';
+import { assertMonthKey, localMonth } from '../rules/calendar';
 import { type AuditRow, auditColumns, fromAuditEntity, type NewAuditRow, parseAuditRow } from './auditRow';
 import { chunkForTransactions } from './batches';
 import { naming, statusOf } from './errors';
@@ -18,14 +18,13 @@ import { endpointOf, readEntity } from './tableClients';
  * the same every time; a crash between the two is healed by the next record() of that action.
  *
  * appendRunRows() is for the weekly run's own rows (surfaced, held_out), thousands a week. Their id
- * and time are fixed by the run (one id per run and customer, one time per run: runs/weeklySurfaced
- * runRowsAt), so their month key is the same on every attempt: an attempt reads the keys already
- * stamped with that time and inserts only the rest, without the per-customer guard a double tap
- * needs (a row written meanwhile still collides, 409). They go to the month table only, 100 per
- * transaction: the customer listing holds the actions a rep can undo, which these are not.
+ * and time are fixed by the run (one id per run and customer, one time per run: runRowsAt in
+ * jobs/weekly/weeklySurfaced.ts), so their month key is the same on every attempt: an attempt reads
+ * the keys already stamped with that time and inserts only the rest, without the per-customer guard
+ * a double tap needs (a row written meanwhile still collides, 409). They go to the month table only,
+ * 100 per transaction: the customer listing holds the actions a rep can undo, which these are not.
  */
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const GUARD = 'k_';
 const LISTING = 't_';
 // The character after '_', so `RowKey lt 't`'` ends the listing rows.
@@ -106,7 +105,7 @@ export class TableAuditStore implements AuditStore {
   }
 
   async readMonth(month: string): Promise<AuditRow[]> {
-    if (!MONTH.test(month)) throw new Error(`Not a month (YYYY-MM): ${JSON.stringify(month)}`);
+    assertMonthKey(month);
     return naming(this.endpoint, async () => {
       const rows: AuditRow[] = [];
       const pages = this.months

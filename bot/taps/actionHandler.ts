@@ -7,11 +7,11 @@ import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardF
 import type { RepWeek } from '../../jobs/weekly/weeklyLists';
 import type { ListsNow, ListsNowRequest } from '../../jobs/weekly/weeklyPlan';
 import {
-  dayOf,
   formatDateNear,
   isoOfDay,
   localDate,
   localMonth,
+  mondayOf,
   shiftMonth,
   zonedNow,
 } from '../../rules/calendar';
@@ -32,6 +32,7 @@ import { actionName, actionWords, supersededWords } from './actionWords';
 import {
   actionKey,
   cardMessageKey,
+  HISTORY_LIMIT,
   latestOpenAction,
   nextGeneration,
   openCardAction,
@@ -83,8 +84,6 @@ export interface ActionHandlerDeps {
   summaryCard?: (month: string) => Promise<CardJson | null>;
   log?: Log;
   cardFormat?: { currency?: string; locale?: string };
-  /** How many of a customer's latest audit rows are read to find open actions (default 50). */
-  historyLimit?: number;
   /**
    * The reps' lists as of a day, by the weekly run's own planning (jobs/weekly/weeklyPlan) over the
    * feed and the given states: `list` scores now, so it is right before the first weekly run too.
@@ -102,12 +101,6 @@ function pageOfSubmit(value: Record<string, unknown>): number | null {
   return Number.isInteger(page) && page >= 1 && page <= 999 ? page : null;
 }
 
-/** `YYYY-MM-DD` of the Monday of the ISO week holding `date`. */
-function mondayOf(date: string): string {
-  const day = dayOf(date);
-  return isoOfDay(day - ((day + 3) % 7)); // day 0 (1970-01-01) was a Thursday
-}
-
 /** True when a rep recorded an action on the customer since `since` (`YYYY-MM-DD`). */
 function actedSince(s: CustomerState, since: string): boolean {
   return [s.lastContact, s.wonBackAt, s.lostAt].some((d) => d !== null && d.slice(0, 10) >= since);
@@ -122,14 +115,12 @@ export function createActionHandler(deps: ActionHandlerDeps): ActionHandler {
 export class ChurnActionHandler implements ActionHandler {
   private readonly rules: ActionRules;
   private readonly clock: () => Date;
-  private readonly historyLimit: number;
   /** Dates in replies are worded as on the cards. */
   private readonly locale: string;
 
   constructor(private readonly deps: ActionHandlerDeps) {
     this.rules = actionRulesFrom(deps.rules, deps.actionRules);
     this.clock = deps.clock ?? (() => new Date());
-    this.historyLimit = deps.historyLimit ?? 50;
     this.locale = deps.cardFormat?.locale ?? 'en-US';
   }
 
@@ -527,7 +518,7 @@ export class ChurnActionHandler implements ActionHandler {
   }
 
   private async history(customerId: string): Promise<AuditRow[]> {
-    return this.deps.stores.audit.latestForCustomer(customerId, { limit: this.historyLimit });
+    return this.deps.stores.audit.latestForCustomer(customerId, { limit: HISTORY_LIMIT });
   }
 
   private context(

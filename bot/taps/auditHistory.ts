@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { resolveUndos } from '../../jobs/monthly/netOfUndos';
-import type { AuditRow } from '../../storage/auditRow';
+import { type AuditRow, MAX_AUDIT_ID_CHARS } from '../../storage/auditRow';
 import { isRepAction, type RepAction } from './actionTypes';
 
 /**
@@ -13,11 +13,11 @@ import { isRepAction, type RepAction } from './actionTypes';
  * An undo is `undo|<id of the row it undoes>`: a row can be undone once.
  */
 
-// The audit row's id column holds at most 400 characters.
-const MAX_KEY_LENGTH = 400;
+/** How many of a customer's latest audit rows are read to find open actions and judge a row against the others. */
+export const HISTORY_LIMIT = 50;
 
 function bounded(key: string): string {
-  if (key.length <= MAX_KEY_LENGTH) return key;
+  if (key.length <= MAX_AUDIT_ID_CHARS) return key;
   return `h|${createHash('sha256').update(key, 'utf8').digest('hex')}`;
 }
 

@@ -5,13 +5,10 @@ import type { AuditStore } from '../../storage/auditStore';
 import { ConflictError } from '../../storage/errors';
 import type { StateStore } from '../../storage/stateStore';
 import { type Accepted, type ActionRules, isRepAction } from './actionTypes';
-import { latestOpenAction, undoKey } from './auditHistory';
+import { HISTORY_LIMIT, latestOpenAction, undoKey } from './auditHistory';
 import { restoreFrom } from './decideUndo';
 import { replayRow } from './replayRow';
 import { type Settlement, sameChangeRival, settleRecorded, showsChange } from './settleRow';
-
-/** How many of a customer's latest rows are read to judge a row against the others. */
-const HISTORY_LIMIT = 50;
 
 /**
  * Writing an accepted action: the audit row first, then the state.

@@ -3,7 +3,7 @@ import { cardMessageKey } from '../../bot/taps/auditHistory';
 import { buildDigestCard } from '../../cards/buildDigestCard';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import { isDigest } from '../../cards/renderCard';
-import type { NewAuditRow } from '../../storage/auditRow';
+import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
 import type { CardStore } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
@@ -34,7 +34,7 @@ export function followUpRows(
   rowsAt: string,
 ): NewAuditRow[] {
   return data.rows.map((r) => ({
-    id: `follow_up|${data.runKey}|${r.customerId}`.slice(0, 400),
+    id: `follow_up|${data.runKey}|${r.customerId}`.slice(0, MAX_AUDIT_ID_CHARS),
     action: 'follow_up',
     customerId: r.customerId,
     customerName: r.name.slice(0, 1000),

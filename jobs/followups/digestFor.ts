@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR_PREFIX } from '../../bot/taps/actionTypes';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData, DigestRow } from '../../cards/digestCardModels';
 import { MAX_DIGEST_ROWS } from '../../cards/digestCardModels';
@@ -10,7 +11,7 @@ import type { CardLocale } from '../weekly/weeklyCardFor';
 
 /** Who the daily run's own audit rows (follow_up, lost after silence) name as the actor. */
 export const FOLLOW_UPS_ACTOR = {
-  actorId: 'churn-predictor:follow-ups',
+  actorId: `${SYSTEM_ACTOR_PREFIX}follow-ups`,
   actorName: 'Churn Predictor',
 } as const;
 

@@ -7,23 +7,29 @@ import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import { dayOf } from '../../rules/book';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
-import type { NewAuditRow } from '../../storage/auditRow';
+import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
 import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
 import type { Delivery } from '../../storage/runLedger';
-import { catchUpLimit, catchUpWindow, type DailySchedule, dailyRunDue } from '../schedule';
-import { openRun } from '../weekly/runOpening';
+import {
+  catchUpLimit,
+  catchUpWindow,
+  type DailySchedule,
+  dailyRunDue,
+  dailyRunKeyOfDay,
+  dayOfDailyRunKey,
+} from '../schedule';
+import { closeRun } from '../weekly/runClosing';
+import { alreadyRan, openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
-import type { DeliveryTally } from '../weekly/weeklyDelivery';
-import { noticeToKeep, postOnce, retryNotice } from '../weekly/weeklyNotice';
+import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally } from '../weekly/weeklyDelivery';
 import {
   countOutcomes,
   fromLedger,
-  ledgerSummary,
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
 } from '../weekly/weeklyReport';
-import { DEFAULT_EXTRA_ATTEMPTS, willRetry } from '../weekly/weeklyRetry';
+import { DEFAULT_EXTRA_ATTEMPTS } from '../weekly/weeklyRetry';
 import type { WeeklyRunDeps } from '../weekly/weeklyRun';
 import { deliverDigest, followUpRows, sentDigestData } from './digestDelivery';
 import {
@@ -76,19 +82,14 @@ export async function runFollowUps(
   if (!rules.followUps.enabled) return { status: 'not_due', runKey, reason: 'disabled' };
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
-  const today = runKey.slice('daily-'.length);
+  const today = dayOfDailyRunKey(runKey);
   const opening = await openRun(
     deps,
     { kind: 'daily', runKey, localDate: today, now, timeZone: config.timeZone, force, extraAttempts },
     () => storage.state.getAll(),
   );
-  if (opening.status === 'already_ran') {
-    if (opening.inProgressSince) return { status: 'not_due', runKey, reason: 'in_progress' };
-    const pending = opening.run?.pendingNotice;
-    if (!pending) return { status: 'not_due', runKey, reason: 'already_ran' };
-    const adminNotice = await retryNotice({ ...deps, runs: storage.runs }, runKey, pending, now);
-    return { status: 'not_due', runKey, reason: 'already_ran', adminNotice };
-  }
+  if (opening.status === 'already_ran')
+    return alreadyRan(opening, runKey, { ...deps, runs: storage.runs }, now);
   if (opening.status === 'stopped') return opening.report;
   const { attempt, fresh, at, rowsAt, requestsBefore, feed, states, handled, directory } = opening;
   const { book, report: feedReport } = feed;
@@ -152,7 +153,7 @@ export async function runFollowUps(
       ...[...ledger.values()].map((earlier) => () => again(earlier)),
       ...digests.filter((d) => !ledger.has(d.owner)).map((digest) => () => send(digest)),
     ],
-    config.sendConcurrency ?? 16,
+    config.sendConcurrency ?? DEFAULT_SEND_CONCURRENCY,
   );
   // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
   const [delivered] = await Promise.allSettled([delivering]);
@@ -194,26 +195,12 @@ export async function runFollowUps(
     },
     outcomes,
   };
-  let noticeText = '';
-  if (willRetry(attempt, report.counts.failed, extraAttempts)) {
-    report.retry = 'next_tick';
-    report.adminNotice = 'deferred';
-  } else if (report.notReached.some((n) => n.status !== 'no_conversation')) {
-    // A rep without the app is told by the weekly run's notice; the digest reports only its own failures.
-    noticeText = followUpsReportText(report);
-    report.adminNotice = await postOnce(
-      noticeText,
-      { runKey, at, kind: 'run' },
-      { ...deps, runs: storage.runs },
-    );
-  }
-  report.durationMs = Math.round(clock() - started);
-  // A notice that could not be posted stays on the run row: later ticks of the day try it again.
-  await storage.runs.finishRun(
-    runKey,
-    new Date(now.getTime() + report.durationMs).toISOString(),
-    ledgerSummary(report),
-    noticeToKeep(report.adminNotice, noticeText),
+  // A rep without the app is told by the weekly run's notice; the digest reports only its own failures.
+  await closeRun(
+    report,
+    { runKey, at, now, attempt, extraAttempts, elapsedMs: () => clock() - started },
+    report.notReached.some((n) => n.status !== 'no_conversation') ? followUpsReportText : null,
+    { notifyAdmins: deps.notifyAdmins, runs: storage.runs },
   );
   log.info(followUpsReportText(report), { runKey });
   return report;
@@ -224,8 +211,8 @@ async function lastCompletedDay(
   runs: FollowUpsRunDeps['storage']['runs'],
   today: string,
 ): Promise<string | null> {
-  const key = await runs.lastFinished(`daily-${catchUpLimit(today)}`, `daily-${today}`);
-  return key === null ? null : key.slice('daily-'.length);
+  const key = await runs.lastFinished(dailyRunKeyOfDay(catchUpLimit(today)), dailyRunKeyOfDay(today));
+  return key === null ? null : dayOfDailyRunKey(key);
 }
 
 /**
@@ -255,7 +242,7 @@ async function markLostAfterSilence(
           today: at.today,
           timeZone: deps.config.timeZone,
           at: at.at,
-          key: `lost_after_silence|${f.state.customerId}|${f.state.lastContact}`.slice(0, 400),
+          key: `lost_after_silence|${f.state.customerId}|${f.state.lastContact}`.slice(0, MAX_AUDIT_ID_CHARS),
           cardMessageId: null,
         },
         actionRules,

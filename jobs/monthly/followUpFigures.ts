@@ -4,9 +4,6 @@ import type { SaveHolding } from '../../rules/followUps';
 import type { AuditRow } from '../../storage/auditRow';
 import type { FollowUpFigures, SavesHeld } from './monthlySummarySchema';
 
-/** Days of silence after a reach-out that make a went-quiet loss "lost after silence" (the rules' followUps.silentAfterDays). */
-export const DEFAULT_SILENT_AFTER_DAYS = 31;
-
 /**
  * The follow-up figures of a month, from standing rows (net of undos): `month` are the month's,
  * `later` the rows after it (a save or a tap on a digest made after the month ended still counts

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MONTH_KEY } from '../../rules/calendar';
 
 /**
  * The monthly summary as computed from the audit trail: the typed data the summary card, the bot's
@@ -107,7 +108,7 @@ const savesHeldSchema = z.object({
 
 export const monthlySummarySchema = z.object({
   /** `YYYY-MM`. */
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+  month: z.string().regex(MONTH_KEY),
   /** `November 2026`. */
   monthTitle: z.string(),
   currency: z.string().length(3),

@@ -14,7 +14,17 @@ export type DailySchedule = z.infer<typeof dailyScheduleSchema>;
 
 /** Run key of a local calendar day, e.g. `daily-2026-11-27`. */
 export function dailyRunKey(local: Date): string {
-  return `daily-${format(local, 'yyyy-MM-dd')}`;
+  return dailyRunKeyOfDay(format(local, 'yyyy-MM-dd'));
+}
+
+/** Run key of a `YYYY-MM-DD` day. */
+export function dailyRunKeyOfDay(day: string): string {
+  return `daily-${day}`;
+}
+
+/** The `YYYY-MM-DD` day of a daily run key. */
+export function dayOfDailyRunKey(runKey: string): string {
+  return runKey.slice('daily-'.length);
 }
 
 /** What a tick decides for the daily run: a weekly-style decision, or why it is not due. */

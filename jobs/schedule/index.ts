@@ -6,7 +6,9 @@ export {
   type DailySchedule,
   dailyRunDue,
   dailyRunKey,
+  dailyRunKeyOfDay,
   dailyScheduleSchema,
+  dayOfDailyRunKey,
   MAX_CATCH_UP_DAYS,
 } from './dailyRunDue';
 export { monthlyRunDue, monthlyRunKey, summarisedMonth } from './monthlyRunDue';

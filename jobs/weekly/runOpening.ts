@@ -7,7 +7,7 @@ import { feedSilence, isStale, staleFeedText } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
 import type { RunRecord, Storage } from '../../storage';
 import { type FeedStoppedRun, readFeedOrStop, stopForFeed } from './weeklyFeedStop';
-import type { AdminNotifier } from './weeklyNotice';
+import { type AdminNotifier, retryNotice } from './weeklyNotice';
 import { repDirectory } from './weeklyRepDirectory';
 import type { WeeklyFeedStopped } from './weeklyReport';
 import { decideAttempt } from './weeklyRetry';
@@ -69,6 +69,31 @@ export const RUN_HELD_MS = 10 * 60_000;
 /** True when an unfinished run row another tick started is recent enough to be still running. */
 export function heldElsewhere(run: RunRecord, now: Date): boolean {
   return !run.finishedAt && now.getTime() - Date.parse(run.startedAt) < RUN_HELD_MS;
+}
+
+/** What a tick whose run already ran reports (see alreadyRan). */
+export interface AlreadyRan {
+  status: 'not_due';
+  runKey: string;
+  reason: 'already_ran' | 'in_progress';
+  adminNotice?: Awaited<ReturnType<typeof retryNotice>>;
+}
+
+/**
+ * A tick whose run already ran: under way in another instance, or finished, when the admins'
+ * notice it could not post is tried again (retryNotice).
+ */
+export async function alreadyRan(
+  opening: Extract<RunOpening<unknown>, { status: 'already_ran' }>,
+  runKey: string,
+  deps: Parameters<typeof retryNotice>[0],
+  now: Date,
+): Promise<AlreadyRan> {
+  if (opening.inProgressSince) return { status: 'not_due', runKey, reason: 'in_progress' };
+  const pending = opening.run?.pendingNotice;
+  if (!pending) return { status: 'not_due', runKey, reason: 'already_ran' };
+  const adminNotice = await retryNotice(deps, runKey, pending, now);
+  return { status: 'not_due', runKey, reason: 'already_ran', adminNotice };
 }
 
 /**

@@ -36,6 +36,9 @@ export interface DeliveryContext {
   sender: CardSender;
 }
 
+/** Reps handled at once by a run whose config does not say; the rate limiter paces the sends themselves. */
+export const DEFAULT_SEND_CONCURRENCY = 16;
+
 /** The tally of one rep's send, for the report. */
 export interface DeliveryTally {
   attempts: number;

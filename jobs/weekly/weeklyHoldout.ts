@@ -1,5 +1,5 @@
 import type { CustomerState } from '../../rules/customerState';
-import { type ListShape, rankPerRep } from '../../rules/ranking';
+import { type ListShape, markRanks, rankPerRep } from '../../rules/ranking';
 import type { ListedCustomer, ScoredCustomer } from '../../rules/scoreBook';
 import { isHeldOut } from '../monthly/holdout';
 import { weeklyRunKey } from '../schedule';
@@ -82,11 +82,6 @@ export function splitHoldout(
     ),
     rules,
   );
-  for (const list of ranked.values()) {
-    list.forEach((c, k) => {
-      c.rank = k + 1;
-      c.surfaced = k < rules.capPerRep;
-    });
-  }
+  markRanks(ranked, rules.capPerRep);
   return { customers: out, heldOut: out.filter((c) => heldOutIds.has(c.customerId)), heldOutIds, cycleEnded };
 }

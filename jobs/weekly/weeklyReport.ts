@@ -1,5 +1,5 @@
 import type { ModelChoice } from '../../rules/model/bookModel';
-import { rankingText } from '../../rules/model/plainWords';
+import { plural, rankingText } from '../../rules/model/plainWords';
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { Delivery } from '../../storage/runLedger';
 import type { GateCounts } from './weeklyLists';
@@ -201,10 +201,6 @@ export function fromLedger(rep: string, customers: number, row: Delivery): RepOu
     case 'no_conversation':
       return { rep, status: 'no_conversation' };
   }
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** The report without the per-rep list, small enough for the ledger's run row (the per-rep rows hold the rest). */

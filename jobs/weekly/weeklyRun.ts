@@ -9,17 +9,17 @@ import type { CardStore } from '../../storage/cardStore';
 import type { Delivery } from '../../storage/runLedger';
 import { stateRowProblem } from '../../storage/stateEntity';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
-import { openRun } from './runOpening';
+import { closeRun } from './runClosing';
+import { alreadyRan, openRun } from './runOpening';
 import type { CardLocale } from './weeklyCardFor';
-import { type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
+import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
-import { type AdminNotifier, noticeToKeep, postOnce, retryNotice } from './weeklyNotice';
+import type { AdminNotifier } from './weeklyNotice';
 import { planWeek } from './weeklyPlan';
 import { setAsideUnstorable } from './weeklyRefused';
 import {
   countOutcomes,
   fromLedger,
-  ledgerSummary,
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
@@ -27,7 +27,7 @@ import {
   type WeeklyRunDone,
   weeklyReportText,
 } from './weeklyReport';
-import { DEFAULT_EXTRA_ATTEMPTS, willRetry } from './weeklyRetry';
+import { DEFAULT_EXTRA_ATTEMPTS } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
 
 export interface WeeklyRunConfig extends CardLocale {
@@ -91,17 +91,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     { kind: 'weekly', runKey, localDate, now, timeZone: config.timeZone, force, extraAttempts },
     () => storage.state.readAll(),
   );
-  if (opening.status === 'already_ran') {
-    if (opening.inProgressSince) return { status: 'not_due', runKey, reason: 'in_progress' };
-    const pending = opening.run?.pendingNotice;
-    if (!pending) return { status: 'not_due', runKey, reason: 'already_ran' };
-    return {
-      status: 'not_due',
-      runKey,
-      reason: 'already_ran',
-      adminNotice: await retryNotice({ ...deps, runs: storage.runs }, runKey, pending, now),
-    };
-  }
+  if (opening.status === 'already_ran')
+    return alreadyRan(opening, runKey, { ...deps, runs: storage.runs }, now);
   if (opening.status === 'stopped') return opening.report;
   const {
     attempt,
@@ -166,7 +157,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
           ? Promise.resolve(fromLedger(week.owner, week.shown.length, earlier))
           : deliverRepWeek(week, delivery, tally);
       }),
-      config.sendConcurrency ?? 16,
+      config.sendConcurrency ?? DEFAULT_SEND_CONCURRENCY,
     ),
   );
   const writeRest = finishedAt(
@@ -224,26 +215,12 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     },
     outcomes,
   };
-  let noticeText = '';
-  if (willRetry(attempt, report.counts.failed, extraAttempts)) {
-    // A later tick delivers to the failed reps: tell the admins once, after the last attempt.
-    report.retry = 'next_tick';
-    report.adminNotice = 'deferred';
-  } else if (report.notReached.length > 0 || report.refused.length > 0) {
-    noticeText = weeklyReportText(report);
-    report.adminNotice = await postOnce(
-      noticeText,
-      { runKey, at, kind: 'run' },
-      { ...deps, runs: storage.runs },
-    );
-  }
-  report.durationMs = Math.round(clock() - started);
-  // A notice that could not be posted stays on the run row: later ticks of the week try it again.
-  await storage.runs.finishRun(
-    runKey,
-    new Date(now.getTime() + report.durationMs).toISOString(),
-    ledgerSummary(report),
-    noticeToKeep(report.adminNotice, noticeText),
+  // A later tick delivers to failed reps: the admins are told once, after the last attempt.
+  await closeRun(
+    report,
+    { runKey, at, now, attempt, extraAttempts, elapsedMs: () => clock() - started },
+    report.notReached.length > 0 || report.refused.length > 0 ? weeklyReportText : null,
+    { notifyAdmins: deps.notifyAdmins, runs: storage.runs },
   );
   const text = weeklyReportText(report);
   if (report.notReached.length > 0) log.warn(text, { runKey });

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { startOfMonth } from 'date-fns';
+import { SYSTEM_ACTOR_PREFIX } from '../../bot/taps/actionTypes';
 import { zonedNow } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { ScoredCustomer } from '../../rules/scoreBook';
-import type { NewAuditRow } from '../../storage/auditRow';
+import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
 
 /** Who the weekly run's own audit rows name as the actor. */
-export const WEEKLY_ACTOR = { actorId: 'churn-predictor:weekly-run', actorName: 'Weekly run' } as const;
-
-const MAX_ID = 400;
+export const WEEKLY_ACTOR = { actorId: `${SYSTEM_ACTOR_PREFIX}weekly-run`, actorName: 'Weekly run' } as const;
 
 /**
  * The time a run's own audit rows carry: the week's first start, so every attempt writes the same
@@ -38,7 +37,7 @@ export function runKeyOfWeeklyRow(id: string): string | null {
 
 function weeklyRowId(action: 'surfaced' | 'held_out', runKey: string, customerId: string): string {
   const id = `${action}_${runKey}_${customerId}`;
-  if (id.length <= MAX_ID) return id;
+  if (id.length <= MAX_AUDIT_ID_CHARS) return id;
   // Very long customer ids: the audit id is bounded, the row keeps the full id in its own column.
   return `${action}_${runKey}_sha256_${createHash('sha256').update(customerId, 'utf8').digest('hex')}`;
 }

@@ -215,11 +215,6 @@ function median(values: Float64Array, from: number, to: number, scratch: Float64
   return n % 2 === 1 ? s[n >> 1] : (s[(n >> 1) - 1] + s[n >> 1]) / 2;
 }
 
-/** The rules' score of the customer (for rows with no model: the validation compares against it). */
-export function rulesScoreOf(row: Float64Array): number {
-  return row[18];
-}
-
 /** The features for scoreBook's per-customer loop: computeFeatures then modelRow. */
 export function fillRow(
   book: Book,

@@ -7,6 +7,7 @@
 import type { Features } from '../features';
 import { span, strongestReasons } from '../reasons';
 import { MODEL_FEATURES, type ModelFeature } from './modelFeatures';
+import { plural } from './plainWords';
 
 /** A group must add at least this much to the log-odds (about +10% odds) to be spelled out. */
 export const MIN_REASON_LOG_ODDS = 0.1;
@@ -69,10 +70,6 @@ function silenceText(f: Features, facts: ReasonFacts): string {
   const gap = facts.usualGapDays === null ? null : Math.round(facts.usualGapDays);
   if (gap !== null && d > gap) return `Orders every ${plural(gap, 'day')}; none for ${d}`;
   return `No order in ${plural(d, 'day')}`;
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function groupText(group: Group, f: Features, facts: ReasonFacts): string | null {

@@ -6,6 +6,11 @@ import { formatDateNear, formatShortDate, isoOfDay } from '../calendar';
 import type { ModelChoice, NoOrderProbability } from './bookModel';
 import type { Tier } from './tier';
 
+/** A count and its noun, `1 day` or `3 days` (every noun the product counts takes an s). */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** Simple odds, tried in turn for the one nearest the probability. */
 const ODDS: readonly [number, number][] = [
   [1, 10],

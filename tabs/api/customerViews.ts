@@ -3,7 +3,7 @@ import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import { lossReasonLabel } from '../../bot/taps/staleReason';
 import { formatMoney, wonBackPrefill } from '../../cards/format';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
-import { localDate } from '../../rules/calendar';
+import { localDate, mondayOf } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import type { AuditRow } from '../../storage/auditRow';
@@ -125,9 +125,7 @@ export function ordersByMonth(
 
 /** The Mondays scored for the week-by-week chart: `weeks` of them, ending with the week of `today`. */
 export function scoredWeeks(today: string, weeks: number): string[] {
-  const day = dayOf(today);
-  // Day 0 (1970-01-01) was a Thursday: Monday is (day - 4) mod 7 === 0.
-  const monday = day - ((((day - 4) % 7) + 7) % 7);
+  const monday = dayOf(mondayOf(today));
   return Array.from({ length: weeks }, (_, k) => isoOfDay(monday - 7 * (weeks - 1 - k)));
 }
 

@@ -4,6 +4,7 @@ import { supersededWords } from '../../bot/taps/actionWords';
 import {
   actionKey,
   cardMessageKey,
+  HISTORY_LIMIT,
   latestOpenAction,
   nextGeneration,
   undoKey,
@@ -56,8 +57,6 @@ export interface TabActionDeps {
 export type TabActionResult =
   | { ok: true; message: string; state: CustomerState }
   | { ok: false; status: 400 | 403 | 404 | 409; message: string };
-
-const HISTORY_LIMIT = 50;
 
 /** The audit trail's name for taps made in the tab by this user. */
 export function tabMessageId(userId: string): string {

@@ -3,7 +3,7 @@ import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, outcomesFromBook, PRIOR_MONTHS_NEEDED } from '../../jobs/monthly';
 import { backtest } from '../../rules/backtest';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
-import { localDate, shiftMonth } from '../../rules/calendar';
+import { localDate, mondayOf, shiftMonth } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { Rules } from '../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
@@ -57,8 +57,6 @@ export interface TabServiceDeps {
   /** The book's currency (ISO 4217, default USD) and the locale the API's own words use (default en-US), as on the cards. */
   currency?: string;
   locale?: string;
-  /** How long a read feed and its scorings are reused (default 5 minutes). */
-  bookTtlMs?: number;
 }
 
 /** A refusal the HTTP layer turns into a status. */
@@ -255,7 +253,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       );
       const selected = summaries[summaries.length - 1];
       const owners = [...new Set(all.map((s) => s.owner.trim().toLowerCase()))].sort();
-      const weekStart = scoredWeeks(day, 1)[0];
+      const weekStart = mondayOf(day);
       const byId = scoredById(scored);
       return {
         asOf: day,
@@ -282,11 +280,13 @@ interface LoadedDay {
 }
 
 /**
- * The feed and its scorings, reused for a few minutes: a customer's page scores the book as of each
+ * How long a read feed and its scorings are reused: a customer's page scores the book as of each
  * of the last twelve Mondays (about 20 ms each on 300 customers), and the feed changes once a week.
  */
+const BOOK_TTL_MS = 5 * 60_000;
+
+/** The feed and its scorings, reused for BOOK_TTL_MS. */
 function bookCache(deps: TabServiceDeps) {
-  const ttl = deps.bookTtlMs ?? 5 * 60_000;
   let loaded: {
     at: number;
     book: Promise<Book>;
@@ -295,7 +295,7 @@ function bookCache(deps: TabServiceDeps) {
   } | null = null;
   const current = () => {
     const now = Date.now();
-    if (!loaded || now - loaded.at > ttl) {
+    if (!loaded || now - loaded.at > BOOK_TTL_MS) {
       const book = deps.readBook().then((r) => r.book);
       // A failed read is not kept: the next request reads again.
       book.catch(() => {

@@ -34,9 +34,10 @@ export interface TokenPolicy {
   audiences: readonly string[];
   /** The delegated scope the token must carry in `scp` (Teams SSO: the app's `access_as_user`). */
   scope: string;
-  /** Allowed clock skew in seconds (default 60). */
-  clockToleranceSeconds?: number;
 }
+
+/** Allowed clock skew between the token's issuer and this host, in seconds. */
+const CLOCK_TOLERANCE_SECONDS = 60;
 
 /** The scope the app registration exposes for Teams SSO (docs/tabs.md). */
 export const SSO_SCOPE = 'access_as_user';
@@ -81,7 +82,7 @@ export function createTokenVerifier(keys: JWTVerifyGetKey, policy: TokenPolicy):
       ({ payload } = await jwtVerify(token, keys, {
         issuer: [...policy.issuers],
         audience: [...policy.audiences],
-        clockTolerance: policy.clockToleranceSeconds ?? 60,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['exp', 'oid', 'tid'],
         algorithms: ['RS256', 'ES256'],
       }));

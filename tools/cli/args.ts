@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isCalendarDate } from '../../rules/calendar';
 import { UsageError } from './usageError';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
@@ -64,8 +65,6 @@ The team's monthly summary from the audit trail (needs STORAGE_CONNECTION_STRING
 Fits the weights on the book's own history and writes a rules file.`,
 };
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 function positiveInt(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
@@ -76,16 +75,8 @@ function positiveInt(name: string, raw: string | undefined): number | undefined 
 
 function date(name: string, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (!DATE.test(raw) || !isCalendarDate(raw))
-    throw new UsageError(`--${name} must be a date as YYYY-MM-DD, got "${raw}"`);
+  if (!isCalendarDate(raw)) throw new UsageError(`--${name} must be a date as YYYY-MM-DD, got "${raw}"`);
   return raw;
-}
-
-/** True when a `YYYY-MM-DD` string is a real calendar day (not 2026-02-30). */
-export function isCalendarDate(raw: string): boolean {
-  const [y, m, d] = raw.split('-').map(Number);
-  const back = new Date(Date.UTC(y, m - 1, d));
-  return back.getUTCFullYear() === y && back.getUTCMonth() === m - 1 && back.getUTCDate() === d;
 }
 
 /** Parses argv (without node and script) into one command; throws UsageError on anything off. */

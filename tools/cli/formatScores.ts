@@ -128,11 +128,6 @@ export function* jsonPieces(plan: WeekPlan, locale = 'en-US'): Generator<string>
   yield '\n]';
 }
 
-/** jsonPieces as one string (for a small book). */
-export function formatJson(plan: WeekPlan): string {
-  return [...jsonPieces(plan)].join('');
-}
-
 /** Separates the reasons in the CSV's `reasons` column; no reason contains it. */
 export const CSV_REASON_SEPARATOR = ' | ';
 
@@ -178,11 +173,6 @@ export function* csvPieces(plan: WeekPlan, locale = 'en-US'): Generator<string> 
     const text = Papa.unparse(rows, { newline: '\n', escapeFormulae: true, header: from === 0 });
     yield from === 0 ? text : `\n${text}`;
   }
-}
-
-/** csvPieces as one string (for a small book). */
-export function formatCsv(plan: WeekPlan): string {
-  return [...csvPieces(plan)].join('');
 }
 
 /** The currency and locale amounts are shown in. */

@@ -6,10 +6,9 @@ import { formatCount } from '../../cards/format';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { loadDisplayConfig } from '../../functions/config';
 import { dayOf } from '../../rules';
-import { localDate } from '../../rules/calendar';
+import { isCalendarDate, localDate } from '../../rules/calendar';
 import { TuneError, tune, tunedWorseWarning } from '../../rules/tune';
 import type { TunedBlock } from '../../rules/tunedBlock';
-import { isCalendarDate } from './args';
 import { asOfProblem } from './asOf';
 import { loadBook } from './loadBook';
 import { FIGURE_DIGITS, roundFigures } from './round';
@@ -60,7 +59,7 @@ export function parseTuneArgs(args: string[]): TuneArgs {
   if (!values.feed) throw new UsageError('--feed DIR is required');
   if (!values.out) throw new UsageError('tune needs --out FILE (the rules file to write)');
   const asOf = values['as-of'];
-  if (asOf !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(asOf) && isCalendarDate(asOf)))
+  if (asOf !== undefined && !isCalendarDate(asOf))
     throw new UsageError(`--as-of must be a date as YYYY-MM-DD, got "${asOf}"`);
   const horizon = wholeNumber('horizon', values.horizon);
   if (!horizon) throw new UsageError('tune needs --horizon DAYS');

@@ -47,7 +47,6 @@ const eventSchema = z.looseObject({
   message: messageSchema.optional(),
 });
 export type PlaygroundEvent = z.infer<typeof eventSchema>;
-export type PlaygroundMessage = z.infer<typeof messageSchema>;
 
 const sentSchema = z.looseObject({
   messageId: z.string(),

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
-import { isTimeZone } from '../../rules/calendar';
+import { isCalendarDate, isTimeZone, MONTH_KEY } from '../../rules/calendar';
 
 /**
  * The local environment of `npm start`, `npm run weekly` and `npm run summary`: one object with
@@ -66,10 +66,10 @@ export const DEFAULT_PORTS: Readonly<LocalPorts> = {
   table: 10002,
 };
 
-/** The local host's admin routes, named as on the real Functions host's admin API: POST /admin/functions/<name>. */
 /** The local host's route that moves the stack's clock to another day (`?day=YYYY-MM-DD`); local only. */
 export const ADMIN_DAY_PATH = '/admin/day';
 
+/** The local host's admin routes, named as on the real Functions host's admin API: POST /admin/functions/<name>. */
 export const ADMIN_FUNCTIONS = {
   weekly: 'weeklyRun',
   followups: 'dailyFollowUps',
@@ -203,7 +203,7 @@ export function parseLocalSettings(
     throw new SettingsError(`Invalid local settings:\n${lines.join('\n')}\n\n${FLAG_HELP}`);
   }
   const month = text('month');
-  if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+  if (month !== undefined && !MONTH_KEY.test(month)) {
     throw new SettingsError(`Invalid --month "${month}": expected YYYY-MM, e.g. 2026-11`);
   }
   const day = text('day');
@@ -291,10 +291,4 @@ function settingName(path: readonly PropertyKey[]): string {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
-}
-
-/** True for a real `YYYY-MM-DD` calendar date. */
-export function isCalendarDate(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  return m !== null && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).toISOString().slice(0, 10) === text;
 }

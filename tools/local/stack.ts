@@ -11,7 +11,7 @@ import { runFollowUps } from '../../jobs/followups/followUpsRun';
 import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../jobs/weekly/weeklyRun';
-import { zonedNow } from '../../rules/calendar';
+import { isCalendarDate, MONTH_KEY, zonedNow } from '../../rules/calendar';
 import type { Storage } from '../../storage';
 import type { TabUser } from '../../tabs/api/tabToken';
 import { startAzurite } from './azurite';
@@ -27,7 +27,6 @@ import { PlaygroundClient } from './playgroundClient';
 import {
   ADMIN_DAY_PATH,
   ADMIN_FUNCTIONS,
-  isCalendarDate,
   type LocalPorts,
   type LocalSettings,
   localClock,
@@ -465,7 +464,7 @@ function parseJsonOrNull(text: string): unknown {
 function adminHandler(run: (query: URLSearchParams) => Promise<unknown>): HttpHandler {
   return async (request) => {
     const month = request.query.get('month');
-    if (month !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+    if (month !== null && !MONTH_KEY.test(month)) {
       return { status: 400, jsonBody: { error: `month must be YYYY-MM, got "${month}"` } };
     }
     return { status: 200, jsonBody: await run(request.query) };

@@ -5,9 +5,9 @@ import type {
   ConversationRef,
   ConversationStore,
   Log,
-  RepInstall,
+  RepInput,
   SubmitRequest,
-  SummaryChannel,
+  SummaryChannelInput,
 } from '../../../bot';
 
 /**
@@ -16,13 +16,13 @@ import type {
  */
 export class RecordingStore implements ConversationStore {
   /** The references are the bot's own ConversationRef shape. */
-  readonly reps = new Map<string, RepInstall & { reference: ConversationRef }>();
+  readonly reps = new Map<string, RepInput & { reference: ConversationRef }>();
   readonly removed: string[] = [];
   readonly serviceUrlRefreshes: { userId: string; serviceUrl: string }[] = [];
-  readonly summaryChannels: (SummaryChannel & { reference: ConversationRef })[] = [];
+  readonly summaryChannels: (SummaryChannelInput & { reference: ConversationRef })[] = [];
 
-  async saveRep(rep: RepInstall): Promise<void> {
-    this.reps.set(rep.userId, rep as RepInstall & { reference: ConversationRef });
+  async saveRep(rep: RepInput): Promise<void> {
+    this.reps.set(rep.userId, rep as RepInput & { reference: ConversationRef });
   }
   async removeRep(userId: string): Promise<void> {
     this.reps.delete(userId);
@@ -31,10 +31,10 @@ export class RecordingStore implements ConversationStore {
   async refreshServiceUrl(userId: string, serviceUrl: string): Promise<void> {
     this.serviceUrlRefreshes.push({ userId, serviceUrl });
   }
-  async setSummaryChannel(channel: SummaryChannel): Promise<void> {
-    this.summaryChannels.push(channel as SummaryChannel & { reference: ConversationRef });
+  async setSummaryChannel(channel: SummaryChannelInput): Promise<void> {
+    this.summaryChannels.push(channel as SummaryChannelInput & { reference: ConversationRef });
   }
-  async setSummaryChannelIfNone(channel: SummaryChannel): Promise<boolean> {
+  async setSummaryChannelIfNone(channel: SummaryChannelInput): Promise<boolean> {
     if (this.summaryChannels.length > 0) return false;
     await this.setSummaryChannel(channel);
     return true;

@@ -1,9 +1,13 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+import type { WeekPlan } from '../../../jobs/weekly/weeklyPlan';
 import { planWeek } from '../../../jobs/weekly/weeklyPlan';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { csvPieces, formatCsv, formatJson, jsonPieces } from '../../../tools/cli/formatScores';
+import { csvPieces, jsonPieces } from '../../../tools/cli/formatScores';
 import { WHOLESALE_AS_OF, wholesaleBook } from '../../synthetic/wholesaleBook';
+
+const formatJson = (plan: WeekPlan) => [...jsonPieces(plan)].join('');
+const formatCsv = (plan: WeekPlan) => [...csvPieces(plan)].join('');
 
 describe('score output of a book ranked by its own model', () => {
   const plan = planWeek(wholesaleBook({ seed: 2, customers: 1200 }).book, defaultRules(), new Map(), {

@@ -1,0 +1,54 @@
+import type { RunLedger } from '../../storage/runLedger';
+import { type AdminNotifier, noticeToKeep, postOnce } from './weeklyNotice';
+import { ledgerSummary, type NotReached, type RepOutcome, type WeeklyRunDone } from './weeklyReport';
+import { willRetry } from './weeklyRetry';
+
+/** The part of a completed run's report its closing reads and fills in. */
+interface ClosingReport {
+  counts: { failed: number };
+  outcomes: RepOutcome[];
+  notReached: NotReached[];
+  retry: WeeklyRunDone['retry'];
+  adminNotice: WeeklyRunDone['adminNotice'];
+  durationMs: number;
+}
+
+export interface RunClosing {
+  runKey: string;
+  /** The tick's time (ISO), recorded with a posted notice. */
+  at: string;
+  now: Date;
+  attempt: number;
+  extraAttempts: number;
+  /** Milliseconds since the tick started. */
+  elapsedMs: () => number;
+}
+
+/**
+ * The closing the weekly and daily runs share. When failed reps are tried again on a later tick, the
+ * admins' notice waits for the last attempt; otherwise `noticeText`, when given, is posted once.
+ * Then the run row is finished with the report (without the per-rep list the ledger's rows hold).
+ */
+export async function closeRun<R extends ClosingReport>(
+  report: R,
+  run: RunClosing,
+  noticeText: ((report: R) => string) | null,
+  deps: { notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice' | 'finishRun'> },
+): Promise<void> {
+  let text = '';
+  if (willRetry(run.attempt, report.counts.failed, run.extraAttempts)) {
+    report.retry = 'next_tick';
+    report.adminNotice = 'deferred';
+  } else if (noticeText) {
+    text = noticeText(report);
+    report.adminNotice = await postOnce(text, { runKey: run.runKey, at: run.at, kind: 'run' }, deps);
+  }
+  report.durationMs = Math.round(run.elapsedMs());
+  // A notice that could not be posted stays on the run row: later ticks of the run key try it again.
+  await deps.runs.finishRun(
+    run.runKey,
+    new Date(run.now.getTime() + report.durationMs).toISOString(),
+    ledgerSummary(report),
+    noticeToKeep(report.adminNotice, text),
+  );
+}
