@@ -9,9 +9,9 @@ import { feedOptionsFrom } from '../feed/feedOptions';
 import { type FeedResult, readFeed } from '../feed/readFeed';
 import { loadRules } from '../feed/rulesSource';
 import type { FollowUpsRunDeps } from '../jobs/followups/followUpsRun';
-import { savesLoader } from '../jobs/followups/savesForSummary';
 import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
+import { summaryFeedLoader } from '../jobs/monthly/summaryFeedFigures';
 import { adminNotifier } from '../jobs/weekly/weeklyNotice';
 import { listsNowFrom } from '../jobs/weekly/weeklyPlan';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
@@ -76,13 +76,18 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   // The stored reference is the Bot Framework shape as JSON (validated when it was stored).
   const sendCard = (reference: Record<string, unknown>, card: Record<string, unknown>, text: string) =>
     sender.sendCard(reference as SendCardReference, card, text);
+  const hasFeed = Boolean(config.feed.dir || config.feed.container);
+  const readBook = hasFeed ? feedReaderFor(config, rules) : null;
+  /** A month's summary as the channel card shows it, wherever it is shown: the rules' labels and silence, the feed's saves and holdout outcomes. */
   const summaryOptions = (r: Rules) => ({
     timeZone: config.timeZone,
     lossReasons: r.lossReasons,
     currency: config.card.currency,
     locale: config.card.locale,
+    silentAfterDays: r.followUps.silentAfterDays,
   });
-  const readBook = config.feed.dir || config.feed.container ? feedReaderFor(config, rules) : null;
+  const summaryFeed = (r: Rules) =>
+    hasFeed ? summaryFeedLoader(feedReaderFor(config, r), storage.state, r, config.timeZone) : undefined;
   // Who may act on whose customers: the same for a tap on a card and in a tab.
   const access = {
     tenantId: config.bot.tenantId,
@@ -95,8 +100,20 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     rules,
     timeZone: config.timeZone,
     access,
-    // The `summary` command shows the same card the monthly timer posts, from the audit trail.
-    summaryCard: async (month) => (await summaryCardFor(storage, month, summaryOptions(rules))).card,
+    // The `summary` command shows the same card the monthly timer posts, from the audit trail and
+    // the feed; a feed that cannot be read leaves its figures out (the card says what is missing).
+    summaryCard: async (month) => {
+      const load = summaryFeed(rules);
+      const feed = load
+        ? await load(month, options.clock?.() ?? new Date()).catch((error: unknown) => {
+            log.warn('summary without the feed figures: the feed could not be read', {
+              error: String(error),
+            });
+            return {};
+          })
+        : {};
+      return (await summaryCardFor(storage, month, { ...summaryOptions(rules), ...feed })).card;
+    },
     cardFormat: config.card,
     // `list` plans the week exactly as the weekly run does, from the feed, as of today.
     ...(readBook ? { listsNow: listsNowFrom(readBook, rules, options.clock) } : {}),
@@ -189,12 +206,11 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
         now,
         // A summary the channel refuses, or that keeps failing, is told to the admins, not only logged.
         notifyAdmins: notifyAdmins(log),
-        // Saves that hold need the order feed; the rest of the summary is the audit trail alone.
-        loadSaves: savesLoader(feedReaderFor(config, current), storage.state, current, config.timeZone),
+        // Saves that hold and the holdout's outcomes need the order feed; the rest is the audit trail.
+        ...(hasFeed ? { loadFeed: summaryFeed(current) } : {}),
         config: {
           schedule: { timeZone: config.timeZone, ...config.monthlySendAt },
           ...summaryOptions(current),
-          silentAfterDays: current.followUps.silentAfterDays,
         },
       };
     },

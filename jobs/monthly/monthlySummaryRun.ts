@@ -2,9 +2,9 @@ import type { CardSender } from '../../bot/ports';
 import type { Storage } from '../../storage';
 import { type MonthlySchedule, monthlyRunDue, summarisedMonth } from '../schedule';
 import type { AdminNotifier, NoticeResult } from '../weekly/weeklyNotice';
-import type { ComebackOutcomes, SummaryInput } from '.';
 import { type SummaryTrouble, summaryNoticeDue, summaryNoticeText } from './monthlyNotice';
 import { type SummaryCardOptions, summaryCardFor } from './summaryCardFor';
+import type { SummaryFeedLoader } from './summaryFeedFigures';
 
 /** The ledger's delivery row for the channel post (the ledger keys deliveries by recipient). */
 export const SUMMARY_CHANNEL_RECIPIENT = 'summary-channel';
@@ -19,10 +19,11 @@ export interface MonthlySummaryDeps {
   sender: CardSender;
   now: Date;
   config: MonthlySummaryConfig;
-  /** Order-feed outcomes for the holdout comparison (optional: the card says when they are missing). */
-  loadOutcomes?: () => Promise<ComebackOutcomes | null>;
-  /** Saves that hold, from the feed and the states (optional: the card leaves the figure out). */
-  loadSaves?: (month: string, now: Date) => Promise<NonNullable<SummaryInput['saves']>>;
+  /**
+   * The saves that hold and the holdout's comeback outcomes, from the order feed (optional: without
+   * it the card leaves the saves out and says the holdout comparison needs the feed).
+   */
+  loadFeed?: SummaryFeedLoader;
   /** The admins' notice the weekly run uses: told once when the summary cannot be posted. */
   notifyAdmins?: AdminNotifier;
 }
@@ -87,9 +88,8 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
   }
   await storage.runs.startRun(runKey, at);
   const month = summarisedMonth(runKey);
-  const outcomes = deps.loadOutcomes ? await deps.loadOutcomes() : null;
-  const saves = deps.loadSaves ? await deps.loadSaves(month, now) : null;
-  const { summary, card } = await summaryCardFor(storage, month, { ...config, outcomes, saves });
+  const feed = deps.loadFeed ? await deps.loadFeed(month, now) : {};
+  const { summary, card } = await summaryCardFor(storage, month, { ...config, ...feed });
   const sent = await sender(channel.reference, card, summary.headline);
   if (sent.status === 'failed') {
     const trouble = { kind: 'failed', error: sent.error, scheduledAt: decision.scheduledAt, now } as const;

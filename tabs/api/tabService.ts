@@ -1,6 +1,7 @@
 import type { AccessPolicy } from '../../bot/taps/authorise';
 import type { FeedResult } from '../../feed/readFeed';
-import { computeMonthlySummary, outcomesFromBook, PRIOR_MONTHS_NEEDED } from '../../jobs/monthly';
+import { computeMonthlySummary, PRIOR_MONTHS_NEEDED } from '../../jobs/monthly';
+import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
 import { backtest } from '../../rules/backtest';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf, shiftMonth } from '../../rules/calendar';
@@ -236,11 +237,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const mine = all.filter((s) => ownedBy(s.owner, rep));
       const rowsOf = (m: string) =>
         (rowsByMonth[partitions.indexOf(m)] ?? []).filter((r) => ownedBy(r.owner, rep));
-      // The holdout's comeback rates are read from the order feed, as the monthly summary does.
-      const outcomes = outcomesFromBook(book, day);
+      // The saves that hold and the holdout's comeback rates are read from the order feed, as the
+      // monthly summary reads them (of the shown rep's customers only).
       const summaries = months.map((m) =>
         computeMonthlySummary({
-          outcomes,
+          ...summaryFeedFigures(book, mine, deps.rules, m, day),
+          silentAfterDays: deps.rules.followUps.silentAfterDays,
           month: m,
           rows: rowsOf(m),
           priorRows: [1, 2, 3].flatMap((k) => rowsOf(shiftMonth(m, -k))),

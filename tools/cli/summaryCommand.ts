@@ -3,6 +3,7 @@ import { readRulesFile } from '../../feed/readRulesFile';
 import { loadConfig } from '../../functions/config';
 import { renderSummaryText } from '../../jobs/monthly';
 import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
+import { summaryFeedLoader } from '../../jobs/monthly/summaryFeedFigures';
 import { localDate, MONTH_KEY, shiftMonth } from '../../rules/calendar';
 import { openStorage, StorageUnavailableError } from '../../storage';
 import { CommandFailure, UsageError } from './usageError';
@@ -60,10 +61,22 @@ export async function runSummaryCommand(
   let figures: Awaited<ReturnType<typeof summaryCardFor>>;
   try {
     const storage = await openStorage(config.storage, { timeZone: config.timeZone });
+    // With a feed configured, the saves that hold and the holdout's outcomes, as the channel card has them.
+    const feed =
+      config.feed.dir || config.feed.container
+        ? await summaryFeedLoader(
+            (await import('../../functions/wiring.js')).feedReaderFor(config, rules),
+            storage.state,
+            rules,
+            config.timeZone,
+          )(month, now)
+        : {};
     figures = await summaryCardFor(storage, month, {
       timeZone: config.timeZone,
       lossReasons: rules.lossReasons,
+      silentAfterDays: rules.followUps.silentAfterDays,
       ...config.card,
+      ...feed,
     });
   } catch (error) {
     // Its message names the endpoint and the cause: a stack would only bury it.

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../../functions/config';
 import { wire } from '../../../functions/wiring';
+import { summaryCardFor } from '../../../jobs/monthly/summaryCardFor';
+import { WEEKLY_ACTOR } from '../../../jobs/weekly/weeklySurfaced';
 import { openStorage } from '../../../storage';
 import { customer } from './actionHarness';
 
@@ -95,6 +97,45 @@ describe('the wiring', () => {
     const monthly = await wiring.monthly(new Date('2026-12-01T09:05:00Z'));
     // The admin has not installed the app: the notifier is there, with nobody to reach yet.
     expect(await monthly.notifyAdmins?.('The monthly summary could not be posted')).toBe('no_recipient');
+  });
+
+  it('gives every month summary the feed: the channel card and the `summary` command compare the holdout alike', async () => {
+    const now = new Date('2026-12-01T09:05:00Z');
+    const wiring = await wire(
+      loadConfig({
+        STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+        TABLE_PREFIX: `thold${randomBytes(3).toString('hex')}`,
+        TIME_ZONE: 'Europe/London',
+        FEED_DIR: join(__dirname, '../../../demo/feed'),
+        MANAGER_USER_IDS: 'aad-boss',
+      }),
+      { clock: () => now },
+    );
+    // November's weekly run held one demo customer out at random and listed another.
+    const row = (action: 'held_out' | 'surfaced', customerId: string) => ({
+      id: `${action}_weekly-2026-W45_${customerId}`,
+      action,
+      customerId,
+      customerName: customerId,
+      owner: 'ana.ruiz@contoso.example',
+      ...WEEKLY_ACTOR,
+      at: '2026-11-02T08:03:00.000Z',
+      value: 500,
+    });
+    await wiring.storage.audit.appendRunRows([row('held_out', 'C-1001'), row('surfaced', 'C-1002')]);
+    const monthly = await wiring.monthly(now);
+    const feed = monthly.loadFeed ? await monthly.loadFeed('2026-11', now) : {};
+    const { summary, card } = await summaryCardFor(wiring.storage, '2026-11', { ...monthly.config, ...feed });
+    expect(summary.holdout?.text).toMatch(
+      /^Ordered again by 2026-12-01: \d+% of listed customers \(\d of 1\)/,
+    );
+    expect(summary.savesHeld).not.toBeNull();
+    const reply = await wiring.actions.command({
+      command: 'summary',
+      actor: { userId: 'aad-boss', name: 'Boss', tenantId: '' },
+      conversationKind: 'personal',
+    });
+    expect(reply.cards?.[0]).toEqual(card);
   });
 
   it('refuses a second Reached out on the same day from the tabs, as from the cards', async () => {

@@ -1,0 +1,57 @@
+import type { FeedResult } from '../../feed/readFeed';
+import { type Book, dayOf, isoOfDay } from '../../rules/book';
+import { localDate, shiftMonth } from '../../rules/calendar';
+import type { CustomerState } from '../../rules/customerState';
+import { orderLookup, savesHolding } from '../../rules/followUps';
+import type { Rules } from '../../rules/rulesSchema';
+import type { StateStore } from '../../storage/stateStore';
+import type { SummaryInput } from './computeMonthlySummary';
+import { type ComebackOutcomes, outcomesFromBook } from './holdoutComparison';
+
+/**
+ * What a month's summary reads from the order feed, beside the audit trail: the saves that hold
+ * (won-back customers still ordering, as of the month's last day or today when that is earlier) and
+ * the comeback outcomes the holdout comparison measures both arms by (orders up to today). Every
+ * place that shows a month's summary (the channel card, the `summary` command, the team tab, the
+ * CLI) takes them from here, so they show the same figures.
+ */
+export interface SummaryFeedFigures {
+  saves: NonNullable<SummaryInput['saves']>;
+  outcomes: ComebackOutcomes;
+}
+
+/** The month's feed figures from a book read as of `today` (later orders are not counted) and the stored states. */
+export function summaryFeedFigures(
+  book: Book,
+  states: Iterable<CustomerState>,
+  rules: Rules,
+  month: string,
+  today: string,
+): SummaryFeedFigures {
+  const monthEnd = dayOf(`${shiftMonth(month, 1)}-01`) - 1;
+  const asOf = isoOfDay(Math.min(dayOf(today), monthEnd));
+  const lookup = orderLookup(book, rules, dayOf(asOf));
+  const wonBack = [...states].filter(
+    (s) => s.status === 'active' && s.wonBackAt !== null && s.wonBackAt <= asOf,
+  );
+  return {
+    saves: { asOf, saves: savesHolding(wonBack, lookup, rules) },
+    outcomes: outcomesFromBook(book, today),
+  };
+}
+
+/** Reads the feed once, as of the team's today, for a month's summary. */
+export type SummaryFeedLoader = (month: string, now: Date) => Promise<SummaryFeedFigures>;
+
+export function summaryFeedLoader(
+  readBook: (asOf: string) => Promise<FeedResult>,
+  state: Pick<StateStore, 'getAll'>,
+  rules: Rules,
+  timeZone: string,
+): SummaryFeedLoader {
+  return async (month, now) => {
+    const today = localDate(now.toISOString(), timeZone);
+    const [{ book }, states] = await Promise.all([readBook(today), state.getAll()]);
+    return summaryFeedFigures(book, states.values(), rules, month, today);
+  };
+}
