@@ -17,7 +17,7 @@ const days = z.number().int('must be a whole number of days').min(1, 'must be >=
  * probability), with few orders for the time (low frequency) and silence for a large share of the
  * history (recency share) beside it; overdue keeps a regular customer with a habit who goes quiet on
  * the list (the model assumes irregular, Poisson-like ordering and is slow to see that). Set on the
- * backtests of earlier dates than issue 9's goal dates (docs/accuracy.md): the signals at 0 ranked
+ * backtests of earlier dates than the judged dates of docs/accuracy.md: the signals at 0 ranked
  * worse with weight there; the small trend and ticket weights stay for their reasons on the card.
  * When the model cannot be fitted, its signals' weights drop out and the rule signals share the 100.
  */

@@ -10,7 +10,7 @@ import { parseRules } from '../../rules/rulesSchema';
 import { generateLargeFeed } from './generateLargeFeed';
 
 /**
- * `npm run bench feed`: the feed engine's figures (issue 16), both sides measured in the same run.
+ * `npm run bench feed`: the feed engine's figures, both sides measured in the same run.
  *
  * 1. Read + score 100k customers / 2M orders as a whole `score` process (the built CLI, heap capped
  *    as in Azure) beside DuckDB computing recency / frequency / spend from the same orders.csv as a

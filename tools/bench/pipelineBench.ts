@@ -87,7 +87,7 @@ function peakRssMbSoFar(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-/** The sizes of issue 2, each with its RSS limit: under 1 GB at 2M orders, a 2 GB Flex instance at 20M. */
+/** The sizes the pipeline is held to, each with its RSS limit: under 1 GB at 2M orders, a 2 GB Flex instance at 20M. */
 export const PIPELINE_SIZES = [
   { customers: 100_000, orders: 2_000_000, limitMb: 1024 },
   { customers: 1_000_000, orders: 20_000_000, limitMb: 2048 },

@@ -8,7 +8,7 @@ import { DEMO_AS_OF, DEMO_REP_EMAIL, nameFromEmail } from '../local/settings';
 import { startStack } from '../local/stack';
 
 /**
- * Issue 19: the tabs' first load on the local host, as `npm start` serves them. Prints the built
+ * The tabs' first load on the local host, as `npm start` serves them. Prints the built
  * bundle's size (raw, gzip, brotli) and, in Debian's Chromium, the time from navigation to the first
  * contentful paint and to the first meaningful paint (the tab's data on screen: the `tab-ready`
  * mark), for a cold server (first request: the feed is read and scored) and warm (median of the next

@@ -1,7 +1,7 @@
 /**
  * Regenerates docs/accuracy.md: the product with its DEFAULT settings (each book's own model where
  * it earns its place, else the default rules) backtested on the public benchmark feeds (CDNOW, Online
- * Retail) and on generated wholesale books, against issue 14's goals; the calibration of the stated
+ * Retail) and on generated wholesale books, against the goals set for the scorer; the calibration of the stated
  * probabilities; and the BG/NBD check figures. Nothing is tuned on a judged date: the model is fitted
  * on each book's past before the as-of date, and its settings were chosen on the wholesale tuning
  * seeds only. Run: `npm run accuracy` (writes the file, prints it).
@@ -29,7 +29,7 @@ export interface AccuracyCase {
   asOf: string;
   horizonDays: number;
   activeWithinDays?: number;
-  /** Issue 14's AUC goal; null where the issue sets none. */
+  /** The AUC goal set for the scorer on this data; null where none is set. */
   goal: number | null;
   /** Whether the book's seed was used to choose the model's settings. */
   tunedOn?: boolean;
@@ -88,7 +88,7 @@ export const CALIBRATION_CASES: AccuracyCase[] = [
   })),
 ];
 
-/** Issue 14's calibration goals. */
+/** The calibration goals set for the scorer. */
 export const CALIBRATION_GOALS = { brierSkill: 0.1, worstDecileGap: 0.1, meanDecileGap: 0.05 };
 
 export interface AccuracyRow extends AccuracyCase {
@@ -301,8 +301,8 @@ ${decileTables(calibrationRows)}
   same figures for a feed, with the choice and the calibration.
 
 ## Why this model
-The issue allowed a regularised logistic or additive model over binned features, or boosted trees with exact
-per-customer contributions. The binned additive logistic was chosen: each customer's log-odds is the sum of
+The model must stay explainable: a regularised logistic or additive model over binned features, or boosted trees
+with exact per-customer contributions. The binned additive logistic was chosen: each customer's log-odds is the sum of
 one weight per feature, so the reasons come from exact contributions, and a weight reads as "late by 2-3x
 their usual gap adds +1.1". On the public feeds the ceiling analysis (\`tools/scripts/ceiling/\`) found depth-2
 boosted trees no better than a ridge logistic on CDNOW (0.7716 against 0.7795) and within 0.005 of it on Online
@@ -315,8 +315,8 @@ the same season a year earlier, and sour tickets.
 ## What was looked at while choosing
 - The generator first drew cadences up to 60 days and very erratic gaps; on that version the rules scored
   0.79-0.80 against 0.69-0.77 for days since the last order (tuning seeds, active book). It was then set to
-  the issue's description of a distributor's book (weekly to monthly regulars): the rules' 0.88 / 0.83
-  against 0.87 / 0.76 resemble the issue's 0.84-0.87 against 0.84. Only the tuning seeds were run for this.
+  a distributor's book as users described theirs (weekly to monthly regulars): the rules' 0.88 / 0.83
+  against 0.87 / 0.76 resemble what users measured on such books (0.84-0.87 against 0.84). Only the tuning seeds were run for this.
 - Fit days (4 to 12, 14 to 28 days apart), the population of the validation (all customers against the
   active book), refitting on later days after the choice (it lowered the wholesale AUC), and the penalties
   were chosen on the tuning seeds and Online Retail's validation day, never on a judged date.
@@ -352,8 +352,8 @@ the same season a year earlier, and sour tickets.
 ## Why some goals are not met
 On the public feeds the product is near what they carry. The ceiling analysis (\`tools/scripts/ceiling/README.md\`)
 reached, 5-fold cross-validated on 46-55 features, 0.7716-0.7795 (CDNOW all), 0.6687-0.6917 (CDNOW active),
-0.7386-0.7428 (Online Retail all) and 0.7486-0.7532 (Online Retail active); the issue's own independent
-check reached 0.733-0.745 / 0.739-0.745 on Online Retail. CDNOW has too little history before 1997-09-30 for
+0.7386-0.7428 (Online Retail all) and 0.7486-0.7532 (Online Retail active); an earlier independent
+check (gradient boosting and logistic models on earlier dates) reached 0.733-0.745 / 0.739-0.745 on Online Retail. CDNOW has too little history before 1997-09-30 for
 the model to beat the rules (all its customers joined in the first quarter of 1997), so the rules rank it.
 
 On the wholesale books two of five held-out seeds stay below 0.92 (101, 404) and tuning seed 2 does too,

@@ -12,7 +12,7 @@ import {
 /**
  * The figures of docs/accuracy.md against references the product did not compute: the populations and
  * the days-since-last-order AUCs of test/fixtures/{cdnow,online-retail}/SOURCE.md (an independent
- * Python check), issue 14's goals where they are met, and measured floors (rounded down) where not.
+ * Python check), the scorer's goals where they are met, and measured floors (rounded down) where not.
  */
 const SOURCE_MD: Record<string, { customers: number; churned: number; baselineAuc: number }> = {
   'CDNOW, all customers': { customers: 2357, churned: 1673, baselineAuc: 0.7714 },
@@ -21,7 +21,7 @@ const SOURCE_MD: Record<string, { customers: number; churned: number; baselineAu
   'Online Retail, active in last 90 days': { customers: 1907, churned: 591, baselineAuc: 0.5999 },
 };
 
-/** The product's AUC on the public feeds: issue 14's goals for CDNOW, measured floors for Online Retail. */
+/** The product's AUC on the public feeds: the scorer's goals for CDNOW, measured floors for Online Retail. */
 const PUBLIC_FLOORS: Record<string, number> = {
   'CDNOW, all customers': 0.78,
   'CDNOW, active in last 90 days': 0.7,

@@ -184,7 +184,7 @@ describe('modelReasons', () => {
   const push = (pairs: Partial<Record<(typeof MODEL_FEATURES)[number], number>>) =>
     MODEL_FEATURES.map((name) => pairs[name] ?? 0);
 
-  it('words the largest contributions with the numbers of the issue, strongest first', () => {
+  it('words the largest contributions in plain words with their numbers, strongest first', () => {
     const f = {
       ...emptyFeatures(),
       orderCount: 40,

@@ -17,7 +17,7 @@ describe('the model in words', () => {
     expect(oddsText(0.07)).toBe('1 in 10');
   });
 
-  it('writes a day as the issue does ("expected by Tue 24 Nov")', () => {
+  it('writes a day as a rep reads it ("expected by Tue 24 Nov")', () => {
     expect(shortDate(dayOf('2026-11-24'))).toBe('Tue 24 Nov');
     expect(shortDate(dayOf('2024-02-29'))).toBe('Thu 29 Feb');
   });
