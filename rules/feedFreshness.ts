@@ -65,3 +65,11 @@ export function staleFeedText(silence: FeedSilence, asOf: string): string {
       : 'the book has no earlier quiet spell to compare with';
   return `${since}, and ${usual}: every customer would look late by the same weeks. Is the export still running?`;
 }
+
+/**
+ * The same for a rep or a manager, in their words: `newest` is the newest order's day as they read
+ * dates ("Mon 14 Sep").
+ */
+export function staleFeedWords(silence: FeedSilence, newest: string): string {
+  return `The order feed looks out of date: its newest order is from ${newest}, ${silence.silentDays} days ago, and your book has never gone more than ${Math.max(1, silence.longestQuietDays)} days without one.`;
+}

@@ -16,6 +16,7 @@ import {
   zonedNow,
 } from '../../rules/calendar';
 import { type CustomerState, initialState } from '../../rules/customerState';
+import { staleFeedWords } from '../../rules/feedFreshness';
 import { noCounts } from '../../rules/ranking';
 import type { Rules } from '../../rules/rulesSchema';
 import type { AuditRow } from '../../storage/auditRow';
@@ -440,11 +441,10 @@ export class ChurnActionHandler implements ActionHandler {
     const lists = await listsNow({ localDate: today, runKey, states: asBefore });
     if ('stale' in lists) {
       // Scored from an export that stopped, every customer would look late: no list, as on Monday.
-      const { lastOrderDay, silentDays, longestQuietDays } = lists.stale;
-      const newest = formatDateNear(isoOfDay(lastOrderDay), today, this.locale);
+      const newest = formatDateNear(isoOfDay(lists.stale.lastOrderDay), today, this.locale);
       return {
         text:
-          `The order feed looks out of date: its newest order is from ${newest}, ${silentDays} days ago, and your book has never gone more than ${Math.max(1, longestQuietDays)} days without one. ` +
+          `${staleFeedWords(lists.stale, newest)} ` +
           'Scored now, every customer would look late, so there is no list until the feed is updated. The weekly run stops on it too and tells your admins.',
       };
     }

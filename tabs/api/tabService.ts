@@ -4,8 +4,9 @@ import { computeMonthlySummary, PRIOR_MONTHS_NEEDED } from '../../jobs/monthly';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
 import { backtest } from '../../rules/backtest';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
-import { localDate, mondayOf, shiftMonth } from '../../rules/calendar';
+import { formatDateNear, localDate, mondayOf, shiftMonth } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
+import { feedSilence, isStale, staleFeedWords } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
 import type { Storage } from '../../storage';
@@ -101,6 +102,13 @@ export function createTabService(deps: TabServiceDeps): TabService {
   const locale = deps.locale ?? 'en-US';
   const today = () => localDate(deps.clock(), deps.timeZone);
   const seesAll = (user: TabUser) => roleOf(user, deps.access) !== 'rep';
+  /** A feed that stopped coming in makes every figure here look later than it is: the tabs say so. */
+  const staleFeedNotice = (book: Book, day: string): string | null => {
+    const silence = feedSilence(book, dayOf(day), deps.rules.feedStaleDays);
+    if (!isStale(silence)) return null;
+    const newest = formatDateNear(isoOfDay(silence.lastOrderDay), day, locale);
+    return `${staleFeedWords(silence, newest)} The figures here are as of that feed, so every customer looks later than they are.`;
+  };
   const ownerScope = (user: TabUser) => (seesAll(user) ? null : user.email);
 
   async function visibleState(user: TabUser, customerId: string): Promise<CustomerState> {
@@ -132,7 +140,13 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const day = today();
       const [states, loaded] = await Promise.all([deps.storage.state.getAll(), books.scored(day)]);
       const owner = ownerScope(user);
-      return { asOf: day, currency, owner, customers: customerRows(states.values(), loaded.scored, owner) };
+      return {
+        asOf: day,
+        currency,
+        owner,
+        staleFeed: staleFeedNotice(loaded.book, day),
+        customers: customerRows(states.values(), loaded.scored, owner),
+      };
     },
 
     async customer(user, customerId) {
@@ -260,6 +274,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       return {
         asOf: day,
         currency,
+        staleFeed: staleFeedNotice(book, day),
         reps: seesAll(user)
           ? owners.map((o) => ({ owner: o, name: repName(o) }))
           : [{ owner: user.email, name: user.name }],

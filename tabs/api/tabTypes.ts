@@ -50,6 +50,8 @@ export interface MeResponse {
 
 export interface CustomersResponse {
   asOf: string;
+  /** Set when the order feed has had no order for longer than the book is ever quiet: a warning in words. */
+  staleFeed: string | null;
   /** The book's currency (ISO 4217): every amount is in it. */
   currency: string;
   /** Whose customers: the rep's email, or null for everyone (managers). */
@@ -132,6 +134,8 @@ export interface MonthFigures {
 
 export interface TeamResponse {
   asOf: string;
+  /** Set when the order feed has had no order for longer than the book is ever quiet: a warning in words. */
+  staleFeed: string | null;
   currency: string;
   reps: { owner: string; name: string }[];
   /** The filter applied: a rep's email or null for all; a month `YYYY-MM`. */

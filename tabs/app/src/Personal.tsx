@@ -192,6 +192,11 @@ export function Personal({
           {me.user.name} · as of {f.date(data.asOf)} · {data.customers.length} customers
         </Caption1>
       </div>
+      {data.staleFeed && (
+        <MessageBar intent="warning" data-testid="stale-feed">
+          <MessageBarBody>{data.staleFeed}</MessageBarBody>
+        </MessageBar>
+      )}
       <Input
         className={s.search}
         placeholder="Search a customer by name or id"

@@ -137,6 +137,11 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
     <main className={s.page}>
       <Title3 as="h1">Team</Title3>
       <Caption1 className={s.muted}> as of {f.date(data.asOf)}</Caption1>
+      {data.staleFeed && (
+        <MessageBar intent="warning" data-testid="stale-feed">
+          <MessageBarBody>{data.staleFeed}</MessageBarBody>
+        </MessageBar>
+      )}
       <div className={s.filters}>
         {seesAll && (
           <Field label="Rep">

@@ -92,6 +92,27 @@ describe('the wiring', () => {
     expect((await wiring.tabs.service.customers(ana)).currency).toBe('GBP');
   });
 
+  it('warns in the tabs when the feed stopped coming in, and not while it is current', async () => {
+    const ana = { userId: 'aad-ana', name: 'Ana', email: 'ana@demo.example', tenantId: '' };
+    const at = (iso: string) =>
+      wire(
+        loadConfig({
+          STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+          TABLE_PREFIX: `tstale${randomBytes(3).toString('hex')}`,
+          TIME_ZONE: 'Europe/London',
+          FEED_DIR: join(__dirname, '../../../demo/feed'),
+        }),
+        { clock: () => new Date(iso) },
+      );
+    // The demo feed's newest order is of Friday 20 November 2026.
+    const current = await at('2026-11-23T10:00:00Z');
+    expect((await current.tabs.service.customers(ana)).staleFeed).toBeNull();
+    const stale = await at('2026-12-21T10:00:00Z');
+    expect((await stale.tabs.service.customers(ana)).staleFeed).toMatch(
+      /^The order feed looks out of date: its newest order is from Fri 20 Nov, 31 days ago, and your book has never gone more than \d+ days without one\. The figures here are as of that feed/,
+    );
+  });
+
   it("gives the monthly summary the admins' notice the weekly and daily runs use", async () => {
     const wiring = await wireDemo('tmon', { ADMIN_USER_IDS: 'aad-admin' });
     const monthly = await wiring.monthly(new Date('2026-12-01T09:05:00Z'));
