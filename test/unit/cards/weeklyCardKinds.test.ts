@@ -62,10 +62,13 @@ function kindsWeek(overrides: Partial<WeeklyCardData> = {}): WeeklyCardData {
 }
 
 describe('the weekly card with kinds of name', () => {
+  // Not "the 3 worth most shown", nor "+29 more, worth less at risk than these": each kind keeps its
+  // share of the places (the slipping by chance of no order), so on Online Retail as of 2011-09-12
+  // export@example.com's later pages held 148 names with more value at risk than the card's last row.
   it("heads with honest counts by kind and says what it shows, in the book's currency", () => {
     const card = buildWeeklyCard(kindsWeek());
     expect(texts(card).slice(0, 2)).toEqual([
-      'Week 48 · 6 slipping · 2 not back yet · 31 lapsed; the 3 worth most shown',
+      'Week 48 · 6 slipping · 2 not back yet · 31 lapsed; the first 3 shown',
       '£1,366 at risk on this card (value × chance of no order in 90 days)',
     ]);
     expect(adaptiveCardErrors(card)).toEqual([]);
@@ -85,7 +88,7 @@ describe('the weekly card with kinds of name', () => {
         'Still on your list (week 3)',
         'Suggested: Standard: Time-limited offer (email), Mon 23 Nov, Thu 26 Nov and Thu 3 Dec',
         'Back on track: Rosemary Diner ordered Tue 17 Nov',
-        '+29 more on your list, worth less at risk than these',
+        '+29 more on your list',
       ]),
     );
     expect(t.some((x) => x.includes('$'))).toBe(false);
