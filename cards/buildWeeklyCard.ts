@@ -14,6 +14,7 @@ import {
 import { cardTemplate } from './cardTemplate';
 import {
   bandDisplay,
+  chancePercent,
   formatCount,
   formatExactMoney,
   formatMoney,
@@ -122,7 +123,7 @@ export function statusLine(c: WeeklyCardCustomer): { text: string; color: string
   }
   const kind = SEGMENT_TEXT[c.segment];
   const chance = c.noOrder
-    ? ` · ${Math.round(100 * c.noOrder.probability)}% chance of no order in ${c.noOrder.horizonDays} days`
+    ? ` · ${chancePercent(c.noOrder.probability)}% chance of no order in ${c.noOrder.horizonDays} days`
     : '';
   return { text: `${kind.label}${chance}`, color: kind.color };
 }

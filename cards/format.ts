@@ -64,6 +64,14 @@ export function truncate(text: string, max: number): string {
   return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1).trimEnd()}…`;
 }
 
+/**
+ * A chance as a whole percent between 1 and 99: a model's 0.996 is not a certainty, and "100% chance
+ * of no order" on a row would tell the rep the call is pointless (the model's own reasons stop at 99).
+ */
+export function chancePercent(probability: number): number {
+  return Math.min(99, Math.max(1, Math.round(100 * probability)));
+}
+
 /** A whole number in the locale: `4,372` in en-US, `4.372` in de-DE. */
 export function formatCount(n: number, locale: string): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n);

@@ -94,6 +94,28 @@ describe('the weekly card with kinds of name', () => {
     expect(t.some((x) => x.includes('$'))).toBe(false);
   });
 
+  it('never states a certainty: a chance of 0.996 reads 99%, not 100%', () => {
+    // Wholesale seed 8 as of 2026-10-05, rep0's first row: "Slipping · 100% chance of no order in 90 days".
+    const week = kindsWeek();
+    const [first, ...rest] = week.customers;
+    const t = texts(
+      buildWeeklyCard({
+        ...week,
+        customers: [
+          { ...first, noOrder: { probability: 0.996, horizonDays: 90 } },
+          { ...rest[0], noOrder: { probability: 0.004, horizonDays: 90 } },
+          ...rest.slice(1),
+        ],
+      }),
+    );
+    expect(t).toEqual(
+      expect.arrayContaining([
+        'Slipping · 99% chance of no order in 90 days',
+        'Not back yet · 1% chance of no order in 90 days',
+      ]),
+    );
+  });
+
   it('a second-order row asks for and shows the value of the order won back, not a monthly value', () => {
     const week = kindsWeek();
     const card = buildWeeklyCard(week);
