@@ -33,7 +33,7 @@ export interface WeekWithChanges {
 /**
  * Scores the book as of `asOfDay` and as of a week earlier, and says for each listed customer what
  * changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
- * listed before in this slip cycle (the stored surfacedAt, else last week's list), else `new`. Who was
+ * listed before in this slip cycle (the stored surfacedAt, else last week's list, any page), else `new`. Who was
  * on last week's list and has ordered since is "back on track".
  */
 export function scoreWeekWithChanges(
@@ -69,7 +69,9 @@ export function scoreWeekWithChanges(
         changes.set(c.customerId, { kind: 'worse', points: 100 * rise });
       else if (surfacedAt !== null && dayOf(surfacedAt) < asOfDay)
         changes.set(c.customerId, { kind: 'still', week: Math.floor((asOfDay - dayOf(surfacedAt)) / 7) + 1 });
-      else if (before.surfaced) changes.set(c.customerId, { kind: 'still', week: null });
+      // On last week's list, on its card or a later page (the card counts those as "on your list"
+      // too, and "worse" goes by the same): not new.
+      else if (before.rank !== null) changes.set(c.customerId, { kind: 'still', week: null });
       else changes.set(c.customerId, { kind: 'new' });
     } else if (before.surfaced) {
       const i = c.index;
