@@ -2,6 +2,8 @@ import type { Band } from '../rules/customerState';
 
 // Dates are the calendar's (rules/calendar.ts): the plan table's days are worded there too.
 export { formatShortDate } from '../rules/calendar';
+// A row's chance and "worse by N points" round alike (rules/noOrderChance.ts).
+export { chancePercent } from '../rules/noOrderChance';
 
 /** Whole-unit money in the card's currency and locale, e.g. `$8,400`. */
 export function formatMoney(amount: number, currency: string, locale: string): string {
@@ -62,14 +64,6 @@ export function markdownSafe(text: string, max: number): string {
 export function truncate(text: string, max: number): string {
   const trimmed = text.trim();
   return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1).trimEnd()}…`;
-}
-
-/**
- * A chance as a whole percent between 1 and 99: a model's 0.996 is not a certainty, and "100% chance
- * of no order" on a row would tell the rep the call is pointless (the model's own reasons stop at 99).
- */
-export function chancePercent(probability: number): number {
-  return Math.min(99, Math.max(1, Math.round(100 * probability)));
 }
 
 /** A whole number in the locale: `4,372` in en-US, `4.372` in de-DE. */

@@ -1,6 +1,7 @@
 import { type Book, dayOf, isoOfDay } from './book';
 import type { CustomerState } from './customerState';
 import { ordersEnd } from './features';
+import { chancePercent } from './noOrderChance';
 import type { Rules } from './rulesSchema';
 import { type ScoredBook, scoreBook } from './scoreBook';
 
@@ -21,6 +22,14 @@ export interface BackOnTrack {
 
 /** The chance of no order must rise by at least this (0-1) for a row to say "worse". */
 export const WORSE_BY = 0.05;
+
+/**
+ * How many points a chance rose, in the whole percents the two weeks' rows showed: 63% then 69% is
+ * up 6, though the unrounded rise (0.6874 - 0.6325) is 5.49.
+ */
+export function risePoints(now: number, before: number): number {
+  return chancePercent(now) - chancePercent(before);
+}
 
 /** This week's scoring and what changed since last week's. */
 export interface WeekWithChanges {
@@ -66,7 +75,7 @@ export function scoreWeekWithChanges(
       const surfacedAt = states.get(c.customerId)?.surfacedAt ?? null;
       const rise = c.listChance - before.listChance;
       if (before.rank !== null && rise >= WORSE_BY)
-        changes.set(c.customerId, { kind: 'worse', points: 100 * rise });
+        changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
       else if (surfacedAt !== null && dayOf(surfacedAt) < asOfDay)
         changes.set(c.customerId, { kind: 'still', week: Math.floor((asOfDay - dayOf(surfacedAt)) / 7) + 1 });
       // On last week's list, on its card or a later page (the card counts those as "on your list"

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dayOf } from '../../../rules/book';
 import { initialState } from '../../../rules/customerState';
 import { emptyFeatures, type Features } from '../../../rules/features';
-import { scoreWeekWithChanges } from '../../../rules/listChanges';
+import { risePoints, scoreWeekWithChanges } from '../../../rules/listChanges';
 import { measureChances, noOrderChance } from '../../../rules/noOrderChance';
 import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 import { scoreBook } from '../../../rules/scoreBook';
@@ -109,6 +109,12 @@ describe('what changed since last week', () => {
     expect(again && week.changes.get(again.customerId)).toEqual({ kind: 'still', week: null });
     const fresh = scoreWeekWithChanges(weeklyBook(60, 30), rules, dayOf('2026-06-05'));
     expect([...fresh.changes.values()].every((c) => c.kind === 'new')).toBe(true);
+  });
+
+  it('says how much worse in the points the rows showed, not the unrounded rise', () => {
+    // Online Retail as of 2011-09-12, customer 12559: 63% last week, 69% now, "up 5 points".
+    expect(risePoints(0.6874, 0.6325)).toBe(6);
+    expect(risePoints(0.999, 0.94)).toBe(5); // shown 99%, never 100%
   });
 
   it("is never new for who was on last week's list past the card, on a later page", () => {
