@@ -15,6 +15,7 @@ import {
 import { cardTemplate } from './cardTemplate';
 import {
   bandDisplay,
+  chancePercent,
   formatCount,
   formatExactMoney,
   formatMoney,
@@ -120,7 +121,7 @@ export function statusLine(c: WeeklyCardCustomer): { text: string; color: string
   }
   const kind = SEGMENT_TEXT[c.segment];
   const chance = c.noOrder
-    ? ` · ${Math.round(100 * c.noOrder.probability)}% chance of no order in ${c.noOrder.horizonDays} days`
+    ? ` · ${chancePercent(c.noOrder.probability)}% chance of no order in ${c.noOrder.horizonDays} days`
     : '';
   return { text: `${kind.label}${chance}`, color: kind.color };
 }
@@ -143,7 +144,9 @@ export function headlineOf(data: ParsedWeeklyCardData, money: Money): { headline
   const n = data.customers.length;
   const page =
     data.page && data.page.number > 1 ? `; page ${data.page.number} of ${data.page.pageCount}` : '';
-  const shown = n === 0 || page ? page : n < total ? `; the ${n} worth most shown` : '';
+  // Each kind keeps its share of the places, the slipping by chance of no order: the rest of the list
+  // may hold more value at risk than a row shown, so the card says only which rows these are.
+  const shown = n === 0 || page ? page : n < total ? `; the first ${n} shown` : '';
   const atRisk = data.customers.reduce((sum, c) => sum + (c.valueAtRisk ?? c.monthlyValue), 0);
   const horizon = data.customers.find((c) => c.noOrder)?.noOrder?.horizonDays;
   const subline =
@@ -175,7 +178,7 @@ function viewModel(data: ParsedWeeklyCardData) {
         : 'Nobody on your list is slipping this week.',
     hasMore: moreCount > 0,
     moreText: data.page
-      ? `+${formatCount(moreCount, data.locale)} more on your list, worth less at risk than these`
+      ? `+${formatCount(moreCount, data.locale)} more on your list`
       : `+${formatCount(moreCount, data.locale)} more, type "list" to see them all`,
     hasNextPage: nextPage !== null && moreCount > 0,
     nextPage: nextPage ?? 0,

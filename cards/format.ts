@@ -2,6 +2,8 @@ import type { Band } from '../rules/customerState';
 
 // Dates are the calendar's (rules/calendar.ts): the plan table's days are worded there too.
 export { formatShortDate } from '../rules/calendar';
+// A row's chance and "worse by N points" round alike (rules/noOrderChance.ts).
+export { chancePercent } from '../rules/noOrderChance';
 
 /** Whole-unit money in the card's currency and locale, e.g. `$8,400`. */
 export function formatMoney(amount: number, currency: string, locale: string): string {

@@ -1,6 +1,7 @@
 import { type Book, dayOf, isoOfDay } from './book';
 import type { CustomerState } from './customerState';
 import { ordersEnd } from './features';
+import { chancePercent } from './noOrderChance';
 import type { Rules } from './rulesSchema';
 import { type ScoredBook, scoreBook } from './scoreBook';
 
@@ -22,6 +23,14 @@ export interface BackOnTrack {
 /** The chance of no order must rise by at least this (0-1) for a row to say "worse". */
 export const WORSE_BY = 0.05;
 
+/**
+ * How many points a chance rose, in the whole percents the two weeks' rows showed: 63% then 69% is
+ * up 6, though the unrounded rise (0.6874 - 0.6325) is 5.49.
+ */
+export function risePoints(now: number, before: number): number {
+  return chancePercent(now) - chancePercent(before);
+}
+
 /** This week's scoring and what changed since last week's. */
 export interface WeekWithChanges {
   scored: ScoredBook;
@@ -33,7 +42,7 @@ export interface WeekWithChanges {
 /**
  * Scores the book as of `asOfDay` and as of a week earlier, and says for each listed customer what
  * changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
- * listed before in this slip cycle (the stored surfacedAt, else last week's list), else `new`. Who was
+ * listed before in this slip cycle (the stored surfacedAt, else last week's list, any page), else `new`. Who was
  * on last week's list and has ordered since is "back on track".
  */
 export function scoreWeekWithChanges(
@@ -66,10 +75,12 @@ export function scoreWeekWithChanges(
       const surfacedAt = states.get(c.customerId)?.surfacedAt ?? null;
       const rise = c.listChance - before.listChance;
       if (before.rank !== null && rise >= WORSE_BY)
-        changes.set(c.customerId, { kind: 'worse', points: 100 * rise });
+        changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
       else if (surfacedAt !== null && dayOf(surfacedAt) < asOfDay)
         changes.set(c.customerId, { kind: 'still', week: Math.floor((asOfDay - dayOf(surfacedAt)) / 7) + 1 });
-      else if (before.surfaced) changes.set(c.customerId, { kind: 'still', week: null });
+      // On last week's list, on its card or a later page (the card counts those as "on your list"
+      // too, and "worse" goes by the same): not new.
+      else if (before.rank !== null) changes.set(c.customerId, { kind: 'still', week: null });
       else changes.set(c.customerId, { kind: 'new' });
     } else if (before.surfaced) {
       const i = c.index;

@@ -4,6 +4,14 @@ import type { Rules } from './rulesSchema';
 import { classifySegment, SEGMENTS, type Segment } from './segments';
 
 /**
+ * A chance as a whole percent between 1 and 99: a model's 0.996 is not a certainty, and "100% chance
+ * of no order" on a row would tell the rep the call is pointless (the model's own reasons stop at 99).
+ */
+export function chancePercent(probability: number): number {
+  return Math.min(99, Math.max(1, Math.round(100 * probability)));
+}
+
+/**
  * The chance a customer places no order in the coming days, as the list uses it: `at_risk` is set by
  * it, and the value at risk is the customer's value times it.
  *

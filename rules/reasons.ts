@@ -43,7 +43,14 @@ export function reasonsFor(
   const points = new Map<SignalName, number>();
   for (const name of SIGNAL_NAMES) {
     // "Ordered once, N days ago" already says how rare and how new a one-order customer is.
-    const group = f.orderDays === 1 && ONE_ORDER_MERGED.has(name) ? 'overdue' : REASON_GROUP[name];
+    const group =
+      f.orderDays === 1 && ONE_ORDER_MERGED.has(name)
+        ? 'overdue'
+        : // With no order in the recent window, "Stopped ordering: 0 orders..." and "No order in the last
+          // quarter; 6 orders..." are one fact: the value drop adds to the frequency drop's sentence.
+          name === 'valueDrop' && f.recentOrderDays === 0 && f.priorOrderDays > 0
+          ? 'frequencyDrop'
+          : REASON_GROUP[name];
     points.set(group, (points.get(group) ?? 0) + contributions[name]);
   }
   // Ties keep SIGNAL_NAMES order (the sort is stable).

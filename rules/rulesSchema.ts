@@ -186,13 +186,14 @@ const DEFAULT_PLANS = {
     vip: { action: 'Personal call + a perk that is not a discount', channel: 'phone', days: [0, 7] },
     standard: { action: 'Time-limited offer', channel: 'email', days: [0, 3, 10] },
   },
+  // "Next", not "second": a not-back-yet customer may have ordered on two days already.
   notBack: {
     vip: {
-      action: 'Personal call about a second order + a perk that is not a discount',
+      action: 'Personal call about their next order + a perk that is not a discount',
       channel: 'phone',
       days: [0, 7],
     },
-    standard: { action: 'Time-limited offer on a second order', channel: 'email', days: [0, 3, 10] },
+    standard: { action: 'Time-limited offer on their next order', channel: 'email', days: [0, 3, 10] },
   },
   lapsed: {
     vip: { action: 'Win-back call + a perk that is not a discount', channel: 'phone', days: [0, 7] },

@@ -53,21 +53,31 @@ export function modelReasons(f: Features, contributions: ArrayLike<number>, fact
   if (f.orderCount === 0) return ['No orders yet'];
   const sums = new Map<Group, number>();
   MODEL_FEATURES.forEach((name, j) => {
-    sums.set(GROUP[name], (sums.get(GROUP[name]) ?? 0) + contributions[j]);
+    // "Ordered once, N days ago" already says how rare, how new and how recent a one-order customer
+    // is: "Only 1 order in 8 months" or "No order in the last 90 days; 1 order..." would say it again.
+    const group = f.orderDays === 1 && ONE_ORDER_MERGED.has(GROUP[name]) ? 'silence' : GROUP[name];
+    sums.set(group, (sums.get(group) ?? 0) + contributions[j]);
   });
-  return strongestReasons(
+  const reasons = strongestReasons(
     sums,
     MIN_REASON_LOG_ODDS,
     (group) => groupText(group, f, facts),
     () => silenceText(f, facts),
   );
+  // Two groups can word one fact (no order in the recent window): said once.
+  return [...new Set(reasons)];
 }
+
+const ONE_ORDER_MERGED: ReadonlySet<Group> = new Set(['frequency', 'value', 'newness']);
 
 /** How long the customer has been silent, against their own rhythm once past it. */
 function silenceText(f: Features, facts: ReasonFacts): string {
   const d = f.daysSinceLastOrder;
   if (f.orderDays === 1) return `Ordered once, ${plural(d, 'day')} ago`;
   const gap = facts.usualGapDays === null ? null : Math.round(facts.usualGapDays);
+  // One gap is no rhythm (the rules' own cadence needs two): two order days are said as they are.
+  if (gap !== null && d > gap && f.orderDays === 2)
+    return `2 orders ${plural(gap, 'day')} apart; none for ${d}`;
   if (gap !== null && d > gap) return `Orders every ${plural(gap, 'day')}; none for ${d}`;
   return `No order in ${plural(d, 'day')}`;
 }
@@ -77,6 +87,7 @@ function groupText(group: Group, f: Features, facts: ReasonFacts): string | null
     case 'silence':
       return silenceText(f, facts);
     case 'frequency':
+      if (f.recentOrderDays === 0 && f.priorOrderDays > 0) return noRecentOrderText(f, facts);
       if (f.priorOrderDays > f.recentOrderDays)
         return `${plural(f.recentOrderDays, 'order')} in the last ${facts.trendDays} days, ${f.priorOrderDays} in the ${facts.trendDays} before`;
       if (f.orderDays <= 3) return `Only ${plural(f.orderDays, 'order')} in ${span(f.tenureDays)}`;
@@ -86,8 +97,7 @@ function groupText(group: Group, f: Features, facts: ReasonFacts): string | null
       if (ratio !== null && ratio <= 0.9)
         return `Last 3 orders ${Math.round(100 * (1 - ratio))}% smaller than their usual`;
       // No order at all in the recent window (not orders worth 0, which are kept): said as such.
-      if (f.priorValue > 0 && f.recentOrderDays === 0)
-        return `No order in the last ${facts.trendDays} days; ${plural(f.priorOrderDays, 'order')} in the ${facts.trendDays} before`;
+      if (f.priorValue > 0 && f.recentOrderDays === 0) return noRecentOrderText(f, facts);
       if (f.priorValue > 0 && f.recentValue < 0.9 * f.priorValue)
         return `Order value down ${Math.round(100 * (1 - f.recentValue / f.priorValue))}% on the ${facts.trendDays} days before`;
       return null;
@@ -102,4 +112,9 @@ function groupText(group: Group, f: Features, facts: ReasonFacts): string | null
     case 'newness':
       return f.tenureDays < 180 ? `Customer for only ${span(f.tenureDays)}` : null;
   }
+}
+
+/** No order in the recent window, with the orders of the window before: the frequency and value groups' one sentence. */
+function noRecentOrderText(f: Features, facts: ReasonFacts): string {
+  return `No order in the last ${facts.trendDays} days; ${plural(f.priorOrderDays, 'order')} in the ${facts.trendDays} before`;
 }

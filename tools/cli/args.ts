@@ -44,7 +44,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   score: `churn-predictor score --feed DIR [--as-of YYYY-MM-DD] [--rules FILE] [--format table|json|csv]
 
 Plans the week as of the date exactly as the weekly run does and prints each rep's list, as their
-card shows it: the counts by kind (slipping, not back yet, lapsed), the rows worth most, each with
+card shows it: the counts by kind (slipping, not back yet, lapsed), the first rows, each with
 its value, chance of no order, what changed since last week, reasons and play.
   --format table   what a person reads (default)
   --format json    every customer, listed ones first, with segment, listChance, plan...

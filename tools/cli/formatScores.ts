@@ -188,10 +188,14 @@ export function formatTable(
 ): string {
   const { scored } = plan;
   const n = (count: number) => formatCount(count, money.locale);
-  const count = (band: string) => n(plan.customers.filter((c) => c.band === band).length);
+  // A customer with no order yet has the band steady but is no steady customer: counted apart.
+  const noOrders = plan.customers.filter((c) => c.notListed === 'no_orders').length;
+  const count = (band: string) =>
+    n(plan.customers.filter((c) => c.band === band && c.notListed !== 'no_orders').length);
+  const notYet = noOrders > 0 ? `, ${n(noOrders)} with no order yet` : '';
   const out: string[] = [`Lists as of ${scored.asOf}`];
   out.push(
-    `${n(plan.customers.length)} customers scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady.`,
+    `${n(plan.customers.length)} customers scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady${notYet}.`,
   );
   const weeks = plan.weeks.filter((w) => w.shown.length > 0 || w.backOnTrack.length > 0);
   if (weeks.length === 0) out.push('', 'Nobody is on a list this week.');

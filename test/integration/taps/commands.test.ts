@@ -161,7 +161,7 @@ describe('text commands', () => {
   it('pages: the footer button and `list 2` show the next customers', async () => {
     await say('list', ADMIN);
     const first = lastReply()?.attachments?.[0]?.content;
-    expect(texts(first)[0]).toBe('Your list now · 12 slipping; the 10 worth most shown');
+    expect(texts(first)[0]).toBe('Your list now · 12 slipping; the first 10 shown');
     const button = ofType(first, 'Action.Submit').find((a) => a.title === 'Show the next 2');
     expect(button?.data).toEqual({ action: 'list_page', page: 2, v: 1 });
     await post(

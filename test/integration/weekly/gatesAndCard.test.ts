@@ -122,7 +122,7 @@ describe('gates and the card, end to end', () => {
     expect(card.version).toBe('1.5');
     const text = JSON.stringify(card);
     expect(text).toContain('+35 more');
-    expect(text).toContain('60 slipping; the 25 worth most shown');
+    expect(text).toContain('60 slipping; the first 25 shown');
     expect(sent.activity.summary).toBe('Week 48: 60 slipping');
   });
 });

@@ -162,6 +162,21 @@ describe('reasonsFor', () => {
     expect(reasons).toEqual(['Ordered once, 90 days ago']);
   });
 
+  it('says a quarter with no order once, not as a frequency drop and again as a value drop', () => {
+    // CDNOW as of 1997-09-29, customer 1909: both sentences stood on one row.
+    const stopped = { ...greenfield, recentOrderDays: 0, recentValue: 0 };
+    const reasons = reasonsFor(stopped, { ...zero, overdue: 30, frequencyDrop: 6, valueDrop: 5 }, windows);
+    expect(reasons).toEqual([
+      'No order in 34 days, usually every 9',
+      'Stopped ordering: 0 orders in the last 90 days, 6 in the 90 before',
+    ]);
+    // The value drop alone still says it, in the frequency drop's words.
+    expect(reasonsFor(stopped, { ...zero, overdue: 30, valueDrop: 5 }, windows)).toEqual([
+      'No order in 34 days, usually every 9',
+      'Stopped ordering: 0 orders in the last 90 days, 6 in the 90 before',
+    ]);
+  });
+
   it("never tells an at-risk customer's rep that the silence is within their usual gap", () => {
     // Recency is measured against the book's gap; a rules file (or tune) may weigh it heavily.
     const slowRegular = { ...greenfield, daysSinceLastOrder: 60, cadenceDays: 100, overdueRatio: 0.6 };

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { dayOf } from '../../../rules/book';
 import { initialState } from '../../../rules/customerState';
 import { emptyFeatures, type Features } from '../../../rules/features';
-import { scoreWeekWithChanges } from '../../../rules/listChanges';
+import { risePoints, scoreWeekWithChanges } from '../../../rules/listChanges';
 import { measureChances, noOrderChance } from '../../../rules/noOrderChance';
-import { defaultRules } from '../../../rules/rulesSchema';
+import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 import { scoreBook } from '../../../rules/scoreBook';
 import { classifySegment } from '../../../rules/segments';
 import { bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
@@ -109,6 +109,52 @@ describe('what changed since last week', () => {
     expect(again && week.changes.get(again.customerId)).toEqual({ kind: 'still', week: null });
     const fresh = scoreWeekWithChanges(weeklyBook(60, 30), rules, dayOf('2026-06-05'));
     expect([...fresh.changes.values()].every((c) => c.kind === 'new')).toBe(true);
+  });
+
+  it('says how much worse in the points the rows showed, not the unrounded rise', () => {
+    // Online Retail as of 2011-09-12, customer 12559: 63% last week, 69% now, "up 5 points".
+    expect(risePoints(0.6874, 0.6325)).toBe(6);
+    expect(risePoints(0.999, 0.94)).toBe(5); // shown 99%, never 100%
+  });
+
+  it("is never new for who was on last week's list past the card, on a later page", () => {
+    // Online Retail as of 2011-09-12: seven rows said "New on your list" though last week's list had
+    // them on page 2, where a rise of 5 points would have said "Worse" instead.
+    const orders: OrderRow[] = [];
+    const weekly = (id: string, last: string) => {
+      for (let d = dayOf(last); d >= dayOf('2026-01-05'); d -= 7)
+        orders.push({
+          customerId: id,
+          date: new Date(d * 86_400_000).toISOString().slice(0, 10),
+          amount: 100,
+        });
+    };
+    for (let k = 0; k < 30; k++) weekly(`s${k}`, '2026-11-20');
+    weekly('a', '2026-10-26');
+    weekly('b', '2026-10-20');
+    weekly('c', '2026-10-13');
+    const book = bookFromRows({
+      customers: [
+        ...Array.from({ length: 30 }, (_, k) => ({ id: `s${k}`, owner: 'x@x' })),
+        { id: 'a', owner: 'a@x', monthlyValue: 500 },
+        { id: 'b', owner: 'a@x', monthlyValue: 400 },
+        { id: 'c', owner: 'a@x', monthlyValue: 300 },
+      ],
+      orders,
+    });
+    const oneACard = parseRules({ capPerRep: 1 });
+    const lastWeek = scoreBook(book, oneACard, dayOf('2026-11-16')).customers;
+    expect(lastWeek.filter((c) => c.owner === 'a@x').map((c) => [c.customerId, c.rank, c.surfaced])).toEqual([
+      ['a', 3, false],
+      ['b', 2, false],
+      ['c', 1, true],
+    ]);
+    const week = scoreWeekWithChanges(book, oneACard, dayOf('2026-11-23'));
+    expect(Object.fromEntries(week.changes)).toEqual({
+      a: { kind: 'still', week: null },
+      b: { kind: 'still', week: null },
+      c: { kind: 'still', week: null },
+    });
   });
 
   it("never lists a one-order customer who ordered more recently than the book's median gap", () => {

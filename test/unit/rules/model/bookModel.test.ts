@@ -232,6 +232,66 @@ describe('modelReasons', () => {
     expect(reasons).toEqual(['No order in the last 90 days; 4 orders in the 90 before']);
   });
 
+  it('says no order in the recent window once, though the frequency and value groups both push', () => {
+    // Wholesale seed 7 as of 2026-08-31, customer 1120: "0 orders in the last 90 days, 1 in the 90
+    // before" and "No order in the last 90 days; 1 order in the 90 before" on one row.
+    const f = {
+      ...emptyFeatures(),
+      orderCount: 12,
+      orderDays: 12,
+      daysSinceLastOrder: 150,
+      tenureDays: 700,
+      recentValue: 0,
+      priorValue: 40,
+      priorOrderDays: 1,
+    };
+    const reasons = modelReasons(f, push({ lateness: 0.5, ordersTrend90: 0.3, valueTrend90: 0.2 }), {
+      ...facts,
+      usualGapDays: 39,
+      lastOrdersValueRatio: null,
+    });
+    expect(reasons).toEqual([
+      'Orders every 39 days; none for 150',
+      'No order in the last 90 days; 1 order in the 90 before',
+    ]);
+  });
+
+  it('a one-order customer hears "ordered once", not the same fact in three more sentences', () => {
+    // Online Retail as of 2011-06-13, customer 14271: "Customer for only 46 days", "Ordered once, 46
+    // days ago", "Only 1 order in 46 days".
+    const f = {
+      ...emptyFeatures(),
+      orderCount: 1,
+      orderDays: 1,
+      daysSinceLastOrder: 123,
+      tenureDays: 123,
+      priorValue: 900,
+      priorOrderDays: 1,
+    };
+    const reasons = modelReasons(
+      f,
+      push({
+        tenureDays: 0.3,
+        orderDays: 0.4,
+        lowFrequency: 0.2,
+        valueTrend90: 0.2,
+        daysSinceLastOrder: 0.1,
+      }),
+      { ...facts, usualGapDays: null, lastOrdersValueRatio: null },
+    );
+    expect(reasons).toEqual(['Ordered once, 123 days ago']);
+  });
+
+  it('two order days are no rhythm: not "orders every 1 day" for two days in a row', () => {
+    // Online Retail as of 2011-09-12, customer 17850: 34 invoices on 1 and 2 Dec 2010, then nothing.
+    const f = { ...emptyFeatures(), orderCount: 34, orderDays: 2, daysSinceLastOrder: 284, tenureDays: 285 };
+    const two = { ...facts, usualGapDays: 1, lastOrdersValueRatio: null };
+    expect(modelReasons(f, push({ lateness: 0.5 }), two)).toEqual(['2 orders 1 day apart; none for 284']);
+    expect(modelReasons({ ...f, orderDays: 3 }, push({ lateness: 0.5 }), two)).toEqual([
+      'Orders every 1 day; none for 284',
+    ]);
+  });
+
   it('does not call a customer late before their usual gap has passed', () => {
     const f = { ...emptyFeatures(), orderCount: 40, orderDays: 40, daysSinceLastOrder: 5, tenureDays: 400 };
     expect(modelReasons(f, push({ daysSinceLastOrder: 0.5 }), facts)).toEqual(['No order in 5 days']);
