@@ -165,6 +165,19 @@ describe('when the model does not earn its place', () => {
     expect(scored.choice.calibrated).toBe(true);
   }, 30_000);
 
+  it('keeps the rules when the model wins but its chances cannot be stated, instead of scoring everyone 0', () => {
+    // The model beats the rules here; 86 of 195 placed no order in 30 days, short of 100 of each outcome.
+    const { book } = wholesaleBook({ seed: 2, customers: 200 });
+    const scored = scoreBook(book, parseRules({ learn: { minEvents: 100 } }), T);
+    expect(scored.choice.use).toBe('rules');
+    expect(scored.choice.calibrated).toBe(false);
+    expect(scored.choice.reason).toMatch(
+      /^too little history to state the book's model's chances: it beat the default rules on 2026-06-03 \(AUC [\d.]+ against [\d.]+\), but on 2026-08-02 \d+ of \d+ customers placed no order in 30 days; it needs 100 of each outcome$/,
+    );
+    // The rules rank the book: scores spread, not one 0 for all.
+    expect(new Set(scored.customers.map((c) => c.score)).size).toBeGreaterThan(100);
+  }, 30_000);
+
   it('states no probability when learning is off', () => {
     const { book } = wholesaleBook({ seed: 2, customers: 300 });
     const scored = scoreBook(book, parseRules({ learn: { enabled: false } }), T);
