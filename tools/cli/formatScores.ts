@@ -204,7 +204,7 @@ export function formatTable(
   const count = (band: string) => n(plan.customers.filter((c) => c.band === band).length);
   const out: string[] = [`Lists as of ${scored.asOf}`];
   out.push(
-    `${n(plan.customers.length)} customers scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady.`,
+    `${n(plan.customers.length)} ${plan.customers.length === 1 ? 'customer' : 'customers'} scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady.`,
   );
   // Whether the book's own model or the rules ranked it, and why: on a book with too little history
   // the fallback was otherwise said only by backtest and the weekly report.

@@ -167,6 +167,18 @@ describe('churn-predictor score', () => {
     expect(r.out).toContain('Nobody is on a list this week.');
   });
 
+  it('speaks of a book of one customer in the singular', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    writeFileSync(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner,monthly_value\nC1,Solo,rep@example.com,\n',
+    );
+    writeFileSync(join(dir, 'orders.csv'), 'order_id,customer_id,ordered_at,amount\nO1,C1,2026-11-20,10\n');
+    const r = await run('score', '--feed', dir, '--as-of', '2026-11-23');
+    expect(r.out.split('\n')[1]).toBe('1 customer scored: 0 at risk, 0 to watch, 1 steady.');
+    expect(r.err).toContain('customers.csv: 1 row read, 1 kept, 0 skipped');
+  });
+
   it('writes counts and plan dates in LOCALE, not only the money', async () => {
     const out = sink();
     await runScoreCommand(
