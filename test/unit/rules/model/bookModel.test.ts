@@ -245,6 +245,26 @@ describe('modelReasons', () => {
     expect(reasons).toEqual(['No order in the last 90 days; 4 orders in the 90 before']);
   });
 
+  it('a value trend down to little is "down 99%", never "down 100%" while orders came in', () => {
+    const f = {
+      ...emptyFeatures(),
+      orderCount: 12,
+      orderDays: 12,
+      daysSinceLastOrder: 20,
+      tenureDays: 400,
+      recentValue: 20,
+      recentOrderDays: 2,
+      priorValue: 9_999_999,
+      priorOrderDays: 4,
+    };
+    expect(modelReasons(f, push({ valueTrend90: 0.8 }), { ...facts, lastOrdersValueRatio: null })).toEqual([
+      'Order value down 99% on the 90 days before',
+    ]);
+    expect(
+      modelReasons(f, push({ lastOrdersValue: 0.8 }), { ...facts, lastOrdersValueRatio: 0.000002 }),
+    ).toEqual(['Last 3 orders 99% smaller than their usual']);
+  });
+
   it('does not call a customer late before their usual gap has passed', () => {
     const f = { ...emptyFeatures(), orderCount: 40, orderDays: 40, daysSinceLastOrder: 5, tenureDays: 400 };
     expect(modelReasons(f, push({ daysSinceLastOrder: 0.5 }), facts)).toEqual(['No order in 5 days']);
