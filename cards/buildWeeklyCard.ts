@@ -120,6 +120,8 @@ export function statusLine(c: WeeklyCardCustomer): { text: string; color: string
     return { text: `${band.label} · score ${Math.round(c.score)}`, color: band.color };
   }
   const kind = SEGMENT_TEXT[c.segment];
+  // At most 99%: a forecast from a book's past is never a certainty, and a calibration fitted on a
+  // past where every lapsed customer stayed away saturates at 0.9999 ("100%").
   const chance = c.noOrder
     ? ` · ${chancePercent(c.noOrder.probability)}% chance of no order in ${c.noOrder.horizonDays} days`
     : '';

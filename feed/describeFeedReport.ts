@@ -12,7 +12,7 @@ export function describeFeedReport(
   for (const file of report.files) {
     // The skipped count shows even when 0: "0 skipped" is a statement, not an omission.
     lines.push(
-      `${file.file}: ${file.rowsRead.toLocaleString('en-US')} rows read, ${file.rowsKept.toLocaleString('en-US')} kept, ${file.rowsSkipped.toLocaleString('en-US')} skipped`,
+      `${file.file}: ${file.rowsRead.toLocaleString('en-US')} ${file.rowsRead === 1 ? 'row' : 'rows'} read, ${file.rowsKept.toLocaleString('en-US')} kept, ${file.rowsSkipped.toLocaleString('en-US')} skipped`,
     );
     for (const note of file.notes) lines.push(`  ${note}`);
     if (file.mergedLines > 0)

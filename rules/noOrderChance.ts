@@ -109,7 +109,16 @@ export function measureChances(book: Book, rules: Rules, asOfDay: number): Chanc
       shares[s] = null;
       continue;
     }
-    const overall = stopped[s].reduce((a, b) => a + b, 0) / total;
+    const hits = stopped[s].reduce((a, b) => a + b, 0);
+    if (hits === 0 || hits === total) {
+      // Every one of the kind stopped (or none did): the cells cannot tell them apart, and a past of
+      // `total` customers is no certainty. Without this a small book of one-order customers who never
+      // came back stated a 100% chance for everyone. Any other share is measured as below.
+      const share = hits === 0 ? 1 / (total + 1) : total / (total + 1);
+      shares[s] = { overall: share, cells: new Array<number>(GROUPS).fill(share) };
+      continue;
+    }
+    const overall = hits / total;
     const byLateness = Array.from({ length: LATENESS_GROUPS }, (_, g) => {
       let count = 0;
       let hits = 0;

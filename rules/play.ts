@@ -15,13 +15,32 @@ export const NO_OFFER_PLAY: Play = { kind: 'no_offer', text: 'Personal call, no 
 /**
  * Lowest monthly value that makes a customer a VIP: the top `vip.topFraction` of the positive
  * values, or `vip.minMonthlyValue` when that is lower. Infinity when nobody qualifies.
+ *
+ * Customers tied at the cut are all in or all out, whichever lands nearer the top fraction (in on a
+ * draw): a book where most customers are worth the same (one-order customers of one price) made
+ * everyone a VIP, and the VIP play meant nothing.
  */
 export function vipThreshold(monthlyValues: ArrayLike<number>, vip: Rules['vip']): number {
   const positive = Float64Array.from(monthlyValues).filter((v) => v > 0);
   positive.sort();
   const topCount = Math.floor(positive.length * vip.topFraction);
-  const byRank = topCount > 0 ? positive[positive.length - topCount] : Number.POSITIVE_INFINITY;
-  return Math.min(byRank, vip.minMonthlyValue ?? Number.POSITIVE_INFINITY);
+  return Math.min(byRank(positive, topCount), vip.minMonthlyValue ?? Number.POSITIVE_INFINITY);
+}
+
+/** The threshold for the top `topCount` of the ascending `sorted`, ties at the cut settled as above. */
+function byRank(sorted: Float64Array, topCount: number): number {
+  if (topCount <= 0) return Number.POSITIVE_INFINITY;
+  const n = sorted.length;
+  const cut = sorted[n - topCount];
+  let first = n - topCount;
+  while (first > 0 && sorted[first - 1] === cut) first--;
+  let after = n - topCount;
+  while (after < n && sorted[after] === cut) after++;
+  const withTies = n - first;
+  const withoutTies = n - after;
+  if (topCount - withoutTies < withTies - topCount)
+    return after < n ? sorted[after] : Number.POSITIVE_INFINITY;
+  return cut;
 }
 
 /** The play for a customer worth `monthlyValue` a month, given the book's VIP threshold; no offer after repeat saves. */

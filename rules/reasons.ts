@@ -175,8 +175,13 @@ export function span(tenureDays: number): string {
   return plural(Math.round(tenureDays / 365.25), 'year');
 }
 
-function percentDown(recent: number, prior: number): number {
-  return Math.round((1 - recent / prior) * 100);
+/**
+ * How far `recent` is down on `prior`, in whole percent. Something left is never "down 100%": one
+ * order of 9,999,999 in the prior window beside orders of 10 since read as if nothing was ordered.
+ */
+export function percentDown(recent: number, prior: number): number {
+  const percent = Math.round((1 - recent / prior) * 100);
+  return recent > 0 ? Math.min(99, percent) : percent;
 }
 
 /** "Ordering half as often as before" reads better than "50% less often" for the common ratios. */

@@ -70,7 +70,14 @@ export function tune(book: Book, base: Rules, options: TuneOptions): TuneResult 
   const usable = tables.filter((t) => t.rows > 0);
   const rows = usable.reduce((sum, t) => sum + t.rows, 0);
   const churned = usable.reduce((sum, t) => sum + t.churned.reduce((a, b) => a + b, 0), 0);
-  if (rows === 0 || churned === 0 || churned === rows) {
+  if (rows > 0 && (churned === 0 || churned === rows)) {
+    // History enough, but one outcome only: asking for more days back would not help.
+    throw new TuneError(
+      `Too little history to tune: on the fit dates ${fitDays.map(isoOfDay).join(', ')} ${churned === 0 ? 'none' : 'every one'} of the ${rows} customers ` +
+        `placed no order in the next ${horizonDays} days; tune needs customers of both outcomes (some who ordered again, some who did not)`,
+    );
+  }
+  if (rows === 0) {
     throw new TuneError(
       `Too little history to tune: the fit dates ${fitDays.map(isoOfDay).join(', ')} hold ${rows} customers ` +
         `(${churned} churned); tune needs orders from at least two horizons plus ${(fitDays.length - 1) * (options.stepDays ?? 30)} days before ${isoOfDay(asOfDay)}`,

@@ -448,7 +448,14 @@ export class ChurnActionHandler implements ActionHandler {
           'Scored now, every customer would look late, so there is no list until the feed is updated. The weekly run stops on it too and tells your admins.',
       };
     }
-    const { weeks, horizonDays } = lists;
+    const { weeks, horizonDays, owners } = lists;
+    // Owning no customer is not "nobody slipping": an owner column that names the rep another way
+    // (an alias, a typo) would otherwise keep their whole book off their list without a word.
+    if (!owners.has(owner)) {
+      return {
+        text: `No customer in the order feed has you (${owner}) as their owner, so you have no list. If some are yours, ask an admin to check the owner column of the customers export.`,
+      };
+    }
     const week: RepWeek = weeks.find((w) => w.owner === owner) ?? {
       owner,
       shown: [],

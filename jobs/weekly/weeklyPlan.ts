@@ -101,7 +101,14 @@ export interface ListsNowRequest {
  * Every rep's list as of the day, and the days the chance of no order looks ahead; or, when the
  * feed is stale (rules/feedFreshness.ts), why there is no list: the weekly run stops there too.
  */
-export type ListsNow = { weeks: RepWeek[]; horizonDays: number } | { stale: FeedSilence };
+export type ListsNow =
+  | {
+      weeks: RepWeek[];
+      horizonDays: number;
+      /** Every owner in the book (lower case): a rep who is none owns no customer, not a quiet book. */
+      owners: ReadonlySet<string>;
+    }
+  | { stale: FeedSilence };
 
 /**
  * The lists `list` shows: the feed read now and planned exactly as the weekly run plans its cards
@@ -117,6 +124,7 @@ export function listsNowFrom(
     const silence = feedSilence(book, dayOf(localDate), rules.feedStaleDays);
     if (isStale(silence)) return { stale: silence };
     const plan = planWeek(book, rules, states, { localDate, runKey, runAt: clock().toISOString() });
-    return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays };
+    const owners = new Set(book.customers.map((c) => c.owner.trim().toLowerCase()));
+    return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays, owners };
   };
 }

@@ -231,6 +231,21 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
       settings.minEvents,
     ),
   );
+  /** Which calibration day fell short of learn.minEvents, in words (only read when one did). */
+  const calibrationShortfall = () => {
+    const k = calibrationRows.findIndex(
+      (r) =>
+        !bothOutcomes(
+          r.labels[0].reduce((sum, v) => sum + v, 0),
+          r.rows,
+          settings.minEvents,
+        ),
+    );
+    const r = calibrationRows[k];
+    const events = r.labels[0].reduce((sum, v) => sum + v, 0);
+    const h = PROBABILITY_HORIZONS[k];
+    return `on ${isoOfDay(asOfDay - h)} ${events} of ${r.rows} customers placed no order in ${h} days; it needs ${settings.minEvents} of each outcome`;
+  };
   const canChoose = bothOutcomes(activeChurned, active.length, 10);
   const activeAuc = (z: ArrayLike<number>) =>
     rocAuc(
@@ -345,6 +360,14 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
       { fitDates, fitRows, validation: figures },
     );
   }
+  // A model whose ranking cannot be put into chances has no score to list by (it read 0 for every
+  // customer, and the list's chances fell back to that 0): keep the rules, as a book with too little
+  // history does.
+  if (!canCalibrate)
+    return withRules(
+      `too little history to state the book's model's chances: it beat the default rules on ${isoOfDay(validationDay)} (AUC ${f4(modelAuc)} against ${f4(figures.rulesAuc)}), but ${calibrationShortfall()}`,
+      { fitDates, fitRows, validation: figures },
+    );
   const model = additive;
   const calibrators = calibrate((r, k) =>
     modelLogOdds(model, r.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT)),

@@ -5,7 +5,7 @@
  * strongestReasons).
  */
 import type { Features } from '../features';
-import { span, strongestReasons } from '../reasons';
+import { percentDown, span, strongestReasons } from '../reasons';
 import { MODEL_FEATURES, type ModelFeature } from './modelFeatures';
 import { plural } from './plainWords';
 
@@ -95,11 +95,11 @@ function groupText(group: Group, f: Features, facts: ReasonFacts): string | null
     case 'value': {
       const ratio = facts.lastOrdersValueRatio;
       if (ratio !== null && ratio <= 0.9)
-        return `Last 3 orders ${Math.round(100 * (1 - ratio))}% smaller than their usual`;
+        return `Last 3 orders ${percentDown(ratio, 1)}% smaller than their usual`;
       // No order at all in the recent window (not orders worth 0, which are kept): said as such.
       if (f.priorValue > 0 && f.recentOrderDays === 0) return noRecentOrderText(f, facts);
       if (f.priorValue > 0 && f.recentValue < 0.9 * f.priorValue)
-        return `Order value down ${Math.round(100 * (1 - f.recentValue / f.priorValue))}% on the ${facts.trendDays} days before`;
+        return `Order value down ${percentDown(f.recentValue, f.priorValue)}% on the ${facts.trendDays} days before`;
       return null;
     }
     case 'tickets':

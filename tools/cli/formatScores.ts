@@ -4,9 +4,11 @@ import type { WeeklyCardData } from '../../cards/cardModels';
 import { formatCount, formatMoney, formatShortDate } from '../../cards/format';
 import { parseWeeklyCardData } from '../../cards/weeklyCardData';
 import { repCardData } from '../../jobs/weekly/weeklyCardFor';
+import { countGates } from '../../jobs/weekly/weeklyLists';
 import type { WeekPlan } from '../../jobs/weekly/weeklyPlan';
 import { isoOfDay, type ScoredCustomer } from '../../rules';
 import { MODEL_FEATURES } from '../../rules/model/modelFeatures';
+import { rankingText } from '../../rules/model/plainWords';
 import { planText } from '../../rules/plans';
 import { round } from './round';
 
@@ -185,6 +187,7 @@ export interface MoneyFormat {
 export function formatTable(
   plan: WeekPlan,
   money: MoneyFormat = { currency: 'USD', locale: 'en-US' },
+  valueFloor = 0,
 ): string {
   const { scored } = plan;
   const n = (count: number) => formatCount(count, money.locale);
@@ -195,11 +198,21 @@ export function formatTable(
   const notYet = noOrders > 0 ? `, ${n(noOrders)} with no order yet` : '';
   const out: string[] = [`Lists as of ${scored.asOf}`];
   out.push(
-    `${n(plan.customers.length)} customers scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady${notYet}.`,
+    `${n(plan.customers.length)} ${plan.customers.length === 1 ? 'customer' : 'customers'} scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady${notYet}.`,
   );
+  // Whether the book's own model or the rules ranked it, and why: on a book with too little history
+  // the fallback was otherwise said only by backtest and the weekly report.
+  out.push(rankingText(scored.choice));
+  const fmt = (amount: number) => formatMoney(amount, money.currency, money.locale);
+  // At risk but kept off every list by a gate: without this line a book of orders worth 0 read
+  // "14 at risk" and then "Nobody is on a list" with no word why.
+  const floor = countGates(plan.customers).keptOff.below_floor;
+  if (floor > 0)
+    out.push(
+      `${n(floor)} at risk not listed: worth no more than the value floor (${fmt(valueFloor)} a month).`,
+    );
   const weeks = plan.weeks.filter((w) => w.shown.length > 0 || w.backOnTrack.length > 0);
   if (weeks.length === 0) out.push('', 'Nobody is on a list this week.');
-  const fmt = (amount: number) => formatMoney(amount, money.currency, money.locale);
   for (const week of weeks) {
     const data: WeeklyCardData = repCardData(
       week,

@@ -36,7 +36,7 @@ export async function runScoreCommand(
       ? jsonPieces(plan, card.locale)
       : args.format === 'csv'
         ? csvPieces(plan, card.locale)
-        : [formatTable(plan, card)];
+        : [formatTable(plan, card, rules.valueFloor)];
   await writePieces(out, pieces);
 }
 

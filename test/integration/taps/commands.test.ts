@@ -183,6 +183,20 @@ describe('text commands', () => {
     );
   });
 
+  it('list to a rep who owns no customer in the feed says so, never "nobody is slipping"', async () => {
+    await host.host.close();
+    // The feed names Ben nowhere (his customer's owner column holds another address).
+    const withoutBen = slipBook([
+      { id: 'cust-1', name: 'Greenfield Cafe', owner: ANA.email, monthlyValue: 1200, slip: true },
+      { id: 'cust-6', name: 'Harbour Deli', owner: 'b.ortiz@demo.example', monthlyValue: 800, slip: false },
+    ]);
+    await start({ listsNow: listsNowFrom(async () => ({ book: withoutBen }), defaultRules()) });
+    await say('list', BEN);
+    expect(lastReply()?.text).toBe(
+      'No customer in the order feed has you (ben@demo.example) as their owner, so you have no list. If some are yours, ask an admin to check the owner column of the customers export.',
+    );
+  });
+
   it('list without a feed to score says so and when the weekly list comes, never "nobody is slipping"', async () => {
     await host.host.close();
     await start({ listsNow: undefined, weeklySendText: 'Mondays at 08:03 (America/Chicago)' });

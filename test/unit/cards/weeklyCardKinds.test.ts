@@ -116,6 +116,12 @@ describe('the weekly card with kinds of name', () => {
     );
   });
 
+  it('never states a certainty: a chance that rounds to 100% reads 99%', () => {
+    const week = kindsWeek();
+    week.customers[2] = { ...week.customers[2], noOrder: { probability: 0.9996, horizonDays: 90 } };
+    expect(texts(buildWeeklyCard(week))).toContain('Lapsed: win back · 99% chance of no order in 90 days');
+  });
+
   it('a second-order row asks for and shows the value of the order won back, not a monthly value', () => {
     const week = kindsWeek();
     const card = buildWeeklyCard(week);

@@ -145,6 +145,40 @@ describe('churn-predictor score', () => {
     expect(out.text()).toContain('Greenfield Cafe  £1,200/month');
   });
 
+  it('says what ranked the book, and why customers at risk are on no list', async () => {
+    // Regular customers, half of whom stopped half a year ago; every order worth 0 (an export without amounts).
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    const customers = ['customer_id,name,owner,monthly_value'];
+    const orders = ['order_id,customer_id,ordered_at,amount'];
+    for (let k = 0; k < 20; k++) {
+      customers.push(`C${k},Customer ${k},rep@example.com,`);
+      const last = Date.parse(k < 10 ? '2026-11-20' : '2026-05-20');
+      for (let t = Date.parse('2025-11-03'); t <= last; t += 7 * 86_400_000)
+        orders.push(`O${k}-${t},C${k},${new Date(t).toISOString().slice(0, 10)},0`);
+    }
+    writeFileSync(join(dir, 'customers.csv'), `${customers.join('\n')}\n`);
+    writeFileSync(join(dir, 'orders.csv'), `${orders.join('\n')}\n`);
+    const r = await run('score', '--feed', dir, '--as-of', '2026-11-23');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[1]).toBe('20 customers scored: 10 at risk, 0 to watch, 10 steady.');
+    expect(lines[2]).toMatch(/^Ranked by the default rules: too little history/);
+    expect(lines[3]).toBe('10 at risk not listed: worth no more than the value floor ($0 a month).');
+    expect(r.out).toContain('Nobody is on a list this week.');
+  });
+
+  it('speaks of a book of one customer in the singular', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    writeFileSync(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner,monthly_value\nC1,Solo,rep@example.com,\n',
+    );
+    writeFileSync(join(dir, 'orders.csv'), 'order_id,customer_id,ordered_at,amount\nO1,C1,2026-11-20,10\n');
+    const r = await run('score', '--feed', dir, '--as-of', '2026-11-23');
+    expect(r.out.split('\n')[1]).toBe('1 customer scored: 0 at risk, 0 to watch, 1 steady.');
+    expect(r.err).toContain('customers.csv: 1 row read, 1 kept, 0 skipped');
+  });
+
   it('writes counts and plan dates in LOCALE, not only the money', async () => {
     const out = sink();
     await runScoreCommand(

@@ -22,6 +22,23 @@ describe('vipThreshold', () => {
     expect(vipThreshold(values, { topFraction: 0.1, minMonthlyValue: 5000 })).toBe(1000);
   });
 
+  it('keeps customers tied at the cut all in or all out, whichever is nearer the top fraction', () => {
+    const top = { topFraction: 0.1, minMonthlyValue: null };
+    // 50 one-order customers of one price: nobody stands out, nobody is a VIP (was all 50).
+    expect(vipThreshold(Array(50).fill(100), top)).toBe(Number.POSITIVE_INFINITY);
+    // 45 worth 100 and 5 worth 50: the 45 are not a top decile.
+    expect(vipThreshold([...Array(45).fill(100), ...Array(5).fill(50)], top)).toBe(Number.POSITIVE_INFINITY);
+    // 40 worth 10, 8 worth 20, 2 worth 500: the 2 (5 were wanted; with the 8 it would be 10).
+    expect(vipThreshold([...Array(40).fill(10), ...Array(8).fill(20), 500, 500], top)).toBe(500);
+    // A tie that overshoots by less than leaving it out undershoots stays in: 31 VIPs of 300.
+    const ordinary = [
+      ...Array.from({ length: 269 }, (_, k) => k + 1),
+      ...Array(3).fill(900),
+      ...Array(28).fill(1000),
+    ];
+    expect(vipThreshold(ordinary, top)).toBe(900);
+  });
+
   it('is infinite when nobody qualifies', () => {
     expect(vipThreshold(values, { topFraction: 0, minMonthlyValue: null })).toBe(Number.POSITIVE_INFINITY);
     expect(vipThreshold([1, 2, 3], { topFraction: 0.1, minMonthlyValue: null })).toBe(

@@ -63,6 +63,14 @@ describe('reasonText', () => {
     expect(reasonText('valueDrop', { ...greenfield, recentValue: 0, recentOrderDays: 2 }, windows)).toBe(
       'Order value down 100% on the prior quarter',
     );
+    // Orders of 10 after one of 9,999,999: down, but not to nothing.
+    expect(
+      reasonText(
+        'valueDrop',
+        { ...greenfield, recentValue: 20, recentOrderDays: 2, priorValue: 9_999_999 },
+        windows,
+      ),
+    ).toBe('Order value down 99% on the prior quarter');
   });
 
   it('counts tickets with singular and plural', () => {

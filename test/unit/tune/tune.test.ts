@@ -7,6 +7,7 @@ import { readFeed } from '../../../feed/readFeed';
 import { type Book, dayOf, defaultRules, parseRules } from '../../../rules';
 import { tune, tuneDates, weightsFromCoefficients } from '../../../rules/tune';
 import { main } from '../../../tools/cli/main';
+import { bookFromRows } from '../../helpers/bookFromRows';
 
 const cdnowFeed = join(__dirname, '../../fixtures/cdnow/feed');
 
@@ -149,5 +150,21 @@ describe('churn-predictor tune (end to end)', () => {
       quiet(),
     );
     expect(code).toBe(2);
+  });
+});
+
+describe('tune on a book of one outcome', () => {
+  it('says both outcomes are needed, not that the history is too short', () => {
+    // 40 one-order customers over 15 months, none ever back: history enough, nobody who ordered again.
+    const customers = Array.from({ length: 40 }, (_, k) => ({ id: `c${k}` }));
+    const orders = customers.map((c, k) => ({
+      customerId: c.id,
+      date: new Date(Date.parse('2025-08-01') + k * 10 * 86_400_000).toISOString().slice(0, 10),
+      amount: 100,
+    }));
+    const book = bookFromRows({ customers, orders });
+    expect(() => tune(book, defaultRules(), { asOfDay: dayOf('2026-11-23'), horizonDays: 90 })).toThrow(
+      /every one of the \d+ customers placed no order in the next 90 days; tune needs customers of both outcomes/,
+    );
   });
 });

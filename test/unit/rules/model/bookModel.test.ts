@@ -165,6 +165,19 @@ describe('when the model does not earn its place', () => {
     expect(scored.choice.calibrated).toBe(true);
   }, 30_000);
 
+  it('keeps the rules when the model wins but its chances cannot be stated, instead of scoring everyone 0', () => {
+    // The model beats the rules here; 86 of 195 placed no order in 30 days, short of 100 of each outcome.
+    const { book } = wholesaleBook({ seed: 2, customers: 200 });
+    const scored = scoreBook(book, parseRules({ learn: { minEvents: 100 } }), T);
+    expect(scored.choice.use).toBe('rules');
+    expect(scored.choice.calibrated).toBe(false);
+    expect(scored.choice.reason).toMatch(
+      /^too little history to state the book's model's chances: it beat the default rules on 2026-06-03 \(AUC [\d.]+ against [\d.]+\), but on 2026-08-02 \d+ of \d+ customers placed no order in 30 days; it needs 100 of each outcome$/,
+    );
+    // The rules rank the book: scores spread, not one 0 for all.
+    expect(new Set(scored.customers.map((c) => c.score)).size).toBeGreaterThan(100);
+  }, 30_000);
+
   it('states no probability when learning is off', () => {
     const { book } = wholesaleBook({ seed: 2, customers: 300 });
     const scored = scoreBook(book, parseRules({ learn: { enabled: false } }), T);
@@ -290,6 +303,26 @@ describe('modelReasons', () => {
     expect(modelReasons({ ...f, orderDays: 3 }, push({ lateness: 0.5 }), two)).toEqual([
       'Orders every 1 day; none for 284',
     ]);
+  });
+
+  it('a value trend down to little is "down 99%", never "down 100%" while orders came in', () => {
+    const f = {
+      ...emptyFeatures(),
+      orderCount: 12,
+      orderDays: 12,
+      daysSinceLastOrder: 20,
+      tenureDays: 400,
+      recentValue: 20,
+      recentOrderDays: 2,
+      priorValue: 9_999_999,
+      priorOrderDays: 4,
+    };
+    expect(modelReasons(f, push({ valueTrend90: 0.8 }), { ...facts, lastOrdersValueRatio: null })).toEqual([
+      'Order value down 99% on the 90 days before',
+    ]);
+    expect(
+      modelReasons(f, push({ lastOrdersValue: 0.8 }), { ...facts, lastOrdersValueRatio: 0.000002 }),
+    ).toEqual(['Last 3 orders 99% smaller than their usual']);
   });
 
   it('does not call a customer late before their usual gap has passed', () => {
