@@ -13,6 +13,13 @@ export const MIN_STALE_DAYS = 14;
 /** The year of history whose quiet spells a feed's silence is measured against. */
 const LOOKBACK_DAYS = 365;
 
+/**
+ * Fewer customers than this ordering in that year and a silent book says nothing about the export:
+ * two or three customers can all be late at once, and they are what the list is for. Such a book
+ * is checked only when the rules set feedStaleDays.
+ */
+export const MIN_CUSTOMERS_TO_JUDGE = 10;
+
 export interface FeedSilence {
   /** The newest order on or before the as-of day. */
   lastOrderDay: number;
@@ -20,7 +27,12 @@ export interface FeedSilence {
   silentDays: number;
   /** The longest run of days without any order in the year before the newest order. */
   longestQuietDays: number;
-  /** Past this many silent days the feed is stale: the rules' feedStaleDays, else the longest quiet spell (at least MIN_STALE_DAYS); 0 = never. */
+  /** Customers with an order in the year before the newest order. */
+  customers: number;
+  /**
+   * Past this many silent days the feed is stale: the rules' feedStaleDays, else the longest quiet
+   * spell (at least MIN_STALE_DAYS); 0 = never (and so for a book of fewer than MIN_CUSTOMERS_TO_JUDGE).
+   */
   allowedDays: number;
 }
 
@@ -35,7 +47,17 @@ export function feedSilence(book: Book, asOfDay: number, staleAfterDays?: number
   // The days with an order in the year up to the newest one, then the longest run between two.
   const from = last - LOOKBACK_DAYS;
   const ordered = new Uint8Array(LOOKBACK_DAYS + 1);
-  for (const day of book.orderDay) if (day >= from && day <= last) ordered[day - from] = 1;
+  let customers = 0;
+  for (let i = 0; i < book.customers.length; i++) {
+    let counted = false;
+    for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) {
+      const day = book.orderDay[k];
+      if (day < from || day > last) continue;
+      ordered[day - from] = 1;
+      if (!counted) customers++;
+      counted = true;
+    }
+  }
   let longestQuietDays = 0;
   let previous = -1;
   for (let d = 0; d <= LOOKBACK_DAYS; d++) {
@@ -47,7 +69,9 @@ export function feedSilence(book: Book, asOfDay: number, staleAfterDays?: number
     lastOrderDay: last,
     silentDays: asOfDay - last,
     longestQuietDays,
-    allowedDays: staleAfterDays ?? Math.max(MIN_STALE_DAYS, longestQuietDays),
+    customers,
+    allowedDays:
+      staleAfterDays ?? (customers < MIN_CUSTOMERS_TO_JUDGE ? 0 : Math.max(MIN_STALE_DAYS, longestQuietDays)),
   };
 }
 

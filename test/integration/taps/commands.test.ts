@@ -209,7 +209,14 @@ describe('text commands', () => {
   it('list on a feed that stopped weeks ago says so, and shows no list where everyone would look late', async () => {
     await host.host.close();
     // Every order of this book is from mid-September: two months without one in a weekly book.
-    const stopped = slipBook([{ id: 'cust-1', name: 'Greenfield Cafe', owner: ANA.email, slip: true }]);
+    const stopped = slipBook(
+      Array.from({ length: 12 }, (_, k) => ({
+        id: `cust-${k}`,
+        name: `Cafe ${k}`,
+        owner: ANA.email,
+        slip: true,
+      })),
+    );
     await start({ listsNow: listsNowFrom(async () => ({ book: stopped }), defaultRules()) });
     await say('list');
     expect(lastReply()?.attachments ?? []).toEqual([]);

@@ -85,7 +85,7 @@ describe('bad feed rows in the weekly run', () => {
     const reps = ['ana@example.com'];
     await installReps(world, reps);
     // The last orders are of Monday 2026-11-16: four weeks later every customer would look a month late.
-    const book = slippingBook(reps, { slipping: 3 });
+    const book = slippingBook(reps, { slipping: 3, steady: 8 });
     const stale = new Date(SEND_TIME.getTime() + 21 * 86_400_000);
     const told: string[] = [];
     const notifyAdmins = async (text: string) => {

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { dayOf } from '../../../rules/book';
-import { feedSilence, isStale, MIN_STALE_DAYS, staleFeedText } from '../../../rules/feedFreshness';
+import {
+  feedSilence,
+  isStale,
+  MIN_CUSTOMERS_TO_JUDGE,
+  MIN_STALE_DAYS,
+  staleFeedText,
+} from '../../../rules/feedFreshness';
 import { bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
 
-/** Two customers ordering on the given dates (alternately), the way a small book's export looks. */
-function bookOrderingOn(dates: string[]) {
-  const orders: OrderRow[] = dates.map((date, k) => ({ customerId: k % 2 ? 'B' : 'A', date, amount: 10 }));
-  return bookFromRows({ customers: [{ id: 'A' }, { id: 'B' }], orders });
+/** `customers` customers taking turns to order on the given dates, the way a book's export looks. */
+function bookOrderingOn(dates: string[], customers = 12) {
+  const ids = Array.from({ length: customers }, (_, k) => `C${k}`);
+  const orders: OrderRow[] = dates.map((date, k) => ({ customerId: ids[k % customers], date, amount: 10 }));
+  return bookFromRows({ customers: ids.map((id) => ({ id })), orders });
 }
 
 /** Every `step` days from `from` for `count` orders. */
@@ -55,6 +62,16 @@ describe('feedSilence', () => {
     expect(isStale(feedSilence(book, day, 45))).toBe(false);
     expect(isStale(feedSilence(book, day, 39))).toBe(true);
     expect(isStale(feedSilence(book, day, 0))).toBe(false);
+  });
+
+  it('does not judge a book of a few customers, who may all be late at once, unless the rules say so', () => {
+    const dates = every('2026-06-01', 3, 60);
+    const few = bookOrderingOn(dates, MIN_CUSTOMERS_TO_JUDGE - 1);
+    const day = dayOf(dates[dates.length - 1]) + 60;
+    expect(feedSilence(few, day)).toMatchObject({ customers: MIN_CUSTOMERS_TO_JUDGE - 1, allowedDays: 0 });
+    expect(isStale(feedSilence(few, day))).toBe(false);
+    expect(isStale(feedSilence(few, day, 30))).toBe(true);
+    expect(isStale(feedSilence(bookOrderingOn(dates, MIN_CUSTOMERS_TO_JUDGE), day))).toBe(true);
   });
 
   it('says nothing of a book with no order yet', () => {
