@@ -14,5 +14,10 @@ export function asOfProblem(book: Book, asOf: string, feedStaleDays?: number): s
   if (day < first)
     return `--as-of ${asOf} is before the feed's first order (${isoOfDay(first)}): nobody has ordered yet, so nobody is listed.`;
   const silence = feedSilence(book, day, feedStaleDays);
-  return isStale(silence) ? `--as-of ${asOf}: ${staleFeedText(silence, asOf)}` : null;
+  // A book too small to be judged stale still gets a word when the date is months past it (a typo?).
+  const farPast = silence !== null && silence.silentDays > FAR_PAST_DAYS;
+  return silence && (isStale(silence) || farPast) ? `--as-of ${asOf}: ${staleFeedText(silence, asOf)}` : null;
 }
+
+/** Days after the feed's newest order past which any --as-of is questioned. */
+export const FAR_PAST_DAYS = 60;
