@@ -123,6 +123,21 @@ describe('values Table Storage or the scoring cannot hold are bad rows, with fil
     // Without an as-of date (a backtest replays the past and needs later orders), it is kept.
     expect(ordersOf((await readFeed(dir)).book, 'C-1')).toHaveLength(2);
   });
+
+  it('a ticket dated after the as-of date is reported as an order is, not kept and silently unused', async () => {
+    const files = {
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+      'tickets.csv':
+        'ticket_id,customer_id,opened_at,sentiment,status\nT-1,C-1,2026-11-21,negative,open\nT-2,C-1,2027-01-05,negative,open\n',
+    };
+    const { book, report } = await feed(files, { asOf: '2026-11-23' });
+    expect(book.ticketDay.length).toBe(1);
+    expect(report.files[2].rowsKept).toBe(1);
+    expect(problemsOf(report.files[2])).toEqual([
+      [3, 'opened_at: after the as-of date 2026-11-23: "2027-01-05"'],
+    ]);
+  });
 });
 
 describe('what stops the run', () => {
