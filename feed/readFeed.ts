@@ -449,7 +449,12 @@ async function checkTickets(engine: FeedEngine, source: FeedSource, options: Rea
   const columns: ColumnChecks[] = [
     requiredText('ticket_id', 'ticket_id', MAX_ROW_ID_CHARS),
     customerIdChecks,
-    dateChecks('opened_at', 'day', options.asOf === undefined ? undefined : dayOf(options.asOf), options.asOf),
+    dateChecks(
+      'opened_at',
+      'day',
+      options.asOf === undefined ? undefined : dayOf(options.asOf),
+      options.asOf,
+    ),
     {
       column: 'sentiment',
       text: 'sentiment',
