@@ -87,7 +87,9 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     silentAfterDays: r.followUps.silentAfterDays,
   });
   const summaryFeed = (r: Rules) =>
-    hasFeed ? summaryFeedLoader(feedReaderFor(config, r), storage.state, r, config.timeZone) : undefined;
+    hasFeed
+      ? summaryFeedLoader(feedReaderFor(config, r), storage.state, r, config.timeZone, (m) => log.warn(m))
+      : undefined;
   // Who may act on whose customers: the same for a tap on a card and in a tab.
   const access = {
     tenantId: config.bot.tenantId,
@@ -104,14 +106,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     // the feed; a feed that cannot be read leaves its figures out (the card says what is missing).
     summaryCard: async (month) => {
       const load = summaryFeed(rules);
-      const feed = load
-        ? await load(month, options.clock?.() ?? new Date()).catch((error: unknown) => {
-            log.warn('summary without the feed figures: the feed could not be read', {
-              error: String(error),
-            });
-            return {};
-          })
-        : {};
+      const feed = load ? await load(month, options.clock?.() ?? new Date()) : {};
       return (await summaryCardFor(storage, month, { ...summaryOptions(rules), ...feed })).card;
     },
     cardFormat: config.card,

@@ -1,4 +1,5 @@
 import { type Book, isoOfDay } from './book';
+import { plural } from './model/plainWords';
 
 /**
  * Whether the feed is still being kept up to date. A book with no order anywhere for longer than it
@@ -7,11 +8,20 @@ import { type Book, isoOfDay } from './book';
  * lists would be about the export, not the customers.
  */
 
-/** A quiet spell shorter than this never calls a feed stale (a fortnight's holiday closure). */
-export const MIN_STALE_DAYS = 14;
+/**
+ * A silence of this many days or fewer never calls a feed stale: a fortnight's holiday closure
+ * leaves 15 days from the last order before it to the first after it.
+ */
+export const MIN_STALE_DAYS = 15;
 
-/** The year of history whose quiet spells a feed's silence is measured against. */
-const LOOKBACK_DAYS = 365;
+/**
+ * The history whose quiet spells a feed's silence is measured against: a year and a month, so last
+ * year's closure at this time of year is inside it however the dates fell.
+ */
+const LOOKBACK_DAYS = 400;
+
+/** A closure may run a little longer than last year's (the weekends fall differently): this much slack on it. */
+const QUIET_SLACK = 1.25;
 
 /**
  * Fewer customers than this ordering in that year and a silent book says nothing about the export:
@@ -25,15 +35,18 @@ export interface FeedSilence {
   lastOrderDay: number;
   /** Days from it to the as-of day. */
   silentDays: number;
-  /** The longest run of days without any order in the year before the newest order. */
+  /** The longest gap between two order days of the book in the year (and a month) before the newest order. */
   longestQuietDays: number;
   /** Customers with an order in the year before the newest order. */
   customers: number;
   /**
    * Past this many silent days the feed is stale: the rules' feedStaleDays, else the longest quiet
-   * spell (at least MIN_STALE_DAYS); 0 = never (and so for a book of fewer than MIN_CUSTOMERS_TO_JUDGE).
+   * spell with QUIET_SLACK (at least MIN_STALE_DAYS); 0 = never (and so for a book of fewer than
+   * MIN_CUSTOMERS_TO_JUDGE).
    */
   allowedDays: number;
+  /** allowedDays is the rules' feedStaleDays. */
+  fromRules: boolean;
 }
 
 /**
@@ -71,7 +84,11 @@ export function feedSilence(book: Book, asOfDay: number, staleAfterDays?: number
     longestQuietDays,
     customers,
     allowedDays:
-      staleAfterDays ?? (customers < MIN_CUSTOMERS_TO_JUDGE ? 0 : Math.max(MIN_STALE_DAYS, longestQuietDays)),
+      staleAfterDays ??
+      (customers < MIN_CUSTOMERS_TO_JUDGE
+        ? 0
+        : Math.max(MIN_STALE_DAYS, Math.ceil(QUIET_SLACK * longestQuietDays))),
+    fromRules: staleAfterDays !== undefined,
   };
 }
 
@@ -80,14 +97,19 @@ export function isStale(silence: FeedSilence | null): silence is FeedSilence {
   return silence !== null && silence.allowedDays > 0 && silence.silentDays > silence.allowedDays;
 }
 
+/** How long the book is allowed to be silent, and why, in words shared by every message. */
+function allowance(silence: FeedSilence, book: string): string {
+  if (silence.fromRules)
+    return `the rules file allows ${plural(silence.allowedDays, 'day')} without one (feedStaleDays)`;
+  return silence.longestQuietDays > 0
+    ? `${book} never went more than ${plural(silence.longestQuietDays, 'day')} without one in the year before`
+    : `${book} has no earlier quiet spell to compare with`;
+}
+
 /** One sentence on a stale feed, for an admin or a CLI user: what is off and what to check. */
 export function staleFeedText(silence: FeedSilence, asOf: string): string {
-  const since = `the newest order in the feed is on ${isoOfDay(silence.lastOrderDay)}, ${silence.silentDays} days before ${asOf}`;
-  const usual =
-    silence.longestQuietDays > 0
-      ? `in the year before it the book never went more than ${silence.longestQuietDays} days without an order`
-      : 'the book has no earlier quiet spell to compare with';
-  return `${since}, and ${usual}: every customer would look late by the same weeks. Is the export still running?`;
+  const since = `the newest order in the feed is on ${isoOfDay(silence.lastOrderDay)}, ${plural(silence.silentDays, 'day')} before ${asOf}`;
+  return `${since}, and ${allowance(silence, 'the book')}: every customer would look late by the same weeks. Is the export still running?`;
 }
 
 /**
@@ -95,5 +117,5 @@ export function staleFeedText(silence: FeedSilence, asOf: string): string {
  * dates ("Mon 14 Sep").
  */
 export function staleFeedWords(silence: FeedSilence, newest: string): string {
-  return `The order feed looks out of date: its newest order is from ${newest}, ${silence.silentDays} days ago, and your book has never gone more than ${Math.max(1, silence.longestQuietDays)} days without one.`;
+  return `The order feed looks out of date: its newest order is from ${newest}, ${plural(silence.silentDays, 'day')} ago, and ${allowance(silence, 'your book')}.`;
 }

@@ -348,8 +348,8 @@ export const rulesSchema = z.strictObject({
   /**
    * Days without an order anywhere in the feed after which the weekly and daily runs stop and tell
    * the admins, as for a feed that cannot be read (see rules/feedFreshness.ts). Unset: the longest
-   * quiet spell of the book's last year, at least 14 days, and no check on a book of fewer than 10
-   * customers. 0 turns the check off.
+   * quiet spell of the book's last year and a quarter more, at least 15 days, and no check on a book
+   * of fewer than 10 customers. 0 turns the check off.
    */
   feedStaleDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').optional(),
   /** Renames of the columns of a real export (see rules/columnMapping.ts). */

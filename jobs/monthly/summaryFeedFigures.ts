@@ -40,18 +40,30 @@ export function summaryFeedFigures(
   };
 }
 
-/** Reads the feed once, as of the team's today, for a month's summary. */
-export type SummaryFeedLoader = (month: string, now: Date) => Promise<SummaryFeedFigures>;
+/**
+ * Reads the feed once, as of the team's today, for a month's summary. A feed that cannot be read
+ * gives no figures (`warn` hears why): the audit trail is the summary, and the card says what it
+ * was not given, rather than the month's card waiting on the feed.
+ */
+export type SummaryFeedLoader = (month: string, now: Date) => Promise<Partial<SummaryFeedFigures>>;
 
 export function summaryFeedLoader(
   readBook: (asOf: string) => Promise<FeedResult>,
   state: Pick<StateStore, 'getAll'>,
   rules: Rules,
   timeZone: string,
+  warn: (message: string) => void = () => {},
 ): SummaryFeedLoader {
   return async (month, now) => {
     const today = localDate(now.toISOString(), timeZone);
-    const [{ book }, states] = await Promise.all([readBook(today), state.getAll()]);
-    return summaryFeedFigures(book, states.values(), rules, month, today);
+    try {
+      const [{ book }, states] = await Promise.all([readBook(today), state.getAll()]);
+      return summaryFeedFigures(book, states.values(), rules, month, today);
+    } catch (error) {
+      warn(
+        `the ${month} summary goes without the saves that hold and the holdout comparison: ${(error as Error).message}`,
+      );
+      return {};
+    }
   };
 }

@@ -172,7 +172,9 @@ function staleAsError(
   const orders = read.report.files.find((f) => /^orders\./i.test(f.file))?.file ?? 'orders';
   return new FeedError(
     'stale_feed',
-    `${orders}: ${staleFeedText(silence, localDate)} If the business was closed, set "feedStaleDays" in the rules file to the days it may go without an order.`,
+    silence.fromRules
+      ? `${orders}: ${staleFeedText(silence, localDate)}`
+      : `${orders}: ${staleFeedText(silence, localDate)} If the business was closed, set "feedStaleDays" in the rules file to the days it may go without an order.`,
     orders,
   );
 }

@@ -69,6 +69,7 @@ export async function runSummaryCommand(
             storage.state,
             rules,
             config.timeZone,
+            (m) => process.stderr.write(`Warning: ${m}\n`),
           )(month, now)
         : {};
     figures = await summaryCardFor(storage, month, {

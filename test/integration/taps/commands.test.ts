@@ -221,7 +221,7 @@ describe('text commands', () => {
     await say('list');
     expect(lastReply()?.attachments ?? []).toEqual([]);
     expect(lastReply()?.text).toBe(
-      'The order feed looks out of date: its newest order is from Mon 14 Sep, 71 days ago, and your book has never gone more than 7 days without one. ' +
+      'The order feed looks out of date: its newest order is from Mon 14 Sep, 71 days ago, and your book never went more than 7 days without one in the year before. ' +
         'Scored now, every customer would look late, so there is no list until the feed is updated. The weekly run stops on it too and tells your admins.',
     );
   });

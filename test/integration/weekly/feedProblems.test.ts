@@ -100,7 +100,7 @@ describe('bad feed rows in the weekly run', () => {
       adminNotice: 'posted',
     });
     expect(told[0]).toContain(
-      'the newest order in the feed is on 2026-11-16, 28 days before 2026-12-14, and in the year before it the book never went more than 7 days without an order',
+      'the newest order in the feed is on 2026-11-16, 28 days before 2026-12-14, and the book never went more than 7 days without one in the year before',
     );
     expect(told[0]).toContain('No customer was changed and no card was sent');
     expect((await world.storage.state.readAll()).states.size).toBe(0);

@@ -6,6 +6,7 @@ import {
   MIN_CUSTOMERS_TO_JUDGE,
   MIN_STALE_DAYS,
   staleFeedText,
+  staleFeedWords,
 } from '../../../rules/feedFreshness';
 import { bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
 
@@ -31,9 +32,32 @@ describe('feedSilence', () => {
     const book = bookOrderingOn(dates);
     const last = dates[dates.length - 1];
     const at = (days: number) => feedSilence(book, dayOf(last) + days);
-    expect(at(20)).toMatchObject({ silentDays: 20, longestQuietDays: 20, allowedDays: 20 });
-    expect(isStale(at(20))).toBe(false);
-    expect(isStale(at(21))).toBe(true);
+    // A closure may run a little longer than last year's: 20 days with a quarter's slack.
+    expect(at(25)).toMatchObject({ silentDays: 25, longestQuietDays: 20, allowedDays: 25, fromRules: false });
+    expect(isStale(at(25))).toBe(false);
+    expect(isStale(at(26))).toBe(true);
+  });
+
+  it("counts last year's closure at this time of year, however the dates fell (a leap year between)", () => {
+    // Open every day but 22 Dec to 5 Jan, from 2026 to 2028; as of Sun 6 Jan 2029, 16 days after 21 Dec.
+    const dates: string[] = [];
+    for (let t = Date.parse('2026-06-01'); t <= Date.parse('2028-12-21'); t += 86_400_000) {
+      const d = new Date(t).toISOString().slice(0, 10);
+      const md = d.slice(5);
+      if (md >= '12-22' || md <= '01-05') continue;
+      dates.push(d);
+    }
+    const silence = feedSilence(bookOrderingOn(dates), dayOf('2029-01-06'));
+    expect(silence).toMatchObject({ silentDays: 16, longestQuietDays: 16 });
+    expect(isStale(silence)).toBe(false);
+  });
+
+  it("lets a first fortnight's closure pass on a book too new to have had one", () => {
+    // History from June; closed Thu 24 Dec to Wed 6 Jan, so 15 days from the last order to the run.
+    const book = bookOrderingOn(every('2026-06-01', 1, 206));
+    expect(every('2026-06-01', 1, 206).at(-1)).toBe('2026-12-23');
+    expect(isStale(feedSilence(book, dayOf('2027-01-07')))).toBe(false);
+    expect(isStale(feedSilence(book, dayOf('2027-01-08')))).toBe(true);
   });
 
   it('allows at least a fortnight however busy the book is', () => {
@@ -83,7 +107,20 @@ describe('feedSilence', () => {
     const book = bookOrderingOn(every('2026-06-01', 3, 30));
     const silence = feedSilence(book, dayOf('2026-10-28'));
     expect(silence && staleFeedText(silence, '2026-10-28')).toBe(
-      'the newest order in the feed is on 2026-08-27, 62 days before 2026-10-28, and in the year before it the book never went more than 3 days without an order: every customer would look late by the same weeks. Is the export still running?',
+      'the newest order in the feed is on 2026-08-27, 62 days before 2026-10-28, and the book never went more than 3 days without one in the year before: every customer would look late by the same weeks. Is the export still running?',
+    );
+  });
+
+  it('says what the rules allow when they set the limit, and counts in the singular for one day', () => {
+    const book = bookOrderingOn(every('2026-06-01', 1, 60));
+    const ruled = feedSilence(book, dayOf('2026-07-30') + 10, 7);
+    expect(ruled && isStale(ruled)).toBe(true);
+    expect(ruled && staleFeedWords(ruled, 'Thu 30 Jul')).toBe(
+      'The order feed looks out of date: its newest order is from Thu 30 Jul, 10 days ago, and the rules file allows 7 days without one (feedStaleDays).',
+    );
+    const daily = feedSilence(book, dayOf('2026-07-30') + 20);
+    expect(daily && staleFeedWords(daily, 'Thu 30 Jul')).toBe(
+      'The order feed looks out of date: its newest order is from Thu 30 Jul, 20 days ago, and your book never went more than 1 day without one in the year before.',
     );
   });
 });
