@@ -1,4 +1,5 @@
 import { type Book, isoOfDay } from './book';
+import { formatDateNear } from './calendar';
 import { plural } from './model/plainWords';
 
 /**
@@ -112,10 +113,8 @@ export function staleFeedText(silence: FeedSilence, asOf: string): string {
   return `${since}, and ${allowance(silence, 'the book')}: every customer would look late by the same weeks. Is the export still running?`;
 }
 
-/**
- * The same for a rep or a manager, in their words: `newest` is the newest order's day as they read
- * dates ("Mon 14 Sep").
- */
-export function staleFeedWords(silence: FeedSilence, newest: string): string {
+/** The same for a rep or a manager, in their words, with the newest order's day as they read dates. */
+export function staleFeedWords(silence: FeedSilence, today: string, locale = 'en-US'): string {
+  const newest = formatDateNear(isoOfDay(silence.lastOrderDay), today, locale);
   return `The order feed looks out of date: its newest order is from ${newest}, ${plural(silence.silentDays, 'day')} ago, and ${allowance(silence, 'your book')}.`;
 }

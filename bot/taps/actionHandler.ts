@@ -6,15 +6,7 @@ import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
 import type { RepWeek } from '../../jobs/weekly/weeklyLists';
 import type { ListsNow, ListsNowRequest } from '../../jobs/weekly/weeklyPlan';
-import {
-  formatDateNear,
-  isoOfDay,
-  localDate,
-  localMonth,
-  mondayOf,
-  shiftMonth,
-  zonedNow,
-} from '../../rules/calendar';
+import { localDate, localMonth, mondayOf, shiftMonth, zonedNow } from '../../rules/calendar';
 import { type CustomerState, initialState } from '../../rules/customerState';
 import { staleFeedWords } from '../../rules/feedFreshness';
 import { noCounts } from '../../rules/ranking';
@@ -441,10 +433,9 @@ export class ChurnActionHandler implements ActionHandler {
     const lists = await listsNow({ localDate: today, runKey, states: asBefore });
     if ('stale' in lists) {
       // Scored from an export that stopped, every customer would look late: no list, as on Monday.
-      const newest = formatDateNear(isoOfDay(lists.stale.lastOrderDay), today, this.locale);
       return {
         text:
-          `${staleFeedWords(lists.stale, newest)} ` +
+          `${staleFeedWords(lists.stale, today, this.locale)} ` +
           'Scored now, every customer would look late, so there is no list until the feed is updated. The weekly run stops on it too and tells your admins.',
       };
     }

@@ -4,7 +4,7 @@ import { computeMonthlySummary, PRIOR_MONTHS_NEEDED } from '../../jobs/monthly';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
 import { backtest } from '../../rules/backtest';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
-import { formatDateNear, localDate, mondayOf, shiftMonth } from '../../rules/calendar';
+import { localDate, mondayOf, shiftMonth } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { feedSilence, isStale, staleFeedWords } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
@@ -106,8 +106,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
   const staleFeedNotice = (book: Book, day: string): string | null => {
     const silence = feedSilence(book, dayOf(day), deps.rules.feedStaleDays);
     if (!isStale(silence)) return null;
-    const newest = formatDateNear(isoOfDay(silence.lastOrderDay), day, locale);
-    return `${staleFeedWords(silence, newest)} The figures here are as of that feed, so every customer looks later than they are.`;
+    return `${staleFeedWords(silence, day, locale)} The figures here are as of that feed, so every customer looks later than they are.`;
   };
   const ownerScope = (user: TabUser) => (seesAll(user) ? null : user.email);
 
