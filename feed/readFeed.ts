@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Book, type Customer, dayOf, MAX_CUSTOMER_ID_CHARS } from '../rules/book';
+import { type Book, type Customer, dayOf, MAX_CUSTOMER_ID_CHARS, sharedOwners } from '../rules/book';
 import { type ColumnMapping, ORDER_COLUMNS, TICKET_COLUMNS } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { resolveColumns } from './feedColumns';
@@ -283,11 +283,12 @@ async function checkCustomers(
       FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id
       WHERE c.kind IS NULL AND c.rid <> f.frid;`);
   const customers: Customer[] = [];
+  const owner = sharedOwners();
   await engine.chunks(
     // In the table's order (idx): a sorted stream of 1M names could not spill.
     'SELECT customer_id, name, owner, mv, idx FROM cust',
     (column, rows) => {
-      const [id, name, owner, mv, idx] = [column(0), column(1), column(2), column(3), column(4)];
+      const [id, name, ownerOf, mv, idx] = [column(0), column(1), column(2), column(3), column(4)];
       for (let r = 0; r < rows; r++) {
         if (idx(r) !== customers.length)
           throw new Error(`cust came back out of order (row ${customers.length})`);
@@ -295,7 +296,7 @@ async function checkCustomers(
         customers.push({
           id: String(id(r)),
           name: String(name(r)),
-          owner: String(owner(r)),
+          owner: owner(String(ownerOf(r))),
           monthlyValue: monthlyValue === null ? null : Number(monthlyValue),
         });
       }

@@ -21,6 +21,21 @@ export interface Customer {
   monthlyValue: number | null;
 }
 
+/**
+ * Hands back one copy of each rep's address however many rows carry it. The weekly run holds every
+ * customer, and every stored state, while it plans: at a million customers a copy per row costs
+ * about 40 MB of a 2 GB instance.
+ */
+export function sharedOwners(): (owner: string) => string {
+  const seen = new Map<string, string>();
+  return (owner) => {
+    const shared = seen.get(owner);
+    if (shared !== undefined) return shared;
+    seen.set(owner, owner);
+    return owner;
+  };
+}
+
 /** Ticket sentiment codes stored in `ticketSentiment`. */
 export const SENTIMENT = { negative: -1, neutral: 0, positive: 1 } as const;
 

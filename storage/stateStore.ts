@@ -1,4 +1,5 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { sharedOwners } from '../rules/book';
 import type { CustomerState } from '../rules/customerState';
 import { sameCustomerState } from '../rules/customerState';
 import { chunkForTransactions, runLimited } from './batches';
@@ -17,6 +18,20 @@ export interface StateRead {
 export interface StateSnapshot {
   states: Map<string, CustomerState>;
   etags: Map<string, string>;
+}
+
+/** A snapshot filled row by row as the pages come in, each rep's address kept once (sharedOwners). */
+export function snapshotBuilder(): { snapshot: StateSnapshot; add(row: StateRead): void } {
+  const snapshot: StateSnapshot = { states: new Map(), etags: new Map() };
+  const owner = sharedOwners();
+  return {
+    snapshot,
+    add({ state, etag }) {
+      state.owner = owner(state.owner);
+      snapshot.states.set(state.customerId, state);
+      snapshot.etags.set(state.customerId, etag);
+    },
+  };
 }
 
 /**
@@ -110,17 +125,14 @@ export class TableStateStore implements StateStore {
   }
 
   async readAll(): Promise<StateSnapshot> {
-    const snapshot: StateSnapshot = { states: new Map(), etags: new Map() };
+    const snapshot = snapshotBuilder();
     let continuationToken: string | undefined;
     do {
       const page = await this.readPage(1000, continuationToken);
-      for (const { state, etag } of page.rows) {
-        snapshot.states.set(state.customerId, state);
-        snapshot.etags.set(state.customerId, etag);
-      }
+      for (const row of page.rows) snapshot.add(row);
       continuationToken = page.continuationToken;
     } while (continuationToken);
-    return snapshot;
+    return snapshot.snapshot;
   }
 
   private async readPage(
