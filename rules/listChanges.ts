@@ -3,7 +3,7 @@ import type { CustomerState } from './customerState';
 import { ordersEnd } from './features';
 import { chancePercent } from './noOrderChance';
 import type { Rules } from './rulesSchema';
-import { type ScoredBook, scoreBook } from './scoreBook';
+import { type ScoredBook, type ScoredCustomer, scoreBook } from './scoreBook';
 
 /** What changed for one listed customer since last week. */
 export type ListChange =
@@ -31,6 +31,16 @@ export function risePoints(now: number, before: number): number {
   return chancePercent(now) - chancePercent(before);
 }
 
+/**
+ * True when the customer ordered on or after the day they were first listed in the cycle: nobody
+ * who ordered on the day of a run is listed by it (they are on time), so the order came after the
+ * card. Off last week's list after such an order, they left it by ordering ("Back on track"): a new
+ * listing is a new slip, not the old one going on.
+ */
+function orderedSinceListed(c: ScoredCustomer, surfacedAt: string): boolean {
+  return c.lastOrderDay !== null && c.lastOrderDay >= dayOf(surfacedAt);
+}
+
 /** This week's scoring and what changed since last week's. */
 export interface WeekWithChanges {
   scored: ScoredBook;
@@ -42,8 +52,10 @@ export interface WeekWithChanges {
 /**
  * Scores the book as of `asOfDay` and as of a week earlier, and says for each listed customer what
  * changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
- * listed before in this slip cycle (the stored surfacedAt, else last week's list, any page), else `new`. Who was
- * on last week's list and has ordered since is "back on track".
+ * listed before in this slip cycle (the stored surfacedAt, else last week's list, any page), else `new`.
+ * A customer who left the list by ordering and is listed again is `new`: the weekly run then starts
+ * their cycle anew (jobs/weekly/weeklyStates.ts). Who was on last week's list and has ordered since is
+ * "back on track".
  */
 export function scoreWeekWithChanges(
   book: Book,
@@ -73,10 +85,15 @@ export function scoreWeekWithChanges(
     };
     if (c.rank !== null) {
       const surfacedAt = states.get(c.customerId)?.surfacedAt ?? null;
+      const onLastWeeksList = before.rank !== null;
       const rise = c.listChance - before.listChance;
-      if (before.rank !== null && rise >= WORSE_BY)
+      if (onLastWeeksList && rise >= WORSE_BY)
         changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
-      else if (surfacedAt !== null && dayOf(surfacedAt) < asOfDay)
+      else if (
+        surfacedAt !== null &&
+        dayOf(surfacedAt) < asOfDay &&
+        (onLastWeeksList || !orderedSinceListed(c, surfacedAt))
+      )
         changes.set(c.customerId, { kind: 'still', week: Math.floor((asOfDay - dayOf(surfacedAt)) / 7) + 1 });
       // On last week's list, on its card or a later page (the card counts those as "on your list"
       // too, and "worse" goes by the same): not new.

@@ -49,7 +49,7 @@ export function planWeek(
   const { scored } = since;
   const holdout = splitHoldout(scored.customers, previous, rules, runKey);
   const customers = holdout.customers.map((c) => onDeliveredCard(c, delivered));
-  const states = nextStates(customers, previous, localDate, holdout);
+  const states = nextStates(customers, previous, localDate, holdout, since.changes);
   // A card's buttons act on its customers' state rows and judge them by surfacedAt: those rows must
   // be there before the card is.
   const isFirst = (c: ScoredCustomer, next: CustomerState) => {
