@@ -68,6 +68,13 @@ const stored = (plan: WeekPlan, id: string) => [...plan.first, ...plan.rest].fin
 describe('several weeks in a row', () => {
   const [w46, w47, w48, w49] = weeksInARow(['2026-11-09', '2026-11-16', '2026-11-23', '2026-11-30']);
 
+  it("the first run's card is all new: there was no card the week before to be worse or still against", () => {
+    expect(anasCard(w46.plan)).toEqual({
+      rows: { alder: { kind: 'new' }, birch: { kind: 'new' } },
+      back: [],
+    });
+  });
+
   it('a customer who left the list by ordering and slipped again is new on it, and their weeks count from then', () => {
     expect(anasCard(w46.plan).rows.birch).toBeDefined();
     // 16 Nov: Birch ordered on the 10th and is off the list, and the card says so.
