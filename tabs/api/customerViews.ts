@@ -28,7 +28,11 @@ export function customerRow(state: CustomerState, scored: ScoredCustomer | undef
     customerId: state.customerId,
     name: state.name,
     owner: state.owner,
-    kind: customerKind(state, daysSinceLastOrder),
+    kind: customerKind(
+      state,
+      daysSinceLastOrder,
+      scored?.lastOrderDay != null ? isoOfDay(scored.lastOrderDay) : null,
+    ),
     band: state.band,
     score,
     monthlyValue,

@@ -6,7 +6,7 @@ import { repWeeks } from '../../../jobs/weekly/weeklyLists';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { customerKind } from '../../../tabs/api/customerKinds';
-import { scoredById, scoredWeeks } from '../../../tabs/api/customerViews';
+import { customerRow, scoredById, scoredWeeks } from '../../../tabs/api/customerViews';
 import { customerPageLink } from '../../../tabs/api/deepLink';
 import {
   accuracyWords,
@@ -78,6 +78,19 @@ describe('customer kinds: what the rep did, then the kind of name the weekly run
     expect(customerKind({ ...base, band: 'watch', segment: 'slipping' }, 40)).toBe('watch');
     expect(customerKind({ ...base, band: 'watch', segment: 'not_back' }, 40)).toBe('watch');
     expect(customerKind(base, 40)).toBe('steady');
+  });
+
+  it('reached out to and ordered since is not "reached out, not back yet": they are back', () => {
+    const called = { ...base, segment: null, surfacedAt: '2026-11-16', lastContact: '2026-11-17' };
+    expect(customerKind(called, 4, '2026-11-19')).toBe('steady');
+    // An order on the day of the call is no answer to it (the follow-ups go by the same).
+    expect(customerKind(called, 6, '2026-11-17')).toBe('not_back_yet');
+    // From the row: today's scoring has the last order (every Monday, the last on 16 Nov).
+    const scored = scoredBook([{ id: 'C-1', owner: 'ana@x.example', monthlyValue: 1000, slip: false }]);
+    const ordered = scored.customers[0];
+    const calledEarlier = { ...called, surfacedAt: '2026-11-09', lastContact: '2026-11-10' };
+    expect(customerRow(calledEarlier, ordered).kind).toBe('steady');
+    expect(customerRow({ ...calledEarlier, lastContact: '2026-11-16' }, ordered).kind).toBe('not_back_yet');
   });
 
   it('a row stored before the kinds (no segment) reads as it did: lapsed past 180 days, else at risk as slipping', () => {
