@@ -87,7 +87,9 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
   const recoveredValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'monthly'));
   const secondOrderValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'second_order'));
   const customersWonBack = new Set(wonBack.map((r) => r.customerId)).size;
-  const cohort = flaggedCohort(of('surfaced'), wonBack);
+  const cohort = flaggedCohort(of('surfaced'), wonBack, (save) =>
+    flaggedBefore(save, history.get(save.customerId) ?? [], stands),
+  );
   const timings = wonBack
     .map((r) => daysToWinBack(r, history.get(r.customerId) ?? [], stands, o.timeZone))
     .filter((d): d is number => d !== null);
@@ -114,6 +116,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     saves: wonBack.length,
     winBackRate: figures.surfaced === 0 ? null : cohort.wonBack / figures.surfaced,
     savesOfEarlierFlags: cohort.savesOfEarlierFlags,
+    savesNotFlagged: cohort.savesNotFlagged,
     medianDaysToWinBack: median(timings),
     winBacksTimed: timings.length,
     losses,
@@ -146,12 +149,14 @@ function cardDelivered(row: AuditRow, deliveries: ReadonlyMap<string, ReadonlySe
 /**
  * The win-back rate's cohort: of the customers flagged this month, how many were won back after their
  * first flag of the month; and the month's saves outside it (customers flagged in an earlier month, or
- * saved before this month's flag). Counting those in the rate put it over 100%; they are said apart.
+ * saved before this month's flag). Counting those in the rate put it over 100%; they are said apart,
+ * as flagged earlier or, when no list had flagged the customer at the time (`flaggedBefore`), not.
  */
 function flaggedCohort(
   flags: readonly AuditRow[],
   saves: readonly AuditRow[],
-): { wonBack: number; savesOfEarlierFlags: number } {
+  flaggedBefore: (save: AuditRow) => boolean,
+): { wonBack: number; savesOfEarlierFlags: number; savesNotFlagged: number } {
   const firstFlag = new Map<string, string>();
   for (const f of flags) {
     const seen = firstFlag.get(f.customerId);
@@ -161,10 +166,26 @@ function flaggedCohort(
     const flaggedAt = firstFlag.get(save.customerId);
     return flaggedAt !== undefined && flaggedAt <= save.at;
   };
+  const outside = saves.filter((r) => !inCohort(r));
   return {
     wonBack: new Set(saves.filter(inCohort).map((r) => r.customerId)).size,
-    savesOfEarlierFlags: saves.filter((r) => !inCohort(r)).length,
+    savesOfEarlierFlags: outside.filter(flaggedBefore).length,
+    savesNotFlagged: outside.filter((r) => !flaggedBefore(r)).length,
   };
+}
+
+/**
+ * True when a list had flagged the customer before the save: the state the save was tapped on was in
+ * a slip cycle (its snapshot's surfacedAt, which only a listing sets), or a standing `surfaced` row
+ * precedes it. A row without a snapshot cannot tell and counts as flagged, as before.
+ */
+function flaggedBefore(
+  save: AuditRow,
+  customerRows: readonly AuditRow[],
+  stands: (id: string) => boolean,
+): boolean {
+  if (!save.snapshot || save.snapshot.surfacedAt !== null) return true;
+  return customerRows.some((r) => r.action === 'surfaced' && r.at < save.at && stands(r.id));
 }
 
 function sumValues(rows: readonly AuditRow[]): number {

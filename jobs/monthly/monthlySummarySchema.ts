@@ -129,6 +129,11 @@ export const monthlySummarySchema = z.object({
   winBackRate: z.number().min(0).max(1).nullable(),
   /** Saves of the month outside that cohort (customers flagged in an earlier month): said beside the rate. */
   savesOfEarlierFlags: count.default(0),
+  /**
+   * Saves of customers no list had flagged at the time (a save recorded from the tab of a customer
+   * the lists never named in that slip): said apart, not as "flagged earlier".
+   */
+  savesNotFlagged: count.default(0),
   medianDaysToWinBack: z.number().nonnegative().nullable(),
   /** Saves whose surfacing date was known (the median's sample size). */
   winBacksTimed: count,

@@ -81,7 +81,7 @@ export function facts(
 
 /**
  * The rate of this month's flagged customers won back (n/a when nobody was flagged), then the saves
- * of customers flagged earlier, which the rate leaves out.
+ * the rate leaves out: of customers flagged earlier, and of customers no list had flagged.
  */
 function winBackRateText(
   s: MonthlySummary,
@@ -89,9 +89,13 @@ function winBackRateText(
   plural: (count: number, one: string, many: string) => string,
 ): string {
   const rate = s.winBackRate === null ? 'n/a: no one was flagged this month' : pct(s.winBackRate);
-  const earlier = s.savesOfEarlierFlags;
-  if (earlier === 0) return rate;
-  return `${rate}; ${plural(earlier, 'save', 'saves')} of ${earlier === 1 ? 'a customer' : 'customers'} flagged earlier`;
+  const saves = (n: number, what: string) =>
+    `${plural(n, 'save', 'saves')} of ${n === 1 ? 'a customer' : 'customers'} ${what}`;
+  const apart = [
+    ...(s.savesOfEarlierFlags > 0 ? [saves(s.savesOfEarlierFlags, 'flagged earlier')] : []),
+    ...(s.savesNotFlagged > 0 ? [saves(s.savesNotFlagged, 'not flagged at the time')] : []),
+  ];
+  return [rate, ...apart].join('; ');
 }
 
 /** The follow-ups' and the saves' facts: only those with something to say. */
