@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatCount } from '../../cards/format';
 import { daysBetween, localDate, MONTH_KEY, monthName } from '../../rules/calendar';
+import type { ValueKind } from '../../rules/customerState';
 import type { SaveHolding } from '../../rules/followUps';
 import { DEFAULT_SILENT_AFTER_DAYS } from '../../rules/rulesSchema';
 import { type AuditRow, newAuditRowSchema, valueKindOf } from '../../storage/auditRow';
@@ -135,8 +136,27 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
       later.filter((r) => r.action !== 'undo' && stands(r.id)),
       { timeZone: o.timeZone, silentAfterDays: o.silentAfterDays },
     ),
-    savesHeld: savesHeldFigures(input.saves?.saves ?? null, input.saves?.asOf ?? null),
+    savesHeld: savesHeldFigures(input.saves?.saves ?? null, input.saves?.asOf ?? null, (save) =>
+      recordedKind(save, history.get(save.customerId) ?? [], stands, o.timeZone),
+    ),
   };
+}
+
+/**
+ * What the value recorded with a save is: the kind its standing `won_back` row of that day was
+ * tapped on (a one-order customer's save records a second order). Monthly when the row is not among
+ * the rows read (a save older than the months before).
+ */
+function recordedKind(
+  save: SaveHolding,
+  customerRows: readonly AuditRow[],
+  stands: (id: string) => boolean,
+  timeZone: string,
+): ValueKind {
+  const row = customerRows
+    .filter((r) => r.action === 'won_back' && stands(r.id) && localDate(r.at, timeZone) === save.wonBackOn)
+    .sort((a, b) => b.at.localeCompare(a.at))[0];
+  return row ? valueKindOf(row) : 'monthly';
 }
 
 /** True when the weekly run that wrote this `surfaced` row delivered the owner's card (or is not known). */

@@ -102,6 +102,8 @@ const savesHeldSchema = z.object({
   checks: z.array(heldCheckSchema),
   /** Monthly value recorded with those saves... */
   valueRecorded: money,
+  /** ...and the second orders recorded with saves of one-order customers: one order's worth each, not monthly. */
+  valueRecordedSecondOrder: money.default(0),
   /** ...and what those customers actually ordered since their saves. */
   valueRetained: money,
 });

@@ -133,9 +133,14 @@ function followUpFacts(
       'Saves that held',
       checks.length > 0 ? checks.join('; ') : `none ${h.saves === 1 ? 'is' : 'are'} old enough yet`,
     ]);
+    // A one-order customer's save recorded one order's worth: not monthly revenue, said apart.
+    const recorded = [
+      ...(h.valueRecorded > 0 || h.valueRecordedSecondOrder === 0 ? [`${money(h.valueRecorded)}/month`] : []),
+      ...(h.valueRecordedSecondOrder > 0 ? [`${money(h.valueRecordedSecondOrder)} in second orders`] : []),
+    ];
     out.push([
       'Value retained since the saves',
-      `${money(h.valueRetained)} ordered (recorded ${money(h.valueRecorded)}/month)`,
+      `${money(h.valueRetained)} ordered (recorded ${recorded.join(' and ')})`,
     ]);
   }
   return out;
