@@ -9,7 +9,9 @@ import { type ScoredBook, type ScoredCustomer, scoreBook } from './scoreBook';
 export type ListChange =
   | { kind: 'new' }
   | { kind: 'worse'; points: number }
-  | { kind: 'still'; week: number | null };
+  | { kind: 'still'; week: number | null }
+  /** Listed earlier in this slip (first on `since`, `YYYY-MM-DD`), not on last week's list, not ordering since. */
+  | { kind: 'back'; since: string };
 
 /** A customer on last week's list who ordered again since and left it. */
 export interface BackOnTrack {
@@ -71,7 +73,8 @@ export interface WeekWithChanges {
 /**
  * Scores the book as of `asOfDay` and as of a week earlier, and says for each listed customer what
  * changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
- * listed before in this slip cycle (the stored surfacedAt, else last week's list, any page), else `new`.
+ * on last week's list (any page; the week of the slip from the stored surfacedAt), else `back` when
+ * listed earlier in this slip cycle and not ordering since, else `new`.
  * Last week's list is the replay of a week earlier against the stored states, believed only for a
  * customer a run stored as listed (storedAsListed).
  * A customer who left the list by ordering and is listed again is `new`: the weekly run then starts
@@ -112,17 +115,19 @@ export function scoreWeekWithChanges(
       // A first card must not say "worse" against a chance nobody was shown (storedAsListed).
       const onLastWeeksList = before.rank !== null && wasListed(c.customerId);
       const rise = c.listChance - before.listChance;
+      const listedEarlier = surfacedAt !== null && dayOf(surfacedAt) < asOfDay;
       if (onLastWeeksList && rise >= WORSE_BY)
         changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
-      else if (
-        surfacedAt !== null &&
-        dayOf(surfacedAt) < asOfDay &&
-        (onLastWeeksList || !orderedSinceListed(c, surfacedAt))
-      )
+      else if (onLastWeeksList && listedEarlier)
         changes.set(c.customerId, { kind: 'still', week: Math.floor((asOfDay - dayOf(surfacedAt)) / 7) + 1 });
       // On last week's list, on its card or a later page (the card counts those as "on your list"
       // too, and "worse" goes by the same): not new.
       else if (onLastWeeksList) changes.set(c.customerId, { kind: 'still', week: null });
+      // Off last week's list (paused after a call, cooling down, under the chance) with no order
+      // since the slip was first listed: the same slip, back, not "still on your list (week 4)"
+      // on its second card.
+      else if (listedEarlier && !orderedSinceListed(c, surfacedAt))
+        changes.set(c.customerId, { kind: 'back', since: surfacedAt });
       else changes.set(c.customerId, { kind: 'new' });
     } else if (before.surfaced && wasListed(c.customerId)) {
       const i = c.index;

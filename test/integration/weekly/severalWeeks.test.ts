@@ -143,7 +143,7 @@ describe('six Mondays of real use', () => {
       const rows: Record<string, string> = {};
       for (const c of weeklyRows(saved)) {
         const at = all.indexOf(c.name);
-        rows[c.name] = all.slice(at).find((t) => /^(New on|Still on|Worse:)/.test(t)) ?? '';
+        rows[c.name] = all.slice(at).find((t) => /^(New on|Still on|Back on your|Worse:)/.test(t)) ?? '';
       }
       cards.set(row.repId, {
         headline: all[0],
@@ -288,15 +288,16 @@ describe('six Mondays of real use', () => {
     expect(saved.message).toBe('Recorded: Fir won back (a $800 second order).');
   });
 
-  it('30 Nov: the paused are back when the pause ends; the week counts from when their slip was listed', async () => {
+  it('30 Nov: the paused are back when the pause ends, and the card says back, not still', async () => {
     const week = await monday('2026-11-30');
     // Birch: 37% on last week's card, 47% now. Cedar, listed on 9 Nov and never ordering since, was
-    // paused two weeks: its slip's fourth week. Larch ordered after the call: a new slip.
+    // paused two weeks: back, on its second card, not "still (week 4)". Larch ordered after the
+    // call: a new slip.
     expect(week.get(ANA)).toMatchObject({
       headline: 'Week 49 · 3 slipping',
       rows: {
         Alder: 'Still on your list (week 4)',
-        Cedar: 'Still on your list (week 4)',
+        Cedar: 'Back on your list (first flagged Mon 9 Nov)',
         Birch: 'Worse: chance of no order up 10 points',
       },
     });

@@ -24,6 +24,7 @@ const customers: CustomerRow[] = [
   { id: 'birch', name: 'Birch', owner: ANA, monthlyValue: 1200 },
   { id: 'ginkgo', name: 'Ginkgo', owner: ANA, monthlyValue: 800 },
   { id: 'larch', name: 'Larch', owner: ANA, monthlyValue: 1100 },
+  { id: 'cedar', name: 'Cedar', owner: ANA, monthlyValue: 1000 },
 ];
 const orders: OrderRow[] = [
   // Stops after 19 October: slipping from 9 November on, and never back.
@@ -36,13 +37,17 @@ const orders: OrderRow[] = [
   // Stops after 26 October; Ana reaches out on Tuesday 10 November (below) and Larch orders on the 12th.
   ...weekly('larch', '2026-06-01', '2026-10-26'),
   { customerId: 'larch', date: '2026-11-12', amount: 300 },
+  // Stops after 19 October; Ana reaches out on 10 November (paused two weeks) and Cedar never orders.
+  ...weekly('cedar', '2026-06-01', '2026-10-19'),
 ];
 
 /** The reps' taps after each Monday's card, as the state rows they leave (before the next run). */
 const taps: Record<string, (states: Map<string, CustomerState>) => void> = {
   '2026-11-09': (states) => {
-    const larch = states.get('larch');
-    if (larch) states.set('larch', { ...larch, lastContact: '2026-11-10' });
+    for (const id of ['larch', 'cedar']) {
+      const called = states.get(id);
+      if (called) states.set(id, { ...called, lastContact: '2026-11-10' });
+    }
   },
 };
 
@@ -83,7 +88,12 @@ describe('several weeks in a row', () => {
 
   it("the first run's card is all new: there was no card the week before to be worse or still against", () => {
     expect(anasCard(w46.plan)).toEqual({
-      rows: { alder: { kind: 'new' }, birch: { kind: 'new' }, larch: { kind: 'new' } },
+      rows: {
+        alder: { kind: 'new' },
+        birch: { kind: 'new' },
+        larch: { kind: 'new' },
+        cedar: { kind: 'new' },
+      },
       back: [],
     });
   });
@@ -105,6 +115,13 @@ describe('several weeks in a row', () => {
     // Larch was on 9 Nov's card; the contact on the 10th came after it, and paused them since.
     expect(anasCard(w47.plan).back).toEqual(['Birch ordered 2026-11-10', 'Larch ordered 2026-11-12']);
     expect(anasCard(w47.plan).rows.larch).toBeUndefined();
+  });
+
+  it('a customer off the list while paused, who never ordered, is back on it: not "still on your list (week 4)"', () => {
+    expect([w47, w48].map(({ plan }) => anasCard(plan).rows.cedar)).toEqual([undefined, undefined]);
+    expect(anasCard(w49.plan).rows.cedar).toEqual({ kind: 'back', since: '2026-11-09' });
+    // The same slip: its cycle goes on from its first listing.
+    expect(stored(w49.plan, 'cedar')?.surfacedAt).toBe('2026-11-09');
   });
 
   it('a customer who never ordered stays on the list, week after week', () => {
