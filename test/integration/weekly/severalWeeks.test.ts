@@ -250,10 +250,13 @@ describe('six Mondays of real use', () => {
   it("the second week's taps: lost for good, and a save recorded in the tab, undone and recorded again", async () => {
     await tap('2026-11-17', ANA, lost('elm', 'competitor', 'went to Sysco'));
     const tab = tabs('2026-11-17');
+    const hazelBefore = await state('hazel');
     now = new Date('2026-11-17T16:00:00Z');
     await tab.act(user(BEN), 'hazel', { action: 'won_back' });
+    expect(await state('hazel')).toMatchObject({ wonBackAt: '2026-11-17', recoveredValue: 2000 });
     now = new Date('2026-11-19T16:00:00Z');
     await tab.act(user(BEN), 'hazel', { action: 'undo' });
+    expect(await state('hazel')).toEqual(hazelBefore);
     now = new Date('2026-11-20T16:00:00Z');
     const again = await tab.act(user(BEN), 'hazel', { action: 'won_back', value: '1500' });
     expect(again.message).toBe('Recorded: Hazel won back ($1,500 a month).');
