@@ -29,8 +29,13 @@ export function followUpText(reason: FollowUpReason, money: Money, locale: strin
       const silent = `No order in the ${plural(reason.days, 'day')} since you reached out (${date(reason.contactOn)})`;
       return asks ? `${silent}: mark lost, went quiet?` : `${silent}.`;
     }
-    case 'save_slipping':
-      return `Won back on ${date(reason.wonBackOn)}, now ${plural(reason.daysSinceOrder, 'day')} without an order (usually every ${Math.round(reason.cadenceDays)}): slipping again.`;
+    case 'save_slipping': {
+      // Only a customer's own rhythm is theirs to be "usually" on; too few orders, the book's gap.
+      const gap = Math.round(reason.cadenceDays);
+      const rhythm =
+        reason.ownRhythm === false ? `the book's usual gap is ${plural(gap, 'day')}` : `usually every ${gap}`;
+      return `Won back on ${date(reason.wonBackOn)}, now ${plural(reason.daysSinceOrder, 'day')} without an order (${rhythm}): slipping again.`;
+    }
   }
 }
 

@@ -86,8 +86,11 @@ export function countsText(counts: NonNullable<WeeklyCardData['counts']>, locale
   return parts.length > 0 ? parts.join(' · ') : 'nobody on your list';
 }
 
-/** What changed since last week, in words: `New on your list`, `Worse: ...`, `Still on your list (week 3)`. */
-export function changeText(change: ListChange): string {
+/**
+ * What changed since last week, in words: `New on your list`, `Worse: ...`, `Still on your list (week 3)`,
+ * `Back on your list (first flagged Mon 9 Nov)`.
+ */
+export function changeText(change: ListChange, locale = 'en-US'): string {
   switch (change.kind) {
     case 'new':
       return 'New on your list';
@@ -95,6 +98,8 @@ export function changeText(change: ListChange): string {
       return `Worse: chance of no order up ${Math.round(change.points)} points`;
     case 'still':
       return change.week === null ? 'Still on your list' : `Still on your list (week ${change.week})`;
+    case 'back':
+      return `Back on your list (first flagged ${formatShortDate(change.since, locale)})`;
   }
 }
 
@@ -202,7 +207,7 @@ function viewModel(data: ParsedWeeklyCardData) {
         bandText: status.text,
         bandColor: status.color,
         hasChange: Boolean(c.change),
-        changeText: c.change ? changeText(c.change) : '',
+        changeText: c.change ? changeText(c.change, data.locale) : '',
         hasOutlook: Boolean(c.outlook),
         outlookText: truncate(c.outlook ?? '', MAX_REASON_CHARS),
         reasons: c.reasons.slice(0, MAX_REASONS_SHOWN).map((r) => ({ text: truncate(r, MAX_REASON_CHARS) })),

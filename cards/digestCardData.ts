@@ -14,6 +14,7 @@ const reasonSchema = z.discriminatedUnion('kind', [
     wonBackOn: isoDate,
     daysSinceOrder: days,
     cadenceDays: z.number().finite().positive(),
+    ownRhythm: z.boolean().optional(),
   }),
 ]);
 

@@ -1,4 +1,4 @@
-import type { Band } from '../rules/customerState';
+import type { Band, ValueKind } from '../rules/customerState';
 
 // Dates are the calendar's (rules/calendar.ts): the plan table's days are worded there too.
 export { formatShortDate } from '../rules/calendar';
@@ -21,6 +21,14 @@ export function formatExactMoney(amount: number, currency: string, locale: strin
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   }).format(amount);
+}
+
+/**
+ * A value won back in words: `$1,500 a month`, or for a one-order customer `a $800 second order`,
+ * one order's worth and not monthly revenue (the card's outcome line says it alike).
+ */
+export function wonBackValueWords(value: number, valueKind: ValueKind, money: (n: number) => string): string {
+  return valueKind === 'second_order' ? `a ${money(value)} second order` : `${money(value)} a month`;
 }
 
 /**

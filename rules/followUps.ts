@@ -14,7 +14,18 @@ export type FollowUpReason =
   | { kind: 'no_order'; contactOn: string; days: number }
   | { kind: 'ordered'; contactOn: string; orderOn: string; amount: number }
   | { kind: 'silent'; contactOn: string; days: number }
-  | { kind: 'save_slipping'; wonBackOn: string; daysSinceOrder: number; cadenceDays: number };
+  | {
+      kind: 'save_slipping';
+      wonBackOn: string;
+      daysSinceOrder: number;
+      cadenceDays: number;
+      /**
+       * False when the customer has too few orders for a rhythm of their own and `cadenceDays` is the
+       * book's usual gap: "usually every 7" would be said of a customer who ordered twice, 72 days apart.
+       * Cards stored before it have none (their rhythm was taken as the customer's).
+       */
+      ownRhythm?: boolean;
+    };
 
 /** One customer's follow-up due today. */
 export interface FollowUp {
@@ -94,20 +105,26 @@ export function orderedBetween(lookup: OrderLookup, i: number, afterDay: number,
 
 /**
  * Late against their own rhythm as of `asOfDay`: the days since the last order reach
- * `lateFactor` times their cadence. Returns the day they became late, or null when they are not.
+ * `lateFactor` times their cadence (the book's usual gap for a customer with too few orders for one,
+ * `ownRhythm` false). Returns the day they became late, or null when they are not.
  */
 export function lateSince(
   lookup: OrderLookup,
   i: number,
   asOfDay: number,
   lateFactor: number,
-): { since: number; daysSinceOrder: number; cadenceDays: number } | null {
+): { since: number; daysSinceOrder: number; cadenceDays: number; ownRhythm: boolean } | null {
   const ctx = lookup.context();
   const f = computeFeatures(lookup.book, i, { ...ctx, asOfDay }, emptyFeatures());
   if (f.orderCount === 0) return null;
   const since = f.lastOrderDay + Math.ceil(lateFactor * f.cadenceDays);
   if (asOfDay < since) return null;
-  return { since, daysSinceOrder: f.daysSinceLastOrder, cadenceDays: f.cadenceDays };
+  return {
+    since,
+    daysSinceOrder: f.daysSinceLastOrder,
+    cadenceDays: f.cadenceDays,
+    ownRhythm: f.cadenceIsOwn,
+  };
 }
 
 /** What is due for one customer today, or null (lost, snoozed, nothing due in the window). */
@@ -181,6 +198,7 @@ function dueStep(
       wonBackOn: state.wonBackAt,
       daysSinceOrder: late.daysSinceOrder,
       cadenceDays: late.cadenceDays,
+      ownRhythm: late.ownRhythm,
     } as const;
     return { reason, due: late.since, autoLose: false };
   }

@@ -12,7 +12,7 @@ export interface GateInput {
   band: Band;
   monthlyValue: number;
   /** What the product remembers; undefined for a customer it has not seen yet. */
-  state?: Pick<CustomerState, 'status' | 'lastContact' | 'wonBackAt'>;
+  state?: Pick<CustomerState, 'status' | 'lostAt' | 'lastContact' | 'wonBackAt'>;
 }
 
 // One shared, frozen result per outcome: a million customers need no million small objects.
@@ -25,13 +25,21 @@ const STOPPED: Readonly<Record<Gate, GateResult>> = Object.freeze({
   below_floor: Object.freeze({ surfaced: false, gate: 'below_floor' }),
 });
 
-/** Runs the gates in order (at risk, not lost, not paused, not cooling down, above the value floor). */
+/**
+ * Runs the gates in order (at risk, not lost, not paused, not cooling down, above the value floor)
+ * as of `asOfDay`: a tap dated after it had not happened yet. The weekly run replays last week's
+ * list against this week's states, and a customer a rep reached out to (or won back, or marked lost)
+ * after last week's card was still on it: left out, one who then ordered was never "back on track".
+ */
 export function classifyGates(input: GateInput, rules: Rules, asOfDay: number): GateResult {
   const { state } = input;
+  const by = (date: string | null): date is string => date !== null && dayOf(date) <= asOfDay;
   if (input.band !== 'at_risk') return STOPPED.not_at_risk;
-  if (state?.status === 'lost') return STOPPED.lost;
-  if (state?.lastContact && asOfDay < dayOf(state.lastContact) + rules.pauseDays) return STOPPED.paused;
-  if (state?.wonBackAt && asOfDay < dayOf(state.wonBackAt) + rules.coolDownDays) return STOPPED.cooling_down;
+  if (state?.status === 'lost' && (state.lostAt === null || by(state.lostAt))) return STOPPED.lost;
+  if (state && by(state.lastContact) && asOfDay < dayOf(state.lastContact) + rules.pauseDays)
+    return STOPPED.paused;
+  if (state && by(state.wonBackAt) && asOfDay < dayOf(state.wonBackAt) + rules.coolDownDays)
+    return STOPPED.cooling_down;
   if (!(input.monthlyValue > rules.valueFloor)) return STOPPED.below_floor;
   return SURFACED;
 }

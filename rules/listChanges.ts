@@ -3,13 +3,15 @@ import type { CustomerState } from './customerState';
 import { ordersEnd } from './features';
 import { chancePercent } from './noOrderChance';
 import type { Rules } from './rulesSchema';
-import { type ScoredBook, scoreBook } from './scoreBook';
+import { type ScoredBook, type ScoredCustomer, scoreBook } from './scoreBook';
 
 /** What changed for one listed customer since last week. */
 export type ListChange =
   | { kind: 'new' }
   | { kind: 'worse'; points: number }
-  | { kind: 'still'; week: number | null };
+  | { kind: 'still'; week: number | null }
+  /** Listed earlier in this slip (first on `since`, `YYYY-MM-DD`), not on last week's list, not ordering since. */
+  | { kind: 'back'; since: string };
 
 /** A customer on last week's list who ordered again since and left it. */
 export interface BackOnTrack {
@@ -31,6 +33,35 @@ export function risePoints(now: number, before: number): number {
   return chancePercent(now) - chancePercent(before);
 }
 
+/**
+ * True when the customer ordered on or after the day they were first listed in the cycle: nobody
+ * who ordered on the day of a run is listed by it (they are on time), so the order came after the
+ * card. Off last week's list after such an order, they left it by ordering ("Back on track"): a new
+ * listing is a new slip, not the old one going on.
+ */
+function orderedSinceListed(c: ScoredCustomer, surfacedAt: string): boolean {
+  return c.lastOrderDay !== null && c.lastOrderDay >= dayOf(surfacedAt);
+}
+
+/**
+ * True when a weekly run stored the customer as a kind of name, or listed them in this cycle: only
+ * then is the replay of last week believed to be what a card showed. Every run stores each scored
+ * customer's kind, so there is none on the first run, for a customer new to the feed, or on the
+ * bare row `list` makes before the first run (so a tap has a row to act on).
+ */
+function storedAsListed(state: CustomerState | undefined): boolean {
+  return state !== undefined && (state.segment !== null || state.surfacedAt !== null);
+}
+
+/**
+ * Where last week's list is known from. `stored` (the product's runs): the replay of a week earlier
+ * against the stored states, for customers a run has stored a row of. `replayed` (the CLI, which
+ * remembers no run): the replay alone, as if last week's card had gone out.
+ */
+export interface LastWeekOptions {
+  lastWeek?: 'stored' | 'replayed';
+}
+
 /** This week's scoring and what changed since last week's. */
 export interface WeekWithChanges {
   scored: ScoredBook;
@@ -42,15 +73,22 @@ export interface WeekWithChanges {
 /**
  * Scores the book as of `asOfDay` and as of a week earlier, and says for each listed customer what
  * changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
- * listed before in this slip cycle (the stored surfacedAt, else last week's list, any page), else `new`. Who was
- * on last week's list and has ordered since is "back on track".
+ * on last week's list (any page; the week of the slip from the stored surfacedAt), else `back` when
+ * listed earlier in this slip cycle and not ordering since, else `new`.
+ * Last week's list is the replay of a week earlier against the stored states, believed only for a
+ * customer a run stored as listed (storedAsListed).
+ * A customer who left the list by ordering and is listed again is `new`: the weekly run then starts
+ * their cycle anew (jobs/weekly/weeklyStates.ts). Who was on last week's list and has ordered since is
+ * "back on track".
  */
 export function scoreWeekWithChanges(
   book: Book,
   rules: Rules,
   asOfDay: number,
   states: ReadonlyMap<string, CustomerState> = new Map(),
+  options: LastWeekOptions = {},
 ): WeekWithChanges {
+  const wasListed = (id: string) => options.lastWeek === 'replayed' || storedAsListed(states.get(id));
   // Last week's lists, kept as three columns: a second ScoredBook held beside this week's would
   // double the run's working set on a million-customer book.
   const n = book.customers.length;
@@ -72,17 +110,26 @@ export function scoreWeekWithChanges(
       surfaced: surfacedBefore[c.index] === 1,
     };
     if (c.rank !== null) {
-      const surfacedAt = states.get(c.customerId)?.surfacedAt ?? null;
+      const state = states.get(c.customerId);
+      const surfacedAt = state?.surfacedAt ?? null;
+      // A first card must not say "worse" against a chance nobody was shown (storedAsListed).
+      const onLastWeeksList = before.rank !== null && wasListed(c.customerId);
       const rise = c.listChance - before.listChance;
-      if (before.rank !== null && rise >= WORSE_BY)
+      const listedEarlier = surfacedAt !== null && dayOf(surfacedAt) < asOfDay;
+      if (onLastWeeksList && rise >= WORSE_BY)
         changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
-      else if (surfacedAt !== null && dayOf(surfacedAt) < asOfDay)
+      else if (onLastWeeksList && listedEarlier)
         changes.set(c.customerId, { kind: 'still', week: Math.floor((asOfDay - dayOf(surfacedAt)) / 7) + 1 });
       // On last week's list, on its card or a later page (the card counts those as "on your list"
       // too, and "worse" goes by the same): not new.
-      else if (before.rank !== null) changes.set(c.customerId, { kind: 'still', week: null });
+      else if (onLastWeeksList) changes.set(c.customerId, { kind: 'still', week: null });
+      // Off last week's list (paused after a call, cooling down, under the chance) with no order
+      // since the slip was first listed: the same slip, back, not "still on your list (week 4)"
+      // on its second card.
+      else if (listedEarlier && !orderedSinceListed(c, surfacedAt))
+        changes.set(c.customerId, { kind: 'back', since: surfacedAt });
       else changes.set(c.customerId, { kind: 'new' });
-    } else if (before.surfaced) {
+    } else if (before.surfaced && wasListed(c.customerId)) {
       const i = c.index;
       const end = ordersEnd(book, i, asOfDay);
       const orderedSince = end > ordersEnd(book, i, asOfDay - 7);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatCount } from '../../cards/format';
 import { daysBetween, localDate, MONTH_KEY, monthName } from '../../rules/calendar';
+import type { ValueKind } from '../../rules/customerState';
 import type { SaveHolding } from '../../rules/followUps';
 import { DEFAULT_SILENT_AFTER_DAYS } from '../../rules/rulesSchema';
 import { type AuditRow, newAuditRowSchema, valueKindOf } from '../../storage/auditRow';
@@ -87,7 +88,9 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
   const recoveredValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'monthly'));
   const secondOrderValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'second_order'));
   const customersWonBack = new Set(wonBack.map((r) => r.customerId)).size;
-  const cohort = flaggedCohort(of('surfaced'), wonBack);
+  const cohort = flaggedCohort(of('surfaced'), wonBack, (save) =>
+    flaggedBefore(save, history.get(save.customerId) ?? [], stands),
+  );
   const timings = wonBack
     .map((r) => daysToWinBack(r, history.get(r.customerId) ?? [], stands, o.timeZone))
     .filter((d): d is number => d !== null);
@@ -114,6 +117,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     saves: wonBack.length,
     winBackRate: figures.surfaced === 0 ? null : cohort.wonBack / figures.surfaced,
     savesOfEarlierFlags: cohort.savesOfEarlierFlags,
+    savesNotFlagged: cohort.savesNotFlagged,
     medianDaysToWinBack: median(timings),
     winBacksTimed: timings.length,
     losses,
@@ -132,8 +136,27 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
       later.filter((r) => r.action !== 'undo' && stands(r.id)),
       { timeZone: o.timeZone, silentAfterDays: o.silentAfterDays },
     ),
-    savesHeld: savesHeldFigures(input.saves?.saves ?? null, input.saves?.asOf ?? null),
+    savesHeld: savesHeldFigures(input.saves?.saves ?? null, input.saves?.asOf ?? null, (save) =>
+      recordedKind(save, history.get(save.customerId) ?? [], stands, o.timeZone),
+    ),
   };
+}
+
+/**
+ * What the value recorded with a save is: the kind its standing `won_back` row of that day was
+ * tapped on (a one-order customer's save records a second order). Monthly when the row is not among
+ * the rows read (a save older than the months before).
+ */
+function recordedKind(
+  save: SaveHolding,
+  customerRows: readonly AuditRow[],
+  stands: (id: string) => boolean,
+  timeZone: string,
+): ValueKind {
+  const row = customerRows
+    .filter((r) => r.action === 'won_back' && stands(r.id) && localDate(r.at, timeZone) === save.wonBackOn)
+    .sort((a, b) => b.at.localeCompare(a.at))[0];
+  return row ? valueKindOf(row) : 'monthly';
 }
 
 /** True when the weekly run that wrote this `surfaced` row delivered the owner's card (or is not known). */
@@ -146,12 +169,14 @@ function cardDelivered(row: AuditRow, deliveries: ReadonlyMap<string, ReadonlySe
 /**
  * The win-back rate's cohort: of the customers flagged this month, how many were won back after their
  * first flag of the month; and the month's saves outside it (customers flagged in an earlier month, or
- * saved before this month's flag). Counting those in the rate put it over 100%; they are said apart.
+ * saved before this month's flag). Counting those in the rate put it over 100%; they are said apart,
+ * as flagged earlier or, when no list had flagged the customer at the time (`flaggedBefore`), not.
  */
 function flaggedCohort(
   flags: readonly AuditRow[],
   saves: readonly AuditRow[],
-): { wonBack: number; savesOfEarlierFlags: number } {
+  flaggedBefore: (save: AuditRow) => boolean,
+): { wonBack: number; savesOfEarlierFlags: number; savesNotFlagged: number } {
   const firstFlag = new Map<string, string>();
   for (const f of flags) {
     const seen = firstFlag.get(f.customerId);
@@ -161,10 +186,26 @@ function flaggedCohort(
     const flaggedAt = firstFlag.get(save.customerId);
     return flaggedAt !== undefined && flaggedAt <= save.at;
   };
+  const outside = saves.filter((r) => !inCohort(r));
   return {
     wonBack: new Set(saves.filter(inCohort).map((r) => r.customerId)).size,
-    savesOfEarlierFlags: saves.filter((r) => !inCohort(r)).length,
+    savesOfEarlierFlags: outside.filter(flaggedBefore).length,
+    savesNotFlagged: outside.filter((r) => !flaggedBefore(r)).length,
   };
+}
+
+/**
+ * True when a list had flagged the customer before the save: the state the save was tapped on was in
+ * a slip cycle (its snapshot's surfacedAt, which only a listing sets), or a standing `surfaced` row
+ * precedes it. A row without a snapshot cannot tell and counts as flagged, as before.
+ */
+function flaggedBefore(
+  save: AuditRow,
+  customerRows: readonly AuditRow[],
+  stands: (id: string) => boolean,
+): boolean {
+  if (!save.snapshot || save.snapshot.surfacedAt !== null) return true;
+  return customerRows.some((r) => r.action === 'surfaced' && r.at < save.at && stands(r.id));
 }
 
 function sumValues(rows: readonly AuditRow[]): number {

@@ -1,5 +1,6 @@
 import { isRepAction, isSystemActor } from '../../bot/taps/actionTypes';
 import { daysBetween, localDate } from '../../rules/calendar';
+import type { ValueKind } from '../../rules/customerState';
 import type { SaveHolding } from '../../rules/followUps';
 import type { AuditRow } from '../../storage/auditRow';
 import type { FollowUpFigures, SavesHeld } from './monthlySummarySchema';
@@ -53,10 +54,15 @@ export function followUpFigures(
   };
 }
 
-/** Saves that held, summed over the checked saves (null without the feed). */
+/**
+ * Saves that held, summed over the checked saves (null without the feed). `kindOf` says what each
+ * recorded value is (the save's audit row knows): a one-order customer's is a second order's worth,
+ * summed apart from the monthly values; unknown, it counts as monthly.
+ */
 export function savesHeldFigures(
   saves: readonly SaveHolding[] | null,
   asOf: string | null,
+  kindOf: (save: SaveHolding) => ValueKind = () => 'monthly',
 ): SavesHeld | null {
   if (saves === null || asOf === null) return null;
   const byDay = new Map<number, { held: number; of: number }>();
@@ -68,11 +74,14 @@ export function savesHeldFigures(
       byDay.set(c.days, tally);
     }
   }
+  const recorded = (kind: ValueKind) =>
+    saves.filter((s) => kindOf(s) === kind).reduce((sum, s) => sum + s.recordedValue, 0);
   return {
     asOf,
     saves: saves.length,
     checks: [...byDay].sort((a, b) => a[0] - b[0]).map(([days, t]) => ({ days, ...t })),
-    valueRecorded: saves.reduce((sum, s) => sum + s.recordedValue, 0),
+    valueRecorded: recorded('monthly'),
+    valueRecordedSecondOrder: recorded('second_order'),
     valueRetained: saves.reduce((sum, s) => sum + s.orderedSince, 0),
   };
 }

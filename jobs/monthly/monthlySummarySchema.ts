@@ -102,6 +102,8 @@ const savesHeldSchema = z.object({
   checks: z.array(heldCheckSchema),
   /** Monthly value recorded with those saves... */
   valueRecorded: money,
+  /** ...and the second orders recorded with saves of one-order customers: one order's worth each, not monthly. */
+  valueRecordedSecondOrder: money.default(0),
   /** ...and what those customers actually ordered since their saves. */
   valueRetained: money,
 });
@@ -129,6 +131,11 @@ export const monthlySummarySchema = z.object({
   winBackRate: z.number().min(0).max(1).nullable(),
   /** Saves of the month outside that cohort (customers flagged in an earlier month): said beside the rate. */
   savesOfEarlierFlags: count.default(0),
+  /**
+   * Saves of customers no list had flagged at the time (a save recorded from the tab of a customer
+   * the lists never named in that slip): said apart, not as "flagged earlier".
+   */
+  savesNotFlagged: count.default(0),
   medianDaysToWinBack: z.number().nonnegative().nullable(),
   /** Saves whose surfacing date was known (the median's sample size). */
   winBacksTimed: count,

@@ -81,7 +81,7 @@ export function facts(
 
 /**
  * The rate of this month's flagged customers won back (n/a when nobody was flagged), then the saves
- * of customers flagged earlier, which the rate leaves out.
+ * the rate leaves out: of customers flagged earlier, and of customers no list had flagged.
  */
 function winBackRateText(
   s: MonthlySummary,
@@ -89,9 +89,13 @@ function winBackRateText(
   plural: (count: number, one: string, many: string) => string,
 ): string {
   const rate = s.winBackRate === null ? 'n/a: no one was flagged this month' : pct(s.winBackRate);
-  const earlier = s.savesOfEarlierFlags;
-  if (earlier === 0) return rate;
-  return `${rate}; ${plural(earlier, 'save', 'saves')} of ${earlier === 1 ? 'a customer' : 'customers'} flagged earlier`;
+  const saves = (n: number, what: string) =>
+    `${plural(n, 'save', 'saves')} of ${n === 1 ? 'a customer' : 'customers'} ${what}`;
+  const apart = [
+    ...(s.savesOfEarlierFlags > 0 ? [saves(s.savesOfEarlierFlags, 'flagged earlier')] : []),
+    ...(s.savesNotFlagged > 0 ? [saves(s.savesNotFlagged, 'not flagged at the time')] : []),
+  ];
+  return [rate, ...apart].join('; ');
 }
 
 /** The follow-ups' and the saves' facts: only those with something to say. */
@@ -129,9 +133,14 @@ function followUpFacts(
       'Saves that held',
       checks.length > 0 ? checks.join('; ') : `none ${h.saves === 1 ? 'is' : 'are'} old enough yet`,
     ]);
+    // A one-order customer's save recorded one order's worth: not monthly revenue, said apart.
+    const recorded = [
+      ...(h.valueRecorded > 0 || h.valueRecordedSecondOrder === 0 ? [`${money(h.valueRecorded)}/month`] : []),
+      ...(h.valueRecordedSecondOrder > 0 ? [`${money(h.valueRecordedSecondOrder)} in second orders`] : []),
+    ];
     out.push([
       'Value retained since the saves',
-      `${money(h.valueRetained)} ordered (recorded ${money(h.valueRecorded)}/month)`,
+      `${money(h.valueRetained)} ordered (recorded ${recorded.join(' and ')})`,
     ]);
   }
   return out;

@@ -2,7 +2,7 @@ import type { Book } from '../../rules/book';
 import { dayOf } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
 import { type FeedSilence, feedSilence, isStale } from '../../rules/feedFreshness';
-import { scoreWeekWithChanges, type WeekWithChanges } from '../../rules/listChanges';
+import { type LastWeekOptions, scoreWeekWithChanges, type WeekWithChanges } from '../../rules/listChanges';
 import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import type { NewAuditRow } from '../../storage/auditRow';
@@ -35,6 +35,7 @@ export interface WeekPlan {
  * the time the run's own audit rows carry (the week's first start, so every attempt writes the same).
  * `delivered`: per rep an earlier attempt of the week already sent a card to, the customers it
  * listed; the feed may have changed since, and only what a card showed counts as flagged.
+ * `options.lastWeek` says where last week's list is known from (rules/listChanges.ts).
  */
 export function planWeek(
   book: Book,
@@ -42,14 +43,15 @@ export function planWeek(
   previous: ReadonlyMap<string, CustomerState>,
   at: { localDate: string; runKey: string; runAt: string },
   delivered: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  options: LastWeekOptions = {},
 ): WeekPlan {
   const { localDate, runKey, runAt } = at;
   // The one answer to "who is on a rep's list", shared by the weekly run and the `list` command.
-  const since = scoreWeekWithChanges(book, rules, dayOf(localDate), previous);
+  const since = scoreWeekWithChanges(book, rules, dayOf(localDate), previous, options);
   const { scored } = since;
   const holdout = splitHoldout(scored.customers, previous, rules, runKey);
   const customers = holdout.customers.map((c) => onDeliveredCard(c, delivered));
-  const states = nextStates(customers, previous, localDate, holdout);
+  const states = nextStates(customers, previous, localDate, holdout, since.changes);
   // A card's buttons act on its customers' state rows and judge them by surfacedAt: those rows must
   // be there before the card is.
   const isFirst = (c: ScoredCustomer, next: CustomerState) => {

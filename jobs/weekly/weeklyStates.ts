@@ -1,17 +1,20 @@
 import { type CustomerState, initialState } from '../../rules/customerState';
+import type { ListChange } from '../../rules/listChanges';
 import type { ScoredCustomer } from '../../rules/scoreBook';
 
 /**
  * The state row the weekly run stores for one scored customer. The run owns the scoring fields
  * (name, owner, monthlyValue, score, band, segment, reasons) and sets `surfacedAt` on the first listing (or
  * holdout draw) of a slip cycle; the fields the reps' actions write (status, lastContact, wonBackAt, recoveredValue,
- * lost*) are carried over untouched, so a run never undoes a tap.
+ * lost*) are carried over untouched, so a run never undoes a tap. `change` is what the card says of
+ * the customer this week (rules/listChanges.ts).
  */
 export function nextState(
   customer: ScoredCustomer,
   previous: CustomerState | undefined,
   today: string,
   holdout: HoldoutMarks = NO_HOLDOUT,
+  change?: ListChange,
 ): CustomerState {
   const base =
     previous ??
@@ -31,7 +34,7 @@ export function nextState(
     band: customer.band,
     segment: customer.segment,
     reasons: customer.reasons,
-    surfacedAt: surfacedAtOf(customer, base, today, holdout),
+    surfacedAt: surfacedAtOf(customer, base, today, holdout, change),
   };
 }
 
@@ -45,15 +48,20 @@ const NO_HOLDOUT: HoldoutMarks = { heldOutIds: new Set(), cycleEnded: new Set() 
 
 /**
  * The first listing of a slip cycle sets surfacedAt; so does the first holdout draw (the held out
- * stay in one arm for the cycle); a held-out cycle that ended clears it. Otherwise it stays.
+ * stay in one arm for the cycle); a held-out cycle that ended clears it. A listing the card calls
+ * new starts a cycle too: a customer who left the list by ordering and slipped again is not "still
+ * on your list (week 6)" of the slip they recovered from, and the untouched and tab views count
+ * them as listed this week. Otherwise it stays.
  */
 function surfacedAtOf(
   customer: ScoredCustomer,
   base: CustomerState,
   today: string,
   holdout: HoldoutMarks,
+  change: ListChange | undefined,
 ): string | null {
   if (holdout.cycleEnded.has(customer.customerId)) return null;
+  if (customer.surfaced && change?.kind === 'new') return today;
   const selected = customer.surfaced || holdout.heldOutIds.has(customer.customerId);
   return selected && base.surfacedAt === null ? today : base.surfacedAt;
 }
@@ -83,10 +91,11 @@ export function nextStates(
   previous: ReadonlyMap<string, CustomerState>,
   today: string,
   holdout: HoldoutMarks = NO_HOLDOUT,
+  changes: ReadonlyMap<string, ListChange> = new Map(),
 ): CustomerState[] {
   return customers.map((c) => {
     const before = previous.get(c.customerId);
-    const next = nextState(c, before, today, holdout);
+    const next = nextState(c, before, today, holdout, changes.get(c.customerId));
     return before && onlyScoreDrift(before, next) ? before : next;
   });
 }

@@ -7,17 +7,24 @@ export const LEGACY_LAPSED_AFTER_DAYS = 180;
 
 /**
  * The one place that sorts a customer into a kind for "My customers": what the rep did first (lost,
- * won back, reached out and waiting), then the kind of name the last weekly run gave them, as the
+ * won back, reached out and waiting for an order: `lastOrderOn`, the day of their latest order, is
+ * not after the contact), then the kind of name the last weekly run gave them, as the
  * card shows it: lapsed whatever the chance (gone is gone); slipping or new and not back yet when the
  * chance of no order puts them at risk (a customer a day late at a 5% chance is worth a look, not a
  * call). A row stored before the kinds existed has none until the next weekly run: it reads as it
  * did then (lapsed after LEGACY_LAPSED_AFTER_DAYS of silence, else at risk as slipping).
  */
-export function customerKind(state: CustomerState, daysSinceLastOrder: number | null): CustomerKind {
+export function customerKind(
+  state: CustomerState,
+  daysSinceLastOrder: number | null,
+  lastOrderOn: string | null = null,
+): CustomerKind {
   if (state.status === 'lost') return 'lost';
   if (wonBackThisCycle(state)) return 'won_back';
-  if (state.lastContact !== null && (state.surfacedAt === null || state.lastContact >= state.surfacedAt))
-    return 'not_back_yet';
+  // Ordered after the call (the digest's "record the save?"): back, whatever the rep records next.
+  const orderedSince = state.lastContact !== null && lastOrderOn !== null && lastOrderOn > state.lastContact;
+  const inCycle = state.surfacedAt === null || (state.lastContact ?? '') >= state.surfacedAt;
+  if (state.lastContact !== null && inCycle && !orderedSince) return 'not_back_yet';
   if (state.segment === 'lapsed') return 'lapsed';
   const legacy = state.segment === null && state.band !== 'steady';
   if (legacy && daysSinceLastOrder !== null && daysSinceLastOrder > LEGACY_LAPSED_AFTER_DAYS) return 'lapsed';

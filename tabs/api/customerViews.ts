@@ -1,12 +1,12 @@
 import { actionName } from '../../bot/taps/actionWords';
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import { lossReasonLabel } from '../../bot/taps/staleReason';
-import { formatMoney, wonBackPrefill } from '../../cards/format';
+import { formatMoney, wonBackPrefill, wonBackValueWords } from '../../cards/format';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
-import type { AuditRow } from '../../storage/auditRow';
+import { type AuditRow, valueKindOf } from '../../storage/auditRow';
 import { customerKind } from './customerKinds';
 import type { CustomerFacts, CustomerRow, TimelineEntry, WeekPoint } from './tabTypes';
 
@@ -28,7 +28,11 @@ export function customerRow(state: CustomerState, scored: ScoredCustomer | undef
     customerId: state.customerId,
     name: state.name,
     owner: state.owner,
-    kind: customerKind(state, daysSinceLastOrder),
+    kind: customerKind(
+      state,
+      daysSinceLastOrder,
+      scored?.lastOrderDay != null ? isoOfDay(scored.lastOrderDay) : null,
+    ),
     band: state.band,
     score,
     monthlyValue,
@@ -219,7 +223,8 @@ function actionDetail(
   money: (n: number) => string,
 ): string {
   const parts = [row.actorName];
-  if (row.action === 'won_back' && row.value !== null) parts.push(`${money(row.value)} a month`);
+  if (row.action === 'won_back' && row.value !== null)
+    parts.push(wonBackValueWords(row.value, valueKindOf(row), money));
   if (row.action === 'lost' && row.reason) parts.push(lossReasonLabel(row.reason, reasons));
   if (row.note) parts.push(`“${row.note}”`);
   if (row.action === 'reached_out') parts.push('follow-up');

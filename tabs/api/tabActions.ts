@@ -13,11 +13,11 @@ import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from '..
 import { type CommitResult, commitDecision, finishRecorded } from '../../bot/taps/commitAction';
 import { decideTap } from '../../bot/taps/decideTap';
 import { decideUndo, selectUndoTarget } from '../../bot/taps/decideUndo';
-import { formatExactMoney } from '../../cards/format';
+import { formatExactMoney, wonBackValueWords } from '../../cards/format';
 import { localDate } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { Rules } from '../../rules/rulesSchema';
-import type { AuditRow } from '../../storage/auditRow';
+import { type AuditRow, valueKindOf } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore } from '../../storage/cardStore';
 import type { StateStore } from '../../storage/stateStore';
@@ -166,7 +166,7 @@ function doneWords(row: AuditRow, money: (n: number) => string): string {
     case 'undo':
       return `Undone: ${row.customerName} is back as it was before.`;
     case 'won_back':
-      return `Recorded: ${row.customerName} won back${row.value !== null ? ` (${money(row.value)} a month)` : ''}.`;
+      return `Recorded: ${row.customerName} won back${row.value !== null ? ` (${wonBackValueWords(row.value, valueKindOf(row), money)})` : ''}.`;
     case 'lost':
       return `Recorded: ${row.customerName} lost.`;
     default:

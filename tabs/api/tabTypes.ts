@@ -128,7 +128,7 @@ export interface MonthFigures {
   saves: number;
   losses: number;
   valueWonBack: number;
-  /** Won back / reached out; null when nobody was reached out to. */
+  /** Of the customers reached out to, the share won back after it (the summary card's figure); null when nobody was reached out to. */
   followUpConversion: number | null;
 }
 

@@ -90,8 +90,14 @@ export function untouchedThisWeek(
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** One month's row of the saves and losses table, from its summary. */
+/**
+ * One month's row of the saves and losses table, from its summary. The follow-up conversion is the
+ * summary card's "Reached out, then won back": of the customers reached out to, the share won back
+ * after it. Every save over every contact counted saves nobody had called (a save tapped straight
+ * from the card) and put the tab at 100% where the card said 0 of 2.
+ */
 export function monthFigures(summary: MonthlySummary): MonthFigures {
+  const { reachedOut, reachedOutThenWonBack } = summary.followUps;
   return {
     month: summary.month,
     surfaced: summary.surfaced,
@@ -99,7 +105,7 @@ export function monthFigures(summary: MonthlySummary): MonthFigures {
     saves: summary.saves,
     losses: summary.lost,
     valueWonBack: summary.recoveredValue,
-    followUpConversion: summary.reachedOut > 0 ? Math.min(1, summary.saves / summary.reachedOut) : null,
+    followUpConversion: reachedOut > 0 ? reachedOutThenWonBack / reachedOut : null,
   };
 }
 

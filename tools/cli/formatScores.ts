@@ -75,7 +75,7 @@ export function toScoreRow(c: ScoredCustomer, plan: WeekPlan, locale = 'en-US'):
     surfaced: c.surfaced,
     rank: c.rank,
     gate: c.gate.surfaced ? 'passed' : c.gate.gate,
-    change: c.rank !== null && change ? changeText(change) : null,
+    change: c.rank !== null && change ? changeText(change, locale) : null,
     rankedBy: plan.scored.choice.use,
     noOrderProbability: c.noOrderProbability && {
       '30': round(c.noOrderProbability.in30, 3),
@@ -231,7 +231,7 @@ export function formatTable(
     if (subline) out.push(`  ${subline}`);
     data.customers.forEach((c, k) => {
       const status = statusLine(c).text;
-      const change = c.change ? ` · ${changeText(c.change)}` : '';
+      const change = c.change ? ` · ${changeText(c.change, money.locale)}` : '';
       out.push(`  ${String(k + 1).padStart(2)}. ${c.name}  ${valueText(c, fmt)} · ${status}${change}`);
       for (const r of c.reasons.slice(0, 3)) out.push(`      - ${r}`);
       out.push(`      Play: ${c.play}`);

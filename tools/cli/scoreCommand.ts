@@ -30,7 +30,15 @@ export async function runScoreCommand(
   const problem = asOfProblem(whole, asOf, rules.feedStaleDays);
   if (problem) err.write(`Warning: ${problem}\n`);
   const runKey = weeklyRunKey(new Date(`${asOf}T12:00:00Z`));
-  const plan = planWeek(book, rules, new Map(), { localDate: asOf, runKey, runAt: `${asOf}T00:00:00.000Z` });
+  // No run is remembered here: what changed is told against the week before replayed, as if its card went out.
+  const plan = planWeek(
+    book,
+    rules,
+    new Map(),
+    { localDate: asOf, runKey, runAt: `${asOf}T00:00:00.000Z` },
+    new Map(),
+    { lastWeek: 'replayed' },
+  );
   const pieces =
     args.format === 'json'
       ? jsonPieces(plan, card.locale)

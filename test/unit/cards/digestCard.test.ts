@@ -92,6 +92,18 @@ describe('buildDigestCard', () => {
       ]),
     );
     expect(texts(rows[3])).toContain('Reached out 7 days ago (Fri 20 Nov), no order since.');
+    // Too few orders for a rhythm of their own: the gap is the book's, and the row says so.
+    const twoOrders = digest();
+    twoOrders.rows[2].reason = {
+      kind: 'save_slipping',
+      wonBackOn: '2026-11-24',
+      daysSinceOrder: 14,
+      cadenceDays: 7,
+      ownRhythm: false,
+    };
+    expect(texts(rowContainers(buildDigestCard(twoOrders))[2])).toContain(
+      "Won back on Tue 24 Nov, now 14 days without an order (the book's usual gap is 7 days): slipping again.",
+    );
     // Already marked lost by the product: no question, the outcome and Undo.
     expect(texts(rows[4])).toEqual(
       expect.arrayContaining([

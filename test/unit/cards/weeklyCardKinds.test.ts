@@ -94,6 +94,14 @@ describe('the weekly card with kinds of name', () => {
     expect(t.some((x) => x.includes('$'))).toBe(false);
   });
 
+  it("a row back after a pause says since when its slip was flagged, in the card's locale", () => {
+    const week = kindsWeek();
+    week.customers[0] = { ...week.customers[0], change: { kind: 'back', since: '2026-11-09' } };
+    const card = buildWeeklyCard(week);
+    expect(texts(card)).toContain('Back on your list (first flagged Mon 9 Nov)');
+    expect(adaptiveCardErrors(card)).toEqual([]);
+  });
+
   it('never states a certainty: a chance of 0.996 reads 99%, not 100%', () => {
     // Wholesale seed 8 as of 2026-10-05, rep0's first row: "Slipping · 100% chance of no order in 90 days".
     const week = kindsWeek();

@@ -125,6 +125,28 @@ describe('followUpFor: what is due for one customer', () => {
     expect(followUpFor(saved, afterCoolDown.lookup, rules, afterCoolDown.window)).toBeNull();
   });
 
+  it("a save with too few orders for a rhythm of its own is late against the book's gap, and says so", () => {
+    // Fir ordered on 14 Sep and, after the save on 24 Nov, on the 25th: two orders 72 days apart,
+    // judged against the book's weekly gap, which is not Fir's own.
+    const withFir = bookFromRows({
+      customers: [{ id: 'saved' }, { id: 'greenfield' }, { id: 'fir' }],
+      orders: [
+        ...weekly('saved', '2026-11-30'),
+        ...weekly('greenfield', '2026-11-30'),
+        { customerId: 'fir', date: '2026-09-14', amount: 800 },
+        { customerId: 'fir', date: '2026-11-25', amount: 600 },
+      ],
+    });
+    const fir = state('fir', { wonBackAt: '2026-11-24', recoveredValue: 800 });
+    const lookup = orderLookup(withFir, rules, dayOf('2026-12-09'));
+    expect(followUpFor(fir, lookup, rules, { today: '2026-12-09', after: '2026-12-04' })).toMatchObject({
+      reason: { kind: 'save_slipping', daysSinceOrder: 14, cadenceDays: 7, ownRhythm: false },
+    });
+    const saved = state('saved', { wonBackAt: '2026-11-01', recoveredValue: 400 });
+    const own = at('2026-11-16', '2026-11-13');
+    expect(followUpFor(saved, own.lookup, rules, own.window)?.reason).toMatchObject({ ownRhythm: true });
+  });
+
   it('a rep with nothing pending gets nothing (quiet defaults)', () => {
     const { lookup, window } = at('2026-11-27', '2026-11-26');
     expect(dueFollowUps([state('greenfield', {}), state('quiet', {})], lookup, rules, window)).toEqual([]);

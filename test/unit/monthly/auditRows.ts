@@ -47,7 +47,7 @@ export class Rows {
 }
 
 /** The state a save's snapshot carries: surfaced on `surfacedAt`. */
-export function snapshotSurfacedOn(customerId: string, surfacedAt: string): CustomerState {
+export function snapshotSurfacedOn(customerId: string, surfacedAt: string | null): CustomerState {
   return {
     ...initialState({
       customerId,

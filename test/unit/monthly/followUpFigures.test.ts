@@ -99,8 +99,42 @@ describe('the follow-up figures of the monthly summary', () => {
         { days: 90, held: 0, of: 1 },
       ],
       valueRecorded: 800,
+      valueRecordedSecondOrder: 0,
       valueRetained: 1200,
     });
+  });
+
+  it("a one-order customer's save recorded a second order: summed apart, not as monthly value", () => {
+    // Fir had one order; the save on 24 Nov records $800, the worth of the order won back.
+    const rows = new Rows();
+    const fir = {
+      ...initialState({ customerId: 'fir', name: 'Fir', owner: 'ana@demo.example', monthlyValue: 800 }),
+      valueKind: 'second_order' as const,
+    };
+    rows.wonBack('fir', '2026-11-24T16:00:00Z', 800, { snapshot: fir });
+    rows.wonBack('hazel', '2026-11-20T16:00:00Z', 1500, { snapshot: contacted('hazel', '2026-11-10') });
+    const held = (customerId: string, wonBackOn: string, recordedValue: number, orderedSince: number) => ({
+      customerId,
+      name: customerId,
+      owner: 'ana@demo.example',
+      wonBackOn,
+      recordedValue,
+      checks: [],
+      orderedSince,
+    });
+    const november = computeMonthlySummary({
+      month: '2026-11',
+      timeZone: 'America/Chicago',
+      rows: rows.all,
+      saves: {
+        asOf: '2026-11-30',
+        saves: [held('fir', '2026-11-24', 800, 600), held('hazel', '2026-11-20', 1500, 0)],
+      },
+    });
+    expect(november.savesHeld).toMatchObject({ valueRecorded: 1500, valueRecordedSecondOrder: 800 });
+    expect(renderSummaryText(november)).toMatch(
+      /Value retained since the saves\s+\$600 ordered \(recorded \$1,500\/month and \$800 in second orders\)/,
+    );
   });
 
   it('prints them with the other figures; digest rows and snoozes are not outcomes in the per-rep table', () => {

@@ -9,7 +9,7 @@ import {
   withChartFallbacks,
 } from '../../helpers/cardCharts';
 import { type Node, ofType, texts } from '../cards/cardWalk';
-import { LOSS_REASONS, Rows } from './auditRows';
+import { LOSS_REASONS, Rows, snapshotSurfacedOn } from './auditRows';
 import { ANA, november } from './novemberFixture';
 
 const summary = (): MonthlySummary =>
@@ -145,6 +145,26 @@ describe('buildMonthlySummaryCard', () => {
     const card = buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: r.all }));
     expect(figures(card)['Flagged at risk']).toBe('1 customer');
     expect(figures(card)['Win-back rate']).toBe('0%; 3 saves of customers flagged earlier');
+  });
+
+  it('saves of customers no list had flagged are not said to be of customers flagged earlier', () => {
+    // Dogwood flagged on the 9th and won back; Hazel and Fir never on a list, won back from the tab;
+    // Alder flagged in October, won back in November.
+    const r = new Rows();
+    r.surfaced('dogwood', '2026-11-09T14:03:00Z');
+    r.wonBack('dogwood', '2026-11-11T16:00:00Z', 450, {
+      snapshot: snapshotSurfacedOn('dogwood', '2026-11-09'),
+    });
+    r.wonBack('hazel', '2026-11-20T16:00:00Z', 1500, { snapshot: snapshotSurfacedOn('hazel', null) });
+    r.wonBack('fir', '2026-11-24T16:00:00Z', 800, { snapshot: snapshotSurfacedOn('fir', null) });
+    const prior = new Rows();
+    prior.surfaced('alder', '2026-10-19T14:03:00Z');
+    r.wonBack('alder', '2026-11-02T16:00:00Z', 700, { snapshot: snapshotSurfacedOn('alder', null) });
+    const summary = computeMonthlySummary({ month: '2026-11', rows: r.all, priorRows: prior.all });
+    expect(summary).toMatchObject({ winBackRate: 1, savesOfEarlierFlags: 1, savesNotFlagged: 2 });
+    expect(figures(buildMonthlySummaryCard(summary))['Win-back rate']).toBe(
+      '100%; 1 save of a customer flagged earlier; 2 saves of customers not flagged at the time',
+    );
   });
 
   it('a month with only losses has the donut but no value chart', () => {

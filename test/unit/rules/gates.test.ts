@@ -9,6 +9,7 @@ const atRisk: GateInput = { band: 'at_risk', monthlyValue: 500 };
 type GateState = NonNullable<GateInput['state']>;
 const state = (over: Partial<GateState>): GateState => ({
   status: 'active',
+  lostAt: null,
   lastContact: null,
   wonBackAt: null,
   ...over,
@@ -51,6 +52,20 @@ describe('classifyGates', () => {
       classifyGates({ ...atRisk, state: state({ wonBackAt: date }) }, rules, today);
     expect(wonBack('2024-04-05')).toEqual({ surfaced: false, gate: 'cooling_down' }); // 59 days ago
     expect(wonBack('2024-04-04')).toEqual({ surfaced: true }); // 60 days ago
+  });
+
+  it('as of a day, a tap dated after it had not happened yet: last week replayed keeps who a rep acted on since', () => {
+    const lastMonday = dayOf('2024-05-27');
+    const tapped = (over: Partial<GateState>) =>
+      classifyGates({ ...atRisk, state: state(over) }, rules, lastMonday);
+    expect(tapped({ lastContact: '2024-05-28' })).toEqual({ surfaced: true });
+    expect(tapped({ wonBackAt: '2024-05-29' })).toEqual({ surfaced: true });
+    expect(tapped({ status: 'lost', lostAt: '2024-05-28' })).toEqual({ surfaced: true });
+    // The same taps as of a day after them gate as always.
+    const now = (over: Partial<GateState>) => classifyGates({ ...atRisk, state: state(over) }, rules, today);
+    expect(now({ lastContact: '2024-05-28' })).toEqual({ surfaced: false, gate: 'paused' });
+    expect(now({ wonBackAt: '2024-05-29' })).toEqual({ surfaced: false, gate: 'cooling_down' });
+    expect(now({ status: 'lost', lostAt: '2024-05-28' })).toEqual({ surfaced: false, gate: 'lost' });
   });
 
   it('stops customers at or below the value floor', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dayOf } from '../../../rules/book';
-import { initialState } from '../../../rules/customerState';
+import { type CustomerState, initialState } from '../../../rules/customerState';
 import { emptyFeatures, type Features } from '../../../rules/features';
 import { risePoints, scoreWeekWithChanges } from '../../../rules/listChanges';
 import { measureChances, noOrderChance } from '../../../rules/noOrderChance';
@@ -106,26 +106,56 @@ describe('what changed since last week', () => {
       orders.push({ customerId: 'r', date: new Date(t).toISOString().slice(0, 10), amount: 100 });
     orders.push({ customerId: 'r', date: '2026-11-17', amount: 100 });
     const book = bookFromRows({ customers: [{ id: 'r', name: 'Rosemary Diner', owner: 'a@x' }], orders });
-    const week = scoreWeekWithChanges(book, rules, dayOf('2026-11-23'));
+    // The row last week's run stored when it listed her.
+    const r = initialState({ customerId: 'r', name: 'Rosemary Diner', owner: 'a@x', monthlyValue: 0 });
+    const states = new Map([['r', { ...r, segment: 'slipping' as const, surfacedAt: '2026-11-16' }]]);
+    const week = scoreWeekWithChanges(book, rules, dayOf('2026-11-23'), states);
     expect(scoreBook(book, rules, dayOf('2026-11-16')).customers[0].surfaced).toBe(true);
     expect(week.scored.customers[0].surfaced).toBe(false);
     expect(week.backOnTrack).toEqual([
       { customerId: 'r', name: 'Rosemary Diner', owner: 'a@x', orderedOn: '2026-11-17' },
     ]);
+    // The first run stored nothing yet: there was no list last week to leave.
+    expect(scoreWeekWithChanges(book, rules, dayOf('2026-11-23')).backOnTrack).toEqual([]);
   });
 
   it('says new on the list, or still on it with the week from the stored surfacedAt', () => {
     const book = weeklyBook(60, 30);
-    const c0 = initialState({ customerId: 'c0', name: 'c0', owner: 'a@x', monthlyValue: 0 });
-    const states = new Map([['c0', { ...c0, surfacedAt: '2026-11-02' }]]);
+    const stored = (id: string): CustomerState => ({
+      ...initialState({ customerId: id, name: id, owner: 'a@x', monthlyValue: 0 }),
+      segment: 'slipping',
+    });
+    const shownBefore = scoreBook(book, rules, dayOf('2026-11-16')).customers.filter((c) => c.surfaced);
+    // Last week's run stored a row for everyone it scored; c0's says when its slip was first listed.
+    const states = new Map(shownBefore.map((c) => [c.customerId, stored(c.customerId)]));
+    states.set('c0', { ...stored('c0'), surfacedAt: '2026-11-02' });
     const week = scoreWeekWithChanges(book, rules, dayOf('2026-11-23'), states);
     expect(week.changes.get('c0')).toEqual({ kind: 'still', week: 4 });
-    // Shown last week too (a replay of 2026-11-16) but with no stored state: still, week unknown.
-    const shownBefore = scoreBook(book, rules, dayOf('2026-11-16')).customers.filter((c) => c.surfaced);
+    // Shown last week too (a replay of 2026-11-16), its row without surfacedAt: still, week unknown.
+    // A bare row (`list` makes one before the first run) says no run listed it: new.
     const again = shownBefore.find((c) => c.customerId !== 'c0' && week.changes.has(c.customerId));
     expect(again && week.changes.get(again.customerId)).toEqual({ kind: 'still', week: null });
+    const bare = new Map(states).set(again?.customerId ?? '', initialState(stored(again?.customerId ?? '')));
+    const listedFirst = scoreWeekWithChanges(book, rules, dayOf('2026-11-23'), bare);
+    expect(again && listedFirst.changes.get(again.customerId)).toEqual({ kind: 'new' });
     const fresh = scoreWeekWithChanges(weeklyBook(60, 30), rules, dayOf('2026-06-05'));
     expect([...fresh.changes.values()].every((c) => c.kind === 'new')).toBe(true);
+  });
+
+  it('on the first run every row is new: no card was sent last week to be worse or still against', () => {
+    // The replay of a week earlier lists the same late customers, less late: "Worse: chance of no
+    // order up 8 points" on a rep's very first card compared with a figure nobody was shown.
+    const book = weeklyBook(60, 30);
+    const lastWeek = scoreBook(book, rules, dayOf('2026-11-16')).customers.filter((c) => c.rank !== null);
+    expect(lastWeek.length).toBeGreaterThan(0);
+    const first = scoreWeekWithChanges(book, rules, dayOf('2026-11-23'));
+    expect(first.changes.size).toBeGreaterThan(0);
+    expect(new Set([...first.changes.values()].map((c) => c.kind))).toEqual(new Set(['new']));
+    // The CLI remembers no run and tells the change against the replayed week, as it always did.
+    const replayed = scoreWeekWithChanges(book, rules, dayOf('2026-11-23'), new Map(), {
+      lastWeek: 'replayed',
+    });
+    expect([...replayed.changes.values()].some((c) => c.kind !== 'new')).toBe(true);
   });
 
   it('says how much worse in the points the rows showed, not the unrounded rise', () => {
@@ -166,11 +196,22 @@ describe('what changed since last week', () => {
       ['b', 2, false],
       ['c', 1, true],
     ]);
-    const week = scoreWeekWithChanges(book, oneACard, dayOf('2026-11-23'));
+    // The rows last week's run stored for them (only c was on its card).
+    const states = new Map(
+      lastWeek.map((c) => [
+        c.customerId,
+        {
+          ...initialState({ customerId: c.customerId, name: c.name, owner: c.owner, monthlyValue: 0 }),
+          segment: c.segment,
+          surfacedAt: c.surfaced ? '2026-11-16' : null,
+        },
+      ]),
+    );
+    const week = scoreWeekWithChanges(book, oneACard, dayOf('2026-11-23'), states);
     expect(Object.fromEntries(week.changes)).toEqual({
       a: { kind: 'still', week: null },
       b: { kind: 'still', week: null },
-      c: { kind: 'still', week: null },
+      c: { kind: 'still', week: 2 },
     });
   });
 

@@ -115,6 +115,22 @@ describe("a customer's row and page state the card's figures", () => {
     // Not en-US's "€380": the locale places the sign.
     expect(order?.detail).toMatch(/^[\d.]+\s€$/);
   });
+
+  it("the timeline words a one-order customer's save as a second order, not as monthly revenue", () => {
+    const before = atRisk({ valueKind: 'second_order', monthlyValue: 800 });
+    const save = (id: string, snapshot: typeof before, value: number) =>
+      row({ id, action: 'won_back', value, snapshot, at: `${AS_OF}T15:00:00.000Z` });
+    const entries = timeline(
+      slipBook([{ id: 'cust-1', name: 'Cafe', owner: 'a', monthlyValue: 1, slip: true }]),
+      0,
+      [save('w2', atRisk({ monthlyValue: 1200 }), 1500), save('w1', before, 800)],
+      { today: AS_OF, timeZone: 'UTC', lossReasons: [], currency: 'USD', locale: 'en-US' },
+    );
+    expect(entries.filter((e) => e.kind === 'action').map((e) => e.detail)).toEqual([
+      'Ana Ruiz · $1,500 a month',
+      'Ana Ruiz · a $800 second order',
+    ]);
+  });
 });
 
 describe('the tab API reads the Won back value as the card does', () => {

@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
+import { computeMonthlySummary } from '../../../jobs/monthly';
 import { weeklyCardDataFor } from '../../../jobs/weekly/weeklyCardFor';
 import { repWeeks } from '../../../jobs/weekly/weeklyLists';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { customerKind } from '../../../tabs/api/customerKinds';
-import { scoredById, scoredWeeks } from '../../../tabs/api/customerViews';
+import { customerRow, scoredById, scoredWeeks } from '../../../tabs/api/customerViews';
 import { customerPageLink } from '../../../tabs/api/deepLink';
-import { accuracyWords, untouchedThisWeek, valueAtRiskByRep } from '../../../tabs/api/teamViews';
+import {
+  accuracyWords,
+  monthFigures,
+  untouchedThisWeek,
+  valueAtRiskByRep,
+} from '../../../tabs/api/teamViews';
 import { matchPath } from '../../../tools/local/functionsHost';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { texts } from '../cards/cardWalk';
 import { representativeWeek } from '../cards/weeklyCardFixtures';
+import { Rows } from '../monthly/auditRows';
 import { AS_OF, scoredBook } from '../weekly/scoredFixture';
 
 const base = initialState({
@@ -71,6 +78,19 @@ describe('customer kinds: what the rep did, then the kind of name the weekly run
     expect(customerKind({ ...base, band: 'watch', segment: 'slipping' }, 40)).toBe('watch');
     expect(customerKind({ ...base, band: 'watch', segment: 'not_back' }, 40)).toBe('watch');
     expect(customerKind(base, 40)).toBe('steady');
+  });
+
+  it('reached out to and ordered since is not "reached out, not back yet": they are back', () => {
+    const called = { ...base, segment: null, surfacedAt: '2026-11-16', lastContact: '2026-11-17' };
+    expect(customerKind(called, 4, '2026-11-19')).toBe('steady');
+    // An order on the day of the call is no answer to it (the follow-ups go by the same).
+    expect(customerKind(called, 6, '2026-11-17')).toBe('not_back_yet');
+    // From the row: today's scoring has the last order (every Monday, the last on 16 Nov).
+    const scored = scoredBook([{ id: 'C-1', owner: 'ana@x.example', monthlyValue: 1000, slip: false }]);
+    const ordered = scored.customers[0];
+    const calledEarlier = { ...called, surfacedAt: '2026-11-09', lastContact: '2026-11-10' };
+    expect(customerRow(calledEarlier, ordered).kind).toBe('steady');
+    expect(customerRow({ ...calledEarlier, lastContact: '2026-11-16' }, ordered).kind).toBe('not_back_yet');
   });
 
   it('a row stored before the kinds (no segment) reads as it did: lapsed past 180 days, else at risk as slipping', () => {
@@ -201,6 +221,24 @@ describe('team figures', () => {
         'Picking one who stopped and one who kept ordering, the score ranked the one who stopped higher 81% of the time, ' +
         "better than simply sorting by days since the last order (70%). In each rep's top 10, 40% really stopped ordering.",
     );
+  });
+});
+
+describe("the team tab's month row", () => {
+  it("follow-up conversion is the summary card's reached out, then won back: not every save over every contact", () => {
+    // Two reached out to, neither won back; two others won back straight from the card.
+    const rows = new Rows();
+    rows.add('reached_out', 'cedar', '2026-11-10T16:00:00Z');
+    rows.add('reached_out', 'larch', '2026-11-10T16:00:00Z');
+    rows.wonBack('dogwood', '2026-11-11T16:00:00Z', 450);
+    rows.wonBack('hazel', '2026-11-20T16:00:00Z', 1500);
+    const summary = computeMonthlySummary({ month: '2026-11', rows: rows.all, timeZone: 'America/Chicago' });
+    expect(summary.followUps).toMatchObject({ reachedOut: 2, reachedOutThenWonBack: 0 });
+    expect(monthFigures(summary)).toMatchObject({ reachedOut: 2, saves: 2, followUpConversion: 0 });
+
+    rows.wonBack('cedar', '2026-11-24T16:00:00Z', 900);
+    const later = computeMonthlySummary({ month: '2026-11', rows: rows.all, timeZone: 'America/Chicago' });
+    expect(monthFigures(later).followUpConversion).toBe(0.5);
   });
 });
 
