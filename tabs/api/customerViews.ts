@@ -168,6 +168,7 @@ export function timeline(
     entries.push({
       id: `order-${k}`,
       at: isoOfDay(book.orderDay[k]),
+      day: isoOfDay(book.orderDay[k]),
       kind: 'order',
       title: 'Order',
       detail: money(book.orderAmount[k]),
@@ -179,6 +180,7 @@ export function timeline(
     entries.push({
       id: `ticket-${k}`,
       at: isoOfDay(book.ticketDay[k]),
+      day: isoOfDay(book.ticketDay[k]),
       kind: 'ticket',
       title: 'Support ticket',
       detail: `${SENTIMENT_WORDS[book.ticketSentiment[k]] ?? 'unknown'}, ${open}`,
@@ -188,6 +190,7 @@ export function timeline(
     entries.push({
       id: `surfaced-${options.surfacedAt}`,
       at: options.surfacedAt,
+      day: options.surfacedAt,
       kind: 'action',
       title: 'Put on the weekly list',
       detail: 'Weekly run',
@@ -198,14 +201,23 @@ export function timeline(
     entries.push({
       id: `action-${row.id}`,
       at: row.at,
+      day: localDate(row.at, options.timeZone),
       kind: 'action',
       title: actionTitle(row),
       detail: actionDetail(row, options.lossReasons, money),
       undone: undone.has(row.id),
     });
   }
-  // Dates sort before the same day's times: an order on a day lists below that day's taps.
-  return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  // Newest first by the team's day (a tap's UTC instant may be the next day in UTC); within a day,
+  // taps (which have a time) above that day's orders, and later taps above earlier ones.
+  const hasTime = (e: TimelineEntry) => (e.at.length > 10 ? 1 : 0);
+  return entries.sort(
+    (a, b) => compareDesc(a.day, b.day) || hasTime(b) - hasTime(a) || compareDesc(a.at, b.at),
+  );
+}
+
+function compareDesc(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
 }
 
 function actionTitle(row: AuditRow): string {

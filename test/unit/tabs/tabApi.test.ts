@@ -1,9 +1,12 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { actionRulesFrom } from '../../../bot/taps/actionRules';
+import { actionWords } from '../../../bot/taps/actionWords';
 import { readWonBackValue } from '../../../bot/taps/decideWonBack';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { createTabHandlers } from '../../../functions/tabApi';
+import { isoOfDay } from '../../../rules/book';
+import { formatShortDate } from '../../../rules/calendar';
 import { initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { customerRow, scoredById, timeline, weekPoints } from '../../../tabs/api/customerViews';
@@ -114,6 +117,28 @@ describe("a customer's row and page state the card's figures", () => {
     const order = entries.find((e) => e.kind === 'order');
     // Not en-US's "€380": the locale places the sign.
     expect(order?.detail).toMatch(/^[\d.]+\s€$/);
+  });
+
+  it('a tap is dated on the team’s calendar, as the card words it: 18:00 Monday in Los Angeles is Tuesday in UTC', () => {
+    const book = slipBook([{ id: 'C-1', name: 'Cafe', owner: 'a', monthlyValue: 1, slip: true }]);
+    const lastOrder = book.orderDay[book.orderStart[1] - 1];
+    const tappedOn = isoOfDay(lastOrder + 1);
+    // 02:00 UTC the next day: still the evening of tappedOn in Los Angeles (UTC-8 in winter, -7 in summer).
+    const at = new Date((lastOrder + 2) * 86_400_000 + 2 * 3_600_000).toISOString();
+    const reached = row({ id: 'r1', action: 'reached_out', at, customerId: 'C-1' });
+    const entries = timeline(book, 0, [reached], {
+      today: isoOfDay(lastOrder + 30),
+      timeZone: 'America/Los_Angeles',
+      lossReasons: [],
+      currency: 'USD',
+      locale: 'en-US',
+    });
+    const tap = entries.find((e) => e.kind === 'action');
+    expect(tap?.day).toBe(tappedOn);
+    expect(actionWords(reached, 'America/Los_Angeles')).toContain(formatShortDate(tappedOn));
+    // Newest first, by the team's day: the tap (the day after the last order) lists above it.
+    expect(entries.map((e) => e.kind).slice(0, 2)).toEqual(['action', 'order']);
+    expect(entries.every((e) => /^\d{4}-\d{2}-\d{2}$/.test(e.day))).toBe(true);
   });
 });
 
