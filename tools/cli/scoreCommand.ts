@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { loadDisplayConfig } from '../../functions/config';
-import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
+import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { planWeek } from '../../jobs/weekly/weeklyPlan';
 import { localDate } from '../../rules/calendar';
 import type { ScoreArgs } from './args';
@@ -29,7 +29,7 @@ export async function runScoreCommand(
   const whole = book.orderDay.length > 0 ? book : await loadBook(args.feed, rules, new PassThrough());
   const problem = asOfProblem(whole, asOf, rules.feedStaleDays);
   if (problem) err.write(`Warning: ${problem}\n`);
-  const runKey = weeklyRunKey(new Date(`${asOf}T12:00:00Z`));
+  const runKey = weeklyRunKeyOfDay(asOf);
   const plan = planWeek(book, rules, new Map(), { localDate: asOf, runKey, runAt: `${asOf}T00:00:00.000Z` });
   const pieces =
     args.format === 'json'

@@ -179,6 +179,35 @@ describe('churn-predictor score', () => {
     expect(r.err).toContain('customers.csv: 1 row read, 1 kept, 0 skipped');
   });
 
+  it('--as-of a Sunday plans that ISO week whatever the machine’s zone (Auckland is already Monday at noon UTC)', async () => {
+    // The holdout draws by week: planned in the next week, it would hold out other customers.
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    const rules = join(dir, 'rules.json');
+    writeFileSync(rules, JSON.stringify({ holdoutPercent: 50 }));
+    const listed = async (asOf: string) => {
+      const out = sink();
+      await runScoreCommand(
+        { command: 'score', feed: demo, asOf, rules, format: 'json' },
+        out.stream,
+        sink().stream,
+        {},
+      );
+      return (JSON.parse(out.text()) as { customerId: string; surfaced: boolean }[])
+        .filter((c) => c.surfaced)
+        .map((c) => c.customerId);
+    };
+    const zone = process.env.TZ;
+    try {
+      process.env.TZ = 'UTC';
+      const inUtc = await listed('2026-11-29');
+      process.env.TZ = 'Pacific/Auckland';
+      expect(await listed('2026-11-29')).toEqual(inUtc);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('writes counts and plan dates in LOCALE, not only the money', async () => {
     const out = sink();
     await runScoreCommand(
