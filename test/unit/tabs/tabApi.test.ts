@@ -7,14 +7,15 @@ import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { createTabHandlers } from '../../../functions/tabApi';
 import { isoOfDay } from '../../../rules/book';
 import { formatShortDate } from '../../../rules/calendar';
-import { initialState } from '../../../rules/customerState';
+import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
+import type { AuditRow } from '../../../storage/auditRow';
 import { customerRow, scoredById, timeline, weekPoints } from '../../../tabs/api/customerViews';
-import { repeatedTabTap, tabMessageId } from '../../../tabs/api/tabActions';
+import { repeatedTabTap, type TabActionDeps, tabMessageId, tapInTab } from '../../../tabs/api/tabActions';
 import { TabApiError, type TabService } from '../../../tabs/api/tabService';
 import type { ActionRequestBody } from '../../../tabs/api/tabTypes';
 import { representativeWeek } from '../cards/weeklyCardFixtures';
-import { atRisk, row } from '../taps/fixtures';
+import { ANA, atRisk, BEN, row } from '../taps/fixtures';
 import { AS_OF, scoredBook, slipBook } from '../weekly/scoredFixture';
 
 const TAB = tabMessageId('aad-ana');
@@ -139,6 +140,37 @@ describe("a customer's row and page state the card's figures", () => {
     // Newest first, by the team's day: the tap (the day after the last order) lists above it.
     expect(entries.map((e) => e.kind).slice(0, 2)).toEqual(['action', 'order']);
     expect(entries.every((e) => /^\d{4}-\d{2}-\d{2}$/.test(e.day))).toBe(true);
+  });
+});
+
+describe('the tab’s answers word dates in LOCALE, as the card and the chat do', () => {
+  const user = { userId: ANA.userId, name: ANA.name, email: 'ana@demo.example', tenantId: '' };
+  const deps = (state: CustomerState, history: AuditRow[]): TabActionDeps =>
+    ({
+      state: { get: async () => ({ state, etag: 'e' }) },
+      audit: { latestForCustomer: async () => history },
+      cards: { pushRecentAction: async () => undefined },
+      rules: defaultRules(),
+      timeZone: 'Europe/Berlin',
+      access: { tenantId: '', adminUserIds: [] },
+      clock: () => new Date('2026-11-26T10:00:00Z'),
+      currency: 'EUR',
+      locale: 'de-DE',
+    }) as unknown as TabActionDeps;
+
+  it('a customer already lost: the date of the loss as the card writes it', async () => {
+    const lost = atRisk({ status: 'lost', lostAt: '2026-11-24', lostReason: 'price' });
+    const result = await tapInTab(deps(lost, []), user, 'cust-1', { action: 'reached_out' });
+    expect(result).toMatchObject({ ok: false, status: 409 });
+    expect(result.ok ? '' : result.message).toContain(formatShortDate('2026-11-24', 'de-DE'));
+    expect(result.ok ? '' : result.message).not.toContain('Tue 24 Nov');
+  });
+
+  it('Undo of another rep’s action: its date as the card writes it', async () => {
+    const ben = row({ id: 'w1', action: 'won_back', actorId: BEN.userId, actorName: BEN.name, value: 900 });
+    const wonBack = atRisk({ wonBackAt: '2026-11-24', surfacedAt: '2026-11-23' });
+    const result = await tapInTab(deps(wonBack, [ben]), user, 'cust-1', { action: 'undo' });
+    expect(result.ok ? '' : result.message).toContain(formatShortDate('2026-11-24', 'de-DE'));
   });
 });
 
