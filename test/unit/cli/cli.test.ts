@@ -145,6 +145,17 @@ describe('churn-predictor score', () => {
     expect(out.text()).toContain('Greenfield Cafe  £1,200/month');
   });
 
+  it('words when the next order was due under each name, as the card does', async () => {
+    const r = await run('score', '--feed', demo, '--as-of', '2026-11-23');
+    const rows = r.out.split('\n');
+    const greenfield = rows.findIndex((l) => l.includes('Greenfield Cafe  $1,200/month'));
+    // Last order on Tue 20 Oct (none for 34 days), usually every 9.
+    expect(rows.slice(greenfield + 1, greenfield + 3)).toEqual([
+      '      Was due Thu 29 Oct',
+      '      - No order in 34 days, usually every 9',
+    ]);
+  });
+
   it('says what ranked the book, and why customers at risk are on no list', async () => {
     // Regular customers, half of whom stopped half a year ago; every order worth 0 (an export without amounts).
     const dir = mkdtempSync(join(tmpdir(), 'feed-'));
