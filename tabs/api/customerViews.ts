@@ -18,7 +18,9 @@ import type { CustomerFacts, CustomerRow, TimelineEntry, WeekPoint } from './tab
 /**
  * A customer's row: the stored state (what the card and the taps know), and from today's scoring the
  * figures the card states (value, what kind of value, value at risk: the scoring's own, value × chance
- * of no order) and days since the last order. A customer no longer in the feed has no chance: 0 at risk.
+ * of no order), days since the last order and the reasons, which count those days too (Monday's
+ * "No order in 34 days" beside Thursday's 37 days silent would contradict it). A customer no longer
+ * in the feed has no chance: 0 at risk, and the weekly run's reasons.
  */
 export function customerRow(state: CustomerState, scored: ScoredCustomer | undefined): CustomerRow {
   const score = Math.round(state.score);
@@ -36,7 +38,7 @@ export function customerRow(state: CustomerState, scored: ScoredCustomer | undef
     wonBackPrefill: wonBackPrefill(monthlyValue),
     valueAtRisk: Math.round(scored?.valueAtRisk ?? 0),
     daysSinceLastOrder,
-    reasons: state.reasons,
+    reasons: scored?.reasons ?? state.reasons,
     status: state.status,
     lastContact: state.lastContact,
     wonBackAt: state.wonBackAt,

@@ -5,10 +5,11 @@ import { actionWords } from '../../../bot/taps/actionWords';
 import { readWonBackValue } from '../../../bot/taps/decideWonBack';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { createTabHandlers } from '../../../functions/tabApi';
-import { isoOfDay } from '../../../rules/book';
+import { dayOf, isoOfDay } from '../../../rules/book';
 import { formatShortDate } from '../../../rules/calendar';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
+import { scoreBook } from '../../../rules/scoreBook';
 import type { AuditRow } from '../../../storage/auditRow';
 import { customerRow, scoredById, timeline, weekPoints } from '../../../tabs/api/customerViews';
 import { repeatedTabTap, type TabActionDeps, tabMessageId, tapInTab } from '../../../tabs/api/tabActions';
@@ -74,6 +75,26 @@ describe("a customer's row and page state the card's figures", () => {
     expect(r.valueAtRisk).toBe(Math.round(c.valueAtRisk));
     expect(r.valueAtRisk).not.toBe(Math.round((c.monthlyValue * 90) / 100));
     expect(r.valueKind).toBe(c.valueKind);
+  });
+
+  it('the row’s reasons are as of the tab’s day, as its days silent are: never "no order in 34 days" beside "37 days silent"', () => {
+    const onMonday = scoreBook(
+      slipBook([{ id: 'C-1', name: 'Cafe', owner: 'a', monthlyValue: 500, slip: true }]),
+      rules,
+      dayOf(AS_OF),
+    );
+    const thursday = scoreBook(
+      slipBook([{ id: 'C-1', name: 'Cafe', owner: 'a', monthlyValue: 500, slip: true }]),
+      rules,
+      dayOf(AS_OF) + 3,
+    );
+    const stored = { ...state, reasons: onMonday.customers[0].reasons };
+    const r = customerRow(stored, scoredById(thursday).get('C-1'));
+    const days = r.daysSinceLastOrder;
+    expect(days).toBe((onMonday.customers[0].daysSinceLastOrder ?? 0) + 3);
+    expect(r.reasons[0]).toMatch(new RegExp(`^No order in ${days} days`));
+    // A customer no longer in the feed keeps what the weekly run said.
+    expect(customerRow(stored, undefined).reasons).toEqual(stored.reasons);
   });
 
   it('Won back is pre-filled with the value the card pre-fills, which the Won back check accepts', () => {
