@@ -1,4 +1,4 @@
-import { daysBetween } from '../rules/calendar';
+import { daysBetween, formatDateNear } from '../rules/calendar';
 import { type Money, OUTCOME_COLOR, outcomeText, valueText, wonBackLabel } from './buildWeeklyCard';
 import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
 import { cardTemplate } from './cardTemplate';
@@ -13,10 +13,17 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 /**
  * The row's sentence, e.g. `Ordered $450 on Thu 26 Nov, 3 days after you reached out: record the
- * save?`; once acted on (`asks` false) the question is left out.
+ * save?`; once acted on (`asks` false) the question is left out. A date in another year than the
+ * digest's `today` carries its year: early in January, December's contact is last year's.
  */
-export function followUpText(reason: FollowUpReason, money: Money, locale: string, asks = true): string {
-  const date = (isoDate: string) => formatShortDate(isoDate, locale);
+export function followUpText(
+  reason: FollowUpReason,
+  money: Money,
+  today: string,
+  locale: string,
+  asks = true,
+): string {
+  const date = (isoDate: string) => formatDateNear(isoDate, today, locale);
   switch (reason.kind) {
     case 'no_order':
       return `Reached out ${plural(reason.days, 'day')} ago (${date(reason.contactOn)}), no order since.`;
@@ -65,7 +72,7 @@ function viewModel(data: ParsedDigestCardData) {
         // Shown in a markdown TextBlock: the feed's name is escaped.
         name: markdownSafe(r.name, MAX_NAME_CHARS),
         valueText: valueText(r, money),
-        reasonText: followUpText(r.reason, money, data.locale, !r.outcome),
+        reasonText: followUpText(r.reason, money, dayOfRunKey(data.runKey), data.locale, !r.outcome),
         flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(r.outcome),
         outcomeText: r.outcome ? outcomeText(r.outcome, money, reasonTitle, data.locale) : '',

@@ -2,10 +2,20 @@ import type { Rules } from '../rules/rulesSchema';
 import type { ReadFeedOptions } from './readFeed';
 
 /**
- * The feed options a rules file gives (column mapping, formats) and the scoring date: orders after
- * it are reported and not counted. Leave `asOf` out to keep every order (a backtest replays past
- * dates and needs the orders after each).
+ * The feed options a rules file gives (column mapping, formats), the scoring date (orders after it
+ * are reported and not counted) and the team's zone (the calendar date of a Parquet timestamp with a
+ * zone). Leave `asOf` out to keep every order (a backtest replays past dates and needs the orders
+ * after each).
  */
-export function feedOptionsFrom(rules: Pick<Rules, 'columns' | 'formats'>, asOf?: string): ReadFeedOptions {
-  return { columns: rules.columns, formats: rules.formats, ...(asOf ? { asOf } : {}) };
+export function feedOptionsFrom(
+  rules: Pick<Rules, 'columns' | 'formats'>,
+  asOf?: string,
+  timeZone?: string,
+): ReadFeedOptions {
+  return {
+    columns: rules.columns,
+    formats: rules.formats,
+    ...(asOf ? { asOf } : {}),
+    ...(timeZone ? { timeZone } : {}),
+  };
 }

@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Book, type Customer, dayOf, MAX_CUSTOMER_ID_CHARS, sharedOwners } from '../rules/book';
+import { assertTimeZone } from '../rules/calendar';
 import { type ColumnMapping, ORDER_COLUMNS, TICKET_COLUMNS } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { resolveColumns } from './feedColumns';
-import { type EngineOptions, type FeedEngine, openFeedEngine } from './feedEngine';
+import { type EngineOptions, type FeedEngine, openFeedEngine, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
 import { type FeedFile, findFeedFiles } from './feedFiles';
 import type { FeedReport, FileReport } from './feedReport';
@@ -43,6 +44,11 @@ export interface ReadFeedOptions {
   formats?: FeedFormats;
   /** YYYY-MM-DD: orders dated after it are reported and not counted (the scoring date). */
   asOf?: string;
+  /**
+   * The team's IANA zone (TIME_ZONE): a Parquet timestamp with a zone holds an instant, not the
+   * time as written, so it is read on its calendar date there, as the team saw it; default UTC.
+   */
+  timeZone?: string;
   /** Called with the number of data rows read so far (all files), after each file. */
   onProgress?: (rowsRead: number) => void;
   /** DuckDB's memory limit, threads and spill folder. */
@@ -554,6 +560,10 @@ export async function readFeed(dir: string, options: ReadFeedOptions = {}): Prom
   let engine: FeedEngine | undefined;
   try {
     engine = await openFeedEngine(options.engine);
+    if (options.timeZone !== undefined) {
+      assertTimeZone(options.timeZone);
+      await engine.run(`SET TimeZone = ${sqlString(options.timeZone)}`);
+    }
     return await readWith(engine, files, workDir, options);
   } finally {
     engine?.close();

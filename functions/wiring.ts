@@ -226,9 +226,9 @@ export function feedReaderFor(config: Config, rules: Rules): (asOf: string) => P
   const { container, dir } = config.feed;
   if (container) {
     const client = feedContainerFor(config, container);
-    return (asOf) => readBlobFeed(client, feedOptionsFrom(rules, asOf));
+    return (asOf) => readBlobFeed(client, feedOptionsFrom(rules, asOf, config.timeZone));
   }
-  if (dir) return (asOf) => readFeed(dir, feedOptionsFrom(rules, asOf));
+  if (dir) return (asOf) => readFeed(dir, feedOptionsFrom(rules, asOf, config.timeZone));
   throw new Error('No feed configured: set FEED_CONTAINER (a blob container) or FEED_DIR (a folder)');
 }
 

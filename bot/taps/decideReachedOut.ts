@@ -19,7 +19,7 @@ export function contactToday(history: readonly AuditRow[], today: string, timeZo
 
 /** Reached out: lastContact = today (the pause window starts); the score is not touched. */
 export function decideReachedOut(ctx: DecisionContext, rules: ActionRules): Decision {
-  const stale = staleReason(ctx.current, rules.lossReasons, ctx.locale);
+  const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
   const earlier = ctx.history ? contactToday(ctx.history, ctx.today, ctx.timeZone) : null;
   if (earlier) {

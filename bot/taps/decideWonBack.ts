@@ -53,7 +53,7 @@ export function decideWonBack(
   rules: ActionRules,
   valueInput: string | null | undefined,
 ): Decision {
-  const stale = staleReason(ctx.current, rules.lossReasons, ctx.locale);
+  const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
   const read = readWonBackValue(valueInput, ctx.current.monthlyValue, rules);
   if (!read.ok) return refuse('invalid', `${read.message} Nothing was recorded.`);

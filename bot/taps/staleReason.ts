@@ -1,4 +1,4 @@
-import { formatShortDate } from '../../rules/calendar';
+import { formatDateNear } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { LossReason } from './actionTypes';
 
@@ -18,21 +18,22 @@ export function wonBackThisCycle(state: CustomerState): boolean {
 
 /**
  * Why a card action on this customer would contradict what is already recorded (lost, or won back
- * in this cycle), in words; null when the card is not stale.
+ * in this cycle), in words; null when the card is not stale. A loss can be years old: its date
+ * carries the year when it is not the year of `today` (`YYYY-MM-DD`, the team's).
  */
 export function staleReason(
   state: CustomerState,
   reasons: readonly LossReason[],
+  today: string,
   locale = 'en-US',
 ): string | null {
-  if (state.status === 'lost')
-    return `${state.name} is already marked lost (${lostWords(state, reasons, locale)}).`;
+  const date = (isoDate: string) => formatDateNear(isoDate, today, locale);
+  if (state.status === 'lost') {
+    const reason = state.lostReason ? lossReasonLabel(state.lostReason, reasons) : 'no reason given';
+    const words = state.lostAt ? `${reason}, on ${date(state.lostAt)}` : reason;
+    return `${state.name} is already marked lost (${words}).`;
+  }
   if (wonBackThisCycle(state) && state.wonBackAt !== null)
-    return `${state.name} was already won back on ${formatShortDate(state.wonBackAt, locale)}.`;
+    return `${state.name} was already won back on ${date(state.wonBackAt)}.`;
   return null;
-}
-
-function lostWords(state: CustomerState, reasons: readonly LossReason[], locale: string): string {
-  const reason = state.lostReason ? lossReasonLabel(state.lostReason, reasons) : 'no reason given';
-  return state.lostAt ? `${reason}, on ${formatShortDate(state.lostAt, locale)}` : reason;
 }

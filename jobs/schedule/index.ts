@@ -20,4 +20,4 @@ export {
   weeklyScheduleSchema,
 } from './scheduleConfig';
 export { MONTHLY_TIMER_NCRONTAB, quarterHourNcrontab, WEEKLY_TIMER_NCRONTAB } from './timerSchedule';
-export { weeklyRunDue, weeklyRunKey } from './weeklyRunDue';
+export { weeklyRunDue, weeklyRunKey, weeklyRunKeyOfDay } from './weeklyRunDue';

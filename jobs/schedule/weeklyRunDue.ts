@@ -1,14 +1,26 @@
-import { addDays, format, getISOWeek, getISOWeekYear, isBefore, set, startOfISOWeek } from 'date-fns';
-import { zonedNow } from '../../rules/calendar';
+import { addDays, format, isBefore, set, startOfISOWeek } from 'date-fns';
+import { dayOf, zonedNow } from '../../rules/calendar';
 import type { RunDecision } from './runDecision';
 import { type WeeklySchedule, weeklyScheduleSchema } from './scheduleConfig';
 
 /** Run key of the ISO week that contains the calendar date of `local` (a TZDate in the team's zone), e.g. `weekly-2026-W48`. */
 export function weeklyRunKey(local: Date): string {
-  // The ISO week depends only on the calendar date: read it at noon of that date in the process zone,
-  // which is ten times cheaper than date-fns walking ISO years through TZDate.
-  const calendarDay = new Date(local.getFullYear(), local.getMonth(), local.getDate(), 12);
-  return `weekly-${getISOWeekYear(calendarDay)}-W${String(getISOWeek(calendarDay)).padStart(2, '0')}`;
+  // A TZDate's fields are the zone's wall clock: the calendar date there.
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return weeklyRunKeyOfDay(`${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`);
+}
+
+/**
+ * Run key of the ISO week holding a `YYYY-MM-DD` calendar date. Pure day arithmetic: no zone can
+ * move it, where a Date at noon UTC is already the next day in Auckland or Kiritimati.
+ */
+export function weeklyRunKeyOfDay(date: string): string {
+  const day = dayOf(date);
+  // Day 0 (1970-01-01) was a Thursday. An ISO week belongs to the year of its Thursday.
+  const thursday = day - ((((day - 4) % 7) + 7) % 7) + 3;
+  const year = new Date(thursday * 86_400_000).getUTCFullYear();
+  const week = Math.floor((thursday - Date.UTC(year, 0, 1) / 86_400_000) / 7) + 1;
+  return `weekly-${year}-W${String(week).padStart(2, '0')}`;
 }
 
 /**

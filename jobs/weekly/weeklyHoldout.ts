@@ -2,7 +2,7 @@ import type { CustomerState } from '../../rules/customerState';
 import { type ListShape, markRanks, rankPerRep } from '../../rules/ranking';
 import type { ListedCustomer, ScoredCustomer } from '../../rules/scoreBook';
 import { isHeldOut } from '../monthly/holdout';
-import { weeklyRunKey } from '../schedule';
+import { weeklyRunKeyOfDay } from '../schedule';
 
 /** The holdout knobs of the rules file. */
 export interface HoldoutRules {
@@ -10,19 +10,12 @@ export interface HoldoutRules {
   holdoutSeed: string;
 }
 
-/** The ISO week key of a `YYYY-MM-DD` date, in the run keys' form (`weekly-2026-W48`). */
-export function weekKeyOf(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  // weeklyRunKey reads only the calendar date; noon keeps it clear of any zone offset.
-  return weeklyRunKey(new Date(y, m - 1, d, 12));
-}
-
 /**
  * The week a customer's slip cycle began: the week of their stored surfacedAt, or this run's week
  * for a slip that starts now. Drawing on it keeps a customer in one arm for the whole cycle.
  */
 export function slipWeekKey(state: CustomerState | undefined, runKey: string): string {
-  return state?.surfacedAt ? weekKeyOf(state.surfacedAt) : runKey;
+  return state?.surfacedAt ? weeklyRunKeyOfDay(state.surfacedAt) : runKey;
 }
 
 /**

@@ -18,7 +18,9 @@ import type { CustomerFacts, CustomerRow, TimelineEntry, WeekPoint } from './tab
 /**
  * A customer's row: the stored state (what the card and the taps know), and from today's scoring the
  * figures the card states (value, what kind of value, value at risk: the scoring's own, value × chance
- * of no order) and days since the last order. A customer no longer in the feed has no chance: 0 at risk.
+ * of no order), days since the last order and the reasons, which count those days too (Monday's
+ * "No order in 34 days" beside Thursday's 37 days silent would contradict it). A customer no longer
+ * in the feed has no chance: 0 at risk, and the weekly run's reasons.
  */
 export function customerRow(state: CustomerState, scored: ScoredCustomer | undefined): CustomerRow {
   const score = Math.round(state.score);
@@ -40,7 +42,7 @@ export function customerRow(state: CustomerState, scored: ScoredCustomer | undef
     wonBackPrefill: wonBackPrefill(monthlyValue),
     valueAtRisk: Math.round(scored?.valueAtRisk ?? 0),
     daysSinceLastOrder,
-    reasons: state.reasons,
+    reasons: scored?.reasons ?? state.reasons,
     status: state.status,
     lastContact: state.lastContact,
     wonBackAt: state.wonBackAt,
@@ -172,6 +174,7 @@ export function timeline(
     entries.push({
       id: `order-${k}`,
       at: isoOfDay(book.orderDay[k]),
+      day: isoOfDay(book.orderDay[k]),
       kind: 'order',
       title: 'Order',
       detail: money(book.orderAmount[k]),
@@ -183,6 +186,7 @@ export function timeline(
     entries.push({
       id: `ticket-${k}`,
       at: isoOfDay(book.ticketDay[k]),
+      day: isoOfDay(book.ticketDay[k]),
       kind: 'ticket',
       title: 'Support ticket',
       detail: `${SENTIMENT_WORDS[book.ticketSentiment[k]] ?? 'unknown'}, ${open}`,
@@ -192,6 +196,7 @@ export function timeline(
     entries.push({
       id: `surfaced-${options.surfacedAt}`,
       at: options.surfacedAt,
+      day: options.surfacedAt,
       kind: 'action',
       title: 'Put on the weekly list',
       detail: 'Weekly run',
@@ -202,14 +207,23 @@ export function timeline(
     entries.push({
       id: `action-${row.id}`,
       at: row.at,
+      day: localDate(row.at, options.timeZone),
       kind: 'action',
       title: actionTitle(row),
       detail: actionDetail(row, options.lossReasons, money),
       undone: undone.has(row.id),
     });
   }
-  // Dates sort before the same day's times: an order on a day lists below that day's taps.
-  return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  // Newest first by the team's day (a tap's UTC instant may be the next day in UTC); within a day,
+  // taps (which have a time) above that day's orders, and later taps above earlier ones.
+  const hasTime = (e: TimelineEntry) => (e.at.length > 10 ? 1 : 0);
+  return entries.sort(
+    (a, b) => compareDesc(a.day, b.day) || hasTime(b) - hasTime(a) || compareDesc(a.at, b.at),
+  );
+}
+
+function compareDesc(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
 }
 
 function actionTitle(row: AuditRow): string {

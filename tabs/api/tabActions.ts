@@ -49,7 +49,7 @@ export interface TabActionDeps {
   timeZone: string;
   access: AccessPolicy;
   clock: () => Date;
-  /** The book's currency and the locale its amounts are written in (the card's). */
+  /** The book's currency and the locale its amounts and dates are written in (the card's). */
   currency: string;
   locale: string;
 }
@@ -94,6 +94,8 @@ export async function tapInTab(
     actor: { userId: user.userId, name: user.name },
     today: localDate(now, deps.timeZone),
     timeZone: deps.timeZone,
+    // What the tab is told is worded as the card and the chat word it.
+    locale: deps.locale,
     at: now.toISOString(),
     key,
     cardMessageId: messageId,
@@ -102,7 +104,7 @@ export async function tapInTab(
 
   let decision: Decision;
   if (body.action === 'undo') {
-    const selected = selectUndoTarget(history, current.name, null, deps.timeZone);
+    const selected = selectUndoTarget(history, current.name, null, deps.timeZone, deps.locale);
     if (!selected.ok) return { ok: false, status: 409, message: selected.message };
     decision = decideUndo(
       ctx(undoKey(selected.target.id)),
@@ -148,7 +150,11 @@ async function answer(result: CommitResult, deps: TabActionDeps, user: TabUser):
   const state = (await deps.state.get(row.customerId))?.state;
   if (!state) return { ok: false, status: 404, message: 'No such customer.' };
   if (result.kind === 'superseded')
-    return { ok: false, status: 409, message: supersededWords(result, user.userId, deps.timeZone) };
+    return {
+      ok: false,
+      status: 409,
+      message: supersededWords(result, user.userId, deps.timeZone, deps.locale),
+    };
   if (result.kind === 'conflict') {
     return {
       ok: false,

@@ -73,8 +73,13 @@ export interface CustomerFacts {
 export interface TimelineEntry {
   /** Unique within one customer's timeline. */
   id: string;
-  /** ISO date or date-time. */
+  /** ISO date or date-time: the order within a day (a tap's instant). */
   at: string;
+  /**
+   * `YYYY-MM-DD` on the team's calendar, the date to show: a tap's UTC instant can fall on the next
+   * day in UTC (18:00 in Los Angeles), and the cards and the digest date it in the team's zone.
+   */
+  day: string;
   kind: 'order' | 'ticket' | 'action';
   title: string;
   detail: string;

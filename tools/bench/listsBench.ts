@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readFeed } from '../../feed/readFeed';
-import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
+import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { planWeek, type WeekPlan } from '../../jobs/weekly/weeklyPlan';
 import { type Book, dayOf, defaultRules, ordersEnd, type ScoredCustomer } from '../../rules';
 import {
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
     const book = await k.book();
     const plan = planWeek(book, defaultRules(), new Map(), {
       localDate: k.asOf,
-      runKey: weeklyRunKey(new Date(`${k.asOf}T12:00:00Z`)),
+      runKey: weeklyRunKeyOfDay(k.asOf),
       runAt: `${k.asOf}T00:00:00.000Z`,
     });
     summaries.push(judge(k, book, plan));

@@ -14,9 +14,12 @@ export async function runBacktestCommand(
   err: NodeJS.WritableStream,
   env: Record<string, string | undefined> = process.env,
 ): Promise<void> {
-  const { locale } = loadDisplayConfig(env).card;
+  const {
+    timeZone,
+    card: { locale },
+  } = loadDisplayConfig(env);
   const rules = await readRulesFile(args.rules);
-  const book = await loadBook(args.feed, rules, err);
+  const book = await loadBook(args.feed, rules, err, { timeZone });
   // Past the feed's last order nobody is seen ordering: those customers would all count as churned.
   const horizonEnd = dayOf(args.asOf) + args.horizon;
   const lastOrderDay = book.orderDay.reduce((last, day) => Math.max(last, day), Number.NEGATIVE_INFINITY);

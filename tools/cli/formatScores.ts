@@ -233,6 +233,8 @@ export function formatTable(
       const status = statusLine(c).text;
       const change = c.change ? ` · ${changeText(c.change, money.locale)}` : '';
       out.push(`  ${String(k + 1).padStart(2)}. ${c.name}  ${valueText(c, fmt)} · ${status}${change}`);
+      // The card's line under the status: when the next order was due at the customer's own pace.
+      if (c.outlook) out.push(`      ${c.outlook}`);
       for (const r of c.reasons.slice(0, 3)) out.push(`      - ${r}`);
       out.push(`      Play: ${c.play}`);
     });

@@ -7,18 +7,19 @@ import { createProgress } from './progressBar';
 /**
  * Reads the feed with the rules' column mapping (progress on a terminal for big feeds) and writes
  * the feed report to `err`: rows per file and every skipped row with file, line and reason.
- * With `asOf`, orders dated after it are reported and not counted.
+ * With `asOf`, orders dated after it are reported and not counted; `timeZone` is TIME_ZONE, as the
+ * app reads the feed.
  */
 export async function loadBook(
   dir: string,
   rules: Rules,
   err: NodeJS.WritableStream,
-  asOf?: string,
+  options: { asOf?: string; timeZone?: string } = {},
 ): Promise<Book> {
   const progress = createProgress('Reading feed');
   try {
     const { book, report } = await readFeed(dir, {
-      ...feedOptionsFrom(rules, asOf),
+      ...feedOptionsFrom(rules, options.asOf, options.timeZone),
       onProgress: (n) => progress.update(n),
     });
     progress.done();

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { loadDisplayConfig } from '../../functions/config';
-import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
+import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { planWeek } from '../../jobs/weekly/weeklyPlan';
 import { localDate } from '../../rules/calendar';
 import type { ScoreArgs } from './args';
@@ -24,12 +24,13 @@ export async function runScoreCommand(
   const { timeZone, card } = loadDisplayConfig(env);
   const rules = await readRulesFile(args.rules);
   const asOf = args.asOf ?? localDate(new Date(), timeZone);
-  const book = await loadBook(args.feed, rules, err, asOf);
+  const book = await loadBook(args.feed, rules, err, { asOf, timeZone });
   // Orders after the as-of date are not counted: with none left, read them all to say where the feed starts.
-  const whole = book.orderDay.length > 0 ? book : await loadBook(args.feed, rules, new PassThrough());
+  const whole =
+    book.orderDay.length > 0 ? book : await loadBook(args.feed, rules, new PassThrough(), { timeZone });
   const problem = asOfProblem(whole, asOf, rules.feedStaleDays);
   if (problem) err.write(`Warning: ${problem}\n`);
-  const runKey = weeklyRunKey(new Date(`${asOf}T12:00:00Z`));
+  const runKey = weeklyRunKeyOfDay(asOf);
   // No run is remembered here: what changed is told against the week before replayed, as if its card went out.
   const plan = planWeek(
     book,

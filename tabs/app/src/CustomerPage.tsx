@@ -313,7 +313,7 @@ export function CustomerPage({
         <ul className={s.timeline}>
           {data.timeline.slice(0, allEntries ? undefined : TIMELINE_FIRST).map((e) => (
             <li key={e.id} className={`${s.entry} ${e.undone ? s.undone : ''}`} data-kind={e.kind}>
-              <Caption1>{f.date(e.at)}</Caption1>
+              <Caption1>{f.date(e.day)}</Caption1>
               <Body1>{e.undone ? `${e.title} (undone)` : e.title}</Body1>
               <Caption1 className={s.muted}>{e.detail}</Caption1>
             </li>

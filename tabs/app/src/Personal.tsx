@@ -297,7 +297,9 @@ const Row = memo(function Row({
       </Body1>
       <Caption1 className={s.muted}>
         <span className={srOnly}>Last order: </span>
-        {c.daysSinceLastOrder === null ? 'no orders' : `${c.daysSinceLastOrder} days silent`}
+        {c.daysSinceLastOrder === null
+          ? 'no orders'
+          : `${c.daysSinceLastOrder} ${c.daysSinceLastOrder === 1 ? 'day' : 'days'} silent`}
       </Caption1>
       <Caption1 className={s.muted}>
         {c.reasons[0] ? <span className={srOnly}>Why: </span> : null}

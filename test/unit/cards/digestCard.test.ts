@@ -56,6 +56,30 @@ function digest(): DigestCardData {
 }
 
 describe('buildDigestCard', () => {
+  it('gives the year of a date in the year before the digest’s (the first working day of January)', () => {
+    const january: DigestCardData = {
+      ...digest(),
+      runKey: 'daily-2027-01-04',
+      rows: [
+        {
+          customerId: 'cust-004',
+          name: 'Maple Bakery',
+          monthlyValue: 410,
+          reason: { kind: 'no_order', contactOn: '2026-12-21', days: 14 },
+        },
+        {
+          customerId: 'cust-001',
+          name: 'Greenfield Cafe',
+          monthlyValue: 1200,
+          reason: { kind: 'ordered', contactOn: '2026-12-28', orderOn: '2027-01-02', amount: 450 },
+        },
+      ],
+    };
+    const words = texts(buildDigestCard(january)).join('\n');
+    expect(words).toContain('Reached out 14 days ago (Mon 21 Dec 2026), no order since.');
+    expect(words).toContain('Ordered $450 on Sat 2 Jan, 5 days after you reached out: record the save?');
+  });
+
   it('matches the snapshot', () => {
     expect(buildDigestCard(digest())).toMatchSnapshot();
   });

@@ -145,6 +145,17 @@ describe('churn-predictor score', () => {
     expect(out.text()).toContain('Greenfield Cafe  £1,200/month');
   });
 
+  it('words when the next order was due under each name, as the card does', async () => {
+    const r = await run('score', '--feed', demo, '--as-of', '2026-11-23');
+    const rows = r.out.split('\n');
+    const greenfield = rows.findIndex((l) => l.includes('Greenfield Cafe  $1,200/month'));
+    // Last order on Tue 20 Oct (none for 34 days), usually every 9.
+    expect(rows.slice(greenfield + 1, greenfield + 3)).toEqual([
+      '      Was due Thu 29 Oct',
+      '      - No order in 34 days, usually every 9',
+    ]);
+  });
+
   it('says what ranked the book, and why customers at risk are on no list', async () => {
     // Regular customers, half of whom stopped half a year ago; every order worth 0 (an export without amounts).
     const dir = mkdtempSync(join(tmpdir(), 'feed-'));
@@ -177,6 +188,35 @@ describe('churn-predictor score', () => {
     const r = await run('score', '--feed', dir, '--as-of', '2026-11-23');
     expect(r.out.split('\n')[1]).toBe('1 customer scored: 0 at risk, 0 to watch, 1 steady.');
     expect(r.err).toContain('customers.csv: 1 row read, 1 kept, 0 skipped');
+  });
+
+  it('--as-of a Sunday plans that ISO week whatever the machine’s zone (Auckland is already Monday at noon UTC)', async () => {
+    // The holdout draws by week: planned in the next week, it would hold out other customers.
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    const rules = join(dir, 'rules.json');
+    writeFileSync(rules, JSON.stringify({ holdoutPercent: 50 }));
+    const listed = async (asOf: string) => {
+      const out = sink();
+      await runScoreCommand(
+        { command: 'score', feed: demo, asOf, rules, format: 'json' },
+        out.stream,
+        sink().stream,
+        {},
+      );
+      return (JSON.parse(out.text()) as { customerId: string; surfaced: boolean }[])
+        .filter((c) => c.surfaced)
+        .map((c) => c.customerId);
+    };
+    const zone = process.env.TZ;
+    try {
+      process.env.TZ = 'UTC';
+      const inUtc = await listed('2026-11-29');
+      process.env.TZ = 'Pacific/Auckland';
+      expect(await listed('2026-11-29')).toEqual(inUtc);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it('writes counts and plan dates in LOCALE, not only the money', async () => {

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FeedError } from '../../../feed/feedError';
 import type { FileReport } from '../../../feed/feedReport';
@@ -477,6 +478,26 @@ describe('dates', () => {
     });
     expect(report.rowsSkipped).toBe(0);
     expect(isoOfDay(book.orderDay[0])).toBe(date);
+  });
+
+  it('a Parquet timestamp with a zone (an instant, as Spark and pandas write them) is read on its date in the team’s zone', async () => {
+    // 00:30 on 29 March in Berlin (the night the clocks go forward) is 23:30 on the 28th in UTC;
+    // 17:30 on 20 November in Los Angeles is 01:30 on the 21st in UTC.
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    await sql.run(`COPY (SELECT * FROM (VALUES
+        ('O-1', 'C-1', TIMESTAMPTZ '2026-03-29 00:30:00+01', 1.0),
+        ('O-2', 'C-2', TIMESTAMPTZ '2026-11-20 17:30:00-08', 1.0))
+      t(order_id, customer_id, ordered_at, amount)) TO '${join(dir, 'orders.parquet')}' (FORMAT parquet)`);
+    sql.closeSync();
+    await writeFile(join(dir, 'customers.csv'), CUSTOMERS);
+    const days = async (timeZone: string) => {
+      const { book } = await readFeed(dir, { timeZone });
+      return [isoOfDay(book.orderDay[0]), isoOfDay(book.orderDay[1])];
+    };
+    expect((await days('Europe/Berlin'))[0]).toBe('2026-03-29');
+    expect((await days('America/Los_Angeles'))[1]).toBe('2026-11-20');
+    expect(await days('UTC')).toEqual(['2026-03-28', '2026-11-21']);
   });
 
   it.each([

@@ -4,6 +4,7 @@ import {
   WEEKLY_TIMER_NCRONTAB,
   weeklyRunDue,
   weeklyRunKey,
+  weeklyRunKeyOfDay,
 } from '../../../jobs/schedule';
 import { simulateTimer } from './simulateTimer';
 
@@ -142,6 +143,27 @@ describe('weeklyRunKey across the ISO week-year boundary', () => {
     ['2026-11-23T12:00:00Z', 'weekly-2026-W48'],
   ])('%s is %s', (iso, key) => {
     expect(weeklyRunKey(new Date(iso))).toBe(key);
+  });
+
+  it.each([
+    ['2026-11-29', 'weekly-2026-W48'], // Sunday
+    ['2026-11-30', 'weekly-2026-W49'],
+    ['2020-12-31', 'weekly-2020-W53'], // 2020 is a leap year starting on a Wednesday: 53 weeks
+    ['2021-01-03', 'weekly-2020-W53'],
+    ['2027-01-01', 'weekly-2026-W53'], // 1 January on a Friday belongs to the year before
+    ['2015-12-31', 'weekly-2015-W53'], // 1 January 2015 was a Thursday
+    ['2024-02-29', 'weekly-2024-W09'],
+  ])('the calendar date %s is %s in any process zone', (date, key) => {
+    const zone = process.env.TZ;
+    try {
+      for (const tz of ['UTC', 'Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+        process.env.TZ = tz;
+        expect(weeklyRunKeyOfDay(date)).toBe(key);
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it('runs once in W53 and once in W01 when the timer steps over New Year in Chicago', () => {

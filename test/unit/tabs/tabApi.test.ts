@@ -1,17 +1,22 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { actionRulesFrom } from '../../../bot/taps/actionRules';
+import { actionWords } from '../../../bot/taps/actionWords';
 import { readWonBackValue } from '../../../bot/taps/decideWonBack';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { createTabHandlers } from '../../../functions/tabApi';
-import { initialState } from '../../../rules/customerState';
+import { dayOf, isoOfDay } from '../../../rules/book';
+import { formatShortDate } from '../../../rules/calendar';
+import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
+import { scoreBook } from '../../../rules/scoreBook';
+import type { AuditRow } from '../../../storage/auditRow';
 import { customerRow, scoredById, timeline, weekPoints } from '../../../tabs/api/customerViews';
-import { repeatedTabTap, tabMessageId } from '../../../tabs/api/tabActions';
+import { repeatedTabTap, type TabActionDeps, tabMessageId, tapInTab } from '../../../tabs/api/tabActions';
 import { TabApiError, type TabService } from '../../../tabs/api/tabService';
 import type { ActionRequestBody } from '../../../tabs/api/tabTypes';
 import { representativeWeek } from '../cards/weeklyCardFixtures';
-import { atRisk, row } from '../taps/fixtures';
+import { ANA, atRisk, BEN, row } from '../taps/fixtures';
 import { AS_OF, scoredBook, slipBook } from '../weekly/scoredFixture';
 
 const TAB = tabMessageId('aad-ana');
@@ -72,6 +77,26 @@ describe("a customer's row and page state the card's figures", () => {
     expect(r.valueKind).toBe(c.valueKind);
   });
 
+  it('the row’s reasons are as of the tab’s day, as its days silent are: never "no order in 34 days" beside "37 days silent"', () => {
+    const onMonday = scoreBook(
+      slipBook([{ id: 'C-1', name: 'Cafe', owner: 'a', monthlyValue: 500, slip: true }]),
+      rules,
+      dayOf(AS_OF),
+    );
+    const thursday = scoreBook(
+      slipBook([{ id: 'C-1', name: 'Cafe', owner: 'a', monthlyValue: 500, slip: true }]),
+      rules,
+      dayOf(AS_OF) + 3,
+    );
+    const stored = { ...state, reasons: onMonday.customers[0].reasons };
+    const r = customerRow(stored, scoredById(thursday).get('C-1'));
+    const days = r.daysSinceLastOrder;
+    expect(days).toBe((onMonday.customers[0].daysSinceLastOrder ?? 0) + 3);
+    expect(r.reasons[0]).toMatch(new RegExp(`^No order in ${days} days`));
+    // A customer no longer in the feed keeps what the weekly run said.
+    expect(customerRow(stored, undefined).reasons).toEqual(stored.reasons);
+  });
+
   it('Won back is pre-filled with the value the card pre-fills, which the Won back check accepts', () => {
     const value = 165.85623949579835;
     const r = customerRow({ ...state, monthlyValue: value }, undefined);
@@ -130,6 +155,59 @@ describe("a customer's row and page state the card's figures", () => {
       'Ana Ruiz · $1,500 a month',
       'Ana Ruiz · a $800 second order',
     ]);
+  });
+
+  it('a tap is dated on the team’s calendar, as the card words it: 18:00 Monday in Los Angeles is Tuesday in UTC', () => {
+    const book = slipBook([{ id: 'C-1', name: 'Cafe', owner: 'a', monthlyValue: 1, slip: true }]);
+    const lastOrder = book.orderDay[book.orderStart[1] - 1];
+    const tappedOn = isoOfDay(lastOrder + 1);
+    // 02:00 UTC the next day: still the evening of tappedOn in Los Angeles (UTC-8 in winter, -7 in summer).
+    const at = new Date((lastOrder + 2) * 86_400_000 + 2 * 3_600_000).toISOString();
+    const reached = row({ id: 'r1', action: 'reached_out', at, customerId: 'C-1' });
+    const entries = timeline(book, 0, [reached], {
+      today: isoOfDay(lastOrder + 30),
+      timeZone: 'America/Los_Angeles',
+      lossReasons: [],
+      currency: 'USD',
+      locale: 'en-US',
+    });
+    const tap = entries.find((e) => e.kind === 'action');
+    expect(tap?.day).toBe(tappedOn);
+    expect(actionWords(reached, 'America/Los_Angeles')).toContain(formatShortDate(tappedOn));
+    // Newest first, by the team's day: the tap (the day after the last order) lists above it.
+    expect(entries.map((e) => e.kind).slice(0, 2)).toEqual(['action', 'order']);
+    expect(entries.every((e) => /^\d{4}-\d{2}-\d{2}$/.test(e.day))).toBe(true);
+  });
+});
+
+describe('the tab’s answers word dates in LOCALE, as the card and the chat do', () => {
+  const user = { userId: ANA.userId, name: ANA.name, email: 'ana@demo.example', tenantId: '' };
+  const deps = (state: CustomerState, history: AuditRow[]): TabActionDeps =>
+    ({
+      state: { get: async () => ({ state, etag: 'e' }) },
+      audit: { latestForCustomer: async () => history },
+      cards: { pushRecentAction: async () => undefined },
+      rules: defaultRules(),
+      timeZone: 'Europe/Berlin',
+      access: { tenantId: '', adminUserIds: [] },
+      clock: () => new Date('2026-11-26T10:00:00Z'),
+      currency: 'EUR',
+      locale: 'de-DE',
+    }) as unknown as TabActionDeps;
+
+  it('a customer already lost: the date of the loss as the card writes it', async () => {
+    const lost = atRisk({ status: 'lost', lostAt: '2026-11-24', lostReason: 'price' });
+    const result = await tapInTab(deps(lost, []), user, 'cust-1', { action: 'reached_out' });
+    expect(result).toMatchObject({ ok: false, status: 409 });
+    expect(result.ok ? '' : result.message).toContain(formatShortDate('2026-11-24', 'de-DE'));
+    expect(result.ok ? '' : result.message).not.toContain('Tue 24 Nov');
+  });
+
+  it('Undo of another rep’s action: its date as the card writes it', async () => {
+    const ben = row({ id: 'w1', action: 'won_back', actorId: BEN.userId, actorName: BEN.name, value: 900 });
+    const wonBack = atRisk({ wonBackAt: '2026-11-24', surfacedAt: '2026-11-23' });
+    const result = await tapInTab(deps(wonBack, [ben]), user, 'cust-1', { action: 'undo' });
+    expect(result.ok ? '' : result.message).toContain(formatShortDate('2026-11-24', 'de-DE'));
   });
 });
 

@@ -314,13 +314,29 @@ describe('replaying a recorded row', () => {
 
 describe('state words and equality', () => {
   it('says why a card is stale for lost and won-back customers, and nothing for an active one', () => {
-    expect(staleReason(lost, RULES.lossReasons)).toBe(
+    expect(staleReason(lost, RULES.lossReasons, '2026-11-24')).toBe(
       'Greenfield Cafe is already marked lost (Price, on Fri 20 Nov).',
     );
-    expect(staleReason(wonBack, RULES.lossReasons)).toBe(
+    expect(staleReason(wonBack, RULES.lossReasons, '2026-11-24')).toBe(
       'Greenfield Cafe was already won back on Fri 20 Nov.',
     );
-    expect(staleReason(atRisk({ lastContact: '2026-11-20' }), RULES.lossReasons)).toBeNull();
+    expect(staleReason(atRisk({ lastContact: '2026-11-20' }), RULES.lossReasons, '2026-11-24')).toBeNull();
+  });
+
+  it('gives the year of a loss or a save that is not this year’s (a card tapped on 24 Nov 2026)', () => {
+    const lostLastYear = atRisk({ status: 'lost', lostAt: '2025-03-03', lostReason: 'price' });
+    expect(decideReachedOut(ctx(lostLastYear), RULES)).toMatchObject({
+      ok: false,
+      message: 'Greenfield Cafe is already marked lost (Price, on Mon 3 Mar 2025). Nothing was changed.',
+    });
+    const savedLastYear = atRisk({ wonBackAt: '2025-12-30', surfacedAt: '2025-12-01' });
+    expect(decideLost(ctx(savedLastYear), RULES, { reason: 'price' })).toMatchObject({
+      ok: false,
+      message: 'Greenfield Cafe was already won back on Tue 30 Dec 2025. Nothing was changed.',
+    });
+    expect(
+      decideReachedOut(ctx(atRisk({ status: 'lost', lostAt: '2026-03-03', lostReason: 'price' })), RULES),
+    ).toMatchObject({ message: expect.stringContaining('(Price, on Tue 3 Mar)') });
   });
 
   it('compares every field of a state', () => {

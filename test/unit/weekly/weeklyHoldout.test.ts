@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isHeldOut } from '../../../jobs/monthly/holdout';
-import { slipWeekKey, splitHoldout, weekKeyOf } from '../../../jobs/weekly/weeklyHoldout';
+import { weeklyRunKeyOfDay } from '../../../jobs/schedule';
+import { slipWeekKey, splitHoldout } from '../../../jobs/weekly/weeklyHoldout';
 import { countGates, repWeeks } from '../../../jobs/weekly/weeklyLists';
 import { nextStates } from '../../../jobs/weekly/weeklyStates';
 import { type CustomerState, initialState } from '../../../rules/customerState';
@@ -26,12 +27,12 @@ const holdoutRules = (percent: number, seed = 'churn-holdout') => ({
   holdoutSeed: seed,
 });
 
-describe('weekKeyOf / slipWeekKey', () => {
+describe('weeklyRunKeyOfDay / slipWeekKey', () => {
   it('names the ISO week of a date like the run keys, across a year boundary', () => {
-    expect(weekKeyOf('2026-11-23')).toBe(RUN_KEY);
-    expect(weekKeyOf('2026-11-29')).toBe(RUN_KEY); // Sunday: same ISO week
-    expect(weekKeyOf('2026-11-30')).toBe('weekly-2026-W49');
-    expect(weekKeyOf('2027-01-01')).toBe('weekly-2026-W53'); // ISO year 2026 has 53 weeks
+    expect(weeklyRunKeyOfDay('2026-11-23')).toBe(RUN_KEY);
+    expect(weeklyRunKeyOfDay('2026-11-29')).toBe(RUN_KEY); // Sunday: same ISO week
+    expect(weeklyRunKeyOfDay('2026-11-30')).toBe('weekly-2026-W49');
+    expect(weeklyRunKeyOfDay('2027-01-01')).toBe('weekly-2026-W53'); // ISO year 2026 has 53 weeks
   });
 
   it("is the stored surfacedAt's week when a slip cycle is under way, else this run's", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { weekKeyOf } from '../../../jobs/weekly/weeklyHoldout';
+import { weeklyRunKeyOfDay } from '../../../jobs/schedule/weeklyRunDue';
 import { planWeek, type WeekPlan } from '../../../jobs/weekly/weeklyPlan';
 import type { CustomerState } from '../../../rules/customerState';
 import type { ListChange } from '../../../rules/listChanges';
@@ -61,7 +61,7 @@ function weeksInARow(mondays: readonly string[]): { monday: string; plan: WeekPl
   return mondays.map((monday) => {
     const plan = planWeek(bookOn(monday), rules, states, {
       localDate: monday,
-      runKey: weekKeyOf(monday),
+      runKey: weeklyRunKeyOfDay(monday),
       runAt: `${monday}T14:03:00.000Z`,
     });
     states = new Map([...plan.first, ...plan.rest].map((s) => [s.customerId, s]));
