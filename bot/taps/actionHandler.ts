@@ -47,6 +47,7 @@ import {
   BUSY,
   helpFor,
   MALFORMED_SUBMIT,
+  movedToAnotherRep,
   NOTHING_TO_UNDO,
   PERSONAL_ONLY,
   SUMMARY_FOR_MANAGERS,
@@ -174,6 +175,10 @@ export class ChurnActionHandler implements ActionHandler {
         this.deps.access,
       );
     if (!read || !auth?.ok) {
+      // The feed moved the customer to another rep after this card listed them for this one: the
+      // card in their own chat proves they were shown the name, so they are told where it went.
+      if (read && rep?.email && (await this.shownOutcome(request, read.state.customerId)) !== undefined)
+        return { text: movedToAnotherRep(read.state.name, read.state.owner) };
       // Someone else's customer is answered exactly as an unknown one (a forged tap must not learn
       // that the id exists, or its name); without an email nobody's customer can be told apart.
       const noEmail = !rep?.email && !isAdmin(actor.userId, this.deps.access);
