@@ -7,9 +7,8 @@ import { type ScoredBook, scoreBook } from './scoreBook';
 
 /** What changed for one listed customer since last week. */
 export type ListChange =
-  | { kind: 'new' }
-  | { kind: 'worse'; points: number }
-  | { kind: 'still'; week: number | null };
+  /** `from`: the rep whose customer this was until the feed moved them to this list's rep. */
+  { kind: 'new'; from?: string } | { kind: 'worse'; points: number } | { kind: 'still'; week: number | null };
 
 /** A customer on last week's list who ordered again since and left it. */
 export interface BackOnTrack {
@@ -72,9 +71,14 @@ export function scoreWeekWithChanges(
       surfaced: surfacedBefore[c.index] === 1,
     };
     if (c.rank !== null) {
-      const surfacedAt = states.get(c.customerId)?.surfacedAt ?? null;
+      const stored = states.get(c.customerId);
+      const surfacedAt = stored?.surfacedAt ?? null;
       const rise = c.listChance - before.listChance;
-      if (before.rank !== null && rise >= WORSE_BY)
+      const from = movedFrom(stored?.owner, c.owner);
+      // A customer the feed moved from another rep is new to this one, whatever their weeks on the
+      // other rep's list: "Still on your list (week 3)" on a name they never had would be untrue.
+      if (from !== null) changes.set(c.customerId, { kind: 'new', from });
+      else if (before.rank !== null && rise >= WORSE_BY)
         changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
       else if (surfacedAt !== null && dayOf(surfacedAt) < asOfDay)
         changes.set(c.customerId, { kind: 'still', week: Math.floor((asOfDay - dayOf(surfacedAt)) / 7) + 1 });
@@ -96,4 +100,11 @@ export function scoreWeekWithChanges(
     }
   }
   return { scored, changes, backOnTrack };
+}
+
+/** The stored owner when the feed now names another rep (addresses compared without case), else null. */
+function movedFrom(stored: string | undefined, owner: string): string | null {
+  if (stored === undefined) return null;
+  const before = stored.trim().toLowerCase();
+  return before !== '' && before !== owner.trim().toLowerCase() ? before : null;
 }
