@@ -15,7 +15,7 @@ import type { AuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore } from '../../storage/cardStore';
 import { saveSentCard } from '../../storage/cardStore';
-import type { ConversationStore } from '../../storage/conversationStore';
+import { type ConversationStore, repAddresses } from '../../storage/conversationStore';
 import { ConflictError } from '../../storage/errors';
 import type { StateStore } from '../../storage/stateStore';
 import type { ActionHandler, Actor, BotReply, CardJson, CommandRequest, Log, SubmitRequest } from '../ports';
@@ -169,7 +169,7 @@ export class ChurnActionHandler implements ActionHandler {
     const auth =
       read &&
       authoriseOnCustomer(
-        { userId: actor.userId, email: rep?.email || null },
+        { userId: actor.userId, email: rep?.email || null, upn: rep?.upn || null },
         read.state.owner,
         read.state.name,
         this.deps.access,
@@ -419,12 +419,12 @@ export class ChurnActionHandler implements ActionHandler {
     const now = this.clock();
     const today = localDate(now, this.deps.timeZone);
     const runKey = weeklyRunKey(zonedNow(now, this.deps.timeZone));
-    const owner = rep.email.trim().toLowerCase();
+    const addresses = repAddresses(rep);
     const states = await this.deps.stores.state.getAll();
     // Acted on this week: judged as before the action, so they keep their place and show the outcome.
     const weekStart = mondayOf(today);
     const acted = [...states.values()].filter(
-      (s) => s.owner.trim().toLowerCase() === owner && actedSince(s, weekStart),
+      (s) => addresses.includes(s.owner.trim().toLowerCase()) && actedSince(s, weekStart),
     );
     const asBefore = new Map(states);
     for (const s of acted)
@@ -445,11 +445,13 @@ export class ChurnActionHandler implements ActionHandler {
       };
     }
     const { weeks, horizonDays, owners } = lists;
+    // The feed names the rep by their email or their sign-in name: whichever it uses is their list.
+    const owner = addresses.find((a) => owners.has(a)) ?? rep.email;
     // Owning no customer is not "nobody slipping": an owner column that names the rep another way
     // (an alias, a typo) would otherwise keep their whole book off their list without a word.
     if (!owners.has(owner)) {
       return {
-        text: `No customer in the order feed has you (${owner}) as their owner, so you have no list. If some are yours, ask an admin to check the owner column of the customers export.`,
+        text: `No customer in the order feed has you (${addresses.join(' or ') || owner}) as their owner, so you have no list. If some are yours, ask an admin to check the owner column of the customers export.`,
       };
     }
     const week: RepWeek = weeks.find((w) => w.owner === owner) ?? {

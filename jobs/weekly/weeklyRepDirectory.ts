@@ -1,4 +1,4 @@
-import type { ConversationStore, Rep } from '../../storage/conversationStore';
+import { type ConversationStore, type Rep, repAddresses } from '../../storage/conversationStore';
 
 /**
  * Every installed rep read once (one paged query) instead of two point reads per rep, keyed by
@@ -10,7 +10,7 @@ export async function repDirectory(
 ): Promise<Pick<ConversationStore, 'getRepByEmail'>> {
   const byEmail = new Map<string, Rep | 'ambiguous'>();
   for (const rep of await store.listReps())
-    byEmail.set(rep.email, byEmail.has(rep.email) ? 'ambiguous' : rep);
+    for (const address of repAddresses(rep)) byEmail.set(address, byEmail.has(address) ? 'ambiguous' : rep);
   return {
     getRepByEmail: async (email) => {
       const found = byEmail.get(email.trim().toLowerCase());
