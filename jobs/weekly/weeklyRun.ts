@@ -11,6 +11,7 @@ import { stateRowProblem } from '../../storage/stateEntity';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
+import { bookChanges } from './weeklyBookChanges';
 import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
@@ -187,6 +188,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     attempt,
     retry: 'none',
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
+    bookChanges: bookChanges(book, snapshot.states),
     refused: planned.refused,
     gates: countGates(customers, holdout.heldOutIds),
     ranking: scored.choice,

@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { weeklyReportText } from '../../../jobs/weekly/weeklyReport';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
+import { weeklyRows } from '../../helpers/weeklyCardData';
+import {
+  completed,
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  SEND_TIME,
+  type WeeklyWorld,
+  weeklyOrders,
+} from '../weekly/weeklyWorld';
+
+// Two Mondays of a book that changes between them: a customer moves from Ana to Ben, another is
+// deleted from the export. What each rep's card says, what the stored rows keep, what the run reports.
+
+const ANA = 'ana@example.com';
+const BEN = 'ben@example.com';
+const NEXT_MONDAY = new Date(SEND_TIME.getTime() + 7 * 86_400_000);
+
+function book(owners: Record<string, string>) {
+  const customers: CustomerRow[] = [];
+  const orders: OrderRow[] = [];
+  for (const [id, owner] of Object.entries(owners)) {
+    customers.push({ id, name: `Customer ${id}`, owner, monthlyValue: 1000 });
+    // Weekly orders that stopped in September: at risk on both Mondays.
+    orders.push(...weeklyOrders(id, '2026-01-05', '2026-09-14'));
+  }
+  // A steady customer each, so each rep is in the book whatever moves.
+  for (const rep of [ANA, BEN]) {
+    customers.push({ id: `${rep}#ok`, owner: rep, monthlyValue: 900 });
+    orders.push(...weeklyOrders(`${rep}#ok`, '2026-01-05', '2026-11-27'));
+  }
+  return bookFromRows({ customers, orders });
+}
+
+describe('the weekly run when the book changed since last week', () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('bookchg');
+    await installReps(world, [ANA, BEN]);
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('lists a moved customer on the new rep’s card as new to them, keeps a deleted one’s row, and reports both', async () => {
+    completed(
+      await runWeekly(depsFor(world, book({ 'C-1': ANA, 'C-2': ANA, 'C-3': BEN })), { now: SEND_TIME }),
+    );
+    const week2 = completed(
+      await runWeekly(depsFor(world, book({ 'C-1': BEN, 'C-3': BEN })), { now: NEXT_MONDAY }),
+    );
+
+    const [benCard] = (await world.storage.runs.listRun(week2.runKey)).filter((d) => d.repId === BEN);
+    const rows = weeklyRows(await world.cards.get(`a:conv-${BEN}`, benCard.activityId ?? ''));
+    expect(rows.find((r) => r.customerId === 'C-1')?.change).toEqual({ kind: 'new', from: ANA });
+    expect(rows.find((r) => r.customerId === 'C-3')?.change).toMatchObject({ kind: 'still' });
+    const states = await world.storage.state.getAll();
+    expect(states.get('C-1')?.owner).toBe(BEN);
+    // Gone from the feed: the row stays as it was (history, taps), on nobody's card.
+    expect(states.get('C-2')).toMatchObject({ owner: ANA, surfacedAt: '2026-11-23' });
+
+    expect(week2.bookChanges).toEqual({
+      notInFeed: { count: 1, examples: ['C-2'] },
+      moved: [{ customerId: 'C-1', from: ANA, to: BEN }],
+    });
+    const text = weeklyReportText(week2);
+    expect(text).toContain('1 stored customer not in this feed (C-2): on no card');
+    expect(text).toContain(`1 customer moved to another rep since the last run:\n- C-1: ${ANA} to ${BEN}`);
+
+    // A second run of the same week sends nothing twice.
+    const sent = world.fake.activities.length;
+    const again = completed(
+      await runWeekly(depsFor(world, book({ 'C-1': BEN, 'C-3': BEN })), { now: NEXT_MONDAY, force: true }),
+    );
+    expect(world.fake.activities.length).toBe(sent);
+    expect(again.deliveredEarlier).toBe(again.counts.delivered);
+  });
+});
