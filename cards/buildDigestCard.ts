@@ -13,20 +13,28 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 /**
  * The row's sentence, e.g. `Ordered $450 on Thu 26 Nov, 3 days after you reached out: record the
- * save?`; once acted on (`asks` false) the question is left out.
+ * save?`; once acted on (`asks` false) the question is left out. `contactBy`: the rep who reached
+ * out, when it was not this one (a customer moved to them since), named instead of "you".
  */
-export function followUpText(reason: FollowUpReason, money: Money, locale: string, asks = true): string {
+export function followUpText(
+  reason: FollowUpReason,
+  money: Money,
+  locale: string,
+  asks = true,
+  contactBy?: string,
+): string {
   const date = (isoDate: string) => formatShortDate(isoDate, locale);
+  const who = contactBy ?? 'you';
   switch (reason.kind) {
     case 'no_order':
-      return `Reached out ${plural(reason.days, 'day')} ago (${date(reason.contactOn)}), no order since.`;
+      return `${contactBy ? `${contactBy} reached out` : 'Reached out'} ${plural(reason.days, 'day')} ago (${date(reason.contactOn)}), no order since.`;
     case 'ordered': {
       const after = daysBetween(reason.contactOn, reason.orderOn);
-      const ordered = `Ordered ${money(reason.amount)} on ${date(reason.orderOn)}, ${plural(after, 'day')} after you reached out`;
+      const ordered = `Ordered ${money(reason.amount)} on ${date(reason.orderOn)}, ${plural(after, 'day')} after ${who} reached out`;
       return asks ? `${ordered}: record the save?` : `${ordered}.`;
     }
     case 'silent': {
-      const silent = `No order in the ${plural(reason.days, 'day')} since you reached out (${date(reason.contactOn)})`;
+      const silent = `No order in the ${plural(reason.days, 'day')} since ${who} reached out (${date(reason.contactOn)})`;
       return asks ? `${silent}: mark lost, went quiet?` : `${silent}.`;
     }
     case 'save_slipping':
@@ -60,7 +68,7 @@ function viewModel(data: ParsedDigestCardData) {
         // Shown in a markdown TextBlock: the feed's name is escaped.
         name: markdownSafe(r.name, MAX_NAME_CHARS),
         valueText: valueText(r, money),
-        reasonText: followUpText(r.reason, money, data.locale, !r.outcome),
+        reasonText: followUpText(r.reason, money, data.locale, !r.outcome, r.contactBy),
         flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(r.outcome),
         outcomeText: r.outcome ? outcomeText(r.outcome, money, reasonTitle, data.locale) : '',
