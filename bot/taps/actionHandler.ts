@@ -475,26 +475,29 @@ export class ChurnActionHandler implements ActionHandler {
         text: 'Nobody on your list is slipping right now: I scored your customers from the order feed just now.',
       };
     }
-    // Before the first weekly run a listed customer may have no state row yet: a tap needs one.
+    // Before the first weekly run a listed customer may have no state row yet: a tap needs one. A
+    // customer the feed moved to this rep since the weekly run stored them is still another rep's
+    // row, which the buttons go by: the row follows the feed the list was scored from, as Monday's
+    // run would, so the new owner's taps count and the old owner's card says the customer moved.
+    const sameOwner = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
     for (const row of data.customers) {
-      if (states.has(row.customerId)) continue;
+      const stored = states.get(row.customerId);
       const c = [...week.shown, ...week.overflow].find((x) => x.customerId === row.customerId);
-      if (!c) continue;
-      await this.deps.stores.state.update(c.customerId, (current) =>
-        current
-          ? null
-          : {
-              ...initialState({
-                customerId: c.customerId,
-                name: c.name,
-                owner: c.owner,
-                monthlyValue: c.monthlyValue,
-              }),
-              score: c.score,
-              band: c.band,
-              reasons: c.reasons,
-            },
-      );
+      if (!c || (stored && sameOwner(stored.owner, c.owner))) continue;
+      await this.deps.stores.state.update(c.customerId, (current) => {
+        if (current) return sameOwner(current.owner, c.owner) ? null : { ...current, owner: c.owner };
+        return {
+          ...initialState({
+            customerId: c.customerId,
+            name: c.name,
+            owner: c.owner,
+            monthlyValue: c.monthlyValue,
+          }),
+          score: c.score,
+          band: c.band,
+          reasons: c.reasons,
+        };
+      });
     }
     const actedIds = new Set(acted.map((s) => s.customerId));
     for (const row of data.customers) {

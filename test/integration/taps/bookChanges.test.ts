@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
+import { defaultRules } from '../../../rules/rulesSchema';
 import type { Storage } from '../../../storage';
 import type { TableCardStore } from '../../../storage/cardStore';
+import { texts } from '../../unit/cards/cardWalk';
+import { slipBook } from '../../unit/weekly/scoredFixture';
 import {
   ANA,
   BEN,
@@ -15,6 +19,7 @@ import {
   submitActivity,
   TODAY,
   tap,
+  textActivity,
 } from './actionHarness';
 
 // The book changes under the product between weeks: a customer on last week's card is moved to
@@ -73,5 +78,59 @@ describe('a customer reassigned after the card went out', () => {
     const [row] = await storage.audit.latestForCustomer('cust-1', { limit: 10 });
     expect(row).toMatchObject({ action: 'reached_out', actorId: BEN.userId, owner: BEN.email });
     expect((await storage.state.get('cust-1'))?.state.lastContact).toBe(TODAY);
+  });
+});
+
+describe('list after the feed moved a customer, before the weekly run stored the move', () => {
+  let storage: Storage;
+  let cards: TableCardStore;
+  let connector: Awaited<ReturnType<typeof startConnector>>;
+  let host: Awaited<ReturnType<typeof startActionBotHost>>;
+
+  beforeEach(async () => {
+    ({ storage, cards } = await openActionStorage('movedlist'));
+    // Monday's run stored Greenfield as Ana's and put it on her card; Wednesday's feed gives it to Ben.
+    await seed(storage, [greenfield]);
+    await saveCard(cards, 'card-1', ANA, [greenfield]);
+    const book = slipBook([
+      { id: 'cust-1', name: 'Greenfield Cafe', owner: BEN.email, monthlyValue: 1200, slip: true },
+      { id: 'cust-9', name: 'Other Shop', owner: ANA.email, monthlyValue: 100, slip: false },
+    ]);
+    connector = await startConnector();
+    const stores = {
+      state: storage.state,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      cards,
+    };
+    const listsNow = listsNowFrom(async () => ({ book }), defaultRules());
+    host = await startActionBotHost(storage, handlerDeps(stores, { listsNow }));
+  });
+  afterEach(async () => {
+    await host.host.close();
+    await connector.close();
+  });
+
+  it('the new owner’s list shows the customer and its buttons work for them; the old card says where it went', async () => {
+    await post(host.host.url, textActivity(connector.url, BEN, 'list'));
+    const listed = connector.sent.filter((s) => s.method === 'POST').at(-1);
+    expect(texts(listed?.body.attachments?.[0]?.content)).toContain('Greenfield Cafe');
+    const listCard = `reply-${connector.sent.length}`;
+
+    await post(
+      host.host.url,
+      submitActivity(connector.url, BEN, tap.reachedOut('cust-1'), { replyToId: listCard }),
+    );
+    const [row] = await storage.audit.latestForCustomer('cust-1', { limit: 10 });
+    expect(row).toMatchObject({ action: 'reached_out', actorId: BEN.userId, owner: BEN.email });
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({
+      owner: BEN.email,
+      lastContact: TODAY,
+    });
+
+    await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-1', 'price')));
+    expect(connector.sent.filter((s) => s.method === 'POST' && s.body.text).at(-1)?.body.text).toBe(
+      `Greenfield Cafe has moved to ${BEN.email} since this card was sent: only they or an admin can change it now. Nothing was changed.`,
+    );
   });
 });
