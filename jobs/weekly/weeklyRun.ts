@@ -232,12 +232,16 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
 
 /**
  * The customers each rep's delivered card listed, from the ledger: a rerun of the week flags no one
- * else for them (rows written before the ledger kept them have none, and are left out).
+ * else for them (rows written before the ledger kept them have none, and are left out). A rep whose
+ * list was empty gets no card this week, so none is flagged for them either: a feed that changed
+ * before the rerun would otherwise start a slip cycle no card showed.
  */
 function deliveredCards(handled: readonly Delivery[]): Map<string, ReadonlySet<string>> {
   const cards = new Map<string, ReadonlySet<string>>();
-  for (const d of handled)
+  for (const d of handled) {
     if (d.status === 'delivered' && d.customerIds) cards.set(d.repId, new Set(d.customerIds));
+    else if (d.status === 'nothing_to_send') cards.set(d.repId, new Set());
+  }
   return cards;
 }
 

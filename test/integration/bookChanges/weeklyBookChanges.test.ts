@@ -79,4 +79,21 @@ describe('the weekly run when the book changed since last week', () => {
     expect(world.fake.activities.length).toBe(sent);
     expect(again.deliveredEarlier).toBe(again.counts.delivered);
   });
+
+  it('a rerun of the week after the feed added a customer at risk flags nobody whose rep’s card went out without them', async () => {
+    // Monday: Ben's customers are all on time, so his run records "nothing to send".
+    const first = completed(await runWeekly(depsFor(world, book({ 'C-1': ANA })), { now: SEND_TIME }));
+    expect(first.counts).toMatchObject({ delivered: 1, nothing_to_send: 1 });
+    // Tuesday's export adds C-5, at risk, for Ben; the week is run again by hand.
+    const sent = world.fake.activities.length;
+    completed(
+      await runWeekly(depsFor(world, book({ 'C-1': ANA, 'C-5': BEN })), { now: SEND_TIME, force: true }),
+    );
+    expect(world.fake.activities.length).toBe(sent);
+    // No card showed C-5 this week: no surfaced row, no slip cycle begun (next week's card says new).
+    const audit = await world.storage.audit.readMonth('2026-11');
+    expect(audit.filter((r) => r.customerId === 'C-5')).toEqual([]);
+    expect(audit.filter((r) => r.customerId === 'C-1' && r.action === 'surfaced')).toHaveLength(1);
+    expect((await world.storage.state.get('C-5'))?.state.surfacedAt).toBeNull();
+  });
 });
