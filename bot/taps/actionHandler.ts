@@ -365,8 +365,19 @@ export class ChurnActionHandler implements ActionHandler {
       break;
     }
     if (!target) return { text: NOTHING_TO_UNDO };
-    const read = await state.get(target.customerId);
+    const [read, rep] = await Promise.all([
+      state.get(target.customerId),
+      this.deps.stores.conversations.getRep(actor.userId),
+    ]);
     if (!read) return { text: UNKNOWN_CUSTOMER };
+    // A customer the feed has moved to another rep since is theirs to undo on, as on the cards.
+    const auth = authoriseOnCustomer(
+      { userId: actor.userId, email: rep?.email || null, upn: rep?.upn || null },
+      read.state.owner,
+      read.state.name,
+      this.deps.access,
+    );
+    if (!auth.ok) return { text: movedToAnotherRep(read.state.name, read.state.owner) };
     const latest = latestOpenAction(await this.history(target.customerId));
     if (!latest || latest.id !== target.id) {
       const newer = latest

@@ -59,7 +59,7 @@ describe('a customer reassigned after the card went out', () => {
   it('the old rep tapping their own card is told the customer moved, not that the customer is unknown', async () => {
     expect(await tapAs(ANA, tap.reachedOut('cust-1'))).toBe(200);
     expect(lastText()).toBe(
-      `Greenfield Cafe has moved to ${BEN.email} since this card was sent: only they or an admin can change it now. Nothing was changed.`,
+      `Greenfield Cafe is now with ${BEN.email}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
     );
     expect(await storage.audit.latestForCustomer('cust-1', { limit: 10 })).toEqual([]);
     expect((await storage.state.get('cust-1'))?.state.lastContact).toBeNull();
@@ -130,7 +130,44 @@ describe('list after the feed moved a customer, before the weekly run stored the
 
     await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-1', 'price')));
     expect(connector.sent.filter((s) => s.method === 'POST' && s.body.text).at(-1)?.body.text).toBe(
-      `Greenfield Cafe has moved to ${BEN.email} since this card was sent: only they or an admin can change it now. Nothing was changed.`,
+      `Greenfield Cafe is now with ${BEN.email}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
     );
+  });
+});
+
+describe('an action taken before the customer moved to another rep', () => {
+  let storage: Storage;
+  let cards: TableCardStore;
+  let connector: Awaited<ReturnType<typeof startConnector>>;
+  let host: Awaited<ReturnType<typeof startActionBotHost>>;
+
+  beforeEach(async () => {
+    ({ storage, cards } = await openActionStorage('movedundo'));
+    await seed(storage, [greenfield]);
+    await saveCard(cards, 'card-1', ANA, [greenfield]);
+    connector = await startConnector();
+    const stores = {
+      state: storage.state,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      cards,
+    };
+    host = await startActionBotHost(storage, handlerDeps(stores));
+  });
+  afterEach(async () => {
+    await host.host.close();
+    await connector.close();
+  });
+
+  it('is no longer the old rep’s to undo by typing undo: the customer is the new rep’s now', async () => {
+    await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-1', 'price')));
+    expect((await storage.state.get('cust-1'))?.state.status).toBe('lost');
+    // The weekly run stored the feed's new owner.
+    await storage.state.update('cust-1', (s) => s && { ...s, owner: BEN.email });
+    await post(host.host.url, textActivity(connector.url, ANA, 'undo'));
+    expect(connector.sent.filter((s) => s.method === 'POST' && s.body.text).at(-1)?.body.text).toBe(
+      `Greenfield Cafe is now with ${BEN.email}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
+    );
+    expect((await storage.state.get('cust-1'))?.state.status).toBe('lost');
   });
 });
