@@ -1,6 +1,6 @@
 import { SYSTEM_ACTOR_PREFIX } from '../../bot/taps/actionTypes';
 import { undoneIds } from '../../bot/taps/auditHistory';
-import type { CustomerOutcome } from '../../cards/cardModels';
+import { type CustomerOutcome, MAX_NAME_CHARS } from '../../cards/cardModels';
 import type { DigestCardData, DigestRow } from '../../cards/digestCardModels';
 import { MAX_DIGEST_ROWS } from '../../cards/digestCardModels';
 import { formatMoney } from '../../cards/format';
@@ -148,7 +148,7 @@ export async function contactsByOtherReps(
       const contact = rows.find((r) => r.action === 'reached_out' && !undone.has(r.id));
       const owner = contact?.owner.trim().toLowerCase();
       return contact && owner !== '' && owner !== rep
-        ? ([customerId, contact.actorName.trim() || contact.owner] as const)
+        ? ([customerId, (contact.actorName.trim() || contact.owner).slice(0, MAX_NAME_CHARS)] as const)
         : null;
     }),
     CONTACT_READS,
