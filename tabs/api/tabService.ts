@@ -297,7 +297,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
         }),
       );
       const selected = summaries[summaries.length - 1];
-      const owners = [...new Set(all.map((s) => s.owner.trim().toLowerCase()))].sort();
+      // The reps who own customers now, and those who acted in the months shown: a rep who left
+      // (their customers handed to others) keeps their months on the tab.
+      const shownRows = months.flatMap((m) => rowsByMonth[partitions.indexOf(m)] ?? []);
+      const owners = [
+        ...new Set([...all, ...shownRows].map((s) => s.owner.trim().toLowerCase()).filter((o) => o !== '')),
+      ].sort();
       const weekStart = mondayOf(day);
       const byId = scoredById(scored);
       return {
