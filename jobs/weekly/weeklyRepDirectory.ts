@@ -1,3 +1,4 @@
+import type { Book } from '../../rules/book';
 import { type ConversationStore, type Rep, repAddresses } from '../../storage/conversationStore';
 
 /**
@@ -17,5 +18,31 @@ export async function repDirectory(
       if (found === 'ambiguous') return store.getRepByEmail(email);
       return found ?? null;
     },
+  };
+}
+
+/**
+ * The book with each owner written as the rep's own address (the email their install stored) when
+ * the feed names an installed rep by their sign-in name instead. One rep is one owner everywhere: one
+ * card a week, one run-ledger row, one owner on the stored rows, whether the export names them by
+ * email or sign-in name, mixes the two, or switches between weeks (which would otherwise read as the
+ * customer moving to another rep). Owners of no installed rep are left as the feed has them.
+ */
+export async function withRepOwners(
+  book: Book,
+  directory: Pick<ConversationStore, 'getRepByEmail'>,
+): Promise<Book> {
+  const renamed = new Map<string, string>();
+  for (const owner of new Set(book.customers.map((c) => c.owner))) {
+    const rep = await directory.getRepByEmail(owner);
+    if (rep && rep.email !== '' && rep.email !== owner) renamed.set(owner, rep.email);
+  }
+  if (renamed.size === 0) return book;
+  return {
+    ...book,
+    customers: book.customers.map((c) => {
+      const owner = renamed.get(c.owner);
+      return owner === undefined ? c : { ...c, owner };
+    }),
   };
 }

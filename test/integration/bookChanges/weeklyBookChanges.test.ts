@@ -96,4 +96,22 @@ describe('the weekly run when the book changed since last week', () => {
     expect(audit.filter((r) => r.customerId === 'C-1' && r.action === 'surfaced')).toHaveLength(1);
     expect((await world.storage.state.get('C-5'))?.state.surfacedAt).toBeNull();
   });
+
+  it('a rerun after the feed switched from a rep’s email to their sign-in name sends them no second card, and no move', async () => {
+    const upn = 'aruiz@example.onmicrosoft.com';
+    const ana = await world.storage.conversations.getRepByEmail(ANA);
+    if (!ana) throw new Error('Ana is not installed');
+    await world.storage.conversations.saveRep({ ...ana, upn });
+    completed(await runWeekly(depsFor(world, book({ 'C-1': ANA })), { now: SEND_TIME }));
+    const sent = world.fake.activities.length;
+    const again = completed(
+      await runWeekly(depsFor(world, book({ 'C-1': upn })), { now: SEND_TIME, force: true }),
+    );
+    expect(world.fake.activities.length).toBe(sent);
+    // One rep, one owner: the rows and the ledger keep her email, and nothing reads as a move.
+    expect(again.outcomes.find((o) => o.rep === ANA)).toMatchObject({ status: 'delivered', earlier: true });
+    expect(again.outcomes.some((o) => o.rep === upn)).toBe(false);
+    expect((await world.storage.state.get('C-1'))?.state.owner).toBe(ANA);
+    expect(again.bookChanges.moved).toEqual([]);
+  });
 });
