@@ -144,6 +144,8 @@ export class ChurnBot extends TeamsActivityHandler {
       channelAccountId: activity.from.id,
       name: member?.name ?? activity.from.name ?? '',
       email: email ? email.toLowerCase() : null,
+      // The tabs know the rep by their sign-in name: a feed that names them by it finds them here too.
+      upn: member?.userPrincipalName ?? null,
       tenantId: tenantOf(activity),
       serviceUrl: activity.serviceUrl,
       reference: toConversationRef(TurnContext.getConversationReference(activity)),

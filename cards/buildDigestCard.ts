@@ -15,6 +15,8 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * The row's sentence, e.g. `Ordered $450 on Thu 26 Nov, 3 days after you reached out: record the
  * save?`; once acted on (`asks` false) the question is left out. A date in another year than the
  * digest's `today` carries its year: early in January, December's contact is last year's.
+ * `contactBy`: the rep who reached out, when it was not this one (a customer moved to them since),
+ * named instead of "you".
  */
 export function followUpText(
   reason: FollowUpReason,
@@ -22,18 +24,20 @@ export function followUpText(
   today: string,
   locale: string,
   asks = true,
+  contactBy?: string,
 ): string {
   const date = (isoDate: string) => formatDateNear(isoDate, today, locale);
+  const who = contactBy ?? 'you';
   switch (reason.kind) {
     case 'no_order':
-      return `Reached out ${plural(reason.days, 'day')} ago (${date(reason.contactOn)}), no order since.`;
+      return `${contactBy ? `${contactBy} reached out` : 'Reached out'} ${plural(reason.days, 'day')} ago (${date(reason.contactOn)}), no order since.`;
     case 'ordered': {
       const after = daysBetween(reason.contactOn, reason.orderOn);
-      const ordered = `Ordered ${money(reason.amount)} on ${date(reason.orderOn)}, ${plural(after, 'day')} after you reached out`;
+      const ordered = `Ordered ${money(reason.amount)} on ${date(reason.orderOn)}, ${plural(after, 'day')} after ${who} reached out`;
       return asks ? `${ordered}: record the save?` : `${ordered}.`;
     }
     case 'silent': {
-      const silent = `No order in the ${plural(reason.days, 'day')} since you reached out (${date(reason.contactOn)})`;
+      const silent = `No order in the ${plural(reason.days, 'day')} since ${who} reached out (${date(reason.contactOn)})`;
       return asks ? `${silent}: mark lost, went quiet?` : `${silent}.`;
     }
     case 'save_slipping': {
@@ -72,7 +76,14 @@ function viewModel(data: ParsedDigestCardData) {
         // Shown in a markdown TextBlock: the feed's name is escaped.
         name: markdownSafe(r.name, MAX_NAME_CHARS),
         valueText: valueText(r, money),
-        reasonText: followUpText(r.reason, money, dayOfRunKey(data.runKey), data.locale, !r.outcome),
+        reasonText: followUpText(
+          r.reason,
+          money,
+          dayOfRunKey(data.runKey),
+          data.locale,
+          !r.outcome,
+          r.contactBy,
+        ),
         flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(r.outcome),
         outcomeText: r.outcome ? outcomeText(r.outcome, money, reasonTitle, data.locale) : '',

@@ -93,7 +93,7 @@ export function countsText(counts: NonNullable<WeeklyCardData['counts']>, locale
 export function changeText(change: ListChange, locale = 'en-US'): string {
   switch (change.kind) {
     case 'new':
-      return 'New on your list';
+      return change.from ? `New on your list (moved from ${change.from})` : 'New on your list';
     case 'worse':
       return `Worse: chance of no order up ${Math.round(change.points)} points`;
     case 'still':

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { valueKindSchema } from '../rules/customerState';
+import { MAX_NAME_CHARS } from './cardModels';
 import { type DigestCardData, MAX_DIGEST_ROWS } from './digestCardModels';
 import { customerOutcomeSchema, isoDate, money, repCardFields } from './weeklyCardData';
 
@@ -33,6 +34,7 @@ export const digestCardDataSchema = z.object({
         monthlyValue: money,
         valueKind: valueKindSchema.optional(),
         reason: reasonSchema,
+        contactBy: z.string().min(1).max(MAX_NAME_CHARS).optional(),
         flags: z.array(z.string()).default([]),
         outcome: customerOutcomeSchema.nullish(),
       }),

@@ -18,6 +18,11 @@ export interface DigestRow {
   /** `second_order`: monthlyValue is what winning a second order is worth (a one-order customer). */
   valueKind?: ValueKind;
   reason: FollowUpReason;
+  /**
+   * Who reached out, when it was not this rep: the feed moved the customer to them since the call.
+   * The row then names the caller instead of saying "you reached out".
+   */
+  contactBy?: string;
   /** Warnings, e.g. "Won back twice this year: no discount". */
   flags?: string[];
   outcome?: CustomerOutcome | null;

@@ -67,7 +67,7 @@ export const weeklyCardDataSchema = z.object({
         valueAtRisk: money.optional(),
         change: z
           .discriminatedUnion('kind', [
-            z.object({ kind: z.literal('new') }),
+            z.object({ kind: z.literal('new'), from: z.string().max(400).optional() }),
             z.object({ kind: z.literal('worse'), points: z.number().finite() }),
             z.object({ kind: z.literal('still'), week: z.number().int().positive().nullable() }),
             z.object({ kind: z.literal('back'), since: isoDate }),

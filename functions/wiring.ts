@@ -14,6 +14,7 @@ import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
 import { summaryFeedLoader } from '../jobs/monthly/summaryFeedFigures';
 import { adminNotifier } from '../jobs/weekly/weeklyNotice';
 import { listsNowFrom } from '../jobs/weekly/weeklyPlan';
+import { repDirectory } from '../jobs/weekly/weeklyRepDirectory';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
 import { localDate } from '../rules/calendar';
 import type { Rules } from '../rules/rulesSchema';
@@ -111,7 +112,11 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     },
     cardFormat: config.card,
     // `list` plans the week exactly as the weekly run does, from the feed, as of today.
-    ...(readBook ? { listsNow: listsNowFrom(readBook, rules, options.clock) } : {}),
+    ...(readBook
+      ? {
+          listsNow: listsNowFrom(readBook, rules, options.clock, () => repDirectory(storage.conversations)),
+        }
+      : {}),
     weeklySendText: weeklySendText(config),
     log,
     ...(options.clock ? { clock: options.clock } : {}),

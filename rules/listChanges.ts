@@ -7,7 +7,8 @@ import { type ScoredBook, type ScoredCustomer, scoreBook } from './scoreBook';
 
 /** What changed for one listed customer since last week. */
 export type ListChange =
-  | { kind: 'new' }
+  /** `from`: the rep whose customer this was until the feed moved them to this list's rep. */
+  | { kind: 'new'; from?: string }
   | { kind: 'worse'; points: number }
   | { kind: 'still'; week: number | null }
   /** Listed earlier in this slip (first on `since`, `YYYY-MM-DD`), not on last week's list, not ordering since. */
@@ -116,7 +117,11 @@ export function scoreWeekWithChanges(
       const onLastWeeksList = before.rank !== null && wasListed(c.customerId);
       const rise = c.listChance - before.listChance;
       const listedEarlier = surfacedAt !== null && dayOf(surfacedAt) < asOfDay;
-      if (onLastWeeksList && rise >= WORSE_BY)
+      const from = movedFrom(state?.owner, c.owner);
+      // A customer the feed moved from another rep is new to this one, whatever their weeks on the
+      // other rep's list: "Still on your list (week 3)" on a name they never had would be untrue.
+      if (from !== null) changes.set(c.customerId, { kind: 'new', from });
+      else if (onLastWeeksList && rise >= WORSE_BY)
         changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
       else if (onLastWeeksList && listedEarlier)
         changes.set(c.customerId, { kind: 'still', week: Math.floor((asOfDay - dayOf(surfacedAt)) / 7) + 1 });
@@ -143,4 +148,11 @@ export function scoreWeekWithChanges(
     }
   }
   return { scored, changes, backOnTrack };
+}
+
+/** The stored owner when the feed now names another rep (addresses compared without case), else null. */
+function movedFrom(stored: string | undefined, owner: string): string | null {
+  if (stored === undefined) return null;
+  const before = stored.trim().toLowerCase();
+  return before !== '' && before !== owner.trim().toLowerCase() ? before : null;
 }

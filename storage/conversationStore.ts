@@ -31,6 +31,15 @@ const repSchema = z.object({
     .max(400)
     .nullable()
     .transform((e) => (e ?? '').trim().toLowerCase()),
+  /**
+   * The rep's sign-in name (UPN) from the roster when it is not their email: the tabs know a rep by it,
+   * and a feed may name the rep by either, so both find them. '' when none or the same as the email.
+   */
+  upn: z
+    .string()
+    .max(400)
+    .nullish()
+    .transform((u) => (u ?? '').trim().toLowerCase()),
   tenantId: z.string().max(400),
   serviceUrl: z.url(),
   /** The bot's ConversationReference for the 1:1 chat, as plain JSON. */
@@ -62,10 +71,16 @@ const storedRep = z.object({
   source: z.enum(['roster', 'activity']).optional(),
   name: z.string(),
   email: z.string(),
+  upn: z.string().optional(),
   tenantId: z.string(),
   serviceUrl: z.string(),
   reference: z.string(),
 });
+
+/** Every address a feed's `owner` may name the rep by (lower case): the email, and the UPN when it differs. */
+export function repAddresses(rep: Pick<Rep, 'email' | 'upn'>): string[] {
+  return [rep.email, rep.upn].filter((a, i, all) => a !== '' && all.indexOf(a) === i);
+}
 
 /** Where to reach each rep and the team. */
 export interface ConversationStore {
@@ -95,16 +110,20 @@ export class TableConversationStore implements ConversationStore {
   }
 
   async saveRep(input: RepInput): Promise<Rep> {
-    const rep = parseOrThrow(repSchema, input, 'rep');
+    const parsed = parseOrThrow(repSchema, input, 'rep');
+    const rep = parsed.upn === parsed.email ? { ...parsed, upn: '' } : parsed;
     const before = await this.getRepWithEtag(rep.userId);
     await naming(this.endpoint, () => this.client.upsertEntity(repEntity(rep), 'Replace'));
-    await naming(this.endpoint, () =>
-      this.client.upsertEntity(
-        { partitionKey: EMAIL, rowKey: idKey(rep.email), userId: rep.userId },
-        'Replace',
-      ),
-    );
-    if (before && before.rep.email !== rep.email) await this.deleteEmailRow(before.rep.email, rep.userId);
+    for (const address of repAddresses(rep))
+      await naming(this.endpoint, () =>
+        this.client.upsertEntity(
+          { partitionKey: EMAIL, rowKey: idKey(address), userId: rep.userId },
+          'Replace',
+        ),
+      );
+    const kept = new Set(repAddresses(rep));
+    for (const address of before ? repAddresses(before.rep) : [])
+      if (!kept.has(address)) await this.deleteEmailRow(address, rep.userId);
     return rep;
   }
 
@@ -118,7 +137,7 @@ export class TableConversationStore implements ConversationStore {
     if (!index || typeof index.userId !== 'string') return null;
     const rep = await this.getRep(index.userId);
     // An index row left by a crash mid-change must not send one rep's card to another.
-    return rep && rep.email === email.trim().toLowerCase() ? rep : null;
+    return rep && repAddresses(rep).includes(email.trim().toLowerCase()) ? rep : null;
   }
 
   async listReps(): Promise<Rep[]> {
@@ -134,7 +153,7 @@ export class TableConversationStore implements ConversationStore {
 
   async removeRep(userId: string): Promise<void> {
     const before = await this.getRep(userId);
-    if (before) await this.deleteEmailRow(before.email, userId);
+    for (const address of before ? repAddresses(before) : []) await this.deleteEmailRow(address, userId);
     await this.deleteIgnoringMissing(REP, idKey(userId));
   }
 
@@ -223,6 +242,7 @@ function repEntity(rep: Rep) {
     ...(rep.source === undefined ? {} : { source: rep.source }),
     name: rep.name,
     email: rep.email,
+    ...(rep.upn === '' ? {} : { upn: rep.upn }),
     tenantId: rep.tenantId,
     serviceUrl: rep.serviceUrl,
     reference: JSON.stringify(rep.reference),

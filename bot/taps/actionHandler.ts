@@ -15,7 +15,7 @@ import type { AuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore } from '../../storage/cardStore';
 import { saveSentCard } from '../../storage/cardStore';
-import type { ConversationStore } from '../../storage/conversationStore';
+import { type ConversationStore, repAddresses } from '../../storage/conversationStore';
 import { ConflictError } from '../../storage/errors';
 import type { StateStore } from '../../storage/stateStore';
 import type { ActionHandler, Actor, BotReply, CardJson, CommandRequest, Log, SubmitRequest } from '../ports';
@@ -47,6 +47,7 @@ import {
   BUSY,
   helpFor,
   MALFORMED_SUBMIT,
+  movedToAnotherRep,
   NOTHING_TO_UNDO,
   PERSONAL_ONLY,
   SUMMARY_FOR_MANAGERS,
@@ -168,12 +169,16 @@ export class ChurnActionHandler implements ActionHandler {
     const auth =
       read &&
       authoriseOnCustomer(
-        { userId: actor.userId, email: rep?.email || null },
+        { userId: actor.userId, email: rep?.email || null, upn: rep?.upn || null },
         read.state.owner,
         read.state.name,
         this.deps.access,
       );
     if (!read || !auth?.ok) {
+      // The feed moved the customer to another rep after this card listed them for this one: the
+      // card in their own chat proves they were shown the name, so they are told where it went.
+      if (read && rep?.email && (await this.shownOutcome(request, read.state.customerId)) !== undefined)
+        return { text: movedToAnotherRep(read.state.name, read.state.owner) };
       // Someone else's customer is answered exactly as an unknown one (a forged tap must not learn
       // that the id exists, or its name); without an email nobody's customer can be told apart.
       const noEmail = !rep?.email && !isAdmin(actor.userId, this.deps.access);
@@ -360,8 +365,19 @@ export class ChurnActionHandler implements ActionHandler {
       break;
     }
     if (!target) return { text: NOTHING_TO_UNDO };
-    const read = await state.get(target.customerId);
+    const [read, rep] = await Promise.all([
+      state.get(target.customerId),
+      this.deps.stores.conversations.getRep(actor.userId),
+    ]);
     if (!read) return { text: UNKNOWN_CUSTOMER };
+    // A customer the feed has moved to another rep since is theirs to undo on, as on the cards.
+    const auth = authoriseOnCustomer(
+      { userId: actor.userId, email: rep?.email || null, upn: rep?.upn || null },
+      read.state.owner,
+      read.state.name,
+      this.deps.access,
+    );
+    if (!auth.ok) return { text: movedToAnotherRep(read.state.name, read.state.owner) };
     const latest = latestOpenAction(await this.history(target.customerId));
     if (!latest || latest.id !== target.id) {
       const newer = latest
@@ -414,12 +430,12 @@ export class ChurnActionHandler implements ActionHandler {
     const now = this.clock();
     const today = localDate(now, this.deps.timeZone);
     const runKey = weeklyRunKey(zonedNow(now, this.deps.timeZone));
-    const owner = rep.email.trim().toLowerCase();
+    const addresses = repAddresses(rep);
     const states = await this.deps.stores.state.getAll();
     // Acted on this week: judged as before the action, so they keep their place and show the outcome.
     const weekStart = mondayOf(today);
     const acted = [...states.values()].filter(
-      (s) => s.owner.trim().toLowerCase() === owner && actedSince(s, weekStart),
+      (s) => addresses.includes(s.owner.trim().toLowerCase()) && actedSince(s, weekStart),
     );
     const asBefore = new Map(states);
     for (const s of acted)
@@ -440,11 +456,13 @@ export class ChurnActionHandler implements ActionHandler {
       };
     }
     const { weeks, horizonDays, owners } = lists;
+    // The feed names the rep by their email or their sign-in name: whichever it uses is their list.
+    const owner = addresses.find((a) => owners.has(a)) ?? rep.email;
     // Owning no customer is not "nobody slipping": an owner column that names the rep another way
     // (an alias, a typo) would otherwise keep their whole book off their list without a word.
     if (!owners.has(owner)) {
       return {
-        text: `No customer in the order feed has you (${owner}) as their owner, so you have no list. If some are yours, ask an admin to check the owner column of the customers export.`,
+        text: `No customer in the order feed has you (${addresses.join(' or ') || owner}) as their owner, so you have no list. If some are yours, ask an admin to check the owner column of the customers export.`,
       };
     }
     const week: RepWeek = weeks.find((w) => w.owner === owner) ?? {
@@ -468,26 +486,29 @@ export class ChurnActionHandler implements ActionHandler {
         text: 'Nobody on your list is slipping right now: I scored your customers from the order feed just now.',
       };
     }
-    // Before the first weekly run a listed customer may have no state row yet: a tap needs one.
+    // Before the first weekly run a listed customer may have no state row yet: a tap needs one. A
+    // customer the feed moved to this rep since the weekly run stored them is still another rep's
+    // row, which the buttons go by: the row follows the feed the list was scored from, as Monday's
+    // run would, so the new owner's taps count and the old owner's card says the customer moved.
+    const sameOwner = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
     for (const row of data.customers) {
-      if (states.has(row.customerId)) continue;
+      const stored = states.get(row.customerId);
       const c = [...week.shown, ...week.overflow].find((x) => x.customerId === row.customerId);
-      if (!c) continue;
-      await this.deps.stores.state.update(c.customerId, (current) =>
-        current
-          ? null
-          : {
-              ...initialState({
-                customerId: c.customerId,
-                name: c.name,
-                owner: c.owner,
-                monthlyValue: c.monthlyValue,
-              }),
-              score: c.score,
-              band: c.band,
-              reasons: c.reasons,
-            },
-      );
+      if (!c || (stored && sameOwner(stored.owner, c.owner))) continue;
+      await this.deps.stores.state.update(c.customerId, (current) => {
+        if (current) return sameOwner(current.owner, c.owner) ? null : { ...current, owner: c.owner };
+        return {
+          ...initialState({
+            customerId: c.customerId,
+            name: c.name,
+            owner: c.owner,
+            monthlyValue: c.monthlyValue,
+          }),
+          score: c.score,
+          band: c.band,
+          reasons: c.reasons,
+        };
+      });
     }
     const actedIds = new Set(acted.map((s) => s.customerId));
     for (const row of data.customers) {

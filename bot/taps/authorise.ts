@@ -40,16 +40,16 @@ function sameAddress(a: string, b: string): boolean {
 
 /**
  * May this user act on a customer owned by `owner` (the feed's email/UPN)? The owner, matched
- * through the email the rep's install stored, or an admin.
+ * through the email (or the sign-in name, `upn`) the rep's install stored, or an admin.
  */
 export function authoriseOnCustomer(
-  actor: { userId: string; email: string | null },
+  actor: { userId: string; email: string | null; upn?: string | null },
   owner: string,
   customerName: string,
   policy: AccessPolicy,
 ): { ok: true; asAdmin: boolean } | Refusal {
-  if (actor.email && owner.trim() !== '' && sameAddress(actor.email, owner))
-    return { ok: true, asAdmin: false };
+  const mine = [actor.email, actor.upn].some((a) => a && sameAddress(a, owner));
+  if (mine && owner.trim() !== '') return { ok: true, asAdmin: false };
   if (isAdmin(actor.userId, policy)) return { ok: true, asAdmin: true };
   if (!actor.email) return refuse('not_allowed', NO_EMAIL_YET);
   return refuse(

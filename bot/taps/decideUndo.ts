@@ -107,7 +107,9 @@ function shownRow(history: readonly AuditRow[], card: UndoCard, timeZone: string
 /**
  * Undo: restores what `target` changed and records an `undo` row pointing at it. Only the person who
  * took the action, or an admin, may undo it; a row the product wrote itself, whoever may act on the
- * customer (the caller has authorised them).
+ * customer (the caller has authorised them); and an action taken while another rep owned the customer,
+ * the owner now: an account handed over (a rep left, a lost account given to someone to win back)
+ * is theirs to reopen, and its previous owner may no longer act on it.
  */
 export function decideUndo(
   ctx: DecisionContext,
@@ -115,7 +117,13 @@ export function decideUndo(
   target: AuditRow,
   actorIsAdmin: boolean,
 ): Decision {
-  if (target.actorId !== ctx.actor.userId && !actorIsAdmin && !isSystemActor(target.actorId)) {
+  const takenByPreviousOwner = target.owner.trim().toLowerCase() !== ctx.current.owner.trim().toLowerCase();
+  if (
+    target.actorId !== ctx.actor.userId &&
+    !actorIsAdmin &&
+    !isSystemActor(target.actorId) &&
+    !takenByPreviousOwner
+  ) {
     return refuse(
       'not_allowed',
       `Only ${target.actorName || 'the person who did it'} or an admin can undo ${actionWords(target, ctx.timeZone, ctx.locale)} on ${ctx.current.name}.`,

@@ -22,6 +22,15 @@ export const MALFORMED_SUBMIT =
 export const UNKNOWN_CUSTOMER =
   'I do not know that customer (they may have left the feed). Nothing was changed.';
 
+/**
+ * A customer on the rep's own card (or whom they acted on) who has since moved to another rep in the
+ * feed. The rep was shown the name, so saying where they went leaks nothing, and tells them whom to
+ * hand the call to.
+ */
+export function movedToAnotherRep(customerName: string, owner: string): string {
+  return `${customerName} is now with ${owner}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`;
+}
+
 export const PERSONAL_ONLY = 'Type that in our 1:1 chat: your list and actions are yours alone.';
 
 export const SUMMARY_FOR_MANAGERS =

@@ -1,5 +1,6 @@
 import { SYSTEM_ACTOR_PREFIX } from '../../bot/taps/actionTypes';
-import type { CustomerOutcome } from '../../cards/cardModels';
+import { undoneIds } from '../../bot/taps/auditHistory';
+import { type CustomerOutcome, MAX_NAME_CHARS } from '../../cards/cardModels';
 import type { DigestCardData, DigestRow } from '../../cards/digestCardModels';
 import { MAX_DIGEST_ROWS } from '../../cards/digestCardModels';
 import { formatMoney } from '../../cards/format';
@@ -7,6 +8,8 @@ import { lossReasonChoices } from '../../cards/weeklyCardData';
 import { type FollowUp, wonBackTwice } from '../../rules/followUps';
 import { playFlags, playFor } from '../../rules/play';
 import type { Rules } from '../../rules/rulesSchema';
+import type { AuditRow } from '../../storage/auditRow';
+import { runLimited } from '../../storage/batches';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 
 /** Who the daily run's own audit rows (follow_up, lost after silence) name as the actor. */
@@ -76,6 +79,7 @@ export function digestCardDataFor(
   at: { runKey: string; today: string },
   outcomes: ReadonlyMap<string, CustomerOutcome>,
   options: CardLocale = {},
+  contactBy: ReadonlyMap<string, string> = new Map(),
 ): DigestCardData {
   return {
     kind: 'digest',
@@ -88,6 +92,7 @@ export function digestCardDataFor(
         monthlyValue: f.state.monthlyValue,
         ...(f.state.valueKind === 'second_order' ? { valueKind: 'second_order' as const } : {}),
         reason: f.reason,
+        ...(contactBy.has(f.state.customerId) ? { contactBy: contactBy.get(f.state.customerId) } : {}),
         flags: playFlags(playFor(f.state.monthlyValue, 0, wonBackTwice(f.state, at.today))),
         outcome: outcomes.get(f.state.customerId) ?? null,
       }),
@@ -117,4 +122,36 @@ export function digestNotificationText(data: DigestCardData): string {
     ...(once > 0 ? [`${money(once)} in second orders`] : []),
   ];
   return `Follow-ups: ${n} ${n === 1 ? 'customer' : 'customers'}${note}, ${values.join(' + ')}`;
+}
+
+/** Audit reads in flight at once while the digests look up who reached out. */
+const CONTACT_READS = 8;
+
+/**
+ * Who reached out to each shown customer, for the rows whose standing Reached out was taken while
+ * another rep owned them (the feed moved the customer since): by customer id, that rep's name. One
+ * read per shown row that follows a call (at most MAX_DIGEST_ROWS a rep).
+ */
+export async function contactsByOtherReps(
+  digests: readonly RepDigest[],
+  history: (customerId: string) => Promise<readonly AuditRow[]>,
+): Promise<Map<string, string>> {
+  const calls = digests.flatMap((digest) =>
+    digest.shown
+      .filter((f) => f.reason.kind !== 'save_slipping')
+      .map((f) => ({ rep: digest.owner, customerId: f.state.customerId })),
+  );
+  const found = await runLimited(
+    calls.map(({ rep, customerId }) => async () => {
+      const rows = await history(customerId);
+      const undone = undoneIds(rows);
+      const contact = rows.find((r) => r.action === 'reached_out' && !undone.has(r.id));
+      const owner = contact?.owner.trim().toLowerCase();
+      return contact && owner !== '' && owner !== rep
+        ? ([customerId, (contact.actorName.trim() || contact.owner).slice(0, MAX_NAME_CHARS)] as const)
+        : null;
+    }),
+    CONTACT_READS,
+  );
+  return new Map(found.filter((f) => f !== null));
 }

@@ -1,4 +1,5 @@
 import { actionRulesFrom } from '../../bot/taps/actionRules';
+import { HISTORY_LIMIT } from '../../bot/taps/auditHistory';
 import { outcomeOfRow } from '../../bot/taps/cardOutcome';
 import { commitDecision } from '../../bot/taps/commitAction';
 import { decideLost } from '../../bot/taps/decideLost';
@@ -33,6 +34,7 @@ import { DEFAULT_EXTRA_ATTEMPTS } from '../weekly/weeklyRetry';
 import type { WeeklyRunDeps } from '../weekly/weeklyRun';
 import { deliverDigest, followUpRows, sentDigestData } from './digestDelivery';
 import {
+  contactsByOtherReps,
   digestCardDataFor,
   FOLLOW_UPS_ACTOR,
   quietReasonCode,
@@ -122,8 +124,12 @@ export async function runFollowUps(
   const rows = new RowWriter((batch) => storage.audit.appendRunRows(batch));
   const sent = (owner: string, data: DigestCardData, activityId: string) =>
     rows.add(followUpRows(data, owner, activityId, rowsAt));
+  // A follow-up of a call another rep made before the customer moved to this one names that rep.
+  const contactBy = await contactsByOtherReps(digests, (id) =>
+    storage.audit.latestForCustomer(id, { limit: HISTORY_LIMIT }),
+  );
   const dataOf = (digest: RepDigest) =>
-    digestCardDataFor(digest, rules, { runKey, today }, autoLost.outcomes, config);
+    digestCardDataFor(digest, rules, { runKey, today }, autoLost.outcomes, config, contactBy);
   const digestOf = new Map(digests.map((d) => [d.owner, d]));
   // Reps an earlier attempt of the day handled: their rows again (same ids: kept as they are), in case
   // a crash came between the send and them, rebuilt from the digest they got, not from what is due

@@ -2,6 +2,7 @@ import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
 import { shiftMonth } from '../../rules/calendar';
 import type { Storage } from '../../storage';
 import type { AuditRow } from '../../storage/auditRow';
+import { repAddresses } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import { runKeyOfWeeklyRow } from '../weekly/weeklySurfaced';
 import {
@@ -75,7 +76,10 @@ export async function summaryCardFor(
     currency: options.currency,
     locale: options.locale,
     lossReasons: [...options.lossReasons],
-    repNames: Object.fromEntries(reps.filter((r) => r.name).map((r) => [r.email, r.name])),
+    // A rep is named whichever of their addresses the feed uses.
+    repNames: Object.fromEntries(
+      reps.filter((r) => r.name).flatMap((r) => repAddresses(r).map((a) => [a, r.name])),
+    ),
     outcomes: options.outcomes ?? null,
     saves: options.saves ?? null,
     ...(options.silentAfterDays ? { silentAfterDays: options.silentAfterDays } : {}),

@@ -8,7 +8,7 @@ import type { Rules } from '../../rules/rulesSchema';
 import type { RunRecord, Storage } from '../../storage';
 import { type FeedStoppedRun, readFeedOrStop, stopForFeed } from './weeklyFeedStop';
 import { type AdminNotifier, retryNotice } from './weeklyNotice';
-import { repDirectory } from './weeklyRepDirectory';
+import { repDirectory, withRepOwners } from './weeklyRepDirectory';
 import type { WeeklyFeedStopped } from './weeklyReport';
 import { decideAttempt } from './weeklyRetry';
 import { runRowsAt } from './weeklySurfaced';
@@ -157,7 +157,19 @@ export async function openRun<S>(
       runKey,
     });
   }
-  return { status: 'open', attempt, fresh, at, rowsAt, requestsBefore, feed, states, handled, directory };
+  const book = await withRepOwners(feed.book, directory);
+  return {
+    status: 'open',
+    attempt,
+    fresh,
+    at,
+    rowsAt,
+    requestsBefore,
+    feed: { ...feed, book },
+    states,
+    handled,
+    directory,
+  };
 }
 
 /** A feed read that has had no order for longer than the book is ever quiet, as the FeedError that stops the run. */

@@ -6,8 +6,10 @@ import { type LastWeekOptions, scoreWeekWithChanges, type WeekWithChanges } from
 import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import type { NewAuditRow } from '../../storage/auditRow';
+import type { ConversationStore } from '../../storage/conversationStore';
 import { type HoldoutSplit, splitHoldout } from './weeklyHoldout';
 import { type RepWeek, repWeeks } from './weeklyLists';
+import { withRepOwners } from './weeklyRepDirectory';
 import { nextStates } from './weeklyStates';
 import { heldOutRow, surfacedRow } from './weeklySurfaced';
 
@@ -120,9 +122,12 @@ export function listsNowFrom(
   readBook: (asOf: string) => Promise<{ book: Book }>,
   rules: Rules,
   clock: () => Date = () => new Date(),
+  /** The installed reps, so the feed's owners are read as the weekly run reads them (withRepOwners). */
+  directory?: () => Promise<Pick<ConversationStore, 'getRepByEmail'>>,
 ): (request: ListsNowRequest) => Promise<ListsNow> {
   return async ({ localDate, runKey, states }) => {
-    const { book } = await readBook(localDate);
+    const read = (await readBook(localDate)).book;
+    const book = directory ? await withRepOwners(read, await directory()) : read;
     const silence = feedSilence(book, dayOf(localDate), rules.feedStaleDays);
     if (isStale(silence)) return { stale: silence };
     const plan = planWeek(book, rules, states, { localDate, runKey, runAt: clock().toISOString() });

@@ -2,6 +2,7 @@ import type { ModelChoice } from '../../rules/model/bookModel';
 import { plural, rankingText } from '../../rules/model/plainWords';
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { Delivery } from '../../storage/runLedger';
+import type { BookChanges } from './weeklyBookChanges';
 import type { GateCounts } from './weeklyLists';
 import type { NoticeResult } from './weeklyNotice';
 import type { RefusedCustomer } from './weeklyRefused';
@@ -44,6 +45,8 @@ export interface WeeklyRunDone {
   /** next_tick: reps failed and attempts remain, so a later timer tick runs the week again. */
   retry: 'next_tick' | 'none';
   feed: { customers: number; rowsSkipped: number };
+  /** Customers the feed dropped or moved to another rep since the rows were stored. */
+  bookChanges: BookChanges;
   /** Customers left out of the run because storage would refuse their rows, with the reason. */
   refused: RefusedCustomer[];
   gates: GateCounts;
@@ -156,6 +159,17 @@ export function weeklyReportText(report: WeeklyRunDone): string {
     lines.push(
       `${report.stateWrites.keptForRep} customers were acted on by a rep during the run: their rows were kept as the rep left them.`,
     );
+  const { notInFeed, moved } = report.bookChanges;
+  if (notInFeed.count > 0)
+    lines.push(
+      `${plural(notInFeed.count, 'stored customer')} not in this feed (${notInFeed.examples.join(', ')}${notInFeed.count > notInFeed.examples.length ? ', ...' : ''}): ` +
+        'on no card; their rows and history are kept for when they come back.',
+    );
+  if (moved.length > 0) {
+    lines.push(`${plural(moved.length, 'customer')} moved to another rep since the last run:`);
+    for (const m of moved.slice(0, LISTED_IN_TEXT)) lines.push(`- ${m.customerId}: ${m.from} to ${m.to}`);
+    if (moved.length > LISTED_IN_TEXT) lines.push(`- and ${moved.length - LISTED_IN_TEXT} more`);
+  }
   for (const r of report.refused.slice(0, LISTED_IN_TEXT))
     lines.push(`Left out: customer ${r.customerId}: storage would refuse the row (${r.reason})`);
   const notice = noticeLine(report.adminNotice);

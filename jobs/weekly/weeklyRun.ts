@@ -11,6 +11,7 @@ import { stateRowProblem } from '../../storage/stateEntity';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
+import { bookChanges } from './weeklyBookChanges';
 import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
@@ -187,6 +188,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     attempt,
     retry: 'none',
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
+    bookChanges: bookChanges(book, snapshot.states),
     refused: planned.refused,
     gates: countGates(customers, holdout.heldOutIds),
     ranking: scored.choice,
@@ -230,12 +232,16 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
 
 /**
  * The customers each rep's delivered card listed, from the ledger: a rerun of the week flags no one
- * else for them (rows written before the ledger kept them have none, and are left out).
+ * else for them (rows written before the ledger kept them have none, and are left out). A rep whose
+ * list was empty gets no card this week, so none is flagged for them either: a feed that changed
+ * before the rerun would otherwise start a slip cycle no card showed.
  */
 function deliveredCards(handled: readonly Delivery[]): Map<string, ReadonlySet<string>> {
   const cards = new Map<string, ReadonlySet<string>>();
-  for (const d of handled)
+  for (const d of handled) {
     if (d.status === 'delivered' && d.customerIds) cards.set(d.repId, new Set(d.customerIds));
+    else if (d.status === 'nothing_to_send') cards.set(d.repId, new Set());
+  }
   return cards;
 }
 

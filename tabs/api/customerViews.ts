@@ -22,7 +22,11 @@ import type { CustomerFacts, CustomerRow, TimelineEntry, WeekPoint } from './tab
  * "No order in 34 days" beside Thursday's 37 days silent would contradict it). A customer no longer
  * in the feed has no chance: 0 at risk, and the weekly run's reasons.
  */
-export function customerRow(state: CustomerState, scored: ScoredCustomer | undefined): CustomerRow {
+export function customerRow(
+  state: CustomerState,
+  scored: ScoredCustomer | undefined,
+  inFeed = scored !== undefined,
+): CustomerRow {
   const score = Math.round(state.score);
   const daysSinceLastOrder = scored?.daysSinceLastOrder ?? null;
   const monthlyValue = scored?.monthlyValue ?? state.monthlyValue;
@@ -30,11 +34,15 @@ export function customerRow(state: CustomerState, scored: ScoredCustomer | undef
     customerId: state.customerId,
     name: state.name,
     owner: state.owner,
-    kind: customerKind(
-      state,
-      daysSinceLastOrder,
-      scored?.lastOrderDay != null ? isoOfDay(scored.lastOrderDay) : null,
-    ),
+    // A customer gone from the feed keeps their row and history, but not last week's kind: "Slipping"
+    // on a deleted or merged account would send the rep after a customer the book no longer has.
+    kind: inFeed
+      ? customerKind(
+          state,
+          daysSinceLastOrder,
+          scored?.lastOrderDay != null ? isoOfDay(scored.lastOrderDay) : null,
+        )
+      : 'not_in_feed',
     band: state.band,
     score,
     monthlyValue,
@@ -61,7 +69,8 @@ export function customerRows(
   const rows: CustomerRow[] = [];
   for (const s of states) {
     if (owner !== null && s.owner.trim().toLowerCase() !== owner) continue;
-    rows.push(customerRow(s, byId.get(s.customerId)));
+    const c = byId.get(s.customerId);
+    rows.push(customerRow(s, c, scored === null || c !== undefined));
   }
   return rows.sort(
     (a, b) => b.valueAtRisk - a.valueAtRisk || b.score - a.score || a.name.localeCompare(b.name),

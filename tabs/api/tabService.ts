@@ -11,6 +11,7 @@ import type { Rules } from '../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
 import type { Storage } from '../../storage';
 import type { CardStore } from '../../storage/cardStore';
+import { repAddresses } from '../../storage/conversationStore';
 import {
   bookIndex,
   customerFacts,
@@ -108,14 +109,39 @@ export function createTabService(deps: TabServiceDeps): TabService {
     if (!isStale(silence)) return null;
     return `${staleFeedWords(silence, day, locale)} The figures here are as of that feed, so every customer looks later than they are.`;
   };
-  const ownerScope = (user: TabUser) => (seesAll(user) ? null : user.email);
+  /**
+   * The addresses the feed may name a rep by: their sign-in name, and the email (or sign-in name)
+   * their install of the bot stored for the same Entra user (the roster's, so as trusted as the
+   * token). A rep whose email is not their sign-in name, named in the feed by email, gets the weekly
+   * card: the tabs show them the same customers.
+   */
+  async function addressesOf(user: TabUser): Promise<string[]> {
+    const rep = await deps.storage.conversations.getRep(user.userId);
+    return [...new Set([user.email, ...(rep ? repAddresses(rep) : [])])];
+  }
+  /** The rep's address the stored customers use (their sign-in name when none does); null sees everyone. */
+  async function ownerScope(user: TabUser, states: Iterable<CustomerState>): Promise<string | null> {
+    if (seesAll(user)) return null;
+    const addresses = await addressesOf(user);
+    const owners = new Set<string>();
+    for (const s of states) owners.add(s.owner.trim().toLowerCase());
+    return addresses.find((a) => owners.has(a)) ?? user.email;
+  }
 
-  async function visibleState(user: TabUser, customerId: string): Promise<CustomerState> {
-    const read = await deps.storage.state.get(customerId);
+  /** The customer's state, and the user as the owner's address names them (the sign-in name for admins and managers). */
+  async function visibleState(
+    user: TabUser,
+    customerId: string,
+  ): Promise<{ state: CustomerState; as: TabUser }> {
+    const [read, addresses] = await Promise.all([
+      deps.storage.state.get(customerId),
+      seesAll(user) ? [user.email] : addressesOf(user),
+    ]);
+    const address =
+      read && (seesAll(user) ? user.email : addresses.find((a) => ownedBy(read.state.owner, a)));
     // Another rep's customer is answered exactly like a missing one: ids are not probed.
-    if (!read || !ownedBy(read.state.owner, ownerScope(user)))
-      throw new TabApiError(404, 'No such customer of yours.');
-    return read.state;
+    if (!read || !address) throw new TabApiError(404, 'No such customer of yours.');
+    return { state: read.state, as: { ...user, email: address } };
   }
 
   return {
@@ -138,7 +164,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
     async customers(user) {
       const day = today();
       const [states, loaded] = await Promise.all([deps.storage.state.getAll(), books.scored(day)]);
-      const owner = ownerScope(user);
+      const owner = await ownerScope(user, states.values());
       return {
         asOf: day,
         currency,
@@ -149,7 +175,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
     },
 
     async customer(user, customerId) {
-      const state = await visibleState(user, customerId);
+      const { state } = await visibleState(user, customerId);
       const day = today();
       const [{ book, scored }, audit] = await Promise.all([
         books.scored(day),
@@ -194,7 +220,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
 
     async act(user, customerId, body) {
       // Visibility first: a rep acting on another rep's customer learns nothing about it.
-      await visibleState(user, customerId);
+      const { as } = await visibleState(user, customerId);
       const result = await tapInTab(
         {
           state: deps.storage.state,
@@ -207,7 +233,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
           currency,
           locale,
         },
-        user,
+        as,
         customerId,
         body,
       );
@@ -227,8 +253,6 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // The figures run up to today: a later month has none (and the year 9999's next month is no month).
       if (month > day.slice(0, 7))
         throw new TabApiError(400, `month ${month} is after this month (${day.slice(0, 7)})`);
-      // A rep sees the team tab for themselves only; managers choose a rep or everyone.
-      const rep = seesAll(user) ? filter.rep?.trim().toLowerCase() || null : user.email;
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
       const partitions = [
         ...Array.from({ length: PRIOR_MONTHS_NEEDED }, (_, k) =>
@@ -244,7 +268,13 @@ export function createTabService(deps: TabServiceDeps): TabService {
         books.scored(day),
         ...partitions.map((m) => deps.storage.audit.readMonth(m)),
       ]);
-      const names = new Map(reps.filter((r) => r.name).map((r) => [r.email, r.name]));
+      // A rep sees the team tab for themselves only; managers choose a rep or everyone.
+      const rep = seesAll(user)
+        ? filter.rep?.trim().toLowerCase() || null
+        : await ownerScope(user, states.values());
+      const names = new Map(
+        reps.filter((r) => r.name).flatMap((r) => repAddresses(r).map((a) => [a, r.name] as const)),
+      );
       const repName = (owner: string) => names.get(owner) ?? owner;
       const all = [...states.values()];
       const mine = all.filter((s) => ownedBy(s.owner, rep));
@@ -267,7 +297,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
         }),
       );
       const selected = summaries[summaries.length - 1];
-      const owners = [...new Set(all.map((s) => s.owner.trim().toLowerCase()))].sort();
+      // The reps who own customers now, and those who acted in the months shown: a rep who left
+      // (their customers handed to others) keeps their months on the tab.
+      const shownRows = months.flatMap((m) => rowsByMonth[partitions.indexOf(m)] ?? []);
+      const owners = [
+        ...new Set([...all, ...shownRows].map((s) => s.owner.trim().toLowerCase()).filter((o) => o !== '')),
+      ].sort();
       const weekStart = mondayOf(day);
       const byId = scoredById(scored);
       return {
@@ -276,7 +311,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         staleFeed: staleFeedNotice(book, day),
         reps: seesAll(user)
           ? owners.map((o) => ({ owner: o, name: repName(o) }))
-          : [{ owner: user.email, name: user.name }],
+          : [{ owner: rep ?? user.email, name: user.name }],
         filter: { rep, month },
         months,
         valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules: deps.rules, today: day, locale }, repName),

@@ -12,7 +12,9 @@ export type CustomerKind =
   | 'lapsed'
   | 'won_back'
   | 'lost'
-  | 'steady';
+  | 'steady'
+  /** A stored customer today's feed no longer holds (deleted, merged, or a changed id). */
+  | 'not_in_feed';
 
 /** A rep action the tab offers, as the card does. */
 export type TabAction = 'reached_out' | 'won_back' | 'lost' | 'undo';

@@ -28,6 +28,7 @@ export const KIND_TITLES: Record<CustomerKind, string> = {
   won_back: 'Won back',
   lost: 'Lost',
   steady: 'Steady',
+  not_in_feed: 'No longer in the order feed',
 };
 const KIND_ORDER: CustomerKind[] = [
   'slipping',
@@ -38,8 +39,9 @@ const KIND_ORDER: CustomerKind[] = [
   'won_back',
   'lost',
   'steady',
+  'not_in_feed',
 ];
-const FOLDED: ReadonlySet<CustomerKind> = new Set(['steady', 'lost']);
+const FOLDED: ReadonlySet<CustomerKind> = new Set(['steady', 'lost', 'not_in_feed']);
 /**
  * Rows a group shows before "Show more", and how many more each click adds; search results are capped
  * the same way. A whole book (thousands of rows) in the DOM took seconds to render and to search.
@@ -59,6 +61,7 @@ export const KIND_COLORS: Record<
   won_back: 'success',
   lost: 'subtle',
   steady: 'subtle',
+  not_in_feed: 'subtle',
 };
 
 const useStyles = makeStyles({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { changeText } from '../../../cards/buildWeeklyCard';
 import { dayOf } from '../../../rules/book';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { emptyFeatures, type Features } from '../../../rules/features';
@@ -156,6 +157,22 @@ describe('what changed since last week', () => {
       lastWeek: 'replayed',
     });
     expect([...replayed.changes.values()].some((c) => c.kind !== 'new')).toBe(true);
+  });
+
+  it('says new, and from whom, for a customer the feed moved from another rep; a case change is no move', () => {
+    const book = weeklyBook(60, 30);
+    const c0 = initialState({ customerId: 'c0', name: 'c0', owner: 'b@x', monthlyValue: 0 });
+    // Three weeks on b's list; this week's feed names a@x as the owner.
+    const moved = new Map([['c0', { ...c0, surfacedAt: '2026-11-02' }]]);
+    const week = scoreWeekWithChanges(book, rules, dayOf('2026-11-23'), moved);
+    expect(week.changes.get('c0')).toEqual({ kind: 'new', from: 'b@x' });
+    expect(changeText({ kind: 'new', from: 'b@x' })).toBe('New on your list (moved from b@x)');
+    // The same rep spelt with capitals last week is the same rep.
+    const sameRep = new Map([['c0', { ...c0, owner: ' A@X', surfacedAt: '2026-11-02' }]]);
+    expect(scoreWeekWithChanges(book, rules, dayOf('2026-11-23'), sameRep).changes.get('c0')).toEqual({
+      kind: 'still',
+      week: 4,
+    });
   });
 
   it('says how much worse in the points the rows showed, not the unrounded rise', () => {

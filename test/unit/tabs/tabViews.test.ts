@@ -6,7 +6,7 @@ import { repWeeks } from '../../../jobs/weekly/weeklyLists';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { customerKind } from '../../../tabs/api/customerKinds';
-import { customerRow, scoredById, scoredWeeks } from '../../../tabs/api/customerViews';
+import { customerRow, customerRows, scoredById, scoredWeeks } from '../../../tabs/api/customerViews';
 import { customerPageLink } from '../../../tabs/api/deepLink';
 import {
   accuracyWords,
@@ -257,5 +257,29 @@ describe('tab plumbing', () => {
     expect(matchPath('/tab/{*path}', '/tab/assets/index.js')).toEqual({ path: 'assets/index.js' });
     expect(matchPath('/api/messages', '/api/messages')).toEqual({});
     expect(matchPath('/api/messages', '/api/messages/x')).toBeNull();
+  });
+});
+
+describe('My customers after the feed dropped a customer', () => {
+  it('keeps their row under "no longer in the feed", not under the kind the last weekly run gave them', () => {
+    const scored = scoredBook([
+      { id: 'C-2', name: 'Blue Door', owner: 'ana@x.example', monthlyValue: 900, slip: true },
+    ]);
+    // Greenfield was slipping when the weekly run last scored it; this week's feed has no C-1.
+    const gone: CustomerState = {
+      ...base,
+      band: 'at_risk',
+      segment: 'slipping',
+      score: 80,
+      surfacedAt: '2026-11-16',
+    };
+    const still = {
+      ...initialState({ customerId: 'C-2', name: 'Blue Door', owner: 'ana@x.example', monthlyValue: 900 }),
+    };
+    const rows = customerRows([gone, still], scored, 'ana@x.example');
+    expect(rows.find((r) => r.customerId === 'C-1')).toMatchObject({ kind: 'not_in_feed', valueAtRisk: 0 });
+    expect(rows.find((r) => r.customerId === 'C-2')?.kind).not.toBe('not_in_feed');
+    // Without a scoring to go by (none read), nobody is said to be gone.
+    expect(customerRows([gone], null, null)[0].kind).toBe('slipping');
   });
 });

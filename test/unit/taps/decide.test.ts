@@ -211,6 +211,16 @@ describe('undo', () => {
     expect(decideUndo(ctx(atRisk(), { actor: BEN }), RULES, reachedRow, true).ok).toBe(true);
   });
 
+  it('lets the rep the feed moved the customer to undo what the previous owner did (a handed-over lost account)', () => {
+    const lostByAna = row({ id: 'l1', action: 'lost', snapshot: atRisk(), reason: 'price' });
+    const nowBens = { ...lost, owner: 'ben@demo.example' };
+    const decision = decideUndo(ctx(nowBens, { actor: BEN }), RULES, lostByAna, false);
+    if (!decision.ok) throw new Error(decision.message);
+    expect(decision.next).toMatchObject({ status: 'active', lostAt: null, owner: 'ben@demo.example' });
+    // Still Ana's customer: Ben may not.
+    expect(decideUndo(ctx(lost, { actor: BEN }), RULES, lostByAna, false).ok).toBe(false);
+  });
+
   it('selects the latest action not yet undone, skipping undone ones and surfaced rows', () => {
     const history = [
       row({ id: 'undo|r2', action: 'undo', undoes: 'r2', cardMessageId: 'msg-1' }),

@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { repDirectory } from '../../../jobs/weekly/weeklyRepDirectory';
 import type { Rep } from '../../../storage/conversationStore';
 
-function rep(userId: string, email: string): Rep {
-  return { userId, name: userId, email, tenantId: 't', serviceUrl: 'https://smba.example/', reference: {} };
+function rep(userId: string, email: string, upn = ''): Rep {
+  return {
+    userId,
+    name: userId,
+    email,
+    upn,
+    tenantId: 't',
+    serviceUrl: 'https://smba.example/',
+    reference: {},
+  };
 }
 
 describe('repDirectory', () => {
@@ -21,5 +29,15 @@ describe('repDirectory', () => {
     expect(await directory.getRepByEmail('nobody@x.com')).toBeNull();
     expect((await directory.getRepByEmail('dup@x.com'))?.userId).toBe('u3');
     expect(asked).toEqual(['dup@x.com']);
+  });
+
+  it('finds a rep by their sign-in name too, when the feed names them by it rather than by their email', async () => {
+    const store = {
+      listReps: async () => [rep('u1', 'ana.ruiz@contoso.com', 'aruiz@contoso.onmicrosoft.com')],
+      getRepByEmail: async () => null,
+    };
+    const directory = await repDirectory(store);
+    expect((await directory.getRepByEmail('ARuiz@contoso.onmicrosoft.com'))?.userId).toBe('u1');
+    expect((await directory.getRepByEmail('ana.ruiz@contoso.com'))?.userId).toBe('u1');
   });
 });

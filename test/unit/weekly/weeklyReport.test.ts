@@ -28,6 +28,7 @@ function report(list: RepOutcome[]): WeeklyRunDone {
     attempt: 1,
     retry: 'none',
     feed: { customers: 10, rowsSkipped: 0 },
+    bookChanges: { notInFeed: { count: 0, examples: [] }, moved: [] },
     refused: [],
     gates: {
       customers: 10,

@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { actionRulesFrom } from '../../../bot/taps/actionRules';
+import { commitDecision } from '../../../bot/taps/commitAction';
+import { decideReachedOut } from '../../../bot/taps/decideReachedOut';
+import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
+import { initialState } from '../../../rules/customerState';
+import { defaultRules } from '../../../rules/rulesSchema';
+import { bookFromRows } from '../../helpers/bookFromRows';
+import { texts } from '../../unit/cards/cardWalk';
+import { completed, TUESDAY } from '../followups/dailyRun';
+import {
+  conversationOf,
+  installReps,
+  openWeeklyWorld,
+  TIME_ZONE,
+  type WeeklyWorld,
+  weeklyOrders,
+} from '../weekly/weeklyWorld';
+
+// Ana reached out to Quiet Deli; the feed then gave Quiet Deli to Ben. The follow-up of Ana's call
+// goes to Ben, the owner now, and says who made the call: not "you reached out".
+
+const ANA = 'ana@example.com';
+const BEN = 'ben@example.com';
+const rules = defaultRules();
+
+const book = bookFromRows({
+  customers: [{ id: 'quiet', name: 'Quiet Deli', owner: BEN, monthlyValue: 800 }],
+  orders: weeklyOrders('quiet', '2026-06-01', '2026-10-12'),
+});
+
+describe('the follow-up of a call made before the customer moved to another rep', () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('fumove');
+    await installReps(world, [ANA, BEN]);
+    const quiet = initialState({ customerId: 'quiet', name: 'Quiet Deli', owner: ANA, monthlyValue: 800 });
+    await world.storage.state.writeChanged(new Map(), [quiet]);
+    const decision = decideReachedOut(
+      {
+        current: quiet,
+        actor: { userId: `aad-${ANA}`, name: 'Ana Ruiz' },
+        today: '2026-10-24',
+        timeZone: TIME_ZONE,
+        at: '2026-10-24T15:00:00.000Z',
+        key: 'card-ana|quiet|reached_out|1',
+        cardMessageId: 'card-ana',
+      },
+      actionRulesFrom(rules),
+    );
+    if (!decision.ok) throw new Error(decision.message);
+    await commitDecision(world.storage, decision, {
+      rules: actionRulesFrom(rules),
+      timeZone: TIME_ZONE,
+      at: '2026-10-24T15:00:00.000Z',
+    });
+    // The next weekly run stored Ben as the owner, from the feed.
+    await world.storage.state.update('quiet', (s) => s && { ...s, owner: BEN });
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('goes to the new owner and names the rep who reached out', async () => {
+    const deps: FollowUpsRunDeps = {
+      storage: world.storage,
+      cards: world.cards,
+      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+      rules,
+      sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
+      config: { timeZone: TIME_ZONE },
+      log: world.log,
+    };
+    const report = completed(await runFollowUps(deps, { now: TUESDAY }));
+    expect(report.followUps).toMatchObject({ due: 1, silent: 1 });
+    const sends = world.fake.activities.filter((a) => a.kind === 'send');
+    expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(BEN)]);
+    const card = (sends[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    expect(texts(card)).toContain(
+      'No order in the 31 days since Ana Ruiz reached out (Sat 24 Oct): mark lost, went quiet?',
+    );
+  });
+});

@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createActionHandler } from '../../../bot/taps/actionHandler';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { defaultRules } from '../../../rules/rulesSchema';
+import { createTabService } from '../../../tabs/api/tabService';
+import type { TabUser } from '../../../tabs/api/tabToken';
+import {
+  completed,
+  conversationOf,
+  depsFor,
+  openWeeklyWorld,
+  SEND_TIME,
+  slippingBook,
+  TIME_ZONE,
+  type WeeklyWorld,
+} from '../weekly/weeklyWorld';
+
+// A rep whose email is not their sign-in name (UPN): Teams' roster gives the bot both, the tabs'
+// token only the sign-in name. Whichever of the two the feed's owner column uses, the rep gets the
+// weekly card, may tap it, and sees the same customers in the tabs.
+
+const EMAIL = 'ana.ruiz@contoso.com';
+const UPN = 'aruiz@contoso.onmicrosoft.com';
+const ANA_ID = 'aad-ana';
+
+async function installAna(world: WeeklyWorld): Promise<void> {
+  await world.storage.conversations.saveRep({
+    userId: ANA_ID,
+    name: 'Ana Ruiz',
+    email: EMAIL,
+    upn: 'ARuiz@contoso.onmicrosoft.com',
+    tenantId: 'tenant-1',
+    serviceUrl: world.fake.serviceUrl,
+    reference: {
+      serviceUrl: world.fake.serviceUrl,
+      channelId: 'msteams',
+      conversation: { id: conversationOf(EMAIL), conversationType: 'personal', isGroup: false },
+      bot: { id: '28:churn-bot', name: 'Churn Predictor' },
+      user: { id: '29:ana', name: 'Ana Ruiz' },
+    },
+  });
+}
+
+describe('a rep named in the feed by their email or by their sign-in name', () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('addr');
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('the install stores both, and each finds the rep; a new sign-in name drops the old one', async () => {
+    await installAna(world);
+    expect((await world.storage.conversations.getRepByEmail(UPN))?.userId).toBe(ANA_ID);
+    expect((await world.storage.conversations.getRepByEmail(EMAIL))?.userId).toBe(ANA_ID);
+    const rep = await world.storage.conversations.getRep(ANA_ID);
+    if (!rep) throw new Error('no rep');
+    await world.storage.conversations.saveRep({ ...rep, upn: 'ana@contoso.onmicrosoft.com' });
+    expect(await world.storage.conversations.getRepByEmail(UPN)).toBeNull();
+    expect((await world.storage.conversations.getRepByEmail('ana@contoso.onmicrosoft.com'))?.userId).toBe(
+      ANA_ID,
+    );
+    await world.storage.conversations.removeRep(ANA_ID);
+    expect(await world.storage.conversations.getRepByEmail('ana@contoso.onmicrosoft.com')).toBeNull();
+    expect(await world.storage.conversations.getRepByEmail(EMAIL)).toBeNull();
+  });
+
+  it('owner = sign-in name (as the tabs ask): the weekly card reaches the rep and the rep may tap it', async () => {
+    await installAna(world);
+    const book = slippingBook([UPN], { slipping: 2 });
+    const report = completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
+    expect(report.counts).toMatchObject({ delivered: 1, no_conversation: 0 });
+    expect(world.fake.sentTo(conversationOf(EMAIL))).toHaveLength(1);
+
+    const actions = createActionHandler({
+      stores: { ...world.storage, cards: world.cards },
+      rules: defaultRules(),
+      timeZone: TIME_ZONE,
+      access: { tenantId: 'tenant-1', adminUserIds: [] },
+      clock: () => SEND_TIME,
+    });
+    const [ledger] = await world.storage.runs.listRun(report.runKey);
+    await actions.submit({
+      actor: { userId: ANA_ID, name: 'Ana Ruiz', tenantId: 'tenant-1' },
+      value: { action: 'reached_out', customerId: `${UPN}#s0`, runKey: report.runKey, v: 1 },
+      replyToId: ledger.activityId ?? null,
+      conversationId: conversationOf(EMAIL),
+      conversationKind: 'personal',
+    });
+    expect((await world.storage.state.get(`${UPN}#s0`))?.state.lastContact).toBe('2026-11-23');
+  });
+
+  it('owner = email (as the card goes by): the tabs show the rep their customers and let them act', async () => {
+    await installAna(world);
+    const book = slippingBook([EMAIL], { slipping: 2 });
+    completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
+    const tabs = createTabService({
+      storage: world.storage,
+      cards: world.cards,
+      rules: defaultRules(),
+      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+      timeZone: TIME_ZONE,
+      access: { tenantId: '', adminUserIds: [], managerUserIds: [] },
+      clock: () => SEND_TIME,
+    });
+    // The token names the rep by their sign-in name only.
+    const ana: TabUser = { userId: ANA_ID, name: 'Ana Ruiz', email: UPN, tenantId: 'tenant-1' };
+    const mine = await tabs.customers(ana);
+    expect(mine.owner).toBe(EMAIL);
+    expect(mine.customers.map((c) => c.customerId).sort()).toEqual([
+      `${EMAIL}#ok0`,
+      `${EMAIL}#s0`,
+      `${EMAIL}#s1`,
+    ]);
+    expect((await tabs.customer(ana, `${EMAIL}#s0`)).customer.name).toBe(`Slipping 0 of ${EMAIL}`);
+    const acted = await tabs.act(ana, `${EMAIL}#s0`, { action: 'reached_out' });
+    expect(acted.customer?.lastContact).toBe('2026-11-23');
+    const team = await tabs.team(ana, { rep: null, month: null });
+    expect(team.filter.rep).toBe(EMAIL);
+    expect(team.valueAtRiskByRep.map((r) => r.owner)).toEqual([EMAIL]);
+
+    // Someone else with the same sign-in domain sees none of it.
+    const ben: TabUser = {
+      userId: 'aad-ben',
+      name: 'Ben',
+      email: 'ben@contoso.onmicrosoft.com',
+      tenantId: 'tenant-1',
+    };
+    expect((await tabs.customers(ben)).customers).toEqual([]);
+    await expect(tabs.customer(ben, `${EMAIL}#s0`)).rejects.toMatchObject({ status: 404 });
+  });
+});

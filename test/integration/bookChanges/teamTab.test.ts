@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { actionRulesFrom } from '../../../bot/taps/actionRules';
+import { commitDecision } from '../../../bot/taps/commitAction';
+import { decideWonBack } from '../../../bot/taps/decideWonBack';
+import { initialState } from '../../../rules/customerState';
+import { defaultRules } from '../../../rules/rulesSchema';
+import { createTabService } from '../../../tabs/api/tabService';
+import type { TabUser } from '../../../tabs/api/tabToken';
+import { bookFromRows } from '../../helpers/bookFromRows';
+import { openWeeklyWorld, TIME_ZONE, type WeeklyWorld, weeklyOrders } from '../weekly/weeklyWorld';
+
+// Ana won Greenfield back in November, then left: the feed gave all her customers to Ben. In
+// December the manager still finds Ana among the reps of the Team tab, with her November.
+
+const ANA = 'ana@example.com';
+const BEN = 'ben@example.com';
+const MANAGER: TabUser = { userId: 'aad-maria', name: 'Maria', email: 'maria@example.com', tenantId: 't' };
+const rules = defaultRules();
+
+describe('the Team tab after a rep left', () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('teamleft');
+    const greenfield = {
+      ...initialState({ customerId: 'C-1', name: 'Greenfield Cafe', owner: ANA, monthlyValue: 1200 }),
+      band: 'at_risk' as const,
+      surfacedAt: '2026-11-09',
+    };
+    await world.storage.state.writeChanged(new Map(), [greenfield]);
+    const at = '2026-11-16T15:00:00.000Z';
+    const decision = decideWonBack(
+      {
+        current: greenfield,
+        actor: { userId: 'aad-ana', name: 'Ana Ruiz' },
+        today: '2026-11-16',
+        timeZone: TIME_ZONE,
+        at,
+        key: 'card-ana|C-1|won_back|1',
+        cardMessageId: 'card-ana',
+      },
+      actionRulesFrom(rules),
+      '900',
+    );
+    if (!decision.ok) throw new Error(decision.message);
+    await commitDecision(world.storage, decision, { rules: actionRulesFrom(rules), timeZone: TIME_ZONE, at });
+    await world.storage.state.update('C-1', (s) => s && { ...s, owner: BEN });
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('lists the rep who left among the reps, and their month under their name', async () => {
+    const book = bookFromRows({
+      customers: [{ id: 'C-1', name: 'Greenfield Cafe', owner: BEN, monthlyValue: 1200 }],
+      orders: weeklyOrders('C-1', '2026-01-05', '2026-12-01'),
+    });
+    const tabs = createTabService({
+      storage: world.storage,
+      cards: world.cards,
+      rules,
+      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+      timeZone: TIME_ZONE,
+      access: { tenantId: '', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+      clock: () => new Date('2026-12-03T15:00:00Z'),
+    });
+    const team = await tabs.team(MANAGER, { rep: null, month: '2026-11' });
+    expect(team.reps.map((r) => r.owner)).toEqual([ANA, BEN]);
+    const anas = await tabs.team(MANAGER, { rep: ANA, month: '2026-11' });
+    expect(anas.monthly.at(-1)).toMatchObject({ month: '2026-11', saves: 1, valueWonBack: 900 });
+    const bens = await tabs.team(MANAGER, { rep: BEN, month: '2026-11' });
+    expect(bens.monthly.at(-1)).toMatchObject({ month: '2026-11', saves: 0 });
+  });
+});

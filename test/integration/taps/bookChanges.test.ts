@@ -1,0 +1,173 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
+import { defaultRules } from '../../../rules/rulesSchema';
+import type { Storage } from '../../../storage';
+import type { TableCardStore } from '../../../storage/cardStore';
+import { texts } from '../../unit/cards/cardWalk';
+import { slipBook } from '../../unit/weekly/scoredFixture';
+import {
+  ANA,
+  BEN,
+  customer,
+  handlerDeps,
+  openActionStorage,
+  post,
+  saveCard,
+  seed,
+  startActionBotHost,
+  startConnector,
+  submitActivity,
+  TODAY,
+  tap,
+  textActivity,
+} from './actionHarness';
+
+// The book changes under the product between weeks: a customer on last week's card is moved to
+// another rep before the rep taps it.
+
+const greenfield = customer('cust-1', { name: 'Greenfield Cafe' });
+
+describe('a customer reassigned after the card went out', () => {
+  let storage: Storage;
+  let cards: TableCardStore;
+  let connector: Awaited<ReturnType<typeof startConnector>>;
+  let host: Awaited<ReturnType<typeof startActionBotHost>>;
+  const lastText = () => connector.sent.filter((s) => s.method === 'POST' && s.body.text).at(-1)?.body.text;
+  const tapAs = (user: typeof ANA, value: Record<string, unknown>, replyToId = 'card-1') =>
+    post(host.host.url, submitActivity(connector.url, user, value, { replyToId }));
+
+  beforeEach(async () => {
+    ({ storage, cards } = await openActionStorage('moved'));
+    // Monday's card listed Greenfield for Ana; this week's feed gives Greenfield to Ben, and the
+    // weekly run wrote the new owner on the state row.
+    await seed(storage, [{ ...greenfield, owner: BEN.email }]);
+    await saveCard(cards, 'card-1', ANA, [greenfield]);
+    connector = await startConnector();
+    const stores = {
+      state: storage.state,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      cards,
+    };
+    host = await startActionBotHost(storage, handlerDeps(stores));
+  });
+  afterEach(async () => {
+    await host.host.close();
+    await connector.close();
+  });
+
+  it('the old rep tapping their own card is told the customer moved, not that the customer is unknown', async () => {
+    expect(await tapAs(ANA, tap.reachedOut('cust-1'))).toBe(200);
+    expect(lastText()).toBe(
+      `Greenfield Cafe is now with ${BEN.email}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
+    );
+    expect(await storage.audit.latestForCustomer('cust-1', { limit: 10 })).toEqual([]);
+    expect((await storage.state.get('cust-1'))?.state.lastContact).toBeNull();
+  });
+
+  it('a tap from a card that never listed the customer still learns nothing of them', async () => {
+    await saveCard(cards, 'card-2', ANA, [customer('cust-2')]);
+    await tapAs(ANA, tap.reachedOut('cust-1'), 'card-2');
+    expect(lastText()).toBe(
+      'I do not know that customer (they may have left the feed). Nothing was changed.',
+    );
+  });
+
+  it('the new owner acts on the customer, and the audit row names them as the owner', async () => {
+    await tapAs(BEN, tap.reachedOut('cust-1'), 'ben-card');
+    const [row] = await storage.audit.latestForCustomer('cust-1', { limit: 10 });
+    expect(row).toMatchObject({ action: 'reached_out', actorId: BEN.userId, owner: BEN.email });
+    expect((await storage.state.get('cust-1'))?.state.lastContact).toBe(TODAY);
+  });
+});
+
+describe('list after the feed moved a customer, before the weekly run stored the move', () => {
+  let storage: Storage;
+  let cards: TableCardStore;
+  let connector: Awaited<ReturnType<typeof startConnector>>;
+  let host: Awaited<ReturnType<typeof startActionBotHost>>;
+
+  beforeEach(async () => {
+    ({ storage, cards } = await openActionStorage('movedlist'));
+    // Monday's run stored Greenfield as Ana's and put it on her card; Wednesday's feed gives it to Ben.
+    await seed(storage, [greenfield]);
+    await saveCard(cards, 'card-1', ANA, [greenfield]);
+    const book = slipBook([
+      { id: 'cust-1', name: 'Greenfield Cafe', owner: BEN.email, monthlyValue: 1200, slip: true },
+      { id: 'cust-9', name: 'Other Shop', owner: ANA.email, monthlyValue: 100, slip: false },
+    ]);
+    connector = await startConnector();
+    const stores = {
+      state: storage.state,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      cards,
+    };
+    const listsNow = listsNowFrom(async () => ({ book }), defaultRules());
+    host = await startActionBotHost(storage, handlerDeps(stores, { listsNow }));
+  });
+  afterEach(async () => {
+    await host.host.close();
+    await connector.close();
+  });
+
+  it('the new owner’s list shows the customer and its buttons work for them; the old card says where it went', async () => {
+    await post(host.host.url, textActivity(connector.url, BEN, 'list'));
+    const listed = connector.sent.filter((s) => s.method === 'POST').at(-1);
+    expect(texts(listed?.body.attachments?.[0]?.content)).toContain('Greenfield Cafe');
+    const listCard = `reply-${connector.sent.length}`;
+
+    await post(
+      host.host.url,
+      submitActivity(connector.url, BEN, tap.reachedOut('cust-1'), { replyToId: listCard }),
+    );
+    const [row] = await storage.audit.latestForCustomer('cust-1', { limit: 10 });
+    expect(row).toMatchObject({ action: 'reached_out', actorId: BEN.userId, owner: BEN.email });
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({
+      owner: BEN.email,
+      lastContact: TODAY,
+    });
+
+    await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-1', 'price')));
+    expect(connector.sent.filter((s) => s.method === 'POST' && s.body.text).at(-1)?.body.text).toBe(
+      `Greenfield Cafe is now with ${BEN.email}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
+    );
+  });
+});
+
+describe('an action taken before the customer moved to another rep', () => {
+  let storage: Storage;
+  let cards: TableCardStore;
+  let connector: Awaited<ReturnType<typeof startConnector>>;
+  let host: Awaited<ReturnType<typeof startActionBotHost>>;
+
+  beforeEach(async () => {
+    ({ storage, cards } = await openActionStorage('movedundo'));
+    await seed(storage, [greenfield]);
+    await saveCard(cards, 'card-1', ANA, [greenfield]);
+    connector = await startConnector();
+    const stores = {
+      state: storage.state,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      cards,
+    };
+    host = await startActionBotHost(storage, handlerDeps(stores));
+  });
+  afterEach(async () => {
+    await host.host.close();
+    await connector.close();
+  });
+
+  it('is no longer the old rep’s to undo by typing undo: the customer is the new rep’s now', async () => {
+    await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-1', 'price')));
+    expect((await storage.state.get('cust-1'))?.state.status).toBe('lost');
+    // The weekly run stored the feed's new owner.
+    await storage.state.update('cust-1', (s) => s && { ...s, owner: BEN.email });
+    await post(host.host.url, textActivity(connector.url, ANA, 'undo'));
+    expect(connector.sent.filter((s) => s.method === 'POST' && s.body.text).at(-1)?.body.text).toBe(
+      `Greenfield Cafe is now with ${BEN.email}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
+    );
+    expect((await storage.state.get('cust-1'))?.state.status).toBe('lost');
+  });
+});
