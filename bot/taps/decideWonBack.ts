@@ -1,3 +1,4 @@
+import { formatExactMoney } from '../../cards/format';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
 import { staleReason } from './staleReason';
 
@@ -13,12 +14,13 @@ export function maxWonBackValue(monthlyValue: number, rules: ActionRules): numbe
 /**
  * Reads the value typed on the card: missing or blank means the customer's monthly value; anything
  * else must be a plain positive decimal no larger than the cap (null, a value of the wrong type, is
- * refused). Returns the number or a message saying why not.
+ * refused). Returns the number or a message saying why not, its amounts in `money` as the card's.
  */
 export function readWonBackValue(
   input: string | null | undefined,
   monthlyValue: number,
   rules: ActionRules,
+  money: { currency: string; locale: string } = { currency: 'USD', locale: 'en-US' },
 ): { ok: true; value: number } | { ok: false; message: string } {
   if (input === null) {
     return { ok: false, message: 'The value won back must be a number greater than 0, typed in the box.' };
@@ -39,7 +41,10 @@ export function readWonBackValue(
   }
   const cap = maxWonBackValue(monthlyValue, rules);
   if (value > cap) {
-    return { ok: false, message: `The value won back must be at most ${cap} per month.` };
+    // Ten times a value derived from orders has a long fraction: stated to the cent, cut (never
+    // rounded up past the cap), so the amount the message names is one that is accepted.
+    const stated = formatExactMoney(Math.floor(cap * 100) / 100, money.currency, money.locale);
+    return { ok: false, message: `The value won back must be at most ${stated} per month.` };
   }
   return { ok: true, value };
 }
@@ -55,7 +60,10 @@ export function decideWonBack(
 ): Decision {
   const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
-  const read = readWonBackValue(valueInput, ctx.current.monthlyValue, rules);
+  const read = readWonBackValue(valueInput, ctx.current.monthlyValue, rules, {
+    currency: ctx.currency ?? 'USD',
+    locale: ctx.locale ?? 'en-US',
+  });
   if (!read.ok) return refuse('invalid', `${read.message} Nothing was recorded.`);
   return {
     ok: true,

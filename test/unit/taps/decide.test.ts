@@ -108,8 +108,19 @@ describe('won back', () => {
     expect(readWonBackValue('12000', 1200, RULES).ok).toBe(true);
     expect(readWonBackValue('12000.01', 1200, RULES)).toEqual({
       ok: false,
-      message: 'The value won back must be at most 12000 per month.',
+      message: 'The value won back must be at most $12,000 per month.',
     });
+  });
+
+  it('states the cap as money in the card’s currency and locale, never a raw float', () => {
+    // A value derived from orders has a long fraction: ten times it is no amount to read.
+    const derived = atRisk({ monthlyValue: 165.85623949579835 });
+    expect(decideWonBack(ctx(derived, { currency: 'GBP', locale: 'en-GB' }), RULES, '5000')).toMatchObject({
+      ok: false,
+      message: 'The value won back must be at most £1,658.56 per month. Nothing was recorded.',
+    });
+    // Cut to the cent, never rounded up past the cap: the amount stated is one that is accepted.
+    expect(decideWonBack(ctx(derived, { currency: 'GBP', locale: 'en-GB' }), RULES, '1658.56').ok).toBe(true);
   });
 
   it('asks for a value when the customer has none to default to', () => {
