@@ -123,6 +123,18 @@ describe('won back', () => {
     expect(decideWonBack(ctx(derived, { currency: 'GBP', locale: 'en-GB' }), RULES, '1658.56').ok).toBe(true);
   });
 
+  it.each([
+    ['1.200', 1200],
+    ['1.250,50', 1250.5],
+    ['1200,5', 1200.5],
+    ['1 250,50', 1250.5],
+    ['12.5', 12.5],
+    ['900', 900],
+  ])('reads %s typed in a de-DE team as %d, as the rep wrote it (not 1.2 for "1.200")', (typed, value) => {
+    const decision = decideWonBack(ctx(atRisk(), { currency: 'EUR', locale: 'de-DE' }), RULES, typed);
+    expect(decision).toMatchObject({ ok: true, audit: { value } });
+  });
+
   it('asks for a value when the customer has none to default to', () => {
     const decision = decideWonBack(ctx(atRisk({ monthlyValue: 0 })), RULES, undefined);
     expect(decision).toMatchObject({ ok: false, reason: 'invalid' });
