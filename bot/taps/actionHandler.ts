@@ -553,6 +553,7 @@ export class ChurnActionHandler implements ActionHandler {
       today: localDate(now, this.deps.timeZone),
       timeZone: this.deps.timeZone,
       locale: this.locale,
+      currency: this.deps.cardFormat?.currency ?? 'USD',
       at: now.toISOString(),
       key,
       cardMessageId,

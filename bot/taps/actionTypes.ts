@@ -82,6 +82,8 @@ export interface DecisionContext {
   timeZone: string;
   /** BCP 47 locale of dates in messages, as the cards word them; default en-US. */
   locale?: string;
+  /** ISO 4217 currency of amounts in messages, as the cards show them; default USD. */
+  currency?: string;
   /** The moment of the action, ISO 8601 (the audit row's `at`). */
   at: string;
   /** The action's idempotency key (the audit row's id). */

@@ -1,9 +1,36 @@
+import { formatExactMoney } from '../../cards/format';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
 import { staleReason } from './staleReason';
 
 // Plain decimal only: `Number()` would also take hex (`0x10`), exponents (`1e400` = Infinity) and ''.
 // Commas only as thousands separators (`1,250.50`): `1,2,3` is not a number, not 123.
 const DECIMAL = /^(\d{1,12}|\d{1,3}(,\d{3}){1,3})(\.\d{1,4})?$/;
+// In a decimal-comma locale (de-DE `1.250,50`, fr-FR `1 250,50`): a dot or a space groups thousands.
+const COMMA_DECIMAL = /^(\d{1,12}|\d{1,3}([. \u00a0\u202f]\d{3}){1,3})(,\d{1,4})?$/;
+// A dot there that cannot be a thousands group (`12.5`, a number the tab API was sent as JSON).
+const POINT_DECIMAL = /^\d{1,12}\.\d{1,4}$/;
+const commaLocales = new Map<string, boolean>();
+
+/** Whether `locale` writes its decimals with a comma (de-DE, fr-FR), from Intl. */
+function decimalComma(locale: string): boolean {
+  let comma = commaLocales.get(locale);
+  if (comma === undefined) {
+    const parts = new Intl.NumberFormat(locale).formatToParts(1.5);
+    comma = parts.find((p) => p.type === 'decimal')?.value === ',';
+    commaLocales.set(locale, comma);
+  }
+  return comma;
+}
+
+/**
+ * The plain positive decimal a rep typed, read as the card's locale writes numbers; null when it is
+ * not one. In a decimal-comma locale `1.200` is twelve hundred, as a German rep means it, not 1.2.
+ */
+function typedAmount(text: string, locale: string): number | null {
+  if (!decimalComma(locale)) return DECIMAL.test(text) ? Number(text.replace(/,/g, '')) : null;
+  if (COMMA_DECIMAL.test(text)) return Number(text.replace(/[. \u00a0\u202f]/g, '').replace(',', '.'));
+  return POINT_DECIMAL.test(text) ? Number(text) : null;
+}
 
 /** The most a customer may be recorded as won back for, per month. */
 export function maxWonBackValue(monthlyValue: number, rules: ActionRules): number {
@@ -13,12 +40,13 @@ export function maxWonBackValue(monthlyValue: number, rules: ActionRules): numbe
 /**
  * Reads the value typed on the card: missing or blank means the customer's monthly value; anything
  * else must be a plain positive decimal no larger than the cap (null, a value of the wrong type, is
- * refused). Returns the number or a message saying why not.
+ * refused). Returns the number or a message saying why not, its amounts in `money` as the card's.
  */
 export function readWonBackValue(
   input: string | null | undefined,
   monthlyValue: number,
   rules: ActionRules,
+  money: { currency: string; locale: string } = { currency: 'USD', locale: 'en-US' },
 ): { ok: true; value: number } | { ok: false; message: string } {
   if (input === null) {
     return { ok: false, message: 'The value won back must be a number greater than 0, typed in the box.' };
@@ -27,19 +55,23 @@ export function readWonBackValue(
   if (text === '' && monthlyValue <= 0) {
     return { ok: false, message: 'The value won back must be a number greater than 0.' };
   }
-  if (text !== '' && !DECIMAL.test(text)) {
+  const typed = text === '' ? null : typedAmount(text, money.locale);
+  if (text !== '' && typed === null) {
     const why = /^[-\u2212]/.test(text)
       ? 'a negative value cannot be won back'
       : `"${text.slice(0, 20)}" is not a plain number`;
     return { ok: false, message: `The value won back must be a number greater than 0: ${why}.` };
   }
-  const value = text === '' ? monthlyValue : Number(text.replace(/,/g, ''));
+  const value = typed ?? monthlyValue;
   if (!Number.isFinite(value) || value <= 0) {
     return { ok: false, message: 'The value won back must be a number greater than 0.' };
   }
   const cap = maxWonBackValue(monthlyValue, rules);
   if (value > cap) {
-    return { ok: false, message: `The value won back must be at most ${cap} per month.` };
+    // Ten times a value derived from orders has a long fraction: stated to the cent, cut (never
+    // rounded up past the cap), so the amount the message names is one that is accepted.
+    const stated = formatExactMoney(Math.floor(cap * 100) / 100, money.currency, money.locale);
+    return { ok: false, message: `The value won back must be at most ${stated} per month.` };
   }
   return { ok: true, value };
 }
@@ -55,7 +87,10 @@ export function decideWonBack(
 ): Decision {
   const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
-  const read = readWonBackValue(valueInput, ctx.current.monthlyValue, rules);
+  const read = readWonBackValue(valueInput, ctx.current.monthlyValue, rules, {
+    currency: ctx.currency ?? 'USD',
+    locale: ctx.locale ?? 'en-US',
+  });
   if (!read.ok) return refuse('invalid', `${read.message} Nothing was recorded.`);
   return {
     ok: true,

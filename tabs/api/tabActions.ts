@@ -96,6 +96,7 @@ export async function tapInTab(
     timeZone: deps.timeZone,
     // What the tab is told is worded as the card and the chat word it.
     locale: deps.locale,
+    currency: deps.currency,
     at: now.toISOString(),
     key,
     cardMessageId: messageId,

@@ -337,7 +337,7 @@ describe('forged and malformed submissions: a clear reply, nothing written', () 
       ANA,
       tap.wonBack('cust-1', '99999999'),
       undefined,
-      'The value won back must be at most 12000 per month. Nothing was recorded.',
+      'The value won back must be at most $12,000 per month. Nothing was recorded.',
     ],
     [
       'a reason not in the list',

@@ -108,8 +108,31 @@ describe('won back', () => {
     expect(readWonBackValue('12000', 1200, RULES).ok).toBe(true);
     expect(readWonBackValue('12000.01', 1200, RULES)).toEqual({
       ok: false,
-      message: 'The value won back must be at most 12000 per month.',
+      message: 'The value won back must be at most $12,000 per month.',
     });
+  });
+
+  it('states the cap as money in the card’s currency and locale, never a raw float', () => {
+    // A value derived from orders has a long fraction: ten times it is no amount to read.
+    const derived = atRisk({ monthlyValue: 165.85623949579835 });
+    expect(decideWonBack(ctx(derived, { currency: 'GBP', locale: 'en-GB' }), RULES, '5000')).toMatchObject({
+      ok: false,
+      message: 'The value won back must be at most £1,658.56 per month. Nothing was recorded.',
+    });
+    // Cut to the cent, never rounded up past the cap: the amount stated is one that is accepted.
+    expect(decideWonBack(ctx(derived, { currency: 'GBP', locale: 'en-GB' }), RULES, '1658.56').ok).toBe(true);
+  });
+
+  it.each([
+    ['1.200', 1200],
+    ['1.250,50', 1250.5],
+    ['1200,5', 1200.5],
+    ['1 250,50', 1250.5],
+    ['12.5', 12.5],
+    ['900', 900],
+  ])('reads %s typed in a de-DE team as %d, as the rep wrote it (not 1.2 for "1.200")', (typed, value) => {
+    const decision = decideWonBack(ctx(atRisk(), { currency: 'EUR', locale: 'de-DE' }), RULES, typed);
+    expect(decision).toMatchObject({ ok: true, audit: { value } });
   });
 
   it('asks for a value when the customer has none to default to', () => {
