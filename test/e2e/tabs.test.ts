@@ -195,6 +195,18 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
+  it("a one-order customer's page asks for the value of the order won back, as the card does, not a monthly value", async () => {
+    // Windmill Bakery (Chloe's) has ordered once: its value is what a second order is worth.
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: 'C-1036', user: MANAGER });
+    const frame = tab(page);
+    await expect(frame.getByRole('heading', { name: 'Windmill Bakery' }).isVisible()).resolves.toBe(true);
+    await expect(
+      frame.getByRole('textbox', { name: 'Value of the order won back' }).isVisible(),
+    ).resolves.toBe(true);
+    expect(await frame.getByRole('textbox', { name: 'Value won back / month' }).count()).toBe(0);
+    await page.close();
+  });
+
   it('opens the Team tab for a manager, with every rep, and filters by rep and month', async () => {
     // A few taps through the API, as Ana would make them in her tab, so the month has figures.
     const token = await e2e.stack.signTabToken();
@@ -230,8 +242,9 @@ describe('Teams tabs', () => {
     expect(await riskRows.count()).toBeGreaterThan(1);
     const november = frame.getByRole('row', { name: /Nov 2026/ });
     const cells = () => november.getByRole('cell').allTextContents();
-    // Month, listed, reached out, saves, losses, won back, follow-up conversion.
-    expect((await cells()).slice(2)).toEqual(['1', '1', '1', '$1,200', '100%']);
+    // Month, listed, reached out, saves, losses, won back, follow-up conversion: the one customer
+    // reached out to (C-1212) was not won back, so 0%, whatever Greenfield's save (no call before it).
+    expect((await cells()).slice(2)).toEqual(['1', '1', '1', '$1,200', '0%']);
     await expect(frame.getByRole('region', { name: 'Losses by reason' }).textContent()).resolves.toContain(
       'Price',
     );

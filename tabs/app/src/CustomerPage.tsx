@@ -245,7 +245,10 @@ export function CustomerPage({
         <Button appearance="primary" disabled={busy || closed} onClick={() => act({ action: 'reached_out' })}>
           Reached out
         </Button>
-        <Field label="Value won back / month">
+        {/* A one-order customer's save is one order's worth, as the card asks for it: not monthly. */}
+        <Field
+          label={c.valueKind === 'second_order' ? 'Value of the order won back' : 'Value won back / month'}
+        >
           <Input value={value} onChange={(_e, d) => setValue(d.value)} style={{ width: 120 }} />
         </Field>
         <Button disabled={busy || closed} onClick={() => act({ action: 'won_back', value })}>
