@@ -132,3 +132,15 @@ describe('several weeks in a row', () => {
     expect(anasCard(w49.plan).rows.ginkgo).toBeUndefined();
   });
 });
+
+describe('a first card sent on a Tuesday, then Mondays', () => {
+  // The deploy guide's way to see a card sooner: the send time moved to a Tuesday, then set back.
+  const [first, second, third] = weeksInARow(['2026-11-10', '2026-11-16', '2026-11-23']);
+
+  it('counts the weeks of a slip by the calendar week: the next Monday is its week 2, not week 1', () => {
+    expect(anasCard(first.plan).rows.alder).toEqual({ kind: 'new' });
+    expect(stored(first.plan, 'alder')?.surfacedAt).toBe('2026-11-10');
+    expect(anasCard(second.plan).rows.alder).toEqual({ kind: 'still', week: 2 });
+    expect(anasCard(third.plan).rows.alder).toEqual({ kind: 'still', week: 3 });
+  });
+});
