@@ -1,4 +1,5 @@
 import { type Book, dayOf, isoOfDay } from './book';
+import { mondayOf } from './calendar';
 import type { CustomerState } from './customerState';
 import { ordersEnd } from './features';
 import { chancePercent } from './noOrderChance';
@@ -63,6 +64,16 @@ export interface LastWeekOptions {
   lastWeek?: 'stored' | 'replayed';
 }
 
+/**
+ * The week of a slip a card is in: 1 in the calendar week (Monday to Sunday) it was first listed, 2
+ * in the next, whatever weekday either run fell on: in days over 7, the Monday after a first card
+ * sent on a Tuesday (the send time moved to see a card sooner, as the deploy guide suggests) would
+ * say "Still on your list (week 1)" on the second card.
+ */
+export function slipWeek(asOfDay: number, surfacedAt: string): number {
+  return Math.round((dayOf(mondayOf(isoOfDay(asOfDay))) - dayOf(mondayOf(surfacedAt))) / 7) + 1;
+}
+
 /** This week's scoring and what changed since last week's. */
 export interface WeekWithChanges {
   scored: ScoredBook;
@@ -124,7 +135,7 @@ export function scoreWeekWithChanges(
       else if (onLastWeeksList && rise >= WORSE_BY)
         changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
       else if (onLastWeeksList && listedEarlier)
-        changes.set(c.customerId, { kind: 'still', week: Math.floor((asOfDay - dayOf(surfacedAt)) / 7) + 1 });
+        changes.set(c.customerId, { kind: 'still', week: slipWeek(asOfDay, surfacedAt) });
       // On last week's list, on its card or a later page (the card counts those as "on your list"
       // too, and "worse" goes by the same): not new.
       else if (onLastWeeksList) changes.set(c.customerId, { kind: 'still', week: null });

@@ -49,16 +49,26 @@ export interface HoldoutSplit {
 /**
  * Draws the holdout among the customers who passed the gates and re-ranks each rep's list without
  * them, so the card fills up to the cap from the rest. With percent 0 the book is returned as scored.
+ * `newCycles`: customers whose stored cycle is over though its surfacedAt is still there (they left
+ * the list by ordering and slipped again: rules/listChanges.ts calls them new), drawn as a slip that
+ * starts now, so the arm they get this week is the one their new cycle keeps.
  */
 export function splitHoldout(
   customers: readonly ScoredCustomer[],
   previous: ReadonlyMap<string, CustomerState>,
   rules: HoldoutRules & ListShape,
   runKey: string,
+  newCycles: ReadonlySet<string> = new Set(),
 ): HoldoutSplit {
   if (rules.holdoutPercent === 0)
     return { customers: [...customers], heldOut: [], heldOutIds: new Set(), cycleEnded: new Set() };
-  const drawn = (c: ScoredCustomer) => heldOutInWeek(c.customerId, previous.get(c.customerId), rules, runKey);
+  const drawn = (c: ScoredCustomer) =>
+    heldOutInWeek(
+      c.customerId,
+      newCycles.has(c.customerId) ? undefined : previous.get(c.customerId),
+      rules,
+      runKey,
+    );
 
   const heldOutIds = new Set<string>();
   const cycleEnded = new Set<string>();

@@ -51,7 +51,11 @@ export function planWeek(
   // The one answer to "who is on a rep's list", shared by the weekly run and the `list` command.
   const since = scoreWeekWithChanges(book, rules, dayOf(localDate), previous, options);
   const { scored } = since;
-  const holdout = splitHoldout(scored.customers, previous, rules, runKey);
+  // Listed as new with an old cycle's surfacedAt stored: a new slip cycle, for the holdout's draw too.
+  const newCycles = new Set<string>();
+  for (const [id, change] of since.changes)
+    if (change.kind === 'new' && previous.get(id)?.surfacedAt) newCycles.add(id);
+  const holdout = splitHoldout(scored.customers, previous, rules, runKey, newCycles);
   const customers = holdout.customers.map((c) => onDeliveredCard(c, delivered));
   const states = nextStates(customers, previous, localDate, holdout, since.changes);
   // A card's buttons act on its customers' state rows and judge them by surfacedAt: those rows must

@@ -48,10 +48,11 @@ const NO_HOLDOUT: HoldoutMarks = { heldOutIds: new Set(), cycleEnded: new Set() 
 
 /**
  * The first listing of a slip cycle sets surfacedAt; so does the first holdout draw (the held out
- * stay in one arm for the cycle); a held-out cycle that ended clears it. A listing the card calls
- * new starts a cycle too: a customer who left the list by ordering and slipped again is not "still
- * on your list (week 6)" of the slip they recovered from, and the untouched and tab views count
- * them as listed this week. Otherwise it stays.
+ * stay in one arm for the cycle); a held-out cycle that ended clears it. A listing (or draw) the
+ * card calls new starts a cycle too: a customer who left the list by ordering and slipped again is
+ * not "still on your list (week 6)" of the slip they recovered from, and the untouched and tab views
+ * count them as listed this week (the holdout drew them as a new slip: weeklyPlan.ts). Otherwise it
+ * stays.
  */
 function surfacedAtOf(
   customer: ScoredCustomer,
@@ -61,8 +62,8 @@ function surfacedAtOf(
   change: ListChange | undefined,
 ): string | null {
   if (holdout.cycleEnded.has(customer.customerId)) return null;
-  if (customer.surfaced && change?.kind === 'new') return today;
   const selected = customer.surfaced || holdout.heldOutIds.has(customer.customerId);
+  if (selected && change?.kind === 'new') return today;
   return selected && base.surfacedAt === null ? today : base.surfacedAt;
 }
 

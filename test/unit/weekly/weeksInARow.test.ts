@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { isHeldOut } from '../../../jobs/monthly/holdout';
 import { weeklyRunKeyOfDay } from '../../../jobs/schedule/weeklyRunDue';
 import { planWeek, type WeekPlan } from '../../../jobs/weekly/weeklyPlan';
 import type { CustomerState } from '../../../rules/customerState';
 import type { ListChange } from '../../../rules/listChanges';
-import { defaultRules } from '../../../rules/rulesSchema';
+import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 
 // Several Mondays planned in a row, each from the states the one before stored (as the weekly run
@@ -55,8 +56,10 @@ const taps: Record<string, (states: Map<string, CustomerState>) => void> = {
 const bookOn = (day: string) => bookFromRows({ customers, orders: orders.filter((o) => o.date <= day) });
 
 /** Plans each Monday in turn from the states the previous plan stored. */
-function weeksInARow(mondays: readonly string[]): { monday: string; plan: WeekPlan }[] {
-  const rules = defaultRules();
+function weeksInARow(
+  mondays: readonly string[],
+  rules = defaultRules(),
+): { monday: string; plan: WeekPlan }[] {
   let states = new Map<string, CustomerState>();
   return mondays.map((monday) => {
     const plan = planWeek(bookOn(monday), rules, states, {
@@ -130,5 +133,35 @@ describe('several weeks in a row', () => {
     for (const [k, change] of still.entries())
       expect(change?.kind === 'worse' || (change?.kind === 'still' && change.week === k + 2)).toBe(true);
     expect(anasCard(w49.plan).rows.ginkgo).toBeUndefined();
+  });
+});
+
+describe('a first card sent on a Tuesday, then Mondays', () => {
+  // The deploy guide's way to see a card sooner: the send time moved to a Tuesday, then set back.
+  const [first, second, third] = weeksInARow(['2026-11-10', '2026-11-16', '2026-11-23']);
+
+  it('counts the weeks of a slip by the calendar week: the next Monday is its week 2, not week 1', () => {
+    expect(anasCard(first.plan).rows.alder).toEqual({ kind: 'new' });
+    expect(stored(first.plan, 'alder')?.surfacedAt).toBe('2026-11-10');
+    expect(anasCard(second.plan).rows.alder).toEqual({ kind: 'still', week: 2 });
+    expect(anasCard(third.plan).rows.alder).toEqual({ kind: 'still', week: 3 });
+  });
+});
+
+describe('with a holdout, a customer who slipped again after ordering', () => {
+  // A seed under which Birch's first slip (week 46) is drawn onto the list and a slip starting in
+  // week 48 would be held out: the arm must follow the new slip, and keep to it.
+  const seed = Array.from({ length: 200 }, (_, k) => `seed-${k}`).find(
+    (s) => !isHeldOut('birch', 'weekly-2026-W46', 50, s) && isHeldOut('birch', 'weekly-2026-W48', 50, s),
+  );
+  const rules = parseRules({ holdoutPercent: 50, holdoutSeed: seed });
+  const weeks = weeksInARow(['2026-11-09', '2026-11-16', '2026-11-23', '2026-11-30', '2026-12-07'], rules);
+  const heldOut = (k: number) => weeks[k].plan.holdout.heldOutIds.has('birch');
+
+  it('is drawn as a new slip, and stays in the arm it drew for the whole of it', () => {
+    expect(seed).toBeDefined();
+    expect(anasCard(weeks[0].plan).rows.birch).toEqual({ kind: 'new' });
+    expect([heldOut(2), heldOut(3), heldOut(4)]).toEqual([true, true, true]);
+    expect(stored(weeks[4].plan, 'birch')?.surfacedAt).toBe('2026-11-23');
   });
 });
