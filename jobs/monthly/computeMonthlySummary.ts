@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatCount } from '../../cards/format';
+import { formatCount, formatMoney } from '../../cards/format';
 import { daysBetween, localDate, MONTH_KEY, monthName } from '../../rules/calendar';
 import type { ValueKind } from '../../rules/customerState';
 import type { SaveHolding } from '../../rules/followUps';
@@ -75,12 +75,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
   ).size;
   const of = (action: AuditRow['action']) => standing.filter((r) => r.action === action);
 
-  const money = (amount: number) =>
-    new Intl.NumberFormat(o.locale, {
-      style: 'currency',
-      currency: o.currency,
-      maximumFractionDigits: 0,
-    }).format(amount);
+  const money = (amount: number) => formatMoney(amount, o.currency, o.locale);
   const wonBack = of('won_back');
   const lostRows = of('lost');
   const surfacedCustomers = new Set(of('surfaced').map((r) => r.customerId));

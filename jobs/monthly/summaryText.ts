@@ -1,14 +1,9 @@
-import { formatCount } from '../../cards/format';
+import { formatCount, formatMoney } from '../../cards/format';
 import type { MonthlySummary } from './monthlySummarySchema';
 
 /** Plain text of the summary for a terminal: the same figures as the card, in the same order. */
 export function renderSummaryText(s: MonthlySummary): string {
-  const money = (amount: number) =>
-    new Intl.NumberFormat(s.locale, {
-      style: 'currency',
-      currency: s.currency,
-      maximumFractionDigits: 0,
-    }).format(amount);
+  const money = (amount: number) => formatMoney(amount, s.currency, s.locale);
   const pct = (share: number) => `${Math.round(share * 100)}%`;
   const n = (count: number) => formatCount(count, s.locale);
   const lines = [`Monthly summary, ${s.monthTitle}`, '', s.headline];
