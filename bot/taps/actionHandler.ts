@@ -21,7 +21,7 @@ import type { StateStore } from '../../storage/stateStore';
 import type { ActionHandler, Actor, BotReply, CardJson, CommandRequest, Log, SubmitRequest } from '../ports';
 import { actionRulesFrom } from './actionRules';
 import { type ActionRules, type Decision, type DecisionContext, isRepAction } from './actionTypes';
-import { actionName, actionWords, supersededWords } from './actionWords';
+import { actionName, actionWords, type DateWording, dateWording, supersededWords } from './actionWords';
 import {
   actionKey,
   cardMessageKey,
@@ -191,7 +191,7 @@ export class ChurnActionHandler implements ActionHandler {
 
     if (submit.action === 'undo') {
       const card = { messageId, shown };
-      const selected = selectUndoTarget(history, current.name, card, this.deps.timeZone, this.locale);
+      const selected = selectUndoTarget(history, current.name, card, ctx);
       if (!selected.ok) {
         // A refusal leaves the card as it is: what it shows is still recorded.
         if (!selected.gone) return { text: selected.message };
@@ -215,7 +215,7 @@ export class ChurnActionHandler implements ActionHandler {
     if (open) {
       if (open.action !== submit.action) {
         return {
-          text: `${current.name} is already marked ${actionWords(open, this.deps.timeZone, this.locale)} on this card. Tap Undo first to change it.`,
+          text: `${current.name} is already marked ${actionWords(open, ctx)} on this card. Tap Undo first to change it.`,
         };
       }
       // The same button again (a double tap, or a retry after a failure): finish it, change nothing twice.
@@ -250,7 +250,7 @@ export class ChurnActionHandler implements ActionHandler {
       return { text: `${row.customerName}: that was already undone. Nothing was changed.` };
     }
     if (result.kind === 'superseded') {
-      return { text: supersededWords(result, request.actor.userId, this.deps.timeZone, this.locale) };
+      return { text: supersededWords(result, request.actor.userId, this.dateWording()) };
     }
     if (result.kind === 'conflict') {
       if (attempt > 1) return { text: BUSY };
@@ -379,12 +379,13 @@ export class ChurnActionHandler implements ActionHandler {
     );
     if (!auth.ok) return { text: movedToAnotherRep(read.state.name, read.state.owner) };
     const latest = latestOpenAction(await this.history(target.customerId));
+    const wording = this.dateWording();
     if (!latest || latest.id !== target.id) {
       const newer = latest
-        ? ` since then ${latest.actorName || 'someone'} recorded ${actionWords(latest, this.deps.timeZone, this.locale)}`
+        ? ` since then ${latest.actorName || 'someone'} recorded ${actionWords(latest, wording)}`
         : '';
       return {
-        text: `Your last action, ${actionWords(target, this.deps.timeZone, this.locale)} on ${target.customerName}, can no longer be undone:${newer}. Nothing was changed.`,
+        text: `Your last action, ${actionWords(target, wording)} on ${target.customerName}, can no longer be undone:${newer}. Nothing was changed.`,
       };
     }
     const ctx = this.context(read.state, actor, undoKey(target.id), null);
@@ -406,7 +407,7 @@ export class ChurnActionHandler implements ActionHandler {
       );
     }
     return {
-      text: `Undone: ${actionWords(target, this.deps.timeZone, this.locale)} on ${target.customerName}. It is back as it was before.`,
+      text: `Undone: ${actionWords(target, wording)} on ${target.customerName}. It is back as it was before.`,
     };
   }
 
@@ -558,6 +559,11 @@ export class ChurnActionHandler implements ActionHandler {
       key,
       cardMessageId,
     };
+  }
+
+  /** How this answer words dates: the team's zone, the cards' locale, and today. */
+  private dateWording(): DateWording {
+    return dateWording(this.clock(), this.deps.timeZone, this.locale);
   }
 
   private commitOptions() {

@@ -1,4 +1,4 @@
-import { formatShortDate, localDate } from '../../rules/calendar';
+import { formatDateNear, localDate } from '../../rules/calendar';
 import type { AuditRow } from '../../storage/auditRow';
 
 const WORDS: Record<AuditRow['action'], string> = {
@@ -13,15 +13,29 @@ const WORDS: Record<AuditRow['action'], string> = {
 };
 
 /**
- * An audit row's action in words, with its date in the team's zone worded as the cards word dates,
- * e.g. `"won back" on Tue 24 Nov`.
+ * What a reply needs to word a date as the cards do: the team's zone and the locale, and the team's
+ * `today` (`YYYY-MM-DD`), so an action from another year carries its year (an undo of last
+ * November's save is not "on Tue 24 Nov"). A DecisionContext is one.
  */
-export function actionWords(
-  row: Pick<AuditRow, 'action' | 'at'>,
-  timeZone = 'UTC',
-  locale = 'en-US',
-): string {
-  return `${WORDS[row.action]} on ${formatShortDate(localDate(row.at, timeZone), locale)}`;
+export interface DateWording {
+  timeZone: string;
+  locale?: string;
+  today: string;
+}
+
+/** The DateWording of the instant `now`. */
+export function dateWording(now: Date, timeZone: string, locale?: string): DateWording {
+  return { timeZone, locale, today: localDate(now, timeZone) };
+}
+
+/** The team's day of an instant, as the cards word dates: `Tue 24 Nov`, or `Tue 24 Nov 2025` from another year. */
+export function dayWords(at: string, wording: DateWording): string {
+  return formatDateNear(localDate(at, wording.timeZone), wording.today, wording.locale);
+}
+
+/** An audit row's action in words, with its day as the cards word dates, e.g. `"won back" on Tue 24 Nov`. */
+export function actionWords(row: Pick<AuditRow, 'action' | 'at'>, wording: DateWording): string {
+  return `${WORDS[row.action]} on ${dayWords(row.at, wording)}`;
 }
 
 /** An action name in words, without a date (`"won back"`). */
@@ -54,16 +68,15 @@ function clockTime(at: string, timeZone: string): string {
 export function supersededWords(
   result: { row: Pick<AuditRow, 'action' | 'customerName'>; by: AuditRow | null; same: boolean },
   viewerId: string,
-  timeZone = 'UTC',
-  locale = 'en-US',
+  wording: DateWording,
 ): string {
   const { row, by } = result;
   const who = by ? (by.actorId === viewerId ? 'You' : by.actorName.trim() || 'Someone else') : null;
   if (by && result.same) {
-    return `${who} already marked ${row.customerName} ${actionName(by.action)} at ${clockTime(by.at, timeZone)}. Nothing was changed.`;
+    return `${who} already marked ${row.customerName} ${actionName(by.action)} at ${clockTime(by.at, wording.timeZone)}. Nothing was changed.`;
   }
   const since = by
-    ? `since then ${who} recorded ${actionWords(by, timeZone, locale)}`
+    ? `since then ${who} recorded ${actionWords(by, wording)}`
     : `someone else changed ${row.customerName} since`;
   return `${row.customerName} was not marked ${actionName(row.action)}: ${since}. Nothing was changed.`;
 }

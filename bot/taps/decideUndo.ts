@@ -11,7 +11,7 @@ import {
   type RepAction,
   refuse,
 } from './actionTypes';
-import { actionWords } from './actionWords';
+import { actionWords, type DateWording } from './actionWords';
 import { latestOpenAction, undoneIds } from './auditHistory';
 import { outcomeOfRow, sameOutcome } from './cardOutcome';
 
@@ -69,11 +69,10 @@ export function selectUndoTarget(
   history: readonly AuditRow[],
   customerName: string,
   card: UndoCard | null,
-  timeZone = 'UTC',
-  locale = 'en-US',
+  wording: DateWording,
 ): UndoSelection {
   const latest = latestOpenAction(history);
-  const shown = card && shownRow(history, card, timeZone);
+  const shown = card && shownRow(history, card, wording.timeZone);
   const undoneRow = shown ? history.find((r) => r.action === 'undo' && r.undoes === shown.id) : undefined;
   if (!latest) {
     const message = `There is nothing to undo on ${customerName}.`;
@@ -84,7 +83,7 @@ export function selectUndoTarget(
   // A row the product wrote by itself (marked lost after silence) belongs to no card: the Undo
   // beside it on the digest reverses it.
   if (isSystemActor(latest.actorId) && latest.cardMessageId === null) return { ok: true, target: latest };
-  const only = `The latest action on ${customerName} is ${actionWords(latest, timeZone, locale)} by ${latest.actorName}; only that one can be undone.`;
+  const only = `The latest action on ${customerName} is ${actionWords(latest, wording)} by ${latest.actorName}; only that one can be undone.`;
   const gone = shown !== undefined && shown !== null && undoneIds(history).has(shown.id);
   return { ok: false, message: only, gone, undo: gone ? (undoneRow ?? null) : null };
 }
@@ -126,7 +125,7 @@ export function decideUndo(
   ) {
     return refuse(
       'not_allowed',
-      `Only ${target.actorName || 'the person who did it'} or an admin can undo ${actionWords(target, ctx.timeZone, ctx.locale)} on ${ctx.current.name}.`,
+      `Only ${target.actorName || 'the person who did it'} or an admin can undo ${actionWords(target, ctx)} on ${ctx.current.name}.`,
     );
   }
   if (target.customerId !== ctx.current.customerId) {

@@ -1,6 +1,6 @@
 import { actionRulesFrom } from '../../bot/taps/actionRules';
 import type { Decision, DecisionContext, RepAction } from '../../bot/taps/actionTypes';
-import { supersededWords } from '../../bot/taps/actionWords';
+import { dateWording, supersededWords } from '../../bot/taps/actionWords';
 import {
   actionKey,
   cardMessageKey,
@@ -105,7 +105,7 @@ export async function tapInTab(
 
   let decision: Decision;
   if (body.action === 'undo') {
-    const selected = selectUndoTarget(history, current.name, null, deps.timeZone, deps.locale);
+    const selected = selectUndoTarget(history, current.name, null, ctx(''));
     if (!selected.ok) return { ok: false, status: 409, message: selected.message };
     decision = decideUndo(
       ctx(undoKey(selected.target.id)),
@@ -154,7 +154,7 @@ async function answer(result: CommitResult, deps: TabActionDeps, user: TabUser):
     return {
       ok: false,
       status: 409,
-      message: supersededWords(result, user.userId, deps.timeZone, deps.locale),
+      message: supersededWords(result, user.userId, dateWording(deps.clock(), deps.timeZone, deps.locale)),
     };
   if (result.kind === 'conflict') {
     return {

@@ -173,7 +173,9 @@ describe("a customer's row and page state the card's figures", () => {
     });
     const tap = entries.find((e) => e.kind === 'action');
     expect(tap?.day).toBe(tappedOn);
-    expect(actionWords(reached, 'America/Los_Angeles')).toContain(formatShortDate(tappedOn));
+    expect(actionWords(reached, { timeZone: 'America/Los_Angeles', today: tappedOn })).toContain(
+      formatShortDate(tappedOn),
+    );
     // Newest first, by the team's day: the tap (the day after the last order) lists above it.
     expect(entries.map((e) => e.kind).slice(0, 2)).toEqual(['action', 'order']);
     expect(entries.every((e) => /^\d{4}-\d{2}-\d{2}$/.test(e.day))).toBe(true);

@@ -9,6 +9,8 @@ import { staleReason, wonBackThisCycle } from '../../../bot/taps/staleReason';
 import { initialState, sameCustomerState } from '../../../rules/customerState';
 import { ANA, atRisk, BEN, ctx, RULES, row } from './fixtures';
 
+/** How the replies word dates in these tests: Chicago, on the fixtures' day. */
+const CHICAGO = { timeZone: 'America/Chicago', today: '2026-11-24' };
 const lost = atRisk({ status: 'lost', lostAt: '2026-11-20', lostReason: 'price', lostNote: null });
 const wonBack = atRisk({
   score: 0,
@@ -234,6 +236,17 @@ describe('undo', () => {
     expect(decideUndo(ctx(atRisk(), { actor: BEN }), RULES, reachedRow, true).ok).toBe(true);
   });
 
+  it('words an action from another year with its year, as the cards word dates', () => {
+    const lastYear = row({ id: 'r0', action: 'won_back', value: 10, at: '2025-11-24T15:00:00.000Z' });
+    const refused = decideUndo(ctx(atRisk(), { actor: BEN }), RULES, lastYear, false);
+    expect(!refused.ok && refused.message).toBe(
+      'Only Ana Ruiz or an admin can undo "won back" on Mon 24 Nov 2025 on Greenfield Cafe.',
+    );
+    const later = row({ id: 'r1', action: 'lost', cardMessageId: 'msg-2', at: '2025-12-30T15:00:00.000Z' });
+    const selected = selectUndoTarget([later, lastYear], 'Greenfield Cafe', { messageId: 'msg-1' }, CHICAGO);
+    expect(!selected.ok && selected.message).toContain('"lost" on Tue 30 Dec 2025 by');
+  });
+
   it('lets the rep the feed moved the customer to undo what the previous owner did (a handed-over lost account)', () => {
     const lostByAna = row({ id: 'l1', action: 'lost', snapshot: atRisk(), reason: 'price' });
     const nowBens = { ...lost, owner: 'ben@demo.example' };
@@ -251,11 +264,13 @@ describe('undo', () => {
       row({ id: 's1', action: 'surfaced', cardMessageId: null }),
       row({ id: 'r1', action: 'reached_out' }),
     ];
-    expect(selectUndoTarget(history, 'Greenfield Cafe', { messageId: 'msg-1' })).toMatchObject({
+    expect(selectUndoTarget(history, 'Greenfield Cafe', { messageId: 'msg-1' }, CHICAGO)).toMatchObject({
       ok: true,
       target: { id: 'r1' },
     });
-    expect(selectUndoTarget(history.slice(0, 3), 'Greenfield Cafe', { messageId: 'msg-1' })).toMatchObject({
+    expect(
+      selectUndoTarget(history.slice(0, 3), 'Greenfield Cafe', { messageId: 'msg-1' }, CHICAGO),
+    ).toMatchObject({
       ok: false,
       message: 'There is nothing to undo on Greenfield Cafe.',
       gone: true,
@@ -267,14 +282,14 @@ describe('undo', () => {
     const history = [
       row({ id: 'r2', action: 'lost', reason: 'price', cardMessageId: 'msg-2', actorName: 'Ben Ortiz' }),
     ];
-    expect(selectUndoTarget(history, 'Greenfield Cafe', { messageId: 'msg-1' }, 'America/Chicago')).toEqual({
+    expect(selectUndoTarget(history, 'Greenfield Cafe', { messageId: 'msg-1' }, CHICAGO)).toEqual({
       ok: false,
       message:
         'The latest action on Greenfield Cafe is "lost" on Tue 24 Nov by Ben Ortiz; only that one can be undone.',
       gone: false,
       undo: null,
     });
-    expect(selectUndoTarget(history, 'Greenfield Cafe', null).ok).toBe(true);
+    expect(selectUndoTarget(history, 'Greenfield Cafe', null, CHICAGO).ok).toBe(true);
   });
 
   it('from a card that shows the latest action as its outcome (a list card), undoes it wherever it was taken', () => {
@@ -282,19 +297,19 @@ describe('undo', () => {
     const reached = row({ id: 'r1', action: 'reached_out', cardMessageId: 'weekly-0' });
     const history = [wonBack, reached];
     const onList = { messageId: 'list-1', shown: outcomeOfRow(wonBack, 'America/Chicago') };
-    expect(selectUndoTarget(history, 'Greenfield Cafe', onList, 'America/Chicago')).toMatchObject({
+    expect(selectUndoTarget(history, 'Greenfield Cafe', onList, CHICAGO)).toMatchObject({
       ok: true,
       target: { id: 'r2' },
     });
     // A card still showing the older action is refused, and keeps its outcome (it still stands).
     const older = { messageId: 'list-1', shown: outcomeOfRow(reached, 'America/Chicago') };
-    expect(selectUndoTarget(history, 'Greenfield Cafe', older, 'America/Chicago')).toMatchObject({
+    expect(selectUndoTarget(history, 'Greenfield Cafe', older, CHICAGO)).toMatchObject({
       ok: false,
       gone: false,
     });
     // Once the shown action is undone elsewhere, the card is told to drop it.
     const undone = [row({ id: 'undo|r2', action: 'undo', undoes: 'r2' }), ...history];
-    expect(selectUndoTarget(undone, 'Greenfield Cafe', onList, 'America/Chicago')).toMatchObject({
+    expect(selectUndoTarget(undone, 'Greenfield Cafe', onList, CHICAGO)).toMatchObject({
       ok: false,
       gone: true,
       undo: { id: 'undo|r2' },
