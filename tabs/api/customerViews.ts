@@ -1,4 +1,4 @@
-import { actionName } from '../../bot/taps/actionWords';
+import { actionName, type DateWording, dayWords } from '../../bot/taps/actionWords';
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import { lossReasonLabel } from '../../bot/taps/staleReason';
 import { formatMoney, wonBackPrefill, wonBackValueWords } from '../../cards/format';
@@ -254,9 +254,12 @@ function actionDetail(
   return parts.filter(Boolean).join(' · ');
 }
 
-/** What Undo would reverse on this customer, in words ("won back by Ana Ruiz on 2026-11-23"), or null. */
-export function undoableAction(audit: readonly AuditRow[], timeZone: string): string | null {
+/**
+ * What Undo would reverse on this customer, in words, its day as the cards and the chat word it
+ * ("won back by Ana Ruiz on Mon 23 Nov"), or null.
+ */
+export function undoableAction(audit: readonly AuditRow[], wording: DateWording): string | null {
   const row = latestOpenAction(audit);
   if (!row) return null;
-  return `${actionName(row.action).replace(/"/g, '')} by ${row.actorName} on ${localDate(row.at, timeZone)}`;
+  return `${actionName(row.action).replace(/"/g, '')} by ${row.actorName} on ${dayWords(row.at, wording)}`;
 }

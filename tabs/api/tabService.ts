@@ -1,3 +1,4 @@
+import { dateWording } from '../../bot/taps/actionWords';
 import type { AccessPolicy } from '../../bot/taps/authorise';
 import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, PRIOR_MONTHS_NEEDED } from '../../jobs/monthly';
@@ -214,7 +215,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
                 surfacedAt: state.surfacedAt,
               }),
         lossReasons: deps.rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
-        undoable: undoableAction(audit, deps.timeZone),
+        undoable: undoableAction(audit, dateWording(deps.clock(), deps.timeZone, locale)),
       };
     },
 

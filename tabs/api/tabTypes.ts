@@ -109,7 +109,7 @@ export interface CustomerDetailResponse {
   /** Newest first. */
   timeline: TimelineEntry[];
   lossReasons: { code: string; label: string }[];
-  /** The action Undo would reverse, in words, or null. */
+  /** The action Undo would reverse, in words, its day as the card words it, or null. */
   undoable: string | null;
 }
 

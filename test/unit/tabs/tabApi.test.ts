@@ -13,7 +13,7 @@ import { scoreBook } from '../../../rules/scoreBook';
 import type { AuditRow } from '../../../storage/auditRow';
 import { customerRow, scoredById, timeline, weekPoints } from '../../../tabs/api/customerViews';
 import { repeatedTabTap, type TabActionDeps, tabMessageId, tapInTab } from '../../../tabs/api/tabActions';
-import { TabApiError, type TabService } from '../../../tabs/api/tabService';
+import { createTabService, TabApiError, type TabService } from '../../../tabs/api/tabService';
 import type { ActionRequestBody } from '../../../tabs/api/tabTypes';
 import { representativeWeek } from '../cards/weeklyCardFixtures';
 import { ANA, atRisk, BEN, row } from '../taps/fixtures';
@@ -210,6 +210,41 @@ describe('the tab’s answers word dates in LOCALE, as the card and the chat do'
     const wonBack = atRisk({ wonBackAt: '2026-11-24', surfacedAt: '2026-11-23' });
     const result = await tapInTab(deps(wonBack, [ben]), user, 'cust-1', { action: 'undo' });
     expect(result.ok ? '' : result.message).toContain(formatShortDate('2026-11-24', 'de-DE'));
+  });
+});
+
+describe('the Undo button names the day as the card and the chat do', () => {
+  const user = { userId: ANA.userId, name: ANA.name, email: 'ana@demo.example', tenantId: '' };
+  const pageOn = async (now: string, at: string, locale?: string) => {
+    const reached = row({ id: 'r1', action: 'reached_out', at });
+    const state = atRisk({ owner: 'ana@demo.example', lastContact: at.slice(0, 10) });
+    const service = createTabService({
+      storage: {
+        state: { get: async () => ({ state, etag: 'e' }) },
+        audit: { latestForCustomer: async () => [reached] },
+        conversations: { getRep: async () => null },
+      } as unknown as Parameters<typeof createTabService>[0]['storage'],
+      cards: { pushRecentAction: async () => undefined },
+      rules: defaultRules(),
+      readBook: async () => ({ book: slipBook([]), report: { files: [], rowsSkipped: 0 } }),
+      timeZone: 'UTC',
+      access: { tenantId: '', adminUserIds: [], managerUserIds: [] },
+      clock: () => new Date(now),
+      locale,
+    });
+    return (await service.customer(user, 'cust-1')).undoable;
+  };
+
+  it('in LOCALE, with the year only when the action was in another year', async () => {
+    expect(await pageOn('2026-11-25T10:00:00Z', '2026-11-23T15:00:00.000Z')).toBe(
+      'reached out by Ana Ruiz on Mon 23 Nov',
+    );
+    expect(await pageOn('2026-11-25T10:00:00Z', '2026-11-23T15:00:00.000Z', 'de-DE')).toBe(
+      `reached out by Ana Ruiz on ${formatShortDate('2026-11-23', 'de-DE')}`,
+    );
+    expect(await pageOn('2027-01-04T10:00:00Z', '2026-12-30T15:00:00.000Z')).toBe(
+      'reached out by Ana Ruiz on Wed 30 Dec 2026',
+    );
   });
 });
 
