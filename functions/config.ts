@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MONTHLY_TICK_MINUTES, WEEKLY_TICK_MINUTES } from '../jobs/schedule';
 import { isTimeZone } from '../rules/calendar';
 
 /**
@@ -64,15 +65,21 @@ const envSchema = z
     /** The rules file: a local path (RULES_FILE), or a blob in FEED_CONTAINER (RULES_BLOB, as in Azure). */
     RULES_FILE: z.string().optional(),
     RULES_BLOB: z.string().min(1).optional(),
-    /** Weekly send, `<Weekday> HH:MM` in TIME_ZONE. */
+    /** Weekly send, `<Weekday> HH:MM` in TIME_ZONE, on one of the weekly timer's minutes. */
     WEEKLY_SEND_AT: z
       .string()
-      .regex(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) ([01]\d|2[0-3]):[0-5]\d$/)
+      .regex(
+        /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) ([01]\d|2[0-3]):[0-5]\d$/,
+        // abort: a malformed time has no minutes to check.
+        { error: 'must be a weekday and a 24-hour time, e.g. "Monday 08:03"', abort: true },
+      )
+      .refine(onTick(WEEKLY_TICK_MINUTES), tickError(WEEKLY_TICK_MINUTES, 'the weekly cards', 'Monday 08:03'))
       .default('Monday 08:03'),
-    /** Monthly summary, `HH:MM` on the 1st in TIME_ZONE. */
+    /** Monthly summary, `HH:MM` on the 1st in TIME_ZONE, on one of the monthly timer's minutes. */
     MONTHLY_SEND_AT: z
       .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a 24-hour time, e.g. "09:00"', abort: true })
+      .refine(onTick(MONTHLY_TICK_MINUTES), tickError(MONTHLY_TICK_MINUTES, 'the summary', '09:00'))
       .default('09:00'),
     /** Bot identity (empty app id = local, unauthenticated; never in Azure). */
     MicrosoftAppId: z.string().default(''),
@@ -287,6 +294,20 @@ export interface Config {
   teamsAppId?: string;
   /** The tabs' single sign-on; null when not configured, and then the tab API refuses every request. */
   tabSso: { clientId: string; audience: string; tenantId: string } | null;
+}
+
+/**
+ * True when a send time's minutes are one of the timer's: the timers tick every 15 minutes and a
+ * time between two ticks would go out at the next one ("Monday 08:10" at 08:18), unlike what was set.
+ */
+function onTick(minutes: readonly number[]): (time: string) => boolean {
+  return (time) => minutes.includes(Number(time.slice(-2)));
+}
+
+/** The error for a send time off the timer's ticks: which minutes it may have, and an example. */
+function tickError(minutes: readonly number[], what: string, example: string): string {
+  const mm = minutes.map((m) => String(m).padStart(2, '0'));
+  return `the minutes must be ${mm.slice(0, -1).join(', ')} or ${mm.at(-1)}: the timer sends ${what} only then (e.g. "${example}")`;
 }
 
 // ISO weekday numbers, as schedule/ takes them: Monday = 1 ... Sunday = 7.

@@ -27,12 +27,12 @@ param timeZone string = 'UTC'
 @allowed(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'])
 param weeklySendDay string = 'Monday'
 
-@description('Time of the weekly send, "HH:MM" (24-hour) in timeZone.')
+@description('Time of the weekly send, "HH:MM" (24-hour) in timeZone; the minutes 03, 18, 33 or 48 (the timer\'s ticks).')
 @minLength(5)
 @maxLength(5)
 param weeklySendTime string = '08:03'
 
-@description('Monthly summary time, "HH:MM" (24-hour) on the 1st in timeZone.')
+@description('Monthly summary time, "HH:MM" (24-hour) on the 1st in timeZone; the minutes 00, 15, 30 or 45 (the timer\'s ticks).')
 @minLength(5)
 @maxLength(5)
 param monthlySendAt string = '09:00'

@@ -19,5 +19,12 @@ export {
   type WeeklySchedule,
   weeklyScheduleSchema,
 } from './scheduleConfig';
-export { MONTHLY_TIMER_NCRONTAB, quarterHourNcrontab, WEEKLY_TIMER_NCRONTAB } from './timerSchedule';
+export {
+  MONTHLY_TICK_MINUTES,
+  MONTHLY_TIMER_NCRONTAB,
+  quarterHourNcrontab,
+  quarterHourTicks,
+  WEEKLY_TICK_MINUTES,
+  WEEKLY_TIMER_NCRONTAB,
+} from './timerSchedule';
 export { weeklyRunDue, weeklyRunKey, weeklyRunKeyOfDay } from './weeklyRunDue';

@@ -4,16 +4,28 @@
  * 48 lands exactly on HH:03 local in every zone whose UTC offset is a multiple of 15 minutes (all
  * zones in use today), so the card goes out at 08:03, not at the next quarter hour.
  */
-export const WEEKLY_TIMER_NCRONTAB = '0 3,18,33,48 * * * *';
+export const WEEKLY_TIMER_NCRONTAB = quarterHourNcrontab(3);
+/**
+ * The minutes past the hour the weekly timer (and the daily follow-ups', on the same ticks) runs at:
+ * a send time between two ticks would go out at the next one, so config.ts accepts only these.
+ */
+export const WEEKLY_TICK_MINUTES = quarterHourTicks(3);
 
-/** The 15-minute NCRONTAB whose ticks hit `minute` past the hour local in every quarter-hour zone. */
-export function quarterHourNcrontab(minute: number): string {
+/** The minutes past the hour, 0-59, a 15-minute timer ticks at when one of its ticks is `minute`. */
+export function quarterHourTicks(minute: number): number[] {
   if (!Number.isInteger(minute) || minute < 0 || minute > 59) {
     throw new Error(`Expected a minute 0-59, got ${minute}`);
   }
   const first = minute % 15;
-  return `0 ${[first, first + 15, first + 30, first + 45].join(',')} * * * *`;
+  return [first, first + 15, first + 30, first + 45];
+}
+
+/** The 15-minute NCRONTAB whose ticks hit `minute` past the hour local in every quarter-hour zone. */
+export function quarterHourNcrontab(minute: number): string {
+  return `0 ${quarterHourTicks(minute).join(',')} * * * *`;
 }
 
 /** The summary goes out at 09:00 local by default: ticks at minutes 0, 15, 30, 45. */
 export const MONTHLY_TIMER_NCRONTAB = quarterHourNcrontab(0);
+/** The minutes past the hour the monthly timer runs at, the only ones config.ts accepts for it. */
+export const MONTHLY_TICK_MINUTES = quarterHourTicks(0);

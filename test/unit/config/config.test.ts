@@ -14,9 +14,22 @@ describe('loadConfig', () => {
   });
 
   it('reads Sunday as ISO weekday 7 and admins as a list', () => {
-    const c = loadConfig({ ...local, WEEKLY_SEND_AT: 'Sunday 18:30', ADMIN_USER_IDS: ' a , b,,' });
-    expect(c.weeklySendAt).toEqual({ weekday: 7, hour: 18, minute: 30 });
+    const c = loadConfig({ ...local, WEEKLY_SEND_AT: 'Sunday 18:33', ADMIN_USER_IDS: ' a , b,,' });
+    expect(c.weeklySendAt).toEqual({ weekday: 7, hour: 18, minute: 33 });
     expect(c.adminUserIds).toEqual(['a', 'b']);
+  });
+
+  it("refuses a send time between the timers' ticks, naming the minutes it may have", () => {
+    // The weekly timer ticks at minutes 3, 18, 33 and 48: 08:10 would go out at 08:18.
+    expect(() => loadConfig({ ...local, WEEKLY_SEND_AT: 'Monday 08:10' })).toThrow(
+      'WEEKLY_SEND_AT: the minutes must be 03, 18, 33 or 48: the timer sends the weekly cards only then (e.g. "Monday 08:03")',
+    );
+    expect(loadConfig({ ...local, WEEKLY_SEND_AT: 'Monday 08:48' }).weeklySendAt.minute).toBe(48);
+    // The monthly timer ticks at minutes 0, 15, 30 and 45.
+    expect(() => loadConfig({ ...local, MONTHLY_SEND_AT: '09:03' })).toThrow(
+      'MONTHLY_SEND_AT: the minutes must be 00, 15, 30 or 45: the timer sends the summary only then (e.g. "09:00")',
+    );
+    expect(loadConfig({ ...local, MONTHLY_SEND_AT: '09:45' }).monthlySendAt.minute).toBe(45);
   });
 
   it('lists every bad setting in one error', () => {
