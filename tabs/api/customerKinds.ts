@@ -12,7 +12,9 @@ export const LEGACY_LAPSED_AFTER_DAYS = 180;
  * card shows it: lapsed whatever the chance (gone is gone); slipping or new and not back yet when the
  * chance of no order puts them at risk (a customer a day late at a 5% chance is worth a look, not a
  * call). A row stored before the kinds existed has none until the next weekly run: it reads as it
- * did then (lapsed after LEGACY_LAPSED_AFTER_DAYS of silence, else at risk as slipping).
+ * did then (lapsed after LEGACY_LAPSED_AFTER_DAYS of silence, else at risk as slipping). A listed
+ * kind with an order since the listing (`lastOrderOn` on or after `surfacedAt`) is
+ * `ordered_since`: "Slipping" beside Wednesday's order would send the rep after a customer who came back.
  */
 export function customerKind(
   state: CustomerState,
@@ -25,6 +27,18 @@ export function customerKind(
   const orderedSince = state.lastContact !== null && lastOrderOn !== null && lastOrderOn > state.lastContact;
   const inCycle = state.surfacedAt === null || (state.lastContact ?? '') >= state.surfacedAt;
   if (state.lastContact !== null && inCycle && !orderedSince) return 'not_back_yet';
+  const kind = kindOfName(state, daysSinceLastOrder);
+  // The kind is the weekly run's, as of its day; an order since the listing (Wednesday's, after
+  // Monday's card) makes "Slipping" untrue until the next run scores them again. Orders on the
+  // listing day count: nobody who ordered on the day of a run is listed by it (rules/listChanges.ts).
+  const listed = kind === 'slipping' || kind === 'new_not_back' || kind === 'lapsed';
+  if (listed && state.surfacedAt !== null && lastOrderOn !== null && lastOrderOn >= state.surfacedAt)
+    return 'ordered_since';
+  return kind;
+}
+
+/** The kind of name the last weekly run gave the customer, as the card shows it (see customerKind). */
+function kindOfName(state: CustomerState, daysSinceLastOrder: number | null): CustomerKind {
   if (state.segment === 'lapsed') return 'lapsed';
   const legacy = state.segment === null && state.band !== 'steady';
   if (legacy && daysSinceLastOrder !== null && daysSinceLastOrder > LEGACY_LAPSED_AFTER_DAYS) return 'lapsed';

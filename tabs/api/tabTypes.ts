@@ -10,6 +10,8 @@ export type CustomerKind =
   | 'watch'
   | 'not_back_yet'
   | 'lapsed'
+  /** Listed (slipping, new and not back yet, lapsed) and ordered since: the weekly run's kind is out of date. */
+  | 'ordered_since'
   | 'won_back'
   | 'lost'
   | 'steady'

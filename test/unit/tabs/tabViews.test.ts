@@ -93,6 +93,29 @@ describe('customer kinds: what the rep did, then the kind of name the weekly run
     expect(customerRow({ ...calledEarlier, lastContact: '2026-11-16' }, ordered).kind).toBe('not_back_yet');
   });
 
+  it('listed on Monday and ordered on Wednesday is not "Slipping" that week: ordered since the card', () => {
+    const listed = {
+      ...base,
+      band: 'at_risk' as const,
+      segment: 'slipping' as const,
+      surfacedAt: '2026-11-23',
+    };
+    expect(customerKind(listed, 2, '2026-11-25')).toBe('ordered_since');
+    // An order on the listing day came after the card: nobody who ordered that day is listed.
+    expect(customerKind(listed, 4, '2026-11-23')).toBe('ordered_since');
+    expect(customerKind({ ...listed, segment: 'not_back' }, 2, '2026-11-25')).toBe('ordered_since');
+    expect(customerKind({ ...listed, band: 'watch', segment: 'lapsed' }, 2, '2026-11-25')).toBe(
+      'ordered_since',
+    );
+    // The last order before the listing: still the kind the weekly run gave.
+    expect(customerKind(listed, 40, '2026-10-14')).toBe('slipping');
+    // Reached out, then ordered: the same.
+    expect(customerKind({ ...listed, lastContact: '2026-11-24' }, 2, '2026-11-25')).toBe('ordered_since');
+    // Not a listed kind (the weekly run has scored them since the order): its own kind.
+    expect(customerKind({ ...listed, band: 'watch' }, 2, '2026-11-25')).toBe('watch');
+    expect(customerKind({ ...listed, band: 'steady', segment: null }, 2, '2026-11-25')).toBe('steady');
+  });
+
   it('a row stored before the kinds (no segment) reads as it did: lapsed past 180 days, else at risk as slipping', () => {
     expect(customerKind({ ...base, band: 'at_risk', segment: null }, 40)).toBe('slipping');
     expect(customerKind({ ...base, band: 'at_risk', segment: null }, 400)).toBe('lapsed');
