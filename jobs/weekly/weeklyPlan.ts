@@ -9,7 +9,7 @@ import type { NewAuditRow } from '../../storage/auditRow';
 import type { ConversationStore } from '../../storage/conversationStore';
 import { type HoldoutSplit, splitHoldout } from './weeklyHoldout';
 import { type RepWeek, repWeeks } from './weeklyLists';
-import { withRepOwners } from './weeklyRepDirectory';
+import { storedOwnerOf, withRepOwners } from './weeklyRepDirectory';
 import { nextStates } from './weeklyStates';
 import { heldOutRow, surfacedRow } from './weeklySurfaced';
 
@@ -131,10 +131,19 @@ export function listsNowFrom(
 ): (request: ListsNowRequest) => Promise<ListsNow> {
   return async ({ localDate, runKey, states }) => {
     const read = (await readBook(localDate)).book;
-    const book = directory ? await withRepOwners(read, await directory()) : read;
+    const reps = directory ? await directory() : undefined;
+    const book = reps ? await withRepOwners(read, reps) : read;
     const silence = feedSilence(book, dayOf(localDate), rules.feedStaleDays);
     if (isStale(silence)) return { stale: silence };
-    const plan = planWeek(book, rules, states, { localDate, runKey, runAt: clock().toISOString() });
+    const storedOwner = reps ? await storedOwnerOf(states, reps) : undefined;
+    const plan = planWeek(
+      book,
+      rules,
+      states,
+      { localDate, runKey, runAt: clock().toISOString() },
+      new Map(),
+      { storedOwner },
+    );
     const owners = new Set(book.customers.map((c) => c.owner.trim().toLowerCase()));
     return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays, owners };
   };

@@ -114,4 +114,22 @@ describe('the weekly run when the book changed since last week', () => {
     expect((await world.storage.state.get('C-1'))?.state.owner).toBe(ANA);
     expect(again.bookChanges.moved).toEqual([]);
   });
+
+  it('a rep whose rows were stored under their sign-in name before the install knew it is not "moved" to their email', async () => {
+    const upn = 'aruiz@example.onmicrosoft.com';
+    // Monday: the feed names Ana by her sign-in name, which her install has not stored yet.
+    completed(await runWeekly(depsFor(world, book({ 'C-1': upn })), { now: SEND_TIME }));
+    expect((await world.storage.state.get('C-1'))?.state.owner).toBe(upn);
+    const ana = await world.storage.conversations.getRepByEmail(ANA);
+    if (!ana) throw new Error('Ana is not installed');
+    await world.storage.conversations.saveRep({ ...ana, upn });
+
+    const week2 = completed(await runWeekly(depsFor(world, book({ 'C-1': upn })), { now: NEXT_MONDAY }));
+    expect(week2.bookChanges.moved).toEqual([]);
+    const [anaCard] = (await world.storage.runs.listRun(week2.runKey)).filter((d) => d.repId === ANA);
+    const rows = weeklyRows(await world.cards.get(`a:conv-${ANA}`, anaCard.activityId ?? ''));
+    // Her own customer, not "New on your list (moved from aruiz@...)".
+    expect(rows.find((r) => r.customerId === 'C-1')?.change).not.toHaveProperty('from');
+    expect((await world.storage.state.get('C-1'))?.state.owner).toBe(ANA);
+  });
 });
