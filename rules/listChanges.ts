@@ -19,6 +19,7 @@ export type ListChange =
 export interface BackOnTrack {
   customerId: string;
   name: string;
+  /** The rep whose list they left (their owner last week when the feed has moved them since). */
   owner: string;
   /** `YYYY-MM-DD` of their latest order. */
   orderedOn: string;
@@ -151,11 +152,13 @@ export function scoreWeekWithChanges(
       const i = c.index;
       const end = ordersEnd(book, i, asOfDay);
       const orderedSince = end > ordersEnd(book, i, asOfDay - 7);
+      // The news is for the rep whose list they left: the feed may have moved them to another rep
+      // since, who never had them on a list (and may not know a call brought them back).
       if (orderedSince)
         backOnTrack.push({
           customerId: c.customerId,
           name: c.name,
-          owner: c.owner,
+          owner: movedFrom(states.get(c.customerId)?.owner, c.owner, options.storedOwner) ?? c.owner,
           orderedOn: isoOfDay(book.orderDay[end - 1]),
         });
     }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { weeklyRunKeyOfDay } from '../../../jobs/schedule/weeklyRunDue';
+import { planWeek } from '../../../jobs/weekly/weeklyPlan';
+import type { CustomerState } from '../../../rules/customerState';
+import { defaultRules } from '../../../rules/rulesSchema';
+import { bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
+
+// Alder was on Ana's card; before the next Monday the feed gives Alder to Ben, and Alder orders.
+
+const ANA = 'ana@x.com';
+const BEN = 'ben@x.com';
+
+function weekly(customerId: string, from: string, to: string): OrderRow[] {
+  const rows: OrderRow[] = [];
+  for (let t = Date.parse(from); t <= Date.parse(to); t += 7 * 86_400_000)
+    rows.push({ customerId, date: new Date(t).toISOString().slice(0, 10), amount: 300 });
+  return rows;
+}
+
+const orders = [
+  ...weekly('alder', '2026-06-01', '2026-10-19'),
+  { customerId: 'alder', date: '2026-11-18', amount: 300 },
+  // A steady customer each, so both reps are in the book.
+  ...weekly('ana-ok', '2026-06-01', '2026-11-23'),
+  ...weekly('ben-ok', '2026-06-01', '2026-11-23'),
+];
+const bookOn = (day: string, alderOwner: string) =>
+  bookFromRows({
+    customers: [
+      { id: 'alder', name: 'Alder', owner: alderOwner, monthlyValue: 1300 },
+      { id: 'ana-ok', name: 'Ana OK', owner: ANA, monthlyValue: 900 },
+      { id: 'ben-ok', name: 'Ben OK', owner: BEN, monthlyValue: 900 },
+    ],
+    orders: orders.filter((o) => o.date <= day),
+  });
+const plan = (day: string, alderOwner: string, states: ReadonlyMap<string, CustomerState>) =>
+  planWeek(bookOn(day, alderOwner), defaultRules(), states, {
+    localDate: day,
+    runKey: weeklyRunKeyOfDay(day),
+    runAt: `${day}T14:03:00.000Z`,
+  });
+
+describe('a customer who moved to another rep and ordered since the old rep’s card', () => {
+  it('is back on track on the card of the rep whose list they left, not on the new rep’s', () => {
+    const first = plan('2026-11-16', ANA, new Map());
+    expect(first.weeks.find((w) => w.owner === ANA)?.shown.map((c) => c.customerId)).toEqual(['alder']);
+    const states = new Map([...first.first, ...first.rest].map((s) => [s.customerId, s]));
+
+    const second = plan('2026-11-23', BEN, states);
+    const back = (owner: string) =>
+      second.weeks.find((w) => w.owner === owner)?.backOnTrack.map((b) => b.customerId);
+    expect(back(BEN)).toEqual([]);
+    expect(back(ANA)).toEqual(['alder']);
+  });
+});
