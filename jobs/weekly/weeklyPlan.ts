@@ -51,13 +51,14 @@ export function planWeek(
   // The one answer to "who is on a rep's list", shared by the weekly run and the `list` command.
   const since = scoreWeekWithChanges(book, rules, dayOf(localDate), previous, options);
   const { scored } = since;
-  // Listed as new with an old cycle's surfacedAt stored: a new slip cycle, for the holdout's draw too.
+  // Listed as new with an old cycle's surfacedAt stored: a new slip cycle, for the holdout's draw
+  // and the stored surfacedAt alike.
   const newCycles = new Set<string>();
   for (const [id, change] of since.changes)
     if (change.kind === 'new' && previous.get(id)?.surfacedAt) newCycles.add(id);
   const holdout = splitHoldout(scored.customers, previous, rules, runKey, newCycles);
   const customers = holdout.customers.map((c) => onDeliveredCard(c, delivered));
-  const states = nextStates(customers, previous, localDate, holdout, since.changes);
+  const states = nextStates(customers, previous, localDate, holdout, newCycles);
   // A card's buttons act on its customers' state rows and judge them by surfacedAt: those rows must
   // be there before the card is.
   const isFirst = (c: ScoredCustomer, next: CustomerState) => {
