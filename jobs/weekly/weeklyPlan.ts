@@ -2,7 +2,12 @@ import type { Book } from '../../rules/book';
 import { dayOf } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
 import { type FeedSilence, feedSilence, isStale } from '../../rules/feedFreshness';
-import { type LastWeekOptions, scoreWeekWithChanges, type WeekWithChanges } from '../../rules/listChanges';
+import {
+  type LastWeekOptions,
+  movedFrom,
+  scoreWeekWithChanges,
+  type WeekWithChanges,
+} from '../../rules/listChanges';
 import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import type { NewAuditRow } from '../../storage/auditRow';
@@ -56,6 +61,14 @@ export function planWeek(
   const newCycles = new Set<string>();
   for (const [id, change] of since.changes)
     if (change.kind === 'new' && previous.get(id)?.surfacedAt) newCycles.add(id);
+  // A move to another rep ends the old rep's cycle even off this week's list (paused after the old
+  // rep's call): listed later, the customer is new to the new rep, not "Back on your list" of a
+  // slip they never had, and the row no longer names a move by then.
+  for (const c of scored.customers) {
+    const before = previous.get(c.customerId);
+    if (before?.surfacedAt && movedFrom(before.owner, c.owner, options.storedOwner) !== null)
+      newCycles.add(c.customerId);
+  }
   const holdout = splitHoldout(scored.customers, previous, rules, runKey, newCycles);
   const customers = holdout.customers.map((c) => onDeliveredCard(c, delivered));
   const states = nextStates(customers, previous, localDate, holdout, newCycles);

@@ -50,8 +50,8 @@ const NO_HOLDOUT: HoldoutMarks = { heldOutIds: new Set(), cycleEnded: new Set() 
  * stay in one arm for the cycle); a held-out cycle that ended clears it. A listing (or draw) the
  * card calls new starts a cycle too: a customer who left the list by ordering and slipped again is
  * not "still on your list (week 6)" of the slip they recovered from, and the untouched and tab views
- * count them as listed this week (the holdout drew them as a new slip: weeklyPlan.ts). Otherwise it
- * stays.
+ * count them as listed this week (the holdout drew them as a new slip: weeklyPlan.ts); a customer
+ * moved to another rep off the list ends the old cycle with none begun. Otherwise it stays.
  */
 function surfacedAtOf(
   customer: ScoredCustomer,
@@ -62,7 +62,7 @@ function surfacedAtOf(
 ): string | null {
   if (holdout.cycleEnded.has(customer.customerId)) return null;
   const selected = customer.surfaced || holdout.heldOutIds.has(customer.customerId);
-  if (selected && newCycle) return today;
+  if (newCycle) return selected ? today : null;
   return selected && base.surfacedAt === null ? today : base.surfacedAt;
 }
 

@@ -53,3 +53,37 @@ describe('a customer who moved to another rep and ordered since the old rep’s 
     expect(back(ANA)).toEqual(['alder']);
   });
 });
+
+describe('a customer who moved to another rep while paused after the old rep’s call', () => {
+  it('is new on the new rep’s card when the pause ends, not "Back on your list" of the old rep’s slip', () => {
+    const silent = (day: string) =>
+      planWeek(
+        bookFromRows({
+          customers: [
+            { id: 'alder', name: 'Alder', owner: day < '2026-11-23' ? ANA : BEN, monthlyValue: 1300 },
+            { id: 'ana-ok', name: 'Ana OK', owner: ANA, monthlyValue: 900 },
+            { id: 'ben-ok', name: 'Ben OK', owner: BEN, monthlyValue: 900 },
+          ],
+          orders: orders.filter((o) => o.date <= day && o.date !== '2026-11-18'),
+        }),
+        defaultRules(),
+        states,
+        { localDate: day, runKey: weeklyRunKeyOfDay(day), runAt: `${day}T14:03:00.000Z` },
+      );
+    let states = new Map<string, CustomerState>();
+    const changes: Record<string, unknown> = {};
+    for (const monday of ['2026-11-16', '2026-11-23', '2026-11-30', '2026-12-07', '2026-12-14']) {
+      const p = silent(monday);
+      changes[monday] = p.since.changes.get('alder') ?? null;
+      states = new Map([...p.first, ...p.rest].map((s) => [s.customerId, s]));
+      // Ana reaches out the day after her card: Alder is paused while the feed hands them to Ben.
+      if (monday === '2026-11-16') {
+        const alder = states.get('alder');
+        if (alder) states.set('alder', { ...alder, lastContact: '2026-11-17' });
+      }
+    }
+    expect(changes['2026-11-16']).toEqual({ kind: 'new' });
+    const firstOnBens = Object.entries(changes).find(([day, c]) => day > '2026-11-16' && c !== null);
+    expect(firstOnBens?.[1]).toMatchObject({ kind: 'new' });
+  });
+});
