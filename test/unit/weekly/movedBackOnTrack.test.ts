@@ -3,26 +3,20 @@ import { weeklyRunKeyOfDay } from '../../../jobs/schedule/weeklyRunDue';
 import { planWeek } from '../../../jobs/weekly/weeklyPlan';
 import type { CustomerState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
+import { bookFromRows } from '../../helpers/bookFromRows';
+import { weekly } from './scoredFixture';
 
 // Alder was on Ana's card; before the next Monday the feed gives Alder to Ben, and Alder orders.
 
 const ANA = 'ana@x.com';
 const BEN = 'ben@x.com';
 
-function weekly(customerId: string, from: string, to: string): OrderRow[] {
-  const rows: OrderRow[] = [];
-  for (let t = Date.parse(from); t <= Date.parse(to); t += 7 * 86_400_000)
-    rows.push({ customerId, date: new Date(t).toISOString().slice(0, 10), amount: 300 });
-  return rows;
-}
-
 const orders = [
-  ...weekly('alder', '2026-06-01', '2026-10-19'),
+  ...weekly('alder', '2026-06-01', '2026-10-19', 300),
   { customerId: 'alder', date: '2026-11-18', amount: 300 },
   // A steady customer each, so both reps are in the book.
-  ...weekly('ana-ok', '2026-06-01', '2026-11-23'),
-  ...weekly('ben-ok', '2026-06-01', '2026-11-23'),
+  ...weekly('ana-ok', '2026-06-01', '2026-11-23', 300),
+  ...weekly('ben-ok', '2026-06-01', '2026-11-23', 300),
 ];
 const bookOn = (day: string, alderOwner: string) =>
   bookFromRows({
