@@ -137,7 +137,7 @@ export function accuracyWords(result: BacktestResult, asOf: string): TeamRespons
   };
 }
 
-/** True when the customer belongs to the rep (or no rep is chosen). */
-export function ownedBy(owner: string, rep: string | null): boolean {
-  return rep === null || same(owner, rep);
+/** True when the customer belongs to the rep, named by any of their addresses (or no rep is chosen). */
+export function ownedBy(owner: string, rep: readonly string[] | null): boolean {
+  return rep === null || rep.some((address) => same(owner, address));
 }
