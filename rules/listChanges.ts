@@ -19,6 +19,7 @@ export type ListChange =
 export interface BackOnTrack {
   customerId: string;
   name: string;
+  /** The rep whose list they left (their owner last week when the feed has moved them since). */
   owner: string;
   /** `YYYY-MM-DD` of their latest order. */
   orderedOn: string;
@@ -62,6 +63,8 @@ function storedAsListed(state: CustomerState | undefined): boolean {
  */
 export interface LastWeekOptions {
   lastWeek?: 'stored' | 'replayed';
+  /** A stored row's owner in the feed's form (the weekly run's storedOwnerOf); as stored when missing. */
+  storedOwner?: (owner: string) => string;
 }
 
 /**
@@ -128,7 +131,7 @@ export function scoreWeekWithChanges(
       const onLastWeeksList = before.rank !== null && wasListed(c.customerId);
       const rise = c.listChance - before.listChance;
       const listedEarlier = surfacedAt !== null && dayOf(surfacedAt) < asOfDay;
-      const from = movedFrom(state?.owner, c.owner);
+      const from = movedFrom(state?.owner, c.owner, options.storedOwner);
       // A customer the feed moved from another rep is new to this one, whatever their weeks on the
       // other rep's list: "Still on your list (week 3)" on a name they never had would be untrue.
       if (from !== null) changes.set(c.customerId, { kind: 'new', from });
@@ -149,11 +152,13 @@ export function scoreWeekWithChanges(
       const i = c.index;
       const end = ordersEnd(book, i, asOfDay);
       const orderedSince = end > ordersEnd(book, i, asOfDay - 7);
+      // The news is for the rep whose list they left: the feed may have moved them to another rep
+      // since, who never had them on a list (and may not know a call brought them back).
       if (orderedSince)
         backOnTrack.push({
           customerId: c.customerId,
           name: c.name,
-          owner: c.owner,
+          owner: movedFrom(states.get(c.customerId)?.owner, c.owner, options.storedOwner) ?? c.owner,
           orderedOn: isoOfDay(book.orderDay[end - 1]),
         });
     }
@@ -161,9 +166,16 @@ export function scoreWeekWithChanges(
   return { scored, changes, backOnTrack };
 }
 
-/** The stored owner when the feed now names another rep (addresses compared without case), else null. */
-function movedFrom(stored: string | undefined, owner: string): string | null {
+/**
+ * The stored owner when the feed now names another rep (addresses compared without case, the stored
+ * one read by `storedOwner` first), else null.
+ */
+export function movedFrom(
+  stored: string | undefined,
+  owner: string,
+  storedOwner: (owner: string) => string = (o) => o,
+): string | null {
   if (stored === undefined) return null;
-  const before = stored.trim().toLowerCase();
+  const before = storedOwner(stored).trim().toLowerCase();
   return before !== '' && before !== owner.trim().toLowerCase() ? before : null;
 }

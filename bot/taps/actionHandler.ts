@@ -491,13 +491,20 @@ export class ChurnActionHandler implements ActionHandler {
     // customer the feed moved to this rep since the weekly run stored them is still another rep's
     // row, which the buttons go by: the row follows the feed the list was scored from, as Monday's
     // run would, so the new owner's taps count and the old owner's card says the customer moved.
-    const sameOwner = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+    // Their weeks on the other rep's list are not this rep's: the row is left as bare as a new
+    // customer's, so Monday's card says "New on your list", not "Still on your list (week 3)" (that
+    // run no longer sees the move, the row naming this rep by then). A row stored under this rep's
+    // other address (email or sign-in name) is theirs already.
+    const theirs = (stored: string) => addresses.includes(stored.trim().toLowerCase());
     for (const row of data.customers) {
       const stored = states.get(row.customerId);
       const c = [...week.shown, ...week.overflow].find((x) => x.customerId === row.customerId);
-      if (!c || (stored && sameOwner(stored.owner, c.owner))) continue;
+      if (!c || (stored && theirs(stored.owner))) continue;
       await this.deps.stores.state.update(c.customerId, (current) => {
-        if (current) return sameOwner(current.owner, c.owner) ? null : { ...current, owner: c.owner };
+        if (current)
+          return theirs(current.owner)
+            ? null
+            : { ...current, owner: c.owner, surfacedAt: null, segment: null };
         return {
           ...initialState({
             customerId: c.customerId,

@@ -10,6 +10,7 @@ import { playFlags, playFor } from '../../rules/play';
 import type { Rules } from '../../rules/rulesSchema';
 import type { AuditRow } from '../../storage/auditRow';
 import { runLimited } from '../../storage/batches';
+import type { ConversationStore } from '../../storage/conversationStore';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 
 /** Who the daily run's own audit rows (follow_up, lost after silence) name as the actor. */
@@ -130,24 +131,29 @@ const CONTACT_READS = 8;
 /**
  * Who reached out to each shown customer, for the rows whose standing Reached out was taken while
  * another rep owned them (the feed moved the customer since): by customer id, that rep's name. One
- * read per shown row that follows a call (at most MAX_DIGEST_ROWS a rep).
+ * read per shown row that follows a call (at most MAX_DIGEST_ROWS a rep). A call stored under the
+ * rep's other address (their sign-in name, before the weekly run read it as their email) is theirs:
+ * "you reached out", not their own name.
  */
 export async function contactsByOtherReps(
   digests: readonly RepDigest[],
   history: (customerId: string) => Promise<readonly AuditRow[]>,
+  directory: Pick<ConversationStore, 'getRepByEmail'>,
 ): Promise<Map<string, string>> {
   const calls = digests.flatMap((digest) =>
     digest.shown
       .filter((f) => f.reason.kind !== 'save_slipping')
       .map((f) => ({ rep: digest.owner, customerId: f.state.customerId })),
   );
+  const byRep = async (owner: string, rep: string) =>
+    owner === rep || (await directory.getRepByEmail(owner))?.email.trim().toLowerCase() === rep;
   const found = await runLimited(
     calls.map(({ rep, customerId }) => async () => {
       const rows = await history(customerId);
       const undone = undoneIds(rows);
       const contact = rows.find((r) => r.action === 'reached_out' && !undone.has(r.id));
       const owner = contact?.owner.trim().toLowerCase();
-      return contact && owner !== '' && owner !== rep
+      return contact && owner && !(await byRep(owner, rep))
         ? ([customerId, (contact.actorName.trim() || contact.owner).slice(0, MAX_NAME_CHARS)] as const)
         : null;
     }),

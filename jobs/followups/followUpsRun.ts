@@ -125,8 +125,10 @@ export async function runFollowUps(
   const sent = (owner: string, data: DigestCardData, activityId: string) =>
     rows.add(followUpRows(data, owner, activityId, rowsAt));
   // A follow-up of a call another rep made before the customer moved to this one names that rep.
-  const contactBy = await contactsByOtherReps(digests, (id) =>
-    storage.audit.latestForCustomer(id, { limit: HISTORY_LIMIT }),
+  const contactBy = await contactsByOtherReps(
+    digests,
+    (id) => storage.audit.latestForCustomer(id, { limit: HISTORY_LIMIT }),
+    directory,
   );
   const dataOf = (digest: RepDigest) =>
     digestCardDataFor(digest, rules, { runKey, today }, autoLost.outcomes, config, contactBy);

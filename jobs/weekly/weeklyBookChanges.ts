@@ -1,5 +1,6 @@
 import type { Book } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
+import { movedFrom } from '../../rules/listChanges';
 
 /** How the feed's book changed against the stored rows, for the run's report. */
 export interface BookChanges {
@@ -15,16 +16,21 @@ export interface BookChanges {
 /** Ids shown in the report text for customers gone from the feed; the count says the rest. */
 export const GONE_EXAMPLES = 5;
 
-/** Compares the book with the stored rows: who is gone, and who moved to another rep. */
-export function bookChanges(book: Book, stored: ReadonlyMap<string, CustomerState>): BookChanges {
+/**
+ * Compares the book with the stored rows: who is gone, and who moved to another rep (as the cards
+ * say it, rules/listChanges.ts; `storedOwner` as there).
+ */
+export function bookChanges(
+  book: Book,
+  stored: ReadonlyMap<string, CustomerState>,
+  storedOwner?: (owner: string) => string,
+): BookChanges {
   const inFeed = new Set<string>();
   const moved: BookChanges['moved'] = [];
   for (const c of book.customers) {
     inFeed.add(c.id);
-    const before = stored.get(c.id)?.owner.trim().toLowerCase();
-    const to = c.owner.trim().toLowerCase();
-    if (before !== undefined && before !== '' && before !== to)
-      moved.push({ customerId: c.id, from: before, to });
+    const from = movedFrom(stored.get(c.id)?.owner, c.owner, storedOwner);
+    if (from !== null) moved.push({ customerId: c.id, from, to: c.owner.trim().toLowerCase() });
   }
   let count = 0;
   const examples: string[] = [];

@@ -50,8 +50,9 @@ export interface HoldoutSplit {
  * Draws the holdout among the customers who passed the gates and re-ranks each rep's list without
  * them, so the card fills up to the cap from the rest. With percent 0 the book is returned as scored.
  * `newCycles`: customers whose stored cycle is over though its surfacedAt is still there (they left
- * the list by ordering and slipped again: rules/listChanges.ts calls them new), drawn as a slip that
- * starts now, so the arm they get this week is the one their new cycle keeps.
+ * the list by ordering and slipped again, or the feed moved them to another rep: rules/listChanges.ts
+ * calls them new), drawn as a slip that starts now, so the arm they get this week is the one their
+ * new cycle keeps.
  */
 export function splitHoldout(
   customers: readonly ScoredCustomer[],

@@ -2,14 +2,19 @@ import type { Book } from '../../rules/book';
 import { dayOf } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
 import { type FeedSilence, feedSilence, isStale } from '../../rules/feedFreshness';
-import { type LastWeekOptions, scoreWeekWithChanges, type WeekWithChanges } from '../../rules/listChanges';
+import {
+  type LastWeekOptions,
+  movedFrom,
+  scoreWeekWithChanges,
+  type WeekWithChanges,
+} from '../../rules/listChanges';
 import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import type { NewAuditRow } from '../../storage/auditRow';
 import type { ConversationStore } from '../../storage/conversationStore';
 import { type HoldoutSplit, splitHoldout } from './weeklyHoldout';
 import { type RepWeek, repWeeks } from './weeklyLists';
-import { withRepOwners } from './weeklyRepDirectory';
+import { storedOwnerOf, withRepOwners } from './weeklyRepDirectory';
 import { nextStates } from './weeklyStates';
 import { heldOutRow, surfacedRow } from './weeklySurfaced';
 
@@ -51,13 +56,22 @@ export function planWeek(
   // The one answer to "who is on a rep's list", shared by the weekly run and the `list` command.
   const since = scoreWeekWithChanges(book, rules, dayOf(localDate), previous, options);
   const { scored } = since;
-  // Listed as new with an old cycle's surfacedAt stored: a new slip cycle, for the holdout's draw too.
+  // Listed as new with an old cycle's surfacedAt stored: a new slip cycle, for the holdout's draw
+  // and the stored surfacedAt alike.
   const newCycles = new Set<string>();
   for (const [id, change] of since.changes)
     if (change.kind === 'new' && previous.get(id)?.surfacedAt) newCycles.add(id);
+  // A move to another rep ends the old rep's cycle even off this week's list (paused after the old
+  // rep's call): listed later, the customer is new to the new rep, not "Back on your list" of a
+  // slip they never had, and the row no longer names a move by then.
+  for (const c of scored.customers) {
+    const before = previous.get(c.customerId);
+    if (before?.surfacedAt && movedFrom(before.owner, c.owner, options.storedOwner) !== null)
+      newCycles.add(c.customerId);
+  }
   const holdout = splitHoldout(scored.customers, previous, rules, runKey, newCycles);
   const customers = holdout.customers.map((c) => onDeliveredCard(c, delivered));
-  const states = nextStates(customers, previous, localDate, holdout, since.changes);
+  const states = nextStates(customers, previous, localDate, holdout, newCycles);
   // A card's buttons act on its customers' state rows and judge them by surfacedAt: those rows must
   // be there before the card is.
   const isFirst = (c: ScoredCustomer, next: CustomerState) => {
@@ -131,10 +145,19 @@ export function listsNowFrom(
 ): (request: ListsNowRequest) => Promise<ListsNow> {
   return async ({ localDate, runKey, states }) => {
     const read = (await readBook(localDate)).book;
-    const book = directory ? await withRepOwners(read, await directory()) : read;
+    const reps = directory ? await directory() : undefined;
+    const book = reps ? await withRepOwners(read, reps) : read;
     const silence = feedSilence(book, dayOf(localDate), rules.feedStaleDays);
     if (isStale(silence)) return { stale: silence };
-    const plan = planWeek(book, rules, states, { localDate, runKey, runAt: clock().toISOString() });
+    const storedOwner = reps ? await storedOwnerOf(states, reps) : undefined;
+    const plan = planWeek(
+      book,
+      rules,
+      states,
+      { localDate, runKey, runAt: clock().toISOString() },
+      new Map(),
+      { storedOwner },
+    );
     const owners = new Set(book.customers.map((c) => c.owner.trim().toLowerCase()));
     return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays, owners };
   };

@@ -1,4 +1,5 @@
 import type { Book } from '../../rules/book';
+import type { CustomerState } from '../../rules/customerState';
 import { type ConversationStore, type Rep, repAddresses } from '../../storage/conversationStore';
 
 /**
@@ -21,6 +22,19 @@ export async function repDirectory(
   };
 }
 
+/** Each of `owners` that names an installed rep otherwise than by the rep's own address (the email their install stored), mapped to that address. */
+async function renamedOwners(
+  owners: Iterable<string>,
+  directory: Pick<ConversationStore, 'getRepByEmail'>,
+): Promise<Map<string, string>> {
+  const renamed = new Map<string, string>();
+  for (const owner of new Set(owners)) {
+    const rep = await directory.getRepByEmail(owner);
+    if (rep && rep.email !== '' && rep.email !== owner) renamed.set(owner, rep.email);
+  }
+  return renamed;
+}
+
 /**
  * The book with each owner written as the rep's own address (the email their install stored) when
  * the feed names an installed rep by their sign-in name instead. One rep is one owner everywhere: one
@@ -32,11 +46,10 @@ export async function withRepOwners(
   book: Book,
   directory: Pick<ConversationStore, 'getRepByEmail'>,
 ): Promise<Book> {
-  const renamed = new Map<string, string>();
-  for (const owner of new Set(book.customers.map((c) => c.owner))) {
-    const rep = await directory.getRepByEmail(owner);
-    if (rep && rep.email !== '' && rep.email !== owner) renamed.set(owner, rep.email);
-  }
+  const renamed = await renamedOwners(
+    book.customers.map((c) => c.owner),
+    directory,
+  );
   if (renamed.size === 0) return book;
   return {
     ...book,
@@ -45,4 +58,20 @@ export async function withRepOwners(
       return owner === undefined ? c : { ...c, owner };
     }),
   };
+}
+
+/**
+ * Reads a stored row's owner as withRepOwners reads the feed's. A row stored while the feed named a
+ * rep by a sign-in name their install did not know yet (installed later, or before the install kept
+ * it) still has that name: compared as written with the feed's owner, now the rep's email, the rep's
+ * own customers read as moved to them from themselves.
+ */
+export async function storedOwnerOf(
+  states: ReadonlyMap<string, CustomerState>,
+  directory: Pick<ConversationStore, 'getRepByEmail'>,
+): Promise<(owner: string) => string> {
+  const owners = new Set<string>();
+  for (const s of states.values()) owners.add(s.owner);
+  const renamed = await renamedOwners(owners, directory);
+  return (owner) => renamed.get(owner) ?? owner;
 }

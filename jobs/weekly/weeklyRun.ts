@@ -18,6 +18,7 @@ import { countGates } from './weeklyLists';
 import type { AdminNotifier } from './weeklyNotice';
 import { planWeek } from './weeklyPlan';
 import { setAsideUnstorable } from './weeklyRefused';
+import { storedOwnerOf } from './weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
@@ -107,8 +108,11 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     directory,
   } = opening;
   const { book, report: feedReport } = feed;
+  const storedOwner = await storedOwnerOf(snapshot.states, directory);
   const planned = setAsideUnstorable(
-    planWeek(book, deps.rules, snapshot.states, { localDate, runKey, runAt }, deliveredCards(handled)),
+    planWeek(book, deps.rules, snapshot.states, { localDate, runKey, runAt }, deliveredCards(handled), {
+      storedOwner,
+    }),
     stateRowProblem,
   );
   const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planned.plan;
@@ -188,7 +192,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     attempt,
     retry: 'none',
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
-    bookChanges: bookChanges(book, snapshot.states),
+    bookChanges: bookChanges(book, snapshot.states, storedOwner),
     refused: planned.refused,
     gates: countGates(customers, holdout.heldOutIds),
     ranking: scored.choice,

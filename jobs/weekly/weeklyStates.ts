@@ -1,20 +1,19 @@
 import { type CustomerState, initialState } from '../../rules/customerState';
-import type { ListChange } from '../../rules/listChanges';
 import type { ScoredCustomer } from '../../rules/scoreBook';
 
 /**
  * The state row the weekly run stores for one scored customer. The run owns the scoring fields
  * (name, owner, monthlyValue, score, band, segment, reasons) and sets `surfacedAt` on the first listing (or
  * holdout draw) of a slip cycle; the fields the reps' actions write (status, lastContact, wonBackAt, recoveredValue,
- * lost*) are carried over untouched, so a run never undoes a tap. `change` is what the card says of
- * the customer this week (rules/listChanges.ts).
+ * lost*) are carried over untouched, so a run never undoes a tap. `newCycle`: listed (or drawn) as
+ * the start of a new slip cycle though an old one's surfacedAt is stored (weeklyPlan.ts).
  */
 export function nextState(
   customer: ScoredCustomer,
   previous: CustomerState | undefined,
   today: string,
   holdout: HoldoutMarks = NO_HOLDOUT,
-  change?: ListChange,
+  newCycle = false,
 ): CustomerState {
   const base =
     previous ??
@@ -34,7 +33,7 @@ export function nextState(
     band: customer.band,
     segment: customer.segment,
     reasons: customer.reasons,
-    surfacedAt: surfacedAtOf(customer, base, today, holdout, change),
+    surfacedAt: surfacedAtOf(customer, base, today, holdout, newCycle),
   };
 }
 
@@ -51,19 +50,19 @@ const NO_HOLDOUT: HoldoutMarks = { heldOutIds: new Set(), cycleEnded: new Set() 
  * stay in one arm for the cycle); a held-out cycle that ended clears it. A listing (or draw) the
  * card calls new starts a cycle too: a customer who left the list by ordering and slipped again is
  * not "still on your list (week 6)" of the slip they recovered from, and the untouched and tab views
- * count them as listed this week (the holdout drew them as a new slip: weeklyPlan.ts). Otherwise it
- * stays.
+ * count them as listed this week (the holdout drew them as a new slip: weeklyPlan.ts); a customer
+ * moved to another rep off the list ends the old cycle with none begun. Otherwise it stays.
  */
 function surfacedAtOf(
   customer: ScoredCustomer,
   base: CustomerState,
   today: string,
   holdout: HoldoutMarks,
-  change: ListChange | undefined,
+  newCycle: boolean,
 ): string | null {
   if (holdout.cycleEnded.has(customer.customerId)) return null;
   const selected = customer.surfaced || holdout.heldOutIds.has(customer.customerId);
-  if (selected && change?.kind === 'new') return today;
+  if (newCycle) return selected ? today : null;
   return selected && base.surfacedAt === null ? today : base.surfacedAt;
 }
 
@@ -92,11 +91,11 @@ export function nextStates(
   previous: ReadonlyMap<string, CustomerState>,
   today: string,
   holdout: HoldoutMarks = NO_HOLDOUT,
-  changes: ReadonlyMap<string, ListChange> = new Map(),
+  newCycles: ReadonlySet<string> = new Set(),
 ): CustomerState[] {
   return customers.map((c) => {
     const before = previous.get(c.customerId);
-    const next = nextState(c, before, today, holdout, changes.get(c.customerId));
+    const next = nextState(c, before, today, holdout, newCycles.has(c.customerId));
     return before && onlyScoreDrift(before, next) ? before : next;
   });
 }

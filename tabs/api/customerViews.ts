@@ -63,12 +63,12 @@ export function customerRow(
 export function customerRows(
   states: Iterable<CustomerState>,
   scored: ScoredBook | null,
-  owner: string | null,
+  owners: readonly string[] | null,
 ): CustomerRow[] {
   const byId = scoredById(scored);
   const rows: CustomerRow[] = [];
   for (const s of states) {
-    if (owner !== null && s.owner.trim().toLowerCase() !== owner) continue;
+    if (owners !== null && !owners.includes(s.owner.trim().toLowerCase())) continue;
     const c = byId.get(s.customerId);
     rows.push(customerRow(s, c, scored === null || c !== undefined));
   }

@@ -120,6 +120,15 @@ export function createTabService(deps: TabServiceDeps): TabService {
     const rep = await deps.storage.conversations.getRep(user.userId);
     return [...new Set([user.email, ...(rep ? repAddresses(rep) : [])])];
   }
+  /**
+   * Every address of the rep `address` names, for matching stored rows and audit rows: the weekly run
+   * stores a rep's email where the feed names their sign-in name, but a row it no longer rewrites (a
+   * customer gone from the feed) keeps the name it was stored under.
+   */
+  async function addressesOfRep(address: string): Promise<string[]> {
+    const rep = await deps.storage.conversations.getRepByEmail(address);
+    return [...new Set([address, ...(rep ? repAddresses(rep) : [])])];
+  }
   /** The rep's address the stored customers use (their sign-in name when none does); null sees everyone. */
   async function ownerScope(user: TabUser, states: Iterable<CustomerState>): Promise<string | null> {
     if (seesAll(user)) return null;
@@ -139,7 +148,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       seesAll(user) ? [user.email] : addressesOf(user),
     ]);
     const address =
-      read && (seesAll(user) ? user.email : addresses.find((a) => ownedBy(read.state.owner, a)));
+      read && (seesAll(user) ? user.email : addresses.find((a) => ownedBy(read.state.owner, [a])));
     // Another rep's customer is answered exactly like a missing one: ids are not probed.
     if (!read || !address) throw new TabApiError(404, 'No such customer of yours.');
     return { state: read.state, as: { ...user, email: address } };
@@ -171,7 +180,11 @@ export function createTabService(deps: TabServiceDeps): TabService {
         currency,
         owner,
         staleFeed: staleFeedNotice(loaded.book, day),
-        customers: customerRows(states.values(), loaded.scored, owner),
+        customers: customerRows(
+          states.values(),
+          loaded.scored,
+          owner === null ? null : await addressesOf(user),
+        ),
       };
     },
 
@@ -278,9 +291,10 @@ export function createTabService(deps: TabServiceDeps): TabService {
       );
       const repName = (owner: string) => names.get(owner) ?? owner;
       const all = [...states.values()];
-      const mine = all.filter((s) => ownedBy(s.owner, rep));
+      const scope = rep === null ? null : seesAll(user) ? await addressesOfRep(rep) : await addressesOf(user);
+      const mine = all.filter((s) => ownedBy(s.owner, scope));
       const rowsOf = (m: string) =>
-        (rowsByMonth[partitions.indexOf(m)] ?? []).filter((r) => ownedBy(r.owner, rep));
+        (rowsByMonth[partitions.indexOf(m)] ?? []).filter((r) => ownedBy(r.owner, scope));
       // The saves that hold and the holdout's comeback rates are read from the order feed, as the
       // monthly summary reads them (of the shown rep's customers only).
       const summaries = months.map((m) =>

@@ -93,8 +93,7 @@ export function untouchedThisWeek(
 /**
  * One month's row of the saves and losses table, from its summary. The follow-up conversion is the
  * summary card's "Reached out, then won back": of the customers reached out to, the share won back
- * after it. Every save over every contact counted saves nobody had called (a save tapped straight
- * from the card) and put the tab at 100% where the card said 0 of 2.
+ * after it. A save tapped straight from the card, with no call before it, is no follow-up converted.
  */
 export function monthFigures(summary: MonthlySummary): MonthFigures {
   const { reachedOut, reachedOutThenWonBack } = summary.followUps;
@@ -138,7 +137,7 @@ export function accuracyWords(result: BacktestResult, asOf: string): TeamRespons
   };
 }
 
-/** True when the customer belongs to the rep (or no rep is chosen). */
-export function ownedBy(owner: string, rep: string | null): boolean {
-  return rep === null || same(owner, rep);
+/** True when the customer belongs to the rep, named by any of their addresses (or no rep is chosen). */
+export function ownedBy(owner: string, rep: readonly string[] | null): boolean {
+  return rep === null || rep.some((address) => same(owner, address));
 }

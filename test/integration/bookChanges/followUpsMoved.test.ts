@@ -3,7 +3,7 @@ import { actionRulesFrom } from '../../../bot/taps/actionRules';
 import { commitDecision } from '../../../bot/taps/commitAction';
 import { decideReachedOut } from '../../../bot/taps/decideReachedOut';
 import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
-import { initialState } from '../../../rules/customerState';
+import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { texts } from '../../unit/cards/cardWalk';
@@ -29,6 +29,29 @@ const book = bookFromRows({
   orders: weeklyOrders('quiet', '2026-06-01', '2026-10-12'),
 });
 
+/** Ana taps Reached out on Quiet Deli on Sat 24 Oct, from a card (its message id) or the tab (null). */
+async function anaReachesOut(
+  world: WeeklyWorld,
+  quiet: CustomerState,
+  cardMessageId: string | null,
+): Promise<void> {
+  const at = '2026-10-24T15:00:00.000Z';
+  const decision = decideReachedOut(
+    {
+      current: quiet,
+      actor: { userId: `aad-${ANA}`, name: 'Ana Ruiz' },
+      today: '2026-10-24',
+      timeZone: TIME_ZONE,
+      at,
+      key: `${cardMessageId ?? 'tab'}|quiet|reached_out|1`,
+      cardMessageId,
+    },
+    actionRulesFrom(rules),
+  );
+  if (!decision.ok) throw new Error(decision.message);
+  await commitDecision(world.storage, decision, { rules: actionRulesFrom(rules), timeZone: TIME_ZONE, at });
+}
+
 describe('the follow-up of a call made before the customer moved to another rep', () => {
   let world: WeeklyWorld;
   beforeEach(async () => {
@@ -36,24 +59,7 @@ describe('the follow-up of a call made before the customer moved to another rep'
     await installReps(world, [ANA, BEN]);
     const quiet = initialState({ customerId: 'quiet', name: 'Quiet Deli', owner: ANA, monthlyValue: 800 });
     await world.storage.state.writeChanged(new Map(), [quiet]);
-    const decision = decideReachedOut(
-      {
-        current: quiet,
-        actor: { userId: `aad-${ANA}`, name: 'Ana Ruiz' },
-        today: '2026-10-24',
-        timeZone: TIME_ZONE,
-        at: '2026-10-24T15:00:00.000Z',
-        key: 'card-ana|quiet|reached_out|1',
-        cardMessageId: 'card-ana',
-      },
-      actionRulesFrom(rules),
-    );
-    if (!decision.ok) throw new Error(decision.message);
-    await commitDecision(world.storage, decision, {
-      rules: actionRulesFrom(rules),
-      timeZone: TIME_ZONE,
-      at: '2026-10-24T15:00:00.000Z',
-    });
+    await anaReachesOut(world, quiet, 'card-ana');
     // The next weekly run stored Ben as the owner, from the feed.
     await world.storage.state.update('quiet', (s) => s && { ...s, owner: BEN });
   });
@@ -78,6 +84,50 @@ describe('the follow-up of a call made before the customer moved to another rep'
     const card = (sends[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
     expect(texts(card)).toContain(
       'No order in the 31 days since Ana Ruiz reached out (Sat 24 Oct): mark lost, went quiet?',
+    );
+  });
+});
+
+describe('the follow-up of a call made while the rep’s rows named her by her sign-in name', () => {
+  const upn = 'aruiz@example.onmicrosoft.com';
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('fuupn');
+    await installReps(world, [ANA]);
+    const quiet = initialState({ customerId: 'quiet', name: 'Quiet Deli', owner: upn, monthlyValue: 800 });
+    await world.storage.state.writeChanged(new Map(), [quiet]);
+    await anaReachesOut(world, quiet, null);
+    // Her install learns her sign-in name afterwards; the feed goes on naming her by it.
+    const ana = await world.storage.conversations.getRepByEmail(ANA);
+    if (!ana) throw new Error('Ana is not installed');
+    await world.storage.conversations.saveRep({ ...ana, upn });
+    // The next weekly run read the feed's sign-in name as her email, and stored that.
+    await world.storage.state.update('quiet', (s) => s && { ...s, owner: ANA });
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('tells her that she reached out, not that "Ana Ruiz" did', async () => {
+    const byUpn = bookFromRows({
+      customers: [{ id: 'quiet', name: 'Quiet Deli', owner: upn, monthlyValue: 800 }],
+      orders: weeklyOrders('quiet', '2026-06-01', '2026-10-12'),
+    });
+    const deps: FollowUpsRunDeps = {
+      storage: world.storage,
+      cards: world.cards,
+      readBook: async () => ({ book: byUpn, report: { files: [], rowsSkipped: 0 } }),
+      rules,
+      sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
+      config: { timeZone: TIME_ZONE },
+      log: world.log,
+    };
+    completed(await runFollowUps(deps, { now: TUESDAY }));
+    const sends = world.fake.activities.filter((a) => a.kind === 'send');
+    expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
+    const card = (sends[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    expect(texts(card)).toContain(
+      'No order in the 31 days since you reached out (Sat 24 Oct): mark lost, went quiet?',
     );
   });
 });

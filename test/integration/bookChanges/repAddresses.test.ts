@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { createTabService } from '../../../tabs/api/tabService';
 import type { TabUser } from '../../../tabs/api/tabToken';
@@ -129,5 +130,43 @@ describe('a rep named in the feed by their email or by their sign-in name', () =
     };
     expect((await tabs.customers(ben)).customers).toEqual([]);
     await expect(tabs.customer(ben, `${EMAIL}#s0`)).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('a rep whose stored rows name her both ways', () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('addrboth');
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('sees all her customers in the tabs: those the weekly run now stores under her email and one gone from the feed under her sign-in name', async () => {
+    await installAna(world);
+    // Before the install knew her sign-in name the feed's rows were stored under it; one customer
+    // has left the feed since, so no run has rewritten its row.
+    await world.storage.state.writeChanged(new Map(), [
+      initialState({ customerId: 'gone', name: 'Gone Cafe', owner: UPN, monthlyValue: 500 }),
+    ]);
+    const book = slippingBook([EMAIL], { slipping: 1 });
+    completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
+    const tabs = createTabService({
+      storage: world.storage,
+      cards: world.cards,
+      rules: defaultRules(),
+      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+      timeZone: TIME_ZONE,
+      access: { tenantId: '', adminUserIds: [], managerUserIds: [] },
+      clock: () => SEND_TIME,
+    });
+    const ana: TabUser = { userId: ANA_ID, name: 'Ana Ruiz', email: UPN, tenantId: 'tenant-1' };
+    expect((await tabs.customers(ana)).customers.map((c) => c.customerId).sort()).toEqual([
+      `${EMAIL}#ok0`,
+      `${EMAIL}#s0`,
+      'gone',
+    ]);
+    const team = await tabs.team(ana, { rep: null, month: null });
+    expect(team.valueAtRiskByRep.map((r) => r.owner)).toEqual([EMAIL]);
   });
 });

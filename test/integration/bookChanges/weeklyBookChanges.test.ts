@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createActionHandler } from '../../../bot/taps/actionHandler';
+import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
+import { repDirectory } from '../../../jobs/weekly/weeklyRepDirectory';
 import { weeklyReportText } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { defaultRules } from '../../../rules/rulesSchema';
 import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 import { weeklyRows } from '../../helpers/weeklyCardData';
 import {
@@ -9,6 +13,7 @@ import {
   installReps,
   openWeeklyWorld,
   SEND_TIME,
+  TIME_ZONE,
   type WeeklyWorld,
   weeklyOrders,
 } from '../weekly/weeklyWorld';
@@ -19,6 +24,7 @@ import {
 const ANA = 'ana@example.com';
 const BEN = 'ben@example.com';
 const NEXT_MONDAY = new Date(SEND_TIME.getTime() + 7 * 86_400_000);
+const WEDNESDAY = new Date(SEND_TIME.getTime() + 2 * 86_400_000);
 
 function book(owners: Record<string, string>) {
   const customers: CustomerRow[] = [];
@@ -113,5 +119,55 @@ describe('the weekly run when the book changed since last week', () => {
     expect(again.outcomes.some((o) => o.rep === upn)).toBe(false);
     expect((await world.storage.state.get('C-1'))?.state.owner).toBe(ANA);
     expect(again.bookChanges.moved).toEqual([]);
+  });
+
+  it('a customer the new rep saw through `list` mid-week is still new to them on Monday’s card', async () => {
+    completed(await runWeekly(depsFor(world, book({ 'C-1': ANA, 'C-3': BEN })), { now: SEND_TIME }));
+    const moved = book({ 'C-1': BEN, 'C-3': BEN });
+    const actions = createActionHandler({
+      stores: { ...world.storage, cards: world.cards },
+      rules: defaultRules(),
+      timeZone: TIME_ZONE,
+      access: { tenantId: 'tenant-1', adminUserIds: [] },
+      clock: () => WEDNESDAY,
+      listsNow: listsNowFrom(
+        async () => ({ book: moved }),
+        defaultRules(),
+        () => WEDNESDAY,
+        () => repDirectory(world.storage.conversations),
+      ),
+    });
+    await actions.command({
+      command: 'list',
+      actor: { userId: `aad-${BEN}`, name: 'Ben', tenantId: 'tenant-1' },
+      conversationKind: 'personal',
+    });
+    // list handed Ben the row, so his taps count before Monday.
+    expect((await world.storage.state.get('C-1'))?.state.owner).toBe(BEN);
+
+    const week2 = completed(await runWeekly(depsFor(world, moved), { now: NEXT_MONDAY }));
+    const [benCard] = (await world.storage.runs.listRun(week2.runKey)).filter((d) => d.repId === BEN);
+    const rows = weeklyRows(await world.cards.get(`a:conv-${BEN}`, benCard.activityId ?? ''));
+    // Ana's two weeks with C-1 are not Ben's: not "Still on your list (week 2)".
+    expect(rows.find((r) => r.customerId === 'C-1')?.change).toMatchObject({ kind: 'new' });
+    expect((await world.storage.state.get('C-1'))?.state.surfacedAt).toBe('2026-11-30');
+  });
+
+  it('a rep whose rows were stored under their sign-in name before the install knew it is not "moved" to their email', async () => {
+    const upn = 'aruiz@example.onmicrosoft.com';
+    // Monday: the feed names Ana by her sign-in name, which her install has not stored yet.
+    completed(await runWeekly(depsFor(world, book({ 'C-1': upn })), { now: SEND_TIME }));
+    expect((await world.storage.state.get('C-1'))?.state.owner).toBe(upn);
+    const ana = await world.storage.conversations.getRepByEmail(ANA);
+    if (!ana) throw new Error('Ana is not installed');
+    await world.storage.conversations.saveRep({ ...ana, upn });
+
+    const week2 = completed(await runWeekly(depsFor(world, book({ 'C-1': upn })), { now: NEXT_MONDAY }));
+    expect(week2.bookChanges.moved).toEqual([]);
+    const [anaCard] = (await world.storage.runs.listRun(week2.runKey)).filter((d) => d.repId === ANA);
+    const rows = weeklyRows(await world.cards.get(`a:conv-${ANA}`, anaCard.activityId ?? ''));
+    // Her own customer, not "New on your list (moved from aruiz@...)".
+    expect(rows.find((r) => r.customerId === 'C-1')?.change).not.toHaveProperty('from');
+    expect((await world.storage.state.get('C-1'))?.state.owner).toBe(ANA);
   });
 });

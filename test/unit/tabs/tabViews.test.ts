@@ -299,7 +299,7 @@ describe('My customers after the feed dropped a customer', () => {
     const still = {
       ...initialState({ customerId: 'C-2', name: 'Blue Door', owner: 'ana@x.example', monthlyValue: 900 }),
     };
-    const rows = customerRows([gone, still], scored, 'ana@x.example');
+    const rows = customerRows([gone, still], scored, ['ana@x.example']);
     expect(rows.find((r) => r.customerId === 'C-1')).toMatchObject({ kind: 'not_in_feed', valueAtRisk: 0 });
     expect(rows.find((r) => r.customerId === 'C-2')?.kind).not.toBe('not_in_feed');
     // Without a scoring to go by (none read), nobody is said to be gone.

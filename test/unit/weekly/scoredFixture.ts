@@ -6,10 +6,11 @@ import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/boo
 
 export const AS_OF = '2026-11-23';
 
-function weekly(customerId: string, from: string, to: string): OrderRow[] {
+/** An order every 7 days from `from` to `to` (inclusive, `YYYY-MM-DD`). */
+export function weekly(customerId: string, from: string, to: string, amount = 250): OrderRow[] {
   const rows: OrderRow[] = [];
   for (let t = Date.parse(from); t <= Date.parse(to); t += 7 * 86_400_000) {
-    rows.push({ customerId, date: new Date(t).toISOString().slice(0, 10), amount: 250 });
+    rows.push({ customerId, date: new Date(t).toISOString().slice(0, 10), amount });
   }
   return rows;
 }

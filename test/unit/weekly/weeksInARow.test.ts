@@ -6,19 +6,13 @@ import type { CustomerState } from '../../../rules/customerState';
 import type { ListChange } from '../../../rules/listChanges';
 import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
+import { weekly } from './scoredFixture';
 
 // Several Mondays planned in a row, each from the states the one before stored (as the weekly run
 // carries them), on a small book whose every order is placed by hand: what each card says is
 // checked against what happened.
 
 const ANA = 'ana@x.com';
-
-function weekly(customerId: string, from: string, to: string): OrderRow[] {
-  const rows: OrderRow[] = [];
-  for (let t = Date.parse(from); t <= Date.parse(to); t += 7 * 86_400_000)
-    rows.push({ customerId, date: new Date(t).toISOString().slice(0, 10), amount: 300 });
-  return rows;
-}
 
 const customers: CustomerRow[] = [
   { id: 'alder', name: 'Alder', owner: ANA, monthlyValue: 1300 },
@@ -29,17 +23,17 @@ const customers: CustomerRow[] = [
 ];
 const orders: OrderRow[] = [
   // Stops after 19 October: slipping from 9 November on, and never back.
-  ...weekly('alder', '2026-06-01', '2026-10-19'),
+  ...weekly('alder', '2026-06-01', '2026-10-19', 300),
   // Stops after 26 October, orders once on Tuesday 10 November, then stops again.
-  ...weekly('birch', '2026-06-01', '2026-10-26'),
+  ...weekly('birch', '2026-06-01', '2026-10-26', 300),
   { customerId: 'birch', date: '2026-11-10', amount: 300 },
   // Orders every Monday throughout.
-  ...weekly('ginkgo', '2026-06-01', '2026-12-14'),
+  ...weekly('ginkgo', '2026-06-01', '2026-12-14', 300),
   // Stops after 26 October; Ana reaches out on Tuesday 10 November (below) and Larch orders on the 12th.
-  ...weekly('larch', '2026-06-01', '2026-10-26'),
+  ...weekly('larch', '2026-06-01', '2026-10-26', 300),
   { customerId: 'larch', date: '2026-11-12', amount: 300 },
   // Stops after 19 October; Ana reaches out on 10 November (paused two weeks) and Cedar never orders.
-  ...weekly('cedar', '2026-06-01', '2026-10-19'),
+  ...weekly('cedar', '2026-06-01', '2026-10-19', 300),
 ];
 
 /** The reps' taps after each Monday's card, as the state rows they leave (before the next run). */
