@@ -111,7 +111,9 @@ export class TableConversationStore implements ConversationStore {
 
   async saveRep(input: RepInput): Promise<Rep> {
     const parsed = parseOrThrow(repSchema, input, 'rep');
-    const rep = parsed.upn === parsed.email ? { ...parsed, upn: '' } : parsed;
+    const rep = await this.withoutTakenAddresses(
+      parsed.upn === parsed.email ? { ...parsed, upn: '' } : parsed,
+    );
     const before = await this.getRepWithEtag(rep.userId);
     await naming(this.endpoint, () => this.client.upsertEntity(repEntity(rep), 'Replace'));
     for (const address of repAddresses(rep))
@@ -205,6 +207,45 @@ export class TableConversationStore implements ConversationStore {
       raw,
       'stored summary channel',
     );
+  }
+
+  /**
+   * One address, one rep: the index row and every check that goes by the stored rep (a tap's owner,
+   * the tabs' rows) must agree on whose it is. A sign-in name is only a second way to find a rep, so
+   * it never takes an address another rep holds as their email (whoever installs last would
+   * otherwise get that rep's card, rows and buttons); a rep's email, as before sign-in names were
+   * kept, is theirs, and another rep's sign-in name equal to it is dropped from that rep. A sign-in
+   * name another account held (an account recreated under the same name) passes to this one.
+   */
+  private async withoutTakenAddresses(rep: Rep): Promise<Rep> {
+    const upnHolder = rep.upn === '' ? null : await this.holderOf(rep.upn, rep.userId);
+    const mine = upnHolder?.email === rep.upn ? { ...rep, upn: '' } : rep;
+    for (const address of repAddresses(mine)) {
+      const holder = address === rep.upn ? upnHolder : await this.holderOf(address, rep.userId);
+      if (holder && holder.upn === address) await this.dropUpn(holder.userId, address);
+    }
+    return mine;
+  }
+
+  /** The other rep the index gives `address` to, when their stored row still claims it. */
+  private async holderOf(address: string, userId: string): Promise<Rep | null> {
+    const index = await this.getEntity(EMAIL, idKey(address));
+    if (!index || typeof index.userId !== 'string' || index.userId === userId) return null;
+    const other = await this.getRep(index.userId);
+    return other && repAddresses(other).includes(address) ? other : null;
+  }
+
+  /** Removes `upn` from a rep's row, unless it changed since it was read (a reinstall decided anew). */
+  private async dropUpn(userId: string, upn: string): Promise<void> {
+    const current = await this.getRepWithEtag(userId);
+    if (!current || current.rep.upn !== upn) return;
+    try {
+      await naming(this.endpoint, () =>
+        this.client.updateEntity(repEntity({ ...current.rep, upn: '' }), 'Replace', { etag: current.etag }),
+      );
+    } catch (err) {
+      if (statusOf(err) !== 412) throw err; // 412: saved meanwhile, by an install that saw this one's index
+    }
   }
 
   private async getRepWithEtag(userId: string): Promise<{ rep: Rep; etag: string } | null> {

@@ -170,3 +170,82 @@ describe('a rep whose stored rows name her both ways', () => {
     expect(team.valueAtRiskByRep.map((r) => r.owner)).toEqual([EMAIL]);
   });
 });
+
+// Two accounts whose addresses collide: Ben's sign-in name is the address Ana's install stored as
+// her email (an address an admin reused, or a mail attribute set by hand). Whoever installs last
+// must not take Ana's card, rows and buttons.
+const BEN_ID = 'aad-ben';
+const BEN_EMAIL = 'ben@contoso.com';
+
+async function installBenSignedInAsAnasEmail(world: WeeklyWorld): Promise<void> {
+  await world.storage.conversations.saveRep({
+    userId: BEN_ID,
+    name: 'Ben',
+    email: BEN_EMAIL,
+    upn: EMAIL,
+    tenantId: 'tenant-1',
+    serviceUrl: world.fake.serviceUrl,
+    reference: {
+      serviceUrl: world.fake.serviceUrl,
+      channelId: 'msteams',
+      conversation: { id: conversationOf(BEN_EMAIL), conversationType: 'personal', isGroup: false },
+      bot: { id: '28:churn-bot', name: 'Churn Predictor' },
+      user: { id: '29:ben', name: 'Ben' },
+    },
+  });
+}
+
+describe("a sign-in name equal to another rep's email", () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('addrclash');
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  const benTaps = (world: WeeklyWorld, customerId: string, runKey: string) =>
+    createActionHandler({
+      stores: { ...world.storage, cards: world.cards },
+      rules: defaultRules(),
+      timeZone: TIME_ZONE,
+      access: { tenantId: 'tenant-1', adminUserIds: [] },
+      clock: () => SEND_TIME,
+    }).submit({
+      actor: { userId: BEN_ID, name: 'Ben', tenantId: 'tenant-1' },
+      value: { action: 'reached_out', customerId, runKey, v: 1 },
+      replyToId: null,
+      conversationId: conversationOf(BEN_EMAIL),
+      conversationKind: 'personal',
+    });
+
+  it('installed after her, does not get her weekly card, her rows or her buttons', async () => {
+    await installAna(world);
+    await installBenSignedInAsAnasEmail(world);
+    expect((await world.storage.conversations.getRepByEmail(EMAIL))?.userId).toBe(ANA_ID);
+
+    const book = slippingBook([EMAIL], { slipping: 2 });
+    const report = completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
+    expect(world.fake.sentTo(conversationOf(EMAIL))).toHaveLength(1);
+    expect(world.fake.sentTo(conversationOf(BEN_EMAIL))).toHaveLength(0);
+    expect((await world.storage.state.get(`${EMAIL}#s0`))?.state.owner).toBe(EMAIL);
+
+    const reply = await benTaps(world, `${EMAIL}#s0`, report.runKey);
+    expect(reply.text).toMatch(/do not know that customer/);
+    expect((await world.storage.state.get(`${EMAIL}#s0`))?.state.lastContact).toBeNull();
+  });
+
+  it('installed before her, loses the address to her install', async () => {
+    await installBenSignedInAsAnasEmail(world);
+    await installAna(world);
+    expect((await world.storage.conversations.getRepByEmail(EMAIL))?.userId).toBe(ANA_ID);
+    expect((await world.storage.conversations.getRep(BEN_ID))?.upn).toBe('');
+
+    const book = slippingBook([EMAIL], { slipping: 2 });
+    const report = completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
+    expect(world.fake.sentTo(conversationOf(BEN_EMAIL))).toHaveLength(0);
+    const reply = await benTaps(world, `${EMAIL}#s0`, report.runKey);
+    expect(reply.text).toMatch(/do not know that customer/);
+    expect((await world.storage.state.get(`${EMAIL}#s0`))?.state.lastContact).toBeNull();
+  });
+});
