@@ -187,7 +187,7 @@ export class ChurnActionHandler implements ActionHandler {
     const current = read.state;
     // Teams always sends the card's message id; without one, the chat and week stand in for it.
     const messageId = cardMessageKey(request.replyToId ?? `chat:${request.conversationId}|${submit.runKey}`);
-    const ctx = this.context(current, actor, '', messageId);
+    const ctx = this.context(current, actor, '', messageId, rep ? repAddresses(rep) : []);
 
     if (submit.action === 'undo') {
       const card = { messageId, shown };
@@ -388,7 +388,7 @@ export class ChurnActionHandler implements ActionHandler {
         text: `Your last action, ${actionWords(target, wording)} on ${target.customerName}, can no longer be undone:${newer}. Nothing was changed.`,
       };
     }
-    const ctx = this.context(read.state, actor, undoKey(target.id), null);
+    const ctx = this.context(read.state, actor, undoKey(target.id), null, rep ? repAddresses(rep) : []);
     const decision = decideUndo(ctx, this.rules, target, isAdmin(actor.userId, this.deps.access));
     if (!decision.ok) return { text: decision.message };
     const result = await commitDecision(this.deps.stores, decision, this.commitOptions());
@@ -553,11 +553,12 @@ export class ChurnActionHandler implements ActionHandler {
     actor: Actor,
     key: string,
     cardMessageId: string | null,
+    addresses: readonly string[],
   ): DecisionContext {
     const now = this.clock();
     return {
       current,
-      actor: { userId: actor.userId, name: actor.name },
+      actor: { userId: actor.userId, name: actor.name, addresses },
       today: localDate(now, this.deps.timeZone),
       timeZone: this.deps.timeZone,
       locale: this.locale,

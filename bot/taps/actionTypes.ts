@@ -14,6 +14,11 @@ export function isRepAction(action: string): action is RepAction {
 export interface ActingUser {
   userId: string;
   name: string;
+  /**
+   * Every address the feed may name the user by (email and sign-in name, lower case): a customer's
+   * rows name one rep either way, so an action taken under any of them was not another rep's.
+   */
+  addresses?: readonly string[];
 }
 
 /** A loss reason a rep may pick: `code` is stored, `label` is shown. */

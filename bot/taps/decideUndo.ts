@@ -116,7 +116,11 @@ export function decideUndo(
   target: AuditRow,
   actorIsAdmin: boolean,
 ): Decision {
-  const takenByPreviousOwner = target.owner.trim().toLowerCase() !== ctx.current.owner.trim().toLowerCase();
+  // Another rep's while they owned the customer: under neither the owner's address now nor any of the
+  // acting rep's (the weekly run rewrites a rep's sign-in name to her email, which is no handover).
+  const ownerThen = target.owner.trim().toLowerCase();
+  const takenByPreviousOwner =
+    ownerThen !== ctx.current.owner.trim().toLowerCase() && !(ctx.actor.addresses ?? []).includes(ownerThen);
   if (
     target.actorId !== ctx.actor.userId &&
     !actorIsAdmin &&

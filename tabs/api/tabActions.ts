@@ -69,6 +69,8 @@ export async function tapInTab(
   user: TabUser,
   customerId: string,
   body: ActionRequestBody,
+  /** Every address of the user's (the token's sign-in name and what their install stored). */
+  addresses: readonly string[] = [user.email],
 ): Promise<TabActionResult> {
   const tenant = checkTenant(user.tenantId, deps.access);
   if (tenant) return { ok: false, status: 403, message: tenant.message };
@@ -91,7 +93,7 @@ export async function tapInTab(
   const now = deps.clock();
   const ctx = (key: string): DecisionContext => ({
     current,
-    actor: { userId: user.userId, name: user.name },
+    actor: { userId: user.userId, name: user.name, addresses },
     today: localDate(now, deps.timeZone),
     timeZone: deps.timeZone,
     // What the tab is told is worded as the card and the chat word it.

@@ -142,7 +142,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
   async function visibleState(
     user: TabUser,
     customerId: string,
-  ): Promise<{ state: CustomerState; as: TabUser }> {
+  ): Promise<{ state: CustomerState; as: TabUser; addresses: readonly string[] }> {
     const [read, addresses] = await Promise.all([
       deps.storage.state.get(customerId),
       seesAll(user) ? [user.email] : addressesOf(user),
@@ -151,7 +151,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       read && (seesAll(user) ? user.email : addresses.find((a) => ownedBy(read.state.owner, [a])));
     // Another rep's customer is answered exactly like a missing one: ids are not probed.
     if (!read || !address) throw new TabApiError(404, 'No such customer of yours.');
-    return { state: read.state, as: { ...user, email: address } };
+    return { state: read.state, as: { ...user, email: address }, addresses };
   }
 
   return {
@@ -234,7 +234,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
 
     async act(user, customerId, body) {
       // Visibility first: a rep acting on another rep's customer learns nothing about it.
-      const { as } = await visibleState(user, customerId);
+      const { as, addresses } = await visibleState(user, customerId);
       const result = await tapInTab(
         {
           state: deps.storage.state,
@@ -250,6 +250,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         as,
         customerId,
         body,
+        addresses,
       );
       if (!result.ok) throw new TabApiError(result.status, result.message);
       const { book, scored } = await books.scored(today());

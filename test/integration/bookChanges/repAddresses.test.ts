@@ -249,3 +249,49 @@ describe("a sign-in name equal to another rep's email", () => {
     expect((await world.storage.state.get(`${EMAIL}#s0`))?.state.lastContact).toBeNull();
   });
 });
+
+describe("an admin's action on a rep's customer once her row names her by her other address", () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('addrundo');
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('stays the admin’s to undo: the rep owned the customer then too, so it is no previous owner’s', async () => {
+    await installAna(world);
+    const id = `${UPN}#s0`;
+    // Stored under her sign-in name (before her install kept it), as the feed named her.
+    await world.storage.state.writeChanged(new Map(), [
+      initialState({ customerId: id, name: 'Slipping 0', owner: UPN, monthlyValue: 500 }),
+    ]);
+    const book = slippingBook([UPN], { slipping: 1 });
+    const tabs = createTabService({
+      storage: world.storage,
+      cards: world.cards,
+      rules: defaultRules(),
+      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+      timeZone: TIME_ZONE,
+      access: { tenantId: '', adminUserIds: ['aad-admin'], managerUserIds: [] },
+      clock: () => SEND_TIME,
+    });
+    const admin: TabUser = {
+      userId: 'aad-admin',
+      name: 'Ada Admin',
+      email: 'ada@contoso.com',
+      tenantId: 't',
+    };
+    await tabs.act(admin, id, { action: 'lost', reason: 'price' });
+    // The weekly run now stores her email where the feed names her sign-in name.
+    completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
+    expect((await world.storage.state.get(id))?.state).toMatchObject({ owner: EMAIL, status: 'lost' });
+
+    const ana: TabUser = { userId: ANA_ID, name: 'Ana Ruiz', email: UPN, tenantId: 'tenant-1' };
+    await expect(tabs.act(ana, id, { action: 'undo' })).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringMatching(/Only Ada Admin or an admin can undo/),
+    });
+    expect((await world.storage.state.get(id))?.state.status).toBe('lost');
+  });
+});
