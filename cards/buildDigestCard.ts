@@ -82,7 +82,9 @@ function viewModel(data: ParsedDigestCardData) {
           dayOfRunKey(data.runKey),
           data.locale,
           !r.outcome,
-          r.contactBy,
+          // Another rep's display name, theirs to set, in the same markdown TextBlock: escaped too
+          // (and never "you" for a name of nothing but control characters).
+          r.contactBy === undefined ? undefined : markdownSafe(r.contactBy, MAX_NAME_CHARS) || 'another rep',
         ),
         flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(r.outcome),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDigestCard } from '../../../cards/buildDigestCard';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
+import { MAX_NAME_CHARS } from '../../../cards/cardModels';
 import { markdownSafe } from '../../../cards/format';
 import { buildMonthlySummaryCard } from '../../../cards/monthlySummaryCard';
 import { computeMonthlySummary } from '../../../jobs/monthly';
@@ -80,6 +81,35 @@ describe('feed text on the cards is never markdown', () => {
     expect(findAll(card, (n) => n.type === 'TextRun').map((n) => n.text)).toContainEqual(
       expect.stringContaining(`(${NAME.slice(0, 20)}`),
     );
+    expect(adaptiveCardErrors(card)).toEqual([]);
+  });
+
+  it("the digest card: the name of another rep who reached out, in the row's sentence", () => {
+    // A display name is the rep's own to set (a guest's, or where the tenant lets users edit theirs).
+    const contactBy = NAME.slice(0, MAX_NAME_CHARS);
+    const card = buildDigestCard({
+      kind: 'digest',
+      runKey: 'daily-2026-11-27',
+      rows: [
+        {
+          customerId: 'cust-001',
+          name: 'Greenfield Cafe',
+          monthlyValue: 1200,
+          reason: { kind: 'silent', contactOn: '2026-10-27', days: 31 },
+          contactBy,
+        },
+        {
+          customerId: 'cust-002',
+          name: 'Harbor Bistro',
+          monthlyValue: 640,
+          reason: { kind: 'no_order', contactOn: '2026-11-20', days: 7 },
+          contactBy,
+        },
+      ],
+      lossReasons: LOSS_REASONS,
+      quietReason: 'went_quiet',
+    });
+    expectEscaped(card, 2);
     expect(adaptiveCardErrors(card)).toEqual([]);
   });
 
