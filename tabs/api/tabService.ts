@@ -117,8 +117,14 @@ export function createTabService(deps: TabServiceDeps): TabService {
    * card: the tabs show them the same customers.
    */
   async function addressesOf(user: TabUser): Promise<string[]> {
-    const rep = await deps.storage.conversations.getRep(user.userId);
-    return [...new Set([user.email, ...(rep ? repAddresses(rep) : [])])];
+    const [rep, holder] = await Promise.all([
+      deps.storage.conversations.getRep(user.userId),
+      deps.storage.conversations.getRepByEmail(user.email),
+    ]);
+    // A sign-in name that is another installed rep's email names that rep in the feed, not this
+    // user (the install never gives it to them either): their customers stay theirs here too.
+    const othersEmail = holder !== null && holder.userId !== user.userId && holder.email === user.email;
+    return [...new Set([...(othersEmail ? [] : [user.email]), ...(rep ? repAddresses(rep) : [])])];
   }
   /**
    * Every address of the rep `address` names, for matching stored rows and audit rows: the weekly run

@@ -235,6 +235,34 @@ describe("a sign-in name equal to another rep's email", () => {
     expect((await world.storage.state.get(`${EMAIL}#s0`))?.state.lastContact).toBeNull();
   });
 
+  it('signed in to the tabs, does not see or act on her customers (with or without his install)', async () => {
+    await installAna(world);
+    const book = slippingBook([EMAIL], { slipping: 2 });
+    completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
+    const tabs = createTabService({
+      storage: world.storage,
+      cards: world.cards,
+      rules: defaultRules(),
+      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+      timeZone: TIME_ZONE,
+      access: { tenantId: '', adminUserIds: [], managerUserIds: [] },
+      clock: () => SEND_TIME,
+    });
+    const ben: TabUser = { userId: BEN_ID, name: 'Ben', email: EMAIL, tenantId: 'tenant-1' };
+    for (const installed of [false, true]) {
+      if (installed) await installBenSignedInAsAnasEmail(world);
+      expect((await tabs.customers(ben)).customers).toEqual([]);
+      await expect(tabs.customer(ben, `${EMAIL}#s0`)).rejects.toMatchObject({ status: 404 });
+      await expect(tabs.act(ben, `${EMAIL}#s0`, { action: 'reached_out' })).rejects.toMatchObject({
+        status: 404,
+      });
+      expect((await tabs.team(ben, { rep: null, month: null })).valueAtRiskByRep).toEqual([]);
+    }
+    // Ana still sees hers.
+    const ana: TabUser = { userId: ANA_ID, name: 'Ana Ruiz', email: UPN, tenantId: 'tenant-1' };
+    expect((await tabs.customers(ana)).customers).toHaveLength(3);
+  });
+
   it('installed before her, loses the address to her install', async () => {
     await installBenSignedInAsAnasEmail(world);
     await installAna(world);
