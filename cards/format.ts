@@ -68,6 +68,19 @@ export function markdownSafe(text: string, max: number): string {
     );
 }
 
+// A bot chat reply is a whole message, not a card's name column: the cap only bounds a pathological
+// value, and is longer than any real name or note.
+const CHAT_TEXT_MAX = 200;
+
+/**
+ * Text from the feed or from people (a customer's name, a rep's display name, a note) in a bot chat
+ * reply, which Teams renders as markdown too: escaped as on the cards, so a name cannot put a link
+ * or emphasis in another rep's chat.
+ */
+export function chatSafe(text: string): string {
+  return markdownSafe(text, CHAT_TEXT_MAX);
+}
+
 /** `text` cut to `max` characters with an ellipsis, so one long field cannot blow the card's size. */
 export function truncate(text: string, max: number): string {
   const trimmed = text.trim();

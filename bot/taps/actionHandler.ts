@@ -1,6 +1,7 @@
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import { type ParsedSubmit, parseCardSubmit } from '../../cards/cardSubmit';
+import { chatSafe } from '../../cards/format';
 import { outcomeOnCard, renderRepCard, withOutcome } from '../../cards/renderCard';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
@@ -171,7 +172,7 @@ export class ChurnActionHandler implements ActionHandler {
       authoriseOnCustomer(
         { userId: actor.userId, email: rep?.email || null, upn: rep?.upn || null },
         read.state.owner,
-        read.state.name,
+        chatSafe(read.state.name),
         this.deps.access,
       );
     if (!read || !auth?.ok) {
@@ -215,7 +216,7 @@ export class ChurnActionHandler implements ActionHandler {
     if (open) {
       if (open.action !== submit.action) {
         return {
-          text: `${current.name} is already marked ${actionWords(open, ctx)} on this card. Tap Undo first to change it.`,
+          text: `${chatSafe(current.name)} is already marked ${actionWords(open, ctx)} on this card. Tap Undo first to change it.`,
         };
       }
       // The same button again (a double tap, or a retry after a failure): finish it, change nothing twice.
@@ -247,7 +248,7 @@ export class ChurnActionHandler implements ActionHandler {
   ): Promise<BotReply> {
     const { row } = result;
     if (result.kind === 'undone') {
-      return { text: `${row.customerName}: that was already undone. Nothing was changed.` };
+      return { text: `${chatSafe(row.customerName)}: that was already undone. Nothing was changed.` };
     }
     if (result.kind === 'superseded') {
       return { text: supersededWords(result, request.actor.userId, this.dateWording()) };
@@ -259,11 +260,13 @@ export class ChurnActionHandler implements ActionHandler {
         winner && winner.id !== row.id
           ? winner.actorId === request.actor.userId
             ? 'You'
-            : winner.actorName || 'Someone else'
+            : chatSafe(winner.actorName) || 'Someone else'
           : 'Someone else';
       const again = await this.act(request, parsed, attempt + 1);
       if (again.updateCard) return again;
-      return { text: `${who} changed ${row.customerName} at the same moment. ${again.text ?? ''}`.trim() };
+      return {
+        text: `${who} changed ${chatSafe(row.customerName)} at the same moment. ${again.text ?? ''}`.trim(),
+      };
     }
     const outcome = row.action === 'undo' ? null : outcomeOfRow(row, this.deps.timeZone);
     const [card] = await Promise.all([
@@ -274,7 +277,7 @@ export class ChurnActionHandler implements ActionHandler {
     ]);
     if (card) return { updateCard: card };
     const done = row.action === 'undo' ? 'Undone' : `Recorded ${actionName(row.action)}`;
-    return { text: `${done}: ${row.customerName}.` };
+    return { text: `${done}: ${chatSafe(row.customerName)}.` };
   }
 
   /**
@@ -374,7 +377,7 @@ export class ChurnActionHandler implements ActionHandler {
     const auth = authoriseOnCustomer(
       { userId: actor.userId, email: rep?.email || null, upn: rep?.upn || null },
       read.state.owner,
-      read.state.name,
+      chatSafe(read.state.name),
       this.deps.access,
     );
     if (!auth.ok) return { text: movedToAnotherRep(read.state.name, read.state.owner) };
@@ -382,10 +385,10 @@ export class ChurnActionHandler implements ActionHandler {
     const wording = this.dateWording();
     if (!latest || latest.id !== target.id) {
       const newer = latest
-        ? ` since then ${latest.actorName || 'someone'} recorded ${actionWords(latest, wording)}`
+        ? ` since then ${chatSafe(latest.actorName) || 'someone'} recorded ${actionWords(latest, wording)}`
         : '';
       return {
-        text: `Your last action, ${actionWords(target, wording)} on ${target.customerName}, can no longer be undone:${newer}. Nothing was changed.`,
+        text: `Your last action, ${actionWords(target, wording)} on ${chatSafe(target.customerName)}, can no longer be undone:${newer}. Nothing was changed.`,
       };
     }
     const ctx = this.context(read.state, actor, undoKey(target.id), null, rep ? repAddresses(rep) : []);
@@ -407,7 +410,7 @@ export class ChurnActionHandler implements ActionHandler {
       );
     }
     return {
-      text: `Undone: ${actionWords(target, wording)} on ${target.customerName}. It is back as it was before.`,
+      text: `Undone: ${actionWords(target, wording)} on ${chatSafe(target.customerName)}. It is back as it was before.`,
     };
   }
 
@@ -463,7 +466,7 @@ export class ChurnActionHandler implements ActionHandler {
     // (an alias, a typo) would otherwise keep their whole book off their list without a word.
     if (!owners.has(owner)) {
       return {
-        text: `No customer in the order feed has you (${addresses.join(' or ') || owner}) as their owner, so you have no list. If some are yours, ask an admin to check the owner column of the customers export.`,
+        text: `No customer in the order feed has you (${chatSafe(addresses.join(' or ') || owner)}) as their owner, so you have no list. If some are yours, ask an admin to check the owner column of the customers export.`,
       };
     }
     const week: RepWeek = weeks.find((w) => w.owner === owner) ?? {
@@ -562,6 +565,8 @@ export class ChurnActionHandler implements ActionHandler {
       today: localDate(now, this.deps.timeZone),
       timeZone: this.deps.timeZone,
       locale: this.locale,
+      // Teams renders the bot's replies as markdown: names from the feed and from Teams are escaped.
+      showText: chatSafe,
       currency: this.deps.cardFormat?.currency ?? 'USD',
       at: now.toISOString(),
       key,
@@ -571,7 +576,7 @@ export class ChurnActionHandler implements ActionHandler {
 
   /** How this answer words dates: the team's zone, the cards' locale, and today. */
   private dateWording(): DateWording {
-    return dateWording(this.clock(), this.deps.timeZone, this.locale);
+    return dateWording(this.clock(), this.deps.timeZone, this.locale, chatSafe);
   }
 
   private commitOptions() {

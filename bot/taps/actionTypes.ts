@@ -87,6 +87,8 @@ export interface DecisionContext {
   timeZone: string;
   /** BCP 47 locale of dates in messages, as the cards word them; default en-US. */
   locale?: string;
+  /** How feed and user text goes into messages: escaped for the bot's markdown chat (see DateWording). */
+  showText?: (text: string) => string;
   /** ISO 4217 currency of amounts in messages, as the cards show them; default USD. */
   currency?: string;
   /** The moment of the action, ISO 8601 (the audit row's `at`). */

@@ -21,11 +21,27 @@ export interface DateWording {
   timeZone: string;
   locale?: string;
   today: string;
+  /**
+   * How text from the feed or from people (customer names, reps' names) is put into the words. The
+   * bot's chat renders markdown, so it escapes them (`chatSafe`); missing, they go in as typed, as
+   * the tab needs: it shows its messages as text, where an escape would show as a backslash.
+   */
+  showText?: (text: string) => string;
 }
 
 /** The DateWording of the instant `now`. */
-export function dateWording(now: Date, timeZone: string, locale?: string): DateWording {
-  return { timeZone, locale, today: localDate(now, timeZone) };
+export function dateWording(
+  now: Date,
+  timeZone: string,
+  locale?: string,
+  showText?: (text: string) => string,
+): DateWording {
+  return { timeZone, locale, today: localDate(now, timeZone), ...(showText ? { showText } : {}) };
+}
+
+/** Feed or user text as `wording` puts it into words (see DateWording's `showText`). */
+export function userText(text: string, wording: Pick<DateWording, 'showText'>): string {
+  return wording.showText ? wording.showText(text) : text;
 }
 
 /** The team's day of an instant, as the cards word dates: `Tue 24 Nov`, or `Tue 24 Nov 2025` from another year. */
@@ -71,12 +87,17 @@ export function supersededWords(
   wording: DateWording,
 ): string {
   const { row, by } = result;
-  const who = by ? (by.actorId === viewerId ? 'You' : by.actorName.trim() || 'Someone else') : null;
+  const who = by
+    ? by.actorId === viewerId
+      ? 'You'
+      : userText(by.actorName.trim(), wording) || 'Someone else'
+    : null;
+  const name = userText(row.customerName, wording);
   if (by && result.same) {
-    return `${who} already marked ${row.customerName} ${actionName(by.action)} at ${clockTime(by.at, wording.timeZone)}. Nothing was changed.`;
+    return `${who} already marked ${name} ${actionName(by.action)} at ${clockTime(by.at, wording.timeZone)}. Nothing was changed.`;
   }
   const since = by
     ? `since then ${who} recorded ${actionWords(by, wording)}`
-    : `someone else changed ${row.customerName} since`;
-  return `${row.customerName} was not marked ${actionName(row.action)}: ${since}. Nothing was changed.`;
+    : `someone else changed ${name} since`;
+  return `${name} was not marked ${actionName(row.action)}: ${since}. Nothing was changed.`;
 }

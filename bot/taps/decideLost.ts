@@ -12,7 +12,7 @@ export function decideLost(
   rules: ActionRules,
   inputs: { reason?: string; note?: string },
 ): Decision {
-  const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale);
+  const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale, ctx.showText);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
   const reason = inputs.reason?.trim() ?? '';
   if (!rules.lossReasons.some((r) => r.code === reason)) {

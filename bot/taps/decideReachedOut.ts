@@ -1,6 +1,7 @@
 import { localDate } from '../../rules/calendar';
 import type { AuditRow } from '../../storage/auditRow';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
+import { userText } from './actionWords';
 import { undoneIds } from './auditHistory';
 import { staleReason } from './staleReason';
 
@@ -19,14 +20,17 @@ export function contactToday(history: readonly AuditRow[], today: string, timeZo
 
 /** Reached out: lastContact = today (the pause window starts); the score is not touched. */
 export function decideReachedOut(ctx: DecisionContext, rules: ActionRules): Decision {
-  const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale);
+  const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale, ctx.showText);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
   const earlier = ctx.history ? contactToday(ctx.history, ctx.today, ctx.timeZone) : null;
   if (earlier) {
-    const who = earlier.actorId === ctx.actor.userId ? 'you' : earlier.actorName.trim() || 'someone else';
+    const who =
+      earlier.actorId === ctx.actor.userId
+        ? 'you'
+        : userText(earlier.actorName.trim(), ctx) || 'someone else';
     return refuse(
       'stale',
-      `${ctx.current.name} was already marked reached out today by ${who}. Nothing was changed.`,
+      `${userText(ctx.current.name, ctx)} was already marked reached out today by ${who}. Nothing was changed.`,
     );
   }
   return {

@@ -7,7 +7,7 @@ import { staleReason } from './staleReason';
  * are not touched: a snooze is about the reminders, not the risk).
  */
 export function decideSnooze(ctx: DecisionContext, rules: ActionRules): Decision {
-  const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale);
+  const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale, ctx.showText);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
   const until = isoOfDay(dayOf(ctx.today) + rules.snoozeDays);
   return {

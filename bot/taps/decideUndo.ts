@@ -11,7 +11,7 @@ import {
   type RepAction,
   refuse,
 } from './actionTypes';
-import { actionWords, type DateWording } from './actionWords';
+import { actionWords, type DateWording, userText } from './actionWords';
 import { latestOpenAction, undoneIds } from './auditHistory';
 import { outcomeOfRow, sameOutcome } from './cardOutcome';
 
@@ -75,7 +75,7 @@ export function selectUndoTarget(
   const shown = card && shownRow(history, card, wording.timeZone);
   const undoneRow = shown ? history.find((r) => r.action === 'undo' && r.undoes === shown.id) : undefined;
   if (!latest) {
-    const message = `There is nothing to undo on ${customerName}.`;
+    const message = `There is nothing to undo on ${userText(customerName, wording)}.`;
     return { ok: false, message, gone: true, undo: undoneRow ?? null };
   }
   if (card === null || shown?.id === latest.id || latest.cardMessageId === card.messageId)
@@ -83,7 +83,7 @@ export function selectUndoTarget(
   // A row the product wrote by itself (marked lost after silence) belongs to no card: the Undo
   // beside it on the digest reverses it.
   if (isSystemActor(latest.actorId) && latest.cardMessageId === null) return { ok: true, target: latest };
-  const only = `The latest action on ${customerName} is ${actionWords(latest, wording)} by ${latest.actorName}; only that one can be undone.`;
+  const only = `The latest action on ${userText(customerName, wording)} is ${actionWords(latest, wording)} by ${userText(latest.actorName, wording)}; only that one can be undone.`;
   const gone = shown !== undefined && shown !== null && undoneIds(history).has(shown.id);
   return { ok: false, message: only, gone, undo: gone ? (undoneRow ?? null) : null };
 }
@@ -129,7 +129,7 @@ export function decideUndo(
   ) {
     return refuse(
       'not_allowed',
-      `Only ${target.actorName || 'the person who did it'} or an admin can undo ${actionWords(target, ctx)} on ${ctx.current.name}.`,
+      `Only ${userText(target.actorName, ctx) || 'the person who did it'} or an admin can undo ${actionWords(target, ctx)} on ${userText(ctx.current.name, ctx)}.`,
     );
   }
   if (target.customerId !== ctx.current.customerId) {

@@ -85,7 +85,7 @@ export function decideWonBack(
   rules: ActionRules,
   valueInput: string | null | undefined,
 ): Decision {
-  const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale);
+  const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale, ctx.showText);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
   const read = readWonBackValue(valueInput, ctx.current.monthlyValue, rules, {
     currency: ctx.currency ?? 'USD',

@@ -1,4 +1,5 @@
 /** The fixed sentences the bot answers with. */
+import { chatSafe } from '../../cards/format';
 
 export const HELP_TEXT = [
   'I tell you every week which of your customers are slipping. In this chat you can type:',
@@ -12,7 +13,8 @@ export const HELP_TEXT = [
 /** Help, prefixed with what was not understood. */
 export function helpFor(unrecognised: string | undefined): string {
   if (unrecognised === undefined || unrecognised === '') return HELP_TEXT;
-  const shown = unrecognised.length > 60 ? `${unrecognised.slice(0, 59)}…` : unrecognised;
+  // Echoed into a markdown reply: escaped, so it reads as typed.
+  const shown = chatSafe(unrecognised.length > 60 ? `${unrecognised.slice(0, 59)}…` : unrecognised);
   return `I did not get "${shown}".\n\n${HELP_TEXT}`;
 }
 
@@ -28,7 +30,7 @@ export const UNKNOWN_CUSTOMER =
  * hand the call to.
  */
 export function movedToAnotherRep(customerName: string, owner: string): string {
-  return `${customerName} is now with ${owner}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`;
+  return `${chatSafe(customerName)} is now with ${chatSafe(owner)}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`;
 }
 
 export const PERSONAL_ONLY = 'Type that in our 1:1 chat: your list and actions are yours alone.';

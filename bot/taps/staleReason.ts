@@ -19,21 +19,27 @@ export function wonBackThisCycle(state: CustomerState): boolean {
 /**
  * Why a card action on this customer would contradict what is already recorded (lost, or won back
  * in this cycle), in words; null when the card is not stale. A loss can be years old: its date
- * carries the year when it is not the year of `today` (`YYYY-MM-DD`, the team's).
+ * carries the year when it is not the year of `today` (`YYYY-MM-DD`, the team's). `showText` puts the
+ * customer's name and the reason into the words (escaped for the bot's chat; as typed by default).
  */
 export function staleReason(
   state: CustomerState,
   reasons: readonly LossReason[],
   today: string,
   locale = 'en-US',
+  showText: (text: string) => string = (text) => text,
 ): string | null {
   const date = (isoDate: string) => formatDateNear(isoDate, today, locale);
+  const name = showText(state.name);
   if (state.status === 'lost') {
-    const reason = state.lostReason ? lossReasonLabel(state.lostReason, reasons) : 'no reason given';
+    // A stored code the rules no longer list is shown as it was stored: escaped like the name.
+    const reason = state.lostReason
+      ? showText(lossReasonLabel(state.lostReason, reasons))
+      : 'no reason given';
     const words = state.lostAt ? `${reason}, on ${date(state.lostAt)}` : reason;
-    return `${state.name} is already marked lost (${words}).`;
+    return `${name} is already marked lost (${words}).`;
   }
   if (wonBackThisCycle(state) && state.wonBackAt !== null)
-    return `${state.name} was already won back on ${date(state.wonBackAt)}.`;
+    return `${name} was already won back on ${date(state.wonBackAt)}.`;
   return null;
 }
