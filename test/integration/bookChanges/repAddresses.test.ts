@@ -24,23 +24,36 @@ const EMAIL = 'ana.ruiz@contoso.com';
 const UPN = 'aruiz@contoso.onmicrosoft.com';
 const ANA_ID = 'aad-ana';
 
-async function installAna(world: WeeklyWorld): Promise<void> {
+/** Installs a rep in their personal chat, as the bot's install does: roster email and sign-in name both stored. */
+async function installRep(
+  world: WeeklyWorld,
+  rep: { userId: string; name: string; email: string; upn: string; teamsId: string },
+): Promise<void> {
   await world.storage.conversations.saveRep({
-    userId: ANA_ID,
-    name: 'Ana Ruiz',
-    email: EMAIL,
-    upn: 'ARuiz@contoso.onmicrosoft.com',
+    userId: rep.userId,
+    name: rep.name,
+    email: rep.email,
+    upn: rep.upn,
     tenantId: 'tenant-1',
     serviceUrl: world.fake.serviceUrl,
     reference: {
       serviceUrl: world.fake.serviceUrl,
       channelId: 'msteams',
-      conversation: { id: conversationOf(EMAIL), conversationType: 'personal', isGroup: false },
+      conversation: { id: conversationOf(rep.email), conversationType: 'personal', isGroup: false },
       bot: { id: '28:churn-bot', name: 'Churn Predictor' },
-      user: { id: '29:ana', name: 'Ana Ruiz' },
+      user: { id: rep.teamsId, name: rep.name },
     },
   });
 }
+
+const installAna = (world: WeeklyWorld) =>
+  installRep(world, {
+    userId: ANA_ID,
+    name: 'Ana Ruiz',
+    email: EMAIL,
+    upn: 'ARuiz@contoso.onmicrosoft.com',
+    teamsId: '29:ana',
+  });
 
 describe('a rep named in the feed by their email or by their sign-in name', () => {
   let world: WeeklyWorld;
@@ -177,23 +190,8 @@ describe('a rep whose stored rows name her both ways', () => {
 const BEN_ID = 'aad-ben';
 const BEN_EMAIL = 'ben@contoso.com';
 
-async function installBenSignedInAsAnasEmail(world: WeeklyWorld): Promise<void> {
-  await world.storage.conversations.saveRep({
-    userId: BEN_ID,
-    name: 'Ben',
-    email: BEN_EMAIL,
-    upn: EMAIL,
-    tenantId: 'tenant-1',
-    serviceUrl: world.fake.serviceUrl,
-    reference: {
-      serviceUrl: world.fake.serviceUrl,
-      channelId: 'msteams',
-      conversation: { id: conversationOf(BEN_EMAIL), conversationType: 'personal', isGroup: false },
-      bot: { id: '28:churn-bot', name: 'Churn Predictor' },
-      user: { id: '29:ben', name: 'Ben' },
-    },
-  });
-}
+const installBenSignedInAsAnasEmail = (world: WeeklyWorld) =>
+  installRep(world, { userId: BEN_ID, name: 'Ben', email: BEN_EMAIL, upn: EMAIL, teamsId: '29:ben' });
 
 describe("a sign-in name equal to another rep's email", () => {
   let world: WeeklyWorld;
