@@ -259,3 +259,43 @@ export async function saveCard(
     now: NOW,
   });
 }
+
+/** The chat with the real bot that a test drives: its host, the fake connector, and a rep's ways in. */
+export interface ActionChat {
+  connector: Awaited<ReturnType<typeof startConnector>>;
+  host: Awaited<ReturnType<typeof startActionBotHost>>;
+  /** Every text reply so far, oldest first. */
+  texts(): string[];
+  lastText(): string;
+  /** A tap on a card (by default card-1) as `user`; resolves with the HTTP status. */
+  tapAs(user: typeof ANA, value: Record<string, unknown>, replyToId?: string): Promise<number>;
+  /** A message typed by `user` in their chat. */
+  say(user: typeof ANA, text: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The real bot over `storage` and `cards` behind the local host, replying to a fake connector. */
+export async function startActionChat(
+  storage: Storage,
+  cards: TableCardStore,
+  overrides: Partial<ActionHandlerDeps> = {},
+): Promise<ActionChat> {
+  const connector = await startConnector();
+  const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards };
+  const host = await startActionBotHost(storage, handlerDeps(stores, overrides));
+  const texts = () =>
+    connector.sent.filter((s) => s.method === 'POST' && s.body.text).map((s) => s.body.text ?? '');
+  return {
+    connector,
+    host,
+    texts,
+    lastText: () => texts().at(-1) ?? '',
+    tapAs: (user, value, replyToId = 'card-1') =>
+      post(host.host.url, submitActivity(connector.url, user, value, { replyToId })),
+    say: (user, text) => post(host.host.url, textActivity(connector.url, user, text)),
+    async close() {
+      await host.host.close();
+      await connector.close();
+    },
+  };
+}

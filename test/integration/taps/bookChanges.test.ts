@@ -6,20 +6,16 @@ import type { TableCardStore } from '../../../storage/cardStore';
 import { texts } from '../../unit/cards/cardWalk';
 import { slipBook } from '../../unit/weekly/scoredFixture';
 import {
+  type ActionChat,
   ANA,
   BEN,
   customer,
-  handlerDeps,
   openActionStorage,
-  post,
   saveCard,
   seed,
-  startActionBotHost,
-  startConnector,
-  submitActivity,
+  startActionChat,
   TODAY,
   tap,
-  textActivity,
 } from './actionHarness';
 
 // The book changes under the product between weeks: a customer on last week's card is moved to
@@ -30,11 +26,10 @@ const greenfield = customer('cust-1', { name: 'Greenfield Cafe' });
 describe('a customer reassigned after the card went out', () => {
   let storage: Storage;
   let cards: TableCardStore;
-  let connector: Awaited<ReturnType<typeof startConnector>>;
-  let host: Awaited<ReturnType<typeof startActionBotHost>>;
-  const lastText = () => connector.sent.filter((s) => s.method === 'POST' && s.body.text).at(-1)?.body.text;
+  let chat: ActionChat;
+  const lastText = () => chat.lastText();
   const tapAs = (user: typeof ANA, value: Record<string, unknown>, replyToId = 'card-1') =>
-    post(host.host.url, submitActivity(connector.url, user, value, { replyToId }));
+    chat.tapAs(user, value, replyToId);
 
   beforeEach(async () => {
     ({ storage, cards } = await openActionStorage('moved'));
@@ -42,18 +37,10 @@ describe('a customer reassigned after the card went out', () => {
     // weekly run wrote the new owner on the state row.
     await seed(storage, [{ ...greenfield, owner: BEN.email }]);
     await saveCard(cards, 'card-1', ANA, [greenfield]);
-    connector = await startConnector();
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
-    host = await startActionBotHost(storage, handlerDeps(stores));
+    chat = await startActionChat(storage, cards);
   });
   afterEach(async () => {
-    await host.host.close();
-    await connector.close();
+    await chat.close();
   });
 
   it('the old rep tapping their own card is told the customer moved, not that the customer is unknown', async () => {
@@ -84,8 +71,7 @@ describe('a customer reassigned after the card went out', () => {
 describe('list after the feed moved a customer, before the weekly run stored the move', () => {
   let storage: Storage;
   let cards: TableCardStore;
-  let connector: Awaited<ReturnType<typeof startConnector>>;
-  let host: Awaited<ReturnType<typeof startActionBotHost>>;
+  let chat: ActionChat;
 
   beforeEach(async () => {
     ({ storage, cards } = await openActionStorage('movedlist'));
@@ -96,31 +82,21 @@ describe('list after the feed moved a customer, before the weekly run stored the
       { id: 'cust-1', name: 'Greenfield Cafe', owner: BEN.email, monthlyValue: 1200, slip: true },
       { id: 'cust-9', name: 'Other Shop', owner: ANA.email, monthlyValue: 100, slip: false },
     ]);
-    connector = await startConnector();
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
-    const listsNow = listsNowFrom(async () => ({ book }), defaultRules());
-    host = await startActionBotHost(storage, handlerDeps(stores, { listsNow }));
+    chat = await startActionChat(storage, cards, {
+      listsNow: listsNowFrom(async () => ({ book }), defaultRules()),
+    });
   });
   afterEach(async () => {
-    await host.host.close();
-    await connector.close();
+    await chat.close();
   });
 
   it('the new owner’s list shows the customer and its buttons work for them; the old card says where it went', async () => {
-    await post(host.host.url, textActivity(connector.url, BEN, 'list'));
-    const listed = connector.sent.filter((s) => s.method === 'POST').at(-1);
+    await chat.say(BEN, 'list');
+    const listed = chat.connector.sent.filter((s) => s.method === 'POST').at(-1);
     expect(texts(listed?.body.attachments?.[0]?.content)).toContain('Greenfield Cafe');
-    const listCard = `reply-${connector.sent.length}`;
+    const listCard = `reply-${chat.connector.sent.length}`;
 
-    await post(
-      host.host.url,
-      submitActivity(connector.url, BEN, tap.reachedOut('cust-1'), { replyToId: listCard }),
-    );
+    await chat.tapAs(BEN, tap.reachedOut('cust-1'), listCard);
     const [row] = await storage.audit.latestForCustomer('cust-1', { limit: 10 });
     expect(row).toMatchObject({ action: 'reached_out', actorId: BEN.userId, owner: BEN.email });
     expect((await storage.state.get('cust-1'))?.state).toMatchObject({
@@ -128,8 +104,8 @@ describe('list after the feed moved a customer, before the weekly run stored the
       lastContact: TODAY,
     });
 
-    await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-1', 'price')));
-    expect(connector.sent.filter((s) => s.method === 'POST' && s.body.text).at(-1)?.body.text).toBe(
+    await chat.tapAs(ANA, tap.lost('cust-1', 'price'));
+    expect(chat.lastText()).toBe(
       `Greenfield Cafe is now with ${BEN.email}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
     );
   });
@@ -138,34 +114,25 @@ describe('list after the feed moved a customer, before the weekly run stored the
 describe('an action taken before the customer moved to another rep', () => {
   let storage: Storage;
   let cards: TableCardStore;
-  let connector: Awaited<ReturnType<typeof startConnector>>;
-  let host: Awaited<ReturnType<typeof startActionBotHost>>;
+  let chat: ActionChat;
 
   beforeEach(async () => {
     ({ storage, cards } = await openActionStorage('movedundo'));
     await seed(storage, [greenfield]);
     await saveCard(cards, 'card-1', ANA, [greenfield]);
-    connector = await startConnector();
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
-    host = await startActionBotHost(storage, handlerDeps(stores));
+    chat = await startActionChat(storage, cards);
   });
   afterEach(async () => {
-    await host.host.close();
-    await connector.close();
+    await chat.close();
   });
 
   it('is no longer the old rep’s to undo by typing undo: the customer is the new rep’s now', async () => {
-    await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-1', 'price')));
+    await chat.tapAs(ANA, tap.lost('cust-1', 'price'));
     expect((await storage.state.get('cust-1'))?.state.status).toBe('lost');
     // The weekly run stored the feed's new owner.
     await storage.state.update('cust-1', (s) => s && { ...s, owner: BEN.email });
-    await post(host.host.url, textActivity(connector.url, ANA, 'undo'));
-    expect(connector.sent.filter((s) => s.method === 'POST' && s.body.text).at(-1)?.body.text).toBe(
+    await chat.say(ANA, 'undo');
+    expect(chat.lastText()).toBe(
       `Greenfield Cafe is now with ${BEN.email}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
     );
     expect((await storage.state.get('cust-1'))?.state.status).toBe('lost');

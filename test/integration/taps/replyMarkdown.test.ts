@@ -2,20 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../../storage';
 import type { TableCardStore } from '../../../storage/cardStore';
 import {
+  type ActionChat,
   ADMIN,
   ANA,
   BEN,
   customer,
-  handlerDeps,
   openActionStorage,
-  post,
   saveCard,
   seed,
-  startActionBotHost,
-  startConnector,
-  submitActivity,
+  startActionChat,
   tap,
-  textActivity,
 } from './actionHarness';
 
 // Teams renders the bot's chat replies as markdown. A customer's name comes from the order feed and
@@ -36,15 +32,12 @@ const bensEvil = customer('cust-3', { name: EVIL_CUSTOMER, owner: BEN.email });
 describe('chat replies escape feed and people’s text', () => {
   let storage: Storage;
   let cards: TableCardStore;
-  let connector: Awaited<ReturnType<typeof startConnector>>;
-  let host: Awaited<ReturnType<typeof startActionBotHost>>;
-  const texts = () =>
-    connector.sent.filter((s) => s.method === 'POST' && s.body.text).map((s) => s.body.text ?? '');
-  const lastText = () => texts().at(-1) ?? '';
+  let chat: ActionChat;
+  const texts = () => chat.texts();
+  const lastText = () => chat.lastText();
   const tapAs = (user: typeof ANA, value: Record<string, unknown>, replyToId = 'card-1') =>
-    post(host.host.url, submitActivity(connector.url, user, value, { replyToId }));
-  const say = (user: typeof ANA, text: string) =>
-    post(host.host.url, textActivity(connector.url, user, text));
+    chat.tapAs(user, value, replyToId);
+  const say = (user: typeof ANA, text: string) => chat.say(user, text);
 
   beforeEach(async () => {
     ({ storage, cards } = await openActionStorage('mdreply'));
@@ -52,18 +45,10 @@ describe('chat replies escape feed and people’s text', () => {
     await seed(storage, [evil, bensEvil], [ANA, BEN, mallory]);
     await saveCard(cards, 'card-1', ANA, []);
     await saveCard(cards, 'card-2', mallory, [evil]);
-    connector = await startConnector();
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
-    host = await startActionBotHost(storage, handlerDeps(stores));
+    chat = await startActionChat(storage, cards);
   });
   afterEach(async () => {
-    await host.host.close();
-    await connector.close();
+    await chat.close();
     // Every reply of every test: no live link, whatever path it took.
     for (const text of texts()) expect(text).not.toMatch(LIVE_LINK);
   });
