@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import type { Book } from '../../../rules/book';
 import { initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { createTabService } from '../../../tabs/api/tabService';
@@ -43,6 +44,19 @@ async function installRep(
       bot: { id: '28:churn-bot', name: 'Churn Predictor' },
       user: { id: rep.teamsId, name: rep.name },
     },
+  });
+}
+
+/** The tabs' service over the world's storage, reading `book` as the feed, on the run's day. */
+function tabsFor(world: WeeklyWorld, book: Book, adminUserIds: string[] = []) {
+  return createTabService({
+    storage: world.storage,
+    cards: world.cards,
+    rules: defaultRules(),
+    readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+    timeZone: TIME_ZONE,
+    access: { tenantId: '', adminUserIds, managerUserIds: [] },
+    clock: () => SEND_TIME,
   });
 }
 
@@ -109,15 +123,7 @@ describe('a rep named in the feed by their email or by their sign-in name', () =
     await installAna(world);
     const book = slippingBook([EMAIL], { slipping: 2 });
     completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
-    const tabs = createTabService({
-      storage: world.storage,
-      cards: world.cards,
-      rules: defaultRules(),
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      timeZone: TIME_ZONE,
-      access: { tenantId: '', adminUserIds: [], managerUserIds: [] },
-      clock: () => SEND_TIME,
-    });
+    const tabs = tabsFor(world, book);
     // The token names the rep by their sign-in name only.
     const ana: TabUser = { userId: ANA_ID, name: 'Ana Ruiz', email: UPN, tenantId: 'tenant-1' };
     const mine = await tabs.customers(ana);
@@ -164,15 +170,7 @@ describe('a rep whose stored rows name her both ways', () => {
     ]);
     const book = slippingBook([EMAIL], { slipping: 1 });
     completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
-    const tabs = createTabService({
-      storage: world.storage,
-      cards: world.cards,
-      rules: defaultRules(),
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      timeZone: TIME_ZONE,
-      access: { tenantId: '', adminUserIds: [], managerUserIds: [] },
-      clock: () => SEND_TIME,
-    });
+    const tabs = tabsFor(world, book);
     const ana: TabUser = { userId: ANA_ID, name: 'Ana Ruiz', email: UPN, tenantId: 'tenant-1' };
     expect((await tabs.customers(ana)).customers.map((c) => c.customerId).sort()).toEqual([
       `${EMAIL}#ok0`,
@@ -237,15 +235,7 @@ describe("a sign-in name equal to another rep's email", () => {
     await installAna(world);
     const book = slippingBook([EMAIL], { slipping: 2 });
     completed(await runWeekly(depsFor(world, book), { now: SEND_TIME }));
-    const tabs = createTabService({
-      storage: world.storage,
-      cards: world.cards,
-      rules: defaultRules(),
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      timeZone: TIME_ZONE,
-      access: { tenantId: '', adminUserIds: [], managerUserIds: [] },
-      clock: () => SEND_TIME,
-    });
+    const tabs = tabsFor(world, book);
     const ben: TabUser = { userId: BEN_ID, name: 'Ben', email: EMAIL, tenantId: 'tenant-1' };
     for (const installed of [false, true]) {
       if (installed) await installBenSignedInAsAnasEmail(world);
@@ -293,15 +283,7 @@ describe("an admin's action on a rep's customer once her row names her by her ot
       initialState({ customerId: id, name: 'Slipping 0', owner: UPN, monthlyValue: 500 }),
     ]);
     const book = slippingBook([UPN], { slipping: 1 });
-    const tabs = createTabService({
-      storage: world.storage,
-      cards: world.cards,
-      rules: defaultRules(),
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      timeZone: TIME_ZONE,
-      access: { tenantId: '', adminUserIds: ['aad-admin'], managerUserIds: [] },
-      clock: () => SEND_TIME,
-    });
+    const tabs = tabsFor(world, book, ['aad-admin']);
     const admin: TabUser = {
       userId: 'aad-admin',
       name: 'Ada Admin',
