@@ -2,11 +2,14 @@ import type { FeedReport } from './feedReport';
 
 /**
  * The feed report in plain lines for a terminal or a log: per file the row counts and the counts
- * per kind of problem, then the first problems with file and line.
+ * per kind of problem, then the first problems with file and line: at most `maxListed` in all, and
+ * at most `maxPerKind` of each kind in each file (the count line above already gives every kind's
+ * total: a thousand lines of "after the as-of date" when scoring an earlier week would bury the one
+ * row that is wrong).
  */
 export function describeFeedReport(
   report: FeedReport,
-  { maxListed = 20 }: { maxListed?: number } = {},
+  { maxListed = 20, maxPerKind = Number.POSITIVE_INFINITY }: { maxListed?: number; maxPerKind?: number } = {},
 ): string[] {
   const lines: string[] = [];
   for (const file of report.files) {
@@ -22,9 +25,17 @@ export function describeFeedReport(
     const kinds = Object.entries(file.problemCounts).sort((a, b) => b[1] - a[1]);
     for (const [kind, count] of kinds) lines.push(`  ${count.toLocaleString('en-US')} x ${kind}`);
   }
-  const problems = report.files.flatMap((f) => f.problems);
-  for (const p of problems.slice(0, maxListed)) lines.push(`${p.file} line ${p.line}: ${p.reason}`);
-  const unlisted = report.rowsSkipped - Math.min(problems.length, maxListed);
+  const listed = report.files.flatMap((file) => {
+    const shown = new Map<string, number>();
+    return file.problems.filter((p) => {
+      const n = shown.get(p.kind) ?? 0;
+      shown.set(p.kind, n + 1);
+      return n < maxPerKind;
+    });
+  });
+  const problems = listed.slice(0, maxListed);
+  for (const p of problems) lines.push(`${p.file} line ${p.line}: ${p.reason}`);
+  const unlisted = report.rowsSkipped - problems.length;
   if (unlisted > 0) lines.push(`... and ${unlisted.toLocaleString('en-US')} more skipped rows not listed`);
   return lines;
 }

@@ -1,13 +1,15 @@
 /**
  * What the feed reader tells the user about each file: how many rows it read, kept and skipped, and
- * why each skipped row was skipped. Details are kept for the first rows only, with exact counts per
- * kind of problem, so a 20M-row feed full of errors cannot exhaust memory.
+ * why each skipped row was skipped. Details are kept for the first rows of each kind of problem
+ * only, with exact counts per kind, so a 20M-row feed full of errors cannot exhaust memory.
  */
 export interface FeedProblem {
   /** File name, e.g. "orders.csv". */
   file: string;
   /** Physical line where the record starts (the header is line 1). */
   line: number;
+  /** The kind of problem it is counted under in `problemCounts`, e.g. `ordered_at: not a date`. */
+  kind: string;
   /** What is wrong, for a person: `ordered_at: not a date: "31/12/2025"`. */
   reason: string;
 }
@@ -18,7 +20,7 @@ export interface FileReport {
   rowsRead: number;
   rowsKept: number;
   rowsSkipped: number;
-  /** The first problems in detail, sorted by line. */
+  /** The first problems of each kind in detail, sorted by line. */
   problems: FeedProblem[];
   /** Exact number of skipped rows per kind of problem, e.g. `{ "ordered_at: not a date": 3 }`. */
   problemCounts: Record<string, number>;
@@ -37,14 +39,15 @@ export interface FeedReport {
   rowsSkipped: number;
 }
 
-/** How many problems each file keeps in detail. */
+/** How many problems of each kind each file keeps in detail. */
 export const PROBLEM_DETAIL_LIMIT = 1000;
 
-/** Collects one file's skipped rows: every row counted, the first ones kept in detail. */
+/** Collects one file's skipped rows: every row counted, the first ones of each kind kept in detail. */
 export class ProblemLog {
   rowsRead = 0;
   private readonly problems: FeedProblem[] = [];
   private readonly counts: Record<string, number> = {};
+  private readonly detailed = new Map<string, number>();
   private skipped = 0;
   readonly notes: string[] = [];
   mergedLines = 0;
@@ -58,7 +61,10 @@ export class ProblemLog {
   skip(line: number, kind: string, reason: string): void {
     this.skipped++;
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
-    if (this.problems.length < this.detailLimit) this.problems.push({ file: this.file, line, reason });
+    const detailed = this.detailed.get(kind) ?? 0;
+    if (detailed >= this.detailLimit) return;
+    this.detailed.set(kind, detailed + 1);
+    this.problems.push({ file: this.file, line, kind, reason });
   }
 
   /** Counts skipped rows of one kind that are not listed in detail (beyond the detail limit). */

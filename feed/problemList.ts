@@ -55,8 +55,10 @@ export async function reportFile(
 ): Promise<FileReport> {
   const table = sqlName(problemsTable);
   const counts = await engine.rows(`SELECT kind, count(*), min(rid) FROM ${table} GROUP BY kind ORDER BY 3`);
+  // The first rows of each kind: a file's one wrong date must not hide behind a thousand rows of
+  // another kind (orders after an earlier as-of date).
   const rows = await engine.rows(
-    `SELECT rid, kind, reason, ref FROM ${table} ORDER BY rid LIMIT ${PROBLEM_DETAIL_LIMIT}`,
+    `SELECT rid, kind, reason, ref FROM ${table} QUALIFY row_number() OVER (PARTITION BY kind ORDER BY rid) <= ${PROBLEM_DETAIL_LIMIT} ORDER BY rid`,
   );
   const rejected = source.rejected.slice(0, PROBLEM_DETAIL_LIMIT);
   const ownRefs = rows
@@ -97,10 +99,9 @@ export async function reportFile(
   log.rowsRead = source.rows + source.rejected.length;
   log.notes.push(...source.notes);
   log.mergedLines = mergedLines;
-  const shown = listed.slice(0, PROBLEM_DETAIL_LIMIT);
-  for (const p of shown) log.skip(p.line, p.kind, p.reason);
+  for (const p of listed) log.skip(p.line, p.kind, p.reason);
   const shownPerKind = new Map<string, number>();
-  for (const p of shown) shownPerKind.set(p.kind, (shownPerKind.get(p.kind) ?? 0) + 1);
+  for (const p of listed) shownPerKind.set(p.kind, (shownPerKind.get(p.kind) ?? 0) + 1);
   const totals = new Map<string, number>(counts.map(([kind, n]) => [String(kind), Number(n)]));
   for (const r of source.rejected) {
     const { kind } = rejectedProblem(r, source.header.length, source.delimiter, undefined);

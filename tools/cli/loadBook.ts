@@ -4,9 +4,13 @@ import { readFeed } from '../../feed/readFeed';
 import type { Book, Rules } from '../../rules';
 import { createProgress } from './progressBar';
 
+/** Skipped rows listed line by line per kind of problem and file; the rest are in the kind's count. */
+export const LISTED_PER_KIND = 20;
+
 /**
  * Reads the feed with the rules' column mapping (progress on a terminal for big feeds) and writes
- * the feed report to `err`: rows per file and every skipped row with file, line and reason.
+ * the feed report to `err`: rows per file, the count of each kind of problem, and the first
+ * LISTED_PER_KIND skipped rows of each kind with file, line and reason.
  * With `asOf`, orders dated after it are reported and not counted; `timeZone` is TIME_ZONE, as the
  * app reads the feed.
  */
@@ -23,7 +27,9 @@ export async function loadBook(
       onProgress: (n) => progress.update(n),
     });
     progress.done();
-    err.write(`${describeFeedReport(report, { maxListed: Number.POSITIVE_INFINITY }).join('\n')}\n`);
+    err.write(
+      `${describeFeedReport(report, { maxListed: Number.POSITIVE_INFINITY, maxPerKind: LISTED_PER_KIND }).join('\n')}\n`,
+    );
     return book;
   } catch (error) {
     progress.done();

@@ -288,6 +288,29 @@ describe('churn-predictor score', () => {
     expect(JSON.parse(r.out)).toHaveLength(2);
   });
 
+  it('scoring an earlier week lists a few of the later rows, not a thousand, and still names a bad row', async () => {
+    // The demo feed as of 2026-08-24: 2,219 orders and 91 tickets are dated after it. One bad order
+    // date after them must still be listed.
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    for (const f of ['customers.csv', 'orders.csv', 'tickets.csv'])
+      writeFileSync(join(dir, f), readFileSync(join(root, 'demo/feed', f)));
+    const orders = readFileSync(join(dir, 'orders.csv'), 'utf8').trimEnd();
+    writeFileSync(join(dir, 'orders.csv'), `${orders}\nO-BAD,C-1108,someday,10\n`);
+    const r = await run('score', '--feed', dir, '--as-of', '2026-08-24', '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('  2,219 x ordered_at: after the as-of date 2026-08-24');
+    expect(r.err).toContain('  91 x opened_at: after the as-of date 2026-08-24');
+    const listed = r.err.split('\n').filter((l) => / line \d+: /.test(l));
+    expect(
+      listed.filter((l) => l.startsWith('orders.csv') && l.includes('after the as-of date')),
+    ).toHaveLength(20);
+    expect(listed.filter((l) => l.startsWith('tickets.csv'))).toHaveLength(20);
+    expect(listed).toContain('orders.csv line 11474: ordered_at: not a date: "someday"');
+    expect(r.err).toContain(
+      `... and ${(2219 + 91 + 1 - 41).toLocaleString('en-US')} more skipped rows not listed`,
+    );
+  });
+
   it('exits 2 with the file named when orders.csv is missing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'feed-'));
     writeFileSync(join(dir, 'customers.csv'), 'customer_id,name,owner,monthly_value\nC1,A,a@x.example,10\n');

@@ -5,18 +5,21 @@ import { ProblemLog } from '../../../feed/feedReport';
 import { readFeed } from '../../../feed/readFeed';
 
 describe('ProblemLog', () => {
-  it('keeps the first problems in detail and counts every one', () => {
+  it('keeps the first problems of each kind in detail and counts every one', () => {
     const log = new ProblemLog('orders.csv', 3);
-    log.rowsRead = 10;
-    for (let line = 9; line >= 2; line--) log.skip(line, line % 2 ? 'odd' : 'even', `line ${line}`);
+    log.rowsRead = 12;
+    for (let line = 2; line <= 11; line++) log.skip(line, line < 10 ? 'later' : 'not a date', `line ${line}`);
     const report = log.report();
+    // Lines 10 and 11 come after more than three of another kind, and are still kept.
     expect(report.problems).toEqual([
-      { file: 'orders.csv', line: 7, reason: 'line 7' },
-      { file: 'orders.csv', line: 8, reason: 'line 8' },
-      { file: 'orders.csv', line: 9, reason: 'line 9' },
+      { file: 'orders.csv', line: 2, kind: 'later', reason: 'line 2' },
+      { file: 'orders.csv', line: 3, kind: 'later', reason: 'line 3' },
+      { file: 'orders.csv', line: 4, kind: 'later', reason: 'line 4' },
+      { file: 'orders.csv', line: 10, kind: 'not a date', reason: 'line 10' },
+      { file: 'orders.csv', line: 11, kind: 'not a date', reason: 'line 11' },
     ]);
-    expect(report).toMatchObject({ rowsRead: 10, rowsSkipped: 8, rowsKept: 2, problemsNotListed: 5 });
-    expect(report.problemCounts).toEqual({ odd: 4, even: 4 });
+    expect(report).toMatchObject({ rowsRead: 12, rowsSkipped: 10, rowsKept: 2, problemsNotListed: 5 });
+    expect(report.problemCounts).toEqual({ later: 8, 'not a date': 2 });
   });
 });
 

@@ -334,7 +334,7 @@ describe('readFeed: dates', () => {
 });
 
 describe('readFeed: a feed full of errors', () => {
-  it('lists the first 1,000 problems and counts them all', async () => {
+  it('lists the first 1,000 problems of each kind and counts them all', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'feed-errors-'));
     try {
       await writeFile(
@@ -350,17 +350,19 @@ describe('readFeed: a feed full of errors', () => {
       );
       const { report } = await readFeed(dir);
       const orders = report.files[1];
-      expect(orders.problems.length).toBe(1000);
-      expect(orders.problems[999]).toEqual({
+      expect(orders.problems.length).toBe(2000);
+      // Rows alternate between the two kinds: the 1,000th of each is on line 2,000 or 2,001.
+      expect(orders.problems.at(-1)).toEqual({
         file: 'orders.csv',
-        line: 1001,
+        line: 2001,
+        kind: 'ordered_at: not a date',
         reason: 'ordered_at: not a date: "bad"',
       });
       expect(orders).toMatchObject({
         rowsRead: 2500,
         rowsSkipped: 2500,
         rowsKept: 0,
-        problemsNotListed: 1500,
+        problemsNotListed: 500,
       });
       expect(orders.problemCounts).toEqual({ 'unknown customer': 1250, 'ordered_at: not a date': 1250 });
     } finally {
