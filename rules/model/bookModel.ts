@@ -356,7 +356,7 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
   const modelAuc = figures.modelAuc ?? Number.NaN;
   if (!(modelAuc >= figures.rulesAuc + settings.margin)) {
     return withRules(
-      `the book's model did not beat the default rules on ${isoOfDay(validationDay)} (AUC ${f4(modelAuc)} against ${f4(figures.rulesAuc)}; it must win by ${settings.margin})`,
+      `the book's model did not beat the rules on ${isoOfDay(validationDay)} (AUC ${f4(modelAuc)} against ${f4(figures.rulesAuc)}; it must win by ${settings.margin})`,
       { fitDates, fitRows, validation: figures },
     );
   }
@@ -365,7 +365,7 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
   // history does.
   if (!canCalibrate)
     return withRules(
-      `too little history to state the book's model's chances: it beat the default rules on ${isoOfDay(validationDay)} (AUC ${f4(modelAuc)} against ${f4(figures.rulesAuc)}), but ${calibrationShortfall()}`,
+      `too little history to state the book's model's chances: it beat the rules on ${isoOfDay(validationDay)} (AUC ${f4(modelAuc)} against ${f4(figures.rulesAuc)}), but ${calibrationShortfall()}`,
       { fitDates, fitRows, validation: figures },
     );
   const model = additive;
@@ -376,7 +376,7 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
     choice: {
       ...base,
       use: 'model',
-      reason: `the book's model beat the default rules on ${isoOfDay(validationDay)}: AUC ${f4(modelAuc)} against ${f4(figures.rulesAuc)}`,
+      reason: `the book's model beat the rules on ${isoOfDay(validationDay)}: AUC ${f4(modelAuc)} against ${f4(figures.rulesAuc)}`,
       fitDates,
       validationDate: isoOfDay(validationDay),
       fitRows,

@@ -88,9 +88,9 @@ export function outlookText(c: OutlookInput, locale = 'en-US'): string | null {
   return line.charAt(0).toUpperCase() + line.slice(1);
 }
 
-/** One sentence: what ranked the book (its own model or the default rules) and why. */
+/** One sentence: what ranked the book (its own model or the rules, default or from the rules file) and why. */
 export function rankingText(choice: ModelChoice): string {
-  const by = choice.use === 'model' ? "Ranked by the book's own model" : 'Ranked by the default rules';
+  const by = choice.use === 'model' ? "Ranked by the book's own model" : 'Ranked by the rules';
   const v = choice.validation;
   const baseline = v ? ` (days since the last order: AUC ${v.baselineAuc.toFixed(4)})` : '';
   return `${by}: ${choice.reason}${baseline}.`;

@@ -5,8 +5,10 @@ import { parseArgs } from 'node:util';
 import { formatCount } from '../../cards/format';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { loadDisplayConfig } from '../../functions/config';
-import { dayOf } from '../../rules';
+import { dayOf, scoreBook } from '../../rules';
 import { isCalendarDate, localDate } from '../../rules/calendar';
+import type { ModelChoice } from '../../rules/model/bookModel';
+import { rankingText } from '../../rules/model/plainWords';
 import { TuneError, tune, tunedWorseWarning } from '../../rules/tune';
 import type { TunedBlock } from '../../rules/tunedBlock';
 import { asOfProblem } from './asOf';
@@ -89,6 +91,18 @@ export function formatTuned(t: TunedBlock, locale = 'en-US'): string {
   ].join('\n');
 }
 
+/**
+ * What the product does with the written file on this book. Where the book's own model beats the
+ * rules, it ranks the book and the tuned score is one of its inputs: the before/after figures are
+ * the weights' alone, and a user reading them would expect the lists to move by them.
+ */
+export function withTunedWeights(choice: ModelChoice): string {
+  const line = `With these weights: ${rankingText(choice)}`;
+  return choice.use === 'model'
+    ? `${line} The weekly run and \`score\` rank this book by its own model, which reads the tuned score as one of its inputs: the figures above are the weights' alone.`
+    : line;
+}
+
 /** UsageError when `out` cannot be written (no such folder, a folder, no permission): before minutes of fitting. */
 async function checkWritable(out: string): Promise<void> {
   const problem = (why: string) => new UsageError(`--out ${out}: ${why}`);
@@ -152,6 +166,7 @@ export async function runTuneCommand(
   out.write(
     `${formatTuned(tuned, card.locale)}\n\nWeights written to ${args.out}:\n${JSON.stringify(rules.weights)}\n`,
   );
+  out.write(`\n${withTunedWeights(scoreBook(book, rules, dayOf(asOf)).choice)}\n`);
   const warning = tunedWorseWarning(tuned);
   if (warning) err.write(`${warning}\n`);
 }

@@ -173,7 +173,7 @@ describe('churn-predictor score', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[1]).toBe('20 customers scored: 10 at risk, 0 to watch, 10 steady.');
-    expect(lines[2]).toMatch(/^Ranked by the default rules: too little history/);
+    expect(lines[2]).toMatch(/^Ranked by the rules: too little history/);
     expect(lines[3]).toBe('10 at risk not listed: worth no more than the value floor ($0 a month).');
     expect(r.out).toContain('Nobody is on a list this week.');
   });

@@ -81,7 +81,59 @@ describe('tune on CDNOW', () => {
   }, 60_000);
 });
 
+/** Runs the CLI, returning its exit code and standard output. */
+async function runCli(argv: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      out += chunk.toString();
+      cb();
+    },
+  }) as unknown as NodeJS.WriteStream;
+  const quiet = new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream;
+  const code = await main(argv, sink, quiet);
+  return { code, out };
+}
+
 describe('churn-predictor tune (end to end)', () => {
+  it("says when the book's own model will still rank the book with the tuned weights", async () => {
+    // On Online Retail the book's model beats the rules, tuned or not: the lists will not move by
+    // the before/after figures, and the output says so.
+    const out = join(mkdtempSync(join(tmpdir(), 'tune-')), 'rules.json');
+    const retail = join(__dirname, '../../fixtures/online-retail/feed');
+    const r = await runCli([
+      'tune',
+      '--feed',
+      retail,
+      '--as-of',
+      '2011-09-09',
+      '--horizon',
+      '91',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /\nWith these weights: Ranked by the book's own model: the book's model beat the rules on 2011-06-11: AUC 0\.\d{4} against 0\.\d{4} \(days since the last order: AUC 0\.\d{4}\)\. The weekly run and `score` rank this book by its own model/,
+    );
+    // CDNOW's rules win on their later date: the tuned weights rank it.
+    const cdnow = await runCli([
+      'tune',
+      '--feed',
+      cdnowFeed,
+      '--as-of',
+      '1998-03-30',
+      '--horizon',
+      '91',
+      '--out',
+      out,
+    ]);
+    expect(cdnow.out).toMatch(
+      /\nWith these weights: Ranked by the rules: the book's model did not beat the rules on 1997-12-30/,
+    );
+    expect(cdnow.out).not.toContain('rank this book by its own model');
+  }, 60_000);
+
   it('writes a valid rules file with a tuned block and prints before/after', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'tune-')), 'rules.json');
     let text = '';

@@ -160,7 +160,7 @@ describe('when the model does not earn its place', () => {
     const { book } = wholesaleBook({ seed: 2, customers: 600 });
     const scored = scoreBook(book, parseRules({ learn: { margin: 0.5 } }), T);
     expect(scored.choice.use).toBe('rules');
-    expect(scored.choice.reason).toMatch(/did not beat the default rules on 2026-06-03/);
+    expect(scored.choice.reason).toMatch(/did not beat the rules on 2026-06-03/);
     // The rules' score is calibrated on the same day: the probabilities are still stated.
     expect(scored.choice.calibrated).toBe(true);
   }, 30_000);
@@ -172,7 +172,7 @@ describe('when the model does not earn its place', () => {
     expect(scored.choice.use).toBe('rules');
     expect(scored.choice.calibrated).toBe(false);
     expect(scored.choice.reason).toMatch(
-      /^too little history to state the book's model's chances: it beat the default rules on 2026-06-03 \(AUC [\d.]+ against [\d.]+\), but on 2026-08-02 \d+ of \d+ customers placed no order in 30 days; it needs 100 of each outcome$/,
+      /^too little history to state the book's model's chances: it beat the rules on 2026-06-03 \(AUC [\d.]+ against [\d.]+\), but on 2026-08-02 \d+ of \d+ customers placed no order in 30 days; it needs 100 of each outcome$/,
     );
     // The rules rank the book: scores spread, not one 0 for all.
     expect(new Set(scored.customers.map((c) => c.score)).size).toBeGreaterThan(100);

@@ -67,7 +67,7 @@ describe('the model in words', () => {
   it('says what ranked the book, why, and how the naive ranking did', () => {
     const choice = {
       use: 'model' as const,
-      reason: "the book's model beat the default rules on 2026-06-03: AUC 0.9253 against 0.8922",
+      reason: "the book's model beat the rules on 2026-06-03: AUC 0.9253 against 0.8922",
       horizonDays: 90,
       fitDates: ['2026-01-01'],
       validationDate: '2026-06-03',
@@ -76,10 +76,10 @@ describe('the model in words', () => {
       calibrated: true,
     };
     expect(rankingText(choice)).toBe(
-      "Ranked by the book's own model: the book's model beat the default rules on 2026-06-03: AUC 0.9253 against 0.8922 (days since the last order: AUC 0.8656).",
+      "Ranked by the book's own model: the book's model beat the rules on 2026-06-03: AUC 0.9253 against 0.8922 (days since the last order: AUC 0.8656).",
     );
     expect(rankingText({ ...choice, use: 'rules', reason: 'too little history', validation: null })).toBe(
-      'Ranked by the default rules: too little history.',
+      'Ranked by the rules: too little history.',
     );
   });
 });
