@@ -81,18 +81,18 @@ describe('tune on CDNOW', () => {
   }, 60_000);
 });
 
-/** Runs the CLI, returning its exit code and standard output. */
-async function runCli(argv: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      out += chunk.toString();
-      cb();
-    },
-  }) as unknown as NodeJS.WriteStream;
-  const quiet = new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream;
-  const code = await main(argv, sink, quiet);
-  return { code, out };
+/** Runs the CLI, returning its exit code, standard output and standard error. */
+async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const text = { out: '', err: '' };
+  const sink = (k: 'out' | 'err') =>
+    new Writable({
+      write(chunk, _enc, cb) {
+        text[k] += chunk.toString();
+        cb();
+      },
+    }) as unknown as NodeJS.WriteStream;
+  const code = await main(argv, sink('out'), sink('err'));
+  return { code, ...text };
 }
 
 describe('churn-predictor tune (end to end)', () => {
@@ -136,32 +136,21 @@ describe('churn-predictor tune (end to end)', () => {
 
   it('writes a valid rules file with a tuned block and prints before/after', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'tune-')), 'rules.json');
-    let text = '';
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        text += chunk.toString();
-        cb();
-      },
-    }) as unknown as NodeJS.WriteStream;
-    const code = await main(
-      [
-        'tune',
-        '--feed',
-        cdnowFeed,
-        '--as-of',
-        '1998-06-30',
-        '--horizon',
-        '91',
-        '--out',
-        out,
-        '--fit-dates',
-        '2',
-      ],
-      sink,
-      new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream,
-    );
-    expect(code).toBe(0);
-    expect(text).toContain('Judged on 1998-03-31');
+    const r = await runCli([
+      'tune',
+      '--feed',
+      cdnowFeed,
+      '--as-of',
+      '1998-06-30',
+      '--horizon',
+      '91',
+      '--out',
+      out,
+      '--fit-dates',
+      '2',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Judged on 1998-03-31');
     const written = parseRules(JSON.parse(readFileSync(out, 'utf8')));
     expect(written.tuned?.holdoutDate).toBe('1998-03-31');
     expect(written.tuned?.fitDates).toEqual(['1997-11-30', '1997-12-30']);
@@ -175,17 +164,17 @@ describe('churn-predictor tune (end to end)', () => {
 
   it('says when --as-of is long after the feed ends, not "too little history" (everyone churned)', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'tune-')), 'rules.json');
-    let err = '';
-    const code = await main(
-      ['tune', '--feed', cdnowFeed, '--as-of', '2030-01-01', '--horizon', '91', '--out', out],
-      new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream,
-      new Writable({
-        write(chunk, _enc, cb) {
-          err += chunk.toString();
-          cb();
-        },
-      }) as unknown as NodeJS.WriteStream,
-    );
+    const { code, err } = await runCli([
+      'tune',
+      '--feed',
+      cdnowFeed,
+      '--as-of',
+      '2030-01-01',
+      '--horizon',
+      '91',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(2);
     expect(err).toMatch(
       /Cannot tune: --as-of 2030-01-01: the newest order in the feed is on 1998-06-30, 11508 days before 2030-01-01, and the book never went more than \d days? without one in the year before/,
@@ -195,12 +184,17 @@ describe('churn-predictor tune (end to end)', () => {
 
   it('exits 2 when the history is too short for the dates', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'tune-')), 'rules.json');
-    const quiet = () => new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream;
-    const code = await main(
-      ['tune', '--feed', cdnowFeed, '--as-of', '1997-09-30', '--horizon', '273', '--out', out],
-      quiet(),
-      quiet(),
-    );
+    const { code } = await runCli([
+      'tune',
+      '--feed',
+      cdnowFeed,
+      '--as-of',
+      '1997-09-30',
+      '--horizon',
+      '273',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(2);
   });
 });
