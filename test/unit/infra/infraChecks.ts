@@ -12,7 +12,11 @@ import {
  * real Bicep (no problems) and on a broken copy (the problem is reported).
  */
 
-/** Built-in Azure role definition ids (Azure built-in roles reference). */
+/**
+ * Built-in Azure role definition ids, as Microsoft Learn lists them: "Azure built-in roles for Storage"
+ * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/storage) and "... for
+ * Monitor" (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/monitor).
+ */
 export const BUILT_IN_ROLES = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
   storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
@@ -122,7 +126,7 @@ export function storageSecurityProblems(storageFile: BicepFile): string[] {
     .map(([k, v]) => `${k} should be ${v}, is ${propertyValue(body, k) ?? 'unset'}`);
 }
 
-/** Roles that can write or delete blobs (Azure built-in roles reference). */
+/** Roles that can write or delete blobs (the storage page above). */
 export const BLOB_WRITE_ROLES: Record<string, string> = {
   [BUILT_IN_ROLES.storageBlobDataOwner]: 'Storage Blob Data Owner',
   'ba92f5b4-2d11-453d-a403-e96b0029c9fe': 'Storage Blob Data Contributor',
