@@ -333,3 +333,18 @@ describe("docs/deploy.md's troubleshooting", () => {
     expect(writtenByTheApp('health check nothing succeeded')).toBe(false);
   });
 });
+
+describe("docs/deploy.md's redeployments", () => {
+  // Every deployment sets every parameter, and one whose variable is unset in that shell takes its default: a
+  // redeploy from a new terminal would put the time zone back to UTC and remove the admins.
+  it('reads the settings file in every shell block that deploys the Bicep', () => {
+    const blocks = [...read('docs/deploy.md').matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const deploying = blocks.filter((b) => /az deployment group create .*main\.bicepparam/.test(b));
+    expect(deploying.length).toBeGreaterThanOrEqual(5);
+    for (const block of deploying) {
+      const readsSettings = block.indexOf('. ~/churn-prod.env');
+      expect(readsSettings, block).toBeGreaterThanOrEqual(0);
+      expect(readsSettings, block).toBeLessThan(block.indexOf('az deployment group create'));
+    }
+  });
+});
