@@ -83,6 +83,30 @@ export function appSettingProblems(
   return problems;
 }
 
+/**
+ * App settings read by the platform rather than functions/config.ts: the Functions host's identity-based host
+ * storage and Entra-authenticated telemetry, the Node worker's arguments (Microsoft Learn, "App settings reference
+ * for Azure Functions", "Use identity-based connections", "Azure Functions Node.js developer guide"), and the
+ * client id @azure/identity's DefaultAzureCredential picks the user-assigned identity by.
+ */
+export const PLATFORM_SETTINGS = [
+  'AzureWebJobsStorage__accountName',
+  'AzureWebJobsStorage__credential',
+  'AzureWebJobsStorage__clientId',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+  'languageWorkers__node__arguments',
+  'AZURE_CLIENT_ID',
+] as const;
+
+/** App settings nobody reads: not in the code's configuration nor the platform's (a misspelt name is one). */
+export function unreadAppSettings(functionAppFile: BicepFile, codeKeys: readonly string[]): string[] {
+  const read = new Set<string>([...codeKeys, ...PLATFORM_SETTINGS]);
+  return appSettingNames(functionAppFile.text)
+    .filter((name) => !read.has(name))
+    .map((name) => `${name} is set but read by neither functions/config.ts nor the platform`);
+}
+
 /** Grants in REQUIRED_GRANTS with no matching role assignment (role GUID resolved through the roles map, scope type). */
 export function missingGrants(roleFile: BicepFile): string[] {
   const decls = resourceDeclarations(roleFile);
