@@ -29,16 +29,11 @@ export function feedContainerClient(settings: BlobServiceSettings, container: st
 const KINDS: readonly FeedKind[] = ['customers', 'orders', 'tickets'];
 
 /**
- * Reads a feed stored as blobs (customers, orders, optional tickets; each .csv, .parquet or .xlsx,
- * found by name under the prefix) by downloading them to a temporary folder and reading it as
- * readFeed reads a folder; the folder is removed afterwards. A missing container or required blob
- * is a FeedError naming the container and blob.
+ * The feed's blob names under the prefix (customers, orders, optional tickets; each .csv, .parquet
+ * or .xlsx), read as the runs read them. A missing container or required blob is a FeedError naming
+ * the container and blob; a refused identity is the storage error itself.
  */
-export async function readBlobFeed(
-  container: ContainerClient,
-  options: BlobFeedOptions = {},
-): Promise<FeedResult> {
-  const { prefix = '', ...feedOptions } = options;
+export async function feedBlobNames(container: ContainerClient, prefix = ''): Promise<string[]> {
   if (!(await container.exists())) {
     throw new FeedError(
       'missing_file',
@@ -61,6 +56,19 @@ export async function readBlobFeed(
       );
     }
   }
+  return found;
+}
+
+/**
+ * Reads a feed stored as blobs (feedBlobNames) by downloading them to a temporary folder and
+ * reading it as readFeed reads a folder; the folder is removed afterwards.
+ */
+export async function readBlobFeed(
+  container: ContainerClient,
+  options: BlobFeedOptions = {},
+): Promise<FeedResult> {
+  const { prefix = '', ...feedOptions } = options;
+  const found = await feedBlobNames(container, prefix);
   const dir = await mkdtemp(join(tmpdir(), 'churn-feed-'));
   try {
     // allSettled, not all: a failed download must not leave the others writing into the folder

@@ -16,6 +16,14 @@ const csv = z
       .filter(Boolean),
   );
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Entra object ids, as Teams gives them to the bot (`aadObjectId`) and the tab's token holds them
+ * (`oid`): in lower case, which an id pasted in capitals is brought to, since they are compared as text.
+ */
+const userIds = csv.transform((ids) => ids.map((id) => (GUID.test(id) ? id.toLowerCase() : id)));
+
 /**
  * How the team reads money, numbers and dates: the cards, the summary and the CLI all show them
  * this way, so the CLI checks these settings with the app's own rules.
@@ -87,7 +95,7 @@ const envSchema = z
     MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('MultiTenant'),
     MicrosoftAppTenantId: z.string().default(''),
     /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
-    ADMIN_USER_IDS: csv,
+    ADMIN_USER_IDS: userIds,
     /**
      * A channel of the team the app is installed in (`19:...@thread.tacv2`) for the weekly notice;
      * unset, the notice goes 1:1 to each of ADMIN_USER_IDS.
@@ -99,7 +107,7 @@ const envSchema = z
     /** Set by Azure App Service / Functions on every instance: this process runs in Azure. */
     WEBSITE_INSTANCE_ID: z.string().optional(),
     /** Teams user ids (AAD object ids) who see every rep's customers in the tabs (admins do too). */
-    MANAGER_USER_IDS: csv,
+    MANAGER_USER_IDS: userIds,
     /** Tab SSO: the Entra ID app registration's client id and Application ID URI (`api://<host>/<client id>`). */
     TAB_SSO_CLIENT_ID: z.string().optional(),
     TAB_SSO_AUDIENCE: z
@@ -128,7 +136,8 @@ const envSchema = z
     path: ['STORAGE_CONNECTION_STRING'],
   })
   .superRefine((e, ctx) => {
-    for (const issue of securityIssues(e)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of [...securityIssues(e), ...userIdIssues(e)])
+      ctx.addIssue({ code: 'custom', ...issue });
   });
 
 /** The settings securityIssues reads. */
@@ -143,7 +152,6 @@ interface SecuritySettings {
   WEBSITE_INSTANCE_ID?: string;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** True for an http(s) URL whose host is this machine. */
@@ -255,6 +263,28 @@ function securityIssues(e: SecuritySettings): { path: string[]; message: string 
     });
   }
   return issues;
+}
+
+/**
+ * Admins and managers that are not Entra object ids, off this machine: Teams names every user by
+ * that id, so a sign-in name there matches nobody, and the admin or manager it was meant for would
+ * silently have no rights and get no notice. On this machine the Playground and tests name users freely.
+ */
+function userIdIssues(
+  e: SecuritySettings & { ADMIN_USER_IDS: string[]; MANAGER_USER_IDS: string[] },
+): { path: string[]; message: string }[] {
+  const connectionEndpoint = e.STORAGE_CONNECTION_STRING
+    ? connectionStringTableEndpoint(e.STORAGE_CONNECTION_STRING)
+    : null;
+  if (!offThisMachine(e, connectionEndpoint)) return [];
+  return (['ADMIN_USER_IDS', 'MANAGER_USER_IDS'] as const).flatMap((name) =>
+    e[name]
+      .filter((id) => !GUID.test(id))
+      .map((id) => ({
+        path: [name],
+        message: `"${id}" is not an Entra object id (a GUID: az ad user show --id <sign-in name> --query id -o tsv)`,
+      })),
+  );
 }
 
 /** Why this is not a run on this machine alone (in words, for the message), or null when it is. */

@@ -1,6 +1,10 @@
 import type { HttpHandler, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { ContainerClient } from '@azure/storage-blob';
+import { feedBlobNames } from '../feed/blobFeed';
+import { feedContainerFor } from '../feed/feedContainer';
 import { loadRules } from '../feed/rulesSource';
 import type { Storage } from '../storage';
+import type { Config } from './config';
 import { registerHttp } from './registry';
 
 /** One named readiness check; it throws when the dependency is not usable. */
@@ -55,17 +59,35 @@ async function failureOf(
 
 /**
  * What the deployed app needs beyond its configuration (which the wiring was built from): the tables
- * (a query, so a missing table or a refused identity fails too, not only an unreachable account) and
- * the rules file, read afresh as each run reads it.
+ * (a query, so a missing table or a refused identity fails too, not only an unreachable account),
+ * the rules file, read afresh as each run reads it, and, when given, the feed.
  */
 export function healthChecksFor(
   storage: Pick<Storage, 'runs'>,
   readRules: () => Promise<unknown>,
+  findFeed?: () => Promise<unknown>,
 ): HealthCheck[] {
   return [
     { name: 'storage', run: async () => void (await storage.runs.listRun('health-probe')) },
     { name: 'rules', run: async () => void (await readRules()) },
+    ...(findFeed ? [{ name: 'feed', run: async () => void (await findFeed()) }] : []),
   ];
+}
+
+/**
+ * The feed check for a feed container: its customers and orders blobs are listed as the runs list
+ * them. The identity's read role on the feed is a role assignment of its own, which can apply after
+ * the tables' (and the feed is uploaded by hand), so a probe that reached only the tables could
+ * answer 200 while the next weekly run would fail. Undefined for a local feed folder.
+ */
+export function feedProbe(config: Config): (() => Promise<unknown>) | undefined {
+  const { container } = config.feed;
+  if (!container) return undefined;
+  let client: ContainerClient | undefined;
+  return () => {
+    client ??= feedContainerFor(config, container);
+    return feedBlobNames(client);
+  };
 }
 
 /**
@@ -77,5 +99,8 @@ registerHttp({
   route: 'health',
   methods: ['GET'],
   // The rules as the runs read them: the RULES_BLOB in the feed container, else RULES_FILE, else the defaults.
-  build: (wiring) => createHealthHandler(healthChecksFor(wiring.storage, () => loadRules(wiring.config))),
+  build: (wiring) =>
+    createHealthHandler(
+      healthChecksFor(wiring.storage, () => loadRules(wiring.config), feedProbe(wiring.config)),
+    ),
 });

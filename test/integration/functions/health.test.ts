@@ -4,14 +4,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { describe, expect, inject, it } from 'vitest';
 import { loadRules } from '../../../feed/rulesSource';
 import { type Config, loadConfig } from '../../../functions/config';
-import { createHealthHandler, healthChecksFor } from '../../../functions/health';
+import { createHealthHandler, feedProbe, healthChecksFor } from '../../../functions/health';
 import { openStorage } from '../../../storage';
 
-// /api/health as Azure runs it: config, the tables on Azurite (or a port nobody answers) and the
-// rules file. Anonymous callers learn ok / not ok; what failed goes to the log.
+// /api/health as Azure runs it: config, the tables on Azurite (or a port nobody answers), the
+// rules file and the feed container. Anonymous callers learn ok / not ok; what failed goes to the log.
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -32,7 +33,7 @@ async function probe(config: Config): Promise<{ status: number; body: unknown; l
   });
   const response = new HttpResponse(
     await createHealthHandler(
-      healthChecksFor(storage, () => loadRules(config)),
+      healthChecksFor(storage, () => loadRules(config), feedProbe(config)),
       3_000,
     )(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/health' }), context),
   );
@@ -78,6 +79,32 @@ describe('/api/health', () => {
       expect(result).toMatchObject({ status: 503, body: { status: 'not ok' } });
       expect(result.log.join('\n')).toMatch(/health check rules failed/);
       expect(JSON.stringify(result.body)).not.toContain(dir);
+    }
+  });
+
+  it('says not ok until the feed container holds customers and orders; the log names what is missing', async () => {
+    const feed = `feed${randomBytes(4).toString('hex')}`;
+    const config = loadConfig({ ...env(), FEED_CONTAINER: feed });
+    await openStorage(config.storage);
+    const container = BlobServiceClient.fromConnectionString(
+      config.storage.connectionString ?? '',
+    ).getContainerClient(feed);
+    const upload = (blob: string) => container.getBlockBlobClient(blob).upload('id\n', 3);
+    try {
+      const missing = await probe(config);
+      expect(missing).toMatchObject({ status: 503, body: { status: 'not ok' } });
+      expect(missing.log.join('\n')).toMatch(
+        new RegExp(`health check feed failed: The feed container "${feed}" does not exist`),
+      );
+      await container.create();
+      await upload('customers.csv');
+      const noOrders = await probe(config);
+      expect(noOrders).toMatchObject({ status: 503, body: { status: 'not ok' } });
+      expect(noOrders.log.join('\n')).toMatch(/health check feed failed: .*has no blob "orders\.csv"/);
+      await upload('orders.csv');
+      expect(await probe(config)).toMatchObject({ status: 200, body: { status: 'ok' }, log: [] });
+    } finally {
+      await container.deleteIfExists();
     }
   });
 });

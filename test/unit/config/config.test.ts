@@ -179,6 +179,32 @@ describe('loadConfig refuses settings that would open the bot or the storage', (
   });
 });
 
+// Teams gives the bot each user's Entra object id; a sign-in name in these lists matches nobody, so
+// the admins or managers it was meant for silently had no rights and got no notice.
+describe('loadConfig checks the admins and managers are Entra object ids off this machine', () => {
+  const ANA = '9d7c1f0e-3b2a-4c5d-8e6f-7a8b9c0d1e2f';
+
+  it.each([
+    ['ADMIN_USER_IDS', 'adminUserIds'],
+    ['MANAGER_USER_IDS', 'managerUserIds'],
+  ] as const)(
+    'refuses a sign-in name in %s in Azure, naming it; takes an id in capitals as Teams sends it',
+    (name, key) => {
+      expect(() => loadConfig({ ...azure, [name]: `${ANA}, ana@contoso.com` })).toThrow(
+        `${name}: "ana@contoso.com" is not an Entra object id (a GUID: az ad user show --id <sign-in name> --query id -o tsv)`,
+      );
+      // Teams and the tab's token carry the id in lower case, and the lists are compared as text.
+      expect(loadConfig({ ...azure, [name]: ` ${ANA.toUpperCase()} ` })[key]).toEqual([ANA]);
+    },
+  );
+
+  it('leaves the lists free on this machine (the Playground and the tests name users as they like)', () => {
+    expect(
+      loadConfig({ ...local, ADMIN_USER_IDS: 'aad-admin', MANAGER_USER_IDS: 'aad-boss' }).adminUserIds,
+    ).toEqual(['aad-admin']);
+  });
+});
+
 describe('loadDisplayConfig', () => {
   it('reads an empty CURRENCY, LOCALE or TIME_ZONE as unset (an `.env` line with no value)', () => {
     expect(loadDisplayConfig({ CURRENCY: '', LOCALE: '', TIME_ZONE: '' })).toEqual({

@@ -21,8 +21,10 @@ import {
   BUILT_IN_ROLES,
   feedWriteGrants,
   missingGrants,
+  PLATFORM_SETTINGS,
   storageSecurityProblems,
   unpinnedResources,
+  unreadAppSettings,
 } from './infraChecks';
 
 const files = readBicepFiles();
@@ -113,6 +115,17 @@ describe('function app settings', () => {
     expect(appSettingProblems(functionApp, keysTheConfigReads(), LOCAL_ONLY)).toEqual([]);
   });
 
+  it('sets nothing that neither the code nor the platform reads (a misspelt name is silently unused)', () => {
+    expect(unreadAppSettings(functionApp, keysTheConfigReads())).toEqual([]);
+    const misspelt = {
+      ...functionApp,
+      text: functionApp.text.replace("name: 'TABLE_PREFIX'", "name: 'TABLES_PREFIX'"),
+    };
+    expect(unreadAppSettings(misspelt, keysTheConfigReads())).toEqual([
+      'TABLES_PREFIX is set but read by neither functions/config.ts nor the platform',
+    ]);
+  });
+
   it('reports a setting the code reads when it is missing from the app settings', () => {
     const broken = { ...functionApp, text: functionApp.text.replace(/\{ name: 'TIME_ZONE'[^\n]*\n/, '') };
     expect(appSettingProblems(broken, CONFIG_KEYS, LOCAL_ONLY)).toEqual([
@@ -135,16 +148,7 @@ describe('function app settings', () => {
 
   it('sets the identity-based host storage, the credential client id and Entra telemetry', () => {
     const names = appSettingNames(functionApp.text);
-    for (const name of [
-      'AzureWebJobsStorage__accountName',
-      'AzureWebJobsStorage__credential',
-      'AzureWebJobsStorage__clientId',
-      'AZURE_CLIENT_ID',
-      'APPLICATIONINSIGHTS_CONNECTION_STRING',
-      'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
-    ]) {
-      expect(names, name).toContain(name);
-    }
+    for (const name of PLATFORM_SETTINGS) expect(names, name).toContain(name);
     expect(functionApp.text).toMatch(/name: 'AzureWebJobsStorage__credential', value: 'managedidentity'/);
     expect(functionApp.text).toMatch(/name: 'AZURE_CLIENT_ID', value: identityClientId/);
     expect(functionApp.text).toMatch(/name: 'MicrosoftAppId', value: identityClientId/);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -285,5 +285,66 @@ describe('main.bicepparam names', () => {
   it('reads one environment name per parameter', () => {
     const assigned = bicepparamAssignments(read('infra/main.bicepparam'));
     expect(new Set(paramEnvNames).size).toBe(assigned.size);
+  });
+});
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe("docs/deploy.md's troubleshooting", () => {
+  /** The product's source, where every log line is written. */
+  const sources = ['functions', 'bot', 'jobs', 'feed', 'storage', 'tabs/api', 'rules'].flatMap((dir) =>
+    (readdirSync(path.join(ROOT, dir), { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => read(path.join(dir, f))),
+  );
+  /** The template literals, word by word, each `${...}` part marked: it stands for any text within its word. */
+  const templates = sources.flatMap((text) =>
+    [...text.matchAll(/`([^`]*\$\{[^`]*)`/g)].map((m) => m[1].replace(/\$\{[^}]*\}/g, '\u0000').split(' ')),
+  );
+  /** A quoted message is the first words of what a template writes; its last word may stop inside one ("failed" of "failed:"). */
+  const fromTemplate = (message: string, words: string[]): boolean => {
+    const said = message.split(' ');
+    return (
+      said.length <= words.length &&
+      said.every((word, i) => {
+        const pattern = words[i].split('\u0000').map(escapeRegExp).join('\\S*');
+        const last = i === said.length - 1;
+        return (
+          new RegExp(`^${pattern}$`).test(word) ||
+          (last && !words[i].includes('\u0000') && words[i].startsWith(word))
+        );
+      })
+    );
+  };
+  const writtenByTheApp = (message: string): boolean =>
+    sources.some((text) => text.includes(message)) || templates.some((words) => fromTemplate(message, words));
+
+  // A first deployer searches the log for the text the guide quotes: it must be what the app writes.
+  it('quotes, in its "The log says" column, only messages the app writes', () => {
+    const guide = read('docs/deploy.md');
+    const section = guide.slice(guide.indexOf('## Troubleshooting'), guide.indexOf('## azd up'));
+    const rows = section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| ---'));
+    const quoted = rows
+      .slice(1)
+      .flatMap((row) => [...(row.split('|')[2] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+    expect(quoted.length).toBeGreaterThanOrEqual(8);
+    expect(quoted.filter((message) => !writtenByTheApp(message))).toEqual([]);
+    expect(writtenByTheApp('health check feed failed')).toBe(true);
+    expect(writtenByTheApp('health check nothing succeeded')).toBe(false);
+  });
+});
+
+describe("docs/deploy.md's redeployments", () => {
+  // Every deployment sets every parameter, and one whose variable is unset in that shell takes its default: a
+  // redeploy from a new terminal would put the time zone back to UTC and remove the admins.
+  it('reads the settings file in every shell block that deploys the Bicep', () => {
+    const blocks = [...read('docs/deploy.md').matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const deploying = blocks.filter((b) => /az deployment group create .*main\.bicepparam/.test(b));
+    expect(deploying.length).toBeGreaterThanOrEqual(5);
+    for (const block of deploying) {
+      const readsSettings = block.indexOf('. ~/churn-prod.env');
+      expect(readsSettings, block).toBeGreaterThanOrEqual(0);
+      expect(readsSettings, block).toBeLessThan(block.indexOf('az deployment group create'));
+    }
   });
 });

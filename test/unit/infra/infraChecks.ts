@@ -12,7 +12,11 @@ import {
  * real Bicep (no problems) and on a broken copy (the problem is reported).
  */
 
-/** Built-in Azure role definition ids (Azure built-in roles reference). */
+/**
+ * Built-in Azure role definition ids, as Microsoft Learn lists them: "Azure built-in roles for Storage"
+ * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/storage) and "... for
+ * Monitor" (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/monitor).
+ */
 export const BUILT_IN_ROLES = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
   storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
@@ -79,6 +83,30 @@ export function appSettingProblems(
   return problems;
 }
 
+/**
+ * App settings read by the platform rather than functions/config.ts: the Functions host's identity-based host
+ * storage and Entra-authenticated telemetry, the Node worker's arguments (Microsoft Learn, "App settings reference
+ * for Azure Functions", "Use identity-based connections", "Azure Functions Node.js developer guide"), and the
+ * client id @azure/identity's DefaultAzureCredential picks the user-assigned identity by.
+ */
+export const PLATFORM_SETTINGS = [
+  'AzureWebJobsStorage__accountName',
+  'AzureWebJobsStorage__credential',
+  'AzureWebJobsStorage__clientId',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+  'languageWorkers__node__arguments',
+  'AZURE_CLIENT_ID',
+] as const;
+
+/** App settings nobody reads: not in the code's configuration nor the platform's (a misspelt name is one). */
+export function unreadAppSettings(functionAppFile: BicepFile, codeKeys: readonly string[]): string[] {
+  const read = new Set<string>([...codeKeys, ...PLATFORM_SETTINGS]);
+  return appSettingNames(functionAppFile.text)
+    .filter((name) => !read.has(name))
+    .map((name) => `${name} is set but read by neither functions/config.ts nor the platform`);
+}
+
 /** Grants in REQUIRED_GRANTS with no matching role assignment (role GUID resolved through the roles map, scope type). */
 export function missingGrants(roleFile: BicepFile): string[] {
   const decls = resourceDeclarations(roleFile);
@@ -122,7 +150,7 @@ export function storageSecurityProblems(storageFile: BicepFile): string[] {
     .map(([k, v]) => `${k} should be ${v}, is ${propertyValue(body, k) ?? 'unset'}`);
 }
 
-/** Roles that can write or delete blobs (Azure built-in roles reference). */
+/** Roles that can write or delete blobs (the storage page above). */
 export const BLOB_WRITE_ROLES: Record<string, string> = {
   [BUILT_IN_ROLES.storageBlobDataOwner]: 'Storage Blob Data Owner',
   'ba92f5b4-2d11-453d-a403-e96b0029c9fe': 'Storage Blob Data Contributor',
