@@ -96,14 +96,14 @@ describe('Teams tabs', () => {
   const hostCalls = (page: Page) =>
     page.evaluate(() => (window as unknown as { hostCalls: string[] }).hostCalls);
 
-  async function screenshot(page: Page, name: string): Promise<void> {
+  async function screenshot(page: Page, name: string, width = 1280): Promise<void> {
     await mkdir(TEST_OUTPUT, { recursive: true });
     const path = join(TEST_OUTPUT, name);
     // The host page is one viewport tall: grow it to the tab's content for the picture.
     const height = await tab(page)
       .locator('body')
       .evaluate((el) => el.scrollHeight);
-    await page.setViewportSize({ width: 1280, height: Math.min(Math.max(height, 600), 2000) });
+    await page.setViewportSize({ width, height: Math.min(Math.max(height, 600), 2000) });
     await page.screenshot({ path });
     if (process.env.SAVE_DOCS_SCREENSHOTS === '1') await copyFile(path, join(DOCS_SCREENSHOTS, name));
   }
@@ -261,6 +261,40 @@ describe('Teams tabs', () => {
     await frame.getByRole('combobox', { name: 'Month' }).selectOption('2026-10');
     await expect.poll(() => frame.getByRole('row').last().textContent()).toMatch(/^Oct 2026/);
     await page.close();
+  });
+
+  it('fits a side panel or Teams mobile (320 px): no page scrolls sideways, and a row shows its days silent and why', async () => {
+    const narrow = async (url: string, options: Parameters<typeof openInHost>[1] = {}) => {
+      const page = await openInHost(url, options);
+      await page.setViewportSize({ width: 320, height: 900 });
+      return page;
+    };
+    // The page's width beyond the frame's: what a user would have to scroll sideways to read.
+    const overflow = (page: Page) =>
+      tab(page)
+        .locator('body')
+        .evaluate((body) => body.scrollWidth - body.clientWidth);
+
+    const list = await narrow(e2e.stack.urls.tabPersonal);
+    const row = tab(list).locator(`[data-customer="${GREENFIELD}"]`);
+    await expect.poll(() => overflow(list)).toBe(0);
+    for (const text of [/\d+ days silent/, /No order in \d+ days/]) {
+      const box = await row.getByText(text).boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 320).toBe(true);
+    }
+    await screenshot(list, 'tab-personal-narrow.png', 320);
+    await list.close();
+
+    const customer = await narrow(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
+    await tab(customer).locator('.u-wrap').first().waitFor();
+    await expect.poll(() => overflow(customer)).toBe(0);
+    await customer.close();
+
+    const team = await narrow(e2e.stack.urls.tabTeam, { user: MANAGER });
+    await tab(team).locator('.u-wrap').first().waitFor();
+    await expect.poll(() => overflow(team)).toBe(0);
+    await screenshot(team, 'tab-team-narrow.png', 320);
+    await team.close();
   });
 
   it("the channel tab's configuration page saves the Team tab when Teams' Save is selected", async () => {

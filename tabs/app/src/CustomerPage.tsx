@@ -8,6 +8,7 @@ import {
   MessageBar,
   MessageBarBody,
   makeStyles,
+  mergeClasses,
   Select,
   Spinner,
   Subtitle2,
@@ -20,11 +21,12 @@ import { api } from './api';
 import type { Series } from './Chart';
 import { formats } from './format';
 import { LazyChart as Chart } from './LazyChart';
+import { NARROW } from './narrow';
 import { KIND_COLORS, KIND_TITLES } from './Personal';
 import { markReady } from './ready';
 
 const useStyles = makeStyles({
-  page: { padding: '16px 24px', maxWidth: '1100px' },
+  page: { padding: '16px 24px', maxWidth: '1100px', [NARROW]: { padding: '12px' } },
   header: { display: 'flex', alignItems: 'center', gap: '12px', flexWrap: 'wrap', minWidth: 0 },
   // Title3's look on a plain h1, which can take the focus.
   title: {
@@ -50,7 +52,11 @@ const useStyles = makeStyles({
     flexDirection: 'column',
     gap: '2px',
   },
-  charts: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))', gap: '24px' },
+  charts: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(min(320px, 100%), 1fr))',
+    gap: '24px',
+  },
   actions: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -68,7 +74,10 @@ const useStyles = makeStyles({
     gap: '12px',
     padding: '6px 0',
     borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
+    // Narrow: the day and what happened on one line, the detail below them.
+    [NARROW]: { gridTemplateColumns: 'auto minmax(0, 1fr)', rowGap: '2px' },
   },
+  entryDetail: { overflowWrap: 'anywhere', [NARROW]: { gridColumn: '1 / -1' } },
   undone: { textDecorationLine: 'line-through', color: tokens.colorNeutralForeground4 },
   muted: { color: tokens.colorNeutralForeground3 },
 });
@@ -318,7 +327,7 @@ export function CustomerPage({
             <li key={e.id} className={`${s.entry} ${e.undone ? s.undone : ''}`} data-kind={e.kind}>
               <Caption1>{f.date(e.day)}</Caption1>
               <Body1>{e.undone ? `${e.title} (undone)` : e.title}</Body1>
-              <Caption1 className={s.muted}>{e.detail}</Caption1>
+              <Caption1 className={mergeClasses(s.muted, s.entryDetail)}>{e.detail}</Caption1>
             </li>
           ))}
         </ul>

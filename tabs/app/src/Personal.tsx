@@ -7,6 +7,7 @@ import {
   MessageBar,
   MessageBarBody,
   makeStyles,
+  mergeClasses,
   Spinner,
   Subtitle2,
   Title3,
@@ -17,6 +18,7 @@ import type { CustomerKind, CustomerRow, CustomersResponse, MeResponse } from '.
 import { api } from './api';
 import { CustomerPage } from './CustomerPage';
 import { type Formats, formats } from './format';
+import { NARROW } from './narrow';
 import { markReady } from './ready';
 
 export const KIND_TITLES: Record<CustomerKind, string> = {
@@ -68,9 +70,9 @@ export const KIND_COLORS: Record<
 };
 
 const useStyles = makeStyles({
-  page: { padding: '16px 24px', maxWidth: '1100px' },
+  page: { padding: '16px 24px', maxWidth: '1100px', [NARROW]: { padding: '12px' } },
   header: { display: 'flex', alignItems: 'baseline', gap: '16px', flexWrap: 'wrap', marginBottom: '12px' },
-  search: { minWidth: '280px', flexGrow: 1, maxWidth: '420px' },
+  search: { width: '100%', maxWidth: '420px' },
   group: { marginTop: '20px' },
   row: {
     display: 'grid',
@@ -79,7 +81,12 @@ const useStyles = makeStyles({
     alignItems: 'center',
     padding: '8px 4px',
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    // A side panel or Teams mobile: name, score and value on one line; days silent and why below it.
+    [NARROW]: { gridTemplateColumns: 'minmax(0, 1fr) auto auto', rowGap: '2px' },
   },
+  // The column titles are for the wide grid only; every cell also names its figure to a screen reader.
+  columnTitles: { [NARROW]: { display: 'none' } },
+  belowOnNarrow: { [NARROW]: { gridColumn: '1 / -1', paddingLeft: '12px' } },
   // Long names: one line, cut with an ellipsis (the full name is the button's title).
   name: {
     display: 'block',
@@ -210,7 +217,7 @@ export function Personal({
         onChange={(_e, d) => setQuery(d.value)}
         aria-label="Search customers"
       />
-      <div className={`${s.row} ${s.muted}`} aria-hidden="true">
+      <div className={`${s.row} ${s.muted} ${s.columnTitles}`} aria-hidden="true">
         <Caption1 style={{ paddingLeft: 12 }}>Customer</Caption1>
         <Caption1>Score</Caption1>
         <Caption1>Value at risk</Caption1>
@@ -301,13 +308,13 @@ const Row = memo(function Row({
         <span className={srOnly}>Value at risk </span>
         {f.money(c.valueAtRisk)}
       </Body1>
-      <Caption1 className={s.muted}>
+      <Caption1 className={mergeClasses(s.muted, s.belowOnNarrow)}>
         <span className={srOnly}>Last order: </span>
         {c.daysSinceLastOrder === null
           ? 'no orders'
           : `${c.daysSinceLastOrder} ${c.daysSinceLastOrder === 1 ? 'day' : 'days'} silent`}
       </Caption1>
-      <Caption1 className={s.muted}>
+      <Caption1 className={mergeClasses(s.muted, s.belowOnNarrow)}>
         {c.reasons[0] ? <span className={srOnly}>Why: </span> : null}
         {c.reasons[0] ?? ''}
       </Caption1>

@@ -23,14 +23,15 @@ import { api } from './api';
 import type { Series } from './Chart';
 import { formats } from './format';
 import { LazyChart as Chart } from './LazyChart';
+import { NARROW } from './narrow';
 import { markReady } from './ready';
 
 const useStyles = makeStyles({
-  page: { padding: '16px 24px', maxWidth: '1200px' },
+  page: { padding: '16px 24px', maxWidth: '1200px', [NARROW]: { padding: '12px' } },
   filters: { display: 'flex', gap: '16px', flexWrap: 'wrap', margin: '12px 0 8px' },
   grid: {
     display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(340px, 1fr))',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(min(340px, 100%), 1fr))',
     gap: '24px',
     marginTop: '12px',
   },
@@ -46,7 +47,12 @@ const useStyles = makeStyles({
     gap: '8px',
     alignItems: 'center',
     margin: '6px 0',
+    // Narrow: the name and its bar on one line, the figures below them.
+    [NARROW]: { gridTemplateColumns: 'minmax(0, 1fr) minmax(60px, 1fr)', rowGap: '2px' },
   },
+  barFigures: { [NARROW]: { gridColumn: '1 / -1' } },
+  // The per-month table keeps its seven columns; on a narrow tab it scrolls inside its own box.
+  tableScroll: { overflowX: 'auto' },
   track: {
     height: '12px',
     backgroundColor: tokens.colorNeutralBackground3,
@@ -191,7 +197,7 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
               <div className={s.track}>
                 <div className={s.fill} style={{ width: `${(100 * r.valueAtRisk) / maxRisk}%` }} />
               </div>
-              <Caption1>
+              <Caption1 className={s.barFigures}>
                 {f.money(r.valueAtRisk)} · {r.countsText}
               </Caption1>
             </div>
@@ -240,34 +246,36 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
             ariaLabel="Saves, losses and value won back per month"
             themeKey={themeKey}
           />
-          <Table size="small" aria-label="Per month">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Month</TableHeaderCell>
-                <TableHeaderCell>Listed</TableHeaderCell>
-                <TableHeaderCell>Reached out</TableHeaderCell>
-                <TableHeaderCell>Saves</TableHeaderCell>
-                <TableHeaderCell>Losses</TableHeaderCell>
-                <TableHeaderCell>Won back</TableHeaderCell>
-                <TableHeaderCell>Follow-up conversion</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {data.monthly.map((m) => (
-                <TableRow key={m.month}>
-                  <TableCell>{f.month(m.month)}</TableCell>
-                  <TableCell>{m.surfaced}</TableCell>
-                  <TableCell>{m.reachedOut}</TableCell>
-                  <TableCell>{m.saves}</TableCell>
-                  <TableCell>{m.losses}</TableCell>
-                  <TableCell>{f.money(m.valueWonBack)}</TableCell>
-                  <TableCell>
-                    {m.followUpConversion === null ? '–' : f.percent(m.followUpConversion)}
-                  </TableCell>
+          <div className={s.tableScroll}>
+            <Table size="small" aria-label="Per month">
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>Month</TableHeaderCell>
+                  <TableHeaderCell>Listed</TableHeaderCell>
+                  <TableHeaderCell>Reached out</TableHeaderCell>
+                  <TableHeaderCell>Saves</TableHeaderCell>
+                  <TableHeaderCell>Losses</TableHeaderCell>
+                  <TableHeaderCell>Won back</TableHeaderCell>
+                  <TableHeaderCell>Follow-up conversion</TableHeaderCell>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+              </TableHeader>
+              <TableBody>
+                {data.monthly.map((m) => (
+                  <TableRow key={m.month}>
+                    <TableCell>{f.month(m.month)}</TableCell>
+                    <TableCell>{m.surfaced}</TableCell>
+                    <TableCell>{m.reachedOut}</TableCell>
+                    <TableCell>{m.saves}</TableCell>
+                    <TableCell>{m.losses}</TableCell>
+                    <TableCell>{f.money(m.valueWonBack)}</TableCell>
+                    <TableCell>
+                      {m.followUpConversion === null ? '–' : f.percent(m.followUpConversion)}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
         </section>
 
         <section className={s.card} aria-label="Losses by reason">
@@ -285,7 +293,7 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
               <div className={s.track}>
                 <div className={s.lossFill} style={{ width: `${100 * l.share}%` }} />
               </div>
-              <Caption1>
+              <Caption1 className={s.barFigures}>
                 {l.count} · {f.percent(l.share)}
               </Caption1>
             </div>
