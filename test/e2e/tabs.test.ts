@@ -136,6 +136,27 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
+  it("sorts each kind by what a rep chooses: value at risk (the card's order), score, days silent or name", async () => {
+    const page = await openInHost(e2e.stack.urls.tabPersonal);
+    const slipping = tab(page).getByRole('region', { name: 'Slipping' });
+    const names = () => slipping.locator('[data-customer] button').allTextContents();
+    const silent = async () =>
+      (await slipping.getByText(/\d+ days? silent/).allTextContents()).map((t) => Number.parseInt(t, 10));
+    const sortBy = tab(page).getByRole('combobox', { name: 'Sort by' });
+    await expect(sortBy.inputValue()).resolves.toBe('risk');
+    const byRisk = await names();
+    await sortBy.selectOption({ label: 'Days silent' });
+    const days = await silent();
+    expect(days).toEqual([...days].sort((a, b) => b - a));
+    expect(await names()).not.toEqual(byRisk);
+    await sortBy.selectOption({ label: 'Name' });
+    const byName = await names();
+    expect(byName).toEqual([...byName].sort((a, b) => a.localeCompare(b)));
+    await sortBy.selectOption({ label: 'Value at risk' });
+    expect(await names()).toEqual(byRisk);
+    await page.close();
+  });
+
   it('a deep link opens the customer page; Won back writes the state and audit rows as the card does; Undo reverses it', async () => {
     const page = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
     const frame = tab(page);

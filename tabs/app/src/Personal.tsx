@@ -4,14 +4,17 @@ import {
   Button,
   Caption1,
   Input,
+  Label,
   MessageBar,
   MessageBarBody,
   makeStyles,
   mergeClasses,
+  Select,
   Spinner,
   Subtitle2,
   Title3,
   tokens,
+  useId,
 } from '@fluentui/react-components';
 import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import type { CustomerKind, CustomerRow, CustomersResponse, MeResponse } from '../../api/tabTypes';
@@ -53,6 +56,24 @@ const FOLDED: ReadonlySet<CustomerKind> = new Set(['steady', 'lost', 'not_in_fee
 const GROUP_FIRST = 50;
 const GROUP_MORE = 200;
 
+/**
+ * The orders a rep can sort each kind by. The API sends the card's order (value at risk, then
+ * score, then name); the sort is stable, so ties keep it.
+ */
+const SORTS = {
+  risk: { label: 'Value at risk', compare: null },
+  score: { label: 'Score', compare: (a: CustomerRow, b: CustomerRow) => b.score - a.score },
+  silent: {
+    label: 'Days silent',
+    // Never ordered sorts last: there is no silence to measure.
+    compare: (a: CustomerRow, b: CustomerRow) => (b.daysSinceLastOrder ?? -1) - (a.daysSinceLastOrder ?? -1),
+  },
+  value: { label: 'Value', compare: (a: CustomerRow, b: CustomerRow) => b.monthlyValue - a.monthlyValue },
+  name: { label: 'Name', compare: (a: CustomerRow, b: CustomerRow) => a.name.localeCompare(b.name) },
+} as const;
+type SortKey = keyof typeof SORTS;
+const isSortKey = (key: string): key is SortKey => Object.hasOwn(SORTS, key);
+
 export const KIND_COLORS: Record<
   CustomerKind,
   'danger' | 'warning' | 'informative' | 'success' | 'subtle' | 'important'
@@ -72,7 +93,9 @@ export const KIND_COLORS: Record<
 const useStyles = makeStyles({
   page: { padding: '16px 24px', maxWidth: '1100px', [NARROW]: { padding: '12px' } },
   header: { display: 'flex', alignItems: 'baseline', gap: '16px', flexWrap: 'wrap', marginBottom: '12px' },
-  search: { width: '100%', maxWidth: '420px' },
+  tools: { display: 'flex', gap: '12px', flexWrap: 'wrap', alignItems: 'center' },
+  search: { flexGrow: 1, minWidth: 0, maxWidth: '420px' },
+  sort: { display: 'flex', gap: '8px', alignItems: 'center' },
   group: { marginTop: '20px' },
   row: {
     display: 'grid',
@@ -121,10 +144,12 @@ export function Personal({
   openCustomer: string | null;
 }) {
   const s = useStyles();
+  const sortId = useId('sort');
   const [me, setMe] = useState<MeResponse | null>(null);
   const [data, setData] = useState<CustomersResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<SortKey>('risk');
   const [selected, setSelected] = useState<string | null>(openCustomer);
   const [unfolded, setUnfolded] = useState<ReadonlySet<CustomerKind>>(new Set());
   const [shown, setShown] = useState<Partial<Record<CustomerKind, number>>>({});
@@ -158,10 +183,12 @@ export function Personal({
     const rows = (data?.customers ?? []).filter(
       (c) => !q || c.name.toLowerCase().includes(q) || c.customerId.toLowerCase().includes(q),
     );
-    return KIND_ORDER.map((kind) => ({ kind, rows: rows.filter((r) => r.kind === kind) })).filter(
+    const compare = SORTS[sort].compare;
+    const sorted = compare ? [...rows].sort(compare) : rows;
+    return KIND_ORDER.map((kind) => ({ kind, rows: sorted.filter((r) => r.kind === kind) })).filter(
       (g) => g.rows.length > 0,
     );
-  }, [data, deferredQuery]);
+  }, [data, deferredQuery, sort]);
   const open = useCallback((customerId: string) => {
     setReturnTo({ customerId, scrollY: window.scrollY });
     setSelected(customerId);
@@ -210,13 +237,25 @@ export function Personal({
           <MessageBarBody>{data.staleFeed}</MessageBarBody>
         </MessageBar>
       )}
-      <Input
-        className={s.search}
-        placeholder="Search a customer by name or id"
-        value={query}
-        onChange={(_e, d) => setQuery(d.value)}
-        aria-label="Search customers"
-      />
+      <div className={s.tools}>
+        <Input
+          className={s.search}
+          placeholder="Search a customer by name or id"
+          value={query}
+          onChange={(_e, d) => setQuery(d.value)}
+          aria-label="Search customers"
+        />
+        <div className={s.sort}>
+          <Label htmlFor={sortId}>Sort by</Label>
+          <Select id={sortId} value={sort} onChange={(_e, d) => isSortKey(d.value) && setSort(d.value)}>
+            {Object.entries(SORTS).map(([key, { label }]) => (
+              <option key={key} value={key}>
+                {label}
+              </option>
+            ))}
+          </Select>
+        </div>
+      </div>
       <div className={`${s.row} ${s.muted} ${s.columnTitles}`} aria-hidden="true">
         <Caption1 style={{ paddingLeft: 12 }}>Customer</Caption1>
         <Caption1>Score</Caption1>
