@@ -195,6 +195,31 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
+  it('keyboard only: Enter on Reached out keeps the focus there, and each result is read out from a live region', async () => {
+    // Riverside Care Home (Ana's, worth a look): no other test taps it.
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: 'C-1027' });
+    const frame = tab(page);
+    await expect.poll(() => frame.locator('h1:focus').count()).toBe(1);
+    // The live region is on the page before anything is said in it, so screen readers follow it.
+    const results = frame.getByRole('status');
+    await expect(results.count()).resolves.toBe(1);
+    await expect(results.textContent()).resolves.toBe('');
+    const focusedName = () => frame.locator('body').evaluate(() => document.activeElement?.textContent ?? '');
+
+    await page.keyboard.press('Tab');
+    await expect.poll(focusedName).toBe('Reached out');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => results.textContent()).toContain('Recorded: reached out to Riverside Care Home');
+    // Not thrown back to the top of the page while the tap was in flight.
+    await expect.poll(focusedName).toBe('Reached out');
+
+    await frame.getByRole('button', { name: /^Undo: reached out/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => results.textContent()).toContain('Undone: Riverside Care Home');
+    await expect.poll(focusedName).toMatch(/^Undo/);
+    await page.close();
+  });
+
   it('follows Teams themes: dark from the context, then a switch to high contrast and back to default', async () => {
     const page = await openInHost(e2e.stack.urls.tabPersonal, { theme: 'dark' });
     const provider = tab(page).locator('.fui-FluentProvider').first();

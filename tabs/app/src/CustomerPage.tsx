@@ -251,7 +251,12 @@ export function CustomerPage({
       </div>
 
       <section className={s.actions} aria-label="Actions">
-        <Button appearance="primary" disabled={busy || closed} onClick={() => act({ action: 'reached_out' })}>
+        {/* disabledFocusable, not disabled: a disabled button drops the keyboard's focus to the top of the page. */}
+        <Button
+          appearance="primary"
+          disabledFocusable={busy || closed}
+          onClick={() => act({ action: 'reached_out' })}
+        >
           Reached out
         </Button>
         {/* A one-order customer's save is one order's worth, as the card asks for it: not monthly. */}
@@ -260,7 +265,7 @@ export function CustomerPage({
         >
           <Input value={value} onChange={(_e, d) => setValue(d.value)} style={{ width: 120 }} />
         </Field>
-        <Button disabled={busy || closed} onClick={() => act({ action: 'won_back', value })}>
+        <Button disabledFocusable={busy || closed} onClick={() => act({ action: 'won_back', value })}>
           Won back
         </Button>
         <Field label="Reason">
@@ -275,23 +280,26 @@ export function CustomerPage({
         <Field label="Note">
           <Input value={note} onChange={(_e, d) => setNote(d.value)} maxLength={500} />
         </Field>
-        <Button disabled={busy || closed} onClick={() => act({ action: 'lost', reason, note })}>
+        <Button disabledFocusable={busy || closed} onClick={() => act({ action: 'lost', reason, note })}>
           Lost
         </Button>
         <Button
           appearance="subtle"
-          disabled={busy || !data.undoable}
+          disabledFocusable={busy || !data.undoable}
           title={data.undoable ? `Undo ${data.undoable}` : 'Nothing to undo'}
           onClick={() => act({ action: 'undo' })}
         >
           Undo{data.undoable ? `: ${data.undoable}` : ''}
         </Button>
       </section>
-      {notice && (
-        <MessageBar intent={notice.ok ? 'success' : 'warning'} role="status">
-          <MessageBarBody>{notice.text}</MessageBarBody>
-        </MessageBar>
-      )}
+      {/* Always on the page, so a screen reader reads each result as it arrives into it. */}
+      <div role="status">
+        {notice && (
+          <MessageBar intent={notice.ok ? 'success' : 'warning'}>
+            <MessageBarBody>{notice.text}</MessageBarBody>
+          </MessageBar>
+        )}
+      </div>
 
       <div className={s.charts}>
         <section>
