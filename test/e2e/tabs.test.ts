@@ -58,12 +58,16 @@ describe('Teams tabs', () => {
       subEntityId?: string;
       user?: TabUser;
       frameContext?: 'content' | 'settings';
+      /** What Teams' SSO hands the tab (a failure is Teams refusing to sign the user in). */
+      token?: () => Promise<string>;
+      /** Resolve once the host page is open, without waiting for the tab to paint its data. */
+      unready?: boolean;
     } = {},
   ): Promise<Page> {
     const user = options.user ?? ana();
     const host = await startTeamsHost({
       tabUrl,
-      token: () => e2e.stack.signTabToken(user),
+      token: options.token ?? (() => e2e.stack.signTabToken(user)),
       theme: options.theme,
       frameContext: options.frameContext,
       context: {
@@ -88,7 +92,8 @@ describe('Teams tabs', () => {
         : route.abort('blockedbyclient'),
     );
     await page.goto(host.url);
-    await page.frameLocator('#tab').locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    if (!options.unready)
+      await page.frameLocator('#tab').locator('body[data-ready]').waitFor({ timeout: 30_000 });
     return page;
   }
 
@@ -217,6 +222,30 @@ describe('Teams tabs', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => results.textContent()).toContain('Undone: Riverside Care Home');
     await expect.poll(focusedName).toMatch(/^Undo/);
+    await page.close();
+  });
+
+  it('says in words when Teams cannot sign the rep in or the service cannot be reached, and Try again recovers', async () => {
+    // Teams refuses the SSO token at first (as when consent is missing), then gives it.
+    let refuse = true;
+    const page = await openInHost(e2e.stack.urls.tabPersonal, {
+      unready: true,
+      token: () => (refuse ? Promise.reject(new Error('consent required')) : e2e.stack.signTabToken(ana())),
+    });
+    const frame = tab(page);
+    const alert = frame.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toMatch(/^Teams could not sign you in/);
+    refuse = false;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await frame.getByRole('heading', { name: 'My customers' }).waitFor();
+
+    // The tab API down while the rep opens a customer.
+    await page.route('**/api/tab/customers/*', (route) => route.abort('connectionrefused'));
+    await frame.getByRole('button', { name: 'Greenfield Cafe' }).click();
+    await expect.poll(() => alert.textContent()).toMatch(/^Could not reach Churn Predictor/);
+    await page.unroute('**/api/tab/customers/*');
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await frame.getByRole('heading', { name: 'Greenfield Cafe' }).waitFor();
     await page.close();
   });
 

@@ -17,10 +17,11 @@ import {
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ActionRequestBody, CustomerDetailResponse } from '../../api/tabTypes';
-import { api } from './api';
+import { api, messageOf } from './api';
 import type { Series } from './Chart';
 import { formats } from './format';
 import { LazyChart as Chart } from './LazyChart';
+import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
 import { KIND_COLORS, KIND_TITLES } from './Personal';
 import { markReady } from './ready';
@@ -98,7 +99,7 @@ export function CustomerPage({
 }) {
   const s = useStyles();
   const [data, setData] = useState<CustomerDetailResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ cause: unknown } | null>(null);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [value, setValue] = useState('');
@@ -114,7 +115,7 @@ export function CustomerPage({
           setValue(String(d.customer.wonBackPrefill));
           setReason((r) => r || d.lossReasons[0]?.code || '');
         },
-        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => setError({ cause: e }),
       ),
     [customerId],
   );
@@ -142,7 +143,7 @@ export function CustomerPage({
       setNotice({ ok: true, text: result.message });
       await load();
     } catch (e) {
-      setNotice({ ok: false, text: e instanceof Error ? e.message : String(e) });
+      setNotice({ ok: false, text: messageOf(e) });
     } finally {
       setBusy(false);
     }
@@ -197,9 +198,13 @@ export function CustomerPage({
     return (
       <main className={s.page}>
         <Button onClick={onBack}>Back to the list</Button>
-        <MessageBar intent="error">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
+        <LoadError
+          error={error.cause}
+          onRetry={() => {
+            setError(null);
+            void load();
+          }}
+        />
       </main>
     );
   if (!data) return <Spinner label="Loading the customer…" style={{ padding: 32 }} />;

@@ -21,6 +21,7 @@ import type { CustomerKind, CustomerRow, CustomersResponse, MeResponse } from '.
 import { api } from './api';
 import { CustomerPage } from './CustomerPage';
 import { type Formats, formats } from './format';
+import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
 import { markReady } from './ready';
 
@@ -147,7 +148,7 @@ export function Personal({
   const sortId = useId('sort');
   const [me, setMe] = useState<MeResponse | null>(null);
   const [data, setData] = useState<CustomersResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ cause: unknown } | null>(null);
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<SortKey>('risk');
   const [selected, setSelected] = useState<string | null>(openCustomer);
@@ -167,7 +168,7 @@ export function Personal({
           setMe(who);
           setData(list);
         },
-        (e: unknown) => setError(String(e instanceof Error ? e.message : e)),
+        (e: unknown) => setError({ cause: e }),
       ),
     [],
   );
@@ -204,9 +205,15 @@ export function Personal({
 
   if (error)
     return (
-      <MessageBar intent="error">
-        <MessageBarBody>{error}</MessageBarBody>
-      </MessageBar>
+      <main className={s.page}>
+        <LoadError
+          error={error.cause}
+          onRetry={() => {
+            setError(null);
+            void load();
+          }}
+        />
+      </main>
     );
   if (selected)
     return (

@@ -23,6 +23,7 @@ import { api } from './api';
 import type { Series } from './Chart';
 import { formats } from './format';
 import { LazyChart as Chart } from './LazyChart';
+import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
 import { markReady } from './ready';
 
@@ -86,16 +87,19 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
   const [rep, setRep] = useState<string>('');
   const [month, setMonth] = useState<string>('');
   const [data, setData] = useState<TeamResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ cause: unknown } | null>(null);
+  // Try again asks for the same figures once more.
+  const [attempt, setAttempt] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt is only a reason to ask again
   useEffect(() => {
     api.team(rep || null, month || null).then(
       (d) => {
         setData(d);
         setError(null);
       },
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setError({ cause: e }),
     );
-  }, [rep, month]);
+  }, [rep, month, attempt]);
   useEffect(() => {
     if (data) markReady('team');
   }, [data]);
@@ -132,9 +136,15 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
 
   if (error)
     return (
-      <MessageBar intent="error">
-        <MessageBarBody>{error}</MessageBarBody>
-      </MessageBar>
+      <main className={s.page}>
+        <LoadError
+          error={error.cause}
+          onRetry={() => {
+            setError(null);
+            setAttempt((n) => n + 1);
+          }}
+        />
+      </main>
     );
   if (!data) return <Spinner label="Loading the team's figures…" style={{ padding: 32 }} />;
   const maxRisk = Math.max(1, ...data.valueAtRiskByRep.map((r) => r.valueAtRisk));
