@@ -107,18 +107,17 @@ export function CustomerPage({
   const [note, setNote] = useState('');
   const [allEntries, setAllEntries] = useState(false);
 
-  const load = useCallback(
-    () =>
-      api.customer(customerId).then(
-        (d) => {
-          setData(d);
-          setValue(String(d.customer.wonBackPrefill));
-          setReason((r) => r || d.lossReasons[0]?.code || '');
-        },
-        (e: unknown) => setError({ cause: e }),
-      ),
-    [customerId],
-  );
+  const load = useCallback(() => {
+    setError(null);
+    return api.customer(customerId).then(
+      (d) => {
+        setData(d);
+        setValue(String(d.customer.wonBackPrefill));
+        setReason((r) => r || d.lossReasons[0]?.code || '');
+      },
+      (e: unknown) => setError({ cause: e }),
+    );
+  }, [customerId]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -198,13 +197,7 @@ export function CustomerPage({
     return (
       <main className={s.page}>
         <Button onClick={onBack}>Back to the list</Button>
-        <LoadError
-          error={error.cause}
-          onRetry={() => {
-            setError(null);
-            void load();
-          }}
-        />
+        <LoadError error={error.cause} onRetry={load} />
       </main>
     );
   if (!data) return <Spinner label="Loading the customer…" style={{ padding: 32 }} />;

@@ -161,17 +161,16 @@ export function Personal({
   const currency = data?.currency ?? 'USD';
   const f = useMemo(() => formats(locale, currency), [locale, currency]);
 
-  const load = useCallback(
-    () =>
-      Promise.all([api.me(), api.customers()]).then(
-        ([who, list]) => {
-          setMe(who);
-          setData(list);
-        },
-        (e: unknown) => setError({ cause: e }),
-      ),
-    [],
-  );
+  const load = useCallback(() => {
+    setError(null);
+    return Promise.all([api.me(), api.customers()]).then(
+      ([who, list]) => {
+        setMe(who);
+        setData(list);
+      },
+      (e: unknown) => setError({ cause: e }),
+    );
+  }, []);
   useEffect(() => {
     void load();
   }, [load]);
@@ -206,13 +205,7 @@ export function Personal({
   if (error)
     return (
       <main className={s.page}>
-        <LoadError
-          error={error.cause}
-          onRetry={() => {
-            setError(null);
-            void load();
-          }}
-        />
+        <LoadError error={error.cause} onRetry={load} />
       </main>
     );
   if (selected)
