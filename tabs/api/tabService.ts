@@ -285,7 +285,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const [states, reps, accuracy, { book, scored }, ...rowsByMonth] = await Promise.all([
         deps.storage.state.getAll(),
         deps.storage.conversations.listReps(),
-        books.accuracy(day),
+        books.accuracy(day, locale),
         books.scored(day),
         ...partitions.map((m) => deps.storage.audit.readMonth(m)),
       ]);
@@ -389,14 +389,14 @@ function bookCache(deps: TabServiceDeps) {
       }
       return { book, scored };
     },
-    /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words (computed once per feed read). */
-    async accuracy(day: string): Promise<TeamResponse['accuracy']> {
+    /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words in `locale` (computed once per feed read). */
+    async accuracy(day: string, locale: string): Promise<TeamResponse['accuracy']> {
       const entry = current();
       const book = await entry.book;
       if (entry.accuracy === undefined) {
         const asOfDay = dayOf(day) - ACCURACY_HORIZON_DAYS;
         const result = backtest(book, deps.rules, { asOfDay, horizonDays: ACCURACY_HORIZON_DAYS });
-        entry.accuracy = accuracyWords(result, isoOfDay(asOfDay));
+        entry.accuracy = accuracyWords(result, isoOfDay(asOfDay), { today: day, locale });
       }
       return entry.accuracy;
     },
