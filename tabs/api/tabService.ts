@@ -90,7 +90,7 @@ export function roleOf(user: TabUser, access: TabServiceDeps['access']): MeRespo
 export interface TabService {
   /** Reads the feed and scores today ahead of the first request (the local host calls it at start). */
   warm(): Promise<void>;
-  me(user: TabUser): MeResponse;
+  me(user: TabUser): Promise<MeResponse>;
   customers(user: TabUser): Promise<CustomersResponse>;
   customer(user: TabUser, customerId: string): Promise<CustomerDetailResponse>;
   act(user: TabUser, customerId: string, body: ActionRequestBody): Promise<ActionResponse>;
@@ -168,11 +168,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
       for (const week of scoredWeeks(day, HISTORY_WEEKS)) await books.scored(week);
     },
 
-    me(user) {
+    async me(user) {
       const role = roleOf(user, deps.access);
       return {
         user: { userId: user.userId, name: user.name, email: user.email },
         seesAll: role !== 'rep',
+        addresses: await addressesOf(user),
         role,
       };
     },

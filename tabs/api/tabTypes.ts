@@ -49,6 +49,8 @@ export interface MeResponse {
   user: { userId: string; name: string; email: string };
   /** Admins and managers see every rep's customers. */
   seesAll: boolean;
+  /** The addresses the feed may name this user by as a customer's owner: their own customers, a manager's too. */
+  addresses: string[];
   role: 'rep' | 'manager' | 'admin';
 }
 

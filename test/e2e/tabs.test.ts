@@ -23,6 +23,13 @@ const MANAGER: TabUser = {
   email: 'maria.lopez@contoso.example',
   tenantId: '',
 };
+/** A manager (in MANAGER_USER_IDS) who is also a rep with customers of his own in the demo book. */
+const BEN: TabUser = {
+  userId: '00000000-0000-0000-0000-0000000000b1',
+  name: 'Ben Okafor',
+  email: 'ben.okafor@contoso.example',
+  tenantId: '',
+};
 
 describe('Teams tabs', () => {
   let e2e: E2eStack;
@@ -33,7 +40,7 @@ describe('Teams tabs', () => {
 
   beforeAll(async () => {
     // Read by the stack's config like any product setting (as in Azure).
-    process.env.MANAGER_USER_IDS = MANAGER.userId;
+    process.env.MANAGER_USER_IDS = `${MANAGER.userId},${BEN.userId}`;
     [e2e, browser] = await Promise.all([startE2eStack({ weeklyRun: 'start' }), launchChromium()]);
     delete process.env.MANAGER_USER_IDS;
   });
@@ -159,6 +166,24 @@ describe('Teams tabs', () => {
     expect(byName).toEqual([...byName].sort((a, b) => a.localeCompare(b)));
     await sortBy.selectOption({ label: 'Value at risk' });
     expect(await names()).toEqual(byRisk);
+    await page.close();
+  });
+
+  it("a manager who is also a rep starts on his own customers, and can look at everyone's or one rep's", async () => {
+    const states = [...(await e2e.storage.state.getAll()).values()];
+    const owned = (owner: string) => states.filter((c) => c.owner === owner).length;
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { user: BEN });
+    const frame = tab(page);
+    const caption = () => frame.getByText(/· \d+ customers$/).textContent();
+    await expect(frame.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('My customers');
+    await expect(caption()).resolves.toMatch(new RegExp(`· ${owned(BEN.email)} customers$`));
+    const whose = frame.getByRole('combobox', { name: 'Whose' });
+    await whose.selectOption({ label: "Everyone's" });
+    await expect(frame.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('All customers');
+    await expect(caption()).resolves.toMatch(new RegExp(`· ${states.length} customers$`));
+    await whose.selectOption({ label: ana().email });
+    await expect(caption()).resolves.toMatch(new RegExp(`· ${owned(ana().email)} customers$`));
+    await expect(frame.getByText('Greenfield Cafe').isVisible()).resolves.toBe(true);
     await page.close();
   });
 

@@ -73,6 +73,9 @@ const SORTS = {
   name: { label: 'Name', compare: (a: CustomerRow, b: CustomerRow) => a.name.localeCompare(b.name) },
 } as const;
 type SortKey = keyof typeof SORTS;
+/** Whose customers a manager or admin looks at: their own, everyone's, or one rep's (`owner:` and the address). */
+type Whose = 'mine' | 'everyone' | `owner:${string}`;
+const OWNER = 'owner:';
 const isSortKey = (key: string): key is SortKey => Object.hasOwn(SORTS, key);
 
 export const KIND_COLORS: Record<
@@ -146,6 +149,8 @@ export function Personal({
 }) {
   const s = useStyles();
   const sortId = useId('sort');
+  const whoseId = useId('whose');
+  const [chosenWhose, setChosenWhose] = useState<Whose | null>(null);
   const [me, setMe] = useState<MeResponse | null>(null);
   const [data, setData] = useState<CustomersResponse | null>(null);
   const [error, setError] = useState<{ cause: unknown } | null>(null);
@@ -178,9 +183,28 @@ export function Personal({
     if (data && !selected) markReady('personal');
   }, [data, selected]);
 
+  // A manager or admin sees every rep's customers; one who is also a rep starts on their own.
+  const mine = useMemo(() => {
+    const addresses = new Set((me?.addresses ?? []).map((a) => a.trim().toLowerCase()));
+    return (c: CustomerRow) => addresses.has(c.owner.trim().toLowerCase());
+  }, [me]);
+  const owners = useMemo(
+    () => [...new Set((data?.customers ?? []).map((c) => c.owner.trim().toLowerCase()))].sort(),
+    [data],
+  );
+  const whose: Whose = !me?.seesAll
+    ? 'mine'
+    : (chosenWhose ?? ((data?.customers ?? []).some(mine) ? 'mine' : 'everyone'));
+  const listed = useMemo(() => {
+    const all = data?.customers ?? [];
+    if (!me?.seesAll || whose === 'everyone') return all;
+    if (whose === 'mine') return all.filter(mine);
+    return all.filter((c) => c.owner.trim().toLowerCase() === whose.slice(OWNER.length));
+  }, [data, me, whose, mine]);
+
   const groups = useMemo(() => {
     const q = deferredQuery.trim().toLowerCase();
-    const rows = (data?.customers ?? []).filter(
+    const rows = listed.filter(
       (c) => !q || c.name.toLowerCase().includes(q) || c.customerId.toLowerCase().includes(q),
     );
     const compare = SORTS[sort].compare;
@@ -188,7 +212,7 @@ export function Personal({
     return KIND_ORDER.map((kind) => ({ kind, rows: sorted.filter((r) => r.kind === kind) })).filter(
       (g) => g.rows.length > 0,
     );
-  }, [data, deferredQuery, sort]);
+  }, [listed, deferredQuery, sort]);
   const open = useCallback((customerId: string) => {
     setReturnTo({ customerId, scrollY: window.scrollY });
     setSelected(customerId);
@@ -227,9 +251,15 @@ export function Personal({
   return (
     <main className={s.page}>
       <div className={s.header}>
-        <Title3 as="h1">{me.seesAll ? 'All customers' : 'My customers'}</Title3>
+        <Title3 as="h1">
+          {whose === 'mine'
+            ? 'My customers'
+            : whose === 'everyone'
+              ? 'All customers'
+              : `Customers of ${whose.slice(OWNER.length)}`}
+        </Title3>
         <Caption1 className={s.muted}>
-          {me.user.name} · as of {f.date(data.asOf)} · {data.customers.length} customers
+          {me.user.name} · as of {f.date(data.asOf)} · {listed.length} customers
         </Caption1>
       </div>
       {data.staleFeed && (
@@ -245,6 +275,20 @@ export function Personal({
           onChange={(_e, d) => setQuery(d.value)}
           aria-label="Search customers"
         />
+        {me.seesAll && (
+          <div className={s.sort}>
+            <Label htmlFor={whoseId}>Whose</Label>
+            <Select id={whoseId} value={whose} onChange={(_e, d) => setChosenWhose(d.value as Whose)}>
+              <option value="mine">Mine</option>
+              <option value="everyone">Everyone's</option>
+              {owners.map((owner) => (
+                <option key={owner} value={`${OWNER}${owner}`}>
+                  {owner}
+                </option>
+              ))}
+            </Select>
+          </div>
+        )}
         <div className={s.sort}>
           <Label htmlFor={sortId}>Sort by</Label>
           <Select id={sortId} value={sort} onChange={(_e, d) => isSortKey(d.value) && setSort(d.value)}>
@@ -263,10 +307,10 @@ export function Personal({
         <Caption1>Last order</Caption1>
         <Caption1>Why</Caption1>
       </div>
-      {data.customers.length === 0 ? (
+      {listed.length === 0 ? (
         <Body1 as="p" block>
-          {me.seesAll ? 'No customers yet.' : 'You have no customers yet.'} They appear here after the first
-          weekly run has scored the order feed.
+          {whose === 'mine' ? 'You have no customers yet.' : 'No customers yet.'} They appear here after the
+          first weekly run has scored the order feed.
         </Body1>
       ) : (
         searching && (
