@@ -237,7 +237,7 @@ export function CustomerPage({
           value={f.money(c.valueAtRisk)}
           hint={horizon === null ? undefined : `value × chance of no order in ${horizon} days`}
         />
-        <Fact label="Orders" value={String(data.facts.orders)} />
+        <Fact label="Orders" value={f.count(data.facts.orders)} />
         <Fact label="Spend" value={f.money(data.facts.spend)} />
         <Fact label="Last order" value={data.facts.lastOrder ? f.date(data.facts.lastOrder) : '–'} />
         <Fact
@@ -245,7 +245,7 @@ export function CustomerPage({
           value={data.facts.expectedNextOrder ? f.date(data.facts.expectedNextOrder) : '–'}
           hint={data.facts.typicalGapDays ? `usually every ${data.facts.typicalGapDays} days` : undefined}
         />
-        <Fact label="Open tickets" value={String(data.facts.openTickets)} />
+        <Fact label="Open tickets" value={f.count(data.facts.openTickets)} />
       </div>
 
       <section className={s.actions} aria-label="Actions">
@@ -339,7 +339,7 @@ export function CustomerPage({
         </ul>
         {!allEntries && data.timeline.length > TIMELINE_FIRST && (
           <Button appearance="transparent" onClick={() => setAllEntries(true)}>
-            Show all {data.timeline.length} entries
+            Show all {f.count(data.timeline.length)} entries
           </Button>
         )}
       </section>

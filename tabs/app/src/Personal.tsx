@@ -259,7 +259,7 @@ export function Personal({
               : `Customers of ${whose.slice(OWNER.length)}`}
         </Title3>
         <Caption1 className={s.muted}>
-          {me.user.name} · as of {f.date(data.asOf)} · {listed.length} customers
+          {me.user.name} · as of {f.date(data.asOf)} · {f.count(listed.length)} customers
         </Caption1>
       </div>
       {data.staleFeed && (
@@ -317,7 +317,7 @@ export function Personal({
           <Caption1 as="p" block role="status" className={s.muted}>
             {matches === 0
               ? `No customer matches “${deferredQuery.trim()}”.`
-              : `${matches} ${matches === 1 ? 'customer matches' : 'customers match'} “${deferredQuery.trim()}”.`}
+              : `${f.count(matches)} ${matches === 1 ? 'customer matches' : 'customers match'} “${deferredQuery.trim()}”.`}
           </Caption1>
         )
       )}
@@ -329,12 +329,12 @@ export function Personal({
             <Subtitle2 as="h2" block>
               {KIND_TITLES[kind]}{' '}
               <Badge appearance="tint" color={KIND_COLORS[kind]}>
-                {rows.length}
+                {f.count(rows.length)}
               </Badge>
             </Subtitle2>
             {folded ? (
               <Button appearance="transparent" onClick={() => setUnfolded(new Set([...unfolded, kind]))}>
-                Show {rows.length} {KIND_TITLES[kind].toLowerCase()} customers
+                Show {f.count(rows.length)} {KIND_TITLES[kind].toLowerCase()} customers
               </Button>
             ) : (
               <>
@@ -347,10 +347,10 @@ export function Personal({
                       appearance="transparent"
                       onClick={() => setShown({ ...shown, [kind]: limit + GROUP_MORE })}
                     >
-                      Show {Math.min(GROUP_MORE, rows.length - limit)} more
+                      Show {f.count(Math.min(GROUP_MORE, rows.length - limit))} more
                     </Button>
                     <Caption1 className={s.muted}>
-                      {limit} of {rows.length} shown
+                      {f.count(limit)} of {f.count(rows.length)} shown
                     </Caption1>
                   </div>
                 )}

@@ -226,7 +226,7 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
           {data.untouched.map((r) => (
             <div key={r.owner}>
               <Body1>
-                <strong>{r.name}</strong> · {r.customers.length}
+                <strong>{r.name}</strong> · {f.count(r.customers.length)}
               </Body1>
               <ul className={s.list}>
                 {r.customers.slice(0, UNTOUCHED_SHOWN).map((c) => (
@@ -238,7 +238,9 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
                 ))}
                 {r.customers.length > UNTOUCHED_SHOWN && (
                   <li>
-                    <Caption1 className={s.muted}>and {r.customers.length - UNTOUCHED_SHOWN} more</Caption1>
+                    <Caption1 className={s.muted}>
+                      and {f.count(r.customers.length - UNTOUCHED_SHOWN)} more
+                    </Caption1>
                   </li>
                 )}
               </ul>
@@ -273,10 +275,10 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
                 {data.monthly.map((m) => (
                   <TableRow key={m.month}>
                     <TableCell>{f.month(m.month)}</TableCell>
-                    <TableCell>{m.surfaced}</TableCell>
-                    <TableCell>{m.reachedOut}</TableCell>
-                    <TableCell>{m.saves}</TableCell>
-                    <TableCell>{m.losses}</TableCell>
+                    <TableCell>{f.count(m.surfaced)}</TableCell>
+                    <TableCell>{f.count(m.reachedOut)}</TableCell>
+                    <TableCell>{f.count(m.saves)}</TableCell>
+                    <TableCell>{f.count(m.losses)}</TableCell>
                     <TableCell>{f.money(m.valueWonBack)}</TableCell>
                     <TableCell>
                       {m.followUpConversion === null ? '–' : f.percent(m.followUpConversion)}
@@ -304,7 +306,7 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
                 <div className={s.lossFill} style={{ width: `${100 * l.share}%` }} />
               </div>
               <Caption1 className={s.barFigures}>
-                {l.count} · {f.percent(l.share)}
+                {f.count(l.count)} · {f.percent(l.share)}
               </Caption1>
             </div>
           ))}
