@@ -187,6 +187,22 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
+  it('someone the order feed does not name (no install, no customers) is told which address was looked for', async () => {
+    const newcomer: TabUser = {
+      userId: 'newcomer-id',
+      name: 'Nia New',
+      email: 'nia.new@contoso.example',
+      tenantId: '',
+    };
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { user: newcomer });
+    await expect(
+      tab(page)
+        .getByText('No customer in the order feed names you as their rep (nia.new@contoso.example).')
+        .isVisible(),
+    ).resolves.toBe(true);
+    await page.close();
+  });
+
   it('a deep link opens the customer page; Won back writes the state and audit rows as the card does; Undo reverses it', async () => {
     const page = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
     const frame = tab(page);

@@ -309,8 +309,10 @@ export function Personal({
       </div>
       {listed.length === 0 ? (
         <Body1 as="p" block>
-          {whose === 'mine' ? 'You have no customers yet.' : 'No customers yet.'} They appear here after the
-          first weekly run has scored the order feed.
+          {/* Say which addresses were looked for: a feed naming the rep otherwise is the usual cause. */}
+          {whose === 'mine'
+            ? `No customer in the order feed names you as their rep (${me.addresses.join(' or ')}). They appear here after the weekly run has scored a feed whose owner column names you by one of these.`
+            : 'No customers yet. They appear here after the first weekly run has scored the order feed.'}
         </Body1>
       ) : (
         searching && (
