@@ -290,6 +290,19 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
+  it('keyboard only: "Show … steady customers" hands the focus to the first row it shows, not to the top of the page', async () => {
+    const page = await openInHost(e2e.stack.urls.tabPersonal);
+    const frame = tab(page);
+    const steady = frame.getByRole('region', { name: 'Steady' });
+    await steady.getByRole('button', { name: /^Show \d+ steady customers$/ }).focus();
+    await page.keyboard.press('Enter');
+    const first = await steady.locator('[data-customer] button').first().textContent();
+    await expect
+      .poll(() => frame.locator('body').evaluate(() => document.activeElement?.textContent ?? ''))
+      .toBe(first);
+    await page.close();
+  });
+
   it('follows Teams themes: dark from the context, then a switch to high contrast and back to default', async () => {
     const page = await openInHost(e2e.stack.urls.tabPersonal, { theme: 'dark' });
     const provider = tab(page).locator('.fui-FluentProvider').first();

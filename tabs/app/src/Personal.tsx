@@ -217,6 +217,15 @@ export function Personal({
     setReturnTo({ customerId, scrollY: window.scrollY });
     setSelected(customerId);
   }, []);
+  // The row a "Show" button brought into view takes the focus: the button itself may be gone.
+  const [reveal, setReveal] = useState<{ kind: CustomerKind; index: number } | null>(null);
+  useLayoutEffect(() => {
+    if (!reveal) return;
+    document
+      .querySelectorAll<HTMLElement>(`section[data-kind="${reveal.kind}"] [data-customer] button`)
+      [reveal.index]?.focus();
+    setReveal(null);
+  }, [reveal]);
   useLayoutEffect(() => {
     if (selected || !returnTo || !data) return;
     window.scrollTo(0, returnTo.scrollY);
@@ -327,7 +336,7 @@ export function Personal({
         const folded = FOLDED.has(kind) && !searching && !unfolded.has(kind);
         const limit = shown[kind] ?? GROUP_FIRST;
         return (
-          <section key={kind} className={s.group} aria-label={KIND_TITLES[kind]}>
+          <section key={kind} className={s.group} aria-label={KIND_TITLES[kind]} data-kind={kind}>
             <Subtitle2 as="h2" block>
               {KIND_TITLES[kind]}{' '}
               <Badge appearance="tint" color={KIND_COLORS[kind]}>
@@ -335,7 +344,13 @@ export function Personal({
               </Badge>
             </Subtitle2>
             {folded ? (
-              <Button appearance="transparent" onClick={() => setUnfolded(new Set([...unfolded, kind]))}>
+              <Button
+                appearance="transparent"
+                onClick={() => {
+                  setUnfolded(new Set([...unfolded, kind]));
+                  setReveal({ kind, index: 0 });
+                }}
+              >
                 Show {f.count(rows.length)} {KIND_TITLES[kind].toLowerCase()} customers
               </Button>
             ) : (
@@ -347,7 +362,10 @@ export function Personal({
                   <div>
                     <Button
                       appearance="transparent"
-                      onClick={() => setShown({ ...shown, [kind]: limit + GROUP_MORE })}
+                      onClick={() => {
+                        setShown({ ...shown, [kind]: limit + GROUP_MORE });
+                        setReveal({ kind, index: limit });
+                      }}
                     >
                       Show {f.count(Math.min(GROUP_MORE, rows.length - limit))} more
                     </Button>
