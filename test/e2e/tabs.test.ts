@@ -290,17 +290,31 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
-  it('keyboard only: "Show … steady customers" hands the focus to the first row it shows, not to the top of the page', async () => {
+  it('keyboard only: "Show … steady customers" and "Show all … entries" keep the focus on what they show, not the top of the page', async () => {
     const page = await openInHost(e2e.stack.urls.tabPersonal);
     const frame = tab(page);
     const steady = frame.getByRole('region', { name: 'Steady' });
     await steady.getByRole('button', { name: /^Show \d+ steady customers$/ }).focus();
     await page.keyboard.press('Enter');
     const first = await steady.locator('[data-customer] button').first().textContent();
-    await expect
-      .poll(() => frame.locator('body').evaluate(() => document.activeElement?.textContent ?? ''))
-      .toBe(first);
+    const focused = () => frame.locator('body').evaluate(() => document.activeElement?.textContent ?? '');
+    await expect.poll(focused).toBe(first);
     await page.close();
+
+    // The same on a customer page's timeline: Greenfield Cafe has more entries than it first shows.
+    const customer = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
+    await tab(customer)
+      .getByRole('button', { name: /^Show all \d+ entries$/ })
+      .focus();
+    await customer.keyboard.press('Enter');
+    await expect
+      .poll(() =>
+        tab(customer)
+          .locator('body')
+          .evaluate(() => document.activeElement?.textContent ?? ''),
+      )
+      .toBe('Show the latest 25');
+    await customer.close();
   });
 
   it('follows Teams themes: dark from the context, then a switch to high contrast and back to default', async () => {

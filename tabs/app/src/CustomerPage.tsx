@@ -139,8 +139,9 @@ export function CustomerPage({
     setBusy(true);
     try {
       const result = await api.act(customerId, body);
-      setNotice({ ok: true, text: result.message });
+      // The page shows the new state before the result is read out, so the two agree.
       await load();
+      setNotice({ ok: true, text: result.message });
     } catch (e) {
       setNotice({ ok: false, text: messageOf(e) });
     } finally {
@@ -337,9 +338,12 @@ export function CustomerPage({
             </li>
           ))}
         </ul>
-        {!allEntries && data.timeline.length > TIMELINE_FIRST && (
-          <Button appearance="transparent" onClick={() => setAllEntries(true)}>
-            Show all {f.count(data.timeline.length)} entries
+        {/* One button that stays, so the keyboard's focus stays on it when the list grows. */}
+        {data.timeline.length > TIMELINE_FIRST && (
+          <Button appearance="transparent" onClick={() => setAllEntries(!allEntries)}>
+            {allEntries
+              ? `Show the latest ${f.count(TIMELINE_FIRST)}`
+              : `Show all ${f.count(data.timeline.length)} entries`}
           </Button>
         )}
       </section>
