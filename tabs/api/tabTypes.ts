@@ -121,6 +121,8 @@ export interface ActionRequestBody {
   action: TabAction;
   /** Won back: the monthly value, a plain decimal (blank = the customer's); the API also takes a number. */
   value?: string;
+  /** The locale `value` was typed in (the user's Teams locale); without it, the card's (LOCALE). */
+  locale?: string;
   /** Lost: the reason code, and an optional note. */
   reason?: string;
   note?: string;

@@ -69,6 +69,8 @@ describe('Teams tabs', () => {
       token?: () => Promise<string>;
       /** Resolve once the host page is open, without waiting for the tab to paint its data. */
       unready?: boolean;
+      /** The user's Teams locale (the context's). */
+      locale?: string;
     } = {},
   ): Promise<Page> {
     const user = options.user ?? ana();
@@ -84,6 +86,7 @@ describe('Teams tabs', () => {
         userDisplayName: user.name,
         tid: user.tenantId,
         entityId: tabUrl.endsWith('team') ? 'team' : 'customers',
+        ...(options.locale ? { locale: options.locale } : {}),
         ...(options.subEntityId ? { subEntityId: options.subEntityId } : {}),
       },
     });
@@ -315,6 +318,20 @@ describe('Teams tabs', () => {
       )
       .toBe('Show the latest 25');
     await customer.close();
+  });
+
+  it("Won back reads the amount as the rep's Teams locale writes it: '1.300' in German Teams is 1,300, not 1.3", async () => {
+    // Fig Tree Primary School (Ana's, $1,060 a month); undone at the end, so the month's figures stay.
+    const customerId = 'C-1119';
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: customerId, locale: 'de-DE' });
+    const frame = tab(page);
+    await frame.getByRole('textbox', { name: 'Value won back / month' }).fill('1.300');
+    await frame.getByRole('button', { name: 'Won back', exact: true }).click();
+    await expect.poll(() => frame.getByRole('status').textContent()).toContain('won back');
+    expect((await e2e.storage.state.get(customerId))?.state.recoveredValue).toBe(1300);
+    await frame.getByRole('button', { name: /^Undo: won back/ }).click();
+    await expect.poll(() => frame.getByRole('status').textContent()).toContain('Undone');
+    await page.close();
   });
 
   it('follows Teams themes: dark from the context, then a switch to high contrast and back to default', async () => {

@@ -264,7 +264,7 @@ export function CustomerPage({
         >
           <Input value={value} onChange={(_e, d) => setValue(d.value)} style={{ width: 120 }} />
         </Field>
-        <Button disabledFocusable={busy || closed} onClick={() => act({ action: 'won_back', value })}>
+        <Button disabledFocusable={busy || closed} onClick={() => act({ action: 'won_back', value, locale })}>
           Won back
         </Button>
         <Field label="Reason">
