@@ -334,6 +334,25 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
+  it('Lost asks for a reason, as the card does, instead of recording the first one (Price) for a rep who did not pick', async () => {
+    // Hillside Deli (Ana's); undone at the end, so the month's figures stay.
+    const customerId = 'C-1124';
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: customerId });
+    const frame = tab(page);
+    const reason = frame.getByRole('combobox', { name: 'Reason' });
+    const lost = frame.getByRole('button', { name: 'Lost', exact: true });
+    await expect(reason.inputValue()).resolves.toBe('');
+    await expect(lost.getAttribute('aria-disabled')).resolves.toBe('true');
+    await reason.selectOption({ label: 'Went quiet' });
+    await lost.click();
+    await expect.poll(() => frame.getByRole('status').textContent()).toContain('Recorded');
+    const [row] = await e2e.storage.audit.latestForCustomer(customerId, { limit: 1 });
+    expect(row).toMatchObject({ action: 'lost', reason: 'went_quiet' });
+    await frame.getByRole('button', { name: /^Undo: lost/ }).click();
+    await expect.poll(() => frame.getByRole('status').textContent()).toContain('Undone');
+    await page.close();
+  });
+
   it('follows Teams themes: dark from the context, then a switch to high contrast and back to default', async () => {
     const page = await openInHost(e2e.stack.urls.tabPersonal, { theme: 'dark' });
     const provider = tab(page).locator('.fui-FluentProvider').first();

@@ -113,7 +113,6 @@ export function CustomerPage({
       (d) => {
         setData(d);
         setValue(String(d.customer.wonBackPrefill));
-        setReason((r) => r || d.lossReasons[0]?.code || '');
       },
       (e: unknown) => setError({ cause: e }),
     );
@@ -268,7 +267,11 @@ export function CustomerPage({
           Won back
         </Button>
         <Field label="Reason">
+          {/* No reason is chosen for the rep, as on the card: a default would tilt the month's losses by reason. */}
           <Select value={reason} onChange={(_e, d) => setReason(d.value)}>
+            <option value="" disabled>
+              Pick a reason
+            </option>
             {data.lossReasons.map((r) => (
               <option key={r.code} value={r.code}>
                 {r.label}
@@ -279,7 +282,11 @@ export function CustomerPage({
         <Field label="Note">
           <Input value={note} onChange={(_e, d) => setNote(d.value)} maxLength={500} />
         </Field>
-        <Button disabledFocusable={busy || closed} onClick={() => act({ action: 'lost', reason, note })}>
+        <Button
+          disabledFocusable={busy || closed || reason === ''}
+          title={reason === '' ? 'Pick a reason first' : undefined}
+          onClick={() => act({ action: 'lost', reason, note })}
+        >
           Lost
         </Button>
         <Button
