@@ -100,7 +100,23 @@ async function actionBody(request: HttpRequest): Promise<ActionRequestBody> {
     if (v === undefined || typeof v === 'string') return v;
     throw new TabApiError(400, `${key} must be a string`);
   };
-  return { action, value: wonBackValueOf(body.value), reason: text_('reason'), note: text_('note') };
+  const locale = text_('locale');
+  if (locale !== undefined) {
+    try {
+      Intl.getCanonicalLocales(locale);
+    } catch (error) {
+      if (error instanceof RangeError)
+        throw new TabApiError(400, 'locale must be a language tag such as de-DE');
+      throw error;
+    }
+  }
+  return {
+    action,
+    value: wonBackValueOf(body.value),
+    locale,
+    reason: text_('reason'),
+    note: text_('note'),
+  };
 }
 
 /**

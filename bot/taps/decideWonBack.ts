@@ -23,10 +23,11 @@ function decimalComma(locale: string): boolean {
 }
 
 /**
- * The plain positive decimal a rep typed, read as the card's locale writes numbers; null when it is
- * not one. In a decimal-comma locale `1.200` is twelve hundred, as a German rep means it, not 1.2.
+ * The plain positive decimal a rep typed, read as `locale` writes numbers (the card's, or the tab
+ * user's Teams locale); null when it is not one. In a decimal-comma locale `1.200` is twelve
+ * hundred, as a German rep means it, not 1.2.
  */
-function typedAmount(text: string, locale: string): number | null {
+export function typedAmount(text: string, locale: string): number | null {
   if (!decimalComma(locale)) return DECIMAL.test(text) ? Number(text.replace(/,/g, '')) : null;
   if (COMMA_DECIMAL.test(text)) return Number(text.replace(/[. \u00a0\u202f]/g, '').replace(',', '.'));
   return POINT_DECIMAL.test(text) ? Number(text) : null;

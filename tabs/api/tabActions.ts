@@ -13,6 +13,7 @@ import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from '..
 import { type CommitResult, commitDecision, finishRecorded } from '../../bot/taps/commitAction';
 import { decideTap } from '../../bot/taps/decideTap';
 import { decideUndo, selectUndoTarget } from '../../bot/taps/decideUndo';
+import { typedAmount } from '../../bot/taps/decideWonBack';
 import { formatExactMoney, wonBackValueWords } from '../../cards/format';
 import { localDate } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
@@ -120,8 +121,12 @@ export async function tapInTab(
     if (repeat)
       return answer(await finishRecorded(deps, repeat, { ...replay, at: now.toISOString() }), deps, user);
     const key = actionKey(messageId, customerId, body.action, nextGeneration(history, messageId));
+    // The tab's box is typed in the user's Teams locale, the card's in LOCALE: an amount that reads
+    // as a number in the user's goes on as a plain decimal, which reads the same in any locale.
+    const typed = body.locale && body.value ? typedAmount(body.value.trim(), body.locale) : null;
+    const inputs = typed === null ? body : { ...body, value: String(typed) };
     // With the history, as a card tap has it: the once-a-day Reached out check reads it.
-    decision = decideTap(body.action, { ...ctx(key), history }, rules, body);
+    decision = decideTap(body.action, { ...ctx(key), history }, rules, inputs);
   }
   if (!decision.ok)
     return { ok: false, status: decision.reason === 'not_allowed' ? 403 : 409, message: decision.message };

@@ -90,7 +90,7 @@ export function roleOf(user: TabUser, access: TabServiceDeps['access']): MeRespo
 export interface TabService {
   /** Reads the feed and scores today ahead of the first request (the local host calls it at start). */
   warm(): Promise<void>;
-  me(user: TabUser): MeResponse;
+  me(user: TabUser): Promise<MeResponse>;
   customers(user: TabUser): Promise<CustomersResponse>;
   customer(user: TabUser, customerId: string): Promise<CustomerDetailResponse>;
   act(user: TabUser, customerId: string, body: ActionRequestBody): Promise<ActionResponse>;
@@ -168,11 +168,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
       for (const week of scoredWeeks(day, HISTORY_WEEKS)) await books.scored(week);
     },
 
-    me(user) {
+    async me(user) {
       const role = roleOf(user, deps.access);
       return {
         user: { userId: user.userId, name: user.name, email: user.email },
         seesAll: role !== 'rep',
+        addresses: await addressesOf(user),
         role,
       };
     },
@@ -285,7 +286,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const [states, reps, accuracy, { book, scored }, ...rowsByMonth] = await Promise.all([
         deps.storage.state.getAll(),
         deps.storage.conversations.listReps(),
-        books.accuracy(day),
+        books.accuracy(day, locale),
         books.scored(day),
         ...partitions.map((m) => deps.storage.audit.readMonth(m)),
       ]);
@@ -389,14 +390,14 @@ function bookCache(deps: TabServiceDeps) {
       }
       return { book, scored };
     },
-    /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words (computed once per feed read). */
-    async accuracy(day: string): Promise<TeamResponse['accuracy']> {
+    /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words in `locale` (computed once per feed read). */
+    async accuracy(day: string, locale: string): Promise<TeamResponse['accuracy']> {
       const entry = current();
       const book = await entry.book;
       if (entry.accuracy === undefined) {
         const asOfDay = dayOf(day) - ACCURACY_HORIZON_DAYS;
         const result = backtest(book, deps.rules, { asOfDay, horizonDays: ACCURACY_HORIZON_DAYS });
-        entry.accuracy = accuracyWords(result, isoOfDay(asOfDay));
+        entry.accuracy = accuracyWords(result, isoOfDay(asOfDay), { today: day, locale });
       }
       return entry.accuracy;
     },

@@ -49,6 +49,8 @@ export interface MeResponse {
   user: { userId: string; name: string; email: string };
   /** Admins and managers see every rep's customers. */
   seesAll: boolean;
+  /** The addresses the feed may name this user by as a customer's owner: their own customers, a manager's too. */
+  addresses: string[];
   role: 'rep' | 'manager' | 'admin';
 }
 
@@ -119,6 +121,8 @@ export interface ActionRequestBody {
   action: TabAction;
   /** Won back: the monthly value, a plain decimal (blank = the customer's); the API also takes a number. */
   value?: string;
+  /** The locale `value` was typed in (the user's Teams locale); without it, the card's (LOCALE). */
+  locale?: string;
   /** Lost: the reason code, and an optional note. */
   reason?: string;
   note?: string;

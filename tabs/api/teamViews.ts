@@ -1,7 +1,9 @@
 import { countsText } from '../../cards/buildWeeklyCard';
+import { formatCount } from '../../cards/format';
 import type { MonthlySummary } from '../../jobs/monthly/monthlySummarySchema';
 import type { BacktestResult } from '../../rules/backtest';
 import { dayOf } from '../../rules/book';
+import { formatDateNear } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { classifyGates } from '../../rules/gates';
 import { noCounts } from '../../rules/ranking';
@@ -113,9 +115,17 @@ export function holdoutWords(summary: MonthlySummary): string {
   return summary.holdout?.text ?? 'No customers were held out this month (holdoutPercent is 0 in the rules).';
 }
 
-/** The backtest in plain words, for a manager. */
-export function accuracyWords(result: BacktestResult, asOf: string): TeamResponse['accuracy'] {
+/**
+ * The backtest in plain words, for a manager: the replay's day (`YYYY-MM-DD`) and the counts in
+ * `locale`, as the cards word them (the year only when it is not `today`'s).
+ */
+export function accuracyWords(
+  result: BacktestResult,
+  asOf: string,
+  wording: { today: string; locale: string },
+): TeamResponse['accuracy'] {
   if (result.customers === 0 || result.churned === 0 || result.churned === result.customers) return null;
+  const count = (n: number) => formatCount(n, wording.locale);
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const better = result.score.auc - result.baseline.auc;
   const compare =
@@ -125,7 +135,7 @@ export function accuracyWords(result: BacktestResult, asOf: string): TeamRespons
         ? `better than simply sorting by days since the last order (${pct(result.baseline.auc)})`
         : `worse than simply sorting by days since the last order (${pct(result.baseline.auc)})`;
   const sentence =
-    `Replayed on the team's whole book as of ${asOf}: of ${result.customers} customers, ${result.churned} placed no order in the next ` +
+    `Replayed on the team's whole book as of ${formatDateNear(asOf, wording.today, wording.locale)}: of ${count(result.customers)} customers, ${count(result.churned)} placed no order in the next ` +
     `${result.horizonDays} days. Picking one who stopped and one who kept ordering, the score ranked the one who stopped ` +
     `higher ${pct(result.score.auc)} of the time, ${compare}. In each rep's top ${result.topK}, ` +
     `${pct(result.score.topKPrecision)} really stopped ordering.`;

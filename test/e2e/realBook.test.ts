@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepPageLocal, launchChromium } from '../helpers/chromium';
+import { startTeamsHost, type TeamsHost } from '../helpers/teamsHost';
 import { type E2eStack, startE2eStack, TEST_OUTPUT } from './e2eStack';
 
 // A real book in `npm start`: UCI Online Retail (a UK wholesaler) as of 2011-09-12 with CURRENCY=GBP
 // and LOCALE=en-GB, the rep uk1@example.com. Chromium reads the weekly card in the Playground: the
-// counts by kind, pounds, no one-order customer too new to be late, and the next page on a click.
+// counts by kind, pounds, no one-order customer too new to be late, and the next page on a click;
+// then another rep's My customers tab, a thousand rows.
 // SAVE_DOCS_SCREENSHOTS=1 also refreshes docs/screenshots/real-book-card.png for the README.
 
 // The copy in the fixtures (SOURCE.md there), so the test runs on a clone without ../shared.
@@ -33,7 +35,9 @@ describe('a real book in the Playground: Online Retail in pounds', () => {
     await keepPageLocal(page, e2e.stack.urls.playground);
   }, 120_000);
 
+  const hosts: TeamsHost[] = [];
   afterAll(async () => {
+    await Promise.all(hosts.map((h) => h.close()));
     await browser?.close();
     await e2e?.stack.stop();
     for (const [k, v] of Object.entries(saved)) {
@@ -71,5 +75,29 @@ describe('a real book in the Playground: Online Retail in pounds', () => {
     await expect
       .poll(async () => (await card().textContent()) ?? '', { timeout: 30_000 })
       .toMatch(/^Your list now · \d+ slipping · \d+ not back yet · \d+ lapsed; page 2 of \d+/);
+  }, 60_000);
+
+  it("My customers for a rep with a thousand customers (uk2's 1,005), in Teams' en-GB: loads in seconds and writes counts as the locale does", async () => {
+    const user = { userId: 'uk2-object-id', name: 'Uk Two', email: 'uk2@example.com', tenantId: '' };
+    const host = await startTeamsHost({
+      tabUrl: e2e.stack.urls.tabPersonal,
+      token: () => e2e.stack.signTabToken(user),
+      context: {
+        userObjectId: user.userId,
+        userPrincipalName: user.email,
+        userDisplayName: user.name,
+        locale: 'en-GB',
+      },
+    });
+    hosts.push(host);
+    const tabPage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await keepPageLocal(tabPage, 'http://127.0.0.1');
+    const started = Date.now();
+    await tabPage.goto(host.url);
+    const frame = tabPage.frameLocator('#tab');
+    await frame.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await expect(frame.getByText(/ · 1,005 customers$/).isVisible()).resolves.toBe(true);
+    await tabPage.close();
   }, 60_000);
 });

@@ -23,6 +23,13 @@ const MANAGER: TabUser = {
   email: 'maria.lopez@contoso.example',
   tenantId: '',
 };
+/** A manager (in MANAGER_USER_IDS) who is also a rep with customers of his own in the demo book. */
+const BEN: TabUser = {
+  userId: '00000000-0000-0000-0000-0000000000b1',
+  name: 'Ben Okafor',
+  email: 'ben.okafor@contoso.example',
+  tenantId: '',
+};
 
 describe('Teams tabs', () => {
   let e2e: E2eStack;
@@ -33,7 +40,7 @@ describe('Teams tabs', () => {
 
   beforeAll(async () => {
     // Read by the stack's config like any product setting (as in Azure).
-    process.env.MANAGER_USER_IDS = MANAGER.userId;
+    process.env.MANAGER_USER_IDS = `${MANAGER.userId},${BEN.userId}`;
     [e2e, browser] = await Promise.all([startE2eStack({ weeklyRun: 'start' }), launchChromium()]);
     delete process.env.MANAGER_USER_IDS;
   });
@@ -58,12 +65,18 @@ describe('Teams tabs', () => {
       subEntityId?: string;
       user?: TabUser;
       frameContext?: 'content' | 'settings';
+      /** What Teams' SSO hands the tab (a failure is Teams refusing to sign the user in). */
+      token?: () => Promise<string>;
+      /** Resolve once the host page is open, without waiting for the tab to paint its data. */
+      unready?: boolean;
+      /** The user's Teams locale (the context's). */
+      locale?: string;
     } = {},
   ): Promise<Page> {
     const user = options.user ?? ana();
     const host = await startTeamsHost({
       tabUrl,
-      token: () => e2e.stack.signTabToken(user),
+      token: options.token ?? (() => e2e.stack.signTabToken(user)),
       theme: options.theme,
       frameContext: options.frameContext,
       context: {
@@ -73,6 +86,7 @@ describe('Teams tabs', () => {
         userDisplayName: user.name,
         tid: user.tenantId,
         entityId: tabUrl.endsWith('team') ? 'team' : 'customers',
+        ...(options.locale ? { locale: options.locale } : {}),
         ...(options.subEntityId ? { subEntityId: options.subEntityId } : {}),
       },
     });
@@ -88,7 +102,8 @@ describe('Teams tabs', () => {
         : route.abort('blockedbyclient'),
     );
     await page.goto(host.url);
-    await page.frameLocator('#tab').locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    if (!options.unready)
+      await page.frameLocator('#tab').locator('body[data-ready]').waitFor({ timeout: 30_000 });
     return page;
   }
 
@@ -96,14 +111,14 @@ describe('Teams tabs', () => {
   const hostCalls = (page: Page) =>
     page.evaluate(() => (window as unknown as { hostCalls: string[] }).hostCalls);
 
-  async function screenshot(page: Page, name: string): Promise<void> {
+  async function screenshot(page: Page, name: string, width = 1280): Promise<void> {
     await mkdir(TEST_OUTPUT, { recursive: true });
     const path = join(TEST_OUTPUT, name);
     // The host page is one viewport tall: grow it to the tab's content for the picture.
     const height = await tab(page)
       .locator('body')
       .evaluate((el) => el.scrollHeight);
-    await page.setViewportSize({ width: 1280, height: Math.min(Math.max(height, 600), 2000) });
+    await page.setViewportSize({ width, height: Math.min(Math.max(height, 600), 2000) });
     await page.screenshot({ path });
     if (process.env.SAVE_DOCS_SCREENSHOTS === '1') await copyFile(path, join(DOCS_SCREENSHOTS, name));
   }
@@ -133,6 +148,61 @@ describe('Teams tabs', () => {
     await expect(tab(page).locator('h1:focus').count()).resolves.toBe(1);
     await tab(page).getByRole('button', { name: '← My customers' }).click();
     await expect.poll(() => tab(page).locator('[data-customer="C-1001"] button:focus').count()).toBe(1);
+    await page.close();
+  });
+
+  it("sorts each kind by what a rep chooses: value at risk (the card's order), score, days silent or name", async () => {
+    const page = await openInHost(e2e.stack.urls.tabPersonal);
+    const slipping = tab(page).getByRole('region', { name: 'Slipping' });
+    const names = () => slipping.locator('[data-customer] button').allTextContents();
+    const silent = async () =>
+      (await slipping.getByText(/\d+ days? silent/).allTextContents()).map((t) => Number.parseInt(t, 10));
+    const sortBy = tab(page).getByRole('combobox', { name: 'Sort by' });
+    await expect(sortBy.inputValue()).resolves.toBe('risk');
+    const byRisk = await names();
+    await sortBy.selectOption({ label: 'Days silent' });
+    const days = await silent();
+    expect(days).toEqual([...days].sort((a, b) => b - a));
+    expect(await names()).not.toEqual(byRisk);
+    await sortBy.selectOption({ label: 'Name' });
+    const byName = await names();
+    expect(byName).toEqual([...byName].sort((a, b) => a.localeCompare(b)));
+    await sortBy.selectOption({ label: 'Value at risk' });
+    expect(await names()).toEqual(byRisk);
+    await page.close();
+  });
+
+  it("a manager who is also a rep starts on his own customers, and can look at everyone's or one rep's", async () => {
+    const states = [...(await e2e.storage.state.getAll()).values()];
+    const owned = (owner: string) => states.filter((c) => c.owner === owner).length;
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { user: BEN });
+    const frame = tab(page);
+    const caption = () => frame.getByText(/· \d+ customers$/).textContent();
+    await expect(frame.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('My customers');
+    await expect(caption()).resolves.toMatch(new RegExp(`· ${owned(BEN.email)} customers$`));
+    const whose = frame.getByRole('combobox', { name: 'Whose' });
+    await whose.selectOption({ label: "Everyone's" });
+    await expect(frame.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('All customers');
+    await expect(caption()).resolves.toMatch(new RegExp(`· ${states.length} customers$`));
+    await whose.selectOption({ label: ana().email });
+    await expect(caption()).resolves.toMatch(new RegExp(`· ${owned(ana().email)} customers$`));
+    await expect(frame.getByText('Greenfield Cafe').isVisible()).resolves.toBe(true);
+    await page.close();
+  });
+
+  it('someone the order feed does not name (no install, no customers) is told which address was looked for', async () => {
+    const newcomer: TabUser = {
+      userId: 'newcomer-id',
+      name: 'Nia New',
+      email: 'nia.new@contoso.example',
+      tenantId: '',
+    };
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { user: newcomer });
+    await expect(
+      tab(page)
+        .getByText('No customer in the order feed names you as their rep (nia.new@contoso.example).')
+        .isVisible(),
+    ).resolves.toBe(true);
     await page.close();
   });
 
@@ -171,6 +241,115 @@ describe('Teams tabs', () => {
     });
     const [undo] = await e2e.storage.audit.latestForCustomer(GREENFIELD, { limit: 1 });
     expect(undo).toMatchObject({ action: 'undo', undoes: row.id });
+    await page.close();
+  });
+
+  it('keyboard only: Enter on Reached out keeps the focus there, and each result is read out from a live region', async () => {
+    // Riverside Care Home (Ana's, worth a look): no other test taps it.
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: 'C-1027' });
+    const frame = tab(page);
+    await expect.poll(() => frame.locator('h1:focus').count()).toBe(1);
+    // The live region is on the page before anything is said in it, so screen readers follow it.
+    const results = frame.getByRole('status');
+    await expect(results.count()).resolves.toBe(1);
+    await expect(results.textContent()).resolves.toBe('');
+    const focusedName = () => frame.locator('body').evaluate(() => document.activeElement?.textContent ?? '');
+
+    await page.keyboard.press('Tab');
+    await expect.poll(focusedName).toBe('Reached out');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => results.textContent()).toContain('Recorded: reached out to Riverside Care Home');
+    // Not thrown back to the top of the page while the tap was in flight.
+    await expect.poll(focusedName).toBe('Reached out');
+
+    await frame.getByRole('button', { name: /^Undo: reached out/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => results.textContent()).toContain('Undone: Riverside Care Home');
+    await expect.poll(focusedName).toMatch(/^Undo/);
+    await page.close();
+  });
+
+  it('says in words when Teams cannot sign the rep in or the service cannot be reached, and Try again recovers', async () => {
+    // Teams refuses the SSO token at first (as when consent is missing), then gives it.
+    let refuse = true;
+    const page = await openInHost(e2e.stack.urls.tabPersonal, {
+      unready: true,
+      token: () => (refuse ? Promise.reject(new Error('consent required')) : e2e.stack.signTabToken(ana())),
+    });
+    const frame = tab(page);
+    const alert = frame.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toMatch(/^Teams could not sign you in/);
+    refuse = false;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await frame.getByRole('heading', { name: 'My customers' }).waitFor();
+
+    // The tab API down while the rep opens a customer.
+    await page.route('**/api/tab/customers/*', (route) => route.abort('connectionrefused'));
+    await frame.getByRole('button', { name: 'Greenfield Cafe' }).click();
+    await expect.poll(() => alert.textContent()).toMatch(/^Could not reach Churn Predictor/);
+    await page.unroute('**/api/tab/customers/*');
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await frame.getByRole('heading', { name: 'Greenfield Cafe' }).waitFor();
+    await page.close();
+  });
+
+  it('keyboard only: "Show … steady customers" and "Show all … entries" keep the focus on what they show, not the top of the page', async () => {
+    const page = await openInHost(e2e.stack.urls.tabPersonal);
+    const frame = tab(page);
+    const steady = frame.getByRole('region', { name: 'Steady' });
+    await steady.getByRole('button', { name: /^Show \d+ steady customers$/ }).focus();
+    await page.keyboard.press('Enter');
+    const first = await steady.locator('[data-customer] button').first().textContent();
+    const focused = () => frame.locator('body').evaluate(() => document.activeElement?.textContent ?? '');
+    await expect.poll(focused).toBe(first);
+    await page.close();
+
+    // The same on a customer page's timeline: Greenfield Cafe has more entries than it first shows.
+    const customer = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
+    await tab(customer)
+      .getByRole('button', { name: /^Show all \d+ entries$/ })
+      .focus();
+    await customer.keyboard.press('Enter');
+    await expect
+      .poll(() =>
+        tab(customer)
+          .locator('body')
+          .evaluate(() => document.activeElement?.textContent ?? ''),
+      )
+      .toBe('Show the latest 25');
+    await customer.close();
+  });
+
+  it("Won back reads the amount as the rep's Teams locale writes it: '1.300' in German Teams is 1,300, not 1.3", async () => {
+    // Fig Tree Primary School (Ana's, $1,060 a month); undone at the end, so the month's figures stay.
+    const customerId = 'C-1119';
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: customerId, locale: 'de-DE' });
+    const frame = tab(page);
+    await frame.getByRole('textbox', { name: 'Value won back / month' }).fill('1.300');
+    await frame.getByRole('button', { name: 'Won back', exact: true }).click();
+    await expect.poll(() => frame.getByRole('status').textContent()).toContain('won back');
+    expect((await e2e.storage.state.get(customerId))?.state.recoveredValue).toBe(1300);
+    await frame.getByRole('button', { name: /^Undo: won back/ }).click();
+    await expect.poll(() => frame.getByRole('status').textContent()).toContain('Undone');
+    await page.close();
+  });
+
+  it('Lost asks for a reason, as the card does, instead of recording the first one (Price) for a rep who did not pick', async () => {
+    // Hillside Deli (Ana's); undone at the end, so the month's figures stay.
+    const customerId = 'C-1124';
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: customerId });
+    const frame = tab(page);
+    const reason = frame.getByRole('combobox', { name: 'Reason' });
+    const lost = frame.getByRole('button', { name: 'Lost', exact: true });
+    await expect(reason.inputValue()).resolves.toBe('');
+    await expect(lost.getAttribute('aria-disabled')).resolves.toBe('true');
+    await reason.selectOption({ label: 'Went quiet' });
+    await lost.click();
+    await expect.poll(() => frame.getByRole('status').textContent()).toContain('Recorded');
+    const [row] = await e2e.storage.audit.latestForCustomer(customerId, { limit: 1 });
+    expect(row).toMatchObject({ action: 'lost', reason: 'went_quiet' });
+    await frame.getByRole('button', { name: /^Undo: lost/ }).click();
+    await expect.poll(() => frame.getByRole('status').textContent()).toContain('Undone');
     await page.close();
   });
 
@@ -261,6 +440,40 @@ describe('Teams tabs', () => {
     await frame.getByRole('combobox', { name: 'Month' }).selectOption('2026-10');
     await expect.poll(() => frame.getByRole('row').last().textContent()).toMatch(/^Oct 2026/);
     await page.close();
+  });
+
+  it('fits a side panel or Teams mobile (320 px): no page scrolls sideways, and a row shows its days silent and why', async () => {
+    const narrow = async (url: string, options: Parameters<typeof openInHost>[1] = {}) => {
+      const page = await openInHost(url, options);
+      await page.setViewportSize({ width: 320, height: 900 });
+      return page;
+    };
+    // The page's width beyond the frame's: what a user would have to scroll sideways to read.
+    const overflow = (page: Page) =>
+      tab(page)
+        .locator('body')
+        .evaluate((body) => body.scrollWidth - body.clientWidth);
+
+    const list = await narrow(e2e.stack.urls.tabPersonal);
+    const row = tab(list).locator(`[data-customer="${GREENFIELD}"]`);
+    await expect.poll(() => overflow(list)).toBe(0);
+    for (const text of [/\d+ days silent/, /No order in \d+ days/]) {
+      const box = await row.getByText(text).boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 320).toBe(true);
+    }
+    await screenshot(list, 'tab-personal-narrow.png', 320);
+    await list.close();
+
+    const customer = await narrow(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
+    await tab(customer).locator('.u-wrap').first().waitFor();
+    await expect.poll(() => overflow(customer)).toBe(0);
+    await customer.close();
+
+    const team = await narrow(e2e.stack.urls.tabTeam, { user: MANAGER });
+    await tab(team).locator('.u-wrap').first().waitFor();
+    await expect.poll(() => overflow(team)).toBe(0);
+    await screenshot(team, 'tab-team-narrow.png', 320);
+    await team.close();
   });
 
   it("the channel tab's configuration page saves the Team tab when Teams' Save is selected", async () => {

@@ -9,6 +9,9 @@ import 'uplot/dist/uPlot.min.css';
  * high-contrast themes.
  */
 
+/** The narrowest plot drawn: a card on a Teams mobile or side-panel tab is about 260 px inside. */
+const MIN_WIDTH = 220;
+
 export interface Series {
   label: string;
   values: (number | null)[];
@@ -48,7 +51,7 @@ export function Chart({ labels, series, height = 200, ariaLabel, themeKey }: Cha
     const gridColor = resolve(el, tokens.colorNeutralStroke2);
     const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
     const opts: Options = {
-      width: Math.max(el.clientWidth, 280),
+      width: Math.max(el.clientWidth, MIN_WIDTH),
       height,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
@@ -104,7 +107,9 @@ export function Chart({ labels, series, height = 200, ariaLabel, themeKey }: Cha
     };
     const data = [xs, ...series.map((s) => s.values)] as AlignedData;
     const plot = new uPlot(opts, data, el);
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(el.clientWidth, 280), height }));
+    const resize = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(el.clientWidth, MIN_WIDTH), height }),
+    );
     resize.observe(el);
     return () => {
       resize.disconnect();

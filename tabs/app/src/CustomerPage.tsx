@@ -8,6 +8,7 @@ import {
   MessageBar,
   MessageBarBody,
   makeStyles,
+  mergeClasses,
   Select,
   Spinner,
   Subtitle2,
@@ -16,15 +17,17 @@ import {
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ActionRequestBody, CustomerDetailResponse } from '../../api/tabTypes';
-import { api } from './api';
+import { api, messageOf } from './api';
 import type { Series } from './Chart';
 import { formats } from './format';
 import { LazyChart as Chart } from './LazyChart';
+import { LoadError } from './LoadError';
+import { NARROW } from './narrow';
 import { KIND_COLORS, KIND_TITLES } from './Personal';
 import { markReady } from './ready';
 
 const useStyles = makeStyles({
-  page: { padding: '16px 24px', maxWidth: '1100px' },
+  page: { padding: '16px 24px', maxWidth: '1100px', [NARROW]: { padding: '12px' } },
   header: { display: 'flex', alignItems: 'center', gap: '12px', flexWrap: 'wrap', minWidth: 0 },
   // Title3's look on a plain h1, which can take the focus.
   title: {
@@ -50,7 +53,11 @@ const useStyles = makeStyles({
     flexDirection: 'column',
     gap: '2px',
   },
-  charts: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))', gap: '24px' },
+  charts: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(min(320px, 100%), 1fr))',
+    gap: '24px',
+  },
   actions: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -68,7 +75,10 @@ const useStyles = makeStyles({
     gap: '12px',
     padding: '6px 0',
     borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
+    // Narrow: the day and what happened on one line, the detail below them.
+    [NARROW]: { gridTemplateColumns: 'auto minmax(0, 1fr)', rowGap: '2px' },
   },
+  entryDetail: { overflowWrap: 'anywhere', [NARROW]: { gridColumn: '1 / -1' } },
   undone: { textDecorationLine: 'line-through', color: tokens.colorNeutralForeground4 },
   muted: { color: tokens.colorNeutralForeground3 },
 });
@@ -89,7 +99,7 @@ export function CustomerPage({
 }) {
   const s = useStyles();
   const [data, setData] = useState<CustomerDetailResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ cause: unknown } | null>(null);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [value, setValue] = useState('');
@@ -97,18 +107,16 @@ export function CustomerPage({
   const [note, setNote] = useState('');
   const [allEntries, setAllEntries] = useState(false);
 
-  const load = useCallback(
-    () =>
-      api.customer(customerId).then(
-        (d) => {
-          setData(d);
-          setValue(String(d.customer.wonBackPrefill));
-          setReason((r) => r || d.lossReasons[0]?.code || '');
-        },
-        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-      ),
-    [customerId],
-  );
+  const load = useCallback(() => {
+    setError(null);
+    return api.customer(customerId).then(
+      (d) => {
+        setData(d);
+        setValue(String(d.customer.wonBackPrefill));
+      },
+      (e: unknown) => setError({ cause: e }),
+    );
+  }, [customerId]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -130,10 +138,11 @@ export function CustomerPage({
     setBusy(true);
     try {
       const result = await api.act(customerId, body);
-      setNotice({ ok: true, text: result.message });
+      // The page shows the new state before the result is read out, so the two agree.
       await load();
+      setNotice({ ok: true, text: result.message });
     } catch (e) {
-      setNotice({ ok: false, text: e instanceof Error ? e.message : String(e) });
+      setNotice({ ok: false, text: messageOf(e) });
     } finally {
       setBusy(false);
     }
@@ -188,9 +197,7 @@ export function CustomerPage({
     return (
       <main className={s.page}>
         <Button onClick={onBack}>Back to the list</Button>
-        <MessageBar intent="error">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
+        <LoadError error={error.cause} onRetry={load} />
       </main>
     );
   if (!data) return <Spinner label="Loading the customer…" style={{ padding: 32 }} />;
@@ -230,7 +237,7 @@ export function CustomerPage({
           value={f.money(c.valueAtRisk)}
           hint={horizon === null ? undefined : `value × chance of no order in ${horizon} days`}
         />
-        <Fact label="Orders" value={String(data.facts.orders)} />
+        <Fact label="Orders" value={f.count(data.facts.orders)} />
         <Fact label="Spend" value={f.money(data.facts.spend)} />
         <Fact label="Last order" value={data.facts.lastOrder ? f.date(data.facts.lastOrder) : '–'} />
         <Fact
@@ -238,11 +245,16 @@ export function CustomerPage({
           value={data.facts.expectedNextOrder ? f.date(data.facts.expectedNextOrder) : '–'}
           hint={data.facts.typicalGapDays ? `usually every ${data.facts.typicalGapDays} days` : undefined}
         />
-        <Fact label="Open tickets" value={String(data.facts.openTickets)} />
+        <Fact label="Open tickets" value={f.count(data.facts.openTickets)} />
       </div>
 
       <section className={s.actions} aria-label="Actions">
-        <Button appearance="primary" disabled={busy || closed} onClick={() => act({ action: 'reached_out' })}>
+        {/* disabledFocusable, not disabled: a disabled button drops the keyboard's focus to the top of the page. */}
+        <Button
+          appearance="primary"
+          disabledFocusable={busy || closed}
+          onClick={() => act({ action: 'reached_out' })}
+        >
           Reached out
         </Button>
         {/* A one-order customer's save is one order's worth, as the card asks for it: not monthly. */}
@@ -251,11 +263,15 @@ export function CustomerPage({
         >
           <Input value={value} onChange={(_e, d) => setValue(d.value)} style={{ width: 120 }} />
         </Field>
-        <Button disabled={busy || closed} onClick={() => act({ action: 'won_back', value })}>
+        <Button disabledFocusable={busy || closed} onClick={() => act({ action: 'won_back', value, locale })}>
           Won back
         </Button>
         <Field label="Reason">
+          {/* No reason is chosen for the rep, as on the card: a default would tilt the month's losses by reason. */}
           <Select value={reason} onChange={(_e, d) => setReason(d.value)}>
+            <option value="" disabled>
+              Pick a reason
+            </option>
             {data.lossReasons.map((r) => (
               <option key={r.code} value={r.code}>
                 {r.label}
@@ -266,23 +282,30 @@ export function CustomerPage({
         <Field label="Note">
           <Input value={note} onChange={(_e, d) => setNote(d.value)} maxLength={500} />
         </Field>
-        <Button disabled={busy || closed} onClick={() => act({ action: 'lost', reason, note })}>
+        <Button
+          disabledFocusable={busy || closed || reason === ''}
+          title={reason === '' ? 'Pick a reason first' : undefined}
+          onClick={() => act({ action: 'lost', reason, note })}
+        >
           Lost
         </Button>
         <Button
           appearance="subtle"
-          disabled={busy || !data.undoable}
+          disabledFocusable={busy || !data.undoable}
           title={data.undoable ? `Undo ${data.undoable}` : 'Nothing to undo'}
           onClick={() => act({ action: 'undo' })}
         >
           Undo{data.undoable ? `: ${data.undoable}` : ''}
         </Button>
       </section>
-      {notice && (
-        <MessageBar intent={notice.ok ? 'success' : 'warning'} role="status">
-          <MessageBarBody>{notice.text}</MessageBarBody>
-        </MessageBar>
-      )}
+      {/* Always on the page, so a screen reader reads each result as it arrives into it. */}
+      <div role="status">
+        {notice && (
+          <MessageBar intent={notice.ok ? 'success' : 'warning'}>
+            <MessageBarBody>{notice.text}</MessageBarBody>
+          </MessageBar>
+        )}
+      </div>
 
       <div className={s.charts}>
         <section>
@@ -318,13 +341,16 @@ export function CustomerPage({
             <li key={e.id} className={`${s.entry} ${e.undone ? s.undone : ''}`} data-kind={e.kind}>
               <Caption1>{f.date(e.day)}</Caption1>
               <Body1>{e.undone ? `${e.title} (undone)` : e.title}</Body1>
-              <Caption1 className={s.muted}>{e.detail}</Caption1>
+              <Caption1 className={mergeClasses(s.muted, s.entryDetail)}>{e.detail}</Caption1>
             </li>
           ))}
         </ul>
-        {!allEntries && data.timeline.length > TIMELINE_FIRST && (
-          <Button appearance="transparent" onClick={() => setAllEntries(true)}>
-            Show all {data.timeline.length} entries
+        {/* One button that stays, so the keyboard's focus stays on it when the list grows. */}
+        {data.timeline.length > TIMELINE_FIRST && (
+          <Button appearance="transparent" onClick={() => setAllEntries(!allEntries)}>
+            {allEntries
+              ? `Show the latest ${f.count(TIMELINE_FIRST)}`
+              : `Show all ${f.count(data.timeline.length)} entries`}
           </Button>
         )}
       </section>

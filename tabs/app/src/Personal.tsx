@@ -4,19 +4,25 @@ import {
   Button,
   Caption1,
   Input,
+  Label,
   MessageBar,
   MessageBarBody,
   makeStyles,
+  mergeClasses,
+  Select,
   Spinner,
   Subtitle2,
   Title3,
   tokens,
+  useId,
 } from '@fluentui/react-components';
 import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import type { CustomerKind, CustomerRow, CustomersResponse, MeResponse } from '../../api/tabTypes';
 import { api } from './api';
 import { CustomerPage } from './CustomerPage';
 import { type Formats, formats } from './format';
+import { LoadError } from './LoadError';
+import { NARROW } from './narrow';
 import { markReady } from './ready';
 
 export const KIND_TITLES: Record<CustomerKind, string> = {
@@ -51,6 +57,27 @@ const FOLDED: ReadonlySet<CustomerKind> = new Set(['steady', 'lost', 'not_in_fee
 const GROUP_FIRST = 50;
 const GROUP_MORE = 200;
 
+/**
+ * The orders a rep can sort each kind by. The API sends the card's order (value at risk, then
+ * score, then name); the sort is stable, so ties keep it.
+ */
+const SORTS = {
+  risk: { label: 'Value at risk', compare: null },
+  score: { label: 'Score', compare: (a: CustomerRow, b: CustomerRow) => b.score - a.score },
+  silent: {
+    label: 'Days silent',
+    // Never ordered sorts last: there is no silence to measure.
+    compare: (a: CustomerRow, b: CustomerRow) => (b.daysSinceLastOrder ?? -1) - (a.daysSinceLastOrder ?? -1),
+  },
+  value: { label: 'Value', compare: (a: CustomerRow, b: CustomerRow) => b.monthlyValue - a.monthlyValue },
+  name: { label: 'Name', compare: (a: CustomerRow, b: CustomerRow) => a.name.localeCompare(b.name) },
+} as const;
+type SortKey = keyof typeof SORTS;
+/** Whose customers a manager or admin looks at: their own, everyone's, or one rep's (`owner:` and the address). */
+type Whose = 'mine' | 'everyone' | `owner:${string}`;
+const OWNER = 'owner:';
+const isSortKey = (key: string): key is SortKey => Object.hasOwn(SORTS, key);
+
 export const KIND_COLORS: Record<
   CustomerKind,
   'danger' | 'warning' | 'informative' | 'success' | 'subtle' | 'important'
@@ -68,9 +95,11 @@ export const KIND_COLORS: Record<
 };
 
 const useStyles = makeStyles({
-  page: { padding: '16px 24px', maxWidth: '1100px' },
+  page: { padding: '16px 24px', maxWidth: '1100px', [NARROW]: { padding: '12px' } },
   header: { display: 'flex', alignItems: 'baseline', gap: '16px', flexWrap: 'wrap', marginBottom: '12px' },
-  search: { minWidth: '280px', flexGrow: 1, maxWidth: '420px' },
+  tools: { display: 'flex', gap: '12px', flexWrap: 'wrap', alignItems: 'center' },
+  search: { flexGrow: 1, minWidth: 0, maxWidth: '420px' },
+  sort: { display: 'flex', gap: '8px', alignItems: 'center' },
   group: { marginTop: '20px' },
   row: {
     display: 'grid',
@@ -79,7 +108,12 @@ const useStyles = makeStyles({
     alignItems: 'center',
     padding: '8px 4px',
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    // A side panel or Teams mobile: name, score and value on one line; days silent and why below it.
+    [NARROW]: { gridTemplateColumns: 'minmax(0, 1fr) auto auto', rowGap: '2px' },
   },
+  // The column titles are for the wide grid only; every cell also names its figure to a screen reader.
+  columnTitles: { [NARROW]: { display: 'none' } },
+  belowOnNarrow: { [NARROW]: { gridColumn: '1 / -1', paddingLeft: '12px' } },
   // Long names: one line, cut with an ellipsis (the full name is the button's title).
   name: {
     display: 'block',
@@ -114,10 +148,14 @@ export function Personal({
   openCustomer: string | null;
 }) {
   const s = useStyles();
+  const sortId = useId('sort');
+  const whoseId = useId('whose');
+  const [chosenWhose, setChosenWhose] = useState<Whose | null>(null);
   const [me, setMe] = useState<MeResponse | null>(null);
   const [data, setData] = useState<CustomersResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ cause: unknown } | null>(null);
   const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<SortKey>('risk');
   const [selected, setSelected] = useState<string | null>(openCustomer);
   const [unfolded, setUnfolded] = useState<ReadonlySet<CustomerKind>>(new Set());
   const [shown, setShown] = useState<Partial<Record<CustomerKind, number>>>({});
@@ -128,17 +166,16 @@ export function Personal({
   const currency = data?.currency ?? 'USD';
   const f = useMemo(() => formats(locale, currency), [locale, currency]);
 
-  const load = useCallback(
-    () =>
-      Promise.all([api.me(), api.customers()]).then(
-        ([who, list]) => {
-          setMe(who);
-          setData(list);
-        },
-        (e: unknown) => setError(String(e instanceof Error ? e.message : e)),
-      ),
-    [],
-  );
+  const load = useCallback(() => {
+    setError(null);
+    return Promise.all([api.me(), api.customers()]).then(
+      ([who, list]) => {
+        setMe(who);
+        setData(list);
+      },
+      (e: unknown) => setError({ cause: e }),
+    );
+  }, []);
   useEffect(() => {
     void load();
   }, [load]);
@@ -146,19 +183,49 @@ export function Personal({
     if (data && !selected) markReady('personal');
   }, [data, selected]);
 
+  // A manager or admin sees every rep's customers; one who is also a rep starts on their own.
+  const mine = useMemo(() => {
+    const addresses = new Set((me?.addresses ?? []).map((a) => a.trim().toLowerCase()));
+    return (c: CustomerRow) => addresses.has(c.owner.trim().toLowerCase());
+  }, [me]);
+  const owners = useMemo(
+    () => [...new Set((data?.customers ?? []).map((c) => c.owner.trim().toLowerCase()))].sort(),
+    [data],
+  );
+  const whose: Whose = !me?.seesAll
+    ? 'mine'
+    : (chosenWhose ?? ((data?.customers ?? []).some(mine) ? 'mine' : 'everyone'));
+  const listed = useMemo(() => {
+    const all = data?.customers ?? [];
+    if (!me?.seesAll || whose === 'everyone') return all;
+    if (whose === 'mine') return all.filter(mine);
+    return all.filter((c) => c.owner.trim().toLowerCase() === whose.slice(OWNER.length));
+  }, [data, me, whose, mine]);
+
   const groups = useMemo(() => {
     const q = deferredQuery.trim().toLowerCase();
-    const rows = (data?.customers ?? []).filter(
+    const rows = listed.filter(
       (c) => !q || c.name.toLowerCase().includes(q) || c.customerId.toLowerCase().includes(q),
     );
-    return KIND_ORDER.map((kind) => ({ kind, rows: rows.filter((r) => r.kind === kind) })).filter(
+    const compare = SORTS[sort].compare;
+    const sorted = compare ? [...rows].sort(compare) : rows;
+    return KIND_ORDER.map((kind) => ({ kind, rows: sorted.filter((r) => r.kind === kind) })).filter(
       (g) => g.rows.length > 0,
     );
-  }, [data, deferredQuery]);
+  }, [listed, deferredQuery, sort]);
   const open = useCallback((customerId: string) => {
     setReturnTo({ customerId, scrollY: window.scrollY });
     setSelected(customerId);
   }, []);
+  // The row a "Show" button brought into view takes the focus: the button itself may be gone.
+  const [reveal, setReveal] = useState<{ kind: CustomerKind; index: number } | null>(null);
+  useLayoutEffect(() => {
+    if (!reveal) return;
+    document
+      .querySelectorAll<HTMLElement>(`section[data-kind="${reveal.kind}"] [data-customer] button`)
+      [reveal.index]?.focus();
+    setReveal(null);
+  }, [reveal]);
   useLayoutEffect(() => {
     if (selected || !returnTo || !data) return;
     window.scrollTo(0, returnTo.scrollY);
@@ -170,9 +237,9 @@ export function Personal({
 
   if (error)
     return (
-      <MessageBar intent="error">
-        <MessageBarBody>{error}</MessageBarBody>
-      </MessageBar>
+      <main className={s.page}>
+        <LoadError error={error.cause} onRetry={load} />
+      </main>
     );
   if (selected)
     return (
@@ -193,9 +260,15 @@ export function Personal({
   return (
     <main className={s.page}>
       <div className={s.header}>
-        <Title3 as="h1">{me.seesAll ? 'All customers' : 'My customers'}</Title3>
+        <Title3 as="h1">
+          {whose === 'mine'
+            ? 'My customers'
+            : whose === 'everyone'
+              ? 'All customers'
+              : `Customers of ${whose.slice(OWNER.length)}`}
+        </Title3>
         <Caption1 className={s.muted}>
-          {me.user.name} · as of {f.date(data.asOf)} · {data.customers.length} customers
+          {me.user.name} · as of {f.date(data.asOf)} · {f.count(listed.length)} customers
         </Caption1>
       </div>
       {data.staleFeed && (
@@ -203,31 +276,59 @@ export function Personal({
           <MessageBarBody>{data.staleFeed}</MessageBarBody>
         </MessageBar>
       )}
-      <Input
-        className={s.search}
-        placeholder="Search a customer by name or id"
-        value={query}
-        onChange={(_e, d) => setQuery(d.value)}
-        aria-label="Search customers"
-      />
-      <div className={`${s.row} ${s.muted}`} aria-hidden="true">
+      <div className={s.tools}>
+        <Input
+          className={s.search}
+          placeholder="Search a customer by name or id"
+          value={query}
+          onChange={(_e, d) => setQuery(d.value)}
+          aria-label="Search customers"
+        />
+        {me.seesAll && (
+          <div className={s.sort}>
+            <Label htmlFor={whoseId}>Whose</Label>
+            <Select id={whoseId} value={whose} onChange={(_e, d) => setChosenWhose(d.value as Whose)}>
+              <option value="mine">Mine</option>
+              <option value="everyone">Everyone's</option>
+              {owners.map((owner) => (
+                <option key={owner} value={`${OWNER}${owner}`}>
+                  {owner}
+                </option>
+              ))}
+            </Select>
+          </div>
+        )}
+        <div className={s.sort}>
+          <Label htmlFor={sortId}>Sort by</Label>
+          <Select id={sortId} value={sort} onChange={(_e, d) => isSortKey(d.value) && setSort(d.value)}>
+            {Object.entries(SORTS).map(([key, { label }]) => (
+              <option key={key} value={key}>
+                {label}
+              </option>
+            ))}
+          </Select>
+        </div>
+      </div>
+      <div className={`${s.row} ${s.muted} ${s.columnTitles}`} aria-hidden="true">
         <Caption1 style={{ paddingLeft: 12 }}>Customer</Caption1>
         <Caption1>Score</Caption1>
         <Caption1>Value at risk</Caption1>
         <Caption1>Last order</Caption1>
         <Caption1>Why</Caption1>
       </div>
-      {data.customers.length === 0 ? (
+      {listed.length === 0 ? (
         <Body1 as="p" block>
-          {me.seesAll ? 'No customers yet.' : 'You have no customers yet.'} They appear here after the first
-          weekly run has scored the order feed.
+          {/* Say which addresses were looked for: a feed naming the rep otherwise is the usual cause. */}
+          {whose === 'mine'
+            ? `No customer in the order feed names you as their rep (${me.addresses.join(' or ')}). They appear here after the weekly run has scored a feed whose owner column names you by one of these.`
+            : 'No customers yet. They appear here after the first weekly run has scored the order feed.'}
         </Body1>
       ) : (
         searching && (
           <Caption1 as="p" block role="status" className={s.muted}>
             {matches === 0
               ? `No customer matches “${deferredQuery.trim()}”.`
-              : `${matches} ${matches === 1 ? 'customer matches' : 'customers match'} “${deferredQuery.trim()}”.`}
+              : `${f.count(matches)} ${matches === 1 ? 'customer matches' : 'customers match'} “${deferredQuery.trim()}”.`}
           </Caption1>
         )
       )}
@@ -235,16 +336,22 @@ export function Personal({
         const folded = FOLDED.has(kind) && !searching && !unfolded.has(kind);
         const limit = shown[kind] ?? GROUP_FIRST;
         return (
-          <section key={kind} className={s.group} aria-label={KIND_TITLES[kind]}>
+          <section key={kind} className={s.group} aria-label={KIND_TITLES[kind]} data-kind={kind}>
             <Subtitle2 as="h2" block>
               {KIND_TITLES[kind]}{' '}
               <Badge appearance="tint" color={KIND_COLORS[kind]}>
-                {rows.length}
+                {f.count(rows.length)}
               </Badge>
             </Subtitle2>
             {folded ? (
-              <Button appearance="transparent" onClick={() => setUnfolded(new Set([...unfolded, kind]))}>
-                Show {rows.length} {KIND_TITLES[kind].toLowerCase()} customers
+              <Button
+                appearance="transparent"
+                onClick={() => {
+                  setUnfolded(new Set([...unfolded, kind]));
+                  setReveal({ kind, index: 0 });
+                }}
+              >
+                Show {f.count(rows.length)} {KIND_TITLES[kind].toLowerCase()} customers
               </Button>
             ) : (
               <>
@@ -255,12 +362,15 @@ export function Personal({
                   <div>
                     <Button
                       appearance="transparent"
-                      onClick={() => setShown({ ...shown, [kind]: limit + GROUP_MORE })}
+                      onClick={() => {
+                        setShown({ ...shown, [kind]: limit + GROUP_MORE });
+                        setReveal({ kind, index: limit });
+                      }}
                     >
-                      Show {Math.min(GROUP_MORE, rows.length - limit)} more
+                      Show {f.count(Math.min(GROUP_MORE, rows.length - limit))} more
                     </Button>
                     <Caption1 className={s.muted}>
-                      {limit} of {rows.length} shown
+                      {f.count(limit)} of {f.count(rows.length)} shown
                     </Caption1>
                   </div>
                 )}
@@ -301,13 +411,13 @@ const Row = memo(function Row({
         <span className={srOnly}>Value at risk </span>
         {f.money(c.valueAtRisk)}
       </Body1>
-      <Caption1 className={s.muted}>
+      <Caption1 className={mergeClasses(s.muted, s.belowOnNarrow)}>
         <span className={srOnly}>Last order: </span>
         {c.daysSinceLastOrder === null
           ? 'no orders'
           : `${c.daysSinceLastOrder} ${c.daysSinceLastOrder === 1 ? 'day' : 'days'} silent`}
       </Caption1>
-      <Caption1 className={s.muted}>
+      <Caption1 className={mergeClasses(s.muted, s.belowOnNarrow)}>
         {c.reasons[0] ? <span className={srOnly}>Why: </span> : null}
         {c.reasons[0] ?? ''}
       </Caption1>

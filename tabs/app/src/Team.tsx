@@ -23,14 +23,16 @@ import { api } from './api';
 import type { Series } from './Chart';
 import { formats } from './format';
 import { LazyChart as Chart } from './LazyChart';
+import { LoadError } from './LoadError';
+import { NARROW } from './narrow';
 import { markReady } from './ready';
 
 const useStyles = makeStyles({
-  page: { padding: '16px 24px', maxWidth: '1200px' },
+  page: { padding: '16px 24px', maxWidth: '1200px', [NARROW]: { padding: '12px' } },
   filters: { display: 'flex', gap: '16px', flexWrap: 'wrap', margin: '12px 0 8px' },
   grid: {
     display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(340px, 1fr))',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(min(340px, 100%), 1fr))',
     gap: '24px',
     marginTop: '12px',
   },
@@ -46,7 +48,12 @@ const useStyles = makeStyles({
     gap: '8px',
     alignItems: 'center',
     margin: '6px 0',
+    // Narrow: the name and its bar on one line, the figures below them.
+    [NARROW]: { gridTemplateColumns: 'minmax(0, 1fr) minmax(60px, 1fr)', rowGap: '2px' },
   },
+  barFigures: { [NARROW]: { gridColumn: '1 / -1' } },
+  // The per-month table keeps its seven columns; on a narrow tab it scrolls inside its own box.
+  tableScroll: { overflowX: 'auto' },
   track: {
     height: '12px',
     backgroundColor: tokens.colorNeutralBackground3,
@@ -80,16 +87,19 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
   const [rep, setRep] = useState<string>('');
   const [month, setMonth] = useState<string>('');
   const [data, setData] = useState<TeamResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ cause: unknown } | null>(null);
+  // Try again asks for the same figures once more.
+  const [attempt, setAttempt] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt is only a reason to ask again
   useEffect(() => {
     api.team(rep || null, month || null).then(
       (d) => {
         setData(d);
         setError(null);
       },
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setError({ cause: e }),
     );
-  }, [rep, month]);
+  }, [rep, month, attempt]);
   useEffect(() => {
     if (data) markReady('team');
   }, [data]);
@@ -126,9 +136,15 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
 
   if (error)
     return (
-      <MessageBar intent="error">
-        <MessageBarBody>{error}</MessageBarBody>
-      </MessageBar>
+      <main className={s.page}>
+        <LoadError
+          error={error.cause}
+          onRetry={() => {
+            setError(null);
+            setAttempt((n) => n + 1);
+          }}
+        />
+      </main>
     );
   if (!data) return <Spinner label="Loading the team's figures…" style={{ padding: 32 }} />;
   const maxRisk = Math.max(1, ...data.valueAtRiskByRep.map((r) => r.valueAtRisk));
@@ -191,7 +207,7 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
               <div className={s.track}>
                 <div className={s.fill} style={{ width: `${(100 * r.valueAtRisk) / maxRisk}%` }} />
               </div>
-              <Caption1>
+              <Caption1 className={s.barFigures}>
                 {f.money(r.valueAtRisk)} · {r.countsText}
               </Caption1>
             </div>
@@ -210,7 +226,7 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
           {data.untouched.map((r) => (
             <div key={r.owner}>
               <Body1>
-                <strong>{r.name}</strong> · {r.customers.length}
+                <strong>{r.name}</strong> · {f.count(r.customers.length)}
               </Body1>
               <ul className={s.list}>
                 {r.customers.slice(0, UNTOUCHED_SHOWN).map((c) => (
@@ -222,7 +238,9 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
                 ))}
                 {r.customers.length > UNTOUCHED_SHOWN && (
                   <li>
-                    <Caption1 className={s.muted}>and {r.customers.length - UNTOUCHED_SHOWN} more</Caption1>
+                    <Caption1 className={s.muted}>
+                      and {f.count(r.customers.length - UNTOUCHED_SHOWN)} more
+                    </Caption1>
                   </li>
                 )}
               </ul>
@@ -240,34 +258,36 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
             ariaLabel="Saves, losses and value won back per month"
             themeKey={themeKey}
           />
-          <Table size="small" aria-label="Per month">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Month</TableHeaderCell>
-                <TableHeaderCell>Listed</TableHeaderCell>
-                <TableHeaderCell>Reached out</TableHeaderCell>
-                <TableHeaderCell>Saves</TableHeaderCell>
-                <TableHeaderCell>Losses</TableHeaderCell>
-                <TableHeaderCell>Won back</TableHeaderCell>
-                <TableHeaderCell>Follow-up conversion</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {data.monthly.map((m) => (
-                <TableRow key={m.month}>
-                  <TableCell>{f.month(m.month)}</TableCell>
-                  <TableCell>{m.surfaced}</TableCell>
-                  <TableCell>{m.reachedOut}</TableCell>
-                  <TableCell>{m.saves}</TableCell>
-                  <TableCell>{m.losses}</TableCell>
-                  <TableCell>{f.money(m.valueWonBack)}</TableCell>
-                  <TableCell>
-                    {m.followUpConversion === null ? '–' : f.percent(m.followUpConversion)}
-                  </TableCell>
+          <div className={s.tableScroll}>
+            <Table size="small" aria-label="Per month">
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>Month</TableHeaderCell>
+                  <TableHeaderCell>Listed</TableHeaderCell>
+                  <TableHeaderCell>Reached out</TableHeaderCell>
+                  <TableHeaderCell>Saves</TableHeaderCell>
+                  <TableHeaderCell>Losses</TableHeaderCell>
+                  <TableHeaderCell>Won back</TableHeaderCell>
+                  <TableHeaderCell>Follow-up conversion</TableHeaderCell>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+              </TableHeader>
+              <TableBody>
+                {data.monthly.map((m) => (
+                  <TableRow key={m.month}>
+                    <TableCell>{f.month(m.month)}</TableCell>
+                    <TableCell>{f.count(m.surfaced)}</TableCell>
+                    <TableCell>{f.count(m.reachedOut)}</TableCell>
+                    <TableCell>{f.count(m.saves)}</TableCell>
+                    <TableCell>{f.count(m.losses)}</TableCell>
+                    <TableCell>{f.money(m.valueWonBack)}</TableCell>
+                    <TableCell>
+                      {m.followUpConversion === null ? '–' : f.percent(m.followUpConversion)}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
         </section>
 
         <section className={s.card} aria-label="Losses by reason">
@@ -285,8 +305,8 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
               <div className={s.track}>
                 <div className={s.lossFill} style={{ width: `${100 * l.share}%` }} />
               </div>
-              <Caption1>
-                {l.count} · {f.percent(l.share)}
+              <Caption1 className={s.barFigures}>
+                {f.count(l.count)} · {f.percent(l.share)}
               </Caption1>
             </div>
           ))}

@@ -8,7 +8,10 @@ import type {
 } from '../../api/tabTypes';
 import { fetchToken } from './teams';
 
-/** The tab API, with the SSO token; a 401 fetches a fresh token once. */
+/**
+ * The tab API, with the SSO token; a 401 fetches a fresh token once. Every failure is an ApiError
+ * whose message a rep can act on (status 0: the service was not reached).
+ */
 
 let token: Promise<string> | null = null;
 
@@ -21,23 +24,65 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(path: string, init: RequestInit = {}, retry = true): Promise<T> {
-  token ??= fetchToken();
-  const response = await fetch(path, {
-    ...init,
-    headers: {
-      ...(init.headers ?? {}),
-      authorization: `Bearer ${await token}`,
-      'content-type': 'application/json',
-    },
+/** An error's message, for the page. */
+export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The SSO token, asked for again after a refusal (a later try may be signed in). */
+function signIn(): Promise<string> {
+  token ??= fetchToken().catch((e: unknown) => {
+    token = null;
+    throw new ApiError(
+      401,
+      `Teams could not sign you in to Churn Predictor (${messageOf(e)}). Try again; if it keeps failing, ask your Teams admin to grant the app its permissions.`,
+    );
   });
+  return token;
+}
+
+async function call<T>(path: string, init: RequestInit = {}, retry = true): Promise<T> {
+  const bearer = await signIn();
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      headers: {
+        ...(init.headers ?? {}),
+        authorization: `Bearer ${bearer}`,
+        'content-type': 'application/json',
+      },
+    });
+  } catch {
+    // fetch rejects only when no answer came: offline, or the service down.
+    throw new ApiError(0, 'Could not reach Churn Predictor: check your connection, then try again.');
+  }
   if (response.status === 401 && retry) {
     token = null;
     return call(path, init, false);
   }
-  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
-  if (!response.ok) throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`);
-  return body;
+  const body = (await response.json().catch(() => ({}))) as T & { error?: string; reason?: string };
+  if (response.ok) return body;
+  if (response.status === 401)
+    throw new ApiError(
+      401,
+      `Churn Predictor did not accept your sign-in (${body.reason ?? body.error ?? 'refused'}). Reopen the tab; if it keeps failing, ask your admin to check the app's sign-in settings.`,
+    );
+  if (response.status >= 500 || !body.error)
+    throw new ApiError(
+      response.status,
+      `Churn Predictor could not answer (HTTP ${response.status}). Try again in a moment.`,
+    );
+  throw new ApiError(response.status, body.error);
+}
+
+/** Whether trying the same request again can help: not for a refusal about the request itself. */
+export function worthRetrying(e: unknown): boolean {
+  return !(
+    e instanceof ApiError &&
+    e.status >= 400 &&
+    e.status < 500 &&
+    e.status !== 401 &&
+    e.status !== 429
+  );
 }
 
 const id = (customerId: string) => encodeURIComponent(customerId);

@@ -1,6 +1,8 @@
 /** Number and date formatting in the user's Teams locale. */
 export interface Formats {
   money(n: number): string;
+  /** A count of things (customers, orders), with the locale's thousands separator. */
+  count(n: number): string;
   percent(x: number): string;
   date(iso: string): string;
   month(key: string): string;
@@ -18,6 +20,7 @@ export function formats(locale: string, currency: string): Formats {
     }
   })();
   const money = new Intl.NumberFormat(safe, { style: 'currency', currency, maximumFractionDigits: 0 });
+  const count = new Intl.NumberFormat(safe, { maximumFractionDigits: 0 });
   const pct = new Intl.NumberFormat(safe, { style: 'percent', maximumFractionDigits: 0 });
   const date = new Intl.DateTimeFormat(safe, {
     day: 'numeric',
@@ -29,6 +32,7 @@ export function formats(locale: string, currency: string): Formats {
   const day = new Intl.DateTimeFormat(safe, { day: 'numeric', month: 'short', timeZone: 'UTC' });
   return {
     money: (n) => money.format(n),
+    count: (n) => count.format(n),
     percent: (x) => pct.format(x),
     date: (iso) => date.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),
     month: (key) => month.format(new Date(`${key}-01T00:00:00Z`)),

@@ -216,11 +216,7 @@ describe('team figures', () => {
 
   it('says the backtest in plain words, beside the days-since-last-order baseline', () => {
     const words = accuracyWords(
-      {
-        asOfDay: 0,
-        horizonDays: 90,
-        activeWithinDays: null,
-        topK: 10,
+      replay({
         customers: 200,
         churned: 20,
         score: { auc: 0.81, topKPrecision: 0.4 },
@@ -236,13 +232,36 @@ describe('team figures', () => {
           calibrated: false,
         },
         calibration: null,
-      } as Parameters<typeof accuracyWords>[0],
+      }),
       '2026-08-25',
+      { today: '2026-11-23', locale: 'en-US' },
     );
     expect(words?.sentence).toBe(
-      "Replayed on the team's whole book as of 2026-08-25: of 200 customers, 20 placed no order in the next 90 days. " +
+      "Replayed on the team's whole book as of Tue 25 Aug: of 200 customers, 20 placed no order in the next 90 days. " +
         'Picking one who stopped and one who kept ordering, the score ranked the one who stopped higher 81% of the time, ' +
         "better than simply sorting by days since the last order (70%). In each rep's top 10, 40% really stopped ordering.",
+    );
+  });
+});
+
+/** A 90-day backtest of each rep's top 10, with the figures a test gives. */
+function replay(figures: Partial<Parameters<typeof accuracyWords>[0]>): Parameters<typeof accuracyWords>[0] {
+  return { asOfDay: 0, horizonDays: 90, activeWithinDays: null, topK: 10, ...figures } as Parameters<
+    typeof accuracyWords
+  >[0];
+}
+
+describe("the team tab's accuracy sentence, in LOCALE as the cards word dates and numbers", () => {
+  it('a replay date of last year carries its year, and a big book its thousands separator', () => {
+    const result = replay({
+      customers: 4372,
+      churned: 1250,
+      score: { auc: 0.8, topKPrecision: 0.5 },
+      baseline: { auc: 0.75, topKPrecision: 0.4 },
+    });
+    const words = accuracyWords(result, '2025-12-22', { today: '2026-03-23', locale: 'en-GB' });
+    expect(words?.sentence).toMatch(
+      /^Replayed on the team's whole book as of Mon, 22 Dec 2025: of 4,372 customers, 1,250 placed no order/,
     );
   });
 });
