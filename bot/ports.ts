@@ -82,7 +82,11 @@ export interface SubmitRequest {
 export type SendOutcome =
   | { status: 'delivered'; activityId: string }
   | { status: 'unreachable'; code: string }
-  | { status: 'failed'; error: string };
+  /**
+   * `unanswered`: a new message whose answer never came. Teams may have posted it, so a caller
+   * sending it again must count it as sent (the run ledger's claim does).
+   */
+  | { status: 'failed'; error: string; unanswered?: true };
 
 /** Attempts, retries, 429s met and time spent waiting on backoff, for the run report. */
 export interface SendTally {

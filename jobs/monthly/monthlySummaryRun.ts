@@ -103,8 +103,9 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
     ? await sender(channel.reference, card, summary.headline)
     : { status: 'failed', error: 'error' in turn ? turn.error : 'posted earlier' };
   if (sent.status === 'failed') {
-    // A failure answer: the next tick's post is a first one again.
-    if (turn.send) await storage.runs.releaseClaim(runKey, SUMMARY_CHANNEL_RECIPIENT);
+    // A failure answer: the next tick's post is a first one again. No answer: it may be in the
+    // channel, so the claim counts it.
+    if (turn.send && !sent.unanswered) await storage.runs.releaseClaim(runKey, SUMMARY_CHANNEL_RECIPIENT);
     const trouble = { kind: 'failed', error: sent.error, scheduledAt: decision.scheduledAt, now } as const;
     const adminNotice = await tellAdmins(deps, runKey, month, trouble);
     return { status: 'failed', runKey, month, error: sent.error, adminNotice };

@@ -127,9 +127,9 @@ export async function sendClaimed(
       await ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'unreachable' });
       return { rep, status: 'unreachable', code: sent.code, earlier: false };
     case 'failed':
-      // The sender gave up on it (an error answer, or none in time): a later tick's retry is a send
-      // of its own, not one of the unconfirmed ones the claim limits.
-      await ctx.runs.releaseClaim(ctx.runKey, rep);
+      // An error answer: a later tick's retry is a send of its own, not one of the unconfirmed ones
+      // the claim limits. No answer: the card may be in the chat, so the claim counts this send.
+      if (!sent.unanswered) await ctx.runs.releaseClaim(ctx.runKey, rep);
       return { rep, status: 'failed', error: sent.error };
   }
 }

@@ -21,9 +21,14 @@ const PUBLISHED_CONVERSATION_LIMITS: RateLimit[] = [
   { limit: 1_800, windowMs: 3_600_000 },
 ];
 
-/** A failure the fake answers instead of accepting a request; `hang` never answers at all. */
+/**
+ * A failure the fake answers instead of accepting a request; `hang` never answers at all. `lost_answer`
+ * posts the message and then never answers, as when Teams took it but its answer was lost on the way
+ * back (a send's POST is not idempotent: the sender cannot tell this from `hang`).
+ */
 export type Injection =
   | { status: 'hang' }
+  | { status: 'lost_answer' }
   | { status: 500 | 502 | 503 | 504 | 412 }
   | { status: 429; retryAfterSeconds: number }
   | { status: 403; code: 'ConversationBlockedByUser' | 'MessageWritesBlocked' };
@@ -194,6 +199,20 @@ export class FakeTeamsConnector {
       this.stats.hung++;
       return;
     }
+    if (injected?.status === 'lost_answer') {
+      // Taken as Teams takes it (the message is in the chat), with no answer; stop() closes it.
+      this.stats.injected++;
+      this.stats.hung++;
+      this.stats.accepted++;
+      this.activities.push({
+        kind: update ? 'update' : 'send',
+        conversationId,
+        activityId: update ? decodeURIComponent(update[2]) : `activity-${this.nextId++}`,
+        activity: parseJsonObject(body),
+        at: now,
+      });
+      return;
+    }
     if (injected) {
       this.stats.injected++;
       if (injected.status === 429) this.stats.throttled++;
@@ -273,7 +292,10 @@ export class FakeTeamsConnector {
   }
 }
 
-function answerInjection(res: ServerResponse, injection: Exclude<Injection, { status: 'hang' }>): void {
+function answerInjection(
+  res: ServerResponse,
+  injection: Exclude<Injection, { status: 'hang' } | { status: 'lost_answer' }>,
+): void {
   switch (injection.status) {
     case 429:
       json(

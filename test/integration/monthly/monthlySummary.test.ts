@@ -344,4 +344,17 @@ describe('runMonthlySummary', () => {
     });
     expect(calls).toHaveLength(2);
   });
+
+  it('a post Teams never answered (it may be in the channel) goes out at most once more', async () => {
+    const calls: string[] = [];
+    const unanswered: CardSender = async () => {
+      calls.push('post');
+      return { status: 'failed', error: 'no answer from the connector within 10000 ms', unanswered: true };
+    };
+    // 1 July 09:00 in Chicago is 14:00 UTC.
+    for (const now of ['14:00', '14:15', '14:30', '14:45', '15:00', '15:15']) {
+      expect(await run(`2027-07-01T${now}:00Z`, unanswered)).toMatchObject({ status: 'failed' });
+    }
+    expect(calls).toHaveLength(2);
+  });
 });
