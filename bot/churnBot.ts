@@ -21,6 +21,7 @@ import type {
   RepInput,
   SummaryChannelInput,
 } from './ports';
+import { retryingPreconditionFailed } from './retryPolicy';
 import { FOREIGN_TENANT } from './taps/authorise';
 
 /** What a typed message asks for, decided from the text alone. */
@@ -301,18 +302,23 @@ async function applyReply(
   reply: BotReply,
   replyToId: string | undefined,
 ): Promise<void> {
+  const send = (activity: Partial<Activity> | string) =>
+    retryingPreconditionFailed(() => context.sendActivity(activity));
   if (reply.updateCard) {
     const attachments = [CardFactory.adaptiveCard(reply.updateCard)];
     // Without the tapped message's id the card cannot be replaced: post it so the user still sees it.
-    if (replyToId) await context.updateActivity({ id: replyToId, type: 'message', attachments });
-    else await context.sendActivity({ type: 'message', attachments });
+    if (replyToId)
+      await retryingPreconditionFailed(() =>
+        context.updateActivity({ id: replyToId, type: 'message', attachments }),
+      );
+    else await send({ type: 'message', attachments });
   }
-  if (reply.text) await context.sendActivity(reply.text);
+  if (reply.text) await send(reply.text);
   for (const card of reply.cards ?? []) {
-    await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+    await send({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
   }
   if (reply.savedCard) {
-    const sent = await context.sendActivity({
+    const sent = await send({
       type: 'message',
       attachments: [CardFactory.adaptiveCard(reply.savedCard.card)],
     });
