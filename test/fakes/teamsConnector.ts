@@ -29,9 +29,16 @@ const PUBLISHED_CONVERSATION_LIMITS: RateLimit[] = [
 export type Injection =
   | { status: 'hang' }
   | { status: 'lost_answer' }
-  | { status: 500 | 502 | 503 | 504 | 412 }
+  | { status: 500 | 502 | 503 | 504 | 412 | 404 }
   | { status: 429; retryAfterSeconds: number }
-  | { status: 403; code: 'ConversationBlockedByUser' | 'MessageWritesBlocked' };
+  | {
+      status: 403;
+      code:
+        | 'ConversationBlockedByUser'
+        | 'MessageWritesBlocked'
+        | 'BotNotInConversationRoster'
+        | 'BotDisabledByAdmin';
+    };
 
 /** One activity the fake accepted. */
 export interface RecordedActivity {
@@ -292,6 +299,12 @@ export class FakeTeamsConnector {
   }
 }
 
+/** The error codes Teams' "status codes from bot conversational APIs" table gives these statuses. */
+const INJECTED_CODES: Partial<Record<number, string>> = {
+  404: 'ConversationNotFound',
+  412: 'PreconditionFailed',
+};
+
 function answerInjection(
   res: ServerResponse,
   injection: Exclude<Injection, { status: 'hang' } | { status: 'lost_answer' }>,
@@ -314,7 +327,10 @@ function answerInjection(
       return;
     default:
       json(res, injection.status, {
-        error: { code: 'ServiceError', message: `Injected ${injection.status}` },
+        error: {
+          code: INJECTED_CODES[injection.status] ?? 'ServiceError',
+          message: `Injected ${injection.status}`,
+        },
       });
       return;
   }
