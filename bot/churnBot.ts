@@ -218,7 +218,12 @@ export class ChurnBot extends TeamsActivityHandler {
 
   private async handleUninstall(context: TurnContext): Promise<void> {
     const activity = context.activity;
-    if (conversationKind(activity) !== 'personal') return;
+    const kind = conversationKind(activity);
+    if (kind === 'channel') {
+      await this.forgetSummaryChannelOf(context);
+      return;
+    }
+    if (kind !== 'personal') return;
     const userId = activity.from.aadObjectId;
     if (!userId) {
       this.deps.log.warn('uninstall without an AAD object id: nothing removed', { from: activity.from.id });
@@ -226,6 +231,19 @@ export class ChurnBot extends TeamsActivityHandler {
     }
     await this.deps.store.removeRep(userId);
     this.seenServiceUrls.delete(userId);
+  }
+
+  /**
+   * The app removed from a team: the bot can post in its channels no more, so a summary channel there
+   * is forgotten (the next team install sets its General, as a first install does) and the admins
+   * are told. Another team's removal leaves the summary where it is.
+   */
+  private async forgetSummaryChannelOf(context: TurnContext): Promise<void> {
+    const team = teamsGetTeamInfo(context.activity);
+    if (!team?.id || !(await this.deps.store.clearSummaryChannelOf(team.id))) return;
+    await this.tellAdmins(
+      `The app was removed from ${team.name ?? team.id}, where the monthly summary was posted: it has no channel now. Add the app to a team, or type "summary here" in a channel.`,
+    );
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

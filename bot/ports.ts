@@ -43,6 +43,8 @@ export interface ConversationStore {
   setSummaryChannel(channel: SummaryChannelInput): Promise<void>;
   /** Stores the summary channel only when none is stored yet (an install); true when it was stored. */
   setSummaryChannelIfNone(channel: SummaryChannelInput): Promise<boolean>;
+  /** Forgets the summary channel when it is in this team (the app was removed from it); true when it was. */
+  clearSummaryChannelOf(teamId: string): Promise<boolean>;
 }
 
 /** The person who typed or tapped. */
