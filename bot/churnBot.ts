@@ -1,6 +1,7 @@
 import {
   type Activity,
   CardFactory,
+  Channels,
   type ConversationReference,
   TeamsActivityHandler,
   type TeamsChannelAccount,
@@ -78,6 +79,16 @@ export class ChurnBot extends TeamsActivityHandler {
   constructor(private readonly deps: ChurnBotDeps) {
     super();
     this.onTurn(async (context, next) => {
+      // Only Teams vouches for who wrote (the Entra id, the tenant): a client of another channel (the
+      // Azure Bot's Web Chat is always on) sets `from` and `channelData` itself, so it could act as
+      // any rep or admin, or move a rep's serviceUrl. Nothing of it is stored or acted on.
+      if (context.activity.channelId !== Channels.Msteams) {
+        this.deps.log.warn('activity from another channel than Teams: ignored', {
+          channelId: context.activity.channelId,
+          type: context.activity.type,
+        });
+        return;
+      }
       // Another tenant's install, channel or serviceUrl must never be stored: the summary channel
       // and the reps' email index would route this team's data to it.
       if (this.isForeignTenant(context.activity)) {
