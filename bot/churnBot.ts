@@ -273,7 +273,7 @@ export class ChurnBot extends TeamsActivityHandler {
         conversationId: activity.conversation.id,
         conversationKind: kind,
       });
-      await applyReply(context, reply, activity.replyToId);
+      await applyReply(context, reply, activity.replyToId, this.deps.log);
       return;
     }
     const parsed = parseCommand(TurnContext.removeRecipientMention(activity));
@@ -295,7 +295,7 @@ export class ChurnBot extends TeamsActivityHandler {
             conversationKind: kind,
             unrecognised: parsed.text,
           });
-    await applyReply(context, reply, undefined);
+    await applyReply(context, reply, undefined, this.deps.log);
   }
 }
 
@@ -330,17 +330,27 @@ async function applyReply(
   context: TurnContext,
   reply: BotReply,
   replyToId: string | undefined,
+  log: Log,
 ): Promise<void> {
   const send = (activity: Partial<Activity> | string) =>
     retryingPreconditionFailed(() => context.sendActivity(activity));
   if (reply.updateCard) {
     const attachments = [CardFactory.adaptiveCard(reply.updateCard)];
     // Without the tapped message's id the card cannot be replaced: post it so the user still sees it.
-    if (replyToId)
-      await retryingPreconditionFailed(() =>
-        context.updateActivity({ id: replyToId, type: 'message', attachments }),
-      );
-    else await send({ type: 'message', attachments });
+    if (replyToId) {
+      try {
+        await retryingPreconditionFailed(() =>
+          context.updateActivity({ id: replyToId, type: 'message', attachments }),
+        );
+      } catch (error) {
+        // Teams' refusal (the message gone, still busy after the retries): the tap is recorded, so
+        // the rep is told that in words rather than sorry, which would have them tap again.
+        const status = (error as { statusCode?: unknown } | null)?.statusCode;
+        if (typeof status !== 'number' || !reply.ifNotUpdated) throw error;
+        log.warn('the tapped card could not be updated: told in words', { status, replyToId });
+        await send(reply.ifNotUpdated);
+      }
+    } else await send({ type: 'message', attachments });
   }
   if (reply.text) await send(reply.text);
   for (const card of reply.cards ?? []) {

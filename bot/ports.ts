@@ -112,6 +112,8 @@ export type CardSender = (
 export interface BotReply {
   /** Replaces the tapped card in place (updateActivity on replyToId). */
   updateCard?: CardJson;
+  /** Said instead when Teams refuses to replace the card: what the tap did stands all the same. */
+  ifNotUpdated?: string;
   text?: string;
   cards?: CardJson[];
   /** A new card whose message id must be kept so later taps update it in place (sent after `cards`). */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APOLOGY } from '../../../bot';
+import type { TableCardStore } from '../../../storage/cardStore';
 import { FakeTeamsConnector } from '../../fakes/teamsConnector';
 import { findAll, type Node } from '../../unit/cards/cardWalk';
 import {
@@ -125,9 +126,11 @@ describe('a tap while Teams is busy with the same chat', () => {
   let host: Awaited<ReturnType<typeof startActionBotHost>>;
   let storage: World['storage'];
   let cardId: string;
+  let cards: TableCardStore;
   beforeEach(async () => {
     const opened = await openActionStorage('busy');
     storage = opened.storage;
+    cards = opened.cards;
     await seed(storage, [greenfield]);
     fake = await FakeTeamsConnector.start();
     // The weekly card, posted to the rep's chat as the weekly run posts it, and kept under its id.
@@ -152,6 +155,21 @@ describe('a tap while Teams is busy with the same chat', () => {
   afterEach(async () => {
     await host.host.close();
     await fake.stop();
+  });
+
+  it('a card Teams will not update (404: no such message there any more): the rep is told the tap was recorded, not sorry', async () => {
+    // The card store still has the card's data, but Teams answers 404 ActivityNotFound to its update.
+    await saveCard(cards, 'activity-gone', ANA, [greenfield]);
+    const tapped = submitActivity(fake.serviceUrl, ANA, tap.reachedOut('cust-1'), {
+      replyToId: 'activity-gone',
+    });
+    expect(await post(host.host.url, tapped)).toBe(200);
+    expect((await storage.audit.latestForCustomer('cust-1', { limit: 5 })).map((r) => r.action)).toEqual([
+      'reached_out',
+    ]);
+    const said = fake.activities.filter((a) => a.kind === 'send').map((a) => a.activity.text);
+    expect(said).not.toContain(APOLOGY);
+    expect(said).toContain('Recorded "reached out": Greenfield Cafe.');
   });
 
   it('a 412 on the card update (another operation on the chat at that moment) is retried: the card shows the tap, no apology', async () => {
