@@ -1,6 +1,7 @@
 import {
   type Activity,
   CardFactory,
+  Channels,
   type ConversationReference,
   TeamsActivityHandler,
   type TeamsChannelAccount,
@@ -21,6 +22,7 @@ import type {
   RepInput,
   SummaryChannelInput,
 } from './ports';
+import { retryingPreconditionFailed } from './retryPolicy';
 import { FOREIGN_TENANT } from './taps/authorise';
 
 /** What a typed message asks for, decided from the text alone. */
@@ -77,6 +79,16 @@ export class ChurnBot extends TeamsActivityHandler {
   constructor(private readonly deps: ChurnBotDeps) {
     super();
     this.onTurn(async (context, next) => {
+      // Only Teams vouches for who wrote (the Entra id, the tenant): a client of another channel (the
+      // Azure Bot's Web Chat is always on) sets `from` and `channelData` itself, so it could act as
+      // any rep or admin, or move a rep's serviceUrl. Nothing of it is stored or acted on.
+      if (context.activity.channelId !== Channels.Msteams) {
+        this.deps.log.warn('activity from another channel than Teams: ignored', {
+          channelId: context.activity.channelId,
+          type: context.activity.type,
+        });
+        return;
+      }
       // Another tenant's install, channel or serviceUrl must never be stored: the summary channel
       // and the reps' email index would route this team's data to it.
       if (this.isForeignTenant(context.activity)) {
@@ -217,7 +229,12 @@ export class ChurnBot extends TeamsActivityHandler {
 
   private async handleUninstall(context: TurnContext): Promise<void> {
     const activity = context.activity;
-    if (conversationKind(activity) !== 'personal') return;
+    const kind = conversationKind(activity);
+    if (kind === 'channel') {
+      await this.forgetSummaryChannelOf(context);
+      return;
+    }
+    if (kind !== 'personal') return;
     const userId = activity.from.aadObjectId;
     if (!userId) {
       this.deps.log.warn('uninstall without an AAD object id: nothing removed', { from: activity.from.id });
@@ -225,6 +242,19 @@ export class ChurnBot extends TeamsActivityHandler {
     }
     await this.deps.store.removeRep(userId);
     this.seenServiceUrls.delete(userId);
+  }
+
+  /**
+   * The app removed from a team: the bot can post in its channels no more, so a summary channel there
+   * is forgotten (the next team install sets its General, as a first install does) and the admins
+   * are told. Another team's removal leaves the summary where it is.
+   */
+  private async forgetSummaryChannelOf(context: TurnContext): Promise<void> {
+    const team = teamsGetTeamInfo(context.activity);
+    if (!team?.id || !(await this.deps.store.clearSummaryChannelOf(team.id))) return;
+    await this.tellAdmins(
+      `The app was removed from ${team.name ?? team.id}, where the monthly summary was posted: it has no channel now. Add the app to a team, or type "summary here" in a channel.`,
+    );
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -243,7 +273,7 @@ export class ChurnBot extends TeamsActivityHandler {
         conversationId: activity.conversation.id,
         conversationKind: kind,
       });
-      await applyReply(context, reply, activity.replyToId);
+      await applyReply(context, reply, activity.replyToId, this.deps.log);
       return;
     }
     const parsed = parseCommand(TurnContext.removeRecipientMention(activity));
@@ -265,7 +295,7 @@ export class ChurnBot extends TeamsActivityHandler {
             conversationKind: kind,
             unrecognised: parsed.text,
           });
-    await applyReply(context, reply, undefined);
+    await applyReply(context, reply, undefined, this.deps.log);
   }
 }
 
@@ -300,19 +330,34 @@ async function applyReply(
   context: TurnContext,
   reply: BotReply,
   replyToId: string | undefined,
+  log: Log,
 ): Promise<void> {
+  const send = (activity: Partial<Activity> | string) =>
+    retryingPreconditionFailed(() => context.sendActivity(activity));
   if (reply.updateCard) {
     const attachments = [CardFactory.adaptiveCard(reply.updateCard)];
     // Without the tapped message's id the card cannot be replaced: post it so the user still sees it.
-    if (replyToId) await context.updateActivity({ id: replyToId, type: 'message', attachments });
-    else await context.sendActivity({ type: 'message', attachments });
+    if (replyToId) {
+      try {
+        await retryingPreconditionFailed(() =>
+          context.updateActivity({ id: replyToId, type: 'message', attachments }),
+        );
+      } catch (error) {
+        // Teams' refusal (the message gone, still busy after the retries): the tap is recorded, so
+        // the rep is told that in words rather than sorry, which would have them tap again.
+        const status = (error as { statusCode?: unknown } | null)?.statusCode;
+        if (typeof status !== 'number' || !reply.ifNotUpdated) throw error;
+        log.warn('the tapped card could not be updated: told in words', { status, replyToId });
+        await send(reply.ifNotUpdated);
+      }
+    } else await send({ type: 'message', attachments });
   }
-  if (reply.text) await context.sendActivity(reply.text);
+  if (reply.text) await send(reply.text);
   for (const card of reply.cards ?? []) {
-    await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+    await send({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
   }
   if (reply.savedCard) {
-    const sent = await context.sendActivity({
+    const sent = await send({
       type: 'message',
       attachments: [CardFactory.adaptiveCard(reply.savedCard.card)],
     });

@@ -43,6 +43,8 @@ export interface ConversationStore {
   setSummaryChannel(channel: SummaryChannelInput): Promise<void>;
   /** Stores the summary channel only when none is stored yet (an install); true when it was stored. */
   setSummaryChannelIfNone(channel: SummaryChannelInput): Promise<boolean>;
+  /** Forgets the summary channel when it is in this team (the app was removed from it); true when it was. */
+  clearSummaryChannelOf(teamId: string): Promise<boolean>;
 }
 
 /** The person who typed or tapped. */
@@ -82,7 +84,11 @@ export interface SubmitRequest {
 export type SendOutcome =
   | { status: 'delivered'; activityId: string }
   | { status: 'unreachable'; code: string }
-  | { status: 'failed'; error: string };
+  /**
+   * `unanswered`: a new message whose answer never came. Teams may have posted it, so a caller
+   * sending it again must count it as sent (the run ledger's claim does).
+   */
+  | { status: 'failed'; error: string; unanswered?: true };
 
 /** Attempts, retries, 429s met and time spent waiting on backoff, for the run report. */
 export interface SendTally {
@@ -106,6 +112,8 @@ export type CardSender = (
 export interface BotReply {
   /** Replaces the tapped card in place (updateActivity on replyToId). */
   updateCard?: CardJson;
+  /** Said instead when Teams refuses to replace the card: what the tap did stands all the same. */
+  ifNotUpdated?: string;
   text?: string;
   cards?: CardJson[];
   /** A new card whose message id must be kept so later taps update it in place (sent after `cards`). */

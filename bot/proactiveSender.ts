@@ -123,18 +123,26 @@ export class ProactiveSender {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
 
-  /** Sends `card` as a new message in the reference's conversation. */
+  /**
+   * Sends `card` as a new message in the reference's conversation. A send whose answer never came in
+   * time is not sent again: Teams has no idempotent send, and it may have posted the message, so a
+   * retry could post it twice. It fails `unanswered`, for the caller's claim to settle on a later tick.
+   */
   async sendCard(
     reference: Partial<ConversationReference>,
     card: object,
     summary?: string,
   ): Promise<TalliedSendResult> {
     const activity: Partial<Activity> = { type: 'message', attachments: [cardAttachment(card)], summary };
-    return this.run(reference, async (context) => {
-      const response = await context.sendActivity(activity);
-      if (!response?.id) throw new Error('The connector accepted the message but returned no activity id');
-      return response.id;
-    });
+    return this.run(
+      reference,
+      async (context) => {
+        const response = await context.sendActivity(activity);
+        if (!response?.id) throw new Error('The connector accepted the message but returned no activity id');
+        return response.id;
+      },
+      { repeatable: false },
+    );
   }
 
   /** Replaces the card of an earlier message (`activityId`) in place. */
@@ -148,15 +156,21 @@ export class ProactiveSender {
       id: activityId,
       attachments: [cardAttachment(card)],
     };
-    return this.run(reference, async (context) => {
-      await context.updateActivity(activity);
-      return activityId;
-    });
+    // Replacing a message with the same card twice leaves it as once: a timed-out update is retried.
+    return this.run(
+      reference,
+      async (context) => {
+        await context.updateActivity(activity);
+        return activityId;
+      },
+      { repeatable: true },
+    );
   }
 
   private async run(
     reference: Partial<ConversationReference>,
     act: (context: TurnContext) => Promise<string>,
+    { repeatable }: { repeatable: boolean },
   ): Promise<TalliedSendResult> {
     const conversationId = reference.conversation?.id;
     if (!conversationId || !reference.serviceUrl) {
@@ -168,7 +182,7 @@ export class ProactiveSender {
     }
     // Without activityId the send is a new message, not a reply to the install event the reference came from.
     const target: Partial<ConversationReference> = { ...reference, activityId: undefined };
-    const outcome = await withRetry(async () => {
+    const outcome = await withRetry(async (): Promise<Attempt> => {
       const permit = await this.limiter.acquire(conversationId);
       let failure: { error: unknown } | null = null;
       let id = '';
@@ -185,26 +199,43 @@ export class ProactiveSender {
         });
         // The backstop leaves the turn behind if it never settles; its own request deadline ends it.
         await withDeadline(turn, timeoutMs + 1_000);
+      } catch (error) {
+        failure = { error };
       } finally {
         permit.done();
       }
-      if (failure) throw (failure as { error: unknown }).error;
-      return id;
+      if (!failure) return { id };
+      const { error } = failure as { error: unknown };
+      // Ended here, not by the retry policy, which would try the request again.
+      if (!repeatable && error instanceof SendTimeoutError) return { unanswered: error };
+      throw error;
     }, this.retry);
     return toResult(outcome);
   }
 }
 
+/** One try of a request: the activity id, or, for a request that must not be repeated, no answer in time. */
+type Attempt = { id: string } | { unanswered: SendTimeoutError };
+
 const noTally: SendTally = { attempts: 0, retries: 0, throttled: 0, waitedMs: 0 };
 
-function toResult(outcome: RetryOutcome<string>): TalliedSendResult {
+function toResult(outcome: RetryOutcome<Attempt>): TalliedSendResult {
   const tally: SendTally = {
     attempts: outcome.attempts,
     retries: outcome.retries,
     throttled: outcome.throttled,
     waitedMs: outcome.waitedMs,
   };
-  if (outcome.ok) return { status: 'delivered', activityId: outcome.value, ...tally };
+  if (outcome.ok) {
+    const attempt = outcome.value;
+    if ('id' in attempt) return { status: 'delivered', activityId: attempt.id, ...tally };
+    return {
+      status: 'failed',
+      error: `${attempt.unanswered.message}: it may have been posted, so it was not sent again`,
+      unanswered: true,
+      ...tally,
+    };
+  }
   if (outcome.reason === 'unreachable') return { status: 'unreachable', code: outcome.code, ...tally };
   return { status: 'failed', error: describe(outcome.error), ...tally };
 }

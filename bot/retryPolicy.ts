@@ -165,3 +165,28 @@ export async function withRetry<T>(
     }
   }
 }
+
+/** Tries in all of a reply in a turn that Teams answered 412: few and short, inside Teams' 15 seconds. */
+const PRECONDITION_ATTEMPTS = 3;
+const PRECONDITION_BASE_DELAY_MS = 250;
+
+/**
+ * Runs one call of a turn's reply (a card updated in place, a text), again when Teams answers 412:
+ * another operation on the same conversation at that moment (two taps' updates of one card), which
+ * Microsoft asks bots to retry. The turn's connector client retries 429 and 5xx by itself, not 412.
+ */
+export async function retryingPreconditionFailed<T>(
+  call: () => Promise<T>,
+  options: Pick<RetryOptions, 'clock' | 'random'> = {},
+): Promise<T> {
+  const { clock = systemClock } = options;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const status = (error as HttpErrorLike | null)?.statusCode;
+      if (status !== 412 || attempt >= PRECONDITION_ATTEMPTS) throw error;
+      await clock.sleep(backoffDelayMs(attempt, { ...options, baseDelayMs: PRECONDITION_BASE_DELAY_MS }));
+    }
+  }
+}

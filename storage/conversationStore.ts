@@ -98,6 +98,8 @@ export interface ConversationStore {
   setSummaryChannel(channel: SummaryChannelInput): Promise<void>;
   /** Stores the summary channel only when none is stored yet (an install); true when it was stored. */
   setSummaryChannelIfNone(channel: SummaryChannelInput): Promise<boolean>;
+  /** Forgets the summary channel when it is in this team (the app was removed from it); true when it was. */
+  clearSummaryChannelOf(teamId: string): Promise<boolean>;
   getSummaryChannel(): Promise<SummaryChannel | null>;
 }
 
@@ -196,6 +198,22 @@ export class TableConversationStore implements ConversationStore {
       if (statusOf(err) === 409) return false;
       throw err;
     }
+  }
+
+  async clearSummaryChannelOf(teamId: string): Promise<boolean> {
+    const e = await this.getEntity(CHANNEL, SUMMARY);
+    // Rows stored before the team was kept name only the channel: the General one's id is the team's.
+    if (!e || (e.teamId ?? e.channelId) !== teamId) return false;
+    return naming(this.endpoint, async () => {
+      try {
+        // By its ETag: a channel an admin moved it to in the meantime stays.
+        await this.client.deleteEntity(CHANNEL, SUMMARY, { etag: String(e.etag) });
+        return true;
+      } catch (err) {
+        if (statusOf(err) === 404 || statusOf(err) === 412) return false;
+        throw err;
+      }
+    });
   }
 
   async getSummaryChannel(): Promise<SummaryChannel | null> {

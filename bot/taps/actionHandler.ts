@@ -275,9 +275,9 @@ export class ChurnActionHandler implements ActionHandler {
         ? this.rememberForUndo(request.actor.userId, row)
         : this.clearSourceCard(row, request.conversationId),
     ]);
-    if (card) return { updateCard: card };
     const done = row.action === 'undo' ? 'Undone' : `Recorded ${actionName(row.action)}`;
-    return { text: `${done}: ${chatSafe(row.customerName)}.` };
+    const words = `${done}: ${chatSafe(row.customerName)}.`;
+    return card ? { updateCard: card, ifNotUpdated: words } : { text: words };
   }
 
   /**

@@ -1,6 +1,7 @@
-import type { CardSender } from '../../bot/ports';
+import type { CardSender, SendOutcome } from '../../bot/ports';
 import type { Storage } from '../../storage';
 import { type MonthlySchedule, monthlyRunDue, summarisedMonth } from '../schedule';
+import { takeSendClaim } from '../weekly/weeklyDelivery';
 import type { AdminNotifier, NoticeResult } from '../weekly/weeklyNotice';
 import { type SummaryTrouble, summaryNoticeDue, summaryNoticeText } from './monthlyNotice';
 import { type SummaryCardOptions, summaryCardFor } from './summaryCardFor';
@@ -50,7 +51,8 @@ export type MonthlySummaryReport =
 /**
  * One timer tick of the monthly summary: when due, posts last month's card to the team's summary
  * channel once. The ledger's `monthly-YYYY-MM` run makes it idempotent: a finished run or a recorded
- * delivery is never repeated; a failed send records nothing, so the next tick retries. Without a
+ * delivery is never repeated; a failed send records nothing, so the next tick retries. The post is
+ * claimed in the ledger first (takeSendClaim), so two instances on one tick post it once. Without a
  * channel nothing is recorded either, so the summary goes out once the app is added to a team. The
  * admins are told once when the channel refuses the post, or when it has kept failing for
  * SUMMARY_FAILING_NOTICE_DAYS.
@@ -90,8 +92,20 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
   const month = summarisedMonth(runKey);
   const feed = deps.loadFeed ? await deps.loadFeed(month, now) : {};
   const { summary, card } = await summaryCardFor(storage, month, { ...config, ...feed });
-  const sent = await sender(channel.reference, card, summary.headline);
+  // Claimed like a rep's card: a second instance on the tick leaves the post to the first, and a post
+  // whose delivery row storage kept refusing goes out at most once more, not on every tick.
+  const turn = await takeSendClaim(
+    { runKey, now, runs: storage.runs },
+    SUMMARY_CHANNEL_RECIPIENT,
+    noEarlierPost,
+  );
+  const sent: SendOutcome = turn.send
+    ? await sender(channel.reference, card, summary.headline)
+    : { status: 'failed', error: 'error' in turn ? turn.error : 'posted earlier' };
   if (sent.status === 'failed') {
+    // A failure answer: the next tick's post is a first one again. No answer: it may be in the
+    // channel, so the claim counts it.
+    if (turn.send && !sent.unanswered) await storage.runs.releaseClaim(runKey, SUMMARY_CHANNEL_RECIPIENT);
     const trouble = { kind: 'failed', error: sent.error, scheduledAt: decision.scheduledAt, now } as const;
     const adminNotice = await tellAdmins(deps, runKey, month, trouble);
     return { status: 'failed', runKey, month, error: sent.error, adminNotice };
@@ -116,6 +130,9 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
   await storage.runs.finishRun(runKey, at, report);
   return report;
 }
+
+/** A channel post keeps no copy to find again: an unanswered one is only known by its claim. */
+const noEarlierPost = async (): Promise<null> => null;
 
 /** Tells the admins once per month's run (the ledger's notice row), when the trouble is theirs to know. */
 async function tellAdmins(

@@ -4,7 +4,7 @@ import { isDigest, type RepCardData } from '../../cards/renderCard';
 import type { Rules } from '../../rules/rulesSchema';
 import { type CardStore, saveSentCard } from '../../storage/cardStore';
 import type { ConversationStore } from '../../storage/conversationStore';
-import type { HeldClaim, RunLedger } from '../../storage/runLedger';
+import type { RunLedger } from '../../storage/runLedger';
 import {
   type CardPageOptions,
   cardBytes,
@@ -105,11 +105,8 @@ export async function sendClaimed(
   message: { card: CardJson; summary: string; data: RepCardData },
   tally: DeliveryTally,
 ): Promise<RepOutcome> {
-  const claimed = await ctx.runs.claimSend(ctx.runKey, rep, claimTime(ctx).toISOString());
-  if (!claimed.claimed) {
-    const settled = await settleClaim(ctx, rep, conversation, claimed.claim);
-    if (settled) return settled;
-  }
+  const turn = await takeSendClaim(ctx, rep, () => recordSavedCard(ctx, rep, conversation));
+  if (!turn.send) return 'earlier' in turn ? turn.earlier : { rep, status: 'failed', error: turn.error };
   const sent = await ctx.sender(conversation.reference, message.card, message.summary);
   tally.attempts += sent.attempts ?? 1;
   tally.retries += sent.retries ?? 0;
@@ -130,57 +127,77 @@ export async function sendClaimed(
       await ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'unreachable' });
       return { rep, status: 'unreachable', code: sent.code, earlier: false };
     case 'failed':
-      // The sender gave up on it (an error answer, or none in time): a later tick's retry is a send
-      // of its own, not one of the unconfirmed ones the claim limits.
-      await ctx.runs.releaseClaim(ctx.runKey, rep);
+      // An error answer: a later tick's retry is a send of its own, not one of the unconfirmed ones
+      // the claim limits. No answer: the card may be in the chat, so the claim counts this send.
+      if (!sent.unanswered) await ctx.runs.releaseClaim(ctx.runKey, rep);
       return { rep, status: 'failed', error: sent.error };
   }
 }
 
+/** Whether this caller sends now, or what stands instead: the send found to have happened, or why not. */
+export type ClaimTurn<T> = { send: true } | { send: false; earlier: T } | { send: false; error: string };
+
 /**
- * A rep whose send an earlier tick (or another instance) claimed: the outcome without sending, or
- * null when this tick sends (the claim then taken over for one more send).
+ * Claims one recipient's send of this run in the ledger before it goes out (an insert: of two
+ * instances, one sends). A claim already there (an earlier tick's send with no outcome recorded, or
+ * another instance's) is settled without sending when it is still under way, when `findEarlier`
+ * finds the send it covered, or when it has had its sends (weeklyClaims.ts); else it is taken over
+ * for one more send. The weekly card, the daily digest and the monthly summary all go through it.
  */
-async function settleClaim(
-  ctx: ClaimedSendContext,
-  rep: string,
-  conversation: { reference: Record<string, unknown> },
-  claim: HeldClaim,
-): Promise<RepOutcome | null> {
+export async function takeSendClaim<T>(
+  ctx: Pick<DeliveryContext, 'runKey' | 'now' | 'clock'> & {
+    runs: Pick<RunLedger, 'claimSend' | 'retakeClaim'>;
+  },
+  recipient: string,
+  findEarlier: () => Promise<T | null>,
+): Promise<ClaimTurn<T>> {
+  const claimed = await ctx.runs.claimSend(ctx.runKey, recipient, claimTime(ctx).toISOString());
+  if (claimed.claimed) return { send: true };
+  const claim = claimed.claim;
   const decision = decideClaim(claim, claimTime(ctx));
   if (decision === 'under_way')
     return {
-      rep,
-      status: 'failed',
+      send: false,
       error: `a send started at ${claim.at} is still under way: settled on a later tick`,
     };
-  const conversationId = conversationIdOf(conversation.reference);
-  const found = conversationId ? await ctx.cards.findRunCard(conversationId, ctx.runKey) : null;
-  if (found) {
-    // Teams took the card, only its ledger row is missing: record it rather than send it again.
-    const customerIds = customerIdsOf(found.data);
-    await ctx.runs.recordDelivery(ctx.runKey, rep, {
-      at: ctx.at,
-      status: 'delivered',
-      activityId: found.messageId,
-      customerIds,
-    });
-    return {
-      rep,
-      status: 'delivered',
-      activityId: found.messageId,
-      customers: customerIds.length,
-      earlier: true,
-    };
-  }
+  const earlier = await findEarlier();
+  if (earlier !== null) return { send: false, earlier };
   if (decision === 'give_up_unless_found')
     return {
-      rep,
-      status: 'failed',
-      error: `sent ${claim.sends} times with no answer recorded: not sent again (their card may have arrived)`,
+      send: false,
+      error: `sent ${claim.sends} times with no answer recorded: not sent again (it may have arrived)`,
     };
-  if (await ctx.runs.retakeClaim(ctx.runKey, rep, claim, claimTime(ctx).toISOString())) return null;
-  return { rep, status: 'failed', error: 'another instance took over their send: settled on a later tick' };
+  if (await ctx.runs.retakeClaim(ctx.runKey, recipient, claim, claimTime(ctx).toISOString()))
+    return { send: true };
+  return { send: false, error: 'another instance took over the send: settled on a later tick' };
+}
+
+/**
+ * The card an earlier send of this run saved for the rep, recorded as delivered: Teams took it, only
+ * its ledger row is missing, so it is recorded rather than sent again. Null when none was saved.
+ */
+async function recordSavedCard(
+  ctx: ClaimedSendContext,
+  rep: string,
+  conversation: { reference: Record<string, unknown> },
+): Promise<RepOutcome | null> {
+  const conversationId = conversationIdOf(conversation.reference);
+  const found = conversationId ? await ctx.cards.findRunCard(conversationId, ctx.runKey) : null;
+  if (!found) return null;
+  const customerIds = customerIdsOf(found.data);
+  await ctx.runs.recordDelivery(ctx.runKey, rep, {
+    at: ctx.at,
+    status: 'delivered',
+    activityId: found.messageId,
+    customerIds,
+  });
+  return {
+    rep,
+    status: 'delivered',
+    activityId: found.messageId,
+    customers: customerIds.length,
+    earlier: true,
+  };
 }
 
 /**

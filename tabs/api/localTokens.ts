@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair, type JSONWebKeySet, SignJWT } from 'jose';
-import { SSO_SCOPE, type TabUser, type TokenPolicy } from './tabToken';
+import { SSO_SCOPE, type TabUser, TEAMS_CLIENT_IDS, type TokenPolicy } from './tabToken';
 
 /**
  * Development sign-in for the local host, outside Teams: a key pair made at start, its public half
@@ -12,7 +12,11 @@ export const LOCAL_POLICY: TokenPolicy = {
   issuers: ['https://churn-predictor.local/dev-issuer'],
   audiences: ['api://127.0.0.1/churn-predictor-local'],
   scope: SSO_SCOPE,
+  clients: TEAMS_CLIENT_IDS,
 };
+
+/** The client the local tokens name: Teams web (the second of Teams' clients), as in a browser. */
+const LOCAL_CLIENT = TEAMS_CLIENT_IDS[1];
 
 export interface LocalSigner {
   /** The public key set the API verifies against. */
@@ -46,6 +50,7 @@ export async function createLocalSigner(): Promise<LocalSigner> {
         name: user.name,
         preferred_username: user.email,
         scp: options.scope ?? SSO_SCOPE,
+        azp: LOCAL_CLIENT,
         ver: '2.0',
         ...options.claims,
       })

@@ -12,7 +12,8 @@ import {
  * The tab API's single sign-on check: the bearer token Teams hands the tab
  * (`authentication.getAuthToken`) is a JWT signed by the tenant's Entra ID keys. It is accepted only
  * with a valid signature from the key set (JWKS), the expected issuer, an audience that is this
- * app's `api://` URI (or its client id, as v2 tokens carry it), and not expired. Locally the same
+ * app's `api://` URI (or its client id, as v2 tokens carry it), asked for by a Teams client, and not
+ * expired. Locally the same
  * check runs against a key set the local host generates (see localTokens.ts).
  */
 
@@ -34,7 +35,24 @@ export interface TokenPolicy {
   audiences: readonly string[];
   /** The delegated scope the token must carry in `scp` (Teams SSO: the app's `access_as_user`). */
   scope: string;
+  /** The client apps that may have asked for the token (`azp` in v2 tokens, `appid` in v1). */
+  clients: readonly string[];
 }
+
+/**
+ * Teams' own clients, which ask Entra ID for the tab's token (desktop and mobile, web, and Teams in
+ * Outlook and Microsoft 365): the ones docs/tabs.md pre-authorizes. Any other app a user consents to
+ * can get a token for this API and scope too; it is not the tab, so its tokens are refused.
+ */
+export const TEAMS_CLIENT_IDS: readonly string[] = [
+  '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
+  '5e3ce6c0-2b1f-4285-8d4b-75ee78787346',
+  '4765445b-32c6-49b0-83e6-1d93765276ca',
+  '0ec893e0-5785-4de6-99da-4ed124e5296c',
+  'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+  'bc59ab01-8403-45c6-8796-ac3ef710b3e3',
+  '27922004-5251-4030-b22d-91ecd9a37ea4',
+];
 
 /** Allowed clock skew between the token's issuer and this host, in seconds. */
 const CLOCK_TOLERANCE_SECONDS = 60;
@@ -59,6 +77,7 @@ export function entraPolicy(sso: { tenantId: string; clientId: string; audience:
     ],
     audiences: [sso.audience, sso.clientId],
     scope: SSO_SCOPE,
+    clients: TEAMS_CLIENT_IDS,
   };
 }
 
@@ -92,6 +111,13 @@ export function createTokenVerifier(keys: JWTVerifyGetKey, policy: TokenPolicy):
     const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
     if (!scopes.includes(policy.scope))
       return { ok: false, reason: 'invalid', detail: `the token lacks the ${policy.scope} scope` };
+    const client = payload.azp ?? payload.appid;
+    if (typeof client !== 'string' || !policy.clients.includes(client))
+      return {
+        ok: false,
+        reason: 'invalid',
+        detail: `the token was asked for by ${typeof client === 'string' ? `app ${client}` : 'no named app'}, not a Teams client`,
+      };
     return userOf(payload);
   };
 }

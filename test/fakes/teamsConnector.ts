@@ -21,12 +21,24 @@ const PUBLISHED_CONVERSATION_LIMITS: RateLimit[] = [
   { limit: 1_800, windowMs: 3_600_000 },
 ];
 
-/** A failure the fake answers instead of accepting a request; `hang` never answers at all. */
+/**
+ * A failure the fake answers instead of accepting a request; `hang` never answers at all. `lost_answer`
+ * posts the message and then never answers, as when Teams took it but its answer was lost on the way
+ * back (a send's POST is not idempotent: the sender cannot tell this from `hang`).
+ */
 export type Injection =
   | { status: 'hang' }
-  | { status: 500 | 502 | 503 | 504 | 412 }
+  | { status: 'lost_answer' }
+  | { status: 500 | 502 | 503 | 504 | 412 | 404 }
   | { status: 429; retryAfterSeconds: number }
-  | { status: 403; code: 'ConversationBlockedByUser' | 'MessageWritesBlocked' };
+  | {
+      status: 403;
+      code:
+        | 'ConversationBlockedByUser'
+        | 'MessageWritesBlocked'
+        | 'BotNotInConversationRoster'
+        | 'BotDisabledByAdmin';
+    };
 
 /** One activity the fake accepted. */
 export interface RecordedActivity {
@@ -194,6 +206,20 @@ export class FakeTeamsConnector {
       this.stats.hung++;
       return;
     }
+    if (injected?.status === 'lost_answer') {
+      // Taken as Teams takes it (the message is in the chat), with no answer; stop() closes it.
+      this.stats.injected++;
+      this.stats.hung++;
+      this.stats.accepted++;
+      this.activities.push({
+        kind: update ? 'update' : 'send',
+        conversationId,
+        activityId: update ? decodeURIComponent(update[2]) : `activity-${this.nextId++}`,
+        activity: parseJsonObject(body),
+        at: now,
+      });
+      return;
+    }
     if (injected) {
       this.stats.injected++;
       if (injected.status === 429) this.stats.throttled++;
@@ -273,7 +299,16 @@ export class FakeTeamsConnector {
   }
 }
 
-function answerInjection(res: ServerResponse, injection: Exclude<Injection, { status: 'hang' }>): void {
+/** The error codes Teams' "status codes from bot conversational APIs" table gives these statuses. */
+const INJECTED_CODES: Partial<Record<number, string>> = {
+  404: 'ConversationNotFound',
+  412: 'PreconditionFailed',
+};
+
+function answerInjection(
+  res: ServerResponse,
+  injection: Exclude<Injection, { status: 'hang' } | { status: 'lost_answer' }>,
+): void {
   switch (injection.status) {
     case 429:
       json(
@@ -292,7 +327,10 @@ function answerInjection(res: ServerResponse, injection: Exclude<Injection, { st
       return;
     default:
       json(res, injection.status, {
-        error: { code: 'ServiceError', message: `Injected ${injection.status}` },
+        error: {
+          code: INJECTED_CODES[injection.status] ?? 'ServiceError',
+          message: `Injected ${injection.status}`,
+        },
       });
       return;
   }

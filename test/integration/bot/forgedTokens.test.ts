@@ -236,6 +236,27 @@ describe('forged and unverifiable tokens over HTTP (real CloudAdapter, local Ope
     expect(unreachable.store.serviceUrlRefreshes).toEqual([]);
     expect([...h.actions.commands, ...unreachable.actions.commands]).toEqual([]);
   });
+
+  it('a verified activity from another channel (Web Chat, Direct Line) changes nothing: its Teams ids are the client’s word', async () => {
+    // The Azure Bot's Web Chat channel is always on, and its clients set `from` and `channelData`
+    // themselves; only Teams vouches for a user's Entra id and tenant.
+    const webchat = (value?: Record<string, unknown>) => ({
+      ...activity(connector.url, 'message'),
+      channelId: 'webchat',
+      from: { id: 'dl_attacker', name: 'Ada Admin', aadObjectId: 'aad-ada' },
+      ...(value ? { value, text: undefined } : {}),
+    });
+    const refreshesBefore = h.store.serviceUrlRefreshes.length;
+    const callsBefore = connector.calls.length;
+    for (const body of [webchat(), webchat({ action: 'lost', customerId: 'C-1', reason: 'price' })]) {
+      const response = await post(h.host.url, body, `Bearer ${jwt(good)}`);
+      expect(response.status).toBe(200);
+    }
+    expect(h.actions.submits).toEqual([]);
+    expect(h.actions.commands).toEqual([]);
+    expect(h.store.serviceUrlRefreshes).toHaveLength(refreshesBefore);
+    expect(connector.calls).toHaveLength(callsBefore);
+  });
 });
 
 /** The token with its payload swapped for `claims`, keeping the original header and signature. */

@@ -34,6 +34,12 @@ export class RecordingStore implements ConversationStore {
   async setSummaryChannel(channel: SummaryChannelInput): Promise<void> {
     this.summaryChannels.push(channel as SummaryChannelInput & { reference: ConversationRef });
   }
+  async clearSummaryChannelOf(teamId: string): Promise<boolean> {
+    const current = this.summaryChannels.at(-1);
+    if (!current || current.teamId !== teamId) return false;
+    this.summaryChannels.length = 0;
+    return true;
+  }
   async setSummaryChannelIfNone(channel: SummaryChannelInput): Promise<boolean> {
     if (this.summaryChannels.length > 0) return false;
     await this.setSummaryChannel(channel);

@@ -301,4 +301,60 @@ describe('runMonthlySummary', () => {
       status: 'delivered',
     });
   });
+
+  it('two instances on the same tick post the summary once', async () => {
+    // A post that takes a moment, so the second instance comes while the first is still sending.
+    const calls: string[] = [];
+    const slow: CardSender = async () => {
+      calls.push('post');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return { status: 'delivered', activityId: `act-slow-${calls.length}` };
+    };
+    // 1 May 09:00 in Chicago is 14:00 UTC.
+    const reports = await Promise.all([run('2027-05-01T14:00:00Z', slow), run('2027-05-01T14:00:00Z', slow)]);
+    expect(calls).toHaveLength(1);
+    expect(reports.map((r) => r.status).sort()).toEqual(['delivered', 'failed']);
+    expect(reports.find((r) => r.status === 'failed')).toMatchObject({
+      error: expect.stringContaining('still under way'),
+    });
+    expect(await run('2027-05-01T14:15:00Z', slow)).toMatchObject({ status: 'already_done' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a post whose delivery row storage keeps refusing goes out at most once more, however many ticks fail', async () => {
+    const refusing: Storage = {
+      ...storage,
+      runs: Object.assign(Object.create(storage.runs) as Storage['runs'], {
+        recordDelivery: async () => {
+          throw new Error('injected: storage refused the delivery row');
+        },
+      }),
+    };
+    const { sender, calls } = recordingSender();
+    const tick = (now: string) =>
+      runMonthlySummary({ storage: refusing, sender, now: new Date(now), config: { ...options, schedule } });
+    // 1 June 09:00 in Chicago is 14:00 UTC; one tick every 15 minutes for an hour and a half.
+    for (const now of ['14:00', '14:15', '14:30', '14:45', '15:00', '15:15']) {
+      await tick(`2027-06-01T${now}:00Z`).catch((error: unknown) => error);
+    }
+    expect(calls).toHaveLength(2);
+    expect(await tick('2027-06-01T15:30:00Z')).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('may have arrived'),
+    });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('a post Teams never answered (it may be in the channel) goes out at most once more', async () => {
+    const calls: string[] = [];
+    const unanswered: CardSender = async () => {
+      calls.push('post');
+      return { status: 'failed', error: 'no answer from the connector within 10000 ms', unanswered: true };
+    };
+    // 1 July 09:00 in Chicago is 14:00 UTC.
+    for (const now of ['14:00', '14:15', '14:30', '14:45', '15:00', '15:15']) {
+      expect(await run(`2027-07-01T${now}:00Z`, unanswered)).toMatchObject({ status: 'failed' });
+    }
+    expect(calls).toHaveLength(2);
+  });
 });

@@ -88,6 +88,43 @@ describe('ProactiveSender against the limit-enforcing fake connector', () => {
     expect(fake.stats.requests).toBe(1);
   });
 
+  it.each(['BotNotInConversationRoster', 'BotDisabledByAdmin'] as const)(
+    'marks a rep Teams answers 403 %s (app removed, bot disabled) unreachable without retrying',
+    async (code) => {
+      fake.injectForConversation('a:rep-1', { status: 403, code });
+      const result = await localSender().sendCard(referenceFor(fake, 'a:rep-1'), CARD);
+      expect(result).toMatchObject({ status: 'unreachable', code, attempts: 1 });
+      expect(fake.stats.requests).toBe(1);
+    },
+  );
+
+  it('a 404 ConversationNotFound is a failure, not retried (the conversation is gone, not busy)', async () => {
+    fake.injectForConversation('a:rep-1', { status: 404 });
+    const result = await localSender().sendCard(referenceFor(fake, 'a:rep-1'), CARD);
+    expect(result).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(result.status === 'failed' && result.error).toMatch(/HTTP 404/);
+    expect(fake.stats.requests).toBe(1);
+  });
+
+  it('a card update Teams answered too late is tried again (a second replace changes nothing); a new message is not', async () => {
+    const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '' }));
+    const sender = new ProactiveSender({
+      adapter,
+      appId: '',
+      requestTimeoutMs: 300,
+      retry: { baseDelayMs: 20 },
+    });
+    const sent = await sender.sendCard(referenceFor(fake, 'a:rep-1'), CARD);
+    if (sent.status !== 'delivered') throw new Error('send failed');
+    fake.injectForConversation('a:rep-1', { status: 'hang' }, 1);
+    const updated = await sender.updateCard(referenceFor(fake, 'a:rep-1'), sent.activityId, CARD);
+    expect(updated).toMatchObject({ status: 'delivered', attempts: 2 });
+    fake.injectForConversation('a:rep-1', { status: 'lost_answer' }, 1);
+    const again = await sender.sendCard(referenceFor(fake, 'a:rep-1'), CARD);
+    expect(again).toMatchObject({ status: 'failed', unanswered: true, attempts: 1 });
+    expect(fake.sentTo('a:rep-1')).toHaveLength(2);
+  });
+
   it('gives up after the bounded attempts on a connector that keeps failing', async () => {
     fake.injectForConversation('a:rep-1', { status: 502 });
     const result = await localSender({ maxAttempts: 3 }).sendCard(referenceFor(fake, 'a:rep-1'), CARD);

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APOLOGY } from '../../../bot';
+import type { TableCardStore } from '../../../storage/cardStore';
+import { FakeTeamsConnector } from '../../fakes/teamsConnector';
 import { findAll, type Node } from '../../unit/cards/cardWalk';
 import {
   ANA,
@@ -116,5 +118,73 @@ describe('taps that go wrong', () => {
       );
     }
     expect(w.host.log.lines.filter((l) => l.startsWith('error'))).toEqual([]);
+  });
+});
+
+describe('a tap while Teams is busy with the same chat', () => {
+  let fake: FakeTeamsConnector;
+  let host: Awaited<ReturnType<typeof startActionBotHost>>;
+  let storage: World['storage'];
+  let cardId: string;
+  let cards: TableCardStore;
+  beforeEach(async () => {
+    const opened = await openActionStorage('busy');
+    storage = opened.storage;
+    cards = opened.cards;
+    await seed(storage, [greenfield]);
+    fake = await FakeTeamsConnector.start();
+    // The weekly card, posted to the rep's chat as the weekly run posts it, and kept under its id.
+    const posted = await fetch(
+      `${fake.serviceUrl}v3/conversations/${encodeURIComponent(`a:${ANA.userId}`)}/activities`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text: 'the weekly card' }),
+      },
+    );
+    cardId = ((await posted.json()) as { id: string }).id;
+    await saveCard(opened.cards, cardId, ANA, [greenfield]);
+    const stores = {
+      state: storage.state,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      cards: opened.cards,
+    };
+    host = await startActionBotHost(storage, handlerDeps(stores));
+  });
+  afterEach(async () => {
+    await host.host.close();
+    await fake.stop();
+  });
+
+  it('a card Teams will not update (404: no such message there any more): the rep is told the tap was recorded, not sorry', async () => {
+    // The card store still has the card's data, but Teams answers 404 ActivityNotFound to its update.
+    await saveCard(cards, 'activity-gone', ANA, [greenfield]);
+    const tapped = submitActivity(fake.serviceUrl, ANA, tap.reachedOut('cust-1'), {
+      replyToId: 'activity-gone',
+    });
+    expect(await post(host.host.url, tapped)).toBe(200);
+    expect((await storage.audit.latestForCustomer('cust-1', { limit: 5 })).map((r) => r.action)).toEqual([
+      'reached_out',
+    ]);
+    const said = fake.activities.filter((a) => a.kind === 'send').map((a) => a.activity.text);
+    expect(said).not.toContain(APOLOGY);
+    expect(said).toContain('Recorded "reached out": Greenfield Cafe.');
+  });
+
+  it('a 412 on the card update (another operation on the chat at that moment) is retried: the card shows the tap, no apology', async () => {
+    // Teams answers 412 PreconditionFailed when operations on one conversation overlap, and asks for a retry.
+    fake.injectForConversation(`a:${ANA.userId}`, { status: 412 }, 1);
+    const tapped = submitActivity(fake.serviceUrl, ANA, tap.reachedOut('cust-1'), { replyToId: cardId });
+    expect(await post(host.host.url, tapped)).toBe(200);
+    expect((await storage.audit.latestForCustomer('cust-1', { limit: 5 })).map((r) => r.action)).toEqual([
+      'reached_out',
+    ]);
+    const said = fake.activities.filter((a) => a.kind === 'send').map((a) => a.activity.text);
+    expect(said).not.toContain(APOLOGY);
+    const updated = fake.activities.filter((a) => a.kind === 'update' && a.activityId === cardId);
+    expect(updated).toHaveLength(1);
+    const card = (updated[0].activity.attachments as { content: Record<string, unknown> }[])[0].content;
+    expect(cardRow(card, 'Greenfield Cafe').texts).toContain('Reached out by Ana Ruiz, Tue 24 Nov');
   });
 });

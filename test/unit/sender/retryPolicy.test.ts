@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, classifySendError, parseRetryAfter, withRetry } from '../../../bot/retryPolicy';
+import {
+  backoffDelayMs,
+  classifySendError,
+  parseRetryAfter,
+  retryingPreconditionFailed,
+  withRetry,
+} from '../../../bot/retryPolicy';
 import { fakeClock } from './fakeClock';
 
 /** The shape core-rest-pipeline's RestError has: statusCode plus the response's headers and body. */
@@ -157,5 +163,36 @@ describe('withRetry', () => {
     );
     expect(outcome).toMatchObject({ ok: false, reason: 'failed', attempts: 1 });
     expect(clock.sleeps).toEqual([]);
+  });
+});
+
+describe('retryingPreconditionFailed (a reply inside a turn)', () => {
+  it('tries a 412 again, three tries at most; any other failure is thrown at once', async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    const busyTwice = async () => {
+      if (++calls <= 2) throw restError(412);
+      return 'updated';
+    };
+    expect(await retryingPreconditionFailed(busyTwice, { clock, random: () => 0.5 })).toBe('updated');
+    expect(clock.sleeps).toEqual([125, 250]);
+
+    calls = 0;
+    const alwaysBusy = async () => {
+      calls++;
+      throw restError(412);
+    };
+    await expect(retryingPreconditionFailed(alwaysBusy, { clock })).rejects.toMatchObject({
+      statusCode: 412,
+    });
+    expect(calls).toBe(3);
+
+    calls = 0;
+    const gone = async () => {
+      calls++;
+      throw restError(404);
+    };
+    await expect(retryingPreconditionFailed(gone, { clock })).rejects.toMatchObject({ statusCode: 404 });
+    expect(calls).toBe(1);
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLocalSigner, LOCAL_POLICY } from '../../../tabs/api/localTokens';
 import {
@@ -6,6 +8,7 @@ import {
   localKeys,
   refuseAll,
   type TabUser,
+  TEAMS_CLIENT_IDS,
 } from '../../../tabs/api/tabToken';
 
 const ana: TabUser = {
@@ -79,6 +82,29 @@ describe('tab token verification (jose, JWKS)', async () => {
     });
   });
 
+  it('refuses a token for this API and scope that another app asked for (its azp or appid is no Teams client)', async () => {
+    // Any app a user consents to can get an access_as_user token for this API; only Teams' own
+    // clients (the ones docs/tabs.md pre-authorizes) are the tab.
+    const otherApp = await signer.sign(ana, { claims: { azp: '00000000-0000-0000-0000-0000000e0111' } });
+    expect(await verify(`Bearer ${otherApp}`)).toMatchObject({ ok: false, reason: 'invalid' });
+    const v1OtherApp = await signer.sign(ana, {
+      claims: { ver: '1.0', azp: undefined, appid: '00000000-0000-0000-0000-0000000e0111' },
+    });
+    expect(await verify(`Bearer ${v1OtherApp}`)).toMatchObject({ ok: false, reason: 'invalid' });
+    const noClient = await signer.sign(ana, { claims: { azp: undefined } });
+    expect(await verify(`Bearer ${noClient}`)).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('accepts the token Teams desktop asks for, v2 (azp) or v1 (appid)', async () => {
+    const desktop = '1fec8e78-bce4-4aaf-ab1b-5451cc387264';
+    expect(await verify(`Bearer ${await signer.sign(ana, { claims: { azp: desktop } })}`)).toEqual({
+      ok: true,
+      user: ana,
+    });
+    const v1 = await signer.sign(ana, { claims: { ver: '1.0', azp: undefined, appid: desktop } });
+    expect(await verify(`Bearer ${v1}`)).toEqual({ ok: true, user: ana });
+  });
+
   it('refuses garbage', async () => {
     expect(await verify('Bearer not.a.jwt')).toMatchObject({ ok: false });
   });
@@ -90,11 +116,23 @@ describe('tab token verification (jose, JWKS)', async () => {
     });
   });
 
+  it('accepts tokens from exactly the Teams clients docs/tabs.md has the admin pre-authorize', () => {
+    const doc = readFileSync(join(__dirname, '../../../docs/tabs.md'), 'utf8');
+    const step = doc.slice(
+      doc.indexOf('**Pre-authorize the Teams clients**'),
+      doc.indexOf('**Token version.**'),
+    );
+    const listed = step.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
+    expect(listed).toHaveLength(7);
+    expect([...TEAMS_CLIENT_IDS].sort()).toEqual([...listed].sort());
+  });
+
   it("names Entra ID's two issuer forms and the api:// audience", () => {
     expect(entraPolicy({ tenantId: 'T', clientId: 'C', audience: 'api://h/C' })).toEqual({
       issuers: ['https://login.microsoftonline.com/T/v2.0', 'https://sts.windows.net/T/'],
       audiences: ['api://h/C', 'C'],
       scope: 'access_as_user',
+      clients: TEAMS_CLIENT_IDS,
     });
   });
 });
