@@ -181,10 +181,14 @@ export function bothReadings(example: string): { dayFirst: string; monthFirst: s
 /** Largest amount or monthly value taken: beyond it a value is a typo (or 1e308), not a sale. */
 export const MAX_AMOUNT = 1_000_000_000;
 
-/** SQL: the text without currency signs or codes, spaces or apostrophes; `(45.00)` becomes `-45.00`. */
+/**
+ * SQL: the text without currency signs or codes, spaces or apostrophes; `(45.00)` and `45.00-` (the
+ * trailing minus of SAP, Sage and older ledgers) become `-45.00`.
+ */
 function bareNumber(v: string): string {
   const unwrapped = `regexp_replace(${v}, '^\\((.*)\\)$', '-\\1')`;
-  return `regexp_replace(${unwrapped}, '[£$€¥₹\\s\\x{00A0}'']|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)', '', 'g')`;
+  const bare = `regexp_replace(${unwrapped}, '[£$€¥₹\\s\\x{00A0}'']|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)', '', 'g')`;
+  return `regexp_replace(${bare}, '^(\\d[\\d.,]*)-$', '-\\1')`;
 }
 
 const DOT_NUMBER = '[+-]?(?:\\d{1,3}(?:,\\d{3})+|\\d+)?(?:\\.\\d*)?(?:[eE][+-]?\\d+)?';

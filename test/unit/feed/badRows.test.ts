@@ -365,14 +365,108 @@ describe('amounts', () => {
     ['12,50', 'not a number'],
     ['12.5.0', 'not a number'],
     ['twelve', 'not a number'],
-    ['(45.00)', 'negative'],
-    ['-3', 'negative'],
   ])('%s is %s', async (text, problem) => {
     const { report } = await feed({
       'customers.csv': CUSTOMERS,
       'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,"${text}"\n`,
     });
     expect(problemsOf(report.files[1])).toEqual([[2, `amount: ${problem}: ${JSON.stringify(text)}`]]);
+  });
+
+  it.each(['-3', '(3.00)', '3.00-', '-$3.00', 'GBP 3.00-'])(
+    '%s is a refund: taken off the order before it, a bad row where there is none',
+    async (text) => {
+      const { book, report } = await feed({
+        'customers.csv': CUSTOMERS,
+        'orders.csv': `order_id,customer_id,ordered_at,amount\nR-0,C-1,2026-11-02,"${text}"\nO-1,C-1,2026-11-10,10\nR-1,C-1,2026-11-20,"${text}"\n`,
+      });
+      expect(ordersOf(book, 'C-1')).toEqual([['2026-11-10', 7]]);
+      expect(problemsOf(report.files[1])).toEqual([
+        [2, `amount: a refund or credit before any order of customer "C-1": ${JSON.stringify(text)}`],
+      ]);
+    },
+  );
+});
+
+describe('refunds and orders never placed', () => {
+  it.each([
+    ['the default hash', undefined],
+    ['a hash that two ids share', 'hash(i.order_id) % 2'],
+  ])('a refund with its order id comes off that order, not the latest one (%s)', async (_, orderIdHash) => {
+    const { book, report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv':
+          'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-02,100\nO-2,C-1,2026-11-10,50\nO-1,C-1,2026-11-15,-30\nO-3,C-2,2026-11-03,20\nO-3,C-2,2026-11-04,-20\n',
+      },
+      { orderIdHash },
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-11-02', 70],
+      ['2026-11-10', 50],
+    ]);
+    // Refunded in full: no longer an order.
+    expect(ordersOf(book, 'C-2')).toEqual([]);
+  });
+
+  it('a column named status needs no mapping; drafts, voids, cancelled (wc-cancelled too), failed and refunded orders are left out, other statuses kept', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,amount,Status',
+        'O-1,C-1,2026-11-02,10,Paid',
+        'O-2,C-1,2026-11-03,10,wc-cancelled',
+        'O-3,C-1,2026-11-04,10,on-hold',
+        'O-4,C-1,2026-11-05,10,partially_refunded',
+        'O-5,C-1,2026-11-06,10, Draft ',
+        'O-6,C-1,2026-11-07,10,CANCELED',
+        'O-7,C-1,2026-11-08,10,',
+        'O-8,C-1,2026-11-09,not a number,void',
+      ].join('\n'),
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1').map(([day]) => day)).toEqual([
+      '2026-11-02',
+      '2026-11-04',
+      '2026-11-05',
+      '2026-11-08',
+    ]);
+    expect(report.files[1].notes).toContain(
+      'status: 4 orders left out, never placed or undone ("CANCELED" 1, "Draft" 1, "void" 1, "wc-cancelled" 1)',
+    );
+  });
+
+  it("a status on an order's first line only (Shopify's Financial Status) leaves out the whole order", async () => {
+    const { book, report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv': [
+          'Name,Email,Financial Status,Total,Created at',
+          '#1001,C-1,paid,30.00,2026-11-02 10:00:00 -0500',
+          '#1001,C-1,,,2026-11-02 10:00:00 -0500',
+          '#1002,C-1,refunded,45.00,2026-11-09 10:00:00 -0500',
+          '#1002,C-1,,,2026-11-09 10:00:00 -0500',
+          '#1002,C-1,,,2026-11-09 10:00:00 -0500',
+        ].join('\n'),
+      },
+      {
+        columns: {
+          orders: {
+            order_id: 'Name',
+            customer_id: 'Email',
+            ordered_at: 'Created at',
+            amount: 'Total',
+            status: 'Financial Status',
+          },
+        },
+      },
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 30]]);
+    expect(report.files[1].notes).toContain(
+      'status: 1 order left out, never placed or undone ("refunded" 1)',
+    );
   });
 });
 
