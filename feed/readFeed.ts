@@ -683,6 +683,29 @@ function requireRows(source: FeedSource): void {
   );
 }
 
+/**
+ * A customers or orders file of which every row is a bad row stops the run, as an empty one does:
+ * scored, it would empty every rep's list (an owner column of display names, or customer ids that
+ * another system writes otherwise). The message gives the counts and the first bad row, as the report would.
+ */
+function requireKept(report: FileReport): void {
+  if (report.rowsRead === 0 || report.rowsKept > 0) return;
+  // Orders all after the as-of date are a date typed wrong, which the CLI warns of as such.
+  if (Object.keys(report.problemCounts).every((kind) => kind.includes(': after the as-of date '))) return;
+  const kinds = Object.entries(report.problemCounts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, n]) => `${n.toLocaleString('en-US')} x ${kind}`)
+    .join(', ');
+  const first = report.problems[0];
+  throw new FeedError(
+    'no_usable_rows',
+    `${report.file}: none of its ${report.rowsRead.toLocaleString('en-US')} rows can be used (${kinds})` +
+      (first ? `, e.g. line ${first.line}: ${first.reason}` : '') +
+      '. Nothing was scored or changed: fix the export (docs/feed.md says what each column needs) and run again.',
+    report.file,
+  );
+}
+
 /** Reads the feed in `dir` into a Book plus a report of every skipped row. */
 export async function readFeed(dir: string, options: ReadFeedOptions = {}): Promise<FeedResult> {
   const files = await findFeedFiles(dir);
@@ -728,10 +751,20 @@ async function readWith(
   const customersSource = await load(files.customers);
   requireRows(customersSource);
   const customers = await checkCustomers(engine, customersSource, options);
+  const customersReport = await reportFile(engine, customersSource, 'customers_problems', customersSource);
+  requireKept(customersReport);
   options.onProgress?.(rowsRead);
   const ordersSource = await load(files.orders);
   requireRows(ordersSource);
   const mergedLines = await checkOrders(engine, ordersSource, options);
+  const ordersReport = await reportFile(
+    engine,
+    ordersSource,
+    'orders_problems',
+    customersSource,
+    mergedLines,
+  );
+  requireKept(ordersReport);
   options.onProgress?.(rowsRead);
   const ticketsSource = files.tickets ? await load(files.tickets) : undefined;
   if (ticketsSource) {
@@ -760,8 +793,8 @@ async function readWith(
   };
 
   const reports: FileReport[] = [
-    await reportFile(engine, customersSource, 'customers_problems', customersSource),
-    await reportFile(engine, ordersSource, 'orders_problems', customersSource, mergedLines),
+    customersReport,
+    ordersReport,
     ...(ticketsSource ? [await reportFile(engine, ticketsSource, 'tickets_problems', customersSource)] : []),
   ];
   return {

@@ -368,7 +368,7 @@ describe('amounts', () => {
   ])('%s is %s', async (text, problem) => {
     const { report } = await feed({
       'customers.csv': CUSTOMERS,
-      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,"${text}"\n`,
+      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,"${text}"\nO-2,C-2,2026-11-20,10\n`,
     });
     expect(problemsOf(report.files[1])).toEqual([[2, `amount: ${problem}: ${JSON.stringify(text)}`]]);
   });
@@ -386,6 +386,49 @@ describe('amounts', () => {
       ]);
     },
   );
+});
+
+describe('a customers or orders file with no row that can be used stops the run', () => {
+  it('an owner column of display names, not sign-ins', async () => {
+    const error = await feedError({
+      'customers.csv': 'customer_id,name,owner\nC-1,Greenfield Cafe,Ana Ruiz\nC-2,Corner Deli,Ben Okafor\n',
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(error.code).toBe('no_usable_rows');
+    expect(error.file).toBe('customers.csv');
+    expect(error.message).toBe(
+      'customers.csv: none of its 2 rows can be used (2 x owner: not an email or UPN), e.g. line 2: owner: not an email or UPN: "Ana Ruiz". ' +
+        'Nothing was scored or changed: fix the export (docs/feed.md says what each column needs) and run again.',
+    );
+  });
+
+  it('orders from another system that writes the customer ids otherwise', async () => {
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,c-1,2026-11-20,10\nO-2,C-02,2026-11-21,10\n',
+    });
+    expect(error.code).toBe('no_usable_rows');
+    expect(error.message).toMatch(
+      /^orders\.csv: none of its 2 rows can be used \(2 x unknown customer\), e.g. line 2: unknown customer "c-1"\. /,
+    );
+  });
+
+  it('but not orders that are all after the as-of date (a date typed wrong, which the CLI warns of), nor one good row among bad ones', async () => {
+    const late = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+      },
+      { asOf: '2026-01-01' },
+    );
+    expect(late.report.files[1].rowsKept).toBe(0);
+    const { book } = await feed({
+      'customers.csv':
+        'customer_id,name,owner\nC-1,Greenfield Cafe,Ana Ruiz\nC-2,Corner Deli,ben@contoso.example\n',
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-2,2026-11-20,10\n',
+    });
+    expect(book.customers.map((c) => c.id)).toEqual(['C-2']);
+  });
 });
 
 describe('refunds and orders never placed', () => {
@@ -606,7 +649,7 @@ describe('dates', () => {
   ])('rejects %s', async (text) => {
     const { report } = await feed({
       'customers.csv': CUSTOMERS,
-      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,${text},1\n`,
+      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,${text},1\nO-2,C-2,2026-11-20,1\n`,
     });
     expect(problemsOf(report.files[1])).toEqual([[2, `ordered_at: not a date: "${text}"`]]);
   });

@@ -346,7 +346,7 @@ describe('readFeed: a feed full of errors', () => {
       );
       await writeFile(
         join(dir, 'orders.csv'),
-        `order_id,customer_id,ordered_at,amount\n${rows.join('\n')}\n`,
+        `order_id,customer_id,ordered_at,amount\n${rows.join('\n')}\nO-ok,C-1,2026-01-02,1\n`,
       );
       const { report } = await readFeed(dir);
       const orders = report.files[1];
@@ -357,9 +357,9 @@ describe('readFeed: a feed full of errors', () => {
         reason: 'ordered_at: not a date: "bad"',
       });
       expect(orders).toMatchObject({
-        rowsRead: 2500,
+        rowsRead: 2501,
         rowsSkipped: 2500,
-        rowsKept: 0,
+        rowsKept: 1,
         problemsNotListed: 1500,
       });
       expect(orders.problemCounts).toEqual({ 'unknown customer': 1250, 'ordered_at: not a date': 1250 });
