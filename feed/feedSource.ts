@@ -79,6 +79,18 @@ async function loadFile(
   /** The columns the feed reads, by place in the header (throws FeedError when one is missing). */
   keep: (header: string[]) => number[],
 ): Promise<FeedSource> {
+  // A row is the header when it has the feed's columns: rows above it are a report's title.
+  const isHeader = (names: string[]) => {
+    try {
+      keep(names);
+      return true;
+    } catch (error) {
+      if (error instanceof FeedError && error.code === 'missing_column') return false;
+      return true;
+    }
+  };
+  const titleNote = (lines: number, header: number) =>
+    `header on line ${header}: the ${lines === 1 ? 'line' : `${lines} lines`} above it (a title?) not read`;
   const empty = () =>
     new FeedError(
       'empty_file',
@@ -95,8 +107,9 @@ async function loadFile(
       const why = encoding.how === 'detected' ? 'not valid UTF-8' : encoding.how;
       notes.push(`read as ${encoding.encoding === 'windows-1252' ? 'Windows-1252' : 'UTF-16'} (${why})`);
     }
-    const header = await readCsvHeader(path);
+    const header = await readCsvHeader(path, isHeader);
     if (!header) throw empty();
+    if (header.titleLines > 0) notes.push(titleNote(header.titleLines, header.skip + 1));
     if (header.delimiter !== ',') notes.push(`fields separated by ${describeDelimiter(header.delimiter)}`);
     const rejected = dedupeByLine(await loadCsv(engine, path, header, table, keep(header.names)));
     const rows = await countRows(engine, table);
@@ -108,7 +121,7 @@ async function loadFile(
       rejected,
       rows,
       notes,
-      lines: (request) => recordLines(path, request),
+      lines: (request) => recordLines(path, request, header.skip),
     };
   }
   if (file.format === 'parquet') {
@@ -140,7 +153,7 @@ async function loadFile(
       }),
     };
   }
-  const loaded = await loadXlsx(engine, file.path, table);
+  const loaded = await loadXlsx(engine, file.path, table, isHeader);
   if (!loaded) throw empty();
   return {
     file: file.name,
@@ -148,7 +161,7 @@ async function loadFile(
     header: loaded.header,
     rejected: [],
     rows: loaded.rowNumbers.length - 1,
-    notes: [],
+    notes: loaded.titleRows > 0 ? [titleNote(loaded.titleRows, loaded.rowNumbers[0])] : [],
     lines: async ({ keptIndices }) => ({
       kept: new Map(keptIndices.map((rid) => [rid, loaded.rowNumbers[rid]])),
       rejected: new Map(),

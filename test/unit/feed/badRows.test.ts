@@ -263,13 +263,14 @@ describe('what stops the run', () => {
 });
 
 describe('a line of spaces above the header', () => {
-  it('is not taken for the header: the file reads, the line reported', async () => {
+  it('is not taken for the header: it is passed over, as a blank line is', async () => {
     const { book, report } = await feed({
       'customers.csv': CUSTOMERS,
-      'orders.csv': '   \norder_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+      'orders.csv':
+        '   \norder_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\nO-2,C-1,2026-11-21,x\n',
     });
     expect(Array.from(book.orderAmount)).toEqual([10]);
-    expect(problemsOf(report.files[1])).toEqual([[1, 'has 1 fields, the header has 4']]);
+    expect(problemsOf(report.files[1])).toEqual([[4, 'amount: not a number: "x"']]);
   });
 });
 

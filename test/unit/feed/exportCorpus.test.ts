@@ -321,3 +321,29 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     });
   });
 });
+
+describe('a report saved as CSV, with lines above its header', () => {
+  it("QuickBooks' Invoice List: the company, report name and date range above the header are not read; its TOTAL and footer lines are bad rows on their lines", async () => {
+    const { book, report } = await readExport('quickbooks-report');
+    expect(bookRows(book)).toEqual([
+      [
+        'C200',
+        'Harbor Hardware',
+        'tom.kim@contoso.example',
+        null,
+        [
+          ['2026-10-02', 1100],
+          ['2026-11-13', 1180],
+        ],
+      ],
+      ['C201', 'Elm Street Pharmacy', 'tom.kim@contoso.example', null, [['2026-10-16', 240]]],
+    ]);
+    expect(report.files[0]).toMatchObject({ rowsRead: 2, rowsSkipped: 0 });
+    expect(report.files[0].notes).toContain('header on line 4: the 2 lines above it (a title?) not read');
+    expect(report.files[1].notes).toContain('header on line 5: the 3 lines above it (a title?) not read');
+    expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+      [9, 'order_id: missing; customer_id: missing; ordered_at: not a date: "TOTAL"'],
+      [12, 'has 1 fields, the header has 4'],
+    ]);
+  });
+});

@@ -51,6 +51,33 @@ describe('an Excel sheet laid out by hand', () => {
     ]);
   });
 
+  it("a report's title rows above the header (one merged across the table) are not read; lines stay Excel's rows", async () => {
+    await workbook('customers.xlsx', {
+      A1: 'Customer list',
+      A2: 'Printed 23/11/2026',
+      ...row(4, ['customer_id', 'name', 'owner']),
+      ...row(5, ['C-1', 'Greenfield Cafe', 'ana@contoso.example']),
+      ...row(6, ['C-2', 'Corner Deli', 'not-an-email']),
+      ...row(7, ['C-3', 'Harbor Hotel', 'ana@contoso.example']),
+    });
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Orders');
+    sheet.getCell('A1').value = 'Orders, October to November';
+    sheet.mergeCells('A1:D1');
+    sheet.getRow(2).values = ['order_id', 'customer_id', 'ordered_at', 'amount'];
+    sheet.getRow(3).values = ['O-1', 'C-1', '2026-11-02', 10];
+    sheet.getRow(4).values = ['O-2', 'C-3', '2026-11-03', 20];
+    await book.xlsx.writeFile(join(dir, 'orders.xlsx'));
+    const { report } = await readFeed(dir);
+    expect(report.files[0]).toMatchObject({ rowsRead: 3, rowsSkipped: 1 });
+    expect(report.files[0].problems.map((p) => [p.line, p.reason])).toEqual([
+      [6, 'owner: not an email or UPN: "not-an-email"'],
+    ]);
+    expect(report.files[0].notes).toContain('header on line 4: the 2 lines above it (a title?) not read');
+    expect(report.files[1]).toMatchObject({ rowsRead: 2, rowsKept: 2 });
+    expect(report.files[1].notes).toContain('header on line 2: the line above it (a title?) not read');
+  });
+
   it('a column with a blank header cell is ignored, as in a CSV, and the columns after it keep their values', async () => {
     await workbook('customers.xlsx', {
       ...row(1, ['customer_id', 'name', null, 'owner', 'monthly_value']),
