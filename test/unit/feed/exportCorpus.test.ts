@@ -175,6 +175,16 @@ describe('a corpus of real exports reads with every order, date and amount right
     ]);
   });
 
+  it('Excel\'s "Text (Tab delimited)" as Excel names it, .txt: Windows-1252, tabs, a quoted tab in a name', async () => {
+    const { book, report } = await readExport('excel-tab-txt');
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      ['T-1', 'Café Olé', 'ana.ruiz@contoso.example', null, [['2026-10-02', 310]]],
+      ['T-2', 'Ristorante\tRoma', 'ben.okafor@contoso.example', null, [['2026-11-19', 95.5]]],
+    ]);
+    expect(report.files.map((f) => f.file)).toEqual(['customers.txt', 'orders.txt']);
+  });
+
   it('Excel workbooks: date cells (one with a time), number cells, a blank row, lines are Excel row numbers', async () => {
     const { book, report } = await readExport('xlsx');
     expect(report.rowsSkipped).toBe(0);
