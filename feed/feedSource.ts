@@ -25,6 +25,8 @@ export interface FeedSource {
   /** Data rows loaded (rejected records not included). */
   rows: number;
   notes: string[];
+  /** Rows left out as orders never placed (by their status), counted apart from bad rows. */
+  rowsLeftOut?: number;
   /** Physical lines of loaded rows (by rowid) and of rejected records (by DuckDB's line). */
   lines(request: RecordLineRequest): Promise<RecordLines>;
 }

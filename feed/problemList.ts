@@ -97,6 +97,7 @@ export async function reportFile(
   log.rowsRead = source.rows + source.rejected.length;
   log.notes.push(...source.notes);
   log.mergedLines = mergedLines;
+  log.rowsLeftOut = source.rowsLeftOut ?? 0;
   const shown = listed.slice(0, PROBLEM_DETAIL_LIMIT);
   for (const p of shown) log.skip(p.line, p.kind, p.reason);
   const shownPerKind = new Map<string, number>();

@@ -390,7 +390,10 @@ async function ordersLeftOut(engine: FeedEngine, source: FeedSource): Promise<st
   const rows = await engine.rows(
     'SELECT status, count(DISTINCT order_id) AS n FROM orders_left_out_rows GROUP BY status ORDER BY n DESC, status',
   );
-  const [[orders]] = await engine.rows('SELECT count(*) FROM orders_left_out');
+  const [[orders, lines]] = await engine.rows(`
+    SELECT (SELECT count(*) FROM orders_left_out),
+           (SELECT count(*) FROM orders_in o SEMI JOIN orders_left_out x ON x.order_id = o.order_id)`);
+  source.rowsLeftOut = Number(lines);
   const total = Number(orders);
   if (total > 0) {
     const each = rows.map(([v, n]) => `${JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`);
@@ -689,7 +692,7 @@ function requireRows(source: FeedSource): void {
  * another system writes otherwise). The message gives the counts and the first bad row, as the report would.
  */
 function requireKept(report: FileReport): void {
-  if (report.rowsRead === 0 || report.rowsKept > 0) return;
+  if (report.rowsSkipped < report.rowsRead) return;
   // Orders all after the as-of date are a date typed wrong, which the CLI warns of as such.
   if (Object.keys(report.problemCounts).every((kind) => kind.includes(': after the as-of date '))) return;
   const kinds = Object.entries(report.problemCounts)

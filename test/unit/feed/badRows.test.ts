@@ -508,6 +508,7 @@ describe('refunds and orders never placed', () => {
     );
     expect(report.rowsSkipped).toBe(0);
     expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 30]]);
+    expect(report.files[1]).toMatchObject({ rowsRead: 5, rowsKept: 2, rowsSkipped: 0 });
     expect(report.files[1].notes).toContain(
       'status: 1 order left out, never placed or undone ("refunded" 1)',
     );

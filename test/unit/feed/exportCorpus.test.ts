@@ -249,6 +249,8 @@ describe('exports that list orders never placed, refunds and credit notes', () =
       // INV-0003 was voided and reissued as INV-0004.
       ['Richmond Rooms', 'Richmond Rooms', 'olivia.hart@contoso.example', null, [['2026-10-07', 300]]],
     ]);
+    // The three invoices left out are neither kept nor skipped: the note below the counts says why.
+    expect(report.files[1]).toMatchObject({ rowsRead: 8, rowsKept: 5, rowsSkipped: 0 });
     expect(report.files[1].notes).toEqual(
       expect.arrayContaining([
         'status: 3 orders left out, never placed or undone ("DELETED" 1, "DRAFT" 1, "VOIDED" 1)',
