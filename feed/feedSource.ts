@@ -25,6 +25,8 @@ export interface FeedSource {
   /** Data rows loaded (rejected records not included). */
   rows: number;
   notes: string[];
+  /** True for a workbook, whose date cells may hold Excel's date serial as a number. */
+  serialDates?: boolean;
   /** Rows left out as orders never placed (by their status), counted apart from bad rows. */
   rowsLeftOut?: number;
   /** Physical lines of loaded rows (by rowid) and of rejected records (by DuckDB's line). */
@@ -163,6 +165,7 @@ async function loadFile(
     header: loaded.header,
     rejected: [],
     rows: loaded.rowNumbers.length - 1,
+    serialDates: true,
     notes: loaded.titleRows > 0 ? [titleNote(loaded.titleRows, loaded.rowNumbers[0])] : [],
     lines: async ({ keptIndices }) => ({
       kept: new Map(keptIndices.map((rid) => [rid, loaded.rowNumbers[rid]])),

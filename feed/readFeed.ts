@@ -1,7 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Book, type Customer, dayOf, MAX_CUSTOMER_ID_CHARS, sharedOwners } from '../rules/book';
+import {
+  type Book,
+  type Customer,
+  dayOf,
+  isoOfDay,
+  MAX_CUSTOMER_ID_CHARS,
+  sharedOwners,
+} from '../rules/book';
 import { assertTimeZone } from '../rules/calendar';
 import {
   type ColumnMapping,
@@ -23,6 +30,7 @@ import {
   bothReadings,
   type DateColumnFormat,
   dayExpression,
+  EXCEL_SERIAL,
   MAX_AMOUNT,
   quotedSql,
   settleDateColumn,
@@ -167,7 +175,22 @@ async function parsedDates(
 ): Promise<string> {
   const values = await distinctValues(engine, `${kind}_in`, column, `${kind}_dates`);
   const format = await dateFormat(engine, source, values, column, header, formats);
-  return parseValues(engine, values, dayExpression('v', format));
+  const parsed = await parseValues(
+    engine,
+    values,
+    dayExpression('v', { ...format, serials: source.serialDates }),
+  );
+  if (source.serialDates) {
+    const [[count, example, day]] = await engine.rows(
+      `SELECT sum(n), min(v), arg_min(parsed, v) FROM ${parsed} WHERE regexp_full_match(v, '${EXCEL_SERIAL}')`,
+    );
+    const n = Number(count ?? 0);
+    if (n > 0)
+      source.notes.push(
+        `${column}: ${n.toLocaleString('en-US')} ${n === 1 ? 'number' : 'numbers'} read as Excel's date serial (${JSON.stringify(String(example))} is ${isoOfDay(Number(day))})`,
+      );
+  }
+  return parsed;
 }
 
 /**

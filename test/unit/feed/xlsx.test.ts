@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFeed } from '../../../feed/readFeed';
 import { errorCellsAsText } from '../../../feed/xlsxSource';
+import { isoOfDay } from '../../../rules/book';
 
 /** Excel workbooks as users lay them out, built here with exceljs, read as the same CSV would be. */
 let dir: string;
@@ -76,6 +77,25 @@ describe('an Excel sheet laid out by hand', () => {
     expect(report.files[0].notes).toContain('header on line 4: the 2 lines above it (a title?) not read');
     expect(report.files[1]).toMatchObject({ rowsRead: 2, rowsKept: 2 });
     expect(report.files[1].notes).toContain('header on line 2: the line above it (a title?) not read');
+  });
+
+  it("a date column's number cells (a date pasted as a number, formatted General) read as Excel's date serial", async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', 'owner']),
+      ...row(2, ['C-1', 'Greenfield Cafe', 'ana@contoso.example']),
+    });
+    await workbook('orders.xlsx', {
+      ...row(1, ['order_id', 'customer_id', 'ordered_at', 'amount']),
+      ...row(2, ['O-1', 'C-1', 46295, 10]),
+      ...row(3, ['O-2', 'C-1', 46346.6, 20]),
+      ...row(4, ['O-3', 'C-1', new Date(Date.UTC(2026, 10, 21)), 30]),
+    });
+    const { book, report } = await readFeed(dir);
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderDay, isoOfDay)).toEqual(['2026-09-30', '2026-11-20', '2026-11-21']);
+    expect(report.files[1].notes).toContain(
+      'ordered_at: 2 numbers read as Excel\'s date serial ("46295" is 2026-09-30)',
+    );
   });
 
   it('a column with a blank header cell is ignored, as in a CSV, and the columns after it keep their values', async () => {
