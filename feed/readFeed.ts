@@ -397,10 +397,11 @@ const NOT_PLACED = [
 
 /**
  * The ids of the orders in orders_in with a status of NOT_PLACED on any of their lines (Shopify
- * writes the status on an order's first line only), in table `orders_left_out`; counted per status
- * in the file's notes. Their rows are left out before any check: they are not bad rows.
+ * writes the status on an order's first line only), in table `orders_left_out`, or undefined when
+ * there are none (the rows are then read as they are); counted per status in the file's notes.
+ * Their rows are left out before any check: they are not bad rows.
  */
-async function ordersLeftOut(engine: FeedEngine, source: FeedSource): Promise<string> {
+async function ordersLeftOut(engine: FeedEngine, source: FeedSource): Promise<string | undefined> {
   const statuses = await distinctValues(engine, 'orders_in', 'status', 'orders_statuses');
   // WooCommerce writes its statuses with a wc- prefix in some exports (wc-cancelled).
   const list = NOT_PLACED.map((s) => `'${s}'`).join(', ');
@@ -413,17 +414,17 @@ async function ordersLeftOut(engine: FeedEngine, source: FeedSource): Promise<st
   const rows = await engine.rows(
     'SELECT status, count(DISTINCT order_id) AS n FROM orders_left_out_rows GROUP BY status ORDER BY n DESC, status',
   );
-  const [[orders, lines]] = await engine.rows(`
-    SELECT (SELECT count(*) FROM orders_left_out),
-           (SELECT count(*) FROM orders_in o SEMI JOIN orders_left_out x ON x.order_id = o.order_id)`);
-  source.rowsLeftOut = Number(lines);
+  const [[orders]] = await engine.rows('SELECT count(*) FROM orders_left_out');
   const total = Number(orders);
-  if (total > 0) {
-    const each = rows.map(([v, n]) => `${JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`);
-    source.notes.push(
-      `status: ${total.toLocaleString('en-US')} ${total === 1 ? 'order' : 'orders'} left out, never placed or undone (${each.join(', ')})`,
-    );
-  }
+  if (total === 0) return undefined;
+  const [[lines]] = await engine.rows(
+    'SELECT count(*) FROM orders_in o SEMI JOIN orders_left_out x ON x.order_id = o.order_id',
+  );
+  source.rowsLeftOut = Number(lines);
+  const each = rows.map(([v, n]) => `${JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`);
+  source.notes.push(
+    `status: ${total.toLocaleString('en-US')} ${total === 1 ? 'order' : 'orders'} left out, never placed or undone (${each.join(', ')})`,
+  );
   return 'orders_left_out';
 }
 
