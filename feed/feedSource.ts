@@ -166,7 +166,14 @@ async function loadFile(
     rejected: [],
     rows: loaded.rowNumbers.length - 1,
     serialDates: true,
-    notes: loaded.titleRows > 0 ? [titleNote(loaded.titleRows, loaded.rowNumbers[0])] : [],
+    notes: [
+      ...(loaded.sheetName
+        ? [
+            `read from sheet ${JSON.stringify(loaded.sheetName)}: the sheets before it lack the feed's columns`,
+          ]
+        : []),
+      ...(loaded.titleRows > 0 ? [titleNote(loaded.titleRows, loaded.rowNumbers[0])] : []),
+    ],
     lines: async ({ keptIndices }) => ({
       kept: new Map(keptIndices.map((rid) => [rid, loaded.rowNumbers[rid]])),
       rejected: new Map(),

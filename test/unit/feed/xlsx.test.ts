@@ -98,6 +98,44 @@ describe('an Excel sheet laid out by hand', () => {
     );
   });
 
+  it("a workbook whose first sheet is a summary is read from the sheet with the feed's columns; with none, the stop names the first sheet's headers", async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', 'owner']),
+      ...row(2, ['C-1', 'Greenfield Cafe', 'ana@contoso.example']),
+    });
+    const book = new ExcelJS.Workbook();
+    const summary = book.addWorksheet('Summary');
+    summary.addRow(['Total sales', 30]);
+    summary.addRow(['Orders', 2]);
+    const orders = book.addWorksheet('Orders');
+    orders.addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
+    orders.addRow(['O-1', 'C-1', '2026-11-02', 10]);
+    orders.addRow(['O-2', 'C-1', 'not a date', 20]);
+    orders.addRow(['O-3', 'C-1', '2026-11-03', 20]);
+    book.addWorksheet('Notes').addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
+    await book.xlsx.writeFile(join(dir, 'orders.xlsx'));
+    const { book: read, report } = await readFeed(dir);
+    expect(Array.from(read.orderAmount)).toEqual([10, 20]);
+    expect(report.files[1].notes).toContain(
+      'read from sheet "Orders": the sheets before it lack the feed\'s columns',
+    );
+    expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+      [3, 'ordered_at: not a date: "not a date"'],
+    ]);
+
+    const none = new ExcelJS.Workbook();
+    const first = none.addWorksheet('Summary');
+    first.addRow(['Total sales', 30]);
+    first.addRow(['Orders', 2]);
+    none.addWorksheet('Pivot').addRow(['Customer', 'Sum of amount']);
+    await none.xlsx.writeFile(join(dir, 'orders.xlsx'));
+    const error = await readFeed(dir).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/^orders\.xlsx has no column .*Headers found: "Total sales", "30"\./);
+  });
+
   it('a column with a blank header cell is ignored, as in a CSV, and the columns after it keep their values', async () => {
     await workbook('customers.xlsx', {
       ...row(1, ['customer_id', 'name', null, 'owner', 'monthly_value']),
