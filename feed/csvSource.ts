@@ -16,6 +16,10 @@ export const DELIMITERS = [',', ';', '\t', '|'] as const;
 export interface CsvHeader {
   names: string[];
   delimiter: string;
+  /** Physical lines before the header line: blank lines, and an accounting report's title lines. */
+  skip: number;
+  /** Lines with text above the header line (a report's title), for the report's notes. */
+  titleLines: number;
 }
 
 /** Splits one CSV record's text into fields (`"` quoting, `""` inside quotes). */
@@ -41,33 +45,54 @@ export function splitRecord(text: string, delimiter: string): string[] {
   return fields;
 }
 
+/** How many lines with text above the header are looked through for it (a report's title and notes). */
+const HEADER_SEARCH_LINES = 20;
+
+/** A line of a file with text in it, and the number of physical lines before it. */
+interface LeadingLine {
+  text: string;
+  before: number;
+}
+
 /**
- * The first line of a UTF-8 file (BOM dropped) that is not blank, or undefined when the file has no
- * text but spaces and line breaks. Lines of spaces before it are passed over (DuckDB rejects them as
- * records of one field); a line of tabs is not, as in a tab-separated file it is a record.
+ * The first lines of a UTF-8 file (BOM dropped) that are not blank, up to `count`; none when the
+ * file has no text but spaces and line breaks. Lines of spaces are passed over (DuckDB rejects them
+ * as records of one field); a line of tabs is not, as in a tab-separated file it is a record.
  */
-async function firstLine(path: string): Promise<string | undefined> {
+async function leadingLines(path: string, count: number): Promise<LeadingLine[]> {
   const handle = await open(path, 'r');
+  let text = '';
+  let ended = false;
   try {
-    let text = '';
     const buffer = Buffer.alloc(1 << 16);
     let position = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) break;
+      if (bytesRead === 0) {
+        ended = true;
+        break;
+      }
       position += bytesRead;
       text += buffer.subarray(0, bytesRead).toString('utf8');
-      const trimmed = text.replace(/^\ufeff/, '').replace(/^(?: *[\r\n])+/, '');
-      const end = trimmed.search(/[\r\n]/);
-      // A file of nothing but whitespace is empty, however many lines it has.
-      if (end >= 0 && /\S/.test(trimmed)) return trimmed.slice(0, end);
-      if (position > 1 << 22) return trimmed; // a 4 MB header: take it as it is
+      const complete = text
+        .replace(/^\ufeff/, '')
+        .split(/\r\n|\r|\n/)
+        .slice(0, -1);
+      if (complete.filter((line) => /[^ ]/.test(line)).length >= count) break;
+      if (position > 1 << 22) break; // a 4 MB header: take it as it is
     }
-    const rest = text.replace(/^\ufeff/, '').trim();
-    return rest === '' ? undefined : rest;
   } finally {
     await handle.close();
   }
+  const lines = text.replace(/^\ufeff/, '').split(/\r\n|\r|\n/);
+  // The last piece is a whole line only at the end of the file (or of the 4 MB read).
+  if (!ended && lines.length > 1) lines.pop();
+  const found: LeadingLine[] = [];
+  lines.forEach((line, before) => {
+    if (found.length < count && /[^ ]/.test(line)) found.push({ text: line, before });
+  });
+  // A file of nothing but whitespace is empty, however many lines it has.
+  return found.length === 1 && found[0].text.trim() === '' ? [] : found;
 }
 
 /** Counts `ch` outside double quotes. */
@@ -81,10 +106,8 @@ function countOutsideQuotes(text: string, ch: string): number {
   return n;
 }
 
-/** The header's names and the file's delimiter; undefined for an empty file. */
-export async function readCsvHeader(path: string): Promise<CsvHeader | undefined> {
-  const line = await firstLine(path);
-  if (line === undefined) return undefined;
+/** A line read as a header: its delimiter (the most frequent of DELIMITERS) and its names. */
+function headerOf(line: string): { names: string[]; delimiter: string } {
   let delimiter: string = DELIMITERS[0];
   let most = 0;
   for (const candidate of DELIMITERS) {
@@ -95,6 +118,25 @@ export async function readCsvHeader(path: string): Promise<CsvHeader | undefined
     }
   }
   return { names: splitRecord(line, delimiter), delimiter };
+}
+
+/**
+ * The header's names and the file's delimiter; undefined for an empty file. The header is the first
+ * line with text that `isHeader` takes (it has the feed's columns) among the first lines: the lines
+ * above it are an accounting report's title, date range or company name. When none is taken, the
+ * first line is the header, and the missing columns are reported on it.
+ */
+export async function readCsvHeader(
+  path: string,
+  isHeader: (names: string[]) => boolean = () => true,
+): Promise<CsvHeader | undefined> {
+  const lines = await leadingLines(path, HEADER_SEARCH_LINES);
+  if (lines.length === 0) return undefined;
+  const at = Math.max(
+    0,
+    lines.findIndex((line) => isHeader(headerOf(line.text).names)),
+  );
+  return { ...headerOf(lines[at].text), skip: lines[at].before, titleLines: at };
 }
 
 /** One record DuckDB rejected, with its line as DuckDB counts lines (see recordLines.ts). */
@@ -126,7 +168,7 @@ export async function loadCsv(
     CREATE OR REPLACE TABLE ${sqlName(table)} AS
     SELECT ${keep.map((i) => `c${i}`).join(', ')} FROM read_csv(${sqlString(path)},
       auto_detect = false, header = false, columns = {${columns}},
-      delim = ${sqlString(header.delimiter)}, quote = '"', escape = '"',
+      delim = ${sqlString(header.delimiter)}, quote = '"', escape = '"', skip = ${header.skip},
       strict_mode = true, null_padding = false, max_line_size = 16777216,
       store_rejects = true, rejects_table = ${sqlString(rejectsTable)}, rejects_scan = ${sqlString(scanTable)})`);
   const rows = await engine.rows(

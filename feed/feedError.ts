@@ -6,6 +6,7 @@ export type FeedErrorCode =
   | 'missing_column'
   | 'duplicate_column'
   | 'empty_file'
+  | 'no_usable_rows'
   | 'ambiguous_dates'
   | 'ambiguous_amounts'
   | 'unreadable_file'
@@ -13,7 +14,7 @@ export type FeedErrorCode =
 
 /**
  * A feed that cannot be read: a required file or column is missing, a file is empty, has only a
- * header or cannot be read, a column name is used twice, a date or amount column reads two
+ * header, has no row that can be used or cannot be read, a column name is used twice, a date or amount column reads two
  * ways, or (for the scheduled runs) it has had no order for longer than the book has ever been
  * quiet. Nothing is scored from it.
  */

@@ -4,12 +4,21 @@ import { FeedError } from './feedError';
 
 /**
  * Which files make a feed: customers, orders and tickets, each as CSV, Parquet or an Excel
- * workbook, found by name and extension (`orders.csv`, `orders.parquet`, `orders.xlsx`).
+ * workbook, found by name and extension (`orders.csv`, `orders.parquet`, `orders.xlsx`). Text
+ * exports named `.txt` or `.tsv` (Excel's "Unicode Text" and "Text (Tab delimited)" save as
+ * `.txt`) are read as CSV: the delimiter comes from the header line either way.
  */
 export type FeedKind = 'customers' | 'orders' | 'tickets';
 export type FileFormat = 'csv' | 'parquet' | 'xlsx';
 
-export const FEED_FORMATS: readonly FileFormat[] = ['csv', 'parquet', 'xlsx'];
+/** The extensions a feed file may have, and the format each is read as. */
+const EXTENSIONS: readonly { extension: string; format: FileFormat }[] = [
+  { extension: 'csv', format: 'csv' },
+  { extension: 'txt', format: 'csv' },
+  { extension: 'tsv', format: 'csv' },
+  { extension: 'parquet', format: 'parquet' },
+  { extension: 'xlsx', format: 'xlsx' },
+];
 
 /** One feed file: its name as the user knows it ("orders.xlsx"), its path and its format. */
 export interface FeedFile {
@@ -21,11 +30,11 @@ export interface FeedFile {
 
 /** The file names a kind may have, e.g. customers.csv, customers.parquet, customers.xlsx. */
 export function namesOf(kind: FeedKind): string[] {
-  return FEED_FORMATS.map((format) => `${kind}.${format}`);
+  return EXTENSIONS.map(({ extension }) => `${kind}.${extension}`);
 }
 
 const REQUIRED_HINT =
-  'A feed needs customers and orders (tickets are optional), each as .csv, .parquet or .xlsx.';
+  'A feed needs customers and orders (tickets are optional), each as .csv (or a .txt or .tsv text export), .parquet or .xlsx.';
 
 /** Names in `dir` (lower-cased) -> their real name; FeedError when `dir` is missing, a file or unreadable. */
 async function listNames(dir: string): Promise<Map<string, string>> {
@@ -60,8 +69,8 @@ export async function findFeedFiles(
 ): Promise<{ customers: FeedFile; orders: FeedFile; tickets?: FeedFile }> {
   const names = await listNames(dir);
   const find = (kind: FeedKind, required: boolean): FeedFile | undefined => {
-    const found = FEED_FORMATS.flatMap((format) => {
-      const real = names.get(`${kind}.${format}`);
+    const found = EXTENSIONS.flatMap(({ extension, format }) => {
+      const real = names.get(`${kind}.${extension}`);
       return real ? [{ kind, name: real, path: join(dir, real), format }] : [];
     });
     if (found.length > 1) {
@@ -74,7 +83,7 @@ export async function findFeedFiles(
     if (found.length === 0 && required) {
       throw new FeedError(
         'missing_file',
-        `The feed folder "${dir}" has no ${kind}.csv (nor ${kind}.parquet or ${kind}.xlsx). ${REQUIRED_HINT}`,
+        `The feed folder "${dir}" has no ${kind}.csv (nor ${kind}.txt, ${kind}.tsv, ${kind}.parquet or ${kind}.xlsx). ${REQUIRED_HINT}`,
         `${kind}.csv`,
       );
     }

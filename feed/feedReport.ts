@@ -18,6 +18,7 @@ export interface FileReport {
   file: string;
   /** Data rows read (the header and blank lines are not rows). */
   rowsRead: number;
+  /** Rows read that were neither skipped nor left out as orders never placed (see `notes`). */
   rowsKept: number;
   rowsSkipped: number;
   /** The first problems of each kind in detail, sorted by line. */
@@ -51,6 +52,8 @@ export class ProblemLog {
   private skipped = 0;
   readonly notes: string[] = [];
   mergedLines = 0;
+  /** Rows of orders left out by their status: not kept, and not bad rows. */
+  rowsLeftOut = 0;
 
   constructor(
     readonly file: string,
@@ -78,12 +81,12 @@ export class ProblemLog {
     return this.skipped;
   }
 
-  /** The file's report; `rowsKept` is what was read and not skipped. */
+  /** The file's report; `rowsKept` is what was read and neither skipped nor left out. */
   report(): FileReport {
     return {
       file: this.file,
       rowsRead: this.rowsRead,
-      rowsKept: this.rowsRead - this.skipped,
+      rowsKept: this.rowsRead - this.skipped - this.rowsLeftOut,
       rowsSkipped: this.skipped,
       problems: [...this.problems].sort((a, b) => a.line - b.line),
       problemCounts: { ...this.counts },

@@ -25,6 +25,10 @@ export interface FeedSource {
   /** Data rows loaded (rejected records not included). */
   rows: number;
   notes: string[];
+  /** True for a workbook, whose date cells may hold Excel's date serial as a number. */
+  serialDates?: boolean;
+  /** Rows left out as orders never placed (by their status), counted apart from bad rows. */
+  rowsLeftOut?: number;
   /** Physical lines of loaded rows (by rowid) and of rejected records (by DuckDB's line). */
   lines(request: RecordLineRequest): Promise<RecordLines>;
 }
@@ -79,6 +83,18 @@ async function loadFile(
   /** The columns the feed reads, by place in the header (throws FeedError when one is missing). */
   keep: (header: string[]) => number[],
 ): Promise<FeedSource> {
+  // A row is the header when it has the feed's columns: rows above it are a report's title.
+  const isHeader = (names: string[]) => {
+    try {
+      keep(names);
+      return true;
+    } catch (error) {
+      if (error instanceof FeedError && error.code === 'missing_column') return false;
+      return true;
+    }
+  };
+  const titleNote = (lines: number, header: number) =>
+    `header on line ${header}: the ${lines === 1 ? 'line' : `${lines} lines`} above it (a title?) not read`;
   const empty = () =>
     new FeedError(
       'empty_file',
@@ -95,8 +111,9 @@ async function loadFile(
       const why = encoding.how === 'detected' ? 'not valid UTF-8' : encoding.how;
       notes.push(`read as ${encoding.encoding === 'windows-1252' ? 'Windows-1252' : 'UTF-16'} (${why})`);
     }
-    const header = await readCsvHeader(path);
+    const header = await readCsvHeader(path, isHeader);
     if (!header) throw empty();
+    if (header.titleLines > 0) notes.push(titleNote(header.titleLines, header.skip + 1));
     if (header.delimiter !== ',') notes.push(`fields separated by ${describeDelimiter(header.delimiter)}`);
     const rejected = dedupeByLine(await loadCsv(engine, path, header, table, keep(header.names)));
     const rows = await countRows(engine, table);
@@ -108,7 +125,7 @@ async function loadFile(
       rejected,
       rows,
       notes,
-      lines: (request) => recordLines(path, request),
+      lines: (request) => recordLines(path, request, header.skip),
     };
   }
   if (file.format === 'parquet') {
@@ -140,7 +157,7 @@ async function loadFile(
       }),
     };
   }
-  const loaded = await loadXlsx(engine, file.path, table);
+  const loaded = await loadXlsx(engine, file.path, table, isHeader);
   if (!loaded) throw empty();
   return {
     file: file.name,
@@ -148,7 +165,15 @@ async function loadFile(
     header: loaded.header,
     rejected: [],
     rows: loaded.rowNumbers.length - 1,
-    notes: [],
+    serialDates: true,
+    notes: [
+      ...(loaded.sheetName
+        ? [
+            `read from sheet ${JSON.stringify(loaded.sheetName)}: the sheets before it lack the feed's columns`,
+          ]
+        : []),
+      ...(loaded.titleRows > 0 ? [titleNote(loaded.titleRows, loaded.rowNumbers[0])] : []),
+    ],
     lines: async ({ keptIndices }) => ({
       kept: new Map(keptIndices.map((rid) => [rid, loaded.rowNumbers[rid]])),
       rejected: new Map(),

@@ -99,6 +99,7 @@ export async function reportFile(
   log.rowsRead = source.rows + source.rejected.length;
   log.notes.push(...source.notes);
   log.mergedLines = mergedLines;
+  log.rowsLeftOut = source.rowsLeftOut ?? 0;
   for (const p of listed) log.skip(p.line, p.kind, p.reason);
   const shownPerKind = new Map<string, number>();
   for (const p of listed) shownPerKind.set(p.kind, (shownPerKind.get(p.kind) ?? 0) + 1);

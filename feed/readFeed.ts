@@ -1,9 +1,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Book, type Customer, dayOf, MAX_CUSTOMER_ID_CHARS, sharedOwners } from '../rules/book';
+import {
+  type Book,
+  type Customer,
+  dayOf,
+  isoOfDay,
+  MAX_CUSTOMER_ID_CHARS,
+  sharedOwners,
+} from '../rules/book';
 import { assertTimeZone } from '../rules/calendar';
-import { type ColumnMapping, ORDER_COLUMNS, TICKET_COLUMNS } from '../rules/columnMapping';
+import {
+  type ColumnMapping,
+  ORDER_COLUMNS,
+  ORDER_OPTIONAL_COLUMNS,
+  TICKET_COLUMNS,
+} from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { resolveColumns } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlString } from './feedEngine';
@@ -18,6 +30,7 @@ import {
   bothReadings,
   type DateColumnFormat,
   dayExpression,
+  EXCEL_SERIAL,
   MAX_AMOUNT,
   quotedSql,
   settleDateColumn,
@@ -31,8 +44,9 @@ import {
  * file, line and reason; a missing required file or column, an empty or header-only customers or
  * orders file, a column named twice or a date column that reads two ways throws FeedError.
  *
- * Choices: amounts of 0 are kept (a free replacement is still an order), negative amounts are bad
- * rows (credits belong in tickets); a date-time counts on the calendar date written in it; rows
+ * Choices: amounts of 0 are kept (a free replacement is still an order); a negative amount is a
+ * refund, taken off an order (applyRefunds); orders whose status says they were never placed or
+ * were undone are left out (ordersLeftOut); a date-time counts on the calendar date written in it; rows
  * sharing an order id, customer and date are one order's lines (the order's amount is the sum of
  * the amounts given: the total on one line, or each line's own); the same order id with another
  * customer or date is a bad row (the first is kept); orders after the as-of date are bad rows.
@@ -76,21 +90,28 @@ export const MAX_OWNER_CHARS = 256;
 // (tab, CR, no-break space too) it took twice the CPU on 2M rows.
 const text = (index: number) => (index < 0 ? `''` : `coalesce(trim(c${index}), '')`);
 
-/** The columns of a source as trimmed text, renamed to the feed's names, with the row's rid. */
-function inputTable<C extends string>(
+/**
+ * Creates the view `${kind}_in`: the columns of a source as trimmed text, renamed to the feed's
+ * names, with the row's rid. Returns the optional columns the file has.
+ */
+async function inputTable<C extends string>(
+  engine: FeedEngine,
   source: FeedSource,
   kind: string,
   required: readonly C[],
   optional: readonly C[],
   mapping: Partial<Record<C, string | undefined>> | undefined,
-): string {
+): Promise<Set<C>> {
   const index = resolveColumns(
     { file: source.file, mappingKey: kind, required, optional },
     source.header,
     mapping,
   );
   const columns = [...required, ...optional].map((c) => `${text(index[c])} AS ${c}`).join(', ');
-  return `CREATE OR REPLACE VIEW ${kind}_in AS SELECT rowid AS rid, ${columns} FROM ${source.table} WHERE rowid > 0`;
+  await engine.run(
+    `CREATE OR REPLACE VIEW ${kind}_in AS SELECT rowid AS rid, ${columns} FROM ${source.table} WHERE rowid > 0`,
+  );
+  return new Set(optional.filter((c) => index[c] >= 0));
 }
 
 /**
@@ -154,7 +175,22 @@ async function parsedDates(
 ): Promise<string> {
   const values = await distinctValues(engine, `${kind}_in`, column, `${kind}_dates`);
   const format = await dateFormat(engine, source, values, column, header, formats);
-  return parseValues(engine, values, dayExpression('v', format));
+  const parsed = await parseValues(
+    engine,
+    values,
+    dayExpression('v', { ...format, serials: source.serialDates }),
+  );
+  if (source.serialDates) {
+    const [[count, example, day]] = await engine.rows(
+      `SELECT sum(n), min(v), arg_min(parsed, v) FROM ${parsed} WHERE regexp_full_match(v, '${EXCEL_SERIAL}')`,
+    );
+    const n = Number(count ?? 0);
+    if (n > 0)
+      source.notes.push(
+        `${column}: ${n.toLocaleString('en-US')} ${n === 1 ? 'number' : 'numbers'} read as Excel's date serial (${JSON.stringify(String(example))} is ${isoOfDay(Number(day))})`,
+      );
+  }
+  return parsed;
 }
 
 /**
@@ -190,15 +226,18 @@ async function parsedAmounts(
   return parseValues(engine, values, amountExpression('v', decimal));
 }
 
-/** Checks of an amount column already parsed into `value` (NULL when not a number). */
-function amountChecks(column: string, value: string, required: boolean): ColumnChecks {
+/**
+ * Checks of an amount column already parsed into `value` (NULL when not a number); a negative value
+ * is a bad row unless `refunds` (an order's amount, where it is a refund or a credit note).
+ */
+function amountChecks(column: string, value: string, required: boolean, refunds = false): ColumnChecks {
   return {
     column,
     text: column,
     checks: [
       ...(required ? [{ when: `${column} = ''`, problem: 'missing', quote: false }] : []),
       { when: `${column} <> '' AND (${value} IS NULL OR NOT isfinite(${value}))`, problem: 'not a number' },
-      { when: `${column} <> '' AND ${value} < 0`, problem: 'negative' },
+      ...(refunds ? [] : [{ when: `${column} <> '' AND ${value} < 0`, problem: 'negative' }]),
       {
         when: `${column} <> '' AND ${value} > ${MAX_AMOUNT}`,
         problem: `over ${MAX_AMOUNT.toLocaleString('en-US')}`,
@@ -236,14 +275,13 @@ async function checkCustomers(
   options: ReadFeedOptions,
 ): Promise<Customer[]> {
   const formats = options.formats ?? {};
-  await engine.run(
-    inputTable(
-      source,
-      'customers',
-      ['customer_id', 'name', 'owner'],
-      ['monthly_value'],
-      options.columns?.customers,
-    ),
+  await inputTable(
+    engine,
+    source,
+    'customers',
+    ['customer_id', 'name', 'owner'],
+    ['monthly_value'],
+    options.columns?.customers,
   );
   const values = await parsedAmounts(
     engine,
@@ -339,6 +377,57 @@ function problemRows(columns: ColumnChecks[], checked: string, parsedColumns: st
       JOIN ${input} USING (rid)`;
 }
 
+/**
+ * Statuses of an order that was never placed or was undone: a draft, voided or deleted invoice
+ * (Xero, QuickBooks), a cancelled, failed or refunded order (WooCommerce, Shopify, Stripe). Any
+ * other status (paid, authorised, processing, on hold, partially refunded...) is an order.
+ */
+const NOT_PLACED = [
+  'draft',
+  'void',
+  'voided',
+  'deleted',
+  'cancelled',
+  'canceled',
+  'failed',
+  'refunded',
+  'declined',
+  'trash',
+];
+
+/**
+ * The ids of the orders in orders_in with a status of NOT_PLACED on any of their lines (Shopify
+ * writes the status on an order's first line only), in table `orders_left_out`, or undefined when
+ * there are none (the rows are then read as they are); counted per status in the file's notes.
+ * Their rows are left out before any check: they are not bad rows.
+ */
+async function ordersLeftOut(engine: FeedEngine, source: FeedSource): Promise<string | undefined> {
+  const statuses = await distinctValues(engine, 'orders_in', 'status', 'orders_statuses');
+  // WooCommerce writes its statuses with a wc- prefix in some exports (wc-cancelled).
+  const list = NOT_PLACED.map((s) => `'${s}'`).join(', ');
+  await engine.run(`
+    CREATE OR REPLACE TABLE orders_left_out_rows AS
+      SELECT order_id, status FROM orders_in
+      WHERE order_id <> '' AND status IN (
+        SELECT v FROM ${statuses} WHERE regexp_replace(lower(v), '^wc-', '') IN (${list}));
+    CREATE OR REPLACE TABLE orders_left_out AS SELECT DISTINCT order_id FROM orders_left_out_rows;`);
+  const rows = await engine.rows(
+    'SELECT status, count(DISTINCT order_id) AS n FROM orders_left_out_rows GROUP BY status ORDER BY n DESC, status',
+  );
+  const [[orders]] = await engine.rows('SELECT count(*) FROM orders_left_out');
+  const total = Number(orders);
+  if (total === 0) return undefined;
+  const [[lines]] = await engine.rows(
+    'SELECT count(*) FROM orders_in o SEMI JOIN orders_left_out x ON x.order_id = o.order_id',
+  );
+  source.rowsLeftOut = Number(lines);
+  const each = rows.map(([v, n]) => `${JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`);
+  source.notes.push(
+    `status: ${total.toLocaleString('en-US')} ${total === 1 ? 'order' : 'orders'} left out, never placed or undone (${each.join(', ')})`,
+  );
+  return 'orders_left_out';
+}
+
 /** orders: checked rows, lines merged into orders, the book's orders in table `book_orders`; returns the lines merged. */
 async function checkOrders(
   engine: FeedEngine,
@@ -347,7 +436,8 @@ async function checkOrders(
 ): Promise<number> {
   const formats = options.formats ?? {};
   const mapping = options.columns?.orders;
-  await engine.run(inputTable(source, 'orders', ORDER_COLUMNS, [], mapping));
+  const present = await inputTable(engine, source, 'orders', ORDER_COLUMNS, ORDER_OPTIONAL_COLUMNS, mapping);
+  const leftOut = present.has('status') ? await ordersLeftOut(engine, source) : undefined;
   const dates = await parsedDates(
     engine,
     source,
@@ -369,22 +459,29 @@ async function checkOrders(
     requiredText('order_id', 'order_id', MAX_ROW_ID_CHARS),
     customerIdChecks,
     dateChecks('ordered_at', 'day', asOfDay, options.asOf),
-    // An empty amount is settled with the order's other lines below.
-    amountChecks('amount', 'value', false),
+    // An empty amount is settled with the order's other lines below; a negative one is a refund.
+    amountChecks('amount', 'value', false, true),
   ];
+  const [[negatives]] = await engine.rows(`SELECT count(*) FROM ${amounts} WHERE parsed < 0`);
+  const refunds = Number(negatives) > 0;
   const parsed = `SELECT o.*, d.parsed AS day, a.parsed AS value FROM orders_in o
-    LEFT JOIN ${dates} d ON d.v = o.ordered_at LEFT JOIN ${amounts} a ON a.v = o.amount`;
+    LEFT JOIN ${dates} d ON d.v = o.ordered_at LEFT JOIN ${amounts} a ON a.v = o.amount
+    ${leftOut ? `ANTI JOIN ${leftOut} x ON x.order_id = o.order_id` : ''}`;
   // Rows are grouped by a 64-bit hash of the order id: grouping 20M ids as text took six times
   // as long. Two ids sharing a hash (about one chance in a million on 20M ids) would merge two
   // orders, so the hashes seen on more than one row are checked against the text, and a file where
   // any is shared is grouped again by the text itself.
-  await groupOrders(engine, columns, parsed, options.orderIdHash ?? 'hash(i.order_id)');
+  await groupOrders(engine, columns, parsed, options.orderIdHash ?? 'hash(i.order_id)', refunds);
   const [[shared]] = await engine.rows(`
     SELECT count(*) FROM (
       SELECT c.oid FROM orders_chk c JOIN orders_in i USING (rid)
       WHERE c.kind IS NULL AND c.oid IN (SELECT oid FROM orders_multi)
       GROUP BY c.oid HAVING min(i.order_id) <> max(i.order_id))`);
-  if (Number(shared) > 0) await groupOrders(engine, columns, parsed, 'i.order_id');
+  if (Number(shared) > 0) await groupOrders(engine, columns, parsed, 'i.order_id', refunds);
+  const [[merged]] = await engine.rows(
+    'SELECT coalesce(sum(lines - 1), 0) FROM orders_merged WHERE filled > 0',
+  );
+  if (refunds) await applyRefunds(engine, source);
   await engine.run(`
     CREATE OR REPLACE TABLE book_orders AS
       SELECT cust, day, CASE WHEN amount = 0 THEN 0.0 ELSE amount END AS amount FROM orders_merged WHERE filled > 0
@@ -397,10 +494,14 @@ async function checkOrders(
       UNION ALL
       SELECT o.rid, 'amount: missing', 'amount: missing', NULL
       FROM orders_chk o JOIN orders_merged m ON m.oid = o.oid
-      WHERE o.kind IS NULL AND m.filled = 0 AND o.cust = m.cust AND o.day = m.day;`);
-  const [[merged]] = await engine.rows(
-    'SELECT coalesce(sum(lines - 1), 0) FROM orders_merged WHERE filled > 0',
-  );
+      WHERE o.kind IS NULL AND m.filled = 0 AND o.cust = m.cust AND o.day = m.day
+      ${
+        refunds
+          ? `UNION ALL
+      SELECT r.rid, 'amount: refund before any order', 'amount: a refund or credit before any order of customer ' || ${quotedSql('i.customer_id')} || ': ' || ${quotedSql('i.amount')}, NULL
+      FROM orders_refunds r JOIN orders_in i USING (rid) WHERE r.target IS NULL`
+          : ''
+      };`);
   return Number(merged);
 }
 
@@ -417,9 +518,18 @@ async function groupOrders(
   columns: ColumnChecks[],
   parsed: string,
   key: string,
+  refunds: boolean,
 ): Promise<void> {
   await engine.run(`
-    CREATE OR REPLACE TABLE orders_chk AS ${checkedRows(columns, parsed, `${key} AS oid, i.day, i.value`)};
+    CREATE OR REPLACE TABLE orders_chk AS ${checkedRows(columns, parsed, `${key} AS oid, i.day, i.value`)};`);
+  // A negative amount is a refund or a credit note, not an order: set aside (table orders_refunds)
+  // before the lines are grouped, and taken off an order by applyRefunds.
+  if (refunds)
+    await engine.run(`
+    CREATE OR REPLACE TABLE orders_refunds AS
+      SELECT rid, oid, cust, day, value, NULL::BIGINT AS target FROM orders_chk WHERE kind IS NULL AND value < 0;
+    DELETE FROM orders_chk WHERE kind IS NULL AND value < 0;`);
+  await engine.run(`
     CREATE OR REPLACE TABLE orders_multi AS
       SELECT oid FROM orders_chk WHERE kind IS NULL GROUP BY oid HAVING count(*) > 1;
     CREATE OR REPLACE TABLE orders_ids AS
@@ -441,10 +551,49 @@ async function groupOrders(
       FROM orders_mixed m JOIN orders_ids f ON f.frid = m.frid WHERE m.same GROUP BY m.frid;`);
 }
 
+/**
+ * Takes each refund (orders_refunds) off the order it belongs to: the order with its order id and
+ * customer (a refund line of the order, or a refund in a payments export keyed by the sale), else
+ * the customer's latest order on or before the refund's date (a credit note with its own number).
+ * An order refunded in full was undone, as a cancelled one: it is no longer an order (an order of
+ * 0 as exported stays one: a free replacement). A refund with no such order keeps target NULL and
+ * is reported as a bad row.
+ */
+async function applyRefunds(engine: FeedEngine, source: FeedSource): Promise<void> {
+  // The ASOF key orders a customer's orders by day, then by first line, so that the latest is one order.
+  const at = (day: string, line: string) => `${day}::BIGINT * 4294967296 + ${line}`;
+  await engine.run(`
+    UPDATE orders_refunds r SET target = t.target FROM (
+      SELECT r.rid, coalesce(s.frid, p.frid) AS target
+      FROM (SELECT rid, oid, cust, ${at('day', '4294967295')} AS at FROM orders_refunds) r
+      LEFT JOIN (SELECT oid, cust, frid FROM orders_merged WHERE filled > 0) s ON s.oid = r.oid AND s.cust = r.cust
+      ASOF LEFT JOIN (SELECT cust, frid, ${at('day', 'frid')} AS at FROM orders_merged WHERE filled > 0) p
+        ON p.cust = r.cust AND r.at >= p.at
+    ) t WHERE t.rid = r.rid;
+    CREATE OR REPLACE TABLE orders_refunded AS
+      SELECT m.frid, m.amount + t.refunded AS amount FROM orders_merged m JOIN (
+        SELECT target, sum(value) AS refunded FROM orders_refunds WHERE target IS NOT NULL GROUP BY target
+      ) t ON t.target = m.frid;
+    DELETE FROM orders_merged WHERE frid IN (SELECT frid FROM orders_refunded WHERE round(amount, 2) <= 0);
+    UPDATE orders_merged m SET amount = r.amount FROM orders_refunded r WHERE r.frid = m.frid;`);
+  const [[taken, undone]] = await engine.rows(`
+    SELECT (SELECT count(*) FROM orders_refunds WHERE target IS NOT NULL),
+           (SELECT count(*) FROM orders_refunded WHERE round(amount, 2) <= 0)`);
+  const n = Number(taken);
+  const gone = Number(undone);
+  if (n > 0)
+    source.notes.push(
+      `amount: ${n.toLocaleString('en-US')} ${n === 1 ? 'refund or credit' : 'refunds or credits'} (negative amounts) taken off the order with the same id, or else the customer's latest order on or before its date` +
+        (gone > 0
+          ? `; ${gone.toLocaleString('en-US')} ${gone === 1 ? 'order' : 'orders'} refunded in full, no longer counted as orders`
+          : ''),
+    );
+}
+
 /** tickets: checked rows and the book's tickets in table `book_tickets`. */
 async function checkTickets(engine: FeedEngine, source: FeedSource, options: ReadFeedOptions): Promise<void> {
   const mapping = options.columns?.tickets;
-  await engine.run(inputTable(source, 'tickets', TICKET_COLUMNS, [], mapping));
+  await inputTable(engine, source, 'tickets', TICKET_COLUMNS, [], mapping);
   const dates = await parsedDates(
     engine,
     source,
@@ -536,11 +685,19 @@ async function fetchGrouped(
   return { start, day, columns };
 }
 
-/** Each kind's columns (required, then optional), in the order of the feed's header line. */
-const KIND_COLUMNS: Record<FeedFile['kind'], { required: readonly string[]; optional: readonly string[] }> = {
-  customers: { required: ['customer_id', 'name', 'owner'], optional: ['monthly_value'] },
-  orders: { required: ORDER_COLUMNS, optional: [] },
-  tickets: { required: TICKET_COLUMNS, optional: [] },
+/** Each kind's columns (required, then optional), and the header line an empty file is told to have. */
+const KIND_COLUMNS: Record<
+  FeedFile['kind'],
+  { required: readonly string[]; optional: readonly string[]; header: string }
+> = {
+  customers: {
+    required: ['customer_id', 'name', 'owner'],
+    optional: ['monthly_value'],
+    header: 'customer_id,name,owner,monthly_value',
+  },
+  // An order's status is for exports that list orders never placed: not part of the feed's own header.
+  orders: { required: ORDER_COLUMNS, optional: ORDER_OPTIONAL_COLUMNS, header: ORDER_COLUMNS.join(',') },
+  tickets: { required: TICKET_COLUMNS, optional: [], header: TICKET_COLUMNS.join(',') },
 };
 
 /** A required file that has a header and no rows stops the run: scoring nobody would rewrite every score. */
@@ -550,6 +707,29 @@ function requireRows(source: FeedSource): void {
     'empty_file',
     `${source.file} has a header but no rows: nothing is scored from a feed without customers or orders (an export that failed?). Nothing was changed.`,
     source.file,
+  );
+}
+
+/**
+ * A customers or orders file of which every row is a bad row stops the run, as an empty one does:
+ * scored, it would empty every rep's list (an owner column of display names, or customer ids that
+ * another system writes otherwise). The message gives the counts and the first bad row, as the report would.
+ */
+function requireKept(report: FileReport): void {
+  if (report.rowsSkipped < report.rowsRead) return;
+  // Orders all after the as-of date are a date typed wrong, which the CLI warns of as such.
+  if (Object.keys(report.problemCounts).every((kind) => kind.includes(': after the as-of date '))) return;
+  const kinds = Object.entries(report.problemCounts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, n]) => `${n.toLocaleString('en-US')} x ${kind}`)
+    .join(', ');
+  const first = report.problems[0];
+  throw new FeedError(
+    'no_usable_rows',
+    `${report.file}: none of its ${report.rowsRead.toLocaleString('en-US')} rows can be used (${kinds})` +
+      (first ? `, e.g. line ${first.line}: ${first.reason}` : '') +
+      '. Nothing was scored or changed: fix the export (docs/feed.md says what each column needs) and run again.',
+    report.file,
   );
 }
 
@@ -581,7 +761,7 @@ async function readWith(
   const formats = options.formats ?? {};
   let rowsRead = 0;
   const load = async (file: FeedFile) => {
-    const { required, optional } = KIND_COLUMNS[file.kind];
+    const { required, optional, header: expectedHeader } = KIND_COLUMNS[file.kind];
     const mapping = options.columns?.[file.kind] as Partial<Record<string, string>> | undefined;
     const keep = (header: string[]) => {
       const index = resolveColumns(
@@ -591,25 +771,27 @@ async function readWith(
       );
       return Object.values(index).filter((i) => i >= 0);
     };
-    const source = await loadSource(
-      engine,
-      file,
-      `raw_${file.kind}`,
-      formats,
-      workDir,
-      [...required, ...optional].join(','),
-      keep,
-    );
+    const source = await loadSource(engine, file, `raw_${file.kind}`, formats, workDir, expectedHeader, keep);
     rowsRead += source.rows + source.rejected.length;
     return source;
   };
   const customersSource = await load(files.customers);
   requireRows(customersSource);
   const customers = await checkCustomers(engine, customersSource, options);
+  const customersReport = await reportFile(engine, customersSource, 'customers_problems', customersSource);
+  requireKept(customersReport);
   options.onProgress?.(rowsRead);
   const ordersSource = await load(files.orders);
   requireRows(ordersSource);
   const mergedLines = await checkOrders(engine, ordersSource, options);
+  const ordersReport = await reportFile(
+    engine,
+    ordersSource,
+    'orders_problems',
+    customersSource,
+    mergedLines,
+  );
+  requireKept(ordersReport);
   options.onProgress?.(rowsRead);
   const ticketsSource = files.tickets ? await load(files.tickets) : undefined;
   if (ticketsSource) {
@@ -638,8 +820,8 @@ async function readWith(
   };
 
   const reports: FileReport[] = [
-    await reportFile(engine, customersSource, 'customers_problems', customersSource),
-    await reportFile(engine, ordersSource, 'orders_problems', customersSource, mergedLines),
+    customersReport,
+    ordersReport,
     ...(ticketsSource ? [await reportFile(engine, ticketsSource, 'tickets_problems', customersSource)] : []),
   ];
   return {

@@ -23,8 +23,11 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Scans a UTF-8 CSV (quote `"`) and returns the physical lines asked for. */
-export async function recordLines(path: string, request: RecordLineRequest): Promise<RecordLines> {
+/**
+ * Scans a UTF-8 CSV (quote `"`) and returns the physical lines asked for; the `skip` lines before
+ * the header (a report's title) hold no records.
+ */
+export async function recordLines(path: string, request: RecordLineRequest, skip = 0): Promise<RecordLines> {
   const wanted = new Set(request.keptIndices);
   const result: RecordLines = { kept: new Map(), rejected: new Map() };
   let remaining = wanted.size + request.rejectedLines.size;
@@ -39,6 +42,7 @@ export async function recordLines(path: string, request: RecordLineRequest): Pro
   let previousCr = false;
   const endRecord = (lastLine: number) => {
     if (recordEmpty) return; // a blank line is not a record
+    if (recordFirstLine <= skip) return; // a title line above the header
     if (request.rejectedLines.has(recordDuckLine)) {
       result.rejected.set(recordDuckLine, { first: recordFirstLine, last: lastLine });
       remaining--;

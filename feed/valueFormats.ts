@@ -32,7 +32,18 @@ export interface DateColumnFormat {
   order: DateOrder | null;
   /** What settled it, for the report (undefined when the column has no such dates). */
   note?: string;
+  /** Read a number of five digits as Excel's date serial (days since 1899-12-30): in a workbook only. */
+  serials?: boolean;
 }
+
+/**
+ * An Excel date serial as a workbook cell holds it when the cell is formatted as a number, not as a
+ * date (a pasted column, a sheet built by another tool): 46346 is 2026-11-20. Five digits are the
+ * years 1927 to 2173; a time of day is the fraction.
+ */
+export const EXCEL_SERIAL = '\\d{5}(?:\\.\\d+)?';
+/** Excel's serial of 1970-01-01, the day numbers' day 0. */
+const EXCEL_SERIAL_EPOCH = 25569;
 
 const part = (v: string, re: string, k: number) => `regexp_extract(${v}, '^${re}$', ${k})`;
 const num = (text: string) => `TRY_CAST(${text} AS INTEGER)`;
@@ -66,7 +77,11 @@ export function dayExpression(v: string, format: DateColumnFormat): string {
       : format.order === 'month-first'
         ? dayFromParts(year, first, second)
         : 'NULL';
+  const serial = format.serials
+    ? `WHEN regexp_full_match(${v}, '${EXCEL_SERIAL}') THEN (floor(TRY_CAST(${v} AS DOUBLE))::INTEGER - ${EXCEL_SERIAL_EPOCH})`
+    : '';
   return `(CASE
+    ${serial}
     WHEN regexp_full_match(${v}, '${YMD}') THEN ${ymd}
     WHEN regexp_full_match(${v}, '${XXY}') THEN ${xxy}
     WHEN regexp_full_match(${v}, '${D_MON_Y}') THEN ${dmonY}
@@ -181,10 +196,14 @@ export function bothReadings(example: string): { dayFirst: string; monthFirst: s
 /** Largest amount or monthly value taken: beyond it a value is a typo (or 1e308), not a sale. */
 export const MAX_AMOUNT = 1_000_000_000;
 
-/** SQL: the text without currency signs or codes, spaces or apostrophes; `(45.00)` becomes `-45.00`. */
+/**
+ * SQL: the text without currency signs or codes, spaces or apostrophes; `(45.00)` and `45.00-` (the
+ * trailing minus of SAP, Sage and older ledgers) become `-45.00`.
+ */
 function bareNumber(v: string): string {
   const unwrapped = `regexp_replace(${v}, '^\\((.*)\\)$', '-\\1')`;
-  return `regexp_replace(${unwrapped}, '[£$€¥₹\\s\\x{00A0}'']|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)', '', 'g')`;
+  const bare = `regexp_replace(${unwrapped}, '[£$€¥₹\\s\\x{00A0}'']|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)', '', 'g')`;
+  return `regexp_replace(${bare}, '^(\\d[\\d.,]*)-$', '-\\1')`;
 }
 
 const DOT_NUMBER = '[+-]?(?:\\d{1,3}(?:,\\d{3})+|\\d+)?(?:\\.\\d*)?(?:[eE][+-]?\\d+)?';

@@ -4,7 +4,7 @@ import type { FeedEngine } from './feedEngine';
 import { sqlName } from './feedEngine';
 
 /**
- * An Excel workbook's first sheet as text rows, read in Node with exceljs's streaming reader
+ * An Excel workbook's sheet (the first with the feed's header) as text rows, read in Node with exceljs's streaming reader
  * (DuckDB's own Excel extension is downloaded at run time, which closed networks refuse; exceljs
  * read a 100,000-row sheet in 2.7 s and 122 MB where SheetJS took 6.3 s and 238 MB).
  *
@@ -149,19 +149,30 @@ async function startsAsWorkbook(path: string): Promise<boolean> {
 
 export interface XlsxLoaded {
   header: string[];
+  /** Rows with text above the header (a report's title), not read. */
+  titleRows: number;
+  /** The sheet read, when it is not the first (the first sheets lack the feed's columns). */
+  sheetName?: string;
   /** Excel row number of each loaded row (index = rid; 0 is the header). */
   rowNumbers: Int32Array;
 }
 
+/** How many rows with text are looked through for the header (a report's title and notes above it). */
+const HEADER_SEARCH_ROWS = 20;
+
 /**
- * Loads the first sheet of the workbook at `path` into `table` (c0..c(n-1), header at rowid 0);
- * undefined when the file or its sheet is empty. A file that is not a workbook, or a broken one,
- * throws WorkbookError.
+ * Loads the first sheet of the workbook at `path` that has the feed's header into `table`
+ * (c0..c(n-1), header at rowid 0); undefined when the workbook has no row with text. The header is
+ * the first row with text that `isHeader` takes among a sheet's first rows (those above it are a
+ * report's title); a workbook whose summary or notes sheet comes first is read from the sheet after
+ * it. When no sheet has it, the first sheet's first row with text is the header. A file that is not
+ * a workbook, or a broken one, throws WorkbookError.
  */
 export async function loadXlsx(
   engine: FeedEngine,
   path: string,
   table: string,
+  isHeader: (names: string[]) => boolean = () => true,
 ): Promise<XlsxLoaded | undefined> {
   if (!(await startsAsWorkbook(path))) return undefined;
   // Loaded here, not at the top: exceljs takes a third of a second to load, and most feeds are CSV.
@@ -176,39 +187,74 @@ export async function loadXlsx(
   let header: string[] | undefined;
   // The header's first column: columns left of it are unlabelled (a sheet whose table starts in B).
   let first = 0;
+  let titleRows = 0;
   const rowNumbers: number[] = [];
   let appender: Awaited<ReturnType<FeedEngine['connection']['createAppender']>> | undefined;
+  // Rows with text read while the header is looked for.
+  const pending: { texts: string[]; number: number }[] = [];
+  const appendRow = (texts: string[], number: number) => {
+    for (let i = 0; i < (header?.length ?? 0); i++) {
+      const v = texts[first + i] ?? '';
+      if (v === '') appender?.appendNull();
+      else appender?.appendVarchar(v);
+    }
+    appender?.endRow();
+    rowNumbers.push(number);
+  };
+  /** Makes pending row `at` the header (rowid 0), the rows after it data. */
+  const startTable = async (at: number) => {
+    const { texts } = pending[at];
+    first = texts.findIndex((v) => v.trim() !== '');
+    titleRows = at;
+    // A blank header cell between two labelled ones is a column with an empty name, as in a
+    // CSV: kept in place (so the others keep theirs) and never matched to a feed column.
+    header = texts.slice(first);
+    const columns = header.map((_, i) => `c${i} VARCHAR`).join(', ');
+    await engine.run(`CREATE OR REPLACE TABLE ${sqlName(table)} (${columns})`);
+    appender = await engine.connection.createAppender(table);
+    for (const row of pending.slice(at)) appendRow(row.texts, row.number);
+    pending.length = 0;
+  };
   let sheets = 0;
+  // The first sheet's first rows, taken for the table when no sheet has the feed's header.
+  let firstSheet: typeof pending | undefined;
+  let sheetName: string | undefined;
   for await (const sheet of fromWorkbook(reader)) {
     sheets++;
     // The sheet's XML, parsed as its rows are read (a property exceljs does not declare).
     const xml = sheet as unknown as { iterator: AsyncIterable<Buffer | string> };
     xml.iterator = wholeSheet(errorCellsAsText(xml.iterator));
+    pending.length = 0;
+    let looking = true;
     for await (const row of fromWorkbook(sheet)) {
+      // A sheet without the header in its first rows is read through: the next one follows it.
+      if (!looking) continue;
       const texts = rowTexts(row);
       if (texts.every((v) => v.trim() === '')) continue; // Excel's blank rows are not rows
-      if (!header) {
-        first = texts.findIndex((v) => v.trim() !== '');
-        // A blank header cell between two labelled ones is a column with an empty name, as in a
-        // CSV: kept in place (so the others keep theirs) and never matched to a feed column.
-        header = texts.slice(first);
-        const columns = header.map((_, i) => `c${i} VARCHAR`).join(', ');
-        await engine.run(`CREATE OR REPLACE TABLE ${sqlName(table)} (${columns})`);
-        appender = await engine.connection.createAppender(table);
+      if (header) {
+        appendRow(texts, row.number);
+        continue;
       }
-      for (let i = 0; i < header.length; i++) {
-        const v = texts[first + i] ?? '';
-        if (v === '') appender?.appendNull();
-        else appender?.appendVarchar(v);
-      }
-      appender?.endRow();
-      rowNumbers.push(row.number);
+      pending.push({ texts, number: row.number });
+      if (isHeader(texts.slice(texts.findIndex((v) => v.trim() !== ''))))
+        await startTable(pending.length - 1);
+      else if (pending.length >= HEADER_SEARCH_ROWS) looking = false;
     }
-    break; // the first sheet is the feed
+    if (header) {
+      if (sheets > 1) sheetName = (sheet as unknown as { name: string }).name;
+      break; // the first sheet with the feed's header is the feed
+    }
+    firstSheet ??= [...pending];
   }
   if (sheets === 0) throw new WorkbookError('it is a zip archive without a worksheet');
+  if (!header && firstSheet && firstSheet.length > 0) {
+    // No sheet has the feed's columns: the first sheet's first row is its header, and the read
+    // stops naming the columns it lacks.
+    pending.splice(0, pending.length, ...firstSheet);
+    await startTable(0);
+  }
   if (!header || !appender) return undefined;
   appender.flushSync();
   appender.closeSync();
-  return { header, rowNumbers: Int32Array.from(rowNumbers) };
+  return { header, titleRows, sheetName, rowNumbers: Int32Array.from(rowNumbers) };
 }

@@ -10,12 +10,14 @@ const renames = (cols: readonly [string, ...string[]]) =>
 
 export const CUSTOMER_COLUMNS = ['customer_id', 'name', 'owner', 'monthly_value'] as const;
 export const ORDER_COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'amount'] as const;
+/** Optional: an order's status, where the export lists voided, cancelled or draft orders too. */
+export const ORDER_OPTIONAL_COLUMNS = ['status'] as const;
 export const TICKET_COLUMNS = ['ticket_id', 'customer_id', 'opened_at', 'sentiment', 'status'] as const;
 
 export const columnMappingSchema = z
   .strictObject({
     customers: renames(CUSTOMER_COLUMNS),
-    orders: renames(ORDER_COLUMNS),
+    orders: renames([...ORDER_COLUMNS, ...ORDER_OPTIONAL_COLUMNS]),
     tickets: renames(TICKET_COLUMNS),
   })
   .partial();

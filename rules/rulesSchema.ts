@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { CUSTOMER_COLUMNS, columnMappingSchema, ORDER_COLUMNS, TICKET_COLUMNS } from './columnMapping';
+import {
+  CUSTOMER_COLUMNS,
+  columnMappingSchema,
+  ORDER_COLUMNS,
+  ORDER_OPTIONAL_COLUMNS,
+  TICKET_COLUMNS,
+} from './columnMapping';
 import { feedFormatsSchema } from './feedFormats';
 import { tunedSchema } from './tunedBlock';
 
@@ -386,7 +392,7 @@ export function parseRules(json: unknown, source?: string): Rules {
 // a key spelled otherwise ("customerid", "date") is told the names it could have been.
 const FEED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   customers: CUSTOMER_COLUMNS,
-  orders: ORDER_COLUMNS,
+  orders: [...ORDER_COLUMNS, ...ORDER_OPTIONAL_COLUMNS],
   tickets: TICKET_COLUMNS,
 };
 

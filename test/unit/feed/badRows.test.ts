@@ -263,13 +263,14 @@ describe('what stops the run', () => {
 });
 
 describe('a line of spaces above the header', () => {
-  it('is not taken for the header: the file reads, the line reported', async () => {
+  it('is not taken for the header: it is passed over, as a blank line is', async () => {
     const { book, report } = await feed({
       'customers.csv': CUSTOMERS,
-      'orders.csv': '   \norder_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+      'orders.csv':
+        '   \norder_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\nO-2,C-1,2026-11-21,x\n',
     });
     expect(Array.from(book.orderAmount)).toEqual([10]);
-    expect(problemsOf(report.files[1])).toEqual([[1, 'has 1 fields, the header has 4']]);
+    expect(problemsOf(report.files[1])).toEqual([[4, 'amount: not a number: "x"']]);
   });
 });
 
@@ -365,14 +366,152 @@ describe('amounts', () => {
     ['12,50', 'not a number'],
     ['12.5.0', 'not a number'],
     ['twelve', 'not a number'],
-    ['(45.00)', 'negative'],
-    ['-3', 'negative'],
   ])('%s is %s', async (text, problem) => {
     const { report } = await feed({
       'customers.csv': CUSTOMERS,
-      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,"${text}"\n`,
+      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,"${text}"\nO-2,C-2,2026-11-20,10\n`,
     });
     expect(problemsOf(report.files[1])).toEqual([[2, `amount: ${problem}: ${JSON.stringify(text)}`]]);
+  });
+
+  it.each(['-3', '(3.00)', '3.00-', '-$3.00', 'GBP 3.00-'])(
+    '%s is a refund: taken off the order before it, a bad row where there is none',
+    async (text) => {
+      const { book, report } = await feed({
+        'customers.csv': CUSTOMERS,
+        'orders.csv': `order_id,customer_id,ordered_at,amount\nR-0,C-1,2026-11-02,"${text}"\nO-1,C-1,2026-11-10,10\nR-1,C-1,2026-11-20,"${text}"\n`,
+      });
+      expect(ordersOf(book, 'C-1')).toEqual([['2026-11-10', 7]]);
+      expect(problemsOf(report.files[1])).toEqual([
+        [2, `amount: a refund or credit before any order of customer "C-1": ${JSON.stringify(text)}`],
+      ]);
+    },
+  );
+});
+
+describe('a customers or orders file with no row that can be used stops the run', () => {
+  it('an owner column of display names, not sign-ins', async () => {
+    const error = await feedError({
+      'customers.csv': 'customer_id,name,owner\nC-1,Greenfield Cafe,Ana Ruiz\nC-2,Corner Deli,Ben Okafor\n',
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(error.code).toBe('no_usable_rows');
+    expect(error.file).toBe('customers.csv');
+    expect(error.message).toBe(
+      'customers.csv: none of its 2 rows can be used (2 x owner: not an email or UPN), e.g. line 2: owner: not an email or UPN: "Ana Ruiz". ' +
+        'Nothing was scored or changed: fix the export (docs/feed.md says what each column needs) and run again.',
+    );
+  });
+
+  it('orders from another system that writes the customer ids otherwise', async () => {
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,c-1,2026-11-20,10\nO-2,C-02,2026-11-21,10\n',
+    });
+    expect(error.code).toBe('no_usable_rows');
+    expect(error.message).toMatch(
+      /^orders\.csv: none of its 2 rows can be used \(2 x unknown customer\), e.g. line 2: unknown customer "c-1"\. /,
+    );
+  });
+
+  it('but not orders that are all after the as-of date (a date typed wrong, which the CLI warns of), nor one good row among bad ones', async () => {
+    const late = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+      },
+      { asOf: '2026-01-01' },
+    );
+    expect(late.report.files[1].rowsKept).toBe(0);
+    const { book } = await feed({
+      'customers.csv':
+        'customer_id,name,owner\nC-1,Greenfield Cafe,Ana Ruiz\nC-2,Corner Deli,ben@contoso.example\n',
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-2,2026-11-20,10\n',
+    });
+    expect(book.customers.map((c) => c.id)).toEqual(['C-2']);
+  });
+});
+
+describe('refunds and orders never placed', () => {
+  it.each([
+    ['the default hash', undefined],
+    ['a hash that two ids share', 'hash(i.order_id) % 2'],
+  ])('a refund with its order id comes off that order, not the latest one (%s)', async (_, orderIdHash) => {
+    const { book, report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv':
+          'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-02,100\nO-2,C-1,2026-11-10,50\nO-1,C-1,2026-11-15,-30\nO-3,C-2,2026-11-03,20\nO-3,C-2,2026-11-04,-20\n',
+      },
+      { orderIdHash },
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-11-02', 70],
+      ['2026-11-10', 50],
+    ]);
+    // Refunded in full: no longer an order.
+    expect(ordersOf(book, 'C-2')).toEqual([]);
+  });
+
+  it('a column named status needs no mapping; drafts, voids, cancelled (wc-cancelled too), failed and refunded orders are left out, other statuses kept', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,amount,Status',
+        'O-1,C-1,2026-11-02,10,Paid',
+        'O-2,C-1,2026-11-03,10,wc-cancelled',
+        'O-3,C-1,2026-11-04,10,on-hold',
+        'O-4,C-1,2026-11-05,10,partially_refunded',
+        'O-5,C-1,2026-11-06,10, Draft ',
+        'O-6,C-1,2026-11-07,10,CANCELED',
+        'O-7,C-1,2026-11-08,10,',
+        'O-8,C-1,2026-11-09,not a number,void',
+      ].join('\n'),
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1').map(([day]) => day)).toEqual([
+      '2026-11-02',
+      '2026-11-04',
+      '2026-11-05',
+      '2026-11-08',
+    ]);
+    expect(report.files[1].notes).toContain(
+      'status: 4 orders left out, never placed or undone ("CANCELED" 1, "Draft" 1, "void" 1, "wc-cancelled" 1)',
+    );
+  });
+
+  it("a status on an order's first line only (Shopify's Financial Status) leaves out the whole order", async () => {
+    const { book, report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv': [
+          'Name,Email,Financial Status,Total,Created at',
+          '#1001,C-1,paid,30.00,2026-11-02 10:00:00 -0500',
+          '#1001,C-1,,,2026-11-02 10:00:00 -0500',
+          '#1002,C-1,refunded,45.00,2026-11-09 10:00:00 -0500',
+          '#1002,C-1,,,2026-11-09 10:00:00 -0500',
+          '#1002,C-1,,,2026-11-09 10:00:00 -0500',
+        ].join('\n'),
+      },
+      {
+        columns: {
+          orders: {
+            order_id: 'Name',
+            customer_id: 'Email',
+            ordered_at: 'Created at',
+            amount: 'Total',
+            status: 'Financial Status',
+          },
+        },
+      },
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 30]]);
+    expect(report.files[1]).toMatchObject({ rowsRead: 5, rowsKept: 2, rowsSkipped: 0 });
+    expect(report.files[1].notes).toContain(
+      'status: 1 order left out, never placed or undone ("refunded" 1)',
+    );
   });
 });
 
@@ -512,7 +651,7 @@ describe('dates', () => {
   ])('rejects %s', async (text) => {
     const { report } = await feed({
       'customers.csv': CUSTOMERS,
-      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,${text},1\n`,
+      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,${text},1\nO-2,C-2,2026-11-20,1\n`,
     });
     expect(problemsOf(report.files[1])).toEqual([[2, `ordered_at: not a date: "${text}"`]]);
   });

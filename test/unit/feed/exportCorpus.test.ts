@@ -175,6 +175,16 @@ describe('a corpus of real exports reads with every order, date and amount right
     ]);
   });
 
+  it('Excel\'s "Text (Tab delimited)" as Excel names it, .txt: Windows-1252, tabs, a quoted tab in a name', async () => {
+    const { book, report } = await readExport('excel-tab-txt');
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      ['T-1', 'Café Olé', 'ana.ruiz@contoso.example', null, [['2026-10-02', 310]]],
+      ['T-2', 'Ristorante\tRoma', 'ben.okafor@contoso.example', null, [['2026-11-19', 95.5]]],
+    ]);
+    expect(report.files.map((f) => f.file)).toEqual(['customers.txt', 'orders.txt']);
+  });
+
   it('Excel workbooks: date cells (one with a time), number cells, a blank row, lines are Excel row numbers', async () => {
     const { book, report } = await readExport('xlsx');
     expect(report.rowsSkipped).toBe(0);
@@ -215,6 +225,137 @@ describe('a corpus of real exports reads with every order, date and amount right
       'customers.parquet',
       'orders.parquet',
       'tickets.parquet',
+    ]);
+  });
+});
+
+describe('exports that list orders never placed, refunds and credit notes', () => {
+  it('Xero: draft, voided and deleted invoices are left out, a credit note with its own number comes off the invoice before it', async () => {
+    const { book, report } = await readExport('xero');
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      [
+        'Greenwich Grocers',
+        'Greenwich Grocers',
+        'olivia.hart@contoso.example',
+        null,
+        [
+          ['2026-10-03', 1045.5],
+          ['2026-11-20', 1000],
+        ],
+      ],
+      // INV-0006 (DRAFT) and INV-0007 (DELETED) were never orders: Kew Kitchen last ordered on 4 October.
+      ['Kew Kitchen', 'Kew Kitchen', 'olivia.hart@contoso.example', null, [['2026-10-04', 45]]],
+      // INV-0003 was voided and reissued as INV-0004.
+      ['Richmond Rooms', 'Richmond Rooms', 'olivia.hart@contoso.example', null, [['2026-10-07', 300]]],
+    ]);
+    // The three invoices left out are neither kept nor skipped: the note below the counts says why.
+    expect(report.files[1]).toMatchObject({ rowsRead: 8, rowsKept: 5, rowsSkipped: 0 });
+    expect(report.files[1].notes).toEqual(
+      expect.arrayContaining([
+        'status: 3 orders left out, never placed or undone ("DELETED" 1, "DRAFT" 1, "VOIDED" 1)',
+        expect.stringMatching(/^amount: 1 refund or credit \(negative amounts\) taken off/),
+      ]),
+    );
+  });
+
+  it('WooCommerce: cancelled, refunded and failed orders are left out; a customer note with a line break is one row', async () => {
+    const { book, report } = await readExport('woocommerce');
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      [
+        'orders@larkspur.example',
+        'Larkspur Florist',
+        'tom.kim@contoso.example',
+        null,
+        [
+          ['2026-10-05', 129.95],
+          ['2026-11-20', 141.95],
+        ],
+      ],
+      [
+        'buying@oakfield.example',
+        'Oakfield Garden Centre',
+        'tom.kim@contoso.example',
+        null,
+        [
+          ['2026-10-19', 360],
+          ['2026-11-21', 390],
+        ],
+      ],
+    ]);
+    expect(report.files[1].notes).toContain(
+      'status: 3 orders left out, never placed or undone ("Cancelled" 1, "Failed" 1, "Refunded" 1)',
+    );
+  });
+
+  it('Square: a refund row comes off its sale (same Transaction ID) or the latest sale before it; a sale refunded in full is no order', async () => {
+    const { book, report } = await readExport('square');
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      // The 14 November sale was refunded in full two days later: Maple last bought on 3 October.
+      ['SQ-1', 'Maple Street Books', 'maria.lopez@contoso.example', null, [['2026-10-03', 86]]],
+      [
+        'SQ-2',
+        'Pier 9 Coffee',
+        'maria.lopez@contoso.example',
+        null,
+        [
+          ['2026-10-17', 107.5],
+          ['2026-11-20', 1096.5],
+        ],
+      ],
+    ]);
+    expect(report.files[1].notes).toContain(
+      "amount: 2 refunds or credits (negative amounts) taken off the order with the same id, or else the customer's latest order on or before its date; 1 order refunded in full, no longer counted as orders",
+    );
+  });
+
+  it('A ledger list: trailing minus credits (234,56-), trailing separators, blank lines, and its totals row reported with its line', async () => {
+    const { book, report } = await readExport('ledger');
+    expect(bookRows(book)).toEqual([
+      [
+        '10001',
+        'Alpen Hotel',
+        'jonas.weber@contoso.example',
+        null,
+        [
+          ['2026-10-01', 1000],
+          ['2026-11-20', 2000],
+        ],
+      ],
+      ['10002', 'Bergcafé', 'jonas.weber@contoso.example', null, [['2026-10-15', 89.9]]],
+    ]);
+    expect(report.files[1]).toMatchObject({
+      rowsRead: 5,
+      rowsSkipped: 1,
+      problems: [{ file: 'orders.csv', line: 8, reason: 'customer_id: missing; ordered_at: missing' }],
+    });
+  });
+});
+
+describe('a report saved as CSV, with lines above its header', () => {
+  it("QuickBooks' Invoice List: the company, report name and date range above the header are not read; its TOTAL and footer lines are bad rows on their lines", async () => {
+    const { book, report } = await readExport('quickbooks-report');
+    expect(bookRows(book)).toEqual([
+      [
+        'C200',
+        'Harbor Hardware',
+        'tom.kim@contoso.example',
+        null,
+        [
+          ['2026-10-02', 1100],
+          ['2026-11-13', 1180],
+        ],
+      ],
+      ['C201', 'Elm Street Pharmacy', 'tom.kim@contoso.example', null, [['2026-10-16', 240]]],
+    ]);
+    expect(report.files[0]).toMatchObject({ rowsRead: 2, rowsSkipped: 0 });
+    expect(report.files[0].notes).toContain('header on line 4: the 2 lines above it (a title?) not read');
+    expect(report.files[1].notes).toContain('header on line 5: the 3 lines above it (a title?) not read');
+    expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+      [9, 'order_id: missing; customer_id: missing; ordered_at: not a date: "TOTAL"'],
+      [12, 'has 1 fields, the header has 4'],
     ]);
   });
 });

@@ -141,7 +141,7 @@ describe('readFeed: bad rows are skipped, reported with file, line and reason, a
       [3, 'ordered_at: not a date: "31/12/2025"'],
       [4, 'ordered_at: not a date: "2026-02-30"'],
       [5, 'amount: not a number: "12,50"'],
-      [6, 'amount: negative: "-3"'],
+      [6, 'amount: a refund or credit before any order of customer "C-1": "-3"'],
       [7, 'unknown customer "C-999"'],
       [8, 'customer "C-2" was skipped (bad row on customers.csv line 3)'],
       [9, 'duplicate order_id "O-1" (first on line 2)'],
@@ -155,7 +155,7 @@ describe('readFeed: bad rows are skipped, reported with file, line and reason, a
     expect(orders.problemCounts).toEqual({
       'ordered_at: not a date': 2,
       'amount: not a number': 1,
-      'amount: negative': 1,
+      'amount: refund before any order': 1,
       'unknown customer': 1,
       'customer skipped': 1,
       'duplicate order_id': 1,
@@ -346,7 +346,7 @@ describe('readFeed: a feed full of errors', () => {
       );
       await writeFile(
         join(dir, 'orders.csv'),
-        `order_id,customer_id,ordered_at,amount\n${rows.join('\n')}\n`,
+        `order_id,customer_id,ordered_at,amount\n${rows.join('\n')}\nO-ok,C-1,2026-01-02,1\n`,
       );
       const { report } = await readFeed(dir);
       const orders = report.files[1];
@@ -359,9 +359,9 @@ describe('readFeed: a feed full of errors', () => {
         reason: 'ordered_at: not a date: "bad"',
       });
       expect(orders).toMatchObject({
-        rowsRead: 2500,
+        rowsRead: 2501,
         rowsSkipped: 2500,
-        rowsKept: 0,
+        rowsKept: 1,
         problemsNotListed: 500,
       });
       expect(orders.problemCounts).toEqual({ 'unknown customer': 1250, 'ordered_at: not a date': 1250 });

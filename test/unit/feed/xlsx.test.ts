@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFeed } from '../../../feed/readFeed';
 import { errorCellsAsText } from '../../../feed/xlsxSource';
+import { isoOfDay } from '../../../rules/book';
 
 /** Excel workbooks as users lay them out, built here with exceljs, read as the same CSV would be. */
 let dir: string;
@@ -49,6 +50,90 @@ describe('an Excel sheet laid out by hand', () => {
       { id: 'C-1', name: 'Greenfield Cafe', owner: 'ana@contoso.example', monthlyValue: 1500 },
       { id: 'C-2', name: 'Corner Deli', owner: 'ben@contoso.example', monthlyValue: null },
     ]);
+  });
+
+  it("a report's title rows above the header (one merged across the table) are not read; lines stay Excel's rows", async () => {
+    await workbook('customers.xlsx', {
+      A1: 'Customer list',
+      A2: 'Printed 23/11/2026',
+      ...row(4, ['customer_id', 'name', 'owner']),
+      ...row(5, ['C-1', 'Greenfield Cafe', 'ana@contoso.example']),
+      ...row(6, ['C-2', 'Corner Deli', 'not-an-email']),
+      ...row(7, ['C-3', 'Harbor Hotel', 'ana@contoso.example']),
+    });
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Orders');
+    sheet.getCell('A1').value = 'Orders, October to November';
+    sheet.mergeCells('A1:D1');
+    sheet.getRow(2).values = ['order_id', 'customer_id', 'ordered_at', 'amount'];
+    sheet.getRow(3).values = ['O-1', 'C-1', '2026-11-02', 10];
+    sheet.getRow(4).values = ['O-2', 'C-3', '2026-11-03', 20];
+    await book.xlsx.writeFile(join(dir, 'orders.xlsx'));
+    const { report } = await readFeed(dir);
+    expect(report.files[0]).toMatchObject({ rowsRead: 3, rowsSkipped: 1 });
+    expect(report.files[0].problems.map((p) => [p.line, p.reason])).toEqual([
+      [6, 'owner: not an email or UPN: "not-an-email"'],
+    ]);
+    expect(report.files[0].notes).toContain('header on line 4: the 2 lines above it (a title?) not read');
+    expect(report.files[1]).toMatchObject({ rowsRead: 2, rowsKept: 2 });
+    expect(report.files[1].notes).toContain('header on line 2: the line above it (a title?) not read');
+  });
+
+  it("a date column's number cells (a date pasted as a number, formatted General) read as Excel's date serial", async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', 'owner']),
+      ...row(2, ['C-1', 'Greenfield Cafe', 'ana@contoso.example']),
+    });
+    await workbook('orders.xlsx', {
+      ...row(1, ['order_id', 'customer_id', 'ordered_at', 'amount']),
+      ...row(2, ['O-1', 'C-1', 46295, 10]),
+      ...row(3, ['O-2', 'C-1', 46346.6, 20]),
+      ...row(4, ['O-3', 'C-1', new Date(Date.UTC(2026, 10, 21)), 30]),
+    });
+    const { book, report } = await readFeed(dir);
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderDay, isoOfDay)).toEqual(['2026-09-30', '2026-11-20', '2026-11-21']);
+    expect(report.files[1].notes).toContain(
+      'ordered_at: 2 numbers read as Excel\'s date serial ("46295" is 2026-09-30)',
+    );
+  });
+
+  it("a workbook whose first sheet is a summary is read from the sheet with the feed's columns; with none, the stop names the first sheet's headers", async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', 'owner']),
+      ...row(2, ['C-1', 'Greenfield Cafe', 'ana@contoso.example']),
+    });
+    const book = new ExcelJS.Workbook();
+    const summary = book.addWorksheet('Summary');
+    summary.addRow(['Total sales', 30]);
+    summary.addRow(['Orders', 2]);
+    const orders = book.addWorksheet('Orders');
+    orders.addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
+    orders.addRow(['O-1', 'C-1', '2026-11-02', 10]);
+    orders.addRow(['O-2', 'C-1', 'not a date', 20]);
+    orders.addRow(['O-3', 'C-1', '2026-11-03', 20]);
+    book.addWorksheet('Notes').addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
+    await book.xlsx.writeFile(join(dir, 'orders.xlsx'));
+    const { book: read, report } = await readFeed(dir);
+    expect(Array.from(read.orderAmount)).toEqual([10, 20]);
+    expect(report.files[1].notes).toContain(
+      'read from sheet "Orders": the sheets before it lack the feed\'s columns',
+    );
+    expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+      [3, 'ordered_at: not a date: "not a date"'],
+    ]);
+
+    const none = new ExcelJS.Workbook();
+    const first = none.addWorksheet('Summary');
+    first.addRow(['Total sales', 30]);
+    first.addRow(['Orders', 2]);
+    none.addWorksheet('Pivot').addRow(['Customer', 'Sum of amount']);
+    await none.xlsx.writeFile(join(dir, 'orders.xlsx'));
+    const error = await readFeed(dir).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/^orders\.xlsx has no column .*Headers found: "Total sales", "30"\./);
   });
 
   it('a column with a blank header cell is ignored, as in a CSV, and the columns after it keep their values', async () => {
