@@ -162,6 +162,31 @@ describe('churn-predictor tune (end to end)', () => {
     expect(l2).toBe(1e-3);
   }, 60_000);
 
+  it('writes a file `score` reads back when the holdout date cannot be judged (every customer churned)', async () => {
+    // CDNOW's last order is on 1998-06-30: judged on 1998-07-02, nobody orders, and the AUCs are
+    // n/a. The file must still be a rules file, or the weekly run and `score` stop on it.
+    const out = join(mkdtempSync(join(tmpdir(), 'tune-')), 'rules.json');
+    const tuned = await runCli([
+      'tune',
+      '--feed',
+      cdnowFeed,
+      '--as-of',
+      '1998-08-01',
+      '--horizon',
+      '30',
+      '--out',
+      out,
+    ]);
+    expect(tuned.code).toBe(0);
+    expect(tuned.out).toMatch(/before \(base rules\)\s+n\/a/);
+    const scored = await runCli(['score', '--feed', cdnowFeed, '--as-of', '1998-06-30', '--rules', out]);
+    expect(scored.err).not.toContain('Invalid rules file');
+    expect(scored.code).toBe(0);
+    expect(Number.isNaN(parseRules(JSON.parse(readFileSync(out, 'utf8'))).tuned?.before.holdout.auc)).toBe(
+      true,
+    );
+  }, 60_000);
+
   it('says when --as-of is long after the feed ends, not "too little history" (everyone churned)', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'tune-')), 'rules.json');
     const { code, err } = await runCli([
