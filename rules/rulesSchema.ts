@@ -172,15 +172,6 @@ const listsSchema = z
   })
   .prefault({});
 
-const planStepSchema = z.strictObject({
-  /** What the rep does, in words for the card. */
-  action: z.string().min(1, 'must not be empty'),
-  /** How: phone, email, visit... */
-  channel: z.string().min(1, 'must not be empty'),
-  /** Days after the list's date to act on: 0 = the day the list comes. */
-  days: z.array(z.number().int('must be a whole number').min(0, 'must be >= 0')).min(1, 'must list a day'),
-});
-
 const DEFAULT_PLANS = {
   slipping: {
     vip: { action: 'Personal call + a perk that is not a discount', channel: 'phone', days: [0, 7] },
@@ -201,14 +192,35 @@ const DEFAULT_PLANS = {
   },
 };
 
-const planPairSchema = z.strictObject({ vip: planStepSchema, standard: planStepSchema });
+type PlanStep = { action: string; channel: string; days: number[] };
+
+/** One play; each field left out is the default play's, so a file can change a play's days alone. */
+function planStepSchema(d: PlanStep) {
+  return z
+    .strictObject({
+      /** What the rep does, in words for the card. */
+      action: z.string().min(1, 'must not be empty').default(d.action),
+      /** How: phone, email, visit... */
+      channel: z.string().min(1, 'must not be empty').default(d.channel),
+      /** Days after the list's date to act on: 0 = the day the list comes. */
+      days: z
+        .array(z.number().int('must be a whole number').min(0, 'must be >= 0'))
+        .min(1, 'must list a day')
+        .default(() => [...d.days]),
+    })
+    .prefault({});
+}
+
+function planPairSchema(d: { vip: PlanStep; standard: PlanStep }) {
+  return z.strictObject({ vip: planStepSchema(d.vip), standard: planStepSchema(d.standard) }).prefault({});
+}
 
 /** The plan table: per kind of name and per tier (VIP or standard), the action, channel and days. */
 const plansSchema = z
   .strictObject({
-    slipping: planPairSchema.default(DEFAULT_PLANS.slipping),
-    notBack: planPairSchema.default(DEFAULT_PLANS.notBack),
-    lapsed: planPairSchema.default(DEFAULT_PLANS.lapsed),
+    slipping: planPairSchema(DEFAULT_PLANS.slipping),
+    notBack: planPairSchema(DEFAULT_PLANS.notBack),
+    lapsed: planPairSchema(DEFAULT_PLANS.lapsed),
   })
   .prefault({});
 

@@ -54,6 +54,19 @@ describe('parseRules', () => {
     expect(rules.windows.ticketDays).toBe(30);
   });
 
+  it('keeps the rest of the plan table when one play is changed, as for every other field', () => {
+    // An analyst changes the VIP slipping call's days and nothing else: the standard play, the other
+    // kinds and the call's own words stay the defaults rather than "expected object, received undefined".
+    const rules = parseRules({ plans: { slipping: { vip: { days: [0, 3] } } } });
+    const defaults = defaultRules().plans;
+    expect(rules.plans.slipping.vip).toEqual({ ...defaults.slipping.vip, days: [0, 3] });
+    expect(rules.plans.slipping.standard).toEqual(defaults.slipping.standard);
+    expect(rules.plans.lapsed).toEqual(defaults.lapsed);
+    expect(errorOf({ plans: { slipping: { vip: { days: [] } } } })).toContain(
+      'plans.slipping.vip.days: must list a day',
+    );
+  });
+
   it('accepts a column mapping', () => {
     const rules = parseRules({ columns: { orders: { ordered_at: 'InvoiceDate' } } });
     expect(rules.columns.orders?.ordered_at).toBe('InvoiceDate');
