@@ -21,7 +21,7 @@ import { type Play, playFor, vipThreshold } from './play';
 import { markRanks, type RepList, rankPerRep, valueAtRisk } from './ranking';
 import { reasonsFor } from './reasons';
 import type { Rules } from './rulesSchema';
-import { bandOf, type Contributions, weightedScore } from './score';
+import { type Contributions, weightedScore } from './score';
 import { classifySegment, type NotListed, SEGMENTS, type Segment } from './segments';
 import { computeSignals, MODEL_SIGNALS } from './signals';
 
@@ -205,9 +205,9 @@ export function scoreBook(
       ? chance.probability >= rules.lists.minNoOrderProbability
         ? 'at_risk'
         : 'watch'
-      : bandOf(score, rules.bands) === 'steady'
-        ? 'steady'
-        : 'watch';
+      : score >= rules.bands.watch
+        ? 'watch'
+        : 'steady';
     // A steady customer needs no explanation (one with no order yet still hears "No orders yet").
     const steady = band === 'steady' && f.orderCount > 0;
     // The row states the list's own chance of no order beside the kind; a reason repeating the cadence

@@ -79,8 +79,8 @@ describe('parseRules', () => {
     expect(message).toContain('vip.topFraction: must be <= 1');
   });
 
-  it('rejects a watch band above the at-risk band', () => {
-    expect(errorOf({ bands: { watch: 70, atRisk: 50 } })).toContain('bands.atRisk: must be >= bands.watch');
+  it('takes a watch band above the unused at-risk band (a file raising watch alone is valid)', () => {
+    expect(parseRules({ bands: { watch: 30 } }).bands.watch).toBe(30);
   });
 
   it('rejects all-zero weights', () => {

@@ -89,6 +89,23 @@ describe('scoreBook', () => {
     expect(steady.daysSinceLastOrder).toBeGreaterThanOrEqual(0);
   });
 
+  it('puts a customer of no kind on watch from bands.watch alone (bands.atRisk left at its default)', () => {
+    // One order 24 days ago, scored on newness alone: too new to be late, about 56 points.
+    const none = { noOrderLikely: 0, overdue: 0, lowFrequency: 0, recencyShare: 0, frequencyDrop: 0 };
+    const newness = { ...none, valueDrop: 0, sourTickets: 0, openTickets: 0, newCustomer: 1 };
+    const book = bookFromRows({
+      customers: [{ id: 'n', monthlyValue: 500 }],
+      orders: [{ customerId: 'n', date: '2024-05-10', amount: 100 }],
+    });
+    const scoredWith = (bands: { watch: number }) =>
+      byId(scoreBook(book, parseRules({ weights: newness, bands }), dayOf(asOf)), 'n');
+    const below = scoredWith({ watch: 50 });
+    expect(below).toMatchObject({ notListed: 'too_new', band: 'watch' });
+    expect(below.score).toBeGreaterThan(50);
+    expect(below.score).toBeLessThan(60);
+    expect(scoredWith({ watch: 60 }).band).toBe('steady');
+  });
+
   it('scores a customer with no orders 0 and says so', () => {
     const none = byId(scored, 'none');
     expect(none.score).toBe(0);
