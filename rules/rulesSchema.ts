@@ -10,6 +10,9 @@ import { tunedSchema } from './tunedBlock';
 
 const weight = z.number().min(0, 'must be >= 0').max(1000, 'must be <= 1000');
 const days = z.number().int('must be a whole number of days').min(1, 'must be >= 1');
+// A share is easily typed as the percentage it stands for (60 for 0.6): the message says which it is.
+const SHARE_RANGE = 'must be from 0 to 1: a share, not a percentage (0.6 = 60%)';
+const share = z.number().min(0, SHARE_RANGE).max(1, SHARE_RANGE);
 
 /**
  * Relative weights of the signals; each signal's points are its share of 100. The cadence model's
@@ -133,8 +136,6 @@ const windowsSchema = z
   })
   .prefault({});
 
-const share = z.number().min(0, 'must be >= 0').max(1, 'must be <= 1');
-
 /**
  * Who goes on a rep's list, and how the list is split between the three kinds of name:
  * `slipping` (an established customer late against their own rhythm: a save), `notBack` (one or
@@ -238,7 +239,7 @@ const DEFAULT_LOSS_REASONS = [
 const vipSchema = z
   .strictObject({
     /** The top fraction of customers by monthly value are VIPs (0.1 = top decile). */
-    topFraction: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1').default(0.1),
+    topFraction: share.default(0.1),
     /** Monthly value from which a customer is a VIP regardless of rank; null = rank only. */
     minMonthlyValue: z.number().min(0, 'must be >= 0').nullable().default(null),
   })

@@ -76,7 +76,16 @@ describe('parseRules', () => {
     const message = errorOf({ weights: { overdue: -1 }, pauseDays: 2.5, vip: { topFraction: 2 } });
     expect(message).toContain('weights.overdue: must be >= 0');
     expect(message).toContain('pauseDays: must be a whole number of days');
-    expect(message).toContain('vip.topFraction: must be <= 1');
+    expect(message).toContain('vip.topFraction: must be from 0 to 1');
+  });
+
+  it('tells a share typed as a percentage (60 for 0.6) by its range', () => {
+    const message = errorOf({ lists: { minNoOrderProbability: 60, split: { slipping: 60 } } });
+    expect(message).toContain(
+      'lists.minNoOrderProbability: must be from 0 to 1: a share, not a percentage (0.6 = 60%)',
+    );
+    expect(message).toContain('lists.split.slipping: must be from 0 to 1: a share, not a percentage');
+    expect(errorOf({ vip: { topFraction: -0.1 } })).toContain('vip.topFraction: must be from 0 to 1');
   });
 
   it('takes a watch band above the unused at-risk band (a file raising watch alone is valid)', () => {
