@@ -79,7 +79,7 @@ export interface ScoredCustomer {
   noOrderProbability: NoOrderProbability | null;
   /** How soon to act (see rules/model/tier.ts); null when not calibrated or not likely to lapse. */
   tier: Tier | null;
-  /** Day the next order is due at the customer's own pace (last order + usual gap); null below two order days. */
+  /** Day the next order is due at the customer's own pace (last order + usual gap); null below three order days (one gap is no rhythm). */
   expectedNextOrderDay: number | null;
   /**
    * The book model's log-odds per feature (MODEL_FEATURES order) against the book's average customer
@@ -257,8 +257,11 @@ export function scoreBook(
       daysSinceLastOrder: hasOrders ? f.daysSinceLastOrder : null,
       noOrderProbability: probability,
       tier: probability ? tierOf(probability) : null,
+      // One gap is no rhythm to be due by (the reasons say two order days as they are): two gaps at least.
       expectedNextOrderDay:
-        facts?.usualGapDays != null ? f.lastOrderDay + Math.round(facts.usualGapDays) : null,
+        facts?.usualGapDays != null && f.orderDays >= 3
+          ? f.lastOrderDay + Math.round(facts.usualGapDays)
+          : null,
       modelContributions: useModel && band === 'at_risk' ? Float32Array.from(share) : null,
       orders: f.orderCount,
       spend: facts?.spend ?? 0,

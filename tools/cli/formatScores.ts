@@ -45,7 +45,7 @@ export interface ScoreRow {
   noOrderProbability: { '30': number; '60': number; '90': number } | null;
   /** immediate, moderate or early_warning; null when not calibrated or not likely to lapse. */
   tier: string | null;
-  /** YYYY-MM-DD the next order is due at the customer's own pace; null below two order days. */
+  /** YYYY-MM-DD the next order is due at the customer's own pace; null below three order days (one gap is no rhythm). */
   expectedNextOrder: string | null;
   /** The book model's log-odds per feature, or the rules' points per signal; null for a steady customer. */
   contributions: Record<string, number> | null;
