@@ -92,6 +92,10 @@ export function outlookText(c: OutlookInput, locale = 'en-US'): string | null {
 export function rankingText(choice: ModelChoice): string {
   const by = choice.use === 'model' ? "Ranked by the book's own model" : 'Ranked by the rules';
   const v = choice.validation;
-  const baseline = v ? ` (days since the last order: AUC ${v.baselineAuc.toFixed(4)})` : '';
+  // Said beside backtest's and tune's figures on every customer with an order: the same day's AUCs
+  // differ by who is judged, so the sentence names its own population.
+  const baseline = v
+    ? ` (on the ${v.customers} customers who ordered in the ${v.activeWithinDays} days before it; days since the last order: AUC ${v.baselineAuc.toFixed(4)})`
+    : '';
   return `${by}: ${choice.reason}${baseline}.`;
 }

@@ -82,7 +82,11 @@ export function formatTuned(t: TunedBlock, locale = 'en-US'): string {
   const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
   return [
     `Fitted on ${t.fitDates.join(', ')} (${formatCount(t.fitRows, locale)} customer-dates), horizon ${t.horizonDays} days`,
-    `Judged on ${t.holdoutDate} (later than every fit date; labels up to ${t.asOf})`,
+    `Judged on ${t.holdoutDate} (later than every fit date; labels up to ${t.asOf}), on ${
+      t.activeWithinDays === null
+        ? 'all customers with an order'
+        : `the customers who ordered in the ${t.activeWithinDays} days before it`
+    }`,
     '',
     '                          holdout AUC  top-10   fit AUC',
     `  before (base rules)     ${f(t.before.holdout.auc)}       ${f(t.before.holdout.topKPrecision)}   ${f(t.before.fit.auc)}`,
