@@ -413,8 +413,45 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         : typeof file === 'string' && FEED_COLUMNS[file]
           ? ` (the keys are the feed's column names: ${FEED_COLUMNS[file].join(', ')}; the values are your headers)`
           : '';
+  } else if (issue.code === 'unrecognized_keys') {
+    message += knownKeysHint(issue.keys, issue.path);
   }
   return path ? `${path}: ${message}` : message;
+}
+
+/**
+ * For a key the rules file does not have: the key it was likely meant to be (the same letters in
+ * another case, or one or two letters off), else the keys allowed at that place.
+ */
+function knownKeysHint(keys: readonly string[], path: readonly PropertyKey[]): string {
+  let known: unknown = path.length === 0 ? rulesSchema.shape : defaultRules();
+  for (const step of path) known = (known as Record<PropertyKey, unknown> | undefined)?.[step];
+  if (!known || typeof known !== 'object' || Array.isArray(known)) return '';
+  const names = Object.keys(known);
+  if (names.length === 0) return '';
+  const near = keys.flatMap((key) => {
+    const match = names.find((n) => n.toLowerCase() === key.toLowerCase() || editDistance(n, key) <= 2);
+    return match ? [match] : [];
+  });
+  return near.length > 0
+    ? ` (did you mean ${near.map((n) => `"${n}"`).join(', ')}?)`
+    : ` (the keys here are ${names.join(', ')})`;
+}
+
+/** Letters to insert, delete or change to turn `a` into `b` (Levenshtein). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 /** The defaults: what `parseRules({})` gives. */

@@ -109,6 +109,15 @@ describe('parseRules', () => {
     expect(message).toContain('lossReasons.2.code: must be lower_snake_case');
   });
 
+  it('names the key a misspelt one could have been, or the keys allowed where it stands', () => {
+    expect(errorOf({ capperRep: 10 })).toContain('Unrecognized key: "capperRep" (did you mean "capPerRep"?)');
+    expect(errorOf({ feedstaledays: 20 })).toContain('(did you mean "feedStaleDays"?)');
+    expect(errorOf({ lists: { minNoOrderChance: 0.3 } })).toContain(
+      'lists: Unrecognized key: "minNoOrderChance" (the keys here are minNoOrderProbability, newCustomerOrders, lapsedGaps, lapsedMinDays, split)',
+    );
+    expect(errorOf({ followUps: { sendAt: { hours: 8 } } })).toContain('(did you mean "hour"?)');
+  });
+
   it('rejects unknown keys and wrong types', () => {
     expect(errorOf({ wieghts: {} })).toMatch(/wieghts/);
     expect(errorOf({ weights: { overdue: 'high' } })).toMatch(/^Invalid rules file:\n {2}weights\.overdue: /);
