@@ -4,8 +4,10 @@ import { loadDisplayConfig } from '../../functions/config';
 import { backtest, dayOf, isoOfDay } from '../../rules';
 import { rankingText } from '../../rules/model/plainWords';
 import type { BacktestArgs } from './args';
+import { beforeFirstOrder } from './asOf';
 import { loadBook } from './loadBook';
 import { FIGURE_DIGITS, roundFigures } from './round';
+import { UsageError } from './usageError';
 
 /** `backtest`: replays a past date and compares the score with "days since last order". */
 export async function runBacktestCommand(
@@ -20,6 +22,9 @@ export async function runBacktestCommand(
   } = loadDisplayConfig(env);
   const rules = await readRulesFile(args.rules);
   const book = await loadBook(args.feed, rules, err, { timeZone });
+  // No customer with an order by then: every figure would be n/a, under a heading of 0 customers.
+  const early = beforeFirstOrder(book, args.asOf);
+  if (early) throw new UsageError(`${early}: nobody had ordered yet, so there is nobody to judge.`);
   // Past the feed's last order nobody is seen ordering: those customers would all count as churned.
   const horizonEnd = dayOf(args.asOf) + args.horizon;
   const lastOrderDay = book.orderDay.reduce((last, day) => Math.max(last, day), Number.NEGATIVE_INFINITY);

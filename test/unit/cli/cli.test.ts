@@ -450,6 +450,15 @@ describe('churn-predictor backtest', () => {
     expect(within.err).not.toMatch(/horizon ends/);
   });
 
+  it("refuses a date before the feed's first order (nobody to judge) rather than print n/a with exit 0", async () => {
+    const r = await run('backtest', '--feed', cdnow, '--as-of', '1996-07-15', '--horizon', '30');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      "--as-of 1996-07-15 is before the feed's first order (1997-01-01): nobody had ordered yet, so there is nobody to judge.",
+    );
+    expect(r.out).toBe('');
+  });
+
   it('prints a side-by-side table for a person', async () => {
     const r = await run('backtest', '--feed', cdnow, '--as-of', '1997-09-30', '--horizon', '273');
     expect(r.out).toMatch(/days since last order\s+0\.7714/);
