@@ -6,7 +6,7 @@ import { rankingText } from '../../rules/model/plainWords';
 import type { BacktestArgs } from './args';
 import { beforeFirstOrder } from './asOf';
 import { loadBook } from './loadBook';
-import { FIGURE_DIGITS, roundFigures } from './round';
+import { FIGURE_DIGITS, figureText, roundFigures } from './round';
 import { UsageError } from './usageError';
 
 /** `backtest`: replays a past date and compares the score with "days since last order". */
@@ -45,7 +45,7 @@ export async function runBacktestCommand(
     out.write(`${JSON.stringify(roundFigures({ asOf: args.asOf, ...r }, FIGURE_DIGITS), null, 2)}\n`);
     return;
   }
-  const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
+  const f = (x: number) => figureText(x).trimEnd();
   const population = args.activeWithin
     ? `customers who ordered in the ${args.activeWithin} days before`
     : 'all customers with an order';
@@ -55,8 +55,8 @@ export async function runBacktestCommand(
       `${formatCount(r.customers, locale)} customers, ${formatCount(r.churned, locale)} placed no order in the horizon (${((100 * r.churned) / Math.max(r.customers, 1)).toFixed(1)}%)`,
       '',
       `                           ROC AUC   top-${r.topK} precision per rep`,
-      `  churn score              ${f(r.score.auc)}    ${f(r.score.topKPrecision)}`,
-      `  days since last order    ${f(r.baseline.auc)}    ${f(r.baseline.topKPrecision)}`,
+      `  churn score              ${figureText(r.score.auc)}    ${f(r.score.topKPrecision)}`,
+      `  days since last order    ${figureText(r.baseline.auc)}    ${f(r.baseline.topKPrecision)}`,
       `  difference               ${(r.score.auc - r.baseline.auc >= 0 ? '+' : '') + f(r.score.auc - r.baseline.auc)}`,
       '',
       rankingText(r.choice),

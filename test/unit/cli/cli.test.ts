@@ -459,6 +459,15 @@ describe('churn-predictor backtest', () => {
     expect(r.out).toBe('');
   });
 
+  it('keeps the top-10 column under its heading when an AUC is n/a (everyone churned)', async () => {
+    const r = await run('backtest', '--feed', cdnow, '--as-of', '1998-07-15', '--horizon', '30');
+    const lines = r.out.split('\n');
+    const heading = lines.find((l) => l.includes('top-10')) ?? '';
+    const score = lines.find((l) => l.startsWith('  churn score')) ?? '';
+    expect(score).toMatch(/n\/a\s+1\.0000$/);
+    expect(score.indexOf('1.0000')).toBe(heading.indexOf('top-10'));
+  });
+
   it('prints a side-by-side table for a person', async () => {
     const r = await run('backtest', '--feed', cdnow, '--as-of', '1997-09-30', '--horizon', '273');
     expect(r.out).toMatch(/days since last order\s+0\.7714/);
