@@ -117,7 +117,7 @@ const windowsSchema = z
     ticketDays: days.default(30),
     /** Trend: the last N days against the N days before them. */
     trendDays: days.default(90),
-    /** Derived monthly value: spend in the last N days, per month. */
+    /** Derived monthly value: spend in the last N days, per month the customer was active in them (docs/feed.md). */
     valueDays: days.default(365),
     /** Own cadence: median of the last N gaps between distinct order days (needs at least 2 gaps). */
     cadenceOrders: z
