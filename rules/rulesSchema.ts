@@ -326,7 +326,7 @@ export const rulesSchema = z.strictObject({
   pauseDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').default(14),
   /** Days a won-back customer stays off the list. */
   coolDownDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').default(60),
-  /** Customers worth less than this per month are not put on a list. */
+  /** Customers worth no more than this per month are not put on a list (at 0, those worth nothing). */
   valueFloor: z.number().min(0, 'must be >= 0').default(0),
   /** Most customers on one rep's weekly list (a week of calls); the rest are counted as "+N more". */
   capPerRep: z.number().int('must be a whole number').min(1, 'must be >= 1').default(10),
