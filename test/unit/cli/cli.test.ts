@@ -236,6 +236,20 @@ describe('churn-predictor score', () => {
     expect(out.text()).not.toContain('Mon 12 Sep');
   });
 
+  it('gives the order days the reasons count beside the orders (invoices) the feed has', async () => {
+    // Customer 17850 placed 34 invoices on 2 days: the card says "Only 2 orders in 9 months".
+    const r = await run('score', '--feed', onlineRetail, '--as-of', '2011-09-12', '--format', 'json');
+    const rows = JSON.parse(r.out) as Array<{
+      customerId: string;
+      orders: number;
+      orderDays: number;
+      reasons: string[];
+    }>;
+    const c = rows.find((row) => row.customerId === '17850');
+    expect(c).toMatchObject({ orders: 34, orderDays: 2 });
+    expect(c?.reasons).toContain('Only 2 orders in 9 months');
+  });
+
   it("warns when --as-of is before the feed's first order or long after its last", async () => {
     const before = await run('score', '--feed', demo, '--as-of', '2020-01-01');
     expect(before.code).toBe(0);
