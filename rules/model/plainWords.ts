@@ -11,6 +11,15 @@ export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * A count of days with an order, in words: "3 orders" while the customer never ordered twice on one
+ * day (the two counts are then the same in every window), else "3 order days", as 34 invoices
+ * placed on 2 days are not "2 orders".
+ */
+export function orderDaysText(days: number, f: { orderCount: number; orderDays: number }): string {
+  return plural(days, f.orderCount === f.orderDays ? 'order' : 'order day');
+}
+
 /** Simple odds, tried in turn for the one nearest the probability. */
 const ODDS: readonly [number, number][] = [
   [1, 10],

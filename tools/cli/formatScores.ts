@@ -91,8 +91,8 @@ export function toScoreRow(c: ScoredCustomer, plan: WeekPlan, locale = 'en-US'):
 }
 
 /**
- * Orders on or before the as-of day, the days they fell on (what the reasons count: "Only 2 orders in
- * 9 months" of 34 invoices placed on 2 days), the first and last order's date, their summed amounts.
+ * Orders on or before the as-of day, the days they fell on (what the reasons count: "Only 2 order days
+ * in 9 months" of 34 invoices placed on 2 days), the first and last order's date, their summed amounts.
  */
 function factsOf(c: ScoredCustomer) {
   return {

@@ -237,7 +237,7 @@ describe('churn-predictor score', () => {
   });
 
   it('gives the order days the reasons count beside the orders (invoices) the feed has', async () => {
-    // Customer 17850 placed 34 invoices on 2 days: the card says "Only 2 orders in 9 months".
+    // Customer 17850 placed 34 invoices on 2 days: the card counts the days, as order days.
     const r = await run('score', '--feed', onlineRetail, '--as-of', '2011-09-12', '--format', 'json');
     const rows = JSON.parse(r.out) as Array<{
       customerId: string;
@@ -247,7 +247,7 @@ describe('churn-predictor score', () => {
     }>;
     const c = rows.find((row) => row.customerId === '17850');
     expect(c).toMatchObject({ orders: 34, orderDays: 2 });
-    expect(c?.reasons).toContain('Only 2 orders in 9 months');
+    expect(c?.reasons).toContain('Only 2 order days in 9 months');
   });
 
   it("warns when --as-of is before the feed's first order or long after its last", async () => {
