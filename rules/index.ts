@@ -27,6 +27,6 @@ export {
   type SignalName,
   type Weights,
 } from './rulesSchema';
-export { bandOf, type Contributions, type Score, weightedScore } from './score';
+export { type Contributions, type Score, weightedScore } from './score';
 export { type ScoredBook, type ScoredCustomer, scoreBook } from './scoreBook';
 export { computeSignals, dropFraction, orderRate, SIGNAL_NAMES, type SignalValues } from './signals';

@@ -1,6 +1,6 @@
 import { DAYS_PER_MONTH, type Features } from './features';
 import type { CadenceFigures } from './model/cadenceModel';
-import { plural } from './model/plainWords';
+import { orderDaysText, plural } from './model/plainWords';
 import type { Rules, SignalName } from './rulesSchema';
 import type { Contributions } from './score';
 import { SIGNAL_NAMES } from './signals';
@@ -124,19 +124,19 @@ export function reasonText(
     case 'recencyShare':
       return silenceText(f);
     case 'lowFrequency':
-      return `Only ${plural(f.orderDays, 'order')} in ${span(f.tenureDays)}`;
+      return `Only ${orderDaysText(f.orderDays, f)} in ${span(f.tenureDays)}`;
     case 'newCustomer':
       return f.tenureDays === 0
         ? 'New customer: first order today'
         : `Customer for only ${span(f.tenureDays)}`;
     case 'frequencyDrop':
-      return `${oftenText(f.recentOrderDays, f.priorOrderDays)}: ${plural(f.recentOrderDays, 'order')} in the last ${
+      return `${oftenText(f.recentOrderDays, f.priorOrderDays)}: ${orderDaysText(f.recentOrderDays, f)} in the last ${
         windows.trendDays
       } days, ${f.priorOrderDays} in the ${windows.trendDays} before`;
     case 'valueDrop':
       // No order at all in the recent window (not orders worth 0, which are kept): said as such.
       if (f.recentOrderDays === 0 && f.priorOrderDays > 0)
-        return `No order in the last ${periodName(windows.trendDays)}; ${plural(f.priorOrderDays, 'order')} in the ${periodName(windows.trendDays)} before`;
+        return `No order in the last ${periodName(windows.trendDays)}; ${orderDaysText(f.priorOrderDays, f)} in the ${periodName(windows.trendDays)} before`;
       return `Order value down ${percentDown(f.recentValue, f.priorValue)}% on the prior ${periodName(windows.trendDays)}`;
     case 'sourTickets':
       return `${plural(f.sourTickets, 'sour ticket')} in the last ${windows.ticketDays} days`;

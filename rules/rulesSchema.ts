@@ -16,6 +16,9 @@ import { tunedSchema } from './tunedBlock';
 
 const weight = z.number().min(0, 'must be >= 0').max(1000, 'must be <= 1000');
 const days = z.number().int('must be a whole number of days').min(1, 'must be >= 1');
+// A share is easily typed as the percentage it stands for (60 for 0.6): the message says which it is.
+const SHARE_RANGE = 'must be from 0 to 1: a share, not a percentage (0.6 = 60%)';
+const share = z.number().min(0, SHARE_RANGE).max(1, SHARE_RANGE);
 
 /**
  * Relative weights of the signals; each signal's points are its share of 100. The cadence model's
@@ -104,16 +107,15 @@ const learnSchema = z
 
 const bandsSchema = z
   .strictObject({
-    /** Score from which a customer is on watch. */
+    /** Score from which a customer of no kind of name (on time, too new) is on watch rather than steady. */
     watch: z.number().min(0, 'must be >= 0').max(100, 'must be <= 100').default(15),
-    /** Score from which a customer is at risk (the list). */
+    /**
+     * Read by nothing: a kind of name is at risk by its chance of no order (lists.minNoOrderProbability).
+     * Kept, and not checked against watch, so older rules files stay valid and raising watch alone works.
+     */
     atRisk: z.number().min(0, 'must be >= 0').max(100, 'must be <= 100').default(25),
   })
-  .prefault({})
-  .superRefine((b, ctx) => {
-    if (b.atRisk < b.watch)
-      ctx.addIssue({ code: 'custom', path: ['atRisk'], message: 'must be >= bands.watch' });
-  });
+  .prefault({});
 
 const windowsSchema = z
   .strictObject({
@@ -121,7 +123,7 @@ const windowsSchema = z
     ticketDays: days.default(30),
     /** Trend: the last N days against the N days before them. */
     trendDays: days.default(90),
-    /** Derived monthly value: spend in the last N days, per month. */
+    /** Derived monthly value: spend in the last N days, per month the customer was active in them (docs/feed.md). */
     valueDays: days.default(365),
     /** Own cadence: median of the last N gaps between distinct order days (needs at least 2 gaps). */
     cadenceOrders: z
@@ -139,8 +141,6 @@ const windowsSchema = z
     habitOrders: z.number().int('must be a whole number').min(2, 'must be >= 2').default(20),
   })
   .prefault({});
-
-const share = z.number().min(0, 'must be >= 0').max(1, 'must be <= 1');
 
 /**
  * Who goes on a rep's list, and how the list is split between the three kinds of name:
@@ -178,15 +178,6 @@ const listsSchema = z
   })
   .prefault({});
 
-const planStepSchema = z.strictObject({
-  /** What the rep does, in words for the card. */
-  action: z.string().min(1, 'must not be empty'),
-  /** How: phone, email, visit... */
-  channel: z.string().min(1, 'must not be empty'),
-  /** Days after the list's date to act on: 0 = the day the list comes. */
-  days: z.array(z.number().int('must be a whole number').min(0, 'must be >= 0')).min(1, 'must list a day'),
-});
-
 const DEFAULT_PLANS = {
   slipping: {
     vip: { action: 'Personal call + a perk that is not a discount', channel: 'phone', days: [0, 7] },
@@ -207,14 +198,35 @@ const DEFAULT_PLANS = {
   },
 };
 
-const planPairSchema = z.strictObject({ vip: planStepSchema, standard: planStepSchema });
+type PlanStep = { action: string; channel: string; days: number[] };
+
+/** One play; each field left out is the default play's, so a file can change a play's days alone. */
+function planStepSchema(d: PlanStep) {
+  return z
+    .strictObject({
+      /** What the rep does, in words for the card. */
+      action: z.string().min(1, 'must not be empty').default(d.action),
+      /** How: phone, email, visit... */
+      channel: z.string().min(1, 'must not be empty').default(d.channel),
+      /** Days after the list's date to act on: 0 = the day the list comes. */
+      days: z
+        .array(z.number().int('must be a whole number').min(0, 'must be >= 0'))
+        .min(1, 'must list a day')
+        .default(() => [...d.days]),
+    })
+    .prefault({});
+}
+
+function planPairSchema(d: { vip: PlanStep; standard: PlanStep }) {
+  return z.strictObject({ vip: planStepSchema(d.vip), standard: planStepSchema(d.standard) }).prefault({});
+}
 
 /** The plan table: per kind of name and per tier (VIP or standard), the action, channel and days. */
 const plansSchema = z
   .strictObject({
-    slipping: planPairSchema.default(DEFAULT_PLANS.slipping),
-    notBack: planPairSchema.default(DEFAULT_PLANS.notBack),
-    lapsed: planPairSchema.default(DEFAULT_PLANS.lapsed),
+    slipping: planPairSchema(DEFAULT_PLANS.slipping),
+    notBack: planPairSchema(DEFAULT_PLANS.notBack),
+    lapsed: planPairSchema(DEFAULT_PLANS.lapsed),
   })
   .prefault({});
 
@@ -233,7 +245,7 @@ const DEFAULT_LOSS_REASONS = [
 const vipSchema = z
   .strictObject({
     /** The top fraction of customers by monthly value are VIPs (0.1 = top decile). */
-    topFraction: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1').default(0.1),
+    topFraction: share.default(0.1),
     /** Monthly value from which a customer is a VIP regardless of rank; null = rank only. */
     minMonthlyValue: z.number().min(0, 'must be >= 0').nullable().default(null),
   })
@@ -320,7 +332,7 @@ export const rulesSchema = z.strictObject({
   pauseDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').default(14),
   /** Days a won-back customer stays off the list. */
   coolDownDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').default(60),
-  /** Customers worth less than this per month are not put on a list. */
+  /** Customers worth no more than this per month are not put on a list (at 0, those worth nothing). */
   valueFloor: z.number().min(0, 'must be >= 0').default(0),
   /** Most customers on one rep's weekly list (a week of calls); the rest are counted as "+N more". */
   capPerRep: z.number().int('must be a whole number').min(1, 'must be >= 1').default(10),
@@ -407,8 +419,45 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         : typeof file === 'string' && FEED_COLUMNS[file]
           ? ` (the keys are the feed's column names: ${FEED_COLUMNS[file].join(', ')}; the values are your headers)`
           : '';
+  } else if (issue.code === 'unrecognized_keys') {
+    message += knownKeysHint(issue.keys, issue.path);
   }
   return path ? `${path}: ${message}` : message;
+}
+
+/**
+ * For a key the rules file does not have: the key it was likely meant to be (the same letters in
+ * another case, or one or two letters off), else the keys allowed at that place.
+ */
+function knownKeysHint(keys: readonly string[], path: readonly PropertyKey[]): string {
+  let known: unknown = path.length === 0 ? rulesSchema.shape : defaultRules();
+  for (const step of path) known = (known as Record<PropertyKey, unknown> | undefined)?.[step];
+  if (!known || typeof known !== 'object' || Array.isArray(known)) return '';
+  const names = Object.keys(known);
+  if (names.length === 0) return '';
+  const near = keys.flatMap((key) => {
+    const match = names.find((n) => n.toLowerCase() === key.toLowerCase() || editDistance(n, key) <= 2);
+    return match ? [match] : [];
+  });
+  return near.length > 0
+    ? ` (did you mean ${near.map((n) => `"${n}"`).join(', ')}?)`
+    : ` (the keys here are ${names.join(', ')})`;
+}
+
+/** Letters to insert, delete or change to turn `a` into `b` (Levenshtein). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 /** The defaults: what `parseRules({})` gives. */

@@ -1,4 +1,3 @@
-import type { Band } from './customerState';
 import type { Rules, SignalName } from './rulesSchema';
 import { SIGNAL_NAMES, type SignalValues } from './signals';
 
@@ -32,11 +31,4 @@ export function weightedScore(
     score += points;
   }
   return { score: Math.min(100, Math.max(0, score)), contributions };
-}
-
-/** The band of a score: at_risk from bands.atRisk, watch from bands.watch, else steady. */
-export function bandOf(score: number, bands: Rules['bands']): Band {
-  if (score >= bands.atRisk) return 'at_risk';
-  if (score >= bands.watch) return 'watch';
-  return 'steady';
 }

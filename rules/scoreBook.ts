@@ -21,7 +21,7 @@ import { type Play, playFor, vipThreshold } from './play';
 import { markRanks, type RepList, rankPerRep, valueAtRisk } from './ranking';
 import { reasonsFor } from './reasons';
 import type { Rules } from './rulesSchema';
-import { bandOf, type Contributions, weightedScore } from './score';
+import { type Contributions, weightedScore } from './score';
 import { classifySegment, type NotListed, SEGMENTS, type Segment } from './segments';
 import { computeSignals, MODEL_SIGNALS } from './signals';
 
@@ -79,7 +79,7 @@ export interface ScoredCustomer {
   noOrderProbability: NoOrderProbability | null;
   /** How soon to act (see rules/model/tier.ts); null when not calibrated or not likely to lapse. */
   tier: Tier | null;
-  /** Day the next order is due at the customer's own pace (last order + usual gap); null below two order days. */
+  /** Day the next order is due at the customer's own pace (last order + usual gap); null below three order days (one gap is no rhythm). */
   expectedNextOrderDay: number | null;
   /**
    * The book model's log-odds per feature (MODEL_FEATURES order) against the book's average customer
@@ -205,9 +205,9 @@ export function scoreBook(
       ? chance.probability >= rules.lists.minNoOrderProbability
         ? 'at_risk'
         : 'watch'
-      : bandOf(score, rules.bands) === 'steady'
-        ? 'steady'
-        : 'watch';
+      : score >= rules.bands.watch
+        ? 'watch'
+        : 'steady';
     // A steady customer needs no explanation (one with no order yet still hears "No orders yet").
     const steady = band === 'steady' && f.orderCount > 0;
     // The row states the list's own chance of no order beside the kind; a reason repeating the cadence
@@ -257,8 +257,11 @@ export function scoreBook(
       daysSinceLastOrder: hasOrders ? f.daysSinceLastOrder : null,
       noOrderProbability: probability,
       tier: probability ? tierOf(probability) : null,
+      // One gap is no rhythm to be due by (the reasons say two order days as they are): two gaps at least.
       expectedNextOrderDay:
-        facts?.usualGapDays != null ? f.lastOrderDay + Math.round(facts.usualGapDays) : null,
+        facts?.usualGapDays != null && f.orderDays >= 3
+          ? f.lastOrderDay + Math.round(facts.usualGapDays)
+          : null,
       modelContributions: useModel && band === 'at_risk' ? Float32Array.from(share) : null,
       orders: f.orderCount,
       spend: facts?.spend ?? 0,

@@ -1,10 +1,19 @@
 import { z } from 'zod';
 
+/**
+ * A figure that can be n/a (NaN: a date where every customer, or none, placed no order). JSON writes
+ * NaN as null, so null is read back as NaN: the file `tune` wrote stays a valid rules file.
+ */
+const figure = z
+  .number()
+  .nullable()
+  .transform((v) => v ?? Number.NaN);
+
 const quality = z.strictObject({
   /** ROC AUC for "no order within the horizon". */
-  auc: z.number(),
+  auc: figure,
   /** Share of churned customers in each rep's top 10, averaged over reps. */
-  topKPrecision: z.number(),
+  topKPrecision: figure,
 });
 
 /**

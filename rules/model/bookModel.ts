@@ -97,6 +97,8 @@ export interface ModelChoice {
   fitRows: number;
   /** On the validation day, at horizonDays: the active book (an order within learn.activeWithinDays before it). */
   validation: {
+    /** The active book's window: customers with an order in this many days before the validation day. */
+    activeWithinDays: number;
     customers: number;
     churned: number;
     modelAuc: number | null;
@@ -275,6 +277,7 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
   };
   const rulesZOf = (r: Rows, k: number) => rulesLogit(r.x[k * FEATURE_COUNT + 18]);
   const validationFigures = (modelAuc: number | null) => ({
+    activeWithinDays: settings.activeWithinDays,
     customers: active.length,
     churned: activeChurned,
     modelAuc,

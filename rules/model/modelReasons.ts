@@ -7,7 +7,7 @@
 import type { Features } from '../features';
 import { percentDown, span, strongestReasons } from '../reasons';
 import { MODEL_FEATURES, type ModelFeature } from './modelFeatures';
-import { plural } from './plainWords';
+import { orderDaysText, plural } from './plainWords';
 
 /** A group must add at least this much to the log-odds (about +10% odds) to be spelled out. */
 export const MIN_REASON_LOG_ODDS = 0.1;
@@ -77,7 +77,7 @@ function silenceText(f: Features, facts: ReasonFacts): string {
   const gap = facts.usualGapDays === null ? null : Math.round(facts.usualGapDays);
   // One gap is no rhythm (the rules' own cadence needs two): two order days are said as they are.
   if (gap !== null && d > gap && f.orderDays === 2)
-    return `2 orders ${plural(gap, 'day')} apart; none for ${d}`;
+    return `${orderDaysText(2, f)} ${plural(gap, 'day')} apart; none for ${d}`;
   if (gap !== null && d > gap) return `Orders every ${plural(gap, 'day')}; none for ${d}`;
   return `No order in ${plural(d, 'day')}`;
 }
@@ -89,8 +89,8 @@ function groupText(group: Group, f: Features, facts: ReasonFacts): string | null
     case 'frequency':
       if (f.recentOrderDays === 0 && f.priorOrderDays > 0) return noRecentOrderText(f, facts);
       if (f.priorOrderDays > f.recentOrderDays)
-        return `${plural(f.recentOrderDays, 'order')} in the last ${facts.trendDays} days, ${f.priorOrderDays} in the ${facts.trendDays} before`;
-      if (f.orderDays <= 3) return `Only ${plural(f.orderDays, 'order')} in ${span(f.tenureDays)}`;
+        return `${orderDaysText(f.recentOrderDays, f)} in the last ${facts.trendDays} days, ${f.priorOrderDays} in the ${facts.trendDays} before`;
+      if (f.orderDays <= 3) return `Only ${orderDaysText(f.orderDays, f)} in ${span(f.tenureDays)}`;
       return null;
     case 'value': {
       const ratio = facts.lastOrdersValueRatio;
@@ -116,5 +116,5 @@ function groupText(group: Group, f: Features, facts: ReasonFacts): string | null
 
 /** No order in the recent window, with the orders of the window before: the frequency and value groups' one sentence. */
 function noRecentOrderText(f: Features, facts: ReasonFacts): string {
-  return `No order in the last ${facts.trendDays} days; ${plural(f.priorOrderDays, 'order')} in the ${facts.trendDays} before`;
+  return `No order in the last ${facts.trendDays} days; ${orderDaysText(f.priorOrderDays, f)} in the ${facts.trendDays} before`;
 }

@@ -11,6 +11,15 @@ export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * A count of days with an order, in words: "3 orders" while the customer never ordered twice on one
+ * day (the two counts are then the same in every window), else "3 order days", as 34 invoices
+ * placed on 2 days are not "2 orders".
+ */
+export function orderDaysText(days: number, f: { orderCount: number; orderDays: number }): string {
+  return plural(days, f.orderCount === f.orderDays ? 'order' : 'order day');
+}
+
 /** Simple odds, tried in turn for the one nearest the probability. */
 const ODDS: readonly [number, number][] = [
   [1, 10],
@@ -92,6 +101,10 @@ export function outlookText(c: OutlookInput, locale = 'en-US'): string | null {
 export function rankingText(choice: ModelChoice): string {
   const by = choice.use === 'model' ? "Ranked by the book's own model" : 'Ranked by the rules';
   const v = choice.validation;
-  const baseline = v ? ` (days since the last order: AUC ${v.baselineAuc.toFixed(4)})` : '';
+  // Said beside backtest's and tune's figures on every customer with an order: the same day's AUCs
+  // differ by who is judged, so the sentence names its own population.
+  const baseline = v
+    ? ` (on the ${v.customers} customers who ordered in the ${v.activeWithinDays} days before it; days since the last order: AUC ${v.baselineAuc.toFixed(4)})`
+    : '';
   return `${by}: ${choice.reason}${baseline}.`;
 }

@@ -7,16 +7,21 @@ import { feedSilence, isStale, staleFeedText } from '../../rules/feedFreshness';
  * wrong: the weekly run stops there, see rules/feedFreshness.ts); else null.
  */
 export function asOfProblem(book: Book, asOf: string, feedStaleDays?: number): string | null {
+  const early = beforeFirstOrder(book, asOf);
+  if (early) return `${early}: nobody has ordered yet, so nobody is listed.`;
   if (book.orderDay.length === 0) return null;
-  let first = Number.POSITIVE_INFINITY;
-  for (const day of book.orderDay) if (day < first) first = day;
   const day = dayOf(asOf);
-  if (day < first)
-    return `--as-of ${asOf} is before the feed's first order (${isoOfDay(first)}): nobody has ordered yet, so nobody is listed.`;
   const silence = feedSilence(book, day, feedStaleDays);
   // A book too small to be judged stale still gets a word when the date is months past it (a typo?).
   const farPast = silence !== null && silence.silentDays > FAR_PAST_DAYS;
   return silence && (isStale(silence) || farPast) ? `--as-of ${asOf}: ${staleFeedText(silence, asOf)}` : null;
+}
+
+/** "--as-of D is before the feed's first order (F)" when it is; else null (also for a feed with no order). */
+export function beforeFirstOrder(book: Book, asOf: string): string | null {
+  let first = Number.POSITIVE_INFINITY;
+  for (const day of book.orderDay) if (day < first) first = day;
+  return dayOf(asOf) < first ? `--as-of ${asOf} is before the feed's first order (${isoOfDay(first)})` : null;
 }
 
 /** Days after the feed's newest order past which any --as-of is questioned. */

@@ -4,8 +4,10 @@ import { loadDisplayConfig } from '../../functions/config';
 import { backtest, dayOf, isoOfDay } from '../../rules';
 import { rankingText } from '../../rules/model/plainWords';
 import type { BacktestArgs } from './args';
+import { beforeFirstOrder } from './asOf';
 import { loadBook } from './loadBook';
-import { FIGURE_DIGITS, roundFigures } from './round';
+import { FIGURE_DIGITS, figureText, roundFigures } from './round';
+import { UsageError } from './usageError';
 
 /** `backtest`: replays a past date and compares the score with "days since last order". */
 export async function runBacktestCommand(
@@ -20,6 +22,9 @@ export async function runBacktestCommand(
   } = loadDisplayConfig(env);
   const rules = await readRulesFile(args.rules);
   const book = await loadBook(args.feed, rules, err, { timeZone });
+  // No customer with an order by then: every figure would be n/a, under a heading of 0 customers.
+  const early = beforeFirstOrder(book, args.asOf);
+  if (early) throw new UsageError(`${early}: nobody had ordered yet, so there is nobody to judge.`);
   // Past the feed's last order nobody is seen ordering: those customers would all count as churned.
   const horizonEnd = dayOf(args.asOf) + args.horizon;
   const lastOrderDay = book.orderDay.reduce((last, day) => Math.max(last, day), Number.NEGATIVE_INFINITY);
@@ -40,7 +45,7 @@ export async function runBacktestCommand(
     out.write(`${JSON.stringify(roundFigures({ asOf: args.asOf, ...r }, FIGURE_DIGITS), null, 2)}\n`);
     return;
   }
-  const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
+  const f = (x: number) => figureText(x).trimEnd();
   const population = args.activeWithin
     ? `customers who ordered in the ${args.activeWithin} days before`
     : 'all customers with an order';
@@ -50,8 +55,8 @@ export async function runBacktestCommand(
       `${formatCount(r.customers, locale)} customers, ${formatCount(r.churned, locale)} placed no order in the horizon (${((100 * r.churned) / Math.max(r.customers, 1)).toFixed(1)}%)`,
       '',
       `                           ROC AUC   top-${r.topK} precision per rep`,
-      `  churn score              ${f(r.score.auc)}    ${f(r.score.topKPrecision)}`,
-      `  days since last order    ${f(r.baseline.auc)}    ${f(r.baseline.topKPrecision)}`,
+      `  churn score              ${figureText(r.score.auc)}    ${f(r.score.topKPrecision)}`,
+      `  days since last order    ${figureText(r.baseline.auc)}    ${f(r.baseline.topKPrecision)}`,
       `  difference               ${(r.score.auc - r.baseline.auc >= 0 ? '+' : '') + f(r.score.auc - r.baseline.auc)}`,
       '',
       rankingText(r.choice),

@@ -45,7 +45,7 @@ export interface ScoreRow {
   noOrderProbability: { '30': number; '60': number; '90': number } | null;
   /** immediate, moderate or early_warning; null when not calibrated or not likely to lapse. */
   tier: string | null;
-  /** YYYY-MM-DD the next order is due at the customer's own pace; null below two order days. */
+  /** YYYY-MM-DD the next order is due at the customer's own pace; null below three order days (one gap is no rhythm). */
   expectedNextOrder: string | null;
   /** The book model's log-odds per feature, or the rules' points per signal; null for a steady customer. */
   contributions: Record<string, number> | null;
@@ -90,10 +90,14 @@ export function toScoreRow(c: ScoredCustomer, plan: WeekPlan, locale = 'en-US'):
   };
 }
 
-/** Orders on or before the as-of day, the first and last order's date, and their summed amounts. */
+/**
+ * Orders on or before the as-of day, the days they fell on (what the reasons count: "Only 2 order days
+ * in 9 months" of 34 invoices placed on 2 days), the first and last order's date, their summed amounts.
+ */
 function factsOf(c: ScoredCustomer) {
   return {
     orders: c.orders,
+    orderDays: c.orderDays,
     firstOrderAt: c.firstOrderDay === null ? null : isoOfDay(c.firstOrderDay),
     lastOrderAt: c.lastOrderDay === null ? null : isoOfDay(c.lastOrderDay),
     spend: round(c.spend, 2),

@@ -6,6 +6,13 @@ export const round = (x: number, digits: number) =>
 export const FIGURE_DIGITS = 4;
 
 /**
+ * A ranking figure as the CLI's tables print it: FIGURE_DIGITS decimals, or "n/a" (NaN: a date where
+ * every customer, or none, placed no order) padded to the same width, so the next column stays put.
+ */
+export const figureText = (x: number): string =>
+  Number.isNaN(x) ? 'n/a'.padEnd(FIGURE_DIGITS + 2) : x.toFixed(FIGURE_DIGITS);
+
+/**
  * Every number in a plain JSON value rounded to `digits` decimals (whole numbers stay as they are):
  * figures printed for people and scripts, where 0.9400000000000001 is noise, not precision.
  */

@@ -13,7 +13,7 @@ import { TuneError, tune, tunedWorseWarning } from '../../rules/tune';
 import type { TunedBlock } from '../../rules/tunedBlock';
 import { asOfProblem } from './asOf';
 import { loadBook } from './loadBook';
-import { FIGURE_DIGITS, roundFigures } from './round';
+import { FIGURE_DIGITS, figureText, roundFigures } from './round';
 import { UsageError } from './usageError';
 
 export interface TuneArgs {
@@ -79,10 +79,14 @@ export function parseTuneArgs(args: string[]): TuneArgs {
 
 /** The before/after figures as a small table for a person. */
 export function formatTuned(t: TunedBlock, locale = 'en-US'): string {
-  const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
+  const f = figureText;
   return [
     `Fitted on ${t.fitDates.join(', ')} (${formatCount(t.fitRows, locale)} customer-dates), horizon ${t.horizonDays} days`,
-    `Judged on ${t.holdoutDate} (later than every fit date; labels up to ${t.asOf})`,
+    `Judged on ${t.holdoutDate} (later than every fit date; labels up to ${t.asOf}), on ${
+      t.activeWithinDays === null
+        ? 'all customers with an order'
+        : `the customers who ordered in the ${t.activeWithinDays} days before it`
+    }`,
     '',
     '                          holdout AUC  top-10   fit AUC',
     `  before (base rules)     ${f(t.before.holdout.auc)}       ${f(t.before.holdout.topKPrecision)}   ${f(t.before.fit.auc)}`,

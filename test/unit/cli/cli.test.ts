@@ -236,6 +236,20 @@ describe('churn-predictor score', () => {
     expect(out.text()).not.toContain('Mon 12 Sep');
   });
 
+  it('gives the order days the reasons count beside the orders (invoices) the feed has', async () => {
+    // Customer 17850 placed 34 invoices on 2 days: the card counts the days, as order days.
+    const r = await run('score', '--feed', onlineRetail, '--as-of', '2011-09-12', '--format', 'json');
+    const rows = JSON.parse(r.out) as Array<{
+      customerId: string;
+      orders: number;
+      orderDays: number;
+      reasons: string[];
+    }>;
+    const c = rows.find((row) => row.customerId === '17850');
+    expect(c).toMatchObject({ orders: 34, orderDays: 2 });
+    expect(c?.reasons).toContain('Only 2 order days in 9 months');
+  });
+
   it("warns when --as-of is before the feed's first order or long after its last", async () => {
     const before = await run('score', '--feed', demo, '--as-of', '2020-01-01');
     expect(before.code).toBe(0);
@@ -448,6 +462,24 @@ describe('churn-predictor backtest', () => {
     expect(past.err).toMatch(/horizon ends on 1998-12-29/);
     const within = await run('backtest', '--feed', cdnow, '--as-of', '1997-09-30', '--horizon', '273');
     expect(within.err).not.toMatch(/horizon ends/);
+  });
+
+  it("refuses a date before the feed's first order (nobody to judge) rather than print n/a with exit 0", async () => {
+    const r = await run('backtest', '--feed', cdnow, '--as-of', '1996-07-15', '--horizon', '30');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      "--as-of 1996-07-15 is before the feed's first order (1997-01-01): nobody had ordered yet, so there is nobody to judge.",
+    );
+    expect(r.out).toBe('');
+  });
+
+  it('keeps the top-10 column under its heading when an AUC is n/a (everyone churned)', async () => {
+    const r = await run('backtest', '--feed', cdnow, '--as-of', '1998-07-15', '--horizon', '30');
+    const lines = r.out.split('\n');
+    const heading = lines.find((l) => l.includes('top-10')) ?? '';
+    const score = lines.find((l) => l.startsWith('  churn score')) ?? '';
+    expect(score).toMatch(/n\/a\s+1\.0000$/);
+    expect(score.indexOf('1.0000')).toBe(heading.indexOf('top-10'));
   });
 
   it('prints a side-by-side table for a person', async () => {

@@ -42,13 +42,14 @@ describe('score output of a book ranked by its own model', () => {
     const csv = Papa.parse<Record<string, string>>(formatCsv(plan), { header: true });
     expect(csv.errors).toEqual([]);
     const header = csv.meta.fields ?? [];
-    for (const name of ['orders', 'firstOrderAt', 'lastOrderAt', 'spend', 'contributions'])
+    for (const name of ['orders', 'orderDays', 'firstOrderAt', 'lastOrderAt', 'spend', 'contributions'])
       expect(header.filter((h) => h === name)).toEqual([name]);
     expect(csv.data.length).toBe(json.length);
     json.forEach((row, k) => {
       const cells = csv.data[k];
       expect(cells.customerId).toBe(row.customerId);
       expect(Number(cells.orders)).toBe(row.orders);
+      expect(Number(cells.orderDays)).toBe(row.orderDays);
       expect(cells.firstOrderAt || null).toBe(row.firstOrderAt);
       expect(cells.lastOrderAt || null).toBe(row.lastOrderAt);
       expect(Number(cells.spend)).toBe(row.spend);

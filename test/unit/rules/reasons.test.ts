@@ -56,6 +56,19 @@ describe('reasonText', () => {
     expect(reasonText('valueDrop', greenfield, odd)).toBe('Order value down 40% on the prior 45 days');
   });
 
+  it('counts order days as such for a customer who ordered more than once on a day', () => {
+    const twiceADay = { ...greenfield, orderCount: 80 };
+    expect(reasonText('frequencyDrop', twiceADay, windows)).toBe(
+      'Ordering half as often as before: 3 order days in the last 90 days, 6 in the 90 before',
+    );
+    expect(reasonText('lowFrequency', { ...twiceADay, orderDays: 3 }, windows)).toBe(
+      'Only 3 order days in 13 months',
+    );
+    expect(reasonText('valueDrop', { ...twiceADay, recentValue: 0, recentOrderDays: 0 }, windows)).toBe(
+      'No order in the last quarter; 6 order days in the quarter before',
+    );
+  });
+
   it('no order in the recent window is said so with the orders before; orders worth 0 are still orders', () => {
     expect(reasonText('valueDrop', { ...greenfield, recentValue: 0, recentOrderDays: 0 }, windows)).toBe(
       'No order in the last quarter; 6 orders in the quarter before',
@@ -79,9 +92,9 @@ describe('reasonText', () => {
   });
 
   it('describes thin and new histories', () => {
-    expect(reasonText('lowFrequency', { ...greenfield, orderDays: 2, tenureDays: 240 }, windows)).toBe(
-      'Only 2 orders in 8 months',
-    );
+    expect(
+      reasonText('lowFrequency', { ...greenfield, orderCount: 2, orderDays: 2, tenureDays: 240 }, windows),
+    ).toBe('Only 2 orders in 8 months');
     expect(reasonText('newCustomer', { ...greenfield, tenureDays: 12 }, windows)).toBe(
       'Customer for only 12 days',
     );

@@ -54,6 +54,19 @@ describe('parseRules', () => {
     expect(rules.windows.ticketDays).toBe(30);
   });
 
+  it('keeps the rest of the plan table when one play is changed, as for every other field', () => {
+    // An analyst changes the VIP slipping call's days and nothing else: the standard play, the other
+    // kinds and the call's own words stay the defaults rather than "expected object, received undefined".
+    const rules = parseRules({ plans: { slipping: { vip: { days: [0, 3] } } } });
+    const defaults = defaultRules().plans;
+    expect(rules.plans.slipping.vip).toEqual({ ...defaults.slipping.vip, days: [0, 3] });
+    expect(rules.plans.slipping.standard).toEqual(defaults.slipping.standard);
+    expect(rules.plans.lapsed).toEqual(defaults.lapsed);
+    expect(errorOf({ plans: { slipping: { vip: { days: [] } } } })).toContain(
+      'plans.slipping.vip.days: must list a day',
+    );
+  });
+
   it('accepts a column mapping', () => {
     const rules = parseRules({ columns: { orders: { ordered_at: 'InvoiceDate' } } });
     expect(rules.columns.orders?.ordered_at).toBe('InvoiceDate');
@@ -63,11 +76,20 @@ describe('parseRules', () => {
     const message = errorOf({ weights: { overdue: -1 }, pauseDays: 2.5, vip: { topFraction: 2 } });
     expect(message).toContain('weights.overdue: must be >= 0');
     expect(message).toContain('pauseDays: must be a whole number of days');
-    expect(message).toContain('vip.topFraction: must be <= 1');
+    expect(message).toContain('vip.topFraction: must be from 0 to 1');
   });
 
-  it('rejects a watch band above the at-risk band', () => {
-    expect(errorOf({ bands: { watch: 70, atRisk: 50 } })).toContain('bands.atRisk: must be >= bands.watch');
+  it('tells a share typed as a percentage (60 for 0.6) by its range', () => {
+    const message = errorOf({ lists: { minNoOrderProbability: 60, split: { slipping: 60 } } });
+    expect(message).toContain(
+      'lists.minNoOrderProbability: must be from 0 to 1: a share, not a percentage (0.6 = 60%)',
+    );
+    expect(message).toContain('lists.split.slipping: must be from 0 to 1: a share, not a percentage');
+    expect(errorOf({ vip: { topFraction: -0.1 } })).toContain('vip.topFraction: must be from 0 to 1');
+  });
+
+  it('takes a watch band above the unused at-risk band (a file raising watch alone is valid)', () => {
+    expect(parseRules({ bands: { watch: 30 } }).bands.watch).toBe(30);
   });
 
   it('rejects all-zero weights', () => {
@@ -85,6 +107,15 @@ describe('parseRules', () => {
     });
     expect(message).toContain('lossReasons.1.code: duplicate code "price"');
     expect(message).toContain('lossReasons.2.code: must be lower_snake_case');
+  });
+
+  it('names the key a misspelt one could have been, or the keys allowed where it stands', () => {
+    expect(errorOf({ capperRep: 10 })).toContain('Unrecognized key: "capperRep" (did you mean "capPerRep"?)');
+    expect(errorOf({ feedstaledays: 20 })).toContain('(did you mean "feedStaleDays"?)');
+    expect(errorOf({ lists: { minNoOrderChance: 0.3 } })).toContain(
+      'lists: Unrecognized key: "minNoOrderChance" (the keys here are minNoOrderProbability, newCustomerOrders, lapsedGaps, lapsedMinDays, split)',
+    );
+    expect(errorOf({ followUps: { sendAt: { hours: 8 } } })).toContain('(did you mean "hour"?)');
   });
 
   it('rejects unknown keys and wrong types', () => {

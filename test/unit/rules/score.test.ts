@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRules, parseRules } from '../../../rules/rulesSchema';
-import { bandOf, weightedScore } from '../../../rules/score';
+import { weightedScore } from '../../../rules/score';
 import type { SignalValues } from '../../../rules/signals';
 import { noSignals } from '../../../rules/signals';
 
@@ -63,16 +63,5 @@ describe('weightedScore without the model', () => {
     expect(dropped.score).toBeCloseTo(weightedScore(signals, onlyRules).score);
     // With the model the same weights give the model its share.
     expect(weightedScore(signals, weights).contributions.noOrderLikely).toBeGreaterThan(0);
-  });
-});
-
-describe('bandOf', () => {
-  const bands = { watch: 30, atRisk: 45 };
-  it('puts scores in steady / watch / at_risk by the thresholds, inclusive', () => {
-    expect(bandOf(29.9, bands)).toBe('steady');
-    expect(bandOf(30, bands)).toBe('watch');
-    expect(bandOf(44.9, bands)).toBe('watch');
-    expect(bandOf(45, bands)).toBe('at_risk');
-    expect(bandOf(100, bands)).toBe('at_risk');
   });
 });

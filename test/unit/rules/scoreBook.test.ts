@@ -89,6 +89,44 @@ describe('scoreBook', () => {
     expect(steady.daysSinceLastOrder).toBeGreaterThanOrEqual(0);
   });
 
+  it('puts a customer of no kind on watch from bands.watch alone (bands.atRisk left at its default)', () => {
+    // One order 24 days ago, scored on newness alone: too new to be late, about 56 points.
+    const none = { noOrderLikely: 0, overdue: 0, lowFrequency: 0, recencyShare: 0, frequencyDrop: 0 };
+    const newness = { ...none, valueDrop: 0, sourTickets: 0, openTickets: 0, newCustomer: 1 };
+    const book = bookFromRows({
+      customers: [{ id: 'n', monthlyValue: 500 }],
+      orders: [{ customerId: 'n', date: '2024-05-10', amount: 100 }],
+    });
+    const scoredWith = (bands: { watch: number }) =>
+      byId(scoreBook(book, parseRules({ weights: newness, bands }), dayOf(asOf)), 'n');
+    const below = scoredWith({ watch: 50 });
+    expect(below).toMatchObject({ notListed: 'too_new', band: 'watch' });
+    expect(below.score).toBeGreaterThan(50);
+    expect(below.score).toBeLessThan(60);
+    expect(scoredWith({ watch: 60 }).band).toBe('steady');
+  });
+
+  it('states no due date from one gap: two order days 2 days apart are no rhythm to be due by', () => {
+    // "Was due" 2 days after two orders placed 2 days apart, eight months ago, is a date made up
+    // from a single gap; the reasons already say such a customer's two orders as they are.
+    const book = bookFromRows({
+      customers: [{ id: 'two', monthlyValue: 500 }, { id: 'three', monthlyValue: 500 }, ...rows.customers],
+      orders: [
+        { customerId: 'two', date: '2023-10-02', amount: 100 },
+        { customerId: 'two', date: '2023-10-04', amount: 100 },
+        ...['2024-03-01', '2024-03-11', '2024-03-21'].map((date) => ({
+          customerId: 'three',
+          date,
+          amount: 100,
+        })),
+        ...(rows.orders ?? []),
+      ],
+    });
+    const scoredTwo = scoreBook(book, defaultRules(), dayOf(asOf));
+    expect(byId(scoredTwo, 'two').expectedNextOrderDay).toBeNull();
+    expect(byId(scoredTwo, 'three').expectedNextOrderDay).toBe(dayOf('2024-03-31'));
+  });
+
   it('scores a customer with no orders 0 and says so', () => {
     const none = byId(scored, 'none');
     expect(none.score).toBe(0);

@@ -114,7 +114,7 @@ describe('churn-predictor tune (end to end)', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /\nWith these weights: Ranked by the book's own model: the book's model beat the rules on 2011-06-11: AUC 0\.\d{4} against 0\.\d{4} \(days since the last order: AUC 0\.\d{4}\)\. The weekly run and `score` rank this book by its own model/,
+      /\nWith these weights: Ranked by the book's own model: the book's model beat the rules on 2011-06-11: AUC 0\.\d{4} against 0\.\d{4} \(on the \d+ customers who ordered in the 90 days before it; days since the last order: AUC 0\.\d{4}\)\. The weekly run and `score` rank this book by its own model/,
     );
     // CDNOW's rules win on their later date: the tuned weights rank it.
     const cdnow = await runCli([
@@ -150,7 +150,13 @@ describe('churn-predictor tune (end to end)', () => {
       '2',
     ]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Judged on 1998-03-31');
+    // The table's AUCs are on every customer, the ranking line's on the active book: each says whose.
+    expect(r.out).toContain(
+      'Judged on 1998-03-31 (later than every fit date; labels up to 1998-06-30), on all customers with an order',
+    );
+    expect(r.out).toMatch(
+      /With these weights: .* \(on the \d+ customers who ordered in the 90 days before it; /,
+    );
     const written = parseRules(JSON.parse(readFileSync(out, 'utf8')));
     expect(written.tuned?.holdoutDate).toBe('1998-03-31');
     expect(written.tuned?.fitDates).toEqual(['1997-11-30', '1997-12-30']);
@@ -160,6 +166,31 @@ describe('churn-predictor tune (end to end)', () => {
     expect(figures).toMatch(/"auc":0\.\d{1,4}\b/);
     expect(figures).not.toMatch(/\d\.\d{5,}/);
     expect(l2).toBe(1e-3);
+  }, 60_000);
+
+  it('writes a file `score` reads back when the holdout date cannot be judged (every customer churned)', async () => {
+    // CDNOW's last order is on 1998-06-30: judged on 1998-07-02, nobody orders, and the AUCs are
+    // n/a. The file must still be a rules file, or the weekly run and `score` stop on it.
+    const out = join(mkdtempSync(join(tmpdir(), 'tune-')), 'rules.json');
+    const tuned = await runCli([
+      'tune',
+      '--feed',
+      cdnowFeed,
+      '--as-of',
+      '1998-08-01',
+      '--horizon',
+      '30',
+      '--out',
+      out,
+    ]);
+    expect(tuned.code).toBe(0);
+    expect(tuned.out).toMatch(/before \(base rules\)\s+n\/a/);
+    const scored = await runCli(['score', '--feed', cdnowFeed, '--as-of', '1998-06-30', '--rules', out]);
+    expect(scored.err).not.toContain('Invalid rules file');
+    expect(scored.code).toBe(0);
+    expect(Number.isNaN(parseRules(JSON.parse(readFileSync(out, 'utf8'))).tuned?.before.holdout.auc)).toBe(
+      true,
+    );
   }, 60_000);
 
   it('says when --as-of is long after the feed ends, not "too little history" (everyone churned)', async () => {

@@ -230,6 +230,20 @@ describe('modelReasons', () => {
     ]);
   });
 
+  it('counts order days as such for a customer who ordered more than once on a day', () => {
+    // Online Retail as of 2011-09-12, customer 17850: 34 invoices on 2 days, not "Only 2 orders".
+    const f = { ...emptyFeatures(), orderCount: 34, orderDays: 2, daysSinceLastOrder: 284, tenureDays: 285 };
+    const reasons = modelReasons(f, push({ orderDays: 0.5, daysSinceLastOrder: 0.4 }), {
+      ...facts,
+      usualGapDays: 1,
+    });
+    expect(reasons).toEqual(['Only 2 order days in 9 months', '2 order days 1 day apart; none for 284']);
+    const once = { ...f, orderCount: 2 };
+    expect(
+      modelReasons(once, push({ orderDays: 0.5, daysSinceLastOrder: 0.4 }), { ...facts, usualGapDays: 1 }),
+    ).toEqual(['Only 2 orders in 9 months', '2 orders 1 day apart; none for 284']);
+  });
+
   it('a value trend down to nothing is no order at all, not "down 100%"', () => {
     const f = {
       ...emptyFeatures(),
@@ -299,7 +313,7 @@ describe('modelReasons', () => {
     // Online Retail as of 2011-09-12, customer 17850: 34 invoices on 1 and 2 Dec 2010, then nothing.
     const f = { ...emptyFeatures(), orderCount: 34, orderDays: 2, daysSinceLastOrder: 284, tenureDays: 285 };
     const two = { ...facts, usualGapDays: 1, lastOrdersValueRatio: null };
-    expect(modelReasons(f, push({ lateness: 0.5 }), two)).toEqual(['2 orders 1 day apart; none for 284']);
+    expect(modelReasons(f, push({ lateness: 0.5 }), two)).toEqual(['2 order days 1 day apart; none for 284']);
     expect(modelReasons({ ...f, orderDays: 3 }, push({ lateness: 0.5 }), two)).toEqual([
       'Orders every 1 day; none for 284',
     ]);
