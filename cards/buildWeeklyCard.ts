@@ -163,6 +163,16 @@ export function headlineOf(data: ParsedWeeklyCardData, money: Money): { headline
   return { headline: `${when} · ${countsText(data.counts, data.locale)}${shown}`, subline };
 }
 
+/**
+ * The change with the rep it moved from (the feed's owner, checked only for an @ and no spaces)
+ * escaped for the card's markdown TextBlock; the CLI prints the same words unescaped.
+ */
+function markdownSafeChange(change: ListChange): ListChange {
+  return change.kind === 'new' && change.from !== undefined
+    ? { ...change, from: markdownSafe(change.from, MAX_NAME_CHARS) }
+    : change;
+}
+
 /** Plain strings for the template: all formatting happens here, the template only places them. */
 function viewModel(data: ParsedWeeklyCardData) {
   const money: Money = (amount) => formatMoney(amount, data.currency, data.locale);
@@ -207,7 +217,7 @@ function viewModel(data: ParsedWeeklyCardData) {
         bandText: status.text,
         bandColor: status.color,
         hasChange: Boolean(c.change),
-        changeText: c.change ? changeText(c.change, data.locale) : '',
+        changeText: c.change ? changeText(markdownSafeChange(c.change), data.locale) : '',
         hasOutlook: Boolean(c.outlook),
         outlookText: truncate(c.outlook ?? '', MAX_REASON_CHARS),
         reasons: c.reasons.slice(0, MAX_REASONS_SHOWN).map((r) => ({ text: truncate(r, MAX_REASON_CHARS) })),

@@ -59,6 +59,19 @@ describe('feed text on the cards is never markdown', () => {
     expect(adaptiveCardErrors(linked)).toEqual([]);
   });
 
+  it('the weekly card: the feed\'s previous owner in a moved customer\'s "moved from" line', () => {
+    // The feed checks an owner only for an @ and no spaces: this one passes.
+    const owner = '[invoice_overdue:pay-here](https://evil.example/pay)**urgent**@acme.example';
+    const week = representativeWeek();
+    week.customers[0].change = { kind: 'new', from: owner };
+    const card = buildWeeklyCard(week);
+    const line = markdownTexts(card).find((t) => t.startsWith('New on your list (moved from'));
+    expect(line).toBe(
+      'New on your list (moved from \\[invoice\\_overdue:pay-here\\](https://evil.example/pay)\\*\\*urgent\\*\\*@acme.example)',
+    );
+    expect(adaptiveCardErrors(card)).toEqual([]);
+  });
+
   it('the digest card: the name, and the outcome (a typed note) in a TextRun', () => {
     const card = buildDigestCard({
       kind: 'digest',
