@@ -72,13 +72,18 @@ export function markdownSafe(text: string, max: number): string {
 // value, and is longer than any real name or note.
 const CHAT_TEXT_MAX = 200;
 
+// Teams also reads HTML tags in a bot's chat text (a card's TextBlock shows them as typed), and `>`
+// starts a quote there: both written as entities, which the chat shows as the characters.
+const HTML_CHARACTERS = /[<>]/g;
+const HTML_ENTITY: Record<string, string> = { '<': '&lt;', '>': '&gt;' };
+
 /**
  * Text from the feed or from people (a customer's name, a rep's display name, a note) in a bot chat
- * reply, which Teams renders as markdown too: escaped as on the cards, so a name cannot put a link
- * or emphasis in another rep's chat.
+ * reply, which Teams renders as markdown and HTML: escaped as on the cards, and `<` `>` as entities,
+ * so a name cannot put a link, emphasis or a quote in another rep's chat.
  */
 export function chatSafe(text: string): string {
-  return markdownSafe(text, CHAT_TEXT_MAX);
+  return markdownSafe(text, CHAT_TEXT_MAX).replace(HTML_CHARACTERS, (ch) => HTML_ENTITY[ch]);
 }
 
 /** `text` cut to `max` characters with an ellipsis, so one long field cannot blow the card's size. */

@@ -58,6 +58,15 @@ describe('chat replies escape feed and people’s text', () => {
     expect(lastText()).toBe(`Recorded "reached out": ${SHOWN_CUSTOMER}.`);
   });
 
+  it("a name written as HTML is shown as typed: Teams reads tags in a bot's chat text too", async () => {
+    const html = '<a href="https://evil.example">Session expired: sign in</a> > <b>Cafe</b>';
+    await storage.state.update('cust-3', (s) => s && { ...s, name: html });
+    await tapAs(BEN, tap.reachedOut('cust-3'));
+    expect(lastText()).toBe(
+      'Recorded "reached out": &lt;a href="https://evil.example"&gt;Session expired: sign in&lt;/a&gt; &gt; &lt;b&gt;Cafe&lt;/b&gt;.',
+    );
+  });
+
   it('a refused Undo names the rep who acted and the customer as typed', async () => {
     await tapAs(mallory, tap.reachedOut('cust-3'));
     await tapAs(BEN, tap.undo('cust-3'));
