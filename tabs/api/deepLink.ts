@@ -8,6 +8,17 @@ export const CUSTOMERS_TAB_ENTITY = 'customers';
  * (which Teams assigns on upload), not the manifest id; for a custom app uploaded in Teams, the manifest id.
  */
 export function customerPageLink(teamsAppId: string, customerId: string): string {
-  const context = encodeURIComponent(JSON.stringify({ subEntityId: customerId }));
-  return `https://teams.microsoft.com/l/entity/${encodeURIComponent(teamsAppId)}/${CUSTOMERS_TAB_ENTITY}?context=${context}`;
+  const context = linkSafe(JSON.stringify({ subEntityId: customerId }));
+  return `https://teams.microsoft.com/l/entity/${linkSafe(teamsAppId)}/${CUSTOMERS_TAB_ENTITY}?context=${context}`;
+}
+
+/**
+ * encodeURIComponent, and the characters it leaves that markdown reads: the card puts the link in a
+ * `[name](url)`, where a `)` in an id from the feed ended the link early and `*` started emphasis.
+ */
+function linkSafe(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[()*!']/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }

@@ -43,6 +43,19 @@ describe('the weekly card links a name to its customer page', () => {
     expect(adaptiveCardErrors(linked)).toEqual([]);
   });
 
+  it("an id with markdown's link characters keeps the link whole and opens that customer", () => {
+    // The feed takes any text as an id: ")" would end the card's markdown link early, "*" start emphasis.
+    const id = "ACME (UK) *1* it's!";
+    const week = representativeWeek();
+    week.customers[0].customerId = id;
+    const nameText =
+      texts(buildWeeklyCard({ ...week, tabAppId: 'app-1' })).find((t) => t.startsWith('[')) ?? '';
+    const link = /^\[Greenfield Cafe\]\((https:\/\/[^()*\s]+)\)$/.exec(nameText);
+    expect(link).not.toBeNull();
+    const context = new URL(link?.[1] ?? '').searchParams.get('context') ?? '';
+    expect(JSON.parse(context)).toEqual({ subEntityId: id });
+  });
+
   it('the weekly run passes the Teams app id to the card data', () => {
     const rules = defaultRules();
     const book = scoredBook(
