@@ -137,6 +137,10 @@ export function* jsonPieces(plan: WeekPlan, locale = 'en-US'): Generator<string>
 /** Separates the reasons in the CSV's `reasons` column; no reason contains it. */
 export const CSV_REASON_SEPARATOR = ' | ';
 
+// A cell a spreadsheet runs as a formula: Papa's own `escapeFormulae: true` pattern ends in `.*$`,
+// so it missed a cell with a line break after the formula, which Excel still runs.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 /** Rows per piece of CSV: Papa parses and quotes a batch at a time. */
 const CSV_BATCH = 2000;
 
@@ -176,7 +180,7 @@ export function* csvPieces(plan: WeekPlan, locale = 'en-US'): Generator<string> 
   }
   for (let from = 0; from < customers.length; from += CSV_BATCH) {
     const rows = customers.slice(from, from + CSV_BATCH).map(row);
-    const text = Papa.unparse(rows, { newline: '\n', escapeFormulae: true, header: from === 0 });
+    const text = Papa.unparse(rows, { newline: '\n', escapeFormulae: FORMULA_START, header: from === 0 });
     yield from === 0 ? text : `\n${text}`;
   }
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../tools/cli/main';
 
@@ -78,6 +79,23 @@ describe('churn-predictor score on a real export', () => {
     expect(r.out).toContain(`"'=HYPERLINK(""http://x.example"")"`);
     expect(r.out).toContain("'+1 Deli");
     expect(r.out).toContain("'@C1");
+  });
+
+  it('--format csv neutralises a formula cell that has a line break in it too', async () => {
+    // A quoted name may hold a line break, and Excel still runs "=...<line break>" as a formula.
+    const dir = mkdtempSync(join(tmpdir(), 'feed-formula-lines-'));
+    writeFileSync(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner\nC1,"=HYPERLINK(""http://x.example"",""Pay"")\n",a@x.example\nC2,"@SUM(1)\nDeli",a@x.example\n',
+    );
+    writeFileSync(join(dir, 'orders.csv'), 'order_id,customer_id,ordered_at,amount\nO1,C1,2026-11-01,10\n');
+    const r = await run('score', '--feed', dir, '--as-of', '2026-11-23', '--format', 'csv');
+    expect(r.code).toBe(0);
+    const rows = Papa.parse<Record<string, string>>(r.out, { header: true, skipEmptyLines: true }).data;
+    expect(rows.map((x) => x.name).sort()).toEqual([
+      '\'=HYPERLINK("http://x.example","Pay")\n',
+      "'@SUM(1)\nDeli",
+    ]);
   });
 
   it('gives every listed customer of a real book at least one reason with a number in it', async () => {
