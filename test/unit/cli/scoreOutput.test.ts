@@ -25,6 +25,14 @@ async function run(...argv: string[]) {
   return { code, out: out.text(), err: err.text() };
 }
 
+/** `score --format csv` on a feed of these customers and one order line. */
+async function scoreCsv(customers: string, order: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'feed-formula-'));
+  writeFileSync(join(dir, 'customers.csv'), customers);
+  writeFileSync(join(dir, 'orders.csv'), `order_id,customer_id,ordered_at,amount\n${order}\n`);
+  return run('score', '--feed', dir, '--as-of', '2026-11-23', '--format', 'csv');
+}
+
 const shopify = join(__dirname, '../../fixtures/exports/shopify');
 const onlineRetail = join(__dirname, '../../fixtures/online-retail/feed');
 
@@ -63,13 +71,10 @@ describe('churn-predictor score on a real export', () => {
   });
 
   it('--format csv neutralises cells a spreadsheet would run as a formula', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'feed-formula-'));
-    writeFileSync(
-      join(dir, 'customers.csv'),
+    const r = await scoreCsv(
       'customer_id,name,owner\n@C1,=HYPERLINK("http://x.example"),a@x.example\nC2,+1 Deli,a@x.example\nC3,-Cafe,a@x.example\n',
+      'O1,@C1,2026-11-01,10',
     );
-    writeFileSync(join(dir, 'orders.csv'), 'order_id,customer_id,ordered_at,amount\nO1,@C1,2026-11-01,10\n');
-    const r = await run('score', '--feed', dir, '--as-of', '2026-11-23', '--format', 'csv');
     expect(r.code).toBe(0);
     const cells = r.out
       .split('\n')
@@ -83,13 +88,10 @@ describe('churn-predictor score on a real export', () => {
 
   it('--format csv neutralises a formula cell that has a line break in it too', async () => {
     // A quoted name may hold a line break, and Excel still runs "=...<line break>" as a formula.
-    const dir = mkdtempSync(join(tmpdir(), 'feed-formula-lines-'));
-    writeFileSync(
-      join(dir, 'customers.csv'),
+    const r = await scoreCsv(
       'customer_id,name,owner\nC1,"=HYPERLINK(""http://x.example"",""Pay"")\n",a@x.example\nC2,"@SUM(1)\nDeli",a@x.example\n',
+      'O1,C1,2026-11-01,10',
     );
-    writeFileSync(join(dir, 'orders.csv'), 'order_id,customer_id,ordered_at,amount\nO1,C1,2026-11-01,10\n');
-    const r = await run('score', '--feed', dir, '--as-of', '2026-11-23', '--format', 'csv');
     expect(r.code).toBe(0);
     const rows = Papa.parse<Record<string, string>>(r.out, { header: true, skipEmptyLines: true }).data;
     expect(rows.map((x) => x.name).sort()).toEqual([
