@@ -47,6 +47,15 @@ export function plainText(text: string): string {
   return text.replace(CONTROL_CHARACTERS, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
+/**
+ * Lines for a terminal (the CLI's table and summary) with feed and people's text in them: the same
+ * characters as plainText become spaces, so a name cannot send the terminal an escape sequence (set
+ * its clipboard, clear the screen); line breaks and the table's spacing are kept.
+ */
+export function terminalText(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (ch) => (ch === '\n' ? ch : ' '));
+}
+
 // What Teams' card markdown reads as syntax anywhere in a line: emphasis (* and _), links ([ ]) and
 // the escape itself. Only these are escaped: Teams on iOS and Android shows a backslash before any
 // other character as typed, so "Smith-Jones (UK)" must reach the card as it is.

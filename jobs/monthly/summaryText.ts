@@ -1,4 +1,4 @@
-import { formatCount, formatMoney } from '../../cards/format';
+import { formatCount, formatMoney, terminalText } from '../../cards/format';
 import type { MonthlySummary } from './monthlySummarySchema';
 
 /** Plain text of the summary for a terminal: the same figures as the card, in the same order. */
@@ -7,7 +7,7 @@ export function renderSummaryText(s: MonthlySummary): string {
   const pct = (share: number) => `${Math.round(share * 100)}%`;
   const n = (count: number) => formatCount(count, s.locale);
   const lines = [`Monthly summary, ${s.monthTitle}`, '', s.headline];
-  if (s.isEmpty && (s.savesHeld?.saves ?? 0) === 0) return `${lines.join('\n')}\n`;
+  if (s.isEmpty && (s.savesHeld?.saves ?? 0) === 0) return terminalText(`${lines.join('\n')}\n`);
   lines.push('', ...table([['', ''], ...facts(s, money, pct)]).slice(1));
   if (s.losses.length > 0) {
     lines.push('', 'Losses by reason');
@@ -37,7 +37,7 @@ export function renderSummaryText(s: MonthlySummary): string {
   }
   if (s.holdout) lines.push('', `Holdout: ${s.holdout.text}`);
   lines.push('', 'Every count is a button tap, net of undos.');
-  return `${lines.join('\n')}\n`;
+  return terminalText(`${lines.join('\n')}\n`);
 }
 
 /** The facts shared by the card and the terminal: label and value. */

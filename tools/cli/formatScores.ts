@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { changeText, headlineOf, statusLine, valueText } from '../../cards/buildWeeklyCard';
 import type { WeeklyCardData } from '../../cards/cardModels';
-import { formatCount, formatMoney, formatShortDate } from '../../cards/format';
+import { formatCount, formatMoney, formatShortDate, terminalText } from '../../cards/format';
 import { parseWeeklyCardData } from '../../cards/weeklyCardData';
 import { repCardData } from '../../jobs/weekly/weeklyCardFor';
 import { countGates } from '../../jobs/weekly/weeklyLists';
@@ -254,7 +254,7 @@ export function formatTable(
         `  Back on track: ${data.backOnTrack.map((b) => `${b.name} ordered ${formatShortDate(b.orderedOn, money.locale)}`).join('; ')}`,
       );
   }
-  return out.join('\n');
+  return terminalText(out.join('\n'));
 }
 
 /** Listed customers in list order (by rep), then everyone else riskiest first. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -33,6 +33,7 @@ async function scoreCsv(customers: string, order: string) {
   return run('score', '--feed', dir, '--as-of', '2026-11-23', '--format', 'csv');
 }
 
+const demo = join(__dirname, '../../../demo/feed');
 const shopify = join(__dirname, '../../fixtures/exports/shopify');
 const onlineRetail = join(__dirname, '../../fixtures/online-retail/feed');
 
@@ -98,6 +99,21 @@ describe('churn-predictor score on a real export', () => {
       '\'=HYPERLINK("http://x.example","Pay")\n',
       "'@SUM(1)\nDeli",
     ]);
+  });
+
+  it("the table never writes a terminal's control sequences from the feed's names", async () => {
+    // The demo feed, each name followed by ESC ] 52 (sets the clipboard in many terminals) and ESC [ 2J.
+    const dir = mkdtempSync(join(tmpdir(), 'feed-terminal-'));
+    cpSync(demo, dir, { recursive: true });
+    const customers = readFileSync(join(dir, 'customers.csv'), 'utf8').replace(
+      /^(C-\d+),([^,]+),/gm,
+      '$1,"$2\u001b]52;c;ZXZpbA==\u0007\u001b[2J",',
+    );
+    writeFileSync(join(dir, 'customers.csv'), customers);
+    const r = await run('score', '--feed', dir, '--as-of', '2026-11-23');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\w \]52;c;ZXZpbA== {2}\[2J/);
+    expect(r.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
   it('gives every listed customer of a real book at least one reason with a number in it', async () => {

@@ -52,6 +52,21 @@ describe('renderSummaryText', () => {
     expect(lines).toContain('  Customer c10 (ana@demo.example): won back 2026-09-10, flagged 2026-11-16');
   });
 
+  it("never writes a terminal's control sequences from a rep's or customer's name", () => {
+    // ESC ] 52 sets the clipboard in many terminals; ESC [ 2J clears the screen.
+    const evil = 'Ana\u001b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u0007\u001b[2J';
+    const s = computeMonthlySummary({
+      month: '2026-11',
+      timeZone: 'America/Chicago',
+      lossReasons: LOSS_REASONS,
+      repNames: { [ANA]: evil },
+      ...november(),
+    });
+    const text = renderSummaryText({ ...s, reChurn: s.reChurn.map((c) => ({ ...c, name: evil })) });
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain('Ana ]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==  [2J');
+  });
+
   it('prints only the headline for an empty month', () => {
     expect(renderSummaryText(computeMonthlySummary({ month: '2026-02', rows: [] }))).toBe(
       'Monthly summary, February 2026\n\nNothing was recorded in February: no customer was flagged and no button was tapped.\n',
