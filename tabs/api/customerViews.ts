@@ -1,7 +1,7 @@
 import { actionName, type DateWording, dayWords } from '../../bot/taps/actionWords';
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import { lossReasonLabel } from '../../bot/taps/staleReason';
-import { formatMoney, wonBackPrefill, wonBackValueWords } from '../../cards/format';
+import { formatMoney, plainText, wonBackPrefill, wonBackValueWords } from '../../cards/format';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
@@ -32,7 +32,8 @@ export function customerRow(
   const monthlyValue = scored?.monthlyValue ?? state.monthlyValue;
   return {
     customerId: state.customerId,
-    name: state.name,
+    // As on the cards: bidi overrides and zero-width characters cannot disguise a name (React escapes the rest).
+    name: plainText(state.name),
     owner: state.owner,
     // A customer gone from the feed keeps their row and history, but not last week's kind: "Slipping"
     // on a deleted or merged account would send the rep after a customer the book no longer has.

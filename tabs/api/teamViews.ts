@@ -1,5 +1,5 @@
 import { countsText } from '../../cards/buildWeeklyCard';
-import { formatCount } from '../../cards/format';
+import { formatCount, plainText } from '../../cards/format';
 import type { MonthlySummary } from '../../jobs/monthly/monthlySummarySchema';
 import type { BacktestResult } from '../../rules/backtest';
 import { dayOf } from '../../rules/book';
@@ -78,7 +78,7 @@ export function untouchedThisWeek(
     const list = byRep.get(owner) ?? [];
     list.push({
       customerId: s.customerId,
-      name: s.name,
+      name: plainText(s.name),
       valueAtRisk: Math.round(scored.get(s.customerId)?.valueAtRisk ?? 0),
     });
     byRep.set(owner, list);

@@ -227,6 +227,15 @@ describe('team figures', () => {
     ]);
   });
 
+  it("a feed name's bidi overrides and zero-width characters reach the tab as spaces, as on the cards", () => {
+    // U+202E shows "Cafe\u202Efdp.exe" as "Cafeexe.pdf"; a zero-width space makes a second "Cafe" look like the first.
+    const disguised = 'Ca\u200bfe \u202Efdp.exe\u202C\u0007';
+    const shown = 'Ca fe fdp.exe';
+    expect(customerRow(state('C-1', { name: disguised }), byId.get('C-1')).name).toBe(shown);
+    const [rep] = untouchedThisWeek([state('C-1', { name: disguised })], byId, '2026-11-23', name);
+    expect(rep.customers.map((c) => c.name)).toEqual([shown]);
+  });
+
   it('says the backtest in plain words, beside the days-since-last-order baseline', () => {
     const words = accuracyWords(
       replay({
