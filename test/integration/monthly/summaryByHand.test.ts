@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { summaryCardFor } from '../../../jobs';
 import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
@@ -8,6 +7,7 @@ import { createTabService } from '../../../tabs/api/tabService';
 import type { TabUser } from '../../../tabs/api/tabToken';
 import { runSummaryCommand } from '../../../tools/cli/summaryCommand';
 import { bookFromRows } from '../../helpers/bookFromRows';
+import { capture } from '../../helpers/capture';
 import { LOSS_REASONS, Rows } from '../../unit/monthly/auditRows';
 import { openTestStorage } from '../storage/support';
 
@@ -25,17 +25,6 @@ const W45 = 'weekly-2026-W45';
 const W46 = 'weekly-2026-W46';
 const MON_2 = '2026-11-02T14:03:00.000Z';
 const MON_9 = '2026-11-09T14:03:00.000Z';
-
-function capture(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 describe('November by hand: the card, the summary command and the Team tab agree', () => {
   let storage: Storage;
