@@ -139,10 +139,12 @@ describe('the follow-up figures of the monthly summary', () => {
 
   it('prints them with the other figures; digest rows and snoozes are not outcomes in the per-rep table', () => {
     const text = renderSummaryText(summary());
-    expect(text).toContain('Follow-ups sent, acted on');
-    expect(text).toMatch(/Follow-ups sent, acted on\s+2, 1 \(50%\)/);
+    expect(text).toMatch(/Follow-up digest rows acted on\s+1 of 2 \(50%\)/);
     expect(text).toMatch(/Marked lost after silence\s+2 \(1 automatically\)/);
-    expect(text).toMatch(/Saves that held\s+30 days: 1 of 2; 60 days: 1 of 1; 90 days: 0 of 1/);
+    // What held means, said with the figures: ordering again, at their pace, so long after the save.
+    expect(text).toMatch(
+      /Saves that held\s+of all saves so far, ordering again at their usual pace 30 days after the save: 1 of 2; 60 days: 1 of 1; 90 days: 0 of 1/,
+    );
     expect(text).toMatch(/Value retained since the saves\s+\$1,200 ordered \(recorded \$800\/month\)/);
     expect(summary().reps).toEqual([
       expect.objectContaining({ owner: 'ana@demo.example', wonBack: 1, lost: 3 }),
