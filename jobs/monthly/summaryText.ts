@@ -36,8 +36,23 @@ export function renderSummaryText(s: MonthlySummary): string {
       lines.push(`  ${c.name} (${c.owner}): won back ${c.wonBackOn}, flagged ${c.atRiskAgainOn}`);
   }
   if (s.holdout) lines.push('', `Holdout: ${s.holdout.text}`);
-  lines.push('', 'Every count is a button tap, net of undos.');
+  lines.push('', footnote(s));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Where the figures come from: the flags from the weekly lists, the other counts from button taps,
+ * and, when shown, the saves that held and the holdout's comebacks from the order feed (no tap).
+ */
+export function footnote(s: MonthlySummary): string {
+  const fromFeed = [
+    ...((s.savesHeld?.saves ?? 0) > 0 ? ['the saves that held and the value retained'] : []),
+    ...(s.holdout?.comparison ? ['the holdout comparison'] : []),
+  ];
+  return [
+    'Flagged counts the customers on the weekly lists; every other count is a button tap, net of undos.',
+    ...(fromFeed.length > 0 ? [`Read from the order feed: ${fromFeed.join('; ')}.`] : []),
+  ].join(' ');
 }
 
 /** The facts shared by the card and the terminal: label and value. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { buildMonthlySummaryCard } from '../../../cards/monthlySummaryCard';
 import { computeMonthlySummary, renderSummaryText } from '../../../jobs/monthly';
 import { initialState } from '../../../rules/customerState';
+import { texts } from '../cards/cardWalk';
 import { Rows } from './auditRows';
 
 const contacted = (id: string, lastContact: string) => ({
@@ -146,6 +148,12 @@ describe('the follow-up figures of the monthly summary', () => {
       /Saves that held\s+of all saves so far, ordering again at their usual pace 30 days after the save: 1 of 2; 60 days: 1 of 1; 90 days: 0 of 1/,
     );
     expect(text).toMatch(/Value retained since the saves\s+\$1,200 ordered \(recorded \$800\/month\)/);
+    // The saves that held are no tap: the last line says where they come from.
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      'Flagged counts the customers on the weekly lists; every other count is a button tap, net of undos. ' +
+        'Read from the order feed: the saves that held and the value retained.',
+    );
+    expect(texts(buildMonthlySummaryCard(summary())).at(-1)).toBe(text.trimEnd().split('\n').at(-1));
     expect(summary().reps).toEqual([
       expect.objectContaining({ owner: 'ana@demo.example', wonBack: 1, lost: 3 }),
     ]);

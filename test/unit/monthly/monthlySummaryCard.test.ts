@@ -124,7 +124,7 @@ describe('buildMonthlySummaryCard', () => {
     expect(texts(card)).toEqual([
       'Churn Predictor · November 2026',
       'Nothing was recorded in November: no customer was flagged and no button was tapped.',
-      'Every count is a button tap, net of undos.',
+      'Flagged counts the customers on the weekly lists; every other count is a button tap, net of undos.',
     ]);
     expect(chartsOf(card)).toEqual([]);
     expect(adaptiveCardErrors(card)).toEqual([]);
