@@ -10,7 +10,7 @@ const contacted = (id: string, lastContact: string) => ({
   lastContact,
 });
 
-/** December: two digest rows (one acted on, one undone), two reach-outs (one saved 4 days on), two went-quiet losses. */
+/** December: two digest rows (one acted on, one undone), two reach-outs (one saved 4 days on), two went-quiet losses after silence. */
 function december(): Rows {
   const r = new Rows();
   r.add('reached_out', 'a', '2026-12-01T15:00:00Z');
@@ -40,6 +40,8 @@ function december(): Rows {
   });
   // Quiet, but only 10 days after the contact: not "after silence".
   r.lost('e', '2026-12-11T15:00:00Z', 'went_quiet', { snapshot: contacted('e', '2026-12-01') });
+  // Long after the contact, but the customer said why (a competitor): that is no silence.
+  r.lost('f', '2026-12-11T15:05:00Z', 'competitor', { snapshot: contacted('f', '2026-10-01') });
   return r;
 }
 
@@ -155,7 +157,7 @@ describe('the follow-up figures of the monthly summary', () => {
     );
     expect(texts(buildMonthlySummaryCard(summary())).at(-1)).toBe(text.trimEnd().split('\n').at(-1));
     expect(summary().reps).toEqual([
-      expect.objectContaining({ owner: 'ana@demo.example', wonBack: 1, lost: 3 }),
+      expect.objectContaining({ owner: 'ana@demo.example', wonBack: 1, lost: 4 }),
     ]);
   });
 
