@@ -53,6 +53,7 @@ export function followUpFigures(
     savesAfterReachOut: days.length,
     lostAfterSilence: silent.length,
     lostAfterSilenceAutomatically: silent.filter((r) => isSystemActor(r.actorId)).length,
+    silentAfterDays: options.silentAfterDays,
   };
 }
 

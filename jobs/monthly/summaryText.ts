@@ -140,7 +140,7 @@ function followUpFacts(
     ]);
   if (f.lostAfterSilence > 0)
     out.push([
-      'Marked lost after silence',
+      `Marked lost, gone quiet ${n(f.silentAfterDays)}+ days after a reach-out`,
       f.lostAfterSilenceAutomatically > 0
         ? `${n(f.lostAfterSilence)} (${n(f.lostAfterSilenceAutomatically)} automatically)`
         : n(f.lostAfterSilence),

@@ -90,6 +90,7 @@ describe('the follow-up figures of the monthly summary', () => {
       savesAfterReachOut: 1,
       lostAfterSilence: 2,
       lostAfterSilenceAutomatically: 1,
+      silentAfterDays: 31,
     });
   });
 
@@ -144,7 +145,8 @@ describe('the follow-up figures of the monthly summary', () => {
   it('prints them with the other figures; digest rows and snoozes are not outcomes in the per-rep table', () => {
     const text = renderSummaryText(summary());
     expect(text).toMatch(/Follow-up digest rows acted on\s+1 of 2 \(50%\)/);
-    expect(text).toMatch(/Marked lost after silence\s+2 \(1 automatically\)/);
+    // What silence is: no answer so many days after the rep reached out.
+    expect(text).toMatch(/Marked lost, gone quiet 31\+ days after a reach-out\s+2 \(1 automatically\)/);
     // What held means, said with the figures: ordering again, at their pace, so long after the save.
     expect(text).toMatch(
       /Saves that held\s+of all saves so far, ordering again at their usual pace 30 days after the save: 1 of 2; 60 days: 1 of 1; 90 days: 0 of 1/,
