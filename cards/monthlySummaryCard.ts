@@ -1,5 +1,5 @@
 import { type MonthlySummary, monthlySummarySchema } from '../jobs/monthly/monthlySummarySchema';
-import { facts } from '../jobs/monthly/summaryText';
+import { facts, footnote } from '../jobs/monthly/summaryText';
 import type { CardJson } from './cardModels';
 import { cardTemplate } from './cardTemplate';
 import { formatCount, formatMoney, markdownSafe, plainText, truncate } from './format';
@@ -72,6 +72,7 @@ function viewModel(s: MonthlySummary) {
     reChurnText,
     hasHoldout: s.holdout !== null,
     holdoutText: s.holdout ? `Holdout: ${s.holdout.text}` : '',
+    footnote: footnote(s),
   };
 }
 

@@ -256,9 +256,9 @@ export interface SaveHolding {
 }
 
 /**
- * Saves that hold: for each won-back customer still active, at each check day that has come, were
- * they ordering again (an order after the save) and not late against their rhythm on that day; and
- * the value ordered since the save.
+ * Saves that hold: for each won-back customer (marked lost since or not), at each check day that
+ * has come, were they ordering again (an order after the save) and not late against their rhythm on
+ * that day; and the value ordered since the save.
  */
 export function savesHolding(
   states: Iterable<CustomerState>,

@@ -5,6 +5,7 @@ import type { ValueKind } from '../../rules/customerState';
 import type { SaveHolding } from '../../rules/followUps';
 import { DEFAULT_SILENT_AFTER_DAYS } from '../../rules/rulesSchema';
 import { type AuditRow, newAuditRowSchema, valueKindOf } from '../../storage/auditRow';
+import { quietReasonCode } from '../followups/digestFor';
 import { runKeyOfWeeklyRow } from '../weekly/weeklySurfaced';
 import { followUpFigures, median, savesHeldFigures } from './followUpFigures';
 import { headlineFor } from './headline';
@@ -129,7 +130,12 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     followUps: followUpFigures(
       standing,
       later.filter((r) => r.action !== 'undo' && stands(r.id)),
-      { timeZone: o.timeZone, silentAfterDays: o.silentAfterDays },
+      {
+        timeZone: o.timeZone,
+        silentAfterDays: o.silentAfterDays,
+        // The reason the digest's one-tap Lost records for a silent customer.
+        quietReason: o.lossReasons.length > 0 ? quietReasonCode(o.lossReasons) : 'went_quiet',
+      },
     ),
     savesHeld: savesHeldFigures(input.saves?.saves ?? null, input.saves?.asOf ?? null, (save) =>
       recordedKind(save, history.get(save.customerId) ?? [], stands, o.timeZone),

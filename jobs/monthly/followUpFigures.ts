@@ -13,7 +13,7 @@ import type { FollowUpFigures, SavesHeld } from './monthlySummarySchema';
 export function followUpFigures(
   month: readonly AuditRow[],
   later: readonly AuditRow[],
-  options: { timeZone: string; silentAfterDays: number },
+  options: { timeZone: string; silentAfterDays: number; quietReason: string },
 ): FollowUpFigures {
   const sentRows = month.filter((r) => r.action === 'follow_up');
   const taps = [...month, ...later].filter((r) => isRepAction(r.action) && r.cardMessageId !== null);
@@ -36,9 +36,11 @@ export function followUpFigures(
     .map((r) => daysBetween(r.snapshot?.lastContact ?? '', localDate(r.at, options.timeZone)))
     .filter((d) => d >= 0);
 
+  // A loss the customer gave a reason for (a competitor, the price) was no silence, however late.
   const silent = month.filter(
     (r) =>
       r.action === 'lost' &&
+      r.reason === options.quietReason &&
       r.snapshot?.lastContact &&
       daysBetween(r.snapshot.lastContact, localDate(r.at, options.timeZone)) >= options.silentAfterDays,
   );
@@ -51,6 +53,7 @@ export function followUpFigures(
     savesAfterReachOut: days.length,
     lostAfterSilence: silent.length,
     lostAfterSilenceAutomatically: silent.filter((r) => isSystemActor(r.actorId)).length,
+    silentAfterDays: options.silentAfterDays,
   };
 }
 

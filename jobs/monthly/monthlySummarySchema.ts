@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MONTH_KEY } from '../../rules/calendar';
+import { DEFAULT_SILENT_AFTER_DAYS } from '../../rules/rulesSchema';
 
 /**
  * The monthly summary as computed from the audit trail: the typed data the summary card, the bot's
@@ -88,6 +89,8 @@ const followUpsSchema = z.object({
   lostAfterSilence: count,
   /** ...of which the product marked itself (followUps.autoLoseAfterDays). */
   lostAfterSilenceAutomatically: count,
+  /** The followUps.silentAfterDays those were counted with, for the card to say. */
+  silentAfterDays: z.number().int().positive().default(DEFAULT_SILENT_AFTER_DAYS),
 });
 
 const heldCheckSchema = z.object({ days: count, held: count, of: count });

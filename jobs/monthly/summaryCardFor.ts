@@ -28,9 +28,12 @@ export interface SummaryCardOptions {
   silentAfterDays?: number;
 }
 
-/** The reps each weekly run that flagged customers this month delivered a card to, from the ledger. */
-async function weeklyDeliveries(
-  runs: RunLedger,
+/**
+ * The reps each weekly run that flagged customers in `rows` delivered a card to, from the ledger: the
+ * summary counts a flag only on a delivered card, so every place that shows a month reads this.
+ */
+export async function weeklyDeliveries(
+  runs: Pick<RunLedger, 'getRun' | 'listRun'>,
   rows: readonly AuditRow[],
 ): Promise<Map<string, Set<string>>> {
   const runKeys = new Set<string>();

@@ -31,9 +31,9 @@ export function summaryFeedFigures(
   const monthEnd = dayOf(`${shiftMonth(month, 1)}-01`) - 1;
   const asOf = isoOfDay(Math.min(dayOf(today), monthEnd));
   const lookup = orderLookup(book, rules, dayOf(asOf));
-  const wonBack = [...states].filter(
-    (s) => s.status === 'active' && s.wonBackAt !== null && s.wonBackAt <= asOf,
-  );
+  // Lost customers too: a save whose customer stopped ordering and was marked lost is a save that
+  // did not hold, and leaving it out made the saves that held look better than they were.
+  const wonBack = [...states].filter((s) => s.wonBackAt !== null && s.wonBackAt <= asOf);
   return {
     saves: { asOf, saves: savesHolding(wonBack, lookup, rules) },
     outcomes: outcomesFromBook(book, today),

@@ -36,8 +36,23 @@ export function renderSummaryText(s: MonthlySummary): string {
       lines.push(`  ${c.name} (${c.owner}): won back ${c.wonBackOn}, flagged ${c.atRiskAgainOn}`);
   }
   if (s.holdout) lines.push('', `Holdout: ${s.holdout.text}`);
-  lines.push('', 'Every count is a button tap, net of undos.');
+  lines.push('', footnote(s));
   return terminalText(`${lines.join('\n')}\n`);
+}
+
+/**
+ * Where the figures come from: the flags from the weekly lists, the other counts from button taps,
+ * and, when shown, the saves that held and the holdout's comebacks from the order feed (no tap).
+ */
+export function footnote(s: MonthlySummary): string {
+  const fromFeed = [
+    ...((s.savesHeld?.saves ?? 0) > 0 ? ['the saves that held and the value retained'] : []),
+    ...(s.holdout?.comparison ? ['the holdout comparison'] : []),
+  ];
+  return [
+    'Flagged counts the customers on the weekly lists; every other count is a button tap, net of undos.',
+    ...(fromFeed.length > 0 ? [`Read from the order feed: ${fromFeed.join('; ')}.`] : []),
+  ].join(' ');
 }
 
 /** The facts shared by the card and the terminal: label and value. */
@@ -65,7 +80,7 @@ export function facts(
     ['Win-back rate', winBackRateText(s, pct, plural)],
     [
       'Median days, flagged to won back',
-      s.medianDaysToWinBack === null ? 'n/a' : `${s.medianDaysToWinBack} (of ${n(s.winBacksTimed)})`,
+      s.medianDaysToWinBack === null ? 'n/a' : `${s.medianDaysToWinBack} (${middleOf(s.winBacksTimed, n)})`,
     ],
     ['Lost', n(s.lost)],
     ['At risk again after a save', n(s.reChurn.length)],
@@ -75,15 +90,20 @@ export function facts(
 }
 
 /**
- * The rate of this month's flagged customers won back (n/a when nobody was flagged), then the saves
- * the rate leaves out: of customers flagged earlier, and of customers no list had flagged.
+ * The rate of this month's flagged customers won back, with what it divides (n/a when nobody was
+ * flagged), then the saves the rate leaves out: of customers flagged earlier, and of customers no
+ * list had flagged.
  */
 function winBackRateText(
   s: MonthlySummary,
   pct: (share: number) => string,
   plural: (count: number, one: string, many: string) => string,
 ): string {
-  const rate = s.winBackRate === null ? 'n/a: no one was flagged this month' : pct(s.winBackRate);
+  // The rate is a count of this month's flagged customers over them: the count is exact.
+  const rate =
+    s.winBackRate === null
+      ? 'n/a: no one was flagged this month'
+      : `${pct(s.winBackRate)} (${formatCount(Math.round(s.winBackRate * s.surfaced), s.locale)} of ${plural(s.surfaced, 'customer', 'customers')} flagged this month won back)`;
   const saves = (n: number, what: string) =>
     `${plural(n, 'save', 'saves')} of ${n === 1 ? 'a customer' : 'customers'} ${what}`;
   const apart = [
@@ -103,30 +123,39 @@ function followUpFacts(
   const f = s.followUps;
   const out: [string, string][] = [];
   if (f.sent > 0)
-    out.push(['Follow-ups sent, acted on', `${n(f.sent)}, ${n(f.actedOn)} (${pct(f.actedOn / f.sent)})`]);
+    out.push([
+      'Follow-up digest rows acted on',
+      `${n(f.actedOn)} of ${n(f.sent)} (${pct(f.actedOn / f.sent)})`,
+    ]);
   if (f.reachedOut > 0)
     out.push([
       'Reached out, then won back',
-      `${n(f.reachedOutThenWonBack)} of ${n(f.reachedOut)} (${pct(f.reachedOutThenWonBack / f.reachedOut)})`,
+      `${n(f.reachedOutThenWonBack)} of ${n(f.reachedOut)} ${f.reachedOut === 1 ? 'customer' : 'customers'} reached out to (${pct(f.reachedOutThenWonBack / f.reachedOut)})`,
     ]);
   if (f.medianDaysReachedOutToWonBack !== null)
     out.push([
-      'Median days, reached out to won back',
-      `${f.medianDaysReachedOutToWonBack} (of ${n(f.savesAfterReachOut)})`,
+      // Counted from the rep's last reach-out before the save.
+      'Median days, last reach-out to won back',
+      `${f.medianDaysReachedOutToWonBack} (${middleOf(f.savesAfterReachOut, n)})`,
     ]);
   if (f.lostAfterSilence > 0)
     out.push([
-      'Marked lost after silence',
+      `Marked lost, gone quiet ${n(f.silentAfterDays)}+ days after a reach-out`,
       f.lostAfterSilenceAutomatically > 0
         ? `${n(f.lostAfterSilence)} (${n(f.lostAfterSilenceAutomatically)} automatically)`
         : n(f.lostAfterSilence),
     ]);
   const h = s.savesHeld;
   if (h && h.saves > 0) {
-    const checks = h.checks.filter((c) => c.of > 0).map((c) => `${c.days} days: ${n(c.held)} of ${n(c.of)}`);
+    // Held: ordering again, at the customer's usual pace, that many days after the save.
+    const checks = h.checks
+      .filter((c) => c.of > 0)
+      .map((c, k) => `${c.days} days${k === 0 ? ' after the save' : ''}: ${n(c.held)} of ${n(c.of)}`);
     out.push([
       'Saves that held',
-      checks.length > 0 ? checks.join('; ') : `none ${h.saves === 1 ? 'is' : 'are'} old enough yet`,
+      checks.length > 0
+        ? `of all saves so far, ordering again at their usual pace ${checks.join('; ')}`
+        : `none ${h.saves === 1 ? 'is' : 'are'} old enough yet`,
     ]);
     // A one-order customer's save recorded one order's worth: not monthly revenue, said apart.
     const recorded = [
@@ -139,6 +168,11 @@ function followUpFacts(
     ]);
   }
   return out;
+}
+
+/** What a median was taken of, for a reader who does not know the word: "middle of 3 saves". */
+function middleOf(saves: number, n: (count: number) => string): string {
+  return `middle of ${n(saves)} ${saves === 1 ? 'save' : 'saves'}`;
 }
 
 /** Left-aligned columns, two spaces apart. */

@@ -2,6 +2,7 @@ import { dateWording } from '../../bot/taps/actionWords';
 import type { AccessPolicy } from '../../bot/taps/authorise';
 import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, PRIOR_MONTHS_NEEDED } from '../../jobs/monthly';
+import { weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
 import { backtest } from '../../rules/backtest';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
@@ -51,7 +52,7 @@ import {
  */
 
 export interface TabServiceDeps {
-  storage: Pick<Storage, 'state' | 'audit' | 'conversations'>;
+  storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs'>;
   cards: Pick<CardStore, 'pushRecentAction'>;
   rules: Rules;
   readBook: () => Promise<FeedResult>;
@@ -303,6 +304,11 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const mine = all.filter((s) => ownedBy(s.owner, scope));
       const rowsOf = (m: string) =>
         (rowsByMonth[partitions.indexOf(m)] ?? []).filter((r) => ownedBy(r.owner, scope));
+      // A flag counts only on a card its weekly run delivered, as on the channel card.
+      const deliveries = await weeklyDeliveries(
+        deps.storage.runs,
+        months.flatMap((m) => rowsOf(m)),
+      );
       // The saves that hold and the holdout's comeback rates are read from the order feed, as the
       // monthly summary reads them (of the shown rep's customers only).
       const summaries = months.map((m) =>
@@ -311,6 +317,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
           silentAfterDays: deps.rules.followUps.silentAfterDays,
           month: m,
           rows: rowsOf(m),
+          deliveries,
           priorRows: [1, 2, 3].flatMap((k) => rowsOf(shiftMonth(m, -k))),
           laterRows: rowsOf(shiftMonth(m, 1)),
           timeZone: deps.timeZone,

@@ -212,7 +212,9 @@ describe('follow-ups through the days, on the Agents Playground', () => {
       .parse(findAll(summaryCard, (n) => n.type === 'FactSet')[0]?.facts);
     const facts = Object.fromEntries(factList.map((f) => [f.title, f.value]));
     // Orders every 8 days since the save: holding at 30 and 60 days. Since 27 Nov: 7 orders of $380.
-    expect(facts['Saves that held']).toBe('30 days: 1 of 1; 60 days: 1 of 1');
+    expect(facts['Saves that held']).toBe(
+      'of all saves so far, ordering again at their usual pace 30 days after the save: 1 of 1; 60 days: 1 of 1',
+    );
     expect(facts['Value retained since the saves']).toBe('$2,660 ordered (recorded $1,200/month)');
 
     // November's summary: two digest rows, one acted on (the snooze was undone); one of two reach-outs saved.
@@ -233,9 +235,9 @@ describe('follow-ups through the days, on the Agents Playground', () => {
         .map((f) => [f.title, f.value]),
     );
     expect(novFacts).toMatchObject({
-      'Follow-ups sent, acted on': '2, 1 (50%)',
-      'Reached out, then won back': '1 of 2 (50%)',
-      'Median days, reached out to won back': '4 (of 1)',
+      'Follow-up digest rows acted on': '1 of 2 (50%)',
+      'Reached out, then won back': '1 of 2 customers reached out to (50%)',
+      'Median days, last reach-out to won back': '4 (middle of 1 save)',
     });
   });
 });

@@ -419,9 +419,22 @@ describe('Teams tabs', () => {
     );
     const riskRows = frame.getByRole('region', { name: 'Value at risk by rep' }).locator('> div');
     expect(await riskRows.count()).toBeGreaterThan(1);
+    // Each column named as the channel card names the figure: the money is the monthly value, the
+    // percentage is of the customers reached out to.
+    expect(
+      await frame.getByRole('table', { name: 'Per month' }).getByRole('columnheader').allTextContents(),
+    ).toEqual([
+      'Month',
+      'Flagged',
+      'Reached out',
+      'Saves',
+      'Losses',
+      'Monthly value won back',
+      'Reached out, then won back',
+    ]);
     const november = frame.getByRole('row', { name: /Nov 2026/ });
     const cells = () => november.getByRole('cell').allTextContents();
-    // Month, listed, reached out, saves, losses, won back, follow-up conversion: the one customer
+    // Month, flagged, reached out, saves, losses, value won back, reached out then won back: the one customer
     // reached out to (C-1212) was not won back, so 0%, whatever Greenfield's save (no call before it).
     expect((await cells()).slice(2)).toEqual(['1', '1', '1', '$1,200', '0%']);
     await expect(frame.getByRole('region', { name: 'Losses by reason' }).textContent()).resolves.toContain(

@@ -222,7 +222,7 @@ describe('npm start, end to end through the Agents Playground', () => {
       'Flagged at risk': `${customerNames(card).length} customers`,
       'Flagged, card not delivered (not counted)': `${surfaced.length - customerNames(card).length} customers`,
       'Reached out': '1 time',
-      'Win-back rate': `${Math.round(100 / customerNames(card).length)}%`,
+      'Win-back rate': `${Math.round(100 / customerNames(card).length)}% (1 of ${customerNames(card).length} customers flagged this month won back)`,
       Lost: '0',
       'Undone (not counted)': '1',
     });

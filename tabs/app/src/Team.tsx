@@ -263,12 +263,13 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
               <TableHeader>
                 <TableRow>
                   <TableHeaderCell>Month</TableHeaderCell>
-                  <TableHeaderCell>Listed</TableHeaderCell>
+                  <TableHeaderCell>Flagged</TableHeaderCell>
                   <TableHeaderCell>Reached out</TableHeaderCell>
                   <TableHeaderCell>Saves</TableHeaderCell>
                   <TableHeaderCell>Losses</TableHeaderCell>
-                  <TableHeaderCell>Won back</TableHeaderCell>
-                  <TableHeaderCell>Follow-up conversion</TableHeaderCell>
+                  {/* The channel card's words: a manager reads the same figure by the same name. */}
+                  <TableHeaderCell>Monthly value won back</TableHeaderCell>
+                  <TableHeaderCell>Reached out, then won back</TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>

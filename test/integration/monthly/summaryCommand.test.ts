@@ -1,20 +1,8 @@
-import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runSummaryCommand } from '../../../tools/cli/summaryCommand';
+import { capture } from '../../helpers/capture';
 import { november } from '../../unit/monthly/novemberFixture';
 import { openTestStorage } from '../storage/support';
-
-/** Collects what a command writes. */
-function capture(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 describe('churn-predictor summary --month', () => {
   let env: Record<string, string>;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { buildMonthlySummaryCard } from '../../../cards/monthlySummaryCard';
 import { computeMonthlySummary, renderSummaryText } from '../../../jobs/monthly';
 import { initialState } from '../../../rules/customerState';
+import { texts } from '../cards/cardWalk';
 import { Rows } from './auditRows';
 
 const contacted = (id: string, lastContact: string) => ({
@@ -8,7 +10,7 @@ const contacted = (id: string, lastContact: string) => ({
   lastContact,
 });
 
-/** December: two digest rows (one acted on, one undone), two reach-outs (one saved 4 days on), two went-quiet losses. */
+/** December: two digest rows (one acted on, one undone), two reach-outs (one saved 4 days on), two went-quiet losses after silence. */
 function december(): Rows {
   const r = new Rows();
   r.add('reached_out', 'a', '2026-12-01T15:00:00Z');
@@ -38,6 +40,8 @@ function december(): Rows {
   });
   // Quiet, but only 10 days after the contact: not "after silence".
   r.lost('e', '2026-12-11T15:00:00Z', 'went_quiet', { snapshot: contacted('e', '2026-12-01') });
+  // Long after the contact, but the customer said why (a competitor): that is no silence.
+  r.lost('f', '2026-12-11T15:05:00Z', 'competitor', { snapshot: contacted('f', '2026-10-01') });
   return r;
 }
 
@@ -86,6 +90,7 @@ describe('the follow-up figures of the monthly summary', () => {
       savesAfterReachOut: 1,
       lostAfterSilence: 2,
       lostAfterSilenceAutomatically: 1,
+      silentAfterDays: 31,
     });
   });
 
@@ -139,13 +144,22 @@ describe('the follow-up figures of the monthly summary', () => {
 
   it('prints them with the other figures; digest rows and snoozes are not outcomes in the per-rep table', () => {
     const text = renderSummaryText(summary());
-    expect(text).toContain('Follow-ups sent, acted on');
-    expect(text).toMatch(/Follow-ups sent, acted on\s+2, 1 \(50%\)/);
-    expect(text).toMatch(/Marked lost after silence\s+2 \(1 automatically\)/);
-    expect(text).toMatch(/Saves that held\s+30 days: 1 of 2; 60 days: 1 of 1; 90 days: 0 of 1/);
+    expect(text).toMatch(/Follow-up digest rows acted on\s+1 of 2 \(50%\)/);
+    // What silence is: no answer so many days after the rep reached out.
+    expect(text).toMatch(/Marked lost, gone quiet 31\+ days after a reach-out\s+2 \(1 automatically\)/);
+    // What held means, said with the figures: ordering again, at their pace, so long after the save.
+    expect(text).toMatch(
+      /Saves that held\s+of all saves so far, ordering again at their usual pace 30 days after the save: 1 of 2; 60 days: 1 of 1; 90 days: 0 of 1/,
+    );
     expect(text).toMatch(/Value retained since the saves\s+\$1,200 ordered \(recorded \$800\/month\)/);
+    // The saves that held are no tap: the last line says where they come from.
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      'Flagged counts the customers on the weekly lists; every other count is a button tap, net of undos. ' +
+        'Read from the order feed: the saves that held and the value retained.',
+    );
+    expect(texts(buildMonthlySummaryCard(summary())).at(-1)).toBe(text.trimEnd().split('\n').at(-1));
     expect(summary().reps).toEqual([
-      expect.objectContaining({ owner: 'ana@demo.example', wonBack: 1, lost: 3 }),
+      expect.objectContaining({ owner: 'ana@demo.example', wonBack: 1, lost: 4 }),
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeMonthlySummary, isHeldOut, outcomesFromBook } from '../../../jobs/monthly';
+import { computeMonthlySummary, isHeldOut, outcomesFromBook, renderSummaryText } from '../../../jobs/monthly';
 import type { Book } from '../../../rules/book';
 import { dayOf } from '../../../rules/book';
 import { Rows } from './auditRows';
@@ -94,6 +94,8 @@ describe('holdout comparison', () => {
     expect(s.holdout?.text).toBe(
       'Ordered again by 2026-11-30: 100% of listed customers (2 of 2) vs 33% of those held out (1 of 3). Too few held out to tell yet.',
     );
+    // No button measured these comebacks: the card's last line says so.
+    expect(renderSummaryText(s)).toContain('Read from the order feed: the holdout comparison.');
   });
 
   it('ignores orders after the feed date', () => {

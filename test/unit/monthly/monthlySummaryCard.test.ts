@@ -44,12 +44,13 @@ describe('buildMonthlySummaryCard', () => {
       'Monthly value recovered': '$3,400',
       'Flagged at risk': '8 customers',
       'Reached out': '3 times',
-      'Win-back rate': '25%',
-      'Median days, flagged to won back': '14 (of 2)',
+      // What the rate divides by, and what the median is of, in the words of the card.
+      'Win-back rate': '25% (2 of 8 customers flagged this month won back)',
+      'Median days, flagged to won back': '14 (middle of 2 saves)',
       Lost: '4',
       'At risk again after a save': '1',
       // Both saves followed a reach-out in the month; the third reach-out is still open.
-      'Reached out, then won back': '2 of 3 (67%)',
+      'Reached out, then won back': '2 of 3 customers reached out to (67%)',
       'Undone (not counted)': '3',
     });
     expect(texts(card)).toContain('2 of 4 losses were price: that is a pricing conversation.');
@@ -123,7 +124,7 @@ describe('buildMonthlySummaryCard', () => {
     expect(texts(card)).toEqual([
       'Churn Predictor · November 2026',
       'Nothing was recorded in November: no customer was flagged and no button was tapped.',
-      'Every count is a button tap, net of undos.',
+      'Flagged counts the customers on the weekly lists; every other count is a button tap, net of undos.',
     ]);
     expect(chartsOf(card)).toEqual([]);
     expect(adaptiveCardErrors(card)).toEqual([]);
@@ -144,7 +145,9 @@ describe('buildMonthlySummaryCard', () => {
     r.surfaced('d', '2026-11-09T14:03:00Z');
     const card = buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: r.all }));
     expect(figures(card)['Flagged at risk']).toBe('1 customer');
-    expect(figures(card)['Win-back rate']).toBe('0%; 3 saves of customers flagged earlier');
+    expect(figures(card)['Win-back rate']).toBe(
+      '0% (0 of 1 customer flagged this month won back); 3 saves of customers flagged earlier',
+    );
   });
 
   it('saves of customers no list had flagged are not said to be of customers flagged earlier', () => {
@@ -163,7 +166,7 @@ describe('buildMonthlySummaryCard', () => {
     const summary = computeMonthlySummary({ month: '2026-11', rows: r.all, priorRows: prior.all });
     expect(summary).toMatchObject({ winBackRate: 1, savesOfEarlierFlags: 1, savesNotFlagged: 2 });
     expect(figures(buildMonthlySummaryCard(summary))['Win-back rate']).toBe(
-      '100%; 1 save of a customer flagged earlier; 2 saves of customers not flagged at the time',
+      '100% (1 of 1 customer flagged this month won back); 1 save of a customer flagged earlier; 2 saves of customers not flagged at the time',
     );
   });
 

@@ -44,8 +44,8 @@ describe('renderSummaryText', () => {
       '',
       'The team won back $3,400 of monthly revenue in November from 2 at-risk customers. 4 lost.',
     ]);
-    expect(lines).toContain('Win-back rate                              25%');
-    expect(lines).toContain('Reached out, then won back        2 of 3 (67%)');
+    expect(text).toMatch(/\nWin-back rate +25% \(2 of 8 customers flagged this month won back\)\n/);
+    expect(text).toMatch(/\nReached out, then won back +2 of 3 customers reached out to \(67%\)\n/);
     expect(lines).toContain('  Price       2  50%');
     expect(lines).toContain('Hint: 2 of 4 losses were price: that is a pricing conversation.');
     expect(lines).toContain('  Ana Ruiz                6            2         1     3          $1,200');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FeedError } from '../../../feed/feedError';
 import { summaryFeedLoader } from '../../../jobs/monthly/summaryFeedFigures';
+import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { bookFromRows } from '../../helpers/bookFromRows';
 
@@ -44,6 +45,44 @@ describe('summaryFeedLoader', () => {
     expect(await load('2026-11', new Date('2026-12-01T09:00:00Z'))).toEqual({});
     expect(warned).toEqual([
       'the 2026-11 summary goes without the saves that hold and the holdout comparison: No orders file in the feed folder',
+    ]);
+  });
+
+  it('a save whose customer stopped ordering and was then marked lost is a save that did not hold', async () => {
+    const weekly = (customerId: string, from: string, to: string) =>
+      Array.from({ length: (Date.parse(to) - Date.parse(from)) / 604_800_000 + 1 }, (_, k) => ({
+        customerId,
+        date: new Date(Date.parse(from) + k * 604_800_000).toISOString().slice(0, 10),
+        amount: 300,
+      }));
+    // Both won back on 1 September. Kept ordered every Monday since; Gone ordered never again,
+    // and its rep marked it lost on 2 November.
+    const book = bookFromRows({
+      customers: [{ id: 'kept' }, { id: 'gone' }],
+      orders: [...weekly('kept', '2026-06-01', '2026-11-30'), ...weekly('gone', '2026-06-01', '2026-08-17')],
+    });
+    const saved = (customerId: string, more: Partial<CustomerState> = {}): CustomerState => ({
+      ...initialState({ customerId, name: customerId, owner: 'ana@x.com', monthlyValue: 1200 }),
+      wonBackAt: '2026-09-01',
+      recoveredValue: 1200,
+      ...more,
+    });
+    const states = new Map([
+      ['kept', saved('kept')],
+      ['gone', saved('gone', { status: 'lost', lostAt: '2026-11-02', lostReason: 'went_quiet' })],
+    ]);
+    const load = summaryFeedLoader(
+      async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+      { getAll: async () => states },
+      defaultRules(),
+      'UTC',
+    );
+    const figures = await load('2026-11', new Date('2026-12-03T09:00:00Z'));
+    // By hand, as of 30 November: at 30, 60 and 90 days Kept had ordered and was on rhythm, Gone not.
+    expect(figures.saves?.saves.map((s) => s.customerId)).toEqual(['kept', 'gone']);
+    expect(figures.saves?.saves.map((s) => s.checks.map((c) => c.held))).toEqual([
+      [true, true, true],
+      [false, false, false],
     ]);
   });
 });
