@@ -110,7 +110,7 @@ export interface ScoredBook {
   secondOrderDays: number;
   /** The days ahead listChance looks, and where it comes from. */
   noOrderHorizonDays: number;
-  /** Per kind: measured on the book's past, or the score when that past has too few of the kind. */
+  /** Per kind: measured on the book's past, or the score when that past has none of the kind. */
   noOrderSources: Record<Segment, ChanceSource>;
   /** Monthly value from which a customer is a VIP. */
   vipThreshold: number;

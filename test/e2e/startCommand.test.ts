@@ -94,7 +94,7 @@ describe('npm start as a process', () => {
     expect(text).toContain(`Open   http://127.0.0.1:${ports.playground}`);
     expect(text).toContain('you are Ana Ruiz <ana.ruiz@contoso.example>');
     expect(text).toContain(
-      'Your weekly card (weekly-2026-W48, 4 customers) is waiting in the personal chat.',
+      'Your weekly card (weekly-2026-W48, 7 customers) is waiting in the personal chat.',
     );
     expect(text).toMatch(/list\s+your current list/);
     expect(text).toMatch(/undo\s+your last action/);

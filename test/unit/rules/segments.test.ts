@@ -100,6 +100,36 @@ describe("the chance of no order, measured on the book's past", () => {
   });
 });
 
+describe('the chance of a kind with few customers in the past book', () => {
+  it("is the few's own share, not the rule score: the lapsed who all stayed away rate above the slipping", () => {
+    // 40 weekly regulars, 6 of whom stop on 2026-06-01, and 5 who stopped on 2026-02-02: as of
+    // 2026-08-25 (90 days before) the 5 were lapsed and none came back.
+    const customers = Array.from({ length: 45 }, (_, k) => ({ id: `c${k}`, owner: 'a@x' }));
+    const orders = weeklyOrders(40, 6);
+    for (let k = 40; k < 45; k++) {
+      for (
+        let t = Date.parse('2025-09-01') + (k % 7) * 86_400_000;
+        t <= Date.parse('2026-02-02');
+        t += 7 * 86_400_000
+      )
+        orders.push({ customerId: `c${k}`, date: new Date(t).toISOString().slice(0, 10), amount: 100 });
+    }
+    const scored = scoreBook(bookFromRows({ customers, orders }), rules, dayOf('2026-11-23'));
+    expect(scored.choice.calibrated).toBe(false);
+    expect(scored.noOrderSources.lapsed).toBe('book_history');
+    const lapsed = scored.customers.filter((c) => c.segment === 'lapsed');
+    expect(lapsed.length).toBe(11);
+    // Every lapsed customer of the past (the 5, and some of the 6 who stopped in June) stayed away:
+    // more than 5 in 6, and above any slipping customer's chance.
+    const slipping = scored.customers.filter((c) => c.segment === 'slipping').map((c) => c.listChance);
+    for (const c of lapsed) {
+      expect(c.listChance).toBeGreaterThan(5 / 6);
+      expect(c.listChance).toBeLessThan(0.95);
+      expect(c.listChance).toBeGreaterThan(Math.max(0, ...slipping));
+    }
+  });
+});
+
 describe('what changed since last week', () => {
   it("says back on track for who left last week's list by ordering again", () => {
     const orders: OrderRow[] = [];
