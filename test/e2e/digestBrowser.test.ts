@@ -75,9 +75,9 @@ describe('the Playground in Chromium: the follow-up digest', () => {
     await row('Greenfield Cafe').getByRole('button', { name: 'Save' }).click();
     await expect
       .poll(() => row('Greenfield Cafe').textContent(), { timeout: 10_000 })
-      .toContain('Won back $1,200/month by Ana Ruiz, Mon 30 Nov');
+      .toContain('Won back $2,400/month by Ana Ruiz, Mon 30 Nov');
     const read = await e2e.storage.state.get('C-1001');
-    expect(read?.state).toMatchObject({ wonBackAt: '2026-11-30', recoveredValue: 1200 });
+    expect(read?.state).toMatchObject({ wonBackAt: '2026-11-30', recoveredValue: 2400 });
     const path = join(TEST_OUTPUT, 'digest-card-after.png');
     await card().screenshot({ path });
     if (process.env.SAVE_DOCS_SCREENSHOTS === '1') {

@@ -141,16 +141,16 @@ describe('follow-ups through the days, on the Agents Playground', () => {
     // Won back opens prefilled with the customer's monthly value: one tap on Save records it.
     const updated = await tap(cardId ?? '', tapValue(row, 'Won back'));
     expect(weeklyRow(updated, 'Greenfield Cafe').texts).toContain(
-      'Won back $1,200/month by Ana Ruiz, Fri 27 Nov',
+      'Won back $2,400/month by Ana Ruiz, Fri 27 Nov',
     );
     expect(await state('Greenfield Cafe')).toMatchObject({
       wonBackAt: '2026-11-27',
-      recoveredValue: 1200,
+      recoveredValue: 2400,
       lastContact: null,
     });
     // The same action as on the weekly card: an audit row naming the digest, which Undo would reverse.
     const [saved] = await e2e.storage.audit.latestForCustomer(ids['Greenfield Cafe']);
-    expect(saved).toMatchObject({ action: 'won_back', value: 1200, actorName: 'Ana Ruiz' });
+    expect(saved).toMatchObject({ action: 'won_back', value: 2400, actorName: 'Ana Ruiz' });
     expect(saved.cardMessageId).toBe(cardId);
     // A second run the same day sends nothing twice.
     const again = await followUps();
@@ -215,7 +215,7 @@ describe('follow-ups through the days, on the Agents Playground', () => {
     expect(facts['Saves that held']).toBe(
       'of all saves so far, ordering again at their usual pace 30 days after the save: 1 of 1; 60 days: 1 of 1',
     );
-    expect(facts['Value retained since the saves']).toBe('$2,660 ordered (recorded $1,200/month)');
+    expect(facts['Value retained since the saves']).toBe('$2,660 ordered (recorded $2,400/month)');
 
     // November's summary: two digest rows, one acted on (the snooze was undone); one of two reach-outs saved.
     const novSince = stream.mark();

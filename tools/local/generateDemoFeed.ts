@@ -201,7 +201,7 @@ function makeCustomers(random: Random): DemoCustomer[] {
       id: 'C-1001',
       name: 'Greenfield Cafe',
       owner: 'ana.ruiz@contoso.example',
-      monthlyValue: 1200,
+      monthlyValue: 2400,
       valueGiven: true,
       cadenceDays: 9,
       kind: 'overdue',
@@ -258,7 +258,7 @@ function greenfieldOrders(random: Random, c: DemoCustomer, first: number): Order
   const lastOrder = dayOf('2026-10-20');
   const days: number[] = [];
   for (let day = lastOrder; day >= first; day -= 8 + Math.floor(random() * 3)) days.unshift(day);
-  return days.map((day) => ({ day, customer: c, amount: round2(360 * (0.9 + 0.2 * random())) }));
+  return days.map((day) => ({ day, customer: c, amount: round2(720 * (0.9 + 0.2 * random())) }));
 }
 
 function ticketsOf(random: Random, c: DemoCustomer, orders: Order[], last: number): Ticket[] {

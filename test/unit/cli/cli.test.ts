@@ -36,13 +36,13 @@ describe('churn-predictor score', () => {
     vi.unstubAllEnvs();
   });
 
-  it("prints each rep their ranked list with reasons, Greenfield Cafe on Ana's", async () => {
+  it("prints each rep their ranked list with reasons, Greenfield Cafe first on Ana's", async () => {
     const r = await run('score', '--feed', demo, '--as-of', '2026-11-23');
     expect(r.code).toBe(0);
     expect(r.err).toContain('orders.csv: 11,472 rows read, 11,472 kept, 0 skipped');
     const ana = r.out.split('\n\n').find((block) => block.startsWith('ana.ruiz@contoso.example'));
     expect(ana).toBeDefined();
-    expect(ana).toMatch(/ 3\. Greenfield Cafe/);
+    expect(ana).toMatch(/ 1\. Greenfield Cafe/);
     expect(ana).toContain('No order in 34 days, usually every 9');
     expect(ana).toContain('1 sour ticket in the last 30 days');
   });
@@ -84,7 +84,7 @@ describe('churn-predictor score', () => {
       owner: 'ana.ruiz@contoso.example',
       band: 'at_risk',
       surfaced: true,
-      monthlyValue: 1200,
+      monthlyValue: 2400,
     });
     for (const key of [
       'customerId',
@@ -100,7 +100,7 @@ describe('churn-predictor score', () => {
     }
     for (const key of ['segment', 'listChance', 'valueKind', 'valueAtRisk', 'plan', 'change'])
       expect(Object.keys(rows[0])).toContain(key);
-    expect(green).toMatchObject({ segment: 'slipping', valueKind: 'monthly', rank: 3 });
+    expect(green).toMatchObject({ segment: 'slipping', valueKind: 'monthly', rank: 1 });
     // The listed come first, in list order per rep; each rep's list respects the default cap of 10.
     const firstUnlisted = rows.findIndex((x) => x.rank === null);
     expect(rows.slice(firstUnlisted).every((x) => x.rank === null)).toBe(true);
@@ -132,7 +132,7 @@ describe('churn-predictor score', () => {
     const r = await run('score', '--feed', demo, '--as-of', '2026-11-23');
     const ana = r.out.split('\n\n').find((block) => block.startsWith('ana.ruiz@contoso.example'));
     expect(ana?.split('\n')[0]).toMatch(/^ana\.ruiz@contoso\.example: \d+ slipping/);
-    expect(ana).toContain('Greenfield Cafe  $1,200/month · Slipping ·');
+    expect(ana).toContain('Greenfield Cafe  $2,400/month · Slipping ·');
     expect(ana).toMatch(/Play: (VIP|Standard): .*, Mon 23 Nov/);
     const out = sink();
     const err = sink();
@@ -142,13 +142,13 @@ describe('churn-predictor score', () => {
       err.stream,
       { CURRENCY: 'GBP', LOCALE: 'en-GB' },
     );
-    expect(out.text()).toContain('Greenfield Cafe  £1,200/month');
+    expect(out.text()).toContain('Greenfield Cafe  £2,400/month');
   });
 
   it('words when the next order was due under each name, as the card does', async () => {
     const r = await run('score', '--feed', demo, '--as-of', '2026-11-23');
     const rows = r.out.split('\n');
-    const greenfield = rows.findIndex((l) => l.includes('Greenfield Cafe  $1,200/month'));
+    const greenfield = rows.findIndex((l) => l.includes('Greenfield Cafe  $2,400/month'));
     // Last order on Tue 20 Oct (none for 34 days), usually every 9.
     expect(rows.slice(greenfield + 1, greenfield + 3)).toEqual([
       '      Was due Thu 29 Oct',
