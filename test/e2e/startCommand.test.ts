@@ -100,6 +100,9 @@ describe('npm start as a process', () => {
     expect(text).toMatch(/undo\s+your last action/);
     expect(text).toMatch(/summary\s+last month's team summary/);
     expect(text).toContain(`http://127.0.0.1:${ports.bot}/api/messages`);
+    // @azure/functions' notice, per function, that it runs outside the Azure worker: true and meant here.
+    expect(text).not.toContain('Azure Functions runtime');
+    expect(text).not.toContain('Skipping call to register function');
     for (const port of Object.values(ports)) expect(await isFree(port)).toBe(false);
 
     const summary = run('runSummaryNow.ts', ['--bot-port', String(ports.bot)]);
