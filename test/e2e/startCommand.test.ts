@@ -99,6 +99,11 @@ describe('npm start as a process', () => {
     expect(text).toMatch(/list\s+your current list/);
     expect(text).toMatch(/undo\s+your last action/);
     expect(text).toMatch(/summary\s+last month's team summary/);
+    // Every command the README gives for another terminal, and how they find a stack on these ports.
+    expect(text).toMatch(/npm run weekly\s+run the weekly job now/);
+    expect(text).toMatch(/npm run followups\s+send today's follow-up digests/);
+    expect(text).toMatch(/npm run summary\s+post this month's summary/);
+    expect(text).toContain(`add -- --bot-port ${ports.bot} to each`);
     expect(text).toContain(`http://127.0.0.1:${ports.bot}/api/messages`);
     // @azure/functions' notice, per function, that it runs outside the Azure worker: true and meant here.
     expect(text).not.toContain('Azure Functions runtime');

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../functions/config';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
-import { FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
+import { DEFAULT_PORTS, FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
 import { type LocalStack, PortsInUseError, startStack } from './stack';
 
 /**
@@ -33,8 +33,15 @@ export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyRe
     '         help',
     '',
     '  In another terminal:',
-    `         npm run weekly    run the weekly job now (once per week: the ledger keeps it to one card)`,
-    `         npm run summary   post this month's summary, with your taps, to the team "${playground.teamName}"`,
+    `         npm run weekly      run the weekly job now (once per week: the ledger keeps it to one card)`,
+    `         npm run followups   send today's follow-up digests (-- --day YYYY-MM-DD moves the clock first)`,
+    `         npm run summary     post this month's summary, with your taps, to the team "${playground.teamName}"`,
+    // The commands look for the stack on the default port: on another, they must be told.
+    ...(stack.ports.bot === DEFAULT_PORTS.bot
+      ? []
+      : [
+          `         (this stack's host is on port ${stack.ports.bot}: add -- --bot-port ${stack.ports.bot} to each)`,
+        ]),
     '',
     `  Tabs   ${urls.tabPersonal}   (My customers, signed in as ${playground.user.name})`,
     `         ${urls.tabTeam}       (Team)`,
