@@ -66,7 +66,10 @@ export function weeklyLine(weekly: WeeklyReport | Error | null, rep: string): st
   if (!mine) return `${rep} owns no customers in the feed: pick a feed owner with --rep.`;
   switch (mine.status) {
     case 'delivered':
-      return `Your weekly card (${weekly.runKey}, ${mine.customers} customers) is waiting in the personal chat.`;
+      // A restart with --location: the ledger knows the card went out before, and sends nothing now.
+      return mine.earlier
+        ? `Your weekly card (${weekly.runKey}) was delivered earlier this week and is not sent again: type list in the personal chat to see your list.`
+        : `Your weekly card (${weekly.runKey}, ${mine.customers} customers) is waiting in the personal chat.`;
     case 'nothing_to_send':
       return `Nobody on your list this week (${weekly.runKey}): nothing was sent.`;
     default:
