@@ -93,8 +93,10 @@ describe('npm start as a process', () => {
     const text = start.output();
     expect(text).toContain(`Open   http://127.0.0.1:${ports.playground}`);
     expect(text).toContain('you are Ana Ruiz <ana.ruiz@contoso.example>');
+    // --weekly start: the card went out before any page was open, and the Playground shows only what
+    // arrives while it is open, so "waiting in the personal chat" would send the user looking for it.
     expect(text).toContain(
-      'Your weekly card (weekly-2026-W48, 4 customers) is waiting in the personal chat.',
+      'Your weekly card (weekly-2026-W48, 4 customers) went out before the Playground was open, so its chat will not show it: type list there to see your list.',
     );
     expect(text).toMatch(/list\s+your current list/);
     expect(text).toMatch(/undo\s+your last action/);

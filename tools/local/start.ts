@@ -24,7 +24,7 @@ export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyRe
     '',
     `  Open   ${urls.playground}`,
     `         the Agents Playground, a local Teams: you are ${playground.user.name} <${playground.user.email}>.`,
-    `         ${settings.weeklyRun === 'browser' ? 'Your weekly card arrives in the personal chat as the page opens (the Playground shows only what arrives while it is open).' : weeklyLine(weekly, settings.rep.email)}`,
+    `         ${settings.weeklyRun === 'browser' ? 'Your weekly card arrives in the personal chat as the page opens (the Playground shows only what arrives while it is open).' : weeklyLine(weekly, settings.rep.email, { pageOpen: false })}`,
     '',
     '  Type in the personal chat:',
     '         list      your current list',
@@ -54,8 +54,15 @@ export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyRe
   return lines.join('\n');
 }
 
-/** One line about the rep's weekly card. */
-export function weeklyLine(weekly: WeeklyReport | Error | null, rep: string): string {
+/**
+ * One line about the rep's weekly card. `pageOpen` false: the run went out at start (--weekly start),
+ * before any Playground page could be open, and the Playground shows only what arrives while it is.
+ */
+export function weeklyLine(
+  weekly: WeeklyReport | Error | null,
+  rep: string,
+  { pageOpen = true }: { pageOpen?: boolean } = {},
+): string {
   if (weekly === null) return 'The weekly job has not run (--weekly off): `npm run weekly` sends the card.';
   if (weekly instanceof Error) return `The weekly job failed: ${weekly.message}`;
   // The feed's own message names the file, the column and the fix: a user's first feed needs it here, not behind --verbose.
@@ -69,7 +76,9 @@ export function weeklyLine(weekly: WeeklyReport | Error | null, rep: string): st
       // A restart with --location: the ledger knows the card went out before, and sends nothing now.
       return mine.earlier
         ? `Your weekly card (${weekly.runKey}) was delivered earlier this week and is not sent again: type list in the personal chat to see your list.`
-        : `Your weekly card (${weekly.runKey}, ${mine.customers} customers) is waiting in the personal chat.`;
+        : pageOpen
+          ? `Your weekly card (${weekly.runKey}, ${mine.customers} customers) is waiting in the personal chat.`
+          : `Your weekly card (${weekly.runKey}, ${mine.customers} customers) went out before the Playground was open, so its chat will not show it: type list there to see your list.`;
     case 'nothing_to_send':
       return `Nobody on your list this week (${weekly.runKey}): nothing was sent.`;
     default:
