@@ -112,6 +112,14 @@ describe('npm start as a process', () => {
     expect(text).not.toContain('Skipping call to register function');
     for (const port of Object.values(ports)) expect(await isFree(port)).toBe(false);
 
+    // npm run weekly after the card went out: the ledger sends nothing, and the words say so (the
+    // report's counts include the card sent at start).
+    const weekly = run('runWeeklyNow.ts', ['--bot-port', String(ports.bot)]);
+    expect(await exited(weekly.child)).toBe(0);
+    expect(weekly.output()).toContain(
+      'Weekly run weekly-2026-W48 (2026-11-23): 0 cards delivered by this run, 1 earlier this week,',
+    );
+
     const summary = run('runSummaryNow.ts', ['--bot-port', String(ports.bot)]);
     expect(await exited(summary.child)).toBe(0);
     expect(summary.output()).toContain('Posted the 2026-11 summary to the team channel');
