@@ -60,3 +60,20 @@ describe('npm start --location, started again the same week', () => {
     }
   });
 });
+
+describe('npm start --rep with an address the feed does not use', () => {
+  it("names the feed's owners to pick from", async () => {
+    const e2e = await startE2eStack({
+      rep: { email: 'someone.else@contoso.example', name: 'Someone Else' },
+      weeklyRun: 'start',
+    });
+    try {
+      const weekly = await e2e.stack.automaticWeekly;
+      expect(weeklyLine(weekly, 'someone.else@contoso.example')).toBe(
+        'someone.else@contoso.example owns no customers in the feed: pick a feed owner with --rep (ana.ruiz@contoso.example, ben.okafor@contoso.example, chloe.martin@contoso.example, david.kim@contoso.example, emma.larsen@contoso.example).',
+      );
+    } finally {
+      await e2e.stack.stop();
+    }
+  });
+});

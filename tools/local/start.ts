@@ -70,7 +70,13 @@ export function weeklyLine(
     return `The weekly job stopped before sending anything: ${weekly.feedError.message} Fix it and run \`npm start\` again (the feed is uploaded at start).`;
   if (weekly.status !== 'completed') return `The weekly job did not run: ${weekly.reason}.`;
   const mine = weekly.outcomes.find((o) => o.rep.toLowerCase() === rep);
-  if (!mine) return `${rep} owns no customers in the feed: pick a feed owner with --rep.`;
+  if (!mine) {
+    // The run reached every owner in the feed: naming a few saves opening the export to find one.
+    const owners = weekly.outcomes.map((o) => o.rep).sort();
+    const named =
+      owners.slice(0, 5).join(', ') + (owners.length > 5 ? `, and ${owners.length - 5} more` : '');
+    return `${rep} owns no customers in the feed: pick a feed owner with --rep${owners.length > 0 ? ` (${named})` : ''}.`;
+  }
   switch (mine.status) {
     case 'delivered':
       // A restart with --location: the ledger knows the card went out before, and sends nothing now.
