@@ -103,7 +103,16 @@ export function scoreWeekWithChanges(
   states: ReadonlyMap<string, CustomerState> = new Map(),
   options: LastWeekOptions = {},
 ): WeekWithChanges {
-  const wasListed = (id: string) => options.lastWeek === 'replayed' || storedAsListed(states.get(id));
+  // A row first listed this calendar week (this week's card, read back by `list` mid-week) says
+  // nothing about last week's list: without this, `list` after a first card called its rows
+  // "Still on your list" while the card itself said "New on your list".
+  const listedBeforeThisWeek = (surfacedAt: string | null): surfacedAt is string =>
+    surfacedAt !== null && slipWeek(asOfDay, surfacedAt) > 1;
+  const wasListed = (id: string) => {
+    if (options.lastWeek === 'replayed') return true;
+    const state = states.get(id);
+    return storedAsListed(state) && (state?.surfacedAt == null || listedBeforeThisWeek(state.surfacedAt));
+  };
   // Last week's lists, kept as three columns: a second ScoredBook held beside this week's would
   // double the run's working set on a million-customer book.
   const n = book.customers.length;
@@ -130,7 +139,7 @@ export function scoreWeekWithChanges(
       // A first card must not say "worse" against a chance nobody was shown (storedAsListed).
       const onLastWeeksList = before.rank !== null && wasListed(c.customerId);
       const rise = c.listChance - before.listChance;
-      const listedEarlier = surfacedAt !== null && dayOf(surfacedAt) < asOfDay;
+      const listedEarlier = listedBeforeThisWeek(surfacedAt);
       const from = movedFrom(state?.owner, c.owner, options.storedOwner);
       // A customer the feed moved from another rep is new to this one, whatever their weeks on the
       // other rep's list: "Still on your list (week 3)" on a name they never had would be untrue.

@@ -4,7 +4,7 @@ import { type ParsedSubmit, parseCardSubmit } from '../../cards/cardSubmit';
 import { chatSafe } from '../../cards/format';
 import { outcomeOnCard, renderRepCard, withOutcome } from '../../cards/renderCard';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
-import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
+import { type CardPageOptions, pageCountOf, repCardData } from '../../jobs/weekly/weeklyCardFor';
 import type { RepWeek } from '../../jobs/weekly/weeklyLists';
 import type { ListsNow, ListsNowRequest } from '../../jobs/weekly/weeklyPlan';
 import { localDate, localMonth, mondayOf, shiftMonth, zonedNow } from '../../rules/calendar';
@@ -51,6 +51,7 @@ import {
   movedToAnotherRep,
   NOTHING_TO_UNDO,
   PERSONAL_ONLY,
+  pastLastPage,
   SUMMARY_FOR_MANAGERS,
   SUMMARY_NOT_AVAILABLE,
   UNKNOWN_CUSTOMER,
@@ -477,6 +478,10 @@ export class ChurnActionHandler implements ActionHandler {
       changes: new Map(),
       backOnTrack: [],
     };
+    // A page past the end would quietly show page 1 again, which reads as if `list 2` were ignored.
+    const pageCount = pageCountOf(week);
+    const listed = week.shown.length + week.overflow.length;
+    if (page > pageCount && listed > 0) return { text: pastLastPage(page, pageCount, listed) };
     const options: CardPageOptions = {
       page,
       kind: 'list',

@@ -7,6 +7,8 @@ export const HELP_TEXT = [
   '- **undo**: undo your last action (Reached out, Won back or Lost)',
   '- **summary**: last month’s team summary (managers and admins)',
   '- **help**: this message',
+  // A blank line ends the list: without it markdown reads the sentence as part of the last item.
+  '',
   'On the weekly card, tap Reached out, Won back or Lost next to a customer; Undo reverses it.',
 ].join('\n');
 
@@ -16,6 +18,13 @@ export function helpFor(unrecognised: string | undefined): string {
   // Echoed into a markdown reply: escaped, so it reads as typed.
   const shown = chatSafe(unrecognised.length > 60 ? `${unrecognised.slice(0, 59)}…` : unrecognised);
   return `I did not get "${shown}".\n\n${HELP_TEXT}`;
+}
+
+/** `list N` past the list's last page. */
+export function pastLastPage(page: number, pageCount: number, customers: number): string {
+  const pages = pageCount === 1 ? 'one page' : `${pageCount} pages`;
+  const who = customers === 1 ? '1 customer' : `${customers} customers`;
+  return `Your list has ${pages} (${who}), so there is no page ${page}: type **list** for the first.`;
 }
 
 export const MALFORMED_SUBMIT =

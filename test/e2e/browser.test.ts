@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerState } from '../../rules/customerState';
-import { keepPageLocal, launchChromium } from '../helpers/chromium';
-import { type E2eStack, startE2eStack, TEST_OUTPUT } from './e2eStack';
+import { cardRow, latestCard } from '../helpers/chromium';
+import { type E2eStack, startPlaygroundInChromium, TEST_OUTPUT } from './e2eStack';
 
 // `npm start`'s stack as a person meets it: Chromium opens the Agents Playground, the weekly card
 // arrives as the page opens (the stack's default), and the rep clicks Reached out on one customer
@@ -20,11 +20,7 @@ describe('the Playground in Chromium: clicking the weekly card', () => {
   let page: Page;
 
   beforeAll(async () => {
-    e2e = await startE2eStack({ weeklyRun: 'browser' });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 2200 } });
-    // The Playground asks an outside CDN for fonts and an animation script: the page stays local.
-    await keepPageLocal(page, e2e.stack.urls.playground);
+    ({ e2e, browser, page } = await startPlaygroundInChromium({ width: 1280, height: 2200 }));
   });
 
   afterAll(async () => {
@@ -32,16 +28,8 @@ describe('the Playground in Chromium: clicking the weekly card', () => {
     await e2e?.stack.stop();
   });
 
-  // The latest message's card; a Show card (Won back, Lost) is an .ac-adaptiveCard nested inside it.
-  const card = (): Locator => page.locator('.ac-preview-panel > .ac-adaptiveCard').last();
-  /** A customer's row on the card: the nearest container holding both the name and a button set. */
-  const row = (name: string): Locator =>
-    card()
-      .locator(
-        // The name is a TextRun (a span in a RichTextBlock), so it is never read as markdown.
-        `xpath=.//*[self::p or self::span][normalize-space(.)="${name}"]/ancestor::div[contains(@class,"ac-container")][.//div[contains(@class,"ac-actionSet")]][1]`,
-      )
-      .first();
+  const card = (): Locator => latestCard(page);
+  const row = (name: string): Locator => cardRow(card(), name);
   const stateOf = async (customerId: string): Promise<CustomerState> => {
     const read = await e2e.storage.state.get(customerId);
     if (!read) throw new Error(`no state row for ${customerId}`);

@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { openStorage, type Storage } from '../../storage';
 import { findFreePort } from '../../tools/local/playground';
 import { DEMO_AS_OF, DEMO_REP_EMAIL, type LocalSettings, nameFromEmail } from '../../tools/local/settings';
 import { type LocalStack, startStack } from '../../tools/local/stack';
+import { keepPageLocal, launchChromium } from '../helpers/chromium';
 
 /** Where end-to-end tests leave screenshots and logs (ignored by git). */
 export const TEST_OUTPUT = join(__dirname, '..', '..', 'test-output', 'e2e');
@@ -40,4 +42,24 @@ export async function startE2eStack(overrides: Partial<LocalSettings> = {}): Pro
     skipCreate: true,
   });
   return { stack, storage, log };
+}
+
+/** A stack whose weekly card goes out as the Playground opens, and a Chromium page kept on it. */
+export interface PlaygroundInChromium {
+  e2e: E2eStack;
+  browser: Browser;
+  page: Page;
+}
+
+/** Starts the stack as `npm start` does and a Chromium page that reaches only the Playground. */
+export async function startPlaygroundInChromium(viewport: {
+  width: number;
+  height: number;
+}): Promise<PlaygroundInChromium> {
+  const e2e = await startE2eStack({ weeklyRun: 'browser' });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  // The Playground asks an outside CDN for fonts and an animation script: the page stays local.
+  await keepPageLocal(page, e2e.stack.urls.playground);
+  return { e2e, browser, page };
 }

@@ -93,14 +93,32 @@ describe('npm start as a process', () => {
     const text = start.output();
     expect(text).toContain(`Open   http://127.0.0.1:${ports.playground}`);
     expect(text).toContain('you are Ana Ruiz <ana.ruiz@contoso.example>');
+    // --weekly start: the card went out before any page was open, and the Playground shows only what
+    // arrives while it is open, so "waiting in the personal chat" would send the user looking for it.
     expect(text).toContain(
-      'Your weekly card (weekly-2026-W48, 7 customers) is waiting in the personal chat.',
+      'Your weekly card (weekly-2026-W48, 7 customers) went out before the Playground was open, so its chat will not show it: type list there to see your list.',
     );
     expect(text).toMatch(/list\s+your current list/);
     expect(text).toMatch(/undo\s+your last action/);
     expect(text).toMatch(/summary\s+last month's team summary/);
+    // Every command the README gives for another terminal, and how they find a stack on these ports.
+    expect(text).toMatch(/npm run weekly\s+run the weekly job now/);
+    expect(text).toMatch(/npm run followups\s+send today's follow-up digests/);
+    expect(text).toMatch(/npm run summary\s+post this month's summary/);
+    expect(text).toContain(`add -- --bot-port ${ports.bot} to each`);
     expect(text).toContain(`http://127.0.0.1:${ports.bot}/api/messages`);
+    // @azure/functions' notice, per function, that it runs outside the Azure worker: true and meant here.
+    expect(text).not.toContain('Azure Functions runtime');
+    expect(text).not.toContain('Skipping call to register function');
     for (const port of Object.values(ports)) expect(await isFree(port)).toBe(false);
+
+    // npm run weekly after the card went out: the ledger sends nothing, and the words say so (the
+    // report's counts include the card sent at start).
+    const weekly = run('runWeeklyNow.ts', ['--bot-port', String(ports.bot)]);
+    expect(await exited(weekly.child)).toBe(0);
+    expect(weekly.output()).toContain(
+      'Weekly run weekly-2026-W48 (2026-11-23): 0 cards delivered by this run, 1 earlier this week,',
+    );
 
     const summary = run('runSummaryNow.ts', ['--bot-port', String(ports.bot)]);
     expect(await exited(summary.child)).toBe(0);

@@ -1,6 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WeeklyFeedStopped } from '../../jobs/weekly/weeklyReport';
+import { DEMO_REP_EMAIL } from '../../tools/local/settings';
 import { shownLine, weeklyLine } from '../../tools/local/start';
+import { startE2eStack } from './e2eStack';
 
 // What `npm start` prints of the weekly run, pure: a user trying their own feed must see what the
 // feed got wrong without --verbose.
@@ -31,5 +36,44 @@ describe('npm start, the weekly run in the terminal', () => {
     expect(shownLine('[weekly] weekly run starting', false)).toBe(false);
     expect(shownLine('[bot:warn] summary channel changed', false)).toBe(true);
     expect(shownLine('[weekly] weekly run starting', true)).toBe(true);
+  });
+});
+
+describe('npm start --location, started again the same week', () => {
+  it('says the card went out earlier and points to list, not that a card is waiting', async () => {
+    const location = await mkdtemp(join(tmpdir(), 'start-again-'));
+    try {
+      const first = await startE2eStack({ location, weeklyRun: 'start' });
+      const sent = await first.stack.automaticWeekly;
+      await first.stack.stop();
+      expect(weeklyLine(sent, DEMO_REP_EMAIL)).toContain('is waiting in the personal chat');
+
+      const again = await startE2eStack({ location, weeklyRun: 'start' });
+      const rerun = await again.stack.automaticWeekly;
+      await again.stack.stop();
+      // The Playground's chat is empty after a restart: "waiting" would send the user looking for it.
+      expect(weeklyLine(rerun, DEMO_REP_EMAIL)).toBe(
+        'Your weekly card (weekly-2026-W48) was delivered earlier this week and is not sent again: type list in the personal chat to see your list.',
+      );
+    } finally {
+      await rm(location, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm start --rep with an address the feed does not use', () => {
+  it("names the feed's owners to pick from", async () => {
+    const e2e = await startE2eStack({
+      rep: { email: 'someone.else@contoso.example', name: 'Someone Else' },
+      weeklyRun: 'start',
+    });
+    try {
+      const weekly = await e2e.stack.automaticWeekly;
+      expect(weeklyLine(weekly, 'someone.else@contoso.example')).toBe(
+        'someone.else@contoso.example owns no customers in the feed: pick a feed owner with --rep (ana.ruiz@contoso.example, ben.okafor@contoso.example, chloe.martin@contoso.example, david.kim@contoso.example, emma.larsen@contoso.example).',
+      );
+    } finally {
+      await e2e.stack.stop();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium driven by playwright-core (never a downloaded browser). `.ci/run` installs it
@@ -49,4 +49,19 @@ export async function keepPageLocal(page: Page, origin: string): Promise<string[
     await route.abort('blockedbyclient');
   });
   return blocked;
+}
+
+/** The latest message's card in the Playground; a Show card (Won back, Lost) is an .ac-adaptiveCard nested inside it. */
+export function latestCard(page: Page): Locator {
+  return page.locator('.ac-preview-panel > .ac-adaptiveCard').last();
+}
+
+/** A customer's row on a card: the nearest container holding both the name and a button set. */
+export function cardRow(card: Locator, name: string): Locator {
+  return card
+    .locator(
+      // The name is a TextRun (a span in a RichTextBlock), so it is never read as markdown.
+      `xpath=.//*[self::p or self::span][normalize-space(.)="${name}"]/ancestor::div[contains(@class,"ac-container")][.//div[contains(@class,"ac-actionSet")]][1]`,
+    )
+    .first();
 }

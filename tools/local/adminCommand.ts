@@ -69,12 +69,15 @@ const jobReportSchema = z.looseObject({
 
 /**
  * A timer job's command (`npm run weekly`, `npm run followups`): triggers the function on the
- * running stack, prints its report without the per-rep list, and exits 1 when a rep's card failed.
+ * running stack, prints its report without the per-rep list, then the run's account in words
+ * (`account`, for a completed run: the log line the run writes in Azure), and exits 1 when a rep's
+ * card failed.
  */
 export async function runJobCommand(
   functionName: string,
   usage: string,
   argv: readonly string[],
+  account?: (report: Record<string, unknown>) => string,
 ): Promise<number> {
   const { settings, help } = parseLocalSettings(argv);
   if (help) {
@@ -86,5 +89,7 @@ export async function runJobCommand(
   );
   const { outcomes: _perRep, ...summary } = report as Record<string, unknown>;
   console.log(JSON.stringify(summary, null, 2));
+  // The counts alone mislead on a rerun: `"delivered": 1` counts the card sent earlier this week.
+  if (account && report.status === 'completed') console.log(`\n${account(report)}`);
   return (report.counts?.failed ?? 0) > 0 ? 1 : 0;
 }

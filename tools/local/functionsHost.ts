@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type HttpHandler, HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
+import './functionsOutsideTheRuntime';
 import '../../functions';
 import { httpFunctions } from '../../functions/registry';
 import type { Wiring } from '../../functions/wiring';

@@ -1,3 +1,4 @@
+import { type FollowUpsDone, followUpsReportText } from '../../jobs/followups/followUpsReport';
 import { runAsCommand, runJobCommand, StackNotRunningError } from './adminCommand';
 import { adminKeyHeaders } from './adminKey';
 import { ADMIN_DAY_PATH, ADMIN_FUNCTIONS, parseLocalSettings } from './settings';
@@ -18,6 +19,8 @@ export async function runFollowUpsNow(argv: readonly string[] = process.argv.sli
     ADMIN_FUNCTIONS.followups,
     "npm run followups [-- --day YYYY-MM-DD]: send the day's follow-up digests now from the running local stack.",
     argv,
+    // The stack's own report, serialised: a completed run's is a FollowUpsDone.
+    (report) => followUpsReportText(report as unknown as FollowUpsDone),
   );
 }
 

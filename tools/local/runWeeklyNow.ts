@@ -1,3 +1,4 @@
+import { type WeeklyRunDone, weeklyReportText } from '../../jobs/weekly/weeklyReport';
 import { runAsCommand, runJobCommand } from './adminCommand';
 import { ADMIN_FUNCTIONS } from './settings';
 
@@ -14,6 +15,8 @@ export function runWeeklyNow(argv: readonly string[] = process.argv.slice(2)): P
     ADMIN_FUNCTIONS.weekly,
     'npm run weekly: run the weekly job now against the running local stack.',
     argv,
+    // The stack's own report, serialised: a completed run's is a WeeklyRunDone.
+    (report) => weeklyReportText(report as unknown as WeeklyRunDone),
   );
 }
 

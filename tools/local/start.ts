@@ -1,6 +1,6 @@
 import { ConfigError } from '../../functions/config';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
-import { FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
+import { DEFAULT_PORTS, FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
 import { type LocalStack, PortsInUseError, startStack } from './stack';
 
 /**
@@ -24,7 +24,7 @@ export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyRe
     '',
     `  Open   ${urls.playground}`,
     `         the Agents Playground, a local Teams: you are ${playground.user.name} <${playground.user.email}>.`,
-    `         ${settings.weeklyRun === 'browser' ? 'Your weekly card arrives in the personal chat as the page opens (the Playground shows only what arrives while it is open).' : weeklyLine(weekly, settings.rep.email)}`,
+    `         ${settings.weeklyRun === 'browser' ? 'Your weekly card arrives in the personal chat as the page opens (the Playground shows only what arrives while it is open).' : weeklyLine(weekly, settings.rep.email, { pageOpen: false })}`,
     '',
     '  Type in the personal chat:',
     '         list      your current list',
@@ -33,8 +33,15 @@ export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyRe
     '         help',
     '',
     '  In another terminal:',
-    `         npm run weekly    run the weekly job now (once per week: the ledger keeps it to one card)`,
-    `         npm run summary   post this month's summary, with your taps, to the team "${playground.teamName}"`,
+    `         npm run weekly      run the weekly job now (once per week: the ledger keeps it to one card)`,
+    `         npm run followups   send today's follow-up digests (-- --day YYYY-MM-DD moves the clock first)`,
+    `         npm run summary     post this month's summary, with your taps, to the team "${playground.teamName}"`,
+    // The commands look for the stack on the default port: on another, they must be told.
+    ...(stack.ports.bot === DEFAULT_PORTS.bot
+      ? []
+      : [
+          `         (this stack's host is on port ${stack.ports.bot}: add -- --bot-port ${stack.ports.bot} to each)`,
+        ]),
     '',
     `  Tabs   ${urls.tabPersonal}   (My customers, signed in as ${playground.user.name})`,
     `         ${urls.tabTeam}       (Team)`,
@@ -47,8 +54,15 @@ export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyRe
   return lines.join('\n');
 }
 
-/** One line about the rep's weekly card. */
-export function weeklyLine(weekly: WeeklyReport | Error | null, rep: string): string {
+/**
+ * One line about the rep's weekly card. `pageOpen` false: the run went out at start (--weekly start),
+ * before any Playground page could be open, and the Playground shows only what arrives while it is.
+ */
+export function weeklyLine(
+  weekly: WeeklyReport | Error | null,
+  rep: string,
+  { pageOpen = true }: { pageOpen?: boolean } = {},
+): string {
   if (weekly === null) return 'The weekly job has not run (--weekly off): `npm run weekly` sends the card.';
   if (weekly instanceof Error) return `The weekly job failed: ${weekly.message}`;
   // The feed's own message names the file, the column and the fix: a user's first feed needs it here, not behind --verbose.
@@ -56,10 +70,21 @@ export function weeklyLine(weekly: WeeklyReport | Error | null, rep: string): st
     return `The weekly job stopped before sending anything: ${weekly.feedError.message} Fix it and run \`npm start\` again (the feed is uploaded at start).`;
   if (weekly.status !== 'completed') return `The weekly job did not run: ${weekly.reason}.`;
   const mine = weekly.outcomes.find((o) => o.rep.toLowerCase() === rep);
-  if (!mine) return `${rep} owns no customers in the feed: pick a feed owner with --rep.`;
+  if (!mine) {
+    // The run reached every owner in the feed: naming a few saves opening the export to find one.
+    const owners = weekly.outcomes.map((o) => o.rep).sort();
+    const named =
+      owners.slice(0, 5).join(', ') + (owners.length > 5 ? `, and ${owners.length - 5} more` : '');
+    return `${rep} owns no customers in the feed: pick a feed owner with --rep${owners.length > 0 ? ` (${named})` : ''}.`;
+  }
   switch (mine.status) {
     case 'delivered':
-      return `Your weekly card (${weekly.runKey}, ${mine.customers} customers) is waiting in the personal chat.`;
+      // A restart with --location: the ledger knows the card went out before, and sends nothing now.
+      return mine.earlier
+        ? `Your weekly card (${weekly.runKey}) was delivered earlier this week and is not sent again: type list in the personal chat to see your list.`
+        : pageOpen
+          ? `Your weekly card (${weekly.runKey}, ${mine.customers} customers) is waiting in the personal chat.`
+          : `Your weekly card (${weekly.runKey}, ${mine.customers} customers) went out before the Playground was open, so its chat will not show it: type list there to see your list.`;
     case 'nothing_to_send':
       return `Nobody on your list this week (${weekly.runKey}): nothing was sent.`;
     default:
