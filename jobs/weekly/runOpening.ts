@@ -1,5 +1,6 @@
 import type { Log } from '../../bot/ports';
 import { describeFeedReport } from '../../feed/describeFeedReport';
+
 import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
 import { dayOf } from '../../rules/book';
@@ -12,6 +13,9 @@ import { repDirectory, withRepOwners } from './weeklyRepDirectory';
 import type { WeeklyFeedStopped } from './weeklyReport';
 import { decideAttempt } from './weeklyRetry';
 import { runRowsAt } from './weeklySurfaced';
+
+/** Skipped rows the run's log lists of each kind of problem (it lists 20 in all). */
+const LOGGED_PER_KIND = 5;
 
 export interface RunOpeningDeps {
   storage: Pick<Storage, 'conversations' | 'runs' | 'requests'>;
@@ -153,7 +157,9 @@ export async function openRun<S>(
   }
   if (feed.report.rowsSkipped > 0) {
     // In Azure the log is where a bad feed row is reported: file, line and reason, as the CLI prints.
-    log.warn(`feed: ${feed.report.rowsSkipped} rows skipped\n${describeFeedReport(feed.report).join('\n')}`, {
+    // A few of each kind, so a wrong row shows beside thousands dated after the run's day.
+    const lines = describeFeedReport(feed.report, { maxPerKind: LOGGED_PER_KIND });
+    log.warn(`feed: ${feed.report.rowsSkipped} rows skipped\n${lines.join('\n')}`, {
       runKey,
     });
   }

@@ -1,3 +1,5 @@
+import { appendFileSync, copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FeedError } from '../../../feed/feedError';
@@ -35,6 +37,22 @@ describe('bad feed rows in the weekly run', () => {
     const warning = world.log.lines.find((l) => l.level === 'warn' && l.message.startsWith('feed: '));
     expect(warning?.message).toContain(`feed: ${feed.report.rowsSkipped} rows skipped`);
     expect(warning?.message).toContain('customers.csv line 3: owner: not an email or UPN: "not-an-email"');
+  });
+
+  it("shows a wrong row in the log behind thousands of rows dated after the run's day", async () => {
+    // The demo feed read as of 2026-08-24 (as a local start with --as-of does): 2,219 orders come
+    // later, and one row's date is wrong. The log lists a few of each kind, so the wrong one shows.
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    for (const f of ['customers.csv', 'orders.csv', 'tickets.csv'])
+      copyFileSync(join(__dirname, '../../../demo/feed', f), join(dir, f));
+    appendFileSync(join(dir, 'orders.csv'), 'O-BAD,C-1001,someday,10\n');
+    const feed = await readFeed(dir, { asOf: '2026-08-24' });
+    const rules = { ...defaultRules(), feedStaleDays: 0 };
+    await runWeekly(depsFor(world, feed.book, { readBook: async () => feed, rules }), { now: SEND_TIME });
+    const warning = world.log.lines.find((l) => l.level === 'warn' && l.message.startsWith('feed: '));
+    expect(warning?.message).toContain('orders.csv line 11474: ordered_at: not a date: "someday"');
+    expect(warning?.message).toContain('  2,219 x ordered_at: after the as-of date 2026-08-24');
+    expect(warning?.message.match(/orders\.csv line \d+: ordered_at: after the as-of date/g)).toHaveLength(5);
   });
 
   it('a clean feed logs no feed warning', async () => {
