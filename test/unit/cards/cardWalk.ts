@@ -23,3 +23,10 @@ export const ofType = (root: unknown, type: string): Node[] => findAll(root, (n)
 /** Text of every TextBlock and TextRun (user text is shown in TextRuns) in document order. */
 export const texts = (root: unknown): string[] =>
   findAll(root, (n) => n.type === 'TextBlock' || n.type === 'TextRun').map((n) => String(n.text));
+
+/**
+ * Text of every TextBlock that does not wrap. Such a block is one line cut with an ellipsis where
+ * it does not fit, as in a column beside a long name or in a card on a ~320 px phone in Teams.
+ */
+export const oneLineTexts = (root: unknown): string[] =>
+  findAll(root, (n) => n.type === 'TextBlock' && n.wrap !== true).map((n) => String(n.text));

@@ -4,7 +4,7 @@ import type { DigestCardData } from '../../../cards/digestCardModels';
 import { MAX_DIGEST_ROWS } from '../../../cards/digestCardModels';
 import { digestNotificationText } from '../../../jobs/followups/digestFor';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
-import { findAll, type Node, ofType, texts } from './cardWalk';
+import { findAll, type Node, ofType, oneLineTexts, texts } from './cardWalk';
 import { LOSS_REASONS } from './weeklyCardFixtures';
 
 const rowContainers = (card: object): Node[] => ofType(card, 'Container');
@@ -78,6 +78,10 @@ describe('buildDigestCard', () => {
     const words = texts(buildDigestCard(january)).join('\n');
     expect(words).toContain('Reached out 14 days ago (Mon 21 Dec 2026), no order since.');
     expect(words).toContain('Ordered $450 on Sat 2 Jan, 5 days after you reached out: record the save?');
+  });
+
+  it('wraps every text, so a phone shows the value and the warnings in full rather than cut with an ellipsis', () => {
+    expect(oneLineTexts(buildDigestCard(digest()))).toEqual([]);
   });
 
   it('matches the snapshot', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildWeeklyCard, cardAttachment, MAX_CARD_CUSTOMERS } from '../../../cards';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
-import { findAll, type Node, ofType, texts } from './cardWalk';
+import { findAll, type Node, ofType, oneLineTexts, texts } from './cardWalk';
 import { LOSS_REASONS, largestWeek, representativeWeek } from './weeklyCardFixtures';
 
 /** Teams rejects bot messages above about 100 KB (413); the product keeps each under 80 KB. */
@@ -97,6 +97,19 @@ describe('buildWeeklyCard', () => {
         fields: { reason: 'reason_0', note: 'note_0' },
       },
     ]);
+  });
+
+  it('wraps every text, so a phone shows the value, kind and change in full rather than cut with an ellipsis', () => {
+    const week = representativeWeek();
+    const [first, ...rest] = week.customers;
+    const card = buildWeeklyCard({
+      ...week,
+      currency: 'EUR',
+      customers: [{ ...first, monthlyValue: 123_456, valueKind: 'second_order' }, ...rest],
+    });
+    expect(texts(card)).toContain('€123,456 if they order again');
+    expect(oneLineTexts(card)).toEqual([]);
+    expect(oneLineTexts(buildWeeklyCard(largestWeek()))).toEqual([]);
   });
 
   it('keeps every input id unique on the card and every `fields` entry pointing at an input of its own sub-card', () => {

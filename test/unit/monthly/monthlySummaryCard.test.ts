@@ -8,7 +8,7 @@ import {
   horizontalBarChartSchema,
   withChartFallbacks,
 } from '../../helpers/cardCharts';
-import { type Node, ofType, texts } from '../cards/cardWalk';
+import { type Node, ofType, oneLineTexts, texts } from '../cards/cardWalk';
 import { LOSS_REASONS, Rows, snapshotSurfacedOn } from './auditRows';
 import { ANA, november } from './novemberFixture';
 
@@ -30,6 +30,10 @@ const figures = (card: object) =>
 describe('buildMonthlySummaryCard', () => {
   it('matches the snapshot for the worked November', () => {
     expect(buildMonthlySummaryCard(summary())).toMatchSnapshot();
+  });
+
+  it('wraps every text, so the per-rep table on a phone shows each amount in full rather than cut with an ellipsis', () => {
+    expect(oneLineTexts(buildMonthlySummaryCard(summary()))).toEqual([]);
   });
 
   it('shows the headline and every figure', () => {
