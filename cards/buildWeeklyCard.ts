@@ -64,17 +64,20 @@ export function outcomeText(
   }
 }
 
-/** The colour of an outcome's line. */
+/**
+ * The colour of an outcome's line. Never Warning or Good (here or in the templates): Teams' light
+ * theme draws them yellow and light green on white, too faint to read.
+ */
 export const OUTCOME_COLOR: Record<CustomerOutcome['kind'], string> = {
   reached_out: 'Accent',
-  won_back: 'Good',
+  won_back: 'Default',
   lost: 'Attention',
   snoozed: 'Default',
 };
 
 const SEGMENT_TEXT: Record<NonNullable<WeeklyCardCustomer['segment']>, { label: string; color: string }> = {
   slipping: { label: 'Slipping', color: 'Attention' },
-  not_back: { label: 'Not back yet', color: 'Warning' },
+  not_back: { label: 'Not back yet', color: 'Default' },
   lapsed: { label: 'Lapsed: win back', color: 'Accent' },
 };
 

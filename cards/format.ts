@@ -107,10 +107,11 @@ export function formatCount(n: number, locale: string): string {
 }
 
 const BAND_LABEL: Record<Band, string> = { at_risk: 'At risk', watch: 'Watch', steady: 'Steady' };
-const BAND_COLOR: Record<Band, 'Attention' | 'Warning' | 'Good'> = {
+// Never Warning or Good: Teams' light theme draws them yellow and light green on white, too faint to read.
+const BAND_COLOR: Record<Band, 'Attention' | 'Default'> = {
   at_risk: 'Attention',
-  watch: 'Warning',
-  steady: 'Good',
+  watch: 'Default',
+  steady: 'Default',
 };
 
 /** The band as shown on a card, with its Adaptive Card text colour. */
