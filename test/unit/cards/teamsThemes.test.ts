@@ -8,7 +8,8 @@ import { contrastRatio, TEAMS_THEMES } from '../../fixtures/teams-host-config/te
 import { LOSS_REASONS as SUMMARY_LOSS_REASONS } from '../monthly/auditRows';
 import { november } from '../monthly/novemberFixture';
 import { findAll } from './cardWalk';
-import { LOSS_REASONS, representativeWeek } from './weeklyCardFixtures';
+import { digest } from './digestCardFixtures';
+import { representativeWeek } from './weeklyCardFixtures';
 
 // Teams draws each Adaptive Card `color` from its host config. A colour a line cannot be read in on
 // Teams' light or dark card (Warning is yellow #f8d22a on white, 1.5:1) hides what the line says.
@@ -39,22 +40,7 @@ function coloursUsed(): Set<string> {
   const cards: unknown[] = [
     buildWeeklyCard(representativeWeek()),
     buildWeeklyCard(everyColourWeek()),
-    buildDigestCard({
-      kind: 'digest',
-      runKey: 'daily-2026-11-27',
-      rows: [
-        {
-          customerId: 'cust-001',
-          name: 'Greenfield Cafe',
-          monthlyValue: 1200,
-          flags: ['Won back twice this year: no discount'],
-          reason: { kind: 'ordered', contactOn: '2026-11-23', orderOn: '2026-11-26', amount: 450 },
-          outcome: { kind: 'won_back', by: 'Ana Ruiz', at: '2026-11-27', value: 1200 },
-        },
-      ],
-      lossReasons: LOSS_REASONS,
-      quietReason: 'went_quiet',
-    }),
+    buildDigestCard(digest()),
     buildMonthlySummaryCard(
       computeMonthlySummary({
         month: '2026-11',
