@@ -65,7 +65,7 @@ function viewModel(data: ParsedDigestCardData) {
     headline: `Follow-ups for ${formatShortDate(dayOfRunKey(data.runKey), data.locale)} · ${formatCount(count + data.overflow, data.locale)} ${count + data.overflow === 1 ? 'customer' : 'customers'}`,
     snoozeTitle: 'Snooze a week',
     hasMore: data.overflow > 0,
-    moreText: `+${formatCount(data.overflow, data.locale)} more due today (the most urgent are above)`,
+    moreText: `+${formatCount(data.overflow, data.locale)} more due today: the most urgent are above, the rest come in your next digest`,
     quietReason: data.quietReason,
     noteMaxLength: data.noteMaxLength,
     lossReasons: data.lossReasons,

@@ -35,6 +35,28 @@ const ORDER: Record<FollowUp['reason']['kind'], number> = {
   no_order: 3,
 };
 
+/** A digest a daily run delivered: the day, the rep, and the customers it listed (none kept: unknown). */
+export interface ShownDigest {
+  day: string;
+  owner: string;
+  customerIds?: readonly string[];
+}
+
+/**
+ * Of the follow-ups that fell due before today's window, those a digest left out past its cap: the
+ * owner got a digest on or after the due day, and no digest since that day listed the customer.
+ * They go out today, so "+N more" is not a promise broken. A rep who got no digest since (not
+ * reachable) is not caught up this way; a digest whose list was not kept is taken to have listed all.
+ */
+export function leftOutEarlier(earlier: readonly FollowUp[], shown: readonly ShownDigest[]): FollowUp[] {
+  return earlier.filter((f) => {
+    const owner = f.state.owner.trim().toLowerCase();
+    const since = shown.filter((d) => d.day >= f.dueOn);
+    const listed = since.some((d) => d.customerIds?.includes(f.state.customerId) ?? d.owner === owner);
+    return !listed && since.some((d) => d.owner === owner);
+  });
+}
+
 /** The reps with something to say today, sorted, each with their rows in digest order (at most MAX_DIGEST_ROWS). */
 export function repDigests(followUps: readonly FollowUp[]): RepDigest[] {
   const byOwner = new Map<string, FollowUp[]>();

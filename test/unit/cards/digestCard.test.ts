@@ -194,7 +194,9 @@ describe('buildDigestCard', () => {
   it('counts the rows past the cap as "+N more"', () => {
     const card = buildDigestCard({ ...digest(), overflow: 4 });
     expect(texts(card)[0]).toBe('Follow-ups for Fri 27 Nov · 9 customers');
-    expect(texts(card).at(-1)).toBe('+4 more due today (the most urgent are above)');
+    expect(texts(card).at(-1)).toBe(
+      '+4 more due today: the most urgent are above, the rest come in your next digest',
+    );
   });
 
   it('refuses an empty digest and a bad run key', () => {
