@@ -130,13 +130,16 @@ export function digestCardDataFor(
 /** The notification preview, e.g. `Follow-ups: 3 customers (1 ordered after your call), $2,400/month`. */
 export function digestNotificationText(data: DigestCardData): string {
   const n = data.rows.length;
-  const ordered = data.rows.filter((r) => r.reason.kind === 'ordered').length;
+  const orderedRows = data.rows.filter((r) => r.reason.kind === 'ordered');
+  const ordered = orderedRows.length;
   const sum = (secondOrder: boolean) =>
     data.rows
       .filter((r) => (r.valueKind === 'second_order') === secondOrder)
       .reduce((total, r) => total + r.monthlyValue, 0);
   const money = (value: number) => formatMoney(value, data.currency ?? 'USD', data.locale ?? 'en-US');
-  const note = ordered > 0 ? ` (${ordered} ordered after your call)` : '';
+  // A call another rep made before the customer moved to this one is not "your call".
+  const whose = orderedRows.some((r) => r.contactBy !== undefined) ? 'a call' : 'your call';
+  const note = ordered > 0 ? ` (${ordered} ordered after ${whose})` : '';
   // A second order's worth is not monthly revenue: said apart.
   const monthly = sum(false);
   const once = sum(true);

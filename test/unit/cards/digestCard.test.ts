@@ -149,6 +149,17 @@ describe('buildDigestCard', () => {
     );
   });
 
+  it('the preview does not call another rep\'s call "your call" (a customer moved to this rep since)', () => {
+    const data = digest();
+    data.rows[0] = { ...data.rows[0], contactBy: 'Ana Lopez' };
+    expect(texts(buildDigestCard(data))).toContain(
+      'Ordered $450 on Thu 26 Nov, 3 days after Ana Lopez reached out: record the save?',
+    );
+    expect(digestNotificationText(data)).toBe(
+      'Follow-ups: 5 customers (1 ordered after a call), $2,770/month',
+    );
+  });
+
   it('writes the dates in the locale of the digest', () => {
     const card = buildDigestCard({ ...digest(), locale: 'de-DE' });
     expect(texts(card)[0]).toBe('Follow-ups for Fr., 27. Nov. · 5 customers');
