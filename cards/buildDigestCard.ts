@@ -45,6 +45,9 @@ export function followUpText(
       const gap = Math.round(reason.cadenceDays);
       const rhythm =
         reason.ownRhythm === false ? `the book's usual gap is ${plural(gap, 'day')}` : `usually every ${gap}`;
+      // No order since the save (recorded on a promise): nothing to slip "again" from.
+      if (reason.daysSinceOrder > daysBetween(reason.wonBackOn, today))
+        return `Won back on ${date(reason.wonBackOn)}, but no order since: now ${plural(reason.daysSinceOrder, 'day')} without one (${rhythm}).`;
       return `Won back on ${date(reason.wonBackOn)}, now ${plural(reason.daysSinceOrder, 'day')} without an order (${rhythm}): slipping again.`;
     }
   }

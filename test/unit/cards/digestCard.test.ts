@@ -120,13 +120,13 @@ describe('buildDigestCard', () => {
     const twoOrders = digest();
     twoOrders.rows[2].reason = {
       kind: 'save_slipping',
-      wonBackOn: '2026-11-24',
+      wonBackOn: '2026-11-10',
       daysSinceOrder: 14,
       cadenceDays: 7,
       ownRhythm: false,
     };
     expect(texts(rowContainers(buildDigestCard(twoOrders))[2])).toContain(
-      "Won back on Tue 24 Nov, now 14 days without an order (the book's usual gap is 7 days): slipping again.",
+      "Won back on Tue 10 Nov, now 14 days without an order (the book's usual gap is 7 days): slipping again.",
     );
     // Already marked lost by the product: no question, the outcome and Undo.
     expect(texts(rows[4])).toEqual(
