@@ -45,6 +45,9 @@ export function followUpText(
       const gap = Math.round(reason.cadenceDays);
       const rhythm =
         reason.ownRhythm === false ? `the book's usual gap is ${plural(gap, 'day')}` : `usually every ${gap}`;
+      // No order since the save (recorded on a promise): nothing to slip "again" from.
+      if (reason.daysSinceOrder > daysBetween(reason.wonBackOn, today))
+        return `Won back on ${date(reason.wonBackOn)}, but no order since: now ${plural(reason.daysSinceOrder, 'day')} without one (${rhythm}).`;
       return `Won back on ${date(reason.wonBackOn)}, now ${plural(reason.daysSinceOrder, 'day')} without an order (${rhythm}): slipping again.`;
     }
   }
@@ -65,7 +68,7 @@ function viewModel(data: ParsedDigestCardData) {
     headline: `Follow-ups for ${formatShortDate(dayOfRunKey(data.runKey), data.locale)} · ${formatCount(count + data.overflow, data.locale)} ${count + data.overflow === 1 ? 'customer' : 'customers'}`,
     snoozeTitle: 'Snooze a week',
     hasMore: data.overflow > 0,
-    moreText: `+${formatCount(data.overflow, data.locale)} more due today (the most urgent are above)`,
+    moreText: `+${formatCount(data.overflow, data.locale)} more due today: the most urgent are above, the rest come in your next digest`,
     quietReason: data.quietReason,
     noteMaxLength: data.noteMaxLength,
     lossReasons: data.lossReasons,

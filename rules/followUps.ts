@@ -192,7 +192,11 @@ function dueStep(
     const wonBack = dayOf(state.wonBackAt);
     if (today >= wonBack + rules.coolDownDays) return null;
     const late = lateSince(lookup, i, today, f.lateFactor);
-    if (!late || late.since <= wonBack) return null;
+    if (!late) return null;
+    // A save recorded before the customer ordered (a promise on the call) that never ordered since is
+    // late the same multiple of its rhythm after the save: not at once, and not never.
+    const due = late.since > wonBack ? late.since : wonBack + Math.ceil(f.lateFactor * late.cadenceDays);
+    if (today < due) return null;
     const reason = {
       kind: 'save_slipping',
       wonBackOn: state.wonBackAt,
@@ -200,7 +204,7 @@ function dueStep(
       cadenceDays: late.cadenceDays,
       ownRhythm: late.ownRhythm,
     } as const;
-    return { reason, due: late.since, autoLose: false };
+    return { reason, due, autoLose: false };
   }
   return null;
 }

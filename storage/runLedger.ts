@@ -1,7 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { naming, statusOf } from './errors';
-import { idKey } from './keys';
+import { decodeKey, idKey } from './keys';
 import { endpointOf, readEntity } from './tableClients';
 
 /**
@@ -82,6 +82,8 @@ export interface RunLedger {
   ): Promise<{ recorded: boolean }>;
   /** Every rep row of a run. */
   listRun(runKey: string): Promise<Delivery[]>;
+  /** Every rep row of the runs whose keys are from `fromKey` up to (not including) `beforeKey`, with its run key. */
+  deliveriesBetween(fromKey: string, beforeKey: string): Promise<(Delivery & { runKey: string })[]>;
   /**
    * Claims the send of a rep's card for `sends: 1` (an insert: at most one caller gets `claimed: true`);
    * else returns the claim already there.
@@ -230,6 +232,19 @@ export class TableRunLedger implements RunLedger {
       const rows: Delivery[] = [];
       for await (const page of this.client.listEntities({ queryOptions: { filter } }).byPage()) {
         for (const e of page) rows.push(deliverySchema.parse(e));
+      }
+      return rows;
+    });
+  }
+
+  async deliveriesBetween(fromKey: string, beforeKey: string): Promise<(Delivery & { runKey: string })[]> {
+    // One range query over the runs' partitions, as lastFinished: keys of one kind sort by date.
+    const filter = odata`PartitionKey ge ${idKey(fromKey)} and PartitionKey lt ${idKey(beforeKey)} and RowKey ge ${DELIVERY} and RowKey lt ${DELIVERY_END}`;
+    return naming(this.endpoint, async () => {
+      const rows: (Delivery & { runKey: string })[] = [];
+      for await (const page of this.client.listEntities({ queryOptions: { filter } }).byPage()) {
+        for (const e of page)
+          rows.push({ ...deliverySchema.parse(e), runKey: decodeKey(e.partitionKey ?? '') });
       }
       return rows;
     });

@@ -35,6 +35,28 @@ const ORDER: Record<FollowUp['reason']['kind'], number> = {
   no_order: 3,
 };
 
+/** A digest a daily run delivered: the day, the rep, and the customers it listed (none kept: unknown). */
+export interface ShownDigest {
+  day: string;
+  owner: string;
+  customerIds?: readonly string[];
+}
+
+/**
+ * Of the follow-ups that fell due before today's window, those a digest left out past its cap: the
+ * owner got a digest on or after the due day, and no digest since that day listed the customer.
+ * They go out today, so "+N more" is not a promise broken. A rep who got no digest since (not
+ * reachable) is not caught up this way; a digest whose list was not kept is taken to have listed all.
+ */
+export function leftOutEarlier(earlier: readonly FollowUp[], shown: readonly ShownDigest[]): FollowUp[] {
+  return earlier.filter((f) => {
+    const owner = f.state.owner.trim().toLowerCase();
+    const since = shown.filter((d) => d.day >= f.dueOn);
+    const listed = since.some((d) => d.customerIds?.includes(f.state.customerId) ?? d.owner === owner);
+    return !listed && since.some((d) => d.owner === owner);
+  });
+}
+
 /** The reps with something to say today, sorted, each with their rows in digest order (at most MAX_DIGEST_ROWS). */
 export function repDigests(followUps: readonly FollowUp[]): RepDigest[] {
   const byOwner = new Map<string, FollowUp[]>();
@@ -108,13 +130,16 @@ export function digestCardDataFor(
 /** The notification preview, e.g. `Follow-ups: 3 customers (1 ordered after your call), $2,400/month`. */
 export function digestNotificationText(data: DigestCardData): string {
   const n = data.rows.length;
-  const ordered = data.rows.filter((r) => r.reason.kind === 'ordered').length;
+  const orderedRows = data.rows.filter((r) => r.reason.kind === 'ordered');
+  const ordered = orderedRows.length;
   const sum = (secondOrder: boolean) =>
     data.rows
       .filter((r) => (r.valueKind === 'second_order') === secondOrder)
       .reduce((total, r) => total + r.monthlyValue, 0);
   const money = (value: number) => formatMoney(value, data.currency ?? 'USD', data.locale ?? 'en-US');
-  const note = ordered > 0 ? ` (${ordered} ordered after your call)` : '';
+  // A call another rep made before the customer moved to this one is not "your call".
+  const whose = orderedRows.some((r) => r.contactBy !== undefined) ? 'a call' : 'your call';
+  const note = ordered > 0 ? ` (${ordered} ordered after ${whose})` : '';
   // A second order's worth is not monthly revenue: said apart.
   const monthly = sum(false);
   const once = sum(true);

@@ -17,7 +17,7 @@ export interface FollowUpsDone {
   attempt: number;
   retry: 'next_tick' | 'none';
   feed: { customers: number; rowsSkipped: number };
-  /** Follow-ups due today, by kind; overflow: past a digest's row cap (they stay due, shown later). */
+  /** Follow-ups due today, by kind; overflow: past a digest's row cap (they go out in the rep's next digest). */
   followUps: {
     due: number;
     no_order: number;

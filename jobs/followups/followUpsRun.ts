@@ -37,6 +37,7 @@ import {
   contactsByOtherReps,
   digestCardDataFor,
   FOLLOW_UPS_ACTOR,
+  leftOutEarlier,
   quietReasonCode,
   type RepDigest,
   repDigests,
@@ -62,7 +63,7 @@ export interface FollowUpsRunOptions {
 
 /**
  * One daily tick: on a working day at the send time (or forced), finds every follow-up due since the
- * last completed daily run (at most MAX_CATCH_UP_DAYS back) from the stored states and the feed as of today, marks the long-silent lost
+ * last completed daily run (at most MAX_CATCH_UP_DAYS back; earlier, what a digest had no room for) from the stored states and the feed as of today, marks the long-silent lost
  * when the rules say so, and sends each rep with something due one digest. Idempotent per rep and
  * day through the run ledger (`daily-YYYY-MM-DD`); reps with nothing due hear nothing.
  */
@@ -99,7 +100,15 @@ export async function runFollowUps(
   // day whose run never happened is caught up, not lost.
   const window = catchUpWindow(today, await lastCompletedDay(storage.runs, today));
   const lookup = orderLookup(book, rules, dayOf(today));
-  const due = dueFollowUps(states.values(), lookup, rules, { today, after: window.since });
+  const due = await dueToday(
+    storage.runs,
+    dueFollowUps(states.values(), lookup, rules, {
+      today,
+      after: catchUpLimit(today),
+    }),
+    window.since,
+    today,
+  );
 
   const autoLost = await markLostAfterSilence(deps, due, { today, runKey, at: rowsAt });
   const restarted = await restartSlippingSaves(deps, due, today);
@@ -212,6 +221,29 @@ export async function runFollowUps(
   );
   log.info(followUpsReportText(report), { runKey });
   return report;
+}
+
+/**
+ * What goes out today, of every step due within the catch-up limit: what fell due after `since`
+ * (the last completed run), and what fell due before and a digest left out past its cap.
+ */
+async function dueToday(
+  runs: FollowUpsRunDeps['storage']['runs'],
+  all: readonly FollowUp[],
+  since: string,
+  today: string,
+): Promise<FollowUp[]> {
+  const fresh = all.filter((f) => f.dueOn > since);
+  const earlier = all.filter((f) => f.dueOn <= since);
+  if (earlier.length === 0) return fresh;
+  const deliveries = await runs.deliveriesBetween(
+    dailyRunKeyOfDay(catchUpLimit(today)),
+    dailyRunKeyOfDay(today),
+  );
+  const shown = deliveries
+    .filter((d) => d.status === 'delivered')
+    .map((d) => ({ day: dayOfDailyRunKey(d.runKey), owner: d.repId, customerIds: d.customerIds }));
+  return [...fresh, ...leftOutEarlier(earlier, shown)];
 }
 
 /** The local date of the last daily run before `today` that finished, within the catch-up limit; null when none. */

@@ -173,6 +173,48 @@ describe('runFollowUps', () => {
     expect(wednesday).toMatchObject({ since: '2026-11-24', lookedBack: { days: 1 }, followUps: { due: 0 } });
   });
 
+  it("rows past a digest's cap come in the next digest, not never", async () => {
+    // Ana reached out to 17 customers on Mon 16 Nov; none has ordered since. Monday's digest can
+    // list 15 of the day-7 reminders and says "+2 more"; Tuesday's brings those two.
+    const ids = Array.from({ length: 17 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+    const crowded = bookFromRows({
+      customers: [
+        { id: 'steady', name: 'Steady Cafe', owner: BEN, monthlyValue: 500 },
+        ...ids.map((id, i) => ({ id, name: `Cafe ${id}`, owner: ANA, monthlyValue: 2000 - i * 10 })),
+      ],
+      orders: [
+        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
+        ...ids.flatMap((id) => weeklyOrders(id, '2026-06-01', '2026-10-12')),
+      ],
+    });
+    await world.storage.state.writeChanged(
+      new Map(),
+      ids.map((id, i) => ({
+        ...initialState({ customerId: id, name: `Cafe ${id}`, owner: ANA, monthlyValue: 2000 - i * 10 }),
+        lastContact: '2026-11-16',
+      })),
+    );
+    const daily: FollowUpsRunDeps = {
+      ...deps(),
+      readBook: async () => ({ book: crowded, report: { files: [], rowsSkipped: 0 } }),
+    };
+    const names = () => {
+      const sends = world.fake.activities.filter((a) => a.kind === 'send');
+      const [last] = sends.slice(-1);
+      const card = (last.activity as { attachments: { content: unknown }[] }).attachments[0].content;
+      return texts(card).filter((t) => /^\*\*Cafe /.test(t) || /^Cafe /.test(t));
+    };
+    const monday = completed(await runFollowUps(daily, { now: new Date('2026-11-23T15:03:00Z') }));
+    expect(monday.followUps).toMatchObject({ due: 17, no_order: 17, overflow: 2 });
+    expect(names().join(' ')).not.toMatch(/c15|c16/);
+    const tuesday = completed(await runFollowUps(daily, { now: TUESDAY }));
+    expect(tuesday.followUps).toMatchObject({ due: 2, no_order: 2, overflow: 0 });
+    expect(names().join(' ')).toMatch(/Cafe c15.*Cafe c16|Cafe c16.*Cafe c15/);
+    // Shown once: Wednesday has nothing new to say.
+    const wednesday = completed(await runFollowUps(daily, { now: new Date('2026-11-25T15:03:00Z') }));
+    expect(wednesday.followUps).toMatchObject({ due: 0 });
+  });
+
   it('with autoLoseAfterDays, marks the silent lost as a system row that the rep undoes on the digest', async () => {
     const rules = parseRules({ followUps: { autoLoseAfterDays: 35 } });
     const report = completed(await runFollowUps(deps(rules), { now: TUESDAY }));

@@ -80,13 +80,13 @@ describe('buildDigestCard', () => {
     const twoOrders = digest();
     twoOrders.rows[2].reason = {
       kind: 'save_slipping',
-      wonBackOn: '2026-11-24',
+      wonBackOn: '2026-11-10',
       daysSinceOrder: 14,
       cadenceDays: 7,
       ownRhythm: false,
     };
     expect(texts(rowContainers(buildDigestCard(twoOrders))[2])).toContain(
-      "Won back on Tue 24 Nov, now 14 days without an order (the book's usual gap is 7 days): slipping again.",
+      "Won back on Tue 10 Nov, now 14 days without an order (the book's usual gap is 7 days): slipping again.",
     );
     // Already marked lost by the product: no question, the outcome and Undo.
     expect(texts(rows[4])).toEqual(
@@ -106,6 +106,17 @@ describe('buildDigestCard', () => {
     expect(ofType(card, 'Input.Number').map((i) => i.label)).toContain('Value of the order won back (USD)');
     expect(digestNotificationText(data)).toBe(
       'Follow-ups: 5 customers (1 ordered after your call), $1,570/month + $1,656 in second orders',
+    );
+  });
+
+  it('the preview does not call another rep\'s call "your call" (a customer moved to this rep since)', () => {
+    const data = digest();
+    data.rows[0] = { ...data.rows[0], contactBy: 'Ana Lopez' };
+    expect(texts(buildDigestCard(data))).toContain(
+      'Ordered $450 on Thu 26 Nov, 3 days after Ana Lopez reached out: record the save?',
+    );
+    expect(digestNotificationText(data)).toBe(
+      'Follow-ups: 5 customers (1 ordered after a call), $2,770/month',
     );
   });
 
@@ -154,7 +165,9 @@ describe('buildDigestCard', () => {
   it('counts the rows past the cap as "+N more"', () => {
     const card = buildDigestCard({ ...digest(), overflow: 4 });
     expect(texts(card)[0]).toBe('Follow-ups for Fri 27 Nov · 9 customers');
-    expect(texts(card).at(-1)).toBe('+4 more due today (the most urgent are above)');
+    expect(texts(card).at(-1)).toBe(
+      '+4 more due today: the most urgent are above, the rest come in your next digest',
+    );
   });
 
   it('refuses an empty digest and a bad run key', () => {

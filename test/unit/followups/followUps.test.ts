@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { followUpText } from '../../../cards/buildDigestCard';
 import { dayOf } from '../../../rules/book';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import {
@@ -123,6 +124,24 @@ describe('followUpFor: what is due for one customer', () => {
     });
     const afterCoolDown = at('2027-01-04', '2027-01-01');
     expect(followUpFor(saved, afterCoolDown.lookup, rules, afterCoolDown.window)).toBeNull();
+  });
+
+  it("flags a save that never ordered after it, its rhythm's grace after the save", () => {
+    // Quiet ordered weekly up to 20 Oct; Ana recorded the save on Mon 2 Nov on a promise. No order
+    // since: 1.5 x 7 = 11 days after the save, Fri 13 Nov, it is slipping.
+    const promised = state('quiet', { wonBackAt: '2026-11-02', recoveredValue: 800 });
+    const early = at('2026-11-12', '2026-11-11');
+    expect(followUpFor(promised, early.lookup, rules, early.window)).toBeNull();
+    const { lookup, window } = at('2026-11-13', '2026-11-12');
+    const due = followUpFor(promised, lookup, rules, window);
+    expect(due).toMatchObject({
+      reason: { kind: 'save_slipping', wonBackOn: '2026-11-02', daysSinceOrder: 24, cadenceDays: 7 },
+      dueOn: '2026-11-13',
+    });
+    const money = (n: number) => `$${n}`;
+    expect(due && followUpText(due.reason, money, '2026-11-13', 'en-US')).toBe(
+      'Won back on Mon 2 Nov, but no order since: now 24 days without one (usually every 7).',
+    );
   });
 
   it("a save with too few orders for a rhythm of its own is late against the book's gap, and says so", () => {
