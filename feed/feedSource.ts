@@ -167,9 +167,9 @@ async function loadFile(
     rows: loaded.rowNumbers.length - 1,
     serialDates: true,
     notes: [
-      ...(loaded.sheetName
+      ...(loaded.sheet
         ? [
-            `read from sheet ${JSON.stringify(loaded.sheetName)}: the sheets before it lack the feed's columns`,
+            `read from sheet ${'name' in loaded.sheet ? JSON.stringify(loaded.sheet.name) : loaded.sheet.number}: the sheets before it lack the feed's columns`,
           ]
         : []),
       ...(loaded.titleRows > 0 ? [titleNote(loaded.titleRows, loaded.rowNumbers[0])] : []),

@@ -151,8 +151,11 @@ export interface XlsxLoaded {
   header: string[];
   /** Rows with text above the header (a report's title), not read. */
   titleRows: number;
-  /** The sheet read, when it is not the first (the first sheets lack the feed's columns). */
-  sheetName?: string;
+  /**
+   * The sheet read, when it is not the first (the first sheets lack the feed's columns): its name,
+   * or its place in the file when the workbook's list of sheets comes after it.
+   */
+  sheet?: { name: string } | { number: number };
   /** Excel row number of each loaded row (index = rid; 0 is the header). */
   rowNumbers: Int32Array;
 }
@@ -184,6 +187,12 @@ export async function loadXlsx(
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
+  // exceljs names a worksheet from the workbook's list of sheets, and reads that list as
+  // undefined when the zip has a worksheet before xl/workbook.xml with the shared strings already
+  // read (the order is the writer's: exceljs itself writes it either way). An empty list until then
+  // leaves such a sheet its default name instead of stopping the read.
+  const early = reader as unknown as { model?: { sheets?: unknown[] } };
+  early.model ??= { sheets: [] };
   let header: string[] | undefined;
   // The header's first column: columns left of it are unlabelled (a sheet whose table starts in B).
   let first = 0;
@@ -218,7 +227,7 @@ export async function loadXlsx(
   let sheets = 0;
   // The first sheet's first rows, taken for the table when no sheet has the feed's header.
   let firstSheet: typeof pending | undefined;
-  let sheetName: string | undefined;
+  let sheetRead: XlsxLoaded['sheet'];
   for await (const sheet of fromWorkbook(reader)) {
     sheets++;
     // The sheet's XML, parsed as its rows are read (a property exceljs does not declare).
@@ -241,7 +250,9 @@ export async function loadXlsx(
       else if (pending.length >= HEADER_SEARCH_ROWS) looking = false;
     }
     if (header) {
-      if (sheets > 1) sheetName = (sheet as unknown as { name: string }).name;
+      const named = (early.model?.sheets?.length ?? 0) > 0;
+      if (sheets > 1)
+        sheetRead = named ? { name: (sheet as unknown as { name: string }).name } : { number: sheets };
       break; // the first sheet with the feed's header is the feed
     }
     firstSheet ??= [...pending];
@@ -256,5 +267,5 @@ export async function loadXlsx(
   if (!header || !appender) return undefined;
   appender.flushSync();
   appender.closeSync();
-  return { header, titleRows, sheetName, rowNumbers: Int32Array.from(rowNumbers) };
+  return { header, titleRows, sheet: sheetRead, rowNumbers: Int32Array.from(rowNumbers) };
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { unzipSync, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFeed } from '../../../feed/readFeed';
 import { errorCellsAsText } from '../../../feed/xlsxSource';
@@ -33,6 +34,25 @@ function row(line: number, values: ExcelJS.CellValue[], from = 'A'): Record<stri
     values.flatMap((v, i) => (v === null ? [] : [[`${String.fromCharCode(start + i)}${line}`, v]])),
   );
 }
+
+/**
+ * Writes `book` with its zip parts in a fixed order (exceljs writes them in an order that varies
+ * from run to run): `rank` orders them, lowest first, the rest as exceljs wrote them.
+ */
+async function writeOrdered(
+  book: ExcelJS.Workbook,
+  path: string,
+  rank: (part: string) => number,
+): Promise<void> {
+  const files = unzipSync(new Uint8Array(await book.xlsx.writeBuffer()));
+  await writeFile(
+    path,
+    zipSync(Object.fromEntries(Object.entries(files).sort(([a], [b]) => rank(a) - rank(b)))),
+  );
+}
+
+/** Excel's order: the workbook's list of sheets before the sheets. */
+const excelOrder = (part: string) => (part === 'xl/workbook.xml' ? 0 : 1);
 
 const customersOf = async () => (await readFeed(dir)).book.customers;
 
@@ -113,7 +133,7 @@ describe('an Excel sheet laid out by hand', () => {
     orders.addRow(['O-2', 'C-1', 'not a date', 20]);
     orders.addRow(['O-3', 'C-1', '2026-11-03', 20]);
     book.addWorksheet('Notes').addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
-    await book.xlsx.writeFile(join(dir, 'orders.xlsx'));
+    await writeOrdered(book, join(dir, 'orders.xlsx'), excelOrder);
     const { book: read, report } = await readFeed(dir);
     expect(Array.from(read.orderAmount)).toEqual([10, 20]);
     expect(report.files[1].notes).toContain(
@@ -134,6 +154,29 @@ describe('an Excel sheet laid out by hand', () => {
       (e: unknown) => e as Error,
     );
     expect(error?.message).toMatch(/^orders\.xlsx has no column .*Headers found: "Total sales", "30"\./);
+  });
+
+  it("a workbook whose zip lists its worksheets before xl/workbook.xml is read (the order is the writer's)", async () => {
+    await writeFile(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner\nC-1,Greenfield Cafe,ana@contoso.example\n',
+    );
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('Summary').addRow(['Total sales', 30]);
+    const orders = book.addWorksheet('Orders');
+    orders.addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
+    orders.addRow(['O-1', 'C-1', '2026-11-02', 10]);
+    // Shared strings before the worksheets (which a streaming reader then reads at once), the
+    // workbook's list of sheets last.
+    await writeOrdered(book, join(dir, 'orders.xlsx'), (part) =>
+      part === 'xl/workbook.xml' ? 2 : part.startsWith('xl/worksheets/') ? 1 : 0,
+    );
+    const { book: read, report } = await readFeed(dir);
+    expect(Array.from(read.orderAmount)).toEqual([10]);
+    // The sheet's name is not known yet when it is read: its place is.
+    expect(report.files[1].notes).toContain(
+      "read from sheet 2: the sheets before it lack the feed's columns",
+    );
   });
 
   it('a column with a blank header cell is ignored, as in a CSV, and the columns after it keep their values', async () => {
