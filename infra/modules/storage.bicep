@@ -36,7 +36,7 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     networkAcls: {
       bypass: 'AzureServices'
       defaultAction: privateNetworking ? 'Deny' : 'Allow'
-      ipRules: [for ip in (privateNetworking ? allowedIpAddresses : []): { value: ip, action: 'Allow' }]
+      ipRules: [for ip in (privateNetworking ? allowedIpAddresses : []): { value: trim(ip), action: 'Allow' }]
     }
   }
 }
