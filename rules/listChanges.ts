@@ -1,3 +1,4 @@
+import { addressKey } from './addresses';
 import { type Book, dayOf, isoOfDay } from './book';
 import { mondayOf } from './calendar';
 import type { CustomerState } from './customerState';
@@ -185,6 +186,6 @@ export function movedFrom(
   storedOwner: (owner: string) => string = (o) => o,
 ): string | null {
   if (stored === undefined) return null;
-  const before = storedOwner(stored).trim().toLowerCase();
-  return before !== '' && before !== owner.trim().toLowerCase() ? before : null;
+  const before = addressKey(storedOwner(stored));
+  return before !== '' && before !== addressKey(owner) ? before : null;
 }

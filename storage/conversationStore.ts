@@ -1,5 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
+import { addressKey } from '../rules/addresses';
 import { ConflictError, naming, statusOf } from './errors';
 import { idKey } from './keys';
 import { endpointOf, readEntity } from './tableClients';
@@ -30,7 +31,7 @@ const repSchema = z.object({
     .string()
     .max(400)
     .nullable()
-    .transform((e) => (e ?? '').trim().toLowerCase()),
+    .transform((e) => addressKey(e ?? '')),
   /**
    * The rep's sign-in name (UPN) from the roster when it is not their email: the tabs know a rep by it,
    * and a feed may name the rep by either, so both find them. '' when none or the same as the email.
@@ -39,7 +40,7 @@ const repSchema = z.object({
     .string()
     .max(400)
     .nullish()
-    .transform((u) => (u ?? '').trim().toLowerCase()),
+    .transform((u) => addressKey(u ?? '')),
   tenantId: z.string().max(400),
   serviceUrl: z.url(),
   /** The bot's ConversationReference for the 1:1 chat, as plain JSON. */
@@ -136,12 +137,12 @@ export class TableConversationStore implements ConversationStore {
   }
 
   async getRepByEmail(email: string): Promise<Rep | null> {
-    const key = idKey(email.trim().toLowerCase());
+    const key = idKey(addressKey(email));
     const index = await this.getEntity(EMAIL, key);
     if (!index || typeof index.userId !== 'string') return null;
     const rep = await this.getRep(index.userId);
     // An index row left by a crash mid-change must not send one rep's card to another.
-    return rep && repAddresses(rep).includes(email.trim().toLowerCase()) ? rep : null;
+    return rep && repAddresses(rep).includes(addressKey(email)) ? rep : null;
   }
 
   async listReps(): Promise<Rep[]> {

@@ -7,6 +7,7 @@ import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { type CardPageOptions, pageCountOf, repCardData } from '../../jobs/weekly/weeklyCardFor';
 import type { RepWeek } from '../../jobs/weekly/weeklyLists';
 import type { ListsNow, ListsNowRequest } from '../../jobs/weekly/weeklyPlan';
+import { addressKey } from '../../rules/addresses';
 import { localDate, localMonth, mondayOf, shiftMonth, zonedNow } from '../../rules/calendar';
 import { type CustomerState, initialState } from '../../rules/customerState';
 import { staleFeedWords } from '../../rules/feedFreshness';
@@ -440,7 +441,7 @@ export class ChurnActionHandler implements ActionHandler {
     // Acted on this week: judged as before the action, so they keep their place and show the outcome.
     const weekStart = mondayOf(today);
     const acted = [...states.values()].filter(
-      (s) => addresses.includes(s.owner.trim().toLowerCase()) && actedSince(s, weekStart),
+      (s) => addresses.includes(addressKey(s.owner)) && actedSince(s, weekStart),
     );
     const asBefore = new Map(states);
     for (const s of acted)
@@ -503,7 +504,7 @@ export class ChurnActionHandler implements ActionHandler {
     // customer's, so Monday's card says "New on your list", not "Still on your list (week 3)" (that
     // run no longer sees the move, the row naming this rep by then). A row stored under this rep's
     // other address (email or sign-in name) is theirs already.
-    const theirs = (stored: string) => addresses.includes(stored.trim().toLowerCase());
+    const theirs = (stored: string) => addresses.includes(addressKey(stored));
     for (const row of data.customers) {
       const stored = states.get(row.customerId);
       const c = [...week.shown, ...week.overflow].find((x) => x.customerId === row.customerId);

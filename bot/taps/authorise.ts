@@ -1,3 +1,4 @@
+import { sameAddress } from '../../rules/addresses';
 import { type Refusal, refuse } from './actionTypes';
 
 /** Who may act, as configured. */
@@ -32,11 +33,6 @@ export function checkTenant(actorTenantId: string, policy: AccessPolicy): Refusa
 /** What a user is told when their install stored no email, so no customer can be matched to them. */
 export const NO_EMAIL_YET =
   'I do not know your email address yet, so I cannot tell which customers are yours. Reinstall the app in our chat, or ask an admin.';
-
-/** Emails and UPNs compare case-insensitively, ignoring surrounding spaces. */
-function sameAddress(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
-}
 
 /**
  * May this user act on a customer owned by `owner` (the feed's email/UPN)? The owner, matched

@@ -1,4 +1,5 @@
 import type { CustomerOutcome } from '../../cards/cardModels';
+import { addressKey } from '../../rules/addresses';
 import type { CustomerState } from '../../rules/customerState';
 import type { AuditRow } from '../../storage/auditRow';
 import {
@@ -118,9 +119,9 @@ export function decideUndo(
 ): Decision {
   // Another rep's while they owned the customer: under neither the owner's address now nor any of the
   // acting rep's (the weekly run rewrites a rep's sign-in name to her email, which is no handover).
-  const ownerThen = target.owner.trim().toLowerCase();
+  const ownerThen = addressKey(target.owner);
   const takenByPreviousOwner =
-    ownerThen !== ctx.current.owner.trim().toLowerCase() && !(ctx.actor.addresses ?? []).includes(ownerThen);
+    ownerThen !== addressKey(ctx.current.owner) && !(ctx.actor.addresses ?? []).includes(ownerThen);
   if (
     target.actorId !== ctx.actor.userId &&
     !actorIsAdmin &&

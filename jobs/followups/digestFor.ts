@@ -5,6 +5,7 @@ import type { DigestCardData, DigestRow } from '../../cards/digestCardModels';
 import { MAX_DIGEST_ROWS } from '../../cards/digestCardModels';
 import { formatMoney } from '../../cards/format';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
+import { addressKey } from '../../rules/addresses';
 import { type FollowUp, wonBackTwice } from '../../rules/followUps';
 import { playFlags, playFor } from '../../rules/play';
 import type { Rules } from '../../rules/rulesSchema';
@@ -50,7 +51,7 @@ export interface ShownDigest {
  */
 export function leftOutEarlier(earlier: readonly FollowUp[], shown: readonly ShownDigest[]): FollowUp[] {
   return earlier.filter((f) => {
-    const owner = f.state.owner.trim().toLowerCase();
+    const owner = addressKey(f.state.owner);
     const since = shown.filter((d) => d.day >= f.dueOn);
     const listed = since.some((d) => d.customerIds?.includes(f.state.customerId) ?? d.owner === owner);
     return !listed && since.some((d) => d.owner === owner);
@@ -61,7 +62,7 @@ export function leftOutEarlier(earlier: readonly FollowUp[], shown: readonly Sho
 export function repDigests(followUps: readonly FollowUp[]): RepDigest[] {
   const byOwner = new Map<string, FollowUp[]>();
   for (const f of followUps) {
-    const owner = f.state.owner.trim().toLowerCase();
+    const owner = addressKey(f.state.owner);
     if (owner === '') continue;
     const list = byOwner.get(owner) ?? [];
     list.push(f);
@@ -171,13 +172,13 @@ export async function contactsByOtherReps(
       .map((f) => ({ rep: digest.owner, customerId: f.state.customerId })),
   );
   const byRep = async (owner: string, rep: string) =>
-    owner === rep || (await directory.getRepByEmail(owner))?.email.trim().toLowerCase() === rep;
+    owner === rep || addressKey((await directory.getRepByEmail(owner))?.email ?? '') === rep;
   const found = await runLimited(
     calls.map(({ rep, customerId }) => async () => {
       const rows = await history(customerId);
       const undone = undoneIds(rows);
       const contact = rows.find((r) => r.action === 'reached_out' && !undone.has(r.id));
-      const owner = contact?.owner.trim().toLowerCase();
+      const owner = contact ? addressKey(contact.owner) : undefined;
       return contact && owner && !(await byRep(owner, rep))
         ? ([customerId, (contact.actorName.trim() || contact.owner).slice(0, MAX_NAME_CHARS)] as const)
         : null;

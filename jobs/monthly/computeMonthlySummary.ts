@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatCount, formatMoney } from '../../cards/format';
+import { addressKey } from '../../rules/addresses';
 import { daysBetween, localDate, MONTH_KEY, monthName } from '../../rules/calendar';
 import type { ValueKind } from '../../rules/customerState';
 import type { SaveHolding } from '../../rules/followUps';
@@ -164,7 +165,7 @@ function recordedKind(
 function cardDelivered(row: AuditRow, deliveries: ReadonlyMap<string, ReadonlySet<string>> | null): boolean {
   const runKey = runKeyOfWeeklyRow(row.id);
   const owners = runKey === null ? undefined : deliveries?.get(runKey);
-  return owners === undefined || owners.has(row.owner.trim().toLowerCase());
+  return owners === undefined || owners.has(addressKey(row.owner));
 }
 
 /**
@@ -273,7 +274,7 @@ function byCustomer(rows: readonly AuditRow[]): Map<string, AuditRow[]> {
 function repFigures(standing: readonly AuditRow[], names: Readonly<Record<string, string>>): RepFigures[] {
   const reps = new Map<string, RepFigures & { surfacedIds: Set<string> }>();
   for (const r of standing) {
-    const owner = r.owner.trim().toLowerCase();
+    const owner = addressKey(r.owner);
     let rep = reps.get(owner);
     if (!rep) {
       const name = Object.hasOwn(names, owner) ? names[owner] : r.owner;

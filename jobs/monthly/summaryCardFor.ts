@@ -1,4 +1,5 @@
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
+import { addressKey } from '../../rules/addresses';
 import { shiftMonth } from '../../rules/calendar';
 import type { Storage } from '../../storage';
 import type { AuditRow } from '../../storage/auditRow';
@@ -47,7 +48,7 @@ export async function weeklyDeliveries(
     // A run the ledger does not know is left out: its flags count as delivered, as before the ledger.
     if (!run) continue;
     const delivered = handled.filter((d) => d.status === 'delivered');
-    deliveries.set(runKey, new Set(delivered.map((d) => d.repId.trim().toLowerCase())));
+    deliveries.set(runKey, new Set(delivered.map((d) => addressKey(d.repId))));
   }
   return deliveries;
 }

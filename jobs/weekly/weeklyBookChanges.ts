@@ -1,3 +1,4 @@
+import { addressKey } from '../../rules/addresses';
 import type { Book } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
 import { movedFrom } from '../../rules/listChanges';
@@ -30,7 +31,7 @@ export function bookChanges(
   for (const c of book.customers) {
     inFeed.add(c.id);
     const from = movedFrom(stored.get(c.id)?.owner, c.owner, storedOwner);
-    if (from !== null) moved.push({ customerId: c.id, from, to: c.owner.trim().toLowerCase() });
+    if (from !== null) moved.push({ customerId: c.id, from, to: addressKey(c.owner) });
   }
   let count = 0;
   const examples: string[] = [];

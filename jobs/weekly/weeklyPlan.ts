@@ -1,3 +1,4 @@
+import { addressKey } from '../../rules/addresses';
 import type { Book } from '../../rules/book';
 import { dayOf } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
@@ -158,7 +159,7 @@ export function listsNowFrom(
       new Map(),
       { storedOwner },
     );
-    const owners = new Set(book.customers.map((c) => c.owner.trim().toLowerCase()));
+    const owners = new Set(book.customers.map((c) => addressKey(c.owner)));
     return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays, owners };
   };
 }

@@ -1,3 +1,4 @@
+import { addressKey } from '../../rules/addresses';
 import type { Book } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
 import { type ConversationStore, type Rep, repAddresses } from '../../storage/conversationStore';
@@ -15,7 +16,7 @@ export async function repDirectory(
     for (const address of repAddresses(rep)) byEmail.set(address, byEmail.has(address) ? 'ambiguous' : rep);
   return {
     getRepByEmail: async (email) => {
-      const found = byEmail.get(email.trim().toLowerCase());
+      const found = byEmail.get(addressKey(email));
       if (found === 'ambiguous') return store.getRepByEmail(email);
       return found ?? null;
     },

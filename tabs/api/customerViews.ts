@@ -2,6 +2,7 @@ import { actionName, type DateWording, dayWords } from '../../bot/taps/actionWor
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import { lossReasonLabel } from '../../bot/taps/staleReason';
 import { formatMoney, plainText, wonBackPrefill, wonBackValueWords } from '../../cards/format';
+import { addressKey } from '../../rules/addresses';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
@@ -69,7 +70,7 @@ export function customerRows(
   const byId = scoredById(scored);
   const rows: CustomerRow[] = [];
   for (const s of states) {
-    if (owners !== null && !owners.includes(s.owner.trim().toLowerCase())) continue;
+    if (owners !== null && !owners.includes(addressKey(s.owner))) continue;
     const c = byId.get(s.customerId);
     rows.push(customerRow(s, c, scored === null || c !== undefined));
   }

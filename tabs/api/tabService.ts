@@ -4,6 +4,7 @@ import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, PRIOR_MONTHS_NEEDED } from '../../jobs/monthly';
 import { weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
+import { addressKey } from '../../rules/addresses';
 import { backtest } from '../../rules/backtest';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf, shiftMonth } from '../../rules/calendar';
@@ -141,7 +142,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
     if (seesAll(user)) return null;
     const addresses = await addressesOf(user);
     const owners = new Set<string>();
-    for (const s of states) owners.add(s.owner.trim().toLowerCase());
+    for (const s of states) owners.add(addressKey(s.owner));
     return addresses.find((a) => owners.has(a)) ?? user.email;
   }
 
@@ -293,7 +294,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       ]);
       // A rep sees the team tab for themselves only; managers choose a rep or everyone.
       const rep = seesAll(user)
-        ? filter.rep?.trim().toLowerCase() || null
+        ? (filter.rep && addressKey(filter.rep)) || null
         : await ownerScope(user, states.values());
       const names = new Map(
         reps.filter((r) => r.name).flatMap((r) => repAddresses(r).map((a) => [a, r.name] as const)),
@@ -331,7 +332,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // (their customers handed to others) keeps their months on the tab.
       const shownRows = months.flatMap((m) => rowsByMonth[partitions.indexOf(m)] ?? []);
       const owners = [
-        ...new Set([...all, ...shownRows].map((s) => s.owner.trim().toLowerCase()).filter((o) => o !== '')),
+        ...new Set([...all, ...shownRows].map((s) => addressKey(s.owner)).filter((o) => o !== '')),
       ].sort();
       const weekStart = mondayOf(day);
       const byId = scoredById(scored);

@@ -7,6 +7,7 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
+import { addressKey } from '../../rules/addresses';
 
 /**
  * The tab API's single sign-on check: the bearer token Teams hands the tab
@@ -150,7 +151,7 @@ function refusalOf(error: unknown): TokenCheck {
  */
 function userOf(payload: JWTPayload): TokenCheck {
   const text = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : '');
-  const email = (text('upn') || text('preferred_username')).trim().toLowerCase();
+  const email = addressKey(text('upn') || text('preferred_username'));
   const userId = text('oid');
   if (!userId || !email)
     return {

@@ -1,6 +1,7 @@
 import { countsText } from '../../cards/buildWeeklyCard';
 import { formatCount, plainText } from '../../cards/format';
 import type { MonthlySummary } from '../../jobs/monthly/monthlySummarySchema';
+import { addressKey, sameAddress } from '../../rules/addresses';
 import type { BacktestResult } from '../../rules/backtest';
 import { dayOf } from '../../rules/book';
 import { formatDateNear } from '../../rules/calendar';
@@ -16,8 +17,6 @@ import type { MonthFigures, TeamResponse } from './tabTypes';
  * monthly figures from the monthly summary's own computation (net of undos), and the backtest's
  * measured accuracy in plain words.
  */
-
-const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /**
  * Per rep, what the weekly card counts as of `today`: customers of a kind at risk who pass the card's
@@ -42,7 +41,7 @@ export function valueAtRiskByRep(
       asOfDay,
     );
     if (!gate.surfaced) continue;
-    const owner = s.owner.trim().toLowerCase();
+    const owner = addressKey(s.owner);
     const entry = byRep.get(owner) ?? { valueAtRisk: 0, counts: noCounts() };
     entry.valueAtRisk += c.valueAtRisk;
     entry.counts[c.segment]++;
@@ -74,7 +73,7 @@ export function untouchedThisWeek(
     if (s.status !== 'active' || s.surfacedAt === null || s.surfacedAt < weekStart) continue;
     const touched = [s.lastContact, s.wonBackAt].some((d) => d !== null && d >= (s.surfacedAt as string));
     if (touched) continue;
-    const owner = s.owner.trim().toLowerCase();
+    const owner = addressKey(s.owner);
     const list = byRep.get(owner) ?? [];
     list.push({
       customerId: s.customerId,
@@ -149,5 +148,5 @@ export function accuracyWords(
 
 /** True when the customer belongs to the rep, named by any of their addresses (or no rep is chosen). */
 export function ownedBy(owner: string, rep: readonly string[] | null): boolean {
-  return rep === null || rep.some((address) => same(owner, address));
+  return rep === null || rep.some((address) => sameAddress(owner, address));
 }

@@ -1,0 +1,12 @@
+/**
+ * A rep's address (an email or a sign-in name) as the product compares it: the feed, Teams and
+ * the stored rows may write one address with other case or spaces around it.
+ */
+export function addressKey(address: string): string {
+  return address.trim().toLowerCase();
+}
+
+/** Whether two addresses name the same rep. */
+export function sameAddress(a: string, b: string): boolean {
+  return addressKey(a) === addressKey(b);
+}
