@@ -114,6 +114,9 @@ describe('Teams tabs', () => {
   async function screenshot(page: Page, name: string, width = 1280): Promise<void> {
     await mkdir(TEST_OUTPUT, { recursive: true });
     const path = join(TEST_OUTPUT, name);
+    // The charts load after the data (uPlot is fetched then): a picture taken before shows their spinners,
+    // and the docs' pictures promise the charts.
+    await expect.poll(() => tab(page).getByRole('progressbar').count(), { timeout: 15_000 }).toBe(0);
     // The host page is one viewport tall: grow it to the tab's content for the picture.
     const height = await tab(page)
       .locator('body')
