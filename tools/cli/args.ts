@@ -37,7 +37,8 @@ Usage:
   churn-predictor COMMAND --help
 
 Money is shown in CURRENCY (ISO 4217, default USD) and LOCALE (default en-US), as on the cards.
-Exit codes: 0 ok, 2 bad input (missing file or column, bad rules file, bad arguments).`;
+Exit codes: 0 ok, 2 bad input (missing file or column, bad rules file, bad arguments),
+1 anything else (storage that cannot be reached, an unexpected error).`;
 
 /** What `churn-predictor COMMAND --help` prints. */
 export const COMMAND_HELP: Readonly<Record<string, string>> = {

@@ -291,6 +291,8 @@ describe('churn-predictor score', () => {
       'Table Storage unreachable at http://127.0.0.1:9/devstoreaccount1: connect ECONNREFUSED 127.0.0.1:9\n',
     );
     expect(r.out).toBe('');
+    // The help's list of exit codes names this one too, as the README's does.
+    expect((await run('--help')).out).toMatch(/Exit codes: .*\b1 \w/s);
   }, 30_000);
 
   it('lists every skipped row with file, line and reason on stderr, and still scores the rest', async () => {
