@@ -294,6 +294,8 @@ ${decileTables(calibrationRows)}
   30/60/90 days) by Platt scaling, each horizon on the latest day its labels are seen (as-of − 30, − 60,
   − 90); the 90-day intercept then moves by the change in the base rate between as-of − 90 and as-of − 30,
   measured on the 30-day horizon. The rules' score is calibrated the same way when the rules rank the book.
+  A book with fewer than 1,000 customers on a calibration day (none here) is calibrated on that day and the
+  three a week apart before it, so its chances do not jump from one week to the next.
 - Population: every customer with an order on or before the as-of date; "active" keeps those with an order
   in the 90 days before it. AUC: ROC AUC by Mann-Whitney, ties counted half. Top-10: share of customers who
   placed no order among each rep's 10 highest scores, averaged over reps. Baseline: days since the last order.
