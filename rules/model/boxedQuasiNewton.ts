@@ -2,8 +2,8 @@
  * Minimises a smooth function with its gradient inside a box: BFGS (Nocedal & Wright, "Numerical
  * Optimization", 2nd ed., §6.1) with the steps projected onto the box and an Armijo backtracking
  * search along the projected path (the projected-gradient form of §16.7). A coordinate on its bound
- * whose gradient points out of the box is held there for the step. Non-finite values count as
- * +Infinity, so the search steps back from where the function is undefined.
+ * whose gradient points out of the box is held there for the step. Non-finite values (or
+ * gradients) count as +Infinity, so the search steps back from where the function is undefined.
  */
 
 export interface BoxedMinimumOptions {
@@ -53,6 +53,8 @@ export function minimiseInBox(
   const evaluate = (point: Float64Array, gradient: Float64Array): number => {
     evaluations++;
     const value = f(point, gradient);
+    // A point whose slope is not known is no place to step from: rejected like an undefined value.
+    for (let j = 0; j < n; j++) if (!Number.isFinite(gradient[j])) return Number.POSITIVE_INFINITY;
     return Number.isFinite(value) ? value : Number.POSITIVE_INFINITY;
   };
 

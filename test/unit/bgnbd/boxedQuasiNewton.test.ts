@@ -61,6 +61,16 @@ describe('minimiseInBox', () => {
     const result = minimiseInBox(f, [30], { lower: [-100], upper: [100], ...settings });
     expect(result.converged).toBe(true);
     expect(result.x[0]).toBeCloseTo(1, 6);
+    // A finite value with an unknown slope is stepped back from too (here past 40: the minimum of
+    // (p − 50)² within reach is p just below 40).
+    const g = (p: Float64Array, grad: Float64Array) => {
+      grad[0] = p[0] >= 40 ? Number.NaN : 2 * (p[0] - 50);
+      return (p[0] - 50) ** 2;
+    };
+    const capped = minimiseInBox(g, [0], { lower: [-100], upper: [100], ...settings });
+    expect(capped.converged).toBe(true);
+    expect(capped.x[0]).toBeLessThan(40);
+    expect(capped.x[0]).toBeGreaterThan(39.9);
   });
 
   it('says it did not converge when a cap is hit, with the best point so far, never over the evaluation cap', () => {
