@@ -120,7 +120,7 @@ export function scoreWeekWithChanges(
   const chanceBefore = new Float64Array(n);
   const rankedBefore = new Uint8Array(n);
   const surfacedBefore = new Uint8Array(n);
-  for (const c of scoreBook(book, rules, asOfDay - 7, states).customers) {
+  for (const c of scoreBook(book, rules, asOfDay - 7, states, { reasons: false }).customers) {
     chanceBefore[c.index] = c.listChance;
     rankedBefore[c.index] = c.rank !== null ? 1 : 0;
     surfacedBefore[c.index] = c.surfaced ? 1 : 0;

@@ -178,13 +178,10 @@ export function fitAdditive(
         const ca = 1 + cols[base + a];
         grad[ca] += g;
         hess[ca] += h; // row 0, column ca (mirrored below)
-        // Upper triangle only (columns of different features never coincide); mirrored below.
-        const rowOffset = ca * p;
-        for (let b = a; b < features; b++) {
-          const cb = 1 + cols[base + b];
-          if (cb >= ca) hess[rowOffset + cb] += h;
-          else hess[cb * p + ca] += h;
-        }
+        // Upper triangle only, mirrored below: feature b's columns all lie after feature a's for b > a
+        // (offset rises with the feature), so column cb >= ca.
+        const rowOffset = ca * p + 1;
+        for (let b = a; b < features; b++) hess[rowOffset + cols[base + b]] += h;
       }
     }
     for (let j = 0; j < p; j++) {

@@ -1,32 +1,34 @@
 /**
- * Maximum-likelihood fit of the BG/NBD parameters (r, α, a, b) to a calibration summary: Nelder-Mead
- * on the log-parameters (so every trial point is a valid parameter set) minimising −LL / Σweight,
- * restarted from the best point with a fresh simplex until a restart no longer improves it. Restarts
- * guard against the simplex collapsing early, Nelder-Mead's known failure mode.
+ * Maximum-likelihood fit of the BG/NBD parameters (r, α, a, b) to a calibration summary: a
+ * quasi-Newton search (boxedQuasiNewton.ts) on the log-parameters (so every trial point is a valid
+ * parameter set) minimising −LL / Σweight with its analytic gradient (bgnbd.ts), restarted from the
+ * best point with a fresh Hessian estimate until a restart no longer improves it. Nelder-Mead, used
+ * before, needed 1,000 to 1,250 evaluations of the likelihood on a 20,000-customer book; this takes
+ * a few dozen, each with its gradient.
  * Customers with identical (x, tx, T) are merged into weighted rows first (compressBgNbdSummary).
  *
  * Bounded: each parameter lives in a box (PARAM_BOUNDS). On some books the likelihood keeps rising
  * as a and b run off together (a, b → ∞: every customer has the same drop-out chance) or as r and α
- * do (every customer the same rate); unbounded, the simplex follows them for tens of thousands of
- * evaluations. Outside the box the objective is taken at the nearest point of the box plus a
- * quadratic penalty, so the search settles on the boundary and the result names the parameters
- * that sit there (`atBound`). The total work is capped by `maxEvaluations`.
+ * do (every customer the same rate); unbounded, a search follows them for tens of thousands of
+ * evaluations. Steps are projected onto the box, so the search settles on the boundary and the
+ * result names the parameters that sit there (`atBound`). The total work is capped by
+ * `maxEvaluations`.
  */
 import { z } from 'zod';
 import { type BgNbdParams, bgNbdParamsSchema, createBgNbdLogLikelihood } from './bgnbd';
 import { type BgNbdSummary, compressBgNbdSummary, validateBgNbdSummary } from './bgnbdSummary';
-import { nelderMead } from './nelderMead';
+import { minimiseInBox } from './boxedQuasiNewton';
 
 export const bgNbdFitOptionsSchema = z.object({
-  /** Cap on Nelder-Mead iterations over all restarts. */
+  /** Cap on quasi-Newton iterations over all restarts. */
   maxIterations: z.number().int().positive().default(20_000),
   /** Cap on log-likelihood evaluations over all restarts (bounds the fit's time). */
-  maxEvaluations: z.number().int().min(6).default(40_000),
+  maxEvaluations: z.number().int().min(2).default(40_000),
   /** Cap on restarts after the first run. */
   maxRestarts: z.number().int().nonnegative().default(10),
-  /** Tolerance on −LL per customer between simplex vertices (and the improvement that ends restarts). */
+  /** Tolerance on the gain in −LL per customer of the last step (and the improvement that ends restarts). */
   fTolerance: z.number().positive().default(1e-10),
-  /** Tolerance on the log-parameters between simplex vertices. */
+  /** Tolerance on the log-parameters' move in the last step. */
   xTolerance: z.number().positive().default(1e-7),
   /** Where to start; by default r = 1, a = 1, b = 1 and α set so the mean purchase rate r/α matches the data. */
   start: bgNbdParamsSchema.optional(),
@@ -62,9 +64,9 @@ interface BgNbdFitFigures {
   atBound: BgNbdParamName[];
   /** Total log-likelihood at `params` (FHL eq. 7, weighted). */
   logLikelihood: number;
-  /** Nelder-Mead iterations over all runs. */
+  /** Quasi-Newton iterations over all runs. */
   iterations: number;
-  /** Log-likelihood evaluations. */
+  /** Log-likelihood evaluations (each with its gradient). */
   evaluations: number;
   /** Restarts after the first run. */
   restarts: number;
@@ -85,21 +87,22 @@ export function fitBgNbd(summary: BgNbdSummary, options: BgNbdFitOptions = {}): 
 
   // Identical histories share one weighted row: same likelihood, fewer terms per evaluation.
   const logLikelihood = createBgNbdLogLikelihood(compressBgNbdSummary(summary));
-  const boxed = new Float64Array(4);
-  const objective = (p: Float64Array): number => {
-    let penalty = 0;
-    for (let j = 0; j < 4; j++) {
-      boxed[j] = Math.min(LOG_UPPER[j], Math.max(LOG_LOWER[j], p[j]));
-      penalty += (p[j] - boxed[j]) ** 2;
-    }
-    return -logLikelihood(fromLog(boxed)) / totalWeight + penalty;
+  const gradientOfParams = new Float64Array(4);
+  // −LL / Σweight at exp(p) and its gradient in p: ∂/∂ln θ = θ ∂/∂θ.
+  const objective = (p: Float64Array, gradient: Float64Array): number => {
+    const params = fromLog(p);
+    const value = logLikelihood(params, gradientOfParams);
+    PARAM_NAMES.forEach((name, j) => {
+      gradient[j] = (-params[name] * gradientOfParams[j]) / totalWeight;
+    });
+    return -value / totalWeight;
   };
 
   const initial = start ?? defaultStart(summary, totalWeight);
   let best: Float64Array = Float64Array.from(PARAM_NAMES, (name, j) =>
     Math.min(LOG_UPPER[j], Math.max(LOG_LOWER[j], Math.log(initial[name]))),
   );
-  let bestValue = objective(best);
+  let bestValue = objective(best, new Float64Array(4));
   let iterations = 0;
   let evaluations = 1;
   let restarts = 0;
@@ -108,7 +111,6 @@ export function fitBgNbd(summary: BgNbdSummary, options: BgNbdFitOptions = {}): 
     atBound: PARAM_NAMES.filter(
       (_, j) => point[j] <= LOG_LOWER[j] + AT_BOUND_SLACK || point[j] >= LOG_UPPER[j] - AT_BOUND_SLACK,
     ),
-    // The penalty is 0 inside the box; outside it the reported LL is the one at the boxed point.
     logLikelihood: Number.isFinite(value) ? logLikelihood(fromLog(clampToBox(point))) : -value * totalWeight,
     iterations,
     evaluations,
@@ -116,20 +118,20 @@ export function fitBgNbd(summary: BgNbdSummary, options: BgNbdFitOptions = {}): 
   });
   for (let run = 0; ; run++) {
     const evaluationsLeft = maxEvaluations - evaluations;
-    if (evaluationsLeft < PARAM_NAMES.length + 1) {
+    if (evaluationsLeft < 1) {
       return {
         ...figuresAt(best, bestValue),
         converged: false,
         reason: `reached the evaluation cap (${maxEvaluations}) before a restart could confirm the optimum`,
       };
     }
-    const result = nelderMead(objective, best, {
+    const result = minimiseInBox(objective, best, {
+      lower: LOG_LOWER,
+      upper: LOG_UPPER,
       maxIterations: maxIterations - iterations,
       maxEvaluations: evaluationsLeft,
       fTolerance,
       xTolerance,
-      // A wide first simplex explores; restarts probe around the optimum with a smaller one.
-      initialStep: run === 0 ? 0.5 : 0.1,
     });
     iterations += result.iterations;
     evaluations += result.evaluations;
@@ -146,7 +148,16 @@ export function fitBgNbd(summary: BgNbdSummary, options: BgNbdFitOptions = {}): 
         reason: 'the log-likelihood is not finite anywhere the search went',
       };
     }
-    if (!result.converged) return { ...figures(), converged: false, reason: result.reason };
+    if (!result.converged) {
+      // The search was given what was left of the fit's caps: name the fit's own.
+      const reason =
+        evaluations >= maxEvaluations
+          ? `reached the evaluation cap (${maxEvaluations}) before the steps met the tolerances`
+          : iterations >= maxIterations
+            ? `reached the iteration cap (${maxIterations}) before the steps met the tolerances`
+            : result.reason;
+      return { ...figures(), converged: false, reason };
+    }
     if (run > 0 && improvement <= fTolerance) return { ...figures(), converged: true };
     if (restarts >= maxRestarts) {
       return {

@@ -19,8 +19,8 @@ import { sampleKey, sampleRows } from './cadenceSample';
  */
 export const FIT_SAMPLE_CUSTOMERS = 20_000;
 /**
- * Cap on log-likelihood evaluations of one fit: a few seconds on 20k customers. Interior optima
- * (CDNOW, Online Retail) and the bounded ones of synthetic books converge in well under 1,500.
+ * Cap on log-likelihood evaluations of one fit: a few seconds on 20k customers. An interior optimum
+ * (CDNOW) and the bounded ones (Online Retail, synthetic books) converge in under 100.
  */
 export const FIT_MAX_EVALUATIONS = 4_000;
 

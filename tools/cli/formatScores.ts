@@ -9,7 +9,7 @@ import type { WeekPlan } from '../../jobs/weekly/weeklyPlan';
 import { isoOfDay, type ScoredCustomer } from '../../rules';
 import { MODEL_FEATURES } from '../../rules/model/modelFeatures';
 import { rankingText } from '../../rules/model/plainWords';
-import { planText } from '../../rules/plans';
+import { type PlanStep, planText } from '../../rules/plans';
 import { round } from './round';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
@@ -51,8 +51,46 @@ export interface ScoreRow {
   contributions: Record<string, number> | null;
 }
 
+/**
+ * The dates and plays of rows, each written once per output: 100k rows share a few thousand days
+ * and a handful of plans, and a date or a play written per row was a fifth of `--format json`.
+ */
+interface RowTexts {
+  iso: (day: number) => string;
+  play: (c: ScoredCustomer) => string;
+}
+
+function rowTexts(plan: WeekPlan, locale: string): RowTexts {
+  const days = new Map<number, string>();
+  const plays = new Map<PlanStep, string>();
+  return {
+    iso: (day) => {
+      let text = days.get(day);
+      if (text === undefined) {
+        text = isoOfDay(day);
+        days.set(day, text);
+      }
+      return text;
+    },
+    play: (c) => {
+      if (!c.plan) return c.play.text;
+      let text = plays.get(c.plan);
+      if (text === undefined) {
+        text = planText(c.plan, plan.scored.asOfDay, locale);
+        plays.set(c.plan, text);
+      }
+      return text;
+    },
+  };
+}
+
 /** One scored customer as a plain row (the play's days in `locale`). */
-export function toScoreRow(c: ScoredCustomer, plan: WeekPlan, locale = 'en-US'): ScoreRow {
+export function toScoreRow(
+  c: ScoredCustomer,
+  plan: WeekPlan,
+  locale = 'en-US',
+  texts: RowTexts = rowTexts(plan, locale),
+): ScoreRow {
   const change = plan.since.changes.get(c.customerId);
   return {
     customerId: c.customerId,
@@ -68,7 +106,7 @@ export function toScoreRow(c: ScoredCustomer, plan: WeekPlan, locale = 'en-US'):
     valueKind: c.valueKind,
     valueAtRisk: round(c.valueAtRisk, 2),
     reasons: c.reasons,
-    play: c.plan ? planText(c.plan, plan.scored.asOfDay, locale) : c.play.text,
+    play: texts.play(c),
     plan: c.plan
       ? { tier: c.plan.tier, action: c.plan.action, channel: c.plan.channel, days: c.plan.days }
       : null,
@@ -83,7 +121,7 @@ export function toScoreRow(c: ScoredCustomer, plan: WeekPlan, locale = 'en-US'):
       '90': round(c.noOrderProbability.in90, 3),
     },
     tier: c.tier,
-    expectedNextOrder: c.expectedNextOrderDay === null ? null : isoOfDay(c.expectedNextOrderDay),
+    expectedNextOrder: c.expectedNextOrderDay === null ? null : texts.iso(c.expectedNextOrderDay),
     contributions: roundedContributions(
       c.modelContributions ? namedContributions(c.modelContributions) : c.contributions,
     ),
@@ -94,12 +132,12 @@ export function toScoreRow(c: ScoredCustomer, plan: WeekPlan, locale = 'en-US'):
  * Orders on or before the as-of day, the days they fell on (what the reasons count: "Only 2 order days
  * in 9 months" of 34 invoices placed on 2 days), the first and last order's date, their summed amounts.
  */
-function factsOf(c: ScoredCustomer) {
+function factsOf(c: ScoredCustomer, texts: RowTexts) {
   return {
     orders: c.orders,
     orderDays: c.orderDays,
-    firstOrderAt: c.firstOrderDay === null ? null : isoOfDay(c.firstOrderDay),
-    lastOrderAt: c.lastOrderDay === null ? null : isoOfDay(c.lastOrderDay),
+    firstOrderAt: c.firstOrderDay === null ? null : texts.iso(c.firstOrderDay),
+    lastOrderAt: c.lastOrderDay === null ? null : texts.iso(c.lastOrderDay),
     spend: round(c.spend, 2),
   };
 }
@@ -115,10 +153,13 @@ function roundedContributions(values: Partial<Record<string, number>> | null): R
   return out;
 }
 
+/** Rows per piece of JSON: one JSON.stringify a batch, not one per row and re-indented. */
+const JSON_BATCH = 1000;
+
 /**
  * Every customer, listed first in list order, then riskiest first, as a JSON array, with the facts a
  * user checks the import against (orders on or before the as-of date, first and last order, spend).
- * In pieces, one customer each: a million customers as one string is more than Node can hold.
+ * In pieces of JSON_BATCH customers: a million customers as one string is more than Node can hold.
  */
 export function* jsonPieces(plan: WeekPlan, locale = 'en-US'): Generator<string> {
   const rows = ordered(plan);
@@ -126,10 +167,15 @@ export function* jsonPieces(plan: WeekPlan, locale = 'en-US'): Generator<string>
     yield '[]';
     return;
   }
-  for (let k = 0; k < rows.length; k++) {
-    const row = { ...toScoreRow(rows[k], plan, locale), ...factsOf(rows[k]) };
-    // The same layout as JSON.stringify(rows, null, 2): each row indented by two spaces.
-    yield `${k === 0 ? '[\n  ' : ',\n  '}${JSON.stringify(row, null, 2).replaceAll('\n', '\n  ')}`;
+  const texts = rowTexts(plan, locale);
+  for (let from = 0; from < rows.length; from += JSON_BATCH) {
+    const batch = rows
+      .slice(from, from + JSON_BATCH)
+      .map((c) => Object.assign(toScoreRow(c, plan, locale, texts), factsOf(c, texts)));
+    // The batch's own array, "[\n" and "\n]" cut off, is its rows in the layout of
+    // JSON.stringify(rows, null, 2): each row indented by two spaces.
+    const text = JSON.stringify(batch, null, 2);
+    yield `${from === 0 ? '[\n' : ',\n'}${text.slice(2, -2)}`;
   }
   yield '\n]';
 }
@@ -151,9 +197,10 @@ const CSV_BATCH = 2000;
  */
 export function* csvPieces(plan: WeekPlan, locale = 'en-US'): Generator<string> {
   const customers = ordered(plan);
+  const texts = rowTexts(plan, locale);
   const row = (c: ScoredCustomer) => {
-    const { noOrderProbability: p, contributions, ...r } = toScoreRow(c, plan, locale);
-    const facts = factsOf(c);
+    const { noOrderProbability: p, contributions, ...r } = toScoreRow(c, plan, locale, texts);
+    const facts = factsOf(c, texts);
     return {
       ...r,
       noOrder30: p?.['30'] ?? '',

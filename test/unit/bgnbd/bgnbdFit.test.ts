@@ -30,6 +30,14 @@ describe('fitBgNbd on CDNOW', () => {
     expect(fit.logLikelihood).toBeCloseTo(-9582.429, 3);
   });
 
+  it('takes a few dozen evaluations of the likelihood, not the 800 of a simplex search', () => {
+    for (const summary of [loadCdnowSummary(), loadCdnowSummary({ wholeDays: true })]) {
+      const fit = fitBgNbd(summary);
+      expect(fit.converged).toBe(true);
+      expect(fit.evaluations).toBeLessThan(100);
+    }
+  });
+
   it('reaches the same optimum from a start far away', () => {
     const fit = fitBgNbd(loadCdnowSummary(), { start: { r: 5, alpha: 200, a: 6, b: 0.3 } });
     expect(fit.converged).toBe(true);

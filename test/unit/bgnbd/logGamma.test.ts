@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logGamma } from '../../../rules/model/bgnbdLogGamma';
+import { digamma, logGamma } from '../../../rules/model/bgnbdLogGamma';
 
 function logFactorial(n: number): number {
   let total = 0;
@@ -39,5 +39,30 @@ describe('logGamma', () => {
     expect(logGamma(0)).toBeNaN();
     expect(logGamma(-1.5)).toBeNaN();
     expect(logGamma(Number.NaN)).toBeNaN();
+  });
+});
+
+describe('digamma', () => {
+  const EULER_GAMMA = 0.5772156649015329;
+
+  it('matches exact values: ψ(1) = −γ, ψ(1/2) = −γ − 2 ln 2, ψ(n) = −γ + Σ 1/k', () => {
+    expect(digamma(1)).toBeCloseTo(-EULER_GAMMA, 13);
+    expect(digamma(0.5)).toBeCloseTo(-EULER_GAMMA - 2 * Math.LN2, 13);
+    let harmonic = 0;
+    for (let k = 1; k < 30; k++) harmonic += 1 / k;
+    expect(digamma(30)).toBeCloseTo(-EULER_GAMMA + harmonic, 13);
+  });
+
+  it('is the slope of logGamma, from tiny shape parameters to the box of the fit', () => {
+    for (const x of [1e-4, 0.01, 0.243, 0.793, 2.426, 9.999, 10, 37.5, 1234.5, 1e4]) {
+      const h = 1e-5 * x;
+      const slope = (logGamma(x + h) - logGamma(x - h)) / (2 * h);
+      expect(Math.abs(digamma(x) - slope)).toBeLessThan(1e-6 * Math.max(1, Math.abs(slope)));
+    }
+  });
+
+  it('is NaN for x <= 0', () => {
+    expect(digamma(0)).toBeNaN();
+    expect(digamma(-1)).toBeNaN();
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WeekPlan } from '../../../jobs/weekly/weeklyPlan';
 import { planWeek } from '../../../jobs/weekly/weeklyPlan';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { csvPieces, jsonPieces } from '../../../tools/cli/formatScores';
+import { csvPieces, jsonPieces, toScoreRow } from '../../../tools/cli/formatScores';
 import { WHOLESALE_AS_OF, wholesaleBook } from '../../synthetic/wholesaleBook';
 
 const formatJson = (plan: WeekPlan) => [...jsonPieces(plan)].join('');
@@ -67,13 +67,29 @@ describe('score output written in pieces (a million rows are more than one strin
   });
   const customers = plan.customers.length;
 
-  it('JSON: one piece a customer, together the layout of JSON.stringify with two spaces', () => {
+  it('JSON: several pieces of whole rows, together the layout of JSON.stringify with two spaces', () => {
     const pieces = [...jsonPieces(plan)];
-    expect(pieces.length).toBe(customers + 1);
+    expect(pieces.length).toBeGreaterThan(2);
+    for (const piece of pieces.slice(0, -1)) expect(piece.endsWith('}')).toBe(true);
     const text = pieces.join('');
     const rows = JSON.parse(text) as unknown[];
     expect(rows.length).toBe(customers);
     expect(text).toBe(JSON.stringify(rows, null, 2));
+  });
+
+  it("JSON: each row's play and dates are the ones its own row gives (each text is written once per output)", () => {
+    const rows = JSON.parse(formatJson(plan)) as Array<{ customerId: string; play: string } & object>;
+    const byId = new Map(plan.customers.map((c) => [c.customerId, c]));
+    const plays = new Set<string>();
+    for (const row of rows) {
+      const c = byId.get(row.customerId);
+      if (!c) throw new Error(`no customer ${row.customerId}`);
+      const own = toScoreRow(c, plan);
+      expect(row).toMatchObject({ play: own.play, expectedNextOrder: own.expectedNextOrder });
+      plays.add(row.play);
+    }
+    // Listed customers' plays name their own dates; several kinds and tiers share them.
+    expect(plays.size).toBeGreaterThan(2);
   });
 
   it('CSV: several pieces, one header, every customer once', () => {

@@ -4,6 +4,7 @@ import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../../rules/scoreBook';
 import { type BookRows, bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
+import { WHOLESALE_AS_OF, wholesaleBook } from '../../synthetic/wholesaleBook';
 
 const asOf = '2024-06-03';
 
@@ -220,5 +221,25 @@ describe('scoreBook', () => {
     const early = scoreBook(bookFromRows(rows), defaultRules(), dayOf('2020-01-01'));
     expect(early.customers.every((c) => c.score === 0 && c.band === 'steady' && !c.surfaced)).toBe(true);
     expect(early.populationCadenceDays).toBe(defaultRules().windows.fallbackCadenceDays);
+  });
+});
+
+describe('scoreBook without reasons (the replay of last week)', () => {
+  it('ranks, lists and states the chances exactly as with them, and writes no reasons', () => {
+    const book = wholesaleBook({ seed: 2, customers: 1200 }).book;
+    const day = dayOf(WHOLESALE_AS_OF) - 7;
+    const full = scoreBook(book, defaultRules(), day);
+    const lean = scoreBook(book, defaultRules(), day, new Map(), { reasons: false });
+    expect(full.choice.use).toBe('model');
+    expect(full.customers.some((c) => c.rank !== null && c.reasons.length > 0)).toBe(true);
+    expect(lean.customers.every((c) => c.reasons.length === 0 && c.modelContributions === null)).toBe(true);
+    const lists = (s: ScoredBook) => s.customers.map((c) => [c.listChance, c.rank, c.surfaced, c.segment]);
+    expect(lists(lean)).toEqual(lists(full));
+    expect(lean.reps).toEqual(
+      full.reps.map((r) => ({
+        ...r,
+        customers: r.customers.map((c) => ({ ...c, reasons: [], modelContributions: null })),
+      })),
+    );
   });
 });
