@@ -1,8 +1,8 @@
 import { dateWording } from '../../bot/taps/actionWords';
 import type { AccessPolicy } from '../../bot/taps/authorise';
 import type { FeedResult } from '../../feed/readFeed';
-import { computeMonthlySummary, PRIOR_MONTHS_NEEDED } from '../../jobs/monthly';
-import { weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
+import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
+import { repNamesByAddress, weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
 import { addressKey } from '../../rules/addresses';
 import { backtest } from '../../rules/backtest';
@@ -278,13 +278,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
       if (month > day.slice(0, 7))
         throw new TabApiError(400, `month ${month} is after this month (${day.slice(0, 7)})`);
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
-      const partitions = [
-        ...Array.from({ length: PRIOR_MONTHS_NEEDED }, (_, k) =>
-          shiftMonth(months[0], -(PRIOR_MONTHS_NEEDED - k)),
-        ),
-        ...months,
-        shiftMonth(month, 1),
-      ];
+      // Each month's summary also reads the months before it and the one after (as summaryCardFor does).
+      const partitions = [...priorMonthsOf(months[0]).reverse(), ...months, shiftMonth(month, 1)];
       const [states, reps, accuracy, { book, scored }, ...rowsByMonth] = await Promise.all([
         deps.storage.state.getAll(),
         deps.storage.conversations.listReps(),
@@ -296,9 +291,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const rep = seesAll(user)
         ? (filter.rep && addressKey(filter.rep)) || null
         : await ownerScope(user, states.values());
-      const names = new Map(
-        reps.filter((r) => r.name).flatMap((r) => repAddresses(r).map((a) => [a, r.name] as const)),
-      );
+      const names = repNamesByAddress(reps);
       const repName = (owner: string) => names.get(owner) ?? owner;
       const all = [...states.values()];
       const scope = rep === null ? null : seesAll(user) ? await addressesOfRep(rep) : await addressesOf(user);
@@ -319,7 +312,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
           month: m,
           rows: rowsOf(m),
           deliveries,
-          priorRows: [1, 2, 3].flatMap((k) => rowsOf(shiftMonth(m, -k))),
+          priorRows: priorMonthsOf(m).flatMap(rowsOf),
           laterRows: rowsOf(shiftMonth(m, 1)),
           timeZone: deps.timeZone,
           currency,
