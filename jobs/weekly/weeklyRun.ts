@@ -25,6 +25,7 @@ import {
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
+  tallyRecorded,
   type WeeklyReport,
   type WeeklyRunDone,
   weeklyReportText,
@@ -247,15 +248,6 @@ function deliveredCards(handled: readonly Delivery[]): Map<string, ReadonlySet<s
     else if (d.status === 'nothing_to_send') cards.set(d.repId, new Set());
   }
   return cards;
-}
-
-/** How many audit rows this attempt recorded, and how many an earlier one already had. */
-function tallyRecorded(results: readonly { recorded: boolean }[]): {
-  recorded: number;
-  alreadyThere: number;
-} {
-  const recorded = results.filter((r) => r.recorded).length;
-  return { recorded, alreadyThere: results.length - recorded };
 }
 
 /** Awaits both, then throws the first failure: unlike Promise.all, neither is left running behind the other's error. */
