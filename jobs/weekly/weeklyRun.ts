@@ -1,7 +1,6 @@
-import { format } from 'date-fns';
 import type { CardSender, Log } from '../../bot/ports';
 import type { FeedResult } from '../../feed/readFeed';
-import { zonedNow } from '../../rules/calendar';
+import { localDate } from '../../rules/calendar';
 import type { Rules } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
 import { runLimited } from '../../storage/batches';
@@ -88,10 +87,10 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const { runKey } = tick;
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
-  const localDate = format(zonedNow(now, config.timeZone), 'yyyy-MM-dd');
+  const today = localDate(now, config.timeZone);
   const opening = await openRun(
     deps,
-    { kind: 'weekly', runKey, localDate, now, timeZone: config.timeZone, force, extraAttempts },
+    { kind: 'weekly', runKey, localDate: today, now, timeZone: config.timeZone, force, extraAttempts },
     () => storage.state.readAll(),
   );
   if (opening.status === 'already_ran')
@@ -110,10 +109,9 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   } = opening;
   const { book, report: feedReport } = feed;
   const storedOwner = await storedOwnerOf(snapshot.states, directory);
+  const planAt = { localDate: today, runKey, runAt };
   const planned = setAsideUnstorable(
-    planWeek(book, deps.rules, snapshot.states, { localDate, runKey, runAt }, deliveredCards(handled), {
-      storedOwner,
-    }),
+    planWeek(book, deps.rules, snapshot.states, planAt, deliveredCards(handled), { storedOwner }),
     stateRowProblem,
   );
   const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planned.plan;
@@ -146,7 +144,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       currency: config.currency,
       locale: config.locale,
       tabAppId: config.tabAppId,
-      date: localDate,
+      date: today,
       horizonDays: scored.noOrderHorizonDays,
     },
     conversations: directory,
@@ -187,7 +185,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const report: WeeklyRunDone = {
     status: 'completed',
     runKey,
-    localDate,
+    localDate: today,
     forced: force,
     resumed: !fresh,
     attempt,
