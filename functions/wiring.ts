@@ -28,7 +28,7 @@ import {
   refuseAll,
   type TokenVerifier,
 } from '../tabs/api/tabToken';
-import { type Config, loadConfig } from './config';
+import { type Config, loadConfig, weeklySendText } from './config';
 
 type SendCardReference = Parameters<ProactiveSender['sendCard']>[0];
 
@@ -215,15 +215,6 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       };
     },
   };
-}
-
-const DAY_NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
-
-/** When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`. */
-function weeklySendText(config: Config): string {
-  const { weekday, hour, minute } = config.weeklySendAt;
-  const hm = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-  return `${DAY_NAMES[(weekday + 6) % 7]} at ${hm} (${config.timeZone})`;
 }
 
 /** The feed reader the config asks for: the blob container when FEED_CONTAINER is set, else the FEED_DIR folder. */
