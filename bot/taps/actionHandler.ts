@@ -16,7 +16,7 @@ import type { AuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore } from '../../storage/cardStore';
 import { saveSentCard } from '../../storage/cardStore';
-import { type ConversationStore, repAddresses } from '../../storage/conversationStore';
+import { type ConversationStore, conversationIdOf, repAddresses } from '../../storage/conversationStore';
 import { ConflictError } from '../../storage/errors';
 import type { StateStore } from '../../storage/stateStore';
 import type { ActionHandler, Actor, BotReply, CardJson, CommandRequest, Log, SubmitRequest } from '../ports';
@@ -420,13 +420,8 @@ export class ChurnActionHandler implements ActionHandler {
     if (target.cardMessageId) {
       // Weekly cards are sent to the rep's 1:1 chat: that is the conversation the card is kept under.
       const rep = await this.deps.stores.conversations.getRep(actor.userId);
-      const chat = (rep?.reference as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
-      await this.updateStoredCard(
-        target.cardMessageId,
-        target.customerId,
-        null,
-        typeof chat === 'string' ? chat : null,
-      );
+      const chat = rep ? conversationIdOf(rep.reference) : null;
+      await this.updateStoredCard(target.cardMessageId, target.customerId, null, chat);
     }
     return {
       text: `Undone: ${actionWords(target, wording)} on ${chatSafe(target.customerName)}. It is back as it was before.`,

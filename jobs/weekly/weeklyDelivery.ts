@@ -3,7 +3,7 @@ import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import { isDigest, type RepCardData } from '../../cards/renderCard';
 import type { Rules } from '../../rules/rulesSchema';
 import { type CardStore, saveSentCard } from '../../storage/cardStore';
-import type { ConversationStore } from '../../storage/conversationStore';
+import { type ConversationStore, conversationIdOf } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import {
   type CardPageOptions,
@@ -225,12 +225,6 @@ export async function recordDelivered(
   ]);
   const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;
-}
-
-/** The conversation id a stored reference names, or null. */
-export function conversationIdOf(reference: Record<string, unknown>): string | null {
-  const conversation = reference.conversation as { id?: unknown } | undefined;
-  return typeof conversation?.id === 'string' ? conversation.id : null;
 }
 
 /** The customers a card lists (the weekly card's rows or the digest's). */
