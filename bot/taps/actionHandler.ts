@@ -16,7 +16,12 @@ import type { AuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore } from '../../storage/cardStore';
 import { saveSentCard } from '../../storage/cardStore';
-import { type ConversationStore, conversationIdOf, repAddresses } from '../../storage/conversationStore';
+import {
+  type ConversationStore,
+  conversationIdOf,
+  type Rep,
+  repAddresses,
+} from '../../storage/conversationStore';
 import { ConflictError } from '../../storage/errors';
 import type { StateStore } from '../../storage/stateStore';
 import type { ActionHandler, Actor, BotReply, CardJson, CommandRequest, Log, SubmitRequest } from '../ports';
@@ -186,14 +191,7 @@ export class ChurnActionHandler implements ActionHandler {
       this.history(submit.customerId),
       submit.action === 'undo' ? this.shownOutcome(request, submit.customerId) : undefined,
     ]);
-    const auth =
-      read &&
-      authoriseOnCustomer(
-        { userId: actor.userId, email: rep?.email || null, upn: rep?.upn || null },
-        read.state.owner,
-        chatSafe(read.state.name),
-        this.deps.access,
-      );
+    const auth = read && this.authorise(actor, rep, read.state);
     if (!read || !auth?.ok) {
       // The feed moved the customer to another rep after this card listed them for this one: the
       // card in their own chat proves they were shown the name, so they are told where it went.
@@ -393,12 +391,7 @@ export class ChurnActionHandler implements ActionHandler {
     ]);
     if (!read) return { text: UNKNOWN_CUSTOMER };
     // A customer the feed has moved to another rep since is theirs to undo on, as on the cards.
-    const auth = authoriseOnCustomer(
-      { userId: actor.userId, email: rep?.email || null, upn: rep?.upn || null },
-      read.state.owner,
-      chatSafe(read.state.name),
-      this.deps.access,
-    );
+    const auth = this.authorise(actor, rep, read.state);
     if (!auth.ok) return { text: movedToAnotherRep(read.state.name, read.state.owner) };
     const latest = latestOpenAction(await this.history(target.customerId));
     const wording = this.dateWording();
@@ -559,6 +552,16 @@ export class ChurnActionHandler implements ActionHandler {
     const month = shiftMonth(localMonth(this.clock(), this.deps.timeZone), -1);
     const card = await this.deps.summaryCard(month);
     return card ? { cards: [card] } : { text: `There is no summary for ${month} yet.` };
+  }
+
+  /** May the actor act on the customer: the owner by the addresses their install stored, or an admin. */
+  private authorise(actor: Actor, rep: Rep | null, customer: CustomerState) {
+    return authoriseOnCustomer(
+      { userId: actor.userId, email: rep?.email || null, upn: rep?.upn || null },
+      customer.owner,
+      chatSafe(customer.name),
+      this.deps.access,
+    );
   }
 
   private async history(customerId: string): Promise<AuditRow[]> {
