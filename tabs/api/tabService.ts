@@ -76,6 +76,17 @@ export class TabApiError extends Error {
   }
 }
 
+/** The facts of a customer with no orders in the feed. */
+const NO_FACTS: CustomerDetailResponse['facts'] = {
+  orders: 0,
+  spend: 0,
+  firstOrder: null,
+  lastOrder: null,
+  expectedNextOrder: null,
+  typicalGapDays: null,
+  openTickets: 0,
+};
+
 /** Weeks of score history on a customer's page; months on the team tab. */
 export const HISTORY_WEEKS = 12;
 export const TEAM_MONTHS = 6;
@@ -106,6 +117,9 @@ export function createTabService(deps: TabServiceDeps): TabService {
   const locale = deps.locale ?? 'en-US';
   const today = () => localDate(deps.clock(), deps.timeZone);
   const seesAll = (user: TabUser) => roleOf(user, deps.access) !== 'rep';
+  /** The book scored as of each of the last HISTORY_WEEKS Mondays up to `day`'s: the customer page's chart. */
+  const scoredMondays = (day: string) =>
+    Promise.all(scoredWeeks(day, HISTORY_WEEKS).map(async (w) => (await books.scored(w)).scored));
   /** A feed that stopped coming in makes every figure here look later than it is: the tabs say so. */
   const staleFeedNotice = (book: Book, day: string): string | null => {
     const silence = feedSilence(book, dayOf(day), deps.rules.feedStaleDays);
@@ -205,30 +219,15 @@ export function createTabService(deps: TabServiceDeps): TabService {
         deps.storage.audit.latestForCustomer(customerId, { limit: 200 }),
       ]);
       const i = bookIndex(book, customerId);
-      const weeks = scoredWeeks(day, HISTORY_WEEKS);
-      const scorings = i < 0 ? [] : await Promise.all(weeks.map(async (w) => (await books.scored(w)).scored));
-      return {
-        asOf: day,
-        currency,
-        customer: customerRow(state, i < 0 ? undefined : scored.customers[i]),
-        facts:
-          i < 0
-            ? {
-                orders: 0,
-                spend: 0,
-                firstOrder: null,
-                lastOrder: null,
-                expectedNextOrder: null,
-                typicalGapDays: null,
-                openTickets: 0,
-              }
-            : customerFacts(book, scored.customers[i], dayOf(day)),
-        ordersByMonth: i < 0 ? [] : ordersByMonth(book, i, day),
-        weeks: i < 0 ? [] : weekPoints(i, scorings),
-        timeline:
-          i < 0
-            ? []
-            : timeline(book, i, audit, {
+      // A customer gone from the feed keeps their page: the stored state, no figures from the orders.
+      const fromFeed =
+        i < 0
+          ? { facts: NO_FACTS, ordersByMonth: [], weeks: [], timeline: [] }
+          : {
+              facts: customerFacts(book, scored.customers[i], dayOf(day)),
+              ordersByMonth: ordersByMonth(book, i, day),
+              weeks: weekPoints(i, await scoredMondays(day)),
+              timeline: timeline(book, i, audit, {
                 today: day,
                 timeZone: deps.timeZone,
                 lossReasons: deps.rules.lossReasons,
@@ -236,6 +235,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
                 locale,
                 surfacedAt: state.surfacedAt,
               }),
+            };
+      return {
+        asOf: day,
+        currency,
+        customer: customerRow(state, i < 0 ? undefined : scored.customers[i]),
+        ...fromFeed,
         lossReasons: deps.rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
         undoable: undoableAction(audit, dateWording(deps.clock(), deps.timeZone, locale)),
       };

@@ -71,3 +71,50 @@ describe('the Team tab after a rep left', () => {
     expect(bens.monthly.at(-1)).toMatchObject({ month: '2026-11', saves: 0 });
   });
 });
+
+describe('the customer page of a customer the feed dropped', () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('dropped');
+    const greenfield = initialState({
+      customerId: 'C-1',
+      name: 'Greenfield Cafe',
+      owner: BEN,
+      monthlyValue: 1200,
+    });
+    await world.storage.state.writeChanged(new Map(), [greenfield]);
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('still opens, with the stored customer and no figures from orders the feed no longer has', async () => {
+    const book = bookFromRows({
+      customers: [{ id: 'C-2', name: 'Blue Door', owner: BEN, monthlyValue: 800 }],
+      orders: weeklyOrders('C-2', '2026-01-05', '2026-12-01'),
+    });
+    const tabs = createTabService({
+      storage: world.storage,
+      cards: world.cards,
+      rules,
+      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+      timeZone: TIME_ZONE,
+      access: { tenantId: '', adminUserIds: [], managerUserIds: [] },
+      clock: () => new Date('2026-12-03T15:00:00Z'),
+    });
+    const ben: TabUser = { userId: 'aad-ben', name: 'Ben', email: BEN, tenantId: 't' };
+    const page = await tabs.customer(ben, 'C-1');
+    expect(page.customer).toMatchObject({ customerId: 'C-1', name: 'Greenfield Cafe', kind: 'not_in_feed' });
+    expect(page.facts).toEqual({
+      orders: 0,
+      spend: 0,
+      firstOrder: null,
+      lastOrder: null,
+      expectedNextOrder: null,
+      typicalGapDays: null,
+      openTickets: 0,
+    });
+    expect([page.ordersByMonth, page.weeks, page.timeline]).toEqual([[], [], []]);
+    expect(page.lossReasons.length).toBeGreaterThan(0);
+  });
+});
