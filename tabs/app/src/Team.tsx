@@ -161,14 +161,11 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
         <Untouched data={data} f={f} />
         <PerMonth data={data} f={f} themeKey={themeKey} />
         <Losses data={data} f={f} />
-        <section className={s.card} aria-label="How accurate the score is">
-          <Subtitle2 as="h2" block>
-            How accurate the score has been
-          </Subtitle2>
+        <Section label="How accurate the score is" title="How accurate the score has been">
           <Body1 as="p" block>
             {data.accuracy?.sentence ?? 'Not enough history in the book to measure it yet.'}
           </Body1>
-        </section>
+        </Section>
       </div>
     </main>
   );
@@ -179,18 +176,11 @@ function ValueAtRisk({ data, f }: { data: TeamResponse; f: Formats }) {
   const s = useStyles();
   const maxRisk = Math.max(1, ...data.valueAtRiskByRep.map((r) => r.valueAtRisk));
   return (
-    <section className={s.card} aria-label="Value at risk by rep">
-      <Subtitle2 as="h2" block>
-        Value at risk by rep
-      </Subtitle2>
+    <Section label="Value at risk by rep" title="Value at risk by rep">
       <Caption1 className={s.muted} block>
         The customers the weekly card counts, and their value × chance of no order.
       </Caption1>
-      {data.valueAtRiskByRep.length === 0 && (
-        <Body1 as="p" block>
-          Nobody is on the lists.
-        </Body1>
-      )}
+      {data.valueAtRiskByRep.length === 0 && <Nothing>Nobody is on the lists.</Nothing>}
       {data.valueAtRiskByRep.map((r) => (
         <BarRow
           key={r.owner}
@@ -204,7 +194,7 @@ function ValueAtRisk({ data, f }: { data: TeamResponse; f: Formats }) {
           figures={`${f.money(r.valueAtRisk)} · ${r.countsText}`}
         />
       ))}
-    </section>
+    </Section>
   );
 }
 
@@ -212,14 +202,9 @@ function ValueAtRisk({ data, f }: { data: TeamResponse; f: Formats }) {
 function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
   const s = useStyles();
   return (
-    <section className={s.card} aria-label="Untouched this week">
-      <Subtitle2 as="h2" block>
-        Untouched this week
-      </Subtitle2>
+    <Section label="Untouched this week" title="Untouched this week">
       {data.untouched.length === 0 && (
-        <Body1 as="p" block>
-          Every customer on this week's lists has been handled.
-        </Body1>
+        <Nothing>Every customer on this week's lists has been handled.</Nothing>
       )}
       {data.untouched.map((r) => (
         <div key={r.owner}>
@@ -244,7 +229,7 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
           </ul>
         </div>
       ))}
-    </section>
+    </Section>
   );
 }
 
@@ -278,10 +263,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
   );
 
   return (
-    <section className={`${s.card} ${s.wide}`} aria-label="Saves and losses per month">
-      <Subtitle2 as="h2" block>
-        Saves, losses and value won back
-      </Subtitle2>
+    <Section label="Saves and losses per month" title="Saves, losses and value won back" wide>
       <Chart
         labels={data.months.map(f.month)}
         series={series}
@@ -317,7 +299,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
           </TableBody>
         </Table>
       </div>
-    </section>
+    </Section>
   );
 }
 
@@ -325,15 +307,8 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
 function Losses({ data, f }: { data: TeamResponse; f: Formats }) {
   const s = useStyles();
   return (
-    <section className={s.card} aria-label="Losses by reason">
-      <Subtitle2 as="h2" block>
-        Losses by reason, {f.month(data.filter.month)}
-      </Subtitle2>
-      {data.lossesByReason.length === 0 && (
-        <Body1 as="p" block>
-          No losses recorded this month.
-        </Body1>
-      )}
+    <Section label="Losses by reason" title={`Losses by reason, ${f.month(data.filter.month)}`}>
+      {data.lossesByReason.length === 0 && <Nothing>No losses recorded this month.</Nothing>}
       {data.lossesByReason.map((l) => (
         <BarRow
           key={l.label}
@@ -349,7 +324,7 @@ function Losses({ data, f }: { data: TeamResponse; f: Formats }) {
       <Body1 as="p" block>
         {data.holdout}
       </Body1>
-    </section>
+    </Section>
   );
 }
 
@@ -374,5 +349,37 @@ function BarRow({
       </div>
       <Caption1 className={s.barFigures}>{figures}</Caption1>
     </div>
+  );
+}
+
+/** One of the tab's boxes: `label` names the region for screen readers, `title` is its heading. */
+function Section({
+  label,
+  title,
+  wide = false,
+  children,
+}: {
+  label: string;
+  title: string;
+  wide?: boolean;
+  children: ReactNode;
+}) {
+  const s = useStyles();
+  return (
+    <section className={wide ? `${s.card} ${s.wide}` : s.card} aria-label={label}>
+      <Subtitle2 as="h2" block>
+        {title}
+      </Subtitle2>
+      {children}
+    </section>
+  );
+}
+
+/** What a box says when it has nothing to show. */
+function Nothing({ children }: { children: ReactNode }) {
+  return (
+    <Body1 as="p" block>
+      {children}
+    </Body1>
   );
 }
