@@ -3,7 +3,7 @@ import type { FeedResult } from '../../feed/readFeed';
 import { localDate } from '../../rules/calendar';
 import type { Rules } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
-import { runLimited } from '../../storage/batches';
+import { bothSettled, runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
 import type { Delivery } from '../../storage/runLedger';
 import { stateRowProblem } from '../../storage/stateEntity';
@@ -175,11 +175,9 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     ),
   );
   // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
-  const [sent, written] = await Promise.allSettled([deliverAll, writeRest]);
-  if (sent.status === 'rejected') throw sent.reason;
-  if (written.status === 'rejected') throw written.reason;
-  const outcomes: RepOutcome[] = sent.value.value;
-  const [restWrite, audited] = written.value.value;
+  const [sent, written] = await bothSettled(deliverAll, writeRest);
+  const outcomes: RepOutcome[] = sent.value;
+  const [restWrite, audited] = written.value;
 
   const requestsAfter = storage.requests();
   const report: WeeklyRunDone = {
@@ -215,8 +213,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     durationMs: 0,
     phasesMs: {
       prepare: Math.round(preparedAt - started),
-      deliver: Math.round(sent.value.at - preparedAt),
-      storeRest: Math.round(written.value.at - preparedAt),
+      deliver: Math.round(sent.at - preparedAt),
+      storeRest: Math.round(written.at - preparedAt),
     },
     outcomes,
   };
@@ -246,14 +244,6 @@ function deliveredCards(handled: readonly Delivery[]): Map<string, ReadonlySet<s
     else if (d.status === 'nothing_to_send') cards.set(d.repId, new Set());
   }
   return cards;
-}
-
-/** Awaits both, then throws the first failure: unlike Promise.all, neither is left running behind the other's error. */
-async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  if (ra.status === 'rejected') throw ra.reason;
-  if (rb.status === 'rejected') throw rb.reason;
-  return [ra.value, rb.value];
 }
 
 /** Awaits `work` and notes when it finished (to time phases that run side by side). */
