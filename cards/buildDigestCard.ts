@@ -4,7 +4,15 @@ import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
 import { cardTemplate } from './cardTemplate';
 import { type ParsedDigestCardData, parseDigestCardData } from './digestCardData';
 import type { DigestCardData, FollowUpReason } from './digestCardModels';
-import { formatCount, formatMoney, formatShortDate, markdownSafe, truncate, wonBackPrefill } from './format';
+import {
+  countOf,
+  formatCount,
+  formatMoney,
+  formatShortDate,
+  markdownSafe,
+  truncate,
+  wonBackPrefill,
+} from './format';
 import digestTemplate from './templates/digestCard.json';
 
 const template = cardTemplate(digestTemplate);
@@ -65,7 +73,7 @@ function viewModel(data: ParsedDigestCardData) {
   const count = data.rows.length;
   return {
     runKey: data.runKey,
-    headline: `Follow-ups for ${formatShortDate(dayOfRunKey(data.runKey), data.locale)} · ${formatCount(count + data.overflow, data.locale)} ${count + data.overflow === 1 ? 'customer' : 'customers'}`,
+    headline: `Follow-ups for ${formatShortDate(dayOfRunKey(data.runKey), data.locale)} · ${countOf(count + data.overflow, 'customer', 'customers', data.locale)}`,
     snoozeTitle: 'Snooze a week',
     hasMore: data.overflow > 0,
     moreText: `+${formatCount(data.overflow, data.locale)} more due today: the most urgent are above, the rest come in your next digest`,

@@ -16,6 +16,7 @@ import { cardTemplate } from './cardTemplate';
 import {
   bandDisplay,
   chancePercent,
+  countOf,
   formatCount,
   formatExactMoney,
   formatMoney,
@@ -143,7 +144,7 @@ export function headlineOf(data: ParsedWeeklyCardData, money: Money): { headline
     const shownValue = data.customers.reduce((sum, c) => sum + c.monthlyValue, 0);
     const count = data.customers.length + moreCount;
     const atRisk = shownValue + (data.overflow?.monthlyValue ?? 0);
-    const slipping = `${formatCount(count, data.locale)} ${count === 1 ? 'customer' : 'customers'} slipping`;
+    const slipping = `${countOf(count, 'customer', 'customers', data.locale)} slipping`;
     return {
       headline: `Week ${weekOfRunKey(data.runKey)} · ${slipping} · ${money(atRisk)}/month at risk`,
       subline: '',

@@ -106,6 +106,11 @@ export function formatCount(n: number, locale: string): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n);
 }
 
+/** A count in the locale with its noun, singular for one: `1 customer`, `1,204 customers`. */
+export function countOf(n: number, one: string, many: string, locale: string): string {
+  return `${formatCount(n, locale)} ${n === 1 ? one : many}`;
+}
+
 const BAND_LABEL: Record<Band, string> = { at_risk: 'At risk', watch: 'Watch', steady: 'Steady' };
 // Never Warning or Good: Teams' light theme draws them yellow and light green on white, too faint to read.
 const BAND_COLOR: Record<Band, 'Attention' | 'Default'> = {

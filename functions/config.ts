@@ -343,6 +343,13 @@ function tickError(minutes: readonly number[], what: string, example: string): s
 // ISO weekday numbers, as schedule/ takes them: Monday = 1 ... Sunday = 7.
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
+/** When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`. */
+export function weeklySendText(config: Pick<Config, 'weeklySendAt' | 'timeZone'>): string {
+  const { weekday, hour, minute } = config.weeklySendAt;
+  const hm = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+  return `${WEEKDAYS[weekday - 1]}s at ${hm} (${config.timeZone})`;
+}
+
 /** `env` parsed by `schema`; throws one ConfigError listing every bad or missing setting by name. */
 function parseEnv<T>(schema: z.ZodType<T>, env: Record<string, string | undefined>): T {
   const parsed = schema.safeParse(env);

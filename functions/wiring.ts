@@ -28,7 +28,7 @@ import {
   refuseAll,
   type TokenVerifier,
 } from '../tabs/api/tabToken';
-import { type Config, loadConfig } from './config';
+import { type Config, loadConfig, weeklySendText } from './config';
 
 type SendCardReference = Parameters<ProactiveSender['sendCard']>[0];
 
@@ -66,6 +66,7 @@ export interface WiringOptions {
 /** Builds every dependency from the config: Table Storage, the bot adapter, the senders, the rules, the feed. */
 export async function wire(config: Config, options: WiringOptions = {}): Promise<Wiring> {
   const log = options.log ?? consoleLog;
+  const clock = options.clock ?? (() => new Date());
   const [storage, cards, rules] = await Promise.all([
     // The audit's month partitions follow the team's calendar, as the monthly summary reads them.
     openStorage(config.storage, { timeZone: config.timeZone }),
@@ -107,19 +108,19 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     // the feed; a feed that cannot be read leaves its figures out (the card says what is missing).
     summaryCard: async (month) => {
       const load = summaryFeed(rules);
-      const feed = load ? await load(month, options.clock?.() ?? new Date()) : {};
+      const feed = load ? await load(month, clock()) : {};
       return (await summaryCardFor(storage, month, { ...summaryOptions(rules), ...feed })).card;
     },
     cardFormat: config.card,
     // `list` plans the week exactly as the weekly run does, from the feed, as of today.
     ...(readBook
       ? {
-          listsNow: listsNowFrom(readBook, rules, options.clock, () => repDirectory(storage.conversations)),
+          listsNow: listsNowFrom(readBook, rules, clock, () => repDirectory(storage.conversations)),
         }
       : {}),
     weeklySendText: weeklySendText(config),
     log,
-    ...(options.clock ? { clock: options.clock } : {}),
+    clock,
   });
   /** The admins' notice the bot, the weekly, daily and monthly runs share. */
   const notifyAdmins = (runLog: Log) =>
@@ -142,7 +143,6 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     },
   });
 
-  const clock = options.clock ?? (() => new Date());
   const tabs = {
     verify: options.tabVerify ?? entraVerifier(config),
     service: createTabService({
@@ -215,15 +215,6 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       };
     },
   };
-}
-
-const DAY_NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
-
-/** When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`. */
-function weeklySendText(config: Config): string {
-  const { weekday, hour, minute } = config.weeklySendAt;
-  const hm = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-  return `${DAY_NAMES[(weekday + 6) % 7]} at ${hm} (${config.timeZone})`;
 }
 
 /** The feed reader the config asks for: the blob container when FEED_CONTAINER is set, else the FEED_DIR folder. */

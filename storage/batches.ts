@@ -24,6 +24,14 @@ export function chunkForTransactions<T>(items: readonly T[], sizeOf: (item: T) =
   return chunks;
 }
 
+/** Awaits both, then throws the first failure: unlike Promise.all, neither is left running behind the other's error. */
+export async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
+}
+
 /** Runs tasks with at most `limit` in flight; rejects with the first failure after in-flight ones settle. */
 export async function runLimited<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);

@@ -83,6 +83,12 @@ export function repAddresses(rep: Pick<Rep, 'email' | 'upn'>): string[] {
   return [rep.email, rep.upn].filter((a, i, all) => a !== '' && all.indexOf(a) === i);
 }
 
+/** The conversation id a stored reference names, or null. */
+export function conversationIdOf(reference: Record<string, unknown>): string | null {
+  const conversation = reference.conversation as { id?: unknown } | undefined;
+  return typeof conversation?.id === 'string' ? conversation.id : null;
+}
+
 /** Where to reach each rep and the team. */
 export interface ConversationStore {
   /** Stores or replaces a rep (and their email index row; an old email's row is removed). */

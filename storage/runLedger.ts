@@ -72,8 +72,6 @@ export interface RunLedger {
   getRun(runKey: string): Promise<RunRecord | null>;
   /** The latest run key from `fromKey` (inclusive) to `beforeKey` (exclusive) whose run finished; null when none. */
   lastFinished(fromKey: string, beforeKey: string): Promise<string | null>;
-  /** True when this rep already has a row for this run. */
-  hasDelivered(runKey: string, repId: string): Promise<boolean>;
   /** Records what happened for one rep; `recorded: false` when a row was already there (kept as is). */
   recordDelivery(
     runKey: string,
@@ -158,15 +156,6 @@ export class TableRunLedger implements RunLedger {
         }
       }
       return last;
-    });
-  }
-
-  async hasDelivered(runKey: string, repId: string): Promise<boolean> {
-    return naming(this.endpoint, async () => {
-      const row = await readEntity(this.client, idKey(runKey), DELIVERY + idKey(repId), {
-        queryOptions: { select: ['status'] },
-      });
-      return row !== null;
     });
   }
 

@@ -1,23 +1,27 @@
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
-import type { CustomerOutcome } from '../../cards/cardModels';
+import type { CustomerOutcome, WeeklyCardData } from '../../cards/cardModels';
 import { type ParsedSubmit, parseCardSubmit } from '../../cards/cardSubmit';
 import { chatSafe } from '../../cards/format';
 import { outcomeOnCard, renderRepCard, withOutcome } from '../../cards/renderCard';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { type CardPageOptions, pageCountOf, repCardData } from '../../jobs/weekly/weeklyCardFor';
-import type { RepWeek } from '../../jobs/weekly/weeklyLists';
+import { emptyRepWeek, type RepWeek } from '../../jobs/weekly/weeklyLists';
 import type { ListsNow, ListsNowRequest } from '../../jobs/weekly/weeklyPlan';
 import { addressKey } from '../../rules/addresses';
 import { localDate, localMonth, mondayOf, shiftMonth, zonedNow } from '../../rules/calendar';
 import { type CustomerState, initialState } from '../../rules/customerState';
 import { staleFeedWords } from '../../rules/feedFreshness';
-import { noCounts } from '../../rules/ranking';
 import type { Rules } from '../../rules/rulesSchema';
 import type { AuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore } from '../../storage/cardStore';
 import { saveSentCard } from '../../storage/cardStore';
-import { type ConversationStore, repAddresses } from '../../storage/conversationStore';
+import {
+  type ConversationStore,
+  conversationIdOf,
+  type Rep,
+  repAddresses,
+} from '../../storage/conversationStore';
 import { ConflictError } from '../../storage/errors';
 import type { StateStore } from '../../storage/stateStore';
 import type { ActionHandler, Actor, BotReply, CardJson, CommandRequest, Log, SubmitRequest } from '../ports';
@@ -103,6 +107,24 @@ function actedSince(s: CustomerState, since: string): boolean {
   return [s.lastContact, s.wonBackAt, s.lostAt].some((d) => d !== null && d.slice(0, 10) >= since);
 }
 
+/**
+ * The rep's customers acted on since `weekStart`, and every state with those put back as before the
+ * action, so `list` judges them as the weekly card did: they keep their place and show the outcome.
+ */
+function asBeforeThisWeek(
+  states: ReadonlyMap<string, CustomerState>,
+  addresses: readonly string[],
+  weekStart: string,
+): { acted: CustomerState[]; asBefore: Map<string, CustomerState> } {
+  const acted = [...states.values()].filter(
+    (s) => addresses.includes(addressKey(s.owner)) && actedSince(s, weekStart),
+  );
+  const asBefore = new Map(states);
+  for (const s of acted)
+    asBefore.set(s.customerId, { ...s, status: 'active', lastContact: null, wonBackAt: null, lostAt: null });
+  return { acted, asBefore };
+}
+
 /** Builds the product's ActionHandler: card taps and text commands. */
 export function createActionHandler(deps: ActionHandlerDeps): ActionHandler {
   return new ChurnActionHandler(deps);
@@ -169,14 +191,7 @@ export class ChurnActionHandler implements ActionHandler {
       this.history(submit.customerId),
       submit.action === 'undo' ? this.shownOutcome(request, submit.customerId) : undefined,
     ]);
-    const auth =
-      read &&
-      authoriseOnCustomer(
-        { userId: actor.userId, email: rep?.email || null, upn: rep?.upn || null },
-        read.state.owner,
-        chatSafe(read.state.name),
-        this.deps.access,
-      );
+    const auth = read && this.authorise(actor, rep, read.state);
     if (!read || !auth?.ok) {
       // The feed moved the customer to another rep after this card listed them for this one: the
       // card in their own chat proves they were shown the name, so they are told where it went.
@@ -376,12 +391,7 @@ export class ChurnActionHandler implements ActionHandler {
     ]);
     if (!read) return { text: UNKNOWN_CUSTOMER };
     // A customer the feed has moved to another rep since is theirs to undo on, as on the cards.
-    const auth = authoriseOnCustomer(
-      { userId: actor.userId, email: rep?.email || null, upn: rep?.upn || null },
-      read.state.owner,
-      chatSafe(read.state.name),
-      this.deps.access,
-    );
+    const auth = this.authorise(actor, rep, read.state);
     if (!auth.ok) return { text: movedToAnotherRep(read.state.name, read.state.owner) };
     const latest = latestOpenAction(await this.history(target.customerId));
     const wording = this.dateWording();
@@ -403,13 +413,8 @@ export class ChurnActionHandler implements ActionHandler {
     if (target.cardMessageId) {
       // Weekly cards are sent to the rep's 1:1 chat: that is the conversation the card is kept under.
       const rep = await this.deps.stores.conversations.getRep(actor.userId);
-      const chat = (rep?.reference as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
-      await this.updateStoredCard(
-        target.cardMessageId,
-        target.customerId,
-        null,
-        typeof chat === 'string' ? chat : null,
-      );
+      const chat = rep ? conversationIdOf(rep.reference) : null;
+      await this.updateStoredCard(target.cardMessageId, target.customerId, null, chat);
     }
     return {
       text: `Undone: ${actionWords(target, wording)} on ${chatSafe(target.customerName)}. It is back as it was before.`,
@@ -438,20 +443,7 @@ export class ChurnActionHandler implements ActionHandler {
     const runKey = weeklyRunKey(zonedNow(now, this.deps.timeZone));
     const addresses = repAddresses(rep);
     const states = await this.deps.stores.state.getAll();
-    // Acted on this week: judged as before the action, so they keep their place and show the outcome.
-    const weekStart = mondayOf(today);
-    const acted = [...states.values()].filter(
-      (s) => addresses.includes(addressKey(s.owner)) && actedSince(s, weekStart),
-    );
-    const asBefore = new Map(states);
-    for (const s of acted)
-      asBefore.set(s.customerId, {
-        ...s,
-        status: 'active',
-        lastContact: null,
-        wonBackAt: null,
-        lostAt: null,
-      });
+    const { acted, asBefore } = asBeforeThisWeek(states, addresses, mondayOf(today));
     const lists = await listsNow({ localDate: today, runKey, states: asBefore });
     if ('stale' in lists) {
       // Scored from an export that stopped, every customer would look late: no list, as on Monday.
@@ -471,14 +463,7 @@ export class ChurnActionHandler implements ActionHandler {
         text: `No customer in the order feed has you (${chatSafe(addresses.join(' or ') || owner)}) as their owner, so you have no list. If some are yours, ask an admin to check the owner column of the customers export.`,
       };
     }
-    const week: RepWeek = weeks.find((w) => w.owner === owner) ?? {
-      owner,
-      shown: [],
-      overflow: [],
-      counts: noCounts(),
-      changes: new Map(),
-      backOnTrack: [],
-    };
+    const week = weeks.find((w) => w.owner === owner) ?? emptyRepWeek(owner);
     // A page past the end would quietly show page 1 again, which reads as if `list 2` were ignored.
     const pageCount = pageCountOf(week);
     const listed = week.shown.length + week.overflow.length;
@@ -496,14 +481,36 @@ export class ChurnActionHandler implements ActionHandler {
         text: 'Nobody on your list is slipping right now: I scored your customers from the order feed just now.',
       };
     }
-    // Before the first weekly run a listed customer may have no state row yet: a tap needs one. A
-    // customer the feed moved to this rep since the weekly run stored them is still another rep's
-    // row, which the buttons go by: the row follows the feed the list was scored from, as Monday's
-    // run would, so the new owner's taps count and the old owner's card says the customer moved.
-    // Their weeks on the other rep's list are not this rep's: the row is left as bare as a new
-    // customer's, so Monday's card says "New on your list", not "Still on your list (week 3)" (that
-    // run no longer sees the move, the row naming this rep by then). A row stored under this rep's
-    // other address (email or sign-in name) is theirs already.
+    await this.storeListedRows(week, data, states, addresses);
+    await this.showOutcomes(data, acted);
+    return {
+      savedCard: {
+        card: buildWeeklyCard(data) as CardJson,
+        onSent: (messageId, conversationId) =>
+          saveSentCard(this.deps.stores.cards, messageId, actor.userId, data, {
+            conversationId,
+            now: this.clock(),
+          }),
+      },
+    };
+  }
+
+  /**
+   * Gives every customer on the list a state row under this rep, which a tap on it needs. Before the
+   * first weekly run a listed customer may have no row yet. A customer the feed moved to this rep
+   * since the weekly run stored them is still another rep's row, which the buttons go by: the row
+   * follows the feed the list was scored from, as Monday's run would, so the new owner's taps count
+   * and the old owner's card says the customer moved. Their weeks on the other rep's list are not
+   * this rep's: the row is left as bare as a new customer's, so Monday's card says "New on your
+   * list", not "Still on your list (week 3)" (that run no longer sees the move, the row naming this
+   * rep by then). A row stored under this rep's other address (email or sign-in name) is theirs already.
+   */
+  private async storeListedRows(
+    week: RepWeek,
+    data: WeeklyCardData,
+    states: ReadonlyMap<string, CustomerState>,
+    addresses: readonly string[],
+  ): Promise<void> {
     const theirs = (stored: string) => addresses.includes(addressKey(stored));
     for (const row of data.customers) {
       const stored = states.get(row.customerId);
@@ -527,22 +534,16 @@ export class ChurnActionHandler implements ActionHandler {
         };
       });
     }
+  }
+
+  /** The outcome of the rep's action this week on each listed customer they acted on, as the weekly card shows it. */
+  private async showOutcomes(data: WeeklyCardData, acted: readonly CustomerState[]): Promise<void> {
     const actedIds = new Set(acted.map((s) => s.customerId));
     for (const row of data.customers) {
       if (!actedIds.has(row.customerId)) continue;
       const open = latestOpenAction(await this.history(row.customerId));
       row.outcome = open ? outcomeOfRow(open, this.deps.timeZone) : null;
     }
-    return {
-      savedCard: {
-        card: buildWeeklyCard(data) as CardJson,
-        onSent: (messageId, conversationId) =>
-          saveSentCard(this.deps.stores.cards, messageId, actor.userId, data, {
-            conversationId,
-            now: this.clock(),
-          }),
-      },
-    };
   }
 
   /** `summary`: last month's summary card, when the summary is wired. */
@@ -551,6 +552,16 @@ export class ChurnActionHandler implements ActionHandler {
     const month = shiftMonth(localMonth(this.clock(), this.deps.timeZone), -1);
     const card = await this.deps.summaryCard(month);
     return card ? { cards: [card] } : { text: `There is no summary for ${month} yet.` };
+  }
+
+  /** May the actor act on the customer: the owner by the addresses their install stored, or an admin. */
+  private authorise(actor: Actor, rep: Rep | null, customer: CustomerState) {
+    return authoriseOnCustomer(
+      { userId: actor.userId, email: rep?.email || null, upn: rep?.upn || null },
+      customer.owner,
+      chatSafe(customer.name),
+      this.deps.access,
+    );
   }
 
   private async history(customerId: string): Promise<AuditRow[]> {

@@ -5,10 +5,10 @@ import type { DigestCardData } from '../../cards/digestCardModels';
 import { isDigest } from '../../cards/renderCard';
 import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
 import type { CardStore } from '../../storage/cardStore';
-import type { ConversationStore } from '../../storage/conversationStore';
+import { type ConversationStore, conversationIdOf } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import { cardBytes, MAX_CARD_BYTES } from '../weekly/weeklyCardFor';
-import { conversationIdOf, type DeliveryTally, sendClaimed } from '../weekly/weeklyDelivery';
+import { type DeliveryTally, sendClaimed } from '../weekly/weeklyDelivery';
 import type { RepOutcome } from '../weekly/weeklyReport';
 import { digestNotificationText, FOLLOW_UPS_ACTOR } from './digestFor';
 

@@ -29,6 +29,7 @@ import {
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
+  tallyRecorded,
 } from '../weekly/weeklyReport';
 import { DEFAULT_EXTRA_ATTEMPTS } from '../weekly/weeklyRetry';
 import type { WeeklyRunDeps } from '../weekly/weeklyRun';
@@ -63,9 +64,10 @@ export interface FollowUpsRunOptions {
 
 /**
  * One daily tick: on a working day at the send time (or forced), finds every follow-up due since the
- * last completed daily run (at most MAX_CATCH_UP_DAYS back; earlier, what a digest had no room for) from the stored states and the feed as of today, marks the long-silent lost
- * when the rules say so, and sends each rep with something due one digest. Idempotent per rep and
- * day through the run ledger (`daily-YYYY-MM-DD`); reps with nothing due hear nothing.
+ * last completed daily run (at most MAX_CATCH_UP_DAYS back; earlier, what a digest had no room for)
+ * from the stored states and the feed as of today, marks the long-silent lost when the rules say so,
+ * and sends each rep with something due one digest. Idempotent per rep and day through the run ledger
+ * (`daily-YYYY-MM-DD`); reps with nothing due hear nothing.
  */
 export async function runFollowUps(
   deps: FollowUpsRunDeps,
@@ -172,14 +174,12 @@ export async function runFollowUps(
     ],
     config.sendConcurrency ?? DEFAULT_SEND_CONCURRENCY,
   );
-  // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
+  // A failed send is thrown only once the rows queued so far are written: nothing is left running behind it.
   const [delivered] = await Promise.allSettled([delivering]);
   const deliveredAt = clock();
   const appended = await rows.finish();
   if (delivered.status === 'rejected') throw delivered.reason;
   const outcomes: RepOutcome[] = delivered.value;
-  const rowsRecorded = appended.filter((r) => r.recorded).length;
-  const rowsThere = appended.length - rowsRecorded;
   const rowsWrittenAt = clock();
   const requestsAfter = storage.requests();
   const kinds = { no_order: 0, ordered: 0, silent: 0, save_slipping: 0 };
@@ -198,7 +198,7 @@ export async function runFollowUps(
     followUps: { due: due.length, ...kinds, overflow: digests.reduce((n, d) => n + d.overflow, 0) },
     markedLost: { recorded: autoLost.recorded, alreadyThere: autoLost.alreadyThere },
     savesFlaggedAgain: restarted,
-    followUpRows: { recorded: rowsRecorded, alreadyThere: rowsThere },
+    followUpRows: tallyRecorded(appended),
     counts: countOutcomes(outcomes),
     quietReps: new Set(book.customers.map((c) => c.owner)).size - digests.length,
     notReached: notReached(outcomes),

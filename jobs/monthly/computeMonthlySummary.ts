@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatCount, formatMoney } from '../../cards/format';
 import { addressKey } from '../../rules/addresses';
-import { daysBetween, localDate, MONTH_KEY, monthName } from '../../rules/calendar';
+import { daysBetween, localDate, MONTH_KEY, monthName, shiftMonth } from '../../rules/calendar';
 import type { ValueKind } from '../../rules/customerState';
 import type { SaveHolding } from '../../rules/followUps';
 import { DEFAULT_SILENT_AFTER_DAYS } from '../../rules/rulesSchema';
@@ -19,6 +19,11 @@ import { resolveUndos } from './netOfUndos';
 export const RECHURN_WINDOW_DAYS = 90;
 /** Months of earlier audit partitions re-churn needs (90 days reach back at most into the third). */
 export const PRIOR_MONTHS_NEEDED = 3;
+
+/** The PRIOR_MONTHS_NEEDED months before `month` whose audit rows its summary reads, the latest first. */
+export function priorMonthsOf(month: string): string[] {
+  return Array.from({ length: PRIOR_MONTHS_NEEDED }, (_, k) => shiftMonth(month, -(k + 1)));
+}
 
 const optionsSchema = z.object({
   month: z.string().regex(MONTH_KEY, 'must be YYYY-MM'),

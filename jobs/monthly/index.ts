@@ -3,6 +3,7 @@
 export {
   computeMonthlySummary,
   PRIOR_MONTHS_NEEDED,
+  priorMonthsOf,
   RECHURN_WINDOW_DAYS,
   type SummaryInput,
   type SummaryOptions,

@@ -3,14 +3,14 @@ import { addressKey } from '../../rules/addresses';
 import { shiftMonth } from '../../rules/calendar';
 import type { Storage } from '../../storage';
 import type { AuditRow } from '../../storage/auditRow';
-import { repAddresses } from '../../storage/conversationStore';
+import { type Rep, repAddresses } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import { runKeyOfWeeklyRow } from '../weekly/weeklySurfaced';
 import {
   type ComebackOutcomes,
   computeMonthlySummary,
   type MonthlySummary,
-  PRIOR_MONTHS_NEEDED,
+  priorMonthsOf,
   type SummaryInput,
 } from '.';
 
@@ -53,6 +53,11 @@ export async function weeklyDeliveries(
   return deliveries;
 }
 
+/** Each installed rep's display name under every address the feed may name them by. */
+export function repNamesByAddress(reps: readonly Rep[]): Map<string, string> {
+  return new Map(reps.filter((r) => r.name).flatMap((r) => repAddresses(r).map((a) => [a, r.name] as const)));
+}
+
 /**
  * Reads the month's audit partition with the three before it (re-churn, surfacing dates) and the one
  * after it (later undos), names the reps from their installs, and returns the summary and its card.
@@ -63,12 +68,11 @@ export async function summaryCardFor(
   month: string,
   options: SummaryCardOptions,
 ): Promise<{ summary: MonthlySummary; card: Record<string, unknown> }> {
-  const priorMonths = Array.from({ length: PRIOR_MONTHS_NEEDED }, (_, k) => shiftMonth(month, -(k + 1)));
   const [rows, later, reps, ...prior] = await Promise.all([
     storage.audit.readMonth(month),
     storage.audit.readMonth(shiftMonth(month, 1)),
     storage.conversations.listReps(),
-    ...priorMonths.map((m) => storage.audit.readMonth(m)),
+    ...priorMonthsOf(month).map((m) => storage.audit.readMonth(m)),
   ]);
   const summary = computeMonthlySummary({
     month,
@@ -81,9 +85,7 @@ export async function summaryCardFor(
     locale: options.locale,
     lossReasons: [...options.lossReasons],
     // A rep is named whichever of their addresses the feed uses.
-    repNames: Object.fromEntries(
-      reps.filter((r) => r.name).flatMap((r) => repAddresses(r).map((a) => [a, r.name])),
-    ),
+    repNames: Object.fromEntries(repNamesByAddress(reps)),
     outcomes: options.outcomes ?? null,
     saves: options.saves ?? null,
     ...(options.silentAfterDays ? { silentAfterDays: options.silentAfterDays } : {}),

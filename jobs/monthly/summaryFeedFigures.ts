@@ -40,13 +40,14 @@ export function summaryFeedFigures(
   };
 }
 
+/** A month's feed figures read at `now`: empty when the feed could not be read. */
+export type SummaryFeedLoader = (month: string, now: Date) => Promise<Partial<SummaryFeedFigures>>;
+
 /**
  * Reads the feed once, as of the team's today, for a month's summary. A feed that cannot be read
  * gives no figures (`warn` hears why): the audit trail is the summary, and the card says what it
  * was not given, rather than the month's card waiting on the feed.
  */
-export type SummaryFeedLoader = (month: string, now: Date) => Promise<Partial<SummaryFeedFigures>>;
-
 export function summaryFeedLoader(
   readBook: (asOf: string) => Promise<FeedResult>,
   state: Pick<StateStore, 'getAll'>,
@@ -55,7 +56,7 @@ export function summaryFeedLoader(
   warn: (message: string) => void = () => {},
 ): SummaryFeedLoader {
   return async (month, now) => {
-    const today = localDate(now.toISOString(), timeZone);
+    const today = localDate(now, timeZone);
     try {
       const [{ book }, states] = await Promise.all([readBook(today), state.getAll()]);
       return summaryFeedFigures(book, states.values(), rules, month, today);

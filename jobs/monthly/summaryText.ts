@@ -1,4 +1,4 @@
-import { formatCount, formatMoney, terminalText } from '../../cards/format';
+import { countOf, formatCount, formatMoney, terminalText } from '../../cards/format';
 import type { MonthlySummary } from './monthlySummarySchema';
 
 /** Plain text of the summary for a terminal: the same figures as the card, in the same order. */
@@ -62,7 +62,7 @@ export function facts(
   pct: (share: number) => string,
 ): [string, string][] {
   const n = (count: number) => formatCount(count, s.locale);
-  const plural = (count: number, one: string, many: string) => `${n(count)} ${count === 1 ? one : many}`;
+  const plural = (count: number, one: string, many: string) => countOf(count, one, many, s.locale);
   return [
     ['Won back', plural(s.saves, 'save', 'saves')],
     ['Monthly value recovered', money(s.recoveredValue)],

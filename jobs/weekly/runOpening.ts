@@ -1,6 +1,5 @@
 import type { Log } from '../../bot/ports';
 import { describeFeedReport } from '../../feed/describeFeedReport';
-
 import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
 import { dayOf } from '../../rules/book';
@@ -39,7 +38,7 @@ export interface RunOpeningOptions {
 /** What a run that goes ahead starts from. */
 export interface OpenRun<S> {
   status: 'open';
-  /** 0 for the run's first attempt, then one more per retrying tick. */
+  /** 1 for the run's first attempt, then one more per retrying tick (decideAttempt). */
   attempt: number;
   /** This tick started the run row (not a resumed one). */
   fresh: boolean;
@@ -118,6 +117,7 @@ export async function openRun<S>(
   const decision = decideAttempt(existing, options.extraAttempts, force);
   if (!decision.run) return { status: 'already_ran', run: existing };
   const { attempt } = decision;
+  const runName = kind === 'weekly' ? 'weekly' : 'follow-ups';
 
   const requestsBefore = storage.requests();
   const at = now.toISOString();
@@ -126,14 +126,14 @@ export async function openRun<S>(
   // the other's reps as under way).
   const { started: fresh, run } = await storage.runs.startRun(runKey, at);
   if (!fresh && heldElsewhere(run, now)) {
-    log.info(`${kind === 'weekly' ? 'weekly' : 'follow-ups'} run already under way elsewhere`, {
+    log.info(`${runName} run already under way elsewhere`, {
       runKey,
       startedAt: run.startedAt,
     });
     return { status: 'already_ran', run, inProgressSince: run.startedAt };
   }
   const rowsAt = runRowsAt(run.startedAt, now, options.timeZone);
-  log.info(`${kind === 'weekly' ? 'weekly' : 'follow-ups'} run starting`, {
+  log.info(`${runName} run starting`, {
     runKey,
     localDate,
     forced: force,

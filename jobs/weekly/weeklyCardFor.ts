@@ -1,6 +1,6 @@
 import { countsText } from '../../cards/buildWeeklyCard';
 import type { WeeklyCardCustomer, WeeklyCardData } from '../../cards/cardModels';
-import { formatCount, formatMoney, weekOfRunKey } from '../../cards/format';
+import { countOf, formatMoney, weekOfRunKey } from '../../cards/format';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
 import { dayOf } from '../../rules/book';
 import { outlookText } from '../../rules/model/plainWords';
@@ -123,7 +123,7 @@ export function weeklyNotificationText(data: WeeklyCardData): string {
     data.customers.reduce((sum, c) => sum + c.monthlyValue, 0) + (data.overflow?.monthlyValue ?? 0);
   const locale = data.locale ?? 'en-US';
   const money = formatMoney(value, data.currency ?? 'USD', locale);
-  const who = `${formatCount(count, locale)} ${count === 1 ? 'customer' : 'customers'}`;
+  const who = countOf(count, 'customer', 'customers', locale);
   return `Week ${weekOfRunKey(data.runKey)}: ${who} slipping, ${money}/month`;
 }
 

@@ -2,8 +2,9 @@ import type { CardJson, CardSender } from '../../bot/ports';
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import { isDigest, type RepCardData } from '../../cards/renderCard';
 import type { Rules } from '../../rules/rulesSchema';
+import { bothSettled } from '../../storage/batches';
 import { type CardStore, saveSentCard } from '../../storage/cardStore';
-import type { ConversationStore } from '../../storage/conversationStore';
+import { type ConversationStore, conversationIdOf } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import {
   type CardPageOptions,
@@ -215,22 +216,14 @@ export async function recordDelivered(
   const customerIds = customerIdsOf(data);
   // Both settle before a failure is thrown: the saved card is how a later tick finds this send
   // when the ledger write is the one that failed.
-  const settled = await Promise.allSettled([
+  await bothSettled(
     ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'delivered', activityId, customerIds }),
     // A stored reference always names its conversation (conversationRefSchema); without one the
     // card could not be found again, so there is nothing to save and taps answer in text.
     conversationId
       ? saveSentCard(ctx.cards, activityId, conversation.userId, data, { conversationId, now: ctx.now })
       : Promise.resolve(),
-  ]);
-  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
-}
-
-/** The conversation id a stored reference names, or null. */
-export function conversationIdOf(reference: Record<string, unknown>): string | null {
-  const conversation = reference.conversation as { id?: unknown } | undefined;
-  return typeof conversation?.id === 'string' ? conversation.id : null;
+  );
 }
 
 /** The customers a card lists (the weekly card's rows or the digest's). */

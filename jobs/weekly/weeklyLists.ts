@@ -21,6 +21,11 @@ export interface RepWeek {
   backOnTrack: BackOnTrack[];
 }
 
+/** The week of a rep with nobody on their list. */
+export function emptyRepWeek(owner: string): RepWeek {
+  return { owner, shown: [], overflow: [], counts: noCounts(), changes: new Map(), backOnTrack: [] };
+}
+
 /** What changed since last week, for repWeeks; none when not worked out. */
 export interface WeekChanges {
   changes: ReadonlyMap<string, ListChange>;

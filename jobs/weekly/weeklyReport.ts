@@ -116,6 +116,15 @@ export function countOutcomes(outcomes: readonly RepOutcome[]): Record<RepStatus
   return counts;
 }
 
+/** How many audit rows this attempt recorded, and how many an earlier one already had. */
+export function tallyRecorded(results: readonly { recorded: boolean }[]): {
+  recorded: number;
+  alreadyThere: number;
+} {
+  const recorded = results.filter((r) => r.recorded).length;
+  return { recorded, alreadyThere: results.length - recorded };
+}
+
 /** The reps who did not get their card, with a reason an admin can act on. */
 export function notReached(outcomes: readonly RepOutcome[]): NotReached[] {
   const out: NotReached[] = [];

@@ -1,10 +1,9 @@
-import { format } from 'date-fns';
 import type { CardSender, Log } from '../../bot/ports';
 import type { FeedResult } from '../../feed/readFeed';
-import { zonedNow } from '../../rules/calendar';
+import { localDate } from '../../rules/calendar';
 import type { Rules } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
-import { runLimited } from '../../storage/batches';
+import { bothSettled, runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
 import type { Delivery } from '../../storage/runLedger';
 import { stateRowProblem } from '../../storage/stateEntity';
@@ -25,6 +24,7 @@ import {
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
+  tallyRecorded,
   type WeeklyReport,
   type WeeklyRunDone,
   weeklyReportText,
@@ -87,10 +87,10 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const { runKey } = tick;
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
-  const localDate = format(zonedNow(now, config.timeZone), 'yyyy-MM-dd');
+  const today = localDate(now, config.timeZone);
   const opening = await openRun(
     deps,
-    { kind: 'weekly', runKey, localDate, now, timeZone: config.timeZone, force, extraAttempts },
+    { kind: 'weekly', runKey, localDate: today, now, timeZone: config.timeZone, force, extraAttempts },
     () => storage.state.readAll(),
   );
   if (opening.status === 'already_ran')
@@ -109,10 +109,9 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   } = opening;
   const { book, report: feedReport } = feed;
   const storedOwner = await storedOwnerOf(snapshot.states, directory);
+  const planAt = { localDate: today, runKey, runAt };
   const planned = setAsideUnstorable(
-    planWeek(book, deps.rules, snapshot.states, { localDate, runKey, runAt }, deliveredCards(handled), {
-      storedOwner,
-    }),
+    planWeek(book, deps.rules, snapshot.states, planAt, deliveredCards(handled), { storedOwner }),
     stateRowProblem,
   );
   const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planned.plan;
@@ -145,7 +144,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       currency: config.currency,
       locale: config.locale,
       tabAppId: config.tabAppId,
-      date: localDate,
+      date: today,
       horizonDays: scored.noOrderHorizonDays,
     },
     conversations: directory,
@@ -176,17 +175,15 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     ),
   );
   // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
-  const [sent, written] = await Promise.allSettled([deliverAll, writeRest]);
-  if (sent.status === 'rejected') throw sent.reason;
-  if (written.status === 'rejected') throw written.reason;
-  const outcomes: RepOutcome[] = sent.value.value;
-  const [restWrite, audited] = written.value.value;
+  const [sent, written] = await bothSettled(deliverAll, writeRest);
+  const outcomes: RepOutcome[] = sent.value;
+  const [restWrite, audited] = written.value;
 
   const requestsAfter = storage.requests();
   const report: WeeklyRunDone = {
     status: 'completed',
     runKey,
-    localDate,
+    localDate: today,
     forced: force,
     resumed: !fresh,
     attempt,
@@ -216,8 +213,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     durationMs: 0,
     phasesMs: {
       prepare: Math.round(preparedAt - started),
-      deliver: Math.round(sent.value.at - preparedAt),
-      storeRest: Math.round(written.value.at - preparedAt),
+      deliver: Math.round(sent.at - preparedAt),
+      storeRest: Math.round(written.at - preparedAt),
     },
     outcomes,
   };
@@ -247,23 +244,6 @@ function deliveredCards(handled: readonly Delivery[]): Map<string, ReadonlySet<s
     else if (d.status === 'nothing_to_send') cards.set(d.repId, new Set());
   }
   return cards;
-}
-
-/** How many audit rows this attempt recorded, and how many an earlier one already had. */
-function tallyRecorded(results: readonly { recorded: boolean }[]): {
-  recorded: number;
-  alreadyThere: number;
-} {
-  const recorded = results.filter((r) => r.recorded).length;
-  return { recorded, alreadyThere: results.length - recorded };
-}
-
-/** Awaits both, then throws the first failure: unlike Promise.all, neither is left running behind the other's error. */
-async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  if (ra.status === 'rejected') throw ra.reason;
-  if (rb.status === 'rejected') throw rb.reason;
-  return [ra.value, rb.value];
 }
 
 /** Awaits `work` and notes when it finished (to time phases that run side by side). */

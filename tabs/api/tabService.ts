@@ -1,8 +1,8 @@
 import { dateWording } from '../../bot/taps/actionWords';
 import type { AccessPolicy } from '../../bot/taps/authorise';
 import type { FeedResult } from '../../feed/readFeed';
-import { computeMonthlySummary, PRIOR_MONTHS_NEEDED } from '../../jobs/monthly';
-import { weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
+import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
+import { repNamesByAddress, weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
 import { addressKey } from '../../rules/addresses';
 import { backtest } from '../../rules/backtest';
@@ -76,6 +76,17 @@ export class TabApiError extends Error {
   }
 }
 
+/** The facts of a customer with no orders in the feed. */
+const NO_FACTS: CustomerDetailResponse['facts'] = {
+  orders: 0,
+  spend: 0,
+  firstOrder: null,
+  lastOrder: null,
+  expectedNextOrder: null,
+  typicalGapDays: null,
+  openTickets: 0,
+};
+
 /** Weeks of score history on a customer's page; months on the team tab. */
 export const HISTORY_WEEKS = 12;
 export const TEAM_MONTHS = 6;
@@ -106,6 +117,9 @@ export function createTabService(deps: TabServiceDeps): TabService {
   const locale = deps.locale ?? 'en-US';
   const today = () => localDate(deps.clock(), deps.timeZone);
   const seesAll = (user: TabUser) => roleOf(user, deps.access) !== 'rep';
+  /** The book scored as of each of the last HISTORY_WEEKS Mondays up to `day`'s: the customer page's chart. */
+  const scoredMondays = (day: string) =>
+    Promise.all(scoredWeeks(day, HISTORY_WEEKS).map(async (w) => (await books.scored(w)).scored));
   /** A feed that stopped coming in makes every figure here look later than it is: the tabs say so. */
   const staleFeedNotice = (book: Book, day: string): string | null => {
     const silence = feedSilence(book, dayOf(day), deps.rules.feedStaleDays);
@@ -205,30 +219,15 @@ export function createTabService(deps: TabServiceDeps): TabService {
         deps.storage.audit.latestForCustomer(customerId, { limit: 200 }),
       ]);
       const i = bookIndex(book, customerId);
-      const weeks = scoredWeeks(day, HISTORY_WEEKS);
-      const scorings = i < 0 ? [] : await Promise.all(weeks.map(async (w) => (await books.scored(w)).scored));
-      return {
-        asOf: day,
-        currency,
-        customer: customerRow(state, i < 0 ? undefined : scored.customers[i]),
-        facts:
-          i < 0
-            ? {
-                orders: 0,
-                spend: 0,
-                firstOrder: null,
-                lastOrder: null,
-                expectedNextOrder: null,
-                typicalGapDays: null,
-                openTickets: 0,
-              }
-            : customerFacts(book, scored.customers[i], dayOf(day)),
-        ordersByMonth: i < 0 ? [] : ordersByMonth(book, i, day),
-        weeks: i < 0 ? [] : weekPoints(i, scorings),
-        timeline:
-          i < 0
-            ? []
-            : timeline(book, i, audit, {
+      // A customer gone from the feed keeps their page: the stored state, no figures from the orders.
+      const fromFeed =
+        i < 0
+          ? { facts: NO_FACTS, ordersByMonth: [], weeks: [], timeline: [] }
+          : {
+              facts: customerFacts(book, scored.customers[i], dayOf(day)),
+              ordersByMonth: ordersByMonth(book, i, day),
+              weeks: weekPoints(i, await scoredMondays(day)),
+              timeline: timeline(book, i, audit, {
                 today: day,
                 timeZone: deps.timeZone,
                 lossReasons: deps.rules.lossReasons,
@@ -236,6 +235,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
                 locale,
                 surfacedAt: state.surfacedAt,
               }),
+            };
+      return {
+        asOf: day,
+        currency,
+        customer: customerRow(state, i < 0 ? undefined : scored.customers[i]),
+        ...fromFeed,
         lossReasons: deps.rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
         undoable: undoableAction(audit, dateWording(deps.clock(), deps.timeZone, locale)),
       };
@@ -278,13 +283,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
       if (month > day.slice(0, 7))
         throw new TabApiError(400, `month ${month} is after this month (${day.slice(0, 7)})`);
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
-      const partitions = [
-        ...Array.from({ length: PRIOR_MONTHS_NEEDED }, (_, k) =>
-          shiftMonth(months[0], -(PRIOR_MONTHS_NEEDED - k)),
-        ),
-        ...months,
-        shiftMonth(month, 1),
-      ];
+      // Each month's summary also reads the months before it and the one after (as summaryCardFor does).
+      const partitions = [...priorMonthsOf(months[0]).reverse(), ...months, shiftMonth(month, 1)];
       const [states, reps, accuracy, { book, scored }, ...rowsByMonth] = await Promise.all([
         deps.storage.state.getAll(),
         deps.storage.conversations.listReps(),
@@ -296,9 +296,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const rep = seesAll(user)
         ? (filter.rep && addressKey(filter.rep)) || null
         : await ownerScope(user, states.values());
-      const names = new Map(
-        reps.filter((r) => r.name).flatMap((r) => repAddresses(r).map((a) => [a, r.name] as const)),
-      );
+      const names = repNamesByAddress(reps);
       const repName = (owner: string) => names.get(owner) ?? owner;
       const all = [...states.values()];
       const scope = rep === null ? null : seesAll(user) ? await addressesOfRep(rep) : await addressesOf(user);
@@ -319,7 +317,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
           month: m,
           rows: rowsOf(m),
           deliveries,
-          priorRows: [1, 2, 3].flatMap((k) => rowsOf(shiftMonth(m, -k))),
+          priorRows: priorMonthsOf(m).flatMap(rowsOf),
           laterRows: rowsOf(shiftMonth(m, 1)),
           timeZone: deps.timeZone,
           currency,

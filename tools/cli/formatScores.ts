@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { changeText, headlineOf, statusLine, valueText } from '../../cards/buildWeeklyCard';
 import type { WeeklyCardData } from '../../cards/cardModels';
-import { formatCount, formatMoney, formatShortDate, terminalText } from '../../cards/format';
+import { countOf, formatCount, formatMoney, formatShortDate, terminalText } from '../../cards/format';
 import { parseWeeklyCardData } from '../../cards/weeklyCardData';
 import { repCardData } from '../../jobs/weekly/weeklyCardFor';
 import { countGates } from '../../jobs/weekly/weeklyLists';
@@ -253,7 +253,7 @@ export function formatTable(
   const notYet = noOrders > 0 ? `, ${n(noOrders)} with no order yet` : '';
   const out: string[] = [`Lists as of ${scored.asOf}`];
   out.push(
-    `${n(plan.customers.length)} ${plan.customers.length === 1 ? 'customer' : 'customers'} scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady${notYet}.`,
+    `${countOf(plan.customers.length, 'customer', 'customers', money.locale)} scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady${notYet}.`,
   );
   // Whether the book's own model or the rules ranked it, and why: on a book with too little history
   // the fallback was otherwise said only by backtest and the weekly report.

@@ -1,7 +1,6 @@
 import { createServer } from 'node:net';
 import { format as formatLine } from 'node:util';
 import type { HttpHandler } from '@azure/functions';
-import { format } from 'date-fns';
 import { z } from 'zod';
 import type { Log } from '../../bot';
 import { type Config, loadConfig } from '../../functions/config';
@@ -11,7 +10,7 @@ import { runFollowUps } from '../../jobs/followups/followUpsRun';
 import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../jobs/weekly/weeklyRun';
-import { isCalendarDate, MONTH_KEY, zonedNow } from '../../rules/calendar';
+import { isCalendarDate, localMonth, MONTH_KEY } from '../../rules/calendar';
 import type { Storage } from '../../storage';
 import type { TabUser } from '../../tabs/api/tabToken';
 import { startAzurite } from './azurite';
@@ -352,7 +351,7 @@ function localJobs(wiring: Wiring, clock: () => Date, log: (line: string) => voi
     },
     async summary(month) {
       const now = clock();
-      const which = month ?? format(zonedNow(now, config.timeZone), 'yyyy-MM');
+      const which = month ?? localMonth(now, config.timeZone);
       const channel = await storage.conversations.getSummaryChannel();
       if (!channel) {
         return {

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../functions/config';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
+import { sameAddress } from '../../rules/addresses';
 import { DEFAULT_PORTS, FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
 import { type LocalStack, PortsInUseError, startStack } from './stack';
 
@@ -69,7 +70,7 @@ export function weeklyLine(
   if (weekly.status === 'stopped')
     return `The weekly job stopped before sending anything: ${weekly.feedError.message} Fix it and run \`npm start\` again (the feed is uploaded at start).`;
   if (weekly.status !== 'completed') return `The weekly job did not run: ${weekly.reason}.`;
-  const mine = weekly.outcomes.find((o) => o.rep.toLowerCase() === rep);
+  const mine = weekly.outcomes.find((o) => sameAddress(o.rep, rep));
   if (!mine) {
     // The run reached every owner in the feed: naming a few saves opening the export to find one.
     const owners = weekly.outcomes.map((o) => o.rep).sort();

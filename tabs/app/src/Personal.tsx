@@ -17,6 +17,7 @@ import {
   useId,
 } from '@fluentui/react-components';
 import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useState } from 'react';
+import { addressKey } from '../../../rules/addresses';
 import type { CustomerKind, CustomerRow, CustomersResponse, MeResponse } from '../../api/tabTypes';
 import { api } from './api';
 import { CustomerPage } from './CustomerPage';
@@ -185,11 +186,11 @@ export function Personal({
 
   // A manager or admin sees every rep's customers; one who is also a rep starts on their own.
   const mine = useMemo(() => {
-    const addresses = new Set((me?.addresses ?? []).map((a) => a.trim().toLowerCase()));
-    return (c: CustomerRow) => addresses.has(c.owner.trim().toLowerCase());
+    const addresses = new Set((me?.addresses ?? []).map(addressKey));
+    return (c: CustomerRow) => addresses.has(addressKey(c.owner));
   }, [me]);
   const owners = useMemo(
-    () => [...new Set((data?.customers ?? []).map((c) => c.owner.trim().toLowerCase()))].sort(),
+    () => [...new Set((data?.customers ?? []).map((c) => addressKey(c.owner)))].sort(),
     [data],
   );
   const whose: Whose = !me?.seesAll
@@ -199,7 +200,7 @@ export function Personal({
     const all = data?.customers ?? [];
     if (!me?.seesAll || whose === 'everyone') return all;
     if (whose === 'mine') return all.filter(mine);
-    return all.filter((c) => c.owner.trim().toLowerCase() === whose.slice(OWNER.length));
+    return all.filter((c) => addressKey(c.owner) === whose.slice(OWNER.length));
   }, [data, me, whose, mine]);
 
   const groups = useMemo(() => {

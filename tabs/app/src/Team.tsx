@@ -17,11 +17,11 @@ import {
   Title3,
   tokens,
 } from '@fluentui/react-components';
-import { useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import type { TeamResponse } from '../../api/tabTypes';
 import { api } from './api';
 import type { Series } from './Chart';
-import { formats } from './format';
+import { type Formats, formats } from './format';
 import { LazyChart as Chart } from './LazyChart';
 import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
@@ -105,35 +105,6 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
   }, [data]);
   const currency = data?.currency ?? 'USD';
   const f = useMemo(() => formats(locale, currency), [locale, currency]);
-  const series = useMemo<Series[]>(
-    () =>
-      data
-        ? [
-            {
-              label: 'Saves',
-              values: data.monthly.map((m) => m.saves),
-              color: tokens.colorPaletteGreenForeground1,
-              kind: 'bars',
-            },
-            {
-              label: 'Losses',
-              values: data.monthly.map((m) => m.losses),
-              color: tokens.colorPaletteRedForeground1,
-              kind: 'line',
-            },
-            {
-              label: 'Value won back',
-              values: data.monthly.map((m) => m.valueWonBack),
-              color: tokens.colorBrandForeground1,
-              kind: 'line',
-              axis: 1,
-              format: f.money,
-            },
-          ]
-        : [],
-    [data, f],
-  );
-
   if (error)
     return (
       <main className={s.page}>
@@ -147,7 +118,6 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
       </main>
     );
   if (!data) return <Spinner label="Loading the team's figures…" style={{ padding: 32 }} />;
-  const maxRisk = Math.max(1, ...data.valueAtRiskByRep.map((r) => r.valueAtRisk));
   const seesAll = data.reps.length > 1 || data.filter.rep === null;
   return (
     <main className={s.page}>
@@ -187,147 +157,229 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
       </div>
 
       <div className={s.grid}>
-        <section className={s.card} aria-label="Value at risk by rep">
-          <Subtitle2 as="h2" block>
-            Value at risk by rep
-          </Subtitle2>
-          <Caption1 className={s.muted} block>
-            The customers the weekly card counts, and their value × chance of no order.
-          </Caption1>
-          {data.valueAtRiskByRep.length === 0 && (
-            <Body1 as="p" block>
-              Nobody is on the lists.
-            </Body1>
-          )}
-          {data.valueAtRiskByRep.map((r) => (
-            <div key={r.owner} className={s.bar}>
-              <Body1 className={s.ellipsis} title={r.name}>
-                {r.name}
-              </Body1>
-              <div className={s.track}>
-                <div className={s.fill} style={{ width: `${(100 * r.valueAtRisk) / maxRisk}%` }} />
-              </div>
-              <Caption1 className={s.barFigures}>
-                {f.money(r.valueAtRisk)} · {r.countsText}
-              </Caption1>
-            </div>
-          ))}
-        </section>
-
-        <section className={s.card} aria-label="Untouched this week">
-          <Subtitle2 as="h2" block>
-            Untouched this week
-          </Subtitle2>
-          {data.untouched.length === 0 && (
-            <Body1 as="p" block>
-              Every customer on this week's lists has been handled.
-            </Body1>
-          )}
-          {data.untouched.map((r) => (
-            <div key={r.owner}>
-              <Body1>
-                <strong>{r.name}</strong> · {f.count(r.customers.length)}
-              </Body1>
-              <ul className={s.list}>
-                {r.customers.slice(0, UNTOUCHED_SHOWN).map((c) => (
-                  <li key={c.customerId}>
-                    <Caption1 className={s.ellipsis} title={c.name}>
-                      {c.name} ({f.money(c.valueAtRisk)} at risk)
-                    </Caption1>
-                  </li>
-                ))}
-                {r.customers.length > UNTOUCHED_SHOWN && (
-                  <li>
-                    <Caption1 className={s.muted}>
-                      and {f.count(r.customers.length - UNTOUCHED_SHOWN)} more
-                    </Caption1>
-                  </li>
-                )}
-              </ul>
-            </div>
-          ))}
-        </section>
-
-        <section className={`${s.card} ${s.wide}`} aria-label="Saves and losses per month">
-          <Subtitle2 as="h2" block>
-            Saves, losses and value won back
-          </Subtitle2>
-          <Chart
-            labels={data.months.map(f.month)}
-            series={series}
-            ariaLabel="Saves, losses and value won back per month"
-            themeKey={themeKey}
-          />
-          <div className={s.tableScroll}>
-            <Table size="small" aria-label="Per month">
-              <TableHeader>
-                <TableRow>
-                  <TableHeaderCell>Month</TableHeaderCell>
-                  <TableHeaderCell>Flagged</TableHeaderCell>
-                  <TableHeaderCell>Reached out</TableHeaderCell>
-                  <TableHeaderCell>Saves</TableHeaderCell>
-                  <TableHeaderCell>Losses</TableHeaderCell>
-                  {/* The channel card's words: a manager reads the same figure by the same name. */}
-                  <TableHeaderCell>Monthly value won back</TableHeaderCell>
-                  <TableHeaderCell>Reached out, then won back</TableHeaderCell>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {data.monthly.map((m) => (
-                  <TableRow key={m.month}>
-                    <TableCell>{f.month(m.month)}</TableCell>
-                    <TableCell>{f.count(m.surfaced)}</TableCell>
-                    <TableCell>{f.count(m.reachedOut)}</TableCell>
-                    <TableCell>{f.count(m.saves)}</TableCell>
-                    <TableCell>{f.count(m.losses)}</TableCell>
-                    <TableCell>{f.money(m.valueWonBack)}</TableCell>
-                    <TableCell>
-                      {m.followUpConversion === null ? '–' : f.percent(m.followUpConversion)}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </div>
-        </section>
-
-        <section className={s.card} aria-label="Losses by reason">
-          <Subtitle2 as="h2" block>
-            Losses by reason, {f.month(data.filter.month)}
-          </Subtitle2>
-          {data.lossesByReason.length === 0 && (
-            <Body1 as="p" block>
-              No losses recorded this month.
-            </Body1>
-          )}
-          {data.lossesByReason.map((l) => (
-            <div key={l.label} className={s.bar}>
-              <Body1>{l.label}</Body1>
-              <div className={s.track}>
-                <div className={s.lossFill} style={{ width: `${100 * l.share}%` }} />
-              </div>
-              <Caption1 className={s.barFigures}>
-                {f.count(l.count)} · {f.percent(l.share)}
-              </Caption1>
-            </div>
-          ))}
-          <Subtitle2 as="h2" block>
-            Holdout comparison
-          </Subtitle2>
-          <Body1 as="p" block>
-            {data.holdout}
-          </Body1>
-        </section>
-
-        <section className={s.card} aria-label="How accurate the score is">
-          <Subtitle2 as="h2" block>
-            How accurate the score has been
-          </Subtitle2>
+        <ValueAtRisk data={data} f={f} />
+        <Untouched data={data} f={f} />
+        <PerMonth data={data} f={f} themeKey={themeKey} />
+        <Losses data={data} f={f} />
+        <Section label="How accurate the score is" title="How accurate the score has been">
           <Body1 as="p" block>
             {data.accuracy?.sentence ?? 'Not enough history in the book to measure it yet.'}
           </Body1>
-        </section>
+        </Section>
       </div>
     </main>
+  );
+}
+
+/** Each rep's customers at risk on this week's lists, as bars of their value at risk. */
+function ValueAtRisk({ data, f }: { data: TeamResponse; f: Formats }) {
+  const s = useStyles();
+  const maxRisk = Math.max(1, ...data.valueAtRiskByRep.map((r) => r.valueAtRisk));
+  return (
+    <Section label="Value at risk by rep" title="Value at risk by rep">
+      <Caption1 className={s.muted} block>
+        The customers the weekly card counts, and their value × chance of no order.
+      </Caption1>
+      {data.valueAtRiskByRep.length === 0 && <Nothing>Nobody is on the lists.</Nothing>}
+      {data.valueAtRiskByRep.map((r) => (
+        <BarRow
+          key={r.owner}
+          name={
+            <Body1 className={s.ellipsis} title={r.name}>
+              {r.name}
+            </Body1>
+          }
+          share={r.valueAtRisk / maxRisk}
+          fill={s.fill}
+          figures={`${f.money(r.valueAtRisk)} · ${r.countsText}`}
+        />
+      ))}
+    </Section>
+  );
+}
+
+/** Per rep, the customers on this week's lists nobody has acted on yet. */
+function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
+  const s = useStyles();
+  return (
+    <Section label="Untouched this week" title="Untouched this week">
+      {data.untouched.length === 0 && (
+        <Nothing>Every customer on this week's lists has been handled.</Nothing>
+      )}
+      {data.untouched.map((r) => (
+        <div key={r.owner}>
+          <Body1>
+            <strong>{r.name}</strong> · {f.count(r.customers.length)}
+          </Body1>
+          <ul className={s.list}>
+            {r.customers.slice(0, UNTOUCHED_SHOWN).map((c) => (
+              <li key={c.customerId}>
+                <Caption1 className={s.ellipsis} title={c.name}>
+                  {c.name} ({f.money(c.valueAtRisk)} at risk)
+                </Caption1>
+              </li>
+            ))}
+            {r.customers.length > UNTOUCHED_SHOWN && (
+              <li>
+                <Caption1 className={s.muted}>
+                  and {f.count(r.customers.length - UNTOUCHED_SHOWN)} more
+                </Caption1>
+              </li>
+            )}
+          </ul>
+        </div>
+      ))}
+    </Section>
+  );
+}
+
+/** Saves, losses and value won back per month: a chart and the same figures as a table. */
+function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; themeKey: string }) {
+  const s = useStyles();
+  const series = useMemo<Series[]>(
+    () => [
+      {
+        label: 'Saves',
+        values: data.monthly.map((m) => m.saves),
+        color: tokens.colorPaletteGreenForeground1,
+        kind: 'bars',
+      },
+      {
+        label: 'Losses',
+        values: data.monthly.map((m) => m.losses),
+        color: tokens.colorPaletteRedForeground1,
+        kind: 'line',
+      },
+      {
+        label: 'Value won back',
+        values: data.monthly.map((m) => m.valueWonBack),
+        color: tokens.colorBrandForeground1,
+        kind: 'line',
+        axis: 1,
+        format: f.money,
+      },
+    ],
+    [data, f],
+  );
+
+  return (
+    <Section label="Saves and losses per month" title="Saves, losses and value won back" wide>
+      <Chart
+        labels={data.months.map(f.month)}
+        series={series}
+        ariaLabel="Saves, losses and value won back per month"
+        themeKey={themeKey}
+      />
+      <div className={s.tableScroll}>
+        <Table size="small" aria-label="Per month">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>Month</TableHeaderCell>
+              <TableHeaderCell>Flagged</TableHeaderCell>
+              <TableHeaderCell>Reached out</TableHeaderCell>
+              <TableHeaderCell>Saves</TableHeaderCell>
+              <TableHeaderCell>Losses</TableHeaderCell>
+              {/* The channel card's words: a manager reads the same figure by the same name. */}
+              <TableHeaderCell>Monthly value won back</TableHeaderCell>
+              <TableHeaderCell>Reached out, then won back</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {data.monthly.map((m) => (
+              <TableRow key={m.month}>
+                <TableCell>{f.month(m.month)}</TableCell>
+                <TableCell>{f.count(m.surfaced)}</TableCell>
+                <TableCell>{f.count(m.reachedOut)}</TableCell>
+                <TableCell>{f.count(m.saves)}</TableCell>
+                <TableCell>{f.count(m.losses)}</TableCell>
+                <TableCell>{f.money(m.valueWonBack)}</TableCell>
+                <TableCell>{m.followUpConversion === null ? '–' : f.percent(m.followUpConversion)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </div>
+    </Section>
+  );
+}
+
+/** The selected month's losses by reason, and the holdout comparison. */
+function Losses({ data, f }: { data: TeamResponse; f: Formats }) {
+  const s = useStyles();
+  return (
+    <Section label="Losses by reason" title={`Losses by reason, ${f.month(data.filter.month)}`}>
+      {data.lossesByReason.length === 0 && <Nothing>No losses recorded this month.</Nothing>}
+      {data.lossesByReason.map((l) => (
+        <BarRow
+          key={l.label}
+          name={<Body1>{l.label}</Body1>}
+          share={l.share}
+          fill={s.lossFill}
+          figures={`${f.count(l.count)} · ${f.percent(l.share)}`}
+        />
+      ))}
+      <Subtitle2 as="h2" block>
+        Holdout comparison
+      </Subtitle2>
+      <Body1 as="p" block>
+        {data.holdout}
+      </Body1>
+    </Section>
+  );
+}
+
+/** One bar of a list of bars: what it is for, its bar (`share` of the full width, 0 to 1) and its figures. */
+function BarRow({
+  name,
+  share,
+  fill,
+  figures,
+}: {
+  name: ReactNode;
+  share: number;
+  fill: string;
+  figures: string;
+}) {
+  const s = useStyles();
+  return (
+    <div className={s.bar}>
+      {name}
+      <div className={s.track}>
+        <div className={fill} style={{ width: `${100 * share}%` }} />
+      </div>
+      <Caption1 className={s.barFigures}>{figures}</Caption1>
+    </div>
+  );
+}
+
+/** One of the tab's boxes: `label` names the region for screen readers, `title` is its heading. */
+function Section({
+  label,
+  title,
+  wide = false,
+  children,
+}: {
+  label: string;
+  title: string;
+  wide?: boolean;
+  children: ReactNode;
+}) {
+  const s = useStyles();
+  return (
+    <section className={wide ? `${s.card} ${s.wide}` : s.card} aria-label={label}>
+      <Subtitle2 as="h2" block>
+        {title}
+      </Subtitle2>
+      {children}
+    </section>
+  );
+}
+
+/** What a box says when it has nothing to show. */
+function Nothing({ children }: { children: ReactNode }) {
+  return (
+    <Body1 as="p" block>
+      {children}
+    </Body1>
   );
 }

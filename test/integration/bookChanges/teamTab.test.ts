@@ -17,6 +17,19 @@ const BEN = 'ben@example.com';
 const MANAGER: TabUser = { userId: 'aad-maria', name: 'Maria', email: 'maria@example.com', tenantId: 't' };
 const rules = defaultRules();
 
+/** The tab service over the world's storage and `book`, on 3 December 2026, with Maria as manager. */
+function tabsOn(world: WeeklyWorld, book: ReturnType<typeof bookFromRows>) {
+  return createTabService({
+    storage: world.storage,
+    cards: world.cards,
+    rules,
+    readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+    timeZone: TIME_ZONE,
+    access: { tenantId: '', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+    clock: () => new Date('2026-12-03T15:00:00Z'),
+  });
+}
+
 describe('the Team tab after a rep left', () => {
   let world: WeeklyWorld;
   beforeEach(async () => {
@@ -54,20 +67,43 @@ describe('the Team tab after a rep left', () => {
       customers: [{ id: 'C-1', name: 'Greenfield Cafe', owner: BEN, monthlyValue: 1200 }],
       orders: weeklyOrders('C-1', '2026-01-05', '2026-12-01'),
     });
-    const tabs = createTabService({
-      storage: world.storage,
-      cards: world.cards,
-      rules,
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      timeZone: TIME_ZONE,
-      access: { tenantId: '', adminUserIds: [], managerUserIds: [MANAGER.userId] },
-      clock: () => new Date('2026-12-03T15:00:00Z'),
-    });
+    const tabs = tabsOn(world, book);
     const team = await tabs.team(MANAGER, { rep: null, month: '2026-11' });
     expect(team.reps.map((r) => r.owner)).toEqual([ANA, BEN]);
     const anas = await tabs.team(MANAGER, { rep: ANA, month: '2026-11' });
     expect(anas.monthly.at(-1)).toMatchObject({ month: '2026-11', saves: 1, valueWonBack: 900 });
     const bens = await tabs.team(MANAGER, { rep: BEN, month: '2026-11' });
     expect(bens.monthly.at(-1)).toMatchObject({ month: '2026-11', saves: 0 });
+  });
+});
+
+describe('the customer page of a customer the feed dropped', () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('dropped');
+    const greenfield = initialState({
+      customerId: 'C-1',
+      name: 'Greenfield Cafe',
+      owner: BEN,
+      monthlyValue: 1200,
+    });
+    await world.storage.state.writeChanged(new Map(), [greenfield]);
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('still opens, with the stored customer and no figures from orders the feed no longer has', async () => {
+    const book = bookFromRows({
+      customers: [{ id: 'C-2', name: 'Blue Door', owner: BEN, monthlyValue: 800 }],
+      orders: weeklyOrders('C-2', '2026-01-05', '2026-12-01'),
+    });
+    const tabs = tabsOn(world, book);
+    const ben: TabUser = { userId: 'aad-ben', name: 'Ben', email: BEN, tenantId: 't' };
+    const page = await tabs.customer(ben, 'C-1');
+    expect(page.customer).toMatchObject({ customerId: 'C-1', name: 'Greenfield Cafe', kind: 'not_in_feed' });
+    expect(page.facts).toMatchObject({ orders: 0, spend: 0, lastOrder: null, expectedNextOrder: null });
+    expect([page.ordersByMonth, page.weeks, page.timeline]).toEqual([[], [], []]);
+    expect(page.lossReasons.length).toBeGreaterThan(0);
   });
 });

@@ -195,7 +195,7 @@ describe('runMonthlySummary', () => {
       status: 'failed',
       error: 'HTTP 502: bad gateway',
     });
-    expect(await storage.runs.hasDelivered('monthly-2026-11', SUMMARY_CHANNEL_RECIPIENT)).toBe(false);
+    expect(await storage.runs.listRun('monthly-2026-11')).toEqual([]);
 
     const second = await run('2026-12-01T15:15:00Z', sender);
     expect(second).toEqual({

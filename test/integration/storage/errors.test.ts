@@ -57,9 +57,7 @@ describe('storage faults', () => {
       `Table Storage unreachable at http://127.0.0.1:${port}`,
     );
     await expect(storage.audit.readMonth('2026-11')).rejects.toBeInstanceOf(StorageUnavailableError);
-    await expect(storage.runs.hasDelivered('weekly-2026-W48', 'r')).rejects.toBeInstanceOf(
-      StorageUnavailableError,
-    );
+    await expect(storage.runs.getRun('weekly-2026-W48')).rejects.toBeInstanceOf(StorageUnavailableError);
     expect(storage.requests().requests).toBe(6); // three calls, each tried twice (one retry)
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, loadDisplayConfig } from '../../../functions/config';
+import { loadConfig, loadDisplayConfig, weeklySendText } from '../../../functions/config';
 
 const local = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 
@@ -17,6 +17,12 @@ describe('loadConfig', () => {
     const c = loadConfig({ ...local, WEEKLY_SEND_AT: 'Sunday 18:33', ADMIN_USER_IDS: ' a , b,,' });
     expect(c.weeklySendAt).toEqual({ weekday: 7, hour: 18, minute: 33 });
     expect(c.adminUserIds).toEqual(['a', 'b']);
+  });
+
+  it('says when the weekly list comes in the words WEEKLY_SEND_AT was set in', () => {
+    const c = loadConfig({ ...local, WEEKLY_SEND_AT: 'Sunday 18:33', TIME_ZONE: 'Europe/London' });
+    expect(weeklySendText(c)).toBe('Sundays at 18:33 (Europe/London)');
+    expect(weeklySendText(loadConfig(local))).toBe('Mondays at 08:03 (UTC)');
   });
 
   it("refuses a send time between the timers' ticks, naming the minutes it may have", () => {
