@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { followUpText } from '../../../cards/buildDigestCard';
 import { dayOf } from '../../../rules/book';
 import { type CustomerState, initialState } from '../../../rules/customerState';
-import {
-  dueFollowUps,
-  followUpFor,
-  orderLookup,
-  savesHolding,
-  WON_BACK_TWICE_FLAG,
-  wonBackTwice,
-} from '../../../rules/followUps';
+import { dueFollowUps, followUpFor, orderLookup, savesHolding, wonBackTwice } from '../../../rules/followUps';
 import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 import { bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
 
@@ -126,6 +119,59 @@ describe('followUpFor: what is due for one customer', () => {
     expect(followUpFor(saved, afterCoolDown.lookup, rules, afterCoolDown.window)).toBeNull();
   });
 
+  it('flags a save the day it turns late, not the day before', () => {
+    // Orders every 7 days up to Tue 3 Nov: late from 3 Nov + ceil(1.5 x 7) = Sat 14 Nov.
+    const saved = state('saved', { wonBackAt: '2026-11-01', recoveredValue: 400 });
+    const dayBefore = at('2026-11-13', '2026-11-12');
+    expect(followUpFor(saved, dayBefore.lookup, rules, dayBefore.window)).toBeNull();
+    const onTheDay = at('2026-11-14', '2026-11-13');
+    expect(followUpFor(saved, onTheDay.lookup, rules, onTheDay.window)).toMatchObject({
+      reason: { kind: 'save_slipping', daysSinceOrder: 11 },
+      dueOn: '2026-11-14',
+    });
+  });
+
+  it('stops flagging a slipping save the day its cool-down ends, when the weekly list takes it back', () => {
+    // Won back 1 Nov, coolDownDays 60: the cool-down covers up to 30 Dec; on 31 Dec the gates let
+    // the customer back on the weekly list, so the digest no longer speaks for them.
+    const sixtyDays = parseRules({ coolDownDays: 60 });
+    const saved = state('saved', { wonBackAt: '2026-11-01', recoveredValue: 400 });
+    const lastDay = at('2026-12-30', '2026-11-13');
+    expect(followUpFor(saved, lastDay.lookup, sixtyDays, lastDay.window)).toMatchObject({
+      reason: { kind: 'save_slipping' },
+      dueOn: '2026-11-14',
+    });
+    const ended = at('2026-12-31', '2026-11-13');
+    expect(followUpFor(saved, ended.lookup, sixtyDays, ended.window)).toBeNull();
+  });
+
+  it('gives a save made the very day the customer turned late the grace of a cycle, as any promise', () => {
+    // Saved's last order was 3 Nov, late from 14 Nov; saved on 14 Nov with no order since: slipping
+    // 11 days after the save (25 Nov), not at once.
+    const saved = state('saved', { wonBackAt: '2026-11-14', recoveredValue: 400 });
+    const soon = at('2026-11-16', '2026-11-13');
+    expect(followUpFor(saved, soon.lookup, rules, soon.window)).toBeNull();
+    const { lookup, window } = at('2026-11-25', '2026-11-24');
+    expect(followUpFor(saved, lookup, rules, window)).toMatchObject({
+      reason: { kind: 'save_slipping', wonBackOn: '2026-11-14' },
+      dueOn: '2026-11-25',
+    });
+  });
+
+  it('does not count an order placed the day of the contact as ordered after it', () => {
+    // The feed has the day, not the hour: Greenfield's order of 26 Nov may well predate a call that
+    // day, so no "ordered after you reached out" the next morning; the no-order steps run as usual.
+    const sameDay = state('greenfield', { lastContact: '2026-11-26' });
+    const { lookup, window } = at('2026-11-27', '2026-11-26');
+    expect(followUpFor(sameDay, lookup, rules, window)).toBeNull();
+    const week = at('2026-12-03', '2026-12-02');
+    expect(followUpFor(sameDay, week.lookup, rules, week.window)?.reason).toEqual({
+      kind: 'no_order',
+      contactOn: '2026-11-26',
+      days: 7,
+    });
+  });
+
   it("flags a save that never ordered after it, its rhythm's grace after the save", () => {
     // Quiet ordered weekly up to 20 Oct; Ana recorded the save on Mon 2 Nov on a promise. No order
     // since: 1.5 x 7 = 11 days after the save, Fri 13 Nov, it is slipping.
@@ -181,7 +227,15 @@ describe('won back twice within a year', () => {
     expect(wonBackTwice({ wonBackAt: '2026-11-20', previousWonBackAt: '2025-10-01' }, '2026-11-27')).toBe(
       false,
     );
-    expect(WON_BACK_TWICE_FLAG).toMatch(/no discount/);
+  });
+
+  it('a year is 365 days: a save 364 days back still counts, one 365 days back no longer', () => {
+    expect(wonBackTwice({ wonBackAt: '2026-11-20', previousWonBackAt: '2025-11-28' }, '2026-11-27')).toBe(
+      true,
+    );
+    expect(wonBackTwice({ wonBackAt: '2026-11-20', previousWonBackAt: '2025-11-27' }, '2026-11-27')).toBe(
+      false,
+    );
   });
 });
 
@@ -206,5 +260,16 @@ describe('savesHolding', () => {
     ]);
     // 13 weekly orders of 100 after 2 Nov up to 1 Feb; two (3 and 10 Nov) for the other.
     expect(saves.map((s) => s.orderedSince)).toEqual([1300, 200]);
+  });
+
+  it('counts what was ordered after the save day, not an order of the day itself', () => {
+    // Saved on Tue 3 Nov, an order day: that order came before or with the call, not from it.
+    const lookup = orderLookup(book, rules, dayOf('2026-11-30'));
+    const [save] = savesHolding(
+      [state('saved', { wonBackAt: '2026-11-03', recoveredValue: 400 })],
+      lookup,
+      rules,
+    );
+    expect(save.orderedSince).toBe(0);
   });
 });
