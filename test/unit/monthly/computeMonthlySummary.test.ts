@@ -137,6 +137,15 @@ describe('computeMonthlySummary on the worked November', () => {
     ]);
   });
 
+  it('puts no rep in the table for digest rows and snoozes alone: they are not outcomes', () => {
+    const r = new Rows();
+    r.wonBack('a', '2026-11-05T15:00:00Z', 400, { owner: ANA });
+    r.add('follow_up', 'b', '2026-11-06T15:00:00Z', { owner: BEN });
+    r.add('snoozed', 'b', '2026-11-06T15:05:00Z', { owner: BEN, note: 'until 2026-11-13' });
+    const s = computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all });
+    expect(s.reps.map((rep) => rep.owner)).toEqual([ANA]);
+  });
+
   it('has no holdout section when nobody was held out', () => {
     expect(s.holdout).toBeNull();
   });
