@@ -175,6 +175,16 @@ describe('computeFeatures', () => {
     expect(f.monthlyValue).toBeCloseTo(300);
   });
 
+  it('values two orders on one day as one visit: a second order worth their total', () => {
+    const f = featuresOf(
+      { customers: [{ id: 'a' }], orders: ordersOn('a', ['2024-04-07', '2024-04-07'], 150) },
+      '2024-04-20',
+    );
+    expect(f.orderCount).toBe(2);
+    expect(f.valueKind).toBe('second_order');
+    expect(f.monthlyValue).toBeCloseTo(300);
+  });
+
   it('ignores orders and tickets after the as-of day (replay)', () => {
     const later = [
       ...ordersOn('a', ['2024-04-10', '2024-04-11', '2024-05-01'], 5000),
