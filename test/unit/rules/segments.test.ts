@@ -60,6 +60,29 @@ describe('classifySegment', () => {
   });
 });
 
+describe('classifySegment at the edges', () => {
+  const at = (o: Partial<Features>) => classifySegment(f(o), ctx, rules);
+
+  it('lapsed takes more than four gaps: exactly four is still not back', () => {
+    expect(at({ daysSinceLastOrder: 120 })).toMatchObject({ segment: 'not_back' });
+    expect(at({ daysSinceLastOrder: 121 })).toMatchObject({ segment: 'lapsed' });
+  });
+
+  it('lapsed from the 90th day on, once past four gaps', () => {
+    const regular = { orderCount: 20, orderDays: 20, cadenceDays: 9, cadenceIsOwn: true };
+    expect(at({ ...regular, daysSinceLastOrder: 89 })).toMatchObject({ segment: 'slipping' });
+    expect(at({ ...regular, daysSinceLastOrder: 90 })).toMatchObject({ segment: 'lapsed' });
+  });
+
+  it('fading at exactly half the order days of the window before, slipping only past half a gap', () => {
+    const half = { orderCount: 20, orderDays: 20, cadenceDays: 10, recentOrderDays: 4, priorOrderDays: 8 };
+    expect(at({ ...half, daysSinceLastOrder: 6 })).toMatchObject({ segment: 'slipping' });
+    expect(at({ ...half, daysSinceLastOrder: 5 })).toMatchObject({ listable: false, why: 'on_time' });
+    // More than half as often as before is not fading: on time until the whole gap has gone.
+    expect(at({ ...half, recentOrderDays: 5, daysSinceLastOrder: 6 })).toMatchObject({ listable: false });
+  });
+});
+
 /** A book where customer k orders every 7 days from 2026-01-05; the `stops` first stop on 2026-06-01. */
 function weeklyBook(n: number, stops: number) {
   const customers = Array.from({ length: n }, (_, k) => ({ id: `c${k}`, owner: 'a@x' }));
