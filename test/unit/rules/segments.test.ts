@@ -196,6 +196,49 @@ describe('what changed since last week', () => {
     expect([...fresh.changes.values()].every((c) => c.kind === 'new')).toBe(true);
   });
 
+  it('mid-week, a row first listed this Monday is still new, as the card said, not "still on your list"', () => {
+    const book = weeklyBook(60, 30);
+    const monday = scoreBook(book, rules, dayOf('2026-11-23')).customers.find((c) => c.surfaced);
+    if (!monday) throw new Error('nobody listed on Monday');
+    const row: CustomerState = {
+      ...initialState({ customerId: monday.customerId, name: monday.name, owner: 'a@x', monthlyValue: 0 }),
+      segment: 'slipping',
+      surfacedAt: '2026-11-23',
+    };
+    const wednesday = scoreWeekWithChanges(
+      book,
+      rules,
+      dayOf('2026-11-25'),
+      new Map([[row.customerId, row]]),
+    );
+    expect(wednesday.changes.get(row.customerId)).toEqual({ kind: 'new' });
+  });
+
+  it('a slip after an order placed the day the card went out is new, not the old one back', () => {
+    // Listed on Mon 9 Nov, Olive ordered that same day (after the card: a run lists nobody who
+    // ordered that day), was on time on the 16th and 23rd, and is late again on the 30th.
+    const orders = weeklyOrders(60, 30);
+    for (let d = dayOf('2026-01-05'); d <= dayOf('2026-11-09'); d += 7)
+      orders.push({
+        customerId: 'o',
+        date: new Date(d * 86_400_000).toISOString().slice(0, 10),
+        amount: 100,
+      });
+    const customers = [
+      ...Array.from({ length: 60 }, (_, k) => ({ id: `c${k}`, owner: 'a@x' })),
+      { id: 'o', owner: 'a@x' },
+    ];
+    const book = bookFromRows({ customers, orders });
+    const olive: CustomerState = {
+      ...initialState({ customerId: 'o', name: 'Olive', owner: 'a@x', monthlyValue: 0 }),
+      segment: 'slipping',
+      surfacedAt: '2026-11-09',
+    };
+    const week = scoreWeekWithChanges(book, rules, dayOf('2026-11-30'), new Map([['o', olive]]));
+    expect(week.scored.customers.find((c) => c.customerId === 'o')?.rank).not.toBeNull();
+    expect(week.changes.get('o')).toEqual({ kind: 'new' });
+  });
+
   it('on the first run every row is new: no card was sent last week to be worse or still against', () => {
     // The replay of a week earlier lists the same late customers, less late: "Worse: chance of no
     // order up 8 points" on a rep's very first card compared with a figure nobody was shown.
