@@ -3,7 +3,7 @@ import { followUpText } from '../../../cards/buildDigestCard';
 import { dayOf } from '../../../rules/book';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { dueFollowUps, followUpFor, orderLookup, savesHolding, wonBackTwice } from '../../../rules/followUps';
-import { defaultRules, parseRules } from '../../../rules/rulesSchema';
+import { defaultRules, parseRules, type Rules } from '../../../rules/rulesSchema';
 import { bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
 
 const rules = defaultRules();
@@ -38,6 +38,12 @@ const at = (today: string, after: string) => ({
   lookup: orderLookup(book, rules, dayOf(today)),
   window: { today, after },
 });
+
+/** What is due for `s` on `today`, in the window after `after`. */
+const dueFor = (s: CustomerState, today: string, after: string, r: Rules = rules) => {
+  const { lookup, window } = at(today, after);
+  return followUpFor(s, lookup, r, window);
+};
 
 describe('followUpFor: what is due for one customer', () => {
   const greenfield = state('greenfield', { lastContact: '2026-11-23' });
@@ -122,10 +128,8 @@ describe('followUpFor: what is due for one customer', () => {
   it('flags a save the day it turns late, not the day before', () => {
     // Orders every 7 days up to Tue 3 Nov: late from 3 Nov + ceil(1.5 x 7) = Sat 14 Nov.
     const saved = state('saved', { wonBackAt: '2026-11-01', recoveredValue: 400 });
-    const dayBefore = at('2026-11-13', '2026-11-12');
-    expect(followUpFor(saved, dayBefore.lookup, rules, dayBefore.window)).toBeNull();
-    const onTheDay = at('2026-11-14', '2026-11-13');
-    expect(followUpFor(saved, onTheDay.lookup, rules, onTheDay.window)).toMatchObject({
+    expect(dueFor(saved, '2026-11-13', '2026-11-12')).toBeNull();
+    expect(dueFor(saved, '2026-11-14', '2026-11-13')).toMatchObject({
       reason: { kind: 'save_slipping', daysSinceOrder: 11 },
       dueOn: '2026-11-14',
     });
@@ -136,23 +140,19 @@ describe('followUpFor: what is due for one customer', () => {
     // the customer back on the weekly list, so the digest no longer speaks for them.
     const sixtyDays = parseRules({ coolDownDays: 60 });
     const saved = state('saved', { wonBackAt: '2026-11-01', recoveredValue: 400 });
-    const lastDay = at('2026-12-30', '2026-11-13');
-    expect(followUpFor(saved, lastDay.lookup, sixtyDays, lastDay.window)).toMatchObject({
+    expect(dueFor(saved, '2026-12-30', '2026-11-13', sixtyDays)).toMatchObject({
       reason: { kind: 'save_slipping' },
       dueOn: '2026-11-14',
     });
-    const ended = at('2026-12-31', '2026-11-13');
-    expect(followUpFor(saved, ended.lookup, sixtyDays, ended.window)).toBeNull();
+    expect(dueFor(saved, '2026-12-31', '2026-11-13', sixtyDays)).toBeNull();
   });
 
   it('gives a save made the very day the customer turned late the grace of a cycle, as any promise', () => {
     // Saved's last order was 3 Nov, late from 14 Nov; saved on 14 Nov with no order since: slipping
     // 11 days after the save (25 Nov), not at once.
     const saved = state('saved', { wonBackAt: '2026-11-14', recoveredValue: 400 });
-    const soon = at('2026-11-16', '2026-11-13');
-    expect(followUpFor(saved, soon.lookup, rules, soon.window)).toBeNull();
-    const { lookup, window } = at('2026-11-25', '2026-11-24');
-    expect(followUpFor(saved, lookup, rules, window)).toMatchObject({
+    expect(dueFor(saved, '2026-11-16', '2026-11-13')).toBeNull();
+    expect(dueFor(saved, '2026-11-25', '2026-11-24')).toMatchObject({
       reason: { kind: 'save_slipping', wonBackOn: '2026-11-14' },
       dueOn: '2026-11-25',
     });
@@ -162,10 +162,8 @@ describe('followUpFor: what is due for one customer', () => {
     // The feed has the day, not the hour: Greenfield's order of 26 Nov may well predate a call that
     // day, so no "ordered after you reached out" the next morning; the no-order steps run as usual.
     const sameDay = state('greenfield', { lastContact: '2026-11-26' });
-    const { lookup, window } = at('2026-11-27', '2026-11-26');
-    expect(followUpFor(sameDay, lookup, rules, window)).toBeNull();
-    const week = at('2026-12-03', '2026-12-02');
-    expect(followUpFor(sameDay, week.lookup, rules, week.window)?.reason).toEqual({
+    expect(dueFor(sameDay, '2026-11-27', '2026-11-26')).toBeNull();
+    expect(dueFor(sameDay, '2026-12-03', '2026-12-02')?.reason).toEqual({
       kind: 'no_order',
       contactOn: '2026-11-26',
       days: 7,
