@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { followUpText } from '../../../cards/buildDigestCard';
+import { leftOutEarlier } from '../../../jobs/followups/digestFor';
 import { dayOf } from '../../../rules/book';
 import { type CustomerState, initialState } from '../../../rules/customerState';
-import { dueFollowUps, followUpFor, orderLookup, savesHolding, wonBackTwice } from '../../../rules/followUps';
+import {
+  dueFollowUps,
+  type FollowUp,
+  followUpFor,
+  orderLookup,
+  savesHolding,
+  wonBackTwice,
+} from '../../../rules/followUps';
 import { defaultRules, parseRules, type Rules } from '../../../rules/rulesSchema';
 import { bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
 
@@ -188,6 +196,25 @@ describe('followUpFor: what is due for one customer', () => {
     );
   });
 
+  it('words a save whose last order was on the save day as slipping again, one ordered only before as no order since', () => {
+    const money = (n: number) => `$${n}`;
+    const reason = (daysSinceOrder: number) =>
+      ({
+        kind: 'save_slipping',
+        wonBackOn: '2026-11-13',
+        daysSinceOrder,
+        cadenceDays: 7,
+        ownRhythm: true,
+      }) as const;
+    // 27 Nov is 14 days after the save: an order 14 days ago was placed on the save day.
+    expect(followUpText(reason(14), money, '2026-11-27', 'en-US')).toBe(
+      'Won back on Fri 13 Nov, now 14 days without an order (usually every 7): slipping again.',
+    );
+    expect(followUpText(reason(15), money, '2026-11-27', 'en-US')).toBe(
+      'Won back on Fri 13 Nov, but no order since: now 15 days without one (usually every 7).',
+    );
+  });
+
   it("a save with too few orders for a rhythm of its own is late against the book's gap, and says so", () => {
     // Fir ordered on 14 Sep and, after the save on 24 Nov, on the 25th: two orders 72 days apart,
     // judged against the book's weekly gap, which is not Fir's own.
@@ -269,5 +296,28 @@ describe('savesHolding', () => {
       rules,
     );
     expect(save.orderedSince).toBe(0);
+  });
+});
+
+describe('leftOutEarlier: steps a capped digest left out', () => {
+  const step = (id: string, dueOn: string): FollowUp => ({
+    state: state(id, { lastContact: '2026-11-13' }),
+    reason: { kind: 'no_order', contactOn: '2026-11-13', days: 7 },
+    dueOn,
+    autoLose: false,
+  });
+  const due = [step('greenfield', '2026-11-20'), step('quiet', '2026-11-20')];
+
+  it('catches up what a digest since the due day left out, not what it listed', () => {
+    const shown = [{ day: '2026-11-20', owner: 'ana@example.com', customerIds: ['greenfield'] }];
+    expect(leftOutEarlier(due, shown).map((f) => f.state.customerId)).toEqual(['quiet']);
+  });
+
+  it('leaves a rep who got no digest since alone: nothing was promised as "+N more"', () => {
+    const before = [{ day: '2026-11-19', owner: 'ana@example.com', customerIds: [] }];
+    expect(leftOutEarlier(due, before)).toEqual([]);
+    expect(leftOutEarlier(due, [{ day: '2026-11-20', owner: 'ben@example.com', customerIds: [] }])).toEqual(
+      [],
+    );
   });
 });
