@@ -277,6 +277,15 @@ describe('undo', () => {
     expect(decideUndo(ctx(atRisk(), { actor: BEN }), RULES, reachedRow, true).ok).toBe(true);
   });
 
+  it('refuses to undo a row of another customer, even for an admin', () => {
+    const elsewhere = row({ id: 'r9', action: 'reached_out', customerId: 'cust-2' });
+    expect(decideUndo(ctx(atRisk()), RULES, elsewhere, true)).toEqual({
+      ok: false,
+      reason: 'invalid',
+      message: 'That action belongs to another customer. Nothing was changed.',
+    });
+  });
+
   it('words an action from another year with its year, as the cards word dates', () => {
     const lastYear = row({ id: 'r0', action: 'won_back', value: 10, at: '2025-11-24T15:00:00.000Z' });
     const refused = decideUndo(ctx(atRisk(), { actor: BEN }), RULES, lastYear, false);
