@@ -174,6 +174,11 @@ describe('text commands', () => {
     expect(second).not.toContain('Many 11');
     await say('list 2', ADMIN);
     expect(texts(lastReply()?.attachments?.[0]?.content)).toEqual(second);
+    // The page after the last is none: said so, not an empty card.
+    await say('list 3', ADMIN);
+    expect(lastReply()?.text).toBe(
+      'Your list has 2 pages (12 customers), so there is no page 3: type **list** for the first.',
+    );
   });
 
   it('list says so plainly when nobody is slipping, and that it scored just now', async () => {

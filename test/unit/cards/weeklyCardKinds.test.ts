@@ -74,6 +74,13 @@ describe('the weekly card with kinds of name', () => {
     expect(adaptiveCardErrors(card)).toEqual([]);
   });
 
+  it('says nothing of "the first N shown" when the card shows the whole list', () => {
+    const card = buildWeeklyCard(
+      kindsWeek({ counts: { slipping: 1, not_back: 1, lapsed: 1 }, page: undefined, overflow: undefined }),
+    );
+    expect(texts(card)[0]).toBe('Week 48 · 1 slipping · 1 not back yet · 1 lapsed');
+  });
+
   it('labels each row by kind with its chance, a second-order value as such, and what changed', () => {
     const t = texts(buildWeeklyCard(kindsWeek()));
     expect(t).toEqual(

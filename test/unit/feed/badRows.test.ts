@@ -111,6 +111,21 @@ describe('values Table Storage or the scoring cannot hold are bad rows, with fil
     expect(ordersOf(book, 'C-4')).toEqual([['2026-11-05', 12]]);
   });
 
+  it('a row with two bad values names both in its reason, and counts under the first', async () => {
+    const { report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv':
+          'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\nO-2,C-1,2027-01-05,NaN\n',
+      },
+      { asOf: '2026-11-23' },
+    );
+    expect(problemsOf(report.files[1])).toEqual([
+      [3, 'ordered_at: after the as-of date 2026-11-23: "2027-01-05"; amount: not a number: "NaN"'],
+    ]);
+    expect(report.files[1].problems[0].kind).toBe('ordered_at: after the as-of date 2026-11-23');
+  });
+
   it('an order dated after the as-of date is reported and not counted', async () => {
     const files = {
       'customers.csv': CUSTOMERS,

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { followUpText } from '../../../cards/buildDigestCard';
+import { leftOutEarlier } from '../../../jobs/followups/digestFor';
 import { dayOf } from '../../../rules/book';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import {
   dueFollowUps,
+  type FollowUp,
   followUpFor,
   orderLookup,
   savesHolding,
-  WON_BACK_TWICE_FLAG,
   wonBackTwice,
 } from '../../../rules/followUps';
-import { defaultRules, parseRules } from '../../../rules/rulesSchema';
+import { defaultRules, parseRules, type Rules } from '../../../rules/rulesSchema';
 import { bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
 
 const rules = defaultRules();
@@ -45,6 +46,12 @@ const at = (today: string, after: string) => ({
   lookup: orderLookup(book, rules, dayOf(today)),
   window: { today, after },
 });
+
+/** What is due for `s` on `today`, in the window after `after`. */
+const dueFor = (s: CustomerState, today: string, after: string, r: Rules = rules) => {
+  const { lookup, window } = at(today, after);
+  return followUpFor(s, lookup, r, window);
+};
 
 describe('followUpFor: what is due for one customer', () => {
   const greenfield = state('greenfield', { lastContact: '2026-11-23' });
@@ -126,6 +133,51 @@ describe('followUpFor: what is due for one customer', () => {
     expect(followUpFor(saved, afterCoolDown.lookup, rules, afterCoolDown.window)).toBeNull();
   });
 
+  it('flags a save the day it turns late, not the day before', () => {
+    // Orders every 7 days up to Tue 3 Nov: late from 3 Nov + ceil(1.5 x 7) = Sat 14 Nov.
+    const saved = state('saved', { wonBackAt: '2026-11-01', recoveredValue: 400 });
+    expect(dueFor(saved, '2026-11-13', '2026-11-12')).toBeNull();
+    expect(dueFor(saved, '2026-11-14', '2026-11-13')).toMatchObject({
+      reason: { kind: 'save_slipping', daysSinceOrder: 11 },
+      dueOn: '2026-11-14',
+    });
+  });
+
+  it('stops flagging a slipping save the day its cool-down ends, when the weekly list takes it back', () => {
+    // Won back 1 Nov, coolDownDays 60: the cool-down covers up to 30 Dec; on 31 Dec the gates let
+    // the customer back on the weekly list, so the digest no longer speaks for them.
+    const sixtyDays = parseRules({ coolDownDays: 60 });
+    const saved = state('saved', { wonBackAt: '2026-11-01', recoveredValue: 400 });
+    expect(dueFor(saved, '2026-12-30', '2026-11-13', sixtyDays)).toMatchObject({
+      reason: { kind: 'save_slipping' },
+      dueOn: '2026-11-14',
+    });
+    expect(dueFor(saved, '2026-12-31', '2026-11-13', sixtyDays)).toBeNull();
+  });
+
+  it('gives a save made the very day the customer turned late the grace of a cycle, as any promise', () => {
+    // Saved's last order was 3 Nov, late from 14 Nov; saved on 14 Nov with no order since: slipping
+    // 11 days after the save (25 Nov), not at once.
+    const saved = state('saved', { wonBackAt: '2026-11-14', recoveredValue: 400 });
+    expect(dueFor(saved, '2026-11-16', '2026-11-13')).toBeNull();
+    expect(dueFor(saved, '2026-11-25', '2026-11-24')).toMatchObject({
+      reason: { kind: 'save_slipping', wonBackOn: '2026-11-14' },
+      dueOn: '2026-11-25',
+    });
+  });
+
+  it('does not count an order placed the day of the contact as ordered after it', () => {
+    // The feed has the day, not the hour: Greenfield's order of 26 Nov may well predate a call that
+    // day, so no "ordered after you reached out" the next morning; the no-order steps run as usual.
+    const sameDay = state('greenfield', { lastContact: '2026-11-26' });
+    expect(dueFor(sameDay, '2026-11-27', '2026-11-26')).toBeNull();
+    expect(dueFor(sameDay, '2026-12-03', '2026-12-02')?.reason).toEqual({
+      kind: 'no_order',
+      contactOn: '2026-11-26',
+      days: 7,
+    });
+  });
+
   it("flags a save that never ordered after it, its rhythm's grace after the save", () => {
     // Quiet ordered weekly up to 20 Oct; Ana recorded the save on Mon 2 Nov on a promise. No order
     // since: 1.5 x 7 = 11 days after the save, Fri 13 Nov, it is slipping.
@@ -141,6 +193,25 @@ describe('followUpFor: what is due for one customer', () => {
     const money = (n: number) => `$${n}`;
     expect(due && followUpText(due.reason, money, '2026-11-13', 'en-US')).toBe(
       'Won back on Mon 2 Nov, but no order since: now 24 days without one (usually every 7).',
+    );
+  });
+
+  it('words a save whose last order was on the save day as slipping again, one ordered only before as no order since', () => {
+    const money = (n: number) => `$${n}`;
+    const reason = (daysSinceOrder: number) =>
+      ({
+        kind: 'save_slipping',
+        wonBackOn: '2026-11-13',
+        daysSinceOrder,
+        cadenceDays: 7,
+        ownRhythm: true,
+      }) as const;
+    // 27 Nov is 14 days after the save: an order 14 days ago was placed on the save day.
+    expect(followUpText(reason(14), money, '2026-11-27', 'en-US')).toBe(
+      'Won back on Fri 13 Nov, now 14 days without an order (usually every 7): slipping again.',
+    );
+    expect(followUpText(reason(15), money, '2026-11-27', 'en-US')).toBe(
+      'Won back on Fri 13 Nov, but no order since: now 15 days without one (usually every 7).',
     );
   });
 
@@ -181,7 +252,15 @@ describe('won back twice within a year', () => {
     expect(wonBackTwice({ wonBackAt: '2026-11-20', previousWonBackAt: '2025-10-01' }, '2026-11-27')).toBe(
       false,
     );
-    expect(WON_BACK_TWICE_FLAG).toMatch(/no discount/);
+  });
+
+  it('a year is 365 days: a save 364 days back still counts, one 365 days back no longer', () => {
+    expect(wonBackTwice({ wonBackAt: '2026-11-20', previousWonBackAt: '2025-11-28' }, '2026-11-27')).toBe(
+      true,
+    );
+    expect(wonBackTwice({ wonBackAt: '2026-11-20', previousWonBackAt: '2025-11-27' }, '2026-11-27')).toBe(
+      false,
+    );
   });
 });
 
@@ -206,5 +285,39 @@ describe('savesHolding', () => {
     ]);
     // 13 weekly orders of 100 after 2 Nov up to 1 Feb; two (3 and 10 Nov) for the other.
     expect(saves.map((s) => s.orderedSince)).toEqual([1300, 200]);
+  });
+
+  it('counts what was ordered after the save day, not an order of the day itself', () => {
+    // Saved on Tue 3 Nov, an order day: that order came before or with the call, not from it.
+    const lookup = orderLookup(book, rules, dayOf('2026-11-30'));
+    const [save] = savesHolding(
+      [state('saved', { wonBackAt: '2026-11-03', recoveredValue: 400 })],
+      lookup,
+      rules,
+    );
+    expect(save.orderedSince).toBe(0);
+  });
+});
+
+describe('leftOutEarlier: steps a capped digest left out', () => {
+  const step = (id: string, dueOn: string): FollowUp => ({
+    state: state(id, { lastContact: '2026-11-13' }),
+    reason: { kind: 'no_order', contactOn: '2026-11-13', days: 7 },
+    dueOn,
+    autoLose: false,
+  });
+  const due = [step('greenfield', '2026-11-20'), step('quiet', '2026-11-20')];
+
+  it('catches up what a digest since the due day left out, not what it listed', () => {
+    const shown = [{ day: '2026-11-20', owner: 'ana@example.com', customerIds: ['greenfield'] }];
+    expect(leftOutEarlier(due, shown).map((f) => f.state.customerId)).toEqual(['quiet']);
+  });
+
+  it('leaves a rep who got no digest since alone: nothing was promised as "+N more"', () => {
+    const before = [{ day: '2026-11-19', owner: 'ana@example.com', customerIds: [] }];
+    expect(leftOutEarlier(due, before)).toEqual([]);
+    expect(leftOutEarlier(due, [{ day: '2026-11-20', owner: 'ben@example.com', customerIds: [] }])).toEqual(
+      [],
+    );
   });
 });

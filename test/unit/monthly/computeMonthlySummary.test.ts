@@ -118,6 +118,34 @@ describe('computeMonthlySummary on the worked November', () => {
     ]);
   });
 
+  it('re-churn reaches back exactly 90 days, and an undone save is none', () => {
+    const r = new Rows();
+    // Flagged Mon 16 Nov; 16 Nov less 90 days is 18 Aug (Chicago dates).
+    r.wonBack('x', '2026-08-18T15:00:00Z', 400);
+    r.wonBack('y', '2026-08-17T15:00:00Z', 400);
+    r.undo(r.wonBack('z', '2026-10-01T15:00:00Z', 400), '2026-10-01T16:00:00Z');
+    const prior = [...r.all];
+    for (const c of ['x', 'y', 'z']) r.surfaced(c, '2026-11-16T14:03:00Z');
+    const s = computeMonthlySummary({
+      month: '2026-11',
+      timeZone: TZ,
+      rows: r.all.slice(prior.length),
+      priorRows: prior,
+    });
+    expect(s.reChurn.map((c) => [c.customerId, c.wonBackOn, c.atRiskAgainOn])).toEqual([
+      ['x', '2026-08-18', '2026-11-16'],
+    ]);
+  });
+
+  it('puts no rep in the table for digest rows and snoozes alone: they are not outcomes', () => {
+    const r = new Rows();
+    r.wonBack('a', '2026-11-05T15:00:00Z', 400, { owner: ANA });
+    r.add('follow_up', 'b', '2026-11-06T15:00:00Z', { owner: BEN });
+    r.add('snoozed', 'b', '2026-11-06T15:05:00Z', { owner: BEN, note: 'until 2026-11-13' });
+    const s = computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all });
+    expect(s.reps.map((rep) => rep.owner)).toEqual([ANA]);
+  });
+
   it('has no holdout section when nobody was held out', () => {
     expect(s.holdout).toBeNull();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf } from '../../../rules/book';
+import { dayOf, isoOfDay } from '../../../rules/book';
 import {
   computeFeatures,
   emptyFeatures,
@@ -98,13 +98,15 @@ describe('computeFeatures', () => {
       ...ordersOn('a', ['2024-01-05', '2024-01-15', '2024-01-25', '2024-01-30'], 50), // prior: 4 x 50
       { customerId: 'a', date: '2024-02-10', amount: 60 }, // recent: 1 x 60
       { customerId: 'a', date: '2023-12-01', amount: 999 }, // before both windows
+      { customerId: 'a', date: '2024-01-31', amount: 7 }, // the prior window's last day
+      { customerId: 'a', date: '2024-01-01', amount: 3 }, // the day before the prior window opens
     ];
     const f = featuresOf({ customers: [{ id: 'a' }], orders }, '2024-03-01', 'a', rules);
     // Recent window (2024-01-31, 2024-03-01], prior (2024-01-01, 2024-01-31].
     expect(f.recentOrderDays).toBe(1);
-    expect(f.priorOrderDays).toBe(4);
+    expect(f.priorOrderDays).toBe(5);
     expect(f.recentValue).toBe(60);
-    expect(f.priorValue).toBe(200);
+    expect(f.priorValue).toBe(207);
   });
 
   it('counts sour and open tickets inside the ticket window only', () => {
@@ -114,9 +116,12 @@ describe('computeFeatures', () => {
       { customerId: 'a', date: '2024-03-26', sentiment: 'positive' as const, open: true },
       { customerId: 'a', date: '2024-01-10', sentiment: 'negative' as const, open: true }, // too old
       { customerId: 'a', date: '2024-04-10', sentiment: 'negative' as const, open: true }, // after as-of
+      // The window is the 30 days up to and including the as-of day: 8 Mar is the day before it.
+      { customerId: 'a', date: '2024-03-08', sentiment: 'negative' as const, open: true },
+      { customerId: 'a', date: '2024-04-07', sentiment: 'negative' as const },
     ];
     const f = featuresOf({ customers: [{ id: 'a' }], orders: weekly, tickets }, '2024-04-07');
-    expect(f.sourTickets).toBe(2);
+    expect(f.sourTickets).toBe(3);
     expect(f.openTickets).toBe(2);
   });
 
@@ -134,6 +139,27 @@ describe('computeFeatures', () => {
     expect(f.monthlyValue).toBeCloseTo((1000 / 70) * (365.25 / 12));
   });
 
+  it('counts spend in the value window only: an order valueDays before the as-of day is out, the next day in', () => {
+    const asOf = '2024-04-07';
+    const yearOfValue = parseRules({ windows: { valueDays: 365 } });
+    const onDay = (days: number) => ({ customerId: 'a', date: isoOfDay(dayOf(asOf) - days), amount: 5000 });
+    const monthlyValueWith = (extra: { customerId: string; date: string; amount: number }[]) =>
+      featuresOf({ customers: [{ id: 'a' }], orders: [...weekly, ...extra] }, asOf, 'a', yearOfValue)
+        .monthlyValue;
+    expect(monthlyValueWith([onDay(365)])).toBeCloseTo(monthlyValueWith([]));
+    expect(monthlyValueWith([onDay(364)])).toBeGreaterThan(monthlyValueWith([]) + 100);
+  });
+
+  it('values a burst of orders over at least a month, not over the few days it took', () => {
+    // Three orders of 100 two days apart: 300 over a month, not 300 over 6 days (1,522 a month).
+    const f = featuresOf(
+      { customers: [{ id: 'a' }], orders: ordersOn('a', ['2024-04-01', '2024-04-03', '2024-04-05']) },
+      '2024-04-07',
+    );
+    expect(f.cadenceDays).toBe(2);
+    expect(f.monthlyValue).toBeCloseTo(300);
+  });
+
   it("does not dilute a lapsed customer's value with the months they have been gone", () => {
     const soon = featuresOf({ customers: [{ id: 'a' }], orders: weekly }, '2024-03-10');
     const later = featuresOf({ customers: [{ id: 'a' }], orders: weekly }, '2024-09-10');
@@ -145,6 +171,16 @@ describe('computeFeatures', () => {
       { customers: [{ id: 'a' }], orders: ordersOn('a', ['2024-04-07'], 300) },
       '2024-04-20',
     );
+    expect(f.valueKind).toBe('second_order');
+    expect(f.monthlyValue).toBeCloseTo(300);
+  });
+
+  it('values two orders on one day as one visit: a second order worth their total', () => {
+    const f = featuresOf(
+      { customers: [{ id: 'a' }], orders: ordersOn('a', ['2024-04-07', '2024-04-07'], 150) },
+      '2024-04-20',
+    );
+    expect(f.orderCount).toBe(2);
     expect(f.valueKind).toBe('second_order');
     expect(f.monthlyValue).toBeCloseTo(300);
   });

@@ -115,6 +115,13 @@ describe('span', () => {
     expect(span(700)).toBe('23 months');
     expect(span(800)).toBe('2 years');
   });
+
+  it('changes unit at 60 days and at 24 months', () => {
+    expect(span(59)).toBe('59 days');
+    expect(span(60)).toBe('2 months');
+    expect(span(715)).toBe('23 months');
+    expect(span(731)).toBe('2 years');
+  });
 });
 
 describe('reasonsFor', () => {
@@ -163,6 +170,19 @@ describe('reasonsFor', () => {
     expect(reasonsFor(greenfield, { ...zero, noOrderLikely: 20 }, windows, model)).toEqual([
       'Expected 9.6 orders by now at their usual pace; placed 0',
     ]);
+  });
+
+  it('states the chance of no order from even odds up, not below', () => {
+    const at = (noOrderProbability: number) => ({
+      figures: { noOrderProbability, expectedOrdersByNow: 9.6, silenceProbability: 0, aliveProbability: 0.2 },
+      horizonDays: 30,
+    });
+    const both = { ...zero, overdue: 30, noOrderLikely: 20 };
+    expect(reasonsFor(greenfield, both, windows, at(0.5))).toEqual([
+      'No order in 34 days, usually every 9',
+      '50% chance of no order in the next 30 days',
+    ]);
+    expect(reasonsFor(greenfield, both, windows, at(0.49))).toEqual(['No order in 34 days, usually every 9']);
   });
 
   it('merges overdue and recency into one sentence with their summed points', () => {

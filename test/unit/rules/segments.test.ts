@@ -60,6 +60,29 @@ describe('classifySegment', () => {
   });
 });
 
+describe('classifySegment at the edges', () => {
+  const at = (o: Partial<Features>) => classifySegment(f(o), ctx, rules);
+
+  it('lapsed takes more than four gaps: exactly four is still not back', () => {
+    expect(at({ daysSinceLastOrder: 120 })).toMatchObject({ segment: 'not_back' });
+    expect(at({ daysSinceLastOrder: 121 })).toMatchObject({ segment: 'lapsed' });
+  });
+
+  it('lapsed from the 90th day on, once past four gaps', () => {
+    const regular = { orderCount: 20, orderDays: 20, cadenceDays: 9, cadenceIsOwn: true };
+    expect(at({ ...regular, daysSinceLastOrder: 89 })).toMatchObject({ segment: 'slipping' });
+    expect(at({ ...regular, daysSinceLastOrder: 90 })).toMatchObject({ segment: 'lapsed' });
+  });
+
+  it('fading at exactly half the order days of the window before, slipping only past half a gap', () => {
+    const half = { orderCount: 20, orderDays: 20, cadenceDays: 10, recentOrderDays: 4, priorOrderDays: 8 };
+    expect(at({ ...half, daysSinceLastOrder: 6 })).toMatchObject({ segment: 'slipping' });
+    expect(at({ ...half, daysSinceLastOrder: 5 })).toMatchObject({ listable: false, why: 'on_time' });
+    // More than half as often as before is not fading: on time until the whole gap has gone.
+    expect(at({ ...half, recentOrderDays: 5, daysSinceLastOrder: 6 })).toMatchObject({ listable: false });
+  });
+});
+
 /** A book where customer k orders every 7 days from 2026-01-05; the `stops` first stop on 2026-06-01. */
 function weeklyBook(n: number, stops: number) {
   const customers = Array.from({ length: n }, (_, k) => ({ id: `c${k}`, owner: 'a@x' }));
@@ -171,6 +194,49 @@ describe('what changed since last week', () => {
     expect(again && listedFirst.changes.get(again.customerId)).toEqual({ kind: 'new' });
     const fresh = scoreWeekWithChanges(weeklyBook(60, 30), rules, dayOf('2026-06-05'));
     expect([...fresh.changes.values()].every((c) => c.kind === 'new')).toBe(true);
+  });
+
+  it('mid-week, a row first listed this Monday is still new, as the card said, not "still on your list"', () => {
+    const book = weeklyBook(60, 30);
+    const monday = scoreBook(book, rules, dayOf('2026-11-23')).customers.find((c) => c.surfaced);
+    if (!monday) throw new Error('nobody listed on Monday');
+    const row: CustomerState = {
+      ...initialState({ customerId: monday.customerId, name: monday.name, owner: 'a@x', monthlyValue: 0 }),
+      segment: 'slipping',
+      surfacedAt: '2026-11-23',
+    };
+    const wednesday = scoreWeekWithChanges(
+      book,
+      rules,
+      dayOf('2026-11-25'),
+      new Map([[row.customerId, row]]),
+    );
+    expect(wednesday.changes.get(row.customerId)).toEqual({ kind: 'new' });
+  });
+
+  it('a slip after an order placed the day the card went out is new, not the old one back', () => {
+    // Listed on Mon 9 Nov, Olive ordered that same day (after the card: a run lists nobody who
+    // ordered that day), was on time on the 16th and 23rd, and is late again on the 30th.
+    const orders = weeklyOrders(60, 30);
+    for (let d = dayOf('2026-01-05'); d <= dayOf('2026-11-09'); d += 7)
+      orders.push({
+        customerId: 'o',
+        date: new Date(d * 86_400_000).toISOString().slice(0, 10),
+        amount: 100,
+      });
+    const customers = [
+      ...Array.from({ length: 60 }, (_, k) => ({ id: `c${k}`, owner: 'a@x' })),
+      { id: 'o', owner: 'a@x' },
+    ];
+    const book = bookFromRows({ customers, orders });
+    const olive: CustomerState = {
+      ...initialState({ customerId: 'o', name: 'Olive', owner: 'a@x', monthlyValue: 0 }),
+      segment: 'slipping',
+      surfacedAt: '2026-11-09',
+    };
+    const week = scoreWeekWithChanges(book, rules, dayOf('2026-11-30'), new Map([['o', olive]]));
+    expect(week.scored.customers.find((c) => c.customerId === 'o')?.rank).not.toBeNull();
+    expect(week.changes.get('o')).toEqual({ kind: 'new' });
   });
 
   it('on the first run every row is new: no card was sent last week to be worse or still against', () => {

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { outcomeOfRow } from '../../../bot/taps/cardOutcome';
 import { decideLost } from '../../../bot/taps/decideLost';
 import { decideReachedOut } from '../../../bot/taps/decideReachedOut';
+import { decideSnooze } from '../../../bot/taps/decideSnooze';
 import { decideUndo, restoreFrom, selectUndoTarget } from '../../../bot/taps/decideUndo';
 import { decideWonBack, maxWonBackValue, readWonBackValue } from '../../../bot/taps/decideWonBack';
 import { replayRow } from '../../../bot/taps/replayRow';
 import { staleReason, wonBackThisCycle } from '../../../bot/taps/staleReason';
 import { initialState, sameCustomerState } from '../../../rules/customerState';
+import { wonBackTwice } from '../../../rules/followUps';
 import { ANA, atRisk, BEN, ctx, RULES, row } from './fixtures';
 
 /** How the replies word dates in these tests: Chicago, on the fixtures' day. */
@@ -137,6 +139,26 @@ describe('won back', () => {
     expect(decision).toMatchObject({ ok: true, audit: { value } });
   });
 
+  it('keeps the save before, so a second save within a year is flagged, and Undo brings the older one back', () => {
+    const savedBefore = atRisk({ wonBackAt: '2026-03-01', previousWonBackAt: '2025-01-10' });
+    const decision = decideWonBack(ctx(savedBefore), RULES, '900');
+    if (!decision.ok) throw new Error(decision.message);
+    expect(decision.next).toMatchObject({ wonBackAt: '2026-11-24', previousWonBackAt: '2026-03-01' });
+    expect(wonBackTwice(decision.next, '2026-11-24')).toBe(true);
+    const target = row({ id: 'w1', action: 'won_back', value: 900, snapshot: savedBefore });
+    expect(restoreFrom(decision.next, target)).toEqual(savedBefore);
+  });
+
+  it('takes a typed value for a customer with no monthly value, up to ten', () => {
+    // The cap is ten times the value, and at least ten: a customer the feed gives no value can
+    // still be recorded as won back for what the rep types.
+    expect(readWonBackValue('8', 0, RULES)).toEqual({ ok: true, value: 8 });
+    expect(readWonBackValue('10.01', 0, RULES)).toEqual({
+      ok: false,
+      message: 'The value won back must be at most $10 per month.',
+    });
+  });
+
   it('asks for a value when the customer has none to default to', () => {
     const decision = decideWonBack(ctx(atRisk({ monthlyValue: 0 })), RULES, undefined);
     expect(decision).toMatchObject({ ok: false, reason: 'invalid' });
@@ -145,6 +167,12 @@ describe('won back', () => {
   it('refuses a stale card', () => {
     expect(decideWonBack(ctx(lost), RULES, '100')).toMatchObject({ ok: false, reason: 'stale' });
     expect(decideWonBack(ctx(wonBack), RULES, '100')).toMatchObject({ ok: false, reason: 'stale' });
+  });
+
+  it('is stale when the customer was surfaced on the very day of the win-back: the same cycle', () => {
+    const sameDay = { ...wonBack, surfacedAt: '2026-11-20' };
+    expect(wonBackThisCycle(sameDay)).toBe(true);
+    expect(decideWonBack(ctx(sameDay), RULES, undefined)).toMatchObject({ ok: false, reason: 'stale' });
   });
 
   it('is not stale once the customer slipped again and was surfaced after the win-back', () => {
@@ -195,6 +223,19 @@ describe('lost', () => {
   });
 });
 
+describe('snooze', () => {
+  it('leaves the customer out of the follow-ups for snoozeDays from today, and says until when', () => {
+    const decision = decideSnooze(ctx(atRisk()), { ...RULES, snoozeDays: 7 });
+    if (!decision.ok) throw new Error(decision.message);
+    expect(decision.next).toEqual(atRisk({ snoozedUntil: '2026-12-01' }));
+    expect(decision.audit).toMatchObject({ action: 'snoozed', note: 'until 2026-12-01', snapshot: atRisk() });
+  });
+
+  it('refuses a stale card', () => {
+    expect(decideSnooze(ctx(lost), RULES)).toMatchObject({ ok: false, reason: 'stale' });
+  });
+});
+
 describe('undo', () => {
   const reachedRow = row({
     id: 'r1',
@@ -236,6 +277,15 @@ describe('undo', () => {
     expect(decideUndo(ctx(atRisk(), { actor: BEN }), RULES, reachedRow, true).ok).toBe(true);
   });
 
+  it('refuses to undo a row of another customer, even for an admin', () => {
+    const elsewhere = row({ id: 'r9', action: 'reached_out', customerId: 'cust-2' });
+    expect(decideUndo(ctx(atRisk()), RULES, elsewhere, true)).toEqual({
+      ok: false,
+      reason: 'invalid',
+      message: 'That action belongs to another customer. Nothing was changed.',
+    });
+  });
+
   it('words an action from another year with its year, as the cards word dates', () => {
     const lastYear = row({ id: 'r0', action: 'won_back', value: 10, at: '2025-11-24T15:00:00.000Z' });
     const refused = decideUndo(ctx(atRisk(), { actor: BEN }), RULES, lastYear, false);
@@ -245,6 +295,21 @@ describe('undo', () => {
     const later = row({ id: 'r1', action: 'lost', cardMessageId: 'msg-2', at: '2025-12-30T15:00:00.000Z' });
     const selected = selectUndoTarget([later, lastYear], 'Greenfield Cafe', { messageId: 'msg-1' }, CHICAGO);
     expect(!selected.ok && selected.message).toContain('"lost" on Tue 30 Dec 2025 by');
+  });
+
+  it('lets the rep undo what the product did by itself (marked lost after a silent month), with no admin', () => {
+    const autoLost = row({
+      id: 'a1',
+      action: 'lost',
+      reason: 'went_quiet',
+      actorId: 'churn-predictor:follow-ups',
+      actorName: 'Churn Predictor',
+      cardMessageId: null,
+      snapshot: atRisk(),
+    });
+    const decision = decideUndo(ctx(lost, { actor: ANA }), RULES, autoLost, false);
+    if (!decision.ok) throw new Error(decision.message);
+    expect(decision.next).toMatchObject({ status: 'active', lostAt: null, lostReason: null });
   });
 
   it('lets the rep the feed moved the customer to undo what the previous owner did (a handed-over lost account)', () => {
@@ -313,6 +378,20 @@ describe('undo', () => {
       ok: false,
       gone: true,
       undo: { id: 'undo|r2' },
+    });
+  });
+
+  it('when two taps read alike, takes the one that still stands for the card’s outcome', () => {
+    // Snoozed twice the same day to the same date, the second undone: the list card shows the first
+    // snooze, and its Undo reverses that one rather than being told it is gone.
+    const snooze = { action: 'snoozed' as const, note: 'until 2026-12-01' };
+    const first = row({ id: 'z1', ...snooze, cardMessageId: 'digest-1' });
+    const second = row({ id: 'z2', ...snooze, cardMessageId: 'digest-2' });
+    const history = [row({ id: 'undo|z2', action: 'undo', undoes: 'z2' }), second, first];
+    const onList = { messageId: 'list-1', shown: outcomeOfRow(first, 'America/Chicago') };
+    expect(selectUndoTarget(history, 'Greenfield Cafe', onList, CHICAGO)).toMatchObject({
+      ok: true,
+      target: { id: 'z1' },
     });
   });
 });

@@ -89,8 +89,9 @@ describe('authorisation', () => {
       ok: false,
       reason: 'not_allowed',
     });
-    // An empty owner never matches an empty email.
+    // An empty owner never matches an empty email, nor one of spaces (which compares equal once trimmed).
     expect(authoriseOnCustomer({ userId: 'u', email: '' }, '', 'G', policy).ok).toBe(false);
+    expect(authoriseOnCustomer({ userId: 'u', email: ' ', upn: ' ' }, '  ', 'G', policy).ok).toBe(false);
   });
 
   it('refuses another tenant only when a tenant is configured', () => {

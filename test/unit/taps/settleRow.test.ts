@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sameChangeKeeper, sameChangeRival } from '../../../bot/taps/settleRow';
+import { sameChangeKeeper, sameChangeRival, settleRecorded } from '../../../bot/taps/settleRow';
 import { atRisk, BEN, row } from './fixtures';
 
 // Two Reached out taps on the same day from a state without a contact: the same change.
@@ -44,5 +44,35 @@ describe('sameChangeKeeper', () => {
     expect(sameChangeRival([newer, yesterday], asAction(newer), TZ)).toBeNull();
     const afterIt = { ...newer, snapshot: contacted };
     expect(sameChangeKeeper([afterIt, older], asAction(afterIt), TZ)).toBeNull();
+  });
+});
+
+describe('settleRecorded', () => {
+  // Ana's Reached out (the older row) reached the state; Ben then recorded a save on that state,
+  // which cleared lastContact. Ana's row, found again on a retry, does not show in the state now.
+  const reached = asAction(older);
+  const save = row({
+    id: '300|cust-1|won_back|1',
+    action: 'won_back',
+    value: 1200,
+    at: '2026-11-24T16:00:00.000Z',
+    actorId: BEN.userId,
+    actorName: BEN.name,
+    cardMessageId: 'msg-3',
+    snapshot: contacted,
+  });
+  const now = { ...contacted, lastContact: null, band: 'steady' as const, wonBackAt: '2026-11-24' };
+
+  it('lets an action stand when a later row was decided on a state that showed it', () => {
+    expect(settleRecorded(reached, [save, older], now, TZ)).toEqual({ kind: 'stands' });
+  });
+
+  it('cancels it when the later row was decided on a state without it: it never reached the state', () => {
+    const decidedWithout = { ...save, snapshot: atRisk() };
+    expect(settleRecorded(reached, [decidedWithout, older], now, TZ)).toEqual({
+      kind: 'cancel',
+      by: decidedWithout,
+      same: false,
+    });
   });
 });
