@@ -86,9 +86,18 @@ export const MAX_ROW_ID_CHARS = 1024;
 export const MAX_NAME_CHARS = 1000;
 export const MAX_OWNER_CHARS = 256;
 
-// Spaces around a value are not part of it. trim() without a character list: with one
-// (tab, CR, no-break space too) it took twice the CPU on 2M rows.
-const text = (index: number) => (index < 0 ? `''` : `coalesce(trim(c${index}), '')`);
+/**
+ * SQL: a column's text without the spaces around it ('' for an empty field), as DuckDB's trim()
+ * gives it: trim() takes off Unicode's space separators (the space, no-break space, thin and
+ * ideographic spaces...), all of them outside ASCII but the space. trim() copies every value it
+ * is given, which was half the cost of a pass over 2M orders, so it is called only on a value that
+ * starts or ends with a space or holds a character outside ASCII (more bytes than characters).
+ * trim() with a character list (tab, CR too) took twice the CPU of trim() alone.
+ */
+export const trimmedSql = (column: string) =>
+  `(CASE WHEN ${column} LIKE ' %' OR ${column} LIKE '% ' OR strlen(${column}) <> length(${column}) THEN trim(${column}) ELSE coalesce(${column}, '') END)`;
+
+const text = (index: number) => (index < 0 ? `''` : trimmedSql(`c${index}`));
 
 /**
  * Creates the view `${kind}_in`: the columns of a source as trimmed text, renamed to the feed's
