@@ -437,7 +437,7 @@ async function ordersLeftOut(engine: FeedEngine, source: FeedSource): Promise<st
   return 'orders_left_out';
 }
 
-/** orders: checked rows, lines merged into orders, the book's orders in table `book_orders`; returns the lines merged. */
+/** orders: checked rows, lines merged into orders (the book's orders: BOOK_ORDERS); returns the lines merged. */
 async function checkOrders(
   engine: FeedEngine,
   source: FeedSource,
@@ -492,9 +492,6 @@ async function checkOrders(
   );
   if (refunds) await applyRefunds(engine, source);
   await engine.run(`
-    CREATE OR REPLACE TABLE book_orders AS
-      SELECT cust, day, CASE WHEN amount = 0 THEN 0.0 ELSE amount END AS amount FROM orders_merged WHERE filled > 0
-      ORDER BY cust, day, frid;
     CREATE OR REPLACE TABLE orders_problems AS
       ${problemRows(columns, 'orders_chk', 'day, value', 'orders_in')}
       UNION ALL
@@ -599,7 +596,7 @@ async function applyRefunds(engine: FeedEngine, source: FeedSource): Promise<voi
     );
 }
 
-/** tickets: checked rows and the book's tickets in table `book_tickets`. */
+/** tickets: checked rows and the book's tickets (BOOK_TICKETS): each ticket id's first good row, in table `tickets_first`. */
 async function checkTickets(engine: FeedEngine, source: FeedSource, options: ReadFeedOptions): Promise<void> {
   const mapping = options.columns?.tickets;
   await inputTable(engine, source, 'tickets', TICKET_COLUMNS, [], mapping);
@@ -646,12 +643,6 @@ async function checkTickets(engine: FeedEngine, source: FeedSource, options: Rea
       ${checkedRows(columns, parsed, 'i.ticket_id, i.day, i.sentiment, i.status')};
     CREATE OR REPLACE TABLE tickets_first AS
       SELECT ticket_id, min(rid) AS frid FROM tickets_chk WHERE kind IS NULL GROUP BY ticket_id;
-    CREATE OR REPLACE TABLE book_tickets AS
-      SELECT t.cust, t.day,
-             CASE lower(t.sentiment) WHEN 'negative' THEN -1 WHEN 'neutral' THEN 0 ELSE 1 END::TINYINT AS sentiment,
-             (lower(t.status) = 'open')::UTINYINT AS open
-      FROM tickets_chk t JOIN tickets_first f ON f.ticket_id = t.ticket_id AND f.frid = t.rid
-      ORDER BY t.cust, t.day, t.rid;
     CREATE OR REPLACE TABLE tickets_problems AS
       ${problemRows(columns, 'tickets_chk', 'day', 'tickets_in')}
       UNION ALL
@@ -660,36 +651,55 @@ async function checkTickets(engine: FeedEngine, source: FeedSource, options: Rea
       WHERE t.kind IS NULL AND t.rid <> f.frid;`);
 }
 
-/** A book table (cust, day, ...) as typed columns plus the start of each customer's rows. */
+/**
+ * The book's orders and tickets as a query's FROM (with a `cust` and `day` column) and the order the
+ * book keeps them in: each customer's rows together, by day, then in file order.
+ */
+interface BookRows {
+  from: string;
+  order: string;
+}
+
+const BOOK_ORDERS: BookRows = { from: 'orders_merged WHERE filled > 0', order: 'cust, day, frid' };
+const BOOK_TICKETS: BookRows = {
+  from: 'tickets_chk t JOIN tickets_first f ON f.ticket_id = t.ticket_id AND f.frid = t.rid',
+  order: 'cust, day, rid',
+};
+
+/**
+ * Book rows as typed columns plus the start of each customer's rows. The sorted rows are streamed
+ * straight from the sort: written to a table first, 2M orders were copied once more for nothing.
+ * Each extra column is SQL over the row, named in `name`.
+ */
 async function fetchGrouped(
   engine: FeedEngine,
-  table: string,
+  rows: BookRows,
   customers: number,
-  extra: { name: string; make: (n: number) => Int8Array | Uint8Array | Float64Array }[],
+  extra: { name: string; sql: string; make: (n: number) => Int8Array | Uint8Array | Float64Array }[],
 ): Promise<{ start: Int32Array; day: Int32Array; columns: (Int8Array | Uint8Array | Float64Array)[] }> {
-  const [[count]] = await engine.rows(`SELECT count(*) FROM ${table}`);
+  const [[count]] = await engine.rows(`SELECT count(*) FROM ${rows.from}`);
   const n = Number(count);
   const start = new Int32Array(customers + 1);
   const day = new Int32Array(n);
   const columns = extra.map((e) => e.make(n));
   let at = 0;
   let last = 0;
-  const names = ['cust', 'day', ...extra.map((e) => e.name)].join(', ');
-  await engine.chunks(`SELECT ${names} FROM ${table}`, (column, rows) => {
+  const select = ['cust', 'day', ...extra.map((e) => `${e.sql} AS ${e.name}`)].join(', ');
+  await engine.chunks(`SELECT ${select} FROM ${rows.from} ORDER BY ${rows.order}`, (column, size) => {
     const cust = column(0);
     const dayOf = column(1);
     const values = columns.map((_, i) => column(i + 2));
-    for (let r = 0; r < rows; r++, at++) {
+    for (let r = 0; r < size; r++, at++) {
       const c = cust(r) as number;
-      // The table was written in book order and is read in that order; a row out of it would put
-      // another customer's orders under this one, so it stops the read instead.
-      if (c < last) throw new Error(`${table} came back out of customer order (row ${at})`);
+      // A row out of customer order would put another customer's rows under this one.
+      if (c < last) throw new Error(`${rows.from} came back out of customer order (row ${at})`);
       last = c;
       start[c + 1]++;
       day[at] = dayOf(r) as number;
       for (let i = 0; i < columns.length; i++) columns[i][at] = values[i](r) as number;
     }
   });
+  if (at !== n) throw new Error(`${rows.from}: ${at} rows read of ${n}`);
   for (let c = 0; c < customers; c++) start[c + 1] += start[c];
   return { start, day, columns };
 }
@@ -808,13 +818,21 @@ async function readWith(
     options.onProgress?.(rowsRead);
   }
 
-  const orders = await fetchGrouped(engine, 'book_orders', customers.length, [
-    { name: 'amount', make: (n) => new Float64Array(n) },
+  const orders = await fetchGrouped(engine, BOOK_ORDERS, customers.length, [
+    {
+      name: 'amount',
+      sql: 'CASE WHEN amount = 0 THEN 0.0 ELSE amount END',
+      make: (n) => new Float64Array(n),
+    },
   ]);
   const tickets = ticketsSource
-    ? await fetchGrouped(engine, 'book_tickets', customers.length, [
-        { name: 'sentiment', make: (n) => new Int8Array(n) },
-        { name: 'open', make: (n) => new Uint8Array(n) },
+    ? await fetchGrouped(engine, BOOK_TICKETS, customers.length, [
+        {
+          name: 'sentiment',
+          sql: `CASE lower(t.sentiment) WHEN 'negative' THEN -1 WHEN 'neutral' THEN 0 ELSE 1 END::TINYINT`,
+          make: (n) => new Int8Array(n),
+        },
+        { name: 'open', sql: `(lower(t.status) = 'open')::UTINYINT`, make: (n) => new Uint8Array(n) },
       ])
     : undefined;
   const book: Book = {
