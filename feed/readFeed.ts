@@ -536,9 +536,12 @@ async function groupOrders(
     CREATE OR REPLACE TABLE orders_refunds AS
       SELECT rid, oid, cust, day, value, NULL::BIGINT AS target FROM orders_chk WHERE kind IS NULL AND value < 0;
     DELETE FROM orders_chk WHERE kind IS NULL AND value < 0;`);
+  // The ids on more than one row, found as neighbours in the sorted ids: a GROUP BY of 20M ids,
+  // nearly all on one row each, took 2.2 to 3.1 s of CPU, the sort 2.0 s.
   await engine.run(`
     CREATE OR REPLACE TABLE orders_multi AS
-      SELECT oid FROM orders_chk WHERE kind IS NULL GROUP BY oid HAVING count(*) > 1;
+      SELECT DISTINCT oid FROM (SELECT oid, lag(oid) OVER (ORDER BY oid) AS prev FROM orders_chk WHERE kind IS NULL)
+      WHERE oid = prev;
     CREATE OR REPLACE TABLE orders_ids AS
       SELECT o.oid, min(rid) AS frid, arg_min(cust, rid) AS fcust, arg_min(day, rid) AS fday,
              min(cust) = max(cust) AND min(day) = max(day) AS uniform,
