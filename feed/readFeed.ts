@@ -323,9 +323,10 @@ async function checkCustomers(
       JOIN cust_owners o ON o.owner = lower(c.owner)
       ORDER BY idx;
     CREATE OR REPLACE TABLE cust_skipped AS
-      SELECT customer_id, min(rid) AS rid FROM customers_chk
-      WHERE kind IS NOT NULL AND customer_id <> '' AND customer_id NOT IN (SELECT customer_id FROM cust)
-      GROUP BY customer_id;
+      -- An anti join, which DuckDB builds on the (few) bad rows: NOT IN built a hash table of every customer.
+      SELECT c.customer_id, min(c.rid) AS rid FROM customers_chk c ANTI JOIN cust u ON u.customer_id = c.customer_id
+      WHERE c.kind IS NOT NULL AND c.customer_id <> ''
+      GROUP BY c.customer_id;
     CREATE OR REPLACE TABLE customers_problems AS
       SELECT rid, kind, ${reasonSql(columns)} AS reason, NULL::BIGINT AS ref FROM customers_chk WHERE kind IS NOT NULL
       UNION ALL
