@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
@@ -13,7 +14,7 @@ export interface EngineOptions {
   memoryLimitMb?: number;
   /** Worker threads (default: the cores, at most 2). */
   threads?: number;
-  /** Where DuckDB spills (default: churn-duckdb in the OS temp folder). */
+  /** The folder in which each engine makes its own spill folder, removed on close (default: the OS temp folder). */
   tempDirectory?: string;
 }
 
@@ -46,17 +47,25 @@ export async function openFeedEngine(options: EngineOptions = {}): Promise<FeedE
   const {
     memoryLimitMb = DEFAULT_MEMORY_LIMIT_MB,
     threads = Math.min(2, availableParallelism()),
-    tempDirectory = join(tmpdir(), 'churn-duckdb'),
+    tempDirectory = tmpdir(),
   } = options;
+  // DuckDB names its spill files alike in every database and, closing, deletes every such file in
+  // its folder: two reads spilling into one folder (two runs on one machine) overwrote and deleted
+  // each other's spilled rows. Each engine spills into a folder of its own.
   await mkdir(tempDirectory, { recursive: true });
+  const spill = await mkdtemp(join(tempDirectory, 'churn-duckdb-'));
+  const removeSpill = () => rmSync(spill, { recursive: true, force: true });
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: `${memoryLimitMb}MB`,
     threads: String(threads),
-    temp_directory: tempDirectory,
+    temp_directory: spill,
     preserve_insertion_order: 'true',
     // Nothing is fetched at run time: no extension downloads (Excel is read in Node instead).
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
+  }).catch((error: unknown) => {
+    removeSpill();
+    throw error;
   });
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
@@ -79,8 +88,12 @@ export async function openFeedEngine(options: EngineOptions = {}): Promise<FeedE
       }
     },
     close() {
-      connection.closeSync();
-      instance.closeSync();
+      try {
+        connection.closeSync();
+        instance.closeSync();
+      } finally {
+        removeSpill();
+      }
     },
   };
 }

@@ -1,14 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type Book,
-  type Customer,
-  dayOf,
-  isoOfDay,
-  MAX_CUSTOMER_ID_CHARS,
-  sharedOwners,
-} from '../rules/book';
+import { type Book, type Customer, dayOf, isoOfDay, MAX_CUSTOMER_ID_CHARS } from '../rules/book';
 import { assertTimeZone } from '../rules/calendar';
 import {
   type ColumnMapping,
@@ -86,9 +79,18 @@ export const MAX_ROW_ID_CHARS = 1024;
 export const MAX_NAME_CHARS = 1000;
 export const MAX_OWNER_CHARS = 256;
 
-// Spaces around a value are not part of it. trim() without a character list: with one
-// (tab, CR, no-break space too) it took twice the CPU on 2M rows.
-const text = (index: number) => (index < 0 ? `''` : `coalesce(trim(c${index}), '')`);
+/**
+ * SQL: a column's text without the spaces around it ('' for an empty field), as DuckDB's trim()
+ * gives it: trim() takes off Unicode's space separators (the space, no-break space, thin and
+ * ideographic spaces...), all of them outside ASCII but the space. trim() copies every value it
+ * is given, which was half the cost of a pass over 2M orders, so it is called only on a value that
+ * starts or ends with a space or holds a character outside ASCII (more bytes than characters).
+ * trim() with a character list (tab, CR too) took twice the CPU of trim() alone.
+ */
+export const trimmedSql = (column: string) =>
+  `(CASE WHEN ${column} LIKE ' %' OR ${column} LIKE '% ' OR strlen(${column}) <> length(${column}) THEN trim(${column}) ELSE coalesce(${column}, '') END)`;
+
+const text = (index: number) => (index < 0 ? `''` : trimmedSql(`c${index}`));
 
 /**
  * Creates the view `${kind}_in`: the columns of a source as trimmed text, renamed to the feed's
@@ -311,15 +313,20 @@ async function checkCustomers(
       FROM (SELECT i.*, v.parsed AS mv FROM customers_in i LEFT JOIN ${values} v ON v.v = i.monthly_value);
     CREATE OR REPLACE TABLE customers_first AS
       SELECT customer_id, min(rid) AS frid FROM customers_chk WHERE kind IS NULL GROUP BY customer_id;
+    CREATE OR REPLACE TABLE cust_owners AS
+      SELECT owner, (row_number() OVER (ORDER BY owner) - 1)::INTEGER AS oi
+      FROM (SELECT DISTINCT lower(owner) AS owner FROM customers_chk WHERE kind IS NULL);
     CREATE OR REPLACE TABLE cust AS
-      SELECT (row_number() OVER (ORDER BY c.rid) - 1)::INTEGER AS idx, c.customer_id, c.name, lower(c.owner) AS owner,
+      SELECT (row_number() OVER (ORDER BY c.rid) - 1)::INTEGER AS idx, c.customer_id, c.name, o.owner, o.oi,
              CASE WHEN c.monthly_value = '' THEN NULL WHEN c.mv = 0 THEN 0.0 ELSE c.mv END AS mv
       FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id AND f.frid = c.rid
+      JOIN cust_owners o ON o.owner = lower(c.owner)
       ORDER BY idx;
     CREATE OR REPLACE TABLE cust_skipped AS
-      SELECT customer_id, min(rid) AS rid FROM customers_chk
-      WHERE kind IS NOT NULL AND customer_id <> '' AND customer_id NOT IN (SELECT customer_id FROM cust)
-      GROUP BY customer_id;
+      -- An anti join, which DuckDB builds on the (few) bad rows: NOT IN built a hash table of every customer.
+      SELECT c.customer_id, min(c.rid) AS rid FROM customers_chk c ANTI JOIN cust u ON u.customer_id = c.customer_id
+      WHERE c.kind IS NOT NULL AND c.customer_id <> ''
+      GROUP BY c.customer_id;
     CREATE OR REPLACE TABLE customers_problems AS
       SELECT rid, kind, ${reasonSql(columns)} AS reason, NULL::BIGINT AS ref FROM customers_chk WHERE kind IS NOT NULL
       UNION ALL
@@ -327,10 +334,12 @@ async function checkCustomers(
       FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id
       WHERE c.kind IS NULL AND c.rid <> f.frid;`);
   const customers: Customer[] = [];
-  const owner = sharedOwners();
+  // Each rep's address is read once, as text shared by their customers, and each customer's by its
+  // index: reading 1M customers took 2.0 s of CPU with the address read per customer, 1.2 s so.
+  const owners = (await engine.rows('SELECT owner FROM cust_owners ORDER BY oi')).map(([o]) => String(o));
   await engine.chunks(
     // In the table's order (idx): a sorted stream of 1M names could not spill.
-    'SELECT customer_id, name, owner, mv, idx FROM cust',
+    'SELECT customer_id, name, oi, mv, idx FROM cust',
     (column, rows) => {
       const [id, name, ownerOf, mv, idx] = [column(0), column(1), column(2), column(3), column(4)];
       for (let r = 0; r < rows; r++) {
@@ -340,7 +349,7 @@ async function checkCustomers(
         customers.push({
           id: String(id(r)),
           name: String(name(r)),
-          owner: owner(String(ownerOf(r))),
+          owner: owners[ownerOf(r) as number],
           monthlyValue: monthlyValue === null ? null : Number(monthlyValue),
         });
       }
@@ -428,7 +437,7 @@ async function ordersLeftOut(engine: FeedEngine, source: FeedSource): Promise<st
   return 'orders_left_out';
 }
 
-/** orders: checked rows, lines merged into orders, the book's orders in table `book_orders`; returns the lines merged. */
+/** orders: checked rows, lines merged into orders (the book's orders: BOOK_ORDERS); returns the lines merged. */
 async function checkOrders(
   engine: FeedEngine,
   source: FeedSource,
@@ -479,13 +488,10 @@ async function checkOrders(
       GROUP BY c.oid HAVING min(i.order_id) <> max(i.order_id))`);
   if (Number(shared) > 0) await groupOrders(engine, columns, parsed, 'i.order_id', refunds);
   const [[merged]] = await engine.rows(
-    'SELECT coalesce(sum(lines - 1), 0) FROM orders_merged WHERE filled > 0',
+    'SELECT coalesce(sum(lines - 1), 0) FROM orders_grouped WHERE filled > 0',
   );
   if (refunds) await applyRefunds(engine, source);
   await engine.run(`
-    CREATE OR REPLACE TABLE book_orders AS
-      SELECT cust, day, CASE WHEN amount = 0 THEN 0.0 ELSE amount END AS amount FROM orders_merged WHERE filled > 0
-      ORDER BY cust, day, frid;
     CREATE OR REPLACE TABLE orders_problems AS
       ${problemRows(columns, 'orders_chk', 'day, value', 'orders_in')}
       UNION ALL
@@ -507,11 +513,13 @@ async function checkOrders(
 
 /**
  * Checks the order rows and groups the good ones by `key` (SQL over the row `i`: the order id or its
- * hash) into orders: tables orders_chk, orders_multi, orders_ids, orders_mixed and orders_merged.
- * Nearly every id is on one row: those rows are orders as they stand, and only the ids on several
- * rows are aggregated (every id through the aggregate took 15 of a 20M-row read's 70 seconds). An
- * order's lines are one customer on one date (they merge); only an id that also appears with
- * another customer or date is read row by row.
+ * hash) into orders: tables orders_chk, orders_multi, orders_ids, orders_mixed, orders_grouped (the
+ * orders of several lines) and orders_merged (every order). Nearly every id is on one row: those
+ * rows are orders as they stand, and only the ids on several rows are aggregated (every id through
+ * the aggregate took 15 of a 20M-row read's 70 seconds). An order's lines are one customer on one
+ * date (they merge); only an id that also appears with another customer or date is read row by row.
+ * orders_merged is a view, read once into the book, unless there are refunds to take off its orders:
+ * written out as a table, 20M orders took 3.4 s of CPU and their spill.
  */
 async function groupOrders(
   engine: FeedEngine,
@@ -529,9 +537,12 @@ async function groupOrders(
     CREATE OR REPLACE TABLE orders_refunds AS
       SELECT rid, oid, cust, day, value, NULL::BIGINT AS target FROM orders_chk WHERE kind IS NULL AND value < 0;
     DELETE FROM orders_chk WHERE kind IS NULL AND value < 0;`);
+  // The ids on more than one row, found as neighbours in the sorted ids: a GROUP BY of 20M ids,
+  // nearly all on one row each, took 2.2 to 3.1 s of CPU, the sort 2.0 s.
   await engine.run(`
     CREATE OR REPLACE TABLE orders_multi AS
-      SELECT oid FROM orders_chk WHERE kind IS NULL GROUP BY oid HAVING count(*) > 1;
+      SELECT DISTINCT oid FROM (SELECT oid, lag(oid) OVER (ORDER BY oid) AS prev FROM orders_chk WHERE kind IS NULL)
+      WHERE oid = prev;
     CREATE OR REPLACE TABLE orders_ids AS
       SELECT o.oid, min(rid) AS frid, arg_min(cust, rid) AS fcust, arg_min(day, rid) AS fday,
              min(cust) = max(cust) AND min(day) = max(day) AS uniform,
@@ -541,14 +552,16 @@ async function groupOrders(
       SELECT o.rid, o.value, f.frid, (o.cust = f.fcust AND o.day = f.fday) AS same
       FROM orders_chk o JOIN (SELECT * FROM orders_ids WHERE NOT uniform) f ON f.oid = o.oid
       WHERE o.kind IS NULL;
-    CREATE OR REPLACE TABLE orders_merged AS
+    CREATE OR REPLACE TABLE orders_grouped AS
+      SELECT oid, frid, fcust AS cust, fday AS day, amount, lines, filled FROM orders_ids WHERE uniform
+      UNION ALL
+      SELECT any_value(f.oid), m.frid, any_value(f.fcust), any_value(f.fday), coalesce(sum(m.value), 0), count(*), count(m.value)
+      FROM orders_mixed m JOIN orders_ids f ON f.frid = m.frid WHERE m.same GROUP BY m.frid;
+    CREATE OR REPLACE ${refunds ? 'TABLE' : 'VIEW'} orders_merged AS
       SELECT o.oid, o.rid AS frid, o.cust, o.day, coalesce(o.value, 0) AS amount, 1 AS lines, (o.value IS NOT NULL)::BIGINT AS filled
       FROM orders_chk o ANTI JOIN orders_multi m ON m.oid = o.oid WHERE o.kind IS NULL
       UNION ALL
-      SELECT oid, frid, fcust, fday, amount, lines, filled FROM orders_ids WHERE uniform
-      UNION ALL
-      SELECT any_value(f.oid), m.frid, any_value(f.fcust), any_value(f.fday), coalesce(sum(m.value), 0), count(*), count(m.value)
-      FROM orders_mixed m JOIN orders_ids f ON f.frid = m.frid WHERE m.same GROUP BY m.frid;`);
+      SELECT * FROM orders_grouped;`);
 }
 
 /**
@@ -590,7 +603,7 @@ async function applyRefunds(engine: FeedEngine, source: FeedSource): Promise<voi
     );
 }
 
-/** tickets: checked rows and the book's tickets in table `book_tickets`. */
+/** tickets: checked rows and the book's tickets (BOOK_TICKETS): each ticket id's first good row, in table `tickets_first`. */
 async function checkTickets(engine: FeedEngine, source: FeedSource, options: ReadFeedOptions): Promise<void> {
   const mapping = options.columns?.tickets;
   await inputTable(engine, source, 'tickets', TICKET_COLUMNS, [], mapping);
@@ -637,12 +650,6 @@ async function checkTickets(engine: FeedEngine, source: FeedSource, options: Rea
       ${checkedRows(columns, parsed, 'i.ticket_id, i.day, i.sentiment, i.status')};
     CREATE OR REPLACE TABLE tickets_first AS
       SELECT ticket_id, min(rid) AS frid FROM tickets_chk WHERE kind IS NULL GROUP BY ticket_id;
-    CREATE OR REPLACE TABLE book_tickets AS
-      SELECT t.cust, t.day,
-             CASE lower(t.sentiment) WHEN 'negative' THEN -1 WHEN 'neutral' THEN 0 ELSE 1 END::TINYINT AS sentiment,
-             (lower(t.status) = 'open')::UTINYINT AS open
-      FROM tickets_chk t JOIN tickets_first f ON f.ticket_id = t.ticket_id AND f.frid = t.rid
-      ORDER BY t.cust, t.day, t.rid;
     CREATE OR REPLACE TABLE tickets_problems AS
       ${problemRows(columns, 'tickets_chk', 'day', 'tickets_in')}
       UNION ALL
@@ -651,36 +658,55 @@ async function checkTickets(engine: FeedEngine, source: FeedSource, options: Rea
       WHERE t.kind IS NULL AND t.rid <> f.frid;`);
 }
 
-/** A book table (cust, day, ...) as typed columns plus the start of each customer's rows. */
+/**
+ * The book's orders and tickets as a query's FROM (with a `cust` and `day` column) and the order the
+ * book keeps them in: each customer's rows together, by day, then in file order.
+ */
+interface BookRows {
+  from: string;
+  order: string;
+}
+
+const BOOK_ORDERS: BookRows = { from: 'orders_merged WHERE filled > 0', order: 'cust, day, frid' };
+const BOOK_TICKETS: BookRows = {
+  from: 'tickets_chk t JOIN tickets_first f ON f.ticket_id = t.ticket_id AND f.frid = t.rid',
+  order: 'cust, day, rid',
+};
+
+/**
+ * Book rows as typed columns plus the start of each customer's rows. The sorted rows are streamed
+ * straight from the sort: written to a table first, 2M orders were copied once more for nothing.
+ * Each extra column is SQL over the row, named in `name`.
+ */
 async function fetchGrouped(
   engine: FeedEngine,
-  table: string,
+  rows: BookRows,
   customers: number,
-  extra: { name: string; make: (n: number) => Int8Array | Uint8Array | Float64Array }[],
+  extra: { name: string; sql: string; make: (n: number) => Int8Array | Uint8Array | Float64Array }[],
 ): Promise<{ start: Int32Array; day: Int32Array; columns: (Int8Array | Uint8Array | Float64Array)[] }> {
-  const [[count]] = await engine.rows(`SELECT count(*) FROM ${table}`);
+  const [[count]] = await engine.rows(`SELECT count(*) FROM ${rows.from}`);
   const n = Number(count);
   const start = new Int32Array(customers + 1);
   const day = new Int32Array(n);
   const columns = extra.map((e) => e.make(n));
   let at = 0;
   let last = 0;
-  const names = ['cust', 'day', ...extra.map((e) => e.name)].join(', ');
-  await engine.chunks(`SELECT ${names} FROM ${table}`, (column, rows) => {
+  const select = ['cust', 'day', ...extra.map((e) => `${e.sql} AS ${e.name}`)].join(', ');
+  await engine.chunks(`SELECT ${select} FROM ${rows.from} ORDER BY ${rows.order}`, (column, size) => {
     const cust = column(0);
     const dayOf = column(1);
     const values = columns.map((_, i) => column(i + 2));
-    for (let r = 0; r < rows; r++, at++) {
+    for (let r = 0; r < size; r++, at++) {
       const c = cust(r) as number;
-      // The table was written in book order and is read in that order; a row out of it would put
-      // another customer's orders under this one, so it stops the read instead.
-      if (c < last) throw new Error(`${table} came back out of customer order (row ${at})`);
+      // A row out of customer order would put another customer's rows under this one.
+      if (c < last) throw new Error(`${rows.from} came back out of customer order (row ${at})`);
       last = c;
       start[c + 1]++;
       day[at] = dayOf(r) as number;
       for (let i = 0; i < columns.length; i++) columns[i][at] = values[i](r) as number;
     }
   });
+  if (at !== n) throw new Error(`${rows.from}: ${at} rows read of ${n}`);
   for (let c = 0; c < customers; c++) start[c + 1] += start[c];
   return { start, day, columns };
 }
@@ -799,13 +825,21 @@ async function readWith(
     options.onProgress?.(rowsRead);
   }
 
-  const orders = await fetchGrouped(engine, 'book_orders', customers.length, [
-    { name: 'amount', make: (n) => new Float64Array(n) },
+  const orders = await fetchGrouped(engine, BOOK_ORDERS, customers.length, [
+    {
+      name: 'amount',
+      sql: 'CASE WHEN amount = 0 THEN 0.0 ELSE amount END',
+      make: (n) => new Float64Array(n),
+    },
   ]);
   const tickets = ticketsSource
-    ? await fetchGrouped(engine, 'book_tickets', customers.length, [
-        { name: 'sentiment', make: (n) => new Int8Array(n) },
-        { name: 'open', make: (n) => new Uint8Array(n) },
+    ? await fetchGrouped(engine, BOOK_TICKETS, customers.length, [
+        {
+          name: 'sentiment',
+          sql: `CASE lower(t.sentiment) WHEN 'negative' THEN -1 WHEN 'neutral' THEN 0 ELSE 1 END::TINYINT`,
+          make: (n) => new Int8Array(n),
+        },
+        { name: 'open', sql: `(lower(t.status) = 'open')::UTINYINT`, make: (n) => new Uint8Array(n) },
       ])
     : undefined;
   const book: Book = {

@@ -2,9 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openFeedEngine } from '../../../feed/feedEngine';
 import { FeedError } from '../../../feed/feedError';
 import type { FileReport } from '../../../feed/feedReport';
-import { readFeed } from '../../../feed/readFeed';
+import { readFeed, trimmedSql } from '../../../feed/readFeed';
 import { type Book, dayOf, isoOfDay } from '../../../rules/book';
 
 const fixture = (name: string) => join(__dirname, '../../fixtures/feeds', name);
@@ -330,6 +331,52 @@ describe('readFeed: dates', () => {
   it('puts each order on the day number of its calendar date', async () => {
     const { book } = await readFeed(fixture('tricky'));
     expect(book.orderDay[0]).toBe(dayOf('2026-10-01'));
+  });
+});
+
+describe('readFeed: spaces around a value', () => {
+  it('takes off what DuckDB trim() does, and only that, for every character', async () => {
+    const engine = await openFeedEngine();
+    try {
+      // Each code point alone, before, after and on both sides of a letter, and a few values of several.
+      const [[values, differ, example]] = await engine.rows(`
+        WITH cps AS (SELECT chr(cp::INTEGER) AS ch FROM range(1, 1114112) t(cp) WHERE cp NOT BETWEEN 55296 AND 57343),
+        v AS (
+          SELECT ch AS c FROM cps UNION ALL SELECT ch || 'a' FROM cps UNION ALL SELECT 'a' || ch FROM cps
+          UNION ALL SELECT ch || 'é' || ch FROM cps
+          UNION ALL SELECT unnest([NULL, '', ' ', '  a b  ', chr(9) || 'a ', 'a' || chr(12288), chr(160) || 'Zoë'])
+        )
+        SELECT count(*), count(*) FILTER (WHERE ${trimmedSql('c')} IS DISTINCT FROM coalesce(trim(c), '')),
+               min(c) FILTER (WHERE ${trimmedSql('c')} IS DISTINCT FROM coalesce(trim(c), ''))
+        FROM v`);
+      expect(Number(values)).toBeGreaterThan(4_000_000);
+      expect([Number(differ), example]).toEqual([0, null]);
+    } finally {
+      engine.close();
+    }
+  });
+
+  it('matches ids written with no-break and ideographic spaces around them, and keeps a tab', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spaces-'));
+    try {
+      await writeFile(
+        join(dir, 'customers.csv'),
+        'customer_id,name,owner\n\u00a0C-1\u3000,Cafe\u2009,ana@contoso.example\nC-2,Deli,ben@contoso.example\n',
+      );
+      await writeFile(
+        join(dir, 'orders.csv'),
+        'order_id,customer_id,ordered_at,amount\nO-1, C-1 ,2026-01-05\u00a0,\u202f12.50\nO-2,C-2\t,2026-01-06,3\n',
+      );
+      const { book, report } = await readFeed(dir);
+      expect(book.customers.map((c) => [c.id, c.name])).toEqual([
+        ['C-1', 'Cafe'],
+        ['C-2', 'Deli'],
+      ]);
+      expect(ordersOf(book, 'C-1')).toEqual([['2026-01-05', 12.5]]);
+      expect(problemsOf(report.files[1])).toEqual([[3, 'unknown customer "C-2\\t"']]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
