@@ -47,7 +47,8 @@ export function outcomeText(
   locale: string,
 ): string {
   const when = formatShortDate(outcome.at, locale);
-  const by = plainText(outcome.by);
+  // A Teams display name has no published bound: cut like a customer's name, so a tap never grows the card.
+  const by = truncate(plainText(outcome.by), MAX_NAME_CHARS);
   switch (outcome.kind) {
     case 'reached_out':
       return `Reached out by ${by}, ${when}`;
@@ -203,7 +204,9 @@ function viewModel(data: ParsedWeeklyCardData) {
       : `+${formatCount(moreCount, data.locale)} more, type "list" to see them all`,
     hasNextPage: nextPage !== null && moreCount > 0,
     nextPage: nextPage ?? 0,
-    nextPageTitle: `Show the next ${Math.min(moreCount, Math.max(1, data.customers.length))}`,
+    // Cards saved before pages were cut by size say nothing of the next page: every page held as many rows.
+    nextStart: data.page?.nextStart ?? (data.page?.number ?? 1) * data.customers.length,
+    nextPageTitle: `Show the next ${formatCount(data.page?.nextCount ?? Math.min(moreCount, Math.max(1, data.customers.length)), data.locale)}`,
     hasBackOnTrack: back.length > 0,
     backOnTrackText: `Back on track: ${back.map((b) => `${markdownSafe(b.name, MAX_NAME_CHARS)} ordered ${formatShortDate(b.orderedOn, data.locale)}`).join('; ')}`,
     noteMaxLength: data.noteMaxLength,

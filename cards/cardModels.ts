@@ -78,8 +78,12 @@ export interface WeeklyCardData {
   lossReasons: LossReasonChoice[];
   /** Everyone on the rep's list by kind, before the cap: the header's counts. */
   counts?: Record<Segment, number>;
-  /** Which page of the rep's list this card is (1 = the week's list); `pageCount` pages in all. */
-  page?: { number: number; pageCount: number };
+  /**
+   * Which page of the rep's list this card is (1 = the week's list); `pageCount` pages in all;
+   * the next page starts at row `nextStart` of the list and shows `nextCount` rows (pages hold as
+   * many rows as fit the card's size).
+   */
+  page?: { number: number; pageCount: number; nextStart?: number; nextCount?: number };
   /** Customers who left the list since last week by ordering again: one line. */
   backOnTrack?: BackOnTrack[];
   /** `weekly`: the Monday card; `list`: the list as of now (the `list` command and its pages). */

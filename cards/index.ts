@@ -9,6 +9,7 @@ export {
   type WeeklyCardCustomer,
   type WeeklyCardData,
 } from './cardModels';
+export { cardBytes, MAX_CARD_BYTES, oversizeError } from './cardSize';
 export {
   type CardSubmit,
   cardSubmitSchema,

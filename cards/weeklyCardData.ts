@@ -85,7 +85,14 @@ export const weeklyCardDataSchema = z.object({
       lapsed: z.number().int().nonnegative(),
     })
     .optional(),
-  page: z.object({ number: z.number().int().positive(), pageCount: z.number().int().positive() }).optional(),
+  page: z
+    .object({
+      number: z.number().int().positive(),
+      pageCount: z.number().int().positive(),
+      nextStart: z.number().int().positive().optional(),
+      nextCount: z.number().int().positive().optional(),
+    })
+    .optional(),
   backOnTrack: z
     .array(z.object({ name: z.string().min(1), orderedOn: isoDate }))
     .max(50)

@@ -4,7 +4,7 @@ import { type ParsedSubmit, parseCardSubmit } from '../../cards/cardSubmit';
 import { chatSafe } from '../../cards/format';
 import { outcomeOnCard, renderRepCard, withOutcome } from '../../cards/renderCard';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
-import { type CardPageOptions, pageCountOf, repCardData } from '../../jobs/weekly/weeklyCardFor';
+import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
 import { emptyRepWeek, type RepWeek } from '../../jobs/weekly/weeklyLists';
 import type { ListsNow, ListsNowRequest } from '../../jobs/weekly/weeklyPlan';
 import { addressKey } from '../../rules/addresses';
@@ -95,11 +95,16 @@ export interface ActionHandlerDeps {
   weeklySendText?: string;
 }
 
-/** The `list_page` button of a card: the bot answers with that page of the list. */
-function pageOfSubmit(value: Record<string, unknown>): number | null {
+/**
+ * The `list_page` button of a card: the bot answers with that page of the list, going on from the
+ * row the button names (buttons sent before pages were cut by size name none).
+ */
+function pageOfSubmit(value: Record<string, unknown>): { page: number; start?: number } | null {
   if (value.action !== 'list_page' || value.v !== 1) return null;
   const page = Number(value.page);
-  return Number.isInteger(page) && page >= 1 && page <= 999 ? page : null;
+  if (!Number.isInteger(page) || page < 1 || page > 999) return null;
+  const start = Number(value.start);
+  return Number.isInteger(start) && start >= 1 && start <= 100_000 ? { page, start } : { page };
 }
 
 /** True when a rep recorded an action on the customer since `since` (`YYYY-MM-DD`). */
@@ -149,7 +154,7 @@ export class ChurnActionHandler implements ActionHandler {
       const tenant = checkTenant(request.actor.tenantId, this.deps.access);
       if (tenant) return { text: tenant.message };
       return request.conversationKind === 'personal'
-        ? this.list(request.actor, page)
+        ? this.list(request.actor, page.page, page.start)
         : { text: PERSONAL_ONLY };
     }
     const parsed = parseCardSubmit(request.value);
@@ -426,7 +431,7 @@ export class ChurnActionHandler implements ActionHandler {
    * is saved so a tap updates it in place. Customers the rep acted on this week stay on it with their
    * outcome, as on the weekly card.
    */
-  private async list(actor: Actor, page: number): Promise<BotReply> {
+  private async list(actor: Actor, page: number, start?: number): Promise<BotReply> {
     const rep = await this.deps.stores.conversations.getRep(actor.userId);
     if (!rep?.email) {
       return {
@@ -464,18 +469,19 @@ export class ChurnActionHandler implements ActionHandler {
       };
     }
     const week = weeks.find((w) => w.owner === owner) ?? emptyRepWeek(owner);
-    // A page past the end would quietly show page 1 again, which reads as if `list 2` were ignored.
-    const pageCount = pageCountOf(week);
-    const listed = week.shown.length + week.overflow.length;
-    if (page > pageCount && listed > 0) return { text: pastLastPage(page, pageCount, listed) };
     const options: CardPageOptions = {
       page,
+      ...(start !== undefined ? { start } : {}),
       kind: 'list',
       date: today,
       horizonDays,
       ...this.deps.cardFormat,
     };
     const data = repCardData(week, this.deps.rules, runKey, options);
+    // A page past the end would quietly show the last page, which reads as if `list 9` were ignored.
+    const pageCount = data.page?.pageCount ?? 1;
+    const listed = week.shown.length + week.overflow.length;
+    if (page > pageCount && listed > 0) return { text: pastLastPage(page, pageCount, listed) };
     if (data.customers.length === 0 && page === 1 && !data.backOnTrack) {
       return {
         text: 'Nobody on your list is slipping right now: I scored your customers from the order feed just now.',

@@ -1,13 +1,13 @@
 import type { CardSender } from '../../bot/ports';
 import { cardMessageKey } from '../../bot/taps/auditHistory';
 import { buildDigestCard } from '../../cards/buildDigestCard';
+import { oversizeError } from '../../cards/cardSize';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import { isDigest } from '../../cards/renderCard';
 import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
 import type { CardStore } from '../../storage/cardStore';
 import { type ConversationStore, conversationIdOf } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
-import { cardBytes, MAX_CARD_BYTES } from '../weekly/weeklyCardFor';
 import { type DeliveryTally, sendClaimed } from '../weekly/weeklyDelivery';
 import type { RepOutcome } from '../weekly/weeklyReport';
 import { digestNotificationText, FOLLOW_UPS_ACTOR } from './digestFor';
@@ -64,11 +64,8 @@ export async function deliverDigest(
   const conversation = await ctx.conversations.getRepByEmail(owner);
   if (!conversation) return { rep: owner, status: 'no_conversation' };
   const card = buildDigestCard(data);
-  const bytes = cardBytes(card);
-  if (bytes > MAX_CARD_BYTES) {
-    const error = `digest is ${bytes} bytes, over the ${MAX_CARD_BYTES} limit`;
-    return { rep: owner, status: 'failed', error };
-  }
+  const oversize = oversizeError(card, 'digest');
+  if (oversize) return { rep: owner, status: 'failed', error: oversize };
   return sendClaimed(ctx, owner, conversation, { card, summary: digestNotificationText(data), data }, tally);
 }
 

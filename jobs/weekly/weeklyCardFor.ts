@@ -1,5 +1,6 @@
-import { countsText } from '../../cards/buildWeeklyCard';
-import type { WeeklyCardCustomer, WeeklyCardData } from '../../cards/cardModels';
+import { buildWeeklyCard, countsText } from '../../cards/buildWeeklyCard';
+import type { CardJson, WeeklyCardCustomer, WeeklyCardData } from '../../cards/cardModels';
+import { cardBytes, MAX_CARD_BYTES } from '../../cards/cardSize';
 import { countOf, formatMoney, weekOfRunKey } from '../../cards/format';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
 import { dayOf } from '../../rules/book';
@@ -25,6 +26,12 @@ export interface CardPageOptions extends CardLocale {
   date?: string;
   /** 1 = the week's list; each later page shows the next customers past it. */
   page?: number;
+  /**
+   * Where `page` starts in the ranking, as the "Show the next" button of the page before carries
+   * it: the page goes on from the row after that card's last. Without it the pages are counted
+   * from the top (`list 3`).
+   */
+  start?: number;
   kind?: 'weekly' | 'list';
   /** The chance of no order's horizon in days (ScoredBook.noOrderHorizonDays). */
   horizonDays?: number;
@@ -61,38 +68,85 @@ function outlookField(c: ScoredCustomer, locale: string | undefined): { outlook?
   return outlook ? { outlook } : {};
 }
 
-/** How many pages the rep's list takes (at least one, even empty). */
-export function pageCountOf(week: RepWeek): number {
-  const size = Math.max(1, week.shown.length);
-  return Math.max(1, 1 + Math.ceil(week.overflow.length / size));
+/** One page of the rep's list: its rows are `[start, end)` of the ranking (the week's list, then the rest). */
+export interface ListPage {
+  start: number;
+  end: number;
 }
 
 /**
- * One card of a rep's list: page 1 is the week's list (the cap), each later page the next as many
- * from the rest of the ranking. Carries the honest counts by kind, "+N more" past the page, and on
- * page 1 who left the list by ordering again.
+ * Room a page keeps beyond its frame and rows as measured one by one: the header and footer name
+ * how many rows there are, and the inputs' ids grow a digit past the tenth row.
  */
-export function repCardData(
+const PAGE_SLACK_BYTES = 1024;
+
+/**
+ * How the rep's list is cut into cards: in ranked order, page 1 at most the week's list (the cap),
+ * each later page at most as many, and each page only as many rows as fit the size Teams takes
+ * (MAX_CARD_BYTES), so long names and ids move rows to the next page rather than lose the card. A
+ * page holds at least one row, so the pages always reach the end. `from` is where the first page
+ * starts: the row after the last one of the card whose "Show the next" was tapped.
+ */
+export function listPagesOf(
   week: RepWeek,
   rules: Pick<Rules, 'lossReasons'>,
   runKey: string,
   options: CardPageOptions = {},
-): WeeklyCardData {
-  const size = Math.max(1, week.shown.length);
-  const pageCount = pageCountOf(week);
-  const page = Math.min(Math.max(1, options.page ?? 1), pageCount);
+  from = 0,
+): ListPage[] {
   const all = [...week.shown, ...week.overflow];
-  const rows = all.slice((page - 1) * size, page * size);
-  const after = all.slice(page * size);
+  const size = Math.max(1, week.shown.length);
+  const frame = (customers: WeeklyCardCustomer[]): WeeklyCardData => ({
+    ...cardFrame(week, rules, runKey, options, 1),
+    customers,
+    overflow: overflowOf(all),
+    // The longest header and footer a page can have: "page N of N", "Show the next N".
+    page: { number: Math.max(1, all.length), pageCount: Math.max(1, all.length), nextCount: size },
+  });
+  const empty = cardBytes(buildWeeklyCard(frame([])));
+  const costOf = (k: number) => rowBytes(buildWeeklyCard(frame([rowOf(all[k], week, options)])));
+  const budget = MAX_CARD_BYTES - empty - PAGE_SLACK_BYTES;
+  const pages: ListPage[] = [];
+  let start = Math.min(Math.max(0, from), all.length);
+  do {
+    let end = start;
+    let used = 0;
+    while (end < all.length && end - start < size) {
+      const cost = costOf(end);
+      if (end > start && used + cost > budget) break;
+      used += cost;
+      end++;
+    }
+    pages.push({ start, end });
+    start = end;
+  } while (start < all.length);
+  return pages;
+}
+
+/** "+N more": the customers past a page, and what they are worth a month. */
+function overflowOf(rest: readonly ScoredCustomer[]): NonNullable<WeeklyCardData['overflow']> {
+  return { count: rest.length, monthlyValue: rest.reduce((sum, c) => sum + c.monthlyValue, 0) };
+}
+
+/** The size of a one-row card's row (its Container in the body) and the comma before the next. */
+function rowBytes(card: CardJson): number {
+  const body = (card.body ?? []) as object[];
+  const row = body.find((item) => (item as { type?: unknown }).type === 'Container');
+  return row ? cardBytes(row) + 2 : 0;
+}
+
+/** What every page of the rep's list carries besides its rows. */
+function cardFrame(
+  week: RepWeek,
+  rules: Pick<Rules, 'lossReasons'>,
+  runKey: string,
+  options: CardPageOptions,
+  page: number,
+): Omit<WeeklyCardData, 'customers'> {
   return {
     runKey,
     kind: options.kind ?? 'weekly',
-    customers: rows.map((c) => rowOf(c, week, options)),
-    ...(after.length > 0
-      ? { overflow: { count: after.length, monthlyValue: after.reduce((sum, c) => sum + c.monthlyValue, 0) } }
-      : {}),
     counts: { ...week.counts },
-    page: { number: page, pageCount },
     ...(page === 1 && week.backOnTrack.length > 0
       ? { backOnTrack: week.backOnTrack.slice(0, 10).map((b) => ({ name: b.name, orderedOn: b.orderedOn })) }
       : {}),
@@ -100,6 +154,42 @@ export function repCardData(
     ...(options.currency ? { currency: options.currency } : {}),
     ...(options.locale ? { locale: options.locale } : {}),
     ...(options.tabAppId ? { tabAppId: options.tabAppId } : {}),
+  };
+}
+
+/**
+ * One card of a rep's list: page 1 is the week's list (the cap, or as much of it as fits), each
+ * later page the next rows of the ranking (listPagesOf), from where the page before ended when the
+ * tap says so. Carries the honest counts by kind, "+N more" past the page with how many the next
+ * page shows and where it starts, and on page 1 who left the list by ordering again.
+ */
+export function repCardData(
+  week: RepWeek,
+  rules: Pick<Rules, 'lossReasons'>,
+  runKey: string,
+  options: CardPageOptions = {},
+): WeeklyCardData {
+  const all = [...week.shown, ...week.overflow];
+  const asked = Math.max(1, options.page ?? 1);
+  // A start past the list as of now (it got shorter since the card) counts the pages from the top.
+  const start = options.start ?? 0;
+  const carried = asked > 1 && start > 0 && start < all.length;
+  const pages = listPagesOf(week, rules, runKey, options, carried ? start : 0);
+  const before = carried ? asked - 1 : 0;
+  const index = carried ? 0 : Math.min(asked, pages.length) - 1;
+  const { start: first, end } = pages[index];
+  const next = pages[index + 1];
+  const number = before + index + 1;
+  const after = all.slice(end);
+  return {
+    ...cardFrame(week, rules, runKey, options, number),
+    customers: all.slice(first, end).map((c) => rowOf(c, week, options)),
+    ...(after.length > 0 ? { overflow: overflowOf(after) } : {}),
+    page: {
+      number,
+      pageCount: before + pages.length,
+      ...(next ? { nextStart: next.start, nextCount: next.end - next.start } : {}),
+    },
   };
 }
 
@@ -125,12 +215,4 @@ export function weeklyNotificationText(data: WeeklyCardData): string {
   const money = formatMoney(value, data.currency ?? 'USD', locale);
   const who = countOf(count, 'customer', 'customers', locale);
   return `Week ${weekOfRunKey(data.runKey)}: ${who} slipping, ${money}/month`;
-}
-
-/** Teams refuses bot messages over about 100 KB (413); the run keeps each card under 80 KB. */
-export const MAX_CARD_BYTES = 80 * 1024;
-
-/** The card's size on the wire, as UTF-8 JSON. */
-export function cardBytes(card: object): number {
-  return Buffer.byteLength(JSON.stringify(card), 'utf8');
 }

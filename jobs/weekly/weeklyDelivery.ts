@@ -1,18 +1,13 @@
 import type { CardJson, CardSender } from '../../bot/ports';
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
+import { oversizeError } from '../../cards/cardSize';
 import { isDigest, type RepCardData } from '../../cards/renderCard';
 import type { Rules } from '../../rules/rulesSchema';
 import { bothSettled } from '../../storage/batches';
 import { type CardStore, saveSentCard } from '../../storage/cardStore';
 import { type ConversationStore, conversationIdOf } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
-import {
-  type CardPageOptions,
-  cardBytes,
-  MAX_CARD_BYTES,
-  weeklyCardDataFor,
-  weeklyNotificationText,
-} from './weeklyCardFor';
+import { type CardPageOptions, weeklyCardDataFor, weeklyNotificationText } from './weeklyCardFor';
 import { decideClaim } from './weeklyClaims';
 import type { RepWeek } from './weeklyLists';
 import type { RepOutcome } from './weeklyReport';
@@ -78,10 +73,9 @@ export async function deliverRepWeek(
   }
   const data = weeklyCardDataFor(week, ctx.rules, ctx.runKey, ctx.card);
   const card = buildWeeklyCard(data);
-  const bytes = cardBytes(card);
-  if (bytes > MAX_CARD_BYTES) {
-    return { rep, status: 'failed', error: `card is ${bytes} bytes, over the ${MAX_CARD_BYTES} limit` };
-  }
+  // The page holds only the rows that fit; a card still over (one row too large alone) is not sent.
+  const oversize = oversizeError(card);
+  if (oversize) return { rep, status: 'failed', error: oversize };
   return sendClaimed(ctx, rep, conversation, { card, summary: weeklyNotificationText(data), data }, tally);
 }
 

@@ -22,6 +22,18 @@ const PUBLISHED_CONVERSATION_LIMITS: RateLimit[] = [
 ];
 
 /**
+ * Teams' bot message size limit, stated from Microsoft's "Format your bot messages" page and not
+ * taken from the product: about 100 KB, counting the message encoded as UTF-16; above it the bot gets
+ * 413 RequestEntityTooLarge with the code MessageSizeTooBig.
+ */
+const PUBLISHED_MESSAGE_BYTES = 100 * 1024;
+
+/** A message's size as Teams counts it: UTF-16, two bytes per code unit of its JSON. */
+function utf16Bytes(body: string): number {
+  return 2 * body.length;
+}
+
+/**
  * A failure the fake answers instead of accepting a request; `hang` never answers at all. `lost_answer`
  * posts the message and then never answers, as when Teams took it but its answer was lost on the way
  * back (a send's POST is not idempotent: the sender cannot tell this from `hang`).
@@ -54,7 +66,7 @@ export interface FakeTeamsConnectorOptions {
   conversationLimits?: RateLimit[];
   /** App-wide sliding windows; default about 50/s. */
   globalLimits?: RateLimit[];
-  /** Bodies above this answer 413, as Teams does for messages over about 100 KB. */
+  /** Bodies above this many bytes as UTF-16 answer 413; default Teams' published 100 KB. */
   maxBodyBytes?: number;
   now?: () => number;
 }
@@ -134,7 +146,7 @@ export class FakeTeamsConnector {
     const full: Required<FakeTeamsConnectorOptions> = {
       conversationLimits: options.conversationLimits ?? PUBLISHED_CONVERSATION_LIMITS,
       globalLimits: options.globalLimits ?? PUBLISHED_GLOBAL_LIMITS,
-      maxBodyBytes: options.maxBodyBytes ?? 100 * 1024,
+      maxBodyBytes: options.maxBodyBytes ?? PUBLISHED_MESSAGE_BYTES,
       now: options.now ?? (() => performance.timeOrigin + performance.now()),
     };
     let fake: FakeTeamsConnector | undefined;
@@ -225,7 +237,7 @@ export class FakeTeamsConnector {
       if (injected.status === 429) this.stats.throttled++;
       return answerInjection(res, injected);
     }
-    if (Buffer.byteLength(body) > this.options.maxBodyBytes) {
+    if (utf16Bytes(body) > this.options.maxBodyBytes) {
       this.stats.tooLarge++;
       return json(res, 413, { error: { code: 'MessageSizeTooBig', message: 'Message size too big' } });
     }

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_CARD_BYTES } from '../../../jobs/weekly/weeklyCardFor';
+import { cardBytes, MAX_CARD_BYTES } from '../../../cards/cardSize';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { weeklyRows } from '../../helpers/weeklyCardData';
+import { ofType } from '../../unit/cards/cardWalk';
 import {
   conversationOf,
   depsFor,
@@ -92,7 +93,7 @@ describe('gates and the card, end to end', () => {
     expect(states.get('small')).toMatchObject({ surfacedAt: null, monthlyValue: 300 });
   });
 
-  it('the largest list the rules allow: 25 rows plus "+N more", valid Adaptive Card 1.5, under 80 KB', async () => {
+  it('the largest list the rules allow: as many rows as fit 80 KB as Teams counts it (UTF-16), the rest "+N more", valid Adaptive Card 1.5', async () => {
     const rules = { ...defaultRules(), capPerRep: 60 };
     const longName = (k: number) => `${'Greenfield Organic Wholesale Cafe & Bakery Ltd '.repeat(8)}${k}`;
     const n = 60;
@@ -114,15 +115,17 @@ describe('gates and the card, end to end', () => {
     expect(report).toMatchObject({ counts: { delivered: 1 } });
 
     const [sent] = world.fake.sentTo(conversationOf(REP));
-    const body = Buffer.byteLength(JSON.stringify(sent.activity), 'utf8');
-    expect(body).toBeLessThan(MAX_CARD_BYTES);
     const attachments = sent.activity.attachments as { content: Record<string, unknown> }[];
     const card = attachments[0].content;
+    expect(cardBytes(card)).toBeLessThanOrEqual(MAX_CARD_BYTES);
     expect(adaptiveCardErrors(card)).toEqual([]);
     expect(card.version).toBe('1.5');
+    const shown = ofType(card, 'Container').length;
+    expect(shown).toBeGreaterThan(10);
+    expect(shown).toBeLessThan(25);
     const text = JSON.stringify(card);
-    expect(text).toContain('+35 more');
-    expect(text).toContain('60 slipping; the first 25 shown');
+    expect(text).toContain(`+${n - shown} more`);
+    expect(text).toContain(`60 slipping; the first ${shown} shown`);
     expect(sent.activity.summary).toBe('Week 48: 60 slipping');
   });
 });

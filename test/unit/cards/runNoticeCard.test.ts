@@ -26,4 +26,10 @@ describe('buildRunNoticeCard', () => {
     expect(shown).toHaveLength(MAX_NOTICE_LINES + 2);
     expect(shown.at(-1)).toBe("and 5 more lines (see the run's log)");
   });
+
+  it('the fullest notice (every line at its longest, outside the BMP too) fits 80 KB as Teams counts it (UTF-16)', () => {
+    const lines = Array.from({ length: MAX_NOTICE_LINES + 5 }, () => '😀'.repeat(1_000));
+    const card = buildRunNoticeCard({ title: '😀'.repeat(1_000), lines });
+    expect(2 * JSON.stringify(card).length).toBeLessThanOrEqual(80 * 1024);
+  });
 });

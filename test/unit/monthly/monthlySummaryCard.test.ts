@@ -194,6 +194,8 @@ describe('buildMonthlySummaryCard', () => {
     const card = buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: r.all }));
     const bytes = Buffer.byteLength(JSON.stringify(card));
     expect(bytes).toBeLessThan(28 * 1024);
+    // Teams counts a bot message as UTF-16 and takes 80 KB for sure.
+    expect(2 * JSON.stringify(card).length).toBeLessThan(80 * 1024);
     const [, bars] = chartsOf(card);
     expect((bars.data as Node[]).at(-1)).toEqual({ x: 'Others (50)', y: expect.any(Number) });
     expect((ofType(card, 'Table')[0].rows as Node[]).length).toBe(MAX_TABLE_REPS + 1);

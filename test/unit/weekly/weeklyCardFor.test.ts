@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import {
-  cardBytes,
-  MAX_CARD_BYTES,
-  pageCountOf,
+  listPagesOf,
   repCardData,
   weeklyCardDataFor,
   weeklyNotificationText,
@@ -11,6 +9,7 @@ import {
 import { repWeeks } from '../../../jobs/weekly/weeklyLists';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import { ofType, texts } from '../cards/cardWalk';
 import { scoredBook } from './scoredFixture';
 
 const RUN = 'weekly-2026-W48';
@@ -61,7 +60,7 @@ describe('weeklyCardDataFor', () => {
     });
     expect(data.overflow).toEqual({ count: 1, monthlyValue: 1000 });
     expect(data.counts).toEqual({ slipping: 3, not_back: 0, lapsed: 0 });
-    expect(data.page).toEqual({ number: 1, pageCount: 2 });
+    expect(data.page).toEqual({ number: 1, pageCount: 2, nextStart: 2, nextCount: 1 });
     expect(data.lossReasons.map((r) => r.value)).toEqual(['price', 'competitor', 'went_quiet', 'other']);
     expect(data).toMatchObject({ runKey: RUN, currency: 'EUR', locale: 'de-DE' });
     expect(weeklyNotificationText(data)).toBe('Week 48: 3 slipping');
@@ -76,12 +75,12 @@ describe('weeklyCardDataFor', () => {
     expect(weeklyNotificationText(data)).toBe('Week 48: 1 slipping');
   });
 
-  it('the fullest card (25 long rows + overflow) is valid Adaptive Card 1.5 JSON under 80 KB', () => {
-    const rules = { ...defaultRules(), capPerRep: 100 };
+  it('the fullest list (100 rows with 200-character ids and long names): every page fits 80 KB as Teams counts it (UTF-16), and the pages show each customer once', () => {
+    const rules = { ...defaultRules(), capPerRep: 25 };
     const book = scoredBook(
       Array.from({ length: 100 }, (_, k) => ({
         id: `customer-${'x'.repeat(200)}-${k}`,
-        name: `${'Very Long Customer Name '.repeat(20)}${k}`,
+        name: `${'Very Long Customer Name '.repeat(40)}${k}`,
         owner: 'a@x.com',
         monthlyValue: 987_654.32 + k,
         slip: true,
@@ -89,10 +88,45 @@ describe('weeklyCardDataFor', () => {
       rules,
     );
     const [week] = repWeeks(book.customers, rules.capPerRep);
-    const card = buildWeeklyCard(weeklyCardDataFor(week, rules, RUN));
-    expect(adaptiveCardErrors(card)).toEqual([]);
-    expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
-    expect(JSON.stringify(card)).toContain('+75 more');
+    const ranked = [...week.shown, ...week.overflow].map((c) => c.customerId);
+    const shown: string[] = [];
+    let data = weeklyCardDataFor(week, rules, RUN);
+    for (;;) {
+      const card = buildWeeklyCard(data);
+      expect(adaptiveCardErrors(card)).toEqual([]);
+      // Teams counts two bytes per UTF-16 code unit of the JSON: the ids and names are ASCII here.
+      expect(2 * JSON.stringify(card).length).toBeLessThanOrEqual(80 * 1024);
+      // A tap replaces the card with the row's outcome in place of its buttons: it never grows.
+      const outcome = {
+        kind: 'lost',
+        by: 'B'.repeat(500),
+        at: '2026-11-24',
+        reason: 'other',
+        note: 'n'.repeat(2000),
+      };
+      const tapped = buildWeeklyCard({
+        ...data,
+        customers: data.customers.map((c) => ({ ...c, outcome }) as never),
+      });
+      expect(2 * JSON.stringify(tapped).length).toBeLessThanOrEqual(80 * 1024);
+      shown.push(...data.customers.map((c) => c.customerId));
+      const rest = ranked.length - shown.length;
+      expect(data.overflow?.count ?? 0).toBe(rest);
+      expect(data.counts).toEqual({ slipping: 100, not_back: 0, lapsed: 0 });
+      if (rest === 0) break;
+      const button = ofType(card, 'Action.Submit').find((a) => String(a.title).startsWith('Show the next'));
+      if (!button) throw new Error('a page with more after it has no "Show the next" button');
+      const { page, start } = button.data as { page: number; start: number };
+      const next = repCardData(week, rules, RUN, { page, start, kind: 'list' });
+      // The button says how many the next page shows.
+      expect(button.title).toBe(`Show the next ${next.customers.length}`);
+      data = next;
+    }
+    expect(shown).toEqual(ranked);
+    // The first page says it shows only part of the list.
+    expect(texts(buildWeeklyCard(weeklyCardDataFor(week, rules, RUN)))[0]).toMatch(
+      /^Week 48 · 100 slipping; the first \d+ shown$/,
+    );
   });
 
   it('pages through the whole list: page 2 shows the next customers, the last page has no "more"', () => {
@@ -107,7 +141,7 @@ describe('weeklyCardDataFor', () => {
       rules,
     );
     const [week] = repWeeks(book.customers, rules.capPerRep);
-    expect(pageCountOf(week)).toBe(3);
+    expect(listPagesOf(week, rules, RUN)).toHaveLength(3);
     const ids = (page: number) =>
       repCardData(week, rules, RUN, { page, kind: 'list' }).customers.map((c) => c.customerId);
     expect([ids(1), ids(2), ids(3)]).toEqual([['c4', 'c3'], ['c2', 'c1'], ['c0']]);
@@ -119,7 +153,7 @@ describe('weeklyCardDataFor', () => {
     // The first page's button asks for page 2; the last page has none.
     const button = (data: object) => JSON.stringify(buildWeeklyCard(data as never));
     expect(button(repCardData(week, rules, RUN, { page: 1 }))).toContain(
-      '{"action":"list_page","page":2,"v":1}',
+      '{"action":"list_page","page":2,"start":2,"v":1}',
     );
     expect(button(last)).not.toContain('list_page');
     expect(adaptiveCardErrors(buildWeeklyCard(second))).toEqual([]);

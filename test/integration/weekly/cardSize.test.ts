@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import type { Book } from '../../../rules/book';
+import { defaultRules, type Rules } from '../../../rules/rulesSchema';
+import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import { type Node, ofType, texts } from '../../unit/cards/cardWalk';
+import { handlerDeps, post, startActionBotHost, submitActivity } from '../taps/actionHarness';
+import {
+  conversationOf,
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  SEND_TIME,
+  slippingBook,
+  type WeeklyWorld,
+  weeklyOrders,
+} from './weeklyWorld';
+
+// The largest lists the rules allow (25 a card), sent by the weekly run and paged through the real
+// bot, all against the fake connector, which refuses a message over Teams' published 100 KB counted
+// as UTF-16: every page reaches the rep, and every customer on the list is on exactly one page.
+
+const REP = 'ann@example.com';
+/** The rep as Teams names them in a tap: installReps stores their install under this user id. */
+const USER = { userId: `aad-${REP}`, name: `Rep ${REP}`, channelId: `29:${REP}` };
+const LISTED = 40;
+
+/** `LISTED` customers of REP who stopped ordering in September (all slipping on 23 Nov). */
+function bookOf(idOf: (k: number) => string, nameOf: (k: number) => string): Book {
+  const ids = Array.from({ length: LISTED }, (_, k) => idOf(k));
+  // slippingBook adds a steady customer, who keeps the feed current (orders up to the week before).
+  return slippingBook(
+    [REP],
+    { slipping: 0 },
+    {
+      customers: ids.map((id, k) => ({ id, name: nameOf(k), owner: REP, monthlyValue: 1000 + 10 * k })),
+      orders: ids.flatMap((id) => weeklyOrders(id, '2026-01-05', '2026-09-14')),
+    },
+  );
+}
+
+describe('cards at the size Teams takes', () => {
+  let world: WeeklyWorld;
+  let host: Awaited<ReturnType<typeof startActionBotHost>> | undefined;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('size');
+    await installReps(world, [REP]);
+  });
+  afterEach(async () => {
+    await host?.host.close();
+    host = undefined;
+    await world.stop();
+  });
+
+  /** The weekly card, then each page its "Show the next" button brings through the bot: their rows' ids. */
+  async function pagesThroughTheBot(book: Book, rules: Rules): Promise<string[][]> {
+    const report = await runWeekly(depsFor(world, book, { rules }), { now: SEND_TIME });
+    expect(report).toMatchObject({ counts: { delivered: 1 } });
+    const [weekly] = world.fake.sentTo(conversationOf(REP));
+    const stores = {
+      state: world.storage.state,
+      audit: world.storage.audit,
+      conversations: world.storage.conversations,
+      cards: world.cards,
+    };
+    host = await startActionBotHost(
+      world.storage,
+      handlerDeps(stores, { rules, listsNow: listsNowFrom(async () => ({ book }), rules) }),
+    );
+    const pages: string[][] = [];
+    let card = contentOf(weekly.activity);
+    let messageId = weekly.activityId;
+    for (;;) {
+      expect(adaptiveCardErrors(card)).toEqual([]);
+      // The header counts the whole list on every page.
+      expect(texts(card)[0]).toMatch(new RegExp(`^(Week 48|Your list now) · ${LISTED} slipping;`));
+      pages.push(rowIds(card));
+      const button = ofType(card, 'Action.Submit').find((a) => String(a.title).startsWith('Show the next'));
+      if (!button) break;
+      const chat = `a:${USER.userId}`;
+      const before = world.fake.sentTo(chat).length;
+      const status = await post(
+        host.host.url,
+        submitActivity(world.fake.serviceUrl, USER, button.data as Record<string, unknown>, {
+          replyToId: messageId,
+        }),
+      );
+      expect(status).toBe(200);
+      const replies = world.fake.sentTo(chat).slice(before);
+      expect(replies).toHaveLength(1);
+      card = contentOf(replies[0].activity);
+      messageId = replies[0].activityId;
+      // The button said how many rows the page it brings shows.
+      expect(button.title).toBe(`Show the next ${rowIds(card).length}`);
+    }
+    expect(world.fake.stats.tooLarge).toBe(0);
+    return pages;
+  }
+
+  it('25 ordinary rows a card: every page is delivered, each customer on exactly one', async () => {
+    const book = bookOf(
+      (k) => `cust-${k}`,
+      (k) => `Greenfield Cafe ${k}`,
+    );
+    const pages = await pagesThroughTheBot(book, { ...defaultRules(), capPerRep: 25 });
+    const ids = pages.flat();
+    expect(ids).toHaveLength(LISTED);
+    expect(new Set(ids)).toEqual(new Set(Array.from({ length: LISTED }, (_, k) => `cust-${k}`)));
+    expect(pages.length).toBeGreaterThan(1);
+  });
+
+  it('25 rows a card with the longest ids and names the feed takes: the pages hold fewer rows, all delivered', async () => {
+    const idOf = (k: number) => `${String(k).padStart(3, '0')}-${'customer-'.repeat(44)}`;
+    const book = bookOf(idOf, (k) => `${'Greenfield Organic Wholesale Cafe & Bakery Ltd '.repeat(21)}${k}`);
+    const pages = await pagesThroughTheBot(book, { ...defaultRules(), capPerRep: 25 });
+    const ids = pages.flat();
+    expect(ids).toHaveLength(LISTED);
+    // The taps carry each customer's id whole.
+    expect(new Set(ids)).toEqual(new Set(Array.from({ length: LISTED }, (_, k) => idOf(k))));
+    expect(pages[0].length).toBeLessThan(25);
+  });
+});
+
+function contentOf(activity: Record<string, unknown>): Node {
+  return (activity.attachments as { content: Node }[])[0].content;
+}
+
+/** The customer ids of a card's rows, from their Reached out buttons. */
+function rowIds(card: Node): string[] {
+  return ofType(card, 'Action.Submit')
+    .map((a) => a.data as { action?: string; customerId?: string })
+    .filter((d) => d.action === 'reached_out')
+    .map((d) => String(d.customerId));
+}
