@@ -2,8 +2,8 @@ import type { FollowUpReason } from '../rules/followUps';
 import type { CustomerOutcome, LossReasonChoice, ValueKind } from './cardModels';
 
 /**
- * The most rows one digest shows (the fullest, with the longest ids and names, stays under the 80 KB
- * a card may take); the rest are counted on the card as "+N more".
+ * The most rows one digest shows; fewer when long ids and names would take it over the size a card
+ * may take (MAX_CARD_BYTES). The rest are counted on the card as "+N more".
  */
 export const MAX_DIGEST_ROWS = 15;
 

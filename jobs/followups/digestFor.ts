@@ -1,6 +1,8 @@
 import { SYSTEM_ACTOR_PREFIX } from '../../bot/taps/actionTypes';
 import { undoneIds } from '../../bot/taps/auditHistory';
+import { buildDigestCard } from '../../cards/buildDigestCard';
 import { type CustomerOutcome, MAX_NAME_CHARS } from '../../cards/cardModels';
+import { cardBytes, MAX_CARD_BYTES } from '../../cards/cardSize';
 import type { DigestCardData, DigestRow } from '../../cards/digestCardModels';
 import { MAX_DIGEST_ROWS } from '../../cards/digestCardModels';
 import { formatMoney } from '../../cards/format';
@@ -105,7 +107,7 @@ export function digestCardDataFor(
   options: CardLocale = {},
   contactBy: ReadonlyMap<string, string> = new Map(),
 ): DigestCardData {
-  return {
+  return fitted({
     kind: 'digest',
     runKey: at.runKey,
     ...(digest.overflow > 0 ? { overflow: digest.overflow } : {}),
@@ -125,7 +127,23 @@ export function digestCardDataFor(
     quietReason: quietReasonCode(rules.lossReasons),
     ...(options.currency ? { currency: options.currency } : {}),
     ...(options.locale ? { locale: options.locale } : {}),
+  });
+}
+
+/**
+ * The digest with as many of its rows (the most urgent first) as fit the size Teams takes
+ * (MAX_CARD_BYTES); the rest are counted as "+N more", as those past MAX_DIGEST_ROWS are. Long ids
+ * and names can make the fullest digest too large, and Teams would refuse it whole.
+ */
+function fitted(data: DigestCardData): DigestCardData {
+  const cut = (n: number): DigestCardData => {
+    const overflow = (data.overflow ?? 0) + data.rows.length - n;
+    const { overflow: _, ...rest } = data;
+    return { ...rest, rows: data.rows.slice(0, n), ...(overflow > 0 ? { overflow } : {}) };
   };
+  let n = data.rows.length;
+  while (n > 1 && cardBytes(buildDigestCard(cut(n))) > MAX_CARD_BYTES) n--;
+  return n === data.rows.length ? data : cut(n);
 }
 
 /** The notification preview, e.g. `Follow-ups: 3 customers (1 ordered after your call), $2,400/month`. */

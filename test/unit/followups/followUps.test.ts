@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { followUpText } from '../../../cards/buildDigestCard';
-import { leftOutEarlier } from '../../../jobs/followups/digestFor';
+import { buildDigestCard, followUpText } from '../../../cards/buildDigestCard';
+import { digestCardDataFor, leftOutEarlier, repDigests } from '../../../jobs/followups/digestFor';
 import { dayOf } from '../../../rules/book';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import {
@@ -319,5 +319,46 @@ describe('leftOutEarlier: steps a capped digest left out', () => {
     expect(leftOutEarlier(due, [{ day: '2026-11-20', owner: 'ben@example.com', customerIds: [] }])).toEqual(
       [],
     );
+  });
+});
+
+describe('digestCardDataFor: the fullest digest', () => {
+  it('shows as many rows as fit 80 KB as Teams counts it (UTF-16) and counts the rest as "+N more"', () => {
+    // 17 follow-ups with the longest ids the feed takes and long names, a wordy reminder each.
+    const due: FollowUp[] = Array.from({ length: 17 }, (_, k) => ({
+      state: {
+        ...state(`c-${k}`.padEnd(400, 'x'), { lastContact: '2026-11-13' }),
+        name: `Greenfield Organic Wholesale ${k} `.repeat(30),
+      },
+      reason: { kind: 'no_order', contactOn: '2026-11-13', days: 7 },
+      dueOn: '2026-11-20',
+      autoLose: false,
+    }));
+    const [digest] = repDigests(due);
+    const data = digestCardDataFor(
+      digest,
+      rules,
+      { runKey: 'daily-2026-11-20', today: '2026-11-20' },
+      new Map(),
+    );
+    const card = buildDigestCard(data);
+    expect(2 * JSON.stringify(card).length).toBeLessThanOrEqual(80 * 1024);
+    expect(data.rows.length).toBeGreaterThan(0);
+    // Every follow-up due is on the card or counted past it, the most urgent first.
+    expect(data.rows.length + (data.overflow ?? 0)).toBe(17);
+    expect(data.rows.map((r) => r.customerId)).toEqual(
+      digest.shown.slice(0, data.rows.length).map((f) => f.state.customerId),
+    );
+    expect(JSON.stringify(card)).toContain(`+${17 - data.rows.length} more due today`);
+    // A tap replaces the digest with the row's outcome in place of its buttons: it never grows.
+    const outcome = {
+      kind: 'lost',
+      by: 'B'.repeat(500),
+      at: '2026-11-20',
+      reason: 'other',
+      note: 'n'.repeat(2000),
+    } as const;
+    const tapped = buildDigestCard({ ...data, rows: data.rows.map((r) => ({ ...r, outcome })) });
+    expect(2 * JSON.stringify(tapped).length).toBeLessThanOrEqual(80 * 1024);
   });
 });
