@@ -1,5 +1,6 @@
 import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import { cardAttachment } from '../cards/cardAttachment';
+import { oversizeError } from '../cards/cardSize';
 import type { SendOutcome, SendTally } from './ports';
 import { RateLimiter } from './rateLimiter';
 import { type RetryOptions, type RetryOutcome, withRetry } from './retryPolicy';
@@ -133,6 +134,9 @@ export class ProactiveSender {
     card: object,
     summary?: string,
   ): Promise<TalliedSendResult> {
+    // Teams would refuse it whole (413 MessageSizeTooBig): said here, without a request.
+    const oversize = oversizeError(card);
+    if (oversize) return { status: 'failed', error: oversize, ...noTally };
     const activity: Partial<Activity> = { type: 'message', attachments: [cardAttachment(card)], summary };
     return this.run(
       reference,
@@ -151,6 +155,8 @@ export class ProactiveSender {
     activityId: string,
     card: object,
   ): Promise<TalliedSendResult> {
+    const oversize = oversizeError(card);
+    if (oversize) return { status: 'failed', error: oversize, ...noTally };
     const activity: Partial<Activity> = {
       type: 'message',
       id: activityId,

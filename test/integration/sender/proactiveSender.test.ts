@@ -52,6 +52,21 @@ describe('ProactiveSender against the limit-enforcing fake connector', () => {
     expect(fake.stats.requests).toBe(1);
   });
 
+  it('a card over 80 KB as Teams counts it (UTF-16) is refused before any request, sent or updated; one within goes', async () => {
+    // 48,000 ASCII characters: 48 KB as UTF-8, 96 KB as Teams counts a message.
+    const big = { ...CARD, body: [{ type: 'TextBlock', text: 'x'.repeat(48_000) }] };
+    const sender = localSender();
+    const sent = await sender.sendCard(referenceFor(fake, 'a:rep-1'), big);
+    expect(sent).toMatchObject({ status: 'failed', error: expect.stringContaining('UTF-16') });
+    const updated = await sender.updateCard(referenceFor(fake, 'a:rep-1'), 'activity-9', big);
+    expect(updated).toMatchObject({ status: 'failed', error: expect.stringContaining('UTF-16') });
+    expect(fake.stats.requests).toBe(0);
+    const within = { ...CARD, body: [{ type: 'TextBlock', text: 'x'.repeat(38_000) }] };
+    expect(await sender.sendCard(referenceFor(fake, 'a:rep-1'), within)).toMatchObject({
+      status: 'delivered',
+    });
+  });
+
   it("honours a 429's Retry-After: the retry arrives at least that long after", async () => {
     fake.injectForConversation('a:rep-1', { status: 429, retryAfterSeconds: 0.4 }, 1);
     const result = await localSender().sendCard(referenceFor(fake, 'a:rep-1'), CARD);
