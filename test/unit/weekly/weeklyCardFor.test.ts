@@ -156,6 +156,15 @@ describe('weeklyCardDataFor', () => {
       '{"action":"list_page","page":2,"start":2,"v":1}',
     );
     expect(button(last)).not.toContain('list_page');
+    // A tap goes on from the row its card ended at; one past the list as of now (it got shorter since)
+    // counts the pages from the top, so the bot can say there is no such page.
+    expect(
+      repCardData(week, rules, RUN, { page: 2, start: 3, kind: 'list' }).customers.map((c) => c.customerId),
+    ).toEqual(['c1', 'c0']);
+    expect(repCardData(week, rules, RUN, { page: 4, start: 9, kind: 'list' }).page).toEqual({
+      number: 3,
+      pageCount: 3,
+    });
     expect(adaptiveCardErrors(buildWeeklyCard(second))).toEqual([]);
   });
 });
