@@ -141,8 +141,13 @@ export async function runFollowUps(
     (id) => storage.audit.latestForCustomer(id, { limit: HISTORY_LIMIT }),
     directory,
   );
-  const dataOf = (digest: RepDigest) =>
-    digestCardDataFor(digest, rules, { runKey, today }, autoLost.outcomes, config, contactBy);
+  // What each digest leaves for the next one: past its row cap, or past the size Teams takes.
+  const leftOver = new Map<string, number>();
+  const dataOf = (digest: RepDigest) => {
+    const data = digestCardDataFor(digest, rules, { runKey, today }, autoLost.outcomes, config, contactBy);
+    leftOver.set(digest.owner, data.overflow ?? 0);
+    return data;
+  };
   const digestOf = new Map(digests.map((d) => [d.owner, d]));
   // Reps an earlier attempt of the day handled: their rows again (same ids: kept as they are), in case
   // a crash came between the send and them, rebuilt from the digest they got, not from what is due
@@ -195,7 +200,11 @@ export async function runFollowUps(
     attempt,
     retry: 'none',
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
-    followUps: { due: due.length, ...kinds, overflow: digests.reduce((n, d) => n + d.overflow, 0) },
+    followUps: {
+      due: due.length,
+      ...kinds,
+      overflow: digests.reduce((n, d) => n + (leftOver.get(d.owner) ?? d.overflow), 0),
+    },
     markedLost: { recorded: autoLost.recorded, alreadyThere: autoLost.alreadyThere },
     savesFlaggedAgain: restarted,
     followUpRows: tallyRecorded(appended),

@@ -215,6 +215,47 @@ describe('runFollowUps', () => {
     expect(wednesday.followUps).toMatchObject({ due: 0 });
   });
 
+  it('a digest of 15 follow-ups with the longest ids and names reaches the rep, the rows past 80 KB (UTF-16) counted for the next', async () => {
+    const ids = Array.from(
+      { length: 15 },
+      (_, i) => `${String(i).padStart(2, '0')}-${'customer-'.repeat(44)}`,
+    );
+    const name = (i: number) => `${'Greenfield Organic Wholesale Cafe & Bakery Ltd '.repeat(21)}${i}`;
+    const crowded = bookFromRows({
+      customers: [
+        { id: 'steady', name: 'Steady Cafe', owner: BEN, monthlyValue: 500 },
+        ...ids.map((id, i) => ({ id, name: name(i), owner: ANA, monthlyValue: 2000 - i * 10 })),
+      ],
+      orders: [
+        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
+        ...ids.flatMap((id) => weeklyOrders(id, '2026-06-01', '2026-10-12')),
+      ],
+    });
+    await world.storage.state.writeChanged(
+      new Map(),
+      ids.map((id, i) => ({
+        ...initialState({ customerId: id, name: name(i), owner: ANA, monthlyValue: 2000 - i * 10 }),
+        lastContact: '2026-11-16',
+      })),
+    );
+    const daily: FollowUpsRunDeps = {
+      ...deps(),
+      readBook: async () => ({ book: crowded, report: { files: [], rowsSkipped: 0 } }),
+    };
+    const monday = completed(await runFollowUps(daily, { now: new Date('2026-11-23T15:03:00Z') }));
+    expect(monday.counts.delivered).toBe(1);
+    expect(world.fake.stats.tooLarge).toBe(0);
+    const [sent] = world.fake.activities.filter((a) => a.kind === 'send');
+    const card = (sent.activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    const shown = ids.filter((id) => JSON.stringify(card).includes(id));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown).toEqual(ids.slice(0, shown.length));
+    expect(monday.followUps).toMatchObject({ due: 15, overflow: 15 - shown.length });
+    expect(texts(card)).toContain(
+      `+${15 - shown.length} more due today: the most urgent are above, the rest come in your next digest`,
+    );
+  });
+
   it('with autoLoseAfterDays, marks the silent lost as a system row that the rep undoes on the digest', async () => {
     const rules = parseRules({ followUps: { autoLoseAfterDays: 35 } });
     const report = completed(await runFollowUps(deps(rules), { now: TUESDAY }));
