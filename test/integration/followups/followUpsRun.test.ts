@@ -66,6 +66,32 @@ describe('runFollowUps', () => {
     log: world.log,
   });
 
+  /**
+   * The daily deps over a book where Ana reached out on Mon 16 Nov to each customer named (their
+   * values falling in that order) and none has ordered since; Ben's one customer is steady.
+   */
+  async function calledOnMonday(customers: { id: string; name: string }[]): Promise<FollowUpsRunDeps> {
+    const value = (i: number) => 2000 - i * 10;
+    const crowded = bookFromRows({
+      customers: [
+        { id: 'steady', name: 'Steady Cafe', owner: BEN, monthlyValue: 500 },
+        ...customers.map((c, i) => ({ ...c, owner: ANA, monthlyValue: value(i) })),
+      ],
+      orders: [
+        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
+        ...customers.flatMap((c) => weeklyOrders(c.id, '2026-06-01', '2026-10-12')),
+      ],
+    });
+    await world.storage.state.writeChanged(
+      new Map(),
+      customers.map((c, i) => ({
+        ...initialState({ customerId: c.id, name: c.name, owner: ANA, monthlyValue: value(i) }),
+        lastContact: '2026-11-16',
+      })),
+    );
+    return { ...deps(), readBook: async () => ({ book: crowded, report: { files: [], rowsSkipped: 0 } }) };
+  }
+
   it('waits for a working day and the send time', async () => {
     expect(await runFollowUps(deps(), { now: new Date('2026-11-24T14:00:00Z') })).toMatchObject({
       status: 'not_due',
@@ -177,27 +203,7 @@ describe('runFollowUps', () => {
     // Ana reached out to 17 customers on Mon 16 Nov; none has ordered since. Monday's digest can
     // list 15 of the day-7 reminders and says "+2 more"; Tuesday's brings those two.
     const ids = Array.from({ length: 17 }, (_, i) => `c${String(i).padStart(2, '0')}`);
-    const crowded = bookFromRows({
-      customers: [
-        { id: 'steady', name: 'Steady Cafe', owner: BEN, monthlyValue: 500 },
-        ...ids.map((id, i) => ({ id, name: `Cafe ${id}`, owner: ANA, monthlyValue: 2000 - i * 10 })),
-      ],
-      orders: [
-        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
-        ...ids.flatMap((id) => weeklyOrders(id, '2026-06-01', '2026-10-12')),
-      ],
-    });
-    await world.storage.state.writeChanged(
-      new Map(),
-      ids.map((id, i) => ({
-        ...initialState({ customerId: id, name: `Cafe ${id}`, owner: ANA, monthlyValue: 2000 - i * 10 }),
-        lastContact: '2026-11-16',
-      })),
-    );
-    const daily: FollowUpsRunDeps = {
-      ...deps(),
-      readBook: async () => ({ book: crowded, report: { files: [], rowsSkipped: 0 } }),
-    };
+    const daily = await calledOnMonday(ids.map((id) => ({ id, name: `Cafe ${id}` })));
     const names = () => {
       const sends = world.fake.activities.filter((a) => a.kind === 'send');
       const [last] = sends.slice(-1);
@@ -221,27 +227,7 @@ describe('runFollowUps', () => {
       (_, i) => `${String(i).padStart(2, '0')}-${'customer-'.repeat(44)}`,
     );
     const name = (i: number) => `${'Greenfield Organic Wholesale Cafe & Bakery Ltd '.repeat(21)}${i}`;
-    const crowded = bookFromRows({
-      customers: [
-        { id: 'steady', name: 'Steady Cafe', owner: BEN, monthlyValue: 500 },
-        ...ids.map((id, i) => ({ id, name: name(i), owner: ANA, monthlyValue: 2000 - i * 10 })),
-      ],
-      orders: [
-        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
-        ...ids.flatMap((id) => weeklyOrders(id, '2026-06-01', '2026-10-12')),
-      ],
-    });
-    await world.storage.state.writeChanged(
-      new Map(),
-      ids.map((id, i) => ({
-        ...initialState({ customerId: id, name: name(i), owner: ANA, monthlyValue: 2000 - i * 10 }),
-        lastContact: '2026-11-16',
-      })),
-    );
-    const daily: FollowUpsRunDeps = {
-      ...deps(),
-      readBook: async () => ({ book: crowded, report: { files: [], rowsSkipped: 0 } }),
-    };
+    const daily = await calledOnMonday(ids.map((id, i) => ({ id, name: name(i) })));
     const monday = completed(await runFollowUps(daily, { now: new Date('2026-11-23T15:03:00Z') }));
     expect(monday.counts.delivered).toBe(1);
     expect(world.fake.stats.tooLarge).toBe(0);
