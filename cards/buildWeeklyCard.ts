@@ -12,6 +12,7 @@ import {
   type WeeklyCardCustomer,
   type WeeklyCardData,
 } from './cardModels';
+import { cardBytes } from './cardSize';
 import { cardTemplate } from './cardTemplate';
 import {
   bandDisplay,
@@ -242,6 +243,28 @@ function viewModel(data: ParsedWeeklyCardData) {
       };
     }),
   };
+}
+
+/** The template's row (the Container repeated over the rows) as a card of its own, to measure rows apart. */
+const rowTemplate = cardTemplate({
+  type: 'AdaptiveCard',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the card template's binding, written as it is there
+  body: weeklyTemplate.body.filter((item) => '$data' in item && item.$data === '${rows}'),
+});
+
+/**
+ * Each row's size on the card as Teams counts it (cardBytes of its Container, and the comma before
+ * the next), for cutting a long list into pages that fit. The data is parsed and formatted once and
+ * only the row part expanded per row: a whole one-row card per row took about 0.2 ms, a second for
+ * a rep with 5,000 customers on their list.
+ */
+export function weeklyRowBytes(data: WeeklyCardData): number[] {
+  const view = viewModel(parseWeeklyCardData(data));
+  return view.rows.map((row) => {
+    const card = rowTemplate.expand({ $root: { ...view, rows: [row] } }) as CardJson;
+    const [container] = (card.body ?? []) as object[];
+    return container ? cardBytes(container) + 2 : 0;
+  });
 }
 
 /** The weekly Adaptive Card (schema 1.5) for one rep, ready to send as an attachment's `content`. */

@@ -1,5 +1,5 @@
-import { buildWeeklyCard, countsText } from '../../cards/buildWeeklyCard';
-import type { CardJson, WeeklyCardCustomer, WeeklyCardData } from '../../cards/cardModels';
+import { buildWeeklyCard, countsText, weeklyRowBytes } from '../../cards/buildWeeklyCard';
+import { MAX_CARD_CUSTOMERS, type WeeklyCardCustomer, type WeeklyCardData } from '../../cards/cardModels';
 import { cardBytes, MAX_CARD_BYTES } from '../../cards/cardSize';
 import { countOf, formatMoney, weekOfRunKey } from '../../cards/format';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
@@ -104,7 +104,15 @@ export function listPagesOf(
     page: { number: Math.max(1, all.length), pageCount: Math.max(1, all.length), nextCount: size },
   });
   const empty = cardBytes(buildWeeklyCard(frame([])));
-  const costOf = (k: number) => rowBytes(buildWeeklyCard(frame([rowOf(all[k], week, options)])));
+  // Rows are measured a card's worth at a time (the card data holds at most MAX_CARD_CUSTOMERS).
+  const costs: number[] = [];
+  const costOf = (k: number) => {
+    while (costs.length <= k) {
+      const next = all.slice(costs.length, costs.length + MAX_CARD_CUSTOMERS);
+      costs.push(...weeklyRowBytes(frame(next.map((c) => rowOf(c, week, options)))));
+    }
+    return costs[k];
+  };
   const budget = MAX_CARD_BYTES - empty - PAGE_SLACK_BYTES;
   const pages: ListPage[] = [];
   let start = Math.min(Math.max(0, from), all.length);
@@ -126,13 +134,6 @@ export function listPagesOf(
 /** "+N more": the customers past a page, and what they are worth a month. */
 function overflowOf(rest: readonly ScoredCustomer[]): NonNullable<WeeklyCardData['overflow']> {
   return { count: rest.length, monthlyValue: rest.reduce((sum, c) => sum + c.monthlyValue, 0) };
-}
-
-/** The size of a one-row card's row (its Container in the body) and the comma before the next. */
-function rowBytes(card: CardJson): number {
-  const body = (card.body ?? []) as object[];
-  const row = body.find((item) => (item as { type?: unknown }).type === 'Container');
-  return row ? cardBytes(row) + 2 : 0;
 }
 
 /** What every page of the rep's list carries besides its rows. */

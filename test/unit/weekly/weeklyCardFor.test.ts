@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
+import { buildWeeklyCard, weeklyRowBytes } from '../../../cards/buildWeeklyCard';
+import { cardBytes } from '../../../cards/cardSize';
 import {
   listPagesOf,
   repCardData,
@@ -166,5 +167,29 @@ describe('weeklyCardDataFor', () => {
       pageCount: 3,
     });
     expect(adaptiveCardErrors(buildWeeklyCard(second))).toEqual([]);
+  });
+
+  it("measures each row as its share of the card: the rows' sizes add up to the card's less its frame", () => {
+    const rules = { ...defaultRules(), capPerRep: 12 };
+    const book = scoredBook(
+      Array.from({ length: 12 }, (_, k) => ({
+        id: `C-${k}-${'é'.repeat(k * 20)}`,
+        name: `Café ${'Ü'.repeat(k * 30)} ${k}`,
+        owner: 'a@x.com',
+        monthlyValue: 900 + k,
+        slip: true,
+      })),
+      rules,
+    );
+    const [week] = repWeeks(book.customers, rules.capPerRep);
+    const data = weeklyCardDataFor(week, rules, RUN);
+    const rows = weeklyRowBytes(data);
+    const frame = cardBytes(buildWeeklyCard({ ...data, customers: [] }));
+    const whole = cardBytes(buildWeeklyCard(data));
+    expect(rows).toHaveLength(12);
+    // Each row costs differently (its name and id grow); their sum and the frame make the card,
+    // give or take the few bytes of the header's and footer's wording about the rows.
+    expect(new Set(rows).size).toBe(12);
+    expect(Math.abs(frame + rows.reduce((a, b) => a + b, 0) - whole)).toBeLessThan(400);
   });
 });
