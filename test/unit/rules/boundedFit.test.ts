@@ -31,7 +31,7 @@ describe('the fit evaluation cap', () => {
 
 describe('the cadence model on a 10k-customer book with 24 orders each', () => {
   // Regular (not Poisson) ordering with a shared drop-out chance: unbounded, a and b ran off together
-  // for 80-140 s of Nelder-Mead. bench/scoreBench.ts's generator, as in the brief that found it.
+  // for 80-140 s of Nelder-Mead (the fit before the gradient one). The book is bench/scoreBench.ts's.
   const end = dayOf('2026-11-23');
   const book = syntheticBook({ customers: 10_000, ordersPerCustomer: 24, endDay: end });
   const scored = scoreBook(book, defaultRules(), end);
