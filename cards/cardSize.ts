@@ -14,9 +14,9 @@ export function cardBytes(card: object): number {
 }
 
 /** Why a card cannot be sent, or null when it fits. */
-export function oversizeError(card: object, what = 'card'): string | null {
+export function oversizeError(card: object): string | null {
   const bytes = cardBytes(card);
   return bytes > MAX_CARD_BYTES
-    ? `${what} is ${bytes} bytes as Teams counts it (UTF-16), over the ${MAX_CARD_BYTES} limit`
+    ? `card is ${bytes} bytes as Teams counts it (UTF-16), over the ${MAX_CARD_BYTES} limit`
     : null;
 }

@@ -1,7 +1,6 @@
 import type { CardSender } from '../../bot/ports';
 import { cardMessageKey } from '../../bot/taps/auditHistory';
 import { buildDigestCard } from '../../cards/buildDigestCard';
-import { oversizeError } from '../../cards/cardSize';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import { isDigest } from '../../cards/renderCard';
 import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
@@ -64,8 +63,6 @@ export async function deliverDigest(
   const conversation = await ctx.conversations.getRepByEmail(owner);
   if (!conversation) return { rep: owner, status: 'no_conversation' };
   const card = buildDigestCard(data);
-  const oversize = oversizeError(card, 'digest');
-  if (oversize) return { rep: owner, status: 'failed', error: oversize };
   return sendClaimed(ctx, owner, conversation, { card, summary: digestNotificationText(data), data }, tally);
 }
 

@@ -1,6 +1,5 @@
 import type { CardJson, CardSender } from '../../bot/ports';
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
-import { oversizeError } from '../../cards/cardSize';
 import { isDigest, type RepCardData } from '../../cards/renderCard';
 import type { Rules } from '../../rules/rulesSchema';
 import { bothSettled } from '../../storage/batches';
@@ -72,10 +71,9 @@ export async function deliverRepWeek(
     return { rep, status: 'nothing_to_send', earlier: false };
   }
   const data = weeklyCardDataFor(week, ctx.rules, ctx.runKey, ctx.card);
+  // The page holds only the rows that fit; a card still over (one row too large alone) is refused
+  // by the sender without a request, and recorded as failed.
   const card = buildWeeklyCard(data);
-  // The page holds only the rows that fit; a card still over (one row too large alone) is not sent.
-  const oversize = oversizeError(card);
-  if (oversize) return { rep, status: 'failed', error: oversize };
   return sendClaimed(ctx, rep, conversation, { card, summary: weeklyNotificationText(data), data }, tally);
 }
 
