@@ -107,7 +107,11 @@ function viewModel(data: ParsedDigestCardData) {
         lostQuiet: kind === 'silent',
         lostPicker: kind === 'no_order' || kind === 'save_slipping',
         reachedOutTitle: kind === 'save_slipping' ? 'Reached out' : 'Reached out again',
-        monthlyValue: wonBackPrefill(r.monthlyValue),
+        // A one-order customer's save is the second order itself: once it is in the feed, what it
+        // came to is the value won back, not the first order's worth that the row states.
+        monthlyValue: wonBackPrefill(
+          r.reason.kind === 'ordered' && r.valueKind === 'second_order' ? r.reason.amount : r.monthlyValue,
+        ),
         valueLabel: wonBackLabel(r.valueKind, data.currency),
         valueInputId: `value_${index}`,
         reasonInputId: `reason_${index}`,

@@ -66,6 +66,20 @@ describe('runFollowUps', () => {
     log: world.log,
   });
 
+  /** The bot's tap handler over the world's storage: a digest's buttons go through it, as the weekly card's do. */
+  const digestActions = (overrides: Parameters<typeof handlerDeps>[1]) =>
+    createActionHandler(
+      handlerDeps(
+        {
+          state: world.storage.state,
+          audit: world.storage.audit,
+          conversations: world.storage.conversations,
+          cards: world.cards,
+        },
+        overrides,
+      ),
+    );
+
   /**
    * The daily deps over a book where Ana reached out on Mon 16 Nov to each customer named (their
    * values falling in that order) and none has ordered since; Ben's one customer is steady.
@@ -199,6 +213,71 @@ describe('runFollowUps', () => {
     expect(wednesday).toMatchObject({ since: '2026-11-24', lookedBack: { days: 1 }, followUps: { due: 0 } });
   });
 
+  it("a one-order customer who ordered after the call: Won back opens with that order's amount, and the save records it", async () => {
+    // Ana reached out on Mon 16 Nov to a customer of one £1,600 order in June; on Fri 20 Nov they
+    // ordered £450. Their value on the row is what a second order might be worth (the first's):
+    // the save is the order they placed, which the feed now holds.
+    const once = bookFromRows({
+      customers: [
+        { id: 'steady', name: 'Steady Cafe', owner: BEN, monthlyValue: 500 },
+        { id: 'once', name: 'Once Bakery', owner: ANA },
+      ],
+      orders: [
+        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
+        { customerId: 'once', date: '2026-06-10', amount: 1600 },
+        { customerId: 'once', date: '2026-11-20', amount: 450 },
+      ],
+    });
+    await world.storage.state.writeChanged(new Map(), [
+      {
+        ...initialState({
+          customerId: 'once',
+          name: 'Once Bakery',
+          owner: ANA,
+          monthlyValue: 1600,
+          valueKind: 'second_order',
+        }),
+        lastContact: '2026-11-16',
+      },
+    ]);
+    const daily: FollowUpsRunDeps = {
+      ...deps(),
+      readBook: async () => ({ book: once, report: { files: [], rowsSkipped: 0 } }),
+    };
+    expect(completed(await runFollowUps(daily, { now: TUESDAY })).followUps).toMatchObject({ ordered: 1 });
+    const [delivery] = await world.storage.runs.listRun('daily-2026-11-24');
+    const sent = world.fake.activities.find((a) => a.kind === 'send')?.activity as {
+      attachments: { content: unknown }[];
+    };
+    const digest = sent.attachments[0].content;
+    expect(texts(digest)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Ordered \$450 on Fri 20 Nov, 4 days after you reached out/),
+      ]),
+    );
+    const [box] = findAll(digest, (n) => n.type === 'Input.Number');
+    expect(box).toMatchObject({ id: 'value_0', value: 450 });
+
+    // Ana saves it as the card opens: Teams sends the box's value with the button's data.
+    const actions = digestActions({ clock: () => new Date('2026-11-24T16:03:00Z') });
+    const reply = await actions.submit({
+      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
+      value: {
+        action: 'won_back',
+        customerId: 'once',
+        runKey: 'daily-2026-11-24',
+        v: 1,
+        fields: { value: 'value_0' },
+        value_0: String(box.value),
+      },
+      replyToId: delivery.activityId ?? '',
+      conversationId: conversationOf(ANA),
+      conversationKind: 'personal',
+    });
+    expect(texts(reply.updateCard)).toContain('Won back a $450 second order by Ana, Tue 24 Nov');
+    expect((await world.storage.state.get('once'))?.state).toMatchObject({ recoveredValue: 450 });
+  });
+
   it("rows past a digest's cap come in the next digest, not never", async () => {
     // Ana reached out to 17 customers on Mon 16 Nov; none has ordered since. Monday's digest can
     // list 15 of the day-7 reminders and says "+2 more"; Tuesday's brings those two.
@@ -268,18 +347,8 @@ describe('runFollowUps', () => {
     );
 
     // Ana taps Undo on the digest: the same handler as the weekly card's buttons.
-    const actions = createActionHandler(
-      handlerDeps(
-        {
-          state: world.storage.state,
-          audit: world.storage.audit,
-          conversations: world.storage.conversations,
-          cards: world.cards,
-        },
-        // An hour after the run.
-        { rules, clock: () => new Date('2026-11-24T16:03:00Z') },
-      ),
-    );
+    // An hour after the run.
+    const actions = digestActions({ rules, clock: () => new Date('2026-11-24T16:03:00Z') });
     const reply = await actions.submit({
       actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
       value: { action: 'undo', customerId: 'quiet', runKey: 'daily-2026-11-24', v: 1 },
