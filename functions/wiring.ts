@@ -115,7 +115,13 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     // `list` plans the week exactly as the weekly run does, from the feed, as of today.
     ...(readBook
       ? {
-          listsNow: listsNowFrom(readBook, rules, clock, () => repDirectory(storage.conversations)),
+          listsNow: listsNowFrom(
+            readBook,
+            rules,
+            clock,
+            () => repDirectory(storage.conversations),
+            storage.runs,
+          ),
         }
       : {}),
     weeklySendText: weeklySendText(config),

@@ -60,10 +60,11 @@ function storedAsListed(state: CustomerState | undefined): boolean {
 /**
  * Where last week's list is known from. `stored` (the product's runs): the replay of a week earlier
  * against the stored states, for customers a run has stored a row of. `replayed` (the CLI, which
- * remembers no run): the replay alone, as if last week's card had gone out.
+ * remembers no run): the replay alone, as if last week's card had gone out. `none`: no weekly run
+ * before this week's, so there was no list last week, whatever kinds this week's run stored.
  */
 export interface LastWeekOptions {
-  lastWeek?: 'stored' | 'replayed';
+  lastWeek?: 'stored' | 'replayed' | 'none';
   /** A stored row's owner in the feed's form (the weekly run's storedOwnerOf); as stored when missing. */
   storedOwner?: (owner: string) => string;
 }
@@ -111,6 +112,7 @@ export function scoreWeekWithChanges(
     surfacedAt !== null && slipWeek(asOfDay, surfacedAt) > 1;
   const wasListed = (id: string) => {
     if (options.lastWeek === 'replayed') return true;
+    if (options.lastWeek === 'none') return false;
     const state = states.get(id);
     return storedAsListed(state) && (state?.surfacedAt == null || listedBeforeThisWeek(state.surfacedAt));
   };

@@ -10,6 +10,9 @@ export function weeklyRunKey(local: Date): string {
   return weeklyRunKeyOfDay(`${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`);
 }
 
+/** Sorts before every weekly run key: the start of a range over all of them. */
+export const EARLIEST_WEEKLY_RUN_KEY = 'weekly-';
+
 /**
  * Run key of the ISO week holding a `YYYY-MM-DD` calendar date. Pure day arithmetic: no zone can
  * move it, where a Date at noon UTC is already the next day in Auckland or Kiritimati.

@@ -13,6 +13,8 @@ import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import type { NewAuditRow } from '../../storage/auditRow';
 import type { ConversationStore } from '../../storage/conversationStore';
+import type { RunLedger } from '../../storage/runLedger';
+import { EARLIEST_WEEKLY_RUN_KEY } from '../schedule/weeklyRunDue';
 import { type HoldoutSplit, splitHoldout } from './weeklyHoldout';
 import { type RepWeek, repWeeks } from './weeklyLists';
 import { storedOwnerOf, withRepOwners } from './weeklyRepDirectory';
@@ -143,6 +145,8 @@ export function listsNowFrom(
   clock: () => Date = () => new Date(),
   /** The installed reps, so the feed's owners are read as the weekly run reads them (withRepOwners). */
   directory?: () => Promise<Pick<ConversationStore, 'getRepByEmail'>>,
+  /** The run ledger, to know whether any week before this one had a weekly run. */
+  runs?: Pick<RunLedger, 'lastFinished'>,
 ): (request: ListsNowRequest) => Promise<ListsNow> {
   return async ({ localDate, runKey, states }) => {
     const read = (await readBook(localDate)).book;
@@ -151,13 +155,18 @@ export function listsNowFrom(
     const silence = feedSilence(book, dayOf(localDate), rules.feedStaleDays);
     if (isStale(silence)) return { stale: silence };
     const storedOwner = reps ? await storedOwnerOf(states, reps) : undefined;
+    // In the first week the stored kinds are this week's run's: read as last week's list, every
+    // row past the card ("Show the next", `list 2`) said "Still on your list" beside a card whose
+    // rows all said "New on your list".
+    const firstWeek =
+      runs !== undefined && (await runs.lastFinished(EARLIEST_WEEKLY_RUN_KEY, runKey)) === null;
     const plan = planWeek(
       book,
       rules,
       states,
       { localDate, runKey, runAt: clock().toISOString() },
       new Map(),
-      { storedOwner },
+      { storedOwner, ...(firstWeek ? { lastWeek: 'none' as const } : {}) },
     );
     const owners = new Set(book.customers.map((c) => addressKey(c.owner)));
     return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays, owners };

@@ -6,8 +6,10 @@ import { describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../../functions/config';
 import { wire } from '../../../functions/wiring';
 import { runMonthlySummary } from '../../../jobs/monthly/monthlySummaryRun';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { WEEKLY_ACTOR } from '../../../jobs/weekly/weeklySurfaced';
 import { openStorage } from '../../../storage';
+import { texts } from '../../unit/cards/cardWalk';
 import { customer } from './actionHarness';
 
 // The deployed wiring, from the environment: Table Storage on Azurite, a rules file, the admin list.
@@ -169,6 +171,65 @@ describe('the wiring', () => {
       conversationKind: 'personal',
     });
     expect(reply.cards?.[0]).toEqual(card);
+  });
+
+  it("the pages after a team's first weekly card call their rows new, as the card calls its own", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rules-'));
+    const rulesFile = join(dir, 'rules.json');
+    // Three to a card: Ana's seven demo customers run to a second and a third page.
+    await writeFile(rulesFile, JSON.stringify({ capPerRep: 3 }));
+    let now = new Date('2026-11-23T08:03:00Z');
+    const wiring = await wire(
+      loadConfig({
+        STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+        TABLE_PREFIX: `tpage${randomBytes(3).toString('hex')}`,
+        TIME_ZONE: 'Europe/London',
+        FEED_DIR: join(__dirname, '../../../demo/feed'),
+        RULES_FILE: rulesFile,
+      }),
+      { clock: () => now },
+    );
+    const reference = { channelId: 'msteams', conversation: { id: 'a:ana' }, bot: { id: 'b' } };
+    await wiring.storage.conversations.saveRep({
+      userId: 'aad-ana',
+      channelAccountId: '29:ana',
+      name: 'Ana',
+      email: 'ana.ruiz@contoso.example',
+      tenantId: '',
+      serviceUrl: 'http://127.0.0.1:9/',
+      reference,
+      source: 'roster',
+    });
+    const sent: Record<string, unknown>[] = [];
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+    const deps = await wiring.weekly(quiet);
+    const report = await runWeekly(
+      {
+        ...deps,
+        sender: async (_reference, card) => {
+          sent.push(card);
+          return { status: 'delivered', activityId: 'card-1' };
+        },
+      },
+      { now },
+    );
+    expect(report.status).toBe('completed');
+    expect(texts(sent[0]).filter((t) => t === 'New on your list')).toHaveLength(3);
+
+    // Tuesday, Ana taps "Show the next 3": customers no card showed her before.
+    now = new Date('2026-11-24T10:00:00Z');
+    const reply = await wiring.actions.submit({
+      actor: { userId: 'aad-ana', name: 'Ana', tenantId: '' },
+      value: { action: 'list_page', v: 1, page: 2, start: 4 },
+      replyToId: 'card-1',
+      conversationId: 'a:ana',
+      conversationKind: 'personal',
+    });
+    const page2 = texts(reply.savedCard?.card);
+    expect(page2[0]).toMatch(/^Your list now · .*; page 2 of \d$/);
+    const rows = page2.filter((t) => t.startsWith('Suggested:')).length;
+    expect(rows).toBeGreaterThan(0);
+    expect(page2.filter((t) => t === 'New on your list')).toHaveLength(rows);
   });
 
   it('refuses a second Reached out on the same day from the tabs, as from the cards', async () => {
