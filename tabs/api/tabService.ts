@@ -365,23 +365,29 @@ interface LoadedDay {
  */
 const BOOK_TTL_MS = 5 * 60_000;
 
-/** The feed and its scorings, reused for BOOK_TTL_MS. */
+/** The feed and its scorings, reused for BOOK_TTL_MS within one day. */
 function bookCache(deps: TabServiceDeps) {
   let loaded: {
     at: number;
+    /** The team's day the feed was read as of. */
+    day: string;
     book: Promise<Book>;
     days: Map<string, ScoredBook>;
     accuracy?: TeamResponse['accuracy'];
   } | null = null;
   const current = () => {
     const now = Date.now();
-    if (!loaded || now - loaded.at > BOOK_TTL_MS) {
+    const day = localDate(deps.clock(), deps.timeZone);
+    // A feed read as of yesterday, scored as of today, fits the book's model without the day's
+    // orders: its chances, counts and values at risk were not the card's (after the local stack's
+    // clock moved a week: 96 slipping on the Team tab beside the card's 67).
+    if (!loaded || now - loaded.at > BOOK_TTL_MS || loaded.day !== day) {
       const book = deps.readBook().then((r) => r.book);
       // A failed read is not kept: the next request reads again.
       book.catch(() => {
         loaded = null;
       });
-      loaded = { at: now, book, days: new Map() };
+      loaded = { at: now, day, book, days: new Map() };
     }
     return loaded;
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -230,6 +230,38 @@ describe('the wiring', () => {
     const rows = page2.filter((t) => t.startsWith('Suggested:')).length;
     expect(rows).toBeGreaterThan(0);
     expect(page2.filter((t) => t === 'New on your list')).toHaveLength(rows);
+  });
+
+  it("the tabs read the feed again when the day changes: a day's figures are scored on that day's feed", async () => {
+    const env = {
+      STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      TABLE_PREFIX: `tday${randomBytes(3).toString('hex')}`,
+      TIME_ZONE: 'Europe/London',
+      FEED_DIR: join(__dirname, '../../../demo/feed'),
+    };
+    let now = new Date('2026-11-13T10:00:00Z');
+    const open = await wire(loadConfig(env), { clock: () => now });
+    const csv = await readFile(join(__dirname, '../../../demo/feed/customers.csv'), 'utf8');
+    const owner = 'ana.ruiz@contoso.example';
+    const ids = csv
+      .split('\n')
+      .filter((line) => line.includes(owner))
+      .map((line) => line.split(',')[0]);
+    await open.storage.state.writeChanged(
+      new Map(),
+      ids.map((id) => customer(id, { owner })),
+    );
+    const ana = { userId: 'aad-ana', name: 'Ana', email: owner, tenantId: '' };
+    // Ana opens My customers on Friday 13 Nov, and again a week later, minutes apart by the
+    // machine's clock (the local stack's clock moved a week): the week's orders are in the feed.
+    await open.tabs.service.customers(ana);
+    now = new Date('2026-11-20T18:00:00Z');
+    const later = (await open.tabs.service.customers(ana)).customers;
+    const fresh = await wire(loadConfig(env), { clock: () => now });
+    const expected = (await fresh.tabs.service.customers(ana)).customers;
+    // Brick Lane Cafe ordered that week: not silent since before the 13th.
+    expect(expected.find((c) => c.customerId === 'C-1010')?.daysSinceLastOrder).toBeLessThan(7);
+    expect(later).toEqual(expected);
   });
 
   it('refuses a second Reached out on the same day from the tabs, as from the cards', async () => {
