@@ -1,5 +1,5 @@
 import { type MonthlySummary, monthlySummarySchema } from '../jobs/monthly/monthlySummarySchema';
-import { facts, footnote } from '../jobs/monthly/summaryText';
+import { facts, footnote, repValueWords } from '../jobs/monthly/summaryText';
 import type { CardJson } from './cardModels';
 import { cardTemplate } from './cardTemplate';
 import { formatCount, formatMoney, markdownSafe, plainText, truncate } from './format';
@@ -64,7 +64,7 @@ function viewModel(s: MonthlySummary) {
       reachedOutText: n(r.reachedOut),
       wonBackText: n(r.wonBack),
       lostText: n(r.lost),
-      valueText: money(r.valueWonBack),
+      valueText: repValueWords(r, money),
     })),
     hasMoreReps: s.reps.length > MAX_TABLE_REPS,
     moreRepsText: `+${n(s.reps.length - MAX_TABLE_REPS)} more reps: run \`churn-predictor summary --month ${s.month}\` for all.`,

@@ -291,6 +291,7 @@ function repFigures(standing: readonly AuditRow[], names: Readonly<Record<string
         wonBack: 0,
         lost: 0,
         valueWonBack: 0,
+        secondOrderValue: 0,
         surfacedIds: new Set(),
       };
       reps.set(owner, rep);
@@ -300,6 +301,7 @@ function repFigures(standing: readonly AuditRow[], names: Readonly<Record<string
     else if (r.action === 'won_back') {
       rep.wonBack++;
       if (valueKindOf(r) === 'monthly') rep.valueWonBack += r.value ?? 0;
+      else rep.secondOrderValue += r.value ?? 0;
     } else if (r.action === 'lost') rep.lost++;
   }
   return [...reps.values()]

@@ -30,7 +30,10 @@ const repSchema = z.object({
   reachedOut: count,
   wonBack: count,
   lost: count,
+  /** Monthly revenue won back. */
   valueWonBack: money,
+  /** Second orders of one-order customers won back: said apart, as the month's figures are. */
+  secondOrderValue: money,
 });
 
 const reChurnCustomerSchema = z.object({

@@ -1,5 +1,5 @@
 import { countOf, formatCount, formatMoney, terminalText } from '../../cards/format';
-import type { MonthlySummary } from './monthlySummarySchema';
+import type { MonthlySummary, RepFigures } from './monthlySummarySchema';
 
 /** Plain text of the summary for a terminal: the same figures as the card, in the same order. */
 export function renderSummaryText(s: MonthlySummary): string {
@@ -25,7 +25,7 @@ export function renderSummaryText(s: MonthlySummary): string {
           n(r.reachedOut),
           n(r.wonBack),
           n(r.lost),
-          money(r.valueWonBack),
+          repValueWords(r, money),
         ]),
       ]),
     );
@@ -184,4 +184,17 @@ function table(rows: string[][]): string[] {
       .join('  ')
       .trimEnd(),
   );
+}
+
+/**
+ * What a rep won back, in the per-rep table: monthly revenue, and second orders said apart (a rep
+ * whose saves were all one-order customers read "$0" beside their saves).
+ */
+export function repValueWords(
+  r: Pick<RepFigures, 'valueWonBack' | 'secondOrderValue'>,
+  money: (amount: number) => string,
+): string {
+  if (r.secondOrderValue === 0) return money(r.valueWonBack);
+  const orders = `${money(r.secondOrderValue)} in second orders`;
+  return r.valueWonBack === 0 ? orders : `${money(r.valueWonBack)} + ${orders}`;
 }

@@ -2,13 +2,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CardSender } from '../../../bot/ports';
 import { buildMonthlySummaryCard } from '../../../cards';
 import { runMonthlySummary, SUMMARY_CHANNEL_RECIPIENT, summaryCardFor } from '../../../jobs';
+import { renderSummaryText } from '../../../jobs/monthly/summaryText';
 import type { AdminNotifier } from '../../../jobs/weekly/weeklyNotice';
 import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
 import type { Delivery, Storage } from '../../../storage';
 import type { AuditRow } from '../../../storage/auditRow';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { chartsOf, withChartFallbacks } from '../../helpers/cardCharts';
-import { LOSS_REASONS, Rows } from '../../unit/monthly/auditRows';
+import { texts } from '../../unit/cards/cardWalk';
+import { LOSS_REASONS, Rows, snapshotSurfacedOn } from '../../unit/monthly/auditRows';
 import { ANA, BEN, november } from '../../unit/monthly/novemberFixture';
 import { openTestStorage } from '../storage/support';
 
@@ -134,6 +136,25 @@ describe('monthly summary from the audit store', () => {
     expect(summary.hints).toEqual(['2 of 3 losses went quiet: flag earlier, tighten the weights.']);
     expect(chartsOf(card).map((c) => c.type)).toEqual(['Chart.Donut']);
     expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
+  });
+
+  it("a rep whose saves were one-order customers' second orders is not shown as winning back $0", async () => {
+    const once = await openTestStorage('second', { timeZone: TZ });
+    const r = new Rows();
+    const oneOrder = (id: string) => ({
+      ...snapshotSurfacedOn(id, '2026-10-03'),
+      valueKind: 'second_order' as const,
+    });
+    r.wonBack('once', '2026-10-10T15:00:00.000Z', 888, { snapshot: oneOrder('once') });
+    await record(once, r.all);
+    const { summary, card } = await summaryCardFor(once, '2026-10', options);
+    expect(summary.headline).toBe(
+      'The team won back $888 of second orders in October from 1 at-risk customer. None lost.',
+    );
+    // The per-rep row, on the card and in the CLI's text, says what the headline says.
+    expect(texts(card)).toContain('$888 in second orders');
+    expect(texts(card)).not.toContain('$0');
+    expect(renderSummaryText(summary)).toMatch(/\$888 in second orders/);
   });
 });
 

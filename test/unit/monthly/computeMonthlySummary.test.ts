@@ -48,7 +48,7 @@ describe('computeMonthlySummary on the worked November', () => {
     });
     const mixed = computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all });
     expect(mixed).toMatchObject({ recoveredValue: 500, secondOrderValue: 1829, saves: 2 });
-    expect(mixed.reps[0].valueWonBack).toBe(500);
+    expect(mixed.reps[0]).toMatchObject({ valueWonBack: 500, secondOrderValue: 1829 });
     expect(mixed.headline).toBe(
       'The team won back $500 of monthly revenue, plus $1,829 of second orders, in November from 2 at-risk customers. None lost.',
     );
@@ -101,8 +101,26 @@ describe('computeMonthlySummary on the worked November', () => {
 
   it('credits each rep (the owner) and names them when known, most value first', () => {
     expect(s.reps).toEqual([
-      { owner: BEN, name: BEN, surfaced: 2, reachedOut: 1, wonBack: 1, lost: 1, valueWonBack: 2200 },
-      { owner: ANA, name: 'Ana Ruiz', surfaced: 6, reachedOut: 2, wonBack: 1, lost: 3, valueWonBack: 1200 },
+      {
+        owner: BEN,
+        name: BEN,
+        surfaced: 2,
+        reachedOut: 1,
+        wonBack: 1,
+        lost: 1,
+        valueWonBack: 2200,
+        secondOrderValue: 0,
+      },
+      {
+        owner: ANA,
+        name: 'Ana Ruiz',
+        surfaced: 6,
+        reachedOut: 2,
+        wonBack: 1,
+        lost: 3,
+        valueWonBack: 1200,
+        secondOrderValue: 0,
+      },
     ]);
   });
 
