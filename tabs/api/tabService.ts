@@ -4,6 +4,8 @@ import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
 import { repNamesByAddress, weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
+import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
+import { runKeyOfWeeklyRow } from '../../jobs/weekly/weeklySurfaced';
 import { addressKey } from '../../rules/addresses';
 import { backtest } from '../../rules/backtest';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
@@ -150,6 +152,20 @@ export function createTabService(deps: TabServiceDeps): TabService {
   async function addressesOfRep(address: string): Promise<string[]> {
     const rep = await deps.storage.conversations.getRepByEmail(address);
     return [...new Set([address, ...(rep ? repAddresses(rep) : [])])];
+  }
+  /**
+   * The customers this week's weekly run put on a card: its `surfaced` audit rows, in the month of
+   * the week's Monday or of today (a run goes on through the week).
+   */
+  async function listedThisWeek(day: string): Promise<Set<string>> {
+    const runKey = weeklyRunKeyOfDay(day);
+    const months = [...new Set([mondayOf(day).slice(0, 7), day.slice(0, 7)])];
+    const rows = (await Promise.all(months.map((m) => deps.storage.audit.readMonth(m)))).flat();
+    return new Set(
+      rows
+        .filter((r) => r.action === 'surfaced' && runKeyOfWeeklyRow(r.id) === runKey)
+        .map((r) => r.customerId),
+    );
   }
   /** The rep's address the stored customers use (their sign-in name when none does); null sees everyone. */
   async function ownerScope(user: TabUser, states: Iterable<CustomerState>): Promise<string | null> {
@@ -332,7 +348,6 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const owners = [
         ...new Set([...all, ...shownRows].map((s) => addressKey(s.owner)).filter((o) => o !== '')),
       ].sort();
-      const weekStart = mondayOf(day);
       const byId = scoredById(scored);
       return {
         asOf: day,
@@ -344,7 +359,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         filter: { rep, month },
         months,
         valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules: deps.rules, today: day, locale }, repName),
-        untouched: untouchedThisWeek(mine, byId, weekStart, repName),
+        untouched: untouchedThisWeek(mine, byId, await listedThisWeek(day), repName),
         monthly: summaries.map(monthFigures),
         lossesByReason: selected.losses.map((l) => ({ label: l.label, count: l.count, share: l.share })),
         holdout: holdoutWords(selected),

@@ -59,18 +59,20 @@ export function valueAtRiskByRep(
 }
 
 /**
- * Customers put on a list this week (surfacedAt on or after `weekStart`) whom nobody has touched
- * since: no Reached out, Won back or Lost after they were surfaced. Grouped by rep.
+ * Customers on this week's lists (`listed`: the customers this week's weekly run put on a card) whom
+ * nobody has touched in their slip cycle: no Reached out or Won back since they were first listed
+ * (surfacedAt). A name on its third card untouched is the one a manager looks for, not only the
+ * names first listed this week. Grouped by rep.
  */
 export function untouchedThisWeek(
   states: Iterable<CustomerState>,
   scored: ReadonlyMap<string, ScoredCustomer>,
-  weekStart: string,
+  listed: ReadonlySet<string>,
   repName: (owner: string) => string,
 ): TeamResponse['untouched'] {
   const byRep = new Map<string, TeamResponse['untouched'][number]['customers']>();
   for (const s of states) {
-    if (s.status !== 'active' || s.surfacedAt === null || s.surfacedAt < weekStart) continue;
+    if (s.status !== 'active' || s.surfacedAt === null || !listed.has(s.customerId)) continue;
     const touched = [s.lastContact, s.wonBackAt].some((d) => d !== null && d >= (s.surfacedAt as string));
     if (touched) continue;
     const owner = addressKey(s.owner);

@@ -203,7 +203,9 @@ describe('team figures', () => {
     expect(rows[0].valueAtRisk).not.toBe(90);
   });
 
-  it('untouched this week: surfaced since Monday and no tap since, at the value at risk the card states', () => {
+  it("untouched this week: on this week's cards and no tap since first listed, at the value at risk the card states", () => {
+    // This week's run listed all four. C-3 is on its second card, never touched: untouched too.
+    const listed = new Set(['C-1', 'C-2', 'C-3', 'C-4']);
     const rows = untouchedThisWeek(
       [
         state('C-1'),
@@ -212,19 +214,23 @@ describe('team figures', () => {
         state('C-4', { lastContact: '2026-11-10', owner: 'ana@x.example' }),
       ],
       byId,
-      '2026-11-23',
+      listed,
       name,
     );
+    const at = (id: string) => Math.round(byId.get(id)?.valueAtRisk ?? 0);
     expect(rows).toEqual([
       {
         owner: 'ana@x.example',
         name: 'ANA@X.EXAMPLE',
         customers: [
-          { customerId: 'C-1', name: 'Cafe', valueAtRisk: Math.round(byId.get('C-1')?.valueAtRisk ?? 0) },
-          { customerId: 'C-4', name: 'Bar', valueAtRisk: Math.round(byId.get('C-4')?.valueAtRisk ?? 0) },
-        ],
+          { customerId: 'C-1', name: 'Cafe', valueAtRisk: at('C-1') },
+          { customerId: 'C-3', name: 'Bakery', valueAtRisk: at('C-3') },
+          { customerId: 'C-4', name: 'Bar', valueAtRisk: at('C-4') },
+        ].sort((a, b) => b.valueAtRisk - a.valueAtRisk),
       },
     ]);
+    // Off this week's cards (paused after a call last week, say): not untouched, whatever its surfacedAt.
+    expect(untouchedThisWeek([state('C-1')], byId, new Set(['C-4']), name)).toEqual([]);
   });
 
   it("a feed name's bidi overrides and zero-width characters reach the tab as spaces, as on the cards", () => {
@@ -232,7 +238,7 @@ describe('team figures', () => {
     const disguised = 'Ca\u200bfe \u202Efdp.exe\u202C\u0007';
     const shown = 'Ca fe fdp.exe';
     expect(customerRow(state('C-1', { name: disguised }), byId.get('C-1')).name).toBe(shown);
-    const [rep] = untouchedThisWeek([state('C-1', { name: disguised })], byId, '2026-11-23', name);
+    const [rep] = untouchedThisWeek([state('C-1', { name: disguised })], byId, new Set(['C-1']), name);
     expect(rep.customers.map((c) => c.name)).toEqual([shown]);
   });
 
