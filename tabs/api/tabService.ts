@@ -154,17 +154,19 @@ export function createTabService(deps: TabServiceDeps): TabService {
     return [...new Set([address, ...(rep ? repAddresses(rep) : [])])];
   }
   /**
-   * The customers this week's weekly run put on a card: its `surfaced` audit rows, in the month of
-   * the week's Monday or of today (a run goes on through the week).
+   * The customers this week's weekly run put on a card it delivered: its `surfaced` audit rows, in
+   * the month of the week's Monday or of today (a run goes on through the week), of the reps its
+   * ledger says got their card (a rep without the app has no list to have left untouched).
    */
   async function listedThisWeek(day: string): Promise<Set<string>> {
     const runKey = weeklyRunKeyOfDay(day);
     const months = [...new Set([mondayOf(day).slice(0, 7), day.slice(0, 7)])];
-    const rows = (await Promise.all(months.map((m) => deps.storage.audit.readMonth(m)))).flat();
+    const rows = (await Promise.all(months.map((m) => deps.storage.audit.readMonth(m))))
+      .flat()
+      .filter((r) => r.action === 'surfaced' && runKeyOfWeeklyRow(r.id) === runKey);
+    const delivered = (await weeklyDeliveries(deps.storage.runs, rows)).get(runKey);
     return new Set(
-      rows
-        .filter((r) => r.action === 'surfaced' && runKeyOfWeeklyRow(r.id) === runKey)
-        .map((r) => r.customerId),
+      rows.filter((r) => !delivered || delivered.has(addressKey(r.owner))).map((r) => r.customerId),
     );
   }
   /** The rep's address the stored customers use (their sign-in name when none does); null sees everyone. */

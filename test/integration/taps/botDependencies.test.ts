@@ -14,6 +14,9 @@ import { customer } from './actionHarness';
 
 // The deployed wiring, from the environment: Table Storage on Azurite, a rules file, the admin list.
 
+/** The demo feed's rep the Playground signs in as. */
+const ANA_DEMO = 'ana.ruiz@contoso.example';
+
 describe('the wiring', () => {
   it('wires the Table Storage conversation store and the action handler with the rules file', async () => {
     const tablePrefix = `tdeps${randomBytes(3).toString('hex')}`;
@@ -173,7 +176,7 @@ describe('the wiring', () => {
     expect(reply.cards?.[0]).toEqual(card);
   });
 
-  it("the pages after a team's first weekly card call their rows new, as the card calls its own", async () => {
+  it("a team's first week: the pages after the card call their rows new, as the card does; untouched are the delivered card's", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rules-'));
     const rulesFile = join(dir, 'rules.json');
     // Three to a card: Ana's seven demo customers run to a second and a third page.
@@ -186,6 +189,7 @@ describe('the wiring', () => {
         TIME_ZONE: 'Europe/London',
         FEED_DIR: join(__dirname, '../../../demo/feed'),
         RULES_FILE: rulesFile,
+        MANAGER_USER_IDS: 'aad-boss',
       }),
       { clock: () => now },
     );
@@ -194,7 +198,7 @@ describe('the wiring', () => {
       userId: 'aad-ana',
       channelAccountId: '29:ana',
       name: 'Ana',
-      email: 'ana.ruiz@contoso.example',
+      email: ANA_DEMO,
       tenantId: '',
       serviceUrl: 'http://127.0.0.1:9/',
       reference,
@@ -230,6 +234,12 @@ describe('the wiring', () => {
     const rows = page2.filter((t) => t.startsWith('Suggested:')).length;
     expect(rows).toBeGreaterThan(0);
     expect(page2.filter((t) => t === 'New on your list')).toHaveLength(rows);
+
+    // The manager's Team tab: untouched are the names on Ana's card. The four other demo reps
+    // have not installed the app: no card reached them, so nothing of theirs was left untouched.
+    const boss = { userId: 'aad-boss', name: 'Boss', email: 'boss@contoso.example', tenantId: '' };
+    const team = await wiring.tabs.service.team(boss, { rep: null, month: null });
+    expect(team.untouched.map((r) => [r.owner, r.customers.length])).toEqual([[ANA_DEMO, 3]]);
   });
 
   it("the tabs read the feed again when the day changes: a day's figures are scored on that day's feed", async () => {
