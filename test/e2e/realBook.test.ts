@@ -75,6 +75,10 @@ describe('a real book in the Playground: Online Retail in pounds', () => {
     await expect
       .poll(async () => (await card().textContent()) ?? '', { timeout: 30_000 })
       .toMatch(/^Your list now · \d+ slipping · \d+ not back yet · \d+ lapsed; page 2 of \d+/);
+    // The rep's first week: no name past the card was on a list last week either.
+    const page2 = (await card().textContent()) ?? '';
+    expect(page2).toContain('New on your list');
+    expect(page2).not.toContain('Still on your list');
   }, 60_000);
 
   it("My customers for a rep with a thousand customers (uk2's 1,005), in Teams' en-GB: loads in seconds and writes counts as the locale does", async () => {
