@@ -85,7 +85,8 @@ const PAGE_SLACK_BYTES = 1024;
  * each later page at most as many, and each page only as many rows as fit the size Teams takes
  * (MAX_CARD_BYTES), so long names and ids move rows to the next page rather than lose the card. A
  * page holds at least one row, so the pages always reach the end. `from` is where the first page
- * starts: the row after the last one of the card whose "Show the next" was tapped.
+ * starts: the row after the last one of the card whose "Show the next" was tapped; `limit` stops
+ * after that many pages (the rest of a long list is not measured).
  */
 export function listPagesOf(
   week: RepWeek,
@@ -93,6 +94,7 @@ export function listPagesOf(
   runKey: string,
   options: CardPageOptions = {},
   from = 0,
+  limit = Number.POSITIVE_INFINITY,
 ): ListPage[] {
   const all = [...week.shown, ...week.overflow];
   const size = Math.max(1, week.shown.length);
@@ -127,7 +129,7 @@ export function listPagesOf(
     }
     pages.push({ start, end });
     start = end;
-  } while (start < all.length);
+  } while (start < all.length && pages.length < limit);
   return pages;
 }
 

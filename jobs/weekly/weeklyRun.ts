@@ -1,6 +1,8 @@
 import type { CardSender, Log } from '../../bot/ports';
 import type { FeedResult } from '../../feed/readFeed';
+import { dayOf } from '../../rules/book';
 import { localDate } from '../../rules/calendar';
+import { scoreWeekWithChanges } from '../../rules/listChanges';
 import type { Rules } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
 import { bothSettled, runLimited } from '../../storage/batches';
@@ -15,7 +17,7 @@ import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
 import type { AdminNotifier } from './weeklyNotice';
-import { planWeek } from './weeklyPlan';
+import { planScoredWeek, withCardsToSend } from './weeklyPlan';
 import { setAsideUnstorable } from './weeklyRefused';
 import { storedOwnerOf } from './weeklyRepDirectory';
 import {
@@ -110,10 +112,24 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const { book, report: feedReport } = feed;
   const storedOwner = await storedOwnerOf(snapshot.states, directory);
   const planAt = { localDate: today, runKey, runAt };
-  const planned = setAsideUnstorable(
-    planWeek(book, deps.rules, snapshot.states, planAt, deliveredCards(handled), { storedOwner }),
-    stateRowProblem,
-  );
+  const since = scoreWeekWithChanges(book, deps.rules, dayOf(today), snapshot.states, { storedOwner });
+  const planFor = (cards: ReadonlyMap<string, ReadonlySet<string>>) =>
+    setAsideUnstorable(
+      planScoredWeek(since, deps.rules, snapshot.states, planAt, cards, { storedOwner }),
+      stateRowProblem,
+    );
+  const card = {
+    currency: config.currency,
+    locale: config.locale,
+    tabAppId: config.tabAppId,
+    date: today,
+    horizonDays: since.scored.noOrderHorizonDays,
+  };
+  // Only what a card shows is flagged: a list that does not all fit is planned again with the card's rows.
+  const delivered = deliveredCards(handled);
+  const firstPlan = planFor(delivered);
+  const cards = withCardsToSend(delivered, firstPlan.plan.weeks, deps.rules, runKey, card);
+  const planned = cards === delivered ? firstPlan : planFor(cards);
   const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planned.plan;
   for (const { customerId, reason } of planned.refused) {
     log.warn(`customer ${customerId} left out of this run: storage would refuse the row (${reason})`, {
@@ -140,13 +156,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     now,
     clock: () => new Date(now.getTime() + (clock() - started)),
     rules: deps.rules,
-    card: {
-      currency: config.currency,
-      locale: config.locale,
-      tabAppId: config.tabAppId,
-      date: today,
-      horizonDays: scored.noOrderHorizonDays,
-    },
+    card,
     conversations: directory,
     runs: storage.runs,
     cards: deps.cards,

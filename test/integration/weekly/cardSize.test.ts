@@ -110,6 +110,25 @@ describe('cards at the size Teams takes', () => {
     expect(pages.length).toBeGreaterThan(1);
   });
 
+  it('a customer the size moved off the weekly card is not flagged: no surfaced row, no surfacedAt', async () => {
+    const book = bookOf(
+      (k) => `cust-${k}`,
+      (k) => `Greenfield Cafe ${k}`,
+    );
+    const rules = { ...defaultRules(), capPerRep: 25 };
+    await runWeekly(depsFor(world, book, { rules }), { now: SEND_TIME });
+    const [weekly] = world.fake.sentTo(conversationOf(REP));
+    const onCard = rowIds(contentOf(weekly.activity));
+    // 25 ordinary rows take more than the 80 KB: the card shows fewer, the rest are on its next page.
+    expect(onCard.length).toBeLessThan(25);
+    const surfaced = (await world.storage.audit.readMonth('2026-11')).filter((r) => r.action === 'surfaced');
+    // The month's "flagged" and win-back rate, the team tab's untouched list, read these rows.
+    expect(new Set(surfaced.map((r) => r.customerId))).toEqual(new Set(onCard));
+    const states = await world.storage.state.getAll();
+    const marked = [...states.values()].filter((s) => s.surfacedAt !== null).map((s) => s.customerId);
+    expect(new Set(marked)).toEqual(new Set(onCard));
+  });
+
   it('25 rows a card with the longest ids and names the feed takes: the pages hold fewer rows, all delivered', async () => {
     const idOf = (k: number) => `${String(k).padStart(3, '0')}-${'customer-'.repeat(44)}`;
     const book = bookOf(idOf, (k) => `${'Greenfield Organic Wholesale Cafe & Bakery Ltd '.repeat(21)}${k}`);
