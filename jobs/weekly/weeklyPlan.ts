@@ -62,11 +62,8 @@ type PlanArgs = [
   options?: LastWeekOptions,
 ];
 
-/**
- * planWeek from the book as scored (scoreWeekWithChanges): the weekly run plans a second time
- * with the rows its cards have room for, without scoring the book again.
- */
-export function planScoredWeek(
+/** planWeek from the book as scored (scoreWeekWithChanges): planWeekOfCards plans twice from one scoring. */
+function planScoredWeek(
   since: WeekWithChanges,
   ...[rules, previous, at, delivered = new Map(), options = {}]: PlanArgs
 ): WeekPlan {
@@ -117,12 +114,36 @@ export function planScoredWeek(
 }
 
 /**
+ * The week as the weekly run plans it: planWeek, and when a rep's list does not all fit on their
+ * card (Teams' size), planned again with the card's rows (withCardsToSend, without scoring the book
+ * twice), so only what a card shows is flagged. `card` is how the cards are worded and dated;
+ * `settle` is applied to each plan (the weekly run takes out what storage would refuse).
+ */
+export function planWeekOfCards(
+  book: Book,
+  card: Omit<CardPageOptions, 'horizonDays'>,
+  settle: (plan: WeekPlan) => WeekPlan,
+  ...plan: PlanArgs
+): WeekPlan {
+  const [rules, previous, at, delivered = new Map(), options] = plan;
+  const since = scoreWeekWithChanges(book, rules, dayOf(at.localDate), previous, options);
+  const planFor = (cards: ReadonlyMap<string, ReadonlySet<string>>) =>
+    settle(planScoredWeek(since, rules, previous, at, cards, options));
+  const first = planFor(delivered);
+  const cards = withCardsToSend(delivered, first.weeks, rules, at.runKey, {
+    ...card,
+    horizonDays: since.scored.noOrderHorizonDays,
+  });
+  return cards === delivered ? first : planFor(cards);
+}
+
+/**
  * `delivered`, and for each rep without a card yet whose week's list does not all fit on one card
  * (Teams' size), the customers their card will show: its first page, as weeklyCardDataFor cuts it.
  * Planned again with these, the rows that move to the card's next page are not flagged, as those
  * past the cap are not. The same map when every list fits.
  */
-export function withCardsToSend(
+function withCardsToSend(
   delivered: ReadonlyMap<string, ReadonlySet<string>>,
   weeks: readonly RepWeek[],
   rules: Pick<Rules, 'lossReasons'>,

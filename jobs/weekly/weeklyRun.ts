@@ -1,8 +1,6 @@
 import type { CardSender, Log } from '../../bot/ports';
 import type { FeedResult } from '../../feed/readFeed';
-import { dayOf } from '../../rules/book';
 import { localDate } from '../../rules/calendar';
-import { scoreWeekWithChanges } from '../../rules/listChanges';
 import type { Rules } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
 import { bothSettled, runLimited } from '../../storage/batches';
@@ -17,8 +15,8 @@ import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
 import type { AdminNotifier } from './weeklyNotice';
-import { planScoredWeek, withCardsToSend } from './weeklyPlan';
-import { setAsideUnstorable } from './weeklyRefused';
+import { planWeekOfCards } from './weeklyPlan';
+import { type RefusedCustomer, setAsideUnstorable } from './weeklyRefused';
 import { storedOwnerOf } from './weeklyRepDirectory';
 import {
   countOutcomes,
@@ -112,26 +110,24 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const { book, report: feedReport } = feed;
   const storedOwner = await storedOwnerOf(snapshot.states, directory);
   const planAt = { localDate: today, runKey, runAt };
-  const since = scoreWeekWithChanges(book, deps.rules, dayOf(today), snapshot.states, { storedOwner });
-  const planFor = (cards: ReadonlyMap<string, ReadonlySet<string>>) =>
-    setAsideUnstorable(
-      planScoredWeek(since, deps.rules, snapshot.states, planAt, cards, { storedOwner }),
-      stateRowProblem,
-    );
-  const card = {
-    currency: config.currency,
-    locale: config.locale,
-    tabAppId: config.tabAppId,
-    date: today,
-    horizonDays: since.scored.noOrderHorizonDays,
-  };
-  // Only what a card shows is flagged: a list that does not all fit is planned again with the card's rows.
-  const delivered = deliveredCards(handled);
-  const firstPlan = planFor(delivered);
-  const cards = withCardsToSend(delivered, firstPlan.plan.weeks, deps.rules, runKey, card);
-  const planned = cards === delivered ? firstPlan : planFor(cards);
-  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planned.plan;
-  for (const { customerId, reason } of planned.refused) {
+  const card = { currency: config.currency, locale: config.locale, tabAppId: config.tabAppId, date: today };
+  let refused: RefusedCustomer[] = [];
+  const plan = planWeekOfCards(
+    book,
+    card,
+    (planned) => {
+      const settled = setAsideUnstorable(planned, stateRowProblem);
+      refused = settled.refused;
+      return settled.plan;
+    },
+    deps.rules,
+    snapshot.states,
+    planAt,
+    deliveredCards(handled),
+    { storedOwner },
+  );
+  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = plan;
+  for (const { customerId, reason } of refused) {
     log.warn(`customer ${customerId} left out of this run: storage would refuse the row (${reason})`, {
       runKey,
     });
@@ -156,7 +152,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     now,
     clock: () => new Date(now.getTime() + (clock() - started)),
     rules: deps.rules,
-    card,
+    card: { ...card, horizonDays: scored.noOrderHorizonDays },
     conversations: directory,
     runs: storage.runs,
     cards: deps.cards,
@@ -200,7 +196,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     retry: 'none',
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
     bookChanges: bookChanges(book, snapshot.states, storedOwner),
-    refused: planned.refused,
+    refused,
     gates: countGates(customers, holdout.heldOutIds),
     ranking: scored.choice,
     stateWrites: {
