@@ -129,12 +129,15 @@ export function planWeekOfCards(
   const since = scoreWeekWithChanges(book, rules, dayOf(at.localDate), previous, options);
   const planFor = (cards: ReadonlyMap<string, ReadonlySet<string>>) =>
     settle(planScoredWeek(since, rules, previous, at, cards, options));
-  const first = planFor(delivered);
+  let first: WeekPlan | null = planFor(delivered);
   const cards = withCardsToSend(delivered, first.weeks, rules, at.runKey, {
     ...card,
     horizonDays: since.scored.noOrderHorizonDays,
   });
-  return cards === delivered ? first : planFor(cards);
+  if (cards === delivered) return first;
+  // Let go before the second plan is made: at a million customers one plan's states are hundreds of MB.
+  first = null;
+  return planFor(cards);
 }
 
 /**
