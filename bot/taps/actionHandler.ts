@@ -97,14 +97,20 @@ export interface ActionHandlerDeps {
 
 /**
  * The `list_page` button of a card: the bot answers with that page of the list, going on from the
- * row the button names (buttons sent before pages were cut by size name none).
+ * row the button names (buttons sent before pages were cut by size name none), and the week of the
+ * card it is on (`runKey`; buttons sent before name none).
  */
-function pageOfSubmit(value: Record<string, unknown>): { page: number; start?: number } | null {
+function pageOfSubmit(
+  value: Record<string, unknown>,
+): { page: number; start?: number; runKey?: string } | null {
   if (value.action !== 'list_page' || value.v !== 1) return null;
   const page = Number(value.page);
   if (!Number.isInteger(page) || page < 1 || page > 999) return null;
   const start = Number(value.start);
-  return Number.isInteger(start) && start >= 1 && start <= 100_000 ? { page, start } : { page };
+  const runKey = typeof value.runKey === 'string' ? { runKey: value.runKey } : {};
+  return Number.isInteger(start) && start >= 1 && start <= 100_000
+    ? { page, start, ...runKey }
+    : { page, ...runKey };
 }
 
 /** True when a rep recorded an action on the customer since `since` (`YYYY-MM-DD`). */
@@ -154,7 +160,7 @@ export class ChurnActionHandler implements ActionHandler {
       const tenant = checkTenant(request.actor.tenantId, this.deps.access);
       if (tenant) return { text: tenant.message };
       return request.conversationKind === 'personal'
-        ? this.list(request.actor, page.page, page.start)
+        ? this.list(request.actor, page.page, page.start, page.runKey)
         : { text: PERSONAL_ONLY };
     }
     const parsed = parseCardSubmit(request.value);
@@ -431,7 +437,7 @@ export class ChurnActionHandler implements ActionHandler {
    * is saved so a tap updates it in place. Customers the rep acted on this week stay on it with their
    * outcome, as on the weekly card.
    */
-  private async list(actor: Actor, page: number, start?: number): Promise<BotReply> {
+  private async list(actor: Actor, page: number, start?: number, cardRunKey?: string): Promise<BotReply> {
     const rep = await this.deps.stores.conversations.getRep(actor.userId);
     if (!rep?.email) {
       return {
@@ -469,9 +475,11 @@ export class ChurnActionHandler implements ActionHandler {
       };
     }
     const week = weeks.find((w) => w.owner === owner) ?? emptyRepWeek(owner);
+    // The row a card of an earlier week ended at is no place in this week's list: its pages count from the top.
+    const sameWeek = cardRunKey === undefined || cardRunKey === runKey;
     const options: CardPageOptions = {
       page,
-      ...(start !== undefined ? { start } : {}),
+      ...(start !== undefined && sameWeek ? { start } : {}),
       kind: 'list',
       date: today,
       horizonDays,

@@ -163,7 +163,13 @@ describe('text commands', () => {
     const first = lastReply()?.attachments?.[0]?.content;
     expect(texts(first)[0]).toBe('Your list now · 12 slipping; the first 10 shown');
     const button = ofType(first, 'Action.Submit').find((a) => a.title === 'Show the next 2');
-    expect(button?.data).toEqual({ action: 'list_page', page: 2, start: 10, v: 1 });
+    expect(button?.data).toEqual({
+      action: 'list_page',
+      page: 2,
+      start: 10,
+      runKey: 'weekly-2026-W48',
+      v: 1,
+    });
     await post(
       host.host.url,
       submitActivity(connector.url, ADMIN, button?.data as Record<string, unknown>, { replyToId: 'x' }),

@@ -5,7 +5,7 @@ import type { Book } from '../../../rules/book';
 import { defaultRules, type Rules } from '../../../rules/rulesSchema';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { type Node, ofType, texts } from '../../unit/cards/cardWalk';
-import { handlerDeps, post, startActionBotHost, submitActivity } from '../taps/actionHarness';
+import { advancingClock, handlerDeps, post, startActionBotHost, submitActivity } from '../taps/actionHarness';
 import {
   conversationOf,
   depsFor,
@@ -53,21 +53,30 @@ describe('cards at the size Teams takes', () => {
     await world.stop();
   });
 
-  /** The weekly card, then each page its "Show the next" button brings through the bot: their rows' ids. */
-  async function pagesThroughTheBot(book: Book, rules: Rules): Promise<string[][]> {
-    const report = await runWeekly(depsFor(world, book, { rules }), { now: SEND_TIME });
-    expect(report).toMatchObject({ counts: { delivered: 1 } });
-    const [weekly] = world.fake.sentTo(conversationOf(REP));
+  /** The bot over HTTP on the world's stores, listing from `book` (as of `now`: the taps' default day). */
+  function startBot(book: Book, rules: Rules, now?: Date) {
     const stores = {
       state: world.storage.state,
       audit: world.storage.audit,
       conversations: world.storage.conversations,
       cards: world.cards,
     };
-    host = await startActionBotHost(
+    return startActionBotHost(
       world.storage,
-      handlerDeps(stores, { rules, listsNow: listsNowFrom(async () => ({ book }), rules) }),
+      handlerDeps(stores, {
+        rules,
+        listsNow: listsNowFrom(async () => ({ book }), rules),
+        ...(now ? { clock: advancingClock(now) } : {}),
+      }),
     );
+  }
+
+  /** The weekly card, then each page its "Show the next" button brings through the bot: their rows' ids. */
+  async function pagesThroughTheBot(book: Book, rules: Rules): Promise<string[][]> {
+    const report = await runWeekly(depsFor(world, book, { rules }), { now: SEND_TIME });
+    expect(report).toMatchObject({ counts: { delivered: 1 } });
+    const [weekly] = world.fake.sentTo(conversationOf(REP));
+    host = await startBot(book, rules);
     const pages: string[][] = [];
     let card = contentOf(weekly.activity);
     let messageId = weekly.activityId;
@@ -127,6 +136,39 @@ describe('cards at the size Teams takes', () => {
     const states = await world.storage.state.getAll();
     const marked = [...states.values()].filter((s) => s.surfacedAt !== null).map((s) => s.customerId);
     expect(new Set(marked)).toEqual(new Set(onCard));
+  });
+
+  it("last week's \"Show the next\" shows page 2 of this week's list, not from the row last week's card ended at", async () => {
+    const rules = { ...defaultRules(), capPerRep: 25 };
+    const id = (k: number) => `cust-${k}`;
+    await runWeekly(
+      depsFor(
+        world,
+        bookOf(id, (k) => `Greenfield Cafe ${k}`),
+        { rules },
+      ),
+      { now: SEND_TIME },
+    );
+    const [weekly] = world.fake.sentTo(conversationOf(REP));
+    const stale = ofType(contentOf(weekly.activity), 'Action.Submit').find((a) =>
+      String(a.title).startsWith('Show the next'),
+    );
+    // A week on, the feed names the customers at length: this week's pages hold fewer rows.
+    const renamed = bookOf(id, (k) => `${'Greenfield Organic Wholesale Cafe & Bakery Ltd '.repeat(8)}${k}`);
+    host = await startBot(renamed, rules, new Date('2026-11-30T16:00:00Z'));
+    const tap = async (data: Record<string, unknown>) => {
+      const chat = `a:${USER.userId}`;
+      const before = world.fake.sentTo(chat).length;
+      const status = await post(
+        host?.host.url ?? '',
+        submitActivity(world.fake.serviceUrl, USER, data, { replyToId: weekly.activityId }),
+      );
+      expect(status).toBe(200);
+      const [reply] = world.fake.sentTo(chat).slice(before);
+      return rowIds(contentOf(reply.activity));
+    };
+    const thisWeeksPage2 = await tap({ action: 'list_page', page: 2, v: 1 });
+    expect(await tap(stale?.data as Record<string, unknown>)).toEqual(thisWeeksPage2);
   });
 
   it('25 rows a card with the longest ids and names the feed takes: the pages hold fewer rows, all delivered', async () => {

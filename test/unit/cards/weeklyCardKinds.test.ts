@@ -168,6 +168,7 @@ describe('the weekly card with kinds of name', () => {
       action: 'list_page',
       page: 3,
       start: 6,
+      runKey: 'weekly-2026-W48',
       v: 1,
     });
     const last = buildWeeklyCard(kindsWeek({ page: { number: 4, pageCount: 4 }, overflow: undefined }));
