@@ -32,6 +32,12 @@ export interface CardPageOptions extends CardLocale {
    * from the top (`list 3`).
    */
   start?: number;
+  /**
+   * The customer the card whose "Show the next" was tapped ended with: the page goes on from the
+   * row after theirs in the list as of now, wherever orders since moved it (`start` when they are
+   * no longer on it).
+   */
+  after?: string;
   kind?: 'weekly' | 'list';
   /** The chance of no order's horizon in days (ScoredBook.noOrderHorizonDays). */
   horizonDays?: number;
@@ -116,6 +122,8 @@ export function listPagesOf(
     return costs[k];
   };
   const budget = MAX_CARD_BYTES - empty - PAGE_SLACK_BYTES;
+  // The "Show the next" button names the page's last customer (to go on from them): up to 400 characters.
+  const buttonBytes = (k: number) => 2 * JSON.stringify(all[k].customerId).length;
   const pages: ListPage[] = [];
   let start = Math.min(Math.max(0, from), all.length);
   do {
@@ -123,7 +131,7 @@ export function listPagesOf(
     let used = 0;
     while (end < all.length && end - start < size) {
       const cost = costOf(end);
-      if (end > start && used + cost > budget) break;
+      if (end > start && used + cost + buttonBytes(end) > budget) break;
       used += cost;
       end++;
     }
@@ -175,7 +183,8 @@ export function repCardData(
   const all = [...week.shown, ...week.overflow];
   const asked = Math.max(1, options.page ?? 1);
   // A start past the list as of now (it got shorter since the card) counts the pages from the top.
-  const start = options.start ?? 0;
+  const anchor = options.after === undefined ? -1 : all.findIndex((c) => c.customerId === options.after);
+  const start = anchor >= 0 ? anchor + 1 : (options.start ?? 0);
   const carried = asked > 1 && start > 0 && start < all.length;
   const pages = listPagesOf(week, rules, runKey, options, carried ? start : 0);
   const before = carried ? asked - 1 : 0;

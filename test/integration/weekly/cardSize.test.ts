@@ -4,6 +4,7 @@ import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import type { Book } from '../../../rules/book';
 import { defaultRules, type Rules } from '../../../rules/rulesSchema';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import type { OrderRow } from '../../helpers/bookFromRows';
 import { type Node, ofType, texts } from '../../unit/cards/cardWalk';
 import { advancingClock, handlerDeps, post, startActionBotHost, submitActivity } from '../taps/actionHarness';
 import {
@@ -27,7 +28,7 @@ const USER = { userId: `aad-${REP}`, name: `Rep ${REP}`, channelId: `29:${REP}` 
 const LISTED = 40;
 
 /** `LISTED` customers of REP who stopped ordering in September (all slipping on 23 Nov). */
-function bookOf(idOf: (k: number) => string, nameOf: (k: number) => string): Book {
+function bookOf(idOf: (k: number) => string, nameOf: (k: number) => string, more: OrderRow[] = []): Book {
   const ids = Array.from({ length: LISTED }, (_, k) => idOf(k));
   // slippingBook adds a steady customer, who keeps the feed current (orders up to the week before).
   return slippingBook(
@@ -35,7 +36,7 @@ function bookOf(idOf: (k: number) => string, nameOf: (k: number) => string): Boo
     { slipping: 0 },
     {
       customers: ids.map((id, k) => ({ id, name: nameOf(k), owner: REP, monthlyValue: 1000 + 10 * k })),
-      orders: ids.flatMap((id) => weeklyOrders(id, '2026-01-05', '2026-09-14')),
+      orders: [...ids.flatMap((id) => weeklyOrders(id, '2026-01-05', '2026-09-14')), ...more],
     },
   );
 }
@@ -136,6 +137,35 @@ describe('cards at the size Teams takes', () => {
     const states = await world.storage.state.getAll();
     const marked = [...states.values()].filter((s) => s.surfacedAt !== null).map((s) => s.customerId);
     expect(new Set(marked)).toEqual(new Set(onCard));
+  });
+
+  it('"Show the next" goes on after the card\'s last customer when customers above them ordered since', async () => {
+    const rules = { ...defaultRules(), capPerRep: 25 };
+    const id = (k: number) => `cust-${k}`;
+    const name = (k: number) => `Greenfield Cafe ${k}`;
+    await runWeekly(depsFor(world, bookOf(id, name), { rules }), { now: SEND_TIME });
+    const [weekly] = world.fake.sentTo(conversationOf(REP));
+    const card = contentOf(weekly.activity);
+    // The list is ranked by value: cust-39 first, then down by one.
+    const shown = rowIds(card);
+    expect(shown).toEqual(Array.from({ length: shown.length }, (_, k) => id(39 - k)));
+    const button = ofType(card, 'Action.Submit').find((a) => String(a.title).startsWith('Show the next'));
+    // On Wednesday the two at the top of the card have ordered again: off the list as of now.
+    const ordered = bookOf(id, name, [
+      { customerId: id(39), date: '2026-11-24', amount: 300 },
+      { customerId: id(38), date: '2026-11-24', amount: 300 },
+    ]);
+    host = await startBot(ordered, rules, new Date('2026-11-25T16:00:00Z'));
+    const chat = `a:${USER.userId}`;
+    const status = await post(
+      host.host.url,
+      submitActivity(world.fake.serviceUrl, USER, button?.data as Record<string, unknown>, {
+        replyToId: weekly.activityId,
+      }),
+    );
+    expect(status).toBe(200);
+    const [reply] = world.fake.sentTo(chat);
+    expect(rowIds(contentOf(reply.activity))[0]).toBe(id(39 - shown.length));
   });
 
   it("last week's \"Show the next\" shows page 2 of this week's list, not from the row last week's card ended at", async () => {
