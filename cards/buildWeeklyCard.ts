@@ -207,6 +207,8 @@ function viewModel(data: ParsedWeeklyCardData) {
     nextPage: nextPage ?? 0,
     // Cards saved before pages were cut by size say nothing of the next page: every page held as many rows.
     nextStart: data.page?.nextStart ?? (data.page?.number ?? 1) * data.customers.length,
+    // The next page goes on after this page's last customer, wherever the list as of the tap has them.
+    nextAfter: data.customers.at(-1)?.customerId ?? '',
     nextPageTitle: `Show the next ${formatCount(data.page?.nextCount ?? Math.min(moreCount, Math.max(1, data.customers.length)), data.locale)}`,
     hasBackOnTrack: back.length > 0,
     backOnTrackText: `Back on track: ${back.map((b) => `${markdownSafe(b.name, MAX_NAME_CHARS)} ordered ${formatShortDate(b.orderedOn, data.locale)}`).join('; ')}`,

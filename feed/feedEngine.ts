@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
@@ -14,7 +14,10 @@ export interface EngineOptions {
   memoryLimitMb?: number;
   /** Worker threads (default: the cores, at most 2). */
   threads?: number;
-  /** The folder in which each engine makes its own spill folder, removed on close (default: the OS temp folder). */
+  /**
+   * The folder in which each engine makes its own spill folder, removed on close (default: the OS
+   * temp folder); one a killed read left is removed by a later open, once a day old.
+   */
   tempDirectory?: string;
 }
 
@@ -38,6 +41,33 @@ export interface FeedEngine {
   close(): void;
 }
 
+const SPILL_PREFIX = 'churn-duckdb-';
+
+/**
+ * A spill folder untouched this long is a read's that was killed while it spilled (the host's
+ * timeout, out of memory): a read takes minutes, and the host stops a run within half an hour.
+ */
+const ABANDONED_SPILL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the spill folders in `folder` that killed reads left: nothing closed them, and with a
+ * folder per read no later read deletes their files (spilled text, up to gigabytes) either.
+ */
+async function removeAbandonedSpills(folder: string, now: number): Promise<void> {
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !entry.name.startsWith(SPILL_PREFIX)) continue;
+    const path = join(folder, entry.name);
+    try {
+      if (now - (await stat(path)).mtimeMs > ABANDONED_SPILL_MS)
+        await rm(path, { recursive: true, force: true });
+    } catch (error) {
+      // Gone meanwhile (another read removed it), or another user's in a shared temp folder.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EPERM') throw error;
+    }
+  }
+}
+
 /**
  * Opens an in-memory DuckDB with the memory limit, thread count and spill folder set: a 20M-row
  * orders file held as text is several times the limit, and what does not fit goes to the spill
@@ -53,7 +83,8 @@ export async function openFeedEngine(options: EngineOptions = {}): Promise<FeedE
   // its folder: two reads spilling into one folder (two runs on one machine) overwrote and deleted
   // each other's spilled rows. Each engine spills into a folder of its own.
   await mkdir(tempDirectory, { recursive: true });
-  const spill = await mkdtemp(join(tempDirectory, 'churn-duckdb-'));
+  await removeAbandonedSpills(tempDirectory, Date.now());
+  const spill = await mkdtemp(join(tempDirectory, SPILL_PREFIX));
   const removeSpill = () => rmSync(spill, { recursive: true, force: true });
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: `${memoryLimitMb}MB`,

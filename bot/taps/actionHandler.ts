@@ -97,14 +97,28 @@ export interface ActionHandlerDeps {
 
 /**
  * The `list_page` button of a card: the bot answers with that page of the list, going on from the
- * row the button names (buttons sent before pages were cut by size name none).
+ * row the button names (buttons sent before pages were cut by size name none), and the week of the
+ * card it is on (`runKey`; buttons sent before name none).
  */
-function pageOfSubmit(value: Record<string, unknown>): { page: number; start?: number } | null {
+function pageOfSubmit(value: Record<string, unknown>): ListPageTap | null {
   if (value.action !== 'list_page' || value.v !== 1) return null;
   const page = Number(value.page);
   if (!Number.isInteger(page) || page < 1 || page > 999) return null;
   const start = Number(value.start);
-  return Number.isInteger(start) && start >= 1 && start <= 100_000 ? { page, start } : { page };
+  return {
+    page,
+    ...(Number.isInteger(start) && start >= 1 && start <= 100_000 ? { start } : {}),
+    ...(typeof value.after === 'string' && value.after !== '' ? { after: value.after } : {}),
+    ...(typeof value.runKey === 'string' ? { runKey: value.runKey } : {}),
+  };
+}
+
+/** A `list_page` tap: the page asked for, and where the card tapped ended (its row, its last customer) in which week. */
+interface ListPageTap {
+  page: number;
+  start?: number;
+  after?: string;
+  runKey?: string;
 }
 
 /** True when a rep recorded an action on the customer since `since` (`YYYY-MM-DD`). */
@@ -154,7 +168,7 @@ export class ChurnActionHandler implements ActionHandler {
       const tenant = checkTenant(request.actor.tenantId, this.deps.access);
       if (tenant) return { text: tenant.message };
       return request.conversationKind === 'personal'
-        ? this.list(request.actor, page.page, page.start)
+        ? this.list(request.actor, page)
         : { text: PERSONAL_ONLY };
     }
     const parsed = parseCardSubmit(request.value);
@@ -176,7 +190,7 @@ export class ChurnActionHandler implements ActionHandler {
           : { text: SUMMARY_FOR_MANAGERS };
       case 'list':
         return request.conversationKind === 'personal'
-          ? this.list(request.actor, request.page ?? 1)
+          ? this.list(request.actor, { page: request.page ?? 1 })
           : { text: PERSONAL_ONLY };
       case 'undo':
         return request.conversationKind === 'personal'
@@ -431,7 +445,8 @@ export class ChurnActionHandler implements ActionHandler {
    * is saved so a tap updates it in place. Customers the rep acted on this week stay on it with their
    * outcome, as on the weekly card.
    */
-  private async list(actor: Actor, page: number, start?: number): Promise<BotReply> {
+  private async list(actor: Actor, tap: ListPageTap): Promise<BotReply> {
+    const { page } = tap;
     const rep = await this.deps.stores.conversations.getRep(actor.userId);
     if (!rep?.email) {
       return {
@@ -469,9 +484,12 @@ export class ChurnActionHandler implements ActionHandler {
       };
     }
     const week = weeks.find((w) => w.owner === owner) ?? emptyRepWeek(owner);
+    // The row a card of an earlier week ended at is no place in this week's list: its pages count from the top.
+    const sameWeek = tap.runKey === undefined || tap.runKey === runKey;
     const options: CardPageOptions = {
       page,
-      ...(start !== undefined ? { start } : {}),
+      ...(tap.start !== undefined && sameWeek ? { start: tap.start } : {}),
+      ...(tap.after !== undefined && sameWeek ? { after: tap.after } : {}),
       kind: 'list',
       date: today,
       horizonDays,

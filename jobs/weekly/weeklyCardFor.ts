@@ -32,6 +32,12 @@ export interface CardPageOptions extends CardLocale {
    * from the top (`list 3`).
    */
   start?: number;
+  /**
+   * The customer the card whose "Show the next" was tapped ended with: the page goes on from the
+   * row after theirs in the list as of now, wherever orders since moved it (`start` when they are
+   * no longer on it).
+   */
+  after?: string;
   kind?: 'weekly' | 'list';
   /** The chance of no order's horizon in days (ScoredBook.noOrderHorizonDays). */
   horizonDays?: number;
@@ -85,7 +91,8 @@ const PAGE_SLACK_BYTES = 1024;
  * each later page at most as many, and each page only as many rows as fit the size Teams takes
  * (MAX_CARD_BYTES), so long names and ids move rows to the next page rather than lose the card. A
  * page holds at least one row, so the pages always reach the end. `from` is where the first page
- * starts: the row after the last one of the card whose "Show the next" was tapped.
+ * starts: the row after the last one of the card whose "Show the next" was tapped; `limit` stops
+ * after that many pages (the rest of a long list is not measured).
  */
 export function listPagesOf(
   week: RepWeek,
@@ -93,6 +100,7 @@ export function listPagesOf(
   runKey: string,
   options: CardPageOptions = {},
   from = 0,
+  limit = Number.POSITIVE_INFINITY,
 ): ListPage[] {
   const all = [...week.shown, ...week.overflow];
   const size = Math.max(1, week.shown.length);
@@ -114,6 +122,8 @@ export function listPagesOf(
     return costs[k];
   };
   const budget = MAX_CARD_BYTES - empty - PAGE_SLACK_BYTES;
+  // The "Show the next" button names the page's last customer (to go on from them): up to 400 characters.
+  const buttonBytes = (k: number) => 2 * JSON.stringify(all[k].customerId).length;
   const pages: ListPage[] = [];
   let start = Math.min(Math.max(0, from), all.length);
   do {
@@ -121,13 +131,13 @@ export function listPagesOf(
     let used = 0;
     while (end < all.length && end - start < size) {
       const cost = costOf(end);
-      if (end > start && used + cost > budget) break;
+      if (end > start && used + cost + buttonBytes(end) > budget) break;
       used += cost;
       end++;
     }
     pages.push({ start, end });
     start = end;
-  } while (start < all.length);
+  } while (start < all.length && pages.length < limit);
   return pages;
 }
 
@@ -173,7 +183,8 @@ export function repCardData(
   const all = [...week.shown, ...week.overflow];
   const asked = Math.max(1, options.page ?? 1);
   // A start past the list as of now (it got shorter since the card) counts the pages from the top.
-  const start = options.start ?? 0;
+  const anchor = options.after === undefined ? -1 : all.findIndex((c) => c.customerId === options.after);
+  const start = anchor >= 0 ? anchor + 1 : (options.start ?? 0);
   const carried = asked > 1 && start > 0 && start < all.length;
   const pages = listPagesOf(week, rules, runKey, options, carried ? start : 0);
   const before = carried ? asked - 1 : 0;

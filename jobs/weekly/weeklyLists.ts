@@ -38,9 +38,12 @@ const NO_CHANGES: WeekChanges = { changes: new Map(), backOnTrack: [] };
 export interface GateCounts {
   customers: number;
   atRisk: number;
-  /** On a list (passed the gates, within the cap). */
+  /** On a list (passed the gates, within the cap, on the rep's card). */
   surfaced: number;
-  /** Passed the gates but past the cap (the held out are counted in the report's holdout instead). */
+  /**
+   * Passed the gates but past the cap, or past the rows the card had room for (the held out are
+   * counted in the report's holdout instead).
+   */
   overCap: number;
   /** At risk but kept off by a gate. */
   keptOff: Record<Exclude<Gate, 'not_at_risk'>, number>;

@@ -15,6 +15,7 @@ import type { NewAuditRow } from '../../storage/auditRow';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import { EARLIEST_WEEKLY_RUN_KEY } from '../schedule/weeklyRunDue';
+import { type CardPageOptions, listPagesOf } from './weeklyCardFor';
 import { type HoldoutSplit, splitHoldout } from './weeklyHoldout';
 import { type RepWeek, repWeeks } from './weeklyLists';
 import { storedOwnerOf, withRepOwners } from './weeklyRepDirectory';
@@ -47,17 +48,28 @@ export interface WeekPlan {
  * listed; the feed may have changed since, and only what a card showed counts as flagged.
  * `options.lastWeek` says where last week's list is known from (rules/listChanges.ts).
  */
-export function planWeek(
-  book: Book,
+export function planWeek(book: Book, ...plan: PlanArgs): WeekPlan {
+  const [rules, previous, at, , options] = plan;
+  // The one answer to "who is on a rep's list", shared by the weekly run and the `list` command.
+  const since = scoreWeekWithChanges(book, rules, dayOf(at.localDate), previous, options);
+  return planScoredWeek(since, ...plan);
+}
+
+/** What planWeek plans from besides the book (planScoredWeek alike). */
+type PlanArgs = [
   rules: Rules,
   previous: ReadonlyMap<string, CustomerState>,
   at: { localDate: string; runKey: string; runAt: string },
-  delivered: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
-  options: LastWeekOptions = {},
+  delivered?: ReadonlyMap<string, ReadonlySet<string>>,
+  options?: LastWeekOptions,
+];
+
+/** planWeek from the book as scored (scoreWeekWithChanges): planWeekOfCards plans twice from one scoring. */
+function planScoredWeek(
+  since: WeekWithChanges,
+  ...[rules, previous, at, delivered = new Map(), options = {}]: PlanArgs
 ): WeekPlan {
   const { localDate, runKey, runAt } = at;
-  // The one answer to "who is on a rep's list", shared by the weekly run and the `list` command.
-  const since = scoreWeekWithChanges(book, rules, dayOf(localDate), previous, options);
   const { scored } = since;
   // Listed as new with an old cycle's surfacedAt stored: a new slip cycle, for the holdout's draw
   // and the stored surfacedAt alike.
@@ -104,8 +116,59 @@ export function planWeek(
 }
 
 /**
- * A listed customer whose rep's card went out without them (they joined the list after it was sent)
- * is not surfaced this week: no surfaced row, no surfacedAt, so the audit says only what a card showed.
+ * The week as the weekly run plans it: planWeek, and when a rep's list does not all fit on their
+ * card (Teams' size), planned again with the card's rows (withCardsToSend, without scoring the book
+ * twice), so only what a card shows is flagged. `card` is how the cards are worded and dated;
+ * `settle` is applied to each plan (the weekly run takes out what storage would refuse).
+ */
+export function planWeekOfCards(
+  book: Book,
+  card: Omit<CardPageOptions, 'horizonDays'>,
+  settle: (plan: WeekPlan) => WeekPlan,
+  ...plan: PlanArgs
+): WeekPlan {
+  const [rules, previous, at, delivered = new Map(), options] = plan;
+  const since = scoreWeekWithChanges(book, rules, dayOf(at.localDate), previous, options);
+  const planFor = (cards: ReadonlyMap<string, ReadonlySet<string>>) =>
+    settle(planScoredWeek(since, rules, previous, at, cards, options));
+  let first: WeekPlan | null = planFor(delivered);
+  const cards = withCardsToSend(delivered, first.weeks, rules, at.runKey, {
+    ...card,
+    horizonDays: since.scored.noOrderHorizonDays,
+  });
+  if (cards === delivered) return first;
+  // Let go before the second plan is made: at a million customers one plan's states are hundreds of MB.
+  first = null;
+  return planFor(cards);
+}
+
+/**
+ * `delivered`, and for each rep without a card yet whose week's list does not all fit on one card
+ * (Teams' size), the customers their card will show: its first page, as weeklyCardDataFor cuts it.
+ * Planned again with these, the rows that move to the card's next page are not flagged, as those
+ * past the cap are not. The same map when every list fits.
+ */
+function withCardsToSend(
+  delivered: ReadonlyMap<string, ReadonlySet<string>>,
+  weeks: readonly RepWeek[],
+  rules: Pick<Rules, 'lossReasons'>,
+  runKey: string,
+  card: CardPageOptions,
+): ReadonlyMap<string, ReadonlySet<string>> {
+  let cards: Map<string, ReadonlySet<string>> | null = null;
+  for (const week of weeks) {
+    if (delivered.has(week.owner) || week.shown.length === 0) continue;
+    const [first] = listPagesOf(week, rules, runKey, card, 0, 1);
+    if (first.end >= week.shown.length) continue;
+    cards ??= new Map(delivered);
+    cards.set(week.owner, new Set(week.shown.slice(0, first.end).map((c) => c.customerId)));
+  }
+  return cards ?? delivered;
+}
+
+/**
+ * A listed customer whose rep's card went out without them (they joined the list after it was sent),
+ * or goes out without them (their row did not fit), is not surfaced this week: no surfaced row, no surfacedAt, so the audit says only what a card showed.
  */
 function onDeliveredCard(
   c: ScoredCustomer,

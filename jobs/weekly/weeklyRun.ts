@@ -15,8 +15,8 @@ import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
 import type { AdminNotifier } from './weeklyNotice';
-import { planWeek } from './weeklyPlan';
-import { setAsideUnstorable } from './weeklyRefused';
+import { planWeekOfCards } from './weeklyPlan';
+import { type RefusedCustomer, setAsideUnstorable } from './weeklyRefused';
 import { storedOwnerOf } from './weeklyRepDirectory';
 import {
   countOutcomes,
@@ -110,12 +110,24 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const { book, report: feedReport } = feed;
   const storedOwner = await storedOwnerOf(snapshot.states, directory);
   const planAt = { localDate: today, runKey, runAt };
-  const planned = setAsideUnstorable(
-    planWeek(book, deps.rules, snapshot.states, planAt, deliveredCards(handled), { storedOwner }),
-    stateRowProblem,
+  const card = { currency: config.currency, locale: config.locale, tabAppId: config.tabAppId, date: today };
+  let refused: RefusedCustomer[] = [];
+  const plan = planWeekOfCards(
+    book,
+    card,
+    (planned) => {
+      const settled = setAsideUnstorable(planned, stateRowProblem);
+      refused = settled.refused;
+      return settled.plan;
+    },
+    deps.rules,
+    snapshot.states,
+    planAt,
+    deliveredCards(handled),
+    { storedOwner },
   );
-  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planned.plan;
-  for (const { customerId, reason } of planned.refused) {
+  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = plan;
+  for (const { customerId, reason } of refused) {
     log.warn(`customer ${customerId} left out of this run: storage would refuse the row (${reason})`, {
       runKey,
     });
@@ -140,13 +152,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     now,
     clock: () => new Date(now.getTime() + (clock() - started)),
     rules: deps.rules,
-    card: {
-      currency: config.currency,
-      locale: config.locale,
-      tabAppId: config.tabAppId,
-      date: today,
-      horizonDays: scored.noOrderHorizonDays,
-    },
+    card: { ...card, horizonDays: scored.noOrderHorizonDays },
     conversations: directory,
     runs: storage.runs,
     cards: deps.cards,
@@ -190,7 +196,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     retry: 'none',
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
     bookChanges: bookChanges(book, snapshot.states, storedOwner),
-    refused: planned.refused,
+    refused,
     gates: countGates(customers, holdout.heldOutIds),
     ranking: scored.choice,
     stateWrites: {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFeed } from '../../feed/readFeed';
-import { planWeek } from '../../jobs/weekly/weeklyPlan';
+import { planWeek, planWeekOfCards } from '../../jobs/weekly/weeklyPlan';
 import type { CustomerState } from '../../rules/customerState';
 import { defaultRules } from '../../rules/rulesSchema';
 import { fromStateEntity, toStateEntity } from '../../storage/stateEntity';
@@ -72,7 +72,8 @@ export async function benchWeeklyMemory(size: {
       })(),
     );
     const t2 = performance.now();
-    const plan = planWeek(book, rules, snapshot.states, {
+    // Planned as the weekly run plans (again with the cards' rows when a list does not fit its card).
+    const plan = planWeekOfCards(book, { date: THIS_WEEK }, (planned) => planned, rules, snapshot.states, {
       localDate: THIS_WEEK,
       runKey: 'weekly-2026-W01',
       runAt: `${THIS_WEEK}T14:03:00.000Z`,

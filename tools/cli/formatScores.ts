@@ -3,6 +3,7 @@ import { changeText, headlineOf, statusLine, valueText } from '../../cards/build
 import type { WeeklyCardData } from '../../cards/cardModels';
 import { countOf, formatCount, formatMoney, formatShortDate, terminalText } from '../../cards/format';
 import { parseWeeklyCardData } from '../../cards/weeklyCardData';
+import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { repCardData } from '../../jobs/weekly/weeklyCardFor';
 import { countGates } from '../../jobs/weekly/weeklyLists';
 import type { WeekPlan } from '../../jobs/weekly/weeklyPlan';
@@ -10,6 +11,7 @@ import { isoOfDay, type ScoredCustomer } from '../../rules';
 import { MODEL_FEATURES } from '../../rules/model/modelFeatures';
 import { rankingText } from '../../rules/model/plainWords';
 import { type PlanStep, planText } from '../../rules/plans';
+import type { Rules } from '../../rules/rulesSchema';
 import { round } from './round';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
@@ -238,11 +240,14 @@ export interface MoneyFormat {
   locale: string;
 }
 
-/** What a person reads: each rep's list as their card shows it (page 1), with the reasons and the play. */
+/**
+ * What a person reads: each rep's list as their card shows it (page 1, cut where the card is by its
+ * size, which the rules' loss reasons add to), with the reasons and the play.
+ */
 export function formatTable(
   plan: WeekPlan,
-  money: MoneyFormat = { currency: 'USD', locale: 'en-US' },
-  valueFloor = 0,
+  money: MoneyFormat,
+  rules: Pick<Rules, 'lossReasons' | 'valueFloor'>,
 ): string {
   const { scored } = plan;
   const n = (count: number) => formatCount(count, money.locale);
@@ -264,22 +269,17 @@ export function formatTable(
   const floor = countGates(plan.customers).keptOff.below_floor;
   if (floor > 0)
     out.push(
-      `${n(floor)} at risk not listed: worth no more than the value floor (${fmt(valueFloor)} a month).`,
+      `${n(floor)} at risk not listed: worth no more than the value floor (${fmt(rules.valueFloor)} a month).`,
     );
   const weeks = plan.weeks.filter((w) => w.shown.length > 0 || w.backOnTrack.length > 0);
   if (weeks.length === 0) out.push('', 'Nobody is on a list this week.');
   for (const week of weeks) {
-    const data: WeeklyCardData = repCardData(
-      week,
-      { lossReasons: [{ code: 'other', label: 'Other' }] },
-      'weekly-2000-W01',
-      {
-        date: scored.asOf,
-        horizonDays: scored.noOrderHorizonDays,
-        currency: money.currency,
-        locale: money.locale,
-      },
-    );
+    const data: WeeklyCardData = repCardData(week, rules, weeklyRunKeyOfDay(scored.asOf), {
+      date: scored.asOf,
+      horizonDays: scored.noOrderHorizonDays,
+      currency: money.currency,
+      locale: money.locale,
+    });
     const { headline, subline } = headlineOf(parseWeeklyCardData(data), fmt);
     // The card's headline without its week number (a CLI run is for a date, not a week's send).
     out.push('', `${week.owner}: ${headline.replace(/^Week \d+ · /, '')}`);

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { loadDisplayConfig } from '../../functions/config';
 import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
-import { planWeek } from '../../jobs/weekly/weeklyPlan';
+import { planWeekOfCards } from '../../jobs/weekly/weeklyPlan';
 import { localDate } from '../../rules/calendar';
 import type { ScoreArgs } from './args';
 import { asOfProblem } from './asOf';
@@ -32,8 +32,10 @@ export async function runScoreCommand(
   if (problem) err.write(`Warning: ${problem}\n`);
   const runKey = weeklyRunKeyOfDay(asOf);
   // No run is remembered here: what changed is told against the week before replayed, as if its card went out.
-  const plan = planWeek(
+  const plan = planWeekOfCards(
     book,
+    { ...card, date: asOf },
+    (planned) => planned,
     rules,
     new Map(),
     { localDate: asOf, runKey, runAt: `${asOf}T00:00:00.000Z` },
@@ -45,7 +47,7 @@ export async function runScoreCommand(
       ? jsonPieces(plan, card.locale)
       : args.format === 'csv'
         ? csvPieces(plan, card.locale)
-        : [formatTable(plan, card, rules.valueFloor)];
+        : [formatTable(plan, card, rules)];
   await writePieces(out, pieces);
 }
 

@@ -163,7 +163,19 @@ describe('text commands', () => {
     const first = lastReply()?.attachments?.[0]?.content;
     expect(texts(first)[0]).toBe('Your list now · 12 slipping; the first 10 shown');
     const button = ofType(first, 'Action.Submit').find((a) => a.title === 'Show the next 2');
-    expect(button?.data).toEqual({ action: 'list_page', page: 2, start: 10, v: 1 });
+    // The next page goes on after the card's last customer.
+    const lastRow = ofType(first, 'Action.Submit')
+      .map((a) => a.data as { action?: string; customerId?: string })
+      .filter((d) => d.action === 'reached_out')
+      .at(-1)?.customerId;
+    expect(button?.data).toEqual({
+      action: 'list_page',
+      page: 2,
+      start: 10,
+      after: lastRow,
+      runKey: 'weekly-2026-W48',
+      v: 1,
+    });
     await post(
       host.host.url,
       submitActivity(connector.url, ADMIN, button?.data as Record<string, unknown>, { replyToId: 'x' }),

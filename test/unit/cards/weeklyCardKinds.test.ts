@@ -161,13 +161,17 @@ describe('the weekly card with kinds of name', () => {
   });
 
   it('a later page of `list` says which page, and the last page has no next button', () => {
-    const second = buildWeeklyCard(kindsWeek({ kind: 'list', page: { number: 2, pageCount: 4 } }));
+    const secondData = kindsWeek({ kind: 'list', page: { number: 2, pageCount: 4 } });
+    const second = buildWeeklyCard(secondData);
     expect(texts(second)[0]).toBe('Your list now · 6 slipping · 2 not back yet · 31 lapsed; page 2 of 4');
     // Saved before a page said where the next starts: every page held as many rows as this one.
     expect(ofType(second, 'Action.Submit').find((a) => a.title === 'Show the next 3')?.data).toEqual({
       action: 'list_page',
       page: 3,
       start: 6,
+      // The next page goes on after this page's last customer.
+      after: secondData.customers.at(-1)?.customerId,
+      runKey: 'weekly-2026-W48',
       v: 1,
     });
     const last = buildWeeklyCard(kindsWeek({ page: { number: 4, pageCount: 4 }, overflow: undefined }));

@@ -178,6 +178,38 @@ describe('churn-predictor score', () => {
     expect(r.out).toContain('Nobody is on a list this week.');
   });
 
+  it("flags as the weekly run does: a list longer than its card has room for flags only the card's rows", async () => {
+    // 40 customers who stopped ordering weekly in September, and one who keeps the feed current.
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    const customers = ['customer_id,name,owner,monthly_value', 'S,Steady,rep@example.com,100'];
+    const orders = ['order_id,customer_id,ordered_at,amount'];
+    for (let t = Date.parse('2026-01-05'); t <= Date.parse('2026-11-20'); t += 7 * 86_400_000) {
+      const day = new Date(t).toISOString().slice(0, 10);
+      orders.push(`S-${day},S,${day},100`);
+      for (let k = 0; k < 40 && day <= '2026-09-14'; k++) orders.push(`O${k}-${day},C${k},${day},300`);
+    }
+    for (let k = 0; k < 40; k++)
+      customers.push(`C${k},Greenfield Cafe ${k},rep@example.com,${1000 + 10 * k}`);
+    writeFileSync(join(dir, 'customers.csv'), `${customers.join('\n')}\n`);
+    writeFileSync(join(dir, 'orders.csv'), `${orders.join('\n')}\n`);
+    const rules = join(dir, 'rules.json');
+    writeFileSync(rules, JSON.stringify({ capPerRep: 25 }));
+    const out = sink();
+    await runScoreCommand(
+      { command: 'score', feed: dir, asOf: '2026-11-23', rules, format: 'json' },
+      out.stream,
+      sink().stream,
+      {},
+    );
+    const rows = JSON.parse(out.text()) as { surfaced: boolean; rank: number | null }[];
+    const table = (await run('score', '--feed', dir, '--as-of', '2026-11-23', '--rules', rules)).out;
+    // The card (and the table, which prints it) shows fewer than the cap: 25 rows pass Teams' size.
+    const shown = Number(/40 slipping; the first (\d+) shown/.exec(table)?.[1]);
+    expect(shown).toBeLessThan(25);
+    expect(rows.filter((r) => r.surfaced)).toHaveLength(shown);
+    expect(rows.filter((r) => r.rank !== null)).toHaveLength(40);
+  });
+
   it('speaks of a book of one customer in the singular', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'feed-'));
     writeFileSync(

@@ -154,7 +154,7 @@ describe('weeklyCardDataFor', () => {
     // The first page's button asks for page 2; the last page has none.
     const button = (data: object) => JSON.stringify(buildWeeklyCard(data as never));
     expect(button(repCardData(week, rules, RUN, { page: 1 }))).toContain(
-      '{"action":"list_page","page":2,"start":2,"v":1}',
+      '{"action":"list_page","page":2,"start":2,"after":"c3","runKey":"weekly-2026-W48","v":1}',
     );
     expect(button(last)).not.toContain('list_page');
     // A tap goes on from the row its card ended at; one past the list as of now (it got shorter since)
