@@ -1,5 +1,5 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { sharedOwners } from '../rules/book';
+import { sharedStrings } from '../rules/book';
 import type { CustomerState } from '../rules/customerState';
 import { sameCustomerState } from '../rules/customerState';
 import { runLimited, transactionChunks } from './batches';
@@ -20,14 +20,19 @@ export interface StateSnapshot {
   etags: Map<string, string>;
 }
 
-/** A snapshot filled row by row as the pages come in, each rep's address kept once (sharedOwners). */
+/**
+ * A snapshot filled row by row as the pages come in, each rep's address and each reason's words
+ * kept once (sharedStrings).
+ */
 export function snapshotBuilder(): { snapshot: StateSnapshot; add(row: StateRead): void } {
   const snapshot: StateSnapshot = { states: new Map(), etags: new Map() };
-  const owner = sharedOwners();
+  const owner = sharedStrings();
+  const reason = sharedStrings();
   return {
     snapshot,
     add({ state, etag }) {
       state.owner = owner(state.owner);
+      state.reasons = state.reasons.map(reason);
       snapshot.states.set(state.customerId, state);
       snapshot.etags.set(state.customerId, etag);
     },
