@@ -15,7 +15,7 @@ import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
 import type { AdminNotifier } from './weeklyNotice';
-import { planWeek } from './weeklyPlan';
+import { planWeek, type WeekPlan } from './weeklyPlan';
 import { setAsideUnstorable } from './weeklyRefused';
 import { storedOwnerOf } from './weeklyRepDirectory';
 import {
@@ -110,12 +110,10 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const { book, report: feedReport } = feed;
   const storedOwner = await storedOwnerOf(snapshot.states, directory);
   const planAt = { localDate: today, runKey, runAt };
-  const planned = setAsideUnstorable(
+  const { weeks, first, rest, surfacedRows, heldOutRows, refused, figures } = plannedRun(
     planWeek(book, deps.rules, snapshot.states, planAt, deliveredCards(handled), { storedOwner }),
-    stateRowProblem,
   );
-  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = planned.plan;
-  for (const { customerId, reason } of planned.refused) {
+  for (const { customerId, reason } of refused) {
     log.warn(`customer ${customerId} left out of this run: storage would refuse the row (${reason})`, {
       runKey,
     });
@@ -145,7 +143,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       locale: config.locale,
       tabAppId: config.tabAppId,
       date: today,
-      horizonDays: scored.noOrderHorizonDays,
+      horizonDays: figures.horizonDays,
     },
     conversations: directory,
     runs: storage.runs,
@@ -190,9 +188,9 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     retry: 'none',
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
     bookChanges: bookChanges(book, snapshot.states, storedOwner),
-    refused: planned.refused,
-    gates: countGates(customers, holdout.heldOutIds),
-    ranking: scored.choice,
+    refused,
+    gates: figures.gates,
+    ranking: figures.ranking,
     stateWrites: {
       written: firstWrite.written + restWrite.written,
       transactions: firstWrite.transactions + restWrite.transactions,
@@ -202,7 +200,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     surfacedRows: tallyRecorded(audited.slice(0, surfacedRows.length)),
     holdout: {
       percent: deps.rules.holdoutPercent,
-      heldOut: holdout.heldOut.length,
+      heldOut: figures.heldOut,
       ...tallyRecorded(audited.slice(surfacedRows.length)),
     },
     counts: countOutcomes(outcomes),
@@ -229,6 +227,31 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   if (report.notReached.length > 0) log.warn(text, { runKey });
   else log.info(text, { runKey });
   return report;
+}
+
+/**
+ * What the run keeps of its plan while it writes and sends (for minutes, at Teams' rate limits): the
+ * cards, the rows to write and the report's figures, without the scored book. At a million customers
+ * the scored records are about 450 MB of a heap capped at 1,536 MB, which the writes and the sends
+ * then have to spare.
+ */
+export function plannedRun(plan: WeekPlan) {
+  const { plan: kept, refused } = setAsideUnstorable(plan, stateRowProblem);
+  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = kept;
+  return {
+    weeks,
+    first,
+    rest,
+    surfacedRows,
+    heldOutRows,
+    refused,
+    figures: {
+      horizonDays: scored.noOrderHorizonDays,
+      ranking: scored.choice,
+      gates: countGates(customers, holdout.heldOutIds),
+      heldOut: holdout.heldOut.length,
+    },
+  };
 }
 
 /**
