@@ -128,6 +128,18 @@ export interface ScoreBookOptions {
    * every customer took about 0.1 s of a 1.3 s scoring of the 100k bench book.
    */
   reasons?: boolean;
+  /**
+   * Given, every customer's listChance is written here (by book index) and `customers` keeps only
+   * those who pass the gates, all the ranking reads. The replay of last week reads no more, and a
+   * million scored records it would drop at once cost the weekly run about 450 MB of heap on top of
+   * this week's.
+   */
+  listChances?: Float64Array;
+}
+
+/** Passed the gates and a kind of name: who the ranking puts on a list. */
+function listable(c: ScoredCustomer): c is ListedCustomer {
+  return c.gate.surfaced && c.segment !== null;
 }
 
 /**
@@ -175,7 +187,8 @@ export function scoreBook(
   // one flat copy, shared by every customer with the same words (on the 200,000-customer bench book
   // 193,000 reasons are 11,300 texts).
   const reasonText = sharedStrings();
-  const customers: ScoredCustomer[] = new Array(n);
+  const { listChances } = options;
+  const customers: ScoredCustomer[] = listChances ? [] : new Array(n);
   const asOf = isoOfDay(asOfDay);
   for (let i = 0; i < n; i++) {
     const c = book.customers[i];
@@ -226,7 +239,7 @@ export function scoreBook(
     const state = states.get(c.id);
     // Won back twice this year: no offer (no plan of the table has one for it).
     const play = playFor(f.monthlyValue, threshold, state !== undefined && wonBackTwice(state, asOf));
-    customers[i] = {
+    const scored: ScoredCustomer = {
       index: i,
       customerId: c.id,
       name: c.name,
@@ -275,12 +288,14 @@ export function scoreBook(
       firstOrderDay: hasOrders ? f.firstOrderDay : null,
       lastOrderDay: hasOrders ? f.lastOrderDay : null,
     };
+    if (!listChances) customers[i] = scored;
+    else {
+      listChances[i] = scored.listChance;
+      if (listable(scored)) customers.push(scored);
+    }
   }
 
-  const { ranked, lists } = rankPerRep(
-    customers.filter((c): c is ListedCustomer => c.gate.surfaced && c.segment !== null),
-    rules,
-  );
+  const { ranked, lists } = rankPerRep(customers.filter(listable), rules);
   markRanks(ranked, rules.capPerRep);
   return {
     asOfDay,
