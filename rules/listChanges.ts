@@ -117,13 +117,14 @@ export function scoreWeekWithChanges(
     return storedAsListed(state) && (state?.surfacedAt == null || listedBeforeThisWeek(state.surfacedAt));
   };
   // Last week's lists, kept as three columns: a second ScoredBook held beside this week's would
-  // double the run's working set on a million-customer book.
+  // double the run's working set on a million-customer book. Only the customers who passed last
+  // week's gates come back as records; everyone's chance comes back in chanceBefore.
   const n = book.customers.length;
   const chanceBefore = new Float64Array(n);
   const rankedBefore = new Uint8Array(n);
   const surfacedBefore = new Uint8Array(n);
-  for (const c of scoreBook(book, rules, asOfDay - 7, states, { reasons: false }).customers) {
-    chanceBefore[c.index] = c.listChance;
+  const replay = { reasons: false, listChances: chanceBefore };
+  for (const c of scoreBook(book, rules, asOfDay - 7, states, replay).customers) {
     rankedBefore[c.index] = c.rank !== null ? 1 : 0;
     surfacedBefore[c.index] = c.surfaced ? 1 : 0;
   }

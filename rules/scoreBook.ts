@@ -1,4 +1,4 @@
-import { type Book, isoOfDay } from './book';
+import { type Book, isoOfDay, sharedStrings } from './book';
 import type { Band, CustomerState, ValueKind } from './customerState';
 import { computeFeatures, emptyFeatures, featureContext } from './features';
 import { wonBackTwice } from './followUps';
@@ -120,15 +120,6 @@ export interface ScoredBook {
   choice: ModelChoice;
 }
 
-/**
- * The strings as flat copies. Reasons are built by template literals, which V8 keeps as trees of
- * pieces (ropes): a JSON round trip stores each as one run of characters, about 600 bytes less per
- * customer with reasons (260 MB on a million-customer book, measured on bench/generateLargeFeed.ts).
- */
-function flatCopies(strings: string[]): string[] {
-  return JSON.parse(JSON.stringify(strings)) as string[];
-}
-
 /** What scoreBook may leave out when its caller reads only the lists. */
 export interface ScoreBookOptions {
   /**
@@ -137,6 +128,18 @@ export interface ScoreBookOptions {
    * every customer took about 0.1 s of a 1.3 s scoring of the 100k bench book.
    */
   reasons?: boolean;
+  /**
+   * Given, every customer's listChance is written here (by book index) and `customers` keeps only
+   * those who pass the gates, all the ranking reads. The replay of last week reads no more, and a
+   * million scored records it would drop at once cost the weekly run about 450 MB of heap on top of
+   * this week's.
+   */
+  listChances?: Float64Array;
+}
+
+/** Passed the gates and a kind of name: who the ranking puts on a list. */
+function listable(c: ScoredCustomer): c is ListedCustomer {
+  return c.gate.surfaced && c.segment !== null;
 }
 
 /**
@@ -180,7 +183,12 @@ export function scoreBook(
     for (const tier of ['vip', 'standard'] as const)
       plans.set(`${segment}/${tier}`, planFor(segment, tier, rules.plans));
   }
-  const customers: ScoredCustomer[] = new Array(n);
+  // Reasons are built by template literals, which V8 keeps as trees of pieces (ropes): each kept as
+  // one flat copy, shared by every customer with the same words (on the 200,000-customer bench book
+  // 193,000 reasons are 11,300 texts).
+  const reasonText = sharedStrings();
+  const { listChances } = options;
+  const customers: ScoredCustomer[] = listChances ? [] : new Array(n);
   const asOf = isoOfDay(asOfDay);
   for (let i = 0; i < n; i++) {
     const c = book.customers[i];
@@ -231,7 +239,7 @@ export function scoreBook(
     const state = states.get(c.id);
     // Won back twice this year: no offer (no plan of the table has one for it).
     const play = playFor(f.monthlyValue, threshold, state !== undefined && wonBackTwice(state, asOf));
-    customers[i] = {
+    const scored: ScoredCustomer = {
       index: i,
       customerId: c.id,
       name: c.name,
@@ -249,18 +257,17 @@ export function scoreBook(
       reasons:
         steady || !withReasons
           ? []
-          : flatCopies(
-              // The reasons of whatever ranked the customer: the rules' signals, or the model's contributions.
-              rulesScore
-                ? reasonsFor(f, rulesScore.contributions, rules.windows, modelReason)
-                : modelReasons(f, share, {
-                    usualGapDays: facts?.usualGapDays ?? null,
-                    lastOrdersValueRatio: facts?.lastOrdersValueRatio ?? null,
-                    sourTickets90: row[13],
-                    trendDays: rules.windows.trendDays,
-                    ticketDays: rules.windows.ticketDays,
-                  }),
-            ),
+          : // The reasons of whatever ranked the customer: the rules' signals, or the model's contributions.
+            (rulesScore
+              ? reasonsFor(f, rulesScore.contributions, rules.windows, modelReason)
+              : modelReasons(f, share, {
+                  usualGapDays: facts?.usualGapDays ?? null,
+                  lastOrdersValueRatio: facts?.lastOrdersValueRatio ?? null,
+                  sourTickets90: row[13],
+                  trendDays: rules.windows.trendDays,
+                  ticketDays: rules.windows.ticketDays,
+                })
+            ).map(reasonText),
       play,
       plan: segment ? (plans.get(`${segment}/${play.kind}`) ?? null) : null,
       valueAtRisk: valueAtRisk(f.monthlyValue, chance.probability),
@@ -281,12 +288,14 @@ export function scoreBook(
       firstOrderDay: hasOrders ? f.firstOrderDay : null,
       lastOrderDay: hasOrders ? f.lastOrderDay : null,
     };
+    if (!listChances) customers[i] = scored;
+    else {
+      listChances[i] = scored.listChance;
+      if (listable(scored)) customers.push(scored);
+    }
   }
 
-  const { ranked, lists } = rankPerRep(
-    customers.filter((c): c is ListedCustomer => c.gate.surfaced && c.segment !== null),
-    rules,
-  );
+  const { ranked, lists } = rankPerRep(customers.filter(listable), rules);
   markRanks(ranked, rules.capPerRep);
   return {
     asOfDay,

@@ -6,22 +6,29 @@ const PER_ACTION_OVERHEAD_BYTES = 1024;
 
 /** Splits items into groups of at most 100 whose estimated payload stays under 4 MiB (less a margin). */
 export function chunkForTransactions<T>(items: readonly T[], sizeOf: (item: T) => number): T[][] {
+  return [...transactionChunks(items, sizeOf)];
+}
+
+/**
+ * chunkForTransactions one group at a time, reading `items` only as far as the group handed out (and
+ * the item that ended it): a writer that makes each row's entity as it goes holds a few groups'
+ * entities rather than a whole run's.
+ */
+export function* transactionChunks<T>(items: Iterable<T>, sizeOf: (item: T) => number): Generator<T[]> {
   const budget = MAX_TRANSACTION_BYTES * 0.9;
-  const chunks: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const item of items) {
     const size = sizeOf(item) + PER_ACTION_OVERHEAD_BYTES;
     if (current.length === MAX_ACTIONS_PER_TRANSACTION || (current.length > 0 && bytes + size > budget)) {
-      chunks.push(current);
+      yield current;
       current = [];
       bytes = 0;
     }
     current.push(item);
     bytes += size;
   }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  if (current.length > 0) yield current;
 }
 
 /** Awaits both, then throws the first failure: unlike Promise.all, neither is left running behind the other's error. */
@@ -32,23 +39,31 @@ export async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[
   return [ra.value, rb.value];
 }
 
-/** Runs tasks with at most `limit` in flight; rejects with the first failure after in-flight ones settle. */
-export async function runLimited<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
+/**
+ * Runs tasks with at most `limit` in flight; rejects with the first failure after in-flight ones
+ * settle. Each task is taken from `tasks` only when a slot is free, so a generator of tasks is read
+ * as the work goes.
+ */
+export async function runLimited<T>(tasks: Iterable<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results: T[] = [];
+  const source = tasks[Symbol.iterator]();
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < tasks.length && !failed) {
+    while (!failed) {
+      const taken = source.next();
+      if (taken.done) return;
       const i = next++;
       try {
-        results[i] = await tasks[i]();
+        results[i] = await taken.value();
       } catch (err) {
         failed = true; // stop handing out work; the error is reported below
         throw err;
       }
     }
   };
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  const workers = Array.isArray(tasks) ? Math.min(limit, tasks.length) : limit;
+  const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
   const rejection = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (rejection) throw rejection.reason;
   return results;

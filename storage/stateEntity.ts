@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CustomerState, customerStateSchema, segmentSchema } from '../rules/customerState';
+import { type CustomerState, customerStateSchema, initialState, segmentSchema } from '../rules/customerState';
 import { idKey } from './keys';
 
 /**
@@ -117,5 +117,7 @@ export function fromStateEntity(entity: Record<string, unknown>): CustomerState 
   if (!parsed.success) {
     throw new Error(`State row ${String(entity.rowKey)} is malformed: ${z.prettifyError(parsed.error)}`);
   }
-  return parsed.data;
+  // Laid out as a fresh state is, every field inside the object: the parser's own object keeps its
+  // fields in a separate array, and a run holds a million stored states (and their updated copies).
+  return Object.assign(initialState(parsed.data), parsed.data);
 }

@@ -1,8 +1,8 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { sharedOwners } from '../rules/book';
+import { sharedStrings } from '../rules/book';
 import type { CustomerState } from '../rules/customerState';
 import { sameCustomerState } from '../rules/customerState';
-import { chunkForTransactions, runLimited } from './batches';
+import { runLimited, transactionChunks } from './batches';
 import { ConflictError, naming, statusOf } from './errors';
 import { idKey } from './keys';
 import { fromStateEntity, type StateEntity, toStateEntity } from './stateEntity';
@@ -20,14 +20,19 @@ export interface StateSnapshot {
   etags: Map<string, string>;
 }
 
-/** A snapshot filled row by row as the pages come in, each rep's address kept once (sharedOwners). */
+/**
+ * A snapshot filled row by row as the pages come in, each rep's address and each reason's words
+ * kept once (sharedStrings).
+ */
 export function snapshotBuilder(): { snapshot: StateSnapshot; add(row: StateRead): void } {
   const snapshot: StateSnapshot = { states: new Map(), etags: new Map() };
-  const owner = sharedOwners();
+  const owner = sharedStrings();
+  const reason = sharedStrings();
   return {
     snapshot,
     add({ state, etag }) {
       state.owner = owner(state.owner);
+      state.reasons = state.reasons.map(reason);
       snapshot.states.set(state.customerId, state);
       snapshot.etags.set(state.customerId, etag);
     },
@@ -165,14 +170,15 @@ export class TableStateStore implements StateStore {
     options: { concurrency?: number } = {},
   ): Promise<{ written: number; transactions: number }> {
     const changed = changedStates('writeChanged', previous, next);
-    const entities = changed.map((s) => toStateEntity(this.partition, s));
-    const chunks = chunkForTransactions(entities, entityBytes);
-    const tasks = chunks.map((chunk) => async () => {
+    const entities = mapped(changed, (s) => toStateEntity(this.partition, s));
+    let transactions = 0;
+    const tasks = mapped(transactionChunks(entities, entityBytes), (chunk) => async () => {
+      transactions++;
       const actions: TransactionAction[] = chunk.map((e) => ['upsert', e, 'Replace']);
       await naming(this.endpoint, () => this.client.submitTransaction(actions));
     });
     await runLimited(tasks, options.concurrency ?? 4);
-    return { written: entities.length, transactions: chunks.length };
+    return { written: changed.length, transactions };
   }
 
   async writeGuarded(
@@ -181,14 +187,16 @@ export class TableStateStore implements StateStore {
     options: { resolve: ResolveStale; concurrency?: number },
   ): Promise<GuardedWriteResult> {
     const changed = changedStates('writeGuarded', snapshot.states, next);
-    const rows = changed.map((state) => ({
+    // Each row's entity is made as its transaction is put together, not all before the first is
+    // sent: a million rows' entities (about 375 MB) beside the run's plan would not fit Node's heap.
+    const rows = mapped(changed, (state) => ({
       state,
       entity: toStateEntity(this.partition, state),
       etag: snapshot.etags.get(state.customerId),
     }));
-    const chunks = chunkForTransactions(rows, (r) => entityBytes(r.entity));
     const result: GuardedWriteResult = { written: 0, transactions: 0, fallbacks: 0, resolved: [], kept: [] };
-    const tasks = chunks.map((chunk) => async () => {
+    const chunks = transactionChunks(rows, (r) => entityBytes(r.entity));
+    const tasks = mapped(chunks, (chunk) => async () => {
       // A row read without an ETag is one the writer saw as new: create it, so a row someone else
       // created meanwhile fails (409) instead of being replaced.
       const actions: TransactionAction[] = chunk.map((r) =>
@@ -302,6 +310,11 @@ function changedStates(
     const before = previous.get(s.customerId);
     return before === undefined || !sameCustomerState(before, s);
   });
+}
+
+/** `items` mapped one at a time as they are read. */
+function* mapped<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U> {
+  for (const item of items) yield map(item);
 }
 
 /** Estimated request bytes of an entity (UTF-16 upper bound), for the transaction size budget. */

@@ -15,7 +15,7 @@ import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { countGates } from './weeklyLists';
 import type { AdminNotifier } from './weeklyNotice';
-import { planWeekOfCards } from './weeklyPlan';
+import { planWeekOfCards, type WeekPlan } from './weeklyPlan';
 import { type RefusedCustomer, setAsideUnstorable } from './weeklyRefused';
 import { storedOwnerOf } from './weeklyRepDirectory';
 import {
@@ -112,21 +112,22 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const planAt = { localDate: today, runKey, runAt };
   const card = { currency: config.currency, locale: config.locale, tabAppId: config.tabAppId, date: today };
   let refused: RefusedCustomer[] = [];
-  const plan = planWeekOfCards(
-    book,
-    card,
-    (planned) => {
-      const settled = setAsideUnstorable(planned, stateRowProblem);
-      refused = settled.refused;
-      return settled.plan;
-    },
-    deps.rules,
-    snapshot.states,
-    planAt,
-    deliveredCards(handled),
-    { storedOwner },
+  const { weeks, first, rest, surfacedRows, heldOutRows, figures } = plannedRun(
+    planWeekOfCards(
+      book,
+      card,
+      (planned) => {
+        const settled = setAsideUnstorable(planned, stateRowProblem);
+        refused = settled.refused;
+        return settled.plan;
+      },
+      deps.rules,
+      snapshot.states,
+      planAt,
+      deliveredCards(handled),
+      { storedOwner },
+    ),
   );
-  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = plan;
   for (const { customerId, reason } of refused) {
     log.warn(`customer ${customerId} left out of this run: storage would refuse the row (${reason})`, {
       runKey,
@@ -152,7 +153,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     now,
     clock: () => new Date(now.getTime() + (clock() - started)),
     rules: deps.rules,
-    card: { ...card, horizonDays: scored.noOrderHorizonDays },
+    card: { ...card, horizonDays: figures.horizonDays },
     conversations: directory,
     runs: storage.runs,
     cards: deps.cards,
@@ -197,8 +198,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
     bookChanges: bookChanges(book, snapshot.states, storedOwner),
     refused,
-    gates: countGates(customers, holdout.heldOutIds),
-    ranking: scored.choice,
+    gates: figures.gates,
+    ranking: figures.ranking,
     stateWrites: {
       written: firstWrite.written + restWrite.written,
       transactions: firstWrite.transactions + restWrite.transactions,
@@ -208,7 +209,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     surfacedRows: tallyRecorded(audited.slice(0, surfacedRows.length)),
     holdout: {
       percent: deps.rules.holdoutPercent,
-      heldOut: holdout.heldOut.length,
+      heldOut: figures.heldOut,
       ...tallyRecorded(audited.slice(surfacedRows.length)),
     },
     counts: countOutcomes(outcomes),
@@ -235,6 +236,29 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   if (report.notReached.length > 0) log.warn(text, { runKey });
   else log.info(text, { runKey });
   return report;
+}
+
+/**
+ * What the run keeps of its plan while it writes and sends (for minutes, at Teams' rate limits): the
+ * cards, the rows to write and the report's figures, without the scored book. At a million customers
+ * the scored records are about 450 MB of a heap capped at 1,536 MB, which the writes and the sends
+ * then have to spare.
+ */
+export function plannedRun(plan: WeekPlan) {
+  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = plan;
+  return {
+    weeks,
+    first,
+    rest,
+    surfacedRows,
+    heldOutRows,
+    figures: {
+      horizonDays: scored.noOrderHorizonDays,
+      ranking: scored.choice,
+      gates: countGates(customers, holdout.heldOutIds),
+      heldOut: holdout.heldOut.length,
+    },
+  };
 }
 
 /**

@@ -226,6 +226,46 @@ describe('guarded writes (ETag-conditional, for a run racing the reps)', () => {
     expect([...(await storage.state.getAll()).values()].every((s) => s.score === 55)).toBe(true);
   });
 
+  it("makes each row's entity as its transaction goes out, not every row's before the first is sent", async () => {
+    // A weekly run writes up to a million rows: all their entities at once beside the plan do not fit
+    // Node's heap (docs/scale.md).
+    let made = 0;
+    const madeAtSend: number[] = [];
+    const storage = await openTestStorage('guardLazy', {
+      policies: [
+        {
+          position: 'perCall',
+          policy: {
+            name: 'entitiesMadeAtSend',
+            sendRequest: (request, next) => {
+              if (request.url.includes('$batch')) madeAtSend.push(made);
+              return next(request);
+            },
+          },
+        },
+      ],
+    });
+    // toStateEntity reads each state's reasons once, to write them as JSON.
+    const states = manyStates(450).map((s) => {
+      const { reasons, ...rest } = s;
+      return Object.defineProperty(rest, 'reasons', {
+        enumerable: true,
+        get: () => {
+          made++;
+          return reasons;
+        },
+      }) as CustomerState;
+    });
+    const result = await storage.state.writeGuarded(await storage.state.readAll(), states, {
+      concurrency: 1,
+      resolve: () => null,
+    });
+    expect(result).toEqual({ written: 450, transactions: 5, fallbacks: 0, resolved: [], kept: [] });
+    // Sent one at a time: each transaction goes out once its 100 rows and the row that ended it are made.
+    expect(madeAtSend).toEqual([101, 201, 301, 401, 450]);
+    expect((await storage.state.getAll()).size).toBe(450);
+  });
+
   it('a row changed after the read is never overwritten blindly: resolve decides, the rest of its batch still lands', async () => {
     const storage = await openTestStorage('guardKeep');
     await storage.state.writeChanged(new Map(), manyStates(150));
