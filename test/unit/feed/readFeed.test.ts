@@ -69,6 +69,34 @@ describe('readFeed: CSV a real export writes', () => {
     ]);
   });
 
+  it('keeps every character of ids and names: quotes, backslashes, tabs, control and line separators, emoji', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feed-text-'));
+    try {
+      const names = [
+        'He said "hi"',
+        'back\\slash',
+        'tab\there',
+        'ctrl\u0001\u001f',
+        'ls\u2028ps\u2029',
+        'emoji 😀',
+        'ünï',
+      ];
+      const csv = (n: string) => `"${n.replaceAll('"', '""')}"`;
+      await writeFile(
+        join(dir, 'customers.csv'),
+        `customer_id,name,owner,monthly_value\n${names.map((n, i) => `C\\${i}😀,${csv(n)},rep@contoso.example,`).join('\n')}\n`,
+      );
+      await writeFile(
+        join(dir, 'orders.csv'),
+        'order_id,customer_id,ordered_at,amount\nO-1,C\\0😀,2026-10-01,1\n',
+      );
+      const { book } = await readFeed(dir);
+      expect(book.customers.map((c) => [c.id, c.name])).toEqual(names.map((n, i) => [`C\\${i}😀`, n]));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('treats tickets.csv as optional', async () => {
     const { book, report } = await readFeed(fixture('tricky'));
     expect(report.files.map((f) => f.file)).toEqual(['customers.csv', 'orders.csv']);
