@@ -17,7 +17,7 @@ import { type FeedFile, findFeedFiles } from './feedFiles';
 import type { FeedReport, FileReport } from './feedReport';
 import { type FeedSource, loadSource } from './feedSource';
 import { reportFile } from './problemList';
-import { type ColumnChecks, kindSql, reasonSql, requiredText } from './rowChecks';
+import { type ColumnChecks, kindSql, longerThan, reasonSql, requiredText } from './rowChecks';
 import {
   amountExpression,
   bothReadings,
@@ -302,7 +302,7 @@ async function checkCustomers(
       checks: [
         { when: `owner = ''`, problem: 'missing', quote: false },
         { when: `NOT regexp_full_match(owner, '[^\\s@]+@[^\\s@]+')`, problem: 'not an email or UPN' },
-        { when: `length(owner) > ${MAX_OWNER_CHARS}`, problem: `longer than ${MAX_OWNER_CHARS} characters` },
+        { when: longerThan('owner', MAX_OWNER_CHARS), problem: `longer than ${MAX_OWNER_CHARS} characters` },
       ],
     },
     amountChecks('monthly_value', 'mv', false),
