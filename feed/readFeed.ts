@@ -317,11 +317,10 @@ async function checkCustomers(
       SELECT owner, (row_number() OVER (ORDER BY owner) - 1)::INTEGER AS oi
       FROM (SELECT DISTINCT lower(owner) AS owner FROM customers_chk WHERE kind IS NULL);
     CREATE OR REPLACE TABLE cust AS
-      SELECT (row_number() OVER (ORDER BY c.rid) - 1)::INTEGER AS idx, c.customer_id, c.name, o.owner, o.oi,
+      SELECT (row_number() OVER (ORDER BY c.rid) - 1)::INTEGER AS idx, c.customer_id, c.name, o.oi,
              CASE WHEN c.monthly_value = '' THEN NULL WHEN c.mv = 0 THEN 0.0 ELSE c.mv END AS mv
       FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id AND f.frid = c.rid
-      JOIN cust_owners o ON o.owner = lower(c.owner)
-      ORDER BY idx;
+      JOIN cust_owners o ON o.owner = lower(c.owner);
     CREATE OR REPLACE TABLE cust_skipped AS
       -- An anti join, which DuckDB builds on the (few) bad rows: NOT IN built a hash table of every customer.
       SELECT c.customer_id, min(c.rid) AS rid FROM customers_chk c ANTI JOIN cust u ON u.customer_id = c.customer_id
@@ -348,29 +347,28 @@ async function checkCustomers(
       }
     },
   );
-  const customers: Customer[] = [];
   // Each rep's address is read once, as text shared by their customers, and each customer's by its
   // index: reading 1M customers took 2.0 s of CPU with the address read per customer, 1.2 s so.
   const owners = (await engine.rows('SELECT owner FROM cust_owners ORDER BY oi')).map(([o]) => String(o));
-  await engine.chunks(
-    // In the table's order (idx): a sorted stream of 1M names could not spill.
-    'SELECT oi, mv, idx FROM cust',
-    (column, rows) => {
-      const [ownerOf, mv, idx] = [column(0), column(1), column(2)];
-      for (let r = 0; r < rows; r++) {
-        const at = customers.length;
-        if (idx(r) !== at || at >= ids.length) throw new Error(`cust came back out of order (row ${at})`);
-        const monthlyValue = mv(r);
-        customers.push({
-          id: ids[at],
-          name: names[at],
-          owner: owners[ownerOf(r) as number],
-          monthlyValue: monthlyValue === null ? null : Number(monthlyValue),
-        });
-      }
-    },
-  );
-  if (customers.length !== ids.length) throw new Error(`cust: ${customers.length} rows of ${ids.length}`);
+  // Each customer goes to its index, in whatever order the table holds them: the table was sorted
+  // by index for this, a sort of every customer's text.
+  const customers = new Array<Customer>(ids.length);
+  let placed = 0;
+  await engine.chunks('SELECT oi, mv, idx FROM cust', (column, rows) => {
+    const [ownerOf, mv, idx] = [column(0), column(1), column(2)];
+    for (let r = 0; r < rows; r++, placed++) {
+      const at = idx(r) as number;
+      if (!(at < ids.length) || customers[at]) throw new Error(`cust: index ${at} out of place`);
+      const monthlyValue = mv(r);
+      customers[at] = {
+        id: ids[at],
+        name: names[at],
+        owner: owners[ownerOf(r) as number],
+        monthlyValue: monthlyValue === null ? null : Number(monthlyValue),
+      };
+    }
+  });
+  if (placed !== ids.length) throw new Error(`cust: ${placed} rows of ${ids.length}`);
   return customers;
 }
 
