@@ -21,8 +21,8 @@ export interface RecordLines {
 
 /**
  * Where a rejected record is in the file, and how many fields it has: DuckDB's message counts a
- * record's fields up to the first one too many ("Found: 5" for six), and only when it reads the
- * file in parallel, not always then, the whole record.
+ * record's fields up to the first one too many ("Found: 5" for six), and when it reads a file in
+ * parallel, some records' in full.
  */
 export interface RejectedSpan {
   first: number;
