@@ -317,10 +317,11 @@ async function checkCustomers(
       SELECT owner, (row_number() OVER (ORDER BY owner) - 1)::INTEGER AS oi
       FROM (SELECT DISTINCT lower(owner) AS owner FROM customers_chk WHERE kind IS NULL);
     CREATE OR REPLACE TABLE cust AS
-      SELECT (row_number() OVER (ORDER BY c.rid) - 1)::INTEGER AS idx, c.customer_id, c.name, o.oi,
+      SELECT (row_number() OVER (ORDER BY c.rid) - 1)::INTEGER AS idx, c.customer_id, c.name, o.owner, o.oi,
              CASE WHEN c.monthly_value = '' THEN NULL WHEN c.mv = 0 THEN 0.0 ELSE c.mv END AS mv
       FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id AND f.frid = c.rid
-      JOIN cust_owners o ON o.owner = lower(c.owner);
+      JOIN cust_owners o ON o.owner = lower(c.owner)
+      ORDER BY idx;
     CREATE OR REPLACE TABLE cust_skipped AS
       -- An anti join, which DuckDB builds on the (few) bad rows: NOT IN built a hash table of every customer.
       SELECT c.customer_id, min(c.rid) AS rid FROM customers_chk c ANTI JOIN cust u ON u.customer_id = c.customer_id
@@ -332,56 +333,28 @@ async function checkCustomers(
       SELECT c.rid, 'duplicate customer_id', 'duplicate customer_id ' || ${quotedSql('c.customer_id')} || ' (first on line {ref})', f.frid
       FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id
       WHERE c.kind IS NULL AND c.rid <> f.frid;`);
-  // Ids and names come as one JSON list of text per 2,048 customers: read value by value, each
-  // text a call into DuckDB and a decode, 1M customers' took 1.1 s of CPU.
-  const ids: string[] = [];
-  const names: string[] = [];
-  await engine.chunks(
-    `SELECT to_json(list(customer_id ORDER BY idx)), to_json(list(name ORDER BY idx))
-     FROM cust GROUP BY idx // 2048 ORDER BY idx // 2048`,
-    (column, rows) => {
-      const [idLists, nameLists] = [column(0), column(1)];
-      for (let r = 0; r < rows; r++) {
-        for (const id of JSON.parse(String(idLists(r))) as string[]) ids.push(id);
-        for (const name of JSON.parse(String(nameLists(r))) as string[]) names.push(name);
-      }
-    },
-  );
+  const customers: Customer[] = [];
   // Each rep's address is read once, as text shared by their customers, and each customer's by its
   // index: reading 1M customers took 2.0 s of CPU with the address read per customer, 1.2 s so.
   const owners = (await engine.rows('SELECT owner FROM cust_owners ORDER BY oi')).map(([o]) => String(o));
-  // Each customer's rep and value go to its index, in whatever order the table holds them: the
-  // table was sorted by index for this, a sort of every customer's text. The customers are then
-  // made in index order (an array filled out of order is left with holes in V8's eyes).
-  const n = ids.length;
-  const ownerAt = new Int32Array(n);
-  const valueAt = new Float64Array(n);
-  const hasValue = new Uint8Array(n);
-  const seen = new Uint8Array(n);
-  let placed = 0;
-  await engine.chunks('SELECT oi, mv, idx FROM cust', (column, rows) => {
-    const [ownerOf, mv, idx] = [column(0), column(1), column(2)];
-    for (let r = 0; r < rows; r++, placed++) {
-      const at = idx(r) as number;
-      if (!(at < n) || seen[at]) throw new Error(`cust: index ${at} out of place`);
-      seen[at] = 1;
-      ownerAt[at] = ownerOf(r) as number;
-      const monthlyValue = mv(r);
-      if (monthlyValue !== null) {
-        hasValue[at] = 1;
-        valueAt[at] = Number(monthlyValue);
+  await engine.chunks(
+    // In the table's order (idx): a sorted stream of 1M names could not spill.
+    'SELECT customer_id, name, oi, mv, idx FROM cust',
+    (column, rows) => {
+      const [id, name, ownerOf, mv, idx] = [column(0), column(1), column(2), column(3), column(4)];
+      for (let r = 0; r < rows; r++) {
+        if (idx(r) !== customers.length)
+          throw new Error(`cust came back out of order (row ${customers.length})`);
+        const monthlyValue = mv(r);
+        customers.push({
+          id: String(id(r)),
+          name: String(name(r)),
+          owner: owners[ownerOf(r) as number],
+          monthlyValue: monthlyValue === null ? null : Number(monthlyValue),
+        });
       }
-    }
-  });
-  if (placed !== n) throw new Error(`cust: ${placed} rows of ${n}`);
-  const customers: Customer[] = [];
-  for (let i = 0; i < n; i++)
-    customers.push({
-      id: ids[i],
-      name: names[i],
-      owner: owners[ownerAt[i]],
-      monthlyValue: hasValue[i] ? valueAt[i] : null,
-    });
+    },
+  );
   return customers;
 }
 
