@@ -125,7 +125,7 @@ async function loadFile(
       rejected,
       rows,
       notes,
-      lines: (request) => recordLines(path, request, header.skip),
+      lines: (request) => recordLines(path, request, header.skip, header.delimiter),
     };
   }
   if (file.format === 'parquet') {

@@ -3,6 +3,7 @@ import type { FeedEngine } from './feedEngine';
 import { sqlName } from './feedEngine';
 import { type FileReport, PROBLEM_DETAIL_LIMIT, ProblemLog } from './feedReport';
 import type { FeedSource } from './feedSource';
+import type { RejectedSpan } from './recordLines';
 
 /**
  * One file's report from its problems table (rid, kind, reason, ref) and the records DuckDB could
@@ -20,10 +21,10 @@ function rejectedProblem(
   r: RejectedRecord,
   columns: number,
   delimiter: string | undefined,
-  span: { first: number; last: number } | undefined,
+  span: RejectedSpan | undefined,
 ): Omit<Listed, 'line'> {
   if (r.errorType === 'MISSING COLUMNS' || r.errorType === 'TOO MANY COLUMNS') {
-    const found = r.found ?? 0;
+    const found = span?.fields ?? r.found ?? 0;
     const what =
       delimiter === ',' || delimiter === undefined ? 'comma' : delimiter === ';' ? 'semicolon' : 'delimiter';
     const hint = found > columns ? ` (an unquoted ${what} in a value?)` : '';

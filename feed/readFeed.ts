@@ -11,13 +11,13 @@ import {
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { resolveColumns } from './feedColumns';
-import { type EngineOptions, type FeedEngine, openFeedEngine, sqlString } from './feedEngine';
+import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
 import { type FeedFile, findFeedFiles } from './feedFiles';
 import type { FeedReport, FileReport } from './feedReport';
 import { type FeedSource, loadSource } from './feedSource';
 import { reportFile } from './problemList';
-import { type ColumnChecks, kindSql, reasonSql, requiredText } from './rowChecks';
+import { type ColumnChecks, kindSql, longerThan, reasonSql, requiredText } from './rowChecks';
 import {
   amountExpression,
   bothReadings,
@@ -302,7 +302,7 @@ async function checkCustomers(
       checks: [
         { when: `owner = ''`, problem: 'missing', quote: false },
         { when: `NOT regexp_full_match(owner, '[^\\s@]+@[^\\s@]+')`, problem: 'not an email or UPN' },
-        { when: `length(owner) > ${MAX_OWNER_CHARS}`, problem: `longer than ${MAX_OWNER_CHARS} characters` },
+        { when: longerThan('owner', MAX_OWNER_CHARS), problem: `longer than ${MAX_OWNER_CHARS} characters` },
       ],
     },
     amountChecks('monthly_value', 'mv', false),
@@ -665,12 +665,16 @@ async function checkTickets(engine: FeedEngine, source: FeedSource, options: Rea
 interface BookRows {
   from: string;
   order: string;
+  /** A table with one row per book row, when counting them needs no join. */
+  counted?: string;
 }
 
 const BOOK_ORDERS: BookRows = { from: 'orders_merged WHERE filled > 0', order: 'cust, day, frid' };
 const BOOK_TICKETS: BookRows = {
   from: 'tickets_chk t JOIN tickets_first f ON f.ticket_id = t.ticket_id AND f.frid = t.rid',
   order: 'cust, day, rid',
+  // Each ticket id's first good row: one book ticket each.
+  counted: 'tickets_first',
 };
 
 /**
@@ -684,7 +688,7 @@ async function fetchGrouped(
   customers: number,
   extra: { name: string; sql: string; make: (n: number) => Int8Array | Uint8Array | Float64Array }[],
 ): Promise<{ start: Int32Array; day: Int32Array; columns: (Int8Array | Uint8Array | Float64Array)[] }> {
-  const [[count]] = await engine.rows(`SELECT count(*) FROM ${rows.from}`);
+  const [[count]] = await engine.rows(`SELECT count(*) FROM ${rows.counted ?? rows.from}`);
   const n = Number(count);
   const start = new Int32Array(customers + 1);
   const day = new Int32Array(n);
@@ -759,6 +763,19 @@ function requireKept(report: FileReport): void {
   );
 }
 
+/**
+ * Drops every table but `keep` once a file is checked and reported: its text and the steps of its
+ * checks are not read again, and what DuckDB no longer holds it need not spill. At 20M orders the
+ * loaded text alone is twice DuckDB's memory limit; kept, it pushed the later steps to disk.
+ */
+async function dropTablesBut(engine: FeedEngine, keep: readonly string[]): Promise<void> {
+  const names = await engine.rows(
+    `SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND database_name = current_database()`,
+  );
+  const drop = names.map(([name]) => String(name)).filter((name) => !keep.includes(name));
+  if (drop.length > 0) await engine.run(drop.map((name) => `DROP TABLE ${sqlName(name)};`).join('\n'));
+}
+
 /** Reads the feed in `dir` into a Book plus a report of every skipped row. */
 export async function readFeed(dir: string, options: ReadFeedOptions = {}): Promise<FeedResult> {
   const files = await findFeedFiles(dir);
@@ -806,6 +823,9 @@ async function readWith(
   const customers = await checkCustomers(engine, customersSource, options);
   const customersReport = await reportFile(engine, customersSource, 'customers_problems', customersSource);
   requireKept(customersReport);
+  // The orders and tickets are checked against the book's customers and the skipped ones.
+  const customerTables = ['cust', 'cust_skipped'];
+  await dropTablesBut(engine, customerTables);
   options.onProgress?.(rowsRead);
   const ordersSource = await load(files.orders);
   requireRows(ordersSource);
@@ -818,12 +838,20 @@ async function readWith(
     mergedLines,
   );
   requireKept(ordersReport);
+  // The book's orders, BOOK_ORDERS: orders_merged, a view over the other three unless it is a table.
+  const orderTables = ['orders_merged', 'orders_chk', 'orders_multi', 'orders_grouped'];
+  await dropTablesBut(engine, [...customerTables, ...orderTables]);
   options.onProgress?.(rowsRead);
   const ticketsSource = files.tickets ? await load(files.tickets) : undefined;
-  if (ticketsSource) {
-    await checkTickets(engine, ticketsSource, options);
-    options.onProgress?.(rowsRead);
-  }
+  const ticketsReport = ticketsSource
+    ? await (async () => {
+        await checkTickets(engine, ticketsSource, options);
+        const report = await reportFile(engine, ticketsSource, 'tickets_problems', customersSource);
+        await dropTablesBut(engine, [...orderTables, 'tickets_chk', 'tickets_first']);
+        options.onProgress?.(rowsRead);
+        return report;
+      })()
+    : undefined;
 
   const orders = await fetchGrouped(engine, BOOK_ORDERS, customers.length, [
     {
@@ -853,11 +881,7 @@ async function readWith(
     ticketOpen: (tickets?.columns[1] as Uint8Array | undefined) ?? new Uint8Array(0),
   };
 
-  const reports: FileReport[] = [
-    customersReport,
-    ordersReport,
-    ...(ticketsSource ? [await reportFile(engine, ticketsSource, 'tickets_problems', customersSource)] : []),
-  ];
+  const reports: FileReport[] = [customersReport, ordersReport, ...(ticketsReport ? [ticketsReport] : [])];
   return {
     book,
     report: { files: reports, rowsSkipped: reports.reduce((sum, f) => sum + f.rowsSkipped, 0) },

@@ -15,8 +15,19 @@ export interface RecordLineRequest {
 export interface RecordLines {
   /** Kept record index -> physical line it starts on. */
   kept: Map<number, number>;
-  /** DuckDB's line of a rejected record -> its physical first and last line. */
-  rejected: Map<number, { first: number; last: number }>;
+  /** DuckDB's line of a rejected record -> its physical first and last line and its fields. */
+  rejected: Map<number, RejectedSpan>;
+}
+
+/**
+ * Where a rejected record is in the file, and how many fields it has: DuckDB's message counts a
+ * record's fields up to the first one too many ("Found: 5" for six), and when it reads a file in
+ * parallel, some records' in full.
+ */
+export interface RejectedSpan {
+  first: number;
+  last: number;
+  fields: number;
 }
 
 const QUOTE = 0x22;
@@ -24,10 +35,16 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * Scans a UTF-8 CSV (quote `"`) and returns the physical lines asked for; the `skip` lines before
- * the header (a report's title) hold no records.
+ * Scans a UTF-8 CSV (quote `"`, fields separated by `delimiter`, one ASCII character) and returns
+ * the physical lines asked for; the `skip` lines before the header (a report's title) hold no records.
  */
-export async function recordLines(path: string, request: RecordLineRequest, skip = 0): Promise<RecordLines> {
+export async function recordLines(
+  path: string,
+  request: RecordLineRequest,
+  skip = 0,
+  delimiter = ',',
+): Promise<RecordLines> {
+  const separator = delimiter.charCodeAt(0);
   const wanted = new Set(request.keptIndices);
   const result: RecordLines = { kept: new Map(), rejected: new Map() };
   let remaining = wanted.size + request.rejectedLines.size;
@@ -38,13 +55,14 @@ export async function recordLines(path: string, request: RecordLineRequest, skip
   let recordEmpty = true; // nothing read yet in this record
   let recordFirstLine = 1;
   let recordDuckLine = 1;
+  let fields = 1;
   let keptIndex = 0;
   let previousCr = false;
   const endRecord = (lastLine: number) => {
     if (recordEmpty) return; // a blank line is not a record
     if (recordFirstLine <= skip) return; // a title line above the header
     if (request.rejectedLines.has(recordDuckLine)) {
-      result.rejected.set(recordDuckLine, { first: recordFirstLine, last: lastLine });
+      result.rejected.set(recordDuckLine, { first: recordFirstLine, last: lastLine, fields });
       remaining--;
     } else {
       if (wanted.has(keptIndex)) {
@@ -76,8 +94,10 @@ export async function recordLines(path: string, request: RecordLineRequest, skip
         recordEmpty = false;
         recordFirstLine = physical;
         recordDuckLine = duck;
+        fields = 1;
       }
       if (b === QUOTE) inQuotes = !inQuotes;
+      else if (b === separator && !inQuotes) fields++;
     }
   }
   // The last record, when the file does not end with a line break (or a quote runs to the end).

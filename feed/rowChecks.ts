@@ -45,6 +45,14 @@ export function reasonSql(columns: ColumnChecks[]): string {
   return perColumn.length === 0 ? 'NULL' : `NULLIF(concat_ws('; ', ${perColumn.join(', ')}), '')`;
 }
 
+/**
+ * SQL: `text` has more than `max` characters. A string's byte count is known without reading it and
+ * is never below its character count, so characters are counted (a pass over the text) only for
+ * the rare value with more bytes than `max`: at 2M orders, the two id checks took a tenth of the checks' time.
+ */
+export const longerThan = (text: string, max: number) =>
+  `(strlen(${text}) > ${max} AND length(${text}) > ${max})`;
+
 /** The usual checks of a required text column: missing, or longer than `max` characters. */
 export function requiredText(column: string, text: string, max: number): ColumnChecks {
   return {
@@ -52,7 +60,7 @@ export function requiredText(column: string, text: string, max: number): ColumnC
     text,
     checks: [
       { when: `${text} = ''`, problem: 'missing', quote: false },
-      { when: `length(${text}) > ${max}`, problem: `longer than ${max} characters` },
+      { when: longerThan(text, max), problem: `longer than ${max} characters` },
     ],
   };
 }

@@ -156,6 +156,34 @@ describe('values Table Storage or the scoring cannot hold are bad rows, with fil
   });
 });
 
+describe('a record with too many or too few fields', () => {
+  it("is reported with the fields it has, counted outside quotes with the file's delimiter", async () => {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        'order_id;customer_id;ordered_at;amount\nO-1;C-1;2026-11-20;10\nO-2;C-1;2026-11-21;10;x;y\nO-3;"C;1";2026-11-22\nO-4;C-1;2026-11-23;"1;5";z\n',
+    });
+    expect(problemsOf(report.files[1])).toEqual([
+      [3, 'has 6 fields, the header has 4 (an unquoted semicolon in a value?)'],
+      [4, 'has 3 fields, the header has 4'],
+      [5, 'has 5 fields, the header has 4 (an unquoted semicolon in a value?)'],
+    ]);
+  });
+
+  it('is counted alike wherever it is in a file read in several parts (over 16 MB)', async () => {
+    const rows: string[] = [];
+    for (let i = 0; rows.length * 40 < 40_000_000; i++)
+      rows.push(i % 50_000 === 7 ? `O-${i},C-1,2026-11-20,10,x,y` : `O-${i},C-1,2026-11-20,10.00`);
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': `order_id,customer_id,ordered_at,amount\n${rows.join('\n')}\n`,
+    });
+    const reasons = new Set(report.files[1].problems.map((p) => p.reason));
+    expect(report.files[1].problems.length).toBe(Math.ceil(rows.length / 50_000));
+    expect([...reasons]).toEqual(['has 6 fields, the header has 4 (an unquoted comma in a value?)']);
+  });
+});
+
 describe('what stops the run', () => {
   it('a header-only customers or orders file', async () => {
     const error = await feedError({

@@ -69,6 +69,34 @@ describe('readFeed: CSV a real export writes', () => {
     ]);
   });
 
+  it('keeps every character of ids and names: quotes, backslashes, tabs, control and line separators, emoji', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feed-text-'));
+    try {
+      const names = [
+        'He said "hi"',
+        'back\\slash',
+        'tab\there',
+        'ctrl\u0001\u001f',
+        'ls\u2028ps\u2029',
+        'emoji 😀',
+        'ünï',
+      ];
+      const csv = (n: string) => `"${n.replaceAll('"', '""')}"`;
+      await writeFile(
+        join(dir, 'customers.csv'),
+        `customer_id,name,owner,monthly_value\n${names.map((n, i) => `C\\${i}😀,${csv(n)},rep@contoso.example,`).join('\n')}\n`,
+      );
+      await writeFile(
+        join(dir, 'orders.csv'),
+        'order_id,customer_id,ordered_at,amount\nO-1,C\\0😀,2026-10-01,1\n',
+      );
+      const { book } = await readFeed(dir);
+      expect(book.customers.map((c) => [c.id, c.name])).toEqual(names.map((n, i) => [`C\\${i}😀`, n]));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('treats tickets.csv as optional', async () => {
     const { book, report } = await readFeed(fixture('tricky'));
     expect(report.files.map((f) => f.file)).toEqual(['customers.csv', 'orders.csv']);
@@ -104,36 +132,40 @@ describe('readFeed: bad rows are skipped, reported with file, line and reason, a
     expect(book.customers.map((c) => c.name)).toEqual(['Greenfield Cafe', 'Sunrise Bakery']);
   });
 
-  it('a customer_id longer than the 400 characters table keys and audit rows take, in every file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'long-id-'));
-    try {
-      const long = 'C'.repeat(401);
-      const ok = 'C'.repeat(400);
-      await writeFile(
-        join(dir, 'customers.csv'),
-        `customer_id,name,owner\n${ok},Kept,ana@contoso.example\n${long},Too long,ana@contoso.example\n`,
-      );
-      await writeFile(
-        join(dir, 'orders.csv'),
-        `order_id,customer_id,ordered_at,amount\nO-1,${ok},2026-11-02,10\nO-2,${long},2026-11-02,10\n`,
-      );
-      await writeFile(
-        join(dir, 'tickets.csv'),
-        `ticket_id,customer_id,opened_at,sentiment,status\nT-1,${long},2026-11-03,negative,open\n`,
-      );
-      const { book, report } = await readFeed(dir);
-      const reason = `customer_id: longer than 400 characters: "${'C'.repeat(57)}..."`;
-      expect(report.files.map((f) => [f.file, problemsOf(f)])).toEqual([
-        ['customers.csv', [[3, reason]]],
-        ['orders.csv', [[3, reason]]],
-        ['tickets.csv', [[2, reason]]],
-      ]);
-      expect(book.customers.map((c) => c.id)).toEqual([ok]);
-      expect(ordersOf(book, ok)).toEqual([['2026-11-02', 10]]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  // Characters, not bytes: 400 of "é" are 800 bytes and a key Table Storage takes.
+  it.each(['C', 'é'])(
+    'a customer_id longer than the 400 characters table keys and audit rows take, in every file (%s)',
+    async (letter) => {
+      const dir = await mkdtemp(join(tmpdir(), 'long-id-'));
+      try {
+        const long = letter.repeat(401);
+        const ok = letter.repeat(400);
+        await writeFile(
+          join(dir, 'customers.csv'),
+          `customer_id,name,owner\n${ok},Kept,ana@contoso.example\n${long},Too long,ana@contoso.example\n`,
+        );
+        await writeFile(
+          join(dir, 'orders.csv'),
+          `order_id,customer_id,ordered_at,amount\nO-1,${ok},2026-11-02,10\nO-2,${long},2026-11-02,10\n`,
+        );
+        await writeFile(
+          join(dir, 'tickets.csv'),
+          `ticket_id,customer_id,opened_at,sentiment,status\nT-1,${long},2026-11-03,negative,open\n`,
+        );
+        const { book, report } = await readFeed(dir);
+        const reason = `customer_id: longer than 400 characters: "${letter.repeat(57)}..."`;
+        expect(report.files.map((f) => [f.file, problemsOf(f)])).toEqual([
+          ['customers.csv', [[3, reason]]],
+          ['orders.csv', [[3, reason]]],
+          ['tickets.csv', [[2, reason]]],
+        ]);
+        expect(book.customers.map((c) => c.id)).toEqual([ok]);
+        expect(ordersOf(book, ok)).toEqual([['2026-11-02', 10]]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('orders.csv', async () => {
     const { book, report } = await readFeed(fixture('bad-rows'));
