@@ -3,7 +3,7 @@ import { type Money, OUTCOME_COLOR, outcomeText, valueText, wonBackLabel } from 
 import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
 import { cardTemplate } from './cardTemplate';
 import { type ParsedDigestCardData, parseDigestCardData } from './digestCardData';
-import type { DigestCardData, FollowUpReason } from './digestCardModels';
+import { type DigestCardData, digestRowValue, type FollowUpReason } from './digestCardModels';
 import {
   countOf,
   formatCount,
@@ -86,7 +86,11 @@ function viewModel(data: ParsedDigestCardData) {
         customerId: r.customerId,
         // Shown in a markdown TextBlock: the feed's name is escaped.
         name: markdownSafe(r.name, MAX_NAME_CHARS),
-        valueText: valueText(r, money),
+        // A one-order customer who has ordered since the call: the second order is no longer an "if".
+        valueText:
+          kind === 'ordered' && r.valueKind === 'second_order'
+            ? `${money(digestRowValue(r))} second order`
+            : valueText(r, money),
         reasonText: followUpText(
           r.reason,
           money,
@@ -108,10 +112,8 @@ function viewModel(data: ParsedDigestCardData) {
         lostPicker: kind === 'no_order' || kind === 'save_slipping',
         reachedOutTitle: kind === 'save_slipping' ? 'Reached out' : 'Reached out again',
         // A one-order customer's save is the second order itself: once it is in the feed, what it
-        // came to is the value won back, not the first order's worth that the row states.
-        monthlyValue: wonBackPrefill(
-          r.reason.kind === 'ordered' && r.valueKind === 'second_order' ? r.reason.amount : r.monthlyValue,
-        ),
+        // came to is the value won back, not the first order's worth.
+        monthlyValue: wonBackPrefill(digestRowValue(r)),
         valueLabel: wonBackLabel(r.valueKind, data.currency),
         valueInputId: `value_${index}`,
         reasonInputId: `reason_${index}`,

@@ -28,6 +28,15 @@ export interface DigestRow {
   outcome?: CustomerOutcome | null;
 }
 
+/**
+ * What a row is worth: its monthly value, or for a one-order customer what a second order is worth;
+ * once that second order is in the feed (they ordered after the call), what it came to. The row, its
+ * Won back box and the notification's sum all state this one figure.
+ */
+export function digestRowValue(r: Pick<DigestRow, 'monthlyValue' | 'valueKind' | 'reason'>): number {
+  return r.reason.kind === 'ordered' && r.valueKind === 'second_order' ? r.reason.amount : r.monthlyValue;
+}
+
 /** Everything one rep's daily digest shows. */
 export interface DigestCardData {
   kind: 'digest';

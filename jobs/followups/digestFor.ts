@@ -4,7 +4,7 @@ import { buildDigestCard } from '../../cards/buildDigestCard';
 import { type CustomerOutcome, MAX_NAME_CHARS } from '../../cards/cardModels';
 import { cardBytes, MAX_CARD_BYTES } from '../../cards/cardSize';
 import type { DigestCardData, DigestRow } from '../../cards/digestCardModels';
-import { MAX_DIGEST_ROWS } from '../../cards/digestCardModels';
+import { digestRowValue, MAX_DIGEST_ROWS } from '../../cards/digestCardModels';
 import { formatMoney } from '../../cards/format';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
 import { addressKey } from '../../rules/addresses';
@@ -154,7 +154,7 @@ export function digestNotificationText(data: DigestCardData): string {
   const sum = (secondOrder: boolean) =>
     data.rows
       .filter((r) => (r.valueKind === 'second_order') === secondOrder)
-      .reduce((total, r) => total + r.monthlyValue, 0);
+      .reduce((total, r) => total + digestRowValue(r), 0);
   const money = (value: number) => formatMoney(value, data.currency ?? 'USD', data.locale ?? 'en-US');
   // A call another rep made before the customer moved to this one is not "your call".
   const whose = orderedRows.some((r) => r.contactBy !== undefined) ? 'a call' : 'your call';

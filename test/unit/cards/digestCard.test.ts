@@ -99,13 +99,25 @@ describe('buildDigestCard', () => {
 
   it('a one-order customer’s value is a second order’s, on the row and in the Won back box', () => {
     const data = digest();
-    data.rows[0] = { ...data.rows[0], monthlyValue: 1656, valueKind: 'second_order' };
+    data.rows[3] = { ...data.rows[3], monthlyValue: 1656, valueKind: 'second_order' };
     const card = buildDigestCard(data);
     expect(texts(card)).toContain('$1,656 if they order again');
     expect(texts(card)).not.toContain('$1,656/month');
     expect(ofType(card, 'Input.Number').map((i) => i.label)).toContain('Value of the order won back (USD)');
     expect(digestNotificationText(data)).toBe(
-      'Follow-ups: 5 customers (1 ordered after your call), $1,570/month + $1,656 in second orders',
+      'Follow-ups: 5 customers (1 ordered after your call), $2,360/month + $1,656 in second orders',
+    );
+  });
+
+  it('once a one-order customer has ordered since the call, the row and the notification state that order, not an "if"', () => {
+    const data = digest();
+    // rows[0] ordered $450 after the call; their first order was worth $1,656.
+    data.rows[0] = { ...data.rows[0], monthlyValue: 1656, valueKind: 'second_order' };
+    const card = buildDigestCard(data);
+    expect(texts(card)).toContain('$450 second order');
+    expect(texts(card)).not.toContain('$1,656 if they order again');
+    expect(digestNotificationText(data)).toBe(
+      'Follow-ups: 5 customers (1 ordered after your call), $1,570/month + $450 in second orders',
     );
   });
 
