@@ -184,6 +184,7 @@ export class ChurnBot extends TeamsActivityHandler {
     }
     await this.tellAdmins(
       `The monthly summary will be posted in the General channel of ${team.name ?? team.id}: the app was added to that team.`,
+      { first: true },
     );
   }
 
@@ -213,9 +214,14 @@ export class ChurnBot extends TeamsActivityHandler {
     );
   }
 
-  /** Logs a change of the summary channel and tells the admins; false when it could not be posted. */
-  private async tellAdmins(text: string): Promise<boolean> {
-    this.deps.log.warn('summary channel changed', { text });
+  /**
+   * Logs a change of the summary channel and tells the admins; false when it could not be posted.
+   * A first setting (every local start installs the app in a team) is logged at info: only a move
+   * or a loss of the channel is worth a warning.
+   */
+  private async tellAdmins(text: string, { first = false }: { first?: boolean } = {}): Promise<boolean> {
+    if (first) this.deps.log.info('summary channel set', { text });
+    else this.deps.log.warn('summary channel changed', { text });
     if (!this.deps.notifyAdmins) return false;
     try {
       return (await this.deps.notifyAdmins(text)) === 'posted';

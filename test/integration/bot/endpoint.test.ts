@@ -339,6 +339,11 @@ describe('the summary channel: set once by an install, moved only by an admin', 
     expect(told).toEqual([
       'The monthly summary will be posted in the General channel of Sales: the app was added to that team.',
     ]);
+    // Every `npm start` installs the app in a team: a first setting is no warning the user sees.
+    const summaryLines = () => h.log.lines.filter((l) => / summary channel /.test(l));
+    expect(summaryLines()).toEqual([
+      expect.stringMatching(/^info summary channel set .*General channel of Sales/),
+    ]);
     expect((await post(h.host.url, JSON.stringify(teamInstall('19:side@thread.tacv2')))).status).toBe(200);
     expect(h.store.summaryChannels.map((c) => c.channelId)).toEqual(['19:sales@thread.tacv2']);
     expect(told).toHaveLength(1);
@@ -366,6 +371,9 @@ describe('the summary channel: set once by an install, moved only by an admin', 
     });
     expect(told.at(-1)).toBe(
       'Ada Admin moved the monthly summary to a channel of Sales (19:wins@thread.tacv2).',
+    );
+    expect(h.log.lines.filter((l) => / summary channel /.test(l)).at(-1)).toMatch(
+      /^warn summary channel changed .*Ada Admin moved/,
     );
     expect(lastText()).toBe(
       'Done: the monthly summary will be posted in this channel. The admins were told.',
