@@ -15,6 +15,10 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** Where a rep's action was taken: the weekly card, a `list` (or next-page) card, the daily digest, the tab. */
+export const ACTION_SOURCES = ['weekly', 'list', 'digest', 'tab'] as const;
+export type ActionSource = (typeof ACTION_SOURCES)[number];
+
 // Table Storage strings hold up to 64 KiB (32K UTF-16 units); these caps keep a row far below that.
 const text = (max: number) => z.string().max(max);
 const optionalText = (max: number) =>
@@ -51,6 +55,11 @@ export const newAuditRowSchema = z.object({
   /** For `undo`: the id of the row it undoes. */
   undoes: optionalText(MAX_AUDIT_ID_CHARS),
   cardMessageId: optionalText(400),
+  /** Where the rep took the action; null for the runs' own rows and rows stored before it was kept. */
+  source: z
+    .enum(ACTION_SOURCES)
+    .nullish()
+    .transform((v) => v ?? null),
 });
 
 export type NewAuditRow = z.input<typeof newAuditRowSchema>;
@@ -91,6 +100,7 @@ export function auditColumns(row: AuditRow): Record<string, string | Double> {
   if (row.snapshot !== null) columns.snapshot = JSON.stringify(row.snapshot);
   if (row.undoes !== null) columns.undoes = row.undoes;
   if (row.cardMessageId !== null) columns.cardMessageId = row.cardMessageId;
+  if (row.source !== null) columns.source = row.source;
   return columns;
 }
 
@@ -109,6 +119,7 @@ const storedRow = z.object({
   snapshot: z.string().nullish(),
   undoes: z.string().nullish(),
   cardMessageId: z.string().nullish(),
+  source: z.enum(ACTION_SOURCES).nullish(),
 });
 
 /** Parses a stored audit entity back into an AuditRow; throws naming the row when malformed. */
@@ -132,5 +143,6 @@ export function fromAuditEntity(entity: Record<string, unknown>): AuditRow {
     snapshot,
     undoes: r.undoes ?? null,
     cardMessageId: r.cardMessageId ?? null,
+    source: r.source ?? null,
   };
 }

@@ -2,7 +2,13 @@ import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import type { CustomerOutcome, WeeklyCardData } from '../../cards/cardModels';
 import { type ParsedSubmit, parseCardSubmit } from '../../cards/cardSubmit';
 import { chatSafe } from '../../cards/format';
-import { outcomeOnCard, renderRepCard, withOutcome } from '../../cards/renderCard';
+import {
+  isDigest,
+  outcomeOnCard,
+  type RepCardData,
+  renderRepCard,
+  withOutcome,
+} from '../../cards/renderCard';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
 import { emptyRepWeek, type RepWeek } from '../../jobs/weekly/weeklyLists';
@@ -12,9 +18,9 @@ import { localDate, localMonth, mondayOf, shiftMonth, zonedNow } from '../../rul
 import { type CustomerState, initialState } from '../../rules/customerState';
 import { staleFeedWords } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
-import type { AuditRow } from '../../storage/auditRow';
+import type { ActionSource, AuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
-import type { CardStore } from '../../storage/cardStore';
+import type { CardStore, SentCard } from '../../storage/cardStore';
 import { saveSentCard } from '../../storage/cardStore';
 import {
   type ConversationStore,
@@ -144,6 +150,11 @@ function asBeforeThisWeek(
   return { acted, asBefore };
 }
 
+/** Which card a tap was made on, as the customer's timeline names it. */
+function sourceOfCard(data: RepCardData): ActionSource {
+  return isDigest(data) ? 'digest' : (data.kind ?? 'weekly');
+}
+
 /** Builds the product's ActionHandler: card taps and text commands. */
 export function createActionHandler(deps: ActionHandlerDeps): ActionHandler {
   return new ChurnActionHandler(deps);
@@ -204,17 +215,18 @@ export class ChurnActionHandler implements ActionHandler {
     const { submit, inputs } = parsed;
     const { actor } = request;
     // Independent reads at once: a tap should cost one round trip before anything is decided.
-    const [read, rep, history, shown] = await Promise.all([
+    const [read, rep, history, tapped] = await Promise.all([
       this.deps.stores.state.get(submit.customerId),
       this.deps.stores.conversations.getRep(actor.userId),
       this.history(submit.customerId),
-      submit.action === 'undo' ? this.shownOutcome(request, submit.customerId) : undefined,
+      this.tappedCard(request),
     ]);
+    const shown = tapped ? outcomeOnCard(tapped.data, submit.customerId) : undefined;
     const auth = read && this.authorise(actor, rep, read.state);
     if (!read || !auth?.ok) {
       // The feed moved the customer to another rep after this card listed them for this one: the
       // card in their own chat proves they were shown the name, so they are told where it went.
-      if (read && rep?.email && (await this.shownOutcome(request, read.state.customerId)) !== undefined)
+      if (read && rep?.email && shown !== undefined)
         return { text: movedToAnotherRep(read.state.name, read.state.owner) };
       // Someone else's customer is answered exactly as an unknown one (a forged tap must not learn
       // that the id exists, or its name); without an email nobody's customer can be told apart.
@@ -224,7 +236,10 @@ export class ChurnActionHandler implements ActionHandler {
     const current = read.state;
     // Teams always sends the card's message id; without one, the chat and week stand in for it.
     const messageId = cardMessageKey(request.replyToId ?? `chat:${request.conversationId}|${submit.runKey}`);
-    const ctx = this.context(current, actor, '', messageId, rep ? repAddresses(rep) : []);
+    const ctx = {
+      ...this.context(current, actor, '', messageId, rep ? repAddresses(rep) : []),
+      source: tapped ? sourceOfCard(tapped.data) : null,
+    };
 
     if (submit.action === 'undo') {
       const card = { messageId, shown };
@@ -354,14 +369,12 @@ export class ChurnActionHandler implements ActionHandler {
     return this.updateStoredCard(request.replyToId, customerId, outcome, request.conversationId);
   }
 
-  /** The outcome the tapped card shows on the customer's row; undefined when the card is not known. */
-  private async shownOutcome(
+  /** The tapped card as the bot saved it; null when it is not known in that chat. */
+  private async tappedCard(
     request: Pick<SubmitRequest, 'replyToId' | 'conversationId'>,
-    customerId: string,
-  ): Promise<CustomerOutcome | null | undefined> {
-    if (!request.replyToId || request.conversationId === null) return undefined;
-    const card = await this.deps.stores.cards.get(request.conversationId, request.replyToId);
-    return card ? outcomeOnCard(card.data, customerId) : undefined;
+  ): Promise<SentCard | null> {
+    if (!request.replyToId || request.conversationId === null) return null;
+    return this.deps.stores.cards.get(request.conversationId, request.replyToId);
   }
 
   private async updateStoredCard(

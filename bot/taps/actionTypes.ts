@@ -1,5 +1,5 @@
 import type { CustomerState } from '../../rules/customerState';
-import type { AuditRow, NewAuditRow } from '../../storage/auditRow';
+import type { ActionSource, AuditRow, NewAuditRow } from '../../storage/auditRow';
 
 /** The actions a rep takes on a customer from a card (undo is separate: it reverses one of these). */
 export const REP_ACTIONS = ['reached_out', 'won_back', 'lost', 'snoozed'] as const;
@@ -97,6 +97,8 @@ export interface DecisionContext {
   key: string;
   /** The Teams message id of the tapped card, when there is one. */
   cardMessageId: string | null;
+  /** Where the tap was made (the timeline names it); unknown for a card the bot no longer has. */
+  source?: ActionSource | null;
   /**
    * The customer's latest audit rows as read for the tap, newest first: what was already done today.
    * Absent when a recorded row is replayed (it was judged when it was taken).
@@ -121,5 +123,6 @@ export function auditBase(ctx: DecisionContext): Omit<NewAuditRow, 'action'> {
     at: ctx.at,
     snapshot: ctx.current,
     cardMessageId: ctx.cardMessageId,
+    source: ctx.source ?? null,
   };
 }

@@ -232,6 +232,7 @@ async function cancelRow(audit: AuditStore, row: AuditRow, at: string, note: str
     undoes: row.id,
     note,
     cardMessageId: row.cardMessageId,
+    source: row.source,
   };
   await audit.record(cancel);
 }

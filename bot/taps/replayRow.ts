@@ -33,6 +33,7 @@ export function replayRow(
     at: row.at,
     key: row.id,
     cardMessageId: row.cardMessageId,
+    source: row.source,
   };
   if (!isRepAction(row.action)) throw new Error(`audit row ${row.id} is a ${row.action}: nothing to replay`);
   const decision = decideTap(row.action, ctx, rules, {

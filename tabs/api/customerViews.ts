@@ -7,7 +7,7 @@ import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
-import { type AuditRow, valueKindOf } from '../../storage/auditRow';
+import { type ActionSource, type AuditRow, valueKindOf } from '../../storage/auditRow';
 import { customerKind } from './customerKinds';
 import type { CustomerFacts, CustomerRow, TimelineEntry, WeekPoint } from './tabTypes';
 
@@ -252,9 +252,17 @@ function actionDetail(
     parts.push(wonBackValueWords(row.value, valueKindOf(row), money));
   if (row.action === 'lost' && row.reason) parts.push(lossReasonLabel(row.reason, reasons));
   if (row.note) parts.push(`“${row.note}”`);
-  if (row.action === 'reached_out') parts.push('follow-up');
+  if (row.source) parts.push(SOURCE_WORDS[row.source]);
   return parts.filter(Boolean).join(' · ');
 }
+
+/** Where a rep took an action, as the timeline names it (rows stored before it was kept name none). */
+const SOURCE_WORDS: Record<ActionSource, string> = {
+  weekly: 'weekly card',
+  list: 'list card',
+  digest: 'follow-up digest',
+  tab: 'tab',
+};
 
 /**
  * What Undo would reverse on this customer, in words, its day as the cards and the chat word it

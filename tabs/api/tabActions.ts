@@ -103,6 +103,7 @@ export async function tapInTab(
     at: now.toISOString(),
     key,
     cardMessageId: messageId,
+    source: 'tab',
   });
   const replay = { rules, timeZone: deps.timeZone };
 

@@ -29,6 +29,7 @@ describe('audit trail on Azurite', () => {
       snapshot,
       undoes: 'prev-row',
       cardMessageId: '1:abc',
+      source: 'digest',
     });
     const result = await storage.audit.record(input);
     expect(result.recorded).toBe(true);
@@ -48,6 +49,7 @@ describe('audit trail on Azurite', () => {
       snapshot: null,
       undoes: null,
       cardMessageId: null,
+      source: null,
     });
     expect((await storage.audit.readMonth('2026-11'))[0]).toEqual(row);
   });

@@ -12,6 +12,7 @@ import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { openStorage, type Storage } from '../../../storage';
 import { openCardStore, saveSentCard, type TableCardStore } from '../../../storage/cardStore';
+import type { TabActionDeps } from '../../../tabs/api/tabActions';
 import type { FunctionsHost } from '../../../tools/local/functionsHost';
 import { startBotHost } from '../../helpers/botOnPlayground';
 import { weeklyData } from '../../helpers/weeklyCardData';
@@ -90,6 +91,24 @@ export function advancingClock(start = NOW): () => Date {
     const now = new Date(ms);
     ms += 1000;
     return now;
+  };
+}
+
+/** Ana as the tab knows her (signed in to tenant-1). */
+export const ANA_IN_TAB = { userId: ANA.userId, name: ANA.name, email: ANA.email, tenantId: TENANT };
+
+/** What a tab tap needs over these stores: admin Ada, tenant-1, Chicago, NOW, USD in en-US. */
+export function tabActionDeps(storage: Storage, cards: TableCardStore): TabActionDeps {
+  return {
+    state: storage.state,
+    audit: storage.audit,
+    cards,
+    rules: defaultRules(),
+    timeZone: TIME_ZONE,
+    access: { tenantId: TENANT, adminUserIds: [ADMIN.userId] },
+    clock: () => NOW,
+    currency: 'USD',
+    locale: 'en-US',
   };
 }
 
