@@ -257,6 +257,17 @@ export interface SaveHolding {
   checks: HeldCheck[];
   /** What the customer actually ordered after the save, up to the as-of day. */
   orderedSince: number;
+  /**
+   * The customer's second order when it came on or before the save's day, else 0: what the save of
+   * a one-order customer who had ordered again by the tap records (counted only for such a save).
+   */
+  secondOrderBySave: number;
+}
+
+/** The amount of customer i's second order when it came by `day`, else 0. */
+function secondOrderBy(book: Book, i: number, day: number): number {
+  const second = book.orderStart[i] + 1;
+  return second < ordersEnd(book, i, day) ? book.orderAmount[second] : 0;
 }
 
 /**
@@ -292,6 +303,7 @@ export function savesHolding(
       recordedValue: s.recoveredValue ?? 0,
       checks,
       orderedSince: orderedBetween(lookup, i, saved, lookup.asOfDay),
+      secondOrderBySave: secondOrderBy(lookup.book, i, saved),
     });
   }
   return out;

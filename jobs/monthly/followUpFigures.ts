@@ -85,7 +85,12 @@ export function savesHeldFigures(
     checks: [...byDay].sort((a, b) => a[0] - b[0]).map(([days, t]) => ({ days, ...t })),
     valueRecorded: recorded('monthly'),
     valueRecordedSecondOrder: recorded('second_order'),
-    valueRetained: saves.reduce((sum, s) => sum + s.orderedSince, 0),
+    // A one-order customer's save records the second order, often placed the day before the tap:
+    // it is retained value too, as the headline counts it among the second orders won back.
+    valueRetained: saves.reduce(
+      (sum, s) => sum + s.orderedSince + (kindOf(s) === 'second_order' ? s.secondOrderBySave : 0),
+      0,
+    ),
   };
 }
 

@@ -2,12 +2,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CardSender } from '../../../bot/ports';
 import { buildMonthlySummaryCard } from '../../../cards';
 import { runMonthlySummary, SUMMARY_CHANNEL_RECIPIENT, summaryCardFor } from '../../../jobs';
+import { summaryFeedFigures } from '../../../jobs/monthly/summaryFeedFigures';
 import { renderSummaryText } from '../../../jobs/monthly/summaryText';
 import type { AdminNotifier } from '../../../jobs/weekly/weeklyNotice';
 import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
+import { defaultRules } from '../../../rules/rulesSchema';
 import type { Delivery, Storage } from '../../../storage';
 import type { AuditRow } from '../../../storage/auditRow';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import { bookFromRows } from '../../helpers/bookFromRows';
 import { chartsOf, withChartFallbacks } from '../../helpers/cardCharts';
 import { texts } from '../../unit/cards/cardWalk';
 import { LOSS_REASONS, Rows, snapshotSurfacedOn } from '../../unit/monthly/auditRows';
@@ -155,6 +158,29 @@ describe('monthly summary from the audit store', () => {
     expect(texts(card)).toContain('$888 in second orders');
     expect(texts(card)).not.toContain('$0');
     expect(renderSummaryText(summary)).toMatch(/\$888 in second orders/);
+  });
+
+  it("a one-order customer's save of the order placed the day before the tap retains that order", async () => {
+    const storage = await openTestStorage('retained', { timeZone: TZ });
+    const r = new Rows();
+    const before = { ...snapshotSurfacedOn('once', '2026-10-03'), valueKind: 'second_order' as const };
+    r.wonBack('once', '2026-10-10T15:00:00.000Z', 888, { snapshot: before });
+    await record(storage, r.all);
+    const book = bookFromRows({
+      customers: [{ id: 'once', owner: before.owner }],
+      orders: [
+        { customerId: 'once', date: '2026-06-02', amount: 410 },
+        { customerId: 'once', date: '2026-10-09', amount: 888 },
+      ],
+    });
+    const saved = { ...before, wonBackAt: '2026-10-10', recoveredValue: 888 };
+    const feed = summaryFeedFigures(book, [saved], defaultRules(), '2026-10', '2026-10-31');
+    const { summary } = await summaryCardFor(storage, '2026-10', { ...options, saves: feed.saves });
+    expect(summary.headline).toMatch(/^The team won back \$888 of second orders in October/);
+    expect(summary.savesHeld).toMatchObject({ valueRecordedSecondOrder: 888, valueRetained: 888 });
+    expect(renderSummaryText(summary)).toMatch(
+      /Value retained since the saves\s+\$888 ordered \(recorded \$888 in second orders\)/,
+    );
   });
 });
 

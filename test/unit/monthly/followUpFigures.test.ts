@@ -66,6 +66,7 @@ describe('the follow-up figures of the monthly summary', () => {
               { days: 90, held: false },
             ],
             orderedSince: 1200,
+            secondOrderBySave: 0,
           },
           {
             customerId: 'y',
@@ -75,6 +76,7 @@ describe('the follow-up figures of the monthly summary', () => {
             recordedValue: 300,
             checks: [{ days: 30, held: false }],
             orderedSince: 0,
+            secondOrderBySave: 0,
           },
         ],
       },
@@ -126,6 +128,7 @@ describe('the follow-up figures of the monthly summary', () => {
       recordedValue,
       checks: [],
       orderedSince,
+      secondOrderBySave: 0,
     });
     const november = computeMonthlySummary({
       month: '2026-11',
