@@ -34,6 +34,12 @@ export const customerStateSchema = z
     status: customerStatusSchema,
     /** When the customer was last put on a rep's list in this slip cycle. */
     surfacedAt: z.string().nullable(),
+    /**
+     * When the customer was first on a rep's list, on any page, in this run of weeks on it (null off
+     * the list). Unlike surfacedAt it counts the rows past the first card, which are not flagged: a
+     * row's "(week N)" is counted from the earlier of the two. Rows from before it have none.
+     */
+    listedAt: z.string().nullable().default(null),
     /** When the rep last tapped "Reached out". */
     lastContact: z.string().nullable(),
     wonBackAt: z.string().nullable(),
@@ -71,6 +77,7 @@ export function initialState(c: {
     reasons: [],
     status: 'active',
     surfacedAt: null,
+    listedAt: null,
     lastContact: null,
     wonBackAt: null,
     recoveredValue: null,

@@ -90,7 +90,7 @@ export interface WeekWithChanges {
 /**
  * Scores the book as of `asOfDay` and as of a week earlier, and says for each listed customer what
  * changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
- * on last week's list (any page; the week of the slip from the stored surfacedAt), else `back` when
+ * on last week's list (any page; the week from the stored surfacedAt or listedAt, the earlier), else `back` when
  * listed earlier in this slip cycle and not ordering since, else `new`.
  * Last week's list is the replay of a week earlier against the stored states, believed only for a
  * customer a run stored as listed (storedAsListed).
@@ -144,14 +144,19 @@ export function scoreWeekWithChanges(
       const onLastWeeksList = before.rank !== null && wasListed(c.customerId);
       const rise = c.listChance - before.listChance;
       const listedEarlier = listedBeforeThisWeek(surfacedAt);
+      // Rows past the first card are not flagged (no surfacedAt), but their weeks on the list are
+      // known from listedAt: "(week N)" beside them as beside the flagged rows.
+      const listedAt = state?.listedAt ?? null;
+      const onListSince =
+        surfacedAt !== null && (listedAt === null || surfacedAt < listedAt) ? surfacedAt : listedAt;
       const from = movedFrom(state?.owner, c.owner, options.storedOwner);
       // A customer the feed moved from another rep is new to this one, whatever their weeks on the
       // other rep's list: "Still on your list (week 3)" on a name they never had would be untrue.
       if (from !== null) changes.set(c.customerId, { kind: 'new', from });
       else if (onLastWeeksList && rise >= WORSE_BY)
         changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
-      else if (onLastWeeksList && listedEarlier)
-        changes.set(c.customerId, { kind: 'still', week: slipWeek(asOfDay, surfacedAt) });
+      else if (onLastWeeksList && listedBeforeThisWeek(onListSince))
+        changes.set(c.customerId, { kind: 'still', week: slipWeek(asOfDay, onListSince) });
       // On last week's list, on its card or a later page (the card counts those as "on your list"
       // too, and "worse" goes by the same): not new.
       else if (onLastWeeksList) changes.set(c.customerId, { kind: 'still', week: null });

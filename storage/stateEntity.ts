@@ -33,6 +33,7 @@ export function toStateEntity(partitionKey: string, s: CustomerState): StateEnti
   const optional = {
     segment: s.segment,
     surfacedAt: s.surfacedAt,
+    listedAt: s.listedAt,
     lastContact: s.lastContact,
     wonBackAt: s.wonBackAt,
     lostAt: s.lostAt,
@@ -100,6 +101,7 @@ const stateRow = customerStateSchema
     reasons: reasonsJson,
     segment: nullable(segmentSchema),
     surfacedAt: nullable(z.string()),
+    listedAt: nullable(z.string()),
     lastContact: nullable(z.string()),
     wonBackAt: nullable(z.string()),
     recoveredValue: nullable(z.number()),

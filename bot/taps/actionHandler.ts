@@ -557,7 +557,7 @@ export class ChurnActionHandler implements ActionHandler {
         if (current)
           return theirs(current.owner)
             ? null
-            : { ...current, owner: c.owner, surfacedAt: null, segment: null };
+            : { ...current, owner: c.owner, surfacedAt: null, listedAt: null, segment: null };
         return {
           ...initialState({
             customerId: c.customerId,

@@ -74,8 +74,13 @@ function planScoredWeek(
   // Listed as new with an old cycle's surfacedAt stored: a new slip cycle, for the holdout's draw
   // and the stored surfacedAt alike.
   const newCycles = new Set<string>();
-  for (const [id, change] of since.changes)
-    if (change.kind === 'new' && previous.get(id)?.surfacedAt) newCycles.add(id);
+  // Every row the card calls new starts its weeks on the list (listedAt), flagged or not.
+  const newListings = new Set<string>();
+  for (const [id, change] of since.changes) {
+    if (change.kind !== 'new') continue;
+    newListings.add(id);
+    if (previous.get(id)?.surfacedAt) newCycles.add(id);
+  }
   // A move to another rep ends the old rep's cycle even off this week's list (paused after the old
   // rep's call): listed later, the customer is new to the new rep, not "Back on your list" of a
   // slip they never had, and the row no longer names a move by then.
@@ -86,7 +91,7 @@ function planScoredWeek(
   }
   const holdout = splitHoldout(scored.customers, previous, rules, runKey, newCycles);
   const customers = holdout.customers.map((c) => onDeliveredCard(c, delivered));
-  const states = nextStates(customers, previous, localDate, holdout, newCycles);
+  const states = nextStates(customers, previous, localDate, holdout, newCycles, newListings);
   // A card's buttons act on its customers' state rows and judge them by surfacedAt: those rows must
   // be there before the card is.
   const isFirst = (c: ScoredCustomer, next: CustomerState) => {

@@ -33,7 +33,7 @@ export type StaleRowDecision =
  *   (won back reset the band, lost stops the scoring, reached out pauses); next week's run scores it
  *   again from the rep's row;
  * - otherwise (something else rewrote it, e.g. a concurrent run): re-apply the run's scoring fields
- *   and surfacedAt onto the fresh row, keeping everything else of it.
+ *   and cycle markers (surfacedAt, listedAt) onto the fresh row, keeping everything else of it.
  */
 export function decideStaleRow(row: {
   fresh: CustomerState | null;
@@ -54,6 +54,7 @@ export function decideStaleRow(row: {
     band: intended.band,
     reasons: intended.reasons,
     surfacedAt: intended.surfacedAt,
+    listedAt: intended.listedAt,
   };
   return { kind: 'reapply', state };
 }

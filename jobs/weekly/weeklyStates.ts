@@ -4,9 +4,10 @@ import type { ScoredCustomer } from '../../rules/scoreBook';
 /**
  * The state row the weekly run stores for one scored customer. The run owns the scoring fields
  * (name, owner, monthlyValue, score, band, segment, reasons) and sets `surfacedAt` on the first listing (or
- * holdout draw) of a slip cycle; the fields the reps' actions write (status, lastContact, wonBackAt, recoveredValue,
+ * holdout draw) of a slip cycle and `listedAt` on the first week on the list (any page, cleared off it); the fields the reps' actions write (status, lastContact, wonBackAt, recoveredValue,
  * lost*) are carried over untouched, so a run never undoes a tap. `newCycle`: listed (or drawn) as
- * the start of a new slip cycle though an old one's surfacedAt is stored (weeklyPlan.ts).
+ * the start of a new slip cycle though an old one's surfacedAt is stored (weeklyPlan.ts); `newListing`:
+ * listed as new on this week's list (a move from another rep's list, a slip after ordering).
  */
 export function nextState(
   customer: ScoredCustomer,
@@ -14,6 +15,7 @@ export function nextState(
   today: string,
   holdout: HoldoutMarks = NO_HOLDOUT,
   newCycle = false,
+  newListing = false,
 ): CustomerState {
   const base =
     previous ??
@@ -34,6 +36,7 @@ export function nextState(
     segment: customer.segment,
     reasons: customer.reasons,
     surfacedAt: surfacedAtOf(customer, base, today, holdout, newCycle),
+    listedAt: customer.rank === null ? null : newListing || base.listedAt === null ? today : base.listedAt,
   };
 }
 
@@ -92,10 +95,12 @@ export function nextStates(
   today: string,
   holdout: HoldoutMarks = NO_HOLDOUT,
   newCycles: ReadonlySet<string> = new Set(),
+  newListings: ReadonlySet<string> = new Set(),
 ): CustomerState[] {
   return customers.map((c) => {
     const before = previous.get(c.customerId);
-    const next = nextState(c, before, today, holdout, newCycles.has(c.customerId));
+    const id = c.customerId;
+    const next = nextState(c, before, today, holdout, newCycles.has(id), newListings.has(id));
     return before && onlyScoreDrift(before, next) ? before : next;
   });
 }

@@ -24,6 +24,7 @@ describe('nextState', () => {
       segment: slip.segment,
       reasons: slip.reasons,
       surfacedAt: AS_OF,
+      listedAt: AS_OF,
     });
     expect(slip.segment).not.toBeNull();
     expect(nextState(ok, undefined, AS_OF).surfacedAt).toBeNull();
@@ -36,6 +37,7 @@ describe('nextState', () => {
       band: 'steady',
       reasons: ['old'],
       surfacedAt: '2026-11-09',
+      listedAt: '2026-11-09',
       lastContact: '2026-11-10',
       wonBackAt: '2026-01-02',
       recoveredValue: 700,
