@@ -106,6 +106,11 @@ const envSchema = z
       .optional(),
     /** Set by Azure App Service / Functions on every instance: this process runs in Azure. */
     WEBSITE_INSTANCE_ID: z.string().optional(),
+    /**
+     * The user-assigned managed identity's client id, by which DefaultAzureCredential (storage, the
+     * feed) picks that identity; read by @azure/identity itself, checked here so it is not missed.
+     */
+    AZURE_CLIENT_ID: z.string().optional(),
     /** Teams user ids (AAD object ids) who see every rep's customers in the tabs (admins do too). */
     MANAGER_USER_IDS: userIds,
     /** Tab SSO: the Entra ID app registration's client id and Application ID URI (`api://<host>/<client id>`). */
@@ -130,6 +135,16 @@ const envSchema = z
     message: 'RULES_BLOB names a blob in the feed container: set FEED_CONTAINER too',
     path: ['RULES_BLOB'],
   })
+  .refine((e) => !e.FEED_CONTAINER || !e.STORAGE_TABLE_ENDPOINT || Boolean(e.STORAGE_BLOB_ENDPOINT), {
+    message:
+      'is required with FEED_CONTAINER and STORAGE_TABLE_ENDPOINT: the feed container is reached by its blob endpoint',
+    path: ['STORAGE_BLOB_ENDPOINT'],
+  })
+  .refine((e) => !e.WEBSITE_INSTANCE_ID || Boolean(e.FEED_CONTAINER || e.FEED_DIR), {
+    message:
+      'is required: running in Azure (WEBSITE_INSTANCE_ID is set), and without a feed every weekly run fails while /api/health answers 200',
+    path: ['FEED_CONTAINER'],
+  })
   .refine((e) => Boolean(e.STORAGE_CONNECTION_STRING) !== Boolean(e.STORAGE_TABLE_ENDPOINT), {
     message:
       'Set exactly one of STORAGE_CONNECTION_STRING (local/Azurite) or STORAGE_TABLE_ENDPOINT (Azure, managed identity)',
@@ -150,6 +165,7 @@ interface SecuritySettings {
   MicrosoftAppType: string;
   MicrosoftAppTenantId: string;
   WEBSITE_INSTANCE_ID?: string;
+  AZURE_CLIENT_ID?: string;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -226,6 +242,17 @@ function securityIssues(e: SecuritySettings): { path: string[]; message: string 
     issues.push({
       path: ['MicrosoftAppId'],
       message: "must be a GUID (the bot's app or managed identity client id)",
+    });
+  }
+  if (e.AZURE_CLIENT_ID && !GUID.test(e.AZURE_CLIENT_ID)) {
+    issues.push({ path: ['AZURE_CLIENT_ID'], message: "must be a GUID (the managed identity's client id)" });
+  } else if (!e.AZURE_CLIENT_ID && table && e.WEBSITE_INSTANCE_ID) {
+    // Without it DefaultAzureCredential asks for a system-assigned identity, which the app does not
+    // have: every table and feed read would fail long after start-up.
+    issues.push({
+      path: ['AZURE_CLIENT_ID'],
+      message:
+        'is required: running in Azure with STORAGE_TABLE_ENDPOINT, storage is reached as the user-assigned identity this names',
     });
   }
   const where = offThisMachine(e, connectionEndpoint);

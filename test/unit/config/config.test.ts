@@ -185,6 +185,65 @@ describe('loadConfig refuses settings that would open the bot or the storage', (
   });
 });
 
+// The app settings infra/modules/functionApp.bicep writes (test/unit/infra checks the names), with
+// what the platform adds on every instance: each identity or feed setting left out must stop the
+// app at start-up, naming it, rather than fail at the first table or feed read.
+describe('loadConfig in Azure, as infra/ configures it', () => {
+  const inAzure: Record<string, string | undefined> = {
+    STORAGE_TABLE_ENDPOINT: 'https://churnstabc.table.core.windows.net/',
+    STORAGE_BLOB_ENDPOINT: 'https://churnstabc.blob.core.windows.net/',
+    FEED_CONTAINER: 'feed',
+    TABLE_PREFIX: 'churn',
+    TIME_ZONE: 'America/Chicago',
+    WEEKLY_SEND_AT: 'Monday 08:03',
+    MONTHLY_SEND_AT: '09:00',
+    ADMIN_USER_IDS: '',
+    CURRENCY: 'USD',
+    LOCALE: 'en-US',
+    MANAGER_USER_IDS: '',
+    TEAMS_APP_ID: '',
+    TAB_SSO_CLIENT_ID: '',
+    TAB_SSO_AUDIENCE: '',
+    TAB_SSO_TENANT_ID: TENANT,
+    MicrosoftAppId: APP_ID,
+    MicrosoftAppType: 'UserAssignedMsi',
+    MicrosoftAppTenantId: TENANT,
+    AZURE_CLIENT_ID: APP_ID,
+    WEBSITE_INSTANCE_ID: 'abc123',
+  };
+
+  it('accepts them', () => {
+    const c = loadConfig(inAzure);
+    expect(c.bot).toEqual({ appId: APP_ID, appPassword: '', appType: 'UserAssignedMsi', tenantId: TENANT });
+    expect(c.feed).toEqual({ container: 'feed' });
+  });
+
+  it.each([
+    ['MicrosoftAppId', /MicrosoftAppId: is required with MicrosoftAppType UserAssignedMsi/],
+    ['MicrosoftAppTenantId', /MicrosoftAppTenantId: is required with MicrosoftAppType UserAssignedMsi/],
+    ['MicrosoftAppType', /MicrosoftAppPassword: is required with MicrosoftAppType MultiTenant/],
+    ['STORAGE_TABLE_ENDPOINT', /STORAGE_CONNECTION_STRING: Set exactly one/],
+    ['AZURE_CLIENT_ID', /AZURE_CLIENT_ID: is required: running in Azure with STORAGE_TABLE_ENDPOINT/],
+    [
+      'STORAGE_BLOB_ENDPOINT',
+      /STORAGE_BLOB_ENDPOINT: is required with FEED_CONTAINER and STORAGE_TABLE_ENDPOINT/,
+    ],
+    ['FEED_CONTAINER', /FEED_CONTAINER: is required: running in Azure/],
+  ])('refuses to start without %s, naming what is missing', (name, message) => {
+    expect(() => loadConfig({ ...inAzure, [name]: undefined })).toThrow(message);
+  });
+
+  it('refuses an AZURE_CLIENT_ID that is not a client id', () => {
+    expect(() => loadConfig({ ...inAzure, AZURE_CLIENT_ID: 'churn-id' })).toThrow(
+      "AZURE_CLIENT_ID: must be a GUID (the managed identity's client id)",
+    );
+  });
+
+  it('leaves the feed and the client id to the CLI reading Azure storage from a laptop (no WEBSITE_INSTANCE_ID)', () => {
+    expect(loadConfig({ ...azure }).feed).toEqual({});
+  });
+});
+
 // Teams gives the bot each user's Entra object id; a sign-in name in these lists matches nobody, so
 // the admins or managers it was meant for silently had no rights and got no notice.
 describe('loadConfig checks the admins and managers are Entra object ids off this machine', () => {

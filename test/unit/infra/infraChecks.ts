@@ -86,8 +86,9 @@ export function appSettingProblems(
 /**
  * App settings read by the platform rather than functions/config.ts: the Functions host's identity-based host
  * storage and Entra-authenticated telemetry, the Node worker's arguments (Microsoft Learn, "App settings reference
- * for Azure Functions", "Use identity-based connections", "Azure Functions Node.js developer guide"), and the
- * client id @azure/identity's DefaultAzureCredential picks the user-assigned identity by.
+ * for Azure Functions", "Use identity-based connections", "Azure Functions Node.js developer guide"). The
+ * client id @azure/identity's DefaultAzureCredential picks the user-assigned identity by (AZURE_CLIENT_ID) is
+ * checked by functions/config.ts, so it is among the code's settings.
  */
 export const PLATFORM_SETTINGS = [
   'AzureWebJobsStorage__accountName',
@@ -96,7 +97,6 @@ export const PLATFORM_SETTINGS = [
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
   'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
   'languageWorkers__node__arguments',
-  'AZURE_CLIENT_ID',
 ] as const;
 
 /** App settings nobody reads: not in the code's configuration nor the platform's (a misspelt name is one). */
