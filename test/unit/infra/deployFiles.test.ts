@@ -234,7 +234,7 @@ describe('Microsoft 365 Agents Toolkit', () => {
     }
   });
 
-  it('local debugging writes the bot settings config.ts reads, for a single-tenant app', () => {
+  it('local debugging writes the bot and tab SSO settings config.ts reads, for a single-tenant app', () => {
     const write = steps(local).find((s) => s.uses === 'file/createOrUpdateEnvironmentFile');
     const envs = write?.with?.envs as Record<string, string>;
     expect(write?.with?.target).toBe('./.localConfigs');
@@ -243,8 +243,18 @@ describe('Microsoft 365 Agents Toolkit', () => {
       'MicrosoftAppPassword',
       'MicrosoftAppTenantId',
       'MicrosoftAppType',
+      'TAB_SSO_AUDIENCE',
+      'TAB_SSO_CLIENT_ID',
     ]);
     expect(envs.MicrosoftAppType).toBe('SingleTenant');
+    // The local tab API checks tokens for the app the manifest's webApplicationInfo names: without these
+    // the local host answered 401 to every tab request in Teams, the SSO app registered or not.
+    const sso = JSON.parse(read('appPackage/manifest.json')).webApplicationInfo as {
+      id: string;
+      resource: string;
+    };
+    expect(envs.TAB_SSO_CLIENT_ID).toBe(sso.id);
+    expect(envs.TAB_SSO_AUDIENCE).toBe(sso.resource);
     expect(steps(local).find((s) => s.uses === 'aadApp/create')?.with?.signInAudience).toBe('AzureADMyOrg');
     expect(read('.gitignore')).toMatch(/^\.localConfigs$/m);
     expect(read('.gitignore')).toMatch(/^env\/\.env\.\*\.user$/m);
