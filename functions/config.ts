@@ -140,18 +140,13 @@ const envSchema = z
       'is required with FEED_CONTAINER and STORAGE_TABLE_ENDPOINT: the feed container is reached by its blob endpoint',
     path: ['STORAGE_BLOB_ENDPOINT'],
   })
-  .refine((e) => !e.WEBSITE_INSTANCE_ID || Boolean(e.FEED_CONTAINER || e.FEED_DIR), {
-    message:
-      'is required: running in Azure (WEBSITE_INSTANCE_ID is set), and without a feed every weekly run fails while /api/health answers 200',
-    path: ['FEED_CONTAINER'],
-  })
   .refine((e) => Boolean(e.STORAGE_CONNECTION_STRING) !== Boolean(e.STORAGE_TABLE_ENDPOINT), {
     message:
       'Set exactly one of STORAGE_CONNECTION_STRING (local/Azurite) or STORAGE_TABLE_ENDPOINT (Azure, managed identity)',
     path: ['STORAGE_CONNECTION_STRING'],
   })
   .superRefine((e, ctx) => {
-    for (const issue of [...securityIssues(e), ...userIdIssues(e)])
+    for (const issue of [...securityIssues(e), ...userIdIssues(e), ...deployedIssues(e)])
       ctx.addIssue({ code: 'custom', ...issue });
   });
 
@@ -244,17 +239,6 @@ function securityIssues(e: SecuritySettings): { path: string[]; message: string 
       message: "must be a GUID (the bot's app or managed identity client id)",
     });
   }
-  if (e.AZURE_CLIENT_ID && !GUID.test(e.AZURE_CLIENT_ID)) {
-    issues.push({ path: ['AZURE_CLIENT_ID'], message: "must be a GUID (the managed identity's client id)" });
-  } else if (!e.AZURE_CLIENT_ID && table && e.WEBSITE_INSTANCE_ID) {
-    // Without it DefaultAzureCredential asks for a system-assigned identity, which the app does not
-    // have: every table and feed read would fail long after start-up.
-    issues.push({
-      path: ['AZURE_CLIENT_ID'],
-      message:
-        'is required: running in Azure with STORAGE_TABLE_ENDPOINT, storage is reached as the user-assigned identity this names',
-    });
-  }
   const where = offThisMachine(e, connectionEndpoint);
   if (e.MicrosoftAppTenantId === '' && (e.MicrosoftAppType !== 'MultiTenant' || (appId !== '' && where))) {
     issues.push({
@@ -312,6 +296,45 @@ function userIdIssues(
         message: `"${id}" is not an Entra object id (a GUID: az ad user show --id <sign-in name> --query id -o tsv)`,
       })),
   );
+}
+
+/**
+ * What the deployed app cannot run without, though it would start: each would fail only at the first
+ * table or feed read, while /api/health could still answer 200 (it checks no feed when none is set).
+ */
+function deployedIssues(
+  e: SecuritySettings & { FEED_CONTAINER?: string; FEED_DIR?: string },
+): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  if (e.AZURE_CLIENT_ID && !GUID.test(e.AZURE_CLIENT_ID))
+    issues.push({ path: ['AZURE_CLIENT_ID'], message: "must be a GUID (the managed identity's client id)" });
+  const deployed = deployedInAzure(e);
+  if (!deployed) return issues;
+  // Without it DefaultAzureCredential asks for a system-assigned identity, which the app does not have.
+  if (!e.AZURE_CLIENT_ID && e.STORAGE_TABLE_ENDPOINT) {
+    issues.push({
+      path: ['AZURE_CLIENT_ID'],
+      message: `is required: ${deployed}, and storage (STORAGE_TABLE_ENDPOINT) is reached as the user-assigned identity this names`,
+    });
+  }
+  if (!e.FEED_CONTAINER && !e.FEED_DIR) {
+    issues.push({
+      path: ['FEED_CONTAINER'],
+      message: `is required: ${deployed}, and without a feed every weekly run fails`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * Why this process is the deployed app (in words, for the message), or null: Azure sets
+ * WEBSITE_INSTANCE_ID, and a managed-identity bot runs nowhere else.
+ */
+function deployedInAzure(e: SecuritySettings): string | null {
+  if (e.WEBSITE_INSTANCE_ID) return 'running in Azure (WEBSITE_INSTANCE_ID is set)';
+  if (e.MicrosoftAppType === 'UserAssignedMsi')
+    return 'the bot is a managed identity (MicrosoftAppType UserAssignedMsi), which runs in Azure only';
+  return null;
 }
 
 /** Why this is not a run on this machine alone (in words, for the message), or null when it is. */

@@ -75,6 +75,9 @@ const APP_ID = '6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f';
 const TENANT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const azure = {
   STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net',
+  STORAGE_BLOB_ENDPOINT: 'https://acct.blob.core.windows.net',
+  FEED_CONTAINER: 'feed',
+  AZURE_CLIENT_ID: APP_ID,
   MicrosoftAppId: APP_ID,
   MicrosoftAppType: 'UserAssignedMsi',
   MicrosoftAppTenantId: TENANT,
@@ -223,7 +226,10 @@ describe('loadConfig in Azure, as infra/ configures it', () => {
     ['MicrosoftAppTenantId', /MicrosoftAppTenantId: is required with MicrosoftAppType UserAssignedMsi/],
     ['MicrosoftAppType', /MicrosoftAppPassword: is required with MicrosoftAppType MultiTenant/],
     ['STORAGE_TABLE_ENDPOINT', /STORAGE_CONNECTION_STRING: Set exactly one/],
-    ['AZURE_CLIENT_ID', /AZURE_CLIENT_ID: is required: running in Azure with STORAGE_TABLE_ENDPOINT/],
+    [
+      'AZURE_CLIENT_ID',
+      /AZURE_CLIENT_ID: is required: running in Azure \(WEBSITE_INSTANCE_ID is set\), and storage/,
+    ],
     [
       'STORAGE_BLOB_ENDPOINT',
       /STORAGE_BLOB_ENDPOINT: is required with FEED_CONTAINER and STORAGE_TABLE_ENDPOINT/,
@@ -239,8 +245,23 @@ describe('loadConfig in Azure, as infra/ configures it', () => {
     );
   });
 
-  it('leaves the feed and the client id to the CLI reading Azure storage from a laptop (no WEBSITE_INSTANCE_ID)', () => {
-    expect(loadConfig({ ...azure }).feed).toEqual({});
+  it('knows the app is in Azure by its managed-identity bot when WEBSITE_INSTANCE_ID is not set', () => {
+    expect(() =>
+      loadConfig({ ...inAzure, WEBSITE_INSTANCE_ID: undefined, FEED_CONTAINER: undefined }),
+    ).toThrow(
+      'FEED_CONTAINER: is required: the bot is a managed identity (MicrosoftAppType UserAssignedMsi), which runs in Azure only, and without a feed every weekly run fails',
+    );
+  });
+
+  it('leaves the feed and the client id to the CLI reading Azure storage from a laptop as an app registration', () => {
+    const laptop = {
+      STORAGE_TABLE_ENDPOINT: 'https://acct.table.core.windows.net',
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppTenantId: TENANT,
+    };
+    expect(loadConfig(laptop).feed).toEqual({});
   });
 });
 

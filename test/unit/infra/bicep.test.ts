@@ -102,8 +102,14 @@ const MSI_BOT = {
   MicrosoftAppTenantId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
 };
 
-/** Azure as the template configures it: storage through its endpoint, the managed-identity bot. */
-const AZURE = { STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/', ...MSI_BOT };
+/** Azure as the template configures it: storage and the feed through their endpoints, the managed-identity bot. */
+const AZURE = {
+  STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/',
+  STORAGE_BLOB_ENDPOINT: 'https://x.blob.core.windows.net/',
+  FEED_CONTAINER: 'feed',
+  AZURE_CLIENT_ID: MSI_BOT.MicrosoftAppId,
+  ...MSI_BOT,
+};
 
 describe('config keys', () => {
   it('the list here is exactly the keys functions/config.ts reads', () => {
@@ -172,9 +178,7 @@ describe('function app settings', () => {
 
   it('uses the Bot Framework app type config.ts accepts for a managed identity', () => {
     expect(functionApp.text).toMatch(/name: 'MicrosoftAppType', value: 'UserAssignedMsi'/);
-    expect(() =>
-      loadConfig({ STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/', ...MSI_BOT }),
-    ).not.toThrow();
+    expect(() => loadConfig(AZURE)).not.toThrow();
   });
 });
 
@@ -404,13 +408,12 @@ describe('main.bicep parameters and outputs', () => {
 
   it('has defaults that config.ts accepts', () => {
     const env = {
-      STORAGE_TABLE_ENDPOINT: 'https://x.table.core.windows.net/',
+      ...AZURE,
       TIME_ZONE: defaultOf('timeZone'),
       WEEKLY_SEND_AT: `${defaultOf('weeklySendDay')} ${defaultOf('weeklySendTime')}`,
       MONTHLY_SEND_AT: defaultOf('monthlySendAt'),
       ADMIN_USER_IDS: defaultOf('adminUserIds'),
       TABLE_PREFIX: defaultOf('tablePrefix'),
-      ...MSI_BOT,
     };
     expect(env.WEEKLY_SEND_AT).toBe('Monday 08:03');
     expect(loadConfig(env).weeklySendAt).toEqual({ weekday: 1, hour: 8, minute: 3 });
