@@ -165,6 +165,9 @@ interface SecuritySettings {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** Why a setting is required when Azure runs this process, in the messages' words. */
+const IN_AZURE = 'running in Azure (WEBSITE_INSTANCE_ID is set)';
+
 /** True for an http(s) URL whose host is this machine. */
 function isLoopbackUrl(url: string): boolean {
   try {
@@ -331,7 +334,7 @@ function deployedIssues(
  * WEBSITE_INSTANCE_ID, and a managed-identity bot runs nowhere else.
  */
 function deployedInAzure(e: SecuritySettings): string | null {
-  if (e.WEBSITE_INSTANCE_ID) return 'running in Azure (WEBSITE_INSTANCE_ID is set)';
+  if (e.WEBSITE_INSTANCE_ID) return IN_AZURE;
   if (e.MicrosoftAppType === 'UserAssignedMsi')
     return 'the bot is a managed identity (MicrosoftAppType UserAssignedMsi), which runs in Azure only';
   return null;
@@ -339,7 +342,7 @@ function deployedInAzure(e: SecuritySettings): string | null {
 
 /** Why this is not a run on this machine alone (in words, for the message), or null when it is. */
 function offThisMachine(e: SecuritySettings, connectionEndpoint: string | null): string | null {
-  if (e.WEBSITE_INSTANCE_ID) return 'running in Azure (WEBSITE_INSTANCE_ID is set)';
+  if (e.WEBSITE_INSTANCE_ID) return IN_AZURE;
   if (e.STORAGE_TABLE_ENDPOINT) return 'storage is STORAGE_TABLE_ENDPOINT (Azure)';
   if (connectionEndpoint && !isLoopbackUrl(connectionEndpoint))
     return `storage is ${new URL(connectionEndpoint).hostname}, not this machine`;
