@@ -30,7 +30,7 @@ Usage:
   churn-predictor score --feed DIR [--as-of YYYY-MM-DD] [--rules FILE] [--format table|json|csv]
   churn-predictor backtest --feed DIR --as-of YYYY-MM-DD --horizon DAYS [--active-within DAYS]
                            [--rules FILE] [--format table|json]
-  churn-predictor summary [--month YYYY-MM] [--format text|json|card]   (needs STORAGE_CONNECTION_STRING)
+  churn-predictor summary [--month YYYY-MM] [--format text|json|card]   (reads Table Storage)
   churn-predictor tune --feed DIR [--as-of YYYY-MM-DD] --horizon DAYS --out FILE [--rules FILE]
                        [--active-within DAYS] [--fit-dates N] [--step DAYS]
   churn-predictor help | --help | --version
@@ -59,7 +59,8 @@ Replays a past date and says how well the score ranked who then placed no order 
 beside "days since last order".`,
   summary: `churn-predictor summary [--month YYYY-MM] [--format text|json|card]
 
-The team's monthly summary from the audit trail (needs STORAGE_CONNECTION_STRING).`,
+The team's monthly summary from the audit trail (needs STORAGE_CONNECTION_STRING, or STORAGE_TABLE_ENDPOINT
+with an Azure sign-in).`,
   tune: `churn-predictor tune --feed DIR [--as-of YYYY-MM-DD] --horizon DAYS --out FILE [--rules FILE]
                      [--active-within DAYS] [--fit-dates N] [--step DAYS]
 

@@ -52,7 +52,7 @@ export async function runSummaryCommand(
   if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_TABLE_ENDPOINT) {
     throw new UsageError(
       'summary reads the audit trail from Table Storage: set STORAGE_CONNECTION_STRING ' +
-        '(e.g. "UseDevelopmentStorage=true" for a local Azurite)',
+        '(e.g. "UseDevelopmentStorage=true" for a local Azurite) or STORAGE_TABLE_ENDPOINT (Azure, signed in)',
     );
   }
   const config = loadConfig(env);
