@@ -127,6 +127,13 @@ const envSchema = z
     /** Tab SSO: the tenant whose tokens are accepted; default MicrosoftAppTenantId. */
     TAB_SSO_TENANT_ID: z.string().optional(),
   })
+  // A client id without its audience would start and then answer 401 to every tab request with no word
+  // why. (An audience alone is ignored: local debugging writes api://<host>/ while the id is empty.)
+  .refine((e) => !e.TAB_SSO_CLIENT_ID || e.TAB_SSO_AUDIENCE?.endsWith(`/${e.TAB_SSO_CLIENT_ID}`), {
+    message:
+      "is required with TAB_SSO_CLIENT_ID and must end with it (the app registration's api://<host>/<client id>)",
+    path: ['TAB_SSO_AUDIENCE'],
+  })
   .refine((e) => !(e.RULES_FILE && e.RULES_BLOB), {
     message: 'Set at most one of RULES_FILE (a local path) or RULES_BLOB (a blob in FEED_CONTAINER)',
     path: ['RULES_BLOB'],

@@ -20,8 +20,17 @@ describe('tab settings', () => {
     expect(() => loadConfig({ ...local, ...sso, TAB_SSO_AUDIENCE: 'https://x' })).toThrow(/TAB_SSO_AUDIENCE/);
   });
 
+  it('refuses to start on a client id without its audience, which would answer 401 to every tab request unexplained', () => {
+    expect(() => loadConfig({ ...local, TAB_SSO_CLIENT_ID: 'c1d2' })).toThrow(/TAB_SSO_AUDIENCE/);
+    expect(() => loadConfig({ ...local, ...sso, TAB_SSO_AUDIENCE: 'api://churn.example/other' })).toThrow(
+      /TAB_SSO_AUDIENCE.*must end with/,
+    );
+    // Local debugging with no SSO app yet writes the audience with an empty id: the tabs stay off.
+    expect(loadConfig({ ...local, TAB_SSO_AUDIENCE: 'api://abc.devtunnels.ms/' }).tabSso).toBeNull();
+  });
+
   it('fails closed: without SSO settings every token is refused', async () => {
-    const config = loadConfig({ ...local, TAB_SSO_CLIENT_ID: 'c1d2' });
+    const config = loadConfig(local);
     expect(config.tabSso).toBeNull();
     expect(await entraVerifier(config)('Bearer a.b.c')).toMatchObject({
       ok: false,
