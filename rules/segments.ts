@@ -92,7 +92,7 @@ export function usualNoOrderShare(choice: ValidationShare, horizonDays: number):
  * if they are likelier to stop than a customer who is buying: on Online Retail (a retail-like book)
  * the late regulars mostly came back (as of 2011-06-11, 23% of those with an order in the last 90 days
  * stopped, against 44% of everyone with one), and filling six places a rep with them put the rows least
- * likely to stop on the card. On the wholesale books the usual share is 7-8% and this bar is below
+ * likely to stop on the card. On the wholesale books the usual share is 6.5-8% and this bar is below
  * minNoOrderProbability: it changes nothing there.
  */
 export function atRiskChances(
