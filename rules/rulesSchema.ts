@@ -157,6 +157,13 @@ const listsSchema = z
      * of on-time customers who stop on the books measured (Online Retail, the demo).
      */
     minNoOrderProbability: share.default(0.25),
+    /**
+     * A slipping customer is at risk only from this many times the book's usual chance of no order
+     * too (the share of customers with an order in learn.activeWithinDays who then placed none, on
+     * the learned model's validation day): a late regular no likelier to stop than anyone buying is no
+     * save call. 0: minNoOrderProbability alone.
+     */
+    slippingOverUsual: z.number().min(0, 'must be >= 0').default(1.25),
     /** A customer with at most this many order days is new: "not back yet" rather than "slipping". */
     newCustomerOrders: z.number().int('must be a whole number').min(1, 'must be >= 1').default(2),
     /** Gone this many times their usual gap (own, or the book's for a new customer)... */

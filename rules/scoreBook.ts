@@ -22,7 +22,7 @@ import { markRanks, type RepList, rankPerRep, valueAtRisk } from './ranking';
 import { reasonsFor } from './reasons';
 import type { Rules } from './rulesSchema';
 import { type Contributions, weightedScore } from './score';
-import { classifySegment, type NotListed, SEGMENTS, type Segment } from './segments';
+import { atRiskChances, classifySegment, type NotListed, SEGMENTS, type Segment } from './segments';
 import { computeSignals, MODEL_SIGNALS } from './signals';
 
 /** One customer, scored and judged as of a day. */
@@ -39,7 +39,7 @@ export interface ScoredCustomer {
   valueKind: ValueKind;
   /** 0-100, unrounded: the rule signals' score (it breaks ties and explains; the list goes by probability). */
   score: number;
-  /** at_risk: a kind of name (segment) with listChance >= lists.minNoOrderProbability; watch: a kind of name below it. */
+  /** at_risk: a kind of name (segment) with listChance at least its kind's bar (atRiskChances); watch: a kind of name below it. */
   band: Band;
   /** The kind of name; null when the customer is none (no order yet, too new to be late, on time). */
   segment: Segment | null;
@@ -173,6 +173,7 @@ export function scoreBook(
 
   const learned = fitBookModel(book, rules, asOfDay, model);
   const useModel = learned.choice.use === 'model';
+  const atRiskFrom = atRiskChances(rules, learned.choice);
   const scratch = rowScratch(f);
   const row = new Float64Array(FEATURE_COUNT);
   const share = new Float64Array(FEATURE_COUNT);
@@ -220,9 +221,9 @@ export function scoreBook(
       calibrated: probability && { '30': probability.in30, '60': probability.in60, '90': probability.in90 },
     });
     const segment = kind.listable ? kind.segment : null;
-    // At risk by probability, not a point cut: only a kind of name more likely than not to stay away.
+    // At risk by probability, not a point cut: each kind from its own chance (atRiskChances).
     const band: Band = segment
-      ? chance.probability >= rules.lists.minNoOrderProbability
+      ? chance.probability >= atRiskFrom[segment]
         ? 'at_risk'
         : 'watch'
       : score >= rules.bands.watch

@@ -113,7 +113,7 @@ describe('parseRules', () => {
     expect(errorOf({ capperRep: 10 })).toContain('Unrecognized key: "capperRep" (did you mean "capPerRep"?)');
     expect(errorOf({ feedstaledays: 20 })).toContain('(did you mean "feedStaleDays"?)');
     expect(errorOf({ lists: { minNoOrderChance: 0.3 } })).toContain(
-      'lists: Unrecognized key: "minNoOrderChance" (the keys here are minNoOrderProbability, newCustomerOrders, lapsedGaps, lapsedMinDays, split)',
+      'lists: Unrecognized key: "minNoOrderChance" (the keys here are minNoOrderProbability, slippingOverUsual, newCustomerOrders, lapsedGaps, lapsedMinDays, split)',
     );
     expect(errorOf({ followUps: { sendAt: { hours: 8 } } })).toContain('(did you mean "hour"?)');
   });

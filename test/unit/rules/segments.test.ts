@@ -7,7 +7,7 @@ import { risePoints, scoreWeekWithChanges } from '../../../rules/listChanges';
 import { measureChances, noOrderChance } from '../../../rules/noOrderChance';
 import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 import { scoreBook } from '../../../rules/scoreBook';
-import { classifySegment } from '../../../rules/segments';
+import { atRiskChances, classifySegment } from '../../../rules/segments';
 import { bookFromRows, type OrderRow } from '../../helpers/bookFromRows';
 
 const rules = defaultRules(); // newCustomerOrders 2, lapsedGaps 4, lapsedMinDays 90
@@ -367,5 +367,28 @@ describe('the seam to the learned model', () => {
       horizonDays: 90,
       source: 'model',
     });
+  });
+});
+
+describe('the chance from which each kind is at risk', () => {
+  // 40 of 100 customers who were buying on the validation day placed no order in the 90 days after.
+  const retailLike = { horizonDays: 90, validation: { customers: 100, churned: 40 } } as const;
+
+  it('a slipping customer must be likelier to stop than a customer who is buying; the other kinds are not held to it', () => {
+    expect(atRiskChances(rules, retailLike)).toEqual({ slipping: 0.5, not_back: 0.25, lapsed: 0.25 });
+  });
+
+  it('never below minNoOrderProbability, where buying customers rarely stop (a wholesale book)', () => {
+    const wholesale = { horizonDays: 90, validation: { customers: 1000, churned: 80 } };
+    expect(atRiskChances(rules, wholesale).slipping).toBe(0.25);
+  });
+
+  it('no bar of its own without a validation day, at another horizon, or with slippingOverUsual 0', () => {
+    expect(atRiskChances(rules, { horizonDays: 90, validation: null }).slipping).toBe(0.25);
+    // A 90-day share is no bar for a 30-day chance of no order.
+    const thirty = parseRules({ model: { horizonDays: 30 } });
+    expect(atRiskChances(thirty, retailLike).slipping).toBe(0.25);
+    const off = parseRules({ lists: { slippingOverUsual: 0 } });
+    expect(atRiskChances(off, retailLike).slipping).toBe(0.25);
   });
 });
