@@ -39,6 +39,21 @@ export function wonBackPrefill(monthlyValue: number): number {
   return Math.round(monthlyValue);
 }
 
+/**
+ * The card's Won back box, a text box: a number box (Input.Number) reads `1.200` as 1.2 and refuses
+ * `1.234,50` in the client, before the bot can read it as the rep's locale writes numbers. The
+ * prefill is plain digits (read alike in every locale); the example is written in the card's locale.
+ */
+export function wonBackBox(
+  monthlyValue: number,
+  locale: string,
+): { valuePrefill: string; valueExample: string } {
+  return {
+    valuePrefill: String(wonBackPrefill(monthlyValue)),
+    valueExample: new Intl.NumberFormat(locale, { minimumFractionDigits: 2 }).format(1250.5),
+  };
+}
+
 // C0 and C1 controls (Cc), and the invisible zero-width and bidi characters that can disguise text.
 const CONTROL_CHARACTERS = /[\p{Cc}\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
 
