@@ -12,7 +12,7 @@ export function formatMoney(amount: number, currency: string, locale: string): s
   );
 }
 
-/** An amount someone typed, to the cent: `$12.50` (not `$13`), `$500` when whole. */
+/** An amount someone typed or one order's, to the cent: `$12.50` (not `$13`), `$500` when whole. */
 export function formatExactMoney(amount: number, currency: string, locale: string): string {
   const digits = Number.isInteger(amount) ? 0 : 2;
   return new Intl.NumberFormat(locale, {
