@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRules } from '../../../rules/rulesSchema';
 import { tapInTab } from '../../../tabs/api/tabActions';
-import { createTabService } from '../../../tabs/api/tabService';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import {
-  ADMIN,
   ANA,
   ANA_IN_TAB,
   customer,
-  NOW,
   openActionStorage,
   seed,
-  TENANT,
-  TIME_ZONE,
   tabActionDeps,
+  tabServiceOn,
 } from './actionHarness';
 
 // A German team's customer page (CURRENCY=EUR, LOCALE=de-DE): the timeline lists each order and each
@@ -32,17 +27,7 @@ describe("the customer's timeline states amounts to the cent", () => {
         { customerId: 'oak', date: '2026-10-08', amount: 1500 },
       ],
     });
-    const tabs = createTabService({
-      storage,
-      cards,
-      rules: defaultRules(),
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      timeZone: TIME_ZONE,
-      access: { tenantId: TENANT, adminUserIds: [ADMIN.userId], managerUserIds: [] },
-      clock: () => NOW,
-      currency: 'EUR',
-      locale: 'de-DE',
-    });
+    const tabs = tabServiceOn(storage, cards, book, { currency: 'EUR', locale: 'de-DE' });
     const saved = await tapInTab(tabActionDeps(storage, cards), ANA_IN_TAB, 'oak', {
       action: 'won_back',
       value: '1.234,50',
