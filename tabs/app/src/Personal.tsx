@@ -50,7 +50,13 @@ const KIND_ORDER: CustomerKind[] = [
   'steady',
   'not_in_feed',
 ];
-const FOLDED: ReadonlySet<CustomerKind> = new Set(['steady', 'lost', 'not_in_feed']);
+// The folded kinds, and their button's words for one customer and for more ("Show 1 lost customer",
+// "Show 3 customers no longer in the order feed").
+const FOLDED: ReadonlyMap<CustomerKind, [string, string]> = new Map([
+  ['steady', ['steady customer', 'steady customers']],
+  ['lost', ['lost customer', 'lost customers']],
+  ['not_in_feed', ['customer no longer in the order feed', 'customers no longer in the order feed']],
+]);
 /**
  * Rows a group shows before "Show more", and how many more each click adds; search results are capped
  * the same way. A whole book (thousands of rows) in the DOM took seconds to render and to search.
@@ -334,7 +340,7 @@ export function Personal({
         )
       )}
       {groups.map(({ kind, rows }) => {
-        const folded = FOLDED.has(kind) && !searching && !unfolded.has(kind);
+        const folded = !searching && !unfolded.has(kind) ? FOLDED.get(kind) : undefined;
         const limit = shown[kind] ?? GROUP_FIRST;
         return (
           <section key={kind} className={s.group} aria-label={KIND_TITLES[kind]} data-kind={kind}>
@@ -352,7 +358,7 @@ export function Personal({
                   setReveal({ kind, index: 0 });
                 }}
               >
-                Show {f.count(rows.length)} {KIND_TITLES[kind].toLowerCase()} customers
+                Show {f.count(rows.length)} {folded[rows.length === 1 ? 0 : 1]}
               </Button>
             ) : (
               <>
