@@ -36,6 +36,7 @@ export const KIND_TITLES: Record<CustomerKind, string> = {
   won_back: 'Won back',
   lost: 'Lost',
   steady: 'Steady',
+  no_orders: 'No orders yet',
   not_in_feed: 'No longer in the order feed',
 };
 const KIND_ORDER: CustomerKind[] = [
@@ -48,6 +49,7 @@ const KIND_ORDER: CustomerKind[] = [
   'won_back',
   'lost',
   'steady',
+  'no_orders',
   'not_in_feed',
 ];
 // The folded kinds, and their button's words for one customer and for more ("Show 1 lost customer",
@@ -55,6 +57,7 @@ const KIND_ORDER: CustomerKind[] = [
 const FOLDED: ReadonlyMap<CustomerKind, [string, string]> = new Map([
   ['steady', ['steady customer', 'steady customers']],
   ['lost', ['lost customer', 'lost customers']],
+  ['no_orders', ['customer with no orders yet', 'customers with no orders yet']],
   ['not_in_feed', ['customer no longer in the order feed', 'customers no longer in the order feed']],
 ]);
 /**
@@ -98,6 +101,7 @@ export const KIND_COLORS: Record<
   won_back: 'success',
   lost: 'subtle',
   steady: 'subtle',
+  no_orders: 'subtle',
   not_in_feed: 'subtle',
 };
 
