@@ -61,6 +61,14 @@ const FOLDED: ReadonlyMap<CustomerKind, [string, string]> = new Map([
   ['not_in_feed', ['customer no longer in the order feed', 'customers no longer in the order feed']],
 ]);
 /**
+ * Text as the search compares it: without case, accents or umlauts, and ß as ss, so "muller" finds
+ * "Müller" and a Swiss "Gross" finds "Groß", as a search box in any German program does.
+ */
+function searchKey(text: string): string {
+  return text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/ß/g, 'ss');
+}
+
+/**
  * Rows a group shows before "Show more", and how many more each click adds; search results are capped
  * the same way. A whole book (thousands of rows) in the DOM took seconds to render and to search.
  */
@@ -213,17 +221,20 @@ export function Personal({
     return all.filter((c) => addressKey(c.owner) === whose.slice(OWNER.length));
   }, [data, me, whose, mine]);
 
+  // Each row's text to search, worked out once per list rather than on every keystroke.
+  const searchable = useMemo(
+    () => new Map(listed.map((c) => [c.customerId, `${searchKey(c.name)}\n${searchKey(c.customerId)}`])),
+    [listed],
+  );
   const groups = useMemo(() => {
-    const q = deferredQuery.trim().toLowerCase();
-    const rows = listed.filter(
-      (c) => !q || c.name.toLowerCase().includes(q) || c.customerId.toLowerCase().includes(q),
-    );
+    const q = searchKey(deferredQuery.trim());
+    const rows = listed.filter((c) => !q || (searchable.get(c.customerId) ?? '').includes(q));
     const compare = SORTS[sort].compare;
     const sorted = compare ? [...rows].sort(compare) : rows;
     return KIND_ORDER.map((kind) => ({ kind, rows: sorted.filter((r) => r.kind === kind) })).filter(
       (g) => g.rows.length > 0,
     );
-  }, [listed, deferredQuery, sort]);
+  }, [listed, searchable, deferredQuery, sort]);
   const open = useCallback((customerId: string) => {
     setReturnTo({ customerId, scrollY: window.scrollY });
     setSelected(customerId);
