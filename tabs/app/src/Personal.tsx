@@ -437,7 +437,7 @@ const Row = memo(function Row({
         <span className={srOnly}>Last order: </span>
         {c.daysSinceLastOrder === null
           ? 'no orders'
-          : `${c.daysSinceLastOrder} ${c.daysSinceLastOrder === 1 ? 'day' : 'days'} silent`}
+          : `${f.count(c.daysSinceLastOrder)} ${c.daysSinceLastOrder === 1 ? 'day' : 'days'} silent`}
       </Caption1>
       <Caption1 className={mergeClasses(s.muted, s.belowOnNarrow)}>
         {c.reasons[0] ? <span className={srOnly}>Why: </span> : null}
