@@ -11,7 +11,7 @@ import {
   formatShortDate,
   markdownSafe,
   truncate,
-  wonBackPrefill,
+  wonBackBox,
 } from './format';
 import digestTemplate from './templates/digestCard.json';
 
@@ -113,7 +113,7 @@ function viewModel(data: ParsedDigestCardData) {
         reachedOutTitle: kind === 'save_slipping' ? 'Reached out' : 'Reached out again',
         // A one-order customer's save is the second order itself: once it is in the feed, what it
         // came to is the value won back, not the first order's worth.
-        monthlyValue: wonBackPrefill(digestRowValue(r)),
+        ...wonBackBox(digestRowValue(r), data.locale),
         valueLabel: wonBackLabel(r.valueKind, data.currency),
         valueInputId: `value_${index}`,
         reasonInputId: `reason_${index}`,

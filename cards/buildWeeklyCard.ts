@@ -26,7 +26,7 @@ import {
   plainText,
   truncate,
   weekOfRunKey,
-  wonBackPrefill,
+  wonBackBox,
 } from './format';
 import weeklyTemplate from './templates/weeklyCard.json';
 import { type ParsedWeeklyCardData, parseWeeklyCardData } from './weeklyCardData';
@@ -236,7 +236,7 @@ function viewModel(data: ParsedWeeklyCardData) {
         hasOutcome: Boolean(c.outcome),
         outcomeText: c.outcome ? outcomeText(c.outcome, exactMoney, reasonTitle, data.locale) : '',
         outcomeColor: c.outcome ? OUTCOME_COLOR[c.outcome.kind] : 'Default',
-        monthlyValue: wonBackPrefill(c.monthlyValue),
+        ...wonBackBox(c.monthlyValue, data.locale),
         valueLabel: wonBackLabel(c.valueKind, data.currency),
         // Unique per row: Teams merges inputs into the submit, and one card holds many rows.
         valueInputId: `value_${index}`,

@@ -12,7 +12,7 @@ export function formatMoney(amount: number, currency: string, locale: string): s
   );
 }
 
-/** An amount someone typed, to the cent: `$12.50` (not `$13`), `$500` when whole. */
+/** An amount someone typed or one order's, to the cent: `$12.50` (not `$13`), `$500` when whole. */
 export function formatExactMoney(amount: number, currency: string, locale: string): string {
   const digits = Number.isInteger(amount) ? 0 : 2;
   return new Intl.NumberFormat(locale, {
@@ -37,6 +37,21 @@ export function wonBackValueWords(value: number, valueKind: ValueKind, money: (n
  */
 export function wonBackPrefill(monthlyValue: number): number {
   return Math.round(monthlyValue);
+}
+
+/**
+ * The card's Won back box, a text box: a number box (Input.Number) reads `1.200` as 1.2 and refuses
+ * `1.234,50` in the client, before the bot can read it as the rep's locale writes numbers. The
+ * prefill is plain digits (read alike in every locale); the example is written in the card's locale.
+ */
+export function wonBackBox(
+  monthlyValue: number,
+  locale: string,
+): { valuePrefill: string; valueExample: string } {
+  return {
+    valuePrefill: String(wonBackPrefill(monthlyValue)),
+    valueExample: new Intl.NumberFormat(locale, { minimumFractionDigits: 2 }).format(1250.5),
+  };
 }
 
 // C0 and C1 controls (Cc), and the invisible zero-width and bidi characters that can disguise text.

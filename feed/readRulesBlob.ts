@@ -1,6 +1,7 @@
 import { type ContainerClient, RestError } from '@azure/storage-blob';
 import { type Rules, RulesError } from '../rules';
 import { parseRulesText } from './readRulesFile';
+import { decodeText } from './textEncoding';
 
 /**
  * Reads the rules file (column mapping, weights) from a blob in the feed container, so it travels with the exports
@@ -9,7 +10,7 @@ import { parseRulesText } from './readRulesFile';
 export async function readRulesBlob(container: ContainerClient, blobName: string): Promise<Rules> {
   let text: string;
   try {
-    text = (await container.getBlobClient(blobName).downloadToBuffer()).toString('utf8');
+    text = decodeText(await container.getBlobClient(blobName).downloadToBuffer());
   } catch (err) {
     if (!(err instanceof RestError && err.statusCode === 404)) throw err;
     throw new RulesError([

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { defaultRules, parseRules, type Rules, RulesError } from '../rules';
+import { decodeText } from './textEncoding';
 
 /** Validates the text of a rules file (JSON); `source` names it in the error (a path or a blob). */
 export function parseRulesText(text: string, source: string): Rules {
@@ -29,7 +30,7 @@ export async function readRulesFile(path: string | undefined): Promise<Rules> {
   if (!path) return defaultRules();
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = decodeText(await readFile(path));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new RulesError([`rules file not found: ${path}`]);

@@ -112,6 +112,16 @@ export async function settleEncoding(
   return { encoding: 'windows-1252', how: 'detected' };
 }
 
+/**
+ * A small text file (the rules file) read as the feed's files are: its byte-order mark, else UTF-8
+ * when every byte is UTF-8, else Windows-1252 (Notepad's "ANSI" on a Western European Windows), so
+ * a header such as "Eröffnet am" is never read as "Er\ufffdffnet am".
+ */
+export function decodeText(bytes: Buffer): string {
+  const encoding = bomEncoding(bytes) ?? (isUtf8(bytes) ? 'utf-8' : 'windows-1252');
+  return new TextDecoder(encoding).decode(bytes);
+}
+
 /** Writes a UTF-8 copy of `path` (read as `encoding`) to `out`, line breaks untouched so line numbers stay. */
 export async function convertToUtf8(path: string, encoding: TextEncoding, out: string): Promise<void> {
   const decoder = new TextDecoder(encoding);

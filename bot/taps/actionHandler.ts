@@ -512,7 +512,7 @@ export class ChurnActionHandler implements ActionHandler {
     // A page past the end would quietly show the last page, which reads as if `list 9` were ignored.
     const pageCount = data.page?.pageCount ?? 1;
     const listed = week.shown.length + week.overflow.length;
-    if (page > pageCount && listed > 0) return { text: pastLastPage(page, pageCount, listed) };
+    if (page > pageCount && listed > 0) return { text: pastLastPage(page, pageCount, listed, this.locale) };
     if (data.customers.length === 0 && page === 1 && !data.backOnTrack) {
       return {
         text: 'Nobody on your list is slipping right now: I scored your customers from the order feed just now.',

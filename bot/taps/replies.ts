@@ -1,5 +1,5 @@
 /** The fixed sentences the bot answers with. */
-import { chatSafe } from '../../cards/format';
+import { chatSafe, countOf, formatCount } from '../../cards/format';
 
 export const HELP_TEXT = [
   'I tell you every week which of your customers are slipping. In this chat you can type:',
@@ -20,11 +20,11 @@ export function helpFor(unrecognised: string | undefined): string {
   return `I did not get "${shown}".\n\n${HELP_TEXT}`;
 }
 
-/** `list N` past the list's last page. */
-export function pastLastPage(page: number, pageCount: number, customers: number): string {
-  const pages = pageCount === 1 ? 'one page' : `${pageCount} pages`;
-  const who = customers === 1 ? '1 customer' : `${customers} customers`;
-  return `Your list has ${pages} (${who}), so there is no page ${page}: type **list** for the first.`;
+/** `list N` past the list's last page, its numbers written as the cards write them (`locale`). */
+export function pastLastPage(page: number, pageCount: number, customers: number, locale: string): string {
+  const pages = pageCount === 1 ? 'one page' : countOf(pageCount, 'page', 'pages', locale);
+  const who = countOf(customers, 'customer', 'customers', locale);
+  return `Your list has ${pages} (${who}), so there is no page ${formatCount(page, locale)}: type **list** for the first.`;
 }
 
 export const MALFORMED_SUBMIT =

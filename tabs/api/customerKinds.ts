@@ -44,5 +44,6 @@ function kindOfName(state: CustomerState, daysSinceLastOrder: number | null): Cu
   if (legacy && daysSinceLastOrder !== null && daysSinceLastOrder > LEGACY_LAPSED_AFTER_DAYS) return 'lapsed';
   if (state.band === 'at_risk') return state.segment === 'not_back' ? 'new_not_back' : 'slipping';
   if (state.band === 'watch') return 'watch';
-  return 'steady';
+  // The scoring's days since the last order are null only for a customer with no order yet.
+  return daysSinceLastOrder === null ? 'no_orders' : 'steady';
 }

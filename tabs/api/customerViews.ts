@@ -1,7 +1,7 @@
 import { actionName, type DateWording, dayWords } from '../../bot/taps/actionWords';
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import { lossReasonLabel } from '../../bot/taps/staleReason';
-import { formatMoney, plainText, wonBackPrefill, wonBackValueWords } from '../../cards/format';
+import { formatExactMoney, plainText, wonBackPrefill, wonBackValueWords } from '../../cards/format';
 import { addressKey } from '../../rules/addresses';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf } from '../../rules/calendar';
@@ -178,7 +178,9 @@ export function timeline(
   },
 ): TimelineEntry[] {
   const last = dayOf(options.today);
-  const money = (n: number) => formatMoney(n, options.currency, options.locale);
+  // One order or one save, to the cent as the feed and the rep wrote it (22,20 €, not 22 €), to be
+  // checked against the order system and the card; the page's figures above are whole units.
+  const money = (n: number) => formatExactMoney(n, options.currency, options.locale);
   const entries: TimelineEntry[] = [];
   for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) {
     if (book.orderDay[k] > last) continue;

@@ -15,6 +15,8 @@ export type CustomerKind =
   | 'won_back'
   | 'lost'
   | 'steady'
+  /** In the feed with no order yet (a new account, a prospect): not "steady", which says they order. */
+  | 'no_orders'
   /** A stored customer today's feed no longer holds (deleted, merged, or a changed id). */
   | 'not_in_feed';
 

@@ -90,7 +90,7 @@ describe('the Playground in Chromium: clicking the weekly card', () => {
   it('Won back, editing the value: the row shows the value, the state row records it', async () => {
     const name = 'Bayview Primary School';
     await row(name).getByRole('button', { name: 'Won back' }).click();
-    await row(name).getByRole('spinbutton').fill('700');
+    await row(name).getByRole('textbox').fill('700');
     await row(name).getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => row(name).textContent(), { timeout: 10_000 }).toMatch(/Won back.*\$700/);
     const customerId = [...(await e2e.storage.state.getAll()).values()].find(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WeeklyFeedStopped } from '../../jobs/weekly/weeklyReport';
-import { DEMO_REP_EMAIL } from '../../tools/local/settings';
+import { DEMO_REP_EMAIL, parseLocalSettings } from '../../tools/local/settings';
 import { shownLine, weeklyLine } from '../../tools/local/start';
 import { startE2eStack } from './e2eStack';
 
@@ -71,6 +71,39 @@ describe('npm start --rep with an address the feed does not use', () => {
       const weekly = await e2e.stack.automaticWeekly;
       expect(weeklyLine(weekly, 'someone.else@contoso.example')).toBe(
         'someone.else@contoso.example owns no customers in the feed: pick a feed owner with --rep (ana.ruiz@contoso.example, ben.okafor@contoso.example, chloe.martin@contoso.example, david.kim@contoso.example, emma.larsen@contoso.example).',
+      );
+    } finally {
+      await e2e.stack.stop();
+    }
+  });
+});
+
+describe('npm start --rules, as docs/feed.md maps an export', () => {
+  it("reads a German Excel export with its rules file's column names", async () => {
+    const dir = join(__dirname, '..', 'fixtures', 'exports', 'german-excel');
+    // The flags as a user types them after `npm start --`.
+    const { settings } = parseLocalSettings([
+      '--feed',
+      dir,
+      '--rules',
+      join(dir, 'rules.json'),
+      '--rep',
+      'jonas.weber@contoso.example',
+      '--weekly',
+      'start',
+    ]);
+    const e2e = await startE2eStack({
+      feedDir: settings.feedDir,
+      rulesFile: settings.rulesFile,
+      rep: settings.rep,
+      weeklyRun: settings.weeklyRun,
+    });
+    try {
+      const weekly = await e2e.stack.automaticWeekly;
+      expect(weekly).toMatchObject({ status: 'completed' });
+      // Read with the mapping: Jonas owns the export's customers, none of them slipping that week.
+      expect(weeklyLine(weekly, 'jonas.weber@contoso.example')).toBe(
+        'Nobody on your list this week (weekly-2026-W48): nothing was sent.',
       );
     } finally {
       await e2e.stack.stop();

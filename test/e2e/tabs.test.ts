@@ -458,6 +458,16 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
+  it('a folded kind of one customer says so: "Show 1 lost customer", not "Show 1 lost customers"', async () => {
+    // Rosemary Diner, lost in the taps above, is Ana's one lost customer.
+    const page = await openInHost(e2e.stack.urls.tabPersonal);
+    const lost = tab(page).getByRole('region', { name: 'Lost' });
+    await expect(lost.getByRole('button', { name: /^Show / }).textContent()).resolves.toBe(
+      'Show 1 lost customer',
+    );
+    await page.close();
+  });
+
   it('fits a side panel or Teams mobile (320 px): no page scrolls sideways, and a row shows its days silent and why', async () => {
     const narrow = async (url: string, options: Parameters<typeof openInHost>[1] = {}) => {
       const page = await openInHost(url, options);

@@ -30,6 +30,8 @@ export interface LocalSettings {
   feedDir: string;
   /** The blob container the weekly run reads the feed from. */
   feedContainer: string;
+  /** The rules file (column names, formats, thresholds: docs/feed.md); missing = the defaults. */
+  rulesFile?: string;
   /** The Playground's user: the demo rep whose chat shows the card. */
   rep: { email: string; name: string };
   /**
@@ -105,6 +107,7 @@ const settingsSchema = z.object({
       /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
       'a blob container name (lower case, digits, hyphens)',
     ),
+  rulesFile: z.string().min(1).optional(),
   repEmail: email,
   weeklyRun: z.enum(WEEKLY_RUN_MOMENTS),
 });
@@ -125,6 +128,7 @@ const FLAGS = {
   'time-zone': { type: 'string' },
   feed: { type: 'string' },
   container: { type: 'string' },
+  rules: { type: 'string' },
   rep: { type: 'string' },
   weekly: { type: 'string' },
   month: { type: 'string' },
@@ -144,6 +148,7 @@ export const FLAG_HELP = `Options (flags win over environment variables):
   --time-zone <zone>     TIME_ZONE           the team's IANA zone (default UTC)
   --feed <dir>           FEED_DIR            feed folder loaded into the blob container (default demo/feed)
   --container <name>     FEED_CONTAINER      blob container of the feed (default feed)
+  --rules <file>         RULES_FILE          the rules file: your export's column names, formats (docs/feed.md)
   --rep <email>          PLAYGROUND_REP      the Playground user's email, a feed owner (default ${DEMO_REP_EMAIL})
   --weekly <when>        WEEKLY_RUN          when the weekly job runs by itself: browser (default: when the
                                              Playground page opens), start, or off (npm run weekly only)
@@ -194,6 +199,7 @@ export function parseLocalSettings(
     timeZone: pick('time-zone', 'TIME_ZONE', 'UTC'),
     feedDir: pick('feed', 'FEED_DIR', 'demo/feed'),
     feedContainer: pick('container', 'FEED_CONTAINER', 'feed'),
+    rulesFile: text('rules') ?? nonEmpty(env.RULES_FILE),
     repEmail: pick('rep', 'PLAYGROUND_REP', DEMO_REP_EMAIL),
     weeklyRun: pick('weekly', 'WEEKLY_RUN', 'browser'),
   };
@@ -210,11 +216,12 @@ export function parseLocalSettings(
   if (day !== undefined && !isCalendarDate(day)) {
     throw new SettingsError(`Invalid --day "${day}": expected YYYY-MM-DD, e.g. 2026-11-30`);
   }
-  const { repEmail, location, ...rest } = parsed.data;
+  const { repEmail, location, rulesFile, ...rest } = parsed.data;
   return {
     settings: {
       ...rest,
       ...(location ? { location } : {}),
+      ...(rulesFile ? { rulesFile } : {}),
       rep: { email: repEmail.toLowerCase(), name: nameFromEmail(repEmail) },
     },
     ...(month ? { month } : {}),
@@ -252,6 +259,8 @@ export function localConfigEnv(
     STORAGE_BLOB_ENDPOINT: undefined,
     FEED_CONTAINER: settings.feedContainer,
     FEED_DIR: undefined,
+    // The bot, the tabs and the weekly run read the same mapping the CLI's --rules reads.
+    ...(settings.rulesFile ? { RULES_FILE: settings.rulesFile } : {}),
     TIME_ZONE: settings.timeZone,
     // The Playground sends no token: the bot must run unauthenticated, whatever the shell has set.
     MicrosoftAppId: '',
@@ -282,6 +291,7 @@ function settingName(path: readonly PropertyKey[]): string {
     timeZone: '--time-zone / TIME_ZONE',
     feedDir: '--feed / FEED_DIR',
     feedContainer: '--container / FEED_CONTAINER',
+    rulesFile: '--rules / RULES_FILE',
     repEmail: '--rep / PLAYGROUND_REP',
     weeklyRun: '--weekly / WEEKLY_RUN',
     location: '--location / AZURITE_LOCATION',

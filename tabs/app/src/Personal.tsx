@@ -36,6 +36,7 @@ export const KIND_TITLES: Record<CustomerKind, string> = {
   won_back: 'Won back',
   lost: 'Lost',
   steady: 'Steady',
+  no_orders: 'No orders yet',
   not_in_feed: 'No longer in the order feed',
 };
 const KIND_ORDER: CustomerKind[] = [
@@ -48,9 +49,25 @@ const KIND_ORDER: CustomerKind[] = [
   'won_back',
   'lost',
   'steady',
+  'no_orders',
   'not_in_feed',
 ];
-const FOLDED: ReadonlySet<CustomerKind> = new Set(['steady', 'lost', 'not_in_feed']);
+// The folded kinds, and their button's words for one customer and for more ("Show 1 lost customer",
+// "Show 3 customers no longer in the order feed").
+const FOLDED: ReadonlyMap<CustomerKind, [string, string]> = new Map([
+  ['steady', ['steady customer', 'steady customers']],
+  ['lost', ['lost customer', 'lost customers']],
+  ['no_orders', ['customer with no orders yet', 'customers with no orders yet']],
+  ['not_in_feed', ['customer no longer in the order feed', 'customers no longer in the order feed']],
+]);
+/**
+ * Text as the search compares it: without case, accents or umlauts, and ß as ss, so "muller" finds
+ * "Müller" and a Swiss "Gross" finds "Groß", as a search box in any German program does.
+ */
+function searchKey(text: string): string {
+  return text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/ß/g, 'ss');
+}
+
 /**
  * Rows a group shows before "Show more", and how many more each click adds; search results are capped
  * the same way. A whole book (thousands of rows) in the DOM took seconds to render and to search.
@@ -92,6 +109,7 @@ export const KIND_COLORS: Record<
   won_back: 'success',
   lost: 'subtle',
   steady: 'subtle',
+  no_orders: 'subtle',
   not_in_feed: 'subtle',
 };
 
@@ -203,17 +221,20 @@ export function Personal({
     return all.filter((c) => addressKey(c.owner) === whose.slice(OWNER.length));
   }, [data, me, whose, mine]);
 
+  // Each row's text to search, worked out once per list rather than on every keystroke.
+  const searchable = useMemo(
+    () => new Map(listed.map((c) => [c.customerId, `${searchKey(c.name)}\n${searchKey(c.customerId)}`])),
+    [listed],
+  );
   const groups = useMemo(() => {
-    const q = deferredQuery.trim().toLowerCase();
-    const rows = listed.filter(
-      (c) => !q || c.name.toLowerCase().includes(q) || c.customerId.toLowerCase().includes(q),
-    );
+    const q = searchKey(deferredQuery.trim());
+    const rows = listed.filter((c) => !q || (searchable.get(c.customerId) ?? '').includes(q));
     const compare = SORTS[sort].compare;
     const sorted = compare ? [...rows].sort(compare) : rows;
     return KIND_ORDER.map((kind) => ({ kind, rows: sorted.filter((r) => r.kind === kind) })).filter(
       (g) => g.rows.length > 0,
     );
-  }, [listed, deferredQuery, sort]);
+  }, [listed, searchable, deferredQuery, sort]);
   const open = useCallback((customerId: string) => {
     setReturnTo({ customerId, scrollY: window.scrollY });
     setSelected(customerId);
@@ -334,7 +355,7 @@ export function Personal({
         )
       )}
       {groups.map(({ kind, rows }) => {
-        const folded = FOLDED.has(kind) && !searching && !unfolded.has(kind);
+        const folded = !searching && !unfolded.has(kind) ? FOLDED.get(kind) : undefined;
         const limit = shown[kind] ?? GROUP_FIRST;
         return (
           <section key={kind} className={s.group} aria-label={KIND_TITLES[kind]} data-kind={kind}>
@@ -352,7 +373,7 @@ export function Personal({
                   setReveal({ kind, index: 0 });
                 }}
               >
-                Show {f.count(rows.length)} {KIND_TITLES[kind].toLowerCase()} customers
+                Show {f.count(rows.length)} {folded[rows.length === 1 ? 0 : 1]}
               </Button>
             ) : (
               <>
@@ -416,7 +437,7 @@ const Row = memo(function Row({
         <span className={srOnly}>Last order: </span>
         {c.daysSinceLastOrder === null
           ? 'no orders'
-          : `${c.daysSinceLastOrder} ${c.daysSinceLastOrder === 1 ? 'day' : 'days'} silent`}
+          : `${f.count(c.daysSinceLastOrder)} ${c.daysSinceLastOrder === 1 ? 'day' : 'days'} silent`}
       </Caption1>
       <Caption1 className={mergeClasses(s.muted, s.belowOnNarrow)}>
         {c.reasons[0] ? <span className={srOnly}>Why: </span> : null}

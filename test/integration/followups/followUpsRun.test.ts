@@ -255,8 +255,8 @@ describe('runFollowUps', () => {
         expect.stringMatching(/^Ordered \$450 on Fri 20 Nov, 4 days after you reached out/),
       ]),
     );
-    const [box] = findAll(digest, (n) => n.type === 'Input.Number');
-    expect(box).toMatchObject({ id: 'value_0', value: 450 });
+    const [box] = findAll(digest, (n) => n.id === 'value_0');
+    expect(box).toMatchObject({ type: 'Input.Text', value: '450' });
 
     // Ana saves it as the card opens: Teams sends the box's value with the button's data.
     const actions = digestActions({ clock: () => new Date('2026-11-24T16:03:00Z') });

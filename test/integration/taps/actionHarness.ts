@@ -8,11 +8,13 @@ import {
   createActionHandler,
 } from '../../../bot/taps/actionHandler';
 import type { Config } from '../../../functions/config';
+import type { Book } from '../../../rules/book';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { openStorage, type Storage } from '../../../storage';
 import { openCardStore, saveSentCard, type TableCardStore } from '../../../storage/cardStore';
 import type { TabActionDeps } from '../../../tabs/api/tabActions';
+import { createTabService } from '../../../tabs/api/tabService';
 import type { FunctionsHost } from '../../../tools/local/functionsHost';
 import { startBotHost } from '../../helpers/botOnPlayground';
 import { weeklyData } from '../../helpers/weeklyCardData';
@@ -57,6 +59,25 @@ export function customer(id: string, overrides: Partial<CustomerState> = {}): Cu
     surfacedAt: '2026-11-23',
     ...overrides,
   };
+}
+
+/** The tab's service on the same storage, reading `book` as the feed, at NOW; money as the cards' by default. */
+export function tabServiceOn(
+  storage: Storage,
+  cards: TableCardStore,
+  book: Book,
+  money: { currency?: string; locale?: string } = {},
+): ReturnType<typeof createTabService> {
+  return createTabService({
+    storage,
+    cards,
+    rules: defaultRules(),
+    readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+    timeZone: TIME_ZONE,
+    access: { tenantId: TENANT, adminUserIds: [ADMIN.userId], managerUserIds: [] },
+    clock: () => NOW,
+    ...money,
+  });
 }
 
 /** Seeds states and the reps' installs straight through the storage API. */

@@ -200,6 +200,35 @@ describe('text commands', () => {
     );
   });
 
+  it("list past the last page counts in the cards' locale: a German rep reads 1.005 customers, not 1005", async () => {
+    await host.host.close();
+    // Ben's 1,005 slipping customers, and Ana's steady ones keeping the feed current.
+    const many = slipBook([
+      ...Array.from({ length: 1005 }, (_, k) => ({
+        id: `de-${k}`,
+        name: `Kunde ${k}`,
+        owner: BEN.email,
+        monthlyValue: 100 + k,
+        slip: true,
+      })),
+      ...Array.from({ length: 20 }, (_, k) => ({
+        id: `ok-${k}`,
+        name: `Stammkunde ${k}`,
+        owner: ANA.email,
+        monthlyValue: 500,
+        slip: false,
+      })),
+    ]);
+    await start({
+      listsNow: listsNowFrom(async () => ({ book: many }), defaultRules()),
+      cardFormat: { currency: 'EUR', locale: 'de-DE' },
+    });
+    await say('list 999', BEN);
+    expect(lastReply()?.text).toBe(
+      'Your list has 101 pages (1.005 customers), so there is no page 999: type **list** for the first.',
+    );
+  });
+
   it('list to a rep who owns no customer in the feed says so, never "nobody is slipping"', async () => {
     await host.host.close();
     // The feed names Ben nowhere (his customer's owner column holds another address).

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DigestCardData } from '../../../cards/digestCardModels';
-import { defaultRules } from '../../../rules/rulesSchema';
 import { saveSentCard } from '../../../storage/cardStore';
 import { tapInTab } from '../../../tabs/api/tabActions';
-import { createTabService } from '../../../tabs/api/tabService';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { weeklyData } from '../../helpers/weeklyCardData';
 import {
   type ActionChat,
-  ADMIN,
   ANA,
   ANA_IN_TAB,
   customer,
@@ -16,9 +13,8 @@ import {
   openActionStorage,
   seed,
   startActionChat,
-  TENANT,
-  TIME_ZONE,
   tabActionDeps,
+  tabServiceOn,
   tap,
 } from './actionHarness';
 
@@ -48,7 +44,7 @@ const digest: DigestCardData = {
 
 describe("the customer's timeline names where each action was taken", () => {
   let chat: ActionChat;
-  let tabs: ReturnType<typeof createTabService>;
+  let tabs: ReturnType<typeof tabServiceOn>;
   beforeAll(async () => {
     const { storage, cards } = await openActionStorage('tlsource');
     await seed(storage, [oak, elm, ivy, fir]);
@@ -65,15 +61,7 @@ describe("the customer's timeline names where each action was taken", () => {
         amount: 500,
       })),
     });
-    tabs = createTabService({
-      storage,
-      cards,
-      rules: defaultRules(),
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      timeZone: TIME_ZONE,
-      access: { tenantId: TENANT, adminUserIds: [ADMIN.userId], managerUserIds: [] },
-      clock: () => NOW,
-    });
+    tabs = tabServiceOn(storage, cards, book);
 
     expect(await chat.tapAs(ANA, tap.reachedOut('oak'), 'weekly-card')).toBe(200);
     expect(await chat.tapAs(ANA, tap.reachedOut('elm'), 'list-card')).toBe(200);

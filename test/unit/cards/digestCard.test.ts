@@ -103,7 +103,7 @@ describe('buildDigestCard', () => {
     const card = buildDigestCard(data);
     expect(texts(card)).toContain('$1,656 if they order again');
     expect(texts(card)).not.toContain('$1,656/month');
-    expect(ofType(card, 'Input.Number').map((i) => i.label)).toContain('Value of the order won back (USD)');
+    expect(ofType(card, 'Input.Text').map((i) => i.label)).toContain('Value of the order won back (USD)');
     expect(digestNotificationText(data)).toBe(
       'Follow-ups: 5 customers (1 ordered after your call), $2,360/month + $1,656 in second orders',
     );
@@ -164,7 +164,7 @@ describe('buildDigestCard', () => {
       { action: 'snoozed', customerId: 'cust-001', runKey: 'daily-2026-11-27', v: 1 },
     ]);
     // Won back opens prefilled with the monthly value.
-    expect(ofType(rows[0], 'Input.Number')[0]).toMatchObject({ id: 'value_0', value: 1200 });
+    expect(ofType(rows[0], 'Input.Text')[0]).toMatchObject({ id: 'value_0', value: '1200' });
     expect(data(rows[1])[0]).toEqual({
       action: 'lost',
       customerId: 'cust-002',

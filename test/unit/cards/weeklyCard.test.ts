@@ -78,9 +78,9 @@ describe('buildWeeklyCard', () => {
 
     const [wonBack, lost] = ofType(first, 'Action.ShowCard');
     expect(wonBack.title).toBe('Won back');
-    const [valueInput] = ofType(wonBack, 'Input.Number');
-    expect(valueInput).toMatchObject({ id: 'value_0', value: 1200, isRequired: true });
-    expect(valueInput.min).toBeGreaterThan(0);
+    const [valueInput] = ofType(wonBack, 'Input.Text');
+    expect(valueInput).toMatchObject({ id: 'value_0', value: '1200', isRequired: true });
+    expect(valueInput.errorMessage).toBe('Enter the value won back as a number, e.g. 1,250.50');
     expect(submitData(wonBack)).toEqual([
       {
         action: 'won_back',

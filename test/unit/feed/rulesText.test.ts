@@ -1,5 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRulesText } from '../../../feed/readRulesFile';
+import { parseRulesText, readRulesFile } from '../../../feed/readRulesFile';
 import { RulesError } from '../../../rules/rulesSchema';
 
 // A rules file as users write it: in Notepad, by hand, with the mistakes hands make.
@@ -18,6 +21,27 @@ describe('a rules file as users write it', () => {
   it('reads a file saved with a UTF-8 byte-order mark (Notepad, Excel)', () => {
     const rules = parseRulesText('\uFEFF{ "columns": { "orders": { "amount": "Total" } } }', 'rules.json');
     expect(rules.columns.orders?.amount).toBe('Total');
+  });
+
+  it('reads a file Notepad saved as ANSI (Windows-1252) or Unicode (UTF-16): a German header keeps its umlaut', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rules-encoding-'));
+    try {
+      const json =
+        '{ "columns": { "tickets": { "opened_at": "Eröffnet am", "ticket_id": "Reklamationsnr." } } }';
+      // "ö" is the one byte 0xF6 in Windows-1252, which is not UTF-8.
+      const ansi = Buffer.from(json, 'latin1');
+      const unicode = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]);
+      for (const [name, bytes] of [
+        ['ansi.json', ansi],
+        ['unicode.json', unicode],
+      ] as const) {
+        await writeFile(join(dir, name), bytes);
+        const rules = await readRulesFile(join(dir, name));
+        expect(rules.columns.tickets?.opened_at).toBe('Eröffnet am');
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('says on which line and column the JSON breaks', () => {

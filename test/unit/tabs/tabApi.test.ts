@@ -105,7 +105,7 @@ describe("a customer's row and page state the card's figures", () => {
       buildWeeklyCard({ ...week, customers: [{ ...week.customers[0], monthlyValue: value }] }),
     );
     expect(card).toContain(
-      `"id":"value_0","label":"Monthly value won back (USD)","value":${r.wonBackPrefill},`,
+      `"id":"value_0","label":"Monthly value won back (USD)","value":"${r.wonBackPrefill}",`,
     );
     expect(readWonBackValue(String(r.wonBackPrefill), value, actionRulesFrom(rules))).toEqual({
       ok: true,

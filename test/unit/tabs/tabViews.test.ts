@@ -3,8 +3,10 @@ import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { computeMonthlySummary } from '../../../jobs/monthly';
 import { weeklyCardDataFor } from '../../../jobs/weekly/weeklyCardFor';
 import { repWeeks } from '../../../jobs/weekly/weeklyLists';
+import { dayOf } from '../../../rules/book';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
+import { scoreBook } from '../../../rules/scoreBook';
 import { customerKind } from '../../../tabs/api/customerKinds';
 import { customerRow, customerRows, scoredById, scoredWeeks } from '../../../tabs/api/customerViews';
 import { customerPageLink } from '../../../tabs/api/deepLink';
@@ -16,6 +18,7 @@ import {
 } from '../../../tabs/api/teamViews';
 import { matchPath } from '../../../tools/local/functionsHost';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import { bookFromRows } from '../../helpers/bookFromRows';
 import { texts } from '../cards/cardWalk';
 import { representativeWeek } from '../cards/weeklyCardFixtures';
 import { Rows } from '../monthly/auditRows';
@@ -91,6 +94,20 @@ describe('customer kinds: what the rep did, then the kind of name the weekly run
     expect(customerKind({ ...base, band: 'watch', segment: 'slipping' }, 40)).toBe('watch');
     expect(customerKind({ ...base, band: 'watch', segment: 'not_back' }, 40)).toBe('watch');
     expect(customerKind(base, 40)).toBe('steady');
+  });
+
+  it('a customer with no order yet is "No orders yet", not "Steady" (as the CLI counts them apart)', () => {
+    // A customer export also lists accounts that have not ordered yet (prospects, new accounts).
+    const book = bookFromRows({
+      customers: [
+        { id: 'C-1', owner: 'ana@x.example' },
+        { id: 'C-2', owner: 'ana@x.example' },
+      ],
+      orders: [{ customerId: 'C-2', date: '2026-11-02', amount: 100 }],
+    });
+    const scored = scoredById(scoreBook(book, defaultRules(), dayOf(AS_OF)));
+    expect(customerRow(base, scored.get('C-1')).kind).toBe('no_orders');
+    expect(customerRow({ ...base, customerId: 'C-2' }, scored.get('C-2')).kind).toBe('steady');
   });
 
   it('reached out to and ordered since is not "reached out, not back yet": they are back', () => {

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keepPageLocal, launchChromium } from '../helpers/chromium';
+import { type E2eStack, startE2eStack } from './e2eStack';
+
+// A German export in "My customers" (the local stack's tab page, signed in as the rep): a rep who
+// types without the umlaut or the ß (a phone's keyboard, a Swiss "Gross") still finds the customer,
+// as a search box in any German program does; and a German Teams writes its numbers the German way.
+
+const EXPORT = join(__dirname, '..', 'fixtures', 'exports', 'german-excel');
+
+describe('My customers: a German book', () => {
+  let e2e: E2eStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [e2e, browser] = await Promise.all([
+      startE2eStack({
+        feedDir: EXPORT,
+        rulesFile: join(EXPORT, 'rules.json'),
+        rep: { email: 'jonas.weber@contoso.example', name: 'Jonas Weber' },
+        weeklyRun: 'start',
+      }),
+      launchChromium(),
+    ]);
+    await e2e.stack.automaticWeekly;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await e2e?.stack.stop();
+  });
+
+  it('"muller" finds Café Müller and "gross" finds Bäckerei Groß; "Müller" still does', async () => {
+    const page = await browser.newPage();
+    await keepPageLocal(page, e2e.stack.urls.bot);
+    await page.goto(e2e.stack.urls.tabPersonal);
+    await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    const search = page.getByRole('textbox', { name: 'Search customers' });
+    const found = () => page.getByRole('status').textContent();
+    for (const [typed, name] of [
+      ['muller', 'Café Müller'],
+      ['Müller', 'Café Müller'],
+      ['gross', 'Bäckerei Groß'],
+      ['BACKEREI', 'Bäckerei Groß'],
+    ]) {
+      await search.fill(typed);
+      await expect.poll(found).toBe(`1 customer matches “${typed}”.`);
+      await expect(page.getByRole('button', { name, exact: true }).isVisible()).resolves.toBe(true);
+    }
+    await page.close();
+  });
+});
+
+describe('My customers in a German Teams, years after the last order', () => {
+  it('a customer silent for over a thousand days reads "1.088 days silent", not "1088"', async () => {
+    // The export's last orders are in November 2026: three years on, the rows count over 1,000 days.
+    const [e2e, browser] = await Promise.all([
+      startE2eStack({
+        feedDir: EXPORT,
+        rulesFile: join(EXPORT, 'rules.json'),
+        rep: { email: 'jonas.weber@contoso.example', name: 'Jonas Weber' },
+        asOf: '2029-11-05',
+        weeklyRun: 'start',
+      }),
+      launchChromium(),
+    ]);
+    try {
+      await e2e.stack.automaticWeekly;
+      const page = await browser.newPage({ locale: 'de-DE' });
+      await keepPageLocal(page, e2e.stack.urls.bot);
+      await page.goto(e2e.stack.urls.tabPersonal);
+      await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+      for (const button of await page.getByRole('button', { name: /^Show \d+ / }).all()) await button.click();
+      const silent = ((await page.locator('body').textContent()) ?? '').match(/\S+ days silent/g) ?? [];
+      expect(silent.length).toBeGreaterThan(0);
+      for (const days of silent) expect(days).toMatch(/^1\.\d{3} days silent$/);
+    } finally {
+      await browser.close();
+      await e2e.stack.stop();
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { tapInTab } from '../../../tabs/api/tabActions';
+import { bookFromRows } from '../../helpers/bookFromRows';
+import {
+  ANA,
+  ANA_IN_TAB,
+  customer,
+  openActionStorage,
+  seed,
+  tabActionDeps,
+  tabServiceOn,
+} from './actionHarness';
+
+// A German team's customer page (CURRENCY=EUR, LOCALE=de-DE): the timeline lists each order and each
+// save as the feed and the rep wrote them, to the cent, so it can be checked against the order
+// system and the card (which shows a typed value as "1.234,50 €/month").
+
+describe("the customer's timeline states amounts to the cent", () => {
+  it('an order of 22,20 € and a save typed as 1.234,50 are not rounded to 22 € and 1.235 €', async () => {
+    const { storage, cards } = await openActionStorage('tlamounts');
+    const oak = customer('oak', { name: 'Bäckerei Müller' });
+    await seed(storage, [oak]);
+    const book = bookFromRows({
+      customers: [{ id: 'oak', name: oak.name, owner: ANA.email }],
+      orders: [
+        { customerId: 'oak', date: '2026-10-01', amount: 22.2 },
+        { customerId: 'oak', date: '2026-10-08', amount: 1500 },
+      ],
+    });
+    const tabs = tabServiceOn(storage, cards, book, { currency: 'EUR', locale: 'de-DE' });
+    const saved = await tapInTab(tabActionDeps(storage, cards), ANA_IN_TAB, 'oak', {
+      action: 'won_back',
+      value: '1.234,50',
+      locale: 'de-DE',
+    });
+    expect(saved.ok).toBe(true);
+
+    const details = (await tabs.customer(ANA_IN_TAB, 'oak')).timeline.map((e) => e.detail);
+    expect(details).toContain('22,20\u00a0€');
+    expect(details).toContain('1.500\u00a0€');
+    expect(details).toContain('Ana Ruiz · 1.234,50\u00a0€ a month · tab');
+  });
+});
