@@ -21,14 +21,38 @@ export function weightedScore(
   weights: Rules['weights'],
   dropped: ReadonlySet<SignalName> = NONE,
 ): Score {
-  let total = 0;
-  for (const name of SIGNAL_NAMES) if (!dropped.has(name)) total += weights[name];
   const contributions = {} as Contributions;
+  return { score: pointsOf(signals, weights, dropped, contributions), contributions };
+}
+
+/**
+ * weightedScore's score alone, for the book's model, which reads it as a feature of every training
+ * row: a record of points per signal, made and dropped for each, was most of its cost.
+ */
+export function weightedScoreOnly(
+  signals: SignalValues,
+  weights: Rules['weights'],
+  dropped: ReadonlySet<SignalName> = NONE,
+): number {
+  return pointsOf(signals, weights, dropped, null);
+}
+
+/** The score, clamped to 0-100; each signal's points written to `contributions` when given. */
+function pointsOf(
+  signals: SignalValues,
+  weights: Rules['weights'],
+  dropped: ReadonlySet<SignalName>,
+  contributions: Contributions | null,
+): number {
+  const all = dropped.size === 0;
+  let total = 0;
+  for (const name of SIGNAL_NAMES) if (all || !dropped.has(name)) total += weights[name];
   let score = 0;
   for (const name of SIGNAL_NAMES) {
-    const points = total > 0 && !dropped.has(name) ? (100 * weights[name] * signals[name]) / total : 0;
-    contributions[name] = points;
+    const points =
+      total > 0 && (all || !dropped.has(name)) ? (100 * weights[name] * signals[name]) / total : 0;
+    if (contributions) contributions[name] = points;
     score += points;
   }
-  return { score: Math.min(100, Math.max(0, score)), contributions };
+  return Math.min(100, Math.max(0, score));
 }
