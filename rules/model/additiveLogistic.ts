@@ -10,6 +10,7 @@
  * usual gap: +1.1"). On the wholesale books it ranked as well as depth-2 boosted trees did in the
  * ceiling analysis, and it fits 100k rows in well under a second.
  */
+import { selectInPlace } from '../orderStatistics';
 
 /** Largest number of value bins per feature (the "not known" bin comes on top). */
 export const MAX_BINS = 8;
@@ -122,14 +123,17 @@ function binEdges(x: Float64Array, rows: number, features: number, f: number): F
     if (!Number.isNaN(v)) known[n++] = v;
   }
   if (n === 0) return new Float64Array(0);
-  const sorted = known.subarray(0, n).sort();
+  // The quantiles' places, rising, each selected among the values from the one before.
   const edges: number[] = [];
+  let from = 0;
   for (let b = 1; b < MAX_BINS; b++) {
-    const q = sorted[Math.min(sorted.length - 1, Math.floor((b * sorted.length) / MAX_BINS))];
+    const place = Math.min(n - 1, Math.floor((b * n) / MAX_BINS));
+    const q = selectInPlace(known, place, from, n);
+    from = place;
     if (edges.length === 0 || q > edges[edges.length - 1]) edges.push(q);
   }
   // A bin past the last edge only when some values lie above it.
-  if (edges.length > 0 && sorted[sorted.length - 1] <= edges[edges.length - 1]) edges.pop();
+  if (edges.length > 0 && selectInPlace(known, n - 1, from, n) <= edges[edges.length - 1]) edges.pop();
   return Float64Array.from(edges);
 }
 
