@@ -179,6 +179,7 @@ export function fitAdditive(
   }
   const grad = new Float64Array(p);
   const hess = new Float64Array(p * p);
+  const at = new Int32Array(features);
   let iterations = 0;
   let previousLoss = Number.POSITIVE_INFINITY;
   for (; iterations < maxIterations; iterations++) {
@@ -188,23 +189,29 @@ export function fitAdditive(
     for (let i = 0; i < rows; i++) {
       let z = beta[0];
       const base = i * features;
-      for (let f = 0; f < features; f++) z += beta[1 + cols[base + f]];
-      const prob = 1 / (1 + Math.exp(-z));
+      // The row's places in beta, read once for the sum and the 250-odd Hessian cells below.
+      for (let f = 0; f < features; f++) {
+        const c = 1 + cols[base + f];
+        at[f] = c;
+        z += beta[c];
+      }
+      const e = Math.exp(-z);
+      const prob = 1 / (1 + e);
       const w = weight[i];
       const yi = labels[i];
-      loss += w * (z > 0 ? z + Math.log1p(Math.exp(-z)) - yi * z : Math.log1p(Math.exp(z)) - yi * z);
+      loss += w * (z > 0 ? z + Math.log1p(e) - yi * z : Math.log1p(Math.exp(z)) - yi * z);
       const g = w * (prob - yi);
       const h = w * prob * (1 - prob);
       grad[0] += g;
       hess[0] += h;
       for (let a = 0; a < features; a++) {
-        const ca = 1 + cols[base + a];
+        const ca = at[a];
         grad[ca] += g;
         hess[ca] += h; // row 0, column ca (mirrored below)
         // Upper triangle only, mirrored below: feature b's columns all lie after feature a's for b > a
         // (offset rises with the feature), so column cb >= ca.
-        const rowOffset = ca * p + 1;
-        for (let b = a; b < features; b++) hess[rowOffset + cols[base + b]] += h;
+        const rowOffset = ca * p;
+        for (let b = a; b < features; b++) hess[rowOffset + at[b]] += h;
       }
     }
     for (let j = 0; j < p; j++) {

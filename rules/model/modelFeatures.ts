@@ -10,7 +10,7 @@
 import type { Book } from '../book';
 import { computeFeatures, DAYS_PER_MONTH, type FeatureContext, type Features } from '../features';
 import type { Rules } from '../rulesSchema';
-import { weightedScoreOnly } from '../score';
+import { type Weighting, weightedScoreOnly, weighting } from '../score';
 import { computeSignals, MODEL_SIGNALS } from '../signals';
 import { type CadenceFigures, type CadenceModel, cadenceFigures } from './cadenceModel';
 
@@ -61,10 +61,20 @@ export interface RowScratch {
   f: Features;
   gaps: Float64Array;
   sorted: Float64Array;
+  /** The rules' weights as the rules score applies them with this cadence model. */
+  weighting: Weighting;
 }
 
-export function rowScratch(f: Features): RowScratch {
-  return { f, gaps: new Float64Array(RECENT_GAPS), sorted: new Float64Array(RECENT_GAPS) };
+/** Scratch for rows of `rules` and `cadence` (modelRow must be given the same). */
+export function rowScratch(f: Features, rules: Rules, cadence: CadenceModel): RowScratch {
+  // Unavailable model: its signals leave the score and the rule signals share the 100 points.
+  const dropped = cadence.status === 'fitted' ? undefined : MODEL_SIGNALS;
+  return {
+    f,
+    gaps: new Float64Array(RECENT_GAPS),
+    sorted: new Float64Array(RECENT_GAPS),
+    weighting: weighting(rules.weights, dropped),
+  };
 }
 
 /**
@@ -144,8 +154,7 @@ export function modelRow(
 
   const figures: CadenceFigures | null = cadenceFigures(cadence, f);
   const signals = computeSignals(f, ctx, figures);
-  const dropped = cadence.status === 'fitted' ? undefined : MODEL_SIGNALS;
-  const rulesScore = weightedScoreOnly(signals, rules.weights, dropped);
+  const rulesScore = weightedScoreOnly(signals, scratch.weighting);
 
   row[0] = f.daysSinceLastOrder;
   row[1] = nGaps >= 1 ? f.daysSinceLastOrder / Math.max(1, usualGap) : Number.NaN;
