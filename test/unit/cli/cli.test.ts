@@ -545,6 +545,29 @@ describe('the real process', () => {
     expect('code' in bad && bad.code).toBe(2);
   }, 60_000);
 
+  it('scores without loading Table Storage clients, which only `summary` talks to', async () => {
+    // Loading @azure/data-tables and its pipeline took about 0.15 s of every score's start.
+    const probe = join(mkdtempSync(join(tmpdir(), 'cli-probe-')), 'probe.cjs');
+    writeFileSync(
+      probe,
+      `process.on('exit', () => process.stderr.write('table clients loaded: ' + Object.keys(require.cache).some((k) => k.includes('@azure/data-tables')) + '\\n'));`,
+    );
+    const ran = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      '--require',
+      probe,
+      join(root, 'tools/cli/main.ts'),
+      'score',
+      '--feed',
+      demo,
+      '--as-of',
+      '2026-11-23',
+    ]);
+    expect(ran.stdout).toContain('Greenfield Cafe');
+    expect(ran.stderr).toContain('table clients loaded: false');
+  }, 60_000);
+
   it('ends quietly when the reader stops early (| head): no EPIPE trace', async () => {
     const exec = promisify(execFile);
     const tsx = join(root, 'node_modules/.bin/tsx');
