@@ -524,17 +524,13 @@ describe('churn-predictor backtest', () => {
 });
 
 describe('the real process', () => {
+  /** `score` of the demo feed, as arguments to tsx or node with tsx loaded. */
+  const scoreDemo = [join(root, 'tools/cli/main.ts'), 'score', '--feed', demo, '--as-of', '2026-11-23'];
+
   it('runs as a command and returns exit code 2 for a missing feed folder', async () => {
     const exec = promisify(execFile);
     const tsx = join(root, 'node_modules/.bin/tsx');
-    const ok = await exec(tsx, [
-      join(root, 'tools/cli/main.ts'),
-      'score',
-      '--feed',
-      demo,
-      '--as-of',
-      '2026-11-23',
-    ]);
+    const ok = await exec(tsx, scoreDemo);
     expect(ok.stdout).toContain('Greenfield Cafe');
     const bad = await exec(tsx, [
       join(root, 'tools/cli/main.ts'),
@@ -557,12 +553,7 @@ describe('the real process', () => {
       'tsx',
       '--require',
       probe,
-      join(root, 'tools/cli/main.ts'),
-      'score',
-      '--feed',
-      demo,
-      '--as-of',
-      '2026-11-23',
+      ...scoreDemo,
     ]);
     expect(ran.stdout).toContain('Greenfield Cafe');
     expect(ran.stderr).toContain('table clients loaded: false');
