@@ -161,7 +161,7 @@ export function modelRow(
   // The silence so far or the last gap, whichever is longer, against the gaps before it.
   row[2] =
     nGaps >= 2
-      ? Math.max(gaps[0], f.daysSinceLastOrder) / Math.max(1, median(gaps, 1, nGaps, sorted))
+      ? Math.max(gaps[0], f.daysSinceLastOrder) / Math.max(1, medianLeavingOut(sorted, nGaps, gaps[0]))
       : Number.NaN;
   row[3] = spread;
   row[4] = f.orderDays;
@@ -228,6 +228,20 @@ function median(values: Float64Array, from: number, to: number, scratch: Float64
     scratch[j] = v;
   }
   return n % 2 === 1 ? scratch[n >> 1] : (scratch[(n >> 1) - 1] + scratch[n >> 1]) / 2;
+}
+
+/**
+ * The median of the ascending sorted[0, n) with one value equal to `value` left out: the gaps before
+ * the last one, from the sort of all of them (the same values as sorting them again).
+ */
+function medianLeavingOut(sorted: Float64Array, n: number, value: number): number {
+  let out = 0;
+  while (sorted[out] !== value) out++;
+  const m = n - 1;
+  const mid = m >> 1;
+  const upper = sorted[mid < out ? mid : mid + 1];
+  if (m % 2 === 1) return upper;
+  return (sorted[mid - 1 < out ? mid - 1 : mid] + upper) / 2;
 }
 
 /** The features for scoreBook's per-customer loop: computeFeatures then modelRow. */
