@@ -541,12 +541,17 @@ describe('the real process', () => {
     expect('code' in bad && bad.code).toBe(2);
   }, 60_000);
 
-  it('scores without loading Table Storage clients, which only `summary` talks to', async () => {
-    // Loading @azure/data-tables and its pipeline took about 0.15 s of every score's start.
+  it('scores without loading what it does not use: Table Storage clients, all of date-fns', async () => {
+    // Loading @azure/data-tables and its pipeline took about 0.15 s of every score's start, and
+    // date-fns's index (about 300 modules) 45 ms, for the eight functions the schedule uses.
     const probe = join(mkdtempSync(join(tmpdir(), 'cli-probe-')), 'probe.cjs');
     writeFileSync(
       probe,
-      `process.on('exit', () => process.stderr.write('table clients loaded: ' + Object.keys(require.cache).some((k) => k.includes('@azure/data-tables')) + '\\n'));`,
+      `process.on('exit', () => {
+        const loaded = Object.keys(require.cache);
+        process.stderr.write('table clients loaded: ' + loaded.some((k) => k.includes('@azure/data-tables')) + '\\n');
+        process.stderr.write('date-fns modules: ' + loaded.filter((k) => k.includes('/node_modules/date-fns/')).length + '\\n');
+      });`,
     );
     const ran = await promisify(execFile)(process.execPath, [
       '--import',
@@ -557,6 +562,9 @@ describe('the real process', () => {
     ]);
     expect(ran.stdout).toContain('Greenfield Cafe');
     expect(ran.stderr).toContain('table clients loaded: false');
+    const dateFns = Number(/date-fns modules: (\d+)/.exec(ran.stderr)?.[1]);
+    expect(dateFns).toBeGreaterThan(0);
+    expect(dateFns).toBeLessThan(100);
   }, 60_000);
 
   it('ends quietly when the reader stops early (| head): no EPIPE trace', async () => {
