@@ -21,13 +21,8 @@ export function weightedScore(
   weights: Rules['weights'],
   dropped: ReadonlySet<SignalName> = NONE,
 ): Score {
-  return weightedScoreBy(signals, weighting(weights, dropped));
-}
-
-/** weightedScore with the weights worked out beforehand (see weighting). */
-export function weightedScoreBy(signals: SignalValues, by: Weighting): Score {
   const contributions = {} as Contributions;
-  return { score: pointsOf(signals, by, contributions), contributions };
+  return { score: pointsOf(signals, weighting(weights, dropped), contributions), contributions };
 }
 
 /** The weights as weightedScore applies them, worked out once for a pass over many customers. */

@@ -21,9 +21,9 @@ import { type Play, playFor, vipThreshold } from './play';
 import { markRanks, type RepList, rankPerRep, valueAtRisk } from './ranking';
 import { reasonsFor } from './reasons';
 import type { Rules } from './rulesSchema';
-import { type Contributions, weightedScoreBy } from './score';
+import { type Contributions, weightedScore } from './score';
 import { classifySegment, type NotListed, SEGMENTS, type Segment } from './segments';
-import { computeSignals } from './signals';
+import { computeSignals, MODEL_SIGNALS } from './signals';
 
 /** One customer, scored and judged as of a day. */
 export interface ScoredCustomer {
@@ -168,11 +168,12 @@ export function scoreBook(
   }
   const threshold = vipThreshold(values, rules.vip);
   const model = fitCadenceModel(histories, rules.model);
+  // Unavailable model: its signals leave the score and the rule signals share the 100 points.
+  const dropped = model.status === 'fitted' ? undefined : MODEL_SIGNALS;
 
-  // The rules' weights with this cadence model (its signals dropped when it is unavailable).
-  const scratch = rowScratch(f, rules, model);
   const learned = fitBookModel(book, rules, asOfDay, model);
   const useModel = learned.choice.use === 'model';
+  const scratch = rowScratch(f);
   const row = new Float64Array(FEATURE_COUNT);
   const share = new Float64Array(FEATURE_COUNT);
   const chances = measureChances(book, rules, asOfDay);
@@ -197,7 +198,9 @@ export function scoreBook(
     // on a million-customer book they cost a tenth of the run.
     const byModel = useModel && learned.additive !== null && hasOrders;
     const figures = byModel ? null : cadenceFigures(model, f);
-    const rulesScore = byModel ? null : weightedScoreBy(computeSignals(f, ctx, figures), scratch.weighting);
+    const rulesScore = byModel
+      ? null
+      : weightedScore(computeSignals(f, ctx, figures), rules.weights, dropped);
     const facts = hasOrders ? modelRow(book, i, ctx, rules, model, scratch, row) : null;
     const z = !hasOrders
       ? Number.NaN

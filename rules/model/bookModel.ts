@@ -215,7 +215,7 @@ function rowsAsOf(
   activeWithinDays = Number.POSITIVE_INFINITY,
 ): Rows {
   const ctx = featureContext(book, rules, day, customers);
-  const scratch = rowScratch(emptyFeatures(), rules, cadence);
+  const scratch = rowScratch(emptyFeatures());
   const x = new Float64Array(customers.length * FEATURE_COUNT);
   const labels = horizons.map(() => new Uint8Array(customers.length));
   let rows = 0;

@@ -61,20 +61,15 @@ export interface RowScratch {
   f: Features;
   gaps: Float64Array;
   sorted: Float64Array;
-  /** The rules' weights as the rules score applies them with this cadence model. */
-  weighting: Weighting;
+  /**
+   * The rules' weights as the rules score applies them with the pass's cadence model, worked out
+   * by the first row (a pass reads one rules and one cadence model).
+   */
+  weighting: Weighting | null;
 }
 
-/** Scratch for rows of `rules` and `cadence` (modelRow must be given the same). */
-export function rowScratch(f: Features, rules: Rules, cadence: CadenceModel): RowScratch {
-  // Unavailable model: its signals leave the score and the rule signals share the 100 points.
-  const dropped = cadence.status === 'fitted' ? undefined : MODEL_SIGNALS;
-  return {
-    f,
-    gaps: new Float64Array(RECENT_GAPS),
-    sorted: new Float64Array(RECENT_GAPS),
-    weighting: weighting(rules.weights, dropped),
-  };
+export function rowScratch(f: Features): RowScratch {
+  return { f, gaps: new Float64Array(RECENT_GAPS), sorted: new Float64Array(RECENT_GAPS), weighting: null };
 }
 
 /**
@@ -154,6 +149,8 @@ export function modelRow(
 
   const figures: CadenceFigures | null = cadenceFigures(cadence, f);
   const signals = computeSignals(f, ctx, figures);
+  // Unavailable model: its signals leave the score and the rule signals share the 100 points.
+  scratch.weighting ??= weighting(rules.weights, cadence.status === 'fitted' ? undefined : MODEL_SIGNALS);
   const rulesScore = weightedScoreOnly(signals, scratch.weighting);
 
   row[0] = f.daysSinceLastOrder;
