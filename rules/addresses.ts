@@ -10,3 +10,8 @@ export function addressKey(address: string): string {
 export function sameAddress(a: string, b: string): boolean {
   return addressKey(a) === addressKey(b);
 }
+
+/** Every address a feed's `owner` may name the rep by (lower case): the email, and the UPN when it differs. */
+export function repAddresses(rep: { email: string; upn: string }): string[] {
+  return [rep.email, rep.upn].filter((a, i, all) => a !== '' && all.indexOf(a) === i);
+}

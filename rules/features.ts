@@ -1,5 +1,6 @@
 import type { Book } from './book';
 import type { ValueKind } from './customerState';
+import { medianInPlace } from './orderStatistics';
 import type { Rules } from './rulesSchema';
 
 /** Average days per month, to turn a spend over N days into a monthly value. */
@@ -111,10 +112,8 @@ export function featureContext(
       }
     }
   }
-  const measured = own.subarray(0, n).sort();
-  const populationCadenceDays = n > 0 ? medianOfSorted(measured, n) : rules.windows.fallbackCadenceDays;
-  const seconds = second.subarray(0, m).sort();
-  const secondOrderDays = m > 0 ? medianOfSorted(seconds, m) : populationCadenceDays;
+  const populationCadenceDays = n > 0 ? medianInPlace(own, n) : rules.windows.fallbackCadenceDays;
+  const secondOrderDays = m > 0 ? medianInPlace(second, m) : populationCadenceDays;
   return { asOfDay, windows: rules.windows, populationCadenceDays, secondOrderDays, gaps };
 }
 

@@ -21,14 +21,45 @@ export function weightedScore(
   weights: Rules['weights'],
   dropped: ReadonlySet<SignalName> = NONE,
 ): Score {
+  const contributions = {} as Contributions;
+  return { score: pointsOf(signals, weighting(weights, dropped), contributions), contributions };
+}
+
+/** The weights as weightedScore applies them, worked out once for a pass over many customers. */
+export interface Weighting {
+  /** Per signal (SIGNAL_NAMES order): 100 × its weight, or null when it is dropped. */
+  hundredTimes: (number | null)[];
+  /** The weights that share the 100 points. */
+  total: number;
+}
+
+export function weighting(weights: Rules['weights'], dropped: ReadonlySet<SignalName> = NONE): Weighting {
   let total = 0;
   for (const name of SIGNAL_NAMES) if (!dropped.has(name)) total += weights[name];
-  const contributions = {} as Contributions;
+  return {
+    hundredTimes: SIGNAL_NAMES.map((name) => (dropped.has(name) ? null : 100 * weights[name])),
+    total,
+  };
+}
+
+/**
+ * weightedScore's score alone, for the book's model, which reads it as a feature of every training
+ * row: a record of points per signal, made and dropped for each, was most of its cost.
+ */
+export function weightedScoreOnly(signals: SignalValues, by: Weighting): number {
+  return pointsOf(signals, by, null);
+}
+
+/** The score, clamped to 0-100; each signal's points written to `contributions` when given. */
+function pointsOf(signals: SignalValues, by: Weighting, contributions: Contributions | null): number {
+  const { hundredTimes, total } = by;
   let score = 0;
-  for (const name of SIGNAL_NAMES) {
-    const points = total > 0 && !dropped.has(name) ? (100 * weights[name] * signals[name]) / total : 0;
-    contributions[name] = points;
+  for (let k = 0; k < SIGNAL_NAMES.length; k++) {
+    const name = SIGNAL_NAMES[k];
+    const hundred = hundredTimes[k];
+    const points = total > 0 && hundred !== null ? (hundred * signals[name]) / total : 0;
+    if (contributions) contributions[name] = points;
     score += points;
   }
-  return { score: Math.min(100, Math.max(0, score)), contributions };
+  return Math.min(100, Math.max(0, score));
 }

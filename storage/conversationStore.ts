@@ -1,6 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { addressKey } from '../rules/addresses';
+import { addressKey, repAddresses } from '../rules/addresses';
 import { ConflictError, naming, statusOf } from './errors';
 import { idKey } from './keys';
 import { endpointOf, readEntity } from './tableClients';
@@ -78,10 +78,8 @@ const storedRep = z.object({
   reference: z.string(),
 });
 
-/** Every address a feed's `owner` may name the rep by (lower case): the email, and the UPN when it differs. */
-export function repAddresses(rep: Pick<Rep, 'email' | 'upn'>): string[] {
-  return [rep.email, rep.upn].filter((a, i, all) => a !== '' && all.indexOf(a) === i);
-}
+// Kept in rules/addresses (pure): the weekly plan, which `score` runs, needs it without Table Storage's clients.
+export { repAddresses };
 
 /** The conversation id a stored reference names, or null. */
 export function conversationIdOf(reference: Record<string, unknown>): string | null {

@@ -1,4 +1,7 @@
-import { format, getISODay, isBefore, set } from 'date-fns';
+import { format } from 'date-fns/format';
+import { getISODay } from 'date-fns/getISODay';
+import { isBefore } from 'date-fns/isBefore';
+import { set } from 'date-fns/set';
 import { z } from 'zod';
 import { dayOf, daysBetween, isoOfDay, zonedNow } from '../../rules/calendar';
 import type { RunDecision } from './runDecision';

@@ -1,4 +1,8 @@
-import { format, isBefore, set, startOfMonth, subMonths } from 'date-fns';
+import { format } from 'date-fns/format';
+import { isBefore } from 'date-fns/isBefore';
+import { set } from 'date-fns/set';
+import { startOfMonth } from 'date-fns/startOfMonth';
+import { subMonths } from 'date-fns/subMonths';
 import { zonedNow } from '../../rules/calendar';
 import type { RunDecision } from './runDecision';
 import { type MonthlySchedule, monthlyScheduleSchema } from './scheduleConfig';

@@ -1,4 +1,8 @@
-import { addDays, format, isBefore, set, startOfISOWeek } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { format } from 'date-fns/format';
+import { isBefore } from 'date-fns/isBefore';
+import { set } from 'date-fns/set';
+import { startOfISOWeek } from 'date-fns/startOfISOWeek';
 import { dayOf, zonedNow } from '../../rules/calendar';
 import type { RunDecision } from './runDecision';
 import { type WeeklySchedule, weeklyScheduleSchema } from './scheduleConfig';

@@ -1,7 +1,7 @@
-import { addressKey } from '../../rules/addresses';
+import { addressKey, repAddresses } from '../../rules/addresses';
 import type { Book } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
-import { type ConversationStore, type Rep, repAddresses } from '../../storage/conversationStore';
+import type { ConversationStore, Rep } from '../../storage/conversationStore';
 
 /**
  * Every installed rep read once (one paged query) instead of two point reads per rep, keyed by

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { startOfMonth } from 'date-fns';
+import { startOfMonth } from 'date-fns/startOfMonth';
 import { SYSTEM_ACTOR_PREFIX } from '../../bot/taps/actionTypes';
 import { zonedNow } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';

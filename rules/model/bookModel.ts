@@ -17,11 +17,18 @@ import { type Book, isoOfDay } from '../book';
 import { emptyFeatures, featureContext } from '../features';
 import { rocAuc } from '../metrics';
 import type { Rules } from '../rulesSchema';
-import { type AdditiveModel, binRows, fitAdditive, logOdds } from './additiveLogistic';
+import {
+  type AdditiveModel,
+  binRows,
+  columnsOf,
+  fitAdditive,
+  logOdds,
+  logOddsOfColumns,
+} from './additiveLogistic';
 import type { CadenceModel } from './cadenceModel';
 import { sampleKey, sampleRows } from './cadenceSample';
 import { applyPlatt, fitPlatt, fitShift, type Platt } from './calibration';
-import { FEATURE_COUNT, fillRow, rowScratch } from './modelFeatures';
+import { FEATURE_COUNT, fillRow, MODEL_FEATURES, rowScratch } from './modelFeatures';
 
 /** The horizons the probabilities are stated for, in days. */
 export const PROBABILITY_HORIZONS = [30, 60, 90] as const;
@@ -94,6 +101,9 @@ export function fitDaysOf(
 export const POOLED_BELOW_ROWS = 1000;
 export const POOLED_WEEKS = 4;
 
+/** The rules' score among the model's features (MODEL_FEATURES). */
+const RULES_SCORE = MODEL_FEATURES.indexOf('rulesScore');
+
 /** Most validation rows. */
 export const MAX_VALIDATION_ROWS = 24_000;
 
@@ -143,7 +153,12 @@ export function modelLogOdds(
   row: ArrayLike<number>,
   contributions?: Float64Array,
 ): number {
-  return logOdds(model, row, contributions) + SILENCE_TIE_BREAK * row[0];
+  return tieBroken(logOdds(model, row, contributions), row[0]);
+}
+
+/** The model's log-odds plus the silence tie-break (see SILENCE_TIE_BREAK). */
+function tieBroken(z: number, daysSinceLastOrder: number): number {
+  return z + SILENCE_TIE_BREAK * daysSinceLastOrder;
 }
 
 /** Log-odds-like ranking of the rules' score (0-100), so the same calibration fits both. */
@@ -156,6 +171,21 @@ interface Rows {
   /** labels[h][k]: 1 when row k placed no order in horizon h. */
   labels: Uint8Array[];
   rows: number;
+}
+
+/** modelLogOdds of each of `rows`, whose columns under the model's bins are `cols` (columnsOf). */
+function modelLogOddsOfRows(model: AdditiveModel, rows: Rows, cols: Int32Array): Float64Array {
+  const z = new Float64Array(rows.rows);
+  for (let k = 0; k < rows.rows; k++)
+    z[k] = tieBroken(logOddsOfColumns(model, cols, k), rows.x[k * FEATURE_COUNT]);
+  return z;
+}
+
+/** The rules' ranking log-odds of each of `rows`. */
+function rulesLogOddsOfRows(rows: Rows): Float64Array {
+  const z = new Float64Array(rows.rows);
+  for (let k = 0; k < rows.rows; k++) z[k] = rulesLogit(rows.x[k * FEATURE_COUNT + RULES_SCORE]);
+  return z;
 }
 
 /** The rows of several days as one set. */
@@ -232,12 +262,11 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
   const validationSample = sampleRows(keys, MAX_VALIDATION_ROWS);
   const validation = rowsAsOf(book, rules, cadence, validationDay, validationSample, [H, 30]);
   const yV = validation.labels[0];
-  const rulesZ = new Float64Array(validation.rows);
+  const rulesZ = rulesLogOddsOfRows(validation);
   const recency = new Float64Array(validation.rows);
   // The choice is judged on the active book (an order within activeWithinDays), where the lists are.
   const active: number[] = [];
   for (let k = 0; k < validation.rows; k++) {
-    rulesZ[k] = rulesLogit(validation.x[k * FEATURE_COUNT + 18]);
     recency[k] = validation.x[k * FEATURE_COUNT];
     if (recency[k] <= settings.activeWithinDays) active.push(k);
   }
@@ -287,19 +316,16 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
     return `on ${isoOfDay(asOfDay - h)} ${events} of ${r.rows} customers placed no order in ${h} days; it needs ${settings.minEvents} of each outcome`;
   };
   const canChoose = bothOutcomes(activeChurned, active.length, 10);
+  const activeLabels = active.map((k) => yV[k] === 1);
   const activeAuc = (z: ArrayLike<number>) =>
     rocAuc(
       active.map((k) => z[k]),
-      active.map((k) => yV[k] === 1),
+      activeLabels,
     );
   /** Per horizon: the ranking's log-odds on that horizon's calibration rows, fitted to their labels. */
-  const calibrate = (
-    zOf: (rows: Rows, k: number) => number,
-  ): Record<ProbabilityHorizon, Calibrator> | null => {
+  const calibrate = (zsOf: (rows: Rows) => Float64Array): Record<ProbabilityHorizon, Calibrator> | null => {
     if (!canCalibrate) return null;
-    const [z30, z60, z90] = calibrationRows.map((r) =>
-      Float64Array.from({ length: r.rows }, (_, k) => zOf(r, k)),
-    );
+    const [z30, z60, z90] = calibrationRows.map(zsOf);
     const [r30, r60, r90] = calibrationRows;
     // The 90-day chance can only be calibrated on T − 90, a season before today. The drift since
     // then is measured on the 30-day horizon: the 30-day calibration of T − 90's rows, refitted with
@@ -313,17 +339,20 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
       90: { a: in90.a + drift, b: in90.b },
     };
   };
-  const rulesZOf = (r: Rows, k: number) => rulesLogit(r.x[k * FEATURE_COUNT + 18]);
-  const validationFigures = (modelAuc: number | null) => ({
-    activeWithinDays: settings.activeWithinDays,
-    customers: active.length,
-    churned: activeChurned,
-    modelAuc,
-    rulesAuc: activeAuc(rulesZ),
-    baselineAuc: activeAuc(recency),
-  });
+  // The rules' and the baseline's AUC, measured once for every figure that states them.
+  let rulesAndBaseline: { rulesAuc: number; baselineAuc: number } | null = null;
+  const validationFigures = (modelAuc: number | null) => {
+    rulesAndBaseline ??= { rulesAuc: activeAuc(rulesZ), baselineAuc: activeAuc(recency) };
+    return {
+      activeWithinDays: settings.activeWithinDays,
+      customers: active.length,
+      churned: activeChurned,
+      modelAuc,
+      ...rulesAndBaseline,
+    };
+  };
   const withRules = (reason: string, extra: Partial<ModelChoice> = {}): BookModel => {
-    const calibrators = calibrate(rulesZOf);
+    const calibrators = calibrate(rulesLogOddsOfRows);
     return {
       choice: {
         ...base,
@@ -374,25 +403,32 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
   // The penalty is chosen on the validation day too: a book of a few thousand steady regulars wants
   // little, a noisy retail book more.
   let additive: AdditiveModel | null = null;
-  let modelZ = new Float64Array(0);
   let best = Number.NEGATIVE_INFINITY;
   let previous: AdditiveModel | undefined;
   const binned = binRows(x, y, FEATURE_COUNT);
+  // Every candidate bins as the fit rows do: the validation rows are binned once for all of them.
+  const columns = new Map<Rows, Int32Array>([
+    [validation, columnsOf(binned, validation.x, validation.rows, FEATURE_COUNT)],
+  ]);
+  const columnsOfRows = (r: Rows) => {
+    let cols = columns.get(r);
+    if (!cols) {
+      cols = columnsOf(binned, r.x, r.rows, FEATURE_COUNT);
+      columns.set(r, cols);
+    }
+    return cols;
+  };
   for (const penalty of PENALTIES) {
     const candidate = fitAdditive(x, y, FEATURE_COUNT, { ...penalty, start: previous, binned });
     previous = candidate;
-    const z = new Float64Array(validation.rows);
-    for (let k = 0; k < validation.rows; k++)
-      z[k] = modelLogOdds(candidate, validation.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
-    const auc = activeAuc(z);
+    const auc = activeAuc(modelLogOddsOfRows(candidate, validation, columnsOfRows(validation)));
     if (auc > best) {
       best = auc;
       additive = candidate;
-      modelZ = z;
     }
   }
   if (!additive) return withRules('the book model could not be fitted', { fitDates, fitRows });
-  const figures = validationFigures(activeAuc(modelZ));
+  const figures = validationFigures(best);
   const f4 = (v: number) => v.toFixed(4);
   const modelAuc = figures.modelAuc ?? Number.NaN;
   if (!(modelAuc >= figures.rulesAuc + settings.margin)) {
@@ -410,9 +446,7 @@ export function fitBookModel(book: Book, rules: Rules, asOfDay: number, cadence:
       { fitDates, fitRows, validation: figures },
     );
   const model = additive;
-  const calibrators = calibrate((r, k) =>
-    modelLogOdds(model, r.x.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT)),
-  );
+  const calibrators = calibrate((r) => modelLogOddsOfRows(model, r, columnsOfRows(r)));
   return {
     choice: {
       ...base,

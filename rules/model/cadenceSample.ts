@@ -4,6 +4,7 @@
  * The sample is chosen by a hash of the customer id, not by chance or position, so a replay of the
  * same day picks the same customers, and next week's sample is mostly this week's.
  */
+import { selectInPlace } from '../orderStatistics';
 
 /** FNV-1a (32-bit) of a customer id: a fixed, seedless key for sampling. */
 export function sampleKey(id: string): number {
@@ -23,7 +24,7 @@ export function sampleRows(keys: Uint32Array, max: number): Int32Array {
   const n = keys.length;
   if (n <= max) return Int32Array.from({ length: n }, (_, i) => i);
   // The max-th smallest key; rows below it are in, rows equal to it fill what is left in row order.
-  const threshold = keys.slice().sort()[max - 1];
+  const threshold = selectInPlace(keys.slice(), max - 1);
   let below = 0;
   for (let i = 0; i < n; i++) if (keys[i] < threshold) below++;
   let tiesLeft = max - below;

@@ -51,13 +51,20 @@ export interface ReasonFacts {
 /** The reasons, strongest first, from per-feature contributions (log-odds, MODEL_FEATURES order). */
 export function modelReasons(f: Features, contributions: ArrayLike<number>, facts: ReasonFacts): string[] {
   if (f.orderCount === 0) return ['No orders yet'];
-  const sums = new Map<Group, number>();
-  MODEL_FEATURES.forEach((name, j) => {
-    // "Ordered once, N days ago" already says how rare, how new and how recent a one-order customer
-    // is: "Only 1 order in 8 months" or "No order in the last 90 days; 1 order..." would say it again.
-    const group = f.orderDays === 1 && ONE_ORDER_MERGED.has(GROUP[name]) ? 'silence' : GROUP[name];
-    sums.set(group, (sums.get(group) ?? 0) + contributions[j]);
-  });
+  // "Ordered once, N days ago" already says how rare, how new and how recent a one-order customer
+  // is: "Only 1 order in 8 months" or "No order in the last 90 days; 1 order..." would say it again.
+  const groupOf = f.orderDays === 1 ? ONE_ORDER_GROUP : GROUP_OF;
+  // Each group's sum, the groups in the order their first feature comes (as strongestReasons breaks
+  // ties): written for every listed customer, so without a map or a closure per feature.
+  const sums: [Group, number][] = [];
+  const at = new Int8Array(GROUPS.length).fill(-1);
+  for (let j = 0; j < FEATURE_GROUPS; j++) {
+    const g = groupOf[j];
+    if (at[g] < 0) {
+      at[g] = sums.length;
+      sums.push([GROUPS[g], contributions[j]]);
+    } else sums[at[g]][1] += contributions[j];
+  }
   const reasons = strongestReasons(
     sums,
     MIN_REASON_LOG_ODDS,
@@ -65,10 +72,17 @@ export function modelReasons(f: Features, contributions: ArrayLike<number>, fact
     () => silenceText(f, facts),
   );
   // Two groups can word one fact (no order in the recent window): said once.
-  return [...new Set(reasons)];
+  return reasons.filter((r, k) => reasons.indexOf(r) === k);
 }
 
 const ONE_ORDER_MERGED: ReadonlySet<Group> = new Set(['frequency', 'value', 'newness']);
+const GROUPS: readonly Group[] = ['silence', 'frequency', 'value', 'tickets', 'newness', 'season'];
+const FEATURE_GROUPS = MODEL_FEATURES.length;
+/** Per feature (MODEL_FEATURES order), its group's place in GROUPS; for one-order customers, merged. */
+const GROUP_OF = Int8Array.from(MODEL_FEATURES, (name) => GROUPS.indexOf(GROUP[name]));
+const ONE_ORDER_GROUP = Int8Array.from(MODEL_FEATURES, (name) =>
+  GROUPS.indexOf(ONE_ORDER_MERGED.has(GROUP[name]) ? 'silence' : GROUP[name]),
+);
 
 /** How long the customer has been silent, against their own rhythm once past it. */
 function silenceText(f: Features, facts: ReasonFacts): string {

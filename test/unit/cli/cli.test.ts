@@ -524,17 +524,13 @@ describe('churn-predictor backtest', () => {
 });
 
 describe('the real process', () => {
+  /** `score` of the demo feed, as arguments to tsx or node with tsx loaded. */
+  const scoreDemo = [join(root, 'tools/cli/main.ts'), 'score', '--feed', demo, '--as-of', '2026-11-23'];
+
   it('runs as a command and returns exit code 2 for a missing feed folder', async () => {
     const exec = promisify(execFile);
     const tsx = join(root, 'node_modules/.bin/tsx');
-    const ok = await exec(tsx, [
-      join(root, 'tools/cli/main.ts'),
-      'score',
-      '--feed',
-      demo,
-      '--as-of',
-      '2026-11-23',
-    ]);
+    const ok = await exec(tsx, scoreDemo);
     expect(ok.stdout).toContain('Greenfield Cafe');
     const bad = await exec(tsx, [
       join(root, 'tools/cli/main.ts'),
@@ -543,6 +539,32 @@ describe('the real process', () => {
       join(root, 'no-such-dir'),
     ]).catch((e: { code: number; stderr: string }) => e);
     expect('code' in bad && bad.code).toBe(2);
+  }, 60_000);
+
+  it('scores without loading what it does not use: Table Storage clients, all of date-fns', async () => {
+    // Loading @azure/data-tables and its pipeline took about 0.15 s of every score's start, and
+    // date-fns's index (about 300 modules) 45 ms, for the eight functions the schedule uses.
+    const probe = join(mkdtempSync(join(tmpdir(), 'cli-probe-')), 'probe.cjs');
+    writeFileSync(
+      probe,
+      `process.on('exit', () => {
+        const loaded = Object.keys(require.cache);
+        process.stderr.write('table clients loaded: ' + loaded.some((k) => k.includes('@azure/data-tables')) + '\\n');
+        process.stderr.write('date-fns modules: ' + loaded.filter((k) => k.includes('/node_modules/date-fns/')).length + '\\n');
+      });`,
+    );
+    const ran = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      '--require',
+      probe,
+      ...scoreDemo,
+    ]);
+    expect(ran.stdout).toContain('Greenfield Cafe');
+    expect(ran.stderr).toContain('table clients loaded: false');
+    const dateFns = Number(/date-fns modules: (\d+)/.exec(ran.stderr)?.[1]);
+    expect(dateFns).toBeGreaterThan(0);
+    expect(dateFns).toBeLessThan(100);
   }, 60_000);
 
   it('ends quietly when the reader stops early (| head): no EPIPE trace', async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { columnOf, fitAdditive, logOdds } from '../../../../rules/model/additiveLogistic';
+import {
+  binRows,
+  columnOf,
+  columnsOf,
+  fitAdditive,
+  logOdds,
+  logOddsOfColumns,
+} from '../../../../rules/model/additiveLogistic';
 import { modelLogOdds } from '../../../../rules/model/bookModel';
 import { seededRandom } from '../../../../rules/seededRandom';
 
@@ -56,6 +63,44 @@ describe('fitAdditive', () => {
       start: fitAdditive(x, y, 2, { l2: 1e-4, smooth: 1e-3 }),
     });
     for (let j = 0; j < cold.weights.length; j++) expect(warm.weights[j]).toBeCloseTo(cold.weights[j], 6);
+  });
+});
+
+describe('binRows', () => {
+  it('merges rows of the same bins and label into one weighted row, in the order first seen', () => {
+    // Values on a coarse grid, so that many rows share all their bins; some not known.
+    const rand = seededRandom(13);
+    const rows = 5_000;
+    const x = new Float64Array(rows * 3);
+    const y = new Uint8Array(rows);
+    for (let i = 0; i < x.length; i++) x[i] = rand() < 0.1 ? Number.NaN : Math.floor(rand() * 4);
+    for (let i = 0; i < rows; i++) y[i] = rand() < 0.3 ? 1 : 0;
+    const binned = binRows(x, y, 3);
+    const seen = new Map<string, number>();
+    const order: string[] = [];
+    for (let i = 0; i < rows; i++) {
+      const cols = [0, 1, 2].map((f) => columnOf(binned, f, x[i * 3 + f]));
+      const key = `${y[i]}:${cols.join(',')}`;
+      if (!seen.has(key)) order.push(key);
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    expect(binned.rows).toBe(order.length);
+    expect(binned.total).toBe(rows);
+    order.forEach((key, r) => {
+      expect(`${binned.y[r]}:${Array.from(binned.cols.subarray(r * 3, r * 3 + 3)).join(',')}`).toBe(key);
+      expect(binned.weight[r]).toBe(seen.get(key));
+    });
+  });
+});
+
+describe('columnsOf', () => {
+  it('scores rows binned once to the same log-odds, to the bit, as logOdds', () => {
+    const { x, y } = stepData(3_000, 17);
+    x[4] = Number.NaN;
+    const model = fitAdditive(x, y, 2);
+    const cols = columnsOf(model, x, 3_000, 2);
+    for (let k = 0; k < 3_000; k++)
+      expect(logOddsOfColumns(model, cols, k)).toBe(logOdds(model, x.subarray(2 * k, 2 * k + 2)));
   });
 });
 
