@@ -3,8 +3,10 @@ import { type ActionRules, auditBase, type Decision, type DecisionContext, refus
 import { staleReason } from './staleReason';
 
 // Plain decimal only: `Number()` would also take hex (`0x10`), exponents (`1e400` = Infinity) and ''.
-// Commas only as thousands separators (`1,250.50`): `1,2,3` is not a number, not 123.
-const DECIMAL = /^(\d{1,12}|\d{1,3}(,\d{3}){1,3})(\.\d{1,4})?$/;
+// Commas only as thousands separators (`1,250.50`): `1,2,3` is not a number, not 123. A Swiss locale
+// (de-CH, it-CH) groups with an apostrophe (`1'250.50`, curly from a phone's smart punctuation): one
+// kind of separator throughout.
+const DECIMAL = /^(\d{1,12}|\d{1,3}([,'\u2019])\d{3}(\2\d{3}){0,2})(\.\d{1,4})?$/;
 // In a decimal-comma locale (de-DE `1.250,50`, fr-FR `1 250,50`): a dot or a space groups thousands.
 const COMMA_DECIMAL = /^(\d{1,12}|\d{1,3}([. \u00a0\u202f]\d{3}){1,3})(,\d{1,4})?$/;
 // A dot there that cannot be a thousands group (`12.5`, a number the tab API was sent as JSON).
@@ -28,7 +30,7 @@ function decimalComma(locale: string): boolean {
  * hundred, as a German rep means it, not 1.2.
  */
 export function typedAmount(text: string, locale: string): number | null {
-  if (!decimalComma(locale)) return DECIMAL.test(text) ? Number(text.replace(/,/g, '')) : null;
+  if (!decimalComma(locale)) return DECIMAL.test(text) ? Number(text.replace(/[,'\u2019]/g, '')) : null;
   if (COMMA_DECIMAL.test(text)) return Number(text.replace(/[. \u00a0\u202f]/g, '').replace(',', '.'));
   return POINT_DECIMAL.test(text) ? Number(text) : null;
 }
