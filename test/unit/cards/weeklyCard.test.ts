@@ -253,6 +253,7 @@ describe('buildWeeklyCard', () => {
     'nl-NL',
     'sv-SE',
     'es-ES',
+    'en-IN',
   ])(
     'the Won back box in %s: its example passes the box and the bot reads it as 1250.50, as a rep types it',
     (locale) => {
