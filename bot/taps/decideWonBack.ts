@@ -3,23 +3,35 @@ import { type ActionRules, auditBase, type Decision, type DecisionContext, refus
 import { staleReason } from './staleReason';
 
 // Plain decimal only: `Number()` would also take hex (`0x10`), exponents (`1e400` = Infinity) and ''.
-// Commas only as thousands separators (`1,250.50`): `1,2,3` is not a number, not 123.
-const DECIMAL = /^(\d{1,12}|\d{1,3}(,\d{3}){1,3})(\.\d{1,4})?$/;
+// Commas only as thousands separators (`1,250.50`): `1,2,3` is not a number, not 123. A Swiss locale
+// (de-CH, it-CH) groups with an apostrophe (`1'250.50`, curly from a phone's smart punctuation): one
+// kind of separator throughout.
+const DECIMAL = /^(\d{1,12}|\d{1,3}([,'\u2019])\d{3}(\2\d{3}){0,2})(\.\d{1,4})?$/;
 // In a decimal-comma locale (de-DE `1.250,50`, fr-FR `1 250,50`): a dot or a space groups thousands.
 const COMMA_DECIMAL = /^(\d{1,12}|\d{1,3}([. \u00a0\u202f]\d{3}){1,3})(,\d{1,4})?$/;
 // A dot there that cannot be a thousands group (`12.5`, a number the tab API was sent as JSON).
 const POINT_DECIMAL = /^\d{1,12}\.\d{1,4}$/;
-const commaLocales = new Map<string, boolean>();
+// In a locale that groups by lakh and crore (en-IN, hi-IN: `12,50,000.50`): by two after the first three.
+const LAKH_DECIMAL = /^\d{1,2}(,\d{2}){1,4},\d{3}(\.\d{1,4})?$/;
 
-/** Whether `locale` writes its decimals with a comma (de-DE, fr-FR), from Intl. */
-function decimalComma(locale: string): boolean {
-  let comma = commaLocales.get(locale);
-  if (comma === undefined) {
-    const parts = new Intl.NumberFormat(locale).formatToParts(1.5);
-    comma = parts.find((p) => p.type === 'decimal')?.value === ',';
-    commaLocales.set(locale, comma);
+/** How `locale` writes numbers, from Intl: a decimal comma (de-DE, fr-FR), lakh groups (en-IN). */
+interface NumberStyle {
+  decimalComma: boolean;
+  lakh: boolean;
+}
+const numberStyles = new Map<string, NumberStyle>();
+
+function numberStyle(locale: string): NumberStyle {
+  let style = numberStyles.get(locale);
+  if (style === undefined) {
+    const format = new Intl.NumberFormat(locale);
+    style = {
+      decimalComma: format.formatToParts(1.5).find((p) => p.type === 'decimal')?.value === ',',
+      lakh: format.format(1234567) === '12,34,567',
+    };
+    numberStyles.set(locale, style);
   }
-  return comma;
+  return style;
 }
 
 /**
@@ -28,7 +40,11 @@ function decimalComma(locale: string): boolean {
  * hundred, as a German rep means it, not 1.2.
  */
 export function typedAmount(text: string, locale: string): number | null {
-  if (!decimalComma(locale)) return DECIMAL.test(text) ? Number(text.replace(/,/g, '')) : null;
+  const style = numberStyle(locale);
+  if (!style.decimalComma) {
+    const grouped = DECIMAL.test(text) || (style.lakh && LAKH_DECIMAL.test(text));
+    return grouped ? Number(text.replace(/[,'\u2019]/g, '')) : null;
+  }
   if (COMMA_DECIMAL.test(text)) return Number(text.replace(/[. \u00a0\u202f]/g, '').replace(',', '.'));
   return POINT_DECIMAL.test(text) ? Number(text) : null;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../functions/config';
 import {
   DEFAULT_PORTS,
   localClock,
@@ -117,5 +118,14 @@ describe('the product configuration of a local stack', () => {
       MicrosoftAppId: '',
       RULES_FILE: 'my-rules.json',
     });
+  });
+
+  it('--rules wins over a RULES_BLOB the shell has from the Azure deployment (docs/deploy.md)', () => {
+    // A shell that read ~/churn-prod.env has RULES_BLOB=rules.json: without this the app refused to
+    // start ("Set at most one of RULES_FILE ... or RULES_BLOB") on the very flag the docs give.
+    const shell = { RULES_BLOB: 'rules.json' };
+    const { settings } = parseLocalSettings(['--rules', 'my-rules.json'], shell);
+    const env = localConfigEnv(settings, 'UseDevelopmentStorage=true', shell);
+    expect(loadConfig(env)).toMatchObject({ rulesFile: 'my-rules.json', rulesBlob: undefined });
   });
 });

@@ -259,8 +259,9 @@ export function localConfigEnv(
     STORAGE_BLOB_ENDPOINT: undefined,
     FEED_CONTAINER: settings.feedContainer,
     FEED_DIR: undefined,
-    // The bot, the tabs and the weekly run read the same mapping the CLI's --rules reads.
-    ...(settings.rulesFile ? { RULES_FILE: settings.rulesFile } : {}),
+    // The bot, the tabs and the weekly run read the same mapping the CLI's --rules reads; it wins
+    // over a RULES_BLOB the shell may have from deploying (the two together stop the app at start).
+    ...(settings.rulesFile ? { RULES_FILE: settings.rulesFile, RULES_BLOB: undefined } : {}),
     TIME_ZONE: settings.timeZone,
     // The Playground sends no token: the bot must run unauthenticated, whatever the shell has set.
     MicrosoftAppId: '',

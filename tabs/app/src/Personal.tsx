@@ -25,6 +25,7 @@ import { type Formats, formats } from './format';
 import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
 import { markReady } from './ready';
+import { found, searchKey } from './search';
 
 export const KIND_TITLES: Record<CustomerKind, string> = {
   slipping: 'Slipping',
@@ -60,14 +61,6 @@ const FOLDED: ReadonlyMap<CustomerKind, [string, string]> = new Map([
   ['no_orders', ['customer with no orders yet', 'customers with no orders yet']],
   ['not_in_feed', ['customer no longer in the order feed', 'customers no longer in the order feed']],
 ]);
-/**
- * Text as the search compares it: without case, accents or umlauts, and ß as ss, so "muller" finds
- * "Müller" and a Swiss "Gross" finds "Groß", as a search box in any German program does.
- */
-function searchKey(text: string): string {
-  return text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/ß/g, 'ss');
-}
-
 /**
  * Rows a group shows before "Show more", and how many more each click adds; search results are capped
  * the same way. A whole book (thousands of rows) in the DOM took seconds to render and to search.
@@ -223,12 +216,15 @@ export function Personal({
 
   // Each row's text to search, worked out once per list rather than on every keystroke.
   const searchable = useMemo(
-    () => new Map(listed.map((c) => [c.customerId, `${searchKey(c.name)}\n${searchKey(c.customerId)}`])),
+    () => new Map(listed.map((c) => [c.customerId, searchKey(`${c.name}\n${c.customerId}`)])),
     [listed],
   );
   const groups = useMemo(() => {
     const q = searchKey(deferredQuery.trim());
-    const rows = listed.filter((c) => !q || (searchable.get(c.customerId) ?? '').includes(q));
+    const rows = listed.filter((c) => {
+      const text = searchable.get(c.customerId);
+      return text !== undefined && found(text, q);
+    });
     const compare = SORTS[sort].compare;
     const sorted = compare ? [...rows].sort(compare) : rows;
     return KIND_ORDER.map((kind) => ({ kind, rows: sorted.filter((r) => r.kind === kind) })).filter(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decideWonBack } from '../../../bot/taps/decideWonBack';
 import {
   buildWeeklyCard,
   cardAttachment,
@@ -7,6 +8,7 @@ import {
   MAX_CARD_CUSTOMERS,
 } from '../../../cards';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
+import { atRisk, ctx, RULES } from '../taps/fixtures';
 import { findAll, type Node, ofType, oneLineTexts, texts } from './cardWalk';
 import { LOSS_REASONS, largestWeek, representativeWeek } from './weeklyCardFixtures';
 
@@ -238,6 +240,40 @@ describe('buildWeeklyCard', () => {
     // de-DE puts a no-break space before the euro sign.
     expect(card.body[0].text).toBe('Week 48 · 6 customers slipping · 8.400\u00a0€/month at risk');
   });
+
+  it.each([
+    'en-US',
+    'en-GB',
+    'de-DE',
+    'de-AT',
+    'de-CH',
+    'fr-FR',
+    'fr-CH',
+    'it-CH',
+    'nl-NL',
+    'sv-SE',
+    'es-ES',
+    'en-IN',
+  ])(
+    'the Won back box in %s: its example passes the box and the bot reads it as 1250.50, as a rep types it',
+    (locale) => {
+      const week = { ...representativeWeek(), locale };
+      const [box] = ofType(buildWeeklyCard(week), 'Input.Text').filter((i) => i.id === 'value_0');
+      const example = /e\.g\. (.+)$/.exec(String(box.errorMessage))?.[1] ?? '';
+      const check = new RegExp(String(box.regex));
+      const read = (typed: string) => decideWonBack(ctx(atRisk(), { currency: 'EUR', locale }), RULES, typed);
+      expect(check.test(example)).toBe(true);
+      expect(read(example)).toMatchObject({ ok: true, audit: { value: 1250.5 } });
+      // A Swiss rep groups thousands with an apostrophe, typed straight or (a phone's smart
+      // punctuation) curly.
+      if (locale.endsWith('-CH') && !locale.startsWith('fr')) {
+        for (const typed of ["1'200", '1\u2019200']) {
+          expect(check.test(typed)).toBe(true);
+          expect(read(typed)).toMatchObject({ ok: true, audit: { value: 1200 } });
+        }
+      }
+    },
+  );
 
   it('writes dates and counts in the locale given too; en-US keeps "Mon 23 Nov"', () => {
     const week = {

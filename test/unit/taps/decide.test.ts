@@ -139,6 +139,19 @@ describe('won back', () => {
     expect(decision).toMatchObject({ ok: true, audit: { value } });
   });
 
+  it('reads lakh groups in an en-IN team (1,50,000 is 150000, as an Indian rep writes it); en-US refuses them', () => {
+    const india = (typed: string) =>
+      decideWonBack(ctx(atRisk(), { currency: 'INR', locale: 'en-IN' }), RULES, typed);
+    expect(india('1,50,000')).toMatchObject({ ok: false, reason: 'invalid', message: /at most ₹12,000/ });
+    expect(india('10,500.50')).toMatchObject({ ok: true, audit: { value: 10500.5 } });
+    expect(india('11,000')).toMatchObject({ ok: true, audit: { value: 11000 } });
+    expect(readWonBackValue('1,50,000', 5_000_000, RULES, { currency: 'INR', locale: 'en-IN' })).toEqual({
+      ok: true,
+      value: 150000,
+    });
+    expect(readWonBackValue('1,50,000', 5_000_000, RULES).ok).toBe(false);
+  });
+
   it('keeps the save before, so a second save within a year is flagged, and Undo brings the older one back', () => {
     const savedBefore = atRisk({ wonBackAt: '2026-03-01', previousWonBackAt: '2025-01-10' });
     const decision = decideWonBack(ctx(savedBefore), RULES, '900');
