@@ -259,6 +259,78 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     );
   });
 
+  it("A Shopify store's exports as Shopify writes them, read with the mapping docs/feed.md's Shopify section shows", async () => {
+    // What a store owner copies: the section's rules file, as written.
+    const section = readFileSync(join(__dirname, '../../../docs/feed.md'), 'utf8').split('### Shopify')[1];
+    const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '');
+    expect(shown).toEqual(JSON.parse(readFileSync(join(corpus('shopify-store'), 'rules.json'), 'utf8')));
+    const { book, report } = await readFeed(
+      corpus('shopify-store'),
+      feedOptionsFrom(parseRules(shown), '1997-09-30'),
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      // #1133, her only order, was refunded: she has not ordered.
+      [
+        'sarah.rodriguez.153@mailbox.example',
+        'sarah.rodriguez.153@mailbox.example',
+        'marco.diaz@groovebox.example',
+        null,
+        [],
+      ],
+      [
+        'michelle.miller.230@mailbox.example',
+        'michelle.miller.230@mailbox.example',
+        'dana.wells@groovebox.example',
+        null,
+        [
+          ['1997-01-01', 39.98],
+          ['1997-06-06', 39.98],
+        ],
+      ],
+      // #1345 (18.76) was refunded, its Total left as it was.
+      [
+        'zoe.martinez.379@mailbox.example',
+        'zoe.martinez.379@mailbox.example',
+        'marco.diaz@groovebox.example',
+        null,
+        [
+          ['1997-01-20', 29.33],
+          ['1997-01-24', 31.99],
+          ['1997-02-02', 9.77],
+        ],
+      ],
+      // #48310 (102.93, two lines) was refunded: Steven's spend is 133.00, Shopify's Total Spent.
+      [
+        'steven.scott.850@mailbox.example',
+        'steven.scott.850@mailbox.example',
+        'dana.wells@groovebox.example',
+        null,
+        [
+          ['1997-01-04', 62.67],
+          ['1997-02-03', 14.37],
+          ['1997-09-15', 55.96],
+        ],
+      ],
+      // #1835 is pending (a money order not yet paid): an order all the same.
+      [
+        'jose.sanchez.929@mailbox.example',
+        'jose.sanchez.929@mailbox.example',
+        'marco.diaz@groovebox.example',
+        null,
+        [
+          ['1997-01-04', 76.79],
+          ['1997-01-17', 47.97],
+          ['1997-04-01', 50.88],
+        ],
+      ],
+    ]);
+    expect(report.files[1]).toMatchObject({ rowsRead: 21, rowsKept: 17, rowsSkipped: 0, mergedLines: 6 });
+    expect(report.files[1].notes).toEqual(
+      expect.arrayContaining(['status: 3 orders left out, never placed or undone ("refunded" 3)']),
+    );
+  });
+
   it('WooCommerce: cancelled, refunded and failed orders are left out; a customer note with a line break is one row', async () => {
     const { book, report } = await readExport('woocommerce');
     expect(report.rowsSkipped).toBe(0);
