@@ -1,10 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WeeklyFeedStopped } from '../../jobs/weekly/weeklyReport';
 import { DEMO_REP_EMAIL, parseLocalSettings } from '../../tools/local/settings';
-import { shownLine, weeklyLine } from '../../tools/local/start';
+import { shownLine, start, userMistake, weeklyLine } from '../../tools/local/start';
 import { startE2eStack } from './e2eStack';
 
 // What `npm start` prints of the weekly run, pure: a user trying their own feed must see what the
@@ -36,6 +36,26 @@ describe('npm start, the weekly run in the terminal', () => {
     expect(shownLine('[weekly] weekly run starting', false)).toBe(false);
     expect(shownLine('[bot:warn] summary channel changed', false)).toBe(true);
     expect(shownLine('[weekly] weekly run starting', true)).toBe(true);
+  });
+});
+
+describe('npm start --feed with the exports under their own names', () => {
+  it("stops at once with the feed's message, not a stack trace", async () => {
+    // As Shopify's admin names its exports, not yet saved as customers.csv and orders.csv.
+    const dir = await mkdtemp(join(tmpdir(), 'start-shopify-'));
+    try {
+      await writeFile(join(dir, 'customers_export.csv'), 'Customer ID,First Name,Email\n');
+      await writeFile(join(dir, 'orders_export_1.csv'), 'Name,Email,Total,Created at\n');
+      const error = await start(['--feed', dir]).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(userMistake(error)).toBe(
+        `\nThe feed folder "${dir}" has no customers.csv (nor customers.txt, customers.tsv, customers.parquet or customers.xlsx). A feed needs customers and orders (tickets are optional), each as .csv (or a .txt or .tsv text export), .parquet or .xlsx.`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,3 +1,5 @@
+import { FeedError } from '../../feed/feedError';
+import { findFeedFiles } from '../../feed/feedFiles';
 import { ConfigError } from '../../functions/config';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
 import { sameAddress } from '../../rules/addresses';
@@ -114,6 +116,9 @@ export async function start(argv: readonly string[] = process.argv.slice(2)): Pr
     console.log(USAGE);
     return 0;
   }
+  // A folder holding an export under its own name (Shopify's customers_export.csv) is told at once,
+  // before Azurite and the Functions host start for a run that could not read it.
+  await findFeedFiles(settings.feedDir);
   const started = performance.now();
   const log = (line: string) => {
     if (shownLine(line, verbose)) console.log(line);
@@ -160,16 +165,29 @@ function untilInterrupted(stack: LocalStack): Promise<void> {
   });
 }
 
+/**
+ * The message `npm start` prints for a mistake of the user's (a flag, a port in use, a setting, a
+ * feed folder without the feed's files), exit code 2; null for anything else, printed with its
+ * stack (exit code 1).
+ */
+export function userMistake(error: unknown): string | null {
+  const known =
+    error instanceof SettingsError ||
+    error instanceof PortsInUseError ||
+    error instanceof ConfigError ||
+    error instanceof FeedError;
+  return known ? `\n${error.message}` : null;
+}
+
 if (require.main === module) {
   start().then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      const known =
-        error instanceof SettingsError || error instanceof PortsInUseError || error instanceof ConfigError;
-      console.error(known ? `\n${error.message}` : error);
-      process.exitCode = known ? 2 : 1;
+      const mistake = userMistake(error);
+      console.error(mistake ?? error);
+      process.exitCode = mistake === null ? 1 : 2;
     },
   );
 }
