@@ -104,7 +104,7 @@ export function rankingText(choice: ModelChoice): string {
   // Said beside backtest's and tune's figures on every customer with an order: the same day's AUCs
   // differ by who is judged, so the sentence names its own population.
   const baseline = v
-    ? ` (on the ${v.customers} customers who ordered in the ${v.activeWithinDays} days before it; days since the last order: AUC ${v.baselineAuc.toFixed(4)})`
+    ? ` (on the ${v.customers.toLocaleString('en-US')} customers who ordered in the ${v.activeWithinDays} days before it; days since the last order: AUC ${v.baselineAuc.toFixed(4)})`
     : '';
   return `${by}: ${choice.reason}${baseline}.`;
 }

@@ -114,7 +114,7 @@ describe('churn-predictor tune (end to end)', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /\nWith these weights: Ranked by the book's own model: the book's model beat the rules on 2011-06-11: AUC 0\.\d{4} against 0\.\d{4} \(on the \d+ customers who ordered in the 90 days before it; days since the last order: AUC 0\.\d{4}\)\. The weekly run and `score` rank this book by its own model/,
+      /\nWith these weights: Ranked by the book's own model: the book's model beat the rules on 2011-06-11: AUC 0\.\d{4} against 0\.\d{4} \(on the [\d,]+ customers who ordered in the 90 days before it; days since the last order: AUC 0\.\d{4}\)\. The weekly run and `score` rank this book by its own model/,
     );
     // CDNOW's rules win on their later date: the tuned weights rank it.
     const cdnow = await runCli([
@@ -155,7 +155,7 @@ describe('churn-predictor tune (end to end)', () => {
       'Judged on 1998-03-31 (later than every fit date; labels up to 1998-06-30), on all customers with an order',
     );
     expect(r.out).toMatch(
-      /With these weights: .* \(on the \d+ customers who ordered in the 90 days before it; /,
+      /With these weights: .* \(on the [\d,]+ customers who ordered in the 90 days before it; /,
     );
     const written = parseRules(JSON.parse(readFileSync(out, 'utf8')));
     expect(written.tuned?.holdoutDate).toBe('1998-03-31');

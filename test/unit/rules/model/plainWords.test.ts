@@ -83,7 +83,7 @@ describe('the model in words', () => {
       calibrated: true,
     };
     expect(rankingText(choice)).toBe(
-      "Ranked by the book's own model: the book's model beat the rules on 2026-06-03: AUC 0.9253 against 0.8922 (on the 1100 customers who ordered in the 90 days before it; days since the last order: AUC 0.8656).",
+      "Ranked by the book's own model: the book's model beat the rules on 2026-06-03: AUC 0.9253 against 0.8922 (on the 1,100 customers who ordered in the 90 days before it; days since the last order: AUC 0.8656).",
     );
     expect(rankingText({ ...choice, use: 'rules', reason: 'too little history', validation: null })).toBe(
       'Ranked by the rules: too little history.',
