@@ -552,6 +552,7 @@ async function checkOrders(
   if (refunds) await applyRefunds(engine, source);
   await engine.run(`
     CREATE OR REPLACE TABLE orders_problems AS
+      SELECT p.*, i.order_id, i.customer_id AS order_customer, i.ordered_at AS order_date FROM (
       ${problemRows(columns, 'orders_chk', 'day, value', 'orders_in')}
       UNION ALL
       SELECT m.rid, 'duplicate order_id', 'duplicate order_id ' || ${quotedSql('i.order_id')} || ' (first on line {ref})', m.frid
@@ -566,7 +567,8 @@ async function checkOrders(
       SELECT r.rid, 'amount: refund before any order', 'amount: a refund or credit before any order of customer ' || ${quotedSql('i.customer_id')} || ': ' || ${quotedSql('i.amount')}, NULL
       FROM orders_refunds r JOIN orders_in i USING (rid) WHERE r.target IS NULL`
           : ''
-      };`);
+      }
+    ) p JOIN orders_in i USING (rid);`);
   return Number(merged);
 }
 

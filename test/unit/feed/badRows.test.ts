@@ -77,13 +77,15 @@ describe('order lines', () => {
       expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 120]]);
       expect(ordersOf(book, 'C-2')).toEqual([['2026-11-03', 25.5]]);
       const orders = report.files[1];
+      // O-3's two lines are one order, listed once and counted as its two lines.
       expect(problemsOf(orders)).toEqual([
-        [7, 'amount: missing'],
-        [8, 'amount: missing'],
+        [7, 'amount: missing (and 1 more line of order "O-3")'],
         [9, 'duplicate order_id "O-2" (first on line 5)'],
         [10, 'duplicate order_id "O-1" (first on line 2)'],
       ]);
       expect(orders).toMatchObject({ rowsRead: 9, rowsKept: 5, rowsSkipped: 4, mergedLines: 3 });
+      expect(orders.problemCounts['amount: missing']).toBe(2);
+      expect(orders.ordersPerKind).toEqual({ 'amount: missing': 1 });
     },
   );
 });

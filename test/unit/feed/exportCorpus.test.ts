@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeFeedReport } from '../../../feed/describeFeedReport';
 import { feedOptionsFrom } from '../../../feed/feedOptions';
 import { type FeedResult, readFeed } from '../../../feed/readFeed';
 import { type Book, isoOfDay } from '../../../rules/book';
@@ -395,11 +396,15 @@ describe("a till's line-item export: no amount column, cancellations as negative
     async (name, file) => {
       const { book, report } = await readExport(name, '2010-12-31');
       expect(bookRows(book)).toEqual(expected);
-      expect(report.files[1]).toMatchObject({ file, rowsRead: 10, rowsSkipped: 2 });
+      // Three lines of two cash sales: listed once per sale, counted as lines and as sales.
+      expect(report.files[1]).toMatchObject({ file, rowsRead: 11, rowsSkipped: 3 });
       expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
         [6, 'customer_id: missing'],
-        [7, 'customer_id: missing'],
+        [7, 'customer_id: missing (and 1 more line of order "536544")'],
       ]);
+      expect(describeFeedReport(report)).toEqual(
+        expect.arrayContaining(['  3 x customer_id: missing (lines of 2 orders)']),
+      );
       expect(report.files[1].notes).toEqual(
         expect.arrayContaining([
           "amount: 2 refunds or credits (negative amounts) taken off the order with the same id, or else the customer's latest order on or before its date; 1 order credited more than its amount, kept at 0 (the credit is for an earlier order)",
