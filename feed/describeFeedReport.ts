@@ -23,7 +23,14 @@ export function describeFeedReport(
         `  ${file.mergedLines.toLocaleString('en-US')} order lines merged into their orders (same order id, customer and date)`,
       );
     const kinds = Object.entries(file.problemCounts).sort((a, b) => b[1] - a[1]);
-    for (const [kind, count] of kinds) lines.push(`  ${count.toLocaleString('en-US')} x ${kind}`);
+    for (const [kind, count] of kinds) {
+      const orders = file.ordersPerKind?.[kind];
+      const of =
+        orders === undefined
+          ? ''
+          : ` (lines of ${orders.toLocaleString('en-US')} ${orders === 1 ? 'order' : 'orders'})`;
+      lines.push(`  ${count.toLocaleString('en-US')} x ${kind}${of}`);
+    }
   }
   const listed = report.files.flatMap((file) => {
     const shown = new Map<string, number>();

@@ -16,7 +16,8 @@ export interface ColumnSpec<C extends string> {
 /** Column name -> index in the record; -1 for an optional column the file does not have. */
 export type ColumnIndex<C extends string> = Record<C, number>;
 
-const normalise = (header: string) =>
+/** A header as it is matched: without a byte-order mark or the spaces around it, in lower case. */
+export const normaliseHeader = (header: string) =>
   header
     .replace(/^\ufeff/, '')
     .trim()
@@ -35,7 +36,7 @@ export function resolveColumns<C extends string>(
 ): ColumnIndex<C> {
   const positions = new Map<string, number[]>();
   headers.forEach((header, i) => {
-    const key = normalise(header);
+    const key = normaliseHeader(header);
     positions.set(key, [...(positions.get(key) ?? []), i]);
   });
   const index = {} as ColumnIndex<C>;
@@ -44,7 +45,7 @@ export function resolveColumns<C extends string>(
   for (const column of [...spec.required, ...(spec.optional ?? [])]) {
     const mapped = mapping[column];
     const header = mapped ?? column;
-    const at = positions.get(normalise(header));
+    const at = positions.get(normaliseHeader(header));
     if (at !== undefined && at.length > 1) {
       const where = at.map((i) => i + 1).join(' and ');
       throw new FeedError(

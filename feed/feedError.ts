@@ -5,6 +5,7 @@ export type FeedErrorCode =
   | 'ambiguous_file'
   | 'missing_column'
   | 'duplicate_column'
+  | 'mapping_conflict'
   | 'empty_file'
   | 'no_usable_rows'
   | 'ambiguous_dates'
@@ -14,7 +15,8 @@ export type FeedErrorCode =
 
 /**
  * A feed that cannot be read: a required file or column is missing, a file is empty, has only a
- * header, has no row that can be used or cannot be read, a column name is used twice, a date or amount column reads two
+ * header, has no row that can be used or cannot be read, a column name is used twice, a mapping names both an
+ * amount and a quantity and unit price, a date or amount column reads two
  * ways, or (for the scheduled runs) it has had no order for longer than the book has ever been
  * quiet. Nothing is scored from it.
  */

@@ -25,7 +25,12 @@ export interface FileReport {
   problems: FeedProblem[];
   /** Exact number of skipped rows per kind of problem, e.g. `{ "ordered_at: not a date": 3 }`. */
   problemCounts: Record<string, number>;
-  /** Skipped rows not listed in `problems` (beyond the detail limit). */
+  /**
+   * Orders per kind of problem, where an order's lines share it (a line-item export's lines sold to
+   * no customer): `{ "customer_id: missing": 3710 }` beside 135,080 lines in `problemCounts`.
+   */
+  ordersPerKind?: Record<string, number>;
+  /** Skipped rows not listed in `problems` (beyond the detail limit, or more lines of a listed order). */
   problemsNotListed: number;
   /** What was settled about the file: delimiter, encoding, date order, decimal mark. */
   notes: string[];
@@ -54,6 +59,8 @@ export class ProblemLog {
   mergedLines = 0;
   /** Rows of orders left out by their status: not kept, and not bad rows. */
   rowsLeftOut = 0;
+  /** Orders per kind, where fewer than its lines. */
+  readonly ordersPerKind: Record<string, number> = {};
 
   constructor(
     readonly file: string,
@@ -90,6 +97,7 @@ export class ProblemLog {
       rowsSkipped: this.skipped,
       problems: [...this.problems].sort((a, b) => a.line - b.line),
       problemCounts: { ...this.counts },
+      ...(Object.keys(this.ordersPerKind).length > 0 ? { ordersPerKind: { ...this.ordersPerKind } } : {}),
       problemsNotListed: this.skipped - this.problems.length,
       notes: [...this.notes],
       mergedLines: this.mergedLines,

@@ -1,6 +1,6 @@
 import type { RejectedRecord } from './csvSource';
 import type { FeedEngine } from './feedEngine';
-import { sqlName } from './feedEngine';
+import { sqlName, sqlString } from './feedEngine';
 import { type FileReport, PROBLEM_DETAIL_LIMIT, ProblemLog } from './feedReport';
 import type { FeedSource } from './feedSource';
 import type { RejectedSpan } from './recordLines';
@@ -14,6 +14,8 @@ interface Listed {
   line: number;
   kind: string;
   reason: string;
+  /** The lines of one order it stands for (1 for a row of its own). */
+  lines?: number;
 }
 
 /** The kind and words of a record DuckDB rejected. */
@@ -46,7 +48,13 @@ function rejectedProblem(
   return { kind: r.errorType.toLowerCase(), reason: r.message };
 }
 
-/** The report of `source`, whose row problems are in `problemsTable`; refs of "customer skipped" are lines of `customers`. */
+/**
+ * The report of `source`, whose row problems are in `problemsTable`; refs of "customer skipped" are
+ * lines of `customers`. A problems table with an `order_id` column lists an order's lines that share
+ * a problem once, on the first of them (`... (and 18 more lines of order "536544")`), and counts the
+ * orders of each kind: a line-item export with 135,080 lines of 3,710 cash sales is 3,710 orders
+ * to look at, and the first 20 listed are 20 of them, not 20 lines of the first.
+ */
 export async function reportFile(
   engine: FeedEngine,
   source: FeedSource,
@@ -55,12 +63,23 @@ export async function reportFile(
   mergedLines = 0,
 ): Promise<FileReport> {
   const table = sqlName(problemsTable);
-  const counts = await engine.rows(`SELECT kind, count(*), min(rid) FROM ${table} GROUP BY kind ORDER BY 3`);
+  const [[hasOrders]] = await engine.rows(
+    `SELECT count(*) FROM duckdb_columns() WHERE table_name = ${sqlString(problemsTable)} AND column_name = 'order_id'`,
+  );
+  // An empty order id is no order: each such line is its own.
+  const orderId = Number(hasOrders) > 0 ? `NULLIF(order_id, '')` : 'NULL';
+  // The lines of one order: its id, customer and date as written (a duplicate id is another order).
+  const order = `${orderId}, ${Number(hasOrders) > 0 ? 'order_customer, order_date, ' : ''}CASE WHEN ${orderId} IS NULL THEN rid END`;
+  const counts = await engine.rows(
+    `SELECT kind, count(*), min(rid), count(DISTINCT ${Number(hasOrders) > 0 ? '[order_id, order_customer, order_date]' : 'NULL'}) FILTER (WHERE ${orderId} IS NOT NULL) + count(*) FILTER (WHERE ${orderId} IS NULL) FROM ${table} GROUP BY kind ORDER BY 3`,
+  );
   // The first rows of each kind: a file's one wrong date must not hide behind a thousand rows of
   // another kind (orders after an earlier as-of date).
-  const rows = await engine.rows(
-    `SELECT rid, kind, reason, ref FROM ${table} QUALIFY row_number() OVER (PARTITION BY kind ORDER BY rid) <= ${PROBLEM_DETAIL_LIMIT} ORDER BY rid`,
-  );
+  const rows = await engine.rows(`
+    SELECT rid, kind, reason, ref, lines, ${Number(hasOrders) > 0 ? 'order_id' : 'NULL'} FROM (
+      SELECT *, count(*) OVER (PARTITION BY kind, ${order}) AS lines FROM ${table}
+      QUALIFY row_number() OVER (PARTITION BY kind, ${order} ORDER BY rid) = 1)
+    QUALIFY row_number() OVER (PARTITION BY kind ORDER BY rid) <= ${PROBLEM_DETAIL_LIMIT} ORDER BY rid`);
   const rejected = source.rejected.slice(0, PROBLEM_DETAIL_LIMIT);
   const ownRefs = rows
     .filter((r) => r[3] !== null && String(r[1]) !== 'customer skipped')
@@ -74,17 +93,23 @@ export async function reportFile(
     customerRefs.length > 0
       ? (await customers.lines({ keptIndices: customerRefs, rejectedLines: new Set() })).kept
       : new Map();
-  const listed: Listed[] = rows.map(([rid, kind, reason, ref]) => {
+  const listed: Listed[] = rows.map(([rid, kind, reason, ref, count, orderId]) => {
     const refLine =
       ref === null
         ? undefined
         : (String(kind) === 'customer skipped' ? customerLines : lines.kept).get(Number(ref));
+    const more = Number(count) - 1;
     return {
       line: lines.kept.get(Number(rid)) ?? -1,
       kind: String(kind),
-      reason: String(reason)
-        .replace('{ref}', String(refLine ?? '?'))
-        .replace('{customers}', customers.file),
+      reason:
+        String(reason)
+          .replace('{ref}', String(refLine ?? '?'))
+          .replace('{customers}', customers.file) +
+        (more > 0
+          ? ` (and ${more.toLocaleString('en-US')} more ${more === 1 ? 'line' : 'lines'} of order ${JSON.stringify(String(orderId))})`
+          : ''),
+      lines: Number(count),
     };
   });
   for (const r of rejected) {
@@ -103,7 +128,12 @@ export async function reportFile(
   log.rowsLeftOut = source.rowsLeftOut ?? 0;
   for (const p of listed) log.skip(p.line, p.kind, p.reason);
   const shownPerKind = new Map<string, number>();
-  for (const p of listed) shownPerKind.set(p.kind, (shownPerKind.get(p.kind) ?? 0) + 1);
+  for (const p of listed) shownPerKind.set(p.kind, (shownPerKind.get(p.kind) ?? 0) + (p.lines ?? 1));
+  // The lines a listed order stands for beyond its first are counted, not listed.
+  for (const p of listed) log.countUnlisted(p.kind, (p.lines ?? 1) - 1);
+  if (Number(hasOrders) > 0)
+    for (const [kind, n, , orders] of counts)
+      if (Number(orders) < Number(n)) log.ordersPerKind[String(kind)] = Number(orders);
   const totals = new Map<string, number>(counts.map(([kind, n]) => [String(kind), Number(n)]));
   for (const r of source.rejected) {
     const { kind } = rejectedProblem(r, source.header.length, source.delimiter, undefined);

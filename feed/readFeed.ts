@@ -10,7 +10,7 @@ import {
   TICKET_COLUMNS,
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
-import { resolveColumns } from './feedColumns';
+import { normaliseHeader, resolveColumns } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
 import { type FeedFile, findFeedFiles } from './feedFiles';
@@ -103,6 +103,8 @@ async function inputTable<C extends string>(
   required: readonly C[],
   optional: readonly C[],
   mapping: Partial<Record<C, string | undefined>> | undefined,
+  /** More columns, as SQL over the others' text (`quantity` for the column's text). */
+  computed = '',
 ): Promise<Set<C>> {
   const index = resolveColumns(
     { file: source.file, mappingKey: kind, required, optional },
@@ -111,7 +113,7 @@ async function inputTable<C extends string>(
   );
   const columns = [...required, ...optional].map((c) => `${text(index[c])} AS ${c}`).join(', ');
   await engine.run(
-    `CREATE OR REPLACE VIEW ${kind}_in AS SELECT rowid AS rid, ${columns} FROM ${source.table} WHERE rowid > 0`,
+    `CREATE OR REPLACE VIEW ${kind}_in AS SELECT *${computed ? `, ${computed}` : ''} FROM (SELECT rowid AS rid, ${columns} FROM ${source.table} WHERE rowid > 0)`,
   );
   return new Set(optional.filter((c) => index[c] >= 0));
 }
@@ -206,8 +208,9 @@ async function parsedAmounts(
   column: string,
   header: string,
   formats: FeedFormats,
+  table = `${kind}_amounts`,
 ): Promise<string> {
-  const values = await distinctValues(engine, `${kind}_in`, column, `${kind}_amounts`);
+  const values = await distinctValues(engine, `${kind}_in`, column, table);
   const { decimal, note } = await settleDecimalMark(
     engine,
     values,
@@ -437,6 +440,37 @@ async function ordersLeftOut(engine: FeedEngine, source: FeedSource): Promise<st
   return 'orders_left_out';
 }
 
+/** The columns of an order line whose product is its amount, where a line-item export writes no amount. */
+const LINE_COLUMNS = ['quantity', 'unit_price'] as const;
+
+/**
+ * The columns an orders file is read by: the feed's own, or, in a line-item export that writes no
+ * amount (a till's or a warehouse's: InvoiceNo, StockCode, Quantity, UnitPrice...), a quantity and a
+ * unit price in its place, mapped or so named: each line's amount is then their product. An
+ * amount and a quantity or unit price both mapped stops the run: which is meant cannot be told.
+ */
+export function orderColumns(
+  file: string,
+  header: string[],
+  mapping: ColumnMapping['orders'],
+): { required: readonly string[]; optional: readonly string[]; fromLines: boolean } {
+  const names = new Set(header.map(normaliseHeader));
+  const has = (column: 'amount' | (typeof LINE_COLUMNS)[number]) =>
+    names.has(normaliseHeader(mapping?.[column] ?? column));
+  const linesMapped = LINE_COLUMNS.some((c) => mapping?.[c] !== undefined);
+  if (linesMapped && mapping?.amount !== undefined)
+    throw new FeedError(
+      'mapping_conflict',
+      `The rules file maps both "amount" and "quantity" or "unit_price" for ${file}: map "amount" where your export has each line's amount, or "quantity" and "unit_price" (the amount is then their product), not both.`,
+      file,
+    );
+  const fromLines = linesMapped || (!has('amount') && LINE_COLUMNS.every(has));
+  const optional = ORDER_OPTIONAL_COLUMNS.filter((c) => !(LINE_COLUMNS as readonly string[]).includes(c));
+  return fromLines
+    ? { required: [...ORDER_COLUMNS.filter((c) => c !== 'amount'), ...LINE_COLUMNS], optional, fromLines }
+    : { required: ORDER_COLUMNS, optional, fromLines };
+}
+
 /** orders: checked rows, lines merged into orders (the book's orders: BOOK_ORDERS); returns the lines merged. */
 async function checkOrders(
   engine: FeedEngine,
@@ -445,7 +479,18 @@ async function checkOrders(
 ): Promise<number> {
   const formats = options.formats ?? {};
   const mapping = options.columns?.orders;
-  const present = await inputTable(engine, source, 'orders', ORDER_COLUMNS, ORDER_OPTIONAL_COLUMNS, mapping);
+  const { required, optional, fromLines } = orderColumns(source.file, source.header, mapping);
+  // A line's amount as the report quotes it (`6 x 2.55`), empty where either part is.
+  const lineAmount = `CASE WHEN quantity = '' OR unit_price = '' THEN '' ELSE quantity || ' x ' || unit_price END AS amount`;
+  const present = await inputTable(
+    engine,
+    source,
+    'orders',
+    required as (typeof ORDER_COLUMNS)[number][],
+    optional as (typeof ORDER_OPTIONAL_COLUMNS)[number][],
+    mapping,
+    fromLines ? lineAmount : '',
+  );
   const leftOut = present.has('status') ? await ordersLeftOut(engine, source) : undefined;
   const dates = await parsedDates(
     engine,
@@ -455,14 +500,21 @@ async function checkOrders(
     mapping?.ordered_at ?? 'ordered_at',
     formats,
   );
-  const amounts = await parsedAmounts(
-    engine,
-    source,
-    'orders',
-    'amount',
-    mapping?.amount ?? 'amount',
-    formats,
-  );
+  // Each distinct value parsed once, the product taken per row: a line-item export repeats a few
+  // hundred quantities and prices over its rows.
+  const amountOf = (column: 'amount' | (typeof LINE_COLUMNS)[number]) =>
+    parsedAmounts(
+      engine,
+      source,
+      'orders',
+      column,
+      mapping?.[column] ?? column,
+      formats,
+      `orders_${column}s`,
+    );
+  const [amounts, prices] = fromLines
+    ? await (async () => [await amountOf('quantity'), await amountOf('unit_price')])()
+    : [await amountOf('amount')];
   const asOfDay = options.asOf === undefined ? undefined : dayOf(options.asOf);
   const columns: ColumnChecks[] = [
     requiredText('order_id', 'order_id', MAX_ROW_ID_CHARS),
@@ -471,10 +523,17 @@ async function checkOrders(
     // An empty amount is settled with the order's other lines below; a negative one is a refund.
     amountChecks('amount', 'value', false, true),
   ];
-  const [[negatives]] = await engine.rows(`SELECT count(*) FROM ${amounts} WHERE parsed < 0`);
+  const [[negatives]] = await engine.rows(
+    `SELECT count(*) FROM ${amounts} WHERE parsed < 0${prices ? ` OR EXISTS (SELECT 1 FROM ${prices} WHERE parsed < 0)` : ''}`,
+  );
   const refunds = Number(negatives) > 0;
-  const parsed = `SELECT o.*, d.parsed AS day, a.parsed AS value FROM orders_in o
-    LEFT JOIN ${dates} d ON d.v = o.ordered_at LEFT JOIN ${amounts} a ON a.v = o.amount
+  const parsed = `SELECT o.*, d.parsed AS day, ${prices ? 'a.parsed * p.parsed' : 'a.parsed'} AS value FROM orders_in o
+    LEFT JOIN ${dates} d ON d.v = o.ordered_at
+    ${
+      prices
+        ? `LEFT JOIN ${amounts} a ON a.v = o.quantity LEFT JOIN ${prices} p ON p.v = o.unit_price`
+        : `LEFT JOIN ${amounts} a ON a.v = o.amount`
+    }
     ${leftOut ? `ANTI JOIN ${leftOut} x ON x.order_id = o.order_id` : ''}`;
   // Rows are grouped by a 64-bit hash of the order id: grouping 20M ids as text took six times
   // as long. Two ids sharing a hash (about one chance in a million on 20M ids) would merge two
@@ -493,6 +552,7 @@ async function checkOrders(
   if (refunds) await applyRefunds(engine, source);
   await engine.run(`
     CREATE OR REPLACE TABLE orders_problems AS
+      SELECT p.*, i.order_id, i.customer_id AS order_customer, i.ordered_at AS order_date FROM (
       ${problemRows(columns, 'orders_chk', 'day, value', 'orders_in')}
       UNION ALL
       SELECT m.rid, 'duplicate order_id', 'duplicate order_id ' || ${quotedSql('i.order_id')} || ' (first on line {ref})', m.frid
@@ -507,7 +567,8 @@ async function checkOrders(
       SELECT r.rid, 'amount: refund before any order', 'amount: a refund or credit before any order of customer ' || ${quotedSql('i.customer_id')} || ': ' || ${quotedSql('i.amount')}, NULL
       FROM orders_refunds r JOIN orders_in i USING (rid) WHERE r.target IS NULL`
           : ''
-      };`);
+      }
+    ) p JOIN orders_in i USING (rid);`);
   return Number(merged);
 }
 
@@ -569,7 +630,9 @@ async function groupOrders(
  * customer (a refund line of the order, or a refund in a payments export keyed by the sale), else
  * the customer's latest order on or before the refund's date (a credit note with its own number).
  * An order refunded in full was undone, as a cancelled one: it is no longer an order (an order of
- * 0 as exported stays one: a free replacement). A refund with no such order keeps target NULL and
+ * 0 as exported stays one: a free replacement). An order credited more than its amount was not
+ * the one credited (a till's cancellation of some lines of an earlier, larger invoice, on a new
+ * number): it stays an order, at 0, so that the customer's latest order is not lost. A refund with no such order keeps target NULL and
  * is reported as a bad row.
  */
 async function applyRefunds(engine: FeedEngine, source: FeedSource): Promise<void> {
@@ -587,18 +650,22 @@ async function applyRefunds(engine: FeedEngine, source: FeedSource): Promise<voi
       SELECT m.frid, m.amount + t.refunded AS amount FROM orders_merged m JOIN (
         SELECT target, sum(value) AS refunded FROM orders_refunds WHERE target IS NOT NULL GROUP BY target
       ) t ON t.target = m.frid;
-    DELETE FROM orders_merged WHERE frid IN (SELECT frid FROM orders_refunded WHERE round(amount, 2) <= 0);
-    UPDATE orders_merged m SET amount = r.amount FROM orders_refunded r WHERE r.frid = m.frid;`);
-  const [[taken, undone]] = await engine.rows(`
+    DELETE FROM orders_merged WHERE frid IN (SELECT frid FROM orders_refunded WHERE round(amount, 2) = 0);
+    UPDATE orders_merged m SET amount = greatest(r.amount, 0) FROM orders_refunded r WHERE r.frid = m.frid;`);
+  const [[taken, undone, over]] = await engine.rows(`
     SELECT (SELECT count(*) FROM orders_refunds WHERE target IS NOT NULL),
-           (SELECT count(*) FROM orders_refunded WHERE round(amount, 2) <= 0)`);
+           (SELECT count(*) FROM orders_refunded WHERE round(amount, 2) = 0),
+           (SELECT count(*) FROM orders_refunded WHERE round(amount, 2) < 0)`);
   const n = Number(taken);
   const gone = Number(undone);
+  const kept = Number(over);
+  const orders = (k: number) => `${k.toLocaleString('en-US')} ${k === 1 ? 'order' : 'orders'}`;
   if (n > 0)
     source.notes.push(
       `amount: ${n.toLocaleString('en-US')} ${n === 1 ? 'refund or credit' : 'refunds or credits'} (negative amounts) taken off the order with the same id, or else the customer's latest order on or before its date` +
-        (gone > 0
-          ? `; ${gone.toLocaleString('en-US')} ${gone === 1 ? 'order' : 'orders'} refunded in full, no longer counted as orders`
+        (gone > 0 ? `; ${orders(gone)} refunded in full, no longer counted as orders` : '') +
+        (kept > 0
+          ? `; ${orders(kept)} credited more than ${kept === 1 ? 'its' : 'their'} amount, kept at 0 (the credit is for an earlier order)`
           : ''),
     );
 }
@@ -804,9 +871,13 @@ async function readWith(
   const formats = options.formats ?? {};
   let rowsRead = 0;
   const load = async (file: FeedFile) => {
-    const { required, optional, header: expectedHeader } = KIND_COLUMNS[file.kind];
+    const { header: expectedHeader } = KIND_COLUMNS[file.kind];
     const mapping = options.columns?.[file.kind] as Partial<Record<string, string>> | undefined;
     const keep = (header: string[]) => {
+      const { required, optional } =
+        file.kind === 'orders'
+          ? orderColumns(file.name, header, options.columns?.orders)
+          : KIND_COLUMNS[file.kind];
       const index = resolveColumns(
         { file: file.name, mappingKey: file.kind, required, optional },
         header,

@@ -10,8 +10,11 @@ const renames = (cols: readonly [string, ...string[]]) =>
 
 export const CUSTOMER_COLUMNS = ['customer_id', 'name', 'owner', 'monthly_value'] as const;
 export const ORDER_COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'amount'] as const;
-/** Optional: an order's status, where the export lists voided, cancelled or draft orders too. */
-export const ORDER_OPTIONAL_COLUMNS = ['status'] as const;
+/**
+ * Optional: an order's status, where the export lists voided, cancelled or draft orders too; a
+ * line's quantity and unit price, where a line-item export has no amount (the amount is their product).
+ */
+export const ORDER_OPTIONAL_COLUMNS = ['status', 'quantity', 'unit_price'] as const;
 export const TICKET_COLUMNS = ['ticket_id', 'customer_id', 'opened_at', 'sentiment', 'status'] as const;
 
 export const columnMappingSchema = z

@@ -1,7 +1,5 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { CUSTOMERS_FILE, ORDERS_FILE, TICKETS_FILE } from '../../feed/readFeed';
+import { type FeedFile, findFeedFiles, namesOf } from '../../feed/feedFiles';
 
 /**
  * Uploads a feed folder (demo/feed by default) to a blob container, as a user's export job would in
@@ -15,7 +13,12 @@ export interface LoadedFeed {
   bytes: number;
 }
 
-/** Creates the container if needed and uploads customers.csv, orders.csv and (when present) tickets.csv. */
+/**
+ * Creates the container if needed and uploads the folder's feed files as readFeed finds them
+ * (customers and orders, tickets when present; each .csv, .txt, .tsv, .parquet or .xlsx, under its
+ * own name), after removing the container's feed blobs of another name: a day's feed in orders.xlsx
+ * after one in orders.csv would otherwise leave both, which the run refuses.
+ */
 export async function loadFeedIntoContainer(
   connectionString: string,
   container: string,
@@ -23,29 +26,25 @@ export async function loadFeedIntoContainer(
 ): Promise<LoadedFeed> {
   const client = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
   await client.createIfNotExists();
-  const files = [CUSTOMERS_FILE, ORDERS_FILE, TICKETS_FILE];
-  const present = await Promise.all(files.map((file) => exists(join(feedDir, file))));
-  const missing = files.slice(0, 2).filter((_, i) => !present[i]);
-  if (missing.length > 0) {
-    throw new Error(`The feed folder ${feedDir} has no ${missing.join(' or ')}: a feed needs both.`);
-  }
-  const toUpload = files.filter((_, i) => present[i]);
+  const found = await findFeedFiles(feedDir);
+  const files = [found.customers, found.orders, ...(found.tickets ? [found.tickets] : [])];
+  const names = new Set(files.map((file) => file.name));
+  const feedNames = new Set((['customers', 'orders', 'tickets'] as const).flatMap(namesOf));
+  for await (const blob of client.listBlobsFlat())
+    if (feedNames.has(blob.name.toLowerCase()) && !names.has(blob.name))
+      await client.getBlockBlobClient(blob.name).deleteIfExists();
   const sizes = await Promise.all(
-    toUpload.map(async (file) => {
-      const blob = client.getBlockBlobClient(file);
-      await blob.uploadFile(join(feedDir, file), { blobHTTPHeaders: { blobContentType: 'text/csv' } });
+    files.map(async (file) => {
+      const blob = client.getBlockBlobClient(file.name);
+      await blob.uploadFile(file.path, { blobHTTPHeaders: { blobContentType: CONTENT_TYPES[file.format] } });
       return (await blob.getProperties()).contentLength ?? 0;
     }),
   );
-  return { container, blobs: toUpload, bytes: sizes.reduce((a, b) => a + b, 0) };
+  return { container, blobs: files.map((file) => file.name), bytes: sizes.reduce((a, b) => a + b, 0) };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-}
+const CONTENT_TYPES: Record<FeedFile['format'], string> = {
+  csv: 'text/csv',
+  parquet: 'application/vnd.apache.parquet',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};

@@ -47,6 +47,36 @@ function ordersOf(book: Book, id: string): [string, number][] {
   return out;
 }
 
+describe('order lines priced as quantity x unit price (a line-item export with no amount)', () => {
+  it('columns named quantity and unit_price need no mapping; a value that is not a number names the line', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,quantity,unit_price',
+        'O-1,C-1,2026-11-02,3,2.50',
+        'O-1,C-1,2026-11-02,2,"1,000.00"',
+        'O-2,C-2,2026-11-03,two,4.00',
+        'O-3,C-2,2026-11-04,1,4.00',
+      ].join('\n'),
+    });
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 2007.5]]);
+    expect(ordersOf(book, 'C-2')).toEqual([['2026-11-04', 4]]);
+    expect(problemsOf(report.files[1])).toEqual([[4, 'amount: not a number: "two x 4.00"']]);
+  });
+
+  it('amount mapped beside quantity and unit price stops the run: which is meant cannot be told', async () => {
+    const error = await feedError(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv': 'order_id,customer_id,ordered_at,Total,Qty,Price\nO-1,C-1,2026-11-02,5,1,5\n',
+      },
+      { columns: { orders: { amount: 'Total', quantity: 'Qty', unit_price: 'Price' } } },
+    );
+    expect(error.code).toBe('mapping_conflict');
+    expect(error.message).toMatch(/maps both "amount" and "quantity" or "unit_price" for orders\.csv/);
+  });
+});
+
 describe('order lines', () => {
   // Rows are grouped by a hash of the order id; a hash with two values makes the ids share them,
   // which must send the file through the grouping by the id itself, with the same result.
@@ -77,13 +107,15 @@ describe('order lines', () => {
       expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 120]]);
       expect(ordersOf(book, 'C-2')).toEqual([['2026-11-03', 25.5]]);
       const orders = report.files[1];
+      // O-3's two lines are one order, listed once and counted as its two lines.
       expect(problemsOf(orders)).toEqual([
-        [7, 'amount: missing'],
-        [8, 'amount: missing'],
+        [7, 'amount: missing (and 1 more line of order "O-3")'],
         [9, 'duplicate order_id "O-2" (first on line 5)'],
         [10, 'duplicate order_id "O-1" (first on line 2)'],
       ]);
       expect(orders).toMatchObject({ rowsRead: 9, rowsKept: 5, rowsSkipped: 4, mergedLines: 3 });
+      expect(orders.problemCounts['amount: missing']).toBe(2);
+      expect(orders.ordersPerKind).toEqual({ 'amount: missing': 1 });
     },
   );
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeFeedReport } from '../../../feed/describeFeedReport';
 import { feedOptionsFrom } from '../../../feed/feedOptions';
 import { type FeedResult, readFeed } from '../../../feed/readFeed';
 import { type Book, isoOfDay } from '../../../rules/book';
@@ -430,4 +431,57 @@ describe('a report saved as CSV, with lines above its header', () => {
       [12, 'has 1 fields, the header has 4'],
     ]);
   });
+});
+
+describe("a till's line-item export: no amount column, cancellations as negative quantities", () => {
+  // 17850: 6 x 2.55 + 6 x 3.39 on 1 December; 12 x 1.85 on 13 December, less the cancelled
+  // 6 x 2.55 of the 14th. 12583: 24 x 3.75 twice; 6 x 2.10 on 20 December, whose cancellation of
+  // 24 x 3.75 (an earlier invoice's lines) is more than it: it stays their latest order, at 0.
+  const expected = [
+    [
+      '17850',
+      '17850',
+      'uk1@example.com',
+      null,
+      [
+        ['2010-12-01', 35.64],
+        ['2010-12-13', 6.9],
+      ],
+    ],
+    [
+      '12583',
+      '12583',
+      'export@example.com',
+      null,
+      [
+        ['2010-12-01', 180],
+        ['2010-12-20', 0],
+      ],
+    ],
+  ];
+
+  it.each([
+    ['till', 'orders.csv'],
+    ['till-xlsx', 'orders.xlsx'],
+  ])(
+    '%s: each line is Quantity x UnitPrice, the lines with no customer counted on their lines',
+    async (name, file) => {
+      const { book, report } = await readExport(name, '2010-12-31');
+      expect(bookRows(book)).toEqual(expected);
+      // Three lines of two cash sales: listed once per sale, counted as lines and as sales.
+      expect(report.files[1]).toMatchObject({ file, rowsRead: 11, rowsSkipped: 3 });
+      expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+        [6, 'customer_id: missing'],
+        [7, 'customer_id: missing (and 1 more line of order "536544")'],
+      ]);
+      expect(describeFeedReport(report)).toEqual(
+        expect.arrayContaining(['  3 x customer_id: missing (lines of 2 orders)']),
+      );
+      expect(report.files[1].notes).toEqual(
+        expect.arrayContaining([
+          "amount: 2 refunds or credits (negative amounts) taken off the order with the same id, or else the customer's latest order on or before its date; 1 order credited more than its amount, kept at 0 (the credit is for an earlier order)",
+        ]),
+      );
+    },
+  );
 });

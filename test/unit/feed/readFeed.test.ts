@@ -132,6 +132,40 @@ describe('readFeed: bad rows are skipped, reported with file, line and reason, a
     expect(book.customers.map((c) => c.name)).toEqual(['Greenfield Cafe', 'Sunrise Bakery']);
   });
 
+  it('a credit note larger than the latest order (lines of an earlier invoice cancelled) leaves that order in place, at 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'over-credit-'));
+    try {
+      await writeFile(
+        join(dir, 'customers.csv'),
+        'customer_id,name,owner\nC-1,Kew Kitchen,ana@contoso.example\n',
+      );
+      // CN-1 cancels 200 of O-1's 500, on a number of its own, after the customer ordered O-2: O-2
+      // is their latest order all the same. CN-2 refunds O-3 in full, which is then no order.
+      await writeFile(
+        join(dir, 'orders.csv'),
+        [
+          'order_id,customer_id,ordered_at,amount',
+          'O-1,C-1,2026-10-01,500',
+          'O-2,C-1,2026-11-02,40',
+          'CN-1,C-1,2026-11-05,-200',
+          'O-3,C-1,2026-11-10,75',
+          'CN-2,C-1,2026-11-12,-75',
+          '',
+        ].join('\n'),
+      );
+      const { book, report } = await readFeed(dir);
+      expect(ordersOf(book, 'C-1')).toEqual([
+        ['2026-10-01', 500],
+        ['2026-11-02', 0],
+      ]);
+      expect(report.files[1].notes).toContain(
+        "amount: 2 refunds or credits (negative amounts) taken off the order with the same id, or else the customer's latest order on or before its date; 1 order refunded in full, no longer counted as orders; 1 order credited more than its amount, kept at 0 (the credit is for an earlier order)",
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   // Characters, not bytes: 400 of "é" are 800 bytes and a key Table Storage takes.
   it.each(['C', 'é'])(
     'a customer_id longer than the 400 characters table keys and audit rows take, in every file (%s)',
