@@ -391,7 +391,8 @@ function problemRows(columns: ColumnChecks[], checked: string, parsedColumns: st
 
 /**
  * Statuses of an order that was never placed or was undone: a draft, voided or deleted invoice
- * (Xero, QuickBooks), a cancelled, failed or refunded order (WooCommerce, Shopify, Stripe). Any
+ * (Xero, QuickBooks), a cancelled, failed or refunded order (WooCommerce, Shopify, Stripe), a payment
+ * authorised but never taken (Shopify's expired). Any
  * other status (paid, authorised, processing, on hold, partially refunded...) is an order.
  */
 const NOT_PLACED = [
@@ -405,6 +406,7 @@ const NOT_PLACED = [
   'refunded',
   'declined',
   'trash',
+  'expired',
 ];
 
 /**

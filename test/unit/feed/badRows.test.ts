@@ -542,6 +542,8 @@ describe('refunds and orders never placed', () => {
         'O-6,C-1,2026-11-07,10,CANCELED',
         'O-7,C-1,2026-11-08,10,',
         'O-8,C-1,2026-11-09,not a number,void',
+        // Shopify: a payment authorised but never taken.
+        'O-9,C-1,2026-11-10,10,expired',
       ].join('\n'),
     });
     expect(report.rowsSkipped).toBe(0);
@@ -552,7 +554,7 @@ describe('refunds and orders never placed', () => {
       '2026-11-08',
     ]);
     expect(report.files[1].notes).toContain(
-      'status: 4 orders left out, never placed or undone ("CANCELED" 1, "Draft" 1, "void" 1, "wc-cancelled" 1)',
+      'status: 5 orders left out, never placed or undone ("CANCELED" 1, "Draft" 1, "expired" 1, "void" 1, "wc-cancelled" 1)',
     );
   });
 
