@@ -7,6 +7,7 @@ import { type DigestCardData, digestRowValue, type FollowUpReason } from './dige
 import {
   countOf,
   formatCount,
+  formatExactMoney,
   formatMoney,
   formatShortDate,
   markdownSafe,
@@ -69,6 +70,9 @@ function dayOfRunKey(runKey: string): string {
 /** Plain strings for the template: all formatting happens here, the template only places them. */
 function viewModel(data: ParsedDigestCardData) {
   const money: Money = (amount) => formatMoney(amount, data.currency, data.locale);
+  // One order's amount and a value won back (what the box held) are shown to the cent: the Won back
+  // box is prefilled to the cent, and the row says the figure it records.
+  const exactMoney: Money = (amount) => formatExactMoney(amount, data.currency, data.locale);
   const reasonTitle = (value: string) => data.lossReasons.find((r) => r.value === value)?.title ?? value;
   const count = data.rows.length;
   return {
@@ -89,11 +93,11 @@ function viewModel(data: ParsedDigestCardData) {
         // A one-order customer who has ordered since the call: the second order is no longer an "if".
         valueText:
           kind === 'ordered' && r.valueKind === 'second_order'
-            ? `${money(digestRowValue(r))} second order`
+            ? `${exactMoney(digestRowValue(r))} second order`
             : valueText(r, money),
         reasonText: followUpText(
           r.reason,
-          money,
+          exactMoney,
           dayOfRunKey(data.runKey),
           data.locale,
           !r.outcome,
@@ -103,7 +107,7 @@ function viewModel(data: ParsedDigestCardData) {
         ),
         flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(r.outcome),
-        outcomeText: r.outcome ? outcomeText(r.outcome, money, reasonTitle, data.locale) : '',
+        outcomeText: r.outcome ? outcomeText(r.outcome, exactMoney, reasonTitle, data.locale) : '',
         outcomeColor: r.outcome ? OUTCOME_COLOR[r.outcome.kind] : 'Default',
         // An order after the call: the save comes first, prefilled. Silence: Lost in one tap.
         wonBackFirst: kind === 'ordered',

@@ -31,25 +31,51 @@ export function wonBackValueWords(value: number, valueKind: ValueKind, money: (n
   return valueKind === 'second_order' ? `a ${money(value)} second order` : `${money(value)} a month`;
 }
 
+/** How `locale` writes numbers, from Intl: a decimal comma (de-DE, fr-FR), lakh groups (en-IN). */
+export interface NumberStyle {
+  decimalComma: boolean;
+  lakh: boolean;
+}
+const numberStyles = new Map<string, NumberStyle>();
+
+/** How `locale` writes numbers: the bot reads a typed value by it, and the Won back box is written by it. */
+export function numberStyle(locale: string): NumberStyle {
+  let style = numberStyles.get(locale);
+  if (style === undefined) {
+    const format = new Intl.NumberFormat(locale);
+    style = {
+      decimalComma: format.formatToParts(1.5).find((p) => p.type === 'decimal')?.value === ',',
+      lakh: format.format(1234567) === '12,34,567',
+    };
+    numberStyles.set(locale, style);
+  }
+  return style;
+}
+
 /**
- * What the Won back box starts with: the monthly value in whole units. The card and the tab both
- * pre-fill it, and a figure with a long fraction would be refused as "not a plain number".
+ * What the Won back box starts with: the value to the cent (one order's `22.20` is not 22), as the
+ * tab's timeline and the outcome line state it. The card and the tab both pre-fill it, and a figure
+ * with a long fraction (a monthly value derived from orders) would be refused as "not a plain number".
  */
 export function wonBackPrefill(monthlyValue: number): number {
-  return Math.round(monthlyValue);
+  return Math.round(monthlyValue * 100) / 100;
 }
 
 /**
  * The card's Won back box, a text box: a number box (Input.Number) reads `1.200` as 1.2 and refuses
  * `1.234,50` in the client, before the bot can read it as the rep's locale writes numbers. The
- * prefill is plain digits (read alike in every locale); the example is written in the card's locale.
+ * prefill has no thousands separator and only a decimal mark where it has cents (`1200`, de-DE
+ * `22,20`, en-US `22.20`), so the bot reads it back in the card's locale as the same value; the
+ * example is written in the card's locale.
  */
 export function wonBackBox(
   monthlyValue: number,
   locale: string,
 ): { valuePrefill: string; valueExample: string } {
+  const prefill = wonBackPrefill(monthlyValue);
+  const digits = Number.isInteger(prefill) ? String(prefill) : prefill.toFixed(2);
   return {
-    valuePrefill: String(wonBackPrefill(monthlyValue)),
+    valuePrefill: numberStyle(locale).decimalComma ? digits.replace('.', ',') : digits,
     valueExample: new Intl.NumberFormat(locale, { minimumFractionDigits: 2 }).format(1250.5),
   };
 }

@@ -1,4 +1,4 @@
-import { formatExactMoney } from '../../cards/format';
+import { formatExactMoney, numberStyle } from '../../cards/format';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
 import { staleReason } from './staleReason';
 
@@ -13,26 +13,6 @@ const COMMA_DECIMAL = /^(\d{1,12}|\d{1,3}([. \u00a0\u202f]\d{3}){1,3})(,\d{1,4})
 const POINT_DECIMAL = /^\d{1,12}\.\d{1,4}$/;
 // In a locale that groups by lakh and crore (en-IN, hi-IN: `12,50,000.50`): by two after the first three.
 const LAKH_DECIMAL = /^\d{1,2}(,\d{2}){1,4},\d{3}(\.\d{1,4})?$/;
-
-/** How `locale` writes numbers, from Intl: a decimal comma (de-DE, fr-FR), lakh groups (en-IN). */
-interface NumberStyle {
-  decimalComma: boolean;
-  lakh: boolean;
-}
-const numberStyles = new Map<string, NumberStyle>();
-
-function numberStyle(locale: string): NumberStyle {
-  let style = numberStyles.get(locale);
-  if (style === undefined) {
-    const format = new Intl.NumberFormat(locale);
-    style = {
-      decimalComma: format.formatToParts(1.5).find((p) => p.type === 'decimal')?.value === ',',
-      lakh: format.format(1234567) === '12,34,567',
-    };
-    numberStyles.set(locale, style);
-  }
-  return style;
-}
 
 /**
  * The plain positive decimal a rep typed, read as `locale` writes numbers (the card's, or the tab

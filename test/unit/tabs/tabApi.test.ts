@@ -109,7 +109,7 @@ describe("a customer's row and page state the card's figures", () => {
     );
     expect(readWonBackValue(String(r.wonBackPrefill), value, actionRulesFrom(rules))).toEqual({
       ok: true,
-      value: 166,
+      value: 165.86,
     });
   });
 

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { readWonBackValue } from '../../../bot/taps/decideWonBack';
+import { buildWeeklyCard } from '../../../cards';
+import { buildDigestCard } from '../../../cards/buildDigestCard';
+import { RULES } from '../taps/fixtures';
+import { ofType, texts } from './cardWalk';
+import { digest } from './digestCardFixtures';
+import { representativeWeek } from './weeklyCardFixtures';
+
+// A rep who opens Won back and saves without touching the box records what the box held, read as
+// the card's locale writes numbers: the same figure the row states, cents and all.
+const books = [
+  { locale: 'en-US', currency: 'USD', order: '$22.20', box: '22.20', monthly: '1234.57' },
+  { locale: 'de-DE', currency: 'EUR', order: '22,20\u00a0€', box: '22,20', monthly: '1234,57' },
+  { locale: 'fr-FR', currency: 'EUR', order: '22,20\u00a0€', box: '22,20', monthly: '1234,57' },
+];
+
+const boxValue = (card: object, id: string): string => {
+  const box = ofType(card, 'Input.Text').find((n) => n.id === id);
+  if (!box) throw new Error(`no input ${id}`);
+  return String(box.value);
+};
+
+describe('the Won back box left as prefilled', () => {
+  for (const { locale, currency, order, box, monthly } of books) {
+    it(`records a second order of 22.20 as 22.20, the figure the digest states (${locale})`, () => {
+      const card = buildDigestCard({
+        ...digest(),
+        currency,
+        locale,
+        rows: [
+          {
+            customerId: 'cust-001',
+            name: 'Greenfield Cafe',
+            monthlyValue: 18,
+            valueKind: 'second_order',
+            reason: { kind: 'ordered', contactOn: '2026-11-23', orderOn: '2026-11-26', amount: 22.2 },
+          },
+        ],
+      });
+      const prefill = boxValue(card, 'value_0');
+      expect(prefill).toBe(box);
+      expect(readWonBackValue(prefill, 18, RULES, { currency, locale })).toEqual({ ok: true, value: 22.2 });
+      const words = texts(card).join('\n');
+      expect(words).toContain(`${order} second order`);
+      expect(words).toContain(`Ordered ${order} on`);
+    });
+
+    it(`records a monthly value with cents to the cent, and a whole one as plain digits (${locale})`, () => {
+      const week = representativeWeek();
+      week.customers[0] = { ...week.customers[0], monthlyValue: 1234.5678 };
+      const card = buildWeeklyCard({ ...week, currency, locale });
+      expect(boxValue(card, 'value_0')).toBe(monthly);
+      expect(readWonBackValue(boxValue(card, 'value_0'), 1234.5678, RULES, { currency, locale })).toEqual({
+        ok: true,
+        value: 1234.57,
+      });
+      expect(boxValue(card, 'value_1')).toMatch(/^\d+$/);
+    });
+  }
+});
