@@ -271,6 +271,13 @@ function dateChecks(
   };
 }
 
+// An owner is a rep's Teams sign-in: an email or a UPN.
+const OWNER_EMAIL = '[^\\s@]+@[^\\s@]+';
+// Shopify keeps no owner, only a customer's tags: an owner cell of comma-separated tags
+// (`rep@shop.example, newsletter, vip`) names its rep by the one email address among them. NULL
+// for a cell without a comma, which is checked as an address itself.
+const OWNER_TAG_EMAILS = `CASE WHEN contains(owner, ',') THEN list_filter(list_transform(string_split(owner, ','), t -> trim(t)), t -> regexp_full_match(t, '${OWNER_EMAIL}')) END`;
+
 const customerIdChecks = requiredText('customer_id', 'customer_id', MAX_CUSTOMER_ID_CHARS);
 
 /** customers: checked rows, the book's customers (table `cust`) and the ids of skipped rows (`cust_skipped`). */
@@ -304,26 +311,40 @@ async function checkCustomers(
       text: 'owner',
       checks: [
         { when: `owner = ''`, problem: 'missing', quote: false },
-        { when: `NOT regexp_full_match(owner, '[^\\s@]+@[^\\s@]+')`, problem: 'not an email or UPN' },
-        { when: longerThan('owner', MAX_OWNER_CHARS), problem: `longer than ${MAX_OWNER_CHARS} characters` },
+        { when: `owner_emails = 0`, problem: 'no email address in the tags' },
+        {
+          when: `owner_emails > 1`,
+          problem: 'several email addresses in the tags',
+          words: `owner_emails || ' email addresses in the tags'`,
+        },
+        { when: `NOT regexp_full_match(owner_rep, '${OWNER_EMAIL}')`, problem: 'not an email or UPN' },
+        {
+          when: longerThan('owner_rep', MAX_OWNER_CHARS),
+          problem: `longer than ${MAX_OWNER_CHARS} characters`,
+        },
       ],
     },
     amountChecks('monthly_value', 'mv', false),
   ];
   await engine.run(`
     CREATE OR REPLACE TABLE customers_chk AS
-      SELECT *, ${kindSql(columns)} AS kind
-      FROM (SELECT i.*, v.parsed AS mv FROM customers_in i LEFT JOIN ${values} v ON v.v = i.monthly_value);
+      SELECT * EXCLUDE (owner_tags), ${kindSql(columns)} AS kind
+      FROM (
+        SELECT *, len(owner_tags) AS owner_emails,
+          CASE WHEN len(owner_tags) = 1 THEN owner_tags[1] ELSE owner END AS owner_rep
+        FROM (
+          SELECT i.*, v.parsed AS mv, ${OWNER_TAG_EMAILS} AS owner_tags
+          FROM customers_in i LEFT JOIN ${values} v ON v.v = i.monthly_value));
     CREATE OR REPLACE TABLE customers_first AS
       SELECT customer_id, min(rid) AS frid FROM customers_chk WHERE kind IS NULL GROUP BY customer_id;
     CREATE OR REPLACE TABLE cust_owners AS
       SELECT owner, (row_number() OVER (ORDER BY owner) - 1)::INTEGER AS oi
-      FROM (SELECT DISTINCT lower(owner) AS owner FROM customers_chk WHERE kind IS NULL);
+      FROM (SELECT DISTINCT lower(owner_rep) AS owner FROM customers_chk WHERE kind IS NULL);
     CREATE OR REPLACE TABLE cust AS
       SELECT (row_number() OVER (ORDER BY c.rid) - 1)::INTEGER AS idx, c.customer_id, c.name, o.owner, o.oi,
              CASE WHEN c.monthly_value = '' THEN NULL WHEN c.mv = 0 THEN 0.0 ELSE c.mv END AS mv
       FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id AND f.frid = c.rid
-      JOIN cust_owners o ON o.owner = lower(c.owner)
+      JOIN cust_owners o ON o.owner = lower(c.owner_rep)
       ORDER BY idx;
     CREATE OR REPLACE TABLE cust_skipped AS
       -- An anti join, which DuckDB builds on the (few) bad rows: NOT IN built a hash table of every customer.

@@ -10,6 +10,11 @@ export interface ProblemCheck {
   when: string;
   /** A few words: "not a date". */
   problem: string;
+  /**
+   * SQL of the reason's words where they depend on the row (`'2 email addresses in the tags'`);
+   * the kind the report counts it under stays `problem`.
+   */
+  words?: string;
   /** Show the value after the problem (not for "missing"). */
   quote?: boolean;
 }
@@ -37,7 +42,10 @@ export function reasonSql(columns: ColumnChecks[]): string {
     .filter((c) => c.checks.length > 0)
     .map((c) => {
       const arms = c.checks.map((k) => {
-        const words = literal(`${c.column}: ${k.problem}`);
+        const words =
+          k.words === undefined
+            ? literal(`${c.column}: ${k.problem}`)
+            : `${literal(`${c.column}: `)} || ${k.words}`;
         return `WHEN ${k.when} THEN ${k.quote === false ? words : `${words} || ': ' || ${quotedSql(c.text)}`}`;
       });
       return `(CASE ${arms.join(' ')} END)`;

@@ -464,6 +464,42 @@ describe('amounts', () => {
   );
 });
 
+describe("an owner mapped to a list of tags (Shopify's Tags): its one email address is the owner", () => {
+  it('takes the one email among the tags, and skips a row with none or several, saying so', async () => {
+    const { book, report } = await feed(
+      {
+        'customers.csv': [
+          'Email,Tags',
+          'a@mail.example,"Dana.Wells@Shop.example, newsletter, vip"',
+          'b@mail.example,"wholesale, marco@shop.example"',
+          'c@mail.example,dana.wells@shop.example',
+          'd@mail.example,"newsletter, vip"',
+          'e@mail.example,"dana.wells@shop.example, marco@shop.example, vip"',
+          'f@mail.example,rep-dana',
+          '',
+        ].join('\n'),
+        'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,a@mail.example,2026-11-20,10\n',
+      },
+      { columns: { customers: { customer_id: 'Email', name: 'Email', owner: 'Tags' } } },
+    );
+    expect(book.customers.map((c) => [c.id, c.owner])).toEqual([
+      ['a@mail.example', 'dana.wells@shop.example'],
+      ['b@mail.example', 'marco@shop.example'],
+      ['c@mail.example', 'dana.wells@shop.example'],
+    ]);
+    expect(problemsOf(report.files[0])).toEqual([
+      [5, 'owner: no email address in the tags: "newsletter, vip"'],
+      [6, 'owner: 2 email addresses in the tags: "dana.wells@shop.example, marco@shop.example, vip"'],
+      [7, 'owner: not an email or UPN: "rep-dana"'],
+    ]);
+    expect(report.files[0].problemCounts).toEqual({
+      'owner: no email address in the tags': 1,
+      'owner: several email addresses in the tags': 1,
+      'owner: not an email or UPN': 1,
+    });
+  });
+});
+
 describe('a customers or orders file with no row that can be used stops the run', () => {
   it('an owner column of display names, not sign-ins', async () => {
     const error = await feedError({
