@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readWonBackValue } from '../../../bot/taps/decideWonBack';
+import { decideWonBack, readWonBackValue } from '../../../bot/taps/decideWonBack';
 import { buildWeeklyCard } from '../../../cards';
 import { buildDigestCard } from '../../../cards/buildDigestCard';
-import { RULES } from '../taps/fixtures';
+import { atRisk, ctx, RULES } from '../taps/fixtures';
 import { ofType, texts } from './cardWalk';
 import { digest } from './digestCardFixtures';
 import { representativeWeek } from './weeklyCardFixtures';
@@ -40,7 +40,9 @@ describe('the Won back box left as prefilled', () => {
       });
       const prefill = boxValue(card, 'value_0');
       expect(prefill).toBe(box);
-      expect(readWonBackValue(prefill, 18, RULES, { currency, locale })).toEqual({ ok: true, value: 22.2 });
+      // What the bot decides on the tap: the state and the audit row it records.
+      const decision = decideWonBack(ctx(atRisk({ monthlyValue: 18 }), { currency, locale }), RULES, prefill);
+      expect(decision).toMatchObject({ ok: true, next: { recoveredValue: 22.2 }, audit: { value: 22.2 } });
       const words = texts(card).join('\n');
       expect(words).toContain(`${order} second order`);
       expect(words).toContain(`Ordered ${order} on`);
