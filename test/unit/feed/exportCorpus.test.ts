@@ -20,6 +20,12 @@ async function readExport(name: string, asOf = '2026-11-23'): Promise<FeedResult
   return readFeed(corpus(name), feedOptionsFrom(rules, asOf));
 }
 
+/** The rules file docs/feed.md shows first after `marker`: what a user copies, as written. */
+function docsRules(marker: string): unknown {
+  const section = readFileSync(join(__dirname, '../../../docs/feed.md'), 'utf8').split(marker)[1];
+  return JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '');
+}
+
 /** Every customer as [id, name, owner, monthly value, [[date, amount], ...]]. */
 function bookRows(book: Book): [string, string, string, number | null, [string, number][]][] {
   return book.customers.map((c, i) => {
@@ -236,10 +242,7 @@ describe('exports that list orders never placed, refunds and credit notes', () =
   it('Xero: draft, voided and deleted invoices are left out, a credit note with its own number comes off the invoice before it', async () => {
     // What a Xero user copies: the section's rules file, as written, for the headers Xero writes
     // (`*InvoiceNumber`): the fixture's own rules once named them without the `*`, and failed.
-    const section = readFileSync(join(__dirname, '../../../docs/feed.md'), 'utf8').split(
-      "Xero's invoices export",
-    )[1];
-    const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '');
+    const shown = docsRules("Xero's invoices export");
     expect(shown).toEqual(JSON.parse(readFileSync(join(corpus('xero'), 'rules.json'), 'utf8')));
     const { book, report } = await readFeed(corpus('xero'), feedOptionsFrom(parseRules(shown), '2026-11-23'));
     expect(report.rowsSkipped).toBe(0);
@@ -270,10 +273,7 @@ describe('exports that list orders never placed, refunds and credit notes', () =
   });
 
   it("Xero's export with line items, read with the mapping docs/feed.md shows for it: each invoice once, not its Total once per line", async () => {
-    const section = readFileSync(join(__dirname, '../../../docs/feed.md'), 'utf8').split(
-      'Exported with its line items',
-    )[1];
-    const shown = parseRules(JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? ''));
+    const shown = parseRules(docsRules('Exported with its line items'));
     // As Xero writes it: the invoice's Total and TaxTotal on each of its lines, LineAmount tax exclusive.
     const dir = await mkdtemp(join(tmpdir(), 'xero-lines-'));
     try {
@@ -315,8 +315,7 @@ describe('exports that list orders never placed, refunds and credit notes', () =
 
   it("A Shopify store's exports as Shopify writes them, read with the mapping docs/feed.md's Shopify section shows", async () => {
     // What a store owner copies: the section's rules file, as written.
-    const section = readFileSync(join(__dirname, '../../../docs/feed.md'), 'utf8').split('### Shopify')[1];
-    const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '');
+    const shown = docsRules('### Shopify');
     expect(shown).toEqual(JSON.parse(readFileSync(join(corpus('shopify-store'), 'rules.json'), 'utf8')));
     const { book, report } = await readFeed(
       corpus('shopify-store'),
