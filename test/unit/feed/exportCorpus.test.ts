@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeFeedReport } from '../../../feed/describeFeedReport';
@@ -16,6 +18,12 @@ const corpus = (name: string) => join(__dirname, '../../fixtures/exports', name)
 async function readExport(name: string, asOf = '2026-11-23'): Promise<FeedResult> {
   const rules = parseRules(JSON.parse(readFileSync(join(corpus(name), 'rules.json'), 'utf8')));
   return readFeed(corpus(name), feedOptionsFrom(rules, asOf));
+}
+
+/** The rules file docs/feed.md shows first after `marker`: what a user copies, as written. */
+function docsRules(marker: string): unknown {
+  const section = readFileSync(join(__dirname, '../../../docs/feed.md'), 'utf8').split(marker)[1];
+  return JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '');
 }
 
 /** Every customer as [id, name, owner, monthly value, [[date, amount], ...]]. */
@@ -232,7 +240,11 @@ describe('a corpus of real exports reads with every order, date and amount right
 
 describe('exports that list orders never placed, refunds and credit notes', () => {
   it('Xero: draft, voided and deleted invoices are left out, a credit note with its own number comes off the invoice before it', async () => {
-    const { book, report } = await readExport('xero');
+    // What a Xero user copies: the section's rules file, as written, for the headers Xero writes
+    // (`*InvoiceNumber`): the fixture's own rules once named them without the `*`, and failed.
+    const shown = docsRules("Xero's invoices export");
+    expect(shown).toEqual(JSON.parse(readFileSync(join(corpus('xero'), 'rules.json'), 'utf8')));
+    const { book, report } = await readFeed(corpus('xero'), feedOptionsFrom(parseRules(shown), '2026-11-23'));
     expect(report.rowsSkipped).toBe(0);
     expect(bookRows(book)).toEqual([
       [
@@ -260,10 +272,50 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     );
   });
 
+  it("Xero's export with line items, read with the mapping docs/feed.md shows for it: each invoice once, not its Total once per line", async () => {
+    const shown = parseRules(docsRules('Exported with its line items'));
+    // As Xero writes it: the invoice's Total and TaxTotal on each of its lines, LineAmount tax exclusive.
+    const dir = await mkdtemp(join(tmpdir(), 'xero-lines-'));
+    try {
+      await writeFile(
+        join(dir, 'customers.csv'),
+        'ContactName,EmailAddress,Account Manager\r\nKew Kitchen,hello@kewkitchen.example,olivia.hart@contoso.example\r\n',
+      );
+      await writeFile(
+        join(dir, 'orders.csv'),
+        [
+          '*ContactName,EmailAddress,*InvoiceNumber,Reference,*InvoiceDate,*DueDate,Total,TaxTotal,Description,*Quantity,*UnitAmount,LineAmount,*AccountCode,*TaxType,Currency,Type,Status',
+          'Kew Kitchen,hello@kewkitchen.example,INV-0010,,02/11/2026,16/11/2026,£120.00,£20.00,Flour 16kg,2,£25.00,£50.00,200,20% (VAT on Income),GBP,Sales invoice,PAID',
+          'Kew Kitchen,hello@kewkitchen.example,INV-0010,,02/11/2026,16/11/2026,£120.00,£20.00,Yeast 500g,5,£6.00,£30.00,200,20% (VAT on Income),GBP,Sales invoice,PAID',
+          'Kew Kitchen,hello@kewkitchen.example,INV-0010,,02/11/2026,16/11/2026,£120.00,£20.00,Delivery,1,£20.00,£20.00,200,20% (VAT on Income),GBP,Sales invoice,PAID',
+          'Kew Kitchen,hello@kewkitchen.example,INV-0011,,16/11/2026,30/11/2026,"£1,200.00",£200.00,Oven hire,1,"£1,000.00","£1,000.00",200,20% (VAT on Income),GBP,Sales invoice,AUTHORISED',
+          'Kew Kitchen,hello@kewkitchen.example,CN-0002,INV-0010,18/11/2026,18/11/2026,-£36.00,-£6.00,Yeast 500g,-5,£6.00,-£30.00,200,20% (VAT on Income),GBP,Sales credit note,PAID',
+          '',
+        ].join('\r\n'),
+      );
+      const { book, report } = await readFeed(dir, feedOptionsFrom(shown, '2026-11-23'));
+      expect(report.rowsSkipped).toBe(0);
+      // 100.00 and 1,000.00 before VAT, the credit note's 30.00 taken off the later invoice.
+      expect(bookRows(book)).toEqual([
+        [
+          'Kew Kitchen',
+          'Kew Kitchen',
+          'olivia.hart@contoso.example',
+          null,
+          [
+            ['2026-11-02', 100],
+            ['2026-11-16', 970],
+          ],
+        ],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("A Shopify store's exports as Shopify writes them, read with the mapping docs/feed.md's Shopify section shows", async () => {
     // What a store owner copies: the section's rules file, as written.
-    const section = readFileSync(join(__dirname, '../../../docs/feed.md'), 'utf8').split('### Shopify')[1];
-    const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '');
+    const shown = docsRules('### Shopify');
     expect(shown).toEqual(JSON.parse(readFileSync(join(corpus('shopify-store'), 'rules.json'), 'utf8')));
     const { book, report } = await readFeed(
       corpus('shopify-store'),
