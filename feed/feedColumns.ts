@@ -13,6 +13,12 @@ export interface ColumnSpec<C extends string> {
   optional?: readonly C[];
 }
 
+/**
+ * A header without its punctuation and spaces, to point at a near miss: Xero marks required columns
+ * with a `*` (`*InvoiceNumber`), other exports write `Invoice Number` or `invoice_number`.
+ */
+const looseHeader = (header: string) => normaliseHeader(header).replace(/[^\p{L}\p{N}]/gu, '');
+
 /** Column name -> index in the record; -1 for an optional column the file does not have. */
 export type ColumnIndex<C extends string> = Record<C, number>;
 
@@ -64,10 +70,16 @@ export function resolveColumns<C extends string>(
   }
   if (missing.length > 0) {
     const found = headers.map((h) => `"${h}"`).join(', ');
+    const nearMisses = missing.flatMap((column) => {
+      const wanted = mapping[column] ?? column;
+      const near = headers.find((h) => looseHeader(h) === looseHeader(wanted));
+      return near === undefined ? [] : [`"${wanted}" is written "${near.trim()}" in this file`];
+    });
     const optional = missing.filter((c) => !spec.required.includes(c));
     throw new FeedError(
       'missing_column',
       `${spec.file} has no column ${named.join(', ')}. Headers found: ${found}. ` +
+        (nearMisses.length > 0 ? `${nearMisses.join('; ')}: map the header as written. ` : '') +
         `If your export names it differently, map it in the rules file's column mapping, e.g. ` +
         `{ "columns": { "${spec.mappingKey}": { "${missing[0]}": "<header in your file>" } } }` +
         (optional.length > 0

@@ -357,6 +357,15 @@ describe('readFeed: column mapping', () => {
     );
   });
 
+  it("a mapping that misses a header only by its punctuation (Xero's *InvoiceNumber) names the header as written", async () => {
+    const columns = { customer_id: 'AccountNumber', name: 'account name', owner: 'Account Owner' };
+    const error = await feedError(readFeed(fixture('mapped'), { columns: { customers: columns } }));
+    expect(error.code).toBe('missing_column');
+    expect(error.message).toContain(
+      '"AccountNumber" is written "Account Number" in this file: map the header as written.',
+    );
+  });
+
   it('without the mapping the same export stops on the first missing column', async () => {
     const error = await feedError(readFeed(fixture('mapped')));
     expect(error.message).toContain('customers.csv has no column "customer_id", "name", "owner"');
