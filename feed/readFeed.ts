@@ -536,7 +536,7 @@ async function checkOrders(
       `orders_${column}s`,
     );
   const [amounts, prices] = fromLines
-    ? await (async () => [await amountOf('quantity'), await amountOf('unit_price')])()
+    ? [await amountOf('quantity'), await amountOf('unit_price')]
     : [await amountOf('amount')];
   const asOfDay = options.asOf === undefined ? undefined : dayOf(options.asOf);
   const columns: ColumnChecks[] = [
