@@ -7,15 +7,29 @@ export { chancePercent } from '../rules/noOrderChance';
 
 /** Whole-unit money in the card's currency and locale, e.g. `$8,400`. */
 export function formatMoney(amount: number, currency: string, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 }).format(
-    amount,
-  );
+  return numberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 }).format(amount);
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * Intl.NumberFormat for the locale and options, made once: making one takes about 20 µs, which a
+ * list of 50,000 rows paid several times a row.
+ */
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, format);
+  }
+  return format;
 }
 
 /** An amount someone typed or one order's, to the cent: `$12.50` (not `$13`), `$500` when whole. */
 export function formatExactMoney(amount: number, currency: string, locale: string): string {
   const digits = Number.isInteger(amount) ? 0 : 2;
-  return new Intl.NumberFormat(locale, {
+  return numberFormat(locale, {
     style: 'currency',
     currency,
     minimumFractionDigits: digits,
@@ -76,7 +90,7 @@ export function wonBackBox(
   const digits = Number.isInteger(prefill) ? String(prefill) : prefill.toFixed(2);
   return {
     valuePrefill: numberStyle(locale).decimalComma ? digits.replace('.', ',') : digits,
-    valueExample: new Intl.NumberFormat(locale, { minimumFractionDigits: 2 }).format(1250.5),
+    valueExample: numberFormat(locale, { minimumFractionDigits: 2 }).format(1250.5),
   };
 }
 
@@ -144,7 +158,7 @@ export function truncate(text: string, max: number): string {
 
 /** A whole number in the locale: `4,372` in en-US, `4.372` in de-DE. */
 export function formatCount(n: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n);
+  return numberFormat(locale, { maximumFractionDigits: 0 }).format(n);
 }
 
 /** A count in the locale with its noun, singular for one: `1 customer`, `1,204 customers`. */

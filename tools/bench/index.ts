@@ -46,6 +46,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     file: 'listsBench.ts',
     what: "each rep's list per book: sizes, counts by kind, precision of the slipping rows vs longest-since",
   },
+  pages: {
+    file: 'pagesBench.ts',
+    what: "cutting every rep's long list into card-sized pages, a 100k book where nearly everyone is listed",
+  },
   tabs: {
     file: 'tabsBench.ts',
     what: "the tabs' bundle size and first (meaningful) paint in Chromium on the local host",
