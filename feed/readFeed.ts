@@ -735,10 +735,15 @@ async function applyRefunds(
   const orders = (k: number) => `${k.toLocaleString('en-US')} ${k === 1 ? 'order' : 'orders'}`;
   if (n > 0)
     source.notes.push(
-      `amount: ${n.toLocaleString('en-US')} ${n === 1 ? 'refund or credit' : 'refunds or credits'} (${[negatives ? 'negative amounts' : '', refunded ? 'refunded amounts' : ''].filter(Boolean).join(' and ')}) taken off the order with the same id, or else the customer's latest order on or before its date` +
+      // A refunded column's refund is always its own order's: the rest of the sentence is for rows of their own.
+      (negatives
+        ? `amount: ${n.toLocaleString('en-US')} ${n === 1 ? 'refund or credit' : 'refunds or credits'} (negative amounts${refunded ? ', and the refunded column' : ''}) taken off the order with the same id, or else the customer's latest order on or before its date`
+        : `refunded: ${orders(n)} refunded in part or in full, the refund taken off ${n === 1 ? 'its' : 'their'} amount`) +
         (gone > 0 ? `; ${orders(gone)} refunded in full, no longer counted as orders` : '') +
         (kept > 0
-          ? `; ${orders(kept)} credited more than ${kept === 1 ? 'its' : 'their'} amount, kept at 0 (the credit is for an earlier order)`
+          ? negatives
+            ? `; ${orders(kept)} credited more than ${kept === 1 ? 'its' : 'their'} amount, kept at 0 (the credit is for an earlier order)`
+            : `; ${orders(kept)} refunded more than ${kept === 1 ? 'its' : 'their'} amount, kept at 0`
           : ''),
     );
 }

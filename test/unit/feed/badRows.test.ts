@@ -681,6 +681,9 @@ describe('refunds and orders never placed', () => {
     // Refunded more than it cost: kept at 0, as a credit note larger than its order.
     expect(ordersOf(book, 'C-2')).toEqual([['2026-11-08', 0]]);
     expect(problemsOf(report.files[1])).toEqual([[7, 'refunded: not a number: "n/a"']]);
+    expect(report.files[1].notes).toContain(
+      'refunded: 4 orders refunded in part or in full, the refund taken off their amount; 1 order refunded in full, no longer counted as orders; 1 order refunded more than its amount, kept at 0',
+    );
   });
 
   it("a payment not captured (Stripe's Captured false) is left out, as a status would be", async () => {

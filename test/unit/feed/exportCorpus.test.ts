@@ -495,7 +495,7 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     ]);
     expect(report.files[1].notes).toEqual([
       'status: 6 orders left out, never placed or undone ("wc-pending" 3, "wc-cancelled" 1, "wc-failed" 1, "wc-refunded" 1)',
-      "amount: 2 refunds or credits (refunded amounts) taken off the order with the same id, or else the customer's latest order on or before its date",
+      'refunded: 2 orders refunded in part or in full, the refund taken off their amount',
     ]);
   });
 
@@ -557,7 +557,7 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     expect(report.files[1]).toMatchObject({ rowsRead: 16, rowsKept: 9, rowsSkipped: 2 });
     expect(report.files[1].notes).toEqual([
       'status: 5 orders left out, never placed or undone (not captured 2, "Canceled" 1, "Failed" 1, "Refunded" 1)',
-      "amount: 2 refunds or credits (refunded amounts) taken off the order with the same id, or else the customer's latest order on or before its date",
+      'refunded: 2 orders refunded in part or in full, the refund taken off their amount',
     ]);
     expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
       [2, 'customer_id: missing'],
