@@ -686,6 +686,20 @@ describe('refunds and orders never placed', () => {
     );
   });
 
+  it("a refunded column on an order's first row only (a row per product) is taken off the order once", async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,amount,status,refunded,Item',
+        '2101,C-1,2026-11-02 10:00:00,120.00,wc-completed,20.00,Tulips',
+        '2101,C-1,2026-11-02 10:00:00,,,,Vase',
+        '2101,C-1,2026-11-02 10:00:00,,,,Card',
+      ].join('\n'),
+    });
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 100]]);
+    expect(report.rowsSkipped).toBe(0);
+  });
+
   it("a payment not captured (Stripe's Captured false) is left out, as a status would be", async () => {
     const { book, report } = await feed(
       {
