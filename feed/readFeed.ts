@@ -431,20 +431,40 @@ const NOT_PLACED = [
 ];
 
 /**
- * The ids of the orders in orders_in with a status of NOT_PLACED on any of their lines (Shopify
- * writes the status on an order's first line only), in table `orders_left_out`, or undefined when
- * there are none (the rows are then read as they are); counted per status in the file's notes.
- * Their rows are left out before any check: they are not bad rows.
+ * WooCommerce's unpaid orders, as its exports write them (the status with its wc- prefix, or its
+ * label): a checkout never paid for ("Pending payment", which WooCommerce cancels itself once the
+ * stock it held is released) or left as a draft by the block checkout. Shopify's plain `pending` (a
+ * bank transfer or money order on its way) stays an order.
  */
-async function ordersLeftOut(engine: FeedEngine, source: FeedSource): Promise<string | undefined> {
-  const statuses = await distinctValues(engine, 'orders_in', 'status', 'orders_statuses');
-  // WooCommerce writes its statuses with a wc- prefix in some exports (wc-cancelled).
-  const list = NOT_PLACED.map((s) => `'${s}'`).join(', ');
+const NOT_PAID_AS_WRITTEN = ['wc-pending', 'pending payment', 'wc-checkout-draft', 'checkout-draft'];
+
+/**
+ * The ids of the orders in orders_in with a status of NOT_PLACED or NOT_PAID_AS_WRITTEN, or a
+ * payment not captured, on any of their lines (Shopify writes the status on an order's first line
+ * only), in table `orders_left_out`, or undefined when there are none (the rows are then read as
+ * they are); counted per status in the file's notes. Their rows are left out before any check:
+ * they are not bad rows.
+ */
+async function ordersLeftOut(
+  engine: FeedEngine,
+  source: FeedSource,
+  present: ReadonlySet<string>,
+): Promise<string | undefined> {
+  const quoted = (values: string[]) => values.map((s) => `'${s}'`).join(', ');
+  let byStatus = 'false';
+  if (present.has('status')) {
+    const statuses = await distinctValues(engine, 'orders_in', 'status', 'orders_statuses');
+    // WooCommerce writes its statuses with a wc- prefix in some exports (wc-cancelled).
+    byStatus = `status IN (SELECT v FROM ${statuses} WHERE regexp_replace(lower(v), '^wc-', '') IN (${quoted(NOT_PLACED)})
+      OR lower(v) IN (${quoted(NOT_PAID_AS_WRITTEN)}))`;
+  }
+  // A card payment authorised and never captured was never taken: Stripe keeps its Status Paid
+  // and writes Captured false.
+  const notCaptured = present.has('captured') ? `lower(captured) = 'false'` : 'false';
   await engine.run(`
     CREATE OR REPLACE TABLE orders_left_out_rows AS
-      SELECT order_id, status FROM orders_in
-      WHERE order_id <> '' AND status IN (
-        SELECT v FROM ${statuses} WHERE regexp_replace(lower(v), '^wc-', '') IN (${list}));
+      SELECT order_id, CASE WHEN ${byStatus} THEN status END AS status FROM orders_in
+      WHERE order_id <> '' AND (${byStatus} OR ${notCaptured});
     CREATE OR REPLACE TABLE orders_left_out AS SELECT DISTINCT order_id FROM orders_left_out_rows;`);
   const rows = await engine.rows(
     'SELECT status, count(DISTINCT order_id) AS n FROM orders_left_out_rows GROUP BY status ORDER BY n DESC, status',
@@ -456,9 +476,12 @@ async function ordersLeftOut(engine: FeedEngine, source: FeedSource): Promise<st
     'SELECT count(*) FROM orders_in o SEMI JOIN orders_left_out x ON x.order_id = o.order_id',
   );
   source.rowsLeftOut = Number(lines);
-  const each = rows.map(([v, n]) => `${JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`);
+  const each = rows.map(
+    ([v, n]) =>
+      `${v === null ? 'not captured' : JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`,
+  );
   source.notes.push(
-    `status: ${total.toLocaleString('en-US')} ${total === 1 ? 'order' : 'orders'} left out, never placed or undone (${each.join(', ')})`,
+    `${present.has('status') ? 'status' : 'captured'}: ${total.toLocaleString('en-US')} ${total === 1 ? 'order' : 'orders'} left out, never placed or undone (${each.join(', ')})`,
   );
   return 'orders_left_out';
 }
@@ -514,7 +537,10 @@ async function checkOrders(
     mapping,
     fromLines ? lineAmount : '',
   );
-  const leftOut = present.has('status') ? await ordersLeftOut(engine, source) : undefined;
+  const leftOut =
+    present.has('status') || present.has('captured')
+      ? await ordersLeftOut(engine, source, present)
+      : undefined;
   const dates = await parsedDates(
     engine,
     source,
@@ -525,7 +551,7 @@ async function checkOrders(
   );
   // Each distinct value parsed once, the product taken per row: a line-item export repeats a few
   // hundred quantities and prices over its rows.
-  const amountOf = (column: 'amount' | (typeof LINE_COLUMNS)[number]) =>
+  const amountOf = (column: 'amount' | 'refunded' | (typeof LINE_COLUMNS)[number]) =>
     parsedAmounts(
       engine,
       source,
@@ -538,6 +564,10 @@ async function checkOrders(
   const [amounts, prices] = fromLines
     ? [await amountOf('quantity'), await amountOf('unit_price')]
     : [await amountOf('amount')];
+  // What was refunded off an order that keeps its total (a partial refund in WooCommerce or Stripe),
+  // taken off the order as a refund row of its own would be. Exports differ in its sign: either is
+  // the amount given back.
+  const refunded = present.has('refunded') ? await amountOf('refunded') : undefined;
   const asOfDay = options.asOf === undefined ? undefined : dayOf(options.asOf);
   const columns: ColumnChecks[] = [
     requiredText('order_id', 'order_id', MAX_ROW_ID_CHARS),
@@ -545,13 +575,18 @@ async function checkOrders(
     dateChecks('ordered_at', 'day', asOfDay, options.asOf),
     // An empty amount is settled with the order's other lines below; a negative one is a refund.
     amountChecks('amount', 'value', false, true),
+    ...(refunded ? [amountChecks('refunded', 'refunded_value', false, true)] : []),
   ];
   const [[negatives]] = await engine.rows(
     `SELECT count(*) FROM ${amounts} WHERE parsed < 0${prices ? ` OR EXISTS (SELECT 1 FROM ${prices} WHERE parsed < 0)` : ''}`,
   );
-  const refunds = Number(negatives) > 0;
-  const parsed = `SELECT o.*, d.parsed AS day, ${prices ? 'a.parsed * p.parsed' : 'a.parsed'} AS value FROM orders_in o
+  const [[refundedRows]] = refunded
+    ? await engine.rows(`SELECT count(*) FROM ${refunded} WHERE parsed <> 0`)
+    : [[0]];
+  const refunds = Number(negatives) > 0 || Number(refundedRows) > 0;
+  const parsed = `SELECT o.*, d.parsed AS day, ${prices ? 'a.parsed * p.parsed' : 'a.parsed'} AS value${refunded ? ', abs(r.parsed) AS refunded_value' : ''} FROM orders_in o
     LEFT JOIN ${dates} d ON d.v = o.ordered_at
+    ${refunded ? `LEFT JOIN ${refunded} r ON r.v = o.refunded` : ''}
     ${
       prices
         ? `LEFT JOIN ${amounts} a ON a.v = o.quantity LEFT JOIN ${prices} p ON p.v = o.unit_price`
@@ -562,21 +597,22 @@ async function checkOrders(
   // as long. Two ids sharing a hash (about one chance in a million on 20M ids) would merge two
   // orders, so the hashes seen on more than one row are checked against the text, and a file where
   // any is shared is grouped again by the text itself.
-  await groupOrders(engine, columns, parsed, options.orderIdHash ?? 'hash(i.order_id)', refunds);
+  const group = (key: string) => groupOrders(engine, columns, parsed, key, refunds, refunded !== undefined);
+  await group(options.orderIdHash ?? 'hash(i.order_id)');
   const [[shared]] = await engine.rows(`
     SELECT count(*) FROM (
       SELECT c.oid FROM orders_chk c JOIN orders_in i USING (rid)
       WHERE c.kind IS NULL AND c.oid IN (SELECT oid FROM orders_multi)
       GROUP BY c.oid HAVING min(i.order_id) <> max(i.order_id))`);
-  if (Number(shared) > 0) await groupOrders(engine, columns, parsed, 'i.order_id', refunds);
+  if (Number(shared) > 0) await group('i.order_id');
   const [[merged]] = await engine.rows(
     'SELECT coalesce(sum(lines - 1), 0) FROM orders_grouped WHERE filled > 0',
   );
-  if (refunds) await applyRefunds(engine, source);
+  if (refunds) await applyRefunds(engine, source, Number(negatives) > 0, Number(refundedRows) > 0);
   await engine.run(`
     CREATE OR REPLACE TABLE orders_problems AS
       SELECT p.*, i.order_id, i.customer_id AS order_customer, i.ordered_at AS order_date FROM (
-      ${problemRows(columns, 'orders_chk', 'day, value', 'orders_in')}
+      ${problemRows(columns, 'orders_chk', `day, value${refunded ? ', refunded_value' : ''}`, 'orders_in')}
       UNION ALL
       SELECT m.rid, 'duplicate order_id', 'duplicate order_id ' || ${quotedSql('i.order_id')} || ' (first on line {ref})', m.frid
       FROM orders_mixed m JOIN orders_in i USING (rid) WHERE NOT m.same
@@ -611,15 +647,24 @@ async function groupOrders(
   parsed: string,
   key: string,
   refunds: boolean,
+  refunded: boolean,
 ): Promise<void> {
   await engine.run(`
-    CREATE OR REPLACE TABLE orders_chk AS ${checkedRows(columns, parsed, `${key} AS oid, i.day, i.value`)};`);
+    CREATE OR REPLACE TABLE orders_chk AS ${checkedRows(columns, parsed, `${key} AS oid, i.day, i.value${refunded ? ', i.refunded_value' : ''}`)};`);
   // A negative amount is a refund or a credit note, not an order: set aside (table orders_refunds)
-  // before the lines are grouped, and taken off an order by applyRefunds.
+  // before the lines are grouped, and taken off an order by applyRefunds. So is the refunded amount
+  // of a sale, as a refund row keyed by the sale (its own row's id).
   if (refunds)
     await engine.run(`
     CREATE OR REPLACE TABLE orders_refunds AS
-      SELECT rid, oid, cust, day, value, NULL::BIGINT AS target FROM orders_chk WHERE kind IS NULL AND value < 0;
+      SELECT rid, oid, cust, day, value, NULL::BIGINT AS target FROM orders_chk WHERE kind IS NULL AND value < 0
+      ${
+        refunded
+          ? `UNION ALL
+      SELECT rid, oid, cust, day, -refunded_value, NULL FROM orders_chk
+      WHERE kind IS NULL AND value >= 0 AND refunded_value > 0`
+          : ''
+      };
     DELETE FROM orders_chk WHERE kind IS NULL AND value < 0;`);
   // The ids on more than one row, found as neighbours in the sorted ids: a GROUP BY of 20M ids,
   // nearly all on one row each, took 2.2 to 3.1 s of CPU, the sort 2.0 s.
@@ -658,7 +703,12 @@ async function groupOrders(
  * number): it stays an order, at 0, so that the customer's latest order is not lost. A refund with no such order keeps target NULL and
  * is reported as a bad row.
  */
-async function applyRefunds(engine: FeedEngine, source: FeedSource): Promise<void> {
+async function applyRefunds(
+  engine: FeedEngine,
+  source: FeedSource,
+  negatives: boolean,
+  refunded: boolean,
+): Promise<void> {
   // The ASOF key orders a customer's orders by day, then by first line, so that the latest is one order.
   const at = (day: string, line: string) => `${day}::BIGINT * 4294967296 + ${line}`;
   await engine.run(`
@@ -685,10 +735,15 @@ async function applyRefunds(engine: FeedEngine, source: FeedSource): Promise<voi
   const orders = (k: number) => `${k.toLocaleString('en-US')} ${k === 1 ? 'order' : 'orders'}`;
   if (n > 0)
     source.notes.push(
-      `amount: ${n.toLocaleString('en-US')} ${n === 1 ? 'refund or credit' : 'refunds or credits'} (negative amounts) taken off the order with the same id, or else the customer's latest order on or before its date` +
+      // A refunded column's refund is always its own order's: the rest of the sentence is for rows of their own.
+      (negatives
+        ? `amount: ${n.toLocaleString('en-US')} ${n === 1 ? 'refund or credit' : 'refunds or credits'} (negative amounts${refunded ? ', and the refunded column' : ''}) taken off the order with the same id, or else the customer's latest order on or before its date`
+        : `refunded: ${orders(n)} refunded in part or in full, the refund taken off ${n === 1 ? 'its' : 'their'} amount`) +
         (gone > 0 ? `; ${orders(gone)} refunded in full, no longer counted as orders` : '') +
         (kept > 0
-          ? `; ${orders(kept)} credited more than ${kept === 1 ? 'its' : 'their'} amount, kept at 0 (the credit is for an earlier order)`
+          ? negatives
+            ? `; ${orders(kept)} credited more than ${kept === 1 ? 'its' : 'their'} amount, kept at 0 (the credit is for an earlier order)`
+            : `; ${orders(kept)} refunded more than ${kept === 1 ? 'its' : 'their'} amount, kept at 0`
           : ''),
     );
 }

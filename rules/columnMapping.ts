@@ -12,9 +12,11 @@ export const CUSTOMER_COLUMNS = ['customer_id', 'name', 'owner', 'monthly_value'
 export const ORDER_COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'amount'] as const;
 /**
  * Optional: an order's status, where the export lists voided, cancelled or draft orders too; a
- * line's quantity and unit price, where a line-item export has no amount (the amount is their product).
+ * line's quantity and unit price, where a line-item export has no amount (the amount is their product);
+ * the amount refunded off an order that keeps its total (a partial refund), and whether a payment
+ * was captured (a card payment authorised and never taken), where a shop or payments export has them.
  */
-export const ORDER_OPTIONAL_COLUMNS = ['status', 'quantity', 'unit_price'] as const;
+export const ORDER_OPTIONAL_COLUMNS = ['status', 'quantity', 'unit_price', 'refunded', 'captured'] as const;
 export const TICKET_COLUMNS = ['ticket_id', 'customer_id', 'opened_at', 'sentiment', 'status'] as const;
 
 export const columnMappingSchema = z

@@ -626,6 +626,109 @@ describe('refunds and orders never placed', () => {
       'status: 1 order left out, never placed or undone ("refunded" 1)',
     );
   });
+
+  it("WooCommerce's unpaid checkouts (wc-pending, Pending payment, checkout drafts) are left out; Shopify's plain pending is kept", async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,amount,status',
+        'O-1,C-1,2026-11-02,10,wc-completed',
+        'O-2,C-1,2026-11-03,10,wc-pending',
+        'O-3,C-1,2026-11-04,10,Pending payment',
+        'O-4,C-1,2026-11-05,10,wc-checkout-draft',
+        'O-5,C-1,2026-11-06,10,pending',
+      ].join('\n'),
+    });
+    expect(ordersOf(book, 'C-1').map(([day]) => day)).toEqual(['2026-11-02', '2026-11-06']);
+    expect(report.files[1].notes).toContain(
+      'status: 3 orders left out, never placed or undone ("Pending payment" 1, "wc-checkout-draft" 1, "wc-pending" 1)',
+    );
+  });
+
+  it('a refunded column is taken off its order whatever its sign; refunded in full, the order is gone; a bad value is a bad row', async () => {
+    const { book, report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv': [
+          'Order Number,Email,Order Date,Order Total Amount,Order Refund',
+          '1,C-1,2026-11-02,100.00,25.00',
+          '2,C-1,2026-11-03,40.00,-10.00',
+          '3,C-1,2026-11-04,30.00,30.00',
+          '4,C-1,2026-11-05,20.00,',
+          '5,C-1,2026-11-06,20.00,0.00',
+          '6,C-1,2026-11-07,20.00,n/a',
+          '7,C-2,2026-11-08,15.00,40.00',
+        ].join('\n'),
+      },
+      {
+        columns: {
+          orders: {
+            order_id: 'Order Number',
+            customer_id: 'Email',
+            ordered_at: 'Order Date',
+            amount: 'Order Total Amount',
+            refunded: 'Order Refund',
+          },
+        },
+      },
+    );
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-11-02', 75],
+      ['2026-11-03', 30],
+      ['2026-11-05', 20],
+      ['2026-11-06', 20],
+    ]);
+    // Refunded more than it cost: kept at 0, as a credit note larger than its order.
+    expect(ordersOf(book, 'C-2')).toEqual([['2026-11-08', 0]]);
+    expect(problemsOf(report.files[1])).toEqual([[7, 'refunded: not a number: "n/a"']]);
+    expect(report.files[1].notes).toContain(
+      'refunded: 4 orders refunded in part or in full, the refund taken off their amount; 1 order refunded in full, no longer counted as orders; 1 order refunded more than its amount, kept at 0',
+    );
+  });
+
+  it("a refunded column on an order's first row only (a row per product) is taken off the order once", async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,amount,status,refunded,Item',
+        '2101,C-1,2026-11-02 10:00:00,120.00,wc-completed,20.00,Tulips',
+        '2101,C-1,2026-11-02 10:00:00,,,,Vase',
+        '2101,C-1,2026-11-02 10:00:00,,,,Card',
+      ].join('\n'),
+    });
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 100]]);
+    expect(report.rowsSkipped).toBe(0);
+  });
+
+  it("a payment not captured (Stripe's Captured false) is left out, as a status would be", async () => {
+    const { book, report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv': [
+          'id,Customer ID,Created date (UTC),Amount,Captured',
+          'ch_1,C-1,2026-11-02 10:00:00,50.00,true',
+          'ch_2,C-1,2026-11-09 10:00:00,80.00,false',
+          'ch_3,C-1,2026-11-10 10:00:00,80.00,FALSE',
+        ].join('\n'),
+      },
+      {
+        columns: {
+          orders: {
+            order_id: 'id',
+            customer_id: 'Customer ID',
+            ordered_at: 'Created date (UTC)',
+            amount: 'Amount',
+            captured: 'Captured',
+          },
+        },
+      },
+    );
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 50]]);
+    expect(report.files[1]).toMatchObject({ rowsRead: 3, rowsKept: 1, rowsSkipped: 0 });
+    expect(report.files[1].notes).toContain(
+      'captured: 2 orders left out, never placed or undone (not captured 2)',
+    );
+  });
 });
 
 describe('the decimal mark of a file separated by ";"', () => {

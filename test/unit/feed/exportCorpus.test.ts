@@ -436,6 +436,135 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     );
   });
 
+  it("A WooCommerce store's orders export, read with the mapping docs/feed.md shows: failed, cancelled, refunded and unpaid orders left out, a partial refund taken off", async () => {
+    const shown = docsRules('**WooCommerce.**');
+    expect(shown).toEqual(JSON.parse(readFileSync(join(corpus('woocommerce-store'), 'rules.json'), 'utf8')));
+    const { book, report } = await readFeed(
+      corpus('woocommerce-store'),
+      feedOptionsFrom(parseRules(shown), '1998-06-30'),
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      // #17506, an unpaid checkout (wc-pending) in June 1998, is no order: Zoë last bought in June 1997.
+      // #14434 (71.45) had 7.15 refunded.
+      [
+        'zoe.kowalski548@example.com',
+        'Zoë Kowalski',
+        'rep4@example.com',
+        null,
+        [
+          ['1997-01-23', 70.45],
+          ['1997-06-26', 64.3],
+        ],
+      ],
+      // #14870 failed, three minutes before #14871 went through.
+      [
+        'steven.anderson683@example.com',
+        'Steven Anderson',
+        'rep4@example.com',
+        null,
+        [
+          ['1997-01-28', 12.49],
+          ['1997-08-12', 10.77],
+        ],
+      ],
+      // Half of #13750 (62.10) refunded; #11869 still processing is an order.
+      [
+        'mary.smith1125@example.com',
+        'Mary Smith',
+        'rep1@example.com',
+        null,
+        [
+          ['1997-02-11', 36.11],
+          ['1997-02-22', 30.33],
+          ['1997-03-21', 80.24],
+          ['1997-04-20', 31.05],
+        ],
+      ],
+      // A guest (Customer User ID 0), keyed by email: #13036 refunded, #14227 cancelled.
+      [
+        'steven.white2175@example.com',
+        'Steven White',
+        'rep1@example.com',
+        null,
+        [
+          ['1997-06-05', 29.6],
+          ['1998-06-25', 20.99],
+        ],
+      ],
+    ]);
+    expect(report.files[1].notes).toEqual([
+      'status: 6 orders left out, never placed or undone ("wc-pending" 3, "wc-cancelled" 1, "wc-failed" 1, "wc-refunded" 1)',
+      'refunded: 2 orders refunded in part or in full, the refund taken off their amount',
+    ]);
+  });
+
+  it("A Stripe account's payments export, read with the mapping docs/feed.md shows: only money captured and kept counts", async () => {
+    const shown = docsRules('**Stripe.**');
+    expect(shown).toEqual(JSON.parse(readFileSync(join(corpus('stripe'), 'rules.json'), 'utf8')));
+    const { book, report } = await readFeed(
+      corpus('stripe'),
+      feedOptionsFrom(parseRules(shown), '2011-12-10'),
+    );
+    expect(bookRows(book)).toEqual([
+      // No Name in Stripe: named by the email. Her 89.85 charge was refunded in full.
+      [
+        'cus_QQQQQQQ648C9DE',
+        'accounts13314@example.co.uk',
+        'uk3@example.com',
+        null,
+        [
+          ['2011-09-27', 499.62],
+          ['2011-12-08', 186.47],
+        ],
+      ],
+      // A failed charge on 23 October (paid two minutes later) and a charge authorised on 7 November
+      // and never captured: neither counts. Stripe's Total Spend for him: 2,531.58 over 4 payments.
+      [
+        'cus_QQQQQQQ65BC271',
+        'accounts13471@example.co.uk',
+        'uk4@example.com',
+        null,
+        [
+          ['2011-10-23', 941.67],
+          ['2011-11-18', 604.73],
+          ['2011-12-04', 892.94],
+          ['2011-12-08', 92.24],
+        ],
+      ],
+      // 27.75 of 278.30 refunded; the 767.64 authorised on 8 December was never captured, so his
+      // last payment is still 24 October.
+      [
+        'cus_QQQQQQQ6F7FF94',
+        'accounts14764@example.co.uk',
+        'uk1@example.com',
+        null,
+        [['2011-10-24', 250.55]],
+      ],
+      // A canceled authorisation in September; 52.50 of 251.02 refunded.
+      [
+        'cus_QQQQQQQ77E7CAB',
+        'accounts15877@example.co.uk',
+        'uk2@example.com',
+        null,
+        [
+          ['2011-11-22', 242.26],
+          ['2011-12-08', 198.52],
+        ],
+      ],
+    ]);
+    // The two charges of guests (no Customer ID) are no one's orders.
+    expect(report.files[1]).toMatchObject({ rowsRead: 16, rowsKept: 9, rowsSkipped: 2 });
+    expect(report.files[1].notes).toEqual([
+      'status: 5 orders left out, never placed or undone (not captured 2, "Canceled" 1, "Failed" 1, "Refunded" 1)',
+      'refunded: 2 orders refunded in part or in full, the refund taken off their amount',
+    ]);
+    expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+      [2, 'customer_id: missing'],
+      [3, 'customer_id: missing'],
+    ]);
+  });
+
   it('A ledger list: trailing minus credits (234,56-), trailing separators, blank lines, and its totals row reported with its line', async () => {
     const { book, report } = await readExport('ledger');
     expect(bookRows(book)).toEqual([
