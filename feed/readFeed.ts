@@ -463,6 +463,33 @@ async function ordersLeftOut(engine: FeedEngine, source: FeedSource): Promise<st
   return 'orders_left_out';
 }
 
+/**
+ * The rows of orders_in with neither an order id nor a customer, in table `orders_report_lines`, or
+ * undefined when there are none or every row is one (the file is then read as it is, and stops as
+ * a file of bad rows). An accounting report saved as CSV holds such lines around its invoices:
+ * QuickBooks' Sales by Customer Detail a heading and a "Total for" line for each customer and a
+ * TOTAL at the bottom, Sage's reports a Totals line. Reported as bad rows, a book of 2,357
+ * customers listed 4,715 of them, burying the rows that needed a look; they are counted in the
+ * file's notes with the first one's line, and are neither kept nor skipped, as orders left out by
+ * their status are.
+ */
+async function reportLines(engine: FeedEngine, source: FeedSource): Promise<string | undefined> {
+  await engine.run(`
+    CREATE OR REPLACE TABLE orders_report_lines AS
+      SELECT rid FROM orders_in WHERE order_id = '' AND customer_id = '';`);
+  const [[count, first, rows]] = await engine.rows(
+    'SELECT count(*), min(rid), (SELECT count(*) FROM orders_in) FROM orders_report_lines',
+  );
+  const n = Number(count);
+  if (n === 0 || n === Number(rows)) return undefined;
+  source.rowsLeftOut = (source.rowsLeftOut ?? 0) + n;
+  const { kept } = await source.lines({ keptIndices: [Number(first)], rejectedLines: new Set() });
+  source.notes.push(
+    `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} with neither an order id nor a customer not read (a report's headings and totals?), the first on line ${kept.get(Number(first))}`,
+  );
+  return 'orders_report_lines';
+}
+
 /** The columns of an order line whose product is its amount, where a line-item export writes no amount. */
 const LINE_COLUMNS = ['quantity', 'unit_price'] as const;
 
@@ -515,6 +542,7 @@ async function checkOrders(
     fromLines ? lineAmount : '',
   );
   const leftOut = present.has('status') ? await ordersLeftOut(engine, source) : undefined;
+  const notOrders = await reportLines(engine, source);
   const dates = await parsedDates(
     engine,
     source,
@@ -557,7 +585,8 @@ async function checkOrders(
         ? `LEFT JOIN ${amounts} a ON a.v = o.quantity LEFT JOIN ${prices} p ON p.v = o.unit_price`
         : `LEFT JOIN ${amounts} a ON a.v = o.amount`
     }
-    ${leftOut ? `ANTI JOIN ${leftOut} x ON x.order_id = o.order_id` : ''}`;
+    ${leftOut ? `ANTI JOIN ${leftOut} x ON x.order_id = o.order_id` : ''}
+    ${notOrders ? `ANTI JOIN ${notOrders} r ON r.rid = o.rid` : ''}`;
   // Rows are grouped by a 64-bit hash of the order id: grouping 20M ids as text took six times
   // as long. Two ids sharing a hash (about one chance in a million on 20M ids) would merge two
   // orders, so the hashes seen on more than one row are checked against the text, and a file where
