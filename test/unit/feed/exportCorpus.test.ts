@@ -554,6 +554,35 @@ describe("accounting reports saved as CSV, read with docs/feed.md's mappings as 
     );
   });
 
+  it("QuickBooks' Sales by Customer Detail exported without its Customer column stops naming Customer beside the report's headers, not its company name", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qb-no-customer-'));
+    try {
+      const folder = corpus('quickbooks-sales-detail');
+      await writeFile(join(dir, 'customers.csv'), readFileSync(join(folder, 'customers.csv')));
+      // The report as QuickBooks lays it out unless told: the customer on the heading line only.
+      await writeFile(
+        join(dir, 'orders.csv'),
+        [
+          'Rockville Music Distributors',
+          'Sales by Customer Detail',
+          '"January 1, 1997 - June 30, 1998"',
+          '',
+          ',Date,Transaction Type,Num,Product/Service,Memo/Description,Qty,Sales Price,Amount,Balance',
+          'Meadow Audio,,,,,,,,,',
+          ',01/12/1997,Invoice,1265,Compact Discs,CDs (1),1,15.96,15.96,15.96',
+          'Total for Meadow Audio,,,,,,,,$15.96,',
+          '',
+        ].join('\r\n'),
+      );
+      const rules = parseRules(docsRules('Sales by Customer Detail** report'));
+      await expect(readFeed(dir, feedOptionsFrom(rules, '1998-06-30'))).rejects.toThrow(
+        'orders.csv has no column "customer_id" (mapped to "Customer"). Headers found: "", "Date", "Transaction Type", "Num", "Product/Service", "Memo/Description", "Qty", "Sales Price", "Amount", "Balance".',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("Sage 50's audit trail: SC credit notes come off, one undoing its invoice; Net read, the Totals line not read", async () => {
     const { book, report } = await readAsDocsShow(
       "Sage 50 Accounts' audit trail",
