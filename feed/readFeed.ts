@@ -464,19 +464,21 @@ async function ordersLeftOut(engine: FeedEngine, source: FeedSource): Promise<st
 }
 
 /**
- * The rows of orders_in with neither an order id nor a customer, in table `orders_report_lines`, or
- * undefined when there are none or every row is one (the file is then read as it is, and stops as
- * a file of bad rows). An accounting report saved as CSV holds such lines around its invoices:
- * QuickBooks' Sales by Customer Detail a heading and a "Total for" line for each customer and a
- * TOTAL at the bottom, Sage's reports a Totals line. Reported as bad rows, a book of 2,357
+ * The rows of orders_in that name no customer and lack an order id or a date, in table
+ * `orders_report_lines`, or undefined when there are none or every row is one (the file is then
+ * read as it is, and stops as a file of bad rows). An accounting report saved as CSV holds such
+ * lines around its invoices: QuickBooks' Sales by Customer Detail a heading and a "Total for" line
+ * for each customer and a TOTAL (in its Date column in the Invoice List), Sage's reports a Totals
+ * line, a ledger a `Summe` in its document number column. Reported as bad rows, a book of 2,357
  * customers listed 4,715 of them, burying the rows that needed a look; they are counted in the
  * file's notes with the first one's line, and are neither kept nor skipped, as orders left out by
- * their status are.
+ * their status are. A line with an id and a date but no customer is a sale to no account (a till's
+ * cash sale): a bad row, as before.
  */
 async function reportLines(engine: FeedEngine, source: FeedSource): Promise<string | undefined> {
   await engine.run(`
     CREATE OR REPLACE TABLE orders_report_lines AS
-      SELECT rid FROM orders_in WHERE order_id = '' AND customer_id = '';`);
+      SELECT rid FROM orders_in WHERE customer_id = '' AND (order_id = '' OR ordered_at = '');`);
   const [[count, first, rows]] = await engine.rows(
     'SELECT count(*), min(rid), (SELECT count(*) FROM orders_in) FROM orders_report_lines',
   );
@@ -485,7 +487,7 @@ async function reportLines(engine: FeedEngine, source: FeedSource): Promise<stri
   source.rowsLeftOut = (source.rowsLeftOut ?? 0) + n;
   const { kept } = await source.lines({ keptIndices: [Number(first)], rejectedLines: new Set() });
   source.notes.push(
-    `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} with neither an order id nor a customer not read (a report's headings and totals?), the first on line ${kept.get(Number(first))}`,
+    `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} with no customer and no order id or date not read (a report's headings and totals?), the first on line ${kept.get(Number(first))}`,
   );
   return 'orders_report_lines';
 }
