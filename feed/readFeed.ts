@@ -867,7 +867,9 @@ function requireRows(source: FeedSource): void {
  * another system writes otherwise). The message gives the counts and the first bad row, as the report would.
  */
 function requireKept(report: FileReport): void {
-  if (report.rowsSkipped < report.rowsRead) return;
+  // Rows left out (orders never placed, a report's headings and totals) are neither kept nor
+  // skipped: an export of those and bad rows alone has no order either.
+  if (report.rowsKept > 0 || report.rowsSkipped === 0) return;
   // Orders all after the as-of date are a date typed wrong, which the CLI warns of as such.
   if (Object.keys(report.problemCounts).every((kind) => kind.includes(': after the as-of date '))) return;
   const kinds = Object.entries(report.problemCounts)
@@ -875,9 +877,10 @@ function requireKept(report: FileReport): void {
     .map(([kind, n]) => `${n.toLocaleString('en-US')} x ${kind}`)
     .join(', ');
   const first = report.problems[0];
+  const notRead = report.rowsRead - report.rowsSkipped;
   throw new FeedError(
     'no_usable_rows',
-    `${report.file}: none of its ${report.rowsRead.toLocaleString('en-US')} rows can be used (${kinds})` +
+    `${report.file}: none of its ${report.rowsRead.toLocaleString('en-US')} rows can be used (${kinds}${notRead > 0 ? `; ${notRead.toLocaleString('en-US')} not read as orders, see the file's notes` : ''})` +
       (first ? `, e.g. line ${first.line}: ${first.reason}` : '') +
       '. Nothing was scored or changed: fix the export (docs/feed.md says what each column needs) and run again.',
     report.file,

@@ -582,6 +582,25 @@ describe("accounting reports saved as CSV, read with docs/feed.md's mappings as 
     }
   });
 
+  it("QuickBooks' Sales by Customer Detail whose customers are all unknown stops, its headings and totals not taken for usable rows", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qb-unknown-'));
+    try {
+      const folder = corpus('quickbooks-sales-detail');
+      // A customers export from another company file: none of the report's customers is in it.
+      await writeFile(
+        join(dir, 'customers.csv'),
+        'Customer,Sales Rep\r\nHarbor Hardware,tom.kim@contoso.example\r\n',
+      );
+      await writeFile(join(dir, 'orders.csv'), readFileSync(join(folder, 'orders.csv')));
+      const rules = parseRules(docsRules('Sales by Customer Detail** report'));
+      await expect(readFeed(dir, feedOptionsFrom(rules, '1998-06-30'))).rejects.toThrow(
+        /^orders\.csv: none of its 21 rows can be used \(10 x unknown customer, 1 x wrong number of fields; 10 not read as orders, see the file's notes\), e\.g\. line 7: unknown customer "Bayview Groove LLC \(Oxford\)"\. /,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("Sage 50's audit trail: SC credit notes come off, one undoing its invoice; Net read, the Totals line not read", async () => {
     const { book, report } = await readAsDocsShow(
       "Sage 50 Accounts' audit trail",
