@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { likeliestHeader } from './feedColumns';
 import type { FeedEngine } from './feedEngine';
 import { sqlName, sqlString } from './feedEngine';
 
@@ -124,7 +125,7 @@ function headerOf(line: string): { names: string[]; delimiter: string } {
  * The header's names and the file's delimiter; undefined for an empty file. The header is the first
  * line with text that `isHeader` takes (it has the feed's columns) among the first lines: the lines
  * above it are an accounting report's title, date range or company name. When none is taken, the
- * first line is the header, and the missing columns are reported on it.
+ * line with the most names is the header (likeliestHeader), and the missing columns are reported on it.
  */
 export async function readCsvHeader(
   path: string,
@@ -132,10 +133,9 @@ export async function readCsvHeader(
 ): Promise<CsvHeader | undefined> {
   const lines = await leadingLines(path, HEADER_SEARCH_LINES);
   if (lines.length === 0) return undefined;
-  const at = Math.max(
-    0,
-    lines.findIndex((line) => isHeader(headerOf(line.text).names)),
-  );
+  const headers = lines.map((line) => headerOf(line.text).names);
+  const taken = headers.findIndex(isHeader);
+  const at = taken >= 0 ? taken : likeliestHeader(headers);
   return { ...headerOf(lines[at].text), skip: lines[at].before, titleLines: at };
 }
 

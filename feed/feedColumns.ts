@@ -30,6 +30,26 @@ export const normaliseHeader = (header: string) =>
     .toLowerCase();
 
 /**
+ * Where no line of a file's first ones has the feed's columns, the one taken for its header: the
+ * first with the most names. A report's title lines hold a cell or two; its header, even one that
+ * lacks a column (QuickBooks' Sales by Customer Detail without its Customer column), holds most of
+ * them, and the run stops naming what it lacks against the headers the user sees. Taking the first
+ * line named the report's company name as the only header found.
+ */
+export function likeliestHeader(lines: readonly (readonly string[])[]): number {
+  let best = 0;
+  let most = -1;
+  lines.forEach((names, i) => {
+    const n = names.filter((name) => name.trim() !== '').length;
+    if (n > most) {
+      most = n;
+      best = i;
+    }
+  });
+  return best;
+}
+
+/**
  * Indices of the spec's columns in `headers`, or FeedError: `missing_column` naming what is missing
  * (a required column, or an optional one the mapping names), with a mapping example to copy into
  * the rules file; `duplicate_column` when a column the feed

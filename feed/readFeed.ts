@@ -486,6 +486,35 @@ async function ordersLeftOut(
   return 'orders_left_out';
 }
 
+/**
+ * The rows of orders_in that name no customer and lack an order id or a date, in table
+ * `orders_report_lines`, or undefined when there are none or every row is one (the file is then
+ * read as it is, and stops as a file of bad rows). An accounting report saved as CSV holds such
+ * lines around its invoices: QuickBooks' Sales by Customer Detail a heading and a "Total for" line
+ * for each customer and a TOTAL (in its Date column in the Invoice List), Sage's reports a Totals
+ * line, a ledger a `Summe` in its document number column. Reported as bad rows, a book of 2,357
+ * customers listed 4,715 of them, burying the rows that needed a look; they are counted in the
+ * file's notes with the first one's line, and are neither kept nor skipped, as orders left out by
+ * their status are. A line with an id and a date but no customer is a sale to no account (a till's
+ * cash sale): a bad row, as before.
+ */
+async function reportLines(engine: FeedEngine, source: FeedSource): Promise<string | undefined> {
+  await engine.run(`
+    CREATE OR REPLACE TABLE orders_report_lines AS
+      SELECT rid FROM orders_in WHERE customer_id = '' AND (order_id = '' OR ordered_at = '');`);
+  const [[count, first, rows]] = await engine.rows(
+    'SELECT count(*), min(rid), (SELECT count(*) FROM orders_in) FROM orders_report_lines',
+  );
+  const n = Number(count);
+  if (n === 0 || n === Number(rows)) return undefined;
+  source.rowsLeftOut = (source.rowsLeftOut ?? 0) + n;
+  const { kept } = await source.lines({ keptIndices: [Number(first)], rejectedLines: new Set() });
+  source.notes.push(
+    `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} with no customer and no order id or date not read (a report's headings and totals?), the first on line ${kept.get(Number(first))}`,
+  );
+  return 'orders_report_lines';
+}
+
 /** The columns of an order line whose product is its amount, where a line-item export writes no amount. */
 const LINE_COLUMNS = ['quantity', 'unit_price'] as const;
 
@@ -541,6 +570,7 @@ async function checkOrders(
     present.has('status') || present.has('captured')
       ? await ordersLeftOut(engine, source, present)
       : undefined;
+  const notOrders = await reportLines(engine, source);
   const dates = await parsedDates(
     engine,
     source,
@@ -592,7 +622,8 @@ async function checkOrders(
         ? `LEFT JOIN ${amounts} a ON a.v = o.quantity LEFT JOIN ${prices} p ON p.v = o.unit_price`
         : `LEFT JOIN ${amounts} a ON a.v = o.amount`
     }
-    ${leftOut ? `ANTI JOIN ${leftOut} x ON x.order_id = o.order_id` : ''}`;
+    ${leftOut ? `ANTI JOIN ${leftOut} x ON x.order_id = o.order_id` : ''}
+    ${notOrders ? `ANTI JOIN ${notOrders} r ON r.rid = o.rid` : ''}`;
   // Rows are grouped by a 64-bit hash of the order id: grouping 20M ids as text took six times
   // as long. Two ids sharing a hash (about one chance in a million on 20M ids) would merge two
   // orders, so the hashes seen on more than one row are checked against the text, and a file where
@@ -891,7 +922,9 @@ function requireRows(source: FeedSource): void {
  * another system writes otherwise). The message gives the counts and the first bad row, as the report would.
  */
 function requireKept(report: FileReport): void {
-  if (report.rowsSkipped < report.rowsRead) return;
+  // Rows left out (orders never placed, a report's headings and totals) are neither kept nor
+  // skipped: an export of those and bad rows alone has no order either.
+  if (report.rowsKept > 0 || report.rowsSkipped === 0) return;
   // Orders all after the as-of date are a date typed wrong, which the CLI warns of as such.
   if (Object.keys(report.problemCounts).every((kind) => kind.includes(': after the as-of date '))) return;
   const kinds = Object.entries(report.problemCounts)
@@ -899,9 +932,10 @@ function requireKept(report: FileReport): void {
     .map(([kind, n]) => `${n.toLocaleString('en-US')} x ${kind}`)
     .join(', ');
   const first = report.problems[0];
+  const notRead = report.rowsRead - report.rowsSkipped;
   throw new FeedError(
     'no_usable_rows',
-    `${report.file}: none of its ${report.rowsRead.toLocaleString('en-US')} rows can be used (${kinds})` +
+    `${report.file}: none of its ${report.rowsRead.toLocaleString('en-US')} rows can be used (${kinds}${notRead > 0 ? `; ${notRead.toLocaleString('en-US')} not read as orders, see the file's notes` : ''})` +
       (first ? `, e.g. line ${first.line}: ${first.reason}` : '') +
       '. Nothing was scored or changed: fix the export (docs/feed.md says what each column needs) and run again.',
     report.file,

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type ExcelJS from 'exceljs';
+import { likeliestHeader } from './feedColumns';
 import type { FeedEngine } from './feedEngine';
 import { sqlName } from './feedEngine';
 
@@ -168,7 +169,7 @@ const HEADER_SEARCH_ROWS = 20;
  * (c0..c(n-1), header at rowid 0); undefined when the workbook has no row with text. The header is
  * the first row with text that `isHeader` takes among a sheet's first rows (those above it are a
  * report's title); a workbook whose summary or notes sheet comes first is read from the sheet after
- * it. When no sheet has it, the first sheet's first row with text is the header. A file that is not
+ * it. When no sheet has it, the first sheet's row with the most names is the header. A file that is not
  * a workbook, or a broken one, throws WorkbookError.
  */
 export async function loadXlsx(
@@ -259,10 +260,10 @@ export async function loadXlsx(
   }
   if (sheets === 0) throw new WorkbookError('it is a zip archive without a worksheet');
   if (!header && firstSheet && firstSheet.length > 0) {
-    // No sheet has the feed's columns: the first sheet's first row is its header, and the read
-    // stops naming the columns it lacks.
+    // No sheet has the feed's columns: the first sheet's row with the most names is its header,
+    // and the read stops naming the columns it lacks.
     pending.splice(0, pending.length, ...firstSheet);
-    await startTable(0);
+    await startTable(likeliestHeader(pending.map((row) => row.texts)));
   }
   if (!header || !appender) return undefined;
   appender.flushSync();

@@ -156,6 +156,19 @@ describe('an Excel sheet laid out by hand', () => {
     expect(error?.message).toMatch(/^orders\.xlsx has no column .*Headers found: "Total sales", "30"\./);
   });
 
+  it("a sheet with no row holding the feed's columns stops naming what its header row lacks, not its title", async () => {
+    await writeFile(join(dir, 'customers.csv'), 'customer_id,name,owner\nC-1,Cafe,ana@contoso.example\n');
+    await workbook('orders.xlsx', {
+      ...row(1, ['Contoso Supplies Ltd']),
+      ...row(2, ['Invoice List']),
+      ...row(4, ['order_id', 'ordered_at', 'amount']),
+      ...row(5, ['O-1', '2026-11-02', 10]),
+    });
+    await expect(readFeed(dir)).rejects.toThrow(
+      'orders.xlsx has no column "customer_id". Headers found: "order_id", "ordered_at", "amount".',
+    );
+  });
+
   it("a workbook whose zip lists its worksheets before xl/workbook.xml is read (the order is the writer's)", async () => {
     await writeFile(
       join(dir, 'customers.csv'),
