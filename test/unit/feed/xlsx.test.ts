@@ -215,6 +215,31 @@ describe('formula cells', () => {
     expect(Array.from(book.orderAmount)).toEqual([0]);
   });
 
+  it("a column filled down with one formula (Excel saves the rows below the first as a shared formula) reads each row's result", async () => {
+    await writeFile(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner,monthly_value\nC-1,Greenfield Cafe,ana@contoso.example,\n',
+    );
+    // As Excel writes =B2*C2 filled down: the first cell holds the formula, the others
+    // `<f t="shared" si="0"/>` and their own saved result.
+    await workbook('orders.xlsx', {
+      ...row(1, ['order_id', 'customer_id', 'ordered_at', 'quantity', 'price', 'amount']),
+      ...row(2, [
+        'O-1',
+        'C-1',
+        '2026-11-02',
+        2,
+        5,
+        { formula: 'D2*E2', result: 10, shareType: 'shared', ref: 'F2:F4' } as ExcelJS.CellFormulaValue,
+      ]),
+      ...row(3, ['O-2', 'C-1', '2026-11-03', 3, 7.5, { sharedFormula: 'F2', result: 22.5 }]),
+      ...row(4, ['O-3', 'C-1', '2026-11-04', 0, 9, { sharedFormula: 'F2', result: 0 }]),
+    });
+    const { book, report } = await readFeed(dir);
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([10, 22.5, 0]);
+  });
+
   it('error cells are marked as text however the XML is cut into pieces', async () => {
     const xml =
       '<row r="2"><c r="D2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="E2" t="s"><v>0</v></c><c r="F2" t=\'e\'><v>#N/A</v></c><c r="G2" t="str"><v>é</v></c></row>';
