@@ -131,6 +131,7 @@ async function loadFile(
   if (file.format === 'parquet') {
     const described = await engine.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file.path)})`);
     const names = described.map((r) => String(r[0]));
+    const types = described.map((r) => String(r[1]));
     if (names.length === 0) throw empty();
     const kept = keep(names);
     await engine.run(
@@ -139,7 +140,7 @@ async function loadFile(
     await engine.run(
       `INSERT INTO ${sqlName(table)} VALUES (${kept.map((i) => sqlString(names[i])).join(', ')})`,
     );
-    const casts = kept.map((i) => `CAST(${sqlName(names[i])} AS VARCHAR)`).join(', ');
+    const casts = kept.map((i) => parquetText(sqlName(names[i]), types[i])).join(', ');
     await engine.run(
       `INSERT INTO ${sqlName(table)} SELECT ${casts} FROM read_parquet(${sqlString(file.path)})`,
     );
@@ -179,6 +180,19 @@ async function loadFile(
       rejected: new Map(),
     }),
   };
+}
+
+/** Integers a DOUBLE holds exactly (2^53). */
+const EXACT_INTEGERS = 9007199254740992;
+
+/**
+ * SQL: a Parquet column's value as the text the feed's checks read. pandas writes a column of
+ * integer ids with one missing as float64, whose text is `17850.0`: a float holding a whole number
+ * reads as that integer, so that it matches the same id in a customers file that typed it as one.
+ */
+function parquetText(column: string, type: string): string {
+  if (type !== 'DOUBLE' && type !== 'FLOAT') return `CAST(${column} AS VARCHAR)`;
+  return `CASE WHEN isfinite(${column}) AND ${column} = trunc(${column}) AND abs(${column}) < ${EXACT_INTEGERS} THEN CAST(${column}::BIGINT AS VARCHAR) ELSE CAST(${column} AS VARCHAR) END`;
 }
 
 /** Data rows in a loaded table (the header row not counted). */

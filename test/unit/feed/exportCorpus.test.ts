@@ -236,6 +236,26 @@ describe('a corpus of real exports reads with every order, date and amount right
       'tickets.parquet',
     ]);
   });
+
+  it("Parquet as pandas types a book: the orders' customer ids as floats (17850.0) match the customers' integers (17850)", async () => {
+    const { book, report } = await readExport('parquet-pandas');
+    expect(bookRows(book)).toEqual([
+      [
+        '17850',
+        'Fabrikam Foods',
+        'ana.ruiz@contoso.example',
+        980.5,
+        // Two invoices on one day: two orders, each its own id.
+        [
+          ['2026-10-01', 139.12],
+          ['2026-10-01', 22.2],
+        ],
+      ],
+      ['12346', 'Litware Diner', 'ben.okafor@contoso.example', null, [['2026-11-19', 77183.6]]],
+    ]);
+    // The sale to no customer account (a missing id, NaN in pandas) is the one bad row.
+    expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([[4, 'customer_id: missing']]);
+  });
 });
 
 describe('exports that list orders never placed, refunds and credit notes', () => {
