@@ -154,16 +154,23 @@ async function dateFormat(
   header: string,
   formats: FeedFormats,
 ): Promise<DateColumnFormat> {
-  const format = await settleDateColumn(engine, values, 'v', formats.date, (example) => {
-    const { dayFirst, monthFirst } = bothReadings(example);
-    throw new FeedError(
-      'ambiguous_dates',
-      `${source.file}: the dates in column ${columnNamed(column, header)} can be read two ways, and no date in the file has a day above 12 to settle it: ` +
-        `"${example}" is ${dayFirst} day-first, or ${monthFirst} month-first. ` +
-        `Say which in the rules file: { "formats": { "date": "day-first" } } or { "formats": { "date": "month-first" } }.`,
-      source.file,
-    );
-  });
+  const format = await settleDateColumn(
+    engine,
+    values,
+    'v',
+    formats.date,
+    (example) => {
+      const { dayFirst, monthFirst } = bothReadings(example);
+      throw new FeedError(
+        'ambiguous_dates',
+        `${source.file}: the dates in column ${columnNamed(column, header)} can be read two ways, and no date in the file has a day above 12 to settle it: ` +
+          `"${example}" is ${dayFirst} day-first, or ${monthFirst} month-first. ` +
+          `Say which in the rules file: { "formats": { "date": "day-first" } } or { "formats": { "date": "month-first" } }.`,
+        source.file,
+      );
+    },
+    { dateCells: source.serialDates },
+  );
   if (format.note) source.notes.push(`${column}: ${format.note}`);
   return format;
 }

@@ -118,6 +118,44 @@ describe('an Excel sheet laid out by hand', () => {
     );
   });
 
+  it('dates typed as text among date cells are read in the order their own days settle; ones that settle nothing stay bad rows', async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', 'owner']),
+      ...row(2, ['C-1', 'Greenfield Cafe', 'ana@contoso.example']),
+    });
+    const dateCell = (day: number) => new Date(Date.UTC(2026, 9, day, 9, 30));
+    await workbook('orders.xlsx', {
+      ...row(1, ['order_id', 'customer_id', 'ordered_at', 'amount']),
+      ...row(2, ['O-1', 'C-1', dateCell(1), 10]),
+      ...row(3, ['O-2', 'C-1', '13/10/2026', 20]),
+      ...row(4, ['O-3', 'C-1', dateCell(14), 30]),
+      ...row(5, ['O-4', 'C-1', '02/11/2026', 40]),
+      ...row(6, ['O-5', 'C-1', dateCell(15), 50]),
+    });
+    const { book, report } = await readFeed(dir);
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderDay, isoOfDay)).toEqual([
+      '2026-10-01',
+      '2026-10-13',
+      '2026-10-14',
+      '2026-10-15',
+      '2026-11-02',
+    ]);
+    expect(report.files[1].notes).toContain('ordered_at: dates read day-first (settled by "13/10/2026")');
+
+    // A text date no day of which settles the order is not guessed from the date cells around it.
+    await workbook('orders.xlsx', {
+      ...row(1, ['order_id', 'customer_id', 'ordered_at', 'amount']),
+      ...row(2, ['O-1', 'C-1', dateCell(1), 10]),
+      ...row(3, ['O-2', 'C-1', '02/11/2026', 20]),
+      ...row(4, ['O-3', 'C-1', dateCell(14), 30]),
+    });
+    const ambiguous = await readFeed(dir);
+    expect(ambiguous.report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+      [3, 'ordered_at: not a date: "02/11/2026"'],
+    ]);
+  });
+
   it("a workbook whose first sheet is a summary is read from the sheet with the feed's columns; with none, the stop names the first sheet's headers", async () => {
     await workbook('customers.xlsx', {
       ...row(1, ['customer_id', 'name', 'owner']),
