@@ -39,18 +39,31 @@ const isFormula = (value: CellValue): value is ExcelJS.CellFormulaValue | ExcelJ
   typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value);
 
 /**
+ * A formula cell's text: the result saved with it, as the cell holds it (the formula's `value`
+ * leaves out a result that is falsy, which made a total of 0 read as empty). A column filled down
+ * with one formula is saved by Excel as a shared formula, its cells below the first with no formula
+ * text of their own: exceljs's streaming reader keeps such a cell's value as a plain object, whose
+ * result only that object holds (`cell.result` is undefined there). A formula saved with no result
+ * (by a script or library that does not calculate) reads as the formula, `=D2*E2`: read as empty,
+ * an amount would be "missing" and a monthly value silently derived instead.
+ */
+function formulaText(
+  cell: ExcelJS.Cell,
+  value: ExcelJS.CellFormulaValue | ExcelJS.CellSharedFormulaValue,
+): string {
+  const result = cell.result ?? value.result;
+  return result === undefined ? `=${'formula' in value ? value.formula : ''}` : cellText(result as CellValue);
+}
+
+/**
  * A row's cells as text, one per column from A, '' where there is no cell (exceljs's `row.values` is
- * sparse, and `map` skips its holes). A formula's text is its result as the cell holds it: the
- * formula's `value` leaves out a result that is falsy, which made a total of 0 read as empty. A
- * column filled down with one formula is saved by Excel as a shared formula, its cells below the
- * first with no formula text of their own: exceljs's streaming reader keeps such a cell's value as
- * a plain object, whose result only that object holds (`cell.result` is undefined there).
+ * sparse, and `map` skips its holes).
  */
 function rowTexts(row: ExcelJS.Row): string[] {
   const texts: string[] = [];
   row.eachCell((cell, column) => {
     const value = cell.value;
-    texts[column - 1] = cellText(isFormula(value) ? ((cell.result ?? value.result) as CellValue) : value);
+    texts[column - 1] = isFormula(value) ? formulaText(cell, value) : cellText(value);
   });
   return Array.from(texts, (text) => text ?? '');
 }

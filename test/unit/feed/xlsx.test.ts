@@ -278,6 +278,30 @@ describe('formula cells', () => {
     expect(Array.from(book.orderAmount)).toEqual([10, 22.5, 0]);
   });
 
+  it('a formula saved without its result (by a program that does not calculate) is a bad row quoting the formula, not an empty cell', async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', 'owner', 'monthly_value']),
+      ...row(2, [
+        'C-1',
+        'Greenfield Cafe',
+        'ana@contoso.example',
+        { formula: 'B9*2' } as ExcelJS.CellFormulaValue,
+      ]),
+      ...row(3, ['C-2', 'Corner Deli', 'ben@contoso.example', 300]),
+    });
+    await workbook('orders.xlsx', {
+      ...row(1, ['order_id', 'customer_id', 'ordered_at', 'quantity', 'price', 'amount']),
+      ...row(2, ['O-1', 'C-1', '2026-11-02', 2, 5, { formula: 'D2*E2' } as ExcelJS.CellFormulaValue]),
+      ...row(3, ['O-2', 'C-2', '2026-11-03', 3, 7.5, 22.5]),
+    });
+    const { book, report } = await readFeed(dir);
+    expect(report.files.map((f) => f.problems.map((p) => [p.line, p.reason]))).toEqual([
+      [[2, 'monthly_value: not a number: "=B9*2"']],
+      [[2, 'amount: not a number: "=D2*E2"']],
+    ]);
+    expect(Array.from(book.orderAmount)).toEqual([22.5]);
+  });
+
   it('error cells are marked as text however the XML is cut into pieces', async () => {
     const xml =
       '<row r="2"><c r="D2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="E2" t="s"><v>0</v></c><c r="F2" t=\'e\'><v>#N/A</v></c><c r="G2" t="str"><v>é</v></c></row>';
