@@ -90,3 +90,23 @@ export function resolveColumns<C extends string>(
   }
   return index;
 }
+
+/**
+ * Notes for the report on optional columns the file lacks where a header names one but for its
+ * punctuation, spaces or case (`Monthly Value` for monthly_value): such a column is not read, and
+ * without a word every monthly value would be derived instead of read from it.
+ */
+export function unreadNearHeaders<C extends string>(
+  spec: ColumnSpec<C>,
+  headers: string[],
+  index: ColumnIndex<C>,
+): string[] {
+  return (spec.optional ?? []).flatMap((column) => {
+    const near = index[column] < 0 ? headers.find((h) => looseHeader(h) === looseHeader(column)) : undefined;
+    if (near === undefined) return [];
+    const header = near.trim();
+    return [
+      `${column}: the column "${header}" is not read (the feed's name is "${column}"): to read it, map it: { "columns": { "${spec.mappingKey}": { "${column}": "${header}" } } }`,
+    ];
+  });
+}

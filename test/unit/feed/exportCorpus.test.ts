@@ -7,6 +7,7 @@ import { describeFeedReport } from '../../../feed/describeFeedReport';
 import { feedOptionsFrom } from '../../../feed/feedOptions';
 import { type FeedResult, readFeed } from '../../../feed/readFeed';
 import { type Book, isoOfDay } from '../../../rules/book';
+import type { ColumnMapping } from '../../../rules/columnMapping';
 import { parseRules } from '../../../rules/rulesSchema';
 
 /**
@@ -255,6 +256,20 @@ describe('a corpus of real exports reads with every order, date and amount right
     ]);
     // The sale to no customer account (a missing id, NaN in pandas) is the one bad row.
     expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([[4, 'customer_id: missing']]);
+  });
+
+  it('an optional column written in other words ("Monthly Value") and not mapped is named in the report as not read', async () => {
+    const { customers, orders } = parseRules(
+      JSON.parse(readFileSync(join(corpus('parquet-pandas'), 'rules.json'), 'utf8')),
+    ).columns as Required<ColumnMapping>;
+    const { monthly_value: _, ...unmapped } = customers;
+    const { book, report } = await readFeed(corpus('parquet-pandas'), {
+      columns: { customers: unmapped, orders },
+    });
+    expect(book.customers.map((c) => c.monthlyValue)).toEqual([null, null]);
+    expect(report.files[0].notes).toEqual([
+      'monthly_value: the column "Monthly Value" is not read (the feed\'s name is "monthly_value"): to read it, map it: { "columns": { "customers": { "monthly_value": "Monthly Value" } } }',
+    ]);
   });
 });
 
