@@ -214,6 +214,33 @@ describe('a corpus of real exports reads with every order, date and amount right
     expect(report.files.map((f) => f.file)).toEqual(['customers.xlsx', 'orders.xlsx']);
   });
 
+  it('Excel workbooks as an office keeps them: a title, a notes sheet, account numbers as text and numbers, dates typed as text, a formula filled down, totals rows on their lines', async () => {
+    const { book, report } = await readExport('xlsx-office');
+    expect(bookRows(book)).toEqual([
+      [
+        '17850',
+        'Fabrikam Foods',
+        'ana.ruiz@contoso.example',
+        1200,
+        [
+          ['2026-10-01', 139.12],
+          ['2026-10-13', 22.2],
+          ['2026-11-02', 70.05],
+        ],
+      ],
+      ['12346', 'Litware Diner', 'ben.okafor@contoso.example', 1045.5, [['2026-11-02', 1000]]],
+      ['13047', 'Contoso Pharmacy', 'ana.ruiz@contoso.example', null, [['2026-10-20', 278.73]]],
+    ]);
+    expect(report.files.map((f) => f.problems.map((p) => [p.line, p.reason]))).toEqual([
+      [[7, 'customer_id: missing; owner: missing']],
+      [
+        [9, 'customer_id: missing'],
+        [11, 'customer_id: missing; ordered_at: missing'],
+      ],
+    ]);
+    expect(report.files[1].notes).toContain('ordered_at: dates read day-first (settled by "13/10/2026")');
+  });
+
   it('Parquet: typed columns (timestamps, decimals, dates) in the feed names', async () => {
     const { book, report } = await readExport('parquet');
     expect(report.rowsSkipped).toBe(0);
