@@ -45,14 +45,18 @@ const isFormula = (value: CellValue): value is ExcelJS.CellFormulaValue | ExcelJ
  * text of their own: exceljs's streaming reader keeps such a cell's value as a plain object, whose
  * result only that object holds (`cell.result` is undefined there). A formula saved with no result
  * (by a script or library that does not calculate) reads as the formula, `=D2*E2`: read as empty,
- * an amount would be "missing" and a monthly value silently derived instead.
+ * an amount would be "missing" and a monthly value silently derived instead. openpyxl saves such a
+ * formula with an empty value (`<v></v>`), which exceljs parses as NaN: no result either (an error
+ * Excel saved is text here, see errorCellsAsText).
  */
 function formulaText(
   cell: ExcelJS.Cell,
   value: ExcelJS.CellFormulaValue | ExcelJS.CellSharedFormulaValue,
 ): string {
   const result = cell.result ?? value.result;
-  return result === undefined ? `=${'formula' in value ? value.formula : ''}` : cellText(result as CellValue);
+  return result === undefined || Number.isNaN(result)
+    ? `=${'formula' in value ? value.formula : ''}`
+    : cellText(result as CellValue);
 }
 
 /**

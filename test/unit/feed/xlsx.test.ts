@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFeed } from '../../../feed/readFeed';
 import { errorCellsAsText } from '../../../feed/xlsxSource';
@@ -294,6 +294,12 @@ describe('formula cells', () => {
       ...row(2, ['O-1', 'C-1', '2026-11-02', 2, 5, { formula: 'D2*E2' } as ExcelJS.CellFormulaValue]),
       ...row(3, ['O-2', 'C-2', '2026-11-03', 3, 7.5, 22.5]),
     });
+    // openpyxl writes such a formula with an empty value, `<f>D2*E2</f><v></v>`; exceljs leaves `<v>` out.
+    const path = join(dir, 'orders.xlsx');
+    const parts = unzipSync(new Uint8Array(await readFile(path)));
+    const sheet = 'xl/worksheets/sheet1.xml';
+    parts[sheet] = strToU8(strFromU8(parts[sheet]).replace('<f>D2*E2</f>', '<f>D2*E2</f><v></v>'));
+    await writeFile(path, zipSync(parts));
     const { book, report } = await readFeed(dir);
     expect(report.files.map((f) => f.problems.map((p) => [p.line, p.reason]))).toEqual([
       [[2, 'monthly_value: not a number: "=B9*2"']],
