@@ -22,11 +22,16 @@ const looseHeader = (header: string) => normaliseHeader(header).replace(/[^\p{L}
 /** Column name -> index in the record; -1 for an optional column the file does not have. */
 export type ColumnIndex<C extends string> = Record<C, number>;
 
-/** A header as it is matched: without a byte-order mark or the spaces around it, in lower case. */
+/**
+ * A header as it is matched: without a byte-order mark or the spaces around it, each run of spaces
+ * and line breaks inside it as one space (a header wrapped onto two lines in its Excel cell is
+ * mapped as it reads, "Invoice Date"), in lower case.
+ */
 export const normaliseHeader = (header: string) =>
   header
     .replace(/^\ufeff/, '')
     .trim()
+    .replace(/\s+/g, ' ')
     .toLowerCase();
 
 /**

@@ -118,6 +118,22 @@ describe('an Excel sheet laid out by hand', () => {
     );
   });
 
+  it('a header wrapped onto two lines in its cell (Alt+Enter) is mapped as it reads, "Invoice Date"', async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', 'owner']),
+      ...row(2, ['C-1', 'Greenfield Cafe', 'ana@contoso.example']),
+    });
+    await workbook('orders.xlsx', {
+      ...row(1, ['Invoice\nNo', 'Customer', 'Invoice\r\nDate', 'Amount']),
+      ...row(2, ['O-1', 'C-1', new Date(Date.UTC(2026, 10, 2)), 10]),
+    });
+    const { book, report } = await readFeed(dir, {
+      columns: { orders: { order_id: 'Invoice No', customer_id: 'Customer', ordered_at: 'Invoice Date' } },
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderDay, isoOfDay)).toEqual(['2026-11-02']);
+  });
+
   it('dates typed as text among date cells are read in the order their own days settle; ones that settle nothing stay bad rows', async () => {
     await workbook('customers.xlsx', {
       ...row(1, ['customer_id', 'name', 'owner']),
