@@ -66,10 +66,12 @@ function readError(file: FeedFile, error: unknown): unknown {
   const duckdb = error instanceof Error ? DUCKDB_READ_ERROR.exec(error.message) : null;
   if (!duckdb) return error;
   const reason = duckdb[1].replaceAll(file.path, file.name);
+  if (file.format !== 'parquet') return fail(`${file.name} cannot be read as a CSV file (${reason}).`);
+  // A Parquet file whose text is in another encoding (a legacy writer's Windows-1252) is Parquet still.
   return fail(
-    file.format === 'parquet'
-      ? `${file.name} is not a Parquet file (${reason}).`
-      : `${file.name} cannot be read as a CSV file (${reason}).`,
+    /Invalid string encoding/.test(reason)
+      ? `${file.name} holds text that is not UTF-8 (${reason}): write it again with its text as UTF-8.`
+      : `${file.name} is not a Parquet file (${reason}).`,
   );
 }
 
@@ -129,7 +131,10 @@ async function loadFile(
     };
   }
   if (file.format === 'parquet') {
-    const described = await engine.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file.path)})`);
+    // Hive, Impala and older Spark store text as binary without Parquet's UTF-8 mark, which DuckDB
+    // reads as BLOB and casts to text as escaped bytes ("Caf\xC3\xA9"): read as the text it is.
+    const scan = `read_parquet(${sqlString(file.path)}, binary_as_string = true)`;
+    const described = await engine.rows(`DESCRIBE SELECT * FROM ${scan}`);
     const names = described.map((r) => String(r[0]));
     const types = described.map((r) => String(r[1]));
     if (names.length === 0) throw empty();
@@ -141,9 +146,7 @@ async function loadFile(
       `INSERT INTO ${sqlName(table)} VALUES (${kept.map((i) => sqlString(names[i])).join(', ')})`,
     );
     const casts = kept.map((i) => parquetText(sqlName(names[i]), types[i])).join(', ');
-    await engine.run(
-      `INSERT INTO ${sqlName(table)} SELECT ${casts} FROM read_parquet(${sqlString(file.path)})`,
-    );
+    await engine.run(`INSERT INTO ${sqlName(table)} SELECT ${casts} FROM ${scan}`);
     return {
       file: file.name,
       table,

@@ -285,6 +285,15 @@ describe('a corpus of real exports reads with every order, date and amount right
     expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([[4, 'customer_id: missing']]);
   });
 
+  it('Parquet whose text is binary without the UTF-8 mark (Hive, Impala, older Spark): names read as written, "Café Müller"', async () => {
+    const { book, report } = await readExport('parquet-legacy');
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      ['L-1', 'Café Müller', 'ana.ruiz@contoso.example', null, [['2026-10-05', 48.5]]],
+      ['L-2', 'Smørrebrød & Co', 'ben.okafor@contoso.example', null, [['2026-11-12', 120]]],
+    ]);
+  });
+
   it('an optional column written in other words ("Monthly Value") and not mapped is named in the report as not read', async () => {
     const { customers, orders } = parseRules(
       JSON.parse(readFileSync(join(corpus('parquet-pandas'), 'rules.json'), 'utf8')),
