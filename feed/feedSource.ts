@@ -163,6 +163,8 @@ async function loadFile(
   }
   const loaded = await loadXlsx(engine, file.path, table, isHeader);
   if (!loaded) throw empty();
+  const sheetName = (sheet: { name: string } | { number: number }) =>
+    'name' in sheet ? JSON.stringify(sheet.name) : String(sheet.number);
   return {
     file: file.name,
     table,
@@ -172,11 +174,13 @@ async function loadFile(
     serialDates: true,
     notes: [
       ...(loaded.sheet
-        ? [
-            `read from sheet ${'name' in loaded.sheet ? JSON.stringify(loaded.sheet.name) : loaded.sheet.number}: the sheets before it lack the feed's columns`,
-          ]
+        ? [`read from sheet ${sheetName(loaded.sheet)}: the sheets before it lack the feed's columns`]
         : []),
       ...(loaded.titleRows > 0 ? [titleNote(loaded.titleRows, loaded.rowNumbers[0])] : []),
+      ...loaded.unreadSheets.map(
+        (sheet) =>
+          `sheet ${sheetName(sheet)} has the feed's columns too and was not read: only the first such sheet is (put the rows of every sheet on one)`,
+      ),
     ],
     lines: async ({ keptIndices }) => ({
       kept: new Map(keptIndices.map((rid) => [rid, loaded.rowNumbers[rid]])),

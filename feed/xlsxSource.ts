@@ -176,6 +176,8 @@ export interface XlsxLoaded {
    * or its place in the file when the workbook's list of sheets comes after it.
    */
   sheet?: { name: string } | { number: number };
+  /** Sheets after the one read that have the feed's header too (a year per sheet): not read. */
+  unreadSheets: ({ name: string } | { number: number })[];
   /** Excel row number of each loaded row (index = rid; 0 is the header). */
   rowNumbers: Int32Array;
 }
@@ -248,6 +250,10 @@ export async function loadXlsx(
   // The first sheet's first rows, taken for the table when no sheet has the feed's header.
   let firstSheet: typeof pending | undefined;
   let sheetRead: XlsxLoaded['sheet'];
+  const unreadSheets: XlsxLoaded['unreadSheets'] = [];
+  // A sheet by its name, or by its place when the workbook's list of sheets comes after it.
+  const sheetOf = (sheet: unknown) =>
+    (early.model?.sheets?.length ?? 0) > 0 ? { name: (sheet as { name: string }).name } : { number: sheets };
   for await (const sheet of fromWorkbook(reader)) {
     sheets++;
     // The sheet's XML, parsed as its rows are read (a property exceljs does not declare).
@@ -255,6 +261,22 @@ export async function loadXlsx(
     xml.iterator = wholeSheet(errorCellsAsText(xml.iterator));
     pending.length = 0;
     let looking = true;
+    if (header) {
+      // The feed is read from an earlier sheet; one more with its header is named in the report,
+      // so that a workbook kept a year per sheet does not lose its other years without a word.
+      let rows = 0;
+      for await (const row of fromWorkbook(sheet)) {
+        if (!looking) continue;
+        const texts = rowTexts(row);
+        const start = texts.findIndex((v) => v.trim() !== '');
+        if (start < 0) continue;
+        if (isHeader(texts.slice(start))) {
+          unreadSheets.push(sheetOf(sheet));
+          looking = false;
+        } else if (++rows >= HEADER_SEARCH_ROWS) looking = false;
+      }
+      continue;
+    }
     for await (const row of fromWorkbook(sheet)) {
       // A sheet without the header in its first rows is read through: the next one follows it.
       if (!looking) continue;
@@ -269,13 +291,9 @@ export async function loadXlsx(
         await startTable(pending.length - 1);
       else if (pending.length >= HEADER_SEARCH_ROWS) looking = false;
     }
-    if (header) {
-      const named = (early.model?.sheets?.length ?? 0) > 0;
-      if (sheets > 1)
-        sheetRead = named ? { name: (sheet as unknown as { name: string }).name } : { number: sheets };
-      break; // the first sheet with the feed's header is the feed
-    }
-    firstSheet ??= [...pending];
+    // The first sheet with the feed's header is the feed.
+    if (header && sheets > 1) sheetRead = sheetOf(sheet);
+    if (!header) firstSheet ??= [...pending];
   }
   if (sheets === 0) throw new WorkbookError('it is a zip archive without a worksheet');
   if (!header && firstSheet && firstSheet.length > 0) {
@@ -287,5 +305,5 @@ export async function loadXlsx(
   if (!header || !appender) return undefined;
   appender.flushSync();
   appender.closeSync();
-  return { header, titleRows, sheet: sheetRead, rowNumbers: Int32Array.from(rowNumbers) };
+  return { header, titleRows, sheet: sheetRead, unreadSheets, rowNumbers: Int32Array.from(rowNumbers) };
 }

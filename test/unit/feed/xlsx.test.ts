@@ -210,6 +210,33 @@ describe('an Excel sheet laid out by hand', () => {
     expect(error?.message).toMatch(/^orders\.xlsx has no column .*Headers found: "Total sales", "30"\./);
   });
 
+  it('a workbook kept a sheet per year: the sheets after the one read are named in the report as not read', async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', 'owner']),
+      ...row(2, ['C-1', 'Greenfield Cafe', 'ana@contoso.example']),
+    });
+    const book = new ExcelJS.Workbook();
+    const year = (name: string, orders: ExcelJS.CellValue[][]) => {
+      const sheet = book.addWorksheet(name);
+      sheet.addRow([`Orders ${name}`]);
+      sheet.addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
+      for (const order of orders) sheet.addRow(order);
+    };
+    year('2026', [['O-3', 'C-1', '2026-02-02', 30]]);
+    year('2025', [
+      ['O-1', 'C-1', '2025-03-02', 10],
+      ['O-2', 'C-1', '2025-09-02', 20],
+    ]);
+    book.addWorksheet('Notes').addRow(['Amounts in pounds, before VAT']);
+    await writeOrdered(book, join(dir, 'orders.xlsx'), excelOrder);
+    const { book: read, report } = await readFeed(dir);
+    expect(Array.from(read.orderAmount)).toEqual([30]);
+    expect(report.files[1].notes).toEqual([
+      'header on line 2: the line above it (a title?) not read',
+      'sheet "2025" has the feed\'s columns too and was not read: only the first such sheet is (put the rows of every sheet on one)',
+    ]);
+  });
+
   it("a workbook whose zip lists its worksheets before xl/workbook.xml is read (the order is the writer's)", async () => {
     await writeFile(
       join(dir, 'customers.csv'),
