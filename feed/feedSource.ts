@@ -7,7 +7,7 @@ import { FeedError } from './feedError';
 import type { FeedFile } from './feedFiles';
 import { type RecordLineRequest, type RecordLines, recordLines } from './recordLines';
 import { convertToUtf8, settleEncoding } from './textEncoding';
-import { loadXlsx, WorkbookError } from './xlsxSource';
+import { loadXlsx, type SheetLabel, WorkbookError } from './xlsxSource';
 
 /**
  * One feed file loaded into DuckDB as text, whatever its format: a table whose rowid 0 holds the
@@ -163,8 +163,9 @@ async function loadFile(
   }
   const loaded = await loadXlsx(engine, file.path, table, isHeader);
   if (!loaded) throw empty();
-  const sheetName = (sheet: { name: string } | { number: number }) =>
+  const sheetName = (sheet: SheetLabel) =>
     'name' in sheet ? JSON.stringify(sheet.name) : String(sheet.number);
+  const read = loaded.sheet;
   return {
     file: file.name,
     table,
@@ -173,13 +174,14 @@ async function loadFile(
     rows: loaded.rowNumbers.length - 1,
     serialDates: true,
     notes: [
-      ...(loaded.sheet
-        ? [`read from sheet ${sheetName(loaded.sheet)}: the sheets before it lack the feed's columns`]
+      ...(read && !read.first
+        ? [`read from sheet ${sheetName(read.at)}: the sheets before it lack the feed's columns`]
         : []),
       ...(loaded.titleRows > 0 ? [titleNote(loaded.titleRows, loaded.rowNumbers[0])] : []),
+      // The first sheet in the file, which is not always the first tab: name the one read.
       ...loaded.unreadSheets.map(
         (sheet) =>
-          `sheet ${sheetName(sheet)} has the feed's columns too and was not read: only the first such sheet is (put the rows of every sheet on one)`,
+          `sheet ${sheetName(sheet)} has the feed's columns too and was not read: only sheet ${read ? sheetName(read.at) : '1'} is (put the rows of every sheet on one)`,
       ),
     ],
     lines: async ({ keptIndices }) => ({

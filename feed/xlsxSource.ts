@@ -167,17 +167,20 @@ async function startsAsWorkbook(path: string): Promise<boolean> {
   throw new WorkbookError('it is not a zip archive, which every .xlsx file is');
 }
 
+/** A sheet by its name, or by its place in the file when the workbook's list of sheets comes after it. */
+export type SheetLabel = { name: string } | { number: number };
+
 export interface XlsxLoaded {
   header: string[];
   /** Rows with text above the header (a report's title), not read. */
   titleRows: number;
   /**
-   * The sheet read, when it is not the first (the first sheets lack the feed's columns): its name,
-   * or its place in the file when the workbook's list of sheets comes after it.
+   * The sheet read, when it has the feed's columns: its name, or its place in the file when the
+   * workbook's list of sheets comes after it; `first` unless sheets before it lack the columns.
    */
-  sheet?: { name: string } | { number: number };
+  sheet?: { at: SheetLabel; first: boolean };
   /** Sheets after the one read that have the feed's header too (a year per sheet): not read. */
-  unreadSheets: ({ name: string } | { number: number })[];
+  unreadSheets: SheetLabel[];
   /** Excel row number of each loaded row (index = rid; 0 is the header). */
   rowNumbers: Int32Array;
 }
@@ -251,8 +254,7 @@ export async function loadXlsx(
   let firstSheet: typeof pending | undefined;
   let sheetRead: XlsxLoaded['sheet'];
   const unreadSheets: XlsxLoaded['unreadSheets'] = [];
-  // A sheet by its name, or by its place when the workbook's list of sheets comes after it.
-  const sheetOf = (sheet: unknown) =>
+  const sheetOf = (sheet: unknown): SheetLabel =>
     (early.model?.sheets?.length ?? 0) > 0 ? { name: (sheet as { name: string }).name } : { number: sheets };
   for await (const sheet of fromWorkbook(reader)) {
     sheets++;
@@ -292,7 +294,7 @@ export async function loadXlsx(
       else if (pending.length >= HEADER_SEARCH_ROWS) looking = false;
     }
     // The first sheet with the feed's header is the feed.
-    if (header && sheets > 1) sheetRead = sheetOf(sheet);
+    if (header) sheetRead = { at: sheetOf(sheet), first: sheets === 1 };
     if (!header) firstSheet ??= [...pending];
   }
   if (sheets === 0) throw new WorkbookError('it is a zip archive without a worksheet');

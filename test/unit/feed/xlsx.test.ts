@@ -233,7 +233,7 @@ describe('an Excel sheet laid out by hand', () => {
     expect(Array.from(read.orderAmount)).toEqual([30]);
     expect(report.files[1].notes).toEqual([
       'header on line 2: the line above it (a title?) not read',
-      'sheet "2025" has the feed\'s columns too and was not read: only the first such sheet is (put the rows of every sheet on one)',
+      'sheet "2025" has the feed\'s columns too and was not read: only sheet "2026" is (put the rows of every sheet on one)',
     ]);
   });
 
