@@ -32,6 +32,9 @@ export function cellText(value: CellValue): string {
     return cellText((value as ExcelJS.CellFormulaValue).result as CellValue);
   if ('hyperlink' in value) return String(value.text);
   if ('error' in value) return String(value.error);
+  // A text cell whose shared string was never read: the part is missing, or exceljs's streaming
+  // reader lost it. Read on, every such cell would be the text "[object Object]".
+  if ('sharedString' in value) throw new SharedStringsLost();
   return String(value);
 }
 
@@ -96,6 +99,23 @@ export async function* errorCellsAsText(
 
 /** Why a workbook cannot be read, in words for its FeedError (which names the file). */
 export class WorkbookError extends Error {}
+
+/** The workbook's shared strings (its cells' text) were not read when a sheet was. */
+class SharedStringsLost extends WorkbookError {
+  constructor() {
+    super(
+      "its cells' text, kept in the workbook's shared strings, could not be read: open it in Excel and save it again, or save it as CSV",
+    );
+  }
+}
+
+/**
+ * Reads of a workbook before its shared strings are taken as missing. exceljs's streaming reader
+ * keeps a sheet stored before the shared strings in a temporary file until it has read them, and
+ * now and then loses a part stored after it (a race in its unzipping: 1 read in 40 of Excel's own
+ * part order, four reads at a time): read again, it reads whole.
+ */
+const SHARED_STRINGS_READS = 3;
 
 /**
  * The sheet's XML, passed on as it is, failing when it stops before its end: exceljs reads a cut
@@ -203,6 +223,22 @@ export async function loadXlsx(
   isHeader: (names: string[]) => boolean = () => true,
 ): Promise<XlsxLoaded | undefined> {
   if (!(await startsAsWorkbook(path))) return undefined;
+  for (let read = 1; ; read++) {
+    try {
+      return await readWorkbook(engine, path, table, isHeader);
+    } catch (error) {
+      if (!(error instanceof SharedStringsLost) || read === SHARED_STRINGS_READS) throw error;
+    }
+  }
+}
+
+/** loadXlsx's one read of the workbook, once it is known to start as one. */
+async function readWorkbook(
+  engine: FeedEngine,
+  path: string,
+  table: string,
+  isHeader: (names: string[]) => boolean,
+): Promise<XlsxLoaded | undefined> {
   // Loaded here, not at the top: exceljs takes a third of a second to load, and most feeds are CSV.
   const { default: excel } = await import('exceljs');
   const reader = new excel.stream.xlsx.WorkbookReader(path, {
@@ -256,46 +292,52 @@ export async function loadXlsx(
   const unreadSheets: XlsxLoaded['unreadSheets'] = [];
   const sheetOf = (sheet: unknown): SheetLabel =>
     (early.model?.sheets?.length ?? 0) > 0 ? { name: (sheet as { name: string }).name } : { number: sheets };
-  for await (const sheet of fromWorkbook(reader)) {
-    sheets++;
-    // The sheet's XML, parsed as its rows are read (a property exceljs does not declare).
-    const xml = sheet as unknown as { iterator: AsyncIterable<Buffer | string> };
-    xml.iterator = wholeSheet(errorCellsAsText(xml.iterator));
-    pending.length = 0;
-    let looking = true;
-    if (header) {
-      // The feed is read from an earlier sheet; one more with its header is named in the report,
-      // so that a workbook kept a year per sheet does not lose its other years without a word.
-      let rows = 0;
-      for await (const row of fromWorkbook(sheet)) {
-        if (!looking) continue;
-        const texts = rowTexts(row);
-        const start = texts.findIndex((v) => v.trim() !== '');
-        if (start < 0) continue;
-        if (isHeader(texts.slice(start))) {
-          unreadSheets.push(sheetOf(sheet));
-          looking = false;
-        } else if (++rows >= HEADER_SEARCH_ROWS) looking = false;
-      }
-      continue;
-    }
-    for await (const row of fromWorkbook(sheet)) {
-      // A sheet without the header in its first rows is read through: the next one follows it.
-      if (!looking) continue;
-      const texts = rowTexts(row);
-      if (texts.every((v) => v.trim() === '')) continue; // Excel's blank rows are not rows
+  try {
+    for await (const sheet of fromWorkbook(reader)) {
+      sheets++;
+      // The sheet's XML, parsed as its rows are read (a property exceljs does not declare).
+      const xml = sheet as unknown as { iterator: AsyncIterable<Buffer | string> };
+      xml.iterator = wholeSheet(errorCellsAsText(xml.iterator));
+      pending.length = 0;
+      let looking = true;
       if (header) {
-        appendRow(texts, row.number);
+        // The feed is read from an earlier sheet; one more with its header is named in the report,
+        // so that a workbook kept a year per sheet does not lose its other years without a word.
+        let rows = 0;
+        for await (const row of fromWorkbook(sheet)) {
+          if (!looking) continue;
+          const texts = rowTexts(row);
+          const start = texts.findIndex((v) => v.trim() !== '');
+          if (start < 0) continue;
+          if (isHeader(texts.slice(start))) {
+            unreadSheets.push(sheetOf(sheet));
+            looking = false;
+          } else if (++rows >= HEADER_SEARCH_ROWS) looking = false;
+        }
         continue;
       }
-      pending.push({ texts, number: row.number });
-      if (isHeader(texts.slice(texts.findIndex((v) => v.trim() !== ''))))
-        await startTable(pending.length - 1);
-      else if (pending.length >= HEADER_SEARCH_ROWS) looking = false;
+      for await (const row of fromWorkbook(sheet)) {
+        // A sheet without the header in its first rows is read through: the next one follows it.
+        if (!looking) continue;
+        const texts = rowTexts(row);
+        if (texts.every((v) => v.trim() === '')) continue; // Excel's blank rows are not rows
+        if (header) {
+          appendRow(texts, row.number);
+          continue;
+        }
+        pending.push({ texts, number: row.number });
+        if (isHeader(texts.slice(texts.findIndex((v) => v.trim() !== ''))))
+          await startTable(pending.length - 1);
+        else if (pending.length >= HEADER_SEARCH_ROWS) looking = false;
+      }
+      // The first sheet with the feed's header is the feed.
+      if (header) sheetRead = { at: sheetOf(sheet), first: sheets === 1 };
+      if (!header) firstSheet ??= [...pending];
     }
-    // The first sheet with the feed's header is the feed.
-    if (header) sheetRead = { at: sheetOf(sheet), first: sheets === 1 };
-    if (!header) firstSheet ??= [...pending];
+  } catch (error) {
+    // A read that fails leaves no appender on the table the next read replaces.
+    appender?.closeSync();
+    throw error;
   }
   if (sheets === 0) throw new WorkbookError('it is a zip archive without a worksheet');
   if (!header && firstSheet && firstSheet.length > 0) {

@@ -24,7 +24,7 @@ async function workbook(name: string, cells: Record<string, ExcelJS.CellValue>):
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('Sheet1');
   for (const [address, value] of Object.entries(cells)) sheet.getCell(address).value = value;
-  await book.xlsx.writeFile(join(dir, name));
+  await writeOrdered(book, join(dir, name), excelOrder);
 }
 
 /** One row's cells from column `from`, as workbook() takes them. */
@@ -51,8 +51,26 @@ async function writeOrdered(
   );
 }
 
-/** Excel's order: the workbook's list of sheets before the sheets. */
-const excelOrder = (part: string) => (part === 'xl/workbook.xml' ? 0 : 1);
+/**
+ * The order Excel stores a workbook's parts in: the workbook's list of sheets, the sheets, then
+ * their styles and shared strings. In the order exceljs writes them, which varies, the streaming
+ * reader sometimes loses the last part, and with it the sheets' text.
+ */
+const EXCEL_PARTS = [
+  /^\[Content_Types\]/,
+  /^_rels\//,
+  /^xl\/workbook\.xml$/,
+  /^xl\/_rels\//,
+  /^xl\/worksheets\//,
+  /^xl\/theme\//,
+  /^xl\/styles\.xml$/,
+  /^xl\/sharedStrings\.xml$/,
+  /^docProps\//,
+];
+const excelOrder = (part: string) => {
+  const at = EXCEL_PARTS.findIndex((re) => re.test(part));
+  return at < 0 ? EXCEL_PARTS.length : at;
+};
 
 const customersOf = async () => (await readFeed(dir)).book.customers;
 
@@ -88,7 +106,7 @@ describe('an Excel sheet laid out by hand', () => {
     sheet.getRow(2).values = ['order_id', 'customer_id', 'ordered_at', 'amount'];
     sheet.getRow(3).values = ['O-1', 'C-1', '2026-11-02', 10];
     sheet.getRow(4).values = ['O-2', 'C-3', '2026-11-03', 20];
-    await book.xlsx.writeFile(join(dir, 'orders.xlsx'));
+    await writeOrdered(book, join(dir, 'orders.xlsx'), excelOrder);
     const { report } = await readFeed(dir);
     expect(report.files[0]).toMatchObject({ rowsRead: 3, rowsSkipped: 1 });
     expect(report.files[0].problems.map((p) => [p.line, p.reason])).toEqual([
@@ -202,7 +220,7 @@ describe('an Excel sheet laid out by hand', () => {
     first.addRow(['Total sales', 30]);
     first.addRow(['Orders', 2]);
     none.addWorksheet('Pivot').addRow(['Customer', 'Sum of amount']);
-    await none.xlsx.writeFile(join(dir, 'orders.xlsx'));
+    await writeOrdered(none, join(dir, 'orders.xlsx'), excelOrder);
     const error = await readFeed(dir).then(
       () => undefined,
       (e: unknown) => e as Error,
@@ -257,6 +275,27 @@ describe('an Excel sheet laid out by hand', () => {
     // The sheet's name is not known yet when it is read: its place is.
     expect(report.files[1].notes).toContain(
       "read from sheet 2: the sheets before it lack the feed's columns",
+    );
+  });
+
+  it('a workbook whose shared strings are not read (the part missing, or lost by the streaming reader) stops, and its text is never read as "[object Object]"', async () => {
+    await writeFile(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner\nC-1,Greenfield Cafe,ana@contoso.example\n',
+    );
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Orders');
+    sheet.addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
+    sheet.addRow(['O-1', 'C-1', '2026-11-02', 10]);
+    const parts = unzipSync(new Uint8Array(await book.xlsx.writeBuffer()));
+    delete parts['xl/sharedStrings.xml'];
+    await writeFile(join(dir, 'orders.xlsx'), zipSync(parts));
+    const error = await readFeed(dir).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toBe(
+      "orders.xlsx is not an Excel workbook (its cells' text, kept in the workbook's shared strings, could not be read: open it in Excel and save it again, or save it as CSV).",
     );
   });
 
