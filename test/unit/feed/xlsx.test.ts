@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFeed } from '../../../feed/readFeed';
 import { errorCellsAsText } from '../../../feed/xlsxSource';
 import { isoOfDay } from '../../../rules/book';
+import { writeOrdered } from '../../helpers/workbookParts';
 
 /** Excel workbooks as users lay them out, built here with exceljs, read as the same CSV would be. */
 let dir: string;
@@ -24,7 +25,7 @@ async function workbook(name: string, cells: Record<string, ExcelJS.CellValue>):
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('Sheet1');
   for (const [address, value] of Object.entries(cells)) sheet.getCell(address).value = value;
-  await writeOrdered(book, join(dir, name), excelOrder);
+  await writeOrdered(book, join(dir, name));
 }
 
 /** One row's cells from column `from`, as workbook() takes them. */
@@ -34,43 +35,6 @@ function row(line: number, values: ExcelJS.CellValue[], from = 'A'): Record<stri
     values.flatMap((v, i) => (v === null ? [] : [[`${String.fromCharCode(start + i)}${line}`, v]])),
   );
 }
-
-/**
- * Writes `book` with its zip parts in a fixed order (exceljs writes them in an order that varies
- * from run to run): `rank` orders them, lowest first, the rest as exceljs wrote them.
- */
-async function writeOrdered(
-  book: ExcelJS.Workbook,
-  path: string,
-  rank: (part: string) => number,
-): Promise<void> {
-  const files = unzipSync(new Uint8Array(await book.xlsx.writeBuffer()));
-  await writeFile(
-    path,
-    zipSync(Object.fromEntries(Object.entries(files).sort(([a], [b]) => rank(a) - rank(b)))),
-  );
-}
-
-/**
- * The order Excel stores a workbook's parts in: the workbook's list of sheets, the sheets, then
- * their styles and shared strings. In the order exceljs writes them, which varies, the streaming
- * reader sometimes loses the last part, and with it the sheets' text.
- */
-const EXCEL_PARTS = [
-  /^\[Content_Types\]/,
-  /^_rels\//,
-  /^xl\/workbook\.xml$/,
-  /^xl\/_rels\//,
-  /^xl\/worksheets\//,
-  /^xl\/theme\//,
-  /^xl\/styles\.xml$/,
-  /^xl\/sharedStrings\.xml$/,
-  /^docProps\//,
-];
-const excelOrder = (part: string) => {
-  const at = EXCEL_PARTS.findIndex((re) => re.test(part));
-  return at < 0 ? EXCEL_PARTS.length : at;
-};
 
 const customersOf = async () => (await readFeed(dir)).book.customers;
 
@@ -106,7 +70,7 @@ describe('an Excel sheet laid out by hand', () => {
     sheet.getRow(2).values = ['order_id', 'customer_id', 'ordered_at', 'amount'];
     sheet.getRow(3).values = ['O-1', 'C-1', '2026-11-02', 10];
     sheet.getRow(4).values = ['O-2', 'C-3', '2026-11-03', 20];
-    await writeOrdered(book, join(dir, 'orders.xlsx'), excelOrder);
+    await writeOrdered(book, join(dir, 'orders.xlsx'));
     const { report } = await readFeed(dir);
     expect(report.files[0]).toMatchObject({ rowsRead: 3, rowsSkipped: 1 });
     expect(report.files[0].problems.map((p) => [p.line, p.reason])).toEqual([
@@ -205,7 +169,7 @@ describe('an Excel sheet laid out by hand', () => {
     orders.addRow(['O-2', 'C-1', 'not a date', 20]);
     orders.addRow(['O-3', 'C-1', '2026-11-03', 20]);
     book.addWorksheet('Notes').addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
-    await writeOrdered(book, join(dir, 'orders.xlsx'), excelOrder);
+    await writeOrdered(book, join(dir, 'orders.xlsx'));
     const { book: read, report } = await readFeed(dir);
     expect(Array.from(read.orderAmount)).toEqual([10, 20]);
     expect(report.files[1].notes).toContain(
@@ -220,7 +184,7 @@ describe('an Excel sheet laid out by hand', () => {
     first.addRow(['Total sales', 30]);
     first.addRow(['Orders', 2]);
     none.addWorksheet('Pivot').addRow(['Customer', 'Sum of amount']);
-    await writeOrdered(none, join(dir, 'orders.xlsx'), excelOrder);
+    await writeOrdered(none, join(dir, 'orders.xlsx'));
     const error = await readFeed(dir).then(
       () => undefined,
       (e: unknown) => e as Error,
@@ -246,7 +210,7 @@ describe('an Excel sheet laid out by hand', () => {
       ['O-2', 'C-1', '2025-09-02', 20],
     ]);
     book.addWorksheet('Notes').addRow(['Amounts in pounds, before VAT']);
-    await writeOrdered(book, join(dir, 'orders.xlsx'), excelOrder);
+    await writeOrdered(book, join(dir, 'orders.xlsx'));
     const { book: read, report } = await readFeed(dir);
     expect(Array.from(read.orderAmount)).toEqual([30]);
     expect(report.files[1].notes).toEqual([
