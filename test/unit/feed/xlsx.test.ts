@@ -192,6 +192,29 @@ describe('an Excel sheet laid out by hand', () => {
     expect(error?.message).toMatch(/^orders\.xlsx has no column .*Headers found: "Total sales", "30"\./);
   });
 
+  it("a workbook whose zip lists its worksheets before xl/workbook.xml is read (the order is the writer's)", async () => {
+    await writeFile(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner\nC-1,Greenfield Cafe,ana@contoso.example\n',
+    );
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('Summary').addRow(['Total sales', 30]);
+    const orders = book.addWorksheet('Orders');
+    orders.addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
+    orders.addRow(['O-1', 'C-1', '2026-11-02', 10]);
+    // Shared strings before the worksheets (which a streaming reader then reads at once), the
+    // workbook's list of sheets last.
+    await writeOrdered(book, join(dir, 'orders.xlsx'), (part) =>
+      part === 'xl/workbook.xml' ? 2 : part.startsWith('xl/worksheets/') ? 1 : 0,
+    );
+    const { book: read, report } = await readFeed(dir);
+    expect(Array.from(read.orderAmount)).toEqual([10]);
+    // The sheet's name is not known yet when it is read: its place is.
+    expect(report.files[1].notes).toContain(
+      "read from sheet 2: the sheets before it lack the feed's columns",
+    );
+  });
+
   it('a workbook kept a sheet per year: the sheets after the one read are named in the report as not read', async () => {
     await workbook('customers.xlsx', {
       ...row(1, ['customer_id', 'name', 'owner']),
@@ -217,29 +240,6 @@ describe('an Excel sheet laid out by hand', () => {
       'header on line 2: the line above it (a title?) not read',
       'sheet "2025" has the feed\'s columns too and was not read: only sheet "2026" is (put the rows of every sheet on one)',
     ]);
-  });
-
-  it("a workbook whose zip lists its worksheets before xl/workbook.xml is read (the order is the writer's)", async () => {
-    await writeFile(
-      join(dir, 'customers.csv'),
-      'customer_id,name,owner\nC-1,Greenfield Cafe,ana@contoso.example\n',
-    );
-    const book = new ExcelJS.Workbook();
-    book.addWorksheet('Summary').addRow(['Total sales', 30]);
-    const orders = book.addWorksheet('Orders');
-    orders.addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
-    orders.addRow(['O-1', 'C-1', '2026-11-02', 10]);
-    // Shared strings before the worksheets (which a streaming reader then reads at once), the
-    // workbook's list of sheets last.
-    await writeOrdered(book, join(dir, 'orders.xlsx'), (part) =>
-      part === 'xl/workbook.xml' ? 2 : part.startsWith('xl/worksheets/') ? 1 : 0,
-    );
-    const { book: read, report } = await readFeed(dir);
-    expect(Array.from(read.orderAmount)).toEqual([10]);
-    // The sheet's name is not known yet when it is read: its place is.
-    expect(report.files[1].notes).toContain(
-      "read from sheet 2: the sheets before it lack the feed's columns",
-    );
   });
 
   it('a workbook whose shared strings are not read (the part missing, or lost by the streaming reader) stops, and its text is never read as "[object Object]"', async () => {
