@@ -22,11 +22,16 @@ const looseHeader = (header: string) => normaliseHeader(header).replace(/[^\p{L}
 /** Column name -> index in the record; -1 for an optional column the file does not have. */
 export type ColumnIndex<C extends string> = Record<C, number>;
 
-/** A header as it is matched: without a byte-order mark or the spaces around it, in lower case. */
+/**
+ * A header as it is matched: without a byte-order mark or the spaces around it, each run of spaces
+ * and line breaks inside it as one space (a header wrapped onto two lines in its Excel cell is
+ * mapped as it reads, "Invoice Date"), in lower case.
+ */
 export const normaliseHeader = (header: string) =>
   header
     .replace(/^\ufeff/, '')
     .trim()
+    .replace(/\s+/g, ' ')
     .toLowerCase();
 
 /**
@@ -109,4 +114,24 @@ export function resolveColumns<C extends string>(
     );
   }
   return index;
+}
+
+/**
+ * Notes for the report on optional columns the file lacks where a header names one but for its
+ * punctuation, spaces or case (`Monthly Value` for monthly_value): such a column is not read, and
+ * without a word every monthly value would be derived instead of read from it.
+ */
+export function unreadNearHeaders<C extends string>(
+  spec: ColumnSpec<C>,
+  headers: string[],
+  index: ColumnIndex<C>,
+): string[] {
+  return (spec.optional ?? []).flatMap((column) => {
+    const near = index[column] < 0 ? headers.find((h) => looseHeader(h) === looseHeader(column)) : undefined;
+    if (near === undefined) return [];
+    const header = near.trim();
+    return [
+      `${column}: the column "${header}" is not read (the feed's name is "${column}"): to read it, map it: { "columns": { "${spec.mappingKey}": { "${column}": "${header}" } } }`,
+    ];
+  });
 }

@@ -7,7 +7,7 @@ import { FeedError } from './feedError';
 import type { FeedFile } from './feedFiles';
 import { type RecordLineRequest, type RecordLines, recordLines } from './recordLines';
 import { convertToUtf8, settleEncoding } from './textEncoding';
-import { loadXlsx, WorkbookError } from './xlsxSource';
+import { loadXlsx, type SheetLabel, WorkbookError } from './xlsxSource';
 
 /**
  * One feed file loaded into DuckDB as text, whatever its format: a table whose rowid 0 holds the
@@ -66,10 +66,12 @@ function readError(file: FeedFile, error: unknown): unknown {
   const duckdb = error instanceof Error ? DUCKDB_READ_ERROR.exec(error.message) : null;
   if (!duckdb) return error;
   const reason = duckdb[1].replaceAll(file.path, file.name);
+  if (file.format !== 'parquet') return fail(`${file.name} cannot be read as a CSV file (${reason}).`);
+  // A Parquet file whose text is in another encoding (a legacy writer's Windows-1252) is Parquet still.
   return fail(
-    file.format === 'parquet'
-      ? `${file.name} is not a Parquet file (${reason}).`
-      : `${file.name} cannot be read as a CSV file (${reason}).`,
+    /Invalid string encoding/.test(reason)
+      ? `${file.name} holds text that is not UTF-8 (${reason}): write it again with its text as UTF-8.`
+      : `${file.name} is not a Parquet file (${reason}).`,
   );
 }
 
@@ -129,8 +131,12 @@ async function loadFile(
     };
   }
   if (file.format === 'parquet') {
-    const described = await engine.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file.path)})`);
+    // Hive, Impala and older Spark store text as binary without Parquet's UTF-8 mark, which DuckDB
+    // reads as BLOB and casts to text as escaped bytes ("Caf\xC3\xA9"): read as the text it is.
+    const scan = `read_parquet(${sqlString(file.path)}, binary_as_string = true)`;
+    const described = await engine.rows(`DESCRIBE SELECT * FROM ${scan}`);
     const names = described.map((r) => String(r[0]));
+    const types = described.map((r) => String(r[1]));
     if (names.length === 0) throw empty();
     const kept = keep(names);
     await engine.run(
@@ -139,10 +145,8 @@ async function loadFile(
     await engine.run(
       `INSERT INTO ${sqlName(table)} VALUES (${kept.map((i) => sqlString(names[i])).join(', ')})`,
     );
-    const casts = kept.map((i) => `CAST(${sqlName(names[i])} AS VARCHAR)`).join(', ');
-    await engine.run(
-      `INSERT INTO ${sqlName(table)} SELECT ${casts} FROM read_parquet(${sqlString(file.path)})`,
-    );
+    const casts = kept.map((i) => parquetText(sqlName(names[i]), types[i])).join(', ');
+    await engine.run(`INSERT INTO ${sqlName(table)} SELECT ${casts} FROM ${scan}`);
     return {
       file: file.name,
       table,
@@ -159,6 +163,9 @@ async function loadFile(
   }
   const loaded = await loadXlsx(engine, file.path, table, isHeader);
   if (!loaded) throw empty();
+  const sheetName = (sheet: SheetLabel) =>
+    'name' in sheet ? JSON.stringify(sheet.name) : String(sheet.number);
+  const read = loaded.sheet;
   return {
     file: file.name,
     table,
@@ -167,18 +174,34 @@ async function loadFile(
     rows: loaded.rowNumbers.length - 1,
     serialDates: true,
     notes: [
-      ...(loaded.sheet
-        ? [
-            `read from sheet ${'name' in loaded.sheet ? JSON.stringify(loaded.sheet.name) : loaded.sheet.number}: the sheets before it lack the feed's columns`,
-          ]
+      ...(read && !read.first
+        ? [`read from sheet ${sheetName(read.at)}: the sheets before it lack the feed's columns`]
         : []),
       ...(loaded.titleRows > 0 ? [titleNote(loaded.titleRows, loaded.rowNumbers[0])] : []),
+      // The first sheet in the file, which is not always the first tab: name the one read.
+      ...loaded.unreadSheets.map(
+        (sheet) =>
+          `sheet ${sheetName(sheet)} has the feed's columns too and was not read: only sheet ${read ? sheetName(read.at) : '1'} is (put the rows of every sheet on one)`,
+      ),
     ],
     lines: async ({ keptIndices }) => ({
       kept: new Map(keptIndices.map((rid) => [rid, loaded.rowNumbers[rid]])),
       rejected: new Map(),
     }),
   };
+}
+
+/** Integers a DOUBLE holds exactly (2^53). */
+const EXACT_INTEGERS = 9007199254740992;
+
+/**
+ * SQL: a Parquet column's value as the text the feed's checks read. pandas writes a column of
+ * integer ids with one missing as float64, whose text is `17850.0`: a float holding a whole number
+ * reads as that integer, so that it matches the same id in a customers file that typed it as one.
+ */
+function parquetText(column: string, type: string): string {
+  if (type !== 'DOUBLE' && type !== 'FLOAT') return `CAST(${column} AS VARCHAR)`;
+  return `CASE WHEN isfinite(${column}) AND ${column} = trunc(${column}) AND abs(${column}) < ${EXACT_INTEGERS} THEN CAST(${column}::BIGINT AS VARCHAR) ELSE CAST(${column} AS VARCHAR) END`;
 }
 
 /** Data rows in a loaded table (the header row not counted). */

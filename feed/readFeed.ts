@@ -10,7 +10,7 @@ import {
   TICKET_COLUMNS,
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
-import { normaliseHeader, resolveColumns } from './feedColumns';
+import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
 import { type FeedFile, findFeedFiles } from './feedFiles';
@@ -106,11 +106,9 @@ async function inputTable<C extends string>(
   /** More columns, as SQL over the others' text (`quantity` for the column's text). */
   computed = '',
 ): Promise<Set<C>> {
-  const index = resolveColumns(
-    { file: source.file, mappingKey: kind, required, optional },
-    source.header,
-    mapping,
-  );
+  const spec = { file: source.file, mappingKey: kind, required, optional };
+  const index = resolveColumns(spec, source.header, mapping);
+  source.notes.push(...unreadNearHeaders(spec, source.header, index));
   const columns = [...required, ...optional].map((c) => `${text(index[c])} AS ${c}`).join(', ');
   await engine.run(
     `CREATE OR REPLACE VIEW ${kind}_in AS SELECT *${computed ? `, ${computed}` : ''} FROM (SELECT rowid AS rid, ${columns} FROM ${source.table} WHERE rowid > 0)`,
@@ -154,16 +152,23 @@ async function dateFormat(
   header: string,
   formats: FeedFormats,
 ): Promise<DateColumnFormat> {
-  const format = await settleDateColumn(engine, values, 'v', formats.date, (example) => {
-    const { dayFirst, monthFirst } = bothReadings(example);
-    throw new FeedError(
-      'ambiguous_dates',
-      `${source.file}: the dates in column ${columnNamed(column, header)} can be read two ways, and no date in the file has a day above 12 to settle it: ` +
-        `"${example}" is ${dayFirst} day-first, or ${monthFirst} month-first. ` +
-        `Say which in the rules file: { "formats": { "date": "day-first" } } or { "formats": { "date": "month-first" } }.`,
-      source.file,
-    );
-  });
+  const format = await settleDateColumn(
+    engine,
+    values,
+    'v',
+    formats.date,
+    (example) => {
+      const { dayFirst, monthFirst } = bothReadings(example);
+      throw new FeedError(
+        'ambiguous_dates',
+        `${source.file}: the dates in column ${columnNamed(column, header)} can be read two ways, and no date in the file has a day above 12 to settle it: ` +
+          `"${example}" is ${dayFirst} day-first, or ${monthFirst} month-first. ` +
+          `Say which in the rules file: { "formats": { "date": "day-first" } } or { "formats": { "date": "month-first" } }.`,
+        source.file,
+      );
+    },
+    { dateCells: source.serialDates },
+  );
   if (format.note) source.notes.push(`${column}: ${format.note}`);
   return format;
 }

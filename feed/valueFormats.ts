@@ -107,6 +107,11 @@ interface DateShapes {
  * shape (an ISO column's stray `31/12/2025` stays a bad row), by the declared order unless the
  * column's dates prove only the other one, else by a day above 12 in either place. An unsettled
  * column stops the read: `onAmbiguous` gets an example.
+ *
+ * With `dateCells` (a workbook, whose date cells read as ISO dates), the ISO dates are cells rather
+ * than the column's written shape: dates typed as text beside them (`13/10/2026`, where a cell was
+ * formatted as text) are read too when they settle the order themselves or it is declared; else they
+ * stay bad rows, as a handful of typed dates in a column of cells is no reason to stop.
  */
 export async function settleDateColumn(
   engine: FeedEngine,
@@ -114,6 +119,7 @@ export async function settleDateColumn(
   v: string,
   declared: FeedFormats['date'],
   onAmbiguous: (example: string) => never,
+  { dateCells = false }: { dateCells?: boolean } = {},
 ): Promise<DateColumnFormat> {
   const [row] = await engine.rows(`
     SELECT
@@ -136,9 +142,11 @@ export async function settleDateColumn(
     secondExample: row[6] === null ? null : String(row[6]),
     ambiguousExample: row[7] === null ? null : String(row[7]),
   };
-  if (shapes.xxy === 0 || shapes.xxy < Math.max(shapes.ymd, shapes.named)) return { order: null };
+  const minority = shapes.xxy < Math.max(shapes.ymd, shapes.named);
+  if (shapes.xxy === 0 || (minority && !dateCells)) return { order: null };
   const dayFirst = shapes.firstAbove12 > 0;
   const monthFirst = shapes.secondAbove12 > 0;
+  if (minority && !declared && !dayFirst && !monthFirst) return { order: null };
   if (declared) {
     // formats.date is for a file that cannot settle the order itself. Where every date that settles
     // it says the other order (a day above 12 where the declaration wants a month), the declaration is

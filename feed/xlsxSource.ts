@@ -33,6 +33,9 @@ export function cellText(value: CellValue): string {
     return cellText((value as ExcelJS.CellFormulaValue).result as CellValue);
   if ('hyperlink' in value) return String(value.text);
   if ('error' in value) return String(value.error);
+  // A text cell whose shared string was never read: the part is missing, or exceljs's streaming
+  // reader lost it. Read on, every such cell would be the text "[object Object]".
+  if ('sharedString' in value) throw new SharedStringsLost();
   return String(value);
 }
 
@@ -40,15 +43,35 @@ const isFormula = (value: CellValue): value is ExcelJS.CellFormulaValue | ExcelJ
   typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value);
 
 /**
+ * A formula cell's text: the result saved with it, as the cell holds it (the formula's `value`
+ * leaves out a result that is falsy, which made a total of 0 read as empty). A column filled down
+ * with one formula is saved by Excel as a shared formula, its cells below the first with no formula
+ * text of their own: exceljs's streaming reader keeps such a cell's value as a plain object, whose
+ * result only that object holds (`cell.result` is undefined there). A formula saved with no result
+ * (by a script or library that does not calculate) reads as the formula, `=D2*E2`: read as empty,
+ * an amount would be "missing" and a monthly value silently derived instead. openpyxl saves such a
+ * formula with an empty value (`<v></v>`), which exceljs parses as NaN: no result either (an error
+ * Excel saved is text here, see errorCellsAsText).
+ */
+function formulaText(
+  cell: ExcelJS.Cell,
+  value: ExcelJS.CellFormulaValue | ExcelJS.CellSharedFormulaValue,
+): string {
+  const result = cell.result ?? value.result;
+  return result === undefined || Number.isNaN(result)
+    ? `=${'formula' in value ? value.formula : ''}`
+    : cellText(result as CellValue);
+}
+
+/**
  * A row's cells as text, one per column from A, '' where there is no cell (exceljs's `row.values` is
- * sparse, and `map` skips its holes). A formula's text is its result as the cell holds it: the
- * formula's `value` leaves out a result that is falsy, which made a total of 0 read as empty.
+ * sparse, and `map` skips its holes).
  */
 function rowTexts(row: ExcelJS.Row): string[] {
   const texts: string[] = [];
   row.eachCell((cell, column) => {
     const value = cell.value;
-    texts[column - 1] = cellText(isFormula(value) ? (cell.result as CellValue) : value);
+    texts[column - 1] = isFormula(value) ? formulaText(cell, value) : cellText(value);
   });
   return Array.from(texts, (text) => text ?? '');
 }
@@ -77,6 +100,23 @@ export async function* errorCellsAsText(
 
 /** Why a workbook cannot be read, in words for its FeedError (which names the file). */
 export class WorkbookError extends Error {}
+
+/** The workbook's shared strings (its cells' text) were not read when a sheet was. */
+class SharedStringsLost extends WorkbookError {
+  constructor() {
+    super(
+      "its cells' text, kept in the workbook's shared strings, could not be read: open it in Excel and save it again, or save it as CSV",
+    );
+  }
+}
+
+/**
+ * Reads of a workbook before its shared strings are taken as missing. exceljs's streaming reader
+ * keeps a sheet stored before the shared strings in a temporary file until it has read them, and
+ * now and then loses a part stored after it (a race in its unzipping: 1 read in 40 of Excel's own
+ * part order, four reads at a time): read again, it reads whole.
+ */
+const SHARED_STRINGS_READS = 3;
 
 /**
  * The sheet's XML, passed on as it is, failing when it stops before its end: exceljs reads a cut
@@ -148,15 +188,20 @@ async function startsAsWorkbook(path: string): Promise<boolean> {
   throw new WorkbookError('it is not a zip archive, which every .xlsx file is');
 }
 
+/** A sheet by its name, or by its place in the file when the workbook's list of sheets comes after it. */
+export type SheetLabel = { name: string } | { number: number };
+
 export interface XlsxLoaded {
   header: string[];
   /** Rows with text above the header (a report's title), not read. */
   titleRows: number;
   /**
-   * The sheet read, when it is not the first (the first sheets lack the feed's columns): its name,
-   * or its place in the file when the workbook's list of sheets comes after it.
+   * The sheet read, when it has the feed's columns: its name, or its place in the file when the
+   * workbook's list of sheets comes after it; `first` unless sheets before it lack the columns.
    */
-  sheet?: { name: string } | { number: number };
+  sheet?: { at: SheetLabel; first: boolean };
+  /** Sheets after the one read that have the feed's header too (a year per sheet): not read. */
+  unreadSheets: SheetLabel[];
   /** Excel row number of each loaded row (index = rid; 0 is the header). */
   rowNumbers: Int32Array;
 }
@@ -179,6 +224,22 @@ export async function loadXlsx(
   isHeader: (names: string[]) => boolean = () => true,
 ): Promise<XlsxLoaded | undefined> {
   if (!(await startsAsWorkbook(path))) return undefined;
+  for (let read = 1; ; read++) {
+    try {
+      return await readWorkbook(engine, path, table, isHeader);
+    } catch (error) {
+      if (!(error instanceof SharedStringsLost) || read === SHARED_STRINGS_READS) throw error;
+    }
+  }
+}
+
+/** loadXlsx's one read of the workbook, once it is known to start as one. */
+async function readWorkbook(
+  engine: FeedEngine,
+  path: string,
+  table: string,
+  isHeader: (names: string[]) => boolean,
+): Promise<XlsxLoaded | undefined> {
   // Loaded here, not at the top: exceljs takes a third of a second to load, and most feeds are CSV.
   const { default: excel } = await import('exceljs');
   const reader = new excel.stream.xlsx.WorkbookReader(path, {
@@ -229,34 +290,55 @@ export async function loadXlsx(
   // The first sheet's first rows, taken for the table when no sheet has the feed's header.
   let firstSheet: typeof pending | undefined;
   let sheetRead: XlsxLoaded['sheet'];
-  for await (const sheet of fromWorkbook(reader)) {
-    sheets++;
-    // The sheet's XML, parsed as its rows are read (a property exceljs does not declare).
-    const xml = sheet as unknown as { iterator: AsyncIterable<Buffer | string> };
-    xml.iterator = wholeSheet(errorCellsAsText(xml.iterator));
-    pending.length = 0;
-    let looking = true;
-    for await (const row of fromWorkbook(sheet)) {
-      // A sheet without the header in its first rows is read through: the next one follows it.
-      if (!looking) continue;
-      const texts = rowTexts(row);
-      if (texts.every((v) => v.trim() === '')) continue; // Excel's blank rows are not rows
+  const unreadSheets: XlsxLoaded['unreadSheets'] = [];
+  const sheetOf = (sheet: unknown): SheetLabel =>
+    (early.model?.sheets?.length ?? 0) > 0 ? { name: (sheet as { name: string }).name } : { number: sheets };
+  try {
+    for await (const sheet of fromWorkbook(reader)) {
+      sheets++;
+      // The sheet's XML, parsed as its rows are read (a property exceljs does not declare).
+      const xml = sheet as unknown as { iterator: AsyncIterable<Buffer | string> };
+      xml.iterator = wholeSheet(errorCellsAsText(xml.iterator));
+      pending.length = 0;
+      let looking = true;
       if (header) {
-        appendRow(texts, row.number);
+        // The feed is read from an earlier sheet; one more with its header is named in the report,
+        // so that a workbook kept a year per sheet does not lose its other years without a word.
+        let rows = 0;
+        for await (const row of fromWorkbook(sheet)) {
+          if (!looking) continue;
+          const texts = rowTexts(row);
+          const start = texts.findIndex((v) => v.trim() !== '');
+          if (start < 0) continue;
+          if (isHeader(texts.slice(start))) {
+            unreadSheets.push(sheetOf(sheet));
+            looking = false;
+          } else if (++rows >= HEADER_SEARCH_ROWS) looking = false;
+        }
         continue;
       }
-      pending.push({ texts, number: row.number });
-      if (isHeader(texts.slice(texts.findIndex((v) => v.trim() !== ''))))
-        await startTable(pending.length - 1);
-      else if (pending.length >= HEADER_SEARCH_ROWS) looking = false;
+      for await (const row of fromWorkbook(sheet)) {
+        // A sheet without the header in its first rows is read through: the next one follows it.
+        if (!looking) continue;
+        const texts = rowTexts(row);
+        if (texts.every((v) => v.trim() === '')) continue; // Excel's blank rows are not rows
+        if (header) {
+          appendRow(texts, row.number);
+          continue;
+        }
+        pending.push({ texts, number: row.number });
+        if (isHeader(texts.slice(texts.findIndex((v) => v.trim() !== ''))))
+          await startTable(pending.length - 1);
+        else if (pending.length >= HEADER_SEARCH_ROWS) looking = false;
+      }
+      // The first sheet with the feed's header is the feed.
+      if (header) sheetRead = { at: sheetOf(sheet), first: sheets === 1 };
+      if (!header) firstSheet ??= [...pending];
     }
-    if (header) {
-      const named = (early.model?.sheets?.length ?? 0) > 0;
-      if (sheets > 1)
-        sheetRead = named ? { name: (sheet as unknown as { name: string }).name } : { number: sheets };
-      break; // the first sheet with the feed's header is the feed
-    }
-    firstSheet ??= [...pending];
+  } catch (error) {
+    // A read that fails leaves no appender on the table the next read replaces.
+    appender?.closeSync();
+    throw error;
   }
   if (sheets === 0) throw new WorkbookError('it is a zip archive without a worksheet');
   if (!header && firstSheet && firstSheet.length > 0) {
@@ -268,5 +350,5 @@ export async function loadXlsx(
   if (!header || !appender) return undefined;
   appender.flushSync();
   appender.closeSync();
-  return { header, titleRows, sheet: sheetRead, rowNumbers: Int32Array.from(rowNumbers) };
+  return { header, titleRows, sheet: sheetRead, unreadSheets, rowNumbers: Int32Array.from(rowNumbers) };
 }

@@ -394,6 +394,18 @@ describe('a file that cannot be read stops the run, naming the file and why', ()
     );
   });
 
+  it('a .parquet whose text is not UTF-8 (a legacy writer storing Windows-1252) is named as such, not as a file that is not Parquet', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    // "Café" in Windows-1252, as a binary column without Parquet's UTF-8 mark.
+    await sql.run(`COPY (SELECT 'O-1' AS order_id, from_hex('436166E9') AS customer_id, DATE '2026-11-02' AS ordered_at,
+      1.0 AS amount) TO '${join(dir, 'orders.parquet')}' (FORMAT parquet)`);
+    sql.closeSync();
+    expect(await unreadable({})).toBe(
+      'orders.parquet holds text that is not UTF-8 (Invalid string encoding found in Parquet file "orders.parquet": value "Caf\\xE9" is not valid UTF8!): write it again with its text as UTF-8.',
+    );
+  });
+
   it('a folder with the name of a feed file', async () => {
     await mkdir(join(dir, 'orders.csv'));
     expect(await unreadable({})).toBe(`orders.csv is a folder, not a file (in "${dir}").`);

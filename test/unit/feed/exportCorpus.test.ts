@@ -7,6 +7,7 @@ import { describeFeedReport } from '../../../feed/describeFeedReport';
 import { feedOptionsFrom } from '../../../feed/feedOptions';
 import { type FeedResult, readFeed } from '../../../feed/readFeed';
 import { type Book, isoOfDay } from '../../../rules/book';
+import type { ColumnMapping } from '../../../rules/columnMapping';
 import { parseRules } from '../../../rules/rulesSchema';
 
 /**
@@ -223,6 +224,36 @@ describe('a corpus of real exports reads with every order, date and amount right
     expect(report.files.map((f) => f.file)).toEqual(['customers.xlsx', 'orders.xlsx']);
   });
 
+  it('Excel workbooks as an office keeps them: a title, a notes sheet, account numbers as text and numbers, dates typed as text, a formula filled down, totals rows on their lines', async () => {
+    const { book, report } = await readExport('xlsx-office');
+    expect(bookRows(book)).toEqual([
+      [
+        '17850',
+        'Fabrikam Foods',
+        'ana.ruiz@contoso.example',
+        1200,
+        [
+          ['2026-10-01', 139.12],
+          ['2026-10-13', 22.2],
+          ['2026-11-02', 70.05],
+        ],
+      ],
+      ['12346', 'Litware Diner', 'ben.okafor@contoso.example', 1045.5, [['2026-11-02', 1000]]],
+      ['13047', 'Contoso Pharmacy', 'ana.ruiz@contoso.example', null, [['2026-10-20', 278.73]]],
+    ]);
+    const [customers, orders] = report.files;
+    expect(customers.problems.map((p) => [p.line, p.reason])).toEqual([
+      [7, 'customer_id: missing; owner: missing'],
+    ]);
+    // The sale to no customer is a bad row on its Excel row; the totals row under the data (row 11)
+    // is named on its row too, among the bad rows or the notes.
+    expect(orders.problems[0]).toMatchObject({ line: 9, reason: 'customer_id: missing' });
+    expect([...orders.problems.map((p) => `line ${p.line}`), ...orders.notes].join('\n')).toMatch(
+      /line 11\b/,
+    );
+    expect(orders.notes).toContain('ordered_at: dates read day-first (settled by "13/10/2026")');
+  });
+
   it('Parquet: typed columns (timestamps, decimals, dates) in the feed names', async () => {
     const { book, report } = await readExport('parquet');
     expect(report.rowsSkipped).toBe(0);
@@ -244,6 +275,49 @@ describe('a corpus of real exports reads with every order, date and amount right
       'customers.parquet',
       'orders.parquet',
       'tickets.parquet',
+    ]);
+  });
+
+  it("Parquet as pandas types a book: the orders' customer ids as floats (17850.0) match the customers' integers (17850)", async () => {
+    const { book, report } = await readExport('parquet-pandas');
+    expect(bookRows(book)).toEqual([
+      [
+        '17850',
+        'Fabrikam Foods',
+        'ana.ruiz@contoso.example',
+        980.5,
+        // Two invoices on one day: two orders, each its own id.
+        [
+          ['2026-10-01', 139.12],
+          ['2026-10-01', 22.2],
+        ],
+      ],
+      ['12346', 'Litware Diner', 'ben.okafor@contoso.example', null, [['2026-11-19', 77183.6]]],
+    ]);
+    // The sale to no customer account (a missing id, NaN in pandas) is the one bad row.
+    expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([[4, 'customer_id: missing']]);
+  });
+
+  it('Parquet whose text is binary without the UTF-8 mark (Hive, Impala, older Spark): names read as written, "Café Müller"', async () => {
+    const { book, report } = await readExport('parquet-legacy');
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      ['L-1', 'Café Müller', 'ana.ruiz@contoso.example', null, [['2026-10-05', 48.5]]],
+      ['L-2', 'Smørrebrød & Co', 'ben.okafor@contoso.example', null, [['2026-11-12', 120]]],
+    ]);
+  });
+
+  it('an optional column written in other words ("Monthly Value") and not mapped is named in the report as not read', async () => {
+    const { customers, orders } = parseRules(
+      JSON.parse(readFileSync(join(corpus('parquet-pandas'), 'rules.json'), 'utf8')),
+    ).columns as Required<ColumnMapping>;
+    const { monthly_value: _, ...unmapped } = customers;
+    const { book, report } = await readFeed(corpus('parquet-pandas'), {
+      columns: { customers: unmapped, orders },
+    });
+    expect(book.customers.map((c) => c.monthlyValue)).toEqual([null, null]);
+    expect(report.files[0].notes).toEqual([
+      'monthly_value: the column "Monthly Value" is not read (the feed\'s name is "monthly_value"): to read it, map it: { "columns": { "customers": { "monthly_value": "Monthly Value" } } }',
     ]);
   });
 });

@@ -1,12 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFeed } from '../../../feed/readFeed';
 import { errorCellsAsText } from '../../../feed/xlsxSource';
 import { isoOfDay } from '../../../rules/book';
+import { writeOrdered } from '../../helpers/workbookParts';
 
 /** Excel workbooks as users lay them out, built here with exceljs, read as the same CSV would be. */
 let dir: string;
@@ -24,7 +25,7 @@ async function workbook(name: string, cells: Record<string, ExcelJS.CellValue>):
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('Sheet1');
   for (const [address, value] of Object.entries(cells)) sheet.getCell(address).value = value;
-  await book.xlsx.writeFile(join(dir, name));
+  await writeOrdered(book, join(dir, name));
 }
 
 /** One row's cells from column `from`, as workbook() takes them. */
@@ -34,25 +35,6 @@ function row(line: number, values: ExcelJS.CellValue[], from = 'A'): Record<stri
     values.flatMap((v, i) => (v === null ? [] : [[`${String.fromCharCode(start + i)}${line}`, v]])),
   );
 }
-
-/**
- * Writes `book` with its zip parts in a fixed order (exceljs writes them in an order that varies
- * from run to run): `rank` orders them, lowest first, the rest as exceljs wrote them.
- */
-async function writeOrdered(
-  book: ExcelJS.Workbook,
-  path: string,
-  rank: (part: string) => number,
-): Promise<void> {
-  const files = unzipSync(new Uint8Array(await book.xlsx.writeBuffer()));
-  await writeFile(
-    path,
-    zipSync(Object.fromEntries(Object.entries(files).sort(([a], [b]) => rank(a) - rank(b)))),
-  );
-}
-
-/** Excel's order: the workbook's list of sheets before the sheets. */
-const excelOrder = (part: string) => (part === 'xl/workbook.xml' ? 0 : 1);
 
 const customersOf = async () => (await readFeed(dir)).book.customers;
 
@@ -88,7 +70,7 @@ describe('an Excel sheet laid out by hand', () => {
     sheet.getRow(2).values = ['order_id', 'customer_id', 'ordered_at', 'amount'];
     sheet.getRow(3).values = ['O-1', 'C-1', '2026-11-02', 10];
     sheet.getRow(4).values = ['O-2', 'C-3', '2026-11-03', 20];
-    await book.xlsx.writeFile(join(dir, 'orders.xlsx'));
+    await writeOrdered(book, join(dir, 'orders.xlsx'));
     const { report } = await readFeed(dir);
     expect(report.files[0]).toMatchObject({ rowsRead: 3, rowsSkipped: 1 });
     expect(report.files[0].problems.map((p) => [p.line, p.reason])).toEqual([
@@ -118,6 +100,60 @@ describe('an Excel sheet laid out by hand', () => {
     );
   });
 
+  it('a header wrapped onto two lines in its cell (Alt+Enter) is mapped as it reads, "Invoice Date"', async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', 'owner']),
+      ...row(2, ['C-1', 'Greenfield Cafe', 'ana@contoso.example']),
+    });
+    await workbook('orders.xlsx', {
+      ...row(1, ['Invoice\nNo', 'Customer', 'Invoice\r\nDate', 'Amount']),
+      ...row(2, ['O-1', 'C-1', new Date(Date.UTC(2026, 10, 2)), 10]),
+    });
+    const { book, report } = await readFeed(dir, {
+      columns: { orders: { order_id: 'Invoice No', customer_id: 'Customer', ordered_at: 'Invoice Date' } },
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderDay, isoOfDay)).toEqual(['2026-11-02']);
+  });
+
+  it('dates typed as text among date cells are read in the order their own days settle; ones that settle nothing stay bad rows', async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', 'owner']),
+      ...row(2, ['C-1', 'Greenfield Cafe', 'ana@contoso.example']),
+    });
+    const dateCell = (day: number) => new Date(Date.UTC(2026, 9, day, 9, 30));
+    await workbook('orders.xlsx', {
+      ...row(1, ['order_id', 'customer_id', 'ordered_at', 'amount']),
+      ...row(2, ['O-1', 'C-1', dateCell(1), 10]),
+      ...row(3, ['O-2', 'C-1', '13/10/2026', 20]),
+      ...row(4, ['O-3', 'C-1', dateCell(14), 30]),
+      ...row(5, ['O-4', 'C-1', '02/11/2026', 40]),
+      ...row(6, ['O-5', 'C-1', dateCell(15), 50]),
+    });
+    const { book, report } = await readFeed(dir);
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderDay, isoOfDay)).toEqual([
+      '2026-10-01',
+      '2026-10-13',
+      '2026-10-14',
+      '2026-10-15',
+      '2026-11-02',
+    ]);
+    expect(report.files[1].notes).toContain('ordered_at: dates read day-first (settled by "13/10/2026")');
+
+    // A text date no day of which settles the order is not guessed from the date cells around it.
+    await workbook('orders.xlsx', {
+      ...row(1, ['order_id', 'customer_id', 'ordered_at', 'amount']),
+      ...row(2, ['O-1', 'C-1', dateCell(1), 10]),
+      ...row(3, ['O-2', 'C-1', '02/11/2026', 20]),
+      ...row(4, ['O-3', 'C-1', dateCell(14), 30]),
+    });
+    const ambiguous = await readFeed(dir);
+    expect(ambiguous.report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+      [3, 'ordered_at: not a date: "02/11/2026"'],
+    ]);
+  });
+
   it("a workbook whose first sheet is a summary is read from the sheet with the feed's columns; with none, the stop names the first sheet's headers", async () => {
     await workbook('customers.xlsx', {
       ...row(1, ['customer_id', 'name', 'owner']),
@@ -133,7 +169,7 @@ describe('an Excel sheet laid out by hand', () => {
     orders.addRow(['O-2', 'C-1', 'not a date', 20]);
     orders.addRow(['O-3', 'C-1', '2026-11-03', 20]);
     book.addWorksheet('Notes').addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
-    await writeOrdered(book, join(dir, 'orders.xlsx'), excelOrder);
+    await writeOrdered(book, join(dir, 'orders.xlsx'));
     const { book: read, report } = await readFeed(dir);
     expect(Array.from(read.orderAmount)).toEqual([10, 20]);
     expect(report.files[1].notes).toContain(
@@ -148,7 +184,7 @@ describe('an Excel sheet laid out by hand', () => {
     first.addRow(['Total sales', 30]);
     first.addRow(['Orders', 2]);
     none.addWorksheet('Pivot').addRow(['Customer', 'Sum of amount']);
-    await none.xlsx.writeFile(join(dir, 'orders.xlsx'));
+    await writeOrdered(none, join(dir, 'orders.xlsx'));
     const error = await readFeed(dir).then(
       () => undefined,
       (e: unknown) => e as Error,
@@ -192,6 +228,54 @@ describe('an Excel sheet laid out by hand', () => {
     );
   });
 
+  it('a workbook kept a sheet per year: the sheets after the one read are named in the report as not read', async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', 'owner']),
+      ...row(2, ['C-1', 'Greenfield Cafe', 'ana@contoso.example']),
+    });
+    const book = new ExcelJS.Workbook();
+    const year = (name: string, orders: ExcelJS.CellValue[][]) => {
+      const sheet = book.addWorksheet(name);
+      sheet.addRow([`Orders ${name}`]);
+      sheet.addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
+      for (const order of orders) sheet.addRow(order);
+    };
+    year('2026', [['O-3', 'C-1', '2026-02-02', 30]]);
+    year('2025', [
+      ['O-1', 'C-1', '2025-03-02', 10],
+      ['O-2', 'C-1', '2025-09-02', 20],
+    ]);
+    book.addWorksheet('Notes').addRow(['Amounts in pounds, before VAT']);
+    await writeOrdered(book, join(dir, 'orders.xlsx'));
+    const { book: read, report } = await readFeed(dir);
+    expect(Array.from(read.orderAmount)).toEqual([30]);
+    expect(report.files[1].notes).toEqual([
+      'header on line 2: the line above it (a title?) not read',
+      'sheet "2025" has the feed\'s columns too and was not read: only sheet "2026" is (put the rows of every sheet on one)',
+    ]);
+  });
+
+  it('a workbook whose shared strings are not read (the part missing, or lost by the streaming reader) stops, and its text is never read as "[object Object]"', async () => {
+    await writeFile(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner\nC-1,Greenfield Cafe,ana@contoso.example\n',
+    );
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Orders');
+    sheet.addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
+    sheet.addRow(['O-1', 'C-1', '2026-11-02', 10]);
+    const parts = unzipSync(new Uint8Array(await book.xlsx.writeBuffer()));
+    delete parts['xl/sharedStrings.xml'];
+    await writeFile(join(dir, 'orders.xlsx'), zipSync(parts));
+    const error = await readFeed(dir).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toBe(
+      "orders.xlsx is not an Excel workbook (its cells' text, kept in the workbook's shared strings, could not be read: open it in Excel and save it again, or save it as CSV).",
+    );
+  });
+
   it('a column with a blank header cell is ignored, as in a CSV, and the columns after it keep their values', async () => {
     await workbook('customers.xlsx', {
       ...row(1, ['customer_id', 'name', null, 'owner', 'monthly_value']),
@@ -226,6 +310,61 @@ describe('formula cells', () => {
       [5, 'ordered_at: not a date: "#REF!"'],
     ]);
     expect(Array.from(book.orderAmount)).toEqual([0]);
+  });
+
+  it("a column filled down with one formula (Excel saves the rows below the first as a shared formula) reads each row's result", async () => {
+    await writeFile(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner,monthly_value\nC-1,Greenfield Cafe,ana@contoso.example,\n',
+    );
+    // As Excel writes =B2*C2 filled down: the first cell holds the formula, the others
+    // `<f t="shared" si="0"/>` and their own saved result.
+    await workbook('orders.xlsx', {
+      ...row(1, ['order_id', 'customer_id', 'ordered_at', 'quantity', 'price', 'amount']),
+      ...row(2, [
+        'O-1',
+        'C-1',
+        '2026-11-02',
+        2,
+        5,
+        { formula: 'D2*E2', result: 10, shareType: 'shared', ref: 'F2:F4' } as ExcelJS.CellFormulaValue,
+      ]),
+      ...row(3, ['O-2', 'C-1', '2026-11-03', 3, 7.5, { sharedFormula: 'F2', result: 22.5 }]),
+      ...row(4, ['O-3', 'C-1', '2026-11-04', 0, 9, { sharedFormula: 'F2', result: 0 }]),
+    });
+    const { book, report } = await readFeed(dir);
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([10, 22.5, 0]);
+  });
+
+  it('a formula saved without its result (by a program that does not calculate) is a bad row quoting the formula, not an empty cell', async () => {
+    await workbook('customers.xlsx', {
+      ...row(1, ['customer_id', 'name', 'owner', 'monthly_value']),
+      ...row(2, [
+        'C-1',
+        'Greenfield Cafe',
+        'ana@contoso.example',
+        { formula: 'B9*2' } as ExcelJS.CellFormulaValue,
+      ]),
+      ...row(3, ['C-2', 'Corner Deli', 'ben@contoso.example', 300]),
+    });
+    await workbook('orders.xlsx', {
+      ...row(1, ['order_id', 'customer_id', 'ordered_at', 'quantity', 'price', 'amount']),
+      ...row(2, ['O-1', 'C-1', '2026-11-02', 2, 5, { formula: 'D2*E2' } as ExcelJS.CellFormulaValue]),
+      ...row(3, ['O-2', 'C-2', '2026-11-03', 3, 7.5, 22.5]),
+    });
+    // openpyxl writes such a formula with an empty value, `<f>D2*E2</f><v></v>`; exceljs leaves `<v>` out.
+    const path = join(dir, 'orders.xlsx');
+    const parts = unzipSync(new Uint8Array(await readFile(path)));
+    const sheet = 'xl/worksheets/sheet1.xml';
+    parts[sheet] = strToU8(strFromU8(parts[sheet]).replace('<f>D2*E2</f>', '<f>D2*E2</f><v></v>'));
+    await writeFile(path, zipSync(parts));
+    const { book, report } = await readFeed(dir);
+    expect(report.files.map((f) => f.problems.map((p) => [p.line, p.reason]))).toEqual([
+      [[2, 'monthly_value: not a number: "=B9*2"']],
+      [[2, 'amount: not a number: "=D2*E2"']],
+    ]);
+    expect(Array.from(book.orderAmount)).toEqual([22.5]);
   });
 
   it('error cells are marked as text however the XML is cut into pieces', async () => {
