@@ -47,13 +47,19 @@ function orderedSinceListed(c: ScoredCustomer, surfacedAt: string): boolean {
   return c.lastOrderDay !== null && c.lastOrderDay >= dayOf(surfacedAt);
 }
 
+/** The first day of the customer's weeks on the list: the earlier of surfacedAt and listedAt. */
+function onListSince(state: CustomerState): string | null {
+  const { surfacedAt, listedAt } = state;
+  return surfacedAt !== null && (listedAt === null || surfacedAt < listedAt) ? surfacedAt : listedAt;
+}
+
 /**
  * True when a weekly run stored the customer as a kind of name, or listed them in this cycle: only
  * then is the replay of last week believed to be what a card showed. Every run stores each scored
  * customer's kind, so there is none on the first run, for a customer new to the feed, or on the
  * bare row `list` makes before the first run (so a tap has a row to act on).
  */
-function storedAsListed(state: CustomerState | undefined): boolean {
+function storedAsListed(state: CustomerState | undefined): state is CustomerState {
   return state !== undefined && (state.segment !== null || state.surfacedAt !== null);
 }
 
@@ -124,7 +130,8 @@ export function scoreWeekWithChanges(
   const rankedBefore = new Uint8Array(n);
   const surfacedBefore = new Uint8Array(n);
   const replay = { reasons: false, listChances: chanceBefore };
-  for (const c of scoreBook(book, rules, asOfDay - 7, states, replay).customers) {
+  for (const c of scoreBook(asLastWeekRead(book, asOfDay - 7), rules, asOfDay - 7, states, replay)
+    .customers) {
     rankedBefore[c.index] = c.rank !== null ? 1 : 0;
     surfacedBefore[c.index] = c.surfaced ? 1 : 0;
   }
@@ -146,17 +153,15 @@ export function scoreWeekWithChanges(
       const listedEarlier = listedBeforeThisWeek(surfacedAt);
       // Rows past the first card are not flagged (no surfacedAt), but their weeks on the list are
       // known from listedAt: "(week N)" beside them as beside the flagged rows.
-      const listedAt = state?.listedAt ?? null;
-      const onListSince =
-        surfacedAt !== null && (listedAt === null || surfacedAt < listedAt) ? surfacedAt : listedAt;
+      const listedSince = state ? onListSince(state) : null;
       const from = movedFrom(state?.owner, c.owner, options.storedOwner);
       // A customer the feed moved from another rep is new to this one, whatever their weeks on the
       // other rep's list: "Still on your list (week 3)" on a name they never had would be untrue.
       if (from !== null) changes.set(c.customerId, { kind: 'new', from });
       else if (onLastWeeksList && rise >= WORSE_BY)
         changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
-      else if (onLastWeeksList && listedBeforeThisWeek(onListSince))
-        changes.set(c.customerId, { kind: 'still', week: slipWeek(asOfDay, onListSince) });
+      else if (onLastWeeksList && listedBeforeThisWeek(listedSince))
+        changes.set(c.customerId, { kind: 'still', week: slipWeek(asOfDay, listedSince) });
       // On last week's list, on its card or a later page (the card counts those as "on your list"
       // too, and "worse" goes by the same): not new.
       else if (onLastWeeksList) changes.set(c.customerId, { kind: 'still', week: null });
@@ -169,7 +174,8 @@ export function scoreWeekWithChanges(
     } else if (before.surfaced && wasListed(c.customerId)) {
       const i = c.index;
       const end = ordersEnd(book, i, asOfDay);
-      const orderedSince = end > ordersEnd(book, i, asOfDay - 7);
+      // Since last week's card, as the replay read it (asLastWeekRead): an order on that Monday counts.
+      const orderedSince = end > ordersEnd(book, i, asOfDay - 8);
       // The news is for the rep whose list they left: the feed may have moved them to another rep
       // since, who never had them on a list (and may not know a call brought them back).
       if (orderedSince)
@@ -182,6 +188,29 @@ export function scoreWeekWithChanges(
     }
   }
   return { scored, changes, backOnTrack };
+}
+
+/**
+ * The book as last week's run read it, as far as a book of whole days can tell: its orders and
+ * tickets of `day` (the run's own day) moved to the day after. The run went out in the morning,
+ * before nearly all of its day's orders; replayed with them, last week's list lost the customers who
+ * ordered that Monday after the card (so no "Back on track" named them), and the model, refitted on
+ * a day's more orders, moved every chance by a point or two: "Worse: up 9 points" between rows that
+ * had read 49% and 56%, and a row of last week's card under the bar in the replay came back as
+ * "Back on your list". Orders of each customer stay sorted by day. The days are copied, not moved
+ * in place: the book is shared with this week's scoring.
+ */
+function asLastWeekRead(book: Book, day: number): Book {
+  const later = (days: Int32Array): Int32Array => {
+    let moved: Int32Array | null = null;
+    for (let k = 0; k < days.length; k++) {
+      if (days[k] !== day) continue;
+      moved ??= days.slice();
+      moved[k] = day + 1;
+    }
+    return moved ?? days;
+  };
+  return { ...book, orderDay: later(book.orderDay), ticketDay: later(book.ticketDay) };
 }
 
 /**
