@@ -116,11 +116,15 @@ export function scoreWeekWithChanges(
   // "Still on your list" while the card itself said "New on your list".
   const listedBeforeThisWeek = (surfacedAt: string | null): surfacedAt is string =>
     surfacedAt !== null && slipWeek(asOfDay, surfacedAt) > 1;
+  // A row flagged this week may have been on last week's list past its card (listedAt earlier): read
+  // by `list` after the run, such a row said "New on your list" beside the card's "Still on your list".
   const wasListed = (id: string) => {
     if (options.lastWeek === 'replayed') return true;
     if (options.lastWeek === 'none') return false;
     const state = states.get(id);
-    return storedAsListed(state) && (state?.surfacedAt == null || listedBeforeThisWeek(state.surfacedAt));
+    if (!storedAsListed(state)) return false;
+    const since = onListSince(state);
+    return since === null || listedBeforeThisWeek(since);
   };
   // Last week's lists, kept as three columns: a second ScoredBook held beside this week's would
   // double the run's working set on a million-customer book. Only the customers who passed last

@@ -2,9 +2,11 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import type { WeeklyCardData } from '../../../cards/cardModels';
 import { readFeed } from '../../../feed/readFeed';
+import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { weeklyRows } from '../../helpers/weeklyCardData';
@@ -94,6 +96,33 @@ describe('Mondays in a row on Online Retail', () => {
     return saved.data as WeeklyCardData;
   }
 
+  /** The rep's `list` as the bot answers it now: the card it sends. */
+  async function list(): Promise<unknown> {
+    const folder = join(dir, now.toISOString().slice(0, 10));
+    const handler = createActionHandler({
+      stores: { ...world.storage, cards: world.cards },
+      rules,
+      timeZone: 'UTC',
+      access: { tenantId: 'tenant-1', adminUserIds: [] },
+      clock: () => now,
+      cardFormat: { currency: 'GBP', locale: 'en-GB' },
+      listsNow: listsNowFrom(
+        (asOf) => readFeed(folder, { asOf }),
+        rules,
+        () => now,
+        async () => world.storage.conversations,
+        world.storage.runs,
+      ),
+    });
+    const reply = await handler.command({
+      command: 'list',
+      actor: { userId: `aad-${REP}`, name: 'Uk One', tenantId: 'tenant-1' },
+      conversationKind: 'personal',
+    });
+    if (!reply.savedCard) throw new Error(`no list card: ${reply.text}`);
+    return reply.savedCard.card;
+  }
+
   beforeAll(async () => {
     world = await openWeeklyWorld('retail');
     dir = await mkdtemp(join(tmpdir(), 'retail-weeks-'));
@@ -111,6 +140,16 @@ describe('Mondays in a row on Online Retail', () => {
     expect(card.rows['Customer 13680 (United Kingdom)']).toBe('Worse: chance of no order up 7 points');
     // On last week's card, ordered on Monday 5 Sept at 09:45, after the card: off the list, unnamed.
     expect(card.back).toBe('Back on track: Customer 13748 (United Kingdom) ordered Mon 5 Sept');
+  }, 120_000);
+
+  it('12 Sept: `list` after the run calls each row what the card called it', async () => {
+    const saved = await world.storage.runs.listRun('weekly-2011-W37');
+    const activityId = saved.find((r) => r.repId === REP)?.activityId ?? '';
+    const cardData = (await world.cards.get(conversationOf(REP), activityId))?.data as WeeklyCardData;
+    const weekly = weeklyLines(cardData).rows;
+    expect(Object.keys(weekly)).toHaveLength(10);
+    // Rows on last week's list past its card (13168 on page 37) said "New on your list" here.
+    expect(changeLines(await list(), Object.keys(weekly)).rows).toEqual(weekly);
   }, 120_000);
 
   it('19 Sept: rows of last week\'s card not ordering since are still on the list, not "back"', async () => {
