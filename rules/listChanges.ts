@@ -64,15 +64,23 @@ function storedAsListed(state: CustomerState | undefined): state is CustomerStat
 }
 
 /**
- * Where last week's list is known from. `stored` (the product's runs): the replay of a week earlier
- * against the stored states, for customers a run has stored a row of. `replayed` (the CLI, which
+ * Where last week's list is known from. `stored` (the product's runs): the replay of the last run
+ * (`lastRun`; else a week earlier) against the stored states, for customers a run has stored a row of. `replayed` (the CLI, which
  * remembers no run): the replay alone, as if last week's card had gone out. `none`: no weekly run
  * before this week's, so there was no list last week, whatever kinds this week's run stored.
  */
 export interface LastWeekOptions {
   lastWeek?: 'stored' | 'replayed' | 'none';
+  /** The last weekly run before this week's, when the run ledger knows it (else a week before, as read that morning). */
+  lastRun?: LastRun;
   /** A stored row's owner in the feed's form (the weekly run's storedOwnerOf); as stored when missing. */
   storedOwner?: (owner: string) => string;
+}
+
+/** A weekly run as the next one replays it: the day its cards went out, and the newest order day of the feed it read (null: not recorded). */
+export interface LastRun {
+  on: string;
+  feedTo: string | null;
 }
 
 /**
@@ -94,7 +102,7 @@ export interface WeekWithChanges {
 }
 
 /**
- * Scores the book as of `asOfDay` and as of a week earlier, and says for each listed customer what
+ * Scores the book as of `asOfDay` and as last week's run read it (lastRead), and says for each listed customer what
  * changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
  * on last week's list (any page; the week from the stored surfacedAt or listedAt, the earlier), else `back` when
  * listed earlier in this slip cycle and not ordering since, else `new`.
@@ -134,8 +142,8 @@ export function scoreWeekWithChanges(
   const rankedBefore = new Uint8Array(n);
   const surfacedBefore = new Uint8Array(n);
   const replay = { reasons: false, listChances: chanceBefore };
-  for (const c of scoreBook(asLastWeekRead(book, asOfDay - 7), rules, asOfDay - 7, states, replay)
-    .customers) {
+  const last = lastRead(asOfDay, options.lastRun);
+  for (const c of scoreBook(asLastWeekRead(book, last), rules, last.day, states, replay).customers) {
     rankedBefore[c.index] = c.rank !== null ? 1 : 0;
     surfacedBefore[c.index] = c.surfaced ? 1 : 0;
   }
@@ -179,7 +187,7 @@ export function scoreWeekWithChanges(
       const i = c.index;
       const end = ordersEnd(book, i, asOfDay);
       // Since last week's card, as the replay read it (asLastWeekRead): an order on that Monday counts.
-      const orderedSince = end > ordersEnd(book, i, asOfDay - 8);
+      const orderedSince = end > ordersEnd(book, i, last.ordersTo);
       // The news is for the rep whose list they left: the feed may have moved them to another rep
       // since, who never had them on a list (and may not know a call brought them back).
       if (orderedSince)
@@ -195,22 +203,34 @@ export function scoreWeekWithChanges(
 }
 
 /**
- * The book as last week's run read it, as far as a book of whole days can tell: its orders and
- * tickets of `day` (the run's own day) moved to the day after. The run went out in the morning,
- * before nearly all of its day's orders; replayed with them, last week's list lost the customers who
+ * Last week's run as far as a book of whole days can tell: the day it scored as of, and the last day
+ * of orders it read. Its orders are those before its own day: the run went out in the morning,
+ * before nearly all of its day's orders. Replayed with them, last week's list lost the customers who
  * ordered that Monday after the card (so no "Back on track" named them), and the model, refitted on
  * a day's more orders, moved every chance by a point or two: "Worse: up 9 points" between rows that
  * had read 49% and 56%, and a row of last week's card under the bar in the replay came back as
- * "Back on your list". Orders of each customer stay sorted by day. The days are copied, not moved
- * in place: the book is shared with this week's scoring.
+ * "Back on your list". From the run ledger: the last run's day (two weeks back after a week without
+ * a run), and the newest order of its feed when older (an export that had not moved that week).
  */
-function asLastWeekRead(book: Book, day: number): Book {
+function lastRead(asOfDay: number, lastRun: LastRun | undefined): { day: number; ordersTo: number } {
+  const on = lastRun ? dayOf(lastRun.on) : Number.NaN;
+  const day = on < asOfDay ? on : asOfDay - 7;
+  const feedTo = lastRun?.feedTo ? dayOf(lastRun.feedTo) : day - 1;
+  return { day, ordersTo: Math.min(day - 1, feedTo) };
+}
+
+/**
+ * The book as the last run read it (lastRead): its orders and tickets after `ordersTo`, up to its
+ * day, moved to the day after it, where the replay does not count them; each customer's orders stay
+ * sorted by day. The days are copied, not moved in place: the book is shared with this week's scoring.
+ */
+function asLastWeekRead(book: Book, read: { day: number; ordersTo: number }): Book {
   const later = (days: Int32Array): Int32Array => {
     let moved: Int32Array | null = null;
     for (let k = 0; k < days.length; k++) {
-      if (days[k] !== day) continue;
+      if (days[k] <= read.ordersTo || days[k] > read.day) continue;
       moved ??= days.slice();
-      moved[k] = day + 1;
+      moved[k] = read.day + 1;
     }
     return moved ?? days;
   };

@@ -66,35 +66,47 @@ function weeklyLines(data: WeeklyCardData) {
   );
 }
 
+/**
+ * Runs the weekly job at 08:03 UTC on `day`, reading the feed as it stood at 08:03 on `feedDay` (an
+ * export that had not moved since then when earlier); returns the rep's card.
+ */
+async function runMonday(
+  world: WeeklyWorld,
+  dir: string,
+  day: string,
+  feedDay = day,
+): Promise<WeeklyCardData> {
+  const folder = await feedAt(dir, feedDay);
+  const report = completed(
+    await runWeekly(
+      depsFor(world, (await readFeed(folder, { asOf: day })).book, {
+        rules,
+        readBook: (asOf) => readFeed(folder, { asOf }),
+        config: {
+          timeZone: 'UTC',
+          weeklySendAt: { weekday: 1, hour: 8, minute: 3 },
+          currency: 'GBP',
+          locale: 'en-GB',
+        },
+      }),
+      { now: new Date(`${day}T08:03:00Z`) },
+    ),
+  );
+  const row = (await world.storage.runs.listRun(report.runKey)).find((r) => r.repId === REP);
+  const saved = await world.cards.get(conversationOf(REP), row?.activityId ?? '');
+  if (!saved) throw new Error(`no card for ${REP} on ${day}`);
+  return saved.data as WeeklyCardData;
+}
+
 describe('Mondays in a row on Online Retail', () => {
   let world: WeeklyWorld;
   let dir: string;
   let now = new Date();
 
-  /** Runs the weekly job at 08:03 UTC on `day` with the feed as of then; returns the rep's card. */
-  async function monday(day: string): Promise<WeeklyCardData> {
+  const monday = (day: string) => {
     now = new Date(`${day}T08:03:00Z`);
-    const folder = await feedAt(dir, day);
-    const report = completed(
-      await runWeekly(
-        depsFor(world, (await readFeed(folder, { asOf: day })).book, {
-          rules,
-          readBook: (asOf) => readFeed(folder, { asOf }),
-          config: {
-            timeZone: 'UTC',
-            weeklySendAt: { weekday: 1, hour: 8, minute: 3 },
-            currency: 'GBP',
-            locale: 'en-GB',
-          },
-        }),
-        { now },
-      ),
-    );
-    const row = (await world.storage.runs.listRun(report.runKey)).find((r) => r.repId === REP);
-    const saved = await world.cards.get(conversationOf(REP), row?.activityId ?? '');
-    if (!saved) throw new Error(`no card for ${REP} on ${day}`);
-    return saved.data as WeeklyCardData;
-  }
+    return runMonday(world, dir, day);
+  };
 
   /** The rep's `list` as the bot answers it now: the card it sends. */
   async function list(): Promise<unknown> {
@@ -157,5 +169,39 @@ describe('Mondays in a row on Online Retail', () => {
     // Both on last week's card; first listed (past the card) on 5 Sept.
     expect(card.rows['Customer 16748 (United Kingdom)']).toBe('Still on your list (week 3)');
     expect(card.rows['Customer 18016 (United Kingdom)']).toBe('Still on your list (week 3)');
+  }, 120_000);
+});
+
+describe('Online Retail: weeks whose cards were not a week apart in the feed', () => {
+  const worlds: WeeklyWorld[] = [];
+  /** A world of its own for one story, with the rep installed, and a folder for its feeds. */
+  async function freshWorld(name: string): Promise<{ world: WeeklyWorld; dir: string }> {
+    const world = await openWeeklyWorld(name);
+    worlds.push(world);
+    await installReps(world, [REP]);
+    return { world, dir: await mkdtemp(join(tmpdir(), `retail-${name}-`)) };
+  }
+  afterAll(async () => {
+    await Promise.all(worlds.map((w) => w.stop()));
+  });
+
+  it('an export that had not moved for a week: the card after the catch-up speaks of the card the rep got, stale as it was', async () => {
+    const { world, dir } = await freshWorld('still');
+    await runMonday(world, dir, '2011-09-05');
+    // The export still stood at 5 Sept: Customer 13748's order of that Monday was not in it, so they
+    // were on the card again.
+    const stale = await runMonday(world, dir, '2011-09-12', '2011-09-05');
+    expect(weeklyRows({ data: stale }).map((c) => c.customerId)).toContain('13748');
+    const card = await runMonday(world, dir, '2011-09-19');
+    expect(weeklyLines(card).back).toContain('Customer 13748 (United Kingdom) ordered Mon 5 Sept');
+  }, 120_000);
+
+  it('a week without a weekly run: the next card speaks of the last card the rep got, two weeks before', async () => {
+    const { world, dir } = await freshWorld('skip');
+    await runMonday(world, dir, '2011-09-05');
+    // No run on 12 Sept (the host was down all week).
+    const card = await runMonday(world, dir, '2011-09-19');
+    // On the card of 5 Sept, ordered that Monday after it.
+    expect(weeklyLines(card).back).toContain('Customer 13748 (United Kingdom) ordered Mon 5 Sept');
   }, 120_000);
 });
