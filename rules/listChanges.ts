@@ -65,19 +65,23 @@ function storedAsListed(state: CustomerState | undefined): state is CustomerStat
 
 /**
  * Where last week's list is known from. `stored` (the product's runs): the replay of the last run
- * (`lastRun`; else a week earlier) against the stored states, for customers a run has stored a row of. `replayed` (the CLI, which
- * remembers no run): the replay alone, as if last week's card had gone out. `none`: no weekly run
- * before this week's, so there was no list last week, whatever kinds this week's run stored.
+ * (`lastRun`; else a week earlier) against the stored states, for customers a run has stored a row
+ * of. `replayed` (the CLI, which remembers no run): the replay alone, as if last week's card had gone
+ * out. `none`: no weekly run before this week's, so there was no list last week, whatever kinds this
+ * week's run stored.
  */
 export interface LastWeekOptions {
   lastWeek?: 'stored' | 'replayed' | 'none';
-  /** The last weekly run before this week's, when the run ledger knows it (else a week before, as read that morning). */
+  /** The last weekly run before this week's, when the run ledger knows it (else: a week before). */
   lastRun?: LastRun;
   /** A stored row's owner in the feed's form (the weekly run's storedOwnerOf); as stored when missing. */
   storedOwner?: (owner: string) => string;
 }
 
-/** A weekly run as the next one replays it: the day its cards went out, and the newest order day of the feed it read (null: not recorded). */
+/**
+ * A weekly run as the next one replays it: the day its cards went out, and the newest order day of
+ * the feed it read (null: not recorded).
+ */
 export interface LastRun {
   on: string;
   feedTo: string | null;
@@ -102,8 +106,8 @@ export interface WeekWithChanges {
 }
 
 /**
- * Scores the book as of `asOfDay` and as last week's run read it (lastRead), and says for each listed customer what
- * changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
+ * Scores the book as of `asOfDay` and as last week's run read it (lastRead), and says for each
+ * listed customer what changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
  * on last week's list (any page; the week from the stored surfacedAt or listedAt, the earlier), else `back` when
  * listed earlier in this slip cycle and not ordering since, else `new`.
  * Last week's list is the replay of a week earlier against the stored states, believed only for a
