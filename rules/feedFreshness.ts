@@ -55,9 +55,8 @@ export interface FeedSilence {
  * order on or before it. `staleAfterDays` is the rules' feedStaleDays (undefined: the book's own).
  */
 export function feedSilence(book: Book, asOfDay: number, staleAfterDays?: number): FeedSilence | null {
-  let last = Number.NEGATIVE_INFINITY;
-  for (const day of book.orderDay) if (day <= asOfDay && day > last) last = day;
-  if (last === Number.NEGATIVE_INFINITY) return null;
+  const last = lastOrderDayOf(book, asOfDay);
+  if (last === null) return null;
   // The days with an order in the year up to the newest one, then the longest run between two.
   const from = last - LOOKBACK_DAYS;
   const ordered = new Uint8Array(LOOKBACK_DAYS + 1);
@@ -91,6 +90,13 @@ export function feedSilence(book: Book, asOfDay: number, staleAfterDays?: number
         : Math.max(MIN_STALE_DAYS, Math.ceil(QUIET_SLACK * longestQuietDays))),
     fromRules: staleAfterDays !== undefined,
   };
+}
+
+/** The newest order day on or before `asOfDay`; null when the book has none. */
+export function lastOrderDayOf(book: Book, asOfDay: number): number | null {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const day of book.orderDay) if (day <= asOfDay && day > last) last = day;
+  return last === Number.NEGATIVE_INFINITY ? null : last;
 }
 
 /** True when the feed has been silent longer than it is allowed to be. */

@@ -47,26 +47,44 @@ function orderedSinceListed(c: ScoredCustomer, surfacedAt: string): boolean {
   return c.lastOrderDay !== null && c.lastOrderDay >= dayOf(surfacedAt);
 }
 
+/** The first day of the customer's weeks on the list: the earlier of surfacedAt and listedAt. */
+function onListSince(state: CustomerState): string | null {
+  const { surfacedAt, listedAt } = state;
+  return surfacedAt !== null && (listedAt === null || surfacedAt < listedAt) ? surfacedAt : listedAt;
+}
+
 /**
  * True when a weekly run stored the customer as a kind of name, or listed them in this cycle: only
  * then is the replay of last week believed to be what a card showed. Every run stores each scored
  * customer's kind, so there is none on the first run, for a customer new to the feed, or on the
  * bare row `list` makes before the first run (so a tap has a row to act on).
  */
-function storedAsListed(state: CustomerState | undefined): boolean {
+function storedAsListed(state: CustomerState | undefined): state is CustomerState {
   return state !== undefined && (state.segment !== null || state.surfacedAt !== null);
 }
 
 /**
- * Where last week's list is known from. `stored` (the product's runs): the replay of a week earlier
- * against the stored states, for customers a run has stored a row of. `replayed` (the CLI, which
- * remembers no run): the replay alone, as if last week's card had gone out. `none`: no weekly run
- * before this week's, so there was no list last week, whatever kinds this week's run stored.
+ * Where last week's list is known from. `stored` (the product's runs): the replay of the last run
+ * (`lastRun`; else a week earlier) against the stored states, for customers a run has stored a row
+ * of. `replayed` (the CLI, which remembers no run): the replay alone, as if last week's card had gone
+ * out. `none`: no weekly run before this week's, so there was no list last week, whatever kinds this
+ * week's run stored.
  */
 export interface LastWeekOptions {
   lastWeek?: 'stored' | 'replayed' | 'none';
+  /** The last weekly run before this week's, when the run ledger knows it (else: a week before). */
+  lastRun?: LastRun;
   /** A stored row's owner in the feed's form (the weekly run's storedOwnerOf); as stored when missing. */
   storedOwner?: (owner: string) => string;
+}
+
+/**
+ * A weekly run as the next one replays it: the day its cards went out, and the newest order day of
+ * the feed it read (null: not recorded).
+ */
+export interface LastRun {
+  on: string;
+  feedTo: string | null;
 }
 
 /**
@@ -88,8 +106,8 @@ export interface WeekWithChanges {
 }
 
 /**
- * Scores the book as of `asOfDay` and as of a week earlier, and says for each listed customer what
- * changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
+ * Scores the book as of `asOfDay` and as last week's run read it (lastRead), and says for each
+ * listed customer what changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
  * on last week's list (any page; the week from the stored surfacedAt or listedAt, the earlier), else `back` when
  * listed earlier in this slip cycle and not ordering since, else `new`.
  * Last week's list is the replay of a week earlier against the stored states, believed only for a
@@ -110,11 +128,15 @@ export function scoreWeekWithChanges(
   // "Still on your list" while the card itself said "New on your list".
   const listedBeforeThisWeek = (surfacedAt: string | null): surfacedAt is string =>
     surfacedAt !== null && slipWeek(asOfDay, surfacedAt) > 1;
+  // A row flagged this week may have been on last week's list past its card (listedAt earlier): read
+  // by `list` after the run, such a row said "New on your list" beside the card's "Still on your list".
   const wasListed = (id: string) => {
     if (options.lastWeek === 'replayed') return true;
     if (options.lastWeek === 'none') return false;
     const state = states.get(id);
-    return storedAsListed(state) && (state?.surfacedAt == null || listedBeforeThisWeek(state.surfacedAt));
+    if (!storedAsListed(state)) return false;
+    const since = onListSince(state);
+    return since === null || listedBeforeThisWeek(since);
   };
   // Last week's lists, kept as three columns: a second ScoredBook held beside this week's would
   // double the run's working set on a million-customer book. Only the customers who passed last
@@ -124,7 +146,8 @@ export function scoreWeekWithChanges(
   const rankedBefore = new Uint8Array(n);
   const surfacedBefore = new Uint8Array(n);
   const replay = { reasons: false, listChances: chanceBefore };
-  for (const c of scoreBook(book, rules, asOfDay - 7, states, replay).customers) {
+  const last = lastRead(asOfDay, options.lastRun);
+  for (const c of scoreBook(asLastWeekRead(book, last), rules, last.day, states, replay).customers) {
     rankedBefore[c.index] = c.rank !== null ? 1 : 0;
     surfacedBefore[c.index] = c.surfaced ? 1 : 0;
   }
@@ -146,17 +169,15 @@ export function scoreWeekWithChanges(
       const listedEarlier = listedBeforeThisWeek(surfacedAt);
       // Rows past the first card are not flagged (no surfacedAt), but their weeks on the list are
       // known from listedAt: "(week N)" beside them as beside the flagged rows.
-      const listedAt = state?.listedAt ?? null;
-      const onListSince =
-        surfacedAt !== null && (listedAt === null || surfacedAt < listedAt) ? surfacedAt : listedAt;
+      const listedSince = state ? onListSince(state) : null;
       const from = movedFrom(state?.owner, c.owner, options.storedOwner);
       // A customer the feed moved from another rep is new to this one, whatever their weeks on the
       // other rep's list: "Still on your list (week 3)" on a name they never had would be untrue.
       if (from !== null) changes.set(c.customerId, { kind: 'new', from });
       else if (onLastWeeksList && rise >= WORSE_BY)
         changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
-      else if (onLastWeeksList && listedBeforeThisWeek(onListSince))
-        changes.set(c.customerId, { kind: 'still', week: slipWeek(asOfDay, onListSince) });
+      else if (onLastWeeksList && listedBeforeThisWeek(listedSince))
+        changes.set(c.customerId, { kind: 'still', week: slipWeek(asOfDay, listedSince) });
       // On last week's list, on its card or a later page (the card counts those as "on your list"
       // too, and "worse" goes by the same): not new.
       else if (onLastWeeksList) changes.set(c.customerId, { kind: 'still', week: null });
@@ -169,7 +190,8 @@ export function scoreWeekWithChanges(
     } else if (before.surfaced && wasListed(c.customerId)) {
       const i = c.index;
       const end = ordersEnd(book, i, asOfDay);
-      const orderedSince = end > ordersEnd(book, i, asOfDay - 7);
+      // Since last week's card, as the replay read it (asLastWeekRead): an order on that Monday counts.
+      const orderedSince = end > ordersEnd(book, i, last.ordersTo);
       // The news is for the rep whose list they left: the feed may have moved them to another rep
       // since, who never had them on a list (and may not know a call brought them back).
       if (orderedSince)
@@ -182,6 +204,41 @@ export function scoreWeekWithChanges(
     }
   }
   return { scored, changes, backOnTrack };
+}
+
+/**
+ * Last week's run as far as a book of whole days can tell: the day it scored as of, and the last day
+ * of orders it read. Its orders are those before its own day: the run went out in the morning,
+ * before nearly all of its day's orders. Replayed with them, last week's list lost the customers who
+ * ordered that Monday after the card (so no "Back on track" named them), and the model, refitted on
+ * a day's more orders, moved every chance by a point or two: "Worse: up 9 points" between rows that
+ * had read 49% and 56%, and a row of last week's card under the bar in the replay came back as
+ * "Back on your list". From the run ledger: the last run's day (two weeks back after a week without
+ * a run), and the newest order of its feed when older (an export that had not moved that week).
+ */
+function lastRead(asOfDay: number, lastRun: LastRun | undefined): { day: number; ordersTo: number } {
+  const on = lastRun ? dayOf(lastRun.on) : Number.NaN;
+  const day = on < asOfDay ? on : asOfDay - 7;
+  const feedTo = lastRun?.feedTo ? dayOf(lastRun.feedTo) : day - 1;
+  return { day, ordersTo: Math.min(day - 1, feedTo) };
+}
+
+/**
+ * The book as the last run read it (lastRead): its orders and tickets after `ordersTo`, up to its
+ * day, moved to the day after it, where the replay does not count them; each customer's orders stay
+ * sorted by day. The days are copied, not moved in place: the book is shared with this week's scoring.
+ */
+function asLastWeekRead(book: Book, read: { day: number; ordersTo: number }): Book {
+  const later = (days: Int32Array): Int32Array => {
+    let moved: Int32Array | null = null;
+    for (let k = 0; k < days.length; k++) {
+      if (days[k] <= read.ordersTo || days[k] > read.day) continue;
+      moved ??= days.slice();
+      moved[k] = read.day + 1;
+    }
+    return moved ?? days;
+  };
+  return { ...book, orderDay: later(book.orderDay), ticketDay: later(book.ticketDay) };
 }
 
 /**

@@ -45,6 +45,8 @@ export interface OpenRun<S> {
   /** The tick's time (ISO), and the time every row of the run carries (see runRowsAt). */
   at: string;
   rowsAt: string;
+  /** When the week's first attempt started (ISO). */
+  startedAt: string;
   requestsBefore: ReturnType<Storage['requests']>;
   feed: FeedResult;
   states: S;
@@ -170,6 +172,7 @@ export async function openRun<S>(
     fresh,
     at,
     rowsAt,
+    startedAt: run.startedAt,
     requestsBefore,
     feed: { ...feed, book },
     states,

@@ -44,7 +44,10 @@ export interface WeeklyRunDone {
   attempt: number;
   /** next_tick: reps failed and attempts remain, so a later timer tick runs the week again. */
   retry: 'next_tick' | 'none';
-  feed: { customers: number; rowsSkipped: number };
+  /** lastOrderDay: the newest order day the run read (YYYY-MM-DD), for next week's replay of its cards. */
+  feed: { customers: number; rowsSkipped: number; lastOrderDay?: string | null };
+  /** The team's date of the week's first attempt, which planned the cards (a rerun later sends none). */
+  cardsOn?: string;
   /** Customers the feed dropped or moved to another rep since the rows were stored. */
   bookChanges: BookChanges;
   /** Customers left out of the run because storage would refuse their rows, with the reason. */

@@ -1,6 +1,8 @@
 import type { CardSender, Log } from '../../bot/ports';
 import type { FeedResult } from '../../feed/readFeed';
+import { dayOf, isoOfDay } from '../../rules/book';
 import { localDate } from '../../rules/calendar';
+import { lastOrderDayOf } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
 import { bothSettled, runLimited } from '../../storage/batches';
@@ -13,6 +15,7 @@ import { alreadyRan, openRun } from './runOpening';
 import { bookChanges } from './weeklyBookChanges';
 import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
+import { lastWeeklyRun } from './weeklyLastRun';
 import { countGates } from './weeklyLists';
 import type { AdminNotifier } from './weeklyNotice';
 import { planWeekOfCards, type WeekPlan } from './weeklyPlan';
@@ -101,6 +104,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     fresh,
     at,
     rowsAt: runAt,
+    startedAt,
     requestsBefore,
     feed,
     states: snapshot,
@@ -109,6 +113,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   } = opening;
   const { book, report: feedReport } = feed;
   const storedOwner = await storedOwnerOf(snapshot.states, directory);
+  // What changed is said against the last card: the run before this week's, as its feed stood.
+  const lastRun = await lastWeeklyRun(storage.runs, runKey);
   const planAt = { localDate: today, runKey, runAt };
   const card = { currency: config.currency, locale: config.locale, tabAppId: config.tabAppId, date: today };
   let refused: RefusedCustomer[] = [];
@@ -125,7 +131,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       snapshot.states,
       planAt,
       deliveredCards(handled),
-      { storedOwner },
+      { storedOwner, ...(typeof lastRun === 'object' ? { lastRun } : {}) },
     ),
   );
   for (const { customerId, reason } of refused) {
@@ -195,7 +201,12 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     resumed: !fresh,
     attempt,
     retry: 'none',
-    feed: { customers: book.customers.length, rowsSkipped: feedReport.rowsSkipped },
+    feed: {
+      customers: book.customers.length,
+      rowsSkipped: feedReport.rowsSkipped,
+      lastOrderDay: isoOrNull(lastOrderDayOf(book, dayOf(today))),
+    },
+    cardsOn: localDate(new Date(startedAt), config.timeZone),
     bookChanges: bookChanges(book, snapshot.states, storedOwner),
     refused,
     gates: figures.gates,
@@ -280,4 +291,8 @@ function deliveredCards(handled: readonly Delivery[]): Map<string, ReadonlySet<s
 async function finishedAt<T>(clock: () => number, work: Promise<T>): Promise<{ value: T; at: number }> {
   const value = await work;
   return { value, at: clock() };
+}
+
+function isoOrNull(day: number | null): string | null {
+  return day === null ? null : isoOfDay(day);
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WeeklyFeedStopped } from '../../jobs/weekly/weeklyReport';
+import { PlaygroundClient } from '../../tools/local/playgroundClient';
 import { DEMO_REP_EMAIL, parseLocalSettings } from '../../tools/local/settings';
 import { shownLine, start, userMistake, weeklyLine } from '../../tools/local/start';
 import { startE2eStack } from './e2eStack';
@@ -79,6 +80,32 @@ describe('npm start --location, started again the same week', () => {
       await rm(location, { recursive: true, force: true });
     }
   });
+});
+
+describe('npm start --location, started again the next Monday', () => {
+  it("sends the new week's card as the Playground opens, not before, while no page shows it", async () => {
+    const location = await mkdtemp(join(tmpdir(), 'next-monday-'));
+    try {
+      const first = await startE2eStack({ location, weeklyRun: 'start' });
+      await first.stack.automaticWeekly;
+      await first.stack.stop();
+
+      // The rep is stored from last week: the start's own install must not pass for the page opening.
+      const next = await startE2eStack({ location, weeklyRun: 'browser', asOf: '2026-11-30' });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        expect(await next.storage.runs.getRun('weekly-2026-W49')).toBeNull();
+        // The page opening: the Playground's personal install, as its web page sends it.
+        await new PlaygroundClient(next.stack.urls.playground).install(next.stack.playground.personalChatId);
+        const report = await next.stack.automaticWeekly;
+        expect(report && !(report instanceof Error) && report.runKey).toBe('weekly-2026-W49');
+      } finally {
+        await next.stack.stop();
+      }
+    } finally {
+      await rm(location, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('npm start --rep with an address the feed does not use', () => {

@@ -224,7 +224,12 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     const client = new PlaygroundClient(playground.url);
     await client.install(PERSONAL_CHAT_ID);
     await client.install(TEAM.id);
-    await waitForInstall(storage, settings.rep.email, options.installTimeoutMs ?? 15_000);
+    // With --location the rep is stored from an earlier start, so the stored rows alone do not say
+    // the bot has handled this start's install: armed before it, that install passed for the page
+    // opening and sent the week's card to a chat nobody had open.
+    await waitForInstall(storage, settings.rep.email, options.installTimeoutMs ?? 15_000, () =>
+      automatic.ownInstallHandled(),
+    );
     log(`Installed for ${user.name} (personal chat) and for the team "${TEAM.name}" (summary channel)`);
 
     // Our own installs are done: from now on a personal install is the Playground's page opening.
@@ -279,6 +284,8 @@ interface AutomaticWeekly {
   arm(): void;
   /** Called on every personal install the bot receives. */
   onPersonalInstall(): void;
+  /** True once the bot has handled a personal install before arm(): the start's own. */
+  ownInstallHandled(): boolean;
   /** Waits for a run in progress; settles the result with null when nothing ran. */
   stop(): Promise<void>;
 }
@@ -294,6 +301,7 @@ function automaticWeeklyRun(
     settle = resolve;
   });
   let armed = false;
+  let ownInstall = false;
   let running: Promise<void> | null = null;
   const run = () => {
     if (running) return;
@@ -309,8 +317,10 @@ function automaticWeeklyRun(
       if (settings.weeklyRun === 'start') run();
       if (settings.weeklyRun === 'off') settle(null);
     },
+    ownInstallHandled: () => ownInstall,
     onPersonalInstall() {
-      if (armed && settings.weeklyRun === 'browser') run();
+      if (!armed) ownInstall = true;
+      else if (settings.weeklyRun === 'browser') run();
     },
     async stop() {
       armed = false;
@@ -482,19 +492,29 @@ function teamConfig() {
   };
 }
 
-/** Waits until the bot stored the rep (personal install) and the summary channel (team install). */
-async function waitForInstall(storage: Storage, email: string, timeoutMs: number): Promise<void> {
+/**
+ * Waits until the bot stored the rep (personal install) and the summary channel (team install), and
+ * `handled` says it has handled the personal install.
+ */
+async function waitForInstall(
+  storage: Storage,
+  email: string,
+  timeoutMs: number,
+  handled: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [rep, channel] = await Promise.all([
       storage.conversations.getRepByEmail(email),
       storage.conversations.getSummaryChannel(),
     ]);
-    if (rep && channel) return;
+    if (rep && channel && handled()) return;
     if (Date.now() > deadline) {
-      const missing = [rep ? null : `the rep ${email}`, channel ? null : 'the summary channel'].filter(
-        Boolean,
-      );
+      const missing = [
+        rep ? null : `the rep ${email}`,
+        channel ? null : 'the summary channel',
+        handled() ? null : 'the handling of the personal install',
+      ].filter(Boolean);
       throw new Error(
         `the Playground's install did not store ${missing.join(' and ')} within ${timeoutMs} ms`,
       );
