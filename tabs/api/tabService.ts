@@ -351,6 +351,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         ...new Set([...all, ...shownRows].map((s) => addressKey(s.owner)).filter((o) => o !== '')),
       ].sort();
       const byId = scoredById(scored);
+      const listed = await listedThisWeek(day);
       return {
         asOf: day,
         currency,
@@ -361,7 +362,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
         filter: { rep, month },
         months,
         valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules: deps.rules, today: day, locale }, repName),
-        untouched: untouchedThisWeek(mine, byId, await listedThisWeek(day), repName),
+        listedThisWeek: mine.filter((c) => listed.has(c.customerId)).length,
+        untouched: untouchedThisWeek(mine, byId, listed, repName),
         monthly: summaries.map(monthFigures),
         lossesByReason: selected.losses.map((l) => ({ label: l.label, count: l.count, share: l.share })),
         holdout: holdoutWords(selected),

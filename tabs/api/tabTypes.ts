@@ -167,6 +167,9 @@ export interface TeamResponse {
     listed: number;
     countsText: string;
   }[];
+  /** Customers of the shown reps on this week's delivered weekly cards (0: no card has gone out this week). */
+  listedThisWeek: number;
+  /** Per rep, the listed customers nobody has acted on: the reps with the most first. */
   untouched: {
     owner: string;
     name: string;

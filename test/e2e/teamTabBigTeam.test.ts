@@ -1,0 +1,129 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeTeamsConnector } from '../fakes/teamsConnector';
+import { launchChromium } from '../helpers/chromium';
+import { type E2eStack, startE2eStack } from './e2eStack';
+
+/**
+ * The Team tab of a team of 40 reps in Chromium, as a manager: every rep got this week's card (the
+ * Playground's user through the Playground, the others through a Teams connector that keeps Teams'
+ * published limits), and nobody has tapped yet.
+ */
+
+const REPS = 40;
+const rep = (i: number) => `rep${String(i).padStart(2, '0')}@big.example`;
+const repName = (i: number) => `Rep ${String(i).padStart(2, '0')}`;
+/** Rep 39, last by name, has the most customers on their list: eight; the others one to four. */
+const listed = (i: number) => (i === REPS - 1 ? 8 : 1 + (i % 4));
+
+/** Weekly orders from `from` to `to`, as CSV rows. */
+function weekly(customerId: string, from: string, to: string): string[] {
+  const rows: string[] = [];
+  for (let t = Date.parse(from); t <= Date.parse(to); t += 7 * 86_400_000)
+    rows.push(`${customerId}-${t},${customerId},${new Date(t).toISOString().slice(0, 10)},300`);
+  return rows;
+}
+
+/** Each rep's customers who stopped ordering weekly in September (at risk on 2026-11-23), and one steady. */
+async function writeFeed(dir: string): Promise<void> {
+  const customers = ['customer_id,name,owner,monthly_value'];
+  const orders = ['order_id,customer_id,ordered_at,amount'];
+  for (let i = 0; i < REPS; i++) {
+    for (let k = 0; k < listed(i); k++) {
+      const id = `S${i}-${k}`;
+      customers.push(`${id},Slipping ${k} of ${repName(i)},${rep(i)},${1000 + 10 * k}`);
+      orders.push(...weekly(id, '2026-01-05', '2026-09-14'));
+    }
+    customers.push(`OK${i},Steady of ${repName(i)},${rep(i)},900`);
+    orders.push(...weekly(`OK${i}`, '2026-01-05', '2026-11-20'));
+  }
+  await writeFile(join(dir, 'customers.csv'), `${customers.join('\n')}\n`);
+  await writeFile(join(dir, 'orders.csv'), `${orders.join('\n')}\n`);
+}
+
+describe('the Team tab of a team of 40 reps', () => {
+  let feedDir: string;
+  let fake: FakeTeamsConnector;
+  let e2e: E2eStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    feedDir = await mkdtemp(join(tmpdir(), 'big-team-'));
+    await writeFeed(feedDir);
+    fake = await FakeTeamsConnector.start();
+    // The Playground's user (rep 00) is a manager, as MANAGER_USER_IDS makes them in Azure.
+    process.env.MANAGER_USER_IDS = '00000000-0000-0000-0000-0000000000a1';
+    [e2e, browser] = await Promise.all([
+      startE2eStack({ feedDir, rep: { email: rep(0), name: repName(0) } }),
+      launchChromium(),
+    ]);
+    delete process.env.MANAGER_USER_IDS;
+    for (let i = 1; i < REPS; i++) {
+      await e2e.storage.conversations.saveRep({
+        userId: `aad-${i}`,
+        name: repName(i),
+        email: rep(i),
+        tenantId: e2e.stack.playground.tenantId,
+        serviceUrl: fake.serviceUrl,
+        reference: {
+          serviceUrl: fake.serviceUrl,
+          channelId: 'msteams',
+          conversation: { id: `a:conv-${i}`, conversationType: 'personal' },
+          bot: { id: '28:churn-bot' },
+          user: { id: `29:${i}`, name: repName(i) },
+        },
+      });
+    }
+    const report = await e2e.stack.runWeeklyNow();
+    expect(report).toMatchObject({ status: 'completed', counts: { delivered: REPS } });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await e2e?.stack.stop();
+    await fake?.stop();
+    if (feedDir) await rm(feedDir, { recursive: true, force: true });
+  });
+
+  async function openTeamTab(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(e2e.stack.urls.tabTeam);
+    await page.locator('body[data-ready]').waitFor({ timeout: 60_000 });
+    return page;
+  }
+
+  it('shows the reps with the most untouched first and ten reps a box, with a button for all', async () => {
+    const page = await openTeamTab();
+    const untouched = page.getByRole('region', { name: 'Untouched this week' });
+    // Rep 39 has the most names nobody has called: a manager reads them first, not Rep 00's one.
+    await expect(untouched.locator('strong').first().textContent()).resolves.toBe(repName(REPS - 1));
+    await expect(untouched.locator('strong').count()).resolves.toBe(10);
+    const total = Array.from({ length: REPS }, (_, i) => listed(i)).reduce((a, b) => a + b, 0);
+    await expect(
+      untouched.getByText(`${total} of the ${total} customers on this week's cards, 40 reps`).isVisible(),
+    ).resolves.toBe(true);
+    await untouched.getByRole('button', { name: 'Show all 40 reps' }).click();
+    await expect(untouched.locator('strong').count()).resolves.toBe(REPS);
+
+    const atRisk = page.getByRole('region', { name: 'Value at risk by rep' });
+    await expect(atRisk.getByTitle(/^Rep \d\d$/).count()).resolves.toBe(10);
+    await atRisk.getByRole('button', { name: 'Show all 40 reps' }).click();
+    await expect(atRisk.getByTitle(/^Rep \d\d$/).count()).resolves.toBe(REPS);
+    // The months and the losses are no longer thousands of pixels below the fold.
+    await page.reload();
+    await page.locator('body[data-ready]').waitFor({ timeout: 60_000 });
+    const months = await page.getByRole('region', { name: 'Saves and losses per month' }).boundingBox();
+    expect(months?.y).toBeLessThan(1_500);
+    await page.close();
+  });
+
+  it('before next Monday\'s run, says no card has gone out this week rather than "every customer handled"', async () => {
+    await e2e.stack.setDay('2026-11-30');
+    const page = await openTeamTab();
+    const untouched = page.getByRole('region', { name: 'Untouched this week' });
+    await expect(untouched.textContent()).resolves.toContain('No weekly card has gone out this week yet.');
+    await page.close();
+  });
+});
