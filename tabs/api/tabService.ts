@@ -356,8 +356,11 @@ export function createTabService(deps: TabServiceDeps): TabService {
         asOf: day,
         currency,
         staleFeed: staleFeedNotice(book, day),
+        // By the name the filter shows: on a team of a hundred reps, a list by address reads unsorted.
         reps: seesAll(user)
-          ? owners.map((o) => ({ owner: o, name: repName(o) }))
+          ? owners
+              .map((o) => ({ owner: o, name: repName(o) }))
+              .sort((a, b) => a.name.localeCompare(b.name) || a.owner.localeCompare(b.owner))
           : [{ owner: rep ?? user.email, name: user.name }],
         filter: { rep, month },
         months,
