@@ -31,7 +31,7 @@ export function hasSavesHeld(s: MonthlySummary): boolean {
 function moreRepsText(hidden: readonly RepFigures[], month: string, n: (count: number) => string): string {
   const idle = hidden.every((r) => r.reachedOut === 0 && r.wonBack === 0 && r.lost === 0);
   return idle
-    ? `+${n(hidden.length)} more reps, each with customers flagged and nothing recorded yet (no reach-out, save or loss).`
+    ? `+${n(hidden.length)} more reps, each with customers flagged and no reach-out, save or loss recorded.`
     : `+${n(hidden.length)} more reps: run \`churn-predictor summary --month ${month}\` for all.`;
 }
 

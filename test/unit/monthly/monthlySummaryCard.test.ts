@@ -225,7 +225,7 @@ describe('buildMonthlySummaryCard', () => {
     expect(table).toContain('Yann');
     expect(table).toContain('Zoe');
     expect(texts(card)).toContain(
-      '+90 more reps, each with customers flagged and nothing recorded yet (no reach-out, save or loss).',
+      '+90 more reps, each with customers flagged and no reach-out, save or loss recorded.',
     );
   });
 
