@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTeamsConnector } from '../fakes/teamsConnector';
 import { launchChromium } from '../helpers/chromium';
+import { ofType } from '../unit/cards/cardWalk';
 import { type E2eStack, startE2eStack } from './e2eStack';
 
 /**
@@ -35,7 +36,9 @@ async function writeFeed(dir: string): Promise<void> {
   for (let i = 0; i < REPS; i++) {
     for (let k = 0; k < listed(i); k++) {
       const id = `S${i}-${k}`;
-      customers.push(`${id},Slipping ${k} of ${repName(i)},${rep(i)},${1000 + 10 * k}`);
+      // Rep 05 sells big: a save of his may be worth $1,250,000 a month (at most ten times the value).
+      const value = i === 5 ? 130_000 : 1000 + 10 * k;
+      customers.push(`${id},Slipping ${k} of ${repName(i)},${rep(i)},${value}`);
       orders.push(...weekly(id, '2026-01-05', '2026-09-14'));
     }
     customers.push(`OK${i},Steady of ${repName(i)},${rep(i)},900`);
@@ -129,6 +132,47 @@ describe('the Team tab of a team of 40 reps', () => {
       .allTextContents();
     expect(names[0]).toBe('Everyone');
     expect(names.slice(1)).toEqual(Array.from({ length: REPS }, (_, i) => repName(i)).sort());
+    await page.close();
+  });
+
+  it("draws the value axis wide enough for a team's six-figure value won back", async () => {
+    // Rep 05 records a save worth $1,250,000 a month from his weekly card, as Teams delivers a tap.
+    const [sent] = fake.sentTo('a:conv-5');
+    const won = ofType(sent.activity, 'Action.Submit')
+      .map((a) => a.data as Record<string, unknown>)
+      .find((d) => d.action === 'won_back') as {
+      fields: { value: string };
+    };
+    const tenant = e2e.stack.playground.tenantId;
+    const answer = await fetch(e2e.stack.urls.messages, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: 'tap-1',
+        channelId: 'msteams',
+        serviceUrl: fake.serviceUrl,
+        value: { ...won, [won.fields.value]: '1250000' },
+        replyToId: sent.activityId,
+        from: { id: '29:5', name: repName(5), aadObjectId: 'aad-5' },
+        recipient: { id: '28:churn-bot' },
+        conversation: { id: 'a:conv-5', conversationType: 'personal', tenantId: tenant },
+        channelData: { tenant: { id: tenant } },
+      }),
+    });
+    expect(answer.status).toBe(200);
+    const page = await openTeamTab();
+    const months = page.getByRole('region', { name: 'Saves and losses per month' });
+    await expect(months.getByRole('row').last().textContent()).resolves.toContain('$1,250,000');
+    const canvas = months.locator('canvas');
+    await canvas.waitFor();
+    // The right axis's labels ("1,000,000") end inside the plot: its last pixels are blank, not a cut digit.
+    const inked = await canvas.evaluate((c: HTMLCanvasElement) => {
+      const context = c.getContext('2d');
+      const edge = context?.getImageData(c.width - 4, 0, 4, c.height).data ?? [];
+      return Array.from(edge).filter((alpha, k) => k % 4 === 3 && alpha > 0).length;
+    });
+    expect(inked).toBe(0);
     await page.close();
   });
 
