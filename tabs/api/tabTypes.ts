@@ -64,6 +64,8 @@ export interface CustomersResponse {
   currency: string;
   /** Whose customers: the rep's email, or null for everyone (managers). */
   owner: string | null;
+  /** For managers and admins, the reps whose customers they may pick, by name; empty for a rep. */
+  reps: { owner: string; name: string }[];
   customers: CustomerRow[];
 }
 

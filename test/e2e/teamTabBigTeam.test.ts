@@ -135,6 +135,21 @@ describe('the Team tab of a team of 40 reps', () => {
     await page.close();
   });
 
+  it('My customers names the reps to pick from, in the order of their names, as the Team tab does', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(e2e.stack.urls.tabPersonal);
+    await page.locator('body[data-ready]').waitFor({ timeout: 60_000 });
+    const whose = page.getByRole('combobox', { name: 'Whose' });
+    const names = await whose.locator('option').allTextContents();
+    expect(names.slice(0, 2)).toEqual(['Mine', "Everyone's"]);
+    expect(names.slice(2)).toEqual(Array.from({ length: REPS }, (_, i) => repName(i)).sort());
+    await whose.selectOption({ label: 'Zed Quinn' });
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Customers of Zed Quinn',
+    );
+    await page.close();
+  });
+
   it("draws the value axis wide enough for a team's six-figure value won back", async () => {
     // Rep 05 records a save worth $1,250,000 a month from his weekly card, as Teams delivers a tap.
     const [sent] = fake.sentTo('a:conv-5');
