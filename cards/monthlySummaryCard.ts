@@ -1,4 +1,8 @@
-import { type MonthlySummary, monthlySummarySchema } from '../jobs/monthly/monthlySummarySchema';
+import {
+  type MonthlySummary,
+  monthlySummarySchema,
+  type RepFigures,
+} from '../jobs/monthly/monthlySummarySchema';
 import { facts, footnote, repValueWords } from '../jobs/monthly/summaryText';
 import type { CardJson } from './cardModels';
 import { cardTemplate } from './cardTemplate';
@@ -18,6 +22,17 @@ const compiled = cardTemplate(template);
 /** True when the summary reports on earlier saves (then the facts show even in a month without taps). */
 export function hasSavesHeld(s: MonthlySummary): boolean {
   return (s.savesHeld?.saves ?? 0) > 0;
+}
+
+/**
+ * The line under a cut per-rep table. The table lists the reps who recorded something first, so the
+ * rows left out are often all reps with flags and no tap: then the card says so and is complete.
+ */
+function moreRepsText(hidden: readonly RepFigures[], month: string, n: (count: number) => string): string {
+  const idle = hidden.every((r) => r.reachedOut === 0 && r.wonBack === 0 && r.lost === 0);
+  return idle
+    ? `+${n(hidden.length)} more reps, each with customers flagged and no reach-out, save or loss recorded.`
+    : `+${n(hidden.length)} more reps: run \`churn-predictor summary --month ${month}\` for all.`;
 }
 
 /** Plain strings and numbers for the template: all formatting happens here. */
@@ -67,7 +82,7 @@ function viewModel(s: MonthlySummary) {
       valueText: repValueWords(r, money),
     })),
     hasMoreReps: s.reps.length > MAX_TABLE_REPS,
-    moreRepsText: `+${n(s.reps.length - MAX_TABLE_REPS)} more reps: run \`churn-predictor summary --month ${s.month}\` for all.`,
+    moreRepsText: moreRepsText(s.reps.slice(MAX_TABLE_REPS), s.month, n),
     hasReChurn: s.reChurn.length > 0,
     reChurnText,
     hasHoldout: s.holdout !== null,

@@ -275,7 +275,11 @@ function byCustomer(rows: readonly AuditRow[]): Map<string, AuditRow[]> {
   return map;
 }
 
-/** Per rep (the customer's owner, whoever tapped): sorted by value won back, then name. */
+/**
+ * Per rep (the customer's owner, whoever tapped): by value won back, then saves, losses and
+ * reach-outs, then name. The card shows the first rows only, and on a big team most reps record
+ * nothing in a month: those who did come first, however their names sort.
+ */
 function repFigures(standing: readonly AuditRow[], names: Readonly<Record<string, string>>): RepFigures[] {
   const reps = new Map<string, RepFigures & { surfacedIds: Set<string> }>();
   for (const r of standing) {
@@ -306,7 +310,14 @@ function repFigures(standing: readonly AuditRow[], names: Readonly<Record<string
   }
   return [...reps.values()]
     .map(({ surfacedIds, ...rep }) => ({ ...rep, surfaced: surfacedIds.size }))
-    .sort((a, b) => b.valueWonBack - a.valueWonBack || a.name.localeCompare(b.name));
+    .sort(
+      (a, b) =>
+        b.valueWonBack - a.valueWonBack ||
+        b.wonBack - a.wonBack ||
+        b.lost - a.lost ||
+        b.reachedOut - a.reachedOut ||
+        a.name.localeCompare(b.name),
+    );
 }
 
 /**

@@ -214,12 +214,17 @@ export function createTabService(deps: TabServiceDeps): TabService {
 
     async customers(user) {
       const day = today();
-      const [states, loaded] = await Promise.all([deps.storage.state.getAll(), books.scored(day)]);
+      const [states, loaded, reps] = await Promise.all([
+        deps.storage.state.getAll(),
+        books.scored(day),
+        deps.storage.conversations.listReps(),
+      ]);
       const owner = await ownerScope(user, states.values());
       return {
         asOf: day,
         currency,
         owner,
+        reps: seesAll(user) ? namedReps([...states.values()], repNamesByAddress(reps)) : [],
         staleFeed: staleFeedNotice(loaded.book, day),
         customers: customerRows(
           states.values(),
@@ -347,21 +352,20 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // The reps who own customers now, and those who acted in the months shown: a rep who left
       // (their customers handed to others) keeps their months on the tab.
       const shownRows = months.flatMap((m) => rowsByMonth[partitions.indexOf(m)] ?? []);
-      const owners = [
-        ...new Set([...all, ...shownRows].map((s) => addressKey(s.owner)).filter((o) => o !== '')),
-      ].sort();
       const byId = scoredById(scored);
+      const listed = await listedThisWeek(day);
       return {
         asOf: day,
         currency,
         staleFeed: staleFeedNotice(book, day),
         reps: seesAll(user)
-          ? owners.map((o) => ({ owner: o, name: repName(o) }))
+          ? namedReps([...all, ...shownRows], names)
           : [{ owner: rep ?? user.email, name: user.name }],
         filter: { rep, month },
         months,
         valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules: deps.rules, today: day, locale }, repName),
-        untouched: untouchedThisWeek(mine, byId, await listedThisWeek(day), repName),
+        listedThisWeek: mine.filter((c) => listed.has(c.customerId)).length,
+        untouched: untouchedThisWeek(mine, byId, listed, repName),
         monthly: summaries.map(monthFigures),
         lossesByReason: selected.losses.map((l) => ({ label: l.label, count: l.count, share: l.share })),
         holdout: holdoutWords(selected),
@@ -369,6 +373,19 @@ export function createTabService(deps: TabServiceDeps): TabService {
       };
     },
   };
+}
+
+/**
+ * The reps who own any of `rows`, named from their installs (else by address), in the order of the
+ * names a manager picks from: on a team of a hundred reps, a list by address reads unsorted.
+ */
+function namedReps(
+  rows: readonly { owner: string }[],
+  names: ReadonlyMap<string, string>,
+): { owner: string; name: string }[] {
+  return [...new Set(rows.map((r) => addressKey(r.owner)).filter((o) => o !== ''))]
+    .map((owner) => ({ owner, name: names.get(owner) ?? owner }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.owner.localeCompare(b.owner));
 }
 
 interface LoadedDay {

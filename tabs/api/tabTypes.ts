@@ -64,6 +64,8 @@ export interface CustomersResponse {
   currency: string;
   /** Whose customers: the rep's email, or null for everyone (managers). */
   owner: string | null;
+  /** For managers and admins, the reps whose customers they may pick, by name; empty for a rep. */
+  reps: { owner: string; name: string }[];
   customers: CustomerRow[];
 }
 
@@ -167,6 +169,9 @@ export interface TeamResponse {
     listed: number;
     countsText: string;
   }[];
+  /** Customers of the shown reps on this week's delivered weekly cards (0: no card has gone out this week). */
+  listedThisWeek: number;
+  /** Per rep, the listed customers nobody has acted on: the reps with the most first. */
   untouched: {
     owner: string;
     name: string;

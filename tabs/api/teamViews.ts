@@ -62,7 +62,8 @@ export function valueAtRiskByRep(
  * Customers on this week's lists (`listed`: the customers this week's weekly run put on a card) whom
  * nobody has touched in their slip cycle: no Reached out or Won back since they were first listed
  * (surfacedAt). A name on its third card untouched is the one a manager looks for, not only the
- * names first listed this week. Grouped by rep.
+ * names first listed this week. Grouped by rep, the rep with the most untouched first (then the
+ * most value at risk untouched): on a team of a hundred reps the tab shows the first few.
  */
 export function untouchedThisWeek(
   states: Iterable<CustomerState>,
@@ -84,13 +85,20 @@ export function untouchedThisWeek(
     });
     byRep.set(owner, list);
   }
+  const atRisk = (customers: readonly { valueAtRisk: number }[]) =>
+    customers.reduce((sum, c) => sum + c.valueAtRisk, 0);
   return [...byRep.entries()]
     .map(([owner, customers]) => ({
       owner,
       name: repName(owner),
       customers: customers.sort((a, b) => b.valueAtRisk - a.valueAtRisk),
     }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort(
+      (a, b) =>
+        b.customers.length - a.customers.length ||
+        atRisk(b.customers) - atRisk(a.customers) ||
+        a.name.localeCompare(b.name),
+    );
 }
 
 /**

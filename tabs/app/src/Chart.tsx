@@ -11,6 +11,26 @@ import 'uplot/dist/uPlot.min.css';
 
 /** The narrowest plot drawn: a card on a Teams mobile or side-panel tab is about 260 px inside. */
 const MIN_WIDTH = 220;
+/** The y axes' labels: uPlot's own default, set here so their widths can be measured in it. */
+const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", sans-serif';
+/** uPlot's default tick length and gap between tick and label, and a little room after the label. */
+const AXIS_TICK_AND_GAP = 10 + 5 + 4;
+/** The y axes' width for short labels ("10", "5"). */
+const AXIS_MIN_SIZE = 50;
+
+let measure: CanvasRenderingContext2D | null = null;
+
+/**
+ * A y axis as wide as its longest label: a fixed 50 px cut "30,000" to "30,00" at the plot's edge
+ * (a team's value won back is often six figures).
+ */
+function axisSize(_u: uPlot, values: string[] | null): number {
+  measure ??= document.createElement('canvas').getContext('2d');
+  if (!measure || !values) return AXIS_MIN_SIZE;
+  measure.font = AXIS_FONT;
+  const widest = Math.max(0, ...values.map((v) => measure?.measureText(v).width ?? 0));
+  return Math.max(AXIS_MIN_SIZE, Math.ceil(widest + AXIS_TICK_AND_GAP));
+}
 
 export interface Series {
   label: string;
@@ -73,7 +93,8 @@ export function Chart({ labels, series, height = 200, ariaLabel, themeKey }: Cha
           stroke: axisColor,
           grid: { stroke: gridColor, width: 1 },
           ticks: { stroke: gridColor },
-          size: 50,
+          font: AXIS_FONT,
+          size: axisSize,
         },
         ...(series.some((s) => s.axis === 1)
           ? [
@@ -83,7 +104,8 @@ export function Chart({ labels, series, height = 200, ariaLabel, themeKey }: Cha
                 stroke: axisColor,
                 grid: { show: false },
                 ticks: { stroke: gridColor },
-                size: 50,
+                font: AXIS_FONT,
+                size: axisSize,
               },
             ]
           : []),

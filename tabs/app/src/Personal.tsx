@@ -200,10 +200,7 @@ export function Personal({
     const addresses = new Set((me?.addresses ?? []).map(addressKey));
     return (c: CustomerRow) => addresses.has(addressKey(c.owner));
   }, [me]);
-  const owners = useMemo(
-    () => [...new Set((data?.customers ?? []).map((c) => addressKey(c.owner)))].sort(),
-    [data],
-  );
+  const repNames = useMemo(() => new Map((data?.reps ?? []).map((r) => [r.owner, r.name])), [data]);
   const whose: Whose = !me?.seesAll
     ? 'mine'
     : (chosenWhose ?? ((data?.customers ?? []).some(mine) ? 'mine' : 'everyone'));
@@ -283,7 +280,7 @@ export function Personal({
             ? 'My customers'
             : whose === 'everyone'
               ? 'All customers'
-              : `Customers of ${whose.slice(OWNER.length)}`}
+              : `Customers of ${repNames.get(whose.slice(OWNER.length)) ?? whose.slice(OWNER.length)}`}
         </Title3>
         <Caption1 className={s.muted}>
           {me.user.name} · as of {f.date(data.asOf)} · {f.count(listed.length)} customers
@@ -308,9 +305,9 @@ export function Personal({
             <Select id={whoseId} value={whose} onChange={(_e, d) => setChosenWhose(d.value as Whose)}>
               <option value="mine">Mine</option>
               <option value="everyone">Everyone's</option>
-              {owners.map((owner) => (
-                <option key={owner} value={`${OWNER}${owner}`}>
-                  {owner}
+              {(data.reps ?? []).map((r) => (
+                <option key={r.owner} value={`${OWNER}${r.owner}`}>
+                  {r.name}
                 </option>
               ))}
             </Select>

@@ -1,5 +1,6 @@
 import {
   Body1,
+  Button,
   Caption1,
   Field,
   MessageBar,
@@ -76,6 +77,11 @@ const useStyles = makeStyles({
 
 /** Names listed per rep under "Untouched this week"; the rest are counted. */
 const UNTOUCHED_SHOWN = 8;
+/**
+ * Reps shown in a box of reps before "Show all": on a team of a hundred reps the boxes ran to
+ * thousands of pixels and pushed the months and the losses off the page.
+ */
+const REPS_SHOWN = 10;
 
 function lastMonths(asOf: string, n: number): string[] {
   const [y, m] = asOf.split('-').map(Number);
@@ -175,13 +181,14 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
 function ValueAtRisk({ data, f }: { data: TeamResponse; f: Formats }) {
   const s = useStyles();
   const maxRisk = Math.max(1, ...data.valueAtRiskByRep.map((r) => r.valueAtRisk));
+  const [all, setAll] = useState(false);
   return (
     <Section label="Value at risk by rep" title="Value at risk by rep">
       <Caption1 className={s.muted} block>
         The customers the weekly card counts, and their value × chance of no order.
       </Caption1>
       {data.valueAtRiskByRep.length === 0 && <Nothing>Nobody is on the lists.</Nothing>}
-      {data.valueAtRiskByRep.map((r) => (
+      {(all ? data.valueAtRiskByRep : data.valueAtRiskByRep.slice(0, REPS_SHOWN)).map((r) => (
         <BarRow
           key={r.owner}
           name={
@@ -194,19 +201,51 @@ function ValueAtRisk({ data, f }: { data: TeamResponse; f: Formats }) {
           figures={`${f.money(r.valueAtRisk)} · ${r.countsText}`}
         />
       ))}
+      <ShowAll reps={data.valueAtRiskByRep.length} all={all} setAll={setAll} f={f} />
     </Section>
+  );
+}
+
+/** The button under a box of reps that shows them all, or the first REPS_SHOWN again. */
+function ShowAll({
+  reps,
+  all,
+  setAll,
+  f,
+}: {
+  reps: number;
+  all: boolean;
+  setAll: (all: boolean) => void;
+  f: Formats;
+}) {
+  if (reps <= REPS_SHOWN) return null;
+  return (
+    <Button appearance="subtle" onClick={() => setAll(!all)}>
+      {all ? `Show the first ${f.count(REPS_SHOWN)} reps` : `Show all ${f.count(reps)} reps`}
+    </Button>
   );
 }
 
 /** Per rep, the customers on this week's lists nobody has acted on yet. */
 function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
   const s = useStyles();
+  const [all, setAll] = useState(false);
+  const untouched = data.untouched.reduce((sum, r) => sum + r.customers.length, 0);
   return (
     <Section label="Untouched this week" title="Untouched this week">
-      {data.untouched.length === 0 && (
+      {data.listedThisWeek === 0 ? (
+        // Before Monday's run, or in a week it did not send: nothing was listed, so nothing was handled.
+        <Nothing>No weekly card has gone out this week yet.</Nothing>
+      ) : data.untouched.length === 0 ? (
         <Nothing>Every customer on this week's lists has been handled.</Nothing>
+      ) : (
+        <Caption1 className={s.muted} block>
+          {f.count(untouched)} of the {f.count(data.listedThisWeek)} customers on this week's cards,{' '}
+          {data.untouched.length === 1 ? '1 rep' : `${f.count(data.untouched.length)} reps`}; the most
+          untouched first.
+        </Caption1>
       )}
-      {data.untouched.map((r) => (
+      {(all ? data.untouched : data.untouched.slice(0, REPS_SHOWN)).map((r) => (
         <div key={r.owner}>
           <Body1>
             <strong>{r.name}</strong> · {f.count(r.customers.length)}
@@ -229,6 +268,7 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
           </ul>
         </div>
       ))}
+      <ShowAll reps={data.untouched.length} all={all} setAll={setAll} f={f} />
     </Section>
   );
 }

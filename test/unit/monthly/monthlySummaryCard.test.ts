@@ -203,6 +203,32 @@ describe('buildMonthlySummaryCard', () => {
     expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
   });
 
+  it('with 120 reps, the table keeps every rep who recorded something and says the rest recorded nothing', () => {
+    // A team of 120 where a few reps tapped: the table of 30 used to fill with reps who recorded
+    // nothing, in name order, and leave out Zoe's reach-outs and Yann's losses.
+    const r = new Rows();
+    const owner = (i: number) => `rep${String(i).padStart(3, '0')}@demo.example`;
+    for (let i = 0; i < 118; i++) r.surfaced(`c${i}`, '2026-11-02T10:00:00Z', owner(i));
+    r.wonBack('c0', '2026-11-03T10:00:00Z', 900, { owner: owner(0) });
+    r.surfaced('y1', '2026-11-02T10:00:00Z', 'yann@demo.example');
+    r.lost('y1', '2026-11-04T10:00:00Z', 'price', { owner: 'yann@demo.example' });
+    r.surfaced('z1', '2026-11-02T10:00:00Z', 'zoe@demo.example');
+    r.add('reached_out', 'z1', '2026-11-04T10:00:00Z', { owner: 'zoe@demo.example' });
+    const s = computeMonthlySummary({
+      month: '2026-11',
+      rows: r.all,
+      repNames: { 'yann@demo.example': 'Yann', 'zoe@demo.example': 'Zoe' },
+    });
+    expect(s.reps.slice(0, 3).map((rep) => rep.name)).toEqual([owner(0), 'Yann', 'Zoe']);
+    const card = buildMonthlySummaryCard(s);
+    const table = texts(ofType(card, 'Table')[0]);
+    expect(table).toContain('Yann');
+    expect(table).toContain('Zoe');
+    expect(texts(card)).toContain(
+      '+90 more reps, each with customers flagged and no reach-out, save or loss recorded.',
+    );
+  });
+
   it('refuses a malformed summary', () => {
     expect(() => buildMonthlySummaryCard({ ...summary(), saves: -1 })).toThrow();
   });
