@@ -180,6 +180,17 @@ function markdownSafeChange(change: ListChange): ListChange {
     : change;
 }
 
+/**
+ * The line of a card made from a feed with no order since last week's card: the rows' chances rose
+ * with the days alone (no row says "worse"), and the likeliest cause is an export that stopped.
+ */
+export function feedUnchangedText(
+  unchanged: NonNullable<WeeklyCardData['feedUnchanged']>,
+  locale: string,
+): string {
+  return `No new orders in the feed since last week's card (${formatShortDate(unchanged.lastCardsOn, locale)}): its newest is from ${formatShortDate(unchanged.newestOrder, locale)}. The chances below rose with the days alone, so no row says "worse". Is the export still running?`;
+}
+
 /** Plain strings for the template: all formatting happens here, the template only places them. */
 function viewModel(data: ParsedWeeklyCardData) {
   const money: Money = (amount) => formatMoney(amount, data.currency, data.locale);
@@ -211,6 +222,8 @@ function viewModel(data: ParsedWeeklyCardData) {
     // The next page goes on after this page's last customer, wherever the list as of the tap has them.
     nextAfter: data.customers.at(-1)?.customerId ?? '',
     nextPageTitle: `Show the next ${formatCount(data.page?.nextCount ?? Math.min(moreCount, Math.max(1, data.customers.length)), data.locale)}`,
+    hasFeedUnchanged: data.feedUnchanged !== undefined,
+    feedUnchangedText: data.feedUnchanged ? feedUnchangedText(data.feedUnchanged, data.locale) : '',
     hasBackOnTrack: back.length > 0,
     backOnTrackText: `Back on track: ${back.map((b) => `${markdownSafe(b.name, MAX_NAME_CHARS)} ordered ${formatShortDate(b.orderedOn, data.locale)}`).join('; ')}`,
     noteMaxLength: data.noteMaxLength,

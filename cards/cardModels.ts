@@ -86,6 +86,11 @@ export interface WeeklyCardData {
   page?: { number: number; pageCount: number; nextStart?: number; nextCount?: number };
   /** Customers who left the list since last week by ordering again: one line. */
   backOnTrack?: BackOnTrack[];
+  /**
+   * The feed has no order newer than the one last week's cards were made from (`YYYY-MM-DD`: that
+   * card's day and the newest order): one line saying so, and no row says "worse".
+   */
+  feedUnchanged?: { lastCardsOn: string; newestOrder: string };
   /** `weekly`: the Monday card; `list`: the list as of now (the `list` command and its pages). */
   kind?: 'weekly' | 'list';
   /** ISO 4217 code for money; default USD. */

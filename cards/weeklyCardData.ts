@@ -97,6 +97,7 @@ export const weeklyCardDataSchema = z.object({
     .array(z.object({ name: z.string().min(1), orderedOn: isoDate }))
     .max(50)
     .optional(),
+  feedUnchanged: z.object({ lastCardsOn: isoDate, newestOrder: isoDate }).optional(),
   kind: z.enum(['weekly', 'list']).optional(),
   currency: z.string().length(3).default('USD'),
   locale: z.string().min(2).default('en-US'),

@@ -3,6 +3,7 @@ import { type Book, dayOf, isoOfDay } from './book';
 import { mondayOf } from './calendar';
 import type { CustomerState } from './customerState';
 import { ordersEnd } from './features';
+import { lastOrderDayOf } from './feedFreshness';
 import { chancePercent } from './noOrderChance';
 import type { Rules } from './rulesSchema';
 import { type ScoredBook, type ScoredCustomer, scoreBook } from './scoreBook';
@@ -97,12 +98,24 @@ export function slipWeek(asOfDay: number, surfacedAt: string): number {
   return Math.round((dayOf(mondayOf(isoOfDay(asOfDay))) - dayOf(mondayOf(surfacedAt))) / 7) + 1;
 }
 
+/**
+ * The feed holds no order newer than the one the last run read (the export stopped, or nobody
+ * ordered all week): `lastCardsOn` is the day of that run's cards, `newestOrder` the feed's newest
+ * order (`YYYY-MM-DD` both).
+ */
+export interface FeedUnchanged {
+  lastCardsOn: string;
+  newestOrder: string;
+}
+
 /** This week's scoring and what changed since last week's. */
 export interface WeekWithChanges {
   scored: ScoredBook;
   /** Per customer on this week's lists (by id). */
   changes: Map<string, ListChange>;
   backOnTrack: BackOnTrack[];
+  /** Set when the feed has no order the last run did not read: no row is then "worse". */
+  feedUnchanged: FeedUnchanged | null;
 }
 
 /**
@@ -152,6 +165,7 @@ export function scoreWeekWithChanges(
     surfacedBefore[c.index] = c.surfaced ? 1 : 0;
   }
   const scored = scoreBook(book, rules, asOfDay, states);
+  const feedUnchanged = unchangedSince(book, asOfDay, options.lastRun);
   const changes = new Map<string, ListChange>();
   const backOnTrack: BackOnTrack[] = [];
   for (const c of scored.customers) {
@@ -174,7 +188,9 @@ export function scoreWeekWithChanges(
       // A customer the feed moved from another rep is new to this one, whatever their weeks on the
       // other rep's list: "Still on your list (week 3)" on a name they never had would be untrue.
       if (from !== null) changes.set(c.customerId, { kind: 'new', from });
-      else if (onLastWeeksList && rise >= WORSE_BY)
+      // With no order in the feed since the last card, every chance rose with the days alone: on a
+      // week the export stopped, every row of the card said "Worse".
+      else if (onLastWeeksList && rise >= WORSE_BY && feedUnchanged === null)
         changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
       else if (onLastWeeksList && listedBeforeThisWeek(listedSince))
         changes.set(c.customerId, { kind: 'still', week: slipWeek(asOfDay, listedSince) });
@@ -203,7 +219,16 @@ export function scoreWeekWithChanges(
         });
     }
   }
-  return { scored, changes, backOnTrack };
+  return { scored, changes, backOnTrack, feedUnchanged };
+}
+
+/** FeedUnchanged when the book's newest order on or before `asOfDay` is no newer than the last run's feed's. */
+function unchangedSince(book: Book, asOfDay: number, lastRun: LastRun | undefined): FeedUnchanged | null {
+  if (!lastRun?.feedTo || dayOf(lastRun.on) >= asOfDay) return null;
+  const newest = lastOrderDayOf(book, asOfDay);
+  return newest !== null && newest <= dayOf(lastRun.feedTo)
+    ? { lastCardsOn: lastRun.on, newestOrder: isoOfDay(newest) }
+    : null;
 }
 
 /**

@@ -161,6 +161,7 @@ function cardFrame(
     ...(page === 1 && week.backOnTrack.length > 0
       ? { backOnTrack: week.backOnTrack.slice(0, 10).map((b) => ({ name: b.name, orderedOn: b.orderedOn })) }
       : {}),
+    ...(page === 1 && week.feedUnchanged ? { feedUnchanged: { ...week.feedUnchanged } } : {}),
     lossReasons: lossReasonChoices(rules.lossReasons),
     ...(options.currency ? { currency: options.currency } : {}),
     ...(options.locale ? { locale: options.locale } : {}),

@@ -1,6 +1,6 @@
 import { MAX_CARD_CUSTOMERS } from '../../cards/cardModels';
 import type { Gate } from '../../rules/gates';
-import type { BackOnTrack, ListChange } from '../../rules/listChanges';
+import type { BackOnTrack, FeedUnchanged, ListChange } from '../../rules/listChanges';
 import { noCounts } from '../../rules/ranking';
 import type { ScoredCustomer } from '../../rules/scoreBook';
 import type { Segment } from '../../rules/segments';
@@ -19,6 +19,8 @@ export interface RepWeek {
   changes: ReadonlyMap<string, ListChange>;
   /** The rep's customers who left last week's list by ordering again. */
   backOnTrack: BackOnTrack[];
+  /** The feed has no order newer than last week's run read: the card says so. */
+  feedUnchanged?: FeedUnchanged | null;
 }
 
 /** The week of a rep with nobody on their list. */
@@ -30,6 +32,7 @@ export function emptyRepWeek(owner: string): RepWeek {
 export interface WeekChanges {
   changes: ReadonlyMap<string, ListChange>;
   backOnTrack: readonly BackOnTrack[];
+  feedUnchanged?: FeedUnchanged | null;
 }
 
 const NO_CHANGES: WeekChanges = { changes: new Map(), backOnTrack: [] };
@@ -76,6 +79,7 @@ export function repWeeks(
       counts,
       changes: since.changes,
       backOnTrack: since.backOnTrack.filter((b) => b.owner === owner),
+      feedUnchanged: since.feedUnchanged ?? null,
     };
   });
 }

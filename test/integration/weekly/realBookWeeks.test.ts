@@ -206,7 +206,17 @@ describe('Online Retail: weeks whose cards were not a week apart in the feed', (
     // were on the card again.
     const stale = await runMonday(world, dir, '2011-09-12', '2011-09-05');
     expect(weeklyRows({ data: stale }).map((c) => c.customerId)).toContain('13748');
+    // Every chance on it rose with a week of no orders at all: the card says why, and no row reads
+    // "Worse" (every row of last week's card did, by 6 to 19 points).
+    expect(stale.feedUnchanged).toEqual({ lastCardsOn: '2011-09-05', newestOrder: '2011-09-04' });
+    expect(texts(buildWeeklyCard(stale))).toContain(
+      'No new orders in the feed since last week\'s card (Mon 5 Sept): its newest is from Sun 4 Sept. The chances below rose with the days alone, so no row says "worse". Is the export still running?',
+    );
+    const staleLines = Object.values(weeklyLines(stale).rows);
+    expect(staleLines.filter((line) => line.startsWith('Still on'))).not.toHaveLength(0);
+    expect(staleLines.filter((line) => line.startsWith('Worse'))).toEqual([]);
     const card = await runMonday(world, dir, '2011-09-19');
+    expect(card.feedUnchanged).toBeUndefined();
     expect(weeklyLines(card).back).toContain('Customer 13748 (United Kingdom) ordered Mon 5 Sept');
   }, 120_000);
 
