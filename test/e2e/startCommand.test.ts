@@ -166,6 +166,17 @@ describe('npm start as a process', () => {
     }
   });
 
+  it('stopped while it starts (kill, an editor’s stop button), it leaves no Azurite behind on its ports', async () => {
+    const ports = await freePorts();
+    const start = run('start.ts', flagsFor(ports));
+    // Azurite is up; the Playground is not yet.
+    await waitForText(start.output, 'Azurite: blob', start.child, 60_000);
+    start.child.kill('SIGTERM');
+    expect(await exited(start.child)).toBe(0);
+    expect(start.output()).toContain('Stopped before it was up; the ports are free.');
+    for (const port of Object.values(ports)) expect(await isFree(port)).toBe(true);
+  });
+
   it('npm run summary without a running stack says how to start one', async () => {
     const summary = run('runSummaryNow.ts', ['--bot-port', String(await findFreePort())]);
     expect(await exited(summary.child)).toBe(2);

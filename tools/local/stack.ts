@@ -106,6 +106,8 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** How long to wait for the install to be stored (default 15 s). */
   installTimeoutMs?: number;
+  /** Aborted: stop what has started and reject, after the step in progress (Ctrl-C during the start). */
+  signal?: AbortSignal;
 }
 
 /** One or more configured ports are taken; the message names each and how to change it. */
@@ -140,6 +142,7 @@ const PERSONAL_CHAT_ID = 'personal-chat-ana';
 /** Starts everything and resolves once the app is installed (and the weekly card sent, unless turned off). */
 export async function startStack(settings: LocalSettings, options: StackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
+  const stopRequested = () => options.signal?.throwIfAborted();
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     const results = await Promise.allSettled(
@@ -159,6 +162,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       location: settings.location,
     });
     stoppers.push(() => azurite.stop());
+    stopRequested();
     log(
       `Azurite: blob ${azurite.blobPort}, queue ${azurite.queuePort}, table ${azurite.tablePort} (${settings.location ? `data in ${settings.location}` : 'in memory'})`,
     );
@@ -169,6 +173,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       settings.feedDir,
     );
     log(`Feed: ${settings.feedDir} -> blob container "${feed.container}" (${feed.blobs.join(', ')})`);
+    stopRequested();
 
     const config = loadConfig(localConfigEnv(settings, azurite.connectionString));
     let dayClock = localClock(settings, config.weeklySendAt);
@@ -206,6 +211,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       tabs.routes,
     );
     stoppers.push(() => host.close());
+    stopRequested();
     const playground = await startPlayground({
       botEndpoint: `${host.url}/api/messages`,
       port: settings.ports.playground,
@@ -219,17 +225,19 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       onOutput: (line) => log(`[playground] ${line}`),
     });
     stoppers.push(() => playground.stop());
+    stopRequested();
     log(`Agents Playground: ${playground.url} (user ${user.name} <${user.email}>)`);
 
     const client = new PlaygroundClient(playground.url);
     await client.install(PERSONAL_CHAT_ID);
     await client.install(TEAM.id);
-    await waitForInstall(storage, settings.rep.email, options.installTimeoutMs ?? 15_000);
+    await waitForInstall(storage, settings.rep.email, options.installTimeoutMs ?? 15_000, options.signal);
     log(`Installed for ${user.name} (personal chat) and for the team "${TEAM.name}" (summary channel)`);
 
     // Our own installs are done: from now on a personal install is the Playground's page opening.
     automatic.arm();
     if (settings.weeklyRun === 'start') await automatic.result;
+    stopRequested();
     return {
       settings,
       config,
@@ -483,9 +491,15 @@ function teamConfig() {
 }
 
 /** Waits until the bot stored the rep (personal install) and the summary channel (team install). */
-async function waitForInstall(storage: Storage, email: string, timeoutMs: number): Promise<void> {
+async function waitForInstall(
+  storage: Storage,
+  email: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    signal?.throwIfAborted();
     const [rep, channel] = await Promise.all([
       storage.conversations.getRepByEmail(email),
       storage.conversations.getSummaryChannel(),

@@ -124,7 +124,17 @@ export async function start(argv: readonly string[] = process.argv.slice(2)): Pr
     if (shownLine(line, verbose)) console.log(line);
   };
   console.log('Starting Churn Predictor locally...');
-  const stack = await startStack(settings, { log });
+  // Listening from the first child on: a stop signal while the stack starts (SIGTERM reaches this
+  // process alone, unlike a terminal's Ctrl-C) must still stop Azurite and free its ports.
+  const interrupt = onInterrupt();
+  let stack: LocalStack;
+  try {
+    stack = await startStack(settings, { log, signal: interrupt.signal });
+  } catch (error) {
+    if (!interrupt.signal.aborted) throw error;
+    console.log('Stopped before it was up; the ports are free.');
+    return 0;
+  }
   const seconds = (performance.now() - started) / 1000;
   if (settings.weeklyRun === 'browser') {
     console.log(welcomeText(stack, seconds, null));
@@ -139,30 +149,30 @@ export async function start(argv: readonly string[] = process.argv.slice(2)): Pr
   } else {
     console.log(welcomeText(stack, seconds, await stack.automaticWeekly));
   }
-  await untilInterrupted(stack);
+  await interrupt.requested;
+  await stack.stop();
+  console.log('Stopped; the ports are free.');
   return 0;
 }
 
-/** Resolves after the stack stopped on the first Ctrl-C (or SIGTERM); a second one exits at once. */
-function untilInterrupted(stack: LocalStack): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stopping = false;
+/** The first Ctrl-C (or SIGTERM) aborts `signal` and settles `requested`; a second one exits at once. */
+function onInterrupt(): { signal: AbortSignal; requested: Promise<void> } {
+  const controller = new AbortController();
+  const requested = new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
+      if (controller.signal.aborted) {
         console.log(`\n${signal} again: exiting now without waiting.`);
         // Azurite's exit hook still sends it SIGINT; see local/azurite.ts.
         process.exit(130);
       }
-      stopping = true;
       console.log('\nStopping (Azurite, the Playground, the Functions host)... Ctrl-C again to force.');
-      stack.stop().then(() => {
-        console.log('Stopped; the ports are free.');
-        resolve();
-      }, reject);
+      controller.abort();
+      resolve();
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  return { signal: controller.signal, requested };
 }
 
 /**
