@@ -3,7 +3,7 @@ import { findFeedFiles } from '../../feed/feedFiles';
 import { ConfigError } from '../../functions/config';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
 import { sameAddress } from '../../rules/addresses';
-import { DEFAULT_PORTS, FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
+import { DEFAULT_PORTS, flagHelp, parseLocalSettings, SettingsError } from './settings';
 import { type LocalStack, PortsInUseError, startStack } from './stack';
 
 /**
@@ -14,7 +14,7 @@ import { type LocalStack, PortsInUseError, startStack } from './stack';
 
 const USAGE = `npm start [-- options]: run Churn Predictor locally with the demo book and a Teams-like client.
 
-${FLAG_HELP}
+${flagHelp('start')}
   --verbose                                 print the services' own log lines too`;
 
 /** What to open and type, once the stack is up; `weekly` = the automatic run's outcome if it is already done. */
