@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WeeklyFeedStopped } from '../../jobs/weekly/weeklyReport';
+import { PlaygroundClient } from '../../tools/local/playgroundClient';
 import { DEMO_REP_EMAIL, parseLocalSettings } from '../../tools/local/settings';
 import { shownLine, start, userMistake, weeklyLine } from '../../tools/local/start';
 import { startE2eStack } from './e2eStack';
@@ -75,6 +76,39 @@ describe('npm start --location, started again the same week', () => {
       expect(weeklyLine(rerun, DEMO_REP_EMAIL)).toBe(
         'Your weekly card (weekly-2026-W48) was delivered earlier this week and is not sent again: type list in the personal chat to see your list.',
       );
+    } finally {
+      await rm(location, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm start --location, started again on a new week', () => {
+  it('waits for the Playground page to send the card, as on a first start', async () => {
+    const location = await mkdtemp(join(tmpdir(), 'start-next-week-'));
+    try {
+      const first = await startE2eStack({ location, weeklyRun: 'start' });
+      await first.stack.automaticWeekly;
+      await first.stack.stop();
+
+      // The install rows are already in the folder: only the page's install may trigger the run,
+      // not the stack's own install at start (the Playground would then show an empty chat).
+      const again = await startE2eStack({ location, weeklyRun: 'browser', asOf: '2026-11-30' });
+      try {
+        const early = await Promise.race([
+          again.stack.automaticWeekly.then(() => 'ran before any page opened'),
+          new Promise((resolve) => setTimeout(() => resolve('waiting for the page'), 3_000)),
+        ]);
+        expect(early).toBe('waiting for the page');
+        // The page opening: the Playground sends the personal install again.
+        await new PlaygroundClient(again.stack.urls.playground).install(
+          again.stack.playground.personalChatId,
+        );
+        expect(weeklyLine(await again.stack.automaticWeekly, DEMO_REP_EMAIL)).toBe(
+          'Your weekly card (weekly-2026-W49, 10 customers) is waiting in the personal chat.',
+        );
+      } finally {
+        await again.stack.stop();
+      }
     } finally {
       await rm(location, { recursive: true, force: true });
     }

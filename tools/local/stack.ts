@@ -231,7 +231,10 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     const client = new PlaygroundClient(playground.url);
     await client.install(PERSONAL_CHAT_ID);
     await client.install(TEAM.id);
-    await waitForInstall(storage, settings.rep.email, options.installTimeoutMs ?? 15_000, options.signal);
+    await waitForInstall(storage, settings.rep.email, options.installTimeoutMs ?? 15_000, {
+      signal: options.signal,
+      handled: automatic.ownInstallHandled,
+    });
     log(`Installed for ${user.name} (personal chat) and for the team "${TEAM.name}" (summary channel)`);
 
     // Our own installs are done: from now on a personal install is the Playground's page opening.
@@ -283,6 +286,11 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
 
 interface AutomaticWeekly {
   result: Promise<WeeklyReport | Error | null>;
+  /**
+   * Whether the bot has handled a personal install before `arm`: the stack's own. With `--location`
+   * the rows of an earlier start are already stored, so they cannot tell that it has.
+   */
+  ownInstallHandled(): boolean;
   /** Starts accepting the page-opened signal (and runs at once in `start` mode). */
   arm(): void;
   /** Called on every personal install the bot receives. */
@@ -302,6 +310,7 @@ function automaticWeeklyRun(
     settle = resolve;
   });
   let armed = false;
+  let ownInstallHandled = false;
   let running: Promise<void> | null = null;
   const run = () => {
     if (running) return;
@@ -312,13 +321,15 @@ function automaticWeeklyRun(
   };
   return {
     result,
+    ownInstallHandled: () => ownInstallHandled,
     arm() {
       armed = true;
       if (settings.weeklyRun === 'start') run();
       if (settings.weeklyRun === 'off') settle(null);
     },
     onPersonalInstall() {
-      if (armed && settings.weeklyRun === 'browser') run();
+      if (!armed) ownInstallHandled = true;
+      else if (settings.weeklyRun === 'browser') run();
     },
     async stop() {
       armed = false;
@@ -490,12 +501,15 @@ function teamConfig() {
   };
 }
 
-/** Waits until the bot stored the rep (personal install) and the summary channel (team install). */
+/**
+ * Waits until the bot handled this start's personal install (`handled`) and stored the rep and the
+ * summary channel (team install).
+ */
 async function waitForInstall(
   storage: Storage,
   email: string,
   timeoutMs: number,
-  signal?: AbortSignal,
+  { signal, handled }: { signal?: AbortSignal; handled: () => boolean },
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -504,11 +518,12 @@ async function waitForInstall(
       storage.conversations.getRepByEmail(email),
       storage.conversations.getSummaryChannel(),
     ]);
-    if (rep && channel) return;
+    if (rep && channel && handled()) return;
     if (Date.now() > deadline) {
-      const missing = [rep ? null : `the rep ${email}`, channel ? null : 'the summary channel'].filter(
-        Boolean,
-      );
+      const missing = [
+        rep && handled() ? null : `the rep ${email}`,
+        channel ? null : 'the summary channel',
+      ].filter(Boolean);
       throw new Error(
         `the Playground's install did not store ${missing.join(' and ')} within ${timeoutMs} ms`,
       );
