@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { WeeklyFeedStopped } from '../../jobs/weekly/weeklyReport';
 import { PlaygroundClient } from '../../tools/local/playgroundClient';
 import { DEMO_REP_EMAIL, parseLocalSettings } from '../../tools/local/settings';
+import { prefixedLog } from '../../tools/local/stack';
 import { shownLine, start, userMistake, weeklyLine } from '../../tools/local/start';
 import { startE2eStack } from './e2eStack';
 
@@ -37,6 +38,17 @@ describe('npm start, the weekly run in the terminal', () => {
     expect(shownLine('[weekly] weekly run starting', false)).toBe(false);
     expect(shownLine('[bot:warn] summary channel changed', false)).toBe(true);
     expect(shownLine('[weekly] weekly run starting', true)).toBe(true);
+  });
+
+  it("prints a warning's data on its first line, not after the last skipped row", () => {
+    const lines: string[] = [];
+    prefixedLog('weekly', (line) => lines.push(line)).warn(
+      'feed: 2 rows skipped\norders.csv line 4: ordered_at: not a date: "20/11/2026"',
+      { runKey: 'weekly-2026-W48' },
+    );
+    expect(lines).toEqual([
+      '[weekly:warn] feed: 2 rows skipped { runKey: \'weekly-2026-W48\' }\norders.csv line 4: ordered_at: not a date: "20/11/2026"',
+    ]);
   });
 });
 

@@ -346,11 +346,16 @@ interface LocalJobs {
 }
 
 /** Log lines with a `[name]` or `[name:level]` prefix, to the stack's output. */
-function prefixedLog(name: string, log: (line: string) => void): Log {
+export function prefixedLog(name: string, log: (line: string) => void): Log {
+  const line = (prefix: string, message: string, data: unknown) => {
+    // The data goes with the message's first line: after a list of skipped rows it read as part of the last.
+    const [first, ...rest] = message.split('\n');
+    log([formatLine(prefix, first, data ?? ''), ...rest].join('\n'));
+  };
   return {
-    info: (m, d) => log(formatLine(`[${name}]`, m, d ?? '')),
-    warn: (m, d) => log(formatLine(`[${name}:warn]`, m, d ?? '')),
-    error: (m, d) => log(formatLine(`[${name}:error]`, m, d ?? '')),
+    info: (m, d) => line(`[${name}]`, m, d),
+    warn: (m, d) => line(`[${name}:warn]`, m, d),
+    error: (m, d) => line(`[${name}:error]`, m, d),
   };
 }
 
