@@ -17,10 +17,14 @@ afterEach(() => {
 });
 
 /** Runs a tools/local/*.ts entry with tsx, as npm's scripts run the built files. */
-function run(entry: string, args: string[]): { child: ChildProcess; output: () => string } {
+function run(
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', 'local', entry), ...args], {
     cwd: ROOT,
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -176,6 +180,26 @@ describe('npm start as a process', () => {
     expect(start.output()).toContain('Stopped before it was up; the ports are free.');
     for (const port of Object.values(ports)) expect(await isFree(port)).toBe(true);
   });
+
+  it('npm run host on a taken port names it and exits, leaving no Azurite behind', async () => {
+    const port = await findFreePort();
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      // Its own Azurite, as a user's shell has no storage setting.
+      const { STORAGE_CONNECTION_STRING: _s, STORAGE_TABLE_ENDPOINT: _t, ...env } = process.env;
+      const host = run('host.ts', ['--bot-port', String(port)], env);
+      const code = await Promise.race([
+        exited(host.child),
+        new Promise((resolve) => setTimeout(() => resolve('still running after 30 s'), 30_000)),
+      ]);
+      expect(code).toBe(2);
+      expect(host.output()).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(host.output()).not.toContain('    at ');
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
+  }, 60_000);
 
   it('npm run summary without a running stack says how to start one', async () => {
     const summary = run('runSummaryNow.ts', ['--bot-port', String(await findFreePort())]);
