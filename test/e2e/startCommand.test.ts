@@ -62,6 +62,30 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
+/** Sends `signal` to `npm start`: it exits 0 saying `words`, and every port is free again. */
+async function expectStops(
+  start: ReturnType<typeof run>,
+  signal: NodeJS.Signals,
+  words: string,
+  ports: Awaited<ReturnType<typeof freePorts>>,
+): Promise<void> {
+  start.child.kill(signal);
+  expect(await exited(start.child)).toBe(0);
+  expect(start.output()).toContain(words);
+  for (const port of Object.values(ports)) expect(await isFree(port)).toBe(true);
+}
+
+/** Runs `body` while another server listens on `port`. */
+async function whilePortTaken(port: number, body: () => Promise<void>): Promise<void> {
+  const squatter: Server = createServer();
+  await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+  try {
+    await body();
+  } finally {
+    await new Promise<void>((resolve) => squatter.close(() => resolve()));
+  }
+}
+
 async function freePorts() {
   const [bot, playground, blob, queue, table] = [
     await findFreePort(),
@@ -144,17 +168,12 @@ describe('npm start as a process', () => {
     expect(summary.output()).toContain('Posted the 2026-11 summary to the team channel');
     expect(summary.output()).toContain('No customer was won back or lost in November');
 
-    start.child.kill('SIGINT');
-    expect(await exited(start.child)).toBe(0);
-    expect(start.output()).toContain('Stopped; the ports are free.');
-    for (const port of Object.values(ports)) expect(await isFree(port)).toBe(true);
+    await expectStops(start, 'SIGINT', 'Stopped; the ports are free.', ports);
   });
 
   it('a taken port stops it before anything starts, naming the port and how to change it', async () => {
     const ports = await freePorts();
-    const squatter: Server = createServer();
-    await new Promise<void>((resolve) => squatter.listen(ports.bot, '127.0.0.1', resolve));
-    try {
+    await whilePortTaken(ports.bot, async () => {
       const start = run('start.ts', flagsFor(ports));
       expect(await exited(start.child)).toBe(2);
       expect(start.output()).toContain(
@@ -165,9 +184,7 @@ describe('npm start as a process', () => {
       for (const port of [ports.playground, ports.blob, ports.queue, ports.table]) {
         expect(await isFree(port)).toBe(true);
       }
-    } finally {
-      await new Promise<void>((resolve) => squatter.close(() => resolve()));
-    }
+    });
   });
 
   it('stopped while it starts (kill, an editor’s stop button), it leaves no Azurite behind on its ports', async () => {
@@ -175,17 +192,12 @@ describe('npm start as a process', () => {
     const start = run('start.ts', flagsFor(ports));
     // Azurite is up; the Playground is not yet.
     await waitForText(start.output, 'Azurite: blob', start.child, 60_000);
-    start.child.kill('SIGTERM');
-    expect(await exited(start.child)).toBe(0);
-    expect(start.output()).toContain('Stopped before it was up; the ports are free.');
-    for (const port of Object.values(ports)) expect(await isFree(port)).toBe(true);
+    await expectStops(start, 'SIGTERM', 'Stopped before it was up; the ports are free.', ports);
   });
 
   it('npm run host on a taken port names it and exits, leaving no Azurite behind', async () => {
     const port = await findFreePort();
-    const squatter: Server = createServer();
-    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
-    try {
+    await whilePortTaken(port, async () => {
       // Its own Azurite, as a user's shell has no storage setting.
       const { STORAGE_CONNECTION_STRING: _s, STORAGE_TABLE_ENDPOINT: _t, ...env } = process.env;
       const host = run('host.ts', ['--bot-port', String(port)], env);
@@ -196,9 +208,7 @@ describe('npm start as a process', () => {
       expect(code).toBe(2);
       expect(host.output()).toContain(`Port ${port} on 127.0.0.1 is already in use`);
       expect(host.output()).not.toContain('    at ');
-    } finally {
-      await new Promise<void>((resolve) => squatter.close(() => resolve()));
-    }
+    });
   }, 60_000);
 
   it('npm run summary without a running stack says how to start one', async () => {
