@@ -72,6 +72,30 @@ describe('npm start --feed with the exports under their own names', () => {
   });
 });
 
+describe('npm start --rules with a mistake in the file', () => {
+  it("stops at once with the rules file's message, not a stack trace", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'start-rules-'));
+    try {
+      const rules = join(dir, 'rules.json');
+      await writeFile(rules, '{ "capPerRep": 0 }');
+      const anyPorts = ['--bot-port', '0', '--blob-port', '0', '--queue-port', '0', '--table-port', '0'];
+      const failed = (args: string[]) =>
+        start([...anyPorts, '--weekly', 'off', ...args]).then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(userMistake(await failed(['--rules', rules]))).toBe(
+        `\nInvalid rules file ${rules}:\n  capPerRep: must be >= 1`,
+      );
+      expect(userMistake(await failed(['--rules', join(dir, 'typo.json')]))).toBe(
+        `\nInvalid rules file:\n  rules file not found: ${join(dir, 'typo.json')}`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('npm start --location, started again the same week', () => {
   it('says the card went out earlier and points to list, not that a card is waiting', async () => {
     const location = await mkdtemp(join(tmpdir(), 'start-again-'));

@@ -1,7 +1,9 @@
 import { FeedError } from '../../feed/feedError';
 import { findFeedFiles } from '../../feed/feedFiles';
+import { readRulesFile } from '../../feed/readRulesFile';
 import { ConfigError } from '../../functions/config';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
+import { RulesError } from '../../rules';
 import { sameAddress } from '../../rules/addresses';
 import { DEFAULT_PORTS, flagHelp, parseLocalSettings, SettingsError } from './settings';
 import { type LocalStack, PortsInUseError, startStack } from './stack';
@@ -116,9 +118,10 @@ export async function start(argv: readonly string[] = process.argv.slice(2)): Pr
     console.log(USAGE);
     return 0;
   }
-  // A folder holding an export under its own name (Shopify's customers_export.csv) is told at once,
-  // before Azurite and the Functions host start for a run that could not read it.
+  // A folder holding an export under its own name (Shopify's customers_export.csv), or a rules file
+  // with a mistake, is told at once, before Azurite and the Functions host start for nothing.
   await findFeedFiles(settings.feedDir);
+  await readRulesFile(settings.rulesFile);
   const started = performance.now();
   const log = (line: string) => {
     if (shownLine(line, verbose)) console.log(line);
@@ -177,7 +180,7 @@ function onInterrupt(): { signal: AbortSignal; requested: Promise<void> } {
 
 /**
  * The message `npm start` prints for a mistake of the user's (a flag, a port in use, a setting, a
- * feed folder without the feed's files), exit code 2; null for anything else, printed with its
+ * feed folder without the feed's files, a rules file), exit code 2; null for anything else, printed with its
  * stack (exit code 1).
  */
 export function userMistake(error: unknown): string | null {
@@ -185,7 +188,8 @@ export function userMistake(error: unknown): string | null {
     error instanceof SettingsError ||
     error instanceof PortsInUseError ||
     error instanceof ConfigError ||
-    error instanceof FeedError;
+    error instanceof FeedError ||
+    error instanceof RulesError;
   return known ? `\n${error.message}` : null;
 }
 
