@@ -211,6 +211,18 @@ describe('npm start as a process', () => {
     });
   }, 60_000);
 
+  it('npm run host with a rules file that is not there says so, without a stack trace', async () => {
+    const { STORAGE_CONNECTION_STRING: _s, STORAGE_TABLE_ENDPOINT: _t, ...env } = process.env;
+    const missing = join(ROOT, 'no-such-rules.json');
+    const host = run('host.ts', ['--bot-port', String(await findFreePort())], {
+      ...env,
+      RULES_FILE: missing,
+    });
+    expect(await exited(host.child)).toBe(2);
+    expect(host.output()).toContain(`rules file not found: ${missing}`);
+    expect(host.output()).not.toContain('    at ');
+  });
+
   it('npm run summary without a running stack says how to start one', async () => {
     const summary = run('runSummaryNow.ts', ['--bot-port', String(await findFreePort())]);
     expect(await exited(summary.child)).toBe(2);

@@ -4,6 +4,7 @@ import { type HttpHandler, InvocationContext, type Timer } from '@azure/function
 import { ConfigError, loadConfig } from '../../functions/config';
 import { timerFunctions } from '../../functions/registry';
 import { type Wiring, wire } from '../../functions/wiring';
+import { RulesError } from '../../rules';
 import { startAzurite } from './azurite';
 import {
   DEFAULT_BOT_PORT,
@@ -129,7 +130,7 @@ async function main(): Promise<number> {
   } catch (err) {
     // Azurite would otherwise keep this process running after the failed start.
     await azurite?.stop();
-    if (!(err instanceof PortInUseError)) throw err;
+    if (!(err instanceof PortInUseError || err instanceof RulesError)) throw err;
     console.error(err.message);
     return 2;
   }
