@@ -58,6 +58,13 @@ describe('local settings', () => {
     expect(parse).toThrow(/--time-zone \/ TIME_ZONE: an IANA time zone/);
   });
 
+  it('refuses an as-of day the calendar does not have', () => {
+    expect(() => parseLocalSettings(['--as-of', '2026-02-30'], {})).toThrow(
+      /--as-of \/ AS_OF: not a calendar date/,
+    );
+    expect(() => parseLocalSettings([], { AS_OF: '2026-04-31' })).toThrow(/not a calendar date/);
+  });
+
   it('refuses an unknown flag and shows the options', () => {
     expect(() => parseLocalSettings(['--bot', '1'], {})).toThrow(
       /Unknown option '--bot'[\s\S]*--bot-port <n>/,

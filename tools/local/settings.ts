@@ -92,7 +92,8 @@ const port = z.coerce.number().int().min(0, 'a port is 0 to 65535').max(65535, '
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD, or "today" for the real clock')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a calendar date');
+  // Date.parse takes 2026-02-30 for 2 March: the stack would run as of a day the terminal does not name.
+  .refine(isCalendarDate, 'not a calendar date');
 const email = z.string().regex(/^[^@\s]+@[^@\s]+$/, 'an email address such as ana.ruiz@contoso.example');
 
 const settingsSchema = z.object({
