@@ -144,6 +144,10 @@ describe('npm start as a process', () => {
     expect(text).toMatch(/list\s+your current list/);
     expect(text).toMatch(/undo\s+your last action/);
     expect(text).toMatch(/summary\s+last month's team summary/);
+    // Typed as Ana is started, it answers that the summary is for managers: the line says how to be one.
+    expect(text).toContain(
+      'for managers: start with MANAGER_USER_IDS=00000000-0000-0000-0000-0000000000a1 to be one',
+    );
     // Every command the README gives for another terminal, and how they find a stack on these ports.
     expect(text).toMatch(/npm run weekly\s+run the weekly job now/);
     expect(text).toMatch(/npm run followups\s+send today's follow-up digests/);

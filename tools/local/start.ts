@@ -21,7 +21,12 @@ ${flagHelp('start')}
 
 /** What to open and type, once the stack is up; `weekly` = the automatic run's outcome if it is already done. */
 export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyReport | Error | null): string {
-  const { settings, urls, playground } = stack;
+  const { settings, urls, playground, config } = stack;
+  const { aadObjectId } = playground.user;
+  // The chat's `summary` answers managers and admins only: Ana as the demo starts her is neither.
+  const summaryLine = [...config.managerUserIds, ...config.adminUserIds].includes(aadObjectId)
+    ? "summary   last month's team summary (locally: see npm run summary)"
+    : `summary   last month's team summary, for managers: start with MANAGER_USER_IDS=${aadObjectId} to be one`;
   const asOf = settings.asOf ? `as of ${settings.asOf}` : 'on the real clock';
   const lines = [
     '',
@@ -34,7 +39,7 @@ export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyRe
     '  Type in the personal chat:',
     '         list      your current list',
     '         undo      your last action',
-    "         summary   last month's team summary (locally: see npm run summary)",
+    `         ${summaryLine}`,
     '         help',
     '',
     '  In another terminal:',
