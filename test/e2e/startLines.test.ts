@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { WeeklyFeedStopped } from '../../jobs/weekly/weeklyReport';
 import { PlaygroundClient } from '../../tools/local/playgroundClient';
 import { DEMO_REP_EMAIL, parseLocalSettings } from '../../tools/local/settings';
-import { prefixedLog } from '../../tools/local/stack';
+import { prefixedLog, startStack } from '../../tools/local/stack';
 import { shownLine, start, userMistake, weeklyLine } from '../../tools/local/start';
 import { startE2eStack } from './e2eStack';
 
@@ -92,6 +92,24 @@ describe('npm start --rules with a mistake in the file', () => {
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm start while an earlier one runs', () => {
+  it('says the earlier one is still running, once, not five ports to move', async () => {
+    const first = await startE2eStack();
+    try {
+      const again = await startStack({ ...first.stack.settings, ports: first.stack.ports }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      const { bot, playground, blob, queue, table } = first.stack.ports;
+      expect(userMistake(again)).toBe(
+        `\nPorts ${bot}, ${playground}, ${blob}, ${queue}, ${table} on 127.0.0.1 are all in use: an earlier \`npm start\` is still running. Stop it (Ctrl-C in its terminal), or give this one other ports (--bot-port, --playground-port, --blob-port, --queue-port, --table-port).`,
+      );
+    } finally {
+      await first.stack.stop();
     }
   });
 });

@@ -114,13 +114,17 @@ export interface StackOptions {
 export class PortsInUseError extends Error {
   override readonly name = 'PortsInUseError';
   constructor(readonly ports: readonly { name: keyof LocalPorts; port: number }[]) {
+    // Every port taken is an earlier stack still running: five "or pass --x-port" lines would bury that.
+    const all = ports.length === Object.keys(PORT_SOURCES).length;
     super(
-      ports
-        .map(
-          ({ name, port }) =>
-            `Port ${port} on 127.0.0.1 (${PORT_SOURCES[name].what}) is already in use: an earlier \`npm start\` still running? Stop it, or ${portHint(name)}.`,
-        )
-        .join('\n'),
+      all
+        ? `Ports ${ports.map((p) => p.port).join(', ')} on 127.0.0.1 are all in use: an earlier \`npm start\` is still running. Stop it (Ctrl-C in its terminal), or give this one other ports (${ports.map(({ name }) => PORT_SOURCES[name].flag).join(', ')}).`
+        : ports
+            .map(
+              ({ name, port }) =>
+                `Port ${port} on 127.0.0.1 (${PORT_SOURCES[name].what}) is already in use: an earlier \`npm start\` still running? Stop it, or ${portHint(name)}.`,
+            )
+            .join('\n'),
     );
   }
 }
