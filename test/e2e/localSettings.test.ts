@@ -58,6 +58,13 @@ describe('local settings', () => {
     expect(parse).toThrow(/--time-zone \/ TIME_ZONE: an IANA time zone/);
   });
 
+  it('refuses an as-of day the calendar does not have', () => {
+    expect(() => parseLocalSettings(['--as-of', '2026-02-30'], {})).toThrow(
+      /--as-of \/ AS_OF: not a calendar date/,
+    );
+    expect(() => parseLocalSettings([], { AS_OF: '2026-04-31' })).toThrow(/not a calendar date/);
+  });
+
   it('refuses an unknown flag and shows the options', () => {
     expect(() => parseLocalSettings(['--bot', '1'], {})).toThrow(
       /Unknown option '--bot'[\s\S]*--bot-port <n>/,
@@ -65,8 +72,25 @@ describe('local settings', () => {
   });
 
   it('takes --month for npm run summary, and checks it', () => {
-    expect(parseLocalSettings(['--month', '2026-10'], {}).month).toBe('2026-10');
-    expect(() => parseLocalSettings(['--month', '2026-13'], {})).toThrow(/expected YYYY-MM/);
+    expect(parseLocalSettings(['--month', '2026-10'], {}, 'summary').month).toBe('2026-10');
+    expect(() => parseLocalSettings(['--month', '2026-13'], {}, 'summary')).toThrow(/expected YYYY-MM/);
+  });
+
+  it('refuses a stack setting given to a command that only finds the running stack, where it would do nothing', () => {
+    // `npm run weekly -- --as-of 2026-11-30` ran this week's job as if the date had moved.
+    expect(() => parseLocalSettings(['--as-of', '2026-11-30'], {}, 'weekly')).toThrow(
+      /Unknown option '--as-of'[\s\S]*--bot-port <n>/,
+    );
+    expect(() => parseLocalSettings(['--feed', 'my-book'], {}, 'summary')).toThrow(/Unknown option '--feed'/);
+    expect(() => parseLocalSettings(['--month', '2026-10'], {}, 'followups')).toThrow(
+      /Unknown option '--month'/,
+    );
+    // ...and a command's own flag given to npm start, where it did nothing either.
+    expect(() => parseLocalSettings(['--day', '2026-11-30'], {})).toThrow(/Unknown option '--day'/);
+    expect(parseLocalSettings(['--day', '2026-11-30', '--bot-port', '4000'], {}, 'followups')).toMatchObject({
+      day: '2026-11-30',
+      settings: { ports: { bot: 4000 } },
+    });
   });
 
   it('says how to move a service off a taken port', () => {

@@ -17,10 +17,14 @@ afterEach(() => {
 });
 
 /** Runs a tools/local/*.ts entry with tsx, as npm's scripts run the built files. */
-function run(entry: string, args: string[]): { child: ChildProcess; output: () => string } {
+function run(
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', 'local', entry), ...args], {
     cwd: ROOT,
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -56,6 +60,30 @@ function isFree(port: number): Promise<boolean> {
     );
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
+}
+
+/** Sends `signal` to `npm start`: it exits 0 saying `words`, and every port is free again. */
+async function expectStops(
+  start: ReturnType<typeof run>,
+  signal: NodeJS.Signals,
+  words: string,
+  ports: Awaited<ReturnType<typeof freePorts>>,
+): Promise<void> {
+  start.child.kill(signal);
+  expect(await exited(start.child)).toBe(0);
+  expect(start.output()).toContain(words);
+  for (const port of Object.values(ports)) expect(await isFree(port)).toBe(true);
+}
+
+/** Runs `body` while another server listens on `port`. */
+async function whilePortTaken(port: number, body: () => Promise<void>): Promise<void> {
+  const squatter: Server = createServer();
+  await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+  try {
+    await body();
+  } finally {
+    await new Promise<void>((resolve) => squatter.close(() => resolve()));
+  }
 }
 
 async function freePorts() {
@@ -116,6 +144,10 @@ describe('npm start as a process', () => {
     expect(text).toMatch(/list\s+your current list/);
     expect(text).toMatch(/undo\s+your last action/);
     expect(text).toMatch(/summary\s+last month's team summary/);
+    // Typed as Ana is started, it answers that the summary is for managers: the line says how to be one.
+    expect(text).toContain(
+      'for managers: start with MANAGER_USER_IDS=00000000-0000-0000-0000-0000000000a1 to be one',
+    );
     // Every command the README gives for another terminal, and how they find a stack on these ports.
     expect(text).toMatch(/npm run weekly\s+run the weekly job now/);
     expect(text).toMatch(/npm run followups\s+send today's follow-up digests/);
@@ -140,17 +172,12 @@ describe('npm start as a process', () => {
     expect(summary.output()).toContain('Posted the 2026-11 summary to the team channel');
     expect(summary.output()).toContain('No customer was won back or lost in November');
 
-    start.child.kill('SIGINT');
-    expect(await exited(start.child)).toBe(0);
-    expect(start.output()).toContain('Stopped; the ports are free.');
-    for (const port of Object.values(ports)) expect(await isFree(port)).toBe(true);
+    await expectStops(start, 'SIGINT', 'Stopped; the ports are free.', ports);
   });
 
   it('a taken port stops it before anything starts, naming the port and how to change it', async () => {
     const ports = await freePorts();
-    const squatter: Server = createServer();
-    await new Promise<void>((resolve) => squatter.listen(ports.bot, '127.0.0.1', resolve));
-    try {
+    await whilePortTaken(ports.bot, async () => {
       const start = run('start.ts', flagsFor(ports));
       expect(await exited(start.child)).toBe(2);
       expect(start.output()).toContain(
@@ -161,9 +188,43 @@ describe('npm start as a process', () => {
       for (const port of [ports.playground, ports.blob, ports.queue, ports.table]) {
         expect(await isFree(port)).toBe(true);
       }
-    } finally {
-      await new Promise<void>((resolve) => squatter.close(() => resolve()));
-    }
+    });
+  });
+
+  it('stopped while it starts (kill, an editor’s stop button), it leaves no Azurite behind on its ports', async () => {
+    const ports = await freePorts();
+    const start = run('start.ts', flagsFor(ports));
+    // Azurite is up; the Playground is not yet.
+    await waitForText(start.output, 'Azurite: blob', start.child, 60_000);
+    await expectStops(start, 'SIGTERM', 'Stopped before it was up; the ports are free.', ports);
+  });
+
+  it('npm run host on a taken port names it and exits, leaving no Azurite behind', async () => {
+    const port = await findFreePort();
+    await whilePortTaken(port, async () => {
+      // Its own Azurite, as a user's shell has no storage setting.
+      const { STORAGE_CONNECTION_STRING: _s, STORAGE_TABLE_ENDPOINT: _t, ...env } = process.env;
+      const host = run('host.ts', ['--bot-port', String(port)], env);
+      const code = await Promise.race([
+        exited(host.child),
+        new Promise((resolve) => setTimeout(() => resolve('still running after 30 s'), 30_000)),
+      ]);
+      expect(code).toBe(2);
+      expect(host.output()).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(host.output()).not.toContain('    at ');
+    });
+  }, 60_000);
+
+  it('npm run host with a rules file that is not there says so, without a stack trace', async () => {
+    const { STORAGE_CONNECTION_STRING: _s, STORAGE_TABLE_ENDPOINT: _t, ...env } = process.env;
+    const missing = join(ROOT, 'no-such-rules.json');
+    const host = run('host.ts', ['--bot-port', String(await findFreePort())], {
+      ...env,
+      RULES_FILE: missing,
+    });
+    expect(await exited(host.child)).toBe(2);
+    expect(host.output()).toContain(`rules file not found: ${missing}`);
+    expect(host.output()).not.toContain('    at ');
   });
 
   it('npm run summary without a running stack says how to start one', async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { WeeklyFeedStopped } from '../../jobs/weekly/weeklyReport';
 import { PlaygroundClient } from '../../tools/local/playgroundClient';
 import { DEMO_REP_EMAIL, parseLocalSettings } from '../../tools/local/settings';
+import { prefixedLog, startStack } from '../../tools/local/stack';
 import { shownLine, start, userMistake, weeklyLine } from '../../tools/local/start';
 import { startE2eStack } from './e2eStack';
 
@@ -38,6 +39,17 @@ describe('npm start, the weekly run in the terminal', () => {
     expect(shownLine('[bot:warn] summary channel changed', false)).toBe(true);
     expect(shownLine('[weekly] weekly run starting', true)).toBe(true);
   });
+
+  it("prints a warning's data on its first line, not after the last skipped row", () => {
+    const lines: string[] = [];
+    prefixedLog('weekly', (line) => lines.push(line)).warn(
+      'feed: 2 rows skipped\norders.csv line 4: ordered_at: not a date: "20/11/2026"',
+      { runKey: 'weekly-2026-W48' },
+    );
+    expect(lines).toEqual([
+      '[weekly:warn] feed: 2 rows skipped { runKey: \'weekly-2026-W48\' }\norders.csv line 4: ordered_at: not a date: "20/11/2026"',
+    ]);
+  });
 });
 
 describe('npm start --feed with the exports under their own names', () => {
@@ -56,6 +68,48 @@ describe('npm start --feed with the exports under their own names', () => {
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm start --rules with a mistake in the file', () => {
+  it("stops at once with the rules file's message, not a stack trace", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'start-rules-'));
+    try {
+      const rules = join(dir, 'rules.json');
+      await writeFile(rules, '{ "capPerRep": 0 }');
+      const anyPorts = ['--bot-port', '0', '--blob-port', '0', '--queue-port', '0', '--table-port', '0'];
+      const failed = (args: string[]) =>
+        start([...anyPorts, '--weekly', 'off', ...args]).then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(userMistake(await failed(['--rules', rules]))).toBe(
+        `\nInvalid rules file ${rules}:\n  capPerRep: must be >= 1`,
+      );
+      expect(userMistake(await failed(['--rules', join(dir, 'typo.json')]))).toBe(
+        `\nInvalid rules file:\n  rules file not found: ${join(dir, 'typo.json')}`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm start while an earlier one runs', () => {
+  it('says the earlier one is still running, once, not five ports to move', async () => {
+    const first = await startE2eStack();
+    try {
+      const again = await startStack({ ...first.stack.settings, ports: first.stack.ports }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      const { bot, playground, blob, queue, table } = first.stack.ports;
+      expect(userMistake(again)).toBe(
+        `\nPorts ${bot}, ${playground}, ${blob}, ${queue}, ${table} on 127.0.0.1 are all in use: an earlier \`npm start\` is still running. Stop it (Ctrl-C in its terminal), or give this one other ports (--bot-port, --playground-port, --blob-port, --queue-port, --table-port).`,
+      );
+    } finally {
+      await first.stack.stop();
     }
   });
 });
@@ -82,25 +136,32 @@ describe('npm start --location, started again the same week', () => {
   });
 });
 
-describe('npm start --location, started again the next Monday', () => {
-  it("sends the new week's card as the Playground opens, not before, while no page shows it", async () => {
-    const location = await mkdtemp(join(tmpdir(), 'next-monday-'));
+describe('npm start --location, started again on a new week', () => {
+  it('waits for the Playground page to send the card, as on a first start', async () => {
+    const location = await mkdtemp(join(tmpdir(), 'start-next-week-'));
     try {
       const first = await startE2eStack({ location, weeklyRun: 'start' });
       await first.stack.automaticWeekly;
       await first.stack.stop();
 
-      // The rep is stored from last week: the start's own install must not pass for the page opening.
-      const next = await startE2eStack({ location, weeklyRun: 'browser', asOf: '2026-11-30' });
+      // The install rows are already in the folder: only the page's install may trigger the run,
+      // not the stack's own install at start (the Playground would then show an empty chat).
+      const again = await startE2eStack({ location, weeklyRun: 'browser', asOf: '2026-11-30' });
       try {
-        await new Promise((resolve) => setTimeout(resolve, 3_000));
-        expect(await next.storage.runs.getRun('weekly-2026-W49')).toBeNull();
-        // The page opening: the Playground's personal install, as its web page sends it.
-        await new PlaygroundClient(next.stack.urls.playground).install(next.stack.playground.personalChatId);
-        const report = await next.stack.automaticWeekly;
-        expect(report && !(report instanceof Error) && report.runKey).toBe('weekly-2026-W49');
+        const early = await Promise.race([
+          again.stack.automaticWeekly.then(() => 'ran before any page opened'),
+          new Promise((resolve) => setTimeout(() => resolve('waiting for the page'), 3_000)),
+        ]);
+        expect(early).toBe('waiting for the page');
+        // The page opening: the Playground sends the personal install again.
+        await new PlaygroundClient(again.stack.urls.playground).install(
+          again.stack.playground.personalChatId,
+        );
+        expect(weeklyLine(await again.stack.automaticWeekly, DEMO_REP_EMAIL)).toBe(
+          'Your weekly card (weekly-2026-W49, 10 customers) is waiting in the personal chat.',
+        );
       } finally {
-        await next.stack.stop();
+        await again.stack.stop();
       }
     } finally {
       await rm(location, { recursive: true, force: true });

@@ -47,24 +47,49 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
 Plans the week as of the date exactly as the weekly run does and prints each rep's list, as their
 card shows it: the counts by kind (slipping, not back yet, lapsed), the first rows, each with
 its value, chance of no order, what changed since last week, reasons and play.
-  --format table   what a person reads (default)
-  --format json    every customer, listed ones first, with segment, listChance, plan...
-  --format csv     the same as CSV: reasons split by " | ", the chances in noOrder30/60/90,
-                   contributions as one JSON object ({"lateness":0.42,...}) or empty
+  --feed DIR             the feed folder: customers, orders and tickets (docs/feed.md)
+  --as-of YYYY-MM-DD     the lists' date (default: today in TIME_ZONE)
+  --rules FILE           the rules file: column names, formats, weights (docs/feed.md)
+  --format table         what a person reads (default)
+  --format json          every customer, listed ones first, with segment, listChance, plan...
+  --format csv           the same as CSV: reasons split by " | ", the chances in noOrder30/60/90,
+                         contributions as one JSON object ({"lateness":0.42,...}) or empty
 Warns on stderr when --as-of is before the feed's first order or long after its last.`,
   backtest: `churn-predictor backtest --feed DIR --as-of YYYY-MM-DD --horizon DAYS [--active-within DAYS]
                          [--rules FILE] [--format table|json]
 
 Replays a past date and says how well the score ranked who then placed no order in the horizon,
-beside "days since last order".`,
+beside "days since last order".
+  --feed DIR             the feed folder (docs/feed.md)
+  --as-of YYYY-MM-DD     the past date to score the book as it stood then
+  --horizon DAYS         who placed no order within this many days after it counts as gone (30, 60 or
+                         90 also say how well the stated chances matched)
+  --active-within DAYS   judge only the customers who ordered in this many days before --as-of
+                         (default: every customer with an order)
+  --rules FILE           the rules file: column names, formats, weights (docs/feed.md)
+  --format table|json    a table (default), or the figures as JSON, rounded as the table prints them`,
   summary: `churn-predictor summary [--month YYYY-MM] [--format text|json|card]
 
 The team's monthly summary from the audit trail (needs STORAGE_CONNECTION_STRING, or STORAGE_TABLE_ENDPOINT
-with an Azure sign-in).`,
+with an Azure sign-in).
+  --month YYYY-MM        the month (default: last month in TIME_ZONE, as the channel card on the 1st)
+  --format text          the summary for a terminal (default)
+  --format json          the figures
+  --format card          the Adaptive Card's JSON, as posted to the channel`,
   tune: `churn-predictor tune --feed DIR [--as-of YYYY-MM-DD] --horizon DAYS --out FILE [--rules FILE]
                      [--active-within DAYS] [--fit-dates N] [--step DAYS]
 
-Fits the weights on the book's own history and writes a rules file.`,
+Fits the weights on the book's own history and writes a rules file.
+  --feed DIR             the feed folder (docs/feed.md)
+  --as-of YYYY-MM-DD     the book as of this date (default: today); the weights are judged on the
+                         date a horizon before it and fitted on dates before that
+  --horizon DAYS         fit to who placed no order within this many days
+  --out FILE             the rules file to write: the rules (--rules's) with the tuned weights
+  --rules FILE           the rules file to start from (default: the defaults)
+  --active-within DAYS   fit and judge only the customers who ordered in this many days before each
+                         date (default: every customer with an order)
+  --fit-dates N          how many past dates to fit on (default 4)
+  --step DAYS            days between those dates (default 30)`,
 };
 
 function positiveInt(name: string, raw: string | undefined): number | undefined {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { adminKeyHeaders } from './adminKey';
-import { FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
+import { ADMIN_FUNCTIONS, flagHelp, parseLocalSettings, SettingsError } from './settings';
 
 /**
  * What `npm run weekly` and `npm run summary` share: they ask the running local stack (\`npm start\`)
@@ -74,18 +74,18 @@ const jobReportSchema = z.looseObject({
  * card failed.
  */
 export async function runJobCommand(
-  functionName: string,
+  command: 'weekly' | 'followups',
   usage: string,
   argv: readonly string[],
   account?: (report: Record<string, unknown>) => string,
 ): Promise<number> {
-  const { settings, help } = parseLocalSettings(argv);
+  const { settings, help } = parseLocalSettings(argv, process.env, command);
   if (help) {
-    console.log(`${usage}\n\n${FLAG_HELP}`);
+    console.log(`${usage}\n\n${flagHelp(command)}`);
     return 0;
   }
   const report = jobReportSchema.parse(
-    await triggerLocalFunction(functionName, { port: settings.ports.bot }),
+    await triggerLocalFunction(ADMIN_FUNCTIONS[command], { port: settings.ports.bot }),
   );
   const { outcomes: _perRep, ...summary } = report as Record<string, unknown>;
   console.log(JSON.stringify(summary, null, 2));

@@ -4,8 +4,15 @@ import { type HttpHandler, InvocationContext, type Timer } from '@azure/function
 import { ConfigError, loadConfig } from '../../functions/config';
 import { timerFunctions } from '../../functions/registry';
 import { type Wiring, wire } from '../../functions/wiring';
+import { RulesError } from '../../rules';
 import { startAzurite } from './azurite';
-import { DEFAULT_BOT_PORT, type FunctionRoute, registeredRoutes, startFunctionsHost } from './functionsHost';
+import {
+  DEFAULT_BOT_PORT,
+  type FunctionRoute,
+  PortInUseError,
+  registeredRoutes,
+  startFunctionsHost,
+} from './functionsHost';
 
 /**
  * `npm run host`: the local Functions host alone, for running the bot against a real Teams tenant
@@ -111,13 +118,22 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const wiring = await wire(config);
-  const host = await startFunctionsHost({
-    port: args.port,
-    routes: [...registeredRoutes(wiring), ...timerRoutes(wiring)],
-    publicHosts: args.publicHosts,
-    portHint: 'pass --bot-port <port> (or set BOT_PORT=<port>)',
-  });
+  let host: Awaited<ReturnType<typeof startFunctionsHost>>;
+  try {
+    const wiring = await wire(config);
+    host = await startFunctionsHost({
+      port: args.port,
+      routes: [...registeredRoutes(wiring), ...timerRoutes(wiring)],
+      publicHosts: args.publicHosts,
+      portHint: 'pass --bot-port <port> (or set BOT_PORT=<port>)',
+    });
+  } catch (err) {
+    // Azurite would otherwise keep this process running after the failed start.
+    await azurite?.stop();
+    if (!(err instanceof PortInUseError || err instanceof RulesError)) throw err;
+    console.error(err.message);
+    return 2;
+  }
   const auth = config.bot.appId
     ? `on: tokens must be issued for MicrosoftAppId ${config.bot.appId} (${config.bot.appType})`
     : 'OFF (no MicrosoftAppId): loopback only, for the Agents Playground';
@@ -132,7 +148,11 @@ async function main(): Promise<number> {
       'Ctrl-C stops.',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  // SIGTERM too (kill, an editor's stop button): without it Azurite outlives the host.
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   await host.close();
   await azurite?.stop();
   return 0;

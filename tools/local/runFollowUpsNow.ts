@@ -1,7 +1,7 @@
 import { type FollowUpsDone, followUpsReportText } from '../../jobs/followups/followUpsReport';
 import { runAsCommand, runJobCommand, StackNotRunningError } from './adminCommand';
 import { adminKeyHeaders } from './adminKey';
-import { ADMIN_DAY_PATH, ADMIN_FUNCTIONS, parseLocalSettings } from './settings';
+import { ADMIN_DAY_PATH, parseLocalSettings } from './settings';
 
 /**
  * `npm run followups [-- --day YYYY-MM-DD]`: asks the running local stack (`npm start`) to run
@@ -13,10 +13,10 @@ import { ADMIN_DAY_PATH, ADMIN_FUNCTIONS, parseLocalSettings } from './settings'
 
 /** Runs `npm run followups`; returns the process exit code (1 when a rep's digest failed to go out). */
 export async function runFollowUpsNow(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  const { settings, day, help } = parseLocalSettings(argv);
+  const { settings, day, help } = parseLocalSettings(argv, process.env, 'followups');
   if (day && !help) await moveDay(settings.ports.bot, day);
   return runJobCommand(
-    ADMIN_FUNCTIONS.followups,
+    'followups',
     "npm run followups [-- --day YYYY-MM-DD]: send the day's follow-up digests now from the running local stack.",
     argv,
     // The stack's own report, serialised: a completed run's is a FollowUpsDone.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { runAsCommand, triggerLocalFunction } from './adminCommand';
-import { ADMIN_FUNCTIONS, FLAG_HELP, parseLocalSettings } from './settings';
+import { ADMIN_FUNCTIONS, flagHelp, parseLocalSettings } from './settings';
 import type { SummaryPost } from './stack';
 
 /**
@@ -38,10 +38,10 @@ export function describeSummaryPost(post: SummaryPost): string {
 
 /** Runs `npm run summary`; returns the process exit code. */
 export async function runSummaryNow(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  const { settings, month, help } = parseLocalSettings(argv);
+  const { settings, month, help } = parseLocalSettings(argv, process.env, 'summary');
   if (help) {
     console.log(
-      `npm run summary [-- --month YYYY-MM]: post a month's summary to the team channel now.\n\n${FLAG_HELP}`,
+      `npm run summary [-- --month YYYY-MM]: post a month's summary to the team channel now.\n\n${flagHelp('summary')}`,
     );
     return 0;
   }

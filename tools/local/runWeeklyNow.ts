@@ -1,6 +1,5 @@
 import { type WeeklyRunDone, weeklyReportText } from '../../jobs/weekly/weeklyReport';
 import { runAsCommand, runJobCommand } from './adminCommand';
-import { ADMIN_FUNCTIONS } from './settings';
 
 /**
  * `npm run weekly`: asks the running local stack (`npm start`) to run this week's weekly job now,
@@ -12,7 +11,7 @@ import { ADMIN_FUNCTIONS } from './settings';
 /** Runs `npm run weekly`; returns the process exit code (1 when a rep's card failed to go out). */
 export function runWeeklyNow(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   return runJobCommand(
-    ADMIN_FUNCTIONS.weekly,
+    'weekly',
     'npm run weekly: run the weekly job now against the running local stack.',
     argv,
     // The stack's own report, serialised: a completed run's is a WeeklyRunDone.

@@ -92,7 +92,8 @@ const port = z.coerce.number().int().min(0, 'a port is 0 to 65535').max(65535, '
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD, or "today" for the real clock')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a calendar date');
+  // Date.parse takes 2026-02-30 for 2 March: the stack would run as of a day the terminal does not name.
+  .refine(isCalendarDate, 'not a calendar date');
 const email = z.string().regex(/^[^@\s]+@[^@\s]+$/, 'an email address such as ana.ruiz@contoso.example');
 
 const settingsSchema = z.object({
@@ -136,24 +137,65 @@ const FLAGS = {
   help: { type: 'boolean' },
 } as const;
 
-/** The flags every local command accepts, one line each (for --help). */
-export const FLAG_HELP = `Options (flags win over environment variables):
-  --bot-port <n>         BOT_PORT            local Functions host (default 3978)
-  --playground-port <n>  PLAYGROUND_PORT     Agents Playground (default 56150)
-  --blob-port <n>        AZURITE_BLOB_PORT   Azurite blob (default 10000)
-  --queue-port <n>       AZURITE_QUEUE_PORT  Azurite queue (default 10001)
-  --table-port <n>       AZURITE_TABLE_PORT  Azurite table (default 10002)
-  --location <dir>       AZURITE_LOCATION    keep Azurite's data in <dir> (default: in memory)
-  --as-of <YYYY-MM-DD>   AS_OF               the demo's today (default ${DEMO_AS_OF}; "today" = real clock)
-  --time-zone <zone>     TIME_ZONE           the team's IANA zone (default UTC)
-  --feed <dir>           FEED_DIR            feed folder loaded into the blob container (default demo/feed)
-  --container <name>     FEED_CONTAINER      blob container of the feed (default feed)
-  --rules <file>         RULES_FILE          the rules file: your export's column names, formats (docs/feed.md)
-  --rep <email>          PLAYGROUND_REP      the Playground user's email, a feed owner (default ${DEMO_REP_EMAIL})
-  --weekly <when>        WEEKLY_RUN          when the weekly job runs by itself: browser (default: when the
-                                             Playground page opens), start, or off (npm run weekly only)
-  --month <YYYY-MM>                          npm run summary: the month to summarise (default: the current one)
-  --day <YYYY-MM-DD>                         npm run followups: move the running stack's clock to this day first`;
+/**
+ * The local commands: `npm start` takes the stack's settings; the others only find the running stack
+ * by its port (its settings are the stack's), so a stack setting given to them would do nothing.
+ */
+export type LocalCommand = 'start' | 'weekly' | 'followups' | 'summary';
+
+const COMMAND_FLAGS: Readonly<Record<LocalCommand, readonly (keyof typeof FLAGS)[]>> = {
+  start: [
+    'bot-port',
+    'playground-port',
+    'blob-port',
+    'queue-port',
+    'table-port',
+    'location',
+    'as-of',
+    'time-zone',
+    'feed',
+    'container',
+    'rules',
+    'rep',
+    'weekly',
+    'help',
+  ],
+  weekly: ['bot-port', 'help'],
+  followups: ['bot-port', 'day', 'help'],
+  summary: ['bot-port', 'month', 'help'],
+};
+
+/** Each flag's lines for --help. */
+const FLAG_LINES: Readonly<Record<Exclude<keyof typeof FLAGS, 'help'>, string>> = {
+  'bot-port': '  --bot-port <n>         BOT_PORT            local Functions host (default 3978)',
+  'playground-port': '  --playground-port <n>  PLAYGROUND_PORT     Agents Playground (default 56150)',
+  'blob-port': '  --blob-port <n>        AZURITE_BLOB_PORT   Azurite blob (default 10000)',
+  'queue-port': '  --queue-port <n>       AZURITE_QUEUE_PORT  Azurite queue (default 10001)',
+  'table-port': '  --table-port <n>       AZURITE_TABLE_PORT  Azurite table (default 10002)',
+  location: "  --location <dir>       AZURITE_LOCATION    keep Azurite's data in <dir> (default: in memory)",
+  'as-of': `  --as-of <YYYY-MM-DD>   AS_OF               the demo's today (default ${DEMO_AS_OF}; "today" = real clock)`,
+  'time-zone': "  --time-zone <zone>     TIME_ZONE           the team's IANA zone (default UTC)",
+  feed: '  --feed <dir>           FEED_DIR            feed folder loaded into the blob container (default demo/feed)',
+  container: '  --container <name>     FEED_CONTAINER      blob container of the feed (default feed)',
+  rules:
+    "  --rules <file>         RULES_FILE          the rules file: your export's column names, formats (docs/feed.md)",
+  rep: `  --rep <email>          PLAYGROUND_REP      the Playground user's email, a feed owner (default ${DEMO_REP_EMAIL})`,
+  weekly: `  --weekly <when>        WEEKLY_RUN          when the weekly job runs by itself: browser (default: when the
+                                             Playground page opens), start, or off (npm run weekly only)`,
+  month:
+    "  --month <YYYY-MM>                          the month to summarise (default: the stack clock's current one)",
+  day: "  --day <YYYY-MM-DD>                         move the running stack's clock to this day first",
+};
+
+/** The flags a local command accepts, one line each (for --help and a bad flag's message). */
+export function flagHelp(command: LocalCommand): string {
+  const lines = COMMAND_FLAGS[command].flatMap((flag) => (flag === 'help' ? [] : [FLAG_LINES[flag]]));
+  const heading =
+    command === 'start'
+      ? 'Options (flags win over environment variables):'
+      : "Options (the stack's own settings, --feed, --as-of..., are given to npm start):";
+  return `${heading}\n${lines.join('\n')}`;
+}
 
 export interface ParsedCommandLine {
   settings: LocalSettings;
@@ -168,15 +210,18 @@ export interface ParsedCommandLine {
 export function parseLocalSettings(
   argv: readonly string[] = process.argv.slice(2),
   env: NodeJS.ProcessEnv = process.env,
+  command: LocalCommand = 'start',
 ): ParsedCommandLine {
+  const usage = flagHelp(command);
+  const options = Object.fromEntries(COMMAND_FLAGS[command].map((flag) => [flag, FLAGS[flag]]));
   let values: Partial<Record<keyof typeof FLAGS, string | boolean>>;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
   } catch (error) {
     // parseArgs reports unknown flags and missing values with a TypeError carrying an ERR_PARSE_ARGS_* code.
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      throw new SettingsError(`${(error as Error).message}\n\n${FLAG_HELP}`);
+      throw new SettingsError(`${(error as Error).message}\n\n${usage}`);
     }
     throw error;
   }
@@ -206,7 +251,7 @@ export function parseLocalSettings(
   const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${settingName(i.path)}: ${i.message}`);
-    throw new SettingsError(`Invalid local settings:\n${lines.join('\n')}\n\n${FLAG_HELP}`);
+    throw new SettingsError(`Invalid local settings:\n${lines.join('\n')}\n\n${usage}`);
   }
   const month = text('month');
   if (month !== undefined && !MONTH_KEY.test(month)) {

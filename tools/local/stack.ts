@@ -106,19 +106,25 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** How long to wait for the install to be stored (default 15 s). */
   installTimeoutMs?: number;
+  /** Aborted: stop what has started and reject, after the step in progress (Ctrl-C during the start). */
+  signal?: AbortSignal;
 }
 
 /** One or more configured ports are taken; the message names each and how to change it. */
 export class PortsInUseError extends Error {
   override readonly name = 'PortsInUseError';
   constructor(readonly ports: readonly { name: keyof LocalPorts; port: number }[]) {
+    // Every port taken is an earlier stack still running: five "or pass --x-port" lines would bury that.
+    const all = ports.length === Object.keys(PORT_SOURCES).length;
     super(
-      ports
-        .map(
-          ({ name, port }) =>
-            `Port ${port} on 127.0.0.1 (${PORT_SOURCES[name].what}) is already in use: an earlier \`npm start\` still running? Stop it, or ${portHint(name)}.`,
-        )
-        .join('\n'),
+      all
+        ? `Ports ${ports.map((p) => p.port).join(', ')} on 127.0.0.1 are all in use: an earlier \`npm start\` is still running. Stop it (Ctrl-C in its terminal), or give this one other ports (${ports.map(({ name }) => PORT_SOURCES[name].flag).join(', ')}).`
+        : ports
+            .map(
+              ({ name, port }) =>
+                `Port ${port} on 127.0.0.1 (${PORT_SOURCES[name].what}) is already in use: an earlier \`npm start\` still running? Stop it, or ${portHint(name)}.`,
+            )
+            .join('\n'),
     );
   }
 }
@@ -140,6 +146,7 @@ const PERSONAL_CHAT_ID = 'personal-chat-ana';
 /** Starts everything and resolves once the app is installed (and the weekly card sent, unless turned off). */
 export async function startStack(settings: LocalSettings, options: StackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
+  const stopRequested = () => options.signal?.throwIfAborted();
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     const results = await Promise.allSettled(
@@ -159,6 +166,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       location: settings.location,
     });
     stoppers.push(() => azurite.stop());
+    stopRequested();
     log(
       `Azurite: blob ${azurite.blobPort}, queue ${azurite.queuePort}, table ${azurite.tablePort} (${settings.location ? `data in ${settings.location}` : 'in memory'})`,
     );
@@ -169,6 +177,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       settings.feedDir,
     );
     log(`Feed: ${settings.feedDir} -> blob container "${feed.container}" (${feed.blobs.join(', ')})`);
+    stopRequested();
 
     const config = loadConfig(localConfigEnv(settings, azurite.connectionString));
     let dayClock = localClock(settings, config.weeklySendAt);
@@ -206,6 +215,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       tabs.routes,
     );
     stoppers.push(() => host.close());
+    stopRequested();
     const playground = await startPlayground({
       botEndpoint: `${host.url}/api/messages`,
       port: settings.ports.playground,
@@ -219,22 +229,22 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       onOutput: (line) => log(`[playground] ${line}`),
     });
     stoppers.push(() => playground.stop());
+    stopRequested();
     log(`Agents Playground: ${playground.url} (user ${user.name} <${user.email}>)`);
 
     const client = new PlaygroundClient(playground.url);
     await client.install(PERSONAL_CHAT_ID);
     await client.install(TEAM.id);
-    // With --location the rep is stored from an earlier start, so the stored rows alone do not say
-    // the bot has handled this start's install: armed before it, that install passed for the page
-    // opening and sent the week's card to a chat nobody had open.
-    await waitForInstall(storage, settings.rep.email, options.installTimeoutMs ?? 15_000, () =>
-      automatic.ownInstallHandled(),
-    );
+    await waitForInstall(storage, settings.rep.email, options.installTimeoutMs ?? 15_000, {
+      signal: options.signal,
+      handled: automatic.ownInstallHandled,
+    });
     log(`Installed for ${user.name} (personal chat) and for the team "${TEAM.name}" (summary channel)`);
 
     // Our own installs are done: from now on a personal install is the Playground's page opening.
     automatic.arm();
     if (settings.weeklyRun === 'start') await automatic.result;
+    stopRequested();
     return {
       settings,
       config,
@@ -280,12 +290,15 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
 
 interface AutomaticWeekly {
   result: Promise<WeeklyReport | Error | null>;
+  /**
+   * Whether the bot has handled a personal install before `arm`: the stack's own. With `--location`
+   * the rows of an earlier start are already stored, so they cannot tell that it has.
+   */
+  ownInstallHandled(): boolean;
   /** Starts accepting the page-opened signal (and runs at once in `start` mode). */
   arm(): void;
   /** Called on every personal install the bot receives. */
   onPersonalInstall(): void;
-  /** True once the bot has handled a personal install before arm(): the start's own. */
-  ownInstallHandled(): boolean;
   /** Waits for a run in progress; settles the result with null when nothing ran. */
   stop(): Promise<void>;
 }
@@ -301,7 +314,7 @@ function automaticWeeklyRun(
     settle = resolve;
   });
   let armed = false;
-  let ownInstall = false;
+  let ownInstallHandled = false;
   let running: Promise<void> | null = null;
   const run = () => {
     if (running) return;
@@ -312,14 +325,14 @@ function automaticWeeklyRun(
   };
   return {
     result,
+    ownInstallHandled: () => ownInstallHandled,
     arm() {
       armed = true;
       if (settings.weeklyRun === 'start') run();
       if (settings.weeklyRun === 'off') settle(null);
     },
-    ownInstallHandled: () => ownInstall,
     onPersonalInstall() {
-      if (!armed) ownInstall = true;
+      if (!armed) ownInstallHandled = true;
       else if (settings.weeklyRun === 'browser') run();
     },
     async stop() {
@@ -337,11 +350,16 @@ interface LocalJobs {
 }
 
 /** Log lines with a `[name]` or `[name:level]` prefix, to the stack's output. */
-function prefixedLog(name: string, log: (line: string) => void): Log {
+export function prefixedLog(name: string, log: (line: string) => void): Log {
+  const line = (prefix: string, message: string, data: unknown) => {
+    // The data goes with the message's first line: after a list of skipped rows it read as part of the last.
+    const [first, ...rest] = message.split('\n');
+    log([formatLine(prefix, first, data ?? ''), ...rest].join('\n'));
+  };
   return {
-    info: (m, d) => log(formatLine(`[${name}]`, m, d ?? '')),
-    warn: (m, d) => log(formatLine(`[${name}:warn]`, m, d ?? '')),
-    error: (m, d) => log(formatLine(`[${name}:error]`, m, d ?? '')),
+    info: (m, d) => line(`[${name}]`, m, d),
+    warn: (m, d) => line(`[${name}:warn]`, m, d),
+    error: (m, d) => line(`[${name}:error]`, m, d),
   };
 }
 
@@ -493,17 +511,18 @@ function teamConfig() {
 }
 
 /**
- * Waits until the bot stored the rep (personal install) and the summary channel (team install), and
- * `handled` says it has handled the personal install.
+ * Waits until the bot handled this start's personal install (`handled`) and stored the rep and the
+ * summary channel (team install).
  */
 async function waitForInstall(
   storage: Storage,
   email: string,
   timeoutMs: number,
-  handled: () => boolean,
+  { signal, handled }: { signal?: AbortSignal; handled: () => boolean },
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    signal?.throwIfAborted();
     const [rep, channel] = await Promise.all([
       storage.conversations.getRepByEmail(email),
       storage.conversations.getSummaryChannel(),
@@ -511,9 +530,8 @@ async function waitForInstall(
     if (rep && channel && handled()) return;
     if (Date.now() > deadline) {
       const missing = [
-        rep ? null : `the rep ${email}`,
+        rep && handled() ? null : `the rep ${email}`,
         channel ? null : 'the summary channel',
-        handled() ? null : 'the handling of the personal install',
       ].filter(Boolean);
       throw new Error(
         `the Playground's install did not store ${missing.join(' and ')} within ${timeoutMs} ms`,

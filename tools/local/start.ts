@@ -1,9 +1,11 @@
 import { FeedError } from '../../feed/feedError';
 import { findFeedFiles } from '../../feed/feedFiles';
+import { readRulesFile } from '../../feed/readRulesFile';
 import { ConfigError } from '../../functions/config';
 import type { WeeklyReport } from '../../jobs/weekly/weeklyReport';
+import { RulesError } from '../../rules';
 import { sameAddress } from '../../rules/addresses';
-import { DEFAULT_PORTS, FLAG_HELP, parseLocalSettings, SettingsError } from './settings';
+import { DEFAULT_PORTS, flagHelp, parseLocalSettings, SettingsError } from './settings';
 import { type LocalStack, PortsInUseError, startStack } from './stack';
 
 /**
@@ -14,12 +16,17 @@ import { type LocalStack, PortsInUseError, startStack } from './stack';
 
 const USAGE = `npm start [-- options]: run Churn Predictor locally with the demo book and a Teams-like client.
 
-${FLAG_HELP}
+${flagHelp('start')}
   --verbose                                 print the services' own log lines too`;
 
 /** What to open and type, once the stack is up; `weekly` = the automatic run's outcome if it is already done. */
 export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyReport | Error | null): string {
-  const { settings, urls, playground } = stack;
+  const { settings, urls, playground, config } = stack;
+  const { aadObjectId } = playground.user;
+  // The chat's `summary` answers managers and admins only: Ana as the demo starts her is neither.
+  const summaryLine = [...config.managerUserIds, ...config.adminUserIds].includes(aadObjectId)
+    ? "summary   last month's team summary (locally: see npm run summary)"
+    : `summary   last month's team summary, for managers: start with MANAGER_USER_IDS=${aadObjectId} to be one`;
   const asOf = settings.asOf ? `as of ${settings.asOf}` : 'on the real clock';
   const lines = [
     '',
@@ -32,7 +39,7 @@ export function welcomeText(stack: LocalStack, seconds: number, weekly: WeeklyRe
     '  Type in the personal chat:',
     '         list      your current list',
     '         undo      your last action',
-    "         summary   last month's team summary (locally: see npm run summary)",
+    `         ${summaryLine}`,
     '         help',
     '',
     '  In another terminal:',
@@ -116,15 +123,26 @@ export async function start(argv: readonly string[] = process.argv.slice(2)): Pr
     console.log(USAGE);
     return 0;
   }
-  // A folder holding an export under its own name (Shopify's customers_export.csv) is told at once,
-  // before Azurite and the Functions host start for a run that could not read it.
+  // A folder holding an export under its own name (Shopify's customers_export.csv), or a rules file
+  // with a mistake, is told at once, before Azurite and the Functions host start for nothing.
   await findFeedFiles(settings.feedDir);
+  await readRulesFile(settings.rulesFile);
   const started = performance.now();
   const log = (line: string) => {
     if (shownLine(line, verbose)) console.log(line);
   };
   console.log('Starting Churn Predictor locally...');
-  const stack = await startStack(settings, { log });
+  // Listening from the first child on: a stop signal while the stack starts (SIGTERM reaches this
+  // process alone, unlike a terminal's Ctrl-C) must still stop Azurite and free its ports.
+  const interrupt = onInterrupt();
+  let stack: LocalStack;
+  try {
+    stack = await startStack(settings, { log, signal: interrupt.signal });
+  } catch (error) {
+    if (!interrupt.signal.aborted) throw error;
+    console.log('Stopped before it was up; the ports are free.');
+    return 0;
+  }
   const seconds = (performance.now() - started) / 1000;
   if (settings.weeklyRun === 'browser') {
     console.log(welcomeText(stack, seconds, null));
@@ -139,35 +157,35 @@ export async function start(argv: readonly string[] = process.argv.slice(2)): Pr
   } else {
     console.log(welcomeText(stack, seconds, await stack.automaticWeekly));
   }
-  await untilInterrupted(stack);
+  await interrupt.requested;
+  await stack.stop();
+  console.log('Stopped; the ports are free.');
   return 0;
 }
 
-/** Resolves after the stack stopped on the first Ctrl-C (or SIGTERM); a second one exits at once. */
-function untilInterrupted(stack: LocalStack): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stopping = false;
+/** The first Ctrl-C (or SIGTERM) aborts `signal` and settles `requested`; a second one exits at once. */
+function onInterrupt(): { signal: AbortSignal; requested: Promise<void> } {
+  const controller = new AbortController();
+  const requested = new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
+      if (controller.signal.aborted) {
         console.log(`\n${signal} again: exiting now without waiting.`);
         // Azurite's exit hook still sends it SIGINT; see local/azurite.ts.
         process.exit(130);
       }
-      stopping = true;
       console.log('\nStopping (Azurite, the Playground, the Functions host)... Ctrl-C again to force.');
-      stack.stop().then(() => {
-        console.log('Stopped; the ports are free.');
-        resolve();
-      }, reject);
+      controller.abort();
+      resolve();
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  return { signal: controller.signal, requested };
 }
 
 /**
  * The message `npm start` prints for a mistake of the user's (a flag, a port in use, a setting, a
- * feed folder without the feed's files), exit code 2; null for anything else, printed with its
+ * feed folder without the feed's files, a rules file), exit code 2; null for anything else, printed with its
  * stack (exit code 1).
  */
 export function userMistake(error: unknown): string | null {
@@ -175,7 +193,8 @@ export function userMistake(error: unknown): string | null {
     error instanceof SettingsError ||
     error instanceof PortsInUseError ||
     error instanceof ConfigError ||
-    error instanceof FeedError;
+    error instanceof FeedError ||
+    error instanceof RulesError;
   return known ? `\n${error.message}` : null;
 }
 

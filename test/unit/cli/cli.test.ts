@@ -305,6 +305,19 @@ describe('churn-predictor score', () => {
     expect(v).toMatchObject({ code: 0, out: '0.1.0\n' });
   });
 
+  it("each command's --help says what every option of its usage line does", async () => {
+    const unsaid: string[] = [];
+    for (const command of ['score', 'backtest', 'summary', 'tune']) {
+      const { out } = await run(command, '--help');
+      const [usage, ...explained] = out.split('\n\n');
+      const said = explained.join('\n\n');
+      // An option line of its own ("  --step DAYS   ..."), or a word about it in the text.
+      for (const flag of new Set(usage.match(/--[a-z-]+/g)))
+        if (!said.includes(flag)) unsaid.push(`${command} ${flag}`);
+    }
+    expect(unsaid).toEqual([]);
+  });
+
   it('summary, loaded only when asked for, reads its own options', async () => {
     const r = await run('summary', '--bogus-flag');
     expect(r.code).toBe(2);
