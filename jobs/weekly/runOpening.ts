@@ -33,6 +33,8 @@ export interface RunOpeningOptions {
   timeZone: string;
   force: boolean;
   extraAttempts: number;
+  /** True when the admins were told of the feed's stop by an earlier run's notice (not told again). */
+  feedToldEarlier?: () => Promise<boolean>;
 }
 
 /** What a run that goes ahead starts from. */
@@ -152,7 +154,7 @@ export async function openRun<S>(
   if (feed instanceof FeedError) {
     const report = await stopForFeed(
       feed,
-      { runKey, localDate, at, kind },
+      { runKey, localDate, at, kind, toldEarlier: options.feedToldEarlier },
       { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
     );
     return { status: 'stopped', report };

@@ -2,6 +2,7 @@ import type { Log } from '../../bot/ports';
 import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
 import type { RunLedger } from '../../storage/runLedger';
+import { MAX_CATCH_UP_DAYS } from '../schedule';
 import { type AdminNotifier, postOnce } from './weeklyNotice';
 import type { WeeklyFeedStopped } from './weeklyReport';
 
@@ -34,7 +35,9 @@ export function feedStoppedText(runKey: string, error: FeedError, kind: FeedStop
     ? `The weekly run ${runKey} stopped before scoring anyone: ${error.message} ` +
         'No customer was changed and no card was sent. Fix the feed: the run tries again every 15 minutes this week.'
     : `The follow-ups run ${runKey} stopped before anything was sent: ${error.message} ` +
-        'No customer was changed and no digest was sent. Fix the feed: the run tries again every 15 minutes today.';
+        'No customer was changed and no digest was sent. Fix the feed: the run reads it again every 15 minutes, ' +
+        `and the first run that reads it sends what fell due meanwhile (up to ${MAX_CATCH_UP_DAYS} days back). ` +
+        'This notice is not repeated on the days the feed keeps stopping the run.';
 }
 
 /**
@@ -43,7 +46,14 @@ export function feedStoppedText(runKey: string, error: FeedError, kind: FeedStop
  */
 export async function stopForFeed(
   error: FeedError,
-  run: { runKey: string; localDate: string; at: string; kind?: FeedStoppedRun },
+  run: {
+    runKey: string;
+    localDate: string;
+    at: string;
+    kind?: FeedStoppedRun;
+    /** True when an earlier run's notice told the admins of this stop already (see postOnce). */
+    toldEarlier?: () => Promise<boolean>;
+  },
   deps: { log: Log; notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
 ): Promise<WeeklyFeedStopped> {
   const text = feedStoppedText(run.runKey, error, run.kind);

@@ -11,15 +11,20 @@ export type AdminNotifier = (text: string) => Promise<NoticeResult>;
 
 /**
  * Posts an admins' notice of a run unless one of that kind was posted already, and records it only
- * once posted, so a post that failed is tried again by a later call.
+ * once posted, so a post that failed is tried again by a later call. `toldEarlier`, when it answers
+ * true, says an earlier run's notice already told the admins the same: recorded for this run, not posted.
  */
 export async function postOnce(
   text: string,
-  notice: { runKey: string; at: string; kind: NoticeKind },
+  notice: { runKey: string; at: string; kind: NoticeKind; toldEarlier?: () => Promise<boolean> },
   deps: { notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
 ): Promise<NoticeResult | 'not_configured' | 'already_sent'> {
   if (!deps.notifyAdmins) return 'not_configured';
   if (await deps.runs.noticeSent(notice.runKey, notice.kind)) return 'already_sent';
+  if (notice.toldEarlier && (await notice.toldEarlier())) {
+    await deps.runs.recordNotice(notice.runKey, notice.at, notice.kind);
+    return 'already_sent';
+  }
   const result = await deps.notifyAdmins(text);
   if (result === 'posted') await deps.runs.recordNotice(notice.runKey, notice.at, notice.kind);
   return result;

@@ -1,0 +1,113 @@
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFeed } from '../../../feed/readFeed';
+import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
+import { initialState } from '../../../rules/customerState';
+import { installReps, openWeeklyWorld, type WeeklyWorld, weeklyOrders } from '../weekly/weeklyWorld';
+import { completed, dailyDeps } from './dailyRun';
+
+// A feed folder whose export stopped on 26 October, read by the daily run day after day: the run
+// stops before anything is sent, the admins hear of it once for the whole stretch (not once a day),
+// the ticks that find it still stopped cost no more than the run's own rows, and the first run after
+// the export is fixed sends what fell due meanwhile.
+
+const ANA = 'ana@example.com';
+const IDS = ['c1', 'c2', 'c3'];
+/** Tuesday 1 December 2026, 09:03 in Chicago: the default send time. */
+const DEC_1 = Date.parse('2026-12-01T15:03:00Z');
+const DAY = 86_400_000;
+const TICK = 15 * 60_000;
+
+describe('the daily run on a feed that stopped coming in', () => {
+  let world: WeeklyWorld;
+  let feed: string;
+  let told: string[];
+
+  beforeEach(async () => {
+    world = await openWeeklyWorld('fustale');
+    await installReps(world, [ANA]);
+    feed = mkdtempSync(join(tmpdir(), 'stale-feed-'));
+    writeFileSync(
+      join(feed, 'customers.csv'),
+      [
+        'customer_id,name,owner,monthly_value',
+        ...IDS.map((id, i) => `${id},Shop ${id},${ANA},${500 + i}`),
+      ].join('\n'),
+    );
+    // The three shops and nine more (the check judges a book of 10 customers or more) ordered weekly.
+    const orders = [...IDS, ...Array.from({ length: 9 }, (_, i) => `k${i}`)].flatMap((id) =>
+      weeklyOrders(id, '2026-01-05', '2026-10-26'),
+    );
+    appendFileSync(
+      join(feed, 'customers.csv'),
+      `\n${Array.from({ length: 9 }, (_, i) => `k${i},Keep ${i},${ANA},100`).join('\n')}\n`,
+    );
+    writeFileSync(
+      join(feed, 'orders.csv'),
+      `order_id,customer_id,ordered_at,amount\n${orders.map((o, i) => `O${i},${o.customerId},${o.date},${o.amount}`).join('\n')}\n`,
+    );
+    // Ana reached out to her three shops on Tuesday 17 November: their follow-ups fall due meanwhile.
+    await world.storage.state.writeChanged(
+      new Map(),
+      IDS.map((id, i) => ({
+        ...initialState({ customerId: id, name: `Shop ${id}`, owner: ANA, monthlyValue: 500 + i }),
+        lastContact: '2026-11-17',
+      })),
+    );
+    told = [];
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  const deps = (): FollowUpsRunDeps =>
+    dailyDeps(world, (asOf) => readFeed(feed, { asOf }), {
+      notifyAdmins: async (text) => {
+        told.push(text);
+        return 'posted';
+      },
+    });
+
+  it('tells the admins once for the whole stretch, not once a day; fixed, the next run sends what fell due', async () => {
+    // Tuesday to Thursday, four ticks a day from the send time.
+    for (const day of [0, 1, 2])
+      for (const tick of [0, 1, 2, 3]) {
+        const report = await runFollowUps(deps(), { now: new Date(DEC_1 + day * DAY + tick * TICK) });
+        expect(report).toMatchObject({
+          status: 'stopped',
+          feedError: { code: 'stale_feed' },
+          retry: 'next_tick',
+        });
+      }
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(
+      /^The follow-ups run daily-2026-12-01 stopped before anything was sent: orders\.csv: /,
+    );
+    expect(told[0]).toContain('This notice is not repeated on the days the feed keeps stopping the run.');
+    expect(world.fake.activities.filter((a) => a.kind === 'send')).toEqual([]);
+    // Friday the export runs again: the digest goes out, looking back to the last run that completed.
+    appendFileSync(join(feed, 'orders.csv'), 'O-new,k0,2026-12-03,100\n');
+    const fixed = completed(await runFollowUps(deps(), { now: new Date(DEC_1 + 3 * DAY) }));
+    expect(fixed).toMatchObject({ counts: { delivered: 1 }, followUps: { due: 3 } });
+    expect(told).toHaveLength(1);
+  });
+
+  it('a new stretch after a run that completed is told again', async () => {
+    await runFollowUps(deps(), { now: new Date(DEC_1) });
+    // The export catches up (every week's orders since) and the next day's run completes.
+    const since = [...IDS, ...Array.from({ length: 9 }, (_, i) => `k${i}`)].flatMap((id) =>
+      weeklyOrders(id, '2026-11-02', '2026-11-30'),
+    );
+    appendFileSync(
+      join(feed, 'orders.csv'),
+      since.map((o, i) => `N${i},${o.customerId},${o.date},100\n`).join(''),
+    );
+    completed(await runFollowUps(deps(), { now: new Date(DEC_1 + DAY) }));
+    // A week later the export has stopped again.
+    const later = await runFollowUps(deps(), { now: new Date(DEC_1 + 22 * DAY) });
+    expect(later).toMatchObject({ status: 'stopped', adminNotice: 'posted' });
+    expect(told).toHaveLength(2);
+  });
+});
