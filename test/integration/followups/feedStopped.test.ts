@@ -94,6 +94,23 @@ describe('the daily run on a feed that stopped coming in', () => {
     expect(told).toHaveLength(1);
   });
 
+  it("a tick that finds the feed still stopped reads no customer's row: its Table calls do not grow with the book", async () => {
+    const stoppedTick = async (n: number) => {
+      const before = world.storage.requests().requests;
+      const report = await runFollowUps(deps(), { now: new Date(DEC_1 + n * TICK) });
+      expect(report).toMatchObject({ status: 'stopped', adminNotice: n === 0 ? 'posted' : 'told_earlier' });
+      return world.storage.requests().requests - before;
+    };
+    await stoppedTick(0);
+    const small = await stoppedTick(1);
+    // 2,500 more customers stored (three pages of a Table query).
+    const more = Array.from({ length: 2500 }, (_, i) =>
+      initialState({ customerId: `m${i}`, name: `More ${i}`, owner: ANA, monthlyValue: 100 }),
+    );
+    await world.storage.state.writeChanged(new Map(), more);
+    expect(await stoppedTick(2)).toBe(small);
+  });
+
   it('a new stretch after a run that completed is told again', async () => {
     await runFollowUps(deps(), { now: new Date(DEC_1) });
     // The export catches up (every week's orders since) and the next day's run completes.
