@@ -57,9 +57,17 @@ export async function stopForFeed(
   deps: { log: Log; notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
 ): Promise<WeeklyFeedStopped> {
   const text = feedStoppedText(run.runKey, error, run.kind);
-  deps.log.warn(text, { runKey: run.runKey, code: error.code, file: error.file });
   const posted = await postOnce(text, { ...run, kind: 'feed' }, deps);
   const adminNotice = posted === 'already_sent' ? 'told_earlier' : posted;
+  const fields = { runKey: run.runKey, code: error.code, file: error.file };
+  // Each tick the feed stays broken says so in a line; the whole account is a warning until the
+  // admins have it, not four times an hour all day.
+  if (adminNotice === 'told_earlier')
+    deps.log.info(
+      `${run.runKey} still stopped by the feed (${error.code}); the admins were told earlier`,
+      fields,
+    );
+  else deps.log.warn(text, fields);
   return {
     status: 'stopped',
     reason: 'feed_error',

@@ -82,6 +82,9 @@ describe('the daily run on a feed that stopped coming in', () => {
         });
       }
     expect(told).toHaveLength(1);
+    // The log warns once, with the notice's account; the other eleven ticks say it in a line.
+    expect(world.log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual(told);
+    expect(world.log.lines.filter((l) => l.message.includes('still stopped by the feed'))).toHaveLength(11);
     expect(told[0]).toMatch(
       /^The follow-ups run daily-2026-12-01 stopped before anything was sent: orders\.csv: /,
     );
