@@ -98,7 +98,7 @@ export async function runFollowUps(
       timeZone: config.timeZone,
       force,
       extraAttempts,
-      feedToldEarlier: () => feedStopToldEarlier(storage.runs, today),
+      feedToldEarlier: (about) => feedStopToldEarlier(storage.runs, today, about),
     },
     () => storage.state.getAll(),
   );
@@ -274,19 +274,20 @@ async function lastCompletedDay(
 }
 
 /**
- * Whether the admins already know the feed stops the daily run: the last earlier day with a daily
- * run (within the catch-up limit) was stopped by the feed too, and they were told of it then. A feed
- * broken for weeks is one notice, not one every working day (the weekly run's notice still comes
- * each week); a run that completes ends the stretch, and the next stop is told again.
+ * Whether the admins already know of this feed problem (`about`): the last earlier day with a daily
+ * run (within the catch-up limit) was stopped by the same problem, and they were told of it then. A
+ * feed broken for weeks is one notice, not one every working day (the weekly run's notice still
+ * comes each week); another problem, or a stop after a run that completed, is told again.
  */
 async function feedStopToldEarlier(
   runs: FollowUpsRunDeps['storage']['runs'],
   today: string,
+  about: string,
 ): Promise<boolean> {
   for (let day = dayOf(today) - 1; day >= dayOf(catchUpLimit(today)); day--) {
     const runKey = dailyRunKeyOfDay(isoOfDay(day));
     const run = await runs.getRun(runKey);
-    if (run) return !run.finishedAt && (await runs.noticeSent(runKey, 'feed'));
+    if (run) return !run.finishedAt && (await runs.noticeAbout(runKey, 'feed')) === about;
   }
   return false;
 }

@@ -7,7 +7,7 @@ import { feedSilence, isStale, staleFeedText } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
 import type { RunRecord, Storage } from '../../storage';
 import { type FeedStoppedRun, readFeedOrStop, stopForFeed } from './weeklyFeedStop';
-import { type AdminNotifier, retryNotice } from './weeklyNotice';
+import { type AdminNotifier, type RunNotice, retryNotice } from './weeklyNotice';
 import { repDirectory, withRepOwners } from './weeklyRepDirectory';
 import type { WeeklyFeedStopped } from './weeklyReport';
 import { decideAttempt } from './weeklyRetry';
@@ -33,8 +33,8 @@ export interface RunOpeningOptions {
   timeZone: string;
   force: boolean;
   extraAttempts: number;
-  /** True when the admins were told of the feed's stop by an earlier run's notice (not told again). */
-  feedToldEarlier?: () => Promise<boolean>;
+  /** True when an earlier run's notice told the admins of this feed problem (not told again). */
+  feedToldEarlier?: RunNotice['toldEarlier'];
 }
 
 /** What a run that goes ahead starts from. */

@@ -3,7 +3,7 @@ import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
 import type { RunLedger } from '../../storage/runLedger';
 import { MAX_CATCH_UP_DAYS } from '../schedule';
-import { type AdminNotifier, postOnce } from './weeklyNotice';
+import { type AdminNotifier, postOnce, type RunNotice } from './weeklyNotice';
 import type { WeeklyFeedStopped } from './weeklyReport';
 
 /**
@@ -52,12 +52,13 @@ export async function stopForFeed(
     at: string;
     kind?: FeedStoppedRun;
     /** True when an earlier run's notice told the admins of this stop already (see postOnce). */
-    toldEarlier?: () => Promise<boolean>;
+    toldEarlier?: RunNotice['toldEarlier'];
   },
   deps: { log: Log; notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
 ): Promise<WeeklyFeedStopped> {
   const text = feedStoppedText(run.runKey, error, run.kind);
-  const posted = await postOnce(text, { ...run, kind: 'feed' }, deps);
+  // The same problem (its kind and file), not the same words: a stale feed's day count grows daily.
+  const posted = await postOnce(text, { ...run, kind: 'feed', about: `${error.code} ${error.file}` }, deps);
   const adminNotice = posted === 'already_sent' ? 'told_earlier' : posted;
   const fields = { runKey: run.runKey, code: error.code, file: error.file };
   // Each tick the feed stays broken says so in a line; the whole account is a warning until the

@@ -114,6 +114,16 @@ describe('the daily run on a feed that stopped coming in', () => {
     expect(await stoppedTick(2)).toBe(small);
   });
 
+  it('a different problem on a later day is told, though the run never went ahead between', async () => {
+    await runFollowUps(deps(), { now: new Date(DEC_1) });
+    // Wednesday the export runs again but writes only the header.
+    writeFileSync(join(feed, 'orders.csv'), 'order_id,customer_id,ordered_at,amount\n');
+    const next = await runFollowUps(deps(), { now: new Date(DEC_1 + DAY) });
+    expect(next).toMatchObject({ feedError: { code: 'empty_file' }, adminNotice: 'posted' });
+    expect(told).toHaveLength(2);
+    expect(told[1]).toContain('orders.csv has a header but no rows');
+  });
+
   it('a new stretch after a run that completed is told again', async () => {
     await runFollowUps(deps(), { now: new Date(DEC_1) });
     // The export catches up (every week's orders since) and the next day's run completes.
