@@ -29,15 +29,28 @@ export async function readFeedOrStop(read: () => Promise<FeedResult>): Promise<F
 /** Which run the feed stopped: the weekly lists or the daily follow-ups. */
 export type FeedStoppedRun = 'weekly' | 'daily';
 
-/** The admins' text for a run stopped by the feed. */
+/**
+ * The admins' text for a run stopped by the feed: a title line, then what stopped it and what to do,
+ * each on a line of its own (the notice card shows the first line as its title).
+ */
 export function feedStoppedText(runKey: string, error: FeedError, kind: FeedStoppedRun = 'weekly'): string {
-  return kind === 'weekly'
-    ? `The weekly run ${runKey} stopped before scoring anyone: ${error.message} ` +
-        'No customer was changed and no card was sent. Fix the feed: the run tries again every 15 minutes this week.'
-    : `The follow-ups run ${runKey} stopped before anything was sent: ${error.message} ` +
-        'No customer was changed and no digest was sent. Fix the feed: the run reads it again every 15 minutes, ' +
-        `and the first run that reads it sends what fell due meanwhile (up to ${MAX_CATCH_UP_DAYS} days back). ` +
-        'This notice is not repeated on the days the feed keeps stopping the run.';
+  const lines =
+    kind === 'weekly'
+      ? [
+          `The weekly run ${runKey} stopped before scoring anyone.`,
+          error.message,
+          'No customer was changed and no card was sent.',
+          'Fix the feed: the run tries again every 15 minutes this week.',
+        ]
+      : [
+          `The follow-ups run ${runKey} stopped before anything was sent.`,
+          error.message,
+          'No customer was changed and no digest was sent.',
+          'Fix the feed: the run reads it again every 15 minutes, and the first run that reads it sends what ' +
+            `fell due meanwhile (up to ${MAX_CATCH_UP_DAYS} days back).`,
+          'This notice is not repeated on the days the feed keeps stopping the run.',
+        ];
+  return lines.join('\n');
 }
 
 /**

@@ -4,8 +4,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFeed } from '../../../feed/readFeed';
 import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
+import { adminNotifier } from '../../../jobs/weekly/weeklyNotice';
 import { initialState } from '../../../rules/customerState';
-import { installReps, openWeeklyWorld, type WeeklyWorld, weeklyOrders } from '../weekly/weeklyWorld';
+import { findAll } from '../../unit/cards/cardWalk';
+import {
+  conversationOf,
+  installReps,
+  openWeeklyWorld,
+  type WeeklyWorld,
+  weeklyOrders,
+} from '../weekly/weeklyWorld';
 import { completed, dailyDeps } from './dailyRun';
 
 // A feed folder whose export stopped on 26 October, read by the daily run day after day: the run
@@ -86,7 +94,7 @@ describe('the daily run on a feed that stopped coming in', () => {
     expect(world.log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual(told);
     expect(world.log.lines.filter((l) => l.message.includes('still stopped by the feed'))).toHaveLength(11);
     expect(told[0]).toMatch(
-      /^The follow-ups run daily-2026-12-01 stopped before anything was sent: orders\.csv: /,
+      /^The follow-ups run daily-2026-12-01 stopped before anything was sent\.\norders\.csv: /,
     );
     expect(told[0]).toContain('This notice is not repeated on the days the feed keeps stopping the run.');
     expect(world.fake.activities.filter((a) => a.kind === 'send')).toEqual([]);
@@ -112,6 +120,33 @@ describe('the daily run on a feed that stopped coming in', () => {
     );
     await world.storage.state.writeChanged(new Map(), more);
     expect(await stoppedTick(2)).toBe(small);
+  });
+
+  it("the admin's Teams notice shows the whole account: what stopped, what to fix, what happens next", async () => {
+    const ADMIN = 'admin@example.com';
+    await installReps(world, [ADMIN]);
+    const notifyAdmins = adminNotifier(
+      (reference, card, summary) => world.sender.sendCard(reference, card, summary),
+      world.storage.conversations,
+      { adminUserIds: [`aad-${ADMIN}`] },
+      world.log,
+    );
+    const report = await runFollowUps({ ...deps(), notifyAdmins }, { now: new Date(DEC_1) });
+    expect(report).toMatchObject({ status: 'stopped', adminNotice: 'posted' });
+    const [posted] = world.fake.sentTo(conversationOf(ADMIN));
+    const card = (posted.activity.attachments as { content: unknown }[])[0].content;
+    const lines = findAll(card, (n) => n.type === 'TextRun').map((n) => String(n.text));
+    expect(lines[0]).toBe('The follow-ups run daily-2026-12-01 stopped before anything was sent.');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'Is the export still running?',
+        'If the business was closed, set "feedStaleDays" in the rules file to the days it may go without an order.',
+        'No customer was changed and no digest was sent.',
+      ]),
+    );
+    expect(lines.join(' ')).toContain(
+      'This notice is not repeated on the days the feed keeps stopping the run.',
+    );
   });
 
   it('a different problem on a later day is told, though the run never went ahead between', async () => {

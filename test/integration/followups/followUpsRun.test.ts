@@ -427,7 +427,7 @@ describe('runFollowUps', () => {
     expect(stopped).toMatchObject({ status: 'stopped', reason: 'feed_error', adminNotice: 'posted' });
     expect(told).toEqual([
       expect.stringMatching(
-        /^The follow-ups run daily-2026-11-24 stopped before anything was sent: orders\.csv has a header but no rows.*No customer was changed and no digest was sent/,
+        /^The follow-ups run daily-2026-11-24 stopped before anything was sent\.\norders\.csv has a header but no rows.*\nNo customer was changed and no digest was sent/,
       ),
     ]);
     expect([...(await world.storage.state.readAll()).states.entries()]).toEqual(before);
