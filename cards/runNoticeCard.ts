@@ -20,11 +20,9 @@ const template = cardTemplate(noticeTemplate);
  * connector errors are shown as they are, control characters removed).
  */
 export function buildRunNoticeCard(data: RunNoticeData): CardJson {
-  const shown = data.lines
-    .flatMap((l) => sentenceLines(plainText(l)))
-    .slice(0, MAX_NOTICE_LINES)
-    .map((l) => truncate(l, MAX_LINE_CHARS));
-  const more = data.lines.length - shown.length;
+  const lines = data.lines.flatMap((l) => sentenceLines(plainText(l)));
+  const shown = lines.slice(0, MAX_NOTICE_LINES).map((l) => truncate(l, MAX_LINE_CHARS));
+  const more = lines.length - shown.length;
   if (more > 0) shown.push(`and ${more} more lines (see the run's log)`);
   return template.expand({
     $root: { title: truncate(plainText(data.title), MAX_LINE_CHARS), lines: shown.map((text) => ({ text })) },

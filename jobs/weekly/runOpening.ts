@@ -106,9 +106,10 @@ export async function alreadyRan(
 /**
  * The opening the weekly and daily runs share: whether this tick may run (the ledger's attempts),
  * start or resume the run row, then read the feed, the stored states, the run's ledger and the
- * reps' chats at once (a resumed run reads its feed first). Nothing has been written when the feed cannot be read, so a feed error
- * stops the run here and leaves every state row as it was (stopForFeed). So does a stale feed
- * (rules/feedFreshness.ts): scored as of today, it would put every customer on a list.
+ * reps' chats at once (a resumed run reads its feed first). Nothing has been written when the feed
+ * cannot be read, so a feed error stops the run here and leaves every state row as it was
+ * (stopForFeed). So does a stale feed (rules/feedFreshness.ts): scored as of today, it would put
+ * every customer on a list.
  */
 export async function openRun<S>(
   deps: RunOpeningDeps,
