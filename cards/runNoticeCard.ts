@@ -20,10 +20,19 @@ const template = cardTemplate(noticeTemplate);
  * connector errors are shown as they are, control characters removed).
  */
 export function buildRunNoticeCard(data: RunNoticeData): CardJson {
-  const shown = data.lines.slice(0, MAX_NOTICE_LINES).map((l) => truncate(plainText(l), MAX_LINE_CHARS));
-  const more = data.lines.length - shown.length;
+  const lines = data.lines.flatMap((l) => sentenceLines(plainText(l)));
+  const shown = lines.slice(0, MAX_NOTICE_LINES).map((l) => truncate(l, MAX_LINE_CHARS));
+  const more = lines.length - shown.length;
   if (more > 0) shown.push(`and ${more} more lines (see the run's log)`);
   return template.expand({
     $root: { title: truncate(plainText(data.title), MAX_LINE_CHARS), lines: shown.map((text) => ({ text })) },
   }) as CardJson;
+}
+
+/**
+ * A line too long to show whole, as its sentences, each on a line of its own: a feed's message
+ * (what is wrong, then what to do) is cut only where one sentence alone is too long.
+ */
+function sentenceLines(line: string): string[] {
+  return line.length <= MAX_LINE_CHARS ? [line] : line.split(/(?<=[.?!])\s+(?=["'A-Z])/);
 }

@@ -97,8 +97,10 @@ export interface RunLedger {
   retakeClaim(runKey: string, repId: string, claim: HeldClaim, at: string): Promise<boolean>;
   /** True when the admins' notice of this kind was already posted for this run (it goes out once per run key). */
   noticeSent(runKey: string, kind?: NoticeKind): Promise<boolean>;
-  /** Records that the admins' notice of this kind was posted for this run. */
-  recordNotice(runKey: string, at: string, kind?: NoticeKind): Promise<void>;
+  /** What the run's notice of this kind was about, as recorded ('' when not said); null when none was posted. */
+  noticeAbout(runKey: string, kind: NoticeKind): Promise<string | null>;
+  /** Records that the admins' notice of this kind was posted for this run (and, when given, what about). */
+  recordNotice(runKey: string, at: string, kind?: NoticeKind, about?: string): Promise<void>;
 }
 
 /** Table Storage implementation of RunLedger. */
@@ -246,11 +248,19 @@ export class TableRunLedger implements RunLedger {
     );
   }
 
-  async recordNotice(runKey: string, at: string, kind: NoticeKind = 'run'): Promise<void> {
+  async noticeAbout(runKey: string, kind: NoticeKind): Promise<string | null> {
+    return naming(this.endpoint, async () => {
+      const entity = await readEntity(this.client, idKey(runKey), noticeRow(kind));
+      return entity === null ? null : typeof entity.about === 'string' ? entity.about : '';
+    });
+  }
+
+  async recordNotice(runKey: string, at: string, kind: NoticeKind = 'run', about?: string): Promise<void> {
     await this.insert({
       partitionKey: idKey(runKey),
       rowKey: noticeRow(kind),
       at: z.iso.datetime({ offset: true }).parse(at),
+      ...(about === undefined ? {} : { about }),
     });
   }
 

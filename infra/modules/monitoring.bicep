@@ -75,8 +75,9 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(a
   }
 }
 
-// The runs are timers: nobody is waiting on them, and a timer does not retry. A failed invocation (the feed
-// missing, storage refusing, an exception) is a `requests` row with success false; alert on the first one.
+// The runs are timers: nobody is waiting on them, and a timer does not retry. A failed invocation (storage
+// refusing, an exception; a feed problem stops the run and tells the admins in Teams instead) is a `requests`
+// row with success false; alert on the first one.
 resource timerRunFailed 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [for t in timerAlerts: {
   name: '${appInsightsName}-${t.key}-failed'
   location: location

@@ -6,7 +6,7 @@ import { decideLost } from '../../bot/taps/decideLost';
 import { wonBackThisCycle } from '../../bot/taps/staleReason';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
-import { dayOf } from '../../rules/book';
+import { dayOf, isoOfDay } from '../../rules/book';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
 import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
 import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
@@ -90,7 +90,16 @@ export async function runFollowUps(
   const today = dayOfDailyRunKey(runKey);
   const opening = await openRun(
     deps,
-    { kind: 'daily', runKey, localDate: today, now, timeZone: config.timeZone, force, extraAttempts },
+    {
+      kind: 'daily',
+      runKey,
+      localDate: today,
+      now,
+      timeZone: config.timeZone,
+      force,
+      extraAttempts,
+      feedToldEarlier: (about) => feedStopToldEarlier(storage.runs, today, about),
+    },
     () => storage.state.getAll(),
   );
   if (opening.status === 'already_ran')
@@ -262,6 +271,25 @@ async function lastCompletedDay(
 ): Promise<string | null> {
   const key = await runs.lastFinished(dailyRunKeyOfDay(catchUpLimit(today)), dailyRunKeyOfDay(today));
   return key === null ? null : dayOfDailyRunKey(key);
+}
+
+/**
+ * Whether the admins already know of this feed problem (`about`): the last earlier day with a daily
+ * run (within the catch-up limit) was stopped by the same problem, and they were told of it then. A
+ * feed broken for weeks is one notice, not one every working day (the weekly run's notice still
+ * comes each week); another problem, or a stop after a run that completed, is told again.
+ */
+async function feedStopToldEarlier(
+  runs: FollowUpsRunDeps['storage']['runs'],
+  today: string,
+  about: string,
+): Promise<boolean> {
+  for (let day = dayOf(today) - 1; day >= dayOf(catchUpLimit(today)); day--) {
+    const runKey = dailyRunKeyOfDay(isoOfDay(day));
+    const run = await runs.getRun(runKey);
+    if (run) return !run.finishedAt && (await runs.noticeAbout(runKey, 'feed')) === about;
+  }
+  return false;
 }
 
 /**

@@ -7,7 +7,7 @@ import { feedSilence, isStale, staleFeedText } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
 import type { RunRecord, Storage } from '../../storage';
 import { type FeedStoppedRun, readFeedOrStop, stopForFeed } from './weeklyFeedStop';
-import { type AdminNotifier, retryNotice } from './weeklyNotice';
+import { type AdminNotifier, type RunNotice, retryNotice } from './weeklyNotice';
 import { repDirectory, withRepOwners } from './weeklyRepDirectory';
 import type { WeeklyFeedStopped } from './weeklyReport';
 import { decideAttempt } from './weeklyRetry';
@@ -33,6 +33,8 @@ export interface RunOpeningOptions {
   timeZone: string;
   force: boolean;
   extraAttempts: number;
+  /** True when an earlier run's notice told the admins of this feed problem (not told again). */
+  feedToldEarlier?: RunNotice['toldEarlier'];
 }
 
 /** What a run that goes ahead starts from. */
@@ -104,9 +106,10 @@ export async function alreadyRan(
 /**
  * The opening the weekly and daily runs share: whether this tick may run (the ledger's attempts),
  * start or resume the run row, then read the feed, the stored states, the run's ledger and the
- * reps' chats at once. Nothing has been written when the feed cannot be read, so a feed error
- * stops the run here and leaves every state row as it was (stopForFeed). So does a stale feed
- * (rules/feedFreshness.ts): scored as of today, it would put every customer on a list.
+ * reps' chats at once (a resumed run reads its feed first). Nothing has been written when the feed
+ * cannot be read, so a feed error stops the run here and leaves every state row as it was
+ * (stopForFeed). So does a stale feed (rules/feedFreshness.ts): scored as of today, it would put
+ * every customer on a list.
  */
 export async function openRun<S>(
   deps: RunOpeningDeps,
@@ -143,20 +146,30 @@ export async function openRun<S>(
     attempt,
   });
 
+  const stop = async (error: FeedError): Promise<RunOpening<S>> => {
+    const report = await stopForFeed(
+      error,
+      { runKey, localDate, at, kind, toldEarlier: options.feedToldEarlier },
+      { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
+    );
+    return { status: 'stopped', report };
+  };
+  const reading = readFeedOrStop(() => deps.readBook(localDate)).then((read) =>
+    staleAsError(read, localDate, deps.rules),
+  );
+  // A resumed run is most often one the feed stopped on an earlier tick: its feed is read before
+  // anything else, so each tick the feed stays broken costs that read, not every state row too.
+  if (!fresh) {
+    const early = await reading;
+    if (early instanceof FeedError) return stop(early);
+  }
   const [feed, states, handled, directory] = await Promise.all([
-    readFeedOrStop(() => deps.readBook(localDate)).then((read) => staleAsError(read, localDate, deps.rules)),
+    reading,
     readStates(),
     storage.runs.listRun(runKey),
     repDirectory(storage.conversations),
   ]);
-  if (feed instanceof FeedError) {
-    const report = await stopForFeed(
-      feed,
-      { runKey, localDate, at, kind },
-      { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
-    );
-    return { status: 'stopped', report };
-  }
+  if (feed instanceof FeedError) return stop(feed);
   if (feed.report.rowsSkipped > 0) {
     // In Azure the log is where a bad feed row is reported: file, line and reason, as the CLI prints.
     // A few of each kind, so a wrong row shows beside thousands dated after the run's day.

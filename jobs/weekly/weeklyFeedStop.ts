@@ -2,7 +2,8 @@ import type { Log } from '../../bot/ports';
 import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
 import type { RunLedger } from '../../storage/runLedger';
-import { type AdminNotifier, postOnce } from './weeklyNotice';
+import { MAX_CATCH_UP_DAYS } from '../schedule';
+import { type AdminNotifier, postOnce, type RunNotice } from './weeklyNotice';
 import type { WeeklyFeedStopped } from './weeklyReport';
 
 /**
@@ -28,13 +29,28 @@ export async function readFeedOrStop(read: () => Promise<FeedResult>): Promise<F
 /** Which run the feed stopped: the weekly lists or the daily follow-ups. */
 export type FeedStoppedRun = 'weekly' | 'daily';
 
-/** The admins' text for a run stopped by the feed. */
+/**
+ * The admins' text for a run stopped by the feed: a title line, then what stopped it and what to do,
+ * each on a line of its own (the notice card shows the first line as its title).
+ */
 export function feedStoppedText(runKey: string, error: FeedError, kind: FeedStoppedRun = 'weekly'): string {
-  return kind === 'weekly'
-    ? `The weekly run ${runKey} stopped before scoring anyone: ${error.message} ` +
-        'No customer was changed and no card was sent. Fix the feed: the run tries again every 15 minutes this week.'
-    : `The follow-ups run ${runKey} stopped before anything was sent: ${error.message} ` +
-        'No customer was changed and no digest was sent. Fix the feed: the run tries again every 15 minutes today.';
+  const lines =
+    kind === 'weekly'
+      ? [
+          `The weekly run ${runKey} stopped before scoring anyone.`,
+          error.message,
+          'No customer was changed and no card was sent.',
+          'Fix the feed: the run tries again every 15 minutes this week.',
+        ]
+      : [
+          `The follow-ups run ${runKey} stopped before anything was sent.`,
+          error.message,
+          'No customer was changed and no digest was sent.',
+          'Fix the feed: the run reads it again every 15 minutes, and the first run that reads it sends what ' +
+            `fell due meanwhile (up to ${MAX_CATCH_UP_DAYS} days back).`,
+          'This notice is not repeated on the days the feed keeps stopping the run.',
+        ];
+  return lines.join('\n');
 }
 
 /**
@@ -43,13 +59,29 @@ export function feedStoppedText(runKey: string, error: FeedError, kind: FeedStop
  */
 export async function stopForFeed(
   error: FeedError,
-  run: { runKey: string; localDate: string; at: string; kind?: FeedStoppedRun },
+  run: {
+    runKey: string;
+    localDate: string;
+    at: string;
+    kind?: FeedStoppedRun;
+    /** True when an earlier run's notice told the admins of this stop already (see postOnce). */
+    toldEarlier?: RunNotice['toldEarlier'];
+  },
   deps: { log: Log; notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
 ): Promise<WeeklyFeedStopped> {
   const text = feedStoppedText(run.runKey, error, run.kind);
-  deps.log.warn(text, { runKey: run.runKey, code: error.code, file: error.file });
-  const posted = await postOnce(text, { ...run, kind: 'feed' }, deps);
+  // The same problem (its kind and file), not the same words: a stale feed's day count grows daily.
+  const posted = await postOnce(text, { ...run, kind: 'feed', about: `${error.code} ${error.file}` }, deps);
   const adminNotice = posted === 'already_sent' ? 'told_earlier' : posted;
+  const fields = { runKey: run.runKey, code: error.code, file: error.file };
+  // Each tick the feed stays broken says so in a line; the whole account is a warning until the
+  // admins have it, not four times an hour all day.
+  if (adminNotice === 'told_earlier')
+    deps.log.info(
+      `${run.runKey} still stopped by the feed (${error.code}); the admins were told earlier`,
+      fields,
+    );
+  else deps.log.warn(text, fields);
   return {
     status: 'stopped',
     reason: 'feed_error',

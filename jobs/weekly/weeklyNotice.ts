@@ -9,19 +9,35 @@ export type NoticeResult = 'posted' | 'no_recipient' | 'failed';
 /** Posts the run's account (first line the title, then one line each) to the admins. */
 export type AdminNotifier = (text: string) => Promise<NoticeResult>;
 
+/** An admins' notice of one run: its kind, and what it is about (recorded with it, for toldEarlier). */
+export interface RunNotice {
+  runKey: string;
+  at: string;
+  kind: NoticeKind;
+  about?: string;
+  /** True when an earlier run's notice told the admins this `about` already: recorded for this run, not posted. */
+  toldEarlier?: (about: string) => Promise<boolean>;
+}
+
 /**
- * Posts an admins' notice of a run unless one of that kind was posted already, and records it only
- * once posted, so a post that failed is tried again by a later call.
+ * Posts an admins' notice of a run unless one of that kind was posted already (or toldEarlier says
+ * an earlier run's told the same), and records it only once posted, so a post that failed is tried
+ * again by a later call.
  */
 export async function postOnce(
   text: string,
-  notice: { runKey: string; at: string; kind: NoticeKind },
+  notice: RunNotice,
   deps: { notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
 ): Promise<NoticeResult | 'not_configured' | 'already_sent'> {
   if (!deps.notifyAdmins) return 'not_configured';
-  if (await deps.runs.noticeSent(notice.runKey, notice.kind)) return 'already_sent';
+  const { runKey, at, kind, about } = notice;
+  if (await deps.runs.noticeSent(runKey, kind)) return 'already_sent';
+  if (about !== undefined && notice.toldEarlier && (await notice.toldEarlier(about))) {
+    await deps.runs.recordNotice(runKey, at, kind, about);
+    return 'already_sent';
+  }
   const result = await deps.notifyAdmins(text);
-  if (result === 'posted') await deps.runs.recordNotice(notice.runKey, notice.at, notice.kind);
+  if (result === 'posted') await deps.runs.recordNotice(runKey, at, kind, about);
   return result;
 }
 

@@ -13,11 +13,10 @@ import {
   conversationOf,
   installReps,
   openWeeklyWorld,
-  TIME_ZONE,
   type WeeklyWorld,
   weeklyOrders,
 } from '../weekly/weeklyWorld';
-import { completed, TUESDAY } from './dailyRun';
+import { completed, dailyDeps, TUESDAY } from './dailyRun';
 
 // The daily run on Azurite and the limit-enforcing fake connector: when it is due, one digest per
 // rep with something to say and none for the others, idempotent per day through the ledger, and
@@ -56,15 +55,8 @@ describe('runFollowUps', () => {
     await world.stop();
   });
 
-  const deps = (rules: Rules = defaultRules()): FollowUpsRunDeps => ({
-    storage: world.storage,
-    cards: world.cards,
-    readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-    rules,
-    sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
-    config: { timeZone: TIME_ZONE },
-    log: world.log,
-  });
+  const deps = (rules: Rules = defaultRules()): FollowUpsRunDeps =>
+    dailyDeps(world, async () => ({ book, report: { files: [], rowsSkipped: 0 } }), { rules });
 
   /** The bot's tap handler over the world's storage: a digest's buttons go through it, as the weekly card's do. */
   const digestActions = (overrides: Parameters<typeof handlerDeps>[1]) =>
@@ -435,7 +427,7 @@ describe('runFollowUps', () => {
     expect(stopped).toMatchObject({ status: 'stopped', reason: 'feed_error', adminNotice: 'posted' });
     expect(told).toEqual([
       expect.stringMatching(
-        /^The follow-ups run daily-2026-11-24 stopped before anything was sent: orders\.csv has a header but no rows.*No customer was changed and no digest was sent/,
+        /^The follow-ups run daily-2026-11-24 stopped before anything was sent\.\norders\.csv has a header but no rows.*\nNo customer was changed and no digest was sent/,
       ),
     ]);
     expect([...(await world.storage.state.readAll()).states.entries()]).toEqual(before);

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
 import { initialState } from '../../../rules/customerState';
-import { defaultRules } from '../../../rules/rulesSchema';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import {
   conversationOf,
@@ -9,11 +8,10 @@ import {
   ledgerRefusing,
   openWeeklyWorld,
   repEmails,
-  TIME_ZONE,
   type WeeklyWorld,
   weeklyOrders,
 } from '../weekly/weeklyWorld';
-import { completed, TUESDAY } from './dailyRun';
+import { completed, dailyDeps, TUESDAY } from './dailyRun';
 
 // The daily run when the ledger refuses its writes between a digest's send and its row, and when
 // the admins' notice cannot be posted: as the weekly run, nothing is sent twice beyond what was in
@@ -62,19 +60,12 @@ describe('the daily run under ledger and notice faults', () => {
         ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
       ],
     });
-    return {
-      storage: world.storage,
-      cards: world.cards,
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      rules: defaultRules(),
-      sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
-      config: { timeZone: TIME_ZONE },
-      log: world.log,
+    return dailyDeps(world, async () => ({ book, report: { files: [], rowsSkipped: 0 } }), {
       notifyAdmins: async (text) => {
         told.push(text);
         return answers.shift() ?? 'posted';
       },
-    };
+    });
   }
 
   it('ledger writes throttled for three ticks: each rep still gets one digest (the saved digest settles the send)', async () => {

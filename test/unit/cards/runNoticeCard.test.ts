@@ -27,6 +27,21 @@ describe('buildRunNoticeCard', () => {
     expect(shown.at(-1)).toBe("and 5 more lines (see the run's log)");
   });
 
+  it('shows a line too long for one as its sentences, and counts them in the lines past the cap', () => {
+    const sentence = `The export ${'x'.repeat(180)} stopped.`;
+    const long = `${sentence} ${sentence} Is it still running?`;
+    expect(texts(buildRunNoticeCard({ title: 't', lines: [long] }))).toEqual([
+      't',
+      sentence,
+      sentence,
+      'Is it still running?',
+    ]);
+    const shown = texts(
+      buildRunNoticeCard({ title: 't', lines: Array.from({ length: MAX_NOTICE_LINES }, () => long) }),
+    );
+    expect(shown.at(-1)).toBe(`and ${2 * MAX_NOTICE_LINES} more lines (see the run's log)`);
+  });
+
   it('the fullest notice (every line at its longest, outside the BMP too) fits 80 KB as Teams counts it (UTF-16)', () => {
     const lines = Array.from({ length: MAX_NOTICE_LINES + 5 }, () => '😀'.repeat(1_000));
     const card = buildRunNoticeCard({ title: '😀'.repeat(1_000), lines });
