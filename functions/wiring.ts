@@ -89,6 +89,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     currency: config.card.currency,
     locale: config.card.locale,
     silentAfterDays: r.followUps.silentAfterDays,
+    tabAppId: config.teamsAppId,
   });
   const summaryFeed = (r: Rules) =>
     hasFeed
