@@ -17,6 +17,7 @@ import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
 import type { Storage } from '../../storage';
 import type { CardStore } from '../../storage/cardStore';
 import { repAddresses } from '../../storage/conversationStore';
+import { type CustomersQuery, customerGroups, FIRST_PAGE, OWNER } from './customerList';
 import {
   bookIndex,
   customerFacts,
@@ -35,6 +36,7 @@ import type {
   ActionRequestBody,
   ActionResponse,
   CustomerDetailResponse,
+  CustomerRow,
   CustomersResponse,
   MeResponse,
   TeamResponse,
@@ -111,7 +113,8 @@ export interface TabService {
   /** Reads the feed and scores today ahead of the first request (the local host calls it at start). */
   warm(): Promise<void>;
   me(user: TabUser): Promise<MeResponse>;
-  customers(user: TabUser): Promise<CustomersResponse>;
+  /** "My customers": one page of the rows the user may see, searched, sorted and grouped over all of them. */
+  customers(user: TabUser, query?: CustomersQuery): Promise<CustomersResponse>;
   customer(user: TabUser, customerId: string): Promise<CustomerDetailResponse>;
   act(user: TabUser, customerId: string, body: ActionRequestBody): Promise<ActionResponse>;
   team(user: TabUser, filter: { rep: string | null; month: string | null }): Promise<TeamResponse>;
@@ -217,7 +220,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       };
     },
 
-    async customers(user) {
+    async customers(user, query = FIRST_PAGE) {
       const day = today();
       const [states, loaded, reps] = await Promise.all([
         deps.storage.state.getAll(),
@@ -225,17 +228,26 @@ export function createTabService(deps: TabServiceDeps): TabService {
         deps.storage.conversations.listReps(),
       ]);
       const owner = await ownerScope(user, states.values());
+      const own = await addressesOf(user);
+      const rows = customerRows(states.values(), loaded.scored, owner === null ? null : own);
+      // A manager or admin sees every rep's; one who is also a rep starts on their own.
+      const mine = (c: CustomerRow) => ownedBy(c.owner, own);
+      const whose = !seesAll(user) ? 'mine' : (query.whose ?? (rows.some(mine) ? 'mine' : 'everyone'));
+      const shown =
+        !seesAll(user) || whose === 'everyone'
+          ? rows
+          : whose === 'mine'
+            ? rows.filter(mine)
+            : rows.filter((c) => addressKey(c.owner) === addressKey(whose.slice(OWNER.length)));
       return {
         asOf: day,
         currency,
         owner,
         reps: seesAll(user) ? namedReps([...states.values()], repNamesByAddress(reps)) : [],
         staleFeed: staleFeedNotice(loaded.book, day),
-        customers: customerRows(
-          states.values(),
-          loaded.scored,
-          owner === null ? null : await addressesOf(user),
-        ),
+        whose,
+        total: shown.length,
+        ...customerGroups(shown, query),
       };
     },
 

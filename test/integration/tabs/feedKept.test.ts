@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { loadConfig } from '../../../functions/config';
 import { wire } from '../../../functions/wiring';
+import { sentRows } from '../../helpers/tabRows';
 import { customer } from '../taps/actionHarness';
 
 const DEMO = join(__dirname, '../../../demo/feed');
@@ -35,7 +36,7 @@ describe('the tabs keep the scored book until the feed changes', () => {
     await wiring.storage.state.writeChanged(new Map(), [customer('C-1010', { owner: ANA })]);
     const ana = { userId: 'aad-ana', name: 'Ana', email: ANA, tenantId: '' };
     const brickLane = async () =>
-      (await wiring.tabs.service.customers(ana)).customers.find((c) => c.customerId === 'C-1010')
+      sentRows(await wiring.tabs.service.customers(ana)).find((c) => c.customerId === 'C-1010')
         ?.daysSinceLastOrder;
     expect(await brickLane()).toBe(1);
 
