@@ -452,7 +452,11 @@ function bookCache(deps: TabServiceDeps) {
     // A feed read as of yesterday, scored as of today, fits the book's model without the day's
     // orders: its chances, counts and values at risk were not the card's (after the local stack's
     // clock moved a week: 96 slipping on the Team tab beside the card's 67).
-    if (loaded && loaded.day === day && now - loaded.checkedAt < FEED_RECHECK_MS) return loaded;
+    if (loaded && loaded.day === day) {
+      const since = now - loaded.checkedAt;
+      // A clock moved back (the local stack's) asks again as well.
+      if (since >= 0 && since < FEED_RECHECK_MS) return loaded;
+    }
     checking ??= check(day, now).finally(() => {
       checking = null;
     });

@@ -47,11 +47,9 @@ const FOLDED: ReadonlyMap<CustomerKind, [string, string]> = new Map([
   ['not_in_feed', ['customer no longer in the order feed', 'customers no longer in the order feed']],
 ]);
 /**
- * Rows a group shows before "Show more", and how many more each click adds; search results are capped
- * the same way. The API sends only these rows (a manager's whole book was 12 MB of JSON), and searches
- * and sorts the whole list itself.
+ * How many more rows of a group each "Show more" asks for. The API sends the first rows of each kind
+ * (a manager's whole book was 12 MB of JSON) and searches and sorts the whole list itself.
  */
-const GROUP_FIRST = 50;
 const GROUP_MORE = 200;
 /** How long typing pauses before the search is asked of the API. */
 const SEARCH_PAUSE_MS = 250;
@@ -145,7 +143,8 @@ export function Personal({
   const whoseId = useId('whose');
   const [chosenWhose, setChosenWhose] = useState<Whose | null>(null);
   const [me, setMe] = useState<MeResponse | null>(null);
-  const [data, setData] = useState<CustomersResponse | null>(null);
+  // The list the API answered, with the search it answered: what is said and shown is of that answer.
+  const [data, setData] = useState<(CustomersResponse & { searched: string }) | null>(null);
   const [error, setError] = useState<{ cause: unknown } | null>(null);
   const [query, setQuery] = useState('');
   // Typing stays responsive: the API is asked once the typing pauses.
@@ -187,7 +186,7 @@ export function Personal({
     setError(null);
     return api.customers({ whose: chosenWhose ?? undefined, q: searched, sort, show }).then(
       (list) => {
-        if (request === latest.current) setData(list);
+        if (request === latest.current) setData({ ...list, searched });
       },
       (e: unknown) => {
         if (request === latest.current) setError({ cause: e });
@@ -316,17 +315,17 @@ export function Personal({
             : 'No customers yet. They appear here after the first weekly run has scored the order feed.'}
         </Body1>
       ) : (
-        searching && (
+        data.searched !== '' && (
           <Caption1 as="p" block role="status" className={s.muted}>
             {matches === 0
-              ? `No customer matches “${searched}”.`
-              : `${f.count(matches)} ${matches === 1 ? 'customer matches' : 'customers match'} “${searched}”.`}
+              ? `No customer matches “${data.searched}”.`
+              : `${f.count(matches)} ${matches === 1 ? 'customer matches' : 'customers match'} “${data.searched}”.`}
           </Caption1>
         )
       )}
       {data.groups.map(({ kind, count, rows }) => {
-        const folded = !searching && !unfolded.has(kind) ? FOLDED.get(kind) : undefined;
-        const limit = shown[kind] ?? GROUP_FIRST;
+        const folded = data.searched === '' && !unfolded.has(kind) ? FOLDED.get(kind) : undefined;
+        const limit = rows.length;
         return (
           <section key={kind} className={s.group} aria-label={KIND_TITLES[kind]} data-kind={kind}>
             <Subtitle2 as="h2" block>
@@ -362,7 +361,7 @@ export function Personal({
                       Show {f.count(Math.min(GROUP_MORE, count - limit))} more
                     </Button>
                     <Caption1 className={s.muted}>
-                      {f.count(Math.min(limit, rows.length))} of {f.count(count)} shown
+                      {f.count(limit)} of {f.count(count)} shown
                     </Caption1>
                   </div>
                 )}
