@@ -24,19 +24,33 @@ export function hasSavesHeld(s: MonthlySummary): boolean {
   return (s.savesHeld?.saves ?? 0) > 0;
 }
 
+/** How the card points at the Team tab, where every rep is listed. */
+export interface SummaryCardLinks {
+  /** A deep link to the Team tab (when the Teams app id is configured). */
+  teamTab?: string;
+}
+
 /**
  * The line under a cut per-rep table. The table lists the reps who recorded something first, so the
  * rows left out are often all reps with flags and no tap: then the card says so and is complete.
+ * Otherwise it points at the Team tab, which lists every rep: the channel's readers use Teams, not
+ * the command line.
  */
-function moreRepsText(hidden: readonly RepFigures[], month: string, n: (count: number) => string): string {
+function moreRepsText(
+  hidden: readonly RepFigures[],
+  n: (count: number) => string,
+  links: SummaryCardLinks,
+): string {
   const idle = hidden.every((r) => r.reachedOut === 0 && r.wonBack === 0 && r.lost === 0);
-  return idle
-    ? `+${n(hidden.length)} more reps, each with customers flagged and no reach-out, save or loss recorded.`
-    : `+${n(hidden.length)} more reps: run \`churn-predictor summary --month ${month}\` for all.`;
+  if (idle)
+    return `+${n(hidden.length)} more reps, each with customers flagged and no reach-out, save or loss recorded.`;
+  return links.teamTab
+    ? `+${n(hidden.length)} more reps: [open the Team tab](${links.teamTab}) for every rep.`
+    : `+${n(hidden.length)} more reps: the Team tab (Churn Predictor, added to a channel) shows every rep.`;
 }
 
 /** Plain strings and numbers for the template: all formatting happens here. */
-function viewModel(s: MonthlySummary) {
+function viewModel(s: MonthlySummary, links: SummaryCardLinks) {
   const money = (amount: number) => formatMoney(amount, s.currency, s.locale);
   const pct = (share: number) => `${Math.round(share * 100)}%`;
   const n = (count: number) => formatCount(count, s.locale);
@@ -82,7 +96,7 @@ function viewModel(s: MonthlySummary) {
       valueText: repValueWords(r, money),
     })),
     hasMoreReps: s.reps.length > MAX_TABLE_REPS,
-    moreRepsText: moreRepsText(s.reps.slice(MAX_TABLE_REPS), s.month, n),
+    moreRepsText: moreRepsText(s.reps.slice(MAX_TABLE_REPS), n, links),
     hasReChurn: s.reChurn.length > 0,
     reChurnText,
     hasHoldout: s.holdout !== null,
@@ -92,7 +106,7 @@ function viewModel(s: MonthlySummary) {
 }
 
 /** The monthly summary Adaptive Card (1.5, with Teams charts and their FactSet fallbacks) for the team channel. */
-export function buildMonthlySummaryCard(summary: MonthlySummary): CardJson {
+export function buildMonthlySummaryCard(summary: MonthlySummary, links: SummaryCardLinks = {}): CardJson {
   const parsed = monthlySummarySchema.parse(summary);
-  return compiled.expand({ $root: viewModel(parsed) }) as Record<string, unknown>;
+  return compiled.expand({ $root: viewModel(parsed, links) }) as Record<string, unknown>;
 }

@@ -34,6 +34,26 @@ const KINDS: readonly FeedKind[] = ['customers', 'orders', 'tickets'];
  * the container and blob; a refused identity is the storage error itself.
  */
 export async function feedBlobNames(container: ContainerClient, prefix = ''): Promise<string[]> {
+  return (await feedBlobs(container, prefix)).map((b) => b.name);
+}
+
+/**
+ * What the feed's blobs are now, without downloading them: each blob's name, ETag and last change,
+ * from one listing of the container. A new upload of any file (or a file added or removed) gives
+ * another value, so a reader that kept the book can tell whether to read it again.
+ */
+export async function blobFeedVersion(container: ContainerClient, prefix = ''): Promise<string> {
+  return (await feedBlobs(container, prefix))
+    .map((b) => `${b.name} ${b.etag} ${b.lastModified}`)
+    .sort()
+    .join('\n');
+}
+
+/** The feed's blobs under the prefix with what the listing says of each (see feedBlobNames). */
+async function feedBlobs(
+  container: ContainerClient,
+  prefix: string,
+): Promise<{ name: string; etag: string; lastModified: string }[]> {
   if (!(await container.exists())) {
     throw new FeedError(
       'missing_file',
@@ -42,13 +62,18 @@ export async function feedBlobNames(container: ContainerClient, prefix = ''): Pr
     );
   }
   const wanted = new Set(KINDS.flatMap(namesOf));
-  const found: string[] = [];
+  const found: { name: string; etag: string; lastModified: string }[] = [];
   for await (const blob of container.listBlobsFlat({ prefix })) {
     const name = blob.name.slice(prefix.length);
-    if (wanted.has(name.toLowerCase())) found.push(name);
+    if (wanted.has(name.toLowerCase()))
+      found.push({
+        name,
+        etag: blob.properties.etag ?? '',
+        lastModified: blob.properties.lastModified?.toISOString() ?? '',
+      });
   }
   for (const kind of ['customers', 'orders'] as const) {
-    if (!found.some((name) => name.toLowerCase().startsWith(`${kind}.`))) {
+    if (!found.some(({ name }) => name.toLowerCase().startsWith(`${kind}.`))) {
       throw new FeedError(
         'missing_file',
         `The feed container "${container.containerName}" has no blob "${prefix}${kind}.csv" (nor .parquet or .xlsx). A feed needs customers and orders (tickets are optional).`,

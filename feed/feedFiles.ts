@@ -103,3 +103,17 @@ export async function findFeedFiles(
   }
   return tickets ? { customers, orders, tickets } : { customers, orders };
 }
+
+/**
+ * What the feed's files in `dir` are now, without reading them: each file's name, size and last
+ * change. Another export written over a file (or a file added or removed) gives another value.
+ */
+export async function folderFeedVersion(dir: string): Promise<string> {
+  const files = await findFeedFiles(dir);
+  const parts = await Promise.all(
+    [files.customers, files.orders, files.tickets].flatMap((file) =>
+      file ? [stat(file.path).then((s) => `${file.name} ${s.size} ${s.mtimeMs}`)] : [],
+    ),
+  );
+  return parts.join('\n');
+}

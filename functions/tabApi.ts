@@ -1,5 +1,6 @@
 import type { HttpHandler, HttpMethod, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { MONTH_KEY } from '../rules/calendar';
+import { type CustomersQuery, customersQuerySchema } from '../tabs/api/customerList';
 import { TabApiError, type TabService } from '../tabs/api/tabService';
 import type { TabUser, TokenVerifier } from '../tabs/api/tabToken';
 import type { ActionRequestBody, TabAction } from '../tabs/api/tabTypes';
@@ -58,7 +59,7 @@ export function createTabHandlers(getRuntime: () => Promise<TabRuntime>): TabHan
     };
   return {
     me: authed(async (_request, user, service) => service.me(user)),
-    customers: authed((_request, user, service) => service.customers(user)),
+    customers: authed((request, user, service) => service.customers(user, customersQueryOf(request))),
     customer: authed((request, user, service) => service.customer(user, customerIdOf(request))),
     action: authed(async (request, user, service) =>
       service.act(user, customerIdOf(request), await actionBody(request)),
@@ -73,6 +74,23 @@ function customerIdOf(request: HttpRequest): string {
   const id = request.params.id ?? '';
   if (id === '' || id.length > 400) throw new TabApiError(400, 'customer id missing or too long');
   return id;
+}
+
+/** The list's query string (whose, search, sort, rows per kind), checked: anything else is a 400. */
+function customersQueryOf(request: HttpRequest): CustomersQuery {
+  const read = (key: string) => request.query.get(key) ?? undefined;
+  const parsed = customersQuerySchema.safeParse({
+    whose: read('whose'),
+    q: read('q'),
+    sort: read('sort'),
+    show: read('show'),
+  });
+  if (!parsed.success)
+    throw new TabApiError(
+      400,
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
+  return parsed.data;
 }
 
 function monthOf(month: string | null): string | null {

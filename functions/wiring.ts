@@ -1,10 +1,12 @@
+import type { ContainerClient } from '@azure/storage-blob';
 import { createBotAdapter } from '../bot/adapter';
 import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
 import { type BotRuntime, createBotRuntime } from '../bot/runtime';
 import { createActionHandler } from '../bot/taps/actionHandler';
-import { readBlobFeed } from '../feed/blobFeed';
+import { blobFeedVersion, readBlobFeed } from '../feed/blobFeed';
 import { feedContainerFor } from '../feed/feedContainer';
+import { folderFeedVersion } from '../feed/feedFiles';
 import { feedOptionsFrom } from '../feed/feedOptions';
 import { type FeedResult, readFeed } from '../feed/readFeed';
 import { loadRules } from '../feed/rulesSource';
@@ -87,6 +89,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     currency: config.card.currency,
     locale: config.card.locale,
     silentAfterDays: r.followUps.silentAfterDays,
+    tabAppId: config.teamsAppId,
   });
   const summaryFeed = (r: Rules) =>
     hasFeed
@@ -157,6 +160,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       rules,
       // Resolved on the first read (the bot works on a host whose feed is not configured yet), as of today.
       readBook: () => feedReaderFor(config, rules)(localDate(clock(), config.timeZone)),
+      // A listing or a stat, not a download: the tabs keep the scored book until the export changes.
+      feedVersion: () => feedVersionFor(config)(),
       timeZone: config.timeZone,
       // The book's currency, as the cards state it: every amount the tabs show is in it.
       currency: config.card.currency,
@@ -225,12 +230,23 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
 
 /** The feed reader the config asks for: the blob container when FEED_CONTAINER is set, else the FEED_DIR folder. */
 export function feedReaderFor(config: Config, rules: Rules): (asOf: string) => Promise<FeedResult> {
+  const feed = feedLocation(config);
+  return 'container' in feed
+    ? (asOf) => readBlobFeed(feed.container, feedOptionsFrom(rules, asOf, config.timeZone))
+    : (asOf) => readFeed(feed.dir, feedOptionsFrom(rules, asOf, config.timeZone));
+}
+
+/** What the configured feed is now (blobs' ETags, files' sizes and times), found without reading it. */
+export function feedVersionFor(config: Config): () => Promise<string> {
+  const feed = feedLocation(config);
+  return 'container' in feed ? () => blobFeedVersion(feed.container) : () => folderFeedVersion(feed.dir);
+}
+
+/** Where the feed is: the blob container when FEED_CONTAINER is set, else the FEED_DIR folder. */
+function feedLocation(config: Config): { container: ContainerClient } | { dir: string } {
   const { container, dir } = config.feed;
-  if (container) {
-    const client = feedContainerFor(config, container);
-    return (asOf) => readBlobFeed(client, feedOptionsFrom(rules, asOf, config.timeZone));
-  }
-  if (dir) return (asOf) => readFeed(dir, feedOptionsFrom(rules, asOf, config.timeZone));
+  if (container) return { container: feedContainerFor(config, container) };
+  if (dir) return { dir };
   throw new Error('No feed configured: set FEED_CONTAINER (a blob container) or FEED_DIR (a folder)');
 }
 

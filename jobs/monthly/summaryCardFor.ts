@@ -5,6 +5,7 @@ import type { Storage } from '../../storage';
 import type { AuditRow } from '../../storage/auditRow';
 import { type Rep, repAddresses } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
+import { teamTabLink } from '../../tabs/api/deepLink';
 import { runKeyOfWeeklyRow } from '../weekly/weeklySurfaced';
 import {
   type ComebackOutcomes,
@@ -27,6 +28,8 @@ export interface SummaryCardOptions {
   saves?: SummaryInput['saves'];
   /** The rules' followUps.silentAfterDays. */
   silentAfterDays?: number;
+  /** The Teams app id (TEAMS_APP_ID): the card links to the Team tab in the summary channel. */
+  tabAppId?: string;
 }
 
 /**
@@ -90,5 +93,7 @@ export async function summaryCardFor(
     saves: options.saves ?? null,
     ...(options.silentAfterDays ? { silentAfterDays: options.silentAfterDays } : {}),
   });
-  return { summary, card: buildMonthlySummaryCard(summary) };
+  const channel = options.tabAppId ? await storage.conversations.getSummaryChannel() : null;
+  const links = options.tabAppId ? { teamTab: teamTabLink(options.tabAppId, channel?.channelId) } : {};
+  return { summary, card: buildMonthlySummaryCard(summary, links) };
 }

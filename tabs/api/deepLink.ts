@@ -1,5 +1,7 @@
 /** The personal tab's entity id, as the manifest's staticTabs names it. */
 export const CUSTOMERS_TAB_ENTITY = 'customers';
+/** The Team tab's entity id, as its configuration page saves it (tabs/app/src/teams.ts). */
+export const TEAM_TAB_ENTITY = 'team';
 
 /**
  * A Teams deep link to one customer's page in the personal tab: Teams opens the tab and hands the
@@ -10,6 +12,15 @@ export const CUSTOMERS_TAB_ENTITY = 'customers';
 export function customerPageLink(teamsAppId: string, customerId: string): string {
   const context = linkSafe(JSON.stringify({ subEntityId: customerId }));
   return `https://teams.microsoft.com/l/entity/${linkSafe(teamsAppId)}/${CUSTOMERS_TAB_ENTITY}?context=${context}`;
+}
+
+/**
+ * A Teams deep link to the Team tab (a channel tab) in the channel `channelId` names, when known: the
+ * channel the summary is posted to. `teamsAppId` as for customerPageLink.
+ */
+export function teamTabLink(teamsAppId: string, channelId?: string): string {
+  const context = channelId ? `?context=${linkSafe(JSON.stringify({ channelId }))}` : '';
+  return `https://teams.microsoft.com/l/entity/${linkSafe(teamsAppId)}/${TEAM_TAB_ENTITY}${context}`;
 }
 
 /**

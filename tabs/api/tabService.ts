@@ -17,6 +17,7 @@ import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
 import type { Storage } from '../../storage';
 import type { CardStore } from '../../storage/cardStore';
 import { repAddresses } from '../../storage/conversationStore';
+import { type CustomersQuery, customerGroups, FIRST_PAGE, OWNER } from './customerList';
 import {
   bookIndex,
   customerFacts,
@@ -35,6 +36,7 @@ import type {
   ActionRequestBody,
   ActionResponse,
   CustomerDetailResponse,
+  CustomerRow,
   CustomersResponse,
   MeResponse,
   TeamResponse,
@@ -59,6 +61,11 @@ export interface TabServiceDeps {
   cards: Pick<CardStore, 'pushRecentAction'>;
   rules: Rules;
   readBook: () => Promise<FeedResult>;
+  /**
+   * What the feed is now, found without reading it (the blobs' ETags, the files' sizes and times):
+   * the book read is kept until this changes. Without it the book is read again every FEED_RECHECK_MS.
+   */
+  feedVersion?: () => Promise<string>;
   timeZone: string;
   access: AccessPolicy & { managerUserIds: readonly string[] };
   clock: () => Date;
@@ -106,7 +113,8 @@ export interface TabService {
   /** Reads the feed and scores today ahead of the first request (the local host calls it at start). */
   warm(): Promise<void>;
   me(user: TabUser): Promise<MeResponse>;
-  customers(user: TabUser): Promise<CustomersResponse>;
+  /** "My customers": one page of the rows the user may see, searched, sorted and grouped over all of them. */
+  customers(user: TabUser, query?: CustomersQuery): Promise<CustomersResponse>;
   customer(user: TabUser, customerId: string): Promise<CustomerDetailResponse>;
   act(user: TabUser, customerId: string, body: ActionRequestBody): Promise<ActionResponse>;
   team(user: TabUser, filter: { rep: string | null; month: string | null }): Promise<TeamResponse>;
@@ -212,7 +220,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       };
     },
 
-    async customers(user) {
+    async customers(user, query = FIRST_PAGE) {
       const day = today();
       const [states, loaded, reps] = await Promise.all([
         deps.storage.state.getAll(),
@@ -220,17 +228,26 @@ export function createTabService(deps: TabServiceDeps): TabService {
         deps.storage.conversations.listReps(),
       ]);
       const owner = await ownerScope(user, states.values());
+      const own = await addressesOf(user);
+      const rows = customerRows(states.values(), loaded.scored, owner === null ? null : own);
+      // A manager or admin sees every rep's; one who is also a rep starts on their own.
+      const mine = (c: CustomerRow) => ownedBy(c.owner, own);
+      const whose = !seesAll(user) ? 'mine' : (query.whose ?? (rows.some(mine) ? 'mine' : 'everyone'));
+      const shown =
+        !seesAll(user) || whose === 'everyone'
+          ? rows
+          : whose === 'mine'
+            ? rows.filter(mine)
+            : rows.filter((c) => addressKey(c.owner) === addressKey(whose.slice(OWNER.length)));
       return {
         asOf: day,
         currency,
         owner,
         reps: seesAll(user) ? namedReps([...states.values()], repNamesByAddress(reps)) : [],
         staleFeed: staleFeedNotice(loaded.book, day),
-        customers: customerRows(
-          states.values(),
-          loaded.scored,
-          owner === null ? null : await addressesOf(user),
-        ),
+        whose,
+        total: shown.length,
+        ...customerGroups(shown, query),
       };
     },
 
@@ -394,40 +411,74 @@ interface LoadedDay {
 }
 
 /**
- * How long a read feed and its scorings are reused: a customer's page scores the book as of each
- * of the last twelve Mondays (about 20 ms each on 300 customers), and the feed changes once a week.
+ * How often the tabs ask whether the feed changed (a listing of the container or a stat of the
+ * folder, not a download). Reading and scoring a 30,000-customer book takes seconds, and the export
+ * changes about once a day or once a week: the book is kept until it does, or until the day changes.
  */
-const BOOK_TTL_MS = 5 * 60_000;
+export const FEED_RECHECK_MS = 2 * 60_000;
 
-/** The feed and its scorings, reused for BOOK_TTL_MS within one day. */
+/** One read of the feed and what was worked out from it. */
+interface BookEntry {
+  /** The team's day the feed was read as of. */
+  day: string;
+  /** The feed's version before it was read (null: not known, read again at the next check). */
+  version: string | null;
+  /** When the version was last compared with the feed's (the clock's milliseconds). */
+  checkedAt: number;
+  book: Promise<Book>;
+  days: Map<string, ScoredBook>;
+  accuracy?: TeamResponse['accuracy'];
+}
+
+/** The feed and its scorings, reused until the feed changes or the team's day does. */
 function bookCache(deps: TabServiceDeps) {
-  let loaded: {
-    at: number;
-    /** The team's day the feed was read as of. */
-    day: string;
-    book: Promise<Book>;
-    days: Map<string, ScoredBook>;
-    accuracy?: TeamResponse['accuracy'];
-  } | null = null;
-  const current = () => {
-    const now = Date.now();
-    const day = localDate(deps.clock(), deps.timeZone);
+  let loaded: BookEntry | null = null;
+  /** One check at a time: a page's requests arriving together share it. */
+  let checking: Promise<BookEntry> | null = null;
+  const read = (day: string, version: string | null, now: number): BookEntry => {
+    const book = deps.readBook().then((r) => r.book);
+    const entry: BookEntry = { day, version, checkedAt: now, book, days: new Map() };
+    // A failed read is not kept: the next request reads again.
+    book.catch(() => {
+      if (loaded === entry) loaded = null;
+    });
+    loaded = entry;
+    return entry;
+  };
+  const current = async (): Promise<BookEntry> => {
+    const at = deps.clock();
+    const now = at.getTime();
+    const day = localDate(at, deps.timeZone);
     // A feed read as of yesterday, scored as of today, fits the book's model without the day's
     // orders: its chances, counts and values at risk were not the card's (after the local stack's
     // clock moved a week: 96 slipping on the Team tab beside the card's 67).
-    if (!loaded || now - loaded.at > BOOK_TTL_MS || loaded.day !== day) {
-      const book = deps.readBook().then((r) => r.book);
-      // A failed read is not kept: the next request reads again.
-      book.catch(() => {
-        loaded = null;
-      });
-      loaded = { at: now, day, book, days: new Map() };
+    if (loaded && loaded.day === day) {
+      const since = now - loaded.checkedAt;
+      // A clock moved back (the local stack's) asks again as well.
+      if (since >= 0 && since < FEED_RECHECK_MS) return loaded;
     }
-    return loaded;
+    checking ??= check(day, now).finally(() => {
+      checking = null;
+    });
+    return checking;
+  };
+  const check = async (day: string, now: number): Promise<BookEntry> => {
+    let version: string | null;
+    try {
+      version = deps.feedVersion ? await deps.feedVersion() : null;
+    } catch {
+      // Not known (storage unreachable for a moment, the feed gone): the read says what is wrong.
+      return read(day, null, now);
+    }
+    if (loaded && loaded.day === day && version !== null && version === loaded.version) {
+      loaded.checkedAt = now;
+      return loaded;
+    }
+    return read(day, version, now);
   };
   return {
     async scored(day: string): Promise<LoadedDay> {
-      const entry = current();
+      const entry = await current();
       const book = await entry.book;
       let scored = entry.days.get(day);
       if (!scored) {
@@ -438,7 +489,7 @@ function bookCache(deps: TabServiceDeps) {
     },
     /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words in `locale` (computed once per feed read). */
     async accuracy(day: string, locale: string): Promise<TeamResponse['accuracy']> {
-      const entry = current();
+      const entry = await current();
       const book = await entry.book;
       if (entry.accuracy === undefined) {
         const asOfDay = dayOf(day) - ACCURACY_HORIZON_DAYS;

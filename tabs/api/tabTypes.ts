@@ -66,7 +66,20 @@ export interface CustomersResponse {
   owner: string | null;
   /** For managers and admins, the reps whose customers they may pick, by name; empty for a rep. */
   reps: { owner: string; name: string }[];
-  customers: CustomerRow[];
+  /** Whose customers these are, as the request chose or (none chosen) the manager's own when they have any. */
+  whose: 'mine' | 'everyone' | `owner:${string}`;
+  /** Customers of `whose`, searched or not. */
+  total: number;
+  /** Of them, those the search finds (all when nothing is searched). */
+  matches: number;
+  /** The matches by kind, in the tab's order: each group's count, and its first rows as asked. */
+  groups: CustomerListGroup[];
+}
+
+export interface CustomerListGroup {
+  kind: CustomerKind;
+  count: number;
+  rows: CustomerRow[];
 }
 
 export interface CustomerFacts {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalSigner } from '../../tabs/api/localTokens';
 import type { TabUser } from '../../tabs/api/tabToken';
 import { launchChromium } from '../helpers/chromium';
+import { sentRows } from '../helpers/tabRows';
 import { startTeamsHost, type TeamsHost } from '../helpers/teamsHost';
 import { type E2eStack, startE2eStack, TEST_OUTPUT } from './e2eStack';
 
@@ -137,7 +138,7 @@ describe('Teams tabs', () => {
     );
     // Every customer of hers is searchable, not only the listed ones.
     await tab(page).getByRole('textbox', { name: 'Search customers' }).fill('bayview');
-    await expect(tab(page).getByText('Bayview Primary School').isVisible()).resolves.toBe(true);
+    await expect.poll(() => tab(page).getByText('Bayview Primary School').isVisible()).toBe(true);
     await tab(page).getByRole('textbox', { name: 'Search customers' }).fill('');
     await screenshot(page, 'tab-personal.png');
 
@@ -163,15 +164,20 @@ describe('Teams tabs', () => {
     const sortBy = tab(page).getByRole('combobox', { name: 'Sort by' });
     await expect(sortBy.inputValue()).resolves.toBe('risk');
     const byRisk = await names();
+    // The API sorts: each order comes with its answer, a moment after the choice.
     await sortBy.selectOption({ label: 'Days silent' });
+    await expect.poll(names).not.toEqual(byRisk);
     const days = await silent();
     expect(days).toEqual([...days].sort((a, b) => b - a));
-    expect(await names()).not.toEqual(byRisk);
     await sortBy.selectOption({ label: 'Name' });
-    const byName = await names();
-    expect(byName).toEqual([...byName].sort((a, b) => a.localeCompare(b)));
+    await expect
+      .poll(async () => {
+        const byName = await names();
+        return byName.join('|') === [...byName].sort((a, b) => a.localeCompare(b)).join('|');
+      })
+      .toBe(true);
     await sortBy.selectOption({ label: 'Value at risk' });
-    expect(await names()).toEqual(byRisk);
+    await expect.poll(names).toEqual(byRisk);
     await page.close();
   });
 
@@ -180,17 +186,48 @@ describe('Teams tabs', () => {
     const owned = (owner: string) => states.filter((c) => c.owner === owner).length;
     const page = await openInHost(e2e.stack.urls.tabPersonal, { user: BEN });
     const frame = tab(page);
-    const caption = () => frame.getByText(/· \d+ customers$/).textContent();
+    // The list is the API's answer to each choice: it comes a moment after the choice.
+    const caption = () => expect.poll(() => frame.getByText(/· \d+ customers$/).textContent());
     await expect(frame.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('My customers');
-    await expect(caption()).resolves.toMatch(new RegExp(`· ${owned(BEN.email)} customers$`));
+    await caption().toMatch(new RegExp(`· ${owned(BEN.email)} customers$`));
     const whose = frame.getByRole('combobox', { name: 'Whose' });
     await whose.selectOption({ label: "Everyone's" });
     await expect(frame.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('All customers');
-    await expect(caption()).resolves.toMatch(new RegExp(`· ${states.length} customers$`));
+    await caption().toMatch(new RegExp(`· ${states.length} customers$`));
     // Reps are picked by the name their install gives.
     await whose.selectOption({ label: ana().name });
-    await expect(caption()).resolves.toMatch(new RegExp(`· ${owned(ana().email)} customers$`));
+    await caption().toMatch(new RegExp(`· ${owned(ana().email)} customers$`));
     await expect(frame.getByText('Greenfield Cafe').isVisible()).resolves.toBe(true);
+    await page.close();
+  });
+
+  it("a manager's My customers downloads the rows it shows, not the whole book; the search still finds every customer", async () => {
+    const states = [...(await e2e.storage.state.getAll()).values()];
+    const page = await openInHost(e2e.stack.urls.tabPersonal, { user: MANAGER });
+    const frame = tab(page);
+    await expect(frame.getByText(/· \d+ customers$/).textContent()).resolves.toMatch(
+      new RegExp(`· ${states.length} customers$`),
+    );
+    // What the list's first answer holds, opened again with the page listening.
+    const answers: { groups?: { kind: string; count: number; rows: unknown[] }[] }[] = [];
+    page.on('response', async (response) => {
+      if (new URL(response.url()).pathname === '/api/tab/customers') answers.push(await response.json());
+    });
+    await page.reload();
+    await frame.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => answers.length).toBeGreaterThan(0);
+    const groups = answers[0].groups ?? [];
+    // Every customer counted, at most 50 rows of each kind sent, none of a folded kind (steady...).
+    expect(groups.reduce((n, g) => n + g.count, 0)).toBe(states.length);
+    expect(groups.reduce((n, g) => n + g.rows.length, 0)).toBeLessThan(states.length / 2);
+    for (const g of groups) expect(g.rows.length).toBe(g.kind === 'steady' ? 0 : Math.min(g.count, 50));
+    // A steady customer, not sent, is found by the search over the whole book.
+    const steady = states.find((c) => c.band === 'steady' && c.status === 'active' && c.wonBackAt === null);
+    if (!steady) throw new Error('the demo book has steady customers');
+    await frame.getByRole('textbox', { name: 'Search customers' }).fill(steady.customerId);
+    await expect
+      .poll(() => frame.locator(`[data-customer="${steady.customerId}"]`).count(), { timeout: 15_000 })
+      .toBe(1);
     await page.close();
   });
 
@@ -566,9 +603,11 @@ describe('Teams tabs', () => {
     const api = (path: string, init: RequestInit = {}) => fetch(`${e2e.stack.urls.bot}/api/tab${path}`, init);
     const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
-    it('a month out of range, and a malformed path, with 400', async () => {
+    it('a month out of range, a malformed path, and a list query it cannot read, with 400', async () => {
       const token = await e2e.stack.signTabToken();
       expect((await api('/team?month=9999-12', bearer(token))).status).toBe(400);
+      for (const query of ['sort=price', 'show=steady:-1', 'show=cheap:5', 'whose=someone'])
+        expect((await api(`/customers?${query}`, bearer(token))).status).toBe(400);
       expect((await api('/customers/%ZZ', bearer(token))).status).toBe(400);
     });
 
@@ -607,12 +646,12 @@ describe('Teams tabs', () => {
       });
       expect(act.status).toBe(404);
       expect((await e2e.storage.state.get(other.customerId))?.state).toEqual(other);
-      // Her own list holds only her customers.
-      const mine = (await (await api('/customers', bearer(token))).json()) as {
-        customers: { owner: string }[];
-      };
-      expect(mine.customers.length).toBeGreaterThan(0);
-      expect(mine.customers.every((c) => c.owner === ana().email)).toBe(true);
+      // Her own list holds only her customers, whoever she asks for.
+      for (const whose of ['', '?whose=everyone', `?whose=${encodeURIComponent(`owner:${other.owner}`)}`]) {
+        const mine = sentRows(await (await api(`/customers${whose}`, bearer(token))).json());
+        expect(mine.length).toBeGreaterThan(0);
+        expect(mine.every((c) => c.owner === ana().email)).toBe(true);
+      }
     });
   });
 });

@@ -16,8 +16,7 @@ import {
   tokens,
   useId,
 } from '@fluentui/react-components';
-import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useState } from 'react';
-import { addressKey } from '../../../rules/addresses';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CustomerKind, CustomerRow, CustomersResponse, MeResponse } from '../../api/tabTypes';
 import { api } from './api';
 import { CustomerPage } from './CustomerPage';
@@ -25,7 +24,6 @@ import { type Formats, formats } from './format';
 import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
 import { markReady } from './ready';
-import { found, searchKey } from './search';
 
 export const KIND_TITLES: Record<CustomerKind, string> = {
   slipping: 'Slipping',
@@ -40,19 +38,6 @@ export const KIND_TITLES: Record<CustomerKind, string> = {
   no_orders: 'No orders yet',
   not_in_feed: 'No longer in the order feed',
 };
-const KIND_ORDER: CustomerKind[] = [
-  'slipping',
-  'new_not_back',
-  'not_back_yet',
-  'watch',
-  'lapsed',
-  'ordered_since',
-  'won_back',
-  'lost',
-  'steady',
-  'no_orders',
-  'not_in_feed',
-];
 // The folded kinds, and their button's words for one customer and for more ("Show 1 lost customer",
 // "Show 3 customers no longer in the order feed").
 const FOLDED: ReadonlyMap<CustomerKind, [string, string]> = new Map([
@@ -62,30 +47,24 @@ const FOLDED: ReadonlyMap<CustomerKind, [string, string]> = new Map([
   ['not_in_feed', ['customer no longer in the order feed', 'customers no longer in the order feed']],
 ]);
 /**
- * Rows a group shows before "Show more", and how many more each click adds; search results are capped
- * the same way. A whole book (thousands of rows) in the DOM took seconds to render and to search.
+ * How many more rows of a group each "Show more" asks for. The API sends the first rows of each kind
+ * (a manager's whole book was 12 MB of JSON) and searches and sorts the whole list itself.
  */
-const GROUP_FIRST = 50;
 const GROUP_MORE = 200;
+/** How long typing pauses before the search is asked of the API. */
+const SEARCH_PAUSE_MS = 250;
 
-/**
- * The orders a rep can sort each kind by. The API sends the card's order (value at risk, then
- * score, then name); the sort is stable, so ties keep it.
- */
+/** The orders a rep can sort each kind by (the API sorts): the card's order first. */
 const SORTS = {
-  risk: { label: 'Value at risk', compare: null },
-  score: { label: 'Score', compare: (a: CustomerRow, b: CustomerRow) => b.score - a.score },
-  silent: {
-    label: 'Days silent',
-    // Never ordered sorts last: there is no silence to measure.
-    compare: (a: CustomerRow, b: CustomerRow) => (b.daysSinceLastOrder ?? -1) - (a.daysSinceLastOrder ?? -1),
-  },
-  value: { label: 'Value', compare: (a: CustomerRow, b: CustomerRow) => b.monthlyValue - a.monthlyValue },
-  name: { label: 'Name', compare: (a: CustomerRow, b: CustomerRow) => a.name.localeCompare(b.name) },
+  risk: 'Value at risk',
+  score: 'Score',
+  silent: 'Days silent',
+  value: 'Value',
+  name: 'Name',
 } as const;
 type SortKey = keyof typeof SORTS;
 /** Whose customers a manager or admin looks at: their own, everyone's, or one rep's (`owner:` and the address). */
-type Whose = 'mine' | 'everyone' | `owner:${string}`;
+type Whose = CustomersResponse['whose'];
 const OWNER = 'owner:';
 const isSortKey = (key: string): key is SortKey => Object.hasOwn(SORTS, key);
 
@@ -164,30 +143,56 @@ export function Personal({
   const whoseId = useId('whose');
   const [chosenWhose, setChosenWhose] = useState<Whose | null>(null);
   const [me, setMe] = useState<MeResponse | null>(null);
-  const [data, setData] = useState<CustomersResponse | null>(null);
+  // The list the API answered, with the search it answered: what is said and shown is of that answer.
+  const [data, setData] = useState<(CustomersResponse & { searched: string }) | null>(null);
   const [error, setError] = useState<{ cause: unknown } | null>(null);
   const [query, setQuery] = useState('');
+  // Typing stays responsive: the API is asked once the typing pauses.
+  const [searched, setSearched] = useState('');
   const [sort, setSort] = useState<SortKey>('risk');
   const [selected, setSelected] = useState<string | null>(openCustomer);
   const [unfolded, setUnfolded] = useState<ReadonlySet<CustomerKind>>(new Set());
   const [shown, setShown] = useState<Partial<Record<CustomerKind, number>>>({});
   // Where Back returns to: the row that was opened, and how far the list was scrolled.
   const [returnTo, setReturnTo] = useState<{ customerId: string; scrollY: number } | null>(null);
-  // Typing stays responsive: the list filters a beat behind the box.
-  const deferredQuery = useDeferredValue(query);
   const currency = data?.currency ?? 'USD';
   const f = useMemo(() => formats(locale, currency), [locale, currency]);
+  useEffect(() => {
+    const timer = setTimeout(() => setSearched(query.trim()), SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [query]);
+  const searching = searched !== '';
+  // The rows of each kind the page shows: none of a folded kind, the first GROUP_FIRST, or more.
+  const show = useMemo(() => {
+    const rows: Partial<Record<CustomerKind, number>> = { ...shown };
+    for (const kind of FOLDED.keys()) if (!searching && !unfolded.has(kind)) rows[kind] = 0;
+    return rows;
+  }, [shown, unfolded, searching]);
 
+  const loadMe = useCallback(
+    () =>
+      api.me().then(setMe, (e: unknown) => {
+        setError({ cause: e });
+      }),
+    [],
+  );
+  useEffect(() => {
+    void loadMe();
+  }, [loadMe]);
+  // Only the latest request's answer is shown: an earlier search can answer after a later one.
+  const latest = useRef(0);
   const load = useCallback(() => {
+    const request = ++latest.current;
     setError(null);
-    return Promise.all([api.me(), api.customers()]).then(
-      ([who, list]) => {
-        setMe(who);
-        setData(list);
+    return api.customers({ whose: chosenWhose ?? undefined, q: searched, sort, show }).then(
+      (list) => {
+        if (request === latest.current) setData({ ...list, searched });
       },
-      (e: unknown) => setError({ cause: e }),
+      (e: unknown) => {
+        if (request === latest.current) setError({ cause: e });
+      },
     );
-  }, []);
+  }, [chosenWhose, searched, sort, show]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -195,39 +200,8 @@ export function Personal({
     if (data && !selected) markReady('personal');
   }, [data, selected]);
 
-  // A manager or admin sees every rep's customers; one who is also a rep starts on their own.
-  const mine = useMemo(() => {
-    const addresses = new Set((me?.addresses ?? []).map(addressKey));
-    return (c: CustomerRow) => addresses.has(addressKey(c.owner));
-  }, [me]);
   const repNames = useMemo(() => new Map((data?.reps ?? []).map((r) => [r.owner, r.name])), [data]);
-  const whose: Whose = !me?.seesAll
-    ? 'mine'
-    : (chosenWhose ?? ((data?.customers ?? []).some(mine) ? 'mine' : 'everyone'));
-  const listed = useMemo(() => {
-    const all = data?.customers ?? [];
-    if (!me?.seesAll || whose === 'everyone') return all;
-    if (whose === 'mine') return all.filter(mine);
-    return all.filter((c) => addressKey(c.owner) === whose.slice(OWNER.length));
-  }, [data, me, whose, mine]);
-
-  // Each row's text to search, worked out once per list rather than on every keystroke.
-  const searchable = useMemo(
-    () => new Map(listed.map((c) => [c.customerId, searchKey(`${c.name}\n${c.customerId}`)])),
-    [listed],
-  );
-  const groups = useMemo(() => {
-    const q = searchKey(deferredQuery.trim());
-    const rows = listed.filter((c) => {
-      const text = searchable.get(c.customerId);
-      return text !== undefined && found(text, q);
-    });
-    const compare = SORTS[sort].compare;
-    const sorted = compare ? [...rows].sort(compare) : rows;
-    return KIND_ORDER.map((kind) => ({ kind, rows: sorted.filter((r) => r.kind === kind) })).filter(
-      (g) => g.rows.length > 0,
-    );
-  }, [listed, searchable, deferredQuery, sort]);
+  const whose: Whose = chosenWhose ?? data?.whose ?? 'mine';
   const open = useCallback((customerId: string) => {
     setReturnTo({ customerId, scrollY: window.scrollY });
     setSelected(customerId);
@@ -235,12 +209,15 @@ export function Personal({
   // The row a "Show" button brought into view takes the focus: the button itself may be gone.
   const [reveal, setReveal] = useState<{ kind: CustomerKind; index: number } | null>(null);
   useLayoutEffect(() => {
-    if (!reveal) return;
-    document
-      .querySelectorAll<HTMLElement>(`section[data-kind="${reveal.kind}"] [data-customer] button`)
-      [reveal.index]?.focus();
+    if (!reveal || !data) return;
+    const row = document.querySelectorAll<HTMLElement>(
+      `section[data-kind="${reveal.kind}"] [data-customer] button`,
+    )[reveal.index];
+    // The rows come with the API's next answer: until then the focus stays where it is.
+    if (!row) return;
+    row.focus();
     setReveal(null);
-  }, [reveal]);
+  }, [reveal, data]);
   useLayoutEffect(() => {
     if (selected || !returnTo || !data) return;
     window.scrollTo(0, returnTo.scrollY);
@@ -253,7 +230,7 @@ export function Personal({
   if (error)
     return (
       <main className={s.page}>
-        <LoadError error={error.cause} onRetry={load} />
+        <LoadError error={error.cause} onRetry={() => Promise.all([me ? undefined : loadMe(), load()])} />
       </main>
     );
   if (selected)
@@ -270,8 +247,7 @@ export function Personal({
       />
     );
   if (!data || !me) return <Spinner label="Loading your customers…" style={{ padding: 32 }} />;
-  const searching = deferredQuery.trim() !== '';
-  const matches = groups.reduce((n, g) => n + g.rows.length, 0);
+  const matches = data.matches;
   return (
     <main className={s.page}>
       <div className={s.header}>
@@ -283,7 +259,7 @@ export function Personal({
               : `Customers of ${repNames.get(whose.slice(OWNER.length)) ?? whose.slice(OWNER.length)}`}
         </Title3>
         <Caption1 className={s.muted}>
-          {me.user.name} · as of {f.date(data.asOf)} · {f.count(listed.length)} customers
+          {me.user.name} · as of {f.date(data.asOf)} · {f.count(data.total)} customers
         </Caption1>
       </div>
       {data.staleFeed && (
@@ -316,7 +292,7 @@ export function Personal({
         <div className={s.sort}>
           <Label htmlFor={sortId}>Sort by</Label>
           <Select id={sortId} value={sort} onChange={(_e, d) => isSortKey(d.value) && setSort(d.value)}>
-            {Object.entries(SORTS).map(([key, { label }]) => (
+            {Object.entries(SORTS).map(([key, label]) => (
               <option key={key} value={key}>
                 {label}
               </option>
@@ -331,7 +307,7 @@ export function Personal({
         <Caption1>Last order</Caption1>
         <Caption1>Why</Caption1>
       </div>
-      {listed.length === 0 ? (
+      {data.total === 0 ? (
         <Body1 as="p" block>
           {/* Say which addresses were looked for: a feed naming the rep otherwise is the usual cause. */}
           {whose === 'mine'
@@ -339,23 +315,23 @@ export function Personal({
             : 'No customers yet. They appear here after the first weekly run has scored the order feed.'}
         </Body1>
       ) : (
-        searching && (
+        data.searched !== '' && (
           <Caption1 as="p" block role="status" className={s.muted}>
             {matches === 0
-              ? `No customer matches “${deferredQuery.trim()}”.`
-              : `${f.count(matches)} ${matches === 1 ? 'customer matches' : 'customers match'} “${deferredQuery.trim()}”.`}
+              ? `No customer matches “${data.searched}”.`
+              : `${f.count(matches)} ${matches === 1 ? 'customer matches' : 'customers match'} “${data.searched}”.`}
           </Caption1>
         )
       )}
-      {groups.map(({ kind, rows }) => {
-        const folded = !searching && !unfolded.has(kind) ? FOLDED.get(kind) : undefined;
-        const limit = shown[kind] ?? GROUP_FIRST;
+      {data.groups.map(({ kind, count, rows }) => {
+        const folded = data.searched === '' && !unfolded.has(kind) ? FOLDED.get(kind) : undefined;
+        const limit = rows.length;
         return (
           <section key={kind} className={s.group} aria-label={KIND_TITLES[kind]} data-kind={kind}>
             <Subtitle2 as="h2" block>
               {KIND_TITLES[kind]}{' '}
               <Badge appearance="tint" color={KIND_COLORS[kind]}>
-                {f.count(rows.length)}
+                {f.count(count)}
               </Badge>
             </Subtitle2>
             {folded ? (
@@ -366,14 +342,14 @@ export function Personal({
                   setReveal({ kind, index: 0 });
                 }}
               >
-                Show {f.count(rows.length)} {folded[rows.length === 1 ? 0 : 1]}
+                Show {f.count(count)} {folded[count === 1 ? 0 : 1]}
               </Button>
             ) : (
               <>
-                {rows.slice(0, limit).map((c) => (
+                {rows.map((c) => (
                   <Row key={c.customerId} c={c} f={f} srOnly={s.srOnly} onOpen={open} />
                 ))}
-                {rows.length > limit && (
+                {count > limit && (
                   <div>
                     <Button
                       appearance="transparent"
@@ -382,10 +358,10 @@ export function Personal({
                         setReveal({ kind, index: limit });
                       }}
                     >
-                      Show {f.count(Math.min(GROUP_MORE, rows.length - limit))} more
+                      Show {f.count(Math.min(GROUP_MORE, count - limit))} more
                     </Button>
                     <Caption1 className={s.muted}>
-                      {f.count(limit)} of {f.count(rows.length)} shown
+                      {f.count(limit)} of {f.count(count)} shown
                     </Caption1>
                   </div>
                 )}

@@ -2,6 +2,7 @@ import type {
   ActionRequestBody,
   ActionResponse,
   CustomerDetailResponse,
+  CustomerKind,
   CustomersResponse,
   MeResponse,
   TeamResponse,
@@ -89,7 +90,21 @@ const id = (customerId: string) => encodeURIComponent(customerId);
 
 export const api = {
   me: () => call<MeResponse>('/api/tab/me'),
-  customers: () => call<CustomersResponse>('/api/tab/customers'),
+  /** One page of "My customers": whose, the search, the sort and how many rows of each kind the tab shows. */
+  customers: (query: {
+    whose?: string;
+    q: string;
+    sort: string;
+    show: Partial<Record<CustomerKind, number>>;
+  }) => {
+    const q = new URLSearchParams();
+    if (query.whose) q.set('whose', query.whose);
+    if (query.q) q.set('q', query.q);
+    q.set('sort', query.sort);
+    const show = Object.entries(query.show).map(([kind, n]) => `${kind}:${n}`);
+    if (show.length > 0) q.set('show', show.join(','));
+    return call<CustomersResponse>(`/api/tab/customers?${q}`);
+  },
   customer: (customerId: string) => call<CustomerDetailResponse>(`/api/tab/customers/${id(customerId)}`),
   act: (customerId: string, body: ActionRequestBody) =>
     call<ActionResponse>(`/api/tab/customers/${id(customerId)}/actions`, {

@@ -9,6 +9,7 @@ import { runMonthlySummary } from '../../../jobs/monthly/monthlySummaryRun';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { WEEKLY_ACTOR } from '../../../jobs/weekly/weeklySurfaced';
 import { openStorage } from '../../../storage';
+import { EVERY_ROW, sentRows } from '../../helpers/tabRows';
 import { texts } from '../../unit/cards/cardWalk';
 import { customer } from './actionHarness';
 
@@ -266,9 +267,9 @@ describe('the wiring', () => {
     // machine's clock (the local stack's clock moved a week): the week's orders are in the feed.
     await open.tabs.service.customers(ana);
     now = new Date('2026-11-20T18:00:00Z');
-    const later = (await open.tabs.service.customers(ana)).customers;
+    const later = sentRows(await open.tabs.service.customers(ana, EVERY_ROW));
     const fresh = await wire(loadConfig(env), { clock: () => now });
-    const expected = (await fresh.tabs.service.customers(ana)).customers;
+    const expected = sentRows(await fresh.tabs.service.customers(ana, EVERY_ROW));
     // Brick Lane Cafe ordered that week: not silent since before the 13th.
     expect(expected.find((c) => c.customerId === 'C-1010')?.daysSinceLastOrder).toBeLessThan(7);
     expect(later).toEqual(expected);

@@ -6,7 +6,7 @@ import { feedContainerClient, readBlobFeed } from '../../../feed/blobFeed';
 import { FeedError } from '../../../feed/feedError';
 import { readFeed } from '../../../feed/readFeed';
 import { loadConfig } from '../../../functions/config';
-import { feedReaderFor } from '../../../functions/wiring';
+import { feedReaderFor, feedVersionFor } from '../../../functions/wiring';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
 import {
@@ -71,6 +71,23 @@ describe('the feed from a blob container on Azurite', () => {
     await expect(readBlobFeed(container, { prefix: 'x/' })).rejects.toThrow(
       `The feed container "${name}" has no blob "x/orders.csv"`,
     );
+  });
+
+  it("the feed's version (from a listing, nothing downloaded) moves with a new upload, not with a read", async () => {
+    const container = feedContainerClient({ connectionString }, name);
+    await uploadDemo(container);
+    const version = feedVersionFor(
+      loadConfig({ STORAGE_CONNECTION_STRING: connectionString, FEED_CONTAINER: name }),
+    );
+    const first = await version();
+    await readBlobFeed(container);
+    expect(await version()).toBe(first);
+    // The same bytes uploaded again are another export: a new ETag.
+    await container.getBlockBlobClient('orders.csv').uploadFile(join(DEMO, 'orders.csv'));
+    const second = await version();
+    expect(second).not.toBe(first);
+    await container.getBlockBlobClient('tickets.csv').delete();
+    expect(await version()).not.toBe(second);
   });
 
   describe('a weekly run reading its feed from the container', () => {

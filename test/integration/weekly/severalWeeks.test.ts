@@ -9,6 +9,7 @@ import type { CustomerState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { createTabService } from '../../../tabs/api/tabService';
 import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
+import { sentRows } from '../../helpers/tabRows';
 import { weeklyRows } from '../../helpers/weeklyCardData';
 import { texts } from '../../unit/cards/cardWalk';
 import {
@@ -184,7 +185,7 @@ describe('six Mondays of real use', () => {
     (await world.storage.state.get(id))?.state;
   const kinds = async (day: string, email: string) =>
     Object.fromEntries(
-      (await tabs(day).customers(user(email))).customers.map((c) => [c.name, c.kind] as const),
+      sentRows(await tabs(day).customers(user(email))).map((c) => [c.name, c.kind] as const),
     );
 
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMonthlySummaryCard, MAX_TABLE_REPS } from '../../../cards';
 import { computeMonthlySummary, type MonthlySummary, renderSummaryText } from '../../../jobs/monthly';
+import { teamTabLink } from '../../../tabs/api/deepLink';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import {
   chartsOf,
@@ -199,8 +200,19 @@ describe('buildMonthlySummaryCard', () => {
     const [, bars] = chartsOf(card);
     expect((bars.data as Node[]).at(-1)).toEqual({ x: 'Others (50)', y: expect.any(Number) });
     expect((ofType(card, 'Table')[0].rows as Node[]).length).toBe(MAX_TABLE_REPS + 1);
-    expect(texts(card)).toContain('+30 more reps: run `churn-predictor summary --month 2026-11` for all.');
+    // The channel reads Teams: the line points at the Team tab, which lists every rep, not at a command line.
+    expect(texts(card)).toContain(
+      '+30 more reps: the Team tab (Churn Predictor, added to a channel) shows every rep.',
+    );
+    expect(texts(card).join('\n')).not.toContain('churn-predictor');
     expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
+    // With the Teams app id configured, a deep link to the Team tab in the summary's channel.
+    const linked = buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: r.all }), {
+      teamTab: teamTabLink('app-1', '19:abc@thread.tacv2'),
+    });
+    expect(texts(linked)).toContain(
+      '+30 more reps: [open the Team tab](https://teams.microsoft.com/l/entity/app-1/team?context=%7B%22channelId%22%3A%2219%3Aabc%40thread.tacv2%22%7D) for every rep.',
+    );
   });
 
   it('with 120 reps, the table keeps every rep who recorded something and says the rest recorded nothing', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { found, searchKey } from '../../../tabs/app/src/search';
+import { found, searchKey } from '../../../tabs/api/customerSearch';
 
 // What a rep types in "My customers" against a name as the export writes it.
 const finds = (name: string, typed: string) => found(searchKey(name), searchKey(typed));
