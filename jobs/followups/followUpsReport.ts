@@ -1,3 +1,4 @@
+import { plural } from '../../rules/model/plainWords';
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { NoticeResult } from '../weekly/weeklyNotice';
 import type { NotReached, RepOutcome, RepStatus, WeeklyFeedStopped } from '../weekly/weeklyReport';
@@ -65,9 +66,9 @@ export function followUpsReportText(r: FollowUpsDone): string {
   const f = r.followUps;
   const lines = [
     `Follow-ups ${r.runKey}: ${f.due} due (${f.ordered} ordered after a call, ${f.no_order} no order yet, ` +
-      `${f.silent} silent, ${f.save_slipping} saves slipping); ${c.delivered} digests delivered, ` +
+      `${f.silent} silent, ${f.save_slipping} saves slipping); ${plural(c.delivered, 'digest')} delivered, ` +
       `${c.unreachable} unreachable, ${c.no_conversation} without the app, ${c.failed} failed; ` +
-      `${r.quietReps} reps with nothing due.`,
+      `${plural(r.quietReps, 'rep')} with nothing due.`,
   ];
   // A day whose run did not complete shows here as a longer look back (what this run caught up).
   lines.push(
@@ -77,7 +78,7 @@ export function followUpsReportText(r: FollowUpsDone): string {
   );
   if (r.markedLost.recorded > 0)
     lines.push(
-      `${r.markedLost.recorded} customers marked lost after silence (the rep can undo it on the digest).`,
+      `${plural(r.markedLost.recorded, 'customer')} marked lost after silence (the rep can undo it on the digest).`,
     );
   if (r.retry === 'next_tick') lines.push(`The ${c.failed} failed reps are tried again on the next tick.`);
   // Only the log line says it: the notice's own text is taken before it is posted.

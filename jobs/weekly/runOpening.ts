@@ -1,4 +1,5 @@
 import type { Log } from '../../bot/ports';
+import { countOf } from '../../cards/format';
 import { describeFeedReport } from '../../feed/describeFeedReport';
 import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
@@ -174,9 +175,12 @@ export async function openRun<S>(
     // In Azure the log is where a bad feed row is reported: file, line and reason, as the CLI prints.
     // A few of each kind, so a wrong row shows beside thousands dated after the run's day.
     const lines = describeFeedReport(feed.report, { maxPerKind: LOGGED_PER_KIND });
-    log.warn(`feed: ${feed.report.rowsSkipped} rows skipped\n${lines.join('\n')}`, {
-      runKey,
-    });
+    log.warn(
+      `feed: ${countOf(feed.report.rowsSkipped, 'row', 'rows', 'en-US')} skipped\n${lines.join('\n')}`,
+      {
+        runKey,
+      },
+    );
   }
   const book = await withRepOwners(feed.book, directory);
   return {

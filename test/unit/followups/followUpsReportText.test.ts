@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { type FollowUpsDone, followUpsReportText } from '../../../jobs/followups/followUpsReport';
+
+/** A day's run as the admins' account reads it: one digest, one quiet rep, one customer marked lost. */
+function oneOfEach(): FollowUpsDone {
+  return {
+    status: 'completed',
+    runKey: 'followups-2026-11-30',
+    localDate: '2026-11-30',
+    since: '2026-11-27',
+    lookedBack: { days: 3, from: 'last_run' },
+    forced: false,
+    resumed: false,
+    attempt: 1,
+    retry: 'none',
+    feed: { customers: 300, rowsSkipped: 0 },
+    followUps: { due: 1, no_order: 0, ordered: 0, silent: 1, save_slipping: 0, overflow: 0 },
+    markedLost: { recorded: 1, alreadyThere: 0 },
+    savesFlaggedAgain: 0,
+    followUpRows: { recorded: 1, alreadyThere: 0 },
+    counts: { delivered: 1, unreachable: 0, no_conversation: 0, failed: 0 } as FollowUpsDone['counts'],
+    quietReps: 1,
+    notReached: [],
+    sends: { attempts: 1, retries: 0, throttled: 0 },
+    storage: { cardSaves: 1 } as FollowUpsDone['storage'],
+    adminNotice: 'not_needed',
+    durationMs: 10,
+    phasesMs: { prepare: 5, deliver: 4, followUpRows: 1 },
+    outcomes: [],
+  };
+}
+
+describe("the follow-ups run's account for the admins", () => {
+  it('counts one digest, one quiet rep and one customer in the singular', () => {
+    const text = followUpsReportText(oneOfEach());
+    expect(text).toContain('; 1 digest delivered, ');
+    expect(text).toContain('; 1 rep with nothing due.');
+    expect(text).toContain('1 customer marked lost after silence');
+  });
+});
