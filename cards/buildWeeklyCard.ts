@@ -184,7 +184,7 @@ function markdownSafeChange(change: ListChange): ListChange {
  * The line of a card made from a feed with no order since last week's card: the rows' chances rose
  * with the days alone (no row says "worse"), and the likeliest cause is an export that stopped.
  */
-export function feedUnchangedText(
+function feedUnchangedText(
   unchanged: NonNullable<WeeklyCardData['feedUnchanged']>,
   locale: string,
 ): string {
