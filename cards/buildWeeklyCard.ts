@@ -184,10 +184,7 @@ function markdownSafeChange(change: ListChange): ListChange {
  * The line of a card made from a feed with no order since last week's card: the rows' chances rose
  * with the days alone (no row says "worse"), and the likeliest cause is an export that stopped.
  */
-function feedUnchangedText(
-  unchanged: NonNullable<WeeklyCardData['feedUnchanged']>,
-  locale: string,
-): string {
+function feedUnchangedText(unchanged: NonNullable<WeeklyCardData['feedUnchanged']>, locale: string): string {
   return `No new orders in the feed since last week's card (${formatShortDate(unchanged.lastCardsOn, locale)}): its newest is from ${formatShortDate(unchanged.newestOrder, locale)}. The chances below rose with the days alone, so no row says "worse". Is the export still running?`;
 }
 
