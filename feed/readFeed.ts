@@ -10,6 +10,7 @@ import {
   TICKET_COLUMNS,
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
+import { MAX_OWNER_CHARS, type OwnerNames, ownerNameKey } from '../rules/ownerNames';
 import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
@@ -49,6 +50,8 @@ export interface ReadFeedOptions {
   columns?: ColumnMapping;
   /** Date order, decimal mark and encoding where a file cannot settle them, from the rules file. */
   formats?: FeedFormats;
+  /** The reps' sign-ins for the names an owner column holds (`Ana Ruiz`), from the rules file. */
+  owners?: OwnerNames;
   /** YYYY-MM-DD: orders dated after it are reported and not counted (the scoring date). */
   asOf?: string;
   /**
@@ -75,9 +78,9 @@ export const TICKETS_FILE = 'tickets.csv';
 
 /** Longest order or ticket id taken (ids are held only while reading, but 100,000 characters is no id). */
 export const MAX_ROW_ID_CHARS = 1024;
-/** Longest customer name (a card line and a state row property) and owner (a Table Storage key: an email is at most 254). */
+/** Longest customer name (a card line and a state row property); owners: MAX_OWNER_CHARS. */
 export const MAX_NAME_CHARS = 1000;
-export const MAX_OWNER_CHARS = 256;
+export { MAX_OWNER_CHARS };
 
 /**
  * SQL: a column's text without the spaces around it ('' for an empty field), as DuckDB's trim()
@@ -283,14 +286,28 @@ const OWNER_EMAIL = '[^\\s@]+@[^\\s@]+';
 // for a cell without a comma, which is checked as an address itself.
 const OWNER_TAG_EMAILS = `CASE WHEN contains(owner, ',') THEN list_filter(list_transform(string_split(owner, ','), t -> trim(t)), t -> regexp_full_match(t, '${OWNER_EMAIL}')) END`;
 
+/**
+ * SQL of the rules file's owner names as rows of (the name as ownerNameKey compares it, the
+ * sign-in), or null when it names none.
+ */
+function namedOwners(owners: OwnerNames | undefined): string | null {
+  const entries = Object.entries(owners ?? {});
+  if (entries.length === 0) return null;
+  const rows = entries.map(([name, rep]) => `(${sqlString(ownerNameKey(name))}, ${sqlString(rep)})`);
+  return `(VALUES ${rows.join(', ')})`;
+}
+
 const customerIdChecks = requiredText('customer_id', 'customer_id', MAX_CUSTOMER_ID_CHARS);
 
-/** customers: checked rows, the book's customers (table `cust`) and the ids of skipped rows (`cust_skipped`). */
+/**
+ * customers: checked rows, the book's customers (table `cust`) and the ids of skipped rows
+ * (`cust_skipped`); with the mapping that would give owner names to their reps, when there are any.
+ */
 async function checkCustomers(
   engine: FeedEngine,
   source: FeedSource,
   options: ReadFeedOptions,
-): Promise<Customer[]> {
+): Promise<{ customers: Customer[]; ownerHint: string | null }> {
   const formats = options.formats ?? {};
   await inputTable(
     engine,
@@ -308,6 +325,10 @@ async function checkCustomers(
     options.columns?.customers?.monthly_value ?? 'monthly_value',
     formats,
   );
+  const names = namedOwners(options.owners);
+  const notASignIn = names
+    ? "not an email, a UPN or a name in the rules file's owners"
+    : 'not an email or UPN';
   const columns: ColumnChecks[] = [
     customerIdChecks,
     requiredText('name', 'name', MAX_NAME_CHARS),
@@ -322,7 +343,7 @@ async function checkCustomers(
           problem: 'several email addresses in the tags',
           words: `owner_emails || ' email addresses in the tags'`,
         },
-        { when: `NOT regexp_full_match(owner_rep, '${OWNER_EMAIL}')`, problem: 'not an email or UPN' },
+        { when: `NOT regexp_full_match(owner_rep, '${OWNER_EMAIL}')`, problem: notASignIn },
         {
           when: longerThan('owner_rep', MAX_OWNER_CHARS),
           problem: `longer than ${MAX_OWNER_CHARS} characters`,
@@ -333,13 +354,15 @@ async function checkCustomers(
   ];
   await engine.run(`
     CREATE OR REPLACE TABLE customers_chk AS
-      SELECT * EXCLUDE (owner_tags), ${kindSql(columns)} AS kind
+      SELECT * EXCLUDE (owner_tags, owner_named), ${kindSql(columns)} AS kind
       FROM (
         SELECT *, len(owner_tags) AS owner_emails,
-          CASE WHEN len(owner_tags) = 1 THEN owner_tags[1] ELSE owner END AS owner_rep
+          coalesce(owner_named, CASE WHEN len(owner_tags) = 1 THEN owner_tags[1] ELSE owner END) AS owner_rep
         FROM (
-          SELECT i.*, v.parsed AS mv, ${OWNER_TAG_EMAILS} AS owner_tags
-          FROM customers_in i LEFT JOIN ${values} v ON v.v = i.monthly_value));
+          SELECT i.*, v.parsed AS mv, ${names ? 'n.rep' : 'NULL::VARCHAR'} AS owner_named,
+            ${names ? `CASE WHEN n.rep IS NULL THEN ${OWNER_TAG_EMAILS} END` : OWNER_TAG_EMAILS} AS owner_tags
+          FROM customers_in i LEFT JOIN ${values} v ON v.v = i.monthly_value
+          ${names ? `LEFT JOIN ${names} AS n(k, rep) ON n.k = lower(trim(i.owner))` : ''}));
     CREATE OR REPLACE TABLE customers_first AS
       SELECT customer_id, min(rid) AS frid FROM customers_chk WHERE kind IS NULL GROUP BY customer_id;
     CREATE OR REPLACE TABLE cust_owners AS
@@ -362,6 +385,8 @@ async function checkCustomers(
       SELECT c.rid, 'duplicate customer_id', 'duplicate customer_id ' || ${quotedSql('c.customer_id')} || ' (first on line {ref})', f.frid
       FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id
       WHERE c.kind IS NULL AND c.rid <> f.frid;`);
+  const ownerHint = await ownerNamesHint(engine, `owner: ${notASignIn}`);
+  if (ownerHint) source.notes.push(ownerHint);
   const customers: Customer[] = [];
   // Each rep's address is read once, as text shared by their customers, and each customer's by its
   // index: reading 1M customers took 2.0 s of CPU with the address read per customer, 1.2 s so.
@@ -384,7 +409,29 @@ async function checkCustomers(
       }
     },
   );
-  return customers;
+  return { customers, ownerHint };
+}
+
+/**
+ * When owner cells hold names rather than sign-ins (a CRM's "Sales Rep": `Ana Ruiz`), the mapping
+ * that would give them to their reps, for the notes and the stop: few users would guess that the
+ * fix is in the rules file rather than in a week of hand edits to the export.
+ */
+async function ownerNamesHint(engine: FeedEngine, kind: string): Promise<string | null> {
+  const shown = 3;
+  const rows = await engine.rows(`
+    SELECT trim(owner) AS name, count(*) AS n, count(*) OVER () AS names, sum(count(*)) OVER () AS cells
+    FROM customers_chk WHERE kind = ${sqlString(kind)} AND NOT contains(owner, '@')
+    GROUP BY trim(owner) ORDER BY n DESC, name LIMIT ${shown}`);
+  if (rows.length === 0) return null;
+  const names = rows.map(([name]) => String(name));
+  const [distinct, cells] = [Number(rows[0][2]), Number(rows[0][3])];
+  const more = distinct > shown ? ` and ${(distinct - shown).toLocaleString('en-US')} more` : '';
+  const example = names.map((name) => `${JSON.stringify(name)}: "<their Teams sign-in>"`).join(', ');
+  return (
+    `owner: ${cells.toLocaleString('en-US')} ${cells === 1 ? 'row names' : 'rows name'} a rep (${names.map((n) => JSON.stringify(n)).join(', ')}${more}) rather than giving their Teams sign-in: ` +
+    `give each name its rep's sign-in in the rules file, e.g. { "owners": { ${example} } }`
+  );
 }
 
 /** SQL (over a checked table) naming the customer problem of a row whose customer is not in the book. */
@@ -926,7 +973,7 @@ function requireRows(source: FeedSource): void {
  * scored, it would empty every rep's list (an owner column of display names, or customer ids that
  * another system writes otherwise). The message gives the counts and the first bad row, as the report would.
  */
-function requireKept(report: FileReport): void {
+function requireKept(report: FileReport, hint?: string): void {
   // Rows left out (orders never placed, a report's headings and totals) are neither kept nor
   // skipped: an export of those and bad rows alone has no order either.
   if (report.rowsKept > 0 || report.rowsSkipped === 0) return;
@@ -942,6 +989,7 @@ function requireKept(report: FileReport): void {
     'no_usable_rows',
     `${report.file}: none of its ${report.rowsRead.toLocaleString('en-US')} rows can be used (${kinds}${notRead > 0 ? `; ${notRead.toLocaleString('en-US')} not read as orders, see the file's notes` : ''})` +
       (first ? `, e.g. line ${first.line}: ${first.reason}` : '') +
+      (hint ? `. ${hint[0].toUpperCase()}${hint.slice(1)}` : '') +
       '. Nothing was scored or changed: fix the export (docs/feed.md says what each column needs) and run again.',
     report.file,
   );
@@ -1008,9 +1056,9 @@ async function readWith(
   };
   const customersSource = await load(files.customers);
   requireRows(customersSource);
-  const customers = await checkCustomers(engine, customersSource, options);
+  const { customers, ownerHint } = await checkCustomers(engine, customersSource, options);
   const customersReport = await reportFile(engine, customersSource, 'customers_problems', customersSource);
-  requireKept(customersReport);
+  requireKept(customersReport, ownerHint ?? undefined);
   // The orders and tickets are checked against the book's customers and the skipped ones.
   const customerTables = ['cust', 'cust_skipped'];
   await dropTablesBut(engine, customerTables);

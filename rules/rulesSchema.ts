@@ -7,6 +7,7 @@ import {
   TICKET_COLUMNS,
 } from './columnMapping';
 import { feedFormatsSchema } from './feedFormats';
+import { ownerNamesSchema } from './ownerNames';
 import { tunedSchema } from './tunedBlock';
 
 /**
@@ -381,6 +382,8 @@ export const rulesSchema = z.strictObject({
   columns: columnMappingSchema.default({}),
   /** Date order, decimal mark and encoding of the feed's files, where detection cannot settle them (see rules/feedFormats.ts). */
   formats: feedFormatsSchema.default({}),
+  /** The reps' Teams sign-ins for the names an export's owner column holds (see rules/ownerNames.ts). */
+  owners: ownerNamesSchema.default({}),
   /** Written by `churn-predictor tune`: how the weights were fitted and the before/after figures. */
   tuned: tunedSchema.optional(),
 });

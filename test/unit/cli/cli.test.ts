@@ -349,6 +349,44 @@ describe('churn-predictor score', () => {
     expect(JSON.parse(r.out)).toHaveLength(2);
   });
 
+  it("gives owner names their reps' sign-ins from the rules file's owners", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    writeFileSync(
+      join(dir, 'customers.csv'),
+      'customer_id,name,Sales Rep\nC-1,Greenfield Cafe,Ana Ruiz\nC-2,Corner Deli,BO\n',
+    );
+    writeFileSync(
+      join(dir, 'orders.csv'),
+      'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-02,10\nO-2,C-2,2026-11-09,10\n',
+    );
+    const rules = join(dir, 'rules.json');
+    writeFileSync(
+      rules,
+      JSON.stringify({
+        columns: { customers: { owner: 'Sales Rep' } },
+        owners: { 'Ana Ruiz': 'ana.ruiz@contoso.com', BO: 'ben.okafor@contoso.com' },
+      }),
+    );
+    const r = await run(
+      'score',
+      '--feed',
+      dir,
+      '--rules',
+      rules,
+      '--as-of',
+      '2026-11-23',
+      '--format',
+      'json',
+    );
+    expect(r.err).toContain('customers.csv: 2 rows read, 2 kept, 0 skipped');
+    expect(r.code).toBe(0);
+    const scored = JSON.parse(r.out) as { customerId: string; owner: string }[];
+    expect(scored.map((c) => [c.customerId, c.owner]).sort()).toEqual([
+      ['C-1', 'ana.ruiz@contoso.com'],
+      ['C-2', 'ben.okafor@contoso.com'],
+    ]);
+  });
+
   it('scoring an earlier week lists a few of the later rows, not a thousand, and still names a bad row', async () => {
     // The demo feed as of 2026-08-24: 2,219 orders and 91 tickets are dated after it. One bad order
     // date after them must still be listed.

@@ -513,15 +513,19 @@ describe("an owner mapped to a list of tags (Shopify's Tags): its one email addr
 });
 
 describe('a customers or orders file with no row that can be used stops the run', () => {
-  it('an owner column of display names, not sign-ins', async () => {
+  it('an owner column of display names, not sign-ins: the stop gives the mapping that would fix it', async () => {
     const error = await feedError({
-      'customers.csv': 'customer_id,name,owner\nC-1,Greenfield Cafe,Ana Ruiz\nC-2,Corner Deli,Ben Okafor\n',
+      'customers.csv':
+        'customer_id,name,owner\nC-1,Greenfield Cafe,Ana Ruiz\nC-2,Corner Deli,Ben Okafor\nC-3,Blue Door,Ana Ruiz \n' +
+        'C-4,Oak Bistro,Cy\nC-5,Elm Bakery,Dee\n',
       'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
     });
     expect(error.code).toBe('no_usable_rows');
     expect(error.file).toBe('customers.csv');
     expect(error.message).toBe(
-      'customers.csv: none of its 2 rows can be used (2 x owner: not an email or UPN), e.g. line 2: owner: not an email or UPN: "Ana Ruiz". ' +
+      'customers.csv: none of its 5 rows can be used (5 x owner: not an email or UPN), e.g. line 2: owner: not an email or UPN: "Ana Ruiz". ' +
+        'Owner: 5 rows name a rep ("Ana Ruiz", "Ben Okafor", "Cy" and 1 more) rather than giving their Teams sign-in: ' +
+        `give each name its rep's sign-in in the rules file, e.g. { "owners": { "Ana Ruiz": "<their Teams sign-in>", "Ben Okafor": "<their Teams sign-in>", "Cy": "<their Teams sign-in>" } }. ` +
         'Nothing was scored or changed: fix the export (docs/feed.md says what each column needs) and run again.',
     );
   });
@@ -890,5 +894,39 @@ describe('dates', () => {
       'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,03.04.26,1\nO-2,C-1,25.12.2026,1\n',
     });
     expect(Array.from(book.orderDay, isoOfDay)).toEqual(['2026-04-03', '2026-12-25']);
+  });
+});
+
+describe("owner names mapped to the reps' sign-ins in the rules file", () => {
+  const customers =
+    'customer_id,name,owner\nC-1,Greenfield Cafe,Ana Ruiz\nC-2,Corner Deli, ana ruiz \nC-3,Blue Door,BO\n' +
+    'C-4,Oak Bistro,carl@contoso.example\nC-5,Elm Bakery,Dee\nC-6,Fig Deli,"rep-x, vip"\n';
+  const orders = 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n';
+  const owners = {
+    'ANA RUIZ': 'ana.ruiz@contoso.example',
+    bo: 'Ben.Okafor@contoso.example',
+    'rep-x, vip': 'x@contoso.example',
+  };
+
+  it("gives each named customer to the name's rep, whatever the case and spaces; a sign-in stays as it is", async () => {
+    const { book } = await feed({ 'customers.csv': customers, 'orders.csv': orders }, { owners });
+    expect(book.customers.map((c) => [c.id, c.owner])).toEqual([
+      ['C-1', 'ana.ruiz@contoso.example'],
+      ['C-2', 'ana.ruiz@contoso.example'],
+      ['C-3', 'ben.okafor@contoso.example'],
+      ['C-4', 'carl@contoso.example'],
+      ['C-6', 'x@contoso.example'],
+    ]);
+  });
+
+  it('reports a name the rules file does not give, with the mapping to add for it', async () => {
+    const { report } = await feed({ 'customers.csv': customers, 'orders.csv': orders }, { owners });
+    const file = report.files[0];
+    expect(problemsOf(file)).toEqual([
+      [6, `owner: not an email, a UPN or a name in the rules file's owners: "Dee"`],
+    ]);
+    expect(file.notes).toContain(
+      `owner: 1 row names a rep ("Dee") rather than giving their Teams sign-in: give each name its rep's sign-in in the rules file, e.g. { "owners": { "Dee": "<their Teams sign-in>" } }`,
+    );
   });
 });

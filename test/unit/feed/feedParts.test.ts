@@ -27,8 +27,9 @@ describe('describeFeedReport', () => {
   it('gives counts per file and kind, then the first problems with file and line', async () => {
     const { report } = await readFeed(join(__dirname, '../../fixtures/feeds/bad-rows'));
     const lines = describeFeedReport(report, { maxListed: 2 });
-    expect(lines.slice(0, 2)).toEqual([
+    expect(lines.slice(0, 3)).toEqual([
       'customers.csv: 6 rows read, 2 kept, 4 skipped',
+      `  owner: 1 row names a rep ("not-an-email") rather than giving their Teams sign-in: give each name its rep's sign-in in the rules file, e.g. { "owners": { "not-an-email": "<their Teams sign-in>" } }`,
       '  1 x owner: not an email or UPN',
     ]);
     expect(lines).toContain('orders.csv: 14 rows read, 2 kept, 12 skipped');

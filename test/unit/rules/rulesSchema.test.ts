@@ -32,6 +32,21 @@ describe('parseRules', () => {
     expect(rules.lossReasons.map((r) => r.code)).toEqual(['price', 'competitor', 'went_quiet', 'other']);
   });
 
+  it("takes owner names with each rep's sign-in, refusing a name given twice and a rep that is no sign-in", () => {
+    expect(parseRules({ owners: { ' Ana Ruiz ': 'ana.ruiz@contoso.com' } }).owners).toEqual({
+      'Ana Ruiz': 'ana.ruiz@contoso.com',
+    });
+    const message = errorOf({
+      owners: { 'Ana Ruiz': 'ana.ruiz@contoso.com', 'ana ruiz': 'a@contoso.com', Ben: 'Ben Okafor' },
+    });
+    expect(message).toContain(
+      'owners.ana ruiz: the same name as "Ana Ruiz" (names are compared without case)',
+    );
+    expect(message).toContain(
+      `owners.Ben: must be the rep's Teams sign-in (an email or UPN, "ana.ruiz@contoso.com")`,
+    );
+  });
+
   it('has no holdout by default, and a fixed seed', () => {
     expect(defaultRules()).toMatchObject({ holdoutPercent: 0, holdoutSeed: 'churn-holdout' });
     expect(parseRules({ holdoutPercent: 12.5, holdoutSeed: 'q1' })).toMatchObject({
