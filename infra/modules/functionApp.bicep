@@ -117,9 +117,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // No ftpsState (nor alwaysOn, linuxFxVersion...): Flex Consumption has no FTPS and deprecates those properties.
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       appSettings: concat(appSettings, rulesSetting, adminChannelSetting)
     }
     virtualNetworkSubnetId: empty(subnetId) ? null : subnetId

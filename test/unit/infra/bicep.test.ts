@@ -7,6 +7,7 @@ import {
   type BicepFile,
   bicepparamAssignments,
   declarationBody,
+  edited,
   fileDeclaring,
   INFRA_DIR,
   moduleDeclarations,
@@ -19,7 +20,9 @@ import {
 import {
   appSettingProblems,
   BUILT_IN_ROLES,
+  FLEX_DEPRECATED,
   feedWriteGrants,
+  flexDeprecations,
   missingGrants,
   PLATFORM_SETTINGS,
   storageSecurityProblems,
@@ -124,30 +127,25 @@ describe('function app settings', () => {
 
   it('sets nothing that neither the code nor the platform reads (a misspelt name is silently unused)', () => {
     expect(unreadAppSettings(functionApp, keysTheConfigReads())).toEqual([]);
-    const misspelt = {
-      ...functionApp,
-      text: functionApp.text.replace("name: 'TABLE_PREFIX'", "name: 'TABLES_PREFIX'"),
-    };
+    const misspelt = edited(functionApp, "name: 'TABLE_PREFIX'", "name: 'TABLES_PREFIX'");
     expect(unreadAppSettings(misspelt, keysTheConfigReads())).toEqual([
       'TABLES_PREFIX is set but read by neither functions/config.ts nor the platform',
     ]);
   });
 
   it('reports a setting the code reads when it is missing from the app settings', () => {
-    const broken = { ...functionApp, text: functionApp.text.replace(/\{ name: 'TIME_ZONE'[^\n]*\n/, '') };
+    const broken = edited(functionApp, /\{ name: 'TIME_ZONE'[^\n]*\n/, '');
     expect(appSettingProblems(broken, CONFIG_KEYS, LOCAL_ONLY)).toEqual([
       'TIME_ZONE is read by functions/config.ts but not set in the app settings',
     ]);
   });
 
   it('reports a local-only setting when it is set in Azure', () => {
-    const broken = {
-      ...functionApp,
-      text: functionApp.text.replace(
-        "{ name: 'FEED_CONTAINER'",
-        "{ name: 'STORAGE_CONNECTION_STRING', value: 'x' }\n  { name: 'FEED_CONTAINER'",
-      ),
-    };
+    const broken = edited(
+      functionApp,
+      "{ name: 'FEED_CONTAINER'",
+      "{ name: 'STORAGE_CONNECTION_STRING', value: 'x' }\n  { name: 'FEED_CONTAINER'",
+    );
     expect(appSettingProblems(broken, CONFIG_KEYS, LOCAL_ONLY)).toEqual([
       'STORAGE_CONNECTION_STRING is local-only but set in Azure',
     ]);
@@ -174,6 +172,22 @@ describe('function app settings', () => {
     ]) {
       expect(names, banned).not.toContain(banned);
     }
+  });
+
+  // Microsoft Learn lists what Flex Consumption deprecates; a template that sets one asks for something the plan
+  // does not have (FTPS, Always On, a worker runtime setting) and at best has it ignored.
+  it('sets no app setting or site property that Flex Consumption deprecates', () => {
+    expect(flexDeprecations(functionApp, 'functionApp')).toEqual([]);
+    const broken = edited(
+      functionApp,
+      "minTlsVersion: '1.2'",
+      "minTlsVersion: '1.2'\n      alwaysOn: true\n      appSettings: [{ name: 'FUNCTIONS_WORKER_RUNTIME', value: 'node' }]",
+    );
+    expect(flexDeprecations(broken, 'functionApp')).toEqual([
+      'app setting FUNCTIONS_WORKER_RUNTIME',
+      'site property alwaysOn',
+    ]);
+    expect(FLEX_DEPRECATED.siteProperties).toContain('ftpsState');
   });
 
   it('uses the Bot Framework app type config.ts accepts for a managed identity', () => {
@@ -216,10 +230,7 @@ describe('storage account', () => {
   });
 
   it('reports shared key access left on', () => {
-    const broken = {
-      ...storage,
-      text: storage.text.replace('allowSharedKeyAccess: false', 'allowSharedKeyAccess: true'),
-    };
+    const broken = edited(storage, 'allowSharedKeyAccess: false', 'allowSharedKeyAccess: true');
     expect(storageSecurityProblems(broken)).toEqual(['allowSharedKeyAccess should be false, is true']);
   });
 
@@ -252,7 +263,7 @@ describe('role assignments', () => {
   });
 
   it('reports a missing grant', () => {
-    const broken = { ...roleFile, text: roleFile.text.replace(/resource feedRead[\s\S]*?\n}\n/, '') };
+    const broken = edited(roleFile, /resource feedRead[\s\S]*?\n}\n/, '');
     expect(missingGrants(broken)).toEqual([
       `missing ${BUILT_IN_ROLES.storageBlobDataReader} on Microsoft.Storage/storageAccounts/blobServices/containers (read the feed container)`,
     ]);
@@ -273,13 +284,11 @@ describe('role assignments', () => {
   });
 
   it('reports a blob-writing grant on the feed', () => {
-    const broken = {
-      ...roleFile,
-      text: roleFile.text.replace(
-        "roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)",
-        "roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)",
-      ),
-    };
+    const broken = edited(
+      roleFile,
+      "roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)",
+      "roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)",
+    );
     expect(feedWriteGrants(broken, 'dataStorageAccountName')).toEqual([
       'feedRead: Storage Blob Data Owner on feedContainer',
     ]);

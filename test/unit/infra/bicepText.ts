@@ -161,3 +161,10 @@ export function bicepparamAssignments(text: string): Map<string, string> {
     [...stripComments(text).matchAll(/^param\s+(\w+)\s*=\s*(.+)$/gm)].map((m) => [m[1], m[2].trim()]),
   );
 }
+
+/** A copy of a Bicep file with one edit, for showing that a check reports a broken template. */
+export function edited(f: BicepFile, from: string | RegExp, to: string): BicepFile {
+  const text = f.text.replace(from, to);
+  if (text === f.text) throw new Error(`${f.file}: nothing to replace for ${String(from)}`);
+  return { ...f, text };
+}

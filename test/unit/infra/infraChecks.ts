@@ -192,3 +192,63 @@ export function feedWriteGrants(roleFile: BicepFile, accountParam: string): stri
         : [];
     });
 }
+
+/**
+ * What Flex Consumption deprecates on a function app, as Microsoft Learn lists it ("App settings reference for Azure
+ * Functions", Flex Consumption plan deprecations): app settings the platform replaced with functionAppConfig, and
+ * site properties it does not support.
+ */
+export const FLEX_DEPRECATED = {
+  appSettings: [
+    'ENABLE_ORYX_BUILD',
+    'FUNCTIONS_EXTENSION_VERSION',
+    'FUNCTIONS_WORKER_RUNTIME',
+    'FUNCTIONS_WORKER_RUNTIME_VERSION',
+    'FUNCTIONS_MAX_HTTP_CONCURRENCY',
+    'FUNCTIONS_WORKER_PROCESS_COUNT',
+    'FUNCTIONS_WORKER_DYNAMIC_CONCURRENCY_ENABLED',
+    'SCM_DO_BUILD_DURING_DEPLOYMENT',
+    'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+    'WEBSITE_CONTENTOVERVNET',
+    'WEBSITE_CONTENTSHARE',
+    'WEBSITE_DNS_SERVER',
+    'WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT',
+    'WEBSITE_NODE_DEFAULT_VERSION',
+    'WEBSITE_RUN_FROM_PACKAGE',
+    'WEBSITE_SKIP_CONTENTSHARE_VALIDATION',
+    'WEBSITE_VNET_ROUTE_ALL',
+  ],
+  siteProperties: [
+    'alwaysOn',
+    'containerSize',
+    'ftpsState',
+    'isReserved',
+    'isXenon',
+    'javaVersion',
+    'linuxFxVersion',
+    'netFrameworkVersion',
+    'powerShellVersion',
+    'functionAppScaleLimit',
+    'preWarmedInstanceCount',
+    'use32BitWorkerProcess',
+    'vnetBackupRestoreEnabled',
+    'vnetContentShareEnabled',
+    'vnetImagePullEnabled',
+    'vnetRouteAllEnabled',
+    'windowsFxVersion',
+  ],
+} as const;
+
+/** Deprecated app settings and site properties (FLEX_DEPRECATED) that the function app resource still sets. */
+export function flexDeprecations(functionAppFile: BicepFile, siteSymbol: string): string[] {
+  const site = declarationBody(functionAppFile, 'resource', siteSymbol);
+  const settings = appSettingNames(functionAppFile.text)
+    .filter((name) => (FLEX_DEPRECATED.appSettings as readonly string[]).includes(name))
+    .map((name) => `app setting ${name}`);
+  // Property names are case-insensitive in ARM (the table itself writes LinuxFxVersion and IsXenon).
+  const keys = [...site.matchAll(/^\s*(\w+):/gm)].map((m) => m[1].toLowerCase());
+  const properties = FLEX_DEPRECATED.siteProperties
+    .filter((p) => keys.includes(p.toLowerCase()))
+    .map((p) => `site property ${p}`);
+  return [...settings, ...properties];
+}
