@@ -104,8 +104,10 @@ const envSchema = z
       .string()
       .regex(/^19:[^\s/?#]{1,200}$/, 'a Teams channel id, 19:...@thread.tacv2')
       .optional(),
-    /** Set by Azure App Service / Functions on every instance: this process runs in Azure. */
+    /** Set by Azure on every instance of an App Service plan (not Flex Consumption): this process runs in Azure. */
     WEBSITE_INSTANCE_ID: z.string().optional(),
+    /** Set by Azure on every instance, the plan's SKU (Flex Consumption: FlexConsumption): this process runs in Azure. */
+    WEBSITE_SKU: z.string().optional(),
     /**
      * The user-assigned managed identity's client id, by which DefaultAzureCredential (storage, the
      * feed) picks that identity; read by @azure/identity itself, checked here so it is not missed.
@@ -167,13 +169,22 @@ interface SecuritySettings {
   MicrosoftAppType: string;
   MicrosoftAppTenantId: string;
   WEBSITE_INSTANCE_ID?: string;
+  WEBSITE_SKU?: string;
   AZURE_CLIENT_ID?: string;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** Why a setting is required when Azure runs this process, in the messages' words. */
-const IN_AZURE = 'running in Azure (WEBSITE_INSTANCE_ID is set)';
+/**
+ * Why a setting is required when Azure runs this process, in the messages' words, by what the platform sets on
+ * every instance; null elsewhere. Flex Consumption names its plan (WEBSITE_SKU) but, unlike App Service plans, sets
+ * no WEBSITE_INSTANCE_ID.
+ */
+function inAzure(e: SecuritySettings): string | null {
+  if (e.WEBSITE_INSTANCE_ID) return 'running in Azure (WEBSITE_INSTANCE_ID is set)';
+  if (e.WEBSITE_SKU) return `running in Azure (WEBSITE_SKU is ${e.WEBSITE_SKU})`;
+  return null;
+}
 
 /** True for an http(s) URL whose host is this machine. */
 function isLoopbackUrl(url: string): boolean {
@@ -212,7 +223,7 @@ export function connectionStringTableEndpoint(text: string): string | null {
 /**
  * Settings that would open the bot or the storage to others, each named. Without a bot identity
  * (empty MicrosoftAppId) the endpoint takes unauthenticated requests, which is allowed only when
- * everything is on this machine: storage on loopback and not running in Azure (WEBSITE_INSTANCE_ID).
+ * everything is on this machine: storage on loopback and not running in Azure (inAzure).
  * Off this machine a bot identity also needs its tenant (an empty one turns every tenant check off,
  * so another organisation's install could read the team's summary or claim a rep's email) and, but
  * for a managed identity, its secret (without one every send fails when the token is fetched).
@@ -337,11 +348,12 @@ function deployedIssues(
 }
 
 /**
- * Why this process is the deployed app (in words, for the message), or null: Azure sets
- * WEBSITE_INSTANCE_ID, and a managed-identity bot runs nowhere else.
+ * Why this process is the deployed app (in words, for the message), or null: Azure says so on every
+ * instance (inAzure), and a managed-identity bot runs nowhere else.
  */
 function deployedInAzure(e: SecuritySettings): string | null {
-  if (e.WEBSITE_INSTANCE_ID) return IN_AZURE;
+  const azure = inAzure(e);
+  if (azure) return azure;
   if (e.MicrosoftAppType === 'UserAssignedMsi')
     return 'the bot is a managed identity (MicrosoftAppType UserAssignedMsi), which runs in Azure only';
   return null;
@@ -349,7 +361,8 @@ function deployedInAzure(e: SecuritySettings): string | null {
 
 /** Why this is not a run on this machine alone (in words, for the message), or null when it is. */
 function offThisMachine(e: SecuritySettings, connectionEndpoint: string | null): string | null {
-  if (e.WEBSITE_INSTANCE_ID) return IN_AZURE;
+  const azure = inAzure(e);
+  if (azure) return azure;
   if (e.STORAGE_TABLE_ENDPOINT) return 'storage is STORAGE_TABLE_ENDPOINT (Azure)';
   if (connectionEndpoint && !isLoopbackUrl(connectionEndpoint))
     return `storage is ${new URL(connectionEndpoint).hostname}, not this machine`;

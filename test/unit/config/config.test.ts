@@ -119,6 +119,12 @@ describe('loadConfig refuses settings that would open the bot or the storage', (
       /MicrosoftAppId: is required: running in Azure/,
     ],
     [
+      // Flex Consumption sets WEBSITE_SKU but not WEBSITE_INSTANCE_ID (the Functions host tells the two apart so).
+      'Azurite, but running on Flex Consumption, with no bot identity',
+      { ...local, WEBSITE_SKU: 'FlexConsumption' },
+      /MicrosoftAppId: is required: running in Azure \(WEBSITE_SKU is FlexConsumption\)/,
+    ],
+    [
       'an account connection string with no bot identity',
       { STORAGE_CONNECTION_STRING: 'AccountName=acct;AccountKey=a2V5' },
       /MicrosoftAppId: is required: storage is acct\.table\.core\.windows\.net/,
@@ -189,8 +195,9 @@ describe('loadConfig refuses settings that would open the bot or the storage', (
 });
 
 // The app settings infra/modules/functionApp.bicep writes (test/unit/infra checks the names), with
-// what the platform adds on every instance: each identity or feed setting left out must stop the
-// app at start-up, naming it, rather than fail at the first table or feed read.
+// what Flex Consumption adds on every instance (WEBSITE_SKU; unlike App Service plans it sets no
+// WEBSITE_INSTANCE_ID): each identity or feed setting left out must stop the app at start-up,
+// naming it, rather than fail at the first table or feed read.
 describe('loadConfig in Azure, as infra/ configures it', () => {
   const inAzure: Record<string, string | undefined> = {
     STORAGE_TABLE_ENDPOINT: 'https://churnstabc.table.core.windows.net/',
@@ -212,7 +219,7 @@ describe('loadConfig in Azure, as infra/ configures it', () => {
     MicrosoftAppType: 'UserAssignedMsi',
     MicrosoftAppTenantId: TENANT,
     AZURE_CLIENT_ID: APP_ID,
-    WEBSITE_INSTANCE_ID: 'abc123',
+    WEBSITE_SKU: 'FlexConsumption',
   };
 
   it('accepts them', () => {
@@ -228,7 +235,7 @@ describe('loadConfig in Azure, as infra/ configures it', () => {
     ['STORAGE_TABLE_ENDPOINT', /STORAGE_CONNECTION_STRING: Set exactly one/],
     [
       'AZURE_CLIENT_ID',
-      /AZURE_CLIENT_ID: is required: running in Azure \(WEBSITE_INSTANCE_ID is set\), and storage/,
+      /AZURE_CLIENT_ID: is required: running in Azure \(WEBSITE_SKU is FlexConsumption\), and storage/,
     ],
     [
       'STORAGE_BLOB_ENDPOINT',
@@ -245,10 +252,8 @@ describe('loadConfig in Azure, as infra/ configures it', () => {
     );
   });
 
-  it('knows the app is in Azure by its managed-identity bot when WEBSITE_INSTANCE_ID is not set', () => {
-    expect(() =>
-      loadConfig({ ...inAzure, WEBSITE_INSTANCE_ID: undefined, FEED_CONTAINER: undefined }),
-    ).toThrow(
+  it('knows the app is in Azure by its managed-identity bot when the platform names no plan', () => {
+    expect(() => loadConfig({ ...inAzure, WEBSITE_SKU: undefined, FEED_CONTAINER: undefined })).toThrow(
       'FEED_CONTAINER: is required: the bot is a managed identity (MicrosoftAppType UserAssignedMsi), which runs in Azure only, and without a feed every weekly run fails',
     );
   });
@@ -262,6 +267,10 @@ describe('loadConfig in Azure, as infra/ configures it', () => {
       MicrosoftAppTenantId: TENANT,
     };
     expect(loadConfig(laptop).feed).toEqual({});
+    // The same registration on Flex Consumption is the deployed app: it reaches storage as the identity.
+    expect(() => loadConfig({ ...laptop, WEBSITE_SKU: 'FlexConsumption' })).toThrow(
+      /AZURE_CLIENT_ID: is required: running in Azure \(WEBSITE_SKU is FlexConsumption\)[\s\S]*FEED_CONTAINER: is required/,
+    );
   });
 });
 

@@ -83,19 +83,22 @@ const CONFIG_KEYS = [
   'TEAMS_APP_ID',
   'TIME_ZONE',
   'WEBSITE_INSTANCE_ID',
+  'WEBSITE_SKU',
   'WEEKLY_SEND_AT',
 ];
 
 // Read by the code but must NOT be set in Azure: a connection string would need shared keys (off) and config.ts
 // rejects it together with STORAGE_TABLE_ENDPOINT; FEED_DIR and RULES_FILE are local paths (the deployed package
 // holds no rules file: Azure reads RULES_BLOB from the feed container); a UserAssignedMsi bot has no password;
-// WEBSITE_INSTANCE_ID is set by the platform itself on every instance (config.ts reads it to know it runs in Azure).
+// WEBSITE_INSTANCE_ID (App Service plans) and WEBSITE_SKU (every plan, Flex Consumption included) are set by the
+// platform itself on every instance (config.ts reads them to know it runs in Azure).
 const LOCAL_ONLY = [
   'STORAGE_CONNECTION_STRING',
   'FEED_DIR',
   'RULES_FILE',
   'MicrosoftAppPassword',
   'WEBSITE_INSTANCE_ID',
+  'WEBSITE_SKU',
 ];
 
 /** The bot identity infra sets: the managed identity's client id and the tenant (any GUIDs here). */
