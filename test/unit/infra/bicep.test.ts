@@ -25,6 +25,7 @@ import {
   flexDeprecations,
   missingGrants,
   PLATFORM_SETTINGS,
+  roleIdProblems,
   storageSecurityProblems,
   unpinnedResources,
   unreadAppSettings,
@@ -263,6 +264,23 @@ describe('role assignments', () => {
   it('maps role names to the built-in role ids', () => {
     const body = declarationBody(roleFile, 'var', 'roles');
     for (const [name, id] of Object.entries(BUILT_IN_ROLES)) expect(body).toContain(`${name}: '${id}'`);
+  });
+
+  // A role GUID says nothing to a reader: each one is named in a comment, and is the id Microsoft documents for it.
+  it("names each role id in a comment, and each is that role's documented id", () => {
+    const raw = { ...roleFile, text: readFileSync(path.join(INFRA_DIR, roleFile.file), 'utf8') };
+    const body = declarationBody(raw, 'var', 'roles');
+    expect(roleIdProblems(body)).toEqual([]);
+    const swapped = body.replace(
+      /'2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'/,
+      "'ba92f5b4-2d11-453d-a403-e96b0029c9fe'",
+    );
+    expect(roleIdProblems(swapped)).toEqual([
+      'storageBlobDataReader: ba92f5b4-2d11-453d-a403-e96b0029c9fe is not Storage Blob Data Reader (2a2b9908-6ea1-4ae2-8e65-a410df84e7d1)',
+    ]);
+    expect(roleIdProblems("  x: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'\n")).toEqual([
+      'x: no comment naming the role',
+    ]);
   });
 
   it('reports a missing grant', () => {

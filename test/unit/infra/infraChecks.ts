@@ -13,16 +13,43 @@ import {
  */
 
 /**
- * Built-in Azure role definition ids, as Microsoft Learn lists them: "Azure built-in roles for Storage"
- * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/storage) and "... for
- * Monitor" (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/monitor).
+ * Built-in Azure role definition ids by their names, as Microsoft Learn lists them: "Azure built-in roles for
+ * Storage" (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/storage) and "... for
+ * Monitor" (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/monitor); Microsoft's Flex
+ * Consumption samples (Azure-Samples/azure-functions-flex-consumption-samples IaC/bicep/rbac.bicep) use the same.
  */
+export const DOCUMENTED_ROLES: Record<string, string> = {
+  'Storage Table Data Contributor': '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+  'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
+  'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+  'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+  'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
+};
+
+/** The roles the identity is granted (roleAssignments.bicep's roles map). */
 export const BUILT_IN_ROLES = {
-  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
-  storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
-  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
-  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
+  storageTableDataContributor: DOCUMENTED_ROLES['Storage Table Data Contributor'],
+  storageBlobDataReader: DOCUMENTED_ROLES['Storage Blob Data Reader'],
+  storageBlobDataOwner: DOCUMENTED_ROLES['Storage Blob Data Owner'],
+  monitoringMetricsPublisher: DOCUMENTED_ROLES['Monitoring Metrics Publisher'],
 } as const;
+
+/**
+ * Role ids in a roles map (the raw text, comments kept) that are not the documented id of the role their comment
+ * names: each entry is `key: '<guid>' // <role name>`, so a reader sees which role a GUID grants and a wrong GUID
+ * cannot hide behind a plausible key.
+ */
+export function roleIdProblems(rolesBody: string): string[] {
+  const entries = [...rolesBody.matchAll(/^\s*(\w+):\s*'([^']*)'\s*(?:\/\/\s*(.*?))?\s*$/gm)];
+  if (entries.length === 0) return ['no role ids found'];
+  return entries.flatMap(([, key, id, name]) => {
+    if (!name) return [`${key}: no comment naming the role`];
+    const documented = DOCUMENTED_ROLES[name];
+    if (!documented) return [`${key}: "${name}" is not a documented role name`];
+    return documented === id ? [] : [`${key}: ${id} is not ${name} (${documented})`];
+  });
+}
 
 /** Each grant the identity needs: role, and the resource type it must be scoped to. */
 export const REQUIRED_GRANTS: { role: string; scopeType: string; why: string }[] = [
@@ -151,10 +178,9 @@ export function storageSecurityProblems(storageFile: BicepFile): string[] {
 }
 
 /** Roles that can write or delete blobs (the storage page above). */
-export const BLOB_WRITE_ROLES: Record<string, string> = {
-  [BUILT_IN_ROLES.storageBlobDataOwner]: 'Storage Blob Data Owner',
-  'ba92f5b4-2d11-453d-a403-e96b0029c9fe': 'Storage Blob Data Contributor',
-};
+export const BLOB_WRITE_ROLES: Record<string, string> = Object.fromEntries(
+  ['Storage Blob Data Owner', 'Storage Blob Data Contributor'].map((name) => [DOCUMENTED_ROLES[name], name]),
+);
 
 /**
  * Grants that let the identity write the feed: a blob-writing role scoped to the account named by `accountParam`
