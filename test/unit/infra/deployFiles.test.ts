@@ -353,17 +353,37 @@ describe("docs/deploy.md's troubleshooting", () => {
   });
 });
 
+/** The shell blocks of docs/deploy.md, as a deployer copies them. */
+const guideShellBlocks = (): string[] =>
+  [...read('docs/deploy.md').matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
+
 describe("docs/deploy.md's redeployments", () => {
   // Every deployment sets every parameter, and one whose variable is unset in that shell takes its default: a
   // redeploy from a new terminal would put the time zone back to UTC and remove the admins.
   it('reads the settings file in every shell block that deploys the Bicep', () => {
-    const blocks = [...read('docs/deploy.md').matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = guideShellBlocks();
     const deploying = blocks.filter((b) => /az deployment group create .*main\.bicepparam/.test(b));
     expect(deploying.length).toBeGreaterThanOrEqual(5);
     for (const block of deploying) {
       const readsSettings = block.indexOf('. ~/churn-prod.env');
       expect(readsSettings, block).toBeGreaterThanOrEqual(0);
       expect(readsSettings, block).toBeLessThan(block.indexOf('az deployment group create'));
+    }
+  });
+});
+
+describe("docs/deploy.md's tab sign-in by CLI", () => {
+  // The admin center creates an app registration's service principal with it; `az ad app create` does not, and
+  // without one Entra issues no token for the tabs' scope in the tenant (AADSTS500011: the resource principal
+  // was not found), pre-authorized Teams clients or not.
+  it('creates the service principal of the SSO app it registers', () => {
+    const blocks = guideShellBlocks();
+    const registering = blocks.filter((b) => /az ad app create /.test(b));
+    expect(registering.length).toBeGreaterThanOrEqual(1);
+    for (const block of registering) {
+      const app = /(\w+)=\$\(az ad app create /.exec(block)?.[1];
+      expect(app, block).toBeDefined();
+      expect(block).toMatch(new RegExp(`az ad sp create --id "\\$${app}"`));
     }
   });
 });
