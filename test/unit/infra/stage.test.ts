@@ -103,6 +103,26 @@ describe('npm run stage (what azd and the deploy workflow publish)', () => {
     );
   });
 
+  // npm ci installs a native build only on its own platform, so staging anywhere else stops ("... is not
+  // installed"): the guide says where step 3 runs, and a container for it must be of that platform.
+  it('runs where docs/deploy.md says: on the platform of the one DuckDB build it ships', () => {
+    const builds = readdirSync(path.join(out, 'dist', 'node_modules', '@duckdb')).flatMap((name) => {
+      const m = /^node-bindings-([a-z0-9]+)-([a-z0-9]+)$/.exec(name);
+      return m ? [{ os: m[1], arch: m[2] }] : [];
+    });
+    expect(builds).toHaveLength(1);
+    const [{ os, arch }] = builds;
+    const said = `${os === 'linux' ? 'Linux' : os} ${arch}`;
+    // Docker names x64 amd64; without --platform, an Apple silicon Mac runs an arm64 container.
+    const dockerPlatform = `${os}/${arch === 'x64' ? 'amd64' : arch}`;
+    const guide = readFileSync(path.join(ROOT, 'docs', 'deploy.md'), 'utf8');
+    const section = (from: string, to: string) => guide.slice(guide.indexOf(from), guide.indexOf(to));
+    for (const part of [section('## 0.', '## 1.'), section('## 3.', '## 4.')]) expect(part).toContain(said);
+    const containers = guide.split('\n').filter((line) => /docker run /.test(line));
+    expect(containers.length).toBeGreaterThanOrEqual(1);
+    for (const line of containers) expect(line).toContain(`--platform ${dockerPlatform}`);
+  });
+
   it('zips the folder without its README, files at the zip root', () => {
     const files = unzipSync(zipSync(zippable(out)));
     expect(Object.keys(files)).toEqual(
