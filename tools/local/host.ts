@@ -125,6 +125,8 @@ async function main(): Promise<number> {
       port: args.port,
       routes: [...registeredRoutes(wiring), ...timerRoutes(wiring)],
       publicHosts: args.publicHosts,
+      // Through a tunnel only with the bot's token check on: unauthenticated, it answers this machine alone.
+      forwardedToApi: Boolean(config.bot.appId),
       portHint: 'pass --bot-port <port> (or set BOT_PORT=<port>)',
     });
   } catch (err) {
