@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../../functions/config';
-import { wire } from '../../../functions/wiring';
+import { type Wiring, wire } from '../../../functions/wiring';
+import { initialState } from '../../../rules/customerState';
 import { createLocalSigner, LOCAL_POLICY, type LocalSigner } from '../../../tabs/api/localTokens';
 import { createTokenVerifier, localKeys, type TabUser } from '../../../tabs/api/tabToken';
 import { type FunctionsHost, registeredRoutes, startFunctionsHost } from '../../../tools/local/functionsHost';
@@ -19,14 +20,22 @@ const ANA: TabUser = {
   tenantId: 'tenant-1',
 };
 
+/** Ana's customer on this week's card. */
+const GREENFIELD = {
+  ...initialState({ customerId: 'C-1001', name: 'Greenfield Cafe', owner: ANA.email, monthlyValue: 2400 }),
+  band: 'at_risk' as const,
+  surfacedAt: '2026-11-23',
+};
+
 describe('the tab API over HTTP, as a rep', () => {
   let host: FunctionsHost;
   let signer: LocalSigner;
   let token: string;
+  let wiring: Wiring;
 
   beforeAll(async () => {
     signer = await createLocalSigner();
-    const wiring = await wire(
+    wiring = await wire(
       loadConfig({
         STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
         TABLE_PREFIX: `ttabapi${randomBytes(3).toString('hex')}`,
@@ -39,6 +48,7 @@ describe('the tab API over HTTP, as a rep', () => {
     );
     host = await startFunctionsHost({ port: 0, routes: registeredRoutes(wiring), log: () => undefined });
     token = await signer.sign(ANA);
+    await wiring.storage.state.writeChanged(new Map(), [GREENFIELD]);
   });
 
   afterAll(async () => {
@@ -62,5 +72,28 @@ describe('the tab API over HTTP, as a rep', () => {
       '9999-12: 400 {"error":"month 9999-12 is after this month (2026-11)"}',
     ]);
     expect((await get('/team?month=1970-01')).status).toBe(200);
+  });
+
+  it('a tap whose value or reason cannot be recorded is the request’s fault: 400, nothing written', async () => {
+    const act = (body: unknown) =>
+      fetch(`${host.url}/api/tab/customers/C-1001/actions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const answers: string[] = [];
+    for (const body of [
+      { action: 'won_back', value: '1e400' },
+      { action: 'won_back', value: -5 },
+      { action: 'lost', reason: '__proto__' },
+    ])
+      answers.push(`${JSON.stringify(body)}: ${(await act(body)).status}`);
+    expect(answers).toEqual([
+      '{"action":"won_back","value":"1e400"}: 400',
+      '{"action":"won_back","value":-5}: 400',
+      '{"action":"lost","reason":"__proto__"}: 400',
+    ]);
+    expect((await wiring.storage.state.get('C-1001'))?.state).toEqual(GREENFIELD);
+    expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
   });
 });
