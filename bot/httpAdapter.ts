@@ -45,8 +45,12 @@ export async function processBotRequest(
       return response;
     },
   };
-  // CloudAdapter validates the body itself (400 when it is not an object) and the token (401).
-  const body = request.body as Record<string, unknown>;
+  // CloudAdapter throws for an object without a text `type` before it looks at the token, and a
+  // throw is a 500 (and a failed function in the log) that anyone could cause: refused here instead.
+  if (!isActivityObject(request.body))
+    return { status: 400, headers: {}, jsonBody: { error: 'not a Bot Framework activity' } };
+  // CloudAdapter checks the token (401).
+  const body = request.body;
   await adapter.process({ method: request.method, headers: request.headers, body }, response, logic);
   // CloudAdapter puts the library's error message in the body of a 401 or 500 (a key URL, "invalid
   // signature"): callers learn nothing from us but the status.
@@ -55,4 +59,11 @@ export async function processBotRequest(
     recorded.jsonBody = undefined;
   }
   return recorded;
+}
+
+/** A JSON object with a non-empty text `type`: the least CloudAdapter takes without throwing. */
+function isActivityObject(body: unknown): body is Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const type = (body as { type?: unknown }).type;
+  return typeof type === 'string' && type !== '';
 }

@@ -24,6 +24,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 const userIds = csv.transform((ids) => ids.map((id) => (GUID.test(id) ? id.toLowerCase() : id)));
 
+/** A tenant id, compared as text with the one Teams and Entra ID write (lower case) as user ids are. */
+const tenantId = z.string().transform((id) => (GUID.test(id) ? id.toLowerCase() : id));
+
 /**
  * How the team reads money, numbers and dates: the cards, the summary and the CLI all show them
  * this way, so the CLI checks these settings with the app's own rules.
@@ -93,7 +96,7 @@ const envSchema = z
     MicrosoftAppId: z.string().default(''),
     MicrosoftAppPassword: z.string().default(''),
     MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('MultiTenant'),
-    MicrosoftAppTenantId: z.string().default(''),
+    MicrosoftAppTenantId: tenantId.default(''),
     /** Teams user ids (AAD object ids) who may act on any customer and undo anyone's action. */
     ADMIN_USER_IDS: userIds,
     /**
@@ -127,7 +130,7 @@ const envSchema = z
      */
     TEAMS_APP_ID: z.string().optional(),
     /** Tab SSO: the tenant whose tokens are accepted; default MicrosoftAppTenantId. */
-    TAB_SSO_TENANT_ID: z.string().optional(),
+    TAB_SSO_TENANT_ID: tenantId.optional(),
   })
   // A client id without its audience would start and then answer 401 to every tab request with no word
   // why. (An audience alone is ignored: local debugging writes api://<host>/ while the id is empty.)
@@ -168,6 +171,7 @@ interface SecuritySettings {
   MicrosoftAppPassword: string;
   MicrosoftAppType: string;
   MicrosoftAppTenantId: string;
+  TAB_SSO_TENANT_ID?: string;
   WEBSITE_INSTANCE_ID?: string;
   WEBSITE_SKU?: string;
   AZURE_CLIENT_ID?: string;
@@ -269,6 +273,16 @@ function securityIssues(e: SecuritySettings): { path: string[]; message: string 
           ? `is required with MicrosoftAppType ${e.MicrosoftAppType}`
           : `is required: ${where}, and without it the bot serves users of any tenant`,
     });
+  }
+  // A domain name (contoso.onmicrosoft.com) would start, then refuse every user as another
+  // organisation's: Teams and Entra ID name the tenant by its id.
+  for (const name of ['MicrosoftAppTenantId', 'TAB_SSO_TENANT_ID'] as const) {
+    const id = e[name];
+    if (where && id && !GUID.test(id))
+      issues.push({
+        path: [name],
+        message: `must be the tenant's id, a GUID (az account show --query tenantId -o tsv), not "${id}": Teams and Entra ID name the tenant by it, and every user would be refused as another organisation's`,
+      });
   }
   if (appId !== '' && where && e.MicrosoftAppType !== 'UserAssignedMsi' && e.MicrosoftAppPassword === '') {
     issues.push({

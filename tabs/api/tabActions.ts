@@ -1,5 +1,5 @@
 import { actionRulesFrom } from '../../bot/taps/actionRules';
-import type { Decision, DecisionContext, RepAction } from '../../bot/taps/actionTypes';
+import type { Decision, DecisionContext, RefusalReason, RepAction } from '../../bot/taps/actionTypes';
 import { dateWording, supersededWords } from '../../bot/taps/actionWords';
 import {
   actionKey,
@@ -129,9 +129,18 @@ export async function tapInTab(
     // With the history, as a card tap has it: the once-a-day Reached out check reads it.
     decision = decideTap(body.action, { ...ctx(key), history }, rules, inputs);
   }
-  if (!decision.ok)
-    return { ok: false, status: decision.reason === 'not_allowed' ? 403 : 409, message: decision.message };
+  if (!decision.ok) return { ok: false, status: refusalStatus(decision.reason), message: decision.message };
   return answer(await commitDecision(deps, decision, { ...replay, at: now.toISOString() }), deps, user);
+}
+
+/**
+ * The HTTP status of a refused tap: what was sent cannot be recorded (a value that is no amount, a
+ * reason not on the list) is the request's fault, 400; someone else's, 403; the customer's state
+ * (lost already, undone already), 409.
+ */
+function refusalStatus(reason: RefusalReason): 400 | 403 | 409 {
+  if (reason === 'invalid') return 400;
+  return reason === 'not_allowed' ? 403 : 409;
 }
 
 /**

@@ -99,6 +99,8 @@ const NO_FACTS: CustomerDetailResponse['facts'] = {
 /** Weeks of score history on a customer's page; months on the team tab. */
 export const HISTORY_WEEKS = 12;
 export const TEAM_MONTHS = 6;
+/** The earliest month the Team tab shows: no action can be recorded before it. */
+export const FIRST_MONTH = '1970-01';
 /** The backtest the team tab reports: replayed this many days back, looking this many ahead. */
 export const ACCURACY_HORIZON_DAYS = 90;
 
@@ -322,6 +324,9 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // The figures run up to today: a later month has none (and the year 9999's next month is no month).
       if (month > day.slice(0, 7))
         throw new TabApiError(400, `month ${month} is after this month (${day.slice(0, 7)})`);
+      // Nor one before any tap could be recorded (audit keys count time from 1970): far enough back,
+      // the months read before it are no months at all.
+      if (month < FIRST_MONTH) throw new TabApiError(400, `month ${month} is before ${FIRST_MONTH}`);
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
       // Each month's summary also reads the months before it and the one after (as summaryCardFor does).
       const partitions = [...priorMonthsOf(months[0]).reverse(), ...months, shiftMonth(month, 1)];

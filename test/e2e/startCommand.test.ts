@@ -227,6 +227,25 @@ describe('npm start as a process', () => {
     expect(host.output()).not.toContain('    at ');
   });
 
+  it('npm run host with a bot identity but no tenant refuses to start: through its tunnel, any organisation could use the bot', async () => {
+    // Storage named, so the refusal is the tenant's, before any storage is reached.
+    const host = run('host.ts', ['--bot-port', String(await findFreePort())], {
+      ...process.env,
+      STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+      MicrosoftAppId: '6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppType: 'MultiTenant',
+      MicrosoftAppTenantId: '',
+    });
+    const code = await Promise.race([
+      exited(host.child),
+      new Promise((resolve) => setTimeout(() => resolve('still running after 30 s'), 30_000)),
+    ]);
+    expect(code).toBe(2);
+    expect(host.output()).toContain('MicrosoftAppTenantId is required with MicrosoftAppId');
+    expect(host.output()).not.toContain('Functions host on');
+  }, 60_000);
+
   it('npm run summary without a running stack says how to start one', async () => {
     const summary = run('runSummaryNow.ts', ['--bot-port', String(await findFreePort())]);
     expect(await exited(summary.child)).toBe(2);

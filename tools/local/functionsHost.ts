@@ -34,6 +34,13 @@ export interface FunctionsHostOptions {
    * bot's token check on). Admin routes answer to loopback alone, whatever this says.
    */
   publicHosts?: readonly string[];
+  /**
+   * Whether `/api/` routes answer requests a proxy or tunnel forwarded (X-Forwarded-*, Forwarded):
+   * only with the bot's token check on. A dev tunnel forwards with `Host: localhost`, so without this
+   * an unauthenticated bot, or the local tabs' sign-in, would answer anyone reaching the tunnel.
+   * Default: when `publicHosts` names any. Admin routes never answer them.
+   */
+  forwardedToApi?: boolean;
   /** Where the admin key's file is written (default: the project's local state folder). */
   stateDir?: string;
 }
@@ -88,9 +95,10 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
     options.log ?? ((level: string, ...args: unknown[]) => console.log(`[functions:${level}]`, ...args));
   const requestedPort = options.port ?? DEFAULT_BOT_PORT;
   const publicHosts = new Set((options.publicHosts ?? []).map((h) => h.toLowerCase()));
+  const forwardedToApi = options.forwardedToApi ?? publicHosts.size > 0;
   const adminKey = routes.some(isAdminRoute) ? newAdminKey() : null;
   const server = createServer((req, res) => {
-    const refusal = foreignRequest(req, publicHosts);
+    const refusal = foreignRequest(req, publicHosts, forwardedToApi);
     if (refusal) {
       log('warn', `refused ${req.method} ${req.url}: ${refusal}`);
       res.writeHead(403, { 'content-type': 'application/json' });
@@ -130,7 +138,7 @@ function isAdminRoute(route: FunctionRoute): boolean {
  * a timer, whatever it carries.
  */
 function adminRefusal(req: IncomingMessage, key: string | null): string | null {
-  const forwarded = Object.keys(req.headers).find((h) => h.startsWith('x-forwarded-') || h === 'forwarded');
+  const forwarded = forwardedHeader(req);
   if (forwarded) return `forwarded (${forwarded}): admin routes answer this machine alone`;
   if (!key || !isAdminKey(req.headers[ADMIN_KEY_HEADER], key)) return `no or wrong ${ADMIN_KEY_HEADER}`;
   return null;
@@ -148,13 +156,28 @@ function hostNameOf(value: string): string | null {
   }
 }
 
+/** The header that says a proxy or tunnel forwarded the request, or undefined. */
+function forwardedHeader(req: IncomingMessage): string | undefined {
+  return Object.keys(req.headers).find((h) => h.startsWith('x-forwarded-') || h === 'forwarded');
+}
+
 /**
  * Why a request must not reach the functions, or null. A web page elsewhere can make a browser POST
  * to 127.0.0.1 (it sends `Origin: http://evil.example`), or reach it under its own name through DNS
  * rebinding (`Host: evil.example`): only this machine's pages and names are answered. Tools that are
- * not browsers (the Playground, curl, the Bot Framework) send no Origin.
+ * not browsers (the Playground, curl, the Bot Framework) send no Origin. A request a tunnel forwarded
+ * comes from anywhere, whatever its Host says: it reaches `/api/` only when `forwardedToApi` says so.
  */
-export function foreignRequest(req: IncomingMessage, publicHosts: ReadonlySet<string>): string | null {
+export function foreignRequest(
+  req: IncomingMessage,
+  publicHosts: ReadonlySet<string>,
+  forwardedToApi = publicHosts.size > 0,
+): string | null {
+  // As the route is matched: `/api/../tab/dev-token` is no /api/ route.
+  const api = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.startsWith('/api/');
+  const forwarded = forwardedHeader(req);
+  if (forwarded && !(forwardedToApi && api))
+    return `forwarded (${forwarded}): this host answers this machine alone without the bot's token check`;
   const origin = req.headers.origin;
   if (origin !== undefined) {
     const name = origin === 'null' ? null : hostNameOf(origin);
@@ -163,7 +186,7 @@ export function foreignRequest(req: IncomingMessage, publicHosts: ReadonlySet<st
   const host = req.headers.host;
   const name = host ? hostNameOf(host) : null;
   if (name && LOOPBACK_NAMES.has(name)) return null;
-  if (name && publicHosts.has(name) && (req.url ?? '').startsWith('/api/')) return null;
+  if (name && publicHosts.has(name) && api) return null;
   return `Host ${(host ?? '(none)').slice(0, 100)} is not this machine`;
 }
 

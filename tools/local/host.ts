@@ -118,6 +118,15 @@ async function main(): Promise<number> {
     );
     return 2;
   }
+  // With a bot identity, Teams reaches this host through a tunnel: it is off this machine as the
+  // deployed app is, and needs its tenant for the same reason (config.ts asks it of Azure).
+  if (config.bot.appId && !config.bot.tenantId) {
+    await azurite?.stop();
+    console.error(
+      'MicrosoftAppTenantId is required with MicrosoftAppId: Teams reaches this host through a tunnel, and without the tenant the bot serves users of any organisation (another tenant could install it and claim a rep by their email).',
+    );
+    return 2;
+  }
   let host: Awaited<ReturnType<typeof startFunctionsHost>>;
   try {
     const wiring = await wire(config);
@@ -125,6 +134,8 @@ async function main(): Promise<number> {
       port: args.port,
       routes: [...registeredRoutes(wiring), ...timerRoutes(wiring)],
       publicHosts: args.publicHosts,
+      // Through a tunnel only with the bot's token check on: unauthenticated, it answers this machine alone.
+      forwardedToApi: Boolean(config.bot.appId),
       portHint: 'pass --bot-port <port> (or set BOT_PORT=<port>)',
     });
   } catch (err) {

@@ -178,6 +178,23 @@ describe('bot endpoint with an app id configured', () => {
     expect(response.status).toBe(401);
     expect(h.actions.commands).toHaveLength(0);
   });
+
+  it('answers 400, never 500, to a JSON object that is no activity (its type missing or not text), token or not', async () => {
+    const forged = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"aud":"x"}').toString('base64url')}.`;
+    const bodies = ['{}', '{"type":5}', '{"type":null}', '{"type":""}', '{"text":"help"}', '[]', '"message"'];
+    const answers: string[] = [];
+    for (const body of bodies) {
+      for (const headers of [{}, { authorization: `Bearer ${forged}` }] as Record<string, string>[]) {
+        const response = await post(h.host.url, body, headers);
+        answers.push(
+          `${body} ${Object.keys(headers).length ? 'with' : 'without'} a token: ${response.status}`,
+        );
+      }
+    }
+    expect(answers.filter((a) => !a.endsWith(': 400'))).toEqual([]);
+    expect(h.actions.commands).toHaveLength(0);
+    expect(h.store.serviceUrlRefreshes).toHaveLength(0);
+  });
 });
 
 class FailingActions extends RecordingActions {

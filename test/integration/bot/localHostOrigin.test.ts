@@ -10,6 +10,7 @@ import {
   type FunctionsHost,
   startFunctionsHost,
 } from '../../../tools/local/functionsHost';
+import { localTabs } from '../../../tools/local/tabRoutes';
 
 // The local Functions host against cross-origin browser posts and DNS rebinding: a page elsewhere can
 // make a browser POST to 127.0.0.1, but it cannot hide its Origin, nor its name in Host.
@@ -135,5 +136,59 @@ describe('local Functions host: only this machine', () => {
     expect(other.adminKey).not.toBe(host.adminKey);
     await other.close();
     expect(existsSync(join(stateDir, `admin-key-${other.port}`))).toBe(false);
+  });
+});
+
+describe('local Functions host through a tunnel (Host: localhost, X-Forwarded-*)', () => {
+  // A dev tunnel rewrites Host to localhost and adds X-Forwarded-*: by its names alone, a request
+  // from anywhere on the internet would pass for this machine's own.
+  const tunnelled = {
+    host: 'localhost:3978',
+    'x-forwarded-for': '203.0.113.9',
+    'x-forwarded-proto': 'https',
+  };
+  let hosts: FunctionsHost[] = [];
+  const start = async (options: { forwardedToApi?: boolean }) => {
+    const tabs = await localTabs({ userId: 'aad-ana', name: 'Ana', email: 'ana@x.example', tenantId: '' });
+    const host = await startFunctionsHost({
+      port: 0,
+      log: () => undefined,
+      routes: [...routes, ...tabs.routes],
+      ...options,
+    });
+    hosts.push(host);
+    return host;
+  };
+  const get = async (host: FunctionsHost, path: string, headers: Record<string, string>) => {
+    const response = await fetch(`${host.url}${path}`, { headers });
+    return response.status;
+  };
+  afterAll(async () => {
+    await Promise.all(hosts.map((h) => h.close()));
+    hosts = [];
+  });
+
+  it('without the bot token check (npm start, npm run host with no MicrosoftAppId): refused everywhere, so no one signs in as the local user or posts as Teams', async () => {
+    const host = await start({});
+    calls.length = 0;
+    expect(await post(host, '/api/messages', tunnelled)).toEqual({
+      status: 403,
+      body: '{"error":"forbidden"}',
+    });
+    expect(await get(host, '/tab/dev-token', tunnelled)).toBe(403);
+    expect(calls).toEqual([]);
+    // The same requests from this machine are answered.
+    expect((await post(host, '/api/messages', {})).status).toBe(200);
+    expect(await get(host, '/tab/dev-token', {})).toBe(200);
+  });
+
+  it('with the bot token check on (npm run host with MicrosoftAppId): /api/ only, never the local sign-in or the timers', async () => {
+    const host = await start({ forwardedToApi: true });
+    calls.length = 0;
+    expect((await post(host, '/api/messages', tunnelled)).status).toBe(200);
+    expect(calls).toEqual(['messages']);
+    expect(await get(host, '/tab/dev-token', tunnelled)).toBe(403);
+    expect((await post(host, '/api/../tab/dev-token', tunnelled)).status).toBe(403);
+    expect((await post(host, '/admin/functions/monthlySummary', tunnelled)).status).toBe(403);
   });
 });

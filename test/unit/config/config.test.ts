@@ -274,6 +274,29 @@ describe('loadConfig in Azure, as infra/ configures it', () => {
   });
 });
 
+// Teams and the tab's token name the tenant by its id in lower case: the bot compares it as text, so
+// a domain name or an id in capitals started fine and then refused every user as another organisation's.
+describe('loadConfig takes the tenant by its id', () => {
+  it.each(['MicrosoftAppTenantId', 'TAB_SSO_TENANT_ID'])(
+    'refuses a domain name in %s off this machine, naming it',
+    (name) => {
+      expect(() => loadConfig({ ...azure, [name]: 'contoso.onmicrosoft.com' })).toThrow(
+        `${name}: must be the tenant's id, a GUID (az account show --query tenantId -o tsv), not "contoso.onmicrosoft.com"`,
+      );
+    },
+  );
+
+  it('takes an id in capitals as Teams and Entra ID write it', () => {
+    const sso = { TAB_SSO_CLIENT_ID: APP_ID, TAB_SSO_AUDIENCE: `api://h.example/${APP_ID}` };
+    const config = loadConfig({ ...azure, ...sso, MicrosoftAppTenantId: TENANT.toUpperCase() });
+    expect(config.bot.tenantId).toBe(TENANT);
+    expect(config.tabSso?.tenantId).toBe(TENANT);
+    expect(loadConfig({ ...azure, ...sso, TAB_SSO_TENANT_ID: TENANT.toUpperCase() }).tabSso?.tenantId).toBe(
+      TENANT,
+    );
+  });
+});
+
 // Teams gives the bot each user's Entra object id; a sign-in name in these lists matches nobody, so
 // the admins or managers it was meant for silently had no rights and got no notice.
 describe('loadConfig checks the admins and managers are Entra object ids off this machine', () => {

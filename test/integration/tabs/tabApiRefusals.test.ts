@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../../functions/config';
+import { type Wiring, wire } from '../../../functions/wiring';
+import { initialState } from '../../../rules/customerState';
+import { createLocalSigner, LOCAL_POLICY, type LocalSigner } from '../../../tabs/api/localTokens';
+import { createTokenVerifier, localKeys, type TabUser } from '../../../tabs/api/tabToken';
+import { type FunctionsHost, registeredRoutes, startFunctionsHost } from '../../../tools/local/functionsHost';
+
+// The tab API as Azure runs it (the registered functions, built by the wiring from a config, on
+// Azurite and the demo feed) over HTTP through the local Functions host, signed in with the local
+// host's development tokens: what a curious rep can send it.
+
+const DEMO = join(__dirname, '../../../demo/feed');
+const ANA: TabUser = {
+  userId: 'aad-ana',
+  name: 'Ana Ruiz',
+  email: 'ana.ruiz@contoso.example',
+  tenantId: 'tenant-1',
+};
+
+/** Ana's customer on this week's card. */
+const GREENFIELD = {
+  ...initialState({ customerId: 'C-1001', name: 'Greenfield Cafe', owner: ANA.email, monthlyValue: 2400 }),
+  band: 'at_risk' as const,
+  surfacedAt: '2026-11-23',
+};
+
+describe('the tab API over HTTP, as a rep', () => {
+  let host: FunctionsHost;
+  let signer: LocalSigner;
+  let token: string;
+  let wiring: Wiring;
+
+  beforeAll(async () => {
+    signer = await createLocalSigner();
+    wiring = await wire(
+      loadConfig({
+        STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+        TABLE_PREFIX: `ttabapi${randomBytes(3).toString('hex')}`,
+        FEED_DIR: DEMO,
+      }),
+      {
+        clock: () => new Date('2026-11-23T09:00:00Z'),
+        tabVerify: createTokenVerifier(localKeys(signer.jwks), LOCAL_POLICY),
+      },
+    );
+    host = await startFunctionsHost({ port: 0, routes: registeredRoutes(wiring), log: () => undefined });
+    token = await signer.sign(ANA);
+    await wiring.storage.state.writeChanged(new Map(), [GREENFIELD]);
+  });
+
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  const get = (path: string) =>
+    fetch(`${host.url}/api/tab${path}`, { headers: { authorization: `Bearer ${token}` } });
+
+  it('a Team tab month long before any tap is refused with 400, as one after this month is, never a 500', async () => {
+    const answers: string[] = [];
+    for (const month of ['0000-01', '0000-06', '0001-01', '1969-12', '9999-12']) {
+      const response = await get(`/team?month=${month}`);
+      answers.push(`${month}: ${response.status} ${await response.text()}`);
+    }
+    expect(answers).toEqual([
+      '0000-01: 400 {"error":"month 0000-01 is before 1970-01"}',
+      '0000-06: 400 {"error":"month 0000-06 is before 1970-01"}',
+      '0001-01: 400 {"error":"month 0001-01 is before 1970-01"}',
+      '1969-12: 400 {"error":"month 1969-12 is before 1970-01"}',
+      '9999-12: 400 {"error":"month 9999-12 is after this month (2026-11)"}',
+    ]);
+    expect((await get('/team?month=1970-01')).status).toBe(200);
+  });
+
+  it('a tap whose value or reason cannot be recorded is the request’s fault: 400, nothing written', async () => {
+    const act = (body: unknown) =>
+      fetch(`${host.url}/api/tab/customers/C-1001/actions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const answers: string[] = [];
+    for (const body of [
+      { action: 'won_back', value: '1e400' },
+      { action: 'won_back', value: -5 },
+      { action: 'lost', reason: '__proto__' },
+    ])
+      answers.push(`${JSON.stringify(body)}: ${(await act(body)).status}`);
+    expect(answers).toEqual([
+      '{"action":"won_back","value":"1e400"}: 400',
+      '{"action":"won_back","value":-5}: 400',
+      '{"action":"lost","reason":"__proto__"}: 400',
+    ]);
+    expect((await wiring.storage.state.get('C-1001'))?.state).toEqual(GREENFIELD);
+    expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
+  });
+});
