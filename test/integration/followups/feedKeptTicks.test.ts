@@ -104,6 +104,20 @@ describe('follow-up ticks on an unchanged feed', () => {
     sentRows(await wiring.tabs.service.customers(ana));
     expect(downloads(proxy.requests.slice(before))).toEqual([]);
   });
+
+  it('a feed that cannot be read is not downloaded again until it changes', async () => {
+    const broken = ordersCsv('2026-11-30').replace('amount', 'total');
+    await container.getBlockBlobClient('orders.csv').upload(broken, broken.length);
+    const first = await tick(DEC_1);
+    expect(first.report).toMatchObject({ status: 'stopped', feedError: { code: 'missing_column' } });
+    expect(first.downloaded).toHaveLength(2);
+    const later = await tick(DEC_1 + TICK);
+    expect(later.report).toMatchObject({ status: 'stopped', feedError: { code: 'missing_column' } });
+    expect(later.downloaded).toEqual([]);
+    const fixed = ordersCsv('2026-11-30');
+    await container.getBlockBlobClient('orders.csv').upload(fixed, fixed.length);
+    expect((await tick(DEC_1 + 2 * TICK)).report).toMatchObject({ status: 'completed' });
+  });
 });
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
