@@ -18,6 +18,7 @@ import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
 import type { Storage } from '../../storage';
 import type { CardStore } from '../../storage/cardStore';
 import { repAddresses } from '../../storage/conversationStore';
+import { keptStates } from '../../storage/keptStates';
 import { type CustomersQuery, customerGroups, FIRST_PAGE, OWNER } from './customerList';
 import {
   bookIndex,
@@ -70,6 +71,8 @@ export interface TabServiceDeps {
   timeZone: string;
   access: AccessPolicy & { managerUserIds: readonly string[] };
   clock: () => Date;
+  /** How far back each load asks again for the stored rows written (default STATE_REREAD_MARGIN_MS). */
+  statesRereadMs?: number;
   /** The book's currency (ISO 4217, default USD) and the locale the API's own words use (default en-US), as on the cards. */
   currency?: string;
   locale?: string;
@@ -124,6 +127,8 @@ export interface TabService {
 /** Builds the service over its ports. */
 export function createTabService(deps: TabServiceDeps): TabService {
   const books = bookCache(deps);
+  // Read in full once, then only what was written since: the rows' reading was most of every load's wait.
+  const states = keptStates(deps.storage.state, { rereadMs: deps.statesRereadMs });
   const currency = deps.currency ?? 'USD';
   const locale = deps.locale ?? 'en-US';
   const today = () => localDate(deps.clock(), deps.timeZone);
@@ -224,7 +229,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
     async customers(user, query = FIRST_PAGE) {
       const day = today();
       const [stored, loaded, reps] = await Promise.all([
-        deps.storage.state.getAll(),
+        states(),
         books.scored(day),
         deps.storage.conversations.listReps(),
       ]);
@@ -327,7 +332,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // Each month's summary also reads the months before it and the one after (as summaryCardFor does).
       const partitions = [...priorMonthsOf(months[0]).reverse(), ...months, shiftMonth(month, 1)];
       const [stored, reps, accuracy, { book, scored }, ...rowsByMonth] = await Promise.all([
-        deps.storage.state.getAll(),
+        states(),
         deps.storage.conversations.listReps(),
         books.accuracy(day, locale),
         books.scored(day),
