@@ -28,6 +28,8 @@ import { installReps } from './weeklyBench';
  * app, 7/s per conversation). Every rep has follow-ups due (3 in 10 customers reached out to: two
  * 7 days ago, one 31 days ago), so every rep gets a digest: the bound is reps / 50 per second. A
  * second run the same day must send nothing (the ledger), so lost and duplicate digests are counted.
+ * Then what the timer's ticks download in an hour of a day the feed stopped the run
+ * (ticksOnUnchangedFeed).
  */
 
 const TEAMS_RATE = 50;
