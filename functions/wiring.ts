@@ -8,6 +8,7 @@ import { blobFeedVersion, readBlobFeed } from '../feed/blobFeed';
 import { feedContainerFor } from '../feed/feedContainer';
 import { folderFeedVersion } from '../feed/feedFiles';
 import { feedOptionsFrom } from '../feed/feedOptions';
+import { feedReadKey, keptFeed } from '../feed/keptFeed';
 import { type FeedResult, readFeed } from '../feed/readFeed';
 import { loadRules } from '../feed/rulesSource';
 import type { FollowUpsRunDeps } from '../jobs/followups/followUpsRun';
@@ -18,7 +19,6 @@ import { adminNotifier } from '../jobs/weekly/weeklyNotice';
 import { listsNowFrom } from '../jobs/weekly/weeklyPlan';
 import { repDirectory } from '../jobs/weekly/weeklyRepDirectory';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
-import { localDate } from '../rules/calendar';
 import type { Rules } from '../rules/rulesSchema';
 import { openStorage, type Storage } from '../storage';
 import { type CardStore, openCardStore } from '../storage/cardStore';
@@ -152,16 +152,25 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     },
   });
 
+  // One read of the feed for the tabs and the follow-up ticks, kept until the export changes (a
+  // listing or a stat tells, not a download): a tick on an unchanged feed reads none, and the tabs
+  // reuse the tick's read. Resolved on the first read (the bot works on a host whose feed is not
+  // configured yet).
+  const feed = keptFeed({ version: () => feedVersionFor(config)(), clock });
+  /** The feed as of a day, read through the kept feed with `r`'s columns and formats. */
+  const keptReader =
+    (r: Rules) =>
+    (asOf: string): Promise<FeedResult> =>
+      feed.read({ key: feedReadKey(r, asOf), read: () => feedReaderFor(config, r)(asOf) });
+
   const tabs = {
     verify: options.tabVerify ?? entraVerifier(config),
     service: createTabService({
       storage,
       cards,
       rules,
-      // Resolved on the first read (the bot works on a host whose feed is not configured yet), as of today.
-      readBook: () => feedReaderFor(config, rules)(localDate(clock(), config.timeZone)),
-      // A listing or a stat, not a download: the tabs keep the scored book until the export changes.
-      feedVersion: () => feedVersionFor(config)(),
+      readBook: (asOf) => feedReaderFor(config, rules)(asOf),
+      feed,
       timeZone: config.timeZone,
       // The book's currency, as the cards state it: every amount the tabs show is in it.
       currency: config.card.currency,
@@ -206,8 +215,14 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       };
     },
     async followUps(runLog) {
-      // The same storage, cards, rules file, feed, sender and admin notice as the weekly run.
-      return { ...(await runDeps(runLog)), config: { timeZone: config.timeZone, ...config.card } };
+      // The same storage, cards, rules file, feed, sender and admin notice as the weekly run; the
+      // feed through the kept read, as every 15-minute tick of a stopped or retried day reads it.
+      const deps = await runDeps(runLog);
+      return {
+        ...deps,
+        readBook: keptReader(deps.rules),
+        config: { timeZone: config.timeZone, ...config.card },
+      };
     },
     async monthly(now) {
       const current = await loadRules(config);

@@ -14,6 +14,12 @@ export interface StateRead {
   etag: string;
 }
 
+/** A stored state and when the service last wrote it (its Timestamp, ISO 8601). */
+export interface ChangedState {
+  state: CustomerState;
+  writtenAt: string;
+}
+
 /** Every stored state and the ETag each was read with, keyed by customer id (what a run works from). */
 export interface StateSnapshot {
   states: Map<string, CustomerState>;
@@ -79,6 +85,12 @@ export interface StateStore {
   getAll(): Promise<Map<string, CustomerState>>;
   /** Every customer's state and ETag (pages through the partition), for writeGuarded. */
   readAll(): Promise<StateSnapshot>;
+  /**
+   * The states written at or after `since` (every state when null), each with the time the service
+   * wrote it (its Timestamp, ISO), and the service's time when it was asked (its Date header; null
+   * when it sent none): what a reader that keeps the states asks for what changed.
+   */
+  readChangedSince(since: Date | null): Promise<{ rows: ChangedState[]; askedAt: Date | null }>;
   /** One customer's state and ETag, or null. */
   get(customerId: string): Promise<StateRead | null>;
   /**
@@ -140,18 +152,47 @@ export class TableStateStore implements StateStore {
     return snapshot.snapshot;
   }
 
+  async readChangedSince(since: Date | null): Promise<{ rows: ChangedState[]; askedAt: Date | null }> {
+    // Timestamp is no key: the service scans the partition, but sends only the rows that match. A
+    // page may hold none and still carry a continuation token, so every page is asked for.
+    const filter =
+      since === null
+        ? odata`PartitionKey eq ${this.partition}`
+        : odata`PartitionKey eq ${this.partition} and Timestamp ge ${since}`;
+    const rows: ChangedState[] = [];
+    let askedAt: Date | null = null;
+    // The service's clock, which stamps the rows too: the next ask starts from it, whatever this host's clock says.
+    const onResponse = (response: { headers: { get(name: string): string | undefined } }) => {
+      const date = Date.parse(response.headers.get('date') ?? '');
+      if (askedAt === null && Number.isFinite(date)) askedAt = new Date(date);
+    };
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.readPage(1000, continuationToken, filter, onResponse);
+      for (const row of page.rows) rows.push({ state: row.state, writtenAt: row.writtenAt });
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    return { rows, askedAt };
+  }
+
   private async readPage(
     pageSize: number,
     continuationToken: string | undefined,
-  ): Promise<{ rows: StateRead[]; continuationToken?: string }> {
+    filter = odata`PartitionKey eq ${this.partition}`,
+    onResponse?: (response: { headers: { get(name: string): string | undefined } }) => void,
+  ): Promise<{ rows: (StateRead & { writtenAt: string })[]; continuationToken?: string }> {
     return naming(this.endpoint, async () => {
       const pages = this.client
-        .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${this.partition}` } })
+        .listEntities({ queryOptions: { filter }, ...(onResponse ? { onResponse } : {}) })
         .byPage({ maxPageSize: pageSize, continuationToken });
       const first = await pages.next();
       if (first.done) return { rows: [] };
       return {
-        rows: first.value.map((e) => ({ state: fromStateEntity(e), etag: e.etag })),
+        rows: first.value.map((e) => ({
+          state: fromStateEntity(e),
+          etag: e.etag,
+          writtenAt: e.timestamp ?? '',
+        })),
         continuationToken: first.value.continuationToken,
       };
     });

@@ -1,5 +1,6 @@
 import { dateWording } from '../../bot/taps/actionWords';
 import type { AccessPolicy } from '../../bot/taps/authorise';
+import { feedReadKey, type KeptFeed, keptFeed } from '../../feed/keptFeed';
 import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
 import { repNamesByAddress, weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
@@ -17,6 +18,7 @@ import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
 import type { Storage } from '../../storage';
 import type { CardStore } from '../../storage/cardStore';
 import { repAddresses } from '../../storage/conversationStore';
+import { keptStates } from '../../storage/keptStates';
 import { type CustomersQuery, customerGroups, FIRST_PAGE, OWNER } from './customerList';
 import {
   bookIndex,
@@ -60,15 +62,17 @@ export interface TabServiceDeps {
   storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs'>;
   cards: Pick<CardStore, 'pushRecentAction'>;
   rules: Rules;
-  readBook: () => Promise<FeedResult>;
-  /**
-   * What the feed is now, found without reading it (the blobs' ETags, the files' sizes and times):
-   * the book read is kept until this changes. Without it the book is read again every FEED_RECHECK_MS.
-   */
+  /** The feed as of the team's day. */
+  readBook: (asOf: string) => Promise<FeedResult>;
+  /** The kept feed the tabs share with the follow-up ticks; without it the tabs keep their own over `feedVersion`. */
+  feed?: KeptFeed;
+  /** See KeptFeedDeps.version. */
   feedVersion?: () => Promise<string>;
   timeZone: string;
   access: AccessPolicy & { managerUserIds: readonly string[] };
   clock: () => Date;
+  /** How far back each load asks again for the stored rows written (default STATE_REREAD_MARGIN_MS). */
+  statesRereadMs?: number;
   /** The book's currency (ISO 4217, default USD) and the locale the API's own words use (default en-US), as on the cards. */
   currency?: string;
   locale?: string;
@@ -125,6 +129,8 @@ export interface TabService {
 /** Builds the service over its ports. */
 export function createTabService(deps: TabServiceDeps): TabService {
   const books = bookCache(deps);
+  // Read in full once, then only what was written since: the rows' reading was most of every load's wait.
+  const states = keptStates(deps.storage.state, { rereadMs: deps.statesRereadMs });
   const currency = deps.currency ?? 'USD';
   const locale = deps.locale ?? 'en-US';
   const today = () => localDate(deps.clock(), deps.timeZone);
@@ -224,14 +230,14 @@ export function createTabService(deps: TabServiceDeps): TabService {
 
     async customers(user, query = FIRST_PAGE) {
       const day = today();
-      const [states, loaded, reps] = await Promise.all([
-        deps.storage.state.getAll(),
+      const [stored, loaded, reps] = await Promise.all([
+        states(),
         books.scored(day),
         deps.storage.conversations.listReps(),
       ]);
-      const owner = await ownerScope(user, states.values());
+      const owner = await ownerScope(user, stored.values());
       const own = await addressesOf(user);
-      const rows = customerRows(states.values(), loaded.scored, owner === null ? null : own);
+      const rows = customerRows(stored.values(), loaded.scored, owner === null ? null : own);
       // A manager or admin sees every rep's; one who is also a rep starts on their own.
       const mine = (c: CustomerRow) => ownedBy(c.owner, own);
       const whose = !seesAll(user) ? 'mine' : (query.whose ?? (rows.some(mine) ? 'mine' : 'everyone'));
@@ -245,7 +251,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         asOf: day,
         currency,
         owner,
-        reps: seesAll(user) ? namedReps([...states.values()], repNamesByAddress(reps)) : [],
+        reps: seesAll(user) ? namedReps([...stored.values()], repNamesByAddress(reps)) : [],
         staleFeed: staleFeedNotice(loaded.book, day),
         whose,
         total: shown.length,
@@ -330,8 +336,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
       // Each month's summary also reads the months before it and the one after (as summaryCardFor does).
       const partitions = [...priorMonthsOf(months[0]).reverse(), ...months, shiftMonth(month, 1)];
-      const [states, reps, accuracy, { book, scored }, ...rowsByMonth] = await Promise.all([
-        deps.storage.state.getAll(),
+      const [stored, reps, accuracy, { book, scored }, ...rowsByMonth] = await Promise.all([
+        states(),
         deps.storage.conversations.listReps(),
         books.accuracy(day, locale),
         books.scored(day),
@@ -340,10 +346,10 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // A rep sees the team tab for themselves only; managers choose a rep or everyone.
       const rep = seesAll(user)
         ? (filter.rep && addressKey(filter.rep)) || null
-        : await ownerScope(user, states.values());
+        : await ownerScope(user, stored.values());
       const names = repNamesByAddress(reps);
       const repName = (owner: string) => names.get(owner) ?? owner;
-      const all = [...states.values()];
+      const all = [...stored.values()];
       const scope = rep === null ? null : seesAll(user) ? await addressesOfRep(rep) : await addressesOf(user);
       const mine = all.filter((s) => ownedBy(s.owner, scope));
       const rowsOf = (m: string) =>
@@ -415,93 +421,48 @@ interface LoadedDay {
   scored: ScoredBook;
 }
 
-/**
- * How often the tabs ask whether the feed changed (a listing of the container or a stat of the
- * folder, not a download). Reading and scoring a 30,000-customer book takes seconds, and the export
- * changes about once a day or once a week: the book is kept until it does, or until the day changes.
- */
-export const FEED_RECHECK_MS = 2 * 60_000;
-
-/** One read of the feed and what was worked out from it. */
-interface BookEntry {
-  /** The team's day the feed was read as of. */
-  day: string;
-  /** The feed's version before it was read (null: not known, read again at the next check). */
-  version: string | null;
-  /** When the version was last compared with the feed's (the clock's milliseconds). */
-  checkedAt: number;
-  book: Promise<Book>;
+/** What the tabs work out from one read of the feed, kept as long as the read is. */
+interface Worked {
   days: Map<string, ScoredBook>;
   accuracy?: TeamResponse['accuracy'];
 }
 
 /** The feed and its scorings, reused until the feed changes or the team's day does. */
 function bookCache(deps: TabServiceDeps) {
-  let loaded: BookEntry | null = null;
-  /** One check at a time: a page's requests arriving together share it. */
-  let checking: Promise<BookEntry> | null = null;
-  const read = (day: string, version: string | null, now: number): BookEntry => {
-    const book = deps.readBook().then((r) => r.book);
-    const entry: BookEntry = { day, version, checkedAt: now, book, days: new Map() };
-    // A failed read is not kept: the next request reads again.
-    book.catch(() => {
-      if (loaded === entry) loaded = null;
-    });
-    loaded = entry;
-    return entry;
-  };
-  const current = async (): Promise<BookEntry> => {
-    const at = deps.clock();
-    const now = at.getTime();
-    const day = localDate(at, deps.timeZone);
-    // A feed read as of yesterday, scored as of today, fits the book's model without the day's
-    // orders: its chances, counts and values at risk were not the card's (after the local stack's
-    // clock moved a week: 96 slipping on the Team tab beside the card's 67).
-    if (loaded && loaded.day === day) {
-      const since = now - loaded.checkedAt;
-      // A clock moved back (the local stack's) asks again as well.
-      if (since >= 0 && since < FEED_RECHECK_MS) return loaded;
+  const feed = deps.feed ?? keptFeed({ version: deps.feedVersion, clock: deps.clock });
+  const worked = new WeakMap<FeedResult, Worked>();
+  const current = async (): Promise<{ book: Book; worked: Worked }> => {
+    // Read as of the team's day: a feed read as of yesterday, scored as of today, fits the book's
+    // model without the day's orders, so its chances, counts and values at risk were not the card's
+    // (after the local stack's clock moved a week: 96 slipping on the Team tab beside the card's 67).
+    const day = localDate(deps.clock(), deps.timeZone);
+    const result = await feed.read({ key: feedReadKey(deps.rules, day), read: () => deps.readBook(day) });
+    let done = worked.get(result);
+    if (!done) {
+      done = { days: new Map() };
+      worked.set(result, done);
     }
-    checking ??= check(day, now).finally(() => {
-      checking = null;
-    });
-    return checking;
-  };
-  const check = async (day: string, now: number): Promise<BookEntry> => {
-    let version: string | null;
-    try {
-      version = deps.feedVersion ? await deps.feedVersion() : null;
-    } catch {
-      // Not known (storage unreachable for a moment, the feed gone): the read says what is wrong.
-      return read(day, null, now);
-    }
-    if (loaded && loaded.day === day && version !== null && version === loaded.version) {
-      loaded.checkedAt = now;
-      return loaded;
-    }
-    return read(day, version, now);
+    return { book: result.book, worked: done };
   };
   return {
     async scored(day: string): Promise<LoadedDay> {
-      const entry = await current();
-      const book = await entry.book;
-      let scored = entry.days.get(day);
+      const { book, worked } = await current();
+      let scored = worked.days.get(day);
       if (!scored) {
         scored = scoreBook(book, deps.rules, dayOf(day));
-        entry.days.set(day, scored);
+        worked.days.set(day, scored);
       }
       return { book, scored };
     },
     /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words in `locale` (computed once per feed read). */
     async accuracy(day: string, locale: string): Promise<TeamResponse['accuracy']> {
-      const entry = await current();
-      const book = await entry.book;
-      if (entry.accuracy === undefined) {
+      const { book, worked } = await current();
+      if (worked.accuracy === undefined) {
         const asOfDay = dayOf(day) - ACCURACY_HORIZON_DAYS;
         const result = backtest(book, deps.rules, { asOfDay, horizonDays: ACCURACY_HORIZON_DAYS });
-        entry.accuracy = accuracyWords(result, isoOfDay(asOfDay), { today: day, locale });
+        worked.accuracy = accuracyWords(result, isoOfDay(asOfDay), { today: day, locale });
       }
-      return entry.accuracy;
+      return worked.accuracy;
     },
   };
 }

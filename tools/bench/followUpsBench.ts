@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { ProactiveSender } from '../../bot/proactiveSender';
+import { loadConfig } from '../../functions/config';
+import { feedReaderFor, wire } from '../../functions/wiring';
 import type { FollowUpsDone } from '../../jobs/followups/followUpsReport';
 import { type FollowUpsRunDeps, runFollowUps } from '../../jobs/followups/followUpsRun';
 import { dayOf, isoOfDay } from '../../rules/calendar';
@@ -10,6 +16,9 @@ import { openStorage } from '../../storage';
 import { openCardStore } from '../../storage/cardStore';
 import { FakeTeamsConnector } from '../../test/fakes/teamsConnector';
 import { startAzurite } from '../../test/helpers/azurite';
+import { blobEndpointOf, startCountingProxy, withBlobEndpoint } from '../../test/helpers/countingProxy';
+import { wholesaleBook } from '../../test/synthetic/wholesaleBook';
+import { writeFeedFolder } from './feedFolder';
 import { syntheticBook } from './scoreBench';
 import { installReps } from './weeklyBench';
 
@@ -19,6 +28,8 @@ import { installReps } from './weeklyBench';
  * app, 7/s per conversation). Every rep has follow-ups due (3 in 10 customers reached out to: two
  * 7 days ago, one 31 days ago), so every rep gets a digest: the bound is reps / 50 per second. A
  * second run the same day must send nothing (the ledger), so lost and duplicate digests are counted.
+ * Then what the timer's ticks download in an hour of a day the feed stopped the run
+ * (ticksOnUnchangedFeed).
  */
 
 const TEAMS_RATE = 50;
@@ -98,10 +109,98 @@ async function main(): Promise<void> {
       if (report.counts.failed > 0 || report.counts.no_conversation > 0)
         throw new Error(`follow-ups run did not reach every rep: ${JSON.stringify(report.counts)}`);
     }
+    await ticksOnUnchangedFeed(connectionString);
   } finally {
     await fake.stop();
     await azurite.stop();
   }
+}
+
+/** The book of the ticks' figure: the wholesaler's 30,000 customers and 120 reps, its export stopped on 1 November. */
+const BIG = { customers: 30_000, reps: 120 };
+/** Tuesday 15 December 2026, 09:03 in Chicago: six weeks after the export stopped, so each tick stops on the feed. */
+const STOPPED_DAY = Date.parse('2026-12-15T15:03:00Z');
+const TICK_MS = 15 * 60_000;
+/** The timer's ticks in an hour (every 15 minutes). */
+const TICKS_PER_HOUR = 4;
+
+/**
+ * What the follow-ups timer downloads in an hour of a day the feed stopped the run (the export has
+ * not come for weeks): every tick from the send time to midnight tries the run again. The feed is a
+ * blob container on Azurite behind a counting proxy, read through the app's own wiring: as before
+ * (each tick reads the feed, as the weekly run still does) and now (the kept read: a listing a tick).
+ */
+async function ticksOnUnchangedFeed(connectionString: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'followups-bench-feed-'));
+  const proxy = await startCountingProxy(blobEndpointOf(connectionString));
+  const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(
+    `feed${randomBytes(3).toString('hex')}`,
+  );
+  try {
+    await writeFeedFolder(wholesaleBook({ seed: 7, ...BIG }).book, dir);
+    await container.create();
+    let feedBytes = 0;
+    for (const file of ['customers.csv', 'orders.csv', 'tickets.csv']) {
+      feedBytes += (await stat(join(dir, file))).size;
+      await container.getBlockBlobClient(file).uploadFile(join(dir, file));
+    }
+    // Tables of their own for each way, so each starts the day's run afresh.
+    const configOf = () =>
+      loadConfig({
+        STORAGE_CONNECTION_STRING: withBlobEndpoint(connectionString, proxy.url),
+        TABLE_PREFIX: `benchticks${randomBytes(3).toString('hex')}`,
+        TIME_ZONE: 'America/Chicago',
+        FEED_CONTAINER: container.containerName,
+      });
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    console.log(
+      `\nticks of a day the feed stopped the run: ${BIG.customers.toLocaleString('en-US')} customers, ${BIG.reps} reps, feed ${mb(feedBytes)} in a blob container on Azurite, ${TICKS_PER_HOUR} ticks an hour`,
+    );
+    console.log('reads                     downloaded per tick   ms per tick   downloaded per hour');
+    for (const kept of [false, true]) {
+      let now = STOPPED_DAY;
+      const config = configOf();
+      const wiring = await wire(config, { clock: () => new Date(now) });
+      const downloaded: number[] = [];
+      const took: number[] = [];
+      // The send time's tick, then an hour of later ticks.
+      for (let k = 0; k <= TICKS_PER_HOUR; k++) {
+        now = STOPPED_DAY + k * TICK_MS;
+        const deps = await wiring.followUps(quiet);
+        const before = proxy.requests.length;
+        const started = performance.now();
+        const report = await runFollowUps(
+          kept ? deps : { ...deps, readBook: feedReaderFor(config, deps.rules) },
+          {
+            now: new Date(now),
+          },
+        );
+        if (report.status !== 'stopped')
+          throw new Error(`expected a run the feed stopped, got ${report.status}`);
+        if (k === 0) continue;
+        took.push(performance.now() - started);
+        downloaded.push(
+          proxy.requests
+            .slice(before)
+            .filter((r) => r.method === 'GET' && /\.csv$/.test(r.url))
+            .reduce((n, r) => n + r.bytes, 0),
+        );
+      }
+      const perTick = downloaded.reduce((a, b) => a + b, 0) / downloaded.length;
+      const ms = took.reduce((a, b) => a + b, 0) / took.length;
+      console.log(
+        `${(kept ? 'kept until it changes' : 'every tick (before)').padEnd(25)} ${mb(perTick).padStart(19)}   ${String(Math.round(ms)).padStart(11)}   ${mb(perTick * TICKS_PER_HOUR).padStart(19)}`,
+      );
+    }
+  } finally {
+    await container.deleteIfExists();
+    await proxy.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 if (require.main === module) {

@@ -30,7 +30,7 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
   },
   followups: {
     file: 'followUpsBench.ts',
-    what: 'daily follow-up run of 10k customers / 200 reps vs the Teams rate bound',
+    what: "daily follow-up run of 10k customers / 200 reps vs the Teams rate bound; the feed an hour of a stopped day's ticks downloads",
   },
   weeklyMemory: {
     file: 'weeklyMemoryBench.ts',

@@ -14,7 +14,7 @@ import { defaultRules } from '../../../rules/rulesSchema';
 import { openStorage, type Storage } from '../../../storage';
 import { openCardStore, saveSentCard, type TableCardStore } from '../../../storage/cardStore';
 import type { TabActionDeps } from '../../../tabs/api/tabActions';
-import { createTabService } from '../../../tabs/api/tabService';
+import { createTabService, type TabServiceDeps } from '../../../tabs/api/tabService';
 import type { FunctionsHost } from '../../../tools/local/functionsHost';
 import { startBotHost } from '../../helpers/botOnPlayground';
 import { weeklyData } from '../../helpers/weeklyCardData';
@@ -66,7 +66,7 @@ export function tabServiceOn(
   storage: Storage,
   cards: TableCardStore,
   book: Book,
-  money: { currency?: string; locale?: string } = {},
+  money: Pick<TabServiceDeps, 'currency' | 'locale' | 'statesRereadMs'> = {},
 ): ReturnType<typeof createTabService> {
   return createTabService({
     storage,

@@ -35,6 +35,7 @@ function tapAfterRead(state: StateStore, tap: () => Promise<void>): StateStore {
       await tap();
       return snapshot;
     },
+    readChangedSince: (since) => state.readChangedSince(since),
     get: (customerId) => state.get(customerId),
     writeChanged: (previous, next, options) => state.writeChanged(previous, next, options),
     writeGuarded: (snapshot, next, options) => state.writeGuarded(snapshot, next, options),

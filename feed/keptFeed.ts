@@ -1,0 +1,101 @@
+import type { Rules } from '../rules/rulesSchema';
+import { FeedError } from './feedError';
+import type { FeedResult } from './readFeed';
+
+/**
+ * How often a kept feed asks whether the feed changed (a listing of the container or a stat of the
+ * folder, not a download). Reading and scoring a 30,000-customer book takes seconds, and the export
+ * changes about once a day or once a week: the read is kept until it does.
+ */
+export const FEED_RECHECK_MS = 2 * 60_000;
+
+/** One read a kept feed may answer from what it keeps. */
+export interface FeedReading {
+  /** What the read depends on besides the feed's files (feedReadKey): another key is another read. */
+  key: string;
+  read: () => Promise<FeedResult>;
+}
+
+export interface KeptFeedDeps {
+  /**
+   * What the feed is now, found without reading it (the blobs' ETags, the files' sizes and times):
+   * a read is kept until this changes. Without it a read is kept for FEED_RECHECK_MS.
+   */
+  version?: () => Promise<string>;
+  clock: () => Date;
+}
+
+/** The feed read once and kept while it stays the same: what the tabs and the follow-up ticks read. */
+export interface KeptFeed {
+  /**
+   * The feed as `reading` reads it: the kept result while the feed's version and the key are the
+   * same (asked at most every FEED_RECHECK_MS), else a new read. The result is shared by every
+   * caller: none may change it.
+   */
+  read(reading: FeedReading): Promise<FeedResult>;
+}
+
+/** What a read of the feed depends on besides its files: the as-of day and the rules' columns and formats. */
+export function feedReadKey(rules: Pick<Rules, 'columns' | 'formats'>, asOf: string): string {
+  return JSON.stringify([asOf, rules.columns, rules.formats]);
+}
+
+interface Kept {
+  key: string;
+  /** The feed's version before it was read (null: not known, read again at the next check). */
+  version: string | null;
+  /** When the version was last compared with the feed's (the clock's milliseconds). */
+  checkedAt: number;
+  result: Promise<FeedResult>;
+}
+
+/** A KeptFeed over the feed's version check. */
+export function keptFeed(deps: KeptFeedDeps): KeptFeed {
+  let kept: Kept | null = null;
+  /** One check at a time per key: a page's requests arriving together share it. */
+  const checking = new Map<string, Promise<Kept>>();
+
+  const read = (reading: FeedReading, version: string | null, now: number): Kept => {
+    const entry: Kept = { key: reading.key, version, checkedAt: now, result: reading.read() };
+    entry.result.catch((error: unknown) => {
+      // The same files read the same way fail the same way: a FeedError of a known version is kept
+      // (a run the feed stopped does not download it again each tick). Anything else (storage
+      // unreachable for a moment) is read again next time.
+      if (kept === entry && !(error instanceof FeedError && version !== null)) kept = null;
+    });
+    kept = entry;
+    return entry;
+  };
+
+  const check = async (reading: FeedReading, now: number): Promise<Kept> => {
+    let version: string | null;
+    try {
+      version = deps.version ? await deps.version() : null;
+    } catch {
+      // Not known (storage unreachable for a moment, the feed gone): the read says what is wrong.
+      return read(reading, null, now);
+    }
+    if (kept && kept.key === reading.key && version !== null && version === kept.version) {
+      kept.checkedAt = now;
+      return kept;
+    }
+    return read(reading, version, now);
+  };
+
+  return {
+    async read(reading) {
+      const now = deps.clock().getTime();
+      if (kept && kept.key === reading.key) {
+        const since = now - kept.checkedAt;
+        // A clock moved back (the local stack's) asks again as well.
+        if (since >= 0 && since < FEED_RECHECK_MS) return kept.result;
+      }
+      let pending = checking.get(reading.key);
+      if (!pending) {
+        pending = check(reading, now).finally(() => checking.delete(reading.key));
+        checking.set(reading.key, pending);
+      }
+      return (await pending).result;
+    },
+  };
+}
