@@ -1,5 +1,5 @@
-import type { Rules } from '../rules/rulesSchema';
 import { FeedError } from './feedError';
+import { feedOptionsFrom } from './feedOptions';
 import type { FeedResult } from './readFeed';
 
 /**
@@ -35,9 +35,12 @@ export interface KeptFeed {
   read(reading: FeedReading): Promise<FeedResult>;
 }
 
-/** What a read of the feed depends on besides its files: the as-of day and the rules' columns and formats. */
-export function feedReadKey(rules: Pick<Rules, 'columns' | 'formats'>, asOf: string): string {
-  return JSON.stringify([asOf, rules.columns, rules.formats]);
+/**
+ * What a read of the feed depends on besides its files: the as-of day and what the rules file says
+ * about reading it (columns, formats, owner names), as feedOptionsFrom takes them.
+ */
+export function feedReadKey(rules: Parameters<typeof feedOptionsFrom>[0], asOf: string): string {
+  return JSON.stringify(feedOptionsFrom(rules, asOf));
 }
 
 interface Kept {
