@@ -113,8 +113,11 @@ function planScoredWeek(
     weeks: repWeeks(customers, rules.capPerRep, since),
     first,
     rest,
+    // A customer on a card an earlier attempt delivered keeps their row though a tap or an order
+    // since took them off the list: that attempt may have died before writing it, and the card
+    // flagged them all the same. (The first page of a card still to send lists only the surfaced.)
     surfacedRows: customers
-      .filter((c) => c.surfaced)
+      .filter((c) => c.surfaced || delivered.get(c.owner)?.has(c.customerId))
       .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, runAt)),
     heldOutRows: holdout.heldOut.map((c) => heldOutRow(c, previous.get(c.customerId), runKey, runAt)),
   };
