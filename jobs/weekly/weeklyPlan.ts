@@ -13,10 +13,9 @@ import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import type { NewAuditRow } from '../../storage/auditRow';
 import type { ConversationStore } from '../../storage/conversationStore';
-import type { RunLedger } from '../../storage/runLedger';
 import { type CardPageOptions, listPagesOf } from './weeklyCardFor';
 import { type HoldoutSplit, splitHoldout } from './weeklyHoldout';
-import { lastWeeklyRun } from './weeklyLastRun';
+import { type LastCardsLedger, lastCardsOptions } from './weeklyLastRun';
 import { type RepWeek, repWeeks } from './weeklyLists';
 import { storedOwnerOf, withRepOwners } from './weeklyRepDirectory';
 import { nextStates } from './weeklyStates';
@@ -216,8 +215,11 @@ export function listsNowFrom(
   clock: () => Date = () => new Date(),
   /** The installed reps, so the feed's owners are read as the weekly run reads them (withRepOwners). */
   directory?: () => Promise<Pick<ConversationStore, 'getRepByEmail'>>,
-  /** The run ledger, to know the weekly run before this week's, if any (its cards are last week's list). */
-  runs?: Pick<RunLedger, 'lastFinished' | 'getRun'>,
+  /**
+   * The run ledger, to know the weekly run before this week's, if any (its cards are last week's
+   * list), and the team's time zone, the day of a run's cards.
+   */
+  ledger?: { runs: LastCardsLedger; timeZone: string },
 ): (request: ListsNowRequest) => Promise<ListsNow> {
   return async ({ localDate, runKey, states }) => {
     const read = (await readBook(localDate)).book;
@@ -229,18 +231,14 @@ export function listsNowFrom(
     // In the first week the stored kinds are this week's run's: read as last week's list, every
     // row past the card ("Show the next", `list 2`) said "Still on your list" beside a card whose
     // rows all said "New on your list".
-    const lastRun = runs ? await lastWeeklyRun(runs, runKey) : 'unknown';
+    const lastCards = ledger ? await lastCardsOptions(ledger.runs, runKey, ledger.timeZone, 'list') : {};
     const plan = planWeek(
       book,
       rules,
       states,
       { localDate, runKey, runAt: clock().toISOString() },
       new Map(),
-      {
-        storedOwner,
-        ...(lastRun === 'none' ? { lastWeek: 'none' as const } : {}),
-        ...(typeof lastRun === 'object' ? { lastRun } : {}),
-      },
+      { storedOwner, ...lastCards },
     );
     const owners = new Set(book.customers.map((c) => addressKey(c.owner)));
     return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays, owners };
