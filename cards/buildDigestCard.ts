@@ -70,8 +70,8 @@ function dayOfRunKey(runKey: string): string {
 /** Plain strings for the template: all formatting happens here, the template only places them. */
 function viewModel(data: ParsedDigestCardData) {
   const money: Money = (amount) => formatMoney(amount, data.currency, data.locale);
-  // One order's amount and a value won back (what the box held) are shown to the cent: the Won back
-  // box is prefilled to the cent, and the row says the figure it records.
+  // One order's amount and a value won back (what the box held) are shown to the cent: the box holds
+  // the figure its row states (wonBackPrefill), so a save left as it came reads as the row did.
   const exactMoney: Money = (amount) => formatExactMoney(amount, data.currency, data.locale);
   const reasonTitle = (value: string) => data.lossReasons.find((r) => r.value === value)?.title ?? value;
   const count = data.rows.length;
@@ -86,15 +86,14 @@ function viewModel(data: ParsedDigestCardData) {
     lossReasons: data.lossReasons,
     rows: data.rows.map((r, index) => {
       const kind = r.reason.kind;
+      // A one-order customer who has ordered since the call: the second order is no longer an "if",
+      // and what it came to is stated, box and row alike, to the cent.
+      const placed = kind === 'ordered' && r.valueKind === 'second_order';
       return {
         customerId: r.customerId,
         // Shown in a markdown TextBlock: the feed's name is escaped.
         name: markdownSafe(r.name, MAX_NAME_CHARS),
-        // A one-order customer who has ordered since the call: the second order is no longer an "if".
-        valueText:
-          kind === 'ordered' && r.valueKind === 'second_order'
-            ? `${exactMoney(digestRowValue(r))} second order`
-            : valueText(r, money),
+        valueText: placed ? `${exactMoney(digestRowValue(r))} second order` : valueText(r, money),
         reasonText: followUpText(
           r.reason,
           exactMoney,
@@ -117,7 +116,7 @@ function viewModel(data: ParsedDigestCardData) {
         reachedOutTitle: kind === 'save_slipping' ? 'Reached out' : 'Reached out again',
         // A one-order customer's save is the second order itself: once it is in the feed, what it
         // came to is the value won back, not the first order's worth.
-        ...wonBackBox(digestRowValue(r), data.locale),
+        ...wonBackBox(digestRowValue(r), data.locale, placed),
         valueLabel: wonBackLabel(r.valueKind, data.currency),
         valueInputId: `value_${index}`,
         reasonInputId: `reason_${index}`,

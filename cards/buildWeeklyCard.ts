@@ -191,7 +191,8 @@ function feedUnchangedText(unchanged: NonNullable<WeeklyCardData['feedUnchanged'
 /** Plain strings for the template: all formatting happens here, the template only places them. */
 function viewModel(data: ParsedWeeklyCardData) {
   const money: Money = (amount) => formatMoney(amount, data.currency, data.locale);
-  // A value won back is what the rep typed: shown to the cent.
+  // A value won back is what the box held when the rep saved it: the row's figure as it came
+  // (wonBackPrefill), or what they typed, shown to the cent when they typed cents.
   const exactMoney: Money = (amount) => formatExactMoney(amount, data.currency, data.locale);
   const reasonTitle = (value: string) => data.lossReasons.find((r) => r.value === value)?.title ?? value;
   const moreCount = data.overflow?.count ?? 0;

@@ -6,7 +6,7 @@ import {
 import { facts, footnote, repValueWords } from '../jobs/monthly/summaryText';
 import type { CardJson } from './cardModels';
 import { cardTemplate } from './cardTemplate';
-import { formatCount, formatMoney, markdownSafe, plainText, truncate } from './format';
+import { formatCount, formatExactMoney, markdownSafe, plainText, truncate } from './format';
 import template from './templates/monthlySummary.json';
 
 /** Bars in the value-per-rep chart; the rest are summed into one "Others" bar. */
@@ -51,7 +51,9 @@ function moreRepsText(
 
 /** Plain strings and numbers for the template: all formatting happens here. */
 function viewModel(s: MonthlySummary, links: SummaryCardLinks) {
-  const money = (amount: number) => formatMoney(amount, s.currency, s.locale);
+  // Values won back as the taps recorded them (to the cent when a rep typed cents), as the card's
+  // outcome line and the tab state them.
+  const money = (amount: number) => formatExactMoney(amount, s.currency, s.locale);
   const pct = (share: number) => `${Math.round(share * 100)}%`;
   const n = (count: number) => formatCount(count, s.locale);
   const earning = s.reps.filter((r) => r.valueWonBack > 0);
