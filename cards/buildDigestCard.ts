@@ -18,8 +18,6 @@ import digestTemplate from './templates/digestCard.json';
 
 const template = cardTemplate(digestTemplate);
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 /**
  * The row's sentence, e.g. `Ordered $450 on Thu 26 Nov, 3 days after you reached out: record the
  * save?`; once acted on (`asks` false) the question is left out. A date in another year than the
@@ -36,6 +34,7 @@ export function followUpText(
   contactBy?: string,
 ): string {
   const date = (isoDate: string) => formatDateNear(isoDate, today, locale);
+  const plural = (n: number, one: string) => countOf(n, one, `${one}s`, locale);
   const who = contactBy ?? 'you';
   switch (reason.kind) {
     case 'no_order':
@@ -53,7 +52,9 @@ export function followUpText(
       // Only a customer's own rhythm is theirs to be "usually" on; too few orders, the book's gap.
       const gap = Math.round(reason.cadenceDays);
       const rhythm =
-        reason.ownRhythm === false ? `the book's usual gap is ${plural(gap, 'day')}` : `usually every ${gap}`;
+        reason.ownRhythm === false
+          ? `the book's usual gap is ${plural(gap, 'day')}`
+          : `usually every ${formatCount(gap, locale)}`;
       // No order since the save (recorded on a promise): nothing to slip "again" from.
       if (reason.daysSinceOrder > daysBetween(reason.wonBackOn, today))
         return `Won back on ${date(reason.wonBackOn)}, but no order since: now ${plural(reason.daysSinceOrder, 'day')} without one (${rhythm}).`;

@@ -1,4 +1,5 @@
 import type { Band, ValueKind } from '../rules/customerState';
+import type { NumberWords } from '../rules/model/plainWords';
 
 // Dates are the calendar's (rules/calendar.ts): the plan table's days are worded there too.
 export { formatShortDate } from '../rules/calendar';
@@ -167,6 +168,28 @@ export function truncate(text: string, max: number): string {
 /** A whole number in the locale: `4,372` in en-US, `4.372` in de-DE. */
 export function formatCount(n: number, locale: string): string {
   return numberFormat(locale, { maximumFractionDigits: 0 }).format(n);
+}
+
+/** A whole percent (`percent` in percent) in the locale: `63%` in en-US, `63 %` in de-DE. */
+export function formatPercent(percent: number, locale: string): string {
+  return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(percent / 100);
+}
+
+const numberWordsOf = new Map<string, NumberWords>();
+
+/** How a card's words write numbers in its locale (the reasons, made in rules/, take it). */
+export function numberWords(locale: string): NumberWords {
+  let words = numberWordsOf.get(locale);
+  if (words === undefined) {
+    const decimal = numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    words = {
+      count: (n) => formatCount(n, locale),
+      decimal: (n) => decimal.format(n),
+      percent: (n) => formatPercent(n, locale),
+    };
+    numberWordsOf.set(locale, words);
+  }
+  return words;
 }
 
 /** A count in the locale with its noun, singular for one: `1 customer`, `1,204 customers`. */

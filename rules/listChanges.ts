@@ -4,6 +4,7 @@ import { mondayOf } from './calendar';
 import type { CustomerState } from './customerState';
 import { ordersEnd } from './features';
 import { lastOrderDayOf } from './feedFreshness';
+import type { NumberWords } from './model/plainWords';
 import { chancePercent } from './noOrderChance';
 import type { Rules } from './rulesSchema';
 import { type ScoredBook, type ScoredCustomer, scoreBook } from './scoreBook';
@@ -82,6 +83,8 @@ export interface LastWeekOptions {
   lastRunByRep?: ReadonlyMap<string, LastRun>;
   /** A stored row's owner in the feed's form (the weekly run's storedOwnerOf); as stored when missing. */
   storedOwner?: (owner: string) => string;
+  /** How this week's reasons write their numbers: the cards' LOCALE (rules/model/plainWords.ts). */
+  numbers?: NumberWords;
 }
 
 /**
@@ -195,7 +198,7 @@ export function scoreWeekWithChanges(
     }
     if (k > 0) for (let i = 0; i < n; i++) if (readOf[i] === k) chanceBefore[i] = chances[i];
   }
-  const scored = scoreBook(book, rules, asOfDay, states);
+  const scored = scoreBook(book, rules, asOfDay, states, { numbers: options.numbers });
   const feedUnchanged = unchangedSince(book, asOfDay, options.lastRun);
   const changes = new Map<string, ListChange>();
   const backOnTrack: BackOnTrack[] = [];

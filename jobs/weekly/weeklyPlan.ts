@@ -1,3 +1,4 @@
+import { numberWords } from '../../cards/format';
 import { addressKey } from '../../rules/addresses';
 import type { Book } from '../../rules/book';
 import { dayOf } from '../../rules/book';
@@ -190,6 +191,8 @@ export interface ListsNowRequest {
   localDate: string;
   runKey: string;
   states: ReadonlyMap<string, CustomerState>;
+  /** The cards' LOCALE, the reasons' numbers' as on the weekly card (default en-US). */
+  locale?: string;
 }
 
 /**
@@ -221,7 +224,7 @@ export function listsNowFrom(
    */
   ledger?: { runs: LastCardsLedger; timeZone: string },
 ): (request: ListsNowRequest) => Promise<ListsNow> {
-  return async ({ localDate, runKey, states }) => {
+  return async ({ localDate, runKey, states, locale = 'en-US' }) => {
     const read = (await readBook(localDate)).book;
     const reps = directory ? await directory() : undefined;
     const book = reps ? await withRepOwners(read, reps) : read;
@@ -238,7 +241,7 @@ export function listsNowFrom(
       states,
       { localDate, runKey, runAt: clock().toISOString() },
       new Map(),
-      { storedOwner, ...lastCards },
+      { storedOwner, ...lastCards, numbers: numberWords(locale) },
     );
     const owners = new Set(book.customers.map((c) => addressKey(c.owner)));
     return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays, owners };

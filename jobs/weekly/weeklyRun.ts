@@ -1,4 +1,5 @@
 import type { CardSender, Log } from '../../bot/ports';
+import { numberWords } from '../../cards/format';
 import type { FeedResult } from '../../feed/readFeed';
 import { dayOf, isoOfDay } from '../../rules/book';
 import { localDate } from '../../rules/calendar';
@@ -131,7 +132,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       snapshot.states,
       planAt,
       deliveredCards(handled),
-      { storedOwner, ...lastCards },
+      { storedOwner, ...lastCards, numbers: numberWords(config.locale ?? 'en-US') },
     ),
   );
   for (const { customerId, reason } of refused) {
