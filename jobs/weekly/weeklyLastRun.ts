@@ -33,10 +33,13 @@ export async function lastCardsOptions(
 ): Promise<Pick<LastWeekOptions, 'lastWeek' | 'lastRun' | 'lastRunByRep'>> {
   const finished = await runs.lastFinished(EARLIEST_WEEKLY_RUN_KEY, runKey);
   const lastRun = finished === null ? 'none' : await finishedRun(runs, finished);
-  // Every run after the last finished one died before finishing: the rows they delivered.
+  // Every run after the last finished one died before finishing: the rows they delivered. The range
+  // starts just after the finished run's key ('!' sorts before any week's digits), so a week after
+  // a run that finished, as nearly every week is, reads no row at all.
   const latest = new Map<string, string>();
-  for (const d of await runs.deliveriesBetween(finished ?? EARLIEST_WEEKLY_RUN_KEY, runKey)) {
-    if (d.status !== 'delivered' || (finished !== null && d.runKey <= finished)) continue;
+  const from = finished === null ? EARLIEST_WEEKLY_RUN_KEY : `${finished}!`;
+  for (const d of await runs.deliveriesBetween(from, runKey)) {
+    if (d.status !== 'delivered') continue;
     const rep = addressKey(d.repId);
     if ((latest.get(rep) ?? '') < d.runKey) latest.set(rep, d.runKey);
   }
