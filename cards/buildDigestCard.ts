@@ -18,8 +18,6 @@ import digestTemplate from './templates/digestCard.json';
 
 const template = cardTemplate(digestTemplate);
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 /**
  * The row's sentence, e.g. `Ordered $450 on Thu 26 Nov, 3 days after you reached out: record the
  * save?`; once acted on (`asks` false) the question is left out. A date in another year than the
@@ -36,6 +34,7 @@ export function followUpText(
   contactBy?: string,
 ): string {
   const date = (isoDate: string) => formatDateNear(isoDate, today, locale);
+  const plural = (n: number, one: string) => countOf(n, one, `${one}s`, locale);
   const who = contactBy ?? 'you';
   switch (reason.kind) {
     case 'no_order':
@@ -53,7 +52,9 @@ export function followUpText(
       // Only a customer's own rhythm is theirs to be "usually" on; too few orders, the book's gap.
       const gap = Math.round(reason.cadenceDays);
       const rhythm =
-        reason.ownRhythm === false ? `the book's usual gap is ${plural(gap, 'day')}` : `usually every ${gap}`;
+        reason.ownRhythm === false
+          ? `the book's usual gap is ${plural(gap, 'day')}`
+          : `usually every ${formatCount(gap, locale)}`;
       // No order since the save (recorded on a promise): nothing to slip "again" from.
       if (reason.daysSinceOrder > daysBetween(reason.wonBackOn, today))
         return `Won back on ${date(reason.wonBackOn)}, but no order since: now ${plural(reason.daysSinceOrder, 'day')} without one (${rhythm}).`;
@@ -70,8 +71,8 @@ function dayOfRunKey(runKey: string): string {
 /** Plain strings for the template: all formatting happens here, the template only places them. */
 function viewModel(data: ParsedDigestCardData) {
   const money: Money = (amount) => formatMoney(amount, data.currency, data.locale);
-  // One order's amount and a value won back (what the box held) are shown to the cent: the Won back
-  // box is prefilled to the cent, and the row says the figure it records.
+  // One order's amount and a value won back (what the box held) are shown to the cent: the box holds
+  // the figure its row states (wonBackPrefill), so a save left as it came reads as the row did.
   const exactMoney: Money = (amount) => formatExactMoney(amount, data.currency, data.locale);
   const reasonTitle = (value: string) => data.lossReasons.find((r) => r.value === value)?.title ?? value;
   const count = data.rows.length;
@@ -86,15 +87,14 @@ function viewModel(data: ParsedDigestCardData) {
     lossReasons: data.lossReasons,
     rows: data.rows.map((r, index) => {
       const kind = r.reason.kind;
+      // A one-order customer who has ordered since the call: the second order is no longer an "if",
+      // and what it came to is stated, box and row alike, to the cent.
+      const placed = kind === 'ordered' && r.valueKind === 'second_order';
       return {
         customerId: r.customerId,
         // Shown in a markdown TextBlock: the feed's name is escaped.
         name: markdownSafe(r.name, MAX_NAME_CHARS),
-        // A one-order customer who has ordered since the call: the second order is no longer an "if".
-        valueText:
-          kind === 'ordered' && r.valueKind === 'second_order'
-            ? `${exactMoney(digestRowValue(r))} second order`
-            : valueText(r, money),
+        valueText: placed ? `${exactMoney(digestRowValue(r))} second order` : valueText(r, money),
         reasonText: followUpText(
           r.reason,
           exactMoney,
@@ -117,7 +117,7 @@ function viewModel(data: ParsedDigestCardData) {
         reachedOutTitle: kind === 'save_slipping' ? 'Reached out' : 'Reached out again',
         // A one-order customer's save is the second order itself: once it is in the feed, what it
         // came to is the value won back, not the first order's worth.
-        ...wonBackBox(digestRowValue(r), data.locale),
+        ...wonBackBox(digestRowValue(r), data.locale, placed),
         valueLabel: wonBackLabel(r.valueKind, data.currency),
         valueInputId: `value_${index}`,
         reasonInputId: `reason_${index}`,

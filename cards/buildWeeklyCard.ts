@@ -21,6 +21,7 @@ import {
   formatCount,
   formatExactMoney,
   formatMoney,
+  formatPercent,
   formatShortDate,
   markdownSafe,
   plainText,
@@ -94,17 +95,19 @@ export function countsText(counts: NonNullable<WeeklyCardData['counts']>, locale
 }
 
 /**
- * What changed since last week, in words: `New on your list`, `Worse: ...`, `Still on your list (week 3)`,
- * `Back on your list (first flagged Mon 9 Nov)`.
+ * What changed since last week, in words (its numbers in `locale`): `New on your list`, `Worse: ...`,
+ * `Still on your list (week 3)`, `Back on your list (first flagged Mon 9 Nov)`.
  */
 export function changeText(change: ListChange, locale = 'en-US'): string {
   switch (change.kind) {
     case 'new':
       return change.from ? `New on your list (moved from ${change.from})` : 'New on your list';
     case 'worse':
-      return `Worse: chance of no order up ${Math.round(change.points)} points`;
+      return `Worse: chance of no order up ${formatCount(Math.round(change.points), locale)} points`;
     case 'still':
-      return change.week === null ? 'Still on your list' : `Still on your list (week ${change.week})`;
+      return change.week === null
+        ? 'Still on your list'
+        : `Still on your list (week ${formatCount(change.week, locale)})`;
     case 'back':
       return `Back on your list (first flagged ${formatShortDate(change.since, locale)})`;
   }
@@ -124,18 +127,18 @@ export function wonBackLabel(valueKind: ValueKind | undefined, currency: string)
     : `Monthly value won back (${currency})`;
 }
 
-/** Kind (or band, on rows saved before the kinds) and the chance of no order. */
-export function statusLine(c: WeeklyCardCustomer): { text: string; color: string } {
+/** Kind (or band, on rows saved before the kinds) and the chance of no order, its numbers in `locale`. */
+export function statusLine(c: WeeklyCardCustomer, locale = 'en-US'): { text: string; color: string } {
   if (!c.segment) {
     const band = bandDisplay(c.band);
     // Whole points: decimals would suggest a precision the score does not have.
-    return { text: `${band.label} · score ${Math.round(c.score)}`, color: band.color };
+    return { text: `${band.label} · score ${formatCount(Math.round(c.score), locale)}`, color: band.color };
   }
   const kind = SEGMENT_TEXT[c.segment];
   // At most 99%: a forecast from a book's past is never a certainty, and a calibration fitted on a
   // past where every lapsed customer stayed away saturates at 0.9999 ("100%").
   const chance = c.noOrder
-    ? ` · ${chancePercent(c.noOrder.probability)}% chance of no order in ${c.noOrder.horizonDays} days`
+    ? ` · ${formatPercent(chancePercent(c.noOrder.probability), locale)} chance of no order in ${formatCount(c.noOrder.horizonDays, locale)} days`
     : '';
   return { text: `${kind.label}${chance}`, color: kind.color };
 }
@@ -191,7 +194,8 @@ function feedUnchangedText(unchanged: NonNullable<WeeklyCardData['feedUnchanged'
 /** Plain strings for the template: all formatting happens here, the template only places them. */
 function viewModel(data: ParsedWeeklyCardData) {
   const money: Money = (amount) => formatMoney(amount, data.currency, data.locale);
-  // A value won back is what the rep typed: shown to the cent.
+  // A value won back is what the box held when the rep saved it: the row's figure as it came
+  // (wonBackPrefill), or what they typed, shown to the cent when they typed cents.
   const exactMoney: Money = (amount) => formatExactMoney(amount, data.currency, data.locale);
   const reasonTitle = (value: string) => data.lossReasons.find((r) => r.value === value)?.title ?? value;
   const moreCount = data.overflow?.count ?? 0;
@@ -226,7 +230,7 @@ function viewModel(data: ParsedWeeklyCardData) {
     noteMaxLength: data.noteMaxLength,
     lossReasons: data.lossReasons,
     rows: data.customers.map((c, index) => {
-      const status = statusLine(c);
+      const status = statusLine(c, data.locale);
       return {
         customerId: c.customerId,
         name: truncate(plainText(c.name), MAX_NAME_CHARS),

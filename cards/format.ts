@@ -1,4 +1,5 @@
 import type { Band, ValueKind } from '../rules/customerState';
+import type { NumberWords } from '../rules/model/plainWords';
 
 // Dates are the calendar's (rules/calendar.ts): the plan table's days are worded there too.
 export { formatShortDate } from '../rules/calendar';
@@ -26,15 +27,19 @@ function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.N
   return format;
 }
 
-/** An amount someone typed or one order's, to the cent: `$12.50` (not `$13`), `$500` when whole. */
+/**
+ * An amount someone typed or one order's, or a sum of them, to the cent: `$12.50` (not `$13`), `$500`
+ * when whole (a sum's float noise, 0.1 + 0.2, is no cent).
+ */
 export function formatExactMoney(amount: number, currency: string, locale: string): string {
-  const digits = Number.isInteger(amount) ? 0 : 2;
+  const cents = Math.round(amount * 100) / 100;
+  const digits = Number.isInteger(cents) ? 0 : 2;
   return numberFormat(locale, {
     style: 'currency',
     currency,
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
-  }).format(amount);
+  }).format(cents);
 }
 
 /**
@@ -67,12 +72,15 @@ export function numberStyle(locale: string): NumberStyle {
 }
 
 /**
- * What the Won back box starts with: the value to the cent (one order's `22.20` is not 22), as the
- * tab's timeline and the outcome line state it. The card and the tab both pre-fill it, and a figure
- * with a long fraction (a monthly value derived from orders) would be refused as "not a plain number".
+ * What the Won back box starts with: the figure its row states, so a save left as it came records
+ * what the rep read, and the outcome line, the summary and the tab say it alike. A value the row
+ * states in whole units (formatMoney: a monthly value derived from orders, £109.87, reads "£110/month")
+ * is prefilled whole, not as the £109.87 the reply then stated; an `exact` one (formatExactMoney: an
+ * order placed, 22.20) to the cent. Never 0 for a value under one unit: the box would be refused.
  */
-export function wonBackPrefill(monthlyValue: number): number {
-  return Math.round(monthlyValue * 100) / 100;
+export function wonBackPrefill(value: number, exact = false): number {
+  const whole = Math.round(value);
+  return exact || whole === 0 ? Math.round(value * 100) / 100 : whole;
 }
 
 /**
@@ -85,8 +93,9 @@ export function wonBackPrefill(monthlyValue: number): number {
 export function wonBackBox(
   monthlyValue: number,
   locale: string,
+  exact = false,
 ): { valuePrefill: string; valueExample: string } {
-  const prefill = wonBackPrefill(monthlyValue);
+  const prefill = wonBackPrefill(monthlyValue, exact);
   const digits = Number.isInteger(prefill) ? String(prefill) : prefill.toFixed(2);
   return {
     valuePrefill: numberStyle(locale).decimalComma ? digits.replace('.', ',') : digits,
@@ -159,6 +168,28 @@ export function truncate(text: string, max: number): string {
 /** A whole number in the locale: `4,372` in en-US, `4.372` in de-DE. */
 export function formatCount(n: number, locale: string): string {
   return numberFormat(locale, { maximumFractionDigits: 0 }).format(n);
+}
+
+/** A whole percent (`percent` in percent) in the locale: `63%` in en-US, `63 %` in de-DE. */
+export function formatPercent(percent: number, locale: string): string {
+  return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(percent / 100);
+}
+
+const numberWordsOf = new Map<string, NumberWords>();
+
+/** How a card's words write numbers in its locale (the reasons, made in rules/, take it). */
+export function numberWords(locale: string): NumberWords {
+  let words = numberWordsOf.get(locale);
+  if (words === undefined) {
+    const decimal = numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    words = {
+      count: (n) => formatCount(n, locale),
+      decimal: (n) => decimal.format(n),
+      percent: (n) => formatPercent(n, locale),
+    };
+    numberWordsOf.set(locale, words);
+  }
+  return words;
 }
 
 /** A count in the locale with its noun, singular for one: `1 customer`, `1,204 customers`. */

@@ -6,7 +6,7 @@ import {
 import { facts, footnote, repValueWords } from '../jobs/monthly/summaryText';
 import type { CardJson } from './cardModels';
 import { cardTemplate } from './cardTemplate';
-import { formatCount, formatMoney, markdownSafe, plainText, truncate } from './format';
+import { formatCount, formatExactMoney, formatPercent, markdownSafe, plainText, truncate } from './format';
 import template from './templates/monthlySummary.json';
 
 /** Bars in the value-per-rep chart; the rest are summed into one "Others" bar. */
@@ -51,8 +51,10 @@ function moreRepsText(
 
 /** Plain strings and numbers for the template: all formatting happens here. */
 function viewModel(s: MonthlySummary, links: SummaryCardLinks) {
-  const money = (amount: number) => formatMoney(amount, s.currency, s.locale);
-  const pct = (share: number) => `${Math.round(share * 100)}%`;
+  // Values won back as the taps recorded them (to the cent when a rep typed cents), as the card's
+  // outcome line and the tab state them.
+  const money = (amount: number) => formatExactMoney(amount, s.currency, s.locale);
+  const pct = (share: number) => formatPercent(Math.round(share * 100), s.locale);
   const n = (count: number) => formatCount(count, s.locale);
   const earning = s.reps.filter((r) => r.valueWonBack > 0);
   const bars = earning

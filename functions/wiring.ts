@@ -118,13 +118,10 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     // `list` plans the week exactly as the weekly run does, from the feed, as of today.
     ...(readBook
       ? {
-          listsNow: listsNowFrom(
-            readBook,
-            rules,
-            clock,
-            () => repDirectory(storage.conversations),
-            storage.runs,
-          ),
+          listsNow: listsNowFrom(readBook, rules, clock, () => repDirectory(storage.conversations), {
+            runs: storage.runs,
+            timeZone: config.timeZone,
+          }),
         }
       : {}),
     weeklySendText: weeklySendText(config),

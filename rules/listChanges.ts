@@ -4,6 +4,7 @@ import { mondayOf } from './calendar';
 import type { CustomerState } from './customerState';
 import { ordersEnd } from './features';
 import { lastOrderDayOf } from './feedFreshness';
+import type { NumberWords } from './model/plainWords';
 import { chancePercent } from './noOrderChance';
 import type { Rules } from './rulesSchema';
 import { type ScoredBook, type ScoredCustomer, scoreBook } from './scoreBook';
@@ -69,14 +70,21 @@ function storedAsListed(state: CustomerState | undefined): state is CustomerStat
  * (`lastRun`; else a week earlier) against the stored states, for customers a run has stored a row
  * of. `replayed` (the CLI, which remembers no run): the replay alone, as if last week's card had gone
  * out. `none`: no weekly run before this week's, so there was no list last week, whatever kinds this
- * week's run stored.
+ * week's run stored. A rep in `lastRunByRep` goes by their own run instead, whichever of these is set.
  */
 export interface LastWeekOptions {
   lastWeek?: 'stored' | 'replayed' | 'none';
   /** The last weekly run before this week's, when the run ledger knows it (else: a week before). */
   lastRun?: LastRun;
+  /**
+   * Per rep (addressKey of the owner), a later run than `lastRun` that sent them their card but
+   * never finished (the process died mid-run and no tick of its week came back): their last card.
+   */
+  lastRunByRep?: ReadonlyMap<string, LastRun>;
   /** A stored row's owner in the feed's form (the weekly run's storedOwnerOf); as stored when missing. */
   storedOwner?: (owner: string) => string;
+  /** How this week's reasons write their numbers: the cards' LOCALE (rules/model/plainWords.ts). */
+  numbers?: NumberWords;
 }
 
 /**
@@ -141,11 +149,34 @@ export function scoreWeekWithChanges(
   // "Still on your list" while the card itself said "New on your list".
   const listedBeforeThisWeek = (surfacedAt: string | null): surfacedAt is string =>
     surfacedAt !== null && slipWeek(asOfDay, surfacedAt) > 1;
+  const n = book.customers.length;
+  // Which replay each customer's rep last got a card from: 0 the default (lastRun), then one per run
+  // of lastRunByRep, so a week after a run that died midway replays once more, not once per rep.
+  const reads = [lastRead(asOfDay, options.lastRun)];
+  const readOf = new Uint8Array(n);
+  const byRep = options.lastRunByRep;
+  if (byRep !== undefined && byRep.size > 0) {
+    const readOfRun = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const run = byRep.get(addressKey(book.customers[i].owner));
+      if (run === undefined) continue;
+      const key = `${run.on} ${run.feedTo}`;
+      let k = readOfRun.get(key);
+      if (k === undefined) {
+        k = reads.push(lastRead(asOfDay, run)) - 1;
+        readOfRun.set(key, k);
+      }
+      readOf[i] = k;
+    }
+  }
   // A row flagged this week may have been on last week's list past its card (listedAt earlier): read
   // by `list` after the run, such a row said "New on your list" beside the card's "Still on your list".
-  const wasListed = (id: string) => {
+  // No card ever reached the rep: the stored surfacedAt of a run that died before sending theirs is
+  // no listing they saw ("Back on your list (first flagged ...)" of a card they never got).
+  const noCardYet = (index: number) => options.lastWeek === 'none' && readOf[index] === 0;
+  const wasListed = (id: string, index: number) => {
     if (options.lastWeek === 'replayed') return true;
-    if (options.lastWeek === 'none') return false;
+    if (noCardYet(index)) return false;
     const state = states.get(id);
     if (!storedAsListed(state)) return false;
     const since = onListSince(state);
@@ -154,17 +185,20 @@ export function scoreWeekWithChanges(
   // Last week's lists, kept as three columns: a second ScoredBook held beside this week's would
   // double the run's working set on a million-customer book. Only the customers who passed last
   // week's gates come back as records; everyone's chance comes back in chanceBefore.
-  const n = book.customers.length;
   const chanceBefore = new Float64Array(n);
   const rankedBefore = new Uint8Array(n);
   const surfacedBefore = new Uint8Array(n);
-  const replay = { reasons: false, listChances: chanceBefore };
-  const last = lastRead(asOfDay, options.lastRun);
-  for (const c of scoreBook(asLastWeekRead(book, last), rules, last.day, states, replay).customers) {
-    rankedBefore[c.index] = c.rank !== null ? 1 : 0;
-    surfacedBefore[c.index] = c.surfaced ? 1 : 0;
+  for (const [k, last] of reads.entries()) {
+    const chances = k === 0 ? chanceBefore : new Float64Array(n);
+    const replay = { reasons: false, listChances: chances };
+    for (const c of scoreBook(asLastWeekRead(book, last), rules, last.day, states, replay).customers) {
+      if (readOf[c.index] !== k) continue;
+      rankedBefore[c.index] = c.rank !== null ? 1 : 0;
+      surfacedBefore[c.index] = c.surfaced ? 1 : 0;
+    }
+    if (k > 0) for (let i = 0; i < n; i++) if (readOf[i] === k) chanceBefore[i] = chances[i];
   }
-  const scored = scoreBook(book, rules, asOfDay, states);
+  const scored = scoreBook(book, rules, asOfDay, states, { numbers: options.numbers });
   const feedUnchanged = unchangedSince(book, asOfDay, options.lastRun);
   const changes = new Map<string, ListChange>();
   const backOnTrack: BackOnTrack[] = [];
@@ -178,9 +212,9 @@ export function scoreWeekWithChanges(
       const state = states.get(c.customerId);
       const surfacedAt = state?.surfacedAt ?? null;
       // A first card must not say "worse" against a chance nobody was shown (storedAsListed).
-      const onLastWeeksList = before.rank !== null && wasListed(c.customerId);
+      const onLastWeeksList = before.rank !== null && wasListed(c.customerId, c.index);
       const rise = c.listChance - before.listChance;
-      const listedEarlier = listedBeforeThisWeek(surfacedAt);
+      const listedEarlier = listedBeforeThisWeek(surfacedAt) && !noCardYet(c.index);
       // Rows past the first card are not flagged (no surfacedAt), but their weeks on the list are
       // known from listedAt: "(week N)" beside them as beside the flagged rows.
       const listedSince = state ? onListSince(state) : null;
@@ -203,11 +237,11 @@ export function scoreWeekWithChanges(
       else if (listedEarlier && !orderedSinceListed(c, surfacedAt))
         changes.set(c.customerId, { kind: 'back', since: surfacedAt });
       else changes.set(c.customerId, { kind: 'new' });
-    } else if (before.surfaced && wasListed(c.customerId)) {
+    } else if (before.surfaced && wasListed(c.customerId, c.index)) {
       const i = c.index;
       const end = ordersEnd(book, i, asOfDay);
       // Since last week's card, as the replay read it (asLastWeekRead): an order on that Monday counts.
-      const orderedSince = end > ordersEnd(book, i, last.ordersTo);
+      const orderedSince = end > ordersEnd(book, i, reads[readOf[i]].ordersTo);
       // The news is for the rep whose list they left: the feed may have moved them to another rep
       // since, who never had them on a list (and may not know a call brought them back).
       if (orderedSince)

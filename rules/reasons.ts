@@ -1,6 +1,6 @@
 import { DAYS_PER_MONTH, type Features } from './features';
 import type { CadenceFigures } from './model/cadenceModel';
-import { orderDaysText, plural } from './model/plainWords';
+import { type NumberWords, orderDaysText, PLAIN_NUMBERS, plural } from './model/plainWords';
 import type { Rules, SignalName } from './rulesSchema';
 import type { Contributions } from './score';
 import { SIGNAL_NAMES } from './signals';
@@ -32,12 +32,16 @@ export interface ModelReasonInput {
   horizonDays: number;
 }
 
-/** Plain-word reasons with their numbers, strongest first; a customer with no order gets one. */
+/**
+ * Plain-word reasons with their numbers (written by `numbers`), strongest first; a customer with no
+ * order gets one.
+ */
 export function reasonsFor(
   f: Features,
   contributions: Contributions,
   windows: Rules['windows'],
   model: ModelReasonInput | null = null,
+  numbers: NumberWords = PLAIN_NUMBERS,
 ): string[] {
   if (f.orderCount === 0) return ['No orders yet'];
   const points = new Map<SignalName, number>();
@@ -57,15 +61,15 @@ export function reasonsFor(
   const reasons = strongestReasons(
     points,
     MIN_REASON_POINTS,
-    (name) => reasonText(name, f, windows, model),
-    () => silenceText(f),
+    (name) => reasonText(name, f, windows, model, numbers),
+    () => silenceText(f, numbers),
   );
   // "Usually every 31" beside "expected 9.6 orders by now" states two paces (the model's is fitted on
   // the whole book, so it differs): with the customer's own pace on the row, the model says its chance.
-  const expected = modelReason(f, model);
-  if (!statesOwnPace(f) || !reasons.includes(silenceText(f)) || !reasons.includes(expected ?? ''))
+  const expected = modelReason(f, model, numbers);
+  if (!statesOwnPace(f) || !reasons.includes(silenceText(f, numbers)) || !reasons.includes(expected ?? ''))
     return reasons;
-  const chance = modelReason(f, model, true);
+  const chance = modelReason(f, model, numbers, true);
   return reasons.flatMap((r) => (r !== expected ? [r] : chance && !reasons.includes(chance) ? [chance] : []));
 }
 
@@ -76,11 +80,12 @@ function statesOwnPace(f: Features): boolean {
 }
 
 /** How long the customer has been silent, against their own pace once past it. */
-function silenceText(f: Features): string {
-  if (f.orderDays === 1) return `Ordered once, ${days(f.daysSinceLastOrder)} ago`;
+function silenceText(f: Features, numbers: NumberWords): string {
+  const silent = plural(f.daysSinceLastOrder, 'day', numbers);
+  if (f.orderDays === 1) return `Ordered once, ${silent} ago`;
   if (statesOwnPace(f))
-    return `No order in ${days(f.daysSinceLastOrder)}, usually every ${Math.round(f.cadenceDays)}`;
-  return `No order in ${days(f.daysSinceLastOrder)}`;
+    return `No order in ${silent}, usually every ${numbers.count(Math.round(f.cadenceDays))}`;
+  return `No order in ${silent}`;
 }
 
 /**
@@ -114,34 +119,38 @@ export function reasonText(
   f: Features,
   windows: Rules['windows'],
   model: ModelReasonInput | null = null,
+  numbers: NumberWords = PLAIN_NUMBERS,
 ): string | null {
+  const n = numbers.count;
   switch (name) {
     case 'noOrderLikely':
     case 'missedOrders':
-      return modelReason(f, model);
+      return modelReason(f, model, numbers);
     case 'overdue':
     case 'recency':
     case 'recencyShare':
-      return silenceText(f);
+      return silenceText(f, numbers);
     case 'lowFrequency':
-      return `Only ${orderDaysText(f.orderDays, f)} in ${span(f.tenureDays)}`;
+      return `Only ${orderDaysText(f.orderDays, f, numbers)} in ${span(f.tenureDays, numbers)}`;
     case 'newCustomer':
       return f.tenureDays === 0
         ? 'New customer: first order today'
-        : `Customer for only ${span(f.tenureDays)}`;
+        : `Customer for only ${span(f.tenureDays, numbers)}`;
     case 'frequencyDrop':
-      return `${oftenText(f.recentOrderDays, f.priorOrderDays)}: ${orderDaysText(f.recentOrderDays, f)} in the last ${
-        windows.trendDays
-      } days, ${f.priorOrderDays} in the ${windows.trendDays} before`;
-    case 'valueDrop':
+      return `${oftenText(f.recentOrderDays, f.priorOrderDays, numbers)}: ${orderDaysText(f.recentOrderDays, f, numbers)} in the last ${n(
+        windows.trendDays,
+      )} days, ${n(f.priorOrderDays)} in the ${n(windows.trendDays)} before`;
+    case 'valueDrop': {
+      const period = periodName(windows.trendDays, numbers);
       // No order at all in the recent window (not orders worth 0, which are kept): said as such.
       if (f.recentOrderDays === 0 && f.priorOrderDays > 0)
-        return `No order in the last ${periodName(windows.trendDays)}; ${orderDaysText(f.priorOrderDays, f)} in the ${periodName(windows.trendDays)} before`;
-      return `Order value down ${percentDown(f.recentValue, f.priorValue)}% on the prior ${periodName(windows.trendDays)}`;
+        return `No order in the last ${period}; ${orderDaysText(f.priorOrderDays, f, numbers)} in the ${period} before`;
+      return `Order value down ${numbers.percent(percentDown(f.recentValue, f.priorValue))} on the prior ${period}`;
+    }
     case 'sourTickets':
-      return `${plural(f.sourTickets, 'sour ticket')} in the last ${windows.ticketDays} days`;
+      return `${plural(f.sourTickets, 'sour ticket', numbers)} in the last ${n(windows.ticketDays)} days`;
     case 'openTickets':
-      return `${plural(f.openTickets, 'open ticket')} from the last ${windows.ticketDays} days`;
+      return `${plural(f.openTickets, 'open ticket', numbers)} from the last ${n(windows.ticketDays)} days`;
   }
 }
 
@@ -152,27 +161,28 @@ export function reasonText(
  */
 export const MIN_NO_ORDER_PROBABILITY_STATED = 0.5;
 
-function modelReason(f: Features, model: ModelReasonInput | null, chanceOnly = false): string | null {
+function modelReason(
+  f: Features,
+  model: ModelReasonInput | null,
+  numbers: NumberWords,
+  chanceOnly = false,
+): string | null {
   if (!model) return 'Unlikely to order soon, by the cadence model';
   const { figures, horizonDays } = model;
   if (!chanceOnly && f.orderDays > 1 && figures.expectedOrdersByNow >= 0.95) {
-    return `Expected ${figures.expectedOrdersByNow.toFixed(1)} orders by now at their usual pace; placed 0`;
+    return `Expected ${numbers.decimal(figures.expectedOrdersByNow)} orders by now at their usual pace; placed 0`;
   }
   if (figures.noOrderProbability < MIN_NO_ORDER_PROBABILITY_STATED) return null;
   const percent = Math.min(99, Math.round(100 * figures.noOrderProbability));
-  return `${percent}% chance of no order in the next ${horizonDays} days`;
-}
-
-function days(n: number): string {
-  return plural(n, 'day');
+  return `${numbers.percent(percent)} chance of no order in the next ${numbers.count(horizonDays)} days`;
 }
 
 /** "45 days", "5 months", "2 years": the length of a customer's history in words. */
-export function span(tenureDays: number): string {
-  if (tenureDays < 60) return days(Math.max(1, tenureDays));
+export function span(tenureDays: number, numbers: NumberWords = PLAIN_NUMBERS): string {
+  if (tenureDays < 60) return plural(Math.max(1, tenureDays), 'day', numbers);
   const months = Math.round(tenureDays / DAYS_PER_MONTH);
-  if (months < 24) return plural(months, 'month');
-  return plural(Math.round(tenureDays / 365.25), 'year');
+  if (months < 24) return plural(months, 'month', numbers);
+  return plural(Math.round(tenureDays / 365.25), 'year', numbers);
 }
 
 /**
@@ -185,7 +195,7 @@ export function percentDown(recent: number, prior: number): number {
 }
 
 /** "Ordering half as often as before" reads better than "50% less often" for the common ratios. */
-function oftenText(recent: number, prior: number): string {
+function oftenText(recent: number, prior: number, numbers: NumberWords): string {
   if (recent === 0) return 'Stopped ordering';
   const ratio = recent / prior;
   const named: [number, string][] = [
@@ -198,12 +208,12 @@ function oftenText(recent: number, prior: number): string {
   for (const [value, words] of named) {
     if (Math.abs(ratio - value) < 0.005) return `Ordering ${words} as often as before`;
   }
-  return `Ordering ${percentDown(recent, prior)}% less often`;
+  return `Ordering ${numbers.percent(percentDown(recent, prior))} less often`;
 }
 
-function periodName(trendDays: number): string {
+function periodName(trendDays: number, numbers: NumberWords): string {
   if (trendDays >= 89 && trendDays <= 92) return 'quarter';
   if (trendDays >= 28 && trendDays <= 31) return 'month';
   if (trendDays >= 365 && trendDays <= 366) return 'year';
-  return `${trendDays} days`;
+  return `${numbers.count(trendDays)} days`;
 }

@@ -14,6 +14,7 @@ import {
 import { CadenceHistories, type CadenceModel, cadenceFigures, fitCadenceModel } from './model/cadenceModel';
 import { FEATURE_COUNT, modelRow, rowScratch } from './model/modelFeatures';
 import { modelReasons } from './model/modelReasons';
+import type { NumberWords } from './model/plainWords';
 import { type Tier, tierOf } from './model/tier';
 import { type ChanceSource, measureChances, noOrderChance } from './noOrderChance';
 import { type PlanStep, planFor } from './plans';
@@ -135,6 +136,8 @@ export interface ScoreBookOptions {
    * this week's.
    */
   listChances?: Float64Array;
+  /** How the reasons write their numbers: the card's LOCALE (default PLAIN_NUMBERS, as code writes them). */
+  numbers?: NumberWords;
 }
 
 /** Passed the gates and a kind of name: who the ranking puts on a list. */
@@ -260,14 +263,19 @@ export function scoreBook(
           ? []
           : // The reasons of whatever ranked the customer: the rules' signals, or the model's contributions.
             (rulesScore
-              ? reasonsFor(f, rulesScore.contributions, rules.windows, modelReason)
-              : modelReasons(f, share, {
-                  usualGapDays: facts?.usualGapDays ?? null,
-                  lastOrdersValueRatio: facts?.lastOrdersValueRatio ?? null,
-                  sourTickets90: row[13],
-                  trendDays: rules.windows.trendDays,
-                  ticketDays: rules.windows.ticketDays,
-                })
+              ? reasonsFor(f, rulesScore.contributions, rules.windows, modelReason, options.numbers)
+              : modelReasons(
+                  f,
+                  share,
+                  {
+                    usualGapDays: facts?.usualGapDays ?? null,
+                    lastOrdersValueRatio: facts?.lastOrdersValueRatio ?? null,
+                    sourTickets90: row[13],
+                    trendDays: rules.windows.trendDays,
+                    ticketDays: rules.windows.ticketDays,
+                  },
+                  options.numbers,
+                )
             ).map(reasonText),
       play,
       plan: segment ? (plans.get(`${segment}/${play.kind}`) ?? null) : null,

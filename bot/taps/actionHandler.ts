@@ -477,7 +477,7 @@ export class ChurnActionHandler implements ActionHandler {
     const addresses = repAddresses(rep);
     const states = await this.deps.stores.state.getAll();
     const { acted, asBefore } = asBeforeThisWeek(states, addresses, mondayOf(today));
-    const lists = await listsNow({ localDate: today, runKey, states: asBefore });
+    const lists = await listsNow({ localDate: today, runKey, states: asBefore, locale: this.locale });
     if ('stale' in lists) {
       // Scored from an export that stopped, every customer would look late: no list, as on Monday.
       return {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatCount, formatMoney } from '../../cards/format';
+import { formatCount, formatExactMoney } from '../../cards/format';
 import { addressKey } from '../../rules/addresses';
 import { daysBetween, localDate, MONTH_KEY, monthName, shiftMonth } from '../../rules/calendar';
 import type { ValueKind } from '../../rules/customerState';
@@ -82,7 +82,8 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
   ).size;
   const of = (action: AuditRow['action']) => standing.filter((r) => r.action === action);
 
-  const money = (amount: number) => formatMoney(amount, o.currency, o.locale);
+  // To the cent when a rep typed cents, as the card's outcome line stated the save.
+  const money = (amount: number) => formatExactMoney(amount, o.currency, o.locale);
   const wonBack = of('won_back');
   const lostRows = of('lost');
   const surfacedCustomers = new Set(of('surfaced').map((r) => r.customerId));

@@ -1,10 +1,11 @@
-import { countOf, formatCount, formatMoney, terminalText } from '../../cards/format';
+import { countOf, formatCount, formatExactMoney, formatPercent, terminalText } from '../../cards/format';
 import type { MonthlySummary, RepFigures } from './monthlySummarySchema';
 
 /** Plain text of the summary for a terminal: the same figures as the card, in the same order. */
 export function renderSummaryText(s: MonthlySummary): string {
-  const money = (amount: number) => formatMoney(amount, s.currency, s.locale);
-  const pct = (share: number) => `${Math.round(share * 100)}%`;
+  // To the cent when a rep typed cents, as the channel card (monthlySummaryCard.ts).
+  const money = (amount: number) => formatExactMoney(amount, s.currency, s.locale);
+  const pct = (share: number) => formatPercent(Math.round(share * 100), s.locale);
   const n = (count: number) => formatCount(count, s.locale);
   const lines = [`Monthly summary, ${s.monthTitle}`, '', s.headline];
   if (s.isEmpty && (s.savesHeld?.saves ?? 0) === 0) return terminalText(`${lines.join('\n')}\n`);

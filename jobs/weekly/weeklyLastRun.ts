@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { LastRun } from '../../rules/listChanges';
+import { addressKey } from '../../rules/addresses';
+import { localDate } from '../../rules/calendar';
+import type { LastRun, LastWeekOptions } from '../../rules/listChanges';
 import type { RunLedger } from '../../storage/runLedger';
 import { EARLIEST_WEEKLY_RUN_KEY } from '../schedule/weeklyRunDue';
 
@@ -11,17 +13,61 @@ const reportSchema = z.object({
   feed: z.object({ lastOrderDay: z.string().nullable().optional() }).optional(),
 });
 
+/** What lastCardsOptions reads from the run ledger. */
+export type LastCardsLedger = Pick<RunLedger, 'lastFinished' | 'getRun' | 'deliveriesBetween'>;
+
 /**
- * The last finished weekly run before `runKey`, as the next week's replay of its cards needs it
- * (rules/listChanges.ts LastRun); `none` when no weekly run finished before, `unknown` when its
- * report does not say.
+ * Where each rep's last card before `runKey` is known from, as the replay of last week takes it
+ * (rules/listChanges.ts LastWeekOptions): the last finished weekly run; and for a rep whose card a
+ * later run sent before it died (killed mid-run, its week over before a tick came back to finish
+ * it), that run, as its cards went out that day. Without it, the week after such a run read its
+ * cards as never sent: compared with the week before, or, when it was the first run, as a first
+ * week ("New on your list" on every row, no "Still on your list", no "Back on track").
+ * `reader`: the weekly run reads the stored states before it writes this week's, `list` after.
  */
-export async function lastWeeklyRun(
-  runs: Pick<RunLedger, 'lastFinished' | 'getRun'>,
+export async function lastCardsOptions(
+  runs: LastCardsLedger,
   runKey: string,
-): Promise<LastRun | 'none' | 'unknown'> {
-  const key = await runs.lastFinished(EARLIEST_WEEKLY_RUN_KEY, runKey);
-  if (key === null) return 'none';
+  timeZone: string,
+  reader: 'run' | 'list',
+): Promise<Pick<LastWeekOptions, 'lastWeek' | 'lastRun' | 'lastRunByRep'>> {
+  const finished = await runs.lastFinished(EARLIEST_WEEKLY_RUN_KEY, runKey);
+  const lastRun = finished === null ? 'none' : await finishedRun(runs, finished);
+  // Every run after the last finished one died before finishing: the rows they delivered. The range
+  // starts just after the finished run's key ('!' sorts before any week's digits), so a week after
+  // a run that finished, as nearly every week is, reads no row at all.
+  const latest = new Map<string, string>();
+  const from = finished === null ? EARLIEST_WEEKLY_RUN_KEY : `${finished}!`;
+  for (const d of await runs.deliveriesBetween(from, runKey)) {
+    if (d.status !== 'delivered') continue;
+    const rep = addressKey(d.repId);
+    if ((latest.get(rep) ?? '') < d.runKey) latest.set(rep, d.runKey);
+  }
+  const byRun = new Map<string, LastRun>();
+  for (const key of new Set(latest.values())) {
+    const run = await runs.getRun(key);
+    // feedTo unknown: the run died before its report said what the feed held (its orders are
+    // taken to be those before its day, as the replay does for a run that recorded none).
+    if (run) byRun.set(key, { on: localDate(new Date(run.startedAt), timeZone), feedTo: null });
+  }
+  const lastRunByRep = new Map<string, LastRun>();
+  for (const [rep, key] of latest) {
+    const run = byRun.get(key);
+    if (run) lastRunByRep.set(rep, run);
+  }
+  // With no run finished before this week's, `list` reads the kinds this week's run stored: no list
+  // last week. The weekly run reads the states before it writes, so they stand for last week's list,
+  // but for the reps a run that died before finishing did not reach: they have never had a card.
+  const none = lastRun === 'none' && (reader === 'list' || lastRunByRep.size > 0);
+  return {
+    ...(none ? { lastWeek: 'none' as const } : {}),
+    ...(typeof lastRun === 'object' ? { lastRun } : {}),
+    ...(lastRunByRep.size > 0 ? { lastRunByRep } : {}),
+  };
+}
+
+/** A finished run as the next week's replay of its cards needs it; `unknown` when its report does not say. */
+async function finishedRun(runs: Pick<RunLedger, 'getRun'>, key: string): Promise<LastRun | 'unknown'> {
   const text = (await runs.getRun(key))?.report;
   let json: unknown = null;
   try {

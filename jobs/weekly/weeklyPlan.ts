@@ -1,3 +1,4 @@
+import { numberWords } from '../../cards/format';
 import { addressKey } from '../../rules/addresses';
 import type { Book } from '../../rules/book';
 import { dayOf } from '../../rules/book';
@@ -13,10 +14,9 @@ import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import type { NewAuditRow } from '../../storage/auditRow';
 import type { ConversationStore } from '../../storage/conversationStore';
-import type { RunLedger } from '../../storage/runLedger';
 import { type CardPageOptions, listPagesOf } from './weeklyCardFor';
 import { type HoldoutSplit, splitHoldout } from './weeklyHoldout';
-import { lastWeeklyRun } from './weeklyLastRun';
+import { type LastCardsLedger, lastCardsOptions } from './weeklyLastRun';
 import { type RepWeek, repWeeks } from './weeklyLists';
 import { storedOwnerOf, withRepOwners } from './weeklyRepDirectory';
 import { nextStates } from './weeklyStates';
@@ -113,8 +113,11 @@ function planScoredWeek(
     weeks: repWeeks(customers, rules.capPerRep, since),
     first,
     rest,
+    // A customer on a card an earlier attempt delivered keeps their row though a tap or an order
+    // since took them off the list: that attempt may have died before writing it, and the card
+    // flagged them all the same. (The first page of a card still to send lists only the surfaced.)
     surfacedRows: customers
-      .filter((c) => c.surfaced)
+      .filter((c) => c.surfaced || delivered.get(c.owner)?.has(c.customerId))
       .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, runAt)),
     heldOutRows: holdout.heldOut.map((c) => heldOutRow(c, previous.get(c.customerId), runKey, runAt)),
   };
@@ -188,6 +191,8 @@ export interface ListsNowRequest {
   localDate: string;
   runKey: string;
   states: ReadonlyMap<string, CustomerState>;
+  /** The cards' LOCALE, the reasons' numbers' as on the weekly card (default en-US). */
+  locale?: string;
 }
 
 /**
@@ -213,10 +218,13 @@ export function listsNowFrom(
   clock: () => Date = () => new Date(),
   /** The installed reps, so the feed's owners are read as the weekly run reads them (withRepOwners). */
   directory?: () => Promise<Pick<ConversationStore, 'getRepByEmail'>>,
-  /** The run ledger, to know the weekly run before this week's, if any (its cards are last week's list). */
-  runs?: Pick<RunLedger, 'lastFinished' | 'getRun'>,
+  /**
+   * The run ledger, to know the weekly run before this week's, if any (its cards are last week's
+   * list), and the team's time zone, the day of a run's cards.
+   */
+  ledger?: { runs: LastCardsLedger; timeZone: string },
 ): (request: ListsNowRequest) => Promise<ListsNow> {
-  return async ({ localDate, runKey, states }) => {
+  return async ({ localDate, runKey, states, locale = 'en-US' }) => {
     const read = (await readBook(localDate)).book;
     const reps = directory ? await directory() : undefined;
     const book = reps ? await withRepOwners(read, reps) : read;
@@ -226,18 +234,14 @@ export function listsNowFrom(
     // In the first week the stored kinds are this week's run's: read as last week's list, every
     // row past the card ("Show the next", `list 2`) said "Still on your list" beside a card whose
     // rows all said "New on your list".
-    const lastRun = runs ? await lastWeeklyRun(runs, runKey) : 'unknown';
+    const lastCards = ledger ? await lastCardsOptions(ledger.runs, runKey, ledger.timeZone, 'list') : {};
     const plan = planWeek(
       book,
       rules,
       states,
       { localDate, runKey, runAt: clock().toISOString() },
       new Map(),
-      {
-        storedOwner,
-        ...(lastRun === 'none' ? { lastWeek: 'none' as const } : {}),
-        ...(typeof lastRun === 'object' ? { lastRun } : {}),
-      },
+      { storedOwner, ...lastCards, numbers: numberWords(locale) },
     );
     const owners = new Set(book.customers.map((c) => addressKey(c.owner)));
     return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays, owners };

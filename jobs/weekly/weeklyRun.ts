@@ -1,4 +1,5 @@
 import type { CardSender, Log } from '../../bot/ports';
+import { numberWords } from '../../cards/format';
 import type { FeedResult } from '../../feed/readFeed';
 import { dayOf, isoOfDay } from '../../rules/book';
 import { localDate } from '../../rules/calendar';
@@ -15,7 +16,7 @@ import { alreadyRan, openRun } from './runOpening';
 import { bookChanges } from './weeklyBookChanges';
 import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
-import { lastWeeklyRun } from './weeklyLastRun';
+import { lastCardsOptions } from './weeklyLastRun';
 import { countGates } from './weeklyLists';
 import type { AdminNotifier } from './weeklyNotice';
 import { planWeekOfCards, type WeekPlan } from './weeklyPlan';
@@ -113,8 +114,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   } = opening;
   const { book, report: feedReport } = feed;
   const storedOwner = await storedOwnerOf(snapshot.states, directory);
-  // What changed is said against the last card: the run before this week's, as its feed stood.
-  const lastRun = await lastWeeklyRun(storage.runs, runKey);
+  // What changed is said against each rep's last card: the run before this week's, as its feed stood.
+  const lastCards = await lastCardsOptions(storage.runs, runKey, config.timeZone, 'run');
   const planAt = { localDate: today, runKey, runAt };
   const card = { currency: config.currency, locale: config.locale, tabAppId: config.tabAppId, date: today };
   let refused: RefusedCustomer[] = [];
@@ -131,7 +132,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       snapshot.states,
       planAt,
       deliveredCards(handled),
-      { storedOwner, ...(typeof lastRun === 'object' ? { lastRun } : {}) },
+      { storedOwner, ...lastCards, numbers: numberWords(config.locale ?? 'en-US') },
     ),
   );
   for (const { customerId, reason } of refused) {

@@ -7,7 +7,7 @@
 import type { Features } from '../features';
 import { percentDown, span, strongestReasons } from '../reasons';
 import { MODEL_FEATURES, type ModelFeature } from './modelFeatures';
-import { orderDaysText, plural } from './plainWords';
+import { type NumberWords, orderDaysText, PLAIN_NUMBERS, plural } from './plainWords';
 
 /** A group must add at least this much to the log-odds (about +10% odds) to be spelled out. */
 export const MIN_REASON_LOG_ODDS = 0.1;
@@ -48,8 +48,16 @@ export interface ReasonFacts {
   ticketDays: number;
 }
 
-/** The reasons, strongest first, from per-feature contributions (log-odds, MODEL_FEATURES order). */
-export function modelReasons(f: Features, contributions: ArrayLike<number>, facts: ReasonFacts): string[] {
+/**
+ * The reasons, strongest first, from per-feature contributions (log-odds, MODEL_FEATURES order), their
+ * numbers written by `numbers`.
+ */
+export function modelReasons(
+  f: Features,
+  contributions: ArrayLike<number>,
+  facts: ReasonFacts,
+  numbers: NumberWords = PLAIN_NUMBERS,
+): string[] {
   if (f.orderCount === 0) return ['No orders yet'];
   // "Ordered once, N days ago" already says how rare, how new and how recent a one-order customer
   // is: "Only 1 order in 8 months" or "No order in the last 90 days; 1 order..." would say it again.
@@ -68,8 +76,8 @@ export function modelReasons(f: Features, contributions: ArrayLike<number>, fact
   const reasons = strongestReasons(
     sums,
     MIN_REASON_LOG_ODDS,
-    (group) => groupText(group, f, facts),
-    () => silenceText(f, facts),
+    (group) => groupText(group, f, facts, numbers),
+    () => silenceText(f, facts, numbers),
   );
   // Two groups can word one fact (no order in the recent window): said once.
   return reasons.filter((r, k) => reasons.indexOf(r) === k);
@@ -85,50 +93,55 @@ const ONE_ORDER_GROUP = Int8Array.from(MODEL_FEATURES, (name) =>
 );
 
 /** How long the customer has been silent, against their own rhythm once past it. */
-function silenceText(f: Features, facts: ReasonFacts): string {
+function silenceText(f: Features, facts: ReasonFacts, numbers: NumberWords): string {
   const d = f.daysSinceLastOrder;
-  if (f.orderDays === 1) return `Ordered once, ${plural(d, 'day')} ago`;
+  if (f.orderDays === 1) return `Ordered once, ${plural(d, 'day', numbers)} ago`;
   const gap = facts.usualGapDays === null ? null : Math.round(facts.usualGapDays);
   // One gap is no rhythm (the rules' own cadence needs two): two order days are said as they are.
   if (gap !== null && d > gap && f.orderDays === 2)
-    return `${orderDaysText(2, f)} ${plural(gap, 'day')} apart; none for ${d}`;
-  if (gap !== null && d > gap) return `Orders every ${plural(gap, 'day')}; none for ${d}`;
-  return `No order in ${plural(d, 'day')}`;
+    return `${orderDaysText(2, f, numbers)} ${plural(gap, 'day', numbers)} apart; none for ${numbers.count(d)}`;
+  if (gap !== null && d > gap)
+    return `Orders every ${plural(gap, 'day', numbers)}; none for ${numbers.count(d)}`;
+  return `No order in ${plural(d, 'day', numbers)}`;
 }
 
-function groupText(group: Group, f: Features, facts: ReasonFacts): string | null {
+function groupText(group: Group, f: Features, facts: ReasonFacts, numbers: NumberWords): string | null {
+  const n = numbers.count;
   switch (group) {
     case 'silence':
-      return silenceText(f, facts);
+      return silenceText(f, facts, numbers);
     case 'frequency':
-      if (f.recentOrderDays === 0 && f.priorOrderDays > 0) return noRecentOrderText(f, facts);
+      if (f.recentOrderDays === 0 && f.priorOrderDays > 0) return noRecentOrderText(f, facts, numbers);
       if (f.priorOrderDays > f.recentOrderDays)
-        return `${orderDaysText(f.recentOrderDays, f)} in the last ${facts.trendDays} days, ${f.priorOrderDays} in the ${facts.trendDays} before`;
-      if (f.orderDays <= 3) return `Only ${orderDaysText(f.orderDays, f)} in ${span(f.tenureDays)}`;
+        return `${orderDaysText(f.recentOrderDays, f, numbers)} in the last ${n(facts.trendDays)} days, ${n(f.priorOrderDays)} in the ${n(facts.trendDays)} before`;
+      if (f.orderDays <= 3)
+        return `Only ${orderDaysText(f.orderDays, f, numbers)} in ${span(f.tenureDays, numbers)}`;
       return null;
     case 'value': {
       const ratio = facts.lastOrdersValueRatio;
       if (ratio !== null && ratio <= 0.9)
-        return `Last 3 orders ${percentDown(ratio, 1)}% smaller than their usual`;
+        return `Last ${n(3)} orders ${numbers.percent(percentDown(ratio, 1))} smaller than their usual`;
       // No order at all in the recent window (not orders worth 0, which are kept): said as such.
-      if (f.priorValue > 0 && f.recentOrderDays === 0) return noRecentOrderText(f, facts);
+      if (f.priorValue > 0 && f.recentOrderDays === 0) return noRecentOrderText(f, facts, numbers);
       if (f.priorValue > 0 && f.recentValue < 0.9 * f.priorValue)
-        return `Order value down ${percentDown(f.recentValue, f.priorValue)}% on the ${facts.trendDays} days before`;
+        return `Order value down ${numbers.percent(percentDown(f.recentValue, f.priorValue))} on the ${n(facts.trendDays)} days before`;
       return null;
     }
     case 'tickets':
-      if (f.sourTickets > 0) return `${plural(f.sourTickets, 'sour ticket')} in ${facts.ticketDays} days`;
-      if (facts.sourTickets90 > 0) return `${plural(facts.sourTickets90, 'sour ticket')} in 90 days`;
-      if (f.openTickets > 0) return `${plural(f.openTickets, 'open ticket')}`;
+      if (f.sourTickets > 0)
+        return `${plural(f.sourTickets, 'sour ticket', numbers)} in ${n(facts.ticketDays)} days`;
+      if (facts.sourTickets90 > 0)
+        return `${plural(facts.sourTickets90, 'sour ticket', numbers)} in ${n(90)} days`;
+      if (f.openTickets > 0) return `${plural(f.openTickets, 'open ticket', numbers)}`;
       return null;
     case 'season':
       return null;
     case 'newness':
-      return f.tenureDays < 180 ? `Customer for only ${span(f.tenureDays)}` : null;
+      return f.tenureDays < 180 ? `Customer for only ${span(f.tenureDays, numbers)}` : null;
   }
 }
 
 /** No order in the recent window, with the orders of the window before: the frequency and value groups' one sentence. */
-function noRecentOrderText(f: Features, facts: ReasonFacts): string {
-  return `No order in the last ${facts.trendDays} days; ${orderDaysText(f.priorOrderDays, f)} in the ${facts.trendDays} before`;
+function noRecentOrderText(f: Features, facts: ReasonFacts, numbers: NumberWords): string {
+  return `No order in the last ${numbers.count(facts.trendDays)} days; ${orderDaysText(f.priorOrderDays, f, numbers)} in the ${numbers.count(facts.trendDays)} before`;
 }

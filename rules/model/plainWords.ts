@@ -6,9 +6,29 @@ import { formatDateNear, formatShortDate, isoOfDay } from '../calendar';
 import type { ModelChoice, NoOrderProbability } from './bookModel';
 import type { Tier } from './tier';
 
+/**
+ * How words write their numbers. A card passes its LOCALE's (cards/format.ts numberWords), so a German
+ * card's reasons read "9,6" and "40 %" beside "2.400 €" (the words stay English); PLAIN_NUMBERS, the
+ * default, writes them as code does (`1234`, `9.6`, `40%`), for the CLI's CSV, reports and backtests.
+ */
+export interface NumberWords {
+  /** A whole number: `1,204` in en-US, `1.204` in de-DE. */
+  count(n: number): string;
+  /** A figure to one decimal: `9.6`, `9,6`. */
+  decimal(n: number): string;
+  /** A whole percent, `n` in percent: `40%`, `40 %`. */
+  percent(n: number): string;
+}
+
+export const PLAIN_NUMBERS: NumberWords = {
+  count: (n) => String(n),
+  decimal: (n) => n.toFixed(1),
+  percent: (n) => `${n}%`,
+};
+
 /** A count and its noun, `1 day` or `3 days` (every noun the product counts takes an s). */
-export function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+export function plural(n: number, noun: string, numbers: NumberWords = PLAIN_NUMBERS): string {
+  return `${numbers.count(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -16,8 +36,12 @@ export function plural(n: number, noun: string): string {
  * day (the two counts are then the same in every window), else "3 order days", as 34 invoices
  * placed on 2 days are not "2 orders".
  */
-export function orderDaysText(days: number, f: { orderCount: number; orderDays: number }): string {
-  return plural(days, f.orderCount === f.orderDays ? 'order' : 'order day');
+export function orderDaysText(
+  days: number,
+  f: { orderCount: number; orderDays: number },
+  numbers: NumberWords = PLAIN_NUMBERS,
+): string {
+  return plural(days, f.orderCount === f.orderDays ? 'order' : 'order day', numbers);
 }
 
 /** Simple odds, tried in turn for the one nearest the probability. */

@@ -332,7 +332,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
                 <TableCell>{f.count(m.reachedOut)}</TableCell>
                 <TableCell>{f.count(m.saves)}</TableCell>
                 <TableCell>{f.count(m.losses)}</TableCell>
-                <TableCell>{f.money(m.valueWonBack)}</TableCell>
+                <TableCell>{f.wonBack(m.valueWonBack)}</TableCell>
                 <TableCell>{m.followUpConversion === null ? '–' : f.percent(m.followUpConversion)}</TableCell>
               </TableRow>
             ))}

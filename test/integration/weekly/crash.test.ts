@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CardSender } from '../../../bot/ports';
+import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import type { Book } from '../../../rules/book';
+import { defaultRules } from '../../../rules/rulesSchema';
 import type { AuditStore, RunLedger, StateStore } from '../../../storage';
 import type { TableCardStore } from '../../../storage/cardStore';
 import {
@@ -12,6 +14,7 @@ import {
   repEmails,
   SEND_TIME,
   slippingBook,
+  TIME_ZONE,
   type WeeklyWorld,
 } from './weeklyWorld';
 
@@ -60,6 +63,55 @@ describe('crash midway, then a rerun', () => {
     // Audit rows of the crashed attempt are not written again.
     const audit = await world.storage.audit.readMonth('2026-11');
     expect(audit.filter((r) => r.action === 'surfaced')).toHaveLength(REPS.length * 2);
+  });
+
+  it('a rep who taps Reached out between the crash and the next tick still has every name of their card flagged', async () => {
+    const book = slippingBook(REPS, { slipping: 2 });
+    let calls = 0;
+    const crashing: CardSender = async (reference, card, summary) => {
+      if (++calls === 2) throw new Error('injected crash: the process died');
+      return world.sender.sendCard(reference, card, summary);
+    };
+    // The process died before the run's audit rows were written.
+    const dead = Object.assign(Object.create(world.storage.audit) as AuditStore, {
+      appendRunRows: async () => {
+        throw new Error('injected crash: the process died');
+      },
+    });
+    await expect(
+      runWeekly(
+        depsFor(world, book, {
+          sender: crashing,
+          storage: { ...world.storage, audit: dead },
+          config: { ...config(), sendConcurrency: 1 },
+        }),
+        { now: SEND_TIME },
+      ),
+    ).rejects.toThrow('injected crash');
+    const [got] = await world.storage.runs.listRun('weekly-2026-W48');
+    expect(got.customerIds).toHaveLength(2);
+    const called = got.customerIds?.[0] ?? '';
+    const tapped = await createActionHandler({
+      stores: { ...world.storage, cards: world.cards },
+      rules: defaultRules(),
+      timeZone: TIME_ZONE,
+      access: { tenantId: 'tenant-1', adminUserIds: [] },
+      clock: () => new Date(SEND_TIME.getTime() + 5 * 60_000),
+    }).submit({
+      actor: { userId: `aad-${got.repId}`, name: got.repId, tenantId: 'tenant-1' },
+      value: { action: 'reached_out', customerId: called, runKey: 'weekly-2026-W48', v: 1 },
+      replyToId: got.activityId ?? null,
+      conversationId: conversationOf(got.repId),
+      conversationKind: 'personal',
+    });
+    expect(tapped.updateCard).toBeDefined();
+
+    await runWeekly(depsFor(world, book), { now: NEXT_TICK });
+    const audit = await world.storage.audit.readMonth('2026-11');
+    // The call paused the customer, yet the card that went out flagged them: the summary counts them.
+    expect(audit.filter((r) => r.action === 'surfaced' && r.customerId === called)).toHaveLength(1);
+    expect(audit.filter((r) => r.action === 'surfaced')).toHaveLength(REPS.length * 2);
+    expect(world.fake.activities).toHaveLength(REPS.length);
   });
 
   it('a crash with several reps in flight still ends with one card each after the rerun', async () => {

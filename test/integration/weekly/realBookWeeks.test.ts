@@ -137,7 +137,7 @@ describe('Mondays in a row on Online Retail', () => {
         rules,
         () => now,
         async () => world.storage.conversations,
-        world.storage.runs,
+        { runs: world.storage.runs, timeZone: 'UTC' },
       ),
     });
     const reply = await handler.command({

@@ -8,11 +8,12 @@ import { digest } from './digestCardFixtures';
 import { representativeWeek } from './weeklyCardFixtures';
 
 // A rep who opens Won back and saves without touching the box records what the box held, read as
-// the card's locale writes numbers: the same figure the row states, cents and all.
+// the card's locale writes numbers: the same figure the row states (an order placed to the cent, a
+// monthly value in whole units as the row writes it).
 const books = [
-  { locale: 'en-US', currency: 'USD', order: '$22.20', box: '22.20', monthly: '1234.57' },
-  { locale: 'de-DE', currency: 'EUR', order: '22,20\u00a0€', box: '22,20', monthly: '1234,57' },
-  { locale: 'fr-FR', currency: 'EUR', order: '22,20\u00a0€', box: '22,20', monthly: '1234,57' },
+  { locale: 'en-US', currency: 'USD', order: '$22.20', box: '22.20', row: '$1,235/month' },
+  { locale: 'de-DE', currency: 'EUR', order: '22,20\u00a0€', box: '22,20', row: '1.235\u00a0€/month' },
+  { locale: 'fr-FR', currency: 'EUR', order: '22,20\u00a0€', box: '22,20', row: '1\u202f235\u00a0€/month' },
 ];
 
 const boxValue = (card: object, id: string): string => {
@@ -22,7 +23,7 @@ const boxValue = (card: object, id: string): string => {
 };
 
 describe('the Won back box left as prefilled', () => {
-  for (const { locale, currency, order, box, monthly } of books) {
+  for (const { locale, currency, order, box, row } of books) {
     it(`records a second order of 22.20 as 22.20, the figure the digest states (${locale})`, () => {
       const card = buildDigestCard({
         ...digest(),
@@ -48,14 +49,15 @@ describe('the Won back box left as prefilled', () => {
       expect(words).toContain(`Ordered ${order} on`);
     });
 
-    it(`records a monthly value with cents to the cent, and a whole one as plain digits (${locale})`, () => {
+    it(`records a monthly value with cents as its row states it, ${row}, and a whole one as plain digits (${locale})`, () => {
       const week = representativeWeek();
       week.customers[0] = { ...week.customers[0], monthlyValue: 1234.5678 };
       const card = buildWeeklyCard({ ...week, currency, locale });
-      expect(boxValue(card, 'value_0')).toBe(monthly);
+      expect(texts(card)).toContain(row);
+      expect(boxValue(card, 'value_0')).toBe('1235');
       expect(readWonBackValue(boxValue(card, 'value_0'), 1234.5678, RULES, { currency, locale })).toEqual({
         ok: true,
-        value: 1234.57,
+        value: 1235,
       });
       expect(boxValue(card, 'value_1')).toMatch(/^\d+$/);
     });

@@ -107,9 +107,10 @@ describe("a customer's row and page state the card's figures", () => {
     expect(card).toContain(
       `"id":"value_0","label":"Monthly value won back (USD)","value":"${r.wonBackPrefill}",`,
     );
+    // The row reads "$166/month": the box holds that figure, not 165.86.
     expect(readWonBackValue(String(r.wonBackPrefill), value, actionRulesFrom(rules))).toEqual({
       ok: true,
-      value: 165.86,
+      value: 166,
     });
   });
 
