@@ -1,5 +1,6 @@
 import { dateWording } from '../../bot/taps/actionWords';
 import type { AccessPolicy } from '../../bot/taps/authorise';
+import { numberWords } from '../../cards/format';
 import { feedReadKey, type KeptFeed, keptFeed } from '../../feed/keptFeed';
 import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
@@ -449,7 +450,10 @@ function bookCache(deps: TabServiceDeps) {
       const { book, worked } = await current();
       let scored = worked.days.get(day);
       if (!scored) {
-        scored = scoreBook(book, deps.rules, dayOf(day));
+        // The reasons' numbers as the cards write them (LOCALE): the tab shows the card's rows.
+        scored = scoreBook(book, deps.rules, dayOf(day), new Map(), {
+          numbers: numberWords(deps.locale ?? 'en-US'),
+        });
         worked.days.set(day, scored);
       }
       return { book, scored };

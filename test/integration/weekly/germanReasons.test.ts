@@ -5,6 +5,7 @@ import type { WeeklyCardData } from '../../../cards/cardModels';
 import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
+import { createTabService } from '../../../tabs/api/tabService';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { texts } from '../../unit/cards/cardWalk';
 import {
@@ -100,6 +101,31 @@ describe('a German card writes every number the German way', () => {
       expect.arrayContaining([
         '• No order in 1.267 days, usually every 7',
         '• Order value down 60\u00a0% on the prior quarter',
+      ]),
+    );
+
+    // The tab's rows read as the card's (the rep opens My customers from it).
+    const tabs = createTabService({
+      storage: world.storage,
+      cards: world.cards,
+      rules: defaultRules(),
+      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+      timeZone: TIME_ZONE,
+      access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: [] },
+      clock: () => new Date(SEND_TIME.getTime() + 3_600_000),
+      ...german,
+    });
+    const page = await tabs.customers({
+      userId: `aad-${REP}`,
+      name: 'Ana',
+      email: REP,
+      tenantId: 'tenant-1',
+    });
+    const reasons = page.groups.flatMap((g) => g.rows).flatMap((c) => c.reasons);
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        'No order in 1.267 days, usually every 7',
+        'Order value down 60\u00a0% on the prior quarter',
       ]),
     );
   });
