@@ -38,6 +38,8 @@ export interface CustomerRow {
   wonBackPrefill: number;
   /** Value × chance of no order in the scoring's horizon: the card's and the CLI's figure. */
   valueAtRisk: number;
+  /** That chance of no order (0-1, the CLI's listChance); null for a customer the feed no longer holds. */
+  noOrderChance: number | null;
   daysSinceLastOrder: number | null;
   reasons: string[];
   status: 'active' | 'lost';
