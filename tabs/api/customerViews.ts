@@ -51,7 +51,8 @@ export function customerRow(
     valueKind: scored?.valueKind ?? 'monthly',
     wonBackPrefill: wonBackPrefill(monthlyValue),
     valueAtRisk: Math.round(scored?.valueAtRisk ?? 0),
-    noOrderChance: scored ? Math.round(scored.listChance * 1000) / 1000 : null,
+    // No chance for a customer with no order yet: "0% chance of no order" would promise one.
+    noOrderChance: scored?.lastOrderDay != null ? Math.round(scored.listChance * 1000) / 1000 : null,
     daysSinceLastOrder,
     reasons: scored?.reasons ?? state.reasons,
     status: state.status,
@@ -153,12 +154,17 @@ export function scoredWeeks(today: string, weeks: number): string[] {
  * point is the card's figure and the earlier ones are what the card would have said then.
  */
 export function weekPoints(i: number, scorings: readonly ScoredBook[]): WeekPoint[] {
-  return scorings.map((scored) => ({
-    week: scored.asOf,
-    score: Math.round(scored.customers[i].score),
-    noOrderProbability: Math.round(scored.customers[i].listChance * 1000) / 1000,
-    horizonDays: scored.noOrderHorizonDays,
-  }));
+  return scorings.map((scored) => {
+    const c = scored.customers[i];
+    // Before their first order they were no customer yet: a gap, not "0% chance of no order".
+    const ordered = c.lastOrderDay !== null;
+    return {
+      week: scored.asOf,
+      score: ordered ? Math.round(c.score) : null,
+      noOrderProbability: ordered ? Math.round(c.listChance * 1000) / 1000 : null,
+      horizonDays: scored.noOrderHorizonDays,
+    };
+  });
 }
 
 const SENTIMENT_WORDS: Record<number, string> = { [-1]: 'negative', 0: 'neutral', 1: 'positive' };

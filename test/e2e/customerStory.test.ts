@@ -17,8 +17,10 @@ import { type E2eStack, startE2eStack } from './e2eStack';
  */
 
 const DEMO = join(__dirname, '..', '..', 'demo', 'feed');
-/** Ana's customer who orders every day, to the as-of date. */
+/** Ana's customer who orders every day, from 60 days before the as-of date. */
 const DAILY = 'C-DAILY';
+/** Ana's customer with no order yet (a prospect in the export). */
+const PROSPECT = 'C-PROSPECT';
 const GREENFIELD = 'C-1001';
 const BAYVIEW = 'C-1212';
 /** A customer of Ana's the weekly run stored and the export no longer holds. */
@@ -34,7 +36,10 @@ describe("a customer's story in the personal tab", () => {
     // The demo book, and a café that orders every day of the last two months.
     feedDir = await mkdtemp(join(tmpdir(), 'story-feed-'));
     await cp(DEMO, feedDir, { recursive: true });
-    await appendFile(join(feedDir, 'customers.csv'), `${DAILY},Daily Grind Cafe,ana.ruiz@contoso.example,\n`);
+    await appendFile(
+      join(feedDir, 'customers.csv'),
+      `${DAILY},Daily Grind Cafe,ana.ruiz@contoso.example,\n${PROSPECT},Quince Deli,ana.ruiz@contoso.example,\n`,
+    );
     const asOf = Date.parse(`${DEMO_AS_OF}T00:00:00Z`);
     const days = Array.from({ length: 60 }, (_, k) => new Date(asOf - (k + 1) * 86_400_000).toISOString());
     await appendFile(
@@ -109,6 +114,24 @@ describe("a customer's story in the personal tab", () => {
   it('words a daily rhythm as "usually every day", not "every 1 days"', async () => {
     const page = await openPage(DAILY);
     await expect(fact(page, 'Expected next order').textContent()).resolves.toContain('usually every day');
+    await page.close();
+  });
+
+  it('states no chance of no order before a first order: a gap in the weekly chart, no figure on the page', async () => {
+    const daily = await story(DAILY);
+    const firstOrder = daily.facts.firstOrder ?? '';
+    const before = daily.weeks.filter((w) => w.week < firstOrder);
+    const since = daily.weeks.filter((w) => w.week >= firstOrder);
+    expect(before.length).toBeGreaterThan(0);
+    expect(since.length).toBeGreaterThan(0);
+    // Not "0% chance of no order": they were not a customer yet.
+    expect(before.map((w) => [w.score, w.noOrderProbability])).toEqual(before.map(() => [null, null]));
+    expect(since.every((w) => w.noOrderProbability !== null)).toBe(true);
+
+    const prospect = await story(PROSPECT);
+    expect(prospect.customer).toMatchObject({ kind: 'no_orders', noOrderChance: null });
+    const page = await openPage(PROSPECT);
+    expect(await page.getByText(/^Chance of no order/).count()).toBe(0);
     await page.close();
   });
 

@@ -182,7 +182,9 @@ export function CustomerPage({
             },
             {
               label: chanceLabel,
-              values: data.weeks.map((w) => Math.round(w.noOrderProbability * 100)),
+              values: data.weeks.map((w) =>
+                w.noOrderProbability === null ? null : Math.round(w.noOrderProbability * 100),
+              ),
               color: tokens.colorBrandForeground1,
               kind: 'line',
               axis: 1,
