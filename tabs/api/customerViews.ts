@@ -6,6 +6,7 @@ import { addressKey } from '../../rules/addresses';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
+import { firstOrderDayOf } from '../../rules/feedFreshness';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import { type ActionSource, type AuditRow, valueKindOf } from '../../storage/auditRow';
 import { customerKind } from './customerKinds';
@@ -118,7 +119,11 @@ function countOpenTickets(book: Book, i: number, asOfDay: number): number {
   return n;
 }
 
-/** Orders and spend per calendar month, the last `months` months up to `today` (empty months included). */
+/**
+ * Orders and spend per calendar month, the last `months` months up to `today` (empty months
+ * included), from the month of the feed's first order: before it the export says nothing, and
+ * an empty month there would read as a customer who did not order.
+ */
 export function ordersByMonth(
   book: Book,
   i: number,
@@ -126,10 +131,12 @@ export function ordersByMonth(
   months = 12,
 ): { month: string; orders: number; amount: number }[] {
   const [y, m] = today.split('-').map(Number);
+  const first = firstOrderDayOf(book);
+  const firstMonth = first === null ? today.slice(0, 7) : isoOfDay(first).slice(0, 7);
   const keys = Array.from({ length: months }, (_, k) => {
     const d = new Date(Date.UTC(y, m - 1 - (months - 1 - k), 1));
     return d.toISOString().slice(0, 7);
-  });
+  }).filter((key) => key >= firstMonth);
   const byMonth = new Map(keys.map((k) => [k, { month: k, orders: 0, amount: 0 }]));
   const last = dayOf(today);
   for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) {

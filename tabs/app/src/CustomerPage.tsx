@@ -337,7 +337,7 @@ export function CustomerPage({
             <Chart
               labels={data.ordersByMonth.map((m) => f.month(m.month))}
               series={orderSeries}
-              ariaLabel="Orders and spend per month over the last twelve months"
+              ariaLabel={`Orders and spend per month over the last ${data.ordersByMonth.length} months`}
               themeKey={themeKey}
             />
           </section>
