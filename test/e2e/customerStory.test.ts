@@ -85,7 +85,7 @@ describe("a customer's story in the personal tab", () => {
   /** A fact's box by its label (the first on the page: the facts come before the charts' legends). */
   const fact = (page: Page, label: string) => page.getByText(label, { exact: true }).first().locator('..');
 
-  it("states the card's chance of no order as `score --format json` gives it", async () => {
+  it("states the card's chance of no order and the days since the last order, as `score --format json` gives them", async () => {
     let json = '';
     const out = new Writable({
       write(chunk, _enc, done) {
@@ -100,13 +100,21 @@ describe("a customer's story in the personal tab", () => {
     );
     expect(code).toBe(0);
     const cli = (
-      JSON.parse(json) as { customerId: string; listChance: number; listChanceDays: number }[]
+      JSON.parse(json) as {
+        customerId: string;
+        listChance: number;
+        listChanceDays: number;
+        lastOrderAt: string;
+      }[]
     ).find((c) => c.customerId === GREENFIELD);
     if (!cli) throw new Error('Greenfield is not in the CLI output');
 
     const page = await openPage(GREENFIELD);
     const chance = fact(page, `Chance of no order in ${cli.listChanceDays} days`);
     await expect(chance.textContent()).resolves.toContain(`${Math.round(cli.listChance * 100)}%`);
+    // The days since, as the card's "No order in 34 days" and the list's "34 days silent" count them.
+    const silent = (Date.parse(DEMO_AS_OF) - Date.parse(cli.lastOrderAt)) / 86_400_000;
+    await expect(fact(page, 'Last order').textContent()).resolves.toContain(`${silent} days ago`);
     await expect(fact(page, 'Expected next order').textContent()).resolves.toContain('usually every 9 days');
     await page.close();
   });

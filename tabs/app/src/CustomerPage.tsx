@@ -258,7 +258,11 @@ export function CustomerPage({
             />
             <Fact label="Orders" value={f.count(data.facts.orders)} />
             <Fact label="Spend" value={f.money(data.facts.spend)} />
-            <Fact label="Last order" value={data.facts.lastOrder ? f.date(data.facts.lastOrder) : '–'} />
+            <Fact
+              label="Last order"
+              value={data.facts.lastOrder ? f.date(data.facts.lastOrder) : '–'}
+              hint={c.daysSinceLastOrder === null ? undefined : daysAgo(c.daysSinceLastOrder, f)}
+            />
             <Fact
               label="Expected next order"
               value={data.facts.expectedNextOrder ? f.date(data.facts.expectedNextOrder) : '–'}
@@ -379,6 +383,11 @@ export function CustomerPage({
       </section>
     </main>
   );
+}
+
+/** The days since the last order, as the list's "days silent" counts them: "today", "1 day ago", "103 days ago". */
+function daysAgo(days: number, f: Formats): string {
+  return days === 0 ? 'today' : `${f.count(days)} ${days === 1 ? 'day' : 'days'} ago`;
 }
 
 /** The customer's usual gap between orders, in words: "usually every day", "usually every 14 days". */
