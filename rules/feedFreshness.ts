@@ -99,6 +99,13 @@ export function lastOrderDayOf(book: Book, asOfDay: number): number | null {
   return last === Number.NEGATIVE_INFINITY ? null : last;
 }
 
+/** The book's oldest order day; null when the book has none. */
+export function firstOrderDayOf(book: Book): number | null {
+  let first = Number.POSITIVE_INFINITY;
+  for (const day of book.orderDay) if (day < first) first = day;
+  return first === Number.POSITIVE_INFINITY ? null : first;
+}
+
 /** True when the feed has been silent longer than it is allowed to be. */
 export function isStale(silence: FeedSilence | null): silence is FeedSilence {
   return silence !== null && silence.allowedDays > 0 && silence.silentDays > silence.allowedDays;

@@ -6,6 +6,7 @@ import { addressKey } from '../../rules/addresses';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
+import { firstOrderDayOf } from '../../rules/feedFreshness';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import { type ActionSource, type AuditRow, valueKindOf } from '../../storage/auditRow';
 import { customerKind } from './customerKinds';
@@ -51,6 +52,8 @@ export function customerRow(
     valueKind: scored?.valueKind ?? 'monthly',
     wonBackPrefill: wonBackPrefill(monthlyValue),
     valueAtRisk: Math.round(scored?.valueAtRisk ?? 0),
+    // No chance for a customer with no order yet: "0% chance of no order" would promise one.
+    noOrderChance: scored?.lastOrderDay != null ? Math.round(scored.listChance * 1000) / 1000 : null,
     daysSinceLastOrder,
     reasons: scored?.reasons ?? state.reasons,
     status: state.status,
@@ -116,7 +119,11 @@ function countOpenTickets(book: Book, i: number, asOfDay: number): number {
   return n;
 }
 
-/** Orders and spend per calendar month, the last `months` months up to `today` (empty months included). */
+/**
+ * Orders and spend per calendar month, the last `months` months up to `today` (empty months
+ * included), from the month of the feed's first order: before it the export says nothing, and
+ * an empty month there would read as a customer who did not order.
+ */
 export function ordersByMonth(
   book: Book,
   i: number,
@@ -124,10 +131,12 @@ export function ordersByMonth(
   months = 12,
 ): { month: string; orders: number; amount: number }[] {
   const [y, m] = today.split('-').map(Number);
+  const first = firstOrderDayOf(book);
+  const firstMonth = first === null ? today.slice(0, 7) : isoOfDay(first).slice(0, 7);
   const keys = Array.from({ length: months }, (_, k) => {
     const d = new Date(Date.UTC(y, m - 1 - (months - 1 - k), 1));
     return d.toISOString().slice(0, 7);
-  });
+  }).filter((key) => key >= firstMonth);
   const byMonth = new Map(keys.map((k) => [k, { month: k, orders: 0, amount: 0 }]));
   const last = dayOf(today);
   for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) {
@@ -152,17 +161,26 @@ export function scoredWeeks(today: string, weeks: number): string[] {
  * point is the card's figure and the earlier ones are what the card would have said then.
  */
 export function weekPoints(i: number, scorings: readonly ScoredBook[]): WeekPoint[] {
-  return scorings.map((scored) => ({
-    week: scored.asOf,
-    score: Math.round(scored.customers[i].score),
-    noOrderProbability: Math.round(scored.customers[i].listChance * 1000) / 1000,
-    horizonDays: scored.noOrderHorizonDays,
-  }));
+  return scorings.map((scored) => {
+    const c = scored.customers[i];
+    // Before their first order they were no customer yet: a gap, not "0% chance of no order".
+    const ordered = c.lastOrderDay !== null;
+    return {
+      week: scored.asOf,
+      score: ordered ? Math.round(c.score) : null,
+      noOrderProbability: ordered ? Math.round(c.listChance * 1000) / 1000 : null,
+      horizonDays: scored.noOrderHorizonDays,
+    };
+  });
 }
 
 const SENTIMENT_WORDS: Record<number, string> = { [-1]: 'negative', 0: 'neutral', 1: 'positive' };
 
-/** Orders, tickets and the audit trail's actions (with notes and follow-ups) as one list, newest first. */
+/**
+ * Orders, tickets and the audit trail's actions (with notes and follow-ups) as one list, newest first.
+ * `i` is the customer's index in the book, or -1 for one the feed no longer holds: their actions still
+ * tell what reps did.
+ */
 export function timeline(
   book: Book,
   i: number,
@@ -182,7 +200,8 @@ export function timeline(
   // checked against the order system and the card; the page's figures above are whole units.
   const money = (n: number) => formatExactMoney(n, options.currency, options.locale);
   const entries: TimelineEntry[] = [];
-  for (let k = book.orderStart[i]; k < book.orderStart[i + 1]; k++) {
+  const inBook = i >= 0;
+  for (let k = inBook ? book.orderStart[i] : 0; inBook && k < book.orderStart[i + 1]; k++) {
     if (book.orderDay[k] > last) continue;
     entries.push({
       id: `order-${k}`,
@@ -193,7 +212,7 @@ export function timeline(
       detail: money(book.orderAmount[k]),
     });
   }
-  for (let k = book.ticketStart[i]; k < book.ticketStart[i + 1]; k++) {
+  for (let k = inBook ? book.ticketStart[i] : 0; inBook && k < book.ticketStart[i + 1]; k++) {
     if (book.ticketDay[k] > last) continue;
     const open = book.ticketOpen[k] === 1 ? 'open' : 'closed';
     entries.push({
@@ -205,24 +224,25 @@ export function timeline(
       detail: `${SENTIMENT_WORDS[book.ticketSentiment[k]] ?? 'unknown'}, ${open}`,
     });
   }
-  if (options.surfacedAt && !audit.some((r) => r.action === 'surfaced')) {
+  for (const day of listedDays(audit, options.surfacedAt ?? null, options.timeZone)) {
     entries.push({
-      id: `surfaced-${options.surfacedAt}`,
-      at: options.surfacedAt,
-      day: options.surfacedAt,
+      id: `surfaced-${day}`,
+      at: day,
+      day,
       kind: 'action',
       title: 'Put on the weekly list',
       detail: 'Weekly run',
     });
   }
   const undone = undoneIds(audit);
+  const byId = new Map(audit.map((r) => [r.id, r]));
   for (const row of audit) {
     entries.push({
       id: `action-${row.id}`,
       at: row.at,
       day: localDate(row.at, options.timeZone),
       kind: 'action',
-      title: actionTitle(row),
+      title: actionTitle(row, row.undoes === null ? undefined : byId.get(row.undoes)),
       detail: actionDetail(row, options.lossReasons, money),
       undone: undone.has(row.id),
     });
@@ -239,9 +259,33 @@ function compareDesc(a: string, b: string): number {
   return a < b ? 1 : a > b ? -1 : 0;
 }
 
-function actionTitle(row: AuditRow): string {
-  const name = actionName(row.action).replace(/"/g, '');
+/**
+ * The days the weekly run listed the customer: the state's surfacedAt, and the one each action's
+ * snapshot kept (a save clears surfacedAt, and the run's own rows are kept by month, not by
+ * customer), so the listing a save followed stays in the story. A snapshot's listing came before
+ * its action: one dated later is not this customer's story.
+ */
+function listedDays(audit: readonly AuditRow[], surfacedAt: string | null, timeZone: string): string[] {
+  if (audit.some((r) => r.action === 'surfaced')) return [];
+  const days = new Set<string>();
+  if (surfacedAt) days.add(surfacedAt);
+  for (const row of audit) {
+    const listed = row.snapshot?.surfacedAt;
+    if (listed && listed <= localDate(row.at, timeZone)) days.add(listed);
+  }
+  return [...days];
+}
+
+/** What the timeline calls an action: an undo names what it undid ("Undo: reached out"). */
+function actionTitle(row: AuditRow, undid: AuditRow | undefined): string {
+  if (row.action === 'undo') return undid ? `Undo: ${plainActionName(undid)}` : 'Undo';
+  const name = plainActionName(row);
   return `${name[0].toUpperCase()}${name.slice(1)}`;
+}
+
+/** The action's name without the quotes a sentence puts around a button's name. */
+function plainActionName(row: AuditRow): string {
+  return actionName(row.action).replace(/"/g, '');
 }
 
 function actionDetail(
@@ -273,5 +317,5 @@ const SOURCE_WORDS: Record<ActionSource, string> = {
 export function undoableAction(audit: readonly AuditRow[], wording: DateWording): string | null {
   const row = latestOpenAction(audit);
   if (!row) return null;
-  return `${actionName(row.action).replace(/"/g, '')} by ${row.actorName} on ${dayWords(row.at, wording)}`;
+  return `${plainActionName(row)} by ${row.actorName} on ${dayWords(row.at, wording)}`;
 }

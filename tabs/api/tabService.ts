@@ -268,28 +268,29 @@ export function createTabService(deps: TabServiceDeps): TabService {
         deps.storage.audit.latestForCustomer(customerId, { limit: 200 }),
       ]);
       const i = bookIndex(book, customerId);
-      // A customer gone from the feed keeps their page: the stored state, no figures from the orders.
+      // A customer gone from the feed keeps their page: the stored state and what reps did, no
+      // figures from the orders.
       const fromFeed =
         i < 0
-          ? { facts: NO_FACTS, ordersByMonth: [], weeks: [], timeline: [] }
+          ? { facts: NO_FACTS, ordersByMonth: [], weeks: [] }
           : {
               facts: customerFacts(book, scored.customers[i], dayOf(day)),
               ordersByMonth: ordersByMonth(book, i, day),
               weeks: weekPoints(i, await scoredMondays(day)),
-              timeline: timeline(book, i, audit, {
-                today: day,
-                timeZone: deps.timeZone,
-                lossReasons: deps.rules.lossReasons,
-                currency,
-                locale,
-                surfacedAt: state.surfacedAt,
-              }),
             };
       return {
         asOf: day,
         currency,
         customer: customerRow(state, i < 0 ? undefined : scored.customers[i]),
         ...fromFeed,
+        timeline: timeline(book, i, audit, {
+          today: day,
+          timeZone: deps.timeZone,
+          lossReasons: deps.rules.lossReasons,
+          currency,
+          locale,
+          surfacedAt: state.surfacedAt,
+        }),
         lossReasons: deps.rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
         undoable: undoableAction(audit, dateWording(deps.clock(), deps.timeZone, locale)),
       };

@@ -38,6 +38,8 @@ export interface CustomerRow {
   wonBackPrefill: number;
   /** Value × chance of no order in the scoring's horizon: the card's and the CLI's figure. */
   valueAtRisk: number;
+  /** That chance of no order (0-1, the CLI's listChance); null for a customer the feed no longer holds or with no order yet. */
+  noOrderChance: number | null;
   daysSinceLastOrder: number | null;
   reasons: string[];
   status: 'active' | 'lost';
@@ -113,9 +115,10 @@ export interface TimelineEntry {
 export interface WeekPoint {
   /** The Monday scored, `YYYY-MM-DD`. */
   week: string;
-  score: number;
-  /** The chance of no order in `horizonDays` the card states (the list's chance), 0-1. */
-  noOrderProbability: number;
+  /** Null on a Monday before the customer's first order: there was nothing to score. */
+  score: number | null;
+  /** The chance of no order in `horizonDays` the card states (the list's chance), 0-1; null as `score`. */
+  noOrderProbability: number | null;
   horizonDays: number;
 }
 

@@ -1,5 +1,5 @@
 import { type Book, dayOf, isoOfDay } from '../../rules';
-import { feedSilence, isStale, staleFeedText } from '../../rules/feedFreshness';
+import { feedSilence, firstOrderDayOf, isStale, staleFeedText } from '../../rules/feedFreshness';
 
 /**
  * What is off when the as-of day is before the feed's first order, or after its last by longer
@@ -19,9 +19,10 @@ export function asOfProblem(book: Book, asOf: string, feedStaleDays?: number): s
 
 /** "--as-of D is before the feed's first order (F)" when it is; else null (also for a feed with no order). */
 export function beforeFirstOrder(book: Book, asOf: string): string | null {
-  let first = Number.POSITIVE_INFINITY;
-  for (const day of book.orderDay) if (day < first) first = day;
-  return dayOf(asOf) < first ? `--as-of ${asOf} is before the feed's first order (${isoOfDay(first)})` : null;
+  const first = firstOrderDayOf(book);
+  return first !== null && dayOf(asOf) < first
+    ? `--as-of ${asOf} is before the feed's first order (${isoOfDay(first)})`
+    : null;
 }
 
 /** Days after the feed's newest order past which any --as-of is questioned. */

@@ -19,7 +19,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ActionRequestBody, CustomerDetailResponse } from '../../api/tabTypes';
 import { api, messageOf } from './api';
 import type { Series } from './Chart';
-import { formats } from './format';
+import { type Formats, formats } from './format';
 import { LazyChart as Chart } from './LazyChart';
 import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
@@ -29,14 +29,13 @@ import { markReady } from './ready';
 const useStyles = makeStyles({
   page: { padding: '16px 24px', maxWidth: '1100px', [NARROW]: { padding: '12px' } },
   header: { display: 'flex', alignItems: 'center', gap: '12px', flexWrap: 'wrap', minWidth: 0 },
-  // Title3's look on a plain h1, which can take the focus.
+  // Title3's look on a plain h1, which can take the focus. The name wraps rather than ends in "…":
+  // on a phone there is no pointer to hover for the rest, and the rep calls them by it.
   title: {
     ...typographyStyles.title3,
     margin: 0,
     maxWidth: '100%',
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
+    overflowWrap: 'anywhere',
     ':focus': { outlineStyle: 'none' },
   },
   facts: {
@@ -80,6 +79,7 @@ const useStyles = makeStyles({
   },
   entryDetail: { overflowWrap: 'anywhere', [NARROW]: { gridColumn: '1 / -1' } },
   undone: { textDecorationLine: 'line-through', color: tokens.colorNeutralForeground4 },
+  notInFeed: { margin: '16px 0' },
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -182,7 +182,9 @@ export function CustomerPage({
             },
             {
               label: chanceLabel,
-              values: data.weeks.map((w) => Math.round(w.noOrderProbability * 100)),
+              values: data.weeks.map((w) =>
+                w.noOrderProbability === null ? null : Math.round(w.noOrderProbability * 100),
+              ),
               color: tokens.colorBrandForeground1,
               kind: 'line',
               axis: 1,
@@ -203,13 +205,14 @@ export function CustomerPage({
   if (!data) return <Spinner label="Loading the customer…" style={{ padding: 32 }} />;
   const c = data.customer;
   const closed = c.kind === 'lost' || c.kind === 'won_back';
+  const inFeed = c.kind !== 'not_in_feed';
   return (
     <main className={s.page}>
       <Button appearance="subtle" onClick={onBack}>
         ← My customers
       </Button>
       <div className={s.header}>
-        <h1 ref={heading} tabIndex={-1} className={s.title} title={c.name}>
+        <h1 ref={heading} tabIndex={-1} className={s.title}>
           {c.name}
         </h1>
         <Badge appearance="tint" color={KIND_COLORS[c.kind]}>
@@ -225,27 +228,49 @@ export function CustomerPage({
         </Body1>
       )}
 
+      {!inFeed && (
+        // Not "0 orders, £0 spent": the export no longer says what they ordered, and the page does not guess.
+        <MessageBar intent="info" className={s.notInFeed}>
+          <MessageBarBody>
+            The order feed no longer holds this customer (deleted, merged or renamed in the export): no
+            orders, spend or chances to show. Their score and value are the last weekly run's; what reps did
+            is kept below.
+          </MessageBarBody>
+        </MessageBar>
+      )}
       <div className={s.facts}>
         <Fact label="Score" value={`${c.score} / 100`} />
+        {c.noOrderChance !== null && (
+          // The card's headline figure, in its words: the rep prepares the call from this page.
+          <Fact label={chanceLabel} value={f.percent(c.noOrderChance)} />
+        )}
         {c.valueKind === 'second_order' ? (
           <Fact label="If they order again" value={f.money(c.monthlyValue)} hint="one order so far" />
         ) : (
           <Fact label="Monthly value" value={`${f.money(c.monthlyValue)}/month`} />
         )}
-        <Fact
-          label="Value at risk"
-          value={f.money(c.valueAtRisk)}
-          hint={horizon === null ? undefined : `value × chance of no order in ${horizon} days`}
-        />
-        <Fact label="Orders" value={f.count(data.facts.orders)} />
-        <Fact label="Spend" value={f.money(data.facts.spend)} />
-        <Fact label="Last order" value={data.facts.lastOrder ? f.date(data.facts.lastOrder) : '–'} />
-        <Fact
-          label="Expected next order"
-          value={data.facts.expectedNextOrder ? f.date(data.facts.expectedNextOrder) : '–'}
-          hint={data.facts.typicalGapDays ? `usually every ${data.facts.typicalGapDays} days` : undefined}
-        />
-        <Fact label="Open tickets" value={f.count(data.facts.openTickets)} />
+        {inFeed && (
+          <>
+            <Fact
+              label="Value at risk"
+              value={f.money(c.valueAtRisk)}
+              hint={horizon === null ? undefined : `value × chance of no order in ${horizon} days`}
+            />
+            <Fact label="Orders" value={f.count(data.facts.orders)} />
+            <Fact label="Spend" value={f.money(data.facts.spend)} />
+            <Fact
+              label="Last order"
+              value={data.facts.lastOrder ? f.date(data.facts.lastOrder) : '–'}
+              hint={c.daysSinceLastOrder === null ? undefined : daysAgo(c.daysSinceLastOrder, f)}
+            />
+            <Fact
+              label="Expected next order"
+              value={data.facts.expectedNextOrder ? f.date(data.facts.expectedNextOrder) : '–'}
+              hint={data.facts.typicalGapDays ? usualGap(data.facts.typicalGapDays, f) : undefined}
+            />
+            <Fact label="Open tickets" value={f.count(data.facts.openTickets)} />
+          </>
+        )}
       </div>
 
       <section className={s.actions} aria-label="Actions">
@@ -307,30 +332,32 @@ export function CustomerPage({
         )}
       </div>
 
-      <div className={s.charts}>
-        <section>
-          <Subtitle2 as="h2" block>
-            Orders by month
-          </Subtitle2>
-          <Chart
-            labels={data.ordersByMonth.map((m) => f.month(m.month))}
-            series={orderSeries}
-            ariaLabel="Orders and spend per month over the last twelve months"
-            themeKey={themeKey}
-          />
-        </section>
-        <section>
-          <Subtitle2 as="h2" block>
-            Score week by week
-          </Subtitle2>
-          <Chart
-            labels={data.weeks.map((w) => f.day(w.week))}
-            series={weekSeries}
-            ariaLabel={`The score and the ${chanceLabel.toLowerCase()}, each Monday for twelve weeks, as the weekly card stated it then`}
-            themeKey={themeKey}
-          />
-        </section>
-      </div>
+      {inFeed && (
+        <div className={s.charts}>
+          <section>
+            <Subtitle2 as="h2" block>
+              Orders by month
+            </Subtitle2>
+            <Chart
+              labels={data.ordersByMonth.map((m) => f.month(m.month))}
+              series={orderSeries}
+              ariaLabel={`Orders and spend per month over the last ${data.ordersByMonth.length} months`}
+              themeKey={themeKey}
+            />
+          </section>
+          <section>
+            <Subtitle2 as="h2" block>
+              Score week by week
+            </Subtitle2>
+            <Chart
+              labels={data.weeks.map((w) => f.day(w.week))}
+              series={weekSeries}
+              ariaLabel={`The score and the ${chanceLabel.toLowerCase()}, each Monday for twelve weeks, as the weekly card stated it then`}
+              themeKey={themeKey}
+            />
+          </section>
+        </div>
+      )}
 
       <section>
         <Subtitle2 as="h2" block>
@@ -356,6 +383,16 @@ export function CustomerPage({
       </section>
     </main>
   );
+}
+
+/** The days since the last order, as the list's "days silent" counts them: "today", "1 day ago", "103 days ago". */
+function daysAgo(days: number, f: Formats): string {
+  return days === 0 ? 'today' : `${f.count(days)} ${days === 1 ? 'day' : 'days'} ago`;
+}
+
+/** The customer's usual gap between orders, in words: "usually every day", "usually every 14 days". */
+function usualGap(days: number, f: Formats): string {
+  return days === 1 ? 'usually every day' : `usually every ${f.count(days)} days`;
 }
 
 function Fact({ label, value, hint }: { label: string; value: string; hint?: string }) {

@@ -152,7 +152,7 @@ describe("a customer's row and page state the card's figures", () => {
       [save('w2', atRisk({ monthlyValue: 1200 }), 1500), save('w1', before, 800)],
       { today: AS_OF, timeZone: 'UTC', lossReasons: [], currency: 'USD', locale: 'en-US' },
     );
-    expect(entries.filter((e) => e.kind === 'action').map((e) => e.detail)).toEqual([
+    expect(entries.filter((e) => e.title === 'Won back').map((e) => e.detail)).toEqual([
       'Ana Ruiz · $1,500 a month',
       'Ana Ruiz · a $800 second order',
     ]);

@@ -1,0 +1,186 @@
+import { appendFile, cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionRequestBody, CustomerDetailResponse } from '../../tabs/api/tabTypes';
+import { main } from '../../tools/cli/main';
+import { DEMO_AS_OF } from '../../tools/local/settings';
+import { keepPageLocal, launchChromium } from '../helpers/chromium';
+import { type E2eStack, startE2eStack } from './e2eStack';
+
+/**
+ * A customer's story in the personal tab, as a rep reads it to prepare the call: the figures the card
+ * and `churn-predictor score` give, what reps did and undid, a customer the export has dropped, and
+ * the page on a phone. The tab API over HTTP with the stack's own tokens, the page in Chromium.
+ */
+
+const DEMO = join(__dirname, '..', '..', 'demo', 'feed');
+/** Ana's customer who orders every day, from 60 days before the as-of date. */
+const DAILY = 'C-DAILY';
+/** Ana's customer with no order yet (a prospect in the export). */
+const PROSPECT = 'C-PROSPECT';
+const GREENFIELD = 'C-1001';
+const BAYVIEW = 'C-1212';
+/** A customer of Ana's the weekly run stored and the export no longer holds. */
+const GONE = 'C-GONE';
+const GONE_NAME = 'Hollybush Tea Rooms and Garden Centre Café';
+
+describe("a customer's story in the personal tab", () => {
+  let e2e: E2eStack;
+  let browser: Browser;
+  let feedDir: string;
+
+  beforeAll(async () => {
+    // The demo book, and a café that orders every day of the last two months.
+    feedDir = await mkdtemp(join(tmpdir(), 'story-feed-'));
+    await cp(DEMO, feedDir, { recursive: true });
+    await appendFile(
+      join(feedDir, 'customers.csv'),
+      `${DAILY},Daily Grind Cafe,ana.ruiz@contoso.example,\n${PROSPECT},Quince Deli,ana.ruiz@contoso.example,\n`,
+    );
+    const asOf = Date.parse(`${DEMO_AS_OF}T00:00:00Z`);
+    const days = Array.from({ length: 60 }, (_, k) => new Date(asOf - (k + 1) * 86_400_000).toISOString());
+    await appendFile(
+      join(feedDir, 'orders.csv'),
+      days.map((d, k) => `SO-DAILY-${k},${DAILY},${d.slice(0, 10)},45.00\n`).join(''),
+    );
+    [e2e, browser] = await Promise.all([startE2eStack({ weeklyRun: 'start', feedDir }), launchChromium()]);
+    await e2e.stack.automaticWeekly;
+    // The weekly run's row of one of Ana's customers, under an id the feed does not hold: what is
+    // left of a customer the export deleted or merged.
+    const listed = (await e2e.storage.state.get(GREENFIELD))?.state;
+    if (!listed) throw new Error('the weekly run stored no Greenfield');
+    await e2e.storage.state.writeChanged(new Map(), [{ ...listed, customerId: GONE, name: GONE_NAME }]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await e2e?.stack.stop();
+  });
+
+  const api = async (path: string, init: RequestInit = {}) => {
+    const token = await e2e.stack.signTabToken();
+    const response = await fetch(`${e2e.stack.urls.bot}/api/tab${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(200);
+    return response.json();
+  };
+  const story = (id: string): Promise<CustomerDetailResponse> => api(`/customers/${encodeURIComponent(id)}`);
+  const act = (id: string, body: ActionRequestBody) =>
+    api(`/customers/${encodeURIComponent(id)}/actions`, { method: 'POST', body: JSON.stringify(body) });
+  const actions = (detail: CustomerDetailResponse) =>
+    detail.timeline.filter((e) => e.kind === 'action').map((e) => [e.day, e.title, e.undone ?? false]);
+
+  /** The customer's page as `npm start` opens it (?customer=), signed in as the Playground's rep. */
+  async function openPage(customerId: string, width = 1280): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width, height: 900 }, locale: 'en-US' });
+    await keepPageLocal(page, e2e.stack.urls.bot);
+    await page.goto(`${e2e.stack.urls.tabPersonal}?customer=${encodeURIComponent(customerId)}`);
+    await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    return page;
+  }
+  /** A fact's box by its label (the first on the page: the facts come before the charts' legends). */
+  const fact = (page: Page, label: string) => page.getByText(label, { exact: true }).first().locator('..');
+
+  it("states the card's chance of no order and the days since the last order, as `score --format json` gives them", async () => {
+    let json = '';
+    const out = new Writable({
+      write(chunk, _enc, done) {
+        json += chunk.toString();
+        done();
+      },
+    });
+    const code = await main(
+      ['score', '--feed', feedDir, '--as-of', DEMO_AS_OF, '--format', 'json'],
+      out as unknown as NodeJS.WriteStream,
+      new Writable({ write: (_c, _e, done) => done() }) as unknown as NodeJS.WriteStream,
+    );
+    expect(code).toBe(0);
+    const cli = (
+      JSON.parse(json) as {
+        customerId: string;
+        listChance: number;
+        listChanceDays: number;
+        lastOrderAt: string;
+      }[]
+    ).find((c) => c.customerId === GREENFIELD);
+    if (!cli) throw new Error('Greenfield is not in the CLI output');
+
+    const page = await openPage(GREENFIELD);
+    const chance = fact(page, `Chance of no order in ${cli.listChanceDays} days`);
+    await expect(chance.textContent()).resolves.toContain(`${Math.round(cli.listChance * 100)}%`);
+    // The days since, as the card's "No order in 34 days" and the list's "34 days silent" count them.
+    const silent = (Date.parse(DEMO_AS_OF) - Date.parse(cli.lastOrderAt)) / 86_400_000;
+    await expect(fact(page, 'Last order').textContent()).resolves.toContain(`${silent} days ago`);
+    await expect(fact(page, 'Expected next order').textContent()).resolves.toContain('usually every 9 days');
+    await page.close();
+  });
+
+  it('words a daily rhythm as "usually every day", not "every 1 days"', async () => {
+    const page = await openPage(DAILY);
+    await expect(fact(page, 'Expected next order').textContent()).resolves.toContain('usually every day');
+    await page.close();
+  });
+
+  it('states no chance of no order before a first order: a gap in the weekly chart, no figure on the page', async () => {
+    const daily = await story(DAILY);
+    const firstOrder = daily.facts.firstOrder ?? '';
+    const before = daily.weeks.filter((w) => w.week < firstOrder);
+    const since = daily.weeks.filter((w) => w.week >= firstOrder);
+    expect(before.length).toBeGreaterThan(0);
+    expect(since.length).toBeGreaterThan(0);
+    // Not "0% chance of no order": they were not a customer yet.
+    expect(before.map((w) => [w.score, w.noOrderProbability])).toEqual(before.map(() => [null, null]));
+    expect(since.every((w) => w.noOrderProbability !== null)).toBe(true);
+
+    const prospect = await story(PROSPECT);
+    expect(prospect.customer).toMatchObject({ kind: 'no_orders', noOrderChance: null });
+    const page = await openPage(PROSPECT);
+    expect(await page.getByText(/^Chance of no order/).count()).toBe(0);
+    await page.close();
+  });
+
+  it('a save keeps in the story the weekly listing it followed, and an undo says what it undid', async () => {
+    await act(BAYVIEW, { action: 'reached_out' });
+    await act(BAYVIEW, { action: 'undo' });
+    await act(BAYVIEW, { action: 'won_back', value: '700' });
+    expect(actions(await story(BAYVIEW))).toEqual([
+      [DEMO_AS_OF, 'Won back', false],
+      [DEMO_AS_OF, 'Undo: reached out', false],
+      [DEMO_AS_OF, 'Reached out', true],
+      [DEMO_AS_OF, 'Put on the weekly list', false],
+    ]);
+  });
+
+  it('a customer the export dropped keeps what reps did in their story, and the page does not say they never ordered', async () => {
+    await act(GONE, { action: 'reached_out' });
+
+    const detail = await story(GONE);
+    expect(detail.customer.kind).toBe('not_in_feed');
+    expect(actions(detail)).toEqual([
+      [DEMO_AS_OF, 'Reached out', false],
+      [DEMO_AS_OF, 'Put on the weekly list', false],
+    ]);
+
+    const page = await openPage(GONE);
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).toContain('The order feed no longer holds this customer');
+    // Not "Orders 0 · Spend $0": the export no longer says.
+    expect(await page.getByText('Orders', { exact: true }).count()).toBe(0);
+    expect(await page.locator('li[data-kind="action"]').first().textContent()).toContain('Reached out');
+    await page.close();
+  });
+
+  it("reads the customer's whole name at Teams mobile's width (360 px), not a name cut off", async () => {
+    const page = await openPage(GONE, 360);
+    const heading = page.getByRole('heading', { level: 1 });
+    await expect(heading.textContent()).resolves.toBe(GONE_NAME);
+    // Clipped text is wider than the box that shows it.
+    const clipped = await heading.evaluate((h) => h.scrollWidth - h.clientWidth);
+    expect(clipped).toBe(0);
+    await page.close();
+  });
+});
