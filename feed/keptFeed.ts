@@ -14,6 +14,12 @@ export interface FeedReading {
   /** What the read depends on besides the feed's files (feedReadKey): another key is another read. */
   key: string;
   read: () => Promise<FeedResult>;
+  /**
+   * Ask whether the feed changed even when it was asked less than FEED_RECHECK_MS ago: a timer run
+   * must score the export that is there when it runs (one uploaded a minute before 08:03), not the
+   * one a tab read a minute earlier. The question is a listing or a stat; only a change downloads.
+   */
+  recheck?: boolean;
 }
 
 export interface KeptFeedDeps {
@@ -88,7 +94,7 @@ export function keptFeed(deps: KeptFeedDeps): KeptFeed {
   return {
     async read(reading) {
       const now = deps.clock().getTime();
-      if (kept && kept.key === reading.key) {
+      if (kept && kept.key === reading.key && !reading.recheck) {
         const since = now - kept.checkedAt;
         // A clock moved back (the local stack's) asks again as well.
         if (since >= 0 && since < FEED_RECHECK_MS) return kept.result;

@@ -47,7 +47,7 @@ export interface Wiring {
   bot: BotRuntime;
   /** The tab API: the SSO token check and the service behind /api/tab/*. */
   tabs: { verify: TokenVerifier; service: TabService };
-  /** The weekly run's dependencies; the rules file and the feed are read afresh on each call. */
+  /** The weekly run's dependencies; the rules file read afresh on each call, the feed when it changed. */
   weekly(log: Log): Promise<WeeklyRunDeps>;
   /** The daily follow-ups' dependencies: the weekly run's, read afresh on each call. */
   followUps(log: Log): Promise<FollowUpsRunDeps>;
@@ -154,11 +154,14 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   // reuse the tick's read. Resolved on the first read (the bot works on a host whose feed is not
   // configured yet).
   const feed = keptFeed({ version: () => feedVersionFor(config)(), clock });
-  /** The feed as of a day, read through the kept feed with `r`'s columns and formats. */
+  /**
+   * The feed as of a day, read through the kept feed with `r`'s columns and formats, for a timer run:
+   * the feed's version is asked each time (a listing), and only a changed feed is downloaded.
+   */
   const keptReader =
     (r: Rules) =>
     (asOf: string): Promise<FeedResult> =>
-      feed.read({ key: feedReadKey(r, asOf), read: () => feedReaderFor(config, r)(asOf) });
+      feed.read({ key: feedReadKey(r, asOf), read: () => feedReaderFor(config, r)(asOf), recheck: true });
 
   const tabs = {
     verify: options.tabVerify ?? entraVerifier(config),
@@ -177,14 +180,16 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     }),
   };
 
-  /** What the weekly and the daily runs share; the rules file and the feed are read afresh on each call. */
+  /** What the weekly and the daily runs share; the rules file is read afresh on each call, the feed when it changed. */
   const runDeps = async (runLog: Log) => {
     const current = await loadRules(config);
     return {
       storage,
       cards,
       rules: current,
-      readBook: feedReaderFor(config, current),
+      // A weekly run the feed stopped is tried again every 15 minutes: through the kept read, an
+      // unchanged feed is not downloaded again each time, and the tabs share the run's read.
+      readBook: keptReader(current),
       sender: sendCard,
       log: runLog,
       notifyAdmins: notifyAdmins(runLog),
@@ -212,12 +217,10 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       };
     },
     async followUps(runLog) {
-      // The same storage, cards, rules file, feed, sender and admin notice as the weekly run; the
-      // feed through the kept read, as every 15-minute tick of a stopped or retried day reads it.
+      // The same storage, cards, rules file, feed, sender and admin notice as the weekly run.
       const deps = await runDeps(runLog);
       return {
         ...deps,
-        readBook: keptReader(deps.rules),
         config: { timeZone: config.timeZone, ...config.card },
       };
     },

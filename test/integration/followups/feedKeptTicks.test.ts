@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../../functions/config';
 import { type Wiring, wire } from '../../../functions/wiring';
 import { runFollowUps } from '../../../jobs/followups/followUpsRun';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import {
   blobEndpointOf,
   type CountingProxy,
@@ -103,6 +104,40 @@ describe('follow-up ticks on an unchanged feed', () => {
     const ana = { userId: 'aad-ana', name: 'Ana', email: ANA, tenantId: '' };
     sentRows(await wiring.tabs.service.customers(ana));
     expect(downloads(proxy.requests.slice(before))).toEqual([]);
+  });
+
+  it('a tick scores the export there when it runs, not the one a tab read a minute before', async () => {
+    const ana = { userId: 'aad-ana', name: 'Ana', email: ANA, tenantId: '' };
+    now = DEC_1 - 60_000;
+    sentRows(await wiring.tabs.service.customers(ana));
+    // The export lands between the tab's read and the tick.
+    const fresh = ordersCsv('2026-11-30');
+    await container.getBlockBlobClient('orders.csv').upload(fresh, fresh.length);
+    const first = await tick(DEC_1);
+    expect(first.report).toMatchObject({ status: 'completed' });
+    expect(first.downloaded).toHaveLength(2);
+  });
+
+  it('a weekly run the feed stopped, tried again at each tick, downloads the feed only once it changed', async () => {
+    /** Monday 30 November 2026, 08:03 in Chicago: the weekly send time. */
+    const monday = Date.parse('2026-11-30T14:03:00Z');
+    const weekly = async (at: number) => {
+      now = at;
+      const before = proxy.requests.length;
+      const report = await runWeekly(await wiring.weekly(quiet), { now: new Date(at) });
+      return { report, downloaded: downloads(proxy.requests.slice(before)) };
+    };
+    const first = await weekly(monday);
+    expect(first.report).toMatchObject({ status: 'stopped', feedError: { code: 'stale_feed' } });
+    expect(first.downloaded).toHaveLength(2);
+    const again = await weekly(monday + TICK);
+    expect(again.report).toMatchObject({ status: 'stopped', feedError: { code: 'stale_feed' } });
+    expect(again.downloaded).toEqual([]);
+    const fresh = ordersCsv('2026-11-30');
+    await container.getBlockBlobClient('orders.csv').upload(fresh, fresh.length);
+    const fixed = await weekly(monday + 2 * TICK);
+    expect(fixed.report).toMatchObject({ status: 'completed' });
+    expect(fixed.downloaded).toHaveLength(2);
   });
 
   it('a feed that cannot be read is not downloaded again until it changes', async () => {
