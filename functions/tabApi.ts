@@ -70,8 +70,13 @@ export function createTabHandlers(getRuntime: () => Promise<TabRuntime>): TabHan
   };
 }
 
+/**
+ * The customer's id, from the query string: in a path, Azure Functions decodes `%2F` before it matches
+ * the route (an id like `ACME/01` answered 404 when deployed, though it worked locally), and `..` is
+ * folded away by every client before it is sent.
+ */
 function customerIdOf(request: HttpRequest): string {
-  const id = request.params.id ?? '';
+  const id = request.query.get('id') ?? '';
   if (id === '' || id.length > 400) throw new TabApiError(400, 'customer id missing or too long');
   return id;
 }
@@ -156,8 +161,8 @@ const TAB_API_ROUTES: readonly {
 }[] = [
   { name: 'tabMe', route: 'tab/me', method: 'GET', handler: 'me' },
   { name: 'tabCustomers', route: 'tab/customers', method: 'GET', handler: 'customers' },
-  { name: 'tabCustomer', route: 'tab/customers/{id}', method: 'GET', handler: 'customer' },
-  { name: 'tabAction', route: 'tab/customers/{id}/actions', method: 'POST', handler: 'action' },
+  { name: 'tabCustomer', route: 'tab/customer', method: 'GET', handler: 'customer' },
+  { name: 'tabAction', route: 'tab/customer/actions', method: 'POST', handler: 'action' },
   { name: 'tabTeam', route: 'tab/team', method: 'GET', handler: 'team' },
 ];
 

@@ -68,9 +68,10 @@ describe("a customer's story in the personal tab", () => {
     expect(response.status).toBe(200);
     return response.json();
   };
-  const story = (id: string): Promise<CustomerDetailResponse> => api(`/customers/${encodeURIComponent(id)}`);
+  const query = (id: string) => new URLSearchParams({ id });
+  const story = (id: string): Promise<CustomerDetailResponse> => api(`/customer?${query(id)}`);
   const act = (id: string, body: ActionRequestBody) =>
-    api(`/customers/${encodeURIComponent(id)}/actions`, { method: 'POST', body: JSON.stringify(body) });
+    api(`/customer/actions?${query(id)}`, { method: 'POST', body: JSON.stringify(body) });
   const actions = (detail: CustomerDetailResponse) =>
     detail.timeline.filter((e) => e.kind === 'action').map((e) => [e.day, e.title, e.undone ?? false]);
 

@@ -221,8 +221,12 @@ async function handle(
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
   const method = (req.method ?? 'GET').toUpperCase();
   let found: { route: FunctionRoute; params: Record<string, string> | null } | undefined;
+  // Deployed, the Functions host decodes an escaped slash before it matches a route (`a%2Fb` is two
+  // segments there, though not under Core Tools): so does this one, so a route that would 404 in
+  // Azure for such an id fails here too.
+  const pathname = url.pathname.replace(/%2F/gi, '/');
   try {
-    found = routes.map((r) => ({ route: r, params: matchPath(r.path, url.pathname) })).find((m) => m.params);
+    found = routes.map((r) => ({ route: r, params: matchPath(r.path, pathname) })).find((m) => m.params);
   } catch (error) {
     // A malformed escape (`%ZZ`) in the path is the caller's mistake, as Azure answers it.
     if (error instanceof URIError)

@@ -86,7 +86,7 @@ export function worthRetrying(e: unknown): boolean {
   );
 }
 
-const id = (customerId: string) => encodeURIComponent(customerId);
+const id = (customerId: string) => new URLSearchParams({ id: customerId });
 
 export const api = {
   me: () => call<MeResponse>('/api/tab/me'),
@@ -105,9 +105,9 @@ export const api = {
     if (show.length > 0) q.set('show', show.join(','));
     return call<CustomersResponse>(`/api/tab/customers?${q}`);
   },
-  customer: (customerId: string) => call<CustomerDetailResponse>(`/api/tab/customers/${id(customerId)}`),
+  customer: (customerId: string) => call<CustomerDetailResponse>(`/api/tab/customer?${id(customerId)}`),
   act: (customerId: string, body: ActionRequestBody) =>
-    call<ActionResponse>(`/api/tab/customers/${id(customerId)}/actions`, {
+    call<ActionResponse>(`/api/tab/customer/actions?${id(customerId)}`, {
       method: 'POST',
       body: JSON.stringify(body),
     }),

@@ -266,8 +266,7 @@ describe('the tab API reads the Won back value as the card does', () => {
     const response = await handlers.action(
       new HttpRequest({
         method: 'POST',
-        url: 'http://127.0.0.1/api/tab/customers/C-1/actions',
-        params: { id: 'C-1' },
+        url: 'http://127.0.0.1/api/tab/customer/actions?id=C-1',
         body: { string: JSON.stringify(body) },
       }),
       new InvocationContext({ functionName: 'tabAction' }),
@@ -304,14 +303,13 @@ describe('the tab API reads the Won back value as the card does', () => {
       new HttpRequest({
         method,
         url: `http://127.0.0.1/api/tab/${path}`,
-        params: { id: 'C-1' },
         ...(method === 'POST' ? { body: { string: '{"action":"reached_out"}' } } : {}),
       });
     const context = new InvocationContext({ functionName: 'tab' });
     const answers = [
-      await verifyAs(true).action(request('POST', 'customers/C-1/actions'), context),
-      await verifyAs(true).customer(request('GET', 'customers/C-1'), context),
-      await verifyAs(false).customer(request('GET', 'customers/C-1'), context),
+      await verifyAs(true).action(request('POST', 'customer/actions?id=C-1'), context),
+      await verifyAs(true).customer(request('GET', 'customer?id=C-1'), context),
+      await verifyAs(false).customer(request('GET', 'customer?id=C-1'), context),
     ];
     expect(answers.map((a) => a.status)).toEqual([409, 404, 401]);
     for (const answer of answers)
