@@ -94,12 +94,13 @@ export function localKeys(jwks: JSONWebKeySet): JWTVerifyGetKey {
 
 /** Builds the verifier over a key set and a policy. */
 export function createTokenVerifier(keys: JWTVerifyGetKey, policy: TokenPolicy): TokenVerifier {
+  const lookup = unreachableRefused(keys);
   return async (authorization) => {
     const token = bearerToken(authorization);
     if (!token) return { ok: false, reason: 'missing', detail: 'no bearer token' };
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keys, {
+      ({ payload } = await jwtVerify(token, lookup, {
         issuer: [...policy.issuers],
         audience: [...policy.audiences],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
@@ -135,7 +136,31 @@ function bearerToken(header: string | null): string | null {
   return match ? match[1] : null;
 }
 
+/** The key set could not be fetched at all: no token can be verified, so each is refused. */
+class KeySetUnreachable extends Error {
+  override readonly name = 'KeySetUnreachable';
+}
+
+/**
+ * The key lookup, with a key set that cannot be fetched (the network or DNS down) refused as a bad
+ * key is: jose passes fetch's own TypeError on, which the API would answer with a 500.
+ */
+function unreachableRefused(keys: JWTVerifyGetKey): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await keys(header, token);
+    } catch (error) {
+      if (error instanceof errors.JOSEError) throw error;
+      throw new KeySetUnreachable(
+        `the key set could not be fetched: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+  };
+}
+
 function refusalOf(error: unknown): TokenCheck {
+  if (error instanceof KeySetUnreachable) return { ok: false, reason: 'invalid', detail: error.message };
   if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired', detail: error.message };
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
     return { ok: false, reason: 'malformed', detail: error.message };

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createRemoteJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../../functions/config';
 import { type Wiring, wire } from '../../../functions/wiring';
 import { initialState } from '../../../rules/customerState';
 import { createLocalSigner, LOCAL_POLICY, type LocalSigner } from '../../../tabs/api/localTokens';
-import { createTokenVerifier, localKeys, type TabUser } from '../../../tabs/api/tabToken';
+import { createTokenVerifier, entraPolicy, localKeys, type TabUser } from '../../../tabs/api/tabToken';
 import { type FunctionsHost, registeredRoutes, startFunctionsHost } from '../../../tools/local/functionsHost';
 
 // The tab API as Azure runs it (the registered functions, built by the wiring from a config, on
@@ -120,5 +123,45 @@ describe('the tab API over HTTP, as a rep', () => {
     ]);
     expect((await wiring.storage.state.get('C-1001'))?.state).toEqual(GREENFIELD);
     expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
+  });
+});
+
+describe('the tab API over HTTP while Entra ID’s key set cannot be reached', () => {
+  it('refuses the token with 401 (sign-in required), as the bot endpoint does, not a 500', async () => {
+    // A port that was listening a moment ago and is closed now: the keys out of reach (network, DNS).
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+    const keysUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/discovery/v2.0/keys`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const sso = {
+      tenantId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      clientId: '6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f',
+      audience: 'api://h.example/6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f',
+    };
+    const policy = entraPolicy(sso);
+    const wiring = await wire(
+      loadConfig({
+        STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+        TABLE_PREFIX: `ttabkeys${randomBytes(3).toString('hex')}`,
+        FEED_DIR: DEMO,
+      }),
+      { tabVerify: createTokenVerifier(createRemoteJWKSet(new URL(keysUrl)), policy) },
+    );
+    const host = await startFunctionsHost({
+      port: 0,
+      routes: registeredRoutes(wiring),
+      log: () => undefined,
+    });
+    try {
+      const signer = await createLocalSigner();
+      const token = await signer.sign(ANA, { issuer: policy.issuers[0], audience: sso.audience });
+      const response = await fetch(`${host.url}/api/tab/me`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: 'sign-in required', reason: 'invalid' });
+    } finally {
+      await host.close();
+    }
   });
 });
