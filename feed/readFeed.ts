@@ -24,6 +24,7 @@ import {
   type DateColumnFormat,
   dayExpression,
   EXCEL_SERIAL,
+  isoOfCompact,
   MAX_AMOUNT,
   quotedSql,
   settleDateColumn,
@@ -143,7 +144,10 @@ async function parseValues(engine: FeedEngine, table: string, expression: string
 const columnNamed = (column: string, header: string) =>
   header.toLowerCase() === column ? `"${column}"` : `"${column}" ("${header}" in your file)`;
 
-/** Settles how a date column reads dd/mm vs mm/dd, or stops naming the column and both readings. */
+/**
+ * Settles how a date column reads dd/mm vs mm/dd and eight-digit dates, or stops naming the column
+ * and what to declare: both readings of a dd/mm date, or the YYYYMMDD reading of an eight-digit one.
+ */
 async function dateFormat(
   engine: FeedEngine,
   source: FeedSource,
@@ -157,12 +161,20 @@ async function dateFormat(
     values,
     'v',
     formats.date,
-    (example) => {
-      const { dayFirst, monthFirst } = bothReadings(example);
+    (why) => {
+      const where = `${source.file}: the dates in column ${columnNamed(column, header)}`;
+      if (why.shape === 'yyyymmdd')
+        throw new FeedError(
+          'undeclared_dates',
+          `${where} are written as eight digits, which the feed reads only when told: "${why.example}" is ${isoOfCompact(why.example)} read as year, month and day (YYYYMMDD). ` +
+            `If that is how they are written, say so in the rules file: { "formats": { "date": "yyyymmdd" } }.`,
+          source.file,
+        );
+      const { dayFirst, monthFirst } = bothReadings(why.example);
       throw new FeedError(
         'ambiguous_dates',
-        `${source.file}: the dates in column ${columnNamed(column, header)} can be read two ways, and no date in the file has a day above 12 to settle it: ` +
-          `"${example}" is ${dayFirst} day-first, or ${monthFirst} month-first. ` +
+        `${where} can be read two ways, and no date in the file has a day above 12 to settle it: ` +
+          `"${why.example}" is ${dayFirst} day-first, or ${monthFirst} month-first. ` +
           `Say which in the rules file: { "formats": { "date": "day-first" } } or { "formats": { "date": "month-first" } }.`,
         source.file,
       );

@@ -271,6 +271,46 @@ describe('what stops the run', () => {
     ]);
   });
 
+  it("a column of dates written as eight digits (CDNOW's 19970101) stops asking for formats.date; declared, they read", async () => {
+    const files = {
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        'order_id,customer_id,date,amount\nO-1,C-1,19970101,11.77\nO-2,C-1,19970112,12.00\nO-3,C-2,19970231,5\n',
+    };
+    const columns = { orders: { ordered_at: 'date' } };
+    const error = await feedError(files, { columns });
+    expect(error.code).toBe('undeclared_dates');
+    expect(error.message).toBe(
+      'orders.csv: the dates in column "ordered_at" ("date" in your file) are written as eight digits, which the feed reads only when told: ' +
+        '"19970101" is 1997-01-01 read as year, month and day (YYYYMMDD). ' +
+        'If that is how they are written, say so in the rules file: { "formats": { "date": "yyyymmdd" } }.',
+    );
+    const { book, report } = await readFeed(dir, { columns, formats: { date: 'yyyymmdd' } });
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['1997-01-01', 11.77],
+      ['1997-01-12', 12],
+    ]);
+    expect(problemsOf(report.files[1])).toEqual([[4, 'ordered_at: not a date: "19970231"']]);
+    expect(report.files[1].notes).toContain(
+      'ordered_at: dates of eight digits read as YYYYMMDD (declared in formats.date: "19970101" is 1997-01-01)',
+    );
+  });
+
+  it('formats.date "yyyymmdd" leaves other dates as they read, and a column of eight-digit numbers that are no dates is bad rows', async () => {
+    const { book, report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv':
+          'order_id,customer_id,ordered_at,amount\nO-1,C-1,20/11/2026,1\nO-2,C-1,2026-11-21,1\nO-3,C-2,20261122,1\n',
+        'tickets.csv':
+          'ticket_id,customer_id,opened_at,sentiment,status\nT-1,C-1,10004562,negative,open\nT-2,C-1,10004563,neutral,open\n',
+      },
+      { formats: { date: 'yyyymmdd' } },
+    );
+    expect(Array.from(book.orderDay, isoOfDay)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22']);
+    expect(report.files[2].problemCounts).toEqual({ 'opened_at: not a date': 2 });
+  });
+
   it('a declared date order that the file proves wrong gives way to the file, and the report says so', async () => {
     // A UK export (20/11/2026 can only be day-first) with "month-first" declared by mistake: obeyed,
     // 03/10/2026 would become 10 March and 20/11/2026 a bad row.
