@@ -14,7 +14,7 @@ import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumn
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
 import { type FeedFile, findFeedFiles } from './feedFiles';
-import type { FeedReport, FileReport } from './feedReport';
+import { type FeedReport, type FileReport, placeOf } from './feedReport';
 import { type FeedSource, loadSource } from './feedSource';
 import { reportFile } from './problemList';
 import { type ColumnChecks, kindSql, longerThan, reasonSql, requiredText } from './rowChecks';
@@ -525,9 +525,13 @@ async function reportLines(engine: FeedEngine, source: FeedSource): Promise<stri
   const n = Number(count);
   if (n === 0 || n === Number(rows)) return undefined;
   source.rowsLeftOut = (source.rowsLeftOut ?? 0) + n;
-  const { kept } = await source.lines({ keptIndices: [Number(first)], rejectedLines: new Set() });
+  const { kept, files } = await source.lines({ keptIndices: [Number(first)], rejectedLines: new Set() });
+  const where = placeOf(
+    { file: files?.get(Number(first)) ?? source.file, line: kept.get(Number(first)) ?? -1 },
+    source.file,
+  );
   source.notes.push(
-    `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} with no customer and no order id or date not read (a report's headings and totals?), the first on line ${kept.get(Number(first))}`,
+    `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} with no customer and no order id or date not read (a report's headings and totals?), the first on ${where}`,
   );
   return 'orders_report_lines';
 }
@@ -953,7 +957,7 @@ function requireKept(report: FileReport): void {
   throw new FeedError(
     'no_usable_rows',
     `${report.file}: none of its ${report.rowsRead.toLocaleString('en-US')} rows can be used (${kinds}${notRead > 0 ? `; ${notRead.toLocaleString('en-US')} not read as orders, see the file's notes` : ''})` +
-      (first ? `, e.g. line ${first.line}: ${first.reason}` : '') +
+      (first ? `, e.g. ${placeOf(first, report.file)}: ${first.reason}` : '') +
       '. Nothing was scored or changed: fix the export (docs/feed.md says what each column needs) and run again.',
     report.file,
   );

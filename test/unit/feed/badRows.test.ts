@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FeedError } from '../../../feed/feedError';
+import { folderFeedVersion } from '../../../feed/feedFiles';
 import type { FileReport } from '../../../feed/feedReport';
 import { type ReadFeedOptions, readFeed } from '../../../feed/readFeed';
 import { type Book, isoOfDay } from '../../../rules/book';
@@ -449,6 +450,82 @@ describe('a file that cannot be read stops the run, naming the file and why', ()
   it('a folder with the name of a feed file', async () => {
     await mkdir(join(dir, 'orders.csv'));
     expect(await unreadable({})).toBe(`orders.csv is a folder, not a file (in "${dir}").`);
+  });
+});
+
+describe('a folder of Parquet part files (Spark, pandas) is read as one file where a user puts it', () => {
+  /** Writes `rows` (SQL VALUES of order_id, customer_id, ordered_at, amount) as Parquet at `path` in the feed folder. */
+  async function parquet(path: string, rows: string, columns = 'order_id, customer_id, ordered_at, amount') {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    await sql.run(
+      `COPY (SELECT * FROM (VALUES ${rows}) t(${columns})) TO '${join(dir, path)}' (FORMAT parquet)`,
+    );
+    sql.closeSync();
+  }
+
+  it("a partition folder of a feed column reads as text (customer_id=00042 is '00042'); Spark's _SUCCESS, _temporary and .crc files are passed over", async () => {
+    await parquet(
+      'orders.parquet/customer_id=00042/a-0.parquet',
+      `('O-1', DATE '2026-11-02', 1.0)`,
+      'order_id, ordered_at, amount',
+    );
+    await parquet(
+      'orders.parquet/customer_id=C-1/b-0.parquet',
+      `('O-2', DATE '2026-11-03', 2.0)`,
+      'order_id, ordered_at, amount',
+    );
+    await writeFile(join(dir, 'orders.parquet', '_SUCCESS'), '');
+    await writeFile(join(dir, 'orders.parquet', 'customer_id=C-1', '.b-0.parquet.crc'), 'crc');
+    await parquet(
+      'orders.parquet/_temporary/0/c-0.parquet',
+      `('O-3', DATE '2026-11-04', 3.0)`,
+      'order_id, ordered_at, amount',
+    );
+    const { book, report } = await feed({
+      'customers.csv': `${CUSTOMERS}00042,Zero Cafe,ana@contoso.example,\n`,
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, '00042')).toEqual([['2026-11-02', 1]]);
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-03', 2]]);
+  });
+
+  it("a folder named orders that holds no Parquet is not the feed's; orders.parquet holding none, or a Delta table, stops naming it", async () => {
+    await mkdir(join(dir, 'orders'));
+    await writeFile(join(dir, 'orders', 'old.csv'), 'x');
+    expect((await feedError({ 'customers.csv': CUSTOMERS })).message).toContain('has no orders.csv');
+    await mkdir(join(dir, 'orders.parquet'));
+    expect((await feedError({})).message).toBe(
+      `orders.parquet/ is a folder with no Parquet part files (.parquet) in it (in "${dir}").`,
+    );
+    await rm(join(dir, 'orders.parquet'), { recursive: true });
+    await parquet('orders/part-00000.parquet', `('O-1', 'C-1', DATE '2026-11-02', 1.0)`);
+    await writeFile(join(dir, 'orders', 'old.csv'), 'x');
+    await mkdir(join(dir, 'orders', '_delta_log'));
+    await writeFile(join(dir, 'orders', '_delta_log', '00000000000000000000.json'), '{}');
+    expect((await feedError({})).message).toMatch(
+      /^orders\/ is a Delta table \(it has a _delta_log folder\)/,
+    );
+    await rm(join(dir, 'orders', '_delta_log'), { recursive: true });
+    await writeFile(join(dir, 'orders.csv'), 'order_id,customer_id,ordered_at,amount\n');
+    expect((await feedError({})).message).toBe(
+      `The feed folder "${dir}" has orders.csv and orders/: keep one of them.`,
+    );
+  });
+
+  it("the feed's version moves when a part is written again, and a part that is not Parquet is named", async () => {
+    await writeFile(join(dir, 'customers.csv'), CUSTOMERS);
+    await parquet('orders/part-00000.parquet', `('O-1', 'C-1', DATE '2026-11-02', 1.0)`);
+    await parquet('orders/year=2026/part-00001.parquet', `('O-2', 'C-1', DATE '2026-11-03', 1.0)`);
+    const before = await folderFeedVersion(dir);
+    await parquet('orders/year=2026/part-00001.parquet', `('O-2', 'C-1', DATE '2026-11-03', 12345.0)`);
+    expect(await folderFeedVersion(dir)).not.toBe(before);
+    await writeFile(join(dir, 'orders', 'year=2026', 'part-00001.parquet'), 'PAR1garbage');
+    const error = await feedError({});
+    expect(error.code).toBe('unreadable_file');
+    expect(error.message).toContain('orders/ holds a part file that is not Parquet');
+    expect(error.message).toContain("'orders/year=2026/part-00001.parquet'");
   });
 });
 

@@ -307,6 +307,52 @@ describe('a corpus of real exports reads with every order, date and amount right
     ]);
   });
 
+  it('Parquet as Spark writes a table, a folder of part files (orders/part-00000-...snappy.parquet and _SUCCESS): a bad row named by its part and row', async () => {
+    const { book, report } = await readExport('parquet-spark');
+    expect(bookRows(book)).toEqual([
+      [
+        '13047',
+        'Fabrikam Foods',
+        'ana.ruiz@contoso.example',
+        null,
+        [
+          ['2026-10-01', 278.73],
+          ['2026-11-02', 449.98],
+        ],
+      ],
+      ['12583', 'Litware Diner', 'ben.okafor@contoso.example', null, [['2026-10-01', 855.86]]],
+    ]);
+    const part = (n: number) =>
+      `orders/part-0000${n}-8c1f3a52-6d4e-4b9a-a7f0-2e5d9c3b1f64-c000.snappy.parquet`;
+    expect(report.files.map((f) => [f.file, f.rowsRead, f.notes])).toEqual([
+      ['customers/', 2, ['read from 1 Parquet part file']],
+      ['orders/', 5, ['read from 2 Parquet part files']],
+    ]);
+    expect(describeFeedReport(report).slice(-2)).toEqual([
+      `${part(1)} line 3: unknown customer "18074"`,
+      `${part(1)} line 4: duplicate order_id "536367" (first on ${part(0)} line 2)`,
+    ]);
+  });
+
+  it('Parquet as pandas writes a partitioned table (orders.parquet/Country=United%20Kingdom/...-0.parquet): the parts read as one file, ids with leading zeros as text', async () => {
+    const { book, report } = await readExport('parquet-partitioned');
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      [
+        '00042',
+        'Fabrikam Foods',
+        'ana.ruiz@contoso.example',
+        null,
+        [
+          ['2026-10-01', 139.12],
+          ['2026-11-20', 22.2],
+        ],
+      ],
+      ['00142', 'Litware Diner', 'ben.okafor@contoso.example', null, [['2026-10-02', 68]]],
+    ]);
+    expect(report.files.map((f) => f.file)).toEqual(['customers.parquet', 'orders.parquet/']);
+  });
+
   it('an optional column written in other words ("Monthly Value") and not mapped is named in the report as not read', async () => {
     const { customers, orders } = parseRules(
       JSON.parse(readFileSync(join(corpus('parquet-pandas'), 'rules.json'), 'utf8')),
