@@ -195,9 +195,17 @@ async function loadFile(
     rows: loaded.rowNumbers.length - 1,
     serialDates: true,
     notes: [
-      ...(read && !read.first
+      ...(loaded.readHidden && read
+        ? [`read from hidden sheet ${sheetName(read.at)}: no sheet shown has the feed's columns`]
+        : []),
+      ...(read && !read.first && !loaded.readHidden
         ? [`read from sheet ${sheetName(read.at)}: the sheets before it lack the feed's columns`]
         : []),
+      // A hidden sheet is not what the user sees: the shown one is read, the hidden one named.
+      ...loaded.hiddenSheets.map(
+        (sheet) =>
+          `hidden sheet ${sheetName(sheet)} has the feed's columns too and was not read: the sheet shown, ${read ? sheetName(read.at) : '1'}, is`,
+      ),
       ...(loaded.titleRows > 0 ? [titleNote(loaded.titleRows, loaded.rowNumbers[0])] : []),
       // The first sheet in the file, which is not always the first tab: name the one read.
       ...loaded.unreadSheets.map(

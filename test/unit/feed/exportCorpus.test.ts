@@ -353,6 +353,28 @@ describe('a corpus of real exports reads with every order, date and amount right
     expect(report.files.map((f) => f.file)).toEqual(['customers.parquet', 'orders.parquet/']);
   });
 
+  it('Excel account numbers shown with their zeros by the format 00000 match the accounting export\'s "00042"; last year\'s list on a hidden sheet is not read', async () => {
+    const { book, report } = await readExport('xlsx-account-numbers');
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      [
+        '00042',
+        'Fabrikam Foods',
+        'ana.ruiz@contoso.example',
+        null,
+        [
+          ['2026-10-05', 120],
+          ['2026-11-16', 98.2],
+        ],
+      ],
+      ['00007', 'Litware Diner', 'ben.okafor@contoso.example', null, [['2026-10-19', 64.5]]],
+      ['00137', 'Contoso Pharmacy', 'ana.ruiz@contoso.example', null, [['2026-11-02', 310]]],
+    ]);
+    expect(report.files[0].notes).toEqual([
+      'hidden sheet "Customers 2025" has the feed\'s columns too and was not read: the sheet shown, "Customers", is',
+    ]);
+  });
+
   it('an optional column written in other words ("Monthly Value") and not mapped is named in the report as not read', async () => {
     const { customers, orders } = parseRules(
       JSON.parse(readFileSync(join(corpus('parquet-pandas'), 'rules.json'), 'utf8')),
