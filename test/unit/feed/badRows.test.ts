@@ -829,6 +829,53 @@ describe('refunds and orders never placed', () => {
     expect(report.rowsSkipped).toBe(0);
   });
 
+  it("a refund dated after the as-of date (refunded_at, Stripe's Refunded date) is not taken off: the order stands as it did then", async () => {
+    const orders = [
+      'id,Customer ID,Created date (UTC),Amount,Amount Refunded,Refunded date (UTC),Status',
+      'ch_1,C-1,2026-10-05 10:00:00,100.00,20.00,2026-10-20 09:00:00,Paid',
+      'ch_2,C-1,2026-10-06 10:00:00,80.00,80.00,2026-11-02 09:00:00,Refunded',
+      'ch_3,C-2,2026-10-07 10:00:00,50.00,50.00,,Refunded',
+      'ch_4,C-2,2026-10-08 10:00:00,40.00,10.00,last week,Paid',
+      'ch_5,C-2,2026-11-03 10:00:00,30.00,30.00,2026-11-04 09:00:00,Refunded',
+    ].join('\n');
+    const columns = {
+      orders: {
+        order_id: 'id',
+        customer_id: 'Customer ID',
+        ordered_at: 'Created date (UTC)',
+        amount: 'Amount',
+        refunded: 'Amount Refunded',
+        refunded_at: 'Refunded date (UTC)',
+        status: 'Status',
+      },
+    };
+    const { book, report } = await feed(
+      { 'customers.csv': CUSTOMERS, 'orders.csv': orders },
+      { columns, asOf: '2026-10-25' },
+    );
+    // 20.00 refunded on 20 October is taken off; 80.00 refunded (the whole charge) on 2 November
+    // is not yet given: the charge is an order at its amount. A refund in full with no date is as Stripe says now.
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-10-05', 80],
+      ['2026-10-06', 80],
+    ]);
+    expect(problemsOf(report.files[1])).toEqual([[5, 'refunded_at: not a date: "last week"']]);
+    expect(report.files[1].notes).toContain(
+      'refunded_at: 1 order refunded after 2026-10-25, counted as it stood on that date',
+    );
+    // A backtest of 25 October reads every order: a refund after that date of an order before it
+    // is not taken off; of an order after it (in the backtest's horizon), it is.
+    const backtest = await readFeed(dir, { columns, refundsAsOf: '2026-10-25' });
+    expect(ordersOf(backtest.book, 'C-1')).toEqual([
+      ['2026-10-05', 80],
+      ['2026-10-06', 80],
+    ]);
+    expect(ordersOf(backtest.book, 'C-2')).toEqual([]);
+    // Scored today, every refund given is taken off.
+    const today = await readFeed(dir, { columns, asOf: '2026-11-23' });
+    expect(ordersOf(today.book, 'C-1')).toEqual([['2026-10-05', 80]]);
+  });
+
   it("a payment not captured (Stripe's Captured false) is left out, as a status would be", async () => {
     const { book, report } = await feed(
       {

@@ -716,6 +716,17 @@ describe('exports that list orders never placed, refunds and credit notes', () =
       [2, 'customer_id: missing'],
       [3, 'customer_id: missing'],
     ]);
+    // Scored as of 10 October, the charge of 7 October refunded in full on the 19th was a payment
+    // then; as of 25 October, the 27.75 refunded on the 27th off the 278.30 of the 24th was not given yet.
+    const spendAsOf = async (asOf: string, customer: string) => {
+      const { book } = await readFeed(corpus('stripe'), feedOptionsFrom(parseRules(shown), asOf));
+      return bookRows(book).find(([id]) => id === customer)?.[4];
+    };
+    expect(await spendAsOf('2011-10-10', 'cus_QQQQQQQ648C9DE')).toEqual([
+      ['2011-09-27', 499.62],
+      ['2011-10-07', 89.85],
+    ]);
+    expect(await spendAsOf('2011-10-25', 'cus_QQQQQQQ6F7FF94')).toEqual([['2011-10-24', 278.3]]);
   });
 
   it('A ledger list: trailing minus credits (234,56-), trailing separators, blank lines, and its totals row (Summe) not read, counted with its line', async () => {
