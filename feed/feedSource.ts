@@ -47,6 +47,9 @@ export async function loadSource(...args: Parameters<typeof loadFile>): Promise<
   }
 }
 
+/** DuckDB's CSV reader on a file whose lines end both in CRLF and in LF. */
+const MIXED_LINE_BREAKS = /CSV Parser state machine reached an invalid state/;
+
 // DuckDB's errors about the bytes it was given; a Parser, Binder or Catalog error is about the SQL.
 const DUCKDB_READ_ERROR = /^(?:IO|Invalid Input|Invalid) Error: ([^\n]*)/;
 
@@ -120,7 +123,19 @@ async function loadFile(
     if (!header) throw empty();
     if (header.titleLines > 0) notes.push(titleNote(header.titleLines, header.skip + 1));
     if (header.delimiter !== ',') notes.push(`fields separated by ${describeDelimiter(header.delimiter)}`);
-    const rejected = dedupeByLine(await loadCsv(engine, path, header, table, keep(header.names)));
+    const load = () => loadCsv(engine, path, header, table, keep(header.names));
+    const rejected = dedupeByLine(
+      await load().catch(async (error: unknown) => {
+        // Lines ending both in CRLF and in LF (a header written on Linux above rows cut from a
+        // Windows export, or two exports joined) stop DuckDB's reader: read a copy with LF alone.
+        if (!(error instanceof Error && MIXED_LINE_BREAKS.test(error.message))) throw error;
+        const lf = join(workDir, `${table}.lf.csv`);
+        await convertToUtf8(path, 'utf-8', lf, { crlfToLf: true });
+        path = lf;
+        notes.push('lines end both in CRLF and in LF (files joined?): read alike');
+        return load();
+      }),
+    );
     const rows = await countRows(engine, table);
     return {
       file: file.name,

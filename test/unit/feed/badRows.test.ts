@@ -390,6 +390,23 @@ describe('a line of spaces above the header', () => {
   });
 });
 
+describe('line breaks', () => {
+  it('a file whose lines end both in CRLF and in LF (a header typed on Linux above rows of a Windows export) is read, its lines kept', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-02,11.77\r\nO-2,C-1,2026-11-03,x\r\nO-3,C-2,2026-11-04,"a\r\nnote"\nO-4,C-2,2026-11-05,4\r\n',
+    });
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 11.77]]);
+    expect(ordersOf(book, 'C-2')).toEqual([['2026-11-05', 4]]);
+    expect(problemsOf(report.files[1])).toEqual([
+      [3, 'amount: not a number: "x"'],
+      [4, 'amount: not a number: "a\\nnote"'],
+    ]);
+    expect(report.files[1].notes).toEqual(['lines end both in CRLF and in LF (files joined?): read alike']);
+  });
+});
+
 describe('a file that cannot be read stops the run, naming the file and why', () => {
   const unreadable = async (files: Record<string, string | Buffer>) => {
     const error = await feedError({ 'customers.csv': CUSTOMERS, ...files });
