@@ -297,6 +297,18 @@ describe('what stops the run', () => {
     );
   });
 
+  it("a Parquet column of integers like 19970101 (pandas reading CDNOW's raw file) reads as dates when declared", async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    await sql.run(`COPY (SELECT * FROM (VALUES ('O-1', 'C-1', 19970101::BIGINT, 11.77), ('O-2', 'C-2', 19970112, 12.0))
+      t(order_id, customer_id, ordered_at, amount)) TO '${join(dir, 'orders.parquet')}' (FORMAT parquet)`);
+    sql.closeSync();
+    await writeFile(join(dir, 'customers.csv'), CUSTOMERS);
+    expect((await feedError({})).code).toBe('undeclared_dates');
+    const { book } = await readFeed(dir, { formats: { date: 'yyyymmdd' } });
+    expect(Array.from(book.orderDay, isoOfDay)).toEqual(['1997-01-01', '1997-01-12']);
+  });
+
   it('formats.date "yyyymmdd" leaves other dates as they read, and a column of eight-digit numbers that are no dates is bad rows', async () => {
     const { book, report } = await feed(
       {
