@@ -151,7 +151,7 @@ async function partsFolder(
   const label = `${name}/`;
   const below = (await readdir(path, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath ?? entry.path, entry.name).slice(path.length + 1));
+    .map((entry) => join(entry.parentPath, entry.name).slice(path.length + 1));
   if (below.some(isDeltaLog))
     throw new FeedError(
       'unreadable_file',
