@@ -50,15 +50,12 @@ export interface ReadFeedOptions {
   columns?: ColumnMapping;
   /** Date order, decimal mark and encoding where a file cannot settle them, from the rules file. */
   formats?: FeedFormats;
-  /**
-   * YYYY-MM-DD: orders dated after it are reported and not counted (the scoring date), and a refund
-   * dated after it (refunded_at) is not taken off its order: it had not been given yet.
-   */
+  /** YYYY-MM-DD: orders dated after it are reported and not counted (the scoring date). */
   asOf?: string;
   /**
-   * YYYY-MM-DD, a backtest's date when `asOf` is left out (the backtest needs the orders after it):
-   * a refund dated after it (refunded_at) of an order on or before it is not taken off, so that
-   * the orders up to that date stand as they did on it.
+   * YYYY-MM-DD: a refund dated after it (refunded_at) of an order on or before it is not taken
+   * off, as it had not been given yet. `asOf` does so too; this is for a backtest's date, when
+   * `asOf` is left out (the backtest needs the orders after it).
    */
   refundsAsOf?: string;
   /**
