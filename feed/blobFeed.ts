@@ -1,10 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { FeedError } from './feedError';
-import { type FeedKind, namesOf } from './feedFiles';
+import { type FeedKind, isDeltaLog, isPartFile, namesOf } from './feedFiles';
 import { type FeedResult, type ReadFeedOptions, readFeed } from './readFeed';
 
 /** Where a feed lives in Blob Storage: a container, and optionally a folder-like prefix in it (`feed/`). */
@@ -29,8 +29,24 @@ export function feedContainerClient(settings: BlobServiceSettings, container: st
 const KINDS: readonly FeedKind[] = ['customers', 'orders', 'tickets'];
 
 /**
+ * Whether a blob name (below the prefix) is of a folder of Parquet parts, as Spark or pandas writes
+ * a table to a container (`orders/part-00000-....parquet`, `orders.parquet/region=West/....parquet`):
+ * a part file, or a Delta table's log (which the read then refuses, naming it).
+ */
+export function inPartsFolder(name: string): boolean {
+  const slash = name.indexOf('/');
+  if (slash < 0) return false;
+  const folder = name.slice(0, slash).toLowerCase();
+  const below = name.slice(slash + 1);
+  return (
+    KINDS.some((kind) => folder === kind || folder === `${kind}.parquet`) &&
+    (isPartFile(below) || isDeltaLog(below))
+  );
+}
+
+/**
  * The feed's blob names under the prefix (customers, orders, optional tickets; each .csv, .parquet
- * or .xlsx), read as the runs read them. A missing container or required blob is a FeedError naming
+ * or .xlsx, or a folder of Parquet parts), read as the runs read them. A missing container or required blob is a FeedError naming
  * the container and blob; a refused identity is the storage error itself.
  */
 export async function feedBlobNames(container: ContainerClient, prefix = ''): Promise<string[]> {
@@ -63,9 +79,11 @@ async function feedBlobs(
   }
   const wanted = new Set(KINDS.flatMap(namesOf));
   const found: { name: string; etag: string; lastModified: string }[] = [];
-  for await (const blob of container.listBlobsFlat({ prefix })) {
+  for await (const blob of container.listBlobsFlat({ prefix, includeMetadata: true })) {
     const name = blob.name.slice(prefix.length);
-    if (wanted.has(name.toLowerCase()))
+    // A storage account with a hierarchical namespace (Data Lake) lists each folder as a blob too.
+    if (blob.metadata?.hdi_isfolder === 'true') continue;
+    if (wanted.has(name.toLowerCase()) || inPartsFolder(name))
       found.push({
         name,
         etag: blob.properties.etag ?? '',
@@ -73,10 +91,12 @@ async function feedBlobs(
       });
   }
   for (const kind of ['customers', 'orders'] as const) {
-    if (!found.some(({ name }) => name.toLowerCase().startsWith(`${kind}.`))) {
+    const ofKind = (name: string) =>
+      ['.', '/'].some((after) => name.toLowerCase().startsWith(`${kind}${after}`));
+    if (!found.some(({ name }) => ofKind(name))) {
       throw new FeedError(
         'missing_file',
-        `The feed container "${container.containerName}" has no blob "${prefix}${kind}.csv" (nor .parquet or .xlsx). A feed needs customers and orders (tickets are optional).`,
+        `The feed container "${container.containerName}" has no blob "${prefix}${kind}.csv" (nor .parquet, .xlsx or a folder ${prefix}${kind}/ of Parquet part files). A feed needs customers and orders (tickets are optional).`,
         `${kind}.csv`,
       );
     }
@@ -99,7 +119,11 @@ export async function readBlobFeed(
     // allSettled, not all: a failed download must not leave the others writing into the folder
     // that `finally` is removing (rm then fails with ENOTEMPTY and hides the real error).
     const downloads = await Promise.allSettled(
-      found.map((name) => container.getBlobClient(`${prefix}${name}`).downloadToFile(join(dir, name))),
+      found.map(async (name) => {
+        // A part's folders, made first: `orders/part-00000-....parquet`.
+        await mkdir(dirname(join(dir, name)), { recursive: true });
+        return container.getBlobClient(`${prefix}${name}`).downloadToFile(join(dir, name));
+      }),
     );
     for (const d of downloads) if (d.status === 'rejected') throw d.reason;
     return await readFeed(dir, feedOptions);

@@ -9,16 +9,17 @@ export type FeedErrorCode =
   | 'empty_file'
   | 'no_usable_rows'
   | 'ambiguous_dates'
+  | 'undeclared_dates'
   | 'ambiguous_amounts'
   | 'unreadable_file'
   | 'stale_feed';
 
 /**
  * A feed that cannot be read: a required file or column is missing, a file is empty, has only a
- * header, has no row that can be used or cannot be read, a column name is used twice, a mapping names both an
- * amount and a quantity and unit price, a date or amount column reads two
- * ways, or (for the scheduled runs) it has had no order for longer than the book has ever been
- * quiet. Nothing is scored from it.
+ * header, has no row that can be used or cannot be read, a column name is used twice, a mapping
+ * names both an amount and a quantity and unit price, a date or amount column reads two ways (or
+ * holds dates written as eight digits, undeclared), or (for the scheduled runs) it has had no order
+ * for longer than the book has ever been quiet. Nothing is scored from it.
  */
 export class FeedError extends Error {
   override readonly name = 'FeedError';

@@ -20,12 +20,17 @@ const EXTENSIONS: readonly { extension: string; format: FileFormat }[] = [
   { extension: 'xlsx', format: 'xlsx' },
 ];
 
-/** One feed file: its name as the user knows it ("orders.xlsx"), its path and its format. */
+/** One feed file: its name as the user knows it ("orders.xlsx", "orders/" for a folder), its path and its format. */
 export interface FeedFile {
   kind: FeedKind;
   name: string;
   path: string;
   format: FileFormat;
+  /**
+   * A folder of Parquet part files: each part's path below `path` (`part-00000-....parquet`,
+   * `region=West/....parquet`), in name order, the order their rows are read in.
+   */
+  parts?: string[];
 }
 
 /** The file names a kind may have, e.g. customers.csv, customers.parquet, customers.xlsx. */
@@ -34,7 +39,7 @@ export function namesOf(kind: FeedKind): string[] {
 }
 
 const REQUIRED_HINT =
-  'A feed needs customers and orders (tickets are optional), each as .csv (or a .txt or .tsv text export), .parquet or .xlsx.';
+  'A feed needs customers and orders (tickets are optional), each as .csv (or a .txt or .tsv text export), .parquet (or a folder of Parquet part files) or .xlsx.';
 
 /** Names in `dir` (lower-cased) -> their real name; FeedError when `dir` is missing, a file or unreadable. */
 async function listNames(dir: string): Promise<Map<string, string>> {
@@ -68,11 +73,15 @@ export async function findFeedFiles(
   dir: string,
 ): Promise<{ customers: FeedFile; orders: FeedFile; tickets?: FeedFile }> {
   const names = await listNames(dir);
-  const find = (kind: FeedKind, required: boolean): FeedFile | undefined => {
-    const found = EXTENSIONS.flatMap(({ extension, format }) => {
+  const find = async (kind: FeedKind, required: boolean): Promise<FeedFile | undefined> => {
+    const files = EXTENSIONS.flatMap(({ extension, format }) => {
       const real = names.get(`${kind}.${extension}`);
       return real ? [{ kind, name: real, path: join(dir, real), format }] : [];
     });
+    const found = await Promise.all(files.map((file) => asPartsFolder(file, dir)));
+    const folder = names.get(kind);
+    const parts = folder === undefined ? undefined : await partsFolder(kind, dir, folder, false);
+    if (parts) found.push(parts);
     if (found.length > 1) {
       throw new FeedError(
         'ambiguous_file',
@@ -83,18 +92,18 @@ export async function findFeedFiles(
     if (found.length === 0 && required) {
       throw new FeedError(
         'missing_file',
-        `The feed folder "${dir}" has no ${kind}.csv (nor ${kind}.txt, ${kind}.tsv, ${kind}.parquet or ${kind}.xlsx). ${REQUIRED_HINT}`,
+        `The feed folder "${dir}" has no ${kind}.csv (nor ${kind}.txt, ${kind}.tsv, ${kind}.parquet, ${kind}.xlsx or a folder ${kind}/ of Parquet part files). ${REQUIRED_HINT}`,
         `${kind}.csv`,
       );
     }
     return found[0];
   };
-  const customers = find('customers', true) as FeedFile;
-  const orders = find('orders', true) as FeedFile;
-  const tickets = find('tickets', false);
+  const customers = (await find('customers', true)) as FeedFile;
+  const orders = (await find('orders', true)) as FeedFile;
+  const tickets = await find('tickets', false);
   // A folder with a feed file's name would reach the readers, which fail on it without naming it.
   for (const file of [customers, orders, tickets]) {
-    if (file && (await stat(file.path)).isDirectory())
+    if (file && !file.parts && (await stat(file.path)).isDirectory())
       throw new FeedError(
         'unreadable_file',
         `${file.name} is a folder, not a file (in "${dir}").`,
@@ -105,6 +114,63 @@ export async function findFeedFiles(
 }
 
 /**
+ * Whether a path below a folder of parts is a part file: a `.parquet` file none of whose folders or
+ * own name starts with `_` or `.`, which Spark, Hadoop and pyarrow keep for what is not data
+ * (`_SUCCESS`, `_temporary/` of a job still writing, `.part-00000....crc` checksums, `_metadata`).
+ */
+export function isPartFile(relativePath: string): boolean {
+  const segments = relativePath.split(/[\\/]/);
+  return (
+    segments.every((segment) => !segment.startsWith('_') && !segment.startsWith('.')) &&
+    relativePath.toLowerCase().endsWith('.parquet')
+  );
+}
+
+/** A Delta table's log folder: its part files hold the versions it replaced, beside the current ones. */
+export const isDeltaLog = (relativePath: string) => /(^|[\\/])_delta_log([\\/]|$)/.test(relativePath);
+
+/** `file`, or a folder named `orders.parquet` (pandas' partitioned table) read as its parts. */
+async function asPartsFolder(file: FeedFile, dir: string): Promise<FeedFile> {
+  if (file.format !== 'parquet' || !(await stat(file.path)).isDirectory()) return file;
+  return (await partsFolder(file.kind, dir, file.name, true)) as FeedFile;
+}
+
+/**
+ * The folder `name` in `dir` as a feed file of Parquet parts; undefined for a folder `orders` that
+ * holds none (a folder of the user's own, not the feed), a FeedError for a folder `orders.parquet`
+ * that holds none, and for a Delta table, whose parts are not all its rows of today.
+ */
+async function partsFolder(
+  kind: FeedKind,
+  dir: string,
+  name: string,
+  named: boolean,
+): Promise<FeedFile | undefined> {
+  const path = join(dir, name);
+  if (!(await stat(path)).isDirectory()) return undefined;
+  const label = `${name}/`;
+  const below = (await readdir(path, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(path.length + 1));
+  if (below.some(isDeltaLog))
+    throw new FeedError(
+      'unreadable_file',
+      `${label} is a Delta table (it has a _delta_log folder): its part files hold the rows it replaced too. Write it out as plain Parquet (df.write.parquet) or as CSV.`,
+      label,
+    );
+  const parts = below.filter(isPartFile).sort();
+  if (parts.length === 0) {
+    if (!named) return undefined;
+    throw new FeedError(
+      'unreadable_file',
+      `${label} is a folder with no Parquet part files (.parquet) in it (in "${dir}").`,
+      label,
+    );
+  }
+  return { kind, name: label, path, format: 'parquet', parts: parts.map((part) => join(path, part)) };
+}
+
+/**
  * What the feed's files in `dir` are now, without reading them: each file's name, size and last
  * change. Another export written over a file (or a file added or removed) gives another value.
  */
@@ -112,7 +178,10 @@ export async function folderFeedVersion(dir: string): Promise<string> {
   const files = await findFeedFiles(dir);
   const parts = await Promise.all(
     [files.customers, files.orders, files.tickets].flatMap((file) =>
-      file ? [stat(file.path).then((s) => `${file.name} ${s.size} ${s.mtimeMs}`)] : [],
+      // A folder's parts each: Spark rewrites them and keeps the folder.
+      (file ? (file.parts ?? [file.path]) : []).map((path) =>
+        stat(path).then((s) => `${path.slice(dir.length + 1)} ${s.size} ${s.mtimeMs}`),
+      ),
     ),
   );
   return parts.join('\n');

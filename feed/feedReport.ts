@@ -4,7 +4,7 @@
  * only, with exact counts per kind, so a 20M-row feed full of errors cannot exhaust memory.
  */
 export interface FeedProblem {
-  /** File name, e.g. "orders.csv". */
+  /** File name, e.g. "orders.csv"; in a folder of Parquet parts, the part's path (`orders/part-00001-....parquet`). */
   file: string;
   /** Physical line where the record starts (the header is line 1). */
   line: number;
@@ -45,6 +45,19 @@ export interface FeedReport {
   rowsSkipped: number;
 }
 
+/**
+ * Compares two places in a file by part (a folder's parts are read in name order) and line: the
+ * order of the file's rows.
+ */
+export function byPlace(a: { line: number; part?: string }, b: { line: number; part?: string }): number {
+  const [x, y] = [a.part ?? '', b.part ?? ''];
+  return x === y ? a.line - b.line : x < y ? -1 : 1;
+}
+
+/** Where a problem is, in words: `line 17`, or `orders/part-00001-....parquet line 3` in a folder's part. */
+export const placeOf = (problem: { file: string; line: number }, file: string) =>
+  problem.file === file ? `line ${problem.line}` : `${problem.file} line ${problem.line}`;
+
 /** How many problems of each kind each file keeps in detail. */
 export const PROBLEM_DETAIL_LIMIT = 1000;
 
@@ -67,14 +80,17 @@ export class ProblemLog {
     private readonly detailLimit = PROBLEM_DETAIL_LIMIT,
   ) {}
 
-  /** Records one skipped row: `kind` groups it in the counts, `reason` is the full sentence. */
-  skip(line: number, kind: string, reason: string): void {
+  /**
+   * Records one skipped row: `kind` groups it in the counts, `reason` is the full sentence; `part`
+   * the part file it is in, where the file is a folder of Parquet parts.
+   */
+  skip(line: number, kind: string, reason: string, part?: string): void {
     this.skipped++;
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
     const detailed = this.detailed.get(kind) ?? 0;
     if (detailed >= this.detailLimit) return;
     this.detailed.set(kind, detailed + 1);
-    this.problems.push({ file: this.file, line, kind, reason });
+    this.problems.push({ file: part ?? this.file, line, kind, reason });
   }
 
   /** Counts skipped rows of one kind that are not listed in detail (beyond the detail limit). */
@@ -95,7 +111,7 @@ export class ProblemLog {
       rowsRead: this.rowsRead,
       rowsKept: this.rowsRead - this.skipped - this.rowsLeftOut,
       rowsSkipped: this.skipped,
-      problems: [...this.problems].sort((a, b) => a.line - b.line),
+      problems: [...this.problems].sort((a, b) => byPlace({ ...a, part: a.file }, { ...b, part: b.file })),
       problemCounts: { ...this.counts },
       ...(Object.keys(this.ordersPerKind).length > 0 ? { ordersPerKind: { ...this.ordersPerKind } } : {}),
       problemsNotListed: this.skipped - this.problems.length,

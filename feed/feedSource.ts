@@ -47,6 +47,9 @@ export async function loadSource(...args: Parameters<typeof loadFile>): Promise<
   }
 }
 
+/** DuckDB's CSV reader on a file whose lines end both in CRLF and in LF. */
+const MIXED_LINE_BREAKS = /CSV Parser state machine reached an invalid state/;
+
 // DuckDB's errors about the bytes it was given; a Parser, Binder or Catalog error is about the SQL.
 const DUCKDB_READ_ERROR = /^(?:IO|Invalid Input|Invalid) Error: ([^\n]*)/;
 
@@ -65,13 +68,16 @@ function readError(file: FeedFile, error: unknown): unknown {
     return fail(`${file.name} cannot be read (${system.message.replaceAll(file.path, file.name)}).`);
   const duckdb = error instanceof Error ? DUCKDB_READ_ERROR.exec(error.message) : null;
   if (!duckdb) return error;
-  const reason = duckdb[1].replaceAll(file.path, file.name);
+  // A part of a folder is named by its path in the folder, `orders/part-00001-....parquet`.
+  const reason = duckdb[1].replaceAll(`${file.path}/`, file.name).replaceAll(file.path, file.name);
   if (file.format !== 'parquet') return fail(`${file.name} cannot be read as a CSV file (${reason}).`);
   // A Parquet file whose text is in another encoding (a legacy writer's Windows-1252) is Parquet still.
   return fail(
     /Invalid string encoding/.test(reason)
       ? `${file.name} holds text that is not UTF-8 (${reason}): write it again with its text as UTF-8.`
-      : `${file.name} is not a Parquet file (${reason}).`,
+      : file.parts
+        ? `${file.name} holds a part file that is not Parquet, or parts that do not fit together (${reason}).`
+        : `${file.name} is not a Parquet file (${reason}).`,
   );
 }
 
@@ -117,7 +123,19 @@ async function loadFile(
     if (!header) throw empty();
     if (header.titleLines > 0) notes.push(titleNote(header.titleLines, header.skip + 1));
     if (header.delimiter !== ',') notes.push(`fields separated by ${describeDelimiter(header.delimiter)}`);
-    const rejected = dedupeByLine(await loadCsv(engine, path, header, table, keep(header.names)));
+    const load = () => loadCsv(engine, path, header, table, keep(header.names));
+    const rejected = dedupeByLine(
+      await load().catch(async (error: unknown) => {
+        // Lines ending both in CRLF and in LF (a header written on Linux above rows cut from a
+        // Windows export, or two exports joined) stop DuckDB's reader: read a copy with LF alone.
+        if (!(error instanceof Error && MIXED_LINE_BREAKS.test(error.message))) throw error;
+        const lf = join(workDir, `${table}.lf.csv`);
+        await convertToUtf8(path, 'utf-8', lf, { crlfToLf: true });
+        path = lf;
+        notes.push('lines end both in CRLF and in LF (files joined?): read alike');
+        return load();
+      }),
+    );
     const rows = await countRows(engine, table);
     return {
       file: file.name,
@@ -131,9 +149,15 @@ async function loadFile(
     };
   }
   if (file.format === 'parquet') {
+    const paths = file.parts ?? [file.path];
     // Hive, Impala and older Spark store text as binary without Parquet's UTF-8 mark, which DuckDB
     // reads as BLOB and casts to text as escaped bytes ("Caf\xC3\xA9"): read as the text it is.
-    const scan = `read_parquet(${sqlString(file.path)}, binary_as_string = true)`;
+    // A folder's parts are read as one table, a column missing from some parts empty there; the
+    // `key=value` folders of a partitioned table are its columns, as text (`customer_id=00042` is
+    // "00042", not 42). The feed's own folder is no partition, whatever its path.
+    const partitioned =
+      file.parts?.some((part) => /[\\/][^\\/=]+=[^\\/]*[\\/]/.test(part.slice(file.path.length))) ?? false;
+    const scan = `read_parquet([${paths.map(sqlString).join(', ')}], binary_as_string = true, hive_partitioning = ${partitioned}${file.parts ? ', hive_types_autocast = false, union_by_name = true' : ''})`;
     const described = await engine.rows(`DESCRIBE SELECT * FROM ${scan}`);
     const names = described.map((r) => String(r[0]));
     const types = described.map((r) => String(r[1]));
@@ -147,18 +171,30 @@ async function loadFile(
     );
     const casts = kept.map((i) => parquetText(sqlName(names[i]), types[i])).join(', ');
     await engine.run(`INSERT INTO ${sqlName(table)} SELECT ${casts} FROM ${scan}`);
+    const rows = await countRows(engine, table);
+    const parts = file.parts ? await partStarts(engine, file.parts, file) : undefined;
+    if (parts && parts.at(-1)?.end !== rows + 1)
+      throw new Error(
+        `${file.name}: ${rows} rows loaded, the parts' metadata says ${(parts.at(-1)?.end ?? 1) - 1}`,
+      );
     return {
       file: file.name,
       table,
       header: names,
       rejected: [],
-      rows: await countRows(engine, table),
-      notes: [],
-      // A Parquet file has no lines: row N of the data is reported as line N + 1, as if its column names were line 1.
-      lines: async ({ keptIndices }) => ({
-        kept: new Map(keptIndices.map((rid) => [rid, rid + 1])),
-        rejected: new Map(),
-      }),
+      rows,
+      notes: parts ? [`read from ${parts.length} Parquet part ${parts.length === 1 ? 'file' : 'files'}`] : [],
+      // A Parquet file has no lines: row N of the data is reported as line N + 1, as if its column
+      // names were line 1, and so is row N of a part file, named with its path in the folder.
+      lines: async ({ keptIndices }) => {
+        if (!parts) return { kept: new Map(keptIndices.map((rid) => [rid, rid + 1])), rejected: new Map() };
+        const partOf = (rid: number) => parts.find((part) => rid < part.end) ?? parts[parts.length - 1];
+        return {
+          kept: new Map(keptIndices.map((rid) => [rid, rid - partOf(rid).start + 2])),
+          files: new Map(keptIndices.map((rid) => [rid, partOf(rid).name])),
+          rejected: new Map(),
+        };
+      },
     };
   }
   const loaded = await loadXlsx(engine, file.path, table, isHeader);
@@ -174,9 +210,17 @@ async function loadFile(
     rows: loaded.rowNumbers.length - 1,
     serialDates: true,
     notes: [
-      ...(read && !read.first
+      ...(loaded.readHidden && read
+        ? [`read from hidden sheet ${sheetName(read.at)}: no sheet shown has the feed's columns`]
+        : []),
+      ...(read && !read.first && !loaded.readHidden
         ? [`read from sheet ${sheetName(read.at)}: the sheets before it lack the feed's columns`]
         : []),
+      // A hidden sheet is not what the user sees: the shown one is read, the hidden one named.
+      ...loaded.hiddenSheets.map(
+        (sheet) =>
+          `hidden sheet ${sheetName(sheet)} has the feed's columns too and was not read: the sheet shown, ${read ? sheetName(read.at) : '1'}, is`,
+      ),
       ...(loaded.titleRows > 0 ? [titleNote(loaded.titleRows, loaded.rowNumbers[0])] : []),
       // The first sheet in the file, which is not always the first tab: name the one read.
       ...loaded.unreadSheets.map(
@@ -189,6 +233,29 @@ async function loadFile(
       rejected: new Map(),
     }),
   };
+}
+
+/**
+ * The rows of each part of a folder, as rowids of the loaded table (its first, and the one after its
+ * last), from the parts' own row counts: DuckDB reads a list of files into a table in the list's
+ * order. `name` is the part's path as the report gives it (`orders/part-00001-....parquet`).
+ */
+async function partStarts(
+  engine: FeedEngine,
+  parts: string[],
+  file: FeedFile,
+): Promise<{ name: string; start: number; end: number }[]> {
+  const counts = await engine.rows(
+    `SELECT file_name, num_rows FROM parquet_file_metadata([${parts.map(sqlString).join(', ')}])`,
+  );
+  const rowsOf = new Map(counts.map(([name, n]) => [String(name), Number(n)]));
+  let start = 1;
+  return parts.map((part) => {
+    const end = start + (rowsOf.get(part) ?? 0);
+    const range = { name: `${file.name}${part.slice(file.path.length + 1)}`, start, end };
+    start = end;
+    return range;
+  });
 }
 
 /** Integers a DOUBLE holds exactly (2^53). */

@@ -1,9 +1,9 @@
 import type { RejectedRecord } from './csvSource';
 import type { FeedEngine } from './feedEngine';
 import { sqlName, sqlString } from './feedEngine';
-import { type FileReport, PROBLEM_DETAIL_LIMIT, ProblemLog } from './feedReport';
+import { byPlace, type FileReport, PROBLEM_DETAIL_LIMIT, ProblemLog } from './feedReport';
 import type { FeedSource } from './feedSource';
-import type { RejectedSpan } from './recordLines';
+import type { RecordLines, RejectedSpan } from './recordLines';
 
 /**
  * One file's report from its problems table (rid, kind, reason, ref) and the records DuckDB could
@@ -12,6 +12,8 @@ import type { RejectedSpan } from './recordLines';
  */
 interface Listed {
   line: number;
+  /** The part file it is in, where the file is a folder of Parquet parts. */
+  part?: string;
   kind: string;
   reason: string;
   /** The lines of one order it stands for (1 for a row of its own). */
@@ -89,23 +91,24 @@ export async function reportFile(
     keptIndices: [...rows.map((r) => Number(r[0])), ...ownRefs],
     rejectedLines: new Set(rejected.map((r) => r.duckLine)),
   });
-  const customerLines =
+  const customerLines: RecordLines =
     customerRefs.length > 0
-      ? (await customers.lines({ keptIndices: customerRefs, rejectedLines: new Set() })).kept
-      : new Map();
+      ? await customers.lines({ keptIndices: customerRefs, rejectedLines: new Set() })
+      : { kept: new Map<number, number>(), rejected: new Map() };
   const listed: Listed[] = rows.map(([rid, kind, reason, ref, count, orderId]) => {
-    const refLine =
-      ref === null
-        ? undefined
-        : (String(kind) === 'customer skipped' ? customerLines : lines.kept).get(Number(ref));
+    const refLines = String(kind) === 'customer skipped' ? customerLines : lines;
+    const refLine = ref === null ? undefined : refLines.kept.get(Number(ref));
+    const refPart = ref === null ? undefined : refLines.files?.get(Number(ref));
     const more = Number(count) - 1;
+    const part = lines.files?.get(Number(rid));
     return {
       line: lines.kept.get(Number(rid)) ?? -1,
+      ...(part === undefined ? {} : { part }),
       kind: String(kind),
       reason:
         String(reason)
-          .replace('{ref}', String(refLine ?? '?'))
-          .replace('{customers}', customers.file) +
+          .replace('{customers} line {ref}', `${refPart ?? customers.file} line ${refLine ?? '?'}`)
+          .replace('line {ref}', `${refPart === undefined ? '' : `${refPart} `}line ${refLine ?? '?'}`) +
         (more > 0
           ? ` (and ${more.toLocaleString('en-US')} more ${more === 1 ? 'line' : 'lines'} of order ${JSON.stringify(String(orderId))})`
           : ''),
@@ -119,14 +122,14 @@ export async function reportFile(
       ...rejectedProblem(r, source.header.length, source.delimiter, span),
     });
   }
-  listed.sort((a, b) => a.line - b.line);
+  listed.sort(byPlace);
 
   const log = new ProblemLog(source.file);
   log.rowsRead = source.rows + source.rejected.length;
   log.notes.push(...source.notes);
   log.mergedLines = mergedLines;
   log.rowsLeftOut = source.rowsLeftOut ?? 0;
-  for (const p of listed) log.skip(p.line, p.kind, p.reason);
+  for (const p of listed) log.skip(p.line, p.kind, p.reason, p.part);
   const shownPerKind = new Map<string, number>();
   for (const p of listed) shownPerKind.set(p.kind, (shownPerKind.get(p.kind) ?? 0) + (p.lines ?? 1));
   // The lines a listed order stands for beyond its first are counted, not listed.

@@ -15,7 +15,7 @@ import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumn
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
 import { type FeedFile, findFeedFiles } from './feedFiles';
-import type { FeedReport, FileReport } from './feedReport';
+import { type FeedReport, type FileReport, placeOf } from './feedReport';
 import { type FeedSource, loadSource } from './feedSource';
 import { reportFile } from './problemList';
 import { type ColumnChecks, kindSql, longerThan, reasonSql, requiredText } from './rowChecks';
@@ -25,6 +25,7 @@ import {
   type DateColumnFormat,
   dayExpression,
   EXCEL_SERIAL,
+  isoOfCompact,
   MAX_AMOUNT,
   quotedSql,
   settleDateColumn,
@@ -54,6 +55,12 @@ export interface ReadFeedOptions {
   owners?: OwnerNames;
   /** YYYY-MM-DD: orders dated after it are reported and not counted (the scoring date). */
   asOf?: string;
+  /**
+   * YYYY-MM-DD: a refund dated after it (refunded_at) of an order on or before it is not taken
+   * off, as it had not been given yet. `asOf` does so too; this is for a backtest's date, when
+   * `asOf` is left out (the backtest needs the orders after it).
+   */
+  refundsAsOf?: string;
   /**
    * The team's IANA zone (TIME_ZONE): a Parquet timestamp with a zone holds an instant, not the
    * time as written, so it is read on its calendar date there, as the team saw it; default UTC.
@@ -146,7 +153,10 @@ async function parseValues(engine: FeedEngine, table: string, expression: string
 const columnNamed = (column: string, header: string) =>
   header.toLowerCase() === column ? `"${column}"` : `"${column}" ("${header}" in your file)`;
 
-/** Settles how a date column reads dd/mm vs mm/dd, or stops naming the column and both readings. */
+/**
+ * Settles how a date column reads dd/mm vs mm/dd and eight-digit dates, or stops naming the column
+ * and what to declare: both readings of a dd/mm date, or the YYYYMMDD reading of an eight-digit one.
+ */
 async function dateFormat(
   engine: FeedEngine,
   source: FeedSource,
@@ -160,12 +170,20 @@ async function dateFormat(
     values,
     'v',
     formats.date,
-    (example) => {
-      const { dayFirst, monthFirst } = bothReadings(example);
+    (why) => {
+      const where = `${source.file}: the dates in column ${columnNamed(column, header)}`;
+      if (why.shape === 'yyyymmdd')
+        throw new FeedError(
+          'undeclared_dates',
+          `${where} are written as eight digits, which the feed reads only when told: "${why.example}" is ${isoOfCompact(why.example)} read as year, month and day (YYYYMMDD). ` +
+            `If that is how they are written, say so in the rules file: { "formats": { "date": "yyyymmdd" } }.`,
+          source.file,
+        );
+      const { dayFirst, monthFirst } = bothReadings(why.example);
       throw new FeedError(
         'ambiguous_dates',
-        `${source.file}: the dates in column ${columnNamed(column, header)} can be read two ways, and no date in the file has a day above 12 to settle it: ` +
-          `"${example}" is ${dayFirst} day-first, or ${monthFirst} month-first. ` +
+        `${where} can be read two ways, and no date in the file has a day above 12 to settle it: ` +
+          `"${why.example}" is ${dayFirst} day-first, or ${monthFirst} month-first. ` +
           `Say which in the rules file: { "formats": { "date": "day-first" } } or { "formats": { "date": "month-first" } }.`,
         source.file,
       );
@@ -184,8 +202,9 @@ async function parsedDates(
   column: string,
   header: string,
   formats: FeedFormats,
+  table = `${kind}_dates`,
 ): Promise<string> {
-  const values = await distinctValues(engine, `${kind}_in`, column, `${kind}_dates`);
+  const values = await distinctValues(engine, `${kind}_in`, column, table);
   const format = await dateFormat(engine, source, values, column, header, formats);
   const parsed = await parseValues(
     engine,
@@ -501,6 +520,8 @@ async function ordersLeftOut(
   engine: FeedEngine,
   source: FeedSource,
   present: ReadonlySet<string>,
+  /** The order and refund days' tables, and SQL over a row's `day` and `refund_day`: refunded after the as-of date. */
+  refundDays?: { dates: string; refundDates: string; refundedLater: string },
 ): Promise<string | undefined> {
   const quoted = (values: string[]) => values.map((s) => `'${s}'`).join(', ');
   let byStatus = 'false';
@@ -509,16 +530,23 @@ async function ordersLeftOut(
     // WooCommerce writes its statuses with a wc- prefix in some exports (wc-cancelled).
     byStatus = `status IN (SELECT v FROM ${statuses} WHERE regexp_replace(lower(v), '^wc-', '') IN (${quoted(NOT_PLACED)})
       OR lower(v) IN (${quoted(NOT_PAID_AS_WRITTEN)}))`;
+    // An order refunded after the as-of date was an order on it: its status says what it is now.
+    if (refundDays)
+      byStatus = `(${byStatus} AND NOT (regexp_replace(lower(status), '^wc-', '') = 'refunded' AND ${refundDays.refundedLater}))`;
   }
   // A card payment authorised and never captured was never taken: Stripe keeps its Status Paid
   // and writes Captured false.
   const notCaptured = present.has('captured') ? `lower(captured) = 'false'` : 'false';
+  const rows = refundDays
+    ? `(SELECT o.*, d.parsed AS day, rd.parsed AS refund_day FROM orders_in o
+        LEFT JOIN ${refundDays.dates} d ON d.v = o.ordered_at LEFT JOIN ${refundDays.refundDates} rd ON rd.v = o.refunded_at)`
+    : 'orders_in';
   await engine.run(`
     CREATE OR REPLACE TABLE orders_left_out_rows AS
-      SELECT order_id, CASE WHEN ${byStatus} THEN status END AS status FROM orders_in
+      SELECT order_id, CASE WHEN ${byStatus} THEN status END AS status FROM ${rows}
       WHERE order_id <> '' AND (${byStatus} OR ${notCaptured});
     CREATE OR REPLACE TABLE orders_left_out AS SELECT DISTINCT order_id FROM orders_left_out_rows;`);
-  const rows = await engine.rows(
+  const counts = await engine.rows(
     'SELECT status, count(DISTINCT order_id) AS n FROM orders_left_out_rows GROUP BY status ORDER BY n DESC, status',
   );
   const [[orders]] = await engine.rows('SELECT count(*) FROM orders_left_out');
@@ -528,7 +556,7 @@ async function ordersLeftOut(
     'SELECT count(*) FROM orders_in o SEMI JOIN orders_left_out x ON x.order_id = o.order_id',
   );
   source.rowsLeftOut = Number(lines);
-  const each = rows.map(
+  const each = counts.map(
     ([v, n]) =>
       `${v === null ? 'not captured' : JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`,
   );
@@ -560,9 +588,13 @@ async function reportLines(engine: FeedEngine, source: FeedSource): Promise<stri
   const n = Number(count);
   if (n === 0 || n === Number(rows)) return undefined;
   source.rowsLeftOut = (source.rowsLeftOut ?? 0) + n;
-  const { kept } = await source.lines({ keptIndices: [Number(first)], rejectedLines: new Set() });
+  const { kept, files } = await source.lines({ keptIndices: [Number(first)], rejectedLines: new Set() });
+  const where = placeOf(
+    { file: files?.get(Number(first)) ?? source.file, line: kept.get(Number(first)) ?? -1 },
+    source.file,
+  );
   source.notes.push(
-    `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} with no customer and no order id or date not read (a report's headings and totals?), the first on line ${kept.get(Number(first))}`,
+    `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} with no customer and no order id or date not read (a report's headings and totals?), the first on ${where}`,
   );
   return 'orders_report_lines';
 }
@@ -618,11 +650,6 @@ async function checkOrders(
     mapping,
     fromLines ? lineAmount : '',
   );
-  const leftOut =
-    present.has('status') || present.has('captured')
-      ? await ordersLeftOut(engine, source, present)
-      : undefined;
-  const notOrders = await reportLines(engine, source);
   const dates = await parsedDates(
     engine,
     source,
@@ -631,6 +658,37 @@ async function checkOrders(
     mapping?.ordered_at ?? 'ordered_at',
     formats,
   );
+  // The day a refund was given, where the export writes it (Stripe's `Refunded date (UTC)`): as of
+  // an earlier date (a score or backtest of a past week) the order stood whole, and a refund seen
+  // before it was given would make a customer look smaller, or gone, too early.
+  const refundDates = present.has('refunded_at')
+    ? await parsedDates(
+        engine,
+        source,
+        'orders',
+        'refunded_at',
+        mapping?.refunded_at ?? 'refunded_at',
+        formats,
+        'orders_refund_dates',
+      )
+    : undefined;
+  const cut = options.asOf ?? options.refundsAsOf;
+  // SQL over a row's order day (`day`) and refund day (`refund_day`): refunded after the cut date,
+  // an order on or before it.
+  const refundedLater =
+    refundDates && cut !== undefined
+      ? `coalesce(refund_day > ${dayOf(cut)} AND day <= ${dayOf(cut)}, false)`
+      : undefined;
+  const leftOut =
+    present.has('status') || present.has('captured')
+      ? await ordersLeftOut(
+          engine,
+          source,
+          present,
+          refundDates && refundedLater ? { dates, refundDates, refundedLater } : undefined,
+        )
+      : undefined;
+  const notOrders = await reportLines(engine, source);
   // Each distinct value parsed once, the product taken per row: a line-item export repeats a few
   // hundred quantities and prices over its rows.
   const amountOf = (column: 'amount' | 'refunded' | (typeof LINE_COLUMNS)[number]) =>
@@ -658,6 +716,15 @@ async function checkOrders(
     // An empty amount is settled with the order's other lines below; a negative one is a refund.
     amountChecks('amount', 'value', false, true),
     ...(refunded ? [amountChecks('refunded', 'refunded_value', false, true)] : []),
+    ...(refundDates
+      ? [
+          {
+            column: 'refunded_at',
+            text: 'refunded_at',
+            checks: [{ when: `refunded_at <> '' AND refund_day IS NULL`, problem: 'not a date' }],
+          },
+        ]
+      : []),
   ];
   const [[negatives]] = await engine.rows(
     `SELECT count(*) FROM ${amounts} WHERE parsed < 0${prices ? ` OR EXISTS (SELECT 1 FROM ${prices} WHERE parsed < 0)` : ''}`,
@@ -666,9 +733,10 @@ async function checkOrders(
     ? await engine.rows(`SELECT count(*) FROM ${refunded} WHERE parsed <> 0`)
     : [[0]];
   const refunds = Number(negatives) > 0 || Number(refundedRows) > 0;
-  const parsed = `SELECT o.*, d.parsed AS day, ${prices ? 'a.parsed * p.parsed' : 'a.parsed'} AS value${refunded ? ', abs(r.parsed) AS refunded_value' : ''} FROM orders_in o
+  const parsed = `SELECT o.*, d.parsed AS day, ${prices ? 'a.parsed * p.parsed' : 'a.parsed'} AS value${refunded ? ', abs(r.parsed) AS refunded_value' : ''}${refundDates ? ', rd.parsed AS refund_day' : ''} FROM orders_in o
     LEFT JOIN ${dates} d ON d.v = o.ordered_at
     ${refunded ? `LEFT JOIN ${refunded} r ON r.v = o.refunded` : ''}
+    ${refundDates ? `LEFT JOIN ${refundDates} rd ON rd.v = o.refunded_at` : ''}
     ${
       prices
         ? `LEFT JOIN ${amounts} a ON a.v = o.quantity LEFT JOIN ${prices} p ON p.v = o.unit_price`
@@ -680,7 +748,12 @@ async function checkOrders(
   // as long. Two ids sharing a hash (about one chance in a million on 20M ids) would merge two
   // orders, so the hashes seen on more than one row are checked against the text, and a file where
   // any is shared is grouped again by the text itself.
-  const group = (key: string) => groupOrders(engine, columns, parsed, key, refunds, refunded !== undefined);
+  const group = (key: string) =>
+    groupOrders(engine, columns, parsed, key, refunds, {
+      refunded: refunded !== undefined,
+      refundDates: refundDates !== undefined,
+      refundedLater,
+    });
   await group(options.orderIdHash ?? 'hash(i.order_id)');
   const [[shared]] = await engine.rows(`
     SELECT count(*) FROM (
@@ -691,11 +764,21 @@ async function checkOrders(
   const [[merged]] = await engine.rows(
     'SELECT coalesce(sum(lines - 1), 0) FROM orders_grouped WHERE filled > 0',
   );
+  if (refundedLater && cut !== undefined) {
+    const [[later]] = await engine.rows(
+      `SELECT count(DISTINCT oid) FROM orders_chk WHERE kind IS NULL AND ${refundedLater}`,
+    );
+    const n = Number(later);
+    if (n > 0)
+      source.notes.push(
+        `refunded_at: ${n.toLocaleString('en-US')} ${n === 1 ? 'order' : 'orders'} refunded after ${cut}, counted as ${n === 1 ? 'it' : 'they'} stood on that date`,
+      );
+  }
   if (refunds) await applyRefunds(engine, source, Number(negatives) > 0, Number(refundedRows) > 0);
   await engine.run(`
     CREATE OR REPLACE TABLE orders_problems AS
       SELECT p.*, i.order_id, i.customer_id AS order_customer, i.ordered_at AS order_date FROM (
-      ${problemRows(columns, 'orders_chk', `day, value${refunded ? ', refunded_value' : ''}`, 'orders_in')}
+      ${problemRows(columns, 'orders_chk', `day, value${refunded ? ', refunded_value' : ''}${refundDates ? ', refund_day' : ''}`, 'orders_in')}
       UNION ALL
       SELECT m.rid, 'duplicate order_id', 'duplicate order_id ' || ${quotedSql('i.order_id')} || ' (first on line {ref})', m.frid
       FROM orders_mixed m JOIN orders_in i USING (rid) WHERE NOT m.same
@@ -730,10 +813,21 @@ async function groupOrders(
   parsed: string,
   key: string,
   refunds: boolean,
-  refunded: boolean,
+  {
+    refunded,
+    refundDates,
+    refundedLater,
+  }: {
+    /** The rows have a refunded amount (`refunded_value`), and a refund day (`refund_day`). */
+    refunded: boolean;
+    refundDates: boolean;
+    /** SQL over a row: its refunded amount was given after the as-of date, not taken off. */
+    refundedLater?: string;
+  },
 ): Promise<void> {
+  const kept = `${key} AS oid, i.day, i.value${refunded ? ', i.refunded_value' : ''}${refundDates ? ', i.refund_day' : ''}`;
   await engine.run(`
-    CREATE OR REPLACE TABLE orders_chk AS ${checkedRows(columns, parsed, `${key} AS oid, i.day, i.value${refunded ? ', i.refunded_value' : ''}`)};`);
+    CREATE OR REPLACE TABLE orders_chk AS ${checkedRows(columns, parsed, kept)};`);
   // A negative amount is a refund or a credit note, not an order: set aside (table orders_refunds)
   // before the lines are grouped, and taken off an order by applyRefunds. So is the refunded amount
   // of a sale, as a refund row keyed by the sale (its own row's id).
@@ -745,7 +839,7 @@ async function groupOrders(
         refunded
           ? `UNION ALL
       SELECT rid, oid, cust, day, -refunded_value, NULL FROM orders_chk
-      WHERE kind IS NULL AND value >= 0 AND refunded_value > 0`
+      WHERE kind IS NULL AND value >= 0 AND refunded_value > 0${refundedLater ? ` AND NOT ${refundedLater}` : ''}`
           : ''
       };
     DELETE FROM orders_chk WHERE kind IS NULL AND value < 0;`);
@@ -988,7 +1082,7 @@ function requireKept(report: FileReport, hint?: string): void {
   throw new FeedError(
     'no_usable_rows',
     `${report.file}: none of its ${report.rowsRead.toLocaleString('en-US')} rows can be used (${kinds}${notRead > 0 ? `; ${notRead.toLocaleString('en-US')} not read as orders, see the file's notes` : ''})` +
-      (first ? `, e.g. line ${first.line}: ${first.reason}` : '') +
+      (first ? `, e.g. ${placeOf(first, report.file)}: ${first.reason}` : '') +
       (hint ? `. ${hint[0].toUpperCase()}${hint.slice(1)}` : '') +
       '. Nothing was scored or changed: fix the export (docs/feed.md says what each column needs) and run again.',
     report.file,

@@ -15,6 +15,11 @@ export interface RecordLineRequest {
 export interface RecordLines {
   /** Kept record index -> physical line it starts on. */
   kept: Map<number, number>;
+  /**
+   * Kept record index -> the part file it is in, where the feed file is a folder of Parquet parts
+   * (`orders/part-00001-....parquet`): its line is then the part's.
+   */
+  files?: Map<number, string>;
   /** DuckDB's line of a rejected record -> its physical first and last line and its fields. */
   rejected: Map<number, RejectedSpan>;
 }

@@ -122,14 +122,31 @@ export function decodeText(bytes: Buffer): string {
   return new TextDecoder(encoding).decode(bytes);
 }
 
-/** Writes a UTF-8 copy of `path` (read as `encoding`) to `out`, line breaks untouched so line numbers stay. */
-export async function convertToUtf8(path: string, encoding: TextEncoding, out: string): Promise<void> {
+/**
+ * Writes a UTF-8 copy of `path` (read as `encoding`) to `out`, line breaks kept as lines so line
+ * numbers stay: as they are, or with `crlfToLf` each CRLF written as LF (a file whose lines end
+ * both ways, which DuckDB's CSV reader refuses).
+ */
+export async function convertToUtf8(
+  path: string,
+  encoding: TextEncoding,
+  out: string,
+  { crlfToLf = false }: { crlfToLf?: boolean } = {},
+): Promise<void> {
   const decoder = new TextDecoder(encoding);
   const output = createWriteStream(out);
+  // A CR at the end of a chunk may be the first half of a CRLF split between two chunks.
+  let held = '';
+  const lines = (text: string, last = false) => {
+    if (!crlfToLf) return text;
+    const whole = held + text;
+    held = !last && whole.endsWith('\r') ? '\r' : '';
+    return (held ? whole.slice(0, -1) : whole).replaceAll('\r\n', '\n');
+  };
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
-    const text = decoder.decode(chunk as Buffer, { stream: true });
+    const text = lines(decoder.decode(chunk as Buffer, { stream: true }));
     if (!output.write(text)) await once(output, 'drain');
   }
-  output.end(decoder.decode());
+  output.end(lines(decoder.decode(), true));
   await once(output, 'finish');
 }

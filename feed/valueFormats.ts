@@ -23,6 +23,8 @@ const XXY = `(\\d{1,2})[-/.](\\d{1,2})[-/.](\\d{4}|\\d{2})${TIME}`;
 const MONTHS = 'jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec';
 const D_MON_Y = `(\\d{1,2})[ -]((?i:${MONTHS})[a-z]*)\\.?[ -](\\d{4})${TIME}`;
 const MON_D_Y = `((?i:${MONTHS})[a-z]*)\\.? (\\d{1,2}),? (\\d{4})${TIME}`;
+/** Eight digits, year first (`19970101`), as CDNOW's raw file, SAP and many mainframe exports write dates. */
+const COMPACT = '(\\d{4})(\\d{2})(\\d{2})';
 
 export type DateOrder = 'day-first' | 'month-first';
 
@@ -34,6 +36,8 @@ export interface DateColumnFormat {
   note?: string;
   /** Read a number of five digits as Excel's date serial (days since 1899-12-30): in a workbook only. */
   serials?: boolean;
+  /** Read eight digits as a date written YYYYMMDD (declared in formats.date). */
+  compact?: boolean;
 }
 
 /**
@@ -54,6 +58,10 @@ const monthOf = (text: string) =>
 function dayFromParts(y: string, m: string, d: string): string {
   return `(CASE WHEN ${y} BETWEEN 1900 AND 2199 THEN (try_strptime(printf('%04d-%02d-%02d', ${y}, ${m}, ${d}), '%Y-%m-%d')::DATE - DATE '1970-01-01')::INTEGER END)`;
 }
+
+/** SQL: the day number of `v` read as YYYYMMDD, NULL when those are no real date. */
+const compactDay = (v: string) =>
+  dayFromParts(num(part(v, COMPACT, 1)), num(part(v, COMPACT, 2)), num(part(v, COMPACT, 3)));
 
 /** SQL: the day number of the text `v` under the column's format, NULL when it is not a date. */
 export function dayExpression(v: string, format: DateColumnFormat): string {
@@ -80,8 +88,10 @@ export function dayExpression(v: string, format: DateColumnFormat): string {
   const serial = format.serials
     ? `WHEN regexp_full_match(${v}, '${EXCEL_SERIAL}') THEN (floor(TRY_CAST(${v} AS DOUBLE))::INTEGER - ${EXCEL_SERIAL_EPOCH})`
     : '';
+  const compact = format.compact ? `WHEN regexp_full_match(${v}, '${COMPACT}') THEN ${compactDay(v)}` : '';
   return `(CASE
     ${serial}
+    ${compact}
     WHEN regexp_full_match(${v}, '${YMD}') THEN ${ymd}
     WHEN regexp_full_match(${v}, '${XXY}') THEN ${xxy}
     WHEN regexp_full_match(${v}, '${D_MON_Y}') THEN ${dmonY}
@@ -94,6 +104,9 @@ interface DateShapes {
   ymd: number;
   xxy: number;
   named: number;
+  /** Eight digits that are a real date read as YYYYMMDD, and the first of them. */
+  compact: number;
+  compactExample: string | null;
   /** Rows of shape xxy whose first / second number is above 12, and the first such value and row. */
   firstAbove12: number;
   secondAbove12: number;
@@ -103,10 +116,25 @@ interface DateShapes {
 }
 
 /**
+ * Why a date column cannot be read without a word from the rules file: its dates read two ways
+ * (`03/04/2026`), or they are written as eight digits (`19970101`).
+ */
+export type UnsettledDates =
+  | { shape: 'day or month first'; example: string }
+  | { shape: 'yyyymmdd'; example: string };
+
+/**
  * Settles how a date column reads dates like 03/04/2026: only when that is the column's most common
  * shape (an ISO column's stray `31/12/2025` stays a bad row), by the declared order unless the
  * column's dates prove only the other one, else by a day above 12 in either place. An unsettled
- * column stops the read: `onAmbiguous` gets an example.
+ * column stops the read: `onUnsettled` gets an example.
+ *
+ * Eight digits (`19970101`) are read as YYYYMMDD only where formats.date declares it. A column whose
+ * most common shape they are, as real dates, stops the read asking for that declaration: read
+ * unasked, a date column mapped by mistake to eight-digit invoice numbers (20261120 is one) would
+ * turn them into dates without a word, while one line in the rules file settles it, as it settles
+ * the day order. A stray one in a column of other dates stays a bad row: there it is a typo more
+ * often than a format.
  *
  * With `dateCells` (a workbook, whose date cells read as ISO dates), the ISO dates are cells rather
  * than the column's written shape: dates typed as text beside them (`13/10/2026`, where a cell was
@@ -118,7 +146,7 @@ export async function settleDateColumn(
   table: string,
   v: string,
   declared: FeedFormats['date'],
-  onAmbiguous: (example: string) => never,
+  onUnsettled: (why: UnsettledDates) => never,
   { dateCells = false }: { dateCells?: boolean } = {},
 ): Promise<DateColumnFormat> {
   const [row] = await engine.rows(`
@@ -130,7 +158,9 @@ export async function settleDateColumn(
       sum(n) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 2))} > 12),
       min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} > 12),
       min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 2))} > 12),
-      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} <> ${num(part(v, XXY, 2))})
+      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} <> ${num(part(v, XXY, 2))}),
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${COMPACT}') AND ${compactDay(v)} IS NOT NULL),
+      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${COMPACT}') AND ${compactDay(v)} IS NOT NULL)
     FROM ${table}`);
   const shapes: DateShapes = {
     ymd: Number(row[0] ?? 0),
@@ -141,8 +171,33 @@ export async function settleDateColumn(
     firstExample: row[5] === null ? null : String(row[5]),
     secondExample: row[6] === null ? null : String(row[6]),
     ambiguousExample: row[7] === null ? null : String(row[7]),
+    compact: Number(row[8] ?? 0),
+    compactExample: row[9] === null ? null : String(row[9]),
   };
-  const minority = shapes.xxy < Math.max(shapes.ymd, shapes.named);
+  const compact = declared === 'yyyymmdd';
+  if (!compact && shapes.compact > Math.max(shapes.ymd, shapes.xxy, shapes.named))
+    return onUnsettled({ shape: 'yyyymmdd', example: shapes.compactExample ?? '' });
+  const format = settleDayOrder(shapes, compact ? undefined : declared, dateCells, onUnsettled);
+  if (!compact) return format;
+  const note =
+    shapes.compact > 0
+      ? `dates of eight digits read as YYYYMMDD (declared in formats.date: ${quoteSql(shapes.compactExample)} is ${isoOfCompact(shapes.compactExample ?? '')})`
+      : undefined;
+  const notes = [note, format.note].filter((n) => n !== undefined);
+  return { ...format, compact, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
+}
+
+/** `19970101` as `1997-01-01`. */
+export const isoOfCompact = (text: string) => `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
+
+/** settleDateColumn's reading of dates like 03/04/2026, `declared` the day order formats.date gives. */
+function settleDayOrder(
+  shapes: DateShapes,
+  declared: DateOrder | undefined,
+  dateCells: boolean,
+  onUnsettled: (why: UnsettledDates) => never,
+): DateColumnFormat {
+  const minority = shapes.xxy < Math.max(shapes.ymd, shapes.named, shapes.compact);
   if (shapes.xxy === 0 || (minority && !dateCells)) return { order: null };
   const dayFirst = shapes.firstAbove12 > 0;
   const monthFirst = shapes.secondAbove12 > 0;
@@ -170,7 +225,7 @@ export async function settleDateColumn(
       order: 'month-first',
       note: `dates read month-first (settled by ${quoteSql(shapes.secondExample)})`,
     };
-  return onAmbiguous(shapes.ambiguousExample ?? '01/01/2026');
+  return onUnsettled({ shape: 'day or month first', example: shapes.ambiguousExample ?? '01/01/2026' });
 }
 
 const quoteSql = (text: string | null) => JSON.stringify(text ?? '');

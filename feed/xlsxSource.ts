@@ -63,15 +63,74 @@ function formulaText(
     : cellText(result as CellValue);
 }
 
+/** A number format's parts, for zeroPadded: a digit (`0`) or literal text. */
+type PaddedFormat = (string | 0)[];
+const paddedFormats = new Map<string, PaddedFormat | null>();
+
+/**
+ * The parts of a number format made of zeros and literal text only (`00000`, `000-00-0000`,
+ * `"C-"0000`), or null for any other (decimals, thousands, `#`, `@`, sections, colours).
+ */
+function paddedFormat(format: string): PaddedFormat | null {
+  const parts: PaddedFormat = [];
+  for (let i = 0; i < format.length; i++) {
+    const ch = format[i];
+    if (ch === '0') parts.push(0);
+    else if (ch === '\\' && i + 1 < format.length) parts.push(format[++i]);
+    else if (ch === '"') {
+      const end = format.indexOf('"', i + 1);
+      if (end < 0) return null;
+      parts.push(format.slice(i + 1, end));
+      i = end;
+    } else if ('- ()'.includes(ch)) parts.push(ch);
+    else return null;
+  }
+  return parts.filter((part) => part === 0).length > 1 ? parts : null;
+}
+
+/**
+ * A whole number as a number format of zeros shows it (`42` formatted `00000` shows `00042`), or
+ * undefined when the format does more than pad (it is read as the number). Excel drops the zeros
+ * typed before a number, so an id column is formatted `00000` (Excel's own Zip Code format, or a
+ * custom one) to show them: read as `42`, the id would not match the `00042` another system's
+ * export has as text. Digits beyond the format's zeros go in its first, as Excel shows them.
+ */
+export function zeroPadded(value: number, format: string | undefined): string | undefined {
+  if (format === undefined || !Number.isSafeInteger(value) || value < 0) return undefined;
+  let parts = paddedFormats.get(format);
+  if (parts === undefined) {
+    parts = paddedFormat(format);
+    paddedFormats.set(format, parts);
+  }
+  if (parts === null) return undefined;
+  const zeros = parts.filter((part) => part === 0).length;
+  const digits = String(value).padStart(zeros, '0');
+  // The first zero shows every digit beyond the format's others; each later one, one digit.
+  let at = 0;
+  let shown = '';
+  for (const part of parts) {
+    if (part !== 0) shown += part;
+    else {
+      const end = at === 0 ? digits.length - zeros + 1 : at + 1;
+      shown += digits.slice(at, end);
+      at = end;
+    }
+  }
+  return shown;
+}
+
 /**
  * A row's cells as text, one per column from A, '' where there is no cell (exceljs's `row.values` is
- * sparse, and `map` skips its holes).
+ * sparse, and `map` skips its holes). A number is read as its format shows it where the format pads
+ * it with zeros (zeroPadded).
  */
 function rowTexts(row: ExcelJS.Row): string[] {
   const texts: string[] = [];
   row.eachCell((cell, column) => {
     const value = cell.value;
-    texts[column - 1] = isFormula(value) ? formulaText(cell, value) : cellText(value);
+    texts[column - 1] = isFormula(value)
+      ? formulaText(cell, value)
+      : ((typeof value === 'number' ? zeroPadded(value, cell.numFmt) : undefined) ?? cellText(value));
   });
   return Array.from(texts, (text) => text ?? '');
 }
@@ -202,6 +261,10 @@ export interface XlsxLoaded {
   sheet?: { at: SheetLabel; first: boolean };
   /** Sheets after the one read that have the feed's header too (a year per sheet): not read. */
   unreadSheets: SheetLabel[];
+  /** Hidden sheets that have the feed's header, not read as a visible sheet has it. */
+  hiddenSheets: SheetLabel[];
+  /** The sheet read is hidden: no visible sheet has the feed's header. */
+  readHidden: boolean;
   /** Excel row number of each loaded row (index = rid; 0 is the header). */
   rowNumbers: Int32Array;
 }
@@ -224,14 +287,26 @@ export async function loadXlsx(
   isHeader: (names: string[]) => boolean = () => true,
 ): Promise<XlsxLoaded | undefined> {
   if (!(await startsAsWorkbook(path))) return undefined;
+  // Hidden sheets are read only when no visible one has the feed's header: what the user sees is
+  // the feed (a hidden sheet first in the file holds last year's list, or a lookup's copy of it).
+  let readHidden = false;
   for (let read = 1; ; read++) {
     try {
-      return await readWorkbook(engine, path, table, isHeader);
+      const loaded = await readWorkbook(engine, path, table, isHeader, readHidden);
+      if (loaded !== 'only hidden sheets have the header') return loaded;
+      readHidden = true;
+      read = 0;
     } catch (error) {
       if (!(error instanceof SharedStringsLost) || read === SHARED_STRINGS_READS) throw error;
     }
   }
 }
+
+/** A sheet the workbook hides (Excel's Hide, or hidden by a macro). */
+const isHidden = (sheet: unknown) => {
+  const { state } = sheet as { state?: string };
+  return state === 'hidden' || state === 'veryHidden';
+};
 
 /** loadXlsx's one read of the workbook, once it is known to start as one. */
 async function readWorkbook(
@@ -239,7 +314,8 @@ async function readWorkbook(
   path: string,
   table: string,
   isHeader: (names: string[]) => boolean,
-): Promise<XlsxLoaded | undefined> {
+  readHidden: boolean,
+): Promise<XlsxLoaded | undefined | 'only hidden sheets have the header'> {
   // Loaded here, not at the top: exceljs takes a third of a second to load, and most feeds are CSV.
   const { default: excel } = await import('exceljs');
   const reader = new excel.stream.xlsx.WorkbookReader(path, {
@@ -291,6 +367,9 @@ async function readWorkbook(
   let firstSheet: typeof pending | undefined;
   let sheetRead: XlsxLoaded['sheet'];
   const unreadSheets: XlsxLoaded['unreadSheets'] = [];
+  const hiddenSheets: XlsxLoaded['hiddenSheets'] = [];
+  // Sheets read through without the feed's header (a summary or notes sheet before the feed's).
+  let lacking = 0;
   const sheetOf = (sheet: unknown): SheetLabel =>
     (early.model?.sheets?.length ?? 0) > 0 ? { name: (sheet as { name: string }).name } : { number: sheets };
   try {
@@ -301,9 +380,11 @@ async function readWorkbook(
       xml.iterator = wholeSheet(errorCellsAsText(xml.iterator));
       pending.length = 0;
       let looking = true;
-      if (header) {
-        // The feed is read from an earlier sheet; one more with its header is named in the report,
-        // so that a workbook kept a year per sheet does not lose its other years without a word.
+      const passedOver = header ? unreadSheets : !readHidden && isHidden(sheet) ? hiddenSheets : undefined;
+      if (passedOver) {
+        // The feed is read from an earlier sheet, or this one is hidden: one with its header is
+        // named in the report, so that a workbook kept a year per sheet does not lose its other
+        // years without a word.
         let rows = 0;
         for await (const row of fromWorkbook(sheet)) {
           if (!looking) continue;
@@ -311,7 +392,7 @@ async function readWorkbook(
           const start = texts.findIndex((v) => v.trim() !== '');
           if (start < 0) continue;
           if (isHeader(texts.slice(start))) {
-            unreadSheets.push(sheetOf(sheet));
+            passedOver.push(sheetOf(sheet));
             looking = false;
           } else if (++rows >= HEADER_SEARCH_ROWS) looking = false;
         }
@@ -332,8 +413,11 @@ async function readWorkbook(
         else if (pending.length >= HEADER_SEARCH_ROWS) looking = false;
       }
       // The first sheet with the feed's header is the feed.
-      if (header) sheetRead = { at: sheetOf(sheet), first: sheets === 1 };
-      if (!header) firstSheet ??= [...pending];
+      if (header) sheetRead = { at: sheetOf(sheet), first: lacking === 0 };
+      if (!header) {
+        firstSheet ??= [...pending];
+        lacking++;
+      }
     }
   } catch (error) {
     // A read that fails leaves no appender on the table the next read replaces.
@@ -341,6 +425,7 @@ async function readWorkbook(
     throw error;
   }
   if (sheets === 0) throw new WorkbookError('it is a zip archive without a worksheet');
+  if (!header && hiddenSheets.length > 0) return 'only hidden sheets have the header';
   if (!header && firstSheet && firstSheet.length > 0) {
     // No sheet has the feed's columns: the first sheet's row with the most names is its header,
     // and the read stops naming the columns it lacks.
@@ -350,5 +435,13 @@ async function readWorkbook(
   if (!header || !appender) return undefined;
   appender.flushSync();
   appender.closeSync();
-  return { header, titleRows, sheet: sheetRead, unreadSheets, rowNumbers: Int32Array.from(rowNumbers) };
+  return {
+    header,
+    titleRows,
+    sheet: sheetRead,
+    unreadSheets,
+    hiddenSheets,
+    readHidden,
+    rowNumbers: Int32Array.from(rowNumbers),
+  };
 }

@@ -13,10 +13,18 @@ export const ORDER_COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'amount']
 /**
  * Optional: an order's status, where the export lists voided, cancelled or draft orders too; a
  * line's quantity and unit price, where a line-item export has no amount (the amount is their product);
- * the amount refunded off an order that keeps its total (a partial refund), and whether a payment
- * was captured (a card payment authorised and never taken), where a shop or payments export has them.
+ * the amount refunded off an order that keeps its total (a partial refund) and the date it was
+ * refunded, and whether a payment was captured (a card payment authorised and never taken), where
+ * a shop or payments export has them.
  */
-export const ORDER_OPTIONAL_COLUMNS = ['status', 'quantity', 'unit_price', 'refunded', 'captured'] as const;
+export const ORDER_OPTIONAL_COLUMNS = [
+  'status',
+  'quantity',
+  'unit_price',
+  'refunded',
+  'refunded_at',
+  'captured',
+] as const;
 export const TICKET_COLUMNS = ['ticket_id', 'customer_id', 'opened_at', 'sentiment', 'status'] as const;
 
 export const columnMappingSchema = z

@@ -38,4 +38,24 @@ describe('npm start uploads the feed folder it is given, whatever its files are 
     expect(fromCsv.report.files.map((f) => f.file)).toEqual(['customers.csv', 'orders.csv']);
     expect(Array.from(fromCsv.book.orderAmount)).toEqual(Array.from(fromXlsx.book.orderAmount));
   });
+
+  it("a folder of Spark's Parquet parts is uploaded part by part and read; a later day as Parquet files replaces it", async () => {
+    const spark = await loadFeedIntoContainer(connectionString, name, exportsDir('parquet-spark'));
+    const part = (table: string, n: number) =>
+      `${table}/part-0000${n}-8c1f3a52-6d4e-4b9a-a7f0-2e5d9c3b1f64-c000.snappy.parquet`;
+    expect(spark.blobs).toEqual([part('customers', 0), part('orders', 0), part('orders', 1)]);
+    const container = feedContainerClient({ connectionString }, name);
+    const fromParts = await readBlobFeed(container);
+    expect(fromParts.report.files.map((f) => [f.file, f.rowsRead])).toEqual([
+      ['customers/', 2],
+      ['orders/', 5],
+    ]);
+    await loadFeedIntoContainer(connectionString, name, exportsDir('parquet'));
+    const fromFiles = await readBlobFeed(container);
+    expect(fromFiles.report.files.map((f) => f.file)).toEqual([
+      'customers.parquet',
+      'orders.parquet',
+      'tickets.parquet',
+    ]);
+  });
 });

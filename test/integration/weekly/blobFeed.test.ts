@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { feedContainerClient, readBlobFeed } from '../../../feed/blobFeed';
 import { FeedError } from '../../../feed/feedError';
+import { feedOptionsFrom } from '../../../feed/feedOptions';
 import { readFeed } from '../../../feed/readFeed';
 import { loadConfig } from '../../../functions/config';
 import { feedReaderFor, feedVersionFor } from '../../../functions/wiring';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
-import { defaultRules } from '../../../rules/rulesSchema';
+import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 import {
   conversationOf,
   depsFor,
@@ -20,6 +22,7 @@ import {
 } from './weeklyWorld';
 
 const DEMO = join(__dirname, '..', '..', '..', 'demo', 'feed');
+const EXPORTS = join(__dirname, '..', '..', 'fixtures', 'exports');
 const FILES = ['customers.csv', 'orders.csv', 'tickets.csv'];
 
 async function uploadDemo(container: ContainerClient, prefix = '', files = FILES): Promise<void> {
@@ -48,6 +51,31 @@ describe('the feed from a blob container on Azurite', () => {
     expect(Array.from(fromBlob.book.ticketDay)).toEqual(Array.from(fromDir.book.ticketDay));
     expect(fromBlob.book.ticketDay.length).toBeGreaterThan(0);
     expect(fromBlob.report.rowsSkipped).toBe(fromDir.report.rowsSkipped);
+  });
+
+  it("reads a folder of Parquet parts as Spark and pandas write them to a container, with a Data Lake account's folder blobs", async () => {
+    const container = feedContainerClient({ connectionString }, name);
+    await container.create();
+    for (const fixture of ['parquet-spark', 'parquet-partitioned']) {
+      const root = join(EXPORTS, fixture);
+      const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
+      for (const file of files) {
+        const path = join(file.parentPath, file.name);
+        await container.getBlockBlobClient(`${fixture}/${relative(root, path)}`).uploadFile(path);
+      }
+    }
+    // A storage account with a hierarchical namespace lists each folder as an empty blob of its own.
+    await container
+      .getBlockBlobClient('parquet-partitioned/orders.parquet')
+      .upload('', 0, { metadata: { hdi_isfolder: 'true' } });
+    for (const fixture of ['parquet-spark', 'parquet-partitioned']) {
+      const rules = parseRules(JSON.parse(await readFile(join(EXPORTS, fixture, 'rules.json'), 'utf8')));
+      const fromBlob = await readBlobFeed(container, { prefix: `${fixture}/`, ...feedOptionsFrom(rules) });
+      const fromDir = await readFeed(join(EXPORTS, fixture), feedOptionsFrom(rules));
+      expect(fromBlob.book).toEqual(fromDir.book);
+      expect(fromBlob.report).toEqual(fromDir.report);
+      expect(fromBlob.book.orderDay.length).toBeGreaterThan(0);
+    }
   });
 
   it('tickets.csv is optional', async () => {

@@ -549,6 +549,37 @@ describe('churn-predictor backtest', () => {
     expect(within.err).not.toMatch(/horizon ends/);
   });
 
+  it('judges each customer as they stood on its date: a charge refunded in full after it is still their order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-refund-'));
+    writeFileSync(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner\nC-1,Greenfield Cafe,ana@contoso.example\nC-2,Corner Deli,ben@contoso.example\n',
+    );
+    // C-1's only charge before 25 October was refunded in full on 2 November (Stripe then writes Refunded).
+    writeFileSync(
+      join(dir, 'orders.csv'),
+      [
+        'order_id,customer_id,ordered_at,amount,refunded,refunded_at,status',
+        'ch_1,C-1,2026-10-05,100.00,100.00,2026-11-02,Refunded',
+        'ch_2,C-2,2026-10-01,40.00,0,,Paid',
+        'ch_3,C-2,2026-11-10,40.00,0,,Paid',
+      ].join('\n'),
+    );
+    const r = await run(
+      'backtest',
+      '--feed',
+      dir,
+      '--as-of',
+      '2026-10-25',
+      '--horizon',
+      '30',
+      '--format',
+      'json',
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ customers: 2, churned: 1 });
+  });
+
   it("refuses a date before the feed's first order (nobody to judge) rather than print n/a with exit 0", async () => {
     const r = await run('backtest', '--feed', cdnow, '--as-of', '1996-07-15', '--horizon', '30');
     expect(r.code).toBe(2);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FeedError } from '../../../feed/feedError';
+import { folderFeedVersion } from '../../../feed/feedFiles';
 import type { FileReport } from '../../../feed/feedReport';
 import { type ReadFeedOptions, readFeed } from '../../../feed/readFeed';
 import { type Book, isoOfDay } from '../../../rules/book';
@@ -271,6 +272,58 @@ describe('what stops the run', () => {
     ]);
   });
 
+  it("a column of dates written as eight digits (CDNOW's 19970101) stops asking for formats.date; declared, they read", async () => {
+    const files = {
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        'order_id,customer_id,date,amount\nO-1,C-1,19970101,11.77\nO-2,C-1,19970112,12.00\nO-3,C-2,19970231,5\n',
+    };
+    const columns = { orders: { ordered_at: 'date' } };
+    const error = await feedError(files, { columns });
+    expect(error.code).toBe('undeclared_dates');
+    expect(error.message).toBe(
+      'orders.csv: the dates in column "ordered_at" ("date" in your file) are written as eight digits, which the feed reads only when told: ' +
+        '"19970101" is 1997-01-01 read as year, month and day (YYYYMMDD). ' +
+        'If that is how they are written, say so in the rules file: { "formats": { "date": "yyyymmdd" } }.',
+    );
+    const { book, report } = await readFeed(dir, { columns, formats: { date: 'yyyymmdd' } });
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['1997-01-01', 11.77],
+      ['1997-01-12', 12],
+    ]);
+    expect(problemsOf(report.files[1])).toEqual([[4, 'ordered_at: not a date: "19970231"']]);
+    expect(report.files[1].notes).toContain(
+      'ordered_at: dates of eight digits read as YYYYMMDD (declared in formats.date: "19970101" is 1997-01-01)',
+    );
+  });
+
+  it("a Parquet column of integers like 19970101 (pandas reading CDNOW's raw file) reads as dates when declared", async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    await sql.run(`COPY (SELECT * FROM (VALUES ('O-1', 'C-1', 19970101::BIGINT, 11.77), ('O-2', 'C-2', 19970112, 12.0))
+      t(order_id, customer_id, ordered_at, amount)) TO '${join(dir, 'orders.parquet')}' (FORMAT parquet)`);
+    sql.closeSync();
+    await writeFile(join(dir, 'customers.csv'), CUSTOMERS);
+    expect((await feedError({})).code).toBe('undeclared_dates');
+    const { book } = await readFeed(dir, { formats: { date: 'yyyymmdd' } });
+    expect(Array.from(book.orderDay, isoOfDay)).toEqual(['1997-01-01', '1997-01-12']);
+  });
+
+  it('formats.date "yyyymmdd" leaves other dates as they read, and a column of eight-digit numbers that are no dates is bad rows', async () => {
+    const { book, report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv':
+          'order_id,customer_id,ordered_at,amount\nO-1,C-1,20/11/2026,1\nO-2,C-1,2026-11-21,1\nO-3,C-2,20261122,1\n',
+        'tickets.csv':
+          'ticket_id,customer_id,opened_at,sentiment,status\nT-1,C-1,10004562,negative,open\nT-2,C-1,10004563,neutral,open\n',
+      },
+      { formats: { date: 'yyyymmdd' } },
+    );
+    expect(Array.from(book.orderDay, isoOfDay)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22']);
+    expect(report.files[2].problemCounts).toEqual({ 'opened_at: not a date': 2 });
+  });
+
   it('a declared date order that the file proves wrong gives way to the file, and the report says so', async () => {
     // A UK export (20/11/2026 can only be day-first) with "month-first" declared by mistake: obeyed,
     // 03/10/2026 would become 10 March and 20/11/2026 a bad row.
@@ -349,6 +402,23 @@ describe('a line of spaces above the header', () => {
   });
 });
 
+describe('line breaks', () => {
+  it('a file whose lines end both in CRLF and in LF (a header typed on Linux above rows of a Windows export) is read, its lines kept', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-02,11.77\r\nO-2,C-1,2026-11-03,x\r\nO-3,C-2,2026-11-04,"a\r\nnote"\nO-4,C-2,2026-11-05,4\r\n',
+    });
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 11.77]]);
+    expect(ordersOf(book, 'C-2')).toEqual([['2026-11-05', 4]]);
+    expect(problemsOf(report.files[1])).toEqual([
+      [3, 'amount: not a number: "x"'],
+      [4, 'amount: not a number: "a\\nnote"'],
+    ]);
+    expect(report.files[1].notes).toEqual(['lines end both in CRLF and in LF (files joined?): read alike']);
+  });
+});
+
 describe('a file that cannot be read stops the run, naming the file and why', () => {
   const unreadable = async (files: Record<string, string | Buffer>) => {
     const error = await feedError({ 'customers.csv': CUSTOMERS, ...files });
@@ -409,6 +479,82 @@ describe('a file that cannot be read stops the run, naming the file and why', ()
   it('a folder with the name of a feed file', async () => {
     await mkdir(join(dir, 'orders.csv'));
     expect(await unreadable({})).toBe(`orders.csv is a folder, not a file (in "${dir}").`);
+  });
+});
+
+describe('a folder of Parquet part files (Spark, pandas) is read as one file where a user puts it', () => {
+  /** Writes `rows` (SQL VALUES of order_id, customer_id, ordered_at, amount) as Parquet at `path` in the feed folder. */
+  async function parquet(path: string, rows: string, columns = 'order_id, customer_id, ordered_at, amount') {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    await sql.run(
+      `COPY (SELECT * FROM (VALUES ${rows}) t(${columns})) TO '${join(dir, path)}' (FORMAT parquet)`,
+    );
+    sql.closeSync();
+  }
+
+  it("a partition folder of a feed column reads as text (customer_id=00042 is '00042'); Spark's _SUCCESS, _temporary and .crc files are passed over", async () => {
+    await parquet(
+      'orders.parquet/customer_id=00042/a-0.parquet',
+      `('O-1', DATE '2026-11-02', 1.0)`,
+      'order_id, ordered_at, amount',
+    );
+    await parquet(
+      'orders.parquet/customer_id=C-1/b-0.parquet',
+      `('O-2', DATE '2026-11-03', 2.0)`,
+      'order_id, ordered_at, amount',
+    );
+    await writeFile(join(dir, 'orders.parquet', '_SUCCESS'), '');
+    await writeFile(join(dir, 'orders.parquet', 'customer_id=C-1', '.b-0.parquet.crc'), 'crc');
+    await parquet(
+      'orders.parquet/_temporary/0/c-0.parquet',
+      `('O-3', DATE '2026-11-04', 3.0)`,
+      'order_id, ordered_at, amount',
+    );
+    const { book, report } = await feed({
+      'customers.csv': `${CUSTOMERS}00042,Zero Cafe,ana@contoso.example,\n`,
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, '00042')).toEqual([['2026-11-02', 1]]);
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-03', 2]]);
+  });
+
+  it("a folder named orders that holds no Parquet is not the feed's; orders.parquet holding none, or a Delta table, stops naming it", async () => {
+    await mkdir(join(dir, 'orders'));
+    await writeFile(join(dir, 'orders', 'old.csv'), 'x');
+    expect((await feedError({ 'customers.csv': CUSTOMERS })).message).toContain('has no orders.csv');
+    await mkdir(join(dir, 'orders.parquet'));
+    expect((await feedError({})).message).toBe(
+      `orders.parquet/ is a folder with no Parquet part files (.parquet) in it (in "${dir}").`,
+    );
+    await rm(join(dir, 'orders.parquet'), { recursive: true });
+    await parquet('orders/part-00000.parquet', `('O-1', 'C-1', DATE '2026-11-02', 1.0)`);
+    await writeFile(join(dir, 'orders', 'old.csv'), 'x');
+    await mkdir(join(dir, 'orders', '_delta_log'));
+    await writeFile(join(dir, 'orders', '_delta_log', '00000000000000000000.json'), '{}');
+    expect((await feedError({})).message).toMatch(
+      /^orders\/ is a Delta table \(it has a _delta_log folder\)/,
+    );
+    await rm(join(dir, 'orders', '_delta_log'), { recursive: true });
+    await writeFile(join(dir, 'orders.csv'), 'order_id,customer_id,ordered_at,amount\n');
+    expect((await feedError({})).message).toBe(
+      `The feed folder "${dir}" has orders.csv and orders/: keep one of them.`,
+    );
+  });
+
+  it("the feed's version moves when a part is written again, and a part that is not Parquet is named", async () => {
+    await writeFile(join(dir, 'customers.csv'), CUSTOMERS);
+    await parquet('orders/part-00000.parquet', `('O-1', 'C-1', DATE '2026-11-02', 1.0)`);
+    await parquet('orders/year=2026/part-00001.parquet', `('O-2', 'C-1', DATE '2026-11-03', 1.0)`);
+    const before = await folderFeedVersion(dir);
+    await parquet('orders/year=2026/part-00001.parquet', `('O-2', 'C-1', DATE '2026-11-03', 12345.0)`);
+    expect(await folderFeedVersion(dir)).not.toBe(before);
+    await writeFile(join(dir, 'orders', 'year=2026', 'part-00001.parquet'), 'PAR1garbage');
+    const error = await feedError({});
+    expect(error.code).toBe('unreadable_file');
+    expect(error.message).toContain('orders/ holds a part file that is not Parquet');
+    expect(error.message).toContain("'orders/year=2026/part-00001.parquet'");
   });
 });
 
@@ -714,6 +860,53 @@ describe('refunds and orders never placed', () => {
     });
     expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 100]]);
     expect(report.rowsSkipped).toBe(0);
+  });
+
+  it("a refund dated after the as-of date (refunded_at, Stripe's Refunded date) is not taken off: the order stands as it did then", async () => {
+    const orders = [
+      'id,Customer ID,Created date (UTC),Amount,Amount Refunded,Refunded date (UTC),Status',
+      'ch_1,C-1,2026-10-05 10:00:00,100.00,20.00,2026-10-20 09:00:00,Paid',
+      'ch_2,C-1,2026-10-06 10:00:00,80.00,80.00,2026-11-02 09:00:00,Refunded',
+      'ch_3,C-2,2026-10-07 10:00:00,50.00,50.00,,Refunded',
+      'ch_4,C-2,2026-10-08 10:00:00,40.00,10.00,last week,Paid',
+      'ch_5,C-2,2026-11-03 10:00:00,30.00,30.00,2026-11-04 09:00:00,Refunded',
+    ].join('\n');
+    const columns = {
+      orders: {
+        order_id: 'id',
+        customer_id: 'Customer ID',
+        ordered_at: 'Created date (UTC)',
+        amount: 'Amount',
+        refunded: 'Amount Refunded',
+        refunded_at: 'Refunded date (UTC)',
+        status: 'Status',
+      },
+    };
+    const { book, report } = await feed(
+      { 'customers.csv': CUSTOMERS, 'orders.csv': orders },
+      { columns, asOf: '2026-10-25' },
+    );
+    // 20.00 refunded on 20 October is taken off; 80.00 refunded (the whole charge) on 2 November
+    // is not yet given: the charge is an order at its amount. A refund in full with no date is as Stripe says now.
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-10-05', 80],
+      ['2026-10-06', 80],
+    ]);
+    expect(problemsOf(report.files[1])).toEqual([[5, 'refunded_at: not a date: "last week"']]);
+    expect(report.files[1].notes).toContain(
+      'refunded_at: 1 order refunded after 2026-10-25, counted as it stood on that date',
+    );
+    // A backtest of 25 October reads every order: a refund after that date of an order before it
+    // is not taken off; of an order after it (in the backtest's horizon), it is.
+    const backtest = await readFeed(dir, { columns, refundsAsOf: '2026-10-25' });
+    expect(ordersOf(backtest.book, 'C-1')).toEqual([
+      ['2026-10-05', 80],
+      ['2026-10-06', 80],
+    ]);
+    expect(ordersOf(backtest.book, 'C-2')).toEqual([]);
+    // Scored today, every refund given is taken off.
+    const today = await readFeed(dir, { columns, asOf: '2026-11-23' });
+    expect(ordersOf(today.book, 'C-1')).toEqual([['2026-10-05', 80]]);
   });
 
   it("a payment not captured (Stripe's Captured false) is left out, as a status would be", async () => {

@@ -255,6 +255,50 @@ describe('an Excel sheet laid out by hand', () => {
     ]);
   });
 
+  it("a workbook whose only sheet with the feed's columns is hidden is read from it, and the report says so", async () => {
+    await writeFile(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner\nC-1,Greenfield Cafe,ana@contoso.example\n',
+    );
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('Pivot').addRow(['Sales by customer', 10]);
+    const data = book.addWorksheet('Data', { state: 'hidden' });
+    data.addRow(['order_id', 'customer_id', 'ordered_at', 'amount']);
+    data.addRow(['O-1', 'C-1', '2026-11-02', 10]);
+    await writeOrdered(book, join(dir, 'orders.xlsx'));
+    const { book: read, report } = await readFeed(dir);
+    expect(Array.from(read.orderAmount)).toEqual([10]);
+    expect(report.files[1].notes).toEqual([
+      'read from hidden sheet "Data": no sheet shown has the feed\'s columns',
+    ]);
+  });
+
+  it('a number cell reads as its format shows it where the format pads it with zeros, and as the number otherwise', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Customers');
+    sheet.addRow(['customer_id', 'name', 'owner', 'monthly_value']);
+    const rows: [number, string, string][] = [
+      [42, '00000', '00042'],
+      [123456, '00000', '123456'],
+      [123456789, '000-00-0000', '123-45-6789'],
+      [7, '"C-"0000', 'C-0007'],
+      [1500, '#,##0', '1500'],
+      [8, '0', '8'],
+    ];
+    rows.forEach(([id, format], i) => {
+      sheet.addRow([id, `Customer ${i}`, 'ana@contoso.example', 1200]);
+      sheet.getCell(`A${i + 2}`).numFmt = format;
+      sheet.getCell(`D${i + 2}`).numFmt = '0000000';
+    });
+    await writeOrdered(book, join(dir, 'customers.xlsx'));
+    await writeFile(
+      join(dir, 'orders.csv'),
+      'order_id,customer_id,ordered_at,amount\nO-1,00042,2026-11-02,10\n',
+    );
+    const customers = await customersOf();
+    expect(customers.map((c) => [c.id, c.monthlyValue])).toEqual(rows.map(([, , shown]) => [shown, 1200]));
+  });
+
   it('a workbook whose shared strings are not read (the part missing, or lost by the streaming reader) stops, and its text is never read as "[object Object]"', async () => {
     await writeFile(
       join(dir, 'customers.csv'),
