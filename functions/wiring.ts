@@ -9,8 +9,9 @@ import { feedContainerFor } from '../feed/feedContainer';
 import { folderFeedVersion } from '../feed/feedFiles';
 import { feedOptionsFrom } from '../feed/feedOptions';
 import { feedReadKey, keptFeed } from '../feed/keptFeed';
+import { keptRules } from '../feed/keptRules';
 import { type FeedResult, readFeed } from '../feed/readFeed';
-import { loadRules } from '../feed/rulesSource';
+import { loadRules, rulesVersion } from '../feed/rulesSource';
 import type { FollowUpsRunDeps } from '../jobs/followups/followUpsRun';
 import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
@@ -43,7 +44,7 @@ export interface Wiring {
   adapter: BotRuntime['adapter'];
   /** Card taps and text commands: the bot and the tabs act through the same handler. */
   actions: ActionHandler;
-  /** The bot endpoint's runtime (rules read once, when it was built). */
+  /** The bot endpoint's runtime (the rules file followed as it changes, asked at most every FEED_RECHECK_MS). */
   bot: BotRuntime;
   /** The tab API: the SSO token check and the service behind /api/tab/*. */
   tabs: { verify: TokenVerifier; service: TabService };
@@ -73,7 +74,9 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     // The audit's month partitions follow the team's calendar, as the monthly summary reads them.
     openStorage(config.storage, { timeZone: config.timeZone }),
     openCardStore(config.storage),
-    loadRules(config),
+    // The bot and the tabs follow the rules file as it changes, as the timer runs do (an invalid
+    // file at start stops it; an invalid change later keeps the rules read last).
+    keptRules({ version: () => rulesVersion(config), read: () => loadRules(config), clock, log }),
   ]);
   const adapter = createBotAdapter(config.bot, log);
   const sender = options.sender ?? new ProactiveSender({ adapter, appId: config.bot.appId });
@@ -81,7 +84,6 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   const sendCard = (reference: Record<string, unknown>, card: Record<string, unknown>, text: string) =>
     sender.sendCard(reference as SendCardReference, card, text);
   const hasFeed = Boolean(config.feed.dir || config.feed.container);
-  const readBook = hasFeed ? feedReaderFor(config, rules) : null;
   /** A month's summary as the channel card shows it, wherever it is shown: the rules' labels and silence, the feed's saves and holdout outcomes. */
   const summaryOptions = (r: Rules) => ({
     timeZone: config.timeZone,
@@ -110,18 +112,26 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     // The `summary` command shows the same card the monthly timer posts, from the audit trail and
     // the feed; a feed that cannot be read leaves its figures out (the card says what is missing).
     summaryCard: async (month) => {
-      const load = summaryFeed(rules);
+      const current = await rules();
+      const load = summaryFeed(current);
       const feed = load ? await load(month, clock()) : {};
-      return (await summaryCardFor(storage, month, { ...summaryOptions(rules), ...feed })).card;
+      return (await summaryCardFor(storage, month, { ...summaryOptions(current), ...feed })).card;
     },
     cardFormat: config.card,
     // `list` plans the week exactly as the weekly run does, from the feed, as of today.
-    ...(readBook
+    ...(hasFeed
       ? {
-          listsNow: listsNowFrom(readBook, rules, clock, () => repDirectory(storage.conversations), {
-            runs: storage.runs,
-            timeZone: config.timeZone,
-          }),
+          listsNow: async (request) => {
+            const current = await rules();
+            const lists = listsNowFrom(
+              feedReaderFor(config, current),
+              current,
+              clock,
+              () => repDirectory(storage.conversations),
+              { runs: storage.runs, timeZone: config.timeZone },
+            );
+            return lists(request);
+          },
         }
       : {}),
     weeklySendText: weeklySendText(config),
@@ -169,7 +179,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       storage,
       cards,
       rules,
-      readBook: (asOf) => feedReaderFor(config, rules)(asOf),
+      readBook: (asOf, current) => feedReaderFor(config, current)(asOf),
       feed,
       timeZone: config.timeZone,
       // The book's currency, as the cards state it: every amount the tabs show is in it.

@@ -9,6 +9,7 @@ import {
   renderRepCard,
   withOutcome,
 } from '../../cards/renderCard';
+import { type RulesNow, rulesGetter } from '../../feed/keptRules';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
 import { emptyRepWeek, type RepWeek } from '../../jobs/weekly/weeklyLists';
@@ -79,7 +80,8 @@ export interface ActionStores {
 
 export interface ActionHandlerDeps {
   stores: ActionStores;
-  rules: Rules;
+  /** The rules, or how to get the current ones (the deployed bot's follow the rules file as it changes). */
+  rules: RulesNow;
   /** The team's IANA zone: "today" for lastContact, wonBackAt, lostAt. */
   timeZone: string;
   access: AccessPolicy;
@@ -162,13 +164,13 @@ export function createActionHandler(deps: ActionHandlerDeps): ActionHandler {
 
 /** Handles card taps (validate, authorise, write audit then state, update the card) and commands. */
 export class ChurnActionHandler implements ActionHandler {
-  private readonly rules: ActionRules;
+  private readonly rulesNow: () => Promise<Rules>;
   private readonly clock: () => Date;
   /** Dates in replies are worded as on the cards. */
   private readonly locale: string;
 
   constructor(private readonly deps: ActionHandlerDeps) {
-    this.rules = actionRulesFrom(deps.rules, deps.actionRules);
+    this.rulesNow = rulesGetter(deps.rules);
     this.clock = deps.clock ?? (() => new Date());
     this.locale = deps.cardFormat?.locale ?? 'en-US';
   }
@@ -250,13 +252,13 @@ export class ChurnActionHandler implements ActionHandler {
         // What the card shows is undone already (Undo tapped again, or undone elsewhere). Finish that
         // undo if a crash cut it short (it writes only while the state is still as before it), then
         // show the card without the outcome.
-        if (selected.undo) await finishRecorded(this.deps.stores, selected.undo, this.commitOptions());
+        if (selected.undo) await finishRecorded(this.deps.stores, selected.undo, await this.commitOptions());
         const updated = await this.updateCard(request, current.customerId, null);
         return updated ? { updateCard: updated, text: selected.message } : { text: selected.message };
       }
       const decision = decideUndo(
         { ...ctx, key: undoKey(selected.target.id) },
-        this.rules,
+        await this.actionRules(),
         selected.target,
         isAdmin(actor.userId, this.deps.access),
       );
@@ -271,12 +273,13 @@ export class ChurnActionHandler implements ActionHandler {
         };
       }
       // The same button again (a double tap, or a retry after a failure): finish it, change nothing twice.
-      const result = await finishRecorded(this.deps.stores, open, this.commitOptions());
+      const result = await finishRecorded(this.deps.stores, open, await this.commitOptions());
       return this.reply(result, request, parsed, attempt);
     }
     const key = actionKey(messageId, current.customerId, submit.action, nextGeneration(history, messageId));
     const decided = { ...ctx, key, history };
-    return this.commit(decideTap(submit.action, decided, this.rules, inputs), request, parsed, attempt);
+    const rules = await this.actionRules();
+    return this.commit(decideTap(submit.action, decided, rules, inputs), request, parsed, attempt);
   }
 
   private async commit(
@@ -286,7 +289,7 @@ export class ChurnActionHandler implements ActionHandler {
     attempt: number,
   ): Promise<BotReply> {
     if (!decision.ok) return { text: decision.message };
-    const result = await commitDecision(this.deps.stores, decision, this.commitOptions());
+    const result = await commitDecision(this.deps.stores, decision, await this.commitOptions());
     return this.reply(result, request, parsed, attempt);
   }
 
@@ -436,9 +439,14 @@ export class ChurnActionHandler implements ActionHandler {
       };
     }
     const ctx = this.context(read.state, actor, undoKey(target.id), null, rep ? repAddresses(rep) : []);
-    const decision = decideUndo(ctx, this.rules, target, isAdmin(actor.userId, this.deps.access));
+    const decision = decideUndo(
+      ctx,
+      await this.actionRules(),
+      target,
+      isAdmin(actor.userId, this.deps.access),
+    );
     if (!decision.ok) return { text: decision.message };
-    const result = await commitDecision(this.deps.stores, decision, this.commitOptions());
+    const result = await commitDecision(this.deps.stores, decision, await this.commitOptions());
     if (result.kind === 'conflict' || result.kind === 'superseded') return { text: BUSY };
     if (result.kind === 'undone') return { text: NOTHING_TO_UNDO };
     // The card that shows the action can only be replaced when it is tapped; keep its data right.
@@ -508,7 +516,7 @@ export class ChurnActionHandler implements ActionHandler {
       horizonDays,
       ...this.deps.cardFormat,
     };
-    const data = repCardData(week, this.deps.rules, runKey, options);
+    const data = repCardData(week, await this.rulesNow(), runKey, options);
     // A page past the end would quietly show the last page, which reads as if `list 9` were ignored.
     const pageCount = data.page?.pageCount ?? 1;
     const listed = week.shown.length + week.overflow.length;
@@ -633,7 +641,12 @@ export class ChurnActionHandler implements ActionHandler {
     return dateWording(this.clock(), this.deps.timeZone, this.locale, chatSafe);
   }
 
-  private commitOptions() {
-    return { rules: this.rules, timeZone: this.deps.timeZone, at: this.clock().toISOString() };
+  /** The action bounds of the current rules (loss reasons, snooze days). */
+  private async actionRules(): Promise<ActionRules> {
+    return actionRulesFrom(await this.rulesNow(), this.deps.actionRules);
+  }
+
+  private async commitOptions() {
+    return { rules: await this.actionRules(), timeZone: this.deps.timeZone, at: this.clock().toISOString() };
   }
 }

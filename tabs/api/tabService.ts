@@ -2,6 +2,7 @@ import { dateWording } from '../../bot/taps/actionWords';
 import type { AccessPolicy } from '../../bot/taps/authorise';
 import { numberWords } from '../../cards/format';
 import { feedReadKey, type KeptFeed, keptFeed } from '../../feed/keptFeed';
+import { type RulesNow, rulesGetter } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
 import { repNamesByAddress, weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
@@ -62,9 +63,10 @@ import {
 export interface TabServiceDeps {
   storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs'>;
   cards: Pick<CardStore, 'pushRecentAction'>;
-  rules: Rules;
-  /** The feed as of the team's day. */
-  readBook: (asOf: string) => Promise<FeedResult>;
+  /** The rules, or how to get the current ones (the deployed tabs' follow the rules file as it changes). */
+  rules: RulesNow;
+  /** The feed as of the team's day, read as `rules` say (columns, formats, owner names). */
+  readBook: (asOf: string, rules: Rules) => Promise<FeedResult>;
   /** The kept feed the tabs share with the follow-up ticks; without it the tabs keep their own over `feedVersion`. */
   feed?: KeptFeed;
   /** See KeptFeedDeps.version. */
@@ -129,7 +131,8 @@ export interface TabService {
 
 /** Builds the service over its ports. */
 export function createTabService(deps: TabServiceDeps): TabService {
-  const books = bookCache(deps);
+  const rulesNow = rulesGetter(deps.rules);
+  const books = bookCache(deps, rulesNow);
   // Read in full once, then only what was written since: the rows' reading was most of every load's wait.
   const states = keptStates(deps.storage.state, { rereadMs: deps.statesRereadMs });
   const currency = deps.currency ?? 'USD';
@@ -140,8 +143,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
   const scoredMondays = (day: string) =>
     Promise.all(scoredWeeks(day, HISTORY_WEEKS).map(async (w) => (await books.scored(w)).scored));
   /** A feed that stopped coming in makes every figure here look later than it is: the tabs say so. */
-  const staleFeedNotice = (book: Book, day: string): string | null => {
-    const silence = feedSilence(book, dayOf(day), deps.rules.feedStaleDays);
+  const staleFeedNotice = (book: Book, day: string, rules: Rules): string | null => {
+    const silence = feedSilence(book, dayOf(day), rules.feedStaleDays);
     if (!isStale(silence)) return null;
     return `${staleFeedWords(silence, day, locale)} The figures here are as of that feed, so every customer looks later than they are.`;
   };
@@ -253,7 +256,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         currency,
         owner,
         reps: seesAll(user) ? namedReps([...stored.values()], repNamesByAddress(reps)) : [],
-        staleFeed: staleFeedNotice(loaded.book, day),
+        staleFeed: staleFeedNotice(loaded.book, day, loaded.rules),
         whose,
         total: shown.length,
         ...customerGroups(shown, query),
@@ -263,7 +266,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
     async customer(user, customerId) {
       const { state } = await visibleState(user, customerId);
       const day = today();
-      const [{ book, scored }, audit] = await Promise.all([
+      const [{ book, scored, rules }, audit] = await Promise.all([
         books.scored(day),
         deps.storage.audit.latestForCustomer(customerId, { limit: 200 }),
       ]);
@@ -286,12 +289,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
         timeline: timeline(book, i, audit, {
           today: day,
           timeZone: deps.timeZone,
-          lossReasons: deps.rules.lossReasons,
+          lossReasons: rules.lossReasons,
           currency,
           locale,
           surfacedAt: state.surfacedAt,
         }),
-        lossReasons: deps.rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
+        lossReasons: rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
         undoable: undoableAction(audit, dateWording(deps.clock(), deps.timeZone, locale)),
       };
     },
@@ -304,7 +307,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
           state: deps.storage.state,
           audit: deps.storage.audit,
           cards: deps.cards,
-          rules: deps.rules,
+          rules: await rulesNow(),
           timeZone: deps.timeZone,
           access: deps.access,
           clock: deps.clock,
@@ -338,7 +341,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
       // Each month's summary also reads the months before it and the one after (as summaryCardFor does).
       const partitions = [...priorMonthsOf(months[0]).reverse(), ...months, shiftMonth(month, 1)];
-      const [stored, reps, accuracy, { book, scored }, ...rowsByMonth] = await Promise.all([
+      const [stored, reps, accuracy, { book, scored, rules }, ...rowsByMonth] = await Promise.all([
         states(),
         deps.storage.conversations.listReps(),
         books.accuracy(day, locale),
@@ -365,8 +368,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // monthly summary reads them (of the shown rep's customers only).
       const summaries = months.map((m) =>
         computeMonthlySummary({
-          ...summaryFeedFigures(book, mine, deps.rules, m, day),
-          silentAfterDays: deps.rules.followUps.silentAfterDays,
+          ...summaryFeedFigures(book, mine, rules, m, day),
+          silentAfterDays: rules.followUps.silentAfterDays,
           month: m,
           rows: rowsOf(m),
           deliveries,
@@ -374,7 +377,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
           laterRows: rowsOf(shiftMonth(m, 1)),
           timeZone: deps.timeZone,
           currency,
-          lossReasons: [...deps.rules.lossReasons],
+          lossReasons: [...rules.lossReasons],
           repNames: Object.fromEntries(names),
         }),
       );
@@ -387,13 +390,13 @@ export function createTabService(deps: TabServiceDeps): TabService {
       return {
         asOf: day,
         currency,
-        staleFeed: staleFeedNotice(book, day),
+        staleFeed: staleFeedNotice(book, day, rules),
         reps: seesAll(user)
           ? namedReps([...all, ...shownRows], names)
           : [{ owner: rep ?? user.email, name: user.name }],
         filter: { rep, month },
         months,
-        valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules: deps.rules, today: day, locale }, repName),
+        valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules, today: day, locale }, repName),
         listedThisWeek: mine.filter((c) => listed.has(c.customerId)).length,
         untouched: untouchedThisWeek(mine, byId, listed, repName),
         monthly: summaries.map(monthFigures),
@@ -421,27 +424,32 @@ function namedReps(
 interface LoadedDay {
   book: Book;
   scored: ScoredBook;
+  /** The rules it was scored by. */
+  rules: Rules;
 }
 
-/** What the tabs work out from one read of the feed, kept as long as the read is. */
+/** What the tabs work out from one read of the feed with one version of the rules, kept as long as both are. */
 interface Worked {
+  rules: Rules;
   days: Map<string, ScoredBook>;
   accuracy?: TeamResponse['accuracy'];
 }
 
 /** The feed and its scorings, reused until the feed changes or the team's day does. */
-function bookCache(deps: TabServiceDeps) {
+function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>) {
   const feed = deps.feed ?? keptFeed({ version: deps.feedVersion, clock: deps.clock });
   const worked = new WeakMap<FeedResult, Worked>();
   const current = async (): Promise<{ book: Book; worked: Worked }> => {
+    const rules = await rulesNow();
     // Read as of the team's day: a feed read as of yesterday, scored as of today, fits the book's
     // model without the day's orders, so its chances, counts and values at risk were not the card's
     // (after the local stack's clock moved a week: 96 slipping on the Team tab beside the card's 67).
     const day = localDate(deps.clock(), deps.timeZone);
-    const result = await feed.read({ key: feedReadKey(deps.rules, day), read: () => deps.readBook(day) });
+    const result = await feed.read({ key: feedReadKey(rules, day), read: () => deps.readBook(day, rules) });
     let done = worked.get(result);
-    if (!done) {
-      done = { days: new Map() };
+    // Changed weights, caps or pauses score the same read again.
+    if (done?.rules !== rules) {
+      done = { rules, days: new Map() };
       worked.set(result, done);
     }
     return { book: result.book, worked: done };
@@ -452,19 +460,19 @@ function bookCache(deps: TabServiceDeps) {
       let scored = worked.days.get(day);
       if (!scored) {
         // The reasons' numbers as the cards write them (LOCALE): the tab shows the card's rows.
-        scored = scoreBook(book, deps.rules, dayOf(day), new Map(), {
+        scored = scoreBook(book, worked.rules, dayOf(day), new Map(), {
           numbers: numberWords(deps.locale ?? 'en-US'),
         });
         worked.days.set(day, scored);
       }
-      return { book, scored };
+      return { book, scored, rules: worked.rules };
     },
     /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words in `locale` (computed once per feed read). */
     async accuracy(day: string, locale: string): Promise<TeamResponse['accuracy']> {
       const { book, worked } = await current();
       if (worked.accuracy === undefined) {
         const asOfDay = dayOf(day) - ACCURACY_HORIZON_DAYS;
-        const result = backtest(book, deps.rules, { asOfDay, horizonDays: ACCURACY_HORIZON_DAYS });
+        const result = backtest(book, worked.rules, { asOfDay, horizonDays: ACCURACY_HORIZON_DAYS });
         worked.accuracy = accuracyWords(result, isoOfDay(asOfDay), { today: day, locale });
       }
       return worked.accuracy;
