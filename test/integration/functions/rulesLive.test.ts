@@ -219,6 +219,13 @@ async function followsTheEdits(w: World, edit: (rules: unknown) => Promise<void>
   ]);
   // The timer runs, which read it afresh, stop on it: the failed invocation raises the alert.
   await expect(w.wiring.weekly(w.log)).rejects.toBeInstanceOf(RulesError);
+  // The same bad file is not read, nor logged, again at each check; its fix is taken at the next.
+  w.wait(FEED_RECHECK_MS);
+  expect(await say(w, { text: 'list' })).toEqual(cardAfter);
+  expect(w.log.lines.filter((l) => l.startsWith('error'))).toHaveLength(1);
+  await edit({ ...AFTER, capPerRep: 4 });
+  w.wait(FEED_RECHECK_MS);
+  expect(await say(w, { text: 'list' })).toMatch(/the first 4 shown\n/);
 }
 
 describe('the bot and the tabs follow the rules file as it changes', () => {
