@@ -275,10 +275,11 @@ function securityIssues(e: SecuritySettings): { path: string[]; message: string 
     });
   }
   // A domain name (contoso.onmicrosoft.com) would start, then refuse every user as another
-  // organisation's: Teams and Entra ID name the tenant by its id.
+  // organisation's: Teams and Entra ID name the tenant by its id. So off this machine, and on it
+  // with a bot identity, which Teams reaches through a tunnel (the local host asks for its tenant).
   for (const name of ['MicrosoftAppTenantId', 'TAB_SSO_TENANT_ID'] as const) {
     const id = e[name];
-    if (where && id && !GUID.test(id))
+    if ((where || appId !== '') && id && !GUID.test(id))
       issues.push({
         path: [name],
         message: `must be the tenant's id, a GUID (az account show --query tenantId -o tsv), not "${id}": Teams and Entra ID name the tenant by it, and every user would be refused as another organisation's`,

@@ -1,7 +1,13 @@
 import { actionName, type DateWording, dayWords } from '../../bot/taps/actionWords';
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import { lossReasonLabel } from '../../bot/taps/staleReason';
-import { formatExactMoney, plainText, wonBackPrefill, wonBackValueWords } from '../../cards/format';
+import {
+  chancePercent,
+  formatExactMoney,
+  plainText,
+  wonBackPrefill,
+  wonBackValueWords,
+} from '../../cards/format';
 import { addressKey } from '../../rules/addresses';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf } from '../../rules/calendar';
@@ -53,7 +59,7 @@ export function customerRow(
     wonBackPrefill: wonBackPrefill(monthlyValue),
     valueAtRisk: Math.round(scored?.valueAtRisk ?? 0),
     // No chance for a customer with no order yet: "0% chance of no order" would promise one.
-    noOrderChance: scored?.lastOrderDay != null ? Math.round(scored.listChance * 1000) / 1000 : null,
+    noOrderChance: scored?.lastOrderDay != null ? statedChance(scored.listChance) : null,
     daysSinceLastOrder,
     reasons: scored?.reasons ?? state.reasons,
     status: state.status,
@@ -62,6 +68,14 @@ export function customerRow(
     lostAt: state.lostAt,
     lostReason: state.lostReason,
   };
+}
+
+/**
+ * A chance as the weekly card states it (chancePercent: 1% to 99%), 0-1: a steady customer's 0.3%
+ * shown as "0%" would promise an order, a lapsed one's 99.96% as "100%" a lost cause.
+ */
+function statedChance(probability: number): number {
+  return chancePercent(probability) / 100;
 }
 
 /** The rows for one owner (null = everyone), riskiest first. */
@@ -168,7 +182,7 @@ export function weekPoints(i: number, scorings: readonly ScoredBook[]): WeekPoin
     return {
       week: scored.asOf,
       score: ordered ? Math.round(c.score) : null,
-      noOrderProbability: ordered ? Math.round(c.listChance * 1000) / 1000 : null,
+      noOrderProbability: ordered ? statedChance(c.listChance) : null,
       horizonDays: scored.noOrderHorizonDays,
     };
   });

@@ -38,7 +38,7 @@ export interface CustomerRow {
   wonBackPrefill: number;
   /** Value × chance of no order in the scoring's horizon: the card's and the CLI's figure. */
   valueAtRisk: number;
-  /** That chance of no order (0-1, the CLI's listChance); null for a customer the feed no longer holds or with no order yet. */
+  /** That chance of no order as the card states it (the CLI's listChance as a whole percent, 1-99, here 0-1); null for a customer the feed no longer holds or with no order yet. */
   noOrderChance: number | null;
   daysSinceLastOrder: number | null;
   reasons: string[];
@@ -117,7 +117,7 @@ export interface WeekPoint {
   week: string;
   /** Null on a Monday before the customer's first order: there was nothing to score. */
   score: number | null;
-  /** The chance of no order in `horizonDays` the card states (the list's chance), 0-1; null as `score`. */
+  /** The chance of no order in `horizonDays` the card states (the list's chance as a whole percent, 1-99), 0-1; null as `score`. */
   noOrderProbability: number | null;
   horizonDays: number;
 }

@@ -286,6 +286,18 @@ describe('loadConfig takes the tenant by its id', () => {
     },
   );
 
+  it('refuses a domain name on this machine too when a bot identity is set: Teams reaches the local host through a tunnel', () => {
+    const tunnelled = { ...local, MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret' };
+    expect(() => loadConfig({ ...tunnelled, MicrosoftAppTenantId: 'contoso.onmicrosoft.com' })).toThrow(
+      `MicrosoftAppTenantId: must be the tenant's id, a GUID (az account show --query tenantId -o tsv), not "contoso.onmicrosoft.com"`,
+    );
+    expect(loadConfig({ ...tunnelled, MicrosoftAppTenantId: TENANT }).bot.tenantId).toBe(TENANT);
+    // Without a bot identity nothing outside reaches it: no tenant is compared.
+    expect(() =>
+      loadConfig({ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', MicrosoftAppTenantId: 'x' }),
+    ).not.toThrow();
+  });
+
   it('takes an id in capitals as Teams and Entra ID write it', () => {
     const sso = { TAB_SSO_CLIENT_ID: APP_ID, TAB_SSO_AUDIENCE: `api://h.example/${APP_ID}` };
     const config = loadConfig({ ...azure, ...sso, MicrosoftAppTenantId: TENANT.toUpperCase() });

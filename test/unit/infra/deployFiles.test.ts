@@ -298,6 +298,13 @@ describe('Azure Functions Core Tools files', () => {
     for (const kept of ['tsconfig.json', 'tsconfig.build.json', 'functions/', 'package.json', 'host.json'])
       expect(ignored).not.toContain(kept);
   });
+
+  it("holds no CPU profile: `node --cpu-prof` (docs/scale.md) writes one where it runs, with this machine's paths", () => {
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+    expect(git('ls-files', '*.cpuprofile').stdout).toBe('');
+    // Published from the repository root, Core Tools would upload one left there: git ignores them.
+    expect(git('check-ignore', '-q', 'prof/CPU.20261206.000000.1.0.001.cpuprofile').status).toBe(0);
+  });
 });
 
 describe('main.bicepparam names', () => {

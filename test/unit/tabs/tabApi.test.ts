@@ -8,6 +8,7 @@ import { createTabHandlers } from '../../../functions/tabApi';
 import { dayOf, isoOfDay } from '../../../rules/book';
 import { formatShortDate } from '../../../rules/calendar';
 import { type CustomerState, initialState } from '../../../rules/customerState';
+import { chancePercent } from '../../../rules/noOrderChance';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { scoreBook } from '../../../rules/scoreBook';
 import type { AuditRow } from '../../../storage/auditRow';
@@ -120,7 +121,11 @@ describe("a customer's row and page state the card's figures", () => {
       rules,
     );
     const [point] = weekPoints(0, [earlier]);
-    expect(point.noOrderProbability).toBeCloseTo(earlier.customers[0].listChance, 3);
+    // As the card words it: a whole percent, 1 to 99.
+    expect((point.noOrderProbability ?? 0) * 100).toBeCloseTo(
+      chancePercent(earlier.customers[0].listChance),
+      9,
+    );
     expect(point.horizonDays).toBe(earlier.noOrderHorizonDays);
   });
 
