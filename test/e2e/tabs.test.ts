@@ -443,7 +443,7 @@ describe('Teams tabs', () => {
       expect(response.status).toBe(200);
     };
     await tap('C-1212', { action: 'reached_out' });
-    await tap(GREENFIELD, { action: 'won_back', value: '1200' });
+    await tap(GREENFIELD, { action: 'won_back', value: '1200.50' });
     await tap('C-1004', { action: 'lost', reason: 'price', note: 'went with a cheaper supplier' });
 
     const page = await openInHost(e2e.stack.urls.tabTeam, { user: MANAGER });
@@ -481,7 +481,16 @@ describe('Teams tabs', () => {
     const cells = () => november.getByRole('cell').allTextContents();
     // Month, flagged, reached out, saves, losses, value won back, reached out then won back: the one customer
     // reached out to (C-1212) was not won back, so 0%, whatever Greenfield's save (no call before it).
-    expect((await cells()).slice(2)).toEqual(['1', '1', '1', '$1,200', '0%']);
+    expect((await cells()).slice(2)).toEqual(['1', '1', '1', '$1,200.50', '0%']);
+    // The chart's legend, pointed at November, states the value as the table does.
+    const chart = frame.getByRole('region', { name: 'Saves and losses per month' });
+    const plot = await chart.locator('.u-over').boundingBox();
+    if (!plot) throw new Error('the chart is drawn');
+    await page.mouse.move(plot.x + plot.width - 4, plot.y + plot.height / 2);
+    const legendValue = chart
+      .locator('.u-legend .u-series', { hasText: 'Value won back' })
+      .locator('.u-value');
+    await expect.poll(() => legendValue.textContent()).toBe('$1,200.50');
     await expect(frame.getByRole('region', { name: 'Losses by reason' }).textContent()).resolves.toContain(
       'Price',
     );

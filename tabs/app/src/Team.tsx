@@ -296,7 +296,8 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
         color: tokens.colorBrandForeground1,
         kind: 'line',
         axis: 1,
-        format: f.money,
+        // As the table beside it states the value: to the cent when a rep typed cents.
+        format: f.wonBack,
       },
     ],
     [data, f],
