@@ -46,6 +46,8 @@ export interface Series {
 export interface ChartProps {
   /** One label per point (a month, a week). */
   labels: string[];
+  /** What a point is, named in the legend beside its label ("Month: Nov 2026"). */
+  pointName: string;
   series: Series[];
   height?: number;
   ariaLabel: string;
@@ -58,7 +60,7 @@ function resolve(el: HTMLElement, color: string): string {
   return m ? getComputedStyle(el).getPropertyValue(m[1]).trim() || '#888' : color;
 }
 
-export function Chart({ labels, series, height = 200, ariaLabel, themeKey }: ChartProps) {
+export function Chart({ labels, pointName, series, height = 200, ariaLabel, themeKey }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: themeKey redraws the canvas in the new theme's colours
   useEffect(() => {
@@ -111,7 +113,8 @@ export function Chart({ labels, series, height = 200, ariaLabel, themeKey }: Cha
           : []),
       ],
       series: [
-        {},
+        // The legend names the point under the cursor by its label ("Nov 2026"), not its index.
+        { label: pointName, value: (_u: uPlot, k: number | null) => (k === null ? '–' : (labels[k] ?? '–')) },
         ...series.map((s) => {
           const color = resolve(el, s.color);
           return {
@@ -137,7 +140,7 @@ export function Chart({ labels, series, height = 200, ariaLabel, themeKey }: Cha
       resize.disconnect();
       plot.destroy();
     };
-  }, [labels, series, height, themeKey]);
+  }, [labels, pointName, series, height, themeKey]);
   return (
     <div
       ref={box}

@@ -340,6 +340,7 @@ export function CustomerPage({
             </Subtitle2>
             <Chart
               labels={data.ordersByMonth.map((m) => f.month(m.month))}
+              pointName="Month"
               series={orderSeries}
               ariaLabel={`Orders and spend per month over the last ${data.ordersByMonth.length} months`}
               themeKey={themeKey}
@@ -351,6 +352,7 @@ export function CustomerPage({
             </Subtitle2>
             <Chart
               labels={data.weeks.map((w) => f.day(w.week))}
+              pointName="Week of"
               series={weekSeries}
               ariaLabel={`The score and the ${chanceLabel.toLowerCase()}, each Monday for twelve weeks, as the weekly card stated it then`}
               themeKey={themeKey}

@@ -307,6 +307,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
     <Section label="Saves and losses per month" title="Saves, losses and value won back" wide>
       <Chart
         labels={data.months.map(f.month)}
+        pointName="Month"
         series={series}
         ariaLabel="Saves, losses and value won back per month"
         themeKey={themeKey}
