@@ -2,6 +2,7 @@ import { tokens } from '@fluentui/react-components';
 import { useEffect, useRef } from 'react';
 import uPlot, { type AlignedData, type Options } from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { wholeTicks } from './wholeTicks';
 
 /**
  * A small chart on uPlot (about 50 KB, canvas): bars or lines over labelled periods (months,
@@ -93,6 +94,7 @@ export function Chart({ labels, pointName, series, height = 200, ariaLabel, them
         {
           scale: 'y0',
           stroke: axisColor,
+          splits: (_u: uPlot, _axis: number, _min: number, max: number) => wholeTicks(max),
           grid: { stroke: gridColor, width: 1 },
           ticks: { stroke: gridColor },
           font: AXIS_FONT,
