@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initialState } from '../../../rules/customerState';
-import { defaultRules } from '../../../rules/rulesSchema';
-import { createTabService } from '../../../tabs/api/tabService';
 import type { TabUser } from '../../../tabs/api/tabToken';
 import { bookFromRows } from '../../helpers/bookFromRows';
-import { openWeeklyWorld, TIME_ZONE, type WeeklyWorld, weeklyOrders } from '../weekly/weeklyWorld';
+import { openWeeklyWorld, tabsOver, type WeeklyWorld, weeklyOrders } from '../weekly/weeklyWorld';
 
 // A book whose export began in June (a new order system, or an export of the last six months):
 // on 3 December the customer page's "Orders by month" has nothing to say of the months before.
@@ -35,12 +33,7 @@ describe('"Orders by month" on a customer page of a feed younger than a year', (
         ...weeklyOrders('C-1', '2026-08-05', '2026-12-01'),
       ],
     });
-    const tabs = createTabService({
-      storage: world.storage,
-      cards: world.cards,
-      rules: defaultRules(),
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      timeZone: TIME_ZONE,
+    const tabs = tabsOver(world, book, {
       access: { tenantId: '', adminUserIds: [], managerUserIds: [] },
       clock: () => new Date('2026-12-03T15:00:00Z'),
     });

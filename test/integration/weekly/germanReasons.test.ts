@@ -5,7 +5,6 @@ import type { WeeklyCardData } from '../../../cards/cardModels';
 import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { createTabService } from '../../../tabs/api/tabService';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { texts } from '../../unit/cards/cardWalk';
 import {
@@ -16,6 +15,7 @@ import {
   openWeeklyWorld,
   SEND_TIME,
   TIME_ZONE,
+  tabsOver,
   type WeeklyWorld,
   weeklyOrders,
 } from './weeklyWorld';
@@ -105,16 +105,7 @@ describe('a German card writes every number the German way', () => {
     );
 
     // The tab's rows read as the card's (the rep opens My customers from it).
-    const tabs = createTabService({
-      storage: world.storage,
-      cards: world.cards,
-      rules: defaultRules(),
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      timeZone: TIME_ZONE,
-      access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: [] },
-      clock: () => new Date(SEND_TIME.getTime() + 3_600_000),
-      ...german,
-    });
+    const tabs = tabsOver(world, book, { clock: () => new Date(SEND_TIME.getTime() + 3_600_000), ...german });
     const page = await tabs.customers({
       userId: `aad-${REP}`,
       name: 'Ana',

@@ -11,6 +11,7 @@ import type { Book } from '../../../rules/book';
 import { defaultRules, type Rules } from '../../../rules/rulesSchema';
 import { openStorage, type RunLedger, type Storage } from '../../../storage';
 import { openCardStore, type TableCardStore } from '../../../storage/cardStore';
+import { createTabService, type TabServiceDeps } from '../../../tabs/api/tabService';
 import { FakeTeamsConnector } from '../../fakes/teamsConnector';
 import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 
@@ -157,4 +158,21 @@ export function completed(report: WeeklyReport): WeeklyRunDone {
   if (report.status !== 'completed')
     throw new Error(`expected a completed run, got ${JSON.stringify(report)}`);
   return report;
+}
+
+/** The tabs over the world's storage, the feed reading as `book`, at the time `clock` says. */
+export function tabsOver(
+  world: WeeklyWorld,
+  book: Book,
+  options: Pick<TabServiceDeps, 'clock'> & Partial<TabServiceDeps>,
+) {
+  return createTabService({
+    storage: world.storage,
+    cards: world.cards,
+    rules: defaultRules(),
+    readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+    timeZone: TIME_ZONE,
+    access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: [] },
+    ...options,
+  });
 }
