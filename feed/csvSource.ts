@@ -7,6 +7,7 @@ import type { FeedEngine } from './feedEngine';
 import { sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
 import type { RecordLines } from './recordLines';
+import { countLineBreaks } from './textEncoding';
 
 /**
  * A CSV export loaded into DuckDB as text: every field a VARCHAR, rows in file order (rowid), the
@@ -230,12 +231,15 @@ export async function joinCsvParts(
   const written = { lines: 0, last: LF };
   const write = async (bytes: Buffer) => {
     if (bytes.length === 0) return;
-    // Line breaks as recordLines counts them: LF, CR, and CRLF as one.
-    let previous = written.last;
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i];
-      if (b === CR || (b === LF && previous !== CR)) written.lines++;
-      previous = b;
+    // Line breaks as recordLines counts them: LF, CR, and CRLF as one. Most parts have no CR.
+    if (bytes.indexOf(CR) < 0 && written.last !== CR) written.lines += countLineBreaks(bytes);
+    else {
+      let previous = written.last;
+      for (let i = 0; i < bytes.length; i++) {
+        const b = bytes[i];
+        if (b === CR || (b === LF && previous !== CR)) written.lines++;
+        previous = b;
+      }
     }
     written.last = bytes[bytes.length - 1];
     if (!output.write(bytes)) await once(output, 'drain');

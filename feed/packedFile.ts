@@ -173,9 +173,11 @@ function unpackError(error: unknown, label: string, what: string): unknown {
   if (error instanceof FeedError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   if (typeof code !== 'string' || !code.startsWith('Z_')) return error;
+  // Z_BUF_ERROR: the data ends before the stream does (an upload cut short); else it is not that format.
+  const why = code === 'Z_BUF_ERROR' ? 'is it cut short? Upload it again' : `is it ${what} at all?`;
   return new FeedError(
     'unreadable_file',
-    `${label} cannot be unpacked as ${what} (${(error as Error).message}): is it cut short? Upload it again.`,
+    `${label} cannot be unpacked as ${what} (${(error as Error).message}): ${why}`,
     label,
   );
 }

@@ -72,12 +72,17 @@ describe('a gzipped export (orders.csv.gz)', () => {
     expect(describeFeedReport(report).at(-1)).toBe('orders.txt.gz line 3: unknown customer "C-9"');
   });
 
-  it('a .gz that is not gzip, or is cut short, is named', async () => {
+  it('a .gz that is cut short, or is not gzip, is named', async () => {
     const orders = gzipSync(`${ORDERS_HEADER}\nO-1,C-1,2026-11-02,10.00\n`);
     await write({ 'customers.csv': CUSTOMERS, 'orders.csv.gz': orders.subarray(0, orders.length - 12) });
     const error = await readError();
     expect(error.file).toBe('orders.csv.gz');
     expect(error.message).toMatch(/^orders\.csv\.gz cannot be unpacked as gzip \(.*\): is it cut short\?/);
+    // A plain CSV given the name.
+    await write({ 'orders.csv.gz': `${ORDERS_HEADER}\nO-1,C-1,2026-11-02,10.00\n` });
+    expect((await readError()).message).toBe(
+      'orders.csv.gz cannot be unpacked as gzip (incorrect header check): is it gzip at all?',
+    );
   });
 });
 
@@ -166,7 +171,8 @@ describe("Spark's folder of CSV parts (df.write.csv)", () => {
   it('reads every part in name order under one header, passing over _SUCCESS and .crc files, a bad row named by its part and line', async () => {
     await write({
       'customers.csv': CUSTOMERS,
-      [part(1)]: `${ORDERS_HEADER}\nO-3,C-2,2026-11-04,7.50\nO-4,C-2\nO-1,C-1,2026-11-05,1.00\n`,
+      // Written on Windows: CRLF.
+      [part(1)]: `${ORDERS_HEADER}\r\nO-3,C-2,2026-11-04,7.50\r\nO-4,C-2\r\nO-1,C-1,2026-11-05,1.00\r\n`,
       [part(0)]: `${ORDERS_HEADER}\nO-1,C-1,2026-11-02,10.00\nO-2,C-1,2026-11-03,5.00`,
       [`${part(2)}.gz`]: gzipSync(`${ORDERS_HEADER}\n`),
       'orders/_SUCCESS': '',
@@ -187,7 +193,7 @@ describe("Spark's folder of CSV parts (df.write.csv)", () => {
     expect(report.files[1]).toMatchObject({
       file: 'orders/',
       rowsRead: 5,
-      notes: ['read from 3 CSV part files'],
+      notes: ['read from 3 CSV part files', 'lines end both in CRLF and in LF (files joined?): read alike'],
     });
     expect(describeFeedReport(report).slice(-2)).toEqual([
       `${part(1)} line 3: has 2 fields, the header has 4`,
