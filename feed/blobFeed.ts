@@ -44,6 +44,16 @@ export function inPartsFolder(name: string): boolean {
   );
 }
 
+const FEED_NAMES = new Set(KINDS.flatMap(namesOf));
+
+/**
+ * Whether a blob name (below the prefix) is one the feed is read from: a feed file's name, a part of
+ * a folder of parts, or a zip at the top, which may hold the whole feed (`export.zip`).
+ */
+export function isFeedBlob(name: string): boolean {
+  return FEED_NAMES.has(name.toLowerCase()) || inPartsFolder(name) || (isZip(name) && !name.includes('/'));
+}
+
 /**
  * The feed's blob names under the prefix (customers, orders, optional tickets; each .csv, .csv.gz,
  * .zip, .parquet or .xlsx, or a folder of Parquet or CSV parts; and any zip at the top, which may
@@ -78,15 +88,12 @@ async function feedBlobs(
       'customers.csv',
     );
   }
-  const wanted = new Set(KINDS.flatMap(namesOf));
   const found: { name: string; etag: string; lastModified: string }[] = [];
   for await (const blob of container.listBlobsFlat({ prefix, includeMetadata: true })) {
     const name = blob.name.slice(prefix.length);
     // A storage account with a hierarchical namespace (Data Lake) lists each folder as a blob too.
     if (blob.metadata?.hdi_isfolder === 'true') continue;
-    // A zip at the top may hold the whole feed (`export.zip`): the read looks inside.
-    const topZip = isZip(name) && !name.includes('/');
-    if (wanted.has(name.toLowerCase()) || inPartsFolder(name) || topZip)
+    if (isFeedBlob(name))
       found.push({
         name,
         etag: blob.properties.etag ?? '',
