@@ -140,7 +140,17 @@ export async function readBlobFeed(
       }),
     );
     for (const d of downloads) if (d.status === 'rejected') throw d.reason;
-    return await readFeed(dir, feedOptions);
+    return await readFeed(dir, feedOptions).catch((error: unknown) => {
+      // A zip's files are known only once downloaded: what it lacks is told of the container, not
+      // of the temporary folder it was read in.
+      if (!(error instanceof FeedError)) throw error;
+      const where = `feed container "${container.containerName}"${prefix ? ` (under "${prefix}")` : ''}`;
+      throw new FeedError(
+        error.code,
+        error.message.replaceAll(`feed folder "${dir}"`, where).replaceAll(`"${dir}"`, `the ${where}`),
+        error.file,
+      );
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

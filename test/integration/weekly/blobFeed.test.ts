@@ -134,6 +134,17 @@ describe('the feed from a blob container on Azurite', () => {
     );
   });
 
+  it('a zip at the top holding no orders file is told of the container', async () => {
+    const container = feedContainerClient({ connectionString }, name);
+    await container.create();
+    await container
+      .getBlockBlobClient('x/export.zip')
+      .uploadData(zipSync({ 'customers.csv': await readFile(join(DEMO, 'customers.csv')) }));
+    await expect(readBlobFeed(container, { prefix: 'x/' })).rejects.toThrow(
+      new RegExp(`^The feed container "${name}" \\(under "x/"\\) has no orders\\.csv \\(`),
+    );
+  });
+
   it("the feed's version (from a listing, nothing downloaded) moves with a new upload, not with a read", async () => {
     const container = feedContainerClient({ connectionString }, name);
     await uploadDemo(container);
