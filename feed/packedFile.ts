@@ -149,22 +149,27 @@ function readZip64Extra(extra: Buffer, entry: ZipEntry): void {
   }
 }
 
-/** A stream that passes bytes on and stops with `tooLarge()` past MAX_UNPACKED_BYTES. */
-function sizeLimit(tooLarge: () => Error): { stream: Transform; bytes: () => number } {
+/** How much a packed file may unpack to (MAX_UNPACKED_BYTES unless told). */
+export interface UnpackOptions {
+  maxBytes?: number;
+}
+
+/** A stream that passes bytes on and stops with a FeedError naming `label` past `maxBytes`. */
+function sizeLimit(label: string, maxBytes: number): { stream: Transform; bytes: () => number } {
   let bytes = 0;
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
-      done(bytes > MAX_UNPACKED_BYTES ? tooLarge() : null, chunk);
+      done(bytes > maxBytes ? tooLargeError(label, maxBytes) : null, chunk);
     },
   });
   return { stream, bytes: () => bytes };
 }
 
-const tooLargeError = (label: string) =>
+const tooLargeError = (label: string, maxBytes: number) =>
   new FeedError(
     'unreadable_file',
-    `${label} unpacks to more than ${MAX_UNPACKED_BYTES / 1024 ** 3} GiB: more than a feed can be (or a zip bomb). Export less, or as Parquet.`,
+    `${label} unpacks to more than ${maxBytes % 1024 ** 3 === 0 ? `${maxBytes / 1024 ** 3} GiB` : `${maxBytes.toLocaleString('en-US')} bytes`}: more than a feed can be (or a zip bomb). Export less, or as Parquet.`,
     label,
   );
 
@@ -183,8 +188,13 @@ function unpackError(error: unknown, label: string, what: string): unknown {
 }
 
 /** Writes the gzip file at `path` unpacked to `out`; `label` names it in errors. */
-export async function gunzipTo(path: string, out: string, label: string): Promise<void> {
-  const limit = sizeLimit(() => tooLargeError(label));
+export async function gunzipTo(
+  path: string,
+  out: string,
+  label: string,
+  { maxBytes = MAX_UNPACKED_BYTES }: UnpackOptions = {},
+): Promise<void> {
+  const limit = sizeLimit(label, maxBytes);
   await pipeline(createReadStream(path), createGunzip(), limit.stream, createWriteStream(out)).catch(
     (error: unknown) => {
       throw unpackError(error, label, 'gzip');
@@ -193,19 +203,26 @@ export async function gunzipTo(path: string, out: string, label: string): Promis
 }
 
 /** Writes `entry` of the zip at `path` unpacked to `out`; `label` names it in errors. */
-export async function unzipEntryTo(path: string, entry: ZipEntry, out: string, label: string): Promise<void> {
+export async function unzipEntryTo(
+  path: string,
+  entry: ZipEntry,
+  out: string,
+  label: string,
+  { maxBytes = MAX_UNPACKED_BYTES }: UnpackOptions = {},
+): Promise<void> {
   if (entry.method !== STORED && entry.method !== DEFLATED)
     throw new FeedError(
       'unreadable_file',
       `${label} is compressed with zip method ${entry.method} (${entry.method === 9 ? 'Deflate64, which Windows uses past 2 GB' : 'not Deflate'}), which cannot be read: zip it again with the usual Deflate, or gzip it.`,
       label,
     );
-  if (entry.size > MAX_UNPACKED_BYTES) throw tooLargeError(label);
+  // What the zip says is checked first; what it unpacks to is counted too, as a zip may say less.
+  if (entry.size > maxBytes) throw tooLargeError(label, maxBytes);
   const local = await readAt(path, entry.localHeaderOffset, 30);
   if (local.length < 30 || local.readUInt32LE(0) !== LOCAL)
     throw new FeedError('unreadable_file', `${label} cannot be read: the zip is damaged.`, label);
   const start = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-  const limit = sizeLimit(() => tooLargeError(label));
+  const limit = sizeLimit(label, maxBytes);
   // An empty file has no bytes to read (a read stream cannot end before it starts).
   const raw =
     entry.compressedSize === 0
@@ -243,7 +260,7 @@ export async function unpackFeedFile(file: FeedFile, workDir: string, table: str
 export function readUnpacked(path: string, label: string): Readable {
   const file = createReadStream(path);
   if (!path.toLowerCase().endsWith('.gz')) return file;
-  const limit = sizeLimit(() => tooLargeError(label));
+  const limit = sizeLimit(label, MAX_UNPACKED_BYTES);
   const gunzip = createGunzip();
   // Errors of each stage reach the last one, which the reader sees.
   file.on('error', (error) => limit.stream.destroy(error));

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeFeedReport } from '../../../feed/describeFeedReport';
 import { FeedError } from '../../../feed/feedError';
 import { folderFeedVersion } from '../../../feed/feedFiles';
+import { gunzipTo, unzipEntryTo, zipEntries } from '../../../feed/packedFile';
 import { readFeed } from '../../../feed/readFeed';
 import { isoOfDay } from '../../../rules/book';
 
@@ -229,5 +230,36 @@ describe("Spark's folder of CSV parts (df.write.csv)", () => {
     const before = await folderFeedVersion(dir);
     await write({ [part(1)]: `${ORDERS_HEADER}\nO-2,C-1,2026-11-03,5000.00\n` });
     expect(await folderFeedVersion(dir)).not.toBe(before);
+  });
+});
+
+describe('unpacking stops at a size limit (a zip or gzip bomb)', () => {
+  // A megabyte of zeros packs to about a kilobyte: the shape of a bomb, small.
+  const zeros = new Uint8Array(1024 * 1024);
+  const limit = { maxBytes: 64 * 1024 };
+
+  it('a zip file saying it is larger than the limit is refused before anything is written', async () => {
+    await write({ 'orders.zip': zipSync({ 'orders.csv': zeros }) });
+    const [entry] = await zipEntries(join(dir, 'orders.zip'), 'orders.zip');
+    const out = join(dir, 'out.csv');
+    await expect(unzipEntryTo(join(dir, 'orders.zip'), entry, out, 'orders.zip', limit)).rejects.toThrow(
+      'orders.zip unpacks to more than 65,536 bytes: more than a feed can be (or a zip bomb). Export less, or as Parquet.',
+    );
+    await expect(stat(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a zip file saying it is small but unpacking to more, and a gzip file, stop as they pass the limit', async () => {
+    await write({ 'orders.zip': zipSync({ 'orders.csv': zeros }), 'orders.csv.gz': gzipSync(zeros) });
+    const [entry] = await zipEntries(join(dir, 'orders.zip'), 'orders.zip');
+    const out = join(dir, 'out.csv');
+    const lying = { ...entry, size: 1000 };
+    await expect(unzipEntryTo(join(dir, 'orders.zip'), lying, out, 'orders.zip', limit)).rejects.toThrow(
+      'orders.zip unpacks to more than 65,536 bytes',
+    );
+    expect((await stat(out)).size).toBeLessThanOrEqual(limit.maxBytes);
+    await expect(gunzipTo(join(dir, 'orders.csv.gz'), out, 'orders.csv.gz', limit)).rejects.toThrow(
+      'orders.csv.gz unpacks to more than 65,536 bytes',
+    );
+    expect((await stat(out)).size).toBeLessThanOrEqual(limit.maxBytes);
   });
 });
