@@ -188,9 +188,10 @@ const isData = (relativePath: string) =>
 
 /** The one feed file in `orders.zip`, whatever its name (a shop's `orders_export_1.csv`). */
 async function zippedFile(file: { kind: FeedKind; name: string; path: string }): Promise<FeedFile> {
-  // macOS adds `__MACOSX/._orders.csv` beside each file it zips: not data.
+  // macOS adds `__MACOSX/._orders.csv` beside each file it zips: not data. A file packed twice
+  // (a .gz or .zip in the zip) is not something an export writes.
   const inside = (await zipEntries(file.path, file.name)).filter(
-    (entry) => isData(entry.name) && formatOf(entry.name) !== undefined && !isZip(entry.name),
+    (entry) => isData(entry.name) && formatOf(entry.name) !== undefined && !/\.(gz|zip)$/i.test(entry.name),
   );
   if (inside.length !== 1)
     throw new FeedError(
