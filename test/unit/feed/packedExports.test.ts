@@ -2,12 +2,12 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { strToU8, zipSync } from 'fflate';
+import { strToU8, Zip, ZipDeflate, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeFeedReport } from '../../../feed/describeFeedReport';
 import { FeedError } from '../../../feed/feedError';
 import { folderFeedVersion } from '../../../feed/feedFiles';
-import { gunzipTo, unzipEntryTo, zipEntries } from '../../../feed/packedFile';
+import { gunzipTo, unzipEntryTo } from '../../../feed/packedFile';
 import { readFeed } from '../../../feed/readFeed';
 import { isoOfDay } from '../../../rules/book';
 
@@ -42,6 +42,21 @@ async function readError(): Promise<FeedError> {
   expect(error).toBeInstanceOf(FeedError);
   return error as FeedError;
 }
+
+/**
+ * The zip of one file, made to state another uncompressed size for it: in its local header, which
+ * a streaming reader reads, and in the central directory at the zip's end, which the others read.
+ */
+function statingSize(zip: Uint8Array, size: number): Buffer {
+  const bytes = Buffer.from(zip);
+  bytes.writeUInt32LE(size, 22);
+  bytes.writeUInt32LE(size, bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 24);
+  return bytes;
+}
+
+/** `zip -P secret orders.zip orders.csv` of a header and one order. */
+const ENCRYPTED_ZIP =
+  'UEsDBBQACQAIAMx8hl2h3D7nRgAAAEAAAAAKABwAb3JkZXJzLmNzdlVUCQADcIEVa+aAFWt1eAsAAQQAAAAABAAAAAA6G7Ohd05W9gBkH8JIfi4DPg70bvcc/3OWhHxRCCHavIOLIJIU8sicxHhSaHEDxq2Uwr5ZySili/wuwphl5+U3H+IfWOdUUEsHCKHcPudGAAAAQAAAAFBLAQIeAxQACQAIAMx8hl2h3D7nRgAAAEAAAAAKABgAAAAAAAEAAACkgQAAAABvcmRlcnMuY3N2VVQFAANwgRVrdXgLAAEEAAAAAAQAAAAAUEsFBgAAAAABAAEAUAAAAJoAAAAAAA==';
 
 const ordersOf = (book: Awaited<ReturnType<typeof readFeed>>['book']) =>
   book.customers.map((c, i) => {
@@ -151,17 +166,60 @@ describe('a zipped export', () => {
   });
 
   it('a zip whose file unpacks to another size than it says is damaged, and is named', async () => {
-    const zip = zipSync(
-      { 'orders.csv': strToU8(`${ORDERS_HEADER}\nO-1,C-1,2026-11-02,10.00\n`) },
-      { level: 0 },
-    );
-    // The central directory's uncompressed size of the one file, written one byte short.
-    const central = Buffer.from(zip).lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
-    const bytes = Buffer.from(zip);
-    bytes.writeUInt32LE(bytes.readUInt32LE(central + 24) - 1, central + 24);
+    const csv = strToU8(`${ORDERS_HEADER}\nO-1,C-1,2026-11-02,10.00\n`);
+    // The uncompressed size of the one file, written one byte short where the zip states it.
+    const bytes = statingSize(zipSync({ 'orders.csv': csv }, { level: 0 }), csv.length - 1);
     await write({ 'customers.csv': CUSTOMERS, 'orders.zip': bytes });
     expect((await readError()).message).toMatch(
       /^orders\.zip › orders\.csv unpacks to \d+ bytes where the zip says \d+: the zip is damaged or cut short/,
+    );
+  });
+  it('a zip written as a stream (each size after its data, as Java and many shops write one) is read', async () => {
+    const chunks: Uint8Array[] = [];
+    const zip = new Zip((error, chunk) => {
+      if (error) throw error;
+      chunks.push(chunk);
+    });
+    for (const [name, text] of [
+      ['customers.csv', CUSTOMERS],
+      ['orders.csv', `${ORDERS_HEADER}\nO-1,C-2,2026-11-02,10.00\n`],
+    ]) {
+      const file = new ZipDeflate(name);
+      zip.add(file);
+      file.push(strToU8(text), true);
+    }
+    zip.end();
+    const bytes = Buffer.concat(chunks);
+    // Bit 3 of the flags: the sizes follow the data.
+    expect(bytes.readUInt16LE(6) & 0x8).toBe(0x8);
+    await write({ 'export.zip': bytes });
+    expect(ordersOf((await readFeed(dir)).book)[1]).toEqual(['C-2', 'Corner Deli', [['2026-11-02', 10]]]);
+  });
+
+  it('a zip cut short, not a zip, password-protected or packed with Deflate64 is told so', async () => {
+    const orders = strToU8(`${ORDERS_HEADER}\nO-1,C-1,2026-11-02,10.00\n`);
+    const zip = zipSync({ 'customers.csv': strToU8(CUSTOMERS), 'orders.csv': orders });
+    await write({ 'export.zip': zip.subarray(0, zip.length - 150) });
+    expect((await readError()).message).toBe(
+      'export.zip cannot be unpacked (invalid zip data): the zip is damaged or cut short. Upload it again.',
+    );
+    await rm(join(dir, 'export.zip'));
+    await write({ 'customers.csv': CUSTOMERS, 'orders.zip': `${ORDERS_HEADER}\n` });
+    expect((await readError()).message).toBe(
+      'orders.zip cannot be read as a zip file (it does not begin as one).',
+    );
+    // `zip -P secret orders.zip orders.csv`: encrypted the old way, its method still Deflate.
+    await write({ 'orders.zip': Buffer.from(ENCRYPTED_ZIP, 'base64') });
+    expect((await readError()).message).toBe(
+      'orders.zip is password-protected ("orders.csv" is encrypted): zip the export again without a password.',
+    );
+    // The method as Windows writes a file past 2 GB, in the local header and the directory.
+    const deflate64 = Buffer.from(zipSync({ 'orders.csv': orders }));
+    deflate64.writeUInt16LE(9, 8);
+    deflate64.writeUInt16LE(9, deflate64.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 10);
+    await write({ 'orders.zip': deflate64 });
+    expect((await readError()).message).toBe(
+      'orders.zip \u203a orders.csv is compressed with zip method 9 (Deflate64, which Windows uses past 2 GB), which cannot be read: zip it again with the usual Deflate, or gzip it.',
     );
   });
 });
@@ -240,22 +298,24 @@ describe('unpacking stops at a size limit (a zip or gzip bomb)', () => {
 
   it('a zip file saying it is larger than the limit is refused before anything is written', async () => {
     await write({ 'orders.zip': zipSync({ 'orders.csv': zeros }) });
-    const [entry] = await zipEntries(join(dir, 'orders.zip'), 'orders.zip');
     const out = join(dir, 'out.csv');
-    await expect(unzipEntryTo(join(dir, 'orders.zip'), entry, out, 'orders.zip', limit)).rejects.toThrow(
+    await expect(
+      unzipEntryTo(join(dir, 'orders.zip'), 'orders.csv', out, 'orders.zip', limit),
+    ).rejects.toThrow(
       'orders.zip unpacks to more than 65,536 bytes: more than a feed can be (or a zip bomb). Export less, or as Parquet.',
     );
     await expect(stat(out)).rejects.toThrow(/ENOENT/);
   });
 
   it('a zip file saying it is small but unpacking to more, and a gzip file, stop as they pass the limit', async () => {
-    await write({ 'orders.zip': zipSync({ 'orders.csv': zeros }), 'orders.csv.gz': gzipSync(zeros) });
-    const [entry] = await zipEntries(join(dir, 'orders.zip'), 'orders.zip');
+    await write({
+      'orders.zip': statingSize(zipSync({ 'orders.csv': zeros }), 1000),
+      'orders.csv.gz': gzipSync(zeros),
+    });
     const out = join(dir, 'out.csv');
-    const lying = { ...entry, size: 1000 };
-    await expect(unzipEntryTo(join(dir, 'orders.zip'), lying, out, 'orders.zip', limit)).rejects.toThrow(
-      'orders.zip unpacks to more than 65,536 bytes',
-    );
+    await expect(
+      unzipEntryTo(join(dir, 'orders.zip'), 'orders.csv', out, 'orders.zip', limit),
+    ).rejects.toThrow('orders.zip unpacks to more than 65,536 bytes');
     expect((await stat(out)).size).toBeLessThanOrEqual(limit.maxBytes);
     await expect(gunzipTo(join(dir, 'orders.csv.gz'), out, 'orders.csv.gz', limit)).rejects.toThrow(
       'orders.csv.gz unpacks to more than 65,536 bytes',
