@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { FeedError } from './feedError';
 import { type ZipEntry, zipEntries } from './packedFile';
 
@@ -71,28 +71,42 @@ export const isZip = (name: string) => name.toLowerCase().endsWith('.zip');
 const REQUIRED_HINT =
   'A feed needs customers and orders (tickets are optional), each as .csv (or a .txt or .tsv text export, any of them gzipped as .csv.gz or zipped), .parquet (or a folder of Parquet or CSV part files) or .xlsx.';
 
-/** Names in `dir` (lower-cased) -> their real name; FeedError when `dir` is missing, a file or unreadable. */
-async function listNames(dir: string): Promise<Map<string, string>> {
-  const folderError = (error: unknown) => {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      return new FeedError('missing_folder', `The feed folder "${dir}" does not exist.`, dir);
-    const message = `The feed folder "${dir}" cannot be read (${(error as Error).message}).`;
-    return typeof code === 'string' ? new FeedError('unreadable_file', message, dir) : error;
-  };
+/**
+ * The folder the feed's files are in: `dir`, or the folder holding `dir` when `dir` is a zip (the
+ * feed given as its zip, `--feed export.zip`); FeedError when `dir` is missing, another file or unreadable.
+ */
+export async function feedFolder(dir: string): Promise<string> {
   const found = await stat(dir).catch((error: unknown) => {
-    throw folderError(error);
+    throw folderError(dir, error);
   });
-  if (!found.isDirectory())
-    throw new FeedError(
-      'missing_folder',
-      `The feed folder "${dir}" is a file, not a folder: give the folder that holds the feed's files. ${REQUIRED_HINT}`,
-      dir,
-    );
-  const names = await readdir(dir).catch((error: unknown) => {
-    throw folderError(error);
-  });
-  return new Map(names.map((name) => [name.toLowerCase(), name]));
+  if (found.isDirectory()) return dir;
+  if (isZip(dir)) return dirname(dir);
+  throw new FeedError(
+    'missing_folder',
+    `The feed folder "${dir}" is a file, not a folder: give the folder that holds the feed's files. ${REQUIRED_HINT}`,
+    dir,
+  );
+}
+
+/** A failed stat or listing of the feed folder `dir` as a FeedError; any other error as it is. */
+function folderError(dir: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new FeedError('missing_folder', `The feed folder "${dir}" does not exist.`, dir);
+  const message = `The feed folder "${dir}" cannot be read (${(error as Error).message}).`;
+  return typeof code === 'string' ? new FeedError('unreadable_file', message, dir) : error;
+}
+
+/** The feed's folder (feedFolder) and the names in it (lower-cased) -> their real name: a zip given as the feed alone. */
+async function listNames(dir: string): Promise<{ folder: string; names: Map<string, string> }> {
+  const folder = await feedFolder(dir);
+  const names =
+    folder === dir
+      ? await readdir(dir).catch((error: unknown) => {
+          throw folderError(dir, error);
+        })
+      : [basename(dir)];
+  return { folder, names: new Map(names.map((name) => [name.toLowerCase(), name])) };
 }
 
 /**
@@ -102,17 +116,17 @@ async function listNames(dir: string): Promise<Map<string, string>> {
 export async function findFeedFiles(
   dir: string,
 ): Promise<{ customers: FeedFile; orders: FeedFile; tickets?: FeedFile }> {
-  const names = await listNames(dir);
-  const zipped = await zippedFeedFiles(dir, names);
+  const { folder, names } = await listNames(dir);
+  const zipped = await zippedFeedFiles(folder, names);
   const find = async (kind: FeedKind, required: boolean): Promise<FeedFile | undefined> => {
     const files = namesOf(kind).flatMap((lower) => {
       const real = names.get(lower);
-      return real ? [{ kind, name: real, path: join(dir, real) }] : [];
+      return real ? [{ kind, name: real, path: join(folder, real) }] : [];
     });
-    const found = await Promise.all(files.map((file) => asFeedFile(file, dir)));
+    const found = await Promise.all(files.map((file) => asFeedFile(file, folder)));
     found.push(...zipped.filter((file) => file.kind === kind));
-    const folder = names.get(kind);
-    const parts = folder === undefined ? undefined : await partsFolder(kind, dir, folder, false);
+    const partsName = names.get(kind);
+    const parts = partsName === undefined ? undefined : await partsFolder(kind, folder, partsName, false);
     if (parts) found.push(parts);
     if (found.length > 1) {
       throw new FeedError(
@@ -298,11 +312,12 @@ function csvPartsFolder(kind: FeedKind, path: string, label: string, below: stri
  */
 export async function folderFeedVersion(dir: string): Promise<string> {
   const files = await findFeedFiles(dir);
+  const folder = await feedFolder(dir);
   const parts = await Promise.all(
     [files.customers, files.orders, files.tickets].flatMap((file) =>
       // A folder's parts each: Spark rewrites them and keeps the folder.
       (file ? (file.parts ?? [file.path]) : []).map((path) =>
-        stat(path).then((s) => `${path.slice(dir.length + 1)} ${s.size} ${s.mtimeMs}`),
+        stat(path).then((s) => `${relative(folder, path)} ${s.size} ${s.mtimeMs}`),
       ),
     ),
   );

@@ -1,7 +1,7 @@
 import { relative, sep } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { isFeedBlob } from '../../feed/blobFeed';
-import { type FeedFile, findFeedFiles, isZip } from '../../feed/feedFiles';
+import { type FeedFile, feedFolder, findFeedFiles, isZip } from '../../feed/feedFiles';
 
 /**
  * Uploads a feed folder (demo/feed by default) to a blob container, as a user's export job would in
@@ -29,13 +29,15 @@ export async function loadFeedIntoContainer(
   const client = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
   await client.createIfNotExists();
   const found = await findFeedFiles(feedDir);
+  // A zip given as the feed (`--feed export.zip`) is uploaded under its own name.
+  const folder = await feedFolder(feedDir);
   const files = [found.customers, found.orders, ...(found.tickets ? [found.tickets] : [])];
   // Each file under its path in the folder: a folder of parts part by part (`orders/part-00000-....parquet`),
   // a zip holding the whole feed once (`export.zip`), as it is.
   const byName = new Map(
     files.flatMap((file) =>
       (file.parts ?? [file.path]).map((path) => {
-        const name = relative(feedDir, path).split(sep).join('/');
+        const name = relative(folder, path).split(sep).join('/');
         return [name, { name, path, type: contentType(name, file.format) }] as const;
       }),
     ),

@@ -81,6 +81,9 @@ describe('npm start uploads the feed folder it is given, whatever its files are 
         'export.zip \u203a customers.csv',
         'export.zip \u203a orders.csv',
       ]);
+      // The zip given as the feed itself (`npm start -- --feed export.zip`) is uploaded alike.
+      const given = await loadFeedIntoContainer(connectionString, name, join(dir, 'export.zip'));
+      expect(given.blobs).toEqual(['export.zip']);
       await loadFeedIntoContainer(connectionString, name, exportsDir('till'));
       const fromFiles = await readBlobFeed(container, { columns: TILL_COLUMNS });
       expect(fromFiles.report.files.map((f) => f.file)).toEqual(['customers.csv', 'orders.csv']);

@@ -150,6 +150,27 @@ describe('a zipped export', () => {
     ]);
   });
 
+  it('a zip given as the feed itself (--feed export.zip) is read as the folder holding it alone', async () => {
+    await write({
+      'export.zip': zipSync({
+        'customers.csv': strToU8(CUSTOMERS),
+        'orders.csv': strToU8(`${ORDERS_HEADER}\nO-1,C-2,2026-11-02,10.00\n`),
+      }),
+      // Beside it, not the feed it was given as.
+      'orders.csv': `${ORDERS_HEADER}\n`,
+    });
+    const { book, report } = await readFeed(join(dir, 'export.zip'));
+    expect(ordersOf(book)[1]).toEqual(['C-2', 'Corner Deli', [['2026-11-02', 10]]]);
+    expect(report.files.map((f) => f.file)).toEqual([
+      'export.zip \u203a customers.csv',
+      'export.zip \u203a orders.csv',
+    ]);
+    expect(await folderFeedVersion(join(dir, 'export.zip'))).toMatch(/^export\.zip \d+ /);
+    await expect(readFeed(join(dir, 'orders.csv'))).rejects.toThrow(
+      `The feed folder "${join(dir, 'orders.csv')}" is a file, not a folder`,
+    );
+  });
+
   it('a zip with a path outside its folder is refused whole, and a file beside the zip with its kind is ambiguous', async () => {
     await write({
       'customers.csv': CUSTOMERS,
