@@ -58,6 +58,14 @@ function statingSize(zip: Uint8Array, size: number): Buffer {
 const ENCRYPTED_ZIP =
   'UEsDBBQACQAIAMx8hl2h3D7nRgAAAEAAAAAKABwAb3JkZXJzLmNzdlVUCQADcIEVa+aAFWt1eAsAAQQAAAAABAAAAAA6G7Ohd05W9gBkH8JIfi4DPg70bvcc/3OWhHxRCCHavIOLIJIU8sicxHhSaHEDxq2Uwr5ZySili/wuwphl5+U3H+IfWOdUUEsHCKHcPudGAAAAQAAAAFBLAQIeAxQACQAIAMx8hl2h3D7nRgAAAEAAAAAKABgAAAAAAAEAAACkgQAAAABvcmRlcnMuY3N2VVQFAANwgRVrdXgLAAEEAAAAAAQAAAAAUEsFBgAAAAABAAEAUAAAAJoAAAAAAA==';
 
+/** `zip -fz -P secret orders.zip orders.csv`, of the same. */
+const ENCRYPTED_ZIP64 =
+  'UEsDBC0ACQAIANp9hl2h3D7n//////////8KABQAb3JkZXJzLmNzdgEAEABAAAAAAAAAAEYAAAAAAAAA3WTnvtdsCFH7eFHdxWgjcmSA4etyNlNjXC5r9zgMHwYQWTPtJfnpQ2b9CZ5JMoffoQ+fxRShCIktPivOKvFFKujoRmcgJ1BLBwih3D7nRgAAAAAAAABAAAAAAAAAAFBLAQIeAy0ACQAIANp9hl2h3D7nRgAAAP////8KAAwAAAAAAAEAAACkgQAAAABvcmRlcnMuY3N2AQAIAEAAAAAAAAAAUEsGBiwAAAAAAAAAHgMtAAAAAAAAAAAAAQAAAAAAAAABAAAAAAAAAEQAAAAAAAAAmgAAAAAAAABQSwYHAAAAAN4AAAAAAAAAAQAAAFBLBQYAAAAAAQABAEQAAAD/////AAA=';
+
+/** `zip -fz orders.zip orders.csv` (ZIP64 forced) of a header and one order, of C-2 on 2026-11-02. */
+const ZIP64_ZIP =
+  'UEsDBC0AAAAIANB9hl0IWmhE//////////8KABQAb3JkZXJzLmNzdgEAEABAAAAAAAAAADsAAAAAAAAAyy9KSS2Kz0zRSS4tLsnPhbDzQYKpKfGJJTqJufmleSVc/rqGOs66RjpGBkZmuoaGugZGOoYGegYGXABQSwECHgMtAAAACADQfYZdCFpoRDsAAAD/////CgAMAAAAAAABAAAApIEAAAAAb3JkZXJzLmNzdgEACABAAAAAAAAAAFBLBgYsAAAAAAAAAB4DLQAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAAABEAAAAAAAAAHcAAAAAAAAAUEsGBwAAAAC7AAAAAAAAAAEAAABQSwUGAAAAAAEAAQBEAAAA/////wAA';
+
 const ordersOf = (book: Awaited<ReturnType<typeof readFeed>>['book']) =>
   book.customers.map((c, i) => {
     const days: [string, number][] = [];
@@ -217,6 +225,11 @@ describe('a zipped export', () => {
     expect(ordersOf((await readFeed(dir)).book)[1]).toEqual(['C-2', 'Corner Deli', [['2026-11-02', 10]]]);
   });
 
+  it('a ZIP64 zip (its sizes and directory in ZIP64 records, as past 4 GB) is read', async () => {
+    await write({ 'customers.csv': CUSTOMERS, 'orders.zip': Buffer.from(ZIP64_ZIP, 'base64') });
+    expect(ordersOf((await readFeed(dir)).book)[1]).toEqual(['C-2', 'Corner Deli', [['2026-11-02', 10]]]);
+  });
+
   it('a zip cut short, not a zip, password-protected or packed with Deflate64 is told so', async () => {
     const orders = strToU8(`${ORDERS_HEADER}\nO-1,C-1,2026-11-02,10.00\n`);
     const zip = zipSync({ 'customers.csv': strToU8(CUSTOMERS), 'orders.csv': orders });
@@ -229,11 +242,13 @@ describe('a zipped export', () => {
     expect((await readError()).message).toBe(
       'orders.zip cannot be read as a zip file (it does not begin as one).',
     );
-    // `zip -P secret orders.zip orders.csv`: encrypted the old way, its method still Deflate.
-    await write({ 'orders.zip': Buffer.from(ENCRYPTED_ZIP, 'base64') });
-    expect((await readError()).message).toBe(
-      'orders.zip is password-protected ("orders.csv" is encrypted): zip the export again without a password.',
-    );
+    // Encrypted the old way, their method still Deflate; the second's directory in ZIP64 records.
+    for (const encrypted of [ENCRYPTED_ZIP, ENCRYPTED_ZIP64]) {
+      await write({ 'orders.zip': Buffer.from(encrypted, 'base64') });
+      expect((await readError()).message).toBe(
+        'orders.zip is password-protected ("orders.csv" is encrypted): zip the export again without a password.',
+      );
+    }
     // The method as Windows writes a file past 2 GB, in the local header and the directory.
     const deflate64 = Buffer.from(zipSync({ 'orders.csv': orders }));
     deflate64.writeUInt16LE(9, 8);
