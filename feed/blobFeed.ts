@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { FeedError } from './feedError';
-import { type FeedKind, isDeltaLog, isPartFile, namesOf } from './feedFiles';
+import { isCsvPartFile, isDeltaLog, isPartFile, isZip, KINDS, namesOf } from './feedFiles';
 import { type FeedResult, type ReadFeedOptions, readFeed } from './readFeed';
 
 /** Where a feed lives in Blob Storage: a container, and optionally a folder-like prefix in it (`feed/`). */
@@ -26,27 +26,38 @@ export function feedContainerClient(settings: BlobServiceSettings, container: st
   return service.getContainerClient(container);
 }
 
-const KINDS: readonly FeedKind[] = ['customers', 'orders', 'tickets'];
-
 /**
- * Whether a blob name (below the prefix) is of a folder of Parquet parts, as Spark or pandas writes
- * a table to a container (`orders/part-00000-....parquet`, `orders.parquet/region=West/....parquet`):
- * a part file, or a Delta table's log (which the read then refuses, naming it).
+ * Whether a blob name (below the prefix) is of a folder of parts, as Spark or pandas writes a table
+ * to a container (`orders/part-00000-....parquet`, `orders.parquet/region=West/....parquet`,
+ * `orders/part-00000-....csv`): a part file, or a Delta table's log (which the read then refuses,
+ * naming it).
  */
 export function inPartsFolder(name: string): boolean {
   const slash = name.indexOf('/');
   if (slash < 0) return false;
   const folder = name.slice(0, slash).toLowerCase();
   const below = name.slice(slash + 1);
-  return (
-    KINDS.some((kind) => folder === kind || folder === `${kind}.parquet`) &&
-    (isPartFile(below) || isDeltaLog(below))
+  return KINDS.some(
+    (kind) =>
+      (folder === kind || folder === `${kind}.parquet`) &&
+      (isPartFile(below) || isDeltaLog(below) || (folder === kind && isCsvPartFile(below))),
   );
 }
 
+const FEED_NAMES = new Set(KINDS.flatMap(namesOf));
+
 /**
- * The feed's blob names under the prefix (customers, orders, optional tickets; each .csv, .parquet
- * or .xlsx, or a folder of Parquet parts), read as the runs read them. A missing container or required blob is a FeedError naming
+ * Whether a blob name (below the prefix) is one the feed is read from: a feed file's name, a part of
+ * a folder of parts, or a zip at the top, which may hold the whole feed (`export.zip`).
+ */
+export function isFeedBlob(name: string): boolean {
+  return FEED_NAMES.has(name.toLowerCase()) || inPartsFolder(name) || (isZip(name) && !name.includes('/'));
+}
+
+/**
+ * The feed's blob names under the prefix (customers, orders, optional tickets; each .csv, .csv.gz,
+ * .zip, .parquet or .xlsx, or a folder of Parquet or CSV parts; and any zip at the top, which may
+ * hold the whole feed), read as the runs read them. A missing container or required blob is a FeedError naming
  * the container and blob; a refused identity is the storage error itself.
  */
 export async function feedBlobNames(container: ContainerClient, prefix = ''): Promise<string[]> {
@@ -77,26 +88,29 @@ async function feedBlobs(
       'customers.csv',
     );
   }
-  const wanted = new Set(KINDS.flatMap(namesOf));
   const found: { name: string; etag: string; lastModified: string }[] = [];
   for await (const blob of container.listBlobsFlat({ prefix, includeMetadata: true })) {
     const name = blob.name.slice(prefix.length);
     // A storage account with a hierarchical namespace (Data Lake) lists each folder as a blob too.
     if (blob.metadata?.hdi_isfolder === 'true') continue;
-    if (wanted.has(name.toLowerCase()) || inPartsFolder(name))
+    if (isFeedBlob(name))
       found.push({
         name,
         etag: blob.properties.etag ?? '',
         lastModified: blob.properties.lastModified?.toISOString() ?? '',
       });
   }
-  for (const kind of ['customers', 'orders'] as const) {
+  // What a zip holds is known once it is downloaded: the read then names what it lacks.
+  const zipped = found.some(
+    ({ name }) => isZip(name) && !KINDS.some((kind) => name.toLowerCase() === `${kind}.zip`),
+  );
+  for (const kind of zipped ? [] : (['customers', 'orders'] as const)) {
     const ofKind = (name: string) =>
       ['.', '/'].some((after) => name.toLowerCase().startsWith(`${kind}${after}`));
     if (!found.some(({ name }) => ofKind(name))) {
       throw new FeedError(
         'missing_file',
-        `The feed container "${container.containerName}" has no blob "${prefix}${kind}.csv" (nor .parquet, .xlsx or a folder ${prefix}${kind}/ of Parquet part files). A feed needs customers and orders (tickets are optional).`,
+        `The feed container "${container.containerName}" has no blob "${prefix}${kind}.csv" (nor .csv.gz, .zip, .parquet, .xlsx, a folder ${prefix}${kind}/ of Parquet or CSV part files, or a zip holding ${kind}.csv). A feed needs customers and orders (tickets are optional).`,
         `${kind}.csv`,
       );
     }
@@ -126,7 +140,17 @@ export async function readBlobFeed(
       }),
     );
     for (const d of downloads) if (d.status === 'rejected') throw d.reason;
-    return await readFeed(dir, feedOptions);
+    return await readFeed(dir, feedOptions).catch((error: unknown) => {
+      // A zip's files are known only once downloaded: what it lacks is told of the container, not
+      // of the temporary folder it was read in.
+      if (!(error instanceof FeedError)) throw error;
+      const where = `feed container "${container.containerName}"${prefix ? ` (under "${prefix}")` : ''}`;
+      throw new FeedError(
+        error.code,
+        error.message.replaceAll(`feed folder "${dir}"`, where).replaceAll(`"${dir}"`, `the ${where}`),
+        error.file,
+      );
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,13 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { likeliestHeader } from './feedColumns';
 import type { FeedEngine } from './feedEngine';
 import { sqlName, sqlString } from './feedEngine';
+import { FeedError } from './feedError';
+import type { RecordLines } from './recordLines';
+import { countLineBreaks } from './textEncoding';
 
 /**
  * A CSV export loaded into DuckDB as text: every field a VARCHAR, rows in file order (rowid), the
@@ -195,4 +201,126 @@ export async function loadCsv(
       found: found ? Number(found[1]) : null,
     };
   });
+}
+
+/** Where a part of a folder of CSV parts begins in the file they are joined into. */
+export interface JoinedPart {
+  /** The part as the report names it (`orders/part-00001-....csv`). */
+  name: string;
+  /** The joined file's line of the part's first line after its header (of the header for the first part). */
+  firstLine: number;
+  /** What to take off a joined file's line for the part's own. */
+  offset: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Writes the CSV parts (`read` opens each one's bytes, unpacked) one after another to `out`, each
+ * part's header line left out but the first's, and returns where each begins. Every part's header
+ * must be the first's: a part with another is a FeedError naming it (the parts are one table, and
+ * its rows would be read under the wrong columns). Empty parts (Spark writes one per empty task)
+ * add nothing.
+ */
+export async function joinCsvParts(
+  parts: readonly { name: string; read: () => Readable }[],
+  out: string,
+): Promise<JoinedPart[]> {
+  const output = createWriteStream(out);
+  const written = { lines: 0, last: LF };
+  const write = async (bytes: Buffer) => {
+    if (bytes.length === 0) return;
+    // Line breaks as recordLines counts them: LF, CR, and CRLF as one. Most parts have no CR.
+    if (bytes.indexOf(CR) < 0 && written.last !== CR) written.lines += countLineBreaks(bytes);
+    else {
+      let previous = written.last;
+      for (let i = 0; i < bytes.length; i++) {
+        const b = bytes[i];
+        if (b === CR || (b === LF && previous !== CR)) written.lines++;
+        previous = b;
+      }
+    }
+    written.last = bytes[bytes.length - 1];
+    if (!output.write(bytes)) await once(output, 'drain');
+  };
+  const joined: JoinedPart[] = [];
+  let header: string | undefined;
+  let firstName = '';
+  try {
+    for (const part of parts) {
+      let head = Buffer.alloc(0);
+      let headerRead = false;
+      for await (const chunk of part.read()) {
+        if (headerRead) {
+          await write(chunk as Buffer);
+          continue;
+        }
+        head = Buffer.concat([head, chunk as Buffer]);
+        const end = head.findIndex((b) => b === LF || b === CR);
+        // A CR at the end of what is read may be half a CRLF: wait for the next byte.
+        if (end < 0 || (head[end] === CR && end + 1 === head.length)) continue;
+        const first = header === undefined;
+        await begin(head.subarray(0, end), part.name);
+        await write(first ? head : head.subarray(end + (head[end] === CR && head[end + 1] === LF ? 2 : 1)));
+        headerRead = true;
+      }
+      // A part of a header alone, with no line break after it.
+      if (!headerRead && head.length > 0) {
+        const first = header === undefined;
+        await begin(head.subarray(0, head[head.length - 1] === CR ? -1 : head.length), part.name);
+        if (first) await write(head);
+      }
+    }
+  } finally {
+    output.end();
+    await once(output, 'finish');
+  }
+  return joined;
+
+  /** Checks a part's header line against the first part's and notes where its rows begin. */
+  async function begin(line: Buffer, name: string): Promise<void> {
+    const text = line.toString('utf8').replace(/^\ufeff/, '');
+    if (header === undefined) {
+      header = text;
+      firstName = name;
+      joined.push({ name, firstLine: 1, offset: 0 });
+      return;
+    }
+    if (text !== header)
+      throw new FeedError(
+        'unreadable_file',
+        `${name} has another header than ${firstName} ("${text.slice(0, 200)}" against "${header.slice(0, 200)}"): the parts of a folder are one table. Write them again together.`,
+        name,
+      );
+    // The part's rows start on a line of their own.
+    if (written.last !== LF && written.last !== CR) await write(Buffer.from('\n'));
+    joined.push({ name, firstLine: written.lines + 1, offset: written.lines - 1 });
+  }
+}
+
+/** `lines` of the file the parts were joined into, as lines of each part, named by it. */
+export function partLines(lines: RecordLines, parts: readonly JoinedPart[]): RecordLines {
+  const partOf = (line: number) => {
+    let at = 0;
+    while (at + 1 < parts.length && parts[at + 1].firstLine <= line) at++;
+    return parts[at];
+  };
+  const files = new Map<number, string>();
+  const kept = new Map<number, number>();
+  for (const [index, line] of lines.kept) {
+    const part = partOf(line);
+    kept.set(index, line - part.offset);
+    files.set(index, part.name);
+  }
+  const rejected = new Map(
+    [...lines.rejected].map(([duckLine, span]) => {
+      const part = partOf(span.first);
+      return [
+        duckLine,
+        { ...span, first: span.first - part.offset, last: span.last - part.offset, file: part.name },
+      ];
+    }),
+  );
+  return { kept, files, rejected };
 }

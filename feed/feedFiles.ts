@@ -1,15 +1,21 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { FeedError } from './feedError';
+import { type ZipEntry, zipEntries } from './packedFile';
 
 /**
  * Which files make a feed: customers, orders and tickets, each as CSV, Parquet or an Excel
  * workbook, found by name and extension (`orders.csv`, `orders.parquet`, `orders.xlsx`). Text
  * exports named `.txt` or `.tsv` (Excel's "Unicode Text" and "Text (Tab delimited)" save as
- * `.txt`) are read as CSV: the delimiter comes from the header line either way.
+ * `.txt`) are read as CSV: the delimiter comes from the header line either way. A text export may
+ * come gzipped (`orders.csv.gz`) or zipped (`orders.zip` holding one file, or any other zip in the
+ * folder holding the feed's files by their names).
  */
 export type FeedKind = 'customers' | 'orders' | 'tickets';
 export type FileFormat = 'csv' | 'parquet' | 'xlsx';
+
+/** The kinds of feed file, in the order they are read. */
+export const KINDS: readonly FeedKind[] = ['customers', 'orders', 'tickets'];
 
 /** The extensions a feed file may have, and the format each is read as. */
 const EXTENSIONS: readonly { extension: string; format: FileFormat }[] = [
@@ -20,6 +26,18 @@ const EXTENSIONS: readonly { extension: string; format: FileFormat }[] = [
   { extension: 'xlsx', format: 'xlsx' },
 ];
 
+/** The text extensions, read gzipped too (`orders.csv.gz`): a workbook or Parquet file is compressed already. */
+const TEXT_EXTENSIONS = EXTENSIONS.filter(({ format }) => format === 'csv');
+
+/** The format a file name's extension is read as (`.csv.gz` as CSV); undefined for any other name. */
+function formatOf(name: string): FileFormat | undefined {
+  const lower = name.toLowerCase();
+  return (
+    EXTENSIONS.find(({ extension }) => lower.endsWith(`.${extension}`)) ??
+    TEXT_EXTENSIONS.find(({ extension }) => lower.endsWith(`.${extension}.gz`))
+  )?.format;
+}
+
 /** One feed file: its name as the user knows it ("orders.xlsx", "orders/" for a folder), its path and its format. */
 export interface FeedFile {
   kind: FeedKind;
@@ -27,42 +45,68 @@ export interface FeedFile {
   path: string;
   format: FileFormat;
   /**
-   * A folder of Parquet part files: each part's path below `path` (`part-00000-....parquet`,
-   * `region=West/....parquet`), in name order, the order their rows are read in.
+   * A folder of part files: each part's path below `path` (`part-00000-....parquet`,
+   * `region=West/....parquet`, `part-00000-....csv`), in name order, the order their rows are read in.
    */
   parts?: string[];
+  /**
+   * How the file at `path` is packed: gzipped (`orders.csv.gz`), or as this file of a zip
+   * (`orders.zip › orders.csv`, its `name`); undefined for a plain file.
+   */
+  packed?: 'gzip' | ZipEntry;
 }
 
-/** The file names a kind may have, e.g. customers.csv, customers.parquet, customers.xlsx. */
+/** The file names a kind may have, e.g. customers.csv, customers.csv.gz, customers.parquet, customers.zip. */
 export function namesOf(kind: FeedKind): string[] {
-  return EXTENSIONS.map(({ extension }) => `${kind}.${extension}`);
+  return [
+    ...EXTENSIONS.map(({ extension }) => `${kind}.${extension}`),
+    ...TEXT_EXTENSIONS.map(({ extension }) => `${kind}.${extension}.gz`),
+    `${kind}.zip`,
+  ];
 }
+
+/** Whether a file name is a zip's. */
+export const isZip = (name: string) => name.toLowerCase().endsWith('.zip');
 
 const REQUIRED_HINT =
-  'A feed needs customers and orders (tickets are optional), each as .csv (or a .txt or .tsv text export), .parquet (or a folder of Parquet part files) or .xlsx.';
+  'A feed needs customers and orders (tickets are optional), each as .csv (or a .txt or .tsv text export, any of them gzipped as .csv.gz or zipped), .parquet (or a folder of Parquet or CSV part files) or .xlsx.';
 
-/** Names in `dir` (lower-cased) -> their real name; FeedError when `dir` is missing, a file or unreadable. */
-async function listNames(dir: string): Promise<Map<string, string>> {
-  const folderError = (error: unknown) => {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      return new FeedError('missing_folder', `The feed folder "${dir}" does not exist.`, dir);
-    const message = `The feed folder "${dir}" cannot be read (${(error as Error).message}).`;
-    return typeof code === 'string' ? new FeedError('unreadable_file', message, dir) : error;
-  };
+/**
+ * The folder the feed's files are in: `dir`, or the folder holding `dir` when `dir` is a zip (the
+ * feed given as its zip, `--feed export.zip`); FeedError when `dir` is missing, another file or unreadable.
+ */
+export async function feedFolder(dir: string): Promise<string> {
   const found = await stat(dir).catch((error: unknown) => {
-    throw folderError(error);
+    throw folderError(dir, error);
   });
-  if (!found.isDirectory())
-    throw new FeedError(
-      'missing_folder',
-      `The feed folder "${dir}" is a file, not a folder: give the folder that holds the feed's files. ${REQUIRED_HINT}`,
-      dir,
-    );
-  const names = await readdir(dir).catch((error: unknown) => {
-    throw folderError(error);
-  });
-  return new Map(names.map((name) => [name.toLowerCase(), name]));
+  if (found.isDirectory()) return dir;
+  if (isZip(dir)) return dirname(dir);
+  throw new FeedError(
+    'missing_folder',
+    `The feed folder "${dir}" is a file, not a folder: give the folder that holds the feed's files. ${REQUIRED_HINT}`,
+    dir,
+  );
+}
+
+/** A failed stat or listing of the feed folder `dir` as a FeedError; any other error as it is. */
+function folderError(dir: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new FeedError('missing_folder', `The feed folder "${dir}" does not exist.`, dir);
+  const message = `The feed folder "${dir}" cannot be read (${(error as Error).message}).`;
+  return typeof code === 'string' ? new FeedError('unreadable_file', message, dir) : error;
+}
+
+/** The feed's folder (feedFolder) and the names in it (lower-cased) -> their real name: a zip given as the feed alone. */
+async function listNames(dir: string): Promise<{ folder: string; names: Map<string, string> }> {
+  const folder = await feedFolder(dir);
+  const names =
+    folder === dir
+      ? await readdir(dir).catch((error: unknown) => {
+          throw folderError(dir, error);
+        })
+      : [basename(dir)];
+  return { folder, names: new Map(names.map((name) => [name.toLowerCase(), name])) };
 }
 
 /**
@@ -72,15 +116,17 @@ async function listNames(dir: string): Promise<Map<string, string>> {
 export async function findFeedFiles(
   dir: string,
 ): Promise<{ customers: FeedFile; orders: FeedFile; tickets?: FeedFile }> {
-  const names = await listNames(dir);
+  const { folder, names } = await listNames(dir);
+  const zipped = await zippedFeedFiles(folder, names);
   const find = async (kind: FeedKind, required: boolean): Promise<FeedFile | undefined> => {
-    const files = EXTENSIONS.flatMap(({ extension, format }) => {
-      const real = names.get(`${kind}.${extension}`);
-      return real ? [{ kind, name: real, path: join(dir, real), format }] : [];
+    const files = namesOf(kind).flatMap((lower) => {
+      const real = names.get(lower);
+      return real ? [{ kind, name: real, path: join(folder, real) }] : [];
     });
-    const found = await Promise.all(files.map((file) => asPartsFolder(file, dir)));
-    const folder = names.get(kind);
-    const parts = folder === undefined ? undefined : await partsFolder(kind, dir, folder, false);
+    const found = await Promise.all(files.map((file) => asFeedFile(file, folder)));
+    found.push(...zipped.filter((file) => file.kind === kind));
+    const partsName = names.get(kind);
+    const parts = partsName === undefined ? undefined : await partsFolder(kind, folder, partsName, false);
     if (parts) found.push(parts);
     if (found.length > 1) {
       throw new FeedError(
@@ -92,7 +138,7 @@ export async function findFeedFiles(
     if (found.length === 0 && required) {
       throw new FeedError(
         'missing_file',
-        `The feed folder "${dir}" has no ${kind}.csv (nor ${kind}.txt, ${kind}.tsv, ${kind}.parquet, ${kind}.xlsx or a folder ${kind}/ of Parquet part files). ${REQUIRED_HINT}`,
+        `The feed folder "${dir}" has no ${kind}.csv (nor ${kind}.txt, ${kind}.tsv, ${kind}.csv.gz, ${kind}.zip, ${kind}.parquet, ${kind}.xlsx, a folder ${kind}/ of Parquet or CSV part files, or a zip holding ${kind}.csv). ${REQUIRED_HINT}`,
         `${kind}.csv`,
       );
     }
@@ -103,7 +149,7 @@ export async function findFeedFiles(
   const tickets = await find('tickets', false);
   // A folder with a feed file's name would reach the readers, which fail on it without naming it.
   for (const file of [customers, orders, tickets]) {
-    if (file && !file.parts && (await stat(file.path)).isDirectory())
+    if (file && !file.parts && !file.packed && (await stat(file.path)).isDirectory())
       throw new FeedError(
         'unreadable_file',
         `${file.name} is a folder, not a file (in "${dir}").`,
@@ -114,25 +160,98 @@ export async function findFeedFiles(
 }
 
 /**
- * Whether a path below a folder of parts is a part file: a `.parquet` file none of whose folders or
- * own name starts with `_` or `.`, which Spark, Hadoop and pyarrow keep for what is not data
- * (`_SUCCESS`, `_temporary/` of a job still writing, `.part-00000....crc` checksums, `_metadata`).
+ * Whether a path below a folder of parts is a Parquet part file: a `.parquet` file none of whose
+ * folders or own name starts with `_` or `.`, which Spark, Hadoop and pyarrow keep for what is not
+ * data (`_SUCCESS`, `_temporary/` of a job still writing, `.part-00000....crc` checksums, `_metadata`).
  */
 export function isPartFile(relativePath: string): boolean {
-  const segments = relativePath.split(/[\\/]/);
-  return (
-    segments.every((segment) => !segment.startsWith('_') && !segment.startsWith('.')) &&
-    relativePath.toLowerCase().endsWith('.parquet')
-  );
+  return isData(relativePath) && relativePath.toLowerCase().endsWith('.parquet');
+}
+
+/**
+ * Whether a path below a folder of parts is a CSV part file, as Spark's `df.write.csv` names them
+ * (`part-00000-....csv`, `.csv.gz` with its gzip option). Only a `part-` file counts: a folder
+ * `orders/` of the user's own old exports is not a table of parts.
+ */
+export function isCsvPartFile(relativePath: string): boolean {
+  const base = relativePath.slice(relativePath.search(/[^\\/]*$/));
+  return isData(relativePath) && base.toLowerCase().startsWith('part-') && formatOf(base) === 'csv';
 }
 
 /** A Delta table's log folder: its part files hold the versions it replaced, beside the current ones. */
 export const isDeltaLog = (relativePath: string) => /(^|[\\/])_delta_log([\\/]|$)/.test(relativePath);
 
-/** `file`, or a folder named `orders.parquet` (pandas' partitioned table) read as its parts. */
-async function asPartsFolder(file: FeedFile, dir: string): Promise<FeedFile> {
-  if (file.format !== 'parquet' || !(await stat(file.path)).isDirectory()) return file;
+/**
+ * A file found by its name as a feed file: gzipped or zipped by its extension, or a folder named
+ * `orders.parquet` (pandas' partitioned table) read as its parts.
+ */
+async function asFeedFile(
+  file: { kind: FeedKind; name: string; path: string },
+  dir: string,
+): Promise<FeedFile> {
+  if (isZip(file.name)) return zippedFile(file);
+  const format = formatOf(file.name) as FileFormat;
+  const packed = file.name.toLowerCase().endsWith('.gz') ? { packed: 'gzip' as const } : {};
+  if (format !== 'parquet' || !(await stat(file.path)).isDirectory()) return { ...file, format, ...packed };
   return (await partsFolder(file.kind, dir, file.name, true)) as FeedFile;
+}
+
+/** Whether a path in a zip or a folder of parts is data: no folder or name of it starts with `_` or `.`. */
+const isData = (relativePath: string) =>
+  relativePath.split(/[\\/]/).every((segment) => !segment.startsWith('_') && !segment.startsWith('.'));
+
+/** The one feed file in `orders.zip`, whatever its name (a shop's `orders_export_1.csv`). */
+async function zippedFile(file: { kind: FeedKind; name: string; path: string }): Promise<FeedFile> {
+  // macOS adds `__MACOSX/._orders.csv` beside each file it zips: not data. A file packed twice
+  // (a .gz or .zip in the zip) is not something an export writes.
+  const inside = (await zipEntries(file.path, file.name)).filter(
+    (entry) => isData(entry.name) && formatOf(entry.name) !== undefined && !/\.(gz|zip)$/i.test(entry.name),
+  );
+  if (inside.length !== 1)
+    throw new FeedError(
+      'unreadable_file',
+      inside.length === 0
+        ? `${file.name} holds no .csv, .txt, .tsv, .parquet or .xlsx file.`
+        : `${file.name} holds ${inside.length} files (${inside.map((e) => e.name).join(', ')}): it is read as the ${file.kind} file, so it must hold one. Name each export by its kind (customers.csv, orders.csv) to zip the feed together.`,
+      file.name,
+    );
+  const [entry] = inside;
+  return {
+    kind: file.kind,
+    name: `${file.name} \u203a ${entry.name}`,
+    path: file.path,
+    format: formatOf(entry.name) as FileFormat,
+    packed: entry,
+  };
+}
+
+/**
+ * The feed files in the folder's other zips (`export.zip`, `feed.zip`): each file named as a feed
+ * file (`customers.csv`, `export/orders.xlsx`), at any depth. A zip holding none is not the feed's.
+ */
+async function zippedFeedFiles(dir: string, names: Map<string, string>): Promise<FeedFile[]> {
+  const kindNames = new Set(KINDS.map((kind) => `${kind}.zip`));
+  const zips = [...names].filter(([lower]) => isZip(lower) && !kindNames.has(lower)).map(([, real]) => real);
+  const found = await Promise.all(
+    zips.map(async (zip) =>
+      (await zipEntries(join(dir, zip), zip)).flatMap((entry): FeedFile[] => {
+        const base = entry.name.slice(entry.name.lastIndexOf('/') + 1).toLowerCase();
+        const kind = KINDS.find((k) => namesOf(k).includes(base) && !isZip(base));
+        // A gzipped file inside a zip is packed twice: not something an export writes.
+        if (!kind || !isData(entry.name) || base.endsWith('.gz')) return [];
+        return [
+          {
+            kind,
+            name: `${zip} \u203a ${entry.name}`,
+            path: join(dir, zip),
+            format: formatOf(base) as FileFormat,
+            packed: entry,
+          },
+        ];
+      }),
+    ),
+  );
+  return found.flat();
 }
 
 /**
@@ -159,15 +278,32 @@ async function partsFolder(
       label,
     );
   const parts = below.filter(isPartFile).sort();
-  if (parts.length === 0) {
-    if (!named) return undefined;
+  if (parts.length === 0 && named)
     throw new FeedError(
       'unreadable_file',
       `${label} is a folder with no Parquet part files (.parquet) in it (in "${dir}").`,
       label,
     );
-  }
+  if (parts.length === 0) return csvPartsFolder(kind, path, label, below);
   return { kind, name: label, path, format: 'parquet', parts: parts.map((part) => join(path, part)) };
+}
+
+/**
+ * The folder at `path` as a feed file of CSV parts (Spark's `df.write.csv`), undefined when it holds
+ * none: a folder `orders/` of the user's own, not the feed.
+ */
+function csvPartsFolder(kind: FeedKind, path: string, label: string, below: string[]): FeedFile | undefined {
+  const parts = below.filter(isCsvPartFile).sort();
+  if (parts.length === 0) return undefined;
+  // Spark's partitionBy keeps a column's value in the folder's name only (`country=UK/`).
+  const nested = parts.find((part) => /[\\/]/.test(part));
+  if (nested)
+    throw new FeedError(
+      'unreadable_file',
+      `${label} holds CSV parts in folders of their own (${nested}): a partitioned table's column is in its folders' names, not in the CSV. Write it without partitionBy, or as Parquet.`,
+      label,
+    );
+  return { kind, name: label, path, format: 'csv', parts: parts.map((part) => join(path, part)) };
 }
 
 /**
@@ -176,11 +312,12 @@ async function partsFolder(
  */
 export async function folderFeedVersion(dir: string): Promise<string> {
   const files = await findFeedFiles(dir);
+  const folder = await feedFolder(dir);
   const parts = await Promise.all(
     [files.customers, files.orders, files.tickets].flatMap((file) =>
       // A folder's parts each: Spark rewrites them and keeps the folder.
       (file ? (file.parts ?? [file.path]) : []).map((path) =>
-        stat(path).then((s) => `${path.slice(dir.length + 1)} ${s.size} ${s.mtimeMs}`),
+        stat(path).then((s) => `${relative(folder, path)} ${s.size} ${s.mtimeMs}`),
       ),
     ),
   );

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { FeedFormats } from '../rules/feedFormats';
-import { loadCsv, type RejectedRecord, readCsvHeader } from './csvSource';
+import { joinCsvParts, loadCsv, partLines, type RejectedRecord, readCsvHeader } from './csvSource';
 import type { FeedEngine } from './feedEngine';
 import { sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
 import type { FeedFile } from './feedFiles';
+import { readUnpacked, unpackFeedFile } from './packedFile';
 import { type RecordLineRequest, type RecordLines, recordLines } from './recordLines';
 import { convertToUtf8, settleEncoding } from './textEncoding';
 import { loadXlsx, type SheetLabel, WorkbookError } from './xlsxSource';
@@ -40,10 +41,14 @@ const describeDelimiter = (d: string) => (d === '\t' ? 'tab' : `"${d}"`);
  * file that cannot be read (not a workbook, not a Parquet file, a folder, no permission).
  */
 export async function loadSource(...args: Parameters<typeof loadFile>): Promise<FeedSource> {
+  const [engine, file, table, formats, workDir, ...rest] = args;
+  // Errors name the file as the user knows it (`orders.zip › orders.csv`), never the unpacked copy.
+  let plain = file;
   try {
-    return await loadFile(...args);
+    plain = await unpackFeedFile(file, workDir, table);
+    return await loadFile(engine, plain, table, formats, workDir, ...rest);
   } catch (error) {
-    throw readError(args[1], error);
+    throw readError(plain, error);
   }
 }
 
@@ -111,11 +116,24 @@ async function loadFile(
     );
   if (file.format === 'csv') {
     const notes: string[] = [];
-    const encoding = await settleEncoding(file.path, file.name, formats.encoding);
-    let path = file.path;
+    // A folder of CSV parts is read as the one file they make, each part's lines its own.
+    const csvParts = file.parts
+      ? await joinCsvParts(
+          file.parts.map((part) => ({
+            name: partName(file, part),
+            read: () => readUnpacked(part, partName(file, part)),
+          })),
+          join(workDir, `${table}.parts.csv`),
+        )
+      : undefined;
+    const raw = csvParts ? join(workDir, `${table}.parts.csv`) : file.path;
+    if (csvParts)
+      notes.push(`read from ${csvParts.length} CSV part ${csvParts.length === 1 ? 'file' : 'files'}`);
+    const encoding = await settleEncoding(raw, file.name, formats.encoding);
+    let path = raw;
     if (encoding.encoding !== 'utf-8') {
       path = join(workDir, `${table}.csv`);
-      await convertToUtf8(file.path, encoding.encoding, path);
+      await convertToUtf8(raw, encoding.encoding, path);
       const why = encoding.how === 'detected' ? 'not valid UTF-8' : encoding.how;
       notes.push(`read as ${encoding.encoding === 'windows-1252' ? 'Windows-1252' : 'UTF-16'} (${why})`);
     }
@@ -145,7 +163,10 @@ async function loadFile(
       rejected,
       rows,
       notes,
-      lines: (request) => recordLines(path, request, header.skip, header.delimiter),
+      lines: async (request) => {
+        const lines = await recordLines(path, request, header.skip, header.delimiter);
+        return csvParts ? partLines(lines, csvParts) : lines;
+      },
     };
   }
   if (file.format === 'parquet') {
@@ -252,11 +273,14 @@ async function partStarts(
   let start = 1;
   return parts.map((part) => {
     const end = start + (rowsOf.get(part) ?? 0);
-    const range = { name: `${file.name}${part.slice(file.path.length + 1)}`, start, end };
+    const range = { name: partName(file, part), start, end };
     start = end;
     return range;
   });
 }
+
+/** A part of a folder as the report names it, by its path in the folder (`orders/part-00001-....parquet`). */
+const partName = (file: FeedFile, part: string) => `${file.name}${part.slice(file.path.length + 1)}`;
 
 /** Integers a DOUBLE holds exactly (2^53). */
 const EXACT_INTEGERS = 9007199254740992;

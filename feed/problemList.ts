@@ -119,6 +119,7 @@ export async function reportFile(
     const span = lines.rejected.get(r.duckLine);
     listed.push({
       line: span?.first ?? r.duckLine,
+      ...(span?.file === undefined ? {} : { part: span.file }),
       ...rejectedProblem(r, source.header.length, source.delimiter, span),
     });
   }

@@ -33,6 +33,8 @@ export interface RejectedSpan {
   first: number;
   last: number;
   fields: number;
+  /** The part file it is in, where the feed file is a folder of CSV parts: its lines are then the part's. */
+  file?: string;
 }
 
 const QUOTE = 0x22;

@@ -35,8 +35,8 @@ function unfinishedTail(chunk: Buffer): number {
   return 0;
 }
 
-/** Line breaks in `buffer` (indexOf is native; a byte loop in JavaScript cost more than the UTF-8 check). */
-function countLineBreaks(buffer: Buffer): number {
+/** Line feeds in `buffer` (indexOf is native; a byte loop in JavaScript cost more than the UTF-8 check). */
+export function countLineBreaks(buffer: Buffer): number {
   let count = 0;
   for (let at = buffer.indexOf(0x0a); at >= 0; at = buffer.indexOf(0x0a, at + 1)) count++;
   return count;

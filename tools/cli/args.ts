@@ -47,7 +47,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
 Plans the week as of the date exactly as the weekly run does and prints each rep's list, as their
 card shows it: the counts by kind (slipping, not back yet, lapsed), the first rows, each with
 its value, chance of no order, what changed since last week, reasons and play.
-  --feed DIR             the feed folder: customers, orders and tickets (docs/feed.md)
+  --feed DIR             the feed folder: customers, orders and tickets, or a zip of them (docs/feed.md)
   --as-of YYYY-MM-DD     the lists' date (default: today in TIME_ZONE)
   --rules FILE           the rules file: column names, formats, weights (docs/feed.md)
   --format table         what a person reads (default)

@@ -1,7 +1,7 @@
 import { relative, sep } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { inPartsFolder } from '../../feed/blobFeed';
-import { type FeedFile, findFeedFiles, namesOf } from '../../feed/feedFiles';
+import { isFeedBlob } from '../../feed/blobFeed';
+import { type FeedFile, feedFolder, findFeedFiles, isZip } from '../../feed/feedFiles';
 
 /**
  * Uploads a feed folder (demo/feed by default) to a blob container, as a user's export job would in
@@ -17,8 +17,8 @@ export interface LoadedFeed {
 
 /**
  * Creates the container if needed and uploads the folder's feed files as readFeed finds them
- * (customers and orders, tickets when present; each .csv, .txt, .tsv, .parquet or .xlsx, under its
- * own name, or a folder of Parquet parts, each under its path), after removing the container's feed blobs of another name: a day's feed in orders.xlsx
+ * (customers and orders, tickets when present; each .csv, .txt, .tsv, .parquet or .xlsx, gzipped or
+ * zipped, under its own name, or a folder of parts, each under its path), after removing the container's feed blobs of another name: a day's feed in orders.xlsx
  * after one in orders.csv would otherwise leave both, which the run refuses.
  */
 export async function loadFeedIntoContainer(
@@ -29,31 +29,42 @@ export async function loadFeedIntoContainer(
   const client = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
   await client.createIfNotExists();
   const found = await findFeedFiles(feedDir);
+  // A zip given as the feed (`--feed export.zip`) is uploaded under its own name.
+  const folder = await feedFolder(feedDir);
   const files = [found.customers, found.orders, ...(found.tickets ? [found.tickets] : [])];
-  // A folder of Parquet parts is uploaded part by part, under the folder's name (`orders/part-00000-....parquet`).
-  const uploads = files.flatMap((file) =>
-    (file.parts ?? [file.path]).map((path) => ({
-      name: file.parts ? `${file.name}${relative(file.path, path).split(sep).join('/')}` : file.name,
-      path,
-      format: file.format,
-    })),
+  // Each file under its path in the folder: a folder of parts part by part (`orders/part-00000-....parquet`),
+  // a zip holding the whole feed once (`export.zip`), as it is.
+  const byName = new Map(
+    files.flatMap((file) =>
+      (file.parts ?? [file.path]).map((path) => {
+        const name = relative(folder, path).split(sep).join('/');
+        return [name, { name, path, type: contentType(name, file.format) }] as const;
+      }),
+    ),
   );
-  const names = new Set(uploads.map((upload) => upload.name));
-  const feedNames = new Set((['customers', 'orders', 'tickets'] as const).flatMap(namesOf));
+  const uploads = [...byName.values()];
   for await (const blob of client.listBlobsFlat())
-    if ((feedNames.has(blob.name.toLowerCase()) || inPartsFolder(blob.name)) && !names.has(blob.name))
+    if (isFeedBlob(blob.name) && !byName.has(blob.name))
       await client.getBlockBlobClient(blob.name).deleteIfExists();
   const sizes = await Promise.all(
     uploads.map(async (upload) => {
       const blob = client.getBlockBlobClient(upload.name);
       await blob.uploadFile(upload.path, {
-        blobHTTPHeaders: { blobContentType: CONTENT_TYPES[upload.format] },
+        blobHTTPHeaders: { blobContentType: upload.type },
       });
       return (await blob.getProperties()).contentLength ?? 0;
     }),
   );
   return { container, blobs: uploads.map((upload) => upload.name), bytes: sizes.reduce((a, b) => a + b, 0) };
 }
+
+/** A packed file's type by its extension, any other's by the format it is read as. */
+const contentType = (name: string, format: FeedFile['format']) =>
+  isZip(name)
+    ? 'application/zip'
+    : name.toLowerCase().endsWith('.gz')
+      ? 'application/gzip'
+      : CONTENT_TYPES[format];
 
 const CONTENT_TYPES: Record<FeedFile['format'], string> = {
   csv: 'text/csv',

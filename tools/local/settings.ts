@@ -175,7 +175,7 @@ const FLAG_LINES: Readonly<Record<Exclude<keyof typeof FLAGS, 'help'>, string>> 
   location: "  --location <dir>       AZURITE_LOCATION    keep Azurite's data in <dir> (default: in memory)",
   'as-of': `  --as-of <YYYY-MM-DD>   AS_OF               the demo's today (default ${DEMO_AS_OF}; "today" = real clock)`,
   'time-zone': "  --time-zone <zone>     TIME_ZONE           the team's IANA zone (default UTC)",
-  feed: '  --feed <dir>           FEED_DIR            feed folder loaded into the blob container (default demo/feed)',
+  feed: '  --feed <dir>           FEED_DIR            feed folder (or a zip of it) loaded into the blob container (default demo/feed)',
   container: '  --container <name>     FEED_CONTAINER      blob container of the feed (default feed)',
   rules:
     "  --rules <file>         RULES_FILE          the rules file: your export's column names, formats (docs/feed.md)",

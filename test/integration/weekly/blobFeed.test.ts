@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { feedContainerClient, readBlobFeed } from '../../../feed/blobFeed';
+import { blobFeedVersion, feedContainerClient, readBlobFeed } from '../../../feed/blobFeed';
 import { FeedError } from '../../../feed/feedError';
 import { feedOptionsFrom } from '../../../feed/feedOptions';
 import { readFeed } from '../../../feed/readFeed';
@@ -78,6 +80,37 @@ describe('the feed from a blob container on Azurite', () => {
     }
   });
 
+  it("reads packed exports as the folder does: orders.csv.gz, a zip of the whole feed, Spark's CSV parts; the version moves with a part", async () => {
+    const container = feedContainerClient({ connectionString }, name);
+    await container.create();
+    const demo = (file: string) => readFile(join(DEMO, file));
+    const [customers, orders] = await Promise.all([demo('customers.csv'), demo('orders.csv')]);
+    const lines = orders.toString('utf8').split('\n');
+    const half = Math.floor(lines.length / 2);
+    const blobs: Record<string, Buffer | Uint8Array> = {
+      'gz/customers.csv': customers,
+      'gz/orders.csv.gz': gzipSync(orders),
+      'zip/export.zip': zipSync({ 'customers.csv': customers, 'orders.csv': orders }),
+      'spark/customers.csv': customers,
+      'spark/orders/part-00000-c000.csv': Buffer.from(lines.slice(0, half).join('\n')),
+      'spark/orders/part-00001-c000.csv': Buffer.from([lines[0], ...lines.slice(half)].join('\n')),
+      'spark/orders/_SUCCESS': Buffer.alloc(0),
+    };
+    for (const [blob, bytes] of Object.entries(blobs))
+      await container.getBlockBlobClient(blob).uploadData(bytes);
+    const fromDir = await readFeed(DEMO);
+    for (const prefix of ['gz/', 'zip/', 'spark/']) {
+      const { book } = await readBlobFeed(container, { prefix });
+      expect(book.customers).toEqual(fromDir.book.customers);
+      expect(Array.from(book.orderDay)).toEqual(Array.from(fromDir.book.orderDay));
+    }
+    const before = await blobFeedVersion(container, 'spark/');
+    await container
+      .getBlockBlobClient('spark/orders/part-00001-c000.csv')
+      .uploadData(blobs['spark/orders/part-00001-c000.csv']);
+    expect(await blobFeedVersion(container, 'spark/')).not.toBe(before);
+  });
+
   it('tickets.csv is optional', async () => {
     const container = feedContainerClient({ connectionString }, name);
     await uploadDemo(container, '', ['customers.csv', 'orders.csv']);
@@ -98,6 +131,17 @@ describe('the feed from a blob container on Azurite', () => {
     await expect(missing).rejects.toBeInstanceOf(FeedError);
     await expect(readBlobFeed(container, { prefix: 'x/' })).rejects.toThrow(
       `The feed container "${name}" has no blob "x/orders.csv"`,
+    );
+  });
+
+  it('a zip at the top holding no orders file is told of the container', async () => {
+    const container = feedContainerClient({ connectionString }, name);
+    await container.create();
+    await container
+      .getBlockBlobClient('x/export.zip')
+      .uploadData(zipSync({ 'customers.csv': await readFile(join(DEMO, 'customers.csv')) }));
+    await expect(readBlobFeed(container, { prefix: 'x/' })).rejects.toThrow(
+      new RegExp(`^The feed container "${name}" \\(under "x/"\\) has no orders\\.csv \\(`),
     );
   });
 
