@@ -25,17 +25,27 @@ function withLine(message: string, text: string): string {
   return `${message} (line ${line}, column ${column})`;
 }
 
+/** A rules file's text as read, and which file it is (a path, or container/blob). */
+export interface RulesText {
+  source: string;
+  text: string;
+}
+
 /** Reads and validates a rules file (JSON); the defaults when no path is given. */
 export async function readRulesFile(path: string | undefined): Promise<Rules> {
   if (!path) return defaultRules();
-  let text: string;
+  const { text, source } = await readRulesFileText(path);
+  return parseRulesText(text, source);
+}
+
+/** Reads a rules file's text, unchecked; a file that is missing, or a folder, is a RulesError naming it. */
+export async function readRulesFileText(path: string): Promise<RulesText> {
   try {
-    text = decodeText(await readFile(path));
+    return { source: path, text: decodeText(await readFile(path)) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new RulesError([`rules file not found: ${path}`]);
     if (code === 'EISDIR') throw new RulesError([`rules file is a folder, not a file: ${path}`]);
     throw err;
   }
-  return parseRulesText(text, path);
 }

@@ -73,6 +73,16 @@ export interface WeeklyRunDone {
   notReached: NotReached[];
   sends: { attempts: number; retries: number; throttled: number };
   storage: RequestCounts & { cardSaves: number };
+  /**
+   * The rules file when it is not valid: which file, what is wrong, when the valid one the run used
+   * was read (see feed/keptRules.ts), and what became of the admins' notice of it.
+   */
+  rulesFile?: {
+    source: string;
+    problems: string[];
+    validAt: string | null;
+    adminNotice: NoticeResult | 'not_configured' | 'already_sent';
+  };
   /** deferred: a retry follows, and the notice waits for the last attempt. */
   adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred' | 'already_sent';
   durationMs: number;
@@ -161,6 +171,10 @@ export function weeklyReportText(report: WeeklyRunDone): string {
   else if (c.failed > 0 && report.attempt > 1)
     lines.push(
       `${c.failed} reps got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
+    );
+  if (report.rulesFile?.validAt)
+    lines.push(
+      `The rules file ${report.rulesFile.source} is not valid (${report.rulesFile.problems.join('; ')}): this run used it as it was read valid on ${report.rulesFile.validAt.slice(0, 10)}${report.rulesFile.adminNotice === 'posted' || report.rulesFile.adminNotice === 'already_sent' ? '; the admins were told' : ''}.`,
     );
   if (report.ranking) lines.push(rankingText(report.ranking));
   if (report.holdout.heldOut > 0)
