@@ -93,7 +93,9 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
     expect(notice[0]).toBe(
       `The rules file ${rulesPath()} is not valid, so the last edit of it is not in force.`,
     );
-    expect(notice.join('\n')).toMatch(/is not valid JSON: .* \(line 4, column 1\)/);
+    expect(notice.join('\n')).toMatch(
+      /is not valid JSON: .* \(line 4, column 1\): a comma before a closing } .*remove the one at line 3, column 18/,
+    );
     expect(notice.join('\n')).toContain(
       'go on with the rules file as it was read valid on 2026-11-20: the cards go out as usual',
     );
