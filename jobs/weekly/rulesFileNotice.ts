@@ -55,9 +55,16 @@ export async function tellBrokenRules(
   const text = brokenRulesText(broken, timeZone);
   const runKey = brokenRulesKey(broken);
   const posted = await postOnce(text, { runKey, at: at.toISOString(), kind: 'rules' }, deps);
-  const fields = { source: broken.source, version: broken.version };
+  const fields = { source: broken.source, version: broken.version, adminNotice: posted };
+  // The whole account once, when it reaches the admins or cannot yet (tried again next tick); the
+  // ticks after, one line (the kept rules' own error line said it all when the file changed).
   if (posted === 'already_sent')
     deps.log.info(`the rules file ${broken.source} is still not valid; the admins were told earlier`, fields);
-  else deps.log.warn(text, { ...fields, adminNotice: posted });
+  else if (posted === 'not_configured')
+    deps.log.info(
+      `the rules file ${broken.source} is still not valid; no admins are configured to tell`,
+      fields,
+    );
+  else deps.log.warn(text, fields);
   return posted;
 }

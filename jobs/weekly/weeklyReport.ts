@@ -81,6 +81,8 @@ export interface WeeklyRunDone {
     source: string;
     problems: string[];
     validAt: string | null;
+    /** validAt's date in the team's zone. */
+    validOn: string | null;
     adminNotice: NoticeResult | 'not_configured' | 'already_sent';
   };
   /** deferred: a retry follows, and the notice waits for the last attempt. */
@@ -172,10 +174,13 @@ export function weeklyReportText(report: WeeklyRunDone): string {
     lines.push(
       `${c.failed} reps got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
     );
-  if (report.rulesFile?.validAt)
+  const rules = report.rulesFile;
+  if (rules?.validOn) {
+    const told = rules.adminNotice === 'posted' || rules.adminNotice === 'already_sent';
     lines.push(
-      `The rules file ${report.rulesFile.source} is not valid (${report.rulesFile.problems.join('; ')}): this run used it as it was read valid on ${report.rulesFile.validAt.slice(0, 10)}${report.rulesFile.adminNotice === 'posted' || report.rulesFile.adminNotice === 'already_sent' ? '; the admins were told' : ''}.`,
+      `The rules file ${rules.source} is not valid (${rules.problems.join('; ')}): this run used it as it was read valid on ${rules.validOn}${told ? '; the admins were told' : ''}.`,
     );
+  }
   if (report.ranking) lines.push(rankingText(report.ranking));
   if (report.holdout.heldOut > 0)
     lines.push(

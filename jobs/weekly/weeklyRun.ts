@@ -100,6 +100,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const rulesFile = broken
     ? rulesFileReport(
         broken,
+        config.timeZone,
         await tellBrokenRules(
           broken,
           { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
@@ -311,12 +312,15 @@ function deliveredCards(handled: readonly Delivery[]): Map<string, ReadonlySet<s
 /** What the report says of a rules file that is not valid: which, since when the rules in force were read, the notice. */
 function rulesFileReport(
   broken: BrokenRulesFile,
+  timeZone: string,
   adminNotice: NonNullable<WeeklyRunDone['rulesFile']>['adminNotice'],
 ): NonNullable<WeeklyRunDone['rulesFile']> {
+  const validAt = broken.lastGood?.at ?? null;
   return {
     source: broken.source,
     problems: [...broken.problems],
-    validAt: broken.lastGood?.at ?? null,
+    validAt,
+    validOn: validAt && localDate(validAt, timeZone),
     adminNotice,
   };
 }

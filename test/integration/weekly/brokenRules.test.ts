@@ -7,11 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../functions/config';
 import { createWeeklyRunHandler } from '../../../functions/weeklyRun';
 import { type Wiring, wire } from '../../../functions/wiring';
-import type { WeeklyReport } from '../../../jobs/weekly/weeklyReport';
+import { type WeeklyReport, weeklyReportText } from '../../../jobs/weekly/weeklyReport';
 import { RulesError } from '../../../rules';
 import { texts } from '../../unit/cards/cardWalk';
 import { MemoryLog } from '../bot/recordingPorts';
 import {
+  completed,
   conversationOf,
   installReps,
   openWeeklyWorld,
@@ -115,8 +116,11 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
     expect(report).toMatchObject({
       status: 'completed',
       counts: { delivered: 1 },
-      rulesFile: { source: rulesPath(), validAt: '2026-11-20T15:00:00.000Z', adminNotice: 'already_sent' },
+      rulesFile: { source: rulesPath(), validOn: '2026-11-20', adminNotice: 'already_sent' },
     });
+    expect(weeklyReportText(completed(report))).toContain(
+      'this run used it as it was read valid on 2026-11-20; the admins were told.',
+    );
     const anaCard = texts(
       (world.fake.sentTo(conversationOf(ANA))[0].activity.attachments as { content: unknown }[])[0].content,
     );
