@@ -112,6 +112,8 @@ export async function keptRules(deps: KeptRulesDeps): Promise<KeptRules> {
       return;
     }
     const version = rulesContentVersion(read.text);
+    // Saved again as it was (a touched file, a blob uploaded twice): the same mistake, said already.
+    if (broken?.version === version) return;
     let parsed: Rules;
     try {
       parsed = parseRulesText(read.text, read.source);

@@ -108,6 +108,10 @@ describe('a rules file saved broken', () => {
       lastGood: { at: '2026-11-23T09:00:00.000Z' },
     });
     expect((await kept.get()).capPerRep).toBe(3);
+    // Saved again unchanged (a new time on the file): the same mistake, not logged again.
+    file.version = 'v2, saved again';
+    expect((await kept.now()).broken?.version).toBe(broken.broken?.version);
+    expect(log.lines.filter((l) => l.startsWith('error'))).toHaveLength(1);
     Object.assign(file, { text: '{"capPerRep": 0}', version: 'v3' });
     const refused = await kept.now();
     expect(refused.broken?.problems).toEqual([expect.stringMatching(/^capPerRep: /)]);
