@@ -24,7 +24,10 @@ export function parseRulesText(text: string, source: string): Rules {
 function withLine(message: string, text: string): string {
   const at = /at position (\d+)/.exec(message);
   const offset = at ? Number(at[1]) : jsonErrorOffset(text);
-  const said = message.replace(/, (?:\.\.\.)?"[\s\S]*" is not valid JSON$/, '');
+  // The line and column say where; the offset and the quoted text say it again less readably.
+  const said = message
+    .replace(/, (?:\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
+    .replace(/ in JSON at position \d+/, '');
   if (offset === null) return said;
   let line = `${said} (${lineAndColumn(text, offset)})`;
   const before = text.slice(0, offset).trimEnd();

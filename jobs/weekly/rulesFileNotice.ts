@@ -20,7 +20,7 @@ export function brokenRulesText(broken: BrokenRulesFile, timeZone: string): stri
       ? `The rules file ${broken.source} cannot be found, so the rules are not read from it.`
       : `The rules file ${broken.source} is not valid, so the last edit of it is not in force.`,
     missing ? 'What the run found:' : 'What is wrong:',
-    ...broken.problems.map((p) => `- ${p}`),
+    ...broken.problems.map((p) => `- ${inPlainWords(p, broken.source)}`),
   ];
   if (broken.lastGood)
     lines.push(
@@ -34,6 +34,12 @@ export function brokenRulesText(broken: BrokenRulesFile, timeZone: string): stri
     );
   lines.push('This notice is not repeated while the file stays as it is.');
   return lines.join('\n');
+}
+
+/** A problem as the notice lists it: the file is named in the title, so not again on each line. */
+function inPlainWords(problem: string, source: string): string {
+  if (!problem.startsWith(`${source} is not valid JSON: `)) return problem;
+  return `The JSON does not parse: ${problem.slice(`${source} is not valid JSON: `.length)}`;
 }
 
 /**

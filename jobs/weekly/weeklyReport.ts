@@ -178,7 +178,7 @@ export function weeklyReportText(report: WeeklyRunDone): string {
   if (rules?.validOn) {
     const told = rules.adminNotice === 'posted' || rules.adminNotice === 'already_sent';
     lines.push(
-      `The rules file ${rules.source} is not valid (${rules.problems.join('; ')}): this run used it as it was read valid on ${rules.validOn}${told ? '; the admins were told' : ''}.`,
+      `The rules file ${rules.source} is not valid: this run used it as it was read valid on ${rules.validOn}${told ? ' (the admins were told what is wrong)' : ''}.`,
     );
   }
   if (report.ranking) lines.push(rankingText(report.ranking));

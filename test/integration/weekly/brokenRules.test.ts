@@ -94,8 +94,9 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
     expect(notice[0]).toBe(
       `The rules file ${rulesPath()} is not valid, so the last edit of it is not in force.`,
     );
-    expect(notice.join('\n')).toMatch(
-      /is not valid JSON: .* \(line 4, column 1\): a comma before a closing } .*remove the one at line 3, column 18/,
+    expect(notice).toContain(
+      '- The JSON does not parse: Expected double-quoted property name (line 4, column 1): ' +
+        'a comma before a closing } is not allowed in JSON; remove the one at line 3, column 18',
     );
     expect(notice.join('\n')).toContain(
       'go on with the rules file as it was read valid on 2026-11-20: the cards go out as usual',
@@ -119,7 +120,7 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
       rulesFile: { source: rulesPath(), validOn: '2026-11-20', adminNotice: 'already_sent' },
     });
     expect(weeklyReportText(completed(report))).toContain(
-      'this run used it as it was read valid on 2026-11-20; the admins were told.',
+      'this run used it as it was read valid on 2026-11-20 (the admins were told what is wrong).',
     );
     const anaCard = texts(
       (world.fake.sentTo(conversationOf(ANA))[0].activity.attachments as { content: unknown }[])[0].content,
