@@ -1,17 +1,30 @@
 import { stat } from 'node:fs/promises';
 import { RestError } from '@azure/storage-blob';
 import type { Config } from '../functions/config';
-import type { Rules } from '../rules';
+import { defaultRules, type Rules } from '../rules';
 import { feedContainerFor } from './feedContainer';
-import { readRulesBlob } from './readRulesBlob';
-import { readRulesFile } from './readRulesFile';
+import { readRulesBlobText } from './readRulesBlob';
+import { parseRulesText, type RulesText, readRulesFileText } from './readRulesFile';
 
 /** The rules the config asks for: a blob in the feed container (RULES_BLOB, as in Azure), a file (RULES_FILE), else the defaults. */
-export function loadRules(config: Config): Promise<Rules> {
+export async function loadRules(config: Config): Promise<Rules> {
+  const read = await loadRulesText(config);
+  return read ? parseRulesText(read.text, read.source) : defaultRules();
+}
+
+/** The text of the rules file the config names, unchecked (see loadRules); null when it names none. */
+export function loadRulesText(config: Config): Promise<RulesText | null> {
   const { container } = config.feed;
   if (config.rulesBlob && container)
-    return readRulesBlob(feedContainerFor(config, container), config.rulesBlob);
-  return readRulesFile(config.rulesFile);
+    return readRulesBlobText(feedContainerFor(config, container), config.rulesBlob);
+  return config.rulesFile ? readRulesFileText(config.rulesFile) : Promise.resolve(null);
+}
+
+/** The rules file the config names, as the admins know it (container/blob, or the path). */
+export function rulesSourceName(config: Config): string {
+  const { container } = config.feed;
+  if (config.rulesBlob && container) return `${container}/${config.rulesBlob}`;
+  return config.rulesFile ?? 'the built-in rules';
 }
 
 /**

@@ -11,16 +11,17 @@ import { feedOptionsFrom } from '../feed/feedOptions';
 import { feedReadKey, keptFeed } from '../feed/keptFeed';
 import { keptRules } from '../feed/keptRules';
 import { type FeedResult, readFeed } from '../feed/readFeed';
-import { loadRules, rulesVersion } from '../feed/rulesSource';
+import { loadRulesText, rulesSourceName, rulesVersion } from '../feed/rulesSource';
 import type { FollowUpsRunDeps } from '../jobs/followups/followUpsRun';
 import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
 import { summaryFeedLoader } from '../jobs/monthly/summaryFeedFigures';
+import { tellBrokenRules } from '../jobs/weekly/rulesFileNotice';
 import { adminNotifier } from '../jobs/weekly/weeklyNotice';
 import { listsNowFrom } from '../jobs/weekly/weeklyPlan';
 import { repDirectory } from '../jobs/weekly/weeklyRepDirectory';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
-import type { Rules } from '../rules/rulesSchema';
+import { type Rules, RulesError } from '../rules/rulesSchema';
 import { openStorage, type Storage } from '../storage';
 import { type CardStore, openCardStore } from '../storage/cardStore';
 import { createTabService, type TabService } from '../tabs/api/tabService';
@@ -48,9 +49,12 @@ export interface Wiring {
   bot: BotRuntime;
   /** The tab API: the SSO token check and the service behind /api/tab/*. */
   tabs: { verify: TokenVerifier; service: TabService };
-  /** The weekly run's dependencies; the rules file read afresh on each call, the feed when it changed. */
+  /**
+   * The weekly run's dependencies; the rules file and the feed asked on each call and read when they
+   * changed (a broken rules file: the last valid one's rules, and what is wrong, for the admins).
+   */
   weekly(log: Log): Promise<WeeklyRunDeps>;
-  /** The daily follow-ups' dependencies: the weekly run's, read afresh on each call. */
+  /** The daily follow-ups' dependencies: the weekly run's, asked afresh on each call. */
   followUps(log: Log): Promise<FollowUpsRunDeps>;
   /** The monthly summary's dependencies for a tick at `now`. */
   monthly(now: Date): Promise<MonthlySummaryDeps>;
@@ -70,14 +74,21 @@ export interface WiringOptions {
 export async function wire(config: Config, options: WiringOptions = {}): Promise<Wiring> {
   const log = options.log ?? consoleLog;
   const clock = options.clock ?? (() => new Date());
-  const [storage, cards, rules] = await Promise.all([
+  const [storage, cards] = await Promise.all([
     // The audit's month partitions follow the team's calendar, as the monthly summary reads them.
     openStorage(config.storage, { timeZone: config.timeZone }),
     openCardStore(config.storage),
-    // The bot and the tabs follow the rules file as it changes, as the timer runs do (an invalid
-    // file at start stops it; an invalid change later keeps the rules read last).
-    keptRules({ version: () => rulesVersion(config), read: () => loadRules(config), clock, log }),
   ]);
+  // The runs, the bot and the tabs follow the rules file as it changes; a change that is not valid
+  // is not taken: the last valid file goes on (kept in the run ledger, so a new instance has it too).
+  const rules = await keptRules({
+    version: () => rulesVersion(config),
+    read: () => loadRulesText(config),
+    source: rulesSourceName(config),
+    store: storage.runs,
+    clock,
+    log,
+  });
   const adapter = createBotAdapter(config.bot, log);
   const sender = options.sender ?? new ProactiveSender({ adapter, appId: config.bot.appId });
   // The stored reference is the Bot Framework shape as JSON (validated when it was stored).
@@ -106,13 +117,13 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
 
   const actions = createActionHandler({
     stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },
-    rules,
+    rules: rules.get,
     timeZone: config.timeZone,
     access,
     // The `summary` command shows the same card the monthly timer posts, from the audit trail and
     // the feed; a feed that cannot be read leaves its figures out (the card says what is missing).
     summaryCard: async (month) => {
-      const current = await rules();
+      const current = await rules.get();
       const load = summaryFeed(current);
       const feed = load ? await load(month, clock()) : {};
       return (await summaryCardFor(storage, month, { ...summaryOptions(current), ...feed })).card;
@@ -122,7 +133,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     ...(hasFeed
       ? {
           listsNow: async (request) => {
-            const current = await rules();
+            const current = await rules.get();
             const lists = listsNowFrom(
               feedReaderFor(config, current),
               current,
@@ -178,7 +189,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     service: createTabService({
       storage,
       cards,
-      rules,
+      rules: rules.get,
       readBook: (asOf, current) => feedReaderFor(config, current)(asOf),
       feed,
       timeZone: config.timeZone,
@@ -190,13 +201,32 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     }),
   };
 
-  /** What the weekly and the daily runs share; the rules file is read afresh on each call, the feed when it changed. */
-  const runDeps = async (runLog: Log) => {
-    const current = await loadRules(config);
+  /**
+   * The rules a timer run goes on with: the file's, asked now, or while it is broken the last valid
+   * file's. With no valid file ever read there are none: the weekly tick tells the admins (once per
+   * broken version) and each run fails as before, so its alert is raised too.
+   */
+  const rulesForRun = async (runLog: Log, tell: boolean) => {
+    const inForce = await rules.now();
+    if (inForce.rules) return inForce;
+    if (tell)
+      await tellBrokenRules(
+        inForce.broken,
+        { log: runLog, notifyAdmins: notifyAdmins(runLog), runs: storage.runs },
+        clock(),
+        config.timeZone,
+      );
+    throw new RulesError([...inForce.broken.problems], inForce.broken.source);
+  };
+
+  /** What the weekly and the daily runs share; the rules file asked now, the feed read when it changed. */
+  const runDeps = async (runLog: Log, tell: boolean) => {
+    const { rules: current, broken } = await rulesForRun(runLog, tell);
     return {
       storage,
       cards,
       rules: current,
+      rulesFile: broken,
       // A weekly run the feed stopped is tried again every 15 minutes: through the kept read, an
       // unchanged feed is not downloaded again each time, and the tabs share the run's read.
       readBook: keptReader(current),
@@ -215,7 +245,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     bot,
     tabs,
     async weekly(runLog) {
-      const deps = await runDeps(runLog);
+      // The weekly tick (every 15 minutes) is the one that tells the admins of a broken rules file.
+      const deps = await runDeps(runLog, true);
       return {
         ...deps,
         config: {
@@ -228,14 +259,14 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     },
     async followUps(runLog) {
       // The same storage, cards, rules file, feed, sender and admin notice as the weekly run.
-      const deps = await runDeps(runLog);
+      const deps = await runDeps(runLog, false);
       return {
         ...deps,
         config: { timeZone: config.timeZone, ...config.card },
       };
     },
     async monthly(now) {
-      const current = await loadRules(config);
+      const { rules: current } = await rulesForRun(log, false);
       return {
         storage,
         sender: sendCard,

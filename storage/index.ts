@@ -10,6 +10,7 @@ export type { RequestCounts } from './requestCounter';
 export type {
   Delivery,
   DeliveryStatus,
+  GoodRules,
   HeldClaim,
   NoticeKind,
   RunLedger,

@@ -7,9 +7,11 @@ import { endpointOf, readEntity } from './tableClients';
 /**
  * The run ledger: PartitionKey = run key (`weekly-2026-W48`, `monthly-2026-11`); RowKey `run` for
  * the run itself, `d_<rep id>` per rep handled, `s_<rep id>` per rep a send was started for (the
- * claim), `notice` / `notice_feed` per admins' notice posted. Rep and notice rows are inserts only
- * (409 = already there), so a repeated or crashed run can tell what it already did and does nothing
- * twice; a claim is only ever taken over with its ETag.
+ * claim), `notice` / `notice_feed` / `notice_rules` per admins' notice posted. Rep and notice rows
+ * are inserts only (409 = already there), so a repeated or crashed run can tell what it already did
+ * and does nothing twice; a claim is only ever taken over with its ETag. One row stands apart from
+ * the runs, PartitionKey `rules` RowKey `last_good`: the rules file as last read valid, which the
+ * runs, the bot and the tabs go on with while the file is broken (a freshly started instance too).
  */
 
 const RUN = 'run';
@@ -18,9 +20,30 @@ const CLAIM = 's_';
 const DELIVERY = 'd_';
 const DELIVERY_END = 'd`'; // the character after '_'
 
-/** Which admins' notice: the end-of-run account, or the one saying the feed stopped the run. */
-export type NoticeKind = 'run' | 'feed';
-const noticeRow = (kind: NoticeKind) => (kind === 'run' ? NOTICE : `${NOTICE}_feed`);
+/** Which admins' notice: the end-of-run account, the feed that stopped the run, or a rules file that is not valid. */
+export type NoticeKind = 'run' | 'feed' | 'rules';
+const noticeRow = (kind: NoticeKind) => (kind === 'run' ? NOTICE : `${NOTICE}_${kind}`);
+
+const GOOD_RULES_PARTITION = 'rules';
+const GOOD_RULES_ROW = 'last_good';
+/** A Table Storage string holds 64 KiB (32K UTF-16 units): the text is kept in pieces of this many characters. */
+const TEXT_PIECE = 30_000;
+/** Pieces kept at most: the entity stays well under its 1 MiB (about 480,000 characters of rules file). */
+const MAX_TEXT_PIECES = 16;
+
+const goodRulesSchema = z.object({
+  source: z.string(),
+  version: z.string(),
+  at: z.iso.datetime({ offset: true }),
+  pieces: z.number().int().min(0).max(MAX_TEXT_PIECES),
+});
+/** The rules file as last read valid: which file, its version (content hash), its text, and when it was read. */
+export interface GoodRules {
+  source: string;
+  version: string;
+  text: string;
+  at: string;
+}
 
 export const DELIVERY_STATUSES = ['delivered', 'nothing_to_send', 'unreachable', 'no_conversation'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -101,6 +124,10 @@ export interface RunLedger {
   noticeAbout(runKey: string, kind: NoticeKind): Promise<string | null>;
   /** Records that the admins' notice of this kind was posted for this run (and, when given, what about). */
   recordNotice(runKey: string, at: string, kind?: NoticeKind, about?: string): Promise<void>;
+  /** The rules file as last read valid; null when none was kept. */
+  goodRules(): Promise<GoodRules | null>;
+  /** Keeps the rules file just read valid, in place of the one kept before. */
+  keepGoodRules(rules: GoodRules): Promise<void>;
 }
 
 /** Table Storage implementation of RunLedger. */
@@ -262,6 +289,35 @@ export class TableRunLedger implements RunLedger {
       at: z.iso.datetime({ offset: true }).parse(at),
       ...(about === undefined ? {} : { about }),
     });
+  }
+
+  async goodRules(): Promise<GoodRules | null> {
+    return naming(this.endpoint, async () => {
+      const entity = await readEntity(this.client, idKey(GOOD_RULES_PARTITION), GOOD_RULES_ROW);
+      if (!entity) return null;
+      const { source, version, at, pieces } = goodRulesSchema.parse(entity);
+      const text = Array.from({ length: pieces }, (_, i) => String(entity[`text${i}`] ?? '')).join('');
+      return { source, version, at, text };
+    });
+  }
+
+  async keepGoodRules(rules: GoodRules): Promise<void> {
+    const pieces = Math.ceil(rules.text.length / TEXT_PIECE);
+    if (pieces > MAX_TEXT_PIECES)
+      throw new Error(
+        `The rules file is ${rules.text.length} characters; at most ${MAX_TEXT_PIECES * TEXT_PIECE} are kept`,
+      );
+    const text: Record<string, string> = {};
+    for (let i = 0; i < pieces; i++)
+      text[`text${i}`] = rules.text.slice(i * TEXT_PIECE, (i + 1) * TEXT_PIECE);
+    const { source, version, at } = rules;
+    const row = goodRulesSchema.parse({ source, version, at, pieces });
+    await naming(this.endpoint, () =>
+      this.client.upsertEntity(
+        { partitionKey: idKey(GOOD_RULES_PARTITION), rowKey: GOOD_RULES_ROW, ...row, ...text },
+        'Replace',
+      ),
+    );
   }
 
   /** Inserts; false when the row already exists (409). */

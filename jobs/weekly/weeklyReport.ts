@@ -73,6 +73,18 @@ export interface WeeklyRunDone {
   notReached: NotReached[];
   sends: { attempts: number; retries: number; throttled: number };
   storage: RequestCounts & { cardSaves: number };
+  /**
+   * The rules file when it is not valid: which file, what is wrong, when the valid one the run used
+   * was read (see feed/keptRules.ts), and what became of the admins' notice of it.
+   */
+  rulesFile?: {
+    source: string;
+    problems: string[];
+    validAt: string | null;
+    /** validAt's date in the team's zone. */
+    validOn: string | null;
+    adminNotice: NoticeResult | 'not_configured' | 'already_sent';
+  };
   /** deferred: a retry follows, and the notice waits for the last attempt. */
   adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred' | 'already_sent';
   durationMs: number;
@@ -162,6 +174,13 @@ export function weeklyReportText(report: WeeklyRunDone): string {
     lines.push(
       `${c.failed} reps got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
     );
+  const rules = report.rulesFile;
+  if (rules?.validOn) {
+    const told = rules.adminNotice === 'posted' || rules.adminNotice === 'already_sent';
+    lines.push(
+      `The rules file ${rules.source} is not valid: this run used it as it was read valid on ${rules.validOn}${told ? ' (the admins were told what is wrong)' : ''}.`,
+    );
+  }
   if (report.ranking) lines.push(rankingText(report.ranking));
   if (report.holdout.heldOut > 0)
     lines.push(

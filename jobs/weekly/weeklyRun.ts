@@ -1,5 +1,6 @@
 import type { CardSender, Log } from '../../bot/ports';
 import { numberWords } from '../../cards/format';
+import type { BrokenRulesFile } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
 import { dayOf, isoOfDay } from '../../rules/book';
 import { localDate } from '../../rules/calendar';
@@ -11,6 +12,7 @@ import type { CardStore } from '../../storage/cardStore';
 import type { Delivery } from '../../storage/runLedger';
 import { stateRowProblem } from '../../storage/stateEntity';
 import { type WeeklySchedule, weeklyRunDue } from '../schedule';
+import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
 import { bookChanges } from './weeklyBookChanges';
@@ -59,7 +61,10 @@ export interface WeeklyRunDeps {
   cards: CardStore;
   /** Reads the feed (a folder or a blob container) into a Book; orders after `asOf` (the run's local date) are not counted. */
   readBook: (asOf: string) => Promise<FeedResult>;
+  /** The rules in force: the rules file's, or while it is broken the last valid one's (rulesFile). */
   rules: Rules;
+  /** The rules file as it stands, when it is not valid: the admins are told, and `rules` are the last valid file's. */
+  rulesFile?: BrokenRulesFile | null;
   sender: CardSender;
   config: WeeklyRunConfig;
   log: Log;
@@ -89,6 +94,21 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
 
   const tick = weeklyRunDue(now, schedule);
   const { runKey } = tick;
+  // Told on every tick, due or not (once per broken version): the admins hear of an edit within 15
+  // minutes, not from the reps on Monday.
+  const broken = deps.rulesFile;
+  const rulesFile = broken
+    ? rulesFileReport(
+        broken,
+        config.timeZone,
+        await tellBrokenRules(
+          broken,
+          { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
+          now,
+          config.timeZone,
+        ),
+      )
+    : undefined;
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
   const today = localDate(now, config.timeZone);
@@ -228,6 +248,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     deliveredEarlier: outcomes.filter((o) => o.status === 'delivered' && o.earlier).length,
     notReached: notReached(outcomes),
     ...sendAndStorageFigures(tally, requestsBefore, requestsAfter),
+    ...(rulesFile ? { rulesFile } : {}),
     adminNotice: 'not_needed',
     durationMs: 0,
     phasesMs: {
@@ -286,6 +307,22 @@ function deliveredCards(handled: readonly Delivery[]): Map<string, ReadonlySet<s
     else if (d.status === 'nothing_to_send') cards.set(d.repId, new Set());
   }
   return cards;
+}
+
+/** What the report says of a rules file that is not valid: which, since when the rules in force were read, the notice. */
+function rulesFileReport(
+  broken: BrokenRulesFile,
+  timeZone: string,
+  adminNotice: NonNullable<WeeklyRunDone['rulesFile']>['adminNotice'],
+): NonNullable<WeeklyRunDone['rulesFile']> {
+  const validAt = broken.lastGood?.at ?? null;
+  return {
+    source: broken.source,
+    problems: [...broken.problems],
+    validAt,
+    validOn: validAt && localDate(validAt, timeZone),
+    adminNotice,
+  };
 }
 
 /** Awaits `work` and notes when it finished (to time phases that run side by side). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type HttpHandler, InvocationContext, type Timer } from '@azure/functions';
+import { loadRules } from '../../feed/rulesSource';
 import { ConfigError, loadConfig } from '../../functions/config';
 import { timerFunctions } from '../../functions/registry';
 import { type Wiring, wire } from '../../functions/wiring';
@@ -129,6 +130,9 @@ async function main(): Promise<number> {
   }
   let host: Awaited<ReturnType<typeof startFunctionsHost>>;
   try {
+    // A rules file with a mistake is told at once, as `npm start` tells it: the deployed app goes on
+    // with the last valid file instead, which a host started by hand has no use for.
+    await loadRules(config);
     const wiring = await wire(config);
     host = await startFunctionsHost({
       port: args.port,

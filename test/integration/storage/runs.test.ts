@@ -121,4 +121,20 @@ describe('run ledger on Azurite', () => {
     await storage.runs.finishRun(runKey, '2026-11-23T14:04:00.000Z', {}, 'Weekly run: not reached');
     expect(await storage.runs.getRun(runKey)).toMatchObject({ pendingNotice: 'Weekly run: not reached' });
   });
+
+  it('keeps the last valid rules file whole, a long one too (a Table Storage string holds 32K characters)', async () => {
+    const storage = await openTestStorage('runsRules');
+    expect(await storage.runs.goodRules()).toBeNull();
+    // A rules file naming a few thousand reps by name ("owners"), with letters outside ASCII.
+    const owners = Object.fromEntries(
+      Array.from({ length: 2500 }, (_, i) => [`Zoë Ortiz ${i}`, `zoe.ortiz${i}@contoso.example`]),
+    );
+    const text = JSON.stringify({ owners }, null, 2);
+    expect(text.length).toBeGreaterThan(100_000);
+    const kept = { source: 'feed/rules.json', version: 'abc', text, at: '2026-11-20T15:00:00.000Z' };
+    await storage.runs.keepGoodRules(kept);
+    expect(await storage.runs.goodRules()).toEqual(kept);
+    await storage.runs.keepGoodRules({ ...kept, version: 'def', text: '{}' });
+    expect(await storage.runs.goodRules()).toEqual({ ...kept, version: 'def', text: '{}' });
+  });
 });

@@ -50,6 +50,16 @@ describe('a rules file as users write it', () => {
     ).toMatch(/^Invalid rules file:\n {2}rules\.json is not valid JSON: .*\(line 3, column 36\)$/);
   });
 
+  it('a comma left before a closing bracket is named, with its line and column, and the file is not quoted back', () => {
+    // Node's own message for a stray comma in a list gives no position and quotes the text instead.
+    const text = '{\n  "lossReasons": [\n    { "code": "price", "label": "Price" },\n  ]\n}\n';
+    expect(errorOf(text)).toBe(
+      "Invalid rules file:\n  rules.json is not valid JSON: Unexpected token ']' (line 4, column 3): " +
+        'a comma before a closing ] is not allowed in JSON; remove the one at line 3, column 42',
+    );
+    expect(errorOf('{ "capPerRep": tru }')).toMatch(/ \(line 1, column 19\)$/);
+  });
+
   it('names the file, and a misspelt mapping key is told the keys it could be', () => {
     expect(errorOf('{ "columns": { "customers": { "customerid": "Email" } } }')).toBe(
       'Invalid rules file rules.json:\n' +

@@ -1,0 +1,76 @@
+import type { Log } from '../../bot/ports';
+import type { BrokenRulesFile } from '../../feed/keptRules';
+import { localDate } from '../../rules/calendar';
+import type { RunLedger } from '../../storage/runLedger';
+import { type AdminNotifier, postOnce } from './weeklyNotice';
+
+/**
+ * A rules file saved broken (JSON that does not parse, a field the schema refuses, a blob gone) is
+ * not taken: the runs, the bot and the tabs go on with the last valid file (feed/keptRules.ts), or,
+ * when none was ever read, the runs stop. Either way the admins hear of it in Teams, once for each
+ * broken version of the file, from the weekly run's tick (every 15 minutes, due or not), so an edit
+ * is told within a quarter of an hour, not by the reps on Monday.
+ */
+
+/** The admins' text: a title line, what is wrong, what the runs do meanwhile and how to fix it, one line each. */
+export function brokenRulesText(broken: BrokenRulesFile, timeZone: string): string {
+  const missing = broken.version === 'missing';
+  const lines = [
+    missing
+      ? `The rules file ${broken.source} cannot be found, so the rules are not read from it.`
+      : `The rules file ${broken.source} is not valid, so the last edit of it is not in force.`,
+    missing ? 'What the run found:' : 'What is wrong:',
+    ...broken.problems.map((p) => `- ${inPlainWords(p, broken.source)}`),
+  ];
+  if (broken.lastGood)
+    lines.push(
+      `Until it is fixed, the weekly run, the daily follow-ups, the monthly summary, the bot and the tabs go on with the rules file as it was read valid on ${localDate(broken.lastGood.at, timeZone)}: the cards go out as usual, under those rules.`,
+      'Fix the file and save it again: the runs take it at their next tick (every 15 minutes), the bot and the tabs within 2 minutes. Nothing else needs doing.',
+    );
+  else
+    lines.push(
+      'No valid rules file was read before, so until it is fixed the weekly run, the daily follow-ups and the monthly summary stop (no customer is changed and no card is sent), and the bot and the tabs cannot act.',
+      'Fix the file and save it again: the runs try again every 15 minutes and go on as usual with the first valid file.',
+    );
+  lines.push('This notice is not repeated while the file stays as it is.');
+  return lines.join('\n');
+}
+
+/** A problem as the notice lists it: the file is named in the title, so not again on each line. */
+function inPlainWords(problem: string, source: string): string {
+  if (!problem.startsWith(`${source} is not valid JSON: `)) return problem;
+  return `The JSON does not parse: ${problem.slice(`${source} is not valid JSON: `.length)}`;
+}
+
+/**
+ * The key the notice is recorded under in the run ledger: the broken version and the valid one the
+ * runs go on with, so a second tick, or another run, posts nothing, while the same mistake made
+ * again after a fix is told again.
+ */
+export function brokenRulesKey(broken: BrokenRulesFile): string {
+  return `rules-${broken.version}-${broken.lastGood?.version ?? 'none'}`;
+}
+
+/** Tells the admins the rules file is broken unless they were told of this version; logs either way. */
+export async function tellBrokenRules(
+  broken: BrokenRulesFile,
+  deps: { log: Log; notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
+  at: Date,
+  timeZone: string,
+): ReturnType<typeof postOnce> {
+  const text = brokenRulesText(broken, timeZone);
+  const runKey = brokenRulesKey(broken);
+  const posted = await postOnce(text, { runKey, at: at.toISOString(), kind: 'rules' }, deps);
+  const fields = { source: broken.source, version: broken.version, adminNotice: posted };
+  // The whole account once, when it reaches the admins or cannot yet (tried again next tick); the
+  // ticks after, one line (the kept rules' own error line said it all when the file changed).
+  if (posted === 'already_sent')
+    deps.log.info(`the rules file ${broken.source} is still not valid; the admins were told earlier`, fields);
+  else if (posted === 'not_configured')
+    deps.log.info(
+      `the rules file ${broken.source} is still not valid; no admins are configured to tell`,
+      fields,
+    );
+  else deps.log.warn(text, fields);
+  return posted;
+}
