@@ -18,7 +18,7 @@ import { type FeedFile, findFeedFiles } from './feedFiles';
 import { type FeedReport, type FileReport, placeOf } from './feedReport';
 import { type FeedSource, loadSource } from './feedSource';
 import { reportFile } from './problemList';
-import { type ColumnChecks, kindSql, longerThan, reasonSql, requiredText } from './rowChecks';
+import { type ColumnChecks, currencyChecks, kindSql, longerThan, reasonSql, requiredText } from './rowChecks';
 import {
   amountExpression,
   bothReadings,
@@ -489,6 +489,10 @@ function problemRows(columns: ColumnChecks[], checked: string, parsedColumns: st
  */
 const NOT_PLACED = [
   'draft',
+  // Xero's invoice awaiting approval (SUBMITTED, "Awaiting Approval" in its reports): not yet in
+  // the books nor sent, a draft under review.
+  'submitted',
+  'awaiting approval',
   'void',
   'voided',
   'deleted',
@@ -564,6 +568,31 @@ async function ordersLeftOut(
     `${present.has('status') ? 'status' : 'captured'}: ${total.toLocaleString('en-US')} ${total === 1 ? 'order' : 'orders'} left out, never placed or undone (${each.join(', ')})`,
   );
   return 'orders_left_out';
+}
+
+/**
+ * Where the orders' `currency` column names more than one currency, the one most of the lines read
+ * are in (upper case: Stripe writes `gbp`), noted with the others in the file's notes; undefined
+ * where it names one or none. Lines in another are then bad rows (currencyChecks).
+ */
+async function bookCurrency(
+  engine: FeedEngine,
+  source: FeedSource,
+  leftOut: string | undefined,
+  notOrders: string | undefined,
+): Promise<string | undefined> {
+  const counts = await engine.rows(`
+    SELECT upper(currency) AS c, count(*) AS n FROM orders_in o
+    ${leftOut ? `ANTI JOIN ${leftOut} x ON x.order_id = o.order_id` : ''}
+    ${notOrders ? `ANTI JOIN ${notOrders} r ON r.rid = o.rid` : ''}
+    WHERE currency <> '' GROUP BY c ORDER BY n DESC, c`);
+  if (counts.length < 2) return undefined;
+  const lines = (n: unknown) => `${Number(n).toLocaleString('en-US')} ${Number(n) === 1 ? 'line' : 'lines'}`;
+  const [[book, n], ...others] = counts;
+  source.notes.push(
+    `currency: amounts in ${counts.length} currencies, ${String(book)} on ${lines(n)}, ${others.map(([c, k]) => `${String(c)} on ${lines(k)}`).join(', ')}: the lines not in ${String(book)} are skipped (their amounts cannot be added to it)`,
+  );
+  return String(book);
 }
 
 /**
@@ -689,6 +718,12 @@ async function checkOrders(
         )
       : undefined;
   const notOrders = await reportLines(engine, source);
+  // Read only where mapped: a `Currency` column beside an amount converted to the account's currency
+  // (Stripe's `Converted Amount`) names the charge's currency, not the amount's.
+  const currency =
+    present.has('currency') && mapping?.currency !== undefined
+      ? await bookCurrency(engine, source, leftOut, notOrders)
+      : undefined;
   // Each distinct value parsed once, the product taken per row: a line-item export repeats a few
   // hundred quantities and prices over its rows.
   const amountOf = (column: 'amount' | 'refunded' | (typeof LINE_COLUMNS)[number]) =>
@@ -715,6 +750,7 @@ async function checkOrders(
     dateChecks('ordered_at', 'day', asOfDay, options.asOf),
     // An empty amount is settled with the order's other lines below; a negative one is a refund.
     amountChecks('amount', 'value', false, true),
+    ...(currency ? [currencyChecks(currency)] : []),
     ...(refunded ? [amountChecks('refunded', 'refunded_value', false, true)] : []),
     ...(refundDates
       ? [

@@ -465,6 +465,50 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     }
   });
 
+  it("Xero's export with an invoice in a second currency: its lines are skipped, not added to the pounds", async () => {
+    const { book, report } = await readAsDocsShow(
+      'Exported with its line items',
+      'xero-currencies',
+      '2026-11-30',
+    );
+    // Lyon Traiteur's two invoices are in euros (Xero writes each invoice's amounts in its own
+    // currency): read as pounds, 3,600 EUR made them the book's biggest customer.
+    expect(bookRows(book).find(([id]) => id === 'Lyon Traiteur SARL')?.[4]).toEqual([]);
+    expect(bookRows(book).find(([id]) => id === 'Greenwich Grocers')?.[4]).toEqual([
+      ['2026-10-03', 871.25],
+      // 600.00 + 406.64, less the credit note's 175.00.
+      ['2026-11-20', 831.64],
+    ]);
+    const orders = report.files[1];
+    expect(orders.problemCounts).toEqual({
+      "currency: not GBP, the currency of the file's other amounts": 3,
+    });
+    expect(orders.problems.map((p) => [p.line, p.reason])).toEqual([
+      [
+        8,
+        'currency: not GBP, the currency of the file\'s other amounts: "EUR" (and 1 more line of order "INV-0105")',
+      ],
+      [10, 'currency: not GBP, the currency of the file\'s other amounts: "EUR"'],
+    ]);
+    expect(orders.notes).toContain(
+      'currency: amounts in 2 currencies, GBP on 8 lines, EUR on 3 lines: the lines not in GBP are skipped (their amounts cannot be added to it)',
+    );
+  });
+
+  it("Xero's invoice awaiting approval (SUBMITTED) is left out as a draft is: not sent, not in the books", async () => {
+    const { book, report } = await readAsDocsShow(
+      'Exported with its line items',
+      'xero-currencies',
+      '2026-11-30',
+    );
+    // INV-0107 (DRAFT), INV-0108 (DELETED) and INV-0109 (SUBMITTED, 25 November) are none of them
+    // orders: Kew Kitchen last ordered on 4 October.
+    expect(bookRows(book).find(([id]) => id === 'Kew Kitchen')?.[4]).toEqual([['2026-10-04', 45]]);
+    expect(report.files[1].notes).toContain(
+      'status: 4 orders left out, never placed or undone ("DELETED" 1, "DRAFT" 1, "SUBMITTED" 1, "VOIDED" 1)',
+    );
+  });
+
   it("A Shopify store's exports as Shopify writes them, read with the mapping docs/feed.md's Shopify section shows", async () => {
     // What a store owner copies: the section's rules file, as written.
     const shown = docsRules('### Shopify');
