@@ -129,7 +129,7 @@ export async function reportFile(
   log.notes.push(...source.notes);
   log.mergedLines = mergedLines;
   log.rowsLeftOut = source.rowsLeftOut ?? 0;
-  for (const p of listed) log.skip(p.line, p.kind, p.reason, p.part);
+  for (const p of listed) log.skip(p.line, p.kind, p.reason, p.part, p.lines);
   const shownPerKind = new Map<string, number>();
   for (const p of listed) shownPerKind.set(p.kind, (shownPerKind.get(p.kind) ?? 0) + (p.lines ?? 1));
   // The lines a listed order stands for beyond its first are counted, not listed.

@@ -495,6 +495,15 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     );
   });
 
+  it("the CLI's report of that export names each skipped line once, and claims none unlisted", async () => {
+    const { report } = await readAsDocsShow('Exported with its line items', 'xero-currencies', '2026-11-30');
+    const lines = describeFeedReport(report);
+    // Line 9, INV-0105's second line, is named on line 8's entry: it was reported as "1 more
+    // skipped rows not listed" too.
+    expect(lines.filter((l) => l.startsWith('orders.csv line '))).toHaveLength(2);
+    expect(lines.some((l) => l.includes('not listed'))).toBe(false);
+  });
+
   it("Xero's invoice awaiting approval (SUBMITTED) is left out as a draft is: not sent, not in the books", async () => {
     const { book, report } = await readAsDocsShow(
       'Exported with its line items',
