@@ -22,6 +22,7 @@ import { type ColumnChecks, currencyChecks, kindSql, longerThan, reasonSql, requ
 import {
   amountExpression,
   bothReadings,
+  creditTypeSql,
   type DateColumnFormat,
   dayExpression,
   EXCEL_SERIAL,
@@ -762,14 +763,24 @@ async function checkOrders(
         ]
       : []),
   ];
+  // A credit note whose type alone says it is one (its amounts written positive): read as negative,
+  // as a credit. Read only where mapped: many exports have a Type column meaning something else.
+  const credit = present.has('type') && mapping?.type !== undefined ? creditTypeSql('o.type') : undefined;
+  const [[credits]] = credit ? await engine.rows(`SELECT count(*) FROM orders_in o WHERE ${credit}`) : [[0]];
+  const creditLines = Number(credits);
+  if (creditLines > 0)
+    source.notes.push(
+      `type: ${creditLines.toLocaleString('en-US')} ${creditLines === 1 ? 'line is a credit note' : 'lines are credit notes'} by ${creditLines === 1 ? 'its' : 'their'} type, read as credits whatever the sign of ${creditLines === 1 ? 'its amount' : 'their amounts'}`,
+    );
   const [[negatives]] = await engine.rows(
-    `SELECT count(*) FROM ${amounts} WHERE parsed < 0${prices ? ` OR EXISTS (SELECT 1 FROM ${prices} WHERE parsed < 0)` : ''}`,
+    `SELECT count(*) + ${creditLines} FROM ${amounts} WHERE parsed < 0${prices ? ` OR EXISTS (SELECT 1 FROM ${prices} WHERE parsed < 0)` : ''}`,
   );
   const [[refundedRows]] = refunded
     ? await engine.rows(`SELECT count(*) FROM ${refunded} WHERE parsed <> 0`)
     : [[0]];
   const refunds = Number(negatives) > 0 || Number(refundedRows) > 0;
-  const parsed = `SELECT o.*, d.parsed AS day, ${prices ? 'a.parsed * p.parsed' : 'a.parsed'} AS value${refunded ? ', abs(r.parsed) AS refunded_value' : ''}${refundDates ? ', rd.parsed AS refund_day' : ''} FROM orders_in o
+  const amount = prices ? 'a.parsed * p.parsed' : 'a.parsed';
+  const parsed = `SELECT o.*, d.parsed AS day, ${credit ? `CASE WHEN ${credit} THEN -abs(${amount}) ELSE ${amount} END` : amount} AS value${refunded ? ', abs(r.parsed) AS refunded_value' : ''}${refundDates ? ', rd.parsed AS refund_day' : ''} FROM orders_in o
     LEFT JOIN ${dates} d ON d.v = o.ordered_at
     ${refunded ? `LEFT JOIN ${refunded} r ON r.v = o.refunded` : ''}
     ${refundDates ? `LEFT JOIN ${refundDates} rd ON rd.v = o.refunded_at` : ''}

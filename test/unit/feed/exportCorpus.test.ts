@@ -495,6 +495,23 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     );
   });
 
+  it("Xero's credit note written with positive amounts, its Type alone saying it is one, comes off the invoice before it", async () => {
+    const { book, report } = await readAsDocsShow(
+      'Exported with its line items',
+      'xero-currencies',
+      '2026-11-30',
+    );
+    // CN-0001's LineAmount is 175.00, as Xero's template writes credit notes: read as it is, it
+    // was a third order of Greenwich Grocers, on 21 November, and 175.00 more spend.
+    expect(bookRows(book).find(([id]) => id === 'Greenwich Grocers')?.[4]).toEqual([
+      ['2026-10-03', 871.25],
+      ['2026-11-20', 831.64],
+    ]);
+    expect(report.files[1].notes).toContain(
+      'type: 1 line is a credit note by its type, read as credits whatever the sign of its amount',
+    );
+  });
+
   it("the CLI's report of that export names each skipped line once, and claims none unlisted", async () => {
     const { report } = await readAsDocsShow('Exported with its line items', 'xero-currencies', '2026-11-30');
     const lines = describeFeedReport(report);
@@ -983,6 +1000,26 @@ describe("accounting reports saved as CSV, read with docs/feed.md's mappings as 
         'ordered_at: dates read day-first (settled by "13/04/2011")',
       ]),
     );
+  });
+
+  it("Sage 50's audit trail with its credit notes' amounts positive, read with Type mapped as docs/feed.md says: the same figures", async () => {
+    const folder = corpus('sage-audit-trail');
+    const dir = await mkdtemp(join(tmpdir(), 'sage-sc-'));
+    try {
+      await writeFile(join(dir, 'customers.csv'), readFileSync(join(folder, 'customers.csv')));
+      // The same report, each SC line's amounts written without their minus sign.
+      const orders = readFileSync(join(folder, 'orders.csv'), 'utf8')
+        .split('\r\n')
+        .map((line) => (line.includes(',SC,') ? line.replaceAll('-£', '£') : line));
+      await writeFile(join(dir, 'orders.csv'), orders.join('\r\n'));
+      const rules = JSON.parse(readFileSync(join(folder, 'rules.json'), 'utf8'));
+      rules.columns.orders.type = 'Type';
+      const { book } = await readFeed(dir, feedOptionsFrom(parseRules(rules), '2011-09-12'));
+      const { book: asWritten } = await readExport('sage-audit-trail', '2011-09-12');
+      expect(bookRows(book)).toEqual(bookRows(asWritten));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
