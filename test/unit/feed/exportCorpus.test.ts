@@ -512,6 +512,38 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     );
   });
 
+  it("Xero's Receivable Invoice Detail report with its Contact column added: headings and totals not read, drafts, invoices awaiting approval, voided and deleted ones left out", async () => {
+    const { book, report } = await readAsDocsShow(
+      "Xero's **Receivable Invoice Detail** report",
+      'xero-receivable-detail',
+      '2026-11-30',
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      [
+        'Greenwich Grocers',
+        'Greenwich Grocers',
+        'olivia.hart@contoso.example',
+        null,
+        [
+          ['2026-10-03', 700],
+          // 600.00 less the credit note's (175.00).
+          ['2026-11-20', 425],
+        ],
+      ],
+      // INV-0109, awaiting approval on 25 November, is not yet an invoice.
+      ['Kew Kitchen', 'Kew Kitchen', 'olivia.hart@contoso.example', null, [['2026-10-04', 45]]],
+      ['Richmond Rooms', 'Richmond Rooms', 'sam.patel@contoso.example', null, [['2026-10-07', 300]]],
+    ]);
+    expect(report.files[1].notes).toEqual(
+      expect.arrayContaining([
+        'header on line 5: the 3 lines above it (a title?) not read',
+        'status: 4 orders left out, never placed or undone ("Awaiting Approval" 1, "Deleted" 1, "Draft" 1, "Voided" 1)',
+        "7 lines with no customer and no order id or date not read (a report's headings and totals?), the first on line 6",
+      ]),
+    );
+  });
+
   it("the CLI's report of that export names each skipped line once, and claims none unlisted", async () => {
     const { report } = await readAsDocsShow('Exported with its line items', 'xero-currencies', '2026-11-30');
     const lines = describeFeedReport(report);
