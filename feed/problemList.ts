@@ -31,10 +31,17 @@ function rejectedProblem(
     const found = span?.fields ?? r.found ?? 0;
     const what =
       delimiter === ',' || delimiter === undefined ? 'comma' : delimiter === ';' ? 'semicolon' : 'delimiter';
-    const hint = found > columns ? ` (an unquoted ${what} in a value?)` : '';
+    // A line of one field in a file of several columns is text, not a broken row: an accounting
+    // report's footer under its totals (QuickBooks' `Accrual Basis Monday, ...`) or a note.
+    const hint =
+      found > columns
+        ? ` (an unquoted ${what} in a value?)`
+        : found === 1 && columns > 2
+          ? ` (a report's footer or a note: nothing to fix if it is)`
+          : '';
     return {
       kind: 'wrong number of fields',
-      reason: `has ${found} fields, the header has ${columns}${hint}`,
+      reason: `has ${found} ${found === 1 ? 'field' : 'fields'}, the header has ${columns}${hint}`,
     };
   }
   if (r.errorType === 'UNQUOTED VALUE') {

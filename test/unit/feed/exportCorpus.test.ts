@@ -876,7 +876,7 @@ describe('a report saved as CSV, with lines above its header', () => {
       "1 line with no customer and no order id or date not read (a report's headings and totals?), the first on line 9",
     );
     expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
-      [12, 'has 1 fields, the header has 4'],
+      [12, "has 1 field, the header has 4 (a report's footer or a note: nothing to fix if it is)"],
     ]);
   });
 });
@@ -928,7 +928,9 @@ describe("accounting reports saved as CSV, read with docs/feed.md's mappings as 
     const orders = report.files[1];
     // 4 headings, 4 Total for lines and the TOTAL are neither kept nor skipped; the footer is the one bad row.
     expect(orders).toMatchObject({ rowsRead: 21, rowsKept: 10, rowsSkipped: 1 });
-    expect(orders.problems.map((p) => [p.line, p.reason])).toEqual([[28, 'has 1 fields, the header has 11']]);
+    expect(orders.problems.map((p) => [p.line, p.reason])).toEqual([
+      [28, "has 1 field, the header has 11 (a report's footer or a note: nothing to fix if it is)"],
+    ]);
     expect(orders.notes).toEqual(
       expect.arrayContaining([
         'status: 1 order left out, never placed or undone ("Voided" 1)',
