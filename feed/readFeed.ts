@@ -572,6 +572,24 @@ async function ordersLeftOut(
 }
 
 /**
+ * Notes where every order of several lines (two at least) has one amount on all of its lines: an
+ * order's total repeated on each of its lines (Xero's `Total` in its export of invoice lines) is
+ * summed once per line, a three-line invoice of 100.00 read as 300.00. An order's lines can be
+ * alike (two of one product), so it is a warning, not a change of what is read.
+ */
+async function noteRepeatedTotals(engine: FeedEngine, source: FeedSource, header: string): Promise<void> {
+  const [[orders, alike]] = await engine.rows(`
+    SELECT count(*), count(*) FILTER (WHERE lo = hi) FROM (
+      SELECT o.oid, min(o.value) AS lo, max(o.value) AS hi FROM orders_chk o SEMI JOIN orders_multi m ON m.oid = o.oid
+      WHERE o.kind IS NULL AND o.value <> 0 GROUP BY o.oid HAVING count(*) > 1)`);
+  const n = Number(orders);
+  if (n < 2 || Number(alike) < n) return;
+  source.notes.push(
+    `amount: every line of each of the ${n.toLocaleString('en-US')} orders of several lines has the same amount ("${header}"): if it is the order's total repeated on each line (Xero's Total), map the line's own amount (Xero's LineAmount) instead, or each order counts its total once per line`,
+  );
+}
+
+/**
  * Where the orders' `currency` column names more than one currency, the one most of the lines read
  * are in (upper case: Stripe writes `gbp`), noted with the others in the file's notes; undefined
  * where it names one or none. Lines in another are then bad rows (currencyChecks).
@@ -808,6 +826,7 @@ async function checkOrders(
       WHERE c.kind IS NULL AND c.oid IN (SELECT oid FROM orders_multi)
       GROUP BY c.oid HAVING min(i.order_id) <> max(i.order_id))`);
   if (Number(shared) > 0) await group('i.order_id');
+  if (!fromLines) await noteRepeatedTotals(engine, source, mapping?.amount ?? 'amount');
   const [[merged]] = await engine.rows(
     'SELECT coalesce(sum(lines - 1), 0) FROM orders_grouped WHERE filled > 0',
   );

@@ -544,6 +544,26 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     );
   });
 
+  it("Xero's export of invoice lines read with the mapping for one row per invoice (Total): the notes say each invoice's total is on each of its lines", async () => {
+    const shown = parseRules(docsRules("Xero's invoices export"));
+    const { book, report } = await readFeed(corpus('xero-currencies'), feedOptionsFrom(shown, '2026-11-30'));
+    // INV-0101's Total of 1,045.50 on each of its three lines: read as 3,136.50, and nothing said.
+    expect(bookRows(book).find(([id]) => id === 'Greenwich Grocers')?.[4]?.[0]).toEqual([
+      '2026-10-03',
+      3136.5,
+    ]);
+    expect(report.files[1].notes).toContain(
+      `amount: every line of each of the 2 orders of several lines has the same amount ("Total"): if it is the order's total repeated on each line (Xero's Total), map the line's own amount (Xero's LineAmount) instead, or each order counts its total once per line`,
+    );
+    // Read as docs/feed.md says for this export, nothing to warn of.
+    const { report: right } = await readAsDocsShow(
+      'Exported with its line items',
+      'xero-currencies',
+      '2026-11-30',
+    );
+    expect(right.files[1].notes.some((n) => n.includes('same amount'))).toBe(false);
+  });
+
   it("the CLI's report of that export names each skipped line once, and claims none unlisted", async () => {
     const { report } = await readAsDocsShow('Exported with its line items', 'xero-currencies', '2026-11-30');
     const lines = describeFeedReport(report);
