@@ -533,8 +533,10 @@ async function ordersLeftOut(
   if (present.has('status')) {
     const statuses = await distinctValues(engine, 'orders_in', 'status', 'orders_statuses');
     // WooCommerce writes its statuses with a wc- prefix in some exports (wc-cancelled).
+    // QuickBooks writes "Voided" before a voided invoice's own memo (QuickBooks Desktop "VOID:"),
+    // which a status mapped to the memo column then reads.
     byStatus = `status IN (SELECT v FROM ${statuses} WHERE regexp_replace(lower(v), '^wc-', '') IN (${quoted(NOT_PLACED)})
-      OR lower(v) IN (${quoted(NOT_PAID_AS_WRITTEN)}))`;
+      OR lower(v) IN (${quoted(NOT_PAID_AS_WRITTEN)}) OR regexp_matches(lower(v), '^(voided\\b|void\\s*:)'))`;
     // An order refunded after the as-of date was an order on it: its status says what it is now.
     if (refundDays)
       byStatus = `(${byStatus} AND NOT (regexp_replace(lower(status), '^wc-', '') = 'refunded' AND ${refundDays.refundedLater}))`;

@@ -893,6 +893,47 @@ describe('a report saved as CSV, with lines above its header', () => {
 });
 
 describe("accounting reports saved as CSV, read with docs/feed.md's mappings as written", () => {
+  it('QuickBooks Online UK\'s Sales by Customer Detail: £ and (£1,234.56) credit memos, sub-customers, reps by name, a voided invoice whose memo follows "Voided"', async () => {
+    const { book, report } = await readExport('quickbooks-uk', '2026-11-30');
+    const byCustomer = Object.fromEntries(
+      bookRows(book).map(([id, , owner, , orders]) => [id, { owner, orders }]),
+    );
+    expect(byCustomer).toEqual({
+      // Invoice 1001's two lines are one order; credit memo 1005's (£150.00) comes off 1004.
+      'Bramble Bakery': {
+        owner: 'ana.ruiz@contoso.example',
+        orders: [
+          ['2026-09-02', 1234.56],
+          ['2026-09-16', 1050],
+          ['2026-10-14', 1260],
+        ],
+      },
+      // 1011, voided, is left out.
+      'Crisp, Cole & Co': {
+        owner: 'ben.okafor@contoso.example',
+        orders: [
+          ['2026-09-05', 500],
+          ['2026-11-03', 600],
+        ],
+      },
+      // Credit memo 1014's (£1,234.56) comes off 1003, the parent's only invoice.
+      'Dove Hotel Group': { owner: 'ana.ruiz@contoso.example', orders: [['2026-09-10', 1765.44]] },
+      // 1012's memo reads "Voided - Olive oil 5l": QuickBooks writes Voided before the memo it had.
+      'Dove Hotel Group:Dove Harrogate': {
+        owner: 'ben.okafor@contoso.example',
+        orders: [
+          ['2026-10-12', 1000],
+          ['2026-11-19', 1000],
+        ],
+      },
+    });
+    expect(report.files[1].notes).toContain(
+      'status: 2 orders left out, never placed or undone ("Voided" 1, "Voided - Olive oil 5l" 1)',
+    );
+    // Only the report's footer, on its line.
+    expect(report.files[1].problems.map((p) => p.line)).toEqual([30]);
+  });
+
   it("QuickBooks' Sales by Customer Detail: each customer's heading and Total for line and the TOTAL are not read, a credit memo comes off, a voided invoice is left out", async () => {
     const { book, report } = await readAsDocsShow(
       'Sales by Customer Detail** report',
