@@ -47,6 +47,10 @@ function bookRows(book: Book): [string, string, string, number | null, [string, 
   });
 }
 
+/** Every customer's owner and orders ([date, amount], ...) by id. */
+const ordersByCustomer = (book: Book) =>
+  Object.fromEntries(bookRows(book).map(([id, , owner, , orders]) => [id, { owner, orders }]));
+
 describe('a corpus of real exports reads with every order, date and amount right', () => {
   it('Shopify: line items merged into their orders, totals with commas, date-times with offsets, "$1,200.00"', async () => {
     const { book, report } = await readExport('shopify');
@@ -516,10 +520,7 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     expect(report.rowsSkipped).toBe(0);
     // Each contact's invoices by day, as [day, amount]: named by the Contact column, owned as the
     // contacts export says.
-    const byContact = Object.fromEntries(
-      bookRows(book).map(([id, , owner, , orders]) => [id, { owner, orders }]),
-    );
-    expect(byContact).toEqual({
+    expect(ordersByCustomer(book)).toEqual({
       // 600.00 on 20 November less the credit note's (175.00).
       'Greenwich Grocers': {
         owner: 'olivia.hart@contoso.example',
@@ -895,10 +896,7 @@ describe('a report saved as CSV, with lines above its header', () => {
 describe("accounting reports saved as CSV, read with docs/feed.md's mappings as written", () => {
   it('QuickBooks Online UK\'s Sales by Customer Detail: £ and (£1,234.56) credit memos, sub-customers, reps by name, a voided invoice whose memo follows "Voided"', async () => {
     const { book, report } = await readExport('quickbooks-uk', '2026-11-30');
-    const byCustomer = Object.fromEntries(
-      bookRows(book).map(([id, , owner, , orders]) => [id, { owner, orders }]),
-    );
-    expect(byCustomer).toEqual({
+    expect(ordersByCustomer(book)).toEqual({
       // Invoice 1001's two lines are one order; credit memo 1005's (£150.00) comes off 1004.
       'Bramble Bakery': {
         owner: 'ana.ruiz@contoso.example',
