@@ -11,6 +11,7 @@ import {
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { MAX_OWNER_CHARS, type OwnerNames, ownerNameKey } from '../rules/ownerNames';
+import { bookCurrency, creditNoteLines, noteRepeatedTotals } from './accountingChecks';
 import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
@@ -574,49 +575,6 @@ async function ordersLeftOut(
 }
 
 /**
- * Notes where every order of several lines (two at least) has one amount on all of its lines: an
- * order's total repeated on each of its lines (Xero's `Total` in its export of invoice lines) is
- * summed once per line, a three-line invoice of 100.00 read as 300.00. An order's lines can be
- * alike (two of one product), so it is a warning, not a change of what is read.
- */
-async function noteRepeatedTotals(engine: FeedEngine, source: FeedSource, header: string): Promise<void> {
-  const [[orders, alike]] = await engine.rows(`
-    SELECT count(*), count(*) FILTER (WHERE lo = hi) FROM (
-      SELECT o.oid, min(o.value) AS lo, max(o.value) AS hi FROM orders_chk o SEMI JOIN orders_multi m ON m.oid = o.oid
-      WHERE o.kind IS NULL AND o.value <> 0 GROUP BY o.oid HAVING count(*) > 1)`);
-  const n = Number(orders);
-  if (n < 2 || Number(alike) < n) return;
-  source.notes.push(
-    `amount: every line of each of the ${n.toLocaleString('en-US')} orders of several lines has the same amount ("${header}"): if it is the order's total repeated on each line (Xero's Total), map the line's own amount (Xero's LineAmount) instead, or each order counts its total once per line`,
-  );
-}
-
-/**
- * Where the orders' `currency` column names more than one currency, the one most of the lines read
- * are in (upper case: Stripe writes `gbp`), noted with the others in the file's notes; undefined
- * where it names one or none. Lines in another are then bad rows (currencyChecks).
- */
-async function bookCurrency(
-  engine: FeedEngine,
-  source: FeedSource,
-  leftOut: string | undefined,
-  notOrders: string | undefined,
-): Promise<string | undefined> {
-  const counts = await engine.rows(`
-    SELECT upper(currency) AS c, count(*) AS n FROM orders_in o
-    ${leftOut ? `ANTI JOIN ${leftOut} x ON x.order_id = o.order_id` : ''}
-    ${notOrders ? `ANTI JOIN ${notOrders} r ON r.rid = o.rid` : ''}
-    WHERE currency <> '' GROUP BY c ORDER BY n DESC, c`);
-  if (counts.length < 2) return undefined;
-  const lines = (n: unknown) => `${Number(n).toLocaleString('en-US')} ${Number(n) === 1 ? 'line' : 'lines'}`;
-  const [[book, n], ...others] = counts;
-  source.notes.push(
-    `currency: amounts in ${counts.length} currencies, ${String(book)} on ${lines(n)}, ${others.map(([c, k]) => `${String(c)} on ${lines(k)}`).join(', ')}: the lines not in ${String(book)} are skipped (their amounts cannot be added to it)`,
-  );
-  return String(book);
-}
-
-/**
  * The rows of orders_in that name no customer and lack an order id or a date, in table
  * `orders_report_lines`, or undefined when there are none or every row is one (the file is then
  * read as it is, and stops as a file of bad rows). An accounting report saved as CSV holds such
@@ -786,12 +744,7 @@ async function checkOrders(
   // A credit note whose type alone says it is one (its amounts written positive): read as negative,
   // as a credit. Read only where mapped: many exports have a Type column meaning something else.
   const credit = present.has('type') && mapping?.type !== undefined ? creditTypeSql('o.type') : undefined;
-  const [[credits]] = credit ? await engine.rows(`SELECT count(*) FROM orders_in o WHERE ${credit}`) : [[0]];
-  const creditLines = Number(credits);
-  if (creditLines > 0)
-    source.notes.push(
-      `type: ${creditLines.toLocaleString('en-US')} ${creditLines === 1 ? 'line is a credit note' : 'lines are credit notes'} by ${creditLines === 1 ? 'its' : 'their'} type, read as credits whatever the sign of ${creditLines === 1 ? 'its amount' : 'their amounts'}`,
-    );
+  const creditLines = credit ? await creditNoteLines(engine, source, credit) : 0;
   const [[negatives]] = await engine.rows(
     `SELECT count(*) + ${creditLines} FROM ${amounts} WHERE parsed < 0${prices ? ` OR EXISTS (SELECT 1 FROM ${prices} WHERE parsed < 0)` : ''}`,
   );
