@@ -3,7 +3,7 @@ import type { FeedSource } from './feedSource';
 
 // Checks of an orders file that accounting exports need: amounts in several currencies, a credit
 // note known only by its type, and an invoice's total repeated on each of its lines. Each reads the
-// tables readFeed builds (`orders_in`, `orders_chk`, `orders_multi`) and says what it found in the
+// tables readFeed builds (`orders_in`, `orders_ids`) and says what it found in the
 // file's notes.
 
 const lines = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'}`;
@@ -62,10 +62,10 @@ export async function noteRepeatedTotals(
   source: FeedSource,
   header: string,
 ): Promise<void> {
-  const [[orders, alike]] = await engine.rows(`
-    SELECT count(*), count(*) FILTER (WHERE lo = hi) FROM (
-      SELECT o.oid, min(o.value) AS lo, max(o.value) AS hi FROM orders_chk o SEMI JOIN orders_multi m ON m.oid = o.oid
-      WHERE o.kind IS NULL AND o.value <> 0 GROUP BY o.oid HAVING count(*) > 1)`);
+  // orders_ids: the ids on several rows, `alike` where their amounts are one.
+  const [[orders, alike]] = await engine.rows(
+    'SELECT count(*), count(*) FILTER (WHERE alike) FROM orders_ids WHERE uniform AND filled > 1',
+  );
   const n = Number(orders);
   if (n < 2 || Number(alike) < n) return;
   source.notes.push(

@@ -873,7 +873,8 @@ async function groupOrders(
     CREATE OR REPLACE TABLE orders_ids AS
       SELECT o.oid, min(rid) AS frid, arg_min(cust, rid) AS fcust, arg_min(day, rid) AS fday,
              min(cust) = max(cust) AND min(day) = max(day) AS uniform,
-             count(*) AS lines, count(value) AS filled, coalesce(sum(value), 0) AS amount
+             count(*) AS lines, count(value) AS filled, coalesce(sum(value), 0) AS amount,
+             min(value) = max(value) AS alike
       FROM orders_chk o SEMI JOIN orders_multi m ON m.oid = o.oid WHERE o.kind IS NULL GROUP BY o.oid;
     CREATE OR REPLACE TABLE orders_mixed AS
       SELECT o.rid, o.value, f.frid, (o.cust = f.fcust AND o.day = f.fday) AS same
