@@ -20,7 +20,9 @@ export function describeFeedReport(
     for (const note of file.notes) lines.push(`  ${note}`);
     if (file.mergedLines > 0)
       lines.push(
-        `  ${file.mergedLines.toLocaleString('en-US')} order lines merged into their orders (same order id, customer and date)`,
+        file.mergedLines === 1
+          ? '  1 order line merged into its order (same order id, customer and date)'
+          : `  ${file.mergedLines.toLocaleString('en-US')} order lines merged into their orders (same order id, customer and date)`,
       );
     const kinds = Object.entries(file.problemCounts).sort((a, b) => b[1] - a[1]);
     for (const [kind, count] of kinds) {
@@ -42,7 +44,11 @@ export function describeFeedReport(
   });
   const problems = listed.slice(0, maxListed);
   for (const p of problems) lines.push(`${p.file} line ${p.line}: ${p.reason}`);
-  const unlisted = report.rowsSkipped - problems.length;
-  if (unlisted > 0) lines.push(`... and ${unlisted.toLocaleString('en-US')} more skipped rows not listed`);
+  // A listed order's other lines are named on its line (`and 1 more line of order ...`): not unlisted.
+  const unlisted = report.rowsSkipped - problems.reduce((n, p) => n + (p.lines ?? 1), 0);
+  if (unlisted > 0)
+    lines.push(
+      `... and ${unlisted.toLocaleString('en-US')} more skipped ${unlisted === 1 ? 'row' : 'rows'} not listed`,
+    );
   return lines;
 }

@@ -12,6 +12,11 @@ export interface FeedProblem {
   kind: string;
   /** What is wrong, for a person: `ordered_at: not a date: "31/12/2025"`. */
   reason: string;
+  /**
+   * The skipped rows it stands for, where more than one: an order's lines that share the problem,
+   * listed once on the first (`... (and 1 more line of order "INV-0105")`).
+   */
+  lines?: number;
 }
 
 export interface FileReport {
@@ -84,13 +89,13 @@ export class ProblemLog {
    * Records one skipped row: `kind` groups it in the counts, `reason` is the full sentence; `part`
    * the part file it is in, where the file is a folder of Parquet parts.
    */
-  skip(line: number, kind: string, reason: string, part?: string): void {
+  skip(line: number, kind: string, reason: string, part?: string, lines = 1): void {
     this.skipped++;
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
     const detailed = this.detailed.get(kind) ?? 0;
     if (detailed >= this.detailLimit) return;
     this.detailed.set(kind, detailed + 1);
-    this.problems.push({ file: part ?? this.file, line, kind, reason });
+    this.problems.push({ file: part ?? this.file, line, kind, reason, ...(lines > 1 ? { lines } : {}) });
   }
 
   /** Counts skipped rows of one kind that are not listed in detail (beyond the detail limit). */

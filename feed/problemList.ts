@@ -31,10 +31,17 @@ function rejectedProblem(
     const found = span?.fields ?? r.found ?? 0;
     const what =
       delimiter === ',' || delimiter === undefined ? 'comma' : delimiter === ';' ? 'semicolon' : 'delimiter';
-    const hint = found > columns ? ` (an unquoted ${what} in a value?)` : '';
+    // A line of one field in a file of several columns is text, not a broken row: an accounting
+    // report's footer under its totals (QuickBooks' `Accrual Basis Monday, ...`) or a note.
+    const hint =
+      found > columns
+        ? ` (an unquoted ${what} in a value?)`
+        : found === 1 && columns > 2
+          ? ` (a report's footer or a note: nothing to fix if it is)`
+          : '';
     return {
       kind: 'wrong number of fields',
-      reason: `has ${found} fields, the header has ${columns}${hint}`,
+      reason: `has ${found} ${found === 1 ? 'field' : 'fields'}, the header has ${columns}${hint}`,
     };
   }
   if (r.errorType === 'UNQUOTED VALUE') {
@@ -130,7 +137,7 @@ export async function reportFile(
   log.notes.push(...source.notes);
   log.mergedLines = mergedLines;
   log.rowsLeftOut = source.rowsLeftOut ?? 0;
-  for (const p of listed) log.skip(p.line, p.kind, p.reason, p.part);
+  for (const p of listed) log.skip(p.line, p.kind, p.reason, p.part, p.lines);
   const shownPerKind = new Map<string, number>();
   for (const p of listed) shownPerKind.set(p.kind, (shownPerKind.get(p.kind) ?? 0) + (p.lines ?? 1));
   // The lines a listed order stands for beyond its first are counted, not listed.

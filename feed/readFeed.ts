@@ -11,6 +11,7 @@ import {
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { MAX_OWNER_CHARS, type OwnerNames, ownerNameKey } from '../rules/ownerNames';
+import { bookCurrency, creditNoteLines, noteRepeatedTotals } from './accountingChecks';
 import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
@@ -18,10 +19,11 @@ import { type FeedFile, findFeedFiles } from './feedFiles';
 import { type FeedReport, type FileReport, placeOf } from './feedReport';
 import { type FeedSource, loadSource } from './feedSource';
 import { reportFile } from './problemList';
-import { type ColumnChecks, kindSql, longerThan, reasonSql, requiredText } from './rowChecks';
+import { type ColumnChecks, currencyChecks, kindSql, longerThan, reasonSql, requiredText } from './rowChecks';
 import {
   amountExpression,
   bothReadings,
+  creditTypeSql,
   type DateColumnFormat,
   dayExpression,
   EXCEL_SERIAL,
@@ -489,6 +491,10 @@ function problemRows(columns: ColumnChecks[], checked: string, parsedColumns: st
  */
 const NOT_PLACED = [
   'draft',
+  // Xero's invoice awaiting approval (SUBMITTED, "Awaiting Approval" in its reports): not yet in
+  // the books nor sent, a draft under review.
+  'submitted',
+  'awaiting approval',
   'void',
   'voided',
   'deleted',
@@ -528,8 +534,10 @@ async function ordersLeftOut(
   if (present.has('status')) {
     const statuses = await distinctValues(engine, 'orders_in', 'status', 'orders_statuses');
     // WooCommerce writes its statuses with a wc- prefix in some exports (wc-cancelled).
+    // QuickBooks writes "Voided" before a voided invoice's own memo (QuickBooks Desktop "VOID:"),
+    // which a status mapped to the memo column then reads.
     byStatus = `status IN (SELECT v FROM ${statuses} WHERE regexp_replace(lower(v), '^wc-', '') IN (${quoted(NOT_PLACED)})
-      OR lower(v) IN (${quoted(NOT_PAID_AS_WRITTEN)}))`;
+      OR lower(v) IN (${quoted(NOT_PAID_AS_WRITTEN)}) OR regexp_matches(lower(v), '^(voided\\b|void\\s*:)'))`;
     // An order refunded after the as-of date was an order on it: its status says what it is now.
     if (refundDays)
       byStatus = `(${byStatus} AND NOT (regexp_replace(lower(status), '^wc-', '') = 'refunded' AND ${refundDays.refundedLater}))`;
@@ -689,6 +697,12 @@ async function checkOrders(
         )
       : undefined;
   const notOrders = await reportLines(engine, source);
+  // Read only where mapped: a `Currency` column beside an amount converted to the account's currency
+  // (Stripe's `Converted Amount`) names the charge's currency, not the amount's.
+  const currency =
+    present.has('currency') && mapping?.currency !== undefined
+      ? await bookCurrency(engine, source, leftOut, notOrders)
+      : undefined;
   // Each distinct value parsed once, the product taken per row: a line-item export repeats a few
   // hundred quantities and prices over its rows.
   const amountOf = (column: 'amount' | 'refunded' | (typeof LINE_COLUMNS)[number]) =>
@@ -715,6 +729,7 @@ async function checkOrders(
     dateChecks('ordered_at', 'day', asOfDay, options.asOf),
     // An empty amount is settled with the order's other lines below; a negative one is a refund.
     amountChecks('amount', 'value', false, true),
+    ...(currency ? [currencyChecks(currency)] : []),
     ...(refunded ? [amountChecks('refunded', 'refunded_value', false, true)] : []),
     ...(refundDates
       ? [
@@ -726,14 +741,19 @@ async function checkOrders(
         ]
       : []),
   ];
+  // A credit note whose type alone says it is one (its amounts written positive): read as negative,
+  // as a credit. Read only where mapped: many exports have a Type column meaning something else.
+  const credit = present.has('type') && mapping?.type !== undefined ? creditTypeSql('o.type') : undefined;
+  const creditLines = credit ? await creditNoteLines(engine, source, credit) : 0;
   const [[negatives]] = await engine.rows(
-    `SELECT count(*) FROM ${amounts} WHERE parsed < 0${prices ? ` OR EXISTS (SELECT 1 FROM ${prices} WHERE parsed < 0)` : ''}`,
+    `SELECT count(*) + ${creditLines} FROM ${amounts} WHERE parsed < 0${prices ? ` OR EXISTS (SELECT 1 FROM ${prices} WHERE parsed < 0)` : ''}`,
   );
   const [[refundedRows]] = refunded
     ? await engine.rows(`SELECT count(*) FROM ${refunded} WHERE parsed <> 0`)
     : [[0]];
   const refunds = Number(negatives) > 0 || Number(refundedRows) > 0;
-  const parsed = `SELECT o.*, d.parsed AS day, ${prices ? 'a.parsed * p.parsed' : 'a.parsed'} AS value${refunded ? ', abs(r.parsed) AS refunded_value' : ''}${refundDates ? ', rd.parsed AS refund_day' : ''} FROM orders_in o
+  const amount = prices ? 'a.parsed * p.parsed' : 'a.parsed';
+  const parsed = `SELECT o.*, d.parsed AS day, ${credit ? `CASE WHEN ${credit} THEN -abs(${amount}) ELSE ${amount} END` : amount} AS value${refunded ? ', abs(r.parsed) AS refunded_value' : ''}${refundDates ? ', rd.parsed AS refund_day' : ''} FROM orders_in o
     LEFT JOIN ${dates} d ON d.v = o.ordered_at
     ${refunded ? `LEFT JOIN ${refunded} r ON r.v = o.refunded` : ''}
     ${refundDates ? `LEFT JOIN ${refundDates} rd ON rd.v = o.refunded_at` : ''}
@@ -761,6 +781,7 @@ async function checkOrders(
       WHERE c.kind IS NULL AND c.oid IN (SELECT oid FROM orders_multi)
       GROUP BY c.oid HAVING min(i.order_id) <> max(i.order_id))`);
   if (Number(shared) > 0) await group('i.order_id');
+  if (!fromLines) await noteRepeatedTotals(engine, source, mapping?.amount ?? 'amount');
   const [[merged]] = await engine.rows(
     'SELECT coalesce(sum(lines - 1), 0) FROM orders_grouped WHERE filled > 0',
   );
@@ -852,7 +873,8 @@ async function groupOrders(
     CREATE OR REPLACE TABLE orders_ids AS
       SELECT o.oid, min(rid) AS frid, arg_min(cust, rid) AS fcust, arg_min(day, rid) AS fday,
              min(cust) = max(cust) AND min(day) = max(day) AS uniform,
-             count(*) AS lines, count(value) AS filled, coalesce(sum(value), 0) AS amount
+             count(*) AS lines, count(value) AS filled, coalesce(sum(value), 0) AS amount,
+             min(value) = max(value) AS alike
       FROM orders_chk o SEMI JOIN orders_multi m ON m.oid = o.oid WHERE o.kind IS NULL GROUP BY o.oid;
     CREATE OR REPLACE TABLE orders_mixed AS
       SELECT o.rid, o.value, f.frid, (o.cust = f.fcust AND o.day = f.fday) AS same

@@ -355,3 +355,25 @@ export function quotedSql(v: string): string {
 }
 
 export { sqlString };
+
+/**
+ * Document types of a credit, as accounting exports write them in a type column: Xero's `Sales
+ * credit note` (its API's `ACCRECCREDIT`), QuickBooks' `Credit Memo` and `Refund Receipt`, Sage 50's
+ * `SC`, Sage Accounting's `Credit Note`.
+ */
+const CREDIT_TYPES = [
+  'credit note',
+  'sales credit note',
+  'accreccredit',
+  'credit memo',
+  'refund receipt',
+  'sc',
+];
+
+/**
+ * SQL: the text `v` of a type column names a credit. Some exports write a credit note's amounts
+ * positive, its type alone saying it is one (Xero's invoices export writes credit notes as its
+ * import template takes them): read as they are, they would count as invoices.
+ */
+export const creditTypeSql = (v: string) =>
+  `lower(${v}) IN (${CREDIT_TYPES.map((t) => sqlString(t)).join(', ')})`;

@@ -15,7 +15,8 @@ export const ORDER_COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'amount']
  * line's quantity and unit price, where a line-item export has no amount (the amount is their product);
  * the amount refunded off an order that keeps its total (a partial refund) and the date it was
  * refunded, and whether a payment was captured (a card payment authorised and never taken), where
- * a shop or payments export has them.
+ * a shop or payments export has them; the currency of a line's amount, where an export mixes them;
+ * the document's type, where an export writes a credit note's amounts positive.
  */
 export const ORDER_OPTIONAL_COLUMNS = [
   'status',
@@ -24,6 +25,8 @@ export const ORDER_OPTIONAL_COLUMNS = [
   'refunded',
   'refunded_at',
   'captured',
+  'currency',
+  'type',
 ] as const;
 export const TICKET_COLUMNS = ['ticket_id', 'customer_id', 'opened_at', 'sentiment', 'status'] as const;
 

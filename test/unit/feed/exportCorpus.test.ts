@@ -47,6 +47,10 @@ function bookRows(book: Book): [string, string, string, number | null, [string, 
   });
 }
 
+/** Every customer's owner and orders ([date, amount], ...) by id. */
+const ordersByCustomer = (book: Book) =>
+  Object.fromEntries(bookRows(book).map(([id, , owner, , orders]) => [id, { owner, orders }]));
+
 describe('a corpus of real exports reads with every order, date and amount right', () => {
   it('Shopify: line items merged into their orders, totals with commas, date-times with offsets, "$1,200.00"', async () => {
     const { book, report } = await readExport('shopify');
@@ -391,6 +395,9 @@ describe('a corpus of real exports reads with every order, date and amount right
 });
 
 describe('exports that list orders never placed, refunds and credit notes', () => {
+  /** xero-currencies as of 2026-11-30, read with the mapping docs/feed.md shows for Xero's invoice lines. */
+  const xeroLines = () => readAsDocsShow('Exported with its line items', 'xero-currencies', '2026-11-30');
+
   it('Xero: draft, voided and deleted invoices are left out, a credit note with its own number comes off the invoice before it', async () => {
     // What a Xero user copies: the section's rules file, as written, for the headers Xero writes
     // (`*InvoiceNumber`): the fixture's own rules once named them without the `*`, and failed.
@@ -463,6 +470,113 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("Xero's export with an invoice in a second currency: its lines are skipped, not added to the pounds", async () => {
+    const { book, report } = await xeroLines();
+    // Lyon Traiteur's two invoices are in euros (Xero writes each invoice's amounts in its own
+    // currency): read as pounds, 3,600 EUR made them the book's biggest customer.
+    expect(bookRows(book).find(([id]) => id === 'Lyon Traiteur SARL')?.[4]).toEqual([]);
+    expect(bookRows(book).find(([id]) => id === 'Greenwich Grocers')?.[4]).toEqual([
+      ['2026-10-03', 871.25],
+      // 600.00 + 406.64, less the credit note's 175.00.
+      ['2026-11-20', 831.64],
+    ]);
+    const orders = report.files[1];
+    expect(orders.problemCounts).toEqual({
+      "currency: not GBP, the currency of the file's other amounts": 3,
+    });
+    expect(orders.problems.map((p) => [p.line, p.reason])).toEqual([
+      [
+        8,
+        'currency: not GBP, the currency of the file\'s other amounts: "EUR" (and 1 more line of order "INV-0105")',
+      ],
+      [10, 'currency: not GBP, the currency of the file\'s other amounts: "EUR"'],
+    ]);
+    expect(orders.notes).toContain(
+      'currency: amounts in 2 currencies, GBP on 8 lines, EUR on 3 lines: the lines not in GBP are skipped (their amounts cannot be added to it)',
+    );
+  });
+
+  it("Xero's credit note written with positive amounts, its Type alone saying it is one, comes off the invoice before it", async () => {
+    const { book, report } = await xeroLines();
+    // CN-0001's LineAmount is 175.00, as Xero's template writes credit notes: read as it is, it
+    // was a third order of Greenwich Grocers, on 21 November, and 175.00 more spend.
+    expect(bookRows(book).find(([id]) => id === 'Greenwich Grocers')?.[4]).toEqual([
+      ['2026-10-03', 871.25],
+      ['2026-11-20', 831.64],
+    ]);
+    expect(report.files[1].notes).toContain(
+      'type: 1 line is a credit note by its type, read as credits whatever the sign of its amount',
+    );
+  });
+
+  it("Xero's Receivable Invoice Detail report with its Contact column added: headings and totals not read, drafts, invoices awaiting approval, voided and deleted ones left out", async () => {
+    const { book, report } = await readAsDocsShow(
+      "Xero's **Receivable Invoice Detail** report",
+      'xero-receivable-detail',
+      '2026-11-30',
+    );
+    expect(report.rowsSkipped).toBe(0);
+    // Each contact's invoices by day, as [day, amount]: named by the Contact column, owned as the
+    // contacts export says.
+    expect(ordersByCustomer(book)).toEqual({
+      // 600.00 on 20 November less the credit note's (175.00).
+      'Greenwich Grocers': {
+        owner: 'olivia.hart@contoso.example',
+        orders: [
+          ['2026-10-03', 700],
+          ['2026-11-20', 425],
+        ],
+      },
+      // INV-0109, awaiting approval on 25 November, is not yet an invoice.
+      'Kew Kitchen': { owner: 'olivia.hart@contoso.example', orders: [['2026-10-04', 45]] },
+      'Richmond Rooms': { owner: 'sam.patel@contoso.example', orders: [['2026-10-07', 300]] },
+    });
+    const [title, status, headings, credits] = report.files[1].notes;
+    expect({ title, status, headings, credits }).toEqual({
+      title: 'header on line 5: the 3 lines above it (a title?) not read',
+      status:
+        'status: 4 orders left out, never placed or undone ("Awaiting Approval" 1, "Deleted" 1, "Draft" 1, "Voided" 1)',
+      headings:
+        "7 lines with no customer and no order id or date not read (a report's headings and totals?), the first on line 6",
+      credits: expect.stringMatching(/^amount: 1 refund or credit \(negative amounts\) taken off/),
+    });
+  });
+
+  it("Xero's export of invoice lines read with the mapping for one row per invoice (Total): the notes say each invoice's total is on each of its lines", async () => {
+    const shown = parseRules(docsRules("Xero's invoices export"));
+    const { book, report } = await readFeed(corpus('xero-currencies'), feedOptionsFrom(shown, '2026-11-30'));
+    // INV-0101's Total of 1,045.50 on each of its three lines: read as 3,136.50, and nothing said.
+    expect(bookRows(book).find(([id]) => id === 'Greenwich Grocers')?.[4]?.[0]).toEqual([
+      '2026-10-03',
+      3136.5,
+    ]);
+    expect(report.files[1].notes).toContain(
+      `amount: every line of each of the 2 orders of several lines has the same amount ("Total"): if it is the order's total repeated on each line (Xero's Total), map the line's own amount (Xero's LineAmount) instead, or each order counts its total once per line`,
+    );
+    // Read as docs/feed.md says for this export, nothing to warn of.
+    const { report: right } = await xeroLines();
+    expect(right.files[1].notes.some((n) => n.includes('same amount'))).toBe(false);
+  });
+
+  it("the CLI's report of that export names each skipped line once, and claims none unlisted", async () => {
+    const { report } = await xeroLines();
+    const lines = describeFeedReport(report);
+    // Line 9, INV-0105's second line, is named on line 8's entry: it was reported as "1 more
+    // skipped rows not listed" too.
+    expect(lines.filter((l) => l.startsWith('orders.csv line '))).toHaveLength(2);
+    expect(lines.some((l) => l.includes('not listed'))).toBe(false);
+  });
+
+  it("Xero's invoice awaiting approval (SUBMITTED) is left out as a draft is: not sent, not in the books", async () => {
+    const { book, report } = await xeroLines();
+    // INV-0107 (DRAFT), INV-0108 (DELETED) and INV-0109 (SUBMITTED, 25 November) are none of them
+    // orders: Kew Kitchen last ordered on 4 October.
+    expect(bookRows(book).find(([id]) => id === 'Kew Kitchen')?.[4]).toEqual([['2026-10-04', 45]]);
+    expect(report.files[1].notes).toContain(
+      'status: 4 orders left out, never placed or undone ("DELETED" 1, "DRAFT" 1, "SUBMITTED" 1, "VOIDED" 1)',
+    );
   });
 
   it("A Shopify store's exports as Shopify writes them, read with the mapping docs/feed.md's Shopify section shows", async () => {
@@ -774,12 +888,50 @@ describe('a report saved as CSV, with lines above its header', () => {
       "1 line with no customer and no order id or date not read (a report's headings and totals?), the first on line 9",
     );
     expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
-      [12, 'has 1 fields, the header has 4'],
+      [12, "has 1 field, the header has 4 (a report's footer or a note: nothing to fix if it is)"],
     ]);
   });
 });
 
 describe("accounting reports saved as CSV, read with docs/feed.md's mappings as written", () => {
+  it('QuickBooks Online UK\'s Sales by Customer Detail: £ and (£1,234.56) credit memos, sub-customers, reps by name, a voided invoice whose memo follows "Voided"', async () => {
+    const { book, report } = await readExport('quickbooks-uk', '2026-11-30');
+    expect(ordersByCustomer(book)).toEqual({
+      // Invoice 1001's two lines are one order; credit memo 1005's (£150.00) comes off 1004.
+      'Bramble Bakery': {
+        owner: 'ana.ruiz@contoso.example',
+        orders: [
+          ['2026-09-02', 1234.56],
+          ['2026-09-16', 1050],
+          ['2026-10-14', 1260],
+        ],
+      },
+      // 1011, voided, is left out.
+      'Crisp, Cole & Co': {
+        owner: 'ben.okafor@contoso.example',
+        orders: [
+          ['2026-09-05', 500],
+          ['2026-11-03', 600],
+        ],
+      },
+      // Credit memo 1014's (£1,234.56) comes off 1003, the parent's only invoice.
+      'Dove Hotel Group': { owner: 'ana.ruiz@contoso.example', orders: [['2026-09-10', 1765.44]] },
+      // 1012's memo reads "Voided - Olive oil 5l": QuickBooks writes Voided before the memo it had.
+      'Dove Hotel Group:Dove Harrogate': {
+        owner: 'ben.okafor@contoso.example',
+        orders: [
+          ['2026-10-12', 1000],
+          ['2026-11-19', 1000],
+        ],
+      },
+    });
+    expect(report.files[1].notes).toContain(
+      'status: 2 orders left out, never placed or undone ("Voided" 1, "Voided - Olive oil 5l" 1)',
+    );
+    // Only the report's footer, on its line.
+    expect(report.files[1].problems.map((p) => p.line)).toEqual([30]);
+  });
+
   it("QuickBooks' Sales by Customer Detail: each customer's heading and Total for line and the TOTAL are not read, a credit memo comes off, a voided invoice is left out", async () => {
     const { book, report } = await readAsDocsShow(
       'Sales by Customer Detail** report',
@@ -826,7 +978,9 @@ describe("accounting reports saved as CSV, read with docs/feed.md's mappings as 
     const orders = report.files[1];
     // 4 headings, 4 Total for lines and the TOTAL are neither kept nor skipped; the footer is the one bad row.
     expect(orders).toMatchObject({ rowsRead: 21, rowsKept: 10, rowsSkipped: 1 });
-    expect(orders.problems.map((p) => [p.line, p.reason])).toEqual([[28, 'has 1 fields, the header has 11']]);
+    expect(orders.problems.map((p) => [p.line, p.reason])).toEqual([
+      [28, "has 1 field, the header has 11 (a report's footer or a note: nothing to fix if it is)"],
+    ]);
     expect(orders.notes).toEqual(
       expect.arrayContaining([
         'status: 1 order left out, never placed or undone ("Voided" 1)',
@@ -930,6 +1084,26 @@ describe("accounting reports saved as CSV, read with docs/feed.md's mappings as 
         'ordered_at: dates read day-first (settled by "13/04/2011")',
       ]),
     );
+  });
+
+  it("Sage 50's audit trail with its credit notes' amounts positive, read with Type mapped as docs/feed.md says: the same figures", async () => {
+    const folder = corpus('sage-audit-trail');
+    const dir = await mkdtemp(join(tmpdir(), 'sage-sc-'));
+    try {
+      await writeFile(join(dir, 'customers.csv'), readFileSync(join(folder, 'customers.csv')));
+      // The same report, each SC line's amounts written without their minus sign.
+      const orders = readFileSync(join(folder, 'orders.csv'), 'utf8')
+        .split('\r\n')
+        .map((line) => (line.includes(',SC,') ? line.replaceAll('-£', '£') : line));
+      await writeFile(join(dir, 'orders.csv'), orders.join('\r\n'));
+      const rules = JSON.parse(readFileSync(join(folder, 'rules.json'), 'utf8'));
+      rules.columns.orders.type = 'Type';
+      const { book } = await readFeed(dir, feedOptionsFrom(parseRules(rules), '2011-09-12'));
+      const { book: asWritten } = await readExport('sage-audit-trail', '2011-09-12');
+      expect(bookRows(book)).toEqual(bookRows(asWritten));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -24,6 +24,38 @@ describe('ProblemLog', () => {
 });
 
 describe('describeFeedReport', () => {
+  it("counts a listed order's other lines as listed, and says one merged line and one unlisted row in the singular", () => {
+    const problem = { file: 'orders.csv', line: 2, kind: 'amount: missing', reason: 'amount: missing' };
+    const lines = describeFeedReport(
+      {
+        rowsSkipped: 4,
+        files: [
+          {
+            file: 'orders.csv',
+            rowsRead: 9,
+            rowsKept: 5,
+            rowsSkipped: 4,
+            // Line 5 stands for its order's two lines; line 8 is beyond the two listed.
+            problems: [problem, { ...problem, line: 5, lines: 2 }, { ...problem, line: 8 }],
+            problemCounts: { 'amount: missing': 4 },
+            problemsNotListed: 2,
+            notes: [],
+            mergedLines: 1,
+          },
+        ],
+      },
+      { maxListed: 2 },
+    );
+    expect(lines).toEqual([
+      'orders.csv: 9 rows read, 5 kept, 4 skipped',
+      '  1 order line merged into its order (same order id, customer and date)',
+      '  4 x amount: missing',
+      'orders.csv line 2: amount: missing',
+      'orders.csv line 5: amount: missing',
+      '... and 1 more skipped row not listed',
+    ]);
+  });
+
   it('gives counts per file and kind, then the first problems with file and line', async () => {
     const { report } = await readFeed(join(__dirname, '../../fixtures/feeds/bad-rows'));
     const lines = describeFeedReport(report, { maxListed: 2 });
