@@ -298,12 +298,24 @@ function dateChecks(
   };
 }
 
-// An owner is a rep's Teams sign-in: an email or a UPN.
-const OWNER_EMAIL = '[^\\s@]+@[^\\s@]+';
+// An email address or a UPN: exactly one @, with text on either side and no space in it (an
+// address holds none: `Tom @ Acme` is a name). An owner is one: a rep's Teams sign-in.
+const EMAIL = '[^\\s@]+@[^\\s@]+';
+
+/**
+ * SQL: the key a customer id (trimmed) is matched by across customers, orders and tickets. A shop
+ * that keys its customers by email (WooCommerce's guests, Stripe, Squarespace, many CRMs) stores
+ * the address as each checkout typed it, `Ana.Ruiz@Contoso.com` on one order and
+ * `ana.ruiz@contoso.com` on the next, and mail providers deliver both to one mailbox: an address is
+ * matched in lower case. Any other id as written: some systems hold both `C-42` and `c-42`.
+ * contains() first, as most ids of most feeds hold no @: the pattern is matched only on those that do.
+ */
+const customerKeySql = (id: string) =>
+  `(CASE WHEN contains(${id}, '@') AND regexp_full_match(${id}, '${EMAIL}') THEN lower(${id}) ELSE ${id} END)`;
 // Shopify keeps no owner, only a customer's tags: an owner cell of comma-separated tags
 // (`rep@shop.example, newsletter, vip`) names its rep by the one email address among them. NULL
 // for a cell without a comma, which is checked as an address itself.
-const OWNER_TAG_EMAILS = `CASE WHEN contains(owner, ',') THEN list_filter(list_transform(string_split(owner, ','), t -> trim(t)), t -> regexp_full_match(t, '${OWNER_EMAIL}')) END`;
+const OWNER_TAG_EMAILS = `CASE WHEN contains(owner, ',') THEN list_filter(list_transform(string_split(owner, ','), t -> trim(t)), t -> regexp_full_match(t, '${EMAIL}')) END`;
 
 /**
  * SQL of the rules file's owner names as rows of (the name as ownerNameKey compares it, the
@@ -362,7 +374,7 @@ async function checkCustomers(
           problem: 'several email addresses in the tags',
           words: `owner_emails || ' email addresses in the tags'`,
         },
-        { when: `NOT regexp_full_match(owner_rep, '${OWNER_EMAIL}')`, problem: notASignIn },
+        { when: `NOT regexp_full_match(owner_rep, '${EMAIL}')`, problem: notASignIn },
         {
           when: longerThan('owner_rep', MAX_OWNER_CHARS),
           problem: `longer than ${MAX_OWNER_CHARS} characters`,
@@ -378,31 +390,33 @@ async function checkCustomers(
         SELECT *, len(owner_tags) AS owner_emails,
           coalesce(owner_named, CASE WHEN len(owner_tags) = 1 THEN owner_tags[1] ELSE owner END) AS owner_rep
         FROM (
-          SELECT i.*, v.parsed AS mv, ${names ? 'n.rep' : 'NULL::VARCHAR'} AS owner_named,
+          SELECT i.*, ${customerKeySql('i.customer_id')} AS id_key, v.parsed AS mv, ${names ? 'n.rep' : 'NULL::VARCHAR'} AS owner_named,
             ${names ? `CASE WHEN n.rep IS NULL THEN ${OWNER_TAG_EMAILS} END` : OWNER_TAG_EMAILS} AS owner_tags
           FROM customers_in i LEFT JOIN ${values} v ON v.v = i.monthly_value
           ${names ? `LEFT JOIN ${names} AS n(k, rep) ON n.k = lower(trim(i.owner))` : ''}));
     CREATE OR REPLACE TABLE customers_first AS
-      SELECT customer_id, min(rid) AS frid FROM customers_chk WHERE kind IS NULL GROUP BY customer_id;
+      -- Each customer's first good row, whose id (\`fid\`, as written there) is the customer's id.
+      SELECT id_key, min(rid) AS frid, arg_min(customer_id, rid) AS fid FROM customers_chk WHERE kind IS NULL GROUP BY id_key;
     CREATE OR REPLACE TABLE cust_owners AS
       SELECT owner, (row_number() OVER (ORDER BY owner) - 1)::INTEGER AS oi
       FROM (SELECT DISTINCT lower(owner_rep) AS owner FROM customers_chk WHERE kind IS NULL);
     CREATE OR REPLACE TABLE cust AS
-      SELECT (row_number() OVER (ORDER BY c.rid) - 1)::INTEGER AS idx, c.customer_id, c.name, o.owner, o.oi,
+      SELECT (row_number() OVER (ORDER BY c.rid) - 1)::INTEGER AS idx, c.customer_id, c.id_key, c.name, o.owner, o.oi,
              CASE WHEN c.monthly_value = '' THEN NULL WHEN c.mv = 0 THEN 0.0 ELSE c.mv END AS mv
-      FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id AND f.frid = c.rid
+      FROM customers_chk c JOIN customers_first f ON f.frid = c.rid
       JOIN cust_owners o ON o.owner = lower(c.owner_rep)
       ORDER BY idx;
     CREATE OR REPLACE TABLE cust_skipped AS
       -- An anti join, which DuckDB builds on the (few) bad rows: NOT IN built a hash table of every customer.
-      SELECT c.customer_id, min(c.rid) AS rid FROM customers_chk c ANTI JOIN cust u ON u.customer_id = c.customer_id
+      SELECT c.id_key, min(c.rid) AS rid FROM customers_chk c ANTI JOIN cust u ON u.id_key = c.id_key
       WHERE c.kind IS NOT NULL AND c.customer_id <> ''
-      GROUP BY c.customer_id;
+      GROUP BY c.id_key;
     CREATE OR REPLACE TABLE customers_problems AS
       SELECT rid, kind, ${reasonSql(columns)} AS reason, NULL::BIGINT AS ref FROM customers_chk WHERE kind IS NOT NULL
       UNION ALL
-      SELECT c.rid, 'duplicate customer_id', 'duplicate customer_id ' || ${quotedSql('c.customer_id')} || ' (first on line {ref})', f.frid
-      FROM customers_chk c JOIN customers_first f ON f.customer_id = c.customer_id
+      SELECT c.rid, 'duplicate customer_id', 'duplicate customer_id ' || ${quotedSql('c.customer_id')} || ' (first on line {ref}'
+        || CASE WHEN f.fid <> c.customer_id THEN ' as ' || ${quotedSql('f.fid')} ELSE '' END || ')', f.frid
+      FROM customers_chk c JOIN customers_first f ON f.id_key = c.id_key
       WHERE c.kind IS NULL AND c.rid <> f.frid;`);
   const ownerHint = await ownerNamesHint(engine, `owner: ${notASignIn}`);
   if (ownerHint) source.notes.push(ownerHint);
@@ -461,16 +475,16 @@ const customerReason = `CASE WHEN skipped_rid IS NOT NULL
 
 /**
  * SQL: the rows of `inner` (a query with the parsed columns) with their first problem (`kind`), their
- * customer's index (`cust`) and, for a customer whose row was skipped, that row (`skipped_rid`). Only
+ * customer's index (`cust`, matched by customerKeySql) and, for a customer whose row was skipped, that row (`skipped_rid`). Only
  * `keep` of the row's own columns are kept: the text of a bad row is read again for its reason.
  */
 function checkedRows(columns: ColumnChecks[], inner: string, keep: string): string {
   return `
       SELECT i.rid, ${keep}, c.idx AS cust, s.rid AS skipped_rid,
              coalesce(i.column_kind, CASE WHEN c.idx IS NULL THEN ${customerProblem} END) AS kind
-      FROM (SELECT *, ${kindSql(columns)} AS column_kind FROM (${inner})) i
-      LEFT JOIN cust c ON c.customer_id = i.customer_id
-      LEFT JOIN cust_skipped s ON s.customer_id = i.customer_id`;
+      FROM (SELECT *, ${kindSql(columns)} AS column_kind, ${customerKeySql('customer_id')} AS id_key FROM (${inner})) i
+      LEFT JOIN cust c ON c.id_key = i.id_key
+      LEFT JOIN cust_skipped s ON s.id_key = i.id_key`;
 }
 
 /** SQL: the bad rows of `checked` with their reason in words, the text read again from `input`. */
@@ -777,7 +791,7 @@ async function checkOrders(
   if (refunds) await applyRefunds(engine, source, Number(negatives) > 0, Number(refundedRows) > 0);
   await engine.run(`
     CREATE OR REPLACE TABLE orders_problems AS
-      SELECT p.*, i.order_id, i.customer_id AS order_customer, i.ordered_at AS order_date FROM (
+      SELECT p.*, i.order_id, ${customerKeySql('i.customer_id')} AS order_customer, i.ordered_at AS order_date FROM (
       ${problemRows(columns, 'orders_chk', `day, value${refunded ? ', refunded_value' : ''}${refundDates ? ', refund_day' : ''}`, 'orders_in')}
       UNION ALL
       SELECT m.rid, 'duplicate order_id', 'duplicate order_id ' || ${quotedSql('i.order_id')} || ' (first on line {ref})', m.frid
