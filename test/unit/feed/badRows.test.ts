@@ -242,24 +242,28 @@ describe('customer ids that are email addresses match whatever their case; other
     ]);
   });
 
-  it('keeps ids that are not addresses exact: account numbers, two @, spaces inside', async () => {
+  it('keeps ids that are not addresses exact (account numbers, two @, spaces inside), beside an address matched in any case', async () => {
     const { book, report } = await feed({
       'customers.csv': [
         'customer_id,name,owner',
         'C-42,Upper,rep@example.com',
         'c-42,Lower,rep@example.com',
         'a@b@Example.com,Two ats,rep@example.com',
+        'A@B@example.com,Two ats again,rep@example.com',
         'Tom @ Acme,Spaced,rep@example.com',
         '@Handle,No local part,rep@example.com',
+        'Dee@Example.com,An address,rep@example.com',
         '',
       ].join('\n'),
       'orders.csv': [
         'order_id,customer_id,ordered_at,amount',
         'O-1,c-42,2026-01-05,1',
         'O-2,C-42,2026-01-06,2',
-        'O-3,A@B@example.com,2026-01-07,3',
+        'O-3,a@B@example.com,2026-01-07,3',
         'O-4,tom @ acme,2026-01-08,4',
         'O-5,@handle,2026-01-09,5',
+        'O-6,A@B@example.com,2026-01-10,6',
+        'O-7,dee@example.com,2026-01-11,7',
         '',
       ].join('\n'),
     });
@@ -267,13 +271,18 @@ describe('customer ids that are email addresses match whatever their case; other
       'C-42',
       'c-42',
       'a@b@Example.com',
+      'A@B@example.com',
       'Tom @ Acme',
       '@Handle',
+      'Dee@Example.com',
     ]);
     expect(ordersOf(book, 'C-42')).toEqual([['2026-01-06', 2]]);
     expect(ordersOf(book, 'c-42')).toEqual([['2026-01-05', 1]]);
+    expect(ordersOf(book, 'A@B@example.com')).toEqual([['2026-01-10', 6]]);
+    expect(ordersOf(book, 'a@b@Example.com')).toEqual([]);
+    expect(ordersOf(book, 'Dee@Example.com')).toEqual([['2026-01-11', 7]]);
     expect(problemsOf(report.files[1])).toEqual([
-      [4, 'unknown customer "A@B@example.com"'],
+      [4, 'unknown customer "a@B@example.com"'],
       [5, 'unknown customer "tom @ acme"'],
       [6, 'unknown customer "@handle"'],
     ]);
