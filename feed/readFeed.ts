@@ -298,15 +298,18 @@ function dateChecks(
   };
 }
 
-// An email address or a UPN: exactly one @, with text on either side and no space in it (an
-// address holds none: `Tom @ Acme` is a name). An owner is one: a rep's Teams sign-in.
+// An email address or a UPN: exactly one @, with text on either side and no space in it (`Tom @
+// Acme` is a name, `a@b@c` no address). No stricter check: the addresses in a feed were taken by a
+// shop, a CRM or Entra ID already; the shape only tells them from account numbers and names. An
+// owner is one: a rep's Teams sign-in.
 const EMAIL = '[^\\s@]+@[^\\s@]+';
 
 /**
  * SQL: a customer id (trimmed) is an email address, matched whatever its case across customers,
- * orders and tickets. A shop that keys its customers by email (WooCommerce's guests, Stripe,
- * Squarespace, many CRMs) stores the address as each checkout typed it, `Ana.Ruiz@Contoso.com` on
- * one order and `ana.ruiz@contoso.com` on the next, and mail providers deliver both to one mailbox.
+ * orders and tickets. A shop that keys its customers by email (WooCommerce's guests, Squarespace,
+ * many CRMs) stores the address as each checkout typed it, `Ana.Ruiz@Contoso.com` on
+ * one order and `ana.ruiz@contoso.com` on the next, and mail providers deliver both to one mailbox
+ * (the standard lets a server tell the part before the @ apart by case; the providers in use do not).
  * Any other id matches only as written: some systems hold both `C-42` and `c-42`. contains()
  * first: most ids of most feeds hold no @, and the pattern is matched only on those that do.
  */
