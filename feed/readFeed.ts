@@ -310,10 +310,12 @@ const EMAIL = '[^\\s@]+@[^\\s@]+';
  * many CRMs) stores the address as each checkout typed it, `Ana.Ruiz@Contoso.com` on
  * one order and `ana.ruiz@contoso.com` on the next, and mail providers deliver both to one mailbox
  * (the standard lets a server tell the part before the @ apart by case; the providers in use do not).
- * Any other id matches only as written: some systems hold both `C-42` and `c-42`. contains()
- * first: most ids of most feeds hold no @, and the pattern is matched only on those that do.
+ * Any other id matches only as written: some systems hold both `C-42` and `c-42`. Most ids of
+ * most feeds hold no @: the pattern is matched only on those that do, by a CASE (an AND computed
+ * as a column matched it on every id, at three times the CPU of contains()).
  */
-const emailIdSql = (id: string) => `(contains(${id}, '@') AND regexp_full_match(${id}, '${EMAIL}'))`;
+const emailIdSql = (id: string) =>
+  `(CASE WHEN contains(${id}, '@') THEN regexp_full_match(${id}, '${EMAIL}') ELSE false END)`;
 
 /** SQL of the key (`id_key`) of the customer that an order's or a ticket's customer id (SQL) names. */
 type CustomerKey = (id: string) => string;
