@@ -77,7 +77,7 @@ export async function reportFile(
   );
   // An empty order id is no order: each such line is its own.
   const orderId = Number(hasOrders) > 0 ? `NULLIF(order_id, '')` : 'NULL';
-  // The lines of one order: its id, customer and date as written (a duplicate id is another order).
+  // The lines of one order: its id, customer (its id as matched) and date as written (a duplicate id is another order).
   const order = `${orderId}, ${Number(hasOrders) > 0 ? 'order_customer, order_date, ' : ''}CASE WHEN ${orderId} IS NULL THEN rid END`;
   const counts = await engine.rows(
     `SELECT kind, count(*), min(rid), count(DISTINCT ${Number(hasOrders) > 0 ? '[order_id, order_customer, order_date]' : 'NULL'}) FILTER (WHERE ${orderId} IS NOT NULL) + count(*) FILTER (WHERE ${orderId} IS NULL) FROM ${table} GROUP BY kind ORDER BY 3`,

@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +53,40 @@ describe('bad feed rows in the weekly run', () => {
     expect(warning?.message).toContain('orders.csv line 11474: ordered_at: not a date: "someday"');
     expect(warning?.message).toContain('  2,219 x ordered_at: after the as-of date 2026-08-24');
     expect(warning?.message.match(/orders\.csv line \d+: ordered_at: after the as-of date/g)).toHaveLength(5);
+  });
+
+  it("joins a shop's orders under another case of a customer's email, and keeps the customer's stored row", async () => {
+    // A WooCommerce customer keyed by their email: their orders since June were typed in lower case
+    // or in capitals with spaces around. Two Mondays: the row stored on the first is the one updated.
+    const rep = 'rep@example.com';
+    await installReps(world, [rep]);
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    writeFileSync(
+      join(dir, 'customers.csv'),
+      `customer_id,name,owner\nAna.Ruiz@Contoso.com,Ana Ruiz,${rep}\nben@fabrikam.example,Ben Okafor,${rep}\n`,
+    );
+    const orders = ['order_id,customer_id,ordered_at,amount'];
+    for (let week = 0; week <= 45; week++) {
+      const day = new Date(Date.parse('2026-01-05') + week * 7 * 86_400_000).toISOString().slice(0, 10);
+      const ana =
+        day < '2026-06-01'
+          ? 'Ana.Ruiz@Contoso.com'
+          : week % 2
+            ? 'ana.ruiz@contoso.com'
+            : '" ANA.RUIZ@CONTOSO.COM "';
+      orders.push(`A-${day},${ana},${day},120`, `B-${day},ben@fabrikam.example,${day},80`);
+    }
+    writeFileSync(join(dir, 'orders.csv'), `${orders.join('\n')}\n`);
+    const lastMonday = new Date(SEND_TIME.getTime() - 7 * 86_400_000);
+    for (const now of [lastMonday, SEND_TIME]) {
+      const feed = await readFeed(dir, { asOf: now.toISOString().slice(0, 10) });
+      expect(feed.report.files[1].problemCounts['unknown customer']).toBeUndefined();
+      completed(await runWeekly(depsFor(world, feed.book, { readBook: async () => feed }), { now }));
+    }
+    const states = await world.storage.state.getAll();
+    expect([...states.keys()].sort()).toEqual(['Ana.Ruiz@Contoso.com', 'ben@fabrikam.example']);
+    // Ordering every week: not lapsed since June, on no list.
+    expect(states.get('Ana.Ruiz@Contoso.com')).toMatchObject({ band: 'steady', surfacedAt: null });
   });
 
   it('a clean feed logs no feed warning', async () => {

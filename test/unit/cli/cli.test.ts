@@ -387,6 +387,63 @@ describe('churn-predictor score', () => {
     ]);
   });
 
+  it("joins a WooCommerce customer's orders written in another case to the address in customers.csv", async () => {
+    // Keyed by billing email, as a shop keys its guests: the customer typed their address three ways.
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    writeFileSync(
+      join(dir, 'customers.csv'),
+      'Name,Email,Sales Rep\nAna Ruiz,Ana.Ruiz@Contoso.com,rep@example.com\nBen Okafor,ben@fabrikam.example,rep@example.com\n',
+    );
+    const spellings = ['Ana.Ruiz@Contoso.com', 'ana.ruiz@contoso.com', '" ANA.RUIZ@CONTOSO.COM "'];
+    const orders = ['Order Number,Order Status,Order Date,Billing Email,Order Total Amount'];
+    for (let week = 0; week < 45; week++) {
+      const day = new Date(Date.parse('2026-01-05') + week * 7 * 86_400_000).toISOString().slice(0, 10);
+      orders.push(`${1000 + week},wc-completed,${day} 10:00:00,${spellings[week % 3]},120.00`);
+      if (week % 2 === 0)
+        orders.push(`${2000 + week},wc-completed,${day} 11:00:00,ben@fabrikam.example,80.00`);
+    }
+    writeFileSync(join(dir, 'orders.csv'), `${orders.join('\n')}\n`);
+    const rules = join(dir, 'rules.json');
+    writeFileSync(
+      rules,
+      JSON.stringify({
+        columns: {
+          customers: { customer_id: 'Email', name: 'Name', owner: 'Sales Rep' },
+          orders: {
+            order_id: 'Order Number',
+            customer_id: 'Billing Email',
+            ordered_at: 'Order Date',
+            amount: 'Order Total Amount',
+            status: 'Order Status',
+          },
+        },
+      }),
+    );
+    const r = await run(
+      'score',
+      '--feed',
+      dir,
+      '--rules',
+      rules,
+      '--as-of',
+      '2026-11-12',
+      '--format',
+      'json',
+    );
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('orders.csv: 68 rows read, 68 kept, 0 skipped');
+    const ana = (JSON.parse(r.out) as Record<string, unknown>[]).find((c) => c.name === 'Ana Ruiz');
+    expect(ana).toMatchObject({
+      customerId: 'Ana.Ruiz@Contoso.com',
+      orders: 45,
+      firstOrderAt: '2026-01-05',
+      lastOrderAt: '2026-11-09',
+      spend: 5400,
+      // Ordering weekly, last on Monday: not on a list.
+      surfaced: false,
+    });
+  });
+
   it('scoring an earlier week lists a few of the later rows, not a thousand, and still names a bad row', async () => {
     // The demo feed as of 2026-08-24: 2,219 orders and 91 tickets are dated after it. One bad order
     // date after them must still be listed.

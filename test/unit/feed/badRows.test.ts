@@ -189,6 +189,106 @@ describe('values Table Storage or the scoring cannot hold are bad rows, with fil
   });
 });
 
+describe('customer ids that are email addresses match whatever their case; other ids only as written', () => {
+  it("joins orders and tickets written in another case or with spaces to the customer, who keeps the customers file's spelling", async () => {
+    const { book, report } = await feed({
+      'customers.csv':
+        'customer_id,name,owner\nAna.Ruiz@Contoso.com,Ana Ruiz,rep@example.com\nben@fabrikam.example,Ben,rep@example.com\n',
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,amount',
+        'O-1,Ana.Ruiz@Contoso.com,2026-01-05,10',
+        'O-2,ana.ruiz@contoso.com,2026-01-12,20',
+        'O-3," ANA.RUIZ@CONTOSO.COM ",2026-01-19,30',
+        // The lines of one order under two spellings are still one order.
+        'O-4,BEN@Fabrikam.example,2026-01-20,5',
+        'O-4,ben@fabrikam.example,2026-01-20,6',
+        '',
+      ].join('\n'),
+      'tickets.csv':
+        'ticket_id,customer_id,opened_at,sentiment,status\nT-1,ana.ruiz@CONTOSO.com ,2026-01-21,negative,open\n',
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(book.customers.map((c) => c.id)).toEqual(['Ana.Ruiz@Contoso.com', 'ben@fabrikam.example']);
+    expect(ordersOf(book, 'Ana.Ruiz@Contoso.com')).toEqual([
+      ['2026-01-05', 10],
+      ['2026-01-12', 20],
+      ['2026-01-19', 30],
+    ]);
+    expect(ordersOf(book, 'ben@fabrikam.example')).toEqual([['2026-01-20', 11]]);
+    expect(Array.from(book.ticketStart)).toEqual([0, 1, 1]);
+  });
+
+  it('reports two customers rows whose addresses differ only in case as a duplicate, and keeps the first', async () => {
+    const { book, report } = await feed({
+      'customers.csv':
+        'customer_id,name,owner\nana@contoso.example,Ana,rep@example.com\nAna@Contoso.example,Ana R,rep@example.com\n',
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,ANA@CONTOSO.EXAMPLE,2026-01-05,10\n',
+    });
+    expect(book.customers.map((c) => [c.id, c.name])).toEqual([['ana@contoso.example', 'Ana']]);
+    expect(problemsOf(report.files[0])).toEqual([
+      [3, 'duplicate customer_id "Ana@Contoso.example" (first on line 2 as "ana@contoso.example")'],
+    ]);
+    expect(ordersOf(book, 'ana@contoso.example')).toEqual([['2026-01-05', 10]]);
+  });
+
+  it("names a skipped customer's row for their orders in another case", async () => {
+    const { report } = await feed({
+      'customers.csv': 'customer_id,name,owner\nBo@Contoso.example,Bo,\nC-1,Cafe,rep@example.com\n',
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,bo@contoso.example,2026-01-05,10\nO-2,C-1,2026-01-05,1\n',
+    });
+    expect(problemsOf(report.files[1])).toEqual([
+      [2, 'customer "bo@contoso.example" was skipped (bad row on customers.csv line 2)'],
+    ]);
+  });
+
+  it('keeps ids that are not addresses exact (account numbers, two @, spaces inside), beside an address matched in any case', async () => {
+    const { book, report } = await feed({
+      'customers.csv': [
+        'customer_id,name,owner',
+        'C-42,Upper,rep@example.com',
+        'c-42,Lower,rep@example.com',
+        'a@b@Example.com,Two ats,rep@example.com',
+        'A@B@example.com,Two ats again,rep@example.com',
+        'Tom @ Acme,Spaced,rep@example.com',
+        '@Handle,No local part,rep@example.com',
+        'Dee@Example.com,An address,rep@example.com',
+        '',
+      ].join('\n'),
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,amount',
+        'O-1,c-42,2026-01-05,1',
+        'O-2,C-42,2026-01-06,2',
+        'O-3,a@B@example.com,2026-01-07,3',
+        'O-4,tom @ acme,2026-01-08,4',
+        'O-5,@handle,2026-01-09,5',
+        'O-6,A@B@example.com,2026-01-10,6',
+        'O-7,dee@example.com,2026-01-11,7',
+        '',
+      ].join('\n'),
+    });
+    expect(book.customers.map((c) => c.id)).toEqual([
+      'C-42',
+      'c-42',
+      'a@b@Example.com',
+      'A@B@example.com',
+      'Tom @ Acme',
+      '@Handle',
+      'Dee@Example.com',
+    ]);
+    expect(ordersOf(book, 'C-42')).toEqual([['2026-01-06', 2]]);
+    expect(ordersOf(book, 'c-42')).toEqual([['2026-01-05', 1]]);
+    expect(ordersOf(book, 'A@B@example.com')).toEqual([['2026-01-10', 6]]);
+    expect(ordersOf(book, 'a@b@Example.com')).toEqual([]);
+    expect(ordersOf(book, 'Dee@Example.com')).toEqual([['2026-01-11', 7]]);
+    expect(problemsOf(report.files[1])).toEqual([
+      [4, 'unknown customer "a@B@example.com"'],
+      [5, 'unknown customer "tom @ acme"'],
+      [6, 'unknown customer "@handle"'],
+    ]);
+  });
+});
+
 describe('a record with too many or too few fields', () => {
   it("is reported with the fields it has, counted outside quotes with the file's delimiter", async () => {
     const { report } = await feed({
