@@ -29,8 +29,11 @@ export interface CustomerRow {
   owner: string;
   kind: CustomerKind;
   band: 'steady' | 'watch' | 'at_risk';
-  /** 0-100, rounded. */
-  score: number;
+  /**
+   * 0-100, rounded: today's scoring's, as `score` and the chance beside it (a save does not reset it
+   * here). Null for a customer the feed no longer scores whose stored score a save reset.
+   */
+  score: number | null;
   /** Per month, or for a one-order customer what a second order is worth (valueKind), as on the card. */
   monthlyValue: number;
   valueKind: 'monthly' | 'second_order';

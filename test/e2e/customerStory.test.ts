@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionRequestBody, CustomerDetailResponse } from '../../tabs/api/tabTypes';
+import type { ActionRequestBody, CustomerDetailResponse, CustomersResponse } from '../../tabs/api/tabTypes';
 import { main } from '../../tools/cli/main';
 import { DEMO_AS_OF } from '../../tools/local/settings';
 import { keepPageLocal, launchChromium } from '../helpers/chromium';
@@ -26,6 +26,17 @@ const BAYVIEW = 'C-1212';
 /** A customer of Ana's the weekly run stored and the export no longer holds. */
 const GONE = 'C-GONE';
 const GONE_NAME = 'Hollybush Tea Rooms and Garden Centre Café';
+/** Ana's slipping customer on the card, whose story the score test taps through. */
+const ROSEMARY = 'C-1004';
+
+/** A customer as `churn-predictor score --format json` prints them (the fields read here). */
+interface CliCustomer {
+  customerId: string;
+  score: number;
+  listChance: number;
+  listChanceDays: number;
+  lastOrderAt: string;
+}
 
 describe("a customer's story in the personal tab", () => {
   let e2e: E2eStack;
@@ -86,7 +97,8 @@ describe("a customer's story in the personal tab", () => {
   /** A fact's box by its label (the first on the page: the facts come before the charts' legends). */
   const fact = (page: Page, label: string) => page.getByText(label, { exact: true }).first().locator('..');
 
-  it("states the card's chance of no order and the days since the last order, as `score --format json` gives them", async () => {
+  /** `churn-predictor score --format json` on the stack's feed and day: the figures the card states. */
+  async function scoreJson(): Promise<CliCustomer[]> {
     let json = '';
     const out = new Writable({
       write(chunk, _enc, done) {
@@ -100,14 +112,11 @@ describe("a customer's story in the personal tab", () => {
       new Writable({ write: (_c, _e, done) => done() }) as unknown as NodeJS.WriteStream,
     );
     expect(code).toBe(0);
-    const cli = (
-      JSON.parse(json) as {
-        customerId: string;
-        listChance: number;
-        listChanceDays: number;
-        lastOrderAt: string;
-      }[]
-    ).find((c) => c.customerId === GREENFIELD);
+    return JSON.parse(json) as CliCustomer[];
+  }
+
+  it("states the card's chance of no order and the days since the last order, as `score --format json` gives them", async () => {
+    const cli = (await scoreJson()).find((c) => c.customerId === GREENFIELD);
     if (!cli) throw new Error('Greenfield is not in the CLI output');
 
     const page = await openPage(GREENFIELD);
@@ -173,6 +182,49 @@ describe("a customer's story in the personal tab", () => {
     expect(await page.getByText('Orders', { exact: true }).count()).toBe(0);
     expect(await page.locator('li[data-kind="action"]').first().textContent()).toContain('Reached out');
     await page.close();
+  });
+
+  it("states the score `score --format json` gives for the day after each tap, beside the card's chance: a save does not make it 0", async () => {
+    const cli = (await scoreJson()).find((c) => c.customerId === ROSEMARY);
+    if (!cli) throw new Error('Rosemary is not in the CLI output');
+    const expected = `${Math.round(cli.score)} / 100`;
+    const chance = `${Math.round(cli.listChance * 100)}%`;
+    const listed = async () => {
+      const list = (await api('/customers?q=Rosemary')) as CustomersResponse;
+      return list.groups.flatMap((g) => g.rows).find((r) => r.customerId === ROSEMARY);
+    };
+    for (const tap of [
+      { action: 'reached_out' },
+      { action: 'undo' },
+      { action: 'won_back', value: '400' },
+      { action: 'undo' },
+      { action: 'lost', reason: 'price' },
+    ] satisfies ActionRequestBody[]) {
+      await act(ROSEMARY, tap);
+      expect([tap.action, (await story(ROSEMARY)).customer.score]).toEqual([
+        tap.action,
+        Math.round(cli.score),
+      ]);
+      expect([tap.action, (await listed())?.score]).toEqual([tap.action, Math.round(cli.score)]);
+    }
+    await act(ROSEMARY, { action: 'undo' });
+    await act(ROSEMARY, { action: 'won_back' });
+    const page = await openPage(ROSEMARY);
+    await expect(fact(page, 'Score').textContent()).resolves.toContain(expected);
+    await expect(
+      fact(page, `Chance of no order in ${cli.listChanceDays} days`).textContent(),
+    ).resolves.toContain(chance);
+    await page.close();
+
+    // The export no longer scores a dropped customer: after a save their page has no score to state,
+    // not the "0" the save left in the stored row.
+    await act(GONE, { action: 'won_back', value: '500' });
+    expect((await story(GONE)).customer.score).toBeNull();
+    const gone = await openPage(GONE);
+    const score = (await fact(gone, 'Score').textContent()) ?? '';
+    expect(score).not.toContain('0 / 100');
+    expect(score).toContain('–');
+    await gone.close();
   });
 
   it("reads the customer's whole name at Teams mobile's width (360 px), not a name cut off", async () => {

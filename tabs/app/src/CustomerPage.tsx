@@ -239,7 +239,18 @@ export function CustomerPage({
         </MessageBar>
       )}
       <div className={s.facts}>
-        <Fact label="Score" value={`${c.score} / 100`} />
+        {c.score === null ? (
+          // A save reset the stored score and the feed no longer scores them: no figure, not "0".
+          <Fact label="Score" value="–" hint="reset by the save; the feed no longer scores them" />
+        ) : (
+          <Fact
+            label="Score"
+            value={`${c.score} / 100`}
+            hint={
+              c.kind === 'won_back' ? 'from their orders to date: it falls as they order again' : undefined
+            }
+          />
+        )}
         {c.noOrderChance !== null && (
           // The card's headline figure, in its words: the rep prepares the call from this page.
           <Fact label={chanceLabel} value={f.percent(c.noOrderChance)} />

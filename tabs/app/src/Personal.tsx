@@ -396,7 +396,7 @@ const Row = memo(function Row({
         color={c.band === 'at_risk' ? 'danger' : c.band === 'watch' ? 'warning' : 'subtle'}
       >
         <span className={srOnly}>Score </span>
-        {c.score}
+        {c.score ?? '–'}
       </Badge>
       <Body1 title="Value × chance of no order">
         <span className={srOnly}>Value at risk </span>
