@@ -63,6 +63,8 @@ export interface MeResponse {
 
 export interface CustomersResponse {
   asOf: string;
+  /** The locale the tab writes dates and numbers in: the cards' (LOCALE), whatever the Teams client's. */
+  locale: string;
   /** Set when the order feed has had no order for longer than the book is ever quiet: a warning in words. */
   staleFeed: string | null;
   /** The book's currency (ISO 4217): every amount is in it. */
@@ -127,6 +129,8 @@ export interface WeekPoint {
 
 export interface CustomerDetailResponse {
   asOf: string;
+  /** The locale the tab writes dates and numbers in: the cards' (LOCALE), whatever the Teams client's. */
+  locale: string;
   /** The book's currency (ISO 4217): every amount is in it. */
   currency: string;
   customer: CustomerRow;
@@ -170,6 +174,8 @@ export interface MonthFigures {
 
 export interface TeamResponse {
   asOf: string;
+  /** The locale the tab writes dates and numbers in: the cards' (LOCALE), whatever the Teams client's. */
+  locale: string;
   /** Set when the order feed has had no order for longer than the book is ever quiet: a warning in words. */
   staleFeed: string | null;
   currency: string;

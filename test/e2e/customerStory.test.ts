@@ -2,12 +2,13 @@ import { appendFile, cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionRequestBody, CustomerDetailResponse, CustomersResponse } from '../../tabs/api/tabTypes';
 import { main } from '../../tools/cli/main';
 import { DEMO_AS_OF } from '../../tools/local/settings';
 import { keepPageLocal, launchChromium } from '../helpers/chromium';
+import { startTeamsHost, type TeamsHost } from '../helpers/teamsHost';
 import { type E2eStack, startE2eStack } from './e2eStack';
 
 /**
@@ -235,5 +236,62 @@ describe("a customer's story in the personal tab", () => {
     const clipped = await heading.evaluate((h) => h.scrollWidth - h.clientWidth);
     expect(clipped).toBe(0);
     await page.close();
+  });
+});
+
+describe("a customer's story on an en-GB team in Los Angeles (LOCALE=en-GB), read in Teams in en-US and in de-DE", () => {
+  let e2e: E2eStack;
+  let browser: Browser;
+  const hosts: TeamsHost[] = [];
+  const saved = process.env.LOCALE;
+
+  beforeAll(async () => {
+    process.env.LOCALE = 'en-GB';
+    [e2e, browser] = await Promise.all([
+      startE2eStack({ weeklyRun: 'start', timeZone: 'America/Los_Angeles' }),
+      launchChromium(),
+    ]);
+    await e2e.stack.automaticWeekly;
+  });
+  afterAll(async () => {
+    await Promise.all(hosts.map((h) => h.close()));
+    await browser?.close();
+    await e2e?.stack.stop();
+    if (saved === undefined) delete process.env.LOCALE;
+    else process.env.LOCALE = saved;
+  });
+
+  /** The personal tab inside a test Teams client whose locale is `teamsLocale`, on `customerId`'s page (or the list). */
+  async function openInTeams(teamsLocale: string, customerId?: string): Promise<FrameLocator> {
+    const host = await startTeamsHost({
+      tabUrl: e2e.stack.urls.tabPersonal,
+      token: () => e2e.stack.signTabToken(),
+      context: { locale: teamsLocale, ...(customerId ? { subEntityId: customerId } : {}) },
+    });
+    hosts.push(host);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: teamsLocale });
+    await keepPageLocal(page, new URL(host.url).origin.replace(/:\d+$/, ''));
+    await page.goto(host.url);
+    const tab = page.frameLocator('#tab');
+    await tab.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    return tab;
+  }
+  const fact = (tab: FrameLocator, label: string) =>
+    tab.getByText(label, { exact: true }).first().locator('..');
+
+  it('writes every date as the en-GB card does ("Tue 20 Oct"), in an en-US Teams and in a German one', async () => {
+    // Greenfield's last order was on Tuesday 20 October, due again on Thursday 29 October: the card
+    // says "Was due Thu 29 Oct" in en-GB, whatever the locale of the Teams client it is read in.
+    for (const teamsLocale of ['en-US', 'de-DE']) {
+      const tab = await openInTeams(teamsLocale, GREENFIELD);
+      await expect(fact(tab, 'Last order').textContent()).resolves.toContain('Tue 20 Oct');
+      await expect(fact(tab, 'Expected next order').textContent()).resolves.toContain('Thu 29 Oct');
+      // The figures too: US$ as en-GB writes dollars, as the timeline's amounts and the card do.
+      await expect(fact(tab, 'Monthly value').textContent()).resolves.toContain('US$2,400/month');
+      const order = tab.locator('li[data-kind="order"]').first();
+      await expect(order.textContent()).resolves.toMatch(/^Tue 20 OctOrderUS\$736\.32/);
+      const list = await openInTeams(teamsLocale);
+      await expect(list.getByText(/as of/).first().textContent()).resolves.toContain('as of Mon 23 Nov');
+    }
   });
 });

@@ -130,7 +130,10 @@ export function CustomerPage({
     if (loaded) heading.current?.focus();
   }, [loaded]);
   const currency = data?.currency ?? 'USD';
-  const f = useMemo(() => formats(locale, currency), [locale, currency]);
+  // Shown in the cards' locale the API states (LOCALE); the Teams client's only until it answers.
+  const shownIn = data?.locale ?? locale;
+  const asOf = data?.asOf ?? '';
+  const f = useMemo(() => formats(shownIn, currency, asOf), [shownIn, currency, asOf]);
   const horizon = data?.weeks[0]?.horizonDays ?? null;
   const chanceLabel = horizon === null ? 'Chance of no order' : `Chance of no order in ${horizon} days`;
 
