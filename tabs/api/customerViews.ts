@@ -10,7 +10,7 @@ import {
 } from '../../cards/format';
 import { addressKey } from '../../rules/addresses';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
-import { localDate, mondayOf } from '../../rules/calendar';
+import { formatTimeOfDay, localDate, mondayOf } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { firstOrderDayOf } from '../../rules/feedFreshness';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
@@ -229,6 +229,7 @@ export function timeline(
       at: isoOfDay(book.orderDay[k]),
       day: isoOfDay(book.orderDay[k]),
       kind: 'order',
+      time: null,
       title: 'Order',
       detail: money(book.orderAmount[k]),
     });
@@ -241,6 +242,7 @@ export function timeline(
       at: isoOfDay(book.ticketDay[k]),
       day: isoOfDay(book.ticketDay[k]),
       kind: 'ticket',
+      time: null,
       title: 'Support ticket',
       detail: `${SENTIMENT_WORDS[book.ticketSentiment[k]] ?? 'unknown'}, ${open}`,
     });
@@ -251,6 +253,8 @@ export function timeline(
       at: day,
       day,
       kind: 'action',
+      // The run's day is kept, not its hour.
+      time: null,
       title: 'Put on the weekly list',
       detail: 'Weekly run',
     });
@@ -263,6 +267,8 @@ export function timeline(
       at: row.at,
       day: localDate(row.at, options.timeZone),
       kind: 'action',
+      // Two taps on one day (Reached out, Undo, Won back) read in order by their time on the team's clock.
+      time: formatTimeOfDay(row.at, options.timeZone, options.locale),
       title: actionTitle(row, row.undoes === null ? undefined : byId.get(row.undoes)),
       detail: actionDetail(row, options.lossReasons, money),
       undone: undone.has(row.id),

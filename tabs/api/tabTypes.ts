@@ -111,6 +111,8 @@ export interface TimelineEntry {
    */
   day: string;
   kind: 'order' | 'ticket' | 'action';
+  /** A tap's time of day on the team's clock, in LOCALE (`14:05`, `2:05 PM`); null for what has only a day (orders, tickets, a listing). */
+  time: string | null;
   title: string;
   detail: string;
   /** For actions: undone later (struck through). */

@@ -294,4 +294,41 @@ describe("a customer's story on an en-GB team in Los Angeles (LOCALE=en-GB), rea
       await expect(list.getByText(/as of/).first().textContent()).resolves.toContain('as of Mon 23 Nov');
     }
   });
+
+  it("gives each tap of a day its time on the team's clock, so Reached out, Undo and Won back read in order", async () => {
+    const query = new URLSearchParams({ id: BAYVIEW });
+    for (const body of [
+      { action: 'reached_out' },
+      { action: 'undo' },
+      { action: 'won_back', value: '700' },
+    ]) {
+      const response = await fetch(`${e2e.stack.urls.bot}/api/tab/customer/actions?${query}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await e2e.stack.signTabToken()}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(200);
+    }
+    // Los Angeles is eight hours behind UTC in November; en-GB writes the hour without a leading zero.
+    const clock = (at: string) => {
+      const la = new Date(Date.parse(at) - 8 * 3_600_000);
+      return `${la.getUTCHours()}:${String(la.getUTCMinutes()).padStart(2, '0')}`;
+    };
+    const taps = (await e2e.storage.audit.latestForCustomer(BAYVIEW)).filter((r) => r.action !== 'surfaced');
+    const [wonBack, undo, reachedOut] = ['won_back', 'undo', 'reached_out'].map((a) => {
+      const row = taps.find((r) => r.action === a);
+      if (!row) throw new Error(`no ${a} row`);
+      return clock(row.at);
+    });
+    const tab = await openInTeams('en-US', BAYVIEW);
+    const shown = await tab.locator('li[data-kind="action"]').allTextContents();
+    expect(shown.slice(0, 3).map((t) => t.split('Ana Ruiz')[0])).toEqual([
+      `Mon 23 Nov, ${wonBack}Won back`,
+      `Mon 23 Nov, ${undo}Undo: reached out`,
+      `Mon 23 Nov, ${reachedOut}Reached out (undone)`,
+    ]);
+  });
 });

@@ -70,7 +70,8 @@ const useStyles = makeStyles({
   timeline: { listStyle: 'none', padding: 0, margin: 0 },
   entry: {
     display: 'grid',
-    gridTemplateColumns: '120px 130px 1fr',
+    // The day and a tap's time ("Mon 23 Nov, 10:42 AM") on one line.
+    gridTemplateColumns: '170px 130px 1fr',
     gap: '12px',
     padding: '6px 0',
     borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
@@ -382,7 +383,10 @@ export function CustomerPage({
         <ul className={s.timeline}>
           {data.timeline.slice(0, allEntries ? undefined : TIMELINE_FIRST).map((e) => (
             <li key={e.id} className={`${s.entry} ${e.undone ? s.undone : ''}`} data-kind={e.kind}>
-              <Caption1>{f.date(e.day)}</Caption1>
+              {/* A tap's time on the team's clock: Reached out, Undo and Won back on one day read in order. */}
+              <Caption1>
+                <time dateTime={e.at}>{e.time ? `${f.date(e.day)}, ${e.time}` : f.date(e.day)}</time>
+              </Caption1>
               <Body1>{e.undone ? `${e.title} (undone)` : e.title}</Body1>
               <Caption1 className={mergeClasses(s.muted, s.entryDetail)}>{e.detail}</Caption1>
             </li>
