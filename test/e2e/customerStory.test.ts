@@ -150,7 +150,19 @@ describe("a customer's story in the personal tab", () => {
     const prospect = await story(PROSPECT);
     expect(prospect.customer).toMatchObject({ kind: 'no_orders', noOrderChance: null });
     const page = await openPage(PROSPECT);
-    expect(await page.getByText(/^Chance of no order/).count()).toBe(0);
+    // No fact states one (the weekly chart's legend, drawn once uPlot has loaded, names its series).
+    const stated = await page
+      .locator('main')
+      .evaluate(
+        (main) =>
+          [...main.querySelectorAll('*')].filter(
+            (e) =>
+              e.children.length === 0 &&
+              !e.closest('.u-legend') &&
+              /^Chance of no order/.test(e.textContent ?? ''),
+          ).length,
+      );
+    expect(stated).toBe(0);
     await page.close();
   });
 
@@ -263,6 +275,12 @@ describe("a customer's story on an en-GB team in Los Angeles (LOCALE=en-GB), rea
 
   /** The personal tab inside a test Teams client whose locale is `teamsLocale`, on `customerId`'s page (or the list). */
   async function openInTeams(teamsLocale: string, customerId?: string): Promise<FrameLocator> {
+    return (await openPageInTeams(teamsLocale, customerId)).tab;
+  }
+  async function openPageInTeams(
+    teamsLocale: string,
+    customerId?: string,
+  ): Promise<{ page: Page; tab: FrameLocator }> {
     const host = await startTeamsHost({
       tabUrl: e2e.stack.urls.tabPersonal,
       token: () => e2e.stack.signTabToken(),
@@ -271,10 +289,20 @@ describe("a customer's story on an en-GB team in Los Angeles (LOCALE=en-GB), rea
     hosts.push(host);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: teamsLocale });
     await keepPageLocal(page, new URL(host.url).origin.replace(/:\d+$/, ''));
+    // The charts draw their axes on a canvas: what they write there is kept to be read.
+    await page.addInitScript(() => {
+      const drawn: string[] = [];
+      Object.assign(window, { drawn });
+      const fillText = CanvasRenderingContext2D.prototype.fillText;
+      CanvasRenderingContext2D.prototype.fillText = function (text: string, x: number, y: number) {
+        drawn.push(String(text));
+        return fillText.call(this, text, x, y);
+      };
+    });
     await page.goto(host.url);
     const tab = page.frameLocator('#tab');
     await tab.locator('body[data-ready]').waitFor({ timeout: 30_000 });
-    return tab;
+    return { page, tab };
   }
   const fact = (tab: FrameLocator, label: string) =>
     tab.getByText(label, { exact: true }).first().locator('..');
@@ -293,6 +321,19 @@ describe("a customer's story on an en-GB team in Los Angeles (LOCALE=en-GB), rea
       const list = await openInTeams(teamsLocale);
       await expect(list.getByText(/as of/).first().textContent()).resolves.toContain('as of Mon 23 Nov');
     }
+  });
+
+  it("writes the charts' axes in LOCALE too: spend ticks of 1,000 read '3,000' in a German Teams, not '3.000'", async () => {
+    const { page, tab } = await openPageInTeams('de-DE', GREENFIELD);
+    await tab.locator('canvas').first().waitFor();
+    const frame = page.frames().find((f) => f.url().includes('/tab/personal'));
+    if (!frame) throw new Error('no tab frame');
+    // The order chart's spend axis: Greenfield spends about US$2,000 to US$3,000 a month.
+    await expect
+      .poll(() => frame.evaluate(() => (window as unknown as { drawn: string[] }).drawn), { timeout: 10_000 })
+      .toContain('2,000');
+    const drawn = await frame.evaluate(() => (window as unknown as { drawn: string[] }).drawn);
+    expect(drawn.filter((t) => /^\d{1,3}\.\d{3}$/.test(t))).toEqual([]);
   });
 
   it("gives each tap of a day its time on the team's clock, so Reached out, Undo and Won back read in order", async () => {

@@ -359,6 +359,7 @@ export function CustomerPage({
               series={orderSeries}
               ariaLabel={`Orders and spend per month over the last ${data.ordersByMonth.length} months`}
               themeKey={themeKey}
+              formatTick={f.tick}
             />
           </section>
           <section>
@@ -371,6 +372,7 @@ export function CustomerPage({
               series={weekSeries}
               ariaLabel={`The score and the ${chanceLabel.toLowerCase()}, each Monday for twelve weeks, as the weekly card stated it then`}
               themeKey={themeKey}
+              formatTick={f.tick}
             />
           </section>
         </div>

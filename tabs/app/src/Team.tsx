@@ -314,6 +314,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
         series={series}
         ariaLabel="Saves, losses and value won back per month"
         themeKey={themeKey}
+        formatTick={f.tick}
       />
       <div className={s.tableScroll}>
         <Table size="small" aria-label="Per month">

@@ -15,6 +15,8 @@ export interface Formats {
   /** A count of things (customers, orders), with the locale's thousands separator. */
   count(n: number): string;
   percent(x: number): string;
+  /** A chart axis' number: up to two decimals, as an empty month's axis ticks 0.2, 0.4… */
+  tick(n: number): string;
   /** A day as the cards word it (`Tue 24 Nov`, `Di., 24. Nov.`), with the year when it is not the page's. */
   date(iso: string): string;
   month(key: string): string;
@@ -34,6 +36,7 @@ export function formats(locale: string, currency: string, today = ''): Formats {
   const money = new Intl.NumberFormat(safe, { style: 'currency', currency, maximumFractionDigits: 0 });
   const cents = new Intl.NumberFormat(safe, { style: 'currency', currency, minimumFractionDigits: 2 });
   const count = new Intl.NumberFormat(safe, { maximumFractionDigits: 0 });
+  const tick = new Intl.NumberFormat(safe, { maximumFractionDigits: 2 });
   const pct = new Intl.NumberFormat(safe, { style: 'percent', maximumFractionDigits: 0 });
   const month = new Intl.DateTimeFormat(safe, { month: 'short', year: 'numeric', timeZone: 'UTC' });
   const day = new Intl.DateTimeFormat(safe, { day: 'numeric', month: 'short', timeZone: 'UTC' });
@@ -45,6 +48,7 @@ export function formats(locale: string, currency: string, today = ''): Formats {
     },
     count: (n) => count.format(n),
     percent: (x) => pct.format(x),
+    tick: (n) => tick.format(n),
     // One wording of a day for the product (rules/calendar.ts): the card's.
     date: (iso) => formatDateNear(iso.slice(0, 10), today || iso.slice(0, 10), safe),
     month: (key) => month.format(new Date(`${key}-01T00:00:00Z`)),
