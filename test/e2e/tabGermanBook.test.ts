@@ -78,6 +78,24 @@ describe('My customers of a German team (LOCALE=de-DE), years after the last ord
       const silent = ((await page.locator('body').textContent()) ?? '').match(/\S+ days silent/g) ?? [];
       expect(silent.length).toBeGreaterThan(0);
       for (const days of silent) expect(days).toMatch(/^1\.\d{3} days silent$/);
+      // A customer's page: the weekly chart's legend states the chance as the facts do ("27 %"), not "27%".
+      await page.locator('[data-customer] button').first().click();
+      await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+      const fact = (
+        (await page
+          .getByText(/^Chance of no order in/)
+          .first()
+          .locator('..')
+          .textContent()) ?? ''
+      ).match(/\d+\s%/);
+      expect(fact?.[0]).toBeTruthy();
+      const weekly = page.locator('.u-over').nth(1);
+      await weekly.waitFor();
+      const box = await weekly.boundingBox();
+      if (!box) throw new Error('no weekly chart');
+      await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
+      const legend = page.locator('.u-legend').nth(1);
+      await expect.poll(() => legend.textContent()).toMatch(/Chance of no order in \d+ days:?\s*\d+\s%/);
     } finally {
       await browser.close();
       await e2e.stack.stop();

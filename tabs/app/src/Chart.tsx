@@ -54,7 +54,7 @@ export interface ChartProps {
   ariaLabel: string;
   /** Changes force a redraw with the new colours. */
   themeKey: string;
-  /** The y axes' numbers, as the page writes counts (uPlot's own follow the browser's locale, not the page's). */
+  /** The y axes' numbers and a series' without a format of its own, in the page's locale (uPlot's own follow the browser's). */
   formatTick: (v: number) => string;
 }
 
@@ -139,7 +139,7 @@ export function Chart({
             fill: s.kind === 'bars' ? `${color}` : undefined,
             paths: s.kind === 'bars' ? bars : undefined,
             points: { show: s.kind === 'line' },
-            value: (_u: uPlot, v: number | null) => (v === null ? '–' : s.format ? s.format(v) : String(v)),
+            value: (_u: uPlot, v: number | null) => (v === null ? '–' : (s.format ?? formatTick)(v)),
           };
         }),
       ],

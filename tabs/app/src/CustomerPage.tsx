@@ -192,11 +192,12 @@ export function CustomerPage({
               color: tokens.colorBrandForeground1,
               kind: 'line',
               axis: 1,
-              format: (v) => `${v}%`,
+              // As the fact above states it in LOCALE ("27 %" in German).
+              format: (v) => f.percent(v / 100),
             },
           ]
         : [],
-    [data, chanceLabel],
+    [data, chanceLabel, f],
   );
 
   if (error)
