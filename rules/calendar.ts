@@ -155,6 +155,23 @@ export function formatShortDate(isoDate: string, locale = 'en-US', withYear = fa
   return format.format(d);
 }
 
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The time of day of an instant on the clock of `timeZone`, as `locale` writes it: `14:05` in en-GB
+ * and de-DE, `2:05 PM` in en-US. Hours and minutes: a rep orders a day's taps by it.
+ */
+export function formatTimeOfDay(instant: string, timeZone: string, locale = 'en-US'): string {
+  const key = `${locale} ${timeZone}`;
+  let format = timeFormats.get(key);
+  if (!format) {
+    assertTimeZone(timeZone);
+    format = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone });
+    timeFormats.set(key, format);
+  }
+  return format.format(new Date(instant));
+}
+
 /** `formatShortDate`, with the year when it is not the year of `referenceDate` (a lapsed customer's due day a year back). */
 export function formatDateNear(isoDate: string, referenceDate: string, locale = 'en-US'): string {
   return formatShortDate(isoDate, locale, isoDate.slice(0, 4) !== referenceDate.slice(0, 4));

@@ -37,7 +37,8 @@ export const GROUP_MAX = 5_000;
  */
 const SORTS = {
   risk: null,
-  score: (a: CustomerRow, b: CustomerRow) => b.score - a.score,
+  // No score (a dropped customer's, reset by a save) sorts last, as no silence does.
+  score: (a: CustomerRow, b: CustomerRow) => (b.score ?? -1) - (a.score ?? -1),
   // Never ordered sorts last: there is no silence to measure.
   silent: (a: CustomerRow, b: CustomerRow) => (b.daysSinceLastOrder ?? -1) - (a.daysSinceLastOrder ?? -1),
   value: (a: CustomerRow, b: CustomerRow) => b.monthlyValue - a.monthlyValue,

@@ -1,6 +1,6 @@
 import { actionName, type DateWording, dayWords } from '../../bot/taps/actionWords';
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
-import { lossReasonLabel } from '../../bot/taps/staleReason';
+import { lossReasonLabel, wonBackThisCycle } from '../../bot/taps/staleReason';
 import {
   chancePercent,
   formatExactMoney,
@@ -10,7 +10,7 @@ import {
 } from '../../cards/format';
 import { addressKey } from '../../rules/addresses';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
-import { localDate, mondayOf } from '../../rules/calendar';
+import { formatTimeOfDay, localDate, mondayOf } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { firstOrderDayOf } from '../../rules/feedFreshness';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
@@ -25,8 +25,8 @@ import type { CustomerFacts, CustomerRow, TimelineEntry, WeekPoint } from './tab
 
 /**
  * A customer's row: the stored state (what the card and the taps know), and from today's scoring the
- * figures the card states (value, what kind of value, value at risk: the scoring's own, value × chance
- * of no order), days since the last order and the reasons, which count those days too (Monday's
+ * figures the card states (score and band, value, what kind of value, value at risk: the scoring's own,
+ * value × chance of no order), days since the last order and the reasons, which count those days too (Monday's
  * "No order in 34 days" beside Thursday's 37 days silent would contradict it). A customer no longer
  * in the feed has no chance: 0 at risk, and the weekly run's reasons.
  */
@@ -35,7 +35,6 @@ export function customerRow(
   scored: ScoredCustomer | undefined,
   inFeed = scored !== undefined,
 ): CustomerRow {
-  const score = Math.round(state.score);
   const daysSinceLastOrder = scored?.daysSinceLastOrder ?? null;
   const monthlyValue = scored?.monthlyValue ?? state.monthlyValue;
   return {
@@ -52,8 +51,15 @@ export function customerRow(
           scored?.lastOrderDay != null ? isoOfDay(scored.lastOrderDay) : null,
         )
       : 'not_in_feed',
-    band: state.band,
-    score,
+    // Today's scoring, as beside it the chance, the card and `score` state it: the stored score is
+    // the last weekly run's, and a save resets it to 0 while the orders still say what they said.
+    // A customer the feed no longer scores keeps the stored one, unless a save reset it: no figure then.
+    band: scored?.band ?? state.band,
+    score: scored
+      ? Math.round(scored.score)
+      : wonBackThisCycle(state) && state.score === 0
+        ? null
+        : Math.round(state.score),
     monthlyValue,
     valueKind: scored?.valueKind ?? 'monthly',
     wonBackPrefill: wonBackPrefill(monthlyValue),
@@ -92,7 +98,8 @@ export function customerRows(
     rows.push(customerRow(s, c, scored === null || c !== undefined));
   }
   return rows.sort(
-    (a, b) => b.valueAtRisk - a.valueAtRisk || b.score - a.score || a.name.localeCompare(b.name),
+    (a, b) =>
+      b.valueAtRisk - a.valueAtRisk || (b.score ?? -1) - (a.score ?? -1) || a.name.localeCompare(b.name),
   );
 }
 
@@ -222,6 +229,7 @@ export function timeline(
       at: isoOfDay(book.orderDay[k]),
       day: isoOfDay(book.orderDay[k]),
       kind: 'order',
+      time: null,
       title: 'Order',
       detail: money(book.orderAmount[k]),
     });
@@ -234,6 +242,7 @@ export function timeline(
       at: isoOfDay(book.ticketDay[k]),
       day: isoOfDay(book.ticketDay[k]),
       kind: 'ticket',
+      time: null,
       title: 'Support ticket',
       detail: `${SENTIMENT_WORDS[book.ticketSentiment[k]] ?? 'unknown'}, ${open}`,
     });
@@ -244,6 +253,8 @@ export function timeline(
       at: day,
       day,
       kind: 'action',
+      // The run's day is kept, not its hour.
+      time: null,
       title: 'Put on the weekly list',
       detail: 'Weekly run',
     });
@@ -256,6 +267,8 @@ export function timeline(
       at: row.at,
       day: localDate(row.at, options.timeZone),
       kind: 'action',
+      // Two taps on one day (Reached out, Undo, Won back) read in order by their time on the team's clock.
+      time: formatTimeOfDay(row.at, options.timeZone, options.locale),
       title: actionTitle(row, row.undoes === null ? undefined : byId.get(row.undoes)),
       detail: actionDetail(row, options.lossReasons, money),
       undone: undone.has(row.id),

@@ -254,6 +254,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       return {
         asOf: day,
         currency,
+        locale,
         owner,
         reps: seesAll(user) ? namedReps([...stored.values()], repNamesByAddress(reps)) : [],
         staleFeed: staleFeedNotice(loaded.book, day, loaded.rules),
@@ -284,6 +285,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       return {
         asOf: day,
         currency,
+        locale,
         customer: customerRow(state, i < 0 ? undefined : scored.customers[i]),
         ...fromFeed,
         timeline: timeline(book, i, audit, {
@@ -390,6 +392,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       return {
         asOf: day,
         currency,
+        locale,
         staleFeed: staleFeedNotice(book, day, rules),
         reps: seesAll(user)
           ? namedReps([...all, ...shownRows], names)

@@ -29,8 +29,11 @@ export interface CustomerRow {
   owner: string;
   kind: CustomerKind;
   band: 'steady' | 'watch' | 'at_risk';
-  /** 0-100, rounded. */
-  score: number;
+  /**
+   * 0-100, rounded: today's scoring's, as `score` and the chance beside it (a save does not reset it
+   * here). Null for a customer the feed no longer scores whose stored score a save reset.
+   */
+  score: number | null;
   /** Per month, or for a one-order customer what a second order is worth (valueKind), as on the card. */
   monthlyValue: number;
   valueKind: 'monthly' | 'second_order';
@@ -60,6 +63,8 @@ export interface MeResponse {
 
 export interface CustomersResponse {
   asOf: string;
+  /** The locale the tab writes dates and numbers in: the cards' (LOCALE), whatever the Teams client's. */
+  locale: string;
   /** Set when the order feed has had no order for longer than the book is ever quiet: a warning in words. */
   staleFeed: string | null;
   /** The book's currency (ISO 4217): every amount is in it. */
@@ -106,6 +111,8 @@ export interface TimelineEntry {
    */
   day: string;
   kind: 'order' | 'ticket' | 'action';
+  /** A tap's time of day on the team's clock, in LOCALE (`14:05`, `2:05 PM`); null for what has only a day (orders, tickets, a listing). */
+  time: string | null;
   title: string;
   detail: string;
   /** For actions: undone later (struck through). */
@@ -124,6 +131,8 @@ export interface WeekPoint {
 
 export interface CustomerDetailResponse {
   asOf: string;
+  /** The locale the tab writes dates and numbers in: the cards' (LOCALE), whatever the Teams client's. */
+  locale: string;
   /** The book's currency (ISO 4217): every amount is in it. */
   currency: string;
   customer: CustomerRow;
@@ -167,6 +176,8 @@ export interface MonthFigures {
 
 export interface TeamResponse {
   asOf: string;
+  /** The locale the tab writes dates and numbers in: the cards' (LOCALE), whatever the Teams client's. */
+  locale: string;
   /** Set when the order feed has had no order for longer than the book is ever quiet: a warning in words. */
   staleFeed: string | null;
   currency: string;

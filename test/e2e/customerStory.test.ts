@@ -2,12 +2,13 @@ import { appendFile, cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionRequestBody, CustomerDetailResponse } from '../../tabs/api/tabTypes';
+import type { ActionRequestBody, CustomerDetailResponse, CustomersResponse } from '../../tabs/api/tabTypes';
 import { main } from '../../tools/cli/main';
 import { DEMO_AS_OF } from '../../tools/local/settings';
 import { keepPageLocal, launchChromium } from '../helpers/chromium';
+import { startTeamsHost, type TeamsHost } from '../helpers/teamsHost';
 import { type E2eStack, startE2eStack } from './e2eStack';
 
 /**
@@ -26,6 +27,17 @@ const BAYVIEW = 'C-1212';
 /** A customer of Ana's the weekly run stored and the export no longer holds. */
 const GONE = 'C-GONE';
 const GONE_NAME = 'Hollybush Tea Rooms and Garden Centre Café';
+/** Ana's slipping customer on the card, whose story the score test taps through. */
+const ROSEMARY = 'C-1004';
+
+/** A customer as `churn-predictor score --format json` prints them (the fields read here). */
+interface CliCustomer {
+  customerId: string;
+  score: number;
+  listChance: number;
+  listChanceDays: number;
+  lastOrderAt: string;
+}
 
 describe("a customer's story in the personal tab", () => {
   let e2e: E2eStack;
@@ -86,7 +98,8 @@ describe("a customer's story in the personal tab", () => {
   /** A fact's box by its label (the first on the page: the facts come before the charts' legends). */
   const fact = (page: Page, label: string) => page.getByText(label, { exact: true }).first().locator('..');
 
-  it("states the card's chance of no order and the days since the last order, as `score --format json` gives them", async () => {
+  /** `churn-predictor score --format json` on the stack's feed and day: the figures the card states. */
+  async function scoreJson(): Promise<CliCustomer[]> {
     let json = '';
     const out = new Writable({
       write(chunk, _enc, done) {
@@ -100,14 +113,11 @@ describe("a customer's story in the personal tab", () => {
       new Writable({ write: (_c, _e, done) => done() }) as unknown as NodeJS.WriteStream,
     );
     expect(code).toBe(0);
-    const cli = (
-      JSON.parse(json) as {
-        customerId: string;
-        listChance: number;
-        listChanceDays: number;
-        lastOrderAt: string;
-      }[]
-    ).find((c) => c.customerId === GREENFIELD);
+    return JSON.parse(json) as CliCustomer[];
+  }
+
+  it("states the card's chance of no order and the days since the last order, as `score --format json` gives them", async () => {
+    const cli = (await scoreJson()).find((c) => c.customerId === GREENFIELD);
     if (!cli) throw new Error('Greenfield is not in the CLI output');
 
     const page = await openPage(GREENFIELD);
@@ -140,7 +150,19 @@ describe("a customer's story in the personal tab", () => {
     const prospect = await story(PROSPECT);
     expect(prospect.customer).toMatchObject({ kind: 'no_orders', noOrderChance: null });
     const page = await openPage(PROSPECT);
-    expect(await page.getByText(/^Chance of no order/).count()).toBe(0);
+    // No fact states one (the weekly chart's legend, drawn once uPlot has loaded, names its series).
+    const stated = await page
+      .locator('main')
+      .evaluate(
+        (main) =>
+          [...main.querySelectorAll('*')].filter(
+            (e) =>
+              e.children.length === 0 &&
+              !e.closest('.u-legend') &&
+              /^Chance of no order/.test(e.textContent ?? ''),
+          ).length,
+      );
+    expect(stated).toBe(0);
     await page.close();
   });
 
@@ -175,6 +197,49 @@ describe("a customer's story in the personal tab", () => {
     await page.close();
   });
 
+  it("states the score `score --format json` gives for the day after each tap, beside the card's chance: a save does not make it 0", async () => {
+    const cli = (await scoreJson()).find((c) => c.customerId === ROSEMARY);
+    if (!cli) throw new Error('Rosemary is not in the CLI output');
+    const expected = `${Math.round(cli.score)} / 100`;
+    const chance = `${Math.round(cli.listChance * 100)}%`;
+    const listed = async () => {
+      const list = (await api('/customers?q=Rosemary')) as CustomersResponse;
+      return list.groups.flatMap((g) => g.rows).find((r) => r.customerId === ROSEMARY);
+    };
+    for (const tap of [
+      { action: 'reached_out' },
+      { action: 'undo' },
+      { action: 'won_back', value: '400' },
+      { action: 'undo' },
+      { action: 'lost', reason: 'price' },
+    ] satisfies ActionRequestBody[]) {
+      await act(ROSEMARY, tap);
+      expect([tap.action, (await story(ROSEMARY)).customer.score]).toEqual([
+        tap.action,
+        Math.round(cli.score),
+      ]);
+      expect([tap.action, (await listed())?.score]).toEqual([tap.action, Math.round(cli.score)]);
+    }
+    await act(ROSEMARY, { action: 'undo' });
+    await act(ROSEMARY, { action: 'won_back' });
+    const page = await openPage(ROSEMARY);
+    await expect(fact(page, 'Score').textContent()).resolves.toContain(expected);
+    await expect(
+      fact(page, `Chance of no order in ${cli.listChanceDays} days`).textContent(),
+    ).resolves.toContain(chance);
+    await page.close();
+
+    // The export no longer scores a dropped customer: after a save their page has no score to state,
+    // not the "0" the save left in the stored row.
+    await act(GONE, { action: 'won_back', value: '500' });
+    expect((await story(GONE)).customer.score).toBeNull();
+    const gone = await openPage(GONE);
+    const score = (await fact(gone, 'Score').textContent()) ?? '';
+    expect(score).not.toContain('0 / 100');
+    expect(score).toContain('–');
+    await gone.close();
+  });
+
   it("reads the customer's whole name at Teams mobile's width (360 px), not a name cut off", async () => {
     const page = await openPage(GONE, 360);
     const heading = page.getByRole('heading', { level: 1 });
@@ -183,5 +248,128 @@ describe("a customer's story in the personal tab", () => {
     const clipped = await heading.evaluate((h) => h.scrollWidth - h.clientWidth);
     expect(clipped).toBe(0);
     await page.close();
+  });
+});
+
+describe("a customer's story on an en-GB team in Los Angeles (LOCALE=en-GB), read in Teams in en-US and in de-DE", () => {
+  let e2e: E2eStack;
+  let browser: Browser;
+  const hosts: TeamsHost[] = [];
+  const saved = process.env.LOCALE;
+
+  beforeAll(async () => {
+    process.env.LOCALE = 'en-GB';
+    [e2e, browser] = await Promise.all([
+      startE2eStack({ weeklyRun: 'start', timeZone: 'America/Los_Angeles' }),
+      launchChromium(),
+    ]);
+    await e2e.stack.automaticWeekly;
+  });
+  afterAll(async () => {
+    await Promise.all(hosts.map((h) => h.close()));
+    await browser?.close();
+    await e2e?.stack.stop();
+    if (saved === undefined) delete process.env.LOCALE;
+    else process.env.LOCALE = saved;
+  });
+
+  /** The personal tab inside a test Teams client whose locale is `teamsLocale`, on `customerId`'s page (or the list). */
+  async function openInTeams(teamsLocale: string, customerId?: string): Promise<FrameLocator> {
+    return (await openPageInTeams(teamsLocale, customerId)).tab;
+  }
+  async function openPageInTeams(
+    teamsLocale: string,
+    customerId?: string,
+  ): Promise<{ page: Page; tab: FrameLocator }> {
+    const host = await startTeamsHost({
+      tabUrl: e2e.stack.urls.tabPersonal,
+      token: () => e2e.stack.signTabToken(),
+      context: { locale: teamsLocale, ...(customerId ? { subEntityId: customerId } : {}) },
+    });
+    hosts.push(host);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: teamsLocale });
+    await keepPageLocal(page, new URL(host.url).origin.replace(/:\d+$/, ''));
+    // The charts draw their axes on a canvas: what they write there is kept to be read.
+    await page.addInitScript(() => {
+      const drawn: string[] = [];
+      Object.assign(window, { drawn });
+      const fillText = CanvasRenderingContext2D.prototype.fillText;
+      CanvasRenderingContext2D.prototype.fillText = function (text: string, x: number, y: number) {
+        drawn.push(String(text));
+        return fillText.call(this, text, x, y);
+      };
+    });
+    await page.goto(host.url);
+    const tab = page.frameLocator('#tab');
+    await tab.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    return { page, tab };
+  }
+  const fact = (tab: FrameLocator, label: string) =>
+    tab.getByText(label, { exact: true }).first().locator('..');
+
+  it('writes every date as the en-GB card does ("Tue 20 Oct"), in an en-US Teams and in a German one', async () => {
+    // Greenfield's last order was on Tuesday 20 October, due again on Thursday 29 October: the card
+    // says "Was due Thu 29 Oct" in en-GB, whatever the locale of the Teams client it is read in.
+    for (const teamsLocale of ['en-US', 'de-DE']) {
+      const tab = await openInTeams(teamsLocale, GREENFIELD);
+      await expect(fact(tab, 'Last order').textContent()).resolves.toContain('Tue 20 Oct');
+      await expect(fact(tab, 'Expected next order').textContent()).resolves.toContain('Thu 29 Oct');
+      // The figures too: US$ as en-GB writes dollars, as the timeline's amounts and the card do.
+      await expect(fact(tab, 'Monthly value').textContent()).resolves.toContain('US$2,400/month');
+      const order = tab.locator('li[data-kind="order"]').first();
+      await expect(order.textContent()).resolves.toMatch(/^Tue 20 OctOrderUS\$736\.32/);
+      const list = await openInTeams(teamsLocale);
+      await expect(list.getByText(/as of/).first().textContent()).resolves.toContain('as of Mon 23 Nov');
+    }
+  });
+
+  it("writes the charts' axes in LOCALE too: spend ticks of 1,000 read '3,000' in a German Teams, not '3.000'", async () => {
+    const { page, tab } = await openPageInTeams('de-DE', GREENFIELD);
+    await tab.locator('canvas').first().waitFor();
+    const frame = page.frames().find((f) => f.url().includes('/tab/personal'));
+    if (!frame) throw new Error('no tab frame');
+    // The order chart's spend axis: Greenfield spends about US$2,000 to US$3,000 a month.
+    await expect
+      .poll(() => frame.evaluate(() => (window as unknown as { drawn: string[] }).drawn), { timeout: 10_000 })
+      .toContain('2,000');
+    const drawn = await frame.evaluate(() => (window as unknown as { drawn: string[] }).drawn);
+    expect(drawn.filter((t) => /^\d{1,3}\.\d{3}$/.test(t))).toEqual([]);
+  });
+
+  it("gives each tap of a day its time on the team's clock, so Reached out, Undo and Won back read in order", async () => {
+    const query = new URLSearchParams({ id: BAYVIEW });
+    for (const body of [
+      { action: 'reached_out' },
+      { action: 'undo' },
+      { action: 'won_back', value: '700' },
+    ]) {
+      const response = await fetch(`${e2e.stack.urls.bot}/api/tab/customer/actions?${query}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await e2e.stack.signTabToken()}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(200);
+    }
+    // Los Angeles is eight hours behind UTC in November; en-GB writes the hour without a leading zero.
+    const clock = (at: string) => {
+      const la = new Date(Date.parse(at) - 8 * 3_600_000);
+      return `${la.getUTCHours()}:${String(la.getUTCMinutes()).padStart(2, '0')}`;
+    };
+    const taps = (await e2e.storage.audit.latestForCustomer(BAYVIEW)).filter((r) => r.action !== 'surfaced');
+    const [wonBack, undo, reachedOut] = ['won_back', 'undo', 'reached_out'].map((a) => {
+      const row = taps.find((r) => r.action === a);
+      if (!row) throw new Error(`no ${a} row`);
+      return clock(row.at);
+    });
+    const tab = await openInTeams('en-US', BAYVIEW);
+    const shown = await tab.locator('li[data-kind="action"]').allTextContents();
+    expect(shown.slice(0, 3).map((t) => t.split('Ana Ruiz')[0])).toEqual([
+      `Mon 23 Nov, ${wonBack}Won back`,
+      `Mon 23 Nov, ${undo}Undo: reached out`,
+      `Mon 23 Nov, ${reachedOut}Reached out (undone)`,
+    ]);
   });
 });

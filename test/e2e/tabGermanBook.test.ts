@@ -6,7 +6,7 @@ import { type E2eStack, startE2eStack } from './e2eStack';
 
 // A German export in "My customers" (the local stack's tab page, signed in as the rep): a rep who
 // types without the umlaut or the ß (a phone's keyboard, a Swiss "Gross") still finds the customer,
-// as a search box in any German program does; and a German Teams writes its numbers the German way.
+// as a search box in any German program does; and a German team's tab writes its numbers the German way.
 
 const EXPORT = join(__dirname, '..', 'fixtures', 'exports', 'german-excel');
 
@@ -52,9 +52,12 @@ describe('My customers: a German book', () => {
   });
 });
 
-describe('My customers in a German Teams, years after the last order', () => {
+describe('My customers of a German team (LOCALE=de-DE), years after the last order', () => {
   it('a customer silent for over a thousand days reads "1.088 days silent", not "1088"', async () => {
     // The export's last orders are in November 2026: three years on, the rows count over 1,000 days.
+    // The tab writes numbers as the team's cards do (LOCALE), whatever the Teams client's locale.
+    const saved = process.env.LOCALE;
+    process.env.LOCALE = 'de-DE';
     const [e2e, browser] = await Promise.all([
       startE2eStack({
         feedDir: EXPORT,
@@ -67,7 +70,7 @@ describe('My customers in a German Teams, years after the last order', () => {
     ]);
     try {
       await e2e.stack.automaticWeekly;
-      const page = await browser.newPage({ locale: 'de-DE' });
+      const page = await browser.newPage({ locale: 'en-US' });
       await keepPageLocal(page, e2e.stack.urls.bot);
       await page.goto(e2e.stack.urls.tabPersonal);
       await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
@@ -75,9 +78,29 @@ describe('My customers in a German Teams, years after the last order', () => {
       const silent = ((await page.locator('body').textContent()) ?? '').match(/\S+ days silent/g) ?? [];
       expect(silent.length).toBeGreaterThan(0);
       for (const days of silent) expect(days).toMatch(/^1\.\d{3} days silent$/);
+      // A customer's page: the weekly chart's legend states the chance as the facts do ("27 %"), not "27%".
+      await page.locator('[data-customer] button').first().click();
+      await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+      const fact = (
+        (await page
+          .getByText(/^Chance of no order in/)
+          .first()
+          .locator('..')
+          .textContent()) ?? ''
+      ).match(/\d+\s%/);
+      expect(fact?.[0]).toBeTruthy();
+      const weekly = page.locator('.u-over').nth(1);
+      await weekly.waitFor();
+      const box = await weekly.boundingBox();
+      if (!box) throw new Error('no weekly chart');
+      await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
+      const legend = page.locator('.u-legend').nth(1);
+      await expect.poll(() => legend.textContent()).toMatch(/Chance of no order in \d+ days:?\s*\d+\s%/);
     } finally {
       await browser.close();
       await e2e.stack.stop();
+      if (saved === undefined) delete process.env.LOCALE;
+      else process.env.LOCALE = saved;
     }
   });
 });

@@ -54,6 +54,8 @@ export interface ChartProps {
   ariaLabel: string;
   /** Changes force a redraw with the new colours. */
   themeKey: string;
+  /** The y axes' numbers and a series' without a format of its own, in the page's locale (uPlot's own follow the browser's). */
+  formatTick: (v: number) => string;
 }
 
 function resolve(el: HTMLElement, color: string): string {
@@ -61,7 +63,15 @@ function resolve(el: HTMLElement, color: string): string {
   return m ? getComputedStyle(el).getPropertyValue(m[1]).trim() || '#888' : color;
 }
 
-export function Chart({ labels, pointName, series, height = 200, ariaLabel, themeKey }: ChartProps) {
+export function Chart({
+  labels,
+  pointName,
+  series,
+  height = 200,
+  ariaLabel,
+  themeKey,
+  formatTick,
+}: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: themeKey redraws the canvas in the new theme's colours
   useEffect(() => {
@@ -95,6 +105,7 @@ export function Chart({ labels, pointName, series, height = 200, ariaLabel, them
           scale: 'y0',
           stroke: axisColor,
           splits: (_u: uPlot, _axis: number, _min: number, max: number) => wholeTicks(max),
+          values: (_u: uPlot, splits: number[]) => splits.map(formatTick),
           grid: { stroke: gridColor, width: 1 },
           ticks: { stroke: gridColor },
           font: AXIS_FONT,
@@ -105,6 +116,7 @@ export function Chart({ labels, pointName, series, height = 200, ariaLabel, them
               {
                 scale: 'y1',
                 side: 1,
+                values: (_u: uPlot, splits: number[]) => splits.map(formatTick),
                 stroke: axisColor,
                 grid: { show: false },
                 ticks: { stroke: gridColor },
@@ -127,7 +139,7 @@ export function Chart({ labels, pointName, series, height = 200, ariaLabel, them
             fill: s.kind === 'bars' ? `${color}` : undefined,
             paths: s.kind === 'bars' ? bars : undefined,
             points: { show: s.kind === 'line' },
-            value: (_u: uPlot, v: number | null) => (v === null ? '–' : s.format ? s.format(v) : String(v)),
+            value: (_u: uPlot, v: number | null) => (v === null ? '–' : (s.format ?? formatTick)(v)),
           };
         }),
       ],
@@ -142,7 +154,7 @@ export function Chart({ labels, pointName, series, height = 200, ariaLabel, them
       resize.disconnect();
       plot.destroy();
     };
-  }, [labels, pointName, series, height, themeKey]);
+  }, [labels, pointName, series, height, themeKey, formatTick]);
   return (
     <div
       ref={box}

@@ -70,7 +70,8 @@ const useStyles = makeStyles({
   timeline: { listStyle: 'none', padding: 0, margin: 0 },
   entry: {
     display: 'grid',
-    gridTemplateColumns: '120px 130px 1fr',
+    // The day and a tap's time ("Mon 23 Nov, 10:42 AM") on one line.
+    gridTemplateColumns: '170px 130px 1fr',
     gap: '12px',
     padding: '6px 0',
     borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
@@ -130,7 +131,10 @@ export function CustomerPage({
     if (loaded) heading.current?.focus();
   }, [loaded]);
   const currency = data?.currency ?? 'USD';
-  const f = useMemo(() => formats(locale, currency), [locale, currency]);
+  // Shown in the cards' locale the API states (LOCALE); the Teams client's only until it answers.
+  const shownIn = data?.locale ?? locale;
+  const asOf = data?.asOf ?? '';
+  const f = useMemo(() => formats(shownIn, currency, asOf), [shownIn, currency, asOf]);
   const horizon = data?.weeks[0]?.horizonDays ?? null;
   const chanceLabel = horizon === null ? 'Chance of no order' : `Chance of no order in ${horizon} days`;
 
@@ -188,11 +192,12 @@ export function CustomerPage({
               color: tokens.colorBrandForeground1,
               kind: 'line',
               axis: 1,
-              format: (v) => `${v}%`,
+              // As the fact above states it in LOCALE ("27 %" in German).
+              format: (v) => f.percent(v / 100),
             },
           ]
         : [],
-    [data, chanceLabel],
+    [data, chanceLabel, f],
   );
 
   if (error)
@@ -239,7 +244,18 @@ export function CustomerPage({
         </MessageBar>
       )}
       <div className={s.facts}>
-        <Fact label="Score" value={`${c.score} / 100`} />
+        {c.score === null ? (
+          // A save reset the stored score and the feed no longer scores them: no figure, not "0".
+          <Fact label="Score" value="–" hint="reset by the save; the feed no longer scores them" />
+        ) : (
+          <Fact
+            label="Score"
+            value={`${c.score} / 100`}
+            hint={
+              c.kind === 'won_back' ? 'from their orders to date: it falls as they order again' : undefined
+            }
+          />
+        )}
         {c.noOrderChance !== null && (
           // The card's headline figure, in its words: the rep prepares the call from this page.
           <Fact label={chanceLabel} value={f.percent(c.noOrderChance)} />
@@ -344,6 +360,7 @@ export function CustomerPage({
               series={orderSeries}
               ariaLabel={`Orders and spend per month over the last ${data.ordersByMonth.length} months`}
               themeKey={themeKey}
+              formatTick={f.tick}
             />
           </section>
           <section>
@@ -356,6 +373,7 @@ export function CustomerPage({
               series={weekSeries}
               ariaLabel={`The score and the ${chanceLabel.toLowerCase()}, each Monday for twelve weeks, as the weekly card stated it then`}
               themeKey={themeKey}
+              formatTick={f.tick}
             />
           </section>
         </div>
@@ -368,7 +386,10 @@ export function CustomerPage({
         <ul className={s.timeline}>
           {data.timeline.slice(0, allEntries ? undefined : TIMELINE_FIRST).map((e) => (
             <li key={e.id} className={`${s.entry} ${e.undone ? s.undone : ''}`} data-kind={e.kind}>
-              <Caption1>{f.date(e.day)}</Caption1>
+              {/* A tap's time on the team's clock: Reached out, Undo and Won back on one day read in order. */}
+              <Caption1>
+                <time dateTime={e.at}>{e.time ? `${f.date(e.day)}, ${e.time}` : f.date(e.day)}</time>
+              </Caption1>
               <Body1>{e.undone ? `${e.title} (undone)` : e.title}</Body1>
               <Caption1 className={mergeClasses(s.muted, s.entryDetail)}>{e.detail}</Caption1>
             </li>

@@ -156,7 +156,10 @@ export function Personal({
   // Where Back returns to: the row that was opened, and how far the list was scrolled.
   const [returnTo, setReturnTo] = useState<{ customerId: string; scrollY: number } | null>(null);
   const currency = data?.currency ?? 'USD';
-  const f = useMemo(() => formats(locale, currency), [locale, currency]);
+  // Shown in the cards' locale the API states (LOCALE); the Teams client's only until it answers.
+  const shownIn = data?.locale ?? locale;
+  const asOf = data?.asOf ?? '';
+  const f = useMemo(() => formats(shownIn, currency, asOf), [shownIn, currency, asOf]);
   useEffect(() => {
     const timer = setTimeout(() => setSearched(query.trim()), SEARCH_PAUSE_MS);
     return () => clearTimeout(timer);
@@ -396,7 +399,7 @@ const Row = memo(function Row({
         color={c.band === 'at_risk' ? 'danger' : c.band === 'watch' ? 'warning' : 'subtle'}
       >
         <span className={srOnly}>Score </span>
-        {c.score}
+        {c.score ?? '–'}
       </Badge>
       <Body1 title="Value × chance of no order">
         <span className={srOnly}>Value at risk </span>

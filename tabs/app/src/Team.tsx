@@ -110,7 +110,10 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
     if (data) markReady('team');
   }, [data]);
   const currency = data?.currency ?? 'USD';
-  const f = useMemo(() => formats(locale, currency), [locale, currency]);
+  // Shown in the cards' locale the API states (LOCALE); the Teams client's only until it answers.
+  const shownIn = data?.locale ?? locale;
+  const asOf = data?.asOf ?? '';
+  const f = useMemo(() => formats(shownIn, currency, asOf), [shownIn, currency, asOf]);
   if (error)
     return (
       <main className={s.page}>
@@ -311,6 +314,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
         series={series}
         ariaLabel="Saves, losses and value won back per month"
         themeKey={themeKey}
+        formatTick={f.tick}
       />
       <div className={s.tableScroll}>
         <Table size="small" aria-label="Per month">

@@ -1,4 +1,10 @@
-/** Number and date formatting in the user's Teams locale. */
+import { formatDateNear } from '../../../rules/calendar';
+
+/**
+ * Number and date formatting in the locale the tab API states (the cards' LOCALE, not the Teams
+ * client's): the page is read beside the card, and its words from the API (reasons, amounts, the
+ * Undo's day) are in LOCALE, so "Tue 24 Nov" on the card is "Tue 24 Nov" here, not "11/24/2026".
+ */
 export interface Formats {
   money(n: number): string;
   /**
@@ -9,14 +15,17 @@ export interface Formats {
   /** A count of things (customers, orders), with the locale's thousands separator. */
   count(n: number): string;
   percent(x: number): string;
+  /** A chart axis' number: up to two decimals, as an empty month's axis ticks 0.2, 0.4… */
+  tick(n: number): string;
+  /** A day as the cards word it (`Tue 24 Nov`, `Di., 24. Nov.`), with the year when it is not the page's. */
   date(iso: string): string;
   month(key: string): string;
   /** A day without the year (chart labels). */
   day(iso: string): string;
 }
 
-/** `currency` is the book's (the API states it on every answer); `locale` the user's. */
-export function formats(locale: string, currency: string): Formats {
+/** `currency` and `locale` as the API states them on every answer; `today`, the answer's day (`asOf`). */
+export function formats(locale: string, currency: string, today = ''): Formats {
   const safe = (() => {
     try {
       return Intl.getCanonicalLocales(locale)[0] ?? 'en-US';
@@ -27,13 +36,8 @@ export function formats(locale: string, currency: string): Formats {
   const money = new Intl.NumberFormat(safe, { style: 'currency', currency, maximumFractionDigits: 0 });
   const cents = new Intl.NumberFormat(safe, { style: 'currency', currency, minimumFractionDigits: 2 });
   const count = new Intl.NumberFormat(safe, { maximumFractionDigits: 0 });
+  const tick = new Intl.NumberFormat(safe, { maximumFractionDigits: 2 });
   const pct = new Intl.NumberFormat(safe, { style: 'percent', maximumFractionDigits: 0 });
-  const date = new Intl.DateTimeFormat(safe, {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
   const month = new Intl.DateTimeFormat(safe, { month: 'short', year: 'numeric', timeZone: 'UTC' });
   const day = new Intl.DateTimeFormat(safe, { day: 'numeric', month: 'short', timeZone: 'UTC' });
   return {
@@ -44,7 +48,9 @@ export function formats(locale: string, currency: string): Formats {
     },
     count: (n) => count.format(n),
     percent: (x) => pct.format(x),
-    date: (iso) => date.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),
+    tick: (n) => tick.format(n),
+    // One wording of a day for the product (rules/calendar.ts): the card's.
+    date: (iso) => formatDateNear(iso.slice(0, 10), today || iso.slice(0, 10), safe),
     month: (key) => month.format(new Date(`${key}-01T00:00:00Z`)),
     day: (iso) => day.format(new Date(`${iso}T00:00:00Z`)),
   };

@@ -45,7 +45,9 @@ function Root({ page }: { page: Page }) {
       (e: unknown) => setError(`Could not connect to Teams: ${String(e)}`),
     );
   }, []);
-  // Dates and numbers follow the user's Teams (or browser) locale; money is in the book's currency, which each answer states.
+  // The Teams (or browser) locale reads what the user types (the Won back box). Dates and numbers are
+  // shown in the locale each answer states, the cards' LOCALE, as money is in the currency it states:
+  // the tab is read beside the card, and the team's one locale keeps the two from contradicting.
   const locale = host?.locale ?? navigator.language;
   return (
     <FluentProvider theme={THEMES[theme]} data-theme={theme} style={{ minHeight: '100%' }}>
