@@ -43,6 +43,7 @@ export interface ZipEntry {
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_END = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const STORED = 0;
@@ -91,11 +92,16 @@ export async function zipEntries(path: string, label: string): Promise<ZipEntry[
   let directoryOffset = tail.readUInt32LE(end + 16);
   // A zip of more than 65,535 files or 4 GB keeps these in its ZIP64 end record.
   if (end >= 20 && tail.readUInt32LE(end - 20) === ZIP64_LOCATOR) {
-    const record = await readAt(path, Number(tail.readBigUInt64LE(end - 12)), 56);
+    const recordOffset = Number(tail.readBigUInt64LE(end - 12));
+    const record = recordOffset < size ? await readAt(path, recordOffset, 56) : Buffer.alloc(0);
+    if (record.length < 56 || record.readUInt32LE(0) !== ZIP64_END) throw notZip('its directory is damaged');
     count = Number(record.readBigUInt64LE(32));
     directorySize = Number(record.readBigUInt64LE(40));
     directoryOffset = Number(record.readBigUInt64LE(48));
   }
+  // The sizes are the zip's own word: a few bytes stating a directory of gigabytes would have it
+  // read into memory, so one that does not fit in the file is damaged.
+  if (directoryOffset + directorySize > size) throw notZip('its directory is damaged');
   const directory = await readAt(path, directoryOffset, directorySize);
   const entries: ZipEntry[] = [];
   let at = 0;

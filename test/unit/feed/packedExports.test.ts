@@ -258,6 +258,35 @@ describe('a zipped export', () => {
       'orders.zip \u203a orders.csv is compressed with zip method 9 (Deflate64, which Windows uses past 2 GB), which cannot be read: zip it again with the usual Deflate, or gzip it.',
     );
   });
+
+  it('a zip whose end record states a directory larger than the zip, or a ZIP64 record past its end, is damaged: nothing of that size is read', async () => {
+    // The end record alone (22 bytes): one file, its directory of `size` bytes at offset 0.
+    const endRecord = (size: number) => {
+      const record = Buffer.alloc(22);
+      record.writeUInt32LE(0x06054b50, 0);
+      record.writeUInt16LE(1, 8);
+      record.writeUInt16LE(1, 10);
+      record.writeUInt32LE(size, 12);
+      return record;
+    };
+    // A ZIP64 locator before it, pointing at a ZIP64 end record that states a terabyte of directory.
+    const zip64 = Buffer.alloc(56 + 20);
+    zip64.writeUInt32LE(0x06064b50, 0);
+    zip64.writeBigUInt64LE(1n, 32);
+    zip64.writeBigUInt64LE(2n ** 40n, 40);
+    zip64.writeUInt32LE(0x07064b50, 56);
+    const pastEnd = Buffer.from(zip64);
+    pastEnd.writeBigUInt64LE(10n ** 9n, 56 + 8);
+    const damaged = 'orders.zip cannot be read as a zip file (its directory is damaged).';
+    for (const zip of [
+      Buffer.concat([zip64, endRecord(0xffffffff)]),
+      Buffer.concat([pastEnd, endRecord(0xffffffff)]),
+      endRecord(0xffffffff),
+    ]) {
+      await write({ 'orders.zip': zip });
+      await expect(zipEntries(join(dir, 'orders.zip'), 'orders.zip')).rejects.toThrow(damaged);
+    }
+  });
 });
 
 describe("Spark's folder of CSV parts (df.write.csv)", () => {
