@@ -182,15 +182,30 @@ describe('a zipped export', () => {
   it('a zip with a path outside its folder is refused whole, and a file beside the zip with its kind is ambiguous', async () => {
     await write({
       'customers.csv': CUSTOMERS,
-      'orders.csv': `${ORDERS_HEADER}\nO-1,C-1,2026-11-02,10.00\n`,
       'export.zip': zipSync({ '../orders.csv': strToU8(ORDERS_HEADER) }),
     });
     expect((await readError()).message).toBe(
       'export.zip holds "../orders.csv", a path outside the folder it would be unpacked in: the zip is refused. Zip the export\'s files again from their own folder.',
     );
-    await write({ 'export.zip': zipSync({ 'orders.csv': strToU8(ORDERS_HEADER) }) });
+    await write({
+      'orders.csv': `${ORDERS_HEADER}\nO-1,C-1,2026-11-02,10.00\n`,
+      'export.zip': zipSync({ 'orders.csv': strToU8(ORDERS_HEADER) }),
+    });
     expect((await readError()).message).toBe(
       `The feed folder "${dir}" has orders.csv and export.zip \u203a orders.csv: keep one of them.`,
+    );
+  });
+
+  it("a zip beside a whole feed that cannot be read (another export's, password-protected, not a zip) is passed over; the feed's own zip is still told", async () => {
+    const orders = `${ORDERS_HEADER}\nO-1,C-2,2026-11-02,10.00\n`;
+    await write({ 'customers.csv': CUSTOMERS, 'orders.csv': orders, 'backup.zip': 'not a zip' });
+    expect(ordersOf((await readFeed(dir)).book)[1]).toEqual(['C-2', 'Corner Deli', [['2026-11-02', 10]]]);
+    await write({ 'backup.zip': Buffer.from(ENCRYPTED_ZIP, 'base64') });
+    expect(ordersOf((await readFeed(dir)).book)[1]).toEqual(['C-2', 'Corner Deli', [['2026-11-02', 10]]]);
+    // Without orders.csv the zip may have been the orders': what is wrong with it is told.
+    await rm(join(dir, 'orders.csv'));
+    expect((await readError()).message).toBe(
+      'backup.zip is password-protected ("orders.csv" is encrypted): zip the export again without a password.',
     );
   });
 
