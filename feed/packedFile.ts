@@ -49,7 +49,7 @@ const LOCAL = 0x04034b50;
 const STORED = 0;
 const DEFLATED = 8;
 
-/** Whether a zip entry's path leaves the folder it is unpacked in (`../x.csv`, `/etc/x`, `C:\x`). */
+/** Whether a path (a zip entry's, a blob's name) leaves the folder it is written in (`../x.csv`, `/etc/x`, `C:\x`). */
 export function escapesFolder(name: string): boolean {
   return /^([\\/]|[a-zA-Z]:)/.test(name) || name.split(/[\\/]/).includes('..');
 }
