@@ -87,7 +87,8 @@ export function currencyChecks(book: string): ColumnChecks {
     checks: [
       {
         when: `currency <> '' AND upper(currency) <> ${literal(book)}`,
-        problem: `not ${book}, the currency of the file's other amounts`,
+        // The book's (CURRENCY) or, where no line is in it, the one most lines are in.
+        problem: `not ${book}, the currency the file is read in`,
       },
     ],
   };
