@@ -168,13 +168,32 @@ export interface UnpackOptions {
   maxBytes?: number;
 }
 
-/** A stream that passes bytes on and stops with a FeedError naming `label` past `maxBytes`. */
-function sizeLimit(label: string, maxBytes: number): { stream: Transform; bytes: () => number } {
+/**
+ * Bytes unpacked so far from several packed files read as one, named by `label` (a folder of
+ * gzipped CSV parts, `orders/`): the limit holds for them together, as a thousand small parts of a
+ * bomb unpack to as much as one large one.
+ */
+export interface UnpackedSoFar {
+  label: string;
+  bytes: number;
+}
+
+/**
+ * A stream that passes bytes on and stops with a FeedError naming `label` past `maxBytes`, or
+ * naming `soFar`'s label when its bytes and these together pass it.
+ */
+function sizeLimit(
+  label: string,
+  maxBytes: number,
+  soFar?: UnpackedSoFar,
+): { stream: Transform; bytes: () => number } {
   let bytes = 0;
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
-      done(bytes > maxBytes ? tooLargeError(label, maxBytes) : null, chunk);
+      if (soFar) soFar.bytes += chunk.length;
+      const over = bytes > maxBytes ? label : soFar && soFar.bytes > maxBytes ? soFar.label : undefined;
+      done(over === undefined ? null : tooLargeError(over, maxBytes), chunk);
     },
   });
   return { stream, bytes: () => bytes };
@@ -270,11 +289,18 @@ export async function unpackFeedFile(file: FeedFile, workDir: string, table: str
   return { ...plain, path: out };
 }
 
-/** The bytes of the file at `path`, gunzipped when it is named `.gz` (Spark's `part-00000-....csv.gz`). */
-export function readUnpacked(path: string, label: string): Readable {
+/**
+ * The bytes of the file at `path`, gunzipped when it is named `.gz` (Spark's `part-00000-....csv.gz`),
+ * counted into `soFar` when given.
+ */
+export function readUnpacked(
+  path: string,
+  label: string,
+  { maxBytes = MAX_UNPACKED_BYTES, soFar }: UnpackOptions & { soFar?: UnpackedSoFar } = {},
+): Readable {
   const file = createReadStream(path);
   if (!path.toLowerCase().endsWith('.gz')) return file;
-  const limit = sizeLimit(label, MAX_UNPACKED_BYTES);
+  const limit = sizeLimit(label, maxBytes, soFar);
   const gunzip = createGunzip();
   // Errors of each stage reach the last one, which the reader sees.
   file.on('error', (error) => limit.stream.destroy(error));

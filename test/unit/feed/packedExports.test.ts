@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { strToU8, Zip, ZipDeflate, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { joinCsvParts } from '../../../feed/csvSource';
 import { describeFeedReport } from '../../../feed/describeFeedReport';
 import { FeedError } from '../../../feed/feedError';
 import { folderFeedVersion } from '../../../feed/feedFiles';
-import { gunzipTo, unzipEntryTo, zipEntries } from '../../../feed/packedFile';
+import { gunzipTo, readUnpacked, unzipEntryTo, zipEntries } from '../../../feed/packedFile';
 import { readFeed } from '../../../feed/readFeed';
 import { isoOfDay } from '../../../rules/book';
 
@@ -386,6 +387,22 @@ describe('unpacking stops at a size limit (a zip or gzip bomb)', () => {
       'orders.zip unpacks to more than 65,536 bytes: more than a feed can be (or a zip bomb). Export less, or as Parquet.',
     );
     await expect(stat(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a folder of gzipped CSV parts stops when all its parts together pass the limit, each part under it', async () => {
+    // Spark's gzip option writes one part per task: a thousand small parts of a bomb are as large as one.
+    const part = (n: number) => join(dir, `part-0000${n}.csv.gz`);
+    const rows = `${ORDERS_HEADER}\n${'O-1,C-1,2026-11-02,10.00\n'.repeat(1500)}`;
+    for (const n of [0, 1, 2]) await writeFile(part(n), gzipSync(rows));
+    expect(rows.length).toBeLessThan(limit.maxBytes);
+    const soFar = { label: 'orders/', bytes: 0 };
+    const parts = [0, 1, 2].map((n) => ({
+      name: `orders/part-0000${n}.csv.gz`,
+      read: () => readUnpacked(part(n), `orders/part-0000${n}.csv.gz`, { ...limit, soFar }),
+    }));
+    await expect(joinCsvParts(parts, join(dir, 'joined.csv'))).rejects.toThrow(
+      'orders/ unpacks to more than 65,536 bytes: more than a feed can be (or a zip bomb).',
+    );
   });
 
   it('a zip file saying it is small but unpacking to more, and a gzip file, stop as they pass the limit', async () => {
