@@ -5,6 +5,7 @@ import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { FeedError } from './feedError';
 import { isCsvPartFile, isDeltaLog, isPartFile, isZip, KINDS, namesOf } from './feedFiles';
+import { escapesFolder } from './packedFile';
 import { type FeedResult, type ReadFeedOptions, readFeed } from './readFeed';
 
 /** Where a feed lives in Blob Storage: a container, and optionally a folder-like prefix in it (`feed/`). */
@@ -51,6 +52,8 @@ const FEED_NAMES = new Set(KINDS.flatMap(namesOf));
  * a folder of parts, or a zip at the top, which may hold the whole feed (`export.zip`).
  */
 export function isFeedBlob(name: string): boolean {
+  // The name becomes the download's path in the read's folder: one with `..` would write outside it.
+  if (escapesFolder(name)) return false;
   return FEED_NAMES.has(name.toLowerCase()) || inPartsFolder(name) || (isZip(name) && !name.includes('/'));
 }
 

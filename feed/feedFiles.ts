@@ -117,7 +117,7 @@ export async function findFeedFiles(
   dir: string,
 ): Promise<{ customers: FeedFile; orders: FeedFile; tickets?: FeedFile }> {
   const { folder, names } = await listNames(dir);
-  const zipped = await zippedFeedFiles(folder, names);
+  const { files: zipped, unreadable } = await zippedFeedFiles(folder, names);
   const find = async (kind: FeedKind, required: boolean): Promise<FeedFile | undefined> => {
     const files = namesOf(kind).flatMap((lower) => {
       const real = names.get(lower);
@@ -136,6 +136,8 @@ export async function findFeedFiles(
       );
     }
     if (found.length === 0 && required) {
+      // The kind may be in the zip that could not be read: what is wrong with it is the news.
+      if (unreadable.length > 0) throw unreadable[0];
       throw new FeedError(
         'missing_file',
         `The feed folder "${dir}" has no ${kind}.csv (nor ${kind}.txt, ${kind}.tsv, ${kind}.csv.gz, ${kind}.zip, ${kind}.parquet, ${kind}.xlsx, a folder ${kind}/ of Parquet or CSV part files, or a zip holding ${kind}.csv). ${REQUIRED_HINT}`,
@@ -228,13 +230,25 @@ async function zippedFile(file: { kind: FeedKind; name: string; path: string }):
 /**
  * The feed files in the folder's other zips (`export.zip`, `feed.zip`): each file named as a feed
  * file (`customers.csv`, `export/orders.xlsx`), at any depth. A zip holding none is not the feed's.
+ * Nor, while the feed is whole without it, is one that cannot be read (a backup with a password, a
+ * download cut short): `unreadable` keeps why, for a feed that lacks a file it may have held.
  */
-async function zippedFeedFiles(dir: string, names: Map<string, string>): Promise<FeedFile[]> {
+async function zippedFeedFiles(
+  dir: string,
+  names: Map<string, string>,
+): Promise<{ files: FeedFile[]; unreadable: FeedError[] }> {
   const kindNames = new Set(KINDS.map((kind) => `${kind}.zip`));
   const zips = [...names].filter(([lower]) => isZip(lower) && !kindNames.has(lower)).map(([, real]) => real);
+  const unreadable: FeedError[] = [];
+  const entriesOf = (zip: string) =>
+    zipEntries(join(dir, zip), zip).catch((error: unknown) => {
+      if (!(error instanceof FeedError)) throw error;
+      unreadable.push(error);
+      return [];
+    });
   const found = await Promise.all(
     zips.map(async (zip) =>
-      (await zipEntries(join(dir, zip), zip)).flatMap((entry): FeedFile[] => {
+      (await entriesOf(zip)).flatMap((entry): FeedFile[] => {
         const base = entry.name.slice(entry.name.lastIndexOf('/') + 1).toLowerCase();
         const kind = KINDS.find((k) => namesOf(k).includes(base) && !isZip(base));
         // A gzipped file inside a zip is packed twice: not something an export writes.
@@ -251,7 +265,7 @@ async function zippedFeedFiles(dir: string, names: Map<string, string>): Promise
       }),
     ),
   );
-  return found.flat();
+  return { files: found.flat(), unreadable };
 }
 
 /**

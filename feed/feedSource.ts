@@ -117,11 +117,12 @@ async function loadFile(
   if (file.format === 'csv') {
     const notes: string[] = [];
     // A folder of CSV parts is read as the one file they make, each part's lines its own.
+    const unpacked = { label: file.name, bytes: 0 };
     const csvParts = file.parts
       ? await joinCsvParts(
           file.parts.map((part) => ({
             name: partName(file, part),
-            read: () => readUnpacked(part, partName(file, part)),
+            read: () => readUnpacked(part, partName(file, part), { soFar: unpacked }),
           })),
           join(workDir, `${table}.parts.csv`),
         )

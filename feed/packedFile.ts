@@ -43,12 +43,13 @@ export interface ZipEntry {
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_END = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const STORED = 0;
 const DEFLATED = 8;
 
-/** Whether a zip entry's path leaves the folder it is unpacked in (`../x.csv`, `/etc/x`, `C:\x`). */
+/** Whether a path (a zip entry's, a blob's name) leaves the folder it is written in (`../x.csv`, `/etc/x`, `C:\x`). */
 export function escapesFolder(name: string): boolean {
   return /^([\\/]|[a-zA-Z]:)/.test(name) || name.split(/[\\/]/).includes('..');
 }
@@ -91,11 +92,16 @@ export async function zipEntries(path: string, label: string): Promise<ZipEntry[
   let directoryOffset = tail.readUInt32LE(end + 16);
   // A zip of more than 65,535 files or 4 GB keeps these in its ZIP64 end record.
   if (end >= 20 && tail.readUInt32LE(end - 20) === ZIP64_LOCATOR) {
-    const record = await readAt(path, Number(tail.readBigUInt64LE(end - 12)), 56);
+    const recordOffset = Number(tail.readBigUInt64LE(end - 12));
+    const record = recordOffset < size ? await readAt(path, recordOffset, 56) : Buffer.alloc(0);
+    if (record.length < 56 || record.readUInt32LE(0) !== ZIP64_END) throw notZip('its directory is damaged');
     count = Number(record.readBigUInt64LE(32));
     directorySize = Number(record.readBigUInt64LE(40));
     directoryOffset = Number(record.readBigUInt64LE(48));
   }
+  // The sizes are the zip's own word: a few bytes stating a directory of gigabytes would have it
+  // read into memory, so one that does not fit in the file is damaged.
+  if (directoryOffset + directorySize > size) throw notZip('its directory is damaged');
   const directory = await readAt(path, directoryOffset, directorySize);
   const entries: ZipEntry[] = [];
   let at = 0;
@@ -162,13 +168,32 @@ export interface UnpackOptions {
   maxBytes?: number;
 }
 
-/** A stream that passes bytes on and stops with a FeedError naming `label` past `maxBytes`. */
-function sizeLimit(label: string, maxBytes: number): { stream: Transform; bytes: () => number } {
+/**
+ * Bytes unpacked so far from several packed files read as one, named by `label` (a folder of
+ * gzipped CSV parts, `orders/`): the limit holds for them together, as a thousand small parts of a
+ * bomb unpack to as much as one large one.
+ */
+export interface UnpackedSoFar {
+  label: string;
+  bytes: number;
+}
+
+/**
+ * A stream that passes bytes on and stops with a FeedError naming `label` past `maxBytes`, or
+ * naming `soFar`'s label when its bytes and these together pass it.
+ */
+function sizeLimit(
+  label: string,
+  maxBytes: number,
+  soFar?: UnpackedSoFar,
+): { stream: Transform; bytes: () => number } {
   let bytes = 0;
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
-      done(bytes > maxBytes ? tooLargeError(label, maxBytes) : null, chunk);
+      if (soFar) soFar.bytes += chunk.length;
+      const over = bytes > maxBytes ? label : soFar && soFar.bytes > maxBytes ? soFar.label : undefined;
+      done(over === undefined ? null : tooLargeError(over, maxBytes), chunk);
     },
   });
   return { stream, bytes: () => bytes };
@@ -264,11 +289,18 @@ export async function unpackFeedFile(file: FeedFile, workDir: string, table: str
   return { ...plain, path: out };
 }
 
-/** The bytes of the file at `path`, gunzipped when it is named `.gz` (Spark's `part-00000-....csv.gz`). */
-export function readUnpacked(path: string, label: string): Readable {
+/**
+ * The bytes of the file at `path`, gunzipped when it is named `.gz` (Spark's `part-00000-....csv.gz`),
+ * counted into `soFar` when given.
+ */
+export function readUnpacked(
+  path: string,
+  label: string,
+  { maxBytes = MAX_UNPACKED_BYTES, soFar }: UnpackOptions & { soFar?: UnpackedSoFar } = {},
+): Readable {
   const file = createReadStream(path);
   if (!path.toLowerCase().endsWith('.gz')) return file;
-  const limit = sizeLimit(label, MAX_UNPACKED_BYTES);
+  const limit = sizeLimit(label, maxBytes, soFar);
   const gunzip = createGunzip();
   // Errors of each stage reach the last one, which the reader sees.
   file.on('error', (error) => limit.stream.destroy(error));

@@ -3,6 +3,7 @@ import type { BrokenRulesFile } from '../../feed/keptRules';
 import { localDate } from '../../rules/calendar';
 import type { RunLedger } from '../../storage/runLedger';
 import { type AdminNotifier, postOnce } from './weeklyNotice';
+import { LISTED_IN_TEXT } from './weeklyReport';
 
 /**
  * A rules file saved broken (JSON that does not parse, a field the schema refuses, a blob gone) is
@@ -20,8 +21,11 @@ export function brokenRulesText(broken: BrokenRulesFile, timeZone: string): stri
       ? `The rules file ${broken.source} cannot be found, so the rules are not read from it.`
       : `The rules file ${broken.source} is not valid, so the last edit of it is not in force.`,
     missing ? 'What the run found:' : 'What is wrong:',
-    ...broken.problems.map((p) => `- ${inPlainWords(p, broken.source)}`),
+    ...broken.problems.slice(0, LISTED_IN_TEXT).map((p) => `- ${inPlainWords(p, broken.source)}`),
   ];
+  // The card shows a few dozen lines: a long list would push what the runs do and how to fix it off.
+  const more = broken.problems.length - LISTED_IN_TEXT;
+  if (more > 0) lines.push(`- and ${more} more problems, each in the function app's log`);
   if (broken.lastGood)
     lines.push(
       `Until it is fixed, the weekly run, the daily follow-ups, the monthly summary, the bot and the tabs go on with the rules file as it was read valid on ${localDate(broken.lastGood.at, timeZone)}: the cards go out as usual, under those rules.`,

@@ -153,7 +153,8 @@ export function notReached(outcomes: readonly RepOutcome[]): NotReached[] {
   return out;
 }
 
-const LISTED_IN_TEXT = 20;
+/** How many of a list (reps not reached, problems of a rules file) an admins' text names; the log has the rest. */
+export const LISTED_IN_TEXT = 20;
 
 /** A short plain-text account of the run for the log and the admins' channel. */
 export function weeklyReportText(report: WeeklyRunDone): string {

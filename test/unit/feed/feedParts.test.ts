@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isFeedBlob } from '../../../feed/blobFeed';
 import { describeFeedReport } from '../../../feed/describeFeedReport';
 import { ProblemLog } from '../../../feed/feedReport';
 import { readFeed } from '../../../feed/readFeed';
@@ -71,5 +72,15 @@ describe('describeFeedReport', () => {
       'customers.csv line 4: duplicate customer_id "C-1" (first on line 2)',
       '... and 18 more skipped rows not listed',
     ]);
+  });
+});
+
+describe('which blobs of a container are the feed', () => {
+  it("a blob name with a '..' segment is never the feed's: it would be downloaded outside the read's folder", () => {
+    expect(isFeedBlob('orders/part-00000-a1.csv')).toBe(true);
+    expect(isFeedBlob('orders.parquet/_delta_log/00000.json')).toBe(true);
+    // A Delta log's name is taken at any depth below the folder, so the path is checked itself.
+    expect(isFeedBlob('orders/../../../home/site/_delta_log/x.json')).toBe(false);
+    expect(isFeedBlob('orders/..\\..\\_delta_log\\x.json')).toBe(false);
   });
 });

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { strToU8, Zip, ZipDeflate, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { joinCsvParts } from '../../../feed/csvSource';
 import { describeFeedReport } from '../../../feed/describeFeedReport';
 import { FeedError } from '../../../feed/feedError';
 import { folderFeedVersion } from '../../../feed/feedFiles';
-import { gunzipTo, unzipEntryTo, zipEntries } from '../../../feed/packedFile';
+import { gunzipTo, readUnpacked, unzipEntryTo, zipEntries } from '../../../feed/packedFile';
 import { readFeed } from '../../../feed/readFeed';
 import { isoOfDay } from '../../../rules/book';
 
@@ -182,15 +183,30 @@ describe('a zipped export', () => {
   it('a zip with a path outside its folder is refused whole, and a file beside the zip with its kind is ambiguous', async () => {
     await write({
       'customers.csv': CUSTOMERS,
-      'orders.csv': `${ORDERS_HEADER}\nO-1,C-1,2026-11-02,10.00\n`,
       'export.zip': zipSync({ '../orders.csv': strToU8(ORDERS_HEADER) }),
     });
     expect((await readError()).message).toBe(
       'export.zip holds "../orders.csv", a path outside the folder it would be unpacked in: the zip is refused. Zip the export\'s files again from their own folder.',
     );
-    await write({ 'export.zip': zipSync({ 'orders.csv': strToU8(ORDERS_HEADER) }) });
+    await write({
+      'orders.csv': `${ORDERS_HEADER}\nO-1,C-1,2026-11-02,10.00\n`,
+      'export.zip': zipSync({ 'orders.csv': strToU8(ORDERS_HEADER) }),
+    });
     expect((await readError()).message).toBe(
       `The feed folder "${dir}" has orders.csv and export.zip \u203a orders.csv: keep one of them.`,
+    );
+  });
+
+  it("a zip beside a whole feed that cannot be read (another export's, password-protected, not a zip) is passed over; the feed's own zip is still told", async () => {
+    const orders = `${ORDERS_HEADER}\nO-1,C-2,2026-11-02,10.00\n`;
+    await write({ 'customers.csv': CUSTOMERS, 'orders.csv': orders, 'backup.zip': 'not a zip' });
+    expect(ordersOf((await readFeed(dir)).book)[1]).toEqual(['C-2', 'Corner Deli', [['2026-11-02', 10]]]);
+    await write({ 'backup.zip': Buffer.from(ENCRYPTED_ZIP, 'base64') });
+    expect(ordersOf((await readFeed(dir)).book)[1]).toEqual(['C-2', 'Corner Deli', [['2026-11-02', 10]]]);
+    // Without orders.csv the zip may have been the orders': what is wrong with it is told.
+    await rm(join(dir, 'orders.csv'));
+    expect((await readError()).message).toBe(
+      'backup.zip is password-protected ("orders.csv" is encrypted): zip the export again without a password.',
     );
   });
 
@@ -257,6 +273,35 @@ describe('a zipped export', () => {
     expect((await readError()).message).toBe(
       'orders.zip \u203a orders.csv is compressed with zip method 9 (Deflate64, which Windows uses past 2 GB), which cannot be read: zip it again with the usual Deflate, or gzip it.',
     );
+  });
+
+  it('a zip whose end record states a directory larger than the zip, or a ZIP64 record past its end, is damaged: nothing of that size is read', async () => {
+    // The end record alone (22 bytes): one file, its directory of `size` bytes at offset 0.
+    const endRecord = (size: number) => {
+      const record = Buffer.alloc(22);
+      record.writeUInt32LE(0x06054b50, 0);
+      record.writeUInt16LE(1, 8);
+      record.writeUInt16LE(1, 10);
+      record.writeUInt32LE(size, 12);
+      return record;
+    };
+    // A ZIP64 locator before it, pointing at a ZIP64 end record that states a terabyte of directory.
+    const zip64 = Buffer.alloc(56 + 20);
+    zip64.writeUInt32LE(0x06064b50, 0);
+    zip64.writeBigUInt64LE(1n, 32);
+    zip64.writeBigUInt64LE(2n ** 40n, 40);
+    zip64.writeUInt32LE(0x07064b50, 56);
+    const pastEnd = Buffer.from(zip64);
+    pastEnd.writeBigUInt64LE(10n ** 9n, 56 + 8);
+    const damaged = 'orders.zip cannot be read as a zip file (its directory is damaged).';
+    for (const zip of [
+      Buffer.concat([zip64, endRecord(0xffffffff)]),
+      Buffer.concat([pastEnd, endRecord(0xffffffff)]),
+      endRecord(0xffffffff),
+    ]) {
+      await write({ 'orders.zip': zip });
+      await expect(zipEntries(join(dir, 'orders.zip'), 'orders.zip')).rejects.toThrow(damaged);
+    }
   });
 });
 
@@ -342,6 +387,22 @@ describe('unpacking stops at a size limit (a zip or gzip bomb)', () => {
       'orders.zip unpacks to more than 65,536 bytes: more than a feed can be (or a zip bomb). Export less, or as Parquet.',
     );
     await expect(stat(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a folder of gzipped CSV parts stops when all its parts together pass the limit, each part under it', async () => {
+    // Spark's gzip option writes one part per task: a thousand small parts of a bomb are as large as one.
+    const part = (n: number) => join(dir, `part-0000${n}.csv.gz`);
+    const rows = `${ORDERS_HEADER}\n${'O-1,C-1,2026-11-02,10.00\n'.repeat(1500)}`;
+    for (const n of [0, 1, 2]) await writeFile(part(n), gzipSync(rows));
+    expect(rows.length).toBeLessThan(limit.maxBytes);
+    const soFar = { label: 'orders/', bytes: 0 };
+    const parts = [0, 1, 2].map((n) => ({
+      name: `orders/part-0000${n}.csv.gz`,
+      read: () => readUnpacked(part(n), `orders/part-0000${n}.csv.gz`, { ...limit, soFar }),
+    }));
+    await expect(joinCsvParts(parts, join(dir, 'joined.csv'))).rejects.toThrow(
+      'orders/ unpacks to more than 65,536 bytes: more than a feed can be (or a zip bomb).',
+    );
   });
 
   it('a zip file saying it is small but unpacking to more, and a gzip file, stop as they pass the limit', async () => {
