@@ -31,6 +31,23 @@ const TEXT_PIECE = 30_000;
 /** Pieces kept at most: the entity stays well under its 1 MiB (about 480,000 characters of rules file). */
 const MAX_TEXT_PIECES = 16;
 
+/**
+ * `text` in pieces of at most `size` UTF-16 units, never cutting a character written as two (an
+ * emoji, a rare CJK letter): half of one alone is no valid string, which a service may refuse or
+ * store as a replacement character.
+ */
+export function textPieces(text: string, size: number): string[] {
+  const pieces: string[] = [];
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(at + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    pieces.push(text.slice(at, end));
+    at = end;
+  }
+  return pieces;
+}
+
 const goodRulesSchema = z.object({
   source: z.string(),
   version: z.string(),
@@ -302,14 +319,16 @@ export class TableRunLedger implements RunLedger {
   }
 
   async keepGoodRules(rules: GoodRules): Promise<void> {
-    const pieces = Math.ceil(rules.text.length / TEXT_PIECE);
+    const cut = textPieces(rules.text, TEXT_PIECE);
+    const pieces = cut.length;
     if (pieces > MAX_TEXT_PIECES)
       throw new Error(
         `The rules file is ${rules.text.length} characters; at most ${MAX_TEXT_PIECES * TEXT_PIECE} are kept`,
       );
     const text: Record<string, string> = {};
-    for (let i = 0; i < pieces; i++)
-      text[`text${i}`] = rules.text.slice(i * TEXT_PIECE, (i + 1) * TEXT_PIECE);
+    cut.forEach((piece, i) => {
+      text[`text${i}`] = piece;
+    });
     const { source, version, at } = rules;
     const row = goodRulesSchema.parse({ source, version, at, pieces });
     await naming(this.endpoint, () =>
