@@ -9,20 +9,16 @@ import type { FeedSource } from './feedSource';
 const lines = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'}`;
 
 /**
- * Where the orders' `currency` column names more than one currency, the book's (`currency`, the
- * cards' CURRENCY) when lines are in it, else the one most of the lines read are in (upper case:
- * Stripe writes `gbp`), noted with the others in the file's notes; undefined where it names one or
- * none. Lines in another are then bad rows (currencyChecks). `leftOut` and `notOrders` are the
- * tables of orders left out by their status and of a report's headings.
+ * Where the orders' `currency` column names more than one currency, the one most of the lines read
+ * are in (upper case: Stripe writes `gbp`), noted with the others in the file's notes; undefined
+ * where it names one or none. Lines in another are then bad rows (currencyChecks). `leftOut` and
+ * `notOrders` are the tables of orders left out by their status and of a report's headings.
  */
 export async function bookCurrency(
   engine: FeedEngine,
   source: FeedSource,
-  {
-    leftOut,
-    notOrders,
-    currency,
-  }: { leftOut: string | undefined; notOrders: string | undefined; currency: string | undefined },
+  leftOut: string | undefined,
+  notOrders: string | undefined,
 ): Promise<string | undefined> {
   const counts = await engine.rows(`
     SELECT upper(currency) AS c, count(*) AS n FROM orders_in o
@@ -30,10 +26,6 @@ export async function bookCurrency(
     ${notOrders ? `ANTI JOIN ${notOrders} r ON r.rid = o.rid` : ''}
     WHERE currency <> '' GROUP BY c ORDER BY n DESC, c`);
   if (counts.length < 2) return undefined;
-  // The amounts the cards state in CURRENCY: its lines are the book's, however few (a UK book with
-  // one French customer invoiced in many lines).
-  const named = counts.findIndex(([c]) => String(c) === currency?.toUpperCase());
-  if (named > 0) counts.unshift(...counts.splice(named, 1));
   const [[book, n], ...others] = counts;
   source.notes.push(
     `currency: amounts in ${counts.length} currencies, ${String(book)} on ${lines(Number(n))}, ${others.map(([c, k]) => `${String(c)} on ${lines(Number(k))}`).join(', ')}: the lines not in ${String(book)} are skipped (their amounts cannot be added to it)`,

@@ -3,15 +3,14 @@ import type { ReadFeedOptions } from './readFeed';
 
 /**
  * The feed options a rules file gives (column mapping, formats, owner names), the scoring date (orders after it
- * are reported and not counted), the team's zone (the calendar date of a Parquet timestamp with a
- * zone) and the book's currency (CURRENCY, the one an orders file of several is read in). Leave
- * `asOf` out to keep every order (a backtest replays past dates and needs the orders after each).
+ * are reported and not counted) and the team's zone (the calendar date of a Parquet timestamp with a
+ * zone). Leave `asOf` out to keep every order (a backtest replays past dates and needs the orders
+ * after each).
  */
 export function feedOptionsFrom(
   rules: Pick<Rules, 'columns' | 'formats' | 'owners'>,
   asOf?: string,
   timeZone?: string,
-  currency?: string,
 ): ReadFeedOptions {
   return {
     columns: rules.columns,
@@ -19,6 +18,5 @@ export function feedOptionsFrom(
     owners: rules.owners,
     ...(asOf ? { asOf } : {}),
     ...(timeZone ? { timeZone } : {}),
-    ...(currency ? { currency } : {}),
   };
 }

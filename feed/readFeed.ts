@@ -68,12 +68,6 @@ export interface ReadFeedOptions {
    * time as written, so it is read on its calendar date there, as the team saw it; default UTC.
    */
   timeZone?: string;
-  /**
-   * The book's currency (CURRENCY, in which the cards state amounts): where the orders' mapped
-   * currency column names several, the lines in it are read and the others skipped. Without it, or
-   * where no line is in it, the currency most lines are in.
-   */
-  currency?: string;
   /** Called with the number of data rows read so far (all files), after each file. */
   onProgress?: (rowsRead: number) => void;
   /** DuckDB's memory limit, threads and spill folder. */
@@ -750,7 +744,7 @@ async function checkOrders(
   // (Stripe's `Converted Amount`) names the charge's currency, not the amount's.
   const currency =
     present.has('currency') && mapping?.currency !== undefined
-      ? await bookCurrency(engine, source, { leftOut, notOrders, currency: options.currency })
+      ? await bookCurrency(engine, source, leftOut, notOrders)
       : undefined;
   // Each distinct value parsed once, the product taken per row: a line-item export repeats a few
   // hundred quantities and prices over its rows.

@@ -288,9 +288,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
 export function feedReaderFor(config: Config, rules: Rules): (asOf: string) => Promise<FeedResult> {
   const feed = feedLocation(config);
   return 'container' in feed
-    ? (asOf) =>
-        readBlobFeed(feed.container, feedOptionsFrom(rules, asOf, config.timeZone, config.card.currency))
-    : (asOf) => readFeed(feed.dir, feedOptionsFrom(rules, asOf, config.timeZone, config.card.currency));
+    ? (asOf) => readBlobFeed(feed.container, feedOptionsFrom(rules, asOf, config.timeZone))
+    : (asOf) => readFeed(feed.dir, feedOptionsFrom(rules, asOf, config.timeZone));
 }
 
 /** What the configured feed is now (blobs' ETags, files' sizes and times), found without reading it. */

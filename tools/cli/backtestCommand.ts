@@ -18,11 +18,11 @@ export async function runBacktestCommand(
 ): Promise<void> {
   const {
     timeZone,
-    card: { locale, currency },
+    card: { locale },
   } = loadDisplayConfig(env);
   const rules = await readRulesFile(args.rules);
   // The orders up to the backtest's date as they stood on it: a refund given later is not yet seen.
-  const book = await loadBook(args.feed, rules, err, { timeZone, refundsAsOf: args.asOf, currency });
+  const book = await loadBook(args.feed, rules, err, { timeZone, refundsAsOf: args.asOf });
   // No customer with an order by then: every figure would be n/a, under a heading of 0 customers.
   const early = beforeFirstOrder(book, args.asOf);
   if (early) throw new UsageError(`${early}: nobody had ordered yet, so there is nobody to judge.`);

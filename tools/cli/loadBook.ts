@@ -12,19 +12,19 @@ export const LISTED_PER_KIND = 20;
  * the feed report to `err`: rows per file, the count of each kind of problem, and the first
  * LISTED_PER_KIND skipped rows of each kind with file, line and reason.
  * With `asOf`, orders dated after it are reported and not counted; with `refundsAsOf` (a backtest's
- * date), refunds given after it of orders before it are not taken off; `timeZone` is TIME_ZONE and
- * `currency` CURRENCY, as the app reads the feed.
+ * date), refunds given after it of orders before it are not taken off; `timeZone` is TIME_ZONE, as
+ * the app reads the feed.
  */
 export async function loadBook(
   dir: string,
   rules: Rules,
   err: NodeJS.WritableStream,
-  options: { asOf?: string; timeZone?: string; refundsAsOf?: string; currency?: string } = {},
+  options: { asOf?: string; timeZone?: string; refundsAsOf?: string } = {},
 ): Promise<Book> {
   const progress = createProgress('Reading feed');
   try {
     const { book, report } = await readFeed(dir, {
-      ...feedOptionsFrom(rules, options.asOf, options.timeZone, options.currency),
+      ...feedOptionsFrom(rules, options.asOf, options.timeZone),
       ...(options.refundsAsOf ? { refundsAsOf: options.refundsAsOf } : {}),
       onProgress: (n) => progress.update(n),
     });

@@ -24,12 +24,10 @@ export async function runScoreCommand(
   const { timeZone, card } = loadDisplayConfig(env);
   const rules = await readRulesFile(args.rules);
   const asOf = args.asOf ?? localDate(new Date(), timeZone);
-  const book = await loadBook(args.feed, rules, err, { asOf, timeZone, currency: card.currency });
+  const book = await loadBook(args.feed, rules, err, { asOf, timeZone });
   // Orders after the as-of date are not counted: with none left, read them all to say where the feed starts.
   const whole =
-    book.orderDay.length > 0
-      ? book
-      : await loadBook(args.feed, rules, new PassThrough(), { timeZone, currency: card.currency });
+    book.orderDay.length > 0 ? book : await loadBook(args.feed, rules, new PassThrough(), { timeZone });
   const problem = asOfProblem(whole, asOf, rules.feedStaleDays);
   if (problem) err.write(`Warning: ${problem}\n`);
   const runKey = weeklyRunKeyOfDay(asOf);

@@ -137,7 +137,7 @@ export async function runTuneCommand(
   await checkWritable(args.out);
   const { timeZone, card } = loadDisplayConfig(env);
   const base = await readRulesFile(args.rules);
-  const book = await loadBook(args.feed, base, err, { timeZone, currency: card.currency });
+  const book = await loadBook(args.feed, base, err, { timeZone });
   const asOf = args.asOf ?? localDate(new Date(), timeZone);
   const problem = asOfProblem(book, asOf, base.feedStaleDays);
   let result: ReturnType<typeof tune>;
