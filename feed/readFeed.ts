@@ -11,7 +11,7 @@ import {
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { MAX_OWNER_CHARS, type OwnerNames, ownerNameKey } from '../rules/ownerNames';
-import { bookCurrency, creditNoteLines, noteRepeatedTotals } from './accountingChecks';
+import { type BookCurrency, bookCurrency, creditNoteLines, noteRepeatedTotals } from './accountingChecks';
 import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
@@ -68,6 +68,13 @@ export interface ReadFeedOptions {
    * time as written, so it is read on its calendar date there, as the team saw it; default UTC.
    */
   timeZone?: string;
+  /**
+   * The cards' currency, CURRENCY (`configured`) or its default: where the orders' `currency`
+   * column is mapped, the lines in another are skipped. Unconfigured (or left out), the file's
+   * own currency, the one most lines are in, is read; where the cards would show it as another,
+   * the read stops asking for CURRENCY.
+   */
+  currency?: BookCurrency;
   /** Called with the number of data rows read so far (all files), after each file. */
   onProgress?: (rowsRead: number) => void;
   /** DuckDB's memory limit, threads and spill folder. */
@@ -744,7 +751,7 @@ async function checkOrders(
   // (Stripe's `Converted Amount`) names the charge's currency, not the amount's.
   const currency =
     present.has('currency') && mapping?.currency !== undefined
-      ? await bookCurrency(engine, source, leftOut, notOrders)
+      ? await bookCurrency(engine, source, { leftOut, notOrders, cards: options.currency })
       : undefined;
   // Each distinct value parsed once, the product taken per row: a line-item export repeats a few
   // hundred quantities and prices over its rows.
@@ -772,7 +779,7 @@ async function checkOrders(
     dateChecks('ordered_at', 'day', asOfDay, options.asOf),
     // An empty amount is settled with the order's other lines below; a negative one is a refund.
     amountChecks('amount', 'value', false, true),
-    ...(currency ? [currencyChecks(currency)] : []),
+    ...(currency ? [currencyChecks(currency.code, currency.configured)] : []),
     ...(refunded ? [amountChecks('refunded', 'refunded_value', false, true)] : []),
     ...(refundDates
       ? [
