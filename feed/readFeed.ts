@@ -1,7 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Book, type Customer, dayOf, isoOfDay, MAX_CUSTOMER_ID_CHARS } from '../rules/book';
+import {
+  type Book,
+  type Customer,
+  dayOf,
+  isoOfDay,
+  MAX_CUSTOMER_ID_CHARS,
+  type UnreadOrders,
+} from '../rules/book';
 import { assertTimeZone } from '../rules/calendar';
 import {
   type ColumnMapping,
@@ -693,7 +700,7 @@ async function checkOrders(
   source: FeedSource,
   options: ReadFeedOptions,
   customerKey: CustomerKey,
-): Promise<number> {
+): Promise<{ merged: number; unread: Map<number, UnreadOrders> }> {
   const formats = options.formats ?? {};
   const mapping = options.columns?.orders;
   const { required, optional, fromLines } = orderColumns(source.file, source.header, mapping);
@@ -866,7 +873,36 @@ async function checkOrders(
           : ''
       }
     ) p JOIN orders_in i USING (rid);`);
-  return Number(merged);
+  return { merged: Number(merged), unread: await unreadOrders(engine, leftOut, customerKey) };
+}
+
+/** What a left-out order line is not read for, beside the bad rows' kinds. */
+const LEFT_OUT_WHY = 'status: never placed or undone';
+
+/**
+ * The customers none of whose order lines was read (Book.unreadOrders): their lines skipped as bad
+ * rows (an order dated after the as-of date aside: as of it, they had not ordered yet) or left out
+ * by their status, and the commonest reason. Read from orders_problems and the left-out orders.
+ */
+async function unreadOrders(
+  engine: FeedEngine,
+  leftOut: string | undefined,
+  customerKey: CustomerKey,
+): Promise<Map<number, UnreadOrders>> {
+  const rows = await engine.rows(`
+    SELECT cust, count(*) AS n, mode(why) FROM (
+      SELECT c.idx AS cust, p.kind AS why FROM orders_problems p JOIN cust c ON c.id_key = p.order_customer
+      WHERE p.kind NOT LIKE '%: after the as-of date %'
+      ${
+        leftOut
+          ? `UNION ALL
+      SELECT c.idx, ${sqlString(LEFT_OUT_WHY)} FROM orders_in o SEMI JOIN ${leftOut} x ON x.order_id = o.order_id
+      JOIN cust c ON c.id_key = ${customerKey('o.customer_id')}`
+          : ''
+      }
+    ) ANTI JOIN (SELECT DISTINCT cust FROM orders_merged WHERE filled > 0) k USING (cust)
+    GROUP BY cust`);
+  return new Map(rows.map(([cust, n, why]) => [Number(cust), { lines: Number(n), why: String(why) }]));
 }
 
 /**
@@ -1239,7 +1275,7 @@ async function readWith(
   options.onProgress?.(rowsRead);
   const ordersSource = await load(files.orders);
   requireRows(ordersSource);
-  const mergedLines = await checkOrders(engine, ordersSource, options, customerKey);
+  const { merged: mergedLines, unread } = await checkOrders(engine, ordersSource, options, customerKey);
   const ordersReport = await reportFile(
     engine,
     ordersSource,
@@ -1289,6 +1325,7 @@ async function readWith(
     ticketDay: tickets?.day ?? new Int32Array(0),
     ticketSentiment: (tickets?.columns[0] as Int8Array | undefined) ?? new Int8Array(0),
     ticketOpen: (tickets?.columns[1] as Uint8Array | undefined) ?? new Uint8Array(0),
+    ...(unread.size > 0 ? { unreadOrders: unread } : {}),
   };
 
   const reports: FileReport[] = [customersReport, ordersReport, ...(ticketsReport ? [ticketsReport] : [])];
