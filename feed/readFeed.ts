@@ -880,9 +880,10 @@ async function checkOrders(
 const LEFT_OUT_WHY = 'status: never placed or undone';
 
 /**
- * The customers none of whose order lines was read (Book.unreadOrders): their lines skipped as bad
- * rows (an order dated after the as-of date aside: as of it, they had not ordered yet) or left out
- * by their status, and the commonest reason. Read from orders_problems and the left-out orders.
+ * The customers with order lines skipped as bad rows (an order dated after the as-of date aside: as
+ * of it, they had not ordered yet) or left out by their status: how many, and the commonest reason.
+ * Read from orders_problems and the left-out orders; those of them with no order read are the
+ * book's unreadOrders (the book's own arrays tell, not another pass over every order).
  */
 async function unreadOrders(
   engine: FeedEngine,
@@ -900,8 +901,7 @@ async function unreadOrders(
       JOIN cust c ON c.id_key = ${customerKey('o.customer_id')}`
           : ''
       }
-    ) ANTI JOIN (SELECT DISTINCT cust FROM orders_merged WHERE filled > 0) k USING (cust)
-    GROUP BY cust`);
+    ) GROUP BY cust`);
   return new Map(rows.map(([cust, n, why]) => [Number(cust), { lines: Number(n), why: String(why) }]));
 }
 
@@ -1325,8 +1325,9 @@ async function readWith(
     ticketDay: tickets?.day ?? new Int32Array(0),
     ticketSentiment: (tickets?.columns[0] as Int8Array | undefined) ?? new Int8Array(0),
     ticketOpen: (tickets?.columns[1] as Uint8Array | undefined) ?? new Uint8Array(0),
-    ...(unread.size > 0 ? { unreadOrders: unread } : {}),
   };
+  for (const c of unread.keys()) if (orders.start[c + 1] > orders.start[c]) unread.delete(c);
+  if (unread.size > 0) book.unreadOrders = unread;
 
   const reports: FileReport[] = [customersReport, ordersReport, ...(ticketsReport ? [ticketsReport] : [])];
   return {
