@@ -1,4 +1,5 @@
 import type { FeedEngine } from './feedEngine';
+import { FeedError } from './feedError';
 import type { FeedSource } from './feedSource';
 
 // Checks of an orders file that accounting exports need: amounts in several currencies, a credit
@@ -8,29 +9,63 @@ import type { FeedSource } from './feedSource';
 
 const lines = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'}`;
 
+/** A book's currency: CURRENCY where `configured`; else CURRENCY's default, or the file's own. */
+export interface BookCurrency {
+  code: string;
+  configured: boolean;
+}
+
 /**
- * Where the orders' `currency` column names more than one currency, the one most of the lines read
- * are in (upper case: Stripe writes `gbp`), noted with the others in the file's notes; undefined
- * where it names one or none. Lines in another are then bad rows (currencyChecks). `leftOut` and
- * `notOrders` are the tables of orders left out by their status and of a report's headings.
+ * The currency the orders' lines are read in, where their `currency` column names one or more
+ * (upper case: Stripe writes `gbp`), and the lines in another are then bad rows (currencyChecks):
+ * CURRENCY where it is configured (`cards`); else the one most of the lines are in. Noted in the
+ * file's notes where the lines are in several. Stops the read where no line is in the configured
+ * CURRENCY, or, CURRENCY not configured, where most are in another currency than the cards show:
+ * a run that skipped every line, or showed pounds as dollars, would hide that CURRENCY wants
+ * setting. Undefined where the column names none. `leftOut` and `notOrders` are the tables of orders left
+ * out by their status and of a report's headings.
  */
 export async function bookCurrency(
   engine: FeedEngine,
   source: FeedSource,
-  leftOut: string | undefined,
-  notOrders: string | undefined,
-): Promise<string | undefined> {
+  {
+    leftOut,
+    notOrders,
+    cards,
+  }: { leftOut: string | undefined; notOrders: string | undefined; cards: BookCurrency | undefined },
+): Promise<BookCurrency | undefined> {
   const counts = await engine.rows(`
     SELECT upper(currency) AS c, count(*) AS n FROM orders_in o
     ${leftOut ? `ANTI JOIN ${leftOut} x ON x.order_id = o.order_id` : ''}
     ${notOrders ? `ANTI JOIN ${notOrders} r ON r.rid = o.rid` : ''}
     WHERE currency <> '' GROUP BY c ORDER BY n DESC, c`);
-  if (counts.length < 2) return undefined;
-  const [[book, n], ...others] = counts;
-  source.notes.push(
-    `currency: amounts in ${counts.length} currencies, ${String(book)} on ${lines(Number(n))}, ${others.map(([c, k]) => `${String(c)} on ${lines(Number(k))}`).join(', ')}: the lines not in ${String(book)} are skipped (their amounts cannot be added to it)`,
-  );
-  return String(book);
+  if (counts.length === 0) return undefined;
+  const inWords = (rows: typeof counts) =>
+    rows.map(([c, n]) => `${String(c)} on ${lines(Number(n))}`).join(', ');
+  const configured = cards?.configured === true;
+  const [[most]] = counts;
+  const book = configured ? cards.code : String(most);
+  const named = counts.some(([c]) => String(c) === book);
+  if (configured && !named)
+    throw new FeedError(
+      'currency_mismatch',
+      `${source.file}: no line is in ${book}, the currency CURRENCY sets (the lines are in ${inWords(counts)}): set CURRENCY to the book's currency, or export amounts converted to ${book}. Nothing was scored or changed.`,
+      source.file,
+    );
+  if (!configured && cards && book !== cards.code)
+    throw new FeedError(
+      'currency_mismatch',
+      `${source.file}: the amounts are in ${book} (${inWords(counts)}), and CURRENCY is not set: the cards would show them in ${cards.code}. Set CURRENCY=${book}. Nothing was scored or changed.`,
+      source.file,
+    );
+  if (counts.length > 1) {
+    const read = counts.filter(([c]) => String(c) === book);
+    const others = counts.filter(([c]) => String(c) !== book);
+    source.notes.push(
+      `currency: amounts in ${counts.length} currencies, ${inWords(read)}${configured ? ' (CURRENCY)' : ''}, ${inWords(others)}: the lines not in ${book} are skipped (their amounts cannot be added to it)`,
+    );
+  }
+  return { code: book, configured };
 }
 
 /**

@@ -3,14 +3,15 @@ import type { ReadFeedOptions } from './readFeed';
 
 /**
  * The feed options a rules file gives (column mapping, formats, owner names), the scoring date (orders after it
- * are reported and not counted) and the team's zone (the calendar date of a Parquet timestamp with a
- * zone). Leave `asOf` out to keep every order (a backtest replays past dates and needs the orders
- * after each).
+ * are reported and not counted), the team's zone (the calendar date of a Parquet timestamp with a
+ * zone) and the book's currency (the order lines read where a currency column is mapped): the one
+ * place a read's options are made, for the CLI, the timer runs and the tabs alike. Leave `asOf`
+ * out to keep every order (a backtest replays past dates and needs the orders after each).
  */
 export function feedOptionsFrom(
   rules: Pick<Rules, 'columns' | 'formats' | 'owners'>,
   asOf?: string,
-  timeZone?: string,
+  { timeZone, currency }: FeedSettings = {},
 ): ReadFeedOptions {
   return {
     columns: rules.columns,
@@ -18,5 +19,9 @@ export function feedOptionsFrom(
     owners: rules.owners,
     ...(asOf ? { asOf } : {}),
     ...(timeZone ? { timeZone } : {}),
+    ...(currency ? { currency } : {}),
   };
 }
+
+/** The team's settings a read of the feed follows: TIME_ZONE, and CURRENCY (set or its default). */
+export type FeedSettings = Pick<ReadFeedOptions, 'timeZone' | 'currency'>;

@@ -43,7 +43,9 @@ export interface KeptFeed {
 
 /**
  * What a read of the feed depends on besides its files: the as-of day and what the rules file says
- * about reading it (columns, formats, owner names), as feedOptionsFrom takes them.
+ * about reading it (columns, formats, owner names), as feedOptionsFrom takes them. The team's
+ * settings it also takes (TIME_ZONE, CURRENCY) are the process's own, the same for every read of
+ * one kept feed: the timer runs and the tabs share a read.
  */
 export function feedReadKey(rules: Parameters<typeof feedOptionsFrom>[0], asOf: string): string {
   return JSON.stringify(feedOptionsFrom(rules, asOf));

@@ -1,7 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Book, type Customer, dayOf, isoOfDay, MAX_CUSTOMER_ID_CHARS } from '../rules/book';
+import {
+  type Book,
+  type Customer,
+  dayOf,
+  isoOfDay,
+  MAX_CUSTOMER_ID_CHARS,
+  type UnreadOrders,
+} from '../rules/book';
 import { assertTimeZone } from '../rules/calendar';
 import {
   type ColumnMapping,
@@ -11,7 +18,7 @@ import {
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { MAX_OWNER_CHARS, type OwnerNames, ownerNameKey } from '../rules/ownerNames';
-import { bookCurrency, creditNoteLines, noteRepeatedTotals } from './accountingChecks';
+import { type BookCurrency, bookCurrency, creditNoteLines, noteRepeatedTotals } from './accountingChecks';
 import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
@@ -68,6 +75,13 @@ export interface ReadFeedOptions {
    * time as written, so it is read on its calendar date there, as the team saw it; default UTC.
    */
   timeZone?: string;
+  /**
+   * The cards' currency, CURRENCY (`configured`) or its default: where the orders' `currency`
+   * column is mapped, the lines in another are skipped. Unconfigured (or left out), the file's
+   * own currency, the one most lines are in, is read; where the cards would show it as another,
+   * the read stops asking for CURRENCY.
+   */
+  currency?: BookCurrency;
   /** Called with the number of data rows read so far (all files), after each file. */
   onProgress?: (rowsRead: number) => void;
   /** DuckDB's memory limit, threads and spill folder. */
@@ -686,7 +700,7 @@ async function checkOrders(
   source: FeedSource,
   options: ReadFeedOptions,
   customerKey: CustomerKey,
-): Promise<number> {
+): Promise<{ merged: number; unread: Map<number, UnreadOrders> }> {
   const formats = options.formats ?? {};
   const mapping = options.columns?.orders;
   const { required, optional, fromLines } = orderColumns(source.file, source.header, mapping);
@@ -744,7 +758,7 @@ async function checkOrders(
   // (Stripe's `Converted Amount`) names the charge's currency, not the amount's.
   const currency =
     present.has('currency') && mapping?.currency !== undefined
-      ? await bookCurrency(engine, source, leftOut, notOrders)
+      ? await bookCurrency(engine, source, { leftOut, notOrders, cards: options.currency })
       : undefined;
   // Each distinct value parsed once, the product taken per row: a line-item export repeats a few
   // hundred quantities and prices over its rows.
@@ -772,7 +786,7 @@ async function checkOrders(
     dateChecks('ordered_at', 'day', asOfDay, options.asOf),
     // An empty amount is settled with the order's other lines below; a negative one is a refund.
     amountChecks('amount', 'value', false, true),
-    ...(currency ? [currencyChecks(currency)] : []),
+    ...(currency ? [currencyChecks(currency.code, currency.configured)] : []),
     ...(refunded ? [amountChecks('refunded', 'refunded_value', false, true)] : []),
     ...(refundDates
       ? [
@@ -859,7 +873,36 @@ async function checkOrders(
           : ''
       }
     ) p JOIN orders_in i USING (rid);`);
-  return Number(merged);
+  return { merged: Number(merged), unread: await unreadOrders(engine, leftOut, customerKey) };
+}
+
+/** What a left-out order line is not read for, beside the bad rows' kinds. */
+const LEFT_OUT_WHY = 'status: never placed or undone';
+
+/**
+ * The customers with order lines skipped as bad rows (an order dated after the as-of date aside: as
+ * of it, they had not ordered yet) or left out by their status: how many, and the commonest reason.
+ * Read from orders_problems and the left-out orders; those of them with no order read are the
+ * book's unreadOrders (the book's own arrays tell, not another pass over every order).
+ */
+async function unreadOrders(
+  engine: FeedEngine,
+  leftOut: string | undefined,
+  customerKey: CustomerKey,
+): Promise<Map<number, UnreadOrders>> {
+  const rows = await engine.rows(`
+    SELECT cust, count(*) AS n, mode(why) FROM (
+      SELECT c.idx AS cust, p.kind AS why FROM orders_problems p JOIN cust c ON c.id_key = p.order_customer
+      WHERE p.kind NOT LIKE '%: after the as-of date %'
+      ${
+        leftOut
+          ? `UNION ALL
+      SELECT c.idx, ${sqlString(LEFT_OUT_WHY)} FROM orders_in o SEMI JOIN ${leftOut} x ON x.order_id = o.order_id
+      JOIN cust c ON c.id_key = ${customerKey('o.customer_id')}`
+          : ''
+      }
+    ) GROUP BY cust`);
+  return new Map(rows.map(([cust, n, why]) => [Number(cust), { lines: Number(n), why: String(why) }]));
 }
 
 /**
@@ -1232,7 +1275,7 @@ async function readWith(
   options.onProgress?.(rowsRead);
   const ordersSource = await load(files.orders);
   requireRows(ordersSource);
-  const mergedLines = await checkOrders(engine, ordersSource, options, customerKey);
+  const { merged: mergedLines, unread } = await checkOrders(engine, ordersSource, options, customerKey);
   const ordersReport = await reportFile(
     engine,
     ordersSource,
@@ -1283,6 +1326,8 @@ async function readWith(
     ticketSentiment: (tickets?.columns[0] as Int8Array | undefined) ?? new Int8Array(0),
     ticketOpen: (tickets?.columns[1] as Uint8Array | undefined) ?? new Uint8Array(0),
   };
+  for (const c of unread.keys()) if (orders.start[c + 1] > orders.start[c]) unread.delete(c);
+  if (unread.size > 0) book.unreadOrders = unread;
 
   const reports: FileReport[] = [customersReport, ordersReport, ...(ticketsReport ? [ticketsReport] : [])];
   return {

@@ -76,18 +76,20 @@ export function requiredText(column: string, text: string, max: number): ColumnC
 /**
  * The check of an order's `currency` where a file's amounts are in more than one (Xero writes each
  * invoice's Total in the invoice's own currency, beside a `Currency` column): a line in any other
- * currency than `book`, the one most of its lines are in, would add euros to pounds. Its amount
- * cannot be converted here (the export holds no rate), so it is a bad row; an empty cell (an
- * order's later lines) is not.
+ * currency than `book` (CURRENCY where `configured`, else the one most of its lines are in) would
+ * add euros to pounds. Its amount cannot be converted here (the export holds no rate), so it is a
+ * bad row; an empty cell (an order's later lines) is not.
  */
-export function currencyChecks(book: string): ColumnChecks {
+export function currencyChecks(book: string, configured: boolean): ColumnChecks {
   return {
     column: 'currency',
     text: 'currency',
     checks: [
       {
         when: `currency <> '' AND upper(currency) <> ${literal(book)}`,
-        problem: `not ${book}, the currency of the file's other amounts`,
+        problem: configured
+          ? `not ${book}, the book's currency (CURRENCY)`
+          : `not ${book}, the currency of the file's other amounts`,
       },
     ],
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FeedSettings } from '../feed/feedOptions';
 import { MONTHLY_TICK_MINUTES, WEEKLY_TICK_MINUTES } from '../jobs/schedule';
 import { isTimeZone } from '../rules/calendar';
 
@@ -405,6 +406,11 @@ export interface Config {
   adminUserIds: string[];
   /** Money and number formatting of the cards and the summary. */
   card: { currency: string; locale: string };
+  /**
+   * CURRENCY was set (else card.currency is its default): where the orders' currency column is
+   * mapped, the lines in it are read; unset, the file's own currency, which must then be the default.
+   */
+  currencyConfigured: boolean;
   /** Where the weekly notice goes instead of the admins' 1:1 chats, when set. */
   adminChannelId?: string;
   managerUserIds: string[];
@@ -449,9 +455,26 @@ function parseEnv<T>(schema: z.ZodType<T>, env: Record<string, string | undefine
 /** The team's zone, currency and locale alone (the CLI's `score` needs no storage or bot). */
 export function loadDisplayConfig(
   env: Record<string, string | undefined> = process.env,
-): Pick<Config, 'timeZone' | 'card'> {
+): Pick<Config, 'timeZone' | 'card' | 'currencyConfigured'> {
   const e = parseEnv(displaySchema, env);
-  return { timeZone: e.TIME_ZONE, card: { currency: e.CURRENCY, locale: e.LOCALE } };
+  return {
+    timeZone: e.TIME_ZONE,
+    card: { currency: e.CURRENCY, locale: e.LOCALE },
+    currencyConfigured: currencyConfigured(env),
+  };
+}
+
+/** CURRENCY set to something (an empty one is unset, as the schema reads it). */
+const currencyConfigured = (env: Record<string, string | undefined>) => (env.CURRENCY ?? '') !== '';
+
+/** The team's settings a read of the feed follows (feedOptionsFrom): its zone and the book's currency. */
+export function feedSettingsOf(
+  config: Pick<Config, 'timeZone' | 'card' | 'currencyConfigured'>,
+): FeedSettings {
+  return {
+    timeZone: config.timeZone,
+    currency: { code: config.card.currency, configured: config.currencyConfigured },
+  };
 }
 
 /** Parses the environment into the Config; throws one error listing every bad or missing setting. */
@@ -481,6 +504,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     adminUserIds: e.ADMIN_USER_IDS,
     card: { currency: e.CURRENCY, locale: e.LOCALE },
+    currencyConfigured: currencyConfigured(env),
     ...(e.ADMIN_CHANNEL_ID ? { adminChannelId: e.ADMIN_CHANNEL_ID } : {}),
     managerUserIds: e.MANAGER_USER_IDS,
     teamsAppId: e.TEAMS_APP_ID || undefined,

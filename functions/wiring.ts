@@ -32,7 +32,7 @@ import {
   refuseAll,
   type TokenVerifier,
 } from '../tabs/api/tabToken';
-import { type Config, loadConfig, weeklySendText } from './config';
+import { type Config, feedSettingsOf, loadConfig, weeklySendText } from './config';
 
 type SendCardReference = Parameters<ProactiveSender['sendCard']>[0];
 
@@ -288,8 +288,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
 export function feedReaderFor(config: Config, rules: Rules): (asOf: string) => Promise<FeedResult> {
   const feed = feedLocation(config);
   return 'container' in feed
-    ? (asOf) => readBlobFeed(feed.container, feedOptionsFrom(rules, asOf, config.timeZone))
-    : (asOf) => readFeed(feed.dir, feedOptionsFrom(rules, asOf, config.timeZone));
+    ? (asOf) => readBlobFeed(feed.container, feedOptionsFrom(rules, asOf, feedSettingsOf(config)))
+    : (asOf) => readFeed(feed.dir, feedOptionsFrom(rules, asOf, feedSettingsOf(config)));
 }
 
 /** What the configured feed is now (blobs' ETags, files' sizes and times), found without reading it. */

@@ -54,6 +54,18 @@ export interface Book {
   ticketSentiment: Int8Array;
   /** 1 open, 0 closed. */
   ticketOpen: Uint8Array;
+  /**
+   * Customers (by index) none of whose order lines in the feed was read: how many lines of theirs
+   * were skipped or left out by their status, and the commonest reason (`currency: not GBP, ...`).
+   * A rep reads why, where "No orders yet" would say they never ordered.
+   */
+  unreadOrders?: ReadonlyMap<number, UnreadOrders>;
+}
+
+/** A customer's order lines the feed holds and did not read (Book.unreadOrders). */
+export interface UnreadOrders {
+  lines: number;
+  why: string;
 }
 
 // Day numbers are the calendar module's; the book and its readers use them everywhere.

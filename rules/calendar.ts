@@ -137,14 +137,26 @@ const shortDateFormats = new Map<string, Intl.DateTimeFormat>();
  * at noon UTC: a calendar date has no zone to move it to another day. `withYear` adds the year.
  */
 export function formatShortDate(isoDate: string, locale = 'en-US', withYear = false): string {
+  return shortDay(isoDate, locale, true, withYear);
+}
+
+/**
+ * A calendar date as formatShortDate words it, without the weekday (a chart's week): `23 Nov` in
+ * en-US as on the cards (Intl would say `Nov 23`), `23 Nov` in en-GB, `23. Nov.` in de-DE.
+ */
+export function formatDayMonth(isoDate: string, locale = 'en-US'): string {
+  return shortDay(isoDate, locale, false, false);
+}
+
+function shortDay(isoDate: string, locale: string, weekday: boolean, withYear: boolean): string {
   const d = new Date(dayOf(isoDate) * MS_PER_DAY + MS_PER_DAY / 2);
   if (locale === 'en-US')
-    return `${WEEKDAY[d.getUTCDay()]} ${d.getUTCDate()} ${MONTH[d.getUTCMonth()]}${withYear ? ` ${d.getUTCFullYear()}` : ''}`;
-  const key = `${locale}${withYear ? ' y' : ''}`;
+    return `${weekday ? `${WEEKDAY[d.getUTCDay()]} ` : ''}${d.getUTCDate()} ${MONTH[d.getUTCMonth()]}${withYear ? ` ${d.getUTCFullYear()}` : ''}`;
+  const key = `${locale}${weekday ? ' w' : ''}${withYear ? ' y' : ''}`;
   let format = shortDateFormats.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(locale, {
-      weekday: 'short',
+      ...(weekday ? { weekday: 'short' } : {}),
       day: 'numeric',
       month: 'short',
       ...(withYear ? { year: 'numeric' } : {}),

@@ -1,3 +1,4 @@
+import type { UnreadOrders } from './book';
 import { DAYS_PER_MONTH, type Features } from './features';
 import type { CadenceFigures } from './model/cadenceModel';
 import { type NumberWords, orderDaysText, PLAIN_NUMBERS, plural } from './model/plainWords';
@@ -30,6 +31,18 @@ const ONE_ORDER_MERGED: ReadonlySet<SignalName> = new Set(['lowFrequency', 'newC
 export interface ModelReasonInput {
   figures: CadenceFigures;
   horizonDays: number;
+}
+
+/**
+ * The reason of a customer whose every order line in the feed was skipped or left out: not "No
+ * orders yet", which tells the rep they never ordered, but what happened to the orders they placed
+ * (`No order read from the feed: their 3 order lines were skipped (currency: not GBP, ...)`), as
+ * the feed report gives it line by line to whoever keeps the feed.
+ */
+export function unreadOrdersReason(unread: UnreadOrders, numbers: NumberWords = PLAIN_NUMBERS): string {
+  const their =
+    unread.lines === 1 ? 'their order line was' : `their ${plural(unread.lines, 'order line', numbers)} were`;
+  return `No order read from the feed: ${their} skipped (${unread.why})`;
 }
 
 /**

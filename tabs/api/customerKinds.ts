@@ -15,11 +15,13 @@ export const LEGACY_LAPSED_AFTER_DAYS = 180;
  * did then (lapsed after LEGACY_LAPSED_AFTER_DAYS of silence, else at risk as slipping). A listed
  * kind with an order since the listing (`lastOrderOn` on or after `surfacedAt`) is
  * `ordered_since`: "Slipping" beside Wednesday's order would send the rep after a customer who came back.
+ * `ordersNotRead`: the feed holds orders of theirs and read none (Book.unreadOrders).
  */
 export function customerKind(
   state: CustomerState,
   daysSinceLastOrder: number | null,
   lastOrderOn: string | null = null,
+  ordersNotRead = false,
 ): CustomerKind {
   if (state.status === 'lost') return 'lost';
   if (wonBackThisCycle(state)) return 'won_back';
@@ -27,7 +29,7 @@ export function customerKind(
   const orderedSince = state.lastContact !== null && lastOrderOn !== null && lastOrderOn > state.lastContact;
   const inCycle = state.surfacedAt === null || (state.lastContact ?? '') >= state.surfacedAt;
   if (state.lastContact !== null && inCycle && !orderedSince) return 'not_back_yet';
-  const kind = kindOfName(state, daysSinceLastOrder);
+  const kind = kindOfName(state, daysSinceLastOrder, ordersNotRead);
   // The kind is the weekly run's, as of its day; an order since the listing (Wednesday's, after
   // Monday's card) makes "Slipping" untrue until the next run scores them again. Orders on the
   // listing day count: nobody who ordered on the day of a run is listed by it (rules/listChanges.ts).
@@ -38,12 +40,18 @@ export function customerKind(
 }
 
 /** The kind of name the last weekly run gave the customer, as the card shows it (see customerKind). */
-function kindOfName(state: CustomerState, daysSinceLastOrder: number | null): CustomerKind {
+function kindOfName(
+  state: CustomerState,
+  daysSinceLastOrder: number | null,
+  ordersNotRead: boolean,
+): CustomerKind {
   if (state.segment === 'lapsed') return 'lapsed';
   const legacy = state.segment === null && state.band !== 'steady';
   if (legacy && daysSinceLastOrder !== null && daysSinceLastOrder > LEGACY_LAPSED_AFTER_DAYS) return 'lapsed';
   if (state.band === 'at_risk') return state.segment === 'not_back' ? 'new_not_back' : 'slipping';
   if (state.band === 'watch') return 'watch';
-  // The scoring's days since the last order are null only for a customer with no order yet.
-  return daysSinceLastOrder === null ? 'no_orders' : 'steady';
+  // The scoring's days since the last order are null only for a customer with no order read: none
+  // placed yet, or every order line of theirs skipped (ordersNotRead).
+  if (daysSinceLastOrder === null) return ordersNotRead ? 'orders_not_read' : 'no_orders';
+  return 'steady';
 }

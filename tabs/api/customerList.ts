@@ -19,6 +19,7 @@ export const KIND_ORDER: readonly CustomerKind[] = [
   'won_back',
   'lost',
   'steady',
+  'orders_not_read',
   'no_orders',
   'not_in_feed',
 ];

@@ -15,6 +15,11 @@ export type CustomerKind =
   | 'won_back'
   | 'lost'
   | 'steady'
+  /**
+   * In the feed with orders none of which was read (all in another currency, voided, bad rows): not
+   * "no orders yet", which says they never ordered. Their row's reason says what happened.
+   */
+  | 'orders_not_read'
   /** In the feed with no order yet (a new account, a prospect): not "steady", which says they order. */
   | 'no_orders'
   /** A stored customer today's feed no longer holds (deleted, merged, or a changed id). */

@@ -44,6 +44,29 @@ export async function startE2eStack(overrides: Partial<LocalSettings> = {}): Pro
   return { stack, storage, log };
 }
 
+/**
+ * The stack on an export of the fixtures (its folder and its rules.json), signed in as `rep`, with
+ * the weekly run done, and Chromium; `overrides` as startE2eStack takes them.
+ */
+export async function startExportInChromium(
+  exportDir: string,
+  rep: LocalSettings['rep'],
+  overrides: Partial<LocalSettings> = {},
+): Promise<[E2eStack, Browser]> {
+  const started = await Promise.all([
+    startE2eStack({
+      feedDir: exportDir,
+      rulesFile: join(exportDir, 'rules.json'),
+      rep,
+      weeklyRun: 'start',
+      ...overrides,
+    }),
+    launchChromium(),
+  ]);
+  await started[0].stack.automaticWeekly;
+  return started;
+}
+
 /** A stack whose weekly card goes out as the Playground opens, and a Chromium page kept on it. */
 export interface PlaygroundInChromium {
   e2e: E2eStack;

@@ -1,30 +1,22 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keepPageLocal, launchChromium } from '../helpers/chromium';
-import { type E2eStack, startE2eStack } from './e2eStack';
+import { keepPageLocal } from '../helpers/chromium';
+import { type E2eStack, startExportInChromium } from './e2eStack';
 
 // A German export in "My customers" (the local stack's tab page, signed in as the rep): a rep who
 // types without the umlaut or the ß (a phone's keyboard, a Swiss "Gross") still finds the customer,
 // as a search box in any German program does; and a German team's tab writes its numbers the German way.
 
 const EXPORT = join(__dirname, '..', 'fixtures', 'exports', 'german-excel');
+const JONAS = { email: 'jonas.weber@contoso.example', name: 'Jonas Weber' };
 
 describe('My customers: a German book', () => {
   let e2e: E2eStack;
   let browser: Browser;
 
   beforeAll(async () => {
-    [e2e, browser] = await Promise.all([
-      startE2eStack({
-        feedDir: EXPORT,
-        rulesFile: join(EXPORT, 'rules.json'),
-        rep: { email: 'jonas.weber@contoso.example', name: 'Jonas Weber' },
-        weeklyRun: 'start',
-      }),
-      launchChromium(),
-    ]);
-    await e2e.stack.automaticWeekly;
+    [e2e, browser] = await startExportInChromium(EXPORT, JONAS);
   });
   afterAll(async () => {
     await browser?.close();
@@ -58,18 +50,8 @@ describe('My customers of a German team (LOCALE=de-DE), years after the last ord
     // The tab writes numbers as the team's cards do (LOCALE), whatever the Teams client's locale.
     const saved = process.env.LOCALE;
     process.env.LOCALE = 'de-DE';
-    const [e2e, browser] = await Promise.all([
-      startE2eStack({
-        feedDir: EXPORT,
-        rulesFile: join(EXPORT, 'rules.json'),
-        rep: { email: 'jonas.weber@contoso.example', name: 'Jonas Weber' },
-        asOf: '2029-11-05',
-        weeklyRun: 'start',
-      }),
-      launchChromium(),
-    ]);
+    const [e2e, browser] = await startExportInChromium(EXPORT, JONAS, { asOf: '2029-11-05' });
     try {
-      await e2e.stack.automaticWeekly;
       const page = await browser.newPage({ locale: 'en-US' });
       await keepPageLocal(page, e2e.stack.urls.bot);
       await page.goto(e2e.stack.urls.tabPersonal);

@@ -72,6 +72,8 @@ describe('Teams tabs', () => {
       unready?: boolean;
       /** The user's Teams locale (the context's). */
       locale?: string;
+      /** Run in every frame before its own scripts (to watch what a canvas is drawn with). */
+      initScript?: () => void;
     } = {},
   ): Promise<Page> {
     const user = options.user ?? ana();
@@ -102,6 +104,7 @@ describe('Teams tabs', () => {
         ? route.continue()
         : route.abort('blockedbyclient'),
     );
+    if (options.initScript) await page.addInitScript(options.initScript);
     await page.goto(host.url);
     if (!options.unready)
       await page.frameLocator('#tab').locator('body[data-ready]').waitFor({ timeout: 30_000 });
@@ -559,6 +562,76 @@ describe('Teams tabs', () => {
     await expect.poll(() => overflow(team)).toBe(0);
     await screenshot(team, 'tab-team-narrow.png', 320);
     await team.close();
+  });
+
+  it("words the score chart's weeks as the page words its days ('7 Sep', not 'Sep 7'), and no two labels of an axis touch, wide or at 360 px", async () => {
+    // What the charts write on their canvases: each text with its place and width.
+    const page = await openInHost(e2e.stack.urls.tabPersonal, {
+      subEntityId: GREENFIELD,
+      initScript: () => {
+        const drawn: { canvas: number; text: string; x: number; y: number; width: number; align: string }[] =
+          [];
+        const canvases: HTMLCanvasElement[] = [];
+        Object.assign(window, { drawn });
+        const fillText = CanvasRenderingContext2D.prototype.fillText;
+        CanvasRenderingContext2D.prototype.fillText = function (text: string, x: number, y: number) {
+          if (!canvases.includes(this.canvas)) canvases.push(this.canvas);
+          const { width } = this.measureText(text);
+          drawn.push({
+            canvas: canvases.indexOf(this.canvas),
+            text: String(text),
+            x,
+            y,
+            width,
+            align: this.textAlign,
+          });
+          return fillText.call(this, text, x, y);
+        };
+      },
+    });
+    const frame = () => {
+      const found = page.frames().find((f) => f.url().includes('/tab/personal'));
+      if (!found) throw new Error('no tab frame');
+      return found;
+    };
+    type Drawn = { canvas: number; text: string; x: number; y: number; width: number; align: string };
+    /** The x axes' labels as last drawn, per canvas: a month ("Sep 2026") or a week ("7 Sep"). */
+    const xLabels = async () => {
+      const drawn = await frame().evaluate(() => (window as unknown as { drawn: Drawn[] }).drawn);
+      const labels = drawn.filter((d) =>
+        /^(\d{1,2} [A-Z][a-z]+|[A-Z][a-z]+ \d{1,2}|[A-Z][a-z]+ \d{4})$/.test(d.text),
+      );
+      const byCanvas = new Map<number, Drawn[]>();
+      for (const d of labels) byCanvas.set(d.canvas, [...(byCanvas.get(d.canvas) ?? []), d]);
+      // The last drawing of each canvas: its labels from the last one at x's smallest on.
+      return [...byCanvas.values()].map((ds) => {
+        const last = ds.reduce((at, d, i) => (i > 0 && d.x < ds[i - 1].x ? i : at), 0);
+        return ds.slice(last);
+      });
+    };
+    const touching = (axis: Drawn[]) =>
+      axis.slice(1).flatMap((d, i) => {
+        const before = axis[i];
+        const left = (l: Drawn) => (l.align === 'center' ? l.x - l.width / 2 : l.x);
+        return left(before) + before.width > left(d) ? [`"${before.text}" runs into "${d.text}"`] : [];
+      });
+    await expect.poll(async () => (await xLabels()).length, { timeout: 15_000 }).toBe(2);
+    const wide = await xLabels();
+    const weeks = wide.find((axis) => !axis.some((d) => /\d{4}$/.test(d.text))) ?? [];
+    expect(weeks.length).toBeGreaterThan(1);
+    // LOCALE is en-US: the page says "Tue 20 Oct", so the chart says "19 Oct", not Intl's "Oct 19".
+    expect(weeks.map((d) => d.text).filter((t) => !/^\d{1,2} [A-Z][a-z]{2}$/.test(t))).toEqual([]);
+    expect(wide.flatMap(touching)).toEqual([]);
+    // Teams mobile: the charts redraw at the new width, with fewer labels rather than crowded ones.
+    await frame().evaluate(() => {
+      (window as unknown as { drawn: Drawn[] }).drawn.length = 0;
+    });
+    await page.setViewportSize({ width: 360, height: 900 });
+    await expect.poll(async () => (await xLabels()).length, { timeout: 15_000 }).toBe(2);
+    const narrow = await xLabels();
+    expect(narrow.flatMap(touching)).toEqual([]);
+    expect(narrow.every((axis) => axis.length >= 2)).toBe(true);
+    await page.close();
   });
 
   it("the channel tab's configuration page saves the Team tab when Teams' Save is selected", async () => {

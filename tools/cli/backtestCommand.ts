@@ -1,6 +1,6 @@
 import { formatCount } from '../../cards/format';
 import { readRulesFile } from '../../feed/readRulesFile';
-import { loadDisplayConfig } from '../../functions/config';
+import { feedSettingsOf, loadDisplayConfig } from '../../functions/config';
 import { backtest, dayOf, isoOfDay } from '../../rules';
 import { rankingText } from '../../rules/model/plainWords';
 import type { BacktestArgs } from './args';
@@ -16,13 +16,14 @@ export async function runBacktestCommand(
   err: NodeJS.WritableStream,
   env: Record<string, string | undefined> = process.env,
 ): Promise<void> {
-  const {
-    timeZone,
-    card: { locale },
-  } = loadDisplayConfig(env);
+  const display = loadDisplayConfig(env);
+  const { locale } = display.card;
   const rules = await readRulesFile(args.rules);
   // The orders up to the backtest's date as they stood on it: a refund given later is not yet seen.
-  const book = await loadBook(args.feed, rules, err, { timeZone, refundsAsOf: args.asOf });
+  const book = await loadBook(args.feed, rules, err, {
+    settings: feedSettingsOf(display),
+    refundsAsOf: args.asOf,
+  });
   // No customer with an order by then: every figure would be n/a, under a heading of 0 customers.
   const early = beforeFirstOrder(book, args.asOf);
   if (early) throw new UsageError(`${early}: nobody had ordered yet, so there is nobody to judge.`);

@@ -252,10 +252,14 @@ export function formatTable(
   const { scored } = plan;
   const n = (count: number) => formatCount(count, money.locale);
   // A customer with no order yet has the band steady but is no steady customer: counted apart.
-  const noOrders = plan.customers.filter((c) => c.notListed === 'no_orders').length;
+  const noOrders = plan.customers.filter((c) => c.notListed === 'no_orders');
   const count = (band: string) =>
     n(plan.customers.filter((c) => c.band === band && c.notListed !== 'no_orders').length);
-  const notYet = noOrders > 0 ? `, ${n(noOrders)} with no order yet` : '';
+  // Those whose orders the feed holds and skipped have ordered: "no order yet" would say they never did.
+  const unread = noOrders.filter((c) => c.unreadOrders !== null).length;
+  const notYet =
+    (noOrders.length > unread ? `, ${n(noOrders.length - unread)} with no order yet` : '') +
+    (unread > 0 ? `, ${n(unread)} with every order line skipped (the feed report above says why)` : '');
   const out: string[] = [`Lists as of ${scored.asOf}`];
   out.push(
     `${countOf(plan.customers.length, 'customer', 'customers', money.locale)} scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady${notYet}.`,

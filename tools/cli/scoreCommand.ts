@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { readRulesFile } from '../../feed/readRulesFile';
-import { loadDisplayConfig } from '../../functions/config';
+import { feedSettingsOf, loadDisplayConfig } from '../../functions/config';
 import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { planWeekOfCards } from '../../jobs/weekly/weeklyPlan';
 import { localDate } from '../../rules/calendar';
@@ -21,13 +21,15 @@ export async function runScoreCommand(
   env: Record<string, string | undefined> = process.env,
 ): Promise<void> {
   // Checked as the app checks them, before a big feed is read for nothing.
-  const { timeZone, card } = loadDisplayConfig(env);
+  const display = loadDisplayConfig(env);
+  const { timeZone, card } = display;
+  const settings = feedSettingsOf(display);
   const rules = await readRulesFile(args.rules);
   const asOf = args.asOf ?? localDate(new Date(), timeZone);
-  const book = await loadBook(args.feed, rules, err, { asOf, timeZone });
+  const book = await loadBook(args.feed, rules, err, { asOf, settings });
   // Orders after the as-of date are not counted: with none left, read them all to say where the feed starts.
   const whole =
-    book.orderDay.length > 0 ? book : await loadBook(args.feed, rules, new PassThrough(), { timeZone });
+    book.orderDay.length > 0 ? book : await loadBook(args.feed, rules, new PassThrough(), { settings });
   const problem = asOfProblem(whole, asOf, rules.feedStaleDays);
   if (problem) err.write(`Warning: ${problem}\n`);
   const runKey = weeklyRunKeyOfDay(asOf);

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatCount } from '../../cards/format';
 import { readRulesFile } from '../../feed/readRulesFile';
-import { loadDisplayConfig } from '../../functions/config';
+import { feedSettingsOf, loadDisplayConfig } from '../../functions/config';
 import { dayOf, scoreBook } from '../../rules';
 import { isCalendarDate, localDate } from '../../rules/calendar';
 import type { ModelChoice } from '../../rules/model/bookModel';
@@ -135,9 +135,10 @@ export async function runTuneCommand(
 ): Promise<void> {
   const args = parseTuneArgs(argv);
   await checkWritable(args.out);
-  const { timeZone, card } = loadDisplayConfig(env);
+  const display = loadDisplayConfig(env);
+  const { timeZone, card } = display;
   const base = await readRulesFile(args.rules);
-  const book = await loadBook(args.feed, base, err, { timeZone });
+  const book = await loadBook(args.feed, base, err, { settings: feedSettingsOf(display) });
   const asOf = args.asOf ?? localDate(new Date(), timeZone);
   const problem = asOfProblem(book, asOf, base.feedStaleDays);
   let result: ReturnType<typeof tune>;

@@ -18,6 +18,8 @@ const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica
 const AXIS_TICK_AND_GAP = 10 + 5 + 4;
 /** The y axes' width for short labels ("10", "5"). */
 const AXIS_MIN_SIZE = 50;
+/** The least room between two labels of the x axis. */
+const LABEL_GAP = 12;
 
 let measure: CanvasRenderingContext2D | null = null;
 
@@ -26,11 +28,15 @@ let measure: CanvasRenderingContext2D | null = null;
  * (a team's value won back is often six figures).
  */
 function axisSize(_u: uPlot, values: string[] | null): number {
+  return values ? Math.max(AXIS_MIN_SIZE, Math.ceil(widestLabel(values) + AXIS_TICK_AND_GAP)) : AXIS_MIN_SIZE;
+}
+
+/** The width of the widest of `labels` in AXIS_FONT, in CSS pixels. */
+function widestLabel(labels: readonly string[]): number {
   measure ??= document.createElement('canvas').getContext('2d');
-  if (!measure || !values) return AXIS_MIN_SIZE;
+  if (!measure) return 0;
   measure.font = AXIS_FONT;
-  const widest = Math.max(0, ...values.map((v) => measure?.measureText(v).width ?? 0));
-  return Math.max(AXIS_MIN_SIZE, Math.ceil(widest + AXIS_TICK_AND_GAP));
+  return Math.max(0, ...labels.map((v) => measure?.measureText(v).width ?? 0));
 }
 
 export interface Series {
@@ -78,8 +84,17 @@ export function Chart({
     const el = box.current;
     if (!el) return;
     const xs = labels.map((_l, k) => k);
-    // Label every point when they fit, else every second or third.
-    const step = Math.max(1, Math.ceil(labels.length / Math.max(1, Math.floor(el.clientWidth / 70))));
+    const room = widestLabel(labels) + LABEL_GAP;
+    /**
+     * Every point labelled when the labels fit the plot, else every second or third: measured on
+     * the plot as drawn (its y axes taken off), at each size, so that "Sept 2026" does not run into
+     * "Dec 2025" on Teams mobile, nor a chart drawn wide and then narrowed keep the wide one's labels.
+     */
+    const splits = (u: uPlot) => {
+      const width = u.bbox.width / uPlot.pxRatio || el.clientWidth;
+      const step = Math.max(1, Math.ceil(labels.length / Math.max(1, Math.floor(width / room))));
+      return xs.filter((k) => k % step === 0);
+    };
     const axisColor = resolve(el, tokens.colorNeutralForeground2);
     const gridColor = resolve(el, tokens.colorNeutralStroke2);
     const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
@@ -98,8 +113,9 @@ export function Chart({
           stroke: axisColor,
           grid: { show: false },
           ticks: { stroke: gridColor },
-          splits: () => xs.filter((k) => k % step === 0),
-          values: (_u, splits) => splits.map((k) => labels[k] ?? ''),
+          splits,
+          values: (_u, ks) => ks.map((k) => labels[k] ?? ''),
+          font: AXIS_FONT,
         },
         {
           scale: 'y0',

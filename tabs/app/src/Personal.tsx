@@ -35,6 +35,7 @@ export const KIND_TITLES: Record<CustomerKind, string> = {
   won_back: 'Won back',
   lost: 'Lost',
   steady: 'Steady',
+  orders_not_read: 'Orders not read from the feed',
   no_orders: 'No orders yet',
   not_in_feed: 'No longer in the order feed',
 };
@@ -81,6 +82,7 @@ export const KIND_COLORS: Record<
   won_back: 'success',
   lost: 'subtle',
   steady: 'subtle',
+  orders_not_read: 'warning',
   no_orders: 'subtle',
   not_in_feed: 'subtle',
 };

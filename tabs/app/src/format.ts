@@ -1,4 +1,4 @@
-import { formatDateNear } from '../../../rules/calendar';
+import { formatDateNear, formatDayMonth } from '../../../rules/calendar';
 
 /**
  * Number and date formatting in the locale the tab API states (the cards' LOCALE, not the Teams
@@ -20,7 +20,7 @@ export interface Formats {
   /** A day as the cards word it (`Tue 24 Nov`, `Di., 24. Nov.`), with the year when it is not the page's. */
   date(iso: string): string;
   month(key: string): string;
-  /** A day without the year (chart labels). */
+  /** A day without the weekday or the year, worded as `date` words it (a chart's weeks). */
   day(iso: string): string;
 }
 
@@ -39,7 +39,6 @@ export function formats(locale: string, currency: string, today = ''): Formats {
   const tick = new Intl.NumberFormat(safe, { maximumFractionDigits: 2 });
   const pct = new Intl.NumberFormat(safe, { style: 'percent', maximumFractionDigits: 0 });
   const month = new Intl.DateTimeFormat(safe, { month: 'short', year: 'numeric', timeZone: 'UTC' });
-  const day = new Intl.DateTimeFormat(safe, { day: 'numeric', month: 'short', timeZone: 'UTC' });
   return {
     money: (n) => money.format(n),
     wonBack: (n) => {
@@ -52,6 +51,7 @@ export function formats(locale: string, currency: string, today = ''): Formats {
     // One wording of a day for the product (rules/calendar.ts): the card's.
     date: (iso) => formatDateNear(iso.slice(0, 10), today || iso.slice(0, 10), safe),
     month: (key) => month.format(new Date(`${key}-01T00:00:00Z`)),
-    day: (iso) => day.format(new Date(`${iso}T00:00:00Z`)),
+    // A week on the chart, worded as the page's days are: `7 Sep`, not en-US Intl's `Sep 7`.
+    day: (iso) => formatDayMonth(iso, safe),
   };
 }

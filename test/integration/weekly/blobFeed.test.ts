@@ -111,6 +111,27 @@ describe('the feed from a blob container on Azurite', () => {
     expect(await blobFeedVersion(container, 'spark/')).not.toBe(before);
   });
 
+  it("reads an accounting export's order lines in CURRENCY, from the container and the folder alike (the timer runs' and the tabs' reader)", async () => {
+    const xero = join(EXPORTS, 'xero-currencies');
+    const container = feedContainerClient({ connectionString }, name);
+    await container.create();
+    for (const file of ['customers.csv', 'orders.csv'])
+      await container.getBlockBlobClient(file).uploadFile(join(xero, file));
+    const rules = parseRules(JSON.parse(await readFile(join(xero, 'rules.json'), 'utf8')));
+    // A shop whose CURRENCY is EUR: the lines in pounds, most of the file's, are the ones skipped.
+    for (const where of [{ FEED_CONTAINER: name }, { FEED_DIR: xero }]) {
+      const config = loadConfig({ STORAGE_CONNECTION_STRING: connectionString, CURRENCY: 'EUR', ...where });
+      const { book, report } = await feedReaderFor(config, rules)('2026-11-30');
+      const lyon = book.customers.findIndex((c) => c.id === 'Lyon Traiteur SARL');
+      // Lyon Traiteur's two euro invoices are the book's only orders.
+      expect(book.orderStart[lyon + 1] - book.orderStart[lyon]).toBe(2);
+      expect(book.orderDay.length).toBe(2);
+      expect(report.files[1].problemCounts).toEqual({
+        "currency: not EUR, the book's currency (CURRENCY)": 8,
+      });
+    }
+  });
+
   it('tickets.csv is optional', async () => {
     const container = feedContainerClient({ connectionString }, name);
     await uploadDemo(container, '', ['customers.csv', 'orders.csv']);

@@ -349,6 +349,80 @@ describe('churn-predictor score', () => {
     expect(JSON.parse(r.out)).toHaveLength(2);
   });
 
+  describe("an accounting export's currency column and CURRENCY", () => {
+    const xero = join(root, 'test/fixtures/exports/xero-currencies');
+    /** A UK shop's Xero invoice lines with ten more euro invoices: most of its lines are in euros. */
+    function mostlyEuros(): string {
+      const dir = mkdtempSync(join(tmpdir(), 'churn-euros-'));
+      for (const file of ['customers.csv', 'rules.json'])
+        writeFileSync(join(dir, file), readFileSync(join(xero, file)));
+      const orders = readFileSync(join(xero, 'orders.csv'), 'utf8');
+      const euro = orders.split('\r\n').find((line) => line.includes(',EUR,')) ?? '';
+      const more = Array.from({ length: 10 }, (_, i) =>
+        euro
+          .replace('INV-0105', `INV-02${String(i).padStart(2, '0')}`)
+          .replace('12/10/2026', `0${(i % 9) + 1}/09/2026`),
+      );
+      writeFileSync(join(dir, 'orders.csv'), `${orders.replace(/\r\n$/, '')}\r\n${more.join('\r\n')}\r\n`);
+      return dir;
+    }
+    const score = (feed: string) =>
+      run(
+        'score',
+        '--feed',
+        feed,
+        '--rules',
+        join(feed, 'rules.json'),
+        '--as-of',
+        '2026-11-30',
+        '--format',
+        'json',
+      );
+    const ordersOf = (out: string) =>
+      Object.fromEntries(
+        (JSON.parse(out) as { name: string; orders: number }[]).map((c) => [c.name, c.orders]),
+      );
+
+    it('keeps the lines in CURRENCY and skips the others, naming both, though most lines are in another', async () => {
+      vi.stubEnv('CURRENCY', 'GBP');
+      const r = await score(mostlyEuros());
+      expect(r.code).toBe(0);
+      // Read by the majority, the euro invoices were counted as pounds and every pound one skipped.
+      expect(ordersOf(r.out)).toEqual({
+        'Greenwich Grocers': 2,
+        'Kew Kitchen': 1,
+        'Richmond Rooms': 1,
+        'Lyon Traiteur SARL': 0,
+      });
+      expect(r.err).toContain("13 x currency: not GBP, the book's currency (CURRENCY) (lines of 12 orders)");
+      expect(r.err).toContain(
+        'orders.csv line 8: currency: not GBP, the book\'s currency (CURRENCY): "EUR" (and 1 more line of order "INV-0105")',
+      );
+      expect(r.err).toContain(
+        'currency: amounts in 2 currencies, GBP on 8 lines (CURRENCY), EUR on 13 lines: the lines not in GBP are skipped',
+      );
+    });
+
+    it('stops, naming the currencies the file holds, where no line is in CURRENCY', async () => {
+      vi.stubEnv('CURRENCY', 'USD');
+      const r = await score(xero);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(
+        "orders.csv: no line is in USD, the currency CURRENCY sets (the lines are in GBP on 8 lines, EUR on 3 lines): set CURRENCY to the book's currency",
+      );
+      expect(r.out).toBe('');
+    });
+
+    it('with CURRENCY never set, reads a file all in pounds only once told: the cards would show dollars', async () => {
+      const feed = join(root, 'test/fixtures/exports/xero');
+      const r = await score(feed);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('CURRENCY is not set: the cards would show them in USD. Set CURRENCY=GBP.');
+      vi.stubEnv('CURRENCY', 'GBP');
+      expect((await score(feed)).code).toBe(0);
+    });
+  });
+
   it("gives owner names their reps' sign-ins from the rules file's owners", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'feed-'));
     writeFileSync(

@@ -340,7 +340,9 @@ describe('loadDisplayConfig', () => {
     expect(loadDisplayConfig({ CURRENCY: '', LOCALE: '', TIME_ZONE: '' })).toEqual({
       timeZone: 'UTC',
       card: { currency: 'USD', locale: 'en-US' },
+      currencyConfigured: false,
     });
+    expect(loadDisplayConfig({ CURRENCY: 'GBP' }).currencyConfigured).toBe(true);
   });
 
   it('still refuses a value that is set and wrong', () => {

@@ -1223,3 +1223,35 @@ describe("owner names mapped to the reps' sign-ins in the rules file", () => {
     );
   });
 });
+
+describe('customers none of whose orders was read', () => {
+  it('are told apart from those with no order: how many lines of theirs were not read, and the commonest reason', async () => {
+    const { book } = await feed(
+      {
+        'customers.csv': `${CUSTOMERS}C-3,Blue Door,ana@contoso.example,\nC-4,Prospect Ltd,ana@contoso.example,\nC-5,Next Year Inc,ana@contoso.example,\n`,
+        'orders.csv': [
+          'order_id,customer_id,ordered_at,amount,status',
+          'O-1,C-1,2026-11-02,40.00,paid',
+          // Corner Deli: two invoices, both voided.
+          'O-2,C-2,2026-11-03,50.00,voided',
+          'O-3,C-2,2026-11-04,55.00,VOIDED',
+          // Blue Door: one bad date, one bad amount, one more bad date.
+          'O-4,C-3,2026-13-40,60.00,paid',
+          'O-5,C-3,2026-11-05,sixty,paid',
+          'O-6,C-3,yesterday,60.00,paid',
+          // Next Year Inc: ordered after the as-of date, so as of it, not yet.
+          'O-7,C-5,2026-12-01,70.00,paid',
+          '',
+        ].join('\n'),
+      },
+      { asOf: '2026-11-23' },
+    );
+    const unread = Object.fromEntries(
+      [...(book.unreadOrders ?? new Map()).entries()].map(([i, u]) => [book.customers[i].id, u]),
+    );
+    expect(unread).toEqual({
+      'C-2': { lines: 2, why: 'status: never placed or undone' },
+      'C-3': { lines: 3, why: 'ordered_at: not a date' },
+    });
+  });
+});

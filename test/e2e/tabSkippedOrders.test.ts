@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../tools/cli/main';
+import { keepPageLocal } from '../helpers/chromium';
+import { type E2eStack, startExportInChromium } from './e2eStack';
+
+// A UK wholesaler's Xero export (CURRENCY=GBP) with a French customer invoiced only in euros: every
+// line of Lyon Traiteur's invoices is skipped. Their rep's tab said "No orders yet", as of a
+// prospect, while the feed report told the admins why; the tab and `score` now say the same thing.
+
+const EXPORT = join(__dirname, '..', 'fixtures', 'exports', 'xero-currencies');
+const LYON = 'Lyon Traiteur SARL';
+const SAID =
+  "No order read from the feed: their 3 order lines were skipped (currency: not GBP, the book's currency (CURRENCY))";
+
+describe('My customers: a customer whose every order line the feed skipped', () => {
+  let e2e: E2eStack;
+  let browser: Browser;
+  const saved = process.env.CURRENCY;
+
+  beforeAll(async () => {
+    process.env.CURRENCY = 'GBP';
+    [e2e, browser] = await startExportInChromium(
+      EXPORT,
+      { email: 'sam.patel@contoso.example', name: 'Sam Patel' },
+      { asOf: '2026-11-30' },
+    );
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await e2e?.stack.stop();
+    if (saved === undefined) delete process.env.CURRENCY;
+    else process.env.CURRENCY = saved;
+  });
+
+  it('is listed as orders not read, with why, not as "No orders yet"; `score` gives the same words', async () => {
+    const page = await browser.newPage();
+    await keepPageLocal(page, e2e.stack.urls.bot);
+    await page.goto(e2e.stack.urls.tabPersonal);
+    await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    const group = page.locator('section[data-kind="orders_not_read"]');
+    await expect(group.getAttribute('aria-label')).resolves.toBe('Orders not read from the feed');
+    await expect(group.locator(`[data-customer="${LYON}"]`).textContent()).resolves.toContain(SAID);
+    await expect(page.locator('section[data-kind="no_orders"]').count()).resolves.toBe(0);
+    // Their page says it too.
+    await group.locator(`[data-customer="${LYON}"] button`).first().click();
+    await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByText(SAID).count()).toBeGreaterThan(0);
+    await page.close();
+
+    const score = async (...format: string[]) => {
+      let out = '';
+      const stream = (write: (text: string) => void) =>
+        new Writable({
+          write(chunk, _enc, done) {
+            write(String(chunk));
+            done();
+          },
+        }) as unknown as NodeJS.WriteStream;
+      const argv = [
+        'score',
+        '--feed',
+        EXPORT,
+        '--rules',
+        join(EXPORT, 'rules.json'),
+        '--as-of',
+        '2026-11-30',
+      ];
+      const code = await main(
+        [...argv, ...format],
+        stream((text) => {
+          out += text;
+        }),
+        stream(() => {}),
+      );
+      expect(code).toBe(0);
+      return out;
+    };
+    const lyon = (JSON.parse(await score('--format', 'json')) as { name: string; reasons: string[] }[]).find(
+      (c) => c.name === LYON,
+    );
+    expect(lyon?.reasons).toEqual([SAID]);
+    const table = await score();
+    expect(table).toContain('1 with every order line skipped (the feed report above says why)');
+    expect(table).not.toContain('with no order yet');
+  });
+});
