@@ -81,7 +81,7 @@ export interface WeeklyRunDone {
     source: string;
     problems: string[];
     validAt: string | null;
-    /** validAt's date in the team's zone. */
+    /** validAt's day in the team's zone, as the cards word dates in LOCALE (`Fri 20 Nov`). */
     validOn: string | null;
     adminNotice: NoticeResult | 'not_configured' | 'already_sent';
   };

@@ -1,4 +1,5 @@
 import type { CardSender, Log } from '../../bot/ports';
+import { type DateWording, dateWording, dayWords } from '../../bot/taps/actionWords';
 import { numberWords } from '../../cards/format';
 import type { BrokenRulesFile } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
@@ -100,12 +101,12 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const rulesFile = broken
     ? rulesFileReport(
         broken,
-        config.timeZone,
+        dateWording(now, config.timeZone, config.locale),
         await tellBrokenRules(
           broken,
           { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
           now,
-          config.timeZone,
+          config,
         ),
       )
     : undefined;
@@ -312,7 +313,7 @@ function deliveredCards(handled: readonly Delivery[]): Map<string, ReadonlySet<s
 /** What the report says of a rules file that is not valid: which, since when the rules in force were read, the notice. */
 function rulesFileReport(
   broken: BrokenRulesFile,
-  timeZone: string,
+  wording: DateWording,
   adminNotice: NonNullable<WeeklyRunDone['rulesFile']>['adminNotice'],
 ): NonNullable<WeeklyRunDone['rulesFile']> {
   const validAt = broken.lastGood?.at ?? null;
@@ -320,7 +321,7 @@ function rulesFileReport(
     source: broken.source,
     problems: [...broken.problems],
     validAt,
-    validOn: validAt && localDate(validAt, timeZone),
+    validOn: validAt && dayWords(validAt, wording),
     adminNotice,
   };
 }
