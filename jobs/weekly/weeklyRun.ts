@@ -227,6 +227,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       customers: book.customers.length,
       rowsSkipped: feedReport.rowsSkipped,
       lastOrderDay: isoOrNull(lastOrderDayOf(book, dayOf(today))),
+      ...(feedReport.notes ? { notes: feedReport.notes } : {}),
     },
     cardsOn: localDate(new Date(startedAt), config.timeZone),
     bookChanges: bookChanges(book, snapshot.states, storedOwner),
