@@ -1,7 +1,8 @@
 import type { FeedReport } from './feedReport';
 
 /**
- * The feed report in plain lines for a terminal or a log: per file the row counts and the counts
+ * The feed report in plain lines for a terminal or a log: what was passed over in the folder (a zip
+ * that cannot be read), then per file the row counts and the counts
  * per kind of problem, then the first problems with file and line: at most `maxListed` in all, and
  * at most `maxPerKind` of each kind in each file (the count line above already gives every kind's
  * total: a thousand lines of "after the as-of date" when scoring an earlier week would bury the one
@@ -11,7 +12,8 @@ export function describeFeedReport(
   report: FeedReport,
   { maxListed = 20, maxPerKind = Number.POSITIVE_INFINITY }: { maxListed?: number; maxPerKind?: number } = {},
 ): string[] {
-  const lines: string[] = [];
+  // What was passed over first: a file the user looks for below may be in it.
+  const lines: string[] = [...(report.notes ?? [])];
   for (const file of report.files) {
     // The skipped count shows even when 0: "0 skipped" is a statement, not an omission.
     lines.push(

@@ -109,13 +109,19 @@ async function listNames(dir: string): Promise<{ folder: string; names: Map<stri
   return { folder, names: new Map(names.map((name) => [name.toLowerCase(), name])) };
 }
 
+/** The feed's files, and what the reader tells of the folder: a zip in it passed over (notes, when any). */
+export interface FoundFeedFiles {
+  customers: FeedFile;
+  orders: FeedFile;
+  tickets?: FeedFile;
+  notes?: string[];
+}
+
 /**
  * The feed files in `dir`: customers and orders required, tickets optional. Two files for one kind
  * (orders.csv and orders.xlsx) is an error: which one is the feed cannot be guessed.
  */
-export async function findFeedFiles(
-  dir: string,
-): Promise<{ customers: FeedFile; orders: FeedFile; tickets?: FeedFile }> {
+export async function findFeedFiles(dir: string): Promise<FoundFeedFiles> {
   const { folder, names } = await listNames(dir);
   const { files: zipped, unreadable } = await zippedFeedFiles(folder, names);
   const find = async (kind: FeedKind, required: boolean): Promise<FeedFile | undefined> => {
@@ -158,7 +164,12 @@ export async function findFeedFiles(
         file.name,
       );
   }
-  return tickets ? { customers, orders, tickets } : { customers, orders };
+  // Passed over, the zip may have held the tickets: an admin who meant it to hears why it was not read.
+  const notes = unreadable.map(
+    (error) =>
+      `${error.message} It is passed over: the feed is read without it${tickets ? '' : ', and the tickets, if they are in it, are not'}.`,
+  );
+  return { customers, orders, ...(tickets ? { tickets } : {}), ...(notes.length > 0 ? { notes } : {}) };
 }
 
 /**

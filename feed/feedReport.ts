@@ -48,6 +48,8 @@ export interface FeedReport {
   files: FileReport[];
   /** Rows skipped in all files. */
   rowsSkipped: number;
+  /** What the reader passed over in the feed's folder, for a person: a zip that cannot be read. */
+  notes?: string[];
 }
 
 /**

@@ -22,7 +22,7 @@ import { type BookCurrency, bookCurrency, creditNoteLines, noteRepeatedTotals } 
 import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
-import { type FeedFile, findFeedFiles } from './feedFiles';
+import { type FeedFile, type FoundFeedFiles, findFeedFiles } from './feedFiles';
 import { type FeedReport, type FileReport, placeOf } from './feedReport';
 import { type FeedSource, loadSource } from './feedSource';
 import { reportFile } from './problemList';
@@ -1239,7 +1239,7 @@ export async function readFeed(dir: string, options: ReadFeedOptions = {}): Prom
 /** readFeed's work once the engine is open. */
 async function readWith(
   engine: FeedEngine,
-  files: Awaited<ReturnType<typeof findFeedFiles>>,
+  files: FoundFeedFiles,
   workDir: string,
   options: ReadFeedOptions,
 ): Promise<FeedResult> {
@@ -1332,6 +1332,10 @@ async function readWith(
   const reports: FileReport[] = [customersReport, ordersReport, ...(ticketsReport ? [ticketsReport] : [])];
   return {
     book,
-    report: { files: reports, rowsSkipped: reports.reduce((sum, f) => sum + f.rowsSkipped, 0) },
+    report: {
+      files: reports,
+      rowsSkipped: reports.reduce((sum, f) => sum + f.rowsSkipped, 0),
+      ...(files.notes ? { notes: files.notes } : {}),
+    },
   };
 }

@@ -1,9 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { defaultRules, parseRules, type Rules, RulesError } from '../rules';
+import { MAX_KEPT_RULES_CHARS } from '../storage/textPieces';
 import { decodeText } from './textEncoding';
 
-/** Validates the text of a rules file (JSON); `source` names it in the error (a path or a blob). */
+/**
+ * Validates the text of a rules file (JSON); `source` names it in the error (a path or a blob). A
+ * file longer than the run ledger keeps is refused: it is almost surely another file saved under the
+ * rules file's name, and, taken, it would be in force on this instance but gone on one started later.
+ */
 export function parseRulesText(text: string, source: string): Rules {
+  if (text.length > MAX_KEPT_RULES_CHARS)
+    throw new RulesError([
+      `${source} is ${text.length.toLocaleString('en-US')} characters: a rules file is a few pages of JSON, and one over ${MAX_KEPT_RULES_CHARS.toLocaleString('en-US')} characters is not read. Was another file saved under its name?`,
+    ]);
   // Notepad and Excel's "UTF-8" save a byte-order mark, which JSON.parse refuses as an unexpected token.
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   let json: unknown;

@@ -214,7 +214,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
         inForce.broken,
         { log: runLog, notifyAdmins: notifyAdmins(runLog), runs: storage.runs },
         clock(),
-        config.timeZone,
+        { timeZone: config.timeZone, locale: config.card.locale },
       );
     throw new RulesError([...inForce.broken.problems], inForce.broken.source);
   };

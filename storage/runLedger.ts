@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { naming, statusOf } from './errors';
 import { decodeKey, idKey } from './keys';
 import { endpointOf, readEntity } from './tableClients';
+import { MAX_TEXT_PIECES, TEXT_PIECE, textPieces } from './textPieces';
 
 /**
  * The run ledger: PartitionKey = run key (`weekly-2026-W48`, `monthly-2026-11`); RowKey `run` for
@@ -26,27 +27,6 @@ const noticeRow = (kind: NoticeKind) => (kind === 'run' ? NOTICE : `${NOTICE}_${
 
 const GOOD_RULES_PARTITION = 'rules';
 const GOOD_RULES_ROW = 'last_good';
-/** A Table Storage string holds 64 KiB (32K UTF-16 units): the text is kept in pieces of this many characters. */
-const TEXT_PIECE = 30_000;
-/** Pieces kept at most: the entity stays well under its 1 MiB (about 480,000 characters of rules file). */
-const MAX_TEXT_PIECES = 16;
-
-/**
- * `text` in pieces of at most `size` UTF-16 units, never cutting a character written as two (an
- * emoji, a rare CJK letter): half of one alone is no valid string, which a service may refuse or
- * store as a replacement character.
- */
-export function textPieces(text: string, size: number): string[] {
-  const pieces: string[] = [];
-  for (let at = 0; at < text.length; ) {
-    let end = Math.min(at + size, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    pieces.push(text.slice(at, end));
-    at = end;
-  }
-  return pieces;
-}
 
 const goodRulesSchema = z.object({
   source: z.string(),

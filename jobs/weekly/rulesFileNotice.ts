@@ -1,6 +1,6 @@
 import type { Log } from '../../bot/ports';
+import { type DateWording, dateWording, dayWords } from '../../bot/taps/actionWords';
 import type { BrokenRulesFile } from '../../feed/keptRules';
-import { localDate } from '../../rules/calendar';
 import type { RunLedger } from '../../storage/runLedger';
 import { type AdminNotifier, postOnce } from './weeklyNotice';
 import { LISTED_IN_TEXT } from './weeklyReport';
@@ -13,8 +13,11 @@ import { LISTED_IN_TEXT } from './weeklyReport';
  * is told within a quarter of an hour, not by the reps on Monday.
  */
 
-/** The admins' text: a title line, what is wrong, what the runs do meanwhile and how to fix it, one line each. */
-export function brokenRulesText(broken: BrokenRulesFile, timeZone: string): string {
+/**
+ * The admins' text: a title line, what is wrong, what the runs do meanwhile and how to fix it, one
+ * line each; the day the valid file was read worded as the cards word dates.
+ */
+export function brokenRulesText(broken: BrokenRulesFile, wording: DateWording): string {
   const missing = broken.version === 'missing';
   const lines = [
     missing
@@ -28,7 +31,7 @@ export function brokenRulesText(broken: BrokenRulesFile, timeZone: string): stri
   if (more > 0) lines.push(`- and ${more} more problems, each in the function app's log`);
   if (broken.lastGood)
     lines.push(
-      `Until it is fixed, the weekly run, the daily follow-ups, the monthly summary, the bot and the tabs go on with the rules file as it was read valid on ${localDate(broken.lastGood.at, timeZone)}: the cards go out as usual, under those rules.`,
+      `Until it is fixed, the weekly run, the daily follow-ups, the monthly summary, the bot and the tabs go on with the rules file as it was read valid on ${dayWords(broken.lastGood.at, wording)}: the cards go out as usual, under those rules.`,
       'Fix the file and save it again: the runs take it at their next tick (every 15 minutes), the bot and the tabs within 2 minutes. Nothing else needs doing.',
     );
   else
@@ -60,9 +63,9 @@ export async function tellBrokenRules(
   broken: BrokenRulesFile,
   deps: { log: Log; notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
   at: Date,
-  timeZone: string,
+  team: { timeZone: string; locale?: string },
 ): ReturnType<typeof postOnce> {
-  const text = brokenRulesText(broken, timeZone);
+  const text = brokenRulesText(broken, dateWording(at, team.timeZone, team.locale));
   const runKey = brokenRulesKey(broken);
   const posted = await postOnce(text, { runKey, at: at.toISOString(), kind: 'rules' }, deps);
   const fields = { source: broken.source, version: broken.version, adminNotice: posted };

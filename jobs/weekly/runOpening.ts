@@ -171,9 +171,10 @@ export async function openRun<S>(
     repDirectory(storage.conversations),
   ]);
   if (feed instanceof FeedError) return stop(feed);
-  if (feed.report.rowsSkipped > 0) {
+  if (feed.report.rowsSkipped > 0 || feed.report.notes) {
     // In Azure the log is where a bad feed row is reported: file, line and reason, as the CLI prints.
-    // A few of each kind, so a wrong row shows beside thousands dated after the run's day.
+    // A few of each kind, so a wrong row shows beside thousands dated after the run's day. A zip
+    // passed over is told there too, with no row skipped.
     const lines = describeFeedReport(feed.report, { maxPerKind: LOGGED_PER_KIND });
     log.warn(
       `feed: ${countOf(feed.report.rowsSkipped, 'row', 'rows', 'en-US')} skipped\n${lines.join('\n')}`,

@@ -45,7 +45,8 @@ export interface WeeklyRunDone {
   /** next_tick: reps failed and attempts remain, so a later timer tick runs the week again. */
   retry: 'next_tick' | 'none';
   /** lastOrderDay: the newest order day the run read (YYYY-MM-DD), for next week's replay of its cards. */
-  feed: { customers: number; rowsSkipped: number; lastOrderDay?: string | null };
+  /** notes: what the feed reader passed over (a zip that cannot be read), in words (FeedReport's notes). */
+  feed: { customers: number; rowsSkipped: number; lastOrderDay?: string | null; notes?: string[] };
   /** The team's date of the week's first attempt, which planned the cards (a rerun later sends none). */
   cardsOn?: string;
   /** Customers the feed dropped or moved to another rep since the rows were stored. */
@@ -81,7 +82,7 @@ export interface WeeklyRunDone {
     source: string;
     problems: string[];
     validAt: string | null;
-    /** validAt's date in the team's zone. */
+    /** validAt's day in the team's zone, as the cards word dates in LOCALE (`Fri 20 Nov`). */
     validOn: string | null;
     adminNotice: NoticeResult | 'not_configured' | 'already_sent';
   };
@@ -182,6 +183,7 @@ export function weeklyReportText(report: WeeklyRunDone): string {
       `The rules file ${rules.source} is not valid: this run used it as it was read valid on ${rules.validOn}${told ? ' (the admins were told what is wrong)' : ''}.`,
     );
   }
+  lines.push(...(report.feed.notes ?? []));
   if (report.ranking) lines.push(rankingText(report.ranking));
   if (report.holdout.heldOut > 0)
     lines.push(

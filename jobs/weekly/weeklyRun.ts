@@ -1,4 +1,5 @@
 import type { CardSender, Log } from '../../bot/ports';
+import { type DateWording, dateWording, dayWords } from '../../bot/taps/actionWords';
 import { numberWords } from '../../cards/format';
 import type { BrokenRulesFile } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
@@ -100,12 +101,12 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const rulesFile = broken
     ? rulesFileReport(
         broken,
-        config.timeZone,
+        dateWording(now, config.timeZone, config.locale),
         await tellBrokenRules(
           broken,
           { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
           now,
-          config.timeZone,
+          config,
         ),
       )
     : undefined;
@@ -226,6 +227,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       customers: book.customers.length,
       rowsSkipped: feedReport.rowsSkipped,
       lastOrderDay: isoOrNull(lastOrderDayOf(book, dayOf(today))),
+      ...(feedReport.notes ? { notes: feedReport.notes } : {}),
     },
     cardsOn: localDate(new Date(startedAt), config.timeZone),
     bookChanges: bookChanges(book, snapshot.states, storedOwner),
@@ -312,7 +314,7 @@ function deliveredCards(handled: readonly Delivery[]): Map<string, ReadonlySet<s
 /** What the report says of a rules file that is not valid: which, since when the rules in force were read, the notice. */
 function rulesFileReport(
   broken: BrokenRulesFile,
-  timeZone: string,
+  wording: DateWording,
   adminNotice: NonNullable<WeeklyRunDone['rulesFile']>['adminNotice'],
 ): NonNullable<WeeklyRunDone['rulesFile']> {
   const validAt = broken.lastGood?.at ?? null;
@@ -320,7 +322,7 @@ function rulesFileReport(
     source: broken.source,
     problems: [...broken.problems],
     validAt,
-    validOn: validAt && localDate(validAt, timeZone),
+    validOn: validAt && dayWords(validAt, wording),
     adminNotice,
   };
 }

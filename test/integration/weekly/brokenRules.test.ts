@@ -99,7 +99,7 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
         'a comma before a closing } is not allowed in JSON; remove the one at line 3, column 18',
     );
     expect(notice.join('\n')).toContain(
-      'go on with the rules file as it was read valid on 2026-11-20: the cards go out as usual',
+      'go on with the rules file as it was read valid on Fri 20 Nov: the cards go out as usual',
     );
     // A quarter of an hour later: nothing more. The follow-ups and the monthly summary, on the same
     // ticks, go on with Friday's rules too, and post nothing of their own.
@@ -117,10 +117,10 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
     expect(report).toMatchObject({
       status: 'completed',
       counts: { delivered: 1 },
-      rulesFile: { source: rulesPath(), validOn: '2026-11-20', adminNotice: 'already_sent' },
+      rulesFile: { source: rulesPath(), validOn: 'Fri 20 Nov', adminNotice: 'already_sent' },
     });
     expect(weeklyReportText(completed(report))).toContain(
-      'this run used it as it was read valid on 2026-11-20 (the admins were told what is wrong).',
+      'this run used it as it was read valid on Fri 20 Nov (the admins were told what is wrong).',
     );
     const anaCard = texts(
       (world.fake.sentTo(conversationOf(ANA))[0].activity.attachments as { content: unknown }[])[0].content,

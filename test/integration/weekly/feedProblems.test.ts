@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FeedError } from '../../../feed/feedError';
 import { readFeed } from '../../../feed/readFeed';
+import { weeklyReportText } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
 import {
@@ -53,6 +54,27 @@ describe('bad feed rows in the weekly run', () => {
     expect(warning?.message).toContain('orders.csv line 11474: ordered_at: not a date: "someday"');
     expect(warning?.message).toContain('  2,219 x ordered_at: after the as-of date 2026-08-24');
     expect(warning?.message.match(/orders\.csv line \d+: ordered_at: after the as-of date/g)).toHaveLength(5);
+  });
+
+  it('a zip in the feed folder that cannot be read is told in the log and in the report, though no row was skipped', async () => {
+    // The tickets were meant to come in a zip, uploaded with a password: the week runs without them.
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    for (const f of ['customers.csv', 'orders.csv'])
+      copyFileSync(join(__dirname, '../../../demo/feed', f), join(dir, f));
+    writeFileSync(join(dir, 'tickets-export.zip'), 'not a zip');
+    const feed = await readFeed(dir);
+    expect(feed.report.rowsSkipped).toBe(0);
+    const rules = { ...defaultRules(), feedStaleDays: 0 };
+    const report = completed(
+      await runWeekly(depsFor(world, feed.book, { readBook: async () => feed, rules }), { now: SEND_TIME }),
+    );
+    const note = expect.stringMatching(
+      /^tickets-export\.zip cannot be read as a zip file \(.*\)\. It is passed over: the feed is read without it, and the tickets, if they are in it, are not\.$/,
+    );
+    expect(report.feed.notes).toEqual([note]);
+    expect(weeklyReportText(report).split('\n')).toContainEqual(note);
+    const warning = world.log.lines.find((l) => l.level === 'warn' && l.message.startsWith('feed: '));
+    expect(warning?.message).toContain('tickets-export.zip cannot be read as a zip file');
   });
 
   it("joins a shop's orders under another case of a customer's email, and keeps the customer's stored row", async () => {

@@ -202,7 +202,13 @@ describe('a zipped export', () => {
     await write({ 'customers.csv': CUSTOMERS, 'orders.csv': orders, 'backup.zip': 'not a zip' });
     expect(ordersOf((await readFeed(dir)).book)[1]).toEqual(['C-2', 'Corner Deli', [['2026-11-02', 10]]]);
     await write({ 'backup.zip': Buffer.from(ENCRYPTED_ZIP, 'base64') });
-    expect(ordersOf((await readFeed(dir)).book)[1]).toEqual(['C-2', 'Corner Deli', [['2026-11-02', 10]]]);
+    const { book, report } = await readFeed(dir);
+    expect(ordersOf(book)[1]).toEqual(['C-2', 'Corner Deli', [['2026-11-02', 10]]]);
+    // Passed over, but not silently: the tickets may have been in it.
+    const passedOver =
+      'backup.zip is password-protected ("orders.csv" is encrypted): zip the export again without a password. It is passed over: the feed is read without it, and the tickets, if they are in it, are not.';
+    expect(report.notes).toEqual([passedOver]);
+    expect(describeFeedReport(report)[0]).toBe(passedOver);
     // Without orders.csv the zip may have been the orders': what is wrong with it is told.
     await rm(join(dir, 'orders.csv'));
     expect((await readError()).message).toBe(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { textPieces } from '../../../storage/runLedger';
+import { textPieces } from '../../../storage/textPieces';
 
 describe('a long text kept in pieces (a Table Storage string holds 32K UTF-16 units)', () => {
   it('never cuts a character written as two units, and the pieces join to the text', () => {
