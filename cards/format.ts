@@ -175,21 +175,14 @@ export function formatPercent(percent: number, locale: string): string {
   return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(percent / 100);
 }
 
-const numberWordsOf = new Map<string, NumberWords>();
-
 /** How a card's words write numbers in its locale (the reasons, made in rules/, take it). */
 export function numberWords(locale: string): NumberWords {
-  let words = numberWordsOf.get(locale);
-  if (words === undefined) {
-    const decimal = numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-    words = {
-      count: (n) => formatCount(n, locale),
-      decimal: (n) => decimal.format(n),
-      percent: (n) => formatPercent(n, locale),
-    };
-    numberWordsOf.set(locale, words);
-  }
-  return words;
+  const decimal = numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return {
+    count: (n) => formatCount(n, locale),
+    decimal: (n) => decimal.format(n),
+    percent: (n) => formatPercent(n, locale),
+  };
 }
 
 /** A count in the locale with its noun, singular for one: `1 customer`, `1,204 customers`. */

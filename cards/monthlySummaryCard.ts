@@ -3,10 +3,10 @@ import {
   monthlySummarySchema,
   type RepFigures,
 } from '../jobs/monthly/monthlySummarySchema';
-import { facts, footnote, repValueWords } from '../jobs/monthly/summaryText';
+import { facts, footnote, repValueWords, summaryNumbers } from '../jobs/monthly/summaryText';
 import type { CardJson } from './cardModels';
 import { cardTemplate } from './cardTemplate';
-import { formatCount, formatExactMoney, formatPercent, markdownSafe, plainText, truncate } from './format';
+import { markdownSafe, plainText, truncate } from './format';
 import template from './templates/monthlySummary.json';
 
 /** Bars in the value-per-rep chart; the rest are summed into one "Others" bar. */
@@ -51,11 +51,7 @@ function moreRepsText(
 
 /** Plain strings and numbers for the template: all formatting happens here. */
 function viewModel(s: MonthlySummary, links: SummaryCardLinks) {
-  // Values won back as the taps recorded them (to the cent when a rep typed cents), as the card's
-  // outcome line and the tab state them.
-  const money = (amount: number) => formatExactMoney(amount, s.currency, s.locale);
-  const pct = (share: number) => formatPercent(Math.round(share * 100), s.locale);
-  const n = (count: number) => formatCount(count, s.locale);
+  const { money, pct, n } = summaryNumbers(s);
   const earning = s.reps.filter((r) => r.valueWonBack > 0);
   const bars = earning
     .slice(0, MAX_CHART_REPS)
@@ -72,7 +68,7 @@ function viewModel(s: MonthlySummary, links: SummaryCardLinks) {
     headline: s.headline,
     // A month without taps can still report on earlier saves (saves that held).
     isEmpty: s.isEmpty && !hasSavesHeld(s),
-    facts: facts(s, money, pct).map(([title, value]) => ({ title, value })),
+    facts: facts(s).map(([title, value]) => ({ title, value })),
     hasLosses: s.losses.length > 0,
     losses: s.losses.map((l) => ({
       label: truncate(l.label, MAX_NAME_CHARS),

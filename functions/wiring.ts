@@ -287,9 +287,10 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
 /** The feed reader the config asks for: the blob container when FEED_CONTAINER is set, else the FEED_DIR folder. */
 export function feedReaderFor(config: Config, rules: Rules): (asOf: string) => Promise<FeedResult> {
   const feed = feedLocation(config);
+  const options = (asOf: string) => feedOptionsFrom(rules, asOf, feedSettingsOf(config));
   return 'container' in feed
-    ? (asOf) => readBlobFeed(feed.container, feedOptionsFrom(rules, asOf, feedSettingsOf(config)))
-    : (asOf) => readFeed(feed.dir, feedOptionsFrom(rules, asOf, feedSettingsOf(config)));
+    ? (asOf) => readBlobFeed(feed.container, options(asOf))
+    : (asOf) => readFeed(feed.dir, options(asOf));
 }
 
 /** What the configured feed is now (blobs' ETags, files' sizes and times), found without reading it. */

@@ -1,15 +1,25 @@
 import { countOf, formatCount, formatExactMoney, formatPercent, terminalText } from '../../cards/format';
 import type { MonthlySummary, RepFigures } from './monthlySummarySchema';
 
+/**
+ * How the summary writes its figures, on the card and in the terminal alike: values won back as the
+ * taps recorded them (to the cent when a rep typed cents), as the card's outcome line and the tab
+ * state them; shares as whole percents; counts in the locale.
+ */
+export function summaryNumbers(s: Pick<MonthlySummary, 'currency' | 'locale'>) {
+  return {
+    money: (amount: number) => formatExactMoney(amount, s.currency, s.locale),
+    pct: (share: number) => formatPercent(Math.round(share * 100), s.locale),
+    n: (count: number) => formatCount(count, s.locale),
+  };
+}
+
 /** Plain text of the summary for a terminal: the same figures as the card, in the same order. */
 export function renderSummaryText(s: MonthlySummary): string {
-  // To the cent when a rep typed cents, as the channel card (monthlySummaryCard.ts).
-  const money = (amount: number) => formatExactMoney(amount, s.currency, s.locale);
-  const pct = (share: number) => formatPercent(Math.round(share * 100), s.locale);
-  const n = (count: number) => formatCount(count, s.locale);
+  const { money, pct, n } = summaryNumbers(s);
   const lines = [`Monthly summary, ${s.monthTitle}`, '', s.headline];
   if (s.isEmpty && (s.savesHeld?.saves ?? 0) === 0) return terminalText(`${lines.join('\n')}\n`);
-  lines.push('', ...table([['', ''], ...facts(s, money, pct)]).slice(1));
+  lines.push('', ...table([['', ''], ...facts(s)]).slice(1));
   if (s.losses.length > 0) {
     lines.push('', 'Losses by reason');
     lines.push(...table(s.losses.map((l) => [`  ${l.label}`, n(l.count), pct(l.share)])));
@@ -57,12 +67,8 @@ export function footnote(s: MonthlySummary): string {
 }
 
 /** The facts shared by the card and the terminal: label and value. */
-export function facts(
-  s: MonthlySummary,
-  money: (amount: number) => string,
-  pct: (share: number) => string,
-): [string, string][] {
-  const n = (count: number) => formatCount(count, s.locale);
+export function facts(s: MonthlySummary): [string, string][] {
+  const { money, pct, n } = summaryNumbers(s);
   const plural = (count: number, one: string, many: string) => countOf(count, one, many, s.locale);
   return [
     ['Won back', plural(s.saves, 'save', 'saves')],
@@ -85,7 +91,7 @@ export function facts(
     ],
     ['Lost', n(s.lost)],
     ['At risk again after a save', n(s.reChurn.length)],
-    ...followUpFacts(s, money, pct),
+    ...followUpFacts(s),
     ['Undone (not counted)', n(s.undone)],
   ];
 }
@@ -115,12 +121,8 @@ function winBackRateText(
 }
 
 /** The follow-ups' and the saves' facts: only those with something to say. */
-function followUpFacts(
-  s: MonthlySummary,
-  money: (amount: number) => string,
-  pct: (share: number) => string,
-): [string, string][] {
-  const n = (count: number) => formatCount(count, s.locale);
+function followUpFacts(s: MonthlySummary): [string, string][] {
+  const { money, pct, n } = summaryNumbers(s);
   const f = s.followUps;
   const out: [string, string][] = [];
   if (f.sent > 0)

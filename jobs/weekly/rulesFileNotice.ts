@@ -54,7 +54,7 @@ function inPlainWords(problem: string, source: string): string {
  * runs go on with, so a second tick, or another run, posts nothing, while the same mistake made
  * again after a fix is told again.
  */
-export function brokenRulesKey(broken: BrokenRulesFile): string {
+function brokenRulesKey(broken: BrokenRulesFile): string {
   return `rules-${broken.version}-${broken.lastGood?.version ?? 'none'}`;
 }
 
