@@ -33,9 +33,15 @@ const TEXT_EXTENSIONS = EXTENSIONS.filter(({ format }) => format === 'csv');
 function formatOf(name: string): FileFormat | undefined {
   const lower = name.toLowerCase();
   return (
-    EXTENSIONS.find(({ extension }) => lower.endsWith(`.${extension}`)) ??
-    TEXT_EXTENSIONS.find(({ extension }) => lower.endsWith(`.${extension}.gz`))
-  )?.format;
+    plainFormatOf(lower) ??
+    TEXT_EXTENSIONS.find(({ extension }) => lower.endsWith(`.${extension}.gz`))?.format
+  );
+}
+
+/** The format of a file name with a plain (not gzipped, not zipped) extension; undefined for any other name. */
+function plainFormatOf(name: string): FileFormat | undefined {
+  const lower = name.toLowerCase();
+  return EXTENSIONS.find(({ extension }) => lower.endsWith(`.${extension}`))?.format;
 }
 
 /** One feed file: its name as the user knows it ("orders.xlsx", "orders/" for a folder), its path and its format. */
@@ -56,10 +62,13 @@ export interface FeedFile {
   packed?: 'gzip' | ZipEntry;
 }
 
+/** The names a kind may have unpacked: customers.csv, customers.parquet, customers.xlsx. */
+const plainNamesOf = (kind: FeedKind) => EXTENSIONS.map(({ extension }) => `${kind}.${extension}`);
+
 /** The file names a kind may have, e.g. customers.csv, customers.csv.gz, customers.parquet, customers.zip. */
 export function namesOf(kind: FeedKind): string[] {
   return [
-    ...EXTENSIONS.map(({ extension }) => `${kind}.${extension}`),
+    ...plainNamesOf(kind),
     ...TEXT_EXTENSIONS.map(({ extension }) => `${kind}.${extension}.gz`),
     `${kind}.zip`,
   ];
@@ -218,7 +227,7 @@ async function zippedFile(file: { kind: FeedKind; name: string; path: string }):
   // macOS adds `__MACOSX/._orders.csv` beside each file it zips: not data. A file packed twice
   // (a .gz or .zip in the zip) is not something an export writes.
   const inside = (await zipEntries(file.path, file.name)).filter(
-    (entry) => isData(entry.name) && formatOf(entry.name) !== undefined && !/\.(gz|zip)$/i.test(entry.name),
+    (entry) => isData(entry.name) && plainFormatOf(entry.name) !== undefined,
   );
   if (inside.length !== 1)
     throw new FeedError(
@@ -233,7 +242,7 @@ async function zippedFile(file: { kind: FeedKind; name: string; path: string }):
     kind: file.kind,
     name: `${file.name} \u203a ${entry.name}`,
     path: file.path,
-    format: formatOf(entry.name) as FileFormat,
+    format: plainFormatOf(entry.name) as FileFormat,
     packed: entry,
   };
 }
@@ -261,15 +270,15 @@ async function zippedFeedFiles(
     zips.map(async (zip) =>
       (await entriesOf(zip)).flatMap((entry): FeedFile[] => {
         const base = entry.name.slice(entry.name.lastIndexOf('/') + 1).toLowerCase();
-        const kind = KINDS.find((k) => namesOf(k).includes(base) && !isZip(base));
-        // A gzipped file inside a zip is packed twice: not something an export writes.
-        if (!kind || !isData(entry.name) || base.endsWith('.gz')) return [];
+        // A gzipped or zipped file inside a zip is packed twice: not something an export writes.
+        const kind = KINDS.find((k) => plainNamesOf(k).includes(base));
+        if (!kind || !isData(entry.name)) return [];
         return [
           {
             kind,
             name: `${zip} \u203a ${entry.name}`,
             path: join(dir, zip),
-            format: formatOf(base) as FileFormat,
+            format: plainFormatOf(base) as FileFormat,
             packed: entry,
           },
         ];
