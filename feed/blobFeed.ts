@@ -33,7 +33,7 @@ export function feedContainerClient(settings: BlobServiceSettings, container: st
  * `orders/part-00000-....csv`): a part file, or a Delta table's log (which the read then refuses,
  * naming it).
  */
-export function inPartsFolder(name: string): boolean {
+function inPartsFolder(name: string): boolean {
   const slash = name.indexOf('/');
   if (slash < 0) return false;
   const folder = name.slice(0, slash).toLowerCase();
