@@ -84,7 +84,7 @@ const REQUIRED_HINT =
  * The folder the feed's files are in: `dir`, or the folder holding `dir` when `dir` is a zip (the
  * feed given as its zip, `--feed export.zip`); FeedError when `dir` is missing, another file or unreadable.
  */
-export async function feedFolder(dir: string): Promise<string> {
+async function feedFolder(dir: string): Promise<string> {
   const found = await stat(dir).catch((error: unknown) => {
     throw folderError(dir, error);
   });
@@ -120,6 +120,8 @@ async function listNames(dir: string): Promise<{ folder: string; names: Map<stri
 
 /** The feed's files, and what the reader tells of the folder: a zip in it passed over (notes, when any). */
 export interface FoundFeedFiles {
+  /** The folder they are in (feedFolder): the one given, or the one holding the zip given. */
+  folder: string;
   customers: FeedFile;
   orders: FeedFile;
   tickets?: FeedFile;
@@ -178,7 +180,13 @@ export async function findFeedFiles(dir: string): Promise<FoundFeedFiles> {
     (error) =>
       `${error.message} It is passed over: the feed is read without it${tickets ? '' : ', and the tickets, if they are in it, are not'}.`,
   );
-  return { customers, orders, ...(tickets ? { tickets } : {}), ...(notes.length > 0 ? { notes } : {}) };
+  return {
+    folder,
+    customers,
+    orders,
+    ...(tickets ? { tickets } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
+  };
 }
 
 /**
@@ -345,8 +353,7 @@ function csvPartsFolder(kind: FeedKind, path: string, label: string, below: stri
  * change. Another export written over a file (or a file added or removed) gives another value.
  */
 export async function folderFeedVersion(dir: string): Promise<string> {
-  const files = await findFeedFiles(dir);
-  const folder = await feedFolder(dir);
+  const { folder, ...files } = await findFeedFiles(dir);
   const parts = await Promise.all(
     [files.customers, files.orders, files.tickets].flatMap((file) =>
       // A folder's parts each: Spark rewrites them and keeps the folder.
