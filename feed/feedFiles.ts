@@ -77,6 +77,13 @@ export function namesOf(kind: FeedKind): string[] {
 /** Whether a file name is a zip's. */
 export const isZip = (name: string) => name.toLowerCase().endsWith('.zip');
 
+/**
+ * Whether a file name is a zip that may hold the whole feed (`export.zip`): any zip but a kind's own
+ * (`orders.zip`, which holds that kind's one file).
+ */
+export const isFeedZip = (name: string) =>
+  isZip(name) && !KINDS.some((kind) => name.toLowerCase() === `${kind}.zip`);
+
 const REQUIRED_HINT =
   'A feed needs customers and orders (tickets are optional), each as .csv (or a .txt or .tsv text export, any of them gzipped as .csv.gz or zipped), .parquet (or a folder of Parquet or CSV part files) or .xlsx.';
 
@@ -265,8 +272,7 @@ async function zippedFeedFiles(
   dir: string,
   names: Map<string, string>,
 ): Promise<{ files: FeedFile[]; unreadable: FeedError[] }> {
-  const kindNames = new Set(KINDS.map((kind) => `${kind}.zip`));
-  const zips = [...names].filter(([lower]) => isZip(lower) && !kindNames.has(lower)).map(([, real]) => real);
+  const zips = [...names.values()].filter(isFeedZip);
   const unreadable: FeedError[] = [];
   const entriesOf = (zip: string) =>
     zipEntries(join(dir, zip), zip).catch((error: unknown) => {
