@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { FeedError } from './feedError';
-import { isCsvPartFile, isDeltaLog, isPartFile, isZip, KINDS, namesOf } from './feedFiles';
+import { isCsvPartFile, isDeltaLog, isFeedZip, isPartFile, isZip, KINDS, namesOf } from './feedFiles';
 import { escapesFolder } from './packedFile';
 import { type FeedResult, type ReadFeedOptions, readFeed } from './readFeed';
 
@@ -33,7 +33,7 @@ export function feedContainerClient(settings: BlobServiceSettings, container: st
  * `orders/part-00000-....csv`): a part file, or a Delta table's log (which the read then refuses,
  * naming it).
  */
-export function inPartsFolder(name: string): boolean {
+function inPartsFolder(name: string): boolean {
   const slash = name.indexOf('/');
   if (slash < 0) return false;
   const folder = name.slice(0, slash).toLowerCase();
@@ -104,9 +104,7 @@ async function feedBlobs(
       });
   }
   // What a zip holds is known once it is downloaded: the read then names what it lacks.
-  const zipped = found.some(
-    ({ name }) => isZip(name) && !KINDS.some((kind) => name.toLowerCase() === `${kind}.zip`),
-  );
+  const zipped = found.some(({ name }) => isFeedZip(name));
   for (const kind of zipped ? [] : (['customers', 'orders'] as const)) {
     const ofKind = (name: string) =>
       ['.', '/'].some((after) => name.toLowerCase().startsWith(`${kind}${after}`));

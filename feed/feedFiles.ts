@@ -33,9 +33,15 @@ const TEXT_EXTENSIONS = EXTENSIONS.filter(({ format }) => format === 'csv');
 function formatOf(name: string): FileFormat | undefined {
   const lower = name.toLowerCase();
   return (
-    EXTENSIONS.find(({ extension }) => lower.endsWith(`.${extension}`)) ??
-    TEXT_EXTENSIONS.find(({ extension }) => lower.endsWith(`.${extension}.gz`))
-  )?.format;
+    plainFormatOf(lower) ??
+    TEXT_EXTENSIONS.find(({ extension }) => lower.endsWith(`.${extension}.gz`))?.format
+  );
+}
+
+/** The format of a file name with a plain (not gzipped, not zipped) extension; undefined for any other name. */
+function plainFormatOf(name: string): FileFormat | undefined {
+  const lower = name.toLowerCase();
+  return EXTENSIONS.find(({ extension }) => lower.endsWith(`.${extension}`))?.format;
 }
 
 /** One feed file: its name as the user knows it ("orders.xlsx", "orders/" for a folder), its path and its format. */
@@ -56,10 +62,13 @@ export interface FeedFile {
   packed?: 'gzip' | ZipEntry;
 }
 
+/** The names a kind may have unpacked: customers.csv, customers.parquet, customers.xlsx. */
+const plainNamesOf = (kind: FeedKind) => EXTENSIONS.map(({ extension }) => `${kind}.${extension}`);
+
 /** The file names a kind may have, e.g. customers.csv, customers.csv.gz, customers.parquet, customers.zip. */
 export function namesOf(kind: FeedKind): string[] {
   return [
-    ...EXTENSIONS.map(({ extension }) => `${kind}.${extension}`),
+    ...plainNamesOf(kind),
     ...TEXT_EXTENSIONS.map(({ extension }) => `${kind}.${extension}.gz`),
     `${kind}.zip`,
   ];
@@ -68,6 +77,13 @@ export function namesOf(kind: FeedKind): string[] {
 /** Whether a file name is a zip's. */
 export const isZip = (name: string) => name.toLowerCase().endsWith('.zip');
 
+/**
+ * Whether a file name is a zip that may hold the whole feed (`export.zip`): any zip but a kind's own
+ * (`orders.zip`, which holds that kind's one file).
+ */
+export const isFeedZip = (name: string) =>
+  isZip(name) && !KINDS.some((kind) => name.toLowerCase() === `${kind}.zip`);
+
 const REQUIRED_HINT =
   'A feed needs customers and orders (tickets are optional), each as .csv (or a .txt or .tsv text export, any of them gzipped as .csv.gz or zipped), .parquet (or a folder of Parquet or CSV part files) or .xlsx.';
 
@@ -75,7 +91,7 @@ const REQUIRED_HINT =
  * The folder the feed's files are in: `dir`, or the folder holding `dir` when `dir` is a zip (the
  * feed given as its zip, `--feed export.zip`); FeedError when `dir` is missing, another file or unreadable.
  */
-export async function feedFolder(dir: string): Promise<string> {
+async function feedFolder(dir: string): Promise<string> {
   const found = await stat(dir).catch((error: unknown) => {
     throw folderError(dir, error);
   });
@@ -111,6 +127,8 @@ async function listNames(dir: string): Promise<{ folder: string; names: Map<stri
 
 /** The feed's files, and what the reader tells of the folder: a zip in it passed over (notes, when any). */
 export interface FoundFeedFiles {
+  /** The folder they are in (feedFolder): the one given, or the one holding the zip given. */
+  folder: string;
   customers: FeedFile;
   orders: FeedFile;
   tickets?: FeedFile;
@@ -169,7 +187,13 @@ export async function findFeedFiles(dir: string): Promise<FoundFeedFiles> {
     (error) =>
       `${error.message} It is passed over: the feed is read without it${tickets ? '' : ', and the tickets, if they are in it, are not'}.`,
   );
-  return { customers, orders, ...(tickets ? { tickets } : {}), ...(notes.length > 0 ? { notes } : {}) };
+  return {
+    folder,
+    customers,
+    orders,
+    ...(tickets ? { tickets } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
+  };
 }
 
 /**
@@ -218,7 +242,7 @@ async function zippedFile(file: { kind: FeedKind; name: string; path: string }):
   // macOS adds `__MACOSX/._orders.csv` beside each file it zips: not data. A file packed twice
   // (a .gz or .zip in the zip) is not something an export writes.
   const inside = (await zipEntries(file.path, file.name)).filter(
-    (entry) => isData(entry.name) && formatOf(entry.name) !== undefined && !/\.(gz|zip)$/i.test(entry.name),
+    (entry) => isData(entry.name) && plainFormatOf(entry.name) !== undefined,
   );
   if (inside.length !== 1)
     throw new FeedError(
@@ -233,7 +257,7 @@ async function zippedFile(file: { kind: FeedKind; name: string; path: string }):
     kind: file.kind,
     name: `${file.name} \u203a ${entry.name}`,
     path: file.path,
-    format: formatOf(entry.name) as FileFormat,
+    format: plainFormatOf(entry.name) as FileFormat,
     packed: entry,
   };
 }
@@ -248,8 +272,7 @@ async function zippedFeedFiles(
   dir: string,
   names: Map<string, string>,
 ): Promise<{ files: FeedFile[]; unreadable: FeedError[] }> {
-  const kindNames = new Set(KINDS.map((kind) => `${kind}.zip`));
-  const zips = [...names].filter(([lower]) => isZip(lower) && !kindNames.has(lower)).map(([, real]) => real);
+  const zips = [...names.values()].filter(isFeedZip);
   const unreadable: FeedError[] = [];
   const entriesOf = (zip: string) =>
     zipEntries(join(dir, zip), zip).catch((error: unknown) => {
@@ -261,15 +284,15 @@ async function zippedFeedFiles(
     zips.map(async (zip) =>
       (await entriesOf(zip)).flatMap((entry): FeedFile[] => {
         const base = entry.name.slice(entry.name.lastIndexOf('/') + 1).toLowerCase();
-        const kind = KINDS.find((k) => namesOf(k).includes(base) && !isZip(base));
-        // A gzipped file inside a zip is packed twice: not something an export writes.
-        if (!kind || !isData(entry.name) || base.endsWith('.gz')) return [];
+        // A gzipped or zipped file inside a zip is packed twice: not something an export writes.
+        const kind = KINDS.find((k) => plainNamesOf(k).includes(base));
+        if (!kind || !isData(entry.name)) return [];
         return [
           {
             kind,
             name: `${zip} \u203a ${entry.name}`,
             path: join(dir, zip),
-            format: formatOf(base) as FileFormat,
+            format: plainFormatOf(base) as FileFormat,
             packed: entry,
           },
         ];
@@ -336,8 +359,7 @@ function csvPartsFolder(kind: FeedKind, path: string, label: string, below: stri
  * change. Another export written over a file (or a file added or removed) gives another value.
  */
 export async function folderFeedVersion(dir: string): Promise<string> {
-  const files = await findFeedFiles(dir);
-  const folder = await feedFolder(dir);
+  const { folder, ...files } = await findFeedFiles(dir);
   const parts = await Promise.all(
     [files.customers, files.orders, files.tickets].flatMap((file) =>
       // A folder's parts each: Spark rewrites them and keeps the folder.

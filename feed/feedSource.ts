@@ -118,16 +118,16 @@ async function loadFile(
     const notes: string[] = [];
     // A folder of CSV parts is read as the one file they make, each part's lines its own.
     const unpacked = { label: file.name, bytes: 0 };
+    const raw = file.parts ? join(workDir, `${table}.parts.csv`) : file.path;
     const csvParts = file.parts
       ? await joinCsvParts(
           file.parts.map((part) => ({
             name: partName(file, part),
             read: () => readUnpacked(part, partName(file, part), { soFar: unpacked }),
           })),
-          join(workDir, `${table}.parts.csv`),
+          raw,
         )
       : undefined;
-    const raw = csvParts ? join(workDir, `${table}.parts.csv`) : file.path;
     if (csvParts)
       notes.push(`read from ${csvParts.length} CSV part ${csvParts.length === 1 ? 'file' : 'files'}`);
     const encoding = await settleEncoding(raw, file.name, formats.encoding);

@@ -52,7 +52,7 @@ export interface KeptRulesDeps {
 }
 
 /** A rules file's content version: the same text is the same version, wherever and whenever it was saved. */
-export function rulesContentVersion(text: string): string {
+function rulesContentVersion(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
 }
 

@@ -29,7 +29,7 @@ import type { FeedFile } from './feedFiles';
  * to terabytes (a "zip bomb"); without a limit one would fill the instance's disk before any row
  * were read.
  */
-export const MAX_UNPACKED_BYTES = 4 * 1024 ** 3;
+const MAX_UNPACKED_BYTES = 4 * 1024 ** 3;
 
 /** One file in a zip, from its central directory. */
 export interface ZipEntry {

@@ -95,7 +95,7 @@ function paddedFormat(format: string): PaddedFormat | null {
  * custom one) to show them: read as `42`, the id would not match the `00042` another system's
  * export has as text. Digits beyond the format's zeros go in its first, as Excel shows them.
  */
-export function zeroPadded(value: number, format: string | undefined): string | undefined {
+function zeroPadded(value: number, format: string | undefined): string | undefined {
   if (format === undefined || !Number.isSafeInteger(value) || value < 0) return undefined;
   let parts = paddedFormats.get(format);
   if (parts === undefined) {

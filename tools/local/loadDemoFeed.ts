@@ -1,7 +1,7 @@
 import { relative, sep } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { isFeedBlob } from '../../feed/blobFeed';
-import { type FeedFile, feedFolder, findFeedFiles, isZip } from '../../feed/feedFiles';
+import { type FeedFile, findFeedFiles, isZip } from '../../feed/feedFiles';
 
 /**
  * Uploads a feed folder (demo/feed by default) to a blob container, as a user's export job would in
@@ -28,9 +28,8 @@ export async function loadFeedIntoContainer(
 ): Promise<LoadedFeed> {
   const client = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
   await client.createIfNotExists();
-  const found = await findFeedFiles(feedDir);
   // A zip given as the feed (`--feed export.zip`) is uploaded under its own name.
-  const folder = await feedFolder(feedDir);
+  const { folder, ...found } = await findFeedFiles(feedDir);
   const files = [found.customers, found.orders, ...(found.tickets ? [found.tickets] : [])];
   // Each file under its path in the folder: a folder of parts part by part (`orders/part-00000-....parquet`),
   // a zip holding the whole feed once (`export.zip`), as it is.
