@@ -67,10 +67,11 @@ export interface TabServiceDeps {
   rules: RulesNow;
   /** The feed as of the team's day, read as `rules` say (columns, formats, owner names). */
   readBook: (asOf: string, rules: Rules) => Promise<FeedResult>;
-  /** The kept feed the tabs share with the follow-up ticks; without it the tabs keep their own over `feedVersion`. */
+  /**
+   * The kept feed the tabs share with the follow-up ticks; without it the tabs keep their own, with
+   * no version to compare, so read again every FEED_RECHECK_MS (feed/keptFeed.ts).
+   */
   feed?: KeptFeed;
-  /** See KeptFeedDeps.version. */
-  feedVersion?: () => Promise<string>;
   timeZone: string;
   access: AccessPolicy & { managerUserIds: readonly string[] };
   clock: () => Date;
@@ -440,7 +441,7 @@ interface Worked {
 
 /** The feed and its scorings, reused until the feed changes or the team's day does. */
 function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>) {
-  const feed = deps.feed ?? keptFeed({ version: deps.feedVersion, clock: deps.clock });
+  const feed = deps.feed ?? keptFeed({ clock: deps.clock });
   const worked = new WeakMap<FeedResult, Worked>();
   const current = async (): Promise<{ book: Book; worked: Worked }> => {
     const rules = await rulesNow();
