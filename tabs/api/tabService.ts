@@ -133,11 +133,11 @@ export interface TabService {
 /** Builds the service over its ports. */
 export function createTabService(deps: TabServiceDeps): TabService {
   const rulesNow = rulesGetter(deps.rules);
-  const books = bookCache(deps, rulesNow);
   // Read in full once, then only what was written since: the rows' reading was most of every load's wait.
   const states = keptStates(deps.storage.state, { rereadMs: deps.statesRereadMs });
   const currency = deps.currency ?? 'USD';
   const locale = deps.locale ?? 'en-US';
+  const books = bookCache(deps, rulesNow, locale);
   const today = () => localDate(deps.clock(), deps.timeZone);
   const seesAll = (user: TabUser) => roleOf(user, deps.access) !== 'rep';
   /** The book scored as of each of the last HISTORY_WEEKS Mondays up to `day`'s: the customer page's chart. */
@@ -347,7 +347,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const [stored, reps, accuracy, { book, scored, rules }, ...rowsByMonth] = await Promise.all([
         states(),
         deps.storage.conversations.listReps(),
-        books.accuracy(day, locale),
+        books.accuracy(day),
         books.scored(day),
         ...partitions.map((m) => deps.storage.audit.readMonth(m)),
       ]);
@@ -439,8 +439,11 @@ interface Worked {
   accuracy?: TeamResponse['accuracy'];
 }
 
-/** The feed and its scorings, reused until the feed changes or the team's day does. */
-function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>) {
+/**
+ * The feed and its scorings, reused until the feed changes or the team's day does; their words are
+ * in `locale`, the cards'.
+ */
+function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>, locale: string) {
   const feed = deps.feed ?? keptFeed({ clock: deps.clock });
   const worked = new WeakMap<FeedResult, Worked>();
   const current = async (): Promise<{ book: Book; worked: Worked }> => {
@@ -465,14 +468,14 @@ function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>) {
       if (!scored) {
         // The reasons' numbers as the cards write them (LOCALE): the tab shows the card's rows.
         scored = scoreBook(book, worked.rules, dayOf(day), new Map(), {
-          numbers: numberWords(deps.locale ?? 'en-US'),
+          numbers: numberWords(locale),
         });
         worked.days.set(day, scored);
       }
       return { book, scored, rules: worked.rules };
     },
-    /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words in `locale` (computed once per feed read). */
-    async accuracy(day: string, locale: string): Promise<TeamResponse['accuracy']> {
+    /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words (computed once per feed read). */
+    async accuracy(day: string): Promise<TeamResponse['accuracy']> {
       const { book, worked } = await current();
       if (worked.accuracy === undefined) {
         const asOfDay = dayOf(day) - ACCURACY_HORIZON_DAYS;
