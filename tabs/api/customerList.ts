@@ -32,14 +32,18 @@ export const GROUP_FIRST = 50;
 /** The most rows of one group a request may ask for. */
 export const GROUP_MAX = 5_000;
 
+/** Highest score first; no score (a dropped customer's, reset by a save) last, as no silence sorts. */
+export function byScore(a: CustomerRow, b: CustomerRow): number {
+  return (b.score ?? -1) - (a.score ?? -1);
+}
+
 /**
  * The orders a rep can sort each kind by. The rows arrive in the card's order (value at risk, then
  * score, then name); the sort is stable, so ties keep it.
  */
 const SORTS = {
   risk: null,
-  // No score (a dropped customer's, reset by a save) sorts last, as no silence does.
-  score: (a: CustomerRow, b: CustomerRow) => (b.score ?? -1) - (a.score ?? -1),
+  score: byScore,
   // Never ordered sorts last: there is no silence to measure.
   silent: (a: CustomerRow, b: CustomerRow) => (b.daysSinceLastOrder ?? -1) - (a.daysSinceLastOrder ?? -1),
   value: (a: CustomerRow, b: CustomerRow) => b.monthlyValue - a.monthlyValue,

@@ -16,6 +16,7 @@ import { firstOrderDayOf } from '../../rules/feedFreshness';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import { type ActionSource, type AuditRow, valueKindOf } from '../../storage/auditRow';
 import { customerKind } from './customerKinds';
+import { byScore } from './customerList';
 import type { CustomerFacts, CustomerRow, TimelineEntry, WeekPoint } from './tabTypes';
 
 /**
@@ -98,10 +99,7 @@ export function customerRows(
     const c = byId.get(s.customerId);
     rows.push(customerRow(s, c, scored === null || c !== undefined));
   }
-  return rows.sort(
-    (a, b) =>
-      b.valueAtRisk - a.valueAtRisk || (b.score ?? -1) - (a.score ?? -1) || a.name.localeCompare(b.name),
-  );
+  return rows.sort((a, b) => b.valueAtRisk - a.valueAtRisk || byScore(a, b) || a.name.localeCompare(b.name));
 }
 
 /** Today's scored customers by id. */

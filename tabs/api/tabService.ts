@@ -67,10 +67,11 @@ export interface TabServiceDeps {
   rules: RulesNow;
   /** The feed as of the team's day, read as `rules` say (columns, formats, owner names). */
   readBook: (asOf: string, rules: Rules) => Promise<FeedResult>;
-  /** The kept feed the tabs share with the follow-up ticks; without it the tabs keep their own over `feedVersion`. */
+  /**
+   * The kept feed the tabs share with the follow-up ticks; without it the tabs keep their own, with
+   * no version to compare, so read again every FEED_RECHECK_MS (feed/keptFeed.ts).
+   */
   feed?: KeptFeed;
-  /** See KeptFeedDeps.version. */
-  feedVersion?: () => Promise<string>;
   timeZone: string;
   access: AccessPolicy & { managerUserIds: readonly string[] };
   clock: () => Date;
@@ -132,11 +133,11 @@ export interface TabService {
 /** Builds the service over its ports. */
 export function createTabService(deps: TabServiceDeps): TabService {
   const rulesNow = rulesGetter(deps.rules);
-  const books = bookCache(deps, rulesNow);
   // Read in full once, then only what was written since: the rows' reading was most of every load's wait.
   const states = keptStates(deps.storage.state, { rereadMs: deps.statesRereadMs });
   const currency = deps.currency ?? 'USD';
   const locale = deps.locale ?? 'en-US';
+  const books = bookCache(deps, rulesNow, locale);
   const today = () => localDate(deps.clock(), deps.timeZone);
   const seesAll = (user: TabUser) => roleOf(user, deps.access) !== 'rep';
   /** The book scored as of each of the last HISTORY_WEEKS Mondays up to `day`'s: the customer page's chart. */
@@ -346,7 +347,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const [stored, reps, accuracy, { book, scored, rules }, ...rowsByMonth] = await Promise.all([
         states(),
         deps.storage.conversations.listReps(),
-        books.accuracy(day, locale),
+        books.accuracy(day),
         books.scored(day),
         ...partitions.map((m) => deps.storage.audit.readMonth(m)),
       ]);
@@ -438,9 +439,12 @@ interface Worked {
   accuracy?: TeamResponse['accuracy'];
 }
 
-/** The feed and its scorings, reused until the feed changes or the team's day does. */
-function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>) {
-  const feed = deps.feed ?? keptFeed({ version: deps.feedVersion, clock: deps.clock });
+/**
+ * The feed and its scorings, reused until the feed changes or the team's day does; their words are
+ * in `locale`, the cards'.
+ */
+function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>, locale: string) {
+  const feed = deps.feed ?? keptFeed({ clock: deps.clock });
   const worked = new WeakMap<FeedResult, Worked>();
   const current = async (): Promise<{ book: Book; worked: Worked }> => {
     const rules = await rulesNow();
@@ -464,14 +468,14 @@ function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>) {
       if (!scored) {
         // The reasons' numbers as the cards write them (LOCALE): the tab shows the card's rows.
         scored = scoreBook(book, worked.rules, dayOf(day), new Map(), {
-          numbers: numberWords(deps.locale ?? 'en-US'),
+          numbers: numberWords(locale),
         });
         worked.days.set(day, scored);
       }
       return { book, scored, rules: worked.rules };
     },
-    /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words in `locale` (computed once per feed read). */
-    async accuracy(day: string, locale: string): Promise<TeamResponse['accuracy']> {
+    /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words (computed once per feed read). */
+    async accuracy(day: string): Promise<TeamResponse['accuracy']> {
       const { book, worked } = await current();
       if (worked.accuracy === undefined) {
         const asOfDay = dayOf(day) - ACCURACY_HORIZON_DAYS;

@@ -1,12 +1,12 @@
 import { appendFile, cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionRequestBody, CustomerDetailResponse, CustomersResponse } from '../../tabs/api/tabTypes';
 import { main } from '../../tools/cli/main';
 import { DEMO_AS_OF } from '../../tools/local/settings';
+import { capture } from '../helpers/capture';
 import { keepPageLocal, launchChromium } from '../helpers/chromium';
 import { startTeamsHost, type TeamsHost } from '../helpers/teamsHost';
 import { type E2eStack, startE2eStack } from './e2eStack';
@@ -100,20 +100,14 @@ describe("a customer's story in the personal tab", () => {
 
   /** `churn-predictor score --format json` on the stack's feed and day: the figures the card states. */
   async function scoreJson(): Promise<CliCustomer[]> {
-    let json = '';
-    const out = new Writable({
-      write(chunk, _enc, done) {
-        json += chunk.toString();
-        done();
-      },
-    });
+    const out = capture();
     const code = await main(
       ['score', '--feed', feedDir, '--as-of', DEMO_AS_OF, '--format', 'json'],
-      out as unknown as NodeJS.WriteStream,
-      new Writable({ write: (_c, _e, done) => done() }) as unknown as NodeJS.WriteStream,
+      out.stream,
+      capture().stream,
     );
     expect(code).toBe(0);
-    return JSON.parse(json) as CliCustomer[];
+    return JSON.parse(out.text()) as CliCustomer[];
   }
 
   it("states the card's chance of no order and the days since the last order, as `score --format json` gives them", async () => {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../tools/cli/main';
+import { capture } from '../helpers/capture';
 import { keepPageLocal } from '../helpers/chromium';
 import { type E2eStack, startExportInChromium } from './e2eStack';
 
@@ -51,14 +51,7 @@ describe('My customers: a customer whose every order line the feed skipped', () 
     await page.close();
 
     const score = async (...format: string[]) => {
-      let out = '';
-      const stream = (write: (text: string) => void) =>
-        new Writable({
-          write(chunk, _enc, done) {
-            write(String(chunk));
-            done();
-          },
-        }) as unknown as NodeJS.WriteStream;
+      const out = capture();
       const argv = [
         'score',
         '--feed',
@@ -68,15 +61,9 @@ describe('My customers: a customer whose every order line the feed skipped', () 
         '--as-of',
         '2026-11-30',
       ];
-      const code = await main(
-        [...argv, ...format],
-        stream((text) => {
-          out += text;
-        }),
-        stream(() => {}),
-      );
+      const code = await main([...argv, ...format], out.stream, capture().stream);
       expect(code).toBe(0);
-      return out;
+      return out.text();
     };
     const lyon = (JSON.parse(await score('--format', 'json')) as { name: string; reasons: string[] }[]).find(
       (c) => c.name === LYON,

@@ -19,7 +19,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ActionRequestBody, CustomerDetailResponse } from '../../api/tabTypes';
 import { api, messageOf } from './api';
 import type { Series } from './Chart';
-import { type Formats, formats } from './format';
+import { type Formats, usePageFormats } from './format';
 import { LazyChart as Chart } from './LazyChart';
 import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
@@ -130,11 +130,7 @@ export function CustomerPage({
   useEffect(() => {
     if (loaded) heading.current?.focus();
   }, [loaded]);
-  const currency = data?.currency ?? 'USD';
-  // Shown in the cards' locale the API states (LOCALE); the Teams client's only until it answers.
-  const shownIn = data?.locale ?? locale;
-  const asOf = data?.asOf ?? '';
-  const f = useMemo(() => formats(shownIn, currency, asOf), [shownIn, currency, asOf]);
+  const f = usePageFormats(data, locale);
   const horizon = data?.weeks[0]?.horizonDays ?? null;
   const chanceLabel = horizon === null ? 'Chance of no order' : `Chance of no order in ${horizon} days`;
 

@@ -20,7 +20,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import type { CustomerKind, CustomerRow, CustomersResponse, MeResponse } from '../../api/tabTypes';
 import { api } from './api';
 import { CustomerPage } from './CustomerPage';
-import { type Formats, formats } from './format';
+import { type Formats, usePageFormats } from './format';
 import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
 import { markReady } from './ready';
@@ -157,11 +157,7 @@ export function Personal({
   const [shown, setShown] = useState<Partial<Record<CustomerKind, number>>>({});
   // Where Back returns to: the row that was opened, and how far the list was scrolled.
   const [returnTo, setReturnTo] = useState<{ customerId: string; scrollY: number } | null>(null);
-  const currency = data?.currency ?? 'USD';
-  // Shown in the cards' locale the API states (LOCALE); the Teams client's only until it answers.
-  const shownIn = data?.locale ?? locale;
-  const asOf = data?.asOf ?? '';
-  const f = useMemo(() => formats(shownIn, currency, asOf), [shownIn, currency, asOf]);
+  const f = usePageFormats(data, locale);
   useEffect(() => {
     const timer = setTimeout(() => setSearched(query.trim()), SEARCH_PAUSE_MS);
     return () => clearTimeout(timer);

@@ -22,7 +22,7 @@ import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import type { TeamResponse } from '../../api/tabTypes';
 import { api } from './api';
 import type { Series } from './Chart';
-import { type Formats, formats } from './format';
+import { type Formats, usePageFormats } from './format';
 import { LazyChart as Chart } from './LazyChart';
 import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
@@ -109,11 +109,7 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
   useEffect(() => {
     if (data) markReady('team');
   }, [data]);
-  const currency = data?.currency ?? 'USD';
-  // Shown in the cards' locale the API states (LOCALE); the Teams client's only until it answers.
-  const shownIn = data?.locale ?? locale;
-  const asOf = data?.asOf ?? '';
-  const f = useMemo(() => formats(shownIn, currency, asOf), [shownIn, currency, asOf]);
+  const f = usePageFormats(data, locale);
   if (error)
     return (
       <main className={s.page}>

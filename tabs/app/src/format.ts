@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { formatDateNear, formatDayMonth } from '../../../rules/calendar';
 
 /**
@@ -54,4 +55,18 @@ export function formats(locale: string, currency: string, today = ''): Formats {
     // A week on the chart, worded as the page's days are: `7 Sep`, not en-US Intl's `Sep 7`.
     day: (iso) => formatDayMonth(iso, safe),
   };
+}
+
+/**
+ * A page's Formats, in the locale and currency its answer from the API states (the cards' LOCALE);
+ * in the Teams client's locale only until it answers.
+ */
+export function usePageFormats(
+  answer: { locale: string; currency: string; asOf: string } | null,
+  clientLocale: string,
+): Formats {
+  const shownIn = answer?.locale ?? clientLocale;
+  const currency = answer?.currency ?? 'USD';
+  const asOf = answer?.asOf ?? '';
+  return useMemo(() => formats(shownIn, currency, asOf), [shownIn, currency, asOf]);
 }
