@@ -12,7 +12,8 @@ import { sqlString } from './feedEngine';
  * (two-digit years are 20xx) when that is the column's most common shape and its order is settled
  * by a day above 12 or declared; `20 Nov 2026`, `Nov 20, 2026`.
  * Amounts: currency signs and codes (`$`, `£`, `€`, `USD`), thousands separators (`1,200.00`,
- * `1.200,00`, `1 200,00`, `1'200.00`), a decimal comma where the column settles it or it is declared.
+ * `1.200,00`, `1 200,00`, `1'200.00`), a decimal comma where the column settles it or it is declared,
+ * negatives in accounting notation (`(1,234.56)`, `1.234,56-`, `150.00 CR`).
  */
 
 /** A time after the date: `T14:05`, ` 14:05:00.123`, ` 2:05 PM`, then an optional zone (`Z`, `-0500`, `+01:00`, `UTC`). */
@@ -260,11 +261,17 @@ export function bothReadings(example: string): { dayFirst: string; monthFirst: s
 export const MAX_AMOUNT = 1_000_000_000;
 
 /**
- * SQL: the text without currency signs or codes, spaces or apostrophes; `(45.00)` and `45.00-` (the
- * trailing minus of SAP, Sage and older ledgers) become `-45.00`.
+ * SQL: the text without currency signs or codes, spaces or apostrophes, an accounting notation of a
+ * negative made a minus: `(45.00)`, `£(45.00)`, `(£45.00)`, `45.00-` (the trailing minus of SAP, Sage
+ * and older ledgers) and `45.00 CR` (a credit, as SAP's reports and ledgers print it) become
+ * `-45.00`; `45.00 DR` (a debit) is `45.00`. Two signs at once (`-(45.00)`, `(45.00) CR`) are not
+ * a number: which was meant cannot be told.
  */
 function bareNumber(v: string): string {
-  const unwrapped = `regexp_replace(${v}, '^\\((.*)\\)$', '-\\1')`;
+  const credit = `regexp_replace(${v}, '^(.*\\d)\\s*(?i:CR)$', '-\\1')`;
+  const debit = `regexp_replace(${credit}, '^(.*\\d)\\s*(?i:DR)$', '\\1')`;
+  // A currency sign or code may stand outside the parentheses (`£(45.00)`, `USD (45.00)`).
+  const unwrapped = `regexp_replace(${debit}, '^([^(\\d-]*)\\((.*)\\)$', '\\1-\\2')`;
   const bare = `regexp_replace(${unwrapped}, '[£$€¥₹\\s\\x{00A0}'']|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)', '', 'g')`;
   return `regexp_replace(${bare}, '^(\\d[\\d.,]*)-$', '-\\1')`;
 }
