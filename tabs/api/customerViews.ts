@@ -50,7 +50,7 @@ export function customerRow(
           state,
           daysSinceLastOrder,
           scored?.lastOrderDay != null ? isoOfDay(scored.lastOrderDay) : null,
-          scored?.unreadOrders != null,
+          scored?.unreadOrders != null ? 'not_read' : scored?.refundedOrders != null ? 'refunded' : null,
         )
       : 'not_in_feed',
     // Today's scoring, as beside it the chance, the card and `score` state it: the stored score is

@@ -20,6 +20,11 @@ export type CustomerKind =
    * "no orders yet", which says they never ordered. Their row's reason says what happened.
    */
   | 'orders_not_read'
+  /**
+   * In the feed with every order they placed refunded in full (no order left, as a cancelled one):
+   * not "no orders yet" either. Their row's reason says when they ordered and were refunded.
+   */
+  | 'refunded_in_full'
   /** In the feed with no order yet (a new account, a prospect): not "steady", which says they order. */
   | 'no_orders'
   /** A stored customer today's feed no longer holds (deleted, merged, or a changed id). */
