@@ -47,8 +47,6 @@ export interface CustomerRow {
   /** Per month, or for a one-order customer what a second order is worth (valueKind), as on the card. */
   monthlyValue: number;
   valueKind: 'monthly' | 'second_order';
-  /** What the Won back box starts with (the card's own pre-fill). */
-  wonBackPrefill: number;
   /** Value × chance of no order in the scoring's horizon: the card's and the CLI's figure. */
   valueAtRisk: number;
   /** That chance of no order as the card states it (the CLI's listChance as a whole percent, 1-99, here 0-1); null for a customer the feed no longer holds or with no order yet. */
@@ -152,6 +150,11 @@ export interface CustomerDetailResponse {
   /** Newest first. */
   timeline: TimelineEntry[];
   lossReasons: { code: string; label: string }[];
+  /**
+   * What the Won back box starts with: the card's own pre-fill, written as the card's box writes it
+   * in LOCALE (`1200`, de-DE `0,40`, en-US `0.40`), which the Won back check reads back as the same value.
+   */
+  wonBackPrefill: string;
   /** The action Undo would reverse, in words, its day as the card words it, or null. */
   undoable: string | null;
 }
