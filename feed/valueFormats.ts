@@ -268,10 +268,14 @@ export const MAX_AMOUNT = 1_000_000_000;
  * a number: which was meant cannot be told.
  */
 function bareNumber(v: string): string {
-  const credit = `regexp_replace(${v}, '^(.*\\d)\\s*(?i:CR)$', '-\\1')`;
-  const debit = `regexp_replace(${credit}, '^(.*\\d)\\s*(?i:DR)$', '\\1')`;
+  // Each rewrite only where its mark is: a regular expression over every one of millions of values
+  // that have none tripled the time the amounts took.
+  const signed = `(CASE
+    WHEN right(${v}, 1) NOT IN ('r', 'R') THEN ${v}
+    WHEN regexp_matches(${v}, '\\d\\s*[cC][rR]$') THEN regexp_replace(${v}, '^(.*\\d)\\s*[cC][rR]$', '-\\1')
+    ELSE regexp_replace(${v}, '^(.*\\d)\\s*[dD][rR]$', '\\1') END)`;
   // A currency sign or code may stand outside the parentheses (`£(45.00)`, `USD (45.00)`).
-  const unwrapped = `regexp_replace(${debit}, '^([^(\\d-]*)\\((.*)\\)$', '\\1-\\2')`;
+  const unwrapped = `(CASE WHEN contains(${signed}, '(') THEN regexp_replace(${signed}, '^([^(\\d-]*)\\((.*)\\)$', '\\1-\\2') ELSE ${signed} END)`;
   const bare = `regexp_replace(${unwrapped}, '[£$€¥₹\\s\\x{00A0}'']|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)', '', 'g')`;
   return `regexp_replace(${bare}, '^(\\d[\\d.,]*)-$', '-\\1')`;
 }
