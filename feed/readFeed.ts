@@ -7,6 +7,7 @@ import {
   dayOf,
   isoOfDay,
   MAX_CUSTOMER_ID_CHARS,
+  type RefundedOrders,
   type UnreadOrders,
 } from '../rules/book';
 import { assertTimeZone } from '../rules/calendar';
@@ -700,7 +701,11 @@ async function checkOrders(
   source: FeedSource,
   options: ReadFeedOptions,
   customerKey: CustomerKey,
-): Promise<{ merged: number; unread: Map<number, UnreadOrders> }> {
+): Promise<{
+  merged: number;
+  unread: Map<number, UnreadOrders>;
+  refunded: Map<number, RefundedOrders>;
+}> {
   const formats = options.formats ?? {};
   const mapping = options.columns?.orders;
   const { required, optional, fromLines } = orderColumns(source.file, source.header, mapping);
@@ -853,7 +858,9 @@ async function checkOrders(
         `refunded_at: ${n.toLocaleString('en-US')} ${n === 1 ? 'order' : 'orders'} refunded after ${cut}, counted as ${n === 1 ? 'it' : 'they'} stood on that date`,
       );
   }
-  if (refunds) await applyRefunds(engine, source, Number(negatives) > 0, Number(refundedRows) > 0);
+  const refundedInFull = refunds
+    ? await applyRefunds(engine, source, Number(negatives) > 0, Number(refundedRows) > 0)
+    : new Map<number, RefundedOrders>();
   await engine.run(`
     CREATE OR REPLACE TABLE orders_problems AS
       SELECT p.*, i.order_id, ${customerKey('i.customer_id')} AS order_customer, i.ordered_at AS order_date FROM (
@@ -873,7 +880,11 @@ async function checkOrders(
           : ''
       }
     ) p JOIN orders_in i USING (rid);`);
-  return { merged: Number(merged), unread: await unreadOrders(engine, leftOut, customerKey) };
+  return {
+    merged: Number(merged),
+    unread: await unreadOrders(engine, leftOut, customerKey),
+    refunded: refundedInFull,
+  };
 }
 
 /** What a left-out order line is not read for, beside the bad rows' kinds. */
@@ -989,14 +1000,14 @@ async function groupOrders(
  * 0 as exported stays one: a free replacement). An order credited more than its amount was not
  * the one credited (a till's cancellation of some lines of an earlier, larger invoice, on a new
  * number): it stays an order, at 0, so that the customer's latest order is not lost. A refund with no such order keeps target NULL and
- * is reported as a bad row.
+ * is reported as a bad row. Returns the orders refunded in full, by customer (Book.refundedOrders).
  */
 async function applyRefunds(
   engine: FeedEngine,
   source: FeedSource,
   negatives: boolean,
   refunded: boolean,
-): Promise<void> {
+): Promise<Map<number, RefundedOrders>> {
   // The ASOF key orders a customer's orders by day, then by first line, so that the latest is one order.
   const at = (day: string, line: string) => `${day}::BIGINT * 4294967296 + ${line}`;
   await engine.run(`
@@ -1008,8 +1019,8 @@ async function applyRefunds(
         ON p.cust = r.cust AND r.at >= p.at
     ) t WHERE t.rid = r.rid;
     CREATE OR REPLACE TABLE orders_refunded AS
-      SELECT m.frid, m.amount + t.refunded AS amount FROM orders_merged m JOIN (
-        SELECT target, sum(value) AS refunded FROM orders_refunds WHERE target IS NOT NULL GROUP BY target
+      SELECT m.frid, m.cust, m.day, m.amount + t.refunded AS amount, t.refund_day FROM orders_merged m JOIN (
+        SELECT target, sum(value) AS refunded, max(day) AS refund_day FROM orders_refunds WHERE target IS NOT NULL GROUP BY target
       ) t ON t.target = m.frid;
     DELETE FROM orders_merged WHERE frid IN (SELECT frid FROM orders_refunded WHERE round(amount, 2) = 0);
     UPDATE orders_merged m SET amount = greatest(r.amount, 0) FROM orders_refunded r WHERE r.frid = m.frid;`);
@@ -1034,6 +1045,16 @@ async function applyRefunds(
             : `; ${orders(kept)} refunded more than ${kept === 1 ? 'its' : 'their'} amount, kept at 0`
           : ''),
     );
+  const undoneOrders = await engine.rows(`
+    SELECT cust, string_agg(day::VARCHAR, ',' ORDER BY day, frid), string_agg(refund_day::VARCHAR, ',' ORDER BY day, frid)
+    FROM orders_refunded WHERE round(amount, 2) = 0 GROUP BY cust`);
+  const days = (list: unknown) => String(list).split(',').map(Number);
+  return new Map(
+    undoneOrders.map(([cust, orderDays, refundDays]) => [
+      Number(cust),
+      { orderDays: days(orderDays), refundDays: days(refundDays) },
+    ]),
+  );
 }
 
 /** tickets: checked rows and the book's tickets (BOOK_TICKETS): each ticket id's first good row, in table `tickets_first`. */
@@ -1275,7 +1296,11 @@ async function readWith(
   options.onProgress?.(rowsRead);
   const ordersSource = await load(files.orders);
   requireRows(ordersSource);
-  const { merged: mergedLines, unread } = await checkOrders(engine, ordersSource, options, customerKey);
+  const {
+    merged: mergedLines,
+    unread,
+    refunded,
+  } = await checkOrders(engine, ordersSource, options, customerKey);
   const ordersReport = await reportFile(
     engine,
     ordersSource,
@@ -1328,6 +1353,8 @@ async function readWith(
   };
   for (const c of unread.keys()) if (orders.start[c + 1] > orders.start[c]) unread.delete(c);
   if (unread.size > 0) book.unreadOrders = unread;
+  for (const c of refunded.keys()) if (orders.start[c + 1] > orders.start[c]) refunded.delete(c);
+  if (refunded.size > 0) book.refundedOrders = refunded;
 
   const reports: FileReport[] = [customersReport, ordersReport, ...(ticketsReport ? [ticketsReport] : [])];
   return {

@@ -12,7 +12,8 @@ import { sqlString } from './feedEngine';
  * (two-digit years are 20xx) when that is the column's most common shape and its order is settled
  * by a day above 12 or declared; `20 Nov 2026`, `Nov 20, 2026`.
  * Amounts: currency signs and codes (`$`, `£`, `€`, `USD`), thousands separators (`1,200.00`,
- * `1.200,00`, `1 200,00`, `1'200.00`), a decimal comma where the column settles it or it is declared.
+ * `1.200,00`, `1 200,00`, `1'200.00`), a decimal comma where the column settles it or it is declared,
+ * negatives in accounting notation (`(1,234.56)`, `1.234,56-`, `150.00 CR`).
  */
 
 /** A time after the date: `T14:05`, ` 14:05:00.123`, ` 2:05 PM`, then an optional zone (`Z`, `-0500`, `+01:00`, `UTC`). */
@@ -260,11 +261,21 @@ export function bothReadings(example: string): { dayFirst: string; monthFirst: s
 export const MAX_AMOUNT = 1_000_000_000;
 
 /**
- * SQL: the text without currency signs or codes, spaces or apostrophes; `(45.00)` and `45.00-` (the
- * trailing minus of SAP, Sage and older ledgers) become `-45.00`.
+ * SQL: the text without currency signs or codes, spaces or apostrophes, an accounting notation of a
+ * negative made a minus: `(45.00)`, `£(45.00)`, `(£45.00)`, `45.00-` (the trailing minus of SAP, Sage
+ * and older ledgers) and `45.00 CR` (a credit, as SAP's reports and ledgers print it) become
+ * `-45.00`; `45.00 DR` (a debit) is `45.00`. Two signs at once (`-(45.00)`, `(45.00) CR`) are not
+ * a number: which was meant cannot be told.
  */
 function bareNumber(v: string): string {
-  const unwrapped = `regexp_replace(${v}, '^\\((.*)\\)$', '-\\1')`;
+  // Each rewrite only where its mark is: a regular expression over every one of millions of values
+  // that have none tripled the time the amounts took.
+  const signed = `(CASE
+    WHEN right(${v}, 1) NOT IN ('r', 'R') THEN ${v}
+    WHEN regexp_matches(${v}, '\\d\\s*[cC][rR]$') THEN regexp_replace(${v}, '^(.*\\d)\\s*[cC][rR]$', '-\\1')
+    ELSE regexp_replace(${v}, '^(.*\\d)\\s*[dD][rR]$', '\\1') END)`;
+  // A currency sign or code may stand outside the parentheses (`£(45.00)`, `USD (45.00)`).
+  const unwrapped = `(CASE WHEN contains(${signed}, '(') THEN regexp_replace(${signed}, '^([^(\\d-]*)\\((.*)\\)$', '\\1-\\2') ELSE ${signed} END)`;
   const bare = `regexp_replace(${unwrapped}, '[£$€¥₹\\s\\x{00A0}'']|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)', '', 'g')`;
   return `regexp_replace(${bare}, '^(\\d[\\d.,]*)-$', '-\\1')`;
 }

@@ -40,10 +40,12 @@ param monthlySendAt string = '09:00'
 @description('Comma-separated Teams user ids (Entra object ids) who may act on any customer and undo anyone\'s action.')
 param adminUserIds string = ''
 
-@description('ISO 4217 currency of the amounts on the cards, the summary and the CLI, e.g. GBP.')
+// No default: a book in pounds deployed without it would show $ on every card (or, with the orders' currency
+// column mapped, stop with "no line is in USD"). The deployer chooses.
+@description('ISO 4217 currency of the amounts on the cards, the summary and the CLI, e.g. GBP. Required: no default.')
 @minLength(3)
 @maxLength(3)
-param currency string = 'USD'
+param currency string
 
 @description('BCP 47 locale the amounts and dates are written in, e.g. en-GB.')
 @minLength(2)

@@ -2,7 +2,7 @@
 // `azd env set TIME_ZONE America/Chicago` changes a value) and for
 // `az deployment group create -g <rg> -p infra/main.bicepparam` (then the defaults below, or exported variables).
 // Every parameter of main.bicep but location (the resource group's) is here; test/unit/infra checks that the names
-// and defaults match it.
+// and defaults match it. CURRENCY has none: set it (`azd env set CURRENCY GBP`, `export CURRENCY=GBP`).
 using 'main.bicep'
 
 param namePrefix = readEnvironmentVariable('NAME_PREFIX', 'churn')
@@ -12,7 +12,9 @@ param weeklySendTime = readEnvironmentVariable('WEEKLY_SEND_TIME', '08:03')
 param monthlySendAt = readEnvironmentVariable('MONTHLY_SEND_AT', '09:00')
 param adminUserIds = readEnvironmentVariable('ADMIN_USER_IDS', '')
 param adminChannelId = readEnvironmentVariable('ADMIN_CHANNEL_ID', '')
-param currency = readEnvironmentVariable('CURRENCY', 'USD')
+// No fallback: while CURRENCY is unset this file does not build ("Environment variable does not exist, and no
+// default value set"), naming it, before anything is deployed.
+param currency = readEnvironmentVariable('CURRENCY')
 param locale = readEnvironmentVariable('LOCALE', 'en-US')
 param managerUserIds = readEnvironmentVariable('MANAGER_USER_IDS', '')
 param teamsAppId = readEnvironmentVariable('TEAMS_APP_ID', '')

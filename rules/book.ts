@@ -60,6 +60,20 @@ export interface Book {
    * A rep reads why, where "No orders yet" would say they never ordered.
    */
   unreadOrders?: ReadonlyMap<number, UnreadOrders>;
+  /**
+   * Customers (by index) with no order left because every order of theirs was refunded in full
+   * (an order so refunded is no longer one): the orders' days and the days of their refunds. A rep
+   * reads that they ordered and got their money back, where "No orders yet" would say they never
+   * ordered.
+   */
+  refundedOrders?: ReadonlyMap<number, RefundedOrders>;
+}
+
+/** A customer's orders refunded in full (Book.refundedOrders), oldest first. */
+export interface RefundedOrders {
+  orderDays: readonly number[];
+  /** The day of each order's (last) refund: its own day where the export dates no refund (a refunded column). */
+  refundDays: readonly number[];
 }
 
 /** A customer's order lines the feed holds and did not read (Book.unreadOrders). */

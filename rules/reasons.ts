@@ -1,4 +1,4 @@
-import type { UnreadOrders } from './book';
+import type { RefundedOrders, UnreadOrders } from './book';
 import { DAYS_PER_MONTH, type Features } from './features';
 import type { CadenceFigures } from './model/cadenceModel';
 import { type NumberWords, orderDaysText, PLAIN_NUMBERS, plural } from './model/plainWords';
@@ -43,6 +43,29 @@ export function unreadOrdersReason(unread: UnreadOrders, numbers: NumberWords = 
   const their =
     unread.lines === 1 ? 'their order line was' : `their ${plural(unread.lines, 'order line', numbers)} were`;
   return `No order read from the feed: ${their} skipped (${unread.why})`;
+}
+
+/**
+ * The reason of a customer whose every order was refunded in full, as of `asOfDay` (the orders
+ * placed by then): not "No orders yet", which tells the rep they never ordered, but that they
+ * ordered and got their money back (`Ordered once, 20 days ago, and refunded in full 17 days ago`);
+ * null when none of those orders was placed by then.
+ */
+export function refundedOrdersReason(
+  refunded: RefundedOrders,
+  asOfDay: number,
+  numbers: NumberWords = PLAIN_NUMBERS,
+): string | null {
+  const placed = refunded.orderDays.filter((day) => day <= asOfDay).length;
+  if (placed === 0) return null;
+  const ago = (day: number) => (day === asOfDay ? 'today' : `${plural(asOfDay - day, 'day', numbers)} ago`);
+  const last = refunded.orderDays[placed - 1];
+  if (placed > 1)
+    return `Ordered ${plural(placed, 'time', numbers)}, each refunded in full; the last order ${ago(last)}`;
+  const refund = refunded.refundDays[0];
+  // A refunded column with no date of its own dates the refund as its order: its day is not known.
+  const when = refund > last && refund <= asOfDay ? ` ${ago(refund)}` : '';
+  return `Ordered once, ${ago(last)}, and refunded in full${when}`;
 }
 
 /**

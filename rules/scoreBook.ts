@@ -1,4 +1,4 @@
-import { type Book, isoOfDay, sharedStrings, type UnreadOrders } from './book';
+import { type Book, isoOfDay, type RefundedOrders, sharedStrings, type UnreadOrders } from './book';
 import type { Band, CustomerState, ValueKind } from './customerState';
 import { computeFeatures, emptyFeatures, featureContext } from './features';
 import { wonBackTwice } from './followUps';
@@ -20,7 +20,7 @@ import { type ChanceSource, measureChances, noOrderChance } from './noOrderChanc
 import { type PlanStep, planFor } from './plans';
 import { type Play, playFor, vipThreshold } from './play';
 import { markRanks, type RepList, rankPerRep, valueAtRisk } from './ranking';
-import { reasonsFor, unreadOrdersReason } from './reasons';
+import { reasonsFor, refundedOrdersReason, unreadOrdersReason } from './reasons';
 import type { Rules } from './rulesSchema';
 import { type Contributions, weightedScore } from './score';
 import { atRiskChances, classifySegment, type NotListed, SEGMENTS, type Segment } from './segments';
@@ -62,6 +62,8 @@ export interface ScoredCustomer {
   reasons: string[];
   /** With no order read: the order lines of theirs the feed holds and skipped (Book.unreadOrders); else null. */
   unreadOrders: UnreadOrders | null;
+  /** With no order left: every order of theirs placed by the as-of day was refunded in full (Book.refundedOrders); else null. */
+  refundedOrders: RefundedOrders | null;
   play: Play;
   /** The plan-table row for the customer's kind and tier; null when they are no kind of name. */
   plan: PlanStep | null;
@@ -236,6 +238,9 @@ export function scoreBook(
         : 'steady';
     // Orders the feed holds and did not read (all in another currency, voided, bad rows) are said as such.
     const unread = f.orderCount === 0 ? book.unreadOrders?.get(i) : undefined;
+    // So are orders placed and refunded in full: they ordered, and got their money back.
+    const refunded = f.orderCount === 0 && !unread ? book.refundedOrders?.get(i) : undefined;
+    const refundedReason = refunded ? refundedOrdersReason(refunded, asOfDay, options.numbers) : null;
     // A steady customer needs no explanation (one with no order yet still hears "No orders yet").
     const steady = band === 'steady' && f.orderCount > 0;
     // The row states the list's own chance of no order beside the kind; a reason repeating the cadence
@@ -267,23 +272,26 @@ export function scoreBook(
           ? []
           : unread
             ? [reasonText(unreadOrdersReason(unread, options.numbers))]
-            : // The reasons of whatever ranked the customer: the rules' signals, or the model's contributions.
-              (rulesScore
-                ? reasonsFor(f, rulesScore.contributions, rules.windows, modelReason, options.numbers)
-                : modelReasons(
-                    f,
-                    share,
-                    {
-                      usualGapDays: facts?.usualGapDays ?? null,
-                      lastOrdersValueRatio: facts?.lastOrdersValueRatio ?? null,
-                      sourTickets90: row[13],
-                      trendDays: rules.windows.trendDays,
-                      ticketDays: rules.windows.ticketDays,
-                    },
-                    options.numbers,
-                  )
-              ).map(reasonText),
+            : refundedReason
+              ? [reasonText(refundedReason)]
+              : // The reasons of whatever ranked the customer: the rules' signals, or the model's contributions.
+                (rulesScore
+                  ? reasonsFor(f, rulesScore.contributions, rules.windows, modelReason, options.numbers)
+                  : modelReasons(
+                      f,
+                      share,
+                      {
+                        usualGapDays: facts?.usualGapDays ?? null,
+                        lastOrdersValueRatio: facts?.lastOrdersValueRatio ?? null,
+                        sourTickets90: row[13],
+                        trendDays: rules.windows.trendDays,
+                        ticketDays: rules.windows.ticketDays,
+                      },
+                      options.numbers,
+                    )
+                ).map(reasonText),
       unreadOrders: unread ?? null,
+      refundedOrders: refundedReason === null ? null : (refunded ?? null),
       play,
       plan: segment ? (plans.get(`${segment}/${play.kind}`) ?? null) : null,
       valueAtRisk: valueAtRisk(f.monthlyValue, chance.probability),

@@ -15,13 +15,15 @@ export const LEGACY_LAPSED_AFTER_DAYS = 180;
  * did then (lapsed after LEGACY_LAPSED_AFTER_DAYS of silence, else at risk as slipping). A listed
  * kind with an order since the listing (`lastOrderOn` on or after `surfacedAt`) is
  * `ordered_since`: "Slipping" beside Wednesday's order would send the rep after a customer who came back.
- * `ordersNotRead`: the feed holds orders of theirs and read none (Book.unreadOrders).
+ * `noOrdersWhy`, for a customer with no order: the feed holds orders of theirs and read none
+ * (`not_read`, Book.unreadOrders), or every order they placed was refunded in full (`refunded`,
+ * Book.refundedOrders); null when they have not ordered yet.
  */
 export function customerKind(
   state: CustomerState,
   daysSinceLastOrder: number | null,
   lastOrderOn: string | null = null,
-  ordersNotRead = false,
+  noOrdersWhy: NoOrdersWhy = null,
 ): CustomerKind {
   if (state.status === 'lost') return 'lost';
   if (wonBackThisCycle(state)) return 'won_back';
@@ -29,7 +31,7 @@ export function customerKind(
   const orderedSince = state.lastContact !== null && lastOrderOn !== null && lastOrderOn > state.lastContact;
   const inCycle = state.surfacedAt === null || (state.lastContact ?? '') >= state.surfacedAt;
   if (state.lastContact !== null && inCycle && !orderedSince) return 'not_back_yet';
-  const kind = kindOfName(state, daysSinceLastOrder, ordersNotRead);
+  const kind = kindOfName(state, daysSinceLastOrder, noOrdersWhy);
   // The kind is the weekly run's, as of its day; an order since the listing (Wednesday's, after
   // Monday's card) makes "Slipping" untrue until the next run scores them again. Orders on the
   // listing day count: nobody who ordered on the day of a run is listed by it (rules/listChanges.ts).
@@ -39,19 +41,27 @@ export function customerKind(
   return kind;
 }
 
+/** Why a customer in the feed has no order (see customerKind). */
+export type NoOrdersWhy = 'not_read' | 'refunded' | null;
+
 /** The kind of name the last weekly run gave the customer, as the card shows it (see customerKind). */
 function kindOfName(
   state: CustomerState,
   daysSinceLastOrder: number | null,
-  ordersNotRead: boolean,
+  noOrdersWhy: NoOrdersWhy,
 ): CustomerKind {
   if (state.segment === 'lapsed') return 'lapsed';
   const legacy = state.segment === null && state.band !== 'steady';
   if (legacy && daysSinceLastOrder !== null && daysSinceLastOrder > LEGACY_LAPSED_AFTER_DAYS) return 'lapsed';
   if (state.band === 'at_risk') return state.segment === 'not_back' ? 'new_not_back' : 'slipping';
   if (state.band === 'watch') return 'watch';
-  // The scoring's days since the last order are null only for a customer with no order read: none
-  // placed yet, or every order line of theirs skipped (ordersNotRead).
-  if (daysSinceLastOrder === null) return ordersNotRead ? 'orders_not_read' : 'no_orders';
+  // The scoring's days since the last order are null only for a customer with no order: none placed
+  // yet, every order line of theirs skipped, or every order refunded in full (noOrdersWhy).
+  if (daysSinceLastOrder === null)
+    return noOrdersWhy === 'not_read'
+      ? 'orders_not_read'
+      : noOrdersWhy === 'refunded'
+        ? 'refunded_in_full'
+        : 'no_orders';
   return 'steady';
 }

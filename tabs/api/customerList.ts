@@ -20,6 +20,7 @@ export const KIND_ORDER: readonly CustomerKind[] = [
   'lost',
   'steady',
   'orders_not_read',
+  'refunded_in_full',
   'no_orders',
   'not_in_feed',
 ];

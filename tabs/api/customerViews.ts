@@ -1,13 +1,7 @@
 import { actionName, type DateWording, dayWords } from '../../bot/taps/actionWords';
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import { lossReasonLabel, wonBackThisCycle } from '../../bot/taps/staleReason';
-import {
-  chancePercent,
-  formatExactMoney,
-  plainText,
-  wonBackPrefill,
-  wonBackValueWords,
-} from '../../cards/format';
+import { chancePercent, formatExactMoney, plainText, wonBackValueWords } from '../../cards/format';
 import { addressKey } from '../../rules/addresses';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { formatTimeOfDay, localDate, mondayOf } from '../../rules/calendar';
@@ -50,7 +44,7 @@ export function customerRow(
           state,
           daysSinceLastOrder,
           scored?.lastOrderDay != null ? isoOfDay(scored.lastOrderDay) : null,
-          scored?.unreadOrders != null,
+          scored?.unreadOrders != null ? 'not_read' : scored?.refundedOrders != null ? 'refunded' : null,
         )
       : 'not_in_feed',
     // Today's scoring, as beside it the chance, the card and `score` state it: the stored score is
@@ -64,7 +58,6 @@ export function customerRow(
         : Math.round(state.score),
     monthlyValue,
     valueKind: scored?.valueKind ?? 'monthly',
-    wonBackPrefill: wonBackPrefill(monthlyValue),
     valueAtRisk: Math.round(scored?.valueAtRisk ?? 0),
     // No chance for a customer with no order yet: "0% chance of no order" would promise one.
     noOrderChance: scored?.lastOrderDay != null ? statedChance(scored.listChance) : null,

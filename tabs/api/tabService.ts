@@ -1,6 +1,6 @@
 import { dateWording } from '../../bot/taps/actionWords';
 import type { AccessPolicy } from '../../bot/taps/authorise';
-import { numberWords } from '../../cards/format';
+import { numberWords, wonBackBox } from '../../cards/format';
 import { feedReadKey, type KeptFeed, keptFeed } from '../../feed/keptFeed';
 import { type RulesNow, rulesGetter } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
@@ -49,6 +49,7 @@ import {
   accuracyWords,
   holdoutWords,
   monthFigures,
+  ordersNotReadByRep,
   ownedBy,
   untouchedThisWeek,
   valueAtRiskByRep,
@@ -283,11 +284,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
               ordersByMonth: ordersByMonth(book, i, day),
               weeks: weekPoints(i, await scoredMondays(day)),
             };
+      const customer = customerRow(state, i < 0 ? undefined : scored.customers[i]);
       return {
         asOf: day,
         currency,
         locale,
-        customer: customerRow(state, i < 0 ? undefined : scored.customers[i]),
+        customer,
         ...fromFeed,
         timeline: timeline(book, i, audit, {
           today: day,
@@ -298,6 +300,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
           surfacedAt: state.surfacedAt,
         }),
         lossReasons: rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
+        wonBackPrefill: wonBackBox(customer.monthlyValue, locale).valuePrefill,
         undoable: undoableAction(audit, dateWording(deps.clock(), deps.timeZone, locale)),
       };
     },
@@ -403,6 +406,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules, today: day, locale }, repName),
         listedThisWeek: mine.filter((c) => listed.has(c.customerId)).length,
         untouched: untouchedThisWeek(mine, byId, listed, repName),
+        ordersNotRead: ordersNotReadByRep(mine, byId, repName),
         monthly: summaries.map(monthFigures),
         lossesByReason: selected.losses.map((l) => ({ label: l.label, count: l.count, share: l.share })),
         holdout: holdoutWords(selected),

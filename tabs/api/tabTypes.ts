@@ -20,6 +20,11 @@ export type CustomerKind =
    * "no orders yet", which says they never ordered. Their row's reason says what happened.
    */
   | 'orders_not_read'
+  /**
+   * In the feed with every order they placed refunded in full (no order left, as a cancelled one):
+   * not "no orders yet" either. Their row's reason says when they ordered and were refunded.
+   */
+  | 'refunded_in_full'
   /** In the feed with no order yet (a new account, a prospect): not "steady", which says they order. */
   | 'no_orders'
   /** A stored customer today's feed no longer holds (deleted, merged, or a changed id). */
@@ -42,8 +47,6 @@ export interface CustomerRow {
   /** Per month, or for a one-order customer what a second order is worth (valueKind), as on the card. */
   monthlyValue: number;
   valueKind: 'monthly' | 'second_order';
-  /** What the Won back box starts with (the card's own pre-fill). */
-  wonBackPrefill: number;
   /** Value × chance of no order in the scoring's horizon: the card's and the CLI's figure. */
   valueAtRisk: number;
   /** That chance of no order as the card states it (the CLI's listChance as a whole percent, 1-99, here 0-1); null for a customer the feed no longer holds or with no order yet. */
@@ -147,6 +150,11 @@ export interface CustomerDetailResponse {
   /** Newest first. */
   timeline: TimelineEntry[];
   lossReasons: { code: string; label: string }[];
+  /**
+   * What the Won back box starts with: the card's own pre-fill, written as the card's box writes it
+   * in LOCALE (`1200`, de-DE `0,40`, en-US `0.40`), which the Won back check reads back as the same value.
+   */
+  wonBackPrefill: string;
   /** The action Undo would reverse, in words, its day as the card words it, or null. */
   undoable: string | null;
 }
@@ -209,6 +217,11 @@ export interface TeamResponse {
     name: string;
     customers: { customerId: string; name: string; valueAtRisk: number }[];
   }[];
+  /**
+   * Per rep, the customers whose every order line the feed skipped (Book.unreadOrders): on no list
+   * and in no other figure here until the export is fixed. The reps with the most first.
+   */
+  ordersNotRead: { owner: string; name: string; customers: number }[];
   monthly: MonthFigures[];
   lossesByReason: { label: string; count: number; share: number }[];
   holdout: string;

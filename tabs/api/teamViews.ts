@@ -102,6 +102,27 @@ export function untouchedThisWeek(
 }
 
 /**
+ * Per rep, the customers in the feed none of whose order lines was read (all in another currency,
+ * voided, bad rows): they are on no card and in none of the tab's other figures, so a manager
+ * adding up the team's customers would miss them. The reps with the most first.
+ */
+export function ordersNotReadByRep(
+  states: Iterable<CustomerState>,
+  scored: ReadonlyMap<string, ScoredCustomer>,
+  repName: (owner: string) => string,
+): TeamResponse['ordersNotRead'] {
+  const byRep = new Map<string, number>();
+  for (const s of states) {
+    if (scored.get(s.customerId)?.unreadOrders == null) continue;
+    const owner = addressKey(s.owner);
+    byRep.set(owner, (byRep.get(owner) ?? 0) + 1);
+  }
+  return [...byRep.entries()]
+    .map(([owner, customers]) => ({ owner, name: repName(owner), customers }))
+    .sort((a, b) => b.customers - a.customers || a.name.localeCompare(b.name));
+}
+
+/**
  * One month's row of the saves and losses table, from its summary. The follow-up conversion is the
  * summary card's "Reached out, then won back": of the customers reached out to, the share won back
  * after it. A save tapped straight from the card, with no call before it, is no follow-up converted.

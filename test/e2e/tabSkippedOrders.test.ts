@@ -73,4 +73,17 @@ describe('My customers: a customer whose every order line the feed skipped', () 
     expect(table).toContain('1 with every order line skipped (the feed report above says why)');
     expect(table).not.toContain('with no order yet');
   });
+
+  it("is counted on the Team tab, where the team's figures would otherwise leave them out", async () => {
+    const page = await browser.newPage();
+    await keepPageLocal(page, e2e.stack.urls.bot);
+    await page.goto(e2e.stack.urls.tabTeam);
+    await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    const box = page.getByRole('region', { name: 'Orders not read from the feed' });
+    await expect(box.textContent()).resolves.toContain(
+      "1 customer whose every order line the feed skipped: on no list until the export is fixed (each customer's page says why).",
+    );
+    await expect(box.textContent()).resolves.toContain('Sam Patel · 1 customer');
+    await page.close();
+  });
 });

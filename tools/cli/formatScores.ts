@@ -257,9 +257,13 @@ export function formatTable(
     n(plan.customers.filter((c) => c.band === band && c.notListed !== 'no_orders').length);
   // Those whose orders the feed holds and skipped have ordered: "no order yet" would say they never did.
   const unread = noOrders.filter((c) => c.unreadOrders !== null).length;
+  // So have those whose every order was refunded in full.
+  const refunded = noOrders.filter((c) => c.refundedOrders !== null).length;
+  const never = noOrders.length - unread - refunded;
   const notYet =
-    (noOrders.length > unread ? `, ${n(noOrders.length - unread)} with no order yet` : '') +
-    (unread > 0 ? `, ${n(unread)} with every order line skipped (the feed report above says why)` : '');
+    (never > 0 ? `, ${n(never)} with no order yet` : '') +
+    (unread > 0 ? `, ${n(unread)} with every order line skipped (the feed report above says why)` : '') +
+    (refunded > 0 ? `, ${n(refunded)} whose every order was refunded in full` : '');
   const out: string[] = [`Lists as of ${scored.asOf}`];
   out.push(
     `${countOf(plan.customers.length, 'customer', 'customers', money.locale)} scored: ${count('at_risk')} at risk, ${count('watch')} to watch, ${count('steady')} steady${notYet}.`,

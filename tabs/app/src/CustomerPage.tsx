@@ -113,7 +113,7 @@ export function CustomerPage({
     return api.customer(customerId).then(
       (d) => {
         setData(d);
-        setValue(String(d.customer.wonBackPrefill));
+        setValue(d.wonBackPrefill);
       },
       (e: unknown) => setError({ cause: e }),
     );

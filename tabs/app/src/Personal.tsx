@@ -36,6 +36,7 @@ export const KIND_TITLES: Record<CustomerKind, string> = {
   lost: 'Lost',
   steady: 'Steady',
   orders_not_read: 'Orders not read from the feed',
+  refunded_in_full: 'Ordered, refunded in full',
   no_orders: 'No orders yet',
   not_in_feed: 'No longer in the order feed',
 };
@@ -83,6 +84,7 @@ export const KIND_COLORS: Record<
   lost: 'subtle',
   steady: 'subtle',
   orders_not_read: 'warning',
+  refunded_in_full: 'subtle',
   no_orders: 'subtle',
   not_in_feed: 'subtle',
 };

@@ -164,6 +164,7 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
       <div className={s.grid}>
         <ValueAtRisk data={data} f={f} />
         <Untouched data={data} f={f} />
+        <OrdersNotRead data={data} f={f} />
         <PerMonth data={data} f={f} themeKey={themeKey} />
         <Losses data={data} f={f} />
         <Section label="How accurate the score is" title="How accurate the score has been">
@@ -268,6 +269,32 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
         </div>
       ))}
       <ShowAll reps={data.untouched.length} all={all} setAll={setAll} f={f} />
+    </Section>
+  );
+}
+
+/**
+ * Per rep, the customers whose every order line the feed skipped: on no card and in no other figure
+ * here, so the box is shown only when there are some.
+ */
+function OrdersNotRead({ data, f }: { data: TeamResponse; f: Formats }) {
+  const s = useStyles();
+  const [all, setAll] = useState(false);
+  if (data.ordersNotRead.length === 0) return null;
+  const total = data.ordersNotRead.reduce((sum, r) => sum + r.customers, 0);
+  const customers = (n: number) => (n === 1 ? '1 customer' : `${f.count(n)} customers`);
+  return (
+    <Section label="Orders not read from the feed" title="Orders not read from the feed">
+      <Caption1 className={s.muted} block>
+        {customers(total)} whose every order line the feed skipped: on no list until the export is fixed (each
+        customer's page says why).
+      </Caption1>
+      {(all ? data.ordersNotRead : data.ordersNotRead.slice(0, REPS_SHOWN)).map((r) => (
+        <Body1 key={r.owner} as="p" block>
+          <strong>{r.name}</strong> · {customers(r.customers)}
+        </Body1>
+      ))}
+      <ShowAll reps={data.ordersNotRead.length} all={all} setAll={setAll} f={f} />
     </Section>
   );
 }

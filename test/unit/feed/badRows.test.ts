@@ -720,6 +720,59 @@ describe('amounts', () => {
       ]);
     },
   );
+
+  it.each([
+    '(1,234.56)',
+    '£(1,234.56)',
+    '(£1,234.56)',
+    '$ (1,234.56)',
+    'USD (1,234.56)',
+    '1,234.56 CR',
+    '1,234.56CR',
+    '£1,234.56 Cr',
+    '1,234.56-',
+  ])('%s in accounting notation is a credit of 1,234.56', async (text) => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-10,"2,000.00 DR"\nR-1,C-1,2026-11-20,"${text}"\n`,
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-10', 765.44]]);
+  });
+
+  it('in a file separated by ";", accounting notation settles the decimal comma as plain amounts do', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': [
+        'order_id;customer_id;ordered_at;amount',
+        'O-1;C-1;2026-11-02;2.000',
+        'R-1;C-1;2026-11-10;1.234,56-',
+        'O-2;C-2;2026-11-02;1.000',
+        'R-2;C-2;2026-11-10;(100,50)',
+        'R-3;C-2;2026-11-11;99,50 CR',
+      ].join('\n'),
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(report.files[1].notes).toContain(
+      'amount: decimal commas (settled by "(100,50)"); "1.000" is 1000',
+    );
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-02', 765.44]]);
+    expect(ordersOf(book, 'C-2')).toEqual([['2026-11-02', 800]]);
+  });
+
+  it.each([
+    ['(see note)', 'not a number'],
+    ['()', 'not a number'],
+    ['CR', 'not a number'],
+    ['-(3.00)', 'not a number'],
+    ['(3.00) CR', 'not a number'],
+  ])('%s is a bad row: %s', async (text, problem) => {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-10,10\nR-1,C-1,2026-11-20,"${text}"\n`,
+    });
+    expect(problemsOf(report.files[1])).toEqual([[3, `amount: ${problem}: ${JSON.stringify(text)}`]]);
+  });
 });
 
 describe("an owner mapped to a list of tags (Shopify's Tags): its one email address is the owner", () => {

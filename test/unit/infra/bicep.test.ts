@@ -431,9 +431,9 @@ describe('main.bicep parameters and outputs', () => {
   const defaultOf = (name: string): string | undefined =>
     /^'([^']*)'$/.exec(param(name).defaultText ?? '')?.[1];
 
-  it('has defaults for every parameter, so a bare deployment works', () => {
+  it('has defaults for every parameter but the currency, which no default can guess', () => {
     expect(params.length).toBeGreaterThanOrEqual(15);
-    for (const p of params) expect(p.defaultText, p.name).toBeDefined();
+    for (const p of params.filter((x) => x.name !== 'currency')) expect(p.defaultText, p.name).toBeDefined();
   });
 
   it('has defaults that config.ts accepts', () => {
@@ -512,7 +512,7 @@ describe('main.bicepparam', () => {
   });
 
   it('falls back to the same defaults as main.bicep', () => {
-    for (const p of params.filter((x) => x.name !== 'location')) {
+    for (const p of params.filter((x) => x.name !== 'location' && x.defaultText !== undefined)) {
       const value = assigned.get(p.name) ?? '';
       const fallback = /readEnvironmentVariable\('\w+', '([^']*)'\)/.exec(value)?.[1];
       expect(fallback, p.name).toBeDefined();
@@ -522,6 +522,18 @@ describe('main.bicepparam', () => {
       if (p.type === 'int') expect(value, p.name).toMatch(/^int\(/);
       if (p.type === 'bool') expect(value, p.name).toMatch(/^bool\(/);
     }
+  });
+
+  // A pounds book deployed without setting the currency showed $ on every card (or, with the orders'
+  // currency column mapped, stopped: "no line is in USD"). The deployer chooses it: no default.
+  it('has no currency of its own: each way of deploying stops until the deployer sets CURRENCY', () => {
+    expect(params.find((p) => p.name === 'currency')?.defaultText).toBeUndefined();
+    // Without a fallback, the parameters file does not build while CURRENCY is unset (azd, the CLI, the workflow).
+    expect(assigned.get('currency')).toBe("readEnvironmentVariable('CURRENCY')");
+    const toolkit = JSON.parse(readFileSync(path.join(INFRA_DIR, 'm365agents.parameters.json'), 'utf8'));
+    expect(toolkit.parameters.currency).toEqual({ value: `\${{CURRENCY}}` });
+    const guide = readFileSync(path.resolve(INFRA_DIR, '..', 'docs', 'deploy.md'), 'utf8');
+    expect(guide).toContain('| `currency` (`CURRENCY`) | none: required |');
   });
 
   // The guide's table is how a deployer learns a setting exists: one left out is never set.

@@ -170,8 +170,9 @@ describe('Microsoft 365 Agents Toolkit', () => {
   });
 
   it('provision resolves every placeholder it meets: the toolkit stops on one whose value is empty', () => {
-    // What each step leaves for the later ones; the links are the ones env/.env.dev says to fill before Provision.
-    const userFilled = ['WEBSITE_URL', 'PRIVACY_URL', 'TERMS_URL'];
+    // What each step leaves for the later ones; the links and the currency are the ones env/.env.dev says to fill
+    // before Provision.
+    const userFilled = ['WEBSITE_URL', 'PRIVACY_URL', 'TERMS_URL', 'CURRENCY'];
     const resolvedBy = (
       file: Record<string, Step[]>,
       env: Record<string, string | undefined>,
