@@ -142,7 +142,7 @@ function actedSince(s: CustomerState, since: string): boolean {
 
 /**
  * The rep's customers acted on since `weekStart`: `list` judges them as before the action
- * (asBeforeActions), as the weekly card did, so they keep their place and show the outcome.
+ * (putBack), as the weekly card did, so they keep their place and show the outcome.
  */
 function actedThisWeek(
   states: ReadonlyMap<string, CustomerState>,

@@ -194,7 +194,7 @@ export interface ListsNowRequest {
   states: ReadonlyMap<string, CustomerState>;
   /**
    * The customers to judge as before this week's action on them (the asking rep's own): they keep
-   * their place on the list, as on the weekly card, and show the outcome (asBeforeActions).
+   * their place on the list, as on the weekly card, and show the outcome (putBack).
    */
   asBefore?: readonly string[];
   /** The cards' LOCALE, the reasons' numbers' as on the weekly card (default en-US). */
@@ -202,19 +202,29 @@ export interface ListsNowRequest {
 }
 
 /**
- * `states` with each of `ids` put back as before this week's action on them (active, no contact,
- * save or loss): `list` judges them as the weekly card did. The same map when there are none.
+ * Each of `ids` that has a stored row, put back as before this week's action on them (active, no
+ * contact, save or loss): `list` judges them as the weekly card did.
  */
-export function asBeforeActions(
+export function putBack(
   states: ReadonlyMap<string, CustomerState>,
   ids: readonly string[] = [],
-): ReadonlyMap<string, CustomerState> {
-  if (ids.length === 0) return states;
-  const before = new Map(states);
+): Map<string, CustomerState> {
+  const rows = new Map<string, CustomerState>();
   for (const id of ids) {
     const s = states.get(id);
-    if (s) before.set(id, { ...s, status: 'active', lastContact: null, wonBackAt: null, lostAt: null });
+    if (s) rows.set(id, { ...s, status: 'active', lastContact: null, wonBackAt: null, lostAt: null });
   }
+  return rows;
+}
+
+/** `states` with the rows `putBack` gave in place of theirs: the same map when there are none. */
+export function withPutBack(
+  states: ReadonlyMap<string, CustomerState>,
+  rows: ReadonlyMap<string, CustomerState>,
+): ReadonlyMap<string, CustomerState> {
+  if (rows.size === 0) return states;
+  const before = new Map(states);
+  for (const [id, s] of rows) before.set(id, s);
   return before;
 }
 
@@ -289,7 +299,7 @@ export function listsOf(
   const plan = planWeek(
     book,
     rules,
-    asBeforeActions(request.states, request.asBefore),
+    withPutBack(request.states, putBack(request.states, request.asBefore)),
     { localDate, runKey, runAt },
     new Map(),
     {
