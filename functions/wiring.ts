@@ -16,14 +16,15 @@ import type { FollowUpsRunDeps } from '../jobs/followups/followUpsRun';
 import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
 import { summaryFeedLoader } from '../jobs/monthly/summaryFeedFigures';
+import { keptListsNow } from '../jobs/weekly/keptListsNow';
 import { tellBrokenRules } from '../jobs/weekly/rulesFileNotice';
 import { adminNotifier } from '../jobs/weekly/weeklyNotice';
-import { listsNowFrom } from '../jobs/weekly/weeklyPlan';
 import { repDirectory } from '../jobs/weekly/weeklyRepDirectory';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
 import { type Rules, RulesError } from '../rules/rulesSchema';
 import { openStorage, type Storage } from '../storage';
 import { type CardStore, openCardStore } from '../storage/cardStore';
+import { keptStates } from '../storage/keptStates';
 import { createTabService, type TabService } from '../tabs/api/tabService';
 import {
   createTokenVerifier,
@@ -95,6 +96,24 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   const sendCard = (reference: Record<string, unknown>, card: Record<string, unknown>, text: string) =>
     sender.sendCard(reference as SendCardReference, card, text);
   const hasFeed = Boolean(config.feed.dir || config.feed.container);
+  // One read of the feed for the tabs, the timer runs, `list` and `summary`, kept until the export
+  // changes (a listing or a stat tells, not a download): a tick on an unchanged feed reads none, and
+  // the tabs and the bot reuse the tick's read. Resolved on the first read (the bot works on a host whose feed is not
+  // configured yet).
+  const feed = keptFeed({ version: () => feedVersionFor(config)(), clock });
+  /**
+   * The feed as of a day, read through the kept feed with `r`'s columns and formats, for a timer run,
+   * `list` or `summary`: the feed's version is asked each time (a listing), and only a changed feed
+   * is downloaded.
+   */
+  const keptReader =
+    (r: Rules) =>
+    (asOf: string): Promise<FeedResult> =>
+      feed.read({ key: feedReadKey(r, asOf), read: () => feedReaderFor(config, r)(asOf), recheck: true });
+
+  // Every customer's state, read whole once and then only the rows written since: the tabs and
+  // `list` share it, and an unchanged map is what lets `list` use its kept plan again.
+  const states = keptStates(storage.state);
   /** A month's summary as the channel card shows it, wherever it is shown: the rules' labels and silence, the feed's saves and holdout outcomes. */
   const summaryOptions = (r: Rules) => ({
     timeZone: config.timeZone,
@@ -106,7 +125,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   });
   const summaryFeed = (r: Rules) =>
     hasFeed
-      ? summaryFeedLoader(feedReaderFor(config, r), storage.state, r, config.timeZone, (m) => log.warn(m))
+      ? summaryFeedLoader(keptReader(r), { getAll: states }, r, config.timeZone, (m) => log.warn(m))
       : undefined;
   // Who may act on whose customers: the same for a tap on a card and in a tab.
   const access = {
@@ -125,24 +144,22 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     summaryCard: async (month) => {
       const current = await rules.get();
       const load = summaryFeed(current);
-      const feed = load ? await load(month, clock()) : {};
-      return (await summaryCardFor(storage, month, { ...summaryOptions(current), ...feed })).card;
+      const figures = load ? await load(month, clock()) : {};
+      return (await summaryCardFor(storage, month, { ...summaryOptions(current), ...figures })).card;
     },
     cardFormat: config.card,
-    // `list` plans the week exactly as the weekly run does, from the feed, as of today.
+    // `list` plans the week exactly as the weekly run does, from the feed, as of today; its pages
+    // use the plan again while nothing it was planned from changed.
     ...(hasFeed
       ? {
-          listsNow: async (request) => {
-            const current = await rules.get();
-            const lists = listsNowFrom(
-              feedReaderFor(config, current),
-              current,
-              clock,
-              () => repDirectory(storage.conversations),
-              { runs: storage.runs, timeZone: config.timeZone },
-            );
-            return lists(request);
-          },
+          states,
+          listsNow: keptListsNow({
+            rules: rules.get,
+            readBook: (asOf, current) => keptReader(current)(asOf),
+            clock,
+            directory: () => repDirectory(storage.conversations),
+            ledger: { runs: storage.runs, timeZone: config.timeZone },
+          }),
         }
       : {}),
     weeklySendText: weeklySendText(config),
@@ -170,20 +187,6 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     },
   });
 
-  // One read of the feed for the tabs and the follow-up ticks, kept until the export changes (a
-  // listing or a stat tells, not a download): a tick on an unchanged feed reads none, and the tabs
-  // reuse the tick's read. Resolved on the first read (the bot works on a host whose feed is not
-  // configured yet).
-  const feed = keptFeed({ version: () => feedVersionFor(config)(), clock });
-  /**
-   * The feed as of a day, read through the kept feed with `r`'s columns and formats, for a timer run:
-   * the feed's version is asked each time (a listing), and only a changed feed is downloaded.
-   */
-  const keptReader =
-    (r: Rules) =>
-    (asOf: string): Promise<FeedResult> =>
-      feed.read({ key: feedReadKey(r, asOf), read: () => feedReaderFor(config, r)(asOf), recheck: true });
-
   const tabs = {
     verify: options.tabVerify ?? entraVerifier(config),
     service: createTabService({
@@ -192,6 +195,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       rules: rules.get,
       readBook: (asOf, current) => feedReaderFor(config, current)(asOf),
       feed,
+      states,
       timeZone: config.timeZone,
       // The book's currency, as the cards state it: every amount the tabs show is in it.
       currency: config.card.currency,

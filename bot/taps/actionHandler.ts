@@ -99,6 +99,12 @@ export interface ActionHandlerDeps {
    * Missing (no feed wired): `list` says it cannot score and when the weekly list comes.
    */
   listsNow?: (at: ListsNowRequest) => Promise<ListsNow>;
+  /**
+   * Every customer's stored state as `list` reads them; default a whole read of the state table. The
+   * deployed bot keeps them (storage/keptStates.ts): the same map while no row changed, which is what
+   * lets a kept list be used again.
+   */
+  states?: () => Promise<ReadonlyMap<string, CustomerState>>;
   /** When the weekly list comes, in words (e.g. "Mondays at 08:03"), for `list` without listsNow. */
   weeklySendText?: string;
 }
@@ -135,21 +141,17 @@ function actedSince(s: CustomerState, since: string): boolean {
 }
 
 /**
- * The rep's customers acted on since `weekStart`, and every state with those put back as before the
- * action, so `list` judges them as the weekly card did: they keep their place and show the outcome.
+ * The rep's customers acted on since `weekStart`: `list` judges them as before the action
+ * (putBack), as the weekly card did, so they keep their place and show the outcome.
  */
-function asBeforeThisWeek(
+function actedThisWeek(
   states: ReadonlyMap<string, CustomerState>,
   addresses: readonly string[],
   weekStart: string,
-): { acted: CustomerState[]; asBefore: Map<string, CustomerState> } {
-  const acted = [...states.values()].filter(
+): CustomerState[] {
+  return [...states.values()].filter(
     (s) => addresses.includes(addressKey(s.owner)) && actedSince(s, weekStart),
   );
-  const asBefore = new Map(states);
-  for (const s of acted)
-    asBefore.set(s.customerId, { ...s, status: 'active', lastContact: null, wonBackAt: null, lostAt: null });
-  return { acted, asBefore };
 }
 
 /** Which card a tap was made on, as the customer's timeline names it. */
@@ -483,9 +485,15 @@ export class ChurnActionHandler implements ActionHandler {
     const today = localDate(now, this.deps.timeZone);
     const runKey = weeklyRunKey(zonedNow(now, this.deps.timeZone));
     const addresses = repAddresses(rep);
-    const states = await this.deps.stores.state.getAll();
-    const { acted, asBefore } = asBeforeThisWeek(states, addresses, mondayOf(today));
-    const lists = await listsNow({ localDate: today, runKey, states: asBefore, locale: this.locale });
+    const states = await (this.deps.states ? this.deps.states() : this.deps.stores.state.getAll());
+    const acted = actedThisWeek(states, addresses, mondayOf(today));
+    const lists = await listsNow({
+      localDate: today,
+      runKey,
+      states,
+      asBefore: acted.map((s) => s.customerId),
+      locale: this.locale,
+    });
     if ('stale' in lists) {
       // Scored from an export that stopped, every customer would look late: no list, as on Monday.
       return {

@@ -4,7 +4,6 @@ import { localDate, shiftMonth } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { orderLookup, savesHolding } from '../../rules/followUps';
 import type { Rules } from '../../rules/rulesSchema';
-import type { StateStore } from '../../storage/stateStore';
 import type { SummaryInput } from './computeMonthlySummary';
 import { type ComebackOutcomes, outcomesFromBook } from './holdoutComparison';
 
@@ -50,7 +49,8 @@ export type SummaryFeedLoader = (month: string, now: Date) => Promise<Partial<Su
  */
 export function summaryFeedLoader(
   readBook: (asOf: string) => Promise<FeedResult>,
-  state: Pick<StateStore, 'getAll'>,
+  /** The stored states: the table, or the bot's kept reader of it (storage/keptStates.ts). */
+  state: { getAll(): Promise<ReadonlyMap<string, CustomerState>> },
   rules: Rules,
   timeZone: string,
   warn: (message: string) => void = () => {},

@@ -18,7 +18,7 @@ import { type CardPageOptions, listPagesOf } from './weeklyCardFor';
 import { type HoldoutSplit, splitHoldout } from './weeklyHoldout';
 import { type LastCardsLedger, lastCardsOptions } from './weeklyLastRun';
 import { type RepWeek, repWeeks } from './weeklyLists';
-import { storedOwnerOf, withRepOwners } from './weeklyRepDirectory';
+import { feedOwnerRenames, storedOwnerRenames, withOwnersRenamed } from './weeklyRepDirectory';
 import { nextStates } from './weeklyStates';
 import { heldOutRow, surfacedRow } from './weeklySurfaced';
 
@@ -190,9 +190,42 @@ function onDeliveredCard(
 export interface ListsNowRequest {
   localDate: string;
   runKey: string;
+  /** Every customer's stored state, as read (a kept reader hands out the same map while no row changed). */
   states: ReadonlyMap<string, CustomerState>;
+  /**
+   * The customers to judge as before this week's action on them (the asking rep's own): they keep
+   * their place on the list, as on the weekly card, and show the outcome (putBack).
+   */
+  asBefore?: readonly string[];
   /** The cards' LOCALE, the reasons' numbers' as on the weekly card (default en-US). */
   locale?: string;
+}
+
+/**
+ * Each of `ids` that has a stored row, put back as before this week's action on them (active, no
+ * contact, save or loss): `list` judges them as the weekly card did.
+ */
+export function putBack(
+  states: ReadonlyMap<string, CustomerState>,
+  ids: readonly string[] = [],
+): Map<string, CustomerState> {
+  const rows = new Map<string, CustomerState>();
+  for (const id of ids) {
+    const s = states.get(id);
+    if (s) rows.set(id, { ...s, status: 'active', lastContact: null, wonBackAt: null, lostAt: null });
+  }
+  return rows;
+}
+
+/** `states` with the rows `putBack` gave in place of theirs: the same map when there are none. */
+export function withPutBack(
+  states: ReadonlyMap<string, CustomerState>,
+  rows: ReadonlyMap<string, CustomerState>,
+): ReadonlyMap<string, CustomerState> {
+  if (rows.size === 0) return states;
+  const before = new Map(states);
+  for (const [id, s] of rows) before.set(id, s);
+  return before;
 }
 
 /**
@@ -208,42 +241,91 @@ export type ListsNow =
     }
   | { stale: FeedSilence };
 
+/** What `list`'s lists are planned from besides the book, the rules and the request, read now (listInputsFor). */
+export interface ListInputs {
+  /** The feed's owners that name an installed rep otherwise than by their email, and that email (withRepOwners). */
+  feedRenames: ReadonlyMap<string, string>;
+  /** The same for the stored rows' owners (storedOwnerOf). */
+  storedRenames: ReadonlyMap<string, string>;
+  /** Where last week's list is known from (the run ledger's runs before this week's). */
+  lastCards: Pick<LastWeekOptions, 'lastWeek' | 'lastRun' | 'lastRunByRep'>;
+}
+
+/** Where `list` reads the reps and the runs from, besides the feed. */
+export interface ListSources {
+  /** The installed reps, so the feed's owners are read as the weekly run reads them (withRepOwners). */
+  directory?: () => Promise<Pick<ConversationStore, 'getRepByEmail'>>;
+  /**
+   * The run ledger, to know the weekly run before this week's, if any (its cards are last week's
+   * list), and the team's time zone, the day of a run's cards.
+   */
+  ledger?: { runs: LastCardsLedger; timeZone: string };
+}
+
+/** Reads what listsOf plans from besides the book: the installed reps' names and the runs before this week's. */
+export async function listInputsFor(
+  read: Book,
+  { states, runKey }: ListsNowRequest,
+  { directory, ledger }: ListSources,
+): Promise<ListInputs> {
+  const reps = directory ? await directory() : undefined;
+  const [feedRenames, storedRenames] = reps
+    ? await Promise.all([feedOwnerRenames(read, reps), storedOwnerRenames(states, reps)])
+    : [new Map<string, string>(), new Map<string, string>()];
+  // In the first week the stored kinds are this week's run's: read as last week's list, every
+  // row past the card ("Show the next", `list 2`) said "Still on your list" beside a card whose
+  // rows all said "New on your list".
+  const lastCards = ledger ? await lastCardsOptions(ledger.runs, runKey, ledger.timeZone, 'list') : {};
+  return { feedRenames, storedRenames, lastCards };
+}
+
 /**
- * The lists `list` shows: the feed read now and planned exactly as the weekly run plans its cards
- * (planWeek: the same scoring, gates, holdout, split and cap), so a card and `list` never disagree.
+ * The lists `list` shows, planned exactly as the weekly run plans its cards (planWeek: the same
+ * scoring, gates, holdout, split and cap), so a card and `list` never disagree. `runAt` dates only
+ * the audit rows a run would write, which `list` does not.
+ */
+export function listsOf(
+  read: Book,
+  rules: Rules,
+  request: ListsNowRequest,
+  inputs: ListInputs,
+  runAt: string,
+): ListsNow {
+  const { localDate, runKey, locale = 'en-US' } = request;
+  const book = withOwnersRenamed(read, inputs.feedRenames);
+  const silence = feedSilence(book, dayOf(localDate), rules.feedStaleDays);
+  if (isStale(silence)) return { stale: silence };
+  const { storedRenames } = inputs;
+  const plan = planWeek(
+    book,
+    rules,
+    withPutBack(request.states, putBack(request.states, request.asBefore)),
+    { localDate, runKey, runAt },
+    new Map(),
+    {
+      storedOwner: (owner) => storedRenames.get(owner) ?? owner,
+      ...inputs.lastCards,
+      numbers: numberWords(locale),
+    },
+  );
+  const owners = new Set(book.customers.map((c) => addressKey(c.owner)));
+  return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays, owners };
+}
+
+/**
+ * The lists `list` shows: the feed read now and planned by listsOf, nothing kept between calls
+ * (keptListsNow keeps them while nothing they are planned from changed).
  */
 export function listsNowFrom(
   readBook: (asOf: string) => Promise<{ book: Book }>,
   rules: Rules,
   clock: () => Date = () => new Date(),
-  /** The installed reps, so the feed's owners are read as the weekly run reads them (withRepOwners). */
-  directory?: () => Promise<Pick<ConversationStore, 'getRepByEmail'>>,
-  /**
-   * The run ledger, to know the weekly run before this week's, if any (its cards are last week's
-   * list), and the team's time zone, the day of a run's cards.
-   */
-  ledger?: { runs: LastCardsLedger; timeZone: string },
+  directory?: ListSources['directory'],
+  ledger?: ListSources['ledger'],
 ): (request: ListsNowRequest) => Promise<ListsNow> {
-  return async ({ localDate, runKey, states, locale = 'en-US' }) => {
-    const read = (await readBook(localDate)).book;
-    const reps = directory ? await directory() : undefined;
-    const book = reps ? await withRepOwners(read, reps) : read;
-    const silence = feedSilence(book, dayOf(localDate), rules.feedStaleDays);
-    if (isStale(silence)) return { stale: silence };
-    const storedOwner = reps ? await storedOwnerOf(states, reps) : undefined;
-    // In the first week the stored kinds are this week's run's: read as last week's list, every
-    // row past the card ("Show the next", `list 2`) said "Still on your list" beside a card whose
-    // rows all said "New on your list".
-    const lastCards = ledger ? await lastCardsOptions(ledger.runs, runKey, ledger.timeZone, 'list') : {};
-    const plan = planWeek(
-      book,
-      rules,
-      states,
-      { localDate, runKey, runAt: clock().toISOString() },
-      new Map(),
-      { storedOwner, ...lastCards, numbers: numberWords(locale) },
-    );
-    const owners = new Set(book.customers.map((c) => addressKey(c.owner)));
-    return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays, owners };
+  return async (request) => {
+    const read = (await readBook(request.localDate)).book;
+    const inputs = await listInputsFor(read, request, { directory, ledger });
+    return listsOf(read, rules, request, inputs, clock().toISOString());
   };
 }

@@ -47,10 +47,22 @@ export async function withRepOwners(
   book: Book,
   directory: Pick<ConversationStore, 'getRepByEmail'>,
 ): Promise<Book> {
-  const renamed = await renamedOwners(
+  return withOwnersRenamed(book, await feedOwnerRenames(book, directory));
+}
+
+/** The renames withRepOwners makes in `book` (renamedOwners of its customers' owners). */
+export function feedOwnerRenames(
+  book: Book,
+  directory: Pick<ConversationStore, 'getRepByEmail'>,
+): Promise<Map<string, string>> {
+  return renamedOwners(
     book.customers.map((c) => c.owner),
     directory,
   );
+}
+
+/** The book with its owners renamed as `renamed` says (the same book when it says nothing). */
+export function withOwnersRenamed(book: Book, renamed: ReadonlyMap<string, string>): Book {
   if (renamed.size === 0) return book;
   return {
     ...book,
@@ -71,8 +83,16 @@ export async function storedOwnerOf(
   states: ReadonlyMap<string, CustomerState>,
   directory: Pick<ConversationStore, 'getRepByEmail'>,
 ): Promise<(owner: string) => string> {
+  const renamed = await storedOwnerRenames(states, directory);
+  return (owner) => renamed.get(owner) ?? owner;
+}
+
+/** The renames storedOwnerOf reads the stored rows' owners by (renamedOwners of their owners). */
+export function storedOwnerRenames(
+  states: ReadonlyMap<string, CustomerState>,
+  directory: Pick<ConversationStore, 'getRepByEmail'>,
+): Promise<Map<string, string>> {
   const owners = new Set<string>();
   for (const s of states.values()) owners.add(s.owner);
-  const renamed = await renamedOwners(owners, directory);
-  return (owner) => renamed.get(owner) ?? owner;
+  return renamedOwners(owners, directory);
 }

@@ -78,6 +78,8 @@ export interface TabServiceDeps {
   clock: () => Date;
   /** How far back each load asks again for the stored rows written (default STATE_REREAD_MARGIN_MS). */
   statesRereadMs?: number;
+  /** The kept states the tabs share with the bot's `list`; without it the tabs keep their own (with statesRereadMs). */
+  states?: () => Promise<ReadonlyMap<string, CustomerState>>;
   /** The book's currency (ISO 4217, default USD) and the locale the API's own words use (default en-US), as on the cards. */
   currency?: string;
   locale?: string;
@@ -135,7 +137,7 @@ export interface TabService {
 export function createTabService(deps: TabServiceDeps): TabService {
   const rulesNow = rulesGetter(deps.rules);
   // Read in full once, then only what was written since: the rows' reading was most of every load's wait.
-  const states = keptStates(deps.storage.state, { rereadMs: deps.statesRereadMs });
+  const states = deps.states ?? keptStates(deps.storage.state, { rereadMs: deps.statesRereadMs });
   const currency = deps.currency ?? 'USD';
   const locale = deps.locale ?? 'en-US';
   const books = bookCache(deps, rulesNow, locale);

@@ -50,6 +50,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     file: 'pagesBench.ts',
     what: "cutting every rep's long list into card-sized pages, a 100k book where nearly everyone is listed",
   },
+  list: {
+    file: 'listBench.ts',
+    what: '`list` and its next page on a 100k/2M book: read + plan on every page vs the kept feed and plan',
+  },
   tabs: {
     file: 'tabsBench.ts',
     what: "the tabs' bundle size and first (meaningful) paint in Chromium on the local host",

@@ -1,0 +1,113 @@
+import type { Book } from '../../rules/book';
+import { type CustomerState, sameCustomerState } from '../../rules/customerState';
+import type { Rules } from '../../rules/rulesSchema';
+import {
+  type ListInputs,
+  type ListSources,
+  type ListsNow,
+  type ListsNowRequest,
+  listInputsFor,
+  listsOf,
+  putBack,
+} from './weeklyPlan';
+
+/**
+ * How many planned lists are kept at once, all of one book and one rules file: one per set of
+ * this week's actions put back (each rep's own), day and locale. A plan of a 100,000-customer book
+ * takes seconds; what is kept is the listed customers' rows and the rows put back.
+ */
+export const KEPT_LISTS = 4;
+
+export interface KeptListsDeps extends ListSources {
+  /** The rules in force: the same object while the rules file has not changed. */
+  rules: () => Promise<Rules>;
+  /**
+   * The feed as of a day, read with `rules`' columns and formats through the kept feed: the same
+   * book while neither the feed nor how it is read changed.
+   */
+  readBook: (asOf: string, rules: Rules) => Promise<{ book: Book }>;
+  clock: () => Date;
+}
+
+/** The states a plan was made from: the stored rows as read, and this week's actions put back. */
+interface PlannedStates {
+  stored: ReadonlyMap<string, CustomerState>;
+  putBack: ReadonlyMap<string, CustomerState>;
+}
+
+interface Kept {
+  read: Book;
+  rules: Rules;
+  key: string;
+  states: PlannedStates;
+  lists: ListsNow;
+}
+
+/**
+ * `list` and its pages ("Show the next", `list 2`), planned as listsNowFrom plans them, and the plan
+ * kept while nothing it is planned from changed: the book the feed was read into, the rules, every
+ * customer's state as the plan judges it (this week's actions put back, compared field by field,
+ * so the asking rep's own "Reached out" between pages, put back, changes nothing, while any other
+ * write does), the day, the week, the locale, the reps' names and the runs before this week's (read
+ * again on every request: a few small queries). Reading and scoring a 100,000-customer book takes
+ * seconds, 30 at a million: each page read and scored it again, and Azure Bot Service gives a bot
+ * 10 to 15 seconds, depending on the channel, to answer before it times out with a 504
+ * (https://learn.microsoft.com/azure/bot-service/bot-builder-howto-long-operations-guidance).
+ * The outcome a tapped row shows is not part of the plan: the caller reads it on each request.
+ */
+export function keptListsNow(deps: KeptListsDeps): (request: ListsNowRequest) => Promise<ListsNow> {
+  let kept: Kept[] = [];
+  return async (request) => {
+    const rules = await deps.rules();
+    const read = (await deps.readBook(request.localDate, rules)).book;
+    const inputs = await listInputsFor(read, request, deps);
+    const key = listsKey(request, inputs);
+    const states = { stored: request.states, putBack: putBack(request.states, request.asBefore) };
+    // A plan of an earlier book or rules file is not asked for again (each only moves on): let it
+    // go, and the book it holds with it.
+    kept = kept.filter((k) => k.read === read && k.rules === rules);
+    const found = kept.find((k) => k.key === key && sameStates(k.states, states));
+    if (found) {
+      found.states = states;
+      kept = [found, ...kept.filter((k) => k !== found)];
+      return found.lists;
+    }
+    const lists = listsOf(read, rules, request, inputs, deps.clock().toISOString());
+    // Plans of states read before these are let go too: a write since (a tap, a run) is in every
+    // rep's states but the writer's own put-back rows.
+    kept = [{ read, rules, key, states, lists }, ...kept.filter((k) => k.states.stored === states.stored)];
+    kept.length = Math.min(kept.length, KEPT_LISTS);
+    return lists;
+  };
+}
+
+/** True when every customer's state reads the same in `a` and `b`, each with its rows put back. */
+function sameStates(a: PlannedStates, b: PlannedStates): boolean {
+  const of = (s: PlannedStates, id: string) => s.putBack.get(id) ?? s.stored.get(id);
+  const same = (id: string) => {
+    const x = of(a, id);
+    const y = of(b, id);
+    return x === y || (x !== undefined && y !== undefined && sameCustomerState(x, y));
+  };
+  // The same stored rows (a kept reader's map while nothing was written): only the rows put back differ.
+  if (a.stored === b.stored) return [...a.putBack.keys(), ...b.putBack.keys()].every(same);
+  if (a.stored.size !== b.stored.size) return false;
+  for (const id of b.stored.keys()) if (!a.stored.has(id) || !same(id)) return false;
+  return true;
+}
+
+/** What a plan depends on besides the book, the rules and the states, as one comparable text. */
+function listsKey(request: ListsNowRequest, inputs: ListInputs): string {
+  const sorted = (m: ReadonlyMap<string, unknown>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const { lastWeek = null, lastRun = null, lastRunByRep = new Map() } = inputs.lastCards;
+  return JSON.stringify([
+    request.localDate,
+    request.runKey,
+    request.locale ?? 'en-US',
+    sorted(inputs.feedRenames),
+    sorted(inputs.storedRenames),
+    lastWeek,
+    lastRun,
+    sorted(lastRunByRep),
+  ]);
+}
