@@ -435,3 +435,35 @@ describe('an undo racing another write', () => {
     expect(again.text ?? '').not.toMatch(/already undone/);
   });
 });
+
+describe('the rules file changing while a tap is handled', () => {
+  it('one tap is decided and committed under one version: a double tap across the change is finished, not an apology', async () => {
+    // The file's next version renames the price reason: a row recorded as "price" is no reason in it.
+    const before = defaultRules();
+    const after = { ...before, lossReasons: before.lossReasons.filter((r) => r.code !== 'price') };
+    let reads = 0;
+    // The instance takes the changed file between the tap's decision (its first read) and its commit.
+    const rulesNow = async () => (reads++ === 0 ? before : after);
+    const first = createActionHandler(handlerDeps(stores, { clock }));
+    let fired = false;
+    // The first tap of a double tap records its row while the second is being decided.
+    const audit = new Proxy(storage.audit, {
+      get(target, property, receiver) {
+        if (property !== 'record') return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<typeof target.record>) => {
+          if (!fired) {
+            fired = true;
+            expect((await first.submit(request(ANA, tap.lost('cust-1', 'price')))).updateCard).toBeDefined();
+          }
+          return target.record(...args);
+        };
+      },
+    });
+    const second = createActionHandler(handlerDeps({ ...stores, audit }, { clock, rules: rulesNow }));
+    const reply = await second.submit(request(ANA, tap.lost('cust-1', 'price')));
+    expect(fired).toBe(true);
+    expect(cardRow(reply.updateCard, 'Greenfield Cafe').buttons).toEqual(['undo']);
+    expect((await storage.audit.latestForCustomer('cust-1')).map((r) => r.action)).toEqual(['lost']);
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({ status: 'lost', lostReason: 'price' });
+  });
+});
