@@ -467,3 +467,22 @@ describe('the rules file changing while a tap is handled', () => {
     expect((await storage.state.get('cust-1'))?.state).toMatchObject({ status: 'lost', lostReason: 'price' });
   });
 });
+
+describe('a row recorded under rules the file has changed since', () => {
+  it('a tap cut short before its state write, tapped again after the reason was dropped: finished as recorded', async () => {
+    const before = defaultRules();
+    const after = { ...before, lossReasons: before.lossReasons.filter((r) => r.code !== 'price') };
+    const crashing = createActionHandler(
+      handlerDeps({ ...stores, state: crashingOnFirstUpdate(storage.state) }, { clock, rules: before }),
+    );
+    await expect(crashing.submit(request(ANA, tap.lost('cust-1', 'price')))).rejects.toThrow(
+      'process killed',
+    );
+    // The row counts as a loss in the summary already; its state write must not wait for rules that allow it.
+    const later = createActionHandler(handlerDeps(stores, { clock, rules: after }));
+    const reply = await later.submit(request(ANA, tap.lost('cust-1', 'price')));
+    expect(cardRow(reply.updateCard, 'Greenfield Cafe').buttons).toEqual(['undo']);
+    expect((await storage.audit.latestForCustomer('cust-1')).map((r) => r.action)).toEqual(['lost']);
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({ status: 'lost', lostReason: 'price' });
+  });
+});
