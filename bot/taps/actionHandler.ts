@@ -53,7 +53,13 @@ import {
   seesTeam,
 } from './authorise';
 import { outcomeOfRow } from './cardOutcome';
-import { type CommitResult, commitDecision, finishRecorded, isUndone } from './commitAction';
+import {
+  type CommitResult,
+  commitDecision,
+  finishInterrupted,
+  finishRecorded,
+  isUndone,
+} from './commitAction';
 import { decideTap } from './decideTap';
 import { decideUndo, selectUndoTarget } from './decideUndo';
 import {
@@ -226,7 +232,7 @@ export class ChurnActionHandler implements ActionHandler {
     const { submit, inputs } = parsed;
     const { actor } = request;
     // Independent reads at once: a tap should cost one round trip before anything is decided.
-    const [read, rep, history, tapped] = await Promise.all([
+    let [read, rep, history, tapped] = await Promise.all([
       this.deps.stores.state.get(submit.customerId),
       this.deps.stores.conversations.getRep(actor.userId),
       this.history(submit.customerId),
@@ -243,6 +249,14 @@ export class ChurnActionHandler implements ActionHandler {
       // that the id exists, or its name); without an email nobody's customer can be told apart.
       const noEmail = !rep?.email && !isAdmin(actor.userId, this.deps.access);
       return { text: noEmail ? NO_EMAIL_YET : UNKNOWN_CUSTOMER };
+    }
+    // An action elsewhere whose state write was cut short is finished first: this tap is decided on it.
+    if (await finishInterrupted(this.deps.stores, history, read.state, this.commitOptions(rules))) {
+      [read, history] = await Promise.all([
+        this.deps.stores.state.get(submit.customerId),
+        this.history(submit.customerId),
+      ]);
+      if (!read) return { text: UNKNOWN_CUSTOMER };
     }
     const current = read.state;
     // Teams always sends the card's message id; without one, the chat and week stand in for it.

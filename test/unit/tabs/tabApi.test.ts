@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { actionRulesFrom } from '../../../bot/taps/actionRules';
 import { actionWords } from '../../../bot/taps/actionWords';
 import { readWonBackValue } from '../../../bot/taps/decideWonBack';
+import { replayRow } from '../../../bot/taps/replayRow';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { createTabHandlers } from '../../../functions/tabApi';
 import { dayOf, isoOfDay } from '../../../rules/book';
@@ -213,7 +214,8 @@ describe('the tab’s answers word dates in LOCALE, as the card and the chat do'
 
   it('Undo of another rep’s action: its date as the card writes it', async () => {
     const ben = row({ id: 'w1', action: 'won_back', actorId: BEN.userId, actorName: BEN.name, value: 900 });
-    const wonBack = atRisk({ wonBackAt: '2026-11-24', surfacedAt: '2026-11-23' });
+    // The state Ben's Won back left (its whole change, as replayed from his row).
+    const wonBack = replayRow(ben, actionRulesFrom(defaultRules()), 'Europe/Berlin');
     const result = await tapInTab(deps(wonBack, [ben]), user, 'cust-1', { action: 'undo' });
     expect(result.ok ? '' : result.message).toContain(formatShortDate('2026-11-24', 'de-DE'));
   });
