@@ -4,6 +4,7 @@ import { type CustomersQuery, customersQuerySchema } from '../tabs/api/customerL
 import { TabApiError, type TabService } from '../tabs/api/tabService';
 import type { TabUser, TokenVerifier } from '../tabs/api/tabToken';
 import type { ActionRequestBody, TabAction } from '../tabs/api/tabTypes';
+import { parseJsonBody } from './jsonBody';
 import { registerHttp } from './registry';
 
 /** What the tab API's handlers run on: the token check and the service. */
@@ -107,14 +108,9 @@ function monthOf(month: string | null): string | null {
 async function actionBody(request: HttpRequest): Promise<ActionRequestBody> {
   const text = await request.text();
   if (text.length > MAX_BODY_CHARS) throw new TabApiError(400, 'request body too large');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    if (error instanceof SyntaxError) throw new TabApiError(400, `malformed JSON: ${error.message}`);
-    throw error;
-  }
-  const body = (raw ?? {}) as Record<string, unknown>;
+  const parsed = parseJsonBody(text);
+  if (!parsed.ok) throw new TabApiError(400, parsed.message);
+  const body = (parsed.value ?? {}) as Record<string, unknown>;
   const action = body.action as TabAction;
   if (!ACTIONS.includes(action)) throw new TabApiError(400, `action must be one of ${ACTIONS.join(', ')}`);
   // A field of the wrong type is refused, not dropped: a dropped value would record the customer's own.

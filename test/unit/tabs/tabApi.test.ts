@@ -258,7 +258,7 @@ describe('the Undo button names the day as the card and the chat do', () => {
 
 describe('the tab API reads the Won back value as the card does', () => {
   const user = { userId: 'u', name: 'Ana', email: 'ana@x.example', tenantId: '' };
-  const post = async (body: unknown) => {
+  const post = async (body: unknown, text = JSON.stringify(body)) => {
     const received: ActionRequestBody[] = [];
     const service = {
       act: async (_user: unknown, _id: string, b: ActionRequestBody) => {
@@ -274,15 +274,19 @@ describe('the tab API reads the Won back value as the card does', () => {
       new HttpRequest({
         method: 'POST',
         url: 'http://127.0.0.1/api/tab/customer/actions?id=C-1',
-        body: { string: JSON.stringify(body) },
+        body: { string: text },
       }),
       new InvocationContext({ functionName: 'tabAction' }),
     );
-    return { status: response.status, received };
+    return {
+      status: response.status,
+      received,
+      error: ('jsonBody' in response ? (response.jsonBody as { error?: string }) : undefined)?.error,
+    };
   };
 
   it('a JSON number is read as the number typed (not replaced by the customer’s value)', async () => {
-    expect(await post({ action: 'won_back', value: 12 })).toEqual({
+    expect(await post({ action: 'won_back', value: 12 })).toMatchObject({
       status: 200,
       received: [{ action: 'won_back', value: '12', reason: undefined, note: undefined }],
     });
@@ -328,8 +332,30 @@ describe('the tab API reads the Won back value as the card does', () => {
 
   it('anything else is refused with 400, nothing reaches the service', async () => {
     for (const value of [null, true, { n: 1 }, [12]]) {
-      expect(await post({ action: 'won_back', value })).toEqual({ status: 400, received: [] });
+      expect(await post({ action: 'won_back', value })).toMatchObject({ status: 400, received: [] });
     }
-    expect(await post({ action: 'lost', reason: 3 })).toEqual({ status: 400, received: [] });
+    expect(await post({ action: 'lost', reason: 3 })).toMatchObject({ status: 400, received: [] });
+  });
+
+  it('a body that names a key twice is refused with 400, whichever of the two a reader would keep', async () => {
+    for (const text of [
+      '{"action":"reached_out","action":"lost","reason":"price"}',
+      '{"action":"won_back","value":"12","value":"12000"}',
+      '{"action":"lost","reason":"price","note":"a","note":"b"}',
+    ])
+      expect(await post(undefined, text)).toEqual({
+        status: 400,
+        received: [],
+        error: expect.stringMatching(
+          /^malformed JSON: the key "(action|value|note)" appears twice in one object$/,
+        ),
+      });
+    // The same names in different objects, or inside a string, are no repeat.
+    expect(
+      await post(
+        undefined,
+        '{"action":"lost","reason":"price","note":"\\"action\\":1, \\"action\\"","x":{"action":1}}',
+      ),
+    ).toMatchObject({ status: 200, received: [{ action: 'lost', reason: 'price' }] });
   });
 });
