@@ -286,10 +286,9 @@ describe('the tab API reads the Won back value as the card does', () => {
   };
 
   it('a JSON number is read as the number typed (not replaced by the customer’s value)', async () => {
-    expect(await post({ action: 'won_back', value: 12 })).toMatchObject({
-      status: 200,
-      received: [{ action: 'won_back', value: '12', reason: undefined, note: undefined }],
-    });
+    const answer = await post({ action: 'won_back', value: 12 });
+    expect(answer.status).toBe(200);
+    expect(answer.received).toEqual([{ action: 'won_back', value: '12' }]);
     expect((await post({ action: 'won_back', value: '12.50' })).received[0].value).toBe('12.50');
   });
 
@@ -335,6 +334,37 @@ describe('the tab API reads the Won back value as the card does', () => {
       expect(await post({ action: 'won_back', value })).toMatchObject({ status: 400, received: [] });
     }
     expect(await post({ action: 'lost', reason: 3 })).toMatchObject({ status: 400, received: [] });
+  });
+
+  it('the Team tab’s query is checked as the list’s is: a rep address past 300 characters or a month that is none is a 400', async () => {
+    const asked: unknown[] = [];
+    const handlers = createTabHandlers(async () => ({
+      verify: async () => ({ ok: true as const, user }),
+      service: {
+        team: async (_user: unknown, filter: unknown) => {
+          asked.push(filter);
+          return {};
+        },
+      } as unknown as TabService,
+    }));
+    const team = async (query: string) => {
+      const response = await handlers.team(
+        new HttpRequest({ method: 'GET', url: `http://127.0.0.1/api/tab/team?${query}` }),
+        new InvocationContext({ functionName: 'tabTeam' }),
+      );
+      return `${response.status} ${JSON.stringify('jsonBody' in response ? response.jsonBody : null)}`;
+    };
+    expect(await team(`rep=${'x'.repeat(301)}`)).toBe(
+      '400 {"error":"rep: Too big: expected string to have <=300 characters"}',
+    );
+    expect(await team('month=2026-13')).toBe('400 {"error":"month: must be YYYY-MM"}');
+    expect(asked).toEqual([]);
+    expect(await team(`rep=${'x'.repeat(300)}&month=`)).toBe('200 {}');
+    expect(await team('rep=&month=2026-11')).toBe('200 {}');
+    expect(asked).toEqual([
+      { rep: 'x'.repeat(300), month: null },
+      { rep: null, month: '2026-11' },
+    ]);
   });
 
   it('a body that names a key twice is refused with 400, whichever of the two a reader would keep', async () => {
