@@ -1,5 +1,6 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { BotRuntime } from '../bot';
+import { parseJsonBody } from './jsonBody';
 import { registerHttp } from './registry';
 
 /** Teams bot messages are far below this (about 100 KB); anything larger is not an activity. */
@@ -12,8 +13,8 @@ export function createMessagesHandler(getRuntime: () => Promise<BotRuntime>): Ht
     if (request.method === 'HEAD') return { status: 200 };
     const text = await request.text();
     if (text.length > MAX_BODY_CHARS) return { status: 413, jsonBody: { error: 'request body too large' } };
-    const body = parseJson(text);
-    if (!body.ok) return { status: 400, jsonBody: { error: `malformed JSON: ${body.message}` } };
+    const body = parseJsonBody(text);
+    if (!body.ok) return { status: 400, jsonBody: { error: body.message } };
     const runtime = await getRuntime();
     return runtime.handle({
       method: request.method,
@@ -21,15 +22,6 @@ export function createMessagesHandler(getRuntime: () => Promise<BotRuntime>): Ht
       body: body.value,
     });
   };
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    if (error instanceof SyntaxError) return { ok: false, message: error.message };
-    throw error;
-  }
 }
 
 /** POST /api/messages: the Bot Framework endpoint (HEAD answers the Playground's probe). */

@@ -1,9 +1,11 @@
 import type { HttpHandler, HttpMethod, HttpRequest, HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
 import { MONTH_KEY } from '../rules/calendar';
 import { type CustomersQuery, customersQuerySchema } from '../tabs/api/customerList';
 import { TabApiError, type TabService } from '../tabs/api/tabService';
 import type { TabUser, TokenVerifier } from '../tabs/api/tabToken';
 import type { ActionRequestBody, TabAction } from '../tabs/api/tabTypes';
+import { parseJsonBody } from './jsonBody';
 import { registerHttp } from './registry';
 
 /** What the tab API's handlers run on: the token check and the service. */
@@ -64,9 +66,7 @@ export function createTabHandlers(getRuntime: () => Promise<TabRuntime>): TabHan
     action: authed(async (request, user, service) =>
       service.act(user, customerIdOf(request), await actionBody(request)),
     ),
-    team: authed((request, user, service) =>
-      service.team(user, { rep: request.query.get('rep'), month: monthOf(request.query.get('month')) }),
-    ),
+    team: authed((request, user, service) => service.team(user, teamQueryOf(request))),
   };
 }
 
@@ -84,72 +84,83 @@ function customerIdOf(request: HttpRequest): string {
 /** The list's query string (whose, search, sort, rows per kind), checked: anything else is a 400. */
 function customersQueryOf(request: HttpRequest): CustomersQuery {
   const read = (key: string) => request.query.get(key) ?? undefined;
-  const parsed = customersQuerySchema.safeParse({
+  return checked(customersQuerySchema, {
     whose: read('whose'),
     q: read('q'),
     sort: read('sort'),
     show: read('show'),
   });
-  if (!parsed.success)
-    throw new TabApiError(
-      400,
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-    );
-  return parsed.data;
 }
 
-function monthOf(month: string | null): string | null {
-  if (month === null || month === '') return null;
-  if (!MONTH_KEY.test(month)) throw new TabApiError(400, `month must be YYYY-MM, got "${month}"`);
-  return month;
+/** The query string of GET /api/tab/team: one rep's figures (as `whose=owner:` names them) and a month; blank = none. */
+const teamQuerySchema = z.object({
+  rep: z
+    .string()
+    .max(300)
+    .optional()
+    .transform((rep) => rep || null),
+  month: z
+    .union([z.literal(''), z.string().regex(MONTH_KEY, 'must be YYYY-MM')])
+    .optional()
+    .transform((month) => month || null),
+});
+
+function teamQueryOf(request: HttpRequest): { rep: string | null; month: string | null } {
+  const read = (key: string) => request.query.get(key) ?? undefined;
+  return checked(teamQuerySchema, { rep: read('rep'), month: read('month') });
 }
+
+/**
+ * The body of POST /api/tab/customer/actions. A field of the wrong type is refused, not dropped: a
+ * dropped value would record the customer's own. Won back's value is read as the card's check reads
+ * it (readWonBackValue): a plain-number string, or a JSON number written out as one (so 1e21 is
+ * refused there like a typed exponent).
+ */
+const actionBodySchema = z.preprocess(
+  (body) => body ?? {},
+  z.object({
+    action: z.enum(ACTIONS, { error: `must be one of ${ACTIONS.join(', ')}` }),
+    value: z
+      .union([z.string(), z.number().transform(String)], {
+        error: 'must be a number or a plain-number string',
+      })
+      .optional(),
+    locale: z
+      .string({ error: 'must be a string' })
+      .refine(isLanguageTag, 'must be a language tag such as de-DE')
+      .optional(),
+    reason: z.string({ error: 'must be a string' }).optional(),
+    note: z.string({ error: 'must be a string' }).optional(),
+  }),
+);
 
 async function actionBody(request: HttpRequest): Promise<ActionRequestBody> {
   const text = await request.text();
   if (text.length > MAX_BODY_CHARS) throw new TabApiError(400, 'request body too large');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    if (error instanceof SyntaxError) throw new TabApiError(400, `malformed JSON: ${error.message}`);
-    throw error;
-  }
-  const body = (raw ?? {}) as Record<string, unknown>;
-  const action = body.action as TabAction;
-  if (!ACTIONS.includes(action)) throw new TabApiError(400, `action must be one of ${ACTIONS.join(', ')}`);
-  // A field of the wrong type is refused, not dropped: a dropped value would record the customer's own.
-  const text_ = (key: string): string | undefined => {
-    const v = body[key];
-    if (v === undefined || typeof v === 'string') return v;
-    throw new TabApiError(400, `${key} must be a string`);
-  };
-  const locale = text_('locale');
-  if (locale !== undefined) {
-    try {
-      Intl.getCanonicalLocales(locale);
-    } catch (error) {
-      if (error instanceof RangeError)
-        throw new TabApiError(400, 'locale must be a language tag such as de-DE');
-      throw error;
-    }
-  }
-  return {
-    action,
-    value: wonBackValueOf(body.value),
-    locale,
-    reason: text_('reason'),
-    note: text_('note'),
-  };
+  const parsed = parseJsonBody(text);
+  if (!parsed.ok) throw new TabApiError(400, parsed.message);
+  return checked(actionBodySchema, parsed.value);
 }
 
-/**
- * The Won back value as the card's check reads it (readWonBackValue): a plain-number string, or a JSON
- * number written out as one (so 1e21 is refused there like a typed exponent). Anything else is a 400.
- */
-function wonBackValueOf(value: unknown): string | undefined {
-  if (value === undefined || typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new TabApiError(400, 'value must be a number or a plain-number string');
+function isLanguageTag(locale: string): boolean {
+  try {
+    Intl.getCanonicalLocales(locale);
+    return true;
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
+}
+
+/** `input` as `schema` reads it, else a 400 naming each field and what it must be. */
+function checked<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success)
+    throw new TabApiError(
+      400,
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
+  return parsed.data;
 }
 
 /** The routes under /api (the host adds the prefix), each with its handler. */

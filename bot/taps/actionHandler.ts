@@ -53,7 +53,13 @@ import {
   seesTeam,
 } from './authorise';
 import { outcomeOfRow } from './cardOutcome';
-import { type CommitResult, commitDecision, finishRecorded, isUndone } from './commitAction';
+import {
+  type CommitResult,
+  commitDecision,
+  finishInterrupted,
+  finishRecorded,
+  isUndone,
+} from './commitAction';
 import { decideTap } from './decideTap';
 import { decideUndo, selectUndoTarget } from './decideUndo';
 import {
@@ -190,7 +196,7 @@ export class ChurnActionHandler implements ActionHandler {
     if (!parsed) return { text: MALFORMED_SUBMIT };
     const tenant = checkTenant(request.actor.tenantId, this.deps.access);
     if (tenant) return { text: tenant.message };
-    return this.act(request, parsed, 1);
+    return this.act(request, parsed, 1, await this.actionRules());
   }
 
   async command(request: CommandRequest): Promise<BotReply> {
@@ -214,12 +220,21 @@ export class ChurnActionHandler implements ActionHandler {
     }
   }
 
-  /** One card tap; `attempt` 2 is the re-run after losing a race. */
-  private async act(request: SubmitRequest, parsed: ParsedSubmit, attempt: number): Promise<BotReply> {
+  /**
+   * One card tap; `attempt` 2 is the re-run after losing a race. `rules` are read once for the whole
+   * tap: a rules file taken between the decision and the commit (a dropped loss reason, other snooze
+   * days) would otherwise decide the row under one version and replay it under another.
+   */
+  private async act(
+    request: SubmitRequest,
+    parsed: ParsedSubmit,
+    attempt: number,
+    rules: ActionRules,
+  ): Promise<BotReply> {
     const { submit, inputs } = parsed;
     const { actor } = request;
     // Independent reads at once: a tap should cost one round trip before anything is decided.
-    const [read, rep, history, tapped] = await Promise.all([
+    let [read, rep, history, tapped] = await Promise.all([
       this.deps.stores.state.get(submit.customerId),
       this.deps.stores.conversations.getRep(actor.userId),
       this.history(submit.customerId),
@@ -236,6 +251,14 @@ export class ChurnActionHandler implements ActionHandler {
       // that the id exists, or its name); without an email nobody's customer can be told apart.
       const noEmail = !rep?.email && !isAdmin(actor.userId, this.deps.access);
       return { text: noEmail ? NO_EMAIL_YET : UNKNOWN_CUSTOMER };
+    }
+    // An action elsewhere whose state write was cut short is finished first: this tap is decided on it.
+    if (await finishInterrupted(this.deps.stores, history, read.state, this.commitOptions(rules))) {
+      [read, history] = await Promise.all([
+        this.deps.stores.state.get(submit.customerId),
+        this.history(submit.customerId),
+      ]);
+      if (!read) return { text: UNKNOWN_CUSTOMER };
     }
     const current = read.state;
     // Teams always sends the card's message id; without one, the chat and week stand in for it.
@@ -254,17 +277,17 @@ export class ChurnActionHandler implements ActionHandler {
         // What the card shows is undone already (Undo tapped again, or undone elsewhere). Finish that
         // undo if a crash cut it short (it writes only while the state is still as before it), then
         // show the card without the outcome.
-        if (selected.undo) await finishRecorded(this.deps.stores, selected.undo, await this.commitOptions());
+        if (selected.undo) await finishRecorded(this.deps.stores, selected.undo, this.commitOptions(rules));
         const updated = await this.updateCard(request, current.customerId, null);
         return updated ? { updateCard: updated, text: selected.message } : { text: selected.message };
       }
       const decision = decideUndo(
         { ...ctx, key: undoKey(selected.target.id) },
-        await this.actionRules(),
+        rules,
         selected.target,
         isAdmin(actor.userId, this.deps.access),
       );
-      return this.commit(decision, request, parsed, attempt);
+      return this.commit(decision, request, parsed, attempt, rules);
     }
 
     const open = openCardAction(history, messageId);
@@ -275,13 +298,12 @@ export class ChurnActionHandler implements ActionHandler {
         };
       }
       // The same button again (a double tap, or a retry after a failure): finish it, change nothing twice.
-      const result = await finishRecorded(this.deps.stores, open, await this.commitOptions());
-      return this.reply(result, request, parsed, attempt);
+      const result = await finishRecorded(this.deps.stores, open, this.commitOptions(rules));
+      return this.reply(result, request, parsed, attempt, rules);
     }
     const key = actionKey(messageId, current.customerId, submit.action, nextGeneration(history, messageId));
     const decided = { ...ctx, key, history };
-    const rules = await this.actionRules();
-    return this.commit(decideTap(submit.action, decided, rules, inputs), request, parsed, attempt);
+    return this.commit(decideTap(submit.action, decided, rules, inputs), request, parsed, attempt, rules);
   }
 
   private async commit(
@@ -289,10 +311,11 @@ export class ChurnActionHandler implements ActionHandler {
     request: SubmitRequest,
     parsed: ParsedSubmit,
     attempt: number,
+    rules: ActionRules,
   ): Promise<BotReply> {
     if (!decision.ok) return { text: decision.message };
-    const result = await commitDecision(this.deps.stores, decision, await this.commitOptions());
-    return this.reply(result, request, parsed, attempt);
+    const result = await commitDecision(this.deps.stores, decision, this.commitOptions(rules));
+    return this.reply(result, request, parsed, attempt, rules);
   }
 
   /** Turns a commit into the answer: the card updated in place, or words. */
@@ -301,6 +324,7 @@ export class ChurnActionHandler implements ActionHandler {
     request: SubmitRequest,
     parsed: ParsedSubmit,
     attempt: number,
+    rules: ActionRules,
   ): Promise<BotReply> {
     const { row } = result;
     if (result.kind === 'undone') {
@@ -318,7 +342,7 @@ export class ChurnActionHandler implements ActionHandler {
             ? 'You'
             : chatSafe(winner.actorName) || 'Someone else'
           : 'Someone else';
-      const again = await this.act(request, parsed, attempt + 1);
+      const again = await this.act(request, parsed, attempt + 1, rules);
       if (again.updateCard) return again;
       return {
         text: `${who} changed ${chatSafe(row.customerName)} at the same moment. ${again.text ?? ''}`.trim(),
@@ -441,14 +465,11 @@ export class ChurnActionHandler implements ActionHandler {
       };
     }
     const ctx = this.context(read.state, actor, undoKey(target.id), null, rep ? repAddresses(rep) : []);
-    const decision = decideUndo(
-      ctx,
-      await this.actionRules(),
-      target,
-      isAdmin(actor.userId, this.deps.access),
-    );
+    // One version of the rules for the decision and the commit, as for a tap.
+    const rules = await this.actionRules();
+    const decision = decideUndo(ctx, rules, target, isAdmin(actor.userId, this.deps.access));
     if (!decision.ok) return { text: decision.message };
-    const result = await commitDecision(this.deps.stores, decision, await this.commitOptions());
+    const result = await commitDecision(this.deps.stores, decision, this.commitOptions(rules));
     if (result.kind === 'conflict' || result.kind === 'superseded') return { text: BUSY };
     if (result.kind === 'undone') return { text: NOTHING_TO_UNDO };
     // The card that shows the action can only be replaced when it is tapped; keep its data right.
@@ -654,7 +675,8 @@ export class ChurnActionHandler implements ActionHandler {
     return actionRulesFrom(await this.rulesNow(), this.deps.actionRules);
   }
 
-  private async commitOptions() {
-    return { rules: await this.actionRules(), timeZone: this.deps.timeZone, at: this.clock().toISOString() };
+  /** What a commit needs, under the rules the tap was decided by. */
+  private commitOptions(rules: ActionRules) {
+    return { rules, timeZone: this.deps.timeZone, at: this.clock().toISOString() };
   }
 }

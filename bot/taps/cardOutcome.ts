@@ -1,6 +1,7 @@
 import type { CustomerOutcome } from '../../cards/cardModels';
 import { localDate } from '../../rules/calendar';
 import { type AuditRow, valueKindOf } from '../../storage/auditRow';
+import { snoozedUntilOf } from './decideSnooze';
 
 /** What the card row shows after a recorded rep action: what was done, by whom, on which day. */
 export function outcomeOfRow(row: AuditRow, timeZone: string): CustomerOutcome {
@@ -14,7 +15,7 @@ export function outcomeOfRow(row: AuditRow, timeZone: string): CustomerOutcome {
     case 'lost':
       return { kind: 'lost', by, at, reason: row.reason ?? 'other', note: row.note };
     case 'snoozed':
-      return { kind: 'snoozed', by, at, until: untilOf(row) ?? at };
+      return { kind: 'snoozed', by, at, until: snoozedUntilOf(row) ?? at };
     default:
       throw new Error(`a ${row.action} row has no card outcome`);
   }
@@ -40,11 +41,6 @@ export function sameOutcome(a: CustomerOutcome, b: CustomerOutcome): boolean {
     return JSON.stringify([kind, by, at, rest]);
   };
   return fields(a) === fields(b);
-}
-
-/** The day a snooze row runs to (its note reads `until YYYY-MM-DD`). */
-function untilOf(row: AuditRow): string | null {
-  return /^until (\d{4}-\d{2}-\d{2})$/.exec(row.note ?? '')?.[1] ?? null;
 }
 
 export { withOutcome } from '../../cards/renderCard';

@@ -29,8 +29,9 @@ import { type Settlement, sameChangeRival, settleRecorded, showsChange } from '.
  *   same result too: the state already showing the change counts as written only when no other key
  *   made it (settleRow), or two rows would count one save.
  * What a retry cannot finish: a crash after the row, never retried, leaves a row whose state write
- * is missing; the same tap later finishes it on the state as it is then, or, when someone acted on
- * the customer meanwhile, cancels it and says so.
+ * is missing until the next tap on the customer, by anyone, anywhere (finishInterrupted): it is
+ * finished on the state as it is then before that tap is decided, or cancelled when someone acted on
+ * the customer meanwhile.
  */
 
 /** The stores the commit touches. */
@@ -147,6 +148,31 @@ export async function finishRecorded(
   if (settled.kind !== 'cancel') return { kind: 'applied', row, fresh: false };
   await cancelRow(stores.audit, row, options.at, supersededNote(settled.by, settled.same));
   return { kind: 'superseded', row, by: settled.by, same: settled.same };
+}
+
+/**
+ * Finishes the customer's latest standing rep action when the state does not show it: its state
+ * write was cut short (a crash) and the same tap was never made again. A tap elsewhere (another card,
+ * the tab, another day) is then decided on the state the trail says: otherwise a second Reached out
+ * that day was refused as done while the state had no contact, and a Lost tapped the next day counted
+ * a second loss. Settled as a retry of that tap would settle it (written, or cancelled when someone
+ * acted since). True when it did, so the caller reads the customer again.
+ */
+export async function finishInterrupted(
+  stores: CommitStores,
+  history: readonly AuditRow[],
+  current: CustomerState,
+  options: ReplayOptions & { at: string },
+): Promise<boolean> {
+  const latest = latestOpenAction(history);
+  if (!latest?.snapshot || !isRepAction(latest.action)) return false;
+  const action = {
+    row: { ...latest, action: latest.action },
+    replayed: replayRow(latest, options.rules, options.timeZone),
+  };
+  if (showsChange(current, action)) return false;
+  await finishRecorded(stores, latest, options);
+  return true;
 }
 
 /** The customer's latest rows, newest first, as far back as an open action is looked for. */

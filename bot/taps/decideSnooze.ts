@@ -1,4 +1,5 @@
 import { dayOf, isoOfDay } from '../../rules/calendar';
+import type { AuditRow } from '../../storage/auditRow';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
 import { staleReason } from './staleReason';
 
@@ -15,4 +16,9 @@ export function decideSnooze(ctx: DecisionContext, rules: ActionRules): Decision
     next: { ...ctx.current, snoozedUntil: until },
     audit: { ...auditBase(ctx), action: 'snoozed', note: `until ${until}` },
   };
+}
+
+/** The day a snooze row runs to (its note reads `until YYYY-MM-DD`); null for any other row. */
+export function snoozedUntilOf(row: Pick<AuditRow, 'note'>): string | null {
+  return /^until (\d{4}-\d{2}-\d{2})$/.exec(row.note ?? '')?.[1] ?? null;
 }

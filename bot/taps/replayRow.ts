@@ -1,7 +1,8 @@
-import { localDate } from '../../rules/calendar';
+import { dayOf, localDate } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { AuditRow } from '../../storage/auditRow';
 import { type ActionRules, type DecisionContext, isRepAction } from './actionTypes';
+import { snoozedUntilOf } from './decideSnooze';
 import { decideTap } from './decideTap';
 import { restoreFrom } from './decideUndo';
 
@@ -36,11 +37,27 @@ export function replayRow(
     source: row.source,
   };
   if (!isRepAction(row.action)) throw new Error(`audit row ${row.id} is a ${row.action}: nothing to replay`);
-  const decision = decideTap(row.action, ctx, rules, {
+  const decision = decideTap(row.action, ctx, rulesOfRow(row, rules, ctx.today), {
     value: row.value === null ? undefined : String(row.value),
     reason: row.reason ?? undefined,
     note: row.note ?? undefined,
   });
   if (!decision.ok) throw new Error(`audit row ${row.id} no longer replays: ${decision.message}`);
   return decision.next;
+}
+
+/**
+ * The rules as the row was decided under, as far as it shows them: a row is finished as it was
+ * recorded, and the rules file may have changed since (a loss reason dropped or renamed, other snooze
+ * days). Its reason was on the list then; its snooze runs to the day its note names.
+ */
+function rulesOfRow(row: AuditRow, rules: ActionRules, today: string): ActionRules {
+  const reason = row.action === 'lost' ? row.reason : null;
+  const listed = reason === null || rules.lossReasons.some((r) => r.code === reason);
+  const until = row.action === 'snoozed' ? snoozedUntilOf(row) : null;
+  return {
+    ...rules,
+    lossReasons: listed ? rules.lossReasons : [...rules.lossReasons, { code: reason, label: reason }],
+    snoozeDays: until === null ? rules.snoozeDays : dayOf(until) - dayOf(today),
+  };
 }

@@ -10,7 +10,12 @@ import {
   undoKey,
 } from '../../bot/taps/auditHistory';
 import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from '../../bot/taps/authorise';
-import { type CommitResult, commitDecision, finishRecorded } from '../../bot/taps/commitAction';
+import {
+  type CommitResult,
+  commitDecision,
+  finishInterrupted,
+  finishRecorded,
+} from '../../bot/taps/commitAction';
 import { decideTap } from '../../bot/taps/decideTap';
 import { decideUndo, selectUndoTarget } from '../../bot/taps/decideUndo';
 import { typedAmount } from '../../bot/taps/decideWonBack';
@@ -75,16 +80,17 @@ export async function tapInTab(
 ): Promise<TabActionResult> {
   const tenant = checkTenant(user.tenantId, deps.access);
   if (tenant) return { ok: false, status: 403, message: tenant.message };
-  const [read, history] = await Promise.all([
-    deps.state.get(customerId),
-    deps.audit.latestForCustomer(customerId, { limit: HISTORY_LIMIT }),
-  ]);
+  const reads = () =>
+    Promise.all([
+      deps.state.get(customerId),
+      deps.audit.latestForCustomer(customerId, { limit: HISTORY_LIMIT }),
+    ]);
+  let [read, history] = await reads();
   if (!read) return { ok: false, status: 404, message: 'No such customer.' };
-  const current = read.state;
   const auth = authoriseOnCustomer(
     { userId: user.userId, email: user.email },
-    current.owner,
-    current.name,
+    read.state.owner,
+    read.state.name,
     deps.access,
   );
   if (!auth.ok) return { ok: false, status: 403, message: auth.message };
@@ -92,6 +98,13 @@ export async function tapInTab(
   const rules = actionRulesFrom(deps.rules);
   const messageId = tabMessageId(user.userId);
   const now = deps.clock();
+  const replay = { rules, timeZone: deps.timeZone };
+  // An action elsewhere whose state write was cut short is finished first: this tap is decided on it.
+  if (await finishInterrupted(deps, history, read.state, { ...replay, at: now.toISOString() })) {
+    [read, history] = await reads();
+    if (!read) return { ok: false, status: 404, message: 'No such customer.' };
+  }
+  const current = read.state;
   const ctx = (key: string): DecisionContext => ({
     current,
     actor: { userId: user.userId, name: user.name, addresses },
@@ -105,7 +118,6 @@ export async function tapInTab(
     cardMessageId: messageId,
     source: 'tab',
   });
-  const replay = { rules, timeZone: deps.timeZone };
 
   let decision: Decision;
   if (body.action === 'undo') {

@@ -119,6 +119,16 @@ describe('bot endpoint, local settings (empty app id)', () => {
     expect(h.actions.commands).toHaveLength(0);
   });
 
+  it('rejects an activity that names a key twice with 400 without calling the bot', async () => {
+    const activity = JSON.stringify(messageActivity(connector.url, 'help'));
+    const response = await post(h.host.url, activity.replace('{', '{"type":"invoke",'));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: 'malformed JSON: the key "type" appears twice in one object',
+    });
+    expect(h.actions.commands).toHaveLength(0);
+  });
+
   it('rejects a JSON body that is not an activity object with 400', async () => {
     const response = await post(h.host.url, '[1,2,3]');
     expect(response.status).toBe(400);

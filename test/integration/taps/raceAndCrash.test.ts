@@ -7,10 +7,12 @@ import { defaultRules } from '../../../rules/rulesSchema';
 import type { Storage } from '../../../storage';
 import type { TableCardStore } from '../../../storage/cardStore';
 import type { StateStore } from '../../../storage/stateStore';
+import { tapInTab } from '../../../tabs/api/tabActions';
 import { weeklyRows } from '../../helpers/weeklyCardData';
 import {
   ADMIN,
   ANA,
+  ANA_IN_TAB,
   advancingClock,
   customer,
   handlerDeps,
@@ -20,6 +22,7 @@ import {
   TENANT,
   TIME_ZONE,
   TODAY,
+  tabActionDeps,
   tap,
 } from './actionHarness';
 import { cardRow } from './cardRows';
@@ -324,9 +327,9 @@ describe('a crash between the audit row and the state write', () => {
     );
     await expect(crashing.submit(request(ANA, tap.wonBack('cust-1')))).rejects.toThrow('process killed');
     const admin = createActionHandler(handlerDeps(stores, { clock }));
-    // The admin's write lands, but Ana's row came first with the same change: hers counts.
+    // Ana's row came first with the same change: it is finished and counts; the admin is told.
     const first = await admin.submit(request(ADMIN, tap.wonBack('cust-1'), 'card-admin'));
-    expect(first.text).toMatch(/^Ana Ruiz already marked Greenfield Cafe "won back" at /);
+    expect(first.text).toBe('Greenfield Cafe was already won back on Tue 24 Nov. Nothing was changed.');
     // Both tapped again (Teams showed Ana an error; the admin's client retried): nothing moves.
     await admin.submit(request(ADMIN, tap.wonBack('cust-1'), 'card-admin'));
     await crashing.submit(request(ANA, tap.wonBack('cust-1')));
@@ -343,25 +346,28 @@ describe('a crash between the audit row and the state write', () => {
     });
   });
 
-  it('when someone acted on the customer in between, the same tap again cancels the row and says so', async () => {
+  it('someone acting on the customer after the crash finds the recorded action finished, and is told', async () => {
     const crashing = createActionHandler(
       handlerDeps({ ...stores, state: crashingOnFirstUpdate(storage.state) }, { clock }),
     );
     await expect(crashing.submit(request(ANA, tap.lost('cust-1', 'competitor')))).rejects.toThrow(
       'process killed',
     );
+    // Ana's loss is in the trail first: the admin's Won back is decided on it, as after any loss.
     const admin = createActionHandler(handlerDeps(stores, { clock }));
-    expect(
-      (await admin.submit(request(ADMIN, tap.wonBack('cust-1'), 'card-admin'))).updateCard,
-    ).toBeDefined();
-    const reply = await crashing.submit(request(ANA, tap.lost('cust-1', 'competitor')));
-    expect(reply).toEqual({
-      text: `Greenfield Cafe was not marked "lost": since then Ada Admin recorded "won back" on Tue 24 Nov. Nothing was changed.`,
+    expect(await admin.submit(request(ADMIN, tap.wonBack('cust-1'), 'card-admin'))).toEqual({
+      text: 'Greenfield Cafe is already marked lost (Went to a competitor, on Tue 24 Nov). Nothing was changed.',
     });
-    expect((await storage.state.get('cust-1'))?.state).toMatchObject({ status: 'active', wonBackAt: TODAY });
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({
+      status: 'lost',
+      lostReason: 'competitor',
+    });
+    // Ana taps again (Teams showed her an error): her card shows the loss, recorded once.
+    const reply = await crashing.submit(request(ANA, tap.lost('cust-1', 'competitor')));
+    expect(cardRow(reply.updateCard, 'Greenfield Cafe').buttons).toEqual(['undo']);
     const summary = await november();
-    expect(summary.lost).toBe(0);
-    expect(summary.saves).toBe(1);
+    expect(summary.lost).toBe(1);
+    expect(summary.saves).toBe(0);
   });
 
   it('an undo interrupted the same way is finished by tapping Undo again', async () => {
@@ -433,5 +439,88 @@ describe('an undo racing another write', () => {
     // Tapping Reached out again on Ana's card says it is already recorded, not "already undone".
     const again = await handler.submit(request(ANA, tap.reachedOut('cust-1')));
     expect(again.text ?? '').not.toMatch(/already undone/);
+  });
+});
+
+describe('the rules file changing while a tap is handled', () => {
+  it('one tap is decided and committed under one version: a double tap across the change is finished, not an apology', async () => {
+    // The file's next version renames the price reason: a row recorded as "price" is no reason in it.
+    const before = defaultRules();
+    const after = { ...before, lossReasons: before.lossReasons.filter((r) => r.code !== 'price') };
+    let reads = 0;
+    // The instance takes the changed file between the tap's decision (its first read) and its commit.
+    const rulesNow = async () => (reads++ === 0 ? before : after);
+    const first = createActionHandler(handlerDeps(stores, { clock }));
+    let fired = false;
+    // The first tap of a double tap records its row while the second is being decided.
+    const audit = new Proxy(storage.audit, {
+      get(target, property, receiver) {
+        if (property !== 'record') return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<typeof target.record>) => {
+          if (!fired) {
+            fired = true;
+            expect((await first.submit(request(ANA, tap.lost('cust-1', 'price')))).updateCard).toBeDefined();
+          }
+          return target.record(...args);
+        };
+      },
+    });
+    const second = createActionHandler(handlerDeps({ ...stores, audit }, { clock, rules: rulesNow }));
+    const reply = await second.submit(request(ANA, tap.lost('cust-1', 'price')));
+    expect(fired).toBe(true);
+    expect(cardRow(reply.updateCard, 'Greenfield Cafe').buttons).toEqual(['undo']);
+    expect((await storage.audit.latestForCustomer('cust-1')).map((r) => r.action)).toEqual(['lost']);
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({ status: 'lost', lostReason: 'price' });
+  });
+});
+
+describe('a row recorded under rules the file has changed since', () => {
+  it('a tap cut short before its state write, tapped again after the reason was dropped: finished as recorded', async () => {
+    const before = defaultRules();
+    const after = { ...before, lossReasons: before.lossReasons.filter((r) => r.code !== 'price') };
+    const crashing = createActionHandler(
+      handlerDeps({ ...stores, state: crashingOnFirstUpdate(storage.state) }, { clock, rules: before }),
+    );
+    await expect(crashing.submit(request(ANA, tap.lost('cust-1', 'price')))).rejects.toThrow(
+      'process killed',
+    );
+    // The row counts as a loss in the summary already; its state write must not wait for rules that allow it.
+    const later = createActionHandler(handlerDeps(stores, { clock, rules: after }));
+    const reply = await later.submit(request(ANA, tap.lost('cust-1', 'price')));
+    expect(cardRow(reply.updateCard, 'Greenfield Cafe').buttons).toEqual(['undo']);
+    expect((await storage.audit.latestForCustomer('cust-1')).map((r) => r.action)).toEqual(['lost']);
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({ status: 'lost', lostReason: 'price' });
+  });
+});
+
+describe('a crash between the audit row and the state write, then a tap elsewhere', () => {
+  /** Ana's Reached out or Lost on the weekly card, recorded, its state write cut short. */
+  async function interrupted(value: Record<string, unknown>): Promise<void> {
+    const crashing = createActionHandler(
+      handlerDeps({ ...stores, state: crashingOnFirstUpdate(storage.state) }, { clock }),
+    );
+    await expect(crashing.submit(request(ANA, value))).rejects.toThrow('process killed');
+  }
+
+  it('Reached out in the tab the same day: the recorded contact is put on the state, not refused as done while missing', async () => {
+    await interrupted(tap.reachedOut('cust-1'));
+    const result = await tapInTab(tabActionDeps(storage, cards), ANA_IN_TAB, 'cust-1', {
+      action: 'reached_out',
+    });
+    expect(result).toMatchObject({ ok: false, status: 409 });
+    expect((await storage.state.get('cust-1'))?.state.lastContact).toBe(TODAY);
+    expect((await storage.audit.latestForCustomer('cust-1')).map((r) => r.action)).toEqual(['reached_out']);
+  });
+
+  it('Lost on the next day’s digest: the loss recorded the day before is the one that counts, once', async () => {
+    await interrupted(tap.lost('cust-1', 'price'));
+    await saveCard(cards, 'digest-1', ANA, [greenfield]);
+    const nextDay = createActionHandler(
+      handlerDeps(stores, { clock: advancingClock(new Date(clock().getTime() + 86_400_000)) }),
+    );
+    const reply = await nextDay.submit(request(ANA, tap.lost('cust-1', 'price'), 'digest-1'));
+    expect(reply.text).toMatch(/already marked lost/i);
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({ status: 'lost', lostAt: TODAY });
+    expect((await november()).lost).toBe(1);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { actionRulesFrom } from '../../../bot/taps/actionRules';
 import { actionWords } from '../../../bot/taps/actionWords';
 import { readWonBackValue } from '../../../bot/taps/decideWonBack';
+import { replayRow } from '../../../bot/taps/replayRow';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { createTabHandlers } from '../../../functions/tabApi';
 import { dayOf, isoOfDay } from '../../../rules/book';
@@ -207,7 +208,8 @@ describe('the tab’s answers word dates in LOCALE, as the card and the chat do'
 
   it('Undo of another rep’s action: its date as the card writes it', async () => {
     const ben = row({ id: 'w1', action: 'won_back', actorId: BEN.userId, actorName: BEN.name, value: 900 });
-    const wonBack = atRisk({ wonBackAt: '2026-11-24', surfacedAt: '2026-11-23' });
+    // The state Ben's Won back left (its whole change, as replayed from his row).
+    const wonBack = replayRow(ben, actionRulesFrom(defaultRules()), 'Europe/Berlin');
     const result = await tapInTab(deps(wonBack, [ben]), user, 'cust-1', { action: 'undo' });
     expect(result.ok ? '' : result.message).toContain(formatShortDate('2026-11-24', 'de-DE'));
   });
@@ -250,7 +252,7 @@ describe('the Undo button names the day as the card and the chat do', () => {
 
 describe('the tab API reads the Won back value as the card does', () => {
   const user = { userId: 'u', name: 'Ana', email: 'ana@x.example', tenantId: '' };
-  const post = async (body: unknown) => {
+  const post = async (body: unknown, text = JSON.stringify(body)) => {
     const received: ActionRequestBody[] = [];
     const service = {
       act: async (_user: unknown, _id: string, b: ActionRequestBody) => {
@@ -266,18 +268,21 @@ describe('the tab API reads the Won back value as the card does', () => {
       new HttpRequest({
         method: 'POST',
         url: 'http://127.0.0.1/api/tab/customer/actions?id=C-1',
-        body: { string: JSON.stringify(body) },
+        body: { string: text },
       }),
       new InvocationContext({ functionName: 'tabAction' }),
     );
-    return { status: response.status, received };
+    return {
+      status: response.status,
+      received,
+      error: ('jsonBody' in response ? (response.jsonBody as { error?: string }) : undefined)?.error,
+    };
   };
 
   it('a JSON number is read as the number typed (not replaced by the customer’s value)', async () => {
-    expect(await post({ action: 'won_back', value: 12 })).toEqual({
-      status: 200,
-      received: [{ action: 'won_back', value: '12', reason: undefined, note: undefined }],
-    });
+    const answer = await post({ action: 'won_back', value: 12 });
+    expect(answer.status).toBe(200);
+    expect(answer.received).toEqual([{ action: 'won_back', value: '12' }]);
     expect((await post({ action: 'won_back', value: '12.50' })).received[0].value).toBe('12.50');
   });
 
@@ -320,8 +325,61 @@ describe('the tab API reads the Won back value as the card does', () => {
 
   it('anything else is refused with 400, nothing reaches the service', async () => {
     for (const value of [null, true, { n: 1 }, [12]]) {
-      expect(await post({ action: 'won_back', value })).toEqual({ status: 400, received: [] });
+      expect(await post({ action: 'won_back', value })).toMatchObject({ status: 400, received: [] });
     }
-    expect(await post({ action: 'lost', reason: 3 })).toEqual({ status: 400, received: [] });
+    expect(await post({ action: 'lost', reason: 3 })).toMatchObject({ status: 400, received: [] });
+  });
+
+  it('the Team tab’s query is checked as the list’s is: a rep address past 300 characters or a month that is none is a 400', async () => {
+    const asked: unknown[] = [];
+    const handlers = createTabHandlers(async () => ({
+      verify: async () => ({ ok: true as const, user }),
+      service: {
+        team: async (_user: unknown, filter: unknown) => {
+          asked.push(filter);
+          return {};
+        },
+      } as unknown as TabService,
+    }));
+    const team = async (query: string) => {
+      const response = await handlers.team(
+        new HttpRequest({ method: 'GET', url: `http://127.0.0.1/api/tab/team?${query}` }),
+        new InvocationContext({ functionName: 'tabTeam' }),
+      );
+      return `${response.status} ${JSON.stringify('jsonBody' in response ? response.jsonBody : null)}`;
+    };
+    expect(await team(`rep=${'x'.repeat(301)}`)).toBe(
+      '400 {"error":"rep: Too big: expected string to have <=300 characters"}',
+    );
+    expect(await team('month=2026-13')).toBe('400 {"error":"month: must be YYYY-MM"}');
+    expect(asked).toEqual([]);
+    expect(await team(`rep=${'x'.repeat(300)}&month=`)).toBe('200 {}');
+    expect(await team('rep=&month=2026-11')).toBe('200 {}');
+    expect(asked).toEqual([
+      { rep: 'x'.repeat(300), month: null },
+      { rep: null, month: '2026-11' },
+    ]);
+  });
+
+  it('a body that names a key twice is refused with 400, whichever of the two a reader would keep', async () => {
+    for (const text of [
+      '{"action":"reached_out","action":"lost","reason":"price"}',
+      '{"action":"won_back","value":"12","value":"12000"}',
+      '{"action":"lost","reason":"price","note":"a","note":"b"}',
+    ])
+      expect(await post(undefined, text)).toEqual({
+        status: 400,
+        received: [],
+        error: expect.stringMatching(
+          /^malformed JSON: the key "(action|value|note)" appears twice in one object$/,
+        ),
+      });
+    // The same names in different objects, or inside a string, are no repeat.
+    expect(
+      await post(
+        undefined,
+        '{"action":"lost","reason":"price","note":"\\"action\\":1, \\"action\\"","x":{"action":1}}',
+      ),
+    ).toMatchObject({ status: 200, received: [{ action: 'lost', reason: 'price' }] });
   });
 });

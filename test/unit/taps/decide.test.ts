@@ -432,6 +432,29 @@ describe('replaying a recorded row', () => {
     }
   });
 
+  it('replays a row as it was decided after the rules file changed: a dropped reason, other snooze days', () => {
+    const before = atRisk();
+    const snooze = decideSnooze(ctx(before), { ...RULES, snoozeDays: 7 });
+    const lost = decideLost(ctx(before), RULES, { reason: 'price' });
+    const changed = {
+      ...RULES,
+      snoozeDays: 14,
+      lossReasons: RULES.lossReasons.filter((r) => r.code !== 'price'),
+    };
+    for (const decision of [snooze, lost]) {
+      if (!decision.ok) throw new Error(decision.message);
+      const a = decision.audit;
+      const stored = row({
+        id: a.id,
+        action: a.action,
+        reason: a.reason ?? null,
+        note: a.note ?? null,
+        snapshot: before,
+      });
+      expect(replayRow(stored, changed, 'America/Chicago')).toEqual(decision.next);
+    }
+  });
+
   it('uses the row’s date in the team’s zone, not UTC', () => {
     // 03:00 UTC on the 25th is still the 24th in Chicago.
     const stored = row({ id: 'r', action: 'reached_out', at: '2026-11-25T03:00:00.000Z' });
