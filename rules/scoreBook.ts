@@ -234,6 +234,13 @@ export function scoreBook(
       : score >= rules.bands.watch
         ? 'watch'
         : 'steady';
+    const state = states.get(c.id);
+    const gate = classifyGates({ band, monthlyValue: f.monthlyValue, state }, rules, asOfDay);
+    if (listChances) {
+      listChances[i] = chance.probability;
+      // Only the customers the ranking reads get a record: most of a book is never on a list.
+      if (!(gate.surfaced && segment !== null)) continue;
+    }
     // Orders the feed holds and did not read (all in another currency, voided, bad rows) are said as such.
     const unread = f.orderCount === 0 ? book.unreadOrders?.get(i) : undefined;
     // A steady customer needs no explanation (one with no order yet still hears "No orders yet").
@@ -244,7 +251,6 @@ export function scoreBook(
       figures: { ...figures, noOrderProbability: 0 },
       horizonDays: chance.horizonDays,
     };
-    const state = states.get(c.id);
     // Won back twice this year: no offer (no plan of the table has one for it).
     const play = playFor(f.monthlyValue, threshold, state !== undefined && wonBackTwice(state, asOf));
     const scored: ScoredCustomer = {
@@ -287,7 +293,7 @@ export function scoreBook(
       play,
       plan: segment ? (plans.get(`${segment}/${play.kind}`) ?? null) : null,
       valueAtRisk: valueAtRisk(f.monthlyValue, chance.probability),
-      gate: classifyGates({ band, monthlyValue: f.monthlyValue, state }, rules, asOfDay),
+      gate,
       rank: null,
       surfaced: false,
       daysSinceLastOrder: hasOrders ? f.daysSinceLastOrder : null,
@@ -304,11 +310,8 @@ export function scoreBook(
       firstOrderDay: hasOrders ? f.firstOrderDay : null,
       lastOrderDay: hasOrders ? f.lastOrderDay : null,
     };
-    if (!listChances) customers[i] = scored;
-    else {
-      listChances[i] = scored.listChance;
-      if (listable(scored)) customers.push(scored);
-    }
+    if (listChances) customers.push(scored);
+    else customers[i] = scored;
   }
 
   const { ranked, lists } = rankPerRep(customers.filter(listable), rules);
