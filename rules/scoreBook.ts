@@ -16,7 +16,13 @@ import { FEATURE_COUNT, modelRow, rowScratch } from './model/modelFeatures';
 import { modelReasons } from './model/modelReasons';
 import type { NumberWords } from './model/plainWords';
 import { type Tier, tierOf } from './model/tier';
-import { type ChanceSource, measureChances, noOrderChance } from './noOrderChance';
+import {
+  type ChanceSource,
+  calibratedKey,
+  measureChances,
+  noOrderChance,
+  unmeasuredChances,
+} from './noOrderChance';
 import { type PlanStep, planFor } from './plans';
 import { type Play, playFor, vipThreshold } from './play';
 import { markRanks, type RepList, rankPerRep, valueAtRisk } from './ranking';
@@ -113,7 +119,10 @@ export interface ScoredBook {
   secondOrderDays: number;
   /** The days ahead listChance looks, and where it comes from. */
   noOrderHorizonDays: number;
-  /** Per kind: measured on the book's past, or the score when that past has none of the kind. */
+  /**
+   * Per kind: the book's calibrated model when it states every chance; else measured on the book's
+   * past, or the score when that past has none of the kind.
+   */
   noOrderSources: Record<Segment, ChanceSource>;
   /** Monthly value from which a customer is a VIP. */
   vipThreshold: number;
@@ -182,7 +191,12 @@ export function scoreBook(
   const scratch = rowScratch(f);
   const row = new Float64Array(FEATURE_COUNT);
   const share = new Float64Array(FEATURE_COUNT);
-  const chances = measureChances(book, rules, asOfDay);
+  // Calibrated, the book's model states every chance the lists use (a customer with no order has no
+  // kind): the book's past measured for the kinds' shares, a pass over every customer, would go unread.
+  const modelChances = learned.calibrators !== null && calibratedKey(rules.model.horizonDays) !== null;
+  const chances = modelChances
+    ? unmeasuredChances(rules.model.horizonDays)
+    : measureChances(book, rules, asOfDay);
   // One shared plan object per kind and tier: a million customers need no million small objects.
   const plans = new Map<string, PlanStep>();
   for (const segment of SEGMENTS) {
@@ -325,9 +339,9 @@ export function scoreBook(
     secondOrderDays: ctx.secondOrderDays,
     noOrderHorizonDays: rules.model.horizonDays,
     noOrderSources: {
-      slipping: chances.shares.slipping ? 'book_history' : 'score',
-      not_back: chances.shares.not_back ? 'book_history' : 'score',
-      lapsed: chances.shares.lapsed ? 'book_history' : 'score',
+      slipping: modelChances ? 'model' : chances.shares.slipping ? 'book_history' : 'score',
+      not_back: modelChances ? 'model' : chances.shares.not_back ? 'book_history' : 'score',
+      lapsed: modelChances ? 'model' : chances.shares.lapsed ? 'book_history' : 'score',
     },
     vipThreshold: threshold,
     model,
