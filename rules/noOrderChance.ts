@@ -176,11 +176,25 @@ export interface NoOrderChanceInput {
   calibrated?: CalibratedChances | null;
 }
 
+/** The key of the learned model's calibrated chance for `horizonDays`; null when it states none (it states 30, 60 and 90). */
+export function calibratedKey(horizonDays: number): keyof CalibratedChances | null {
+  const key = String(horizonDays);
+  return key === '30' || key === '60' || key === '90' ? key : null;
+}
+
+/**
+ * The table for a scoring whose every chance is the learned model's (calibrated, at a horizon it
+ * states): no kind's shares are read then, so the book's past is not measured for them.
+ */
+export function unmeasuredChances(horizonDays: number): ChanceTable {
+  return { horizonDays, shares: { slipping: null, not_back: null, lapsed: null } };
+}
+
 /** The customer's chance of no order ahead (see NoOrderChance). */
 export function noOrderChance(table: ChanceTable, input: NoOrderChanceInput): NoOrderChance {
-  const horizon = String(table.horizonDays);
-  if (input.calibrated && (horizon === '30' || horizon === '60' || horizon === '90'))
-    return { probability: input.calibrated[horizon], horizonDays: table.horizonDays, source: 'model' };
+  const key = calibratedKey(table.horizonDays);
+  if (input.calibrated && key !== null)
+    return { probability: input.calibrated[key], horizonDays: table.horizonDays, source: 'model' };
   const share = input.segment ? table.shares[input.segment] : null;
   if (share?.few) {
     // The score counts as one customer beside the few: it keeps the lateness order within the kind.

@@ -16,7 +16,13 @@ import { FEATURE_COUNT, modelRow, rowScratch } from './model/modelFeatures';
 import { modelReasons } from './model/modelReasons';
 import type { NumberWords } from './model/plainWords';
 import { type Tier, tierOf } from './model/tier';
-import { type ChanceSource, measureChances, noOrderChance } from './noOrderChance';
+import {
+  type ChanceSource,
+  calibratedKey,
+  measureChances,
+  noOrderChance,
+  unmeasuredChances,
+} from './noOrderChance';
 import { type PlanStep, planFor } from './plans';
 import { type Play, playFor, vipThreshold } from './play';
 import { markRanks, type RepList, rankPerRep, valueAtRisk } from './ranking';
@@ -115,7 +121,10 @@ export interface ScoredBook {
   secondOrderDays: number;
   /** The days ahead listChance looks, and where it comes from. */
   noOrderHorizonDays: number;
-  /** Per kind: measured on the book's past, or the score when that past has none of the kind. */
+  /**
+   * Per kind: the book's calibrated model when it states every chance; else measured on the book's
+   * past, or the score when that past has none of the kind.
+   */
   noOrderSources: Record<Segment, ChanceSource>;
   /** Monthly value from which a customer is a VIP. */
   vipThreshold: number;
@@ -184,7 +193,12 @@ export function scoreBook(
   const scratch = rowScratch(f);
   const row = new Float64Array(FEATURE_COUNT);
   const share = new Float64Array(FEATURE_COUNT);
-  const chances = measureChances(book, rules, asOfDay);
+  // Calibrated, the book's model states every chance the lists use (a customer with no order has no
+  // kind): the book's past measured for the kinds' shares, a pass over every customer, would go unread.
+  const modelChances = learned.calibrators !== null && calibratedKey(rules.model.horizonDays) !== null;
+  const chances = modelChances
+    ? unmeasuredChances(rules.model.horizonDays)
+    : measureChances(book, rules, asOfDay);
   // One shared plan object per kind and tier: a million customers need no million small objects.
   const plans = new Map<string, PlanStep>();
   for (const segment of SEGMENTS) {
@@ -236,6 +250,13 @@ export function scoreBook(
       : score >= rules.bands.watch
         ? 'watch'
         : 'steady';
+    const state = states.get(c.id);
+    const gate = classifyGates({ band, monthlyValue: f.monthlyValue, state }, rules, asOfDay);
+    if (listChances) {
+      listChances[i] = chance.probability;
+      // Only the customers the ranking reads get a record: most of a book is never on a list.
+      if (!(gate.surfaced && segment !== null)) continue;
+    }
     // Orders the feed holds and did not read (all in another currency, voided, bad rows) are said as such.
     const unread = f.orderCount === 0 ? book.unreadOrders?.get(i) : undefined;
     // So are orders placed and refunded in full: they ordered, and got their money back.
@@ -249,7 +270,6 @@ export function scoreBook(
       figures: { ...figures, noOrderProbability: 0 },
       horizonDays: chance.horizonDays,
     };
-    const state = states.get(c.id);
     // Won back twice this year: no offer (no plan of the table has one for it).
     const play = playFor(f.monthlyValue, threshold, state !== undefined && wonBackTwice(state, asOf));
     const scored: ScoredCustomer = {
@@ -295,7 +315,7 @@ export function scoreBook(
       play,
       plan: segment ? (plans.get(`${segment}/${play.kind}`) ?? null) : null,
       valueAtRisk: valueAtRisk(f.monthlyValue, chance.probability),
-      gate: classifyGates({ band, monthlyValue: f.monthlyValue, state }, rules, asOfDay),
+      gate,
       rank: null,
       surfaced: false,
       daysSinceLastOrder: hasOrders ? f.daysSinceLastOrder : null,
@@ -312,11 +332,8 @@ export function scoreBook(
       firstOrderDay: hasOrders ? f.firstOrderDay : null,
       lastOrderDay: hasOrders ? f.lastOrderDay : null,
     };
-    if (!listChances) customers[i] = scored;
-    else {
-      listChances[i] = scored.listChance;
-      if (listable(scored)) customers.push(scored);
-    }
+    if (listChances) customers.push(scored);
+    else customers[i] = scored;
   }
 
   const { ranked, lists } = rankPerRep(customers.filter(listable), rules);
@@ -330,9 +347,9 @@ export function scoreBook(
     secondOrderDays: ctx.secondOrderDays,
     noOrderHorizonDays: rules.model.horizonDays,
     noOrderSources: {
-      slipping: chances.shares.slipping ? 'book_history' : 'score',
-      not_back: chances.shares.not_back ? 'book_history' : 'score',
-      lapsed: chances.shares.lapsed ? 'book_history' : 'score',
+      slipping: modelChances ? 'model' : chances.shares.slipping ? 'book_history' : 'score',
+      not_back: modelChances ? 'model' : chances.shares.not_back ? 'book_history' : 'score',
+      lapsed: modelChances ? 'model' : chances.shares.lapsed ? 'book_history' : 'score',
     },
     vipThreshold: threshold,
     model,

@@ -10,7 +10,11 @@ export interface Platt {
   b: number;
 }
 
-const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+const sigmoid = (z: number) => {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+};
 
 /** Fits a, b by Newton's method with step halving on (z, y); a tiny ridge keeps it finite on separable data. */
 export function fitPlatt(z: ArrayLike<number>, y: ArrayLike<number>): Platt {

@@ -56,6 +56,13 @@ describe("the book's own model inside scoreBook (wholesale tuning seed 1)", () =
     expect(c.calibrated).toBe(true);
   });
 
+  it("says every listed chance is the calibrated model's, the chance each listed row states", () => {
+    expect(scored.noOrderSources).toEqual({ slipping: 'model', not_back: 'model', lapsed: 'model' });
+    const listed = scored.customers.filter((c) => c.segment !== null);
+    expect(listed.length).toBeGreaterThan(0);
+    for (const c of listed) expect(c.listChance).toBe(c.noOrderProbability?.in90);
+  });
+
   it('never reads past the scoring day: the book cut at that day scores exactly the same', () => {
     const cut = scoreBook(asItStood(book, T), defaultRules(), T);
     expect(cut.choice).toEqual(scored.choice);
