@@ -1159,3 +1159,106 @@ describe("a till's line-item export: no amount column, cancellations as negative
     },
   );
 });
+
+describe('an ERP and marketplaces: Odoo, Etsy, eBay', () => {
+  it("Odoo's sales orders read with the mapping docs/feed.md shows: quotations and cancelled orders left out, salespeople by name", async () => {
+    const { book, report } = await readAsDocsShow('Export the sales orders from Odoo', 'odoo', '2026-11-30');
+    expect(report.rowsSkipped).toBe(0);
+    const mitchell = 'mitchell.admin@contoso.example';
+    const marc = 'marc.demo@contoso.example';
+    expect(ordersByCustomer(book)).toEqual({
+      // S00041 of 27 November is a quotation: not an order, nor is Deco Addict's quotation sent.
+      'Azure Interior': {
+        owner: mitchell,
+        orders: [
+          ['2026-09-24', 1315],
+          ['2026-10-20', 1120],
+          ['2026-11-19', 1205.4],
+        ],
+      },
+      'Deco Addict': {
+        owner: mitchell,
+        orders: [
+          ['2026-09-14', 655],
+          ['2026-10-28', 710],
+        ],
+      },
+      'Gemini Furniture': {
+        owner: marc,
+        orders: [
+          ['2026-09-08', 1990],
+          ['2026-10-22', 2050],
+          ['2026-11-25', 2310],
+        ],
+      },
+      // S00037 of 20 November was cancelled.
+      'Lumber Inc': {
+        owner: marc,
+        orders: [
+          ['2026-08-27', 402],
+          ['2026-10-09', 390],
+        ],
+      },
+      'Ready Mat': {
+        owner: mitchell,
+        orders: [
+          ['2026-08-31', 995],
+          ['2026-10-13', 1010],
+          ['2026-11-24', 980.75],
+        ],
+      },
+      'The Jackson Group': {
+        owner: marc,
+        orders: [
+          ['2026-09-29', 1790],
+          ['2026-11-10', 1875],
+        ],
+      },
+      'Wood Corner': {
+        owner: mitchell,
+        orders: [
+          ['2026-10-06', 245],
+          ['2026-11-13', 260],
+        ],
+      },
+      'Acme Corporation': {
+        owner: marc,
+        orders: [
+          ['2026-09-03', 5100],
+          ['2026-10-15', 5400],
+        ],
+      },
+      'Bramble Bakery': {
+        owner: mitchell,
+        orders: [
+          ['2026-10-02', 176.9],
+          ['2026-11-06', 188.2],
+        ],
+      },
+      'Cedar & Pine': {
+        owner: marc,
+        orders: [
+          ['2026-09-21', 880],
+          ['2026-11-03', 940],
+        ],
+      },
+      'Northwind Traders, Inc.': {
+        owner: mitchell,
+        orders: [
+          ['2026-09-17', 2980],
+          ['2026-11-17', 3320],
+        ],
+      },
+      'Oak Street Cafe': {
+        owner: marc,
+        orders: [
+          ['2026-09-10', 118],
+          ['2026-10-30', 122.5],
+        ],
+      },
+    });
+    expect(report.files[1].notes).toContain(
+      'status: 3 orders left out, never placed or undone ("Cancelled" 1, "Quotation" 1, "Quotation Sent" 1)',
+    );
+  });
+});
