@@ -3,7 +3,8 @@ import { FeedError } from './feedError';
 import type { FeedSource } from './feedSource';
 
 // Checks of an orders file that accounting exports need: amounts in several currencies, a credit
-// note known only by its type, and an invoice's total repeated on each of its lines. Each reads the
+// note known only by its type, and an order's total written on its lines (an invoice's total
+// repeated on each line, an order's own line above its items'). Each reads the
 // tables readFeed builds (`orders_in`, `orders_ids`) and says what it found in the
 // file's notes.
 
@@ -87,23 +88,36 @@ export async function creditNoteLines(
 }
 
 /**
- * Notes where every order of several lines (two at least) has one amount on all of its lines: an
- * order's total repeated on each of its lines (Xero's `Total` in its export of invoice lines) is
- * summed once per line, a three-line invoice of 100.00 read as 300.00. An order's lines can be
- * alike (two of one product), so it is a warning, not a change of what is read.
+ * Notes where an order's lines hold its total besides its lines' amounts, which would count the
+ * order more than once; lines can look so by chance, so each is a warning, not a change of what is
+ * read:
+ * - every order of several lines (two at least) has one amount on all of its lines: an order's
+ *   total repeated on each of its lines (Xero's `Total` in its export of invoice lines) is summed
+ *   once per line, a three-line invoice of 100.00 read as 300.00;
+ * - every order of three lines or more (two such orders at least) has one line whose amount is the
+ *   sum of its other lines': an order's own line above a line per item, as eBay's Orders report
+ *   writes an order of several items (its `Sold For`), is summed with its items, the order counted
+ *   twice.
  */
-export async function noteRepeatedTotals(
+export async function noteOrderTotalsOnLines(
   engine: FeedEngine,
   source: FeedSource,
   header: string,
 ): Promise<void> {
-  // orders_ids: the ids on several rows, `alike` where their amounts are one.
-  const [[orders, alike]] = await engine.rows(
-    'SELECT count(*), count(*) FILTER (WHERE alike) FROM orders_ids WHERE uniform AND filled > 1',
-  );
-  const n = Number(orders);
-  if (n < 2 || Number(alike) < n) return;
-  source.notes.push(
-    `amount: every line of each of the ${n.toLocaleString('en-US')} orders of several lines has the same amount ("${header}"): if it is the order's total repeated on each line (Xero's Total), map the line's own amount (Xero's LineAmount) instead, or each order counts its total once per line`,
-  );
+  // orders_ids: the ids on several rows, `alike` where their amounts are one, `top` their largest
+  // amount and `amount` the sum of them all.
+  const [[several, alike, three, summed]] = await engine.rows(`
+    SELECT count(*), count(*) FILTER (WHERE alike),
+           count(*) FILTER (WHERE filled > 2), count(*) FILTER (WHERE filled > 2 AND abs(2 * top - amount) < 0.005)
+    FROM orders_ids WHERE uniform AND filled > 1`);
+  const every = (n: unknown, of: unknown) => Number(n) >= 2 && Number(of) === Number(n);
+  const orders = (n: unknown) => Number(n).toLocaleString('en-US');
+  if (every(several, alike))
+    source.notes.push(
+      `amount: every line of each of the ${orders(several)} orders of several lines has the same amount ("${header}"): if it is the order's total repeated on each line (Xero's Total), map the line's own amount (Xero's LineAmount) instead, or each order counts its total once per line`,
+    );
+  else if (every(three, summed))
+    source.notes.push(
+      `amount: each of the ${orders(three)} orders of three lines or more has one line whose amount is the sum of its other lines' ("${header}"): if it is the order's own line above its items' (eBay's), map the order's total (eBay's Total Price) instead, or each such order counts twice`,
+    );
 }

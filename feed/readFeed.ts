@@ -18,7 +18,7 @@ import {
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { MAX_OWNER_CHARS, type OwnerNames, ownerNameKey } from '../rules/ownerNames';
-import { type BookCurrency, bookCurrency, creditNoteLines, noteRepeatedTotals } from './accountingChecks';
+import { type BookCurrency, bookCurrency, creditNoteLines, noteOrderTotalsOnLines } from './accountingChecks';
 import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
@@ -842,7 +842,7 @@ async function checkOrders(
       WHERE c.kind IS NULL AND c.oid IN (SELECT oid FROM orders_multi)
       GROUP BY c.oid HAVING min(i.order_id) <> max(i.order_id))`);
   if (Number(shared) > 0) await group('i.order_id');
-  if (!fromLines) await noteRepeatedTotals(engine, source, mapping?.amount ?? 'amount');
+  if (!fromLines) await noteOrderTotalsOnLines(engine, source, mapping?.amount ?? 'amount');
   const [[merged]] = await engine.rows(
     'SELECT coalesce(sum(lines - 1), 0) FROM orders_grouped WHERE filled > 0',
   );
@@ -966,7 +966,7 @@ async function groupOrders(
       SELECT o.oid, min(rid) AS frid, arg_min(cust, rid) AS fcust, arg_min(day, rid) AS fday,
              min(cust) = max(cust) AND min(day) = max(day) AS uniform,
              count(*) AS lines, count(value) AS filled, coalesce(sum(value), 0) AS amount,
-             min(value) = max(value) AS alike
+             min(value) = max(value) AS alike, max(value) AS top
       FROM orders_chk o SEMI JOIN orders_multi m ON m.oid = o.oid WHERE o.kind IS NULL GROUP BY o.oid;
     CREATE OR REPLACE TABLE orders_mixed AS
       SELECT o.rid, o.value, f.frid, (o.cust = f.fcust AND o.day = f.fday) AS same

@@ -1261,4 +1261,128 @@ describe('an ERP and marketplaces: Odoo, Etsy, eBay', () => {
       'status: 3 orders left out, never placed or undone ("Cancelled" 1, "Quotation" 1, "Quotation Sent" 1)',
     );
   });
+
+  /** Each customer's orders ([date, amount], ...) by id. */
+  const ordersOf = (book: Book) =>
+    Object.fromEntries(bookRows(book).map(([id, , , , orders]) => [id, orders]));
+  const dana = 'dana.wells@contoso.example';
+  const marco = 'marco.diaz@contoso.example';
+
+  it("Etsy's Sold Orders read with the mapping docs/feed.md shows: 11/24/26 month-first, each order at its Order Total", async () => {
+    const { book, report } = await readAsDocsShow('**Etsy.**', 'etsy', '2026-11-30');
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book)).toEqual({
+      janedoe: [['2026-08-11', 76]],
+      bobsmith: [
+        ['2026-09-12', 35.3],
+        ['2026-09-20', 15.77],
+      ],
+      mossyhollow: [
+        ['2026-09-14', 119.34],
+        ['2026-11-16', 75.26],
+      ],
+      thecraftnook: [['2026-09-29', 1190]],
+      oliverpots: [['2026-10-13', 225]],
+      saltandsage: [
+        ['2026-09-03', 110],
+        ['2026-11-09', 76],
+      ],
+      fernweh22: [['2026-11-03', 46.09]],
+      kilnandco: [['2026-08-27', 54.6]],
+      wildrosebb: [['2026-10-06', 69.48]],
+      cafe_lumen: [
+        ['2026-08-04', 206.4],
+        ['2026-09-02', 206.4],
+        ['2026-10-01', 206.4],
+        ['2026-10-30', 206.4],
+        ['2026-11-27', 206.4],
+      ],
+      hearthhome: [['2026-10-21', 85.4]],
+      // A 10% wholesale coupon off 360.00, and sales tax: 349.92 paid each month.
+      bluedoorbistro: [
+        ['2026-08-19', 349.92],
+        ['2026-09-23', 349.92],
+        ['2026-10-27', 349.92],
+        ['2026-11-24', 349.92],
+      ],
+    });
+    expect(
+      bookRows(book)
+        .map(([id, name, owner]) => [id, name, owner])
+        .slice(0, 2),
+    ).toEqual([
+      ['janedoe', 'Jane Doe', dana],
+      ['bobsmith', 'Bob Smith', marco],
+    ]);
+    expect(report.files[1].notes).toContain('ordered_at: dates read month-first (settled by "08/19/26")');
+  });
+
+  it("eBay's Orders report read with the mapping docs/feed.md shows: Nov-24-26 dates, an order of several items once at its Total Price, the framing and footer not read as orders", async () => {
+    const { book, report } = await readAsDocsShow('**eBay.**', 'ebay', '2026-11-30');
+    expect(ordersOf(book)).toEqual({
+      gamecosmos: [
+        ['2026-08-03', 968.97],
+        ['2026-09-01', 968.97],
+        ['2026-10-01', 968.97],
+        ['2026-11-02', 968.97],
+      ],
+      retro_rick: [
+        ['2026-08-09', 167.65],
+        ['2026-09-24', 132.9],
+      ],
+      // 15-78451 of 15 October is two items, 640.00 and 520.00, with 81.20 of tax: 1,241.20 once.
+      cardkingdom77: [
+        ['2026-08-14', 1350],
+        ['2026-10-15', 1241.2],
+      ],
+      mint_condition: [
+        ['2026-08-21', 102.79],
+        ['2026-11-17', 92.09],
+      ],
+      // 15-11345 of 5 September is two items too.
+      pixelpete: [
+        ['2026-09-05', 61.12],
+        ['2026-10-28', 100.95],
+      ],
+      vintagevault: [['2026-09-12', 253.4]],
+      joystick_jo: [['2026-09-18', 90.24]],
+      sealedstash: [
+        ['2026-09-29', 200.57],
+        ['2026-11-24', 136.38],
+      ],
+      tcg_tina: [['2026-10-07', 69.18]],
+      arcadeandy: [['2026-10-22', 346.7]],
+      blockbuster_bo: [['2026-11-06', 60.15]],
+      consolecollect: [['2026-11-11', 115.65]],
+    });
+    expect(
+      bookRows(book)
+        .map(([id, , owner]) => [id, owner])
+        .slice(0, 2),
+    ).toEqual([
+      ['gamecosmos', dana],
+      ['retro_rick', marco],
+    ]);
+    expect(report.files[1]).toMatchObject({ rowsRead: 27, rowsSkipped: 2 });
+    expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+      [29, "has 3 fields, the header has 82 (a report's footer or a note: nothing to fix if it is)"],
+      [30, "has 1 field, the header has 82 (a report's footer or a note: nothing to fix if it is)"],
+    ]);
+    expect(report.files[1].notes.some((n) => n.includes('sum of its other lines'))).toBe(false);
+  });
+
+  it("eBay's Orders report with Sold For mapped: the notes say each order of several items would count twice", async () => {
+    const shown = docsRules('**eBay.**') as { columns: { orders: Record<string, string> } };
+    shown.columns.orders.amount = 'Sold For';
+    const rules = parseRules(shown);
+    const { book, report } = await readFeed(corpus('ebay'), feedOptionsFrom(rules, '2026-11-30'));
+    // The order's own line (1,160.00, its items' sum) and its two items: 2,320.00.
+    expect(ordersOf(book).cardkingdom77).toEqual([
+      ['2026-08-14', 1250],
+      ['2026-10-15', 2320],
+    ]);
+    expect(report.files[1].notes).toContain(
+      `amount: each of the 2 orders of three lines or more has one line whose amount is the sum of its other lines' ("Sold For"): if it is the order's own line above its items' (eBay's), map the order's total (eBay's Total Price) instead, or each such order counts twice`,
+    );
+  });
 });
