@@ -541,8 +541,8 @@ function problemRows(columns: ColumnChecks[], checked: string, parsedColumns: st
 
 /**
  * Statuses of an order that was never placed or was undone: a draft, voided or deleted invoice
- * (Xero, QuickBooks), a quotation (Odoo), a cancelled, failed or refunded order (WooCommerce, Shopify, Stripe), a payment
- * authorised but never taken (Shopify's expired). Any
+ * (Xero, QuickBooks, Zoho Books), a quotation (Odoo), a cancelled, failed or refunded order
+ * (WooCommerce, Shopify, Stripe), a payment authorised but never taken (Shopify's expired). Any
  * other status (paid, authorised, processing, on hold, partially refunded...) is an order.
  */
 const NOT_PLACED = [
@@ -551,6 +551,9 @@ const NOT_PLACED = [
   // the books nor sent, a draft under review.
   'submitted',
   'awaiting approval',
+  // Zoho Books' invoice waiting for its approver, or sent back by them to be changed: not sent.
+  'pending approval',
+  'rejected',
   // Odoo's sales orders list quotations beside orders: a price offered, not yet ordered.
   'quotation',
   'quotation sent',

@@ -511,6 +511,77 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     );
   });
 
+  it("Zoho Books' invoices export read with the mapping docs/feed.md shows: an invoice's lines summed, invoices pending approval or rejected left out", async () => {
+    const { book, report } = await readAsDocsShow('**Zoho Books.**', 'zoho-books', '2026-11-30');
+    expect(
+      Object.fromEntries(bookRows(book).map(([id, , owner, , orders]) => [id, { owner, orders }])),
+    ).toEqual({
+      'Bramble Bakery': {
+        owner: 'sam.ortiz@contoso.example',
+        orders: [
+          ['2026-08-03', 542],
+          ['2026-09-01', 504],
+          ['2026-09-30', 542],
+          ['2026-11-02', 584],
+        ],
+      },
+      'Blue Door Bistro': { owner: 'lee.wong@contoso.example', orders: [['2026-08-05', 231]] },
+      'Harbor Hotel': {
+        owner: 'sam.ortiz@contoso.example',
+        orders: [
+          ['2026-08-11', 975],
+          ['2026-09-15', 840],
+          ['2026-10-15', 1023],
+        ],
+      },
+      // INV-000123 of 19 November was rejected by its approver: not an invoice.
+      'Sunrise Cafe': { owner: 'lee.wong@contoso.example', orders: [] },
+      'Corner Deli': {
+        owner: 'sam.ortiz@contoso.example',
+        orders: [
+          ['2026-08-20', 215],
+          ['2026-10-29', 192.5],
+        ],
+      },
+      // Approved on 9 November: an invoice, approved to be sent.
+      'Greenfield Grocers': {
+        owner: 'lee.wong@contoso.example',
+        orders: [
+          ['2026-09-08', 402.5],
+          ['2026-11-09', 252],
+        ],
+      },
+      // A voided invoice and a draft: no invoice.
+      'Maple & Co': { owner: 'sam.ortiz@contoso.example', orders: [] },
+      // INV-000122 of 18 November waits for its approver.
+      'Riverside Diner': { owner: 'lee.wong@contoso.example', orders: [['2026-09-24', 130.5]] },
+      // Invoiced in euros in a dollar book: skipped, each line reported.
+      'Café Lumière': { owner: 'sam.ortiz@contoso.example', orders: [] },
+      'Oak Street Kitchen': {
+        owner: 'lee.wong@contoso.example',
+        orders: [
+          ['2026-10-06', 308],
+          ['2026-11-16', 269.5],
+        ],
+      },
+      'Pine Valley Catering': { owner: 'sam.ortiz@contoso.example', orders: [['2026-10-21', 496]] },
+      'Summit Coffee Roasters': {
+        owner: 'lee.wong@contoso.example',
+        orders: [
+          ['2026-08-14', 2880],
+          ['2026-10-13', 2640],
+          ['2026-11-20', 2760],
+        ],
+      },
+    });
+    expect(report.files[1].notes).toContain(
+      'status: 4 orders left out, never placed or undone ("Draft" 1, "Pending Approval" 1, "Rejected" 1, "Void" 1)',
+    );
+    expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+      [10, `currency: not USD, the currency of the file's other amounts: "EUR"`],
+      [26, `currency: not USD, the currency of the file's other amounts: "EUR"`],
+    ]);
+  });
   it("Xero's Receivable Invoice Detail report with its Contact column added: headings and totals not read, drafts, invoices awaiting approval, voided and deleted ones left out", async () => {
     const { book, report } = await readAsDocsShow(
       "Xero's **Receivable Invoice Detail** report",
