@@ -1442,6 +1442,45 @@ describe('an ERP and marketplaces: Odoo, Etsy, eBay', () => {
     expect(report.files[1].notes.some((n) => n.includes('sum of its other lines'))).toBe(false);
   });
 
+  it("Amazon's order report read with the mapping docs/feed.md shows: tab-separated, an order's lines summed, dates as written", async () => {
+    const { book, report } = await readAsDocsShow('**Amazon.**', 'amazon', '2026-11-30');
+    expect(report.rowsSkipped).toBe(0);
+    const buyer = (id: string) => `${id}@marketplace.amazon.com`;
+    expect(ordersOf(book)).toEqual({
+      // Two kits and three packs of filters on 4 August: 49.98 + 19.47.
+      [buyer('k3v9qx2m8tz1w7p')]: [
+        ['2026-08-04', 69.45],
+        ['2026-09-03', 25.96],
+        ['2026-10-05', 49.98],
+        ['2026-11-06', 69.45],
+      ],
+      [buyer('b8d2hf6ls0qy4ne')]: [
+        ['2026-08-09', 89],
+        ['2026-09-27', 12.98],
+      ],
+      [buyer('p1c7zr5gm3vx9ka')]: [
+        ['2026-08-15', 44.5],
+        ['2026-11-24', 69.49],
+      ],
+      [buyer('w4n6yt8jd2bs0ec')]: [['2026-08-22', 24.99]],
+      [buyer('m9f3kq1vx7hr5lu')]: [
+        ['2026-09-08', 87.95],
+        ['2026-10-26', 32.45],
+      ],
+      [buyer('a2g8ws4ne6tc0zy')]: [['2026-09-14', 95.49]],
+      [buyer('h5r1pd9cu3ym7oj')]: [
+        ['2026-09-20', 89],
+        ['2026-11-18', 19.47],
+      ],
+      [buyer('t7x3lb5qa1ki9sv')]: [['2026-10-02', 24.99]],
+      [buyer('e0j6vm2fy8gw4nd')]: [['2026-10-12', 89]],
+      [buyer('q3u9ho7rz5ea1xc')]: [['2026-10-19', 57.48]],
+      [buyer('z6m2ck8ts4vb0gf')]: [['2026-11-02', 99.96]],
+      // 23:50 in Los Angeles on 13 November (07:50 on the 14th in UTC): the 13th, as written.
+      [buyer('y1p5ej3wq9dn7rh')]: [['2026-11-13', 89]],
+    });
+    expect(report.files[1]).toMatchObject({ file: 'orders.txt', rowsRead: 25, mergedLines: 6 });
+  });
   it("eBay's Orders report with Sold For mapped: the notes say each order of several items would count twice", async () => {
     const shown = docsRules('**eBay.**') as { columns: { orders: Record<string, string> } };
     shown.columns.orders.amount = 'Sold For';
