@@ -4,9 +4,8 @@ import type { FeedSource } from './feedSource';
 
 // Checks of an orders file that accounting exports need: amounts in several currencies, a credit
 // note known only by its type, and an order's total written on its lines (an invoice's total
-// repeated on each line, an order's own line above its items'). Each reads the
-// tables readFeed builds (`orders_in`, `orders_ids`) and says what it found in the
-// file's notes.
+// repeated on each line, an order's own line above its items'). Each reads the tables readFeed
+// builds (`orders_in`, `orders_ids`) and says what it found in the file's notes.
 
 const lines = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'}`;
 
@@ -92,8 +91,8 @@ export async function creditNoteLines(
  * order more than once; lines can look so by chance, so each is a warning, not a change of what is
  * read:
  * - every order of several lines (two at least) has one amount on all of its lines: an order's
- *   total repeated on each of its lines (Xero's `Total` in its export of invoice lines) is summed
- *   once per line, a three-line invoice of 100.00 read as 300.00;
+ *   total repeated on each of its lines (Xero's and Zoho Books' `Total` in their exports of invoice
+ *   lines) is summed once per line, a three-line invoice of 100.00 read as 300.00;
  * - every order of three lines or more (two such orders at least) has one line whose amount is the
  *   sum of its other lines': an order's own line above a line per item, as eBay's Orders report
  *   writes an order of several items (its `Sold For`), is summed with its items, the order counted
@@ -114,7 +113,7 @@ export async function noteOrderTotalsOnLines(
   const orders = (n: unknown) => Number(n).toLocaleString('en-US');
   if (every(several, alike))
     source.notes.push(
-      `amount: every line of each of the ${orders(several)} orders of several lines has the same amount ("${header}"): if it is the order's total repeated on each line (Xero's Total), map the line's own amount (Xero's LineAmount) instead, or each order counts its total once per line`,
+      `amount: every line of each of the ${orders(several)} orders of several lines has the same amount ("${header}"): if it is the order's total repeated on each line (Xero's Total, Zoho Books' Total), map the line's own amount (Xero's LineAmount, Zoho Books' Item Total) instead, or each order counts its total once per line`,
     );
   else if (every(three, summed))
     source.notes.push(

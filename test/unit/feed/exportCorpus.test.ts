@@ -582,6 +582,20 @@ describe('exports that list orders never placed, refunds and credit notes', () =
       [26, `currency: not USD, the currency of the file's other amounts: "EUR"`],
     ]);
   });
+
+  it("Zoho Books' invoices export read with the invoice's Total mapped: the notes name Zoho Books' line amount to map", async () => {
+    const shown = docsRules('**Zoho Books.**') as { columns: { orders: Record<string, string> } };
+    shown.columns.orders.amount = 'Total';
+    const { book, report } = await readFeed(
+      corpus('zoho-books'),
+      feedOptionsFrom(parseRules(shown), '2026-11-30'),
+    );
+    // INV-000101's Total of 585.36 on each of its two lines: 1,170.72.
+    expect(bookRows(book).find(([id]) => id === 'Bramble Bakery')?.[4]?.[0]).toEqual(['2026-08-03', 1170.72]);
+    expect(report.files[1].notes).toContain(
+      `amount: every line of each of the 9 orders of several lines has the same amount ("Total"): if it is the order's total repeated on each line (Xero's Total, Zoho Books' Total), map the line's own amount (Xero's LineAmount, Zoho Books' Item Total) instead, or each order counts its total once per line`,
+    );
+  });
   it("Xero's Receivable Invoice Detail report with its Contact column added: headings and totals not read, drafts, invoices awaiting approval, voided and deleted ones left out", async () => {
     const { book, report } = await readAsDocsShow(
       "Xero's **Receivable Invoice Detail** report",
@@ -624,7 +638,7 @@ describe('exports that list orders never placed, refunds and credit notes', () =
       3136.5,
     ]);
     expect(report.files[1].notes).toContain(
-      `amount: every line of each of the 2 orders of several lines has the same amount ("Total"): if it is the order's total repeated on each line (Xero's Total), map the line's own amount (Xero's LineAmount) instead, or each order counts its total once per line`,
+      `amount: every line of each of the 2 orders of several lines has the same amount ("Total"): if it is the order's total repeated on each line (Xero's Total, Zoho Books' Total), map the line's own amount (Xero's LineAmount, Zoho Books' Item Total) instead, or each order counts its total once per line`,
     );
     // Read as docs/feed.md says for this export, nothing to warn of.
     const { report: right } = await xeroLines();
