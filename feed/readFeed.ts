@@ -18,12 +18,18 @@ import {
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { MAX_OWNER_CHARS, type OwnerNames, ownerNameKey } from '../rules/ownerNames';
-import { type BookCurrency, bookCurrency, creditNoteLines, noteOrderTotalsOnLines } from './accountingChecks';
+import {
+  type BookCurrency,
+  bookCurrency,
+  creditNoteLines,
+  noteLinesBelowOrders,
+  noteOrderTotalsOnLines,
+} from './accountingChecks';
 import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
 import { type FeedFile, type FoundFeedFiles, findFeedFiles } from './feedFiles';
-import { type FeedReport, type FileReport, placeOf } from './feedReport';
+import { type FeedReport, type FileReport, placeOf, placeOfRow } from './feedReport';
 import { type FeedSource, loadSource } from './feedSource';
 import { reportFile } from './problemList';
 import { type ColumnChecks, currencyChecks, kindSql, longerThan, reasonSql, requiredText } from './rowChecks';
@@ -658,11 +664,7 @@ async function reportLines(engine: FeedEngine, source: FeedSource): Promise<stri
   const n = Number(count);
   if (n === 0 || n === Number(rows)) return undefined;
   source.rowsLeftOut = (source.rowsLeftOut ?? 0) + n;
-  const { kept, files } = await source.lines({ keptIndices: [Number(first)], rejectedLines: new Set() });
-  const where = placeOf(
-    { file: files?.get(Number(first)) ?? source.file, line: kept.get(Number(first)) ?? -1 },
-    source.file,
-  );
+  const where = await placeOfRow(source, Number(first));
   source.notes.push(
     `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} with no customer and no order id or date not read (a report's headings and totals?), the first on ${where}`,
   );
@@ -781,6 +783,7 @@ async function checkOrders(
   const [amounts, prices] = fromLines
     ? [await amountOf('quantity'), await amountOf('unit_price')]
     : [await amountOf('amount')];
+  if (notOrders && !prices) await noteLinesBelowOrders(engine, source, amounts);
   // What was refunded off an order that keeps its total (a partial refund in WooCommerce or Stripe),
   // taken off the order as a refund row of its own would be. Exports differ in its sign: either is
   // the amount given back.

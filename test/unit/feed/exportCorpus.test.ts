@@ -1347,6 +1347,39 @@ describe('an ERP and marketplaces: Odoo, Etsy, eBay', () => {
     );
   });
 
+  it("Odoo's sales orders exported with their order lines: the lines below each order's first, which name no order, are said to hold amounts no order has", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'odoo-lines-'));
+    try {
+      await writeFile(join(dir, 'customers.csv'), readFileSync(join(corpus('odoo'), 'customers.csv')));
+      // As Odoo's documentation shows an export with order lines: the order's own fields on its
+      // first line only.
+      await writeFile(
+        join(dir, 'orders.csv'),
+        [
+          'Order Reference,Order Date,Customer,Salesperson,Status,Order Lines/Product,Order Lines/Quantity,Order Lines/Unit Price,Order Lines/Subtotal',
+          'S00039,2026-11-25 11:40:00,Gemini Furniture,Marc Demo,Sales Order,[FURN_7777] Office Chair,10,70.0,700.0',
+          ',,,,,[FURN_8888] Office Lamp,4,40.0,160.0',
+          'S00038,2026-11-24 10:05:31,Ready Mat,Mitchell Admin,Sales Order,Virtual Interior Design,10,30.75,307.5',
+          ',,,,,Deposit,5,150.0,750.0',
+          ',,,,,[FURN_7777] Office Chair,1,70.0,70.0',
+          'S00036,2026-11-19 08:55:12,Azure Interior,Mitchell Admin,Sales Order,[FURN_7777] Office Chair,2,70.0,140.0',
+          '',
+        ].join('\n'),
+      );
+      const shown = docsRules('Export the sales orders from Odoo') as {
+        columns: { orders: Record<string, string> };
+      };
+      shown.columns.orders.amount = 'Order Lines/Subtotal';
+      const { book, report } = await readFeed(dir, feedOptionsFrom(parseRules(shown), '2026-11-30'));
+      // Each order at its first line's subtotal: the lines below it are not read.
+      expect(ordersByCustomer(book)['Ready Mat'].orders).toEqual([['2026-11-24', 307.5]]);
+      expect(report.files[1].notes).toContain(
+        "amount: 3 lines with an amount and no order id, customer or date, right below an order's lines and not their total, not read (the first on line 3): if they are more lines of the order above them (Odoo writes an order's own fields on its first line only), their amounts are in no order: export one row per order with its total",
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
   /** Each customer's orders ([date, amount], ...) by id. */
   const ordersOf = (book: Book) =>
     Object.fromEntries(bookRows(book).map(([id, , , , orders]) => [id, orders]));
