@@ -1,11 +1,13 @@
-import type { FeedEngine } from './feedEngine';
+import { type FeedEngine, sqlName } from './feedEngine';
 import { FeedError } from './feedError';
+import { placeOfRow } from './feedReport';
 import type { FeedSource } from './feedSource';
 
 // Checks of an orders file that accounting exports need: amounts in several currencies, a credit
-// note known only by its type, and an invoice's total repeated on each of its lines. Each reads the
-// tables readFeed builds (`orders_in`, `orders_ids`) and says what it found in the
-// file's notes.
+// note known only by its type, and an order's total written on its lines (an invoice's total
+// repeated on each line, an order's own line above its items', an order's further lines that name
+// no order). Each reads the tables readFeed builds (`orders_in`, `orders_ids`,
+// `orders_report_lines`) and says what it found in the file's notes.
 
 const lines = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'}`;
 
@@ -87,23 +89,75 @@ export async function creditNoteLines(
 }
 
 /**
- * Notes where every order of several lines (two at least) has one amount on all of its lines: an
- * order's total repeated on each of its lines (Xero's `Total` in its export of invoice lines) is
- * summed once per line, a three-line invoice of 100.00 read as 300.00. An order's lines can be
- * alike (two of one product), so it is a warning, not a change of what is read.
+ * Notes where an order's lines hold its total besides its lines' amounts, which would count the
+ * order more than once; lines can look so by chance, so each is a warning, not a change of what is
+ * read:
+ * - every order of several lines (two at least) has one amount on all of its lines: an order's
+ *   total repeated on each of its lines (Xero's and Zoho Books' `Total` in their exports of invoice
+ *   lines) is summed once per line, a three-line invoice of 100.00 read as 300.00;
+ * - every order of three lines or more (two such orders at least) has one line whose amount is the
+ *   sum of its other lines': an order's own line above a line per item, as eBay's Orders report
+ *   writes an order of several items (its `Sold For`), is summed with its items, the order counted
+ *   twice.
  */
-export async function noteRepeatedTotals(
+export async function noteOrderTotalsOnLines(
   engine: FeedEngine,
   source: FeedSource,
   header: string,
 ): Promise<void> {
-  // orders_ids: the ids on several rows, `alike` where their amounts are one.
-  const [[orders, alike]] = await engine.rows(
-    'SELECT count(*), count(*) FILTER (WHERE alike) FROM orders_ids WHERE uniform AND filled > 1',
-  );
-  const n = Number(orders);
-  if (n < 2 || Number(alike) < n) return;
+  // orders_ids: the ids on several rows, `alike` where their amounts are one, `top` their largest
+  // amount and `amount` the sum of them all.
+  const [[several, alike, three, summed]] = await engine.rows(`
+    SELECT count(*), count(*) FILTER (WHERE alike),
+           count(*) FILTER (WHERE filled > 2), count(*) FILTER (WHERE filled > 2 AND abs(2 * top - amount) < 0.005)
+    FROM orders_ids WHERE uniform AND filled > 1`);
+  const every = (n: unknown, of: unknown) => Number(n) >= 2 && Number(of) === Number(n);
+  const orders = (n: unknown) => Number(n).toLocaleString('en-US');
+  if (every(several, alike))
+    source.notes.push(
+      `amount: every line of each of the ${orders(several)} orders of several lines has the same amount ("${header}"): if it is the order's total repeated on each line (Xero's Total, Zoho Books' Total), map the line's own amount (Xero's LineAmount, Zoho Books' Item Total) instead, or each order counts its total once per line`,
+    );
+  else if (every(three, summed))
+    source.notes.push(
+      `amount: each of the ${orders(three)} orders of three lines or more has one line whose amount is the sum of its other lines' ("${header}"): if it is the order's own line above its items' (eBay's), map the order's total (eBay's Total Price) instead, or each such order counts twice`,
+    );
+}
+
+/**
+ * Notes the lines not read for naming no customer and lacking an order id or a date (a report's
+ * headings and totals, `orders_report_lines`) that hold an amount and sit right below an order's
+ * lines without being their total: an export that writes an order's own fields on its first line
+ * only (Odoo's sales orders exported with their order lines) leaves its further lines so, and their
+ * amounts, in no order, would be lost without a word. A report's total line right below the lines
+ * it totals (QuickBooks' `Total for`, Xero's `Total`, a ledger's `Summe`) is their sum, and the
+ * lines after it in one run of lines not read (the next customer's heading, the report's `TOTAL`)
+ * go with it. `amounts` is the table of the amount column's values parsed (`v`, `parsed`).
+ */
+export async function noteLinesBelowOrders(
+  engine: FeedEngine,
+  source: FeedSource,
+  amounts: string,
+): Promise<void> {
+  // rc: the lines not read up to a row; kc: the rows read up to it. A run of lines not read (a
+  // block) shares its kc; the rows read right above it have the rc of its first line, less one.
+  const [[count, first]] = await engine.rows(`
+    WITH r AS (
+      SELECT o.rid, l.rid IS NOT NULL AS report, a.parsed AS value
+      FROM orders_in o LEFT JOIN orders_report_lines l ON l.rid = o.rid LEFT JOIN ${sqlName(amounts)} a ON a.v = o.amount),
+    w AS (
+      SELECT *, sum(report::INTEGER) OVER (ORDER BY rid) AS rc, sum((NOT report)::INTEGER) OVER (ORDER BY rid) AS kc FROM r),
+    runs AS (SELECT rc, coalesce(sum(value), 0) AS total FROM w WHERE NOT report GROUP BY rc),
+    blocks AS (
+      SELECT kc, arg_min(value, rid) AS first_value, min(rc) AS first_rc, min(rid) AS first_rid,
+             count(*) FILTER (WHERE value <> 0) AS amounts
+      FROM w WHERE report AND kc > 0 GROUP BY kc)
+    SELECT coalesce(sum(b.amounts), 0), min(b.first_rid)
+    FROM blocks b JOIN runs u ON u.rc = b.first_rc - 1
+    WHERE b.first_value <> 0 AND abs(b.first_value - u.total) > 0.005`);
+  const n = Number(count);
+  if (n === 0) return;
+  const where = await placeOfRow(source, Number(first));
   source.notes.push(
-    `amount: every line of each of the ${n.toLocaleString('en-US')} orders of several lines has the same amount ("${header}"): if it is the order's total repeated on each line (Xero's Total), map the line's own amount (Xero's LineAmount) instead, or each order counts its total once per line`,
+    `amount: ${lines(n)} with an amount and no order id, customer or date, right below an order's lines and not their total, not read (the first on ${where}): if they are more lines of the order above them (Odoo writes an order's own fields on its first line only), their amounts are in no order: export one row per order with its total`,
   );
 }

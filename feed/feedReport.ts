@@ -1,3 +1,5 @@
+import type { FeedSource } from './feedSource';
+
 /**
  * What the feed reader tells the user about each file: how many rows it read, kept and skipped, and
  * why each skipped row was skipped. Details are kept for the first rows of each kind of problem
@@ -64,6 +66,12 @@ export function byPlace(a: { line: number; part?: string }, b: { line: number; p
 /** Where a problem is, in words: `line 17`, or `orders/part-00001-....parquet line 3` in a folder's part. */
 export const placeOf = (problem: { file: string; line: number }, file: string) =>
   problem.file === file ? `line ${problem.line}` : `${problem.file} line ${problem.line}`;
+
+/** Where the row `rid` of a source that was read is, in words (`line 6`), found in one pass over the file. */
+export async function placeOfRow(source: FeedSource, rid: number): Promise<string> {
+  const { kept, files } = await source.lines({ keptIndices: [rid], rejectedLines: new Set() });
+  return placeOf({ file: files?.get(rid) ?? source.file, line: kept.get(rid) ?? -1 }, source.file);
+}
 
 /** How many problems of each kind each file keeps in detail. */
 export const PROBLEM_DETAIL_LIMIT = 1000;

@@ -31,12 +31,14 @@ function rejectedProblem(
     const found = span?.fields ?? r.found ?? 0;
     const what =
       delimiter === ',' || delimiter === undefined ? 'comma' : delimiter === ';' ? 'semicolon' : 'delimiter';
-    // A line of one field in a file of several columns is text, not a broken row: an accounting
-    // report's footer under its totals (QuickBooks' `Accrual Basis Monday, ...`) or a note.
+    // A line of one field in a file of several columns, or of a tenth of a wide report's, is text,
+    // not a broken row: an accounting report's footer under its totals (QuickBooks' `Accrual Basis
+    // Monday, ...`), eBay's `20,record(s) downloaded,from Aug-01-26 to Nov-30-26`, or a note.
+    const footer = found === 1 ? columns > 2 : found * 10 <= columns;
     const hint =
       found > columns
         ? ` (an unquoted ${what} in a value?)`
-        : found === 1 && columns > 2
+        : footer
           ? ` (a report's footer or a note: nothing to fix if it is)`
           : '';
     return {

@@ -19,12 +19,18 @@ import {
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { MAX_OWNER_CHARS, type OwnerNames, ownerNameKey } from '../rules/ownerNames';
-import { type BookCurrency, bookCurrency, creditNoteLines, noteRepeatedTotals } from './accountingChecks';
+import {
+  type BookCurrency,
+  bookCurrency,
+  creditNoteLines,
+  noteLinesBelowOrders,
+  noteOrderTotalsOnLines,
+} from './accountingChecks';
 import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
 import { type FeedFile, type FoundFeedFiles, findFeedFiles } from './feedFiles';
-import { type FeedReport, type FileReport, placeOf } from './feedReport';
+import { type FeedReport, type FileReport, placeOf, placeOfRow } from './feedReport';
 import { type FeedSource, loadSource } from './feedSource';
 import { reportFile } from './problemList';
 import { type ColumnChecks, currencyChecks, kindSql, longerThan, reasonSql, requiredText } from './rowChecks';
@@ -542,8 +548,8 @@ function problemRows(columns: ColumnChecks[], checked: string, parsedColumns: st
 
 /**
  * Statuses of an order that was never placed or was undone: a draft, voided or deleted invoice
- * (Xero, QuickBooks), a cancelled, failed or refunded order (WooCommerce, Shopify, Stripe), a payment
- * authorised but never taken (Shopify's expired). Any
+ * (Xero, QuickBooks, Zoho Books), a quotation (Odoo), a cancelled, failed or refunded order
+ * (WooCommerce, Shopify, Stripe), a payment authorised but never taken (Shopify's expired). Any
  * other status (paid, authorised, processing, on hold, partially refunded...) is an order.
  */
 const NOT_PLACED = [
@@ -552,6 +558,12 @@ const NOT_PLACED = [
   // the books nor sent, a draft under review.
   'submitted',
   'awaiting approval',
+  // Zoho Books' invoice waiting for its approver, or sent back by them to be changed: not sent.
+  'pending approval',
+  'rejected',
+  // Odoo's sales orders list quotations beside orders: a price offered, not yet ordered.
+  'quotation',
+  'quotation sent',
   'void',
   'voided',
   'deleted',
@@ -653,11 +665,7 @@ async function reportLines(engine: FeedEngine, source: FeedSource): Promise<stri
   const n = Number(count);
   if (n === 0 || n === Number(rows)) return undefined;
   source.rowsLeftOut = (source.rowsLeftOut ?? 0) + n;
-  const { kept, files } = await source.lines({ keptIndices: [Number(first)], rejectedLines: new Set() });
-  const where = placeOf(
-    { file: files?.get(Number(first)) ?? source.file, line: kept.get(Number(first)) ?? -1 },
-    source.file,
-  );
+  const where = await placeOfRow(source, Number(first));
   source.notes.push(
     `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} with no customer and no order id or date not read (a report's headings and totals?), the first on ${where}`,
   );
@@ -780,6 +788,7 @@ async function checkOrders(
   const [amounts, prices] = fromLines
     ? [await amountOf('quantity'), await amountOf('unit_price')]
     : [await amountOf('amount')];
+  if (notOrders && !prices) await noteLinesBelowOrders(engine, source, amounts);
   // What was refunded off an order that keeps its total (a partial refund in WooCommerce or Stripe),
   // taken off the order as a refund row of its own would be. Exports differ in its sign: either is
   // the amount given back.
@@ -844,7 +853,7 @@ async function checkOrders(
       WHERE c.kind IS NULL AND c.oid IN (SELECT oid FROM orders_multi)
       GROUP BY c.oid HAVING min(i.order_id) <> max(i.order_id))`);
   if (Number(shared) > 0) await group('i.order_id');
-  if (!fromLines) await noteRepeatedTotals(engine, source, mapping?.amount ?? 'amount');
+  if (!fromLines) await noteOrderTotalsOnLines(engine, source, mapping?.amount ?? 'amount');
   const [[merged]] = await engine.rows(
     'SELECT coalesce(sum(lines - 1), 0) FROM orders_grouped WHERE filled > 0',
   );
@@ -974,7 +983,7 @@ async function groupOrders(
       SELECT o.oid, min(rid) AS frid, arg_min(cust, rid) AS fcust, arg_min(day, rid) AS fday,
              min(cust) = max(cust) AND min(day) = max(day) AS uniform,
              count(*) AS lines, count(value) AS filled, coalesce(sum(value), 0) AS amount,
-             min(value) = max(value) AS alike
+             min(value) = max(value) AS alike, max(value) AS top
       FROM orders_chk o SEMI JOIN orders_multi m ON m.oid = o.oid WHERE o.kind IS NULL GROUP BY o.oid;
     CREATE OR REPLACE TABLE orders_mixed AS
       SELECT o.rid, o.value, f.frid, (o.cust = f.fcust AND o.day = f.fday) AS same

@@ -10,7 +10,7 @@ import { sqlString } from './feedEngine';
  * Dates: `2026-11-20` (also with `/` or `.`), with or without a time and an offset, taken on the
  * calendar date as written (`2026-11-20 23:30 -0500` is the 20th); `20/11/2026` or `11/20/2026`
  * (two-digit years are 20xx) when that is the column's most common shape and its order is settled
- * by a day above 12 or declared; `20 Nov 2026`, `Nov 20, 2026`.
+ * by a day above 12 or declared; `20 Nov 2026`, `Nov 20, 2026`, `20-Nov-26`, `Nov-20-26`.
  * Amounts: currency signs and codes (`$`, `£`, `€`, `USD`), thousands separators (`1,200.00`,
  * `1.200,00`, `1 200,00`, `1'200.00`), a decimal comma where the column settles it or it is declared,
  * negatives in accounting notation (`(1,234.56)`, `1.234,56-`, `150.00 CR`).
@@ -22,8 +22,10 @@ const TIME =
 const YMD = `(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})${TIME}`;
 const XXY = `(\\d{1,2})[-/.](\\d{1,2})[-/.](\\d{4}|\\d{2})${TIME}`;
 const MONTHS = 'jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec';
-const D_MON_Y = `(\\d{1,2})[ -]((?i:${MONTHS})[a-z]*)\\.?[ -](\\d{4})${TIME}`;
-const MON_D_Y = `((?i:${MONTHS})[a-z]*)\\.? (\\d{1,2}),? (\\d{4})${TIME}`;
+/** `20 Nov 2026`, `20-November-2026`, and Excel's `d-mmm-yy`: `20-Nov-26` (two-digit years are 20xx). */
+const D_MON_Y = `(\\d{1,2})[ -]((?i:${MONTHS})[a-z]*)\\.?[ -](\\d{4}|\\d{2})${TIME}`;
+/** `Nov 20, 2026`, and eBay's orders report's `Nov-20-26` (month first: the month's name says so). */
+const MON_D_Y = `((?i:${MONTHS})[a-z]*)\\.?(?: (\\d{1,2}),? |-(\\d{1,2})-)(\\d{4}|\\d{2})${TIME}`;
 /** Eight digits, year first (`19970101`), as CDNOW's raw file, SAP and many mainframe exports write dates. */
 const COMPACT = '(\\d{4})(\\d{2})(\\d{2})';
 
@@ -55,6 +57,10 @@ const num = (text: string) => `TRY_CAST(${text} AS INTEGER)`;
 const monthOf = (text: string) =>
   `(list_position(['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec'], lower(left(${text}, 3))))`;
 
+/** SQL: the year of its text, a two-digit year read as 20xx. */
+const yearOf = (text: string) =>
+  `(CASE WHEN length(${text}) = 2 THEN 2000 + ${num(text)} ELSE ${num(text)} END)`;
+
 /** SQL: the day number (days since 1970-01-01) of y/m/d integers, NULL when not a real date in 1900-2199. */
 function dayFromParts(y: string, m: string, d: string): string {
   return `(CASE WHEN ${y} BETWEEN 1900 AND 2199 THEN (try_strptime(printf('%04d-%02d-%02d', ${y}, ${m}, ${d}), '%Y-%m-%d')::DATE - DATE '1970-01-01')::INTEGER END)`;
@@ -68,16 +74,16 @@ const compactDay = (v: string) =>
 export function dayExpression(v: string, format: DateColumnFormat): string {
   const ymd = dayFromParts(num(part(v, YMD, 1)), num(part(v, YMD, 2)), num(part(v, YMD, 3)));
   const dmonY = dayFromParts(
-    num(part(v, D_MON_Y, 3)),
+    yearOf(part(v, D_MON_Y, 3)),
     monthOf(part(v, D_MON_Y, 2)),
     num(part(v, D_MON_Y, 1)),
   );
   const monDY = dayFromParts(
-    num(part(v, MON_D_Y, 3)),
+    yearOf(part(v, MON_D_Y, 4)),
     monthOf(part(v, MON_D_Y, 1)),
-    num(part(v, MON_D_Y, 2)),
+    num(`${part(v, MON_D_Y, 2)} || ${part(v, MON_D_Y, 3)}`),
   );
-  const year = `(CASE WHEN length(${part(v, XXY, 3)}) = 2 THEN 2000 + ${num(part(v, XXY, 3))} ELSE ${num(part(v, XXY, 3))} END)`;
+  const year = yearOf(part(v, XXY, 3));
   const first = num(part(v, XXY, 1));
   const second = num(part(v, XXY, 2));
   const xxy =

@@ -1188,6 +1188,11 @@ describe('dates', () => {
     ['20 Nov 2026', '2026-11-20'],
     ['Nov 20, 2026', '2026-11-20'],
     ['20-November-2026', '2026-11-20'],
+    // eBay's orders report writes its Sale Date month first, with a two-digit year.
+    ['Nov-20-26', '2026-11-20'],
+    ['Nov-20-2026', '2026-11-20'],
+    // Excel's d-mmm-yy format.
+    ['20-Nov-26', '2026-11-20'],
   ])('%s is the calendar date %s as written', async (text, date) => {
     const { book, report } = await feed({
       'customers.csv': CUSTOMERS,

@@ -511,6 +511,91 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     );
   });
 
+  it("Zoho Books' invoices export read with the mapping docs/feed.md shows: an invoice's lines summed, invoices pending approval or rejected left out", async () => {
+    const { book, report } = await readAsDocsShow('**Zoho Books.**', 'zoho-books', '2026-11-30');
+    expect(
+      Object.fromEntries(bookRows(book).map(([id, , owner, , orders]) => [id, { owner, orders }])),
+    ).toEqual({
+      'Bramble Bakery': {
+        owner: 'sam.ortiz@contoso.example',
+        orders: [
+          ['2026-08-03', 542],
+          ['2026-09-01', 504],
+          ['2026-09-30', 542],
+          ['2026-11-02', 584],
+        ],
+      },
+      'Blue Door Bistro': { owner: 'lee.wong@contoso.example', orders: [['2026-08-05', 231]] },
+      'Harbor Hotel': {
+        owner: 'sam.ortiz@contoso.example',
+        orders: [
+          ['2026-08-11', 975],
+          ['2026-09-15', 840],
+          ['2026-10-15', 1023],
+        ],
+      },
+      // INV-000123 of 19 November was rejected by its approver: not an invoice.
+      'Sunrise Cafe': { owner: 'lee.wong@contoso.example', orders: [] },
+      'Corner Deli': {
+        owner: 'sam.ortiz@contoso.example',
+        orders: [
+          ['2026-08-20', 215],
+          ['2026-10-29', 192.5],
+        ],
+      },
+      // Approved on 9 November: an invoice, approved to be sent.
+      'Greenfield Grocers': {
+        owner: 'lee.wong@contoso.example',
+        orders: [
+          ['2026-09-08', 402.5],
+          ['2026-11-09', 252],
+        ],
+      },
+      // A voided invoice and a draft: no invoice.
+      'Maple & Co': { owner: 'sam.ortiz@contoso.example', orders: [] },
+      // INV-000122 of 18 November waits for its approver.
+      'Riverside Diner': { owner: 'lee.wong@contoso.example', orders: [['2026-09-24', 130.5]] },
+      // Invoiced in euros in a dollar book: skipped, each line reported.
+      'Café Lumière': { owner: 'sam.ortiz@contoso.example', orders: [] },
+      'Oak Street Kitchen': {
+        owner: 'lee.wong@contoso.example',
+        orders: [
+          ['2026-10-06', 308],
+          ['2026-11-16', 269.5],
+        ],
+      },
+      'Pine Valley Catering': { owner: 'sam.ortiz@contoso.example', orders: [['2026-10-21', 496]] },
+      'Summit Coffee Roasters': {
+        owner: 'lee.wong@contoso.example',
+        orders: [
+          ['2026-08-14', 2880],
+          ['2026-10-13', 2640],
+          ['2026-11-20', 2760],
+        ],
+      },
+    });
+    expect(report.files[1].notes).toContain(
+      'status: 4 orders left out, never placed or undone ("Draft" 1, "Pending Approval" 1, "Rejected" 1, "Void" 1)',
+    );
+    expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+      [10, `currency: not USD, the currency of the file's other amounts: "EUR"`],
+      [26, `currency: not USD, the currency of the file's other amounts: "EUR"`],
+    ]);
+  });
+
+  it("Zoho Books' invoices export read with the invoice's Total mapped: the notes name Zoho Books' line amount to map", async () => {
+    const shown = docsRules('**Zoho Books.**') as { columns: { orders: Record<string, string> } };
+    shown.columns.orders.amount = 'Total';
+    const { book, report } = await readFeed(
+      corpus('zoho-books'),
+      feedOptionsFrom(parseRules(shown), '2026-11-30'),
+    );
+    // INV-000101's Total of 585.36 on each of its two lines: 1,170.72.
+    expect(bookRows(book).find(([id]) => id === 'Bramble Bakery')?.[4]?.[0]).toEqual(['2026-08-03', 1170.72]);
+    expect(report.files[1].notes).toContain(
+      `amount: every line of each of the 9 orders of several lines has the same amount ("Total"): if it is the order's total repeated on each line (Xero's Total, Zoho Books' Total), map the line's own amount (Xero's LineAmount, Zoho Books' Item Total) instead, or each order counts its total once per line`,
+    );
+  });
   it("Xero's Receivable Invoice Detail report with its Contact column added: headings and totals not read, drafts, invoices awaiting approval, voided and deleted ones left out", async () => {
     const { book, report } = await readAsDocsShow(
       "Xero's **Receivable Invoice Detail** report",
@@ -553,7 +638,7 @@ describe('exports that list orders never placed, refunds and credit notes', () =
       3136.5,
     ]);
     expect(report.files[1].notes).toContain(
-      `amount: every line of each of the 2 orders of several lines has the same amount ("Total"): if it is the order's total repeated on each line (Xero's Total), map the line's own amount (Xero's LineAmount) instead, or each order counts its total once per line`,
+      `amount: every line of each of the 2 orders of several lines has the same amount ("Total"): if it is the order's total repeated on each line (Xero's Total, Zoho Books' Total), map the line's own amount (Xero's LineAmount, Zoho Books' Item Total) instead, or each order counts its total once per line`,
     );
     // Read as docs/feed.md says for this export, nothing to warn of.
     const { report: right } = await xeroLines();
@@ -1158,4 +1243,303 @@ describe("a till's line-item export: no amount column, cancellations as negative
       );
     },
   );
+});
+
+describe('an ERP and marketplaces: Odoo, Etsy, eBay', () => {
+  it("Odoo's sales orders read with the mapping docs/feed.md shows: quotations and cancelled orders left out, salespeople by name", async () => {
+    const { book, report } = await readAsDocsShow('Export the sales orders from Odoo', 'odoo', '2026-11-30');
+    expect(report.rowsSkipped).toBe(0);
+    const mitchell = 'mitchell.admin@contoso.example';
+    const marc = 'marc.demo@contoso.example';
+    expect(ordersByCustomer(book)).toEqual({
+      // S00041 of 27 November is a quotation: not an order, nor is Deco Addict's quotation sent.
+      'Azure Interior': {
+        owner: mitchell,
+        orders: [
+          ['2026-09-24', 1315],
+          ['2026-10-20', 1120],
+          ['2026-11-19', 1205.4],
+        ],
+      },
+      'Deco Addict': {
+        owner: mitchell,
+        orders: [
+          ['2026-09-14', 655],
+          ['2026-10-28', 710],
+        ],
+      },
+      'Gemini Furniture': {
+        owner: marc,
+        orders: [
+          ['2026-09-08', 1990],
+          ['2026-10-22', 2050],
+          ['2026-11-25', 2310],
+        ],
+      },
+      // S00037 of 20 November was cancelled.
+      'Lumber Inc': {
+        owner: marc,
+        orders: [
+          ['2026-08-27', 402],
+          ['2026-10-09', 390],
+        ],
+      },
+      'Ready Mat': {
+        owner: mitchell,
+        orders: [
+          ['2026-08-31', 995],
+          ['2026-10-13', 1010],
+          ['2026-11-24', 980.75],
+        ],
+      },
+      'The Jackson Group': {
+        owner: marc,
+        orders: [
+          ['2026-09-29', 1790],
+          ['2026-11-10', 1875],
+        ],
+      },
+      'Wood Corner': {
+        owner: mitchell,
+        orders: [
+          ['2026-10-06', 245],
+          ['2026-11-13', 260],
+        ],
+      },
+      'Acme Corporation': {
+        owner: marc,
+        orders: [
+          ['2026-09-03', 5100],
+          ['2026-10-15', 5400],
+        ],
+      },
+      'Bramble Bakery': {
+        owner: mitchell,
+        orders: [
+          ['2026-10-02', 176.9],
+          ['2026-11-06', 188.2],
+        ],
+      },
+      'Cedar & Pine': {
+        owner: marc,
+        orders: [
+          ['2026-09-21', 880],
+          ['2026-11-03', 940],
+        ],
+      },
+      'Northwind Traders, Inc.': {
+        owner: mitchell,
+        orders: [
+          ['2026-09-17', 2980],
+          ['2026-11-17', 3320],
+        ],
+      },
+      'Oak Street Cafe': {
+        owner: marc,
+        orders: [
+          ['2026-09-10', 118],
+          ['2026-10-30', 122.5],
+        ],
+      },
+    });
+    expect(report.files[1].notes).toContain(
+      'status: 3 orders left out, never placed or undone ("Cancelled" 1, "Quotation" 1, "Quotation Sent" 1)',
+    );
+  });
+
+  it("Odoo's sales orders exported with their order lines: the lines below each order's first, which name no order, are said to hold amounts no order has", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'odoo-lines-'));
+    try {
+      await writeFile(join(dir, 'customers.csv'), readFileSync(join(corpus('odoo'), 'customers.csv')));
+      // As Odoo's documentation shows an export with order lines: the order's own fields on its
+      // first line only.
+      await writeFile(
+        join(dir, 'orders.csv'),
+        [
+          'Order Reference,Order Date,Customer,Salesperson,Status,Order Lines/Product,Order Lines/Quantity,Order Lines/Unit Price,Order Lines/Subtotal',
+          'S00039,2026-11-25 11:40:00,Gemini Furniture,Marc Demo,Sales Order,[FURN_7777] Office Chair,10,70.0,700.0',
+          ',,,,,[FURN_8888] Office Lamp,4,40.0,160.0',
+          'S00038,2026-11-24 10:05:31,Ready Mat,Mitchell Admin,Sales Order,Virtual Interior Design,10,30.75,307.5',
+          ',,,,,Deposit,5,150.0,750.0',
+          ',,,,,[FURN_7777] Office Chair,1,70.0,70.0',
+          'S00036,2026-11-19 08:55:12,Azure Interior,Mitchell Admin,Sales Order,[FURN_7777] Office Chair,2,70.0,140.0',
+          '',
+        ].join('\n'),
+      );
+      const shown = docsRules('Export the sales orders from Odoo') as {
+        columns: { orders: Record<string, string> };
+      };
+      shown.columns.orders.amount = 'Order Lines/Subtotal';
+      const { book, report } = await readFeed(dir, feedOptionsFrom(parseRules(shown), '2026-11-30'));
+      // Each order at its first line's subtotal: the lines below it are not read.
+      expect(ordersByCustomer(book)['Ready Mat'].orders).toEqual([['2026-11-24', 307.5]]);
+      expect(report.files[1].notes).toContain(
+        "amount: 3 lines with an amount and no order id, customer or date, right below an order's lines and not their total, not read (the first on line 3): if they are more lines of the order above them (Odoo writes an order's own fields on its first line only), their amounts are in no order: export one row per order with its total",
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+  /** Each customer's orders ([date, amount], ...) by id. */
+  const ordersOf = (book: Book) =>
+    Object.fromEntries(bookRows(book).map(([id, , , , orders]) => [id, orders]));
+  const dana = 'dana.wells@contoso.example';
+  const marco = 'marco.diaz@contoso.example';
+
+  it("Etsy's Sold Orders read with the mapping docs/feed.md shows: 11/24/26 month-first, each order at its Order Total", async () => {
+    const { book, report } = await readAsDocsShow('**Etsy.**', 'etsy', '2026-11-30');
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book)).toEqual({
+      janedoe: [['2026-08-11', 76]],
+      bobsmith: [
+        ['2026-09-12', 35.3],
+        ['2026-09-20', 15.77],
+      ],
+      mossyhollow: [
+        ['2026-09-14', 119.34],
+        ['2026-11-16', 75.26],
+      ],
+      thecraftnook: [['2026-09-29', 1190]],
+      oliverpots: [['2026-10-13', 225]],
+      saltandsage: [
+        ['2026-09-03', 110],
+        ['2026-11-09', 76],
+      ],
+      fernweh22: [['2026-11-03', 46.09]],
+      kilnandco: [['2026-08-27', 54.6]],
+      wildrosebb: [['2026-10-06', 69.48]],
+      cafe_lumen: [
+        ['2026-08-04', 206.4],
+        ['2026-09-02', 206.4],
+        ['2026-10-01', 206.4],
+        ['2026-10-30', 206.4],
+        ['2026-11-27', 206.4],
+      ],
+      hearthhome: [['2026-10-21', 85.4]],
+      // A 10% wholesale coupon off 360.00, and sales tax: 349.92 paid each month.
+      bluedoorbistro: [
+        ['2026-08-19', 349.92],
+        ['2026-09-23', 349.92],
+        ['2026-10-27', 349.92],
+        ['2026-11-24', 349.92],
+      ],
+    });
+    expect(
+      bookRows(book)
+        .map(([id, name, owner]) => [id, name, owner])
+        .slice(0, 2),
+    ).toEqual([
+      ['janedoe', 'Jane Doe', dana],
+      ['bobsmith', 'Bob Smith', marco],
+    ]);
+    expect(report.files[1].notes).toContain('ordered_at: dates read month-first (settled by "08/19/26")');
+  });
+
+  it("eBay's Orders report read with the mapping docs/feed.md shows: Nov-24-26 dates, an order of several items once at its Total Price, the framing and footer not read as orders", async () => {
+    const { book, report } = await readAsDocsShow('**eBay.**', 'ebay', '2026-11-30');
+    expect(ordersOf(book)).toEqual({
+      gamecosmos: [
+        ['2026-08-03', 968.97],
+        ['2026-09-01', 968.97],
+        ['2026-10-01', 968.97],
+        ['2026-11-02', 968.97],
+      ],
+      retro_rick: [
+        ['2026-08-09', 167.65],
+        ['2026-09-24', 132.9],
+      ],
+      // 15-78451 of 15 October is two items, 640.00 and 520.00, with 81.20 of tax: 1,241.20 once.
+      cardkingdom77: [
+        ['2026-08-14', 1350],
+        ['2026-10-15', 1241.2],
+      ],
+      mint_condition: [
+        ['2026-08-21', 102.79],
+        ['2026-11-17', 92.09],
+      ],
+      // 15-11345 of 5 September is two items too.
+      pixelpete: [
+        ['2026-09-05', 61.12],
+        ['2026-10-28', 100.95],
+      ],
+      vintagevault: [['2026-09-12', 253.4]],
+      joystick_jo: [['2026-09-18', 90.24]],
+      sealedstash: [
+        ['2026-09-29', 200.57],
+        ['2026-11-24', 136.38],
+      ],
+      tcg_tina: [['2026-10-07', 69.18]],
+      arcadeandy: [['2026-10-22', 346.7]],
+      blockbuster_bo: [['2026-11-06', 60.15]],
+      consolecollect: [['2026-11-11', 115.65]],
+    });
+    expect(
+      bookRows(book)
+        .map(([id, , owner]) => [id, owner])
+        .slice(0, 2),
+    ).toEqual([
+      ['gamecosmos', dana],
+      ['retro_rick', marco],
+    ]);
+    expect(report.files[1]).toMatchObject({ rowsRead: 27, rowsSkipped: 2 });
+    expect(report.files[1].problems.map((p) => [p.line, p.reason])).toEqual([
+      [29, "has 3 fields, the header has 82 (a report's footer or a note: nothing to fix if it is)"],
+      [30, "has 1 field, the header has 82 (a report's footer or a note: nothing to fix if it is)"],
+    ]);
+    expect(report.files[1].notes.some((n) => n.includes('sum of its other lines'))).toBe(false);
+  });
+
+  it("Amazon's order report read with the mapping docs/feed.md shows: tab-separated, an order's lines summed, dates as written", async () => {
+    const { book, report } = await readAsDocsShow('**Amazon.**', 'amazon', '2026-11-30');
+    expect(report.rowsSkipped).toBe(0);
+    const buyer = (id: string) => `${id}@marketplace.amazon.com`;
+    expect(ordersOf(book)).toEqual({
+      // Two kits and three packs of filters on 4 August: 49.98 + 19.47.
+      [buyer('k3v9qx2m8tz1w7p')]: [
+        ['2026-08-04', 69.45],
+        ['2026-09-03', 25.96],
+        ['2026-10-05', 49.98],
+        ['2026-11-06', 69.45],
+      ],
+      [buyer('b8d2hf6ls0qy4ne')]: [
+        ['2026-08-09', 89],
+        ['2026-09-27', 12.98],
+      ],
+      [buyer('p1c7zr5gm3vx9ka')]: [
+        ['2026-08-15', 44.5],
+        ['2026-11-24', 69.49],
+      ],
+      [buyer('w4n6yt8jd2bs0ec')]: [['2026-08-22', 24.99]],
+      [buyer('m9f3kq1vx7hr5lu')]: [
+        ['2026-09-08', 87.95],
+        ['2026-10-26', 32.45],
+      ],
+      [buyer('a2g8ws4ne6tc0zy')]: [['2026-09-14', 95.49]],
+      [buyer('h5r1pd9cu3ym7oj')]: [
+        ['2026-09-20', 89],
+        ['2026-11-18', 19.47],
+      ],
+      [buyer('t7x3lb5qa1ki9sv')]: [['2026-10-02', 24.99]],
+      [buyer('e0j6vm2fy8gw4nd')]: [['2026-10-12', 89]],
+      [buyer('q3u9ho7rz5ea1xc')]: [['2026-10-19', 57.48]],
+      [buyer('z6m2ck8ts4vb0gf')]: [['2026-11-02', 99.96]],
+      // 23:50 in Los Angeles on 13 November (07:50 on the 14th in UTC): the 13th, as written.
+      [buyer('y1p5ej3wq9dn7rh')]: [['2026-11-13', 89]],
+    });
+    expect(report.files[1]).toMatchObject({ file: 'orders.txt', rowsRead: 25, mergedLines: 6 });
+  });
+  it("eBay's Orders report with Sold For mapped: the notes say each order of several items would count twice", async () => {
+    const shown = docsRules('**eBay.**') as { columns: { orders: Record<string, string> } };
+    shown.columns.orders.amount = 'Sold For';
+    const rules = parseRules(shown);
+    const { book, report } = await readFeed(corpus('ebay'), feedOptionsFrom(rules, '2026-11-30'));
+    // The order's own line (1,160.00, its items' sum) and its two items: 2,320.00.
+    expect(ordersOf(book).cardkingdom77).toEqual([
+      ['2026-08-14', 1250],
+      ['2026-10-15', 2320],
+    ]);
+    expect(report.files[1].notes).toContain(
+      `amount: each of the 2 orders of three lines or more has one line whose amount is the sum of its other lines' ("Sold For"): if it is the order's own line above its items' (eBay's), map the order's total (eBay's Total Price) instead, or each such order counts twice`,
+    );
+  });
 });
