@@ -271,6 +271,7 @@ export class ChurnBot extends TeamsActivityHandler {
       return;
     }
     const kind = conversationKind(activity);
+    const say = sayAtOnce(context);
     if (isPlainObject(activity.value)) {
       const reply = await this.deps.actions.submit({
         actor,
@@ -278,6 +279,7 @@ export class ChurnBot extends TeamsActivityHandler {
         replyToId: activity.replyToId ?? null,
         conversationId: activity.conversation.id,
         conversationKind: kind,
+        say,
       });
       await applyReply(context, reply, activity.replyToId, this.deps.log);
       return;
@@ -294,6 +296,7 @@ export class ChurnBot extends TeamsActivityHandler {
             actor,
             conversationKind: kind,
             ...(parsed.page ? { page: parsed.page } : {}),
+            say,
           })
         : await this.deps.actions.command({
             command: 'help',
@@ -328,6 +331,26 @@ function summaryChannelOf(
     serviceUrl: activity.serviceUrl,
     reference,
     setBy,
+  };
+}
+
+/**
+ * Posts a message in the turn's conversation at once, while the turn goes on working (`list` says its
+ * list is coming). What this relies on: in a Teams message turn every sendActivity is its own POST to
+ * the Bot Connector (CloudAdapter's sendActivities calls replyToActivity / sendToConversation; only
+ * an `expectReplies` delivery is written into the HTTP response), so the rep reads it before the turn
+ * ends. The work itself stays in the turn, and so in the function's invocation: an Azure Functions
+ * HTTP function's work after it returned is not kept running (the host may freeze or recycle the
+ * instance; its maintainers point to a queue-triggered function instead,
+ * https://github.com/Azure/Azure-Functions/issues/2463). The HTTP answer therefore still waits for
+ * the plan: past Bot Service's 10 to 15 seconds it times out there (the rep has been told and the
+ * card still comes as its own POST), and Teams may deliver the message again
+ * (https://github.com/MicrosoftDocs/msteams-docs/issues/6084), which keptListsNow answers from the
+ * plan in flight rather than planning again.
+ */
+function sayAtOnce(context: TurnContext): (text: string) => Promise<void> {
+  return async (text) => {
+    await retryingPreconditionFailed(() => context.sendActivity(text));
   };
 }
 

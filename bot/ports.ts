@@ -68,6 +68,8 @@ export interface CommandRequest {
   conversationKind: ConversationKind;
   /** The text the user typed when it was not a known command (the bot answers with help). */
   unrecognised?: string;
+  /** Posts a message in the conversation at once, before the answer (which waits for the work). */
+  say?: (text: string) => Promise<void>;
 }
 
 export interface SubmitRequest {
@@ -78,6 +80,8 @@ export interface SubmitRequest {
   replyToId: string | null;
   conversationId: string;
   conversationKind: ConversationKind;
+  /** Posts a message in the conversation at once, before the answer (which waits for the work). */
+  say?: (text: string) => Promise<void>;
 }
 
 /** How one send or update ended. */

@@ -62,6 +62,7 @@ import {
 } from './commitAction';
 import { decideTap } from './decideTap';
 import { decideUndo, selectUndoTarget } from './decideUndo';
+import { listsWithNotice } from './listNotice';
 import {
   BUSY,
   helpFor,
@@ -189,7 +190,7 @@ export class ChurnActionHandler implements ActionHandler {
       const tenant = checkTenant(request.actor.tenantId, this.deps.access);
       if (tenant) return { text: tenant.message };
       return request.conversationKind === 'personal'
-        ? this.list(request.actor, page)
+        ? this.list(request.actor, page, request.say)
         : { text: PERSONAL_ONLY };
     }
     const parsed = parseCardSubmit(request.value);
@@ -211,7 +212,7 @@ export class ChurnActionHandler implements ActionHandler {
           : { text: SUMMARY_FOR_MANAGERS };
       case 'list':
         return request.conversationKind === 'personal'
-          ? this.list(request.actor, { page: request.page ?? 1 })
+          ? this.list(request.actor, { page: request.page ?? 1 }, request.say)
           : { text: PERSONAL_ONLY };
       case 'undo':
         return request.conversationKind === 'personal'
@@ -487,9 +488,14 @@ export class ChurnActionHandler implements ActionHandler {
   /**
    * `list` (and its pages): the rep's list as of now, by the weekly run's own planning, as a card that
    * is saved so a tap updates it in place. Customers the rep acted on this week stay on it with their
-   * outcome, as on the weekly card.
+   * outcome, as on the weekly card. A list that takes a while is announced first through `say`
+   * (listNotice.ts); the card then comes as it would have.
    */
-  private async list(actor: Actor, tap: ListPageTap): Promise<BotReply> {
+  private async list(
+    actor: Actor,
+    tap: ListPageTap,
+    say?: (text: string) => Promise<void>,
+  ): Promise<BotReply> {
     const { page } = tap;
     const rep = await this.deps.stores.conversations.getRep(actor.userId);
     if (!rep?.email) {
@@ -508,13 +514,14 @@ export class ChurnActionHandler implements ActionHandler {
     const addresses = repAddresses(rep);
     const states = await (this.deps.states ? this.deps.states() : this.deps.stores.state.getAll());
     const acted = actedThisWeek(states, addresses, mondayOf(today));
-    const lists = await listsNow({
+    const request = {
       localDate: today,
       runKey,
       states,
       asBefore: acted.map((s) => s.customerId),
       locale: this.locale,
-    });
+    };
+    const lists = await listsWithNotice(listsNow, request, say, this.deps.log);
     if ('stale' in lists) {
       // Scored from an export that stopped, every customer would look late: no list, as on Monday.
       return {

@@ -53,3 +53,6 @@ export const NOTHING_TO_UNDO = 'You have no action left to undo.';
 
 export const BUSY =
   'Someone else kept changing that customer at the same moment, so nothing was changed. Try again in a moment.';
+
+/** Said at once when `list` takes a while: the card follows in the same chat. */
+export const LIST_COMING = 'Working out your list from the order feed: it comes in a moment.';

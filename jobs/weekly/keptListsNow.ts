@@ -57,7 +57,7 @@ interface Kept {
  */
 export function keptListsNow(deps: KeptListsDeps): (request: ListsNowRequest) => Promise<ListsNow> {
   let kept: Kept[] = [];
-  return async (request) => {
+  const planned = async (request: ListsNowRequest): Promise<ListsNow> => {
     const rules = await deps.rules();
     const read = (await deps.readBook(request.localDate, rules)).book;
     const inputs = await listInputsFor(read, request, deps);
@@ -72,6 +72,7 @@ export function keptListsNow(deps: KeptListsDeps): (request: ListsNowRequest) =>
       kept = [found, ...kept.filter((k) => k !== found)];
       return found.lists;
     }
+    await request.beforePlanning?.(read.customers.length);
     const lists = listsOf(read, rules, request, inputs, deps.clock().toISOString());
     // Plans of states read before these are let go too: a write since (a tap, a run) is in every
     // rep's states but the writer's own put-back rows.
@@ -79,6 +80,43 @@ export function keptListsNow(deps: KeptListsDeps): (request: ListsNowRequest) =>
     kept.length = Math.min(kept.length, KEPT_LISTS);
     return lists;
   };
+  // A `list` asked while the same one is being worked out (typed twice, `list 2` after `list`, or
+  // Teams delivering a message again when the first answer was slow) waits for that plan rather than
+  // planning the book a second time.
+  const inFlight = new Map<string, InFlight>();
+  return (request) => {
+    const key = inFlightKey(request);
+    const same = inFlight.get(key);
+    if (same && same.states === request.states) {
+      if (request.beforePlanning) same.waiting.push(request.beforePlanning);
+      return same.lists;
+    }
+    const waiting = request.beforePlanning ? [request.beforePlanning] : [];
+    const lists = planned({
+      ...request,
+      beforePlanning: async (customers) => {
+        // By index: a request that joins while one of these is awaited is told as well.
+        for (let i = 0; i < waiting.length; i++) await waiting[i]?.(customers);
+      },
+    }).finally(() => {
+      if (inFlight.get(key)?.lists === lists) inFlight.delete(key);
+    });
+    inFlight.set(key, { states: request.states, waiting, lists });
+    return lists;
+  };
+}
+
+/** A plan being worked out, and the callers waiting for it, each told before the planning starts. */
+interface InFlight {
+  states: ReadonlyMap<string, CustomerState>;
+  waiting: ((customers: number) => Promise<void>)[];
+  lists: Promise<ListsNow>;
+}
+
+/** The same request as far as a plan goes: the same day, week, locale and rows put back (the states are compared as the same map). */
+function inFlightKey(request: ListsNowRequest): string {
+  const { localDate, runKey, locale = 'en-US', asBefore = [] } = request;
+  return JSON.stringify([localDate, runKey, locale, [...asBefore].sort()]);
 }
 
 /** True when every customer's state reads the same in `a` and `b`, each with its rows put back. */

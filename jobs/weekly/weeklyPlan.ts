@@ -199,6 +199,12 @@ export interface ListsNowRequest {
   asBefore?: readonly string[];
   /** The cards' LOCALE, the reasons' numbers' as on the weekly card (default en-US). */
   locale?: string;
+  /**
+   * Awaited just before a plan is made (not when a kept one answers), with the book's customer
+   * count: planning holds the thread for seconds on a large book, so a caller that answers slow
+   * plans at once (`list` in the bot) has to say so before, not during.
+   */
+  beforePlanning?: (customers: number) => Promise<void>;
 }
 
 /**
@@ -326,6 +332,7 @@ export function listsNowFrom(
   return async (request) => {
     const read = (await readBook(request.localDate)).book;
     const inputs = await listInputsFor(read, request, { directory, ledger });
+    await request.beforePlanning?.(read.customers.length);
     return listsOf(read, rules, request, inputs, clock().toISOString());
   };
 }

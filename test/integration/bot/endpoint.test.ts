@@ -143,6 +143,7 @@ describe('bot endpoint, local settings (empty app id)', () => {
         command: 'help',
         actor: { userId: 'aad-ana', name: 'Ana Ruiz', tenantId: 'tenant-1' },
         conversationKind: 'personal',
+        say: expect.any(Function),
       },
     ]);
     const reply = connector.sent.at(-1) as { url: string; body: { text: string } };

@@ -112,6 +112,7 @@ describe('bot through the Agents Playground', () => {
       replyToId: cardId,
       conversationId: config.personalChat.id,
       conversationKind: 'personal',
+      say: expect.any(Function),
     });
     const card = update.message?.attachments[0]?.content as { body: { text: string }[] };
     expect(card.body[0].text).toBe(`reached_out by ${rep.name}`);

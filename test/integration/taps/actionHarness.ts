@@ -18,6 +18,7 @@ import { createTabService, type TabServiceDeps } from '../../../tabs/api/tabServ
 import type { FunctionsHost } from '../../../tools/local/functionsHost';
 import { startBotHost } from '../../helpers/botOnPlayground';
 import { weeklyData } from '../../helpers/weeklyCardData';
+import { slipBook } from '../../unit/weekly/scoredFixture';
 import { MemoryLog } from '../bot/recordingPorts';
 
 /** Teams ids of the people in these tests. */
@@ -31,6 +32,23 @@ export const ADMIN = {
   channelId: '29:ada',
 };
 /** Tuesday 24 Nov 2026, 09:00 in Chicago. */
+/**
+ * A book of two pages for the admin's `list`: twelve of their customers stopped ordering in
+ * September; Ben's still orders every week, which keeps the feed current.
+ */
+export function adminSlipBook(): Book {
+  return slipBook([
+    ...Array.from({ length: 12 }, (_, k) => ({
+      id: `many-${k}`,
+      name: `Many ${k}`,
+      owner: ADMIN.email,
+      monthlyValue: 100 + k,
+      slip: true,
+    })),
+    { id: 'steady-1', name: 'Harbour Deli', owner: BEN.email, monthlyValue: 800, slip: false },
+  ]);
+}
+
 export const NOW = new Date('2026-11-24T15:00:00.000Z');
 export const TODAY = '2026-11-24';
 export const TIME_ZONE = 'America/Chicago';

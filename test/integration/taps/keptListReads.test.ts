@@ -7,10 +7,9 @@ import type { Storage } from '../../../storage';
 import type { TableCardStore } from '../../../storage/cardStore';
 import { keptStates } from '../../../storage/keptStates';
 import { texts } from '../../unit/cards/cardWalk';
-import { slipBook } from '../../unit/weekly/scoredFixture';
 import {
   ADMIN,
-  BEN,
+  adminSlipBook,
   handlerDeps,
   NOW,
   openActionStorage,
@@ -24,17 +23,7 @@ import {
 // How often `list` and its pages read the feed, counted at the reader the kept feed is given: the
 // real handler through the real CloudAdapter over HTTP, the states on Azurite.
 
-// Twelve of the admin's customers stopped ordering in September; Ben's still order every week.
-const book = slipBook([
-  ...Array.from({ length: 12 }, (_, k) => ({
-    id: `many-${k}`,
-    name: `Many ${k}`,
-    owner: ADMIN.email,
-    monthlyValue: 100 + k,
-    slip: true,
-  })),
-  { id: 'steady-1', name: 'Harbour Deli', owner: BEN.email, monthlyValue: 800, slip: false },
-]);
+const book = adminSlipBook();
 
 describe('`list` reads the feed through the kept feed', () => {
   let storage: Storage;
