@@ -56,8 +56,8 @@ export interface Wiring {
   weekly(log: Log): Promise<WeeklyRunDeps>;
   /** The daily follow-ups' dependencies: the weekly run's, asked afresh on each call. */
   followUps(log: Log): Promise<FollowUpsRunDeps>;
-  /** The monthly summary's dependencies for a tick at `now`. */
-  monthly(now: Date): Promise<MonthlySummaryDeps>;
+  /** The monthly summary's dependencies for a tick at `now`; `log` the run's (default the wiring's). */
+  monthly(now: Date, log?: Log): Promise<MonthlySummaryDeps>;
 }
 
 export interface WiringOptions {
@@ -104,9 +104,9 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     silentAfterDays: r.followUps.silentAfterDays,
     tabAppId: config.teamsAppId,
   });
-  const summaryFeed = (r: Rules) =>
+  const summaryFeed = (r: Rules, feedLog: Log = log) =>
     hasFeed
-      ? summaryFeedLoader(feedReaderFor(config, r), storage.state, r, config.timeZone, (m) => log.warn(m))
+      ? summaryFeedLoader(feedReaderFor(config, r), storage.state, r, config.timeZone, feedLog)
       : undefined;
   // Who may act on whose customers: the same for a tap on a card and in a tab.
   const access = {
@@ -265,16 +265,16 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
         config: { timeZone: config.timeZone, ...config.card },
       };
     },
-    async monthly(now) {
-      const { rules: current } = await rulesForRun(log, false);
+    async monthly(now, runLog = log) {
+      const { rules: current } = await rulesForRun(runLog, false);
       return {
         storage,
         sender: sendCard,
         now,
         // A summary the channel refuses, or that keeps failing, is told to the admins, not only logged.
-        notifyAdmins: notifyAdmins(log),
+        notifyAdmins: notifyAdmins(runLog),
         // Saves that hold and the holdout's outcomes need the order feed; the rest is the audit trail.
-        ...(hasFeed ? { loadFeed: summaryFeed(current) } : {}),
+        ...(hasFeed ? { loadFeed: summaryFeed(current, runLog) } : {}),
         config: {
           schedule: { timeZone: config.timeZone, ...config.monthlySendAt },
           ...summaryOptions(current),
