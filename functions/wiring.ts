@@ -227,6 +227,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       cards,
       rules: current,
       rulesFile: broken,
+      rulesSource: rulesSourceName(config),
       // A weekly run the feed stopped is tried again every 15 minutes: through the kept read, an
       // unchanged feed is not downloaded again each time, and the tabs share the run's read.
       readBook: keptReader(current),
@@ -266,9 +267,12 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       };
     },
     async monthly(now, runLog = log) {
-      const { rules: current } = await rulesForRun(runLog, false);
+      const { rules: current, broken } = await rulesForRun(runLog, false);
       return {
         storage,
+        log: runLog,
+        rulesFile: broken,
+        rulesSource: rulesSourceName(config),
         sender: sendCard,
         now,
         // A summary the channel refuses, or that keeps failing, is told to the admins, not only logged.

@@ -81,3 +81,32 @@ export async function tellBrokenRules(
   else deps.log.warn(text, fields);
   return posted;
 }
+
+/** What is wrong with a broken file, for a log line: its first problem, and how many more. */
+function firstProblem(broken: BrokenRulesFile): string {
+  const [first = 'not valid', ...rest] = broken.problems;
+  return rest.length > 0 ? `${first} (and ${rest.length} more)` : first;
+}
+
+/**
+ * Logs which rules a run goes on with, once when it runs: the file's (`source`, as the config names
+ * it), or while the file is broken the last valid one's, since when and why. The weekly tick tells
+ * the admins of a broken file; the daily and monthly runs say in their own logs which rules they
+ * used, so an operator reading one run's log is not left to guess.
+ */
+export function logRulesInUse(
+  log: Pick<Log, 'info' | 'warn'>,
+  source: string,
+  broken: BrokenRulesFile | null | undefined,
+  fields: Record<string, unknown> = {},
+): void {
+  if (!broken) {
+    log.info(`rules: ${source}`, fields);
+    return;
+  }
+  const since = broken.lastGood ? ` since ${broken.lastGood.at}` : '';
+  log.warn(
+    `rules: the last valid rules file ${broken.source}, as read valid${since}, because the file as saved is not valid: ${firstProblem(broken)}`,
+    fields,
+  );
+}

@@ -1,11 +1,13 @@
 import type { Log } from '../../bot/ports';
 import { FeedError } from '../../feed/feedError';
 import { logFeedReport } from '../../feed/feedReportLog';
+import type { BrokenRulesFile } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
 import { dayOf } from '../../rules/book';
 import { feedSilence, isStale, staleFeedText } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
 import type { RunRecord, Storage } from '../../storage';
+import { logRulesInUse } from './rulesFileNotice';
 import { type FeedStoppedRun, readFeedOrStop, stopForFeed } from './weeklyFeedStop';
 import { type AdminNotifier, type RunNotice, retryNotice } from './weeklyNotice';
 import { repDirectory, withRepOwners } from './weeklyRepDirectory';
@@ -17,6 +19,9 @@ export interface RunOpeningDeps {
   storage: Pick<Storage, 'conversations' | 'runs' | 'requests'>;
   readBook: (asOf: string) => Promise<FeedResult>;
   rules: Pick<Rules, 'feedStaleDays'>;
+  /** The rules file when broken, and the one the config names: the run's log says which rules it used. */
+  rulesFile?: BrokenRulesFile | null;
+  rulesSource?: string;
   log: Log;
   notifyAdmins?: AdminNotifier;
 }
@@ -142,6 +147,7 @@ export async function openRun<S>(
     resumed: !fresh,
     attempt,
   });
+  if (deps.rulesSource) logRulesInUse(log, deps.rulesSource, deps.rulesFile, { runKey });
 
   const stop = async (error: FeedError): Promise<RunOpening<S>> => {
     const report = await stopForFeed(
