@@ -6,6 +6,7 @@ import {
   runMonthlySummary,
 } from '../jobs/monthly/monthlySummaryRun';
 import { MONTHLY_TIMER_NCRONTAB } from '../jobs/schedule';
+import { unlessWaiting, type WaitingForRulesReport } from '../jobs/weekly/rulesFileNotice';
 import { contextLog } from './contextLog';
 import { registerTimer } from './registry';
 
@@ -13,10 +14,12 @@ import { registerTimer } from './registry';
 export function createMonthlySummaryHandler(
   getDeps: (now: Date, log: Log) => Promise<MonthlySummaryDeps>,
   clock: () => Date = () => new Date(),
-): (timer: Timer, context: InvocationContext) => Promise<MonthlySummaryReport> {
+): (timer: Timer, context: InvocationContext) => Promise<MonthlySummaryReport | WaitingForRulesReport> {
   return async (timer, context) => {
     if (timer.isPastDue) context.warn('monthly summary tick is late (isPastDue); deciding as usual');
-    const report = await runMonthlySummary(await getDeps(clock(), contextLog(context)));
+    const deps = await unlessWaiting(getDeps(clock(), contextLog(context)));
+    if ('status' in deps) return deps;
+    const report = await runMonthlySummary(deps);
     if (report.status === 'failed' || report.status === 'unreachable' || report.status === 'no_channel') {
       context.warn('monthly summary', report);
     } else context.log('monthly summary', report);

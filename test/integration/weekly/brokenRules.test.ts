@@ -9,6 +9,7 @@ import { createDailyFollowUpsHandler } from '../../../functions/dailyFollowUps';
 import { createMonthlySummaryHandler } from '../../../functions/monthlySummary';
 import { createWeeklyRunHandler } from '../../../functions/weeklyRun';
 import { type Wiring, wire } from '../../../functions/wiring';
+import type { WaitingForRulesReport } from '../../../jobs/weekly/rulesFileNotice';
 import { type WeeklyReport, weeklyReportText } from '../../../jobs/weekly/weeklyReport';
 import { RulesError } from '../../../rules';
 import { texts } from '../../unit/cards/cardWalk';
@@ -171,19 +172,57 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
     expect(rulesNotices()).toHaveLength(2);
   });
 
-  it('with no valid rules file ever read, the run fails as before, and the admins are told once', async () => {
+  it('with no valid rules file ever read, the admins are told once and each run waits for a valid one, without failing every tick', async () => {
     now = Date.parse('2026-11-22T18:00:00Z');
     await save('{ "capPerRep": 4 ');
     const { wiring, log } = await instance();
     await installReps({ ...world, storage: wiring.storage }, [ADMIN]);
-    await expect(tick(wiring, log)).rejects.toBeInstanceOf(RulesError);
+    const run = ticks(wiring, log);
+    const waiting: WaitingForRulesReport = {
+      status: 'waiting_for_rules',
+      source: rulesPath(),
+      problems: [expect.stringMatching(/^.*is not valid JSON: /)] as unknown as string[],
+    };
+    // The first tick tells the admins, and logs the wait as an error; every tick after ends waiting
+    // (no Azure alert each quarter of an hour), its log a warning.
+    expect(await run.weekly()).toEqual(waiting);
+    const waits = () => log.lines.filter((l) => / weekly run: waiting for a valid rules file: /.test(l));
+    expect(waits()).toEqual([expect.stringMatching(/^error weekly run: waiting/)]);
     now += TICK;
-    await expect(tick(wiring, log)).rejects.toBeInstanceOf(RulesError);
-    await expect(wiring.followUps(log)).rejects.toBeInstanceOf(RulesError);
+    expect(await run.weekly()).toEqual(waiting);
+    expect(waits()).toEqual([
+      expect.stringMatching(/^error weekly run: waiting/),
+      expect.stringMatching(/^warn weekly run: waiting/),
+    ]);
+    // Monday's follow-ups and the 1st's summary wait alike, and post nothing of their own.
+    now = Date.parse('2026-11-24T15:03:00Z');
+    expect(await run.daily()).toEqual(waiting);
+    now = Date.parse('2026-12-01T15:03:00Z');
+    expect(await run.monthly()).toEqual(waiting);
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/^warn daily follow-ups: waiting for a valid rules file/),
+    );
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/^warn monthly summary: waiting for a valid rules file/),
+    );
     expect(rulesNotices()).toHaveLength(1);
     expect(rulesNotices()[0].join('\n')).toContain(
       'the weekly run, the daily follow-ups and the monthly summary stop',
     );
+    // A direct call of the wiring (the local stack's "run now") still stops on the error.
+    await expect(wiring.followUps(log)).rejects.toBeInstanceOf(RulesError);
+  });
+
+  it('with no valid rules file and no admin to tell, each tick fails: the alert is how anyone hears', async () => {
+    now = Date.parse('2026-11-22T18:00:00Z');
+    await save('{ "capPerRep": 4 ');
+    const { wiring, log } = await instance('');
+    const run = ticks(wiring, log);
+    await expect(run.weekly()).rejects.toBeInstanceOf(RulesError);
+    now += TICK;
+    await expect(run.weekly()).rejects.toBeInstanceOf(RulesError);
+    await expect(run.daily()).rejects.toBeInstanceOf(RulesError);
+    await expect(run.monthly()).rejects.toBeInstanceOf(RulesError);
   });
 
   it('the daily follow-ups and the monthly summary say in their logs which rules they used', async () => {
