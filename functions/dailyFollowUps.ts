@@ -3,6 +3,7 @@ import type { Log } from '../bot/ports';
 import type { FollowUpsReport } from '../jobs/followups/followUpsReport';
 import { type FollowUpsRunDeps, runFollowUps } from '../jobs/followups/followUpsRun';
 import { WEEKLY_TIMER_NCRONTAB } from '../jobs/schedule';
+import { unlessWaiting, type WaitingForRulesReport } from '../jobs/weekly/rulesFileNotice';
 import { contextLog } from './contextLog';
 import { registerTimer } from './registry';
 
@@ -10,10 +11,12 @@ import { registerTimer } from './registry';
 export function createDailyFollowUpsHandler(
   getDeps: (log: Log) => Promise<FollowUpsRunDeps>,
   now: () => Date = () => new Date(),
-): (timer: Timer, context: InvocationContext) => Promise<FollowUpsReport> {
+): (timer: Timer, context: InvocationContext) => Promise<FollowUpsReport | WaitingForRulesReport> {
   return async (timer, context) => {
     if (timer.isPastDue) context.warn('follow-ups tick is late (isPastDue); deciding as usual');
-    const report = await runFollowUps(await getDeps(contextLog(context)), { now: now() });
+    const deps = await unlessWaiting(getDeps(contextLog(context)));
+    if ('status' in deps) return deps;
+    const report = await runFollowUps(deps, { now: now() });
     if (report.status === 'not_due') context.trace('follow-ups not due', report);
     return report;
   };

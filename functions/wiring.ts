@@ -17,11 +17,11 @@ import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
 import { summaryFeedLoader } from '../jobs/monthly/summaryFeedFigures';
 import { keptListsNow } from '../jobs/weekly/keptListsNow';
-import { tellBrokenRules } from '../jobs/weekly/rulesFileNotice';
+import { brokenRulesKey, noValidRules, tellBrokenRules } from '../jobs/weekly/rulesFileNotice';
 import { adminNotifier } from '../jobs/weekly/weeklyNotice';
 import { repDirectory } from '../jobs/weekly/weeklyRepDirectory';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
-import { type Rules, RulesError } from '../rules/rulesSchema';
+import type { Rules } from '../rules/rulesSchema';
 import { openStorage, type Storage } from '../storage';
 import { type CardStore, openCardStore } from '../storage/cardStore';
 import { keptStates } from '../storage/keptStates';
@@ -57,8 +57,8 @@ export interface Wiring {
   weekly(log: Log): Promise<WeeklyRunDeps>;
   /** The daily follow-ups' dependencies: the weekly run's, asked afresh on each call. */
   followUps(log: Log): Promise<FollowUpsRunDeps>;
-  /** The monthly summary's dependencies for a tick at `now`. */
-  monthly(now: Date): Promise<MonthlySummaryDeps>;
+  /** The monthly summary's dependencies for a tick at `now`; `log` the run's (default the wiring's). */
+  monthly(now: Date, log?: Log): Promise<MonthlySummaryDeps>;
 }
 
 export interface WiringOptions {
@@ -123,9 +123,9 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     silentAfterDays: r.followUps.silentAfterDays,
     tabAppId: config.teamsAppId,
   });
-  const summaryFeed = (r: Rules) =>
+  const summaryFeed = (r: Rules, feedLog: Log = log) =>
     hasFeed
-      ? summaryFeedLoader(keptReader(r), { getAll: states }, r, config.timeZone, (m) => log.warn(m))
+      ? summaryFeedLoader(keptReader(r), { getAll: states }, r, config.timeZone, feedLog)
       : undefined;
   // Who may act on whose customers: the same for a tap on a card and in a tab.
   const access = {
@@ -208,29 +208,37 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   /**
    * The rules a timer run goes on with: the file's, asked now, or while it is broken the last valid
    * file's. With no valid file ever read there are none: the weekly tick tells the admins (once per
-   * broken version) and each run fails as before, so its alert is raised too.
+   * broken version), and each run stops, waiting for a valid file once the admins know, failing (an
+   * Azure alert) while they do not (noValidRules).
    */
-  const rulesForRun = async (runLog: Log, tell: boolean) => {
+  const rulesForRun = async (runLog: Log, run: 'weekly run' | 'daily follow-ups' | 'monthly summary') => {
     const inForce = await rules.now();
     if (inForce.rules) return inForce;
-    if (tell)
-      await tellBrokenRules(
-        inForce.broken,
-        { log: runLog, notifyAdmins: notifyAdmins(runLog), runs: storage.runs },
-        clock(),
-        { timeZone: config.timeZone, locale: config.card.locale },
-      );
-    throw new RulesError([...inForce.broken.problems], inForce.broken.source);
+    const { broken } = inForce;
+    // The weekly tick (every 15 minutes, due or not) is the one that tells the admins.
+    const told =
+      run === 'weekly run'
+        ? await tellBrokenRules(
+            broken,
+            { log: runLog, notifyAdmins: notifyAdmins(runLog), runs: storage.runs },
+            clock(),
+            { timeZone: config.timeZone, locale: config.card.locale },
+          )
+        : (await storage.runs.noticeSent(brokenRulesKey(broken), 'rules'))
+          ? 'already_sent'
+          : 'not_yet';
+    throw noValidRules(broken, told, runLog, run);
   };
 
   /** What the weekly and the daily runs share; the rules file asked now, the feed read when it changed. */
-  const runDeps = async (runLog: Log, tell: boolean) => {
-    const { rules: current, broken } = await rulesForRun(runLog, tell);
+  const runDeps = async (runLog: Log, run: 'weekly run' | 'daily follow-ups') => {
+    const { rules: current, broken } = await rulesForRun(runLog, run);
     return {
       storage,
       cards,
       rules: current,
       rulesFile: broken,
+      rulesSource: rulesSourceName(config),
       // A weekly run the feed stopped is tried again every 15 minutes: through the kept read, an
       // unchanged feed is not downloaded again each time, and the tabs share the run's read.
       readBook: keptReader(current),
@@ -250,7 +258,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     tabs,
     async weekly(runLog) {
       // The weekly tick (every 15 minutes) is the one that tells the admins of a broken rules file.
-      const deps = await runDeps(runLog, true);
+      const deps = await runDeps(runLog, 'weekly run');
       return {
         ...deps,
         config: {
@@ -263,22 +271,25 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     },
     async followUps(runLog) {
       // The same storage, cards, rules file, feed, sender and admin notice as the weekly run.
-      const deps = await runDeps(runLog, false);
+      const deps = await runDeps(runLog, 'daily follow-ups');
       return {
         ...deps,
         config: { timeZone: config.timeZone, ...config.card },
       };
     },
-    async monthly(now) {
-      const { rules: current } = await rulesForRun(log, false);
+    async monthly(now, runLog = log) {
+      const { rules: current, broken } = await rulesForRun(runLog, 'monthly summary');
       return {
         storage,
+        log: runLog,
+        rulesFile: broken,
+        rulesSource: rulesSourceName(config),
         sender: sendCard,
         now,
         // A summary the channel refuses, or that keeps failing, is told to the admins, not only logged.
-        notifyAdmins: notifyAdmins(log),
+        notifyAdmins: notifyAdmins(runLog),
         // Saves that hold and the holdout's outcomes need the order feed; the rest is the audit trail.
-        ...(hasFeed ? { loadFeed: summaryFeed(current) } : {}),
+        ...(hasFeed ? { loadFeed: summaryFeed(current, runLog) } : {}),
         config: {
           schedule: { timeZone: config.timeZone, ...config.monthlySendAt },
           ...summaryOptions(current),

@@ -92,6 +92,8 @@ export interface RunLedger {
   getRun(runKey: string): Promise<RunRecord | null>;
   /** The latest run key from `fromKey` (inclusive) to `beforeKey` (exclusive) whose run finished; null when none. */
   lastFinished(fromKey: string, beforeKey: string): Promise<string | null>;
+  /** As lastFinished, and the latest run key in the range that was started at all (finished or not). */
+  lastRuns(fromKey: string, beforeKey: string): Promise<{ started: string | null; finished: string | null }>;
   /** Records what happened for one rep; `recorded: false` when a row was already there (kept as is). */
   recordDelivery(
     runKey: string,
@@ -170,18 +172,27 @@ export class TableRunLedger implements RunLedger {
   }
 
   async lastFinished(fromKey: string, beforeKey: string): Promise<string | null> {
+    return (await this.lastRuns(fromKey, beforeKey)).finished;
+  }
+
+  async lastRuns(
+    fromKey: string,
+    beforeKey: string,
+  ): Promise<{ started: string | null; finished: string | null }> {
     // One range query over the runs' partitions (one run row each); keys of one kind sort by date.
     const filter = odata`PartitionKey ge ${idKey(fromKey)} and PartitionKey lt ${idKey(beforeKey)} and RowKey eq ${RUN}`;
     return naming(this.endpoint, async () => {
-      let last: string | null = null;
+      let started: string | null = null;
+      let finished: string | null = null;
       const pages = this.client.listEntities({ queryOptions: { filter, select: ['runKey', 'finishedAt'] } });
       for await (const page of pages.byPage()) {
         for (const e of page) {
           const key = String(e.runKey ?? '');
-          if (e.finishedAt && (last === null || key > last)) last = key;
+          if (started === null || key > started) started = key;
+          if (e.finishedAt && (finished === null || key > finished)) finished = key;
         }
       }
-      return last;
+      return { started, finished };
     });
   }
 

@@ -1,6 +1,8 @@
-import type { CardSender, SendOutcome } from '../../bot/ports';
+import type { CardSender, Log, SendOutcome } from '../../bot/ports';
+import type { BrokenRulesFile } from '../../feed/keptRules';
 import type { Storage } from '../../storage';
 import { type MonthlySchedule, monthlyRunDue, summarisedMonth } from '../schedule';
+import { logRulesInUse } from '../weekly/rulesFileNotice';
 import { takeSendClaim } from '../weekly/weeklyDelivery';
 import type { AdminNotifier, NoticeResult } from '../weekly/weeklyNotice';
 import { type SummaryTrouble, summaryNoticeDue, summaryNoticeText } from './monthlyNotice';
@@ -27,6 +29,10 @@ export interface MonthlySummaryDeps {
   loadFeed?: SummaryFeedLoader;
   /** The admins' notice the weekly run uses: told once when the summary cannot be posted. */
   notifyAdmins?: AdminNotifier;
+  /** The run's log: which rules it used (with rulesSource, and rulesFile while the file is broken). */
+  log?: Pick<Log, 'info' | 'warn'>;
+  rulesFile?: BrokenRulesFile | null;
+  rulesSource?: string;
 }
 
 /** What became of the admins' notice of a post that did not go out (`not_yet`: failing, not for long yet). */
@@ -90,6 +96,7 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
   }
   await storage.runs.startRun(runKey, at);
   const month = summarisedMonth(runKey);
+  if (deps.log && deps.rulesSource) logRulesInUse(deps.log, deps.rulesSource, deps.rulesFile, { runKey });
   const feed = deps.loadFeed ? await deps.loadFeed(month, now) : {};
   const { summary, card } = await summaryCardFor(storage, month, { ...config, ...feed });
   // Claimed like a rep's card: a second instance on the tick leaves the post to the first, and a post

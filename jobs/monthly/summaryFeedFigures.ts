@@ -1,3 +1,5 @@
+import type { Log } from '../../bot/ports';
+import { logFeedReport } from '../../feed/feedReportLog';
 import type { FeedResult } from '../../feed/readFeed';
 import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, shiftMonth } from '../../rules/calendar';
@@ -43,9 +45,10 @@ export function summaryFeedFigures(
 export type SummaryFeedLoader = (month: string, now: Date) => Promise<Partial<SummaryFeedFigures>>;
 
 /**
- * Reads the feed once, as of the team's today, for a month's summary. A feed that cannot be read
- * gives no figures (`warn` hears why): the audit trail is the summary, and the card says what it
- * was not given, rather than the month's card waiting on the feed.
+ * Reads the feed once, as of the team's today, for a month's summary, and logs its report as the
+ * weekly and daily runs do (feed/feedReportLog.ts). A feed that cannot be read gives no figures
+ * (`log` warns why): the audit trail is the summary, and the card says what it was not given,
+ * rather than the month's card waiting on the feed.
  */
 export function summaryFeedLoader(
   readBook: (asOf: string) => Promise<FeedResult>,
@@ -53,15 +56,16 @@ export function summaryFeedLoader(
   state: { getAll(): Promise<ReadonlyMap<string, CustomerState>> },
   rules: Rules,
   timeZone: string,
-  warn: (message: string) => void = () => {},
+  log: Pick<Log, 'info' | 'warn'> = { info: () => {}, warn: () => {} },
 ): SummaryFeedLoader {
   return async (month, now) => {
     const today = localDate(now, timeZone);
     try {
-      const [{ book }, states] = await Promise.all([readBook(today), state.getAll()]);
+      const [{ book, report }, states] = await Promise.all([readBook(today), state.getAll()]);
+      logFeedReport(report, log, { month });
       return summaryFeedFigures(book, states.values(), rules, month, today);
     } catch (error) {
-      warn(
+      log.warn(
         `the ${month} summary goes without the saves that hold and the holdout comparison: ${(error as Error).message}`,
       );
       return {};

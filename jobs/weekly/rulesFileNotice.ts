@@ -1,6 +1,7 @@
 import type { Log } from '../../bot/ports';
 import { type DateWording, dateWording, dayWords } from '../../bot/taps/actionWords';
 import type { BrokenRulesFile } from '../../feed/keptRules';
+import { RulesError } from '../../rules/rulesSchema';
 import type { RunLedger } from '../../storage/runLedger';
 import { type AdminNotifier, postOnce } from './weeklyNotice';
 import { LISTED_IN_TEXT } from './weeklyReport';
@@ -54,7 +55,7 @@ function inPlainWords(problem: string, source: string): string {
  * runs go on with, so a second tick, or another run, posts nothing, while the same mistake made
  * again after a fix is told again.
  */
-function brokenRulesKey(broken: BrokenRulesFile): string {
+export function brokenRulesKey(broken: BrokenRulesFile): string {
   return `rules-${broken.version}-${broken.lastGood?.version ?? 'none'}`;
 }
 
@@ -80,4 +81,86 @@ export async function tellBrokenRules(
     );
   else deps.log.warn(text, fields);
   return posted;
+}
+
+/** What is wrong with a broken file, for a log line: its first problem, and how many more. */
+function firstProblem(broken: BrokenRulesFile): string {
+  const [first = 'not valid', ...rest] = broken.problems;
+  return rest.length > 0 ? `${first} (and ${rest.length} more)` : first;
+}
+
+/**
+ * Logs which rules a run goes on with, once when it runs: the file's (`source`, as the config names
+ * it), or while the file is broken the last valid one's, since when and why. The weekly tick tells
+ * the admins of a broken file; the daily and monthly runs say in their own logs which rules they
+ * used, so an operator reading one run's log is not left to guess.
+ */
+export function logRulesInUse(
+  log: Pick<Log, 'info' | 'warn'>,
+  source: string,
+  broken: BrokenRulesFile | null | undefined,
+  fields: Record<string, unknown> = {},
+): void {
+  if (!broken) {
+    log.info(`rules: ${source}`, fields);
+    return;
+  }
+  const since = broken.lastGood ? ` since ${broken.lastGood.at}` : '';
+  log.warn(
+    `rules: the last valid rules file ${broken.source}, as read valid${since}, because the file as saved is not valid: ${firstProblem(broken)}`,
+    fields,
+  );
+}
+
+/** What a timer tick reports when no valid rules file was ever read and the admins know it. */
+export interface WaitingForRulesReport {
+  status: 'waiting_for_rules';
+  source: string;
+  problems: string[];
+}
+
+/**
+ * A timer run that cannot start: no valid rules file was ever read (a first setup whose first edit
+ * is broken), and the admins have been told in Teams. The tick ends as waiting, not as a failure:
+ * an Azure alert every 15 minutes until someone fixes the file would say nothing the notice did not.
+ */
+export class WaitingForRules extends RulesError {
+  readonly report: WaitingForRulesReport;
+  constructor(broken: BrokenRulesFile) {
+    super([...broken.problems], broken.source);
+    this.name = 'WaitingForRules';
+    this.report = { status: 'waiting_for_rules', source: broken.source, problems: [...broken.problems] };
+  }
+}
+
+/**
+ * The error a timer run stops with when no valid rules file was ever read. `told`: what became of
+ * the admins' notice (the weekly tick's postOnce, or for the daily and monthly runs whether it is in
+ * the ledger). Once the admins know, the run waits (WaitingForRules), logged as an error the tick
+ * the notice goes out and as a warning after; until they do (no admins configured, the notice not
+ * delivered), it fails as a plain RulesError, so the function's failure alert is how anyone hears.
+ */
+export function noValidRules(
+  broken: BrokenRulesFile,
+  told: Awaited<ReturnType<typeof postOnce>> | 'not_yet',
+  log: Pick<Log, 'warn' | 'error'>,
+  run: string,
+): RulesError {
+  if (told !== 'posted' && told !== 'already_sent')
+    return new RulesError([...broken.problems], broken.source);
+  const text = `${run}: waiting for a valid rules file: ${broken.source} is not valid and no valid one was read before (${firstProblem(broken)}); the admins were told in Teams, and the run tries again each tick`;
+  const fields = { source: broken.source, version: broken.version };
+  if (told === 'posted') log.error(text, fields);
+  else log.warn(text, fields);
+  return new WaitingForRules(broken);
+}
+
+/** The run's dependencies, or the report of a tick that waits for a valid rules file (WaitingForRules). */
+export async function unlessWaiting<D>(deps: Promise<D>): Promise<D | WaitingForRulesReport> {
+  try {
+    return await deps;
+  } catch (error) {
+    if (error instanceof WaitingForRules) return error.report;
+    throw error;
+  }
 }

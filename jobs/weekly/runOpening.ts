@@ -1,12 +1,13 @@
 import type { Log } from '../../bot/ports';
-import { countOf } from '../../cards/format';
-import { describeFeedReport } from '../../feed/describeFeedReport';
 import { FeedError } from '../../feed/feedError';
+import { logFeedReport } from '../../feed/feedReportLog';
+import type { BrokenRulesFile } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
 import { dayOf } from '../../rules/book';
 import { feedSilence, isStale, staleFeedText } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
 import type { RunRecord, Storage } from '../../storage';
+import { logRulesInUse } from './rulesFileNotice';
 import { type FeedStoppedRun, readFeedOrStop, stopForFeed } from './weeklyFeedStop';
 import { type AdminNotifier, type RunNotice, retryNotice } from './weeklyNotice';
 import { repDirectory, withRepOwners } from './weeklyRepDirectory';
@@ -14,13 +15,13 @@ import type { WeeklyFeedStopped } from './weeklyReport';
 import { decideAttempt } from './weeklyRetry';
 import { runRowsAt } from './weeklySurfaced';
 
-/** Skipped rows the run's log lists of each kind of problem (it lists 20 in all). */
-const LOGGED_PER_KIND = 5;
-
 export interface RunOpeningDeps {
   storage: Pick<Storage, 'conversations' | 'runs' | 'requests'>;
   readBook: (asOf: string) => Promise<FeedResult>;
   rules: Pick<Rules, 'feedStaleDays'>;
+  /** The rules file when broken, and the one the config names: the run's log says which rules it used. */
+  rulesFile?: BrokenRulesFile | null;
+  rulesSource?: string;
   log: Log;
   notifyAdmins?: AdminNotifier;
 }
@@ -146,6 +147,7 @@ export async function openRun<S>(
     resumed: !fresh,
     attempt,
   });
+  if (deps.rulesSource) logRulesInUse(log, deps.rulesSource, deps.rulesFile, { runKey });
 
   const stop = async (error: FeedError): Promise<RunOpening<S>> => {
     const report = await stopForFeed(
@@ -171,18 +173,7 @@ export async function openRun<S>(
     repDirectory(storage.conversations),
   ]);
   if (feed instanceof FeedError) return stop(feed);
-  if (feed.report.rowsSkipped > 0 || feed.report.notes) {
-    // In Azure the log is where a bad feed row is reported: file, line and reason, as the CLI prints.
-    // A few of each kind, so a wrong row shows beside thousands dated after the run's day. A zip
-    // passed over is told there too, with no row skipped.
-    const lines = describeFeedReport(feed.report, { maxPerKind: LOGGED_PER_KIND });
-    log.warn(
-      `feed: ${countOf(feed.report.rowsSkipped, 'row', 'rows', 'en-US')} skipped\n${lines.join('\n')}`,
-      {
-        runKey,
-      },
-    );
-  }
+  logFeedReport(feed.report, log, { runKey });
   const book = await withRepOwners(feed.book, directory);
   return {
     status: 'open',

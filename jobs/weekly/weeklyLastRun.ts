@@ -14,7 +14,7 @@ const reportSchema = z.object({
 });
 
 /** What lastCardsOptions reads from the run ledger. */
-export type LastCardsLedger = Pick<RunLedger, 'lastFinished' | 'getRun' | 'deliveriesBetween'>;
+export type LastCardsLedger = Pick<RunLedger, 'lastRuns' | 'getRun' | 'deliveriesBetween'>;
 
 /**
  * Where each rep's last card before `runKey` is known from, as the replay of last week takes it
@@ -31,7 +31,7 @@ export async function lastCardsOptions(
   timeZone: string,
   reader: 'run' | 'list',
 ): Promise<Pick<LastWeekOptions, 'lastWeek' | 'lastRun' | 'lastRunByRep'>> {
-  const finished = await runs.lastFinished(EARLIEST_WEEKLY_RUN_KEY, runKey);
+  const { started, finished } = await runs.lastRuns(EARLIEST_WEEKLY_RUN_KEY, runKey);
   const lastRun = finished === null ? 'none' : await finishedRun(runs, finished);
   // Every run after the last finished one died before finishing: the rows they delivered. The range
   // starts just after the finished run's key ('!' sorts before any week's digits), so a week after
@@ -57,8 +57,10 @@ export async function lastCardsOptions(
   }
   // With no run finished before this week's, `list` reads the kinds this week's run stored: no list
   // last week. The weekly run reads the states before it writes, so they stand for last week's list,
-  // but for the reps a run that died before finishing did not reach: they have never had a card.
-  const none = lastRun === 'none' && (reader === 'list' || lastRunByRep.size > 0);
+  // unless a run started before this week's and died: the rows it stored before its cards are no
+  // list a rep saw (with no card delivered at all, the next Monday's rows read "Still on your list
+  // (week 2)"); only the reps its delivered rows name had a card.
+  const none = lastRun === 'none' && (reader === 'list' || started !== null);
   return {
     ...(none ? { lastWeek: 'none' as const } : {}),
     ...(typeof lastRun === 'object' ? { lastRun } : {}),

@@ -66,6 +66,8 @@ export interface WeeklyRunDeps {
   rules: Rules;
   /** The rules file as it stands, when it is not valid: the admins are told, and `rules` are the last valid file's. */
   rulesFile?: BrokenRulesFile | null;
+  /** The rules file the config names (or the built-in rules), for the run's log of the rules it used. */
+  rulesSource?: string;
   sender: CardSender;
   config: WeeklyRunConfig;
   log: Log;

@@ -69,7 +69,10 @@ export async function runSummaryCommand(
             storage.state,
             rules,
             config.timeZone,
-            (m) => process.stderr.write(`Warning: ${m}\n`),
+            {
+              info: (m) => process.stderr.write(`${m}\n`),
+              warn: (m) => process.stderr.write(`Warning: ${m}\n`),
+            },
           )(month, now)
         : {};
     figures = await summaryCardFor(storage, month, {

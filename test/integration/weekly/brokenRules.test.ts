@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { InvocationContext, type Timer } from '@azure/functions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../functions/config';
+import { createDailyFollowUpsHandler } from '../../../functions/dailyFollowUps';
+import { createMonthlySummaryHandler } from '../../../functions/monthlySummary';
 import { createWeeklyRunHandler } from '../../../functions/weeklyRun';
 import { type Wiring, wire } from '../../../functions/wiring';
+import type { WaitingForRulesReport } from '../../../jobs/weekly/rulesFileNotice';
 import { type WeeklyReport, weeklyReportText } from '../../../jobs/weekly/weeklyReport';
 import { RulesError } from '../../../rules';
 import { texts } from '../../unit/cards/cardWalk';
@@ -52,7 +55,7 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
   const rulesPath = () => join(dir, 'rules.json');
   const save = (text: string) => writeFile(rulesPath(), text);
   /** An instance of the app: the wiring over the world's fake Teams, at the test's clock. */
-  const instance = async (): Promise<{ wiring: Wiring; log: MemoryLog }> => {
+  const instance = async (admins = `aad-${ADMIN}`): Promise<{ wiring: Wiring; log: MemoryLog }> => {
     const log = new MemoryLog();
     const config = loadConfig({
       STORAGE_CONNECTION_STRING: world.connectionString,
@@ -60,17 +63,37 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
       FEED_DIR: DEMO,
       RULES_FILE: rulesPath(),
       TIME_ZONE,
-      ADMIN_USER_IDS: `aad-${ADMIN}`,
+      ADMIN_USER_IDS: admins,
       MicrosoftAppTenantId: 'tenant-1',
     });
     const wiring = await wire(config, { clock: () => new Date(now), log, sender: world.sender });
     return { wiring, log };
   };
+  const context = (functionName: string) =>
+    new InvocationContext({ functionName, logHandler: () => undefined });
   const tick = (wiring: Wiring, log: MemoryLog): Promise<WeeklyReport> =>
     createWeeklyRunHandler(
       async () => wiring.weekly(log),
       () => new Date(now),
-    )(timer, new InvocationContext({ functionName: 'weeklyRun', logHandler: () => undefined }));
+    )(timer, context('weeklyRun')) as Promise<WeeklyReport>;
+  /** The weekly, daily and monthly timers' ticks as the host calls them, on the run's log. */
+  const ticks = (wiring: Wiring, log: MemoryLog) => ({
+    weekly: () =>
+      createWeeklyRunHandler(
+        () => wiring.weekly(log),
+        () => new Date(now),
+      )(timer, context('weeklyRun')),
+    daily: () =>
+      createDailyFollowUpsHandler(
+        () => wiring.followUps(log),
+        () => new Date(now),
+      )(timer, context('dailyFollowUps')),
+    monthly: () =>
+      createMonthlySummaryHandler(
+        (at) => wiring.monthly(at, log),
+        () => new Date(now),
+      )(timer, context('monthlySummary')),
+  });
   const adminCards = () =>
     world.fake
       .sentTo(conversationOf(ADMIN))
@@ -149,18 +172,110 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
     expect(rulesNotices()).toHaveLength(2);
   });
 
-  it('with no valid rules file ever read, the run fails as before, and the admins are told once', async () => {
+  it('with no valid rules file ever read, the admins are told once and each run waits for a valid one, without failing every tick', async () => {
     now = Date.parse('2026-11-22T18:00:00Z');
     await save('{ "capPerRep": 4 ');
     const { wiring, log } = await instance();
     await installReps({ ...world, storage: wiring.storage }, [ADMIN]);
-    await expect(tick(wiring, log)).rejects.toBeInstanceOf(RulesError);
+    const run = ticks(wiring, log);
+    const waiting: WaitingForRulesReport = {
+      status: 'waiting_for_rules',
+      source: rulesPath(),
+      problems: [expect.stringMatching(/^.*is not valid JSON: /)] as unknown as string[],
+    };
+    // The first tick tells the admins, and logs the wait as an error; every tick after ends waiting
+    // (no Azure alert each quarter of an hour), its log a warning.
+    expect(await run.weekly()).toEqual(waiting);
+    const waits = () => log.lines.filter((l) => / weekly run: waiting for a valid rules file: /.test(l));
+    expect(waits()).toEqual([expect.stringMatching(/^error weekly run: waiting/)]);
     now += TICK;
-    await expect(tick(wiring, log)).rejects.toBeInstanceOf(RulesError);
-    await expect(wiring.followUps(log)).rejects.toBeInstanceOf(RulesError);
+    expect(await run.weekly()).toEqual(waiting);
+    expect(waits()).toEqual([
+      expect.stringMatching(/^error weekly run: waiting/),
+      expect.stringMatching(/^warn weekly run: waiting/),
+    ]);
+    // Monday's follow-ups and the 1st's summary wait alike, and post nothing of their own.
+    now = Date.parse('2026-11-24T15:03:00Z');
+    expect(await run.daily()).toEqual(waiting);
+    now = Date.parse('2026-12-01T15:03:00Z');
+    expect(await run.monthly()).toEqual(waiting);
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/^warn daily follow-ups: waiting for a valid rules file/),
+    );
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/^warn monthly summary: waiting for a valid rules file/),
+    );
     expect(rulesNotices()).toHaveLength(1);
     expect(rulesNotices()[0].join('\n')).toContain(
       'the weekly run, the daily follow-ups and the monthly summary stop',
     );
+    // A direct call of the wiring (the local stack's "run now") still stops on the error.
+    await expect(wiring.followUps(log)).rejects.toBeInstanceOf(RulesError);
+  });
+
+  it('with no valid rules file and no admin to tell, each tick fails: the alert is how anyone hears', async () => {
+    now = Date.parse('2026-11-22T18:00:00Z');
+    await save('{ "capPerRep": 4 ');
+    const { wiring, log } = await instance('');
+    const run = ticks(wiring, log);
+    await expect(run.weekly()).rejects.toBeInstanceOf(RulesError);
+    now += TICK;
+    await expect(run.weekly()).rejects.toBeInstanceOf(RulesError);
+    await expect(run.daily()).rejects.toBeInstanceOf(RulesError);
+    await expect(run.monthly()).rejects.toBeInstanceOf(RulesError);
+  });
+
+  it('the daily follow-ups and the monthly summary say in their logs which rules they used', async () => {
+    now = Date.parse('2026-11-20T15:00:00Z');
+    await save(JSON.stringify({ capPerRep: 2 }, null, 2));
+    const { wiring, log } = await instance();
+    await installReps({ ...world, storage: wiring.storage }, [ADMIN, ANA]);
+    await setSummaryChannel(wiring, world.fake.serviceUrl);
+    const run = ticks(wiring, log);
+    const rulesLines = () => log.lines.filter((l) => /^(info|warn) rules: /.test(l));
+    // Friday's follow-ups: the file as it stands.
+    now = Date.parse('2026-11-20T15:03:00Z');
+    await run.daily();
+    expect(rulesLines()).toEqual([
+      expect.stringMatching(/^info rules: .*rules\.json \{"runKey":"daily-2026-11-20"\}$/),
+    ]);
+    log.lines.length = 0;
+
+    // Broken on Monday: Tuesday's follow-ups and the 1st's summary go on with Friday's file, and say so.
+    await save('{\n  "capPerRep": 4,\n}\n');
+    now = Date.parse('2026-11-23T10:00:00Z');
+    await run.weekly();
+    expect(rulesNotices()).toHaveLength(1);
+    now = Date.parse('2026-11-24T15:03:00Z');
+    await run.daily();
+    now = Date.parse('2026-12-01T15:03:00Z');
+    await run.monthly();
+    const used =
+      `warn rules: the last valid rules file ${rulesPath()}, as read valid since 2026-11-20T15:00:00.000Z, ` +
+      'because the file as saved is not valid: ';
+    expect(rulesLines()).toEqual([
+      expect.stringContaining(`${used}${rulesPath()} is not valid JSON: `),
+      expect.stringContaining(`${used}${rulesPath()} is not valid JSON: `),
+    ]);
+    expect(rulesLines()[0]).toContain('"runKey":"daily-2026-11-24"');
+    expect(rulesLines()[1]).toContain('"runKey":"monthly-2026-11"');
+    // No second notice to the admins.
+    expect(rulesNotices()).toHaveLength(1);
   });
 });
+
+/** The team channel the monthly summary is posted to. */
+async function setSummaryChannel(wiring: Wiring, serviceUrl: string): Promise<void> {
+  const channel = '19:sales@thread.tacv2';
+  await wiring.storage.conversations.setSummaryChannel({
+    channelId: channel,
+    tenantId: 'tenant-1',
+    serviceUrl,
+    reference: {
+      serviceUrl,
+      channelId: 'msteams',
+      conversation: { id: channel, conversationType: 'channel', isGroup: true },
+      bot: { id: '28:churn-bot', name: 'Churn Predictor' },
+    },
+  });
+}

@@ -97,8 +97,8 @@ describe('the Monday after a weekly run that was killed and never finished', () 
     return seen;
   }
 
-  /** Ana's `list` as the bot answers it at 10:00 in Chicago on `day`. */
-  async function list(day: string) {
+  /** A rep's `list` (Ana's unless given) as the bot answers it at 10:00 in Chicago on `day`. */
+  async function list(day: string, rep = ANA) {
     const now = new Date(`${day}T16:00:00Z`);
     const handler = createActionHandler({
       stores: { ...world.storage, cards: world.cards },
@@ -116,7 +116,7 @@ describe('the Monday after a weekly run that was killed and never finished', () 
     });
     const reply = await handler.command({
       command: 'list',
-      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
+      actor: { userId: `aad-${rep}`, name: rep === ANA ? 'Ana' : 'Ben', tenantId: 'tenant-1' },
       conversationKind: 'personal',
     });
     if (!reply.savedCard) throw new Error(`no list card: ${reply.text}`);
@@ -141,6 +141,24 @@ describe('the Monday after a weekly run that was killed and never finished', () 
       rows: { Alder: 'Still on your list (week 2)', Cedar: 'Still on your list (week 2)' },
       back: 'Back on track: Birch ordered Wed 18 Nov',
     });
+  });
+
+  it("killed in its first week before any card went out: the next Monday is still every rep's first card", async () => {
+    // The run stored its listed rows (first flagged 16 Nov), then died before the first card.
+    await monday('2026-11-16', 0);
+    const week = await monday('2026-11-23');
+    // No card reached Ana or Ben: "Still on your list (week 2)", "Worse" or "Back on track" would
+    // speak of a list neither of them saw.
+    expect(week?.get(ANA)).toEqual({
+      rows: { Alder: 'New on your list', Cedar: 'New on your list' },
+      back: null,
+    });
+    expect(week?.get(BEN)).toEqual({
+      rows: { Hazel: 'New on your list', Ivy: 'New on your list' },
+      back: null,
+    });
+    // `list` on Tuesday reads Ben's rows as his card did.
+    expect((await list('2026-11-24', BEN)).rows).toEqual(week?.get(BEN)?.rows);
   });
 
   it('killed in a later week: Ana hears of the change since that card, not since the week before', async () => {

@@ -40,7 +40,7 @@ describe('summaryFeedLoader', () => {
       noStates,
       defaultRules(),
       'UTC',
-      (m) => warned.push(m),
+      { info: () => {}, warn: (m) => warned.push(m) },
     );
     expect(await load('2026-11', new Date('2026-12-01T09:00:00Z'))).toEqual({});
     expect(warned).toEqual([
