@@ -124,9 +124,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     tabAppId: config.teamsAppId,
   });
   const summaryFeed = (r: Rules, feedLog: Log = log) =>
-    hasFeed
-      ? summaryFeedLoader(keptReader(r), { getAll: states }, r, config.timeZone, feedLog)
-      : undefined;
+    hasFeed ? summaryFeedLoader(keptReader(r), { getAll: states }, r, config.timeZone, feedLog) : undefined;
   // Who may act on whose customers: the same for a tap on a card and in a tab.
   const access = {
     tenantId: config.bot.tenantId,
