@@ -512,6 +512,30 @@ describe('a crash between the audit row and the state write, then a tap elsewher
     expect((await storage.audit.latestForCustomer('cust-1')).map((r) => r.action)).toEqual(['reached_out']);
   });
 
+  it('an Undo cut short before its state write, then Reached out in the tab: the undo is finished first', async () => {
+    await createActionHandler(handlerDeps(stores, { clock })).submit(
+      request(ANA, tap.lost('cust-1', 'price')),
+    );
+    const crashing = createActionHandler(
+      handlerDeps({ ...stores, state: crashingOnFirstUpdate(storage.state) }, { clock }),
+    );
+    await expect(crashing.submit(request(ANA, tap.undo('cust-1')))).rejects.toThrow('process killed');
+    // The trail says the loss is undone; the state still says lost.
+    expect((await storage.state.get('cust-1'))?.state.status).toBe('lost');
+    const result = await tapInTab(tabActionDeps(storage, cards), ANA_IN_TAB, 'cust-1', {
+      action: 'reached_out',
+    });
+    expect(result).toMatchObject({ ok: true });
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({
+      status: 'active',
+      lastContact: TODAY,
+    });
+    // One row each: the undo finished, not written again.
+    const rows = (await storage.audit.latestForCustomer('cust-1')).map((r) => r.action);
+    expect(rows.sort()).toEqual(['lost', 'reached_out', 'undo']);
+    expect((await november()).lost).toBe(0);
+  });
+
   it('Lost on the next day’s digest: the loss recorded the day before is the one that counts, once', async () => {
     await interrupted(tap.lost('cust-1', 'price'));
     await saveCard(cards, 'digest-1', ANA, [greenfield]);
