@@ -536,6 +536,28 @@ describe('a crash between the audit row and the state write, then a tap elsewher
     expect((await november()).lost).toBe(0);
   });
 
+  it('an Undo cut short, then `undo` typed in the chat: the undo is finished first, and the action before it undone', async () => {
+    const handler = createActionHandler(handlerDeps(stores, { clock }));
+    await handler.submit(request(ANA, tap.reachedOut('cust-1')));
+    await saveCard(cards, 'digest-1', ANA, [greenfield]);
+    await handler.submit(request(ANA, tap.lost('cust-1', 'price'), 'digest-1'));
+    const crashing = createActionHandler(
+      handlerDeps({ ...stores, state: crashingOnFirstUpdate(storage.state) }, { clock }),
+    );
+    await expect(crashing.submit(request(ANA, tap.undo('cust-1'), 'digest-1'))).rejects.toThrow(
+      'process killed',
+    );
+    const reply = await handler.command({
+      command: 'undo',
+      actor: { userId: ANA.userId, name: ANA.name, tenantId: TENANT },
+      conversationKind: 'personal',
+    });
+    expect(reply.text).toMatch(/^Undone: /);
+    // Both undone: the customer is as before Ana's first tap, not lost with the contact taken off.
+    expect((await storage.state.get('cust-1'))?.state).toEqual(greenfield);
+    expect((await november()).lost).toBe(0);
+  });
+
   it('Lost on the next day’s digest: the loss recorded the day before is the one that counts, once', async () => {
     await interrupted(tap.lost('cust-1', 'price'));
     await saveCard(cards, 'digest-1', ANA, [greenfield]);
