@@ -455,7 +455,20 @@ export class ChurnActionHandler implements ActionHandler {
     // A customer the feed has moved to another rep since is theirs to undo on, as on the cards.
     const auth = this.authorise(actor, rep, read.state);
     if (!auth.ok) return { text: movedToAnotherRep(read.state.name, read.state.owner) };
-    const latest = latestOpenAction(await this.history(target.customerId));
+    // One version of the rules for finishing, deciding and committing, as for a tap.
+    const rules = await this.actionRules();
+    let history = await this.history(target.customerId);
+    let current = read.state;
+    // An action or Undo whose state write was cut short is finished first, as before a tap.
+    if (await finishInterrupted(this.deps.stores, history, current, this.commitOptions(rules))) {
+      const [again, trail] = await Promise.all([
+        state.get(target.customerId),
+        this.history(target.customerId),
+      ]);
+      if (!again) return { text: UNKNOWN_CUSTOMER };
+      [current, history] = [again.state, trail];
+    }
+    const latest = latestOpenAction(history);
     const wording = this.dateWording();
     if (!latest || latest.id !== target.id) {
       const newer = latest
@@ -465,9 +478,7 @@ export class ChurnActionHandler implements ActionHandler {
         text: `Your last action, ${actionWords(target, wording)} on ${chatSafe(target.customerName)}, can no longer be undone:${newer}. Nothing was changed.`,
       };
     }
-    const ctx = this.context(read.state, actor, undoKey(target.id), null, rep ? repAddresses(rep) : []);
-    // One version of the rules for the decision and the commit, as for a tap.
-    const rules = await this.actionRules();
+    const ctx = this.context(current, actor, undoKey(target.id), null, rep ? repAddresses(rep) : []);
     const decision = decideUndo(ctx, rules, target, isAdmin(actor.userId, this.deps.access));
     if (!decision.ok) return { text: decision.message };
     const result = await commitDecision(this.deps.stores, decision, this.commitOptions(rules));

@@ -5,7 +5,7 @@ import type { AuditStore } from '../../storage/auditStore';
 import { ConflictError } from '../../storage/errors';
 import type { StateStore } from '../../storage/stateStore';
 import { type Accepted, type ActionRules, isRepAction } from './actionTypes';
-import { HISTORY_LIMIT, latestOpenAction, undoKey } from './auditHistory';
+import { HISTORY_LIMIT, latestOpenAction, undoKey, undoneIds } from './auditHistory';
 import { restoreFrom } from './decideUndo';
 import { replayRow } from './replayRow';
 import { type Settlement, sameChangeRival, settleRecorded, showsChange } from './settleRow';
@@ -151,12 +151,14 @@ export async function finishRecorded(
 }
 
 /**
- * Finishes the customer's latest standing rep action when the state does not show it: its state
- * write was cut short (a crash) and the same tap was never made again. A tap elsewhere (another card,
- * the tab, another day) is then decided on the state the trail says: otherwise a second Reached out
- * that day was refused as done while the state had no contact, and a Lost tapped the next day counted
- * a second loss. Settled as a retry of that tap would settle it (written, or cancelled when someone
- * acted since). True when it did, so the caller reads the customer again.
+ * Finishes the customer's latest standing rep action, or Undo, when the state does not show it: its
+ * state write was cut short (a crash) and the same tap was never made again. A tap elsewhere
+ * (another card, the tab, another day) is then decided on the state the trail says: otherwise a
+ * second Reached out that day was refused as done while the state had no contact, a Lost tapped the
+ * next day counted a second loss, and after an undone loss every tap was refused as "already marked
+ * lost". Settled as a retry of that tap would settle it (written, or cancelled when someone acted
+ * since; an undo written only while the state is still as it found it). True when it did, so the
+ * caller reads the customer again.
  */
 export async function finishInterrupted(
   stores: CommitStores,
@@ -164,13 +166,23 @@ export async function finishInterrupted(
   current: CustomerState,
   options: ReplayOptions & { at: string },
 ): Promise<boolean> {
-  const latest = latestOpenAction(history);
-  if (!latest?.snapshot || !isRepAction(latest.action)) return false;
-  const action = {
-    row: { ...latest, action: latest.action },
-    replayed: replayRow(latest, options.rules, options.timeZone),
-  };
-  if (showsChange(current, action)) return false;
+  const undone = undoneIds(history);
+  // Newest first; a cancellation is an undo row with no snapshot, which writes no state.
+  const latest = history.find(
+    (r) => r.snapshot !== null && (isRepAction(r.action) || r.action === 'undo') && !undone.has(r.id),
+  );
+  if (!latest?.snapshot) return false;
+  if (!isRepAction(latest.action)) {
+    const target = history.find((r) => r.id === latest.undoes);
+    if (!target || !sameCustomerState(current, latest.snapshot)) return false;
+    if (sameCustomerState(current, replayRow(latest, options.rules, options.timeZone, target))) return false;
+  } else {
+    const action = {
+      row: { ...latest, action: latest.action },
+      replayed: replayRow(latest, options.rules, options.timeZone),
+    };
+    if (showsChange(current, action)) return false;
+  }
   await finishRecorded(stores, latest, options);
   return true;
 }

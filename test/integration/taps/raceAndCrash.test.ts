@@ -512,6 +512,52 @@ describe('a crash between the audit row and the state write, then a tap elsewher
     expect((await storage.audit.latestForCustomer('cust-1')).map((r) => r.action)).toEqual(['reached_out']);
   });
 
+  it('an Undo cut short before its state write, then Reached out in the tab: the undo is finished first', async () => {
+    await createActionHandler(handlerDeps(stores, { clock })).submit(
+      request(ANA, tap.lost('cust-1', 'price')),
+    );
+    const crashing = createActionHandler(
+      handlerDeps({ ...stores, state: crashingOnFirstUpdate(storage.state) }, { clock }),
+    );
+    await expect(crashing.submit(request(ANA, tap.undo('cust-1')))).rejects.toThrow('process killed');
+    // The trail says the loss is undone; the state still says lost.
+    expect((await storage.state.get('cust-1'))?.state.status).toBe('lost');
+    const result = await tapInTab(tabActionDeps(storage, cards), ANA_IN_TAB, 'cust-1', {
+      action: 'reached_out',
+    });
+    expect(result).toMatchObject({ ok: true });
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({
+      status: 'active',
+      lastContact: TODAY,
+    });
+    // One row each: the undo finished, not written again.
+    const rows = (await storage.audit.latestForCustomer('cust-1')).map((r) => r.action);
+    expect(rows.sort()).toEqual(['lost', 'reached_out', 'undo']);
+    expect((await november()).lost).toBe(0);
+  });
+
+  it('an Undo cut short, then `undo` typed in the chat: the undo is finished first, and the action before it undone', async () => {
+    const handler = createActionHandler(handlerDeps(stores, { clock }));
+    await handler.submit(request(ANA, tap.reachedOut('cust-1')));
+    await saveCard(cards, 'digest-1', ANA, [greenfield]);
+    await handler.submit(request(ANA, tap.lost('cust-1', 'price'), 'digest-1'));
+    const crashing = createActionHandler(
+      handlerDeps({ ...stores, state: crashingOnFirstUpdate(storage.state) }, { clock }),
+    );
+    await expect(crashing.submit(request(ANA, tap.undo('cust-1'), 'digest-1'))).rejects.toThrow(
+      'process killed',
+    );
+    const reply = await handler.command({
+      command: 'undo',
+      actor: { userId: ANA.userId, name: ANA.name, tenantId: TENANT },
+      conversationKind: 'personal',
+    });
+    expect(reply.text).toMatch(/^Undone: /);
+    // Both undone: the customer is as before Ana's first tap, not lost with the contact taken off.
+    expect((await storage.state.get('cust-1'))?.state).toEqual(greenfield);
+    expect((await november()).lost).toBe(0);
+  });
+
   it('Lost on the next day’s digest: the loss recorded the day before is the one that counts, once', async () => {
     await interrupted(tap.lost('cust-1', 'price'));
     await saveCard(cards, 'digest-1', ANA, [greenfield]);
