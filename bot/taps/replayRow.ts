@@ -49,7 +49,9 @@ export function replayRow(
 /**
  * The rules as the row was decided under, as far as it shows them: a row is finished as it was
  * recorded, and the rules file may have changed since (a loss reason dropped or renamed, other snooze
- * days). Its reason was on the list then; its snooze runs to the day its note names.
+ * days). Its reason was on the list then; its snooze runs to the day its note names. Its value and
+ * note passed the bounds in force when it was recorded: a release with narrower ones must not refuse
+ * it, or every later tap on the customer (each finishes it first) would be refused too.
  */
 function rulesOfRow(row: AuditRow, rules: ActionRules, today: string): ActionRules {
   const reason = row.action === 'lost' ? row.reason : null;
@@ -59,5 +61,8 @@ function rulesOfRow(row: AuditRow, rules: ActionRules, today: string): ActionRul
     ...rules,
     lossReasons: listed ? rules.lossReasons : [...rules.lossReasons, { code: reason, label: reason }],
     snoozeDays: until === null ? rules.snoozeDays : dayOf(until) - dayOf(today),
+    noteMaxLength: Math.max(rules.noteMaxLength, row.note?.length ?? 0),
+    maxValue: Math.max(rules.maxValue, row.value ?? 0),
+    maxValueMultiple: row.value === null ? rules.maxValueMultiple : Number.POSITIVE_INFINITY,
   };
 }

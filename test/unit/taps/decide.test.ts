@@ -455,6 +455,28 @@ describe('replaying a recorded row', () => {
     }
   });
 
+  it('replays a row recorded within bounds a later release narrowed: its value and note stand', () => {
+    // A crash left a Won back of 9,000 and a Lost with a note unfinished; a release since allows
+    // less. Refusing the row would refuse every later tap on the customer, which first finishes it.
+    const before = atRisk();
+    const won = decideWonBack(ctx(before), RULES, '9000');
+    const lost = decideLost(ctx(before), RULES, { reason: 'price', note: 'Went with the cheaper supplier' });
+    const narrower = { ...RULES, maxValue: 1000, maxValueMultiple: 2, noteMaxLength: 10 };
+    for (const decision of [won, lost]) {
+      if (!decision.ok) throw new Error(decision.message);
+      const a = decision.audit;
+      const stored = row({
+        id: a.id,
+        action: a.action,
+        value: a.value ?? null,
+        reason: a.reason ?? null,
+        note: a.note ?? null,
+        snapshot: before,
+      });
+      expect(replayRow(stored, narrower, 'America/Chicago')).toEqual(decision.next);
+    }
+  });
+
   it('uses the row’s date in the team’s zone, not UTC', () => {
     // 03:00 UTC on the 25th is still the 24th in Chicago.
     const stored = row({ id: 'r', action: 'reached_out', at: '2026-11-25T03:00:00.000Z' });
