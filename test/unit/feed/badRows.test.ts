@@ -730,6 +730,8 @@ describe('amounts', () => {
     '1,234.56 CR',
     '1,234.56CR',
     '£1,234.56 Cr',
+    'USD 1,234.56 CR',
+    'GBP1,234.56CR',
     '1,234.56-',
   ])('%s in accounting notation is a credit of 1,234.56', async (text) => {
     const { book, report } = await feed({
@@ -766,6 +768,8 @@ describe('amounts', () => {
     ['CR', 'not a number'],
     ['-(3.00)', 'not a number'],
     ['(3.00) CR', 'not a number'],
+    ['-3.00 CR', 'not a number'],
+    ['USD -3.00 CR', 'not a number'],
   ])('%s is a bad row: %s', async (text, problem) => {
     const { report } = await feed({
       'customers.csv': CUSTOMERS,
