@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ActionRules, Decision } from '../../../bot/taps/actionTypes';
 import { outcomeOfRow } from '../../../bot/taps/cardOutcome';
 import { decideLost } from '../../../bot/taps/decideLost';
 import { decideReachedOut } from '../../../bot/taps/decideReachedOut';
@@ -7,7 +8,7 @@ import { decideUndo, restoreFrom, selectUndoTarget } from '../../../bot/taps/dec
 import { decideWonBack, maxWonBackValue, readWonBackValue } from '../../../bot/taps/decideWonBack';
 import { replayRow } from '../../../bot/taps/replayRow';
 import { staleReason, wonBackThisCycle } from '../../../bot/taps/staleReason';
-import { initialState, sameCustomerState } from '../../../rules/customerState';
+import { type CustomerState, initialState, sameCustomerState } from '../../../rules/customerState';
 import { wonBackTwice } from '../../../rules/followUps';
 import { ANA, atRisk, BEN, ctx, RULES, row } from './fixtures';
 
@@ -410,13 +411,8 @@ describe('undo', () => {
 });
 
 describe('replaying a recorded row', () => {
-  it('recomputes the same next state as the original decision, for each action', () => {
-    const before = atRisk();
-    const decisions = [
-      decideReachedOut(ctx(before), RULES),
-      decideWonBack(ctx(before), RULES, '1500'),
-      decideLost(ctx(before), RULES, { reason: 'went_quiet', note: 'no answer' }),
-    ];
+  /** Each decision's audit row, stored with the state before it, replays to the decision's own next state under `rules`. */
+  const expectReplayed = (decisions: Decision[], before: CustomerState, rules: ActionRules) => {
     for (const decision of decisions) {
       if (!decision.ok) throw new Error(decision.message);
       const a = decision.audit;
@@ -428,8 +424,18 @@ describe('replaying a recorded row', () => {
         note: a.note ?? null,
         snapshot: before,
       });
-      expect(replayRow(stored, RULES, 'America/Chicago')).toEqual(decision.next);
+      expect(replayRow(stored, rules, 'America/Chicago')).toEqual(decision.next);
     }
+  };
+
+  it('recomputes the same next state as the original decision, for each action', () => {
+    const before = atRisk();
+    const decisions = [
+      decideReachedOut(ctx(before), RULES),
+      decideWonBack(ctx(before), RULES, '1500'),
+      decideLost(ctx(before), RULES, { reason: 'went_quiet', note: 'no answer' }),
+    ];
+    expectReplayed(decisions, before, RULES);
   });
 
   it('replays a row as it was decided after the rules file changed: a dropped reason, other snooze days', () => {
@@ -441,18 +447,7 @@ describe('replaying a recorded row', () => {
       snoozeDays: 14,
       lossReasons: RULES.lossReasons.filter((r) => r.code !== 'price'),
     };
-    for (const decision of [snooze, lost]) {
-      if (!decision.ok) throw new Error(decision.message);
-      const a = decision.audit;
-      const stored = row({
-        id: a.id,
-        action: a.action,
-        reason: a.reason ?? null,
-        note: a.note ?? null,
-        snapshot: before,
-      });
-      expect(replayRow(stored, changed, 'America/Chicago')).toEqual(decision.next);
-    }
+    expectReplayed([snooze, lost], before, changed);
   });
 
   it('replays a row recorded within bounds a later release narrowed: its value and note stand', () => {
@@ -462,19 +457,7 @@ describe('replaying a recorded row', () => {
     const won = decideWonBack(ctx(before), RULES, '9000');
     const lost = decideLost(ctx(before), RULES, { reason: 'price', note: 'Went with the cheaper supplier' });
     const narrower = { ...RULES, maxValue: 1000, maxValueMultiple: 2, noteMaxLength: 10 };
-    for (const decision of [won, lost]) {
-      if (!decision.ok) throw new Error(decision.message);
-      const a = decision.audit;
-      const stored = row({
-        id: a.id,
-        action: a.action,
-        value: a.value ?? null,
-        reason: a.reason ?? null,
-        note: a.note ?? null,
-        snapshot: before,
-      });
-      expect(replayRow(stored, narrower, 'America/Chicago')).toEqual(decision.next);
-    }
+    expectReplayed([won, lost], before, narrower);
   });
 
   it('uses the row’s date in the team’s zone, not UTC', () => {
