@@ -8,11 +8,13 @@ import {
   createActionHandler,
 } from '../../../bot/taps/actionHandler';
 import type { Config } from '../../../functions/config';
+import type { ListsNow, ListsNowRequest } from '../../../jobs/weekly/weeklyPlan';
 import type { Book } from '../../../rules/book';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { openStorage, type Storage } from '../../../storage';
 import { openCardStore, saveSentCard, type TableCardStore } from '../../../storage/cardStore';
+import { keptStates } from '../../../storage/keptStates';
 import type { TabActionDeps } from '../../../tabs/api/tabActions';
 import { createTabService, type TabServiceDeps } from '../../../tabs/api/tabService';
 import type { FunctionsHost } from '../../../tools/local/functionsHost';
@@ -220,6 +222,39 @@ export async function startActionBotHost(
 let activitySeq = 0;
 
 /** A card tap as Teams delivers it: a message activity with `value` and the card's `replyToId`. */
+/** A bot answering `list` from `listsNow`, over HTTP to a Bot Connector stand-in, its states on Azurite (the states read through a kept reader, as the wiring reads them). */
+export interface ListBot {
+  storage: Storage;
+  cards: TableCardStore;
+  connector: Awaited<ReturnType<typeof startConnector>>;
+  host: Awaited<ReturnType<typeof startActionBotHost>>;
+  close(): Promise<void>;
+}
+
+export async function startListBot(
+  name: string,
+  listsNow: (request: ListsNowRequest) => Promise<ListsNow>,
+): Promise<ListBot> {
+  const { storage, cards } = await openActionStorage(name);
+  await seed(storage, []);
+  const connector = await startConnector();
+  const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards };
+  const host = await startActionBotHost(
+    storage,
+    handlerDeps(stores, { listsNow, states: keptStates(storage.state) }),
+  );
+  return {
+    storage,
+    cards,
+    connector,
+    host,
+    async close() {
+      await host.host.close();
+      await connector.close();
+    },
+  };
+}
+
 export function submitActivity(
   serviceUrl: string,
   user: { userId: string; name: string; channelId: string },

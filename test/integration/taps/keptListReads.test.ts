@@ -3,22 +3,8 @@ import { feedReadKey, keptFeed } from '../../../feed/keptFeed';
 import type { FeedResult } from '../../../feed/readFeed';
 import { keptListsNow } from '../../../jobs/weekly/keptListsNow';
 import { defaultRules, parseRules, type Rules } from '../../../rules/rulesSchema';
-import type { Storage } from '../../../storage';
-import type { TableCardStore } from '../../../storage/cardStore';
-import { keptStates } from '../../../storage/keptStates';
 import { texts } from '../../unit/cards/cardWalk';
-import {
-  ADMIN,
-  adminSlipBook,
-  handlerDeps,
-  NOW,
-  openActionStorage,
-  post,
-  seed,
-  startActionBotHost,
-  startConnector,
-  textActivity,
-} from './actionHarness';
+import { ADMIN, adminSlipBook, type ListBot, NOW, post, startListBot, textActivity } from './actionHarness';
 
 // How often `list` and its pages read the feed, counted at the reader the kept feed is given: the
 // real handler through the real CloudAdapter over HTTP, the states on Azurite.
@@ -26,18 +12,12 @@ import {
 const book = adminSlipBook();
 
 describe('`list` reads the feed through the kept feed', () => {
-  let storage: Storage;
-  let cards: TableCardStore;
-  let connector: Awaited<ReturnType<typeof startConnector>>;
-  let host: Awaited<ReturnType<typeof startActionBotHost>>;
+  let bot: ListBot;
   let reads: number;
   let version: string;
   let rules: Rules;
 
   beforeEach(async () => {
-    ({ storage, cards } = await openActionStorage('klist'));
-    await seed(storage, []);
-    connector = await startConnector();
     reads = 0;
     version = 'etag-1';
     rules = defaultRules();
@@ -55,25 +35,13 @@ describe('`list` reads the feed through the kept feed', () => {
         }),
       clock: () => NOW,
     });
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
-    host = await startActionBotHost(
-      storage,
-      handlerDeps(stores, { listsNow, states: keptStates(storage.state) }),
-    );
+    bot = await startListBot('klist', listsNow);
   });
-  afterEach(async () => {
-    await host.host.close();
-    await connector.close();
-  });
+  afterEach(() => bot.close());
 
   const say = async (text: string) => {
-    await post(host.host.url, textActivity(connector.url, ADMIN, text));
-    const reply = connector.sent.at(-1)?.body;
+    await post(bot.host.host.url, textActivity(bot.connector.url, ADMIN, text));
+    const reply = bot.connector.sent.at(-1)?.body;
     return reply?.attachments ? texts(reply.attachments[0]?.content)[0] : reply?.text;
   };
 

@@ -5,21 +5,15 @@ import { LIST_COMING } from '../../../bot/taps/replies';
 import { keptListsNow } from '../../../jobs/weekly/keptListsNow';
 import type { Book } from '../../../rules/book';
 import { defaultRules } from '../../../rules/rulesSchema';
-import type { Storage } from '../../../storage';
-import type { TableCardStore } from '../../../storage/cardStore';
-import { keptStates } from '../../../storage/keptStates';
 import { ofType, texts } from '../../unit/cards/cardWalk';
 import { eventually } from '../bot/recordingPorts';
 import {
   ADMIN,
   adminSlipBook,
-  handlerDeps,
+  type ListBot,
   NOW,
-  openActionStorage,
   post,
-  seed,
-  startActionBotHost,
-  startConnector,
+  startListBot,
   submitActivity,
   tap,
   textActivity,
@@ -34,18 +28,12 @@ const CHAT = `a:${ADMIN.userId}`;
 const SLOW_MS = LIST_NOTICE_AFTER_MS + 1_500;
 
 describe('`list` that takes a while', () => {
-  let storage: Storage;
-  let cards: TableCardStore;
-  let connector: Awaited<ReturnType<typeof startConnector>>;
-  let host: Awaited<ReturnType<typeof startActionBotHost>>;
+  let bot: ListBot;
   /** How the feed reads: after `delayMs`, the book, or the error. */
   let reader: { delayMs: number; fails?: Error };
   let reads: number;
 
   beforeEach(async () => {
-    ({ storage, cards } = await openActionStorage('slow'));
-    await seed(storage, []);
-    connector = await startConnector();
     reads = 0;
     reader = { delayMs: 0 };
     const readBook = async (): Promise<{ book: Book }> => {
@@ -55,24 +43,12 @@ describe('`list` that takes a while', () => {
       return { book };
     };
     const listsNow = keptListsNow({ rules: async () => defaultRules(), readBook, clock: () => NOW });
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
-    host = await startActionBotHost(
-      storage,
-      handlerDeps(stores, { listsNow, states: keptStates(storage.state) }),
-    );
+    bot = await startListBot('slow', listsNow);
   });
-  afterEach(async () => {
-    await host.host.close();
-    await connector.close();
-  });
+  afterEach(() => bot.close());
 
-  const typed = (text: string) => post(host.host.url, textActivity(connector.url, ADMIN, text));
-  const posted = () => connector.sent.filter((s) => s.method === 'POST');
+  const typed = (text: string) => post(bot.host.host.url, textActivity(bot.connector.url, ADMIN, text));
+  const posted = () => bot.connector.sent.filter((s) => s.method === 'POST');
   const heading = (i: number) => texts(posted()[i]?.body.attachments?.[0]?.content)[0];
 
   it('says at once that the list is coming, then sends the card, saved so a tap updates it with Undo', async () => {
@@ -86,12 +62,12 @@ describe('`list` that takes a while', () => {
     expect(heading(1)).toBe('Your list now · 12 slipping; the first 10 shown');
 
     const messageId = 'reply-2';
-    expect((await cards.get(CHAT, messageId))?.data.kind).toBe('list');
+    expect((await bot.cards.get(CHAT, messageId))?.data.kind).toBe('list');
     await post(
-      host.host.url,
-      submitActivity(connector.url, ADMIN, tap.reachedOut('many-11'), { replyToId: messageId }),
+      bot.host.host.url,
+      submitActivity(bot.connector.url, ADMIN, tap.reachedOut('many-11'), { replyToId: messageId }),
     );
-    const update = connector.sent.at(-1);
+    const update = bot.connector.sent.at(-1);
     expect(update?.method).toBe('PUT');
     expect(update?.url).toContain(messageId);
     expect(ofType(update?.body.attachments?.[0]?.content, 'Action.Submit').map((a) => a.title)).toContain(
@@ -111,7 +87,9 @@ describe('`list` that takes a while', () => {
     await typed('list');
     expect(posted().map((s) => s.body.text)).toEqual([LIST_COMING, APOLOGY]);
     expect(
-      host.log.lines.some((l) => l.startsWith('error bot turn failed') && l.includes('could not be read')),
+      bot.host.log.lines.some(
+        (l) => l.startsWith('error bot turn failed') && l.includes('could not be read'),
+      ),
     ).toBe(true);
   });
 
