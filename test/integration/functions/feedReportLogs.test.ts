@@ -10,7 +10,13 @@ import { createMonthlySummaryHandler } from '../../../functions/monthlySummary';
 import { createWeeklyRunHandler } from '../../../functions/weeklyRun';
 import { type Wiring, wire } from '../../../functions/wiring';
 import { MemoryLog } from '../bot/recordingPorts';
-import { installReps, openWeeklyWorld, TIME_ZONE, type WeeklyWorld } from '../weekly/weeklyWorld';
+import {
+  installReps,
+  openWeeklyWorld,
+  setSummaryChannel,
+  TIME_ZONE,
+  type WeeklyWorld,
+} from '../weekly/weeklyWorld';
 
 // A bad export arrives: the operator reads the function app's log of each timer run that read it,
 // the weekly run, the daily follow-ups and the monthly summary alike. The timers through the wiring
@@ -52,20 +58,7 @@ describe('the feed report in the log of every timer run that reads the feed', ()
     });
     wiring = await wire(config, { clock: () => new Date(now), log: new MemoryLog(), sender: world.sender });
     await installReps({ ...world, storage: wiring.storage }, [ANA]);
-    // The team channel the monthly summary is posted to.
-    const serviceUrl = world.fake.serviceUrl;
-    const channel = '19:sales@thread.tacv2';
-    await wiring.storage.conversations.setSummaryChannel({
-      channelId: channel,
-      tenantId: 'tenant-1',
-      serviceUrl,
-      reference: {
-        serviceUrl,
-        channelId: 'msteams',
-        conversation: { id: channel, conversationType: 'channel', isGroup: true },
-        bot: { id: '28:churn-bot', name: 'Churn Predictor' },
-      },
-    });
+    await setSummaryChannel({ ...world, storage: wiring.storage });
   });
   afterEach(async () => {
     await world.stop();

@@ -20,6 +20,7 @@ import {
   installReps,
   openWeeklyWorld,
   SEND_TIME,
+  setSummaryChannel,
   TIME_ZONE,
   type WeeklyWorld,
 } from './weeklyWorld';
@@ -230,7 +231,7 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
     await save(JSON.stringify({ capPerRep: 2 }, null, 2));
     const { wiring, log } = await instance();
     await installReps({ ...world, storage: wiring.storage }, [ADMIN, ANA]);
-    await setSummaryChannel(wiring, world.fake.serviceUrl);
+    await setSummaryChannel({ ...world, storage: wiring.storage });
     const run = ticks(wiring, log);
     const rulesLines = () => log.lines.filter((l) => /^(info|warn) rules: /.test(l));
     // Friday's follow-ups: the file as it stands.
@@ -263,19 +264,3 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
     expect(rulesNotices()).toHaveLength(1);
   });
 });
-
-/** The team channel the monthly summary is posted to. */
-async function setSummaryChannel(wiring: Wiring, serviceUrl: string): Promise<void> {
-  const channel = '19:sales@thread.tacv2';
-  await wiring.storage.conversations.setSummaryChannel({
-    channelId: channel,
-    tenantId: 'tenant-1',
-    serviceUrl,
-    reference: {
-      serviceUrl,
-      channelId: 'msteams',
-      conversation: { id: channel, conversationType: 'channel', isGroup: true },
-      bot: { id: '28:churn-bot', name: 'Churn Predictor' },
-    },
-  });
-}

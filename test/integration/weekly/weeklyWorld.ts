@@ -90,6 +90,23 @@ export async function installReps(world: WeeklyWorld, emails: readonly string[])
   }
 }
 
+/** Sets the team channel the monthly summary is posted to, on the fake connector. */
+export async function setSummaryChannel(world: Pick<WeeklyWorld, 'storage' | 'fake'>): Promise<void> {
+  const channel = '19:sales@thread.tacv2';
+  const serviceUrl = world.fake.serviceUrl;
+  await world.storage.conversations.setSummaryChannel({
+    channelId: channel,
+    tenantId: 'tenant-1',
+    serviceUrl,
+    reference: {
+      serviceUrl,
+      channelId: 'msteams',
+      conversation: { id: channel, conversationType: 'channel', isGroup: true },
+      bot: { id: '28:churn-bot', name: 'Churn Predictor' },
+    },
+  });
+}
+
 function isoDay(day: number): string {
   return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
