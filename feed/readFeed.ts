@@ -173,7 +173,7 @@ async function inputTable<C extends string>(
 
 /**
  * Notes, for a column mapped to a list of headers, the header each line's value was read from
- * (`amount: read from "Adjusted Order Total" on 1 line, from "Order Total" on 22`): the one a
+ * (`amount: read from "Adjusted Order Total" on 1 line, from "Order Total" on 21 lines`): the one a
  * user checks when an amount is not what they expected, and the sign that a header meant to be
  * filled only now and then (after a refund) is filled on every line.
  */
