@@ -103,6 +103,7 @@ export async function creditNoteLines(
 export async function noteOrderTotalsOnLines(
   engine: FeedEngine,
   source: FeedSource,
+  /** The amount's header(s) as the notes name them (headerWords). */
   header: string,
 ): Promise<void> {
   // orders_ids: the ids on several rows, `alike` where their amounts are one, `top` their largest
@@ -115,11 +116,11 @@ export async function noteOrderTotalsOnLines(
   const orders = (n: unknown) => Number(n).toLocaleString('en-US');
   if (every(several, alike))
     source.notes.push(
-      `amount: every line of each of the ${orders(several)} orders of several lines has the same amount ("${header}"): if it is the order's total repeated on each line (Xero's Total, Zoho Books' Total), map the line's own amount (Xero's LineAmount, Zoho Books' Item Total) instead, or each order counts its total once per line`,
+      `amount: every line of each of the ${orders(several)} orders of several lines has the same amount (${header}): if it is the order's total repeated on each line (Xero's Total, Zoho Books' Total), map the line's own amount (Xero's LineAmount, Zoho Books' Item Total) instead, or each order counts its total once per line`,
     );
   else if (every(three, summed))
     source.notes.push(
-      `amount: each of the ${orders(three)} orders of three lines or more has one line whose amount is the sum of its other lines' ("${header}"): if it is the order's own line above its items' (eBay's), map the order's total (eBay's Total Price) instead, or each such order counts twice`,
+      `amount: each of the ${orders(three)} orders of three lines or more has one line whose amount is the sum of its other lines' (${header}): if it is the order's own line above its items' (eBay's), map the order's total (eBay's Total Price) instead, or each such order counts twice`,
     );
 }
 

@@ -4,14 +4,35 @@ import { dirname, join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { FeedError } from './feedError';
-import { isCsvPartFile, isDeltaLog, isFeedZip, isPartFile, isZip, KINDS, namesOf } from './feedFiles';
+import {
+  feedFilesInZip,
+  isCsvPartFile,
+  isDeltaLog,
+  isFeedZip,
+  isPartFile,
+  isZip,
+  KINDS,
+  namesOf,
+} from './feedFiles';
 import { escapesFolder } from './packedFile';
 import { type FeedResult, type ReadFeedOptions, readFeed } from './readFeed';
 
 /** Where a feed lives in Blob Storage: a container, and optionally a folder-like prefix in it (`feed/`). */
 export interface BlobFeedOptions extends ReadFeedOptions {
   prefix?: string;
+  /** The zips found to hold no feed file, kept across reads so an unchanged one is not downloaded again. */
+  zipsNotFeed?: ZipsNotFeed;
 }
+
+/**
+ * The zips at the top of a feed container found to hold no feed file (a backup or a photo archive
+ * beside the exports), by the blob's URL -> its ETag then. What a zip holds is known only once it
+ * is downloaded, and a read downloads every zip there, each time the feed changed or is read as of
+ * another day: kept across the reads of one process, a zip is downloaded again only once its ETag
+ * (which the listing gives) changes, that is once something was uploaded over it. One that could
+ * not be read is not kept: each read says why it was passed over.
+ */
+export type ZipsNotFeed = Map<string, string>;
 
 /** How to reach the blob service: a connection string (Azurite), or an endpoint with a credential (managed identity). */
 export type BlobServiceSettings =
@@ -127,20 +148,31 @@ export async function readBlobFeed(
   container: ContainerClient,
   options: BlobFeedOptions = {},
 ): Promise<FeedResult> {
-  const { prefix = '', ...feedOptions } = options;
-  const found = await feedBlobNames(container, prefix);
+  const { prefix = '', zipsNotFeed, ...feedOptions } = options;
+  const urlOf = (name: string) => container.getBlobClient(`${prefix}${name}`).url;
+  const found = (await feedBlobs(container, prefix)).filter(
+    ({ name, etag }) => !(etag !== '' && zipsNotFeed?.get(urlOf(name)) === etag),
+  );
   const dir = await mkdtemp(join(tmpdir(), 'churn-feed-'));
   try {
     // allSettled, not all: a failed download must not leave the others writing into the folder
     // that `finally` is removing (rm then fails with ENOTEMPTY and hides the real error).
     const downloads = await Promise.allSettled(
-      found.map(async (name) => {
+      found.map(async ({ name }) => {
         // A part's folders, made first: `orders/part-00000-....parquet`.
         await mkdir(dirname(join(dir, name)), { recursive: true });
         return container.getBlobClient(`${prefix}${name}`).downloadToFile(join(dir, name));
       }),
     );
     for (const d of downloads) if (d.status === 'rejected') throw d.reason;
+    if (zipsNotFeed)
+      for (const { name, etag } of found.filter((b) => isFeedZip(b.name) && b.etag !== '')) {
+        const held = await feedFilesInZip(dir, name).catch((error: unknown) => {
+          if (error instanceof FeedError) return undefined;
+          throw error;
+        });
+        if (held?.length === 0) zipsNotFeed.set(urlOf(name), etag);
+      }
     return await readFeed(dir, feedOptions).catch((error: unknown) => {
       // A zip's files are known only once downloaded: what it lacks is told of the container, not
       // of the temporary folder it was read in.

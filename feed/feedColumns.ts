@@ -1,3 +1,4 @@
+import { headersOf, type MappedHeaders } from '../rules/columnMapping';
 import { FeedError } from './feedError';
 
 /**
@@ -19,8 +20,24 @@ export interface ColumnSpec<C extends string> {
  */
 const looseHeader = (header: string) => normaliseHeader(header).replace(/[^\p{L}\p{N}]/gu, '');
 
-/** Column name -> index in the record; -1 for an optional column the file does not have. */
-export type ColumnIndex<C extends string> = Record<C, number>;
+/**
+ * Column name -> the indices in the record it is read from: one, or several where the mapping lists
+ * headers of which the first filled is read; none for an optional column the file does not have.
+ */
+export type ColumnIndex<C extends string> = Record<C, number[]>;
+
+/** A file's column mapping: feed column -> its header, or headers of which the first filled is read. */
+export type FileMapping<C extends string> = Partial<Record<C, MappedHeaders | undefined>>;
+
+/**
+ * A column's header(s) as a message names them: `"Total"`, or for a list, what is read on a row:
+ * `"Adjusted Order Total" where filled, else "Order Total"`.
+ */
+export function headerWords(mapped: string | readonly string[]): string {
+  return headersOf(mapped)
+    .map((h) => `"${h}"`)
+    .join(' where filled, else ');
+}
 
 /**
  * A header as it is matched: without a byte-order mark or the spaces around it, each run of spaces
@@ -63,7 +80,7 @@ export function likeliestHeader(lines: readonly (readonly string[])[]): number {
 export function resolveColumns<C extends string>(
   spec: ColumnSpec<C>,
   headers: string[],
-  mapping: Partial<Record<C, string | undefined>> = {},
+  mapping: FileMapping<C> = {},
 ): ColumnIndex<C> {
   const positions = new Map<string, number[]>();
   headers.forEach((header, i) => {
@@ -73,30 +90,45 @@ export function resolveColumns<C extends string>(
   const index = {} as ColumnIndex<C>;
   const missing: C[] = [];
   const named: string[] = [];
+  /** Each missing column's headers the file lacks, for the near misses. */
+  const lacking: string[] = [];
   for (const column of [...spec.required, ...(spec.optional ?? [])]) {
     const mapped = mapping[column];
-    const header = mapped ?? column;
-    const at = positions.get(normaliseHeader(header));
-    if (at !== undefined && at.length > 1) {
-      const where = at.map((i) => i + 1).join(' and ');
-      throw new FeedError(
-        'duplicate_column',
-        `${spec.file} has ${at.length} columns named "${headers[at[0]].trim()}" (columns ${where}), which the feed reads as ${column}: rename or remove all but one.`,
-        spec.file,
-      );
+    const wanted = headersOf(mapped ?? column);
+    const found: number[] = [];
+    const absent: string[] = [];
+    for (const header of wanted) {
+      const at = positions.get(normaliseHeader(header));
+      if (at !== undefined && at.length > 1) {
+        const where = at.map((i) => i + 1).join(' and ');
+        throw new FeedError(
+          'duplicate_column',
+          `${spec.file} has ${at.length} columns named "${headers[at[0]].trim()}" (columns ${where}), which the feed reads as ${column}: rename or remove all but one.`,
+          spec.file,
+        );
+      }
+      if (at === undefined) absent.push(header);
+      else found.push(at[0]);
     }
-    if (at !== undefined) index[column] = at[0];
+    if (absent.length === 0) index[column] = found;
     // An optional column may be absent, but not one the mapping names: a typo in the mapping would
-    // otherwise drop the column without a word (every monthly value derived instead of read).
+    // otherwise drop the column without a word (every monthly value derived instead of read). So
+    // may no header of a list: a typo there would drop, say, every refund.
     else if (spec.required.includes(column) || mapped !== undefined) {
       missing.push(column);
-      named.push(header === column ? `"${column}"` : `"${column}" (mapped to "${header}")`);
-    } else index[column] = -1;
+      lacking.push(...absent);
+      named.push(
+        mapped === undefined
+          ? `"${column}"`
+          : wanted.length === 1
+            ? `"${column}" (mapped to "${wanted[0]}")`
+            : `"${column}" (mapped to ${headerWords(wanted)}: no ${absent.map((h) => `"${h}"`).join(' nor ')})`,
+      );
+    } else index[column] = [];
   }
   if (missing.length > 0) {
     const found = headers.map((h) => `"${h}"`).join(', ');
-    const nearMisses = missing.flatMap((column) => {
-      const wanted = mapping[column] ?? column;
+    const nearMisses = lacking.flatMap((wanted) => {
       const near = headers.find((h) => looseHeader(h) === looseHeader(wanted));
       return near === undefined ? [] : [`"${wanted}" is written "${near.trim()}" in this file`];
     });
@@ -127,7 +159,8 @@ export function unreadNearHeaders<C extends string>(
   index: ColumnIndex<C>,
 ): string[] {
   return (spec.optional ?? []).flatMap((column) => {
-    const near = index[column] < 0 ? headers.find((h) => looseHeader(h) === looseHeader(column)) : undefined;
+    const near =
+      index[column].length === 0 ? headers.find((h) => looseHeader(h) === looseHeader(column)) : undefined;
     if (near === undefined) return [];
     const header = near.trim();
     return [

@@ -274,32 +274,38 @@ async function zippedFeedFiles(
 ): Promise<{ files: FeedFile[]; unreadable: FeedError[] }> {
   const zips = [...names.values()].filter(isFeedZip);
   const unreadable: FeedError[] = [];
-  const entriesOf = (zip: string) =>
-    zipEntries(join(dir, zip), zip).catch((error: unknown) => {
-      if (!(error instanceof FeedError)) throw error;
-      unreadable.push(error);
-      return [];
-    });
   const found = await Promise.all(
-    zips.map(async (zip) =>
-      (await entriesOf(zip)).flatMap((entry): FeedFile[] => {
-        const base = entry.name.slice(entry.name.lastIndexOf('/') + 1).toLowerCase();
-        // A gzipped or zipped file inside a zip is packed twice: not something an export writes.
-        const kind = KINDS.find((k) => plainNamesOf(k).includes(base));
-        if (!kind || !isData(entry.name)) return [];
-        return [
-          {
-            kind,
-            name: `${zip} \u203a ${entry.name}`,
-            path: join(dir, zip),
-            format: plainFormatOf(base) as FileFormat,
-            packed: entry,
-          },
-        ];
+    zips.map((zip) =>
+      feedFilesInZip(dir, zip).catch((error: unknown) => {
+        if (!(error instanceof FeedError)) throw error;
+        unreadable.push(error);
+        return [];
       }),
     ),
   );
   return { files: found.flat(), unreadable };
+}
+
+/**
+ * The feed files the zip `zip` in `dir` holds (none: not the feed's); a FeedError when it cannot
+ * be read.
+ */
+export async function feedFilesInZip(dir: string, zip: string): Promise<FeedFile[]> {
+  return (await zipEntries(join(dir, zip), zip)).flatMap((entry): FeedFile[] => {
+    const base = entry.name.slice(entry.name.lastIndexOf('/') + 1).toLowerCase();
+    // A gzipped or zipped file inside a zip is packed twice: not something an export writes.
+    const kind = KINDS.find((k) => plainNamesOf(k).includes(base));
+    if (!kind || !isData(entry.name)) return [];
+    return [
+      {
+        kind,
+        name: `${zip} \u203a ${entry.name}`,
+        path: join(dir, zip),
+        format: plainFormatOf(base) as FileFormat,
+        packed: entry,
+      },
+    ];
+  });
 }
 
 /**

@@ -13,6 +13,8 @@ import {
 import { assertTimeZone } from '../rules/calendar';
 import {
   type ColumnMapping,
+  headersOf,
+  type MappedHeaders,
   ORDER_COLUMNS,
   ORDER_OPTIONAL_COLUMNS,
   TICKET_COLUMNS,
@@ -26,7 +28,13 @@ import {
   noteLinesBelowOrders,
   noteOrderTotalsOnLines,
 } from './accountingChecks';
-import { normaliseHeader, resolveColumns, unreadNearHeaders } from './feedColumns';
+import {
+  type FileMapping,
+  headerWords,
+  normaliseHeader,
+  resolveColumns,
+  unreadNearHeaders,
+} from './feedColumns';
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
 import { type FeedFile, type FoundFeedFiles, findFeedFiles } from './feedFiles';
@@ -123,7 +131,16 @@ export { MAX_OWNER_CHARS };
 export const trimmedSql = (column: string) =>
   `(CASE WHEN ${column} LIKE ' %' OR ${column} LIKE '% ' OR strlen(${column}) <> length(${column}) THEN trim(${column}) ELSE coalesce(${column}, '') END)`;
 
-const text = (index: number) => (index < 0 ? `''` : trimmedSql(`c${index}`));
+/**
+ * SQL of a column's text from the record's fields at `indices`: '' for none, the first filled of
+ * them for several (a mapping's list of headers).
+ */
+const text = (indices: readonly number[]) =>
+  indices.length === 0
+    ? `''`
+    : indices.length === 1
+      ? trimmedSql(`c${indices[0]}`)
+      : `coalesce(${indices.map((i) => `NULLIF(${trimmedSql(`c${i}`)}, '')`).join(', ')}, '')`;
 
 /**
  * Creates the view `${kind}_in`: the columns of a source as trimmed text, renamed to the feed's
@@ -135,18 +152,49 @@ async function inputTable<C extends string>(
   kind: string,
   required: readonly C[],
   optional: readonly C[],
-  mapping: Partial<Record<C, string | undefined>> | undefined,
+  mapping: FileMapping<C> | undefined,
   /** More columns, as SQL over the others' text (`quantity` for the column's text). */
   computed = '',
 ): Promise<Set<C>> {
   const spec = { file: source.file, mappingKey: kind, required, optional };
   const index = resolveColumns(spec, source.header, mapping);
   source.notes.push(...unreadNearHeaders(spec, source.header, index));
+  for (const column of [...required, ...optional]) {
+    const mapped = mapping?.[column];
+    if (mapped !== undefined && index[column].length > 1)
+      await noteHeadersRead(engine, source, column, headersOf(mapped), index[column]);
+  }
   const columns = [...required, ...optional].map((c) => `${text(index[c])} AS ${c}`).join(', ');
   await engine.run(
     `CREATE OR REPLACE VIEW ${kind}_in AS SELECT *${computed ? `, ${computed}` : ''} FROM (SELECT rowid AS rid, ${columns} FROM ${source.table} WHERE rowid > 0)`,
   );
-  return new Set(optional.filter((c) => index[c] >= 0));
+  return new Set(optional.filter((c) => index[c].length > 0));
+}
+
+/**
+ * Notes, for a column mapped to a list of headers, the header each line's value was read from
+ * (`amount: read from "Adjusted Order Total" on 1 line, from "Order Total" on 21 lines`): the one a
+ * user checks when an amount is not what they expected, and the sign that a header meant to be
+ * filled only now and then (after a refund) is filled on every line.
+ */
+async function noteHeadersRead(
+  engine: FeedEngine,
+  source: FeedSource,
+  column: string,
+  headers: readonly string[],
+  indices: readonly number[],
+): Promise<void> {
+  const filled = indices.map((i) => `${trimmedSql(`c${i}`)} <> ''`);
+  const counts = filled.map(
+    (f, k) => `count(*) FILTER (WHERE ${[...filled.slice(0, k).map((e) => `NOT (${e})`), f].join(' AND ')})`,
+  );
+  const [row] = await engine.rows(`SELECT ${counts.join(', ')} FROM ${source.table} WHERE rowid > 0`);
+  const read = row.flatMap((n, k) => {
+    const lines = Number(n);
+    if (lines === 0) return [];
+    return [`from "${headers[k]}" on ${lines.toLocaleString('en-US')} ${lines === 1 ? 'line' : 'lines'}`];
+  });
+  if (read.length > 0) source.notes.push(`${column}: read ${read.join(', ')}`);
 }
 
 /**
@@ -173,8 +221,10 @@ async function parseValues(engine: FeedEngine, table: string, expression: string
 }
 
 /** A column as a message names it: `"amount"`, or `"amount" ("Total" in your file)` when mapped. */
-const columnNamed = (column: string, header: string) =>
-  header.toLowerCase() === column ? `"${column}"` : `"${column}" ("${header}" in your file)`;
+const columnNamed = (column: string, header: MappedHeaders) =>
+  typeof header === 'string' && header.toLowerCase() === column
+    ? `"${column}"`
+    : `"${column}" (${headerWords(header)} in your file)`;
 
 /**
  * Settles how a date column reads dd/mm vs mm/dd and eight-digit dates, or stops naming the column
@@ -185,7 +235,7 @@ async function dateFormat(
   source: FeedSource,
   values: string,
   column: string,
-  header: string,
+  header: MappedHeaders,
   formats: FeedFormats,
 ): Promise<DateColumnFormat> {
   const format = await settleDateColumn(
@@ -223,7 +273,7 @@ async function parsedDates(
   source: FeedSource,
   kind: string,
   column: string,
-  header: string,
+  header: MappedHeaders,
   formats: FeedFormats,
   table = `${kind}_dates`,
 ): Promise<string> {
@@ -256,7 +306,7 @@ async function parsedAmounts(
   source: FeedSource,
   kind: string,
   column: string,
-  header: string,
+  header: MappedHeaders,
   formats: FeedFormats,
   table = `${kind}_amounts`,
 ): Promise<string> {
@@ -688,7 +738,7 @@ export function orderColumns(
 ): { required: readonly string[]; optional: readonly string[]; fromLines: boolean } {
   const names = new Set(header.map(normaliseHeader));
   const has = (column: 'amount' | (typeof LINE_COLUMNS)[number]) =>
-    names.has(normaliseHeader(mapping?.[column] ?? column));
+    headersOf(mapping?.[column] ?? column).every((h) => names.has(normaliseHeader(h)));
   const linesMapped = LINE_COLUMNS.some((c) => mapping?.[c] !== undefined);
   if (linesMapped && mapping?.amount !== undefined)
     throw new FeedError(
@@ -853,7 +903,7 @@ async function checkOrders(
       WHERE c.kind IS NULL AND c.oid IN (SELECT oid FROM orders_multi)
       GROUP BY c.oid HAVING min(i.order_id) <> max(i.order_id))`);
   if (Number(shared) > 0) await group('i.order_id');
-  if (!fromLines) await noteOrderTotalsOnLines(engine, source, mapping?.amount ?? 'amount');
+  if (!fromLines) await noteOrderTotalsOnLines(engine, source, headerWords(mapping?.amount ?? 'amount'));
   const [[merged]] = await engine.rows(
     'SELECT coalesce(sum(lines - 1), 0) FROM orders_grouped WHERE filled > 0',
   );
@@ -1277,7 +1327,7 @@ async function readWith(
   let rowsRead = 0;
   const load = async (file: FeedFile) => {
     const { header: expectedHeader } = KIND_COLUMNS[file.kind];
-    const mapping = options.columns?.[file.kind] as Partial<Record<string, string>> | undefined;
+    const mapping = options.columns?.[file.kind] as FileMapping<string> | undefined;
     const keep = (header: string[]) => {
       const { required, optional } =
         file.kind === 'orders'
@@ -1288,7 +1338,7 @@ async function readWith(
         header,
         mapping,
       );
-      return Object.values(index).filter((i) => i >= 0);
+      return Object.values(index).flat();
     };
     const source = await loadSource(engine, file, `raw_${file.kind}`, formats, workDir, expectedHeader, keep);
     rowsRead += source.rows + source.rejected.length;

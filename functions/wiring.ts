@@ -4,7 +4,7 @@ import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
 import { type BotRuntime, createBotRuntime } from '../bot/runtime';
 import { createActionHandler } from '../bot/taps/actionHandler';
-import { blobFeedVersion, readBlobFeed } from '../feed/blobFeed';
+import { blobFeedVersion, readBlobFeed, type ZipsNotFeed } from '../feed/blobFeed';
 import { feedContainerFor } from '../feed/feedContainer';
 import { folderFeedVersion } from '../feed/feedFiles';
 import { feedOptionsFrom } from '../feed/feedOptions';
@@ -101,6 +101,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   // the tabs and the bot reuse the tick's read. Resolved on the first read (the bot works on a host whose feed is not
   // configured yet).
   const feed = keptFeed({ version: () => feedVersionFor(config)(), clock });
+  // A zip beside the exports that holds none of them (a backup) is downloaded once, not by each read.
+  const zipsNotFeed: ZipsNotFeed = new Map();
   /**
    * The feed as of a day, read through the kept feed with `r`'s columns and formats, for a timer run,
    * `list` or `summary`: the feed's version is asked each time (a listing), and only a changed feed
@@ -109,7 +111,11 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   const keptReader =
     (r: Rules) =>
     (asOf: string): Promise<FeedResult> =>
-      feed.read({ key: feedReadKey(r, asOf), read: () => feedReaderFor(config, r)(asOf), recheck: true });
+      feed.read({
+        key: feedReadKey(r, asOf),
+        read: () => feedReaderFor(config, r, zipsNotFeed)(asOf),
+        recheck: true,
+      });
 
   // Every customer's state, read whole once and then only the rows written since: the tabs and
   // `list` share it, and an unchanged map is what lets `list` use its kept plan again.
@@ -191,7 +197,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       storage,
       cards,
       rules: rules.get,
-      readBook: (asOf, current) => feedReaderFor(config, current)(asOf),
+      readBook: (asOf, current) => feedReaderFor(config, current, zipsNotFeed)(asOf),
       feed,
       states,
       timeZone: config.timeZone,
@@ -297,12 +303,19 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   };
 }
 
-/** The feed reader the config asks for: the blob container when FEED_CONTAINER is set, else the FEED_DIR folder. */
-export function feedReaderFor(config: Config, rules: Rules): (asOf: string) => Promise<FeedResult> {
+/**
+ * The feed reader the config asks for: the blob container when FEED_CONTAINER is set, else the
+ * FEED_DIR folder; `zipsNotFeed` keeps, across its reads, the zips in the container that hold no feed file.
+ */
+export function feedReaderFor(
+  config: Config,
+  rules: Rules,
+  zipsNotFeed?: ZipsNotFeed,
+): (asOf: string) => Promise<FeedResult> {
   const feed = feedLocation(config);
   const options = (asOf: string) => feedOptionsFrom(rules, asOf, feedSettingsOf(config));
   return 'container' in feed
-    ? (asOf) => readBlobFeed(feed.container, options(asOf))
+    ? (asOf) => readBlobFeed(feed.container, { ...options(asOf), ...(zipsNotFeed ? { zipsNotFeed } : {}) })
     : (asOf) => readFeed(feed.dir, options(asOf));
 }
 

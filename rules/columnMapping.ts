@@ -4,9 +4,39 @@ import { z } from 'zod';
  * Renames the columns of a real export to the feed's own names: for each file, feed column ->
  * the export's header. Only the columns that differ need listing.
  * Example: `{ "orders": { "ordered_at": "InvoiceDate", "amount": "Total" } }`.
+ *
+ * A column may also name a list of headers, of which each row's first filled one is read: Etsy
+ * writes `Adjusted Order Total` only on an order refunded in part, and `Order Total` on every
+ * order, so `"amount": ["Adjusted Order Total", "Order Total"]` reads what each order came to.
  */
+const header = z.string().min(1, 'must not be empty: a header of your file');
+const mappedHeaders = z
+  .union(
+    [header, z.array(header).min(1, 'an empty list: name the headers to read, the first filled first')],
+    {
+      error:
+        'must be a header of your file ("Order Total"), or a list of headers of which the first filled on each row is read (["Adjusted Order Total", "Order Total"])',
+    },
+  )
+  .superRefine((mapped, ctx) => {
+    if (typeof mapped === 'string') return;
+    const seen = new Set<string>();
+    for (const name of mapped) {
+      const key = name.trim().toLowerCase();
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `lists the header "${name}" twice` });
+      seen.add(key);
+    }
+  });
+
+/** What a column is mapped to: a header, or headers of which the first filled is read. */
+export type MappedHeaders = z.infer<typeof mappedHeaders>;
+
+/** The headers a mapping names, in the order they are tried. */
+export const headersOf = (mapped: string | readonly string[]): readonly string[] =>
+  typeof mapped === 'string' ? [mapped] : mapped;
+
 const renames = (cols: readonly [string, ...string[]]) =>
-  z.strictObject(Object.fromEntries(cols.map((c) => [c, z.string().min(1).optional()]))).partial();
+  z.strictObject(Object.fromEntries(cols.map((c) => [c, mappedHeaders.optional()]))).partial();
 
 export const CUSTOMER_COLUMNS = ['customer_id', 'name', 'owner', 'monthly_value'] as const;
 export const ORDER_COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'amount'] as const;

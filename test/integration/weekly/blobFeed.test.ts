@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readdir, readFile } from 'node:fs/promises';
+import type { ClientRequest } from 'node:http';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { blobFeedVersion, feedContainerClient, readBlobFeed } from '../../../feed/blobFeed';
+import { blobFeedVersion, feedContainerClient, readBlobFeed, type ZipsNotFeed } from '../../../feed/blobFeed';
 import { FeedError } from '../../../feed/feedError';
 import { feedOptionsFrom } from '../../../feed/feedOptions';
+import { keptFeed } from '../../../feed/keptFeed';
 import { readFeed } from '../../../feed/readFeed';
 import { loadConfig } from '../../../functions/config';
 import { feedReaderFor, feedVersionFor } from '../../../functions/wiring';
@@ -164,6 +167,47 @@ describe('the feed from a blob container on Azurite', () => {
     await expect(readBlobFeed(container, { prefix: 'x/' })).rejects.toThrow(
       new RegExp(`^The feed container "${name}" \\(under "x/"\\) has no orders\\.csv \\(`),
     );
+  });
+
+  it('a zip beside the exports that holds none of them is downloaded once by the kept feed, not by each read, until it is replaced', async () => {
+    const container = feedContainerClient({ connectionString }, name);
+    await uploadDemo(container, '', ['customers.csv', 'orders.csv']);
+    const photos = zipSync({ 'shop/front.jpg': randomBytes(200_000) });
+    await container.getBlockBlobClient('photos.zip').uploadData(photos);
+    const config = loadConfig({ STORAGE_CONNECTION_STRING: connectionString, FEED_CONTAINER: name });
+    // Every request this process sends, as Node's HTTP client starts it: the downloads of the zip.
+    const paths: string[] = [];
+    const onRequest = (message: unknown) => {
+      const { request } = message as { request: ClientRequest };
+      if (request.method === 'GET') paths.push(request.path.split('?')[0]);
+    };
+    const zipDownloads = () => paths.filter((p) => p.endsWith(`/${name}/photos.zip`)).length;
+    subscribe('http.client.request.start', onRequest);
+    try {
+      const zips: ZipsNotFeed = new Map();
+      const feed = keptFeed({ version: feedVersionFor(config), clock: () => new Date() });
+      const read = (asOf: string) =>
+        feed.read({
+          key: asOf,
+          read: () => feedReaderFor(config, defaultRules(), zips)(asOf),
+          recheck: true,
+        });
+      const first = await read('2026-11-23');
+      expect(zipDownloads()).toBe(1);
+      // The next day's read, and a read after a new orders export: the zip is as it was.
+      await read('2026-11-24');
+      await container.getBlockBlobClient('orders.csv').uploadFile(join(DEMO, 'orders.csv'));
+      const later = await read('2026-11-24');
+      expect(zipDownloads()).toBe(1);
+      expect(later.book.customers).toEqual(first.book.customers);
+      expect(Array.from(later.book.orderDay)).toEqual(Array.from(first.book.orderDay));
+      // Uploaded again, it may hold the feed now: downloaded to be looked at.
+      await container.getBlockBlobClient('photos.zip').uploadData(photos);
+      await read('2026-11-24');
+      expect(zipDownloads()).toBe(2);
+    } finally {
+      unsubscribe('http.client.request.start', onRequest);
+    }
   });
 
   it("the feed's version (from a listing, nothing downloaded) moves with a new upload, not with a read", async () => {

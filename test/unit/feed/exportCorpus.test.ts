@@ -1386,7 +1386,7 @@ describe('an ERP and marketplaces: Odoo, Etsy, eBay', () => {
   const dana = 'dana.wells@contoso.example';
   const marco = 'marco.diaz@contoso.example';
 
-  it("Etsy's Sold Orders read with the mapping docs/feed.md shows: 11/24/26 month-first, each order at its Order Total", async () => {
+  it("Etsy's Sold Orders read with the mapping docs/feed.md shows: 11/24/26 month-first, each order at its Order Total, or at its Adjusted Order Total after a partial refund", async () => {
     const { book, report } = await readAsDocsShow('**Etsy.**', 'etsy', '2026-11-30');
     expect(report.rowsSkipped).toBe(0);
     expect(ordersOf(book)).toEqual({
@@ -1416,11 +1416,12 @@ describe('an ERP and marketplaces: Odoo, Etsy, eBay', () => {
         ['2026-11-27', 206.4],
       ],
       hearthhome: [['2026-10-21', 85.4]],
-      // A 10% wholesale coupon off 360.00, and sales tax: 349.92 paid each month.
+      // A 10% wholesale coupon off 360.00, and sales tax: 349.92 paid each month, but in October
+      // two broken mugs were refunded (58.32), and Etsy wrote 291.60 in its Adjusted Order Total.
       bluedoorbistro: [
         ['2026-08-19', 349.92],
         ['2026-09-23', 349.92],
-        ['2026-10-27', 349.92],
+        ['2026-10-27', 291.6],
         ['2026-11-24', 349.92],
       ],
     });
@@ -1433,6 +1434,17 @@ describe('an ERP and marketplaces: Odoo, Etsy, eBay', () => {
       ['bobsmith', 'Bob Smith', marco],
     ]);
     expect(report.files[1].notes).toContain('ordered_at: dates read month-first (settled by "08/19/26")');
+    expect(report.files[1].notes).toContain(
+      'amount: read from "Adjusted Order Total" on 1 line, from "Order Total" on 21 lines',
+    );
+  });
+
+  it("Etsy's Sold Orders: a rules file that lists a header the download lacks stops naming it, not dropping every refund", async () => {
+    const rules = JSON.parse(readFileSync(join(corpus('etsy'), 'rules.json'), 'utf8'));
+    rules.columns.orders.amount = ['Adjusted Total', 'Order Total'];
+    await expect(readFeed(corpus('etsy'), feedOptionsFrom(parseRules(rules), '2026-11-30'))).rejects.toThrow(
+      'orders.csv has no column "amount" (mapped to "Adjusted Total" where filled, else "Order Total": no "Adjusted Total")',
+    );
   });
 
   it("eBay's Orders report read with the mapping docs/feed.md shows: Nov-24-26 dates, an order of several items once at its Total Price, the framing and footer not read as orders", async () => {

@@ -366,6 +366,42 @@ describe('readFeed: column mapping', () => {
     );
   });
 
+  it('a column mapped to a list of headers reads the first filled on each line, a cell of spaces not filled, and notes how many lines each gave', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feed-first-filled-'));
+    try {
+      await writeFile(join(dir, 'customers.csv'), 'customer_id,name,owner\nC-1,Cafe,ana@contoso.example\n');
+      await writeFile(
+        join(dir, 'orders.csv'),
+        [
+          'order_id,customer_id,Paid,Shipped,Corrected,Charged,Total',
+          'O-1,C-1,2026-03-02,2026-03-04,,,100.00',
+          'O-2,C-1,,2026-03-09,80.00,   ,90.00',
+          'O-3,C-1,2026-03-16,,  ,55.00,60.00',
+          '',
+        ].join('\n'),
+      );
+      const { book, report } = await readFeed(dir, {
+        columns: {
+          orders: { ordered_at: ['Paid', 'Shipped'], amount: ['Corrected', 'Charged', 'Total'] },
+        },
+      });
+      expect(report.rowsSkipped).toBe(0);
+      expect(ordersOf(book, 'C-1')).toEqual([
+        ['2026-03-02', 100],
+        ['2026-03-09', 80],
+        ['2026-03-16', 55],
+      ]);
+      expect(report.files[1].notes).toEqual(
+        expect.arrayContaining([
+          'ordered_at: read from "Paid" on 2 lines, from "Shipped" on 1 line',
+          'amount: read from "Corrected" on 1 line, from "Charged" on 1 line, from "Total" on 1 line',
+        ]),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('without the mapping the same export stops on the first missing column', async () => {
     const error = await feedError(readFeed(fixture('mapped')));
     expect(error.message).toContain('customers.csv has no column "customer_id", "name", "owner"');

@@ -95,6 +95,29 @@ describe('GitHub Actions', () => {
     expect(bicepOutputs).toContain('functionAppName');
   });
 
+  it('deploy stops before anything else without CURRENCY, saying to set the repository variable', () => {
+    const deploy = yamlOf('.github/workflows/deploy.yml');
+    const steps: { name?: string; run?: string; uses?: string }[] = deploy.jobs.deploy.steps;
+    const check = steps.findIndex((s) => s.name === 'Check the required variables');
+    const build = steps.findIndex((s) => s.run?.includes('az bicep build-params'));
+    expect(check).toBe(0);
+    expect(build).toBeGreaterThan(check);
+    // Run as Actions runs a `run:` step, with the job's environment: an unset repository variable is ''.
+    const run = (currency: string) =>
+      spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', steps[check].run ?? ''], {
+        env: { PATH: process.env.PATH, CURRENCY: currency },
+        encoding: 'utf8',
+      });
+    const unset = run('');
+    expect(unset.status).toBe(1);
+    expect(unset.stdout).toMatch(/^::error title=CURRENCY is not set::Set the repository variable CURRENCY /);
+    expect(unset.stdout).toContain('Settings > Secrets and variables > Actions > Variables');
+    expect(read('docs/deploy.md')).toContain('`CURRENCY is not set`');
+    const set = run('GBP');
+    expect(set.status).toBe(0);
+    expect(set.stdout).toBe('');
+  });
+
   it('deploy passes every name infra/main.bicepparam reads, and drops the empty ones', () => {
     const deploy = yamlOf('.github/workflows/deploy.yml');
     const env: Record<string, string> = deploy.jobs.deploy.env;

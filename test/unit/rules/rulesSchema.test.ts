@@ -140,6 +140,20 @@ describe('parseRules', () => {
     expect(() => parseRules(null)).toThrow(RulesError);
   });
 
+  it('takes a column mapped to headers of which the first filled is read, and says what a list must be', () => {
+    const amount = ['Adjusted Order Total', 'Order Total'];
+    expect(parseRules({ columns: { orders: { amount } } }).columns.orders?.amount).toEqual(amount);
+    expect(errorOf({ columns: { orders: { amount: [] } } })).toContain(
+      'columns.orders.amount: an empty list: name the headers to read, the first filled first',
+    );
+    expect(errorOf({ columns: { orders: { amount: ['Order Total', 'order total '] } } })).toContain(
+      'columns.orders.amount: lists the header "order total " twice',
+    );
+    expect(errorOf({ columns: { orders: { amount: { first: 'Order Total' } } } })).toContain(
+      'columns.orders.amount: must be a header of your file ("Order Total"), or a list of headers of which the first filled on each row is read (["Adjusted Order Total", "Order Total"])',
+    );
+  });
+
   it('lists every issue in RulesError.issues', () => {
     try {
       parseRules({ capPerRep: 0, valueFloor: -5 });
