@@ -18,6 +18,7 @@ import type {
   ConversationKind,
   ConversationRef,
   ConversationStore,
+  Delivery,
   Log,
   RepInput,
   SummaryChannelInput,
@@ -272,6 +273,7 @@ export class ChurnBot extends TeamsActivityHandler {
     }
     const kind = conversationKind(activity);
     const say = sayAtOnce(context);
+    const delivery = deliveryOf(activity);
     if (isPlainObject(activity.value)) {
       const reply = await this.deps.actions.submit({
         actor,
@@ -280,6 +282,7 @@ export class ChurnBot extends TeamsActivityHandler {
         conversationId: activity.conversation.id,
         conversationKind: kind,
         say,
+        ...delivery,
       });
       await applyReply(context, reply, activity.replyToId, this.deps.log);
       return;
@@ -297,6 +300,7 @@ export class ChurnBot extends TeamsActivityHandler {
             conversationKind: kind,
             ...(parsed.page ? { page: parsed.page } : {}),
             say,
+            ...delivery,
           })
         : await this.deps.actions.command({
             command: 'help',
@@ -345,8 +349,8 @@ function summaryChannelOf(
  * https://github.com/Azure/Azure-Functions/issues/2463). The HTTP answer therefore still waits for
  * the plan: past Bot Service's 10 to 15 seconds it times out there (the rep has been told and the
  * card still comes as its own POST), and Teams may deliver the message again
- * (https://github.com/MicrosoftDocs/msteams-docs/issues/6084), which keptListsNow answers from the
- * plan in flight rather than planning again.
+ * (https://github.com/MicrosoftDocs/msteams-docs/issues/6084) with the same activity id, which the
+ * action handler answers once (ports.ts Delivery): the delivery again posts nothing.
  */
 function sayAtOnce(context: TurnContext): (text: string) => Promise<void> {
   return async (text) => {
@@ -438,6 +442,13 @@ function actorOf(activity: Activity): Actor | null {
   const userId = activity.from?.aadObjectId;
   if (!userId) return null;
   return { userId, name: activity.from.name ?? '', tenantId: tenantOf(activity) };
+}
+
+/** The activity's delivery id (see Delivery), as a spread: none when the activity carries no id. */
+function deliveryOf(activity: Activity): { delivery?: Delivery } {
+  const activityId = activity.id;
+  const conversationId = activity.conversation?.id;
+  return activityId && conversationId ? { delivery: { conversationId, activityId } } : {};
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -60,6 +60,20 @@ export type BotCommand = 'help' | 'list' | 'undo' | 'summary';
 /** Where a message came from: the 1:1 chat, a team channel or a group chat. */
 export type ConversationKind = 'personal' | 'channel' | 'groupChat';
 
+/**
+ * The incoming activity a request came in: Teams' id of it, unique within its conversation. Teams
+ * delivers an activity again, with the same id, when the bot took longer than 15 seconds to answer
+ * (https://learn.microsoft.com/microsoftteams/platform/bots/bot-basics, the note under "Teams
+ * activity handlers"), and also on some failure statuses it does not list
+ * (https://github.com/MicrosoftDocs/msteams-docs/issues/8998); an invoke was seen delivered twice
+ * with the same id and timestamp (https://github.com/microsoft/botbuilder-dotnet/issues/5005).
+ * What acts is therefore done once per delivery id. Missing when the activity carries no id.
+ */
+export interface Delivery {
+  conversationId: string;
+  activityId: string;
+}
+
 export interface CommandRequest {
   command: BotCommand;
   /** `list 2`: the page of the list asked for (1 when not given). */
@@ -70,6 +84,8 @@ export interface CommandRequest {
   unrecognised?: string;
   /** Posts a message in the conversation at once, before the answer (which waits for the work). */
   say?: (text: string) => Promise<void>;
+  /** The message this command came in: `list`, `summary` and `undo` act once per delivery. */
+  delivery?: Delivery;
 }
 
 export interface SubmitRequest {
@@ -82,6 +98,8 @@ export interface SubmitRequest {
   conversationKind: ConversationKind;
   /** Posts a message in the conversation at once, before the answer (which waits for the work). */
   say?: (text: string) => Promise<void>;
+  /** The tap's activity: the same tap delivered again records nothing more. */
+  delivery?: Delivery;
 }
 
 /** How one send or update ended. */

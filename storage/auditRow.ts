@@ -55,6 +55,12 @@ export const newAuditRowSchema = z.object({
   /** For `undo`: the id of the row it undoes. */
   undoes: optionalText(MAX_AUDIT_ID_CHARS),
   cardMessageId: optionalText(400),
+  /**
+   * The Teams activity the tap came in (conversation and activity id, see bot/taps/auditHistory.ts
+   * deliveryKey): the same tap delivered again finds its row. Null for rows not from a Teams tap
+   * and rows stored before it was kept.
+   */
+  deliveryId: optionalText(MAX_AUDIT_ID_CHARS),
   /** Where the rep took the action; null for the runs' own rows and rows stored before it was kept. */
   source: z
     .enum(ACTION_SOURCES)
@@ -100,6 +106,7 @@ export function auditColumns(row: AuditRow): Record<string, string | Double> {
   if (row.snapshot !== null) columns.snapshot = JSON.stringify(row.snapshot);
   if (row.undoes !== null) columns.undoes = row.undoes;
   if (row.cardMessageId !== null) columns.cardMessageId = row.cardMessageId;
+  if (row.deliveryId !== null) columns.deliveryId = row.deliveryId;
   if (row.source !== null) columns.source = row.source;
   return columns;
 }
@@ -119,6 +126,7 @@ const storedRow = z.object({
   snapshot: z.string().nullish(),
   undoes: z.string().nullish(),
   cardMessageId: z.string().nullish(),
+  deliveryId: z.string().nullish(),
   source: z.enum(ACTION_SOURCES).nullish(),
 });
 
@@ -143,6 +151,7 @@ export function fromAuditEntity(entity: Record<string, unknown>): AuditRow {
     snapshot,
     undoes: r.undoes ?? null,
     cardMessageId: r.cardMessageId ?? null,
+    deliveryId: r.deliveryId ?? null,
     source: r.source ?? null,
   };
 }

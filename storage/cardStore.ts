@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata, type TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
@@ -25,12 +26,16 @@ import {
  *   rendered from, so a tap can set one customer's outcome and re-render the card in place;
  * - per user (PartitionKey `u_<user id>`, RowKey `recent`): their latest actions, newest first, so
  *   the `undo` command finds "my last action" without scanning the audit trail.
+ * - per conversation (PartitionKey `c_<conversation id>`, RowKey `delivered`): the ids of the latest
+ *   messages that acted there (`list`, `summary`, `undo`, a next-page tap), so a message Teams delivers
+ *   again posts nothing twice, whichever instance it reaches.
  *
  * A string property holds at most 64 KiB and an entity 1 MiB: the card JSON is gzipped and split
  * into binary properties `p0..pN` of at most CHUNK_BYTES each.
  */
 
 const RECENT_ROW = 'recent';
+const DELIVERED_ROW = 'delivered';
 /** Below the 64 KiB limit of one binary property. */
 export const CHUNK_BYTES = 60_000;
 /** 14 chunks of 60,000 bytes stay under the 1 MiB entity limit with the other columns. */
@@ -39,6 +44,14 @@ export const MAX_CHUNKS = 14;
 const MAX_MESSAGE_ID = 1000;
 /** How many recent actions are kept per user. */
 export const RECENT_ACTIONS_KEPT = 20;
+/**
+ * How many delivered message ids are kept per conversation: one row per conversation, which never
+ * grows. Teams delivers a message again within seconds of the first (after its 15-second wait, and
+ * on the next failure); a rep sends nowhere near this many commands in a conversation in that time.
+ */
+export const DELIVERIES_KEPT = 20;
+/** Longest activity id kept as it is; a longer (forged) one is kept as its SHA-256. */
+const MAX_ACTIVITY_ID = 200;
 
 /** A card as sent to a rep, and the data it was rendered from. */
 export interface SentCard {
@@ -80,6 +93,11 @@ export interface CardStore {
     change: (card: SentCard) => SentCard | null,
     options?: { maxAttempts?: number },
   ): Promise<SentCard | null>;
+  /**
+   * Marks a message of the conversation as acted on: true the first time, false when it was already
+   * (Teams delivered it again). The oldest ids fall off (DELIVERIES_KEPT).
+   */
+  claimDelivery(conversationId: string, activityId: string): Promise<boolean>;
   /** Puts an action first in the user's recent list (once; the oldest fall off). */
   pushRecentAction(userId: string, action: RecentAction): Promise<void>;
   /** The user's recent actions, newest first. */
@@ -96,6 +114,8 @@ const payloadSchema = z.object({
 const recentSchema = z
   .array(z.object({ customerId: z.string().min(1).max(400), rowId: z.string().min(1).max(400) }))
   .max(RECENT_ACTIONS_KEPT);
+
+const deliveredSchema = z.array(z.string().min(1).max(MAX_ACTIVITY_ID)).max(DELIVERIES_KEPT);
 
 /** The card row's columns: the gzipped JSON split into binary chunks. */
 export function encodeCard(card: SentCard): Record<string, string | number | Uint8Array> {
@@ -198,35 +218,72 @@ export class TableCardStore implements CardStore {
   }
 
   async pushRecentAction(userId: string, action: RecentAction, maxAttempts = 8): Promise<void> {
-    const partitionKey = `u_${idKey(userId)}`;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    await this.changeListRow(
+      { partitionKey: `u_${idKey(userId)}`, rowKey: RECENT_ROW },
+      recentList(userId),
       // Parallel taps of one button all push the same row: after the first write the rest find it
       // on top and have nothing to write (they would otherwise keep losing the ETag race to each other).
+      (before) =>
+        before[0]?.rowId === action.rowId
+          ? null
+          : [action, ...before.filter((a) => a.rowId !== action.rowId)].slice(0, RECENT_ACTIONS_KEPT),
+      `the recent actions of ${JSON.stringify(userId)}`,
+      maxAttempts,
+    );
+  }
+
+  async claimDelivery(conversationId: string, activityId: string, maxAttempts = 8): Promise<boolean> {
+    if (conversationId.length === 0 || activityId.length === 0)
+      throw new Error('A delivery needs its conversation and activity ids');
+    const id =
+      activityId.length <= MAX_ACTIVITY_ID
+        ? activityId
+        : `h|${createHash('sha256').update(activityId, 'utf8').digest('hex')}`;
+    return this.changeListRow(
+      { partitionKey: `c_${idKey(conversationId)}`, rowKey: DELIVERED_ROW },
+      deliveredList,
+      (before) => (before.includes(id) ? null : [id, ...before].slice(0, DELIVERIES_KEPT)),
+      `the delivered messages of ${JSON.stringify(conversationId)}`,
+      maxAttempts,
+    );
+  }
+
+  /**
+   * Read, change and write one small list row with its ETag, re-read when a rival wrote first (after
+   * a short random wait). True when `change` wrote, false when it had nothing to write.
+   */
+  private async changeListRow<T>(
+    keys: { partitionKey: string; rowKey: string },
+    list: ListRow<T>,
+    change: (before: T[]) => T[] | null,
+    what: string,
+    maxAttempts: number,
+  ): Promise<boolean> {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) await jitter(attempt);
-      const current = await this.getEntity(partitionKey, RECENT_ROW);
-      const before = current ? parseRecent(current) : [];
-      if (before[0]?.rowId === action.rowId) return;
-      const next = [action, ...before.filter((a) => a.rowId !== action.rowId)].slice(0, RECENT_ACTIONS_KEPT);
-      const entity = { partitionKey, rowKey: RECENT_ROW, userId, actions: JSON.stringify(next) };
+      const current = await this.getEntity(keys.partitionKey, keys.rowKey);
+      const next = change(current ? list.read(current) : []);
+      if (next === null) return false;
+      const entity = { ...keys, ...list.columns(next) };
       try {
         await naming(this.endpoint, () =>
           current
             ? this.client.updateEntity(entity, 'Replace', { etag: String(current.etag) })
             : this.client.createEntity(entity),
         );
-        return;
+        return true;
       } catch (err) {
-        // 412/409: the user's other tap wrote first; merge into what it wrote.
+        // 412/409: a rival wrote first; change what it wrote.
         const status = statusOf(err);
         if (status !== 412 && status !== 409) throw err;
       }
     }
-    throw new ConflictError(`the recent actions of ${JSON.stringify(userId)}`, maxAttempts);
+    throw new ConflictError(what, maxAttempts);
   }
 
   async recentActions(userId: string): Promise<RecentAction[]> {
     const entity = await this.getEntity(`u_${idKey(userId)}`, RECENT_ROW);
-    return entity ? parseRecent(entity) : [];
+    return entity ? recentList(userId).read(entity) : [];
   }
 
   private async getWithEtag(
@@ -254,15 +311,37 @@ function cardKeys(conversationId: string, messageId: string): { partitionKey: st
   return { partitionKey: `c_${idKey(conversationId)}`, rowKey: `m_${idKey(messageId)}` };
 }
 
-function parseRecent(entity: Record<string, unknown>): RecentAction[] {
-  const parsed = recentSchema.safeParse(JSON.parse(String(entity.actions ?? '[]')));
-  if (!parsed.success) {
-    throw new Error(
-      `Recent actions row ${String(entity.partitionKey)} is malformed: ${z.prettifyError(parsed.error)}`,
-    );
-  }
-  return parsed.data;
+/** A row holding one JSON list: how it is read back (throwing on a malformed one) and written. */
+interface ListRow<T> {
+  read(entity: Record<string, unknown>): T[];
+  columns(list: T[]): Record<string, string>;
 }
+
+function listRow<T>(
+  label: string,
+  column: string,
+  schema: z.ZodType<T[]>,
+  extra: Record<string, string> = {},
+): ListRow<T> {
+  return {
+    read(entity) {
+      const parsed = schema.safeParse(JSON.parse(String(entity[column] ?? '[]')));
+      if (!parsed.success) {
+        throw new Error(
+          `${label} row ${String(entity.partitionKey)} is malformed: ${z.prettifyError(parsed.error)}`,
+        );
+      }
+      return parsed.data;
+    },
+    columns: (list) => ({ ...extra, [column]: JSON.stringify(list) }),
+  };
+}
+
+const recentList = (userId: string) =>
+  listRow<RecentAction>('Recent actions', 'actions', recentSchema, {
+    userId,
+  });
+const deliveredList = listRow<string>('Delivered messages', 'activityIds', deliveredSchema);
 
 /** Saves what the weekly run or the daily follow-ups just sent, so taps on that card can update it in place. */
 export async function saveSentCard(

@@ -31,17 +31,28 @@ import {
 } from '../../storage/conversationStore';
 import { ConflictError } from '../../storage/errors';
 import type { StateStore } from '../../storage/stateStore';
-import type { ActionHandler, Actor, BotReply, CardJson, CommandRequest, Log, SubmitRequest } from '../ports';
+import type {
+  ActionHandler,
+  Actor,
+  BotReply,
+  CardJson,
+  CommandRequest,
+  Delivery,
+  Log,
+  SubmitRequest,
+} from '../ports';
 import { actionRulesFrom } from './actionRules';
 import { type ActionRules, type Decision, type DecisionContext, isRepAction } from './actionTypes';
 import { actionName, actionWords, type DateWording, dateWording, supersededWords } from './actionWords';
 import {
   actionKey,
   cardMessageKey,
+  deliveryKey,
   HISTORY_LIMIT,
   latestOpenAction,
   nextGeneration,
   openCardAction,
+  rowOfDelivery,
   undoKey,
 } from './auditHistory';
 import {
@@ -190,7 +201,7 @@ export class ChurnActionHandler implements ActionHandler {
       const tenant = checkTenant(request.actor.tenantId, this.deps.access);
       if (tenant) return { text: tenant.message };
       return request.conversationKind === 'personal'
-        ? this.list(request.actor, page, request.say)
+        ? this.once(request.delivery, () => this.list(request.actor, page, request.say))
         : { text: PERSONAL_ONLY };
     }
     const parsed = parseCardSubmit(request.value);
@@ -208,17 +219,37 @@ export class ChurnActionHandler implements ActionHandler {
       case 'summary':
         // The whole team's figures, as the team tab shows them: managers and admins only.
         return seesTeam(request.actor.userId, this.deps.access)
-          ? this.summary()
+          ? this.once(request.delivery, () => this.summary())
           : { text: SUMMARY_FOR_MANAGERS };
       case 'list':
         return request.conversationKind === 'personal'
-          ? this.list(request.actor, { page: request.page ?? 1 }, request.say)
+          ? this.once(request.delivery, () =>
+              this.list(request.actor, { page: request.page ?? 1 }, request.say),
+            )
           : { text: PERSONAL_ONLY };
       case 'undo':
         return request.conversationKind === 'personal'
-          ? this.undoLast(request.actor)
+          ? this.once(request.delivery, () => this.undoLast(request.actor))
           : { text: PERSONAL_ONLY };
     }
+  }
+
+  /**
+   * A message that posts a card or writes is answered once per delivery (ports.ts Delivery): the
+   * message is claimed in the card table before any work, so a delivery of it again, whether the
+   * first is still being worked out (here or on another instance) or long answered, posts nothing.
+   * Claimed first, a first delivery cut short by a crash is not done again either: the rep sees no
+   * answer (perhaps the notice that their list is coming) and asks again, a new message. A message
+   * without an id is answered every time, as before.
+   */
+  private async once(delivery: Delivery | undefined, work: () => Promise<BotReply>): Promise<BotReply> {
+    if (!delivery) return work();
+    if (await this.deps.stores.cards.claimDelivery(delivery.conversationId, delivery.activityId))
+      return work();
+    this.deps.log?.info('a message delivered again: answered already, nothing sent', {
+      activityId: delivery.activityId,
+    });
+    return {};
   }
 
   /**
@@ -264,10 +295,21 @@ export class ChurnActionHandler implements ActionHandler {
     const current = read.state;
     // Teams always sends the card's message id; without one, the chat and week stand in for it.
     const messageId = cardMessageKey(request.replyToId ?? `chat:${request.conversationId}|${submit.runKey}`);
+    const deliveryId = request.delivery ? deliveryKey(request.delivery) : null;
     const ctx = {
       ...this.context(current, actor, '', messageId, rep ? repAddresses(rep) : []),
       source: tapped ? sourceOfCard(tapped.data) : null,
+      deliveryId,
     };
+    // The same tap delivered again (auditHistory.ts): when the card no longer shows what it wrote (it
+    // was undone since, or it was an Undo), it records nothing and the card is shown as it stands.
+    // While the card still shows it, the same-button path below finishes it, as for a double tap.
+    // The re-run after a lost race is this delivery's own, its cancelled row no sign of a second one.
+    const delivered = attempt === 1 && deliveryId !== null ? rowOfDelivery(history, deliveryId) : null;
+    if (delivered && openCardAction(history, messageId)?.id !== delivered.id) {
+      this.deps.log?.info('a tap delivered again: nothing recorded', { rowId: delivered.id });
+      return tapped ? { updateCard: renderRepCard(tapped.data) } : {};
+    }
 
     if (submit.action === 'undo') {
       const card = { messageId, shown };

@@ -99,6 +99,8 @@ export interface DecisionContext {
   cardMessageId: string | null;
   /** Where the tap was made (the timeline names it); unknown for a card the bot no longer has. */
   source?: ActionSource | null;
+  /** The Teams activity of the tap (auditHistory's deliveryKey), when it came in one with an id. */
+  deliveryId?: string | null;
   /**
    * The customer's latest audit rows as read for the tap, newest first: what was already done today.
    * Absent when a recorded row is replayed (it was judged when it was taken).
@@ -123,6 +125,7 @@ export function auditBase(ctx: DecisionContext): Omit<NewAuditRow, 'action'> {
     at: ctx.at,
     snapshot: ctx.current,
     cardMessageId: ctx.cardMessageId,
+    deliveryId: ctx.deliveryId ?? null,
     source: ctx.source ?? null,
   };
 }

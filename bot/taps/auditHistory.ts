@@ -11,6 +11,12 @@ import { isRepAction, type RepAction } from './actionTypes';
  * and no buttons) plus one. A double tap computes the same n and collides on the audit guard row;
  * a fresh tap after an Undo gets the next n, so "reached out, undo, reached out" records two actions.
  * An undo is `undo|<id of the row it undoes>`: a row can be undone once.
+ *
+ * The key cannot tell a tap Teams delivered again after an Undo from the rep tapping anew: both get
+ * the next n. The Teams activity the tap came in can: each row a tap writes keeps it (`deliveryId`),
+ * and a tap whose activity already wrote a row in the history read for it records nothing. The
+ * history holds the customer's latest HISTORY_LIMIT rows; Teams delivers again within seconds of
+ * the first, long before that many actions are taken on one customer.
  */
 
 /** How many of a customer's latest audit rows are read to find open actions and judge a row against the others. */
@@ -34,6 +40,16 @@ export function actionKey(
   generation: number,
 ): string {
   return bounded(`${messageId}|${customerId}|${action}|${generation}`);
+}
+
+/** How a row names the Teams activity that wrote it: activity ids are unique only within a conversation. */
+export function deliveryKey(delivery: { conversationId: string; activityId: string }): string {
+  return bounded(`${delivery.conversationId}|${delivery.activityId}`);
+}
+
+/** The row the tap delivered as `deliveryId` wrote, or null (a first delivery). */
+export function rowOfDelivery(history: readonly AuditRow[], deliveryId: string): AuditRow | null {
+  return history.find((r) => r.deliveryId === deliveryId) ?? null;
 }
 
 /** The idempotency key of the undo of one row: the same row can only be undone once. */

@@ -80,9 +80,9 @@ export function keptListsNow(deps: KeptListsDeps): (request: ListsNowRequest) =>
     kept.length = Math.min(kept.length, KEPT_LISTS);
     return lists;
   };
-  // A `list` asked while the same one is being worked out (typed twice, `list 2` after `list`, or
-  // Teams delivering a message again when the first answer was slow) waits for that plan rather than
-  // planning the book a second time.
+  // A `list` asked while the same one is being worked out (typed twice, `list 2` after `list`) waits
+  // for that plan rather than planning the book a second time. The same message delivered again by
+  // Teams never gets here: the bot answers each activity id once (actionHandler's `once`).
   const inFlight = new Map<string, InFlight>();
   return (request) => {
     const key = inFlightKey(request);

@@ -144,6 +144,8 @@ describe('bot endpoint, local settings (empty app id)', () => {
         actor: { userId: 'aad-ana', name: 'Ana Ruiz', tenantId: 'tenant-1' },
         conversationKind: 'personal',
         say: expect.any(Function),
+        // The message's own id in its chat: what a delivery of it again is known by.
+        delivery: { conversationId: 'a:personal-1', activityId: 'activity-1' },
       },
     ]);
     const reply = connector.sent.at(-1) as { url: string; body: { text: string } };

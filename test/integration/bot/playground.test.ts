@@ -113,6 +113,11 @@ describe('bot through the Agents Playground', () => {
       conversationId: config.personalChat.id,
       conversationKind: 'personal',
       say: expect.any(Function),
+      // The Playground gives every activity a new id, as Teams does.
+      delivery: {
+        conversationId: config.personalChat.id,
+        activityId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      },
     });
     const card = update.message?.attachments[0]?.content as { body: { text: string }[] };
     expect(card.body[0].text).toBe(`reached_out by ${rep.name}`);

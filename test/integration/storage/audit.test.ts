@@ -29,6 +29,7 @@ describe('audit trail on Azurite', () => {
       snapshot,
       undoes: 'prev-row',
       cardMessageId: '1:abc',
+      deliveryId: 'a:1:chat|1:tap',
       source: 'digest',
     });
     const result = await storage.audit.record(input);

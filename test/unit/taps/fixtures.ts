@@ -55,6 +55,7 @@ export function row(overrides: Partial<AuditRow> & Pick<AuditRow, 'id' | 'action
     snapshot: atRisk(),
     undoes: null,
     cardMessageId: 'msg-1',
+    deliveryId: null,
     source: null,
     ...overrides,
   };

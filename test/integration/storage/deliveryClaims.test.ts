@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { odata } from '@azure/data-tables';
+import { describe, expect, inject, it } from 'vitest';
+import { DELIVERIES_KEPT, openCardStore } from '../../../storage/cardStore';
+import { createTableClient, DEFAULT_RETRY } from '../../../storage/tableClients';
+
+// The card table's claims on messages that act (`list`, `summary`, `undo`): a message Teams delivers
+// again is claimed once, whichever instance the deliveries reach, in one row per conversation.
+
+async function openCards() {
+  const config = {
+    connectionString: inject('azuriteConnectionString'),
+    tablePrefix: `tclaims${randomBytes(4).toString('hex')}`,
+  };
+  const cards = await openCardStore(config, { retry: { maxRetries: 1, retryDelayInMs: 10 } });
+  const table = createTableClient(
+    { storage: config, retry: DEFAULT_RETRY, policies: [] },
+    `${config.tablePrefix}Cards`,
+  );
+  return { cards, table };
+}
+
+describe('delivery claims on Azurite', () => {
+  it('claims a message once in its conversation; the same id in another chat is another message', async () => {
+    const { cards } = await openCards();
+    expect(await cards.claimDelivery('a:ana', '1733500000001')).toBe(true);
+    expect(await cards.claimDelivery('a:ana', '1733500000001')).toBe(false);
+    expect(await cards.claimDelivery('a:ben', '1733500000001')).toBe(true);
+  });
+
+  it('gives one of several deliveries arriving at once the claim', async () => {
+    const { cards } = await openCards();
+    const claims = await Promise.all(Array.from({ length: 6 }, () => cards.claimDelivery('a:ana', 'm-1')));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('keeps one row per conversation however many messages come: the oldest ids fall off', async () => {
+    const { cards, table } = await openCards();
+    for (let i = 0; i <= DELIVERIES_KEPT; i++)
+      expect(await cards.claimDelivery('a:ana', `m-${i}`)).toBe(true);
+    const rows = [];
+    for await (const e of table.listEntities({ queryOptions: { filter: odata`RowKey eq 'delivered'` } }))
+      rows.push(e);
+    expect(rows).toHaveLength(1);
+    expect(await cards.claimDelivery('a:ana', `m-${DELIVERIES_KEPT}`)).toBe(false);
+    expect(await cards.claimDelivery('a:ana', 'm-0')).toBe(true);
+  });
+
+  it('claims a forged id of any length once, without a table error', async () => {
+    const { cards } = await openCards();
+    const forged = `x${'/#?'.repeat(3000)}`;
+    expect(await cards.claimDelivery('a:ana', forged)).toBe(true);
+    expect(await cards.claimDelivery('a:ana', forged)).toBe(false);
+  });
+});
