@@ -761,6 +761,20 @@ describe('churn-predictor backtest', () => {
     expect(score.indexOf('1.0000')).toBe(heading.indexOf('top-10'));
   });
 
+  it('says why it judges no stated chance on a book whose past did not calibrate them, rather than leave the line out', async () => {
+    // The demo book: too little history to calibrate, so its cards state each kind's measured share.
+    const r = await run('backtest', '--feed', demo, '--as-of', '2026-08-01', '--horizon', '90');
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('Brier skill');
+    expect(r.out).toContain(
+      "Stated chances not judged: the book's past did not calibrate them (each of 30, 60 and 90 days needs at least 30 customers of each outcome, learn.minEvents), so the cards state each kind's share measured on the book's past, which a backtest does not judge.",
+    );
+    // Where they are calibrated, the line judges them instead.
+    const cdnow90 = await run('backtest', '--feed', cdnow, '--as-of', '1997-09-30', '--horizon', '90');
+    expect(cdnow90.out).toContain('Brier skill');
+    expect(cdnow90.out).not.toContain('not judged');
+  });
+
   it('prints a side-by-side table for a person', async () => {
     const r = await run('backtest', '--feed', cdnow, '--as-of', '1997-09-30', '--horizon', '273');
     expect(r.out).toMatch(/days since last order\s+0\.7714/);
