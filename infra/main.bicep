@@ -7,7 +7,7 @@
 // No secrets anywhere: the function app, the bot and telemetry all authenticate as the one managed identity.
 //
 // Deploy: azd up (azure.yaml, infra/main.bicepparam), or
-//   az deployment group create -g <rg> -f infra/main.bicep -p namePrefix=churn timeZone=America/Chicago
+//   az deployment group create -g <rg> -f infra/main.bicep -p currency=GBP timeZone=Europe/London  (currency: no default)
 targetScope = 'resourceGroup'
 
 @minLength(3)

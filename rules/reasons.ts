@@ -192,8 +192,9 @@ export function reasonText(
 
 /**
  * A repeat customer who has missed at least one order at their own pace hears how many; anyone else
- * hears the chance of no order ahead (one-order customers have no pace of their own to miss), but
- * only when that chance is even or worse: "9% chance of no order" is no reason to call.
+ * hears the chance of no order ahead, but only when that chance is even or worse: "9% chance of no
+ * order" is no reason to call. A pace of their own takes two gaps, as "usually every N" does: one
+ * gap is no rhythm, and a customer of two orders is judged by the book's time to a second order.
  */
 export const MIN_NO_ORDER_PROBABILITY_STATED = 0.5;
 
@@ -205,7 +206,7 @@ function modelReason(
 ): string | null {
   if (!model) return 'Unlikely to order soon, by the cadence model';
   const { figures, horizonDays } = model;
-  if (!chanceOnly && f.orderDays > 1 && figures.expectedOrdersByNow >= 0.95) {
+  if (!chanceOnly && f.cadenceIsOwn && figures.expectedOrdersByNow >= 0.95) {
     return `Expected ${numbers.decimal(figures.expectedOrdersByNow)} orders by now at their usual pace; placed 0`;
   }
   if (figures.noOrderProbability < MIN_NO_ORDER_PROBABILITY_STATED) return null;

@@ -2,6 +2,7 @@ import { formatCount } from '../../cards/format';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { feedSettingsOf, loadDisplayConfig } from '../../functions/config';
 import { backtest, dayOf, isoOfDay } from '../../rules';
+import { PROBABILITY_HORIZONS } from '../../rules/model/bookModel';
 import { rankingText } from '../../rules/model/plainWords';
 import type { BacktestArgs } from './args';
 import { beforeFirstOrder } from './asOf';
@@ -67,8 +68,21 @@ export async function runBacktestCommand(
             `Stated chance of no order in ${r.horizonDays} days against what happened: Brier skill ${f(r.calibration.brierSkill)} ` +
               `(base rate ${f(r.calibration.baseRate)}), decile gaps worst ${f(r.calibration.worstDecileGap)}, mean ${f(r.calibration.meanDecileGap)}`,
           ]
-        : []),
+        : uncalibratedText(r.horizonDays, r.choice.calibrated, rules.learn.minEvents)),
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * Where a stated horizon's chances were not calibrated, why no line judges them: left out, a reader
+ * of the README (which promises that line for 30, 60 and 90 days) would look for it in vain, while
+ * the cards still state a chance, each kind's share measured on the book's past.
+ */
+function uncalibratedText(horizonDays: number, calibrated: boolean, minEvents: number): string[] {
+  if (calibrated || !(PROBABILITY_HORIZONS as readonly number[]).includes(horizonDays)) return [];
+  const horizons = `${PROBABILITY_HORIZONS.slice(0, -1).join(', ')} and ${PROBABILITY_HORIZONS.at(-1)} days`;
+  return [
+    `Stated chances not judged: the book's past did not calibrate them (each of ${horizons} needs at least ${minEvents} customers of each outcome, learn.minEvents), so the cards state each kind's share measured on the book's past, which a backtest does not judge.`,
+  ];
 }

@@ -156,26 +156,58 @@ describe('churn-predictor score', () => {
     ]);
   });
 
-  it('says what ranked the book, and why customers at risk are on no list', async () => {
-    // Regular customers, half of whom stopped half a year ago; every order worth 0 (an export without amounts).
+  /**
+   * A feed of 20 weekly regulars of rep@example.com from `from`, no monthly value given: C0-C9 order to
+   * 2026-11-20, C10-C19 stopped on `stoppedOn`; every order worth `amount`.
+   */
+  function regularsFeed(from: string, stoppedOn: string, amount: number): string {
     const dir = mkdtempSync(join(tmpdir(), 'feed-'));
     const customers = ['customer_id,name,owner,monthly_value'];
     const orders = ['order_id,customer_id,ordered_at,amount'];
     for (let k = 0; k < 20; k++) {
       customers.push(`C${k},Customer ${k},rep@example.com,`);
-      const last = Date.parse(k < 10 ? '2026-11-20' : '2026-05-20');
-      for (let t = Date.parse('2025-11-03'); t <= last; t += 7 * 86_400_000)
-        orders.push(`O${k}-${t},C${k},${new Date(t).toISOString().slice(0, 10)},0`);
+      const last = Date.parse(k < 10 ? '2026-11-20' : stoppedOn);
+      for (let t = Date.parse(from); t <= last; t += 7 * 86_400_000)
+        orders.push(`O${k}-${t},C${k},${new Date(t).toISOString().slice(0, 10)},${amount}`);
     }
     writeFileSync(join(dir, 'customers.csv'), `${customers.join('\n')}\n`);
     writeFileSync(join(dir, 'orders.csv'), `${orders.join('\n')}\n`);
-    const r = await run('score', '--feed', dir, '--as-of', '2026-11-23');
+    return dir;
+  }
+
+  it('says what ranked the book, and why customers at risk are on no list', async () => {
+    // Half stopped half a year ago; every order worth 0 (an export without amounts).
+    const r = await run(
+      'score',
+      '--feed',
+      regularsFeed('2025-11-03', '2026-05-20', 0),
+      '--as-of',
+      '2026-11-23',
+    );
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[1]).toBe('20 customers scored: 10 at risk, 0 to watch, 10 steady.');
     expect(lines[2]).toMatch(/^Ranked by the rules: too little history/);
     expect(lines[3]).toBe('10 at risk not listed: worth no more than the value floor ($0 a month).');
     expect(r.out).toContain('Nobody is on a list this week.');
+  });
+
+  it('says when customers at risk are valued at 0 only because their orders are older than the value window', async () => {
+    // 150 an order; half stopped in August 2025, over a year before the as-of date.
+    const r = await run(
+      'score',
+      '--feed',
+      regularsFeed('2024-09-06', '2025-08-29', 150),
+      '--as-of',
+      '2026-11-23',
+    );
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[1]).toBe('20 customers scored: 10 at risk, 0 to watch, 10 steady.');
+    // They spent 150 a week for a year: "worth no more than $0 a month" alone would misstate them.
+    expect(lines[3]).toBe(
+      '10 at risk not listed: worth no more than the value floor ($0 a month). 10 of them spent before but ordered nothing in the last 365 days, the window their monthly value is derived from (windows.valueDays); give monthly_value in the customers file to value them.',
+    );
   });
 
   it("flags as the weekly run does: a list longer than its card has room for flags only the card's rows", async () => {
@@ -727,6 +759,20 @@ describe('churn-predictor backtest', () => {
     const score = lines.find((l) => l.startsWith('  churn score')) ?? '';
     expect(score).toMatch(/n\/a\s+1\.0000$/);
     expect(score.indexOf('1.0000')).toBe(heading.indexOf('top-10'));
+  });
+
+  it('says why it judges no stated chance on a book whose past did not calibrate them, rather than leave the line out', async () => {
+    // The demo book: too little history to calibrate, so its cards state each kind's measured share.
+    const r = await run('backtest', '--feed', demo, '--as-of', '2026-08-01', '--horizon', '90');
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('Brier skill');
+    expect(r.out).toContain(
+      "Stated chances not judged: the book's past did not calibrate them (each of 30, 60 and 90 days needs at least 30 customers of each outcome, learn.minEvents), so the cards state each kind's share measured on the book's past, which a backtest does not judge.",
+    );
+    // Where they are calibrated, the line judges them instead.
+    const cdnow90 = await run('backtest', '--feed', cdnow, '--as-of', '1997-09-30', '--horizon', '90');
+    expect(cdnow90.out).toContain('Brier skill');
+    expect(cdnow90.out).not.toContain('not judged');
   });
 
   it('prints a side-by-side table for a person', async () => {

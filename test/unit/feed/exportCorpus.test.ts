@@ -736,6 +736,23 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     );
   });
 
+  it("A UK store's Shopify orders, read with the docs' mapping and CURRENCY not set: stops and asks for CURRENCY=GBP rather than show pounds as dollars", async () => {
+    // The same store selling in pounds: Shopify writes the order's currency beside its Total, on its first line.
+    const dir = await mkdtemp(join(tmpdir(), 'shopify-gbp-'));
+    try {
+      const source = corpus('shopify-store');
+      await writeFile(join(dir, 'customers.csv'), readFileSync(join(source, 'customers.csv')));
+      const orders = readFileSync(join(source, 'orders.csv'), 'utf8');
+      await writeFile(join(dir, 'orders.csv'), orders.replaceAll(',USD,', ',GBP,'));
+      const options = feedOptionsFrom(parseRules(docsRules('### Shopify')), '1997-09-30');
+      await expect(
+        readFeed(dir, { ...options, currency: { code: 'USD', configured: false } }),
+      ).rejects.toThrow(/the amounts are in GBP .*Set CURRENCY=GBP/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('WooCommerce: cancelled, refunded and failed orders are left out; a customer note with a line break is one row', async () => {
     const { book, report } = await readExport('woocommerce');
     expect(report.rowsSkipped).toBe(0);

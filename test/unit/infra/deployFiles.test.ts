@@ -418,3 +418,41 @@ describe("docs/deploy.md's tab sign-in by CLI", () => {
     }
   });
 });
+
+describe("docs/deploy.md's feed upload", () => {
+  // The feed may be an Excel workbook, a tab-separated text export, gzipped, zipped or a folder of parts
+  // (docs/feed.md): an upload that takes only `*.csv` leaves such a feed on the deployer's disk, and the
+  // app's health check then answers 503 with "has no blob orders.csv" after an upload that said nothing.
+  it('uploads every kind of file the feed container is read from', () => {
+    const uploads = guideShellBlocks()
+      .flatMap((b) => b.replace(/\\\n\s*/g, ' ').split('\n'))
+      .filter((line) => /az storage blob upload-batch .*--destination feed/.test(line));
+    expect(uploads.length).toBeGreaterThanOrEqual(1);
+    const feedFiles = [
+      'customers.csv',
+      'customers.xlsx',
+      'orders.txt',
+      'orders.tsv',
+      'orders.csv.gz',
+      'orders.zip',
+      'export.zip',
+      'orders.parquet',
+      'orders/part-00000-1f2e.csv',
+      'tickets.xlsx',
+    ];
+    for (const line of uploads) {
+      const pattern = /--pattern\s+'([^']*)'/.exec(line)?.[1];
+      // az's --pattern is a Unix shell glob on the path below --source.
+      const glob =
+        pattern &&
+        new RegExp(
+          `^${pattern
+            .replace(/[.+^$()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+        );
+      const missed = feedFiles.filter((name) => glob && !glob.test(name));
+      expect(missed, line).toEqual([]);
+    }
+  });
+});

@@ -172,6 +172,35 @@ describe('reasonsFor', () => {
     ]);
   });
 
+  it('gives no "usual pace" to a customer with one gap between orders: their chance instead', () => {
+    // Two orders 19 days apart, then 553 days of silence: one gap is no rhythm ("No order in 553 days",
+    // with no "usually every"; not back yet against the book's time to a second order).
+    const twice = {
+      ...greenfield,
+      orderCount: 2,
+      orderDays: 2,
+      daysSinceLastOrder: 553,
+      tenureDays: 572,
+      cadenceDays: 30,
+      cadenceIsOwn: false,
+    };
+    const model = {
+      figures: {
+        noOrderProbability: 0.96,
+        expectedOrdersByNow: 19,
+        silenceProbability: 0,
+        aliveProbability: 0.04,
+      },
+      horizonDays: 90,
+    };
+    const reasons = reasonsFor(twice, { ...zero, noOrderLikely: 20 }, windows, model);
+    expect(reasons).toEqual(['96% chance of no order in the next 90 days']);
+    const unlikely = { ...model, figures: { ...model.figures, noOrderProbability: 0.26 } };
+    expect(reasonsFor(twice, { ...zero, noOrderLikely: 20 }, windows, unlikely)).toEqual([
+      'No order in 553 days',
+    ]);
+  });
+
   it('states the chance of no order from even odds up, not below', () => {
     const at = (noOrderProbability: number) => ({
       figures: { noOrderProbability, expectedOrdersByNow: 9.6, silenceProbability: 0, aliveProbability: 0.2 },
