@@ -7,7 +7,13 @@ import { lastOrderDayOf } from './feedFreshness';
 import type { NumberWords } from './model/plainWords';
 import { chancePercent } from './noOrderChance';
 import type { Rules } from './rulesSchema';
-import { type ScoredBook, type ScoredCustomer, scoreBook } from './scoreBook';
+import {
+  judgeBook,
+  type ScoredBook,
+  type ScoredCustomer,
+  scoreUnjudged,
+  type UnjudgedBook,
+} from './scoreBook';
 
 /** What changed for one listed customer since last week. */
 export type ListChange =
@@ -128,14 +134,7 @@ export interface WeekWithChanges {
 
 /**
  * Scores the book as of `asOfDay` and as last week's run read it (lastRead), and says for each
- * listed customer what changed: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
- * on last week's list (any page; the week from the stored surfacedAt or listedAt, the earlier), else `back` when
- * listed earlier in this slip cycle and not ordering since, else `new`.
- * Last week's list is the replay of a week earlier against the stored states, believed only for a
- * customer a run stored as listed (storedAsListed).
- * A customer who left the list by ordering and is listed again is `new`: the weekly run then starts
- * their cycle anew (jobs/weekly/weeklyStates.ts). Who was on last week's list and has ordered since is
- * "back on track".
+ * listed customer what changed: judgeWeek of scoreWeek.
  */
 export function scoreWeekWithChanges(
   book: Book,
@@ -144,15 +143,37 @@ export function scoreWeekWithChanges(
   states: ReadonlyMap<string, CustomerState> = new Map(),
   options: LastWeekOptions = {},
 ): WeekWithChanges {
-  // A row first listed this calendar week (this week's card, read back by `list` mid-week) says
-  // nothing about last week's list: without this, `list` after a first card called its rows
-  // "Still on your list" while the card itself said "New on your list".
-  const listedBeforeThisWeek = (surfacedAt: string | null): surfacedAt is string =>
-    surfacedAt !== null && slipWeek(asOfDay, surfacedAt) > 1;
+  return judgeWeek(scoreWeek(book, rules, asOfDay, options), states, options);
+}
+
+/**
+ * This week's scoring and last week's replays before any stored state is read (UnjudgedBook, each):
+ * judgeWeek judges them against the states. It reads `options`' lastRun, lastRunByRep and numbers.
+ */
+export interface UnjudgedWeek {
+  book: Book;
+  asOfDay: number;
+  thisWeek: UnjudgedBook;
+  /** Each replay of last week (lastRead): 0 the default (lastRun), then one per run of lastRunByRep. */
+  reads: { day: number; ordersTo: number; replay: UnjudgedBook }[];
+  /** Per customer (by book index), the replay their rep last got a card from. */
+  readOf: Uint8Array;
+  /** Per customer, their chance of no order in that replay. */
+  chanceBefore: Float64Array;
+  feedUnchanged: FeedUnchanged | null;
+}
+
+/** The part of scoreWeekWithChanges that reads no stored state (UnjudgedWeek): nearly all its time. */
+export function scoreWeek(
+  book: Book,
+  rules: Rules,
+  asOfDay: number,
+  options: Pick<LastWeekOptions, 'lastRun' | 'lastRunByRep' | 'numbers'> = {},
+): UnjudgedWeek {
   const n = book.customers.length;
   // Which replay each customer's rep last got a card from: 0 the default (lastRun), then one per run
   // of lastRunByRep, so a week after a run that died midway replays once more, not once per rep.
-  const reads = [lastRead(asOfDay, options.lastRun)];
+  const runs = [lastRead(asOfDay, options.lastRun)];
   const readOf = new Uint8Array(n);
   const byRep = options.lastRunByRep;
   if (byRep !== undefined && byRep.size > 0) {
@@ -163,12 +184,53 @@ export function scoreWeekWithChanges(
       const key = `${run.on} ${run.feedTo}`;
       let k = readOfRun.get(key);
       if (k === undefined) {
-        k = reads.push(lastRead(asOfDay, run)) - 1;
+        k = runs.push(lastRead(asOfDay, run)) - 1;
         readOfRun.set(key, k);
       }
       readOf[i] = k;
     }
   }
+  // Last week's lists, kept as a chance per customer and the records of those who pass the gates
+  // with no stored row: a second ScoredBook held beside this week's would double the run's working
+  // set on a million-customer book.
+  const chanceBefore = new Float64Array(n);
+  const reads = runs.map((last, k) => {
+    const chances = k === 0 ? chanceBefore : new Float64Array(n);
+    const replay = scoreUnjudged(asLastWeekRead(book, last), rules, last.day, {
+      reasons: false,
+      listChances: chances,
+    });
+    if (k > 0) for (let i = 0; i < n; i++) if (readOf[i] === k) chanceBefore[i] = chances[i];
+    return { ...last, replay };
+  });
+  const thisWeek = scoreUnjudged(book, rules, asOfDay, { numbers: options.numbers });
+  const feedUnchanged = unchangedSince(book, asOfDay, options.lastRun);
+  return { book, asOfDay, thisWeek, reads, readOf, chanceBefore, feedUnchanged };
+}
+
+/**
+ * This week's lists and what changed for each listed customer since last week's, judged against the
+ * stored states: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
+ * on last week's list (any page; the week from the stored surfacedAt or listedAt, the earlier), else `back` when
+ * listed earlier in this slip cycle and not ordering since, else `new`.
+ * Last week's list is the replay of a week earlier against the stored states, believed only for a
+ * customer a run stored as listed (storedAsListed).
+ * A customer who left the list by ordering and is listed again is `new`: the weekly run then starts
+ * their cycle anew (jobs/weekly/weeklyStates.ts). Who was on last week's list and has ordered since is
+ * "back on track". It reads `options`' lastWeek and storedOwner.
+ */
+export function judgeWeek(
+  week: UnjudgedWeek,
+  states: ReadonlyMap<string, CustomerState>,
+  options: Pick<LastWeekOptions, 'lastWeek' | 'storedOwner'> = {},
+): WeekWithChanges {
+  const { book, asOfDay, reads, readOf, chanceBefore, feedUnchanged } = week;
+  // A row first listed this calendar week (this week's card, read back by `list` mid-week) says
+  // nothing about last week's list: without this, `list` after a first card called its rows
+  // "Still on your list" while the card itself said "New on your list".
+  const listedBeforeThisWeek = (surfacedAt: string | null): surfacedAt is string =>
+    surfacedAt !== null && slipWeek(asOfDay, surfacedAt) > 1;
+  const n = book.customers.length;
   // A row flagged this week may have been on last week's list past its card (listedAt earlier): read
   // by `list` after the run, such a row said "New on your list" beside the card's "Still on your list".
   // No card ever reached the rep: the stored surfacedAt of a run that died before sending theirs is
@@ -182,24 +244,18 @@ export function scoreWeekWithChanges(
     const since = onListSince(state);
     return since === null || listedBeforeThisWeek(since);
   };
-  // Last week's lists, kept as three columns: a second ScoredBook held beside this week's would
-  // double the run's working set on a million-customer book. Only the customers who passed last
-  // week's gates come back as records; everyone's chance comes back in chanceBefore.
-  const chanceBefore = new Float64Array(n);
+  // Last week's lists, kept as two columns beside chanceBefore: only the customers who passed last
+  // week's gates come back as records.
   const rankedBefore = new Uint8Array(n);
   const surfacedBefore = new Uint8Array(n);
-  for (const [k, last] of reads.entries()) {
-    const chances = k === 0 ? chanceBefore : new Float64Array(n);
-    const replay = { reasons: false, listChances: chances };
-    for (const c of scoreBook(asLastWeekRead(book, last), rules, last.day, states, replay).customers) {
+  for (const [k, { replay }] of reads.entries()) {
+    for (const c of judgeBook(replay, states).customers) {
       if (readOf[c.index] !== k) continue;
       rankedBefore[c.index] = c.rank !== null ? 1 : 0;
       surfacedBefore[c.index] = c.surfaced ? 1 : 0;
     }
-    if (k > 0) for (let i = 0; i < n; i++) if (readOf[i] === k) chanceBefore[i] = chances[i];
   }
-  const scored = scoreBook(book, rules, asOfDay, states, { numbers: options.numbers });
-  const feedUnchanged = unchangedSince(book, asOfDay, options.lastRun);
+  const scored = judgeBook(week.thisWeek, states);
   const changes = new Map<string, ListChange>();
   const backOnTrack: BackOnTrack[] = [];
   for (const c of scored.customers) {

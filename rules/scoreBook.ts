@@ -169,6 +169,38 @@ export function scoreBook(
   states: ReadonlyMap<string, CustomerState> = new Map(),
   options: ScoreBookOptions = {},
 ): ScoredBook {
+  return judgeBook(scoreUnjudged(book, rules, asOfDay, options), states);
+}
+
+/**
+ * The book scored before any stored state is read: what is the feed's and the rules' alone (the
+ * features, the cadence fit, the book's model fit, calibration, each customer's chance, kind, value
+ * and reasons), nearly all of scoreBook's time. judgeBook judges it against the states (the gates,
+ * the play, the ranks), so `list` re-judges a kept scoring after a write rather than scoring the
+ * book again.
+ */
+export interface UnjudgedBook {
+  rules: Rules;
+  /** ScoredBook's figures besides its customers and lists. */
+  figures: Omit<ScoredBook, 'customers' | 'reps'>;
+  /**
+   * Each customer judged as one with no stored row, in the book's order: every customer, or, with
+   * `listChances`, those who pass the gates so (no stored row can let through one they stop).
+   */
+  customers: readonly ScoredCustomer[];
+  /** False when `customers` holds only those who pass the gates (scored with `listChances`). */
+  everyone: boolean;
+  /** The plan-table row per kind and play (`slipping/vip`): one shared object each. */
+  plans: ReadonlyMap<string, PlanStep>;
+}
+
+/** scoreBook's part that reads no stored state (UnjudgedBook). */
+export function scoreUnjudged(
+  book: Book,
+  rules: Rules,
+  asOfDay: number,
+  options: ScoreBookOptions = {},
+): UnjudgedBook {
   const withReasons = options.reasons ?? true;
   const ctx = featureContext(book, rules, asOfDay);
   const n = book.customers.length;
@@ -250,8 +282,8 @@ export function scoreBook(
       : score >= rules.bands.watch
         ? 'watch'
         : 'steady';
-    const state = states.get(c.id);
-    const gate = classifyGates({ band, monthlyValue: f.monthlyValue, state }, rules, asOfDay);
+    // As a customer with no stored row: judgeBook judges each against their row.
+    const gate = classifyGates({ band, monthlyValue: f.monthlyValue }, rules, asOfDay);
     if (listChances) {
       listChances[i] = chance.probability;
       // Only the customers the ranking reads get a record: most of a book is never on a list.
@@ -270,8 +302,7 @@ export function scoreBook(
       figures: { ...figures, noOrderProbability: 0 },
       horizonDays: chance.horizonDays,
     };
-    // Won back twice this year: no offer (no plan of the table has one for it).
-    const play = playFor(f.monthlyValue, threshold, state !== undefined && wonBackTwice(state, asOf));
+    const play = playFor(f.monthlyValue, threshold);
     const scored: ScoredCustomer = {
       index: i,
       customerId: c.id,
@@ -335,14 +366,9 @@ export function scoreBook(
     if (listChances) customers.push(scored);
     else customers[i] = scored;
   }
-
-  const { ranked, lists } = rankPerRep(customers.filter(listable), rules);
-  markRanks(ranked, rules.capPerRep);
-  return {
+  const figures: UnjudgedBook['figures'] = {
     asOfDay,
-    asOf: isoOfDay(asOfDay),
-    customers,
-    reps: lists,
+    asOf,
     populationCadenceDays: ctx.populationCadenceDays,
     secondOrderDays: ctx.secondOrderDays,
     noOrderHorizonDays: rules.model.horizonDays,
@@ -355,4 +381,36 @@ export function scoreBook(
     model,
     choice: learned.choice,
   };
+  return { rules, figures, customers, everyone: !listChances, plans };
+}
+
+/**
+ * The scored book judged against the remembered states (keyed by customer id): each customer's
+ * gates and play, and each rep's ranked, capped list. Only a customer whose row changes what
+ * scoreUnjudged judged, or who is ranked, is copied: the scoring is shared by every judging of it.
+ */
+export function judgeBook(unjudged: UnjudgedBook, states: ReadonlyMap<string, CustomerState>): ScoredBook {
+  const { rules, figures, plans, everyone } = unjudged;
+  const customers: ScoredCustomer[] = [];
+  for (const c of unjudged.customers) {
+    const state = states.get(c.customerId);
+    if (state === undefined && !listable(c)) {
+      if (everyone) customers.push(c);
+      continue;
+    }
+    const gate = classifyGates({ band: c.band, monthlyValue: c.monthlyValue, state }, rules, figures.asOfDay);
+    // Won back twice this year: no offer (no plan of the table has one for it).
+    const twice = state !== undefined && wonBackTwice(state, figures.asOf);
+    const play = playFor(c.monthlyValue, figures.vipThreshold, twice);
+    // markRanks writes the rank on the record: a ranked customer is always a copy.
+    const same = gate === c.gate && play === c.play && !gate.surfaced;
+    const judged: ScoredCustomer = same
+      ? c
+      : { ...c, gate, play, plan: c.segment ? (plans.get(`${c.segment}/${play.kind}`) ?? null) : null };
+    if (everyone || listable(judged)) customers.push(judged);
+  }
+  const { ranked, lists } = rankPerRep(customers.filter(listable), rules);
+  markRanks(ranked, rules.capPerRep);
+  const { asOfDay, asOf, ...rest } = figures;
+  return { asOfDay, asOf, customers, reps: lists, ...rest };
 }

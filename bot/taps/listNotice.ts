@@ -21,8 +21,9 @@ export const LIST_PLANNED_UNTOLD = 20_000;
 
 /**
  * The lists of `request`, with the rep told `LIST_COMING` through `say` when they take longer than
- * LIST_NOTICE_AFTER_MS or a large book is planned anew. The notice is out before this returns (the
- * card never comes before it); a notice that could not be sent is logged and the card still comes.
+ * LIST_NOTICE_AFTER_MS or a large book is scored anew (not judged again from a kept scoring). The
+ * notice is out before this returns (the card never comes before it); a notice that could not be
+ * sent is logged and the card still comes.
  * A failure of the plan is the caller's to tell, as it is without a notice.
  */
 export async function listsWithNotice(

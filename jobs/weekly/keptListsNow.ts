@@ -6,15 +6,19 @@ import {
   type ListSources,
   type ListsNow,
   type ListsNowRequest,
+  type ListsScoring,
   listInputsFor,
-  listsOf,
+  listsOfScored,
+  listsScoring,
   putBack,
+  scoringKey,
+  sortedEntries,
 } from './weeklyPlan';
 
 /**
  * How many planned lists are kept at once, all of one book and one rules file: one per set of
- * this week's actions put back (each rep's own), day and locale. A plan of a 100,000-customer book
- * takes seconds; what is kept is the listed customers' rows and the rows put back.
+ * this week's actions put back (each rep's own), day and locale. What is kept is the listed
+ * customers' rows and the rows put back (and, once for all of them, the book's scoring).
  */
 export const KEPT_LISTS = 4;
 
@@ -35,6 +39,14 @@ interface PlannedStates {
   putBack: ReadonlyMap<string, CustomerState>;
 }
 
+/** The book scored for `list` (listsScoring), and what it was scored from. */
+interface KeptScoring {
+  read: Book;
+  rules: Rules;
+  key: string;
+  scoring: ListsScoring;
+}
+
 interface Kept {
   read: Book;
   rules: Rules;
@@ -53,10 +65,19 @@ interface Kept {
  * seconds, 30 at a million: each page read and scored it again, and Azure Bot Service gives a bot
  * 10 to 15 seconds, depending on the channel, to answer before it times out with a 504
  * (https://learn.microsoft.com/azure/bot-service/bot-builder-howto-long-operations-guidance).
+ * When the states changed (another rep's tap, a save, a run, before the first run a page's own
+ * rows), the book's scoring is kept too (listsScoring: this week's and the replay of last week's,
+ * everything that reads no customer's state, for as long as the book, the rules and scoringKey
+ * stay the same), and only the gates, the ranks and what changed since last week are worked out
+ * again: a fraction of a second where the whole plan took seconds. `beforePlanning` is awaited
+ * only before the book is scored.
  * The outcome a tapped row shows is not part of the plan: the caller reads it on each request.
  */
 export function keptListsNow(deps: KeptListsDeps): (request: ListsNowRequest) => Promise<ListsNow> {
   let kept: Kept[] = [];
+  // One scoring: another day, locale, run or rename is not asked for again, and at a million
+  // customers a scoring holds hundreds of MB.
+  let scored: KeptScoring | null = null;
   const planned = async (request: ListsNowRequest): Promise<ListsNow> => {
     const rules = await deps.rules();
     const read = (await deps.readBook(request.localDate, rules)).book;
@@ -72,8 +93,16 @@ export function keptListsNow(deps: KeptListsDeps): (request: ListsNowRequest) =>
       kept = [found, ...kept.filter((k) => k !== found)];
       return found.lists;
     }
-    await request.beforePlanning?.(read.customers.length);
-    const lists = listsOf(read, rules, request, inputs, deps.clock().toISOString());
+    // The book scored as of the day is kept apart from the plans: a write that changes any state
+    // (another rep's tap, a run, a save, a page's own rows before the first run) re-judges it, in a
+    // fraction of a second, where scoring it again took seconds.
+    const sKey = scoringKey(request, inputs);
+    if (scored?.read !== read || scored.rules !== rules || scored.key !== sKey) {
+      scored = null;
+      await request.beforePlanning?.(read.customers.length);
+      scored = { read, rules, key: sKey, scoring: listsScoring(read, rules, request, inputs) };
+    }
+    const lists = listsOfScored(scored.scoring, request, inputs, deps.clock().toISOString());
     // Plans of states read before these are let go too: a write since (a tap, a run) is in every
     // rep's states but the writer's own put-back rows.
     kept = [{ read, rules, key, states, lists }, ...kept.filter((k) => k.states.stored === states.stored)];
@@ -136,16 +165,11 @@ function sameStates(a: PlannedStates, b: PlannedStates): boolean {
 
 /** What a plan depends on besides the book, the rules and the states, as one comparable text. */
 function listsKey(request: ListsNowRequest, inputs: ListInputs): string {
-  const sorted = (m: ReadonlyMap<string, unknown>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const { lastWeek = null, lastRun = null, lastRunByRep = new Map() } = inputs.lastCards;
+  const { lastWeek = null } = inputs.lastCards;
   return JSON.stringify([
-    request.localDate,
+    scoringKey(request, inputs),
     request.runKey,
-    request.locale ?? 'en-US',
-    sorted(inputs.feedRenames),
-    sorted(inputs.storedRenames),
+    sortedEntries(inputs.storedRenames),
     lastWeek,
-    lastRun,
-    sorted(lastRunByRep),
   ]);
 }

@@ -5,9 +5,12 @@ import { dayOf } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
 import { type FeedSilence, feedSilence, isStale } from '../../rules/feedFreshness';
 import {
+  judgeWeek,
   type LastWeekOptions,
   movedFrom,
+  scoreWeek,
   scoreWeekWithChanges,
+  type UnjudgedWeek,
   type WeekWithChanges,
 } from '../../rules/listChanges';
 import type { Rules } from '../../rules/rulesSchema';
@@ -200,9 +203,10 @@ export interface ListsNowRequest {
   /** The cards' LOCALE, the reasons' numbers' as on the weekly card (default en-US). */
   locale?: string;
   /**
-   * Awaited just before a plan is made (not when a kept one answers), with the book's customer
-   * count: planning holds the thread for seconds on a large book, so a caller that answers slow
-   * plans at once (`list` in the bot) has to say so before, not during.
+   * Awaited just before the book is scored for a plan (not when a kept plan or a kept scoring
+   * answers: keptListsNow), with the book's customer count: scoring holds the thread for seconds on
+   * a large book, so a caller that answers slow plans at once (`list` in the bot) has to say so
+   * before, not during.
    */
   beforePlanning?: (customers: number) => Promise<void>;
 }
@@ -297,24 +301,78 @@ export function listsOf(
   inputs: ListInputs,
   runAt: string,
 ): ListsNow {
-  const { localDate, runKey, locale = 'en-US' } = request;
+  return listsOfScored(listsScoring(read, rules, request, inputs), request, inputs, runAt);
+}
+
+/**
+ * listsOf's part that reads no stored state: the book as `list` reads it (the feed's owners
+ * renamed) scored as of the day (scoreWeek), or why there is no list. It depends on the book, the
+ * rules, the day, the locale, the feed's renames and the runs before this week's (scoringKey), so
+ * keptListsNow keeps it while those stay the same and only re-judges it after a write.
+ */
+export type ListsScoring =
+  | {
+      rules: Rules;
+      week: UnjudgedWeek;
+      /** Every owner in the book (lower case): ListsNow's. */
+      owners: ReadonlySet<string>;
+    }
+  | { stale: FeedSilence };
+
+/** listsOf's scoring of the book (ListsScoring). */
+export function listsScoring(
+  read: Book,
+  rules: Rules,
+  request: ListsNowRequest,
+  inputs: ListInputs,
+): ListsScoring {
   const book = withOwnersRenamed(read, inputs.feedRenames);
-  const silence = feedSilence(book, dayOf(localDate), rules.feedStaleDays);
+  const silence = feedSilence(book, dayOf(request.localDate), rules.feedStaleDays);
   if (isStale(silence)) return { stale: silence };
-  const { storedRenames } = inputs;
-  const plan = planWeek(
-    book,
+  const { lastRun, lastRunByRep } = inputs.lastCards;
+  const numbers = numberWords(request.locale ?? 'en-US');
+  return {
     rules,
-    withPutBack(request.states, putBack(request.states, request.asBefore)),
-    { localDate, runKey, runAt },
-    new Map(),
-    {
-      storedOwner: (owner) => storedRenames.get(owner) ?? owner,
-      ...inputs.lastCards,
-      numbers: numberWords(locale),
-    },
-  );
-  const owners = new Set(book.customers.map((c) => addressKey(c.owner)));
+    week: scoreWeek(book, rules, dayOf(request.localDate), { lastRun, lastRunByRep, numbers }),
+    owners: new Set(book.customers.map((c) => addressKey(c.owner))),
+  };
+}
+
+/** What a ListsScoring depends on besides the read book and the rules, as one comparable text. */
+export function scoringKey(request: ListsNowRequest, inputs: ListInputs): string {
+  const { lastRun = null, lastRunByRep = new Map() } = inputs.lastCards;
+  return JSON.stringify([
+    request.localDate,
+    request.locale ?? 'en-US',
+    sortedEntries(inputs.feedRenames),
+    lastRun,
+    sortedEntries(lastRunByRep),
+  ]);
+}
+
+/** A map's entries sorted by key, to compare as text. */
+export function sortedEntries<T>(m: ReadonlyMap<string, T>): [string, T][] {
+  return [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** listsOf from its scoring (listsScoring): the gates, holdout, split and cap against the request's states. */
+export function listsOfScored(
+  scoring: ListsScoring,
+  request: ListsNowRequest,
+  inputs: ListInputs,
+  runAt: string,
+): ListsNow {
+  if ('stale' in scoring) return scoring;
+  const { rules, week, owners } = scoring;
+  const { localDate, runKey } = request;
+  const { storedRenames } = inputs;
+  const states = withPutBack(request.states, putBack(request.states, request.asBefore));
+  const options: LastWeekOptions = {
+    storedOwner: (owner) => storedRenames.get(owner) ?? owner,
+    ...inputs.lastCards,
+  };
+  const since = judgeWeek(week, states, options);
+  const plan = planScoredWeek(since, rules, states, { localDate, runKey, runAt }, new Map(), options);
   return { weeks: plan.weeks, horizonDays: plan.scored.noOrderHorizonDays, owners };
 }
 

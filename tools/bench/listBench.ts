@@ -20,9 +20,10 @@ import { generateLargeFeed } from './generateLargeFeed';
  * (the feed bench's generator, 50 reps): the lists planned and one rep's page cut into a card, as
  * the bot answers. Before: every page read the feed and planned the week afresh (listsNowFrom).
  * After: through the kept feed and the kept plan (keptListsNow), cold and after a timer or a tab
- * has read the feed. The states are one unchanged map (as the kept states hand out between pages);
- * the table reads around them are not timed. Last, when the rep reads "Working out your list" on a
- * first list (bot/taps/listNotice.ts), against Bot Service's 10 to 15 seconds.
+ * has read the feed, and after a tap (the rep's own, a Won back, another rep's), planned again
+ * from the kept scoring of the book. The states are one unchanged map (as the kept states hand out
+ * between pages); the table reads around them are not timed. Last, when the rep reads "Working out
+ * your list" on a first list (bot/taps/listNotice.ts), against Bot Service's 10 to 15 seconds.
  */
 const AS_OF = '2026-01-05'; // a Monday, days after the generated orders end
 const CUSTOMERS = 100_000;
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     // the customer put back as before the tap.
     const reached = new Map(states).set(c.customerId, { ...row, lastContact: AS_OF });
     const afterTap = await answer(cold.lists, 2, { ...request, states: reached, asBefore: [c.customerId] });
-    // Won back changes more than the put-back fields: planned anew.
+    // Won back changes more than the put-back fields: planned again, from the kept scoring.
     const saved = new Map(states).set(c.customerId, {
       ...row,
       wonBackAt: AS_OF,
@@ -85,6 +86,19 @@ async function main(): Promise<void> {
       recoveredValue: 100,
     });
     const afterSave = await answer(cold.lists, 2, { ...request, states: saved, asBefore: [c.customerId] });
+    // Another rep taps Reached out on one of theirs: every customer's state is read anew, and the
+    // busiest rep's next page is planned against it (before the kept scoring: the whole plan again).
+    const other = first.weeks.find((w) => w.owner !== c.owner && w.shown.length > 0)?.shown[0];
+    if (!other) throw new Error('the generated feed lists one rep only');
+    const otherTapped = new Map(saved).set(other.customerId, {
+      ...initialState({ ...other, customerId: other.customerId }),
+      lastContact: AS_OF,
+    });
+    const afterOtherTap = await answer(cold.lists, 2, {
+      ...request,
+      states: otherTapped,
+      asBefore: [c.customerId],
+    });
     // A timer tick or a tab read the feed first: `list` plans from that read.
     const warm = kept();
     await warm.readBook(AS_OF);
@@ -121,7 +135,10 @@ async function main(): Promise<void> {
       `  after, the feed already read by a timer or a tab: first list ${s(afterWarmFirst)} (${(beforeFirst / afterWarmFirst).toFixed(1)}x faster)`,
     );
     console.log(
-      `  after, next page after a Reached out tap ${s(afterTap)}; after a Won back tap (planned anew) ${s(afterSave)}`,
+      `  after, next page after a Reached out tap ${s(afterTap)}; after a Won back tap (planned again) ${s(afterSave)}`,
+    );
+    console.log(
+      `  after, next page after another rep's tap ${s(afterOtherTap)} (the whole plan from the read feed: ${s(afterWarmFirst)})`,
     );
     console.log(
       `  "Working out your list" on a first list: ${toldWords(toldCold)}; the feed already read: ${toldWords(toldWarm)}`,
