@@ -22,6 +22,14 @@ import {
  */
 export const KEPT_LISTS = 4;
 
+/**
+ * The largest book whose scoring is kept between plans. A scoring holds about 54 MB of heap at
+ * 100,000 customers and 533 MB at a million, in the instance whose weekly run already nears its
+ * memory at 900,000 customers (docs/scale.md): up to 300,000 (about 160 MB) it is kept, and a
+ * larger book's list after a change of states is scored again, as each plan was before.
+ */
+export const KEPT_SCORING_MAX_CUSTOMERS = 300_000;
+
 export interface KeptListsDeps extends ListSources {
   /** The rules in force: the same object while the rules file has not changed. */
   rules: () => Promise<Rules>;
@@ -31,6 +39,8 @@ export interface KeptListsDeps extends ListSources {
    */
   readBook: (asOf: string, rules: Rules) => Promise<{ book: Book }>;
   clock: () => Date;
+  /** KEPT_SCORING_MAX_CUSTOMERS unless given. */
+  keptScoringMaxCustomers?: number;
 }
 
 /** The states a plan was made from: the stored rows as read, and this week's actions put back. */
@@ -97,12 +107,16 @@ export function keptListsNow(deps: KeptListsDeps): (request: ListsNowRequest) =>
     // (another rep's tap, a run, a save, a page's own rows before the first run) re-judges it, in a
     // fraction of a second, where scoring it again took seconds.
     const sKey = scoringKey(request, inputs);
-    if (scored?.read !== read || scored.rules !== rules || scored.key !== sKey) {
+    let scoring =
+      scored?.read === read && scored.rules === rules && scored.key === sKey ? scored.scoring : null;
+    if (scoring === null) {
       scored = null;
       await request.beforePlanning?.(read.customers.length);
-      scored = { read, rules, key: sKey, scoring: listsScoring(read, rules, request, inputs) };
+      scoring = listsScoring(read, rules, request, inputs);
+      if (read.customers.length <= (deps.keptScoringMaxCustomers ?? KEPT_SCORING_MAX_CUSTOMERS))
+        scored = { read, rules, key: sKey, scoring };
     }
-    const lists = listsOfScored(scored.scoring, request, inputs, deps.clock().toISOString());
+    const lists = listsOfScored(scoring, request, inputs, deps.clock().toISOString());
     // Plans of states read before these are let go too: a write since (a tap, a run) is in every
     // rep's states but the writer's own put-back rows.
     kept = [{ read, rules, key, states, lists }, ...kept.filter((k) => k.states.stored === states.stored)];

@@ -89,6 +89,23 @@ describe('keptListsNow after the states changed', () => {
     expect(planned).toEqual(['4 rows']);
   });
 
+  it('keeps no scoring of a book above its size limit: a change of states scores it again', async () => {
+    const planned: string[] = [];
+    const listsNow = keptListsNow({
+      rules: async () => rules,
+      readBook: async () => ({ book }),
+      clock,
+      keptScoringMaxCustomers: book.customers.length - 1,
+    });
+    const beforePlanning = async () => {
+      planned.push('planned');
+    };
+    const states = new Map([['ana-0', row('ana-0')]]);
+    await listsNow({ localDate: AS_OF, runKey, states: new Map(), beforePlanning });
+    await listsNow({ localDate: AS_OF, runKey, states, beforePlanning });
+    expect(planned).toEqual(['planned', 'planned']);
+  });
+
   it('scores the book again for another day', async () => {
     const planned: string[] = [];
     const listsNow = keptListsNow({ rules: async () => rules, readBook: async () => ({ book }), clock });
