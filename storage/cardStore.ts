@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata, type TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
@@ -8,7 +8,7 @@ import type { RepCardData } from '../cards/renderCard';
 import { weeklyCardDataSchema } from '../cards/weeklyCardData';
 import type { Config } from '../functions/config';
 import { ConflictError, naming, statusOf } from './errors';
-import { idKey } from './keys';
+import { boundedId, idKey } from './keys';
 import {
   createTableClient,
   DEFAULT_RETRY,
@@ -236,10 +236,7 @@ export class TableCardStore implements CardStore {
   async claimDelivery(conversationId: string, activityId: string, maxAttempts = 8): Promise<boolean> {
     if (conversationId.length === 0 || activityId.length === 0)
       throw new Error('A delivery needs its conversation and activity ids');
-    const id =
-      activityId.length <= MAX_ACTIVITY_ID
-        ? activityId
-        : `h|${createHash('sha256').update(activityId, 'utf8').digest('hex')}`;
+    const id = boundedId(activityId, MAX_ACTIVITY_ID);
     // The write that claims is marked as this call's: when its answer is lost after the service wrote
     // it (a try past its time limit, a dropped connection), the SDK sends it again and meets the id
     // already there, which without the mark would read as Teams delivering the message again, and the
