@@ -746,7 +746,9 @@ export function orderColumns(
       `The rules file maps both "amount" and "quantity" or "unit_price" for ${file}: map "amount" where your export has each line's amount, or "quantity" and "unit_price" (the amount is then their product), not both.`,
       file,
     );
-  const fromLines = linesMapped || (!has('amount') && LINE_COLUMNS.every(has));
+  // An amount the mapping names is read or missed by name: a header it lacks is not a sign of lines.
+  const fromLines =
+    linesMapped || (mapping?.amount === undefined && !has('amount') && LINE_COLUMNS.every(has));
   const optional = ORDER_OPTIONAL_COLUMNS.filter((c) => !(LINE_COLUMNS as readonly string[]).includes(c));
   return fromLines
     ? { required: [...ORDER_COLUMNS.filter((c) => c !== 'amount'), ...LINE_COLUMNS], optional, fromLines }

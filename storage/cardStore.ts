@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata, type TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
@@ -8,7 +8,7 @@ import type { RepCardData } from '../cards/renderCard';
 import { weeklyCardDataSchema } from '../cards/weeklyCardData';
 import type { Config } from '../functions/config';
 import { ConflictError, naming, statusOf } from './errors';
-import { idKey } from './keys';
+import { boundedId, idKey } from './keys';
 import {
   createTableClient,
   DEFAULT_RETRY,
@@ -28,7 +28,8 @@ import {
  *   the `undo` command finds "my last action" without scanning the audit trail.
  * - per conversation (PartitionKey `c_<conversation id>`, RowKey `delivered`): the ids of the latest
  *   messages that acted there (`list`, `summary`, `undo`, a next-page tap), so a message Teams delivers
- *   again posts nothing twice, whichever instance it reaches.
+ *   again posts nothing twice, whichever instance it reaches; `claimedBy` marks the claim that last
+ *   wrote it.
  *
  * A string property holds at most 64 KiB and an entity 1 MiB: the card JSON is gzipped and split
  * into binary properties `p0..pN` of at most CHUNK_BYTES each.
@@ -235,17 +236,25 @@ export class TableCardStore implements CardStore {
   async claimDelivery(conversationId: string, activityId: string, maxAttempts = 8): Promise<boolean> {
     if (conversationId.length === 0 || activityId.length === 0)
       throw new Error('A delivery needs its conversation and activity ids');
-    const id =
-      activityId.length <= MAX_ACTIVITY_ID
-        ? activityId
-        : `h|${createHash('sha256').update(activityId, 'utf8').digest('hex')}`;
-    return this.changeListRow(
+    const id = boundedId(activityId, MAX_ACTIVITY_ID);
+    // The write that claims is marked as this call's: when its answer is lost after the service wrote
+    // it (a try past its time limit, a dropped connection), the SDK sends it again and meets the id
+    // already there, which without the mark would read as Teams delivering the message again, and the
+    // rep's message would go unanswered.
+    const claim = randomUUID();
+    let ours = false;
+    const wrote = await this.changeListRow(
       { partitionKey: `c_${idKey(conversationId)}`, rowKey: DELIVERED_ROW },
-      deliveredList,
-      (before) => (before.includes(id) ? null : [id, ...before].slice(0, DELIVERIES_KEPT)),
+      deliveredList(claim),
+      (before, row) => {
+        if (!before.includes(id)) return [id, ...before].slice(0, DELIVERIES_KEPT);
+        ours = row?.claimedBy === claim;
+        return null;
+      },
       `the delivered messages of ${JSON.stringify(conversationId)}`,
       maxAttempts,
     );
+    return wrote || ours;
   }
 
   /**
@@ -255,14 +264,15 @@ export class TableCardStore implements CardStore {
   private async changeListRow<T>(
     keys: { partitionKey: string; rowKey: string },
     list: ListRow<T>,
-    change: (before: T[]) => T[] | null,
+    /** Given the list and the row it was read from (null when there is none yet). */
+    change: (before: T[], row: Record<string, unknown> | null) => T[] | null,
     what: string,
     maxAttempts: number,
   ): Promise<boolean> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) await jitter(attempt);
       const current = await this.getEntity(keys.partitionKey, keys.rowKey);
-      const next = change(current ? list.read(current) : []);
+      const next = change(current ? list.read(current) : [], current);
       if (next === null) return false;
       const entity = { ...keys, ...list.columns(next) };
       try {
@@ -341,7 +351,9 @@ const recentList = (userId: string) =>
   listRow<RecentAction>('Recent actions', 'actions', recentSchema, {
     userId,
   });
-const deliveredList = listRow<string>('Delivered messages', 'activityIds', deliveredSchema);
+/** `claimedBy`: the claim that last wrote the row (claimDelivery). */
+const deliveredList = (claim: string) =>
+  listRow<string>('Delivered messages', 'activityIds', deliveredSchema, { claimedBy: claim });
 
 /** Saves what the weekly run or the daily follow-ups just sent, so taps on that card can update it in place. */
 export async function saveSentCard(

@@ -91,6 +91,15 @@ export function idKey(id: string): string {
   return `${HASHED_MARK}${digest}_${prefix}`;
 }
 
+/**
+ * An id kept in a column of at most `maxChars` (and compared, not decoded): as it is, or when longer
+ * (a forged one) as `h|` and its SHA-256.
+ */
+export function boundedId(id: string, maxChars: number): string {
+  if (id.length <= maxChars) return id;
+  return `h|${createHash('sha256').update(id, 'utf8').digest('hex')}`;
+}
+
 /** The latest Date (ms); keys below subtract from it, so the result is never negative. */
 const MAX_DATE_MS = 8_640_000_000_000_000;
 /** A key that sorts newest first: 16 digits of (latest Date - epoch ms), for times from 1970 on. */

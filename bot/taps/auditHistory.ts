@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { resolveUndos } from '../../jobs/monthly/netOfUndos';
 import { type AuditRow, MAX_AUDIT_ID_CHARS } from '../../storage/auditRow';
+import { boundedId } from '../../storage/keys';
 import { isRepAction, type RepAction } from './actionTypes';
 
 /**
@@ -22,10 +22,7 @@ import { isRepAction, type RepAction } from './actionTypes';
 /** How many of a customer's latest audit rows are read to find open actions and judge a row against the others. */
 export const HISTORY_LIMIT = 50;
 
-function bounded(key: string): string {
-  if (key.length <= MAX_AUDIT_ID_CHARS) return key;
-  return `h|${createHash('sha256').update(key, 'utf8').digest('hex')}`;
-}
+const bounded = (key: string) => boundedId(key, MAX_AUDIT_ID_CHARS);
 
 /** How a card message is named in the audit trail: its Teams id, hashed if a forged one is too long. */
 export function cardMessageKey(messageId: string): string {

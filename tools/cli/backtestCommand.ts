@@ -68,7 +68,7 @@ export async function runBacktestCommand(
             `Stated chance of no order in ${r.horizonDays} days against what happened: Brier skill ${f(r.calibration.brierSkill)} ` +
               `(base rate ${f(r.calibration.baseRate)}), decile gaps worst ${f(r.calibration.worstDecileGap)}, mean ${f(r.calibration.meanDecileGap)}`,
           ]
-        : uncalibratedText(r.horizonDays, r.choice.calibrated, rules.learn.minEvents)),
+        : uncalibratedText(r.horizonDays, r.choice.calibrated, rules.learn)),
       '',
     ].join('\n'),
   );
@@ -79,10 +79,18 @@ export async function runBacktestCommand(
  * of the README (which promises that line for 30, 60 and 90 days) would look for it in vain, while
  * the cards still state a chance, each kind's share measured on the book's past.
  */
-function uncalibratedText(horizonDays: number, calibrated: boolean, minEvents: number): string[] {
+function uncalibratedText(
+  horizonDays: number,
+  calibrated: boolean,
+  learn: { enabled: boolean; minEvents: number },
+): string[] {
   if (calibrated || !(PROBABILITY_HORIZONS as readonly number[]).includes(horizonDays)) return [];
   const horizons = `${PROBABILITY_HORIZONS.slice(0, -1).join(', ')} and ${PROBABILITY_HORIZONS.at(-1)} days`;
+  // Turned off, nothing is calibrated however long the book's past: its size is not the reason.
+  const why = learn.enabled
+    ? `the book's past did not calibrate them (each of ${horizons} needs at least ${learn.minEvents} customers of each outcome, learn.minEvents)`
+    : 'learning is turned off in the rules (learn.enabled)';
   return [
-    `Stated chances not judged: the book's past did not calibrate them (each of ${horizons} needs at least ${minEvents} customers of each outcome, learn.minEvents), so the cards state each kind's share measured on the book's past, which a backtest does not judge.`,
+    `Stated chances not judged: ${why}, so the cards state each kind's share measured on the book's past, which a backtest does not judge.`,
   ];
 }

@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { odata } from '@azure/data-tables';
+import { odata, RestError } from '@azure/data-tables';
 import { describe, expect, inject, it } from 'vitest';
 import { DELIVERIES_KEPT, openCardStore } from '../../../storage/cardStore';
-import { createTableClient, DEFAULT_RETRY } from '../../../storage/tableClients';
+import { createTableClient, DEFAULT_RETRY, type PolicyConfig } from '../../../storage/tableClients';
 
 // The card table's claims on messages that act (`list`, `summary`, `undo`): a message Teams delivers
 // again is claimed once, whichever instance the deliveries reach, in one row per conversation.
 
-async function openCards() {
+async function openCards(policies: PolicyConfig[] = []) {
   const config = {
     connectionString: inject('azuriteConnectionString'),
     tablePrefix: `tclaims${randomBytes(4).toString('hex')}`,
   };
-  const cards = await openCardStore(config, { retry: { maxRetries: 1, retryDelayInMs: 10 } });
+  const cards = await openCardStore(config, { retry: { maxRetries: 1, retryDelayInMs: 10 }, policies });
   const table = createTableClient(
     { storage: config, retry: DEFAULT_RETRY, policies: [] },
     `${config.tablePrefix}Cards`,
@@ -51,5 +51,38 @@ describe('delivery claims on Azurite', () => {
     const forged = `x${'/#?'.repeat(3000)}`;
     expect(await cards.claimDelivery('a:ana', forged)).toBe(true);
     expect(await cards.claimDelivery('a:ana', forged)).toBe(false);
+  });
+
+  it("claims a message whose write landed but whose answer was lost: the SDK's resend meets its own claim", async () => {
+    // A try past its time limit (tryTimeoutPolicy) or a dropped connection after the service wrote:
+    // the retry policy sends the write again, which finds the row already holding the id.
+    let lost = 0;
+    const answerLost = (method: string): PolicyConfig => ({
+      position: 'perRetry',
+      policy: {
+        name: `answerLost${method}`,
+        sendRequest: async (request, next) => {
+          const response = await next(request);
+          const delivered = `${request.url} ${String(request.body ?? '')}`.includes('delivered');
+          if (request.method === method && delivered && lost++ === 0)
+            throw new RestError('No answer from Table Storage within 35000 ms', {
+              code: 'ETIMEDOUT',
+              request,
+            });
+          return response;
+        },
+      },
+    });
+    // The first claim in the chat creates the row (POST); later ones replace it with its ETag (PUT).
+    const created = await openCards([answerLost('POST')]);
+    expect(await created.cards.claimDelivery('a:ana', 'm-1')).toBe(true);
+    expect(lost).toBe(2);
+    expect(await created.cards.claimDelivery('a:ana', 'm-1')).toBe(false);
+    lost = 0;
+    const replaced = await openCards([answerLost('PUT')]);
+    expect(await replaced.cards.claimDelivery('a:ana', 'm-1')).toBe(true);
+    expect(await replaced.cards.claimDelivery('a:ana', 'm-2')).toBe(true);
+    expect(lost).toBe(2);
+    expect(await replaced.cards.claimDelivery('a:ana', 'm-2')).toBe(false);
   });
 });

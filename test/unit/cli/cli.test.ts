@@ -775,6 +775,29 @@ describe('churn-predictor backtest', () => {
     expect(cdnow90.out).not.toContain('not judged');
   });
 
+  it('says learning is turned off, not that the book is too small, when the rules file turned it off', async () => {
+    // CDNOW's past calibrates (above); with learn.enabled false nothing was fitted or calibrated.
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    const file = join(dir, 'rules.json');
+    writeFileSync(file, JSON.stringify({ learn: { enabled: false } }));
+    const r = await run(
+      'backtest',
+      '--feed',
+      cdnow,
+      '--as-of',
+      '1997-09-30',
+      '--horizon',
+      '90',
+      '--rules',
+      file,
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      "Stated chances not judged: learning is turned off in the rules (learn.enabled), so the cards state each kind's share measured on the book's past, which a backtest does not judge.",
+    );
+    expect(r.out).not.toContain('customers of each outcome');
+  });
+
   it('prints a side-by-side table for a person', async () => {
     const r = await run('backtest', '--feed', cdnow, '--as-of', '1997-09-30', '--horizon', '273');
     expect(r.out).toMatch(/days since last order\s+0\.7714/);

@@ -76,6 +76,20 @@ describe('order lines priced as quantity x unit price (a line-item export with n
     expect(error.code).toBe('mapping_conflict');
     expect(error.message).toMatch(/maps both "amount" and "quantity" or "unit_price" for orders\.csv/);
   });
+
+  it('amount mapped to a header the file lacks stops naming it, even beside columns named quantity and unit_price', async () => {
+    // Read as quantity x unit price instead, the mapping (and the total it names) would go unread without a word.
+    const orders =
+      'order_id,customer_id,ordered_at,quantity,unit_price,Line Total\nO-1,C-1,2026-11-02,2,10,25\n';
+    for (const amount of ['Total', ['Adjusted Total', 'Line Total']]) {
+      const error = await feedError(
+        { 'customers.csv': CUSTOMERS, 'orders.csv': orders },
+        { columns: { orders: { amount } } },
+      );
+      expect(error.code).toBe('missing_column');
+      expect(error.message).toContain('orders.csv has no column "amount" (mapped to ');
+    }
+  });
 });
 
 describe('order lines', () => {
