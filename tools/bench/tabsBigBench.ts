@@ -27,7 +27,7 @@ import { liveHeap, peakRssMb, readRow } from './weeklyMemoryBench';
  * The tab API on a large book, in a process with Azure's heap cap (--max-old-space-size=1536): a
  * manager's first "My customers" list (the feed read and scored as of today), the Team tab (the
  * accuracy check replayed), and one customer's page (the week-by-week chart: the book as of each
- * of the last twelve Mondays), each cold and then again warm, with the time, the peak RSS so far
+ * of the last twelve Mondays), each cold and then again warm, with the wall and CPU time, the peak RSS so far
  * and the heap still in use after a full collection (what the instance holds between requests).
  * The feed is the feed bench's generator (50 reps); the stored customers are last week's weekly
  * plan round-tripped through the table entity, handed to the tabs' kept states as Table Storage
@@ -38,7 +38,7 @@ import { liveHeap, peakRssMb, readRow } from './weeklyMemoryBench';
  * `node --import tsx tools/bench/tabsBigBench.ts 300000 6000000 1000000 20000000`.
  */
 
-/** A Wednesday nine days after the generated orders end; the chart's Mondays run back from the 5th. */
+/** A Wednesday, a week after the generated orders end (30 December); the chart's Mondays run back from the 5th. */
 const NOW = new Date('2026-01-07T12:00:00Z');
 const LAST_WEEK = '2025-12-29';
 const MANAGER: TabUser = {
@@ -133,7 +133,9 @@ async function measureInProcess(dir: string): Promise<void> {
       const figures: Step = { step: name, ms, cpuMs, peakRssMb: peakRssMb(), liveHeapMb: liveHeap() };
       console.log(JSON.stringify(figures));
     };
-    console.log(JSON.stringify({ step: 'ready', ms: 0, cpuMs: 0, peakRssMb: peakRssMb(), liveHeapMb: liveHeap() }));
+    console.log(
+      JSON.stringify({ step: 'ready', ms: 0, cpuMs: 0, peakRssMb: peakRssMb(), liveHeapMb: liveHeap() }),
+    );
     await step('first My customers list', () => service.customers(MANAGER));
     await step('Team tab', () => service.team(MANAGER, { rep: null, month: null }));
     await step('customer page', () => service.customer(MANAGER, CUSTOMER));
