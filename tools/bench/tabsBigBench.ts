@@ -95,56 +95,51 @@ async function readStoredStates(dir: string): Promise<ChangedState[]> {
   return rows;
 }
 
-async function measureInProcess(dir: string): Promise<void> {
-  const azurite = await startAzurite();
-  try {
-    const rules = defaultRules();
-    const stored = await readStoredStates(dir);
-    const states = keptStates({
-      readChangedSince: async (since) => ({ rows: since === null ? stored.splice(0) : [], askedAt: NOW }),
-    });
-    const config = { connectionString: azurite.connectionString, tablePrefix: 'tabsbig' };
-    const [storage, cards] = await Promise.all([openStorage(config), openCardStore(config)]);
-    // The customer pages read their customer's row from the table itself.
-    const paged = [CUSTOMER, OTHER_CUSTOMER].map((id) => stored.find((r) => r.state.customerId === id));
-    await storage.state.writeChanged(
-      new Map(),
-      paged.flatMap((r) => (r ? [r.state] : [])),
-    );
-    const clock = () => NOW;
-    const service = createTabService({
-      storage,
-      cards,
-      rules,
-      readBook: (asOf, current) => readFeed(dir, feedOptionsFrom(current, asOf)),
-      feed: keptFeed({ version: () => folderFeedVersion(dir), clock }),
-      states,
-      timeZone: 'UTC',
-      access: { tenantId: '', adminUserIds: [], managerUserIds: [MANAGER.userId] },
-      clock,
-    });
-    const step = async (name: string, run: () => Promise<unknown>) => {
-      const started = performance.now();
-      const cpu = process.cpuUsage();
-      await run();
-      const ms = Math.round(performance.now() - started);
-      const { user, system } = process.cpuUsage(cpu);
-      const cpuMs = Math.round((user + system) / 1000);
-      const figures: Step = { step: name, ms, cpuMs, peakRssMb: peakRssMb(), liveHeapMb: liveHeap() };
-      console.log(JSON.stringify(figures));
-    };
-    console.log(
-      JSON.stringify({ step: 'ready', ms: 0, cpuMs: 0, peakRssMb: peakRssMb(), liveHeapMb: liveHeap() }),
-    );
-    await step('first My customers list', () => service.customers(MANAGER));
-    await step('Team tab', () => service.team(MANAGER, { rep: null, month: null }));
-    await step('customer page', () => service.customer(MANAGER, CUSTOMER));
-    await step('My customers again', () => service.customers(MANAGER));
-    await step('Team tab again', () => service.team(MANAGER, { rep: null, month: null }));
-    await step('customer page again', () => service.customer(MANAGER, OTHER_CUSTOMER));
-  } finally {
-    await azurite.stop();
-  }
+async function measureInProcess(dir: string, connectionString: string): Promise<void> {
+  const rules = defaultRules();
+  const stored = await readStoredStates(dir);
+  const states = keptStates({
+    readChangedSince: async (since) => ({ rows: since === null ? stored.splice(0) : [], askedAt: NOW }),
+  });
+  const config = { connectionString, tablePrefix: 'tabsbig' };
+  const [storage, cards] = await Promise.all([openStorage(config), openCardStore(config)]);
+  // The customer pages read their customer's row from the table itself.
+  const paged = [CUSTOMER, OTHER_CUSTOMER].map((id) => stored.find((r) => r.state.customerId === id));
+  await storage.state.writeChanged(
+    new Map(),
+    paged.flatMap((r) => (r ? [r.state] : [])),
+  );
+  const clock = () => NOW;
+  const service = createTabService({
+    storage,
+    cards,
+    rules,
+    readBook: (asOf, current) => readFeed(dir, feedOptionsFrom(current, asOf)),
+    feed: keptFeed({ version: () => folderFeedVersion(dir), clock }),
+    states,
+    timeZone: 'UTC',
+    access: { tenantId: '', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+    clock,
+  });
+  const step = async (name: string, run: () => Promise<unknown>) => {
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    await run();
+    const ms = Math.round(performance.now() - started);
+    const { user, system } = process.cpuUsage(cpu);
+    const cpuMs = Math.round((user + system) / 1000);
+    const figures: Step = { step: name, ms, cpuMs, peakRssMb: peakRssMb(), liveHeapMb: liveHeap() };
+    console.log(JSON.stringify(figures));
+  };
+  console.log(
+    JSON.stringify({ step: 'ready', ms: 0, cpuMs: 0, peakRssMb: peakRssMb(), liveHeapMb: liveHeap() }),
+  );
+  await step('first My customers list', () => service.customers(MANAGER));
+  await step('Team tab', () => service.team(MANAGER, { rep: null, month: null }));
+  await step('customer page', () => service.customer(MANAGER, CUSTOMER));
+  await step('My customers again', () => service.customers(MANAGER));
+  await step('Team tab again', () => service.team(MANAGER, { rep: null, month: null }));
+  await step('customer page again', () => service.customer(MANAGER, OTHER_CUSTOMER));
 }
 
 /** A child process of this file with the heap capped as in Azure. */
@@ -160,12 +155,14 @@ function child(args: readonly string[]) {
 /** Measures one size (the feed and the stored states made first) and prints its steps. */
 async function measureSize(size: { customers: number; orders: number }): Promise<boolean> {
   const dir = await mkdtemp(join(tmpdir(), 'tabs-big-bench-'));
+  // Started here, not in the measured process: a process dead at the heap cap would leave it running.
+  const azurite = await startAzurite();
   try {
     await generateLargeFeed(dir, size);
     const written = child(['--states', dir]);
     if (written.status !== 0) throw new Error(`writing the stored states failed (exit ${written.status})`);
     const started = Date.now();
-    const measured = child(['--measure', dir]);
+    const measured = child(['--measure', dir, azurite.connectionString]);
     const steps = measured.stdout
       .split('\n')
       .filter((l) => l.startsWith('{'))
@@ -185,13 +182,14 @@ async function measureSize(size: { customers: number; orders: number }): Promise
     );
     return false;
   } finally {
+    await azurite.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 async function main(args: readonly string[]): Promise<void> {
   if (args[0] === '--states') return writeStoredStates(args[1]);
-  if (args[0] === '--measure') return measureInProcess(args[1]);
+  if (args[0] === '--measure') return measureInProcess(args[1], args[2]);
   const pairs = args.map(Number);
   const sizes =
     pairs.length >= 2
