@@ -149,6 +149,11 @@ export interface ScoreBookOptions {
    * this week's.
    */
   listChances?: Float64Array;
+  /**
+   * Given, every customer's score is written here (by book index), NaN for one with no order by the
+   * as-of day: with listChances, all a customer page's week-by-week chart reads of a past Monday.
+   */
+  scores?: Float64Array;
   /** How the reasons write their numbers: the card's LOCALE (default PLAIN_NUMBERS, as code writes them). */
   numbers?: NumberWords;
 }
@@ -284,6 +289,7 @@ export function scoreUnjudged(
         : 'steady';
     // As a customer with no stored row: judgeBook judges each against their row.
     const gate = classifyGates({ band, monthlyValue: f.monthlyValue }, rules, asOfDay);
+    if (options.scores) options.scores[i] = hasOrders ? score : Number.NaN;
     if (listChances) {
       listChances[i] = chance.probability;
       // Only the customers the ranking reads get a record: most of a book is never on a list.

@@ -58,6 +58,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     file: 'tabsBench.ts',
     what: "the tabs' bundle size and first (meaningful) paint in Chromium on the local host",
   },
+  tabsBig: {
+    file: 'tabsBigBench.ts',
+    what: "the tab API on a 100k/2M book, heap capped as in Azure: a manager's first list, the Team tab, a customer page's chart; peak RSS and live heap",
+  },
   coldStart: {
     file: 'coldStartBench.ts',
     what: 'new process to the first bot reply, tsc output vs the esbuild bundle, on Azurite',

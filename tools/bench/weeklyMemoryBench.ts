@@ -123,11 +123,13 @@ export async function benchWeeklyMemory(size: {
   }
 }
 
-function peakRssMb(): number {
+/** The process's peak resident set so far, in MB. */
+export function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-function liveHeap(): number {
+/** The heap in use after a full collection (with --expose-gc), in MB. */
+export function liveHeap(): number {
   (globalThis as { gc?: () => void }).gc?.();
   return Math.round(process.memoryUsage().heapUsed / 1048576);
 }
@@ -161,18 +163,24 @@ async function writeStates(
 }
 
 /** The states as readAll returns them: fresh objects parsed from table entities, each with an ETag. */
-function storedStates(states: readonly CustomerState[]): StateSnapshot {
+export function storedStates(states: readonly CustomerState[]): StateSnapshot {
   const snapshot = snapshotBuilder();
   for (const [row, s] of states.entries()) {
-    // As the SDK hands a read row over: typed values ({ value, type: 'Double' }) come back as numbers,
-    // and the ETag is a property of the parsed row.
-    const entity = Object.fromEntries(
-      Object.entries(toStateEntity('book', s)).map(([k, v]) => [k, isTyped(v) ? Number(v.value) : v]),
-    );
-    const read = JSON.parse(JSON.stringify({ ...entity, etag: etagOf(row) })) as Record<string, unknown>;
+    const read = JSON.parse(JSON.stringify(readRow(s, row))) as Record<string, unknown>;
     snapshot.add({ state: fromStateEntity(read), etag: read.etag as string });
   }
   return snapshot.snapshot;
+}
+
+/**
+ * A state's table row as the SDK hands a read row over: typed values ({ value, type: 'Double' })
+ * come back as numbers, and the ETag is a property of the row.
+ */
+export function readRow(s: CustomerState, row: number): Record<string, unknown> {
+  const entity = Object.fromEntries(
+    Object.entries(toStateEntity('book', s)).map(([k, v]) => [k, isTyped(v) ? Number(v.value) : v]),
+  );
+  return { ...entity, etag: etagOf(row) };
 }
 
 function isTyped(v: unknown): v is { value: string; type: string } {

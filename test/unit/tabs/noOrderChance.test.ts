@@ -5,7 +5,7 @@ import { dayOf } from '../../../rules/book';
 import { initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { scoreBook } from '../../../rules/scoreBook';
-import { customerRow, weekPoints } from '../../../tabs/api/customerViews';
+import { chartWeekOf, customerRow, weekPoints } from '../../../tabs/api/customerViews';
 import { formats } from '../../../tabs/app/src/format';
 import { bookFromRows } from '../../helpers/bookFromRows';
 
@@ -51,7 +51,7 @@ describe("a customer page's chance of no order", () => {
   });
 
   it('so is each week of its chart', () => {
-    const [point] = weekPoints(steady, [scored]);
+    const [point] = weekPoints(steady, [chartWeekOf(scored)]);
     const c = scored.customers[steady];
     expect(`${Math.round((point.noOrderProbability ?? Number.NaN) * 100)}%`).toBe(
       cardChance(c.listChance, scored.noOrderHorizonDays),

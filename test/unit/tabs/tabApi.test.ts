@@ -13,7 +13,7 @@ import { chancePercent } from '../../../rules/noOrderChance';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { scoreBook } from '../../../rules/scoreBook';
 import type { AuditRow } from '../../../storage/auditRow';
-import { customerRow, scoredById, timeline, weekPoints } from '../../../tabs/api/customerViews';
+import { chartWeekOf, customerRow, scoredById, timeline, weekPoints } from '../../../tabs/api/customerViews';
 import { repeatedTabTap, type TabActionDeps, tabMessageId, tapInTab } from '../../../tabs/api/tabActions';
 import { createTabService, TabApiError, type TabService } from '../../../tabs/api/tabService';
 import type { ActionRequestBody } from '../../../tabs/api/tabTypes';
@@ -115,7 +115,7 @@ describe("a customer's row and page state the card's figures", () => {
       [{ id: 'C-1', name: 'Cafe', owner: 'ana@x.example', monthlyValue: 500, slip: true }],
       rules,
     );
-    const [point] = weekPoints(0, [earlier]);
+    const [point] = weekPoints(0, [chartWeekOf(earlier)]);
     // As the card words it: a whole percent, 1 to 99.
     expect((point.noOrderProbability ?? 0) * 100).toBeCloseTo(
       chancePercent(earlier.customers[0].listChance),

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { numberWords } from '../../../cards/format';
+import { readFeed } from '../../../feed/readFeed';
+import { type Book, dayOf } from '../../../rules/book';
+import { initialState } from '../../../rules/customerState';
+import { chancePercent } from '../../../rules/noOrderChance';
+import { defaultRules } from '../../../rules/rulesSchema';
+import { scoreBook } from '../../../rules/scoreBook';
+import { scoredWeeks } from '../../../tabs/api/customerViews';
+import { createTabService, HISTORY_WEEKS } from '../../../tabs/api/tabService';
+import type { WeekPoint } from '../../../tabs/api/tabTypes';
+import { DEMO_AS_OF } from '../../../tools/local/settings';
+import { wholesaleBook } from '../../synthetic/wholesaleBook';
+
+// A customer page's week-by-week chart: the book scored as of each of the last twelve Mondays.
+
+const rules = defaultRules();
+const MANAGER = { userId: 'aad-maria', name: 'Maria', email: 'maria@x.example', tenantId: '' };
+
+/** The tab service over `book` on `now`, as a manager (who sees every customer). */
+function tabsOver(book: Book, now: string) {
+  return createTabService({
+    storage: {
+      state: {
+        get: async (customerId: string) => ({
+          state: initialState({ customerId, name: customerId, owner: 'ana@x.example', monthlyValue: 100 }),
+          etag: 'e',
+        }),
+      },
+      audit: { latestForCustomer: async () => [] },
+      conversations: { getRep: async () => null, getRepByEmail: async () => null, listReps: async () => [] },
+    } as unknown as Parameters<typeof createTabService>[0]['storage'],
+    cards: { pushRecentAction: async () => undefined },
+    states: async () => new Map(),
+    rules,
+    readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+    timeZone: 'UTC',
+    access: { tenantId: '', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+    clock: () => new Date(now),
+  });
+}
+
+/**
+ * Each customer's chart as the book scored whole as of each Monday states it (the card's figures:
+ * the score rounded, the chance as the card words it; nothing before the first order), by book index.
+ */
+function chartsFromWholeScorings(book: Book, today: string): WeekPoint[][] {
+  const scorings = scoredWeeks(today, HISTORY_WEEKS).map((monday) =>
+    scoreBook(book, rules, dayOf(monday), new Map(), { numbers: numberWords('en-US') }),
+  );
+  return book.customers.map((_, i) =>
+    scorings.map((scored) => {
+      const c = scored.customers[i];
+      const ordered = c.lastOrderDay !== null;
+      return {
+        week: scored.asOf,
+        score: ordered ? Math.round(c.score) : null,
+        noOrderProbability: ordered ? chancePercent(c.listChance) / 100 : null,
+        horizonDays: scored.noOrderHorizonDays,
+      };
+    }),
+  );
+}
+
+async function expectChartsOfWholeScorings(book: Book, now: string): Promise<void> {
+  const tabs = tabsOver(book, now);
+  const expected = chartsFromWholeScorings(book, now.slice(0, 10));
+  const charts: WeekPoint[][] = [];
+  for (const c of book.customers) charts.push((await tabs.customer(MANAGER, c.id)).weeks);
+  expect(charts).toEqual(expected);
+  // The books hold customers both before and after their first order within the twelve weeks.
+  const points = charts.flat();
+  expect(points.some((p) => p.score === null)).toBe(true);
+  expect(points.filter((p) => p.score !== null).length).toBeGreaterThan(points.length / 2);
+}
+
+describe("a customer page's chart", () => {
+  it('is, for every customer of the demo book, what the book scored whole as of each Monday states', async () => {
+    const { book } = await readFeed(join(__dirname, '..', '..', '..', 'demo', 'feed'));
+    await expectChartsOfWholeScorings(book, `${DEMO_AS_OF}T15:00:00Z`);
+  });
+
+  it('is so on a generated wholesale book too, a Wednesday (this week’s Monday scored apart from today)', async () => {
+    const { book } = wholesaleBook({ seed: 31, customers: 800, reps: 8, from: '2026-04-01' });
+    await expectChartsOfWholeScorings(book, '2026-11-04T15:00:00Z');
+  });
+
+  it('keeps a few bytes a customer for its twelve weeks, not twelve scorings of the book', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { book } = wholesaleBook({ seed: 7, customers: 5_000, reps: 25 });
+    const tabs = tabsOver(book, '2026-11-04T15:00:00Z');
+    // Today's scoring is kept for the list: held before and after.
+    await tabs.customers(MANAGER);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const page = await tabs.customer(MANAGER, book.customers[0].id);
+    gc();
+    const held = process.memoryUsage().heapUsed - before;
+    expect(page.weeks).toHaveLength(HISTORY_WEEKS);
+    // Twelve whole scorings of 5,000 customers held about 30 MB; the chart's figures are 180 KB.
+    expect(held / 1048576).toBeLessThan(6);
+  }, 120_000);
+});
