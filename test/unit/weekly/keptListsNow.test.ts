@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { weeklyRunKeyOfDay } from '../../../jobs/schedule/weeklyRunDue';
 import { keptListsNow } from '../../../jobs/weekly/keptListsNow';
 import { type ListsNow, type ListsNowRequest, listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
+import { dayOf, isoOfDay } from '../../../rules/book';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
+import { seededRandom } from '../../../rules/seededRandom';
+import { WHOLESALE_AS_OF, wholesaleBook } from '../../synthetic/wholesaleBook';
 import { AS_OF, slipBook } from './scoredFixture';
 
 // `list` and its pages after the states changed: judged again from the book as kept scored, the
@@ -122,5 +126,71 @@ describe('keptListsNow after the states changed', () => {
       await listsNowFrom(async () => ({ book }), rules, clock)(tuesday),
     );
     expect(planned).toEqual(['planned', 'planned']);
+  });
+});
+
+describe('keptListsNow after any run of writes', () => {
+  it('gives the lists a fresh plan gives, and leaves the lists it gave before as they were', async () => {
+    // A generated book with a holdout, and rows of every kind a rep's taps, a save, a loss, a move
+    // to another rep or a run leave: paused, cooling down, lost, won back twice, listed weeks ago.
+    const { book: wholesale } = wholesaleBook({ seed: 7, customers: 300, reps: 3 });
+    const held = { ...defaultRules(), holdoutPercent: 20, capPerRep: 6 };
+    const day = dayOf(WHOLESALE_AS_OF);
+    const rand = seededRandom(16);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const ago = (days: number) => isoOfDay(day - Math.floor(rand() * days) + 2);
+    const owners = [...new Set(wholesale.customers.map((c) => c.owner))];
+    const someRow = (k: number): [string, CustomerState] => {
+      const c = wholesale.customers[k];
+      const owner = rand() < 0.15 ? pick(owners) : c.owner;
+      const s = initialState({ customerId: c.id, name: c.name, owner, monthlyValue: 100 });
+      if (rand() < 0.4) s.segment = pick(['slipping', 'not_back', 'lapsed'] as const);
+      if (rand() < 0.5) s.surfacedAt = ago(40);
+      if (rand() < 0.4) s.listedAt = ago(40);
+      if (rand() < 0.3) s.lastContact = rand() < 0.5 ? ago(30) : isoOfDay(day - 14 - Math.floor(rand() * 7));
+      if (rand() < 0.2) s.wonBackAt = ago(250);
+      if (s.wonBackAt && rand() < 0.6)
+        s.previousWonBackAt = isoOfDay(dayOf(s.wonBackAt) - 1 - Math.floor(rand() * 400));
+      if (rand() < 0.08) {
+        s.status = 'lost';
+        s.lostAt = rand() < 0.3 ? null : ago(20);
+      }
+      return [c.id, s];
+    };
+    const anyone = () => Math.floor(rand() * wholesale.customers.length);
+    let planned = 0;
+    const listsNow = keptListsNow({
+      rules: async () => held,
+      readBook: async () => ({ book: wholesale }),
+      clock,
+    });
+    const fresh = listsNowFrom(async () => ({ book: wholesale }), held, clock);
+    let states = new Map(Array.from({ length: 90 }, () => someRow(anyone())));
+    const given: { lists: ListsNow; copy: ListsNow }[] = [];
+    for (let step = 0; step < 24; step++) {
+      states = new Map(states);
+      const write = pick(['tap', 'tap', 'many', 'gone']);
+      for (let k = write === 'tap' ? 1 : 15; k > 0; k--) {
+        if (write === 'gone') states.delete(wholesale.customers[anyone()].id);
+        else states.set(...someRow(anyone()));
+      }
+      const asBefore = wholesale.customers.filter(() => rand() < 0.03).map((c) => c.id);
+      const request: ListsNowRequest = {
+        localDate: WHOLESALE_AS_OF,
+        runKey: weeklyRunKeyOfDay(WHOLESALE_AS_OF),
+        states,
+        asBefore,
+      };
+      const lists = await listsNow({
+        ...request,
+        beforePlanning: async () => {
+          planned++;
+        },
+      });
+      expect(lists).toEqual(await fresh(request));
+      given.push({ lists, copy: structuredClone(lists) });
+    }
+    expect(planned).toBe(1);
+    for (const { lists, copy } of given) expect(lists).toEqual(copy);
   });
 });
