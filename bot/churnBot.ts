@@ -63,6 +63,12 @@ export interface ChurnBotDeps {
    * nobody asked for is seen before the next summary goes out. Missing: the change is only logged.
    */
   notifyAdmins?: (text: string) => Promise<'posted' | 'no_recipient' | 'failed'>;
+  /**
+   * Claims a message once by its activity (the card table's claimDelivery): false when it was
+   * claimed before. A `summary here` Teams delivers again then moves nothing and tells no admin a
+   * second time. Missing: every delivery acts.
+   */
+  claimDelivery?: (delivery: Delivery) => Promise<boolean>;
 }
 
 /** What someone who is not an admin is told when they type `summary here`. */
@@ -202,6 +208,13 @@ export class ChurnBot extends TeamsActivityHandler {
       await context.sendActivity(
         'Type `summary here` in a team channel to have the monthly summary posted there.',
       );
+      return;
+    }
+    const { delivery } = deliveryOf(context.activity);
+    if (delivery && this.deps.claimDelivery && !(await this.deps.claimDelivery(delivery))) {
+      this.deps.log.info('a message delivered again: answered already, nothing sent', {
+        activityId: delivery.activityId,
+      });
       return;
     }
     await this.deps.store.setSummaryChannel(

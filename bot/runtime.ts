@@ -22,6 +22,8 @@ export interface BotRuntimeOptions {
   adapter?: CloudAdapter;
   /** Who may move the summary channel (`summary here`), and how they hear of a move. */
   admins?: Pick<ChurnBotDeps, 'adminUserIds' | 'notifyAdmins'>;
+  /** Claims a message once by its activity, so one Teams delivers again acts once. */
+  claimDelivery?: ChurnBotDeps['claimDelivery'];
 }
 
 /** Builds the adapter and the bot from the settings and the ports they need. */
@@ -34,6 +36,7 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
     log,
     tenantId: options.bot.tenantId,
     ...options.admins,
+    ...(options.claimDelivery ? { claimDelivery: options.claimDelivery } : {}),
   });
   return {
     adapter,

@@ -189,6 +189,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       adminUserIds: config.adminUserIds,
       notifyAdmins: notifyAdmins(log),
     },
+    claimDelivery: (d) => cards.claimDelivery(d.conversationId, d.activityId),
   });
 
   const tabs = {

@@ -35,10 +35,18 @@ async function startHarness(
   bot: Config['bot'],
   actions = new RecordingActions(),
   admins: BotRuntimeOptions['admins'] = undefined,
+  claimDelivery: BotRuntimeOptions['claimDelivery'] = undefined,
 ): Promise<Harness> {
   const store = new RecordingStore();
   const log = new MemoryLog();
-  const runtime: BotRuntime = createBotRuntime({ bot, store, actions, log, ...(admins ? { admins } : {}) });
+  const runtime: BotRuntime = createBotRuntime({
+    bot,
+    store,
+    actions,
+    log,
+    ...(admins ? { admins } : {}),
+    ...(claimDelivery ? { claimDelivery } : {}),
+  });
   const routes: FunctionRoute[] = [
     registeredRoute(
       'messages',
@@ -324,14 +332,26 @@ describe('the summary channel: set once by an install, moved only by an admin', 
   let h: Harness;
   let connector: Awaited<ReturnType<typeof startRecordingConnector>>;
   const told: string[] = [];
+  // The claims as the card table keeps them (its own test runs them on Azurite): once per chat and id.
+  const claimed = new Set<string>();
   beforeAll(async () => {
-    h = await startHarness({ ...localBot, tenantId: 'tenant-1' }, new RecordingActions(), {
-      adminUserIds: ['aad-ada'],
-      notifyAdmins: async (text) => {
-        told.push(text);
-        return 'posted';
+    h = await startHarness(
+      { ...localBot, tenantId: 'tenant-1' },
+      new RecordingActions(),
+      {
+        adminUserIds: ['aad-ada'],
+        notifyAdmins: async (text) => {
+          told.push(text);
+          return 'posted';
+        },
       },
-    });
+      async ({ conversationId, activityId }) => {
+        const key = JSON.stringify([conversationId, activityId]);
+        if (claimed.has(key)) return false;
+        claimed.add(key);
+        return true;
+      },
+    );
     connector = await startRecordingConnector();
   });
   afterAll(async () => {
@@ -408,5 +428,21 @@ describe('the summary channel: set once by an install, moved only by an admin', 
     expect(lastText()).toBe(
       'Done: the monthly summary will be posted in this channel. The admins were told.',
     );
+  });
+
+  it('moves the summary once for a "summary here" Teams delivers again with the same id', async () => {
+    const ada = { id: '29:ada', name: 'Ada Admin', aadObjectId: 'aad-ada' };
+    const again = { ...summaryHere(ada, '19:again@thread.tacv2'), id: 'summary-here-again' };
+    const [moves, notices, replies] = [h.store.summaryChannels.length, told.length, connector.sent.length];
+    expect((await post(h.host.url, JSON.stringify(again))).status).toBe(200);
+    expect((await post(h.host.url, JSON.stringify(again))).status).toBe(200);
+    expect(h.store.summaryChannels.length - moves).toBe(1);
+    expect(told.length - notices).toBe(1);
+    expect(connector.sent.length - replies).toBe(1);
+    // Typed again (a new message, a new id), it acts again.
+    expect(
+      (await post(h.host.url, JSON.stringify({ ...again, id: 'summary-here-typed-again' }))).status,
+    ).toBe(200);
+    expect(h.store.summaryChannels.length - moves).toBe(2);
   });
 });
