@@ -221,7 +221,6 @@ export async function startActionBotHost(
 
 let activitySeq = 0;
 
-/** A card tap as Teams delivers it: a message activity with `value` and the card's `replyToId`. */
 /** A bot answering `list` from `listsNow`, over HTTP to a Bot Connector stand-in, its states on Azurite (the states read through a kept reader, as the wiring reads them). */
 export interface ListBot {
   storage: Storage;
@@ -255,6 +254,7 @@ export async function startListBot(
   };
 }
 
+/** A card tap as Teams delivers it: a message activity with `value` and the card's `replyToId`. */
 export function submitActivity(
   serviceUrl: string,
   user: { userId: string; name: string; channelId: string },
