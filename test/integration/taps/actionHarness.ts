@@ -33,24 +33,29 @@ export const ADMIN = {
   email: 'ada@demo.example',
   channelId: '29:ada',
 };
-/** Tuesday 24 Nov 2026, 09:00 in Chicago. */
+/** Twelve of the admin's customers who stopped ordering in September: two pages of their `list`. */
+export function adminSlipping() {
+  return Array.from({ length: 12 }, (_, k) => ({
+    id: `many-${k}`,
+    name: `Many ${k}`,
+    owner: ADMIN.email,
+    monthlyValue: 100 + k,
+    slip: true,
+  }));
+}
+
 /**
- * A book of two pages for the admin's `list`: twelve of their customers stopped ordering in
- * September; Ben's still orders every week, which keeps the feed current.
+ * A book of two pages for the admin's `list` (adminSlipping); Ben's customer still orders every
+ * week, which keeps the feed current.
  */
 export function adminSlipBook(): Book {
   return slipBook([
-    ...Array.from({ length: 12 }, (_, k) => ({
-      id: `many-${k}`,
-      name: `Many ${k}`,
-      owner: ADMIN.email,
-      monthlyValue: 100 + k,
-      slip: true,
-    })),
+    ...adminSlipping(),
     { id: 'steady-1', name: 'Harbour Deli', owner: BEN.email, monthlyValue: 800, slip: false },
   ]);
 }
 
+/** Tuesday 24 Nov 2026, 09:00 in Chicago. */
 export const NOW = new Date('2026-11-24T15:00:00.000Z');
 export const TODAY = '2026-11-24';
 export const TIME_ZONE = 'America/Chicago';

@@ -16,6 +16,7 @@ import { slipBook } from '../../unit/weekly/scoredFixture';
 import {
   ADMIN,
   ANA,
+  adminSlipping,
   BEN,
   customer,
   handlerDeps,
@@ -50,13 +51,7 @@ const book = slipBook([
   { id: 'cust-4', name: 'Lost Larder', owner: ANA.email, monthlyValue: 9000, slip: true },
   { id: 'cust-5', name: 'Steady Store', owner: ANA.email, monthlyValue: 9000, slip: false },
   { id: 'cust-6', name: 'Harbour Deli', owner: BEN.email, monthlyValue: 800, slip: false },
-  ...Array.from({ length: 12 }, (_, k) => ({
-    id: `many-${k}`,
-    name: `Many ${k}`,
-    owner: ADMIN.email,
-    monthlyValue: 100 + k,
-    slip: true,
-  })),
+  ...adminSlipping(),
 ]);
 const listsNow = listsNowFrom(async () => ({ book }), defaultRules());
 
