@@ -17,7 +17,7 @@ import type { MonthlySummaryDeps } from '../jobs/monthly/monthlySummaryRun';
 import { summaryCardFor } from '../jobs/monthly/summaryCardFor';
 import { summaryFeedLoader } from '../jobs/monthly/summaryFeedFigures';
 import { keptListsNow } from '../jobs/weekly/keptListsNow';
-import { brokenRulesKey, noValidRules, tellBrokenRules } from '../jobs/weekly/rulesFileNotice';
+import { brokenRulesTold, noValidRules, tellBrokenRules } from '../jobs/weekly/rulesFileNotice';
 import { adminNotifier } from '../jobs/weekly/weeklyNotice';
 import { repDirectory } from '../jobs/weekly/weeklyRepDirectory';
 import type { WeeklyRunDeps } from '../jobs/weekly/weeklyRun';
@@ -229,9 +229,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
             clock(),
             { timeZone: config.timeZone, locale: config.card.locale },
           )
-        : (await storage.runs.noticeSent(brokenRulesKey(broken), 'rules'))
-          ? 'already_sent'
-          : 'not_yet';
+        : await brokenRulesTold(broken, storage.runs);
     throw noValidRules(broken, told, runLog, run);
   };
 

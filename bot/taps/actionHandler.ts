@@ -285,11 +285,14 @@ export class ChurnActionHandler implements ActionHandler {
       return { text: noEmail ? NO_EMAIL_YET : UNKNOWN_CUSTOMER };
     }
     // An action elsewhere whose state write was cut short is finished first: this tap is decided on it.
-    if (await finishInterrupted(this.deps.stores, history, read.state, this.commitOptions(rules))) {
-      [read, history] = await Promise.all([
-        this.deps.stores.state.get(submit.customerId),
-        this.history(submit.customerId),
-      ]);
+    const finished = await finishInterrupted(
+      this.deps.stores,
+      history,
+      read.state,
+      this.commitOptions(rules),
+    );
+    if (finished) {
+      ({ read, history } = finished);
       if (!read) return { text: UNKNOWN_CUSTOMER };
     }
     const current = read.state;
@@ -502,13 +505,10 @@ export class ChurnActionHandler implements ActionHandler {
     let history = await this.history(target.customerId);
     let current = read.state;
     // An action or Undo whose state write was cut short is finished first, as before a tap.
-    if (await finishInterrupted(this.deps.stores, history, current, this.commitOptions(rules))) {
-      const [again, trail] = await Promise.all([
-        state.get(target.customerId),
-        this.history(target.customerId),
-      ]);
-      if (!again) return { text: UNKNOWN_CUSTOMER };
-      [current, history] = [again.state, trail];
+    const finished = await finishInterrupted(this.deps.stores, history, current, this.commitOptions(rules));
+    if (finished) {
+      if (!finished.read) return { text: UNKNOWN_CUSTOMER };
+      [current, history] = [finished.read.state, finished.history];
     }
     const latest = latestOpenAction(history);
     const wording = this.dateWording();

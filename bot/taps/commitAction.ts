@@ -3,7 +3,7 @@ import { sameCustomerState } from '../../rules/customerState';
 import type { AuditRow, NewAuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
 import { ConflictError } from '../../storage/errors';
-import type { StateStore } from '../../storage/stateStore';
+import type { StateRead, StateStore } from '../../storage/stateStore';
 import { type Accepted, type ActionRules, isRepAction } from './actionTypes';
 import { HISTORY_LIMIT, latestOpenAction, undoKey, undoneIds } from './auditHistory';
 import { restoreFrom } from './decideUndo';
@@ -157,34 +157,39 @@ export async function finishRecorded(
  * second Reached out that day was refused as done while the state had no contact, a Lost tapped the
  * next day counted a second loss, and after an undone loss every tap was refused as "already marked
  * lost". Settled as a retry of that tap would settle it (written, or cancelled when someone acted
- * since; an undo written only while the state is still as it found it). True when it did, so the
- * caller reads the customer again.
+ * since; an undo written only while the state is still as it found it). When it did, the customer
+ * and their latest rows as they are now (for the caller to decide on); null when there was nothing
+ * to finish.
  */
 export async function finishInterrupted(
   stores: CommitStores,
   history: readonly AuditRow[],
   current: CustomerState,
   options: ReplayOptions & { at: string },
-): Promise<boolean> {
+): Promise<{ read: StateRead | null; history: AuditRow[] } | null> {
   const undone = undoneIds(history);
   // Newest first; a cancellation is an undo row with no snapshot, which writes no state.
   const latest = history.find(
     (r) => r.snapshot !== null && (isRepAction(r.action) || r.action === 'undo') && !undone.has(r.id),
   );
-  if (!latest?.snapshot) return false;
+  if (!latest?.snapshot) return null;
   if (!isRepAction(latest.action)) {
     const target = history.find((r) => r.id === latest.undoes);
-    if (!target || !sameCustomerState(current, latest.snapshot)) return false;
-    if (sameCustomerState(current, replayRow(latest, options.rules, options.timeZone, target))) return false;
+    if (!target || !sameCustomerState(current, latest.snapshot)) return null;
+    if (sameCustomerState(current, replayRow(latest, options.rules, options.timeZone, target))) return null;
   } else {
     const action = {
       row: { ...latest, action: latest.action },
       replayed: replayRow(latest, options.rules, options.timeZone),
     };
-    if (showsChange(current, action)) return false;
+    if (showsChange(current, action)) return null;
   }
   await finishRecorded(stores, latest, options);
-  return true;
+  const [read, after] = await Promise.all([
+    stores.state.get(latest.customerId),
+    stores.audit.latestForCustomer(latest.customerId, { limit: HISTORY_LIMIT }),
+  ]);
+  return { read, history: after };
 }
 
 /** The customer's latest rows, newest first, as far back as an open action is looked for. */

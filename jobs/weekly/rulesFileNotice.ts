@@ -55,7 +55,7 @@ function inPlainWords(problem: string, source: string): string {
  * runs go on with, so a second tick, or another run, posts nothing, while the same mistake made
  * again after a fix is told again.
  */
-export function brokenRulesKey(broken: BrokenRulesFile): string {
+function brokenRulesKey(broken: BrokenRulesFile): string {
   return `rules-${broken.version}-${broken.lastGood?.version ?? 'none'}`;
 }
 
@@ -81,6 +81,17 @@ export async function tellBrokenRules(
     );
   else deps.log.warn(text, fields);
   return posted;
+}
+
+/**
+ * Whether the admins were told of this broken file (by the weekly tick's tellBrokenRules), for the
+ * runs that do not tell them themselves.
+ */
+export async function brokenRulesTold(
+  broken: BrokenRulesFile,
+  runs: Pick<RunLedger, 'noticeSent'>,
+): Promise<'already_sent' | 'not_yet'> {
+  return (await runs.noticeSent(brokenRulesKey(broken), 'rules')) ? 'already_sent' : 'not_yet';
 }
 
 /** What is wrong with a broken file, for a log line: its first problem, and how many more. */

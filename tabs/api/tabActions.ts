@@ -80,12 +80,10 @@ export async function tapInTab(
 ): Promise<TabActionResult> {
   const tenant = checkTenant(user.tenantId, deps.access);
   if (tenant) return { ok: false, status: 403, message: tenant.message };
-  const reads = () =>
-    Promise.all([
-      deps.state.get(customerId),
-      deps.audit.latestForCustomer(customerId, { limit: HISTORY_LIMIT }),
-    ]);
-  let [read, history] = await reads();
+  let [read, history] = await Promise.all([
+    deps.state.get(customerId),
+    deps.audit.latestForCustomer(customerId, { limit: HISTORY_LIMIT }),
+  ]);
   if (!read) return { ok: false, status: 404, message: 'No such customer.' };
   const auth = authoriseOnCustomer(
     { userId: user.userId, email: user.email },
@@ -100,8 +98,9 @@ export async function tapInTab(
   const now = deps.clock();
   const replay = { rules, timeZone: deps.timeZone };
   // An action elsewhere whose state write was cut short is finished first: this tap is decided on it.
-  if (await finishInterrupted(deps, history, read.state, { ...replay, at: now.toISOString() })) {
-    [read, history] = await reads();
+  const finished = await finishInterrupted(deps, history, read.state, { ...replay, at: now.toISOString() });
+  if (finished) {
+    ({ read, history } = finished);
     if (!read) return { ok: false, status: 404, message: 'No such customer.' };
   }
   const current = read.state;
