@@ -94,12 +94,13 @@ export function reasonsFor(
     points.set(group, (points.get(group) ?? 0) + contributions[name]);
   }
   // Ties keep SIGNAL_NAMES order (the sort is stable).
+  // Two groups can word one fact (a silence past their pace): said once.
   const reasons = strongestReasons(
     points,
     MIN_REASON_POINTS,
     (name) => reasonText(name, f, windows, model, numbers),
     () => silenceText(f, numbers),
-  );
+  ).filter((r, k, all) => all.indexOf(r) === k);
   // "Usually every 31" beside "expected 9.6 orders by now" states two paces (the model's is fitted on
   // the whole book, so it differs): with the customer's own pace on the row, the model says its chance.
   const expected = modelReason(f, model, numbers);
@@ -113,6 +114,18 @@ export function reasonsFor(
 function statesOwnPace(f: Features): boolean {
   // Only once past it: within the usual gap it would read as reassurance.
   return f.cadenceIsOwn && f.daysSinceLastOrder > Math.round(f.cadenceDays);
+}
+
+/**
+ * How rarely the customer orders. "Only 8 orders in 15 months" is said of a customer with no pace of
+ * their own yet; of one with a pace, the count is that pace (said as it, not as a complaint) or, once
+ * past it, the silence since (said by the silence sentence, as "usually every 31").
+ */
+function lowFrequencyText(f: Features, numbers: NumberWords): string {
+  const orders = `${orderDaysText(f.orderDays, f, numbers)} in ${span(f.tenureDays, numbers)}`;
+  if (!f.cadenceIsOwn) return `Only ${orders}`;
+  if (statesOwnPace(f)) return silenceText(f, numbers);
+  return `Usually orders every ${plural(Math.round(f.cadenceDays), 'day', numbers)}: ${orders}`;
 }
 
 /** How long the customer has been silent, against their own pace once past it. */
@@ -167,7 +180,7 @@ export function reasonText(
     case 'recencyShare':
       return silenceText(f, numbers);
     case 'lowFrequency':
-      return `Only ${orderDaysText(f.orderDays, f, numbers)} in ${span(f.tenureDays, numbers)}`;
+      return lowFrequencyText(f, numbers);
     case 'newCustomer':
       return f.tenureDays === 0
         ? 'New customer: first order today'
@@ -181,7 +194,8 @@ export function reasonText(
       // No order at all in the recent window (not orders worth 0, which are kept): said as such.
       if (f.recentOrderDays === 0 && f.priorOrderDays > 0)
         return `No order in the last ${period}; ${orderDaysText(f.priorOrderDays, f, numbers)} in the ${period} before`;
-      return `Order value down ${numbers.percent(percentDown(f.recentValue, f.priorValue))} on the prior ${period}`;
+      // The window's spend, not the size of an order: fewer orders of the same size fall by as much.
+      return `Spent ${numbers.percent(percentDown(f.recentValue, f.priorValue))} less in the last ${period} than in the ${period} before`;
     }
     case 'sourTickets':
       return `${plural(f.sourTickets, 'sour ticket', numbers)} in the last ${n(windows.ticketDays)} days`;

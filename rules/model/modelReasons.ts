@@ -124,7 +124,8 @@ function groupText(group: Group, f: Features, facts: ReasonFacts, numbers: Numbe
       // No order at all in the recent window (not orders worth 0, which are kept): said as such.
       if (f.priorValue > 0 && f.recentOrderDays === 0) return noRecentOrderText(f, facts, numbers);
       if (f.priorValue > 0 && f.recentValue < 0.9 * f.priorValue)
-        return `Order value down ${numbers.percent(percentDown(f.recentValue, f.priorValue))} on the ${n(facts.trendDays)} days before`;
+        // The window's spend, not the size of an order: fewer orders of the same size fall by as much.
+        return `Spent ${numbers.percent(percentDown(f.recentValue, f.priorValue))} less in the last ${n(facts.trendDays)} days than in the ${n(facts.trendDays)} before`;
       return null;
     }
     case 'tickets':

@@ -71,7 +71,7 @@ describe('a German card writes every number the German way', () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         '• No order in 1.267 days, usually every 7',
-        '• Order value down 60\u00a0% on the prior quarter',
+        '• Spent 60\u00a0% less in the last quarter than in the quarter before',
         expect.stringMatching(/^Slipping · \d+\u00a0% chance of no order in 90 days$/),
       ]),
     );
@@ -100,7 +100,7 @@ describe('a German card writes every number the German way', () => {
     expect(listed).toEqual(
       expect.arrayContaining([
         '• No order in 1.267 days, usually every 7',
-        '• Order value down 60\u00a0% on the prior quarter',
+        '• Spent 60\u00a0% less in the last quarter than in the quarter before',
       ]),
     );
 
@@ -116,7 +116,7 @@ describe('a German card writes every number the German way', () => {
     expect(reasons).toEqual(
       expect.arrayContaining([
         'No order in 1.267 days, usually every 7',
-        'Order value down 60\u00a0% on the prior quarter',
+        'Spent 60\u00a0% less in the last quarter than in the quarter before',
       ]),
     );
   });

@@ -378,7 +378,7 @@ describe('modelReasons', () => {
       priorOrderDays: 4,
     };
     expect(modelReasons(f, push({ valueTrend90: 0.8 }), { ...facts, lastOrdersValueRatio: null })).toEqual([
-      'Order value down 99% on the 90 days before',
+      'Spent 99% less in the last 90 days than in the 90 before',
     ]);
     expect(
       modelReasons(f, push({ lastOrdersValue: 0.8 }), { ...facts, lastOrdersValueRatio: 0.000002 }),
