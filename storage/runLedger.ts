@@ -21,8 +21,11 @@ const CLAIM = 's_';
 const DELIVERY = 'd_';
 const DELIVERY_END = 'd`'; // the character after '_'
 
-/** Which admins' notice: the end-of-run account, the feed that stopped the run, or a rules file that is not valid. */
-export type NoticeKind = 'run' | 'feed' | 'rules';
+/**
+ * Which admins' notice: the end-of-run account, the feed that stopped the run, a rules file that is
+ * not valid, or (the monthly summary) no team channel to post in.
+ */
+export type NoticeKind = 'run' | 'feed' | 'rules' | 'channel';
 const noticeRow = (kind: NoticeKind) => (kind === 'run' ? NOTICE : `${NOTICE}_${kind}`);
 
 const GOOD_RULES_PARTITION = 'rules';

@@ -114,7 +114,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     currency: o.currency,
     locale: o.locale,
     ...figures,
-    headline: headlineFor({ monthName: monthName(o.month, o.locale), ...figures }, money, (n) =>
+    headline: headlineFor({ monthName: monthName(o.month, o.locale), ...figures, notDelivered }, money, (n) =>
       formatCount(n, o.locale),
     ),
     saves: wonBack.length,

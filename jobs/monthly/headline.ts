@@ -10,6 +10,8 @@ export interface HeadlineFigures {
   lost: number;
   surfaced: number;
   reachedOut: number;
+  /** Customers flagged only on cards no rep received: not counted as flagged, but not "none" either. */
+  notDelivered: number;
 }
 
 /**
@@ -22,6 +24,8 @@ export function headlineFor(
   count: (n: number) => string,
 ): string {
   const customers = (n: number) => `${count(n)} at-risk ${n === 1 ? 'customer' : 'customers'}`;
+  if (f.isEmpty && f.notDelivered > 0)
+    return `Nothing was recorded in ${f.monthName}: ${customers(f.notDelivered)} ${f.notDelivered === 1 ? 'was' : 'were'} flagged, but no card reached their reps (no chat with the app), so no button could be tapped.`;
   if (f.isEmpty)
     return `Nothing was recorded in ${f.monthName}: no customer was flagged and no button was tapped.`;
   const lost = f.lost === 0 ? 'None lost.' : `${count(f.lost)} lost.`;

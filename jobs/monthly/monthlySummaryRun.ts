@@ -1,6 +1,6 @@
 import type { CardSender, Log, SendOutcome } from '../../bot/ports';
 import type { BrokenRulesFile } from '../../feed/keptRules';
-import type { Storage } from '../../storage';
+import type { NoticeKind, Storage } from '../../storage';
 import { type MonthlySchedule, monthlyRunDue, summarisedMonth } from '../schedule';
 import { logRulesInUse } from '../weekly/rulesFileNotice';
 import { takeSendClaim } from '../weekly/weeklyDelivery';
@@ -42,7 +42,7 @@ export type SummaryNotice = NoticeResult | 'not_configured' | 'told_earlier' | '
 export type MonthlySummaryReport =
   | { status: 'not_due'; runKey: string; reason: 'before_send_time' }
   | { status: 'already_done'; runKey: string; finishedAt: string | null }
-  | { status: 'no_channel'; runKey: string; message: string }
+  | { status: 'no_channel'; runKey: string; message: string; adminNotice: SummaryNotice }
   | { status: 'delivered'; runKey: string; month: string; activityId: string; headline: string }
   | {
       status: 'unreachable';
@@ -88,10 +88,14 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
   }
   const channel = await storage.conversations.getSummaryChannel();
   if (!channel) {
+    // Nothing is recorded for the run, so the tick after the app is added to a team posts it; the
+    // admins are told once (a notice row of its own: a later refusal of the post is told too).
+    const trouble = { kind: 'no_channel' } as const;
     return {
       status: 'no_channel',
       runKey,
       message: 'no summary channel: add the app to a team (or type "summary here" in a channel)',
+      adminNotice: await tellAdmins(deps, runKey, summarisedMonth(runKey), trouble, 'channel'),
     };
   }
   await storage.runs.startRun(runKey, at);
@@ -147,13 +151,14 @@ async function tellAdmins(
   runKey: string,
   month: string,
   trouble: SummaryTrouble,
+  kind: NoticeKind = 'run',
 ): Promise<SummaryNotice> {
   if (!summaryNoticeDue(trouble)) return 'not_yet';
   if (!deps.notifyAdmins) return 'not_configured';
   const { runs } = deps.storage;
-  if (await runs.noticeSent(runKey)) return 'told_earlier';
+  if (await runs.noticeSent(runKey, kind)) return 'told_earlier';
   const result = await deps.notifyAdmins(summaryNoticeText(month, trouble, deps.config.locale));
   // Recorded only once someone got it: a failing month's next tick tries the notice again.
-  if (result === 'posted') await runs.recordNotice(runKey, deps.now.toISOString());
+  if (result === 'posted') await runs.recordNotice(runKey, deps.now.toISOString(), kind);
   return result;
 }

@@ -230,6 +230,7 @@ describe('runMonthlySummary', () => {
       status: 'no_channel',
       runKey: 'monthly-2026-11',
       message: 'no summary channel: add the app to a team (or type "summary here" in a channel)',
+      adminNotice: 'not_configured',
     });
     expect(calls).toEqual([]);
     expect(await storage.runs.getRun('monthly-2026-11')).toBeNull();

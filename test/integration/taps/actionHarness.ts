@@ -61,14 +61,17 @@ export const TODAY = '2026-11-24';
 export const TIME_ZONE = 'America/Chicago';
 
 /** Storage on the suite's Azurite with tables of its own. */
-export async function openActionStorage(name: string): Promise<{ storage: Storage; cards: TableCardStore }> {
+export async function openActionStorage(
+  name: string,
+  timeZone = TIME_ZONE,
+): Promise<{ storage: Storage; cards: TableCardStore }> {
   const config = {
     connectionString: inject('azuriteConnectionString'),
     tablePrefix: `t${name}${randomBytes(4).toString('hex')}`,
   };
   const retry = { maxRetries: 1, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
   const [storage, cards] = await Promise.all([
-    openStorage(config, { timeZone: TIME_ZONE, retry }),
+    openStorage(config, { timeZone, retry }),
     openCardStore(config, { retry }),
   ]);
   return { storage, cards };

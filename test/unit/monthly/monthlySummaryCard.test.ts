@@ -118,7 +118,7 @@ describe('buildMonthlySummaryCard', () => {
     const [table] = ofType(buildMonthlySummaryCard(summary()), 'Table');
     const rows = (table.rows as Node[]).map((r) => texts(r));
     expect(rows).toEqual([
-      ['Rep', 'Flagged', 'Reached out', 'Won back', 'Lost', 'Value'],
+      ['Rep', 'Flagged', 'Reached out', 'Won back', 'Lost', 'Value won back'],
       ['ben@demo.example', '2', '1', '1', '1', '$2,200'],
       ['Ana Ruiz', '6', '2', '1', '3', '$1,200'],
     ]);
