@@ -124,6 +124,21 @@ describe('the tab API over HTTP, as a rep', () => {
     expect((await wiring.storage.state.get('C-1001'))?.state).toEqual(GREENFIELD);
     expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
   });
+
+  it('a tap not sent as JSON (text, a form, no type) is refused with 415, nothing written', async () => {
+    const body = JSON.stringify({ action: 'lost', reason: 'price' });
+    for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', null]) {
+      const tap = await fetch(`${host.url}/api/tab/customer/actions?id=C-1001`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, ...(type === null ? {} : { 'content-type': type }) },
+        body: type === null ? new TextEncoder().encode(body) : body,
+      });
+      expect(tap.status, String(type)).toBe(415);
+      expect(await tap.json()).toEqual({ error: 'Content-Type must be application/json' });
+    }
+    expect((await wiring.storage.state.get('C-1001'))?.state).toEqual(GREENFIELD);
+    expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
+  });
 });
 
 describe('the tab API over HTTP while Entra ID’s key set cannot be reached', () => {
