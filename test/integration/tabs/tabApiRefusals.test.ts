@@ -141,6 +141,45 @@ describe('the tab API over HTTP, as a rep', () => {
   });
 });
 
+describe('the tab API over HTTP, with Entra ID’s policy', () => {
+  it('refuses a token whose tenant (tid) is not the app’s, even under the app’s issuer, with 401', async () => {
+    const signer = await createLocalSigner();
+    const sso = {
+      tenantId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      clientId: '6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f',
+      audience: 'api://h.example/6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f',
+    };
+    const policy = entraPolicy(sso);
+    const wiring = await wire(
+      loadConfig({
+        STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+        TABLE_PREFIX: `ttabtid${randomBytes(3).toString('hex')}`,
+        FEED_DIR: DEMO,
+      }),
+      { tabVerify: createTokenVerifier(localKeys(signer.jwks), policy) },
+    );
+    const host = await startFunctionsHost({
+      port: 0,
+      routes: registeredRoutes(wiring),
+      log: () => undefined,
+    });
+    try {
+      const me = async (tenantId: string) =>
+        fetch(`${host.url}/api/tab/me`, {
+          headers: {
+            authorization: `Bearer ${await signer.sign({ ...ANA, tenantId }, { issuer: policy.issuers[0], audience: sso.audience })}`,
+          },
+        });
+      const other = await me('9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f');
+      expect(other.status).toBe(401);
+      expect(await other.json()).toEqual({ error: 'sign-in required', reason: 'invalid' });
+      expect((await me(sso.tenantId)).status).toBe(200);
+    } finally {
+      await host.close();
+    }
+  });
+});
+
 describe('the tab API over HTTP while Entra ID’s key set cannot be reached', () => {
   it('refuses the token with 401 (sign-in required), as the bot endpoint does, not a 500', async () => {
     // A port that was listening a moment ago and is closed now: the keys out of reach (network, DNS).
