@@ -140,6 +140,22 @@ const envSchema = z
       "is required with TAB_SSO_CLIENT_ID and must end with it (the app registration's api://<host>/<client id>)",
     path: ['TAB_SSO_AUDIENCE'],
   })
+  // Without a tenant the tab API would start and refuse every token as not configured, with no word why.
+  .refine((e) => !e.TAB_SSO_CLIENT_ID || Boolean(e.TAB_SSO_TENANT_ID || e.MicrosoftAppTenantId), {
+    message:
+      'is required with TAB_SSO_CLIENT_ID (or set MicrosoftAppTenantId): the tabs accept sign-ins from one tenant, and without it every tab request is refused',
+    path: ['TAB_SSO_TENANT_ID'],
+  })
+  // The tabs would let that tenant's users read while refusing their taps as another organisation's
+  // (taps and the bot check MicrosoftAppTenantId): one tenant is served, named once.
+  .refine(
+    (e) => !e.TAB_SSO_TENANT_ID || !e.MicrosoftAppTenantId || e.TAB_SSO_TENANT_ID === e.MicrosoftAppTenantId,
+    {
+      message:
+        "must be MicrosoftAppTenantId's tenant (or unset, which takes it): the bot and the tabs serve one organisation",
+      path: ['TAB_SSO_TENANT_ID'],
+    },
+  )
   .refine((e) => !(e.RULES_FILE && e.RULES_BLOB), {
     message: 'Set at most one of RULES_FILE (a local path) or RULES_BLOB (a blob in FEED_CONTAINER)',
     path: ['RULES_BLOB'],

@@ -5,6 +5,18 @@
  */
 export type JsonBody = { ok: true; value: unknown } | { ok: false; message: string };
 
+/**
+ * True when a Content-Type header names JSON: `application/json`, with or without parameters
+ * (`; charset=utf-8`, as the Bot Connector sends it). A body sent as text, a form or with no type is
+ * not read as JSON whatever it holds: the client meant something else, and is told so (415).
+ */
+export function isJsonContentType(header: string | null): boolean {
+  return (header ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
+/** What a POST whose body is not declared JSON is told, with the status 415. */
+export const NOT_JSON = 'Content-Type must be application/json';
+
 /** Parses `text` as JSON; refuses malformed JSON and an object that names a key twice. */
 export function parseJsonBody(text: string): JsonBody {
   let value: unknown;

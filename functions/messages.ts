@@ -1,6 +1,6 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { BotRuntime } from '../bot';
-import { parseJsonBody } from './jsonBody';
+import { isJsonContentType, NOT_JSON, parseJsonBody } from './jsonBody';
 import { registerHttp } from './registry';
 
 /** Teams bot messages are far below this (about 100 KB); anything larger is not an activity. */
@@ -11,6 +11,9 @@ export function createMessagesHandler(getRuntime: () => Promise<BotRuntime>): Ht
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
     // The Agents Playground probes the endpoint with HEAD before it connects.
     if (request.method === 'HEAD') return { status: 200 };
+    // The Bot Connector posts activities as application/json; anything else is no activity, whatever it holds.
+    if (!isJsonContentType(request.headers.get('content-type')))
+      return { status: 415, jsonBody: { error: NOT_JSON } };
     const text = await request.text();
     if (text.length > MAX_BODY_CHARS) return { status: 413, jsonBody: { error: 'request body too large' } };
     const body = parseJsonBody(text);

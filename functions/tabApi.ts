@@ -5,7 +5,7 @@ import { type CustomersQuery, customersQuerySchema } from '../tabs/api/customerL
 import { TabApiError, type TabService } from '../tabs/api/tabService';
 import type { TabUser, TokenVerifier } from '../tabs/api/tabToken';
 import type { ActionRequestBody, TabAction } from '../tabs/api/tabTypes';
-import { parseJsonBody } from './jsonBody';
+import { isJsonContentType, NOT_JSON, parseJsonBody } from './jsonBody';
 import { registerHttp } from './registry';
 
 /** What the tab API's handlers run on: the token check and the service. */
@@ -135,6 +135,7 @@ const actionBodySchema = z.preprocess(
 );
 
 async function actionBody(request: HttpRequest): Promise<ActionRequestBody> {
+  if (!isJsonContentType(request.headers.get('content-type'))) throw new TabApiError(415, NOT_JSON);
   const text = await request.text();
   if (text.length > MAX_BODY_CHARS) throw new TabApiError(400, 'request body too large');
   const parsed = parseJsonBody(text);

@@ -96,6 +96,10 @@ var appSettings = [
   // for typed arrays (a 20M-order book is ~250 MB of them) and the host. The weekly run is measured
   // with this flag: bench/pipelineBench.ts (1M customers / 20M orders).
   { name: 'languageWorkers__node__arguments', value: '--max-old-space-size=${instanceMemoryMB * 3 / 4}' }
+  // The host's cap on a request body, in bytes. Its default, 100 MB, is what anyone could make an instance
+  // hold for each anonymous POST to /api/messages before the bot reads a byte; 4 MiB is above the largest
+  // body the endpoints read (1,000,000 characters of an activity, at most 3 bytes each in UTF-8).
+  { name: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', value: '4194304' }
 ]
 
 // RULES_BLOB only when given: the rules file (column mapping, weights) as a blob in the feed container.

@@ -12,7 +12,7 @@ import { addressKey } from '../../rules/addresses';
 /**
  * The tab API's single sign-on check: the bearer token Teams hands the tab
  * (`authentication.getAuthToken`) is a JWT signed by the tenant's Entra ID keys. It is accepted only
- * with a valid signature from the key set (JWKS), the expected issuer, an audience that is this
+ * with a valid signature from the key set (JWKS), the expected issuer and tenant, an audience that is this
  * app's `api://` URI (or its client id, as v2 tokens carry it), asked for by a Teams client, and not
  * expired. Locally the same
  * check runs against a key set the local host generates (see localTokens.ts).
@@ -38,6 +38,12 @@ export interface TokenPolicy {
   scope: string;
   /** The client apps that may have asked for the token (`azp` in v2 tokens, `appid` in v1). */
   clients: readonly string[];
+  /**
+   * The tenant whose users are served, as the token's `tid` must name it. The issuer names it too;
+   * Microsoft's claims validation guidance checks `tid` itself, so a token is never read as another
+   * organisation's user whatever issuer forms are accepted. Absent: any (the local host's tokens).
+   */
+  tenantId?: string;
 }
 
 /**
@@ -79,6 +85,7 @@ export function entraPolicy(sso: { tenantId: string; clientId: string; audience:
     audiences: [sso.audience, sso.clientId],
     scope: SSO_SCOPE,
     clients: TEAMS_CLIENT_IDS,
+    tenantId: sso.tenantId,
   };
 }
 
@@ -119,6 +126,12 @@ export function createTokenVerifier(keys: JWTVerifyGetKey, policy: TokenPolicy):
         ok: false,
         reason: 'invalid',
         detail: `the token was asked for by ${typeof client === 'string' ? `app ${client}` : 'no named app'}, not a Teams client`,
+      };
+    if (policy.tenantId !== undefined && payload.tid !== policy.tenantId)
+      return {
+        ok: false,
+        reason: 'invalid',
+        detail: `the token is for tenant ${String(payload.tid)}, not this app's (${policy.tenantId})`,
       };
     return userOf(payload);
   };

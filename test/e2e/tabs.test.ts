@@ -446,7 +446,7 @@ describe('Teams tabs', () => {
         {
           method: 'POST',
           body: JSON.stringify(body),
-          headers: { authorization: `Bearer ${token}` },
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         },
       );
       expect(response.status).toBe(200);
@@ -661,7 +661,7 @@ describe('Teams tabs', () => {
       fetch(`${e2e.stack.urls.bot}/api/tab/customer/actions?id=C-1123`, {
         method: 'POST',
         body: JSON.stringify(body),
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       });
     const tap = () => post({ action: 'reached_out' });
     const responses = await Promise.all([tap(), tap()]);
@@ -740,7 +740,7 @@ describe('Teams tabs', () => {
       const act = await api(`/customer/actions?id=${encodeURIComponent(other.customerId)}`, {
         method: 'POST',
         body: JSON.stringify({ action: 'lost', reason: 'price' }),
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       });
       expect(act.status).toBe(404);
       expect((await e2e.storage.state.get(other.customerId))?.state).toEqual(other);

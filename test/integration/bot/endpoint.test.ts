@@ -163,6 +163,25 @@ describe('bot endpoint, local settings (empty app id)', () => {
     expect(h.store.serviceUrlRefreshes).toContainEqual({ userId: 'aad-ana', serviceUrl: connector.url });
   });
 
+  it('answers 415 to an activity not sent as JSON (text, a form, no type), without calling the bot', async () => {
+    const activity = JSON.stringify(messageActivity(connector.url, 'list'));
+    const commandsBefore = h.actions.commands.length;
+    for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', null]) {
+      const response = await fetch(`${h.host.url}/api/messages`, {
+        method: 'POST',
+        body: type === null ? new TextEncoder().encode(activity) : activity,
+        headers: type === null ? {} : { 'content-type': type },
+      });
+      expect(response.status, String(type)).toBe(415);
+      expect(await response.json()).toEqual({ error: 'Content-Type must be application/json' });
+    }
+    expect(h.actions.commands).toHaveLength(commandsBefore);
+    // As the Bot Connector sends it, with its charset: read.
+    const response = await post(h.host.url, activity, { 'content-type': 'Application/JSON; charset=utf-8' });
+    expect(response.status).toBe(200);
+    expect(h.actions.commands.slice(commandsBefore).map((c) => c.command)).toEqual(['list']);
+  });
+
   it('answers GET on the messages route with 405 (POST and HEAD only)', async () => {
     const response = await fetch(`${h.host.url}/api/messages`);
     expect(response.status).toBe(405);

@@ -8,7 +8,13 @@ import { loadConfig } from '../../../functions/config';
 import { type Wiring, wire } from '../../../functions/wiring';
 import { initialState } from '../../../rules/customerState';
 import { createLocalSigner, LOCAL_POLICY, type LocalSigner } from '../../../tabs/api/localTokens';
-import { createTokenVerifier, entraPolicy, localKeys, type TabUser } from '../../../tabs/api/tabToken';
+import {
+  createTokenVerifier,
+  entraPolicy,
+  localKeys,
+  type TabUser,
+  type TokenVerifier,
+} from '../../../tabs/api/tabToken';
 import { type FunctionsHost, registeredRoutes, startFunctionsHost } from '../../../tools/local/functionsHost';
 
 // The tab API as Azure runs it (the registered functions, built by the wiring from a config, on
@@ -124,6 +130,63 @@ describe('the tab API over HTTP, as a rep', () => {
     expect((await wiring.storage.state.get('C-1001'))?.state).toEqual(GREENFIELD);
     expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
   });
+
+  it('a tap not sent as JSON (text, a form, no type) is refused with 415, nothing written', async () => {
+    const body = JSON.stringify({ action: 'lost', reason: 'price' });
+    for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', null]) {
+      const tap = await fetch(`${host.url}/api/tab/customer/actions?id=C-1001`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, ...(type === null ? {} : { 'content-type': type }) },
+        body: type === null ? new TextEncoder().encode(body) : body,
+      });
+      expect(tap.status, String(type)).toBe(415);
+      expect(await tap.json()).toEqual({ error: 'Content-Type must be application/json' });
+    }
+    expect((await wiring.storage.state.get('C-1001'))?.state).toEqual(GREENFIELD);
+    expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
+  });
+});
+
+/** A tab SSO app registration, as Entra ID's policy names it. */
+const SSO = {
+  tenantId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  clientId: '6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f',
+  audience: 'api://h.example/6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f',
+};
+const POLICY = entraPolicy(SSO);
+
+/** The registered functions on the demo feed, over HTTP, with `verify` as the tabs' token check. */
+async function hostVerifying(verify: TokenVerifier): Promise<FunctionsHost> {
+  const wiring = await wire(
+    loadConfig({
+      STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      TABLE_PREFIX: `ttabentra${randomBytes(3).toString('hex')}`,
+      FEED_DIR: DEMO,
+    }),
+    { tabVerify: verify },
+  );
+  return startFunctionsHost({ port: 0, routes: registeredRoutes(wiring), log: () => undefined });
+}
+
+describe('the tab API over HTTP, with Entra ID’s policy', () => {
+  it('refuses a token whose tenant (tid) is not the app’s, even under the app’s issuer, with 401', async () => {
+    const signer = await createLocalSigner();
+    const host = await hostVerifying(createTokenVerifier(localKeys(signer.jwks), POLICY));
+    try {
+      const me = async (tenantId: string) =>
+        fetch(`${host.url}/api/tab/me`, {
+          headers: {
+            authorization: `Bearer ${await signer.sign({ ...ANA, tenantId }, { issuer: POLICY.issuers[0], audience: SSO.audience })}`,
+          },
+        });
+      const other = await me('9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f');
+      expect(other.status).toBe(401);
+      expect(await other.json()).toEqual({ error: 'sign-in required', reason: 'invalid' });
+      expect((await me(SSO.tenantId)).status).toBe(200);
+    } finally {
+      await host.close();
+    }
+  });
 });
 
 describe('the tab API over HTTP while Entra ID’s key set cannot be reached', () => {
@@ -133,28 +196,10 @@ describe('the tab API over HTTP while Entra ID’s key set cannot be reached', (
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
     const keysUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/discovery/v2.0/keys`;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const sso = {
-      tenantId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-      clientId: '6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f',
-      audience: 'api://h.example/6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f',
-    };
-    const policy = entraPolicy(sso);
-    const wiring = await wire(
-      loadConfig({
-        STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
-        TABLE_PREFIX: `ttabkeys${randomBytes(3).toString('hex')}`,
-        FEED_DIR: DEMO,
-      }),
-      { tabVerify: createTokenVerifier(createRemoteJWKSet(new URL(keysUrl)), policy) },
-    );
-    const host = await startFunctionsHost({
-      port: 0,
-      routes: registeredRoutes(wiring),
-      log: () => undefined,
-    });
+    const host = await hostVerifying(createTokenVerifier(createRemoteJWKSet(new URL(keysUrl)), POLICY));
     try {
       const signer = await createLocalSigner();
-      const token = await signer.sign(ANA, { issuer: policy.issuers[0], audience: sso.audience });
+      const token = await signer.sign(ANA, { issuer: POLICY.issuers[0], audience: SSO.audience });
       const response = await fetch(`${host.url}/api/tab/me`, {
         headers: { authorization: `Bearer ${token}` },
       });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../functions/config';
+import { MAX_BODY_CHARS } from '../../../functions/messages';
 import {
   appSettingNames,
   type BicepFile,
@@ -161,6 +162,16 @@ describe('function app settings', () => {
     expect(functionApp.text).toMatch(/name: 'AzureWebJobsStorage__credential', value: 'managedidentity'/);
     expect(functionApp.text).toMatch(/name: 'AZURE_CLIENT_ID', value: identityClientId/);
     expect(functionApp.text).toMatch(/name: 'MicrosoftAppId', value: identityClientId/);
+  });
+
+  // Azure Functions' app settings reference: FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, default 104857600 bytes (100 MB).
+  it('caps a request body at the host far below its 100 MB default, and above the largest the endpoints read', () => {
+    const limit = Number(
+      /name: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', value: '(\d+)'/.exec(functionApp.text)?.[1],
+    );
+    expect(limit).toBeLessThanOrEqual(8 * 1024 * 1024);
+    // A character of the activity's JSON is at most 3 bytes in UTF-8 (a pair of surrogates, 4 for two).
+    expect(limit).toBeGreaterThanOrEqual(3 * MAX_BODY_CHARS);
   });
 
   it('sets no setting Flex Consumption rejects or Linux ignores, and no key-based storage', () => {

@@ -124,6 +124,7 @@ export const PLATFORM_SETTINGS = [
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
   'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
   'languageWorkers__node__arguments',
+  'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT',
 ] as const;
 
 /** App settings nobody reads: not in the code's configuration nor the platform's (a misspelt name is one). */

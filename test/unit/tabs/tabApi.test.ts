@@ -269,6 +269,7 @@ describe('the tab API reads the Won back value as the card does', () => {
         method: 'POST',
         url: 'http://127.0.0.1/api/tab/customer/actions?id=C-1',
         body: { string: text },
+        headers: { 'content-type': 'application/json' },
       }),
       new InvocationContext({ functionName: 'tabAction' }),
     );
@@ -307,7 +308,9 @@ describe('the tab API reads the Won back value as the card does', () => {
       new HttpRequest({
         method,
         url: `http://127.0.0.1/api/tab/${path}`,
-        ...(method === 'POST' ? { body: { string: '{"action":"reached_out"}' } } : {}),
+        ...(method === 'POST'
+          ? { body: { string: '{"action":"reached_out"}' }, headers: { 'content-type': 'application/json' } }
+          : {}),
       });
     const context = new InvocationContext({ functionName: 'tab' });
     const answers = [

@@ -3,11 +3,9 @@ import { loadConfig } from '../../../functions/config';
 import { entraVerifier } from '../../../functions/wiring';
 
 const local = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
-const sso = {
-  TAB_SSO_CLIENT_ID: 'c1d2',
-  TAB_SSO_AUDIENCE: 'api://churn.example/c1d2',
-  MicrosoftAppTenantId: 'tenant-1',
-};
+/** The tabs' app registration alone, with no tenant named. */
+const ssoApp = { TAB_SSO_CLIENT_ID: 'c1d2', TAB_SSO_AUDIENCE: 'api://churn.example/c1d2' };
+const sso = { ...ssoApp, MicrosoftAppTenantId: 'tenant-1' };
 
 describe('tab settings', () => {
   it('SSO needs the client id, the api:// audience and a tenant (MicrosoftAppTenantId by default)', () => {
@@ -16,7 +14,9 @@ describe('tab settings', () => {
       audience: 'api://churn.example/c1d2',
       tenantId: 'tenant-1',
     });
-    expect(loadConfig({ ...local, ...sso, TAB_SSO_TENANT_ID: 'tenant-2' }).tabSso?.tenantId).toBe('tenant-2');
+    expect(loadConfig({ ...local, ...ssoApp, TAB_SSO_TENANT_ID: 'tenant-2' }).tabSso?.tenantId).toBe(
+      'tenant-2',
+    );
     expect(() => loadConfig({ ...local, ...sso, TAB_SSO_AUDIENCE: 'https://x' })).toThrow(/TAB_SSO_AUDIENCE/);
   });
 
@@ -27,6 +27,19 @@ describe('tab settings', () => {
     );
     // Local debugging with no SSO app yet writes the audience with an empty id: the tabs stay off.
     expect(loadConfig({ ...local, TAB_SSO_AUDIENCE: 'api://abc.devtunnels.ms/' }).tabSso).toBeNull();
+  });
+
+  it('refuses to start on a client id with no tenant to accept sign-ins from, which would refuse every tab request unexplained', () => {
+    expect(() => loadConfig({ ...local, ...ssoApp })).toThrow(
+      /TAB_SSO_TENANT_ID: is required with TAB_SSO_CLIENT_ID \(or set MicrosoftAppTenantId\)/,
+    );
+  });
+
+  it("refuses to start on a tab tenant other than the bot's: that tenant's users could read the tabs, and every tap of theirs would be refused", () => {
+    expect(() => loadConfig({ ...local, ...sso, TAB_SSO_TENANT_ID: 'tenant-2' })).toThrow(
+      /TAB_SSO_TENANT_ID: must be MicrosoftAppTenantId's tenant/,
+    );
+    expect(loadConfig({ ...local, ...sso, TAB_SSO_TENANT_ID: 'tenant-1' }).tabSso?.tenantId).toBe('tenant-1');
   });
 
   it('fails closed: without SSO settings every token is refused', async () => {

@@ -127,12 +127,13 @@ describe('tab token verification (jose, JWKS)', async () => {
     expect([...TEAMS_CLIENT_IDS].sort()).toEqual([...listed].sort());
   });
 
-  it("names Entra ID's two issuer forms and the api:// audience", () => {
+  it("names Entra ID's two issuer forms, the api:// audience and the tenant", () => {
     expect(entraPolicy({ tenantId: 'T', clientId: 'C', audience: 'api://h/C' })).toEqual({
       issuers: ['https://login.microsoftonline.com/T/v2.0', 'https://sts.windows.net/T/'],
       audiences: ['api://h/C', 'C'],
       scope: 'access_as_user',
       clients: TEAMS_CLIENT_IDS,
+      tenantId: 'T',
     });
   });
 });
