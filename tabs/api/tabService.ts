@@ -151,7 +151,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
   const states = deps.states ?? keptStates(deps.storage.state, { rereadMs: deps.statesRereadMs });
   const currency = deps.currency ?? 'USD';
   const locale = deps.locale ?? 'en-US';
-  const books = bookCache(deps, rulesNow, locale, deps.log ?? consoleLog);
+  const answering = answersInFlight();
+  const books = bookCache(deps, rulesNow, locale, deps.log ?? consoleLog, answering.idle);
   const today = () => localDate(deps.clock(), deps.timeZone);
   const seesAll = (user: TabUser) => roleOf(user, deps.access) !== 'rep';
   /** A feed that stopped coming in makes every figure here look later than it is: the tabs say so. */
@@ -226,7 +227,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
     return { state: read.state, as: { ...user, email: address }, addresses };
   }
 
-  return {
+  const service: TabService = {
     async warm() {
       // Today for the list; the weeks of the customer page's chart (about 20 ms each on 300 customers).
       const day = today();
@@ -438,6 +439,45 @@ export function createTabService(deps: TabServiceDeps): TabService {
       };
     },
   };
+  // The chart's Mondays wait for every other answer (the chart's own waits for them).
+  return {
+    ...service,
+    me: answering.of(service.me),
+    customers: answering.of(service.customers),
+    customer: answering.of(service.customer),
+    act: answering.of(service.act),
+    team: answering.of(service.team),
+  };
+}
+
+/**
+ * The tab's answers being worked out, for work that can wait for them: each of the chart's Mondays
+ * is a second or more of scoring on a large book, with nothing else answered meanwhile, so it starts
+ * only when no answer is under way. A list or a page opened while the chart is worked out then waits
+ * for the Monday in progress at most, not for one at each of its reads of the tables.
+ */
+function answersInFlight() {
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    /** `work`, counted while it runs. */
+    of<A extends unknown[], R>(work: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+      return async (...args) => {
+        inFlight++;
+        try {
+          return await work(...args);
+        } finally {
+          inFlight--;
+          if (inFlight === 0) for (const resume of waiting.splice(0)) resume();
+        }
+      };
+    },
+    /** After a turn, once no answer is under way. */
+    async idle(): Promise<void> {
+      await nextTurn();
+      while (inFlight > 0) await new Promise<void>((resume) => waiting.push(resume));
+    },
+  };
 }
 
 /**
@@ -482,6 +522,8 @@ function bookCache(
   rulesNow: () => Promise<Rules>,
   locale: string,
   log: Pick<Log, 'warn'>,
+  /** Resolves when the chart may score its next Monday. */
+  idle: () => Promise<void>,
 ) {
   const feed = deps.feed ?? keptFeed({ clock: deps.clock });
   const worked = new WeakMap<FeedResult, Worked>();
@@ -503,7 +545,7 @@ function bookCache(
   /**
    * The chart's figures of the book as of each Monday: of only those figures, as the weekly replay
    * scores last week (the reasons and most records left out), one Monday at a time with a turn
-   * between them for the bot and the timers. A whole scoring of each Monday, kept, held twelve times
+   * between them for the bot and the timers, and each once no tab answer is under way. A whole scoring of each Monday, kept, held twelve times
    * today's (about 600 MB at 100,000 customers, past the instance's heap at 300,000).
    */
   const chartOf = async (book: Book, worked: Worked, day: string): Promise<ChartWeek[]> => {
@@ -514,7 +556,7 @@ function bookCache(
         weeks.push(chartWeekOf(whole));
         continue;
       }
-      await nextTurn();
+      await idle();
       const scores = new Float64Array(book.customers.length);
       const listChances = new Float64Array(book.customers.length);
       const scored = scoreBook(book, worked.rules, dayOf(monday), new Map(), {

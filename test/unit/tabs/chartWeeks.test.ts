@@ -22,7 +22,11 @@ const rules = defaultRules();
 const MANAGER = { userId: 'aad-maria', name: 'Maria', email: 'maria@x.example', tenantId: '' };
 
 /** The tab service over `book` on `now`, as a manager (who sees every customer). */
-function tabsOver(book: Book, now: string, options: { rules?: Rules; log?: Pick<Log, 'warn'> } = {}) {
+function tabsOver(
+  book: Book,
+  now: string,
+  options: { rules?: Rules; log?: Pick<Log, 'warn'>; auditRead?: () => Promise<void> } = {},
+) {
   return createTabService({
     storage: {
       state: {
@@ -31,7 +35,12 @@ function tabsOver(book: Book, now: string, options: { rules?: Rules; log?: Pick<
           etag: 'e',
         }),
       },
-      audit: { latestForCustomer: async () => [] },
+      audit: {
+        latestForCustomer: async () => {
+          await options.auditRead?.();
+          return [];
+        },
+      },
       conversations: { getRep: async () => null, getRepByEmail: async () => null, listReps: async () => [] },
     } as unknown as Parameters<typeof createTabService>[0]['storage'],
     cards: { pushRecentAction: async () => undefined },
@@ -147,5 +156,32 @@ describe("a customer page's chart, worked out ahead", () => {
     const chart = await tabs.chart(MANAGER, customer);
     expect(chart.weeks).toHaveLength(HISTORY_WEEKS);
     expect(chart.weeks.at(-1)?.score).toBe((await tabs.customer(MANAGER, customer)).customer.score);
+  });
+});
+
+describe("a customer page's chart, worked out while other answers are under way", () => {
+  it('scores no Monday while a page is being answered: the page waits for the Monday in progress at most', async () => {
+    const { book } = wholesaleBook({ seed: 31, customers: 300, reps: 3, from: '2026-04-01' });
+    // The page's read of what reps did comes back when the test says (a slow table).
+    let answerRead = () => {};
+    let held = false;
+    const tabs = tabsOver(book, '2026-11-04T15:00:00Z', {
+      auditRead: () => (held ? new Promise<void>((resolve) => (answerRead = resolve)) : Promise.resolve()),
+    });
+    const customer = book.customers[0].id;
+    await tabs.customers(MANAGER);
+    held = true;
+    const page = tabs.customer(MANAGER, customer);
+    let charted = false;
+    const chart = tabs.chart(MANAGER, customer).then((c) => {
+      charted = true;
+      return c;
+    });
+    // Time for twelve Mondays of 300 customers many times over: none is scored while the page is under way.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(charted).toBe(false);
+    answerRead();
+    await page;
+    expect((await chart).weeks).toHaveLength(HISTORY_WEEKS);
   });
 });
