@@ -18,6 +18,7 @@ export interface TabHandlers {
   me: HttpHandler;
   customers: HttpHandler;
   customer: HttpHandler;
+  chart: HttpHandler;
   action: HttpHandler;
   team: HttpHandler;
 }
@@ -63,6 +64,7 @@ export function createTabHandlers(getRuntime: () => Promise<TabRuntime>): TabHan
     me: authed(async (_request, user, service) => service.me(user)),
     customers: authed((request, user, service) => service.customers(user, customersQueryOf(request))),
     customer: authed((request, user, service) => service.customer(user, customerIdOf(request))),
+    chart: authed((request, user, service) => service.chart(user, customerIdOf(request))),
     action: authed(async (request, user, service) =>
       service.act(user, customerIdOf(request), await actionBody(request)),
     ),
@@ -174,6 +176,7 @@ const TAB_API_ROUTES: readonly {
   { name: 'tabMe', route: 'tab/me', method: 'GET', handler: 'me' },
   { name: 'tabCustomers', route: 'tab/customers', method: 'GET', handler: 'customers' },
   { name: 'tabCustomer', route: 'tab/customer', method: 'GET', handler: 'customer' },
+  { name: 'tabCustomerChart', route: 'tab/customer/chart', method: 'GET', handler: 'chart' },
   { name: 'tabAction', route: 'tab/customer/actions', method: 'POST', handler: 'action' },
   { name: 'tabTeam', route: 'tab/team', method: 'GET', handler: 'team' },
 ];

@@ -207,6 +207,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       locale: config.card.locale,
       access,
       clock,
+      log,
     }),
   };
 

@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { consoleLog, type Log } from '../../bot/ports';
 import { dateWording } from '../../bot/taps/actionWords';
 import type { AccessPolicy } from '../../bot/taps/authorise';
 import { numberWords, wonBackBox } from '../../cards/format';
@@ -43,6 +44,7 @@ import type { TabUser } from './tabToken';
 import type {
   ActionRequestBody,
   ActionResponse,
+  CustomerChartResponse,
   CustomerDetailResponse,
   CustomerRow,
   CustomersResponse,
@@ -87,6 +89,8 @@ export interface TabServiceDeps {
   /** The book's currency (ISO 4217, default USD) and the locale the API's own words use (default en-US), as on the cards. */
   currency?: string;
   locale?: string;
+  /** Where a chart worked out ahead that failed is told (default the console). */
+  log?: Pick<Log, 'warn'>;
 }
 
 /** A refusal the HTTP layer turns into a status. */
@@ -132,7 +136,10 @@ export interface TabService {
   me(user: TabUser): Promise<MeResponse>;
   /** "My customers": one page of the rows the user may see, searched, sorted and grouped over all of them. */
   customers(user: TabUser, query?: CustomersQuery): Promise<CustomersResponse>;
+  /** A customer's page, all but the week-by-week chart (`chart`), which takes a while on a large book. */
   customer(user: TabUser, customerId: string): Promise<CustomerDetailResponse>;
+  /** A customer's week-by-week chart, to the same users as their page. */
+  chart(user: TabUser, customerId: string): Promise<CustomerChartResponse>;
   act(user: TabUser, customerId: string, body: ActionRequestBody): Promise<ActionResponse>;
   team(user: TabUser, filter: { rep: string | null; month: string | null }): Promise<TeamResponse>;
 }
@@ -144,7 +151,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
   const states = deps.states ?? keptStates(deps.storage.state, { rereadMs: deps.statesRereadMs });
   const currency = deps.currency ?? 'USD';
   const locale = deps.locale ?? 'en-US';
-  const books = bookCache(deps, rulesNow, locale);
+  const answering = answersInFlight();
+  const books = bookCache(deps, rulesNow, locale, deps.log ?? consoleLog, answering.idle);
   const today = () => localDate(deps.clock(), deps.timeZone);
   const seesAll = (user: TabUser) => roleOf(user, deps.access) !== 'rep';
   /** A feed that stopped coming in makes every figure here look later than it is: the tabs say so. */
@@ -219,12 +227,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
     return { state: read.state, as: { ...user, email: address }, addresses };
   }
 
-  return {
+  const service: TabService = {
     async warm() {
       // Today for the list; the weeks of the customer page's chart (about 20 ms each on 300 customers).
       const day = today();
       await books.scored(day);
-      await books.chart(day);
+      await (await books.chart(day)).weeks;
     },
 
     async me(user) {
@@ -247,6 +255,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const owner = await ownerScope(user, stored.values());
       const own = await addressesOf(user);
       const rows = customerRows(stored.values(), loaded.scored, owner === null ? null : own);
+      books.chartAhead(loaded, day);
       // A manager or admin sees every rep's; one who is also a rep starts on their own.
       const mine = (c: CustomerRow) => ownedBy(c.owner, own);
       const whose = !seesAll(user) ? 'mine' : (query.whose ?? (rows.some(mine) ? 'mine' : 'everyone'));
@@ -272,28 +281,30 @@ export function createTabService(deps: TabServiceDeps): TabService {
     async customer(user, customerId) {
       const { state } = await visibleState(user, customerId);
       const day = today();
-      const [{ book, scored, rules }, audit] = await Promise.all([
+      const [loaded, audit] = await Promise.all([
         books.scored(day),
         deps.storage.audit.latestForCustomer(customerId, { limit: 200 }),
       ]);
+      const { book, scored, rules } = loaded;
       const i = bookIndex(book, customerId);
       // A customer gone from the feed keeps their page: the stored state and what reps did, no
       // figures from the orders.
       const fromFeed =
         i < 0
-          ? { facts: NO_FACTS, ordersByMonth: [], weeks: [] }
+          ? { facts: NO_FACTS, ordersByMonth: [] }
           : {
               facts: customerFacts(book, scored.customers[i], dayOf(day)),
               ordersByMonth: ordersByMonth(book, i, day),
-              weeks: weekPoints(i, await books.chart(day)),
             };
       const customer = customerRow(state, i < 0 ? undefined : scored.customers[i]);
+      books.chartAhead(loaded, day);
       return {
         asOf: day,
         currency,
         locale,
         customer,
         ...fromFeed,
+        horizonDays: scored.noOrderHorizonDays,
         timeline: timeline(book, i, audit, {
           today: day,
           timeZone: deps.timeZone,
@@ -306,6 +317,15 @@ export function createTabService(deps: TabServiceDeps): TabService {
         wonBackPrefill: wonBackBox(customer.monthlyValue, locale).valuePrefill,
         undoable: undoableAction(audit, dateWording(deps.clock(), deps.timeZone, locale)),
       };
+    },
+
+    async chart(user, customerId) {
+      // The page's own check: whoever may not open the page learns nothing here either.
+      await visibleState(user, customerId);
+      const day = today();
+      const { book, weeks } = await books.chart(day);
+      const i = bookIndex(book, customerId);
+      return { asOf: day, weeks: i < 0 ? [] : weekPoints(i, await weeks) };
     },
 
     async act(user, customerId, body) {
@@ -350,13 +370,14 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
       // Each month's summary also reads the months before it and the one after (as summaryCardFor does).
       const partitions = [...priorMonthsOf(months[0]).reverse(), ...months, shiftMonth(month, 1)];
-      const [stored, reps, accuracy, { book, scored, rules }, ...rowsByMonth] = await Promise.all([
+      const [stored, reps, accuracy, loaded, ...rowsByMonth] = await Promise.all([
         states(),
         deps.storage.conversations.listReps(),
         books.accuracy(day),
         books.scored(day),
         ...partitions.map((m) => deps.storage.audit.readMonth(m)),
       ]);
+      const { book, scored, rules } = loaded;
       // A rep sees the team tab for themselves only; managers choose a rep or everyone.
       const rep = seesAll(user)
         ? (filter.rep && addressKey(filter.rep)) || null
@@ -396,6 +417,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const shownRows = months.flatMap((m) => rowsByMonth[partitions.indexOf(m)] ?? []);
       const byId = scoredById(scored);
       const listed = await listedThisWeek(day);
+      books.chartAhead(loaded, day);
       return {
         asOf: day,
         currency,
@@ -415,6 +437,45 @@ export function createTabService(deps: TabServiceDeps): TabService {
         holdout: holdoutWords(selected),
         accuracy,
       };
+    },
+  };
+  // The chart's Mondays wait for every other answer (the chart's own waits for them).
+  return {
+    ...service,
+    me: answering.of(service.me),
+    customers: answering.of(service.customers),
+    customer: answering.of(service.customer),
+    act: answering.of(service.act),
+    team: answering.of(service.team),
+  };
+}
+
+/**
+ * The tab's answers being worked out, for work that can wait for them: each of the chart's Mondays
+ * is a second or more of scoring on a large book, with nothing else answered meanwhile, so it starts
+ * only when no answer is under way. A list or a page opened while the chart is worked out then waits
+ * for the Monday in progress at most, not for one at each of its reads of the tables.
+ */
+function answersInFlight() {
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    /** `work`, counted while it runs. */
+    of<A extends unknown[], R>(work: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+      return async (...args) => {
+        inFlight++;
+        try {
+          return await work(...args);
+        } finally {
+          inFlight--;
+          if (inFlight === 0) for (const resume of waiting.splice(0)) resume();
+        }
+      };
+    },
+    /** After a turn, once no answer is under way. */
+    async idle(): Promise<void> {
+      await nextTurn();
+      while (inFlight > 0) await new Promise<void>((resume) => waiting.push(resume));
     },
   };
 }
@@ -437,6 +498,8 @@ interface LoadedDay {
   scored: ScoredBook;
   /** The rules it was scored by. */
   rules: Rules;
+  /** All that is worked out of the same feed read with the same rules. */
+  worked: Worked;
 }
 
 /** What the tabs work out from one read of the feed with one version of the rules, kept as long as both are. */
@@ -445,6 +508,8 @@ interface Worked {
   days: Map<string, ScoredBook>;
   /** The customer page's chart: the figures it draws of each of the last HISTORY_WEEKS Mondays up to a day's. */
   charts: Map<string, Promise<ChartWeek[]>>;
+  /** The days whose chart was started ahead of any page (once: a failure is worked out again only when a page asks). */
+  chartsAhead: Set<string>;
   accuracy?: TeamResponse['accuracy'];
 }
 
@@ -452,7 +517,14 @@ interface Worked {
  * The feed and its scorings, reused until the feed changes or the team's day does; their words are
  * in `locale`, the cards'.
  */
-function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>, locale: string) {
+function bookCache(
+  deps: TabServiceDeps,
+  rulesNow: () => Promise<Rules>,
+  locale: string,
+  log: Pick<Log, 'warn'>,
+  /** Resolves when the chart may score its next Monday. */
+  idle: () => Promise<void>,
+) {
   const feed = deps.feed ?? keptFeed({ clock: deps.clock });
   const worked = new WeakMap<FeedResult, Worked>();
   const current = async (): Promise<{ book: Book; worked: Worked }> => {
@@ -465,7 +537,7 @@ function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>, locale:
     let done = worked.get(result);
     // Changed weights, caps or pauses score the same read again.
     if (done?.rules !== rules) {
-      done = { rules, days: new Map(), charts: new Map() };
+      done = { rules, days: new Map(), charts: new Map(), chartsAhead: new Set() };
       worked.set(result, done);
     }
     return { book: result.book, worked: done };
@@ -473,7 +545,7 @@ function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>, locale:
   /**
    * The chart's figures of the book as of each Monday: of only those figures, as the weekly replay
    * scores last week (the reasons and most records left out), one Monday at a time with a turn
-   * between them for the bot and the timers. A whole scoring of each Monday, kept, held twelve times
+   * between them for the bot and the timers, and each once no tab answer is under way. A whole scoring of each Monday, kept, held twelve times
    * today's (about 600 MB at 100,000 customers, past the instance's heap at 300,000).
    */
   const chartOf = async (book: Book, worked: Worked, day: string): Promise<ChartWeek[]> => {
@@ -484,7 +556,7 @@ function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>, locale:
         weeks.push(chartWeekOf(whole));
         continue;
       }
-      await nextTurn();
+      await idle();
       const scores = new Float64Array(book.customers.length);
       const listChances = new Float64Array(book.customers.length);
       const scored = scoreBook(book, worked.rules, dayOf(monday), new Map(), {
@@ -495,6 +567,17 @@ function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>, locale:
       weeks.push(chartWeek(scored, scores, listChances));
     }
     return weeks;
+  };
+  /** The chart of `day` of this feed read, started unless it was (requests meanwhile share it). */
+  const chartKept = (book: Book, worked: Worked, day: string): Promise<ChartWeek[]> => {
+    let chart = worked.charts.get(day);
+    if (!chart) {
+      chart = chartOf(book, worked, day);
+      worked.charts.set(day, chart);
+      // A failed scoring is worked out again at the next request.
+      chart.catch(() => worked.charts.delete(day));
+    }
+    return chart;
   };
   return {
     async scored(day: string): Promise<LoadedDay> {
@@ -507,19 +590,33 @@ function bookCache(deps: TabServiceDeps, rulesNow: () => Promise<Rules>, locale:
         });
         worked.days.set(day, scored);
       }
-      return { book, scored, rules: worked.rules };
+      return { book, scored, rules: worked.rules, worked };
     },
-    /** The customer page's chart as of `day` (worked out once per feed read; requests meanwhile share it). */
-    async chart(day: string): Promise<ChartWeek[]> {
+    /**
+     * The customer page's chart as of `day`, of the book it is worked out on (once per feed read;
+     * requests meanwhile share it).
+     */
+    async chart(day: string): Promise<{ book: Book; weeks: Promise<ChartWeek[]> }> {
       const { book, worked } = await current();
-      let chart = worked.charts.get(day);
-      if (!chart) {
-        chart = chartOf(book, worked, day);
-        worked.charts.set(day, chart);
-        // A failed scoring is worked out again at the next request.
-        chart.catch(() => worked.charts.delete(day));
-      }
-      return chart;
+      return { book, weeks: chartKept(book, worked, day) };
+    },
+    /**
+     * Starts the chart of `day` of the feed read `loaded` was scored from, once per feed read, after
+     * this turn (the answer in hand goes out first), so a customer page opened a minute after the
+     * day's first list does not wait for it. Nobody awaits it: a failure is logged (a rejection no
+     * one handled would end the process), and a page that asks works it out again.
+     */
+    chartAhead({ book, worked }: LoadedDay, day: string): void {
+      if (worked.chartsAhead.has(day)) return;
+      worked.chartsAhead.add(day);
+      setImmediate(() => {
+        chartKept(book, worked, day).catch((error: unknown) =>
+          log.warn('the tabs could not work out the customer pages’ chart ahead of a page', {
+            day,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
+      });
     },
     /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words (computed once per feed read). */
     async accuracy(day: string): Promise<TeamResponse['accuracy']> {

@@ -137,6 +137,16 @@ export interface WeekPoint {
   horizonDays: number;
 }
 
+/**
+ * A customer page's week-by-week chart, asked apart from the page: the book scored as of each of the
+ * last twelve Mondays takes a while on a large book, and the rest of the page does not wait for it.
+ */
+export interface CustomerChartResponse {
+  asOf: string;
+  /** Oldest first; empty for a customer the feed no longer holds. */
+  weeks: WeekPoint[];
+}
+
 export interface CustomerDetailResponse {
   asOf: string;
   /** The locale the tab writes dates and numbers in: the cards' (LOCALE), whatever the Teams client's. */
@@ -145,8 +155,9 @@ export interface CustomerDetailResponse {
   currency: string;
   customer: CustomerRow;
   facts: CustomerFacts;
+  /** The days the chance of no order looks ahead (the card's horizon), as the facts and the chart state it. */
+  horizonDays: number;
   ordersByMonth: { month: string; orders: number; amount: number }[];
-  weeks: WeekPoint[];
   /** Newest first. */
   timeline: TimelineEntry[];
   lossReasons: { code: string; label: string }[];

@@ -1,9 +1,14 @@
 import { appendFile, cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionRequestBody, CustomerDetailResponse, CustomersResponse } from '../../tabs/api/tabTypes';
+import type {
+  ActionRequestBody,
+  CustomerChartResponse,
+  CustomerDetailResponse,
+  CustomersResponse,
+} from '../../tabs/api/tabTypes';
 import { main } from '../../tools/cli/main';
 import { DEMO_AS_OF } from '../../tools/local/settings';
 import { capture } from '../helpers/capture';
@@ -82,6 +87,7 @@ describe("a customer's story in the personal tab", () => {
   };
   const query = (id: string) => new URLSearchParams({ id });
   const story = (id: string): Promise<CustomerDetailResponse> => api(`/customer?${query(id)}`);
+  const chart = (id: string): Promise<CustomerChartResponse> => api(`/customer/chart?${query(id)}`);
   const act = (id: string, body: ActionRequestBody) =>
     api(`/customer/actions?${query(id)}`, { method: 'POST', body: JSON.stringify(body) });
   const actions = (detail: CustomerDetailResponse) =>
@@ -133,8 +139,9 @@ describe("a customer's story in the personal tab", () => {
   it('states no chance of no order before a first order: a gap in the weekly chart, no figure on the page', async () => {
     const daily = await story(DAILY);
     const firstOrder = daily.facts.firstOrder ?? '';
-    const before = daily.weeks.filter((w) => w.week < firstOrder);
-    const since = daily.weeks.filter((w) => w.week >= firstOrder);
+    const { weeks } = await chart(DAILY);
+    const before = weeks.filter((w) => w.week < firstOrder);
+    const since = weeks.filter((w) => w.week >= firstOrder);
     expect(before.length).toBeGreaterThan(0);
     expect(since.length).toBeGreaterThan(0);
     // Not "0% chance of no order": they were not a customer yet.
@@ -242,6 +249,60 @@ describe("a customer's story in the personal tab", () => {
     const clipped = await heading.evaluate((h) => h.scrollWidth - h.clientWidth);
     expect(clipped).toBe(0);
     await page.close();
+  });
+
+  it('shows the story while the last twelve weeks are worked out, then draws them; a failed chart says so and tries again', async () => {
+    /** The customer's page whose chart requests are answered only when the test says, each as `answer` gives. */
+    const pageWithHeldChart = async (answer: (route: Route) => Promise<void>) => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+      await keepPageLocal(page, e2e.stack.urls.bot);
+      const held: Route[] = [];
+      await page.route('**/api/tab/customer/chart?*', (route) => {
+        held.push(route);
+      });
+      await page.goto(`${e2e.stack.urls.tabPersonal}?customer=${GREENFIELD}`);
+      await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+      const release = async () => {
+        await expect.poll(() => held.length).toBeGreaterThan(0);
+        const route = held.shift();
+        if (route) await answer(route);
+      };
+      return { page, release };
+    };
+    const weeks = (page: Page) =>
+      page.locator('section', { has: page.getByRole('heading', { name: 'Score week by week' }) });
+
+    const { page, release } = await pageWithHeldChart((route) => route.continue());
+    // The story is there while the chart is not: the facts, the actions, the timeline.
+    await expect(page.getByRole('heading', { name: 'Greenfield Cafe' }).isVisible()).resolves.toBe(true);
+    await expect(fact(page, 'Last order').isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Reached out' }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('li[data-kind="order"]').count()).resolves.toBeGreaterThan(0);
+    await expect(weeks(page).getByText('Working out the last 12 weeks…').isVisible()).resolves.toBe(true);
+    await expect(weeks(page).locator('canvas').count()).resolves.toBe(0);
+    await release();
+    await weeks(page).locator('canvas').first().waitFor();
+    await expect(weeks(page).getByText('Working out the last 12 weeks…').count()).resolves.toBe(0);
+    await page.close();
+
+    // The service fails the chart once: the page says so in words, keeps the rest, and Try again draws it.
+    let failed = false;
+    const failing = await pageWithHeldChart(async (route) => {
+      if (failed) return route.continue();
+      failed = true;
+      await route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
+    });
+    await failing.release();
+    const alert = weeks(failing.page).getByRole('alert');
+    await expect(alert.textContent()).resolves.toContain(
+      'The last 12 weeks could not load: Churn Predictor could not answer (HTTP 500). Try again in a moment.',
+    );
+    await expect(failing.page.locator('li[data-kind="order"]').count()).resolves.toBeGreaterThan(0);
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await failing.release();
+    await weeks(failing.page).locator('canvas').first().waitFor();
+    await expect(weeks(failing.page).getByRole('alert').count()).resolves.toBe(0);
+    await failing.page.close();
   });
 });
 

@@ -121,6 +121,10 @@ describe('Teams tabs', () => {
     // The charts load after the data (uPlot is fetched then): a picture taken before shows their spinners,
     // and the docs' pictures promise the charts.
     await expect.poll(() => tab(page).getByRole('progressbar').count(), { timeout: 15_000 }).toBe(0);
+    // A customer's week-by-week chart comes after the page.
+    await expect
+      .poll(() => tab(page).getByText('Working out the last 12 weeks…').count(), { timeout: 30_000 })
+      .toBe(0);
     // The host page is one viewport tall: grow it to the tab's content for the picture.
     const height = await tab(page)
       .locator('body')

@@ -16,7 +16,7 @@ import {
   typographyStyles,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ActionRequestBody, CustomerDetailResponse } from '../../api/tabTypes';
+import type { ActionRequestBody, CustomerChartResponse, CustomerDetailResponse } from '../../api/tabTypes';
 import { api, messageOf } from './api';
 import type { Series } from './Chart';
 import { type Formats, usePageFormats } from './format';
@@ -81,6 +81,8 @@ const useStyles = makeStyles({
   entryDetail: { overflowWrap: 'anywhere', [NARROW]: { gridColumn: '1 / -1' } },
   undone: { textDecorationLine: 'line-through', color: tokens.colorNeutralForeground4 },
   notInFeed: { margin: '16px 0' },
+  // The chart's height (LazyChart's), so the page does not jump when it is drawn.
+  working: { minHeight: '200px', margin: '8px 0' },
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -101,6 +103,8 @@ export function CustomerPage({
   const s = useStyles();
   const [data, setData] = useState<CustomerDetailResponse | null>(null);
   const [error, setError] = useState<{ cause: unknown } | null>(null);
+  const [chart, setChart] = useState<CustomerChartResponse | null>(null);
+  const [chartError, setChartError] = useState<{ cause: unknown } | null>(null);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [value, setValue] = useState('');
@@ -121,6 +125,15 @@ export function CustomerPage({
   useEffect(() => {
     void load();
   }, [load]);
+  // Asked beside the page, not after it: on a large book the twelve Mondays take a while to work
+  // out, and the rest of the page is read meanwhile. A tap does not change them: asked once.
+  const loadChart = useCallback(() => {
+    setChartError(null);
+    return api.chart(customerId).then(setChart, (e: unknown) => setChartError({ cause: e }));
+  }, [customerId]);
+  useEffect(() => {
+    void loadChart();
+  }, [loadChart]);
   useEffect(() => {
     if (data) markReady('customer');
   }, [data]);
@@ -131,7 +144,7 @@ export function CustomerPage({
     if (loaded) heading.current?.focus();
   }, [loaded]);
   const f = usePageFormats(data, locale);
-  const horizon = data?.weeks[0]?.horizonDays ?? null;
+  const horizon = data?.horizonDays ?? null;
   const chanceLabel = horizon === null ? 'Chance of no order' : `Chance of no order in ${horizon} days`;
 
   const act = async (body: ActionRequestBody) => {
@@ -172,17 +185,17 @@ export function CustomerPage({
   );
   const weekSeries = useMemo<Series[]>(
     () =>
-      data
+      chart
         ? [
             {
               label: 'Score',
-              values: data.weeks.map((w) => w.score),
+              values: chart.weeks.map((w) => w.score),
               color: tokens.colorPaletteRedForeground1,
               kind: 'line',
             },
             {
               label: chanceLabel,
-              values: data.weeks.map((w) =>
+              values: chart.weeks.map((w) =>
                 w.noOrderProbability === null ? null : Math.round(w.noOrderProbability * 100),
               ),
               color: tokens.colorBrandForeground1,
@@ -193,7 +206,7 @@ export function CustomerPage({
             },
           ]
         : [],
-    [data, chanceLabel, f],
+    [chart, chanceLabel, f],
   );
 
   if (error)
@@ -363,14 +376,22 @@ export function CustomerPage({
             <Subtitle2 as="h2" block>
               Score week by week
             </Subtitle2>
-            <Chart
-              labels={data.weeks.map((w) => f.day(w.week))}
-              pointName="Week of"
-              series={weekSeries}
-              ariaLabel={`The score and the ${chanceLabel.toLowerCase()}, each Monday for twelve weeks, as the weekly card stated it then`}
-              themeKey={themeKey}
-              formatTick={f.tick}
-            />
+            {chartError ? (
+              <LoadError what="The last 12 weeks" error={chartError.cause} onRetry={loadChart} />
+            ) : chart === null ? (
+              <Body1 as="p" block role="status" className={mergeClasses(s.muted, s.working)}>
+                Working out the last 12 weeks…
+              </Body1>
+            ) : (
+              <Chart
+                labels={chart.weeks.map((w) => f.day(w.week))}
+                pointName="Week of"
+                series={weekSeries}
+                ariaLabel={`The score and the ${chanceLabel.toLowerCase()}, each Monday for twelve weeks, as the weekly card stated it then`}
+                themeKey={themeKey}
+                formatTick={f.tick}
+              />
+            )}
           </section>
         </div>
       )}

@@ -1,6 +1,7 @@
 import type {
   ActionRequestBody,
   ActionResponse,
+  CustomerChartResponse,
   CustomerDetailResponse,
   CustomerKind,
   CustomersResponse,
@@ -106,6 +107,8 @@ export const api = {
     return call<CustomersResponse>(`/api/tab/customers?${q}`);
   },
   customer: (customerId: string) => call<CustomerDetailResponse>(`/api/tab/customer?${id(customerId)}`),
+  /** The customer's week-by-week chart, asked beside the page: on a large book it is worked out after it. */
+  chart: (customerId: string) => call<CustomerChartResponse>(`/api/tab/customer/chart?${id(customerId)}`),
   act: (customerId: string, body: ActionRequestBody) =>
     call<ActionResponse>(`/api/tab/customer/actions?${id(customerId)}`, {
       method: 'POST',

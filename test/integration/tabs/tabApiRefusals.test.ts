@@ -15,6 +15,7 @@ import {
   type TabUser,
   type TokenVerifier,
 } from '../../../tabs/api/tabToken';
+import type { WeekPoint } from '../../../tabs/api/tabTypes';
 import { type FunctionsHost, registeredRoutes, startFunctionsHost } from '../../../tools/local/functionsHost';
 
 // The tab API as Azure runs it (the registered functions, built by the wiring from a config, on
@@ -36,28 +37,36 @@ const GREENFIELD = {
   surfacedAt: '2026-11-23',
 };
 
+/** The registered functions over tables of their own on Monday 23 November, Greenfield stored as Ana's. */
+async function startTabApi(
+  prefix: string,
+): Promise<{ host: FunctionsHost; signer: LocalSigner; wiring: Wiring }> {
+  const signer = await createLocalSigner();
+  const wiring = await wire(
+    loadConfig({
+      STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      TABLE_PREFIX: `${prefix}${randomBytes(3).toString('hex')}`,
+      FEED_DIR: DEMO,
+    }),
+    {
+      clock: () => new Date('2026-11-23T09:00:00Z'),
+      tabVerify: createTokenVerifier(localKeys(signer.jwks), LOCAL_POLICY),
+    },
+  );
+  const host = await startFunctionsHost({ port: 0, routes: registeredRoutes(wiring), log: () => undefined });
+  await wiring.storage.state.writeChanged(new Map(), [GREENFIELD]);
+  return { host, signer, wiring };
+}
+
 describe('the tab API over HTTP, as a rep', () => {
   let host: FunctionsHost;
-  let signer: LocalSigner;
   let token: string;
   let wiring: Wiring;
 
   beforeAll(async () => {
-    signer = await createLocalSigner();
-    wiring = await wire(
-      loadConfig({
-        STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
-        TABLE_PREFIX: `ttabapi${randomBytes(3).toString('hex')}`,
-        FEED_DIR: DEMO,
-      }),
-      {
-        clock: () => new Date('2026-11-23T09:00:00Z'),
-        tabVerify: createTokenVerifier(localKeys(signer.jwks), LOCAL_POLICY),
-      },
-    );
-    host = await startFunctionsHost({ port: 0, routes: registeredRoutes(wiring), log: () => undefined });
+    let signer: LocalSigner;
+    ({ host, signer, wiring } = await startTabApi('ttabapi'));
     token = await signer.sign(ANA);
-    await wiring.storage.state.writeChanged(new Map(), [GREENFIELD]);
   });
 
   afterAll(async () => {
@@ -186,6 +195,78 @@ describe('the tab API over HTTP, with Entra ID’s policy', () => {
     } finally {
       await host.close();
     }
+  });
+});
+
+describe("a customer's page and its week-by-week chart over HTTP", () => {
+  let host: FunctionsHost;
+  let signer: LocalSigner;
+
+  beforeAll(async () => {
+    ({ host, signer } = await startTabApi('ttabchart'));
+  });
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  const get = async (path: string, authorization?: string) => {
+    const response = await fetch(`${host.url}/api/tab${path}`, {
+      headers: authorization === undefined ? {} : { authorization },
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const bearer = async (user: TabUser) => `Bearer ${await signer.sign(user)}`;
+
+  it('answers the page without the chart, and the chart from its own route: the last twelve Mondays', async () => {
+    const auth = await bearer(ANA);
+    const page = await get('/customer?id=C-1001', auth);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ asOf: '2026-11-23', customer: { name: 'Greenfield Cafe' } });
+    expect(page.body).not.toHaveProperty('weeks');
+
+    const chart = await get('/customer/chart?id=C-1001', auth);
+    expect(chart.status).toBe(200);
+    const weeks = chart.body.weeks as WeekPoint[];
+    // Monday 7 September to this Monday, 23 November, each in the horizon the page's facts state.
+    expect(weeks.map((w) => w.week)).toEqual(
+      Array.from({ length: 12 }, (_, k) => new Date(Date.UTC(2026, 8, 7 + 7 * k)).toISOString().slice(0, 10)),
+    );
+    expect(new Set(weeks.map((w) => w.horizonDays))).toEqual(new Set([page.body.horizonDays]));
+    // Greenfield has ordered for years: a score and a chance every week.
+    expect(weeks.every((w) => w.score !== null && w.noOrderProbability !== null)).toBe(true);
+  });
+
+  it('refuses the chart to whoever the page refuses, with the same answer', async () => {
+    const other = await createLocalSigner();
+    const ben: TabUser = {
+      userId: 'aad-ben',
+      name: 'Ben Okafor',
+      email: 'ben@contoso.example',
+      tenantId: '',
+    };
+    const cases: [string, string, string | undefined][] = [
+      ['no sign-in', 'id=C-1001', undefined],
+      ['a token this API did not sign', 'id=C-1001', `Bearer ${await other.sign(ANA)}`],
+      ["another rep's customer", 'id=C-1001', await bearer(ben)],
+      ['a customer nobody has', 'id=C-9999', await bearer(ANA)],
+      ['no id', '', await bearer(ANA)],
+      ['an id too long', `id=${'x'.repeat(401)}`, await bearer(ANA)],
+    ];
+    const answers: string[] = [];
+    for (const [what, query, auth] of cases) {
+      const page = await get(`/customer?${query}`, auth);
+      const chart = await get(`/customer/chart?${query}`, auth);
+      expect(chart, what).toEqual(page);
+      answers.push(`${what}: ${chart.status}`);
+    }
+    expect(answers).toEqual([
+      'no sign-in: 401',
+      'a token this API did not sign: 401',
+      "another rep's customer: 404",
+      'a customer nobody has: 404',
+      'no id: 400',
+      'an id too long: 400',
+    ]);
   });
 });
 

@@ -17,6 +17,7 @@ const FUNCTIONS = [
   'monthlySummary',
   'tabAction',
   'tabCustomer',
+  'tabCustomerChart',
   'tabCustomers',
   'tabMe',
   'tabPages',

@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import type { Log } from '../../../bot/ports';
 import { numberWords } from '../../../cards/format';
 import { readFeed } from '../../../feed/readFeed';
 import { type Book, dayOf } from '../../../rules/book';
 import { initialState } from '../../../rules/customerState';
 import { chancePercent } from '../../../rules/noOrderChance';
-import { defaultRules } from '../../../rules/rulesSchema';
+import { defaultRules, type Rules } from '../../../rules/rulesSchema';
 import { scoreBook } from '../../../rules/scoreBook';
 import { scoredWeeks } from '../../../tabs/api/customerViews';
 import { createTabService, HISTORY_WEEKS } from '../../../tabs/api/tabService';
@@ -21,7 +22,11 @@ const rules = defaultRules();
 const MANAGER = { userId: 'aad-maria', name: 'Maria', email: 'maria@x.example', tenantId: '' };
 
 /** The tab service over `book` on `now`, as a manager (who sees every customer). */
-function tabsOver(book: Book, now: string) {
+function tabsOver(
+  book: Book,
+  now: string,
+  options: { rules?: Rules; log?: Pick<Log, 'warn'>; auditRead?: () => Promise<void> } = {},
+) {
   return createTabService({
     storage: {
       state: {
@@ -30,12 +35,18 @@ function tabsOver(book: Book, now: string) {
           etag: 'e',
         }),
       },
-      audit: { latestForCustomer: async () => [] },
+      audit: {
+        latestForCustomer: async () => {
+          await options.auditRead?.();
+          return [];
+        },
+      },
       conversations: { getRep: async () => null, getRepByEmail: async () => null, listReps: async () => [] },
     } as unknown as Parameters<typeof createTabService>[0]['storage'],
     cards: { pushRecentAction: async () => undefined },
     states: async () => new Map(),
-    rules,
+    rules: options.rules ?? rules,
+    log: options.log,
     readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
     timeZone: 'UTC',
     access: { tenantId: '', adminUserIds: [], managerUserIds: [MANAGER.userId] },
@@ -69,7 +80,7 @@ async function expectChartsOfWholeScorings(book: Book, now: string): Promise<voi
   const tabs = tabsOver(book, now);
   const expected = chartsFromWholeScorings(book, now.slice(0, 10));
   const charts: WeekPoint[][] = [];
-  for (const c of book.customers) charts.push((await tabs.customer(MANAGER, c.id)).weeks);
+  for (const c of book.customers) charts.push((await tabs.chart(MANAGER, c.id)).weeks);
   expect(charts).toEqual(expected);
   // The books hold customers both before and after their first order within the twelve weeks.
   const points = charts.flat();
@@ -97,11 +108,80 @@ describe("a customer page's chart", () => {
     await tabs.customers(MANAGER);
     gc();
     const before = process.memoryUsage().heapUsed;
-    const page = await tabs.customer(MANAGER, book.customers[0].id);
+    const chart = await tabs.chart(MANAGER, book.customers[0].id);
     gc();
     const held = process.memoryUsage().heapUsed - before;
-    expect(page.weeks).toHaveLength(HISTORY_WEEKS);
+    expect(chart.weeks).toHaveLength(HISTORY_WEEKS);
     // Twelve whole scorings of 5,000 customers held about 30 MB; the chart's figures are 180 KB.
     expect(held / 1048576).toBeLessThan(6);
   }, 120_000);
+});
+
+describe("a customer page's chart, worked out ahead", () => {
+  it("starts after the day's first list, once per feed read; a failed scoring is logged, not the end of the process, and a page asking works it out again", async () => {
+    const { book } = wholesaleBook({ seed: 31, customers: 300, reps: 3, from: '2026-04-01' });
+    // Rules whose scoring fails from the moment the test says: the list is scored, the chart's Mondays are not.
+    let failing = false;
+    const { model, ...rest } = defaultRules();
+    const flaky = Object.defineProperty({ ...rest }, 'model', {
+      enumerable: true,
+      get: () => {
+        if (failing) throw new Error('the scoring failed');
+        return model;
+      },
+    }) as Rules;
+    const warned: unknown[] = [];
+    const tabs = tabsOver(book, '2026-11-04T15:00:00Z', {
+      rules: flaky,
+      log: { warn: (message, details) => warned.push({ message, ...details }) },
+    });
+    const customer = book.customers[0].id;
+    await tabs.customers(MANAGER);
+    failing = true;
+    // More answers of the same feed read while the chart is worked out: none starts it again.
+    await tabs.customers(MANAGER);
+    await tabs.customer(MANAGER, customer);
+    await expect.poll(() => warned.length).toBe(1);
+    await tabs.customers(MANAGER);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(warned).toEqual([
+      {
+        message: 'the tabs could not work out the customer pages’ chart ahead of a page',
+        day: '2026-11-04',
+        error: 'the scoring failed',
+      },
+    ]);
+    // The page asks: worked out then, as it was before anything was worked out ahead.
+    failing = false;
+    const chart = await tabs.chart(MANAGER, customer);
+    expect(chart.weeks).toHaveLength(HISTORY_WEEKS);
+    expect(chart.weeks.at(-1)?.score).toBe((await tabs.customer(MANAGER, customer)).customer.score);
+  });
+});
+
+describe("a customer page's chart, worked out while other answers are under way", () => {
+  it('scores no Monday while a page is being answered: the page waits for the Monday in progress at most', async () => {
+    const { book } = wholesaleBook({ seed: 31, customers: 300, reps: 3, from: '2026-04-01' });
+    // The page's read of what reps did comes back when the test says (a slow table).
+    let answerRead = () => {};
+    let held = false;
+    const tabs = tabsOver(book, '2026-11-04T15:00:00Z', {
+      auditRead: () => (held ? new Promise<void>((resolve) => (answerRead = resolve)) : Promise.resolve()),
+    });
+    const customer = book.customers[0].id;
+    await tabs.customers(MANAGER);
+    held = true;
+    const page = tabs.customer(MANAGER, customer);
+    let charted = false;
+    const chart = tabs.chart(MANAGER, customer).then((c) => {
+      charted = true;
+      return c;
+    });
+    // Time for twelve Mondays of 300 customers many times over: none is scored while the page is under way.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(charted).toBe(false);
+    answerRead();
+    await page;
+    expect((await chart).weeks).toHaveLength(HISTORY_WEEKS);
+  });
 });
