@@ -967,7 +967,7 @@ async function unreadOrders(
   customerKey: CustomerKey,
 ): Promise<Map<number, UnreadOrders>> {
   const rows = await engine.rows(`
-    SELECT cust, count(*) AS n, mode(why) FROM (
+    SELECT cust, count(*) AS n, mode(why), bool_and(why = ${sqlString(LEFT_OUT_WHY)}) FROM (
       SELECT c.idx AS cust, p.kind AS why FROM orders_problems p JOIN cust c ON c.id_key = p.order_customer
       WHERE p.kind NOT LIKE '%: after the as-of date %'
       ${
@@ -978,7 +978,12 @@ async function unreadOrders(
           : ''
       }
     ) GROUP BY cust`);
-  return new Map(rows.map(([cust, n, why]) => [Number(cust), { lines: Number(n), why: String(why) }]));
+  return new Map(
+    rows.map(([cust, n, why, undone]) => [
+      Number(cust),
+      { lines: Number(n), why: String(why), undone: undone === true },
+    ]),
+  );
 }
 
 /**
