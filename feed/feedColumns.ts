@@ -133,6 +133,7 @@ export function resolveColumns<C extends string>(
       return near === undefined ? [] : [`"${wanted}" is written "${near.trim()}" in this file`];
     });
     const optional = missing.filter((c) => !spec.required.includes(c));
+    const hints = missing.flatMap((c) => MISSING_HINTS[`${spec.mappingKey}.${c}`] ?? []);
     throw new FeedError(
       'missing_column',
       `${spec.file} has no column ${named.join(', ')}. Headers found: ${found}. ` +
@@ -141,12 +142,22 @@ export function resolveColumns<C extends string>(
         `{ "columns": { "${spec.mappingKey}": { "${missing[0]}": "<header in your file>" } } }` +
         (optional.length > 0
           ? `, or remove the mapping of ${optional.join(', ')} (optional: the file may leave it out).`
-          : '.'),
+          : '.') +
+        hints.map((h) => ` ${h}`).join(''),
       spec.file,
     );
   }
   return index;
 }
+
+/**
+ * What to do about a required column few exports have at all, beside mapping it: a web shop's or a
+ * payments export's customers know no rep, and mapping cannot give them one.
+ */
+const MISSING_HINTS: Record<string, string> = {
+  'customers.owner':
+    'Few exports have one: add a column holding each customer\'s rep (their Teams sign-in) and map it, or, where one rep looks after every customer, give their sign-in in the rules file: { "defaultOwner": "<their Teams sign-in>" } (docs/feed.md, Adding an owner column).',
+};
 
 /**
  * Notes for the report on optional columns the file lacks where a header names one but for its

@@ -13,6 +13,7 @@ import {
 import { assertTimeZone } from '../rules/calendar';
 import {
   type ColumnMapping,
+  type CustomerColumn,
   headersOf,
   type MappedHeaders,
   ORDER_COLUMNS,
@@ -77,6 +78,11 @@ export interface ReadFeedOptions {
   formats?: FeedFormats;
   /** The reps' sign-ins for the names an owner column holds (`Ana Ruiz`), from the rules file. */
   owners?: OwnerNames;
+  /**
+   * The rep of every customer whose owner cell is empty, and of every customer when the customers
+   * file has no owner column, from the rules file: a shop with one rep, whose export knows no rep.
+   */
+  defaultOwner?: string;
   /** YYYY-MM-DD: orders dated after it are reported and not counted (the scoring date). */
   asOf?: string;
   /**
@@ -439,14 +445,12 @@ async function checkCustomers(
   options: ReadFeedOptions,
 ): Promise<{ customers: Customer[]; ownerHint: string | null; customerKey: CustomerKey }> {
   const formats = options.formats ?? {};
-  await inputTable(
-    engine,
-    source,
-    'customers',
-    ['customer_id', 'name', 'owner'],
-    ['monthly_value'],
-    options.columns?.customers,
-  );
+  const { required, optional } = customerColumns(options);
+  await inputTable(engine, source, 'customers', required, optional, options.columns?.customers);
+  // With a default rep, an empty owner cell (or no owner column: '') is theirs, checked as any owner.
+  const input = options.defaultOwner
+    ? `(SELECT * REPLACE (CASE WHEN owner = '' THEN ${sqlString(options.defaultOwner)} ELSE owner END AS owner) FROM customers_in)`
+    : 'customers_in';
   const values = await parsedAmounts(
     engine,
     source,
@@ -493,7 +497,7 @@ async function checkCustomers(
         FROM (
           SELECT i.*, ${emailIdSql('i.customer_id')} AS id_email, v.parsed AS mv, ${names ? 'n.rep' : 'NULL::VARCHAR'} AS owner_named,
             ${names ? `CASE WHEN n.rep IS NULL THEN ${OWNER_TAG_EMAILS} END` : OWNER_TAG_EMAILS} AS owner_tags
-          FROM customers_in i LEFT JOIN ${values} v ON v.v = i.monthly_value
+          FROM ${input} i LEFT JOIN ${values} v ON v.v = i.monthly_value
           ${names ? `LEFT JOIN ${names} AS n(k, rep) ON n.k = lower(trim(i.owner))` : ''}));
     CREATE OR REPLACE TABLE customers_first AS
       -- Each customer's first good row, whose id (\`fid\`, as written there) is the customer's id.
@@ -963,7 +967,7 @@ async function unreadOrders(
   customerKey: CustomerKey,
 ): Promise<Map<number, UnreadOrders>> {
   const rows = await engine.rows(`
-    SELECT cust, count(*) AS n, mode(why) FROM (
+    SELECT cust, count(*) AS n, mode(why), bool_and(why = ${sqlString(LEFT_OUT_WHY)}) FROM (
       SELECT c.idx AS cust, p.kind AS why FROM orders_problems p JOIN cust c ON c.id_key = p.order_customer
       WHERE p.kind NOT LIKE '%: after the as-of date %'
       ${
@@ -974,7 +978,12 @@ async function unreadOrders(
           : ''
       }
     ) GROUP BY cust`);
-  return new Map(rows.map(([cust, n, why]) => [Number(cust), { lines: Number(n), why: String(why) }]));
+  return new Map(
+    rows.map(([cust, n, why, undone]) => [
+      Number(cust),
+      { lines: Number(n), why: String(why), undone: undone === true },
+    ]),
+  );
 }
 
 /**
@@ -1235,6 +1244,19 @@ async function fetchGrouped(
   return { start, day, columns };
 }
 
+/**
+ * The customers file's columns: the owner is optional with a default rep in the rules file (a shop
+ * whose export knows no rep gives every customer to one), else required.
+ */
+function customerColumns(options: ReadFeedOptions): {
+  required: readonly CustomerColumn[];
+  optional: readonly CustomerColumn[];
+} {
+  return options.defaultOwner
+    ? { required: ['customer_id', 'name'], optional: ['owner', 'monthly_value'] }
+    : { required: ['customer_id', 'name', 'owner'], optional: ['monthly_value'] };
+}
+
 /** Each kind's columns (required, then optional), and the header line an empty file is told to have. */
 const KIND_COLUMNS: Record<
   FeedFile['kind'],
@@ -1334,7 +1356,9 @@ async function readWith(
       const { required, optional } =
         file.kind === 'orders'
           ? orderColumns(file.name, header, options.columns?.orders)
-          : KIND_COLUMNS[file.kind];
+          : file.kind === 'customers'
+            ? customerColumns(options)
+            : KIND_COLUMNS[file.kind];
       const index = resolveColumns(
         { file: file.name, mappingKey: file.kind, required, optional },
         header,

@@ -80,6 +80,11 @@ export interface RefundedOrders {
 export interface UnreadOrders {
   lines: number;
   why: string;
+  /**
+   * Every line was left out by its order's status (cancelled, voided, refunded, never placed): an
+   * export right as it stands, where a bad row is one to fix.
+   */
+  undone: boolean;
 }
 
 // Day numbers are the calendar module's; the book and its readers use them everywhere.

@@ -39,6 +39,7 @@ const renames = (cols: readonly [string, ...string[]]) =>
   z.strictObject(Object.fromEntries(cols.map((c) => [c, mappedHeaders.optional()]))).partial();
 
 export const CUSTOMER_COLUMNS = ['customer_id', 'name', 'owner', 'monthly_value'] as const;
+export type CustomerColumn = (typeof CUSTOMER_COLUMNS)[number];
 export const ORDER_COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'amount'] as const;
 /**
  * Optional: an order's status, where the export lists voided, cancelled or draft orders too; a

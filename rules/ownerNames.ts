@@ -5,6 +5,13 @@ const SIGN_IN = /^[^\s@]+@[^\s@]+$/;
 /** Longest owner, as the feed checks it: a Table Storage key holds it, and an email is at most 254. */
 export const MAX_OWNER_CHARS = 256;
 
+/** A rep's Teams sign-in as the rules file gives it (an owner name's rep, the default rep). */
+export const signInSchema = z
+  .string()
+  .trim()
+  .max(MAX_OWNER_CHARS, `at most ${MAX_OWNER_CHARS} characters`)
+  .regex(SIGN_IN, 'must be the rep\'s Teams sign-in (an email or UPN, "ana.ruiz@contoso.com")');
+
 /** How an owner name is compared: spaces at the ends and the case do not matter ("ana ruiz " is "Ana Ruiz"). */
 export function ownerNameKey(name: string): string {
   return name.trim().toLowerCase();
@@ -23,11 +30,7 @@ export const ownerNamesSchema = z
       .trim()
       .min(1, 'a name must not be empty')
       .max(MAX_OWNER_CHARS, `at most ${MAX_OWNER_CHARS} characters`),
-    z
-      .string()
-      .trim()
-      .max(MAX_OWNER_CHARS, `at most ${MAX_OWNER_CHARS} characters`)
-      .regex(SIGN_IN, 'must be the rep\'s Teams sign-in (an email or UPN, "ana.ruiz@contoso.com")'),
+    signInSchema,
   )
   .superRefine((names, ctx) => {
     const seen = new Map<string, string>();

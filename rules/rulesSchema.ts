@@ -7,7 +7,7 @@ import {
   TICKET_COLUMNS,
 } from './columnMapping';
 import { feedFormatsSchema } from './feedFormats';
-import { ownerNamesSchema } from './ownerNames';
+import { ownerNamesSchema, signInSchema } from './ownerNames';
 import { tunedSchema } from './tunedBlock';
 
 /**
@@ -384,6 +384,11 @@ export const rulesSchema = z.strictObject({
   formats: feedFormatsSchema.default({}),
   /** The reps' Teams sign-ins for the names an export's owner column holds (see rules/ownerNames.ts). */
   owners: ownerNamesSchema.default({}),
+  /**
+   * The rep who gets every customer whose owner cell is empty, and every customer when the customers
+   * file has no owner column: a shop with one rep (a Shopify or Stripe export knows no rep).
+   */
+  defaultOwner: signInSchema.optional(),
   /** Written by `churn-predictor tune`: how the weights were fitted and the before/after figures. */
   tuned: tunedSchema.optional(),
 });

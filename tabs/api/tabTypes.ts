@@ -229,10 +229,12 @@ export interface TeamResponse {
     customers: { customerId: string; name: string; valueAtRisk: number }[];
   }[];
   /**
-   * Per rep, the customers whose every order line the feed skipped (Book.unreadOrders): on no list
-   * and in no other figure here until the export is fixed. The reps with the most first.
+   * Per rep, the customers whose every order line the feed skipped or left out (Book.unreadOrders):
+   * on no list and in no other figure here; `undone` of them had every order cancelled, refunded or
+   * never placed (left out by its status: nothing to fix), the rest wait for the export to be fixed.
+   * The reps with the most first.
    */
-  ordersNotRead: { owner: string; name: string; customers: number }[];
+  ordersNotRead: { owner: string; name: string; customers: number; undone: number }[];
   monthly: MonthFigures[];
   lossesByReason: { label: string; count: number; share: number }[];
   holdout: string;

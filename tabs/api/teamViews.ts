@@ -111,14 +111,18 @@ export function ordersNotReadByRep(
   scored: ReadonlyMap<string, ScoredCustomer>,
   repName: (owner: string) => string,
 ): TeamResponse['ordersNotRead'] {
-  const byRep = new Map<string, number>();
+  const byRep = new Map<string, { customers: number; undone: number }>();
   for (const s of states) {
-    if (scored.get(s.customerId)?.unreadOrders == null) continue;
+    const unread = scored.get(s.customerId)?.unreadOrders;
+    if (unread == null) continue;
     const owner = addressKey(s.owner);
-    byRep.set(owner, (byRep.get(owner) ?? 0) + 1);
+    const counts = byRep.get(owner) ?? { customers: 0, undone: 0 };
+    counts.customers++;
+    if (unread.undone) counts.undone++;
+    byRep.set(owner, counts);
   }
   return [...byRep.entries()]
-    .map(([owner, customers]) => ({ owner, name: repName(owner), customers }))
+    .map(([owner, counts]) => ({ owner, name: repName(owner), ...counts }))
     .sort((a, b) => b.customers - a.customers || a.name.localeCompare(b.name));
 }
 

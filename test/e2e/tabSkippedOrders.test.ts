@@ -81,9 +81,43 @@ describe('My customers: a customer whose every order line the feed skipped', () 
     await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
     const box = page.getByRole('region', { name: 'Orders not read from the feed' });
     await expect(box.textContent()).resolves.toContain(
-      "1 customer whose every order line the feed skipped: on no list until the export is fixed (each customer's page says why).",
+      "1 customer whose every order line the feed skipped: on no list until the export is fixed. Each customer's page says why.",
     );
     await expect(box.textContent()).resolves.toContain('Sam Patel · 1 customer');
+    await page.close();
+  });
+});
+
+// A record shop's Shopify exports: Sarah Rodriguez's only order was refunded, so Shopify writes it
+// `refunded` and it is left out. Her export is right as it stands: the Team tab told her rep's
+// manager she was on no list "until the export is fixed", a fault to look for that is not there.
+describe('Team tab: a customer whose every order was refunded is not a fault in the export', () => {
+  let e2e: E2eStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [e2e, browser] = await startExportInChromium(
+      join(__dirname, '..', 'fixtures', 'exports', 'shopify-store'),
+      { email: 'marco.diaz@groovebox.example', name: 'Marco Diaz' },
+      { asOf: '1997-09-30' },
+    );
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await e2e?.stack.stop();
+  });
+
+  it('says her order was refunded and there is nothing to fix', async () => {
+    const page = await browser.newPage();
+    await keepPageLocal(page, e2e.stack.urls.bot);
+    await page.goto(e2e.stack.urls.tabTeam);
+    await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    const box = page.getByRole('region', { name: 'Orders not read from the feed' });
+    await expect(box.textContent()).resolves.toContain(
+      "1 customer whose every order was cancelled, refunded or never placed (left out by its status): on no list, with nothing to fix. Each customer's page says why.",
+    );
+    await expect(box.textContent()).resolves.not.toContain('until the export is fixed');
+    await expect(box.textContent()).resolves.toContain('Marco Diaz · 1 customer');
     await page.close();
   });
 });

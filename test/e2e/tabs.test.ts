@@ -638,6 +638,31 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
+  it("the Team tab's chart writes its right axis in money, as the value won back it measures, not as bare numbers beside the counts", async () => {
+    const page = await openInHost(e2e.stack.urls.tabTeam, {
+      user: MANAGER,
+      initScript: () => {
+        const drawn: string[] = [];
+        Object.assign(window, { drawn });
+        const fillText = CanvasRenderingContext2D.prototype.fillText;
+        CanvasRenderingContext2D.prototype.fillText = function (text: string, x: number, y: number) {
+          drawn.push(String(text));
+          return fillText.call(this, text, x, y);
+        };
+      },
+    });
+    const frame = page.frames().find((f) => f.url().includes('/tab/team'));
+    if (!frame) throw new Error('no tab frame');
+    const drawn = () => frame.evaluate(() => (window as unknown as { drawn: string[] }).drawn);
+    // The months along the bottom, the counts on the left ("0", "1"), the money on the right ("$0").
+    await expect
+      .poll(async () => (await drawn()).some((t) => /^\$\d/.test(t)), { timeout: 15_000 })
+      .toBe(true);
+    const ticks = (await drawn()).filter((t) => !/^[A-Z][a-z]+ \d{4}$/.test(t));
+    expect(ticks.filter((t) => !/^(\d[\d,]*|\$\d[\d,]*)$/.test(t))).toEqual([]);
+    await page.close();
+  });
+
   it("the channel tab's configuration page saves the Team tab when Teams' Save is selected", async () => {
     const configUrl = e2e.stack.urls.tabTeam.replace(/team$/, 'config');
     const page = await openInHost(configUrl, { frameContext: 'settings', user: MANAGER });

@@ -60,7 +60,10 @@ export interface ChartProps {
   ariaLabel: string;
   /** Changes force a redraw with the new colours. */
   themeKey: string;
-  /** The y axes' numbers and a series' without a format of its own, in the page's locale (uPlot's own follow the browser's). */
+  /**
+   * The left axis' numbers, the right one's when its series has no format of its own, and a
+   * series' without one, in the page's locale (uPlot's own follow the browser's).
+   */
   formatTick: (v: number) => string;
 }
 
@@ -98,6 +101,9 @@ export function Chart({
     const axisColor = resolve(el, tokens.colorNeutralForeground2);
     const gridColor = resolve(el, tokens.colorNeutralStroke2);
     const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
+    // The right axis is written as its series states its values ("$1,000", "27%"): beside a count
+    // axis, a bare "1,000" or "0.25" says neither which line it measures nor in what.
+    const rightFormat = series.find((s) => s.axis === 1)?.format ?? formatTick;
     const opts: Options = {
       width: Math.max(el.clientWidth, MIN_WIDTH),
       height,
@@ -132,7 +138,9 @@ export function Chart({
               {
                 scale: 'y1',
                 side: 1,
-                values: (_u: uPlot, splits: number[]) => splits.map(formatTick),
+                // Whole ticks: money written without cents would label 0.25 and 0.5 both "$0".
+                splits: (_u: uPlot, _axis: number, _min: number, max: number) => wholeTicks(max),
+                values: (_u: uPlot, splits: number[]) => splits.map(rightFormat),
                 stroke: axisColor,
                 grid: { show: false },
                 ticks: { stroke: gridColor },

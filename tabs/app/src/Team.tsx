@@ -274,20 +274,34 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
 }
 
 /**
- * Per rep, the customers whose every order line the feed skipped: on no card and in no other figure
- * here, so the box is shown only when there are some.
+ * Per rep, the customers whose every order line the feed skipped or left out: on no card and in no
+ * other figure here, so the box is shown only when there are some. Those whose every order was
+ * cancelled or refunded are told apart: their export is right, and "until the export is fixed"
+ * would send a manager looking for a fault that is not there.
  */
 function OrdersNotRead({ data, f }: { data: TeamResponse; f: Formats }) {
   const s = useStyles();
   const [all, setAll] = useState(false);
   if (data.ordersNotRead.length === 0) return null;
   const total = data.ordersNotRead.reduce((sum, r) => sum + r.customers, 0);
+  const undone = data.ordersNotRead.reduce((sum, r) => sum + r.undone, 0);
   const customers = (n: number) => (n === 1 ? '1 customer' : `${f.count(n)} customers`);
+  const said = [
+    ...(total > undone
+      ? [
+          `${customers(total - undone)} whose every order line the feed skipped: on no list until the export is fixed.`,
+        ]
+      : []),
+    ...(undone > 0
+      ? [
+          `${customers(undone)} whose every order was cancelled, refunded or never placed (left out by its status): on no list, with nothing to fix.`,
+        ]
+      : []),
+  ];
   return (
     <Section label="Orders not read from the feed" title="Orders not read from the feed">
       <Caption1 className={s.muted} block>
-        {customers(total)} whose every order line the feed skipped: on no list until the export is fixed (each
-        customer's page says why).
+        {said.join(' ')} Each customer's page says why.
       </Caption1>
       {(all ? data.ordersNotRead : data.ordersNotRead.slice(0, REPS_SHOWN)).map((r) => (
         <Body1 key={r.owner} as="p" block>

@@ -753,6 +753,60 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     }
   });
 
+  it("A Shopify shop with one rep: the exports as Shopify writes them, no rep anywhere, and defaultOwner in the rules: every customer is on that rep's list, none skipped", async () => {
+    // Shopify keeps no rep; a shop of two people does not tag each customer with the one who calls.
+    const rules = docsRules('### Shopify') as { columns: { customers: Record<string, string> } };
+    delete rules.columns.customers.owner;
+    const options = feedOptionsFrom(
+      parseRules({ ...rules, defaultOwner: 'dana.wells@groovebox.example' }),
+      '1997-09-30',
+    );
+    const { book, report } = await readFeed(corpus('shopify-store'), options);
+    expect(report.rowsSkipped).toBe(0);
+    expect(book.customers.map((c) => [c.id, c.owner])).toEqual([
+      ['sarah.rodriguez.153@mailbox.example', 'dana.wells@groovebox.example'],
+      ['michelle.miller.230@mailbox.example', 'dana.wells@groovebox.example'],
+      ['zoe.martinez.379@mailbox.example', 'dana.wells@groovebox.example'],
+      ['steven.scott.850@mailbox.example', 'dana.wells@groovebox.example'],
+      ['jose.sanchez.929@mailbox.example', 'dana.wells@groovebox.example'],
+    ]);
+  });
+
+  it("With defaultOwner, a customer whose owner cell is empty is the default rep's, not a bad row; one naming a rep keeps them", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'default-owner-'));
+    try {
+      await writeFile(
+        join(dir, 'customers.csv'),
+        'customer_id,name,owner\nC-1,Greenfield Cafe,ana.ruiz@contoso.example\nC-2,Pier 9 Coffee,\n',
+      );
+      await writeFile(
+        join(dir, 'orders.csv'),
+        'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-02,120\nO-2,C-2,2026-11-03,80\n',
+      );
+      const { book, report } = await readFeed(
+        dir,
+        feedOptionsFrom(parseRules({ defaultOwner: 'ben.okafor@contoso.example' }), '2026-11-23'),
+      );
+      expect(report.rowsSkipped).toBe(0);
+      expect(book.customers.map((c) => [c.id, c.owner])).toEqual([
+        ['C-1', 'ana.ruiz@contoso.example'],
+        ['C-2', 'ben.okafor@contoso.example'],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('A customers file with no owner column and no defaultOwner stops, saying how a shop whose export knows no rep gives them one', async () => {
+    const rules = docsRules('### Shopify') as { columns: { customers: Record<string, string> } };
+    delete rules.columns.customers.owner;
+    await expect(
+      readFeed(corpus('shopify-store'), feedOptionsFrom(parseRules(rules), '1997-09-30')),
+    ).rejects.toThrow(
+      /customers\.csv has no column "owner".*where one rep looks after every customer, give their sign-in in the rules file: \{ "defaultOwner": "<their Teams sign-in>" \}/,
+    );
+  });
+
   it('WooCommerce: cancelled, refunded and failed orders are left out; a customer note with a line break is one row', async () => {
     const { book, report } = await readExport('woocommerce');
     expect(report.rowsSkipped).toBe(0);

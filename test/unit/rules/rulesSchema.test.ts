@@ -47,6 +47,15 @@ describe('parseRules', () => {
     );
   });
 
+  it("takes a default rep's sign-in, refusing a name in its place", () => {
+    expect(parseRules({ defaultOwner: ' dana@tidewater.example ' }).defaultOwner).toBe(
+      'dana@tidewater.example',
+    );
+    expect(errorOf({ defaultOwner: 'Dana' })).toContain(
+      `defaultOwner: must be the rep's Teams sign-in (an email or UPN, "ana.ruiz@contoso.com")`,
+    );
+  });
+
   it('has no holdout by default, and a fixed seed', () => {
     expect(defaultRules()).toMatchObject({ holdoutPercent: 0, holdoutSeed: 'churn-holdout' });
     expect(parseRules({ holdoutPercent: 12.5, holdoutSeed: 'q1' })).toMatchObject({
