@@ -9,11 +9,10 @@ export const DAYS_PER_MONTH = 365.25 / 12;
 /**
  * The longest span, first order day to last, of one visit: a customer whose order days all fall
  * within it placed one burst of orders (an order and a top-up the next day, a Friday-to-Monday run),
- * not a habit, and is valued like a one-order customer. Three days: on the
- * books we measure, gaps this short are rare as a rhythm (at most 7% of the gaps between order days
- * on Online Retail, CDNOW and the wholesale books, none on the demo), while weekly buyers' gaps start
- * at six days (the demo's and the wholesale books' weekly regulars), and a week would take a weekly
- * regular's first two orders for a burst.
+ * not a habit, and is valued like a one-order customer. Three days, not a week: gaps of two days or
+ * less are 3-7% of the gaps between order days on Online Retail, CDNOW and a generated wholesale
+ * book (none on the demo), while weekly regulars order six or seven days apart (two in five of the
+ * demo's gaps): a week would take a weekly regular's first two orders for a burst.
  */
 export const BURST_DAYS = 3;
 
@@ -50,8 +49,8 @@ export interface Features {
   /**
    * Per month, in the feed's currency: given by the feed, or the spend over the customer's active
    * months (first order in the value window to the last, plus one usual gap). For a one-visit
-   * customer (order days all within BURST_DAYS) it is the value of their next
-   * visit, what the one they made came to (see valueKind), not a monthly figure.
+   * customer (order days all within BURST_DAYS) it is the value of their next visit, what the one
+   * they made came to (see valueKind), not a monthly figure.
    */
   monthlyValue: number;
   monthlyValueIsDerived: boolean;
