@@ -87,14 +87,14 @@ function viewModel(data: ParsedDigestCardData) {
     lossReasons: data.lossReasons,
     rows: data.rows.map((r, index) => {
       const kind = r.reason.kind;
-      // A one-order customer who has ordered since the call: the second order is no longer an "if",
+      // A one-visit customer who has ordered since the call: the next order is no longer an "if",
       // and what it came to is stated, box and row alike, to the cent.
       const placed = kind === 'ordered' && r.valueKind === 'second_order';
       return {
         customerId: r.customerId,
         // Shown in a markdown TextBlock: the feed's name is escaped.
         name: markdownSafe(r.name, MAX_NAME_CHARS),
-        valueText: placed ? `${exactMoney(digestRowValue(r))} second order` : valueText(r, money),
+        valueText: placed ? `${exactMoney(digestRowValue(r))} order placed` : valueText(r, money),
         reasonText: followUpText(
           r.reason,
           exactMoney,
@@ -115,7 +115,7 @@ function viewModel(data: ParsedDigestCardData) {
         lostQuiet: kind === 'silent',
         lostPicker: kind === 'no_order' || kind === 'save_slipping',
         reachedOutTitle: kind === 'save_slipping' ? 'Reached out' : 'Reached out again',
-        // A one-order customer's save is the second order itself: once it is in the feed, what it
+        // A one-visit customer's save is their next order itself: once it is in the feed, what it
         // came to is the value won back, not the first order's worth.
         ...wonBackBox(digestRowValue(r), data.locale, placed),
         valueLabel: wonBackLabel(r.valueKind, data.currency),

@@ -57,7 +57,7 @@ export function outcomeText(
       return `Reached out by ${by}, ${when}`;
     case 'won_back':
       return outcome.valueKind === 'second_order'
-        ? `Won back a ${money(outcome.value)} second order by ${by}, ${when}`
+        ? `Won back another ${money(outcome.value)} order by ${by}, ${when}`
         : `Won back ${money(outcome.value)}/month by ${by}, ${when}`;
     case 'lost': {
       const typed = outcome.note ? plainText(outcome.note) : '';
@@ -113,14 +113,14 @@ export function changeText(change: ListChange, locale = 'en-US'): string {
   }
 }
 
-/** The row's value: per month, or what a second order is worth for a one-order customer. */
+/** The row's value: per month, or for a one-visit customer what another visit is worth. */
 export function valueText(c: { monthlyValue: number; valueKind?: ValueKind }, money: Money): string {
   return c.valueKind === 'second_order'
     ? `${money(c.monthlyValue)} if they order again`
     : `${money(c.monthlyValue)}/month`;
 }
 
-/** The Won back amount's label: the value it is prefilled with is monthly, or one second order's. */
+/** The Won back amount's label: the value it is prefilled with is monthly, or one order's (one-visit customer). */
 export function wonBackLabel(valueKind: ValueKind | undefined, currency: string): string {
   return valueKind === 'second_order'
     ? `Value of the order won back (${currency})`

@@ -45,7 +45,7 @@ export interface WeeklyCardCustomer {
   outcome?: CustomerOutcome | null;
   /** The kind of name; rows saved before the kinds existed have none and show the band instead. */
   segment?: Segment;
-  /** `second_order`: monthlyValue is what winning a second order is worth, not a monthly figure. */
+  /** `second_order`: monthlyValue is what another order of a one-visit customer is worth, not a monthly figure. */
   valueKind?: ValueKind;
   /** Chance (0-1) of no order in `horizonDays`. */
   noOrder?: { probability: number; horizonDays: number };

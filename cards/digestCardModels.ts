@@ -15,7 +15,7 @@ export interface DigestRow {
   name: string;
   /** Value per month, in `currency`; prefills the Won back amount. */
   monthlyValue: number;
-  /** `second_order`: monthlyValue is what winning a second order is worth (a one-order customer). */
+  /** `second_order`: monthlyValue is what another order is worth (a one-visit customer). */
   valueKind?: ValueKind;
   reason: FollowUpReason;
   /**
@@ -29,8 +29,8 @@ export interface DigestRow {
 }
 
 /**
- * What a row is worth: its monthly value, or for a one-order customer what a second order is worth;
- * once that second order is in the feed (they ordered after the call), what it came to. The row, its
+ * What a row is worth: its monthly value, or for a one-visit customer what another order is worth;
+ * once that order is in the feed (they ordered after the call), what it came to. The row, its
  * Won back box and the notification's sum all state this one figure.
  */
 export function digestRowValue(r: Pick<DigestRow, 'monthlyValue' | 'valueKind' | 'reason'>): number {

@@ -43,11 +43,12 @@ export function formatExactMoney(amount: number, currency: string, locale: strin
 }
 
 /**
- * A value won back in words: `$1,500 a month`, or for a one-order customer `a $800 second order`,
- * one order's worth and not monthly revenue (the card's outcome line says it alike).
+ * A value won back in words: `$1,500 a month`, or for a one-visit customer `another $800 order`,
+ * one order's worth and not monthly revenue (the card's outcome line says it alike). "Another", not
+ * "a second": a one-visit customer may have placed several orders in that visit.
  */
 export function wonBackValueWords(value: number, valueKind: ValueKind, money: (n: number) => string): string {
-  return valueKind === 'second_order' ? `a ${money(value)} second order` : `${money(value)} a month`;
+  return valueKind === 'second_order' ? `another ${money(value)} order` : `${money(value)} a month`;
 }
 
 /** How `locale` writes numbers, from Intl: a decimal comma (de-DE, fr-FR), lakh groups (en-IN). */

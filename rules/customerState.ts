@@ -12,7 +12,12 @@ export const customerStatusSchema = z.enum(['active', 'lost']);
 export const segmentSchema = z.enum(['slipping', 'not_back', 'lapsed']);
 export type Segment = z.infer<typeof segmentSchema>;
 export type CustomerStatus = z.infer<typeof customerStatusSchema>;
-/** What `monthlyValue` is: per month, or (one-order customers) what winning a second order is worth. */
+/**
+ * What `monthlyValue` is: per month, or (`second_order`) for a one-visit customer, one order day or
+ * a burst of them within a few days (features.ts BURST_DAYS), what another such visit is worth: a
+ * one-off, not monthly. The name dates from when only one-order customers had it; it is kept because
+ * stored states, audit rows and `score --format json` readers know it by that name.
+ */
 export const valueKindSchema = z.enum(['monthly', 'second_order']);
 export type ValueKind = z.infer<typeof valueKindSchema>;
 

@@ -1,6 +1,13 @@
 import { type Book, dayOf, isoOfDay } from './book';
 import type { CustomerState } from './customerState';
-import { computeFeatures, emptyFeatures, type FeatureContext, featureContext, ordersEnd } from './features';
+import {
+  BURST_DAYS,
+  computeFeatures,
+  emptyFeatures,
+  type FeatureContext,
+  featureContext,
+  ordersEnd,
+} from './features';
 import type { Rules } from './rulesSchema';
 
 /**
@@ -258,16 +265,25 @@ export interface SaveHolding {
   /** What the customer actually ordered after the save, up to the as-of day. */
   orderedSince: number;
   /**
-   * The customer's second order when it came on or before the save's day, else 0: what the save of
-   * a one-order customer who had ordered again by the tap records (counted only for such a save).
+   * The customer's first order after their first visit when it came on or before the save's day,
+   * else 0: what the save of a one-visit customer who had ordered again by the tap records (counted
+   * only for such a save).
    */
   secondOrderBySave: number;
 }
 
-/** The amount of customer i's second order when it came by `day`, else 0. */
+/**
+ * The amount of customer i's first order after their first visit (order days within BURST_DAYS of
+ * the first, as features value it) when it came by `day`, else 0: an order of the visit itself, a
+ * second invoice that day or the next, is not the customer ordering again.
+ */
 function secondOrderBy(book: Book, i: number, day: number): number {
-  const second = book.orderStart[i] + 1;
-  return second < ordersEnd(book, i, day) ? book.orderAmount[second] : 0;
+  const start = book.orderStart[i];
+  const end = ordersEnd(book, i, day);
+  for (let k = start + 1; k < end; k++) {
+    if (book.orderDay[k] - book.orderDay[start] > BURST_DAYS) return book.orderAmount[k];
+  }
+  return 0;
 }
 
 /**

@@ -43,7 +43,7 @@ const byValue = <T extends Rankable>(a: T, b: T) => b.valueAtRisk - a.valueAtRis
  * 0.46 by value at risk, 0.70 by chance), so picking by value filled the slipping places with the
  * customers least likely to stop.
  * Not back yet and lapsed names go by value at risk: their chances are close together (a lapsed
- * customer is nearly always gone), and what a win-back or a second order is worth tells them apart.
+ * customer is nearly always gone), and what a win-back or another order is worth tells them apart.
  */
 const byChance = <T extends Rankable>(a: T, b: T) => b.listChance - a.listChance || byValue(a, b);
 

@@ -39,7 +39,7 @@ export interface ScoredCustomer {
   customerId: string;
   name: string;
   owner: string;
-  /** Per month; for a one-order customer without a given value, the worth of a second order (valueKind). */
+  /** Per month; for a one-visit customer without a given value, the worth of another order (valueKind). */
   monthlyValue: number;
   /** True when the feed gave no monthly value and it was derived from the orders. */
   monthlyValueIsDerived: boolean;

@@ -72,7 +72,7 @@ export type NewAuditRow = z.input<typeof newAuditRowSchema>;
 export type AuditRow = z.output<typeof newAuditRowSchema>;
 
 /**
- * What a row's value is: monthly, or (a save of a one-order customer) one second order's worth. The
+ * What a row's value is: monthly, or (a save of a one-visit customer) one order's worth. The
  * snapshot records the customer's kind when the action was taken; rows from before the kinds were monthly.
  */
 export function valueKindOf(row: Pick<AuditRow, 'snapshot'>): CustomerState['valueKind'] {

@@ -21,7 +21,7 @@ export function outcomeOfRow(row: AuditRow, timeZone: string): CustomerOutcome {
   }
 }
 
-/** A save of a one-order customer's second order is marked so; a monthly one (as before the kinds) is not. */
+/** A save of a one-visit customer's next order is marked so; a monthly one (as before the kinds) is not. */
 function secondOrder(row: AuditRow): { valueKind?: 'second_order' } {
   return valueKindOf(row) === 'second_order' ? { valueKind: 'second_order' } : {};
 }

@@ -159,12 +159,12 @@ export function digestNotificationText(data: DigestCardData): string {
   // A call another rep made before the customer moved to this one is not "your call".
   const whose = orderedRows.some((r) => r.contactBy !== undefined) ? 'a call' : 'your call';
   const note = ordered > 0 ? ` (${ordered} ordered after ${whose})` : '';
-  // A second order's worth is not monthly revenue: said apart.
+  // A one-visit customer's next order is not monthly revenue: said apart.
   const monthly = sum(false);
   const once = sum(true);
   const values = [
     ...(monthly > 0 || once === 0 ? [`${money(monthly)}/month`] : []),
-    ...(once > 0 ? [`${money(once)} in second orders`] : []),
+    ...(once > 0 ? [`${money(once)} in one-off orders`] : []),
   ];
   return `Follow-ups: ${n} ${n === 1 ? 'customer' : 'customers'}${note}, ${values.join(' + ')}`;
 }

@@ -87,7 +87,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
   const wonBack = of('won_back');
   const lostRows = of('lost');
   const surfacedCustomers = new Set(of('surfaced').map((r) => r.customerId));
-  // A one-order customer's save is one order's worth, not monthly revenue: added up apart.
+  // A one-visit customer's save is one order's worth, not monthly revenue: added up apart.
   const recoveredValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'monthly'));
   const secondOrderValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'second_order'));
   const customersWonBack = new Set(wonBack.map((r) => r.customerId)).size;
@@ -152,7 +152,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
 
 /**
  * What the value recorded with a save is: the kind its standing `won_back` row of that day was
- * tapped on (a one-order customer's save records a second order). Monthly when the row is not among
+ * tapped on (a one-visit customer's save records one order). Monthly when the row is not among
  * the rows read (a save older than the months before).
  */
 function recordedKind(

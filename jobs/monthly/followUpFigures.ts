@@ -59,7 +59,7 @@ export function followUpFigures(
 
 /**
  * Saves that held, summed over the checked saves (null without the feed). `kindOf` says what each
- * recorded value is (the save's audit row knows): a one-order customer's is a second order's worth,
+ * recorded value is (the save's audit row knows): a one-visit customer's is one order's worth,
  * summed apart from the monthly values; unknown, it counts as monthly.
  */
 export function savesHeldFigures(
@@ -85,8 +85,8 @@ export function savesHeldFigures(
     checks: [...byDay].sort((a, b) => a[0] - b[0]).map(([days, t]) => ({ days, ...t })),
     valueRecorded: recorded('monthly'),
     valueRecordedSecondOrder: recorded('second_order'),
-    // A one-order customer's save records the second order, often placed the day before the tap:
-    // it is retained value too, as the headline counts it among the second orders won back.
+    // A one-visit customer's save records their next order, often placed the day before the tap:
+    // it is retained value too, as the headline counts it among the one-off orders won back.
     valueRetained: saves.reduce(
       (sum, s) => sum + s.orderedSince + (kindOf(s) === 'second_order' ? s.secondOrderBySave : 0),
       0,

@@ -5,7 +5,7 @@ export interface HeadlineFigures {
   isEmpty: boolean;
   customersWonBack: number;
   recoveredValue: number;
-  /** Saves of one-order customers: a second order's worth, said apart from monthly revenue. */
+  /** Saves of one-visit customers: one order's worth each, said apart from monthly revenue. */
   secondOrderValue: number;
   lost: number;
   surfaced: number;
@@ -31,7 +31,7 @@ export function headlineFor(
   const lost = f.lost === 0 ? 'None lost.' : `${count(f.lost)} lost.`;
   if (f.customersWonBack > 0) {
     const monthly = `${money(f.recoveredValue)} of monthly revenue`;
-    const orders = `${money(f.secondOrderValue)} of second orders`;
+    const orders = `${money(f.secondOrderValue)} of one-off orders`;
     const won =
       f.secondOrderValue === 0 ? monthly : f.recoveredValue === 0 ? orders : `${monthly}, plus ${orders},`;
     return `The team won back ${won} in ${f.monthName} from ${customers(f.customersWonBack)}. ${lost}`;

@@ -32,7 +32,7 @@ const repSchema = z.object({
   lost: count,
   /** Monthly revenue won back. */
   valueWonBack: money,
-  /** Second orders of one-order customers won back: said apart, as the month's figures are. */
+  /** Orders of one-visit customers won back: one-offs said apart, as the month's figures are. */
   secondOrderValue: money,
 });
 
@@ -108,7 +108,7 @@ const savesHeldSchema = z.object({
   checks: z.array(heldCheckSchema),
   /** Monthly value recorded with those saves... */
   valueRecorded: money,
-  /** ...and the second orders recorded with saves of one-order customers: one order's worth each, not monthly. */
+  /** ...and the orders recorded with saves of one-visit customers: one order's worth each, not monthly. */
   valueRecordedSecondOrder: money.default(0),
   /** ...and what those customers actually ordered since their saves. */
   valueRetained: money,
@@ -128,7 +128,7 @@ export const monthlySummarySchema = z.object({
   customersWonBack: count,
   /** Monthly value of the saves of customers with a monthly value. */
   recoveredValue: money,
-  /** What the saves of one-order customers were worth: one second order each, not monthly revenue. */
+  /** What the saves of one-visit customers were worth: one order each, not monthly revenue. */
   secondOrderValue: money.default(0),
   surfaced: count,
   reachedOut: count,

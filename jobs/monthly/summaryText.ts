@@ -74,7 +74,7 @@ export function facts(s: MonthlySummary): [string, string][] {
     ['Won back', plural(s.saves, 'save', 'saves')],
     ['Monthly value recovered', money(s.recoveredValue)],
     ...(s.secondOrderValue > 0
-      ? ([['Second orders won back', money(s.secondOrderValue)]] as [string, string][])
+      ? ([['One-off orders won back', money(s.secondOrderValue)]] as [string, string][])
       : []),
     ['Flagged at risk', plural(s.surfaced, 'customer', 'customers')],
     ...(s.notDelivered > 0
@@ -160,10 +160,10 @@ function followUpFacts(s: MonthlySummary): [string, string][] {
         ? `of all saves so far, ordering again at their usual pace ${checks.join('; ')}`
         : `none ${h.saves === 1 ? 'is' : 'are'} old enough yet`,
     ]);
-    // A one-order customer's save recorded one order's worth: not monthly revenue, said apart.
+    // A one-visit customer's save recorded one order's worth: not monthly revenue, said apart.
     const recorded = [
       ...(h.valueRecorded > 0 || h.valueRecordedSecondOrder === 0 ? [`${money(h.valueRecorded)}/month`] : []),
-      ...(h.valueRecordedSecondOrder > 0 ? [`${money(h.valueRecordedSecondOrder)} in second orders`] : []),
+      ...(h.valueRecordedSecondOrder > 0 ? [`${money(h.valueRecordedSecondOrder)} in one-off orders`] : []),
     ];
     out.push([
       'Value retained since the saves',
@@ -190,14 +190,14 @@ function table(rows: string[][]): string[] {
 }
 
 /**
- * What a rep won back, in the per-rep table: monthly revenue, and second orders said apart (a rep
- * whose saves were all one-order customers read "$0" beside their saves).
+ * What a rep won back, in the per-rep table: monthly revenue, and one-off orders said apart (a rep
+ * whose saves were all one-visit customers read "$0" beside their saves).
  */
 export function repValueWords(
   r: Pick<RepFigures, 'valueWonBack' | 'secondOrderValue'>,
   money: (amount: number) => string,
 ): string {
   if (r.secondOrderValue === 0) return money(r.valueWonBack);
-  const orders = `${money(r.secondOrderValue)} in second orders`;
+  const orders = `${money(r.secondOrderValue)} in one-off orders`;
   return r.valueWonBack === 0 ? orders : `${money(r.valueWonBack)} + ${orders}`;
 }

@@ -44,7 +44,7 @@ export interface CustomerRow {
    * here). Null for a customer the feed no longer scores whose stored score a save reset.
    */
   score: number | null;
-  /** Per month, or for a one-order customer what a second order is worth (valueKind), as on the card. */
+  /** Per month, or for a one-visit customer what another order is worth (valueKind), as on the card. */
   monthlyValue: number;
   valueKind: 'monthly' | 'second_order';
   /** Value × chance of no order in the scoring's horizon: the card's and the CLI's figure. */

@@ -29,7 +29,7 @@ export interface ScoreRow {
   listChance: number;
   listChanceDays: number;
   monthlyValue: number;
-  /** `monthly`, or `second_order` when monthlyValue is what a second order is worth. */
+  /** `monthly`, or `second_order` when monthlyValue is what another order of a one-visit customer is worth. */
   valueKind: string;
   valueAtRisk: number;
   reasons: string[];

@@ -270,7 +270,7 @@ export function CustomerPage({
           <Fact label={chanceLabel} value={f.percent(c.noOrderChance)} />
         )}
         {c.valueKind === 'second_order' ? (
-          <Fact label="If they order again" value={f.money(c.monthlyValue)} hint="one order so far" />
+          <Fact label="If they order again" value={f.money(c.monthlyValue)} hint="one visit so far" />
         ) : (
           <Fact label="Monthly value" value={`${f.money(c.monthlyValue)}/month`} />
         )}
@@ -307,7 +307,7 @@ export function CustomerPage({
         >
           Reached out
         </Button>
-        {/* A one-order customer's save is one order's worth, as the card asks for it: not monthly. */}
+        {/* A one-visit customer's save is one order's worth, as the card asks for it: not monthly. */}
         <Field
           label={c.valueKind === 'second_order' ? 'Value of the order won back' : 'Value won back / month'}
         >

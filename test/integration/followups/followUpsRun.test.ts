@@ -266,7 +266,7 @@ describe('runFollowUps', () => {
       conversationId: conversationOf(ANA),
       conversationKind: 'personal',
     });
-    expect(texts(reply.updateCard)).toContain('Won back a $450 second order by Ana, Tue 24 Nov');
+    expect(texts(reply.updateCard)).toContain('Won back another $450 order by Ana, Tue 24 Nov');
     expect((await world.storage.state.get('once'))?.state).toMatchObject({ recoveredValue: 450 });
   });
 

@@ -152,12 +152,12 @@ describe('monthly summary from the audit store', () => {
     await record(once, r.all);
     const { summary, card } = await summaryCardFor(once, '2026-10', options);
     expect(summary.headline).toBe(
-      'The team won back $888 of second orders in October from 1 at-risk customer. None lost.',
+      'The team won back $888 of one-off orders in October from 1 at-risk customer. None lost.',
     );
     // The per-rep row, on the card and in the CLI's text, says what the headline says.
-    expect(texts(card)).toContain('$888 in second orders');
+    expect(texts(card)).toContain('$888 in one-off orders');
     expect(texts(card)).not.toContain('$0');
-    expect(renderSummaryText(summary)).toMatch(/\$888 in second orders/);
+    expect(renderSummaryText(summary)).toMatch(/\$888 in one-off orders/);
   });
 
   it("a one-order customer's save of the order placed the day before the tap retains that order", async () => {
@@ -176,10 +176,10 @@ describe('monthly summary from the audit store', () => {
     const saved = { ...before, wonBackAt: '2026-10-10', recoveredValue: 888 };
     const feed = summaryFeedFigures(book, [saved], defaultRules(), '2026-10', '2026-10-31');
     const { summary } = await summaryCardFor(storage, '2026-10', { ...options, saves: feed.saves });
-    expect(summary.headline).toMatch(/^The team won back \$888 of second orders in October/);
+    expect(summary.headline).toMatch(/^The team won back \$888 of one-off orders in October/);
     expect(summary.savesHeld).toMatchObject({ valueRecordedSecondOrder: 888, valueRetained: 888 });
     expect(renderSummaryText(summary)).toMatch(
-      /Value retained since the saves\s+\$888 ordered \(recorded \$888 in second orders\)/,
+      /Value retained since the saves\s+\$888 ordered \(recorded \$888 in one-off orders\)/,
     );
   });
 });

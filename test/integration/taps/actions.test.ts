@@ -122,7 +122,7 @@ describe('card actions over HTTP on Azurite', () => {
       snapshot: { valueKind: 'second_order' },
     });
     expect(cardRow(updatedCard(w), 'Corner Shop').texts).toContain(
-      'Won back a $1,829 second order by Ana Ruiz, Tue 24 Nov',
+      'Won back another $1,829 order by Ana Ruiz, Tue 24 Nov',
     );
   });
 

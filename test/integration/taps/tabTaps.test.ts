@@ -13,7 +13,7 @@ describe('a Won back tapped in the tab', () => {
     const deps = tabActionDeps(storage, cards);
     const ana = ANA_IN_TAB;
     const once = await tapInTab(deps, ana, 'fir', { action: 'won_back', value: '800' });
-    expect(once).toMatchObject({ ok: true, message: 'Recorded: Fir won back (a $800 second order).' });
+    expect(once).toMatchObject({ ok: true, message: 'Recorded: Fir won back (another $800 order).' });
     const monthly = await tapInTab(deps, ana, 'hazel', { action: 'won_back', value: '1500' });
     expect(monthly).toMatchObject({ ok: true, message: 'Recorded: Hazel won back ($1,500 a month).' });
   });

@@ -304,7 +304,7 @@ describe('six Mondays of real use', () => {
   it("a one-order customer's save is a second order's worth, said so", async () => {
     now = new Date('2026-11-24T16:00:00Z');
     const saved = await tabs('2026-11-24').act(user(ANA), 'fir', { action: 'won_back', value: '800' });
-    expect(saved.message).toBe('Recorded: Fir won back (a $800 second order).');
+    expect(saved.message).toBe('Recorded: Fir won back (another $800 order).');
   });
 
   it('30 Nov: the paused are back when the pause ends, and the card says back, not still', async () => {
@@ -343,7 +343,7 @@ describe('six Mondays of real use', () => {
     });
     expect(summary).toMatchObject({
       headline:
-        'The team won back $1,950 of monthly revenue, plus $800 of second orders, in November from 3 at-risk customers. 1 lost.',
+        'The team won back $1,950 of monthly revenue, plus $800 of one-off orders, in November from 3 at-risk customers. 1 lost.',
       recoveredValue: 1950,
       secondOrderValue: 800,
       saves: 3,

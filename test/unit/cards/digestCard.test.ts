@@ -105,7 +105,7 @@ describe('buildDigestCard', () => {
     expect(texts(card)).not.toContain('$1,656/month');
     expect(ofType(card, 'Input.Text').map((i) => i.label)).toContain('Value of the order won back (USD)');
     expect(digestNotificationText(data)).toBe(
-      'Follow-ups: 5 customers (1 ordered after your call), $2,360/month + $1,656 in second orders',
+      'Follow-ups: 5 customers (1 ordered after your call), $2,360/month + $1,656 in one-off orders',
     );
   });
 
@@ -114,10 +114,10 @@ describe('buildDigestCard', () => {
     // rows[0] ordered $450 after the call; their first order was worth $1,656.
     data.rows[0] = { ...data.rows[0], monthlyValue: 1656, valueKind: 'second_order' };
     const card = buildDigestCard(data);
-    expect(texts(card)).toContain('$450 second order');
+    expect(texts(card)).toContain('$450 order placed');
     expect(texts(card)).not.toContain('$1,656 if they order again');
     expect(digestNotificationText(data)).toBe(
-      'Follow-ups: 5 customers (1 ordered after your call), $1,570/month + $450 in second orders',
+      'Follow-ups: 5 customers (1 ordered after your call), $1,570/month + $450 in one-off orders',
     );
   });
 

@@ -158,7 +158,7 @@ describe('the weekly card with kinds of name', () => {
     };
     week.customers[0].outcome = { kind: 'won_back', by: 'Ana Ruiz', at, value: 1200 };
     const t = texts(buildWeeklyCard(week));
-    expect(t).toContain('Won back a £1,070 second order by Ana Ruiz, Mon 23 Nov');
+    expect(t).toContain('Won back another £1,070 order by Ana Ruiz, Mon 23 Nov');
     expect(t).toContain('Won back £1,200/month by Ana Ruiz, Mon 23 Nov');
   });
 

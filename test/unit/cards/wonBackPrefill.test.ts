@@ -24,7 +24,7 @@ const boxValue = (card: object, id: string): string => {
 
 describe('the Won back box left as prefilled', () => {
   for (const { locale, currency, order, box, row } of books) {
-    it(`records a second order of 22.20 as 22.20, the figure the digest states (${locale})`, () => {
+    it(`records the order of 22.20 a one-visit customer placed as 22.20, the figure the digest states (${locale})`, () => {
       const card = buildDigestCard({
         ...digest(),
         currency,
@@ -45,7 +45,7 @@ describe('the Won back box left as prefilled', () => {
       const decision = decideWonBack(ctx(atRisk({ monthlyValue: 18 }), { currency, locale }), RULES, prefill);
       expect(decision).toMatchObject({ ok: true, next: { recoveredValue: 22.2 }, audit: { value: 22.2 } });
       const words = texts(card).join('\n');
-      expect(words).toContain(`${order} second order`);
+      expect(words).toContain(`${order} order placed`);
       expect(words).toContain(`Ordered ${order} on`);
     });
 

@@ -314,6 +314,33 @@ describe('churn-predictor score', () => {
     expect(c?.reasons).toContain('Only 2 order days in 9 months');
   });
 
+  it('values 17850, who spent £5,391 on 1-2 Dec 2010 and nothing since, as one visit: not £3,816 a month', async () => {
+    const score = async (format: 'json' | 'table') => {
+      const out = sink();
+      await runScoreCommand(
+        { command: 'score', feed: onlineRetail, asOf: '2011-09-12', format },
+        out.stream,
+        sink().stream,
+        { CURRENCY: 'GBP', LOCALE: 'en-GB' },
+      );
+      return out.text();
+    };
+    const rows = JSON.parse(await score('json')) as Array<Record<string, unknown>>;
+    expect(rows.find((row) => row.customerId === '17850')).toMatchObject({
+      orderDays: 2,
+      monthlyValue: 5391.21,
+      valueKind: 'second_order',
+    });
+    // 15749's two order days, 11 Jan and 18 Apr, are a habit begun: still valued per month.
+    expect(rows.find((row) => row.customerId === '15749')).toMatchObject({
+      orderDays: 2,
+      valueKind: 'monthly',
+    });
+    const table = await score('table');
+    expect(table).toMatch(/\d\. Customer 17850 \(United Kingdom\) {2}£5,391 if they order again · /);
+    expect(table).not.toContain('£3,816/month');
+  });
+
   it("warns when --as-of is before the feed's first order or long after its last", async () => {
     const before = await run('score', '--feed', demo, '--as-of', '2020-01-01');
     expect(before.code).toBe(0);

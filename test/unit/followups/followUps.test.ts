@@ -297,6 +297,34 @@ describe('savesHolding', () => {
     );
     expect(save.orderedSince).toBe(0);
   });
+
+  it("a one-visit customer's own burst is not an order by the save: only an order after the visit is", () => {
+    // Orders on 1 and 2 Oct (one visit), saved on 5 Nov; the next order comes on 4 Nov.
+    const orders = [
+      { customerId: 'burst', date: '2026-10-01', amount: 500 },
+      { customerId: 'burst', date: '2026-10-02', amount: 300 },
+      { customerId: 'back', date: '2026-10-01', amount: 500 },
+      { customerId: 'back', date: '2026-10-02', amount: 300 },
+      { customerId: 'back', date: '2026-11-04', amount: 450 },
+    ];
+    const lookup = orderLookup(
+      bookFromRows({ customers: [{ id: 'burst' }, { id: 'back' }], orders }),
+      rules,
+      dayOf('2026-11-30'),
+    );
+    const saves = savesHolding(
+      [
+        state('burst', { wonBackAt: '2026-11-05', recoveredValue: 800 }),
+        state('back', { wonBackAt: '2026-11-05', recoveredValue: 800 }),
+      ],
+      lookup,
+      rules,
+    );
+    expect(saves.map((s) => [s.customerId, s.secondOrderBySave])).toEqual([
+      ['burst', 0],
+      ['back', 450],
+    ]);
+  });
 });
 
 describe('leftOutEarlier: steps a capped digest left out', () => {

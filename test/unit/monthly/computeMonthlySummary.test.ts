@@ -50,11 +50,11 @@ describe('computeMonthlySummary on the worked November', () => {
     expect(mixed).toMatchObject({ recoveredValue: 500, secondOrderValue: 1829, saves: 2 });
     expect(mixed.reps[0]).toMatchObject({ valueWonBack: 500, secondOrderValue: 1829 });
     expect(mixed.headline).toBe(
-      'The team won back $500 of monthly revenue, plus $1,829 of second orders, in November from 2 at-risk customers. None lost.',
+      'The team won back $500 of monthly revenue, plus $1,829 of one-off orders, in November from 2 at-risk customers. None lost.',
     );
     const only = computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all.slice(0, 1) });
     expect(only.headline).toBe(
-      'The team won back $1,829 of second orders in November from 1 at-risk customer. None lost.',
+      'The team won back $1,829 of one-off orders in November from 1 at-risk customer. None lost.',
     );
   });
 

@@ -141,7 +141,7 @@ describe('the follow-up figures of the monthly summary', () => {
     });
     expect(november.savesHeld).toMatchObject({ valueRecorded: 1500, valueRecordedSecondOrder: 800 });
     expect(renderSummaryText(november)).toMatch(
-      /Value retained since the saves\s+\$600 ordered \(recorded \$1,500\/month and \$800 in second orders\)/,
+      /Value retained since the saves\s+\$600 ordered \(recorded \$1,500\/month and \$800 in one-off orders\)/,
     );
   });
 

@@ -185,6 +185,27 @@ describe('computeFeatures', () => {
     expect(f.monthlyValue).toBeCloseTo(300);
   });
 
+  it('values a burst of orders over two days as one visit: another order worth the burst, not per month', () => {
+    // Online Retail's 17850 spent £5,391 on 1-2 Dec 2010 and nothing since: not £3,816 a month.
+    const f = featuresOf(
+      { customers: [{ id: 'a' }], orders: ordersOn('a', ['2024-04-07', '2024-04-07', '2024-04-08'], 100) },
+      '2024-06-20',
+    );
+    expect(f.orderDays).toBe(2);
+    expect(f.valueKind).toBe('second_order');
+    expect(f.monthlyValue).toBeCloseTo(300);
+  });
+
+  it('keeps a monthly value for a customer with two order days weeks apart', () => {
+    const f = featuresOf(
+      { customers: [{ id: 'a' }], orders: ordersOn('a', ['2024-04-07', '2024-05-05'], 100) },
+      '2024-06-20',
+    );
+    expect(f.valueKind).toBe('monthly');
+    // £200 over the 28 days between them and one usual gap (this book has none of its own: 30 days).
+    expect(f.monthlyValue).toBeCloseTo(105, 0);
+  });
+
   it('ignores orders and tickets after the as-of day (replay)', () => {
     const later = [
       ...ordersOn('a', ['2024-04-10', '2024-04-11', '2024-05-01'], 5000),

@@ -154,7 +154,7 @@ describe("a customer's row and page state the card's figures", () => {
     );
     expect(entries.filter((e) => e.title === 'Won back').map((e) => e.detail)).toEqual([
       'Ana Ruiz · $1,500 a month',
-      'Ana Ruiz · a $800 second order',
+      'Ana Ruiz · another $800 order',
     ]);
   });
 
