@@ -439,14 +439,15 @@ export function createTabService(deps: TabServiceDeps): TabService {
       };
     },
   };
-  // The chart's Mondays wait for every other answer (the chart's own waits for them).
+  // Each of the chart's Mondays waits until none of these answers is under way. The chart's own
+  // answer is not counted (it would wait for itself), nor is warming, which nobody waits for.
   return {
     ...service,
-    me: answering.of(service.me),
-    customers: answering.of(service.customers),
-    customer: answering.of(service.customer),
-    act: answering.of(service.act),
-    team: answering.of(service.team),
+    me: answering.counted(service.me),
+    customers: answering.counted(service.customers),
+    customer: answering.counted(service.customer),
+    act: answering.counted(service.act),
+    team: answering.counted(service.team),
   };
 }
 
@@ -464,7 +465,7 @@ function answersInFlight() {
   const waiting: (() => void)[] = [];
   return {
     /** `work`, counted while it runs. */
-    of<A extends unknown[], R>(work: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    counted<A extends unknown[], R>(work: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
       return async (...args) => {
         inFlight++;
         try {
@@ -551,8 +552,9 @@ function bookCache(
   /**
    * The chart's figures of the book as of each Monday: of only those figures, as the weekly replay
    * scores last week (the reasons and most records left out), one Monday at a time with a turn
-   * between them for the bot and the timers, and each once no tab answer is under way. A whole scoring of each Monday, kept, held twelve times
-   * today's (about 600 MB at 100,000 customers, past the instance's heap at 300,000).
+   * between them for the bot and the timers, and each once no tab answer is under way. A whole
+   * scoring of each Monday, kept, held twelve times today's (about 600 MB at 100,000 customers, past
+   * the instance's heap at 300,000).
    */
   const chartOf = async (book: Book, worked: Worked, day: string, ahead: boolean): Promise<ChartWeek[]> => {
     const weeks: ChartWeek[] = [];
