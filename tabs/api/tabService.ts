@@ -531,8 +531,11 @@ function bookCache(
 ) {
   const feed = deps.feed ?? keptFeed({ clock: deps.clock });
   const worked = new WeakMap<FeedResult, Worked>();
-  /** What the latest answer was worked out of: a chart of anything else is of a feed read or rules since replaced. */
-  let latest: Worked | null = null;
+  /**
+   * What the latest answer was worked out of: a chart of anything else is of a feed read or rules
+   * since replaced. Weakly held: a read the kept feed let go of is not kept alive by it.
+   */
+  let latest: WeakRef<Worked> | null = null;
   const current = async (): Promise<{ book: Book; worked: Worked }> => {
     const rules = await rulesNow();
     // Read as of the team's day: a feed read as of yesterday, scored as of today, fits the book's
@@ -546,7 +549,7 @@ function bookCache(
       done = { rules, days: new Map(), charts: new Map(), chartsAhead: new Set() };
       worked.set(result, done);
     }
-    latest = done;
+    latest = new WeakRef(done);
     return { book: result.book, worked: done };
   };
   /**
@@ -568,7 +571,7 @@ function bookCache(
       // Worked out ahead of a page, of a feed read or rules since replaced: no page will show it,
       // and each Monday more is seconds of scoring the current chart waits behind, with the old
       // book held meanwhile.
-      if (ahead && worked !== latest) throw new ChartReplaced();
+      if (ahead && worked !== latest?.deref()) throw new ChartReplaced();
       const scores = new Float64Array(book.customers.length);
       const listChances = new Float64Array(book.customers.length);
       const scored = scoreBook(book, worked.rules, dayOf(monday), new Map(), {
