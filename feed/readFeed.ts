@@ -1248,25 +1248,29 @@ async function fetchGrouped(
  * The customers file's columns: the owner is optional with a default rep in the rules file (a shop
  * whose export knows no rep gives every customer to one), else required.
  */
-function customerColumns(options: ReadFeedOptions): {
-  required: readonly CustomerColumn[];
-  optional: readonly CustomerColumn[];
-} {
+function customerColumns(options: ReadFeedOptions): FileColumns<CustomerColumn> {
   return options.defaultOwner
     ? { required: ['customer_id', 'name'], optional: ['owner', 'monthly_value'] }
-    : { required: ['customer_id', 'name', 'owner'], optional: ['monthly_value'] };
+    : CUSTOMERS_OWNED;
 }
+
+interface FileColumns<C extends string> {
+  required: readonly C[];
+  optional: readonly C[];
+}
+
+/** The customers file's columns where no default rep is given: each row names its own. */
+const CUSTOMERS_OWNED: FileColumns<CustomerColumn> = {
+  required: ['customer_id', 'name', 'owner'],
+  optional: ['monthly_value'],
+};
 
 /** Each kind's columns (required, then optional), and the header line an empty file is told to have. */
 const KIND_COLUMNS: Record<
   FeedFile['kind'],
   { required: readonly string[]; optional: readonly string[]; header: string }
 > = {
-  customers: {
-    required: ['customer_id', 'name', 'owner'],
-    optional: ['monthly_value'],
-    header: 'customer_id,name,owner,monthly_value',
-  },
+  customers: { ...CUSTOMERS_OWNED, header: 'customer_id,name,owner,monthly_value' },
   // An order's status is for exports that list orders never placed: not part of the feed's own header.
   orders: { required: ORDER_COLUMNS, optional: ORDER_OPTIONAL_COLUMNS, header: ORDER_COLUMNS.join(',') },
   tickets: { required: TICKET_COLUMNS, optional: [], header: TICKET_COLUMNS.join(',') },

@@ -94,13 +94,12 @@ export function reasonsFor(
     points.set(group, (points.get(group) ?? 0) + contributions[name]);
   }
   // Ties keep SIGNAL_NAMES order (the sort is stable).
-  // Two groups can word one fact (a silence past their pace): said once.
   const reasons = strongestReasons(
     points,
     MIN_REASON_POINTS,
     (name) => reasonText(name, f, windows, model, numbers),
     () => silenceText(f, numbers),
-  ).filter((r, k, all) => all.indexOf(r) === k);
+  );
   // "Usually every 31" beside "expected 9.6 orders by now" states two paces (the model's is fitted on
   // the whole book, so it differs): with the customer's own pace on the row, the model says its chance.
   const expected = modelReason(f, model, numbers);
@@ -141,7 +140,8 @@ function silenceText(f: Features, numbers: NumberWords): string {
  * The words of the groups that add at least `min` to the risk, strongest first. When none does (many
  * small pushes can still put a customer on the list), the strongest group that adds anything and has
  * words, then `silence` (how long they have been away, what a rep checks first): every customer who
- * is not steady hears at least one reason with its numbers.
+ * is not steady hears at least one reason with its numbers. Two groups can word one fact (a silence
+ * past the customer's pace, no order in the recent window): it is said once, where it is strongest.
  */
 export function strongestReasons<G>(
   sums: Iterable<[G, number]>,
@@ -153,7 +153,7 @@ export function strongestReasons<G>(
   const worded = (groups: [G, number][]) =>
     groups.map(([group]) => text(group)).filter((t): t is string => t !== null);
   const strong = worded(pushing.filter(([, v]) => v >= min));
-  if (strong.length > 0) return strong;
+  if (strong.length > 0) return strong.filter((r, k) => strong.indexOf(r) === k);
   const first = worded(pushing)[0];
   const last = silence();
   return first === undefined || first === last ? [last] : [first, last];

@@ -73,14 +73,12 @@ export function modelReasons(
       sums.push([GROUPS[g], contributions[j]]);
     } else sums[at[g]][1] += contributions[j];
   }
-  const reasons = strongestReasons(
+  return strongestReasons(
     sums,
     MIN_REASON_LOG_ODDS,
     (group) => groupText(group, f, facts, numbers),
     () => silenceText(f, facts, numbers),
   );
-  // Two groups can word one fact (no order in the recent window): said once.
-  return reasons.filter((r, k) => reasons.indexOf(r) === k);
 }
 
 const ONE_ORDER_MERGED: ReadonlySet<Group> = new Set(['frequency', 'value', 'newness']);

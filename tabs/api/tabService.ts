@@ -232,7 +232,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // Today for the list; the weeks of the customer page's chart (about 20 ms each on 300 customers).
       const day = today();
       await books.scored(day);
-      await (await books.chart(day)).weeks;
+      await books.chart(day);
     },
 
     async me(user) {
@@ -325,7 +325,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const day = today();
       const { book, weeks } = await books.chart(day);
       const i = bookIndex(book, customerId);
-      return { asOf: day, weeks: i < 0 ? [] : weekPoints(i, await weeks) };
+      return { asOf: day, weeks: i < 0 ? [] : weekPoints(i, weeks) };
     },
 
     async act(user, customerId, body) {
@@ -439,16 +439,20 @@ export function createTabService(deps: TabServiceDeps): TabService {
       };
     },
   };
-  // The chart's Mondays wait for every other answer (the chart's own waits for them).
+  // Each of the chart's Mondays waits until none of these answers is under way. The chart's own
+  // answer is not counted (it would wait for itself), nor is warming, which nobody waits for.
   return {
     ...service,
-    me: answering.of(service.me),
-    customers: answering.of(service.customers),
-    customer: answering.of(service.customer),
-    act: answering.of(service.act),
-    team: answering.of(service.team),
+    me: answering.counted(service.me),
+    customers: answering.counted(service.customers),
+    customer: answering.counted(service.customer),
+    act: answering.counted(service.act),
+    team: answering.counted(service.team),
   };
 }
+
+/** A chart worked out ahead of any page, stopped because the feed read or rules it is of were replaced. */
+class ChartReplaced extends Error {}
 
 /**
  * The tab's answers being worked out, for work that can wait for them: each of the chart's Mondays
@@ -461,7 +465,7 @@ function answersInFlight() {
   const waiting: (() => void)[] = [];
   return {
     /** `work`, counted while it runs. */
-    of<A extends unknown[], R>(work: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    counted<A extends unknown[], R>(work: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
       return async (...args) => {
         inFlight++;
         try {
@@ -527,6 +531,11 @@ function bookCache(
 ) {
   const feed = deps.feed ?? keptFeed({ clock: deps.clock });
   const worked = new WeakMap<FeedResult, Worked>();
+  /**
+   * What the latest answer was worked out of: a chart of anything else is of a feed read or rules
+   * since replaced. Weakly held: a read the kept feed let go of is not kept alive by it.
+   */
+  let latest: WeakRef<Worked> | null = null;
   const current = async (): Promise<{ book: Book; worked: Worked }> => {
     const rules = await rulesNow();
     // Read as of the team's day: a feed read as of yesterday, scored as of today, fits the book's
@@ -540,15 +549,17 @@ function bookCache(
       done = { rules, days: new Map(), charts: new Map(), chartsAhead: new Set() };
       worked.set(result, done);
     }
+    latest = new WeakRef(done);
     return { book: result.book, worked: done };
   };
   /**
    * The chart's figures of the book as of each Monday: of only those figures, as the weekly replay
    * scores last week (the reasons and most records left out), one Monday at a time with a turn
-   * between them for the bot and the timers, and each once no tab answer is under way. A whole scoring of each Monday, kept, held twelve times
-   * today's (about 600 MB at 100,000 customers, past the instance's heap at 300,000).
+   * between them for the bot and the timers, and each once no tab answer is under way. A whole
+   * scoring of each Monday, kept, held twelve times today's (about 600 MB at 100,000 customers, past
+   * the instance's heap at 300,000).
    */
-  const chartOf = async (book: Book, worked: Worked, day: string): Promise<ChartWeek[]> => {
+  const chartOf = async (book: Book, worked: Worked, day: string, ahead: boolean): Promise<ChartWeek[]> => {
     const weeks: ChartWeek[] = [];
     for (const monday of scoredWeeks(day, HISTORY_WEEKS)) {
       const whole = worked.days.get(monday);
@@ -557,6 +568,10 @@ function bookCache(
         continue;
       }
       await idle();
+      // Worked out ahead of a page, of a feed read or rules since replaced: no page will show it,
+      // and each Monday more is seconds of scoring the current chart waits behind, with the old
+      // book held meanwhile.
+      if (ahead && worked !== latest?.deref()) throw new ChartReplaced();
       const scores = new Float64Array(book.customers.length);
       const listChances = new Float64Array(book.customers.length);
       const scored = scoreBook(book, worked.rules, dayOf(monday), new Map(), {
@@ -568,11 +583,14 @@ function bookCache(
     }
     return weeks;
   };
-  /** The chart of `day` of this feed read, started unless it was (requests meanwhile share it). */
-  const chartKept = (book: Book, worked: Worked, day: string): Promise<ChartWeek[]> => {
+  /**
+   * The chart of `day` of this feed read, started unless it was (requests meanwhile share it);
+   * `ahead` when no page asked for it yet.
+   */
+  const chartKept = (book: Book, worked: Worked, day: string, ahead = false): Promise<ChartWeek[]> => {
     let chart = worked.charts.get(day);
     if (!chart) {
-      chart = chartOf(book, worked, day);
+      chart = chartOf(book, worked, day, ahead);
       worked.charts.set(day, chart);
       // A failed scoring is worked out again at the next request.
       chart.catch(() => worked.charts.delete(day));
@@ -596,9 +614,17 @@ function bookCache(
      * The customer page's chart as of `day`, of the book it is worked out on (once per feed read;
      * requests meanwhile share it).
      */
-    async chart(day: string): Promise<{ book: Book; weeks: Promise<ChartWeek[]> }> {
-      const { book, worked } = await current();
-      return { book, weeks: chartKept(book, worked, day) };
+    async chart(day: string): Promise<{ book: Book; weeks: ChartWeek[] }> {
+      for (;;) {
+        const { book, worked } = await current();
+        try {
+          return { book, weeks: await chartKept(book, worked, day) };
+        } catch (error) {
+          // The chart this request joined was started ahead and stopped for a newer feed read or
+          // rules: the newer one's is the answer.
+          if (!(error instanceof ChartReplaced)) throw error;
+        }
+      }
     },
     /**
      * Starts the chart of `day` of the feed read `loaded` was scored from, once per feed read, after
@@ -610,12 +636,13 @@ function bookCache(
       if (worked.chartsAhead.has(day)) return;
       worked.chartsAhead.add(day);
       setImmediate(() => {
-        chartKept(book, worked, day).catch((error: unknown) =>
+        chartKept(book, worked, day, true).catch((error: unknown) => {
+          if (error instanceof ChartReplaced) return;
           log.warn('the tabs could not work out the customer pages’ chart ahead of a page', {
             day,
             error: error instanceof Error ? error.message : String(error),
-          }),
-        );
+          });
+        });
       });
     },
     /** The backtest replayed ACCURACY_HORIZON_DAYS before `day`, in words (computed once per feed read). */

@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { Log } from '../../../bot/ports';
 import { numberWords } from '../../../cards/format';
+import type { RulesNow } from '../../../feed/keptRules';
 import { readFeed } from '../../../feed/readFeed';
 import { type Book, dayOf } from '../../../rules/book';
 import { initialState } from '../../../rules/customerState';
@@ -25,7 +26,7 @@ const MANAGER = { userId: 'aad-maria', name: 'Maria', email: 'maria@x.example', 
 function tabsOver(
   book: Book,
   now: string,
-  options: { rules?: Rules; log?: Pick<Log, 'warn'>; auditRead?: () => Promise<void> } = {},
+  options: { rules?: RulesNow; log?: Pick<Log, 'warn'>; auditRead?: () => Promise<void> } = {},
 ) {
   return createTabService({
     storage: {
@@ -183,5 +184,49 @@ describe("a customer page's chart, worked out while other answers are under way"
     answerRead();
     await page;
     expect((await chart).weeks).toHaveLength(HISTORY_WEEKS);
+  });
+});
+
+describe("a customer page's chart worked out ahead, when the rules or the feed change meanwhile", () => {
+  it('stops at its next Monday: the chart of the rules in force is not kept waiting for it', async () => {
+    const { book } = wholesaleBook({ seed: 31, customers: 300, reps: 3, from: '2026-04-01' });
+    // The rules the list was scored by, whose scorings the test counts once they are replaced.
+    let replaced = false;
+    let scoredByReplaced = 0;
+    const { model, ...rest } = defaultRules();
+    const before = Object.defineProperty({ ...rest }, 'model', {
+      enumerable: true,
+      get: () => {
+        if (replaced) scoredByReplaced++;
+        return model;
+      },
+    }) as Rules;
+    let inForce = before;
+    let answerRead = () => {};
+    let held = false;
+    const tabs = tabsOver(book, '2026-11-04T15:00:00Z', {
+      rules: async () => inForce,
+      auditRead: () => (held ? new Promise<void>((resolve) => (answerRead = resolve)) : Promise.resolve()),
+    });
+    const customer = book.customers[0].id;
+    // A page under way holds the chart worked out ahead of the list at its first Monday.
+    held = true;
+    const page = tabs.customer(MANAGER, customer);
+    await tabs.customers(MANAGER);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A page asks for it then: it gets a chart all the same, the new rules' once they replace these.
+    const asked = tabs.chart(MANAGER, customer);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The rules file is edited: a page asks for the chart of the new rules.
+    inForce = defaultRules();
+    replaced = true;
+    const chart = tabs.chart(MANAGER, customer);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    answerRead();
+    await page;
+    expect((await chart).weeks).toHaveLength(HISTORY_WEEKS);
+    expect(await asked).toEqual(await chart);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(scoredByReplaced).toBe(0);
   });
 });
