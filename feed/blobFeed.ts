@@ -79,7 +79,7 @@ export function isFeedBlob(name: string): boolean {
 }
 
 /**
- * The feed's blob names under the prefix (customers, orders, optional tickets; each .csv, .csv.gz,
+ * The feed's blob names under the prefix (orders, optional customers and tickets; each .csv, .csv.gz,
  * .zip, .parquet or .xlsx, or a folder of Parquet or CSV parts; and any zip at the top, which may
  * hold the whole feed), read as the runs read them. A missing container or required blob is a FeedError naming
  * the container and blob; a refused identity is the storage error itself.
@@ -108,8 +108,8 @@ async function feedBlobs(
   if (!(await container.exists())) {
     throw new FeedError(
       'missing_file',
-      `The feed container "${container.containerName}" does not exist at ${container.url}. Create it and upload customers.csv and orders.csv.`,
-      'customers.csv',
+      `The feed container "${container.containerName}" does not exist at ${container.url}. Create it and upload orders.csv (and customers.csv, when you export your customers).`,
+      'orders.csv',
     );
   }
   const found: { name: string; etag: string; lastModified: string }[] = [];
@@ -126,13 +126,14 @@ async function feedBlobs(
   }
   // What a zip holds is known once it is downloaded: the read then names what it lacks.
   const zipped = found.some(({ name }) => isFeedZip(name));
-  for (const kind of zipped ? [] : (['customers', 'orders'] as const)) {
+  // Customers are optional: a shop that exports its orders alone has its customers taken from them.
+  for (const kind of zipped ? [] : (['orders'] as const)) {
     const ofKind = (name: string) =>
       ['.', '/'].some((after) => name.toLowerCase().startsWith(`${kind}${after}`));
     if (!found.some(({ name }) => ofKind(name))) {
       throw new FeedError(
         'missing_file',
-        `The feed container "${container.containerName}" has no blob "${prefix}${kind}.csv" (nor .csv.gz, .zip, .parquet, .xlsx, a folder ${prefix}${kind}/ of Parquet or CSV part files, or a zip holding ${kind}.csv). A feed needs customers and orders (tickets are optional).`,
+        `The feed container "${container.containerName}" has no blob "${prefix}${kind}.csv" (nor .csv.gz, .zip, .parquet, .xlsx, a folder ${prefix}${kind}/ of Parquet or CSV part files, or a zip holding ${kind}.csv). A feed needs orders (customers are taken from the orders when there is no customers file; tickets are optional).`,
         `${kind}.csv`,
       );
     }

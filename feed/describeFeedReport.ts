@@ -1,4 +1,4 @@
-import type { FeedReport } from './feedReport';
+import type { CustomersFromOrders, FeedReport } from './feedReport';
 
 /**
  * The feed report in plain lines for a terminal or a log: what was passed over in the folder (a zip
@@ -14,6 +14,7 @@ export function describeFeedReport(
 ): string[] {
   // What was passed over first: a file the user looks for below may be in it.
   const lines: string[] = [...(report.notes ?? [])];
+  if (report.customersFromOrders) lines.push(describeCustomersFromOrders(report.customersFromOrders));
   for (const file of report.files) {
     // The skipped count shows even when 0: "0 skipped" is a statement, not an omission.
     lines.push(
@@ -53,4 +54,17 @@ export function describeFeedReport(
       `... and ${unlisted.toLocaleString('en-US')} more skipped ${unlisted === 1 ? 'row' : 'rows'} not listed`,
     );
   return lines;
+}
+
+/** Where the customers came from when the feed has no customers file, in the place its line would have. */
+function describeCustomersFromOrders(from: CustomersFromOrders): string {
+  const count = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'customer' : 'customers'}`;
+  const byId = (n: number) => (n === 1 ? '1 by their id' : `${n.toLocaleString('en-US')} by their id`);
+  const named =
+    from.namedFrom === undefined
+      ? 'named by their id'
+      : from.namedById === 0
+        ? `named from ${from.namedFrom}`
+        : `named from ${from.namedFrom} (${byId(from.namedById)}: none of their orders names them)`;
+  return `customers: no customers file, so ${count(from.customers)} taken from ${from.file}, ${named}, ${from.customers === 1 ? 'given' : 'each given'} to ${from.owner} (defaultOwner)`;
 }

@@ -85,7 +85,7 @@ export const isFeedZip = (name: string) =>
   isZip(name) && !KINDS.some((kind) => name.toLowerCase() === `${kind}.zip`);
 
 const REQUIRED_HINT =
-  'A feed needs customers and orders (tickets are optional), each as .csv (or a .txt or .tsv text export, any of them gzipped as .csv.gz or zipped), .parquet (or a folder of Parquet or CSV part files) or .xlsx.';
+  'A feed needs orders (customers are taken from the orders when there is no customers file; tickets are optional), each as .csv (or a .txt or .tsv text export, any of them gzipped as .csv.gz or zipped), .parquet (or a folder of Parquet or CSV part files) or .xlsx.';
 
 /**
  * The folder the feed's files are in: `dir`, or the folder holding `dir` when `dir` is a zip (the
@@ -129,14 +129,15 @@ async function listNames(dir: string): Promise<{ folder: string; names: Map<stri
 export interface FoundFeedFiles {
   /** The folder they are in (feedFolder): the one given, or the one holding the zip given. */
   folder: string;
-  customers: FeedFile;
+  /** Undefined for a shop that exports its orders alone: the customers are then the orders' own. */
+  customers?: FeedFile;
   orders: FeedFile;
   tickets?: FeedFile;
   notes?: string[];
 }
 
 /**
- * The feed files in `dir`: customers and orders required, tickets optional. Two files for one kind
+ * The feed files in `dir`: orders required, customers and tickets optional. Two files for one kind
  * (orders.csv and orders.xlsx) is an error: which one is the feed cannot be guessed.
  */
 export async function findFeedFiles(dir: string): Promise<FoundFeedFiles> {
@@ -170,7 +171,8 @@ export async function findFeedFiles(dir: string): Promise<FoundFeedFiles> {
     }
     return found[0];
   };
-  const customers = (await find('customers', true)) as FeedFile;
+  // Customers left out are taken from the orders, unless a zip that could not be read may hold them.
+  const customers = await find('customers', unreadable.length > 0);
   const orders = (await find('orders', true)) as FeedFile;
   const tickets = await find('tickets', false);
   // A folder with a feed file's name would reach the readers, which fail on it without naming it.
@@ -189,7 +191,7 @@ export async function findFeedFiles(dir: string): Promise<FoundFeedFiles> {
   );
   return {
     folder,
-    customers,
+    ...(customers ? { customers } : {}),
     orders,
     ...(tickets ? { tickets } : {}),
     ...(notes.length > 0 ? { notes } : {}),

@@ -45,9 +45,23 @@ export interface FileReport {
   mergedLines: number;
 }
 
+/** Where the feed has no customers file: the customers taken from its orders file instead. */
+export interface CustomersFromOrders {
+  /** The orders file they were taken from. */
+  file: string;
+  customers: number;
+  /** The header their names were read from (`"Billing Name"`), where the orders file has one. */
+  namedFrom?: string;
+  /** Those named by their id: none of their orders gives a name. */
+  namedById: number;
+  /** The rep every one of them is given to: the rules file's defaultOwner. */
+  owner: string;
+}
+
 export interface FeedReport {
-  /** customers.csv, orders.csv, then tickets.csv when the feed has one. */
+  /** customers.csv (unless taken from the orders: `customersFromOrders`), orders.csv, then tickets.csv when the feed has one. */
   files: FileReport[];
+  customersFromOrders?: CustomersFromOrders;
   /** Rows skipped in all files. */
   rowsSkipped: number;
   /** What the reader passed over in the feed's folder, for a person: a zip that cannot be read. */

@@ -11,7 +11,8 @@ const LOGGED_PER_KIND = 5;
  * monthly): in Azure the log is where a bad feed row is reported, with file, line and reason, as the
  * CLI prints them, a few of each kind so a wrong row shows beside thousands dated after the run's
  * day. Rows skipped, or a zip passed over, are a warning; with none, what the reader still had to
- * say (order lines merged, amounts read as credits, an order total repeated on each line) is logged
+ * say (customers taken from the orders, order lines merged, amounts read as credits, an order total
+ * repeated on each line) is logged
  * as information; a feed read with nothing to say logs nothing.
  */
 export function logFeedReport(
@@ -20,7 +21,9 @@ export function logFeedReport(
   fields: Record<string, unknown> = {},
 ): void {
   const skipped = report.rowsSkipped > 0 || (report.notes?.length ?? 0) > 0;
-  const said = report.files.some((f) => f.notes.length > 0 || f.mergedLines > 0);
+  const said =
+    report.customersFromOrders !== undefined ||
+    report.files.some((f) => f.notes.length > 0 || f.mergedLines > 0);
   if (!skipped && !said) return;
   const lines = describeFeedReport(report, { maxPerKind: LOGGED_PER_KIND });
   const text = `feed: ${countOf(report.rowsSkipped, 'row', 'rows', 'en-US')} skipped\n${lines.join('\n')}`;

@@ -17,6 +17,7 @@ import {
   headersOf,
   type MappedHeaders,
   ORDER_COLUMNS,
+  ORDER_CUSTOMER_COLUMNS,
   ORDER_OPTIONAL_COLUMNS,
   TICKET_COLUMNS,
 } from '../rules/columnMapping';
@@ -39,7 +40,13 @@ import {
 import { type EngineOptions, type FeedEngine, openFeedEngine, sqlName, sqlString } from './feedEngine';
 import { FeedError } from './feedError';
 import { type FeedFile, type FoundFeedFiles, findFeedFiles } from './feedFiles';
-import { type FeedReport, type FileReport, placeOf, placeOfRow } from './feedReport';
+import {
+  type CustomersFromOrders,
+  type FeedReport,
+  type FileReport,
+  placeOf,
+  placeOfRow,
+} from './feedReport';
 import { type FeedSource, loadSource } from './feedSource';
 import { reportFile } from './problemList';
 import { type ColumnChecks, currencyChecks, kindSql, longerThan, reasonSql, requiredText } from './rowChecks';
@@ -525,6 +532,11 @@ async function checkCustomers(
       WHERE c.kind IS NULL AND c.rid <> f.frid;`);
   const ownerHint = await ownerNamesHint(engine, `owner: ${notASignIn}`);
   if (ownerHint) source.notes.push(ownerHint);
+  return { customers: await bookCustomers(engine), ownerHint, customerKey: await customerKeyOf(engine) };
+}
+
+/** The book's customers, from tables `cust` and `cust_owners`. */
+async function bookCustomers(engine: FeedEngine): Promise<Customer[]> {
   const customers: Customer[] = [];
   // Each rep's address is read once, as text shared by their customers, and each customer's by its
   // index: reading 1M customers took 2.0 s of CPU with the address read per customer, 1.2 s so.
@@ -547,7 +559,83 @@ async function checkCustomers(
       }
     },
   );
-  return { customers, ownerHint, customerKey: await customerKeyOf(engine) };
+  return customers;
+}
+
+/**
+ * A feed with no customers file stops without a rep for its customers: an orders export names
+ * none, and the owner column that would is the customers file's.
+ */
+function noOwnerForOrders(orders: string): FeedError {
+  return new FeedError(
+    'missing_column',
+    `The feed has no customers file, so its customers are taken from ${orders}, which names no rep: no customer could be given to one. ` +
+      'Where one rep looks after every customer, give their sign-in in the rules file: { "defaultOwner": "<their Teams sign-in>" }; ' +
+      "otherwise add customers.csv with an owner column holding each customer's rep (docs/feed.md, Adding an owner column).",
+    orders,
+  );
+}
+
+/**
+ * The book's customers where the feed has no customers file (a shop that exports its orders alone):
+ * each customer id of the orders, in the order it first appears, keyed and matched as a customers
+ * file's (an address whatever its case, written as on its first row), named by the name most of
+ * their orders give (`customer_name`, Shopify's `Billing Name`, which it writes on an order's first
+ * line only; ties to the first) or else by their id, all given to the default rep, with no stated
+ * monthly value (derived, as for an empty cell). A row whose customer id is missing or too long is
+ * no customer: the orders' own checks report it, with its line. Tables `cust`, `cust_owners`,
+ * `cust_skipped` (empty) and `customers_chk` as checkCustomers makes them.
+ */
+async function customersFromOrders(
+  engine: FeedEngine,
+  source: FeedSource,
+  options: ReadFeedOptions & { defaultOwner: string },
+): Promise<{ customers: Customer[]; customerKey: CustomerKey; from: CustomersFromOrders }> {
+  const mapping = options.columns?.orders;
+  const index = resolveColumns(
+    { file: source.file, mappingKey: 'orders', required: ['customer_id'], optional: ORDER_CUSTOMER_COLUMNS },
+    source.header,
+    mapping,
+  );
+  const named = index.customer_name.length > 0;
+  await engine.run(`
+    CREATE OR REPLACE TABLE customers_chk AS
+      SELECT rid, customer_id, id_email, CASE WHEN id_email THEN lower(customer_id) ELSE customer_id END AS id_key,
+        customer_name, NULL::VARCHAR AS kind
+      FROM (
+        SELECT *, ${emailIdSql('customer_id')} AS id_email FROM (
+          SELECT rowid AS rid, ${text(index.customer_id)} AS customer_id, ${text(index.customer_name)} AS customer_name
+          FROM ${source.table} WHERE rowid > 0)
+        WHERE ${kindSql([customerIdChecks])} IS NULL);
+    CREATE OR REPLACE TABLE customers_named AS
+      SELECT id_key, arg_min(customer_name, (-n, first)) AS name FROM (
+        SELECT id_key, customer_name, count(*) AS n, min(rid) AS first FROM customers_chk
+        WHERE customer_name <> '' AND NOT ${longerThan('customer_name', MAX_NAME_CHARS)}
+        GROUP BY id_key, customer_name)
+      GROUP BY id_key;
+    CREATE OR REPLACE TABLE cust_owners AS SELECT lower(${sqlString(options.defaultOwner)}) AS owner, 0 AS oi;
+    CREATE OR REPLACE TABLE cust AS
+      SELECT (row_number() OVER (ORDER BY f.frid) - 1)::INTEGER AS idx, f.fid AS customer_id, f.id_key,
+             coalesce(n.name, f.fid) AS name, o.owner, o.oi, NULL::DOUBLE AS mv, n.name IS NULL AS by_id
+      FROM (SELECT id_key, min(rid) AS frid, arg_min(customer_id, rid) AS fid FROM customers_chk GROUP BY id_key) f
+      LEFT JOIN customers_named n USING (id_key) CROSS JOIN cust_owners o
+      ORDER BY idx;
+    CREATE OR REPLACE TABLE cust_skipped (id_key VARCHAR, rid BIGINT);`);
+  const [[byId, owner]] = await engine.rows(
+    'SELECT count(*) FILTER (WHERE by_id), (SELECT owner FROM cust_owners) FROM cust',
+  );
+  const customers = await bookCustomers(engine);
+  return {
+    customers,
+    customerKey: await customerKeyOf(engine),
+    from: {
+      file: source.file,
+      customers: customers.length,
+      ...(named ? { namedFrom: headerWords(mapping?.customer_name ?? 'customer_name') } : {}),
+      namedById: Number(byId),
+      owner: String(owner),
+    },
+  };
 }
 
 /**
@@ -1359,7 +1447,7 @@ async function readWith(
     const keep = (header: string[]) => {
       const { required, optional } =
         file.kind === 'orders'
-          ? orderColumns(file.name, header, options.columns?.orders)
+          ? ordersRead(orderColumns(file.name, header, options.columns?.orders))
           : file.kind === 'customers'
             ? customerColumns(options)
             : KIND_COLUMNS[file.kind];
@@ -1374,16 +1462,41 @@ async function readWith(
     rowsRead += source.rows + source.rejected.length;
     return source;
   };
-  const customersSource = await load(files.customers);
-  requireRows(customersSource);
-  const { customers, ownerHint, customerKey } = await checkCustomers(engine, customersSource, options);
-  const customersReport = await reportFile(engine, customersSource, 'customers_problems', customersSource);
-  requireKept(customersReport, ownerHint ?? undefined);
+  // Without a customers file the customers are the orders' own: the orders file is read first.
+  const { customers: customersFile } = files;
+  const ordersRead = (columns: { required: readonly string[]; optional: readonly string[] }) =>
+    customersFile ? columns : { ...columns, optional: [...columns.optional, ...ORDER_CUSTOMER_COLUMNS] };
+  const { defaultOwner } = options;
+  if (!customersFile && !defaultOwner) throw noOwnerForOrders(files.orders.name);
   // The orders and tickets are checked against the book's customers and the skipped ones.
   const customerTables = ['cust', 'cust_skipped'];
-  await dropTablesBut(engine, customerTables);
+  let customersSource: FeedSource;
+  let customersReport: FileReport | undefined;
+  let fromOrders: CustomersFromOrders | undefined;
+  let read: { customers: Customer[]; customerKey: CustomerKey };
+  if (customersFile) {
+    customersSource = await load(customersFile);
+    requireRows(customersSource);
+    const checked = await checkCustomers(engine, customersSource, options);
+    customersReport = await reportFile(engine, customersSource, 'customers_problems', customersSource);
+    requireKept(customersReport, checked.ownerHint ?? undefined);
+    await dropTablesBut(engine, customerTables);
+    read = checked;
+  } else {
+    // No customer is skipped, so no order names a customers file's line: the orders stand in for it.
+    customersSource = await load(files.orders);
+    requireRows(customersSource);
+    const taken = await customersFromOrders(engine, customersSource, {
+      ...options,
+      defaultOwner: defaultOwner as string,
+    });
+    await dropTablesBut(engine, [...customerTables, customersSource.table]);
+    fromOrders = taken.from;
+    read = taken;
+  }
+  const { customers, customerKey } = read;
   options.onProgress?.(rowsRead);
-  const ordersSource = await load(files.orders);
+  const ordersSource = customersFile ? await load(files.orders) : customersSource;
   requireRows(ordersSource);
   const {
     merged: mergedLines,
@@ -1445,11 +1558,16 @@ async function readWith(
   for (const c of refunded.keys()) if (orders.start[c + 1] > orders.start[c]) refunded.delete(c);
   if (refunded.size > 0) book.refundedOrders = refunded;
 
-  const reports: FileReport[] = [customersReport, ordersReport, ...(ticketsReport ? [ticketsReport] : [])];
+  const reports: FileReport[] = [
+    ...(customersReport ? [customersReport] : []),
+    ordersReport,
+    ...(ticketsReport ? [ticketsReport] : []),
+  ];
   return {
     book,
     report: {
       files: reports,
+      ...(fromOrders ? { customersFromOrders: fromOrders } : {}),
       rowsSkipped: reports.reduce((sum, f) => sum + f.rowsSkipped, 0),
       ...(files.notes ? { notes: files.notes } : {}),
     },

@@ -75,8 +75,8 @@ export function healthChecksFor(
 }
 
 /**
- * The feed check for a feed container: its customers and orders blobs are listed as the runs list
- * them. The identity's read role on the feed is a role assignment of its own, which can apply after
+ * The feed check for a feed container: its orders blob (and customers, tickets) are listed as the
+ * runs list them. The identity's read role on the feed is a role assignment of its own, which can apply after
  * the tables' (and the feed is uploaded by hand), so a probe that reached only the tables could
  * answer 200 while the next weekly run would fail. Undefined for a local feed folder.
  */

@@ -59,12 +59,23 @@ export const ORDER_OPTIONAL_COLUMNS = [
   'currency',
   'type',
 ] as const;
+/**
+ * Read only from an orders file with no customers file beside it, whose customers are the orders'
+ * own: each customer's name (Shopify's `Billing Name`); unmapped and absent, they are named by their id.
+ */
+export const ORDER_CUSTOMER_COLUMNS = ['customer_name'] as const;
+/** The columns an orders mapping may rename. */
+export const ORDER_MAPPED_COLUMNS = [
+  ...ORDER_COLUMNS,
+  ...ORDER_OPTIONAL_COLUMNS,
+  ...ORDER_CUSTOMER_COLUMNS,
+] as const;
 export const TICKET_COLUMNS = ['ticket_id', 'customer_id', 'opened_at', 'sentiment', 'status'] as const;
 
 export const columnMappingSchema = z
   .strictObject({
     customers: renames(CUSTOMER_COLUMNS),
-    orders: renames([...ORDER_COLUMNS, ...ORDER_OPTIONAL_COLUMNS]),
+    orders: renames(ORDER_MAPPED_COLUMNS),
     tickets: renames(TICKET_COLUMNS),
   })
   .partial();

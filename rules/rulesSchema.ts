@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  CUSTOMER_COLUMNS,
-  columnMappingSchema,
-  ORDER_COLUMNS,
-  ORDER_OPTIONAL_COLUMNS,
-  TICKET_COLUMNS,
-} from './columnMapping';
+import { CUSTOMER_COLUMNS, columnMappingSchema, ORDER_MAPPED_COLUMNS, TICKET_COLUMNS } from './columnMapping';
 import { feedFormatsSchema } from './feedFormats';
 import { ownerNamesSchema, signInSchema } from './ownerNames';
 import { tunedSchema } from './tunedBlock';
@@ -386,7 +380,8 @@ export const rulesSchema = z.strictObject({
   owners: ownerNamesSchema.default({}),
   /**
    * The rep who gets every customer whose owner cell is empty, and every customer when the customers
-   * file has no owner column: a shop with one rep (a Shopify or Stripe export knows no rep).
+   * file has no owner column or the feed has no customers file (its customers taken from the
+   * orders): a shop with one rep (a Shopify or Stripe export knows no rep).
    */
   defaultOwner: signInSchema.optional(),
   /** Written by `churn-predictor tune`: how the weights were fitted and the before/after figures. */
@@ -419,7 +414,7 @@ export function parseRules(json: unknown, source?: string): Rules {
 // a key spelled otherwise ("customerid", "date") is told the names it could have been.
 const FEED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   customers: CUSTOMER_COLUMNS,
-  orders: [...ORDER_COLUMNS, ...ORDER_OPTIONAL_COLUMNS],
+  orders: ORDER_MAPPED_COLUMNS,
   tickets: TICKET_COLUMNS,
 };
 

@@ -30,7 +30,7 @@ export async function loadFeedIntoContainer(
   await client.createIfNotExists();
   // A zip given as the feed (`--feed export.zip`) is uploaded under its own name.
   const { folder, ...found } = await findFeedFiles(feedDir);
-  const files = [found.customers, found.orders, ...(found.tickets ? [found.tickets] : [])];
+  const files = [found.customers, found.orders, found.tickets].filter((file) => file !== undefined);
   // Each file under its path in the folder: a folder of parts part by part (`orders/part-00000-....parquet`),
   // a zip holding the whole feed once (`export.zip`), as it is.
   const byName = new Map(

@@ -82,13 +82,20 @@ describe('/api/health', () => {
     }
   });
 
-  it('says not ok until the feed container holds customers and orders; the log names what is missing', async () => {
+  /** The app's config with a feed container of its own, the tables made, and that container (not yet created). */
+  async function withFeedContainer() {
     const feed = `feed${randomBytes(4).toString('hex')}`;
     const config = loadConfig({ ...env(), FEED_CONTAINER: feed });
     await openStorage(config.storage);
     const container = BlobServiceClient.fromConnectionString(
       config.storage.connectionString ?? '',
     ).getContainerClient(feed);
+    return { config, container };
+  }
+
+  it('says not ok until the feed container holds the orders; the log names what is missing', async () => {
+    const { config, container } = await withFeedContainer();
+    const feed = container.containerName;
     const upload = (blob: string) => container.getBlockBlobClient(blob).upload('id\n', 3);
     try {
       const missing = await probe(config);
@@ -102,6 +109,17 @@ describe('/api/health', () => {
       expect(noOrders).toMatchObject({ status: 503, body: { status: 'not ok' } });
       expect(noOrders.log.join('\n')).toMatch(/health check feed failed: .*has no blob "orders\.csv"/);
       await upload('orders.csv');
+      expect(await probe(config)).toMatchObject({ status: 200, body: { status: 'ok' }, log: [] });
+    } finally {
+      await container.deleteIfExists();
+    }
+  });
+
+  it('says ok for a container holding the orders alone: the customers are taken from them', async () => {
+    const { config, container } = await withFeedContainer();
+    try {
+      await container.create();
+      await container.getBlockBlobClient('orders.csv').upload('id\n', 3);
       expect(await probe(config)).toMatchObject({ status: 200, body: { status: 'ok' }, log: [] });
     } finally {
       await container.deleteIfExists();

@@ -36,6 +36,39 @@ async function uploadDemo(container: ContainerClient, prefix = '', files = FILES
     await container.getBlockBlobClient(`${prefix}${file}`).uploadFile(join(DEMO, file));
 }
 
+/** The rules file docs/feed.md's Shopify section shows, as a user copies it, with `extra` beside it. */
+async function shopifyDocsRules(extra: Record<string, unknown>) {
+  const section = (await readFile(join(__dirname, '../../../docs/feed.md'), 'utf8')).split('### Shopify')[1];
+  return parseRules({ ...JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? ''), ...extra });
+}
+
+/**
+ * The demo book's orders of Ana's customers as Shopify's orders export writes them, for a shop of
+ * one rep that exports its orders alone: `Name` the order number, `Email` the customer, `Billing Name`
+ * their name. Returns the file and each customer's name by their email.
+ */
+async function shopifyOrdersOfAna(): Promise<{ csv: string; names: Map<string, string> }> {
+  const rows = async (file: string) =>
+    (await readFile(join(DEMO, file), 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','));
+  const ana = new Map(
+    (await rows('customers.csv')).filter((c) => c[2] === 'ana.ruiz@contoso.example').map((c) => [c[0], c[1]]),
+  );
+  const lines = (await rows('orders.csv'))
+    .filter(([, customer]) => ana.has(customer))
+    .map(
+      ([order, customer, day, amount]) =>
+        `#${order},${customer.toLowerCase()}@shop.example,paid,USD,${amount},${day} 10:00:00 -0600,${ana.get(customer)},0.00`,
+    );
+  return {
+    csv: `Name,Email,Financial Status,Currency,Total,Created at,Billing Name,Refunded Amount\n${lines.join('\n')}\n`,
+    names: new Map([...ana].map(([customer, name]) => [`${customer.toLowerCase()}@shop.example`, name])),
+  };
+}
+
 describe('the feed from a blob container on Azurite', () => {
   const connectionString = inject('azuriteConnectionString');
   let name: string;
@@ -141,6 +174,33 @@ describe('the feed from a blob container on Azurite', () => {
     const { book } = await readBlobFeed(container);
     expect(book.customers.length).toBe(300);
     expect(book.ticketDay.length).toBe(0);
+  });
+
+  it("a shop's Shopify orders export alone: the customers are the orders', the report says so", async () => {
+    const container = feedContainerClient({ connectionString }, name);
+    await container.create();
+    await container.getBlockBlobClient('orders.csv').uploadFile(join(EXPORTS, 'shopify-store', 'orders.csv'));
+    const { book, report } = await readBlobFeed(container, {
+      ...feedOptionsFrom(
+        await shopifyDocsRules({ defaultOwner: 'dana.wells@groovebox.example' }),
+        '1997-09-30',
+      ),
+    });
+    expect(book.customers.map((c) => [c.id, c.name, c.owner, c.monthlyValue])).toEqual([
+      ['sarah.rodriguez.153@mailbox.example', 'Sarah Rodriguez', 'dana.wells@groovebox.example', null],
+      ['michelle.miller.230@mailbox.example', 'Michelle Miller', 'dana.wells@groovebox.example', null],
+      ['zoe.martinez.379@mailbox.example', 'Zoë Martinez', 'dana.wells@groovebox.example', null],
+      ['steven.scott.850@mailbox.example', 'Steven Scott', 'dana.wells@groovebox.example', null],
+      ['jose.sanchez.929@mailbox.example', 'José Sanchez', 'dana.wells@groovebox.example', null],
+    ]);
+    expect(report.files.map((f) => f.file)).toEqual(['orders.csv']);
+    expect(report.customersFromOrders).toEqual({
+      file: 'orders.csv',
+      customers: 5,
+      namedFrom: '"Billing Name"',
+      namedById: 0,
+      owner: 'dana.wells@groovebox.example',
+    });
   });
 
   it('a missing container or required blob is a FeedError naming it', async () => {
@@ -252,6 +312,34 @@ describe('the feed from a blob container on Azurite', () => {
       expect(report.outcomes.find((o) => o.rep === rep)?.status).toBe('delivered');
       expect(report.counts).toMatchObject({ delivered: 1, no_conversation: 4 });
       expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    });
+
+    it("sends the one rep a card from a shop's Shopify orders export alone, naming customers as their orders do", async () => {
+      const container = feedContainerClient({ connectionString }, name);
+      await container.create();
+      const { csv, names } = await shopifyOrdersOfAna();
+      await container.getBlockBlobClient('orders.csv').upload(csv, Buffer.byteLength(csv));
+      const rep = 'ana.ruiz@contoso.example';
+      await installReps(world, [rep]);
+      const config = loadConfig({ STORAGE_CONNECTION_STRING: connectionString, FEED_CONTAINER: name });
+      const deps = {
+        ...depsFor(world, slippingBook([], { slipping: 0 })),
+        readBook: feedReaderFor(config, await shopifyDocsRules({ defaultOwner: rep })),
+      };
+      const report = await runWeekly(deps, { now: SEND_TIME });
+      expect(report).toMatchObject({
+        status: 'completed',
+        feed: { customers: names.size, rowsSkipped: 0 },
+      });
+      if (report.status !== 'completed') return;
+      expect(report.outcomes.find((o) => o.rep === rep)?.status).toBe('delivered');
+      expect(report.counts).toMatchObject({ delivered: 1 });
+      const [card] = world.fake.sentTo(conversationOf(rep));
+      const text = JSON.stringify(card.activity);
+      // Each listed customer (keyed by their email) is named on the card by their Billing Name.
+      const listed = [...new Set([...text.matchAll(/"customerId":"([^"]+)"/g)].map((m) => m[1]))];
+      expect(listed.length).toBeGreaterThan(0);
+      for (const id of listed) expect(text).toContain(`"text":"${names.get(id)}"`);
     });
   });
 });

@@ -137,3 +137,122 @@ describe('churn-predictor score on a real export', () => {
     expect(r.out).toBe('');
   });
 });
+
+/** A feed folder holding `orders` alone, with the rules file docs/feed.md's Shopify section shows and `rules` beside it. */
+function ordersOnlyFeed(orders: string, rules: Record<string, unknown> = {}): { dir: string; rules: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'feed-orders-only-'));
+  writeFileSync(join(dir, 'orders.csv'), orders);
+  const section = readFileSync(join(__dirname, '../../../docs/feed.md'), 'utf8').split('### Shopify')[1];
+  const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '') as Record<string, unknown>;
+  writeFileSync(join(dir, 'rules.json'), JSON.stringify({ ...shown, ...rules }));
+  return { dir, rules: join(dir, 'rules.json') };
+}
+
+/** `score --format json` on a feed folder made by ordersOnlyFeed. */
+const scoreJson = (feed: { dir: string; rules: string }, asOf: string) =>
+  run('score', '--feed', feed.dir, '--rules', feed.rules, '--as-of', asOf, '--format', 'json');
+
+/** A Shopify orders export's own columns, with none of the optional ones the docs' mapping names. */
+const SHOPIFY_ORDERS = { order_id: 'Name', customer_id: 'Email', ordered_at: 'Created at', amount: 'Total' };
+
+describe('churn-predictor score on a shop that exports its orders alone (no customers file)', () => {
+  const shopifyOrders = readFileSync(
+    join(__dirname, '../../fixtures/exports/shopify-store/orders.csv'),
+    'utf8',
+  );
+  const owner = { defaultOwner: 'dana.wells@groovebox.example' };
+
+  it("lists every customer of Shopify's orders export, named from Billing Name, all the default rep's; the report says so", async () => {
+    const feed = ordersOnlyFeed(shopifyOrders, owner);
+    const r = await scoreJson(feed, '1997-09-30');
+    expect(r.err).toBe(
+      [
+        'customers: no customers file, so 5 customers taken from orders.csv, named from "Billing Name", each given to dana.wells@groovebox.example (defaultOwner)',
+        'orders.csv: 21 rows read, 17 kept, 0 skipped',
+        '  status: 3 orders left out, never placed or undone ("refunded" 3)',
+        '  refunded: 1 order refunded in part or in full, the refund taken off its amount',
+        '  6 order lines merged into their orders (same order id, customer and date)',
+        '',
+      ].join('\n'),
+    );
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out) as Array<{
+      customerId: string;
+      name: string;
+      owner: string;
+      orders: number;
+    }>;
+    expect(rows.map((x) => [x.customerId, x.name, x.owner, x.orders]).sort()).toEqual([
+      ['jose.sanchez.929@mailbox.example', 'José Sanchez', 'dana.wells@groovebox.example', 3],
+      ['michelle.miller.230@mailbox.example', 'Michelle Miller', 'dana.wells@groovebox.example', 2],
+      // Her only order was refunded: a customer still, with no order read.
+      ['sarah.rodriguez.153@mailbox.example', 'Sarah Rodriguez', 'dana.wells@groovebox.example', 0],
+      ['steven.scott.850@mailbox.example', 'Steven Scott', 'dana.wells@groovebox.example', 3],
+      ['zoe.martinez.379@mailbox.example', 'Zoë Martinez', 'dana.wells@groovebox.example', 3],
+    ]);
+  });
+
+  it('names a customer by the name most of their orders give, else by their id; an address in two cases is one customer', async () => {
+    const feed = ordersOnlyFeed(
+      [
+        'Name,Email,Total,Created at,Billing Name',
+        '#1,ana@cafe.example,10,2026-10-01,Ana Ruiz',
+        '#2,ANA@cafe.example,12,2026-10-08,Ana Ruiz',
+        '#3,ana@cafe.example,11,2026-10-15,Gift for Ben',
+        '#4,tom@deli.example,20,2026-10-02,',
+      ].join('\n'),
+      {
+        ...owner,
+        columns: { orders: { ...SHOPIFY_ORDERS, customer_name: 'Billing Name' } },
+      },
+    );
+    const r = await scoreJson(feed, '2026-11-23');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(
+      'customers: no customers file, so 2 customers taken from orders.csv, named from "Billing Name" (1 by their id: none of their orders names them), each given to dana.wells@groovebox.example (defaultOwner)',
+    );
+    const rows = JSON.parse(r.out) as Array<{ customerId: string; name: string; orders: number }>;
+    expect(rows.map((x) => [x.customerId, x.name, x.orders]).sort()).toEqual([
+      ['ana@cafe.example', 'Ana Ruiz', 3],
+      ['tom@deli.example', 'tom@deli.example', 1],
+    ]);
+  });
+
+  it("reports a bad order row on the orders file's line, and a row with no customer is no customer", async () => {
+    const feed = ordersOnlyFeed(
+      [
+        'Name,Email,Total,Created at',
+        '#1,ana@cafe.example,10,2026-10-01',
+        '#2,ana@cafe.example,12,31/31/2026',
+        '#3,,11,2026-10-15',
+        '#4,tom@deli.example,20,2026-10-02',
+      ].join('\n'),
+      {
+        ...owner,
+        columns: { orders: SHOPIFY_ORDERS },
+      },
+    );
+    const r = await scoreJson(feed, '2026-11-23');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(
+      'customers: no customers file, so 2 customers taken from orders.csv, named by their id',
+    );
+    expect(r.err).toContain('orders.csv line 3: ordered_at: not a date: "31/31/2026"');
+    expect(r.err).toContain('orders.csv line 4: customer_id: missing');
+    expect((JSON.parse(r.out) as unknown[]).length).toBe(2);
+  });
+
+  it('stops with exit 2 naming defaultOwner when the rules give no rep, and on a header-only orders file as before', async () => {
+    const noRep = ordersOnlyFeed(shopifyOrders);
+    const r = await run('score', '--feed', noRep.dir, '--rules', noRep.rules, '--as-of', '1997-09-30');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      'The feed has no customers file, so its customers are taken from orders.csv, which names no rep: no customer could be given to one. Where one rep looks after every customer, give their sign-in in the rules file: { "defaultOwner": "<their Teams sign-in>" }',
+    );
+    expect(r.out).toBe('');
+    const empty = ordersOnlyFeed(`${shopifyOrders.split('\n')[0]}\n`, owner);
+    const e = await run('score', '--feed', empty.dir, '--rules', empty.rules, '--as-of', '1997-09-30');
+    expect(e.code).toBe(2);
+    expect(e.err).toContain('orders.csv has a header but no rows');
+  });
+});
