@@ -16,6 +16,11 @@ export const DAYS_PER_MONTH = 365.25 / 12;
  */
 export const BURST_DAYS = 3;
 
+/** True when an order on `day` belongs to the visit that began on `firstDay` (within BURST_DAYS). */
+export function inVisitOf(firstDay: number, day: number): boolean {
+  return day - firstDay <= BURST_DAYS;
+}
+
 /**
  * What the rules know about one customer as of a day. Only orders and tickets on or before that
  * day count, so any past date replays exactly. Fields other than the counts are meaningful only
@@ -187,7 +192,7 @@ export function computeFeatures(book: Book, i: number, ctx: FeatureContext, out:
     out.monthlyValue = given;
   } else if (!hasOrders || firstValueDay < 0) {
     out.monthlyValue = 0;
-  } else if (out.lastOrderDay - out.firstOrderDay <= BURST_DAYS) {
+  } else if (inVisitOf(out.firstOrderDay, out.lastOrderDay)) {
     // One visit: one order day, or a burst of them within a few days (same-day orders are one visit
     // too). No monthly habit to speak of: what a call can win is another visit, worth about what
     // this one came to (a one-off £1,070 order is not £1,070 a month, and £5,391 spent on 1-2 Dec is
