@@ -16,6 +16,11 @@ export const DAYS_PER_MONTH = 365.25 / 12;
  */
 export const BURST_DAYS = 3;
 
+/** True when an order on `day` belongs to the visit that began on `firstDay` (within BURST_DAYS). */
+export function inVisitOf(firstDay: number, day: number): boolean {
+  return day - firstDay <= BURST_DAYS;
+}
+
 /**
  * What the rules know about one customer as of a day. Only orders and tickets on or before that
  * day count, so any past date replays exactly. Fields other than the counts are meaningful only
@@ -187,13 +192,17 @@ export function computeFeatures(book: Book, i: number, ctx: FeatureContext, out:
     out.monthlyValue = given;
   } else if (!hasOrders || firstValueDay < 0) {
     out.monthlyValue = 0;
-  } else if (out.lastOrderDay - out.firstOrderDay <= BURST_DAYS) {
+  } else if (inVisitOf(out.firstOrderDay, out.lastOrderDay)) {
     // One visit: one order day, or a burst of them within a few days (same-day orders are one visit
     // too). No monthly habit to speak of: what a call can win is another visit, worth about what
     // this one came to (a one-off £1,070 order is not £1,070 a month, and £5,391 spent on 1-2 Dec is
     // not £3,816 a month, what spreading it over the span plus one usual gap made of it).
+    // All of it, though its first day may have fallen out of the value window (a visit of 1-2 Jan
+    // seen on 31 Dec is worth its £5,000 and £50, not the £50 still inside).
+    let visitSpend = 0;
+    for (let k = start; k < end; k++) visitSpend += amounts[k];
     out.valueKind = 'second_order';
-    out.monthlyValue = valueSpend;
+    out.monthlyValue = visitSpend;
   } else {
     // Spend over the months the customer was active: from their first order in the value window to
     // their last plus one usual gap (the time that last order covered), at least a month. Silence

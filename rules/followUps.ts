@@ -1,11 +1,11 @@
 import { type Book, dayOf, isoOfDay } from './book';
 import type { CustomerState } from './customerState';
 import {
-  BURST_DAYS,
   computeFeatures,
   emptyFeatures,
   type FeatureContext,
   featureContext,
+  inVisitOf,
   ordersEnd,
 } from './features';
 import type { Rules } from './rulesSchema';
@@ -269,19 +269,19 @@ export interface SaveHolding {
    * else 0: what the save of a one-visit customer who had ordered again by the tap records (counted
    * only for such a save).
    */
-  secondOrderBySave: number;
+  nextVisitOrderBySave: number;
 }
 
 /**
- * The amount of customer i's first order after their first visit (order days within BURST_DAYS of
- * the first, as features value it) when it came by `day`, else 0: an order of the visit itself, a
- * second invoice that day or the next, is not the customer ordering again.
+ * The amount of customer i's first order after their first visit (inVisitOf, as features value it)
+ * when it came by `day`, else 0: an order of the visit itself, a second invoice that day or the
+ * next, is not the customer ordering again.
  */
-function secondOrderBy(book: Book, i: number, day: number): number {
+function nextVisitOrderBy(book: Book, i: number, day: number): number {
   const start = book.orderStart[i];
   const end = ordersEnd(book, i, day);
   for (let k = start + 1; k < end; k++) {
-    if (book.orderDay[k] - book.orderDay[start] > BURST_DAYS) return book.orderAmount[k];
+    if (!inVisitOf(book.orderDay[start], book.orderDay[k])) return book.orderAmount[k];
   }
   return 0;
 }
@@ -319,7 +319,7 @@ export function savesHolding(
       recordedValue: s.recoveredValue ?? 0,
       checks,
       orderedSince: orderedBetween(lookup, i, saved, lookup.asOfDay),
-      secondOrderBySave: secondOrderBy(lookup.book, i, saved),
+      nextVisitOrderBySave: nextVisitOrderBy(lookup.book, i, saved),
     });
   }
   return out;

@@ -88,7 +88,7 @@ export function savesHeldFigures(
     // A one-visit customer's save records their next order, often placed the day before the tap:
     // it is retained value too, as the headline counts it among the one-off orders won back.
     valueRetained: saves.reduce(
-      (sum, s) => sum + s.orderedSince + (kindOf(s) === 'second_order' ? s.secondOrderBySave : 0),
+      (sum, s) => sum + s.orderedSince + (kindOf(s) === 'second_order' ? s.nextVisitOrderBySave : 0),
       0,
     ),
   };

@@ -57,7 +57,8 @@ export function customerRow(
         ? null
         : Math.round(state.score),
     monthlyValue,
-    valueKind: scored?.valueKind ?? 'monthly',
+    // The kind of the value beside it: the stored one's for a customer gone from the feed.
+    valueKind: scored?.valueKind ?? state.valueKind,
     valueAtRisk: Math.round(scored?.valueAtRisk ?? 0),
     // No chance for a customer with no order yet: "0% chance of no order" would promise one.
     noOrderChance: scored?.lastOrderDay != null ? statedChance(scored.listChance) : null,

@@ -320,7 +320,7 @@ describe('savesHolding', () => {
       lookup,
       rules,
     );
-    expect(saves.map((s) => [s.customerId, s.secondOrderBySave])).toEqual([
+    expect(saves.map((s) => [s.customerId, s.nextVisitOrderBySave])).toEqual([
       ['burst', 0],
       ['back', 450],
     ]);

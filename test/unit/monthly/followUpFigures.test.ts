@@ -66,7 +66,7 @@ describe('the follow-up figures of the monthly summary', () => {
               { days: 90, held: false },
             ],
             orderedSince: 1200,
-            secondOrderBySave: 0,
+            nextVisitOrderBySave: 0,
           },
           {
             customerId: 'y',
@@ -76,7 +76,7 @@ describe('the follow-up figures of the monthly summary', () => {
             recordedValue: 300,
             checks: [{ days: 30, held: false }],
             orderedSince: 0,
-            secondOrderBySave: 0,
+            nextVisitOrderBySave: 0,
           },
         ],
       },
@@ -128,7 +128,7 @@ describe('the follow-up figures of the monthly summary', () => {
       recordedValue,
       checks: [],
       orderedSince,
-      secondOrderBySave: 0,
+      nextVisitOrderBySave: 0,
     });
     const november = computeMonthlySummary({
       month: '2026-11',

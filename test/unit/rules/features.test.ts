@@ -196,6 +196,23 @@ describe('computeFeatures', () => {
     expect(f.monthlyValue).toBeCloseTo(300);
   });
 
+  it("values a visit whose first day fell just out of the value window at all it came to, not its last day's orders", () => {
+    // £5,000 on 1 Jan 2024 and a £50 top-up the next day; as of 31 Dec 2024 the 365-day window
+    // starts after 1 Jan. The next visit is worth what this one came to, £5,050, not £50.
+    const f = featuresOf(
+      {
+        customers: [{ id: 'a' }],
+        orders: [
+          { customerId: 'a', date: '2024-01-01', amount: 5000 },
+          { customerId: 'a', date: '2024-01-02', amount: 50 },
+        ],
+      },
+      '2024-12-31',
+    );
+    expect(f.valueKind).toBe('second_order');
+    expect(f.monthlyValue).toBeCloseTo(5050);
+  });
+
   it('keeps a monthly value for a customer with two order days weeks apart', () => {
     const f = featuresOf(
       { customers: [{ id: 'a' }], orders: ordersOn('a', ['2024-04-07', '2024-05-05'], 100) },

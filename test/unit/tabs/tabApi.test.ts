@@ -99,6 +99,13 @@ describe("a customer's row and page state the card's figures", () => {
     expect(customerRow(stored, undefined).reasons).toEqual(stored.reasons);
   });
 
+  it("a one-visit customer gone from the feed keeps the weekly run's kind of value: not '£1,070/month'", () => {
+    // The row falls back to the stored value, what another order is worth: said so, as the Won back
+    // tap records it (by the stored kind), not as a monthly figure.
+    const stored: CustomerState = { ...state, monthlyValue: 1070, valueKind: 'second_order' };
+    expect(customerRow(stored, undefined)).toMatchObject({ monthlyValue: 1070, valueKind: 'second_order' });
+  });
+
   it('the card pre-fills Won back with the figure its row states, which the Won back check accepts', () => {
     const value = 165.85623949579835;
     const week = representativeWeek();
