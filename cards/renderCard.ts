@@ -1,3 +1,4 @@
+import type { ValueKind } from '../rules/customerState';
 import { buildDigestCard } from './buildDigestCard';
 import { buildWeeklyCard } from './buildWeeklyCard';
 import type { CardJson, CustomerOutcome, WeeklyCardData } from './cardModels';
@@ -14,6 +15,15 @@ export function isDigest(data: RepCardData): data is DigestCardData {
 /** Renders a stored rep card, whichever kind it is. */
 export function renderRepCard(data: RepCardData): CardJson {
   return isDigest(data) ? buildDigestCard(data) : buildWeeklyCard(data);
+}
+
+/** The kind of value a card shows on a customer's row (none written: monthly); undefined when it does not list them. */
+export function valueKindOnCard(data: RepCardData, customerId: string): ValueKind | undefined {
+  const rows: readonly { customerId: string; valueKind?: ValueKind }[] = isDigest(data)
+    ? data.rows
+    : data.customers;
+  const row = rows.find((r) => r.customerId === customerId);
+  return row ? (row.valueKind ?? 'monthly') : undefined;
 }
 
 /** The outcome a card shows on a customer's row; undefined when the card does not list them. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_CUSTOMER_ID_CHARS } from '../rules/book';
-import { type CustomerState, customerStateSchema } from '../rules/customerState';
+import { type CustomerState, customerStateSchema, valueKindSchema } from '../rules/customerState';
 
 /** What can happen to a customer; every one is a counted, attributable row. */
 export const AUDIT_ACTIONS = [
@@ -61,6 +61,11 @@ export const newAuditRowSchema = z.object({
    * and rows stored before it was kept.
    */
   deliveryId: optionalText(MAX_AUDIT_ID_CHARS),
+  /**
+   * Won back: what the value is, as the row the rep tapped showed it (today's scoring on a `list` card
+   * or the tab can differ from the state the last run stored). Null: the snapshot's kind.
+   */
+  valueKind: valueKindSchema.nullish().transform((v) => v ?? null),
   /** Where the rep took the action; null for the runs' own rows and rows stored before it was kept. */
   source: z
     .enum(ACTION_SOURCES)
@@ -72,11 +77,13 @@ export type NewAuditRow = z.input<typeof newAuditRowSchema>;
 export type AuditRow = z.output<typeof newAuditRowSchema>;
 
 /**
- * What a row's value is: monthly, or (a save of a one-visit customer) one order's worth. The
- * snapshot records the customer's kind when the action was taken; rows from before the kinds were monthly.
+ * What a row's value is: monthly, or (a save of a one-visit customer) one order's worth: as the row
+ * the rep tapped showed it, else the customer's kind in the snapshot; rows from before the kinds were monthly.
  */
-export function valueKindOf(row: Pick<AuditRow, 'snapshot'>): CustomerState['valueKind'] {
-  return row.snapshot?.valueKind ?? 'monthly';
+export function valueKindOf(
+  row: Pick<AuditRow, 'snapshot'> & { valueKind?: AuditRow['valueKind'] },
+): CustomerState['valueKind'] {
+  return row.valueKind ?? row.snapshot?.valueKind ?? 'monthly';
 }
 
 /** Validates and normalises an audit row before it is stored. */
@@ -108,6 +115,7 @@ export function auditColumns(row: AuditRow): Record<string, string | Double> {
   if (row.cardMessageId !== null) columns.cardMessageId = row.cardMessageId;
   if (row.deliveryId !== null) columns.deliveryId = row.deliveryId;
   if (row.source !== null) columns.source = row.source;
+  if (row.valueKind !== null) columns.valueKind = row.valueKind;
   return columns;
 }
 
@@ -128,6 +136,7 @@ const storedRow = z.object({
   cardMessageId: z.string().nullish(),
   deliveryId: z.string().nullish(),
   source: z.enum(ACTION_SOURCES).nullish(),
+  valueKind: valueKindSchema.nullish(),
 });
 
 /** Parses a stored audit entity back into an AuditRow; throws naming the row when malformed. */
@@ -153,5 +162,6 @@ export function fromAuditEntity(entity: Record<string, unknown>): AuditRow {
     cardMessageId: r.cardMessageId ?? null,
     deliveryId: r.deliveryId ?? null,
     source: r.source ?? null,
+    valueKind: r.valueKind ?? null,
   };
 }

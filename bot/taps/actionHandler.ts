@@ -7,6 +7,7 @@ import {
   outcomeOnCard,
   type RepCardData,
   renderRepCard,
+  valueKindOnCard,
   withOutcome,
 } from '../../cards/renderCard';
 import { type RulesNow, rulesGetter } from '../../feed/keptRules';
@@ -303,6 +304,7 @@ export class ChurnActionHandler implements ActionHandler {
       ...this.context(current, actor, '', messageId, rep ? repAddresses(rep) : []),
       source: tapped ? sourceOfCard(tapped.data) : null,
       deliveryId,
+      shownValueKind: tapped ? valueKindOnCard(tapped.data, submit.customerId) : undefined,
     };
     // The same tap delivered again (auditHistory.ts): when the card no longer shows what it wrote (it
     // was undone since, or it was an Undo), it records nothing and the card is shown as it stands.

@@ -1,4 +1,4 @@
-import type { CustomerState } from '../../rules/customerState';
+import type { CustomerState, ValueKind } from '../../rules/customerState';
 import type { ActionSource, AuditRow, NewAuditRow } from '../../storage/auditRow';
 
 /** The actions a rep takes on a customer from a card (undo is separate: it reverses one of these). */
@@ -101,6 +101,8 @@ export interface DecisionContext {
   source?: ActionSource | null;
   /** The Teams activity of the tap (auditHistory's deliveryKey), when it came in one with an id. */
   deliveryId?: string | null;
+  /** The kind of value the tapped row showed (the card's or the tab's), when it is known. */
+  shownValueKind?: ValueKind;
   /**
    * The customer's latest audit rows as read for the tap, newest first: what was already done today.
    * Absent when a recorded row is replayed (it was judged when it was taken).

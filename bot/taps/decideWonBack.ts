@@ -103,6 +103,12 @@ export function decideWonBack(
       previousWonBackAt: ctx.current.wonBackAt,
       recoveredValue: read.value,
     },
-    audit: { ...auditBase(ctx), action: 'won_back', value: read.value },
+    audit: {
+      ...auditBase(ctx),
+      action: 'won_back',
+      value: read.value,
+      // Recorded as the rep saw it: a tab or `list` row scored today may differ from the stored kind.
+      ...(ctx.shownValueKind ? { valueKind: ctx.shownValueKind } : {}),
+    },
   };
 }

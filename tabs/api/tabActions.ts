@@ -21,7 +21,7 @@ import { decideUndo, selectUndoTarget } from '../../bot/taps/decideUndo';
 import { typedAmount } from '../../bot/taps/decideWonBack';
 import { formatExactMoney, wonBackValueWords } from '../../cards/format';
 import { localDate } from '../../rules/calendar';
-import type { CustomerState } from '../../rules/customerState';
+import type { CustomerState, ValueKind } from '../../rules/customerState';
 import type { Rules } from '../../rules/rulesSchema';
 import { type AuditRow, valueKindOf } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
@@ -77,6 +77,8 @@ export async function tapInTab(
   body: ActionRequestBody,
   /** Every address of the user's (the token's sign-in name and what their install stored). */
   addresses: readonly string[] = [user.email],
+  /** The kind of value the tab showed on the customer's row (today's scoring), which a Won back records. */
+  shownValueKind?: ValueKind,
 ): Promise<TabActionResult> {
   const tenant = checkTenant(user.tenantId, deps.access);
   if (tenant) return { ok: false, status: 403, message: tenant.message };
@@ -116,6 +118,7 @@ export async function tapInTab(
     key,
     cardMessageId: messageId,
     source: 'tab',
+    shownValueKind,
   });
 
   let decision: Decision;

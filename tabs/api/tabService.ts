@@ -330,7 +330,11 @@ export function createTabService(deps: TabServiceDeps): TabService {
 
     async act(user, customerId, body) {
       // Visibility first: a rep acting on another rep's customer learns nothing about it.
-      const { as, addresses } = await visibleState(user, customerId);
+      const { state, as, addresses } = await visibleState(user, customerId);
+      const { book, scored } = await books.scored(today());
+      const scoredRow = (k: number) => (k < 0 ? undefined : scored.customers[k]);
+      // A Won back records the kind of value the page showed (today's scoring, not the stored state's).
+      const shown = customerRow(state, scoredRow(bookIndex(book, customerId)));
       const result = await tapInTab(
         {
           state: deps.storage.state,
@@ -347,14 +351,13 @@ export function createTabService(deps: TabServiceDeps): TabService {
         customerId,
         body,
         addresses,
+        shown.valueKind,
       );
       if (!result.ok) throw new TabApiError(result.status, result.message);
-      const { book, scored } = await books.scored(today());
-      const i = bookIndex(book, customerId);
       return {
         ok: true,
         message: result.message,
-        customer: customerRow(result.state, i < 0 ? undefined : scored.customers[i]),
+        customer: customerRow(result.state, scoredRow(bookIndex(book, customerId))),
       };
     },
 

@@ -14,6 +14,7 @@ export function weeklyData(states: readonly CustomerState[]): WeeklyCardData {
       band: s.band,
       score: s.score,
       monthlyValue: s.monthlyValue,
+      valueKind: s.valueKind,
       reasons: s.reasons,
       play: 'Time-limited offer',
     })),

@@ -31,6 +31,7 @@ describe('audit trail on Azurite', () => {
       cardMessageId: '1:abc',
       deliveryId: 'a:1:chat|1:tap',
       source: 'digest',
+      valueKind: 'second_order',
     });
     const result = await storage.audit.record(input);
     expect(result.recorded).toBe(true);

@@ -57,6 +57,7 @@ export function row(overrides: Partial<AuditRow> & Pick<AuditRow, 'id' | 'action
     cardMessageId: 'msg-1',
     deliveryId: null,
     source: null,
+    valueKind: null,
     ...overrides,
   };
 }
