@@ -331,10 +331,14 @@ export function createTabService(deps: TabServiceDeps): TabService {
     async act(user, customerId, body) {
       // Visibility first: a rep acting on another rep's customer learns nothing about it.
       const { state, as, addresses } = await visibleState(user, customerId);
-      const { book, scored } = await books.scored(today());
-      const scoredRow = (k: number) => (k < 0 ? undefined : scored.customers[k]);
-      // A Won back records the kind of value the page showed (today's scoring, not the stored state's).
-      const shown = customerRow(state, scoredRow(bookIndex(book, customerId)));
+      const rowNow = async (s: CustomerState) => {
+        const { book, scored } = await books.scored(today());
+        const i = bookIndex(book, customerId);
+        return customerRow(s, i < 0 ? undefined : scored.customers[i]);
+      };
+      // A Won back records the kind of value the page shows (today's scoring, not the stored state's);
+      // the other taps need no scoring before they are recorded.
+      const shownValueKind = body.action === 'won_back' ? (await rowNow(state)).valueKind : undefined;
       const result = await tapInTab(
         {
           state: deps.storage.state,
@@ -351,14 +355,10 @@ export function createTabService(deps: TabServiceDeps): TabService {
         customerId,
         body,
         addresses,
-        shown.valueKind,
+        shownValueKind,
       );
       if (!result.ok) throw new TabApiError(result.status, result.message);
-      return {
-        ok: true,
-        message: result.message,
-        customer: customerRow(result.state, scoredRow(bookIndex(book, customerId))),
-      };
+      return { ok: true, message: result.message, customer: await rowNow(result.state) };
     },
 
     async team(user, filter) {
