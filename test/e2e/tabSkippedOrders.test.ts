@@ -75,11 +75,7 @@ describe('My customers: a customer whose every order line the feed skipped', () 
   });
 
   it("is counted on the Team tab, where the team's figures would otherwise leave them out", async () => {
-    const page = await browser.newPage();
-    await keepPageLocal(page, e2e.stack.urls.bot);
-    await page.goto(e2e.stack.urls.tabTeam);
-    await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
-    const box = page.getByRole('region', { name: 'Orders not read from the feed' });
+    const { page, box } = await skippedOrdersBox(browser, e2e);
     await expect(box.textContent()).resolves.toContain(
       "1 customer whose every order line the feed skipped: on no list until the export is fixed. Each customer's page says why.",
     );
@@ -108,11 +104,7 @@ describe('Team tab: a customer whose every order was refunded is not a fault in 
   });
 
   it('says her order was refunded and there is nothing to fix', async () => {
-    const page = await browser.newPage();
-    await keepPageLocal(page, e2e.stack.urls.bot);
-    await page.goto(e2e.stack.urls.tabTeam);
-    await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
-    const box = page.getByRole('region', { name: 'Orders not read from the feed' });
+    const { page, box } = await skippedOrdersBox(browser, e2e);
     await expect(box.textContent()).resolves.toContain(
       "1 customer whose every order was cancelled, refunded or never placed (left out by its status): on no list, with nothing to fix. Each customer's page says why.",
     );
@@ -121,3 +113,12 @@ describe('Team tab: a customer whose every order was refunded is not a fault in 
     await page.close();
   });
 });
+
+/** The Team tab opened in Chromium, and its box of customers whose orders the feed left out. */
+async function skippedOrdersBox(browser: Browser, e2e: E2eStack) {
+  const page = await browser.newPage();
+  await keepPageLocal(page, e2e.stack.urls.bot);
+  await page.goto(e2e.stack.urls.tabTeam);
+  await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+  return { page, box: page.getByRole('region', { name: 'Orders not read from the feed' }) };
+}
