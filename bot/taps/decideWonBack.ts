@@ -1,4 +1,5 @@
 import { formatExactMoney, numberStyle } from '../../cards/format';
+import type { ValueKind } from '../../rules/customerState';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
 import { staleReason } from './staleReason';
 
@@ -29,7 +30,7 @@ export function typedAmount(text: string, locale: string): number | null {
   return POINT_DECIMAL.test(text) ? Number(text) : null;
 }
 
-/** The most a customer may be recorded as won back for, per month. */
+/** The most a customer may be recorded as won back for: per month, or for the order of a one-visit customer. */
 export function maxWonBackValue(monthlyValue: number, rules: ActionRules): number {
   return Math.min(rules.maxValue, Math.max(monthlyValue, 1) * rules.maxValueMultiple);
 }
@@ -37,13 +38,15 @@ export function maxWonBackValue(monthlyValue: number, rules: ActionRules): numbe
 /**
  * Reads the value typed on the card: missing or blank means the customer's monthly value; anything
  * else must be a plain positive decimal no larger than the cap (null, a value of the wrong type, is
- * refused). Returns the number or a message saying why not, its amounts in `money` as the card's.
+ * refused). Returns the number or a message saying why not, its amounts in `money` as the card's,
+ * the cap worded as the row showed the value (`kind`): a month's or one order's.
  */
 export function readWonBackValue(
   input: string | null | undefined,
   monthlyValue: number,
   rules: ActionRules,
   money: { currency: string; locale: string } = { currency: 'USD', locale: 'en-US' },
+  kind: ValueKind = 'monthly',
 ): { ok: true; value: number } | { ok: false; message: string } {
   if (input === null) {
     return { ok: false, message: 'The value won back must be a number greater than 0, typed in the box.' };
@@ -68,7 +71,8 @@ export function readWonBackValue(
     // Ten times a value derived from orders has a long fraction: stated to the cent, cut (never
     // rounded up past the cap), so the amount the message names is one that is accepted.
     const stated = formatExactMoney(Math.floor(cap * 100) / 100, money.currency, money.locale);
-    return { ok: false, message: `The value won back must be at most ${stated} per month.` };
+    const per = kind === 'second_order' ? 'for the order' : 'per month';
+    return { ok: false, message: `The value won back must be at most ${stated} ${per}.` };
   }
   return { ok: true, value };
 }
@@ -84,10 +88,13 @@ export function decideWonBack(
 ): Decision {
   const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale, ctx.showText);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
-  const read = readWonBackValue(valueInput, ctx.current.monthlyValue, rules, {
-    currency: ctx.currency ?? 'USD',
-    locale: ctx.locale ?? 'en-US',
-  });
+  const read = readWonBackValue(
+    valueInput,
+    ctx.current.monthlyValue,
+    rules,
+    { currency: ctx.currency ?? 'USD', locale: ctx.locale ?? 'en-US' },
+    ctx.shownValueKind ?? ctx.current.valueKind,
+  );
   if (!read.ok) return refuse('invalid', `${read.message} Nothing was recorded.`);
   return {
     ok: true,

@@ -128,6 +128,24 @@ describe('won back', () => {
     expect(decideWonBack(ctx(derived, { currency: 'GBP', locale: 'en-GB' }), RULES, '1658.56').ok).toBe(true);
   });
 
+  it('words the cap as the row showed the value: one order for a one-visit customer, not "per month"', () => {
+    // "£800 if they order again" on the row: the cap is ten such orders, not a monthly figure.
+    const oneVisit = atRisk({ monthlyValue: 800, valueKind: 'second_order' });
+    const gbp = { currency: 'GBP', locale: 'en-GB' };
+    expect(decideWonBack(ctx(oneVisit, gbp), RULES, '9000')).toMatchObject({
+      ok: false,
+      message: 'The value won back must be at most £8,000 for the order. Nothing was recorded.',
+    });
+    // A list card or the tab, scored today, showed the stored monthly customer as one visit: as shown.
+    const monthly = atRisk({ monthlyValue: 800 });
+    expect(decideWonBack(ctx(monthly, { ...gbp, shownValueKind: 'second_order' }), RULES, '9000')).toMatchObject({
+      message: /at most £8,000 for the order\./,
+    });
+    expect(decideWonBack(ctx(oneVisit, { ...gbp, shownValueKind: 'monthly' }), RULES, '9000')).toMatchObject({
+      message: /at most £8,000 per month\./,
+    });
+  });
+
   it.each([
     ['1.200', 1200],
     ['1.250,50', 1250.5],
