@@ -456,3 +456,20 @@ describe("docs/deploy.md's feed upload", () => {
     }
   });
 });
+
+describe("docs/deploy.md's azd up", () => {
+  // main.bicep is resource-group scoped: azd deploys it into the group AZURE_RESOURCE_GROUP names, which must
+  // exist (azd creates a group only for a subscription-scoped template, or when it prompts). From a new
+  // subscription, the guide's azd steps alone met a group that was never created.
+  it('creates the resource group it names before azd provisions into it', () => {
+    const blocks = guideShellBlocks().filter((b) => /^azd up\b/m.test(b));
+    expect(blocks.length).toBeGreaterThanOrEqual(1);
+    for (const block of blocks) {
+      const group = /azd env set AZURE_RESOURCE_GROUP (\S+)/.exec(block)?.[1];
+      expect(group, block).toBeDefined();
+      const created = block.indexOf(`az group create --name ${group} `);
+      expect(created, block).toBeGreaterThanOrEqual(0);
+      expect(created, block).toBeLessThan(block.search(/^azd up\b/m));
+    }
+  });
+});
