@@ -473,3 +473,26 @@ describe("docs/deploy.md's azd up", () => {
     }
   });
 });
+
+describe("docs/deploy.md's deployer identity", () => {
+  // A managed identity created a moment before may not have reached every Entra replica: `--assignee` looks it up
+  // in Microsoft Graph and can fail ("Cannot find user or service principal"), where its object id with the
+  // principal type skips the lookup.
+  it('grants a role to an identity it has just created by object id and principal type', () => {
+    const blocks = guideShellBlocks()
+      .map((b) => b.replace(/\\\n\s*/g, ' '))
+      .filter((b) => /az identity create /.test(b));
+    expect(blocks.length).toBeGreaterThanOrEqual(1);
+    for (const block of blocks) {
+      const grants = block.split('\n').filter((line) => /az role assignment create /.test(line));
+      expect(grants.length, block).toBeGreaterThanOrEqual(1);
+      for (const line of grants) {
+        expect(line).toMatch(/--assignee-object-id "\$\w+"/);
+        expect(line).toContain('--assignee-principal-type ServicePrincipal');
+        const variable = /--assignee-object-id "\$(\w+)"/.exec(line)?.[1];
+        // The object id is the identity's principalId, not its clientId (the application id).
+        expect(block).toMatch(new RegExp(`${variable}=\\$\\(az identity show [^)]*--query principalId `));
+      }
+    }
+  });
+});
