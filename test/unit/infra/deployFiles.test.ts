@@ -40,7 +40,8 @@ describe('azure.yaml (azd up)', () => {
     expect(azd.infra).toEqual({ provider: 'bicep', path: 'infra', module: 'main' });
     expect(existsSync(path.join(ROOT, 'infra', 'main.bicep'))).toBe(true);
     expect(existsSync(path.join(ROOT, 'infra', 'main.bicepparam'))).toBe(true);
-    // azd would take a main.parameters.json before the .bicepparam: there is none.
+    // azd takes the .bicepparam when both exist, so a main.parameters.json beside it would be silently ignored
+    // (and its prompts for missing values with it): there is none.
     expect(existsSync(path.join(ROOT, 'infra', 'main.parameters.json'))).toBe(false);
   });
 
