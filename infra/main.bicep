@@ -77,8 +77,8 @@ param rulesBlob string = ''
 @allowed(['F0', 'S1'])
 param botSku string = 'F0'
 
-@description('Flex Consumption scale-out cap per function group. 40 is the lowest value Flex accepts (Microsoft Learn, "Event-driven scaling", Flex Consumption plan).')
-@minValue(40)
+@description('Flex Consumption scale-out cap per function group (always-ready instances not counted). Flex accepts 1 to 1000 (Microsoft Learn, "Event-driven scaling", Limit scale-out).')
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 

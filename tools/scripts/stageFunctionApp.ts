@@ -30,6 +30,14 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** Where the native packages go in the staged app: beside the bundle, out of reach of `npm install`. */
 export const NATIVE_PACKAGES_DIR = path.join('dist', 'node_modules');
 
+/**
+ * Files of the staged folder that are not part of the app: its README, and the ignore file that says so. The zip
+ * leaves them out, and so do azd and Core Tools through that `.funcignore`. It must exist: without one azd packages
+ * a Node function app without any folder named node_modules, at any depth, so DuckDB's in dist/ too, and the
+ * deployed bundle fails to load (MODULE_NOT_FOUND, no function listed).
+ */
+export const NOT_DEPLOYED = ['README.md', '.funcignore'];
+
 /** The package.json Azure sees: name, version, engines and "main" = the bundle; nothing to install or run. */
 export function deployedPackageJson(pkg: Record<string, unknown>): Record<string, unknown> {
   const keep = ['name', 'version', 'private', 'description', 'type', 'engines'];
@@ -62,16 +70,18 @@ export async function stage(out: string, root: string = ROOT): Promise<void> {
     cpSync(from, path.join(out, NATIVE_PACKAGES_DIR, name), { recursive: true });
   }
   writeFileSync(path.join(out, 'package.json'), `${JSON.stringify(deployedPackageJson(pkg), null, 2)}\n`);
+  // gitignore syntax; the leading slash keeps each name to the folder's top level.
+  writeFileSync(path.join(out, '.funcignore'), NOT_DEPLOYED.map((name) => `/${name}\n`).join(''));
 }
 
-/** Every file under `dir` as a zip entry (paths with forward slashes), the README left out. */
+/** Every file under `dir` as a zip entry (paths with forward slashes), those NOT_DEPLOYED at its top left out. */
 export function zippable(dir: string): Zippable {
   const files: Zippable = {};
   const walk = (d: string, prefix: string): void => {
     for (const name of readdirSync(d)) {
       const full = path.join(d, name);
       if (statSync(full).isDirectory()) walk(full, `${prefix}${name}/`);
-      else if (`${prefix}${name}` !== 'README.md') files[`${prefix}${name}`] = readFileSync(full);
+      else if (!NOT_DEPLOYED.includes(`${prefix}${name}`)) files[`${prefix}${name}`] = readFileSync(full);
     }
   };
   walk(dir, '');

@@ -479,10 +479,12 @@ describe('main.bicep parameters and outputs', () => {
     expect(param('timeZone').decorators).toMatchObject({ minLength: '1', maxLength: '64' });
   });
 
-  it('keeps maximumInstanceCount within what Flex Consumption accepts (40 to 1000)', () => {
-    // Microsoft Learn, "Event-driven scaling" > Flex Consumption plan: the lowest maximum is 40.
-    expect(param('maximumInstanceCount').decorators).toMatchObject({ minValue: '40', maxValue: '1000' });
-    expect(Number(param('maximumInstanceCount').defaultText)).toBeGreaterThanOrEqual(40);
+  // Microsoft Learn, "Event-driven scaling" > Limit scale-out (Flex Consumption): the lowest maximum instance count
+  // is 1 (it was 40 while the plan was in preview), the highest 1000. A cap the template refused between 1 and 39
+  // left a deployer who wants few instances, to bound the bill, no way to set one.
+  it('keeps maximumInstanceCount within what Flex Consumption accepts (1 to 1000)', () => {
+    expect(param('maximumInstanceCount').decorators).toMatchObject({ minValue: '1', maxValue: '1000' });
+    expect(Number(param('maximumInstanceCount').defaultText)).toBe(40);
     expect(param('alwaysReadyInstances').defaultText).toBe('0');
     expect(param('privateNetworking').defaultText).toBe('false');
   });

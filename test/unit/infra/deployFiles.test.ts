@@ -40,7 +40,8 @@ describe('azure.yaml (azd up)', () => {
     expect(azd.infra).toEqual({ provider: 'bicep', path: 'infra', module: 'main' });
     expect(existsSync(path.join(ROOT, 'infra', 'main.bicep'))).toBe(true);
     expect(existsSync(path.join(ROOT, 'infra', 'main.bicepparam'))).toBe(true);
-    // azd would take a main.parameters.json before the .bicepparam: there is none.
+    // azd takes the .bicepparam when both exist, so a main.parameters.json beside it would be silently ignored
+    // (and its prompts for missing values with it): there is none.
     expect(existsSync(path.join(ROOT, 'infra', 'main.parameters.json'))).toBe(false);
   });
 
@@ -453,6 +454,46 @@ describe("docs/deploy.md's feed upload", () => {
         );
       const missed = feedFiles.filter((name) => glob && !glob.test(name));
       expect(missed, line).toEqual([]);
+    }
+  });
+});
+
+describe("docs/deploy.md's azd up", () => {
+  // main.bicep is resource-group scoped: azd deploys it into the group AZURE_RESOURCE_GROUP names, which must
+  // exist (azd creates a group only for a subscription-scoped template, or when it prompts). From a new
+  // subscription, the guide's azd steps alone met a group that was never created.
+  it('creates the resource group it names before azd provisions into it', () => {
+    const blocks = guideShellBlocks().filter((b) => /^azd up\b/m.test(b));
+    expect(blocks.length).toBeGreaterThanOrEqual(1);
+    for (const block of blocks) {
+      const group = /azd env set AZURE_RESOURCE_GROUP (\S+)/.exec(block)?.[1];
+      expect(group, block).toBeDefined();
+      const created = block.indexOf(`az group create --name ${group} `);
+      expect(created, block).toBeGreaterThanOrEqual(0);
+      expect(created, block).toBeLessThan(block.search(/^azd up\b/m));
+    }
+  });
+});
+
+describe("docs/deploy.md's deployer identity", () => {
+  // A managed identity created a moment before may not have reached every Entra replica: `--assignee` looks it up
+  // in Microsoft Graph and can fail ("Cannot find user or service principal"), where its object id with the
+  // principal type skips the lookup.
+  it('grants a role to an identity it has just created by object id and principal type', () => {
+    const blocks = guideShellBlocks()
+      .map((b) => b.replace(/\\\n\s*/g, ' '))
+      .filter((b) => /az identity create /.test(b));
+    expect(blocks.length).toBeGreaterThanOrEqual(1);
+    for (const block of blocks) {
+      const grants = block.split('\n').filter((line) => /az role assignment create /.test(line));
+      expect(grants.length, block).toBeGreaterThanOrEqual(1);
+      for (const line of grants) {
+        expect(line).toMatch(/--assignee-object-id "\$\w+"/);
+        expect(line).toContain('--assignee-principal-type ServicePrincipal');
+        const variable = /--assignee-object-id "\$(\w+)"/.exec(line)?.[1];
+        // The object id is the identity's principalId, not its clientId (the application id).
+        expect(block).toMatch(new RegExp(`${variable}=\\$\\(az identity show [^)]*--query principalId `));
+      }
     }
   });
 });

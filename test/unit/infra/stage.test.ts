@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
@@ -42,9 +51,46 @@ function registeredIn(out: string): { names: string[]; stderr: string } {
   return { names: JSON.parse(run.stdout.trim().split('\n').pop() ?? '[]'), stderr: run.stderr };
 }
 
+/** Every file under `dir`, relative, with forward slashes. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(dir, `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
+}
+
+/**
+ * The files `azd deploy` puts in a Node function app's package, by azd's rule (Microsoft Learn, "Configure service
+ * packaging file exclusions"): with a .funcignore in the service folder, all but what its gitignore rules match
+ * (evaluated here by git itself); without one, all but every folder named node_modules, at any depth.
+ */
+function filesAzdPackages(dir: string): string[] {
+  const files = filesUnder(dir);
+  const ignoreFile = path.join(dir, '.funcignore');
+  if (!existsSync(ignoreFile)) return files.filter((f) => !f.split('/').includes('node_modules'));
+  const gitDir = path.join(mkdtempSync(path.join(tmpdir(), 'churn-funcignore-')), '.git');
+  const git = (args: string[], input?: string) =>
+    spawnSync('git', [`--git-dir=${gitDir}`, `--work-tree=${dir}`, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      input,
+    });
+  expect(git(['init', '-q']).status).toBe(0);
+  const check = git(
+    ['-c', `core.excludesFile=${ignoreFile}`, 'check-ignore', '--no-index', '--stdin'],
+    files.join('\n'),
+  );
+  // 0: some paths ignored, 1: none.
+  expect([0, 1], check.stderr).toContain(check.status);
+  const ignored = new Set(check.stdout.split('\n').filter(Boolean));
+  return files.filter((f) => !ignored.has(f));
+}
+
 describe('npm run stage (what azd and the deploy workflow publish)', () => {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'churn-stage-')), '.deploy');
   beforeAll(async () => {
+    // As in the repository's .deploy/: a README that says what the folder is, kept by stage and never deployed.
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'README.md'), '# .deploy\n');
     await stage(out);
   }, 120_000);
 
@@ -93,6 +139,20 @@ describe('npm run stage (what azd and the deploy workflow publish)', () => {
     rmSync(path.join(out, 'package-lock.json'), { force: true });
     expect(readdirSync(path.join(out, 'dist', 'node_modules', '@duckdb'))).toHaveLength(3);
     expect(registeredIn(out).names).toEqual(FUNCTIONS);
+  });
+
+  // azd packages a Node function app without its node_modules folders unless the service folder has a .funcignore:
+  // DuckDB's in dist/ went too, and `azd up` deployed a bundle that cannot load (no function listed in Azure).
+  it('keeps DuckDB in what azd packages, and leaves out the README', () => {
+    const packaged = filesAzdPackages(out);
+    expect(packaged).toEqual(expect.arrayContaining(['host.json', 'package.json', 'dist/index.js']));
+    const deployed = path.join(mkdtempSync(path.join(tmpdir(), 'churn-azd-')), 'app');
+    for (const file of packaged) {
+      mkdirSync(path.dirname(path.join(deployed, file)), { recursive: true });
+      cpSync(path.join(out, file), path.join(deployed, file));
+    }
+    expect(registeredIn(deployed).names).toEqual(FUNCTIONS);
+    expect(packaged).not.toContain('README.md');
   });
 
   it("carries the tabs' front end where functions/tabPages.ts looks beside the bundle", () => {
