@@ -258,6 +258,58 @@ describe('a corpus of real exports reads with every order, date and amount right
     expect(orders.notes).toContain('ordered_at: dates read day-first (settled by "13/10/2026")');
   });
 
+  it("QuickBooks' Sales by Customer Detail saved as a workbook: a voided invoice leaves out its own lines, not another customer's credit memo or invoice of the same number", async () => {
+    const { book, report } = await readExport('quickbooks-xlsx');
+    expect(bookRows(book)).toEqual([
+      [
+        'Headingley Deli',
+        'Headingley Deli',
+        'sam.hirst@leedsbakery.example',
+        null,
+        // 1001's two lines are one order; credit memo 1005 (£26.50) comes off 1004; invoice 1010
+        // and credit memo 1013, both voided, are left out.
+        [
+          ['2026-09-02', 84.2],
+          ['2026-09-16', 93.5],
+          ['2026-11-04', 144],
+        ],
+      ],
+      // No Sales Rep: the default rep's. Its invoice 1013 is an order, whatever Headingley's voided
+      // credit memo 1013 says.
+      [
+        'Otley Farm Shop',
+        'Otley Farm Shop',
+        'sam.hirst@leedsbakery.example',
+        null,
+        [
+          ['2026-09-23', 210],
+          ['2026-11-11', 180],
+        ],
+      ],
+      // Credit memo 1010 (£15.00) comes off 1011, though Headingley's invoice 1010 was voided.
+      [
+        'Roundhay Cafe',
+        'Roundhay Cafe',
+        'priya.kaur@leedsbakery.example',
+        null,
+        [
+          ['2026-09-09', 60],
+          ['2026-10-20', 60],
+          ['2026-11-18', 90],
+        ],
+      ],
+    ]);
+    const orders = report.files[1];
+    // 14 transaction lines, 3 voided; 3 headings, 3 Total for lines, the TOTAL and the footer not read.
+    expect(orders).toMatchObject({ file: 'orders.xlsx', rowsRead: 22, rowsKept: 11, rowsSkipped: 0 });
+    expect(orders.notes).toEqual(
+      expect.arrayContaining([
+        'status: 3 orders left out, never placed or undone ("Voided" 3)',
+        "8 lines with no customer and no order id or date not read (a report's headings and totals?), the first on line 6",
+      ]),
+    );
+  });
+
   it('Parquet: typed columns (timestamps, decimals, dates) in the feed names', async () => {
     const { book, report } = await readExport('parquet');
     expect(report.rowsSkipped).toBe(0);
