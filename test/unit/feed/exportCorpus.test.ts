@@ -524,6 +524,52 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     }
   });
 
+  it("Xero's invoices export with its headers written without the * of Xero's import template, read with the mapping docs/feed.md shows for line items, as written", async () => {
+    const { book, report } = await readAsDocsShow(
+      'Exported with its line items',
+      'xero-sales-invoices',
+      '2026-11-23',
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      // INV-1004 voided, INV-1011 awaiting approval; credit note CN-0102 undoes INV-1007 in full.
+      ['Headingley Deli', 'Headingley Deli', 'sam.hirst@leedsbakery.example', null, [['2026-10-02', 84.2]]],
+      // INV-1010, a draft, is left out.
+      [
+        'Roundhay Cafe',
+        'Roundhay Cafe',
+        'priya.kaur@leedsbakery.example',
+        null,
+        [
+          ['2026-10-05', 57.6],
+          ['2026-11-02', 57.6],
+        ],
+      ],
+      // INV-1008, deleted, is left out.
+      [
+        'Brown, Patel & Sons',
+        'Brown, Patel & Sons',
+        'priya.kaur@leedsbakery.example',
+        null,
+        [['2026-10-13', 89.28]],
+      ],
+      // CN-0101's 25.90 comes off INV-1005.
+      [
+        'Otley Farm Shop',
+        'Otley Farm Shop',
+        'sam.hirst@leedsbakery.example',
+        null,
+        [
+          ['2026-10-20', 103.6],
+          ['2026-11-19', 64.75],
+        ],
+      ],
+    ]);
+    expect(report.files[1].notes).toContain(
+      'status: 4 orders left out, never placed or undone ("DELETED" 1, "DRAFT" 1, "SUBMITTED" 1, "VOIDED" 1)',
+    );
+  });
+
   it("Xero's export with an invoice in a second currency: its lines are skipped, not added to the pounds", async () => {
     const { book, report } = await xeroLines();
     // Lyon Traiteur's two invoices are in euros (Xero writes each invoice's amounts in its own
