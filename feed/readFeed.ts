@@ -440,6 +440,28 @@ function namedOwners(owners: OwnerNames | undefined): string | null {
   return `(VALUES ${rows.join(', ')})`;
 }
 
+/**
+ * The file's note of the customers given to the rules file's default rep, so that an import can be
+ * checked against the list the reps keep: none where every row names its rep.
+ */
+async function defaultOwnerNote(
+  engine: FeedEngine,
+  present: ReadonlySet<string>,
+  defaultOwner: string,
+): Promise<string[]> {
+  const [[empty]] = await engine.rows(
+    `SELECT count(*) FROM customers_in WHERE owner = '' AND customer_id <> ''`,
+  );
+  const n = Number(empty);
+  if (n === 0) return [];
+  const count = `${n.toLocaleString('en-US')} ${n === 1 ? 'customer' : 'customers'}`;
+  return [
+    present.has('owner')
+      ? `owner: ${count} with an empty owner cell given to ${defaultOwner} (defaultOwner)`
+      : `owner: no owner column, so ${n === 1 ? 'the' : 'all'} ${count} given to ${defaultOwner} (defaultOwner)`,
+  ];
+}
+
 const customerIdChecks = requiredText('customer_id', 'customer_id', MAX_CUSTOMER_ID_CHARS);
 
 /**
@@ -453,8 +475,17 @@ async function checkCustomers(
 ): Promise<{ customers: Customer[]; ownerHint: string | null; customerKey: CustomerKey }> {
   const formats = options.formats ?? {};
   const { required, optional } = customerColumns(options);
-  await inputTable(engine, source, 'customers', required, optional, options.columns?.customers);
+  const present = await inputTable(
+    engine,
+    source,
+    'customers',
+    required,
+    optional,
+    options.columns?.customers,
+  );
   // With a default rep, an empty owner cell (or no owner column: '') is theirs, checked as any owner.
+  if (options.defaultOwner)
+    source.notes.push(...(await defaultOwnerNote(engine, present, options.defaultOwner)));
   const input = options.defaultOwner
     ? `(SELECT * REPLACE (CASE WHEN owner = '' THEN ${sqlString(options.defaultOwner)} ELSE owner END AS owner) FROM customers_in)`
     : 'customers_in';

@@ -299,6 +299,10 @@ describe('a corpus of real exports reads with every order, date and amount right
         ],
       ],
     ]);
+    // Said, so that the import can be checked customer by customer against the contact list.
+    expect(report.files[0].notes).toContain(
+      'owner: 1 customer with an empty owner cell given to sam.hirst@leedsbakery.example (defaultOwner)',
+    );
     const orders = report.files[1];
     // 14 transaction lines, 3 voided; 3 headings, 3 Total for lines, the TOTAL and the footer not read.
     expect(orders).toMatchObject({ file: 'orders.xlsx', rowsRead: 22, rowsKept: 11, rowsSkipped: 0 });
@@ -868,6 +872,9 @@ describe('exports that list orders never placed, refunds and credit notes', () =
       ['steven.scott.850@mailbox.example', 'dana.wells@groovebox.example'],
       ['jose.sanchez.929@mailbox.example', 'dana.wells@groovebox.example'],
     ]);
+    expect(report.files[0].notes).toContain(
+      'owner: no owner column, so all 5 customers given to dana.wells@groovebox.example (defaultOwner)',
+    );
   });
 
   it("With defaultOwner, a customer whose owner cell is empty is the default rep's, not a bad row; one naming a rep keeps them", async () => {
