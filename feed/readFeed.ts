@@ -798,9 +798,18 @@ async function ordersLeftOut(
     CREATE OR REPLACE TABLE orders_left_out_rows AS
       SELECT order_id, ${customerKey('customer_id')} AS id_key, CASE WHEN ${byStatus} THEN status END AS status FROM ${rows}
       WHERE order_id <> '' AND (${byStatus} OR ${notCaptured});
+    CREATE OR REPLACE TABLE orders_left_out_keys AS SELECT DISTINCT order_id, id_key FROM orders_left_out_rows;
+    -- Three joins on equalities, not one with an OR: DuckDB then runs a hash join, not a nested loop
+    -- (1.5M order lines with statuses: 24 s against 295 s).
     CREATE OR REPLACE TABLE orders_left_out AS
-      SELECT o.rid FROM orders_in o SEMI JOIN (SELECT DISTINCT order_id, id_key FROM orders_left_out_rows) x
-        ON x.order_id = o.order_id AND (x.id_key = ${customerKey('o.customer_id')} OR x.id_key = '' OR o.customer_id = '');`);
+      SELECT o.rid FROM orders_in o SEMI JOIN orders_left_out_keys x
+        ON x.order_id = o.order_id AND x.id_key = ${customerKey('o.customer_id')}
+      UNION
+      SELECT o.rid FROM orders_in o SEMI JOIN (SELECT order_id FROM orders_left_out_keys WHERE id_key = '') x
+        ON x.order_id = o.order_id
+      UNION
+      SELECT o.rid FROM orders_in o SEMI JOIN (SELECT DISTINCT order_id FROM orders_left_out_keys) x
+        ON x.order_id = o.order_id WHERE o.customer_id = '';`);
   const counts = await engine.rows(
     'SELECT status, count(DISTINCT (order_id, id_key)) AS n FROM orders_left_out_rows GROUP BY status ORDER BY n DESC, status',
   );
