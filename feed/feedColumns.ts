@@ -15,8 +15,8 @@ export interface ColumnSpec<C extends string> {
 }
 
 /**
- * A header without its punctuation and spaces, to point at a near miss: Xero marks required columns
- * with a `*` (`*InvoiceNumber`), other exports write `Invoice Number` or `invoice_number`.
+ * A header without its punctuation and spaces, to point at a near miss: one export writes
+ * `InvoiceNumber`, another `Invoice Number` or `invoice_number`.
  */
 const looseHeader = (header: string) => normaliseHeader(header).replace(/[^\p{L}\p{N}]/gu, '');
 
