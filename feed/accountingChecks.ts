@@ -24,8 +24,8 @@ export interface BookCurrency {
  * file's notes where the lines are in several. Stops the read where no line is in the configured
  * CURRENCY, or, CURRENCY not configured, where most are in another currency than the cards show:
  * a run that skipped every line, or showed pounds as dollars, would hide that CURRENCY wants
- * setting. Undefined where the column names none. `leftOut` and `notOrders` are the tables of orders left
- * out by their status and of a report's headings.
+ * setting. Undefined where the column names none. `leftOut` and `notOrders` are the tables of the rows of orders
+ * left out by their status and of a report's headings.
  */
 export async function bookCurrency(
   engine: FeedEngine,
@@ -38,7 +38,7 @@ export async function bookCurrency(
 ): Promise<BookCurrency | undefined> {
   const counts = await engine.rows(`
     SELECT upper(currency) AS c, count(*) AS n FROM orders_in o
-    ${leftOut ? `ANTI JOIN ${leftOut} x ON x.order_id = o.order_id` : ''}
+    ${leftOut ? `ANTI JOIN ${leftOut} x ON x.rid = o.rid` : ''}
     ${notOrders ? `ANTI JOIN ${notOrders} r ON r.rid = o.rid` : ''}
     WHERE currency <> '' GROUP BY c ORDER BY n DESC, c`);
   if (counts.length === 0) return undefined;

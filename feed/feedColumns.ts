@@ -15,8 +15,8 @@ export interface ColumnSpec<C extends string> {
 }
 
 /**
- * A header without its punctuation and spaces, to point at a near miss: Xero marks required columns
- * with a `*` (`*InvoiceNumber`), other exports write `Invoice Number` or `invoice_number`.
+ * A header without its punctuation and spaces, to point at a near miss: one export writes
+ * `InvoiceNumber`, another `Invoice Number` or `invoice_number`.
  */
 const looseHeader = (header: string) => normaliseHeader(header).replace(/[^\p{L}\p{N}]/gu, '');
 
@@ -42,12 +42,15 @@ export function headerWords(mapped: string | readonly string[]): string {
 /**
  * A header as it is matched: without a byte-order mark or the spaces around it, each run of spaces
  * and line breaks inside it as one space (a header wrapped onto two lines in its Excel cell is
- * mapped as it reads, "Invoice Date"), in lower case.
+ * mapped as it reads, "Invoice Date"), in lower case, and without the `*` Xero's import template
+ * puts before a required column: Xero's invoice files write one header with it (`*InvoiceNumber`)
+ * or without (`InvoiceNumber`), and a mapping of either reads both.
  */
 export const normaliseHeader = (header: string) =>
   header
     .replace(/^\ufeff/, '')
     .trim()
+    .replace(/^\*(?=\S)/, '')
     .replace(/\s+/g, ' ')
     .toLowerCase();
 

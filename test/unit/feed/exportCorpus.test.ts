@@ -258,6 +258,62 @@ describe('a corpus of real exports reads with every order, date and amount right
     expect(orders.notes).toContain('ordered_at: dates read day-first (settled by "13/10/2026")');
   });
 
+  it("QuickBooks' Sales by Customer Detail saved as a workbook: a voided invoice leaves out its own lines, not another customer's credit memo or invoice of the same number", async () => {
+    const { book, report } = await readExport('quickbooks-xlsx');
+    expect(bookRows(book)).toEqual([
+      [
+        'Headingley Deli',
+        'Headingley Deli',
+        'sam.hirst@leedsbakery.example',
+        null,
+        // 1001's two lines are one order; credit memo 1005 (£26.50) comes off 1004; invoice 1010
+        // and credit memo 1013, both voided, are left out.
+        [
+          ['2026-09-02', 84.2],
+          ['2026-09-16', 93.5],
+          ['2026-11-04', 144],
+        ],
+      ],
+      // No Sales Rep: the default rep's. Its invoice 1013 is an order, whatever Headingley's voided
+      // credit memo 1013 says.
+      [
+        'Otley Farm Shop',
+        'Otley Farm Shop',
+        'sam.hirst@leedsbakery.example',
+        null,
+        [
+          ['2026-09-23', 210],
+          ['2026-11-11', 180],
+        ],
+      ],
+      // Credit memo 1010 (£15.00) comes off 1011, though Headingley's invoice 1010 was voided.
+      [
+        'Roundhay Cafe',
+        'Roundhay Cafe',
+        'priya.kaur@leedsbakery.example',
+        null,
+        [
+          ['2026-09-09', 60],
+          ['2026-10-20', 60],
+          ['2026-11-18', 90],
+        ],
+      ],
+    ]);
+    // Said, so that the import can be checked customer by customer against the contact list.
+    expect(report.files[0].notes).toContain(
+      'owner: 1 customer with an empty owner cell given to sam.hirst@leedsbakery.example (defaultOwner)',
+    );
+    const orders = report.files[1];
+    // 14 transaction lines, 3 voided; 3 headings, 3 Total for lines, the TOTAL and the footer not read.
+    expect(orders).toMatchObject({ file: 'orders.xlsx', rowsRead: 22, rowsKept: 11, rowsSkipped: 0 });
+    expect(orders.notes).toEqual(
+      expect.arrayContaining([
+        'status: 3 orders left out, never placed or undone ("Voided" 3)',
+        "8 lines with no customer and no order id or date not read (a report's headings and totals?), the first on line 6",
+      ]),
+    );
+  });
+
   it('Parquet: typed columns (timestamps, decimals, dates) in the feed names', async () => {
     const { book, report } = await readExport('parquet');
     expect(report.rowsSkipped).toBe(0);
@@ -470,6 +526,52 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("Xero's invoices export with its headers written without the * of Xero's import template, read with the mapping docs/feed.md shows for line items, as written", async () => {
+    const { book, report } = await readAsDocsShow(
+      'Exported with its line items',
+      'xero-sales-invoices',
+      '2026-11-23',
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      // INV-1004 voided, INV-1011 awaiting approval; credit note CN-0102 undoes INV-1007 in full.
+      ['Headingley Deli', 'Headingley Deli', 'sam.hirst@leedsbakery.example', null, [['2026-10-02', 84.2]]],
+      // INV-1010, a draft, is left out.
+      [
+        'Roundhay Cafe',
+        'Roundhay Cafe',
+        'priya.kaur@leedsbakery.example',
+        null,
+        [
+          ['2026-10-05', 57.6],
+          ['2026-11-02', 57.6],
+        ],
+      ],
+      // INV-1008, deleted, is left out.
+      [
+        'Brown, Patel & Sons',
+        'Brown, Patel & Sons',
+        'priya.kaur@leedsbakery.example',
+        null,
+        [['2026-10-13', 89.28]],
+      ],
+      // CN-0101's 25.90 comes off INV-1005.
+      [
+        'Otley Farm Shop',
+        'Otley Farm Shop',
+        'sam.hirst@leedsbakery.example',
+        null,
+        [
+          ['2026-10-20', 103.6],
+          ['2026-11-19', 64.75],
+        ],
+      ],
+    ]);
+    expect(report.files[1].notes).toContain(
+      'status: 4 orders left out, never placed or undone ("DELETED" 1, "DRAFT" 1, "SUBMITTED" 1, "VOIDED" 1)',
+    );
   });
 
   it("Xero's export with an invoice in a second currency: its lines are skipped, not added to the pounds", async () => {
@@ -770,6 +872,9 @@ describe('exports that list orders never placed, refunds and credit notes', () =
       ['steven.scott.850@mailbox.example', 'dana.wells@groovebox.example'],
       ['jose.sanchez.929@mailbox.example', 'dana.wells@groovebox.example'],
     ]);
+    expect(report.files[0].notes).toContain(
+      'owner: no owner column, so all 5 customers given to dana.wells@groovebox.example (defaultOwner)',
+    );
   });
 
   it("With defaultOwner, a customer whose owner cell is empty is the default rep's, not a bad row; one naming a rep keeps them", async () => {
