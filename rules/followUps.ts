@@ -21,6 +21,8 @@ export type FollowUpReason =
   | { kind: 'no_order'; contactOn: string; days: number }
   | { kind: 'ordered'; contactOn: string; orderOn: string; amount: number }
   | { kind: 'silent'; contactOn: string; days: number }
+  /** Marked lost, then ordered: the loss stands until the rep undoes it, and then the save can be recorded. */
+  | { kind: 'lost_ordered'; lostOn: string; orderOn: string; amount: number }
   | {
       kind: 'save_slipping';
       wonBackOn: string;
@@ -134,14 +136,13 @@ export function lateSince(
   };
 }
 
-/** What is due for one customer today, or null (lost, snoozed, nothing due in the window). */
+/** What is due for one customer today, or null (snoozed, lost with no order since, nothing due in the window). */
 export function followUpFor(
   state: CustomerState,
   lookup: OrderLookup,
   rules: Pick<Rules, 'followUps' | 'coolDownDays'>,
   window: FollowUpWindow,
 ): FollowUp | null {
-  if (state.status === 'lost') return null;
   const today = dayOf(window.today);
   const snoozedTo = state.snoozedUntil === null ? null : dayOf(state.snoozedUntil);
   if (snoozedTo !== null && today < snoozedTo) return null;
@@ -163,6 +164,19 @@ function dueStep(
   today: number,
 ): { reason: FollowUpReason; due: number; autoLose: boolean } | null {
   const f = rules.followUps;
+  if (state.status === 'lost') {
+    // A lost customer is off every list: an order after the loss is said once, or the rep never hears of it.
+    if (state.lostAt === null) return null;
+    const order = firstOrderAfter(lookup, i, dayOf(state.lostAt));
+    if (!order) return null;
+    const reason = {
+      kind: 'lost_ordered',
+      lostOn: state.lostAt,
+      orderOn: isoOfDay(order.day),
+      amount: order.amount,
+    } as const;
+    return { reason, due: order.day + 1, autoLose: false };
+  }
   if (state.lastContact !== null) {
     const contact = dayOf(state.lastContact);
     const contactOn = state.lastContact;
