@@ -145,13 +145,18 @@ export function followUpFor(
 ): FollowUp | null {
   const today = dayOf(window.today);
   const snoozedTo = state.snoozedUntil === null ? null : dayOf(state.snoozedUntil);
-  if (snoozedTo !== null && today < snoozedTo) return null;
   const i = lookup.indexOf(state.customerId);
   if (i < 0) return null;
   const found = dueStep(state, i, lookup, rules, today);
   if (!found) return null;
-  // A step that fell due while snoozed comes back the day the snooze ends.
-  const due = snoozedTo !== null ? Math.max(found.due, snoozedTo) : found.due;
+  // A step that fell due while snoozed comes back the day the snooze ends. A snooze holds back the row
+  // it was tapped on (a reminder, or a save to record later): an order placed since the tap (a
+  // snooze ends snoozeDays after it) is news, told the morning after as without a snooze.
+  const orderSinceSnooze =
+    snoozedTo !== null &&
+    'orderOn' in found.reason &&
+    dayOf(found.reason.orderOn) >= snoozedTo - rules.followUps.snoozeDays;
+  const due = snoozedTo !== null && !orderSinceSnooze ? Math.max(found.due, snoozedTo) : found.due;
   if (due <= dayOf(window.after) || due > today) return null;
   return { state, reason: found.reason, dueOn: isoOfDay(due), autoLose: found.autoLose };
 }
