@@ -3,7 +3,7 @@ import { type Money, OUTCOME_COLOR, outcomeText, valueText, wonBackLabel } from 
 import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
 import { cardTemplate } from './cardTemplate';
 import { type ParsedDigestCardData, parseDigestCardData } from './digestCardData';
-import { type DigestCardData, digestRowValue, type FollowUpReason } from './digestCardModels';
+import { type DigestCardData, digestRowValue, type FollowUpReason, isOrderRow } from './digestCardModels';
 import {
   countOf,
   formatCount,
@@ -23,7 +23,8 @@ const template = cardTemplate(digestTemplate);
  * save?`; once acted on (`asks` false) the question is left out. A date in another year than the
  * digest's `today` carries its year: early in January, December's contact is last year's.
  * `contactBy`: the rep who reached out, when it was not this one (a customer moved to them since),
- * named instead of "you".
+ * named instead of "you". `lossStands`: a customer who ordered after being marked lost still is (the
+ * row shows the loss and its Undo): the save is recorded once the loss is undone.
  */
 export function followUpText(
   reason: FollowUpReason,
@@ -32,6 +33,7 @@ export function followUpText(
   locale: string,
   asks = true,
   contactBy?: string,
+  lossStands = false,
 ): string {
   const date = (isoDate: string) => formatDateNear(isoDate, today, locale);
   const plural = (n: number, one: string) => countOf(n, one, `${one}s`, locale);
@@ -42,6 +44,12 @@ export function followUpText(
     case 'ordered': {
       const after = daysBetween(reason.contactOn, reason.orderOn);
       const ordered = `Ordered ${money(reason.amount)} on ${date(reason.orderOn)}, ${plural(after, 'day')} after ${who} reached out`;
+      return asks ? `${ordered}: record the save?` : `${ordered}.`;
+    }
+    case 'lost_ordered': {
+      const after = daysBetween(reason.lostOn, reason.orderOn);
+      const ordered = `Ordered ${money(reason.amount)} on ${date(reason.orderOn)}, ${plural(after, 'day')} after being marked lost`;
+      if (lossStands) return `${ordered}: Undo the loss to record the save?`;
       return asks ? `${ordered}: record the save?` : `${ordered}.`;
     }
     case 'silent': {
@@ -89,7 +97,7 @@ function viewModel(data: ParsedDigestCardData) {
       const kind = r.reason.kind;
       // A one-visit customer who has ordered since the call: the next order is no longer an "if",
       // and what it came to is stated, box and row alike, to the cent.
-      const placed = kind === 'ordered' && r.valueKind === 'second_order';
+      const placed = isOrderRow(r.reason) && r.valueKind === 'second_order';
       return {
         customerId: r.customerId,
         // Shown in a markdown TextBlock: the feed's name is escaped.
@@ -104,17 +112,22 @@ function viewModel(data: ParsedDigestCardData) {
           // Another rep's display name, theirs to set, in the same markdown TextBlock: escaped too
           // (and never "you" for a name of nothing but control characters).
           r.contactBy === undefined ? undefined : markdownSafe(r.contactBy, MAX_NAME_CHARS) || 'another rep',
+          kind === 'lost_ordered' && r.outcome?.kind === 'lost',
         ),
         flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(r.outcome),
         outcomeText: r.outcome ? outcomeText(r.outcome, exactMoney, reasonTitle, data.locale) : '',
         outcomeColor: r.outcome ? OUTCOME_COLOR[r.outcome.kind] : 'Default',
-        // An order after the call: the save comes first, prefilled. Silence: Lost in one tap.
-        wonBackFirst: kind === 'ordered',
+        // An order after the call (or the loss): the save comes first, prefilled. Silence: Lost in one tap.
+        wonBackFirst: isOrderRow(r.reason),
         wonBackLater: kind === 'no_order',
         lostQuiet: kind === 'silent',
         lostPicker: kind === 'no_order' || kind === 'save_slipping',
-        reachedOutTitle: kind === 'save_slipping' ? 'Reached out' : 'Reached out again',
+        // Again only after a call: a save slipping or a customer marked lost was not reached out to.
+        reachedOutTitle:
+          kind === 'no_order' || kind === 'ordered' || kind === 'silent'
+            ? 'Reached out again'
+            : 'Reached out',
         // A one-visit customer's save is their next order itself: once it is in the feed, what it
         // came to is the value won back, not the first order's worth.
         ...wonBackBox(digestRowValue(r), data.locale, placed),

@@ -10,6 +10,7 @@ const reasonSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('no_order'), contactOn: isoDate, days }),
   z.object({ kind: z.literal('ordered'), contactOn: isoDate, orderOn: isoDate, amount: money }),
   z.object({ kind: z.literal('silent'), contactOn: isoDate, days }),
+  z.object({ kind: z.literal('lost_ordered'), lostOn: isoDate, orderOn: isoDate, amount: money }),
   z.object({
     kind: z.literal('save_slipping'),
     wonBackOn: isoDate,

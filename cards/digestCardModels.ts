@@ -34,7 +34,14 @@ export interface DigestRow {
  * Won back box and the notification's sum all state this one figure.
  */
 export function digestRowValue(r: Pick<DigestRow, 'monthlyValue' | 'valueKind' | 'reason'>): number {
-  return r.reason.kind === 'ordered' && r.valueKind === 'second_order' ? r.reason.amount : r.monthlyValue;
+  return isOrderRow(r.reason) && r.valueKind === 'second_order' ? r.reason.amount : r.monthlyValue;
+}
+
+/** A row whose customer has ordered (after a call, or after being marked lost): the save to record. */
+export function isOrderRow(
+  reason: FollowUpReason,
+): reason is Extract<FollowUpReason, { kind: 'ordered' | 'lost_ordered' }> {
+  return reason.kind === 'ordered' || reason.kind === 'lost_ordered';
 }
 
 /** Everything one rep's daily digest shows. */

@@ -21,6 +21,8 @@ export type FollowUpReason =
   | { kind: 'no_order'; contactOn: string; days: number }
   | { kind: 'ordered'; contactOn: string; orderOn: string; amount: number }
   | { kind: 'silent'; contactOn: string; days: number }
+  /** Marked lost, then ordered: the loss stands until the rep undoes it, and then the save can be recorded. */
+  | { kind: 'lost_ordered'; lostOn: string; orderOn: string; amount: number }
   | {
       kind: 'save_slipping';
       wonBackOn: string;
@@ -134,23 +136,27 @@ export function lateSince(
   };
 }
 
-/** What is due for one customer today, or null (lost, snoozed, nothing due in the window). */
+/** What is due for one customer today, or null (snoozed, lost with no order since, nothing due in the window). */
 export function followUpFor(
   state: CustomerState,
   lookup: OrderLookup,
   rules: Pick<Rules, 'followUps' | 'coolDownDays'>,
   window: FollowUpWindow,
 ): FollowUp | null {
-  if (state.status === 'lost') return null;
   const today = dayOf(window.today);
   const snoozedTo = state.snoozedUntil === null ? null : dayOf(state.snoozedUntil);
-  if (snoozedTo !== null && today < snoozedTo) return null;
   const i = lookup.indexOf(state.customerId);
   if (i < 0) return null;
   const found = dueStep(state, i, lookup, rules, today);
   if (!found) return null;
-  // A step that fell due while snoozed comes back the day the snooze ends.
-  const due = snoozedTo !== null ? Math.max(found.due, snoozedTo) : found.due;
+  // A step that fell due while snoozed comes back the day the snooze ends. A snooze holds back the row
+  // it was tapped on (a reminder, or a save to record later): an order placed since the tap (a
+  // snooze ends snoozeDays after it) is news, told the morning after as without a snooze.
+  const orderSinceSnooze =
+    snoozedTo !== null &&
+    'orderOn' in found.reason &&
+    dayOf(found.reason.orderOn) >= snoozedTo - rules.followUps.snoozeDays;
+  const due = snoozedTo !== null && !orderSinceSnooze ? Math.max(found.due, snoozedTo) : found.due;
   if (due <= dayOf(window.after) || due > today) return null;
   return { state, reason: found.reason, dueOn: isoOfDay(due), autoLose: found.autoLose };
 }
@@ -163,6 +169,19 @@ function dueStep(
   today: number,
 ): { reason: FollowUpReason; due: number; autoLose: boolean } | null {
   const f = rules.followUps;
+  if (state.status === 'lost') {
+    // A lost customer is off every list: an order after the loss is said once, or the rep never hears of it.
+    if (state.lostAt === null) return null;
+    const order = firstOrderAfter(lookup, i, dayOf(state.lostAt));
+    if (!order) return null;
+    const reason = {
+      kind: 'lost_ordered',
+      lostOn: state.lostAt,
+      orderOn: isoOfDay(order.day),
+      amount: order.amount,
+    } as const;
+    return { reason, due: order.day + 1, autoLose: false };
+  }
   if (state.lastContact !== null) {
     const contact = dayOf(state.lastContact);
     const contactOn = state.lastContact;

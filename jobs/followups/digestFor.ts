@@ -1,5 +1,6 @@
 import { SYSTEM_ACTOR_PREFIX } from '../../bot/taps/actionTypes';
-import { undoneIds } from '../../bot/taps/auditHistory';
+import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
+import { outcomeOfRow } from '../../bot/taps/cardOutcome';
 import { buildDigestCard } from '../../cards/buildDigestCard';
 import { type CustomerOutcome, MAX_NAME_CHARS } from '../../cards/cardModels';
 import { cardBytes, MAX_CARD_BYTES } from '../../cards/cardSize';
@@ -30,9 +31,10 @@ export interface RepDigest {
   overflow: number;
 }
 
-// A recorded save first (money on the table), then the decisions (silence, a slipping save), then reminders.
+// A save to record first (money on the table), then the decisions (silence, a slipping save), then reminders.
 const ORDER: Record<FollowUp['reason']['kind'], number> = {
   ordered: 0,
+  lost_ordered: 0,
   silent: 1,
   save_slipping: 2,
   no_order: 3,
@@ -158,7 +160,12 @@ export function digestNotificationText(data: DigestCardData): string {
   const money = (value: number) => formatMoney(value, data.currency ?? 'USD', data.locale ?? 'en-US');
   // A call another rep made before the customer moved to this one is not "your call".
   const whose = orderedRows.some((r) => r.contactBy !== undefined) ? 'a call' : 'your call';
-  const note = ordered > 0 ? ` (${ordered} ordered after ${whose})` : '';
+  const lostOrdered = data.rows.filter((r) => r.reason.kind === 'lost_ordered').length;
+  const notes = [
+    ...(ordered > 0 ? [`${ordered} ordered after ${whose}`] : []),
+    ...(lostOrdered > 0 ? [`${lostOrdered} ordered after being marked lost`] : []),
+  ];
+  const note = notes.length > 0 ? ` (${notes.join(', ')})` : '';
   // A one-visit customer's next order is not monthly revenue: said apart.
   const monthly = sum(false);
   const once = sum(true);
@@ -167,6 +174,29 @@ export function digestNotificationText(data: DigestCardData): string {
     ...(once > 0 ? [`${money(once)} in one-off orders`] : []),
   ];
   return `Follow-ups: ${n} ${n === 1 ? 'customer' : 'customers'}${note}, ${values.join(' + ')}`;
+}
+
+/**
+ * The loss beside each shown row of a customer who ordered after being marked lost, by customer id:
+ * the row shows it with its Undo (the save can be recorded once the loss is undone). One read per
+ * such row; a loss that is no longer the customer's latest standing action is left out.
+ */
+export async function standingLosses(
+  digests: readonly RepDigest[],
+  history: (customerId: string) => Promise<readonly AuditRow[]>,
+  timeZone: string,
+): Promise<Map<string, CustomerOutcome>> {
+  const ids = digests.flatMap((d) =>
+    d.shown.filter((f) => f.reason.kind === 'lost_ordered').map((f) => f.state.customerId),
+  );
+  const found = await runLimited(
+    ids.map((customerId) => async () => {
+      const latest = latestOpenAction(await history(customerId));
+      return latest?.action === 'lost' ? ([customerId, outcomeOfRow(latest, timeZone)] as const) : null;
+    }),
+    CONTACT_READS,
+  );
+  return new Map(found.filter((f) => f !== null));
 }
 
 /** Audit reads in flight at once while the digests look up who reached out. */
@@ -186,7 +216,7 @@ export async function contactsByOtherReps(
 ): Promise<Map<string, string>> {
   const calls = digests.flatMap((digest) =>
     digest.shown
-      .filter((f) => f.reason.kind !== 'save_slipping')
+      .filter((f) => f.reason.kind !== 'save_slipping' && f.reason.kind !== 'lost_ordered')
       .map((f) => ({ rep: digest.owner, customerId: f.state.customerId })),
   );
   const byRep = async (owner: string, rep: string) =>

@@ -23,6 +23,8 @@ export interface FollowUpsDone {
     due: number;
     no_order: number;
     ordered: number;
+    /** Marked lost, then ordered. */
+    lost_ordered: number;
     silent: number;
     save_slipping: number;
     overflow: number;
@@ -65,7 +67,7 @@ export function followUpsReportText(r: FollowUpsDone): string {
   const c = r.counts;
   const f = r.followUps;
   const lines = [
-    `Follow-ups ${r.runKey}: ${f.due} due (${f.ordered} ordered after a call, ${f.no_order} no order yet, ` +
+    `Follow-ups ${r.runKey}: ${f.due} due (${f.ordered} ordered after a call, ${f.lost_ordered} after being marked lost, ${f.no_order} no order yet, ` +
       `${f.silent} silent, ${f.save_slipping} saves slipping); ${plural(c.delivered, 'digest')} delivered, ` +
       `${c.unreachable} unreachable, ${c.no_conversation} without the app, ${c.failed} failed; ` +
       `${plural(r.quietReps, 'rep')} with nothing due.`,

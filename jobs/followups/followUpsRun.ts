@@ -42,6 +42,7 @@ import {
   quietReasonCode,
   type RepDigest,
   repDigests,
+  standingLosses,
 } from './digestFor';
 import { type FollowUpsDone, type FollowUpsReport, followUpsReportText } from './followUpsReport';
 
@@ -145,15 +146,17 @@ export async function runFollowUps(
   const sent = (owner: string, data: DigestCardData, activityId: string) =>
     rows.add(followUpRows(data, owner, activityId, rowsAt));
   // A follow-up of a call another rep made before the customer moved to this one names that rep.
-  const contactBy = await contactsByOtherReps(
-    digests,
-    (id) => storage.audit.latestForCustomer(id, { limit: HISTORY_LIMIT }),
-    directory,
-  );
+  const history = (id: string) => storage.audit.latestForCustomer(id, { limit: HISTORY_LIMIT });
+  const contactBy = await contactsByOtherReps(digests, history, directory);
+  // A customer who ordered after being marked lost: the row shows the loss, with its Undo.
+  const rowOutcomes = new Map([
+    ...(await standingLosses(digests, history, config.timeZone)),
+    ...autoLost.outcomes,
+  ]);
   // What each digest leaves for the next one: past its row cap, or past the size Teams takes.
   const leftOver = new Map<string, number>();
   const dataOf = (digest: RepDigest) => {
-    const data = digestCardDataFor(digest, rules, { runKey, today }, autoLost.outcomes, config, contactBy);
+    const data = digestCardDataFor(digest, rules, { runKey, today }, rowOutcomes, config, contactBy);
     leftOver.set(digest.owner, data.overflow ?? 0);
     return data;
   };
@@ -196,7 +199,7 @@ export async function runFollowUps(
   const outcomes: RepOutcome[] = delivered.value;
   const rowsWrittenAt = clock();
   const requestsAfter = storage.requests();
-  const kinds = { no_order: 0, ordered: 0, silent: 0, save_slipping: 0 };
+  const kinds = { no_order: 0, ordered: 0, lost_ordered: 0, silent: 0, save_slipping: 0 };
   for (const f of due) kinds[f.reason.kind]++;
   const report: FollowUpsDone = {
     status: 'completed',

@@ -14,7 +14,7 @@ function oneOfEach(): FollowUpsDone {
     attempt: 1,
     retry: 'none',
     feed: { customers: 300, rowsSkipped: 0 },
-    followUps: { due: 1, no_order: 0, ordered: 0, silent: 1, save_slipping: 0, overflow: 0 },
+    followUps: { due: 1, no_order: 0, ordered: 0, lost_ordered: 0, silent: 1, save_slipping: 0, overflow: 0 },
     markedLost: { recorded: 1, alreadyThere: 0 },
     savesFlaggedAgain: 0,
     followUpRows: { recorded: 1, alreadyThere: 0 },

@@ -1,0 +1,164 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createActionHandler } from '../../../bot/taps/actionHandler';
+import { readFeed } from '../../../feed/readFeed';
+import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
+import { initialState } from '../../../rules/customerState';
+import { defaultRules } from '../../../rules/rulesSchema';
+import { findAll, texts } from '../../unit/cards/cardWalk';
+import {
+  conversationOf,
+  installReps,
+  openWeeklyWorld,
+  TIME_ZONE,
+  type WeeklyWorld,
+} from '../weekly/weeklyWorld';
+import { completed, dailyDeps } from './dailyRun';
+
+// A real book (UCI Online Retail, test/fixtures/online-retail, SOURCE.md there), its orders as they
+// came in August 2011, and what a rep's taps left before them: the digest tells of an order placed
+// after the tap the morning after, whatever the tap was.
+
+const FEED = join(__dirname, '..', '..', 'fixtures', 'online-retail', 'feed');
+const ANA = 'ana@example.com';
+const ID = '13248';
+const NAME = 'Customer 13248 (United Kingdom)';
+/** Monday 8 Aug 2011, 09:03 in Chicago: the default send time. */
+const MONDAY = new Date('2011-08-08T14:03:00Z');
+
+describe('orders after the tap, in the digest', () => {
+  let world: WeeklyWorld;
+
+  beforeEach(async () => {
+    world = await openWeeklyWorld('ordersafter');
+    await installReps(world, [ANA]);
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  const deps = (): FollowUpsRunDeps => ({
+    ...dailyDeps(world, (asOf) => readFeed(FEED, { asOf, timeZone: TIME_ZONE }), { rules: defaultRules() }),
+    config: { timeZone: TIME_ZONE, currency: 'GBP', locale: 'en-GB' },
+  });
+  const sentDigests = () =>
+    world.fake.activities
+      .filter((a) => a.kind === 'send')
+      .map((a) => (a.activity as { attachments: { content: unknown }[] }).attachments[0].content);
+
+  it("a customer marked lost who orders again: Monday's digest says so, and Undo on it leads to the save", async () => {
+    // Customer 13248 was marked lost for the price on Mon 1 Aug and ordered £78.21 on Sun 7 Aug.
+    // What Ana's Lost tap on Monday's card left: the state and its audit row (the snapshot Undo restores).
+    const before = initialState({ customerId: ID, name: NAME, owner: ANA, monthlyValue: 387.47 });
+    await world.storage.state.writeChanged(new Map(), [
+      { ...before, valueKind: 'second_order', status: 'lost', lostAt: '2011-08-01', lostReason: 'price' },
+    ]);
+    await world.storage.audit.record({
+      id: `weekly-card-1|${ID}|lost`,
+      action: 'lost',
+      customerId: ID,
+      customerName: NAME,
+      owner: ANA,
+      actorId: `aad-${ANA}`,
+      actorName: 'Ana',
+      at: '2011-08-01T15:00:00Z',
+      reason: 'price',
+      snapshot: { ...before, valueKind: 'second_order' },
+      cardMessageId: 'weekly-card-1',
+      source: 'weekly',
+    });
+
+    const report = completed(await runFollowUps(deps(), { now: MONDAY }));
+    expect(report.followUps).toMatchObject({ due: 1, lost_ordered: 1 });
+    const [digest] = sentDigests();
+    expect(texts(digest)).toEqual([
+      'Follow-ups for Mon 8 Aug · 1 customer',
+      NAME,
+      '£78.21 order placed',
+      'Ordered £78.21 on Sun 7 Aug, 6 days after being marked lost: Undo the loss to record the save?',
+      'Lost: Price. Marked by Ana, Mon 1 Aug',
+    ]);
+    const titles = (card: unknown) =>
+      findAll(card, (n) => n.type === 'Action.Submit' || n.type === 'Action.ShowCard').map((n) => n.title);
+    expect(titles(digest)).toEqual(['Undo']);
+
+    const [delivery] = await world.storage.runs.listRun('daily-2011-08-08');
+    const actions = createActionHandler({
+      stores: {
+        state: world.storage.state,
+        audit: world.storage.audit,
+        conversations: world.storage.conversations,
+        cards: world.cards,
+      },
+      rules: defaultRules(),
+      timeZone: TIME_ZONE,
+      access: { tenantId: 'tenant-1', adminUserIds: [] },
+      clock: () => new Date('2011-08-08T15:00:00Z'),
+    });
+    const reply = await actions.submit({
+      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
+      value: { action: 'undo', customerId: ID, runKey: 'daily-2011-08-08', v: 1 },
+      replyToId: delivery.activityId ?? '',
+      conversationId: conversationOf(ANA),
+      conversationKind: 'personal',
+    });
+    expect(reply.text).toBeUndefined();
+    expect(texts(reply.updateCard)).toContain(
+      'Ordered £78.21 on Sun 7 Aug, 6 days after being marked lost: record the save?',
+    );
+    expect(titles(reply.updateCard).slice(0, 1)).toEqual(['Won back']);
+    expect((await world.storage.state.get(ID))?.state).toMatchObject({ status: 'active', lostAt: null });
+  });
+
+  it('a customer snoozed on a no-order reminder who then orders: the order is told the morning after, not when the snooze ends', async () => {
+    // Ana reached out to Customer 18248 on Mon 1 Aug; on Monday 8 Aug's "no order since" she tapped
+    // Snooze a week (until Mon 15 Aug). The customer ordered £307.56 on Tue 9 Aug.
+    await world.storage.state.writeChanged(new Map(), [
+      {
+        ...initialState({
+          customerId: '18248',
+          name: 'Customer 18248 (United Kingdom)',
+          owner: ANA,
+          monthlyValue: 235,
+        }),
+        lastContact: '2011-08-01',
+        snoozedUntil: '2011-08-15',
+      },
+    ]);
+    const wednesday = completed(await runFollowUps(deps(), { now: new Date('2011-08-10T14:03:00Z') }));
+    expect(wednesday.followUps).toMatchObject({ due: 1, ordered: 1 });
+    expect(texts(sentDigests()[0])).toContain(
+      'Ordered £307.56 on Tue 9 Aug, 8 days after you reached out: record the save?',
+    );
+    // Said once: the day the snooze ends brings nothing more.
+    for (const day of ['2011-08-11', '2011-08-12', '2011-08-15', '2011-08-16'])
+      expect(completed(await runFollowUps(deps(), { now: new Date(`${day}T14:03:00Z`) })).followUps.due).toBe(
+        0,
+      );
+    expect(sentDigests()).toHaveLength(1);
+  });
+
+  it('a row snoozed after the order (record the save later) comes back when the snooze ends', async () => {
+    // Tuesday 9 Aug's order was on Wednesday's digest; Ana tapped Snooze a week there (until Wed 17 Aug).
+    await world.storage.state.writeChanged(new Map(), [
+      {
+        ...initialState({
+          customerId: '18248',
+          name: 'Customer 18248 (United Kingdom)',
+          owner: ANA,
+          monthlyValue: 235,
+        }),
+        lastContact: '2011-08-01',
+        snoozedUntil: '2011-08-17',
+      },
+    ]);
+    expect(
+      completed(await runFollowUps(deps(), { now: new Date('2011-08-11T14:03:00Z') })).followUps.due,
+    ).toBe(0);
+    const back = completed(await runFollowUps(deps(), { now: new Date('2011-08-17T14:03:00Z') }));
+    expect(back.followUps).toMatchObject({ due: 1, ordered: 1 });
+    expect(texts(sentDigests()[0])).toContain(
+      'Ordered £307.56 on Tue 9 Aug, 8 days after you reached out: record the save?',
+    );
+  });
+});
