@@ -120,6 +120,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     saves: wonBack.length,
     winBackRate: figures.surfaced === 0 ? null : cohort.wonBack / figures.surfaced,
     savesOfEarlierFlags: cohort.savesOfEarlierFlags,
+    savesFurtherDown: cohort.savesFurtherDown,
     savesNotFlagged: cohort.savesNotFlagged,
     medianDaysToWinBack: median(timings),
     winBacksTimed: timings.length,
@@ -178,13 +179,15 @@ function cardDelivered(row: AuditRow, deliveries: ReadonlyMap<string, ReadonlySe
  * The win-back rate's cohort: of the customers flagged this month, how many were won back after their
  * first flag of the month; and the month's saves outside it (customers flagged in an earlier month, or
  * saved before this month's flag). Counting those in the rate put it over 100%; they are said apart,
- * as flagged earlier or, when no list had flagged the customer at the time (`flaggedBefore`), not.
+ * as flagged earlier or, when no list had flagged the customer at the time (`flaggedBefore`), as on
+ * the rep's list below the card's rows (a `list` page: the state the save was tapped on was listed)
+ * or not listed at all.
  */
 function flaggedCohort(
   flags: readonly AuditRow[],
   saves: readonly AuditRow[],
   flaggedBefore: (save: AuditRow) => boolean,
-): { wonBack: number; savesOfEarlierFlags: number; savesNotFlagged: number } {
+): { wonBack: number; savesOfEarlierFlags: number; savesFurtherDown: number; savesNotFlagged: number } {
   const firstFlag = new Map<string, string>();
   for (const f of flags) {
     const seen = firstFlag.get(f.customerId);
@@ -195,10 +198,13 @@ function flaggedCohort(
     return flaggedAt !== undefined && flaggedAt <= save.at;
   };
   const outside = saves.filter((r) => !inCohort(r));
+  const unflagged = outside.filter((r) => !flaggedBefore(r));
+  const listed = (r: AuditRow) => (r.snapshot?.listedAt ?? null) !== null;
   return {
     wonBack: new Set(saves.filter(inCohort).map((r) => r.customerId)).size,
-    savesOfEarlierFlags: outside.filter(flaggedBefore).length,
-    savesNotFlagged: outside.filter((r) => !flaggedBefore(r)).length,
+    savesOfEarlierFlags: outside.length - unflagged.length,
+    savesFurtherDown: unflagged.filter(listed).length,
+    savesNotFlagged: unflagged.filter((r) => !listed(r)).length,
   };
 }
 

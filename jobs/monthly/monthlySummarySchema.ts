@@ -138,8 +138,13 @@ export const monthlySummarySchema = z.object({
   /** Saves of the month outside that cohort (customers flagged in an earlier month): said beside the rate. */
   savesOfEarlierFlags: count.default(0),
   /**
-   * Saves of customers no list had flagged at the time (a save recorded from the tab of a customer
-   * the lists never named in that slip): said apart, not as "flagged earlier".
+   * Saves of customers on the rep's list below the card's rows at the time (read on a `list` page,
+   * never flagged on a card): said apart, so a manager does not read them as saves the lists missed.
+   */
+  savesFurtherDown: count.default(0),
+  /**
+   * Saves of customers no list had flagged or listed at the time (a save recorded from the tab of a
+   * customer the lists never named in that slip): said apart, not as "flagged earlier".
    */
   savesNotFlagged: count.default(0),
   medianDaysToWinBack: z.number().nonnegative().nullable(),

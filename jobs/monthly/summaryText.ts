@@ -98,8 +98,8 @@ export function facts(s: MonthlySummary): [string, string][] {
 
 /**
  * The rate of this month's flagged customers won back, with what it divides (n/a when nobody was
- * flagged), then the saves the rate leaves out: of customers flagged earlier, and of customers no
- * list had flagged.
+ * flagged), then the saves the rate leaves out: of customers flagged earlier, of customers listed
+ * below a card's rows (on `list` pages), and of customers on no list.
  */
 function winBackRateText(
   s: MonthlySummary,
@@ -115,7 +115,8 @@ function winBackRateText(
     `${plural(n, 'save', 'saves')} of ${n === 1 ? 'a customer' : 'customers'} ${what}`;
   const apart = [
     ...(s.savesOfEarlierFlags > 0 ? [saves(s.savesOfEarlierFlags, 'flagged earlier')] : []),
-    ...(s.savesNotFlagged > 0 ? [saves(s.savesNotFlagged, 'not flagged at the time')] : []),
+    ...(s.savesFurtherDown > 0 ? [saves(s.savesFurtherDown, "listed below the card's rows")] : []),
+    ...(s.savesNotFlagged > 0 ? [saves(s.savesNotFlagged, 'on no list at the time')] : []),
   ];
   return [rate, ...apart].join('; ');
 }

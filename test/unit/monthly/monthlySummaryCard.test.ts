@@ -171,7 +171,27 @@ describe('buildMonthlySummaryCard', () => {
     const summary = computeMonthlySummary({ month: '2026-11', rows: r.all, priorRows: prior.all });
     expect(summary).toMatchObject({ winBackRate: 1, savesOfEarlierFlags: 1, savesNotFlagged: 2 });
     expect(figures(buildMonthlySummaryCard(summary))['Win-back rate']).toBe(
-      '100% (1 of 1 customer flagged this month won back); 1 save of a customer flagged earlier; 2 saves of customers not flagged at the time',
+      '100% (1 of 1 customer flagged this month won back); 1 save of a customer flagged earlier; 2 saves of customers on no list at the time',
+    );
+  });
+
+  it('saves of customers on the rep\'s list below the card\'s rows are said so, not "on no list"', () => {
+    // Elm and Oak were on the rep's list on page 3 (listed, never on the card's rows) when saved from
+    // a `list` page; Hazel was on no list. A manager reading "not flagged" took all three for saves
+    // the lists had missed.
+    const r = new Rows();
+    r.surfaced('dogwood', '2026-11-09T14:03:00Z');
+    r.wonBack('dogwood', '2026-11-11T16:00:00Z', 450, {
+      snapshot: snapshotSurfacedOn('dogwood', '2026-11-09'),
+    });
+    const listedOn = (id: string, day: string) => ({ ...snapshotSurfacedOn(id, null), listedAt: day });
+    r.wonBack('elm', '2026-11-12T16:00:00Z', 300, { snapshot: listedOn('elm', '2026-11-09') });
+    r.wonBack('oak', '2026-11-17T16:00:00Z', 200, { snapshot: listedOn('oak', '2026-11-16') });
+    r.wonBack('hazel', '2026-11-20T16:00:00Z', 1500, { snapshot: snapshotSurfacedOn('hazel', null) });
+    const summary = computeMonthlySummary({ month: '2026-11', rows: r.all });
+    expect(summary).toMatchObject({ saves: 4, savesFurtherDown: 2, savesNotFlagged: 1 });
+    expect(figures(buildMonthlySummaryCard(summary))['Win-back rate']).toBe(
+      "100% (1 of 1 customer flagged this month won back); 2 saves of customers listed below the card's rows; 1 save of a customer on no list at the time",
     );
   });
 
