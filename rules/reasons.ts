@@ -1,7 +1,7 @@
 import type { RefundedOrders, UnreadOrders } from './book';
 import { DAYS_PER_MONTH, type Features } from './features';
 import type { CadenceFigures } from './model/cadenceModel';
-import { type NumberWords, orderDaysText, PLAIN_NUMBERS, plural } from './model/plainWords';
+import { type NumberWords, oneOrderDayText, orderDaysText, PLAIN_NUMBERS, plural } from './model/plainWords';
 import type { Rules, SignalName } from './rulesSchema';
 import type { Contributions } from './score';
 import { SIGNAL_NAMES } from './signals';
@@ -130,7 +130,7 @@ function lowFrequencyText(f: Features, numbers: NumberWords): string {
 /** How long the customer has been silent, against their own pace once past it. */
 function silenceText(f: Features, numbers: NumberWords): string {
   const silent = plural(f.daysSinceLastOrder, 'day', numbers);
-  if (f.orderDays === 1) return `Ordered once, ${silent} ago`;
+  if (f.orderDays === 1) return oneOrderDayText(f, numbers);
   if (statesOwnPace(f))
     return `No order in ${silent}, usually every ${numbers.count(Math.round(f.cadenceDays))}`;
   return `No order in ${silent}`;

@@ -44,6 +44,21 @@ export function orderDaysText(
   return plural(days, f.orderCount === f.orderDays ? 'order' : 'order day', numbers);
 }
 
+/**
+ * A customer whose orders all fell on one day, and how long ago: "Ordered once, 20 days ago", or
+ * "3 orders on one day, 20 days ago" when they placed several that day, as the customer page counts
+ * each order ("Orders 3") and lists each in its timeline.
+ */
+export function oneOrderDayText(
+  f: { orderCount: number; daysSinceLastOrder: number },
+  numbers: NumberWords = PLAIN_NUMBERS,
+): string {
+  const ago = `${plural(f.daysSinceLastOrder, 'day', numbers)} ago`;
+  return f.orderCount === 1
+    ? `Ordered once, ${ago}`
+    : `${numbers.count(f.orderCount)} orders on one day, ${ago}`;
+}
+
 /** Simple odds, tried in turn for the one nearest the probability. */
 const ODDS: readonly [number, number][] = [
   [1, 10],
