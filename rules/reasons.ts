@@ -221,7 +221,11 @@ function modelReason(
   if (!model) return 'Unlikely to order soon, by the cadence model';
   const { figures, horizonDays } = model;
   if (!chanceOnly && f.cadenceIsOwn && figures.expectedOrdersByNow >= 0.95) {
-    return `Expected ${numbers.decimal(figures.expectedOrdersByNow)} orders by now at their usual pace; placed 0`;
+    // Their average pace from first to last order (the model's rate), not the "usually every N"
+    // of their recent gaps the page states beside it: a customer whose last orders came weekly after
+    // slow months is expected fewer orders than their usual gap says.
+    const noun = f.orderCount === f.orderDays ? 'orders' : 'order days';
+    return `Expected ${numbers.decimal(figures.expectedOrdersByNow)} ${noun} by now at their average pace so far; placed 0`;
   }
   if (figures.noOrderProbability < MIN_NO_ORDER_PROBABILITY_STATED) return null;
   const percent = Math.min(99, Math.round(100 * figures.noOrderProbability));

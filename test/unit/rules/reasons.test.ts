@@ -180,7 +180,7 @@ describe('reasonsFor', () => {
     ]);
     // Without the silence sentence on the row, the model's count of missed orders stays.
     expect(reasonsFor(greenfield, { ...zero, noOrderLikely: 20 }, windows, model)).toEqual([
-      'Expected 9.6 orders by now at their usual pace; placed 0',
+      'Expected 9.6 orders by now at their average pace so far; placed 0',
     ]);
   });
 
