@@ -1,7 +1,14 @@
 import type { RefundedOrders, UnreadOrders } from './book';
 import { DAYS_PER_MONTH, type Features } from './features';
 import type { CadenceFigures } from './model/cadenceModel';
-import { type NumberWords, oneOrderDayText, orderDaysText, PLAIN_NUMBERS, plural } from './model/plainWords';
+import {
+  type NumberWords,
+  noOrderInText,
+  oneOrderDayText,
+  orderDaysText,
+  PLAIN_NUMBERS,
+  plural,
+} from './model/plainWords';
 import type { Rules, SignalName } from './rulesSchema';
 import type { Contributions } from './score';
 import { SIGNAL_NAMES } from './signals';
@@ -133,7 +140,7 @@ function silenceText(f: Features, numbers: NumberWords): string {
   if (f.orderDays === 1) return oneOrderDayText(f, numbers);
   if (statesOwnPace(f))
     return `No order in ${silent}, usually every ${numbers.count(Math.round(f.cadenceDays))}`;
-  return `No order in ${silent}`;
+  return noOrderInText(f.daysSinceLastOrder, numbers);
 }
 
 /**

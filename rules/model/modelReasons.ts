@@ -7,7 +7,14 @@
 import type { Features } from '../features';
 import { percentDown, span, strongestReasons } from '../reasons';
 import { MODEL_FEATURES, type ModelFeature } from './modelFeatures';
-import { type NumberWords, oneOrderDayText, orderDaysText, PLAIN_NUMBERS, plural } from './plainWords';
+import {
+  type NumberWords,
+  noOrderInText,
+  oneOrderDayText,
+  orderDaysText,
+  PLAIN_NUMBERS,
+  plural,
+} from './plainWords';
 
 /** A group must add at least this much to the log-odds (about +10% odds) to be spelled out. */
 export const MIN_REASON_LOG_ODDS = 0.1;
@@ -100,7 +107,7 @@ function silenceText(f: Features, facts: ReasonFacts, numbers: NumberWords): str
     return `${orderDaysText(2, f, numbers)} ${plural(gap, 'day', numbers)} apart; none for ${numbers.count(d)}`;
   if (gap !== null && d > gap)
     return `Orders every ${plural(gap, 'day', numbers)}; none for ${numbers.count(d)}`;
-  return `No order in ${plural(d, 'day', numbers)}`;
+  return noOrderInText(d, numbers);
 }
 
 function groupText(group: Group, f: Features, facts: ReasonFacts, numbers: NumberWords): string | null {

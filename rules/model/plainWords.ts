@@ -53,10 +53,17 @@ export function oneOrderDayText(
   f: { orderCount: number; daysSinceLastOrder: number },
   numbers: NumberWords = PLAIN_NUMBERS,
 ): string {
-  const ago = `${plural(f.daysSinceLastOrder, 'day', numbers)} ago`;
-  return f.orderCount === 1
-    ? `Ordered once, ${ago}`
+  const today = f.daysSinceLastOrder === 0;
+  const ago = today ? 'today' : `${plural(f.daysSinceLastOrder, 'day', numbers)} ago`;
+  if (f.orderCount === 1) return `Ordered once, ${ago}`;
+  return today
+    ? `${numbers.count(f.orderCount)} orders today`
     : `${numbers.count(f.orderCount)} orders on one day, ${ago}`;
+}
+
+/** The days since a repeat customer's last order: "No order in 12 days", or "Ordered today", not "No order in 0 days". */
+export function noOrderInText(days: number, numbers: NumberWords = PLAIN_NUMBERS): string {
+  return days === 0 ? 'Ordered today' : `No order in ${plural(days, 'day', numbers)}`;
 }
 
 /** Simple odds, tried in turn for the one nearest the probability. */

@@ -8,8 +8,8 @@ import type { TabUser } from '../../../tabs/api/tabToken';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { openWeeklyWorld, tabsOver, type WeeklyWorld } from '../weekly/weeklyWorld';
 
-// A customer who placed several orders on one day, and none since: the page's facts count each
-// order ("Orders 3"), so the reason beside them must not say "Ordered once".
+// How a customer page words the time since the last order, beside the facts it states: "Orders 3"
+// is not "Ordered once", and an order placed today is not "No order in 0 days".
 
 // UCI Online Retail (a UK wholesaler; SOURCE.md beside the feed), as of Monday 12 Sep 2011.
 const RETAIL = join(__dirname, '..', '..', 'fixtures', 'online-retail', 'feed');
@@ -17,10 +17,10 @@ const RETAIL = join(__dirname, '..', '..', 'fixtures', 'online-retail', 'feed');
 const user = (email: string): TabUser => ({ userId: `aad-${email}`, name: email, email, tenantId: '' });
 const access = { tenantId: '', adminUserIds: [], managerUserIds: [] };
 
-describe('a customer page for several orders placed on one day', () => {
+describe('the silence a customer page states, beside its facts', () => {
   let world: WeeklyWorld;
   beforeEach(async () => {
-    world = await openWeeklyWorld('onedayorders');
+    world = await openWeeklyWorld('silencereasons');
   });
   afterEach(async () => {
     await world.stop();
@@ -85,5 +85,21 @@ describe('a customer page for several orders placed on one day', () => {
     expect(two.customer.reasons).toContain('2 orders on one day, 48 days ago');
     const one = await tabs.customer(user(ana), 'C-1');
     expect(one.customer.reasons).toContain('Ordered once, 48 days ago');
+  });
+
+  it("Online Retail's 16984, worth a look for a second order placed this afternoon: 'Ordered today', not 'No order in 0 days'", async () => {
+    const rules = defaultRules();
+    const { book } = await readFeed(RETAIL, feedOptionsFrom(rules, '2011-09-12'));
+    const rep = 'uk1@example.com';
+    await world.storage.state.writeChanged(new Map(), [
+      initialState({ customerId: '16984', name: 'Customer 16984 (United Kingdom)', owner: rep, monthlyValue: 0 }),
+    ]);
+    // The evening of 12 September: the order of 13:43 is placed.
+    const tabs = tabsOver(world, book, { access, clock: () => new Date('2011-09-12T20:00:00Z') });
+    const page = await tabs.customer(user(rep), '16984');
+    expect(page.facts).toMatchObject({ orders: 2, lastOrder: '2011-09-12' });
+    expect(page.customer.daysSinceLastOrder).toBe(0);
+    expect(page.customer.band).toBe('watch');
+    expect(page.customer.reasons).toEqual(['Ordered today']);
   });
 });
