@@ -92,7 +92,12 @@ describe('the silence a customer page states, beside its facts', () => {
     const { book } = await readFeed(RETAIL, feedOptionsFrom(rules, '2011-09-12'));
     const rep = 'uk1@example.com';
     await world.storage.state.writeChanged(new Map(), [
-      initialState({ customerId: '16984', name: 'Customer 16984 (United Kingdom)', owner: rep, monthlyValue: 0 }),
+      initialState({
+        customerId: '16984',
+        name: 'Customer 16984 (United Kingdom)',
+        owner: rep,
+        monthlyValue: 0,
+      }),
     ]);
     // The evening of 12 September: the order of 13:43 is placed.
     const tabs = tabsOver(world, book, { access, clock: () => new Date('2011-09-12T20:00:00Z') });
