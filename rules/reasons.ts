@@ -1,7 +1,14 @@
 import type { RefundedOrders, UnreadOrders } from './book';
 import { DAYS_PER_MONTH, type Features } from './features';
 import type { CadenceFigures } from './model/cadenceModel';
-import { type NumberWords, orderDaysText, PLAIN_NUMBERS, plural } from './model/plainWords';
+import {
+  type NumberWords,
+  noOrderInText,
+  oneOrderDayText,
+  orderDaysText,
+  PLAIN_NUMBERS,
+  plural,
+} from './model/plainWords';
 import type { Rules, SignalName } from './rulesSchema';
 import type { Contributions } from './score';
 import { SIGNAL_NAMES } from './signals';
@@ -130,10 +137,10 @@ function lowFrequencyText(f: Features, numbers: NumberWords): string {
 /** How long the customer has been silent, against their own pace once past it. */
 function silenceText(f: Features, numbers: NumberWords): string {
   const silent = plural(f.daysSinceLastOrder, 'day', numbers);
-  if (f.orderDays === 1) return `Ordered once, ${silent} ago`;
+  if (f.orderDays === 1) return oneOrderDayText(f, numbers);
   if (statesOwnPace(f))
     return `No order in ${silent}, usually every ${numbers.count(Math.round(f.cadenceDays))}`;
-  return `No order in ${silent}`;
+  return noOrderInText(f.daysSinceLastOrder, numbers);
 }
 
 /**
@@ -221,7 +228,11 @@ function modelReason(
   if (!model) return 'Unlikely to order soon, by the cadence model';
   const { figures, horizonDays } = model;
   if (!chanceOnly && f.cadenceIsOwn && figures.expectedOrdersByNow >= 0.95) {
-    return `Expected ${numbers.decimal(figures.expectedOrdersByNow)} orders by now at their usual pace; placed 0`;
+    // Their average pace from first to last order (the model's rate), not the "usually every N"
+    // of their recent gaps the page states beside it: a customer whose last orders came weekly after
+    // slow months is expected fewer orders than their usual gap says.
+    const noun = f.orderCount === f.orderDays ? 'orders' : 'order days';
+    return `Expected ${numbers.decimal(figures.expectedOrdersByNow)} ${noun} by now at their average pace so far; placed 0`;
   }
   if (figures.noOrderProbability < MIN_NO_ORDER_PROBABILITY_STATED) return null;
   const percent = Math.min(99, Math.round(100 * figures.noOrderProbability));

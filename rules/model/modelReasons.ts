@@ -7,7 +7,14 @@
 import type { Features } from '../features';
 import { percentDown, span, strongestReasons } from '../reasons';
 import { MODEL_FEATURES, type ModelFeature } from './modelFeatures';
-import { type NumberWords, orderDaysText, PLAIN_NUMBERS, plural } from './plainWords';
+import {
+  type NumberWords,
+  noOrderInText,
+  oneOrderDayText,
+  orderDaysText,
+  PLAIN_NUMBERS,
+  plural,
+} from './plainWords';
 
 /** A group must add at least this much to the log-odds (about +10% odds) to be spelled out. */
 export const MIN_REASON_LOG_ODDS = 0.1;
@@ -93,14 +100,14 @@ const ONE_ORDER_GROUP = Int8Array.from(MODEL_FEATURES, (name) =>
 /** How long the customer has been silent, against their own rhythm once past it. */
 function silenceText(f: Features, facts: ReasonFacts, numbers: NumberWords): string {
   const d = f.daysSinceLastOrder;
-  if (f.orderDays === 1) return `Ordered once, ${plural(d, 'day', numbers)} ago`;
+  if (f.orderDays === 1) return oneOrderDayText(f, numbers);
   const gap = facts.usualGapDays === null ? null : Math.round(facts.usualGapDays);
   // One gap is no rhythm (the rules' own cadence needs two): two order days are said as they are.
   if (gap !== null && d > gap && f.orderDays === 2)
     return `${orderDaysText(2, f, numbers)} ${plural(gap, 'day', numbers)} apart; none for ${numbers.count(d)}`;
   if (gap !== null && d > gap)
     return `Orders every ${plural(gap, 'day', numbers)}; none for ${numbers.count(d)}`;
-  return `No order in ${plural(d, 'day', numbers)}`;
+  return noOrderInText(d, numbers);
 }
 
 function groupText(group: Group, f: Features, facts: ReasonFacts, numbers: NumberWords): string | null {

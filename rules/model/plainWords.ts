@@ -44,6 +44,28 @@ export function orderDaysText(
   return plural(days, f.orderCount === f.orderDays ? 'order' : 'order day', numbers);
 }
 
+/**
+ * A customer whose orders all fell on one day, and how long ago: "Ordered once, 20 days ago", or
+ * "3 orders on one day, 20 days ago" when they placed several that day, as the customer page counts
+ * each order ("Orders 3") and lists each in its timeline.
+ */
+export function oneOrderDayText(
+  f: { orderCount: number; daysSinceLastOrder: number },
+  numbers: NumberWords = PLAIN_NUMBERS,
+): string {
+  const today = f.daysSinceLastOrder === 0;
+  const ago = today ? 'today' : `${plural(f.daysSinceLastOrder, 'day', numbers)} ago`;
+  if (f.orderCount === 1) return `Ordered once, ${ago}`;
+  return today
+    ? `${numbers.count(f.orderCount)} orders today`
+    : `${numbers.count(f.orderCount)} orders on one day, ${ago}`;
+}
+
+/** The days since a repeat customer's last order: "No order in 12 days", or "Ordered today", not "No order in 0 days". */
+export function noOrderInText(days: number, numbers: NumberWords = PLAIN_NUMBERS): string {
+  return days === 0 ? 'Ordered today' : `No order in ${plural(days, 'day', numbers)}`;
+}
+
 /** Simple odds, tried in turn for the one nearest the probability. */
 const ODDS: readonly [number, number][] = [
   [1, 10],

@@ -194,6 +194,16 @@ export interface MonthFigures {
   saves: number;
   losses: number;
   valueWonBack: number;
+  /**
+   * What the month's saves of one-visit customers were worth: each one order's worth, added up apart
+   * from the monthly value, as the summary card's "One-off orders won back".
+   */
+  oneOffWonBack: number;
+  /**
+   * Customers the weekly run flagged on cards that reached no rep (no chat with the app, or the send
+   * failed): not counted in `surfaced`, as the summary card says them apart.
+   */
+  flaggedNotDelivered: number;
   /** Of the customers reached out to, the share won back after it (the summary card's figure); null when nobody was reached out to. */
   followUpConversion: number | null;
 }

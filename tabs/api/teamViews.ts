@@ -140,6 +140,8 @@ export function monthFigures(summary: MonthlySummary): MonthFigures {
     saves: summary.saves,
     losses: summary.lost,
     valueWonBack: summary.recoveredValue,
+    oneOffWonBack: summary.secondOrderValue,
+    flaggedNotDelivered: summary.notDelivered,
     followUpConversion: reachedOut > 0 ? reachedOutThenWonBack / reachedOut : null,
   };
 }

@@ -488,13 +488,15 @@ describe('Teams tabs', () => {
       'Saves',
       'Losses',
       'Monthly value won back',
+      'One-off orders won back',
       'Reached out, then won back',
     ]);
     const november = frame.getByRole('row', { name: /Nov 2026/ });
     const cells = () => november.getByRole('cell').allTextContents();
-    // Month, flagged, reached out, saves, losses, value won back, reached out then won back: the one customer
-    // reached out to (C-1212) was not won back, so 0%, whatever Greenfield's save (no call before it).
-    expect((await cells()).slice(2)).toEqual(['1', '1', '1', '$1,200.50', '0%']);
+    // Month, flagged, reached out, saves, losses, value won back, one-off orders won back, reached out
+    // then won back: the one customer reached out to (C-1212) was not won back, so 0%, whatever
+    // Greenfield's save (no call before it).
+    expect((await cells()).slice(2)).toEqual(['1', '1', '1', '$1,200.50', '$0', '0%']);
     // The chart's legend, pointed at November, states the value as the table does.
     const chart = frame.getByRole('region', { name: 'Saves and losses per month' });
     const plot = await chart.locator('.u-over').boundingBox();
@@ -517,7 +519,7 @@ describe('Teams tabs', () => {
     ).find((n) => n !== 'Everyone' && n !== 'Ana Ruiz');
     if (!other) throw new Error('the demo book has more than one rep');
     await frame.getByRole('combobox', { name: 'Filter by rep' }).selectOption({ label: other });
-    await expect.poll(async () => (await cells()).slice(2)).toEqual(['0', '0', '0', '$0', '–']);
+    await expect.poll(async () => (await cells()).slice(2)).toEqual(['0', '0', '0', '$0', '$0', '–']);
     await frame.getByRole('combobox', { name: 'Filter by rep' }).selectOption({ label: 'Ana Ruiz' });
     await frame.getByRole('combobox', { name: 'Month' }).selectOption('2026-10');
     await expect.poll(() => frame.getByRole('row').last().textContent()).toMatch(/^Oct 2026/);

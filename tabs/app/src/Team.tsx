@@ -364,6 +364,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
               <TableHeaderCell>Losses</TableHeaderCell>
               {/* The channel card's words: a manager reads the same figure by the same name. */}
               <TableHeaderCell>Monthly value won back</TableHeaderCell>
+              <TableHeaderCell>One-off orders won back</TableHeaderCell>
               <TableHeaderCell>Reached out, then won back</TableHeaderCell>
             </TableRow>
           </TableHeader>
@@ -376,12 +377,23 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
                 <TableCell>{f.count(m.saves)}</TableCell>
                 <TableCell>{f.count(m.losses)}</TableCell>
                 <TableCell>{f.wonBack(m.valueWonBack)}</TableCell>
+                <TableCell>{f.wonBack(m.oneOffWonBack)}</TableCell>
                 <TableCell>{m.followUpConversion === null ? '–' : f.percent(m.followUpConversion)}</TableCell>
               </TableRow>
             ))}
           </TableBody>
         </Table>
       </div>
+      {/* Not in "Flagged", as on the summary card: nobody could tap a card that never arrived. */}
+      {data.monthly
+        .filter((m) => m.flaggedNotDelivered > 0)
+        .map((m) => (
+          <Caption1 key={m.month} className={s.muted} block>
+            {f.month(m.month)}:{' '}
+            {m.flaggedNotDelivered === 1 ? '1 customer' : `${f.count(m.flaggedNotDelivered)} customers`}{' '}
+            flagged on cards that reached no rep (no chat with the app), not counted as flagged.
+          </Caption1>
+        ))}
     </Section>
   );
 }

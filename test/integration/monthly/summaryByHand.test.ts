@@ -148,6 +148,9 @@ describe('November by hand: the card, the summary command and the Team tab agree
       saves: 2,
       losses: 2,
       valueWonBack: 1700,
+      oneOffWonBack: 0,
+      // Ben's card of 9 November that never reached him: b2, said apart as on the card.
+      flaggedNotDelivered: 1,
       followUpConversion: 1,
     });
     // Ben's card of 9 November never reached him: b2 is not one of his flags.

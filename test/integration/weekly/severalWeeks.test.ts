@@ -368,6 +368,9 @@ describe('six Mondays of real use', () => {
       saves: 3,
       losses: 1,
       valueWonBack: 1950,
+      // The one-visit customer's second order, apart from the monthly value, as on the card.
+      oneOffWonBack: 800,
+      flaggedNotDelivered: 0,
       followUpConversion: 0,
     });
   });

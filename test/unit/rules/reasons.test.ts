@@ -32,7 +32,9 @@ describe('reasonText', () => {
     expect(reasonText('overdue', { ...greenfield, cadenceIsOwn: false }, windows)).toBe(
       'No order in 34 days',
     );
-    expect(reasonText('overdue', { ...greenfield, orderDays: 1 }, windows)).toBe('Ordered once, 34 days ago');
+    expect(reasonText('overdue', { ...greenfield, orderDays: 1, orderCount: 1 }, windows)).toBe(
+      'Ordered once, 34 days ago',
+    );
     // Not yet past their usual gap: "usually every 9" would read as "nothing to worry about".
     expect(reasonText('overdue', { ...greenfield, daysSinceLastOrder: 1, cadenceDays: 8.5 }, windows)).toBe(
       'No order in 1 day',
@@ -178,7 +180,7 @@ describe('reasonsFor', () => {
     ]);
     // Without the silence sentence on the row, the model's count of missed orders stays.
     expect(reasonsFor(greenfield, { ...zero, noOrderLikely: 20 }, windows, model)).toEqual([
-      'Expected 9.6 orders by now at their usual pace; placed 0',
+      'Expected 9.6 orders by now at their average pace so far; placed 0',
     ]);
   });
 

@@ -1,0 +1,93 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TabUser } from '../../tabs/api/tabToken';
+import type { TeamResponse } from '../../tabs/api/tabTypes';
+import { keepPageLocal, launchChromium } from '../helpers/chromium';
+import { type E2eStack, startE2eStack } from './e2eStack';
+
+// The Team tab's month row beside the channel's summary card for the same month, on the demo book
+// as of Monday 23 November: only Ana has the app, so the weekly run's cards reached her alone, and
+// Chloe records a save of Windmill Bakery, a one-visit customer, as "another $800 order".
+// The summary card says both apart ("Flagged, card not delivered (not counted)", "One-off orders
+// won back"); the tab showed neither, so a manager read "Flagged 7" and "$0 won back" beside a save.
+
+const WINDMILL = 'C-1036';
+
+describe('the Team tab says what its month figures leave out', () => {
+  let e2e: E2eStack;
+  let browser: Browser;
+  let chloe: TabUser;
+
+  beforeAll(async () => {
+    // Ana, the Playground's user, is the manager who reads the Team tab.
+    process.env.MANAGER_USER_IDS = '00000000-0000-0000-0000-0000000000a1';
+    [e2e, browser] = await Promise.all([startE2eStack({ weeklyRun: 'start' }), launchChromium()]);
+    delete process.env.MANAGER_USER_IDS;
+    await e2e.stack.automaticWeekly;
+    chloe = {
+      userId: 'chloe-object-id',
+      name: 'Chloe Martin',
+      email: 'chloe.martin@contoso.example',
+      tenantId: e2e.stack.playground.tenantId,
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await e2e?.stack.stop();
+  });
+
+  const api = async (user: TabUser | undefined, path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${e2e.stack.urls.bot}/api/tab/${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${await e2e.stack.signTabToken(user)}`,
+        'content-type': 'application/json',
+      },
+    });
+    expect(response.status).toBe(200);
+    return response.json();
+  };
+
+  async function openTeamTab(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await keepPageLocal(page, e2e.stack.urls.bot);
+    await page.goto(e2e.stack.urls.tabTeam);
+    await page.locator('body[data-ready]').waitFor({ timeout: 30_000 });
+    return page;
+  }
+
+  it("counts apart the customers flagged on cards that reached no rep, and adds up a one-visit customer's order won back", async () => {
+    // The other four reps' customers the weekly card counts: flagged by the run, on no card delivered.
+    const team: TeamResponse = await api(undefined, 'team');
+    const ana = e2e.stack.playground.user.email;
+    const undelivered = team.valueAtRiskByRep
+      .filter((r) => r.owner !== ana)
+      .reduce((sum, r) => sum + r.listed, 0);
+    expect(undelivered).toBeGreaterThan(0);
+    const delivered = team.valueAtRiskByRep.find((r) => r.owner === ana)?.listed;
+
+    await api(chloe, `customer/actions?id=${WINDMILL}`, {
+      method: 'POST',
+      body: JSON.stringify({ action: 'won_back', value: '800' }),
+    });
+
+    const page = await openTeamTab();
+    const table = page.getByRole('table', { name: 'Per month' });
+    const headers = await table.getByRole('columnheader').allTextContents();
+    const november = await table
+      .getByRole('row', { name: /Nov 2026/ })
+      .getByRole('cell')
+      .allTextContents();
+    const cell = (header: string) => november[headers.indexOf(header)];
+    expect(cell('Flagged')).toBe(String(delivered));
+    expect(cell('Saves')).toBe('1');
+    // A one-visit customer's save is one order's worth, not monthly revenue: beside it, not in it.
+    expect(cell('Monthly value won back')).toBe('$0');
+    expect(cell('One-off orders won back')).toBe('$800');
+    const region = page.getByRole('region', { name: 'Saves and losses per month' });
+    await expect(region.textContent()).resolves.toContain(
+      `Nov 2026: ${undelivered} customers flagged on cards that reached no rep (no chat with the app), not counted as flagged.`,
+    );
+    await page.close();
+  }, 60_000);
+});
