@@ -764,7 +764,8 @@ const NOT_PAID_AS_WRITTEN = ['wc-pending', 'pending payment', 'wc-checkout-draft
  * they are); counted per status in the file's notes. Their rows are left out before any check:
  * they are not bad rows. An order is its id and its customer: a report can number two customers'
  * transactions alike (a voided invoice and another customer's credit memo, both 1010), and voiding
- * one leaves the other as it is. A line naming no customer goes with its order id's.
+ * one leaves the other as it is. A line naming no customer goes with the customer its order's other
+ * left-out lines name (one voided invoice, not two), or, where none names one, with every line of its id.
  */
 async function ordersLeftOut(
   engine: FeedEngine,
@@ -798,7 +799,11 @@ async function ordersLeftOut(
     CREATE OR REPLACE TABLE orders_left_out_rows AS
       SELECT order_id, ${customerKey('customer_id')} AS id_key, CASE WHEN ${byStatus} THEN status END AS status FROM ${rows}
       WHERE order_id <> '' AND (${byStatus} OR ${notCaptured});
-    CREATE OR REPLACE TABLE orders_left_out_keys AS SELECT DISTINCT order_id, id_key FROM orders_left_out_rows;
+    -- A line naming no customer is of the order whose id its other left-out lines give with a customer:
+    -- its key is dropped there, and kept (every customer's lines of that id) only where none does.
+    CREATE OR REPLACE TABLE orders_left_out_keys AS
+      SELECT DISTINCT order_id, id_key FROM orders_left_out_rows
+      QUALIFY id_key <> '' OR bool_and(id_key = '') OVER (PARTITION BY order_id);
     -- Three joins on equalities, not one with an OR: DuckDB then runs a hash join, not a nested loop
     -- (1.5M order lines with statuses: 24 s against 295 s).
     CREATE OR REPLACE TABLE orders_left_out AS
@@ -810,10 +815,16 @@ async function ordersLeftOut(
       UNION
       SELECT o.rid FROM orders_in o SEMI JOIN (SELECT DISTINCT order_id FROM orders_left_out_keys) x
         ON x.order_id = o.order_id WHERE o.customer_id = '';`);
+  // Each order once: a line naming no customer counted with the order its key went to.
   const counts = await engine.rows(
-    'SELECT status, count(DISTINCT (order_id, id_key)) AS n FROM orders_left_out_rows GROUP BY status ORDER BY n DESC, status',
+    `SELECT status, count(DISTINCT (order_id, id_key)) AS n FROM (
+        SELECT status, order_id, id_key FROM orders_left_out_rows WHERE id_key <> ''
+        UNION ALL
+        SELECT r.status, r.order_id, k.id_key FROM orders_left_out_rows r JOIN orders_left_out_keys k USING (order_id)
+        WHERE r.id_key = '')
+      GROUP BY status ORDER BY n DESC, status`,
   );
-  const [[orders]] = await engine.rows('SELECT count(DISTINCT (order_id, id_key)) FROM orders_left_out_rows');
+  const [[orders]] = await engine.rows('SELECT count(*) FROM orders_left_out_keys');
   const total = Number(orders);
   if (total === 0) return undefined;
   const [[lines]] = await engine.rows('SELECT count(*) FROM orders_left_out');
