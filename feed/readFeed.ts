@@ -442,7 +442,8 @@ function namedOwners(owners: OwnerNames | undefined): string | null {
 
 /**
  * The file's note of the customers given to the rules file's default rep, so that an import can be
- * checked against the list the reps keep: none where every row names its rep.
+ * checked against the list the reps keep: none where every row names its rep. Counted in the book
+ * (table `customers_first`, each customer's row read): a skipped or repeated row gives nobody a customer.
  */
 async function defaultOwnerNote(
   engine: FeedEngine,
@@ -450,7 +451,7 @@ async function defaultOwnerNote(
   defaultOwner: string,
 ): Promise<string[]> {
   const [[empty]] = await engine.rows(
-    `SELECT count(*) FROM customers_in WHERE owner = '' AND customer_id <> ''`,
+    `SELECT count(*) FROM customers_first f JOIN customers_in i ON i.rid = f.frid WHERE i.owner = ''`,
   );
   const n = Number(empty);
   if (n === 0) return [];
@@ -484,8 +485,6 @@ async function checkCustomers(
     options.columns?.customers,
   );
   // With a default rep, an empty owner cell (or no owner column: '') is theirs, checked as any owner.
-  if (options.defaultOwner)
-    source.notes.push(...(await defaultOwnerNote(engine, present, options.defaultOwner)));
   const input = options.defaultOwner
     ? `(SELECT * REPLACE (CASE WHEN owner = '' THEN ${sqlString(options.defaultOwner)} ELSE owner END AS owner) FROM customers_in)`
     : 'customers_in';
@@ -561,6 +560,8 @@ async function checkCustomers(
         || CASE WHEN f.fid <> c.customer_id THEN ' as ' || ${quotedSql('f.fid')} ELSE '' END || ')', f.frid
       FROM customers_chk c JOIN customers_first f ON f.id_key = c.id_key
       WHERE c.kind IS NULL AND c.rid <> f.frid;`);
+  if (options.defaultOwner)
+    source.notes.push(...(await defaultOwnerNote(engine, present, options.defaultOwner)));
   const ownerHint = await ownerNamesHint(engine, `owner: ${notASignIn}`);
   if (ownerHint) source.notes.push(ownerHint);
   return { customers: await bookCustomers(engine), ownerHint, customerKey: await customerKeyOf(engine) };
