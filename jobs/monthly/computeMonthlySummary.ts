@@ -91,8 +91,11 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
   const recoveredValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'monthly'));
   const secondOrderValue = sumValues(wonBack.filter((r) => valueKindOf(r) === 'second_order'));
   const customersWonBack = new Set(wonBack.map((r) => r.customerId)).size;
-  const cohort = flaggedCohort(of('surfaced'), wonBack, (save) =>
-    flaggedBefore(save, history.get(save.customerId) ?? [], stands),
+  const cohort = flaggedCohort(
+    of('surfaced'),
+    wonBack,
+    (save) => flaggedBefore(save, history.get(save.customerId) ?? [], stands),
+    (save) => listedBefore(save, history.get(save.customerId) ?? [], stands),
   );
   const timings = wonBack
     .map((r) => daysToWinBack(r, history.get(r.customerId) ?? [], stands, o.timeZone))
@@ -180,13 +183,13 @@ function cardDelivered(row: AuditRow, deliveries: ReadonlyMap<string, ReadonlySe
  * first flag of the month; and the month's saves outside it (customers flagged in an earlier month, or
  * saved before this month's flag). Counting those in the rate put it over 100%; they are said apart,
  * as flagged earlier or, when no list had flagged the customer at the time (`flaggedBefore`), as on
- * the rep's list below the card's rows (a `list` page: the state the save was tapped on was listed)
- * or not listed at all.
+ * the rep's list below the card's rows (`listedBefore`: read on a `list` page) or not listed at all.
  */
 function flaggedCohort(
   flags: readonly AuditRow[],
   saves: readonly AuditRow[],
   flaggedBefore: (save: AuditRow) => boolean,
+  listedBefore: (save: AuditRow) => boolean,
 ): { wonBack: number; savesOfEarlierFlags: number; savesFurtherDown: number; savesNotFlagged: number } {
   const firstFlag = new Map<string, string>();
   for (const f of flags) {
@@ -199,12 +202,11 @@ function flaggedCohort(
   };
   const outside = saves.filter((r) => !inCohort(r));
   const unflagged = outside.filter((r) => !flaggedBefore(r));
-  const listed = (r: AuditRow) => (r.snapshot?.listedAt ?? null) !== null;
   return {
     wonBack: new Set(saves.filter(inCohort).map((r) => r.customerId)).size,
     savesOfEarlierFlags: outside.length - unflagged.length,
-    savesFurtherDown: unflagged.filter(listed).length,
-    savesNotFlagged: unflagged.filter((r) => !listed(r)).length,
+    savesFurtherDown: unflagged.filter(listedBefore).length,
+    savesNotFlagged: unflagged.filter((r) => !listedBefore(r)).length,
   };
 }
 
@@ -220,6 +222,25 @@ function flaggedBefore(
 ): boolean {
   if (!save.snapshot || save.snapshot.surfacedAt !== null) return true;
   return customerRows.some((r) => r.action === 'surfaced' && r.at < save.at && stands(r.id));
+}
+
+/**
+ * True when the customer was on a rep's list (any page) when the save was tapped, or when an earlier
+ * tap on them since their last save was: a weekly run takes a customer who was reached out to off
+ * the list (paused), and the save that follows the call is still one of a listed customer. Read from
+ * the snapshots (the state each tap was made on), of the rows read.
+ */
+function listedBefore(
+  save: AuditRow,
+  customerRows: readonly AuditRow[],
+  stands: (id: string) => boolean,
+): boolean {
+  const listed = (r: AuditRow) => (r.snapshot?.listedAt ?? null) !== null;
+  const before = customerRows.filter((r) => r.at < save.at);
+  const lastSave = before
+    .filter((r) => r.action === 'won_back' && stands(r.id))
+    .reduce<string | null>((latest, r) => (latest === null || r.at > latest ? r.at : latest), null);
+  return listed(save) || before.some((r) => (lastSave === null || r.at > lastSave) && listed(r));
 }
 
 function sumValues(rows: readonly AuditRow[]): number {

@@ -960,6 +960,27 @@ describe('refunds and orders never placed', () => {
     );
   });
 
+  it("a voided invoice whose second line names no customer is one order left out, and another customer's transaction of its number stays", async () => {
+    // Greenfield's invoice 1010 was voided; its second line leaves the customer cell empty, as a
+    // report that names the customer once per invoice does. Corner Deli's credit memo is numbered
+    // 1010 too, and comes off its invoice 1011.
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,amount,status',
+        '1009,C-1,2026-11-01,40,',
+        '1010,C-1,2026-11-02,10,Voided',
+        '1010,,2026-11-02,5,Voided',
+        '1011,C-2,2026-11-03,60,',
+        '1010,C-2,2026-11-03,-15,',
+      ].join('\n'),
+    });
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-01', 40]]);
+    expect(ordersOf(book, 'C-2')).toEqual([['2026-11-03', 45]]);
+    expect(report.files[1]).toMatchObject({ rowsKept: 3, rowsSkipped: 0 });
+    expect(report.files[1].notes).toContain('status: 1 order left out, never placed or undone ("Voided" 1)');
+  });
+
   it("WooCommerce's unpaid checkouts (wc-pending, Pending payment, checkout drafts) are left out; Shopify's plain pending is kept", async () => {
     const { book, report } = await feed({
       'customers.csv': CUSTOMERS,

@@ -195,6 +195,37 @@ describe('buildMonthlySummaryCard', () => {
     );
   });
 
+  it("a save of a customer reached out to from a list page is listed below the card's rows, though the weekly run between took them off the list", () => {
+    // Elm was on page 3 of Ana's list (listed on Mon 2 Nov, never on the card's rows); she tapped
+    // Reached out there on the 3rd. Monday the 9th's run paused Elm (off the list: listedAt
+    // cleared); Elm ordered, and the digest of the 12th had Ana record the save.
+    const r = new Rows();
+    r.surfaced('dogwood', '2026-11-09T14:03:00Z');
+    r.wonBack('dogwood', '2026-11-11T16:00:00Z', 450, {
+      snapshot: snapshotSurfacedOn('dogwood', '2026-11-09'),
+    });
+    r.add('reached_out', 'elm', '2026-11-03T15:00:00Z', {
+      snapshot: { ...snapshotSurfacedOn('elm', null), listedAt: '2026-11-02' },
+    });
+    r.wonBack('elm', '2026-11-12T16:00:00Z', 300, {
+      snapshot: { ...snapshotSurfacedOn('elm', null), lastContact: '2026-11-03' },
+    });
+    // Fir was listed and saved in October; saved again in November from the tab, on no list.
+    const prior = new Rows();
+    prior.add('reached_out', 'fir', '2026-10-06T15:00:00Z', {
+      snapshot: { ...snapshotSurfacedOn('fir', null), listedAt: '2026-10-05' },
+    });
+    prior.wonBack('fir', '2026-10-14T16:00:00Z', 250, {
+      snapshot: { ...snapshotSurfacedOn('fir', null), lastContact: '2026-10-06' },
+    });
+    r.wonBack('fir', '2026-11-25T16:00:00Z', 250, { snapshot: snapshotSurfacedOn('fir', null) });
+    const summary = computeMonthlySummary({ month: '2026-11', rows: r.all, priorRows: prior.all });
+    expect(summary).toMatchObject({ saves: 3, savesFurtherDown: 1, savesNotFlagged: 1 });
+    expect(figures(buildMonthlySummaryCard(summary))['Win-back rate']).toBe(
+      "100% (1 of 1 customer flagged this month won back); 1 save of a customer listed below the card's rows; 1 save of a customer on no list at the time",
+    );
+  });
+
   it('a month with only losses has the donut but no value chart', () => {
     const r = new Rows();
     r.lost('a', '2026-11-03T10:00:00Z', 'price');

@@ -138,7 +138,9 @@ describe('won back', () => {
     });
     // A list card or the tab, scored today, showed the stored monthly customer as one visit: as shown.
     const monthly = atRisk({ monthlyValue: 800 });
-    expect(decideWonBack(ctx(monthly, { ...gbp, shownValueKind: 'second_order' }), RULES, '9000')).toMatchObject({
+    expect(
+      decideWonBack(ctx(monthly, { ...gbp, shownValueKind: 'second_order' }), RULES, '9000'),
+    ).toMatchObject({
       message: /at most £8,000 for the order\./,
     });
     expect(decideWonBack(ctx(oneVisit, { ...gbp, shownValueKind: 'monthly' }), RULES, '9000')).toMatchObject({
