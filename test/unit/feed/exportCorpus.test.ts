@@ -902,7 +902,7 @@ describe('exports that list orders never placed, refunds and credit notes', () =
     }
   });
 
-  it("With defaultOwner, the notes count the customers the default rep was given, not the rows that were skipped or repeated", async () => {
+  it('With defaultOwner, the notes count the customers the default rep was given, not the rows that were skipped or repeated', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'default-owner-count-'));
     try {
       // C-2's row repeats (one customer), C-3 has no name and a row has no id (bad rows, no customer).
@@ -910,14 +910,17 @@ describe('exports that list orders never placed, refunds and credit notes', () =
         join(dir, 'customers.csv'),
         'customer_id,name,owner\nC-1,Greenfield Cafe,ana.ruiz@contoso.example\nC-2,Pier 9 Coffee,\nC-2,Pier 9 Coffee,\nC-3,,\n,Harbour Kiosk,\n',
       );
-      await writeFile(join(dir, 'orders.csv'), 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-02,120\n');
+      await writeFile(
+        join(dir, 'orders.csv'),
+        'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-02,120\n',
+      );
       const { book, report } = await readFeed(
         dir,
         feedOptionsFrom(parseRules({ defaultOwner: 'ben.okafor@contoso.example' }), '2026-11-23'),
       );
-      expect(book.customers.filter((c) => c.owner === 'ben.okafor@contoso.example').map((c) => c.id)).toEqual([
-        'C-2',
-      ]);
+      expect(book.customers.filter((c) => c.owner === 'ben.okafor@contoso.example').map((c) => c.id)).toEqual(
+        ['C-2'],
+      );
       expect(report.files[0].notes).toContain(
         'owner: 1 customer with an empty owner cell given to ben.okafor@contoso.example (defaultOwner)',
       );
