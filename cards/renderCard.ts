@@ -2,7 +2,7 @@ import type { ValueKind } from '../rules/customerState';
 import { buildDigestCard } from './buildDigestCard';
 import { buildWeeklyCard } from './buildWeeklyCard';
 import type { CardJson, CustomerOutcome, WeeklyCardData } from './cardModels';
-import type { DigestCardData } from './digestCardModels';
+import { type DigestCardData, digestRowValue } from './digestCardModels';
 
 /** The data of any card the bot sends to a rep and updates in place when a row is tapped. */
 export type RepCardData = WeeklyCardData | DigestCardData;
@@ -24,6 +24,18 @@ export function valueKindOnCard(data: RepCardData, customerId: string): ValueKin
     : data.customers;
   const row = rows.find((r) => r.customerId === customerId);
   return row ? (row.valueKind ?? 'monthly') : undefined;
+}
+
+/**
+ * The value a card shows on a customer's row, its Won back box's prefill (a digest row of an order
+ * since the call: what that order came to, for a one-visit customer); undefined when it does not list them.
+ */
+export function valueOnCard(data: RepCardData, customerId: string): number | undefined {
+  if (isDigest(data)) {
+    const row = data.rows.find((r) => r.customerId === customerId);
+    return row ? digestRowValue(row) : undefined;
+  }
+  return data.customers.find((c) => c.customerId === customerId)?.monthlyValue;
 }
 
 /** The outcome a card shows on a customer's row; undefined when the card does not list them. */

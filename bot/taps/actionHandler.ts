@@ -8,6 +8,7 @@ import {
   type RepCardData,
   renderRepCard,
   valueKindOnCard,
+  valueOnCard,
   withOutcome,
 } from '../../cards/renderCard';
 import { type RulesNow, rulesGetter } from '../../feed/keptRules';
@@ -305,6 +306,7 @@ export class ChurnActionHandler implements ActionHandler {
       source: tapped ? sourceOfCard(tapped.data) : null,
       deliveryId,
       shownValueKind: tapped ? valueKindOnCard(tapped.data, submit.customerId) : undefined,
+      shownValue: tapped ? valueOnCard(tapped.data, submit.customerId) : undefined,
     };
     // The same tap delivered again (auditHistory.ts): when the card no longer shows what it wrote (it
     // was undone since, or it was an Undo), it records nothing and the card is shown as it stands.

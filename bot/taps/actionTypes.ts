@@ -104,6 +104,12 @@ export interface DecisionContext {
   /** The kind of value the tapped row showed (the card's or the tab's), when it is known. */
   shownValueKind?: ValueKind;
   /**
+   * The value the tapped card's row showed (its Won back box's prefill), when it is known: the cap
+   * counts from it too, or a one-visit customer's next order, ten times their first, was prefilled
+   * and then refused as too large.
+   */
+  shownValue?: number;
+  /**
    * The customer's latest audit rows as read for the tap, newest first: what was already done today.
    * Absent when a recorded row is replayed (it was judged when it was taken).
    */

@@ -39,7 +39,8 @@ export function maxWonBackValue(monthlyValue: number, rules: ActionRules): numbe
  * Reads the value typed on the card: missing or blank means the customer's monthly value; anything
  * else must be a plain positive decimal no larger than the cap (null, a value of the wrong type, is
  * refused). Returns the number or a message saying why not, its amounts in `money` as the card's,
- * the cap worded as the row showed the value (`kind`): a month's or one order's.
+ * the cap worded as the row showed the value (`kind`): a month's or one order's. The cap counts
+ * from `capFrom` (default the monthly value): the larger of it and what the tapped row showed.
  */
 export function readWonBackValue(
   input: string | null | undefined,
@@ -47,6 +48,7 @@ export function readWonBackValue(
   rules: ActionRules,
   money: { currency: string; locale: string } = { currency: 'USD', locale: 'en-US' },
   kind: ValueKind = 'monthly',
+  capFrom: number = monthlyValue,
 ): { ok: true; value: number } | { ok: false; message: string } {
   if (input === null) {
     return { ok: false, message: 'The value won back must be a number greater than 0, typed in the box.' };
@@ -66,7 +68,7 @@ export function readWonBackValue(
   if (!Number.isFinite(value) || value <= 0) {
     return { ok: false, message: 'The value won back must be a number greater than 0.' };
   }
-  const cap = maxWonBackValue(monthlyValue, rules);
+  const cap = maxWonBackValue(capFrom, rules);
   if (value > cap) {
     // Ten times a value derived from orders has a long fraction: stated to the cent, cut (never
     // rounded up past the cap), so the amount the message names is one that is accepted.
@@ -94,6 +96,7 @@ export function decideWonBack(
     rules,
     { currency: ctx.currency ?? 'USD', locale: ctx.locale ?? 'en-US' },
     ctx.shownValueKind ?? ctx.current.valueKind,
+    Math.max(ctx.current.monthlyValue, ctx.shownValue ?? 0),
   );
   if (!read.ok) return refuse('invalid', `${read.message} Nothing was recorded.`);
   return {

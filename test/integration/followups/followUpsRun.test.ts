@@ -270,6 +270,61 @@ describe('runFollowUps', () => {
     expect((await world.storage.state.get('once'))?.state).toMatchObject({ recoveredValue: 450 });
   });
 
+  it("a one-order customer's next order, over ten times their first, is recorded as the row prefilled it, not refused", async () => {
+    // A $100 trial order in June, then $2,400 after Ana's call: the box opens with $2,400; the cap
+    // counted from the first order alone ($1,000) refused the figure the card itself had filled in.
+    const trial = bookFromRows({
+      customers: [
+        { id: 'steady', name: 'Steady Cafe', owner: BEN, monthlyValue: 500 },
+        { id: 'trial', name: 'Trial Bakery', owner: ANA },
+      ],
+      orders: [
+        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
+        { customerId: 'trial', date: '2026-06-10', amount: 100 },
+        { customerId: 'trial', date: '2026-11-20', amount: 2400 },
+      ],
+    });
+    await world.storage.state.writeChanged(new Map(), [
+      {
+        ...initialState({
+          customerId: 'trial',
+          name: 'Trial Bakery',
+          owner: ANA,
+          monthlyValue: 100,
+          valueKind: 'second_order',
+        }),
+        lastContact: '2026-11-16',
+      },
+    ]);
+    const daily: FollowUpsRunDeps = {
+      ...deps(),
+      readBook: async () => ({ book: trial, report: { files: [], rowsSkipped: 0 } }),
+    };
+    expect(completed(await runFollowUps(daily, { now: TUESDAY })).followUps).toMatchObject({ ordered: 1 });
+    const [delivery] = await world.storage.runs.listRun('daily-2026-11-24');
+    const sent = world.fake.activities.find((a) => a.kind === 'send')?.activity as {
+      attachments: { content: unknown }[];
+    };
+    const [box] = findAll(sent.attachments[0].content, (n) => n.id === 'value_0');
+    expect(box).toMatchObject({ value: '2400' });
+    const reply = await digestActions({ clock: () => new Date('2026-11-24T16:03:00Z') }).submit({
+      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
+      value: {
+        action: 'won_back',
+        customerId: 'trial',
+        runKey: 'daily-2026-11-24',
+        v: 1,
+        fields: { value: 'value_0' },
+        value_0: String(box.value),
+      },
+      replyToId: delivery.activityId ?? '',
+      conversationId: conversationOf(ANA),
+      conversationKind: 'personal',
+    });
+    expect(texts(reply.updateCard)).toContain('Won back another $2,400 order by Ana, Tue 24 Nov');
+    expect((await world.storage.state.get('trial'))?.state).toMatchObject({ recoveredValue: 2400 });
+  });
+
   it("rows past a digest's cap come in the next digest, not never", async () => {
     // Ana reached out to 17 customers on Mon 16 Nov; none has ordered since. Monday's digest can
     // list 15 of the day-7 reminders and says "+2 more"; Tuesday's brings those two.
