@@ -205,43 +205,45 @@ describe('runFollowUps', () => {
     expect(wednesday).toMatchObject({ since: '2026-11-24', lookedBack: { days: 1 }, followUps: { due: 0 } });
   });
 
-  it("a one-order customer who ordered after the call: Won back opens with that order's amount, and the save records it", async () => {
-    // Ana reached out on Mon 16 Nov to a customer of one £1,600 order in June; on Fri 20 Nov they
-    // ordered £450. Their value on the row is what a second order might be worth (the first's):
-    // the save is the order they placed, which the feed now holds.
-    const once = bookFromRows({
+  /**
+   * Tuesday's digest for Ana's customer `id` of one order in June (`first`), reached out to on Mon 16
+   * Nov, who ordered `second` on Fri 20 Nov (a steady customer of Ben's beside them).
+   */
+  async function digestOfOneOrderCustomer(id: string, name: string, first: number, second: number) {
+    const book = bookFromRows({
       customers: [
         { id: 'steady', name: 'Steady Cafe', owner: BEN, monthlyValue: 500 },
-        { id: 'once', name: 'Once Bakery', owner: ANA },
+        { id, name, owner: ANA },
       ],
       orders: [
         ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
-        { customerId: 'once', date: '2026-06-10', amount: 1600 },
-        { customerId: 'once', date: '2026-11-20', amount: 450 },
+        { customerId: id, date: '2026-06-10', amount: first },
+        { customerId: id, date: '2026-11-20', amount: second },
       ],
     });
     await world.storage.state.writeChanged(new Map(), [
       {
-        ...initialState({
-          customerId: 'once',
-          name: 'Once Bakery',
-          owner: ANA,
-          monthlyValue: 1600,
-          valueKind: 'second_order',
-        }),
+        ...initialState({ customerId: id, name, owner: ANA, monthlyValue: first, valueKind: 'second_order' }),
         lastContact: '2026-11-16',
       },
     ]);
     const daily: FollowUpsRunDeps = {
       ...deps(),
-      readBook: async () => ({ book: once, report: { files: [], rowsSkipped: 0 } }),
+      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
     };
     expect(completed(await runFollowUps(daily, { now: TUESDAY })).followUps).toMatchObject({ ordered: 1 });
     const [delivery] = await world.storage.runs.listRun('daily-2026-11-24');
     const sent = world.fake.activities.find((a) => a.kind === 'send')?.activity as {
       attachments: { content: unknown }[];
     };
-    const digest = sent.attachments[0].content;
+    return { delivery, digest: sent.attachments[0].content };
+  }
+
+  it("a one-order customer who ordered after the call: Won back opens with that order's amount, and the save records it", async () => {
+    // Ana reached out on Mon 16 Nov to a customer of one £1,600 order in June; on Fri 20 Nov they
+    // ordered £450. Their value on the row is what a second order might be worth (the first's):
+    // the save is the order they placed, which the feed now holds.
+    const { delivery, digest } = await digestOfOneOrderCustomer('once', 'Once Bakery', 1600, 450);
     expect(texts(digest)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^Ordered \$450 on Fri 20 Nov, 4 days after you reached out/),
@@ -273,39 +275,8 @@ describe('runFollowUps', () => {
   it("a one-order customer's next order, over ten times their first, is recorded as the row prefilled it, not refused", async () => {
     // A $100 trial order in June, then $2,400 after Ana's call: the box opens with $2,400; the cap
     // counted from the first order alone ($1,000) refused the figure the card itself had filled in.
-    const trial = bookFromRows({
-      customers: [
-        { id: 'steady', name: 'Steady Cafe', owner: BEN, monthlyValue: 500 },
-        { id: 'trial', name: 'Trial Bakery', owner: ANA },
-      ],
-      orders: [
-        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
-        { customerId: 'trial', date: '2026-06-10', amount: 100 },
-        { customerId: 'trial', date: '2026-11-20', amount: 2400 },
-      ],
-    });
-    await world.storage.state.writeChanged(new Map(), [
-      {
-        ...initialState({
-          customerId: 'trial',
-          name: 'Trial Bakery',
-          owner: ANA,
-          monthlyValue: 100,
-          valueKind: 'second_order',
-        }),
-        lastContact: '2026-11-16',
-      },
-    ]);
-    const daily: FollowUpsRunDeps = {
-      ...deps(),
-      readBook: async () => ({ book: trial, report: { files: [], rowsSkipped: 0 } }),
-    };
-    expect(completed(await runFollowUps(daily, { now: TUESDAY })).followUps).toMatchObject({ ordered: 1 });
-    const [delivery] = await world.storage.runs.listRun('daily-2026-11-24');
-    const sent = world.fake.activities.find((a) => a.kind === 'send')?.activity as {
-      attachments: { content: unknown }[];
-    };
-    const [box] = findAll(sent.attachments[0].content, (n) => n.id === 'value_0');
+    const { delivery, digest } = await digestOfOneOrderCustomer('trial', 'Trial Bakery', 100, 2400);
+    const [box] = findAll(digest, (n) => n.id === 'value_0');
     expect(box).toMatchObject({ value: '2400' });
     const reply = await digestActions({ clock: () => new Date('2026-11-24T16:03:00Z') }).submit({
       actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
