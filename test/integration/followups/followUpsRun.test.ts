@@ -239,6 +239,24 @@ describe('runFollowUps', () => {
     return { delivery, digest: sent.attachments[0].content };
   }
 
+  /** Ana taps Won back on Tuesday's digest row of `customerId` with the box as it opened. */
+  function saveAsPrefilled(delivery: { activityId?: string | null }, customerId: string, boxValue: unknown) {
+    return digestActions({ clock: () => new Date('2026-11-24T16:03:00Z') }).submit({
+      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
+      value: {
+        action: 'won_back',
+        customerId,
+        runKey: 'daily-2026-11-24',
+        v: 1,
+        fields: { value: 'value_0' },
+        value_0: String(boxValue),
+      },
+      replyToId: delivery.activityId ?? '',
+      conversationId: conversationOf(ANA),
+      conversationKind: 'personal',
+    });
+  }
+
   it("a one-order customer who ordered after the call: Won back opens with that order's amount, and the save records it", async () => {
     // Ana reached out on Mon 16 Nov to a customer of one £1,600 order in June; on Fri 20 Nov they
     // ordered £450. Their value on the row is what a second order might be worth (the first's):
@@ -253,21 +271,7 @@ describe('runFollowUps', () => {
     expect(box).toMatchObject({ type: 'Input.Text', value: '450' });
 
     // Ana saves it as the card opens: Teams sends the box's value with the button's data.
-    const actions = digestActions({ clock: () => new Date('2026-11-24T16:03:00Z') });
-    const reply = await actions.submit({
-      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
-      value: {
-        action: 'won_back',
-        customerId: 'once',
-        runKey: 'daily-2026-11-24',
-        v: 1,
-        fields: { value: 'value_0' },
-        value_0: String(box.value),
-      },
-      replyToId: delivery.activityId ?? '',
-      conversationId: conversationOf(ANA),
-      conversationKind: 'personal',
-    });
+    const reply = await saveAsPrefilled(delivery, 'once', box.value);
     expect(texts(reply.updateCard)).toContain('Won back another $450 order by Ana, Tue 24 Nov');
     expect((await world.storage.state.get('once'))?.state).toMatchObject({ recoveredValue: 450 });
   });
@@ -278,20 +282,7 @@ describe('runFollowUps', () => {
     const { delivery, digest } = await digestOfOneOrderCustomer('trial', 'Trial Bakery', 100, 2400);
     const [box] = findAll(digest, (n) => n.id === 'value_0');
     expect(box).toMatchObject({ value: '2400' });
-    const reply = await digestActions({ clock: () => new Date('2026-11-24T16:03:00Z') }).submit({
-      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
-      value: {
-        action: 'won_back',
-        customerId: 'trial',
-        runKey: 'daily-2026-11-24',
-        v: 1,
-        fields: { value: 'value_0' },
-        value_0: String(box.value),
-      },
-      replyToId: delivery.activityId ?? '',
-      conversationId: conversationOf(ANA),
-      conversationKind: 'personal',
-    });
+    const reply = await saveAsPrefilled(delivery, 'trial', box.value);
     expect(texts(reply.updateCard)).toContain('Won back another $2,400 order by Ana, Tue 24 Nov');
     expect((await world.storage.state.get('trial'))?.state).toMatchObject({ recoveredValue: 2400 });
   });

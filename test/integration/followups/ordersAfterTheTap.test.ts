@@ -110,9 +110,8 @@ describe('orders after the tap, in the digest', () => {
     expect((await world.storage.state.get(ID))?.state).toMatchObject({ status: 'active', lostAt: null });
   });
 
-  it('a customer snoozed on a no-order reminder who then orders: the order is told the morning after, not when the snooze ends', async () => {
-    // Ana reached out to Customer 18248 on Mon 1 Aug; on Monday 8 Aug's "no order since" she tapped
-    // Snooze a week (until Mon 15 Aug). The customer ordered £307.56 on Tue 9 Aug.
+  /** Ana reached out to Customer 18248 on Mon 1 Aug and has snoozed their row until `until`. */
+  async function reachedOutOn1AugSnoozedUntil(until: string) {
     await world.storage.state.writeChanged(new Map(), [
       {
         ...initialState({
@@ -122,9 +121,15 @@ describe('orders after the tap, in the digest', () => {
           monthlyValue: 235,
         }),
         lastContact: '2011-08-01',
-        snoozedUntil: '2011-08-15',
+        snoozedUntil: until,
       },
     ]);
+  }
+
+  it('a customer snoozed on a no-order reminder who then orders: the order is told the morning after, not when the snooze ends', async () => {
+    // Ana reached out to Customer 18248 on Mon 1 Aug; on Monday 8 Aug's "no order since" she tapped
+    // Snooze a week (until Mon 15 Aug). The customer ordered £307.56 on Tue 9 Aug.
+    await reachedOutOn1AugSnoozedUntil('2011-08-15');
     const wednesday = completed(await runFollowUps(deps(), { now: new Date('2011-08-10T14:03:00Z') }));
     expect(wednesday.followUps).toMatchObject({ due: 1, ordered: 1 });
     expect(texts(sentDigests()[0])).toContain(
@@ -140,18 +145,7 @@ describe('orders after the tap, in the digest', () => {
 
   it('a row snoozed after the order (record the save later) comes back when the snooze ends', async () => {
     // Tuesday 9 Aug's order was on Wednesday's digest; Ana tapped Snooze a week there (until Wed 17 Aug).
-    await world.storage.state.writeChanged(new Map(), [
-      {
-        ...initialState({
-          customerId: '18248',
-          name: 'Customer 18248 (United Kingdom)',
-          owner: ANA,
-          monthlyValue: 235,
-        }),
-        lastContact: '2011-08-01',
-        snoozedUntil: '2011-08-17',
-      },
-    ]);
+    await reachedOutOn1AugSnoozedUntil('2011-08-17');
     expect(
       completed(await runFollowUps(deps(), { now: new Date('2011-08-11T14:03:00Z') })).followUps.due,
     ).toBe(0);
