@@ -17,12 +17,16 @@ export function renderRepCard(data: RepCardData): CardJson {
   return isDigest(data) ? buildDigestCard(data) : buildWeeklyCard(data);
 }
 
+/** A customer's row on a card (a digest's row, or a list card's), or undefined when it does not list them. */
+function rowOnCard(data: RepCardData, customerId: string) {
+  return isDigest(data)
+    ? data.rows.find((r) => r.customerId === customerId)
+    : data.customers.find((c) => c.customerId === customerId);
+}
+
 /** The kind of value a card shows on a customer's row (none written: monthly); undefined when it does not list them. */
 export function valueKindOnCard(data: RepCardData, customerId: string): ValueKind | undefined {
-  const rows: readonly { customerId: string; valueKind?: ValueKind }[] = isDigest(data)
-    ? data.rows
-    : data.customers;
-  const row = rows.find((r) => r.customerId === customerId);
+  const row = rowOnCard(data, customerId);
   return row ? (row.valueKind ?? 'monthly') : undefined;
 }
 
@@ -31,19 +35,14 @@ export function valueKindOnCard(data: RepCardData, customerId: string): ValueKin
  * since the call: what that order came to, for a one-visit customer); undefined when it does not list them.
  */
 export function valueOnCard(data: RepCardData, customerId: string): number | undefined {
-  if (isDigest(data)) {
-    const row = data.rows.find((r) => r.customerId === customerId);
-    return row ? digestRowValue(row) : undefined;
-  }
-  return data.customers.find((c) => c.customerId === customerId)?.monthlyValue;
+  const row = rowOnCard(data, customerId);
+  if (!row) return undefined;
+  return 'reason' in row ? digestRowValue(row) : row.monthlyValue;
 }
 
 /** The outcome a card shows on a customer's row; undefined when the card does not list them. */
 export function outcomeOnCard(data: RepCardData, customerId: string): CustomerOutcome | null | undefined {
-  const rows: readonly { customerId: string; outcome?: CustomerOutcome | null }[] = isDigest(data)
-    ? data.rows
-    : data.customers;
-  const row = rows.find((r) => r.customerId === customerId);
+  const row = rowOnCard(data, customerId);
   return row ? (row.outcome ?? null) : undefined;
 }
 
