@@ -388,14 +388,49 @@ tuning seeds: their mean AUC over ten cases rose only from 0.9087 to 0.9107 and 
 fell (0.7527 to 0.7514), so it was left out: most of what the oracle knows about a regular is their
 parameters, which a handful of gaps cannot pin down.
 
-Each rep's top 10 falls below days since the last order on two "all customers" sets: CDNOW (the rules,
-0.86 against 0.88, one customer in fifty) and Online Retail (the model, 0.66 against 0.74; 0.64 before ties
-were broken by silence). Among all customers the longest-silent ones are all but certain to stay silent, and
-sorting by silence puts exactly them first; the model gives many long-silent customers the same chance and
-puts some shorter-silent ones with other figures above them, so some of its ten are less certain. On the
-active books, where the lists are, its top 10 is at or above the baseline everywhere. This measure ranks
-every customer by the stated chance; the card itself lists only the kinds of name (slipping, not back,
-lapsed) that pass the gates, by value at risk with a share for each kind, so its precision is not this one.
+Each rep's top 10 falls below days since the last order on two "all customers" sets. Both were traced customer
+by customer: five reps make 50 places, one customer moves the figure by 0.02, and one standard error of a share
+near 0.7 over 50 places is about 0.065, so neither gap is beyond noise.
+- CDNOW (the rules, 0.86 against 0.88): three reps' two top 10s hold the same customers. The rules put two
+  customers above every one-time buyer: 1901 (22 order days, silent 172 days; placed no order) and 325 (26 order
+  days about ten days apart, silent 67 days, nearly seven of their gaps; ordered again). Each took the place of a
+  one-time buyer silent 268-269 days who placed no order, so 325 is the one customer in fifty. Among one-time
+  buyers the rules' score rises with silence (the cadence model's chance, low frequency and the share of their
+  history spent silent all do), so none is ranked below a shorter-silent one. On earlier dates (273 days) the
+  same few regulars decide it either way: 1997-06-30 0.82 against 0.84, 07-31 0.86 against 0.84, 08-31 0.84 against 0.86.
+- Online Retail (the model, 0.66 against 0.74): no customer is in both top 10s. The baseline's 50 are one-time
+  buyers silent 273-282 days (one has two orders), 37 placed no order; the product's are one-time buyers silent
+  143-179 days (38, of whom 25 placed no order) and first-time buyers of the last 2-18 days (12, 8 placed none),
+  stated 0.78-0.82 against 0.74 for the longest silent. Two things in the model put them there. Its fit days
+  (2010-12-19 to 2011-03-13) lie at most 102 days after the book's first order, so no row it learned from was
+  silent, or with the book, longer than about 100 days: its last bins (silent over 66 days, with the book over 86)
+  are flat beyond, and the bins of first-time buyers (with the book 18 days or less: +0.12 to +0.14; the rules'
+  score and low frequency in their middle bins: +0.13 and +0.11) were learned on December's Christmas buyers, most
+  of whom did not come back. And a one-time buyer's trends step at 180 days: with the order in the earlier 90-day
+  window they read "fell to none" (+0.08 orders, +0.10 value), with it further back "not known" (-0.01 each), so
+  one silent 282 days is ranked below one silent 179 with the same history. What happened does not favour the
+  longest silent, though: of all one-time buyers, those silent 143-180 days placed no order in the 91 days at
+  68%, 181-272 days 69%, 273 days or more 61% (their one order fell in early December 2010; 39% ordered again
+  in the autumn of 2011), those of the last 30 days 50%; the baseline's 50 did better (74%) than their group.
+
+Tried on the tuning books only, none kept: wholesale seeds 1-5 at the six as-of dates above (60 days, active book;
+mean AUC / top 10 0.8882 / 0.6453) and Online Retail's earlier dates whose labels end by 2011-09-09 (2011-06-10,
+91 days; 07-11, 60; 07-26, 45; 08-10, 30: all-customer top 10 0.86, 0.86, 0.90, 0.96 against 0.82, 0.84, 0.92, 0.98).
+- A trend of 0 with no order in either window (no step at 180 days): 0.8865 / 0.6407; Online Retail unchanged
+  (its fit days have no one silent through both windows).
+- Monotone shapes (neighbouring bins against the direction fitted as one) for days since the last order and
+  lateness: 0.8876 / 0.6463, Online Retail 2011-06-10 AUC 0.7442 to 0.7433 and every top 10 unchanged; for eight
+  figures that only grow with risk: 0.8878 / 0.6453, Online Retail 07-26 top 10 0.88, 08-10 1.00. Neither reaches
+  the first-time buyers' bins: days with the book is not a figure whose shape must be monotone.
+- Chances within 2 points ordered by silence: on Online Retail's and CDNOW's earlier dates and wholesale seeds 1-2
+  (26 cases) mean AUC 0.8315 to 0.8284 (seed 2 as of 2025-10-01: 0.8866 to 0.8689), top 10 0.7681 to 0.7704.
+- A one-time buyer ranked at least as high as any one-time buyer silent less long: Online Retail 07-26 and 08-10
+  top 10 0.94 and 1.00, but 2011-06-10 0.84 (active book 0.84 to 0.78) and 07-11's active book 0.74 to 0.70.
+
+So the ranking is left as it is. On the active books, where the lists are, its top 10 is at or above the
+baseline everywhere. This measure ranks every customer by the stated chance; the card itself lists only the
+kinds of name (slipping, not back, lapsed) that pass the gates, by value at risk with a share for each kind,
+so its precision is not this one.
 
 Calibration misses on Online Retail only: its customers ordered more in the autumn of 2011 (Christmas
 stock) than in the summer the 90-day chances were calibrated on, so the stated chances run 0.07-0.15 above
