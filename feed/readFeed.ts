@@ -1333,7 +1333,14 @@ async function checkTickets(
   customerKey: CustomerKey,
 ): Promise<void> {
   const mapping = options.columns?.tickets;
-  await inputTable(engine, source, 'tickets', TICKET_COLUMNS, TICKET_OPTIONAL_COLUMNS, mapping);
+  const present = await inputTable(
+    engine,
+    source,
+    'tickets',
+    TICKET_COLUMNS,
+    TICKET_OPTIONAL_COLUMNS,
+    mapping,
+  );
   const dates = await parsedDates(
     engine,
     source,
@@ -1388,6 +1395,7 @@ async function checkTickets(
       SELECT t.rid, 'duplicate ticket_id', 'duplicate ticket_id ' || ${quotedSql('t.ticket_id')} || ' (first on line {ref})', f.frid
       FROM tickets_chk t JOIN tickets_first f ON f.ticket_id = t.ticket_id
       WHERE t.kind IS NULL AND t.rid <> f.frid;`);
+  source.notes.push(...(await ticketValuesRead(engine, present.has('sentiment'))));
   for (const [column, code, means] of [
     ['status', 'status_open', TICKET_STATUSES],
     ['sentiment', 'sentiment_code', TICKET_SENTIMENTS],
@@ -1395,6 +1403,51 @@ async function checkTickets(
     const note = await unknownTicketValues(engine, column, code, means);
     if (note) source.notes.push(note);
   }
+}
+
+/**
+ * The notes of what the tickets read were read as, each meaning with the values that gave it
+ * (`status: 3 open ("Pending" 2, "New" 1), 4 closed ("Solved" 4)`): a desk's own words are read
+ * by what they usually mean, which the user checks here against what their desk means by them.
+ */
+async function ticketValuesRead(engine: FeedEngine, sentimentColumn: boolean): Promise<string[]> {
+  const read = async (column: 'status' | 'sentiment', code: string, words: (code: string) => string) => {
+    const rows = await engine.rows(`
+      SELECT t.${code} AS meaning, i.${column} AS v, count(*) AS n
+      FROM tickets_chk t JOIN tickets_first f ON f.frid = t.rid JOIN tickets_in i USING (rid)
+      GROUP BY ALL ORDER BY meaning ${column === 'status' ? 'DESC' : ''}, n DESC, v`);
+    const byMeaning = new Map<string, { n: number; values: string[] }>();
+    for (const [meaning, v, n] of rows) {
+      const entry = byMeaning.get(String(meaning)) ?? { n: 0, values: [] };
+      entry.n += Number(n);
+      entry.values.push(
+        `${v === '' ? 'empty' : JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`,
+      );
+      byMeaning.set(String(meaning), entry);
+    }
+    return [...byMeaning]
+      .map(
+        ([meaning, { n, values }]) => `${n.toLocaleString('en-US')} ${words(meaning)} (${values.join(', ')})`,
+      )
+      .join(', ');
+  };
+  const status = await read('status', 'status_open', (open) => (open === 'true' ? 'open' : 'closed'));
+  const notes = status ? [`status: read as ${status}`] : [];
+  if (!sentimentColumn) {
+    notes.push(
+      "sentiment: no column, so no ticket is sour or pleasant (map the desk's satisfaction rating as sentiment where it has one)",
+    );
+    return notes;
+  }
+  const felt: Record<string, string> = {
+    [SENTIMENT.negative]: 'sour',
+    [SENTIMENT.neutral]: 'neutral',
+    [SENTIMENT.positive]: 'pleasant',
+    [SENTIMENT.none]: 'no rating',
+  };
+  const sentiment = await read('sentiment', 'sentiment_code', (code) => felt[code]);
+  if (sentiment) notes.push(`sentiment: read as ${sentiment}`);
+  return notes;
 }
 
 /**

@@ -1782,15 +1782,16 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
   // The truth make_helpdesk.py writes every export from: a roaster's four trade customers keyed by
   // account number, their contacts' tickets keyed by the requester's address (Harbor Bakery's second
   // contact, and Quayside's chef typing his address in capitals once), and a prospect's (T108).
-  const truth = (felt: (ticket: string, sentiment: string) => string) => ({
+  // `rated` is how a rated ticket reads: as rated, or 'no rating' where the export has no rating.
+  const truth = (rated: (felt: string) => string) => ({
     'HB-01': [
-      ['2026-09-02', felt('T101', 'sour'), 'closed'],
-      ['2026-11-10', felt('T102', 'sour'), 'open'],
+      ['2026-09-02', rated('sour'), 'closed'],
+      ['2026-11-10', rated('sour'), 'open'],
     ],
-    'LC-02': [['2026-11-18', felt('T103', 'pleasant'), 'closed']],
+    'LC-02': [['2026-11-18', rated('pleasant'), 'closed']],
     'MG-03': [
       ['2026-11-02', 'no rating', 'open'],
-      ['2026-11-20', felt('T105', 'sour'), 'closed'],
+      ['2026-11-20', rated('sour'), 'closed'],
     ],
     'QR-04': [
       ['2026-10-30', 'no rating', 'closed'],
@@ -1801,10 +1802,15 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
 
   it("Zendesk: Pending, Hold and New are open, Solved and Closed closed; Good and Bad are pleasant and sour, Offered and Unoffered no rating; requesters found by the customers' email column", async () => {
     const { book, report } = await readAsDocsShow('**Zendesk.**', 'zendesk', '2026-11-23');
-    expect(ticketsByCustomer(book)).toEqual(truth((_, sentiment) => sentiment));
+    expect(ticketsByCustomer(book)).toEqual(truth((felt) => felt));
     const tickets = report.files[2];
     expect(tickets).toMatchObject({ file: 'tickets.csv', rowsRead: 8, rowsKept: 7, rowsSkipped: 1 });
     expect(tickets.problems.map((p) => [p.line, p.reason])).toEqual(prospect);
+    // What the desk's words were read as, for the user to check against what their desk means.
+    expect(tickets.notes).toEqual([
+      'status: read as 3 open ("Hold" 1, "New" 1, "Pending" 1), 4 closed ("Closed" 2, "Solved" 2)',
+      'sentiment: read as 3 sour ("Bad" 3), 1 pleasant ("Good" 1), 3 no rating ("Unoffered" 2, "Offered" 1)',
+    ]);
   });
 
   it('Freshdesk: no satisfaction column, so no ticket is sour or pleasant; Waiting on Customer, Pending, Resolved read', async () => {
@@ -1812,12 +1818,19 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
     expect(ticketsByCustomer(book)).toEqual(truth(() => 'no rating'));
     expect(report.files[2]).toMatchObject({ rowsRead: 8, rowsKept: 7, rowsSkipped: 1 });
     expect(report.files[2].problems.map((p) => [p.line, p.reason])).toEqual(prospect);
+    expect(report.files[2].notes).toEqual([
+      'status: read as 3 open ("Open" 1, "Pending" 1, "Waiting on Customer" 1), 4 closed ("Closed" 2, "Resolved" 2)',
+      "sentiment: no column, so no ticket is sour or pleasant (map the desk's satisfaction rating as sentiment where it has one)",
+    ]);
   });
 
   it("Gorgias: its survey scores of 1 to 5 read as the rules file's ticketValues say, an empty score no rating", async () => {
     const { book, report } = await readAsDocsShow('**Gorgias.**', 'gorgias', '2026-11-23');
-    expect(ticketsByCustomer(book)).toEqual(truth((_, sentiment) => sentiment));
+    expect(ticketsByCustomer(book)).toEqual(truth((felt) => felt));
     expect(report.files[2]).toMatchObject({ rowsRead: 8, rowsKept: 7, rowsSkipped: 1 });
+    expect(report.files[2].notes).toContain(
+      'sentiment: read as 3 sour ("1" 2, "2" 1), 1 pleasant ("5" 1), 3 no rating (empty 3)',
+    );
   });
 
   it('`score` on the Zendesk export: the sour ticket still open is a reason on Harbor Bakery, the one from September is not', async () => {
@@ -1858,7 +1871,7 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
         [5, 'status: not a ticket status the feed knows: "Escalated"'],
         ...prospect,
       ]);
-      expect(report.files[2].notes).toEqual([
+      expect(report.files[2].notes.slice(2)).toEqual([
         'status: 1 ticket has a status the feed does not know ("Escalated" 1), skipped: say what each means in the rules file, e.g. { "ticketValues": { "status": { "Escalated": "<open or closed>" } } }',
         'sentiment: 1 ticket has a rating the feed does not know ("4" 1), skipped: say what each means in the rules file, e.g. { "ticketValues": { "sentiment": { "4": "<negative, neutral, positive or none>" } } }',
       ]);
@@ -1868,7 +1881,7 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
         ticketValues: { status: { Escalated: 'open' }, sentiment: { '4': 'positive' } },
       });
       const { book } = await readFeed(dir, feedOptionsFrom(declared, '2026-11-23'));
-      expect(ticketsByCustomer(book)).toEqual(truth((_, sentiment) => sentiment));
+      expect(ticketsByCustomer(book)).toEqual(truth((felt) => felt));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
