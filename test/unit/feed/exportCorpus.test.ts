@@ -1761,6 +1761,19 @@ describe('an ERP and marketplaces: Odoo, Etsy, eBay', () => {
   });
 });
 
+/** The CLI run in this process: its exit code (0 expected) and what it wrote to stdout and stderr. */
+async function runCli(...argv: string[]): Promise<{ out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stream = (into: string[]) =>
+    ({
+      write: (chunk: string) => into.push(String(chunk)) > 0,
+      on: () => undefined,
+    }) as unknown as NodeJS.WriteStream;
+  expect(await main(argv, stream(out), stream(err))).toBe(0);
+  return { out: out.join(''), err: err.join('') };
+}
+
 /** Each customer's tickets as [date, how they felt, open or closed], in words a rep would use. */
 function ticketsByCustomer(book: Book): Record<string, [string, string, string][]> {
   const felt: Record<number, string> = { [-1]: 'sour', 0: 'neutral', 1: 'pleasant', 2: 'no rating' };
@@ -1834,22 +1847,19 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
   });
 
   it('`score` on the Zendesk export: the sour ticket still open is a reason on Harbor Bakery, the one from September is not', async () => {
-    const rules = join(corpus('zendesk'), 'rules.json');
-    const out: string[] = [];
-    const err: string[] = [];
-    const stream = (into: string[]) =>
-      ({
-        write: (chunk: string) => into.push(String(chunk)) > 0,
-        on: () => undefined,
-      }) as unknown as NodeJS.WriteStream;
-    const code = await main(
-      ['score', '--feed', corpus('zendesk'), '--as-of', '2026-11-23', '--rules', rules, '--format', 'json'],
-      stream(out),
-      stream(err),
+    const { out, err } = await runCli(
+      'score',
+      '--feed',
+      corpus('zendesk'),
+      '--as-of',
+      '2026-11-23',
+      '--rules',
+      join(corpus('zendesk'), 'rules.json'),
+      '--format',
+      'json',
     );
-    expect(code).toBe(0);
-    expect(err.join('')).toContain('tickets.csv: 8 rows read, 7 kept, 1 skipped');
-    const rows = JSON.parse(out.join('')) as { customerId: string; reasons: string[] }[];
+    expect(err).toContain('tickets.csv: 8 rows read, 7 kept, 1 skipped');
+    const rows = JSON.parse(out) as { customerId: string; reasons: string[] }[];
     expect(rows.find((r) => r.customerId === 'HB-01')?.reasons).toContain(
       '1 sour ticket in the last 30 days',
     );
@@ -1928,4 +1938,66 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
       ['2026-10-30', 'no rating, closed'],
     ]);
   });
+});
+
+describe("the demo book's tickets as a Zendesk export", () => {
+  it("score prints the same lists, reasons and all, as from the feed's own tickets file", async () => {
+    // The demo's tickets as Zendesk writes them: keyed by the requester's address, which the
+    // customers file gains as a column; open ones Pending or Open, closed ones Solved or Closed,
+    // a neutral rating (which Zendesk has not) as no rating: only a sour one counts.
+    const demo = join(__dirname, '../../../demo/feed');
+    const address = (id: string) => `Buyer.${id}@Demo.example`;
+    const [header, ...customers] = readFileSync(join(demo, 'customers.csv'), 'utf8').trim().split('\n');
+    const [, ...tickets] = readFileSync(join(demo, 'tickets.csv'), 'utf8').trim().split('\n');
+    const score: Record<string, string> = { negative: 'Bad', neutral: 'Unoffered', positive: 'Good' };
+    const zendesk = tickets.map((line, k) => {
+      const [id, customer, opened, sentiment, status] = line.split(',');
+      const state = status === 'open' ? (k % 2 ? 'Pending' : 'Open') : k % 2 ? 'Solved' : 'Closed';
+      return [
+        id.replace('TK-', ''),
+        address(customer).toLowerCase(),
+        state,
+        `${opened} 09:30`,
+        score[sentiment],
+      ].join(',');
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'churn-demo-zendesk-'));
+    try {
+      await writeFile(
+        join(dir, 'customers.csv'),
+        [
+          `${header},Contact Email`,
+          ...customers.map((line) => `${line},${address(line.split(',')[0])}`),
+        ].join('\n'),
+      );
+      await writeFile(join(dir, 'orders.csv'), readFileSync(join(demo, 'orders.csv')));
+      await writeFile(
+        join(dir, 'tickets.csv'),
+        ['Id,Requester email,Status,Created at,Satisfaction Score', ...zendesk].join('\n'),
+      );
+      const rules = join(dir, 'rules.json');
+      await writeFile(
+        rules,
+        JSON.stringify({
+          columns: {
+            customers: { email: 'Contact Email' },
+            tickets: {
+              ticket_id: 'Id',
+              customer_id: 'Requester email',
+              opened_at: 'Created at',
+              status: 'Status',
+              sentiment: 'Satisfaction Score',
+            },
+          },
+        }),
+      );
+      const own = await runCli('score', '--as-of', '2026-11-23', '--feed', demo);
+      const fromZendesk = await runCli('score', '--as-of', '2026-11-23', '--feed', dir, '--rules', rules);
+      expect(fromZendesk.err).toContain('tickets.csv: 431 rows read, 431 kept, 0 skipped');
+      expect(fromZendesk.out).toContain('1 sour ticket in the last 30 days');
+      expect(fromZendesk.out).toBe(own.out);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
