@@ -8,6 +8,7 @@ import {
   isoOfDay,
   MAX_CUSTOMER_ID_CHARS,
   type RefundedOrders,
+  SENTIMENT,
   type UnreadOrders,
 } from '../rules/book';
 import { assertTimeZone } from '../rules/calendar';
@@ -20,9 +21,17 @@ import {
   ORDER_CUSTOMER_COLUMNS,
   ORDER_OPTIONAL_COLUMNS,
   TICKET_COLUMNS,
+  TICKET_OPTIONAL_COLUMNS,
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
 import { MAX_OWNER_CHARS, type OwnerNames, ownerNameKey } from '../rules/ownerNames';
+import {
+  TICKET_SENTIMENTS,
+  TICKET_STATUSES,
+  type TicketValues,
+  ticketSentiments,
+  ticketStatuses,
+} from '../rules/ticketValues';
 import {
   type BookCurrency,
   bookCurrency,
@@ -90,6 +99,8 @@ export interface ReadFeedOptions {
    * file has no owner column, from the rules file: a shop with one rep, whose export knows no rep.
    */
   defaultOwner?: string;
+  /** What the help desk's ticket statuses and ratings mean beyond the known ones, from the rules file. */
+  ticketValues?: TicketValues;
   /** YYYY-MM-DD: orders dated after it are reported and not counted (the scoring date). */
   asOf?: string;
   /**
@@ -466,6 +477,36 @@ async function defaultOwnerNote(
 const customerIdChecks = requiredText('customer_id', 'customer_id', MAX_CUSTOMER_ID_CHARS);
 
 /**
+ * Table `cust_email`: each address of the customers' `email` column (one or several in a cell,
+ * separated by `,` or `;`, in lower case) and the customer it finds: how a help desk's tickets,
+ * keyed by the requester's address, find customers keyed by an account number. An address that is
+ * a customer's id already is theirs, and one given to two customers finds neither (the notes say
+ * so): a ticket is not guessed onto one of them. Returns the notes.
+ */
+async function customerEmails(engine: FeedEngine): Promise<string[]> {
+  await engine.run(`
+    CREATE OR REPLACE TABLE cust_email_all AS
+      SELECT address, count(DISTINCT id_key) AS customers, min(id_key) AS id_key,
+             string_agg(DISTINCT fid, ', ' ORDER BY fid) AS ids
+      FROM (
+        SELECT f.id_key, f.fid, unnest(list_transform(string_split(replace(c.email, ';', ','), ','), a -> lower(trim(a)))) AS address
+        FROM customers_chk c JOIN customers_first f ON f.frid = c.rid WHERE c.email <> '')
+      WHERE regexp_full_match(address, '${EMAIL}')
+      GROUP BY address;
+    CREATE OR REPLACE TABLE cust_email AS
+      SELECT e.address, e.id_key FROM cust_email_all e ANTI JOIN cust c ON c.id_key = e.address WHERE e.customers = 1;`);
+  const shared = await engine.rows(
+    `SELECT address, ids, count(*) OVER () FROM cust_email_all WHERE customers > 1 ORDER BY address LIMIT 3`,
+  );
+  if (shared.length === 0) return [];
+  const n = Number(shared[0][2]);
+  const each = shared.map(([address, ids]) => `"${address}" (${ids})`).join(', ');
+  return [
+    `email: ${n.toLocaleString('en-US')} ${n === 1 ? 'address is' : 'addresses are'} given to more than one customer, so a ticket from ${n === 1 ? 'it' : 'them'} finds none: ${each}${n > shared.length ? ` and ${(n - shared.length).toLocaleString('en-US')} more` : ''}`,
+  ];
+}
+
+/**
  * customers: checked rows, the book's customers (table `cust`) and the ids of skipped rows
  * (`cust_skipped`); with the mapping that would give owner names to their reps, when there are any.
  */
@@ -562,6 +603,7 @@ async function checkCustomers(
       WHERE c.kind IS NULL AND c.rid <> f.frid;`);
   if (options.defaultOwner)
     source.notes.push(...(await defaultOwnerNote(engine, present, options.defaultOwner)));
+  source.notes.push(...(await customerEmails(engine)));
   const ownerHint = await ownerNamesHint(engine, `owner: ${notASignIn}`);
   if (ownerHint) source.notes.push(ownerHint);
   return { customers: await bookCustomers(engine), ownerHint, customerKey: await customerKeyOf(engine) };
@@ -652,7 +694,8 @@ async function customersFromOrders(
       FROM (SELECT id_key, min(rid) AS frid, arg_min(customer_id, rid) AS fid FROM customers_chk GROUP BY id_key) f
       LEFT JOIN customers_named n USING (id_key) CROSS JOIN cust_owners o
       ORDER BY idx;
-    CREATE OR REPLACE TABLE cust_skipped (id_key VARCHAR, rid BIGINT);`);
+    CREATE OR REPLACE TABLE cust_skipped (id_key VARCHAR, rid BIGINT);
+    CREATE OR REPLACE TABLE cust_email (address VARCHAR, id_key VARCHAR);`);
   const [[byId, owner]] = await engine.rows(
     'SELECT count(*) FILTER (WHERE by_id), (SELECT owner FROM cust_owners) FROM cust',
   );
@@ -1271,7 +1314,18 @@ async function applyRefunds(
   );
 }
 
-/** tickets: checked rows and the book's tickets (BOOK_TICKETS): each ticket id's first good row, in table `tickets_first`. */
+/** SQL rows (value as ticketValueKey compares it, its code) of a ticket column's values and what each means. */
+function valueRows<M extends string>(values: Map<string, M>, code: (meaning: M) => string): string {
+  const rows = [...values].map(([value, meaning]) => `(${sqlString(value)}, ${code(meaning)})`);
+  return `(VALUES ${rows.join(', ')})`;
+}
+
+/**
+ * tickets: checked rows and the book's tickets (BOOK_TICKETS): each ticket id's first good row, in
+ * table `tickets_first`. A status and a rating are read by what they mean (rules/ticketValues.ts:
+ * the help desks' usual words, and the rules file's); a ticket is its customer's by their id, or
+ * else by one of their email addresses (`cust_email`), as a help desk keys tickets by the requester.
+ */
 async function checkTickets(
   engine: FeedEngine,
   source: FeedSource,
@@ -1279,7 +1333,14 @@ async function checkTickets(
   customerKey: CustomerKey,
 ): Promise<void> {
   const mapping = options.columns?.tickets;
-  await inputTable(engine, source, 'tickets', TICKET_COLUMNS, [], mapping);
+  const present = await inputTable(
+    engine,
+    source,
+    'tickets',
+    TICKET_COLUMNS,
+    TICKET_OPTIONAL_COLUMNS,
+    mapping,
+  );
   const dates = await parsedDates(
     engine,
     source,
@@ -1287,6 +1348,10 @@ async function checkTickets(
     'opened_at',
     mapping?.opened_at ?? 'opened_at',
     options.formats ?? {},
+  );
+  const statuses = valueRows(ticketStatuses(options.ticketValues?.status), (m) => String(m === 'open'));
+  const sentiments = valueRows(ticketSentiments(options.ticketValues?.sentiment), (m) =>
+    String(SENTIMENT[m]),
   );
   const columns: ColumnChecks[] = [
     requiredText('ticket_id', 'ticket_id', MAX_ROW_ID_CHARS),
@@ -1300,35 +1365,118 @@ async function checkTickets(
     {
       column: 'sentiment',
       text: 'sentiment',
-      checks: [
-        { when: `sentiment = ''`, problem: 'missing', quote: false },
-        {
-          when: `lower(sentiment) NOT IN ('negative', 'neutral', 'positive')`,
-          problem: 'not negative, neutral or positive',
-        },
-      ],
+      checks: [{ when: 'sentiment_code IS NULL', problem: 'not a rating the feed knows' }],
     },
     {
       column: 'status',
       text: 'status',
       checks: [
         { when: `status = ''`, problem: 'missing', quote: false },
-        { when: `lower(status) NOT IN ('open', 'closed')`, problem: 'not open or closed' },
+        { when: 'status_open IS NULL', problem: 'not a ticket status the feed knows' },
       ],
     },
   ];
-  const parsed = `SELECT t.*, d.parsed AS day FROM tickets_in t LEFT JOIN ${dates} d ON d.v = t.opened_at`;
+  const parsed = `
+    SELECT t.*, d.parsed AS day, s.open AS status_open, m.code AS sentiment_code, e.id_key AS email_key
+    FROM tickets_in t LEFT JOIN ${dates} d ON d.v = t.opened_at
+    LEFT JOIN ${statuses} AS s(k, open) ON s.k = lower(t.status)
+    LEFT JOIN ${sentiments} AS m(k, code) ON m.k = lower(t.sentiment)
+    LEFT JOIN cust_email e ON e.address = lower(t.customer_id)`;
+  // A customer's id first; an address that is none finds its customer by their email column.
+  const ticketKey: CustomerKey = (id) => `coalesce(email_key, ${customerKey(id)})`;
   await engine.run(`
     CREATE OR REPLACE TABLE tickets_chk AS
-      ${checkedRows(columns, parsed, 'i.ticket_id, i.day, i.sentiment, i.status', customerKey)};
+      ${checkedRows(columns, parsed, 'i.ticket_id, i.day, i.sentiment_code, i.status_open', ticketKey)};
     CREATE OR REPLACE TABLE tickets_first AS
       SELECT ticket_id, min(rid) AS frid FROM tickets_chk WHERE kind IS NULL GROUP BY ticket_id;
     CREATE OR REPLACE TABLE tickets_problems AS
-      ${problemRows(columns, 'tickets_chk', 'day', 'tickets_in')}
+      ${problemRows(columns, 'tickets_chk', 'day, sentiment_code, status_open', 'tickets_in')}
       UNION ALL
       SELECT t.rid, 'duplicate ticket_id', 'duplicate ticket_id ' || ${quotedSql('t.ticket_id')} || ' (first on line {ref})', f.frid
       FROM tickets_chk t JOIN tickets_first f ON f.ticket_id = t.ticket_id
       WHERE t.kind IS NULL AND t.rid <> f.frid;`);
+  source.notes.push(...(await ticketValuesRead(engine, present.has('sentiment'))));
+  for (const [column, code, means] of [
+    ['status', 'status_open', TICKET_STATUSES],
+    ['sentiment', 'sentiment_code', TICKET_SENTIMENTS],
+  ] as const) {
+    const note = await unknownTicketValues(engine, column, code, means);
+    if (note) source.notes.push(note);
+  }
+}
+
+/**
+ * The notes of what the tickets read were read as, each meaning with the values that gave it
+ * (`status: 3 open ("Pending" 2, "New" 1), 4 closed ("Solved" 4)`): a desk's own words are read
+ * by what they usually mean, which the user checks here against what their desk means by them.
+ */
+async function ticketValuesRead(engine: FeedEngine, sentimentColumn: boolean): Promise<string[]> {
+  const read = async (column: 'status' | 'sentiment', code: string, words: (code: string) => string) => {
+    const rows = await engine.rows(`
+      SELECT t.${code} AS meaning, i.${column} AS v, count(*) AS n
+      FROM tickets_chk t JOIN tickets_first f ON f.frid = t.rid JOIN tickets_in i USING (rid)
+      GROUP BY ALL ORDER BY meaning ${column === 'status' ? 'DESC' : ''}, n DESC, v`);
+    const byMeaning = new Map<string, { n: number; values: string[] }>();
+    for (const [meaning, v, n] of rows) {
+      const entry = byMeaning.get(String(meaning)) ?? { n: 0, values: [] };
+      entry.n += Number(n);
+      entry.values.push(
+        `${v === '' ? 'empty' : JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`,
+      );
+      byMeaning.set(String(meaning), entry);
+    }
+    return [...byMeaning]
+      .map(
+        ([meaning, { n, values }]) => `${n.toLocaleString('en-US')} ${words(meaning)} (${values.join(', ')})`,
+      )
+      .join(', ');
+  };
+  const status = await read('status', 'status_open', (open) => (open === 'true' ? 'open' : 'closed'));
+  const notes = status ? [`status: read as ${status}`] : [];
+  if (!sentimentColumn) {
+    notes.push(
+      "sentiment: no column, so no ticket is sour or pleasant (map the desk's satisfaction rating as sentiment where it has one)",
+    );
+    return notes;
+  }
+  const felt: Record<string, string> = {
+    [SENTIMENT.negative]: 'sour',
+    [SENTIMENT.neutral]: 'neutral',
+    [SENTIMENT.positive]: 'pleasant',
+    [SENTIMENT.none]: 'no rating',
+  };
+  const sentiment = await read('sentiment', 'sentiment_code', (code) => felt[code]);
+  if (sentiment) notes.push(`sentiment: read as ${sentiment}`);
+  return notes;
+}
+
+/**
+ * The note naming a ticket column's values the feed does not know, with the rules file's entry that
+ * says what they mean: a help desk's custom status ("Escalated") or a score out of 5 is a bad row
+ * until the rules file says, and few users would guess that from the rows alone.
+ */
+async function unknownTicketValues(
+  engine: FeedEngine,
+  column: 'status' | 'sentiment',
+  code: string,
+  means: readonly string[],
+): Promise<string | null> {
+  const shown = 3;
+  const rows = await engine.rows(`
+    SELECT i.${column} AS v, count(*) AS n, count(*) OVER () AS kinds, sum(count(*)) OVER () AS cells
+    FROM tickets_chk c JOIN tickets_in i USING (rid) WHERE c.${code} IS NULL AND i.${column} <> ''
+    GROUP BY i.${column} ORDER BY n DESC, v LIMIT ${shown}`);
+  if (rows.length === 0) return null;
+  const [kinds, cells] = [Number(rows[0][2]), Number(rows[0][3])];
+  const each = rows.map(([v, n]) => `${JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`);
+  const more = kinds > shown ? ` and ${(kinds - shown).toLocaleString('en-US')} more` : '';
+  const meaning = `<${means.slice(0, -1).join(', ')} or ${means[means.length - 1]}>`;
+  const example = rows.map(([v]) => `${JSON.stringify(String(v))}: "${meaning}"`).join(', ');
+  const what = column === 'status' ? 'a status' : 'a rating';
+  return (
+    `${column}: ${cells.toLocaleString('en-US')} ${cells === 1 ? 'ticket has' : 'tickets have'} ${what} the feed does not know (${each.join(', ')}${more}), skipped: ` +
+    `say what each means in the rules file, e.g. { "ticketValues": { "${column}": { ${example} } } }`
+  );
 }
 
 /**
@@ -1394,7 +1542,7 @@ async function fetchGrouped(
  */
 function customerColumns(options: ReadFeedOptions): FileColumns<CustomerColumn> {
   return options.defaultOwner
-    ? { required: ['customer_id', 'name'], optional: ['owner', 'monthly_value'] }
+    ? { required: ['customer_id', 'name'], optional: ['owner', 'monthly_value', 'email'] }
     : CUSTOMERS_OWNED;
 }
 
@@ -1406,7 +1554,7 @@ interface FileColumns<C extends string> {
 /** The customers file's columns where no default rep is given: each row names its own. */
 const CUSTOMERS_OWNED: FileColumns<CustomerColumn> = {
   required: ['customer_id', 'name', 'owner'],
-  optional: ['monthly_value'],
+  optional: ['monthly_value', 'email'],
 };
 
 /** Each kind's columns (required, then optional), and the header line an empty file is told to have. */
@@ -1417,7 +1565,11 @@ const KIND_COLUMNS: Record<
   customers: { ...CUSTOMERS_OWNED, header: 'customer_id,name,owner,monthly_value' },
   // An order's status is for exports that list orders never placed: not part of the feed's own header.
   orders: { required: ORDER_COLUMNS, optional: ORDER_OPTIONAL_COLUMNS, header: ORDER_COLUMNS.join(',') },
-  tickets: { required: TICKET_COLUMNS, optional: [], header: TICKET_COLUMNS.join(',') },
+  tickets: {
+    required: TICKET_COLUMNS,
+    optional: TICKET_OPTIONAL_COLUMNS,
+    header: 'ticket_id,customer_id,opened_at,sentiment,status',
+  },
 };
 
 /** A required file that has a header and no rows stops the run: scoring nobody would rewrite every score. */
@@ -1525,7 +1677,7 @@ async function readWith(
   const { defaultOwner } = options;
   if (!customersFile && !defaultOwner) throw noOwnerForOrders(files.orders.name);
   // The orders and tickets are checked against the book's customers and the skipped ones.
-  const customerTables = ['cust', 'cust_skipped'];
+  const customerTables = ['cust', 'cust_skipped', 'cust_email'];
   let customersSource: FeedSource;
   let customersReport: FileReport | undefined;
   let fromOrders: CustomersFromOrders | undefined;
@@ -1593,10 +1745,10 @@ async function readWith(
     ? await fetchGrouped(engine, BOOK_TICKETS, customers.length, [
         {
           name: 'sentiment',
-          sql: `CASE lower(t.sentiment) WHEN 'negative' THEN -1 WHEN 'neutral' THEN 0 ELSE 1 END::TINYINT`,
+          sql: 't.sentiment_code::TINYINT',
           make: (n) => new Int8Array(n),
         },
-        { name: 'open', sql: `(lower(t.status) = 'open')::UTINYINT`, make: (n) => new Uint8Array(n) },
+        { name: 'open', sql: 't.status_open::UTINYINT', make: (n) => new Uint8Array(n) },
       ])
     : undefined;
   const book: Book = {

@@ -38,8 +38,12 @@ export function sharedStrings(): (text: string) => string {
   };
 }
 
-/** Ticket sentiment codes stored in `ticketSentiment`. */
-export const SENTIMENT = { negative: -1, neutral: 0, positive: 1 } as const;
+/**
+ * Ticket sentiment codes stored in `ticketSentiment`: sour is below 0. `none` is a ticket the
+ * customer did not rate (most of a help desk's), neither sour nor pleasant, told apart from a
+ * neutral rating where a ticket is shown.
+ */
+export const SENTIMENT = { negative: -1, neutral: 0, positive: 1, none: 2 } as const;
 
 export interface Book {
   customers: Customer[];
@@ -50,7 +54,7 @@ export interface Book {
   /** Tickets of customer i are at [ticketStart[i], ticketStart[i + 1]), sorted by day. Length customers + 1. */
   ticketStart: Int32Array;
   ticketDay: Int32Array;
-  /** -1 negative, 0 neutral, 1 positive (see SENTIMENT). */
+  /** -1 negative, 0 neutral, 1 positive, 2 no rating (see SENTIMENT). */
   ticketSentiment: Int8Array;
   /** 1 open, 0 closed. */
   ticketOpen: Uint8Array;

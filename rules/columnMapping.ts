@@ -38,7 +38,12 @@ export const headersOf = (mapped: string | readonly string[]): readonly string[]
 const renames = (cols: readonly [string, ...string[]]) =>
   z.strictObject(Object.fromEntries(cols.map((c) => [c, mappedHeaders.optional()]))).partial();
 
-export const CUSTOMER_COLUMNS = ['customer_id', 'name', 'owner', 'monthly_value'] as const;
+/**
+ * `email` (optional): the customer's email addresses, one or several separated by `,` or `;`,
+ * where the customers are keyed otherwise (account numbers) and a help desk keys its tickets by
+ * the requester's address: a ticket whose customer_id is no customer's id finds its customer by them.
+ */
+export const CUSTOMER_COLUMNS = ['customer_id', 'name', 'owner', 'monthly_value', 'email'] as const;
 export type CustomerColumn = (typeof CUSTOMER_COLUMNS)[number];
 export const ORDER_COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'amount'] as const;
 /**
@@ -70,13 +75,26 @@ export const ORDER_MAPPED_COLUMNS = [
   ...ORDER_OPTIONAL_COLUMNS,
   ...ORDER_CUSTOMER_COLUMNS,
 ] as const;
-export const TICKET_COLUMNS = ['ticket_id', 'customer_id', 'opened_at', 'sentiment', 'status'] as const;
+export const TICKET_COLUMNS = ['ticket_id', 'customer_id', 'opened_at', 'status'] as const;
+/**
+ * Optional: a ticket's sentiment, where the help desk has one (a satisfaction score); most exports
+ * have none, and a ticket without one is neither sour nor pleasant.
+ */
+export const TICKET_OPTIONAL_COLUMNS = ['sentiment'] as const;
+/** The columns a tickets mapping may rename, in the order of the feed's own header. */
+export const TICKET_MAPPED_COLUMNS = [
+  'ticket_id',
+  'customer_id',
+  'opened_at',
+  'sentiment',
+  'status',
+] as const;
 
 export const columnMappingSchema = z
   .strictObject({
     customers: renames(CUSTOMER_COLUMNS),
     orders: renames(ORDER_MAPPED_COLUMNS),
-    tickets: renames(TICKET_COLUMNS),
+    tickets: renames(TICKET_MAPPED_COLUMNS),
   })
   .partial();
 

@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import { CUSTOMER_COLUMNS, columnMappingSchema, ORDER_MAPPED_COLUMNS, TICKET_COLUMNS } from './columnMapping';
+import {
+  CUSTOMER_COLUMNS,
+  columnMappingSchema,
+  ORDER_MAPPED_COLUMNS,
+  TICKET_MAPPED_COLUMNS,
+} from './columnMapping';
 import { feedFormatsSchema } from './feedFormats';
 import { ownerNamesSchema, signInSchema } from './ownerNames';
+import { ticketValuesSchema } from './ticketValues';
 import { tunedSchema } from './tunedBlock';
 
 /**
@@ -384,6 +390,8 @@ export const rulesSchema = z.strictObject({
    * orders): a shop with one rep (a Shopify or Stripe export knows no rep).
    */
   defaultOwner: signInSchema.optional(),
+  /** What the help desk's ticket statuses and satisfaction values mean, beyond the ones known (see rules/ticketValues.ts). */
+  ticketValues: ticketValuesSchema,
   /** Written by `churn-predictor tune`: how the weights were fitted and the before/after figures. */
   tuned: tunedSchema.optional(),
 });
@@ -415,7 +423,7 @@ export function parseRules(json: unknown, source?: string): Rules {
 const FEED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   customers: CUSTOMER_COLUMNS,
   orders: ORDER_MAPPED_COLUMNS,
-  tickets: TICKET_COLUMNS,
+  tickets: TICKET_MAPPED_COLUMNS,
 };
 
 function describeIssue(issue: z.core.$ZodIssue): string {

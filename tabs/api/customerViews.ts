@@ -3,7 +3,7 @@ import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import { lossReasonLabel, wonBackThisCycle } from '../../bot/taps/staleReason';
 import { chancePercent, formatExactMoney, plainText, wonBackValueWords } from '../../cards/format';
 import { addressKey } from '../../rules/addresses';
-import { type Book, dayOf, isoOfDay } from '../../rules/book';
+import { type Book, dayOf, isoOfDay, SENTIMENT } from '../../rules/book';
 import { formatTimeOfDay, localDate, mondayOf } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { firstOrderDayOf } from '../../rules/feedFreshness';
@@ -238,7 +238,12 @@ export function weekPoints(i: number, weeks: readonly ChartWeek[]): WeekPoint[] 
   });
 }
 
-const SENTIMENT_WORDS: Record<number, string> = { [-1]: 'negative', 0: 'neutral', 1: 'positive' };
+const SENTIMENT_WORDS: Record<number, string> = {
+  [SENTIMENT.negative]: 'negative',
+  [SENTIMENT.neutral]: 'neutral',
+  [SENTIMENT.positive]: 'positive',
+  [SENTIMENT.none]: 'no rating',
+};
 
 /**
  * Orders, tickets and the audit trail's actions (with notes and follow-ups) as one list, newest first.

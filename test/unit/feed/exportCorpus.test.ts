@@ -9,6 +9,8 @@ import { type FeedResult, readFeed } from '../../../feed/readFeed';
 import { type Book, isoOfDay } from '../../../rules/book';
 import type { ColumnMapping } from '../../../rules/columnMapping';
 import { parseRules } from '../../../rules/rulesSchema';
+import { timeline } from '../../../tabs/api/customerViews';
+import { main } from '../../../tools/cli/main';
 
 /**
  * The corpus of real-looking exports in test/fixtures/exports (README.md there says how each was
@@ -1757,4 +1759,245 @@ describe('an ERP and marketplaces: Odoo, Etsy, eBay', () => {
       `amount: each of the 2 orders of three lines or more has one line whose amount is the sum of its other lines' ("Sold For"): if it is the order's own line above its items' (eBay's), map the order's total (eBay's Total Price) instead, or each such order counts twice`,
     );
   });
+});
+
+/** The CLI run in this process: its exit code (0 expected) and what it wrote to stdout and stderr. */
+async function runCli(...argv: string[]): Promise<{ out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stream = (into: string[]) =>
+    ({
+      write: (chunk: string) => into.push(String(chunk)) > 0,
+      on: () => undefined,
+    }) as unknown as NodeJS.WriteStream;
+  expect(await main(argv, stream(out), stream(err))).toBe(0);
+  return { out: out.join(''), err: err.join('') };
+}
+
+/** Each customer's tickets as [date, how they felt, open or closed], in words a rep would use. */
+function ticketsByCustomer(book: Book): Record<string, [string, string, string][]> {
+  const felt: Record<number, string> = { [-1]: 'sour', 0: 'neutral', 1: 'pleasant', 2: 'no rating' };
+  return Object.fromEntries(
+    book.customers.map((c, i) => {
+      const tickets: [string, string, string][] = [];
+      for (let k = book.ticketStart[i]; k < book.ticketStart[i + 1]; k++)
+        tickets.push([
+          isoOfDay(book.ticketDay[k]),
+          felt[book.ticketSentiment[k]],
+          book.ticketOpen[k] === 1 ? 'open' : 'closed',
+        ]);
+      return [c.id, tickets];
+    }),
+  );
+}
+
+describe("a help desk's ticket export beside the orders, read with docs/feed.md's mapping as written", () => {
+  // The truth make_helpdesk.py writes every export from: a roaster's four trade customers keyed by
+  // account number, their contacts' tickets keyed by the requester's address (Harbor Bakery's second
+  // contact, and Quayside's chef typing his address in capitals once), and a prospect's (T108).
+  // `rated` is how a rated ticket reads: as rated, or 'no rating' where the export has no rating.
+  const truth = (rated: (felt: string) => string) => ({
+    'HB-01': [
+      ['2026-09-02', rated('sour'), 'closed'],
+      ['2026-11-10', rated('sour'), 'open'],
+    ],
+    'LC-02': [['2026-11-18', rated('pleasant'), 'closed']],
+    'MG-03': [
+      ['2026-11-02', 'no rating', 'open'],
+      ['2026-11-20', rated('sour'), 'closed'],
+    ],
+    'QR-04': [
+      ['2026-10-30', 'no rating', 'closed'],
+      ['2026-11-21', 'no rating', 'open'],
+    ],
+  });
+  const prospect = [[9, 'unknown customer "info@newbistro.example"']];
+
+  it("Zendesk: Pending, Hold and New are open, Solved and Closed closed; Good and Bad are pleasant and sour, Offered and Unoffered no rating; requesters found by the customers' email column", async () => {
+    const { book, report } = await readAsDocsShow('**Zendesk.**', 'zendesk', '2026-11-23');
+    expect(ticketsByCustomer(book)).toEqual(truth((felt) => felt));
+    const tickets = report.files[2];
+    expect(tickets).toMatchObject({ file: 'tickets.csv', rowsRead: 8, rowsKept: 7, rowsSkipped: 1 });
+    expect(tickets.problems.map((p) => [p.line, p.reason])).toEqual(prospect);
+    // What the desk's words were read as, for the user to check against what their desk means.
+    expect(tickets.notes).toEqual([
+      'status: read as 3 open ("Hold" 1, "New" 1, "Pending" 1), 4 closed ("Closed" 2, "Solved" 2)',
+      'sentiment: read as 3 sour ("Bad" 3), 1 pleasant ("Good" 1), 3 no rating ("Unoffered" 2, "Offered" 1)',
+    ]);
+  });
+
+  it('Freshdesk: no satisfaction column, so no ticket is sour or pleasant; Waiting on Customer, Pending, Resolved read', async () => {
+    const { book, report } = await readAsDocsShow('**Freshdesk.**', 'freshdesk', '2026-11-23');
+    expect(ticketsByCustomer(book)).toEqual(truth(() => 'no rating'));
+    expect(report.files[2]).toMatchObject({ rowsRead: 8, rowsKept: 7, rowsSkipped: 1 });
+    expect(report.files[2].problems.map((p) => [p.line, p.reason])).toEqual(prospect);
+    expect(report.files[2].notes).toEqual([
+      'status: read as 3 open ("Open" 1, "Pending" 1, "Waiting on Customer" 1), 4 closed ("Closed" 2, "Resolved" 2)',
+      "sentiment: no column, so no ticket is sour or pleasant (map the desk's satisfaction rating as sentiment where it has one)",
+    ]);
+  });
+
+  it("Gorgias: its survey scores of 1 to 5 read as the rules file's ticketValues say, an empty score no rating", async () => {
+    const { book, report } = await readAsDocsShow('**Gorgias.**', 'gorgias', '2026-11-23');
+    expect(ticketsByCustomer(book)).toEqual(truth((felt) => felt));
+    expect(report.files[2]).toMatchObject({ rowsRead: 8, rowsKept: 7, rowsSkipped: 1 });
+    expect(report.files[2].notes).toContain(
+      'sentiment: read as 3 sour ("1" 2, "2" 1), 1 pleasant ("5" 1), 3 no rating (empty 3)',
+    );
+  });
+
+  it('`score` on the Zendesk export: the sour ticket still open is a reason on Harbor Bakery, the one from September is not', async () => {
+    const { out, err } = await runCli(
+      'score',
+      '--feed',
+      corpus('zendesk'),
+      '--as-of',
+      '2026-11-23',
+      '--rules',
+      join(corpus('zendesk'), 'rules.json'),
+      '--format',
+      'json',
+    );
+    expect(err).toContain('tickets.csv: 8 rows read, 7 kept, 1 skipped');
+    const rows = JSON.parse(out) as { customerId: string; reasons: string[] }[];
+    expect(rows.find((r) => r.customerId === 'HB-01')?.reasons).toContain(
+      '1 sour ticket in the last 30 days',
+    );
+  });
+
+  it('a status or rating the feed does not know is a bad row, and the notes give the rules file entry that reads it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'churn-helpdesk-'));
+    try {
+      for (const file of ['customers.csv', 'orders.csv'])
+        await writeFile(join(dir, file), readFileSync(join(corpus('zendesk'), file)));
+      const tickets = readFileSync(join(corpus('zendesk'), 'tickets.csv'), 'utf8')
+        .replace(',Hold,', ',Escalated,')
+        .replace(',Good,', ',4,');
+      await writeFile(join(dir, 'tickets.csv'), tickets);
+      const shown = docsRules('**Zendesk.**') as Parameters<typeof parseRules>[0] & object;
+      const { report } = await readFeed(dir, feedOptionsFrom(parseRules(shown), '2026-11-23'));
+      expect(report.files[2].problems.map((p) => [p.line, p.reason])).toEqual([
+        [4, 'sentiment: not a rating the feed knows: "4"'],
+        [5, 'status: not a ticket status the feed knows: "Escalated"'],
+        ...prospect,
+      ]);
+      expect(report.files[2].notes.slice(2)).toEqual([
+        'status: 1 ticket has a status the feed does not know ("Escalated" 1), skipped: say what each means in the rules file, e.g. { "ticketValues": { "status": { "Escalated": "<open or closed>" } } }',
+        'sentiment: 1 ticket has a rating the feed does not know ("4" 1), skipped: say what each means in the rules file, e.g. { "ticketValues": { "sentiment": { "4": "<negative, neutral, positive or none>" } } }',
+      ]);
+      // The entries the notes give, added: every ticket read.
+      const declared = parseRules({
+        ...shown,
+        ticketValues: { status: { Escalated: 'open' }, sentiment: { '4': 'positive' } },
+      });
+      const { book } = await readFeed(dir, feedOptionsFrom(declared, '2026-11-23'));
+      expect(ticketsByCustomer(book)).toEqual(truth((felt) => felt));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an address given to two customers finds neither, and the customers file's notes say so", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'churn-helpdesk-'));
+    try {
+      for (const file of ['orders.csv', 'tickets.csv'])
+        await writeFile(join(dir, file), readFileSync(join(corpus('zendesk'), file)));
+      const customers = readFileSync(join(corpus('zendesk'), 'customers.csv'), 'utf8').replace(
+        'hello@lindencafe.example',
+        'hello@lindencafe.example; Buying@MillGrain.example',
+      );
+      await writeFile(join(dir, 'customers.csv'), customers);
+      const { book, report } = await readFeed(
+        dir,
+        feedOptionsFrom(parseRules(docsRules('**Zendesk.**')), '2026-11-23'),
+      );
+      expect(report.files[0].notes).toContain(
+        'email: 1 address is given to more than one customer, so a ticket from it finds none: "buying@millgrain.example" (LC-02, MG-03)',
+      );
+      expect(ticketsByCustomer(book)['MG-03']).toEqual([]);
+      expect(report.files[2].problems.map((p) => p.reason)).toContain(
+        'unknown customer "buying@millgrain.example"',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the customer's page in the tab says an unrated ticket has no rating, not that it was neutral", async () => {
+    const { book } = await readAsDocsShow('**Zendesk.**', 'zendesk', '2026-11-23');
+    const i = book.customers.findIndex((c) => c.id === 'QR-04');
+    const entries = timeline(book, i, [], {
+      today: '2026-11-23',
+      timeZone: 'UTC',
+      lossReasons: [],
+      currency: 'USD',
+      locale: 'en-US',
+    });
+    expect(entries.filter((e) => e.kind === 'ticket').map((e) => [e.day, e.detail])).toEqual([
+      ['2026-11-21', 'no rating, open'],
+      ['2026-10-30', 'no rating, closed'],
+    ]);
+  });
+});
+
+describe("the demo book's tickets as a Zendesk export", () => {
+  it("score prints the same lists, reasons and all, as from the feed's own tickets file", async () => {
+    // The demo's tickets as Zendesk writes them: keyed by the requester's address, which the
+    // customers file gains as a column; open ones Pending or Open, closed ones Solved or Closed,
+    // a neutral rating (which Zendesk has not) as no rating: only a sour one counts.
+    const demo = join(__dirname, '../../../demo/feed');
+    const address = (id: string) => `Buyer.${id}@Demo.example`;
+    const [header, ...customers] = readFileSync(join(demo, 'customers.csv'), 'utf8').trim().split('\n');
+    const [, ...tickets] = readFileSync(join(demo, 'tickets.csv'), 'utf8').trim().split('\n');
+    const score: Record<string, string> = { negative: 'Bad', neutral: 'Unoffered', positive: 'Good' };
+    const zendesk = tickets.map((line, k) => {
+      const [id, customer, opened, sentiment, status] = line.split(',');
+      const state = status === 'open' ? (k % 2 ? 'Pending' : 'Open') : k % 2 ? 'Solved' : 'Closed';
+      return [
+        id.replace('TK-', ''),
+        address(customer).toLowerCase(),
+        state,
+        `${opened} 09:30`,
+        score[sentiment],
+      ].join(',');
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'churn-demo-zendesk-'));
+    try {
+      await writeFile(
+        join(dir, 'customers.csv'),
+        [
+          `${header},Contact Email`,
+          ...customers.map((line) => `${line},${address(line.split(',')[0])}`),
+        ].join('\n'),
+      );
+      await writeFile(join(dir, 'orders.csv'), readFileSync(join(demo, 'orders.csv')));
+      await writeFile(
+        join(dir, 'tickets.csv'),
+        ['Id,Requester email,Status,Created at,Satisfaction Score', ...zendesk].join('\n'),
+      );
+      const rules = join(dir, 'rules.json');
+      await writeFile(
+        rules,
+        JSON.stringify({
+          columns: {
+            customers: { email: 'Contact Email' },
+            tickets: {
+              ticket_id: 'Id',
+              customer_id: 'Requester email',
+              opened_at: 'Created at',
+              status: 'Status',
+              sentiment: 'Satisfaction Score',
+            },
+          },
+        }),
+      );
+      const own = await runCli('score', '--as-of', '2026-11-23', '--feed', demo);
+      const fromZendesk = await runCli('score', '--as-of', '2026-11-23', '--feed', dir, '--rules', rules);
+      expect(fromZendesk.err).toContain('tickets.csv: 431 rows read, 431 kept, 0 skipped');
+      expect(fromZendesk.out).toContain('1 sour ticket in the last 30 days');
+      expect(fromZendesk.out).toBe(own.out);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -239,8 +239,8 @@ describe('readFeed: bad rows are skipped, reported with file, line and reason, a
     const { book, report } = await readFeed(fixture('bad-rows'));
     const tickets = report.files[2];
     expect(problemsOf(tickets)).toEqual([
-      [3, 'sentiment: not negative, neutral or positive: "angry"'],
-      [4, 'status: not open or closed: "pending"'],
+      [3, 'sentiment: not a rating the feed knows: "angry"'],
+      [4, 'status: not a ticket status the feed knows: "escalated"'],
       [5, 'duplicate ticket_id "T-1" (first on line 2)'],
       [6, 'unknown customer "C-42"'],
     ]);

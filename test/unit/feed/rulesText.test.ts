@@ -63,7 +63,7 @@ describe('a rules file as users write it', () => {
   it('names the file, and a misspelt mapping key is told the keys it could be', () => {
     expect(errorOf('{ "columns": { "customers": { "customerid": "Email" } } }')).toBe(
       'Invalid rules file rules.json:\n' +
-        '  columns.customers: Unrecognized key: "customerid" (the keys are the feed\'s column names: customer_id, name, owner, monthly_value; the values are your headers)',
+        '  columns.customers: Unrecognized key: "customerid" (the keys are the feed\'s column names: customer_id, name, owner, monthly_value, email; the values are your headers)',
     );
     expect(errorOf('{ "columns": { "order": { "amount": "Total" } } }')).toBe(
       'Invalid rules file rules.json:\n  columns: Unrecognized key: "order" (the files are customers, orders and tickets)',

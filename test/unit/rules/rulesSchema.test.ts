@@ -47,6 +47,23 @@ describe('parseRules', () => {
     );
   });
 
+  it("takes what a help desk's ticket values mean, refusing a meaning it has not and a value given twice", () => {
+    expect(
+      parseRules({ ticketValues: { status: { Escalated: 'open' }, sentiment: { '1': 'negative' } } })
+        .ticketValues,
+    ).toEqual({ status: { Escalated: 'open' }, sentiment: { '1': 'negative' } });
+    expect(errorOf({ ticketValues: { status: { Escalated: 'opened' } } })).toContain(
+      'ticketValues.status.Escalated: must be "open" or "closed": what the status means',
+    );
+    expect(errorOf({ ticketValues: { sentiment: { '5': 'happy' } } })).toContain(
+      'ticketValues.sentiment.5: must be "negative", "neutral", "positive" or "none": what the rating means',
+    );
+    expect(errorOf({ ticketValues: { status: { Done: 'closed', ' done': 'closed' } } })).toContain(
+      'ticketValues.status.done: the same value as "Done" (values are compared without case)',
+    );
+    expect(errorOf({ ticketValues: { statuses: {} } })).toContain('(did you mean "status"?)');
+  });
+
   it("takes a default rep's sign-in, refusing a name in its place", () => {
     expect(parseRules({ defaultOwner: ' dana@tidewater.example ' }).defaultOwner).toBe(
       'dana@tidewater.example',
