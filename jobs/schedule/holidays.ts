@@ -79,7 +79,11 @@ export function holidayCalendar(code: string): HolidayCalendar {
   };
   const calendar: HolidayCalendar = {
     code,
-    holidayOn: (day) => daysOf(Number(day.slice(0, 4))).get(day) ?? null,
+    // A holiday of several days begun in December is in the year before's dates.
+    holidayOn: (day) => {
+      const year = Number(day.slice(0, 4));
+      return daysOf(year).get(day) ?? daysOf(year - 1).get(day) ?? null;
+    },
   };
   calendars.set(code, calendar);
   return calendar;

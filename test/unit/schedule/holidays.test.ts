@@ -98,6 +98,27 @@ describe('the daily digest on a public holiday', () => {
     });
   });
 
+  it('keeps every day of a holiday of several days: Chuseok 2026 in Korea, Thursday to Saturday', () => {
+    const seoul = { ...digest, timeZone: 'Asia/Seoul', holidays: 'KR' };
+    // 09:03 in Seoul is 00:03 UTC. Friday 25 September is the festival's second day.
+    expect(dailyRunDue(new Date('2026-09-24T00:03:00Z'), seoul)).toMatchObject({ due: false });
+    expect(dailyRunDue(new Date('2026-09-25T00:03:00Z'), seoul)).toMatchObject({
+      due: false,
+      holiday: 'Korean Thanksgiving',
+    });
+    expect(dailyRunDue(new Date('2026-09-28T00:03:00Z'), seoul)).toMatchObject({ due: true });
+  });
+
+  it('keeps the days of a holiday begun the year before: Incwala in Eswatini, 28 Dec 2025 to 2 Jan 2026', () => {
+    // As the date-holidays table has it: six days from 28 December.
+    const mbabane = { ...digest, timeZone: 'Africa/Mbabane', holidays: 'SZ' };
+    expect(dailyRunDue(new Date('2026-01-02T07:03:00Z'), mbabane)).toMatchObject({
+      due: false,
+      holiday: 'Incwala Festival',
+    });
+    expect(dailyRunDue(new Date('2026-01-05T07:03:00Z'), mbabane)).toMatchObject({ due: true });
+  });
+
   it('works on observances and bank-only days: Rose Monday and Christmas Eve in Bavaria', () => {
     const berlin = { ...digest, timeZone: 'Europe/Berlin', holidays: 'DE-BY' };
     expect(dailyRunDue(new Date('2027-02-08T08:03:00Z'), berlin)).toMatchObject({ due: true });
