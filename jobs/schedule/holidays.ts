@@ -41,8 +41,8 @@ export function holidaysCodeProblem(setting: string): string | null {
   if (regions.length === 0)
     return `${country} has no regions in the holiday calendar: set HOLIDAYS=${country}`;
   const some = regions.slice(0, 8).join(', ');
-  const more = regions.length > 8 ? `, ... (${regions.length} in all)` : '';
-  return `${country} has no region "${region}" in the holiday calendar: its regions are ${some}${more}, e.g. ${country}-${regions[0]}`;
+  const more = regions.length > 8 ? ` and ${regions.length - 8} more` : '';
+  return `${country} has no region "${region}" in the holiday calendar: its regions are ${some}${more} (e.g. HOLIDAYS=${country}-${regions[0]}), or set HOLIDAYS=${country} for the days the whole country shares`;
 }
 
 /** The calendars built so far, by code: the timers ask on every tick, and a year's dates are worked out once. */

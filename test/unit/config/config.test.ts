@@ -65,7 +65,7 @@ describe('loadConfig', () => {
     );
     // The library would take an unknown region silently, with the country's days alone.
     expect(() => loadConfig({ ...local, HOLIDAYS: 'GB-XYZ' })).toThrow(
-      'HOLIDAYS: GB has no region "XYZ" in the holiday calendar: its regions are ALD, ENG, NIR, SCT, WLS, e.g. GB-ALD',
+      'HOLIDAYS: GB has no region "XYZ" in the holiday calendar: its regions are ALD, ENG, NIR, SCT, WLS (e.g. HOLIDAYS=GB-ALD), or set HOLIDAYS=GB for the days the whole country shares',
     );
     expect(() => loadConfig({ ...local, HOLIDAYS: 'England' })).toThrow(
       'HOLIDAYS: "England" is not a country code with an optional region, e.g. GB-ENG, US, DE-BY, FR',
