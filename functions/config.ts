@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FeedSettings } from '../feed/feedOptions';
 import { MONTHLY_TICK_MINUTES, WEEKLY_TICK_MINUTES } from '../jobs/schedule';
+import { holidaysCode, holidaysCodeProblem } from '../jobs/schedule/holidays';
 import { isTimeZone } from '../rules/calendar';
 
 /**
@@ -87,6 +88,22 @@ const envSchema = z
       )
       .refine(onTick(WEEKLY_TICK_MINUTES), tickError(WEEKLY_TICK_MINUTES, 'the weekly cards', 'Monday 08:03'))
       .default('Monday 08:03'),
+    /**
+     * The team's public holidays, a country and optionally its region (`GB-ENG`, `US`, `DE-BY`): on
+     * them no digest goes out and the weekly card waits for the next working day. Here, not in the
+     * rules file, because it is where the team is, as TIME_ZONE is, and a code the calendar does not
+     * know stops the app at start, where the rules file is read anew on every run.
+     */
+    HOLIDAYS: emptyIsUnset(
+      z
+        .string()
+        .superRefine((setting, ctx) => {
+          const problem = holidaysCodeProblem(setting);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .transform(holidaysCode)
+        .optional(),
+    ),
     /** Monthly summary, `HH:MM` on the 1st in TIME_ZONE, on one of the monthly timer's minutes. */
     MONTHLY_SEND_AT: z
       .string()
@@ -417,6 +434,8 @@ export interface Config {
   timeZone: string;
   /** ISO weekday (Monday = 1 ... Sunday = 7), hour and minute in timeZone. */
   weeklySendAt: { weekday: number; hour: number; minute: number };
+  /** The team's public holiday calendar (`GB-ENG`); null = none, every working weekday is worked. */
+  holidays: string | null;
   monthlySendAt: { hour: number; minute: number };
   bot: { appId: string; appPassword: string; appType: Env['MicrosoftAppType']; tenantId: string };
   adminUserIds: string[];
@@ -453,11 +472,19 @@ function tickError(minutes: readonly number[], what: string, example: string): s
 // ISO weekday numbers, as schedule/ takes them: Monday = 1 ... Sunday = 7.
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
-/** When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`. */
-export function weeklySendText(config: Pick<Config, 'weeklySendAt' | 'timeZone'>): string {
+/**
+ * When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`, and with a holiday
+ * calendar `..., or the next working day after a public holiday (GB-ENG)`.
+ */
+export function weeklySendText(
+  config: Pick<Config, 'weeklySendAt' | 'timeZone'> & Partial<Pick<Config, 'holidays'>>,
+): string {
   const { weekday, hour, minute } = config.weeklySendAt;
   const hm = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-  return `${WEEKDAYS[weekday - 1]}s at ${hm} (${config.timeZone})`;
+  const moved = config.holidays
+    ? `, or the next working day when that is a public holiday (${config.holidays})`
+    : '';
+  return `${WEEKDAYS[weekday - 1]}s at ${hm} (${config.timeZone})${moved}`;
 }
 
 /** `env` parsed by `schema`; throws one ConfigError listing every bad or missing setting by name. */
@@ -511,6 +538,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rulesBlob: e.RULES_BLOB,
     timeZone: e.TIME_ZONE,
     weeklySendAt: { weekday: WEEKDAYS.indexOf(day) + 1, hour: wh, minute: wm },
+    holidays: e.HOLIDAYS ?? null,
     monthlySendAt: { hour: mh, minute: mm },
     bot: {
       appId: e.MicrosoftAppId,

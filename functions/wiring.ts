@@ -268,6 +268,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
         config: {
           timeZone: config.timeZone,
           weeklySendAt: config.weeklySendAt,
+          holidays: config.holidays,
           tabAppId: config.teamsAppId,
           ...config.card,
         },
@@ -278,7 +279,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       const deps = await runDeps(runLog, 'daily follow-ups');
       return {
         ...deps,
-        config: { timeZone: config.timeZone, ...config.card },
+        config: { timeZone: config.timeZone, holidays: config.holidays, ...config.card },
       };
     },
     async monthly(now, runLog = log) {

@@ -52,6 +52,10 @@ param currency string
 @maxLength(35)
 param locale string = 'en-US'
 
+@description('The team\'s public holidays, a country and optionally its region (ISO 3166: GB-ENG, US, DE-BY); on them no digest goes out and the weekly card comes the next working day. Empty = none. The app checks the code at start-up.')
+@maxLength(10)
+param holidays string = ''
+
 @description('A channel of the team for the weekly run\'s notice (19:...@thread.tacv2). Empty = the notice goes 1:1 to each admin.')
 param adminChannelId string = ''
 
@@ -208,6 +212,7 @@ module functionApp 'modules/functionApp.bicep' = {
     adminChannelId: adminChannelId
     currency: currency
     locale: locale
+    holidays: holidays
     managerUserIds: managerUserIds
     teamsAppId: teamsAppId
     tabSsoClientId: tabSsoClientId

@@ -16,6 +16,7 @@ param adminChannelId = readEnvironmentVariable('ADMIN_CHANNEL_ID', '')
 // default value set"), naming it, before anything is deployed.
 param currency = readEnvironmentVariable('CURRENCY')
 param locale = readEnvironmentVariable('LOCALE', 'en-US')
+param holidays = readEnvironmentVariable('HOLIDAYS', '')
 param managerUserIds = readEnvironmentVariable('MANAGER_USER_IDS', '')
 param teamsAppId = readEnvironmentVariable('TEAMS_APP_ID', '')
 param tabSsoClientId = readEnvironmentVariable('TAB_SSO_CLIENT_ID', '')

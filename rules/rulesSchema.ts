@@ -265,6 +265,9 @@ const weekday = z
   .min(1, 'must be 1 (Monday) to 7 (Sunday)')
   .max(7, 'must be 1 (Monday) to 7 (Sunday)');
 
+/** followUps.workingDays when the rules file leaves it out: Monday to Friday. */
+export const DEFAULT_WORKING_DAYS = [1, 2, 3, 4, 5];
+
 /** followUps.silentAfterDays when the rules file leaves it out; the monthly summary's default too. */
 export const DEFAULT_SILENT_AFTER_DAYS = 31;
 
@@ -294,7 +297,7 @@ const followUpsSchema = z
       })
       .prefault({}),
     /** ISO weekdays the digest goes out on (1 = Monday ... 7 = Sunday); what falls due on other days waits for the next one. */
-    workingDays: z.array(weekday).min(1, 'must list at least one day').default([1, 2, 3, 4, 5]),
+    workingDays: z.array(weekday).min(1, 'must list at least one day').default(DEFAULT_WORKING_DAYS),
     /** "Reached out N days ago, no order since": one prompt on each of these days after the contact. */
     noOrderSteps: z.array(days).max(10, 'at most 10 steps').default([7, 14]),
     /** "Silent N days after contact": suggest Lost, reason went quiet. */

@@ -24,6 +24,7 @@ param adminUserIds string
 param adminChannelId string
 param currency string
 param locale string
+param holidays string
 param managerUserIds string
 param teamsAppId string
 param tabSsoClientId string
@@ -73,6 +74,7 @@ var appSettings = [
   { name: 'ADMIN_USER_IDS', value: adminUserIds }
   { name: 'CURRENCY', value: currency }
   { name: 'LOCALE', value: locale }
+  { name: 'HOLIDAYS', value: holidays }
   // The tabs: managers, deep links from the card, and the SSO app registration (empty = the tab API answers 401).
   { name: 'MANAGER_USER_IDS', value: managerUserIds }
   { name: 'TEAMS_APP_ID', value: teamsAppId }

@@ -55,7 +55,15 @@ export type FollowUpsReport =
   | {
       status: 'not_due';
       runKey: string;
-      reason: 'before_send_time' | 'already_ran' | 'in_progress' | 'not_a_working_day' | 'disabled';
+      reason:
+        | 'before_send_time'
+        | 'already_ran'
+        | 'in_progress'
+        | 'not_a_working_day'
+        | 'public_holiday'
+        | 'disabled';
+      /** The public holiday the digests wait out (reason public_holiday), e.g. `Easter Monday`. */
+      holiday?: string;
       /** A finished run's notice that could not be posted, tried again on this tick. */
       adminNotice?: FollowUpsDone['adminNotice'];
     }

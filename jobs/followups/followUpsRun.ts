@@ -48,6 +48,8 @@ import { type FollowUpsDone, type FollowUpsReport, followUpsReportText } from '.
 
 export interface FollowUpsRunConfig extends CardLocale {
   timeZone: string;
+  /** The team's public holiday calendar (HOLIDAYS, e.g. `GB-ENG`): no digest on its holidays; none = every working day. */
+  holidays?: string | null;
   /** Reps handled at once; the sender's rate limiter paces the sends (default 16, as the weekly run). */
   sendConcurrency?: number;
   /** Extra attempts of a day's run, one per later timer tick, while reps `failed` (default 3). */
@@ -82,11 +84,15 @@ export async function runFollowUps(
     timeZone: config.timeZone,
     ...rules.followUps.sendAt,
     workingDays: rules.followUps.workingDays,
+    holidays: config.holidays,
   };
   const tick = dailyRunDue(now, schedule);
   const { runKey } = tick;
   if (!rules.followUps.enabled) return { status: 'not_due', runKey, reason: 'disabled' };
-  if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
+  if (!force && !tick.due)
+    return tick.reason === 'public_holiday'
+      ? { status: 'not_due', runKey, reason: tick.reason, holiday: tick.holiday }
+      : { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
   const today = dayOfDailyRunKey(runKey);
   const opening = await openRun(

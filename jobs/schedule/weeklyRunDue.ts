@@ -3,7 +3,9 @@ import { format } from 'date-fns/format';
 import { isBefore } from 'date-fns/isBefore';
 import { set } from 'date-fns/set';
 import { startOfISOWeek } from 'date-fns/startOfISOWeek';
-import { dayOf, zonedNow } from '../../rules/calendar';
+import { dayOf, isoOfDay, zonedNow } from '../../rules/calendar';
+import { DEFAULT_WORKING_DAYS } from '../../rules/rulesSchema';
+import { dayOff, type HolidayCalendar, holidayCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
 import { type WeeklySchedule, weeklyScheduleSchema } from './scheduleConfig';
 
@@ -32,14 +34,24 @@ export function weeklyRunKeyOfDay(date: string): string {
 
 /**
  * Decides on a timer tick whether this ISO week's weekly run is due: the local time in the zone is at
- * or after the configured send time of the current ISO week. A late tick (isPastDue, a restart) later
- * in the week is still due; the run ledger keeps it to one run per week.
+ * or after the configured send time of the current ISO week, on the day sendDayOfWeek picks (the set
+ * weekday but for a public holiday). A late tick (isPastDue, a restart) later in the week is still
+ * due; the run ledger keeps it to one run per week.
  */
 export function weeklyRunDue(now: Date, cfg: WeeklySchedule): RunDecision {
-  const { timeZone, weekday, hour, minute } = weeklyScheduleSchema.parse(cfg);
+  const { timeZone, weekday, hour, minute, holidays, workingDays } = weeklyScheduleSchema.parse(cfg);
   const local = zonedNow(now, timeZone);
+  const monday = startOfISOWeek(local);
+  const sendDay = holidays
+    ? sendDayOfWeek(
+        format(monday, 'yyyy-MM-dd'),
+        weekday,
+        workingDays ?? DEFAULT_WORKING_DAYS,
+        holidayCalendar(holidays),
+      )
+    : weekday;
   // Arithmetic on a TZDate stays in the zone, so a DST change inside the week shifts nothing.
-  const scheduledAt = set(addDays(startOfISOWeek(local), weekday - 1), {
+  const scheduledAt = set(addDays(monday, sendDay - 1), {
     hours: hour,
     minutes: minute,
     seconds: 0,
@@ -48,4 +60,25 @@ export function weeklyRunDue(now: Date, cfg: WeeklySchedule): RunDecision {
   const runKey = weeklyRunKey(local);
   if (isBefore(local, scheduledAt)) return { due: false, reason: 'before_send_time', runKey, scheduledAt };
   return { due: true, runKey, localDate: format(local, 'yyyy-MM-dd'), scheduledAt };
+}
+
+/**
+ * The ISO weekday the card goes out on in the week of `monday` (`YYYY-MM-DD`): the set `weekday`, or
+ * when that is a public holiday the next working day of the same week (Easter Monday's card comes on
+ * Tuesday at the same time). A card is one week's list, so it does not cross into the next week: when
+ * no working day is left in it (a Friday send on Good Friday) it comes on the last working day before,
+ * and in a week with no working day at all on the set day.
+ */
+export function sendDayOfWeek(
+  monday: string,
+  weekday: number,
+  workingDays: readonly number[],
+  holidays: HolidayCalendar,
+): number {
+  const dayOfWeek = (isoWeekday: number) => isoOfDay(dayOf(monday) + isoWeekday - 1);
+  if (!holidays.holidayOn(dayOfWeek(weekday))) return weekday;
+  const worked = (d: number) => dayOff(dayOfWeek(d), workingDays, holidays) === null;
+  for (let d = weekday + 1; d <= 7; d++) if (worked(d)) return d;
+  for (let d = weekday - 1; d >= 1; d--) if (worked(d)) return d;
+  return weekday;
 }

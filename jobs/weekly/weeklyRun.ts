@@ -42,7 +42,12 @@ import { resolveStaleRow } from './weeklyStaleRows';
 export interface WeeklyRunConfig extends CardLocale {
   timeZone: string;
   /** ISO weekday (1 = Monday), hour and minute of the send, local to timeZone. */
-  weeklySendAt: Omit<WeeklySchedule, 'timeZone'>;
+  weeklySendAt: Pick<WeeklySchedule, 'weekday' | 'hour' | 'minute'>;
+  /**
+   * The team's public holiday calendar (HOLIDAYS, e.g. `GB-ENG`): on a holiday the card goes out on
+   * the next working day (a day of the rules' followUps.workingDays); none = always on the set day.
+   */
+  holidays?: string | null;
   /** Reps handled at once; the rate limiter paces the sends themselves (default 16). */
   sendConcurrency?: number;
   /**
@@ -93,7 +98,12 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const { now, force = false } = options;
   const clock = deps.clock ?? (() => performance.now());
   const started = clock();
-  const schedule: WeeklySchedule = { timeZone: config.timeZone, ...config.weeklySendAt };
+  const schedule: WeeklySchedule = {
+    timeZone: config.timeZone,
+    ...config.weeklySendAt,
+    holidays: config.holidays,
+    workingDays: deps.rules.followUps.workingDays,
+  };
 
   const tick = weeklyRunDue(now, schedule);
   const { runKey } = tick;

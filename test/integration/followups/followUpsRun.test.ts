@@ -113,6 +113,31 @@ describe('runFollowUps', () => {
     expect(world.fake.activities).toEqual([]);
   });
 
+  it('waits out a public holiday of the team’s calendar: Thanksgiving’s step goes out on Friday', async () => {
+    // Ana reached out on Thu 19 Nov: the 7-day step falls due on Thanksgiving, Thu 26 Nov 2026.
+    await world.storage.state.update('quiet', (s) => s && { ...s, lastContact: '2026-11-19' });
+    const us: FollowUpsRunDeps = { ...deps(), config: { timeZone: 'America/Chicago', holidays: 'US' } };
+    const at = (day: string) => new Date(`${day}T15:03:00Z`); // 09:03 in Chicago
+    expect(completed(await runFollowUps(us, { now: at('2026-11-25') })).followUps.due).toBe(0);
+
+    expect(await runFollowUps(us, { now: at('2026-11-26') })).toMatchObject({
+      status: 'not_due',
+      reason: 'public_holiday',
+      holiday: 'Thanksgiving Day',
+    });
+    expect(world.fake.activities.filter((a) => a.kind === 'send')).toEqual([]);
+
+    const friday = completed(await runFollowUps(us, { now: at('2026-11-27') }));
+    expect(friday).toMatchObject({
+      since: '2026-11-25',
+      lookedBack: { days: 2, from: 'last_run' },
+      followUps: { due: 1, no_order: 1 },
+      counts: { delivered: 1 },
+    });
+    const sends = world.fake.activities.filter((a) => a.kind === 'send');
+    expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
+  });
+
   it('sends one digest to the rep with something due and nothing to the others; once a day', async () => {
     // Day 35 of silence: the silent step fell due on day 31 (Friday 20 Nov), not since Monday.
     await world.storage.state.update('quiet', (s) => s && { ...s, lastContact: '2026-10-24' });

@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WEEKLY_TIMER_NCRONTAB } from '../../../jobs/schedule';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
-import { depsFor, installReps, openWeeklyWorld, slippingBook, type WeeklyWorld } from './weeklyWorld';
+import {
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  slippingBook,
+  type WeeklyWorld,
+  weeklyOrders,
+} from './weeklyWorld';
 
 /** The minutes past the hour (UTC) the timer ticks at, read from the NCRONTAB itself. */
 const TICK_MINUTES = WEEKLY_TIMER_NCRONTAB.split(' ')[1].split(',').map(Number);
@@ -81,5 +88,74 @@ describe('the weekly timer stepped every 15 minutes through DST change weeks', (
     }
     expect(ran.map((d) => d.toISOString())).toEqual(expected);
     for (const d of ran) expect(localClock(d, timeZone)).toBe('Mon 08:03');
+  });
+});
+
+// The team's public holidays (HOLIDAYS): the week's card waits for the next working day, at the same
+// local time. England's 2027 bank holidays and the US federal ones, as gov.uk and opm.gov publish them.
+const HOLIDAY_CASES = [
+  {
+    name: 'GB-ENG, Easter Monday (29 March 2027): Tuesday 08:03 BST',
+    timeZone: 'Europe/London',
+    holidays: 'GB-ENG',
+    from: '2027-03-29T00:00:00+01:00',
+    expected: '2027-03-30T07:03:00.000Z',
+  },
+  {
+    name: 'GB-ENG, the late-May bank holiday (31 May 2027): Tuesday 08:03 BST',
+    timeZone: 'Europe/London',
+    holidays: 'GB-ENG',
+    from: '2027-05-31T00:00:00+01:00',
+    expected: '2027-06-01T07:03:00.000Z',
+  },
+  {
+    name: 'US, Memorial Day (31 May 2027): Tuesday 08:03 CDT',
+    timeZone: 'America/Chicago',
+    holidays: 'US',
+    from: '2027-05-31T00:00:00-05:00',
+    expected: '2027-06-01T13:03:00.000Z',
+  },
+  {
+    name: 'no calendar: Easter Monday 2027 is a Monday like any other',
+    timeZone: 'Europe/London',
+    holidays: null,
+    from: '2027-03-29T00:00:00+01:00',
+    expected: '2027-03-29T07:03:00.000Z',
+  },
+];
+
+describe('the weekly timer stepped every 15 minutes through a week starting with a public holiday', () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('hol');
+    await installReps(world, ['ann@example.com']);
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it.each(HOLIDAY_CASES)('$name', async ({ timeZone, holidays, from, expected }) => {
+    // A customer still ordering every week, so the 2027 feed is not a stopped export.
+    const book = slippingBook(
+      ['ann@example.com'],
+      { slipping: 1 },
+      {
+        customers: [{ id: 'ann#now', name: 'Ordering now', owner: 'ann@example.com', monthlyValue: 900 }],
+        orders: weeklyOrders('ann#now', '2026-01-05', '2027-06-28'),
+      },
+    );
+    const deps = depsFor(world, book, {
+      config: { timeZone, weeklySendAt: { weekday: 1, hour: 8, minute: 3 }, holidays },
+    });
+    const ran: Date[] = [];
+    // From midnight local on the Monday to midnight on the Wednesday.
+    const start = new Date(from).toISOString();
+    const end = new Date(Date.parse(from) + 2 * 86_400_000).toISOString();
+    for (const now of ticks(start, end)) {
+      const report = await runWeekly(deps, { now });
+      if (report.status === 'completed') ran.push(now);
+    }
+    expect(ran.map((d) => d.toISOString())).toEqual([expected]);
+    expect(world.fake.activities).toHaveLength(1);
   });
 });

@@ -52,6 +52,33 @@ describe('loadConfig', () => {
     expect(loadConfig(azure).storage.tableEndpoint).toBe('https://acct.table.core.windows.net');
   });
 
+  it('reads the team’s holiday calendar, in any case; none when unset or empty', () => {
+    expect(loadConfig({ ...local, HOLIDAYS: 'gb-eng' }).holidays).toBe('GB-ENG');
+    expect(loadConfig({ ...local, HOLIDAYS: 'US' }).holidays).toBe('US');
+    expect(loadConfig(local).holidays).toBeNull();
+    expect(loadConfig({ ...local, HOLIDAYS: '' }).holidays).toBeNull();
+  });
+
+  it('stops on a holiday calendar it does not know, naming the setting and valid ones', () => {
+    expect(() => loadConfig({ ...local, HOLIDAYS: 'XX' })).toThrow(
+      'HOLIDAYS: no holiday calendar for the country "XX": an ISO 3166 country code, e.g. GB-ENG, US, DE-BY, FR',
+    );
+    // The library would take an unknown region silently, with the country's days alone.
+    expect(() => loadConfig({ ...local, HOLIDAYS: 'GB-XYZ' })).toThrow(
+      'HOLIDAYS: GB has no region "XYZ" in the holiday calendar: its regions are ALD, ENG, NIR, SCT, WLS (e.g. HOLIDAYS=GB-ALD), or set HOLIDAYS=GB for the days the whole country shares',
+    );
+    expect(() => loadConfig({ ...local, HOLIDAYS: 'England' })).toThrow(
+      'HOLIDAYS: "England" is not a country code with an optional region, e.g. GB-ENG, US, DE-BY, FR',
+    );
+  });
+
+  it('says the weekly list moves off a public holiday when there is a calendar', () => {
+    const c = loadConfig({ ...local, TIME_ZONE: 'Europe/London', HOLIDAYS: 'GB-ENG' });
+    expect(weeklySendText(c)).toBe(
+      'Mondays at 08:03 (Europe/London), or the next working day when that is a public holiday (GB-ENG)',
+    );
+  });
+
   it('rejects an unknown time zone by name', () => {
     expect(() => loadConfig({ ...local, TIME_ZONE: 'Mars/Olympus' })).toThrow(
       /TIME_ZONE: unknown IANA zone "Mars\/Olympus"/,
