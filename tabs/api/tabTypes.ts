@@ -220,8 +220,9 @@ export interface TeamResponse {
   filter: { rep: string | null; month: string };
   months: string[];
   /**
-   * Per rep, the customers the weekly card counts (a kind of name at risk who passes the card's gates)
-   * and their summed value at risk; `countsText` words the counts as the card does.
+   * Per rep, the customers a weekly card made today counts (a kind of name at risk who passes the
+   * card's gates and is not held out) and their summed value at risk; `countsText` words the counts
+   * as the card does.
    */
   valueAtRiskByRep: {
     owner: string;

@@ -185,7 +185,9 @@ function ValueAtRisk({ data, f }: { data: TeamResponse; f: Formats }) {
   return (
     <Section label="Value at risk by rep" title="Value at risk by rep">
       <Caption1 className={s.muted} block>
-        The customers the weekly card counts, and their value × chance of no order.
+        The customers a weekly card made today ({f.date(data.asOf)}) would count, and their value × chance of
+        no order. The card's header counted them on the day it was made: orders, taps and days since move
+        these.
       </Caption1>
       {data.valueAtRiskByRep.length === 0 && <Nothing>Nobody is on the lists.</Nothing>}
       {(all ? data.valueAtRiskByRep : data.valueAtRiskByRep.slice(0, REPS_SHOWN)).map((r) => (
