@@ -145,6 +145,8 @@ export interface CustomerChartResponse {
   asOf: string;
   /** Oldest first; empty for a customer the feed no longer holds. */
   weeks: WeekPoint[];
+  /** A newer read of the order feed is under way (a new export, the weekly run's read): drawn from the last one read. */
+  feedBeingRead: boolean;
 }
 
 export interface CustomerDetailResponse {
@@ -160,6 +162,8 @@ export interface CustomerDetailResponse {
   ordersByMonth: { month: string; orders: number; amount: number }[];
   /** Newest first. */
   timeline: TimelineEntry[];
+  /** A newer read of the order feed is under way: the facts and chances are from the last one read. */
+  feedBeingRead: boolean;
   lossReasons: { code: string; label: string }[];
   /**
    * What the Won back box starts with: the card's own pre-fill, written as the card's box writes it
