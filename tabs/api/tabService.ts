@@ -374,9 +374,10 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
       // Each month's summary also reads the months before it and the one after (as summaryCardFor does).
       const partitions = [...priorMonthsOf(months[0]).reverse(), ...months, shiftMonth(month, 1)];
-      const [stored, reps, accuracy, loaded, ...rowsByMonth] = await Promise.all([
+      const [stored, reps, weeklyRun, accuracy, loaded, ...rowsByMonth] = await Promise.all([
         states(),
         deps.storage.conversations.listReps(),
+        deps.storage.runs.getRun(weeklyRunKeyOfDay(day)),
         books.accuracy(day),
         books.scored(day),
         ...partitions.map((m) => deps.storage.audit.readMonth(m)),
@@ -434,6 +435,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         months,
         valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules, today: day, locale }, repName),
         listedThisWeek: mine.filter((c) => listed.has(c.customerId)).length,
+        weeklyRunUnderWay: weeklyRun !== null && !weeklyRun.finishedAt,
         untouched: untouchedThisWeek(mine, byId, listed, repName),
         ordersNotRead: ordersNotReadByRep(mine, byId, repName),
         monthly: summaries.map(monthFigures),

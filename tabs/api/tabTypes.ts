@@ -237,6 +237,11 @@ export interface TeamResponse {
   }[];
   /** Customers of the shown reps on this week's delivered weekly cards (0: no card has gone out this week). */
   listedThisWeek: number;
+  /**
+   * This week's weekly run has started and not finished (its cards still going out, or stopped
+   * midway until its next tick): this week's counts grow as its cards go out.
+   */
+  weeklyRunUnderWay: boolean;
   /** Per rep, the listed customers nobody has acted on: the reps with the most first. */
   untouched: {
     owner: string;

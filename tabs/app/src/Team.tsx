@@ -235,6 +235,11 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
   const untouched = data.untouched.reduce((sum, r) => sum + r.customers.length, 0);
   return (
     <Section label="Untouched this week" title="Untouched this week">
+      {data.weeklyRunUnderWay && (
+        <Caption1 className={s.muted} block>
+          This week's run is still under way: its cards are counted here as they go out.
+        </Caption1>
+      )}
       {data.listedThisWeek === 0 ? (
         // Before Monday's run, or in a week it did not send: nothing was listed, so nothing was handled.
         <Nothing>No weekly card has gone out this week yet.</Nothing>

@@ -17,6 +17,7 @@ import {
 // Monday 08:03: a new export came overnight and the weekly run reads it, which on a large book takes
 // minutes. The tabs share the run's read of the feed (one read per export): a customer's page and its
 // chart opened meanwhile answer from the feed as last read, and say so, rather than wait for the run.
+// Then the run sends the cards, rep by rep: the Team tab's counts of this week's cards grow as they go.
 
 const ANA = 'ana@example.com';
 const MANAGER: TabUser = {
@@ -27,7 +28,7 @@ const MANAGER: TabUser = {
 };
 const CUSTOMER = `${ANA}#s0`;
 
-describe("a customer's page while the Monday run reads a new export", () => {
+describe('the tabs while the Monday run is under way', () => {
   let world: WeeklyWorld;
   beforeEach(async () => {
     world = await openWeeklyWorld('pagesrun');
@@ -86,5 +87,48 @@ describe("a customer's page while the Monday run reads a new export", () => {
     // The run's read done, the page is of it.
     expect((await tabs.customer(MANAGER, CUSTOMER)).feedBeingRead).toBe(false);
     expect((await tabs.chart(MANAGER, CUSTOMER)).feedBeingRead).toBe(false);
+  });
+
+  it("says on the Team tab that this week's run is still sending, while its counts are of the cards sent so far", async () => {
+    const BEN = 'ben@example.com';
+    const book = slippingBook([ANA, BEN], { slipping: 2 });
+    await installReps(world, [ANA, BEN]);
+    const now = new Date('2026-11-23T14:03:00Z');
+    let release = () => {};
+    const benHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let anaSent = () => {};
+    const anaDone = new Promise<void>((resolve) => {
+      anaSent = resolve;
+    });
+    const deps = depsFor(world, book);
+    const run = runWeekly(
+      {
+        ...deps,
+        sender: async (reference, card, summary) => {
+          if (JSON.stringify(reference).includes(BEN)) {
+            anaSent();
+            await benHeld;
+          }
+          return deps.sender(reference, card, summary);
+        },
+      },
+      { now },
+    );
+    const tabs = tabsOver(world, book, {
+      clock: () => new Date('2026-11-23T14:05:00Z'),
+      access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+    });
+    try {
+      await anaDone;
+      const during = await tabs.team(MANAGER, { rep: null, month: null });
+      expect([during.weeklyRunUnderWay, during.listedThisWeek]).toEqual([true, 2]);
+    } finally {
+      release();
+    }
+    completed(await run);
+    const after = await tabs.team(MANAGER, { rep: null, month: null });
+    expect([after.weeklyRunUnderWay, after.listedThisWeek]).toEqual([false, 4]);
   });
 });
