@@ -363,7 +363,7 @@ function summaryChannelOf(
  * the plan: past Bot Service's 10 to 15 seconds it times out there (the rep has been told and the
  * card still comes as its own POST), and Teams may deliver the message again
  * (https://github.com/MicrosoftDocs/msteams-docs/issues/6084) with the same activity id, which the
- * action handler answers once (ports.ts Delivery): the delivery again posts nothing.
+ * action handler answers once (ports.ts Delivery): the delivery again is told the list is coming.
  */
 function sayAtOnce(context: TurnContext): (text: string) => Promise<void> {
   return async (text) => {

@@ -39,7 +39,21 @@ export interface KeptFeed {
    * caller: none may change it.
    */
   read(reading: FeedReading): Promise<FeedResult>;
+  /**
+   * `read`, or when it joins a timer run's read (`recheck`: the weekly run reading Monday's export)
+   * that does not come within READ_PROMPT_MS, the last read that completed, with `newerUnderWay`
+   * set: for pages a person waits on, which answer from the feed as last read rather than wait for
+   * a run's read that takes minutes on a large book. A read of its own (a new day, a new export seen
+   * by the page) is waited for, as is any read before the first one completed.
+   */
+  readOrLast(reading: FeedReading): Promise<{ result: FeedResult; newerUnderWay: boolean }>;
 }
+
+/**
+ * How long readOrLast waits for the read asked before answering from the last one: a kept read or a
+ * version check (a listing of the container) comes within it, a download of the feed does not.
+ */
+export const READ_PROMPT_MS = 500;
 
 /**
  * What a read of the feed depends on besides its files: the as-of day and what the rules file says
@@ -63,11 +77,23 @@ interface Kept {
 /** A KeptFeed over the feed's version check. */
 export function keptFeed(deps: KeptFeedDeps): KeptFeed {
   let kept: Kept | null = null;
+  /** The last read that completed, whatever its key. */
+  let lastDone: FeedResult | null = null;
+  /** The read a timer run (a `recheck` reading) started, while it is under way. */
+  let runReading: Promise<FeedResult> | null = null;
   /** One check at a time per key: a page's requests arriving together share it. */
   const checking = new Map<string, Promise<Kept>>();
 
   const read = (reading: FeedReading, version: string | null, now: number): Kept => {
     const entry: Kept = { key: reading.key, version, checkedAt: now, result: reading.read() };
+    if (reading.recheck) runReading = entry.result;
+    const settled = () => {
+      if (runReading === entry.result) runReading = null;
+    };
+    entry.result.then((result) => {
+      lastDone = result;
+      settled();
+    }, settled);
     entry.result.catch((error: unknown) => {
       // The same files read the same way fail the same way: a FeedError of a known version is kept
       // (a run the feed stopped does not download it again each tick). Anything else (storage
@@ -93,7 +119,7 @@ export function keptFeed(deps: KeptFeedDeps): KeptFeed {
     return read(reading, version, now);
   };
 
-  return {
+  const feed: KeptFeed = {
     async read(reading) {
       const now = deps.clock().getTime();
       if (kept && kept.key === reading.key && !reading.recheck) {
@@ -108,5 +134,26 @@ export function keptFeed(deps: KeptFeedDeps): KeptFeed {
       }
       return (await pending).result;
     },
+    async readOrLast(reading) {
+      const last = lastDone;
+      const asked = feed.read(reading);
+      if (last === null) return { result: await asked, newerUnderWay: false };
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), READ_PROMPT_MS);
+      });
+      try {
+        const result = await Promise.race([asked, late]);
+        if (result !== null) return { result, newerUnderWay: false };
+      } finally {
+        clearTimeout(timer);
+      }
+      // Only a run's read is not waited for; it goes on, its failure for the run to tell.
+      if (runReading === null || kept?.result !== runReading)
+        return { result: await asked, newerUnderWay: false };
+      asked.catch(() => undefined);
+      return { result: last, newerUnderWay: true };
+    },
   };
+  return feed;
 }

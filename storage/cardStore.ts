@@ -29,7 +29,7 @@ import {
  * - per conversation (PartitionKey `c_<conversation id>`, RowKey `delivered`): the ids of the latest
  *   messages that acted there (`list`, `summary`, `undo`, a next-page tap), so a message Teams delivers
  *   again posts nothing twice, whichever instance it reaches; `claimedBy` marks the claim that last
- *   wrote it.
+ *   wrote it. An id alone is answered; an id with a holder and a lease (claimWork) is being worked out.
  *
  * A string property holds at most 64 KiB and an entity 1 MiB: the card JSON is gzipped and split
  * into binary properties `p0..pN` of at most CHUNK_BYTES each.
@@ -53,6 +53,20 @@ export const RECENT_ACTIONS_KEPT = 20;
 export const DELIVERIES_KEPT = 20;
 /** Longest activity id kept as it is; a longer (forged) one is kept as its SHA-256. */
 const MAX_ACTIVITY_ID = 200;
+
+/**
+ * What claimWork found: the work is this caller's (`claimed`, or `resumed` after a holder whose lease
+ * ran out), still another's until `until` (ms), or answered.
+ */
+export type WorkClaim =
+  | { outcome: 'claimed' | 'resumed'; holder: string }
+  | { outcome: 'working'; until: number }
+  | { outcome: 'answered' };
+
+/** One claimed message: its id alone once answered; with its holder and lease while being worked on. */
+type DeliveredEntry = string | { id: string; holder: string; until: number };
+
+const entryId = (e: DeliveredEntry) => (typeof e === 'string' ? e : e.id);
 
 /** A card as sent to a rep, and the data it was rendered from. */
 export interface SentCard {
@@ -99,6 +113,21 @@ export interface CardStore {
    * (Teams delivered it again). The oldest ids fall off (DELIVERIES_KEPT).
    */
   claimDelivery(conversationId: string, activityId: string): Promise<boolean>;
+  /**
+   * Claims a message whose work may be cut short (a crash, an instance recycled) for `leaseMs` from
+   * `now`: a delivery of it again while the lease runs finds it `working`, after its answer
+   * `answered`; after a lease that ran out with no answer the delivery takes the work over
+   * (`resumed`), and the first worker's renewals and finish then fail, so it sends nothing.
+   */
+  claimWork(
+    conversationId: string,
+    activityId: string,
+    options: { now: number; leaseMs: number },
+  ): Promise<WorkClaim>;
+  /** Moves a claim's lease to `until` (ms); false when the claim is no longer the holder's (taken over, or answered). */
+  renewWork(conversationId: string, activityId: string, holder: string, until: number): Promise<boolean>;
+  /** Marks the claimed message answered; false when it is no longer the holder's: the holder must then send nothing. */
+  finishWork(conversationId: string, activityId: string, holder: string): Promise<boolean>;
   /** Puts an action first in the user's recent list (once; the oldest fall off). */
   pushRecentAction(userId: string, action: RecentAction): Promise<void>;
   /** The user's recent actions, newest first. */
@@ -116,7 +145,18 @@ const recentSchema = z
   .array(z.object({ customerId: z.string().min(1).max(400), rowId: z.string().min(1).max(400) }))
   .max(RECENT_ACTIONS_KEPT);
 
-const deliveredSchema = z.array(z.string().min(1).max(MAX_ACTIVITY_ID)).max(DELIVERIES_KEPT);
+const deliveredSchema = z
+  .array(
+    z.union([
+      z.string().min(1).max(MAX_ACTIVITY_ID),
+      z.object({
+        id: z.string().min(1).max(MAX_ACTIVITY_ID),
+        holder: z.string().min(1).max(100),
+        until: z.number().int().nonnegative(),
+      }),
+    ]),
+  )
+  .max(DELIVERIES_KEPT);
 
 /** The card row's columns: the gzipped JSON split into binary chunks. */
 export function encodeCard(card: SentCard): Record<string, string | number | Uint8Array> {
@@ -234,27 +274,119 @@ export class TableCardStore implements CardStore {
   }
 
   async claimDelivery(conversationId: string, activityId: string, maxAttempts = 8): Promise<boolean> {
-    if (conversationId.length === 0 || activityId.length === 0)
-      throw new Error('A delivery needs its conversation and activity ids');
-    const id = boundedId(activityId, MAX_ACTIVITY_ID);
+    const id = this.deliveryId(conversationId, activityId);
     // The write that claims is marked as this call's: when its answer is lost after the service wrote
     // it (a try past its time limit, a dropped connection), the SDK sends it again and meets the id
     // already there, which without the mark would read as Teams delivering the message again, and the
     // rep's message would go unanswered.
     const claim = randomUUID();
     let ours = false;
-    const wrote = await this.changeListRow(
-      { partitionKey: `c_${idKey(conversationId)}`, rowKey: DELIVERED_ROW },
-      deliveredList(claim),
+    const wrote = await this.changeDelivered(
+      conversationId,
+      claim,
       (before, row) => {
-        if (!before.includes(id)) return [id, ...before].slice(0, DELIVERIES_KEPT);
+        if (!before.some((e) => entryId(e) === id)) return [id, ...before].slice(0, DELIVERIES_KEPT);
         ours = row?.claimedBy === claim;
         return null;
       },
-      `the delivered messages of ${JSON.stringify(conversationId)}`,
       maxAttempts,
     );
     return wrote || ours;
+  }
+
+  async claimWork(
+    conversationId: string,
+    activityId: string,
+    { now, leaseMs }: { now: number; leaseMs: number },
+    maxAttempts = 8,
+  ): Promise<WorkClaim> {
+    const id = this.deliveryId(conversationId, activityId);
+    // The holder doubles as the write's mark: a write whose answer was lost and that the SDK sent
+    // again finds its own holder in the row (as claimDelivery's claimedBy).
+    const holder = randomUUID();
+    let found: WorkClaim = { outcome: 'answered' };
+    await this.changeDelivered(
+      conversationId,
+      holder,
+      (before) => {
+        const entry = before.find((e) => entryId(e) === id);
+        const claimed = { id, holder, until: now + leaseMs };
+        if (entry === undefined) {
+          found = { outcome: 'claimed', holder };
+          return [claimed, ...before].slice(0, DELIVERIES_KEPT);
+        }
+        if (typeof entry === 'string') found = { outcome: 'answered' };
+        else if (entry.holder === holder) found = { outcome: 'claimed', holder };
+        else if (entry.until > now) found = { outcome: 'working', until: entry.until };
+        else {
+          found = { outcome: 'resumed', holder };
+          return before.map((e) => (e === entry ? claimed : e));
+        }
+        return null;
+      },
+      maxAttempts,
+    );
+    return found;
+  }
+
+  async renewWork(
+    conversationId: string,
+    activityId: string,
+    holder: string,
+    until: number,
+  ): Promise<boolean> {
+    return this.changeHeld(conversationId, activityId, holder, (entry) => ({ ...entry, until }));
+  }
+
+  async finishWork(conversationId: string, activityId: string, holder: string): Promise<boolean> {
+    return this.changeHeld(conversationId, activityId, holder, (entry) => entry.id);
+  }
+
+  /** Changes a claim still held by `holder`; false when it is not (taken over, answered, fallen off). */
+  private async changeHeld(
+    conversationId: string,
+    activityId: string,
+    holder: string,
+    change: (entry: Exclude<DeliveredEntry, string>) => DeliveredEntry,
+    maxAttempts = 8,
+  ): Promise<boolean> {
+    const id = this.deliveryId(conversationId, activityId);
+    let held = false;
+    await this.changeDelivered(
+      conversationId,
+      holder,
+      (before, row) => {
+        const entry = before.find((e) => entryId(e) === id);
+        // Our own finish whose answer was lost, found by the SDK's resend: still ours.
+        held = typeof entry === 'string' && row?.claimedBy === holder;
+        if (typeof entry !== 'object' || entry.holder !== holder) return null;
+        held = true;
+        return before.map((e) => (e === entry ? change(entry) : e));
+      },
+      maxAttempts,
+    );
+    return held;
+  }
+
+  private deliveryId(conversationId: string, activityId: string): string {
+    if (conversationId.length === 0 || activityId.length === 0)
+      throw new Error('A delivery needs its conversation and activity ids');
+    return boundedId(activityId, MAX_ACTIVITY_ID);
+  }
+
+  private changeDelivered(
+    conversationId: string,
+    claim: string,
+    change: (before: DeliveredEntry[], row: Record<string, unknown> | null) => DeliveredEntry[] | null,
+    maxAttempts: number,
+  ): Promise<boolean> {
+    return this.changeListRow(
+      { partitionKey: `c_${idKey(conversationId)}`, rowKey: DELIVERED_ROW },
+      deliveredList(claim),
+      change,
+      `the delivered messages of ${JSON.stringify(conversationId)}`,
+      maxAttempts,
+    );
   }
 
   /**
@@ -353,7 +485,7 @@ const recentList = (userId: string) =>
   });
 /** `claimedBy`: the claim that last wrote the row (claimDelivery). */
 const deliveredList = (claim: string) =>
-  listRow<string>('Delivered messages', 'activityIds', deliveredSchema, { claimedBy: claim });
+  listRow<DeliveredEntry>('Delivered messages', 'activityIds', deliveredSchema, { claimedBy: claim });
 
 /** Saves what the weekly run or the daily follow-ups just sent, so taps on that card can update it in place. */
 export async function saveSentCard(

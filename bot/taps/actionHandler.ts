@@ -75,6 +75,7 @@ import {
 } from './commitAction';
 import { decideTap } from './decideTap';
 import { decideUndo, selectUndoTarget } from './decideUndo';
+import { type Lease, leasedWork, PLAN_MS_PER_CUSTOMER } from './leasedWork';
 import { listsWithNotice } from './listNotice';
 import {
   BUSY,
@@ -127,6 +128,8 @@ export interface ActionHandlerDeps {
   states?: () => Promise<ReadonlyMap<string, CustomerState>>;
   /** When the weekly list comes, in words (e.g. "Mondays at 08:03"), for `list` without listsNow. */
   weeklySendText?: string;
+  /** Overrides of the claim's lease and renewal on a message being worked out (leasedWork), for tests. */
+  lease?: { ms?: number; renewMs?: number };
 }
 
 /**
@@ -179,6 +182,9 @@ function sourceOfCard(data: RepCardData): ActionSource {
   return isDigest(data) ? 'digest' : (data.kind ?? 'weekly');
 }
 
+const LIST_WORDS = { words: 'your list', command: 'list' };
+const SUMMARY_WORDS = { words: 'the summary', command: 'summary' };
+
 /** Builds the product's ActionHandler: card taps and text commands. */
 export function createActionHandler(deps: ActionHandlerDeps): ActionHandler {
   return new ChurnActionHandler(deps);
@@ -203,7 +209,9 @@ export class ChurnActionHandler implements ActionHandler {
       const tenant = checkTenant(request.actor.tenantId, this.deps.access);
       if (tenant) return { text: tenant.message };
       return request.conversationKind === 'personal'
-        ? this.once(request.delivery, () => this.list(request.actor, page, request.say))
+        ? this.leased(request.delivery, LIST_WORDS, (lease) =>
+            this.list(request.actor, page, request.say, lease),
+          )
         : { text: PERSONAL_ONLY };
     }
     const parsed = parseCardSubmit(request.value);
@@ -221,12 +229,12 @@ export class ChurnActionHandler implements ActionHandler {
       case 'summary':
         // The whole team's figures, as the team tab shows them: managers and admins only.
         return seesTeam(request.actor.userId, this.deps.access)
-          ? this.once(request.delivery, () => this.summary())
+          ? this.leased(request.delivery, SUMMARY_WORDS, () => this.summary())
           : { text: SUMMARY_FOR_MANAGERS };
       case 'list':
         return request.conversationKind === 'personal'
-          ? this.once(request.delivery, () =>
-              this.list(request.actor, { page: request.page ?? 1 }, request.say),
+          ? this.leased(request.delivery, LIST_WORDS, (lease) =>
+              this.list(request.actor, { page: request.page ?? 1 }, request.say, lease),
             )
           : { text: PERSONAL_ONLY };
       case 'undo':
@@ -240,8 +248,8 @@ export class ChurnActionHandler implements ActionHandler {
    * A message that posts a card or writes is answered once per delivery (ports.ts Delivery): the
    * message is claimed in the card table before any work, so a delivery of it again, whether the
    * first is still being worked out (here or on another instance) or long answered, posts nothing.
-   * Claimed first, a first delivery cut short by a crash is not done again either: the rep sees no
-   * answer (perhaps the notice that their list is coming) and asks again, a new message. A message
+   * Claimed first, a first delivery cut short by a crash is not done again either: an undo may have
+   * been recorded before the crash, and doing it again would undo the action before it. A message
    * without an id is answered every time, as before.
    */
   private async once(delivery: Delivery | undefined, work: () => Promise<BotReply>): Promise<BotReply> {
@@ -252,6 +260,30 @@ export class ChurnActionHandler implements ActionHandler {
       activityId: delivery.activityId,
     });
     return {};
+  }
+
+  /**
+   * A message that only reads and posts (`list`, a page, `summary`) is claimed with a lease
+   * (leasedWork): a delivery again while it is worked out is told so, one after a crash cut the work
+   * short works it out anew, and the answer is still sent once.
+   */
+  private async leased(
+    delivery: Delivery | undefined,
+    what: { words: string; command: string },
+    work: (lease?: Lease) => Promise<BotReply>,
+  ): Promise<BotReply> {
+    if (!delivery) return work();
+    return leasedWork(
+      delivery,
+      {
+        cards: this.deps.stores.cards,
+        what,
+        ...(this.deps.lease?.ms ? { leaseMs: this.deps.lease.ms } : {}),
+        ...(this.deps.lease?.renewMs ? { renewMs: this.deps.lease.renewMs } : {}),
+        ...(this.deps.log ? { log: this.deps.log } : {}),
+      },
+      work,
+    );
   }
 
   /**
@@ -552,6 +584,7 @@ export class ChurnActionHandler implements ActionHandler {
     actor: Actor,
     tap: ListPageTap,
     say?: (text: string) => Promise<void>,
+    lease?: Lease,
   ): Promise<BotReply> {
     const { page } = tap;
     const rep = await this.deps.stores.conversations.getRep(actor.userId);
@@ -578,7 +611,9 @@ export class ChurnActionHandler implements ActionHandler {
       asBefore: acted.map((s) => s.customerId),
       locale: this.locale,
     };
-    const lists = await listsWithNotice(listsNow, request, say, this.deps.log);
+    // Planning holds the thread, so the claim cannot be renewed during it: held for the plan first.
+    const holdForPlan = lease && ((customers: number) => lease.holdFor(customers * PLAN_MS_PER_CUSTOMER));
+    const lists = await listsWithNotice(listsNow, request, say, this.deps.log, holdForPlan);
     if ('stale' in lists) {
       // Scored from an export that stopped, every customer would look late: no list, as on Monday.
       return {

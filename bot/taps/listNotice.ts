@@ -31,8 +31,10 @@ export async function listsWithNotice(
   request: ListsNowRequest,
   say: ((text: string) => Promise<void>) | undefined,
   log?: Log,
+  /** Awaited before a plan starts, with the book's size (after the notice, when one is due). */
+  beforePlanning?: (customers: number) => Promise<void>,
 ): Promise<ListsNow> {
-  if (!say) return listsNow(request);
+  if (!say) return beforePlanning ? listsNow({ ...request, beforePlanning }) : listsNow(request);
   let told: Promise<void> | undefined;
   const tell = () => {
     told ??= say(LIST_COMING).catch((error: unknown) => {
@@ -48,6 +50,7 @@ export async function listsWithNotice(
       ...request,
       beforePlanning: async (customers) => {
         if (customers > LIST_PLANNED_UNTOLD) await tell();
+        await beforePlanning?.(customers);
       },
     });
   } finally {

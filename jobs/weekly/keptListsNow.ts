@@ -125,7 +125,7 @@ export function keptListsNow(deps: KeptListsDeps): (request: ListsNowRequest) =>
   };
   // A `list` asked while the same one is being worked out (typed twice, `list 2` after `list`) waits
   // for that plan rather than planning the book a second time. The same message delivered again by
-  // Teams never gets here: the bot answers each activity id once (actionHandler's `once`).
+  // Teams gets here only when its first worker died: the bot answers each activity id once (leasedWork).
   const inFlight = new Map<string, InFlight>();
   return (request) => {
     const key = inFlightKey(request);

@@ -314,6 +314,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
           surfacedAt: state.surfacedAt,
         }),
         lossReasons: rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
+        feedBeingRead: loaded.newerUnderWay,
         wonBackPrefill: wonBackBox(customer.monthlyValue, locale).valuePrefill,
         undoable: undoableAction(audit, dateWording(deps.clock(), deps.timeZone, locale)),
       };
@@ -323,9 +324,9 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // The page's own check: whoever may not open the page learns nothing here either.
       await visibleState(user, customerId);
       const day = today();
-      const { book, weeks } = await books.chart(day);
+      const { book, weeks, newerUnderWay } = await books.chart(day);
       const i = bookIndex(book, customerId);
-      return { asOf: day, weeks: i < 0 ? [] : weekPoints(i, weeks) };
+      return { asOf: day, weeks: i < 0 ? [] : weekPoints(i, weeks), feedBeingRead: newerUnderWay };
     },
 
     async act(user, customerId, body) {
@@ -373,9 +374,10 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
       // Each month's summary also reads the months before it and the one after (as summaryCardFor does).
       const partitions = [...priorMonthsOf(months[0]).reverse(), ...months, shiftMonth(month, 1)];
-      const [stored, reps, accuracy, loaded, ...rowsByMonth] = await Promise.all([
+      const [stored, reps, weeklyRun, accuracy, loaded, ...rowsByMonth] = await Promise.all([
         states(),
         deps.storage.conversations.listReps(),
+        deps.storage.runs.getRun(weeklyRunKeyOfDay(day)),
         books.accuracy(day),
         books.scored(day),
         ...partitions.map((m) => deps.storage.audit.readMonth(m)),
@@ -433,6 +435,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         months,
         valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules, today: day, locale }, repName),
         listedThisWeek: mine.filter((c) => listed.has(c.customerId)).length,
+        weeklyRunUnderWay: weeklyRun !== null && !weeklyRun.finishedAt,
         untouched: untouchedThisWeek(mine, byId, listed, repName),
         ordersNotRead: ordersNotReadByRep(mine, byId, repName),
         monthly: summaries.map(monthFigures),
@@ -502,6 +505,8 @@ function namedReps(
 
 interface LoadedDay {
   book: Book;
+  /** True when a newer read of the feed is under way: `book` is the last one read. */
+  newerUnderWay: boolean;
   scored: ScoredBook;
   /** The rules it was scored by. */
   rules: Rules;
@@ -539,13 +544,18 @@ function bookCache(
    * since replaced. Weakly held: a read the kept feed let go of is not kept alive by it.
    */
   let latest: WeakRef<Worked> | null = null;
-  const current = async (): Promise<{ book: Book; worked: Worked }> => {
+  const current = async (): Promise<{ book: Book; worked: Worked; newerUnderWay: boolean }> => {
     const rules = await rulesNow();
     // Read as of the team's day: a feed read as of yesterday, scored as of today, fits the book's
     // model without the day's orders, so its chances, counts and values at risk were not the card's
     // (after the local stack's clock moved a week: 96 slipping on the Team tab beside the card's 67).
     const day = localDate(deps.clock(), deps.timeZone);
-    const result = await feed.read({ key: feedReadKey(rules, day), read: () => deps.readBook(day, rules) });
+    // A read that takes a while (a new export downloaded, the Monday run reading it) is not waited
+    // for: the pages answer from the feed as last read, and say so.
+    const { result, newerUnderWay } = await feed.readOrLast({
+      key: feedReadKey(rules, day),
+      read: () => deps.readBook(day, rules),
+    });
     let done = worked.get(result);
     // Changed weights, caps or pauses score the same read again.
     if (done?.rules !== rules) {
@@ -553,7 +563,7 @@ function bookCache(
       worked.set(result, done);
     }
     latest = new WeakRef(done);
-    return { book: result.book, worked: done };
+    return { book: result.book, worked: done, newerUnderWay };
   };
   /**
    * The chart's figures of the book as of each Monday: of only those figures, as the weekly replay
@@ -602,7 +612,7 @@ function bookCache(
   };
   return {
     async scored(day: string): Promise<LoadedDay> {
-      const { book, worked } = await current();
+      const { book, worked, newerUnderWay } = await current();
       let scored = worked.days.get(day);
       if (!scored) {
         // The reasons' numbers as the cards write them (LOCALE): the tab shows the card's rows.
@@ -611,17 +621,17 @@ function bookCache(
         });
         worked.days.set(day, scored);
       }
-      return { book, scored, rules: worked.rules, worked };
+      return { book, scored, rules: worked.rules, worked, newerUnderWay };
     },
     /**
      * The customer page's chart as of `day`, of the book it is worked out on (once per feed read;
      * requests meanwhile share it).
      */
-    async chart(day: string): Promise<{ book: Book; weeks: ChartWeek[] }> {
+    async chart(day: string): Promise<{ book: Book; weeks: ChartWeek[]; newerUnderWay: boolean }> {
       for (;;) {
-        const { book, worked } = await current();
+        const { book, worked, newerUnderWay } = await current();
         try {
-          return { book, weeks: await chartKept(book, worked, day) };
+          return { book, weeks: await chartKept(book, worked, day), newerUnderWay };
         } catch (error) {
           // The chart this request joined was started ahead and stopped for a newer feed read or
           // rules: the newer one's is the answer.

@@ -145,6 +145,8 @@ export interface CustomerChartResponse {
   asOf: string;
   /** Oldest first; empty for a customer the feed no longer holds. */
   weeks: WeekPoint[];
+  /** A newer read of the order feed is under way (a new export, the weekly run's read): drawn from the last one read. */
+  feedBeingRead: boolean;
 }
 
 export interface CustomerDetailResponse {
@@ -160,6 +162,8 @@ export interface CustomerDetailResponse {
   ordersByMonth: { month: string; orders: number; amount: number }[];
   /** Newest first. */
   timeline: TimelineEntry[];
+  /** A newer read of the order feed is under way: the facts and chances are from the last one read. */
+  feedBeingRead: boolean;
   lossReasons: { code: string; label: string }[];
   /**
    * What the Won back box starts with: the card's own pre-fill, written as the card's box writes it
@@ -220,8 +224,9 @@ export interface TeamResponse {
   filter: { rep: string | null; month: string };
   months: string[];
   /**
-   * Per rep, the customers the weekly card counts (a kind of name at risk who passes the card's gates)
-   * and their summed value at risk; `countsText` words the counts as the card does.
+   * Per rep, the customers a weekly card made today counts (a kind of name at risk who passes the
+   * card's gates and is not held out) and their summed value at risk; `countsText` words the counts
+   * as the card does.
    */
   valueAtRiskByRep: {
     owner: string;
@@ -232,6 +237,11 @@ export interface TeamResponse {
   }[];
   /** Customers of the shown reps on this week's delivered weekly cards (0: no card has gone out this week). */
   listedThisWeek: number;
+  /**
+   * This week's weekly run has started and not finished (its cards still going out, or stopped
+   * midway until its next tick): this week's counts grow as its cards go out.
+   */
+  weeklyRunUnderWay: boolean;
   /** Per rep, the listed customers nobody has acted on: the reps with the most first. */
   untouched: {
     owner: string;

@@ -1,6 +1,8 @@
 import { countsText } from '../../cards/buildWeeklyCard';
 import { formatCount, plainText } from '../../cards/format';
 import type { MonthlySummary } from '../../jobs/monthly/monthlySummarySchema';
+import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
+import { heldOutInWeek } from '../../jobs/weekly/weeklyHoldout';
 import { addressKey, sameAddress } from '../../rules/addresses';
 import type { BacktestResult } from '../../rules/backtest';
 import { dayOf } from '../../rules/book';
@@ -19,10 +21,10 @@ import type { MonthFigures, TeamResponse } from './tabTypes';
  */
 
 /**
- * Per rep, what the weekly card counts as of `today`: customers of a kind at risk who pass the card's
+ * Per rep, what a weekly card made `today` counts: customers of a kind at risk who pass the card's
  * gates (not lost, not paused after a contact, not cooling down after a save, above the value floor)
- * with their stored state, and the sum of their value at risk (the scoring's, as on the card).
- * Largest first.
+ * with their stored state and are not kept off the lists by the holdout, and the sum of their value
+ * at risk (the scoring's, as on the card). Largest first.
  */
 export function valueAtRiskByRep(
   states: Iterable<CustomerState>,
@@ -32,6 +34,7 @@ export function valueAtRiskByRep(
 ): TeamResponse['valueAtRiskByRep'] {
   const byRep = new Map<string, { valueAtRisk: number; counts: ReturnType<typeof noCounts> }>();
   const asOfDay = dayOf(options.today);
+  const runKey = weeklyRunKeyOfDay(options.today);
   for (const s of states) {
     const c = scored.get(s.customerId);
     if (!c?.segment) continue;
@@ -40,7 +43,9 @@ export function valueAtRiskByRep(
       options.rules,
       asOfDay,
     );
-    if (!gate.surfaced) continue;
+    // The holdout keeps its share off every card (and off `list`): counted here, a rep's figures
+    // were more than their card's header said.
+    if (!gate.surfaced || heldOutInWeek(s.customerId, s, options.rules, runKey)) continue;
     const owner = addressKey(s.owner);
     const entry = byRep.get(owner) ?? { valueAtRisk: 0, counts: noCounts() };
     entry.valueAtRisk += c.valueAtRisk;

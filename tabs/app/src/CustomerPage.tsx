@@ -242,6 +242,15 @@ export function CustomerPage({
         </Body1>
       )}
 
+      {(data.feedBeingRead || chart?.feedBeingRead) && (
+        // A new export or the weekly run's read of it takes minutes on a large book: the page does not wait.
+        <MessageBar intent="info" className={s.notInFeed}>
+          <MessageBarBody>
+            The order feed is being read anew (a new export, or the weekly run): this page shows it as last
+            read. Open the page again in a few minutes for the newest orders.
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {!inFeed && (
         // Not "0 orders, £0 spent": the export no longer says what they ordered, and the page does not guess.
         <MessageBar intent="info" className={s.notInFeed}>

@@ -185,7 +185,9 @@ function ValueAtRisk({ data, f }: { data: TeamResponse; f: Formats }) {
   return (
     <Section label="Value at risk by rep" title="Value at risk by rep">
       <Caption1 className={s.muted} block>
-        The customers the weekly card counts, and their value × chance of no order.
+        The customers a weekly card made today ({f.date(data.asOf)}) would count, and their value × chance of
+        no order. The card's header counted them on the day it was made: orders, taps and days since move
+        these.
       </Caption1>
       {data.valueAtRiskByRep.length === 0 && <Nothing>Nobody is on the lists.</Nothing>}
       {(all ? data.valueAtRiskByRep : data.valueAtRiskByRep.slice(0, REPS_SHOWN)).map((r) => (
@@ -233,6 +235,11 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
   const untouched = data.untouched.reduce((sum, r) => sum + r.customers.length, 0);
   return (
     <Section label="Untouched this week" title="Untouched this week">
+      {data.weeklyRunUnderWay && (
+        <Caption1 className={s.muted} block>
+          This week's run is still under way: its cards are counted here as they go out.
+        </Caption1>
+      )}
       {data.listedThisWeek === 0 ? (
         // Before Monday's run, or in a week it did not send: nothing was listed, so nothing was handled.
         <Nothing>No weekly card has gone out this week yet.</Nothing>

@@ -46,6 +46,35 @@ describe('delivery claims on Azurite', () => {
     expect(await cards.claimDelivery('a:ana', 'm-0')).toBe(true);
   });
 
+  it('leases a message being worked out: working while the lease runs, taken over after, answered once finished', async () => {
+    const { cards } = await openCards();
+    const first = await cards.claimWork('a:ana', 'm-1', { now: 1_000, leaseMs: 15_000 });
+    expect(first.outcome).toBe('claimed');
+    expect(await cards.claimWork('a:ana', 'm-1', { now: 15_999, leaseMs: 15_000 })).toEqual({
+      outcome: 'working',
+      until: 16_000,
+    });
+    // Renewed, it holds on; not renewed, the next delivery takes it over and the first can finish no more.
+    const holder = first.outcome === 'claimed' ? first.holder : '';
+    expect(await cards.renewWork('a:ana', 'm-1', holder, 40_000)).toBe(true);
+    expect((await cards.claimWork('a:ana', 'm-1', { now: 39_000, leaseMs: 15_000 })).outcome).toBe('working');
+    const taken = await cards.claimWork('a:ana', 'm-1', { now: 40_001, leaseMs: 15_000 });
+    expect(taken.outcome).toBe('resumed');
+    expect(await cards.finishWork('a:ana', 'm-1', holder)).toBe(false);
+    expect(await cards.finishWork('a:ana', 'm-1', taken.outcome === 'resumed' ? taken.holder : '')).toBe(
+      true,
+    );
+    expect(await cards.claimWork('a:ana', 'm-1', { now: 99_000, leaseMs: 15_000 })).toEqual({
+      outcome: 'answered',
+    });
+    // A message claimed for good (`summary here`, `undo`) or before leases were kept is answered.
+    expect(await cards.claimDelivery('a:ana', 'm-2')).toBe(true);
+    expect(await cards.claimWork('a:ana', 'm-2', { now: 99_000, leaseMs: 15_000 })).toEqual({
+      outcome: 'answered',
+    });
+    expect(await cards.claimDelivery('a:ana', 'm-1')).toBe(false);
+  });
+
   it('claims a forged id of any length once, without a table error', async () => {
     const { cards } = await openCards();
     const forged = `x${'/#?'.repeat(3000)}`;

@@ -15,6 +15,7 @@ import { defaultRules } from '../../../rules/rulesSchema';
 import { openStorage, type Storage } from '../../../storage';
 import { openCardStore, saveSentCard, type TableCardStore } from '../../../storage/cardStore';
 import { keptStates } from '../../../storage/keptStates';
+import type { PolicyConfig } from '../../../storage/tableClients';
 import type { TabActionDeps } from '../../../tabs/api/tabActions';
 import { createTabService, type TabServiceDeps } from '../../../tabs/api/tabService';
 import type { FunctionsHost } from '../../../tools/local/functionsHost';
@@ -64,17 +65,19 @@ export const TIME_ZONE = 'America/Chicago';
 export async function openActionStorage(
   name: string,
   timeZone = TIME_ZONE,
-): Promise<{ storage: Storage; cards: TableCardStore }> {
+  /** Another instance's view of tables opened before (their prefix), its card table through `cardPolicies`. */
+  options: { tablePrefix?: string; cardPolicies?: PolicyConfig[] } = {},
+): Promise<{ storage: Storage; cards: TableCardStore; tablePrefix: string }> {
   const config = {
     connectionString: inject('azuriteConnectionString'),
-    tablePrefix: `t${name}${randomBytes(4).toString('hex')}`,
+    tablePrefix: options.tablePrefix ?? `t${name}${randomBytes(4).toString('hex')}`,
   };
   const retry = { maxRetries: 1, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
   const [storage, cards] = await Promise.all([
     openStorage(config, { timeZone, retry }),
-    openCardStore(config, { retry }),
+    openCardStore(config, { retry, ...(options.cardPolicies ? { policies: options.cardPolicies } : {}) }),
   ]);
-  return { storage, cards };
+  return { storage, cards, tablePrefix: config.tablePrefix };
 }
 
 /** An at-risk customer surfaced this week. */
@@ -233,6 +236,8 @@ let activitySeq = 0;
 export interface ListBot {
   storage: Storage;
   cards: TableCardStore;
+  /** The prefix of its tables: another instance opens the same. */
+  tablePrefix: string;
   connector: Awaited<ReturnType<typeof startConnector>>;
   host: Awaited<ReturnType<typeof startActionBotHost>>;
   close(): Promise<void>;
@@ -242,7 +247,7 @@ export async function startListBot(
   name: string,
   listsNow: (request: ListsNowRequest) => Promise<ListsNow>,
 ): Promise<ListBot> {
-  const { storage, cards } = await openActionStorage(name);
+  const { storage, cards, tablePrefix } = await openActionStorage(name);
   await seed(storage, []);
   const connector = await startConnector();
   const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards };
@@ -253,6 +258,7 @@ export async function startListBot(
   return {
     storage,
     cards,
+    tablePrefix,
     connector,
     host,
     async close() {

@@ -5,6 +5,7 @@ import { keptListsNow } from '../../../jobs/weekly/keptListsNow';
 import { defaultRules } from '../../../rules/rulesSchema';
 import type { Storage } from '../../../storage';
 import { keptStates } from '../../../storage/keptStates';
+import type { PolicyConfig } from '../../../storage/tableClients';
 import { texts } from '../../unit/cards/cardWalk';
 import {
   type ActionChat,
@@ -60,7 +61,7 @@ describe('`list` delivered twice', () => {
   });
   afterEach(() => bot.close());
 
-  it('posts one notice and one card when the second delivery comes while the first is worked out', async () => {
+  it('posts one notice and one card when the second delivery comes while the first is worked out, and tells the second so', async () => {
     readMs = LIST_NOTICE_AFTER_MS + 1_500;
     const list = textActivity(bot.connector.url, ADMIN, 'list');
     const statuses = await Promise.all([post(bot.host.host.url, list), post(bot.host.host.url, list)]);
@@ -70,6 +71,115 @@ describe('`list` delivered twice', () => {
       'Your list now · 12 slipping; the first 10 shown',
     );
     expect(bot.connector.sent.filter((s) => s.body.text === LIST_COMING)).toHaveLength(1);
+    expect(bot.connector.sent.map((s) => s.body.text).filter((t) => t?.startsWith('Still'))).toEqual([
+      'Still working out your list: it comes in a moment. If it has not come in a minute, type `list` again.',
+    ]);
+  });
+
+  /** A feed read that ends when `release` is called. */
+  function heldRead(): { done: Promise<void>; release: () => void } {
+    let release = () => {};
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return { done, release };
+  }
+
+  /**
+   * Another instance on the same tables and the same Bot Connector, its feed read held until
+   * `release` and its lease short; `crash()` cuts it off from the tables for good, as a process
+   * that died (its claim renewed no more, nothing it does written).
+   */
+  async function otherInstance(lease: { ms: number; renewMs: number }, readFor: Promise<void>) {
+    let crashed = false;
+    const cutOff: PolicyConfig = {
+      position: 'perCall',
+      policy: {
+        name: 'processDied',
+        sendRequest: (request, next) => (crashed ? new Promise(() => undefined) : next(request)),
+      },
+    };
+    const { storage, cards } = await openActionStorage('redeliv', undefined, {
+      tablePrefix: bot.tablePrefix,
+      cardPolicies: [cutOff],
+    });
+    const stores = {
+      state: storage.state,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      cards,
+    };
+    const readBook = async () => {
+      await readFor;
+      return { book };
+    };
+    const other = await startActionBotHost(
+      storage,
+      handlerDeps(stores, {
+        listsNow: keptListsNow({ rules: async () => defaultRules(), readBook, clock: () => NOW }),
+        states: keptStates(storage.state),
+        lease,
+      }),
+    );
+    return {
+      url: other.host.url,
+      crash: () => {
+        crashed = true;
+      },
+      close: () => other.host.close(),
+    };
+  }
+
+  it('answers a `list` delivered again after the instance working it out died: the list, and why it came late', async () => {
+    const read = heldRead();
+    const dying = await otherInstance({ ms: 1_000, renewMs: 200 }, read.done);
+    const { release } = read;
+    const list = textActivity(bot.connector.url, ADMIN, 'list');
+    try {
+      // Teams' first delivery: the rep is told the list is coming, then the instance dies.
+      const first = post(dying.url, list).catch(() => 0);
+      await expect
+        .poll(() => bot.connector.sent.map((s) => s.body.text), { timeout: 10_000 })
+        .toContain(LIST_COMING);
+      dying.crash();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // Teams delivers it again (no answer came): this instance takes the work over.
+      expect(await post(bot.host.host.url, list)).toBe(200);
+      release();
+      await dying.close();
+      await first;
+    } finally {
+      release();
+    }
+    expect(bot.connector.sent.map((s) => s.body.text).filter(Boolean)).toEqual([
+      LIST_COMING,
+      'The first try at your list stopped before it was done, so I worked it out again: here it is.',
+    ]);
+    expect(cardsPosted(bot.connector.sent).map(heading)).toEqual([
+      'Your list now · 12 slipping; the first 10 shown',
+    ]);
+    // Answered now: a third delivery posts nothing more.
+    expect(await post(bot.host.host.url, list)).toBe(200);
+    expect(cardsPosted(bot.connector.sent)).toHaveLength(1);
+  });
+
+  it('sends one card when a slow first worker is taken over by a delivery again: the first, done late, sends nothing', async () => {
+    const read = heldRead();
+    // Its lease lapses (renewed too late) while its feed read is still under way.
+    const slow = await otherInstance({ ms: 500, renewMs: 60_000 }, read.done);
+    const { release } = read;
+    const list = textActivity(bot.connector.url, ADMIN, 'list');
+    try {
+      const first = post(slow.url, list);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await post(bot.host.host.url, list)).toBe(200);
+      release();
+      expect(await first).toBe(200);
+    } finally {
+      release();
+      await slow.close();
+    }
+    expect(cardsPosted(bot.connector.sent)).toHaveLength(1);
   });
 
   it('posts nothing for a delivery after the card was sent, on another instance too', async () => {
