@@ -481,20 +481,24 @@ const customerIdChecks = requiredText('customer_id', 'customer_id', MAX_CUSTOMER
  * separated by `,` or `;`, in lower case) and the customer it finds: how a help desk's tickets,
  * keyed by the requester's address, find customers keyed by an account number. An address that is
  * a customer's id already is theirs, and one given to two customers finds neither (the notes say
- * so): a ticket is not guessed onto one of them. Returns the notes.
+ * so): a ticket is not guessed onto one of them. A skipped customer's addresses find them too, so
+ * that their tickets are said to be theirs, skipped, rather than of no customer. Returns the notes.
  */
 async function customerEmails(engine: FeedEngine): Promise<string[]> {
   await engine.run(`
     CREATE OR REPLACE TABLE cust_email_all AS
       SELECT address, count(DISTINCT id_key) AS customers, min(id_key) AS id_key,
-             string_agg(DISTINCT fid, ', ' ORDER BY fid) AS ids
+             string_agg(DISTINCT customer_id, ', ' ORDER BY customer_id) AS ids
       FROM (
-        SELECT f.id_key, f.fid, unnest(list_transform(string_split(replace(c.email, ';', ','), ','), a -> lower(trim(a)))) AS address
-        FROM customers_chk c JOIN customers_first f ON f.frid = c.rid WHERE c.email <> '')
+        SELECT c.id_key, c.customer_id, unnest(list_transform(string_split(replace(c.email, ';', ','), ','), a -> lower(trim(a)))) AS address
+        FROM customers_chk c
+        SEMI JOIN (SELECT frid AS rid FROM customers_first UNION ALL SELECT rid FROM cust_skipped) r ON r.rid = c.rid
+        WHERE c.email <> '') a
+      ANTI JOIN (SELECT id_key FROM cust UNION ALL SELECT id_key FROM cust_skipped) k ON k.id_key = a.address
       WHERE regexp_full_match(address, '${EMAIL}')
       GROUP BY address;
     CREATE OR REPLACE TABLE cust_email AS
-      SELECT e.address, e.id_key FROM cust_email_all e ANTI JOIN cust c ON c.id_key = e.address WHERE e.customers = 1;`);
+      SELECT address, id_key FROM cust_email_all WHERE customers = 1;`);
   const shared = await engine.rows(
     `SELECT address, ids, count(*) OVER () FROM cust_email_all WHERE customers > 1 ORDER BY address LIMIT 3`,
   );

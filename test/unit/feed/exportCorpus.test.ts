@@ -1923,6 +1923,55 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
     }
   });
 
+  /** Reads a feed folder of the given files (name -> lines), with no rules file. */
+  async function readLines(files: Record<string, string[]>): Promise<FeedResult> {
+    const dir = await mkdtemp(join(tmpdir(), 'churn-helpdesk-'));
+    try {
+      for (const [name, lines] of Object.entries(files))
+        await writeFile(join(dir, name), `${lines.join('\n')}\n`);
+      return await readFeed(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("an address that is one customer's id is theirs, and is not said to be shared when another lists it too", async () => {
+    // A book keyed by email (a Shopify export) whose email column also names a second contact.
+    const { book, report } = await readLines({
+      'customers.csv': [
+        'customer_id,name,owner,email',
+        'ana@cafe.example,Ana,rep@contoso.example,ana@cafe.example',
+        'ben@deli.example,Ben,rep@contoso.example,"ben@deli.example; Ana@Cafe.example"',
+      ],
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,amount',
+        '1,ana@cafe.example,2026-11-01,10',
+        '2,ben@deli.example,2026-11-01,10',
+      ],
+      'tickets.csv': ['ticket_id,customer_id,opened_at,status', 'T1,ANA@cafe.example,2026-11-20,open'],
+    });
+    expect(ticketsByCustomer(book)).toEqual({
+      'ana@cafe.example': [['2026-11-20', 'no rating', 'open']],
+      'ben@deli.example': [],
+    });
+    expect(report.files[0].notes).toEqual([]);
+  });
+
+  it('a ticket from the address of a customer whose row was bad says that customer was skipped, not that it is unknown', async () => {
+    const { report } = await readLines({
+      'customers.csv': [
+        'customer_id,name,owner,email',
+        'HB-01,Harbor Bakery,rep@contoso.example,orders@harbor.example',
+        'LC-02,Linden Cafe,Dee,hello@linden.example',
+      ],
+      'orders.csv': ['order_id,customer_id,ordered_at,amount', '1,HB-01,2026-11-01,10'],
+      'tickets.csv': ['ticket_id,customer_id,opened_at,status', 'T1,Hello@Linden.example,2026-11-20,open'],
+    });
+    expect(report.files[2].problems.map((p) => p.reason)).toEqual([
+      'customer "Hello@Linden.example" was skipped (bad row on customers.csv line 3)',
+    ]);
+  });
+
   it("the customer's page in the tab says an unrated ticket has no rating, not that it was neutral", async () => {
     const { book } = await readAsDocsShow('**Zendesk.**', 'zendesk', '2026-11-23');
     const i = book.customers.findIndex((c) => c.id === 'QR-04');
