@@ -1466,10 +1466,12 @@ async function unknownTicketValues(
   means: readonly string[],
 ): Promise<string | null> {
   const shown = 3;
+  // One entry per value as the rules file compares them (ticketValueKey), in its first spelling:
+  // "Escalated" and "ESCALATED" given apart would be refused there as the same value twice.
   const rows = await engine.rows(`
-    SELECT i.${column} AS v, count(*) AS n, count(*) OVER () AS kinds, sum(count(*)) OVER () AS cells
+    SELECT min_by(i.${column}, i.rid) AS v, count(*) AS n, count(*) OVER () AS kinds, sum(count(*)) OVER () AS cells
     FROM tickets_chk c JOIN tickets_in i USING (rid) WHERE c.${code} IS NULL AND i.${column} <> ''
-    GROUP BY i.${column} ORDER BY n DESC, v LIMIT ${shown}`);
+    GROUP BY lower(i.${column}) ORDER BY n DESC, v LIMIT ${shown}`);
   if (rows.length === 0) return null;
   const [kinds, cells] = [Number(rows[0][2]), Number(rows[0][3])];
   const each = rows.map(([v, n]) => `${JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`);

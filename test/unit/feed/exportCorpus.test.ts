@@ -1897,6 +1897,30 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
     }
   });
 
+  it('a status written in two cases is one value in the notes, whose entry the rules file takes and reads both by', async () => {
+    const files = {
+      'customers.csv': ['customer_id,name,owner', 'HB-01,Harbor Bakery,rep@contoso.example'],
+      'orders.csv': ['order_id,customer_id,ordered_at,amount', '1,HB-01,2026-11-01,10'],
+      'tickets.csv': [
+        'ticket_id,customer_id,opened_at,status',
+        'T1,HB-01,2026-11-20,Escalated',
+        'T2,HB-01,2026-11-21,ESCALATED',
+      ],
+    };
+    const { report } = await readLines(files);
+    const note = report.files[2].notes.find((n) => n.startsWith('status: 2 tickets'));
+    expect(note).toBe(
+      'status: 2 tickets have a status the feed does not know ("Escalated" 2), skipped: say what each means in the rules file, e.g. { "ticketValues": { "status": { "Escalated": "<open or closed>" } } }',
+    );
+    // The entry as the note gives it, its meaning filled in.
+    const entry = JSON.parse(String(note?.split('e.g. ')[1]).replace('<open or closed>', 'open'));
+    const { book } = await readLines(files, entry);
+    expect(ticketsByCustomer(book)['HB-01']).toEqual([
+      ['2026-11-20', 'no rating', 'open'],
+      ['2026-11-21', 'no rating', 'open'],
+    ]);
+  });
+
   it("an address given to two customers finds neither, and the customers file's notes say so", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'churn-helpdesk-'));
     try {
@@ -1923,13 +1947,13 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
     }
   });
 
-  /** Reads a feed folder of the given files (name -> lines), with no rules file. */
-  async function readLines(files: Record<string, string[]>): Promise<FeedResult> {
+  /** Reads a feed folder of the given files (name -> lines) with the rules file given. */
+  async function readLines(files: Record<string, string[]>, rules: object = {}): Promise<FeedResult> {
     const dir = await mkdtemp(join(tmpdir(), 'churn-helpdesk-'));
     try {
       for (const [name, lines] of Object.entries(files))
         await writeFile(join(dir, name), `${lines.join('\n')}\n`);
-      return await readFeed(dir);
+      return await readFeed(dir, feedOptionsFrom(parseRules(rules)));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
