@@ -21,6 +21,7 @@ import {
   ORDER_CUSTOMER_COLUMNS,
   ORDER_OPTIONAL_COLUMNS,
   TICKET_COLUMNS,
+  TICKET_MAPPED_COLUMNS,
   TICKET_OPTIONAL_COLUMNS,
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
@@ -1574,7 +1575,7 @@ const KIND_COLUMNS: Record<
   tickets: {
     required: TICKET_COLUMNS,
     optional: TICKET_OPTIONAL_COLUMNS,
-    header: 'ticket_id,customer_id,opened_at,sentiment,status',
+    header: TICKET_MAPPED_COLUMNS.join(','),
   },
 };
 
