@@ -479,17 +479,18 @@ const customerIdChecks = requiredText('customer_id', 'customer_id', MAX_CUSTOMER
 
 /**
  * Table `cust_email`: each address of the customers' `email` column (one or several in a cell,
- * separated by `,` or `;`, in lower case) and the customer it finds: how a help desk's tickets,
- * keyed by the requester's address, find customers keyed by an account number. An address that is
- * a customer's id already is theirs, and one given to two customers finds neither (the notes say
- * so): a ticket is not guessed onto one of them. A skipped customer's addresses find them too, so
- * that their tickets are said to be theirs, skipped, rather than of no customer. Returns the notes.
+ * separated by `,` or `;`, in lower case) and the customer it finds (`id_key`): how a help desk's
+ * tickets, keyed by the requester's address, find customers keyed by an account number. An address
+ * that is a customer's id already is theirs. One given to two customers finds neither (`shared`
+ * names them, for the ticket's bad row and the notes): a ticket is not guessed onto one of them. A
+ * skipped customer's addresses find them too, so that their tickets are said to be theirs,
+ * skipped, rather than of no customer. Returns the notes.
  */
 async function customerEmails(engine: FeedEngine): Promise<string[]> {
   await engine.run(`
-    CREATE OR REPLACE TABLE cust_email_all AS
-      SELECT address, count(DISTINCT id_key) AS customers, min(id_key) AS id_key,
-             string_agg(DISTINCT customer_id, ', ' ORDER BY customer_id) AS ids
+    CREATE OR REPLACE TABLE cust_email AS
+      SELECT address, CASE WHEN count(DISTINCT id_key) = 1 THEN min(id_key) END AS id_key,
+             CASE WHEN count(DISTINCT id_key) > 1 THEN string_agg(DISTINCT customer_id, ', ' ORDER BY customer_id) END AS shared
       FROM (
         SELECT c.id_key, c.customer_id, unnest(list_transform(string_split(replace(c.email, ';', ','), ','), a -> lower(trim(a)))) AS address
         FROM customers_chk c
@@ -497,11 +498,9 @@ async function customerEmails(engine: FeedEngine): Promise<string[]> {
         WHERE c.email <> '') a
       ANTI JOIN (SELECT id_key FROM cust UNION ALL SELECT id_key FROM cust_skipped) k ON k.id_key = a.address
       WHERE regexp_full_match(address, '${EMAIL}')
-      GROUP BY address;
-    CREATE OR REPLACE TABLE cust_email AS
-      SELECT address, id_key FROM cust_email_all WHERE customers = 1;`);
+      GROUP BY address;`);
   const shared = await engine.rows(
-    `SELECT address, ids, count(*) OVER () FROM cust_email_all WHERE customers > 1 ORDER BY address LIMIT 3`,
+    `SELECT address, shared, count(*) OVER () FROM cust_email WHERE shared IS NOT NULL ORDER BY address LIMIT 3`,
   );
   if (shared.length === 0) return [];
   const n = Number(shared[0][2]);
@@ -700,7 +699,7 @@ async function customersFromOrders(
       LEFT JOIN customers_named n USING (id_key) CROSS JOIN cust_owners o
       ORDER BY idx;
     CREATE OR REPLACE TABLE cust_skipped (id_key VARCHAR, rid BIGINT);
-    CREATE OR REPLACE TABLE cust_email (address VARCHAR, id_key VARCHAR);`);
+    CREATE OR REPLACE TABLE cust_email (address VARCHAR, id_key VARCHAR, shared VARCHAR);`);
   const [[byId, owner]] = await engine.rows(
     'SELECT count(*) FILTER (WHERE by_id), (SELECT owner FROM cust_owners) FROM cust',
   );
@@ -1360,7 +1359,17 @@ async function checkTickets(
   );
   const columns: ColumnChecks[] = [
     requiredText('ticket_id', 'ticket_id', MAX_ROW_ID_CHARS),
-    customerIdChecks,
+    {
+      ...customerIdChecks,
+      checks: [
+        ...customerIdChecks.checks,
+        {
+          when: 'email_shared IS NOT NULL',
+          problem: 'an address given to more than one customer',
+          words: `'an address given to more than one customer (' || email_shared || ')'`,
+        },
+      ],
+    },
     dateChecks(
       'opened_at',
       'day',
@@ -1382,7 +1391,7 @@ async function checkTickets(
     },
   ];
   const parsed = `
-    SELECT t.*, d.parsed AS day, s.open AS status_open, m.code AS sentiment_code, e.id_key AS email_key
+    SELECT t.*, d.parsed AS day, s.open AS status_open, m.code AS sentiment_code, e.id_key AS email_key, e.shared AS email_shared
     FROM tickets_in t LEFT JOIN ${dates} d ON d.v = t.opened_at
     LEFT JOIN ${statuses} AS s(k, open) ON s.k = lower(t.status)
     LEFT JOIN ${sentiments} AS m(k, code) ON m.k = lower(t.sentiment)
@@ -1391,11 +1400,11 @@ async function checkTickets(
   const ticketKey: CustomerKey = (id) => `coalesce(email_key, ${customerKey(id)})`;
   await engine.run(`
     CREATE OR REPLACE TABLE tickets_chk AS
-      ${checkedRows(columns, parsed, 'i.ticket_id, i.day, i.sentiment_code, i.status_open', ticketKey)};
+      ${checkedRows(columns, parsed, 'i.ticket_id, i.day, i.sentiment_code, i.status_open, i.email_shared', ticketKey)};
     CREATE OR REPLACE TABLE tickets_first AS
       SELECT ticket_id, min(rid) AS frid FROM tickets_chk WHERE kind IS NULL GROUP BY ticket_id;
     CREATE OR REPLACE TABLE tickets_problems AS
-      ${problemRows(columns, 'tickets_chk', 'day, sentiment_code, status_open', 'tickets_in')}
+      ${problemRows(columns, 'tickets_chk', 'day, sentiment_code, status_open, email_shared', 'tickets_in')}
       UNION ALL
       SELECT t.rid, 'duplicate ticket_id', 'duplicate ticket_id ' || ${quotedSql('t.ticket_id')} || ' (first on line {ref})', f.frid
       FROM tickets_chk t JOIN tickets_first f ON f.ticket_id = t.ticket_id

@@ -1921,7 +1921,7 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
     ]);
   });
 
-  it("an address given to two customers finds neither, and the customers file's notes say so", async () => {
+  it("an address given to two customers finds neither, its bad row names them, and the customers file's notes say so", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'churn-helpdesk-'));
     try {
       for (const file of ['orders.csv', 'tickets.csv'])
@@ -1940,7 +1940,7 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
       );
       expect(ticketsByCustomer(book)['MG-03']).toEqual([]);
       expect(report.files[2].problems.map((p) => p.reason)).toContain(
-        'unknown customer "buying@millgrain.example"',
+        'customer_id: an address given to more than one customer (LC-02, MG-03): "buying@millgrain.example"',
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
