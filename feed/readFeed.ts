@@ -21,6 +21,7 @@ import {
   ORDER_CUSTOMER_COLUMNS,
   ORDER_OPTIONAL_COLUMNS,
   TICKET_COLUMNS,
+  TICKET_MAPPED_COLUMNS,
   TICKET_OPTIONAL_COLUMNS,
 } from '../rules/columnMapping';
 import type { FeedFormats } from '../rules/feedFormats';
@@ -478,25 +479,28 @@ const customerIdChecks = requiredText('customer_id', 'customer_id', MAX_CUSTOMER
 
 /**
  * Table `cust_email`: each address of the customers' `email` column (one or several in a cell,
- * separated by `,` or `;`, in lower case) and the customer it finds: how a help desk's tickets,
- * keyed by the requester's address, find customers keyed by an account number. An address that is
- * a customer's id already is theirs, and one given to two customers finds neither (the notes say
- * so): a ticket is not guessed onto one of them. Returns the notes.
+ * separated by `,` or `;`, in lower case) and the customer it finds (`id_key`): how a help desk's
+ * tickets, keyed by the requester's address, find customers keyed by an account number. An address
+ * that is a customer's id already is theirs. One given to two customers finds neither (`shared`
+ * names them, for the ticket's bad row and the notes): a ticket is not guessed onto one of them. A
+ * skipped customer's addresses find them too, so that their tickets are said to be theirs,
+ * skipped, rather than of no customer. Returns the notes.
  */
 async function customerEmails(engine: FeedEngine): Promise<string[]> {
   await engine.run(`
-    CREATE OR REPLACE TABLE cust_email_all AS
-      SELECT address, count(DISTINCT id_key) AS customers, min(id_key) AS id_key,
-             string_agg(DISTINCT fid, ', ' ORDER BY fid) AS ids
-      FROM (
-        SELECT f.id_key, f.fid, unnest(list_transform(string_split(replace(c.email, ';', ','), ','), a -> lower(trim(a)))) AS address
-        FROM customers_chk c JOIN customers_first f ON f.frid = c.rid WHERE c.email <> '')
-      WHERE regexp_full_match(address, '${EMAIL}')
-      GROUP BY address;
     CREATE OR REPLACE TABLE cust_email AS
-      SELECT e.address, e.id_key FROM cust_email_all e ANTI JOIN cust c ON c.id_key = e.address WHERE e.customers = 1;`);
+      SELECT address, CASE WHEN count(DISTINCT id_key) = 1 THEN min(id_key) END AS id_key,
+             CASE WHEN count(DISTINCT id_key) > 1 THEN string_agg(DISTINCT customer_id, ', ' ORDER BY customer_id) END AS shared
+      FROM (
+        SELECT c.id_key, c.customer_id, unnest(list_transform(string_split(replace(c.email, ';', ','), ','), a -> lower(trim(a)))) AS address
+        FROM customers_chk c
+        SEMI JOIN (SELECT frid AS rid FROM customers_first UNION ALL SELECT rid FROM cust_skipped) r ON r.rid = c.rid
+        WHERE c.email <> '') a
+      ANTI JOIN (SELECT id_key FROM cust UNION ALL SELECT id_key FROM cust_skipped) k ON k.id_key = a.address
+      WHERE regexp_full_match(address, '${EMAIL}')
+      GROUP BY address;`);
   const shared = await engine.rows(
-    `SELECT address, ids, count(*) OVER () FROM cust_email_all WHERE customers > 1 ORDER BY address LIMIT 3`,
+    `SELECT address, shared, count(*) OVER () FROM cust_email WHERE shared IS NOT NULL ORDER BY address LIMIT 3`,
   );
   if (shared.length === 0) return [];
   const n = Number(shared[0][2]);
@@ -695,7 +699,7 @@ async function customersFromOrders(
       LEFT JOIN customers_named n USING (id_key) CROSS JOIN cust_owners o
       ORDER BY idx;
     CREATE OR REPLACE TABLE cust_skipped (id_key VARCHAR, rid BIGINT);
-    CREATE OR REPLACE TABLE cust_email (address VARCHAR, id_key VARCHAR);`);
+    CREATE OR REPLACE TABLE cust_email (address VARCHAR, id_key VARCHAR, shared VARCHAR);`);
   const [[byId, owner]] = await engine.rows(
     'SELECT count(*) FILTER (WHERE by_id), (SELECT owner FROM cust_owners) FROM cust',
   );
@@ -1355,7 +1359,17 @@ async function checkTickets(
   );
   const columns: ColumnChecks[] = [
     requiredText('ticket_id', 'ticket_id', MAX_ROW_ID_CHARS),
-    customerIdChecks,
+    {
+      ...customerIdChecks,
+      checks: [
+        ...customerIdChecks.checks,
+        {
+          when: 'email_shared IS NOT NULL',
+          problem: 'an address given to more than one customer',
+          words: `'an address given to more than one customer (' || email_shared || ')'`,
+        },
+      ],
+    },
     dateChecks(
       'opened_at',
       'day',
@@ -1377,7 +1391,7 @@ async function checkTickets(
     },
   ];
   const parsed = `
-    SELECT t.*, d.parsed AS day, s.open AS status_open, m.code AS sentiment_code, e.id_key AS email_key
+    SELECT t.*, d.parsed AS day, s.open AS status_open, m.code AS sentiment_code, e.id_key AS email_key, e.shared AS email_shared
     FROM tickets_in t LEFT JOIN ${dates} d ON d.v = t.opened_at
     LEFT JOIN ${statuses} AS s(k, open) ON s.k = lower(t.status)
     LEFT JOIN ${sentiments} AS m(k, code) ON m.k = lower(t.sentiment)
@@ -1386,11 +1400,11 @@ async function checkTickets(
   const ticketKey: CustomerKey = (id) => `coalesce(email_key, ${customerKey(id)})`;
   await engine.run(`
     CREATE OR REPLACE TABLE tickets_chk AS
-      ${checkedRows(columns, parsed, 'i.ticket_id, i.day, i.sentiment_code, i.status_open', ticketKey)};
+      ${checkedRows(columns, parsed, 'i.ticket_id, i.day, i.sentiment_code, i.status_open, i.email_shared', ticketKey)};
     CREATE OR REPLACE TABLE tickets_first AS
       SELECT ticket_id, min(rid) AS frid FROM tickets_chk WHERE kind IS NULL GROUP BY ticket_id;
     CREATE OR REPLACE TABLE tickets_problems AS
-      ${problemRows(columns, 'tickets_chk', 'day, sentiment_code, status_open', 'tickets_in')}
+      ${problemRows(columns, 'tickets_chk', 'day, sentiment_code, status_open, email_shared', 'tickets_in')}
       UNION ALL
       SELECT t.rid, 'duplicate ticket_id', 'duplicate ticket_id ' || ${quotedSql('t.ticket_id')} || ' (first on line {ref})', f.frid
       FROM tickets_chk t JOIN tickets_first f ON f.ticket_id = t.ticket_id
@@ -1462,10 +1476,12 @@ async function unknownTicketValues(
   means: readonly string[],
 ): Promise<string | null> {
   const shown = 3;
+  // One entry per value as the rules file compares them (ticketValueKey), in its first spelling:
+  // "Escalated" and "ESCALATED" given apart would be refused there as the same value twice.
   const rows = await engine.rows(`
-    SELECT i.${column} AS v, count(*) AS n, count(*) OVER () AS kinds, sum(count(*)) OVER () AS cells
+    SELECT min_by(i.${column}, i.rid) AS v, count(*) AS n, count(*) OVER () AS kinds, sum(count(*)) OVER () AS cells
     FROM tickets_chk c JOIN tickets_in i USING (rid) WHERE c.${code} IS NULL AND i.${column} <> ''
-    GROUP BY i.${column} ORDER BY n DESC, v LIMIT ${shown}`);
+    GROUP BY lower(i.${column}) ORDER BY n DESC, v LIMIT ${shown}`);
   if (rows.length === 0) return null;
   const [kinds, cells] = [Number(rows[0][2]), Number(rows[0][3])];
   const each = rows.map(([v, n]) => `${JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`);
@@ -1568,7 +1584,7 @@ const KIND_COLUMNS: Record<
   tickets: {
     required: TICKET_COLUMNS,
     optional: TICKET_OPTIONAL_COLUMNS,
-    header: 'ticket_id,customer_id,opened_at,sentiment,status',
+    header: TICKET_MAPPED_COLUMNS.join(','),
   },
 };
 

@@ -68,21 +68,23 @@ export function ticketValueKey(value: string): string {
 
 function declaredValues<T extends string>(meanings: readonly [T, ...T[]], what: string) {
   const meaning = z.enum(meanings, { error: `must be ${orList(meanings)}: what ${what} means` });
-  return z
-    .record(z.string().trim().min(1, 'a value must not be empty'), meaning)
-    .superRefine((values, ctx) => {
-      const seen = new Map<string, string>();
-      for (const value of Object.keys(values)) {
-        const first = seen.get(ticketValueKey(value));
-        if (first !== undefined)
-          ctx.addIssue({
-            code: 'custom',
-            path: [value],
-            message: `the same value as "${first}" (values are compared without case)`,
-          });
-        else seen.set(ticketValueKey(value), value);
-      }
-    });
+  // The values are kept as written and compared as ticketValueKey does here: a key trimmed by the
+  // schema would let "Done" and "Done " fold into one, the last silently winning.
+  return z.record(z.string(), meaning).superRefine((values, ctx) => {
+    const seen = new Map<string, string>();
+    for (const value of Object.keys(values)) {
+      const key = ticketValueKey(value);
+      const first = seen.get(key);
+      if (key === '') ctx.addIssue({ code: 'custom', path: [value], message: 'a value must not be empty' });
+      else if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [value],
+          message: `the same value as "${first}" (values are compared without case)`,
+        });
+      else seen.set(key, value);
+    }
+  });
 }
 
 const orList = (words: readonly string[]) =>

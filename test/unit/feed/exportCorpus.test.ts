@@ -1897,7 +1897,31 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
     }
   });
 
-  it("an address given to two customers finds neither, and the customers file's notes say so", async () => {
+  it('a status written in two cases is one value in the notes, whose entry the rules file takes and reads both by', async () => {
+    const files = {
+      'customers.csv': ['customer_id,name,owner', 'HB-01,Harbor Bakery,rep@contoso.example'],
+      'orders.csv': ['order_id,customer_id,ordered_at,amount', '1,HB-01,2026-11-01,10'],
+      'tickets.csv': [
+        'ticket_id,customer_id,opened_at,status',
+        'T1,HB-01,2026-11-20,Escalated',
+        'T2,HB-01,2026-11-21,ESCALATED',
+      ],
+    };
+    const { report } = await readLines(files);
+    const note = report.files[2].notes.find((n) => n.startsWith('status: 2 tickets'));
+    expect(note).toBe(
+      'status: 2 tickets have a status the feed does not know ("Escalated" 2), skipped: say what each means in the rules file, e.g. { "ticketValues": { "status": { "Escalated": "<open or closed>" } } }',
+    );
+    // The entry as the note gives it, its meaning filled in.
+    const entry = JSON.parse(String(note?.split('e.g. ')[1]).replace('<open or closed>', 'open'));
+    const { book } = await readLines(files, entry);
+    expect(ticketsByCustomer(book)['HB-01']).toEqual([
+      ['2026-11-20', 'no rating', 'open'],
+      ['2026-11-21', 'no rating', 'open'],
+    ]);
+  });
+
+  it("an address given to two customers finds neither, its bad row names them, and the customers file's notes say so", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'churn-helpdesk-'));
     try {
       for (const file of ['orders.csv', 'tickets.csv'])
@@ -1916,11 +1940,60 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
       );
       expect(ticketsByCustomer(book)['MG-03']).toEqual([]);
       expect(report.files[2].problems.map((p) => p.reason)).toContain(
-        'unknown customer "buying@millgrain.example"',
+        'customer_id: an address given to more than one customer (LC-02, MG-03): "buying@millgrain.example"',
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  /** Reads a feed folder of the given files (name -> lines) with the rules file given. */
+  async function readLines(files: Record<string, string[]>, rules: object = {}): Promise<FeedResult> {
+    const dir = await mkdtemp(join(tmpdir(), 'churn-helpdesk-'));
+    try {
+      for (const [name, lines] of Object.entries(files))
+        await writeFile(join(dir, name), `${lines.join('\n')}\n`);
+      return await readFeed(dir, feedOptionsFrom(parseRules(rules)));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("an address that is one customer's id is theirs, and is not said to be shared when another lists it too", async () => {
+    // A book keyed by email (a Shopify export) whose email column also names a second contact.
+    const { book, report } = await readLines({
+      'customers.csv': [
+        'customer_id,name,owner,email',
+        'ana@cafe.example,Ana,rep@contoso.example,ana@cafe.example',
+        'ben@deli.example,Ben,rep@contoso.example,"ben@deli.example; Ana@Cafe.example"',
+      ],
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,amount',
+        '1,ana@cafe.example,2026-11-01,10',
+        '2,ben@deli.example,2026-11-01,10',
+      ],
+      'tickets.csv': ['ticket_id,customer_id,opened_at,status', 'T1,ANA@cafe.example,2026-11-20,open'],
+    });
+    expect(ticketsByCustomer(book)).toEqual({
+      'ana@cafe.example': [['2026-11-20', 'no rating', 'open']],
+      'ben@deli.example': [],
+    });
+    expect(report.files[0].notes).toEqual([]);
+  });
+
+  it('a ticket from the address of a customer whose row was bad says that customer was skipped, not that it is unknown', async () => {
+    const { report } = await readLines({
+      'customers.csv': [
+        'customer_id,name,owner,email',
+        'HB-01,Harbor Bakery,rep@contoso.example,orders@harbor.example',
+        'LC-02,Linden Cafe,Dee,hello@linden.example',
+      ],
+      'orders.csv': ['order_id,customer_id,ordered_at,amount', '1,HB-01,2026-11-01,10'],
+      'tickets.csv': ['ticket_id,customer_id,opened_at,status', 'T1,Hello@Linden.example,2026-11-20,open'],
+    });
+    expect(report.files[2].problems.map((p) => p.reason)).toEqual([
+      'customer "Hello@Linden.example" was skipped (bad row on customers.csv line 3)',
+    ]);
   });
 
   it("the customer's page in the tab says an unrated ticket has no rating, not that it was neutral", async () => {

@@ -59,7 +59,14 @@ describe('parseRules', () => {
       'ticketValues.sentiment.5: must be "negative", "neutral", "positive" or "none": what the rating means',
     );
     expect(errorOf({ ticketValues: { status: { Done: 'closed', ' done': 'closed' } } })).toContain(
-      'ticketValues.status.done: the same value as "Done" (values are compared without case)',
+      'ticketValues.status. done: the same value as "Done" (values are compared without case)',
+    );
+    // Values are compared trimmed too: one given twice that way is not taken silently, the last one winning.
+    expect(errorOf({ ticketValues: { status: { Done: 'closed', 'Done ': 'open' } } })).toContain(
+      'ticketValues.status.Done : the same value as "Done" (values are compared without case)',
+    );
+    expect(errorOf({ ticketValues: { sentiment: { ' ': 'none' } } })).toContain(
+      'ticketValues.sentiment. : a value must not be empty',
     );
     expect(errorOf({ ticketValues: { statuses: {} } })).toContain('(did you mean "status"?)');
   });
