@@ -16,6 +16,7 @@ export const REP_FIELDS = [
   'lostNote',
   'previousWonBackAt',
   'snoozedUntil',
+  'snoozedAt',
   'surfacedAt',
 ] as const satisfies readonly (keyof CustomerState)[];
 

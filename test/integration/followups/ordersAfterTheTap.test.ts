@@ -46,6 +46,21 @@ describe('orders after the tap, in the digest', () => {
       .filter((a) => a.kind === 'send')
       .map((a) => (a.activity as { attachments: { content: unknown }[] }).attachments[0].content);
 
+  /** Ana's taps, as the bot takes them at `now`. */
+  const actionsAt = (now: Date) =>
+    createActionHandler({
+      stores: {
+        state: world.storage.state,
+        audit: world.storage.audit,
+        conversations: world.storage.conversations,
+        cards: world.cards,
+      },
+      rules: defaultRules(),
+      timeZone: TIME_ZONE,
+      access: { tenantId: 'tenant-1', adminUserIds: [] },
+      clock: () => now,
+    });
+
   it("a customer marked lost who orders again: Monday's digest says so, and Undo on it leads to the save", async () => {
     // Customer 13248 was marked lost for the price on Mon 1 Aug and ordered £78.21 on Sun 7 Aug.
     // What Ana's Lost tap on Monday's card left: the state and its audit row (the snapshot Undo restores).
@@ -83,19 +98,7 @@ describe('orders after the tap, in the digest', () => {
     expect(titles(digest)).toEqual(['Undo']);
 
     const [delivery] = await world.storage.runs.listRun('daily-2011-08-08');
-    const actions = createActionHandler({
-      stores: {
-        state: world.storage.state,
-        audit: world.storage.audit,
-        conversations: world.storage.conversations,
-        cards: world.cards,
-      },
-      rules: defaultRules(),
-      timeZone: TIME_ZONE,
-      access: { tenantId: 'tenant-1', adminUserIds: [] },
-      clock: () => new Date('2011-08-08T15:00:00Z'),
-    });
-    const reply = await actions.submit({
+    const reply = await actionsAt(new Date('2011-08-08T15:00:00Z')).submit({
       actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
       value: { action: 'undo', customerId: ID, runKey: 'daily-2011-08-08', v: 1 },
       replyToId: delivery.activityId ?? '',
@@ -111,7 +114,7 @@ describe('orders after the tap, in the digest', () => {
   });
 
   /** Ana reached out to Customer 18248 on Mon 1 Aug and has snoozed their row until `until`. */
-  async function reachedOutOn1AugSnoozedUntil(until: string) {
+  async function reachedOutOn1AugSnoozedUntil(until: string | null) {
     await world.storage.state.writeChanged(new Map(), [
       {
         ...initialState({
@@ -141,6 +144,35 @@ describe('orders after the tap, in the digest', () => {
         0,
       );
     expect(sentDigests()).toHaveLength(1);
+  });
+
+  it('a save snoozed to record later stays held to the day it was set to end when an admin changes snoozeDays meanwhile', async () => {
+    // Tuesday 9 Aug's order is on Wednesday 10 Aug's digest; Ana taps Snooze a week there (until Wed
+    // 17 Aug). On Thursday an admin sets snoozeDays to 14 in the rules file.
+    await reachedOutOn1AugSnoozedUntil(null);
+    const wednesday = completed(await runFollowUps(deps(), { now: new Date('2011-08-10T14:03:00Z') }));
+    expect(wednesday.followUps).toMatchObject({ due: 1, ordered: 1 });
+    const [delivery] = await world.storage.runs.listRun('daily-2011-08-10');
+    const reply = await actionsAt(new Date('2011-08-10T15:00:00Z')).submit({
+      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
+      value: { action: 'snoozed', customerId: '18248', runKey: 'daily-2011-08-10', v: 1 },
+      replyToId: delivery.activityId ?? '',
+      conversationId: conversationOf(ANA),
+      conversationKind: 'personal',
+    });
+    expect(reply.text).toBeUndefined();
+    expect((await world.storage.state.get('18248'))?.state.snoozedUntil).toBe('2011-08-17');
+
+    const fortnight = defaultRules();
+    fortnight.followUps.snoozeDays = 14;
+    const withFortnight = (): FollowUpsRunDeps => ({ ...deps(), rules: fortnight });
+    for (const day of ['2011-08-11', '2011-08-12', '2011-08-15', '2011-08-16'])
+      expect(
+        completed(await runFollowUps(withFortnight(), { now: new Date(`${day}T14:03:00Z`) })).followUps.due,
+        day,
+      ).toBe(0);
+    const back = completed(await runFollowUps(withFortnight(), { now: new Date('2011-08-17T14:03:00Z') }));
+    expect(back.followUps).toMatchObject({ due: 1, ordered: 1 });
   });
 
   it('a row snoozed after the order (record the save later) comes back when the snooze ends', async () => {
