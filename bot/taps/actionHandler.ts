@@ -88,6 +88,7 @@ import {
   SUMMARY_NOT_AVAILABLE,
   UNKNOWN_CUSTOMER,
 } from './replies';
+import { withStandingLoss } from './standingLoss';
 
 /** The storage the actions read and write. */
 export interface ActionStores {
@@ -298,6 +299,7 @@ export class ChurnActionHandler implements ActionHandler {
       if (!read) return { text: UNKNOWN_CUSTOMER };
     }
     const current = read.state;
+    history = await withStandingLoss(this.deps.stores.audit, current, history);
     // Teams always sends the card's message id; without one, the chat and week stand in for it.
     const messageId = cardMessageKey(request.replyToId ?? `chat:${request.conversationId}|${submit.runKey}`);
     const deliveryId = request.delivery ? deliveryKey(request.delivery) : null;
@@ -514,6 +516,7 @@ export class ChurnActionHandler implements ActionHandler {
       if (!finished.read) return { text: UNKNOWN_CUSTOMER };
       [current, history] = [finished.read.state, finished.history];
     }
+    history = await withStandingLoss(this.deps.stores.audit, current, history);
     const latest = latestOpenAction(history);
     const wording = this.dateWording();
     if (!latest || latest.id !== target.id) {

@@ -19,6 +19,7 @@ import {
 import { decideTap } from '../../bot/taps/decideTap';
 import { decideUndo, selectUndoTarget } from '../../bot/taps/decideUndo';
 import { typedAmount } from '../../bot/taps/decideWonBack';
+import { withStandingLoss } from '../../bot/taps/standingLoss';
 import { formatExactMoney, wonBackValueWords } from '../../cards/format';
 import { localDate } from '../../rules/calendar';
 import type { CustomerState, ValueKind } from '../../rules/customerState';
@@ -106,6 +107,7 @@ export async function tapInTab(
     if (!read) return { ok: false, status: 404, message: 'No such customer.' };
   }
   const current = read.state;
+  history = await withStandingLoss(deps.audit, current, history);
   const ctx = (key: string): DecisionContext => ({
     current,
     actor: { userId: user.userId, name: user.name, addresses },

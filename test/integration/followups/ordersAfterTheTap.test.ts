@@ -61,9 +61,11 @@ describe('orders after the tap, in the digest', () => {
       clock: () => now,
     });
 
-  it("a customer marked lost who orders again: Monday's digest says so, and Undo on it leads to the save", async () => {
-    // Customer 13248 was marked lost for the price on Mon 1 Aug and ordered £78.21 on Sun 7 Aug.
-    // What Ana's Lost tap on Monday's card left: the state and its audit row (the snapshot Undo restores).
+  /**
+   * Customer 13248 was marked lost for the price on Mon 1 Aug and ordered £78.21 on Sun 7 Aug: what
+   * Ana's Lost tap on Monday's card left, the state and its audit row (the snapshot Undo restores).
+   */
+  async function lostOn1Aug() {
     const before = initialState({ customerId: ID, name: NAME, owner: ANA, monthlyValue: 387.47 });
     await world.storage.state.writeChanged(new Map(), [
       { ...before, valueKind: 'second_order', status: 'lost', lostAt: '2011-08-01', lostReason: 'price' },
@@ -82,7 +84,13 @@ describe('orders after the tap, in the digest', () => {
       cardMessageId: 'weekly-card-1',
       source: 'weekly',
     });
+  }
 
+  const titles = (card: unknown) =>
+    findAll(card, (n) => n.type === 'Action.Submit' || n.type === 'Action.ShowCard').map((n) => n.title);
+
+  /** Monday's digest: the loss shown with its Undo, and Ana's tap on that Undo (the card it leaves). */
+  async function undoTheLossOnMondaysDigest() {
     const report = completed(await runFollowUps(deps(), { now: MONDAY }));
     expect(report.followUps).toMatchObject({ due: 1, lost_ordered: 1 });
     const [digest] = sentDigests();
@@ -93,24 +101,61 @@ describe('orders after the tap, in the digest', () => {
       'Ordered £78.21 on Sun 7 Aug, 6 days after being marked lost: Undo the loss to record the save?',
       'Lost: Price. Marked by Ana, Mon 1 Aug',
     ]);
-    const titles = (card: unknown) =>
-      findAll(card, (n) => n.type === 'Action.Submit' || n.type === 'Action.ShowCard').map((n) => n.title);
     expect(titles(digest)).toEqual(['Undo']);
 
     const [delivery] = await world.storage.runs.listRun('daily-2011-08-08');
-    const reply = await actionsAt(new Date('2011-08-08T15:00:00Z')).submit({
-      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
-      value: { action: 'undo', customerId: ID, runKey: 'daily-2011-08-08', v: 1 },
-      replyToId: delivery.activityId ?? '',
-      conversationId: conversationOf(ANA),
-      conversationKind: 'personal',
-    });
+    const tap = (value: Record<string, unknown>) =>
+      actionsAt(new Date('2011-08-08T15:00:00Z')).submit({
+        actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
+        value: { customerId: ID, runKey: 'daily-2011-08-08', v: 1, ...value },
+        replyToId: delivery.activityId ?? '',
+        conversationId: conversationOf(ANA),
+        conversationKind: 'personal',
+      });
+    const reply = await tap({ action: 'undo' });
     expect(reply.text).toBeUndefined();
     expect(texts(reply.updateCard)).toContain(
       'Ordered £78.21 on Sun 7 Aug, 6 days after being marked lost: record the save?',
     );
     expect(titles(reply.updateCard).slice(0, 1)).toEqual(['Won back']);
     expect((await world.storage.state.get(ID))?.state).toMatchObject({ status: 'active', lostAt: null });
+    return tap;
+  }
+
+  it("a customer marked lost who orders again: Monday's digest says so, and Undo on it leads to the save", async () => {
+    await lostOn1Aug();
+    await undoTheLossOnMondaysDigest();
+  });
+
+  it('a loss further back than the latest 50 rows on the customer is still shown, undone, and the save recorded', async () => {
+    await lostOn1Aug();
+    // After the loss, Ana tapped Reached out on 60 earlier weeks' cards, each cancelled as the
+    // customer was lost: rows newer than the loss that leave it standing.
+    for (let week = 0; week < 60; week++) {
+      const tapped = `old-card-${week}|${ID}|reached_out|1`;
+      await world.storage.audit.record({
+        id: `undo|${tapped}`,
+        action: 'undo',
+        customerId: ID,
+        customerName: NAME,
+        owner: ANA,
+        actorId: `aad-${ANA}`,
+        actorName: 'Ana',
+        at: new Date(Date.parse('2011-08-02T15:00:00Z') + week * 60_000).toISOString(),
+        undoes: tapped,
+        note: 'not applied: Ana acted on the customer before it reached the state',
+        cardMessageId: `old-card-${week}`,
+        source: 'weekly',
+      });
+    }
+    const tap = await undoTheLossOnMondaysDigest();
+    const saved = await tap({ action: 'won_back', fields: { value: 'value_0' }, value_0: '78.21' });
+    expect(saved.text).toBeUndefined();
+    expect((await world.storage.state.get(ID))?.state).toMatchObject({
+      status: 'active',
+      wonBackAt: '2011-08-08',
+      recoveredValue: 78.21,
+    });
   });
 
   /** Ana reached out to Customer 18248 on Mon 1 Aug and has snoozed their row until `until`. */
