@@ -2,11 +2,10 @@ import { actionRulesFrom } from '../../bot/taps/actionRules';
 import type { Decision, DecisionContext, RefusalReason, RepAction } from '../../bot/taps/actionTypes';
 import { dateWording, supersededWords } from '../../bot/taps/actionWords';
 import {
-  actionKey,
   cardMessageKey,
   HISTORY_LIMIT,
   latestOpenAction,
-  nextGeneration,
+  tabActionKey,
   undoKey,
 } from '../../bot/taps/auditHistory';
 import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from '../../bot/taps/authorise';
@@ -41,8 +40,8 @@ import type { ActionRequestBody } from './tabTypes';
  * like a fresh card after each action, as the next day's follow-up digest does (Reached out, then
  * Won back). Only the same tap again while that action is still the customer's latest, in the same
  * slip cycle, is a repeat (repeatedTabTap): it is finished, not recorded twice. Anything else is
- * decided afresh on the state as it is now, under the next generation's key, so a double tap of the
- * new action still collides on one key. Undo in the tab reverses the customer's latest standing
+ * decided afresh on the state as it is now, under a key named for the newest row it was decided on
+ * (tabActionKey), so a double tap of the new action still collides on one key. Undo in the tab reverses the customer's latest standing
  * action wherever it was taken, as the chat's `undo` command does, and only for the person who took
  * it or an admin.
  */
@@ -137,7 +136,7 @@ export async function tapInTab(
     const repeat = repeatedTabTap(history, messageId, body.action, current, deps.timeZone);
     if (repeat)
       return answer(await finishRecorded(deps, repeat, { ...replay, at: now.toISOString() }), deps, user);
-    const key = actionKey(messageId, customerId, body.action, nextGeneration(history, messageId));
+    const key = tabActionKey(messageId, customerId, body.action, history);
     // The tab's box is typed in the user's Teams locale, the card's in LOCALE: an amount that reads
     // as a number in the user's goes on as a plain decimal, which reads the same in any locale.
     const typed = body.locale && body.value ? typedAmount(body.value.trim(), body.locale) : null;

@@ -18,3 +18,25 @@ describe('a Won back tapped in the tab', () => {
     expect(monthly).toMatchObject({ ok: true, message: 'Recorded: Hazel won back ($1,500 a month).' });
   });
 });
+
+describe('a year of taps in the tab on one customer', () => {
+  it('a Reached out tapped every Monday for a year is recorded every week, the 52nd too', async () => {
+    const { storage, cards } = await openActionStorage('tabyear');
+    await seed(storage, [customer('oak', { name: 'Oak' })]);
+    // Ana keeps her calls in the tab: Monday 1 Dec 2025 and every Monday after, 52 in all.
+    const firstMonday = Date.parse('2025-12-01T16:00:00Z');
+    const mondays = Array.from({ length: 52 }, (_, week) => new Date(firstMonday + week * 7 * 86_400_000));
+    for (const [week, monday] of mondays.entries()) {
+      const deps = { ...tabActionDeps(storage, cards), clock: () => monday };
+      const tapped = await tapInTab(deps, ANA_IN_TAB, 'oak', { action: 'reached_out' });
+      const day = monday.toISOString().slice(0, 10);
+      expect(tapped, `week ${week + 1}`).toMatchObject({
+        ok: true,
+        message: 'Recorded: reached out to Oak.',
+      });
+      expect((await storage.state.get('oak'))?.state.lastContact, `week ${week + 1}`).toBe(day);
+    }
+    const trail = await storage.audit.latestForCustomer('oak', { limit: 100 });
+    expect(trail.filter((r) => r.action === 'reached_out')).toHaveLength(52);
+  });
+});
