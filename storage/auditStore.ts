@@ -33,6 +33,8 @@ import { endpointOf, readEntity } from './tableClients';
  */
 
 const GUARD = 'k_';
+/** The most rows the service returns in one page. */
+const MAX_PAGE = 1000;
 const LISTING = 't_';
 // The character after '_', so `RowKey lt 't`'` ends the listing rows.
 const LISTING_END = 't`';
@@ -54,7 +56,7 @@ export interface AuditStore {
   appendRunRows(rows: readonly NewAuditRow[]): Promise<{ recorded: boolean }[]>;
   /** Every row of one month (`YYYY-MM`), oldest first. */
   readMonth(month: string): Promise<AuditRow[]>;
-  /** The most recent actions on one customer, newest first. */
+  /** The most recent actions on one customer, newest first: `limit` of them (default 10; Infinity: all). */
   latestForCustomer(customerId: string, options?: { limit?: number }): Promise<AuditRow[]>;
   /**
    * The customer's most recent row of one action, or null: for a row older than the latest ones read
@@ -134,7 +136,9 @@ export class TableAuditStore implements AuditStore {
     const filter = odata`PartitionKey eq ${idKey(customerId)} and RowKey ge ${LISTING} and RowKey lt ${LISTING_END}`;
     return naming(this.endpoint, async () => {
       const rows: AuditRow[] = [];
-      const pages = this.byCustomer.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: limit });
+      const pages = this.byCustomer
+        .listEntities({ queryOptions: { filter } })
+        .byPage({ maxPageSize: Math.min(limit, MAX_PAGE) });
       for await (const page of pages) {
         for (const e of page) {
           rows.push(fromAuditEntity(e));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tapInTab } from '../../../tabs/api/tabActions';
-import { ANA_IN_TAB, customer, openActionStorage, seed, tabActionDeps } from './actionHarness';
+import { bookFromRows } from '../../helpers/bookFromRows';
+import { ANA_IN_TAB, customer, openActionStorage, seed, tabActionDeps, tabServiceOn } from './actionHarness';
 
 // A tap in the personal tab on Azurite: the words it answers with.
 
@@ -38,5 +39,46 @@ describe('a year of taps in the tab on one customer', () => {
     }
     const trail = await storage.audit.latestForCustomer('oak', { limit: 100 });
     expect(trail.filter((r) => r.action === 'reached_out')).toHaveLength(52);
+  });
+});
+
+describe("a busy customer's page after two years", () => {
+  it('the timeline still holds the first Reached out, two years and 208 taps back', async () => {
+    const { storage, cards } = await openActionStorage('tabstory');
+    const oak = customer('oak', { name: 'Oak' });
+    await seed(storage, [oak]);
+    // Every Monday for two years Ana reached out to Oak and snoozed the digest's reminder two days
+    // later: 208 taps, written as the taps wrote them.
+    const firstMonday = Date.parse('2024-11-25T16:00:00Z');
+    for (let week = 0; week < 104; week++) {
+      for (const [action, days] of [
+        ['reached_out', 0],
+        ['snoozed', 2],
+      ] as const) {
+        const at = new Date(firstMonday + (week * 7 + days) * 86_400_000).toISOString();
+        await storage.audit.record({
+          id: `week-${week}|oak|${action}|1`,
+          action,
+          customerId: 'oak',
+          customerName: 'Oak',
+          owner: ANA_IN_TAB.email,
+          actorId: ANA_IN_TAB.userId,
+          actorName: ANA_IN_TAB.name,
+          at,
+          snapshot: oak,
+          note: action === 'snoozed' ? `until ${at.slice(0, 10)}` : null,
+          cardMessageId: `week-${week}`,
+          source: action === 'snoozed' ? 'digest' : 'weekly',
+        });
+      }
+    }
+    const book = bookFromRows({
+      customers: [{ id: 'oak', name: 'Oak', owner: ANA_IN_TAB.email }],
+      orders: [{ customerId: 'oak', date: '2024-10-01', amount: 500 }],
+    });
+    const page = await tabServiceOn(storage, cards, book).customer(ANA_IN_TAB, 'oak');
+    const taps = page.timeline.filter((e) => e.id.startsWith('action-'));
+    expect(taps).toHaveLength(208);
+    expect(taps.at(-1)?.day).toBe('2024-11-25');
   });
 });
