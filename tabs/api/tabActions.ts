@@ -41,9 +41,9 @@ import type { ActionRequestBody } from './tabTypes';
  * Won back). Only the same tap again while that action is still the customer's latest, in the same
  * slip cycle, is a repeat (repeatedTabTap): it is finished, not recorded twice. Anything else is
  * decided afresh on the state as it is now, under a key named for the newest row it was decided on
- * (tabActionKey), so a double tap of the new action still collides on one key. Undo in the tab reverses the customer's latest standing
- * action wherever it was taken, as the chat's `undo` command does, and only for the person who took
- * it or an admin.
+ * (tabActionKey), so a double tap of the new action still collides on one key. Undo in the tab
+ * reverses the customer's latest standing action wherever it was taken, as the chat's `undo` command
+ * does, and only for the person who took it or an admin.
  */
 
 export interface TabActionDeps {
