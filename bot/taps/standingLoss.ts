@@ -6,8 +6,8 @@ import { isUndone } from './commitAction';
 
 /**
  * A lost customer's history with their loss in it. A tap is decided on the customer's latest
- * HISTORY_LIMIT rows, and rows written after a loss that leave it standing (taps on older cards,
- * each cancelled) can push the loss out of them: the digest then showed the order without the loss
+ * HISTORY_LIMIT rows, and rows written after a loss that leave it standing (the cancellations of taps
+ * that lost a race) can push the loss out of them: the digest then showed the order without the loss
  * and its Undo, Undo found nothing to undo, and Won back was refused as "already marked lost". When
  * the customer is lost and a full history holds no loss, the latest loss is read by one query and
  * put at the end (it is older than every row read), unless it was undone.

@@ -129,8 +129,8 @@ describe('orders after the tap, in the digest', () => {
 
   it('a loss further back than the latest 50 rows on the customer is still shown, undone, and the save recorded', async () => {
     await lostOn1Aug();
-    // After the loss, Ana tapped Reached out on 60 earlier weeks' cards, each cancelled as the
-    // customer was lost: rows newer than the loss that leave it standing.
+    // 60 rows newer than the loss that leave it standing, written straight into the trail: taps that
+    // lost a race and were cancelled (the rows a commit writes then), one for each of 60 old cards.
     for (let week = 0; week < 60; week++) {
       const tapped = `old-card-${week}|${ID}|reached_out|1`;
       await world.storage.audit.record({
