@@ -82,3 +82,36 @@ describe("a busy customer's page after two years", () => {
     expect(taps.at(-1)?.day).toBe('2024-11-25');
   });
 });
+
+describe('a snooze stored before the tap day was kept', () => {
+  it('the next tap finds it standing: no cancellation is written, and the tap is recorded', async () => {
+    const { storage, cards } = await openActionStorage('oldsnooze');
+    const oak = customer('oak', { name: 'Oak', lastContact: '2026-11-16' });
+    // Ana snoozed Oak's reminder on the digest on Fri 20 Nov, under a release that kept only the end.
+    await seed(storage, [{ ...oak, snoozedUntil: '2026-11-27' }]);
+    await storage.audit.record({
+      id: 'digest-1120|oak|snoozed|1',
+      action: 'snoozed',
+      customerId: 'oak',
+      customerName: 'Oak',
+      owner: ANA_IN_TAB.email,
+      actorId: ANA_IN_TAB.userId,
+      actorName: ANA_IN_TAB.name,
+      at: '2026-11-20T15:00:00.000Z',
+      snapshot: oak,
+      note: 'until 2026-11-27',
+      cardMessageId: 'digest-1120',
+      source: 'digest',
+    });
+    const tapped = await tapInTab(tabActionDeps(storage, cards), ANA_IN_TAB, 'oak', {
+      action: 'reached_out',
+    });
+    expect(tapped).toMatchObject({ ok: true, message: 'Recorded: reached out to Oak.' });
+    const trail = await storage.audit.latestForCustomer('oak', { limit: 10 });
+    expect(trail.map((r) => r.action)).toEqual(['reached_out', 'snoozed']);
+    expect((await storage.state.get('oak'))?.state).toMatchObject({
+      snoozedUntil: '2026-11-27',
+      snoozedAt: null,
+    });
+  });
+});

@@ -42,7 +42,6 @@ describe('decideStaleRow: a row changed between the run read it and wrote it', (
       lostNote: 'n',
       previousWonBackAt: '2026-10-01',
       snoozedUntil: '2026-11-30',
-      snoozedAt: '2026-11-23',
       surfacedAt: '2026-11-01',
     };
     for (const k of REP_FIELDS) {
