@@ -56,6 +56,11 @@ export const customerStateSchema = z
     previousWonBackAt: z.string().nullable().default(null),
     /** "Snooze a week": the daily follow-ups leave the customer alone until this day. */
     snoozedUntil: z.string().nullable().default(null),
+    /**
+     * The day "Snooze a week" was tapped: an order placed since is news the snooze does not hold back.
+     * Rows from before it have none (the day is then `snoozedUntil` less the rules' snoozeDays).
+     */
+    snoozedAt: z.string().nullable().default(null),
   })
   .strict();
 export type CustomerState = z.infer<typeof customerStateSchema>;
@@ -91,6 +96,7 @@ export function initialState(c: {
     lostNote: null,
     previousWonBackAt: null,
     snoozedUntil: null,
+    snoozedAt: null,
   };
 }
 

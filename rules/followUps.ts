@@ -150,12 +150,17 @@ export function followUpFor(
   const found = dueStep(state, i, lookup, rules, today);
   if (!found) return null;
   // A step that fell due while snoozed comes back the day the snooze ends. A snooze holds back the row
-  // it was tapped on (a reminder, or a save to record later): an order placed since the tap (a
-  // snooze ends snoozeDays after it) is news, told the morning after as without a snooze.
+  // it was tapped on (a reminder, or a save to record later): an order placed since the tap is news,
+  // told the morning after as without a snooze. The tap's day is kept on the row; a row from before
+  // it was kept has its snooze end snoozeDays after the tap.
+  const snoozedOn =
+    snoozedTo === null
+      ? null
+      : state.snoozedAt === null
+        ? snoozedTo - rules.followUps.snoozeDays
+        : dayOf(state.snoozedAt);
   const orderSinceSnooze =
-    snoozedTo !== null &&
-    'orderOn' in found.reason &&
-    dayOf(found.reason.orderOn) >= snoozedTo - rules.followUps.snoozeDays;
+    snoozedOn !== null && 'orderOn' in found.reason && dayOf(found.reason.orderOn) >= snoozedOn;
   const due = snoozedTo !== null && !orderSinceSnooze ? Math.max(found.due, snoozedTo) : found.due;
   if (due <= dayOf(window.after) || due > today) return null;
   return { state, reason: found.reason, dueOn: isoOfDay(due), autoLose: found.autoLose };

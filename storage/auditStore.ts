@@ -1,6 +1,13 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { assertMonthKey, localMonth } from '../rules/calendar';
-import { type AuditRow, auditColumns, fromAuditEntity, type NewAuditRow, parseAuditRow } from './auditRow';
+import {
+  type AuditAction,
+  type AuditRow,
+  auditColumns,
+  fromAuditEntity,
+  type NewAuditRow,
+  parseAuditRow,
+} from './auditRow';
 import { chunkForTransactions } from './batches';
 import { naming, statusOf } from './errors';
 import { idKey, newestFirstKey } from './keys';
@@ -26,6 +33,8 @@ import { endpointOf, readEntity } from './tableClients';
  */
 
 const GUARD = 'k_';
+/** The most rows the service returns in one page. */
+const MAX_PAGE = 1000;
 const LISTING = 't_';
 // The character after '_', so `RowKey lt 't`'` ends the listing rows.
 const LISTING_END = 't`';
@@ -47,8 +56,14 @@ export interface AuditStore {
   appendRunRows(rows: readonly NewAuditRow[]): Promise<{ recorded: boolean }[]>;
   /** Every row of one month (`YYYY-MM`), oldest first. */
   readMonth(month: string): Promise<AuditRow[]>;
-  /** The most recent actions on one customer, newest first. */
+  /** The most recent actions on one customer, newest first: `limit` of them (default 10; Infinity: all). */
   latestForCustomer(customerId: string, options?: { limit?: number }): Promise<AuditRow[]>;
+  /**
+   * The customer's most recent row of one action, or null: for a row older than the latest ones read
+   * (a standing loss behind many newer rows). The service reads the customer's rows, newest first,
+   * until one matches.
+   */
+  latestOfAction(customerId: string, action: AuditAction): Promise<AuditRow | null>;
   /** One row by customer and id, or null. */
   get(customerId: string, id: string): Promise<AuditRow | null>;
 }
@@ -121,7 +136,9 @@ export class TableAuditStore implements AuditStore {
     const filter = odata`PartitionKey eq ${idKey(customerId)} and RowKey ge ${LISTING} and RowKey lt ${LISTING_END}`;
     return naming(this.endpoint, async () => {
       const rows: AuditRow[] = [];
-      const pages = this.byCustomer.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: limit });
+      const pages = this.byCustomer
+        .listEntities({ queryOptions: { filter } })
+        .byPage({ maxPageSize: Math.min(limit, MAX_PAGE) });
       for await (const page of pages) {
         for (const e of page) {
           rows.push(fromAuditEntity(e));
@@ -129,6 +146,17 @@ export class TableAuditStore implements AuditStore {
         }
       }
       return rows;
+    });
+  }
+
+  async latestOfAction(customerId: string, action: AuditAction): Promise<AuditRow | null> {
+    const filter = odata`PartitionKey eq ${idKey(customerId)} and RowKey ge ${LISTING} and RowKey lt ${LISTING_END} and action eq ${action}`;
+    return naming(this.endpoint, async () => {
+      // A page may come back empty with a continuation token (the service stops scanning after a
+      // while): every page is asked for until one holds a row.
+      const pages = this.byCustomer.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: 1 });
+      for await (const page of pages) if (page.length > 0) return fromAuditEntity(page[0]);
+      return null;
     });
   }
 

@@ -41,6 +41,7 @@ export function toStateEntity(partitionKey: string, s: CustomerState): StateEnti
     lostNote: s.lostNote,
     previousWonBackAt: s.previousWonBackAt,
     snoozedUntil: s.snoozedUntil,
+    snoozedAt: s.snoozedAt,
   };
   for (const [k, v] of Object.entries(optional)) if (v !== null) entity[k] = v;
   if (s.recoveredValue !== null) entity.recoveredValue = double(s.recoveredValue);
@@ -110,6 +111,7 @@ const stateRow = customerStateSchema
     lostNote: nullable(z.string()),
     previousWonBackAt: nullable(z.string()),
     snoozedUntil: nullable(z.string()),
+    snoozedAt: nullable(z.string()),
   })
   .strip();
 

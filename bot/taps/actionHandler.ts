@@ -89,6 +89,7 @@ import {
   SUMMARY_NOT_AVAILABLE,
   UNKNOWN_CUSTOMER,
 } from './replies';
+import { withStandingLoss } from './standingLoss';
 
 /** The storage the actions read and write. */
 export interface ActionStores {
@@ -330,6 +331,7 @@ export class ChurnActionHandler implements ActionHandler {
       if (!read) return { text: UNKNOWN_CUSTOMER };
     }
     const current = read.state;
+    history = await withStandingLoss(this.deps.stores.audit, current, history);
     // Teams always sends the card's message id; without one, the chat and week stand in for it.
     const messageId = cardMessageKey(request.replyToId ?? `chat:${request.conversationId}|${submit.runKey}`);
     const deliveryId = request.delivery ? deliveryKey(request.delivery) : null;
@@ -546,6 +548,7 @@ export class ChurnActionHandler implements ActionHandler {
       if (!finished.read) return { text: UNKNOWN_CUSTOMER };
       [current, history] = [finished.read.state, finished.history];
     }
+    history = await withStandingLoss(this.deps.stores.audit, current, history);
     const latest = latestOpenAction(history);
     const wording = this.dateWording();
     if (!latest || latest.id !== target.id) {

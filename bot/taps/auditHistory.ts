@@ -39,6 +39,23 @@ export function actionKey(
   return bounded(`${messageId}|${customerId}|${action}|${generation}`);
 }
 
+/**
+ * The idempotency key of a tap in the tab, where one user's taps on a customer share one name
+ * (`tab:<user id>`) for as long as they use it. actionKey's generation counts that name's rows in the
+ * customer's latest HISTORY_LIMIT rows, and stops growing once they fill them: the next tap's key was
+ * then an earlier tap's, and it was answered as recorded without being taken. A tab tap is named
+ * instead by the newest row it was decided on: two taps at once read the same one and collide; a
+ * later tap comes after the row the earlier one wrote.
+ */
+export function tabActionKey(
+  messageId: string,
+  customerId: string,
+  action: RepAction,
+  history: readonly AuditRow[],
+): string {
+  return bounded(`${messageId}|${customerId}|${action}|after ${history[0]?.id ?? 'none'}`);
+}
+
 /** How a row names the Teams activity that wrote it: activity ids are unique only within a conversation. */
 export function deliveryKey(delivery: { conversationId: string; activityId: string }): string {
   return bounded(`${delivery.conversationId}|${delivery.activityId}`);

@@ -199,7 +199,7 @@ function history(stores: CommitStores, row: AuditRow): Promise<AuditRow[]> {
 
 /** True when a standing undo reverses `row` (an undo cancelled by a lost race does not count). */
 export async function isUndone(
-  audit: AuditStore,
+  audit: Pick<AuditStore, 'get'>,
   row: Pick<AuditRow, 'customerId' | 'id'>,
 ): Promise<boolean> {
   const undo = await audit.get(row.customerId, undoKey(row.id));

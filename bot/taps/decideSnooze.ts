@@ -13,7 +13,7 @@ export function decideSnooze(ctx: DecisionContext, rules: ActionRules): Decision
   const until = isoOfDay(dayOf(ctx.today) + rules.snoozeDays);
   return {
     ok: true,
-    next: { ...ctx.current, snoozedUntil: until },
+    next: { ...ctx.current, snoozedUntil: until, snoozedAt: ctx.today },
     audit: { ...auditBase(ctx), action: 'snoozed', note: `until ${until}` },
   };
 }

@@ -34,7 +34,7 @@ export const CHANGED_FIELDS: Record<RepAction, readonly (keyof CustomerState)[]>
     'recoveredValue',
   ],
   lost: ['status', 'lostAt', 'lostReason', 'lostNote'],
-  snoozed: ['snoozedUntil'],
+  snoozed: ['snoozedUntil', 'snoozedAt'],
 };
 
 /** The state after undoing `target` (a rep action with a snapshot) from the current state. */

@@ -9,6 +9,7 @@ import { digestRowValue, MAX_DIGEST_ROWS } from '../../cards/digestCardModels';
 import { formatMoney } from '../../cards/format';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
 import { addressKey } from '../../rules/addresses';
+import type { CustomerState } from '../../rules/customerState';
 import { type FollowUp, wonBackTwice } from '../../rules/followUps';
 import { playFlags, playFor } from '../../rules/play';
 import type { Rules } from '../../rules/rulesSchema';
@@ -183,16 +184,16 @@ export function digestNotificationText(data: DigestCardData): string {
  */
 export async function standingLosses(
   digests: readonly RepDigest[],
-  history: (customerId: string) => Promise<readonly AuditRow[]>,
+  history: (state: CustomerState) => Promise<readonly AuditRow[]>,
   timeZone: string,
 ): Promise<Map<string, CustomerOutcome>> {
-  const ids = digests.flatMap((d) =>
-    d.shown.filter((f) => f.reason.kind === 'lost_ordered').map((f) => f.state.customerId),
+  const states = digests.flatMap((d) =>
+    d.shown.filter((f) => f.reason.kind === 'lost_ordered').map((f) => f.state),
   );
   const found = await runLimited(
-    ids.map((customerId) => async () => {
-      const latest = latestOpenAction(await history(customerId));
-      return latest?.action === 'lost' ? ([customerId, outcomeOfRow(latest, timeZone)] as const) : null;
+    states.map((state) => async () => {
+      const latest = latestOpenAction(await history(state));
+      return latest?.action === 'lost' ? ([state.customerId, outcomeOfRow(latest, timeZone)] as const) : null;
     }),
     CONTACT_READS,
   );

@@ -4,9 +4,11 @@ import { outcomeOfRow } from '../../bot/taps/cardOutcome';
 import { commitDecision } from '../../bot/taps/commitAction';
 import { decideLost } from '../../bot/taps/decideLost';
 import { wonBackThisCycle } from '../../bot/taps/staleReason';
+import { withStandingLoss } from '../../bot/taps/standingLoss';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import { dayOf, isoOfDay } from '../../rules/book';
+import type { CustomerState } from '../../rules/customerState';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
 import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
 import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
@@ -155,8 +157,10 @@ export async function runFollowUps(
   const history = (id: string) => storage.audit.latestForCustomer(id, { limit: HISTORY_LIMIT });
   const contactBy = await contactsByOtherReps(digests, history, directory);
   // A customer who ordered after being marked lost: the row shows the loss, with its Undo.
+  const lossHistory = async (state: CustomerState) =>
+    withStandingLoss(storage.audit, state, await history(state.customerId));
   const rowOutcomes = new Map([
-    ...(await standingLosses(digests, history, config.timeZone)),
+    ...(await standingLosses(digests, lossHistory, config.timeZone)),
     ...autoLost.outcomes,
   ]);
   // What each digest leaves for the next one: past its row cap, or past the size Teams takes.

@@ -15,6 +15,8 @@ export const REP_FIELDS = [
   'lostReason',
   'lostNote',
   'previousWonBackAt',
+  // Not snoozedAt: it is written only with snoozedUntil, and rows snoozed before it was kept have
+  // none, which must not read as a snooze never written (settleRow judges actions by these fields).
   'snoozedUntil',
   'surfacedAt',
 ] as const satisfies readonly (keyof CustomerState)[];

@@ -2,11 +2,10 @@ import { actionRulesFrom } from '../../bot/taps/actionRules';
 import type { Decision, DecisionContext, RefusalReason, RepAction } from '../../bot/taps/actionTypes';
 import { dateWording, supersededWords } from '../../bot/taps/actionWords';
 import {
-  actionKey,
   cardMessageKey,
   HISTORY_LIMIT,
   latestOpenAction,
-  nextGeneration,
+  tabActionKey,
   undoKey,
 } from '../../bot/taps/auditHistory';
 import { type AccessPolicy, authoriseOnCustomer, checkTenant, isAdmin } from '../../bot/taps/authorise';
@@ -19,6 +18,7 @@ import {
 import { decideTap } from '../../bot/taps/decideTap';
 import { decideUndo, selectUndoTarget } from '../../bot/taps/decideUndo';
 import { typedAmount } from '../../bot/taps/decideWonBack';
+import { withStandingLoss } from '../../bot/taps/standingLoss';
 import { formatExactMoney, wonBackValueWords } from '../../cards/format';
 import { localDate } from '../../rules/calendar';
 import type { CustomerState, ValueKind } from '../../rules/customerState';
@@ -40,10 +40,10 @@ import type { ActionRequestBody } from './tabTypes';
  * like a fresh card after each action, as the next day's follow-up digest does (Reached out, then
  * Won back). Only the same tap again while that action is still the customer's latest, in the same
  * slip cycle, is a repeat (repeatedTabTap): it is finished, not recorded twice. Anything else is
- * decided afresh on the state as it is now, under the next generation's key, so a double tap of the
- * new action still collides on one key. Undo in the tab reverses the customer's latest standing
- * action wherever it was taken, as the chat's `undo` command does, and only for the person who took
- * it or an admin.
+ * decided afresh on the state as it is now, under a key named for the newest row it was decided on
+ * (tabActionKey), so a double tap of the new action still collides on one key. Undo in the tab
+ * reverses the customer's latest standing action wherever it was taken, as the chat's `undo` command
+ * does, and only for the person who took it or an admin.
  */
 
 export interface TabActionDeps {
@@ -106,6 +106,7 @@ export async function tapInTab(
     if (!read) return { ok: false, status: 404, message: 'No such customer.' };
   }
   const current = read.state;
+  history = await withStandingLoss(deps.audit, current, history);
   const ctx = (key: string): DecisionContext => ({
     current,
     actor: { userId: user.userId, name: user.name, addresses },
@@ -135,7 +136,7 @@ export async function tapInTab(
     const repeat = repeatedTabTap(history, messageId, body.action, current, deps.timeZone);
     if (repeat)
       return answer(await finishRecorded(deps, repeat, { ...replay, at: now.toISOString() }), deps, user);
-    const key = actionKey(messageId, customerId, body.action, nextGeneration(history, messageId));
+    const key = tabActionKey(messageId, customerId, body.action, history);
     // The tab's box is typed in the user's Teams locale, the card's in LOCALE: an amount that reads
     // as a number in the user's goes on as a plain decimal, which reads the same in any locale.
     const typed = body.locale && body.value ? typedAmount(body.value.trim(), body.locale) : null;

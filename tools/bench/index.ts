@@ -62,6 +62,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     file: 'tabsBigBench.ts',
     what: "the tab API on a 100k/2M book, heap capped as in Azure: a manager's first list, the Team tab, a customer page's chart; peak RSS and live heap",
   },
+  year: {
+    file: 'yearBench.ts',
+    what: 'the rows 1, 2 and 5 years of a 20-rep team leave (run ledger, a busy customer, a rep’s cards) and the reads that grow with them, on Azurite',
+  },
   coldStart: {
     file: 'coldStartBench.ts',
     what: 'new process to the first bot reply, tsc output vs the esbuild bundle, on Azurite',

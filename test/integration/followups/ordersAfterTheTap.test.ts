@@ -46,9 +46,26 @@ describe('orders after the tap, in the digest', () => {
       .filter((a) => a.kind === 'send')
       .map((a) => (a.activity as { attachments: { content: unknown }[] }).attachments[0].content);
 
-  it("a customer marked lost who orders again: Monday's digest says so, and Undo on it leads to the save", async () => {
-    // Customer 13248 was marked lost for the price on Mon 1 Aug and ordered £78.21 on Sun 7 Aug.
-    // What Ana's Lost tap on Monday's card left: the state and its audit row (the snapshot Undo restores).
+  /** Ana's taps, as the bot takes them at `now`. */
+  const actionsAt = (now: Date) =>
+    createActionHandler({
+      stores: {
+        state: world.storage.state,
+        audit: world.storage.audit,
+        conversations: world.storage.conversations,
+        cards: world.cards,
+      },
+      rules: defaultRules(),
+      timeZone: TIME_ZONE,
+      access: { tenantId: 'tenant-1', adminUserIds: [] },
+      clock: () => now,
+    });
+
+  /**
+   * Customer 13248 was marked lost for the price on Mon 1 Aug and ordered £78.21 on Sun 7 Aug: what
+   * Ana's Lost tap on Monday's card left, the state and its audit row (the snapshot Undo restores).
+   */
+  async function lostOn1Aug() {
     const before = initialState({ customerId: ID, name: NAME, owner: ANA, monthlyValue: 387.47 });
     await world.storage.state.writeChanged(new Map(), [
       { ...before, valueKind: 'second_order', status: 'lost', lostAt: '2011-08-01', lostReason: 'price' },
@@ -67,7 +84,13 @@ describe('orders after the tap, in the digest', () => {
       cardMessageId: 'weekly-card-1',
       source: 'weekly',
     });
+  }
 
+  const titles = (card: unknown) =>
+    findAll(card, (n) => n.type === 'Action.Submit' || n.type === 'Action.ShowCard').map((n) => n.title);
+
+  /** Monday's digest: the loss shown with its Undo, and Ana's tap on that Undo (the card it leaves). */
+  async function undoTheLossOnMondaysDigest() {
     const report = completed(await runFollowUps(deps(), { now: MONDAY }));
     expect(report.followUps).toMatchObject({ due: 1, lost_ordered: 1 });
     const [digest] = sentDigests();
@@ -78,40 +101,65 @@ describe('orders after the tap, in the digest', () => {
       'Ordered £78.21 on Sun 7 Aug, 6 days after being marked lost: Undo the loss to record the save?',
       'Lost: Price. Marked by Ana, Mon 1 Aug',
     ]);
-    const titles = (card: unknown) =>
-      findAll(card, (n) => n.type === 'Action.Submit' || n.type === 'Action.ShowCard').map((n) => n.title);
     expect(titles(digest)).toEqual(['Undo']);
 
     const [delivery] = await world.storage.runs.listRun('daily-2011-08-08');
-    const actions = createActionHandler({
-      stores: {
-        state: world.storage.state,
-        audit: world.storage.audit,
-        conversations: world.storage.conversations,
-        cards: world.cards,
-      },
-      rules: defaultRules(),
-      timeZone: TIME_ZONE,
-      access: { tenantId: 'tenant-1', adminUserIds: [] },
-      clock: () => new Date('2011-08-08T15:00:00Z'),
-    });
-    const reply = await actions.submit({
-      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
-      value: { action: 'undo', customerId: ID, runKey: 'daily-2011-08-08', v: 1 },
-      replyToId: delivery.activityId ?? '',
-      conversationId: conversationOf(ANA),
-      conversationKind: 'personal',
-    });
+    const tap = (value: Record<string, unknown>) =>
+      actionsAt(new Date('2011-08-08T15:00:00Z')).submit({
+        actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
+        value: { customerId: ID, runKey: 'daily-2011-08-08', v: 1, ...value },
+        replyToId: delivery.activityId ?? '',
+        conversationId: conversationOf(ANA),
+        conversationKind: 'personal',
+      });
+    const reply = await tap({ action: 'undo' });
     expect(reply.text).toBeUndefined();
     expect(texts(reply.updateCard)).toContain(
       'Ordered £78.21 on Sun 7 Aug, 6 days after being marked lost: record the save?',
     );
     expect(titles(reply.updateCard).slice(0, 1)).toEqual(['Won back']);
     expect((await world.storage.state.get(ID))?.state).toMatchObject({ status: 'active', lostAt: null });
+    return tap;
+  }
+
+  it("a customer marked lost who orders again: Monday's digest says so, and Undo on it leads to the save", async () => {
+    await lostOn1Aug();
+    await undoTheLossOnMondaysDigest();
+  });
+
+  it('a loss further back than the latest 50 rows on the customer is still shown, undone, and the save recorded', async () => {
+    await lostOn1Aug();
+    // 60 rows newer than the loss that leave it standing, written straight into the trail: taps that
+    // lost a race and were cancelled (the rows a commit writes then), one for each of 60 old cards.
+    for (let week = 0; week < 60; week++) {
+      const tapped = `old-card-${week}|${ID}|reached_out|1`;
+      await world.storage.audit.record({
+        id: `undo|${tapped}`,
+        action: 'undo',
+        customerId: ID,
+        customerName: NAME,
+        owner: ANA,
+        actorId: `aad-${ANA}`,
+        actorName: 'Ana',
+        at: new Date(Date.parse('2011-08-02T15:00:00Z') + week * 60_000).toISOString(),
+        undoes: tapped,
+        note: 'not applied: Ana acted on the customer before it reached the state',
+        cardMessageId: `old-card-${week}`,
+        source: 'weekly',
+      });
+    }
+    const tap = await undoTheLossOnMondaysDigest();
+    const saved = await tap({ action: 'won_back', fields: { value: 'value_0' }, value_0: '78.21' });
+    expect(saved.text).toBeUndefined();
+    expect((await world.storage.state.get(ID))?.state).toMatchObject({
+      status: 'active',
+      wonBackAt: '2011-08-08',
+      recoveredValue: 78.21,
+    });
   });
 
   /** Ana reached out to Customer 18248 on Mon 1 Aug and has snoozed their row until `until`. */
-  async function reachedOutOn1AugSnoozedUntil(until: string) {
+  async function reachedOutOn1AugSnoozedUntil(until: string | null) {
     await world.storage.state.writeChanged(new Map(), [
       {
         ...initialState({
@@ -141,6 +189,35 @@ describe('orders after the tap, in the digest', () => {
         0,
       );
     expect(sentDigests()).toHaveLength(1);
+  });
+
+  it('a save snoozed to record later stays held to the day it was set to end when an admin changes snoozeDays meanwhile', async () => {
+    // Tuesday 9 Aug's order is on Wednesday 10 Aug's digest; Ana taps Snooze a week there (until Wed
+    // 17 Aug). On Thursday an admin sets snoozeDays to 14 in the rules file.
+    await reachedOutOn1AugSnoozedUntil(null);
+    const wednesday = completed(await runFollowUps(deps(), { now: new Date('2011-08-10T14:03:00Z') }));
+    expect(wednesday.followUps).toMatchObject({ due: 1, ordered: 1 });
+    const [delivery] = await world.storage.runs.listRun('daily-2011-08-10');
+    const reply = await actionsAt(new Date('2011-08-10T15:00:00Z')).submit({
+      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
+      value: { action: 'snoozed', customerId: '18248', runKey: 'daily-2011-08-10', v: 1 },
+      replyToId: delivery.activityId ?? '',
+      conversationId: conversationOf(ANA),
+      conversationKind: 'personal',
+    });
+    expect(reply.text).toBeUndefined();
+    expect((await world.storage.state.get('18248'))?.state.snoozedUntil).toBe('2011-08-17');
+
+    const fortnight = defaultRules();
+    fortnight.followUps.snoozeDays = 14;
+    const withFortnight = (): FollowUpsRunDeps => ({ ...deps(), rules: fortnight });
+    for (const day of ['2011-08-11', '2011-08-12', '2011-08-15', '2011-08-16'])
+      expect(
+        completed(await runFollowUps(withFortnight(), { now: new Date(`${day}T14:03:00Z`) })).followUps.due,
+        day,
+      ).toBe(0);
+    const back = completed(await runFollowUps(withFortnight(), { now: new Date('2011-08-17T14:03:00Z') }));
+    expect(back.followUps).toMatchObject({ due: 1, ordered: 1 });
   });
 
   it('a row snoozed after the order (record the save later) comes back when the snooze ends', async () => {

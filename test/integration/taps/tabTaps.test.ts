@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tapInTab } from '../../../tabs/api/tabActions';
-import { ANA_IN_TAB, customer, openActionStorage, seed, tabActionDeps } from './actionHarness';
+import { bookFromRows } from '../../helpers/bookFromRows';
+import { ANA_IN_TAB, customer, openActionStorage, seed, tabActionDeps, tabServiceOn } from './actionHarness';
 
 // A tap in the personal tab on Azurite: the words it answers with.
 
@@ -16,5 +17,101 @@ describe('a Won back tapped in the tab', () => {
     expect(once).toMatchObject({ ok: true, message: 'Recorded: Fir won back (another $800 order).' });
     const monthly = await tapInTab(deps, ana, 'hazel', { action: 'won_back', value: '1500' });
     expect(monthly).toMatchObject({ ok: true, message: 'Recorded: Hazel won back ($1,500 a month).' });
+  });
+});
+
+describe('a year of taps in the tab on one customer', () => {
+  it('a Reached out tapped every Monday for a year is recorded every week, the 52nd too', async () => {
+    const { storage, cards } = await openActionStorage('tabyear');
+    await seed(storage, [customer('oak', { name: 'Oak' })]);
+    // Ana keeps her calls in the tab: Monday 1 Dec 2025 and every Monday after, 52 in all.
+    const firstMonday = Date.parse('2025-12-01T16:00:00Z');
+    const mondays = Array.from({ length: 52 }, (_, week) => new Date(firstMonday + week * 7 * 86_400_000));
+    for (const [week, monday] of mondays.entries()) {
+      const deps = { ...tabActionDeps(storage, cards), clock: () => monday };
+      const tapped = await tapInTab(deps, ANA_IN_TAB, 'oak', { action: 'reached_out' });
+      const day = monday.toISOString().slice(0, 10);
+      expect(tapped, `week ${week + 1}`).toMatchObject({
+        ok: true,
+        message: 'Recorded: reached out to Oak.',
+      });
+      expect((await storage.state.get('oak'))?.state.lastContact, `week ${week + 1}`).toBe(day);
+    }
+    const trail = await storage.audit.latestForCustomer('oak', { limit: 100 });
+    expect(trail.filter((r) => r.action === 'reached_out')).toHaveLength(52);
+  });
+});
+
+describe("a busy customer's page after two years", () => {
+  it('the timeline still holds the first Reached out, two years and 208 taps back', async () => {
+    const { storage, cards } = await openActionStorage('tabstory');
+    const oak = customer('oak', { name: 'Oak' });
+    await seed(storage, [oak]);
+    // Every Monday for two years Ana reached out to Oak and snoozed the digest's reminder two days
+    // later: 208 taps, written as the taps wrote them.
+    const firstMonday = Date.parse('2024-11-25T16:00:00Z');
+    for (let week = 0; week < 104; week++) {
+      for (const [action, days] of [
+        ['reached_out', 0],
+        ['snoozed', 2],
+      ] as const) {
+        const at = new Date(firstMonday + (week * 7 + days) * 86_400_000).toISOString();
+        await storage.audit.record({
+          id: `week-${week}|oak|${action}|1`,
+          action,
+          customerId: 'oak',
+          customerName: 'Oak',
+          owner: ANA_IN_TAB.email,
+          actorId: ANA_IN_TAB.userId,
+          actorName: ANA_IN_TAB.name,
+          at,
+          snapshot: oak,
+          note: action === 'snoozed' ? `until ${at.slice(0, 10)}` : null,
+          cardMessageId: `week-${week}`,
+          source: action === 'snoozed' ? 'digest' : 'weekly',
+        });
+      }
+    }
+    const book = bookFromRows({
+      customers: [{ id: 'oak', name: 'Oak', owner: ANA_IN_TAB.email }],
+      orders: [{ customerId: 'oak', date: '2024-10-01', amount: 500 }],
+    });
+    const page = await tabServiceOn(storage, cards, book).customer(ANA_IN_TAB, 'oak');
+    const taps = page.timeline.filter((e) => e.id.startsWith('action-'));
+    expect(taps).toHaveLength(208);
+    expect(taps.at(-1)?.day).toBe('2024-11-25');
+  });
+});
+
+describe('a snooze stored before the tap day was kept', () => {
+  it('the next tap finds it standing: no cancellation is written, and the tap is recorded', async () => {
+    const { storage, cards } = await openActionStorage('oldsnooze');
+    const oak = customer('oak', { name: 'Oak', lastContact: '2026-11-16' });
+    // Ana snoozed Oak's reminder on the digest on Fri 20 Nov, under a release that kept only the end.
+    await seed(storage, [{ ...oak, snoozedUntil: '2026-11-27' }]);
+    await storage.audit.record({
+      id: 'digest-1120|oak|snoozed|1',
+      action: 'snoozed',
+      customerId: 'oak',
+      customerName: 'Oak',
+      owner: ANA_IN_TAB.email,
+      actorId: ANA_IN_TAB.userId,
+      actorName: ANA_IN_TAB.name,
+      at: '2026-11-20T15:00:00.000Z',
+      snapshot: oak,
+      note: 'until 2026-11-27',
+      cardMessageId: 'digest-1120',
+      source: 'digest',
+    });
+    const tapped = await tapInTab(tabActionDeps(storage, cards), ANA_IN_TAB, 'oak', {
+      action: 'reached_out',
+    });
+    expect(tapped).toMatchObject({ ok: true, message: 'Recorded: reached out to Oak.' });
+    const trail = await storage.audit.latestForCustomer('oak', { limit: 10 });
+    expect(trail.map((r) => r.action)).toEqual(['reached_out', 'snoozed']);
+    expect((await storage.state.get('oak'))?.state).toMatchObject({
+      snoozedUntil: '2026-11-27',
+      snoozedAt: null,
+    });
   });
 });

@@ -107,6 +107,7 @@ describe('a rep tapping a card while the weekly run is still writing states', ()
       lostNote: null,
       previousWonBackAt: null,
       snoozedUntil: null,
+      snoozedAt: null,
     }));
     await world.storage.state.writeChanged(new Map(), lastWeek);
 
@@ -192,6 +193,7 @@ describe('a rep tapping a card while the weekly run is still writing states', ()
         lostNote: null,
         previousWonBackAt: null,
         snoozedUntil: null,
+        snoozedAt: null,
       })),
     );
     const atFirstSend: (string | null)[] = [];

@@ -261,7 +261,7 @@ describe('snooze', () => {
   it('leaves the customer out of the follow-ups for snoozeDays from today, and says until when', () => {
     const decision = decideSnooze(ctx(atRisk()), { ...RULES, snoozeDays: 7 });
     if (!decision.ok) throw new Error(decision.message);
-    expect(decision.next).toEqual(atRisk({ snoozedUntil: '2026-12-01' }));
+    expect(decision.next).toEqual(atRisk({ snoozedUntil: '2026-12-01', snoozedAt: '2026-11-24' }));
     expect(decision.audit).toMatchObject({ action: 'snoozed', note: 'until 2026-12-01', snapshot: atRisk() });
   });
 
