@@ -158,7 +158,7 @@ function followUpFacts(s: MonthlySummary): [string, string][] {
     out.push([
       'Saves that held',
       checks.length > 0
-        ? `of all saves so far, ordering again at their usual pace ${checks.join('; ')}`
+        ? `of every saved customer's latest save, ordering again at their usual pace ${checks.join('; ')}`
         : `none ${h.saves === 1 ? 'is' : 'are'} old enough yet`,
     ]);
     // A one-visit customer's save recorded one order's worth: not monthly revenue, said apart.

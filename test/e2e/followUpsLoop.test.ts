@@ -213,7 +213,7 @@ describe('follow-ups through the days, on the Agents Playground', () => {
     const facts = Object.fromEntries(factList.map((f) => [f.title, f.value]));
     // Orders every 8 days since the save: holding at 30 and 60 days. Since 27 Nov: 7 orders of $380.
     expect(facts['Saves that held']).toBe(
-      'of all saves so far, ordering again at their usual pace 30 days after the save: 1 of 1; 60 days: 1 of 1',
+      "of every saved customer's latest save, ordering again at their usual pace 30 days after the save: 1 of 1; 60 days: 1 of 1",
     );
     expect(facts['Value retained since the saves']).toBe('$2,660 ordered (recorded $2,400/month)');
 

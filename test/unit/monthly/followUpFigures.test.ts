@@ -152,7 +152,7 @@ describe('the follow-up figures of the monthly summary', () => {
     expect(text).toMatch(/Marked lost, gone quiet 31\+ days after a reach-out\s+2 \(1 automatically\)/);
     // What held means, said with the figures: ordering again, at their pace, so long after the save.
     expect(text).toMatch(
-      /Saves that held\s+of all saves so far, ordering again at their usual pace 30 days after the save: 1 of 2; 60 days: 1 of 1; 90 days: 0 of 1/,
+      /Saves that held\s+of every saved customer's latest save, ordering again at their usual pace 30 days after the save: 1 of 2; 60 days: 1 of 1; 90 days: 0 of 1/,
     );
     expect(text).toMatch(/Value retained since the saves\s+\$1,200 ordered \(recorded \$800\/month\)/);
     // The saves that held are no tap: the last line says where they come from.
