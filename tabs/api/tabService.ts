@@ -272,6 +272,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         owner,
         reps: seesAll(user) ? namedReps([...stored.values()], repNamesByAddress(reps)) : [],
         staleFeed: staleFeedNotice(loaded.book, day, loaded.rules),
+        feedBeingRead: loaded.newerUnderWay,
         whose,
         total: shown.length,
         ...customerGroups(shown, query),
@@ -428,6 +429,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         currency,
         locale,
         staleFeed: staleFeedNotice(book, day, rules),
+        feedBeingRead: loaded.newerUnderWay,
         reps: seesAll(user)
           ? namedReps([...all, ...shownRows], names)
           : [{ owner: rep ?? user.email, name: user.name }],
