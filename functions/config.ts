@@ -90,9 +90,9 @@ const envSchema = z
       .default('Monday 08:03'),
     /**
      * The team's public holidays, a country and optionally its region (`GB-ENG`, `US`, `DE-BY`): on
-     * them no digest goes out and the weekly card waits for the next working day. Here, not in the
-     * rules file, because it is where the team is, as TIME_ZONE is, and a code the calendar does not
-     * know stops the app at start, where the rules file is read anew on every run.
+     * them no digest goes out, and the weekly card and the monthly summary wait for the next working
+     * day. Here, not in the rules file, because it is where the team is, as TIME_ZONE is, and a code
+     * the calendar does not know stops the app at start, where the rules file is read anew on every run.
      */
     HOLIDAYS: emptyIsUnset(
       z
