@@ -437,7 +437,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
         months,
         valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules, today: day, locale }, repName),
         listedThisWeek: mine.filter((c) => listed.has(c.customerId)).length,
-        weeklyRunUnderWay: weeklyRun !== null && !weeklyRun.finishedAt,
+        // Sending: a run the feed stopped before any card stays open for its next tick, but sends nothing.
+        weeklyRunUnderWay: weeklyRun !== null && !weeklyRun.finishedAt && listed.size > 0,
         untouched: untouchedThisWeek(mine, byId, listed, repName),
         ordersNotRead: ordersNotReadByRep(mine, byId, repName),
         monthly: summaries.map(monthFigures),

@@ -242,8 +242,9 @@ export interface TeamResponse {
   /** Customers of the shown reps on this week's delivered weekly cards (0: no card has gone out this week). */
   listedThisWeek: number;
   /**
-   * This week's weekly run has started and not finished (its cards still going out, or stopped
-   * midway until its next tick): this week's counts grow as its cards go out.
+   * This week's weekly run has sent cards and not finished (its cards still going out, or stopped
+   * midway until its next tick): this week's counts grow as its cards go out. Not while it reads
+   * and plans, nor when the feed stopped it before any card (it sends nothing until the feed is fixed).
    */
   weeklyRunUnderWay: boolean;
   /** Per rep, the listed customers nobody has acted on: the reps with the most first. */

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FeedError } from '../../../feed/feedError';
 import { feedReadKey, keptFeed } from '../../../feed/keptFeed';
 import type { FeedResult } from '../../../feed/readFeed';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
@@ -138,5 +139,23 @@ describe('the tabs while the Monday run is under way', () => {
     completed(await run);
     const after = await tabs.team(MANAGER, { rep: null, month: null });
     expect([after.weeklyRunUnderWay, after.listedThisWeek]).toEqual([false, 4]);
+  });
+
+  it('does not call a run the feed stopped "under way": it sends nothing until the feed is fixed', async () => {
+    const book = slippingBook([ANA], { slipping: 2 });
+    await installReps(world, [ANA]);
+    const now = new Date('2026-11-23T14:03:00Z');
+    const broken = async (): Promise<FeedResult> => {
+      throw new FeedError('missing_file', 'No orders file in the feed folder', 'orders.csv');
+    };
+    const stopped = await runWeekly(depsFor(world, book, { readBook: broken }), { now });
+    expect(stopped.status).toBe('stopped');
+    const tabs = tabsOver(world, book, {
+      clock: () => new Date('2026-11-23T16:00:00Z'),
+      access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+    });
+    // The run row stays open for the next tick to try again, but no card is on its way.
+    const team = await tabs.team(MANAGER, { rep: null, month: null });
+    expect([team.weeklyRunUnderWay, team.listedThisWeek]).toEqual([false, 0]);
   });
 });
