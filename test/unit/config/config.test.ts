@@ -67,6 +67,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...local, HOLIDAYS: 'GB-XYZ' })).toThrow(
       'HOLIDAYS: GB has no region "XYZ" in the holiday calendar: its regions are ALD, ENG, NIR, SCT, WLS (e.g. HOLIDAYS=GB-ALD), or set HOLIDAYS=GB for the days the whole country shares',
     );
+    // The code people in the United Kingdom (and the EU for Greece) use is not ISO 3166's.
+    expect(() => loadConfig({ ...local, HOLIDAYS: 'UK' })).toThrow(
+      'HOLIDAYS: "UK" is not an ISO 3166 country code: that country\'s is GB, e.g. HOLIDAYS=GB-ENG',
+    );
+    expect(() => loadConfig({ ...local, HOLIDAYS: 'uk-sct' })).toThrow(
+      'HOLIDAYS: "UK" is not an ISO 3166 country code: that country\'s is GB, e.g. HOLIDAYS=GB-SCT',
+    );
     expect(() => loadConfig({ ...local, HOLIDAYS: 'England' })).toThrow(
       'HOLIDAYS: "England" is not a country code with an optional region, e.g. GB-ENG, US, DE-BY, FR',
     );
