@@ -84,6 +84,16 @@ describe('loadConfig', () => {
     expect(weeklySendText(c)).toBe(
       'Mondays at 08:03 (Europe/London), or the next working day when that is a public holiday (GB-ENG)',
     );
+    // A card does not cross into the next week: on Good Friday a Friday team's comes on Thursday.
+    const friday = loadConfig({
+      ...local,
+      TIME_ZONE: 'Europe/London',
+      HOLIDAYS: 'GB-ENG',
+      WEEKLY_SEND_AT: 'Friday 08:03',
+    });
+    expect(weeklySendText(friday)).toBe(
+      'Fridays at 08:03 (Europe/London), or when that is a public holiday (GB-ENG) the next working day of that week, else the one before',
+    );
   });
 
   it('rejects an unknown time zone by name', () => {
