@@ -44,7 +44,8 @@ export interface KeptFeed {
    * that does not come within READ_PROMPT_MS, the last read that completed, with `newerUnderWay`
    * set: for pages a person waits on, which answer from the feed as last read rather than wait for
    * a run's read that takes minutes on a large book. A read of its own (a new day, a new export seen
-   * by the page) is waited for, as is any read before the first one completed.
+   * by the page) is waited for, as is any read before the first one completed, and the run's read
+   * when the last one was of a book too large to hold beside it (LAST_READ_KEPT_MAX_CUSTOMERS).
    */
   readOrLast(reading: FeedReading): Promise<{ result: FeedResult; newerUnderWay: boolean }>;
 }
@@ -54,6 +55,15 @@ export interface KeptFeed {
  * version check (a listing of the container) comes within it, a download of the feed does not.
  */
 export const READ_PROMPT_MS = 500;
+
+/**
+ * The largest book whose last read is held for readOrLast once a newer read has started. A larger
+ * one is held only as long as nothing else keeps it: at a million customers a read and the tabs'
+ * scoring of it come near a gigabyte, which the weekly run reading the next export on the same
+ * instance does not have to spare (docs/scale.md: about 200 MB), so the pages then wait for the
+ * run's read.
+ */
+export const LAST_READ_KEPT_MAX_CUSTOMERS = 300_000;
 
 /**
  * What a read of the feed depends on besides its files: the as-of day and what the rules file says
@@ -77,8 +87,8 @@ interface Kept {
 /** A KeptFeed over the feed's version check. */
 export function keptFeed(deps: KeptFeedDeps): KeptFeed {
   let kept: Kept | null = null;
-  /** The last read that completed, whatever its key. */
-  let lastDone: FeedResult | null = null;
+  /** The last read that completed, whatever its key: weakly held for a large book. */
+  let lastDone: FeedResult | WeakRef<FeedResult> | null = null;
   /** The read a timer run (a `recheck` reading) started, while it is under way. */
   let runReading: Promise<FeedResult> | null = null;
   /** One check at a time per key: a page's requests arriving together share it. */
@@ -91,7 +101,7 @@ export function keptFeed(deps: KeptFeedDeps): KeptFeed {
       if (runReading === entry.result) runReading = null;
     };
     entry.result.then((result) => {
-      lastDone = result;
+      lastDone = result.book.customers.length <= LAST_READ_KEPT_MAX_CUSTOMERS ? result : new WeakRef(result);
       settled();
     }, settled);
     entry.result.catch((error: unknown) => {
@@ -135,7 +145,7 @@ export function keptFeed(deps: KeptFeedDeps): KeptFeed {
       return (await pending).result;
     },
     async readOrLast(reading) {
-      const last = lastDone;
+      const last = lastDone instanceof WeakRef ? (lastDone.deref() ?? null) : lastDone;
       const asked = feed.read(reading);
       if (last === null) return { result: await asked, newerUnderWay: false };
       let timer: NodeJS.Timeout | undefined;

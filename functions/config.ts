@@ -90,9 +90,9 @@ const envSchema = z
       .default('Monday 08:03'),
     /**
      * The team's public holidays, a country and optionally its region (`GB-ENG`, `US`, `DE-BY`): on
-     * them no digest goes out and the weekly card waits for the next working day. Here, not in the
-     * rules file, because it is where the team is, as TIME_ZONE is, and a code the calendar does not
-     * know stops the app at start, where the rules file is read anew on every run.
+     * them no digest goes out, and the weekly card and the monthly summary wait for the next working
+     * day. Here, not in the rules file, because it is where the team is, as TIME_ZONE is, and a code
+     * the calendar does not know stops the app at start, where the rules file is read anew on every run.
      */
     HOLIDAYS: emptyIsUnset(
       z
@@ -474,16 +474,19 @@ const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satur
 
 /**
  * When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`, and with a holiday
- * calendar `..., or the next working day after a public holiday (GB-ENG)`.
+ * calendar `..., or the next working day when that is a public holiday (GB-ENG)`.
  */
 export function weeklySendText(
   config: Pick<Config, 'weeklySendAt' | 'timeZone'> & Partial<Pick<Config, 'holidays'>>,
 ): string {
   const { weekday, hour, minute } = config.weeklySendAt;
   const hm = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-  const moved = config.holidays
-    ? `, or the next working day when that is a public holiday (${config.holidays})`
-    : '';
+  // As sendDayOfWeek moves it: within the week, so only a card of a later weekday may come earlier.
+  const moved = !config.holidays
+    ? ''
+    : weekday === 1
+      ? `, or the next working day when that is a public holiday (${config.holidays})`
+      : `, or when that is a public holiday (${config.holidays}) the next working day of that week, else the one before`;
   return `${WEEKDAYS[weekday - 1]}s at ${hm} (${config.timeZone})${moved}`;
 }
 

@@ -296,7 +296,12 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
         // Saves that hold and the holdout's outcomes need the order feed; the rest is the audit trail.
         ...(hasFeed ? { loadFeed: summaryFeed(current, runLog) } : {}),
         config: {
-          schedule: { timeZone: config.timeZone, ...config.monthlySendAt },
+          schedule: {
+            timeZone: config.timeZone,
+            ...config.monthlySendAt,
+            holidays: config.holidays,
+            workingDays: current.followUps.workingDays,
+          },
           ...summaryOptions(current),
         },
       };

@@ -52,7 +52,7 @@ param currency string
 @maxLength(35)
 param locale string = 'en-US'
 
-@description('The team\'s public holidays, a country and optionally its region (ISO 3166: GB-ENG, US, DE-BY); on them no digest goes out and the weekly card comes the next working day. Empty = none. The app checks the code at start-up.')
+@description('The team\'s public holidays, a country and optionally its region (ISO 3166: GB-ENG, US, DE-BY); on them no digest goes out, and the weekly card and the monthly summary come the next working day. Empty = none. The app checks the code at start-up.')
 @maxLength(10)
 param holidays string = ''
 

@@ -29,7 +29,10 @@ import {
  * - per conversation (PartitionKey `c_<conversation id>`, RowKey `delivered`): the ids of the latest
  *   messages that acted there (`list`, `summary`, `undo`, a next-page tap), so a message Teams delivers
  *   again posts nothing twice, whichever instance it reaches; `claimedBy` marks the claim that last
- *   wrote it. An id alone is answered; an id with a holder and a lease (claimWork) is being worked out.
+ *   wrote it. An id alone is answered; an id with a lease in `leases` (its holder and until when,
+ *   claimWork) is being worked out. The ids stay a plain list in `activityIds`, as before leases, so
+ *   a version without them (a rollback, an instance not yet updated) still reads the row, and takes
+ *   a message being worked out for one answered, as it always did.
  *
  * A string property holds at most 64 KiB and an entity 1 MiB: the card JSON is gzipped and split
  * into binary properties `p0..pN` of at most CHUNK_BYTES each.
@@ -145,17 +148,15 @@ const recentSchema = z
   .array(z.object({ customerId: z.string().min(1).max(400), rowId: z.string().min(1).max(400) }))
   .max(RECENT_ACTIONS_KEPT);
 
+const leaseSchema = z.object({
+  id: z.string().min(1).max(MAX_ACTIVITY_ID),
+  holder: z.string().min(1).max(100),
+  until: z.number().int().nonnegative(),
+});
+const leasesSchema = z.array(leaseSchema).max(DELIVERIES_KEPT);
+/** The ids; a row written while the leases were kept among them is read as well. */
 const deliveredSchema = z
-  .array(
-    z.union([
-      z.string().min(1).max(MAX_ACTIVITY_ID),
-      z.object({
-        id: z.string().min(1).max(MAX_ACTIVITY_ID),
-        holder: z.string().min(1).max(100),
-        until: z.number().int().nonnegative(),
-      }),
-    ]),
-  )
+  .array(z.union([z.string().min(1).max(MAX_ACTIVITY_ID), leaseSchema]))
   .max(DELIVERIES_KEPT);
 
 /** The card row's columns: the gzipped JSON split into binary chunks. */
@@ -483,9 +484,25 @@ const recentList = (userId: string) =>
   listRow<RecentAction>('Recent actions', 'actions', recentSchema, {
     userId,
   });
-/** `claimedBy`: the claim that last wrote the row (claimDelivery). */
-const deliveredList = (claim: string) =>
-  listRow<DeliveredEntry>('Delivered messages', 'activityIds', deliveredSchema, { claimedBy: claim });
+/**
+ * `claimedBy`: the claim that last wrote the row (claimDelivery). The ids in `activityIds`, the leases
+ * of those being worked out in `leases`.
+ */
+const deliveredList = (claim: string): ListRow<DeliveredEntry> => {
+  const ids = listRow<DeliveredEntry>('Delivered messages', 'activityIds', deliveredSchema);
+  const leases = listRow('Delivered messages', 'leases', leasesSchema);
+  return {
+    read(entity) {
+      const leased = new Map(leases.read(entity).map((l) => [l.id, l]));
+      return ids.read(entity).map((e) => (typeof e === 'string' ? (leased.get(e) ?? e) : e));
+    },
+    columns: (list) => ({
+      claimedBy: claim,
+      ...ids.columns(list.map(entryId)),
+      ...leases.columns(list.filter((e) => typeof e !== 'string')),
+    }),
+  };
+};
 
 /** Saves what the weekly run or the daily follow-ups just sent, so taps on that card can update it in place. */
 export async function saveSentCard(

@@ -66,8 +66,13 @@ export async function leasedWork(
   const { holder } = claim;
   if (claim.outcome === 'resumed')
     log?.warn('a message delivered again after its worker stopped: worked out again', { activityId });
+  // A hold (holdFor) is a floor the timer's renewals do not lower: one may fire after the hold is
+  // written and before the plan takes the thread (while another request joining the plan writes its
+  // own hold), and would otherwise cut the plan's claim back to leaseMs. So a worker that dies after
+  // its plan, within the hold, is not taken over: the delivery again is told when to ask anew.
+  let heldUntil = 0;
   const renew = (ms: number) =>
-    cards.renewWork(conversationId, activityId, holder, now() + ms).then(
+    cards.renewWork(conversationId, activityId, holder, Math.max(now() + ms, heldUntil)).then(
       () => undefined,
       (error: unknown) =>
         log?.warn('could not renew the claim on a message being worked out', {
@@ -87,7 +92,8 @@ export async function leasedWork(
   try {
     reply = await work({
       holdFor: async (ms) => {
-        renewing = renewing.then(() => renew(Math.max(ms, leaseMs)));
+        heldUntil = Math.max(heldUntil, now() + ms);
+        renewing = renewing.then(() => renew(leaseMs));
         await renewing;
       },
     });

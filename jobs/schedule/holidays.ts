@@ -17,6 +17,9 @@ export interface HolidayCalendar {
 /** A few settings that name a calendar, for the messages that refuse one. */
 export const HOLIDAYS_EXAMPLES = ['GB-ENG', 'US', 'DE-BY', 'FR'];
 
+/** Codes in common use for a country whose ISO 3166 code is another: the UK's own, the EU's for Greece. */
+const NOT_ISO: Record<string, string> = { UK: 'GB', EL: 'GR' };
+
 /** The setting as the app reads it: trimmed, in capitals (`gb-eng` is `GB-ENG`). */
 export function holidaysCode(setting: string): string {
   return setting.trim().toUpperCase();
@@ -32,6 +35,13 @@ export function holidaysCodeProblem(setting: string): string | null {
   const match = /^([A-Z]{2})(?:-([A-Z0-9]{1,3}))?$/.exec(holidaysCode(setting));
   if (!match) return `"${setting}" is not a country code with an optional region, ${examples}`;
   const [, country, region] = match;
+  const iso = NOT_ISO[country];
+  if (iso) {
+    const example = region
+      ? `${iso}-${region}`
+      : (HOLIDAYS_EXAMPLES.find((e) => e.startsWith(`${iso}-`)) ?? iso);
+    return `"${country}" is not an ISO 3166 country code: that country's is ${iso}, e.g. HOLIDAYS=${example}`;
+  }
   const lib = new (library())();
   if (!(country in lib.getCountries('en')))
     return `no holiday calendar for the country "${country}": an ISO 3166 country code, ${examples}`;

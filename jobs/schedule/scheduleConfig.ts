@@ -25,10 +25,14 @@ export const weeklyScheduleSchema = z.object({
 });
 export type WeeklySchedule = z.infer<typeof weeklyScheduleSchema>;
 
-/** When the monthly summary goes out: the 1st of each month at `hour:minute` local. */
+/**
+ * When the monthly summary goes out: the 1st of each month at `hour:minute` local; on a 1st that is
+ * a public holiday of `holidays`, the next working day (monthlyRunDue).
+ */
 export const monthlyScheduleSchema = z.object({
   timeZone: z.string().min(1),
   hour: z.number().int().min(0).max(23),
   minute: z.number().int().min(0).max(59),
+  ...workingCalendarSchema.shape,
 });
 export type MonthlySchedule = z.infer<typeof monthlyScheduleSchema>;

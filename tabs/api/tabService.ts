@@ -272,6 +272,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         owner,
         reps: seesAll(user) ? namedReps([...stored.values()], repNamesByAddress(reps)) : [],
         staleFeed: staleFeedNotice(loaded.book, day, loaded.rules),
+        feedBeingRead: loaded.newerUnderWay,
         whose,
         total: shown.length,
         ...customerGroups(shown, query),
@@ -430,6 +431,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         currency,
         locale,
         staleFeed: staleFeedNotice(book, day, rules),
+        feedBeingRead: loaded.newerUnderWay,
         reps: seesAll(user)
           ? namedReps([...all, ...shownRows], names)
           : [{ owner: rep ?? user.email, name: user.name }],
@@ -437,7 +439,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
         months,
         valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules, today: day, locale }, repName),
         listedThisWeek: mine.filter((c) => listed.has(c.customerId)).length,
-        weeklyRunUnderWay: weeklyRun !== null && !weeklyRun.finishedAt,
+        // Sending: a run the feed stopped before any card stays open for its next tick, but sends nothing.
+        weeklyRunUnderWay: weeklyRun !== null && !weeklyRun.finishedAt && listed.size > 0,
         untouched: untouchedThisWeek(mine, byId, listed, repName),
         ordersNotRead: ordersNotReadByRep(mine, byId, repName),
         monthly: summaries.map(monthFigures),

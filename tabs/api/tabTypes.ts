@@ -75,6 +75,8 @@ export interface CustomersResponse {
   locale: string;
   /** Set when the order feed has had no order for longer than the book is ever quiet: a warning in words. */
   staleFeed: string | null;
+  /** A newer read of the order feed is under way (a new export, the weekly run's read): the figures are of the last one read. */
+  feedBeingRead: boolean;
   /** The book's currency (ISO 4217): every amount is in it. */
   currency: string;
   /** Whose customers: the rep's email, or null for everyone (managers). */
@@ -218,6 +220,8 @@ export interface TeamResponse {
   locale: string;
   /** Set when the order feed has had no order for longer than the book is ever quiet: a warning in words. */
   staleFeed: string | null;
+  /** A newer read of the order feed is under way (a new export, the weekly run's read): the figures are of the last one read. */
+  feedBeingRead: boolean;
   currency: string;
   reps: { owner: string; name: string }[];
   /** The filter applied: a rep's email or null for all; a month `YYYY-MM`. */
@@ -238,8 +242,9 @@ export interface TeamResponse {
   /** Customers of the shown reps on this week's delivered weekly cards (0: no card has gone out this week). */
   listedThisWeek: number;
   /**
-   * This week's weekly run has started and not finished (its cards still going out, or stopped
-   * midway until its next tick): this week's counts grow as its cards go out.
+   * This week's weekly run has sent cards and not finished (its cards still going out, or stopped
+   * midway until its next tick): this week's counts grow as its cards go out. Not while it reads
+   * and plans, nor when the feed stopped it before any card (it sends nothing until the feed is fixed).
    */
   weeklyRunUnderWay: boolean;
   /** Per rep, the listed customers nobody has acted on: the reps with the most first. */

@@ -19,6 +19,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ActionRequestBody, CustomerChartResponse, CustomerDetailResponse } from '../../api/tabTypes';
 import { api, messageOf } from './api';
 import type { Series } from './Chart';
+import { FeedBeingRead } from './FeedBeingRead';
 import { type Formats, usePageFormats } from './format';
 import { LazyChart as Chart } from './LazyChart';
 import { LoadError } from './LoadError';
@@ -242,15 +243,7 @@ export function CustomerPage({
         </Body1>
       )}
 
-      {(data.feedBeingRead || chart?.feedBeingRead) && (
-        // A new export or the weekly run's read of it takes minutes on a large book: the page does not wait.
-        <MessageBar intent="info" className={s.notInFeed}>
-          <MessageBarBody>
-            The order feed is being read anew (a new export, or the weekly run): this page shows it as last
-            read. Open the page again in a few minutes for the newest orders.
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      {(data.feedBeingRead || chart?.feedBeingRead) && <FeedBeingRead className={s.notInFeed} />}
       {!inFeed && (
         // Not "0 orders, £0 spent": the export no longer says what they ordered, and the page does not guess.
         <MessageBar intent="info" className={s.notInFeed}>

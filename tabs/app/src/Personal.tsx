@@ -20,6 +20,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import type { CustomerKind, CustomerRow, CustomersResponse, MeResponse } from '../../api/tabTypes';
 import { api } from './api';
 import { CustomerPage } from './CustomerPage';
+import { FeedBeingRead } from './FeedBeingRead';
 import { type Formats, usePageFormats } from './format';
 import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
@@ -270,6 +271,7 @@ export function Personal({
           <MessageBarBody>{data.staleFeed}</MessageBarBody>
         </MessageBar>
       )}
+      {data.feedBeingRead && <FeedBeingRead />}
       <div className={s.tools}>
         <Input
           className={s.search}

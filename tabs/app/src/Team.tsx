@@ -22,6 +22,7 @@ import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import type { TeamResponse } from '../../api/tabTypes';
 import { api } from './api';
 import type { Series } from './Chart';
+import { FeedBeingRead } from './FeedBeingRead';
 import { type Formats, usePageFormats } from './format';
 import { LazyChart as Chart } from './LazyChart';
 import { LoadError } from './LoadError';
@@ -133,6 +134,7 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
           <MessageBarBody>{data.staleFeed}</MessageBarBody>
         </MessageBar>
       )}
+      {data.feedBeingRead && <FeedBeingRead />}
       <div className={s.filters}>
         {seesAll && (
           <Field label="Rep">

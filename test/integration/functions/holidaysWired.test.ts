@@ -4,6 +4,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../../functions/config';
 import { wire } from '../../../functions/wiring';
 import { runFollowUps } from '../../../jobs/followups/followUpsRun';
+import { runMonthlySummary } from '../../../jobs/monthly/monthlySummaryRun';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 
 // HOLIDAYS as the deployed app reads it: the setting through the one config and the app's wiring to
@@ -49,6 +50,16 @@ describe('HOLIDAYS=US through the wiring', () => {
       reason: 'public_holiday',
       holiday: 'Thanksgiving Day',
     });
+  });
+
+  it("posts December's summary on Monday 4 January 2027, not on New Year's Day", async () => {
+    const wiring = await wiredFor('US');
+    // MONTHLY_SEND_AT 09:00 in Chicago (CST) is 15:00 UTC.
+    const newYear = await runMonthlySummary(await wiring.monthly(new Date('2027-01-01T15:00:00Z'), quiet));
+    expect(newYear).toMatchObject({ status: 'not_due', runKey: 'monthly-2026-12' });
+    // The first working day: due (no channel in this app yet, so it is not posted, and says why).
+    const monday = await runMonthlySummary(await wiring.monthly(new Date('2027-01-04T15:00:00Z'), quiet));
+    expect(monday).toMatchObject({ status: 'no_channel', runKey: 'monthly-2026-12' });
   });
 
   it('without the setting, Labor Day is a Monday like any other', async () => {

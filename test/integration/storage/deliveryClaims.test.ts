@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { odata, RestError } from '@azure/data-tables';
 import { describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
 import { DELIVERIES_KEPT, openCardStore } from '../../../storage/cardStore';
 import { createTableClient, DEFAULT_RETRY, type PolicyConfig } from '../../../storage/tableClients';
 
@@ -73,6 +74,28 @@ describe('delivery claims on Azurite', () => {
       outcome: 'answered',
     });
     expect(await cards.claimDelivery('a:ana', 'm-1')).toBe(false);
+  });
+
+  it('keeps the row readable by the version before leases while a message is worked out (a rollback, an instance not yet updated)', async () => {
+    const { cards, table } = await openCards();
+    expect(await cards.claimDelivery('a:ana', 'm-0')).toBe(true);
+    const claim = await cards.claimWork('a:ana', 'm-1', { now: 1_000, leaseMs: 15_000 });
+    // That version reads the column as a list of ids and refuses the whole row otherwise: every
+    // `list`, `undo` and page of the rep's chat would fail on it, for as long as the lease stayed in
+    // the row (one whose worker died stays until 20 more messages push it off).
+    const idsThatVersionReads = async () => {
+      const row = await table.getEntity<{ activityIds: string }>('c_a:ana', 'delivered');
+      return z.array(z.string()).parse(JSON.parse(row.activityIds));
+    };
+    await expect(idsThatVersionReads()).resolves.toEqual(['m-1', 'm-0']);
+    // Its claim of the message (a delivery again reaching it) finds it claimed, as it always did.
+    expect(claim.outcome).toBe('claimed');
+    await cards.renewWork('a:ana', 'm-1', claim.outcome === 'claimed' ? claim.holder : '', 30_000);
+    await expect(idsThatVersionReads()).resolves.toEqual(['m-1', 'm-0']);
+    expect(await cards.claimWork('a:ana', 'm-1', { now: 29_000, leaseMs: 15_000 })).toEqual({
+      outcome: 'working',
+      until: 30_000,
+    });
   });
 
   it('claims a forged id of any length once, without a table error', async () => {

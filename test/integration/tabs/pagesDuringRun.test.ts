@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FeedError } from '../../../feed/feedError';
 import { feedReadKey, keptFeed } from '../../../feed/keptFeed';
 import type { FeedResult } from '../../../feed/readFeed';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
@@ -37,7 +38,7 @@ describe('the tabs while the Monday run is under way', () => {
     await world.stop();
   });
 
-  it('answers at once from the feed as last read, saying a newer read is under way; then from the new one', async () => {
+  it('answers every page at once from the feed as last read, saying a newer read is under way; then from the new one', async () => {
     const rules = defaultRules();
     const book = slippingBook([ANA], { slipping: 3 });
     let now = new Date('2026-11-20T15:00:00Z');
@@ -80,6 +81,12 @@ describe('the tabs while the Monday run is under way', () => {
       expect(page === 'still waiting' ? page : page.feedBeingRead).toBe(true);
       expect(chart === 'still waiting' ? chart : chart.feedBeingRead).toBe(true);
       if (chart !== 'still waiting') expect(chart.weeks.length).toBeGreaterThan(0);
+      // The list of customers and the Team tab answer from the same last read: they say so too, or
+      // Friday's chances read as this morning's beside the cards the run is about to send.
+      const list = await Promise.race([tabs.customers(MANAGER), waited(5_000)]);
+      const team = await Promise.race([tabs.team(MANAGER, { rep: null, month: null }), waited(5_000)]);
+      expect(list === 'still waiting' ? list : list.feedBeingRead).toBe(true);
+      expect(team === 'still waiting' ? team : team.feedBeingRead).toBe(true);
     } finally {
       release();
     }
@@ -87,6 +94,8 @@ describe('the tabs while the Monday run is under way', () => {
     // The run's read done, the page is of it.
     expect((await tabs.customer(MANAGER, CUSTOMER)).feedBeingRead).toBe(false);
     expect((await tabs.chart(MANAGER, CUSTOMER)).feedBeingRead).toBe(false);
+    expect((await tabs.customers(MANAGER)).feedBeingRead).toBe(false);
+    expect((await tabs.team(MANAGER, { rep: null, month: null })).feedBeingRead).toBe(false);
   });
 
   it("says on the Team tab that this week's run is still sending, while its counts are of the cards sent so far", async () => {
@@ -130,5 +139,23 @@ describe('the tabs while the Monday run is under way', () => {
     completed(await run);
     const after = await tabs.team(MANAGER, { rep: null, month: null });
     expect([after.weeklyRunUnderWay, after.listedThisWeek]).toEqual([false, 4]);
+  });
+
+  it('does not call a run the feed stopped "under way": it sends nothing until the feed is fixed', async () => {
+    const book = slippingBook([ANA], { slipping: 2 });
+    await installReps(world, [ANA]);
+    const now = new Date('2026-11-23T14:03:00Z');
+    const broken = async (): Promise<FeedResult> => {
+      throw new FeedError('missing_file', 'No orders file in the feed folder', 'orders.csv');
+    };
+    const stopped = await runWeekly(depsFor(world, book, { readBook: broken }), { now });
+    expect(stopped.status).toBe('stopped');
+    const tabs = tabsOver(world, book, {
+      clock: () => new Date('2026-11-23T16:00:00Z'),
+      access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+    });
+    // The run row stays open for the next tick to try again, but no card is on its way.
+    const team = await tabs.team(MANAGER, { rep: null, month: null });
+    expect([team.weeklyRunUnderWay, team.listedThisWeek]).toEqual([false, 0]);
   });
 });

@@ -67,6 +67,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...local, HOLIDAYS: 'GB-XYZ' })).toThrow(
       'HOLIDAYS: GB has no region "XYZ" in the holiday calendar: its regions are ALD, ENG, NIR, SCT, WLS (e.g. HOLIDAYS=GB-ALD), or set HOLIDAYS=GB for the days the whole country shares',
     );
+    // The code people in the United Kingdom (and the EU for Greece) use is not ISO 3166's.
+    expect(() => loadConfig({ ...local, HOLIDAYS: 'UK' })).toThrow(
+      'HOLIDAYS: "UK" is not an ISO 3166 country code: that country\'s is GB, e.g. HOLIDAYS=GB-ENG',
+    );
+    expect(() => loadConfig({ ...local, HOLIDAYS: 'uk-sct' })).toThrow(
+      'HOLIDAYS: "UK" is not an ISO 3166 country code: that country\'s is GB, e.g. HOLIDAYS=GB-SCT',
+    );
     expect(() => loadConfig({ ...local, HOLIDAYS: 'England' })).toThrow(
       'HOLIDAYS: "England" is not a country code with an optional region, e.g. GB-ENG, US, DE-BY, FR',
     );
@@ -76,6 +83,16 @@ describe('loadConfig', () => {
     const c = loadConfig({ ...local, TIME_ZONE: 'Europe/London', HOLIDAYS: 'GB-ENG' });
     expect(weeklySendText(c)).toBe(
       'Mondays at 08:03 (Europe/London), or the next working day when that is a public holiday (GB-ENG)',
+    );
+    // A card does not cross into the next week: on Good Friday a Friday team's comes on Thursday.
+    const friday = loadConfig({
+      ...local,
+      TIME_ZONE: 'Europe/London',
+      HOLIDAYS: 'GB-ENG',
+      WEEKLY_SEND_AT: 'Friday 08:03',
+    });
+    expect(weeklySendText(friday)).toBe(
+      'Fridays at 08:03 (Europe/London), or when that is a public holiday (GB-ENG) the next working day of that week, else the one before',
     );
   });
 

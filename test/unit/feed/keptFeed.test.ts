@@ -1,5 +1,7 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { feedReadKey, keptFeed } from '../../../feed/keptFeed';
+import { feedReadKey, keptFeed, LAST_READ_KEPT_MAX_CUSTOMERS } from '../../../feed/keptFeed';
 import type { FeedResult } from '../../../feed/readFeed';
 import { parseRules } from '../../../rules/rulesSchema';
 
@@ -12,7 +14,7 @@ describe('a kept feed read', () => {
         key: feedReadKey(rules, '2026-12-01'),
         read: async () => {
           reads++;
-          return {} as FeedResult;
+          return { book: { customers: [] } } as unknown as FeedResult;
         },
       });
     const before = parseRules({ columns: { customers: { owner: 'Sales Rep' } } });
@@ -55,5 +57,45 @@ describe('a kept feed read', () => {
     release();
     const ownRead = await own;
     expect([ownRead.result === friday, ownRead.newerUnderWay]).toEqual([true, false]);
+  });
+
+  it("lets a large book's last read go while the run reads the next export: its memory is the run's", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let version = 'friday';
+    const feed = keptFeed({ version: async () => version, clock: () => new Date('2026-11-23T14:03:00Z') });
+    const large = () =>
+      ({ book: { customers: { length: LAST_READ_KEPT_MAX_CUSTOMERS + 1 } } }) as unknown as FeedResult;
+    let friday: WeakRef<FeedResult> | null = null;
+    await feed.read({
+      key: 'k',
+      read: async () => {
+        const result = large();
+        friday = new WeakRef(result);
+        return result;
+      },
+    });
+    let release = () => {};
+    version = 'monday';
+    const monday = large();
+    const run = feed.read({
+      key: 'k',
+      recheck: true,
+      read: () =>
+        new Promise<FeedResult>((resolve) => {
+          release = () => resolve(monday);
+        }),
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    // At a million customers a read and the tabs' scoring of it are near a gigabyte, which the weekly
+    // run reading the next export on the same instance does not have to spare.
+    expect((friday as WeakRef<FeedResult> | null)?.deref()).toBeUndefined();
+    // A page meanwhile waits for the run's read, as it did before the last read was kept.
+    const page = feed.readOrLast({ key: 'k', read: async () => large() });
+    release();
+    expect(await run).toBe(monday);
+    expect((await page).result).toBe(monday);
   });
 });
