@@ -59,11 +59,16 @@ export interface AuditStore {
   /** The most recent actions on one customer, newest first: `limit` of them (default 10; Infinity: all). */
   latestForCustomer(customerId: string, options?: { limit?: number }): Promise<AuditRow[]>;
   /**
-   * The customer's most recent row of one action, or null: for a row older than the latest ones read
-   * (a standing loss behind many newer rows). The service reads the customer's rows, newest first,
-   * until one matches.
+   * The customer's most recent row of one action that `accept` takes (any, without it), or null: for
+   * a row older than the latest ones read (a standing loss behind many newer rows). The service reads
+   * the customer's rows, newest first, until one matches; rows of the action are then read one at a
+   * time until `accept` takes one.
    */
-  latestOfAction(customerId: string, action: AuditAction): Promise<AuditRow | null>;
+  latestOfAction(
+    customerId: string,
+    action: AuditAction,
+    accept?: (row: AuditRow) => Promise<boolean>,
+  ): Promise<AuditRow | null>;
   /** One row by customer and id, or null. */
   get(customerId: string, id: string): Promise<AuditRow | null>;
 }
@@ -149,13 +154,22 @@ export class TableAuditStore implements AuditStore {
     });
   }
 
-  async latestOfAction(customerId: string, action: AuditAction): Promise<AuditRow | null> {
+  async latestOfAction(
+    customerId: string,
+    action: AuditAction,
+    accept: (row: AuditRow) => Promise<boolean> = async () => true,
+  ): Promise<AuditRow | null> {
     const filter = odata`PartitionKey eq ${idKey(customerId)} and RowKey ge ${LISTING} and RowKey lt ${LISTING_END} and action eq ${action}`;
     return naming(this.endpoint, async () => {
       // A page may come back empty with a continuation token (the service stops scanning after a
-      // while): every page is asked for until one holds a row.
+      // while): every page is asked for until one holds a row that is taken.
       const pages = this.byCustomer.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: 1 });
-      for await (const page of pages) if (page.length > 0) return fromAuditEntity(page[0]);
+      for await (const page of pages) {
+        for (const e of page) {
+          const row = fromAuditEntity(e);
+          if (await accept(row)) return row;
+        }
+      }
       return null;
     });
   }

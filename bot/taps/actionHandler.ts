@@ -66,13 +66,7 @@ import {
   seesTeam,
 } from './authorise';
 import { outcomeOfRow } from './cardOutcome';
-import {
-  type CommitResult,
-  commitDecision,
-  finishInterrupted,
-  finishRecorded,
-  isUndone,
-} from './commitAction';
+import { type CommitResult, commitDecision, finishInterrupted, finishRecorded } from './commitAction';
 import { decideTap } from './decideTap';
 import { decideUndo, selectUndoTarget } from './decideUndo';
 import { type Lease, leasedWork, PLAN_MS_PER_CUSTOMER } from './leasedWork';
@@ -89,7 +83,7 @@ import {
   SUMMARY_NOT_AVAILABLE,
   UNKNOWN_CUSTOMER,
 } from './replies';
-import { withStandingLoss } from './standingLoss';
+import { isUndone, withStandingLoss } from './storedHistory';
 
 /** The storage the actions read and write. */
 export interface ActionStores {

@@ -9,6 +9,7 @@ import { HISTORY_LIMIT, latestOpenAction, undoKey, undoneIds } from './auditHist
 import { restoreFrom } from './decideUndo';
 import { replayRow } from './replayRow';
 import { type Settlement, sameChangeRival, settleRecorded, showsChange } from './settleRow';
+import { isUndone, withStandingLoss } from './storedHistory';
 
 /**
  * Writing an accepted action: the audit row first, then the state.
@@ -197,16 +198,6 @@ function history(stores: CommitStores, row: AuditRow): Promise<AuditRow[]> {
   return stores.audit.latestForCustomer(row.customerId, { limit: HISTORY_LIMIT });
 }
 
-/** True when a standing undo reverses `row` (an undo cancelled by a lost race does not count). */
-export async function isUndone(
-  audit: Pick<AuditStore, 'get'>,
-  row: Pick<AuditRow, 'customerId' | 'id'>,
-): Promise<boolean> {
-  const undo = await audit.get(row.customerId, undoKey(row.id));
-  if (!undo) return false;
-  return (await audit.get(row.customerId, undoKey(undo.id))) === null;
-}
-
 /**
  * An undo whose state write lost the race: reload and re-decide. When the action it reverses is
  * still the customer's latest standing one (the rival was, say, a weekly re-score), restore its
@@ -214,7 +205,8 @@ export async function isUndone(
  */
 async function redoUndo(stores: CommitStores, row: AuditRow, current: CustomerState): Promise<boolean> {
   if (row.action !== 'undo' || !row.undoes) return false;
-  const trail = await history(stores, row);
+  // With the customer's standing loss when it is further back than the rows read, as the undo found it.
+  const trail = await withStandingLoss(stores.audit, current, await history(stores, row), row.id);
   const target = latestOpenAction(trail.filter((r) => r.id !== row.id));
   if (!target || target.id !== row.undoes) return false;
   const outcome = await projectState(stores.state, row.customerId, current, restoreFrom(current, target));

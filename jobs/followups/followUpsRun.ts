@@ -4,7 +4,7 @@ import { outcomeOfRow } from '../../bot/taps/cardOutcome';
 import { commitDecision } from '../../bot/taps/commitAction';
 import { decideLost } from '../../bot/taps/decideLost';
 import { wonBackThisCycle } from '../../bot/taps/staleReason';
-import { withStandingLoss } from '../../bot/taps/standingLoss';
+import { withStandingLoss } from '../../bot/taps/storedHistory';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import { dayOf, isoOfDay } from '../../rules/book';

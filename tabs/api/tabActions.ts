@@ -18,7 +18,7 @@ import {
 import { decideTap } from '../../bot/taps/decideTap';
 import { decideUndo, selectUndoTarget } from '../../bot/taps/decideUndo';
 import { typedAmount } from '../../bot/taps/decideWonBack';
-import { withStandingLoss } from '../../bot/taps/standingLoss';
+import { withStandingLoss } from '../../bot/taps/storedHistory';
 import { formatExactMoney, wonBackValueWords } from '../../cards/format';
 import { localDate } from '../../rules/calendar';
 import type { CustomerState, ValueKind } from '../../rules/customerState';

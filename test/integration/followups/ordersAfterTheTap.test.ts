@@ -122,15 +122,11 @@ describe('orders after the tap, in the digest', () => {
     return tap;
   }
 
-  it("a customer marked lost who orders again: Monday's digest says so, and Undo on it leads to the save", async () => {
-    await lostOn1Aug();
-    await undoTheLossOnMondaysDigest();
-  });
-
-  it('a loss further back than the latest 50 rows on the customer is still shown, undone, and the save recorded', async () => {
-    await lostOn1Aug();
-    // 60 rows newer than the loss that leave it standing, written straight into the trail: taps that
-    // lost a race and were cancelled (the rows a commit writes then), one for each of 60 old cards.
+  /**
+   * 60 rows newer than the loss that leave it standing, written straight into the trail: taps that
+   * lost a race and were cancelled (the rows a commit writes then), one for each of 60 old cards.
+   */
+  async function cancellationsAfterTheLoss() {
     for (let week = 0; week < 60; week++) {
       const tapped = `old-card-${week}|${ID}|reached_out|1`;
       await world.storage.audit.record({
@@ -148,6 +144,16 @@ describe('orders after the tap, in the digest', () => {
         source: 'weekly',
       });
     }
+  }
+
+  it("a customer marked lost who orders again: Monday's digest says so, and Undo on it leads to the save", async () => {
+    await lostOn1Aug();
+    await undoTheLossOnMondaysDigest();
+  });
+
+  it('a loss further back than the latest 50 rows on the customer is still shown, undone, and the save recorded', async () => {
+    await lostOn1Aug();
+    await cancellationsAfterTheLoss();
     const tap = await undoTheLossOnMondaysDigest();
     const saved = await tap({ action: 'won_back', fields: { value: 'value_0' }, value_0: '78.21' });
     expect(saved.text).toBeUndefined();
@@ -156,6 +162,43 @@ describe('orders after the tap, in the digest', () => {
       wonBackAt: '2011-08-08',
       recoveredValue: 78.21,
     });
+  });
+
+  it('a loss further back than the latest 50 rows is found when a Lost tapped at the same moment lost the race to it', async () => {
+    await lostOn1Aug();
+    // Bob tapped Lost on the customer on his own card a moment after Ana, on the state before hers:
+    // his row is the newer one, and it was cancelled when Ana's loss reached the state first.
+    const bobs = `bob-card|${ID}|lost|1`;
+    const bob = {
+      owner: ANA,
+      actorId: 'aad-bob',
+      actorName: 'Bob',
+      cardMessageId: 'bob-card',
+      source: 'weekly',
+    } as const;
+    const [lossRow] = await world.storage.audit.latestForCustomer(ID, { limit: 1 });
+    await world.storage.audit.record({
+      ...bob,
+      id: bobs,
+      action: 'lost',
+      customerId: ID,
+      customerName: NAME,
+      at: '2011-08-01T15:00:00.400Z',
+      reason: 'price',
+      snapshot: lossRow.snapshot,
+    });
+    await world.storage.audit.record({
+      ...bob,
+      id: `undo|${bobs}`,
+      action: 'undo',
+      customerId: ID,
+      customerName: NAME,
+      at: '2011-08-01T15:00:00.900Z',
+      undoes: bobs,
+      note: 'not applied: Ana acted on the customer before it reached the state',
+    });
+    await cancellationsAfterTheLoss();
+    await undoTheLossOnMondaysDigest();
   });
 
   /** Ana reached out to Customer 18248 on Mon 1 Aug and has snoozed their row until `until`. */

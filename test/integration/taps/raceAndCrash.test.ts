@@ -387,27 +387,56 @@ describe('a crash between the audit row and the state write', () => {
 });
 
 describe('an undo racing another write', () => {
-  it('a re-score landing between the read and the write does not cancel the undo: it is redone on the fresh state', async () => {
-    const handler = createActionHandler(handlerDeps(stores, { clock }));
-    await handler.submit(request(ANA, tap.reachedOut('cust-1')));
+  const rescored = { ...greenfield, score: 0.9, band: 'at_risk' as const, reasons: ['quiet'] };
+  /** Ana's Undo on card-1, with the weekly run re-scoring the customer between its read and its write. */
+  const undoUnderARescore = () => {
     const rescore = () =>
       storage.state.update('cust-1', (s) =>
-        s ? { ...s, score: 0.9, band: 'at_risk', reasons: ['quiet'] } : null,
+        s ? { ...s, score: rescored.score, band: rescored.band, reasons: rescored.reasons } : null,
       );
     const racing = createActionHandler(
       handlerDeps({ ...stores, state: withRivalAfterFirstRead(storage.state, rescore) }, { clock }),
     );
-    const reply = await racing.submit(request(ANA, tap.undo('cust-1')));
+    return racing.submit(request(ANA, tap.undo('cust-1')));
+  };
+
+  it('a re-score landing between the read and the write does not cancel the undo: it is redone on the fresh state', async () => {
+    const handler = createActionHandler(handlerDeps(stores, { clock }));
+    await handler.submit(request(ANA, tap.reachedOut('cust-1')));
+    const reply = await undoUnderARescore();
     expect(reply.updateCard).toBeDefined();
     // The contact is undone; the re-score stands.
-    expect((await storage.state.get('cust-1'))?.state).toEqual({
-      ...greenfield,
-      score: 0.9,
-      band: 'at_risk',
-      reasons: ['quiet'],
-    });
+    expect((await storage.state.get('cust-1'))?.state).toEqual(rescored);
     const rows = await storage.audit.latestForCustomer('cust-1');
     expect(rows.map((r) => r.action)).toEqual(['undo', 'reached_out']);
+  });
+
+  it('a re-score landing under the undo of a loss further back than the latest 50 rows: redone on the fresh state too', async () => {
+    const handler = createActionHandler(handlerDeps(stores, { clock }));
+    await handler.submit(request(ANA, tap.lost('cust-1', 'price')));
+    // 60 rows after the loss that leave it standing: taps on old cards that lost a race, cancelled.
+    for (let k = 0; k < 60; k++) {
+      const tapped = `old-card-${k}|cust-1|reached_out|1`;
+      await storage.audit.record({
+        id: `undo|${tapped}`,
+        action: 'undo',
+        customerId: 'cust-1',
+        customerName: greenfield.name,
+        owner: greenfield.owner,
+        actorId: ANA.userId,
+        actorName: ANA.name,
+        at: clock().toISOString(),
+        undoes: tapped,
+        note: CANCELLED_NOTE,
+        cardMessageId: `old-card-${k}`,
+        source: 'weekly',
+      });
+    }
+    const reply = await undoUnderARescore();
+    expect(reply.text).toBeUndefined();
+    expect((await storage.state.get('cust-1'))?.state).toEqual(rescored);
+    const [undo] = await storage.audit.latestForCustomer('cust-1', { limit: 1 });
+    expect(undo).toMatchObject({ action: 'undo', snapshot: expect.anything() });
   });
 
   it('an undo that loses to another rep action is cancelled and its target is not counted as undone', async () => {
