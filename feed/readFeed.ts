@@ -1419,10 +1419,18 @@ async function checkTickets(
   }
 }
 
+/** The feed's own word for a ticket's stored meaning (status_open, sentiment_code), null for none. */
+function feedWord(column: 'status' | 'sentiment', meaning: string): string | null {
+  if (column === 'status') return meaning === 'true' ? 'open' : 'closed';
+  const code = Number(meaning);
+  return code === SENTIMENT.none ? null : (TICKET_SENTIMENTS.find((w) => SENTIMENT[w] === code) ?? null);
+}
+
 /**
  * The notes of what the tickets read were read as, each meaning with the values that gave it
  * (`status: 3 open ("Pending" 2, "New" 1), 4 closed ("Solved" 4)`): a desk's own words are read
- * by what they usually mean, which the user checks here against what their desk means by them.
+ * by what they usually mean, which the user checks here against what their desk means by them. A
+ * column written in the feed's own words (`open`, `negative`, in any case) needs no check: no note.
  */
 async function ticketValuesRead(engine: FeedEngine, sentimentColumn: boolean): Promise<string[]> {
   const read = async (column: 'status' | 'sentiment', code: string, words: (code: string) => string) => {
@@ -1430,6 +1438,10 @@ async function ticketValuesRead(engine: FeedEngine, sentimentColumn: boolean): P
       SELECT t.${code} AS meaning, i.${column} AS v, count(*) AS n
       FROM tickets_chk t JOIN tickets_first f ON f.frid = t.rid JOIN tickets_in i USING (rid)
       GROUP BY ALL ORDER BY meaning ${column === 'status' ? 'DESC' : ''}, n DESC, v`);
+    const ownWords = rows.every(
+      ([meaning, v]) => String(v).trim().toLowerCase() === feedWord(column, String(meaning)),
+    );
+    if (ownWords) return '';
     const byMeaning = new Map<string, { n: number; values: string[] }>();
     for (const [meaning, v, n] of rows) {
       const entry = byMeaning.get(String(meaning)) ?? { n: 0, values: [] };
