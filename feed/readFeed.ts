@@ -32,6 +32,7 @@ import {
   type TicketValues,
   ticketSentiments,
   ticketStatuses,
+  ticketValueKey,
 } from '../rules/ticketValues';
 import {
   type BookCurrency,
@@ -1419,9 +1420,12 @@ async function checkTickets(
   }
 }
 
+/** The feed's own word for a ticket's stored status (status_open). */
+const statusWord = (open: string) => (open === 'true' ? 'open' : 'closed');
+
 /** The feed's own word for a ticket's stored meaning (status_open, sentiment_code), null for none. */
 function feedWord(column: 'status' | 'sentiment', meaning: string): string | null {
-  if (column === 'status') return meaning === 'true' ? 'open' : 'closed';
+  if (column === 'status') return statusWord(meaning);
   const code = Number(meaning);
   return code === SENTIMENT.none ? null : (TICKET_SENTIMENTS.find((w) => SENTIMENT[w] === code) ?? null);
 }
@@ -1439,7 +1443,7 @@ async function ticketValuesRead(engine: FeedEngine, sentimentColumn: boolean): P
       FROM tickets_chk t JOIN tickets_first f ON f.frid = t.rid JOIN tickets_in i USING (rid)
       GROUP BY ALL ORDER BY meaning ${column === 'status' ? 'DESC' : ''}, n DESC, v`);
     const ownWords = rows.every(
-      ([meaning, v]) => String(v).trim().toLowerCase() === feedWord(column, String(meaning)),
+      ([meaning, v]) => ticketValueKey(String(v)) === feedWord(column, String(meaning)),
     );
     if (ownWords) return '';
     const byMeaning = new Map<string, { n: number; values: string[] }>();
@@ -1457,7 +1461,7 @@ async function ticketValuesRead(engine: FeedEngine, sentimentColumn: boolean): P
       )
       .join(', ');
   };
-  const status = await read('status', 'status_open', (open) => (open === 'true' ? 'open' : 'closed'));
+  const status = await read('status', 'status_open', statusWord);
   const notes = status ? [`status: read as ${status}`] : [];
   if (!sentimentColumn) {
     notes.push(
