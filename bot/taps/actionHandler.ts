@@ -72,6 +72,7 @@ import { decideUndo, selectUndoTarget } from './decideUndo';
 import { type Lease, leasedWork, PLAN_MS_PER_CUSTOMER } from './leasedWork';
 import { listsWithNotice } from './listNotice';
 import {
+  type AskedFor,
   BUSY,
   helpFor,
   MALFORMED_SUBMIT,
@@ -177,8 +178,8 @@ function sourceOfCard(data: RepCardData): ActionSource {
   return isDigest(data) ? 'digest' : (data.kind ?? 'weekly');
 }
 
-const LIST_WORDS = { words: 'your list', command: 'list' };
-const SUMMARY_WORDS = { words: 'the summary', command: 'summary' };
+const LIST_WORDS: AskedFor = { words: 'your list', command: 'list' };
+const SUMMARY_WORDS: AskedFor = { words: 'the summary', command: 'summary' };
 
 /** Builds the product's ActionHandler: card taps and text commands. */
 export function createActionHandler(deps: ActionHandlerDeps): ActionHandler {
@@ -264,7 +265,7 @@ export class ChurnActionHandler implements ActionHandler {
    */
   private async leased(
     delivery: Delivery | undefined,
-    what: { words: string; command: string },
+    what: AskedFor,
     work: (lease?: Lease) => Promise<BotReply>,
   ): Promise<BotReply> {
     if (!delivery) return work();

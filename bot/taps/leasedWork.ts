@@ -1,6 +1,6 @@
 import type { CardStore } from '../../storage/cardStore';
 import type { BotReply, Delivery, Log } from '../ports';
-import { stillWorking, workedOutAgain } from './replies';
+import { type AskedFor, stillWorking, workedOutAgain } from './replies';
 
 /**
  * How long a claim on a message being worked out holds without a renewal (ms). Teams delivers a
@@ -29,8 +29,8 @@ export interface Lease {
 
 export interface LeasedWorkOptions {
   cards: Pick<CardStore, 'claimWork' | 'renewWork' | 'finishWork'>;
-  /** What is being worked out, in the rep's words ("your list", "the summary"), and the command that asks again. */
-  what: { words: string; command: string };
+  /** What is being worked out: "your list", "the summary". */
+  what: AskedFor;
   /** Milliseconds since the epoch: leases are compared across instances by the wall clock. */
   now?: () => number;
   leaseMs?: number;
