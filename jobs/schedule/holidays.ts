@@ -15,7 +15,7 @@ export interface HolidayCalendar {
 }
 
 /** A few settings that name a calendar, for the messages that refuse one. */
-export const HOLIDAYS_EXAMPLES = ['GB-ENG', 'US', 'DE-BY', 'FR'];
+const HOLIDAYS_EXAMPLES = ['GB-ENG', 'US', 'DE-BY', 'FR'];
 
 /** Codes in common use for a country whose ISO 3166 code is another: the UK's own, the EU's for Greece. */
 const NOT_ISO: Record<string, string> = { UK: 'GB', EL: 'GR' };

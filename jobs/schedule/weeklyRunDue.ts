@@ -68,7 +68,7 @@ export function weeklyRunDue(now: Date, cfg: WeeklySchedule): RunDecision {
  * no working day is left in it (a Friday send on Good Friday) it comes on the last working day before,
  * and in a week with no working day at all on the set day.
  */
-export function sendDayOfWeek(
+function sendDayOfWeek(
   monday: string,
   weekday: number,
   workingDays: readonly number[],
