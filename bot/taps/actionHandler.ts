@@ -241,12 +241,12 @@ export class ChurnActionHandler implements ActionHandler {
   }
 
   /**
-   * A message that posts a card or writes is answered once per delivery (ports.ts Delivery): the
-   * message is claimed in the card table before any work, so a delivery of it again, whether the
-   * first is still being worked out (here or on another instance) or long answered, posts nothing.
-   * Claimed first, a first delivery cut short by a crash is not done again either: an undo may have
-   * been recorded before the crash, and doing it again would undo the action before it. A message
-   * without an id is answered every time, as before.
+   * A message that writes (`undo`) is answered once per delivery (ports.ts Delivery): the message
+   * is claimed in the card table before any work, so a delivery of it again, whether the first is
+   * still being worked out (here or on another instance) or long answered, posts nothing. Claimed
+   * first, a first delivery cut short by a crash is not done again either: an undo may have been
+   * recorded before the crash, and doing it again would undo the action before it. A message
+   * without an id is answered every time.
    */
   private async once(delivery: Delivery | undefined, work: () => Promise<BotReply>): Promise<BotReply> {
     if (!delivery) return work();
