@@ -54,7 +54,7 @@ export interface KeptFeed {
  * How long readOrLast waits for the read asked before answering from the last one: a kept read or a
  * version check (a listing of the container) comes within it, a download of the feed does not.
  */
-export const READ_PROMPT_MS = 500;
+const READ_PROMPT_MS = 500;
 
 /**
  * The largest book whose last read is held for readOrLast once a newer read has started. A larger

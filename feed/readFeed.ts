@@ -32,6 +32,7 @@ import {
   type TicketValues,
   ticketSentiments,
   ticketStatuses,
+  ticketValueKey,
 } from '../rules/ticketValues';
 import {
   type BookCurrency,
@@ -477,6 +478,11 @@ async function defaultOwnerNote(
 
 const customerIdChecks = requiredText('customer_id', 'customer_id', MAX_CUSTOMER_ID_CHARS);
 
+/** A note's list cut at the `shown` first of `total`: ` and 12 more`, or nothing when all are shown. */
+function andMore(total: number, shown: number): string {
+  return total > shown ? ` and ${(total - shown).toLocaleString('en-US')} more` : '';
+}
+
 /**
  * Table `cust_email`: each address of the customers' `email` column (one or several in a cell,
  * separated by `,` or `;`, in lower case) and the customer it finds (`id_key`): how a help desk's
@@ -506,7 +512,7 @@ async function customerEmails(engine: FeedEngine): Promise<string[]> {
   const n = Number(shared[0][2]);
   const each = shared.map(([address, ids]) => `"${address}" (${ids})`).join(', ');
   return [
-    `email: ${n.toLocaleString('en-US')} ${n === 1 ? 'address is' : 'addresses are'} given to more than one customer, so a ticket from ${n === 1 ? 'it' : 'them'} finds none: ${each}${n > shared.length ? ` and ${(n - shared.length).toLocaleString('en-US')} more` : ''}`,
+    `email: ${n.toLocaleString('en-US')} ${n === 1 ? 'address is' : 'addresses are'} given to more than one customer, so a ticket from ${n === 1 ? 'it' : 'them'} finds none: ${each}${andMore(n, shared.length)}`,
   ];
 }
 
@@ -731,7 +737,7 @@ async function ownerNamesHint(engine: FeedEngine, kind: string): Promise<string 
   if (rows.length === 0) return null;
   const names = rows.map(([name]) => String(name));
   const [distinct, cells] = [Number(rows[0][2]), Number(rows[0][3])];
-  const more = distinct > shown ? ` and ${(distinct - shown).toLocaleString('en-US')} more` : '';
+  const more = andMore(distinct, shown);
   const example = names.map((name) => `${JSON.stringify(name)}: "<their Teams sign-in>"`).join(', ');
   return (
     `owner: ${cells.toLocaleString('en-US')} ${cells === 1 ? 'row names' : 'rows name'} a rep (${names.map((n) => JSON.stringify(n)).join(', ')}${more}) rather than giving their Teams sign-in: ` +
@@ -1419,9 +1425,12 @@ async function checkTickets(
   }
 }
 
+/** The feed's own word for a ticket's stored status (status_open). */
+const statusWord = (open: string) => (open === 'true' ? 'open' : 'closed');
+
 /** The feed's own word for a ticket's stored meaning (status_open, sentiment_code), null for none. */
 function feedWord(column: 'status' | 'sentiment', meaning: string): string | null {
-  if (column === 'status') return meaning === 'true' ? 'open' : 'closed';
+  if (column === 'status') return statusWord(meaning);
   const code = Number(meaning);
   return code === SENTIMENT.none ? null : (TICKET_SENTIMENTS.find((w) => SENTIMENT[w] === code) ?? null);
 }
@@ -1439,7 +1448,7 @@ async function ticketValuesRead(engine: FeedEngine, sentimentColumn: boolean): P
       FROM tickets_chk t JOIN tickets_first f ON f.frid = t.rid JOIN tickets_in i USING (rid)
       GROUP BY ALL ORDER BY meaning ${column === 'status' ? 'DESC' : ''}, n DESC, v`);
     const ownWords = rows.every(
-      ([meaning, v]) => String(v).trim().toLowerCase() === feedWord(column, String(meaning)),
+      ([meaning, v]) => ticketValueKey(String(v)) === feedWord(column, String(meaning)),
     );
     if (ownWords) return '';
     const byMeaning = new Map<string, { n: number; values: string[] }>();
@@ -1457,7 +1466,7 @@ async function ticketValuesRead(engine: FeedEngine, sentimentColumn: boolean): P
       )
       .join(', ');
   };
-  const status = await read('status', 'status_open', (open) => (open === 'true' ? 'open' : 'closed'));
+  const status = await read('status', 'status_open', statusWord);
   const notes = status ? [`status: read as ${status}`] : [];
   if (!sentimentColumn) {
     notes.push(
@@ -1497,7 +1506,7 @@ async function unknownTicketValues(
   if (rows.length === 0) return null;
   const [kinds, cells] = [Number(rows[0][2]), Number(rows[0][3])];
   const each = rows.map(([v, n]) => `${JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`);
-  const more = kinds > shown ? ` and ${(kinds - shown).toLocaleString('en-US')} more` : '';
+  const more = andMore(kinds, shown);
   const meaning = `<${means.slice(0, -1).join(', ')} or ${means[means.length - 1]}>`;
   const example = rows.map(([v]) => `${JSON.stringify(String(v))}: "${meaning}"`).join(', ');
   const what = column === 'status' ? 'a status' : 'a rating';

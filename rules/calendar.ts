@@ -30,11 +30,15 @@ export function isoOfDay(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/** The ISO weekday of a `YYYY-MM-DD` date: 1 = Monday ... 7 = Sunday. */
+export function isoWeekdayOf(isoDate: string): number {
+  // Day 0 (1970-01-01) was a Thursday (4).
+  return ((((dayOf(isoDate) + 3) % 7) + 7) % 7) + 1;
+}
+
 /** `YYYY-MM-DD` of the Monday of the ISO week holding the date `isoDate`. */
 export function mondayOf(isoDate: string): string {
-  const day = dayOf(isoDate);
-  // Day 0 (1970-01-01) was a Thursday: Monday is (day - 4) mod 7 === 0.
-  return isoOfDay(day - ((((day - 4) % 7) + 7) % 7));
+  return isoOfDay(dayOf(isoDate) - (isoWeekdayOf(isoDate) - 1));
 }
 
 /** Whole calendar days from date `from` to date `to` (both `YYYY-MM-DD`); negative when `to` is earlier. */

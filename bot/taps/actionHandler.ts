@@ -72,6 +72,7 @@ import { decideUndo, selectUndoTarget } from './decideUndo';
 import { type Lease, leasedWork, PLAN_MS_PER_CUSTOMER } from './leasedWork';
 import { listsWithNotice } from './listNotice';
 import {
+  type AskedFor,
   BUSY,
   helpFor,
   MALFORMED_SUBMIT,
@@ -177,8 +178,8 @@ function sourceOfCard(data: RepCardData): ActionSource {
   return isDigest(data) ? 'digest' : (data.kind ?? 'weekly');
 }
 
-const LIST_WORDS = { words: 'your list', command: 'list' };
-const SUMMARY_WORDS = { words: 'the summary', command: 'summary' };
+const LIST_WORDS: AskedFor = { words: 'your list', command: 'list' };
+const SUMMARY_WORDS: AskedFor = { words: 'the summary', command: 'summary' };
 
 /** Builds the product's ActionHandler: card taps and text commands. */
 export function createActionHandler(deps: ActionHandlerDeps): ActionHandler {
@@ -240,12 +241,12 @@ export class ChurnActionHandler implements ActionHandler {
   }
 
   /**
-   * A message that posts a card or writes is answered once per delivery (ports.ts Delivery): the
-   * message is claimed in the card table before any work, so a delivery of it again, whether the
-   * first is still being worked out (here or on another instance) or long answered, posts nothing.
-   * Claimed first, a first delivery cut short by a crash is not done again either: an undo may have
-   * been recorded before the crash, and doing it again would undo the action before it. A message
-   * without an id is answered every time, as before.
+   * A message that writes (`undo`) is answered once per delivery (ports.ts Delivery): the message
+   * is claimed in the card table before any work, so a delivery of it again, whether the first is
+   * still being worked out (here or on another instance) or long answered, posts nothing. Claimed
+   * first, a first delivery cut short by a crash is not done again either: an undo may have been
+   * recorded before the crash, and doing it again would undo the action before it. A message
+   * without an id is answered every time.
    */
   private async once(delivery: Delivery | undefined, work: () => Promise<BotReply>): Promise<BotReply> {
     if (!delivery) return work();
@@ -264,7 +265,7 @@ export class ChurnActionHandler implements ActionHandler {
    */
   private async leased(
     delivery: Delivery | undefined,
-    what: { words: string; command: string },
+    what: AskedFor,
     work: (lease?: Lease) => Promise<BotReply>,
   ): Promise<BotReply> {
     if (!delivery) return work();

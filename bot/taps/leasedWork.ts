@@ -1,6 +1,6 @@
 import type { CardStore } from '../../storage/cardStore';
 import type { BotReply, Delivery, Log } from '../ports';
-import { stillWorking, workedOutAgain } from './replies';
+import { type AskedFor, stillWorking, workedOutAgain } from './replies';
 
 /**
  * How long a claim on a message being worked out holds without a renewal (ms). Teams delivers a
@@ -10,9 +10,9 @@ import { stillWorking, workedOutAgain } from './replies';
  * LEASE_RENEW_MS, a worker that died in the first 15 seconds has let its claim go by the second
  * delivery, which then works the message out itself.
  */
-export const LEASE_MS = 15_000;
+const LEASE_MS = 15_000;
 /** How often a worker renews its claim while the thread is free (a feed read, a table write). */
-export const LEASE_RENEW_MS = 4_000;
+const LEASE_RENEW_MS = 4_000;
 /**
  * Planning holds the thread, so no renewal fires during it: before it starts, the claim is held for
  * the plan's expected time. About 0.1 ms a customer was measured on a busy 2-core machine (`npm run
@@ -29,8 +29,8 @@ export interface Lease {
 
 export interface LeasedWorkOptions {
   cards: Pick<CardStore, 'claimWork' | 'renewWork' | 'finishWork'>;
-  /** What is being worked out, in the rep's words ("your list", "the summary"), and the command that asks again. */
-  what: { words: string; command: string };
+  /** What is being worked out: "your list", "the summary". */
+  what: AskedFor;
   /** Milliseconds since the epoch: leases are compared across instances by the wall clock. */
   now?: () => number;
   leaseMs?: number;

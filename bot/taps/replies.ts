@@ -57,16 +57,22 @@ export const BUSY =
 /** Said at once when `list` takes a while: the card follows in the same chat. */
 export const LIST_COMING = 'Working out your list from the order feed: it comes in a moment.';
 
+/** What a message asks to be worked out, in the rep's words ("your list"), and the command that asks again. */
+export interface AskedFor {
+  words: string;
+  command: string;
+}
+
 /**
  * Said to a delivery again of a message still being worked out: the first answer is coming, and
  * when to ask again if it does not (its worker may have stopped before it could answer).
  */
-export function stillWorking(what: { words: string; command: string }, leftMs: number): string {
+export function stillWorking(what: AskedFor, leftMs: number): string {
   const minutes = Math.max(1, Math.ceil(leftMs / 60_000));
   return `Still working out ${what.words}: it comes in a moment. If it has not come in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}, type \`${what.command}\` again.`;
 }
 
 /** Said before the answer to a message whose first working out stopped (the instance restarted). */
-export function workedOutAgain(what: { words: string }): string {
+export function workedOutAgain(what: Pick<AskedFor, 'words'>): string {
   return `The first try at ${what.words} stopped before it was done, so I worked it out again: here it is.`;
 }

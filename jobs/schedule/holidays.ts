@@ -1,5 +1,5 @@
 import type Holidays from 'date-holidays';
-import { dayOf, isoOfDay } from '../../rules/calendar';
+import { dayOf, isoOfDay, isoWeekdayOf } from '../../rules/calendar';
 
 /**
  * The team's public holidays, named by the HOLIDAYS setting: a country, and optionally one of its
@@ -15,7 +15,7 @@ export interface HolidayCalendar {
 }
 
 /** A few settings that name a calendar, for the messages that refuse one. */
-export const HOLIDAYS_EXAMPLES = ['GB-ENG', 'US', 'DE-BY', 'FR'];
+const HOLIDAYS_EXAMPLES = ['GB-ENG', 'US', 'DE-BY', 'FR'];
 
 /** Codes in common use for a country whose ISO 3166 code is another: the UK's own, the EU's for Greece. */
 const NOT_ISO: Record<string, string> = { UK: 'GB', EL: 'GR' };
@@ -105,12 +105,6 @@ export function holidayCalendar(code: string): HolidayCalendar {
  */
 function library(): typeof Holidays {
   return require('date-holidays') as typeof Holidays;
-}
-
-/** The ISO weekday of a `YYYY-MM-DD` day: 1 = Monday ... 7 = Sunday. */
-export function isoWeekdayOf(day: string): number {
-  // Day 0, 1970-01-01, was a Thursday (4).
-  return ((((dayOf(day) + 3) % 7) + 7) % 7) + 1;
 }
 
 /** Why a local day is no working day, or null when it is one. */

@@ -6,7 +6,7 @@ import { startOfMonth } from 'date-fns/startOfMonth';
 import { subMonths } from 'date-fns/subMonths';
 import { zonedNow } from '../../rules/calendar';
 import { DEFAULT_WORKING_DAYS } from '../../rules/rulesSchema';
-import { dayOff, holidayCalendar } from './holidays';
+import { dayOff, type HolidayCalendar, holidayCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
 import { type MonthlySchedule, monthlyScheduleSchema } from './scheduleConfig';
 
@@ -32,7 +32,9 @@ export function monthlyRunDue(now: Date, cfg: MonthlySchedule): RunDecision {
   const { timeZone, hour, minute, holidays, workingDays } = monthlyScheduleSchema.parse(cfg);
   const local = zonedNow(now, timeZone);
   const first = startOfMonth(local);
-  const sendDay = holidays ? sendDayOfMonth(first, workingDays ?? DEFAULT_WORKING_DAYS, holidays) : first;
+  const sendDay = holidays
+    ? sendDayOfMonth(first, workingDays ?? DEFAULT_WORKING_DAYS, holidayCalendar(holidays))
+    : first;
   const scheduledAt = set(sendDay, { hours: hour, minutes: minute, seconds: 0, milliseconds: 0 });
   const runKey = monthlyRunKey(local);
   if (isBefore(local, scheduledAt)) return { due: false, reason: 'before_send_time', runKey, scheduledAt };
@@ -44,8 +46,7 @@ export function monthlyRunDue(now: Date, cfg: MonthlySchedule): RunDecision {
  * is a public holiday the first working day after it; a 1st on a weekend that is no holiday is kept,
  * as without a calendar. It stays in the month (a month with no working day keeps the 1st).
  */
-function sendDayOfMonth(first: Date, workingDays: readonly number[], holidays: string): Date {
-  const calendar = holidayCalendar(holidays);
+function sendDayOfMonth(first: Date, workingDays: readonly number[], calendar: HolidayCalendar): Date {
   const local = (day: Date) => format(day, 'yyyy-MM-dd');
   if (!calendar.holidayOn(local(first))) return first;
   for (let day = addDays(first, 1); day.getMonth() === first.getMonth(); day = addDays(day, 1))

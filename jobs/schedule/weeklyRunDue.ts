@@ -3,7 +3,7 @@ import { format } from 'date-fns/format';
 import { isBefore } from 'date-fns/isBefore';
 import { set } from 'date-fns/set';
 import { startOfISOWeek } from 'date-fns/startOfISOWeek';
-import { dayOf, isoOfDay, zonedNow } from '../../rules/calendar';
+import { dayOf, isoOfDay, isoWeekdayOf, zonedNow } from '../../rules/calendar';
 import { DEFAULT_WORKING_DAYS } from '../../rules/rulesSchema';
 import { dayOff, type HolidayCalendar, holidayCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
@@ -24,9 +24,8 @@ export const EARLIEST_WEEKLY_RUN_KEY = 'weekly-';
  * move it, where a Date at noon UTC is already the next day in Auckland or Kiritimati.
  */
 export function weeklyRunKeyOfDay(date: string): string {
-  const day = dayOf(date);
-  // Day 0 (1970-01-01) was a Thursday. An ISO week belongs to the year of its Thursday.
-  const thursday = day - ((((day - 4) % 7) + 7) % 7) + 3;
+  // An ISO week belongs to the year of its Thursday.
+  const thursday = dayOf(date) - isoWeekdayOf(date) + 4;
   const year = new Date(thursday * 86_400_000).getUTCFullYear();
   const week = Math.floor((thursday - Date.UTC(year, 0, 1) / 86_400_000) / 7) + 1;
   return `weekly-${year}-W${String(week).padStart(2, '0')}`;
@@ -69,7 +68,7 @@ export function weeklyRunDue(now: Date, cfg: WeeklySchedule): RunDecision {
  * no working day is left in it (a Friday send on Good Friday) it comes on the last working day before,
  * and in a week with no working day at all on the set day.
  */
-export function sendDayOfWeek(
+function sendDayOfWeek(
   monday: string,
   weekday: number,
   workingDays: readonly number[],

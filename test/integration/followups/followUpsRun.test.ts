@@ -10,6 +10,7 @@ import { bookFromRows } from '../../helpers/bookFromRows';
 import { findAll, texts } from '../../unit/cards/cardWalk';
 import { handlerDeps } from '../taps/actionHarness';
 import {
+  actionStoresOf,
   conversationOf,
   installReps,
   openWeeklyWorld,
@@ -60,17 +61,7 @@ describe('runFollowUps', () => {
 
   /** The bot's tap handler over the world's storage: a digest's buttons go through it, as the weekly card's do. */
   const digestActions = (overrides: Parameters<typeof handlerDeps>[1]) =>
-    createActionHandler(
-      handlerDeps(
-        {
-          state: world.storage.state,
-          audit: world.storage.audit,
-          conversations: world.storage.conversations,
-          cards: world.cards,
-        },
-        overrides,
-      ),
-    );
+    createActionHandler(handlerDeps(actionStoresOf(world), overrides));
 
   /**
    * The daily deps over a book where Ana reached out on Mon 16 Nov to each customer named (their

@@ -7,6 +7,7 @@ import { initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { findAll, texts } from '../../unit/cards/cardWalk';
 import {
+  actionStoresOf,
   conversationOf,
   installReps,
   openWeeklyWorld,
@@ -49,12 +50,7 @@ describe('orders after the tap, in the digest', () => {
   /** Ana's taps, as the bot takes them at `now`. */
   const actionsAt = (now: Date) =>
     createActionHandler({
-      stores: {
-        state: world.storage.state,
-        audit: world.storage.audit,
-        conversations: world.storage.conversations,
-        cards: world.cards,
-      },
+      stores: actionStoresOf(world),
       rules: defaultRules(),
       timeZone: TIME_ZONE,
       access: { tenantId: 'tenant-1', adminUserIds: [] },

@@ -1,9 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import type { CustomerState } from '../../../rules/customerState';
+import type { NewAuditRow } from '../../../storage/auditRow';
 import { tapInTab } from '../../../tabs/api/tabActions';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { ANA_IN_TAB, customer, openActionStorage, seed, tabActionDeps, tabServiceOn } from './actionHarness';
 
 // A tap in the personal tab on Azurite: the words it answers with.
+
+/** A row of a tap of Ana's on `c`, as stored: by her, with `c` before it as its snapshot. */
+function anasRow(
+  c: CustomerState,
+  tapped: Pick<NewAuditRow, 'id' | 'action' | 'at' | 'note' | 'cardMessageId' | 'source'>,
+): NewAuditRow {
+  return {
+    ...tapped,
+    customerId: c.customerId,
+    customerName: c.name,
+    owner: ANA_IN_TAB.email,
+    actorId: ANA_IN_TAB.userId,
+    actorName: ANA_IN_TAB.name,
+    snapshot: c,
+  };
+}
 
 describe('a Won back tapped in the tab', () => {
   it("a one-order customer's save is answered as the second order it is, not as monthly revenue", async () => {
@@ -56,20 +74,16 @@ describe("a busy customer's page after two years", () => {
         ['snoozed', 2],
       ] as const) {
         const at = new Date(firstMonday + (week * 7 + days) * 86_400_000).toISOString();
-        await storage.audit.record({
-          id: `week-${week}|oak|${action}|1`,
-          action,
-          customerId: 'oak',
-          customerName: 'Oak',
-          owner: ANA_IN_TAB.email,
-          actorId: ANA_IN_TAB.userId,
-          actorName: ANA_IN_TAB.name,
-          at,
-          snapshot: oak,
-          note: action === 'snoozed' ? `until ${at.slice(0, 10)}` : null,
-          cardMessageId: `week-${week}`,
-          source: action === 'snoozed' ? 'digest' : 'weekly',
-        });
+        await storage.audit.record(
+          anasRow(oak, {
+            id: `week-${week}|oak|${action}|1`,
+            action,
+            at,
+            note: action === 'snoozed' ? `until ${at.slice(0, 10)}` : null,
+            cardMessageId: `week-${week}`,
+            source: action === 'snoozed' ? 'digest' : 'weekly',
+          }),
+        );
       }
     }
     const book = bookFromRows({
@@ -89,20 +103,16 @@ describe('a snooze stored before the tap day was kept', () => {
     const oak = customer('oak', { name: 'Oak', lastContact: '2026-11-16' });
     // Ana snoozed Oak's reminder on the digest on Fri 20 Nov, under a release that kept only the end.
     await seed(storage, [{ ...oak, snoozedUntil: '2026-11-27' }]);
-    await storage.audit.record({
-      id: 'digest-1120|oak|snoozed|1',
-      action: 'snoozed',
-      customerId: 'oak',
-      customerName: 'Oak',
-      owner: ANA_IN_TAB.email,
-      actorId: ANA_IN_TAB.userId,
-      actorName: ANA_IN_TAB.name,
-      at: '2026-11-20T15:00:00.000Z',
-      snapshot: oak,
-      note: 'until 2026-11-27',
-      cardMessageId: 'digest-1120',
-      source: 'digest',
-    });
+    await storage.audit.record(
+      anasRow(oak, {
+        id: 'digest-1120|oak|snoozed|1',
+        action: 'snoozed',
+        at: '2026-11-20T15:00:00.000Z',
+        note: 'until 2026-11-27',
+        cardMessageId: 'digest-1120',
+        source: 'digest',
+      }),
+    );
     const tapped = await tapInTab(tabActionDeps(storage, cards), ANA_IN_TAB, 'oak', {
       action: 'reached_out',
     });

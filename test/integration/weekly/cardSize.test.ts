@@ -8,6 +8,7 @@ import type { OrderRow } from '../../helpers/bookFromRows';
 import { type Node, ofType, texts } from '../../unit/cards/cardWalk';
 import { advancingClock, handlerDeps, post, startActionBotHost, submitActivity } from '../taps/actionHarness';
 import {
+  actionStoresOf,
   conversationOf,
   depsFor,
   installReps,
@@ -56,15 +57,9 @@ describe('cards at the size Teams takes', () => {
 
   /** The bot over HTTP on the world's stores, listing from `book` (as of `now`: the taps' default day). */
   function startBot(book: Book, rules: Rules, now?: Date) {
-    const stores = {
-      state: world.storage.state,
-      audit: world.storage.audit,
-      conversations: world.storage.conversations,
-      cards: world.cards,
-    };
     return startActionBotHost(
       world.storage,
-      handlerDeps(stores, {
+      handlerDeps(actionStoresOf(world), {
         rules,
         listsNow: listsNowFrom(async () => ({ book }), rules),
         ...(now ? { clock: advancingClock(now) } : {}),

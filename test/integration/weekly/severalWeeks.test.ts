@@ -13,6 +13,7 @@ import { sentRows } from '../../helpers/tabRows';
 import { weeklyRows } from '../../helpers/weeklyCardData';
 import { texts } from '../../unit/cards/cardWalk';
 import {
+  actionStoresOf,
   completed,
   conversationOf,
   depsFor,
@@ -106,12 +107,7 @@ describe('six Mondays of real use', () => {
   let runKey = '';
   const handler = () =>
     createActionHandler({
-      stores: {
-        state: world.storage.state,
-        audit: world.storage.audit,
-        conversations: world.storage.conversations,
-        cards: world.cards,
-      },
+      stores: actionStoresOf(world),
       rules,
       timeZone: TIME_ZONE,
       access: { tenantId: 'tenant-1', adminUserIds: [] },

@@ -4,6 +4,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import { inject } from 'vitest';
 import type { Log } from '../../../bot/ports';
 import { ProactiveSender } from '../../../bot/proactiveSender';
+import type { ActionStores } from '../../../bot/taps/actionHandler';
 import type { FeedResult } from '../../../feed/readFeed';
 import type { WeeklyReport, WeeklyRunDone } from '../../../jobs/weekly/weeklyReport';
 import type { WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
@@ -28,6 +29,16 @@ export interface WeeklyWorld {
   connectionString: string;
   log: Log & { lines: { level: string; message: string }[] };
   stop(): Promise<void>;
+}
+
+/** The world's tables as the bot's taps and commands read and write them. */
+export function actionStoresOf(world: Pick<WeeklyWorld, 'storage' | 'cards'>): ActionStores {
+  return {
+    state: world.storage.state,
+    audit: world.storage.audit,
+    conversations: world.storage.conversations,
+    cards: world.cards,
+  };
 }
 
 /** Opens a fresh world (new table prefix, new fake connector). */
