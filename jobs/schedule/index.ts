@@ -27,4 +27,4 @@ export {
   WEEKLY_TICK_MINUTES,
   WEEKLY_TIMER_NCRONTAB,
 } from './timerSchedule';
-export { weeklyRunDue, weeklyRunKey, weeklyRunKeyOfDay } from './weeklyRunDue';
+export { weeklyRunDue, weeklyRunKey, weeklyRunKeyOfDay, weeklyRunKeyWeeksBefore } from './weeklyRunDue';

@@ -31,6 +31,16 @@ export function weeklyRunKeyOfDay(date: string): string {
   return `weekly-${year}-W${String(week).padStart(2, '0')}`;
 }
 
+/** The key of the weekly run `weeks` ISO weeks before `runKey` (e.g. `weekly-2027-W02`, 8: `weekly-2026-W47`); null for another kind of key. */
+export function weeklyRunKeyWeeksBefore(runKey: string, weeks: number): string | null {
+  const match = /^weekly-(\d{4})-W(\d{2})$/.exec(runKey);
+  if (!match) return null;
+  // Week 1 is the week holding 4 January.
+  const jan4 = `${match[1]}-01-04`;
+  const monday = dayOf(jan4) - isoWeekdayOf(jan4) + 1 + (Number(match[2]) - 1) * 7;
+  return weeklyRunKeyOfDay(isoOfDay(monday - 7 * weeks));
+}
+
 /**
  * Decides on a timer tick whether this ISO week's weekly run is due: the local time in the zone is at
  * or after the configured send time of the current ISO week, on the day sendDayOfWeek picks (the set

@@ -3,7 +3,7 @@ import { addressKey } from '../../rules/addresses';
 import { localDate } from '../../rules/calendar';
 import type { LastRun, LastWeekOptions } from '../../rules/listChanges';
 import type { RunLedger } from '../../storage/runLedger';
-import { EARLIEST_WEEKLY_RUN_KEY } from '../schedule/weeklyRunDue';
+import { EARLIEST_WEEKLY_RUN_KEY, weeklyRunKeyWeeksBefore } from '../schedule/weeklyRunDue';
 
 // What a finished run's report says of the feed its cards were planned from (weeklyReport.ts);
 // reports written before these fields have only the localDate.
@@ -15,6 +15,28 @@ const reportSchema = z.object({
 
 /** What lastCardsOptions reads from the run ledger. */
 export type LastCardsLedger = Pick<RunLedger, 'lastRuns' | 'getRun' | 'deliveriesBetween'>;
+
+/**
+ * Weeks back the last finished run is looked for first. Each week's run is a partition of its own,
+ * and the service may answer a query over many partitions a page per partition: one over every
+ * week since the first costs 52 more round trips a year, one over the last weeks a few.
+ */
+const RECENT_WEEKS = 8;
+
+/**
+ * The latest weekly runs before `runKey`, started and finished: from the last RECENT_WEEKS, else
+ * (no run finished in them: a team back after a pause) from every week since the first. A run
+ * finished in the recent weeks makes the recent answer the whole one: the latest started run is no
+ * earlier than it.
+ */
+async function lastWeeklyRuns(
+  runs: Pick<RunLedger, 'lastRuns'>,
+  runKey: string,
+): Promise<{ started: string | null; finished: string | null }> {
+  const from = weeklyRunKeyWeeksBefore(runKey, RECENT_WEEKS);
+  const recent = from === null ? null : await runs.lastRuns(from, runKey);
+  return recent?.finished ? recent : runs.lastRuns(EARLIEST_WEEKLY_RUN_KEY, runKey);
+}
 
 /**
  * Where each rep's last card before `runKey` is known from, as the replay of last week takes it
@@ -31,7 +53,7 @@ export async function lastCardsOptions(
   timeZone: string,
   reader: 'run' | 'list',
 ): Promise<Pick<LastWeekOptions, 'lastWeek' | 'lastRun' | 'lastRunByRep'>> {
-  const { started, finished } = await runs.lastRuns(EARLIEST_WEEKLY_RUN_KEY, runKey);
+  const { started, finished } = await lastWeeklyRuns(runs, runKey);
   const lastRun = finished === null ? 'none' : await finishedRun(runs, finished);
   // Every run after the last finished one died before finishing: the rows they delivered. The range
   // starts just after the finished run's key ('!' sorts before any week's digits), so a week after

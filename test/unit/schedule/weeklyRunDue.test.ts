@@ -5,7 +5,9 @@ import {
   weeklyRunDue,
   weeklyRunKey,
   weeklyRunKeyOfDay,
+  weeklyRunKeyWeeksBefore,
 } from '../../../jobs/schedule';
+import { dayOf, isoOfDay } from '../../../rules/calendar';
 import { simulateTimer } from './simulateTimer';
 
 const monday0803 = (timeZone: string) => ({ timeZone, weekday: 1, hour: 8, minute: 3 });
@@ -164,6 +166,17 @@ describe('weeklyRunKey across the ISO week-year boundary', () => {
       if (zone === undefined) delete process.env.TZ;
       else process.env.TZ = zone;
     }
+  });
+
+  it('the key some weeks before a week is the key of its day that many weeks earlier, over years of 52 and 53 weeks', () => {
+    for (let day = dayOf('2019-12-01'); day < dayOf('2031-01-31'); day++) {
+      const key = weeklyRunKeyOfDay(isoOfDay(day));
+      for (const weeks of [1, 8, 60]) {
+        expect(weeklyRunKeyWeeksBefore(key, weeks)).toBe(weeklyRunKeyOfDay(isoOfDay(day - 7 * weeks)));
+      }
+    }
+    expect(weeklyRunKeyWeeksBefore('weekly-2027-W02', 8)).toBe('weekly-2026-W47');
+    expect(weeklyRunKeyWeeksBefore('daily-2026-11-30', 8)).toBeNull();
   });
 
   it('runs once in W53 and once in W01 when the timer steps over New Year in Chicago', () => {
