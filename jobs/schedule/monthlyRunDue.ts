@@ -5,7 +5,6 @@ import { set } from 'date-fns/set';
 import { startOfMonth } from 'date-fns/startOfMonth';
 import { subMonths } from 'date-fns/subMonths';
 import { zonedNow } from '../../rules/calendar';
-import { DEFAULT_WORKING_DAYS } from '../../rules/rulesSchema';
 import { dayOff, type HolidayCalendar, holidayCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
 import { type MonthlySchedule, monthlyScheduleSchema } from './scheduleConfig';
@@ -32,9 +31,7 @@ export function monthlyRunDue(now: Date, cfg: MonthlySchedule): RunDecision {
   const { timeZone, hour, minute, holidays, workingDays } = monthlyScheduleSchema.parse(cfg);
   const local = zonedNow(now, timeZone);
   const first = startOfMonth(local);
-  const sendDay = holidays
-    ? sendDayOfMonth(first, workingDays ?? DEFAULT_WORKING_DAYS, holidayCalendar(holidays))
-    : first;
+  const sendDay = holidays ? sendDayOfMonth(first, workingDays, holidayCalendar(holidays)) : first;
   const scheduledAt = set(sendDay, { hours: hour, minutes: minute, seconds: 0, milliseconds: 0 });
   const runKey = monthlyRunKey(local);
   if (isBefore(local, scheduledAt)) return { due: false, reason: 'before_send_time', runKey, scheduledAt };

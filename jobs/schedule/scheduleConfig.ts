@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import { DEFAULT_WORKING_DAYS } from '../../rules/rulesSchema';
 
 /** ISO weekdays, 1 = Monday ... 7 = Sunday. */
 const isoWeekdays = z.array(z.number().int().min(1).max(7)).min(1);
 
 /**
  * A team's public holiday calendar (HOLIDAYS, e.g. `GB-ENG`) and working weekdays (the rules file's
- * followUps.workingDays); no calendar: every working weekday is worked.
+ * followUps.workingDays, Monday to Friday when not given); no calendar: every working weekday is worked.
  */
 export const workingCalendarSchema = z.object({
   holidays: z.string().min(1).nullable().optional(),
-  workingDays: isoWeekdays.optional(),
+  workingDays: isoWeekdays.default(DEFAULT_WORKING_DAYS),
 });
 
 /**
@@ -23,7 +24,7 @@ export const weeklyScheduleSchema = z.object({
   minute: z.number().int().min(0).max(59),
   ...workingCalendarSchema.shape,
 });
-export type WeeklySchedule = z.infer<typeof weeklyScheduleSchema>;
+export type WeeklySchedule = z.input<typeof weeklyScheduleSchema>;
 
 /**
  * When the monthly summary goes out: the 1st of each month at `hour:minute` local; on a 1st that is
@@ -35,4 +36,4 @@ export const monthlyScheduleSchema = z.object({
   minute: z.number().int().min(0).max(59),
   ...workingCalendarSchema.shape,
 });
-export type MonthlySchedule = z.infer<typeof monthlyScheduleSchema>;
+export type MonthlySchedule = z.input<typeof monthlyScheduleSchema>;

@@ -4,7 +4,6 @@ import { isBefore } from 'date-fns/isBefore';
 import { set } from 'date-fns/set';
 import { startOfISOWeek } from 'date-fns/startOfISOWeek';
 import { dayOf, isoOfDay, isoWeekdayOf, zonedNow } from '../../rules/calendar';
-import { DEFAULT_WORKING_DAYS } from '../../rules/rulesSchema';
 import { dayOff, type HolidayCalendar, holidayCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
 import { type WeeklySchedule, weeklyScheduleSchema } from './scheduleConfig';
@@ -52,12 +51,7 @@ export function weeklyRunDue(now: Date, cfg: WeeklySchedule): RunDecision {
   const local = zonedNow(now, timeZone);
   const monday = startOfISOWeek(local);
   const sendDay = holidays
-    ? sendDayOfWeek(
-        format(monday, 'yyyy-MM-dd'),
-        weekday,
-        workingDays ?? DEFAULT_WORKING_DAYS,
-        holidayCalendar(holidays),
-      )
+    ? sendDayOfWeek(format(monday, 'yyyy-MM-dd'), weekday, workingDays, holidayCalendar(holidays))
     : weekday;
   // Arithmetic on a TZDate stays in the zone, so a DST change inside the week shifts nothing.
   const scheduledAt = set(addDays(monday, sendDay - 1), {
