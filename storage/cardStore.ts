@@ -154,10 +154,7 @@ const leaseSchema = z.object({
   until: z.number().int().nonnegative(),
 });
 const leasesSchema = z.array(leaseSchema).max(DELIVERIES_KEPT);
-/** The ids; a row written while the leases were kept among them is read as well. */
-const deliveredSchema = z
-  .array(z.union([z.string().min(1).max(MAX_ACTIVITY_ID), leaseSchema]))
-  .max(DELIVERIES_KEPT);
+const deliveredSchema = z.array(z.string().min(1).max(MAX_ACTIVITY_ID)).max(DELIVERIES_KEPT);
 
 /** The card row's columns: the gzipped JSON split into binary chunks. */
 export function encodeCard(card: SentCard): Record<string, string | number | Uint8Array> {
@@ -489,12 +486,12 @@ const recentList = (userId: string) =>
  * of those being worked out in `leases`.
  */
 const deliveredList = (claim: string): ListRow<DeliveredEntry> => {
-  const ids = listRow<DeliveredEntry>('Delivered messages', 'activityIds', deliveredSchema);
+  const ids = listRow<string>('Delivered messages', 'activityIds', deliveredSchema);
   const leases = listRow('Delivered messages', 'leases', leasesSchema);
   return {
     read(entity) {
       const leased = new Map(leases.read(entity).map((l) => [l.id, l]));
-      return ids.read(entity).map((e) => (typeof e === 'string' ? (leased.get(e) ?? e) : e));
+      return ids.read(entity).map((id) => leased.get(id) ?? id);
     },
     columns: (list) => ({
       claimedBy: claim,
