@@ -6,9 +6,12 @@ import { z } from 'zod';
  * inside JSON strings; every one must be filled.
  */
 
-const guid = z.string().regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'must be a GUID');
-// A bare host name such as churn-func-abc.azurewebsites.net: no scheme, no path, no port.
-const hostName = z
+/** A GUID such as an app registration's client id. */
+export const guid = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'must be a GUID');
+/** A bare host name such as churn-func-abc.azurewebsites.net: no scheme, no path, no port. */
+export const hostName = z
   .string()
   .regex(
     /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,

@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, type JSONWebKeySet, SignJWT } from 'jose';
-import { SSO_SCOPE, type TabUser, TEAMS_CLIENT_IDS, type TokenPolicy } from './tabToken';
+import type { TabUser, TokenPolicy } from './tabToken';
+import { SSO_SCOPE, TEAMS_CLIENT_IDS } from './teamsSso';
 
 /**
  * Development sign-in for the local host, outside Teams: a key pair made at start, its public half

@@ -8,6 +8,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { addressKey } from '../../rules/addresses';
+import { SSO_SCOPE, TEAMS_CLIENT_IDS } from './teamsSso';
 
 /**
  * The tab API's single sign-on check: the bearer token Teams hands the tab
@@ -46,26 +47,8 @@ export interface TokenPolicy {
   tenantId?: string;
 }
 
-/**
- * Teams' own clients, which ask Entra ID for the tab's token (desktop and mobile, web, and Teams in
- * Outlook and Microsoft 365): the ones docs/tabs.md pre-authorizes. Any other app a user consents to
- * can get a token for this API and scope too; it is not the tab, so its tokens are refused.
- */
-export const TEAMS_CLIENT_IDS: readonly string[] = [
-  '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
-  '5e3ce6c0-2b1f-4285-8d4b-75ee78787346',
-  '4765445b-32c6-49b0-83e6-1d93765276ca',
-  '0ec893e0-5785-4de6-99da-4ed124e5296c',
-  'd3590ed6-52b3-4102-aeff-aad2292ab01c',
-  'bc59ab01-8403-45c6-8796-ac3ef710b3e3',
-  '27922004-5251-4030-b22d-91ecd9a37ea4',
-];
-
 /** Allowed clock skew between the token's issuer and this host, in seconds. */
 const CLOCK_TOLERANCE_SECONDS = 60;
-
-/** The scope the app registration exposes for Teams SSO (docs/tabs.md). */
-export const SSO_SCOPE = 'access_as_user';
 
 /** Why a request was refused: the API answers 401 with this and nothing more. */
 export type TokenRefusal = 'missing' | 'malformed' | 'invalid' | 'expired' | 'not_configured';

@@ -8,8 +8,8 @@ import {
   localKeys,
   refuseAll,
   type TabUser,
-  TEAMS_CLIENT_IDS,
 } from '../../../tabs/api/tabToken';
+import { TEAMS_CLIENT_IDS } from '../../../tabs/api/teamsSso';
 
 const ana: TabUser = {
   userId: 'oid-ana',
