@@ -17,9 +17,11 @@ import {
   catchUpLimit,
   catchUpWindow,
   type DailySchedule,
+  type DaysOff,
   dailyRunDue,
   dailyRunKeyOfDay,
   dayOfDailyRunKey,
+  daysOffOf,
 } from '../schedule';
 import { closeRun } from '../weekly/runClosing';
 import { alreadyRan, openRun } from '../weekly/runOpening';
@@ -48,10 +50,12 @@ import {
 } from './digestFor';
 import { type FollowUpsDone, type FollowUpsReport, followUpsReportText } from './followUpsReport';
 
-export interface FollowUpsRunConfig extends CardLocale {
+/**
+ * The team's days off (DaysOff: HOLIDAYS less HOLIDAYS_WORKED, CLOSED_DAYS) are days with no digest;
+ * none = every working day.
+ */
+export interface FollowUpsRunConfig extends CardLocale, DaysOff {
   timeZone: string;
-  /** The team's public holiday calendar (HOLIDAYS, e.g. `GB-ENG`): no digest on its holidays; none = every working day. */
-  holidays?: string | null;
   /** Reps handled at once; the sender's rate limiter paces the sends (default 16, as the weekly run). */
   sendConcurrency?: number;
   /** Extra attempts of a day's run, one per later timer tick, while reps `failed` (default 3). */
@@ -86,7 +90,7 @@ export async function runFollowUps(
     timeZone: config.timeZone,
     ...rules.followUps.sendAt,
     workingDays: rules.followUps.workingDays,
-    holidays: config.holidays,
+    ...daysOffOf(config),
   };
   const tick = dailyRunDue(now, schedule);
   const { runKey } = tick;

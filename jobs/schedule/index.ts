@@ -14,6 +14,9 @@ export {
 export { monthlyRunDue, monthlyRunKey, summarisedMonth } from './monthlyRunDue';
 export type { RunDecision } from './runDecision';
 export {
+  type DayRange,
+  type DaysOff,
+  daysOffOf,
   type MonthlySchedule,
   monthlyScheduleSchema,
   type WeeklySchedule,
