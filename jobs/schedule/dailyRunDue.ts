@@ -3,7 +3,7 @@ import { isBefore } from 'date-fns/isBefore';
 import { set } from 'date-fns/set';
 import { z } from 'zod';
 import { dayOf, daysBetween, isoOfDay, zonedNow } from '../../rules/calendar';
-import { dayOff, teamCalendar } from './holidays';
+import { dayOff, holidayOrClosed, teamCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
 import { workingCalendarSchema } from './scheduleConfig';
 
@@ -92,6 +92,30 @@ export function catchUpWindow(
   if (lastCompleted !== null && lastCompleted >= limit && lastCompleted < today)
     return { since: lastCompleted, from: 'last_run', days: daysBetween(lastCompleted, today) };
   return { since: limit, from: 'limit', days: maxDays };
+}
+
+/** The furthest a daily run looks back however long the team was closed: a year. */
+const MAX_CATCH_UP_SPAN = 366;
+
+/**
+ * How many days back a daily run on `today` looks: `maxDays`, not counting the team's public
+ * holidays and closed days among them (at most a year). A closure is no outage: what fell due on its
+ * first day (three weeks shut in August) is told on the return, while a host down for weeks still
+ * does not flood one digest.
+ */
+export function catchUpDays(
+  today: string,
+  cfg: z.input<typeof workingCalendarSchema>,
+  maxDays: number = MAX_CATCH_UP_DAYS,
+): number {
+  const team = teamCalendar(workingCalendarSchema.parse(cfg));
+  let counted = 0;
+  let days = 0;
+  while (counted < maxDays && days < MAX_CATCH_UP_SPAN) {
+    days++;
+    if (!holidayOrClosed(isoOfDay(dayOf(today) - days), team)) counted++;
+  }
+  return days;
 }
 
 /** The earliest day a daily run on `today` looks back to. */

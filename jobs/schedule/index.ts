@@ -1,5 +1,6 @@
 export {
   type CatchUpWindow,
+  catchUpDays,
   catchUpLimit,
   catchUpWindow,
   type DailyRunDecision,

@@ -152,6 +152,26 @@ describe('runFollowUps', () => {
     expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
   });
 
+  it('a closure longer than the catch-up limit loses nothing: the step due on its first day is told on the return', async () => {
+    // Ana reached out on Tue 20 Oct; its one step falls due on Tue 27 Oct, the first day of a closure
+    // to Fri 13 Nov: 18 days before the return on Mon 16 Nov, past the 14 days a run looks back.
+    await world.storage.state.update('quiet', (s) => s && { ...s, lastContact: '2026-10-20' });
+    const rules = parseRules({ followUps: { noOrderSteps: [7], silentAfterDays: 60 } });
+    const closed: FollowUpsRunDeps = {
+      ...deps(rules),
+      config: { timeZone: 'America/Chicago', closedDays: [{ from: '2026-10-27', to: '2026-11-13' }] },
+    };
+    const at = (day: string) => new Date(`${day}T15:03:00Z`); // 09:03 in Chicago
+    expect(completed(await runFollowUps(closed, { now: at('2026-10-26') })).followUps.due).toBe(0);
+    const back = completed(await runFollowUps(closed, { now: at('2026-11-16') }));
+    expect(back).toMatchObject({
+      since: '2026-10-26',
+      lookedBack: { from: 'last_run' },
+      followUps: { due: 1, no_order: 1 },
+      counts: { delivered: 1 },
+    });
+  });
+
   it('sends one digest to the rep with something due and nothing to the others; once a day', async () => {
     // Day 35 of silence: the silent step fell due on day 31 (Friday 20 Nov), not since Monday.
     await world.storage.state.update('quiet', (s) => s && { ...s, lastContact: '2026-10-24' });
