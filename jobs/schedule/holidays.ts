@@ -110,11 +110,15 @@ function library(): typeof Holidays {
  * that works the holiday works the day it is moved to as well.
  */
 export function holidayNameKey(name: string): string {
-  return name
-    .replace(/\(substitute day\)\s*$/i, '')
+  return withoutSubstitute(name)
     .replace(/[\u2018\u2019]/g, "'")
     .replace(/\s+/g, '')
     .toLowerCase();
+}
+
+/** The name of the holiday a substitute day (`Christmas Day (substitute day)`) stands for; another name as it is. */
+function withoutSubstitute(name: string): string {
+  return name.replace(/\s*\(substitute day\)\s*$/i, '');
 }
 
 /** How many years from this one the names a calendar's holidays may have are read from. */
@@ -129,17 +133,25 @@ export function publicHolidayNames(code: string, fromYear = new Date().getUTCFul
   const lib = libraryFor(code, 'public');
   for (let year = fromYear; year < fromYear + NAME_YEARS; year++)
     for (const h of lib.getHolidays(year, 'en')) {
-      const name = h.name.replace(/\s*\(substitute day\)\s*$/i, '');
+      const name = withoutSubstitute(h.name);
       if (h.type === 'public' && !names.has(holidayNameKey(name))) names.set(holidayNameKey(name), name);
     }
   return [...names.values()];
 }
 
+/** The table's other kinds of day, in words: none of them is a day off for the app. */
+const OTHER_KINDS: Record<string, string> = {
+  observance: 'an observance',
+  optional: 'an optional day off',
+  bank: 'a bank holiday (banks close)',
+  school: 'a school holiday',
+};
+
 /**
- * Why HOLIDAYS_WORKED names a day calendar `code` has no public holiday of, for the message that
- * stops the app; null when every name is one. A day the table has of another kind (an observance
- * such as the Day after Thanksgiving, an optional day such as Christmas Eve) is said to be one: it
- * is a working day already.
+ * Why each name of HOLIDAYS_WORKED is no public holiday of calendar `code`, for the message that
+ * stops the app (none when every one is). A day the table has of another kind (an observance such
+ * as the Day after Thanksgiving, an optional day such as Christmas Eve) is said to be one: it is a
+ * working day already.
  */
 export function holidaysWorkedProblems(code: string, names: readonly string[]): string[] {
   const known = publicHolidayNames(code);
@@ -153,7 +165,7 @@ export function holidaysWorkedProblems(code: string, names: readonly string[]): 
     .map((name) => {
       const other = others.get(holidayNameKey(name));
       return other
-        ? `"${name}" is no public holiday of ${code} but ${other === 'observance' ? 'an observance' : `a day of type ${other}`} there, a working day already: leave it out`
+        ? `"${name}" is no public holiday of ${code} but ${OTHER_KINDS[other] ?? `a day of type ${other}`} there, a working day already: leave it out`
         : `"${name}" is no public holiday of ${code}: its public holidays are ${known.join(', ')}`;
     });
 }

@@ -115,6 +115,9 @@ describe('loadConfig', () => {
     ).toThrow(
       'HOLIDAYS_WORKED: "Day after Thanksgiving Day" is no public holiday of US but an observance there, a working day already: leave it out',
     );
+    expect(() => loadConfig({ ...local, HOLIDAYS: 'US', HOLIDAYS_WORKED: 'christmas eve' })).toThrow(
+      'HOLIDAYS_WORKED: "christmas eve" is no public holiday of US but an optional day off there, a working day already: leave it out',
+    );
     expect(() => loadConfig({ ...local, HOLIDAYS_WORKED: 'Columbus Day' })).toThrow(
       'HOLIDAYS_WORKED: names public holidays of HOLIDAYS, which is not set: set HOLIDAYS (e.g. US) too, or leave this empty',
     );
