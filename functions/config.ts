@@ -3,7 +3,7 @@ import type { FeedSettings } from '../feed/feedOptions';
 import { MONTHLY_TICK_MINUTES, WEEKLY_TICK_MINUTES } from '../jobs/schedule';
 import { parseClosedDays } from '../jobs/schedule/closedDays';
 import { holidaysCode, holidaysCodeProblem, holidaysWorkedProblems } from '../jobs/schedule/holidays';
-import type { DayRange } from '../jobs/schedule/scheduleConfig';
+import type { DaysOffSettings } from '../jobs/schedule/scheduleConfig';
 import { isTimeZone } from '../rules/calendar';
 
 /**
@@ -491,7 +491,7 @@ export interface Config {
    * The team's days off besides its weekdays off: its public holiday calendar (`GB-ENG`; null =
    * none), the holidays of it the team works (by name), and its own closed days.
    */
-  daysOff: { holidays: string | null; holidaysWorked: string[]; closedDays: DayRange[] };
+  daysOff: DaysOffSettings;
   monthlySendAt: { hour: number; minute: number };
   bot: { appId: string; appPassword: string; appType: Env['MicrosoftAppType']; tenantId: string };
   adminUserIds: string[];

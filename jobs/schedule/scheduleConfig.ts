@@ -19,6 +19,8 @@ const daysOffSchema = z.object({
   closedDays: z.array(dayRangeSchema).readonly().default([]),
 });
 export type DaysOff = z.input<typeof daysOffSchema>;
+/** The days-off settings as the app holds them once read, every list given. */
+export type DaysOffSettings = z.output<typeof daysOffSchema>;
 
 /** A team's days off (daysOffSchema) and working weekdays (the rules file's followUps.workingDays, Monday to Friday when not given). */
 export const workingCalendarSchema = z.object({
