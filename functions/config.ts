@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { FeedSettings } from '../feed/feedOptions';
 import { MONTHLY_TICK_MINUTES, WEEKLY_TICK_MINUTES } from '../jobs/schedule';
-import { holidaysCode, holidaysCodeProblem } from '../jobs/schedule/holidays';
+import { parseClosedDays } from '../jobs/schedule/closedDays';
+import { holidaysCode, holidaysCodeProblem, holidaysWorkedProblems } from '../jobs/schedule/holidays';
+import type { DaysOffSettings } from '../jobs/schedule/scheduleConfig';
 import { isTimeZone } from '../rules/calendar';
 
 /**
@@ -104,6 +106,28 @@ const envSchema = z
         .transform(holidaysCode)
         .optional(),
     ),
+    /**
+     * Public holidays of HOLIDAYS the team works all the same, comma-separated by the calendar's
+     * names in any case or spacing (`Columbus Day, Veterans Day`): the card, the digest and the
+     * summary go out on them as on any working day. A name the calendar has not stops the app.
+     */
+    HOLIDAYS_WORKED: csv,
+    /**
+     * The team's own closed days, days off as a public holiday is (a stocktake, the week between
+     * Christmas and New Year): `YYYY-MM-DD` days and inclusive `YYYY-MM-DD..YYYY-MM-DD` ranges,
+     * comma-separated; with or without HOLIDAYS.
+     */
+    CLOSED_DAYS: emptyIsUnset(
+      z
+        .string()
+        .transform((setting, ctx) => {
+          const read = parseClosedDays(setting);
+          if (read.ok) return read.days;
+          for (const message of read.problems) ctx.addIssue({ code: 'custom', message, input: setting });
+          return z.NEVER;
+        })
+        .optional(),
+    ),
     /** Monthly summary, `HH:MM` on the 1st in TIME_ZONE, on one of the monthly timer's minutes. */
     MONTHLY_SEND_AT: z
       .string()
@@ -192,7 +216,12 @@ const envSchema = z
     path: ['STORAGE_CONNECTION_STRING'],
   })
   .superRefine((e, ctx) => {
-    for (const issue of [...securityIssues(e), ...userIdIssues(e), ...deployedIssues(e)])
+    for (const issue of [
+      ...securityIssues(e),
+      ...userIdIssues(e),
+      ...deployedIssues(e),
+      ...holidaysWorkedIssues(e),
+    ])
       ctx.addIssue({ code: 'custom', ...issue });
   });
 
@@ -397,6 +426,30 @@ function deployedIssues(
 }
 
 /**
+ * HOLIDAYS_WORKED names that are no public holiday of HOLIDAYS, each with that calendar's names (a
+ * name the calendar has not would never match, and the team would get its card a day late all the
+ * same); any name at all without HOLIDAYS.
+ */
+function holidaysWorkedIssues(e: {
+  HOLIDAYS?: string;
+  HOLIDAYS_WORKED: string[];
+}): { path: string[]; message: string }[] {
+  if (e.HOLIDAYS_WORKED.length === 0) return [];
+  if (!e.HOLIDAYS)
+    return [
+      {
+        path: ['HOLIDAYS_WORKED'],
+        message:
+          'names public holidays of HOLIDAYS, which is not set: set HOLIDAYS (e.g. US) too, or leave this empty',
+      },
+    ];
+  return holidaysWorkedProblems(e.HOLIDAYS, e.HOLIDAYS_WORKED).map((message) => ({
+    path: ['HOLIDAYS_WORKED'],
+    message,
+  }));
+}
+
+/**
  * Why this process is the deployed app (in words, for the message), or null: Azure says so on every
  * instance (inAzure), and a managed-identity bot runs nowhere else.
  */
@@ -434,8 +487,11 @@ export interface Config {
   timeZone: string;
   /** ISO weekday (Monday = 1 ... Sunday = 7), hour and minute in timeZone. */
   weeklySendAt: { weekday: number; hour: number; minute: number };
-  /** The team's public holiday calendar (`GB-ENG`); null = none, every working weekday is worked. */
-  holidays: string | null;
+  /**
+   * The team's days off besides its weekdays off: its public holiday calendar (`GB-ENG`; null =
+   * none), the holidays of it the team works (by name), and its own closed days.
+   */
+  daysOff: DaysOffSettings;
   monthlySendAt: { hour: number; minute: number };
   bot: { appId: string; appPassword: string; appType: Env['MicrosoftAppType']; tenantId: string };
   adminUserIds: string[];
@@ -474,19 +530,25 @@ const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satur
 
 /**
  * When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`, and with a holiday
- * calendar `..., or the next working day when that is a public holiday (GB-ENG)`.
+ * calendar `..., or the next working day when that is a public holiday (GB-ENG)`, with closed days
+ * `... a closed day`.
  */
 export function weeklySendText(
-  config: Pick<Config, 'weeklySendAt' | 'timeZone'> & Partial<Pick<Config, 'holidays'>>,
+  config: Pick<Config, 'weeklySendAt' | 'timeZone'> & Partial<Pick<Config, 'daysOff'>>,
 ): string {
   const { weekday, hour, minute } = config.weeklySendAt;
   const hm = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+  const { holidays = null, closedDays = [] } = config.daysOff ?? {};
+  const off = [
+    ...(holidays ? [`a public holiday (${holidays})`] : []),
+    ...(closedDays.length > 0 ? ['a closed day'] : []),
+  ].join(' or ');
   // As sendDayOfWeek moves it: within the week, so only a card of a later weekday may come earlier.
-  const moved = !config.holidays
+  const moved = !off
     ? ''
     : weekday === 1
-      ? `, or the next working day when that is a public holiday (${config.holidays})`
-      : `, or when that is a public holiday (${config.holidays}) the next working day of that week, else the one before`;
+      ? `, or the next working day when that is ${off}`
+      : `, or when that is ${off} the next working day of that week, else the one before`;
   return `${WEEKDAYS[weekday - 1]}s at ${hm} (${config.timeZone})${moved}`;
 }
 
@@ -541,7 +603,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rulesBlob: e.RULES_BLOB,
     timeZone: e.TIME_ZONE,
     weeklySendAt: { weekday: WEEKDAYS.indexOf(day) + 1, hour: wh, minute: wm },
-    holidays: e.HOLIDAYS ?? null,
+    daysOff: {
+      holidays: e.HOLIDAYS ?? null,
+      holidaysWorked: e.HOLIDAYS_WORKED,
+      closedDays: e.CLOSED_DAYS ?? [],
+    },
     monthlySendAt: { hour: mh, minute: mm },
     bot: {
       appId: e.MicrosoftAppId,

@@ -268,7 +268,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
         config: {
           timeZone: config.timeZone,
           weeklySendAt: config.weeklySendAt,
-          holidays: config.holidays,
+          ...config.daysOff,
           tabAppId: config.teamsAppId,
           ...config.card,
         },
@@ -279,7 +279,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       const deps = await runDeps(runLog, 'daily follow-ups');
       return {
         ...deps,
-        config: { timeZone: config.timeZone, holidays: config.holidays, ...config.card },
+        config: { timeZone: config.timeZone, ...config.daysOff, ...config.card },
       };
     },
     async monthly(now, runLog = log) {
@@ -299,7 +299,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
           schedule: {
             timeZone: config.timeZone,
             ...config.monthlySendAt,
-            holidays: config.holidays,
+            ...config.daysOff,
             workingDays: current.followUps.workingDays,
           },
           ...summaryOptions(current),

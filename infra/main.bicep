@@ -56,6 +56,14 @@ param locale string = 'en-US'
 @maxLength(10)
 param holidays string = ''
 
+@description('Public holidays of `holidays` the team works all the same, comma-separated by the calendar\'s names (e.g. Columbus Day, Veterans Day; any case). Empty = none. The app checks the names at start-up.')
+@maxLength(500)
+param holidaysWorked string = ''
+
+@description('The team\'s own closed days, days off as a public holiday is: YYYY-MM-DD days and inclusive YYYY-MM-DD..YYYY-MM-DD ranges, comma-separated (e.g. 2026-12-24..2026-12-31,2027-03-15). Empty = none. The app checks the dates at start-up.')
+@maxLength(2000)
+param closedDays string = ''
+
 @description('A channel of the team for the weekly run\'s notice (19:...@thread.tacv2). Empty = the notice goes 1:1 to each admin.')
 param adminChannelId string = ''
 
@@ -213,6 +221,8 @@ module functionApp 'modules/functionApp.bicep' = {
     currency: currency
     locale: locale
     holidays: holidays
+    holidaysWorked: holidaysWorked
+    closedDays: closedDays
     managerUserIds: managerUserIds
     teamsAppId: teamsAppId
     tabSsoClientId: tabSsoClientId

@@ -25,6 +25,8 @@ param adminChannelId string
 param currency string
 param locale string
 param holidays string
+param holidaysWorked string
+param closedDays string
 param managerUserIds string
 param teamsAppId string
 param tabSsoClientId string
@@ -75,6 +77,8 @@ var appSettings = [
   { name: 'CURRENCY', value: currency }
   { name: 'LOCALE', value: locale }
   { name: 'HOLIDAYS', value: holidays }
+  { name: 'HOLIDAYS_WORKED', value: holidaysWorked }
+  { name: 'CLOSED_DAYS', value: closedDays }
   // The tabs: managers, deep links from the card, and the SSO app registration (empty = the tab API answers 401).
   { name: 'MANAGER_USER_IDS', value: managerUserIds }
   { name: 'TEAMS_APP_ID', value: teamsAppId }

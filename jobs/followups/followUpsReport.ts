@@ -61,6 +61,7 @@ export type FollowUpsReport =
         | 'in_progress'
         | 'not_a_working_day'
         | 'public_holiday'
+        | 'closed_day'
         | 'disabled';
       /** The public holiday the digests wait out (reason public_holiday), e.g. `Easter Monday`. */
       holiday?: string;

@@ -14,12 +14,15 @@ import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
 import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
 import type { Delivery } from '../../storage/runLedger';
 import {
+  catchUpDays,
   catchUpLimit,
   catchUpWindow,
   type DailySchedule,
+  type DaysOff,
   dailyRunDue,
   dailyRunKeyOfDay,
   dayOfDailyRunKey,
+  daysOffOf,
 } from '../schedule';
 import { closeRun } from '../weekly/runClosing';
 import { alreadyRan, openRun } from '../weekly/runOpening';
@@ -48,10 +51,12 @@ import {
 } from './digestFor';
 import { type FollowUpsDone, type FollowUpsReport, followUpsReportText } from './followUpsReport';
 
-export interface FollowUpsRunConfig extends CardLocale {
+/**
+ * The team's days off (DaysOff: HOLIDAYS less HOLIDAYS_WORKED, CLOSED_DAYS) are days with no digest;
+ * none = every working day.
+ */
+export interface FollowUpsRunConfig extends CardLocale, DaysOff {
   timeZone: string;
-  /** The team's public holiday calendar (HOLIDAYS, e.g. `GB-ENG`): no digest on its holidays; none = every working day. */
-  holidays?: string | null;
   /** Reps handled at once; the sender's rate limiter paces the sends (default 16, as the weekly run). */
   sendConcurrency?: number;
   /** Extra attempts of a day's run, one per later timer tick, while reps `failed` (default 3). */
@@ -86,7 +91,7 @@ export async function runFollowUps(
     timeZone: config.timeZone,
     ...rules.followUps.sendAt,
     workingDays: rules.followUps.workingDays,
-    holidays: config.holidays,
+    ...daysOffOf(config),
   };
   const tick = dailyRunDue(now, schedule);
   const { runKey } = tick;
@@ -97,6 +102,8 @@ export async function runFollowUps(
       : { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
   const today = dayOfDailyRunKey(runKey);
+  // Every look back of this run reaches as far, over the team's closed days and holidays.
+  const lookBack = catchUpDays(today, schedule);
   const opening = await openRun(
     deps,
     {
@@ -107,7 +114,7 @@ export async function runFollowUps(
       timeZone: config.timeZone,
       force,
       extraAttempts,
-      feedToldEarlier: (about) => feedStopToldEarlier(storage.runs, today, about),
+      feedToldEarlier: (about) => feedStopToldEarlier(storage.runs, today, lookBack, about),
     },
     () => storage.state.getAll(),
   );
@@ -118,16 +125,17 @@ export async function runFollowUps(
   const { book, report: feedReport } = feed;
   // What fell due since the last completed run goes out today (a forced run on a day off alike): a
   // day whose run never happened is caught up, not lost.
-  const window = catchUpWindow(today, await lastCompletedDay(storage.runs, today));
+  const window = catchUpWindow(today, await lastCompletedDay(storage.runs, today, lookBack), lookBack);
   const lookup = orderLookup(book, rules, dayOf(today));
   const due = await dueToday(
     storage.runs,
     dueFollowUps(states.values(), lookup, rules, {
       today,
-      after: catchUpLimit(today),
+      after: catchUpLimit(today, lookBack),
     }),
     window.since,
     today,
+    lookBack,
   );
 
   const autoLost = await markLostAfterSilence(deps, due, { today, runKey, at: rowsAt });
@@ -263,12 +271,13 @@ async function dueToday(
   all: readonly FollowUp[],
   since: string,
   today: string,
+  lookBack: number,
 ): Promise<FollowUp[]> {
   const fresh = all.filter((f) => f.dueOn > since);
   const earlier = all.filter((f) => f.dueOn <= since);
   if (earlier.length === 0) return fresh;
   const deliveries = await runs.deliveriesBetween(
-    dailyRunKeyOfDay(catchUpLimit(today)),
+    dailyRunKeyOfDay(catchUpLimit(today, lookBack)),
     dailyRunKeyOfDay(today),
   );
   const shown = deliveries
@@ -281,8 +290,12 @@ async function dueToday(
 async function lastCompletedDay(
   runs: FollowUpsRunDeps['storage']['runs'],
   today: string,
+  lookBack: number,
 ): Promise<string | null> {
-  const key = await runs.lastFinished(dailyRunKeyOfDay(catchUpLimit(today)), dailyRunKeyOfDay(today));
+  const key = await runs.lastFinished(
+    dailyRunKeyOfDay(catchUpLimit(today, lookBack)),
+    dailyRunKeyOfDay(today),
+  );
   return key === null ? null : dayOfDailyRunKey(key);
 }
 
@@ -295,9 +308,10 @@ async function lastCompletedDay(
 async function feedStopToldEarlier(
   runs: FollowUpsRunDeps['storage']['runs'],
   today: string,
+  lookBack: number,
   about: string,
 ): Promise<boolean> {
-  for (let day = dayOf(today) - 1; day >= dayOf(catchUpLimit(today)); day--) {
+  for (let day = dayOf(today) - 1; day >= dayOf(catchUpLimit(today, lookBack)); day--) {
     const runKey = dailyRunKeyOfDay(isoOfDay(day));
     const run = await runs.getRun(runKey);
     if (run) return !run.finishedAt && (await runs.noticeAbout(runKey, 'feed')) === about;

@@ -3,13 +3,13 @@ import { isBefore } from 'date-fns/isBefore';
 import { set } from 'date-fns/set';
 import { z } from 'zod';
 import { dayOf, daysBetween, isoOfDay, zonedNow } from '../../rules/calendar';
-import { dayOff, holidayCalendar } from './holidays';
+import { dayOff, holidayOrClosed, teamCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
 import { workingCalendarSchema } from './scheduleConfig';
 
 /**
  * When the daily follow-ups go out: `hour:minute` local on the ISO `workingDays` (1 = Monday ... 7 =
- * Sunday), but not on a public holiday of `holidays` when set.
+ * Sunday), but not on a public holiday of `holidays` the team does not work, nor on a closed day.
  */
 export const dailyScheduleSchema = z.object({
   timeZone: z.string().min(1),
@@ -18,7 +18,7 @@ export const dailyScheduleSchema = z.object({
   ...workingCalendarSchema.shape,
   workingDays: workingCalendarSchema.shape.workingDays.unwrap(),
 });
-export type DailySchedule = z.infer<typeof dailyScheduleSchema>;
+export type DailySchedule = z.input<typeof dailyScheduleSchema>;
 
 /** Run key of a local calendar day, e.g. `daily-2026-11-27`. */
 export function dailyRunKey(local: Date): string {
@@ -42,23 +42,25 @@ export type DailyRunDecision =
       | Exclude<RunDecision, { due: true }>
       | { due: false; reason: 'not_a_working_day'; runKey: string; scheduledAt: Date }
       | { due: false; reason: 'public_holiday'; holiday: string; runKey: string; scheduledAt: Date }
+      | { due: false; reason: 'closed_day'; runKey: string; scheduledAt: Date }
     );
 
 /**
- * Decides on a timer tick whether today's follow-up run is due: a working day (not a public holiday
- * either, with a holiday calendar), at or after the send time local to the zone (the run ledger keeps
+ * Decides on a timer tick whether today's follow-up run is due: a working day (dayOff: not a public
+ * holiday of the team's calendar either, nor a closed day), at or after the send time local to the zone (the run ledger keeps
  * it to one run a day). What fell due on a day off goes out on the next working day (catchUpWindow).
  */
 export function dailyRunDue(now: Date, cfg: DailySchedule): DailyRunDecision {
-  const { timeZone, hour, minute, workingDays, holidays } = dailyScheduleSchema.parse(cfg);
+  const { timeZone, hour, minute, ...calendar } = dailyScheduleSchema.parse(cfg);
   const local = zonedNow(now, timeZone);
   const scheduledAt = set(local, { hours: hour, minutes: minute, seconds: 0, milliseconds: 0 });
   const runKey = dailyRunKey(local);
-  const off = dayOff(format(local, 'yyyy-MM-dd'), workingDays, holidays ? holidayCalendar(holidays) : null);
+  const off = dayOff(format(local, 'yyyy-MM-dd'), teamCalendar(calendar));
   if (off?.kind === 'not_a_working_day')
     return { due: false, reason: 'not_a_working_day', runKey, scheduledAt };
   if (off?.kind === 'public_holiday')
     return { due: false, reason: 'public_holiday', holiday: off.holiday, runKey, scheduledAt };
+  if (off?.kind === 'closed_day') return { due: false, reason: 'closed_day', runKey, scheduledAt };
   if (isBefore(local, scheduledAt)) return { due: false, reason: 'before_send_time', runKey, scheduledAt };
   return { due: true, runKey, localDate: format(local, 'yyyy-MM-dd'), scheduledAt };
 }
@@ -90,6 +92,30 @@ export function catchUpWindow(
   if (lastCompleted !== null && lastCompleted >= limit && lastCompleted < today)
     return { since: lastCompleted, from: 'last_run', days: daysBetween(lastCompleted, today) };
   return { since: limit, from: 'limit', days: maxDays };
+}
+
+/** The furthest a daily run looks back however long the team was closed: a year. */
+const MAX_CATCH_UP_SPAN = 366;
+
+/**
+ * How many days back a daily run on `today` looks: `maxDays`, not counting the team's public
+ * holidays and closed days among them (at most a year). A closure is no outage: what fell due on its
+ * first day (three weeks shut in August) is told on the return, while a host down for weeks still
+ * does not flood one digest.
+ */
+export function catchUpDays(
+  today: string,
+  cfg: z.input<typeof workingCalendarSchema>,
+  maxDays: number = MAX_CATCH_UP_DAYS,
+): number {
+  const team = teamCalendar(workingCalendarSchema.parse(cfg));
+  let counted = 0;
+  let days = 0;
+  while (counted < maxDays && days < MAX_CATCH_UP_SPAN) {
+    days++;
+    if (!holidayOrClosed(isoOfDay(dayOf(today) - days), team)) counted++;
+  }
+  return days;
 }
 
 /** The earliest day a daily run on `today` looks back to. */

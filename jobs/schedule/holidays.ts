@@ -1,5 +1,6 @@
 import type Holidays from 'date-holidays';
 import { dayOf, isoOfDay, isoWeekdayOf } from '../../rules/calendar';
+import type { DayRange, WorkingCalendar } from './scheduleConfig';
 
 /**
  * The team's public holidays, named by the HOLIDAYS setting: a country, and optionally one of its
@@ -64,11 +65,7 @@ export function holidayCalendar(code: string): HolidayCalendar {
   if (known) return known;
   const problem = holidaysCodeProblem(code);
   if (problem) throw new Error(`HOLIDAYS: ${problem}`);
-  const [country, region] = code.split('-');
-  const lib =
-    region === undefined
-      ? new (library())(country, { types: ['public'] })
-      : new (library())(country, region, { types: ['public'] });
+  const lib = libraryFor(code, 'public');
   const years = new Map<number, Map<string, string>>();
   const daysOf = (year: number) => {
     let days = years.get(year);
@@ -107,22 +104,130 @@ function library(): typeof Holidays {
   return require('date-holidays') as typeof Holidays;
 }
 
+/**
+ * A holiday's name as HOLIDAYS_WORKED is matched with it: in any case and spacing, any apostrophe,
+ * and a substitute day (`Independence Day (substitute day)`) by its holiday's name, since a team
+ * that works the holiday works the day it is moved to as well.
+ */
+export function holidayNameKey(name: string): string {
+  return withoutSubstitute(name)
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/\s+/g, '')
+    .toLowerCase();
+}
+
+/** The name of the holiday a substitute day (`Christmas Day (substitute day)`) stands for; another name as it is. */
+function withoutSubstitute(name: string): string {
+  return name.replace(/\s*\(substitute day\)\s*$/i, '');
+}
+
+/** How many years from this one the names a calendar's holidays may have are read from. */
+const NAME_YEARS = 5;
+
+/**
+ * The public holidays of calendar `code` by name, in the order of the year, as this year and the
+ * next few have them: the names HOLIDAYS_WORKED may give (a substitute day under its holiday's).
+ */
+export function publicHolidayNames(code: string, fromYear = new Date().getUTCFullYear()): string[] {
+  const names = new Map<string, string>();
+  const lib = libraryFor(code, 'public');
+  for (let year = fromYear; year < fromYear + NAME_YEARS; year++)
+    for (const h of lib.getHolidays(year, 'en')) {
+      const name = withoutSubstitute(h.name);
+      if (h.type === 'public' && !names.has(holidayNameKey(name))) names.set(holidayNameKey(name), name);
+    }
+  return [...names.values()];
+}
+
+/** The table's other kinds of day, in words: none of them is a day off for the app. */
+const OTHER_KINDS: Record<string, string> = {
+  observance: 'an observance',
+  optional: 'an optional day off',
+  bank: 'a bank holiday (banks close)',
+  school: 'a school holiday',
+};
+
+/**
+ * Why each name of HOLIDAYS_WORKED is no public holiday of calendar `code`, for the message that
+ * stops the app (none when every one is). A day the table has of another kind (an observance such
+ * as the Day after Thanksgiving, an optional day such as Christmas Eve) is said to be one: it is a
+ * working day already.
+ */
+export function holidaysWorkedProblems(code: string, names: readonly string[]): string[] {
+  const known = publicHolidayNames(code);
+  const keys = new Set(known.map(holidayNameKey));
+  const others = new Map<string, string>();
+  const year = new Date().getUTCFullYear();
+  for (const h of libraryFor(code, 'all').getHolidays(year, 'en'))
+    if (h.type !== 'public') others.set(holidayNameKey(h.name), h.type);
+  return names
+    .filter((name) => !keys.has(holidayNameKey(name)))
+    .map((name) => {
+      const other = others.get(holidayNameKey(name));
+      return other
+        ? `"${name}" is no public holiday of ${code} but ${OTHER_KINDS[other] ?? `a day of type ${other}`} there, a working day already: leave it out`
+        : `"${name}" is no public holiday of ${code}: its public holidays are ${known.join(', ')}`;
+    });
+}
+
+/** The library for calendar `code` (one holidaysCodeProblem accepts), with its public holidays only or every kind of day. */
+function libraryFor(code: string, types: 'public' | 'all'): Holidays {
+  const [country, region] = code.split('-');
+  const options = types === 'public' ? { types: ['public' as const] } : {};
+  return region === undefined ? new (library())(country, options) : new (library())(country, region, options);
+}
+
+/**
+ * The team's calendar as the timers ask it: its working weekdays, its public holiday calendar less
+ * the holidays it works, and its own closed days.
+ */
+export interface TeamCalendar {
+  workingDays: readonly number[];
+  holidays: HolidayCalendar | null;
+  /** The public holidays of `holidays` the team works, by holidayNameKey. */
+  worked: ReadonlySet<string>;
+  closedDays: readonly DayRange[];
+}
+
+/** The team's calendar of a schedule's settings (its calendar of public holidays built once per code). */
+export function teamCalendar(settings: WorkingCalendar): TeamCalendar {
+  return {
+    workingDays: settings.workingDays,
+    holidays: settings.holidays ? holidayCalendar(settings.holidays) : null,
+    worked: new Set(settings.holidaysWorked.map(holidayNameKey)),
+    closedDays: settings.closedDays,
+  };
+}
+
 /** Why a local day is no working day, or null when it is one. */
 export type DayOff =
   | { kind: 'not_a_working_day' }
-  | { kind: 'public_holiday'; holiday: string; calendar: string };
+  | { kind: 'public_holiday'; holiday: string; calendar: string }
+  | { kind: 'closed_day' };
 
 /**
- * Whether the team works on a local `YYYY-MM-DD` day: one of `workingDays` (ISO weekdays, the rules
- * file's followUps.workingDays) and, with a holiday calendar, not a public holiday in it.
+ * Whether the team works on a local `YYYY-MM-DD` day: one of its working days (ISO weekdays, the
+ * rules file's followUps.workingDays), not a public holiday of its calendar unless it works that
+ * one (HOLIDAYS_WORKED), and not one of its closed days (CLOSED_DAYS). A closed public holiday is
+ * told by its name.
  */
-export function dayOff(
-  day: string,
-  workingDays: readonly number[],
-  holidays: HolidayCalendar | null,
-): DayOff | null {
-  if (!workingDays.includes(isoWeekdayOf(day))) return { kind: 'not_a_working_day' };
-  const holiday = holidays?.holidayOn(day) ?? null;
-  if (!holidays || holiday === null) return null;
-  return { kind: 'public_holiday', holiday, calendar: holidays.code };
+export function dayOff(day: string, team: TeamCalendar): DayOff | null {
+  if (!team.workingDays.includes(isoWeekdayOf(day))) return { kind: 'not_a_working_day' };
+  const holiday = team.holidays?.holidayOn(day) ?? null;
+  if (team.holidays && holiday !== null && !team.worked.has(holidayNameKey(holiday)))
+    return { kind: 'public_holiday', holiday, calendar: team.holidays.code };
+  // Days as YYYY-MM-DD sort as they fall.
+  if (team.closedDays.some((r) => r.from <= day && day <= r.to)) return { kind: 'closed_day' };
+  return null;
+}
+
+const EVERY_WEEKDAY = [1, 2, 3, 4, 5, 6, 7];
+
+/**
+ * Whether a day is off for a reason other than its weekday (a public holiday the team does not
+ * work, a closed day), whatever weekday it falls on: what moves a weekly card or a monthly summary
+ * due on it.
+ */
+export function holidayOrClosed(day: string, team: TeamCalendar): boolean {
+  return dayOff(day, { ...team, workingDays: EVERY_WEEKDAY }) !== null;
 }

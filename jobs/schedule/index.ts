@@ -1,5 +1,6 @@
 export {
   type CatchUpWindow,
+  catchUpDays,
   catchUpLimit,
   catchUpWindow,
   type DailyRunDecision,
@@ -14,6 +15,9 @@ export {
 export { monthlyRunDue, monthlyRunKey, summarisedMonth } from './monthlyRunDue';
 export type { RunDecision } from './runDecision';
 export {
+  type DayRange,
+  type DaysOff,
+  daysOffOf,
   type MonthlySchedule,
   monthlyScheduleSchema,
   type WeeklySchedule,

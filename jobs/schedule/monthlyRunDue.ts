@@ -5,7 +5,7 @@ import { set } from 'date-fns/set';
 import { startOfMonth } from 'date-fns/startOfMonth';
 import { subMonths } from 'date-fns/subMonths';
 import { zonedNow } from '../../rules/calendar';
-import { dayOff, type HolidayCalendar, holidayCalendar } from './holidays';
+import { dayOff, holidayOrClosed, type TeamCalendar, teamCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
 import { type MonthlySchedule, monthlyScheduleSchema } from './scheduleConfig';
 
@@ -23,15 +23,15 @@ export function summarisedMonth(runKey: string): string {
 
 /**
  * Decides on a timer tick whether the monthly summary of the previous month is due: at or after
- * the 1st of the current local month at `hour:minute` (with a holiday calendar, when the 1st is a
- * public holiday, the next working day: New Year's Day's summary comes on the 2nd or later),
+ * the 1st of the current local month at `hour:minute` (when the 1st is a public holiday of the team's
+ * calendar or a closed day, the next working day: New Year's Day's summary comes on the 2nd or later),
  * however late the tick (the run ledger keeps it to once a month).
  */
 export function monthlyRunDue(now: Date, cfg: MonthlySchedule): RunDecision {
-  const { timeZone, hour, minute, holidays, workingDays } = monthlyScheduleSchema.parse(cfg);
+  const { timeZone, hour, minute, ...calendar } = monthlyScheduleSchema.parse(cfg);
   const local = zonedNow(now, timeZone);
   const first = startOfMonth(local);
-  const sendDay = holidays ? sendDayOfMonth(first, workingDays, holidayCalendar(holidays)) : first;
+  const sendDay = sendDayOfMonth(first, teamCalendar(calendar));
   const scheduledAt = set(sendDay, { hours: hour, minutes: minute, seconds: 0, milliseconds: 0 });
   const runKey = monthlyRunKey(local);
   if (isBefore(local, scheduledAt)) return { due: false, reason: 'before_send_time', runKey, scheduledAt };
@@ -40,13 +40,13 @@ export function monthlyRunDue(now: Date, cfg: MonthlySchedule): RunDecision {
 
 /**
  * The day of the month of `first` (its 1st, a TZDate) the summary goes out on: the 1st, or when that
- * is a public holiday the first working day after it; a 1st on a weekend that is no holiday is kept,
- * as without a calendar. It stays in the month (a month with no working day keeps the 1st).
+ * is a public holiday or a closed day the first working day after it; a 1st on a weekend that is
+ * neither is kept, as without a calendar. It stays in the month (a month with no working day keeps the 1st).
  */
-function sendDayOfMonth(first: Date, workingDays: readonly number[], calendar: HolidayCalendar): Date {
+function sendDayOfMonth(first: Date, team: TeamCalendar): Date {
   const local = (day: Date) => format(day, 'yyyy-MM-dd');
-  if (!calendar.holidayOn(local(first))) return first;
+  if (!holidayOrClosed(local(first), team)) return first;
   for (let day = addDays(first, 1); day.getMonth() === first.getMonth(); day = addDays(day, 1))
-    if (dayOff(local(day), workingDays, calendar) === null) return day;
+    if (dayOff(local(day), team) === null) return day;
   return first;
 }

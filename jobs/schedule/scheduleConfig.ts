@@ -4,18 +4,41 @@ import { DEFAULT_WORKING_DAYS } from '../../rules/rulesSchema';
 /** ISO weekdays, 1 = Monday ... 7 = Sunday. */
 const isoWeekdays = z.array(z.number().int().min(1).max(7)).min(1);
 
+/** Days from `from` to `to`, both `YYYY-MM-DD` and both included (one day: the same twice). */
+export const dayRangeSchema = z.object({ from: z.string(), to: z.string() });
+export type DayRange = z.infer<typeof dayRangeSchema>;
+
 /**
- * A team's public holiday calendar (HOLIDAYS, e.g. `GB-ENG`) and working weekdays (the rules file's
- * followUps.workingDays, Monday to Friday when not given); no calendar: every working weekday is worked.
+ * The team's days off besides its weekdays off: a public holiday calendar (HOLIDAYS, e.g. `GB-ENG`),
+ * the holidays of it the team works all the same, by name (HOLIDAYS_WORKED), and its own closed
+ * days (CLOSED_DAYS). None of them: every working weekday is worked.
  */
-export const workingCalendarSchema = z.object({
+const daysOffSchema = z.object({
   holidays: z.string().min(1).nullable().optional(),
+  holidaysWorked: z.array(z.string()).readonly().default([]),
+  closedDays: z.array(dayRangeSchema).readonly().default([]),
+});
+export type DaysOff = z.input<typeof daysOffSchema>;
+/** The days-off settings as the app holds them once read, every list given. */
+export type DaysOffSettings = z.output<typeof daysOffSchema>;
+
+/** A team's days off (daysOffSchema) and working weekdays (the rules file's followUps.workingDays, Monday to Friday when not given). */
+export const workingCalendarSchema = z.object({
+  ...daysOffSchema.shape,
   workingDays: isoWeekdays.default(DEFAULT_WORKING_DAYS),
 });
+export type WorkingCalendar = z.output<typeof workingCalendarSchema>;
+
+/** The days-off settings of a run's config, for its schedule. */
+export function daysOffOf(config: DaysOff): DaysOff {
+  const { holidays, holidaysWorked, closedDays } = config;
+  return { holidays, holidaysWorked, closedDays };
+}
 
 /**
  * When the weekly card goes out, in the team's local time. `weekday` is ISO: 1 = Monday ... 7 = Sunday.
- * On a public holiday of `holidays` it moves to the next working day (weeklyRunDue).
+ * On a day off of the team's (a public holiday of `holidays` not worked, a closed day) it moves to
+ * the next working day (weeklyRunDue).
  */
 export const weeklyScheduleSchema = z.object({
   timeZone: z.string().min(1),
@@ -28,7 +51,7 @@ export type WeeklySchedule = z.input<typeof weeklyScheduleSchema>;
 
 /**
  * When the monthly summary goes out: the 1st of each month at `hour:minute` local; on a 1st that is
- * a public holiday of `holidays`, the next working day (monthlyRunDue).
+ * a public holiday of `holidays` (not worked) or a closed day, the next working day (monthlyRunDue).
  */
 export const monthlyScheduleSchema = z.object({
   timeZone: z.string().min(1),

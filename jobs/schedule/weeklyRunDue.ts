@@ -4,7 +4,7 @@ import { isBefore } from 'date-fns/isBefore';
 import { set } from 'date-fns/set';
 import { startOfISOWeek } from 'date-fns/startOfISOWeek';
 import { dayOf, isoOfDay, isoWeekdayOf, zonedNow } from '../../rules/calendar';
-import { dayOff, type HolidayCalendar, holidayCalendar } from './holidays';
+import { dayOff, holidayOrClosed, type TeamCalendar, teamCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
 import { type WeeklySchedule, weeklyScheduleSchema } from './scheduleConfig';
 
@@ -43,16 +43,14 @@ export function weeklyRunKeyWeeksBefore(runKey: string, weeks: number): string |
 /**
  * Decides on a timer tick whether this ISO week's weekly run is due: the local time in the zone is at
  * or after the configured send time of the current ISO week, on the day sendDayOfWeek picks (the set
- * weekday but for a public holiday). A late tick (isPastDue, a restart) later in the week is still
+ * weekday but for a public holiday or a closed day). A late tick (isPastDue, a restart) later in the week is still
  * due; the run ledger keeps it to one run per week.
  */
 export function weeklyRunDue(now: Date, cfg: WeeklySchedule): RunDecision {
-  const { timeZone, weekday, hour, minute, holidays, workingDays } = weeklyScheduleSchema.parse(cfg);
+  const { timeZone, weekday, hour, minute, ...calendar } = weeklyScheduleSchema.parse(cfg);
   const local = zonedNow(now, timeZone);
   const monday = startOfISOWeek(local);
-  const sendDay = holidays
-    ? sendDayOfWeek(format(monday, 'yyyy-MM-dd'), weekday, workingDays, holidayCalendar(holidays))
-    : weekday;
+  const sendDay = sendDayOfWeek(format(monday, 'yyyy-MM-dd'), weekday, teamCalendar(calendar));
   // Arithmetic on a TZDate stays in the zone, so a DST change inside the week shifts nothing.
   const scheduledAt = set(addDays(monday, sendDay - 1), {
     hours: hour,
@@ -67,20 +65,16 @@ export function weeklyRunDue(now: Date, cfg: WeeklySchedule): RunDecision {
 
 /**
  * The ISO weekday the card goes out on in the week of `monday` (`YYYY-MM-DD`): the set `weekday`, or
- * when that is a public holiday the next working day of the same week (Easter Monday's card comes on
- * Tuesday at the same time). A card is one week's list, so it does not cross into the next week: when
- * no working day is left in it (a Friday send on Good Friday) it comes on the last working day before,
- * and in a week with no working day at all on the set day.
+ * when that is a public holiday or a closed day the next working day of the same week (Easter
+ * Monday's card comes on Tuesday at the same time). A card is one week's list, so it does not cross
+ * into the next week: when no working day is left in it (a Friday send on Good Friday) it comes on
+ * the last working day before, and in a week with no working day at all (a team closed from
+ * Christmas to New Year) on the set day, where it waits for the team's return.
  */
-function sendDayOfWeek(
-  monday: string,
-  weekday: number,
-  workingDays: readonly number[],
-  holidays: HolidayCalendar,
-): number {
+function sendDayOfWeek(monday: string, weekday: number, team: TeamCalendar): number {
   const dayOfWeek = (isoWeekday: number) => isoOfDay(dayOf(monday) + isoWeekday - 1);
-  if (!holidays.holidayOn(dayOfWeek(weekday))) return weekday;
-  const worked = (d: number) => dayOff(dayOfWeek(d), workingDays, holidays) === null;
+  if (!holidayOrClosed(dayOfWeek(weekday), team)) return weekday;
+  const worked = (d: number) => dayOff(dayOfWeek(d), team) === null;
   for (let d = weekday + 1; d <= 7; d++) if (worked(d)) return d;
   for (let d = weekday - 1; d >= 1; d--) if (worked(d)) return d;
   return weekday;

@@ -12,7 +12,7 @@ import { bothSettled, runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
 import type { Delivery } from '../../storage/runLedger';
 import { stateRowProblem } from '../../storage/stateEntity';
-import { type WeeklySchedule, weeklyRunDue } from '../schedule';
+import { type DaysOff, daysOffOf, type WeeklySchedule, weeklyRunDue } from '../schedule';
 import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
@@ -39,15 +39,14 @@ import {
 import { DEFAULT_EXTRA_ATTEMPTS } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
 
-export interface WeeklyRunConfig extends CardLocale {
+/**
+ * The team's days off (DaysOff: HOLIDAYS less HOLIDAYS_WORKED, CLOSED_DAYS): on one the card goes out
+ * on the next working day (a day of the rules' followUps.workingDays); none = always on the set day.
+ */
+export interface WeeklyRunConfig extends CardLocale, DaysOff {
   timeZone: string;
   /** ISO weekday (1 = Monday), hour and minute of the send, local to timeZone. */
   weeklySendAt: Pick<WeeklySchedule, 'weekday' | 'hour' | 'minute'>;
-  /**
-   * The team's public holiday calendar (HOLIDAYS, e.g. `GB-ENG`): on a holiday the card goes out on
-   * the next working day (a day of the rules' followUps.workingDays); none = always on the set day.
-   */
-  holidays?: string | null;
   /** Reps handled at once; the rate limiter paces the sends themselves (default 16). */
   sendConcurrency?: number;
   /**
@@ -101,7 +100,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const schedule: WeeklySchedule = {
     timeZone: config.timeZone,
     ...config.weeklySendAt,
-    holidays: config.holidays,
+    ...daysOffOf(config),
     workingDays: deps.rules.followUps.workingDays,
   };
 

@@ -129,6 +129,49 @@ describe('runFollowUps', () => {
     expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
   });
 
+  it('a snooze that ends on a closed day (CLOSED_DAYS) is told on the next working day, as after a holiday', async () => {
+    // Ana snoozed Quiet Deli, silent since 20 Oct, on Tue 24 Nov until Tue 1 Dec: a stocktake day.
+    await world.storage.state.update(
+      'quiet',
+      (s) => s && { ...s, snoozedUntil: '2026-12-01', snoozedAt: '2026-11-24' },
+    );
+    const closed: FollowUpsRunDeps = {
+      ...deps(),
+      config: { timeZone: 'America/Chicago', closedDays: [{ from: '2026-12-01', to: '2026-12-01' }] },
+    };
+    const at = (day: string) => new Date(`${day}T15:03:00Z`); // 09:03 in Chicago
+    expect(completed(await runFollowUps(closed, { now: at('2026-11-30') })).followUps.due).toBe(0);
+    expect(await runFollowUps(closed, { now: at('2026-12-01') })).toMatchObject({
+      status: 'not_due',
+      reason: 'closed_day',
+    });
+    expect(world.fake.activities.filter((a) => a.kind === 'send')).toEqual([]);
+    const wednesday = completed(await runFollowUps(closed, { now: at('2026-12-02') }));
+    expect(wednesday).toMatchObject({ followUps: { due: 1, silent: 1 }, counts: { delivered: 1 } });
+    const sends = world.fake.activities.filter((a) => a.kind === 'send');
+    expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
+  });
+
+  it('a closure longer than the catch-up limit loses nothing: the step due on its first day is told on the return', async () => {
+    // Ana reached out on Tue 20 Oct; its one step falls due on Tue 27 Oct, the first day of a closure
+    // to Fri 13 Nov: 18 days before the return on Mon 16 Nov, past the 14 days a run looks back.
+    await world.storage.state.update('quiet', (s) => s && { ...s, lastContact: '2026-10-20' });
+    const rules = parseRules({ followUps: { noOrderSteps: [7], silentAfterDays: 60 } });
+    const closed: FollowUpsRunDeps = {
+      ...deps(rules),
+      config: { timeZone: 'America/Chicago', closedDays: [{ from: '2026-10-27', to: '2026-11-13' }] },
+    };
+    const at = (day: string) => new Date(`${day}T15:03:00Z`); // 09:03 in Chicago
+    expect(completed(await runFollowUps(closed, { now: at('2026-10-26') })).followUps.due).toBe(0);
+    const back = completed(await runFollowUps(closed, { now: at('2026-11-16') }));
+    expect(back).toMatchObject({
+      since: '2026-10-26',
+      lookedBack: { from: 'last_run' },
+      followUps: { due: 1, no_order: 1 },
+      counts: { delivered: 1 },
+    });
+  });
+
   it('sends one digest to the rep with something due and nothing to the others; once a day', async () => {
     // Day 35 of silence: the silent step fell due on day 31 (Friday 20 Nov), not since Monday.
     await world.storage.state.update('quiet', (s) => s && { ...s, lastContact: '2026-10-24' });

@@ -53,10 +53,10 @@ describe('loadConfig', () => {
   });
 
   it('reads the team’s holiday calendar, in any case; none when unset or empty', () => {
-    expect(loadConfig({ ...local, HOLIDAYS: 'gb-eng' }).holidays).toBe('GB-ENG');
-    expect(loadConfig({ ...local, HOLIDAYS: 'US' }).holidays).toBe('US');
-    expect(loadConfig(local).holidays).toBeNull();
-    expect(loadConfig({ ...local, HOLIDAYS: '' }).holidays).toBeNull();
+    expect(loadConfig({ ...local, HOLIDAYS: 'gb-eng' }).daysOff.holidays).toBe('GB-ENG');
+    expect(loadConfig({ ...local, HOLIDAYS: 'US' }).daysOff.holidays).toBe('US');
+    expect(loadConfig(local).daysOff.holidays).toBeNull();
+    expect(loadConfig({ ...local, HOLIDAYS: '' }).daysOff.holidays).toBeNull();
   });
 
   it('stops on a holiday calendar it does not know, naming the setting and valid ones', () => {
@@ -93,6 +93,69 @@ describe('loadConfig', () => {
     });
     expect(weeklySendText(friday)).toBe(
       'Fridays at 08:03 (Europe/London), or when that is a public holiday (GB-ENG) the next working day of that week, else the one before',
+    );
+  });
+
+  it('reads the public holidays the team works by their names, in any case or spacing', () => {
+    const c = loadConfig({ ...local, HOLIDAYS: 'US', HOLIDAYS_WORKED: ' columbus  day ,VETERANS DAY' });
+    expect(c.daysOff).toEqual({
+      holidays: 'US',
+      holidaysWorked: ['columbus  day', 'VETERANS DAY'],
+      closedDays: [],
+    });
+  });
+
+  it('stops on a worked holiday the calendar has not, listing its public holidays, or with no calendar', () => {
+    expect(() => loadConfig({ ...local, HOLIDAYS: 'US', HOLIDAYS_WORKED: 'Columbus Day, Columbus' })).toThrow(
+      `Invalid configuration:\n  HOLIDAYS_WORKED: "Columbus" is no public holiday of US: its public holidays are New Year's Day, Martin Luther King Jr. Day, Washington's Birthday, Memorial Day, Juneteenth, Independence Day, Labour Day, Columbus Day, Veterans Day, Thanksgiving Day, Christmas Day`,
+    );
+    // The day after Thanksgiving is an observance in the table: worked already, and said so.
+    expect(() =>
+      loadConfig({ ...local, HOLIDAYS: 'US', HOLIDAYS_WORKED: 'Day after Thanksgiving Day' }),
+    ).toThrow(
+      'HOLIDAYS_WORKED: "Day after Thanksgiving Day" is no public holiday of US but an observance there, a working day already: leave it out',
+    );
+    expect(() => loadConfig({ ...local, HOLIDAYS: 'US', HOLIDAYS_WORKED: 'christmas eve' })).toThrow(
+      'HOLIDAYS_WORKED: "christmas eve" is no public holiday of US but an optional day off there, a working day already: leave it out',
+    );
+    expect(() => loadConfig({ ...local, HOLIDAYS_WORKED: 'Columbus Day' })).toThrow(
+      'HOLIDAYS_WORKED: names public holidays of HOLIDAYS, which is not set: set HOLIDAYS (e.g. US) too, or leave this empty',
+    );
+  });
+
+  it('reads the team’s closed days, single days and ranges, with or without a holiday calendar', () => {
+    const c = loadConfig({ ...local, CLOSED_DAYS: '2026-12-24..2026-12-31, 2027-03-15' });
+    expect(c.daysOff).toEqual({
+      holidays: null,
+      holidaysWorked: [],
+      closedDays: [
+        { from: '2026-12-24', to: '2026-12-31' },
+        { from: '2027-03-15', to: '2027-03-15' },
+      ],
+    });
+    expect(loadConfig({ ...local, CLOSED_DAYS: '' }).daysOff.closedDays).toEqual([]);
+  });
+
+  it('stops on a closed day that is no date and on a range that runs backwards, naming each', () => {
+    expect(() =>
+      loadConfig({ ...local, CLOSED_DAYS: '2026-12-31..2026-12-24, 2027-02-30, 15/03/2027' }),
+    ).toThrow(
+      [
+        'Invalid configuration:',
+        '  CLOSED_DAYS: "2026-12-31..2026-12-24" runs backwards: the first day comes first (2026-12-24..2026-12-31)',
+        '  CLOSED_DAYS: "2027-02-30" is not a day (YYYY-MM-DD) nor a range of days (YYYY-MM-DD..YYYY-MM-DD), e.g. CLOSED_DAYS=2026-12-24..2026-12-31,2027-03-15',
+        '  CLOSED_DAYS: "15/03/2027" is not a day (YYYY-MM-DD) nor a range of days (YYYY-MM-DD..YYYY-MM-DD), e.g. CLOSED_DAYS=2026-12-24..2026-12-31,2027-03-15',
+      ].join('\n'),
+    );
+  });
+
+  it('says the weekly list moves off a closed day too', () => {
+    const c = loadConfig({ ...local, HOLIDAYS: 'US', CLOSED_DAYS: '2026-12-24..2026-12-31' });
+    expect(weeklySendText(c)).toBe(
+      'Mondays at 08:03 (UTC), or the next working day when that is a public holiday (US) or a closed day',
+    );
+    expect(weeklySendText(loadConfig({ ...local, CLOSED_DAYS: '2027-03-15' }))).toBe(
+      'Mondays at 08:03 (UTC), or the next working day when that is a closed day',
     );
   });
 
