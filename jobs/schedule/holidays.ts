@@ -11,8 +11,12 @@ import type { DayRange, WorkingCalendar } from './scheduleConfig';
 export interface HolidayCalendar {
   /** The setting as the app reads it, in capitals: `GB-ENG`. */
   code: string;
-  /** The holiday's name when the local `YYYY-MM-DD` day is a public holiday there, else null. */
-  holidayOn(day: string): string | null;
+  /**
+   * The names of the public holidays on the local `YYYY-MM-DD` day there, in the table's order; none
+   * on a day that is no public holiday. Two can fall on one day (Norway's Constitution Day on Whit
+   * Monday in 2027), and a team may work only one of them.
+   */
+  holidaysOn(day: string): readonly string[];
 }
 
 /** A few settings that name a calendar, for the messages that refuse one. */
@@ -66,7 +70,7 @@ export function holidayCalendar(code: string): HolidayCalendar {
   const problem = holidaysCodeProblem(code);
   if (problem) throw new Error(`HOLIDAYS: ${problem}`);
   const lib = libraryFor(code, 'public');
-  const years = new Map<number, Map<string, string>>();
+  const years = new Map<number, Map<string, string[]>>();
   const daysOf = (year: number) => {
     let days = years.get(year);
     if (!days) {
@@ -78,7 +82,10 @@ export function holidayCalendar(code: string): HolidayCalendar {
         const first = dayOf(h.date.slice(0, 10));
         // A holiday of several days (some countries' New Year) covers each of them.
         const length = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / 86_400_000));
-        for (let d = first; d < first + length; d++) days.set(isoOfDay(d), h.name);
+        for (let d = first; d < first + length; d++) {
+          const day = isoOfDay(d);
+          days.set(day, [...(days.get(day) ?? []), h.name]);
+        }
       }
       years.set(year, days);
     }
@@ -87,9 +94,9 @@ export function holidayCalendar(code: string): HolidayCalendar {
   const calendar: HolidayCalendar = {
     code,
     // A holiday of several days begun in December is in the year before's dates.
-    holidayOn: (day) => {
+    holidaysOn: (day) => {
       const year = Number(day.slice(0, 4));
-      return daysOf(year).get(day) ?? daysOf(year - 1).get(day) ?? null;
+      return [...(daysOf(year).get(day) ?? []), ...(daysOf(year - 1).get(day) ?? [])];
     },
   };
   calendars.set(code, calendar);
@@ -213,8 +220,8 @@ export type DayOff =
  */
 export function dayOff(day: string, team: TeamCalendar): DayOff | null {
   if (!team.workingDays.includes(isoWeekdayOf(day))) return { kind: 'not_a_working_day' };
-  const holiday = team.holidays?.holidayOn(day) ?? null;
-  if (team.holidays && holiday !== null && !team.worked.has(holidayNameKey(holiday)))
+  const holiday = team.holidays?.holidaysOn(day).find((name) => !team.worked.has(holidayNameKey(name)));
+  if (team.holidays && holiday !== undefined)
     return { kind: 'public_holiday', holiday, calendar: team.holidays.code };
   // Days as YYYY-MM-DD sort as they fall.
   if (team.closedDays.some((r) => r.from <= day && day <= r.to)) return { kind: 'closed_day' };
