@@ -146,6 +146,24 @@ export function publicHolidayNames(code: string, fromYear = new Date().getUTCFul
   return [...names.values()];
 }
 
+/**
+ * HOLIDAYS_WORKED's comma-separated parts (`parts`, trimmed) as the names of calendar `code`'s
+ * holidays: some have a comma in their name (Greece's `Annunciation, Anniversary of 1821
+ * Revolution`, Idaho's `Martin Luther King, Jr./ Idaho Human Rights Day`), so parts that together
+ * make one public holiday's name are read as that name; any other part is a name of its own.
+ */
+export function holidaysWorkedNames(code: string, parts: readonly string[]): string[] {
+  const keys = new Set(publicHolidayNames(code).map(holidayNameKey));
+  const names: string[] = [];
+  for (let i = 0; i < parts.length; ) {
+    let end = parts.length;
+    while (end > i + 1 && !keys.has(holidayNameKey(parts.slice(i, end).join(', ')))) end--;
+    names.push(parts.slice(i, end).join(', '));
+    i = end;
+  }
+  return names;
+}
+
 /** The table's other kinds of day, in words: none of them is a day off for the app. */
 const OTHER_KINDS: Record<string, string> = {
   observance: 'an observance',
@@ -155,10 +173,10 @@ const OTHER_KINDS: Record<string, string> = {
 };
 
 /**
- * Why each name of HOLIDAYS_WORKED is no public holiday of calendar `code`, for the message that
- * stops the app (none when every one is). A day the table has of another kind (an observance such
- * as the Day after Thanksgiving, an optional day such as Christmas Eve) is said to be one: it is a
- * working day already.
+ * Why each name of HOLIDAYS_WORKED (holidaysWorkedNames) is no public holiday of calendar `code`,
+ * for the message that stops the app (none when every one is). A day the table has of another kind
+ * (an observance such as the Day after Thanksgiving, an optional day such as Christmas Eve) is said
+ * to be one: it is a working day already.
  */
 export function holidaysWorkedProblems(code: string, names: readonly string[]): string[] {
   const known = publicHolidayNames(code);

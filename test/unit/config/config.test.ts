@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, loadDisplayConfig, weeklySendText } from '../../../functions/config';
+import { dailyRunDue } from '../../../jobs/schedule';
 
 const local = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 
@@ -103,6 +104,22 @@ describe('loadConfig', () => {
       holidaysWorked: ['columbus  day', 'VETERANS DAY'],
       closedDays: [],
     });
+  });
+
+  it('reads a worked holiday whose name has a comma in it as that one holiday, and works it', () => {
+    // Idaho's third Monday of January, 18 January 2027, is "Martin Luther King, Jr./ Idaho Human Rights Day".
+    const c = loadConfig({
+      ...local,
+      TIME_ZONE: 'America/Boise',
+      HOLIDAYS: 'US-ID',
+      HOLIDAYS_WORKED: 'Martin Luther King, Jr./ Idaho Human Rights Day, Columbus Day',
+    });
+    expect(c.daysOff.holidaysWorked).toEqual([
+      'Martin Luther King, Jr./ Idaho Human Rights Day',
+      'Columbus Day',
+    ]);
+    const schedule = { timeZone: c.timeZone, hour: 9, minute: 3, workingDays: [1, 2, 3, 4, 5], ...c.daysOff };
+    expect(dailyRunDue(new Date('2027-01-18T16:03:00Z'), schedule)).toMatchObject({ due: true });
   });
 
   it('stops on a worked holiday the calendar has not, listing its public holidays, or with no calendar', () => {
