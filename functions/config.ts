@@ -448,6 +448,8 @@ function holidaysWorkedIssues(e: {
           'names public holidays of HOLIDAYS, which is not set: set HOLIDAYS (e.g. US) too, or leave this empty',
       },
     ];
+  // A HOLIDAYS that names no calendar is told for HOLIDAYS; its names would all be refused with it.
+  if (holidaysCodeProblem(e.HOLIDAYS) !== null) return [];
   return holidaysWorkedProblems(e.HOLIDAYS, holidaysWorkedNames(e.HOLIDAYS, e.HOLIDAYS_WORKED)).map(
     (message) => ({
       path: ['HOLIDAYS_WORKED'],

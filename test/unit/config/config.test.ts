@@ -135,6 +135,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...local, HOLIDAYS: 'US', HOLIDAYS_WORKED: 'christmas eve' })).toThrow(
       'HOLIDAYS_WORKED: "christmas eve" is no public holiday of US but an optional day off there, a working day already: leave it out',
     );
+    // A calendar that is no calendar is told once, for HOLIDAYS, not again for each worked name.
+    expect(() => loadConfig({ ...local, HOLIDAYS: 'XX', HOLIDAYS_WORKED: 'Columbus Day' })).toThrow(
+      /^Invalid configuration:\n {2}HOLIDAYS: no holiday calendar for the country "XX": [^\n]+$/,
+    );
     expect(() => loadConfig({ ...local, HOLIDAYS_WORKED: 'Columbus Day' })).toThrow(
       'HOLIDAYS_WORKED: names public holidays of HOLIDAYS, which is not set: set HOLIDAYS (e.g. US) too, or leave this empty',
     );
