@@ -113,11 +113,13 @@ function library(): typeof Holidays {
 
 /**
  * A holiday's name as HOLIDAYS_WORKED is matched with it: in any case and spacing, any apostrophe,
- * and a substitute day (`Independence Day (substitute day)`) by its holiday's name, since a team
- * that works the holiday works the day it is moved to as well.
+ * its accents composed or not (an š typed as s and a combining caron looks the same), and a
+ * substitute day (`Independence Day (substitute day)`) by its holiday's name, since a team that
+ * works the holiday works the day it is moved to as well.
  */
 export function holidayNameKey(name: string): string {
   return withoutSubstitute(name)
+    .normalize('NFC')
     .replace(/[\u2018\u2019]/g, "'")
     .replace(/\s+/g, '')
     .toLowerCase();

@@ -122,6 +122,15 @@ describe('loadConfig', () => {
     expect(dailyRunDue(new Date('2027-01-18T16:03:00Z'), schedule)).toMatchObject({ due: true });
   });
 
+  it('reads a worked name with its accents however they were typed (composed or as a letter and a mark)', () => {
+    // Slovenia's 8 February, "Prešeren Day, the Slovenian Cultural Holiday", its š typed as s and a combining caron.
+    const typed = 'Pres\u030Ceren Day, the Slovenian Cultural Holiday';
+    const c = loadConfig({ ...local, TIME_ZONE: 'Europe/Ljubljana', HOLIDAYS: 'SI', HOLIDAYS_WORKED: typed });
+    const schedule = { timeZone: c.timeZone, hour: 9, minute: 3, workingDays: [1, 2, 3, 4, 5], ...c.daysOff };
+    // Monday 8 February 2027, 09:03 in Ljubljana: worked, so the digest goes out.
+    expect(dailyRunDue(new Date('2027-02-08T08:03:00Z'), schedule)).toMatchObject({ due: true });
+  });
+
   it('stops on a worked holiday the calendar has not, listing its public holidays, or with no calendar', () => {
     expect(() => loadConfig({ ...local, HOLIDAYS: 'US', HOLIDAYS_WORKED: 'Columbus Day, Columbus' })).toThrow(
       `Invalid configuration:\n  HOLIDAYS_WORKED: "Columbus" is no public holiday of US: its public holidays are New Year's Day, Martin Luther King Jr. Day, Washington's Birthday, Memorial Day, Juneteenth, Independence Day, Labour Day, Columbus Day, Veterans Day, Thanksgiving Day, Christmas Day`,
