@@ -2,7 +2,12 @@ import { z } from 'zod';
 import type { FeedSettings } from '../feed/feedOptions';
 import { MONTHLY_TICK_MINUTES, WEEKLY_TICK_MINUTES } from '../jobs/schedule';
 import { parseClosedDays } from '../jobs/schedule/closedDays';
-import { holidaysCode, holidaysCodeProblem, holidaysWorkedProblems } from '../jobs/schedule/holidays';
+import {
+  holidaysCode,
+  holidaysCodeProblem,
+  holidaysWorkedNames,
+  holidaysWorkedProblems,
+} from '../jobs/schedule/holidays';
 import type { DaysOffSettings } from '../jobs/schedule/scheduleConfig';
 import { isTimeZone } from '../rules/calendar';
 
@@ -443,10 +448,14 @@ function holidaysWorkedIssues(e: {
           'names public holidays of HOLIDAYS, which is not set: set HOLIDAYS (e.g. US) too, or leave this empty',
       },
     ];
-  return holidaysWorkedProblems(e.HOLIDAYS, e.HOLIDAYS_WORKED).map((message) => ({
-    path: ['HOLIDAYS_WORKED'],
-    message,
-  }));
+  // A HOLIDAYS that names no calendar is told for HOLIDAYS; its names would all be refused with it.
+  if (holidaysCodeProblem(e.HOLIDAYS) !== null) return [];
+  return holidaysWorkedProblems(e.HOLIDAYS, holidaysWorkedNames(e.HOLIDAYS, e.HOLIDAYS_WORKED)).map(
+    (message) => ({
+      path: ['HOLIDAYS_WORKED'],
+      message,
+    }),
+  );
 }
 
 /**
@@ -605,7 +614,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     weeklySendAt: { weekday: WEEKDAYS.indexOf(day) + 1, hour: wh, minute: wm },
     daysOff: {
       holidays: e.HOLIDAYS ?? null,
-      holidaysWorked: e.HOLIDAYS_WORKED,
+      holidaysWorked: e.HOLIDAYS ? holidaysWorkedNames(e.HOLIDAYS, e.HOLIDAYS_WORKED) : [],
       closedDays: e.CLOSED_DAYS ?? [],
     },
     monthlySendAt: { hour: mh, minute: mm },

@@ -55,7 +55,8 @@ export function ssoAppPatches(input: SsoAppInput, current: GraphApplication): Ss
   const { clientId, domain, newScopeId } = parsed.data;
   if (current.appId.toLowerCase() !== clientId.toLowerCase())
     throw new Error(`the app JSON is app ${current.appId}, not --client-id ${clientId}: show the right app`);
-  const audience = ssoAudience(domain, clientId);
+  // The id as Graph spells it (lower case), as the token's audience and check-sso compare it.
+  const audience = ssoAudience(domain, current.appId);
   const identifierUris = current.identifierUris.includes(audience)
     ? current.identifierUris
     : [...current.identifierUris, audience];

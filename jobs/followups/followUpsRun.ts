@@ -7,7 +7,7 @@ import { wonBackThisCycle } from '../../bot/taps/staleReason';
 import { withStandingLoss } from '../../bot/taps/storedHistory';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
-import { dayOf, isoOfDay } from '../../rules/book';
+import { dayOf } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
 import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
@@ -311,12 +311,12 @@ async function feedStopToldEarlier(
   lookBack: number,
   about: string,
 ): Promise<boolean> {
-  for (let day = dayOf(today) - 1; day >= dayOf(catchUpLimit(today, lookBack)); day--) {
-    const runKey = dailyRunKeyOfDay(isoOfDay(day));
-    const run = await runs.getRun(runKey);
-    if (run) return !run.finishedAt && (await runs.noticeAbout(runKey, 'feed')) === about;
-  }
-  return false;
+  // One range query, however far back a closure takes the look back (a year: a read a day would be 366).
+  const { started, finished } = await runs.lastRuns(
+    dailyRunKeyOfDay(catchUpLimit(today, lookBack)),
+    dailyRunKeyOfDay(today),
+  );
+  return started !== null && started !== finished && (await runs.noticeAbout(started, 'feed')) === about;
 }
 
 /**

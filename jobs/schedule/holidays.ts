@@ -11,8 +11,12 @@ import type { DayRange, WorkingCalendar } from './scheduleConfig';
 export interface HolidayCalendar {
   /** The setting as the app reads it, in capitals: `GB-ENG`. */
   code: string;
-  /** The holiday's name when the local `YYYY-MM-DD` day is a public holiday there, else null. */
-  holidayOn(day: string): string | null;
+  /**
+   * The names of the public holidays on the local `YYYY-MM-DD` day there, in the table's order; none
+   * on a day that is no public holiday. Two can fall on one day (Norway's Constitution Day on Whit
+   * Monday in 2027), and a team may work only one of them.
+   */
+  holidaysOn(day: string): readonly string[];
 }
 
 /** A few settings that name a calendar, for the messages that refuse one. */
@@ -66,7 +70,7 @@ export function holidayCalendar(code: string): HolidayCalendar {
   const problem = holidaysCodeProblem(code);
   if (problem) throw new Error(`HOLIDAYS: ${problem}`);
   const lib = libraryFor(code, 'public');
-  const years = new Map<number, Map<string, string>>();
+  const years = new Map<number, Map<string, string[]>>();
   const daysOf = (year: number) => {
     let days = years.get(year);
     if (!days) {
@@ -78,7 +82,10 @@ export function holidayCalendar(code: string): HolidayCalendar {
         const first = dayOf(h.date.slice(0, 10));
         // A holiday of several days (some countries' New Year) covers each of them.
         const length = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / 86_400_000));
-        for (let d = first; d < first + length; d++) days.set(isoOfDay(d), h.name);
+        for (let d = first; d < first + length; d++) {
+          const day = isoOfDay(d);
+          days.set(day, [...(days.get(day) ?? []), h.name]);
+        }
       }
       years.set(year, days);
     }
@@ -87,9 +94,9 @@ export function holidayCalendar(code: string): HolidayCalendar {
   const calendar: HolidayCalendar = {
     code,
     // A holiday of several days begun in December is in the year before's dates.
-    holidayOn: (day) => {
+    holidaysOn: (day) => {
       const year = Number(day.slice(0, 4));
-      return daysOf(year).get(day) ?? daysOf(year - 1).get(day) ?? null;
+      return [...(daysOf(year).get(day) ?? []), ...(daysOf(year - 1).get(day) ?? [])];
     },
   };
   calendars.set(code, calendar);
@@ -106,11 +113,13 @@ function library(): typeof Holidays {
 
 /**
  * A holiday's name as HOLIDAYS_WORKED is matched with it: in any case and spacing, any apostrophe,
- * and a substitute day (`Independence Day (substitute day)`) by its holiday's name, since a team
- * that works the holiday works the day it is moved to as well.
+ * its accents composed or not (an š typed as s and a combining caron looks the same), and a
+ * substitute day (`Independence Day (substitute day)`) by its holiday's name, since a team that
+ * works the holiday works the day it is moved to as well.
  */
 export function holidayNameKey(name: string): string {
   return withoutSubstitute(name)
+    .normalize('NFC')
     .replace(/[\u2018\u2019]/g, "'")
     .replace(/\s+/g, '')
     .toLowerCase();
@@ -139,6 +148,24 @@ export function publicHolidayNames(code: string, fromYear = new Date().getUTCFul
   return [...names.values()];
 }
 
+/**
+ * HOLIDAYS_WORKED's comma-separated parts (`parts`, trimmed) as the names of calendar `code`'s
+ * holidays: some have a comma in their name (Greece's `Annunciation, Anniversary of 1821
+ * Revolution`, Idaho's `Martin Luther King, Jr./ Idaho Human Rights Day`), so parts that together
+ * make one public holiday's name are read as that name; any other part is a name of its own.
+ */
+export function holidaysWorkedNames(code: string, parts: readonly string[]): string[] {
+  const keys = new Set(publicHolidayNames(code).map(holidayNameKey));
+  const names: string[] = [];
+  for (let i = 0; i < parts.length; ) {
+    let end = parts.length;
+    while (end > i + 1 && !keys.has(holidayNameKey(parts.slice(i, end).join(', ')))) end--;
+    names.push(parts.slice(i, end).join(', '));
+    i = end;
+  }
+  return names;
+}
+
 /** The table's other kinds of day, in words: none of them is a day off for the app. */
 const OTHER_KINDS: Record<string, string> = {
   observance: 'an observance',
@@ -148,10 +175,10 @@ const OTHER_KINDS: Record<string, string> = {
 };
 
 /**
- * Why each name of HOLIDAYS_WORKED is no public holiday of calendar `code`, for the message that
- * stops the app (none when every one is). A day the table has of another kind (an observance such
- * as the Day after Thanksgiving, an optional day such as Christmas Eve) is said to be one: it is a
- * working day already.
+ * Why each name of HOLIDAYS_WORKED (holidaysWorkedNames) is no public holiday of calendar `code`,
+ * for the message that stops the app (none when every one is). A day the table has of another kind
+ * (an observance such as the Day after Thanksgiving, an optional day such as Christmas Eve) is said
+ * to be one: it is a working day already.
  */
 export function holidaysWorkedProblems(code: string, names: readonly string[]): string[] {
   const known = publicHolidayNames(code);
@@ -213,8 +240,8 @@ export type DayOff =
  */
 export function dayOff(day: string, team: TeamCalendar): DayOff | null {
   if (!team.workingDays.includes(isoWeekdayOf(day))) return { kind: 'not_a_working_day' };
-  const holiday = team.holidays?.holidayOn(day) ?? null;
-  if (team.holidays && holiday !== null && !team.worked.has(holidayNameKey(holiday)))
+  const holiday = team.holidays?.holidaysOn(day).find((name) => !team.worked.has(holidayNameKey(name)));
+  if (team.holidays && holiday !== undefined)
     return { kind: 'public_holiday', holiday, calendar: team.holidays.code };
   // Days as YYYY-MM-DD sort as they fall.
   if (team.closedDays.some((r) => r.from <= day && day <= r.to)) return { kind: 'closed_day' };

@@ -122,6 +122,28 @@ describe('the daily run on a feed that stopped coming in', () => {
     expect(await stoppedTick(2)).toBe(small);
   });
 
+  it('a tick after a year closed costs the Table calls of one after a day open: the look back is one query', async () => {
+    // The first tick of a stretch asks whether an earlier run told of it: as far back as the digest looks,
+    // which a closure lengthens to a year (CLOSED_DAYS all of the year before).
+    const firstTick = async (w: WeeklyWorld, closedDays: { from: string; to: string }[]) => {
+      const d = dailyDeps(w, (asOf) => readFeed(feed, { asOf }), { notifyAdmins: async () => 'posted' });
+      const before = w.storage.requests().requests;
+      const report = await runFollowUps(
+        { ...d, config: { ...d.config, closedDays } },
+        { now: new Date(DEC_1) },
+      );
+      expect(report).toMatchObject({ status: 'stopped', adminNotice: 'posted' });
+      return w.storage.requests().requests - before;
+    };
+    const other = await openWeeklyWorld('fuyear');
+    try {
+      const open = await firstTick(world, []);
+      expect(await firstTick(other, [{ from: '2025-12-01', to: '2026-11-30' }])).toBe(open);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("the admin's Teams notice shows the whole account: what stopped, what to fix, what happens next", async () => {
     const ADMIN = 'admin@example.com';
     await installReps(world, [ADMIN]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, loadDisplayConfig, weeklySendText } from '../../../functions/config';
+import { dailyRunDue } from '../../../jobs/schedule';
 
 const local = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 
@@ -105,6 +106,31 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads a worked holiday whose name has a comma in it as that one holiday, and works it', () => {
+    // Idaho's third Monday of January, 18 January 2027, is "Martin Luther King, Jr./ Idaho Human Rights Day".
+    const c = loadConfig({
+      ...local,
+      TIME_ZONE: 'America/Boise',
+      HOLIDAYS: 'US-ID',
+      HOLIDAYS_WORKED: 'Martin Luther King, Jr./ Idaho Human Rights Day, Columbus Day',
+    });
+    expect(c.daysOff.holidaysWorked).toEqual([
+      'Martin Luther King, Jr./ Idaho Human Rights Day',
+      'Columbus Day',
+    ]);
+    const schedule = { timeZone: c.timeZone, hour: 9, minute: 3, workingDays: [1, 2, 3, 4, 5], ...c.daysOff };
+    expect(dailyRunDue(new Date('2027-01-18T16:03:00Z'), schedule)).toMatchObject({ due: true });
+  });
+
+  it('reads a worked name with its accents however they were typed (composed or as a letter and a mark)', () => {
+    // Slovenia's 8 February, "Prešeren Day, the Slovenian Cultural Holiday", its š typed as s and a combining caron.
+    const typed = 'Pres\u030Ceren Day, the Slovenian Cultural Holiday';
+    const c = loadConfig({ ...local, TIME_ZONE: 'Europe/Ljubljana', HOLIDAYS: 'SI', HOLIDAYS_WORKED: typed });
+    const schedule = { timeZone: c.timeZone, hour: 9, minute: 3, workingDays: [1, 2, 3, 4, 5], ...c.daysOff };
+    // Monday 8 February 2027, 09:03 in Ljubljana: worked, so the digest goes out.
+    expect(dailyRunDue(new Date('2027-02-08T08:03:00Z'), schedule)).toMatchObject({ due: true });
+  });
+
   it('stops on a worked holiday the calendar has not, listing its public holidays, or with no calendar', () => {
     expect(() => loadConfig({ ...local, HOLIDAYS: 'US', HOLIDAYS_WORKED: 'Columbus Day, Columbus' })).toThrow(
       `Invalid configuration:\n  HOLIDAYS_WORKED: "Columbus" is no public holiday of US: its public holidays are New Year's Day, Martin Luther King Jr. Day, Washington's Birthday, Memorial Day, Juneteenth, Independence Day, Labour Day, Columbus Day, Veterans Day, Thanksgiving Day, Christmas Day`,
@@ -117,6 +143,10 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ ...local, HOLIDAYS: 'US', HOLIDAYS_WORKED: 'christmas eve' })).toThrow(
       'HOLIDAYS_WORKED: "christmas eve" is no public holiday of US but an optional day off there, a working day already: leave it out',
+    );
+    // A calendar that is no calendar is told once, for HOLIDAYS, not again for each worked name.
+    expect(() => loadConfig({ ...local, HOLIDAYS: 'XX', HOLIDAYS_WORKED: 'Columbus Day' })).toThrow(
+      /^Invalid configuration:\n {2}HOLIDAYS: no holiday calendar for the country "XX": [^\n]+$/,
     );
     expect(() => loadConfig({ ...local, HOLIDAYS_WORKED: 'Columbus Day' })).toThrow(
       'HOLIDAYS_WORKED: names public holidays of HOLIDAYS, which is not set: set HOLIDAYS (e.g. US) too, or leave this empty',

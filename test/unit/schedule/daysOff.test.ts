@@ -52,6 +52,24 @@ describe('public holidays the team works (HOLIDAYS_WORKED)', () => {
       holiday: 'Thanksgiving Day',
     });
   });
+  it('keeps a day off that is two public holidays when the team works only one of them', () => {
+    // Norway's Constitution Day, 17 May 2027, falls on Whit Monday: a team that works Whit Monday is still off.
+    const oslo = { timeZone: 'Europe/Oslo', hour: 9, minute: 3, workingDays, holidays: 'NO' };
+    const constitutionDay = new Date('2027-05-17T07:03:00Z');
+    expect(dailyRunDue(constitutionDay, { ...oslo, holidaysWorked: ['Whit Monday'] })).toMatchObject({
+      due: false,
+      reason: 'public_holiday',
+      holiday: 'Constitution Day',
+    });
+    expect(dailyRunDue(constitutionDay, { ...oslo, holidaysWorked: ['Constitution Day'] })).toMatchObject({
+      due: false,
+      reason: 'public_holiday',
+      holiday: 'Whit Monday',
+    });
+    expect(
+      dailyRunDue(constitutionDay, { ...oslo, holidaysWorked: ['Whit Monday', 'Constitution Day'] }),
+    ).toMatchObject({ due: true });
+  });
 });
 
 describe('a team closed from Christmas Eve to New Year’s Eve 2026 (CLOSED_DAYS)', () => {
