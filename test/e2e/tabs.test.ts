@@ -6,7 +6,7 @@ import { createLocalSigner } from '../../tabs/api/localTokens';
 import type { TabUser } from '../../tabs/api/tabToken';
 import { launchChromium } from '../helpers/chromium';
 import { sentRows } from '../helpers/tabRows';
-import { startTeamsHost, type TeamsHost } from '../helpers/teamsHost';
+import { startTeamsHost, type TeamsHost, userContext } from '../helpers/teamsHost';
 import { type E2eStack, startE2eStack, TEST_OUTPUT } from './e2eStack';
 
 /**
@@ -83,11 +83,7 @@ describe('Teams tabs', () => {
       theme: options.theme,
       frameContext: options.frameContext,
       context: {
-        userObjectId: user.userId,
-        userPrincipalName: user.email,
-        loginHint: user.email,
-        userDisplayName: user.name,
-        tid: user.tenantId,
+        ...userContext(user),
         entityId: tabUrl.endsWith('team') ? 'team' : 'customers',
         ...(options.locale ? { locale: options.locale } : {}),
         ...(options.subEntityId ? { subEntityId: options.subEntityId } : {}),

@@ -214,6 +214,7 @@ export function CustomerPage({
     return (
       <main className={s.page}>
         <Button onClick={onBack}>Back to the list</Button>
+        <h1 className={s.title}>{customerId}</h1>
         <LoadError error={error.cause} onRetry={load} />
       </main>
     );

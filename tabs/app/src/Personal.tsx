@@ -231,9 +231,17 @@ export function Personal({
     setReturnTo(null);
   }, [selected, returnTo, data]);
 
+  const title =
+    whose === 'mine'
+      ? 'My customers'
+      : whose === 'everyone'
+        ? 'All customers'
+        : `Customers of ${repNames.get(whose.slice(OWNER.length)) ?? whose.slice(OWNER.length)}`;
   if (error)
     return (
       <main className={s.page}>
+        {/* The page keeps its heading: a screen reader's list of headings still says where it is. */}
+        <Title3 as="h1">{title}</Title3>
         <LoadError error={error.cause} onRetry={() => Promise.all([me ? undefined : loadMe(), load()])} />
       </main>
     );
@@ -255,13 +263,7 @@ export function Personal({
   return (
     <main className={s.page}>
       <div className={s.header}>
-        <Title3 as="h1">
-          {whose === 'mine'
-            ? 'My customers'
-            : whose === 'everyone'
-              ? 'All customers'
-              : `Customers of ${repNames.get(whose.slice(OWNER.length)) ?? whose.slice(OWNER.length)}`}
-        </Title3>
+        <Title3 as="h1">{title}</Title3>
         <Caption1 className={s.muted}>
           {me.user.name} · as of {f.date(data.asOf)} · {f.count(data.total)} customers
         </Caption1>

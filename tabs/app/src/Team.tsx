@@ -18,7 +18,7 @@ import {
   Title3,
   tokens,
 } from '@fluentui/react-components';
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import type { TeamResponse } from '../../api/tabTypes';
 import { api } from './api';
 import type { Series } from './Chart';
@@ -55,7 +55,10 @@ const useStyles = makeStyles({
   },
   barFigures: { [NARROW]: { gridColumn: '1 / -1' } },
   // The per-month table keeps its seven columns; on a narrow tab it scrolls inside its own box.
-  tableScroll: { overflowX: 'auto' },
+  tableScroll: {
+    overflowX: 'auto',
+    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '2px' },
+  },
   track: {
     height: '12px',
     backgroundColor: tokens.colorNeutralBackground3,
@@ -114,6 +117,7 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
   if (error)
     return (
       <main className={s.page}>
+        <Title3 as="h1">Team</Title3>
         <LoadError
           error={error.cause}
           onRetry={() => {
@@ -362,7 +366,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
         themeKey={themeKey}
         formatTick={f.tick}
       />
-      <div className={s.tableScroll}>
+      <SidewaysScroll className={s.tableScroll} label="Per month, scrolls sideways">
         <Table size="small" aria-label="Per month">
           <TableHeader>
             <TableRow>
@@ -392,7 +396,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
             ))}
           </TableBody>
         </Table>
-      </div>
+      </SidewaysScroll>
       {/* Not in "Flagged", as on the summary card: nobody could tap a card that never arrived. */}
       {data.monthly
         .filter((m) => m.flaggedNotDelivered > 0)
@@ -476,6 +480,41 @@ function Section({
       </Subtitle2>
       {children}
     </section>
+  );
+}
+
+/**
+ * A box whose content may be wider than the tab (Teams mobile): while it is, the keyboard can reach
+ * it (Tab, then the arrow keys scroll it), as a named region; when it is not, it is no stop at all.
+ */
+function SidewaysScroll({
+  className,
+  label,
+  children,
+}: {
+  className: string;
+  label: string;
+  children: ReactNode;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const measure = () => setScrolls(el.scrollWidth > el.clientWidth);
+    const resize = new ResizeObserver(measure);
+    resize.observe(el);
+    if (el.firstElementChild) resize.observe(el.firstElementChild);
+    return () => resize.disconnect();
+  }, []);
+  return (
+    <div
+      ref={box}
+      className={className}
+      {...(scrolls ? { tabIndex: 0, role: 'region', 'aria-label': label } : {})}
+    >
+      {children}
+    </div>
   );
 }
 
