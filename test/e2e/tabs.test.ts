@@ -260,8 +260,8 @@ describe('Teams tabs', () => {
     const page = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
     const frame = tab(page);
     await expect(frame.getByRole('heading', { name: 'Greenfield Cafe' }).isVisible()).resolves.toBe(true);
-    await expect(frame.getByText('Orders by month').isVisible()).resolves.toBe(true);
-    await expect(frame.getByText('Score week by week').isVisible()).resolves.toBe(true);
+    await expect(frame.getByRole('heading', { name: 'Orders by month' }).isVisible()).resolves.toBe(true);
+    await expect(frame.getByRole('heading', { name: 'Score week by week' }).isVisible()).resolves.toBe(true);
     await screenshot(page, 'tab-customer.png');
 
     await frame.getByRole('textbox', { name: 'Value won back / month' }).fill('900');

@@ -29,6 +29,13 @@ import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
 import { markReady } from './ready';
 
+/**
+ * Windows' contrast themes (forced colours, which Teams' own high contrast follows on Windows) drop
+ * every background colour: a bar drawn as one would vanish. There it is drawn in the text's colour.
+ */
+const FORCED_COLORS = '@media (forced-colors: active)';
+const FORCED_BAR = { forcedColorAdjust: 'none', backgroundColor: 'CanvasText' } as const;
+
 const useStyles = makeStyles({
   page: { padding: '16px 24px', maxWidth: '1200px', [NARROW]: { padding: '12px' } },
   filters: { display: 'flex', gap: '16px', flexWrap: 'wrap', margin: '12px 0 8px' },
@@ -65,8 +72,12 @@ const useStyles = makeStyles({
     borderRadius: '6px',
     overflow: 'hidden',
   },
-  fill: { height: '100%', backgroundColor: tokens.colorBrandBackground },
-  lossFill: { height: '100%', backgroundColor: tokens.colorPaletteRedBackground3 },
+  fill: { height: '100%', backgroundColor: tokens.colorBrandBackground, [FORCED_COLORS]: FORCED_BAR },
+  lossFill: {
+    height: '100%',
+    backgroundColor: tokens.colorPaletteRedBackground3,
+    [FORCED_COLORS]: FORCED_BAR,
+  },
   wide: { gridColumn: '1 / -1' },
   muted: { color: tokens.colorNeutralForeground3 },
   list: { margin: '4px 0 8px', paddingLeft: '18px' },
@@ -132,7 +143,14 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
   return (
     <main className={s.page}>
       <Title3 as="h1">Team</Title3>
-      <Caption1 className={s.muted}> as of {f.date(data.asOf)}</Caption1>
+      {/* A live region: choosing a rep or a month says whose figures, and which month's, came. */}
+      <Caption1 className={s.muted} role="status">
+        {' '}
+        {data.filter.rep === null
+          ? 'Everyone'
+          : (data.reps.find((r) => r.owner === data.filter.rep)?.name ?? data.filter.rep)}{' '}
+        · {f.month(data.filter.month)} · as of {f.date(data.asOf)}
+      </Caption1>
       {data.staleFeed && (
         <MessageBar intent="warning" data-testid="stale-feed">
           <MessageBarBody>{data.staleFeed}</MessageBarBody>
@@ -362,7 +380,9 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
         labels={data.months.map(f.month)}
         pointName="Month"
         series={series}
-        ariaLabel="Saves, losses and value won back per month"
+        ariaLabel="Saves, losses and value won back per month (the table below gives the figures)"
+        name="saves, losses and value won back"
+        tableBeside
         themeKey={themeKey}
         formatTick={f.tick}
       />
@@ -426,7 +446,8 @@ function Losses({ data, f }: { data: TeamResponse; f: Formats }) {
           figures={`${f.count(l.count)} · ${f.percent(l.share)}`}
         />
       ))}
-      <Subtitle2 as="h2" block>
+      {/* Within the losses' box: a heading under its h2, not a box of its own. */}
+      <Subtitle2 as="h3" block>
         Holdout comparison
       </Subtitle2>
       <Body1 as="p" block>
@@ -452,7 +473,7 @@ function BarRow({
   return (
     <div className={s.bar}>
       {name}
-      <div className={s.track}>
+      <div className={s.track} data-bar>
         <div className={fill} style={{ width: `${100 * share}%` }} />
       </div>
       <Caption1 className={s.barFigures}>{figures}</Caption1>
