@@ -6,7 +6,7 @@ import { createLocalSigner } from '../../tabs/api/localTokens';
 import type { TabUser } from '../../tabs/api/tabToken';
 import { launchChromium } from '../helpers/chromium';
 import { sentRows } from '../helpers/tabRows';
-import { startTeamsHost, type TeamsHost } from '../helpers/teamsHost';
+import { startTeamsHost, type TeamsHost, userContext } from '../helpers/teamsHost';
 import { type E2eStack, startE2eStack, TEST_OUTPUT } from './e2eStack';
 
 /**
@@ -83,11 +83,7 @@ describe('Teams tabs', () => {
       theme: options.theme,
       frameContext: options.frameContext,
       context: {
-        userObjectId: user.userId,
-        userPrincipalName: user.email,
-        loginHint: user.email,
-        userDisplayName: user.name,
-        tid: user.tenantId,
+        ...userContext(user),
         entityId: tabUrl.endsWith('team') ? 'team' : 'customers',
         ...(options.locale ? { locale: options.locale } : {}),
         ...(options.subEntityId ? { subEntityId: options.subEntityId } : {}),
@@ -264,8 +260,8 @@ describe('Teams tabs', () => {
     const page = await openInHost(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
     const frame = tab(page);
     await expect(frame.getByRole('heading', { name: 'Greenfield Cafe' }).isVisible()).resolves.toBe(true);
-    await expect(frame.getByText('Orders by month').isVisible()).resolves.toBe(true);
-    await expect(frame.getByText('Score week by week').isVisible()).resolves.toBe(true);
+    await expect(frame.getByRole('heading', { name: 'Orders by month' }).isVisible()).resolves.toBe(true);
+    await expect(frame.getByRole('heading', { name: 'Score week by week' }).isVisible()).resolves.toBe(true);
     await screenshot(page, 'tab-customer.png');
 
     await frame.getByRole('textbox', { name: 'Value won back / month' }).fill('900');

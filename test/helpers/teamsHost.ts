@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TabUser } from '../../tabs/api/tabToken';
 
 /**
  * A stand-in for the Teams client around a tab: a page on its own loopback origin that embeds the
@@ -43,6 +44,17 @@ const RUNTIME = {
     teamsCore: {},
   },
 };
+
+/** The legacy context fields that say who is signed in to Teams, for `context`. */
+export function userContext(user: TabUser): Record<string, unknown> {
+  return {
+    userObjectId: user.userId,
+    userPrincipalName: user.email,
+    loginHint: user.email,
+    userDisplayName: user.name,
+    tid: user.tenantId,
+  };
+}
 
 /** Starts the host page's server on a free loopback port. */
 export async function startTeamsHost(options: TeamsHostOptions): Promise<TeamsHost> {

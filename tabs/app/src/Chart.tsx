@@ -1,5 +1,16 @@
-import { tokens } from '@fluentui/react-components';
-import { useEffect, useRef } from 'react';
+import {
+  Button,
+  makeStyles,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  tokens,
+  useId,
+} from '@fluentui/react-components';
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import uPlot, { type AlignedData, type Options } from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { wholeTicks } from './wholeTicks';
@@ -7,7 +18,8 @@ import { wholeTicks } from './wholeTicks';
 /**
  * A small chart on uPlot (about 50 KB, canvas): bars or lines over labelled periods (months,
  * weeks), coloured from the Fluent theme's tokens so it follows Teams' default, dark and
- * high-contrast themes.
+ * high-contrast themes. A canvas says nothing to a screen reader and its figures show only under a
+ * mouse: each chart has its figures as a table too, one button away (or beside it, `tableBeside`).
  */
 
 /** The narrowest plot drawn: a card on a Teams mobile or side-panel tab is about 260 px inside. */
@@ -65,7 +77,18 @@ export interface ChartProps {
    * series' without one, in the page's locale (uPlot's own follow the browser's).
    */
   formatTick: (v: number) => string;
+  /** What the chart shows, in a few words, for its figures' button ("orders by month"). */
+  name: string;
+  /** The page shows the same figures in a table beside the chart: no button for a second one. */
+  tableBeside?: boolean;
 }
+
+/** The gaps of the second line of a chart and the next (canvas px): lines told apart without colour. */
+const DASHES: number[][] = [[], [6, 4], [2, 3]];
+
+const useStyles = makeStyles({
+  figures: { overflowX: 'auto' },
+});
 
 function resolve(el: HTMLElement, color: string): string {
   const m = /^var\((--[^)]+)\)$/.exec(color);
@@ -80,9 +103,10 @@ export function Chart({
   ariaLabel,
   themeKey,
   formatTick,
+  name,
+  tableBeside = false,
 }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: themeKey redraws the canvas in the new theme's colours
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -104,10 +128,19 @@ export function Chart({
     // The right axis is written as its series states its values ("$1,000", "27%"): beside a count
     // axis, a bare "1,000" or "0.25" says neither which line it measures nor in what.
     const rightFormat = series.find((s) => s.axis === 1)?.format ?? formatTick;
+    // Two lines differ by their dashes, not their colour alone: in Teams' high contrast every series
+    // is white, and a reader who cannot tell red from green still tells the legend's lines apart.
+    const lines = series.filter((s) => s.kind === 'line');
+    const dashOf = (s: Series) => (s.kind === 'line' ? DASHES[lines.indexOf(s) % DASHES.length] : []);
+    // High contrast: bars outlined, not filled, so that a line drawn across them stays in sight.
+    const barFill = (color: string) => (themeKey === 'contrast' ? 'transparent' : color);
     const opts: Options = {
       width: Math.max(el.clientWidth, MIN_WIDTH),
       height,
-      legend: { show: true },
+      legend: {
+        show: true,
+        markers: { dash: (u, i) => (u.series[i]?.dash?.length ? 'dashed' : 'solid') },
+      },
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: false, range: () => [-0.5, labels.length - 0.5] },
@@ -160,7 +193,8 @@ export function Chart({
             scale: s.axis === 1 ? 'y1' : 'y0',
             stroke: color,
             width: s.kind === 'line' ? 2 : 1,
-            fill: s.kind === 'bars' ? `${color}` : undefined,
+            dash: dashOf(s),
+            fill: s.kind === 'bars' ? barFill(color) : undefined,
             paths: s.kind === 'bars' ? bars : undefined,
             points: { show: s.kind === 'line' },
             value: (_u: uPlot, v: number | null) => (v === null ? '–' : (s.format ?? formatTick)(v)),
@@ -180,11 +214,85 @@ export function Chart({
     };
   }, [labels, pointName, series, height, themeKey, formatTick]);
   return (
-    <div
-      ref={box}
-      role="img"
-      aria-label={ariaLabel}
-      style={{ width: '100%', color: tokens.colorNeutralForeground1 }}
-    />
+    <div>
+      <div
+        ref={box}
+        role="img"
+        aria-label={ariaLabel}
+        style={{ width: '100%', color: tokens.colorNeutralForeground1 }}
+      />
+      {!tableBeside && (
+        <Figures labels={labels} pointName={pointName} series={series} formatTick={formatTick} name={name} />
+      )}
+    </div>
+  );
+}
+
+/**
+ * The chart's figures as a table, shown and hidden by a button; Escape hides it again, the focus
+ * back on the button.
+ */
+function Figures({
+  labels,
+  pointName,
+  series,
+  formatTick,
+  name,
+}: Pick<ChartProps, 'labels' | 'pointName' | 'series' | 'formatTick' | 'name'>) {
+  const s = useStyles();
+  const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const tableId = useId('figures');
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || !open) return;
+    // Escape closes the table, not the page behind it.
+    e.preventDefault();
+    e.stopPropagation();
+    setOpen(false);
+    toggle.current?.focus();
+  };
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere in the figures (the button, the table) closes them
+    <div onKeyDown={onKeyDown}>
+      <Button
+        ref={toggle}
+        appearance="transparent"
+        size="small"
+        aria-expanded={open}
+        aria-controls={tableId}
+        onClick={() => setOpen(!open)}
+      >
+        {open ? `Hide the figures of ${name}` : `Show the figures of ${name}`}
+      </Button>
+      {open && (
+        <div className={s.figures}>
+          <Table id={tableId} size="small" aria-label={`The figures of ${name}`}>
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>{pointName}</TableHeaderCell>
+                {series.map((x) => (
+                  <TableHeaderCell key={x.label}>{x.label}</TableHeaderCell>
+                ))}
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {labels.map((label, k) => (
+                <TableRow key={label}>
+                  <TableCell>{label}</TableCell>
+                  {series.map((x) => {
+                    const v = x.values[k];
+                    return (
+                      <TableCell key={x.label}>
+                        {v === null || v === undefined ? '–' : (x.format ?? formatTick)(v)}
+                      </TableCell>
+                    );
+                  })}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+    </div>
   );
 }

@@ -144,6 +144,17 @@ export function CustomerPage({
   useEffect(() => {
     if (loaded) heading.current?.focus();
   }, [loaded]);
+  // Escape closes the page, back to the list (the row it was opened from focused), as Back does; not
+  // while the focus is in a box or a list of choices, where Escape belongs to what is being typed or picked.
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      if (e.target instanceof Element && e.target.closest('input, select, textarea')) return;
+      onBack();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [onBack]);
   const f = usePageFormats(data, locale);
   const horizon = data?.horizonDays ?? null;
   const chanceLabel = horizon === null ? 'Chance of no order' : `Chance of no order in ${horizon} days`;
@@ -214,6 +225,7 @@ export function CustomerPage({
     return (
       <main className={s.page}>
         <Button onClick={onBack}>Back to the list</Button>
+        <h1 className={s.title}>{customerId}</h1>
         <LoadError error={error.cause} onRetry={load} />
       </main>
     );
@@ -370,6 +382,7 @@ export function CustomerPage({
               pointName="Month"
               series={orderSeries}
               ariaLabel={`Orders and spend per month over the last ${data.ordersByMonth.length} months`}
+              name="orders by month"
               themeKey={themeKey}
               formatTick={f.tick}
             />
@@ -390,6 +403,7 @@ export function CustomerPage({
                 pointName="Week of"
                 series={weekSeries}
                 ariaLabel={`The score and the ${chanceLabel.toLowerCase()}, each Monday for twelve weeks, as the weekly card stated it then`}
+                name="the score week by week"
                 themeKey={themeKey}
                 formatTick={f.tick}
               />

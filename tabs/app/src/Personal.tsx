@@ -90,6 +90,13 @@ export const KIND_COLORS: Record<
   not_in_feed: 'subtle',
 };
 
+/** A score's band: its badge's colour and the word said with it (a steady score needs none). */
+const BANDS: Record<CustomerRow['band'], { color: 'danger' | 'warning' | 'subtle'; word: string }> = {
+  at_risk: { color: 'danger', word: 'at risk' },
+  watch: { color: 'warning', word: 'on watch' },
+  steady: { color: 'subtle', word: '' },
+};
+
 const useStyles = makeStyles({
   page: { padding: '16px 24px', maxWidth: '1100px', [NARROW]: { padding: '12px' } },
   header: { display: 'flex', alignItems: 'baseline', gap: '16px', flexWrap: 'wrap', marginBottom: '12px' },
@@ -99,7 +106,7 @@ const useStyles = makeStyles({
   group: { marginTop: '20px' },
   row: {
     display: 'grid',
-    gridTemplateColumns: 'minmax(160px, 2fr) 70px 110px 110px minmax(160px, 3fr)',
+    gridTemplateColumns: 'minmax(160px, 2fr) 120px 110px 110px minmax(160px, 3fr)',
     gap: '12px',
     alignItems: 'center',
     padding: '8px 4px',
@@ -231,9 +238,17 @@ export function Personal({
     setReturnTo(null);
   }, [selected, returnTo, data]);
 
+  const title =
+    whose === 'mine'
+      ? 'My customers'
+      : whose === 'everyone'
+        ? 'All customers'
+        : `Customers of ${repNames.get(whose.slice(OWNER.length)) ?? whose.slice(OWNER.length)}`;
   if (error)
     return (
       <main className={s.page}>
+        {/* The page keeps its heading: a screen reader's list of headings still says where it is. */}
+        <Title3 as="h1">{title}</Title3>
         <LoadError error={error.cause} onRetry={() => Promise.all([me ? undefined : loadMe(), load()])} />
       </main>
     );
@@ -255,13 +270,7 @@ export function Personal({
   return (
     <main className={s.page}>
       <div className={s.header}>
-        <Title3 as="h1">
-          {whose === 'mine'
-            ? 'My customers'
-            : whose === 'everyone'
-              ? 'All customers'
-              : `Customers of ${repNames.get(whose.slice(OWNER.length)) ?? whose.slice(OWNER.length)}`}
-        </Title3>
+        <Title3 as="h1">{title}</Title3>
         <Caption1 className={s.muted}>
           {me.user.name} · as of {f.date(data.asOf)} · {f.count(data.total)} customers
         </Caption1>
@@ -278,6 +287,13 @@ export function Personal({
           placeholder="Search a customer by name or id"
           value={query}
           onChange={(_e, d) => setQuery(d.value)}
+          onKeyDown={(e) => {
+            // Escape clears the search: the whole list is back, the focus still in the box.
+            if (e.key !== 'Escape' || query === '') return;
+            e.preventDefault();
+            setQuery('');
+            setSearched('');
+          }}
           aria-label="Search customers"
         />
         {me.seesAll && (
@@ -312,22 +328,24 @@ export function Personal({
         <Caption1>Last order</Caption1>
         <Caption1>Why</Caption1>
       </div>
-      {data.total === 0 ? (
+      {data.total === 0 && (
         <Body1 as="p" block>
           {/* Say which addresses were looked for: a feed naming the rep otherwise is the usual cause. */}
           {whose === 'mine'
             ? `No customer in the order feed names you as their rep (${me.addresses.join(' or ')}). They appear here after the weekly run has scored a feed whose owner column names you by one of these.`
             : 'No customers yet. They appear here after the first weekly run has scored the order feed.'}
         </Body1>
-      ) : (
-        data.searched !== '' && (
-          <Caption1 as="p" block role="status" className={s.muted}>
+      )}
+      {/* On the page before the first search, so a screen reader reads each search's count as it comes. */}
+      <div role="status">
+        {data.total > 0 && data.searched !== '' && (
+          <Caption1 as="p" block className={s.muted}>
             {matches === 0
               ? `No customer matches “${data.searched}”.`
               : `${f.count(matches)} ${matches === 1 ? 'customer matches' : 'customers match'} “${data.searched}”.`}
           </Caption1>
-        )
-      )}
+        )}
+      </div>
       {data.groups.map(({ kind, count, rows }) => {
         const folded = data.searched === '' && !unfolded.has(kind) ? FOLDED.get(kind) : undefined;
         const limit = rows.length;
@@ -396,12 +414,11 @@ const Row = memo(function Row({
       <Button appearance="transparent" className={s.name} title={c.name} onClick={() => onOpen(c.customerId)}>
         {c.name}
       </Button>
-      <Badge
-        appearance="outline"
-        color={c.band === 'at_risk' ? 'danger' : c.band === 'watch' ? 'warning' : 'subtle'}
-      >
+      {/* The band is said, not only coloured: red and amber read alike to many, and alike in high contrast. */}
+      <Badge appearance="outline" color={BANDS[c.band].color}>
         <span className={srOnly}>Score </span>
         {c.score ?? '–'}
+        {BANDS[c.band].word && ` · ${BANDS[c.band].word}`}
       </Badge>
       <Body1 title="Value × chance of no order">
         <span className={srOnly}>Value at risk </span>

@@ -18,7 +18,7 @@ import {
   Title3,
   tokens,
 } from '@fluentui/react-components';
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import type { TeamResponse } from '../../api/tabTypes';
 import { api } from './api';
 import type { Series } from './Chart';
@@ -28,6 +28,13 @@ import { LazyChart as Chart } from './LazyChart';
 import { LoadError } from './LoadError';
 import { NARROW } from './narrow';
 import { markReady } from './ready';
+
+/**
+ * Windows' contrast themes (forced colours, which Teams' own high contrast follows on Windows) drop
+ * every background colour: a bar drawn as one would vanish. There it is drawn in the text's colour.
+ */
+const FORCED_COLORS = '@media (forced-colors: active)';
+const FORCED_BAR = { forcedColorAdjust: 'none', backgroundColor: 'CanvasText' } as const;
 
 const useStyles = makeStyles({
   page: { padding: '16px 24px', maxWidth: '1200px', [NARROW]: { padding: '12px' } },
@@ -55,15 +62,22 @@ const useStyles = makeStyles({
   },
   barFigures: { [NARROW]: { gridColumn: '1 / -1' } },
   // The per-month table keeps its seven columns; on a narrow tab it scrolls inside its own box.
-  tableScroll: { overflowX: 'auto' },
+  tableScroll: {
+    overflowX: 'auto',
+    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '2px' },
+  },
   track: {
     height: '12px',
     backgroundColor: tokens.colorNeutralBackground3,
     borderRadius: '6px',
     overflow: 'hidden',
   },
-  fill: { height: '100%', backgroundColor: tokens.colorBrandBackground },
-  lossFill: { height: '100%', backgroundColor: tokens.colorPaletteRedBackground3 },
+  fill: { height: '100%', backgroundColor: tokens.colorBrandBackground, [FORCED_COLORS]: FORCED_BAR },
+  lossFill: {
+    height: '100%',
+    backgroundColor: tokens.colorPaletteRedBackground3,
+    [FORCED_COLORS]: FORCED_BAR,
+  },
   wide: { gridColumn: '1 / -1' },
   muted: { color: tokens.colorNeutralForeground3 },
   list: { margin: '4px 0 8px', paddingLeft: '18px' },
@@ -114,6 +128,7 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
   if (error)
     return (
       <main className={s.page}>
+        <Title3 as="h1">Team</Title3>
         <LoadError
           error={error.cause}
           onRetry={() => {
@@ -128,7 +143,14 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
   return (
     <main className={s.page}>
       <Title3 as="h1">Team</Title3>
-      <Caption1 className={s.muted}> as of {f.date(data.asOf)}</Caption1>
+      {/* A live region: choosing a rep or a month says whose figures, and which month's, came. */}
+      <Caption1 className={s.muted} role="status">
+        {' '}
+        {data.filter.rep === null
+          ? 'Everyone'
+          : (data.reps.find((r) => r.owner === data.filter.rep)?.name ?? data.filter.rep)}{' '}
+        · {f.month(data.filter.month)} · as of {f.date(data.asOf)}
+      </Caption1>
       {data.staleFeed && (
         <MessageBar intent="warning" data-testid="stale-feed">
           <MessageBarBody>{data.staleFeed}</MessageBarBody>
@@ -358,11 +380,13 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
         labels={data.months.map(f.month)}
         pointName="Month"
         series={series}
-        ariaLabel="Saves, losses and value won back per month"
+        ariaLabel="Saves, losses and value won back per month (the table below gives the figures)"
+        name="saves, losses and value won back"
+        tableBeside
         themeKey={themeKey}
         formatTick={f.tick}
       />
-      <div className={s.tableScroll}>
+      <SidewaysScroll className={s.tableScroll} label="Per month, scrolls sideways">
         <Table size="small" aria-label="Per month">
           <TableHeader>
             <TableRow>
@@ -392,7 +416,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
             ))}
           </TableBody>
         </Table>
-      </div>
+      </SidewaysScroll>
       {/* Not in "Flagged", as on the summary card: nobody could tap a card that never arrived. */}
       {data.monthly
         .filter((m) => m.flaggedNotDelivered > 0)
@@ -422,7 +446,8 @@ function Losses({ data, f }: { data: TeamResponse; f: Formats }) {
           figures={`${f.count(l.count)} · ${f.percent(l.share)}`}
         />
       ))}
-      <Subtitle2 as="h2" block>
+      {/* Within the losses' box: a heading under its h2, not a box of its own. */}
+      <Subtitle2 as="h3" block>
         Holdout comparison
       </Subtitle2>
       <Body1 as="p" block>
@@ -448,7 +473,7 @@ function BarRow({
   return (
     <div className={s.bar}>
       {name}
-      <div className={s.track}>
+      <div className={s.track} data-bar>
         <div className={fill} style={{ width: `${100 * share}%` }} />
       </div>
       <Caption1 className={s.barFigures}>{figures}</Caption1>
@@ -476,6 +501,41 @@ function Section({
       </Subtitle2>
       {children}
     </section>
+  );
+}
+
+/**
+ * A box whose content may be wider than the tab (Teams mobile): while it is, the keyboard can reach
+ * it (Tab, then the arrow keys scroll it), as a named region; when it is not, it is no stop at all.
+ */
+function SidewaysScroll({
+  className,
+  label,
+  children,
+}: {
+  className: string;
+  label: string;
+  children: ReactNode;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const measure = () => setScrolls(el.scrollWidth > el.clientWidth);
+    const resize = new ResizeObserver(measure);
+    resize.observe(el);
+    if (el.firstElementChild) resize.observe(el.firstElementChild);
+    return () => resize.disconnect();
+  }, []);
+  return (
+    <div
+      ref={box}
+      className={className}
+      {...(scrolls ? { tabIndex: 0, role: 'region', 'aria-label': label } : {})}
+    >
+      {children}
+    </div>
   );
 }
 
