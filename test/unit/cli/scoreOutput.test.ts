@@ -192,6 +192,24 @@ describe('churn-predictor score on a shop that exports its orders alone (no cust
     ]);
   });
 
+  it('says of a customer whose only order was refunded that it was left out by its status, not "skipped" as a bad row to fix', async () => {
+    // Sarah's one order is `refunded` in Shopify: the report counts it as left out, 0 skipped,
+    // and the Team tab says "nothing to fix"; her reason and the table's count said "skipped".
+    const feed = ordersOnlyFeed(shopifyOrders, owner);
+    const rows = JSON.parse((await scoreJson(feed, '1997-09-30')).out) as Array<{
+      name: string;
+      reasons: string[];
+    }>;
+    expect(rows.find((x) => x.name === 'Sarah Rodriguez')?.reasons).toEqual([
+      'No order read from the feed: their order line was left out by its status (cancelled, refunded or never placed)',
+    ]);
+    const table = await run('score', '--feed', feed.dir, '--rules', feed.rules, '--as-of', '1997-09-30');
+    expect(table.out).toContain(
+      '1 whose every order was cancelled, refunded or never placed (left out by its status).',
+    );
+    expect(table.out).not.toContain('skipped');
+  });
+
   it('names a customer by the name most of their orders give, else by their id; an address in two cases is one customer', async () => {
     const feed = ordersOnlyFeed(
       [
