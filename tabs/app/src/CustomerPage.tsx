@@ -291,7 +291,13 @@ export function CustomerPage({
               hint={c.daysSinceLastOrder === null ? undefined : daysAgo(c.daysSinceLastOrder, f)}
             />
             <Fact
-              label="Expected next order"
+              // Past it, the day is when they were due, as the card words it ("Was due Thu 22 Oct"):
+              // "Expected next order" beside a day weeks gone reads as the tab not knowing today.
+              label={
+                data.facts.expectedNextOrder !== null && data.facts.expectedNextOrder < data.asOf
+                  ? 'Was due'
+                  : 'Expected next order'
+              }
               value={data.facts.expectedNextOrder ? f.date(data.facts.expectedNextOrder) : '–'}
               hint={data.facts.typicalGapDays ? usualGap(data.facts.typicalGapDays, f) : undefined}
             />
