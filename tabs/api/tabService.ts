@@ -318,7 +318,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         }),
         lossReasons: rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
         feedBeingRead: loaded.newerUnderWay,
-        wonBackPrefill: wonBackBox(customer.monthlyValue, locale).valuePrefill,
+        wonBackPrefill: wonBackBox(customer.monthlyValue, { currency, locale }).valuePrefill,
         undoable: undoableAction(audit, dateWording(deps.clock(), deps.timeZone, locale)),
       };
     },
