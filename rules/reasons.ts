@@ -50,10 +50,14 @@ export interface ModelReasonInput {
 export function unreadOrdersReason(unread: UnreadOrders, numbers: NumberWords = PLAIN_NUMBERS): string {
   const their =
     unread.lines === 1 ? 'their order line was' : `their ${plural(unread.lines, 'order line', numbers)} were`;
-  // Lines left out by their order's status (a refunded Shopify order, a voided invoice) are the export
-  // right as it stands: "skipped" is the word of a bad row, which the feed report counts as one to fix.
-  if (unread.undone)
-    return `No order read from the feed: ${their} left out by ${unread.lines === 1 ? 'its' : 'their'} status (cancelled, refunded or never placed)`;
+  // Orders left out by their status (a refunded Shopify order, a voided invoice) are the export right
+  // as it stands: "skipped" is the word of a bad row, which the feed report counts as one to fix. Counted
+  // as orders, as the report counts them: a rep does not know the line items Shopify writes of each.
+  if (unread.undone) {
+    const orders = unread.leftOutOrders;
+    const were = orders === 1 ? 'their order was' : `their ${plural(orders, 'order', numbers)} were`;
+    return `No order read from the feed: ${were} left out by ${orders === 1 ? 'its' : 'their'} status (cancelled, refunded or never placed)`;
+  }
   return `No order read from the feed: ${their} skipped (${unread.why})`;
 }
 
