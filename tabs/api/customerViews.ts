@@ -108,9 +108,15 @@ export function bookIndex(book: Book, customerId: string): number {
 
 /**
  * Orders, spend, first and last order, and when the next was due at the customer's own pace (as the
- * card says it), from today's scoring; open tickets from the book.
+ * card says it), from today's scoring; open tickets from the book; and, for a customer who spent and
+ * is valued at 0 a month, that no order of theirs is in the `valueDays` the value is derived from.
  */
-export function customerFacts(book: Book, c: ScoredCustomer, asOfDay: number): CustomerFacts {
+export function customerFacts(
+  book: Book,
+  c: ScoredCustomer,
+  asOfDay: number,
+  valueDays: number,
+): CustomerFacts {
   const gap =
     c.expectedNextOrderDay !== null && c.lastOrderDay !== null
       ? c.expectedNextOrderDay - c.lastOrderDay
@@ -123,6 +129,13 @@ export function customerFacts(book: Book, c: ScoredCustomer, asOfDay: number): C
     expectedNextOrder: c.expectedNextOrderDay === null ? null : isoOfDay(c.expectedNextOrderDay),
     typicalGapDays: gap,
     openTickets: countOpenTickets(book, c.index, asOfDay),
+    noOrderInValueDays:
+      c.monthlyValueIsDerived &&
+      c.monthlyValue === 0 &&
+      c.lastOrderDay !== null &&
+      c.lastOrderDay <= asOfDay - valueDays
+        ? valueDays
+        : null,
   };
 }
 

@@ -274,7 +274,16 @@ export function CustomerPage({
         {c.valueKind === 'second_order' ? (
           <Fact label="If they order again" value={f.money(c.monthlyValue)} hint="one visit so far" />
         ) : (
-          <Fact label="Monthly value" value={`${f.money(c.monthlyValue)}/month`} />
+          <Fact
+            label="Monthly value"
+            value={`${f.money(c.monthlyValue)}/month`}
+            // Worth nothing on a list only because the value is derived from the last year's orders.
+            hint={
+              data.facts.noOrderInValueDays === null
+                ? undefined
+                : `no order in the last ${f.count(data.facts.noOrderInValueDays)} days`
+            }
+          />
         )}
         {inFeed && (
           <>
