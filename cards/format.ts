@@ -43,6 +43,14 @@ export function formatExactMoney(amount: number, currency: string, locale: strin
 }
 
 /**
+ * One order's amount as the export writes it, in the currency's own minor units: `£329.00` beside
+ * `£328.64` in a list of orders (formatExactMoney's `£329` reads as a figure rounded off), `￥329`.
+ */
+export function formatOrderAmount(amount: number, currency: string, locale: string): string {
+  return numberFormat(locale, { style: 'currency', currency }).format(amount);
+}
+
+/**
  * A value won back in words: `$1,500 a month`, or for a one-visit customer `another $800 order`,
  * one order's worth and not monthly revenue (the card's outcome line says it alike). "Another", not
  * "a second": a one-visit customer may have placed several orders in that visit.
