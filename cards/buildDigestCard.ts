@@ -130,7 +130,7 @@ function viewModel(data: ParsedDigestCardData) {
             : 'Reached out',
         // A one-visit customer's save is their next order itself: once it is in the feed, what it
         // came to is the value won back, not the first order's worth.
-        ...wonBackBox(digestRowValue(r), data.locale, placed),
+        ...wonBackBox(digestRowValue(r), { currency: data.currency, locale: data.locale }, placed),
         valueLabel: wonBackLabel(r.valueKind, data.currency),
         valueInputId: `value_${index}`,
         reasonInputId: `reason_${index}`,

@@ -251,7 +251,7 @@ function viewModel(data: ParsedWeeklyCardData) {
         hasOutcome: Boolean(c.outcome),
         outcomeText: c.outcome ? outcomeText(c.outcome, exactMoney, reasonTitle, data.locale) : '',
         outcomeColor: c.outcome ? OUTCOME_COLOR[c.outcome.kind] : 'Default',
-        ...wonBackBox(c.monthlyValue, data.locale),
+        ...wonBackBox(c.monthlyValue, { currency: data.currency, locale: data.locale }),
         valueLabel: wonBackLabel(c.valueKind, data.currency),
         // Unique per row: Teams merges inputs into the submit, and one card holds many rows.
         valueInputId: `value_${index}`,

@@ -43,6 +43,14 @@ export function formatExactMoney(amount: number, currency: string, locale: strin
 }
 
 /**
+ * One order's amount as the export writes it, in the currency's own minor units: `£329.00` beside
+ * `£328.64` in a list of orders (formatExactMoney's `£329` reads as a figure rounded off), `￥329`.
+ */
+export function formatOrderAmount(amount: number, currency: string, locale: string): string {
+  return numberFormat(locale, { style: 'currency', currency }).format(amount);
+}
+
+/**
  * A value won back in words: `$1,500 a month`, or for a one-visit customer `another $800 order`,
  * one order's worth and not monthly revenue (the card's outcome line says it alike). "Another", not
  * "a second": a one-visit customer may have placed several orders in that visit.
@@ -85,23 +93,61 @@ export function wonBackPrefill(value: number, exact = false): number {
 }
 
 /**
+ * The signs an amount in `currency` may carry as typed: the ones `locale` writes it with (`£`; en-GB
+ * writes dollars `US$`, and `$` narrow) and its code (`GBP`), longest first.
+ */
+function currencySigns(currency: string, locale: string): string[] {
+  const sign = (currencyDisplay: 'symbol' | 'narrowSymbol') =>
+    numberFormat(locale, { style: 'currency', currency, currencyDisplay })
+      .formatToParts(1)
+      .find((p) => p.type === 'currency')?.value ?? '';
+  const signs = new Set([sign('symbol'), sign('narrowSymbol'), currency.toUpperCase()]);
+  return [...signs].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The amount a rep typed without the card's currency sign before or after it: a row states
+ * `£1,073/month` and the rep types `£1,100` (or `1.100 €`, `1,100 GBP`). Another currency's sign
+ * stays, and the amount is then no number.
+ */
+export function withoutCurrencySign(text: string, currency: string, locale: string): string {
+  let rest = text.trim();
+  const signs = currencySigns(currency, locale);
+  const before = signs.find((s) => rest.startsWith(s));
+  if (before) rest = rest.slice(before.length).trim();
+  const after = signs.find((s) => rest.endsWith(s));
+  if (after) rest = rest.slice(0, rest.length - after.length).trim();
+  return rest;
+}
+
+// The digits and separators of a typed amount (`1,250.50`, `1.250,50`, `1'250.50`, `1 250,50`).
+const TYPED_AMOUNT = "\\d[\\d.,'\u2019 \u00a0\u202f]*";
+
+/**
  * The card's Won back box, a text box: a number box (Input.Number) reads `1.200` as 1.2 and refuses
  * `1.234,50` in the client, before the bot can read it as the rep's locale writes numbers. The
  * prefill has no thousands separator and only a decimal mark where it has cents (`1200`, de-DE
  * `22,20`, en-US `22.20`), so the bot reads it back in the card's locale as the same value; the
- * example is written in the card's locale.
+ * example is written in the card's locale. The box's check takes the card's currency sign before or
+ * after the amount, as the row writes the value (withoutCurrencySign).
  */
 export function wonBackBox(
   monthlyValue: number,
-  locale: string,
+  money: { currency: string; locale: string },
   exact = false,
-): { valuePrefill: string; valueExample: string } {
+): { valuePrefill: string; valueExample: string; valueRegex: string } {
   const prefill = wonBackPrefill(monthlyValue, exact);
   const digits = Number.isInteger(prefill) ? String(prefill) : prefill.toFixed(2);
+  const sign = `(?:${currencySigns(money.currency, money.locale).map(escapeRegExp).join('|')})?`;
   return {
-    valuePrefill: numberStyle(locale).decimalComma ? digits.replace('.', ',') : digits,
-    valueExample: numberFormat(locale, { minimumFractionDigits: 2 }).format(1250.5),
+    valuePrefill: numberStyle(money.locale).decimalComma ? digits.replace('.', ',') : digits,
+    valueExample: numberFormat(money.locale, { minimumFractionDigits: 2 }).format(1250.5),
+    valueRegex: `^\\s*${sign}\\s*${TYPED_AMOUNT}\\s*${sign}\\s*$`,
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 // C0 and C1 controls (Cc), and the invisible zero-width and bidi characters that can disguise text.

@@ -1164,21 +1164,21 @@ async function unreadOrders(
   customerKey: CustomerKey,
 ): Promise<Map<number, UnreadOrders>> {
   const rows = await engine.rows(`
-    SELECT cust, count(*) AS n, mode(why), bool_and(why = ${sqlString(LEFT_OUT_WHY)}) FROM (
-      SELECT c.idx AS cust, p.kind AS why FROM orders_problems p JOIN cust c ON c.id_key = p.order_customer
+    SELECT cust, count(*) AS n, mode(why), bool_and(why = ${sqlString(LEFT_OUT_WHY)}), count(DISTINCT order_id) FROM (
+      SELECT c.idx AS cust, p.kind AS why, NULL AS order_id FROM orders_problems p JOIN cust c ON c.id_key = p.order_customer
       WHERE p.kind NOT LIKE '%: after the as-of date %'
       ${
         leftOut
           ? `UNION ALL
-      SELECT c.idx, ${sqlString(LEFT_OUT_WHY)} FROM orders_in o SEMI JOIN ${leftOut} x ON x.rid = o.rid
+      SELECT c.idx, ${sqlString(LEFT_OUT_WHY)}, o.order_id FROM orders_in o SEMI JOIN ${leftOut} x ON x.rid = o.rid
       JOIN cust c ON c.id_key = ${customerKey('o.customer_id')}`
           : ''
       }
     ) GROUP BY cust`);
   return new Map(
-    rows.map(([cust, n, why, undone]) => [
+    rows.map(([cust, n, why, undone, orders]) => [
       Number(cust),
-      { lines: Number(n), why: String(why), undone: undone === true },
+      { lines: Number(n), why: String(why), undone: undone === true, leftOutOrders: Number(orders) },
     ]),
   );
 }

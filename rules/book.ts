@@ -89,6 +89,8 @@ export interface UnreadOrders {
    * export right as it stands, where a bad row is one to fix.
    */
   undone: boolean;
+  /** The orders those left-out lines are of (a Shopify order writes a line per item): what a rep counts. */
+  leftOutOrders: number;
 }
 
 // Day numbers are the calendar module's; the book and its readers use them everywhere.

@@ -44,13 +44,26 @@ export interface ModelReasonInput {
  * The reason of a customer whose every order line in the feed was skipped or left out: not "No
  * orders yet", which tells the rep they never ordered, but what happened to the orders they placed
  * (`No order read from the feed: their 3 order lines were skipped (currency: not GBP, ...)`), as
- * the feed report gives it line by line to whoever keeps the feed.
+ * the feed report gives it line by line to whoever keeps the feed; or that they were cancelled,
+ * refunded or never placed, where their status left every one out.
  */
 export function unreadOrdersReason(unread: UnreadOrders, numbers: NumberWords = PLAIN_NUMBERS): string {
   const their =
     unread.lines === 1 ? 'their order line was' : `their ${plural(unread.lines, 'order line', numbers)} were`;
+  // Orders left out by their status (a refunded Shopify order, a voided invoice) are the export right
+  // as it stands: "skipped" is the word of a bad row, which the feed report counts as one to fix. Counted
+  // as orders, as the report counts them: a rep does not know the line items Shopify writes of each.
+  if (unread.undone) {
+    const orders = unread.leftOutOrders;
+    const were = orders === 1 ? 'their order was' : `their ${plural(orders, 'order', numbers)} were`;
+    return `No order read from the feed: ${were} left out by ${orders === 1 ? 'its' : 'their'} status (cancelled, refunded or never placed)`;
+  }
   return `No order read from the feed: ${their} skipped (${unread.why})`;
 }
+
+/** How a count of customers whose every order was left out by its status ends, in `score` and on the Team tab. */
+export const EVERY_ORDER_LEFT_OUT =
+  'whose every order was cancelled, refunded or never placed (left out by its status)';
 
 /**
  * The reason of a customer whose every order was refunded in full, as of `asOfDay` (the orders

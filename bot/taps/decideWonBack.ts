@@ -1,4 +1,4 @@
-import { formatExactMoney, numberStyle } from '../../cards/format';
+import { formatExactMoney, numberStyle, withoutCurrencySign } from '../../cards/format';
 import type { ValueKind } from '../../rules/customerState';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
 import { staleReason } from './staleReason';
@@ -57,7 +57,9 @@ export function readWonBackValue(
   if (text === '' && monthlyValue <= 0) {
     return { ok: false, message: 'The value won back must be a number greater than 0.' };
   }
-  const typed = text === '' ? null : typedAmount(text, money.locale);
+  // Typed as the row states it (`£1,100`): the card's currency sign is no part of the number.
+  const typed =
+    text === '' ? null : typedAmount(withoutCurrencySign(text, money.currency, money.locale), money.locale);
   if (text !== '' && typed === null) {
     const why = /^[-\u2212]/.test(text)
       ? 'a negative value cannot be won back'

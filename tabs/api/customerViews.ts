@@ -1,7 +1,13 @@
 import { actionName, type DateWording, dayWords } from '../../bot/taps/actionWords';
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import { lossReasonLabel, wonBackThisCycle } from '../../bot/taps/staleReason';
-import { chancePercent, formatExactMoney, plainText, wonBackValueWords } from '../../cards/format';
+import {
+  chancePercent,
+  formatExactMoney,
+  formatOrderAmount,
+  plainText,
+  wonBackValueWords,
+} from '../../cards/format';
 import { addressKey } from '../../rules/addresses';
 import { type Book, dayOf, isoOfDay, SENTIMENT } from '../../rules/book';
 import { formatTimeOfDay, localDate, mondayOf } from '../../rules/calendar';
@@ -108,9 +114,15 @@ export function bookIndex(book: Book, customerId: string): number {
 
 /**
  * Orders, spend, first and last order, and when the next was due at the customer's own pace (as the
- * card says it), from today's scoring; open tickets from the book.
+ * card says it), from today's scoring; open tickets from the book; and, for a customer who spent and
+ * is valued at 0 a month, that no order of theirs is in the `valueDays` the value is derived from.
  */
-export function customerFacts(book: Book, c: ScoredCustomer, asOfDay: number): CustomerFacts {
+export function customerFacts(
+  book: Book,
+  c: ScoredCustomer,
+  asOfDay: number,
+  valueDays: number,
+): CustomerFacts {
   const gap =
     c.expectedNextOrderDay !== null && c.lastOrderDay !== null
       ? c.expectedNextOrderDay - c.lastOrderDay
@@ -123,6 +135,13 @@ export function customerFacts(book: Book, c: ScoredCustomer, asOfDay: number): C
     expectedNextOrder: c.expectedNextOrderDay === null ? null : isoOfDay(c.expectedNextOrderDay),
     typicalGapDays: gap,
     openTickets: countOpenTickets(book, c.index, asOfDay),
+    noOrderInValueDays:
+      c.monthlyValueIsDerived &&
+      c.monthlyValue === 0 &&
+      c.lastOrderDay !== null &&
+      c.lastOrderDay <= asOfDay - valueDays
+        ? valueDays
+        : null,
   };
 }
 
@@ -266,8 +285,10 @@ export function timeline(
 ): TimelineEntry[] {
   const last = dayOf(options.today);
   // One order or one save, to the cent as the feed and the rep wrote it (22,20 €, not 22 €), to be
-  // checked against the order system and the card; the page's figures above are whole units.
+  // checked against the order system and the card; the page's figures above are whole units. An
+  // order is written as the export writes it, a whole one too (329,00 €); a save as it was typed.
   const money = (n: number) => formatExactMoney(n, options.currency, options.locale);
+  const orderAmount = (n: number) => formatOrderAmount(n, options.currency, options.locale);
   const entries: TimelineEntry[] = [];
   const inBook = i >= 0;
   for (let k = inBook ? book.orderStart[i] : 0; inBook && k < book.orderStart[i + 1]; k++) {
@@ -279,7 +300,7 @@ export function timeline(
       kind: 'order',
       time: null,
       title: 'Order',
-      detail: money(book.orderAmount[k]),
+      detail: orderAmount(book.orderAmount[k]),
     });
   }
   for (let k = inBook ? book.ticketStart[i] : 0; inBook && k < book.ticketStart[i + 1]; k++) {

@@ -113,6 +113,7 @@ const NO_FACTS: CustomerDetailResponse['facts'] = {
   expectedNextOrder: null,
   typicalGapDays: null,
   openTickets: 0,
+  noOrderInValueDays: null,
 };
 
 /** Weeks of score history on a customer's page; months on the team tab. */
@@ -296,7 +297,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         i < 0
           ? { facts: NO_FACTS, ordersByMonth: [] }
           : {
-              facts: customerFacts(book, scored.customers[i], dayOf(day)),
+              facts: customerFacts(book, scored.customers[i], dayOf(day), rules.windows.valueDays),
               ordersByMonth: ordersByMonth(book, i, day),
             };
       const customer = customerRow(state, i < 0 ? undefined : scored.customers[i]);
@@ -318,7 +319,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         }),
         lossReasons: rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
         feedBeingRead: loaded.newerUnderWay,
-        wonBackPrefill: wonBackBox(customer.monthlyValue, locale).valuePrefill,
+        wonBackPrefill: wonBackBox(customer.monthlyValue, { currency, locale }).valuePrefill,
         undoable: undoableAction(audit, dateWording(deps.clock(), deps.timeZone, locale)),
       };
     },

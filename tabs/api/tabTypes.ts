@@ -108,6 +108,11 @@ export interface CustomerFacts {
   expectedNextOrder: string | null;
   typicalGapDays: number | null;
   openTickets: number;
+  /**
+   * The days of orders a monthly value is derived from (windows.valueDays), for a customer valued at 0
+   * only because they ordered before them and not in them; null otherwise.
+   */
+  noOrderInValueDays: number | null;
 }
 
 export interface TimelineEntry {

@@ -27,6 +27,8 @@ const DEMO = join(__dirname, '..', '..', 'demo', 'feed');
 const DAILY = 'C-DAILY';
 /** Ana's customer with no order yet (a prospect in the export). */
 const PROSPECT = 'C-PROSPECT';
+/** Ana's customer who ordered weekly until 400 days before the as-of date, and never since. */
+const GONE_A_YEAR = 'C-YEAR';
 const GREENFIELD = 'C-1001';
 const BAYVIEW = 'C-1212';
 /** A customer of Ana's the weekly run stored and the export no longer holds. */
@@ -55,13 +57,20 @@ describe("a customer's story in the personal tab", () => {
     await cp(DEMO, feedDir, { recursive: true });
     await appendFile(
       join(feedDir, 'customers.csv'),
-      `${DAILY},Daily Grind Cafe,ana.ruiz@contoso.example,\n${PROSPECT},Quince Deli,ana.ruiz@contoso.example,\n`,
+      `${DAILY},Daily Grind Cafe,ana.ruiz@contoso.example,\n${PROSPECT},Quince Deli,ana.ruiz@contoso.example,\n${GONE_A_YEAR},Old Mill Bakery,ana.ruiz@contoso.example,\n`,
     );
     const asOf = Date.parse(`${DEMO_AS_OF}T00:00:00Z`);
     const days = Array.from({ length: 60 }, (_, k) => new Date(asOf - (k + 1) * 86_400_000).toISOString());
     await appendFile(
       join(feedDir, 'orders.csv'),
       days.map((d, k) => `SO-DAILY-${k},${DAILY},${d.slice(0, 10)},45.00\n`).join(''),
+    );
+    const weeksBefore = Array.from({ length: 20 }, (_, k) =>
+      new Date(asOf - (400 + 7 * k) * 86_400_000).toISOString(),
+    );
+    await appendFile(
+      join(feedDir, 'orders.csv'),
+      weeksBefore.map((d, k) => `SO-YEAR-${k},${GONE_A_YEAR},${d.slice(0, 10)},300.00\n`).join(''),
     );
     [e2e, browser] = await Promise.all([startE2eStack({ weeklyRun: 'start', feedDir }), launchChromium()]);
     await e2e.stack.automaticWeekly;
@@ -126,13 +135,26 @@ describe("a customer's story in the personal tab", () => {
     // The days since, as the card's "No order in 34 days" and the list's "34 days silent" count them.
     const silent = (Date.parse(DEMO_AS_OF) - Date.parse(cli.lastOrderAt)) / 86_400_000;
     await expect(fact(page, 'Last order').textContent()).resolves.toContain(`${silent} days ago`);
-    await expect(fact(page, 'Expected next order').textContent()).resolves.toContain('usually every 9 days');
+    // Due before today, it is worded as the card words it: "Was due", not "Expected next order".
+    await expect(fact(page, 'Was due').textContent()).resolves.toContain('usually every 9 days');
+    await expect(page.getByText('Expected next order', { exact: true }).count()).resolves.toBe(0);
     await page.close();
   });
 
-  it('words a daily rhythm as "usually every day", not "every 1 days"', async () => {
+  it('words a daily rhythm as "usually every day", not "every 1 days"; due today, the next order is expected', async () => {
     const page = await openPage(DAILY);
     await expect(fact(page, 'Expected next order').textContent()).resolves.toContain('usually every day');
+    await page.close();
+  });
+
+  it('says why a customer who spent $6,000 is valued at nothing a month: no order in the last 365 days', async () => {
+    const page = await openPage(GONE_A_YEAR);
+    await expect(fact(page, 'Spend').textContent()).resolves.toContain('$6,000');
+    // "$0/month" alone reads as a customer worth nothing, where they are worth nothing on a list only
+    // because their monthly value is derived from the last year's orders.
+    await expect(fact(page, 'Monthly value').textContent()).resolves.toBe(
+      'Monthly value$0/monthno order in the last 365 days',
+    );
     await page.close();
   });
 
@@ -368,7 +390,7 @@ describe("a customer's story on an en-GB team in Los Angeles (LOCALE=en-GB), rea
     for (const teamsLocale of ['en-US', 'de-DE']) {
       const tab = await openInTeams(teamsLocale, GREENFIELD);
       await expect(fact(tab, 'Last order').textContent()).resolves.toContain('Tue 20 Oct');
-      await expect(fact(tab, 'Expected next order').textContent()).resolves.toContain('Thu 29 Oct');
+      await expect(fact(tab, 'Was due').textContent()).resolves.toContain('Thu 29 Oct');
       // The figures too: US$ as en-GB writes dollars, as the timeline's amounts and the card do.
       await expect(fact(tab, 'Monthly value').textContent()).resolves.toContain('US$2,400/month');
       const order = tab.locator('li[data-kind="order"]').first();

@@ -11,6 +11,7 @@ import { isoOfDay, type ScoredCustomer } from '../../rules';
 import { MODEL_FEATURES } from '../../rules/model/modelFeatures';
 import { rankingText } from '../../rules/model/plainWords';
 import { type PlanStep, planText } from '../../rules/plans';
+import { EVERY_ORDER_LEFT_OUT } from '../../rules/reasons';
 import type { Rules } from '../../rules/rulesSchema';
 import { round } from './round';
 
@@ -256,13 +257,16 @@ export function formatTable(
   const count = (band: string) =>
     n(plan.customers.filter((c) => c.band === band && c.notListed !== 'no_orders').length);
   // Those whose orders the feed holds and skipped have ordered: "no order yet" would say they never did.
-  const unread = noOrders.filter((c) => c.unreadOrders !== null).length;
+  // Those whose every order its status left out (refunded, voided) have nothing to fix: said apart.
+  const unread = noOrders.filter((c) => c.unreadOrders !== null && !c.unreadOrders.undone).length;
+  const undone = noOrders.filter((c) => c.unreadOrders?.undone === true).length;
   // So have those whose every order was refunded in full.
   const refunded = noOrders.filter((c) => c.refundedOrders !== null).length;
-  const never = noOrders.length - unread - refunded;
+  const never = noOrders.length - unread - undone - refunded;
   const notYet =
     (never > 0 ? `, ${n(never)} with no order yet` : '') +
     (unread > 0 ? `, ${n(unread)} with every order line skipped (the feed report above says why)` : '') +
+    (undone > 0 ? `, ${n(undone)} ${EVERY_ORDER_LEFT_OUT}` : '') +
     (refunded > 0 ? `, ${n(refunded)} whose every order was refunded in full` : '');
   const out: string[] = [`Lists as of ${scored.asOf}`];
   out.push(

@@ -286,7 +286,16 @@ export function CustomerPage({
         {c.valueKind === 'second_order' ? (
           <Fact label="If they order again" value={f.money(c.monthlyValue)} hint="one visit so far" />
         ) : (
-          <Fact label="Monthly value" value={`${f.money(c.monthlyValue)}/month`} />
+          <Fact
+            label="Monthly value"
+            value={`${f.money(c.monthlyValue)}/month`}
+            // Worth nothing on a list only because the value is derived from the last year's orders.
+            hint={
+              data.facts.noOrderInValueDays === null
+                ? undefined
+                : `no order in the last ${f.count(data.facts.noOrderInValueDays)} days`
+            }
+          />
         )}
         {inFeed && (
           <>
@@ -303,7 +312,13 @@ export function CustomerPage({
               hint={c.daysSinceLastOrder === null ? undefined : daysAgo(c.daysSinceLastOrder, f)}
             />
             <Fact
-              label="Expected next order"
+              // Past it, the day is when they were due, as the card words it ("Was due Thu 22 Oct"):
+              // "Expected next order" beside a day weeks gone reads as the tab not knowing today.
+              label={
+                data.facts.expectedNextOrder !== null && data.facts.expectedNextOrder < data.asOf
+                  ? 'Was due'
+                  : 'Expected next order'
+              }
               value={data.facts.expectedNextOrder ? f.date(data.facts.expectedNextOrder) : '–'}
               hint={data.facts.typicalGapDays ? usualGap(data.facts.typicalGapDays, f) : undefined}
             />

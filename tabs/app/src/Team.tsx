@@ -19,6 +19,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { EVERY_ORDER_LEFT_OUT } from '../../../rules/reasons';
 import type { TeamResponse } from '../../api/tabTypes';
 import { api } from './api';
 import type { Series } from './Chart';
@@ -323,11 +324,7 @@ function OrdersNotRead({ data, f }: { data: TeamResponse; f: Formats }) {
           `${customers(total - undone)} whose every order line the feed skipped: on no list until the export is fixed.`,
         ]
       : []),
-    ...(undone > 0
-      ? [
-          `${customers(undone)} whose every order was cancelled, refunded or never placed (left out by its status): on no list, with nothing to fix.`,
-        ]
-      : []),
+    ...(undone > 0 ? [`${customers(undone)} ${EVERY_ORDER_LEFT_OUT}: on no list, with nothing to fix.`] : []),
   ];
   return (
     <Section label="Orders not read from the feed" title="Orders not read from the feed">

@@ -275,6 +275,31 @@ describe('buildWeeklyCard', () => {
     },
   );
 
+  it.each([
+    ['GBP', 'en-GB', ['£1,100', '£ 1,100', '1,100 GBP', 'GBP 1,100'], ['$1,100', '€1,100']],
+    ['EUR', 'de-DE', ['1.100 €', '1.100\u00a0€', '€1.100', 'EUR 1.100'], ['£1.100']],
+    ['USD', 'en-US', ['$1,100', '$1,100.00', 'USD 1,100'], ['£1,100']],
+    ['USD', 'en-GB', ['US$1,100', '$1,100'], ['£1,100']],
+  ])(
+    'the Won back box on a %s card in %s takes the amount as the card writes it, with its currency sign',
+    (currency, locale, taken, refused) => {
+      // A UK rep reads "£1,073/month" on the row and types "£1,100": the box refused it, asking for a number.
+      const week = { ...representativeWeek(), currency, locale };
+      const [box] = ofType(buildWeeklyCard(week), 'Input.Text').filter((i) => i.id === 'value_0');
+      const check = new RegExp(String(box.regex));
+      const read = (typed: string) => decideWonBack(ctx(atRisk(), { currency, locale }), RULES, typed);
+      for (const typed of taken) {
+        expect(check.test(typed), typed).toBe(true);
+        expect(read(typed), typed).toMatchObject({ ok: true, audit: { value: 1100 } });
+      }
+      // Another currency's sign is no amount in this one: neither the box nor the bot takes it.
+      for (const typed of refused) {
+        expect(check.test(typed), typed).toBe(false);
+        expect(read(typed), typed).toMatchObject({ ok: false });
+      }
+    },
+  );
+
   it('writes dates and counts in the locale given too; en-US keeps "Mon 23 Nov"', () => {
     const week = {
       ...representativeWeek(),

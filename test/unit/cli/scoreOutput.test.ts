@@ -192,6 +192,62 @@ describe('churn-predictor score on a shop that exports its orders alone (no cust
     ]);
   });
 
+  it('says of a customer whose only order was refunded that it was left out by its status, not "skipped" as a bad row to fix', async () => {
+    // Sarah's one order is `refunded` in Shopify: the report counts it as left out, 0 skipped,
+    // and the Team tab says "nothing to fix"; her reason and the table's count said "skipped".
+    const feed = ordersOnlyFeed(shopifyOrders, owner);
+    const rows = JSON.parse((await scoreJson(feed, '1997-09-30')).out) as Array<{
+      name: string;
+      reasons: string[];
+    }>;
+    expect(rows.find((x) => x.name === 'Sarah Rodriguez')?.reasons).toEqual([
+      'No order read from the feed: their order was left out by its status (cancelled, refunded or never placed)',
+    ]);
+    const table = await run('score', '--feed', feed.dir, '--rules', feed.rules, '--as-of', '1997-09-30');
+    expect(table.out).toContain(
+      '1 whose every order was cancelled, refunded or never placed (left out by its status).',
+    );
+    expect(table.out).not.toContain('skipped');
+  });
+
+  it('counts the orders a refunded customer placed, not the line items Shopify writes of each', async () => {
+    // One order of three lines, refunded; another customer's two orders, voided and refunded.
+    const header =
+      'Name,Email,Financial Status,Currency,Total,Created at,Lineitem name,Billing Name,Refunded Amount';
+    const feed = ordersOnlyFeed(
+      [
+        header,
+        '#1001,bo@bakery.example,refunded,GBP,£90.00,2026-11-02 09:00:00 +0000,Flour,Bo,£90.00',
+        '#1001,bo@bakery.example,,,,2026-11-02 09:00:00 +0000,Eggs,,',
+        '#1001,bo@bakery.example,,,,2026-11-02 09:00:00 +0000,Butter,,',
+        '#1002,cy@cafe.example,voided,GBP,£40.00,2026-11-03 09:00:00 +0000,Oil,Cy,£0.00',
+        '#1003,cy@cafe.example,refunded,GBP,£30.00,2026-11-04 09:00:00 +0000,Rice,Cy,£30.00',
+        '#1003,cy@cafe.example,,,,2026-11-04 09:00:00 +0000,Tea,,',
+        '#1004,di@deli.example,paid,GBP,£50.00,2026-11-05 09:00:00 +0000,Oil,Di,£0.00',
+        '',
+      ].join('\n'),
+      owner,
+    );
+    const saved = process.env.CURRENCY;
+    process.env.CURRENCY = 'GBP';
+    try {
+      const rows = JSON.parse((await scoreJson(feed, '2026-11-23')).out) as Array<{
+        name: string;
+        reasons: string[];
+      }>;
+      const reason = (name: string) => rows.find((x) => x.name === name)?.reasons;
+      expect(reason('Bo')).toEqual([
+        'No order read from the feed: their order was left out by its status (cancelled, refunded or never placed)',
+      ]);
+      expect(reason('Cy')).toEqual([
+        'No order read from the feed: their 2 orders were left out by their status (cancelled, refunded or never placed)',
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.CURRENCY;
+      else process.env.CURRENCY = saved;
+    }
+  });
+
   it('names a customer by the name most of their orders give, else by their id; an address in two cases is one customer', async () => {
     const feed = ordersOnlyFeed(
       [

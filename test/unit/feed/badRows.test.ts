@@ -1348,8 +1348,8 @@ describe('customers none of whose orders was read', () => {
     );
     // Corner Deli's export is right as it stands (both undone); Blue Door's has rows to fix.
     expect(unread).toEqual({
-      'C-2': { lines: 2, why: 'status: never placed or undone', undone: true },
-      'C-3': { lines: 3, why: 'ordered_at: not a date', undone: false },
+      'C-2': { lines: 2, why: 'status: never placed or undone', undone: true, leftOutOrders: 2 },
+      'C-3': { lines: 3, why: 'ordered_at: not a date', undone: false, leftOutOrders: 0 },
     });
   });
 });

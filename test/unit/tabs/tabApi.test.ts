@@ -17,6 +17,7 @@ import { chartWeekOf, customerRow, scoredById, timeline, weekPoints } from '../.
 import { repeatedTabTap, type TabActionDeps, tabMessageId, tapInTab } from '../../../tabs/api/tabActions';
 import { createTabService, TabApiError, type TabService } from '../../../tabs/api/tabService';
 import type { ActionRequestBody } from '../../../tabs/api/tabTypes';
+import { bookFromRows } from '../../helpers/bookFromRows';
 import { representativeWeek } from '../cards/weeklyCardFixtures';
 import { ANA, atRisk, BEN, row } from '../taps/fixtures';
 import { AS_OF, scoredBook, slipBook } from '../weekly/scoredFixture';
@@ -146,7 +147,34 @@ describe("a customer's row and page state the card's figures", () => {
     );
     const order = entries.find((e) => e.kind === 'order');
     // Not en-US's "€380": the locale places the sign.
-    expect(order?.detail).toMatch(/^[\d.]+\s€$/);
+    expect(order?.detail).toMatch(/^[\d.]+,\d{2}\s€$/);
+  });
+
+  it('the timeline writes each order to the penny, as the export does: £329.00 beside £328.64, not £329', () => {
+    const book = bookFromRows({
+      customers: [{ id: 'C-1' }],
+      orders: [
+        { customerId: 'C-1', date: '2026-11-02', amount: 328.64 },
+        { customerId: 'C-1', date: '2026-11-09', amount: 329 },
+      ],
+    });
+    const entries = timeline(book, 0, [], {
+      today: AS_OF,
+      timeZone: 'UTC',
+      lossReasons: [],
+      currency: 'GBP',
+      locale: 'en-GB',
+    });
+    expect(entries.filter((e) => e.kind === 'order').map((e) => e.detail)).toEqual(['£329.00', '£328.64']);
+    // In yen, which has no pence, as the currency writes it.
+    const yen = timeline(book, 0, [], {
+      today: AS_OF,
+      timeZone: 'UTC',
+      lossReasons: [],
+      currency: 'JPY',
+      locale: 'ja-JP',
+    });
+    expect(yen.filter((e) => e.kind === 'order').map((e) => e.detail)).toEqual(['￥329', '￥329']);
   });
 
   it("the timeline words a one-order customer's save as a second order, not as monthly revenue", () => {
