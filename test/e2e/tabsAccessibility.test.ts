@@ -452,10 +452,11 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
 
     // Teams mobile: the table scrolls sideways in its box, which the keyboard reaches with Tab.
     await page.setViewportSize({ width: 320, height: 900 });
+    // The box becomes a region once the narrow layout has been measured: wait for it, not for luck.
+    await frame.getByRole('region', { name: 'Per month, scrolls sideways' }).waitFor();
     await month.focus();
     const { stops } = await tabWalk(page, frame, 40);
     expect(stops).toContain('Per month, scrolls sideways');
-    await frame.getByRole('region', { name: 'Per month, scrolls sideways' }).waitFor();
     await close(page);
   });
 
