@@ -31,4 +31,10 @@ export {
   WEEKLY_TICK_MINUTES,
   WEEKLY_TIMER_NCRONTAB,
 } from './timerSchedule';
-export { weeklyRunDue, weeklyRunKey, weeklyRunKeyOfDay, weeklyRunKeyWeeksBefore } from './weeklyRunDue';
+export {
+  repSendAt,
+  weeklyRunDue,
+  weeklyRunKey,
+  weeklyRunKeyOfDay,
+  weeklyRunKeyWeeksBefore,
+} from './weeklyRunDue';
