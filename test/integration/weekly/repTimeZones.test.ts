@@ -191,6 +191,30 @@ describe("each rep's weekly card at the send time in their own zone", () => {
     expect(week45.cameAt).toEqual(['2026-11-02T13:03:00.000Z']);
   });
 
+  it('a rep whose time falls on the team’s next day: a Sydney team’s Los Angeles rep gets Monday’s card, as of the team’s Monday', async () => {
+    // Monday 08:03 in Sydney (AEDT, UTC+11) is Sunday 21:03 UTC; Monday 08:03 in Los Angeles is Tuesday 03:03 in Sydney.
+    await installReps(world, [ann, bob]);
+    await fromRep(bot(), ann, 'America/Los_Angeles');
+    const book = slippingBook([ann, bob], { slipping: 2 });
+    const asOf: string[] = [];
+    const d = deps(book, 'Australia/Sydney', {
+      readBook: async (day) => {
+        asOf.push(day);
+        return { book, report: { files: [], rowsSkipped: 0 } };
+      },
+    });
+    const { reports, cameAt } = await runTicks(
+      d,
+      ticks(new Date('2026-11-22T21:03:00Z'), new Date('2026-11-23T17:03:00Z')),
+      ann,
+    );
+    expect(cameAt).toEqual([LA_0803.toISOString()]);
+    expect(cardsOf(bob)).toHaveLength(1);
+    expect(asOf).toEqual(['2026-11-23', '2026-11-23']);
+    const last = reports.filter((r) => r.status === 'completed').at(-1);
+    expect(last).toMatchObject({ localDate: '2026-11-23', runKey: 'weekly-2026-W48', retry: 'none' });
+  });
+
   it('a travelling rep: her card follows the zone her taps last carried, week by week; a bad zone changes nothing', async () => {
     await installReps(world, [ann]);
     const runtime = bot();
