@@ -13,6 +13,7 @@ export {
   MAX_CATCH_UP_DAYS,
 } from './dailyRunDue';
 export { monthlyRunDue, monthlyRunKey, summarisedMonth } from './monthlyRunDue';
+export { repSendAt } from './repSendAt';
 export type { RunDecision } from './runDecision';
 export {
   type DayRange,
@@ -32,7 +33,6 @@ export {
   WEEKLY_TIMER_NCRONTAB,
 } from './timerSchedule';
 export {
-  repSendAt,
   weeklyRunDue,
   weeklyRunKey,
   weeklyRunKeyOfDay,

@@ -1,10 +1,9 @@
-import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns/addDays';
 import { format } from 'date-fns/format';
 import { isBefore } from 'date-fns/isBefore';
 import { set } from 'date-fns/set';
 import { startOfISOWeek } from 'date-fns/startOfISOWeek';
-import { assertTimeZone, dayOf, isoOfDay, isoWeekdayOf, zonedNow } from '../../rules/calendar';
+import { dayOf, isoOfDay, isoWeekdayOf, zonedNow } from '../../rules/calendar';
 import { dayOff, holidayOrClosed, type TeamCalendar, teamCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
 import { type WeeklySchedule, weeklyScheduleSchema } from './scheduleConfig';
@@ -62,38 +61,6 @@ export function weeklyRunDue(now: Date, cfg: WeeklySchedule): RunDecision {
   const runKey = weeklyRunKey(local);
   if (isBefore(local, scheduledAt)) return { due: false, reason: 'before_send_time', runKey, scheduledAt };
   return { due: true, runKey, localDate: format(local, 'yyyy-MM-dd'), scheduledAt };
-}
-
-/**
- * When a rep's card of the week goes out: the team's send day (`teamSendAt`, from weeklyRunDue, so a
- * public holiday of the team's moves it too) at `hour:minute` on the rep's own clock, in `repTimeZone`
- * (none known: the team's time). The rule, and why: the run (scoring, states, the cards of the reps
- * whose time has come) starts at the team's send time, so every card of the week is planned from the
- * same feed and as-of date and a rep ahead of the team gets theirs then, never earlier; a rep whose
- * clock is behind gets theirs at their own send time, later. The team's zone is best the earliest of
- * its reps'. A card is one week's list: a rep time past the team's week (a Sunday send to a rep a day
- * behind) comes at the team's time instead.
- */
-export function repSendAt(
-  teamSendAt: Date,
-  cfg: Pick<WeeklySchedule, 'timeZone' | 'hour' | 'minute'>,
-  repTimeZone: string | null | undefined,
-): Date {
-  if (!repTimeZone || repTimeZone === cfg.timeZone) return teamSendAt;
-  const team = zonedNow(teamSendAt, cfg.timeZone);
-  assertTimeZone(repTimeZone);
-  // The team's calendar date, at the send time in the rep's zone (TZDate keeps DST in that zone).
-  const own = new TZDate(
-    team.getFullYear(),
-    team.getMonth(),
-    team.getDate(),
-    cfg.hour,
-    cfg.minute,
-    repTimeZone,
-  );
-  const nextWeek = addDays(startOfISOWeek(team), 7);
-  if (own.getTime() <= teamSendAt.getTime() || own.getTime() >= nextWeek.getTime()) return teamSendAt;
-  return new Date(own.getTime());
 }
 
 /**
