@@ -10,6 +10,7 @@ import {
   teamsGetChannelId,
   teamsGetTeamInfo,
 } from 'botbuilder';
+import { timeZoneSchema } from '../rules/calendar';
 import type {
   ActionHandler,
   Actor,
@@ -82,6 +83,8 @@ export const SUMMARY_HERE_ADMINS_ONLY =
 export class ChurnBot extends TeamsActivityHandler {
   /** Last serviceUrl seen per user by this instance: only a change is written to storage. */
   private readonly seenServiceUrls = new Map<string, string>();
+  /** Last zone seen per user by this instance: a tap in the same zone reads and writes nothing. */
+  private readonly seenTimeZones = new Map<string, string>();
 
   constructor(private readonly deps: ChurnBotDeps) {
     super();
@@ -104,6 +107,7 @@ export class ChurnBot extends TeamsActivityHandler {
         return;
       }
       await this.refreshServiceUrl(context.activity);
+      await this.learnTimeZone(context.activity);
       await next();
     });
     this.onInstallationUpdateAdd(async (context, next) => {
@@ -137,6 +141,19 @@ export class ChurnBot extends TeamsActivityHandler {
     if (!userId || !serviceUrl || this.seenServiceUrls.get(userId) === serviceUrl) return;
     await this.deps.store.refreshServiceUrl(userId, serviceUrl);
     this.seenServiceUrls.set(userId, serviceUrl);
+  }
+
+  /**
+   * Keeps the rep's zone from what their client sends with every message, tap and invoke (an
+   * activity's `localTimezone`, an IANA name; an install carries none), so their weekly card comes at
+   * the send time there. A value that is no IANA zone, or none, changes nothing.
+   */
+  private async learnTimeZone(activity: Activity): Promise<void> {
+    const userId = activity.from?.aadObjectId;
+    const zone = timeZoneSchema.safeParse(activity.localTimezone);
+    if (!userId || !zone.success || this.seenTimeZones.get(userId) === zone.data) return;
+    await this.deps.store.learnTimeZone(userId, zone.data);
+    this.seenTimeZones.set(userId, zone.data);
   }
 
   private async captureInstall(context: TurnContext): Promise<void> {
@@ -262,6 +279,7 @@ export class ChurnBot extends TeamsActivityHandler {
     }
     await this.deps.store.removeRep(userId);
     this.seenServiceUrls.delete(userId);
+    this.seenTimeZones.delete(userId);
   }
 
   /**

@@ -39,6 +39,8 @@ export interface ConversationStore {
   removeRep(userId: string): Promise<void>;
   /** Updates the stored serviceUrl when it changed; an unknown user is not an error. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<unknown>;
+  /** Records the rep's IANA zone when it is new or changed (an unknown user is not an error). */
+  learnTimeZone(userId: string, timeZone: string): Promise<unknown>;
   /** Replaces the team's summary channel (an admin's `summary here`). */
   setSummaryChannel(channel: SummaryChannelInput): Promise<void>;
   /** Stores the summary channel only when none is stored yet (an install); true when it was stored. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FeedSettings } from '../feed/feedOptions';
-import { MONTHLY_TICK_MINUTES, WEEKLY_TICK_MINUTES } from '../jobs/schedule';
+import { MONTHLY_TICK_MINUTES, repSendAt, WEEKLY_TICK_MINUTES, weeklyRunDue } from '../jobs/schedule';
 import { parseClosedDays } from '../jobs/schedule/closedDays';
 import {
   holidaysCode,
@@ -540,12 +540,17 @@ const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satur
 /**
  * When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`, and with a holiday
  * calendar `..., or the next working day when that is a public holiday (GB-ENG)`, with closed days
- * `... a closed day`.
+ * `... a closed day`. For a rep whose zone is known (`repTimeZone`) and whose card comes at the send
+ * time there (repSendAt: not ahead of the team's zone, judged by this week's send at `now`):
+ * `Mondays at 08:03 your time (America/Denver)`.
  */
 export function weeklySendText(
   config: Pick<Config, 'weeklySendAt' | 'timeZone'> & Partial<Pick<Config, 'daysOff'>>,
+  rep: { timeZone?: string | null; now?: Date } = {},
 ): string {
   const { weekday, hour, minute } = config.weeklySendAt;
+  const zone =
+    rep.timeZone && repTimeIsOwn(config, rep.timeZone, rep.now ?? new Date()) ? rep.timeZone : null;
   const hm = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
   const { holidays = null, closedDays = [] } = config.daysOff ?? {};
   const off = [
@@ -558,7 +563,20 @@ export function weeklySendText(
     : weekday === 1
       ? `, or the next working day when that is ${off}`
       : `, or when that is ${off} the next working day of that week, else the one before`;
-  return `${WEEKDAYS[weekday - 1]}s at ${hm} (${config.timeZone})${moved}`;
+  const where = zone ? `your time (${zone})` : `(${config.timeZone})`;
+  return `${WEEKDAYS[weekday - 1]}s at ${hm} ${where}${moved}`;
+}
+
+/** Whether a rep in `repTimeZone` gets this week's card at the send time on their own clock (not the team's, earlier one). */
+function repTimeIsOwn(
+  config: Pick<Config, 'weeklySendAt' | 'timeZone'> & Partial<Pick<Config, 'daysOff'>>,
+  repTimeZone: string,
+  now: Date,
+): boolean {
+  if (repTimeZone === config.timeZone) return true;
+  const schedule = { timeZone: config.timeZone, ...config.weeklySendAt, ...config.daysOff };
+  const teamSendAt = weeklyRunDue(now, schedule).scheduledAt;
+  return repSendAt(teamSendAt, schedule, repTimeZone).getTime() !== teamSendAt.getTime();
 }
 
 /** `env` parsed by `schema`; throws one ConfigError listing every bad or missing setting by name. */

@@ -166,7 +166,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
           }),
         }
       : {}),
-    weeklySendText: weeklySendText(config),
+    weeklySendText: (rep) => weeklySendText(config, rep),
     log,
     clock,
   });

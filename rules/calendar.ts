@@ -1,4 +1,5 @@
 import { TZDate } from '@date-fns/tz';
+import { z } from 'zod';
 
 /**
  * The product's one date and time module: calendar days as numbers, the team's local date and month
@@ -63,6 +64,16 @@ export function isTimeZone(timeZone: string): boolean {
     throw error;
   }
 }
+
+/**
+ * An IANA zone this runtime knows, as a Teams client sends it (an activity's `localTimezone`) or a
+ * setting names it: a name Intl does not know is refused, not guessed at.
+ */
+export const timeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isTimeZone, { error: (issue) => `unknown IANA zone "${String(issue.input)}"` });
 
 /** Throws a clear error unless `timeZone` is an IANA zone this runtime knows. */
 export function assertTimeZone(timeZone: string): void {

@@ -1,6 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { addressKey, repAddresses } from '../rules/addresses';
+import { isTimeZone, timeZoneSchema } from '../rules/calendar';
 import { ConflictError, naming, statusOf } from './errors';
 import { idKey } from './keys';
 import { endpointOf, readEntity } from './tableClients';
@@ -47,6 +48,11 @@ const repSchema = z.object({
   reference: jsonObject,
   /** Where name and email came from: the Teams roster, or only what the install activity carried. */
   source: z.enum(['roster', 'activity']).optional(),
+  /**
+   * The rep's own IANA zone, as their Teams client last sent it (an activity's `localTimezone`; the
+   * install carries none): their weekly card comes at the send time there. None: the team's zone.
+   */
+  timeZone: timeZoneSchema.optional(),
 });
 export type Rep = z.output<typeof repSchema>;
 export type RepInput = z.input<typeof repSchema>;
@@ -70,6 +76,11 @@ const storedRep = z.object({
   userId: z.string(),
   channelAccountId: z.string().optional(),
   source: z.enum(['roster', 'activity']).optional(),
+  // A zone this runtime's zone database no longer knows is read as none (the team's), not as a broken row.
+  timeZone: z
+    .string()
+    .optional()
+    .transform((tz) => (tz !== undefined && isTimeZone(tz) ? tz : undefined)),
   name: z.string(),
   email: z.string(),
   upn: z.string().optional(),
@@ -99,6 +110,11 @@ export interface ConversationStore {
   removeRep(userId: string): Promise<void>;
   /** Records a new serviceUrl (also inside the reference); returns whether anything changed. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean>;
+  /**
+   * Records the rep's IANA zone when it is new or changed; true when it was written. An unknown
+   * user, or the zone already stored, writes nothing; a name that is no IANA zone throws.
+   */
+  learnTimeZone(userId: string, timeZone: string): Promise<boolean>;
   /** Replaces the summary channel (an admin's `summary here`). */
   setSummaryChannel(channel: SummaryChannelInput): Promise<void>;
   /** Stores the summary channel only when none is stored yet (an install); true when it was stored. */
@@ -118,10 +134,13 @@ export class TableConversationStore implements ConversationStore {
 
   async saveRep(input: RepInput): Promise<Rep> {
     const parsed = parseOrThrow(repSchema, input, 'rep');
-    const rep = await this.withoutTakenAddresses(
+    const installed = await this.withoutTakenAddresses(
       parsed.upn === parsed.email ? { ...parsed, upn: '' } : parsed,
     );
-    const before = await this.getRepWithEtag(rep.userId);
+    const before = await this.getRepWithEtag(installed.userId);
+    // An install carries no zone: a reinstall keeps the one the rep's client last sent.
+    const zone = installed.timeZone ?? before?.rep.timeZone;
+    const rep = zone === undefined ? installed : { ...installed, timeZone: zone };
     await naming(this.endpoint, () => this.client.upsertEntity(repEntity(rep), 'Replace'));
     for (const address of repAddresses(rep))
       await naming(this.endpoint, () =>
@@ -166,16 +185,33 @@ export class TableConversationStore implements ConversationStore {
     await this.deleteIgnoringMissing(REP, idKey(userId));
   }
 
-  async refreshServiceUrl(userId: string, serviceUrl: string, maxAttempts = 3): Promise<boolean> {
+  async refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean> {
     const url = z.url().parse(serviceUrl);
+    return this.updateRep(userId, (rep) =>
+      rep.serviceUrl === url
+        ? null
+        : { ...rep, serviceUrl: url, reference: { ...rep.reference, serviceUrl: url } },
+    );
+  }
+
+  async learnTimeZone(userId: string, timeZone: string): Promise<boolean> {
+    const zone = parseOrThrow(timeZoneSchema, timeZone, 'time zone');
+    return this.updateRep(userId, (rep) => (rep.timeZone === zone ? null : { ...rep, timeZone: zone }));
+  }
+
+  /**
+   * Replaces a stored rep with `change` of it, guarded by its ETag; `change` returns null when there is
+   * nothing to change, and nothing is written. False for an unknown user or no change.
+   */
+  private async updateRep(
+    userId: string,
+    change: (rep: Rep) => Rep | null,
+    maxAttempts = 3,
+  ): Promise<boolean> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const current = await this.getRepWithEtag(userId);
-      if (!current || current.rep.serviceUrl === url) return false;
-      const next: Rep = {
-        ...current.rep,
-        serviceUrl: url,
-        reference: { ...current.rep.reference, serviceUrl: url },
-      };
+      const next = current && change(current.rep);
+      if (!current || !next) return false;
       try {
         await naming(this.endpoint, () =>
           this.client.updateEntity(repEntity(next), 'Replace', { etag: current.etag }),
@@ -304,6 +340,7 @@ function repEntity(rep: Rep) {
     userId: rep.userId,
     ...(rep.channelAccountId === undefined ? {} : { channelAccountId: rep.channelAccountId }),
     ...(rep.source === undefined ? {} : { source: rep.source }),
+    ...(rep.timeZone === undefined ? {} : { timeZone: rep.timeZone }),
     name: rep.name,
     email: rep.email,
     ...(rep.upn === '' ? {} : { upn: rep.upn }),

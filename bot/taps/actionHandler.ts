@@ -122,8 +122,11 @@ export interface ActionHandlerDeps {
    * lets a kept list be used again.
    */
   states?: () => Promise<ReadonlyMap<string, CustomerState>>;
-  /** When the weekly list comes, in words (e.g. "Mondays at 08:03"), for `list` without listsNow. */
-  weeklySendText?: string;
+  /**
+   * When the weekly list comes to a rep, in words, from the zone their client last sent (none known:
+   * the team's), e.g. "Mondays at 08:03 your time (America/Denver)": for `help`, and `list` without listsNow.
+   */
+  weeklySendText?: (rep: { timeZone?: string; now: Date }) => string;
   /** Overrides of the claim's lease and renewal on a message being worked out (leasedWork), for tests. */
   lease?: { ms?: number; renewMs?: number };
 }
@@ -217,8 +220,16 @@ export class ChurnActionHandler implements ActionHandler {
     return this.act(request, parsed, 1, await this.actionRules());
   }
 
+  /** When the weekly list comes to this rep, in words (weeklySendText), or undefined when not configured. */
+  private async weeklySendTextFor(actor: Actor): Promise<string | undefined> {
+    if (!this.deps.weeklySendText) return undefined;
+    const rep = await this.deps.stores.conversations.getRep(actor.userId);
+    return this.deps.weeklySendText({ timeZone: rep?.timeZone, now: this.clock() });
+  }
+
   async command(request: CommandRequest): Promise<BotReply> {
-    if (request.command === 'help') return { text: helpFor(request.unrecognised) };
+    if (request.command === 'help')
+      return { text: helpFor(request.unrecognised, await this.weeklySendTextFor(request.actor)) };
     const tenant = checkTenant(request.actor.tenantId, this.deps.access);
     if (tenant) return { text: tenant.message };
     switch (request.command) {
@@ -593,7 +604,8 @@ export class ChurnActionHandler implements ActionHandler {
     }
     const { listsNow } = this.deps;
     if (!listsNow) {
-      const when = this.deps.weeklySendText ? ` Your list comes ${this.deps.weeklySendText}.` : '';
+      const text = this.deps.weeklySendText?.({ timeZone: rep.timeZone, now: this.clock() });
+      const when = text ? ` Your list comes on ${text}.` : '';
       return { text: `I cannot read the order feed from here, so I cannot score your list now.${when}` };
     }
     const now = this.clock();

@@ -12,12 +12,16 @@ export const HELP_TEXT = [
   'On the weekly card, tap Reached out, Won back or Lost next to a customer; Undo reverses it.',
 ].join('\n');
 
-/** Help, prefixed with what was not understood. */
-export function helpFor(unrecognised: string | undefined): string {
-  if (unrecognised === undefined || unrecognised === '') return HELP_TEXT;
+/**
+ * Help, prefixed with what was not understood, and followed by when the weekly list comes (`when`,
+ * e.g. "Mondays at 08:03 your time (America/Denver)") when known.
+ */
+export function helpFor(unrecognised: string | undefined, when?: string): string {
+  const help = when ? `${HELP_TEXT}\n\nYour list comes on ${when}.` : HELP_TEXT;
+  if (unrecognised === undefined || unrecognised === '') return help;
   // Echoed into a markdown reply: escaped, so it reads as typed.
   const shown = chatSafe(unrecognised.length > 60 ? `${unrecognised.slice(0, 59)}…` : unrecognised);
-  return `I did not get "${shown}".\n\n${HELP_TEXT}`;
+  return `I did not get "${shown}".\n\n${help}`;
 }
 
 /** `list N` past the list's last page, its numbers written as the cards write them (`locale`). */

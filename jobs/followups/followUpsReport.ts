@@ -16,7 +16,10 @@ export interface FollowUpsDone {
   forced: boolean;
   resumed: boolean;
   attempt: number;
-  retry: 'next_tick' | 'none';
+  /** next_tick: failed reps are tried again on the next tick; rep_time: reps wait for their own send time (nextSendAt). */
+  retry: 'next_tick' | 'rep_time' | 'none';
+  /** When the next rep waiting for their own send time gets their digest (ISO). */
+  nextSendAt?: string;
   feed: { customers: number; rowsSkipped: number };
   /** Follow-ups due today, by kind; overflow: past a digest's row cap (they go out in the rep's next digest). */
   followUps: {
@@ -78,7 +81,9 @@ export function followUpsReportText(r: FollowUpsDone): string {
   const lines = [
     `Follow-ups ${r.runKey}: ${f.due} due (${f.ordered} ordered after a call, ${f.lost_ordered} after being marked lost, ${f.no_order} no order yet, ` +
       `${f.silent} silent, ${f.save_slipping} saves slipping); ${plural(c.delivered, 'digest')} delivered, ` +
-      `${c.unreachable} unreachable, ${c.no_conversation} without the app, ${c.failed} failed; ` +
+      `${c.unreachable} unreachable, ${c.no_conversation} without the app, ${c.failed} failed` +
+      (c.waiting > 0 ? `, ${c.waiting} waiting for their own send time` : '') +
+      '; ' +
       `${plural(r.quietReps, 'rep')} with nothing due.`,
   ];
   // A day whose run did not complete shows here as a longer look back (what this run caught up).
@@ -92,6 +97,10 @@ export function followUpsReportText(r: FollowUpsDone): string {
       `${plural(r.markedLost.recorded, 'customer')} marked lost after silence (the rep can undo it on the digest).`,
     );
   if (r.retry === 'next_tick') lines.push(`The ${c.failed} failed reps are tried again on the next tick.`);
+  if (c.waiting > 0 && r.nextSendAt)
+    lines.push(
+      `The next digest goes out at ${r.nextSendAt}, the send time in its rep's own time zone (what is due for the reps waiting counts then).`,
+    );
   // Only the log line says it: the notice's own text is taken before it is posted.
   if (r.adminNotice === 'failed' || r.adminNotice === 'no_recipient')
     lines.push("The admins' notice could not be posted: it is tried again on each tick today.");

@@ -7,11 +7,13 @@ import { wonBackThisCycle } from '../../bot/taps/staleReason';
 import { withStandingLoss } from '../../bot/taps/storedHistory';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
+import { addressKey } from '../../rules/addresses';
 import { dayOf } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
 import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
 import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
+import type { ConversationStore } from '../../storage/conversationStore';
 import type { Delivery } from '../../storage/runLedger';
 import {
   catchUpDays,
@@ -23,6 +25,7 @@ import {
   dailyRunKeyOfDay,
   dayOfDailyRunKey,
   daysOffOf,
+  repSendAt,
 } from '../schedule';
 import { closeRun } from '../weekly/runClosing';
 import { alreadyRan, openRun } from '../weekly/runOpening';
@@ -31,6 +34,7 @@ import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally } from '../weekly/weeklyDe
 import {
   countOutcomes,
   fromLedger,
+  nextSendAt,
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
@@ -127,7 +131,7 @@ export async function runFollowUps(
   // day whose run never happened is caught up, not lost.
   const window = catchUpWindow(today, await lastCompletedDay(storage.runs, today, lookBack), lookBack);
   const lookup = orderLookup(book, rules, dayOf(today));
-  const due = await dueToday(
+  const allDue = await dueToday(
     storage.runs,
     dueFollowUps(states.values(), lookup, rules, {
       today,
@@ -138,12 +142,24 @@ export async function runFollowUps(
     lookBack,
   );
 
+  const ledger = new Map(handled.filter((d) => d.status !== 'no_conversation').map((d) => [d.repId, d]));
+  // A rep whose own send time (the digest's time in their zone) has not come is left for the tick at
+  // it, their customers untouched till then: a silent one is marked lost when the digest that says
+  // so goes out. A forced run sends every digest now.
+  const waiting = force
+    ? new Map<string, string>()
+    : await repsWaiting(
+        repDigests(allDue).filter((d) => !ledger.has(d.owner)),
+        directory,
+        (zone) => repSendAt(tick.scheduledAt, schedule, zone, 'day'),
+        now,
+      );
+  const due = allDue.filter((f) => !waiting.has(addressKey(f.state.owner)));
   const autoLost = await markLostAfterSilence(deps, due, { today, runKey, at: rowsAt });
   const restarted = await restartSlippingSaves(deps, due, today);
 
   const preparedAt = clock();
   const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
-  const ledger = new Map(handled.filter((d) => d.status !== 'no_conversation').map((d) => [d.repId, d]));
   const digests = repDigests(due);
   const ctx = {
     runKey,
@@ -214,7 +230,11 @@ export async function runFollowUps(
   const deliveredAt = clock();
   const appended = await rows.finish();
   if (delivered.status === 'rejected') throw delivered.reason;
-  const outcomes: RepOutcome[] = delivered.value;
+  const outcomes: RepOutcome[] = [
+    ...delivered.value,
+    ...[...waiting].map(([rep, until]): RepOutcome => ({ rep, status: 'waiting', until })),
+  ];
+  const next = nextSendAt(outcomes);
   const rowsWrittenAt = clock();
   const requestsAfter = storage.requests();
   const kinds = { no_order: 0, ordered: 0, lost_ordered: 0, silent: 0, save_slipping: 0 };
@@ -239,7 +259,8 @@ export async function runFollowUps(
     savesFlaggedAgain: restarted,
     followUpRows: tallyRecorded(appended),
     counts: countOutcomes(outcomes),
-    quietReps: new Set(book.customers.map((c) => c.owner)).size - digests.length,
+    ...(next === undefined ? {} : { nextSendAt: next }),
+    quietReps: new Set(book.customers.map((c) => c.owner)).size - digests.length - waiting.size,
     notReached: notReached(outcomes),
     ...sendAndStorageFigures(tally, requestsBefore, requestsAfter),
     adminNotice: 'not_needed',
@@ -260,6 +281,22 @@ export async function runFollowUps(
   );
   log.info(followUpsReportText(report), { runKey });
   return report;
+}
+
+/** The reps of `digests` whose own send time is after `now`, with that time (ISO). */
+async function repsWaiting(
+  digests: readonly RepDigest[],
+  directory: Pick<ConversationStore, 'getRepByEmail'>,
+  sendAt: (repTimeZone: string | undefined) => Date,
+  now: Date,
+): Promise<Map<string, string>> {
+  const waiting = new Map<string, string>();
+  for (const { owner } of digests) {
+    const rep = await directory.getRepByEmail(owner);
+    const at = rep && sendAt(rep.timeZone);
+    if (at && now < at) waiting.set(owner, at.toISOString());
+  }
+  return waiting;
 }
 
 /**

@@ -13,6 +13,7 @@ export {
   MAX_CATCH_UP_DAYS,
 } from './dailyRunDue';
 export { monthlyRunDue, monthlyRunKey, summarisedMonth } from './monthlyRunDue';
+export { repSendAt } from './repSendAt';
 export type { RunDecision } from './runDecision';
 export {
   type DayRange,
@@ -31,4 +32,9 @@ export {
   WEEKLY_TICK_MINUTES,
   WEEKLY_TIMER_NCRONTAB,
 } from './timerSchedule';
-export { weeklyRunDue, weeklyRunKey, weeklyRunKeyOfDay, weeklyRunKeyWeeksBefore } from './weeklyRunDue';
+export {
+  weeklyRunDue,
+  weeklyRunKey,
+  weeklyRunKeyOfDay,
+  weeklyRunKeyWeeksBefore,
+} from './weeklyRunDue';

@@ -5,7 +5,7 @@ import { willRetry } from './weeklyRetry';
 
 /** The part of a completed run's report its closing reads and fills in. */
 interface ClosingReport {
-  counts: { failed: number };
+  counts: { failed: number; waiting: number };
   outcomes: RepOutcome[];
   notReached: NotReached[];
   retry: WeeklyRunDone['retry'];
@@ -25,8 +25,8 @@ export interface RunClosing {
 }
 
 /**
- * The closing the weekly and daily runs share. When failed reps are tried again on a later tick, the
- * admins' notice waits for the last attempt; otherwise `noticeText`, when given, is posted once.
+ * The closing the weekly and daily runs share. When failed reps are tried again on a later tick, or
+ * reps wait for their own send time, the admins' notice waits for the last attempt; otherwise `noticeText`, when given, is posted once.
  * Then the run row is finished with the report (without the per-rep list the ledger's rows hold).
  */
 export async function closeRun<R extends ClosingReport>(
@@ -38,6 +38,11 @@ export async function closeRun<R extends ClosingReport>(
   let text = '';
   if (willRetry(run.attempt, report.counts.failed, run.extraAttempts)) {
     report.retry = 'next_tick';
+    report.adminNotice = 'deferred';
+  } else if (report.counts.waiting > 0) {
+    // Reps waiting for their own send time are not failures: the run goes on at their time, and the
+    // notice (posted once a run) waits for its end, so it names only who never got a card.
+    report.retry = 'rep_time';
     report.adminNotice = 'deferred';
   } else if (noticeText) {
     text = noticeText(report);

@@ -4,6 +4,7 @@ import { logFeedReport } from '../../feed/feedReportLog';
 import type { BrokenRulesFile } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
 import { dayOf } from '../../rules/book';
+import { localDate as localDateOf } from '../../rules/calendar';
 import { feedSilence, isStale, staleFeedText } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
 import type { RunRecord, Storage } from '../../storage';
@@ -42,6 +43,8 @@ export interface RunOpeningOptions {
 /** What a run that goes ahead starts from. */
 export interface OpenRun<S> {
   status: 'open';
+  /** The team's date the feed was read as of: the tick's, or at a waiting rep's time the week's first attempt's. */
+  localDate: string;
   /** 1 for the run's first attempt, then one more per retrying tick (decideAttempt). */
   attempt: number;
   /** This tick started the run row (not a resumed one). */
@@ -119,11 +122,17 @@ export async function openRun<S>(
   readStates: () => Promise<S>,
 ): Promise<RunOpening<S>> {
   const { storage, log } = deps;
-  const { kind, runKey, localDate, now, force } = options;
+  const { kind, runKey, now, force } = options;
   const existing = await storage.runs.getRun(runKey);
-  const decision = decideAttempt(existing, options.extraAttempts, force);
+  const decision = decideAttempt(existing, options.extraAttempts, force, now);
   if (!decision.run) return { status: 'already_ran', run: existing };
   const { attempt } = decision;
+  // A tick at a waiting rep's own time plans as of the team's date of the week's first attempt: the
+  // week's cards share one as-of date, even when the rep's time is on the team's next day.
+  const localDate =
+    decision.atRepTime && existing
+      ? localDateOf(new Date(existing.startedAt), options.timeZone)
+      : options.localDate;
   const runName = kind === 'weekly' ? 'weekly' : 'follow-ups';
 
   const requestsBefore = storage.requests();
@@ -177,6 +186,7 @@ export async function openRun<S>(
   const book = await withRepOwners(feed.book, directory);
   return {
     status: 'open',
+    localDate,
     attempt,
     fresh,
     at,

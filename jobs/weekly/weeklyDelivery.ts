@@ -24,6 +24,11 @@ export interface DeliveryContext {
    */
   clock?: () => Date;
   rules: Pick<Rules, 'lossReasons'>;
+  /**
+   * When a rep's card goes out, from the zone their client last sent (none known: undefined), see
+   * repSendAt; missing (a forced run): now. Before it the rep is `waiting`, and nothing is recorded.
+   */
+  sendAt?: (repTimeZone: string | undefined) => Date;
   card: CardPageOptions;
   conversations: Pick<ConversationStore, 'getRepByEmail'>;
   runs: Pick<RunLedger, 'recordDelivery' | 'claimSend' | 'retakeClaim' | 'releaseClaim'>;
@@ -44,7 +49,8 @@ export interface DeliveryTally {
 
 /**
  * Delivers one rep's week. Order: find the conversation (none: `no_conversation`, not recorded so a
- * later attempt tries again once the app is installed); an empty list is recorded `nothing_to_send`;
+ * later attempt tries again once the app is installed); before the rep's own send time, `waiting`
+ * (not recorded either); an empty list is recorded `nothing_to_send`;
  * else build, size-check, claim the send in the ledger, send, and right after a 201 record
  * `delivered` in the ledger together with the card data the bot needs to update the card in place.
  * A 403 is recorded `unreachable`; a failed send records nothing and drops its claim, so a rerun of
@@ -66,6 +72,10 @@ export async function deliverRepWeek(
   const rep = week.owner;
   const conversation = await ctx.conversations.getRepByEmail(rep);
   if (!conversation) return { rep, status: 'no_conversation' };
+  const sendAt = ctx.sendAt?.(conversation.timeZone);
+  // Nothing is recorded, so the tick at the rep's own time plans and sends their card as a rerun
+  // plans a failed rep's: their list is of that time, and their claim keeps it to one card.
+  if (sendAt && ctx.now < sendAt) return { rep, status: 'waiting', until: sendAt.toISOString() };
   if (week.shown.length === 0) {
     await ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'nothing_to_send' });
     return { rep, status: 'nothing_to_send', earlier: false };

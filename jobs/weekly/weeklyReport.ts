@@ -13,7 +13,9 @@ export type RepOutcome =
   | { rep: string; status: 'nothing_to_send'; earlier: boolean }
   | { rep: string; status: 'unreachable'; code: string; earlier: boolean }
   | { rep: string; status: 'no_conversation' }
-  | { rep: string; status: 'failed'; error: string };
+  | { rep: string; status: 'failed'; error: string }
+  /** The rep's own send time (their zone's) has not come yet: a later tick of the run sends it, at `until`. */
+  | { rep: string; status: 'waiting'; until: string };
 
 export type RepStatus = RepOutcome['status'];
 export const REP_STATUSES: readonly RepStatus[] = [
@@ -22,6 +24,7 @@ export const REP_STATUSES: readonly RepStatus[] = [
   'unreachable',
   'no_conversation',
   'failed',
+  'waiting',
 ];
 
 /** A rep the run could not reach, and why, for the admins. */
@@ -42,8 +45,13 @@ export interface WeeklyRunDone {
   resumed: boolean;
   /** Which attempt of this week's run this was (1 = the scheduled one; later ones retry failed reps). */
   attempt: number;
-  /** next_tick: reps failed and attempts remain, so a later timer tick runs the week again. */
-  retry: 'next_tick' | 'none';
+  /**
+   * next_tick: reps failed and attempts remain, so a later timer tick runs the week again;
+   * rep_time: no failure left to try again, but reps wait for their own send time (nextSendAt).
+   */
+  retry: 'next_tick' | 'rep_time' | 'none';
+  /** When the next waiting rep's card goes out (ISO): the run's next tick that sends anything. */
+  nextSendAt?: string;
   /** lastOrderDay: the newest order day the run read (YYYY-MM-DD), for next week's replay of its cards. */
   /** notes: what the feed reader passed over (a zip that cannot be read), in words (FeedReport's notes). */
   feed: { customers: number; rowsSkipped: number; lastOrderDay?: string | null; notes?: string[] };
@@ -86,7 +94,7 @@ export interface WeeklyRunDone {
     validOn: string | null;
     adminNotice: NoticeResult | 'not_configured' | 'already_sent';
   };
-  /** deferred: a retry follows, and the notice waits for the last attempt. */
+  /** deferred: a retry follows, or reps wait for their own send time, and the notice waits for the run's end. */
   adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred' | 'already_sent';
   durationMs: number;
   /**
@@ -141,7 +149,15 @@ export function tallyRecorded(results: readonly { recorded: boolean }[]): {
   return { recorded, alreadyThere: results.length - recorded };
 }
 
-/** The reps who did not get their card, with a reason an admin can act on. */
+/** When the first of the reps waiting for their own send time gets their card (ISO), or undefined when none waits. */
+export function nextSendAt(outcomes: readonly RepOutcome[]): string | undefined {
+  let next: string | undefined;
+  for (const o of outcomes)
+    if (o.status === 'waiting' && (next === undefined || o.until < next)) next = o.until;
+  return next;
+}
+
+/** The reps who did not get their card, with a reason an admin can act on (a rep waiting for their time is none). */
 export function notReached(outcomes: readonly RepOutcome[]): NotReached[] {
   const out: NotReached[] = [];
   for (const o of outcomes) {
@@ -168,13 +184,21 @@ export function weeklyReportText(report: WeeklyRunDone): string {
       (report.deliveredEarlier > 0 ? `, ${report.deliveredEarlier} earlier this week` : '') +
       `, ${c.nothing_to_send} with nothing to send, ${c.unreachable} unreachable, ` +
       `${c.no_conversation} without the app, ${c.failed} failed` +
+      (c.waiting > 0 ? `, ${c.waiting} waiting for their own send time` : '') +
       (report.attempt > 1 ? ` (attempt ${report.attempt}).` : '.'),
   ];
   if (report.retry === 'next_tick')
     lines.push(`The ${c.failed} failed reps are tried again on the next tick.`);
+  // The tick at a waiting rep's time goes on with the week's run, so it tries the failed reps too.
+  else if (c.failed > 0 && c.waiting > 0)
+    lines.push(`The ${c.failed} failed reps are tried again when the next card goes out.`);
   else if (c.failed > 0 && report.attempt > 1)
     lines.push(
       `${c.failed} reps got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
+    );
+  if (c.waiting > 0 && report.nextSendAt)
+    lines.push(
+      `The next card goes out at ${report.nextSendAt}, the send time in its rep's own time zone; the run finishes when every rep has theirs.`,
     );
   const rules = report.rulesFile;
   if (rules?.validOn) {

@@ -13,6 +13,8 @@ const previousAttemptSchema = z.object({
   // Rows written before attempts were counted have none: that was the first.
   attempt: z.number().int().min(1).default(1),
   counts: z.object({ failed: z.number().int().min(0) }),
+  /** When the next rep waiting for their own send time gets their card (rows before reps waited have none). */
+  nextSendAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type PreviousAttempt = z.output<typeof previousAttemptSchema>;
 
@@ -30,21 +32,33 @@ export function previousAttempt(run: RunRecord | null): PreviousAttempt | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** What a tick does with this week's run row. */
-export type AttemptDecision = { run: true; attempt: number } | { run: false };
+/**
+ * What a tick does with this week's run row. `atRepTime`: the run goes on for reps whose own send
+ * time has come (their cards are of the week's first attempt's date, as the others').
+ */
+export type AttemptDecision = { run: true; attempt: number; atRepTime?: true } | { run: false };
 
 /**
  * Decides whether a tick (past the send time) runs this week's run, and as which attempt: no row or
- * an unfinished one (a crash) runs as the same attempt; a finished one runs again only when reps
- * failed and attempts remain; a forced run always runs, as the next attempt.
+ * an unfinished one (a crash) runs as the same attempt; a finished one runs again when reps failed
+ * and attempts remain (the next attempt), or else when a waiting rep's own send time has come (the
+ * same attempt: waiting is no failure, so it spends none of the failed reps' extra attempts); a
+ * forced run always runs, as the next attempt.
  */
-export function decideAttempt(run: RunRecord | null, extraAttempts: number, force: boolean): AttemptDecision {
+export function decideAttempt(
+  run: RunRecord | null,
+  extraAttempts: number,
+  force: boolean,
+  now: Date,
+): AttemptDecision {
   const previous = previousAttempt(run);
   if (!run?.finishedAt) return { run: true, attempt: previous?.attempt ?? 1 };
   // A finished row whose report cannot be read is left finished: better no retry than a loop.
   const attempt = (previous?.attempt ?? 1) + 1;
   if (force) return { run: true, attempt };
   if (previous && previous.counts.failed > 0 && attempt <= 1 + extraAttempts) return { run: true, attempt };
+  if (previous?.nextSendAt && now.getTime() >= Date.parse(previous.nextSendAt))
+    return { run: true, attempt: previous.attempt, atRepTime: true };
   return { run: false };
 }
 

@@ -12,7 +12,7 @@ import { bothSettled, runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
 import type { Delivery } from '../../storage/runLedger';
 import { stateRowProblem } from '../../storage/stateEntity';
-import { type DaysOff, daysOffOf, type WeeklySchedule, weeklyRunDue } from '../schedule';
+import { type DaysOff, daysOffOf, repSendAt, type WeeklySchedule, weeklyRunDue } from '../schedule';
 import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
@@ -28,6 +28,7 @@ import { storedOwnerOf } from './weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
+  nextSendAt,
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
@@ -123,16 +124,24 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     : undefined;
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
-  const today = localDate(now, config.timeZone);
   const opening = await openRun(
     deps,
-    { kind: 'weekly', runKey, localDate: today, now, timeZone: config.timeZone, force, extraAttempts },
+    {
+      kind: 'weekly',
+      runKey,
+      localDate: localDate(now, config.timeZone),
+      now,
+      timeZone: config.timeZone,
+      force,
+      extraAttempts,
+    },
     () => storage.state.readAll(),
   );
   if (opening.status === 'already_ran')
     return alreadyRan(opening, runKey, { ...deps, runs: storage.runs }, now);
   if (opening.status === 'stopped') return opening.report;
   const {
+    localDate: today,
     attempt,
     fresh,
     at,
@@ -192,6 +201,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     now,
     clock: () => new Date(now.getTime() + (clock() - started)),
     rules: deps.rules,
+    // A forced run sends every card now; otherwise each rep's at the send time in their own zone.
+    ...(force ? {} : { sendAt: (zone: string | undefined) => repSendAt(tick.scheduledAt, schedule, zone) }),
     card: { ...card, horizonDays: figures.horizonDays },
     conversations: directory,
     runs: storage.runs,
@@ -258,6 +269,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       ...tallyRecorded(audited.slice(surfacedRows.length)),
     },
     counts: countOutcomes(outcomes),
+    ...waitingUntil(outcomes),
     deliveredEarlier: outcomes.filter((o) => o.status === 'delivered' && o.earlier).length,
     notReached: notReached(outcomes),
     ...sendAndStorageFigures(tally, requestsBefore, requestsAfter),
@@ -342,6 +354,12 @@ function rulesFileReport(
 async function finishedAt<T>(clock: () => number, work: Promise<T>): Promise<{ value: T; at: number }> {
   const value = await work;
   return { value, at: clock() };
+}
+
+/** The report's nextSendAt, as a spread: none when no rep waits for their own send time. */
+function waitingUntil(outcomes: readonly RepOutcome[]): { nextSendAt?: string } {
+  const next = nextSendAt(outcomes);
+  return next === undefined ? {} : { nextSendAt: next };
 }
 
 function isoOrNull(day: number | null): string | null {

@@ -31,6 +31,7 @@ export class RecordingStore implements ConversationStore {
   async refreshServiceUrl(userId: string, serviceUrl: string): Promise<void> {
     this.serviceUrlRefreshes.push({ userId, serviceUrl });
   }
+  async learnTimeZone(): Promise<void> {}
   async setSummaryChannel(channel: SummaryChannelInput): Promise<void> {
     this.summaryChannels.push(channel as SummaryChannelInput & { reference: ConversationRef });
   }

@@ -389,6 +389,36 @@ describe('runFollowUps', () => {
     );
   });
 
+  it('a rep whose client is in Los Angeles gets the digest at 09:03 there, her silent customer marked lost only then', async () => {
+    await world.storage.conversations.learnTimeZone(`aad-${ANA}`, 'America/Los_Angeles');
+    const rules = parseRules({ followUps: { autoLoseAfterDays: 35 } });
+    const d = deps(rules);
+    const sends = () => world.fake.activities.filter((a) => a.kind === 'send');
+    // 09:03 in Chicago: Ana's 09:03 is two hours later; nothing of hers is touched yet.
+    const first = completed(await runFollowUps(d, { now: TUESDAY }));
+    expect(first).toMatchObject({
+      counts: { delivered: 0, waiting: 1, failed: 0 },
+      retry: 'rep_time',
+      nextSendAt: '2026-11-24T17:03:00.000Z',
+      markedLost: { recorded: 0 },
+      notReached: [],
+    });
+    expect(sends()).toHaveLength(0);
+    expect((await world.storage.state.get('quiet'))?.state.status).toBe('active');
+
+    const cameAt: string[] = [];
+    for (let t = TUESDAY.getTime() + 15 * 60_000; t <= Date.parse('2026-11-24T19:03:00Z'); t += 15 * 60_000) {
+      const before = sends().length;
+      await runFollowUps(d, { now: new Date(t) });
+      if (sends().length > before) cameAt.push(new Date(t).toISOString());
+    }
+    expect(cameAt).toEqual(['2026-11-24T17:03:00.000Z']);
+    expect(sends().map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
+    const card = (sends()[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    expect(texts(card)).toContain('Lost: Went quiet. Marked by Churn Predictor, Tue 24 Nov');
+    expect((await world.storage.state.get('quiet'))?.state.status).toBe('lost');
+  });
+
   it('with autoLoseAfterDays, marks the silent lost as a system row that the rep undoes on the digest', async () => {
     const rules = parseRules({ followUps: { autoLoseAfterDays: 35 } });
     const report = completed(await runFollowUps(deps(rules), { now: TUESDAY }));

@@ -79,6 +79,29 @@ describe('conversation references on Azurite', () => {
     expect(await storage.conversations.refreshServiceUrl('unknown', 'https://x.example/')).toBe(false);
   });
 
+  it("keeps the rep's zone: written when new or changed, nothing when the same, kept by a reinstall, a bad name refused", async () => {
+    const storage = await openTestStorage('convZone');
+    const userId = '29:aad-object-id/1';
+    await storage.conversations.saveRep(rep());
+    expect((await storage.conversations.getRep(userId))?.timeZone).toBeUndefined();
+    expect(await storage.conversations.learnTimeZone(userId, 'America/Los_Angeles')).toBe(true);
+    storage.resetRequestCount();
+    expect(await storage.conversations.learnTimeZone(userId, 'America/Los_Angeles')).toBe(false);
+    expect(storage.requests().requests).toBe(1); // the read only
+    expect(await storage.conversations.learnTimeZone(userId, 'America/Denver')).toBe(true);
+    // An install carries no zone: the one the rep's client sent stays.
+    await storage.conversations.saveRep(rep({ name: 'Dana R.' }));
+    expect(await storage.conversations.getRep(userId)).toMatchObject({
+      name: 'Dana R.',
+      timeZone: 'America/Denver',
+    });
+    await expect(storage.conversations.learnTimeZone(userId, 'Mars/Olympus_Mons')).rejects.toThrow(
+      'unknown IANA zone "Mars/Olympus_Mons"',
+    );
+    expect((await storage.conversations.getRep(userId))?.timeZone).toBe('America/Denver');
+    expect(await storage.conversations.learnTimeZone('unknown', 'Europe/London')).toBe(false);
+  });
+
   it('stores the summary channel', async () => {
     const storage = await openTestStorage('convChannel');
     expect(await storage.conversations.getSummaryChannel()).toBeNull();

@@ -6,6 +6,7 @@ import {
   SUMMARY_FOR_MANAGERS,
   SUMMARY_NOT_AVAILABLE,
 } from '../../../bot/taps/replies';
+import { weeklySendText } from '../../../functions/config';
 import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { defaultRules } from '../../../rules/rulesSchema';
 import type { Storage } from '../../../storage';
@@ -28,6 +29,7 @@ import {
   startConnector,
   submitActivity,
   TENANT,
+  TIME_ZONE,
   tap,
   textActivity,
 } from './actionHarness';
@@ -91,6 +93,30 @@ describe('text commands', () => {
     expect(lastReply()?.text).toBe(HELP_TEXT);
     await say('please delete everything');
     expect(lastReply()?.text).toBe(`I did not get "please delete everything".\n\n${HELP_TEXT}`);
+  });
+
+  it('help says when the weekly list comes: at 08:03 in the zone the rep’s client sends, or the team’s before it is known', async () => {
+    await host.host.close();
+    // As the deployed bot words it, for a Chicago team sending on Mondays at 08:03.
+    await start({
+      weeklySendText: (rep) =>
+        weeklySendText({ timeZone: TIME_ZONE, weeklySendAt: { weekday: 1, hour: 8, minute: 3 } }, rep),
+    });
+    await say('help');
+    expect(lastReply()?.text).toBe(`${HELP_TEXT}\n\nYour list comes on Mondays at 08:03 (America/Chicago).`);
+    await post(host.host.url, {
+      ...textActivity(connector.url, ANA, 'help'),
+      localTimezone: 'America/Denver',
+    });
+    expect(lastReply()?.text).toBe(
+      `${HELP_TEXT}\n\nYour list comes on Mondays at 08:03 your time (America/Denver).`,
+    );
+    // Ahead of the team, her card comes at the team's time: help says that time, not "08:03 your time".
+    await post(host.host.url, {
+      ...textActivity(connector.url, ANA, 'help'),
+      localTimezone: 'America/New_York',
+    });
+    expect(lastReply()?.text).toBe(`${HELP_TEXT}\n\nYour list comes on Mondays at 08:03 (America/Chicago).`);
   });
 
   it('list: my customers slipping now, scored from the feed through today’s gates, ranked by value at risk', async () => {
@@ -240,10 +266,10 @@ describe('text commands', () => {
 
   it('list without a feed to score says so and when the weekly list comes, never "nobody is slipping"', async () => {
     await host.host.close();
-    await start({ listsNow: undefined, weeklySendText: 'Mondays at 08:03 (America/Chicago)' });
+    await start({ listsNow: undefined, weeklySendText: () => 'Mondays at 08:03 (America/Chicago)' });
     await say('list');
     expect(lastReply()?.text).toBe(
-      'I cannot read the order feed from here, so I cannot score your list now. Your list comes Mondays at 08:03 (America/Chicago).',
+      'I cannot read the order feed from here, so I cannot score your list now. Your list comes on Mondays at 08:03 (America/Chicago).',
     );
   });
 

@@ -39,6 +39,7 @@ describe('runWeekly on Azurite and the fake Teams connector', () => {
       unreachable: 0,
       no_conversation: 0,
       failed: 0,
+      waiting: 0,
     });
     for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
     expect(world.fake.activities).toHaveLength(6);

@@ -17,6 +17,11 @@ const outcomes: RepOutcome[] = [
   { rep: 'e@x.com', status: 'no_conversation' },
   { rep: 'f@x.com', status: 'failed', error: 'HTTP 500: boom' },
 ];
+/** With a rep whose own send time (her zone's) is later: she is not one of those not reached. */
+const withWaiting: RepOutcome[] = [
+  ...outcomes,
+  { rep: 'g@x.com', status: 'waiting', until: '2026-11-23T16:03:00.000Z' },
+];
 
 function report(list: RepOutcome[]): WeeklyRunDone {
   return {
@@ -55,12 +60,13 @@ function report(list: RepOutcome[]): WeeklyRunDone {
 
 describe('the weekly report', () => {
   it('counts every status, zeros included', () => {
-    expect(countOutcomes(outcomes)).toEqual({
+    expect(countOutcomes(withWaiting)).toEqual({
       delivered: 2,
       nothing_to_send: 1,
       unreachable: 1,
       no_conversation: 1,
       failed: 1,
+      waiting: 1,
     });
     expect(countOutcomes([])).toEqual({
       delivered: 0,
@@ -68,11 +74,12 @@ describe('the weekly report', () => {
       unreachable: 0,
       no_conversation: 0,
       failed: 0,
+      waiting: 0,
     });
   });
 
   it('lists the reps not reached with a reason an admin can act on', () => {
-    expect(notReached(outcomes)).toEqual([
+    expect(notReached(withWaiting)).toEqual([
       { rep: 'd@x.com', status: 'unreachable', detail: 'blocked or removed the app (MessageWritesBlocked)' },
       { rep: 'e@x.com', status: 'no_conversation', detail: 'the app is not installed for them' },
       { rep: 'f@x.com', status: 'failed', detail: 'HTTP 500: boom' },
@@ -102,6 +109,22 @@ describe('the weekly report', () => {
     expect(retrying.split('\n').slice(0, 2)).toEqual([
       'Weekly run weekly-2026-W48 (2026-11-23): 1 card delivered by this run, 1 earlier this week, 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed (attempt 2).',
       'The 1 failed reps are tried again on the next tick.',
+    ]);
+    expect(
+      weeklyReportText({
+        ...report(withWaiting),
+        attempt: 4,
+        retry: 'rep_time',
+        nextSendAt: '2026-11-23T16:03:00.000Z',
+      }).split('\n'),
+    ).toEqual([
+      expect.stringMatching(/, 1 failed, 1 waiting for their own send time \(attempt 4\)\.$/),
+      'The 1 failed reps are tried again when the next card goes out.',
+      "The next card goes out at 2026-11-23T16:03:00.000Z, the send time in its rep's own time zone; the run finishes when every rep has theirs.",
+      'Not reached:',
+      '- d@x.com: blocked or removed the app (MessageWritesBlocked)',
+      '- e@x.com: the app is not installed for them',
+      '- f@x.com: HTTP 500: boom',
     ]);
     expect(weeklyReportText({ ...report(outcomes), attempt: 4 }).split('\n')[1]).toBe(
       '1 reps got no card after 4 attempts: none follows this week unless the run is forced.',

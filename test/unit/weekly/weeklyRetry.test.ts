@@ -33,36 +33,45 @@ describe('previousAttempt', () => {
   });
 });
 
+/** A tick of the week, after its send time. */
+const TICK = new Date('2026-11-23T15:03:00Z');
+
 describe('decideAttempt', () => {
   it('runs the first attempt when there is no row, and resumes a crashed (unfinished) one as the same attempt', () => {
-    expect(decideAttempt(null, 3, false)).toEqual({ run: true, attempt: 1 });
-    expect(decideAttempt({ runKey: 'weekly-2026-W48', startedAt: STARTED }, 3, false)).toEqual({
+    expect(decideAttempt(null, 3, false, TICK)).toEqual({ run: true, attempt: 1 });
+    expect(decideAttempt({ runKey: 'weekly-2026-W48', startedAt: STARTED }, 3, false, TICK)).toEqual({
       run: true,
       attempt: 1,
     });
   });
 
   it('runs a finished week again only while reps failed and attempts remain', () => {
-    expect(decideAttempt(finished({ attempt: 1, counts: { failed: 0 } }), 3, false)).toEqual({ run: false });
-    expect(decideAttempt(finished({ attempt: 1, counts: { failed: 2 } }), 3, false)).toEqual({
+    expect(decideAttempt(finished({ attempt: 1, counts: { failed: 0 } }), 3, false, TICK)).toEqual({
+      run: false,
+    });
+    expect(decideAttempt(finished({ attempt: 1, counts: { failed: 2 } }), 3, false, TICK)).toEqual({
       run: true,
       attempt: 2,
     });
-    expect(decideAttempt(finished({ attempt: 3, counts: { failed: 1 } }), 3, false)).toEqual({
+    expect(decideAttempt(finished({ attempt: 3, counts: { failed: 1 } }), 3, false, TICK)).toEqual({
       run: true,
       attempt: 4,
     });
-    expect(decideAttempt(finished({ attempt: 4, counts: { failed: 1 } }), 3, false)).toEqual({ run: false });
-    expect(decideAttempt(finished({ attempt: 1, counts: { failed: 1 } }), 0, false)).toEqual({ run: false });
+    expect(decideAttempt(finished({ attempt: 4, counts: { failed: 1 } }), 3, false, TICK)).toEqual({
+      run: false,
+    });
+    expect(decideAttempt(finished({ attempt: 1, counts: { failed: 1 } }), 0, false, TICK)).toEqual({
+      run: false,
+    });
   });
 
   it('leaves a finished week with an unreadable report finished, but a forced run always runs as the next attempt', () => {
-    expect(decideAttempt(finished('garbage'), 3, false)).toEqual({ run: false });
-    expect(decideAttempt(finished({ attempt: 4, counts: { failed: 1 } }), 3, true)).toEqual({
+    expect(decideAttempt(finished('garbage'), 3, false, TICK)).toEqual({ run: false });
+    expect(decideAttempt(finished({ attempt: 4, counts: { failed: 1 } }), 3, true, TICK)).toEqual({
       run: true,
       attempt: 5,
     });
-    expect(decideAttempt(finished({ attempt: 1, counts: { failed: 0 } }), 3, true)).toEqual({
+    expect(decideAttempt(finished({ attempt: 1, counts: { failed: 0 } }), 3, true, TICK)).toEqual({
       run: true,
       attempt: 2,
     });
@@ -75,5 +84,18 @@ describe('willRetry', () => {
     expect(willRetry(3, 1, 3)).toBe(true);
     expect(willRetry(4, 1, 3)).toBe(false);
     expect(willRetry(1, 0, 3)).toBe(false);
+  });
+
+  it("runs a finished week again, as the same attempt, once a waiting rep's own send time has come", () => {
+    const waiting = finished({ attempt: 1, counts: { failed: 0 }, nextSendAt: '2026-11-23T16:03:00.000Z' });
+    expect(decideAttempt(waiting, 3, false, TICK)).toEqual({ run: false });
+    expect(decideAttempt(waiting, 3, false, new Date('2026-11-23T16:03:00Z'))).toEqual({
+      run: true,
+      attempt: 1,
+      atRepTime: true,
+    });
+    // Failed reps left too: their extra attempt comes first, and sends the waiting reps whose time came.
+    const both = finished({ attempt: 1, counts: { failed: 1 }, nextSendAt: '2026-11-23T16:03:00.000Z' });
+    expect(decideAttempt(both, 3, false, TICK)).toEqual({ run: true, attempt: 2 });
   });
 });
