@@ -53,7 +53,9 @@ export interface Features {
   openTickets: number;
   /**
    * Per month, in the feed's currency: given by the feed, or the spend over the customer's active
-   * months (first order in the value window to the last, plus one usual gap). For a one-visit
+   * months (first order in the value window to the last, plus one usual gap), the window being the
+   * `valueDays` up to today or, for a customer silent longer than one usual gap, up to their last
+   * order plus that gap: a lapsed customer keeps the rate of their last active year. For a one-visit
    * customer (order days all within BURST_DAYS) it is the value of their next visit, what the one
    * they made came to (see valueKind), not a monthly figure.
    */
@@ -144,7 +146,17 @@ export function computeFeatures(book: Book, i: number, ctx: FeatureContext, out:
   out.orderCount = end - start;
   const recentFrom = asOfDay - windows.trendDays; // recent window: (recentFrom, asOfDay]
   const priorFrom = recentFrom - windows.trendDays; // prior window: (priorFrom, recentFrom]
-  const valueFrom = asOfDay - windows.valueDays;
+  const hasOrders = end > start;
+  const lastOrderDay = hasOrders ? days[end - 1] : 0;
+  const own = ownCadence(days, start, end, ctx.gaps);
+  const cadenceDays = own > 0 ? own : ctx.populationCadenceDays;
+  // A derived value is the rate of the customer's last active year: the value window ends at today,
+  // or once the customer is silent past their last order plus one usual gap, there. Anchored at
+  // today, each week of a lapsed customer's silence took an old order out of the window and their
+  // value fell towards 0 without their ordering any less; a customer with an order in the last gap
+  // is valued as before.
+  const valueTo = hasOrders ? Math.min(asOfDay, lastOrderDay + cadenceDays) : asOfDay;
+  const valueFrom = valueTo - windows.valueDays;
   let orderDays = 0;
   let recentOrderDays = 0;
   let priorOrderDays = 0;
@@ -174,15 +186,13 @@ export function computeFeatures(book: Book, i: number, ctx: FeatureContext, out:
   out.recentValue = recentValue;
   out.priorValue = priorValue;
 
-  const hasOrders = end > start;
   out.firstOrderDay = hasOrders ? days[start] : 0;
-  out.lastOrderDay = hasOrders ? days[end - 1] : 0;
+  out.lastOrderDay = lastOrderDay;
   out.daysSinceLastOrder = hasOrders ? asOfDay - out.lastOrderDay : 0;
   out.tenureDays = hasOrders ? asOfDay - out.firstOrderDay : 0;
 
-  const own = ownCadence(days, start, end, ctx.gaps);
   out.cadenceIsOwn = own > 0;
-  out.cadenceDays = own > 0 ? own : ctx.populationCadenceDays;
+  out.cadenceDays = cadenceDays;
   out.overdueRatio = hasOrders ? out.daysSinceLastOrder / out.cadenceDays : 0;
 
   const given = book.customers[i].monthlyValue;
@@ -206,7 +216,8 @@ export function computeFeatures(book: Book, i: number, ctx: FeatureContext, out:
   } else {
     // Spend over the months the customer was active: from their first order in the value window to
     // their last plus one usual gap (the time that last order covered), at least a month. Silence
-    // after that does not dilute it: a lapsed customer's value is what winning them back restores.
+    // after that does not dilute it, nor does it move the window: a lapsed customer's value is what
+    // winning them back restores.
     const activeDays = out.lastOrderDay - firstValueDay + out.cadenceDays;
     const spanDays = Math.max(DAYS_PER_MONTH, Math.min(windows.valueDays, activeDays));
     out.monthlyValue = (valueSpend / spanDays) * DAYS_PER_MONTH;

@@ -3,7 +3,13 @@ import type { Band, CustomerState } from './customerState';
 import type { Rules } from './rulesSchema';
 
 /** Why a customer is not put on a rep's list, in the order the gates are checked. */
-export type Gate = 'not_at_risk' | 'lost' | 'paused' | 'cooling_down' | 'below_floor';
+export type Gate =
+  | 'not_at_risk'
+  | 'lost'
+  | 'paused'
+  | 'cooling_down'
+  | 'silent_past_value_window'
+  | 'below_floor';
 
 /** The outcome of the gates for one customer. */
 export type GateResult = { surfaced: true } | { surfaced: false; gate: Gate };
@@ -11,6 +17,8 @@ export type GateResult = { surfaced: true } | { surfaced: false; gate: Gate };
 export interface GateInput {
   band: Band;
   monthlyValue: number;
+  /** Days since the customer's last order on or before the as-of day; null with none. */
+  daysSinceLastOrder: number | null;
   /** What the product remembers; undefined for a customer it has not seen yet. */
   state?: Pick<CustomerState, 'status' | 'lostAt' | 'lastContact' | 'wonBackAt'>;
 }
@@ -22,12 +30,13 @@ const STOPPED: Readonly<Record<Gate, GateResult>> = Object.freeze({
   lost: Object.freeze({ surfaced: false, gate: 'lost' }),
   paused: Object.freeze({ surfaced: false, gate: 'paused' }),
   cooling_down: Object.freeze({ surfaced: false, gate: 'cooling_down' }),
+  silent_past_value_window: Object.freeze({ surfaced: false, gate: 'silent_past_value_window' }),
   below_floor: Object.freeze({ surfaced: false, gate: 'below_floor' }),
 });
 
 /**
- * Runs the gates in order (at risk, not lost, not paused, not cooling down, above the value floor)
- * as of `asOfDay`: a tap dated after it had not happened yet. The weekly run replays last week's
+ * Runs the gates in order (at risk, not lost, not paused, not cooling down, an order within the value
+ * window, above the value floor) as of `asOfDay`: a tap dated after it had not happened yet. The weekly run replays last week's
  * list against this week's states, and a customer a rep reached out to (or won back, or marked lost)
  * after last week's card was still on it: left out, one who then ordered was never "back on track".
  */
@@ -40,6 +49,11 @@ export function classifyGates(input: GateInput, rules: Rules, asOfDay: number): 
     return STOPPED.paused;
   if (state && by(state.wonBackAt) && asOfDay < dayOf(state.wonBackAt) + rules.coolDownDays)
     return STOPPED.cooling_down;
+  // A win-back list is for customers lost within the year a value is taken from (windows.valueDays):
+  // one silent longer is no longer listed, by this rule, whatever their value (which no longer falls
+  // to 0 with the silence: rules/features.ts).
+  if (input.daysSinceLastOrder !== null && input.daysSinceLastOrder >= rules.windows.valueDays)
+    return STOPPED.silent_past_value_window;
   if (!(input.monthlyValue > rules.valueFloor)) return STOPPED.below_floor;
   return SURFACED;
 }

@@ -288,7 +288,11 @@ export function scoreUnjudged(
         ? 'watch'
         : 'steady';
     // As a customer with no stored row: judgeBook judges each against their row.
-    const gate = classifyGates({ band, monthlyValue: f.monthlyValue }, rules, asOfDay);
+    const gate = classifyGates(
+      { band, monthlyValue: f.monthlyValue, daysSinceLastOrder: hasOrders ? f.daysSinceLastOrder : null },
+      rules,
+      asOfDay,
+    );
     if (options.scores) options.scores[i] = hasOrders ? score : Number.NaN;
     if (listChances) {
       listChances[i] = chance.probability;
@@ -404,7 +408,11 @@ export function judgeBook(unjudged: UnjudgedBook, states: ReadonlyMap<string, Cu
       if (everyone) customers.push(c);
       continue;
     }
-    const gate = classifyGates({ band: c.band, monthlyValue: c.monthlyValue, state }, rules, figures.asOfDay);
+    const gate = classifyGates(
+      { band: c.band, monthlyValue: c.monthlyValue, daysSinceLastOrder: c.daysSinceLastOrder, state },
+      rules,
+      figures.asOfDay,
+    );
     // Won back twice this year: no offer (no plan of the table has one for it).
     const twice = state !== undefined && wonBackTwice(state, figures.asOf);
     const play = playFor(c.monthlyValue, figures.vipThreshold, twice);

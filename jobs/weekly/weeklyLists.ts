@@ -94,7 +94,7 @@ export function countGates(
     atRisk: 0,
     surfaced: 0,
     overCap: 0,
-    keptOff: { lost: 0, paused: 0, cooling_down: 0, below_floor: 0 },
+    keptOff: { lost: 0, paused: 0, cooling_down: 0, silent_past_value_window: 0, below_floor: 0 },
   };
   for (const c of customers) {
     if (c.band === 'at_risk') counts.atRisk++;

@@ -114,8 +114,8 @@ export function bookIndex(book: Book, customerId: string): number {
 
 /**
  * Orders, spend, first and last order, and when the next was due at the customer's own pace (as the
- * card says it), from today's scoring; open tickets from the book; and, for a customer who spent and
- * is valued at 0 a month, that no order of theirs is in the `valueDays` the value is derived from.
+ * card says it), from today's scoring; open tickets from the book; and, for a customer with no order
+ * in the last `valueDays`, those days: the gates keep such a customer off every list.
  */
 export function customerFacts(
   book: Book,
@@ -135,13 +135,7 @@ export function customerFacts(
     expectedNextOrder: c.expectedNextOrderDay === null ? null : isoOfDay(c.expectedNextOrderDay),
     typicalGapDays: gap,
     openTickets: countOpenTickets(book, c.index, asOfDay),
-    noOrderInValueDays:
-      c.monthlyValueIsDerived &&
-      c.monthlyValue === 0 &&
-      c.lastOrderDay !== null &&
-      c.lastOrderDay <= asOfDay - valueDays
-        ? valueDays
-        : null,
+    noOrderInValueDays: c.daysSinceLastOrder !== null && c.daysSinceLastOrder >= valueDays ? valueDays : null,
   };
 }
 

@@ -109,8 +109,8 @@ export interface CustomerFacts {
   typicalGapDays: number | null;
   openTickets: number;
   /**
-   * The days of orders a monthly value is derived from (windows.valueDays), for a customer valued at 0
-   * only because they ordered before them and not in them; null otherwise.
+   * The value window (windows.valueDays) for a customer with no order in it, whom the gates keep off
+   * every list (silent_past_value_window); null otherwise.
    */
   noOrderInValueDays: number | null;
 }

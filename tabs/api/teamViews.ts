@@ -39,7 +39,7 @@ export function valueAtRiskByRep(
     const c = scored.get(s.customerId);
     if (!c?.segment) continue;
     const gate = classifyGates(
-      { band: c.band, monthlyValue: c.monthlyValue, state: s },
+      { band: c.band, monthlyValue: c.monthlyValue, daysSinceLastOrder: c.daysSinceLastOrder, state: s },
       options.rules,
       asOfDay,
     );

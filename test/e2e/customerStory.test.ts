@@ -147,13 +147,16 @@ describe("a customer's story in the personal tab", () => {
     await page.close();
   });
 
-  it('says why a customer who spent $6,000 is valued at nothing a month: no order in the last 365 days', async () => {
+  it('says why a regular silent over a year is on no list, valued at their last active year', async () => {
     const page = await openPage(GONE_A_YEAR);
     await expect(fact(page, 'Spend').textContent()).resolves.toContain('$6,000');
-    // "$0/month" alone reads as a customer worth nothing, where they are worth nothing on a list only
-    // because their monthly value is derived from the last year's orders.
-    await expect(fact(page, 'Monthly value').textContent()).resolves.toBe(
-      'Monthly value$0/monthno order in the last 365 days',
+    // 20 weekly orders of $300: $6,000 over 19 weeks and one more, not $0 because the last is over a
+    // year old.
+    await expect(fact(page, 'Monthly value').textContent()).resolves.toBe('Monthly value$1,304/month');
+    // A rule keeps them off the lists, and the page says so where the rep looks for them.
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).toContain(
+      'On no weekly list: no order in the last 365 days, longer than a win-back list reaches back.',
     );
     await page.close();
   });

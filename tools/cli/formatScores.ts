@@ -278,26 +278,15 @@ export function formatTable(
   const fmt = (amount: number) => formatMoney(amount, money.currency, money.locale);
   // At risk but kept off every list by a gate: without this line a book of orders worth 0 read
   // "14 at risk" and then "Nobody is on a list" with no word why.
-  const floor = countGates(plan.customers).keptOff.below_floor;
-  if (floor > 0) {
-    // A value not given is derived from the orders of the value window: a customer who spent for years
-    // and stopped before it is worth 0 there, which "worth no more than $0" alone would misstate.
-    const { valueDays } = rules.windows;
-    const beforeWindow = plan.customers.filter(
-      (c) =>
-        !c.gate.surfaced &&
-        c.gate.gate === 'below_floor' &&
-        c.monthlyValueIsDerived &&
-        c.spend > 0 &&
-        c.daysSinceLastOrder !== null &&
-        c.daysSinceLastOrder >= valueDays,
-    ).length;
-    const why =
-      beforeWindow > 0
-        ? ` ${n(beforeWindow)} of them spent before but ordered nothing in the last ${n(valueDays)} days, the window their monthly value is derived from (windows.valueDays); give monthly_value in the customers file to value them.`
-        : '';
+  const { keptOff } = countGates(plan.customers);
+  if (keptOff.silent_past_value_window > 0) {
     out.push(
-      `${n(floor)} at risk not listed: worth no more than the value floor (${fmt(rules.valueFloor)} a month).${why}`,
+      `${n(keptOff.silent_past_value_window)} at risk not listed: no order in the last ${n(rules.windows.valueDays)} days (windows.valueDays), too long gone for a win-back list.`,
+    );
+  }
+  if (keptOff.below_floor > 0) {
+    out.push(
+      `${n(keptOff.below_floor)} at risk not listed: worth no more than the value floor (${fmt(rules.valueFloor)} a month).`,
     );
   }
   const weeks = plan.weeks.filter((w) => w.shown.length > 0 || w.backOnTrack.length > 0);

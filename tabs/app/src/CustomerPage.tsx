@@ -266,6 +266,16 @@ export function CustomerPage({
           </MessageBarBody>
         </MessageBar>
       )}
+      {data.facts.noOrderInValueDays !== null && (
+        // A rule keeps them off, not their value: without this, a lapsed regular worth £1,300 a month
+        // who is on no card reads as forgotten.
+        <MessageBar intent="info" className={s.notInFeed}>
+          <MessageBarBody>
+            On no weekly list: no order in the last {f.count(data.facts.noOrderInValueDays)} days, longer than
+            a win-back list reaches back. Their value is still their last active year's.
+          </MessageBarBody>
+        </MessageBar>
+      )}
       <div className={s.facts}>
         {c.score === null ? (
           // A save reset the stored score and the feed no longer scores them: no figure, not "0".
@@ -286,16 +296,7 @@ export function CustomerPage({
         {c.valueKind === 'second_order' ? (
           <Fact label="If they order again" value={f.money(c.monthlyValue)} hint="one visit so far" />
         ) : (
-          <Fact
-            label="Monthly value"
-            value={`${f.money(c.monthlyValue)}/month`}
-            // Worth nothing on a list only because the value is derived from the last year's orders.
-            hint={
-              data.facts.noOrderInValueDays === null
-                ? undefined
-                : `no order in the last ${f.count(data.facts.noOrderInValueDays)} days`
-            }
-          />
+          <Fact label="Monthly value" value={`${f.money(c.monthlyValue)}/month`} />
         )}
         {inFeed && (
           <>

@@ -192,7 +192,7 @@ describe('churn-predictor score', () => {
     expect(r.out).toContain('Nobody is on a list this week.');
   });
 
-  it('says when customers at risk are valued at 0 only because their orders are older than the value window', async () => {
+  it('says when customers at risk are off the lists because their last order is older than the value window', async () => {
     // 150 an order; half stopped in August 2025, over a year before the as-of date.
     const r = await run(
       'score',
@@ -204,10 +204,11 @@ describe('churn-predictor score', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[1]).toBe('20 customers scored: 10 at risk, 0 to watch, 10 steady.');
-    // They spent 150 a week for a year: "worth no more than $0 a month" alone would misstate them.
+    // They spent 150 a week for a year: off the lists by the silence, not as worth $0 a month.
     expect(lines[3]).toBe(
-      '10 at risk not listed: worth no more than the value floor ($0 a month). 10 of them spent before but ordered nothing in the last 365 days, the window their monthly value is derived from (windows.valueDays); give monthly_value in the customers file to value them.',
+      '10 at risk not listed: no order in the last 365 days (windows.valueDays), too long gone for a win-back list.',
     );
+    expect(lines[4]).toBe('');
   });
 
   it("flags as the weekly run does: a list longer than its card has room for flags only the card's rows", async () => {

@@ -140,14 +140,15 @@ describe('computeFeatures', () => {
   });
 
   it('counts spend in the value window only: an order valueDays before the as-of day is out, the next day in', () => {
-    const asOf = '2024-04-07';
+    // Four days after the weekly customer's last order: active, their window ends today.
+    const asOf = '2024-03-08';
     const yearOfValue = parseRules({ windows: { valueDays: 365 } });
     const onDay = (days: number) => ({ customerId: 'a', date: isoOfDay(dayOf(asOf) - days), amount: 5000 });
     const monthlyValueWith = (extra: { customerId: string; date: string; amount: number }[]) =>
       featuresOf({ customers: [{ id: 'a' }], orders: [...weekly, ...extra] }, asOf, 'a', yearOfValue)
         .monthlyValue;
     expect(monthlyValueWith([onDay(365)])).toBeCloseTo(monthlyValueWith([]));
-    expect(monthlyValueWith([onDay(364)])).toBeGreaterThan(monthlyValueWith([]) + 100);
+    expect(monthlyValueWith([onDay(364)])).toBeGreaterThan(monthlyValueWith([]) + 50);
   });
 
   it('values a burst of orders over at least a month, not over the few days it took', () => {
@@ -164,6 +165,39 @@ describe('computeFeatures', () => {
     const soon = featuresOf({ customers: [{ id: 'a' }], orders: weekly }, '2024-03-10');
     const later = featuresOf({ customers: [{ id: 'a' }], orders: weekly }, '2024-09-10');
     expect(later.monthlyValue).toBeCloseTo(soon.monthlyValue);
+  });
+
+  it("keeps a lapsed regular's value as their orders leave the value window, the last one too", () => {
+    // Weekly from 1 Jan to 4 Mar 2024: five orders of 300, then five of 100. A year on, the window
+    // anchored at today held only the last order (100 over one gap, half their rate) and a week
+    // later none: 0, and off every list, without their ordering any less.
+    const orders = weekly.map((o, k) => ({ ...o, amount: k < 5 ? 300 : 100 }));
+    const valueOn = (asOf: string) => featuresOf({ customers: [{ id: 'a' }], orders }, asOf).monthlyValue;
+    const lastActive = valueOn('2024-03-11'); // one usual gap after the last order
+    expect(lastActive).toBeCloseTo((2000 / 70) * (365.25 / 12)); // about 870 a month
+    expect(valueOn('2024-09-10')).toBeCloseTo(lastActive);
+    expect(valueOn('2025-02-25')).toBeCloseTo(lastActive); // a week before 4 Mar 2024 leaves the window
+    expect(valueOn('2025-03-11')).toBeCloseTo(lastActive); // a week after
+  });
+
+  it('values a customer with an order in their last usual gap over the value window up to today', () => {
+    // Weekly for two years, 500 an order in the first and 100 in the second: three days after the
+    // last order, the year up to today holds the 100s only.
+    const dates = Array.from({ length: 104 }, (_, k) => isoOfDay(dayOf('2023-01-02') + 7 * k));
+    const orders = ordersOn('a', dates).map((o, k) => ({ ...o, amount: k < 52 ? 500 : 100 }));
+    const last = dates[dates.length - 1];
+    const f = featuresOf({ customers: [{ id: 'a' }], orders }, isoOfDay(dayOf(last) + 3));
+    expect(f.cadenceDays).toBe(7);
+    expect(f.monthlyValue).toBeCloseTo((5200 / 364) * (365.25 / 12)); // 52 orders: 51 gaps and one more
+  });
+
+  it('keeps a one-visit customer at what the visit came to once it is over a year old', () => {
+    // Valued the same either side of the year; a rule, not a value of 0, keeps them off the lists.
+    const orders = ordersOn('a', ['2024-01-01', '2024-01-02'], 400);
+    expect(featuresOf({ customers: [{ id: 'a' }], orders }, '2024-12-30').monthlyValue).toBeCloseTo(800);
+    const later = featuresOf({ customers: [{ id: 'a' }], orders }, '2025-02-01');
+    expect(later.valueKind).toBe('second_order');
+    expect(later.monthlyValue).toBeCloseTo(800);
   });
 
   it('values a one-order customer at a second order like the first, not per month', () => {

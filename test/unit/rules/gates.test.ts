@@ -5,7 +5,7 @@ import { defaultRules, parseRules } from '../../../rules/rulesSchema';
 
 const rules = parseRules({ pauseDays: 14, coolDownDays: 60, valueFloor: 100 });
 const today = dayOf('2024-06-03');
-const atRisk: GateInput = { band: 'at_risk', monthlyValue: 500 };
+const atRisk: GateInput = { band: 'at_risk', monthlyValue: 500, daysSinceLastOrder: 40 };
 type GateState = NonNullable<GateInput['state']>;
 const state = (over: Partial<GateState>): GateState => ({
   status: 'active',
@@ -80,25 +80,66 @@ describe('classifyGates', () => {
     });
   });
 
-  it('checks the gates in order: band, lost, paused, cooling down, floor', () => {
+  it('stops a customer with no order in the value window (a year by default), however much they are worth', () => {
+    const silent = (days: number | null) =>
+      classifyGates({ ...atRisk, monthlyValue: 2400, daysSinceLastOrder: days }, defaultRules(), today);
+    expect(silent(364)).toEqual({ surfaced: true });
+    expect(silent(365)).toEqual({ surfaced: false, gate: 'silent_past_value_window' });
+    expect(silent(900)).toEqual({ surfaced: false, gate: 'silent_past_value_window' });
+    expect(silent(null)).toEqual({ surfaced: true });
+    // Said as the silence, not as a value at the floor, where both hold.
+    expect(
+      classifyGates({ ...atRisk, monthlyValue: 0, daysSinceLastOrder: 400 }, defaultRules(), today),
+    ).toEqual({ surfaced: false, gate: 'silent_past_value_window' });
+  });
+
+  it('checks the gates in order: band, lost, paused, cooling down, silence, floor', () => {
     const everything = state({ status: 'lost', lastContact: '2024-06-01', wonBackAt: '2024-06-01' });
-    expect(classifyGates({ band: 'watch', monthlyValue: 0, state: everything }, rules, today)).toMatchObject({
+    expect(
+      classifyGates(
+        { band: 'watch', monthlyValue: 0, daysSinceLastOrder: 400, state: everything },
+        rules,
+        today,
+      ),
+    ).toMatchObject({
       gate: 'not_at_risk',
     });
     expect(
-      classifyGates({ band: 'at_risk', monthlyValue: 0, state: everything }, rules, today),
+      classifyGates(
+        { band: 'at_risk', monthlyValue: 0, daysSinceLastOrder: 400, state: everything },
+        rules,
+        today,
+      ),
     ).toMatchObject({
       gate: 'lost',
     });
     const active: GateState = { ...everything, status: 'active' };
-    expect(classifyGates({ band: 'at_risk', monthlyValue: 0, state: active }, rules, today)).toMatchObject({
+    expect(
+      classifyGates(
+        { band: 'at_risk', monthlyValue: 0, daysSinceLastOrder: 400, state: active },
+        rules,
+        today,
+      ),
+    ).toMatchObject({
       gate: 'paused',
     });
     const notContacted: GateState = { ...active, lastContact: null };
     expect(
-      classifyGates({ band: 'at_risk', monthlyValue: 0, state: notContacted }, rules, today),
+      classifyGates(
+        { band: 'at_risk', monthlyValue: 0, daysSinceLastOrder: 400, state: notContacted },
+        rules,
+        today,
+      ),
     ).toMatchObject({
       gate: 'cooling_down',
     });
+    const notWonBack: GateState = { ...notContacted, wonBackAt: null };
+    expect(
+      classifyGates(
+        { band: 'at_risk', monthlyValue: 0, daysSinceLastOrder: 400, state: notWonBack },
+        rules,
+        today,
+      ),
+    ).toMatchObject({ gate: 'silent_past_value_window' });
   });
 });

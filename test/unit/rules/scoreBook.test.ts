@@ -203,7 +203,7 @@ describe('scoreBook', () => {
         owner: 'ana@example.com',
         monthlyValue: 100 * (k + 1),
       })),
-      orders: Array.from({ length: 5 }, (_, k) => ({ customerId: `c${k}`, date: '2023-01-01', amount: 10 })),
+      orders: Array.from({ length: 5 }, (_, k) => ({ customerId: `c${k}`, date: '2024-01-01', amount: 10 })),
     };
     const capped = scoreBook(bookFromRows(many), parseRules({ capPerRep: 2 }), dayOf(asOf));
     expect(capped.reps[0].customers.map((c) => c.customerId)).toEqual(['c4', 'c3']);

@@ -51,7 +51,7 @@ describe('countGates', () => {
       atRisk: 4,
       surfaced: 1,
       overCap: 0,
-      keptOff: { lost: 1, paused: 1, cooling_down: 0, below_floor: 1 },
+      keptOff: { lost: 1, paused: 1, cooling_down: 0, silent_past_value_window: 0, below_floor: 1 },
     });
     expect(countGates(scoredBook(rows, rules).customers)).toMatchObject({
       surfaced: 1,

@@ -40,7 +40,7 @@ function report(list: RepOutcome[]): WeeklyRunDone {
       atRisk: 4,
       surfaced: 4,
       overCap: 0,
-      keptOff: { lost: 0, paused: 0, cooling_down: 0, below_floor: 0 },
+      keptOff: { lost: 0, paused: 0, cooling_down: 0, silent_past_value_window: 0, below_floor: 0 },
     },
     stateWrites: { written: 10, transactions: 1, keptForRep: 0, reapplied: 0 },
     surfacedRows: { recorded: 4, alreadyThere: 0 },
