@@ -475,6 +475,58 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     ]);
     await close(customer.page);
   });
+  /** What holds the keyboard's focus in the tab: the row's customer, a heading, or "body" (lost). */
+  const focusedWhere = (frame: Frame) =>
+    frame.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return 'body';
+      const row = el.closest<HTMLElement>('[data-customer]');
+      return row
+        ? `row ${row.dataset.customer}`
+        : `${el.tagName.toLowerCase()} ${(el.textContent ?? '').trim()}`;
+    });
+
+  it('back on the list the focus is on the customer left, not lost: after a deep link, and after a tap moved them to another kind', async () => {
+    // Opened from a link (a card's "Open"): no row was tapped, yet Back lands on theirs.
+    const linked = await open(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
+    await settled(linked.frame);
+    await linked.page.keyboard.press('Escape');
+    await linked.frame.getByRole('heading', { level: 1, name: 'My customers' }).waitFor();
+    await expect.poll(() => focusedWhere(linked.frame)).toBe(`row ${GREENFIELD}`);
+    await close(linked.page);
+
+    // Reached out moves them from Slipping to "Reached out, not back yet": the list refreshed behind
+    // the page draws their row anew there, and the focus goes with it.
+    const { page, frame } = await open(e2e.stack.urls.tabPersonal);
+    const slipping = frame.locator(`section[data-kind="slipping"] [data-customer="${GREENFIELD}"] button`);
+    await slipping.focus();
+    await page.keyboard.press('Enter');
+    await settled(frame);
+    await frame.getByRole('button', { name: 'Reached out' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => frame.getByRole('status').first().textContent()).not.toBe('');
+    await page.keyboard.press('Escape');
+    await frame.locator(`section[data-kind="not_back_yet"] [data-customer="${GREENFIELD}"]`).waitFor();
+    await expect.poll(() => focusedWhere(frame)).toBe(`row ${GREENFIELD}`);
+
+    // Lost folds them away: the focus goes to the list's heading, not the top of the page.
+    const other = frame
+      .locator(`section[data-kind="slipping"] [data-customer]:not([data-customer="${GREENFIELD}"])`)
+      .first();
+    const otherId = await other.getAttribute('data-customer');
+    await other.locator('button').focus();
+    await page.keyboard.press('Enter');
+    await settled(frame);
+    await frame.getByRole('combobox', { name: 'Reason' }).selectOption({ index: 1 });
+    await frame.getByRole('button', { name: 'Lost' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => frame.getByRole('status').first().textContent()).not.toBe('');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => frame.locator(`[data-customer="${otherId}"]`).count()).toBe(0);
+    await expect.poll(() => focusedWhere(frame)).toBe('h1 My customers');
+    await close(page);
+  });
+
   it("the Team tab's bars stay in sight in Windows' contrast themes, which drop every background colour", async () => {
     const { page, frame } = await open(e2e.stack.urls.tabTeam, {
       user: MANAGER,
