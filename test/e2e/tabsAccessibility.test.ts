@@ -414,6 +414,9 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     await search.focus();
     await page.keyboard.type('bayview');
     await expect.poll(() => status.textContent()).toMatch(/^\d+ customers? match(es)? “bayview”\.$/);
+    // Escape while an input method is composing (Japanese, Chinese) cancels the composition only.
+    await search.dispatchEvent('keydown', { key: 'Escape', isComposing: true, bubbles: true });
+    await expect(search.inputValue()).resolves.toBe('bayview');
     await page.keyboard.press('Escape');
     await expect(search.inputValue()).resolves.toBe('');
     await expect.poll(() => status.textContent()).toBe('');

@@ -305,8 +305,9 @@ export function Personal({
           value={query}
           onChange={(_e, d) => setQuery(d.value)}
           onKeyDown={(e) => {
-            // Escape clears the search: the whole list is back, the focus still in the box.
-            if (e.key !== 'Escape' || query === '') return;
+            // Escape clears the search: the whole list is back, the focus still in the box. Not while
+            // an input method composes a word (Japanese, Chinese): there Escape cancels the word alone.
+            if (e.key !== 'Escape' || e.nativeEvent.isComposing || query === '') return;
             e.preventDefault();
             setQuery('');
             setSearched('');
