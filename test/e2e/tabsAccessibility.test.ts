@@ -369,6 +369,12 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     await page.keyboard.press('Escape');
     await expect.poll(() => table.count()).toBe(0);
 
+    // Escape in a box belongs to the box: the page stays.
+    await frame.getByRole('textbox', { name: 'Value won back / month' }).focus();
+    await page.keyboard.press('Escape');
+    await expect(frame.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Greenfield Cafe');
+    await figures.focus();
+
     // Escape with nothing open closes the page: the list, the row it came from focused.
     await page.keyboard.press('Escape');
     await expect.poll(() => frame.locator(`[data-customer="${GREENFIELD}"] button:focus`).count()).toBe(1);
