@@ -116,8 +116,10 @@ const useStyles = makeStyles({
   },
   // The column titles are for the wide grid only; every cell also names its figure to a screen reader.
   columnTitles: { [NARROW]: { display: 'none' } },
-  belowOnNarrow: { [NARROW]: { gridColumn: '1 / -1', paddingLeft: '12px' } },
-  // Long names: one line, cut with an ellipsis (the full name is the button's title).
+  belowOnNarrow: { [NARROW]: { gridColumn: '1 / -1' } },
+  // Long names: one line, cut with an ellipsis (the full name is the button's title). Narrow, beside
+  // the score and its band, one line left a dozen letters ("Elm Street …" for two customers): two
+  // lines, and none of the width to the button's padding (the lines below align with the name).
   name: {
     display: 'block',
     justifyContent: 'flex-start',
@@ -128,6 +130,14 @@ const useStyles = makeStyles({
     overflow: 'hidden',
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',
+    [NARROW]: {
+      display: '-webkit-box',
+      WebkitBoxOrient: 'vertical',
+      WebkitLineClamp: 2,
+      whiteSpace: 'normal',
+      paddingLeft: 0,
+      paddingRight: 0,
+    },
   },
   muted: { color: tokens.colorNeutralForeground3 },
   // Read by screen readers only: each cell says what its figure is (the header row is visual).
