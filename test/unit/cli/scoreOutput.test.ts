@@ -248,6 +248,38 @@ describe('churn-predictor score on a shop that exports its orders alone (no cust
     }
   });
 
+  it('of a customer with a refunded order and a bad row, names the bad row, the one to fix, not the refund', async () => {
+    // Ed's refunded order is written in three lines; his other order is in dollars on a pound book.
+    const header =
+      'Name,Email,Financial Status,Currency,Total,Created at,Lineitem name,Billing Name,Refunded Amount';
+    const feed = ordersOnlyFeed(
+      [
+        header,
+        '#2001,ed@diner.example,refunded,GBP,£90.00,2026-11-02 09:00:00 +0000,Flour,Ed,£90.00',
+        '#2001,ed@diner.example,,,,2026-11-02 09:00:00 +0000,Eggs,,',
+        '#2001,ed@diner.example,,,,2026-11-02 09:00:00 +0000,Butter,,',
+        '#2002,ed@diner.example,paid,USD,$40.00,2026-11-03 09:00:00 +0000,Oil,Ed,$0.00',
+        '#2003,di@deli.example,paid,GBP,£50.00,2026-11-05 09:00:00 +0000,Oil,Di,£0.00',
+        '',
+      ].join('\n'),
+      owner,
+    );
+    const saved = process.env.CURRENCY;
+    process.env.CURRENCY = 'GBP';
+    try {
+      const rows = JSON.parse((await scoreJson(feed, '2026-11-23')).out) as Array<{
+        name: string;
+        reasons: string[];
+      }>;
+      expect(rows.find((x) => x.name === 'Ed')?.reasons).toEqual([
+        "No order read from the feed: their order line was skipped (currency: not GBP, the book's currency (CURRENCY))",
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.CURRENCY;
+      else process.env.CURRENCY = saved;
+    }
+  });
+
   it('names a customer by the name most of their orders give, else by their id; an address in two cases is one customer', async () => {
     const feed = ordersOnlyFeed(
       [
