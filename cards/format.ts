@@ -93,26 +93,35 @@ export function wonBackPrefill(value: number, exact = false): number {
 }
 
 /**
- * The signs an amount in `currency` may carry as typed: the ones `locale` writes it with (`£`; en-GB
- * writes dollars `US$`, and `$` narrow) and its code (`GBP`), longest first.
+ * The signs an amount in `currency` may carry as typed: the ones each of `locales` writes it with
+ * (`£`; en-GB writes dollars `US$`, and `$` narrow) and its code (`GBP`), longest first.
  */
-function currencySigns(currency: string, locale: string): string[] {
-  const sign = (currencyDisplay: 'symbol' | 'narrowSymbol') =>
+function currencySigns(currency: string, locales: readonly string[]): string[] {
+  const sign = (locale: string, currencyDisplay: 'symbol' | 'narrowSymbol') =>
     numberFormat(locale, { style: 'currency', currency, currencyDisplay })
       .formatToParts(1)
       .find((p) => p.type === 'currency')?.value ?? '';
-  const signs = new Set([sign('symbol'), sign('narrowSymbol'), currency.toUpperCase()]);
+  const signs = new Set([
+    ...locales.flatMap((l) => [sign(l, 'symbol'), sign(l, 'narrowSymbol')]),
+    currency.toUpperCase(),
+  ]);
   return [...signs].filter((s) => s !== '').sort((a, b) => b.length - a.length);
 }
 
 /**
  * The amount a rep typed without the card's currency sign before or after it: a row states
  * `£1,073/month` and the rep types `£1,100` (or `1.100 €`, `1,100 GBP`). Another currency's sign
- * stays, and the amount is then no number.
+ * stays, and the amount is then no number. `shownIn`, the locale the value was shown in where the
+ * rep types in another (the tab: the page in LOCALE, the box in their Teams locale): its signs too.
  */
-export function withoutCurrencySign(text: string, currency: string, locale: string): string {
+export function withoutCurrencySign(
+  text: string,
+  currency: string,
+  locale: string,
+  shownIn = locale,
+): string {
   let rest = text.trim();
-  const signs = currencySigns(currency, locale);
+  const signs = currencySigns(currency, [locale, shownIn]);
   const before = signs.find((s) => rest.startsWith(s));
   if (before) rest = rest.slice(before.length).trim();
   const after = signs.find((s) => rest.endsWith(s));
@@ -138,7 +147,7 @@ export function wonBackBox(
 ): { valuePrefill: string; valueExample: string; valueRegex: string } {
   const prefill = wonBackPrefill(monthlyValue, exact);
   const digits = Number.isInteger(prefill) ? String(prefill) : prefill.toFixed(2);
-  const sign = `(?:${currencySigns(money.currency, money.locale).map(escapeRegExp).join('|')})?`;
+  const sign = `(?:${currencySigns(money.currency, [money.locale]).map(escapeRegExp).join('|')})?`;
   return {
     valuePrefill: numberStyle(money.locale).decimalComma ? digits.replace('.', ',') : digits,
     valueExample: numberFormat(money.locale, { minimumFractionDigits: 2 }).format(1250.5),

@@ -1155,22 +1155,27 @@ const LEFT_OUT_WHY = 'status: never placed or undone';
 /**
  * The customers with order lines skipped as bad rows (an order dated after the as-of date aside: as
  * of it, they had not ordered yet) or left out by their status: how many, and the commonest reason.
- * Read from orders_problems and the left-out orders; those of them with no order read are the
- * book's unreadOrders (the book's own arrays tell, not another pass over every order).
+ * Where some are bad rows, those alone: they are the ones to fix, where a refunded order is the
+ * export right as it stands. Read from orders_problems and the left-out orders; those of them with
+ * no order read are the book's unreadOrders (the book's own arrays tell, not another pass over
+ * every order).
  */
 async function unreadOrders(
   engine: FeedEngine,
   leftOut: string | undefined,
   customerKey: CustomerKey,
 ): Promise<Map<number, UnreadOrders>> {
+  const leftOutWhy = sqlString(LEFT_OUT_WHY);
   const rows = await engine.rows(`
-    SELECT cust, count(*) AS n, mode(why), bool_and(why = ${sqlString(LEFT_OUT_WHY)}), count(DISTINCT order_id) FROM (
+    SELECT cust, coalesce(nullif(count(*) FILTER (WHERE why <> ${leftOutWhy}), 0), count(*)),
+      coalesce(mode(why) FILTER (WHERE why <> ${leftOutWhy}), ${leftOutWhy}), bool_and(why = ${leftOutWhy}),
+      count(DISTINCT order_id) FROM (
       SELECT c.idx AS cust, p.kind AS why, NULL AS order_id FROM orders_problems p JOIN cust c ON c.id_key = p.order_customer
       WHERE p.kind NOT LIKE '%: after the as-of date %'
       ${
         leftOut
           ? `UNION ALL
-      SELECT c.idx, ${sqlString(LEFT_OUT_WHY)}, o.order_id FROM orders_in o SEMI JOIN ${leftOut} x ON x.rid = o.rid
+      SELECT c.idx, ${leftOutWhy}, o.order_id FROM orders_in o SEMI JOIN ${leftOut} x ON x.rid = o.rid
       JOIN cust c ON c.id_key = ${customerKey('o.customer_id')}`
           : ''
       }

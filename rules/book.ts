@@ -60,8 +60,9 @@ export interface Book {
   ticketOpen: Uint8Array;
   /**
    * Customers (by index) none of whose order lines in the feed was read: how many lines of theirs
-   * were skipped or left out by their status, and the commonest reason (`currency: not GBP, ...`).
-   * A rep reads why, where "No orders yet" would say they never ordered.
+   * were skipped or left out by their status, and the commonest reason (`currency: not GBP, ...`);
+   * where some were bad rows, those alone, the ones to fix. A rep reads why, where "No orders yet"
+   * would say they never ordered.
    */
   unreadOrders?: ReadonlyMap<number, UnreadOrders>;
   /**

@@ -58,10 +58,11 @@ export function readWonBackValue(
     return { ok: false, message: 'The value won back must be a number greater than 0.' };
   }
   // Typed as the row states it (`£1,100`): the card's currency sign is no part of the number.
-  const typed =
-    text === '' ? null : typedAmount(withoutCurrencySign(text, money.currency, money.locale), money.locale);
+  const amount = withoutCurrencySign(text, money.currency, money.locale);
+  const typed = text === '' ? null : typedAmount(amount, money.locale);
   if (text !== '' && typed === null) {
-    const why = /^[-\u2212]/.test(text)
+    // `-£5`, or `£-5` with the sign come off.
+    const why = /^[-\u2212]/.test(amount)
       ? 'a negative value cannot be won back'
       : `"${text.slice(0, 20)}" is not a plain number`;
     return { ok: false, message: `The value won back must be a number greater than 0: ${why}.` };

@@ -551,6 +551,16 @@ describe('Teams tabs', () => {
       const box = await row.getByText(text).boundingBox();
       expect(box && box.x >= 0 && box.x + box.width <= 320).toBe(true);
     }
+    // Each name is read in full, on two lines if need be: cut to one beside the score and its band
+    // ("34 · at risk"), "Elm Street Diner" and "Elm Street Primary School" both read "Elm Street …".
+    const cut = await tab(list)
+      .locator('section:not([data-kind="steady"]) [data-customer] button')
+      .evaluateAll((names) =>
+        names
+          .filter((n) => n.scrollWidth > n.clientWidth || n.scrollHeight > n.clientHeight)
+          .map((n) => n.textContent),
+      );
+    expect(cut).toEqual([]);
     await screenshot(list, 'tab-personal-narrow.png', 320);
     await list.close();
 

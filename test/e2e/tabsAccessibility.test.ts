@@ -369,6 +369,12 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     await page.keyboard.press('Escape');
     await expect.poll(() => table.count()).toBe(0);
 
+    // Escape in a box belongs to the box: the page stays.
+    await frame.getByRole('textbox', { name: 'Value won back / month' }).focus();
+    await page.keyboard.press('Escape');
+    await expect(frame.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Greenfield Cafe');
+    await figures.focus();
+
     // Escape with nothing open closes the page: the list, the row it came from focused.
     await page.keyboard.press('Escape');
     await expect.poll(() => frame.locator(`[data-customer="${GREENFIELD}"] button:focus`).count()).toBe(1);
@@ -414,6 +420,9 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     await search.focus();
     await page.keyboard.type('bayview');
     await expect.poll(() => status.textContent()).toMatch(/^\d+ customers? match(es)? “bayview”\.$/);
+    // Escape while an input method is composing (Japanese, Chinese) cancels the composition only.
+    await search.dispatchEvent('keydown', { key: 'Escape', isComposing: true, bubbles: true });
+    await expect(search.inputValue()).resolves.toBe('bayview');
     await page.keyboard.press('Escape');
     await expect(search.inputValue()).resolves.toBe('');
     await expect.poll(() => status.textContent()).toBe('');
@@ -476,6 +485,58 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     ]);
     await close(customer.page);
   });
+  /** What holds the keyboard's focus in the tab: the row's customer, a heading, or "body" (lost). */
+  const focusedWhere = (frame: Frame) =>
+    frame.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return 'body';
+      const row = el.closest<HTMLElement>('[data-customer]');
+      return row
+        ? `row ${row.dataset.customer}`
+        : `${el.tagName.toLowerCase()} ${(el.textContent ?? '').trim()}`;
+    });
+
+  it('back on the list the focus is on the customer left, not lost: after a deep link, and after a tap moved them to another kind', async () => {
+    // Opened from a link (a card's "Open"): no row was tapped, yet Back lands on theirs.
+    const linked = await open(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
+    await settled(linked.frame);
+    await linked.page.keyboard.press('Escape');
+    await linked.frame.getByRole('heading', { level: 1, name: 'My customers' }).waitFor();
+    await expect.poll(() => focusedWhere(linked.frame)).toBe(`row ${GREENFIELD}`);
+    await close(linked.page);
+
+    // Reached out moves them from Slipping to "Reached out, not back yet": the list refreshed behind
+    // the page draws their row anew there, and the focus goes with it.
+    const { page, frame } = await open(e2e.stack.urls.tabPersonal);
+    const slipping = frame.locator(`section[data-kind="slipping"] [data-customer="${GREENFIELD}"] button`);
+    await slipping.focus();
+    await page.keyboard.press('Enter');
+    await settled(frame);
+    await frame.getByRole('button', { name: 'Reached out' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => frame.getByRole('status').first().textContent()).not.toBe('');
+    await page.keyboard.press('Escape');
+    await frame.locator(`section[data-kind="not_back_yet"] [data-customer="${GREENFIELD}"]`).waitFor();
+    await expect.poll(() => focusedWhere(frame)).toBe(`row ${GREENFIELD}`);
+
+    // Lost folds them away: the focus goes to the list's heading, not the top of the page.
+    const other = frame
+      .locator(`section[data-kind="slipping"] [data-customer]:not([data-customer="${GREENFIELD}"])`)
+      .first();
+    const otherId = await other.getAttribute('data-customer');
+    await other.locator('button').focus();
+    await page.keyboard.press('Enter');
+    await settled(frame);
+    await frame.getByRole('combobox', { name: 'Reason' }).selectOption({ index: 1 });
+    await frame.getByRole('button', { name: 'Lost' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => frame.getByRole('status').first().textContent()).not.toBe('');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => frame.locator(`[data-customer="${otherId}"]`).count()).toBe(0);
+    await expect.poll(() => focusedWhere(frame)).toBe('h1 My customers');
+    await close(page);
+  });
+
   it("the Team tab's bars stay in sight in Windows' contrast themes, which drop every background colour", async () => {
     const { page, frame } = await open(e2e.stack.urls.tabTeam, {
       user: MANAGER,

@@ -116,8 +116,10 @@ const useStyles = makeStyles({
   },
   // The column titles are for the wide grid only; every cell also names its figure to a screen reader.
   columnTitles: { [NARROW]: { display: 'none' } },
-  belowOnNarrow: { [NARROW]: { gridColumn: '1 / -1', paddingLeft: '12px' } },
-  // Long names: one line, cut with an ellipsis (the full name is the button's title).
+  belowOnNarrow: { [NARROW]: { gridColumn: '1 / -1' } },
+  // Long names: one line, cut with an ellipsis (the full name is the button's title). Narrow, beside
+  // the score and its band, one line left a dozen letters ("Elm Street …" for two customers): two
+  // lines, and none of the width to the button's padding (the lines below align with the name).
   name: {
     display: 'block',
     justifyContent: 'flex-start',
@@ -128,6 +130,14 @@ const useStyles = makeStyles({
     overflow: 'hidden',
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',
+    [NARROW]: {
+      display: '-webkit-box',
+      WebkitBoxOrient: 'vertical',
+      WebkitLineClamp: 2,
+      whiteSpace: 'normal',
+      paddingLeft: 0,
+      paddingRight: 0,
+    },
   },
   muted: { color: tokens.colorNeutralForeground3 },
   // Read by screen readers only: each cell says what its figure is (the header row is visual).
@@ -165,8 +175,12 @@ export function Personal({
   const [selected, setSelected] = useState<string | null>(openCustomer);
   const [unfolded, setUnfolded] = useState<ReadonlySet<CustomerKind>>(new Set());
   const [shown, setShown] = useState<Partial<Record<CustomerKind, number>>>({});
-  // Where Back returns to: the row that was opened, and how far the list was scrolled.
-  const [returnTo, setReturnTo] = useState<{ customerId: string; scrollY: number } | null>(null);
+  // Where Back returns to: the row that was opened (or linked to), and how far the list was scrolled.
+  const [returnTo, setReturnTo] = useState<{ customerId: string; scrollY: number } | null>(
+    openCustomer === null ? null : { customerId: openCustomer, scrollY: 0 },
+  );
+  // The list as it was when Back was pressed: shown at once, while a fresh one is asked for.
+  const listAtBack = useRef<typeof data>(null);
   const f = usePageFormats(data, locale);
   useEffect(() => {
     const timer = setTimeout(() => setSearched(query.trim()), SEARCH_PAUSE_MS);
@@ -231,10 +245,20 @@ export function Personal({
   }, [reveal, data]);
   useLayoutEffect(() => {
     if (selected || !returnTo || !data) return;
-    window.scrollTo(0, returnTo.scrollY);
-    document
-      .querySelector<HTMLElement>(`[data-customer="${CSS.escape(returnTo.customerId)}"] button`)
-      ?.focus({ preventScroll: true });
+    const row = document.querySelector<HTMLElement>(
+      `[data-customer="${CSS.escape(returnTo.customerId)}"] button`,
+    );
+    if (data === listAtBack.current) {
+      window.scrollTo(0, returnTo.scrollY);
+      row?.focus({ preventScroll: true });
+      return;
+    }
+    // The fresh list: a tap moved the customer to another kind, and the row focused above was drawn
+    // anew there (or folded away), the focus dropped to the top of the page. It goes to their row,
+    // else to the page's heading; not if the rep has moved it on meanwhile.
+    if (document.activeElement === document.body) {
+      (row ?? document.querySelector<HTMLElement>('main h1'))?.focus({ preventScroll: true });
+    }
     setReturnTo(null);
   }, [selected, returnTo, data]);
 
@@ -259,6 +283,7 @@ export function Personal({
         locale={locale}
         themeKey={themeKey}
         onBack={() => {
+          listAtBack.current = data;
           setSelected(null);
           // The list is kept as it was (search, pages, scroll); its figures refresh behind it.
           void load();
@@ -270,7 +295,9 @@ export function Personal({
   return (
     <main className={s.page}>
       <div className={s.header}>
-        <Title3 as="h1">{title}</Title3>
+        <Title3 as="h1" tabIndex={-1}>
+          {title}
+        </Title3>
         <Caption1 className={s.muted}>
           {me.user.name} · as of {f.date(data.asOf)} · {f.count(data.total)} customers
         </Caption1>
@@ -288,8 +315,9 @@ export function Personal({
           value={query}
           onChange={(_e, d) => setQuery(d.value)}
           onKeyDown={(e) => {
-            // Escape clears the search: the whole list is back, the focus still in the box.
-            if (e.key !== 'Escape' || query === '') return;
+            // Escape clears the search: the whole list is back, the focus still in the box. Not while
+            // an input method composes a word (Japanese, Chinese): there Escape cancels the word alone.
+            if (e.key !== 'Escape' || e.nativeEvent.isComposing || query === '') return;
             e.preventDefault();
             setQuery('');
             setSearched('');

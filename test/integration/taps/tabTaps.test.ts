@@ -38,6 +38,32 @@ describe('a Won back tapped in the tab', () => {
   });
 });
 
+describe("a Won back typed with the page's currency sign, in the rep's own Teams locale", () => {
+  it("'£1.100' from a German Teams on a British book is 1,100 pounds, not £1.10; 'US$1.100' on a page in en-GB too", async () => {
+    const { storage, cards } = await openActionStorage('tabsign');
+    await seed(storage, [customer('hazel', { name: 'Hazel', monthlyValue: 1073 })]);
+    const pounds = { ...tabActionDeps(storage, cards), currency: 'GBP', locale: 'en-GB' };
+    // The page writes the value as '£1,073/month'; the rep types it as German writes numbers.
+    const typed = await tapInTab(pounds, ANA_IN_TAB, 'hazel', {
+      action: 'won_back',
+      value: '£1.100',
+      locale: 'de-DE',
+    });
+    expect(typed).toMatchObject({ ok: true, message: 'Recorded: Hazel won back (£1,100 a month).' });
+    expect((await storage.state.get('hazel'))?.state.recoveredValue).toBe(1100);
+
+    await seed(storage, [customer('oak', { name: 'Oak', monthlyValue: 1073 })]);
+    // Dollars on a page in en-GB read 'US$1,073/month', a sign German Teams does not write ('1.073 $').
+    const dollars = { ...tabActionDeps(storage, cards), currency: 'USD', locale: 'en-GB' };
+    const signed = await tapInTab(dollars, ANA_IN_TAB, 'oak', {
+      action: 'won_back',
+      value: 'US$1.100',
+      locale: 'de-DE',
+    });
+    expect(signed).toMatchObject({ ok: true, message: 'Recorded: Oak won back (US$1,100 a month).' });
+  });
+});
+
 describe('a year of taps in the tab on one customer', () => {
   it('a Reached out tapped every Monday for a year is recorded every week, the 52nd too', async () => {
     const { storage, cards } = await openActionStorage('tabyear');

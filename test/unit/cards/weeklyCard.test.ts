@@ -300,6 +300,17 @@ describe('buildWeeklyCard', () => {
     },
   );
 
+  it.each(['-£5', '£-5', '−£5', '£−5'])(
+    "a negative typed with the pound's sign, %s, is told it is negative, not that it is no number",
+    (typed) => {
+      const read = decideWonBack(ctx(atRisk(), { currency: 'GBP', locale: 'en-GB' }), RULES, typed);
+      expect(read).toMatchObject({
+        ok: false,
+        message: expect.stringContaining(': a negative value cannot be won back.'),
+      });
+    },
+  );
+
   it('writes dates and counts in the locale given too; en-US keeps "Mon 23 Nov"', () => {
     const week = {
       ...representativeWeek(),

@@ -162,6 +162,25 @@ describe('churn-predictor score on a shop that exports its orders alone (no cust
   );
   const owner = { defaultOwner: 'dana.wells@groovebox.example' };
 
+  /** The reasons `score` gives each customer (by name) of a Shopify orders export of `lines`, on a pound book. */
+  async function poundShopifyReasons(lines: string[]): Promise<(name: string) => string[] | undefined> {
+    const header =
+      'Name,Email,Financial Status,Currency,Total,Created at,Lineitem name,Billing Name,Refunded Amount';
+    const feed = ordersOnlyFeed([header, ...lines, ''].join('\n'), owner);
+    const saved = process.env.CURRENCY;
+    process.env.CURRENCY = 'GBP';
+    try {
+      const rows = JSON.parse((await scoreJson(feed, '2026-11-23')).out) as {
+        name: string;
+        reasons: string[];
+      }[];
+      return (name) => rows.find((x) => x.name === name)?.reasons;
+    } finally {
+      if (saved === undefined) delete process.env.CURRENCY;
+      else process.env.CURRENCY = saved;
+    }
+  }
+
   it("lists every customer of Shopify's orders export, named from Billing Name, all the default rep's; the report says so", async () => {
     const feed = ordersOnlyFeed(shopifyOrders, owner);
     const r = await scoreJson(feed, '1997-09-30');
@@ -212,40 +231,35 @@ describe('churn-predictor score on a shop that exports its orders alone (no cust
 
   it('counts the orders a refunded customer placed, not the line items Shopify writes of each', async () => {
     // One order of three lines, refunded; another customer's two orders, voided and refunded.
-    const header =
-      'Name,Email,Financial Status,Currency,Total,Created at,Lineitem name,Billing Name,Refunded Amount';
-    const feed = ordersOnlyFeed(
-      [
-        header,
-        '#1001,bo@bakery.example,refunded,GBP,£90.00,2026-11-02 09:00:00 +0000,Flour,Bo,£90.00',
-        '#1001,bo@bakery.example,,,,2026-11-02 09:00:00 +0000,Eggs,,',
-        '#1001,bo@bakery.example,,,,2026-11-02 09:00:00 +0000,Butter,,',
-        '#1002,cy@cafe.example,voided,GBP,£40.00,2026-11-03 09:00:00 +0000,Oil,Cy,£0.00',
-        '#1003,cy@cafe.example,refunded,GBP,£30.00,2026-11-04 09:00:00 +0000,Rice,Cy,£30.00',
-        '#1003,cy@cafe.example,,,,2026-11-04 09:00:00 +0000,Tea,,',
-        '#1004,di@deli.example,paid,GBP,£50.00,2026-11-05 09:00:00 +0000,Oil,Di,£0.00',
-        '',
-      ].join('\n'),
-      owner,
-    );
-    const saved = process.env.CURRENCY;
-    process.env.CURRENCY = 'GBP';
-    try {
-      const rows = JSON.parse((await scoreJson(feed, '2026-11-23')).out) as Array<{
-        name: string;
-        reasons: string[];
-      }>;
-      const reason = (name: string) => rows.find((x) => x.name === name)?.reasons;
-      expect(reason('Bo')).toEqual([
-        'No order read from the feed: their order was left out by its status (cancelled, refunded or never placed)',
-      ]);
-      expect(reason('Cy')).toEqual([
-        'No order read from the feed: their 2 orders were left out by their status (cancelled, refunded or never placed)',
-      ]);
-    } finally {
-      if (saved === undefined) delete process.env.CURRENCY;
-      else process.env.CURRENCY = saved;
-    }
+    const reason = await poundShopifyReasons([
+      '#1001,bo@bakery.example,refunded,GBP,£90.00,2026-11-02 09:00:00 +0000,Flour,Bo,£90.00',
+      '#1001,bo@bakery.example,,,,2026-11-02 09:00:00 +0000,Eggs,,',
+      '#1001,bo@bakery.example,,,,2026-11-02 09:00:00 +0000,Butter,,',
+      '#1002,cy@cafe.example,voided,GBP,£40.00,2026-11-03 09:00:00 +0000,Oil,Cy,£0.00',
+      '#1003,cy@cafe.example,refunded,GBP,£30.00,2026-11-04 09:00:00 +0000,Rice,Cy,£30.00',
+      '#1003,cy@cafe.example,,,,2026-11-04 09:00:00 +0000,Tea,,',
+      '#1004,di@deli.example,paid,GBP,£50.00,2026-11-05 09:00:00 +0000,Oil,Di,£0.00',
+    ]);
+    expect(reason('Bo')).toEqual([
+      'No order read from the feed: their order was left out by its status (cancelled, refunded or never placed)',
+    ]);
+    expect(reason('Cy')).toEqual([
+      'No order read from the feed: their 2 orders were left out by their status (cancelled, refunded or never placed)',
+    ]);
+  });
+
+  it('of a customer with a refunded order and a bad row, names the bad row, the one to fix, not the refund', async () => {
+    // Ed's refunded order is written in three lines; his other order is in dollars on a pound book.
+    const reason = await poundShopifyReasons([
+      '#2001,ed@diner.example,refunded,GBP,£90.00,2026-11-02 09:00:00 +0000,Flour,Ed,£90.00',
+      '#2001,ed@diner.example,,,,2026-11-02 09:00:00 +0000,Eggs,,',
+      '#2001,ed@diner.example,,,,2026-11-02 09:00:00 +0000,Butter,,',
+      '#2002,ed@diner.example,paid,USD,$40.00,2026-11-03 09:00:00 +0000,Oil,Ed,$0.00',
+      '#2003,di@deli.example,paid,GBP,£50.00,2026-11-05 09:00:00 +0000,Oil,Di,£0.00',
+    ]);
+    expect(reason('Ed')).toEqual([
+      "No order read from the feed: their order line was skipped (currency: not GBP, the book's currency (CURRENCY))",
+    ]);
   });
 
   it('names a customer by the name most of their orders give, else by their id; an address in two cases is one customer', async () => {
