@@ -215,6 +215,21 @@ describe("each rep's weekly card at the send time in their own zone", () => {
     expect(last).toMatchObject({ localDate: '2026-11-23', runKey: 'weekly-2026-W48', retry: 'none' });
   });
 
+  it('a rep who wrote to the bot in a team channel before installing it: her zone is kept once she has', async () => {
+    const runtime = bot();
+    // Not a rep yet: an @mention in the team's channel, from Los Angeles.
+    await fromRep(runtime, ann, 'America/Los_Angeles', {
+      text: 'help',
+      conversation: { id: '19:sales@thread.tacv2', conversationType: 'channel', tenantId: 'tenant-1' },
+    });
+    await installReps(world, [ann, bob]);
+    await fromRep(runtime, ann, 'America/Los_Angeles');
+    expect((await world.storage.conversations.getRep(`aad-${ann}`))?.timeZone).toBe('America/Los_Angeles');
+    const d = deps(slippingBook([ann, bob], { slipping: 2 }));
+    const { cameAt } = await runTicks(d, ticks(NY_0803, new Date('2026-11-23T17:03:00Z')), ann);
+    expect(cameAt).toEqual([LA_0803.toISOString()]);
+  });
+
   it('a travelling rep: her card follows the zone her taps last carried, week by week; a bad zone changes nothing', async () => {
     await installReps(world, [ann]);
     const runtime = bot();
