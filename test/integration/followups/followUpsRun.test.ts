@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActionHandler } from '../../../bot/taps/actionHandler';
+import { FeedError } from '../../../feed/feedError';
 import { readFeed } from '../../../feed/readFeed';
 import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
 import { initialState } from '../../../rules/customerState';
@@ -417,6 +418,38 @@ describe('runFollowUps', () => {
     const card = (sends()[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
     expect(texts(card)).toContain('Lost: Went quiet. Marked by Churn Predictor, Tue 24 Nov');
     expect((await world.storage.state.get('quiet'))?.state.status).toBe('lost');
+  });
+
+  it('a feed broken at her time: the admins hear that her digest waits for it today, not that none went out', async () => {
+    await world.storage.conversations.learnTimeZone(`aad-${ANA}`, 'America/Los_Angeles');
+    let broken = false;
+    const notices: string[] = [];
+    const d = dailyDeps(
+      world,
+      async () => {
+        if (broken) throw new FeedError('missing_file', 'orders.csv is missing from the feed.', 'orders.csv');
+        return { book, report: { files: [], rowsSkipped: 0 } };
+      },
+      {
+        notifyAdmins: async (text) => {
+          notices.push(text);
+          return 'posted';
+        },
+      },
+    );
+    completed(await runFollowUps(d, { now: TUESDAY }));
+    broken = true;
+    expect(await runFollowUps(d, { now: new Date('2026-11-24T17:03:00Z') })).toMatchObject({
+      status: 'stopped',
+    });
+    expect(notices.map((n) => n.split('\n'))).toEqual([
+      [
+        'The follow-ups run daily-2026-11-24 could not go on.',
+        'orders.csv is missing from the feed.',
+        '1 rep waiting for their own send time gets theirs once the feed reads again today.',
+        'Fix the feed: the run reads it again every 15 minutes today.',
+      ],
+    ]);
   });
 
   it('with autoLoseAfterDays, marks the silent lost as a system row that the rep undoes on the digest', async () => {
