@@ -85,7 +85,7 @@ function goingOnStoppedText(
   return [
     `The ${weekly ? 'weekly' : 'follow-ups'} run ${runKey} could not go on.`,
     error.message,
-    `${stand}${next} once the feed reads again${weekly ? '' : ' today'}.`,
+    `${stand}${next} once the feed reads again${weekly ? '' : ' today, else in their next digest'}.`,
     weekly
       ? 'Fix the feed: the run tries again every 15 minutes this week.'
       : 'Fix the feed: the run reads it again every 15 minutes today.',

@@ -18,6 +18,8 @@ const previousAttemptSchema = z.object({
     delivered: z.number().int().min(0).default(0),
     waiting: z.number().int().min(0).default(0),
   }),
+  /** A daily run's: where its window started (what fell due after it was due that day). */
+  since: z.string().optional(),
   /** When the next rep waiting for their own send time gets their card (rows before reps waited have none). */
   nextSendAt: z.iso.datetime({ offset: true }).optional(),
 });
