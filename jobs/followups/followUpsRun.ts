@@ -35,11 +35,11 @@ import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally } from '../weekly/weeklyDe
 import {
   countOutcomes,
   fromLedger,
-  nextSendAt,
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
   tallyRecorded,
+  waitingUntil,
 } from '../weekly/weeklyReport';
 import { DEFAULT_EXTRA_ATTEMPTS, previousAttempt } from '../weekly/weeklyRetry';
 import type { WeeklyRunDeps } from '../weekly/weeklyRun';
@@ -236,7 +236,6 @@ export async function runFollowUps(
     ...delivered.value,
     ...[...waiting].map(([rep, until]): RepOutcome => ({ rep, status: 'waiting', until })),
   ];
-  const next = nextSendAt(outcomes);
   const rowsWrittenAt = clock();
   const requestsAfter = storage.requests();
   const kinds = { no_order: 0, ordered: 0, lost_ordered: 0, silent: 0, save_slipping: 0 };
@@ -261,7 +260,7 @@ export async function runFollowUps(
     savesFlaggedAgain: restarted,
     followUpRows: tallyRecorded(appended),
     counts: countOutcomes(outcomes),
-    ...(next === undefined ? {} : { nextSendAt: next }),
+    ...waitingUntil(outcomes),
     quietReps: new Set(book.customers.map((c) => c.owner)).size - digests.length - waiting.size,
     notReached: notReached(outcomes),
     ...sendAndStorageFigures(tally, requestsBefore, requestsAfter),
