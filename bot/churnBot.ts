@@ -152,8 +152,10 @@ export class ChurnBot extends TeamsActivityHandler {
     const userId = activity.from?.aadObjectId;
     const zone = timeZoneSchema.safeParse(activity.localTimezone);
     if (!userId || !zone.success || this.seenTimeZones.get(userId) === zone.data) return;
-    await this.deps.store.learnTimeZone(userId, zone.data);
-    this.seenTimeZones.set(userId, zone.data);
+    // Remembered only once a rep is stored: a user who writes before installing the app (in a team
+    // channel) has their zone stored by their first activity after the install.
+    if ((await this.deps.store.learnTimeZone(userId, zone.data)) !== 'no_rep')
+      this.seenTimeZones.set(userId, zone.data);
   }
 
   private async captureInstall(context: TurnContext): Promise<void> {

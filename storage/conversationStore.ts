@@ -56,6 +56,8 @@ const repSchema = z.object({
 });
 export type Rep = z.output<typeof repSchema>;
 export type RepInput = z.input<typeof repSchema>;
+/** What an update of a stored rep did: wrote it, found nothing to change, or found no rep. */
+export type RepUpdate = 'written' | 'unchanged' | 'no_rep';
 
 const channelSchema = z.object({
   teamId: z.string().max(400).optional(),
@@ -111,10 +113,11 @@ export interface ConversationStore {
   /** Records a new serviceUrl (also inside the reference); returns whether anything changed. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean>;
   /**
-   * Records the rep's IANA zone when it is new or changed; true when it was written. An unknown
-   * user, or the zone already stored, writes nothing; a name that is no IANA zone throws.
+   * Records the rep's IANA zone when it is new or changed, and says which: `written`, `unchanged`
+   * (the zone already stored), or `no_rep` (no rep stored for the user: nothing written). A name
+   * that is no IANA zone throws.
    */
-  learnTimeZone(userId: string, timeZone: string): Promise<boolean>;
+  learnTimeZone(userId: string, timeZone: string): Promise<RepUpdate>;
   /** Replaces the summary channel (an admin's `summary here`). */
   setSummaryChannel(channel: SummaryChannelInput): Promise<void>;
   /** Stores the summary channel only when none is stored yet (an install); true when it was stored. */
@@ -187,36 +190,38 @@ export class TableConversationStore implements ConversationStore {
 
   async refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean> {
     const url = z.url().parse(serviceUrl);
-    return this.updateRep(userId, (rep) =>
+    const update = await this.updateRep(userId, (rep) =>
       rep.serviceUrl === url
         ? null
         : { ...rep, serviceUrl: url, reference: { ...rep.reference, serviceUrl: url } },
     );
+    return update === 'written';
   }
 
-  async learnTimeZone(userId: string, timeZone: string): Promise<boolean> {
+  async learnTimeZone(userId: string, timeZone: string): Promise<RepUpdate> {
     const zone = parseOrThrow(timeZoneSchema, timeZone, 'time zone');
     return this.updateRep(userId, (rep) => (rep.timeZone === zone ? null : { ...rep, timeZone: zone }));
   }
 
   /**
    * Replaces a stored rep with `change` of it, guarded by its ETag; `change` returns null when there is
-   * nothing to change, and nothing is written. False for an unknown user or no change.
+   * nothing to change, and nothing is written.
    */
   private async updateRep(
     userId: string,
     change: (rep: Rep) => Rep | null,
     maxAttempts = 3,
-  ): Promise<boolean> {
+  ): Promise<RepUpdate> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const current = await this.getRepWithEtag(userId);
-      const next = current && change(current.rep);
-      if (!current || !next) return false;
+      if (!current) return 'no_rep';
+      const next = change(current.rep);
+      if (!next) return 'unchanged';
       try {
         await naming(this.endpoint, () =>
           this.client.updateEntity(repEntity(next), 'Replace', { etag: current.etag }),
         );
-        return true;
+        return 'written';
       } catch (err) {
         if (statusOf(err) !== 412) throw err; // 412: saved meanwhile; re-read and compare again
       }

@@ -57,10 +57,25 @@ export interface ShownDigest {
 export function leftOutEarlier(earlier: readonly FollowUp[], shown: readonly ShownDigest[]): FollowUp[] {
   return earlier.filter((f) => {
     const owner = addressKey(f.state.owner);
-    const since = shown.filter((d) => d.day >= f.dueOn);
-    const listed = since.some((d) => d.customerIds?.includes(f.state.customerId) ?? d.owner === owner);
-    return !listed && since.some((d) => d.owner === owner);
+    return !listedSince(f, shown) && shown.some((d) => d.day >= f.dueOn && d.owner === owner);
   });
+}
+
+/**
+ * Of the follow-ups of a day whose run ended with reps still waiting for their own send time (a
+ * time that never came that day: the host down, the feed broken), those no digest since listed: a
+ * waiting rep's go out in their next digest; what the others' digests listed does not go twice.
+ */
+export function notListedSince(due: readonly FollowUp[], shown: readonly ShownDigest[]): FollowUp[] {
+  return due.filter((f) => !listedSince(f, shown));
+}
+
+/** Whether a digest delivered on or after the follow-up's due day listed its customer. */
+function listedSince(f: FollowUp, shown: readonly ShownDigest[]): boolean {
+  const owner = addressKey(f.state.owner);
+  return shown.some(
+    (d) => d.day >= f.dueOn && (d.customerIds?.includes(f.state.customerId) ?? d.owner === owner),
+  );
 }
 
 /** The reps with something to say today, sorted, each with their rows in digest order (at most MAX_DIGEST_ROWS). */

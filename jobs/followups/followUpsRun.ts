@@ -16,6 +16,7 @@ import { MAX_ACTIONS_PER_TRANSACTION, runLimited } from '../../storage/batches';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { Delivery } from '../../storage/runLedger';
 import {
+  type CatchUpWindow,
   catchUpDays,
   catchUpLimit,
   catchUpWindow,
@@ -34,13 +35,13 @@ import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally } from '../weekly/weeklyDe
 import {
   countOutcomes,
   fromLedger,
-  nextSendAt,
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
   tallyRecorded,
+  waitingUntil,
 } from '../weekly/weeklyReport';
-import { DEFAULT_EXTRA_ATTEMPTS } from '../weekly/weeklyRetry';
+import { DEFAULT_EXTRA_ATTEMPTS, previousAttempt } from '../weekly/weeklyRetry';
 import type { WeeklyRunDeps } from '../weekly/weeklyRun';
 import { deliverDigest, followUpRows, sentDigestData } from './digestDelivery';
 import {
@@ -48,6 +49,7 @@ import {
   digestCardDataFor,
   FOLLOW_UPS_ACTOR,
   leftOutEarlier,
+  notListedSince,
   quietReasonCode,
   type RepDigest,
   repDigests,
@@ -137,7 +139,7 @@ export async function runFollowUps(
       today,
       after: catchUpLimit(today, lookBack),
     }),
-    window.since,
+    window,
     today,
     lookBack,
   );
@@ -234,7 +236,6 @@ export async function runFollowUps(
     ...delivered.value,
     ...[...waiting].map(([rep, until]): RepOutcome => ({ rep, status: 'waiting', until })),
   ];
-  const next = nextSendAt(outcomes);
   const rowsWrittenAt = clock();
   const requestsAfter = storage.requests();
   const kinds = { no_order: 0, ordered: 0, lost_ordered: 0, silent: 0, save_slipping: 0 };
@@ -259,7 +260,7 @@ export async function runFollowUps(
     savesFlaggedAgain: restarted,
     followUpRows: tallyRecorded(appended),
     counts: countOutcomes(outcomes),
-    ...(next === undefined ? {} : { nextSendAt: next }),
+    ...waitingUntil(outcomes),
     quietReps: new Set(book.customers.map((c) => c.owner)).size - digests.length - waiting.size,
     notReached: notReached(outcomes),
     ...sendAndStorageFigures(tally, requestsBefore, requestsAfter),
@@ -301,26 +302,40 @@ async function repsWaiting(
 
 /**
  * What goes out today, of every step due within the catch-up limit: what fell due after `since`
- * (the last completed run), and what fell due before and a digest left out past its cap.
+ * (the last completed run), and what fell due before and a digest left out past its cap; and when
+ * that run's last tick left reps waiting for their own send time, what fell due in its window and
+ * no digest listed (waitedSince).
  */
 async function dueToday(
   runs: FollowUpsRunDeps['storage']['runs'],
   all: readonly FollowUp[],
-  since: string,
+  window: CatchUpWindow,
   today: string,
   lookBack: number,
 ): Promise<FollowUp[]> {
+  const { since } = window;
   const fresh = all.filter((f) => f.dueOn > since);
   const earlier = all.filter((f) => f.dueOn <= since);
   if (earlier.length === 0) return fresh;
-  const deliveries = await runs.deliveriesBetween(
-    dailyRunKeyOfDay(catchUpLimit(today, lookBack)),
-    dailyRunKeyOfDay(today),
-  );
+  const [deliveries, waited] = await Promise.all([
+    runs.deliveriesBetween(dailyRunKeyOfDay(catchUpLimit(today, lookBack)), dailyRunKeyOfDay(today)),
+    window.from === 'last_run' ? waitedSince(runs, since) : null,
+  ]);
   const shown = deliveries
     .filter((d) => d.status === 'delivered')
     .map((d) => ({ day: dayOfDailyRunKey(d.runKey), owner: d.repId, customerIds: d.customerIds }));
-  return [...fresh, ...leftOutEarlier(earlier, shown)];
+  const unsent = waited === null ? [] : earlier.filter((f) => f.dueOn > waited);
+  const before = waited === null ? earlier : earlier.filter((f) => f.dueOn <= waited);
+  return [...fresh, ...leftOutEarlier(before, shown), ...notListedSince(unsent, shown)];
+}
+
+/**
+ * Where the window of `day`'s run started when its last tick left reps waiting for their own send
+ * time (what fell due after it may not have reached them); null when none waited.
+ */
+async function waitedSince(runs: FollowUpsRunDeps['storage']['runs'], day: string): Promise<string | null> {
+  const last = previousAttempt(await runs.getRun(dailyRunKeyOfDay(day)));
+  return last && last.counts.waiting > 0 ? (last.since ?? null) : null;
 }
 
 /** The local date of the last daily run before `today` that finished, within the catch-up limit; null when none. */

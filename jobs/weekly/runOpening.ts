@@ -13,7 +13,7 @@ import { type FeedStoppedRun, readFeedOrStop, stopForFeed } from './weeklyFeedSt
 import { type AdminNotifier, type RunNotice, retryNotice } from './weeklyNotice';
 import { repDirectory, withRepOwners } from './weeklyRepDirectory';
 import type { WeeklyFeedStopped } from './weeklyReport';
-import { decideAttempt } from './weeklyRetry';
+import { decideAttempt, previousAttempt } from './weeklyRetry';
 import { runRowsAt } from './weeklySurfaced';
 
 export interface RunOpeningDeps {
@@ -125,6 +125,7 @@ export async function openRun<S>(
   const { kind, runKey, now, force } = options;
   const existing = await storage.runs.getRun(runKey);
   const decision = decideAttempt(existing, options.extraAttempts, force, now);
+  const previous = previousAttempt(existing);
   if (!decision.run) return { status: 'already_ran', run: existing };
   const { attempt } = decision;
   // A tick at a waiting rep's own time plans as of the team's date of the week's first attempt: the
@@ -161,7 +162,15 @@ export async function openRun<S>(
   const stop = async (error: FeedError): Promise<RunOpening<S>> => {
     const report = await stopForFeed(
       error,
-      { runKey, localDate, at, kind, toldEarlier: options.feedToldEarlier },
+      {
+        runKey,
+        localDate,
+        at,
+        kind,
+        toldEarlier: options.feedToldEarlier,
+        // A later tick of a run that completed before (a rep's own time, a retry): its cards stand.
+        ...(existing?.finishedAt && previous && !force ? { earlier: previous.counts } : {}),
+      },
       { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
     );
     return { status: 'stopped', report };

@@ -1,6 +1,7 @@
 import type { Log } from '../../bot/ports';
 import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
+import { plural } from '../../rules/model/plainWords';
 import type { RunLedger } from '../../storage/runLedger';
 import { MAX_CATCH_UP_DAYS } from '../schedule';
 import { type AdminNotifier, postOnce, type RunNotice } from './weeklyNotice';
@@ -29,11 +30,25 @@ export async function readFeedOrStop(read: () => Promise<FeedResult>): Promise<F
 /** Which run the feed stopped: the weekly lists or the daily follow-ups. */
 export type FeedStoppedRun = 'weekly' | 'daily';
 
+/** What an earlier attempt of the run had done when a later tick of it (a rep's own send time, a retry) finds the feed broken. */
+export interface EarlierAttempt {
+  delivered: number;
+  waiting: number;
+  failed: number;
+}
+
 /**
  * The admins' text for a run stopped by the feed: a title line, then what stopped it and what to do,
- * each on a line of its own (the notice card shows the first line as its title).
+ * each on a line of its own (the notice card shows the first line as its title). A run an earlier
+ * attempt completed (`earlier`) has sent cards already: those stand, and the text says who waits.
  */
-export function feedStoppedText(runKey: string, error: FeedError, kind: FeedStoppedRun = 'weekly'): string {
+export function feedStoppedText(
+  runKey: string,
+  error: FeedError,
+  kind: FeedStoppedRun = 'weekly',
+  earlier?: EarlierAttempt,
+): string {
+  if (earlier) return goingOnStoppedText(runKey, error, kind, earlier);
   const lines =
     kind === 'weekly'
       ? [
@@ -53,6 +68,30 @@ export function feedStoppedText(runKey: string, error: FeedError, kind: FeedStop
   return lines.join('\n');
 }
 
+function goingOnStoppedText(
+  runKey: string,
+  error: FeedError,
+  kind: FeedStoppedRun,
+  c: EarlierAttempt,
+): string {
+  const weekly = kind === 'weekly';
+  const sent = `${plural(c.delivered, weekly ? 'card' : 'digest')} sent earlier ${weekly ? 'this week' : 'today'}`;
+  const stand = c.delivered > 0 ? `The ${sent} ${c.delivered === 1 ? 'stands' : 'stand'}; ` : '';
+  // Such a tick runs for reps waiting for their own time or, else, for failed reps (decideAttempt).
+  const next =
+    c.waiting > 0
+      ? `${plural(c.waiting, 'rep')} waiting for their own send time ${c.waiting === 1 ? 'gets' : 'get'} theirs`
+      : `${stand ? 'the' : 'The'} ${plural(c.failed, 'rep')} whose send failed ${c.failed === 1 ? 'is' : 'are'} tried again`;
+  return [
+    `The ${weekly ? 'weekly' : 'follow-ups'} run ${runKey} could not go on.`,
+    error.message,
+    `${stand}${next} once the feed reads again${weekly ? '' : ' today, else in their next digest'}.`,
+    weekly
+      ? 'Fix the feed: the run tries again every 15 minutes this week.'
+      : 'Fix the feed: the run reads it again every 15 minutes today.',
+  ].join('\n');
+}
+
 /**
  * Logs, tells the admins unless an earlier tick's notice was posted, and returns the report of a
  * week stopped by the feed. The run row is not finished: the next tick tries again.
@@ -66,10 +105,12 @@ export async function stopForFeed(
     kind?: FeedStoppedRun;
     /** True when an earlier run's notice told the admins of this stop already (see postOnce). */
     toldEarlier?: RunNotice['toldEarlier'];
+    /** What an earlier attempt of this run had done, when one completed (feedStoppedText). */
+    earlier?: EarlierAttempt;
   },
   deps: { log: Log; notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
 ): Promise<WeeklyFeedStopped> {
-  const text = feedStoppedText(run.runKey, error, run.kind);
+  const text = feedStoppedText(run.runKey, error, run.kind, run.earlier);
   // The same problem (its kind and file), not the same words: a stale feed's day count grows daily.
   const posted = await postOnce(text, { ...run, kind: 'feed', about: `${error.code} ${error.file}` }, deps);
   const adminNotice = posted === 'already_sent' ? 'told_earlier' : posted;

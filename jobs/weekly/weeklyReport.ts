@@ -149,12 +149,15 @@ export function tallyRecorded(results: readonly { recorded: boolean }[]): {
   return { recorded, alreadyThere: results.length - recorded };
 }
 
-/** When the first of the reps waiting for their own send time gets their card (ISO), or undefined when none waits. */
-export function nextSendAt(outcomes: readonly RepOutcome[]): string | undefined {
+/**
+ * When the first of the reps waiting for their own send time gets their card or digest (ISO), as the
+ * report's field: none when no rep waits.
+ */
+export function waitingUntil(outcomes: readonly RepOutcome[]): { nextSendAt?: string } {
   let next: string | undefined;
   for (const o of outcomes)
     if (o.status === 'waiting' && (next === undefined || o.until < next)) next = o.until;
-  return next;
+  return next === undefined ? {} : { nextSendAt: next };
 }
 
 /** The reps who did not get their card, with a reason an admin can act on (a rep waiting for their time is none). */

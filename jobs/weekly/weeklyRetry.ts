@@ -12,7 +12,14 @@ export const DEFAULT_EXTRA_ATTEMPTS = 3;
 const previousAttemptSchema = z.object({
   // Rows written before attempts were counted have none: that was the first.
   attempt: z.number().int().min(1).default(1),
-  counts: z.object({ failed: z.number().int().min(0) }),
+  counts: z.object({
+    failed: z.number().int().min(0),
+    // Rows written before reps waited have neither.
+    delivered: z.number().int().min(0).default(0),
+    waiting: z.number().int().min(0).default(0),
+  }),
+  /** A daily run's: where its window started (what fell due after it was due that day). */
+  since: z.string().optional(),
   /** When the next rep waiting for their own send time gets their card (rows before reps waited have none). */
   nextSendAt: z.iso.datetime({ offset: true }).optional(),
 });

@@ -28,13 +28,13 @@ import { storedOwnerOf } from './weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
-  nextSendAt,
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
   tallyRecorded,
   type WeeklyReport,
   type WeeklyRunDone,
+  waitingUntil,
   weeklyReportText,
 } from './weeklyReport';
 import { DEFAULT_EXTRA_ATTEMPTS } from './weeklyRetry';
@@ -354,12 +354,6 @@ function rulesFileReport(
 async function finishedAt<T>(clock: () => number, work: Promise<T>): Promise<{ value: T; at: number }> {
   const value = await work;
   return { value, at: clock() };
-}
-
-/** The report's nextSendAt, as a spread: none when no rep waits for their own send time. */
-function waitingUntil(outcomes: readonly RepOutcome[]): { nextSendAt?: string } {
-  const next = nextSendAt(outcomes);
-  return next === undefined ? {} : { nextSendAt: next };
 }
 
 function isoOrNull(day: number | null): string | null {

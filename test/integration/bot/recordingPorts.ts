@@ -6,6 +6,7 @@ import type {
   ConversationStore,
   Log,
   RepInput,
+  RepUpdate,
   SubmitRequest,
   SummaryChannelInput,
 } from '../../../bot';
@@ -31,7 +32,9 @@ export class RecordingStore implements ConversationStore {
   async refreshServiceUrl(userId: string, serviceUrl: string): Promise<void> {
     this.serviceUrlRefreshes.push({ userId, serviceUrl });
   }
-  async learnTimeZone(): Promise<void> {}
+  async learnTimeZone(userId: string): Promise<RepUpdate> {
+    return this.reps.has(userId) ? 'unchanged' : 'no_rep';
+  }
   async setSummaryChannel(channel: SummaryChannelInput): Promise<void> {
     this.summaryChannels.push(channel as SummaryChannelInput & { reference: ConversationRef });
   }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActionHandler } from '../../../bot/taps/actionHandler';
+import { FeedError } from '../../../feed/feedError';
 import { readFeed } from '../../../feed/readFeed';
 import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
 import { initialState } from '../../../rules/customerState';
@@ -417,6 +418,74 @@ describe('runFollowUps', () => {
     const card = (sends()[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
     expect(texts(card)).toContain('Lost: Went quiet. Marked by Churn Predictor, Tue 24 Nov');
     expect((await world.storage.state.get('quiet'))?.state.status).toBe('lost');
+  });
+
+  it('a rep whose own time never came that day (the host down all afternoon): her next digest says what fell due, nothing goes twice to the others', async () => {
+    await world.storage.conversations.learnTimeZone(`aad-${ANA}`, 'America/Los_Angeles');
+    // Ben called Busy Bar on Mon 16 Nov and it ordered on the 20th: his Tuesday digest says so.
+    const withBen = bookFromRows({
+      customers: [...book.customers, { id: 'busy', name: 'Busy Bar', owner: BEN, monthlyValue: 600 }],
+      orders: [
+        ...weeklyOrders('quiet', '2026-06-01', '2026-10-12'),
+        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
+        ...weeklyOrders('busy', '2026-06-01', '2026-10-12'),
+        { customerId: 'busy', date: '2026-11-20', amount: 450 },
+      ],
+    });
+    await world.storage.state.writeChanged(new Map(), [
+      {
+        ...initialState({ customerId: 'busy', name: 'Busy Bar', owner: BEN, monthlyValue: 600 }),
+        lastContact: '2026-11-16',
+      },
+    ]);
+    const d = dailyDeps(world, async () => ({ book: withBen, report: { files: [], rowsSkipped: 0 } }));
+    const sendsTo = (email: string) =>
+      world.fake.activities.filter((a) => a.kind === 'send' && a.conversationId === conversationOf(email));
+    // Tuesday 09:03 in Chicago: Ben's digest; Ana's waits for 09:03 in Los Angeles, a tick that never comes.
+    expect(completed(await runFollowUps(d, { now: TUESDAY })).counts).toMatchObject({
+      delivered: 1,
+      waiting: 1,
+    });
+    expect(sendsTo(BEN)).toHaveLength(1);
+    // Wednesday, both times.
+    await runFollowUps(d, { now: new Date('2026-11-25T15:03:00Z') });
+    await runFollowUps(d, { now: new Date('2026-11-25T17:03:00Z') });
+    expect(sendsTo(BEN)).toHaveLength(1);
+    expect(sendsTo(ANA)).toHaveLength(1);
+    const card = (sendsTo(ANA)[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    expect(texts(card).some((t) => t.includes('Quiet Deli'))).toBe(true);
+  });
+
+  it('a feed broken at her time: the admins hear that her digest waits for it today, not that none went out', async () => {
+    await world.storage.conversations.learnTimeZone(`aad-${ANA}`, 'America/Los_Angeles');
+    let broken = false;
+    const notices: string[] = [];
+    const d = dailyDeps(
+      world,
+      async () => {
+        if (broken) throw new FeedError('missing_file', 'orders.csv is missing from the feed.', 'orders.csv');
+        return { book, report: { files: [], rowsSkipped: 0 } };
+      },
+      {
+        notifyAdmins: async (text) => {
+          notices.push(text);
+          return 'posted';
+        },
+      },
+    );
+    completed(await runFollowUps(d, { now: TUESDAY }));
+    broken = true;
+    expect(await runFollowUps(d, { now: new Date('2026-11-24T17:03:00Z') })).toMatchObject({
+      status: 'stopped',
+    });
+    expect(notices.map((n) => n.split('\n'))).toEqual([
+      [
+        'The follow-ups run daily-2026-11-24 could not go on.',
+        'orders.csv is missing from the feed.',
+        '1 rep waiting for their own send time gets theirs once the feed reads again today, else in their next digest.',
+        'Fix the feed: the run reads it again every 15 minutes today.',
+      ],
+    ]);
   });
 
   it('with autoLoseAfterDays, marks the silent lost as a system row that the rep undoes on the digest', async () => {

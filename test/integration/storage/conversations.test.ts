@@ -84,11 +84,11 @@ describe('conversation references on Azurite', () => {
     const userId = '29:aad-object-id/1';
     await storage.conversations.saveRep(rep());
     expect((await storage.conversations.getRep(userId))?.timeZone).toBeUndefined();
-    expect(await storage.conversations.learnTimeZone(userId, 'America/Los_Angeles')).toBe(true);
+    expect(await storage.conversations.learnTimeZone(userId, 'America/Los_Angeles')).toBe('written');
     storage.resetRequestCount();
-    expect(await storage.conversations.learnTimeZone(userId, 'America/Los_Angeles')).toBe(false);
+    expect(await storage.conversations.learnTimeZone(userId, 'America/Los_Angeles')).toBe('unchanged');
     expect(storage.requests().requests).toBe(1); // the read only
-    expect(await storage.conversations.learnTimeZone(userId, 'America/Denver')).toBe(true);
+    expect(await storage.conversations.learnTimeZone(userId, 'America/Denver')).toBe('written');
     // An install carries no zone: the one the rep's client sent stays.
     await storage.conversations.saveRep(rep({ name: 'Dana R.' }));
     expect(await storage.conversations.getRep(userId)).toMatchObject({
@@ -99,7 +99,7 @@ describe('conversation references on Azurite', () => {
       'unknown IANA zone "Mars/Olympus_Mons"',
     );
     expect((await storage.conversations.getRep(userId))?.timeZone).toBe('America/Denver');
-    expect(await storage.conversations.learnTimeZone('unknown', 'Europe/London')).toBe(false);
+    expect(await storage.conversations.learnTimeZone('unknown', 'Europe/London')).toBe('no_rep');
   });
 
   it('stores the summary channel', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBotRuntime } from '../../../bot';
+import { FeedError } from '../../../feed/feedError';
 import type { WeeklyReport } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import type { Book } from '../../../rules/book';
@@ -213,6 +214,53 @@ describe("each rep's weekly card at the send time in their own zone", () => {
     expect(asOf).toEqual(['2026-11-23', '2026-11-23']);
     const last = reports.filter((r) => r.status === 'completed').at(-1);
     expect(last).toMatchObject({ localDate: '2026-11-23', runKey: 'weekly-2026-W48', retry: 'none' });
+  });
+
+  it('a rep who wrote to the bot in a team channel before installing it: her zone is kept once she has', async () => {
+    const runtime = bot();
+    // Not a rep yet: an @mention in the team's channel, from Los Angeles.
+    await fromRep(runtime, ann, 'America/Los_Angeles', {
+      text: 'help',
+      conversation: { id: '19:sales@thread.tacv2', conversationType: 'channel', tenantId: 'tenant-1' },
+    });
+    await installReps(world, [ann, bob]);
+    await fromRep(runtime, ann, 'America/Los_Angeles');
+    expect((await world.storage.conversations.getRep(`aad-${ann}`))?.timeZone).toBe('America/Los_Angeles');
+    const d = deps(slippingBook([ann, bob], { slipping: 2 }));
+    const { cameAt } = await runTicks(d, ticks(NY_0803, new Date('2026-11-23T17:03:00Z')), ann);
+    expect(cameAt).toEqual([LA_0803.toISOString()]);
+  });
+
+  it('a feed broken at the rep’s time: the admins hear that her card waits for it, not that no card went out', async () => {
+    await installReps(world, [ann, bob]);
+    await fromRep(bot(), ann, 'America/Los_Angeles');
+    const book = slippingBook([ann, bob], { slipping: 2 });
+    let broken = false;
+    const d = deps(book, TEAM_ZONE, {
+      readBook: async () => {
+        if (broken) throw new FeedError('missing_file', 'orders.csv is missing from the feed.', 'orders.csv');
+        return { book, report: { files: [], rowsSkipped: 0 } };
+      },
+    });
+    completed(await runWeekly(d, { now: NY_0803 }));
+    broken = true;
+    expect(await runWeekly(d, { now: LA_0803 })).toMatchObject({ status: 'stopped' });
+    expect(cardsOf(ann)).toHaveLength(0);
+    expect(notices).toHaveLength(1);
+    expect(notices[0].split('\n')).toEqual([
+      'The weekly run weekly-2026-W48 could not go on.',
+      'orders.csv is missing from the feed.',
+      'The 1 card sent earlier this week stands; 1 rep waiting for their own send time gets theirs once the feed reads again.',
+      'Fix the feed: the run tries again every 15 minutes this week.',
+    ]);
+    broken = false;
+    const { cameAt } = await runTicks(
+      d,
+      ticks(new Date('2026-11-23T16:18:00Z'), new Date('2026-11-23T17:03:00Z')),
+      ann,
+    );
+    expect(cameAt).toEqual(['2026-11-23T16:18:00.000Z']);
+    expect(cardsOf(bob)).toHaveLength(1);
   });
 
   it('a travelling rep: her card follows the zone her taps last carried, week by week; a bad zone changes nothing', async () => {

@@ -17,11 +17,11 @@ describe('previousAttempt', () => {
   it('reads the attempt and the failures from the run row, the first attempt when none is recorded', () => {
     expect(previousAttempt(finished({ attempt: 3, counts: { failed: 2, delivered: 5 } }))).toEqual({
       attempt: 3,
-      counts: { failed: 2 },
+      counts: { failed: 2, delivered: 5, waiting: 0 },
     });
     expect(previousAttempt(finished({ counts: { failed: 1 } }))).toEqual({
       attempt: 1,
-      counts: { failed: 1 },
+      counts: { failed: 1, delivered: 0, waiting: 0 },
     });
   });
 
