@@ -181,11 +181,11 @@ describe('buildWeeklyCard', () => {
     );
   });
 
-  it('says so plainly when nobody is slipping', () => {
+  it('says so plainly when nobody is listed, naming the three kinds a list holds', () => {
     const card = buildWeeklyCard({ ...representativeWeek(), customers: [], overflow: undefined });
     expect(texts(card)).toEqual([
       'Week 48 · 0 customers slipping · $0/month at risk',
-      'Nobody on your list is slipping this week.',
+      'Nobody on your list this week: no customer worth a call (slipping, not back yet or lapsed).',
     ]);
   });
 
