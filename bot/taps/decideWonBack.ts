@@ -1,4 +1,4 @@
-import { formatExactMoney, numberStyle, withoutCurrencySign } from '../../cards/format';
+import { formatExactMoney, numberStyle, withoutCurrencySign, wonBackExample } from '../../cards/format';
 import type { ValueKind } from '../../rules/customerState';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
 import { staleReason } from './staleReason';
@@ -55,7 +55,11 @@ export function readWonBackValue(
   }
   const text = input?.trim() ?? '';
   if (text === '' && monthlyValue <= 0) {
-    return { ok: false, message: 'The value won back must be a number greater than 0.' };
+    // The box starts empty for a customer valued at 0 (wonBackBox): say what to type, not what is wrong.
+    return {
+      ok: false,
+      message: `Type the value won back in the box, e.g. ${wonBackExample(money.locale)}: the customer's value is 0 (no order in the value's window), so there is none to record as it stands.`,
+    };
   }
   // Typed as the row states it (`£1,100`): the card's currency sign is no part of the number.
   const typed =

@@ -155,6 +155,14 @@ describe("a customer's story in the personal tab", () => {
     await expect(fact(page, 'Monthly value').textContent()).resolves.toBe(
       'Monthly value$0/monthno order in the last 365 days',
     );
+    // Won back: the box starts empty and says what to type, not "0", which the save refuses.
+    const box = page.getByLabel('Value won back / month');
+    await expect(box.inputValue()).resolves.toBe('');
+    await expect(box.getAttribute('placeholder')).resolves.toBe('e.g. 1,250.50');
+    await page.getByRole('button', { name: 'Won back' }).click();
+    await expect(
+      page.getByText(/^Type the value won back in the box, e\.g\. 1,250\.50/).textContent(),
+    ).resolves.toContain('Nothing was recorded.');
     await page.close();
   });
 
