@@ -45,7 +45,10 @@ export interface WeeklyRunDone {
   /** next_tick: reps failed and attempts remain, so a later timer tick runs the week again. */
   retry: 'next_tick' | 'none';
   /** lastOrderDay: the newest order day the run read (YYYY-MM-DD), for next week's replay of its cards. */
-  /** notes: what the feed reader passed over (a zip that cannot be read), in words (FeedReport's notes). */
+  /**
+   * notes: what the feed reader passed over (a zip that cannot be read) and left out of the orders or
+   * took off them (orders left out by their status, refunds), in the feed report's words (feedNotesForRun).
+   */
   feed: { customers: number; rowsSkipped: number; lastOrderDay?: string | null; notes?: string[] };
   /** The team's date of the week's first attempt, which planned the cards (a rerun later sends none). */
   cardsOn?: string;
