@@ -30,9 +30,13 @@ export function typedAmount(text: string, locale: string): number | null {
   return POINT_DECIMAL.test(text) ? Number(text) : null;
 }
 
-/** The most a customer may be recorded as won back for: per month, or for the order of a one-visit customer. */
+/**
+ * The most a customer may be recorded as won back for: per month, or for the order of a one-visit
+ * customer. A customer valued at 0 (no order in the value's window) has no value to be ten times
+ * of: their Won back box starts empty for the rep to type what they won, which only `maxValue` caps.
+ */
 export function maxWonBackValue(monthlyValue: number, rules: ActionRules): number {
-  return Math.min(rules.maxValue, Math.max(monthlyValue, 1) * rules.maxValueMultiple);
+  return monthlyValue > 0 ? Math.min(rules.maxValue, monthlyValue * rules.maxValueMultiple) : rules.maxValue;
 }
 
 /**

@@ -163,6 +163,12 @@ describe("a customer's story in the personal tab", () => {
     await expect(
       page.getByText(/^Type the value won back in the box, e\.g\. 1,250\.50/).textContent(),
     ).resolves.toContain('Nothing was recorded.');
+    // What the rep won, typed: taken, with no "ten times" of a $0 value to refuse it.
+    await box.fill('600');
+    await page.getByRole('button', { name: 'Won back' }).click();
+    await expect(
+      page.getByText('Recorded: Old Mill Bakery won back ($600 a month).').textContent(),
+    ).resolves.toBeTruthy();
     await page.close();
   });
 
