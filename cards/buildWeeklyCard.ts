@@ -1,4 +1,4 @@
-import { SEGMENT_LABEL, SEGMENTS } from '../rules/segments';
+import { nobodyListed, SEGMENT_LABEL, SEGMENTS } from '../rules/segments';
 import { customerPageLink } from '../tabs/api/deepLink';
 import {
   type CardJson,
@@ -208,10 +208,7 @@ function viewModel(data: ParsedWeeklyCardData) {
     subline,
     hasSubline: subline !== '',
     isEmpty: data.customers.length === 0,
-    emptyText:
-      data.kind === 'list'
-        ? 'Nobody on your list is slipping right now.'
-        : 'Nobody on your list is slipping this week.',
+    emptyText: nobodyListed(data.kind === 'list' ? 'right now' : 'this week'),
     hasMore: moreCount > 0,
     moreText: data.page
       ? `+${formatCount(moreCount, data.locale)} more on your list`

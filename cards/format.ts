@@ -144,15 +144,25 @@ export function wonBackBox(
   monthlyValue: number,
   money: { currency: string; locale: string },
   exact = false,
-): { valuePrefill: string; valueExample: string; valueRegex: string } {
+): { valuePrefill: string; valuePlaceholder: string; valueExample: string; valueRegex: string } {
   const prefill = wonBackPrefill(monthlyValue, exact);
   const digits = Number.isInteger(prefill) ? String(prefill) : prefill.toFixed(2);
   const sign = `(?:${currencySigns(money.currency, [money.locale]).map(escapeRegExp).join('|')})?`;
+  const example = wonBackExample(money.locale);
   return {
-    valuePrefill: numberStyle(money.locale).decimalComma ? digits.replace('.', ',') : digits,
-    valueExample: numberFormat(money.locale, { minimumFractionDigits: 2 }).format(1250.5),
+    // A row valued at 0 (no order in the value's window) starts empty: a "0" the bot refuses on Save
+    // would be a box that cannot be saved as it comes. The placeholder says what to type instead.
+    valuePrefill:
+      prefill <= 0 ? '' : numberStyle(money.locale).decimalComma ? digits.replace('.', ',') : digits,
+    valuePlaceholder: `e.g. ${example}`,
+    valueExample: example,
     valueRegex: `^\\s*${sign}\\s*${TYPED_AMOUNT}\\s*${sign}\\s*$`,
   };
+}
+
+/** The amount the Won back box's placeholder and error give as an example, as `locale` writes it (`1,250.50`, de-DE `1.250,50`). */
+export function wonBackExample(locale: string): string {
+  return numberFormat(locale, { minimumFractionDigits: 2 }).format(1250.5);
 }
 
 function escapeRegExp(text: string): string {

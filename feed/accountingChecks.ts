@@ -1,6 +1,6 @@
 import { type FeedEngine, sqlName } from './feedEngine';
 import { FeedError } from './feedError';
-import { placeOfRow } from './feedReport';
+import { noteFigures, placeOfRow } from './feedReport';
 import type { FeedSource } from './feedSource';
 
 // Checks of an orders file that accounting exports need: amounts in several currencies, a credit
@@ -158,7 +158,8 @@ export async function noteLinesBelowOrders(
   const n = Number(count);
   if (n === 0) return;
   const where = await placeOfRow(source, Number(first));
-  source.notes.push(
+  noteFigures(
+    source,
     `amount: ${lines(n)} with an amount and no order id, customer or date, right below an order's lines and not their total, not read (the first on ${where}): if they are more lines of the order above them (Odoo writes an order's own fields on its first line only), their amounts are in no order: export one row per order with its total`,
   );
 }

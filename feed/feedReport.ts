@@ -41,6 +41,12 @@ export interface FileReport {
   problemsNotListed: number;
   /** What was settled about the file: delimiter, encoding, date order, decimal mark. */
   notes: string[];
+  /**
+   * Of `notes`, those that say what the reader left out of the orders or took off them without a bad
+   * row (orders left out by their status, refunds taken off): the book's figures differ from the
+   * export's by them, so a run's report says them too (feedNotesForRun).
+   */
+  figureNotes?: string[];
   /** Order lines merged into the order they belong to (rows sharing an order id, customer and date), beyond each order's first. */
   mergedLines: number;
 }
@@ -98,6 +104,7 @@ export class ProblemLog {
   private readonly detailed = new Map<string, number>();
   private skipped = 0;
   readonly notes: string[] = [];
+  readonly figureNotes: string[] = [];
   mergedLines = 0;
   /** Rows of orders left out by their status: not kept, and not bad rows. */
   rowsLeftOut = 0;
@@ -145,7 +152,31 @@ export class ProblemLog {
       ...(Object.keys(this.ordersPerKind).length > 0 ? { ordersPerKind: { ...this.ordersPerKind } } : {}),
       problemsNotListed: this.skipped - this.problems.length,
       notes: [...this.notes],
+      ...(this.figureNotes.length > 0 ? { figureNotes: [...this.figureNotes] } : {}),
       mergedLines: this.mergedLines,
     };
   }
+}
+
+/**
+ * Notes what the reader left out of a file's orders or took off them without a bad row (orders left
+ * out by their status, refunds taken off): in the file's notes, as every note, and among the notes a
+ * run's report says (feedNotesForRun).
+ */
+export function noteFigures(source: FeedSource, note: string): void {
+  source.notes.push(note);
+  source.figureNotes = [...(source.figureNotes ?? []), note];
+}
+
+/**
+ * What a run's report says of the feed beside its skipped rows, in the feed report's own words: what
+ * was passed over in the folder, and each file's notes of orders left out or taken off
+ * (`orders.csv: status: 225 orders left out, never placed or undone ("refunded" 150, "voided" 75)`).
+ * Said whether or not a row was skipped: a clean export's refunds change its figures all the same.
+ */
+export function feedNotesForRun(report: FeedReport): string[] {
+  return [
+    ...(report.notes ?? []),
+    ...report.files.flatMap((f) => (f.figureNotes ?? []).map((note) => `${f.file}: ${note}`)),
+  ];
 }

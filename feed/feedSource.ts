@@ -30,6 +30,8 @@ export interface FeedSource {
   serialDates?: boolean;
   /** Rows left out as orders never placed (by their status), counted apart from bad rows. */
   rowsLeftOut?: number;
+  /** Of `notes`, those that say what was left out of the orders or taken off them (noteFigures). */
+  figureNotes?: string[];
   /** Physical lines of loaded rows (by rowid) and of rejected records (by DuckDB's line). */
   lines(request: RecordLineRequest): Promise<RecordLines>;
 }

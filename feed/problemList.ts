@@ -137,6 +137,7 @@ export async function reportFile(
   const log = new ProblemLog(source.file);
   log.rowsRead = source.rows + source.rejected.length;
   log.notes.push(...source.notes);
+  log.figureNotes.push(...(source.figureNotes ?? []));
   log.mergedLines = mergedLines;
   log.rowsLeftOut = source.rowsLeftOut ?? 0;
   for (const p of listed) log.skip(p.line, p.kind, p.reason, p.part, p.lines);

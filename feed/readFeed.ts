@@ -55,6 +55,7 @@ import {
   type CustomersFromOrders,
   type FeedReport,
   type FileReport,
+  noteFigures,
   placeOf,
   placeOfRow,
 } from './feedReport';
@@ -887,7 +888,8 @@ async function ordersLeftOut(
     ([v, n]) =>
       `${v === null ? 'not captured' : JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`,
   );
-  source.notes.push(
+  noteFigures(
+    source,
     `${present.has('status') ? 'status' : 'captured'}: ${total.toLocaleString('en-US')} ${total === 1 ? 'order' : 'orders'} left out, never placed or undone (${each.join(', ')})`,
   );
   return 'orders_left_out';
@@ -916,7 +918,8 @@ async function reportLines(engine: FeedEngine, source: FeedSource): Promise<stri
   if (n === 0 || n === Number(rows)) return undefined;
   source.rowsLeftOut = (source.rowsLeftOut ?? 0) + n;
   const where = await placeOfRow(source, Number(first));
-  source.notes.push(
+  noteFigures(
+    source,
     `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} with no customer and no order id or date not read (a report's headings and totals?), the first on ${where}`,
   );
   return 'orders_report_lines';
@@ -1116,7 +1119,8 @@ async function checkOrders(
     );
     const n = Number(later);
     if (n > 0)
-      source.notes.push(
+      noteFigures(
+        source,
         `refunded_at: ${n.toLocaleString('en-US')} ${n === 1 ? 'order' : 'orders'} refunded after ${cut}, counted as ${n === 1 ? 'it' : 'they'} stood on that date`,
       );
   }
@@ -1305,7 +1309,8 @@ async function applyRefunds(
   const kept = Number(over);
   const orders = (k: number) => `${k.toLocaleString('en-US')} ${k === 1 ? 'order' : 'orders'}`;
   if (n > 0)
-    source.notes.push(
+    noteFigures(
+      source,
       // A refunded column's refund is always its own order's: the rest of the sentence is for rows of their own.
       (negatives
         ? `amount: ${n.toLocaleString('en-US')} ${n === 1 ? 'refund or credit' : 'refunds or credits'} (negative amounts${refunded ? ', and the refunded column' : ''}) taken off the order with the same id, or else the customer's latest order on or before its date`

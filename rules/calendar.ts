@@ -167,6 +167,22 @@ function shortDay(isoDate: string, locale: string, weekday: boolean, withYear: b
   const d = new Date(dayOf(isoDate) * MS_PER_DAY + MS_PER_DAY / 2);
   if (locale === 'en-US')
     return `${weekday ? `${WEEKDAY[d.getUTCDay()]} ` : ''}${d.getUTCDate()} ${MONTH[d.getUTCMonth()]}${withYear ? ` ${d.getUTCFullYear()}` : ''}`;
+  const parts = shortDateFormat(locale, weekday, withYear).formatToParts(d);
+  // With the year, the weekday is followed as it is without it: en-GB's Intl writes "Thu 22 Oct"
+  // but "Thu, 25 Dec 2025", two styles on one page.
+  const after = withYear && weekday ? separatorAfterWeekday(locale) : undefined;
+  return parts
+    .map((p, i) =>
+      p.type === 'month'
+        ? shortMonthWord(p.value, locale)
+        : after !== undefined && p.type === 'literal' && parts[i - 1]?.type === 'weekday'
+          ? after
+          : p.value,
+    )
+    .join('');
+}
+
+function shortDateFormat(locale: string, weekday: boolean, withYear: boolean): Intl.DateTimeFormat {
   const key = `${locale}${weekday ? ' w' : ''}${withYear ? ' y' : ''}`;
   let format = shortDateFormats.get(key);
   if (!format) {
@@ -179,7 +195,39 @@ function shortDay(isoDate: string, locale: string, weekday: boolean, withYear: b
     });
     shortDateFormats.set(key, format);
   }
-  return format.format(d);
+  return format;
+}
+
+/** What follows the weekday in `locale`'s short day without the year (`" "` in en-GB, `", "` in de-DE). */
+function separatorAfterWeekday(locale: string): string | undefined {
+  const parts = shortDateFormat(locale, true, false).formatToParts(new Date(Date.UTC(2026, 0, 15, 12)));
+  const i = parts.findIndex((p) => p.type === 'weekday');
+  return parts[i + 1]?.type === 'literal' ? parts[i + 1].value : undefined;
+}
+
+/**
+ * A short month as the product writes it in `locale`: English says `Sep`, as the en-US cards do,
+ * where Intl writes `Sept` in en-GB (and en-AU, en-IN...) beside three letters for every other month.
+ */
+function shortMonthWord(word: string, locale: string): string {
+  return word === 'Sept' && /^en\b/i.test(locale) ? 'Sep' : word;
+}
+
+const shortMonthFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A `YYYY-MM` month as a chart or a table names it in `locale`: `Sep 2026` (en-GB too), `Sept. 2026` in de-DE. */
+export function formatShortMonth(month: string, locale = 'en-US'): string {
+  assertMonthKey(month);
+  let format = shortMonthFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+    shortMonthFormats.set(locale, format);
+  }
+  const date = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 15, 12));
+  return format
+    .formatToParts(date)
+    .map((p) => (p.type === 'month' ? shortMonthWord(p.value, locale) : p.value))
+    .join('');
 }
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();

@@ -35,6 +35,17 @@ export const SEGMENT_LABEL: Readonly<Record<Segment, string>> = {
 };
 
 /**
+ * What a rep's list holds, in README's words: told wherever the list is described (help, an empty
+ * list), since "slipping" alone hides the new customers not back yet and the lapsed ones.
+ */
+export const LIST_HOLDS = `the customers worth a call, each ${SEGMENT_LABEL.slipping} (late against their own rhythm, or fading), ${SEGMENT_LABEL.not_back} (new, past the usual time to a second order) or ${SEGMENT_LABEL.lapsed} (gone well past their rhythm)`;
+
+/** An empty list in words (`right now` for `list`, `this week` for the weekly card). */
+export function nobodyListed(when: 'right now' | 'this week'): string {
+  return `Nobody on your list ${when}: no customer worth a call (${SEGMENT_LABEL.slipping}, ${SEGMENT_LABEL.not_back} or ${SEGMENT_LABEL.lapsed}).`;
+}
+
+/**
  * The kind of name a customer is as of the features' day.
  * - No order yet: not listed (nothing to be late against).
  * - New (at most `lists.newCustomerOrders` order days): their rhythm is the book's usual time to a

@@ -21,6 +21,7 @@ import { localDate, localMonth, mondayOf, shiftMonth, zonedNow } from '../../rul
 import { type CustomerState, initialState } from '../../rules/customerState';
 import { staleFeedWords } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
+import { nobodyListed } from '../../rules/segments';
 import type { ActionSource, AuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore, SentCard } from '../../storage/cardStore';
@@ -661,7 +662,7 @@ export class ChurnActionHandler implements ActionHandler {
     if (page > pageCount && listed > 0) return { text: pastLastPage(page, pageCount, listed, this.locale) };
     if (data.customers.length === 0 && page === 1 && !data.backOnTrack) {
       return {
-        text: 'Nobody on your list is slipping right now: I scored your customers from the order feed just now.',
+        text: `${nobodyListed('right now')} I scored your customers from the order feed just now.`,
       };
     }
     await this.storeListedRows(week, data, states, addresses);

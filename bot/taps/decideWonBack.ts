@@ -1,4 +1,4 @@
-import { formatExactMoney, numberStyle, withoutCurrencySign } from '../../cards/format';
+import { formatExactMoney, numberStyle, withoutCurrencySign, wonBackExample } from '../../cards/format';
 import type { ValueKind } from '../../rules/customerState';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
 import { staleReason } from './staleReason';
@@ -30,9 +30,13 @@ export function typedAmount(text: string, locale: string): number | null {
   return POINT_DECIMAL.test(text) ? Number(text) : null;
 }
 
-/** The most a customer may be recorded as won back for: per month, or for the order of a one-visit customer. */
+/**
+ * The most a customer may be recorded as won back for: per month, or for the order of a one-visit
+ * customer. A customer valued at 0 (no order in the value's window) has no value to be ten times
+ * of: their Won back box starts empty for the rep to type what they won, which only `maxValue` caps.
+ */
 export function maxWonBackValue(monthlyValue: number, rules: ActionRules): number {
-  return Math.min(rules.maxValue, Math.max(monthlyValue, 1) * rules.maxValueMultiple);
+  return monthlyValue > 0 ? Math.min(rules.maxValue, monthlyValue * rules.maxValueMultiple) : rules.maxValue;
 }
 
 /**
@@ -55,7 +59,11 @@ export function readWonBackValue(
   }
   const text = input?.trim() ?? '';
   if (text === '' && monthlyValue <= 0) {
-    return { ok: false, message: 'The value won back must be a number greater than 0.' };
+    // The box starts empty for a customer valued at 0 (wonBackBox): say what to type, not what is wrong.
+    return {
+      ok: false,
+      message: `Type the value won back in the box, e.g. ${wonBackExample(money.locale)}: the customer's value is 0 (no order in the value's window), so there is none to record as it stands.`,
+    };
   }
   // Typed as the row states it (`£1,100`): the card's currency sign is no part of the number.
   const amount = withoutCurrencySign(text, money.currency, money.locale);

@@ -1,8 +1,9 @@
 /** The fixed sentences the bot answers with. */
 import { chatSafe, countOf, formatCount } from '../../cards/format';
+import { LIST_HOLDS } from '../../rules/segments';
 
 export const HELP_TEXT = [
-  'I tell you every week which of your customers are slipping. In this chat you can type:',
+  `Every week I send you a list of ${LIST_HOLDS}. In this chat you can type:`,
   '- **list**: your current list, scored now (**list 2** for the next page)',
   '- **undo**: undo your last action (Reached out, Won back or Lost)',
   '- **summary**: last month’s team summary (managers and admins)',

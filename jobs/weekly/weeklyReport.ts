@@ -53,7 +53,10 @@ export interface WeeklyRunDone {
   /** When the next waiting rep's card goes out (ISO): the run's next tick that sends anything. */
   nextSendAt?: string;
   /** lastOrderDay: the newest order day the run read (YYYY-MM-DD), for next week's replay of its cards. */
-  /** notes: what the feed reader passed over (a zip that cannot be read), in words (FeedReport's notes). */
+  /**
+   * notes: what the feed reader passed over (a zip that cannot be read) and left out of the orders or
+   * took off them (orders left out by their status, refunds), in the feed report's words (feedNotesForRun).
+   */
   feed: { customers: number; rowsSkipped: number; lastOrderDay?: string | null; notes?: string[] };
   /** The team's date of the week's first attempt, which planned the cards (a rerun later sends none). */
   cardsOn?: string;

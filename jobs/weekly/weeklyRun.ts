@@ -1,6 +1,7 @@
 import type { CardSender, Log } from '../../bot/ports';
 import { type DateWording, dateWording, dayWords } from '../../bot/taps/actionWords';
 import { numberWords } from '../../cards/format';
+import { feedNotesForRun } from '../../feed/feedReport';
 import type { BrokenRulesFile } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
 import { dayOf, isoOfDay } from '../../rules/book';
@@ -237,6 +238,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const [restWrite, audited] = written.value;
 
   const requestsAfter = storage.requests();
+  const feedNotes = feedNotesForRun(feedReport);
   const report: WeeklyRunDone = {
     status: 'completed',
     runKey,
@@ -249,7 +251,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       customers: book.customers.length,
       rowsSkipped: feedReport.rowsSkipped,
       lastOrderDay: isoOrNull(lastOrderDayOf(book, dayOf(today))),
-      ...(feedReport.notes ? { notes: feedReport.notes } : {}),
+      ...(feedNotes.length > 0 ? { notes: feedNotes } : {}),
     },
     cardsOn: localDate(new Date(startedAt), config.timeZone),
     bookChanges: bookChanges(book, snapshot.states, storedOwner),

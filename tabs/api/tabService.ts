@@ -302,6 +302,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
             };
       const customer = customerRow(state, i < 0 ? undefined : scored.customers[i]);
       books.chartAhead(loaded, day);
+      const box = wonBackBox(customer.monthlyValue, { currency, locale });
       return {
         asOf: day,
         currency,
@@ -319,7 +320,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
         }),
         lossReasons: rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
         feedBeingRead: loaded.newerUnderWay,
-        wonBackPrefill: wonBackBox(customer.monthlyValue, { currency, locale }).valuePrefill,
+        wonBackPrefill: box.valuePrefill,
+        wonBackPlaceholder: box.valuePlaceholder,
         undoable: undoableAction(audit, dateWording(deps.clock(), deps.timeZone, locale)),
       };
     },

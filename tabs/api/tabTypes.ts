@@ -177,6 +177,8 @@ export interface CustomerDetailResponse {
    * in LOCALE (`1200`, de-DE `0,40`, en-US `0.40`), which the Won back check reads back as the same value.
    */
   wonBackPrefill: string;
+  /** What to type in it, shown while it is empty (it starts empty for a customer valued at 0): `e.g. 1,250.50`. */
+  wonBackPlaceholder: string;
   /** The action Undo would reverse, in words, its day as the card words it, or null. */
   undoable: string | null;
 }

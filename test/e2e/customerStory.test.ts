@@ -158,6 +158,20 @@ describe("a customer's story in the personal tab", () => {
     expect(text).toContain(
       'On no weekly list: no order in the last 365 days, longer than a win-back list reaches back.',
     );
+    // Won back: the box starts empty and says what to type, not "0", which the save refuses.
+    const box = page.getByLabel('Value won back / month');
+    await expect(box.inputValue()).resolves.toBe('');
+    await expect(box.getAttribute('placeholder')).resolves.toBe('e.g. 1,250.50');
+    await page.getByRole('button', { name: 'Won back' }).click();
+    await expect(
+      page.getByText(/^Type the value won back in the box, e\.g\. 1,250\.50/).textContent(),
+    ).resolves.toContain('Nothing was recorded.');
+    // What the rep won, typed: taken, with no "ten times" of a $0 value to refuse it.
+    await box.fill('600');
+    await page.getByRole('button', { name: 'Won back' }).click();
+    await expect(
+      page.getByText('Recorded: Old Mill Bakery won back ($600 a month).').textContent(),
+    ).resolves.toBeTruthy();
     await page.close();
   });
 

@@ -34,6 +34,10 @@ describe('npm start, the weekly run in the terminal', () => {
     const skipped =
       '[weekly:warn] feed: 2 rows skipped\norders.csv line 4: ordered_at: not a date: "20/11/2026"';
     expect(shownLine(skipped, false)).toBe(true);
+    // With no row skipped, what the run made of the feed all the same: a clean export's refunds.
+    const clean =
+      '[weekly] feed: 0 rows skipped\norders.csv: 1,200 rows read, 975 kept, 0 skipped\n  status: 225 orders left out, never placed or undone ("refunded" 150, "voided" 75)';
+    expect(shownLine(clean, false)).toBe(true);
     expect(shownLine('[weekly:warn] 4 reps could not be reached', false)).toBe(false);
     expect(shownLine('[weekly] weekly run starting', false)).toBe(false);
     expect(shownLine('[bot:warn] summary channel changed', false)).toBe(true);

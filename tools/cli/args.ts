@@ -24,7 +24,7 @@ export interface BacktestArgs {
 
 export type CliArgs = ScoreArgs | BacktestArgs | { command: 'summary'; rest: string[] } | { command: 'help' };
 
-export const USAGE = `churn-predictor: who is slipping, and why
+export const USAGE = `churn-predictor: which customers are worth a call (slipping, not back yet or lapsed), and why
 
 Usage:
   churn-predictor score --feed DIR [--as-of YYYY-MM-DD] [--rules FILE] [--format table|json|csv]

@@ -104,14 +104,16 @@ export function weeklyLine(
 
 /**
  * Whether a log line reaches the terminal. Service lines start with "[name]"; progress lines are
- * always shown. Of the weekly run's warnings, the feed's rows skipped (file, line and reason) are
- * shown; a stop and the reps without an install are summed up in the welcome text instead.
+ * always shown. Of the weekly run's lines, what it made of the feed (rows skipped with file, line
+ * and reason; or, with none skipped, what it still had to say: orders left out by their status,
+ * refunds taken off) is shown; a stop and the reps without an install are summed up in the welcome
+ * text instead.
  */
 export function shownLine(line: string, verbose: boolean): boolean {
   return (
     verbose ||
     !line.startsWith('[') ||
-    /^\[(bot|functions):(warn|error)\]|^\[weekly:error\]|^\[weekly:warn\] feed: /.test(line)
+    /^\[(bot|functions):(warn|error)\]|^\[weekly:error\]|^\[weekly(:warn)?\] feed: /.test(line)
   );
 }
 

@@ -341,7 +341,12 @@ export function CustomerPage({
         <Field
           label={c.valueKind === 'second_order' ? 'Value of the order won back' : 'Value won back / month'}
         >
-          <Input value={value} onChange={(_e, d) => setValue(d.value)} style={{ width: 120 }} />
+          <Input
+            value={value}
+            placeholder={data.wonBackPlaceholder}
+            onChange={(_e, d) => setValue(d.value)}
+            style={{ width: 120 }}
+          />
         </Field>
         <Button disabledFocusable={busy || closed} onClick={() => act({ action: 'won_back', value, locale })}>
           Won back

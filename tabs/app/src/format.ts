@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { formatDateNear, formatDayMonth } from '../../../rules/calendar';
+import { formatDateNear, formatDayMonth, formatShortMonth } from '../../../rules/calendar';
 
 /**
  * Number and date formatting in the locale the tab API states (the cards' LOCALE, not the Teams
@@ -39,7 +39,6 @@ export function formats(locale: string, currency: string, today = ''): Formats {
   const count = new Intl.NumberFormat(safe, { maximumFractionDigits: 0 });
   const tick = new Intl.NumberFormat(safe, { maximumFractionDigits: 2 });
   const pct = new Intl.NumberFormat(safe, { style: 'percent', maximumFractionDigits: 0 });
-  const month = new Intl.DateTimeFormat(safe, { month: 'short', year: 'numeric', timeZone: 'UTC' });
   return {
     money: (n) => money.format(n),
     wonBack: (n) => {
@@ -51,7 +50,7 @@ export function formats(locale: string, currency: string, today = ''): Formats {
     tick: (n) => tick.format(n),
     // One wording of a day for the product (rules/calendar.ts): the card's.
     date: (iso) => formatDateNear(iso.slice(0, 10), today || iso.slice(0, 10), safe),
-    month: (key) => month.format(new Date(`${key}-01T00:00:00Z`)),
+    month: (key) => formatShortMonth(key.slice(0, 7), safe),
     // A week on the chart, worded as the page's days are: `7 Sep`, not en-US Intl's `Sep 7`.
     day: (iso) => formatDayMonth(iso, safe),
   };

@@ -126,6 +126,18 @@ describe('card actions over HTTP on Azurite', () => {
     );
   });
 
+  it('won back on a customer valued at $0, saved empty: says what to type and records nothing', async () => {
+    const gone = customer('cust-8', { name: 'Old Mill Bakery', monthlyValue: 0 });
+    await seed(w.storage, [gone]);
+    await saveCard(w.cards, 'card-8', ANA, [gone]);
+    await w.tap(ANA, tap.wonBack('cust-8', ''), { replyToId: 'card-8' });
+    expect(lastText(w)).toBe(
+      "Type the value won back in the box, e.g. 1,250.50: the customer's value is 0 (no order in the value's window), so there is none to record as it stands. Nothing was recorded.",
+    );
+    expect(await audit(w, 'cust-8')).toEqual([]);
+    expect(await stateOf(w, 'cust-8')).toEqual(gone);
+  });
+
   it('won back with the typed value: steady, cycle cleared, wonBackAt and recoveredValue set', async () => {
     await w.tap(ANA, tap.wonBack('cust-1', '1500'));
     expect(await stateOf(w)).toEqual({

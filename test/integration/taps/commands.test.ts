@@ -91,6 +91,10 @@ describe('text commands', () => {
   it('help lists the commands; an unknown text names what was not understood', async () => {
     await say('help');
     expect(lastReply()?.text).toBe(HELP_TEXT);
+    // What the list holds, in README's words: its three kinds, not "slipping" alone.
+    expect(lastReply()?.text?.split('\n')[0]).toBe(
+      'Every week I send you a list of the customers worth a call, each slipping (late against their own rhythm, or fading), not back yet (new, past the usual time to a second order) or lapsed (gone well past their rhythm). In this chat you can type:',
+    );
     await say('please delete everything');
     expect(lastReply()?.text).toBe(`I did not get "please delete everything".\n\n${HELP_TEXT}`);
   });
@@ -214,10 +218,10 @@ describe('text commands', () => {
     );
   });
 
-  it('list says so plainly when nobody is slipping, and that it scored just now', async () => {
+  it('list says so plainly when nobody is listed, what a list holds, and that it scored just now', async () => {
     await say('list', BEN);
     expect(lastReply()?.text).toBe(
-      'Nobody on your list is slipping right now: I scored your customers from the order feed just now.',
+      'Nobody on your list right now: no customer worth a call (slipping, not back yet or lapsed). I scored your customers from the order feed just now.',
     );
   });
 

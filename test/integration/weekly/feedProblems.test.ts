@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -75,6 +75,36 @@ describe('bad feed rows in the weekly run', () => {
     expect(weeklyReportText(report).split('\n')).toContainEqual(note);
     const warning = world.log.lines.find((l) => l.level === 'warn' && l.message.startsWith('feed: '));
     expect(warning?.message).toContain('tickets-export.zip cannot be read as a zip file');
+  });
+
+  it("orders left out by their status and refunds taken off are said in the report, in the feed report's words, though no row was skipped", async () => {
+    // A shop's export with a status column: two orders refunded, one voided, and a refund of part of
+    // one order on a line of its own (a negative amount). Clean: no bad row.
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    copyFileSync(join(__dirname, '../../../demo/feed/customers.csv'), join(dir, 'customers.csv'));
+    const demo = readFileSync(join(__dirname, '../../../demo/feed/orders.csv'), 'utf8').trimEnd().split('\n');
+    const rows = demo
+      .slice(1)
+      .map(
+        (line, i) =>
+          `${line},${['SO-100001', 'SO-100002'].includes(line.split(',')[0]) ? 'refunded' : i === 2 ? 'voided' : 'paid'}`,
+      );
+    const [, customer, date] = demo[4].split(',');
+    rows.push(`${demo[4].split(',')[0]},${customer},${date},-10.00,paid`);
+    writeFileSync(join(dir, 'orders.csv'), `${demo[0]},status\n${rows.join('\n')}\n`);
+    const feed = await readFeed(dir);
+    expect(feed.report.rowsSkipped).toBe(0);
+    const rules = { ...defaultRules(), feedStaleDays: 0 };
+    const report = completed(
+      await runWeekly(depsFor(world, feed.book, { readBook: async () => feed, rules }), { now: SEND_TIME }),
+    );
+    const said = [
+      'orders.csv: status: 3 orders left out, never placed or undone ("refunded" 2, "voided" 1)',
+      "orders.csv: amount: 1 refund or credit (negative amounts) taken off the order with the same id, or else the customer's latest order on or before its date",
+    ];
+    expect(report.feed.notes).toEqual(said);
+    const text = weeklyReportText(report).split('\n');
+    for (const line of said) expect(text).toContain(line);
   });
 
   it("joins a shop's orders under another case of a customer's email, and keeps the customer's stored row", async () => {

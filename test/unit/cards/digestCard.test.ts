@@ -97,6 +97,15 @@ describe('buildDigestCard', () => {
     );
   });
 
+  it('the Won back box of a row valued at 0 starts empty with what to type (de-DE writes it 1.250,50)', () => {
+    const data = digest();
+    data.locale = 'de-DE';
+    data.currency = 'EUR';
+    data.rows = [{ ...data.rows[3], monthlyValue: 0 }];
+    const [box] = ofType(buildDigestCard(data), 'Input.Text').filter((i) => i.id === 'value_0');
+    expect(box).toMatchObject({ value: '', placeholder: 'e.g. 1.250,50' });
+  });
+
   it('a one-order customer’s value is a second order’s, on the row and in the Won back box', () => {
     const data = digest();
     data.rows[3] = { ...data.rows[3], monthlyValue: 1656, valueKind: 'second_order' };

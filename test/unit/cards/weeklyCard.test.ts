@@ -181,11 +181,11 @@ describe('buildWeeklyCard', () => {
     );
   });
 
-  it('says so plainly when nobody is slipping', () => {
+  it('says so plainly when nobody is listed, naming the three kinds a list holds', () => {
     const card = buildWeeklyCard({ ...representativeWeek(), customers: [], overflow: undefined });
     expect(texts(card)).toEqual([
       'Week 48 · 0 customers slipping · $0/month at risk',
-      'Nobody on your list is slipping this week.',
+      'Nobody on your list this week: no customer worth a call (slipping, not back yet or lapsed).',
     ]);
   });
 
@@ -274,6 +274,25 @@ describe('buildWeeklyCard', () => {
       }
     },
   );
+
+  it('the Won back box of a row valued at £0 starts empty and says what to type, not a "0" refused on Save', () => {
+    const week = { ...representativeWeek(), currency: 'GBP', locale: 'en-GB' };
+    week.customers = [{ ...week.customers[0], monthlyValue: 0 }];
+    const [box] = ofType(buildWeeklyCard(week), 'Input.Text').filter((i) => i.id === 'value_0');
+    expect(box).toMatchObject({ value: '', placeholder: 'e.g. 1,250.50', isRequired: true });
+    // Saved empty all the same (a client that lets it through), the bot says what to type.
+    const current = atRisk({ monthlyValue: 0 });
+    expect(decideWonBack(ctx(current, { currency: 'GBP', locale: 'en-GB' }), RULES, '')).toMatchObject({
+      ok: false,
+      message:
+        "Type the value won back in the box, e.g. 1,250.50: the customer's value is 0 (no order in the value's window), so there is none to record as it stands. Nothing was recorded.",
+    });
+    // A row with a value keeps it, the placeholder showing only once the rep clears the box.
+    const [kept] = ofType(buildWeeklyCard(representativeWeek()), 'Input.Text').filter(
+      (i) => i.id === 'value_0',
+    );
+    expect(kept).toMatchObject({ value: '1200', placeholder: 'e.g. 1,250.50' });
+  });
 
   it.each([
     ['GBP', 'en-GB', ['£1,100', '£ 1,100', '1,100 GBP', 'GBP 1,100'], ['$1,100', '€1,100']],

@@ -306,7 +306,7 @@ describe("the team tab's accuracy sentence, in LOCALE as the cards word dates an
     });
     const words = accuracyWords(result, '2025-12-22', { today: '2026-03-23', locale: 'en-GB' });
     expect(words?.sentence).toMatch(
-      /^Replayed on the team's whole book as of Mon, 22 Dec 2025: of 4,372 customers, 1,250 placed no order/,
+      /^Replayed on the team's whole book as of Mon 22 Dec 2025: of 4,372 customers, 1,250 placed no order/,
     );
   });
 });

@@ -187,7 +187,7 @@ describe('won back', () => {
     // The cap is ten times the value, and at least ten: a customer the feed gives no value can
     // still be recorded as won back for what the rep types.
     expect(readWonBackValue('8', 0, RULES)).toEqual({ ok: true, value: 8 });
-    expect(readWonBackValue('10.01', 0, RULES)).toEqual({
+    expect(readWonBackValue('10.01', 1, RULES)).toEqual({
       ok: false,
       message: 'The value won back must be at most $10 per month.',
     });
@@ -196,6 +196,13 @@ describe('won back', () => {
   it('asks for a value when the customer has none to default to', () => {
     const decision = decideWonBack(ctx(atRisk({ monthlyValue: 0 })), RULES, undefined);
     expect(decision).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('takes what a rep types for a customer valued at 0, with no "ten times" of nothing to cap it', () => {
+    // Their box starts empty, its example 1,250.50: "at most $10 per month" refused a real win-back.
+    expect(readWonBackValue('600', 0, RULES)).toEqual({ ok: true, value: 600 });
+    expect(readWonBackValue('1,250.50', 0, RULES)).toEqual({ ok: true, value: 1250.5 });
+    expect(readWonBackValue('10000001', 0, RULES)).toMatchObject({ ok: false });
   });
 
   it('refuses a stale card', () => {

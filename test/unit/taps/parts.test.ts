@@ -231,7 +231,9 @@ describe('dates and help', () => {
   });
 
   it('names what it did not understand, cut short', () => {
-    expect(helpFor('delete')).toMatch(/^I did not get "delete"\.\n\nI tell you/);
+    expect(helpFor('delete')).toMatch(
+      /^I did not get "delete"\.\n\nEvery week I send you a list of the customers worth a call/,
+    );
     expect(helpFor('x'.repeat(100))).toContain(`"${'x'.repeat(59)}…"`);
   });
 });
