@@ -31,6 +31,9 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 90_000,
           fileParallelism: false,
+          // A page waits on the API, which waits on Azurite: on 2 busy cores one round trip has taken
+          // over expect.poll's default second. A poll still fails when its value never comes.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],
