@@ -154,8 +154,11 @@ export function computeFeatures(book: Book, i: number, ctx: FeatureContext, out:
   // or once the customer is silent past their last order plus one usual gap, there. Anchored at
   // today, each week of a lapsed customer's silence took an old order out of the window and their
   // value fell towards 0 without their ordering any less; a customer with an order in the last gap
-  // is valued as before.
-  const valueTo = hasOrders ? Math.min(asOfDay, lastOrderDay + cadenceDays) : asOfDay;
+  // is valued as before. The window always holds the last order: a usual gap as long as the window
+  // itself (a rules file's valueDays of 90 and a quarterly buyer) left it empty and the value 0.
+  const valueTo = hasOrders
+    ? Math.min(asOfDay, lastOrderDay + Math.min(cadenceDays, windows.valueDays - 1))
+    : asOfDay;
   const valueFrom = valueTo - windows.valueDays;
   let orderDays = 0;
   let recentOrderDays = 0;

@@ -49,11 +49,17 @@ export function classifyGates(input: GateInput, rules: Rules, asOfDay: number): 
     return STOPPED.paused;
   if (state && by(state.wonBackAt) && asOfDay < dayOf(state.wonBackAt) + rules.coolDownDays)
     return STOPPED.cooling_down;
-  // A win-back list is for customers lost within the year a value is taken from (windows.valueDays):
-  // one silent longer is no longer listed, by this rule, whatever their value (which no longer falls
-  // to 0 with the silence: rules/features.ts).
-  if (input.daysSinceLastOrder !== null && input.daysSinceLastOrder >= rules.windows.valueDays)
+  if (silentPastValueWindow(input.daysSinceLastOrder, rules.windows.valueDays))
     return STOPPED.silent_past_value_window;
   if (!(input.monthlyValue > rules.valueFloor)) return STOPPED.below_floor;
   return SURFACED;
+}
+
+/**
+ * No order in the last `valueDays` (windows.valueDays): a win-back list is for customers lost within
+ * the year a value is taken from, and one silent longer is on none, by this rule, whatever their
+ * value (which does not fall to 0 with the silence: rules/features.ts). Null: no order at all.
+ */
+export function silentPastValueWindow(daysSinceLastOrder: number | null, valueDays: number): boolean {
+  return daysSinceLastOrder !== null && daysSinceLastOrder >= valueDays;
 }

@@ -2,7 +2,7 @@ import { type Book, isoOfDay, type RefundedOrders, sharedStrings, type UnreadOrd
 import type { Band, CustomerState, ValueKind } from './customerState';
 import { computeFeatures, emptyFeatures, featureContext } from './features';
 import { wonBackTwice } from './followUps';
-import { classifyGates, type GateResult } from './gates';
+import { classifyGates, type GateResult, silentPastValueWindow } from './gates';
 import {
   fitBookModel,
   type ModelChoice,
@@ -216,7 +216,11 @@ export function scoreUnjudged(
   const histories = new CadenceHistories(n);
   for (let i = 0; i < n; i++) {
     computeFeatures(book, i, ctx, f);
-    values[i] = f.monthlyValue;
+    // VIPs are the top of the customers a list can hold: the long gone keep their value (what a win
+    // back restores) but are on no list, and on an old book they would set the cut for the rest.
+    const listable =
+      f.orderCount === 0 || !silentPastValueWindow(f.daysSinceLastOrder, rules.windows.valueDays);
+    values[i] = listable ? f.monthlyValue : 0;
     histories.add(f, book.customers[i].id);
   }
   const threshold = vipThreshold(values, rules.vip);

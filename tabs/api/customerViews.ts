@@ -13,6 +13,7 @@ import { type Book, dayOf, isoOfDay, SENTIMENT } from '../../rules/book';
 import { formatTimeOfDay, localDate, mondayOf } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { firstOrderDayOf } from '../../rules/feedFreshness';
+import { silentPastValueWindow } from '../../rules/gates';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import { type ActionSource, type AuditRow, valueKindOf } from '../../storage/auditRow';
 import { customerKind } from './customerKinds';
@@ -135,7 +136,7 @@ export function customerFacts(
     expectedNextOrder: c.expectedNextOrderDay === null ? null : isoOfDay(c.expectedNextOrderDay),
     typicalGapDays: gap,
     openTickets: countOpenTickets(book, c.index, asOfDay),
-    noOrderInValueDays: c.daysSinceLastOrder !== null && c.daysSinceLastOrder >= valueDays ? valueDays : null,
+    noOrderInValueDays: silentPastValueWindow(c.daysSinceLastOrder, valueDays) ? valueDays : null,
   };
 }
 

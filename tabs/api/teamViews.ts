@@ -22,9 +22,9 @@ import type { MonthFigures, TeamResponse } from './tabTypes';
 
 /**
  * Per rep, what a weekly card made `today` counts: customers of a kind at risk who pass the card's
- * gates (not lost, not paused after a contact, not cooling down after a save, above the value floor)
- * with their stored state and are not kept off the lists by the holdout, and the sum of their value
- * at risk (the scoring's, as on the card). Largest first.
+ * gates (not lost, not paused after a contact, not cooling down after a save, an order within the
+ * value window, above the value floor) with their stored state and are not kept off the lists by
+ * the holdout, and the sum of their value at risk (the scoring's, as on the card). Largest first.
  */
 export function valueAtRiskByRep(
   states: Iterable<CustomerState>,

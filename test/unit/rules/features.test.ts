@@ -191,6 +191,21 @@ describe('computeFeatures', () => {
     expect(f.monthlyValue).toBeCloseTo((5200 / 364) * (365.25 / 12)); // 52 orders: 51 gaps and one more
   });
 
+  it('keeps the value of a customer whose usual gap is longer than the value window', () => {
+    // A rules file of valueDays 90 and a quarterly-ish buyer: 600 every 100 days. Once silent past
+    // 90 days, a window ending at the last order plus that gap (or at today) held none of their
+    // orders: valued at 0, which the customer page and Won back's prefill showed.
+    const quarter = parseRules({ windows: { valueDays: 90 } });
+    const dates = Array.from({ length: 5 }, (_, k) => isoOfDay(dayOf('2024-01-01') + 100 * k));
+    const orders = ordersOn('a', dates, 600);
+    const last = dayOf(dates[dates.length - 1]);
+    const valueOn = (silent: number) =>
+      featuresOf({ customers: [{ id: 'a' }], orders }, isoOfDay(last + silent), 'a', quarter).monthlyValue;
+    expect(valueOn(10)).toBeCloseTo((600 / 90) * (365.25 / 12)); // the last order over the window
+    expect(valueOn(95)).toBeCloseTo(valueOn(10)); // within their gap, past the window
+    expect(valueOn(400)).toBeCloseTo(valueOn(10)); // long gone
+  });
+
   it('keeps a one-visit customer at what the visit came to once it is over a year old', () => {
     // Valued the same either side of the year; a rule, not a value of 0, keeps them off the lists.
     const orders = ordersOn('a', ['2024-01-01', '2024-01-02'], 400);

@@ -146,6 +146,29 @@ describe('scoreBook', () => {
     expect(byId(scored, 'green').play.kind).toBe('standard');
   });
 
+  it('ranks VIPs among the customers a list can hold, not among those long gone', () => {
+    // Ten customers ordering weekly up to three days ago, the biggest at 300 an order, and twenty who
+    // spent more but stopped two years ago: those keep their value (what winning them back would
+    // restore) but are on no list, and counted in the top decile they took the VIP play from the
+    // biggest customer a rep can call.
+    const current = Array.from({ length: 10 }, (_, k) =>
+      everyNDays(`c${k}`, '2023-06-01', '2024-05-31', 7, k === 0 ? 300 : 100),
+    );
+    const gone = Array.from({ length: 20 }, (_, k) =>
+      everyNDays(`g${k}`, '2021-06-01', '2022-06-01', 7, 500 + k),
+    );
+    const book = bookFromRows({
+      customers: [
+        ...current.map((_, k) => ({ id: `c${k}`, owner: 'ana@example.com' })),
+        ...gone.map((_, k) => ({ id: `g${k}`, owner: 'ana@example.com' })),
+      ],
+      orders: [...current.flat(), ...gone.flat()],
+    });
+    const scoredBook = scoreBook(book, defaultRules(), dayOf(asOf));
+    expect(byId(scoredBook, 'c0').play.kind).toBe('vip');
+    expect(byId(scoredBook, 'c1').play.kind).toBe('standard');
+  });
+
   it('suggests the VIP play from the configured threshold', () => {
     const vip = scoreBook(bookFromRows(rows), parseRules({ vip: { minMonthlyValue: 1000 } }), dayOf(asOf));
     expect(vip.vipThreshold).toBe(1000);
