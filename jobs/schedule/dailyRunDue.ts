@@ -98,27 +98,23 @@ export function catchUpWindow(
 const MAX_CATCH_UP_SPAN = 366;
 
 /**
- * How many days back a daily run on `today` looks: `maxDays`, not counting the team's public
+ * How many days back a daily run on `today` looks: MAX_CATCH_UP_DAYS, not counting the team's public
  * holidays and closed days among them (at most a year). A closure is no outage: what fell due on its
  * first day (three weeks shut in August) is told on the return, while a host down for weeks still
  * does not flood one digest.
  */
-export function catchUpDays(
-  today: string,
-  cfg: z.input<typeof workingCalendarSchema>,
-  maxDays: number = MAX_CATCH_UP_DAYS,
-): number {
+export function catchUpDays(today: string, cfg: z.input<typeof workingCalendarSchema>): number {
   const team = teamCalendar(workingCalendarSchema.parse(cfg));
   let counted = 0;
   let days = 0;
-  while (counted < maxDays && days < MAX_CATCH_UP_SPAN) {
+  while (counted < MAX_CATCH_UP_DAYS && days < MAX_CATCH_UP_SPAN) {
     days++;
     if (!holidayOrClosed(isoOfDay(dayOf(today) - days), team)) counted++;
   }
   return days;
 }
 
-/** The earliest day a daily run on `today` looks back to. */
-export function catchUpLimit(today: string, maxDays: number = MAX_CATCH_UP_DAYS): string {
+/** The earliest day a daily run on `today` looks back to, `maxDays` back (catchUpDays: over the team's days off). */
+export function catchUpLimit(today: string, maxDays: number): string {
   return isoOfDay(dayOf(today) - maxDays);
 }
