@@ -47,8 +47,9 @@ export type DailyRunDecision =
 
 /**
  * Decides on a timer tick whether today's follow-up run is due: a working day (dayOff: not a public
- * holiday of the team's calendar either, nor a closed day), at or after the send time local to the zone (the run ledger keeps
- * it to one run a day). What fell due on a day off goes out on the next working day (catchUpWindow).
+ * holiday of the team's calendar either, nor a closed day), at or after the send time local to the
+ * zone (the run ledger keeps it to one run a day). What fell due on a day off goes out on the next
+ * working day (catchUpWindow).
  */
 export function dailyRunDue(now: Date, cfg: DailySchedule): DailyRunDecision {
   const { timeZone, hour, minute, ...calendar } = dailyScheduleSchema.parse(cfg);
