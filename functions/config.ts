@@ -537,6 +537,9 @@ function tickError(minutes: readonly number[], what: string, example: string): s
 // ISO weekday numbers, as schedule/ takes them: Monday = 1 ... Sunday = 7.
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
+/** The settings that say when the weekly list comes: its day and time, the team's zone and days off. */
+type SendTimeSettings = Pick<Config, 'weeklySendAt' | 'timeZone'> & Partial<Pick<Config, 'daysOff'>>;
+
 /**
  * When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`, and with a holiday
  * calendar `..., or the next working day when that is a public holiday (GB-ENG)`, with closed days
@@ -545,7 +548,7 @@ const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satur
  * `Mondays at 08:03 your time (America/Denver)`.
  */
 export function weeklySendText(
-  config: Pick<Config, 'weeklySendAt' | 'timeZone'> & Partial<Pick<Config, 'daysOff'>>,
+  config: SendTimeSettings,
   rep: { timeZone?: string | null; now?: Date } = {},
 ): string {
   const { weekday, hour, minute } = config.weeklySendAt;
@@ -568,11 +571,7 @@ export function weeklySendText(
 }
 
 /** Whether a rep in `repTimeZone` gets this week's card at the send time on their own clock (not the team's, earlier one). */
-function repTimeIsOwn(
-  config: Pick<Config, 'weeklySendAt' | 'timeZone'> & Partial<Pick<Config, 'daysOff'>>,
-  repTimeZone: string,
-  now: Date,
-): boolean {
+function repTimeIsOwn(config: SendTimeSettings, repTimeZone: string, now: Date): boolean {
   if (repTimeZone === config.timeZone) return true;
   const schedule = { timeZone: config.timeZone, ...config.weeklySendAt, ...config.daysOff };
   const teamSendAt = weeklyRunDue(now, schedule).scheduledAt;

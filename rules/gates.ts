@@ -36,9 +36,10 @@ const STOPPED: Readonly<Record<Gate, GateResult>> = Object.freeze({
 
 /**
  * Runs the gates in order (at risk, not lost, not paused, not cooling down, an order within the value
- * window, above the value floor) as of `asOfDay`: a tap dated after it had not happened yet. The weekly run replays last week's
- * list against this week's states, and a customer a rep reached out to (or won back, or marked lost)
- * after last week's card was still on it: left out, one who then ordered was never "back on track".
+ * window, above the value floor) as of `asOfDay`: a tap dated after it had not happened yet. The
+ * weekly run replays last week's list against this week's states, and a customer a rep reached out
+ * to (or won back, or marked lost) after last week's card was still on it: left out, one who then
+ * ordered was never "back on track".
  */
 export function classifyGates(input: GateInput, rules: Rules, asOfDay: number): GateResult {
   const { state } = input;

@@ -40,9 +40,12 @@ export const SEGMENT_LABEL: Readonly<Record<Segment, string>> = {
  */
 export const LIST_HOLDS = `the customers worth a call, each ${SEGMENT_LABEL.slipping} (late against their own rhythm, or fading), ${SEGMENT_LABEL.not_back} (new, past the usual time to a second order) or ${SEGMENT_LABEL.lapsed} (gone well past their rhythm)`;
 
+/** What a list holds in short, where there is no room for LIST_HOLDS (an empty list, the CLI's usage). */
+export const WORTH_A_CALL = `worth a call (${SEGMENT_LABEL.slipping}, ${SEGMENT_LABEL.not_back} or ${SEGMENT_LABEL.lapsed})`;
+
 /** An empty list in words (`right now` for `list`, `this week` for the weekly card). */
 export function nobodyListed(when: 'right now' | 'this week'): string {
-  return `Nobody on your list ${when}: no customer worth a call (${SEGMENT_LABEL.slipping}, ${SEGMENT_LABEL.not_back} or ${SEGMENT_LABEL.lapsed}).`;
+  return `Nobody on your list ${when}: no customer ${WORTH_A_CALL}.`;
 }
 
 /**

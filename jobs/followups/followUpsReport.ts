@@ -1,7 +1,15 @@
 import { plural } from '../../rules/model/plainWords';
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { NoticeResult } from '../weekly/weeklyNotice';
-import type { NotReached, RepOutcome, RepStatus, WeeklyFeedStopped } from '../weekly/weeklyReport';
+import {
+  type NotReached,
+  nextSendLine,
+  type RepOutcome,
+  type RepStatus,
+  retriedNextTick,
+  type WeeklyFeedStopped,
+  waitingCount,
+} from '../weekly/weeklyReport';
 
 /** What a completed daily follow-up run did. */
 export interface FollowUpsDone {
@@ -82,7 +90,7 @@ export function followUpsReportText(r: FollowUpsDone): string {
     `Follow-ups ${r.runKey}: ${f.due} due (${f.ordered} ordered after a call, ${f.lost_ordered} after being marked lost, ${f.no_order} no order yet, ` +
       `${f.silent} silent, ${f.save_slipping} saves slipping); ${plural(c.delivered, 'digest')} delivered, ` +
       `${c.unreachable} unreachable, ${c.no_conversation} without the app, ${c.failed} failed` +
-      (c.waiting > 0 ? `, ${c.waiting} waiting for their own send time` : '') +
+      waitingCount(c.waiting) +
       '; ' +
       `${plural(r.quietReps, 'rep')} with nothing due.`,
   ];
@@ -96,11 +104,9 @@ export function followUpsReportText(r: FollowUpsDone): string {
     lines.push(
       `${plural(r.markedLost.recorded, 'customer')} marked lost after silence (the rep can undo it on the digest).`,
     );
-  if (r.retry === 'next_tick') lines.push(`The ${c.failed} failed reps are tried again on the next tick.`);
+  if (r.retry === 'next_tick') lines.push(retriedNextTick(c.failed));
   if (c.waiting > 0 && r.nextSendAt)
-    lines.push(
-      `The next digest goes out at ${r.nextSendAt}, the send time in its rep's own time zone (what is due for the reps waiting counts then).`,
-    );
+    lines.push(nextSendLine('digest', r.nextSendAt, ' (what is due for the reps waiting counts then).'));
   // Only the log line says it: the notice's own text is taken before it is posted.
   if (r.adminNotice === 'failed' || r.adminNotice === 'no_recipient')
     lines.push("The admins' notice could not be posted: it is tried again on each tick today.");

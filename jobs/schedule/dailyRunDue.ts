@@ -47,8 +47,9 @@ export type DailyRunDecision =
 
 /**
  * Decides on a timer tick whether today's follow-up run is due: a working day (dayOff: not a public
- * holiday of the team's calendar either, nor a closed day), at or after the send time local to the zone (the run ledger keeps
- * it to one run a day). What fell due on a day off goes out on the next working day (catchUpWindow).
+ * holiday of the team's calendar either, nor a closed day), at or after the send time local to the
+ * zone (the run ledger keeps it to one run a day). What fell due on a day off goes out on the next
+ * working day (catchUpWindow).
  */
 export function dailyRunDue(now: Date, cfg: DailySchedule): DailyRunDecision {
   const { timeZone, hour, minute, ...calendar } = dailyScheduleSchema.parse(cfg);
@@ -98,27 +99,23 @@ export function catchUpWindow(
 const MAX_CATCH_UP_SPAN = 366;
 
 /**
- * How many days back a daily run on `today` looks: `maxDays`, not counting the team's public
+ * How many days back a daily run on `today` looks: MAX_CATCH_UP_DAYS, not counting the team's public
  * holidays and closed days among them (at most a year). A closure is no outage: what fell due on its
  * first day (three weeks shut in August) is told on the return, while a host down for weeks still
  * does not flood one digest.
  */
-export function catchUpDays(
-  today: string,
-  cfg: z.input<typeof workingCalendarSchema>,
-  maxDays: number = MAX_CATCH_UP_DAYS,
-): number {
+export function catchUpDays(today: string, cfg: z.input<typeof workingCalendarSchema>): number {
   const team = teamCalendar(workingCalendarSchema.parse(cfg));
   let counted = 0;
   let days = 0;
-  while (counted < maxDays && days < MAX_CATCH_UP_SPAN) {
+  while (counted < MAX_CATCH_UP_DAYS && days < MAX_CATCH_UP_SPAN) {
     days++;
     if (!holidayOrClosed(isoOfDay(dayOf(today) - days), team)) counted++;
   }
   return days;
 }
 
-/** The earliest day a daily run on `today` looks back to. */
-export function catchUpLimit(today: string, maxDays: number = MAX_CATCH_UP_DAYS): string {
+/** The earliest day a daily run on `today` looks back to, `maxDays` back (catchUpDays: over the team's days off). */
+export function catchUpLimit(today: string, maxDays: number): string {
   return isoOfDay(dayOf(today) - maxDays);
 }

@@ -137,7 +137,8 @@ const NAME_YEARS = 5;
  * The public holidays of calendar `code` by name, in the order of the year, as this year and the
  * next few have them: the names HOLIDAYS_WORKED may give (a substitute day under its holiday's).
  */
-export function publicHolidayNames(code: string, fromYear = new Date().getUTCFullYear()): string[] {
+export function publicHolidayNames(code: string): string[] {
+  const fromYear = new Date().getUTCFullYear();
   const names = new Map<string, string>();
   const lib = libraryFor(code, 'public');
   for (let year = fromYear; year < fromYear + NAME_YEARS; year++)

@@ -43,8 +43,8 @@ export function weeklyRunKeyWeeksBefore(runKey: string, weeks: number): string |
 /**
  * Decides on a timer tick whether this ISO week's weekly run is due: the local time in the zone is at
  * or after the configured send time of the current ISO week, on the day sendDayOfWeek picks (the set
- * weekday but for a public holiday or a closed day). A late tick (isPastDue, a restart) later in the week is still
- * due; the run ledger keeps it to one run per week.
+ * weekday but for a public holiday or a closed day). A late tick (isPastDue, a restart) later in the
+ * week is still due; the run ledger keeps it to one run per week.
  */
 export function weeklyRunDue(now: Date, cfg: WeeklySchedule): RunDecision {
   const { timeZone, weekday, hour, minute, ...calendar } = weeklyScheduleSchema.parse(cfg);

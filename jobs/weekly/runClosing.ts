@@ -26,8 +26,9 @@ export interface RunClosing {
 
 /**
  * The closing the weekly and daily runs share. When failed reps are tried again on a later tick, or
- * reps wait for their own send time, the admins' notice waits for the last attempt; otherwise `noticeText`, when given, is posted once.
- * Then the run row is finished with the report (without the per-rep list the ledger's rows hold).
+ * reps wait for their own send time, the admins' notice waits for the last attempt; otherwise
+ * `noticeText`, when given, is posted once. Then the run row is finished with the report (without
+ * the per-rep list the ledger's rows hold).
  */
 export async function closeRun<R extends ClosingReport>(
   report: R,

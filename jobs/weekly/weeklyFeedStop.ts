@@ -6,6 +6,7 @@ import type { RunLedger } from '../../storage/runLedger';
 import { MAX_CATCH_UP_DAYS } from '../schedule';
 import { type AdminNotifier, postOnce, type RunNotice } from './weeklyNotice';
 import type { WeeklyFeedStopped } from './weeklyReport';
+import type { PreviousAttempt } from './weeklyRetry';
 
 /**
  * A feed that cannot be read (a missing or header-only customers or orders file, a missing column,
@@ -30,12 +31,8 @@ export async function readFeedOrStop(read: () => Promise<FeedResult>): Promise<F
 /** Which run the feed stopped: the weekly lists or the daily follow-ups. */
 export type FeedStoppedRun = 'weekly' | 'daily';
 
-/** What an earlier attempt of the run had done when a later tick of it (a rep's own send time, a retry) finds the feed broken. */
-export interface EarlierAttempt {
-  delivered: number;
-  waiting: number;
-  failed: number;
-}
+/** What an earlier attempt of the run had done (its counts) when a later tick of it (a rep's own send time, a retry) finds the feed broken. */
+export type EarlierAttempt = PreviousAttempt['counts'];
 
 /**
  * The admins' text for a run stopped by the feed: a title line, then what stopped it and what to do,

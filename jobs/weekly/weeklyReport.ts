@@ -179,6 +179,24 @@ export function notReached(outcomes: readonly RepOutcome[]): NotReached[] {
 /** How many of a list (reps not reached, problems of a rules file) an admins' text names; the log has the rest. */
 export const LISTED_IN_TEXT = 20;
 
+/**
+ * How the weekly and the daily report tell reps waiting for their own send time apart from failed
+ * ones: appended to the counts (`, 2 waiting for their own send time`, nothing when none waits).
+ */
+export function waitingCount(waiting: number): string {
+  return waiting > 0 ? `, ${waiting} waiting for their own send time` : '';
+}
+
+/** The line of a run whose failed reps a later tick tries again (retry `next_tick`). */
+export function retriedNextTick(failed: number): string {
+  return `The ${failed} failed reps are tried again on the next tick.`;
+}
+
+/** The line of when the next waiting rep's card or digest goes out (nextSendAt); `then`, what follows it. */
+export function nextSendLine(sent: 'card' | 'digest', nextSendAt: string, then: string): string {
+  return `The next ${sent} goes out at ${nextSendAt}, the send time in its rep's own time zone${then}`;
+}
+
 /** A short plain-text account of the run for the log and the admins' channel. */
 export function weeklyReportText(report: WeeklyRunDone): string {
   const c = report.counts;
@@ -190,11 +208,10 @@ export function weeklyReportText(report: WeeklyRunDone): string {
       (report.deliveredEarlier > 0 ? `, ${report.deliveredEarlier} earlier this week` : '') +
       `, ${c.nothing_to_send} with nothing to send, ${c.unreachable} unreachable, ` +
       `${c.no_conversation} without the app, ${c.failed} failed` +
-      (c.waiting > 0 ? `, ${c.waiting} waiting for their own send time` : '') +
+      waitingCount(c.waiting) +
       (report.attempt > 1 ? ` (attempt ${report.attempt}).` : '.'),
   ];
-  if (report.retry === 'next_tick')
-    lines.push(`The ${c.failed} failed reps are tried again on the next tick.`);
+  if (report.retry === 'next_tick') lines.push(retriedNextTick(c.failed));
   // The tick at a waiting rep's time goes on with the week's run, so it tries the failed reps too.
   else if (c.failed > 0 && c.waiting > 0)
     lines.push(`The ${c.failed} failed reps are tried again when the next card goes out.`);
@@ -203,9 +220,7 @@ export function weeklyReportText(report: WeeklyRunDone): string {
       `${c.failed} reps got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
     );
   if (c.waiting > 0 && report.nextSendAt)
-    lines.push(
-      `The next card goes out at ${report.nextSendAt}, the send time in its rep's own time zone; the run finishes when every rep has theirs.`,
-    );
+    lines.push(nextSendLine('card', report.nextSendAt, '; the run finishes when every rep has theirs.'));
   const rules = report.rulesFile;
   if (rules?.validOn) {
     const told = rules.adminNotice === 'posted' || rules.adminNotice === 'already_sent';

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openStorage, type Storage } from '../../storage';
+import type { TabUser } from '../../tabs/api/tabToken';
 import { findFreePort } from '../../tools/local/playground';
 import { DEMO_AS_OF, DEMO_REP_EMAIL, type LocalSettings, nameFromEmail } from '../../tools/local/settings';
 import { type LocalStack, startStack } from '../../tools/local/stack';
@@ -30,6 +31,20 @@ export interface E2eStack {
   stack: LocalStack;
   storage: Storage;
   log: string[];
+}
+
+/** A sales manager of the demo book (the tests that sign in as her set MANAGER_USER_IDS): sees every rep. */
+export const DEMO_MANAGER: TabUser = {
+  userId: '00000000-0000-0000-0000-0000000000m1',
+  name: 'Maria Lopez',
+  email: 'maria.lopez@contoso.example',
+  tenantId: '',
+};
+
+/** The stack's rep (the Playground's signed-in user, the demo book's) as a tab sees them. */
+export function stackRep(e2e: E2eStack): TabUser {
+  const { user, tenantId } = e2e.stack.playground;
+  return { userId: user.aadObjectId, name: user.name, email: user.email, tenantId };
 }
 
 /** Starts the whole local stack as `npm start` does, on free ports. */

@@ -4,10 +4,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalSigner } from '../../tabs/api/localTokens';
 import type { TabUser } from '../../tabs/api/tabToken';
-import { launchChromium } from '../helpers/chromium';
+import { keepPageLocal, launchChromium } from '../helpers/chromium';
 import { sentRows } from '../helpers/tabRows';
 import { startTeamsHost, type TeamsHost, userContext } from '../helpers/teamsHost';
-import { type E2eStack, startE2eStack, TEST_OUTPUT } from './e2eStack';
+import { type E2eStack, DEMO_MANAGER as MANAGER, stackRep, startE2eStack, TEST_OUTPUT } from './e2eStack';
 
 /**
  * The tabs in Chromium, each inside a test host page that embeds it in an iframe and answers
@@ -17,13 +17,6 @@ import { type E2eStack, startE2eStack, TEST_OUTPUT } from './e2eStack';
 
 const DOCS_SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const GREENFIELD = 'C-1001';
-/** A sales manager (configured in MANAGER_USER_IDS): sees every rep. */
-const MANAGER: TabUser = {
-  userId: '00000000-0000-0000-0000-0000000000m1',
-  name: 'Maria Lopez',
-  email: 'maria.lopez@contoso.example',
-  tenantId: '',
-};
 /** A manager (in MANAGER_USER_IDS) who is also a rep with customers of his own in the demo book. */
 const BEN: TabUser = {
   userId: '00000000-0000-0000-0000-0000000000b1',
@@ -51,12 +44,7 @@ describe('Teams tabs', () => {
     await e2e?.stack.stop();
   });
 
-  const ana = (): TabUser => ({
-    userId: e2e.stack.playground.user.aadObjectId,
-    name: e2e.stack.playground.user.name,
-    email: e2e.stack.playground.user.email,
-    tenantId: e2e.stack.playground.tenantId,
-  });
+  const ana = (): TabUser => stackRep(e2e);
 
   /** Opens a tab inside the test host; resolves with the page once the tab has painted its data. */
   async function openInHost(
@@ -95,11 +83,7 @@ describe('Teams tabs', () => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
     });
     // Only this machine: teams-js's fetch of its origin list from a CDN is refused (it falls back to its own list).
-    await page.route('**/*', (route) =>
-      new URL(route.request().url()).hostname === '127.0.0.1'
-        ? route.continue()
-        : route.abort('blockedbyclient'),
-    );
+    await keepPageLocal(page, 'http://127.0.0.1');
     if (options.initScript) await page.addInitScript(options.initScript);
     await page.goto(host.url);
     if (!options.unready)

@@ -2,9 +2,9 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TabUser } from '../../tabs/api/tabToken';
 import { axeViolations } from '../helpers/axe';
-import { launchChromium } from '../helpers/chromium';
+import { keepPageLocal, launchChromium } from '../helpers/chromium';
 import { startTeamsHost, type TeamsHost, userContext } from '../helpers/teamsHost';
-import { type E2eStack, startE2eStack } from './e2eStack';
+import { type E2eStack, DEMO_MANAGER as MANAGER, stackRep, startE2eStack } from './e2eStack';
 
 /**
  * Every view of the tabs a rep or a manager sees, checked with axe-core in Teams' three themes, wide
@@ -13,13 +13,6 @@ import { type E2eStack, startE2eStack } from './e2eStack';
  * left were a missing heading or landmark, as cheap to keep away). Then what axe cannot see, walked with the keyboard.
  */
 
-/** A sales manager (configured in MANAGER_USER_IDS): sees every rep. */
-const MANAGER: TabUser = {
-  userId: '00000000-0000-0000-0000-0000000000m1',
-  name: 'Maria Lopez',
-  email: 'maria.lopez@contoso.example',
-  tenantId: '',
-};
 const GREENFIELD = 'C-1001';
 const THEMES = ['default', 'dark', 'contrast'] as const;
 /** A wide tab, and a meeting's side panel or Teams mobile. */
@@ -41,12 +34,7 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     await e2e?.stack.stop();
   });
 
-  const ana = (): TabUser => ({
-    userId: e2e.stack.playground.user.aadObjectId,
-    name: e2e.stack.playground.user.name,
-    email: e2e.stack.playground.user.email,
-    tenantId: e2e.stack.playground.tenantId,
-  });
+  const ana = (): TabUser => stackRep(e2e);
 
   /** A tab in the test host, painted; `prepare` runs on the page before it loads (routes). */
   async function open(
@@ -75,11 +63,7 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     // The tabs' content security policy would refuse axe's inline script.
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
     const page = await context.newPage();
-    await page.route('**/*', (route) =>
-      new URL(route.request().url()).hostname === '127.0.0.1'
-        ? route.continue()
-        : route.abort('blockedbyclient'),
-    );
+    await keepPageLocal(page, 'http://127.0.0.1');
     await options.prepare?.(page);
     await page.goto(host.url);
     const frame = page.frameLocator('#tab');

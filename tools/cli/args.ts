@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isCalendarDate } from '../../rules/calendar';
+import { WORTH_A_CALL } from '../../rules/segments';
 import { UsageError } from './usageError';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
@@ -24,7 +25,7 @@ export interface BacktestArgs {
 
 export type CliArgs = ScoreArgs | BacktestArgs | { command: 'summary'; rest: string[] } | { command: 'help' };
 
-export const USAGE = `churn-predictor: which customers are worth a call (slipping, not back yet or lapsed), and why
+export const USAGE = `churn-predictor: which customers are ${WORTH_A_CALL}, and why
 
 Usage:
   churn-predictor score --feed DIR [--as-of YYYY-MM-DD] [--rules FILE] [--format table|json|csv]

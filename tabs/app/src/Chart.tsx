@@ -90,6 +90,11 @@ const useStyles = makeStyles({
   figures: { overflowX: 'auto' },
 });
 
+/** A figure of `s` as the legend and the figures' table write it: `–` for a period with none. */
+function figureText(s: Series, v: number | null | undefined, formatTick: (v: number) => string): string {
+  return v === null || v === undefined ? '–' : (s.format ?? formatTick)(v);
+}
+
 function resolve(el: HTMLElement, color: string): string {
   const m = /^var\((--[^)]+)\)$/.exec(color);
   return m ? getComputedStyle(el).getPropertyValue(m[1]).trim() || '#888' : color;
@@ -197,7 +202,7 @@ export function Chart({
             fill: s.kind === 'bars' ? barFill(color) : undefined,
             paths: s.kind === 'bars' ? bars : undefined,
             points: { show: s.kind === 'line' },
-            value: (_u: uPlot, v: number | null) => (v === null ? '–' : (s.format ?? formatTick)(v)),
+            value: (_u: uPlot, v: number | null) => figureText(s, v, formatTick),
           };
         }),
       ],
@@ -279,14 +284,9 @@ function Figures({
               {labels.map((label, k) => (
                 <TableRow key={label}>
                   <TableCell>{label}</TableCell>
-                  {series.map((x) => {
-                    const v = x.values[k];
-                    return (
-                      <TableCell key={x.label}>
-                        {v === null || v === undefined ? '–' : (x.format ?? formatTick)(v)}
-                      </TableCell>
-                    );
-                  })}
+                  {series.map((x) => (
+                    <TableCell key={x.label}>{figureText(x, x.values[k], formatTick)}</TableCell>
+                  ))}
                 </TableRow>
               ))}
             </TableBody>
