@@ -29,6 +29,8 @@ const DAILY = 'C-DAILY';
 const PROSPECT = 'C-PROSPECT';
 /** Ana's customer who ordered weekly until 400 days before the as-of date, and never since. */
 const GONE_A_YEAR = 'C-YEAR';
+/** Ana's customer whose export gives a monthly value of 0 (a regular whose account is billed elsewhere). */
+const NO_VALUE = 'C-NOVALUE';
 const GREENFIELD = 'C-1001';
 const BAYVIEW = 'C-1212';
 /** A customer of Ana's the weekly run stored and the export no longer holds. */
@@ -57,7 +59,7 @@ describe("a customer's story in the personal tab", () => {
     await cp(DEMO, feedDir, { recursive: true });
     await appendFile(
       join(feedDir, 'customers.csv'),
-      `${DAILY},Daily Grind Cafe,ana.ruiz@contoso.example,\n${PROSPECT},Quince Deli,ana.ruiz@contoso.example,\n${GONE_A_YEAR},Old Mill Bakery,ana.ruiz@contoso.example,\n`,
+      `${DAILY},Daily Grind Cafe,ana.ruiz@contoso.example,\n${PROSPECT},Quince Deli,ana.ruiz@contoso.example,\n${GONE_A_YEAR},Old Mill Bakery,ana.ruiz@contoso.example,\n${NO_VALUE},Hollow Tree Cafe,ana.ruiz@contoso.example,0\n`,
     );
     const asOf = Date.parse(`${DEMO_AS_OF}T00:00:00Z`);
     const days = Array.from({ length: 60 }, (_, k) => new Date(asOf - (k + 1) * 86_400_000).toISOString());
@@ -71,6 +73,13 @@ describe("a customer's story in the personal tab", () => {
     await appendFile(
       join(feedDir, 'orders.csv'),
       weeksBefore.map((d, k) => `SO-YEAR-${k},${GONE_A_YEAR},${d.slice(0, 10)},300.00\n`).join(''),
+    );
+    await appendFile(
+      join(feedDir, 'orders.csv'),
+      days
+        .filter((_, k) => k % 7 === 0)
+        .map((d, k) => `SO-NOVALUE-${k},${NO_VALUE},${d.slice(0, 10)},80.00\n`)
+        .join(''),
     );
     [e2e, browser] = await Promise.all([startE2eStack({ weeklyRun: 'start', feedDir }), launchChromium()]);
     await e2e.stack.automaticWeekly;
@@ -158,7 +167,21 @@ describe("a customer's story in the personal tab", () => {
     expect(text).toContain(
       'On no weekly list: no order in the last 365 days, longer than a win-back list reaches back.',
     );
-    // Won back: the box starts empty and says what to type, not "0", which the save refuses.
+    // Won back: the box starts at that value, and what the rep won, typed, is taken.
+    const box = page.getByLabel('Value won back / month');
+    await expect(box.inputValue()).resolves.toBe('1304');
+    await box.fill('600');
+    await page.getByRole('button', { name: 'Won back' }).click();
+    await expect(
+      page.getByText('Recorded: Old Mill Bakery won back ($600 a month).').textContent(),
+    ).resolves.toBeTruthy();
+    await page.close();
+  });
+
+  it('starts the Won back box of a customer valued at 0 empty, says what to type, and takes what is typed', async () => {
+    const page = await openPage(NO_VALUE);
+    await expect(fact(page, 'Monthly value').textContent()).resolves.toBe('Monthly value$0/month');
+    // Not "0", which the save refuses: empty, with what to type.
     const box = page.getByLabel('Value won back / month');
     await expect(box.inputValue()).resolves.toBe('');
     await expect(box.getAttribute('placeholder')).resolves.toBe('e.g. 1,250.50');
@@ -170,7 +193,7 @@ describe("a customer's story in the personal tab", () => {
     await box.fill('600');
     await page.getByRole('button', { name: 'Won back' }).click();
     await expect(
-      page.getByText('Recorded: Old Mill Bakery won back ($600 a month).').textContent(),
+      page.getByText('Recorded: Hollow Tree Cafe won back ($600 a month).').textContent(),
     ).resolves.toBeTruthy();
     await page.close();
   });
