@@ -42,6 +42,10 @@ const book = bookFromRows({
   ],
 });
 const german = { currency: 'EUR', locale: 'de-DE' };
+// A win-back list reaches back `windows.valueDays` (365 days by default); this team's reaches back
+// 1,500 days, so Old Mill, gone 1,267, is still listed and its four-digit silence on the card.
+const defaults = defaultRules();
+const rules = { ...defaults, windows: { ...defaults.windows, valueDays: 1500 } };
 
 /** Lines with a number in them, as Teams shows the card. */
 const numbered = (card: object) => texts(card).filter((t) => /\d/.test(t));
@@ -60,6 +64,7 @@ describe('a German card writes every number the German way', () => {
     const report = completed(
       await runWeekly(
         depsFor(world, book, {
+          rules,
           config: { timeZone: TIME_ZONE, weeklySendAt: { weekday: 1, hour: 8, minute: 3 }, ...german },
         }),
         { now: SEND_TIME },
@@ -80,14 +85,14 @@ describe('a German card writes every number the German way', () => {
 
     const handler = createActionHandler({
       stores: { ...world.storage, cards: world.cards },
-      rules: defaultRules(),
+      rules,
       timeZone: TIME_ZONE,
       access: { tenantId: 'tenant-1', adminUserIds: [] },
       clock: () => new Date(SEND_TIME.getTime() + 3_600_000),
       cardFormat: german,
       listsNow: listsNowFrom(
         async () => ({ book }),
-        defaultRules(),
+        rules,
         () => SEND_TIME,
       ),
     });
@@ -105,7 +110,11 @@ describe('a German card writes every number the German way', () => {
     );
 
     // The tab's rows read as the card's (the rep opens My customers from it).
-    const tabs = tabsOver(world, book, { clock: () => new Date(SEND_TIME.getTime() + 3_600_000), ...german });
+    const tabs = tabsOver(world, book, {
+      clock: () => new Date(SEND_TIME.getTime() + 3_600_000),
+      rules,
+      ...german,
+    });
     const page = await tabs.customers({
       userId: `aad-${REP}`,
       name: 'Ana',
