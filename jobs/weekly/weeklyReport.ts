@@ -123,13 +123,14 @@ export interface WeeklyFeedStopped {
 }
 
 /**
- * A tick that ran nothing: before the send time, the week already run, or the run under way in
- * another instance. `adminNotice`: a finished run's notice that could not be posted, tried again.
+ * A tick that ran nothing: before the send time, the week already run, the run under way in another
+ * instance, or a week the team does not work at all (no card that week). `adminNotice`: a finished
+ * run's notice that could not be posted, tried again.
  */
 export interface WeeklyNotDue {
   status: 'not_due';
   runKey: string;
-  reason: 'before_send_time' | 'already_ran' | 'in_progress';
+  reason: 'before_send_time' | 'already_ran' | 'in_progress' | 'no_working_day';
   adminNotice?: WeeklyRunDone['adminNotice'];
 }
 
