@@ -543,9 +543,9 @@ type SendTimeSettings = Pick<Config, 'weeklySendAt' | 'timeZone'> & Partial<Pick
 /**
  * When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`, and with a holiday
  * calendar `..., or the next working day when that is a public holiday (GB-ENG); none in a week with
- * no working day`, with closed days `... a closed day ...`. For a rep whose zone is known (`repTimeZone`) and whose card comes at the send
- * time there (repSendAt: not ahead of the team's zone, judged by this week's send at `now`):
- * `Mondays at 08:03 your time (America/Denver)`.
+ * no working day`, with closed days `... a closed day ...`. For a rep whose zone is known
+ * (`repTimeZone`) and whose card comes at the send time there (repSendAt: not ahead of the team's
+ * zone, judged by this week's send at `now`): `Mondays at 08:03 your time (America/Denver)`.
  */
 export function weeklySendText(
   config: SendTimeSettings,
