@@ -542,10 +542,10 @@ type SendTimeSettings = Pick<Config, 'weeklySendAt' | 'timeZone'> & Partial<Pick
 
 /**
  * When the weekly list comes, in words: `Mondays at 08:03 (Europe/London)`, and with a holiday
- * calendar `..., or the next working day when that is a public holiday (GB-ENG)`, with closed days
- * `... a closed day`. For a rep whose zone is known (`repTimeZone`) and whose card comes at the send
- * time there (repSendAt: not ahead of the team's zone, judged by this week's send at `now`):
- * `Mondays at 08:03 your time (America/Denver)`.
+ * calendar `..., or the next working day when that is a public holiday (GB-ENG); none in a week with
+ * no working day`, with closed days `... a closed day ...`. For a rep whose zone is known
+ * (`repTimeZone`) and whose card comes at the send time there (repSendAt: not ahead of the team's
+ * zone, judged by this week's send at `now`): `Mondays at 08:03 your time (America/Denver)`.
  */
 export function weeklySendText(
   config: SendTimeSettings,
@@ -560,12 +560,13 @@ export function weeklySendText(
     ...(holidays ? [`a public holiday (${holidays})`] : []),
     ...(closedDays.length > 0 ? ['a closed day'] : []),
   ].join(' or ');
-  // As sendDayOfWeek moves it: within the week, so only a card of a later weekday may come earlier.
-  const moved = !off
-    ? ''
-    : weekday === 1
+  // As sendDayOfWeek moves it: within the week, so only a card of a later weekday may come earlier;
+  // and a week the team does not work at all has none.
+  const within =
+    weekday === 1
       ? `, or the next working day when that is ${off}`
       : `, or when that is ${off} the next working day of that week, else the one before`;
+  const moved = off ? `${within}; none in a week with no working day` : '';
   const where = zone ? `your time (${zone})` : `(${config.timeZone})`;
   return `${WEEKDAYS[weekday - 1]}s at ${hm} ${where}${moved}`;
 }

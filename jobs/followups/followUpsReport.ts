@@ -2,11 +2,11 @@ import { plural } from '../../rules/model/plainWords';
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { NoticeResult } from '../weekly/weeklyNotice';
 import {
+  failedRetriedLine,
   type NotReached,
   nextSendLine,
   type RepOutcome,
   type RepStatus,
-  retriedNextTick,
   type WeeklyFeedStopped,
   waitingCount,
 } from '../weekly/weeklyReport';
@@ -104,7 +104,8 @@ export function followUpsReportText(r: FollowUpsDone): string {
     lines.push(
       `${plural(r.markedLost.recorded, 'customer')} marked lost after silence (the rep can undo it on the digest).`,
     );
-  if (r.retry === 'next_tick') lines.push(retriedNextTick(c.failed));
+  const retried = failedRetriedLine('digest', c, r.retry);
+  if (retried) lines.push(retried);
   if (c.waiting > 0 && r.nextSendAt)
     lines.push(nextSendLine('digest', r.nextSendAt, ' (what is due for the reps waiting counts then).'));
   // Only the log line says it: the notice's own text is taken before it is posted.

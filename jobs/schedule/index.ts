@@ -33,6 +33,7 @@ export {
   WEEKLY_TIMER_NCRONTAB,
 } from './timerSchedule';
 export {
+  type WeeklyRunDecision,
   weeklyRunDue,
   weeklyRunKey,
   weeklyRunKeyOfDay,

@@ -41,24 +41,36 @@ export function weeklyRunKeyWeeksBefore(runKey: string, weeks: number): string |
 }
 
 /**
+ * What a tick decides for the weekly run: a RunDecision, or `no_working_day` in a week the team does
+ * not work at all (closed from Christmas to New Year): no card that week, at `scheduledAt` (the set
+ * day's send time) or any other time.
+ */
+export type WeeklyRunDecision =
+  | RunDecision
+  | { due: false; reason: 'no_working_day'; runKey: string; scheduledAt: Date };
+
+/**
  * Decides on a timer tick whether this ISO week's weekly run is due: the local time in the zone is at
  * or after the configured send time of the current ISO week, on the day sendDayOfWeek picks (the set
  * weekday but for a public holiday or a closed day). A late tick (isPastDue, a restart) later in the
- * week is still due; the run ledger keeps it to one run per week.
+ * week is still due; the run ledger keeps it to one run per week. A week with no working day has no
+ * run: a card then would wait, a week stale, for a team whose next card comes on its return anyway,
+ * and that card says what changed since the last one the reps got (the run ledger's last run).
  */
-export function weeklyRunDue(now: Date, cfg: WeeklySchedule): RunDecision {
+export function weeklyRunDue(now: Date, cfg: WeeklySchedule): WeeklyRunDecision {
   const { timeZone, weekday, hour, minute, ...calendar } = weeklyScheduleSchema.parse(cfg);
   const local = zonedNow(now, timeZone);
   const monday = startOfISOWeek(local);
   const sendDay = sendDayOfWeek(format(monday, 'yyyy-MM-dd'), weekday, teamCalendar(calendar));
   // Arithmetic on a TZDate stays in the zone, so a DST change inside the week shifts nothing.
-  const scheduledAt = set(addDays(monday, sendDay - 1), {
+  const scheduledAt = set(addDays(monday, (sendDay ?? weekday) - 1), {
     hours: hour,
     minutes: minute,
     seconds: 0,
     milliseconds: 0,
   });
   const runKey = weeklyRunKey(local);
+  if (sendDay === null) return { due: false, reason: 'no_working_day', runKey, scheduledAt };
   if (isBefore(local, scheduledAt)) return { due: false, reason: 'before_send_time', runKey, scheduledAt };
   return { due: true, runKey, localDate: format(local, 'yyyy-MM-dd'), scheduledAt };
 }
@@ -68,14 +80,15 @@ export function weeklyRunDue(now: Date, cfg: WeeklySchedule): RunDecision {
  * when that is a public holiday or a closed day the next working day of the same week (Easter
  * Monday's card comes on Tuesday at the same time). A card is one week's list, so it does not cross
  * into the next week: when no working day is left in it (a Friday send on Good Friday) it comes on
- * the last working day before, and in a week with no working day at all (a team closed from
- * Christmas to New Year) on the set day, where it waits for the team's return.
+ * the last working day before. A week with no working day at all (a team closed from Christmas to New
+ * Year) has none: null.
  */
-function sendDayOfWeek(monday: string, weekday: number, team: TeamCalendar): number {
+function sendDayOfWeek(monday: string, weekday: number, team: TeamCalendar): number | null {
   const dayOfWeek = (isoWeekday: number) => isoOfDay(dayOf(monday) + isoWeekday - 1);
-  if (!holidayOrClosed(dayOfWeek(weekday), team)) return weekday;
   const worked = (d: number) => dayOff(dayOfWeek(d), team) === null;
+  if (![1, 2, 3, 4, 5, 6, 7].some(worked)) return null;
+  if (!holidayOrClosed(dayOfWeek(weekday), team)) return weekday;
   for (let d = weekday + 1; d <= 7; d++) if (worked(d)) return d;
   for (let d = weekday - 1; d >= 1; d--) if (worked(d)) return d;
-  return weekday;
+  return null;
 }

@@ -123,13 +123,14 @@ export interface WeeklyFeedStopped {
 }
 
 /**
- * A tick that ran nothing: before the send time, the week already run, or the run under way in
- * another instance. `adminNotice`: a finished run's notice that could not be posted, tried again.
+ * A tick that ran nothing: before the send time, the week already run, the run under way in another
+ * instance, or a week the team does not work at all (no card that week). `adminNotice`: a finished
+ * run's notice that could not be posted, tried again.
  */
 export interface WeeklyNotDue {
   status: 'not_due';
   runKey: string;
-  reason: 'before_send_time' | 'already_ran' | 'in_progress';
+  reason: 'before_send_time' | 'already_ran' | 'in_progress' | 'no_working_day';
   adminNotice?: WeeklyRunDone['adminNotice'];
 }
 
@@ -187,9 +188,20 @@ export function waitingCount(waiting: number): string {
   return waiting > 0 ? `, ${waiting} waiting for their own send time` : '';
 }
 
-/** The line of a run whose failed reps a later tick tries again (retry `next_tick`). */
-export function retriedNextTick(failed: number): string {
-  return `The ${failed} failed reps are tried again on the next tick.`;
+/**
+ * The line of a run's failed reps a later tick tries again, or null when none does: the next tick
+ * while attempts remain (retry `next_tick`), else, with reps waiting for their own send time, the
+ * tick at that time, which goes on with the run and so tries the failed reps too.
+ */
+export function failedRetriedLine(
+  sent: 'card' | 'digest',
+  counts: { failed: number; waiting: number },
+  retry: 'next_tick' | 'rep_time' | 'none',
+): string | null {
+  if (retry === 'next_tick') return `The ${counts.failed} failed reps are tried again on the next tick.`;
+  if (counts.failed > 0 && counts.waiting > 0)
+    return `The ${counts.failed} failed reps are tried again when the next ${sent} goes out.`;
+  return null;
 }
 
 /** The line of when the next waiting rep's card or digest goes out (nextSendAt); `then`, what follows it. */
@@ -211,10 +223,8 @@ export function weeklyReportText(report: WeeklyRunDone): string {
       waitingCount(c.waiting) +
       (report.attempt > 1 ? ` (attempt ${report.attempt}).` : '.'),
   ];
-  if (report.retry === 'next_tick') lines.push(retriedNextTick(c.failed));
-  // The tick at a waiting rep's time goes on with the week's run, so it tries the failed reps too.
-  else if (c.failed > 0 && c.waiting > 0)
-    lines.push(`The ${c.failed} failed reps are tried again when the next card goes out.`);
+  const retried = failedRetriedLine('card', c, report.retry);
+  if (retried) lines.push(retried);
   else if (c.failed > 0 && report.attempt > 1)
     lines.push(
       `${c.failed} reps got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { FeedError } from '../../../feed/feedError';
 import { readFeed } from '../../../feed/readFeed';
+import { followUpsReportText } from '../../../jobs/followups/followUpsReport';
 import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
 import { initialState } from '../../../rules/customerState';
 import { defaultRules, parseRules, type Rules } from '../../../rules/rulesSchema';
@@ -390,6 +391,34 @@ describe('runFollowUps', () => {
     );
   });
 
+  /**
+   * The daily deps with Ana's client in Los Angeles (her digest two hours after the team's) and Ben's
+   * call to Busy Bar on Mon 16 Nov followed by its order on the 20th: his Tuesday digest says so.
+   */
+  async function anaInLosAngelesBenCalledBusyBar(): Promise<FollowUpsRunDeps> {
+    await world.storage.conversations.learnTimeZone(`aad-${ANA}`, 'America/Los_Angeles');
+    const withBen = bookFromRows({
+      customers: [...book.customers, { id: 'busy', name: 'Busy Bar', owner: BEN, monthlyValue: 600 }],
+      orders: [
+        ...weeklyOrders('quiet', '2026-06-01', '2026-10-12'),
+        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
+        ...weeklyOrders('busy', '2026-06-01', '2026-10-12'),
+        { customerId: 'busy', date: '2026-11-20', amount: 450 },
+      ],
+    });
+    await world.storage.state.writeChanged(new Map(), [
+      {
+        ...initialState({ customerId: 'busy', name: 'Busy Bar', owner: BEN, monthlyValue: 600 }),
+        lastContact: '2026-11-16',
+      },
+    ]);
+    return dailyDeps(world, async () => ({ book: withBen, report: { files: [], rowsSkipped: 0 } }));
+  }
+
+  /** The digests the fake Teams got for a rep's chat. */
+  const sendsTo = (email: string) =>
+    world.fake.activities.filter((a) => a.kind === 'send' && a.conversationId === conversationOf(email));
+
   it('a rep whose client is in Los Angeles gets the digest at 09:03 there, her silent customer marked lost only then', async () => {
     await world.storage.conversations.learnTimeZone(`aad-${ANA}`, 'America/Los_Angeles');
     const rules = parseRules({ followUps: { autoLoseAfterDays: 35 } });
@@ -421,26 +450,7 @@ describe('runFollowUps', () => {
   });
 
   it('a rep whose own time never came that day (the host down all afternoon): her next digest says what fell due, nothing goes twice to the others', async () => {
-    await world.storage.conversations.learnTimeZone(`aad-${ANA}`, 'America/Los_Angeles');
-    // Ben called Busy Bar on Mon 16 Nov and it ordered on the 20th: his Tuesday digest says so.
-    const withBen = bookFromRows({
-      customers: [...book.customers, { id: 'busy', name: 'Busy Bar', owner: BEN, monthlyValue: 600 }],
-      orders: [
-        ...weeklyOrders('quiet', '2026-06-01', '2026-10-12'),
-        ...weeklyOrders('steady', '2026-06-01', '2026-11-23'),
-        ...weeklyOrders('busy', '2026-06-01', '2026-10-12'),
-        { customerId: 'busy', date: '2026-11-20', amount: 450 },
-      ],
-    });
-    await world.storage.state.writeChanged(new Map(), [
-      {
-        ...initialState({ customerId: 'busy', name: 'Busy Bar', owner: BEN, monthlyValue: 600 }),
-        lastContact: '2026-11-16',
-      },
-    ]);
-    const d = dailyDeps(world, async () => ({ book: withBen, report: { files: [], rowsSkipped: 0 } }));
-    const sendsTo = (email: string) =>
-      world.fake.activities.filter((a) => a.kind === 'send' && a.conversationId === conversationOf(email));
+    const d = await anaInLosAngelesBenCalledBusyBar();
     // Tuesday 09:03 in Chicago: Ben's digest; Ana's waits for 09:03 in Los Angeles, a tick that never comes.
     expect(completed(await runFollowUps(d, { now: TUESDAY })).counts).toMatchObject({
       delivered: 1,
@@ -454,6 +464,32 @@ describe('runFollowUps', () => {
     expect(sendsTo(ANA)).toHaveLength(1);
     const card = (sendsTo(ANA)[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
     expect(texts(card).some((t) => t.includes('Quiet Deli'))).toBe(true);
+  });
+
+  it("a failed rep and a waiting one on the same day: the account says the failed rep is tried again at the waiting rep's time, and is", async () => {
+    const d = await anaInLosAngelesBenCalledBusyBar();
+    // Teams answers 500 to every send to Ben's chat through 09:48 in Chicago, the day's last extra attempt.
+    world.fake.injectForConversation(conversationOf(BEN), { status: 500 });
+    const reports = [];
+    for (let t = TUESDAY.getTime(); t <= Date.parse('2026-11-24T15:48:00Z'); t += 15 * 60_000)
+      reports.push(completed(await runFollowUps(d, { now: new Date(t) })));
+    const last = reports[reports.length - 1];
+    expect(last).toMatchObject({ attempt: 4, retry: 'rep_time', counts: { failed: 1, waiting: 1 } });
+    expect(followUpsReportText(last).split('\n').slice(2, 4)).toEqual([
+      'The 1 failed reps are tried again when the next digest goes out.',
+      "The next digest goes out at 2026-11-24T17:03:00.000Z, the send time in its rep's own time zone (what is due for the reps waiting counts then).",
+    ]);
+    expect(sendsTo(BEN)).toHaveLength(0);
+    // Teams is back; at 09:03 in Los Angeles both get theirs.
+    world.fake.injectForConversation(conversationOf(BEN), { status: 500 }, 0);
+    for (
+      let t = Date.parse('2026-11-24T16:03:00Z');
+      t <= Date.parse('2026-11-24T17:03:00Z');
+      t += 15 * 60_000
+    )
+      await runFollowUps(d, { now: new Date(t) });
+    expect(sendsTo(ANA)).toHaveLength(1);
+    expect(sendsTo(BEN)).toHaveLength(1);
   });
 
   it('a feed broken at her time: the admins hear that her digest waits for it today, not that none went out', async () => {

@@ -406,3 +406,50 @@ describe('runMonthlySummary', () => {
     expect(calls).toHaveLength(2);
   });
 });
+
+describe('the summary when the 1st is a day off', () => {
+  // A Chicago team with HOLIDAYS=US closed from Christmas Eve to New Year's Eve: New Year's Day 2027,
+  // a Friday, is a public holiday and the weekend follows, so December's summary comes on Monday 4
+  // January at 09:00, once; the timer stepped every 15 minutes from 31 December to 4 January, and on
+  // 31 January and 1 February.
+  it("posts December's summary once, on the first working day after New Year's Day, and January's on 1 February", async () => {
+    const storage = await openTestStorage('monthlyoff', { timeZone: TZ });
+    await storage.conversations.setSummaryChannel(channel);
+    const { sender, calls } = recordingSender();
+    const closed = {
+      ...schedule,
+      holidays: 'US',
+      closedDays: [{ from: '2026-12-24', to: '2026-12-31' }],
+      workingDays: [1, 2, 3, 4, 5],
+    };
+    // November's went out on 1 December.
+    await storage.runs.startRun('monthly-2026-11', '2026-12-01T15:00:00.000Z');
+    await storage.runs.finishRun('monthly-2026-11', '2026-12-01T15:00:01.000Z', { status: 'delivered' });
+    const posted: { at: string; month: string; headline: string }[] = [];
+    const spans = [
+      ['2026-12-31T00:00:00Z', '2027-01-05T00:00:00Z'],
+      ['2027-01-31T00:00:00Z', '2027-02-02T00:00:00Z'],
+    ];
+    for (const [from, to] of spans)
+      for (let t = Date.parse(from); t < Date.parse(to); t += 15 * 60_000) {
+        const now = new Date(t);
+        const config = { ...options, schedule: closed };
+        const report = await runMonthlySummary({ storage, sender, now, config });
+        if (report.status === 'delivered')
+          posted.push({ at: now.toISOString(), month: report.month, headline: report.headline });
+      }
+    expect(posted).toEqual([
+      {
+        at: '2027-01-04T15:00:00.000Z',
+        month: '2026-12',
+        headline: 'Nothing was recorded in December: no customer was flagged and no button was tapped.',
+      },
+      {
+        at: '2027-02-01T15:00:00.000Z',
+        month: '2027-01',
+        headline: 'Nothing was recorded in January: no customer was flagged and no button was tapped.',
+      },
+    ]);
+    expect(calls).toHaveLength(2);
+  });
+});

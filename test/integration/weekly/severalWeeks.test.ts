@@ -19,6 +19,7 @@ import {
   depsFor,
   installReps,
   openWeeklyWorld,
+  ordersEvery,
   TIME_ZONE,
   type WeeklyWorld,
   weeklyOrders,
@@ -48,13 +49,6 @@ const customers: CustomerRow[] = [
   { id: 'maple', name: 'Maple', owner: BEN, monthlyValue: null },
 ];
 
-function every(customerId: string, from: string, to: string, days: number, amount: number): OrderRow[] {
-  const rows: OrderRow[] = [];
-  for (let t = Date.parse(from); t <= Date.parse(to); t += days * 86_400_000)
-    rows.push({ customerId, date: new Date(t).toISOString().slice(0, 10), amount });
-  return rows;
-}
-
 const orders: OrderRow[] = [
   // Every Monday from June, until a last order on 19 October: slipping from 9 November.
   ...weeklyOrders('alder', '2026-06-01', '2026-10-19'),
@@ -71,12 +65,12 @@ const orders: OrderRow[] = [
   ...weeklyOrders('ginkgo', '2026-06-01', '2026-12-14'),
   ...weeklyOrders('kiwi', '2026-06-01', '2026-12-14'),
   // Hazel orders every fortnight until 12 October, then once on 18 November.
-  ...every('hazel', '2026-06-01', '2026-10-12', 14, 900),
+  ...ordersEvery('hazel', '2026-06-01', '2026-10-12', 14, 900),
   { customerId: 'hazel', date: '2026-11-18', amount: 900 },
   // Ivy orders every Monday until 2 November: slipping from the 16th.
   ...weeklyOrders('ivy', '2026-06-01', '2026-11-02'),
   // Juniper stopped in July (lapsed); Maple ordered twice in August.
-  ...every('juniper', '2026-06-01', '2026-07-27', 14, 400),
+  ...ordersEvery('juniper', '2026-06-01', '2026-07-27', 14, 400),
   { customerId: 'maple', date: '2026-08-03', amount: 500 },
   { customerId: 'maple', date: '2026-08-10', amount: 500 },
   // Larch stops after 26 October; Ben reaches out on 10 November and Larch orders on the 12th.

@@ -124,8 +124,19 @@ function isoDay(day: number): string {
 
 /** Weekly orders from `from` to `to` (inclusive). */
 export function weeklyOrders(customerId: string, from: string, to: string, amount = 300): OrderRow[] {
+  return ordersEvery(customerId, from, to, 7, amount);
+}
+
+/** An order every `days` days from `from` to `to` (inclusive). */
+export function ordersEvery(
+  customerId: string,
+  from: string,
+  to: string,
+  days: number,
+  amount: number,
+): OrderRow[] {
   const rows: OrderRow[] = [];
-  for (let t = Date.parse(from); t <= Date.parse(to); t += 7 * 86_400_000) {
+  for (let t = Date.parse(from); t <= Date.parse(to); t += days * 86_400_000) {
     rows.push({ customerId, date: isoDay(t / 86_400_000), amount });
   }
   return rows;

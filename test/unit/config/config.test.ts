@@ -83,7 +83,7 @@ describe('loadConfig', () => {
   it('says the weekly list moves off a public holiday when there is a calendar', () => {
     const c = loadConfig({ ...local, TIME_ZONE: 'Europe/London', HOLIDAYS: 'GB-ENG' });
     expect(weeklySendText(c)).toBe(
-      'Mondays at 08:03 (Europe/London), or the next working day when that is a public holiday (GB-ENG)',
+      'Mondays at 08:03 (Europe/London), or the next working day when that is a public holiday (GB-ENG); none in a week with no working day',
     );
     // A card does not cross into the next week: on Good Friday a Friday team's comes on Thursday.
     const friday = loadConfig({
@@ -93,7 +93,7 @@ describe('loadConfig', () => {
       WEEKLY_SEND_AT: 'Friday 08:03',
     });
     expect(weeklySendText(friday)).toBe(
-      'Fridays at 08:03 (Europe/London), or when that is a public holiday (GB-ENG) the next working day of that week, else the one before',
+      'Fridays at 08:03 (Europe/London), or when that is a public holiday (GB-ENG) the next working day of that week, else the one before; none in a week with no working day',
     );
   });
 
@@ -182,10 +182,10 @@ describe('loadConfig', () => {
   it('says the weekly list moves off a closed day too', () => {
     const c = loadConfig({ ...local, HOLIDAYS: 'US', CLOSED_DAYS: '2026-12-24..2026-12-31' });
     expect(weeklySendText(c)).toBe(
-      'Mondays at 08:03 (UTC), or the next working day when that is a public holiday (US) or a closed day',
+      'Mondays at 08:03 (UTC), or the next working day when that is a public holiday (US) or a closed day; none in a week with no working day',
     );
     expect(weeklySendText(loadConfig({ ...local, CLOSED_DAYS: '2027-03-15' }))).toBe(
-      'Mondays at 08:03 (UTC), or the next working day when that is a closed day',
+      'Mondays at 08:03 (UTC), or the next working day when that is a closed day; none in a week with no working day',
     );
   });
 

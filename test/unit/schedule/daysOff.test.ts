@@ -101,20 +101,31 @@ describe('a team closed from Christmas Eve to New Year’s Eve 2026 (CLOSED_DAYS
     });
   });
 
-  it('gets the card of the week of 28 December on its Monday, that week having no working day; without HOLIDAYS on Friday 1 January', () => {
+  it('gets no card in the week of 28 December, that week having no working day; without HOLIDAYS on Friday 1 January', () => {
     const weekly = (daysOff: DaysOff) => (now: Date) => weeklyRunDue(now, card(daysOff));
-    // Monday 28 to Thursday 31 closed, Friday 1 January a public holiday: no working day is left in
-    // the week, so the card keeps its set day and waits there for the team's return.
+    // Monday 28 to Thursday 31 closed, Friday 1 January a public holiday: nobody is there to read a
+    // card that week, and the next comes on Monday 4 January.
     expect(sends(from, to, weekly(closed), 'weekly-2026-W51')).toEqual([
       '2026-12-21 Mon 08:03',
-      '2026-12-28 Mon 08:03',
       '2027-01-04 Mon 08:03',
     ]);
+    expect(weeklyRunDue(new Date('2026-12-31T14:03:00Z'), card(closed))).toMatchObject({
+      due: false,
+      reason: 'no_working_day',
+      runKey: 'weekly-2026-W53',
+    });
     const { holidays: _, ...closedOnly } = closed;
     expect(sends(from, to, weekly(closedOnly), 'weekly-2026-W51')).toEqual([
       '2026-12-21 Mon 08:03',
       '2027-01-01 Fri 08:03',
       '2027-01-04 Mon 08:03',
+    ]);
+    // A Sunday send: Sunday 27 December closed, so that week's card on its last working day before;
+    // none in the closed week, whatever its Sunday; then Sunday 10 January.
+    const sunday = (now: Date) => weeklyRunDue(now, { ...card(closed), weekday: 7 });
+    expect(sends(from, '2027-01-11T00:00:00Z', sunday, 'weekly-2026-W51')).toEqual([
+      '2026-12-23 Wed 08:03',
+      '2027-01-10 Sun 08:03',
     ]);
   });
 

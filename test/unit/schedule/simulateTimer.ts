@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { DailyRunDecision } from '../../../jobs/schedule';
+import type { DailyRunDecision, WeeklyRunDecision } from '../../../jobs/schedule';
 
 /** One run the simulated timer started: its key and the local wall-clock time it fired at. */
 export interface Fired {
@@ -20,7 +20,7 @@ export function simulateTimer(
   fromUtc: string,
   toUtc: string,
   timeZone: string,
-  decide: (now: Date) => DailyRunDecision,
+  decide: (now: Date) => DailyRunDecision | WeeklyRunDecision,
   ledgerAtStart: string | null,
 ): Fired[] {
   const fired: Fired[] = [];
