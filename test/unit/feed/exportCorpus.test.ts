@@ -2076,6 +2076,43 @@ describe("the demo book's tickets as a Zendesk export", () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("score prints the same lists, reasons and all, from the tickets keyed by Zendesk's Organization, spelt otherwise", async () => {
+    // Each ticket under its customer's company as a desk types it: in capitals, with two spaces
+    // between words, or with a full stop after it. (A legal form the book's name lacks is not
+    // added: the book has both "Parkside Cafe" and "Parkside Cafe, Ltd", which it would confuse.)
+    const demo = join(__dirname, '../../../demo/feed');
+    const [, ...customers] = readFileSync(join(demo, 'customers.csv'), 'utf8').trim().split('\n');
+    // A name with a comma is quoted ("Fig Tree Pizzeria, Inc."), as it is written back.
+    const names = new Map(
+      customers.map((line) => {
+        const [, id, name] = /^([^,]+),("[^"]*"|[^,]*),/.exec(line) ?? [];
+        return [id, name.replaceAll('"', '')];
+      }),
+    );
+    const [, ...tickets] = readFileSync(join(demo, 'tickets.csv'), 'utf8').trim().split('\n');
+    const byOrganization = tickets.map((line, k) => {
+      const [id, customer, opened, sentiment, status] = line.split(',');
+      const name = String(names.get(customer));
+      const written = [name.toUpperCase(), name.replaceAll(' ', '  '), `${name}.`][k % 3];
+      return [id, written.includes(',') ? `"${written}"` : written, opened, sentiment, status].join(',');
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'churn-demo-organization-'));
+    try {
+      for (const file of ['customers.csv', 'orders.csv'])
+        await writeFile(join(dir, file), readFileSync(join(demo, file)));
+      await writeFile(
+        join(dir, 'tickets.csv'),
+        ['ticket_id,Organization,opened_at,sentiment,status', ...byOrganization].join('\n'),
+      );
+      const own = await runCli('score', '--as-of', '2026-11-23', '--feed', demo);
+      const byName = await runCli('score', '--as-of', '2026-11-23', '--feed', dir);
+      expect(byName.err).toContain('tickets.csv: 431 rows read, 431 kept, 0 skipped');
+      expect(byName.out).toBe(own.out);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe("a help desk's tickets keyed by the customer's company name, matched to the customers file's names", () => {
