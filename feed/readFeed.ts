@@ -1426,6 +1426,22 @@ async function ticketNames(engine: FeedEngine): Promise<string[]> {
   ];
 }
 
+/** The checks of a ticket's company name, read as customer_id's text and named as what it is. */
+const customerNameChecks: ColumnChecks = (() => {
+  const { checks, ...column } = requiredText('customer_name', 'customer_id', MAX_NAME_CHARS);
+  return {
+    ...column,
+    checks: [
+      ...checks,
+      {
+        when: 'found_shared IS NOT NULL',
+        problem: 'names more than one customer',
+        words: `'names more than one customer (' || found_shared || ')'`,
+      },
+    ],
+  };
+})();
+
 /**
  * tickets: checked rows and the book's tickets (BOOK_TICKETS): each ticket id's first good row, in
  * table `tickets_first`. A status and a rating are read by what they mean (rules/ticketValues.ts:
@@ -1480,18 +1496,7 @@ async function checkTickets(
             },
           ],
         }
-      : {
-          // The name is read as customer_id's text; the checks and reasons say what it is.
-          ...requiredText('customer_name', 'customer_id', MAX_NAME_CHARS),
-          checks: [
-            ...requiredText('customer_name', 'customer_id', MAX_NAME_CHARS).checks,
-            {
-              when: 'found_shared IS NOT NULL',
-              problem: 'names more than one customer',
-              words: `'names more than one customer (' || found_shared || ')'`,
-            },
-          ],
-        },
+      : customerNameChecks,
     dateChecks(
       'opened_at',
       'day',
