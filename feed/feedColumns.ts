@@ -158,6 +158,8 @@ export function resolveColumns<C extends string>(
  * payments export's customers know no rep, and mapping cannot give them one.
  */
 const MISSING_HINTS: Record<string, string> = {
+  'tickets.customer_id':
+    'Where the desk gives only the customer\'s company, map its column as customer_name, e.g. { "columns": { "tickets": { "customer_name": "Organization" } } }: each ticket is then found by the customer\'s name (docs/feed.md, From a help desk).',
   'customers.owner':
     'Few exports have one: add a column holding each customer\'s rep (their Teams sign-in) and map it, or, where one rep looks after every customer, give their sign-in in the rules file: { "defaultOwner": "<their Teams sign-in>" } (docs/feed.md, Adding an owner column).',
 };

@@ -21,6 +21,7 @@ import {
   ORDER_CUSTOMER_COLUMNS,
   ORDER_OPTIONAL_COLUMNS,
   TICKET_COLUMNS,
+  TICKET_CUSTOMER_COLUMNS,
   TICKET_MAPPED_COLUMNS,
   TICKET_OPTIONAL_COLUMNS,
 } from '../rules/columnMapping';
@@ -41,6 +42,7 @@ import {
   noteLinesBelowOrders,
   noteOrderTotalsOnLines,
 } from './accountingChecks';
+import { companyNameMatchSql } from './companyNames';
 import {
   type FileMapping,
   headerWords,
@@ -602,7 +604,9 @@ async function checkCustomers(
       ORDER BY idx;
     CREATE OR REPLACE TABLE cust_skipped AS
       -- An anti join, which DuckDB builds on the (few) bad rows: NOT IN built a hash table of every customer.
-      SELECT c.id_key, min(c.rid) AS rid FROM customers_chk c ANTI JOIN cust u ON u.id_key = c.id_key
+      -- The id and name of the first row, which a help desk's ticket may find them by.
+      SELECT c.id_key, min(c.rid) AS rid, arg_min(c.customer_id, c.rid) AS customer_id, arg_min(c.name, c.rid) AS name
+      FROM customers_chk c ANTI JOIN cust u ON u.id_key = c.id_key
       WHERE c.kind IS NOT NULL AND c.customer_id <> ''
       GROUP BY c.id_key;
     CREATE OR REPLACE TABLE customers_problems AS
@@ -705,7 +709,7 @@ async function customersFromOrders(
       FROM (SELECT id_key, min(rid) AS frid, arg_min(customer_id, rid) AS fid FROM customers_chk GROUP BY id_key) f
       LEFT JOIN customers_named n USING (id_key) CROSS JOIN cust_owners o
       ORDER BY idx;
-    CREATE OR REPLACE TABLE cust_skipped (id_key VARCHAR, rid BIGINT);
+    CREATE OR REPLACE TABLE cust_skipped (id_key VARCHAR, rid BIGINT, customer_id VARCHAR, name VARCHAR);
     CREATE OR REPLACE TABLE cust_email (address VARCHAR, id_key VARCHAR, shared VARCHAR);`);
   const [[byId, owner]] = await engine.rows(
     'SELECT count(*) FILTER (WHERE by_id), (SELECT owner FROM cust_owners) FROM cust',
@@ -1341,10 +1345,109 @@ function valueRows<M extends string>(values: Map<string, M>, code: (meaning: M) 
 }
 
 /**
+ * The company-name columns help desks export beside a ticket, read as `customer_name` where the
+ * tickets file has no `customer_id` and the rules file maps neither: a desk that keys its tickets
+ * by requester writes the requester's company in one of these, and a B2B book names its customers
+ * by company.
+ */
+const HELP_DESK_COMPANY_HEADERS: readonly (readonly [header: string, desk: string])[] = [
+  ['Organization', 'Zendesk'],
+  ['Company Name', 'Freshdesk'],
+  ['Associated Company', 'HubSpot'],
+];
+
+/**
+ * How the tickets file names a ticket's customer: by `customer_id` (an id, or an address the
+ * customers' `email` column holds), or by `customer_name`, the company's name, as the mapping says
+ * or, mapping neither, as the file's headers show (`customer_id`, `customer_name`, or a help desk's
+ * company column). By name, the mapping returned reads the name as `customer_id`'s text.
+ */
+function ticketCustomerColumn(
+  file: string,
+  header: readonly string[],
+  mapping: FileMapping<TicketMappedColumn> | undefined,
+): { mapping: FileMapping<TicketMappedColumn> | undefined; byName: MappedHeaders | null; note?: string } {
+  const { customer_name: named, ...rest } = mapping ?? {};
+  if (named !== undefined && rest.customer_id !== undefined)
+    throw new FeedError(
+      'mapping_conflict',
+      `The rules file maps both customer_id (${headerWords(rest.customer_id)}) and customer_name (${headerWords(named)}) for ${file}: a ticket is found by one of them. ` +
+        "Keep customer_id where the desk gives the requester's address or the customer's id, customer_name where it gives only the company's name.",
+      file,
+    );
+  const headers = new Set(header.map(normaliseHeader));
+  let byName: MappedHeaders | null = named ?? null;
+  let note: string | undefined;
+  if (byName === null && rest.customer_id === undefined && !headers.has('customer_id')) {
+    const known = headers.has('customer_name')
+      ? (['customer_name', ''] as const)
+      : HELP_DESK_COMPANY_HEADERS.find(([h]) => headers.has(normaliseHeader(h)));
+    if (known) {
+      byName = known[0];
+      const written = header.find((h) => normaliseHeader(h) === normaliseHeader(known[0]))?.trim();
+      if (known[1] !== '')
+        note = `customer_name: no customer_id column, so tickets are matched to customers by the company's name in "${written}" (${known[1]}'s company column)`;
+    }
+  }
+  if (byName === null) return { mapping, byName };
+  // The name must be there under its own name: a mapping to a header the file lacks is told as customer_name's.
+  resolveColumns({ file, mappingKey: 'tickets', required: TICKET_CUSTOMER_COLUMNS }, [...header], {
+    customer_name: byName,
+  });
+  return { mapping: { ...rest, customer_id: byName }, byName, ...(note ? { note } : {}) };
+}
+
+type TicketMappedColumn = (typeof TICKET_MAPPED_COLUMNS)[number] | (typeof TICKET_CUSTOMER_COLUMNS)[number];
+
+/**
+ * Table `ticket_names`: each company name of the tickets (`customer_id`'s text read by name) and
+ * the customer it finds (companyNames.ts), among the book's customers and those whose row was
+ * skipped (so that their tickets are said to be theirs, skipped). Returns the note of names found
+ * only without a legal form, for the user to check.
+ */
+async function ticketNames(engine: FeedEngine): Promise<string[]> {
+  const customers = `SELECT id_key, customer_id, name FROM cust UNION ALL SELECT id_key, customer_id, name FROM cust_skipped WHERE name <> ''`;
+  await engine.run(
+    companyNameMatchSql(
+      'ticket_names',
+      `SELECT DISTINCT customer_id AS v FROM tickets_in WHERE customer_id <> ''`,
+      customers,
+    ),
+  );
+  const stems = await engine.rows(`
+    SELECT t.v, c.customer_id, c.name, count(*) OVER ()
+    FROM ticket_names t JOIN (${customers}) c ON c.id_key = t.id_key
+    WHERE t.by_stem ORDER BY t.v LIMIT 3`);
+  if (stems.length === 0) return [];
+  const n = Number(stems[0][3]);
+  const each = stems.map(([v, id, name]) => `"${v}" is ${id === name ? `"${name}"` : `${id} "${name}"`}`);
+  return [
+    `customer_name: ${n.toLocaleString('en-US')} ${n === 1 ? 'name' : 'names'} found ${n === 1 ? 'its customer' : 'their customers'} only without the legal form, no other customer having the rest of the name: ${each.join(', ')}${andMore(n, stems.length)}`,
+  ];
+}
+
+/** The checks of a ticket's company name, read as customer_id's text and named as what it is. */
+const customerNameChecks: ColumnChecks = (() => {
+  const { checks, ...column } = requiredText('customer_name', 'customer_id', MAX_NAME_CHARS);
+  return {
+    ...column,
+    checks: [
+      ...checks,
+      {
+        when: 'found_shared IS NOT NULL',
+        problem: 'names more than one customer',
+        words: `'names more than one customer (' || found_shared || ')'`,
+      },
+    ],
+  };
+})();
+
+/**
  * tickets: checked rows and the book's tickets (BOOK_TICKETS): each ticket id's first good row, in
  * table `tickets_first`. A status and a rating are read by what they mean (rules/ticketValues.ts:
  * the help desks' usual words, and the rules file's); a ticket is its customer's by their id, or
- * else by one of their email addresses (`cust_email`), as a help desk keys tickets by the requester.
+ * else by one of their email addresses (`cust_email`), as a help desk keys tickets by the requester;
+ * or, where the file gives the customer's company instead, by their name (`ticket_names`).
  */
 async function checkTickets(
   engine: FeedEngine,
@@ -1352,7 +1455,12 @@ async function checkTickets(
   options: ReadFeedOptions,
   customerKey: CustomerKey,
 ): Promise<void> {
-  const mapping = options.columns?.tickets;
+  const { mapping, byName, note } = ticketCustomerColumn(
+    source.file,
+    source.header,
+    options.columns?.tickets,
+  );
+  if (note) source.notes.push(note);
   const present = await inputTable(
     engine,
     source,
@@ -1361,6 +1469,7 @@ async function checkTickets(
     TICKET_OPTIONAL_COLUMNS,
     mapping,
   );
+  if (byName !== null) source.notes.push(...(await ticketNames(engine)));
   const dates = await parsedDates(
     engine,
     source,
@@ -1375,17 +1484,19 @@ async function checkTickets(
   );
   const columns: ColumnChecks[] = [
     requiredText('ticket_id', 'ticket_id', MAX_ROW_ID_CHARS),
-    {
-      ...customerIdChecks,
-      checks: [
-        ...customerIdChecks.checks,
-        {
-          when: 'email_shared IS NOT NULL',
-          problem: 'an address given to more than one customer',
-          words: `'an address given to more than one customer (' || email_shared || ')'`,
-        },
-      ],
-    },
+    byName === null
+      ? {
+          ...customerIdChecks,
+          checks: [
+            ...customerIdChecks.checks,
+            {
+              when: 'found_shared IS NOT NULL',
+              problem: 'an address given to more than one customer',
+              words: `'an address given to more than one customer (' || found_shared || ')'`,
+            },
+          ],
+        }
+      : customerNameChecks,
     dateChecks(
       'opened_at',
       'day',
@@ -1407,20 +1518,22 @@ async function checkTickets(
     },
   ];
   const parsed = `
-    SELECT t.*, d.parsed AS day, s.open AS status_open, m.code AS sentiment_code, e.id_key AS email_key, e.shared AS email_shared
+    SELECT t.*, d.parsed AS day, s.open AS status_open, m.code AS sentiment_code, e.id_key AS found_key, e.shared AS found_shared
     FROM tickets_in t LEFT JOIN ${dates} d ON d.v = t.opened_at
     LEFT JOIN ${statuses} AS s(k, open) ON s.k = lower(t.status)
     LEFT JOIN ${sentiments} AS m(k, code) ON m.k = lower(t.sentiment)
-    LEFT JOIN cust_email e ON e.address = lower(t.customer_id)`;
-  // A customer's id first; an address that is none finds its customer by their email column.
-  const ticketKey: CustomerKey = (id) => `coalesce(email_key, ${customerKey(id)})`;
+    LEFT JOIN ${byName === null ? 'cust_email e ON e.address = lower(t.customer_id)' : 'ticket_names e ON e.v = t.customer_id'}`;
+  // A customer's id first; an address that is none finds its customer by their email column. A
+  // company's name finds only the customer ticket_names gives it (none where it names two).
+  const ticketKey: CustomerKey =
+    byName === null ? (id) => `coalesce(found_key, ${customerKey(id)})` : () => 'found_key';
   await engine.run(`
     CREATE OR REPLACE TABLE tickets_chk AS
-      ${checkedRows(columns, parsed, 'i.ticket_id, i.day, i.sentiment_code, i.status_open, i.email_shared', ticketKey)};
+      ${checkedRows(columns, parsed, 'i.ticket_id, i.day, i.sentiment_code, i.status_open, i.found_shared', ticketKey)};
     CREATE OR REPLACE TABLE tickets_first AS
       SELECT ticket_id, min(rid) AS frid FROM tickets_chk WHERE kind IS NULL GROUP BY ticket_id;
     CREATE OR REPLACE TABLE tickets_problems AS
-      ${problemRows(columns, 'tickets_chk', 'day, sentiment_code, status_open, email_shared', 'tickets_in')}
+      ${problemRows(columns, 'tickets_chk', 'day, sentiment_code, status_open, found_shared', 'tickets_in')}
       UNION ALL
       SELECT t.rid, 'duplicate ticket_id', 'duplicate ticket_id ' || ${quotedSql('t.ticket_id')} || ' (first on line {ref})', f.frid
       FROM tickets_chk t JOIN tickets_first f ON f.ticket_id = t.ticket_id
@@ -1698,8 +1811,13 @@ async function readWith(
   let rowsRead = 0;
   const load = async (file: FeedFile) => {
     const { header: expectedHeader } = KIND_COLUMNS[file.kind];
-    const mapping = options.columns?.[file.kind] as FileMapping<string> | undefined;
     const keep = (header: string[]) => {
+      // A tickets file may name its customer by company, read as customer_id's text.
+      const mapping = (
+        file.kind === 'tickets'
+          ? ticketCustomerColumn(file.name, header, options.columns?.tickets).mapping
+          : options.columns?.[file.kind]
+      ) as FileMapping<string> | undefined;
       const { required, optional } =
         file.kind === 'orders'
           ? ordersRead(orderColumns(file.name, header, options.columns?.orders))

@@ -89,12 +89,19 @@ export const TICKET_MAPPED_COLUMNS = [
   'sentiment',
   'status',
 ] as const;
+/**
+ * Where a help desk names the customer's company rather than keying the ticket by the customer's
+ * id or address (Zendesk's `Organization`, Freshdesk's `Company Name`, HubSpot's `Associated
+ * Company`): the name, matched to the customers' names (feed/companyNames.ts). Read in place of
+ * `customer_id`, which the file then need not have.
+ */
+export const TICKET_CUSTOMER_COLUMNS = ['customer_name'] as const;
 
 export const columnMappingSchema = z
   .strictObject({
     customers: renames(CUSTOMER_COLUMNS),
     orders: renames(ORDER_MAPPED_COLUMNS),
-    tickets: renames(TICKET_MAPPED_COLUMNS),
+    tickets: renames([...TICKET_MAPPED_COLUMNS, ...TICKET_CUSTOMER_COLUMNS]),
   })
   .partial();
 

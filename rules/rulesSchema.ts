@@ -3,6 +3,7 @@ import {
   CUSTOMER_COLUMNS,
   columnMappingSchema,
   ORDER_MAPPED_COLUMNS,
+  TICKET_CUSTOMER_COLUMNS,
   TICKET_MAPPED_COLUMNS,
 } from './columnMapping';
 import { feedFormatsSchema } from './feedFormats';
@@ -426,7 +427,7 @@ export function parseRules(json: unknown, source?: string): Rules {
 const FEED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   customers: CUSTOMER_COLUMNS,
   orders: ORDER_MAPPED_COLUMNS,
-  tickets: TICKET_MAPPED_COLUMNS,
+  tickets: [...TICKET_MAPPED_COLUMNS, ...TICKET_CUSTOMER_COLUMNS],
 };
 
 function describeIssue(issue: z.core.$ZodIssue): string {

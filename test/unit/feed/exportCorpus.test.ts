@@ -1774,6 +1774,18 @@ async function runCli(...argv: string[]): Promise<{ out: string; err: string }> 
   return { out: out.join(''), err: err.join('') };
 }
 
+/** Reads a feed folder of the given files (name -> lines) with the rules file given. */
+async function readLines(files: Record<string, string[]>, rules: object = {}): Promise<FeedResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'churn-helpdesk-'));
+  try {
+    for (const [name, lines] of Object.entries(files))
+      await writeFile(join(dir, name), `${lines.join('\n')}\n`);
+    return await readFeed(dir, feedOptionsFrom(parseRules(rules)));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Each customer's tickets as [date, how they felt, open or closed], in words a rep would use. */
 function ticketsByCustomer(book: Book): Record<string, [string, string, string][]> {
   const felt: Record<number, string> = { [-1]: 'sour', 0: 'neutral', 1: 'pleasant', 2: 'no rating' };
@@ -1791,31 +1803,34 @@ function ticketsByCustomer(book: Book): Record<string, [string, string, string][
   );
 }
 
+/**
+ * The truth make_helpdesk.py writes every export from: a roaster's four trade customers keyed by
+ * account number, their contacts' tickets keyed by the requester's address (Harbor Bakery's second
+ * contact, and Quayside's chef typing his address in capitals once), and a prospect's (T108).
+ * `rated` is how a rated ticket reads: as rated, or 'no rating' where the export has no rating.
+ */
+const helpdeskTruth = (rated: (felt: string) => string) => ({
+  'HB-01': [
+    ['2026-09-02', rated('sour'), 'closed'],
+    ['2026-11-10', rated('sour'), 'open'],
+  ],
+  'LC-02': [['2026-11-18', rated('pleasant'), 'closed']],
+  'MG-03': [
+    ['2026-11-02', 'no rating', 'open'],
+    ['2026-11-20', rated('sour'), 'closed'],
+  ],
+  'QR-04': [
+    ['2026-10-30', 'no rating', 'closed'],
+    ['2026-11-21', 'no rating', 'open'],
+  ],
+});
+
 describe("a help desk's ticket export beside the orders, read with docs/feed.md's mapping as written", () => {
-  // The truth make_helpdesk.py writes every export from: a roaster's four trade customers keyed by
-  // account number, their contacts' tickets keyed by the requester's address (Harbor Bakery's second
-  // contact, and Quayside's chef typing his address in capitals once), and a prospect's (T108).
-  // `rated` is how a rated ticket reads: as rated, or 'no rating' where the export has no rating.
-  const truth = (rated: (felt: string) => string) => ({
-    'HB-01': [
-      ['2026-09-02', rated('sour'), 'closed'],
-      ['2026-11-10', rated('sour'), 'open'],
-    ],
-    'LC-02': [['2026-11-18', rated('pleasant'), 'closed']],
-    'MG-03': [
-      ['2026-11-02', 'no rating', 'open'],
-      ['2026-11-20', rated('sour'), 'closed'],
-    ],
-    'QR-04': [
-      ['2026-10-30', 'no rating', 'closed'],
-      ['2026-11-21', 'no rating', 'open'],
-    ],
-  });
   const prospect = [[9, 'unknown customer "info@newbistro.example"']];
 
   it("Zendesk: Pending, Hold and New are open, Solved and Closed closed; Good and Bad are pleasant and sour, Offered and Unoffered no rating; requesters found by the customers' email column", async () => {
     const { book, report } = await readAsDocsShow('**Zendesk.**', 'zendesk', '2026-11-23');
-    expect(ticketsByCustomer(book)).toEqual(truth((felt) => felt));
+    expect(ticketsByCustomer(book)).toEqual(helpdeskTruth((felt) => felt));
     const tickets = report.files[2];
     expect(tickets).toMatchObject({ file: 'tickets.csv', rowsRead: 8, rowsKept: 7, rowsSkipped: 1 });
     expect(tickets.problems.map((p) => [p.line, p.reason])).toEqual(prospect);
@@ -1828,7 +1843,7 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
 
   it('Freshdesk: no satisfaction column, so no ticket is sour or pleasant; Waiting on Customer, Pending, Resolved read', async () => {
     const { book, report } = await readAsDocsShow('**Freshdesk.**', 'freshdesk', '2026-11-23');
-    expect(ticketsByCustomer(book)).toEqual(truth(() => 'no rating'));
+    expect(ticketsByCustomer(book)).toEqual(helpdeskTruth(() => 'no rating'));
     expect(report.files[2]).toMatchObject({ rowsRead: 8, rowsKept: 7, rowsSkipped: 1 });
     expect(report.files[2].problems.map((p) => [p.line, p.reason])).toEqual(prospect);
     expect(report.files[2].notes).toEqual([
@@ -1839,7 +1854,7 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
 
   it("Gorgias: its survey scores of 1 to 5 read as the rules file's ticketValues say, an empty score no rating", async () => {
     const { book, report } = await readAsDocsShow('**Gorgias.**', 'gorgias', '2026-11-23');
-    expect(ticketsByCustomer(book)).toEqual(truth((felt) => felt));
+    expect(ticketsByCustomer(book)).toEqual(helpdeskTruth((felt) => felt));
     expect(report.files[2]).toMatchObject({ rowsRead: 8, rowsKept: 7, rowsSkipped: 1 });
     expect(report.files[2].notes).toContain(
       'sentiment: read as 3 sour ("1" 2, "2" 1), 1 pleasant ("5" 1), 3 no rating (empty 3)',
@@ -1891,7 +1906,7 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
         ticketValues: { status: { Escalated: 'open' }, sentiment: { '4': 'positive' } },
       });
       const { book } = await readFeed(dir, feedOptionsFrom(declared, '2026-11-23'));
-      expect(ticketsByCustomer(book)).toEqual(truth((felt) => felt));
+      expect(ticketsByCustomer(book)).toEqual(helpdeskTruth((felt) => felt));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -1946,18 +1961,6 @@ describe("a help desk's ticket export beside the orders, read with docs/feed.md'
       await rm(dir, { recursive: true, force: true });
     }
   });
-
-  /** Reads a feed folder of the given files (name -> lines) with the rules file given. */
-  async function readLines(files: Record<string, string[]>, rules: object = {}): Promise<FeedResult> {
-    const dir = await mkdtemp(join(tmpdir(), 'churn-helpdesk-'));
-    try {
-      for (const [name, lines] of Object.entries(files))
-        await writeFile(join(dir, name), `${lines.join('\n')}\n`);
-      return await readFeed(dir, feedOptionsFrom(parseRules(rules)));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
 
   it("an address that is one customer's id is theirs, and is not said to be shared when another lists it too", async () => {
     // A book keyed by email (a Shopify export) whose email column also names a second contact.
@@ -2073,4 +2076,167 @@ describe("the demo book's tickets as a Zendesk export", () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("score prints the same lists, reasons and all, from the tickets keyed by Zendesk's Organization, spelt otherwise", async () => {
+    // Each ticket under its customer's company as a desk types it: in capitals, with two spaces
+    // between words, or with a full stop after it. (A legal form the book's name lacks is not
+    // added: the book has both "Parkside Cafe" and "Parkside Cafe, Ltd", which it would confuse.)
+    const demo = join(__dirname, '../../../demo/feed');
+    const [, ...customers] = readFileSync(join(demo, 'customers.csv'), 'utf8').trim().split('\n');
+    // A name with a comma is quoted ("Fig Tree Pizzeria, Inc."), as it is written back.
+    const names = new Map(
+      customers.map((line) => {
+        const [, id, name] = /^([^,]+),("[^"]*"|[^,]*),/.exec(line) ?? [];
+        return [id, name.replaceAll('"', '')];
+      }),
+    );
+    const [, ...tickets] = readFileSync(join(demo, 'tickets.csv'), 'utf8').trim().split('\n');
+    const byOrganization = tickets.map((line, k) => {
+      const [id, customer, opened, sentiment, status] = line.split(',');
+      const name = String(names.get(customer));
+      const written = [name.toUpperCase(), name.replaceAll(' ', '  '), `${name}.`][k % 3];
+      return [id, written.includes(',') ? `"${written}"` : written, opened, sentiment, status].join(',');
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'churn-demo-organization-'));
+    try {
+      for (const file of ['customers.csv', 'orders.csv'])
+        await writeFile(join(dir, file), readFileSync(join(demo, file)));
+      await writeFile(
+        join(dir, 'tickets.csv'),
+        ['ticket_id,Organization,opened_at,sentiment,status', ...byOrganization].join('\n'),
+      );
+      const own = await runCli('score', '--as-of', '2026-11-23', '--feed', demo);
+      const byName = await runCli('score', '--as-of', '2026-11-23', '--feed', dir);
+      expect(byName.err).toContain('tickets.csv: 431 rows read, 431 kept, 0 skipped');
+      expect(byName.out).toBe(own.out);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe("a help desk's tickets keyed by the customer's company name, matched to the customers file's names", () => {
+  // make_helpdesk.py's book again (helpdeskTruth), its customers file without the contacts'
+  // addresses, and each desk's own spelling of the companies: "Harbor Bakery Ltd", "Linden Café"
+  // typed with a combining accent or in capitals, "Mill and Grain Deli", "Quayside  Restaurant".
+  it("Zendesk's Organization, read without a mapping: every ticket on its customer, the one without an organisation a bad row", async () => {
+    const { book, report } = await readAsDocsShow(
+      '**Zendesk, by organisation.**',
+      'zendesk-organizations',
+      '2026-11-23',
+    );
+    expect(ticketsByCustomer(book)).toEqual(helpdeskTruth((felt) => felt));
+    const tickets = report.files[2];
+    expect(tickets).toMatchObject({ file: 'tickets.csv', rowsRead: 8, rowsKept: 7, rowsSkipped: 1 });
+    expect(tickets.problems.map((p) => [p.line, p.reason])).toEqual([[9, 'customer_name: missing']]);
+    expect(tickets.notes.slice(0, 2)).toEqual([
+      'customer_name: no customer_id column, so tickets are matched to customers by the company\'s name in "Organization" (Zendesk\'s company column)',
+      'customer_name: 1 name found its customer only without the legal form, no other customer having the rest of the name: "Harbor Bakery Ltd" is HB-01 "Harbor Bakery"',
+    ]);
+  });
+
+  it("Freshdesk's Company Name, read without a mapping: capitals, a stray full stop and a legal form; a prospect's company no customer", async () => {
+    const { book, report } = await readAsDocsShow(
+      '**Freshdesk, by company.**',
+      'freshdesk-companies',
+      '2026-11-23',
+    );
+    expect(ticketsByCustomer(book)).toEqual(helpdeskTruth(() => 'no rating'));
+    expect(report.files[2]).toMatchObject({ rowsRead: 8, rowsKept: 7, rowsSkipped: 1 });
+    expect(report.files[2].problems.map((p) => [p.line, p.reason])).toEqual([
+      [9, 'unknown customer "New Bistro"'],
+    ]);
+  });
+
+  it("HubSpot's Associated Company, mapped as customer_name: every ticket on its customer", async () => {
+    const { book, report } = await readAsDocsShow('**HubSpot.**', 'hubspot', '2026-11-23');
+    expect(ticketsByCustomer(book)).toEqual(helpdeskTruth(() => 'no rating'));
+    expect(report.files[2].problems.map((p) => [p.line, p.reason])).toEqual([
+      [9, 'unknown customer "New Bistro"'],
+    ]);
+  });
+
+  it('`score` on the Zendesk export by organisation: the sour ticket still open is a reason on Harbor Bakery', async () => {
+    const { out, err } = await runCli(
+      'score',
+      '--feed',
+      corpus('zendesk-organizations'),
+      '--as-of',
+      '2026-11-23',
+      '--rules',
+      join(corpus('zendesk-organizations'), 'rules.json'),
+      '--format',
+      'json',
+    );
+    expect(err).toContain('tickets.csv line 9: customer_name: missing');
+    const rows = JSON.parse(out) as { customerId: string; reasons: string[] }[];
+    expect(rows.find((r) => r.customerId === 'HB-01')?.reasons).toContain(
+      '1 sour ticket in the last 30 days',
+    );
+  });
+
+  const customers = [
+    'customer_id,name,owner',
+    'GC-01,Greenfield Cafe,rep@contoso.example',
+    'GC-02,Greenfield Cafe Limited,rep@contoso.example',
+    'HB-01,Harbor Bakery,rep@contoso.example',
+    'LC-02,Linden Cafe,Dee',
+  ];
+  const orders = ['order_id,customer_id,ordered_at,amount', '1,GC-01,2026-11-01,10', '2,HB-01,2026-11-01,10'];
+
+  it('a name is never guessed between two customers: the same name is theirs, a legal form two share names both', async () => {
+    const { book, report } = await readLines({
+      'customers.csv': customers,
+      'orders.csv': orders,
+      'tickets.csv': [
+        'ticket_id,customer_name,opened_at,status',
+        'T1,Greenfield Cafe,2026-11-20,open',
+        'T2,GREENFIELD CAFE LIMITED,2026-11-20,open',
+        'T3,Greenfield Cafe Ltd,2026-11-20,open',
+        'T4,Harbor Bakery GmbH,2026-11-20,open',
+        'T5,Linden Cafe,2026-11-20,open',
+        'T6,Harbour Bakery,2026-11-20,open',
+      ],
+    });
+    expect(ticketsByCustomer(book)).toEqual({
+      'GC-01': [['2026-11-20', 'no rating', 'open']],
+      'GC-02': [['2026-11-20', 'no rating', 'open']],
+      'HB-01': [['2026-11-20', 'no rating', 'open']],
+    });
+    expect(report.files[2].problems.map((p) => [p.line, p.reason])).toEqual([
+      [
+        4,
+        'customer_name: names more than one customer (GC-01 "Greenfield Cafe", GC-02 "Greenfield Cafe Limited"): "Greenfield Cafe Ltd"',
+      ],
+      [6, 'customer "Linden Cafe" was skipped (bad row on customers.csv line 5)'],
+      [7, 'unknown customer "Harbour Bakery"'],
+    ]);
+  });
+
+  it('a rules file mapping both customer_id and customer_name stops, naming both', async () => {
+    await expect(
+      readLines(
+        {
+          'customers.csv': customers,
+          'orders.csv': orders,
+          'tickets.csv': [
+            'Id,Email,Organization,Created,Status',
+            'T1,a@b.example,Harbor Bakery,2026-11-20,open',
+          ],
+        },
+        {
+          columns: {
+            tickets: {
+              ticket_id: 'Id',
+              customer_id: 'Email',
+              customer_name: 'Organization',
+              opened_at: 'Created',
+            },
+          },
+        },
+      ),
+    ).rejects.toThrow(
+      'The rules file maps both customer_id ("Email") and customer_name ("Organization") for tickets.csv',
+    );
+  });
 });
