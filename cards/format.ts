@@ -135,7 +135,7 @@ const BIDI_MARKS = /[\u061c\u200e\u200f]/g;
 /**
  * A typed amount in the digits and marks the Won back box is read in: full-width ones from a
  * Japanese or Chinese keyboard (`１，２００`) as half-width, Arabic-Indic digits as 0-9 and their
- * decimal and group marks (`١٬٢٥٠٫٥٠٠`, the example an ar-KW box gives) as `.` and `,`, with no
+ * decimal and group marks (`١٬٢٥٠٫٥٠٠`, as an Arabic keyboard types them) as `.` and `,`, with no
  * right-to-left marks.
  */
 export function plainAmountText(text: string): string {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decideWonBack, readWonBackValue } from '../../../bot/taps/decideWonBack';
+import { decideWonBack, readWonBackValue, typedAmount } from '../../../bot/taps/decideWonBack';
 import { buildWeeklyCard } from '../../../cards';
 import { buildDigestCard } from '../../../cards/buildDigestCard';
+import { withoutCurrencySign } from '../../../cards/format';
 import { atRisk, ctx, RULES } from '../taps/fixtures';
 import { ofType, texts } from './cardWalk';
 import { digest } from './digestCardFixtures';
@@ -95,16 +96,18 @@ describe('the Won back box in a currency without two decimals', () => {
     expect(decision).toMatchObject({ ok: true, audit: { value: 1.125 } });
   });
 
-  it('a Kuwaiti rep may type the amount as the ar-KW placeholder writes it, in Arabic-Indic digits, and the card lets it through', () => {
-    const money = { currency: 'KWD', locale: 'ar-KW' };
-    const card = orderPlaced(money.currency, money.locale, 1.125);
-    const box = ofType(card, 'Input.Text').find((n) => n.id === 'value_0');
-    expect(box?.placeholder).toBe('e.g. ١٬٢٥٠٫٥٠٠');
-    for (const typed of ['١٫١٢٥', '١٫١٢٥ د.ك.', '1.125']) {
+  it('a Kuwaiti rep may type the amount on an Arabic keyboard, in Arabic-Indic digits: the card lets it through and the bot and the tab read it', () => {
+    const money = { currency: 'KWD', locale: 'en-GB' };
+    const box = ofType(orderPlaced(money.currency, money.locale, 1.125), 'Input.Text').find(
+      (n) => n.id === 'value_0',
+    );
+    for (const typed of ['١٫١٢٥', 'KWD ١٫١٢٥', '1.125']) {
       expect(new RegExp(String(box?.regex)).test(typed), typed).toBe(true);
       expect(readWonBackValue(typed, 18, RULES, money), typed).toEqual({ ok: true, value: 1.125 });
     }
     expect(readWonBackValue('١٬٢٥٠٫٥٠٠', 200, RULES, money)).toEqual({ ok: true, value: 1250.5 });
+    // The tab reads the box in the rep's Teams locale (ar-KW), with the dinar's sign as it writes it.
+    expect(typedAmount(withoutCurrencySign('١٫١٢٥ د.ك.', 'KWD', 'ar-KW', 'en-GB'), 'ar-KW')).toBe(1.125);
   });
 
   it('a yen amount is whole: typed with full-width digits it reads, with a decimal it is refused, saying why', () => {
