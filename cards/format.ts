@@ -28,18 +28,34 @@ function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.N
 }
 
 /**
- * An amount someone typed or one order's, or a sum of them, to the cent: `$12.50` (not `$13`), `$500`
- * when whole (a sum's float noise, 0.1 + 0.2, is no cent).
+ * How many digits `currency` writes after its decimal mark, Intl's (ISO 4217) figure: 2 for USD
+ * and EUR, 3 for KWD (1,000 fils to the dinar), 0 for JPY. Not the locale's: a yen has no cents
+ * whoever reads it.
+ */
+export function minorDigits(currency: string): number {
+  return numberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** `amount` to `currency`'s smallest unit: KWD 1.1254 is 1.125, JPY 1200.4 is 1200, USD 12.345 is 12.35. */
+export function roundToMinor(amount: number, currency: string): number {
+  const units = 10 ** minorDigits(currency);
+  return Math.round(amount * units) / units;
+}
+
+/**
+ * An amount someone typed or one order's, or a sum of them, to the currency's smallest unit:
+ * `$12.50` (not `$13`), `KWD 1.125` (not `1.13`), `$500` when whole (a sum's float noise,
+ * 0.1 + 0.2, is no cent), and never `¥1,200.00`.
  */
 export function formatExactMoney(amount: number, currency: string, locale: string): string {
-  const cents = Math.round(amount * 100) / 100;
-  const digits = Number.isInteger(cents) ? 0 : 2;
+  const exact = roundToMinor(amount, currency);
+  const digits = Number.isInteger(exact) ? 0 : minorDigits(currency);
   return numberFormat(locale, {
     style: 'currency',
     currency,
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
-  }).format(cents);
+  }).format(exact);
 }
 
 /**
@@ -85,11 +101,12 @@ export function numberStyle(locale: string): NumberStyle {
  * what the rep read, and the outcome line, the summary and the tab say it alike. A value the row
  * states in whole units (formatMoney: a monthly value derived from orders, £109.87, reads "£110/month")
  * is prefilled whole, not as the £109.87 the reply then stated; an `exact` one (formatExactMoney: an
- * order placed, 22.20) to the cent. Never 0 for a value under one unit: the box would be refused.
+ * order placed, 22.20) to the currency's smallest unit (KWD 1.125). Never 0 for a value under one
+ * unit: the box would be refused.
  */
-export function wonBackPrefill(value: number, exact = false): number {
+export function wonBackPrefill(value: number, currency: string, exact = false): number {
   const whole = Math.round(value);
-  return exact || whole === 0 ? Math.round(value * 100) / 100 : whole;
+  return exact || whole === 0 ? roundToMinor(value, currency) : whole;
 }
 
 /**
@@ -101,11 +118,33 @@ function currencySigns(currency: string, locales: readonly string[]): string[] {
     numberFormat(locale, { style: 'currency', currency, currencyDisplay })
       .formatToParts(1)
       .find((p) => p.type === 'currency')?.value ?? '';
-  const signs = new Set([
+  const written = [
     ...locales.flatMap((l) => [sign(l, 'symbol'), sign(l, 'narrowSymbol')]),
     currency.toUpperCase(),
-  ]);
+  ];
+  // Each also as a half-width keyboard types it: ja-JP writes the yen `￥`, a rep may type `¥`.
+  const signs = new Set([...written, ...written.map(plainAmountText)]);
   return [...signs].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+}
+
+// Arabic-Indic digits (ar-KW, ar-EG write `١٢٥٠`) and Persian ones (fa-IR, ur: `۱۲۵۰`).
+const ARABIC_DIGITS = /[\u0660-\u0669\u06f0-\u06f9]/g;
+// The marks that order right-to-left text, which Intl puts around an Arabic amount (`‏١٫١٢٥ د.ك.‏`).
+const BIDI_MARKS = /[\u061c\u200e\u200f]/g;
+
+/**
+ * A typed amount in the digits and marks the Won back box is read in: full-width ones from a
+ * Japanese or Chinese keyboard (`１，２００`) as half-width, Arabic-Indic digits as 0-9 and their
+ * decimal and group marks (`١٬٢٥٠٫٥٠٠`, as an Arabic keyboard types them) as `.` and `,`, with no
+ * right-to-left marks.
+ */
+export function plainAmountText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(BIDI_MARKS, '')
+    .replace(ARABIC_DIGITS, (d) => String((d.codePointAt(0) ?? 0) & 0xf))
+    .replace(/\u066b/g, '.')
+    .replace(/\u066c/g, ',');
 }
 
 /**
@@ -120,8 +159,8 @@ export function withoutCurrencySign(
   locale: string,
   shownIn = locale,
 ): string {
-  let rest = text.trim();
-  const signs = currencySigns(currency, [locale, shownIn]);
+  let rest = plainAmountText(text).trim();
+  const signs = currencySigns(currency, [locale, shownIn]).map(plainAmountText);
   const before = signs.find((s) => rest.startsWith(s));
   if (before) rest = rest.slice(before.length).trim();
   const after = signs.find((s) => rest.endsWith(s));
@@ -129,8 +168,12 @@ export function withoutCurrencySign(
   return rest;
 }
 
-// The digits and separators of a typed amount (`1,250.50`, `1.250,50`, `1'250.50`, `1 250,50`).
-const TYPED_AMOUNT = "\\d[\\d.,'\u2019 \u00a0\u202f]*";
+// The digits and separators of a typed amount (`1,250.50`, `1.250,50`, `1'250.50`, `1 250,50`), also
+// as plainAmountText reads them: full-width (`１，２００`) and Arabic-Indic (`١٬٢٥٠٫٥`).
+const DIGIT = '\\d\uff10-\uff19\u0660-\u0669\u06f0-\u06f9';
+// Space around the amount and its sign, and the right-to-left marks of an Arabic amount copied from its row.
+const SPACE = '[\\s\u061c\u200e\u200f]*';
+const TYPED_AMOUNT = `[${DIGIT}][${DIGIT}.,'\u2019 \u00a0\u202f\uff0c\uff0e\u066b\u066c]*`;
 
 /**
  * The card's Won back box, a text box: a number box (Input.Number) reads `1.200` as 1.2 and refuses
@@ -145,10 +188,10 @@ export function wonBackBox(
   money: { currency: string; locale: string },
   exact = false,
 ): { valuePrefill: string; valuePlaceholder: string; valueExample: string; valueRegex: string } {
-  const prefill = wonBackPrefill(monthlyValue, exact);
-  const digits = Number.isInteger(prefill) ? String(prefill) : prefill.toFixed(2);
+  const prefill = wonBackPrefill(monthlyValue, money.currency, exact);
+  const digits = Number.isInteger(prefill) ? String(prefill) : prefill.toFixed(minorDigits(money.currency));
   const sign = `(?:${currencySigns(money.currency, [money.locale]).map(escapeRegExp).join('|')})?`;
-  const example = wonBackExample(money.locale);
+  const example = wonBackExample(money.locale, money.currency);
   return {
     // A row valued at 0 (no order in the value's window) starts empty: a "0" the bot refuses on Save
     // would be a box that cannot be saved as it comes. The placeholder says what to type instead.
@@ -156,13 +199,19 @@ export function wonBackBox(
       prefill <= 0 ? '' : numberStyle(money.locale).decimalComma ? digits.replace('.', ',') : digits,
     valuePlaceholder: `e.g. ${example}`,
     valueExample: example,
-    valueRegex: `^\\s*${sign}\\s*${TYPED_AMOUNT}\\s*${sign}\\s*$`,
+    valueRegex: `^${SPACE}${sign}${SPACE}${TYPED_AMOUNT}${SPACE}${sign}${SPACE}$`,
   };
 }
 
-/** The amount the Won back box's placeholder and error give as an example, as `locale` writes it (`1,250.50`, de-DE `1.250,50`). */
-export function wonBackExample(locale: string): string {
-  return numberFormat(locale, { minimumFractionDigits: 2 }).format(1250.5);
+/**
+ * The amount the Won back box's placeholder and error give as an example, as `locale` writes it and
+ * with `currency`'s decimals: `1,250.50`, de-DE `1.250,50`, KWD `1,250.500`, JPY `1,250`.
+ */
+export function wonBackExample(locale: string, currency: string): string {
+  const digits = minorDigits(currency);
+  return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    digits === 0 ? 1250 : 1250.5,
+  );
 }
 
 function escapeRegExp(text: string): string {

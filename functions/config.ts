@@ -62,7 +62,16 @@ const displaySchema = z.object({
       .default('USD'),
   ),
   /** BCP 47 locale for numbers and dates on the cards (e.g. en-GB). */
-  LOCALE: emptyIsUnset(z.string().refine(isKnownLocale, 'not a BCP 47 locale, e.g. en-GB').default('en-US')),
+  LOCALE: emptyIsUnset(
+    z
+      .string()
+      .refine(isKnownLocale, { error: 'not a BCP 47 locale, e.g. en-GB', abort: true })
+      .refine(writesLeftToRight, {
+        error:
+          'written right to left, which the cards, the summary and the tabs do not lay out: their words are English, and a right-to-left date or amount inside an English sentence is reordered on screen. Use a left-to-right locale, e.g. en-GB (CURRENCY stays as it is)',
+      })
+      .default('en-US'),
+  ),
 });
 
 const envSchema = z
@@ -667,6 +676,24 @@ function isKnownCurrency(code: string): boolean {
     if (err instanceof RangeError) return false;
     throw err;
   }
+}
+
+// The scripts written right to left (Unicode's bidi class R or AL), as a locale's likely script names them.
+const RIGHT_TO_LEFT_SCRIPTS = new Set([
+  'Adlm',
+  'Arab',
+  'Hebr',
+  'Mand',
+  'Nkoo',
+  'Rohg',
+  'Samr',
+  'Syrc',
+  'Thaa',
+]);
+
+/** True unless `tag`'s script (stated, or the likely one: ar-KW is Arab) is written right to left. */
+function writesLeftToRight(tag: string): boolean {
+  return !RIGHT_TO_LEFT_SCRIPTS.has(new Intl.Locale(tag).maximize().script ?? '');
 }
 
 function isKnownLocale(tag: string): boolean {

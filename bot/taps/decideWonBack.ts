@@ -1,4 +1,12 @@
-import { formatExactMoney, numberStyle, withoutCurrencySign, wonBackExample } from '../../cards/format';
+import {
+  formatExactMoney,
+  minorDigits,
+  numberStyle,
+  plainAmountText,
+  roundToMinor,
+  withoutCurrencySign,
+  wonBackExample,
+} from '../../cards/format';
 import type { ValueKind } from '../../rules/customerState';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
 import { staleReason } from './staleReason';
@@ -18,10 +26,12 @@ const LAKH_DECIMAL = /^\d{1,2}(,\d{2}){1,4},\d{3}(\.\d{1,4})?$/;
 /**
  * The plain positive decimal a rep typed, read as `locale` writes numbers (the card's, or the tab
  * user's Teams locale); null when it is not one. In a decimal-comma locale `1.200` is twelve
- * hundred, as a German rep means it, not 1.2.
+ * hundred, as a German rep means it, not 1.2. Full-width (`１２００`) and Arabic-Indic digits
+ * (`١٫١٢٥`) read as 0-9.
  */
-export function typedAmount(text: string, locale: string): number | null {
+export function typedAmount(typed: string, locale: string): number | null {
   const style = numberStyle(locale);
+  const text = plainAmountText(typed);
   if (!style.decimalComma) {
     const grouped = DECIMAL.test(text) || (style.lakh && LAKH_DECIMAL.test(text));
     return grouped ? Number(text.replace(/[,'\u2019]/g, '')) : null;
@@ -62,7 +72,7 @@ export function readWonBackValue(
     // The box starts empty for a customer valued at 0 (wonBackBox): say what to type, not what is wrong.
     return {
       ok: false,
-      message: `Type the value won back in the box, e.g. ${wonBackExample(money.locale)}: the customer's value is 0 (no order in the value's window), so there is none to record as it stands.`,
+      message: `Type the value won back in the box, e.g. ${wonBackExample(money.locale, money.currency)}: the customer's value is 0 (no order in the value's window), so there is none to record as it stands.`,
     };
   }
   // Typed as the row states it (`£1,100`): the card's currency sign is no part of the number.
@@ -75,15 +85,27 @@ export function readWonBackValue(
       : `"${text.slice(0, 20)}" is not a plain number`;
     return { ok: false, message: `The value won back must be a number greater than 0: ${why}.` };
   }
-  const value = typed ?? monthlyValue;
+  const digits = minorDigits(money.currency);
+  if (typed !== null && roundToMinor(typed, money.currency) !== typed) {
+    // ¥1,200.5 or KWD 1.1254: an amount the currency cannot pay, refused rather than rounded unseen.
+    const decimals = digits === 0 ? 'no decimals' : `${digits} decimals at most`;
+    return {
+      ok: false,
+      message: `The value won back must be an amount in ${money.currency}, which has ${decimals}: "${text.slice(0, 20)}" has more.`,
+    };
+  }
+  // Left blank, the customer's value, as its row states it to the smallest unit (a value derived from
+  // orders has a long fraction the stored save would otherwise carry).
+  const value = typed ?? roundToMinor(monthlyValue, money.currency);
   if (!Number.isFinite(value) || value <= 0) {
     return { ok: false, message: 'The value won back must be a number greater than 0.' };
   }
   const cap = maxWonBackValue(capFrom, rules);
   if (value > cap) {
-    // Ten times a value derived from orders has a long fraction: stated to the cent, cut (never
-    // rounded up past the cap), so the amount the message names is one that is accepted.
-    const stated = formatExactMoney(Math.floor(cap * 100) / 100, money.currency, money.locale);
+    // Ten times a value derived from orders has a long fraction: stated to the currency's smallest
+    // unit, cut (never rounded up past the cap), so the amount the message names is one that is accepted.
+    const units = 10 ** digits;
+    const stated = formatExactMoney(Math.floor(cap * units) / units, money.currency, money.locale);
     const per = kind === 'second_order' ? 'for the order' : 'per month';
     return { ok: false, message: `The value won back must be at most ${stated} ${per}.` };
   }

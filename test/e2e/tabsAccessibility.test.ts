@@ -98,17 +98,22 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
       await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => a)));
     });
 
+  /** Switches the tab to `theme` as Teams does, and waits until the page wears it. */
+  async function switchTheme(page: Page, frame: Frame, theme: (typeof THEMES)[number]): Promise<void> {
+    await page.evaluate(
+      (t) => (window as unknown as { setTeamsTheme(t: string): void }).setTeamsTheme(t),
+      theme,
+    );
+    await expect
+      .poll(() => frame.locator('.fui-FluentProvider').first().getAttribute('data-theme'))
+      .toBe(theme);
+  }
+
   /** axe on the view in each theme (switched as Teams switches it) and at each width: its violations. */
   async function everyThemeAndWidth(view: string, page: Page, frame: Frame): Promise<string[]> {
     const found: string[] = [];
     for (const theme of THEMES) {
-      await page.evaluate(
-        (t) => (window as unknown as { setTeamsTheme(t: string): void }).setTeamsTheme(t),
-        theme,
-      );
-      await expect
-        .poll(() => frame.locator('.fui-FluentProvider').first().getAttribute('data-theme'))
-        .toBe(theme);
+      await switchTheme(page, frame, theme);
       for (const width of WIDTHS) {
         await page.setViewportSize({ width, height: 900 });
         await settled(frame);
@@ -386,6 +391,40 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
       'Score: solid',
       'Chance of no order in 90 days: dashed',
     ]);
+    await close(page);
+  });
+
+  it("the charts' cursor line and points are drawn in the theme's colours, not uPlot's fixed grey and white", async () => {
+    const { page, frame } = await open(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
+    await settled(frame);
+    const chart = frame
+      .locator('section')
+      .filter({ has: frame.getByRole('heading', { name: 'Score week by week' }) });
+    for (const theme of ['dark', 'contrast'] as const) {
+      await switchTheme(page, frame, theme);
+      await drawn(frame);
+      const plot = await chart.locator('.u-over').boundingBox();
+      if (!plot) throw new Error('no chart');
+      await page.mouse.move(plot.x + plot.width / 2, plot.y + plot.height / 2);
+      const seen = await chart.evaluate((section) => {
+        // The axes' colour (the theme's secondary text), as the browser computes a colour.
+        const probe = section.appendChild(document.createElement('span'));
+        probe.style.color = 'var(--colorNeutralForeground2)';
+        const axis = getComputedStyle(probe).color;
+        probe.remove();
+        const cursor = section.querySelector('.u-cursor-x');
+        const canvas = section.querySelector('canvas');
+        const pixels = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+        let white = 0;
+        for (let k = 0; k < pixels.length; k += 4)
+          if (pixels[k] === 255 && pixels[k + 1] === 255 && pixels[k + 2] === 255 && pixels[k + 3] === 255)
+            white++;
+        return { axis, cursor: cursor ? getComputedStyle(cursor).borderRightColor : '', white };
+      });
+      expect(seen.cursor, theme).toBe(seen.axis);
+      // The dark theme has no white: uPlot fills a line's points white unless told otherwise.
+      if (theme === 'dark') expect(seen.white, theme).toBe(0);
+    }
     await close(page);
   });
 

@@ -88,6 +88,14 @@ const DASHES: number[][] = [[], [6, 4], [2, 3]];
 
 const useStyles = makeStyles({
   figures: { overflowX: 'auto' },
+  // uPlot's stylesheet draws the cursor's lines in a fixed slate grey (#607D8B), faint on Teams'
+  // dark theme and off-palette in high contrast: the theme's secondary text colour, as the axes.
+  plot: {
+    '& .uplot .u-cursor-x, & .uplot .u-cursor-y': {
+      borderRightColor: tokens.colorNeutralForeground2,
+      borderBottomColor: tokens.colorNeutralForeground2,
+    },
+  },
 });
 
 /** A figure of `s` as the legend and the figures' table write it: `–` for a period with none. */
@@ -112,6 +120,7 @@ export function Chart({
   tableBeside = false,
 }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
+  const styles = useStyles();
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -129,6 +138,9 @@ export function Chart({
     };
     const axisColor = resolve(el, tokens.colorNeutralForeground2);
     const gridColor = resolve(el, tokens.colorNeutralStroke2);
+    // A line's points are hollow, filled with the page's colour: uPlot's own fill is white, a white
+    // dot on every point in the dark theme.
+    const pointFill = resolve(el, tokens.colorNeutralBackground1);
     const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
     // The right axis is written as its series states its values ("$1,000", "27%"): beside a count
     // axis, a bare "1,000" or "0.25" says neither which line it measures nor in what.
@@ -201,7 +213,7 @@ export function Chart({
             dash: dashOf(s),
             fill: s.kind === 'bars' ? barFill(color) : undefined,
             paths: s.kind === 'bars' ? bars : undefined,
-            points: { show: s.kind === 'line' },
+            points: { show: s.kind === 'line', fill: pointFill },
             value: (_u: uPlot, v: number | null) => figureText(s, v, formatTick),
           };
         }),
@@ -222,6 +234,7 @@ export function Chart({
     <div>
       <div
         ref={box}
+        className={styles.plot}
         role="img"
         aria-label={ariaLabel}
         style={{ width: '100%', color: tokens.colorNeutralForeground1 }}

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { formatExactMoney } from '../../../cards/format';
 import { formatDateNear, formatDayMonth, formatShortMonth } from '../../../rules/calendar';
 
 /**
@@ -9,8 +10,8 @@ import { formatDateNear, formatDayMonth, formatShortMonth } from '../../../rules
 export interface Formats {
   money(n: number): string;
   /**
-   * A value won back, as the cards and the summary state it (cards/format.ts formatExactMoney): to
-   * the cent when a rep typed cents, `£1,250.50`, else whole, `£110`.
+   * A value won back, as the cards and the summary state it (formatExactMoney): to the currency's
+   * smallest unit when a rep typed one, `£1,250.50`, `KWD 1.125`, else whole, `£110`, `¥1,200`.
    */
   wonBack(n: number): string;
   /** A count of things (customers, orders), with the locale's thousands separator. */
@@ -35,16 +36,12 @@ export function formats(locale: string, currency: string, today = ''): Formats {
     }
   })();
   const money = new Intl.NumberFormat(safe, { style: 'currency', currency, maximumFractionDigits: 0 });
-  const cents = new Intl.NumberFormat(safe, { style: 'currency', currency, minimumFractionDigits: 2 });
   const count = new Intl.NumberFormat(safe, { maximumFractionDigits: 0 });
   const tick = new Intl.NumberFormat(safe, { maximumFractionDigits: 2 });
   const pct = new Intl.NumberFormat(safe, { style: 'percent', maximumFractionDigits: 0 });
   return {
     money: (n) => money.format(n),
-    wonBack: (n) => {
-      const rounded = Math.round(n * 100) / 100;
-      return Number.isInteger(rounded) ? money.format(rounded) : cents.format(rounded);
-    },
+    wonBack: (n) => formatExactMoney(n, currency, safe),
     count: (n) => count.format(n),
     percent: (x) => pct.format(x),
     tick: (n) => tick.format(n),

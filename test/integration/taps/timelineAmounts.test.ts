@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { summaryCardFor } from '../../../jobs';
+import { renderSummaryText } from '../../../jobs/monthly/summaryText';
 import { tapInTab } from '../../../tabs/api/tabActions';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import {
@@ -7,6 +9,7 @@ import {
   customer,
   openActionStorage,
   seed,
+  TIME_ZONE,
   tabActionDeps,
   tabServiceOn,
 } from './actionHarness';
@@ -40,5 +43,41 @@ describe("the customer's timeline states amounts to the cent", () => {
     // A whole order as the export writes it, beside orders with cents: not 1.500 €, read as rounded.
     expect(details).toContain('1.500,00\u00a0€');
     expect(details).toContain('Ana Ruiz · 1.234,50\u00a0€ a month · tab');
+  });
+});
+
+// A Kuwaiti team (CURRENCY=KWD): a dinar has 1,000 fils, so a save typed as 1.125 is stored as 1.125
+// and stated so everywhere, not as the 1.13 two decimals would make it.
+describe('a save in a currency with three decimals', () => {
+  it('KWD 1.125 typed in the tab is stored as 1.125 and the reply, the timeline and the monthly summary say KWD 1.125', async () => {
+    const { storage, cards } = await openActionStorage('tlkwd');
+    await seed(storage, [customer('oak', { name: 'Oak Roasters', monthlyValue: 2 })]);
+    const deps = { ...tabActionDeps(storage, cards), currency: 'KWD', locale: 'en-GB' };
+    const saved = await tapInTab(deps, ANA_IN_TAB, 'oak', {
+      action: 'won_back',
+      value: '1.125',
+      locale: 'en-GB',
+    });
+    expect(saved).toMatchObject({
+      ok: true,
+      message: 'Recorded: Oak Roasters won back (KWD\u00a01.125 a month).',
+    });
+
+    // What Table Storage holds for the save.
+    const [row] = await storage.audit.latestForCustomer('oak', { limit: 1 });
+    expect(row).toMatchObject({ action: 'won_back', value: 1.125 });
+
+    const book = bookFromRows({
+      customers: [{ id: 'oak', name: 'Oak Roasters', owner: ANA.email }],
+      orders: [],
+    });
+    const tabs = tabServiceOn(storage, cards, book, { currency: 'KWD', locale: 'en-GB' });
+    const details = (await tabs.customer(ANA_IN_TAB, 'oak')).timeline.map((e) => e.detail);
+    expect(details).toContain('Ana Ruiz · KWD\u00a01.125 a month · tab');
+
+    const options = { timeZone: TIME_ZONE, currency: 'KWD', locale: 'en-GB', lossReasons: [] };
+    const { summary } = await summaryCardFor(storage, '2026-11', options);
+    expect(summary.headline).toContain('KWD\u00a01.125');
+    expect(renderSummaryText(summary)).not.toContain('1.13');
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decideWonBack, readWonBackValue } from '../../../bot/taps/decideWonBack';
+import { decideWonBack, readWonBackValue, typedAmount } from '../../../bot/taps/decideWonBack';
 import { buildWeeklyCard } from '../../../cards';
 import { buildDigestCard } from '../../../cards/buildDigestCard';
+import { withoutCurrencySign } from '../../../cards/format';
 import { atRisk, ctx, RULES } from '../taps/fixtures';
 import { ofType, texts } from './cardWalk';
 import { digest } from './digestCardFixtures';
@@ -62,4 +63,72 @@ describe('the Won back box left as prefilled', () => {
       expect(boxValue(card, 'value_1')).toMatch(/^\d+$/);
     });
   }
+});
+
+// The currency's own smallest unit, not two decimals for every currency: a Kuwaiti dinar has 1,000
+// fils (an order of KWD 1.125 is not 1.13), a yen has none (no ¥1,200.50).
+describe('the Won back box in a currency without two decimals', () => {
+  const orderPlaced = (currency: string, locale: string, amount: number) =>
+    buildDigestCard({
+      ...digest(),
+      currency,
+      locale,
+      rows: [
+        {
+          customerId: 'cust-001',
+          name: 'Greenfield Cafe',
+          monthlyValue: 18,
+          valueKind: 'second_order',
+          reason: { kind: 'ordered', contactOn: '2026-11-23', orderOn: '2026-11-26', amount },
+        },
+      ],
+    });
+
+  it('a KWD order of 1.125 is prefilled "1.125", stated as KWD 1.125 and recorded as 1.125', () => {
+    const card = orderPlaced('KWD', 'en-GB', 1.125);
+    expect(boxValue(card, 'value_0')).toBe('1.125');
+    expect(texts(card).join('\n')).toContain('KWD\u00a01.125 order placed');
+    const decision = decideWonBack(
+      ctx(atRisk({ monthlyValue: 18 }), { currency: 'KWD', locale: 'en-GB' }),
+      RULES,
+      '1.125',
+    );
+    expect(decision).toMatchObject({ ok: true, audit: { value: 1.125 } });
+  });
+
+  it('a Kuwaiti rep may type the amount on an Arabic keyboard, in Arabic-Indic digits: the card lets it through and the bot and the tab read it', () => {
+    const money = { currency: 'KWD', locale: 'en-GB' };
+    const box = ofType(orderPlaced(money.currency, money.locale, 1.125), 'Input.Text').find(
+      (n) => n.id === 'value_0',
+    );
+    for (const typed of ['١٫١٢٥', 'KWD ١٫١٢٥', '1.125']) {
+      expect(new RegExp(String(box?.regex)).test(typed), typed).toBe(true);
+      expect(readWonBackValue(typed, 18, RULES, money), typed).toEqual({ ok: true, value: 1.125 });
+    }
+    expect(readWonBackValue('١٬٢٥٠٫٥٠٠', 200, RULES, money)).toEqual({ ok: true, value: 1250.5 });
+    // The tab reads the box in the rep's Teams locale (ar-KW), with the dinar's sign as it writes it.
+    expect(typedAmount(withoutCurrencySign('١٫١٢٥ د.ك.', 'KWD', 'ar-KW', 'en-GB'), 'ar-KW')).toBe(1.125);
+  });
+
+  it('a yen amount is whole: typed with full-width digits it reads, with a decimal it is refused, saying why', () => {
+    const money = { currency: 'JPY', locale: 'ja-JP' };
+    for (const typed of ['１，２００', '￥1,200', '¥1,200', '1200'])
+      expect(readWonBackValue(typed, 1000, RULES, money), typed).toEqual({ ok: true, value: 1200 });
+    expect(readWonBackValue('1200.5', 1000, RULES, money)).toEqual({
+      ok: false,
+      message: 'The value won back must be an amount in JPY, which has no decimals: "1200.5" has more.',
+    });
+    const card = orderPlaced(money.currency, money.locale, 1200);
+    expect(texts(card).join('\n')).toContain('￥1,200 order placed');
+    expect(texts(card).join('\n')).not.toContain('1,200.00');
+  });
+
+  it('a monthly value left as it came is recorded to the smallest unit, not with its long fraction', () => {
+    const decision = decideWonBack(
+      ctx(atRisk({ monthlyValue: 1234.5678 }), { currency: 'KWD', locale: 'en-GB' }),
+      RULES,
+      '',
+    );
+    expect(decision).toMatchObject({ ok: true, audit: { value: 1234.568 } });
+  });
 });

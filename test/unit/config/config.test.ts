@@ -485,4 +485,21 @@ describe('loadDisplayConfig', () => {
   it('still refuses a value that is set and wrong', () => {
     expect(() => loadDisplayConfig({ CURRENCY: 'gbp' })).toThrow('CURRENCY: an ISO 4217 code in capitals');
   });
+
+  it("refuses a locale written right to left (a Kuwaiti team's ar-KW), naming a left-to-right one to use instead", () => {
+    // The words are English: "as of <an Arabic date> · 62 customers" is reordered on screen into
+    // "as of 62 · <the date> customers", and a dinar amount loses its place in the sentence.
+    for (const locale of ['ar-KW', 'ar-KW-u-nu-latn', 'he-IL', 'fa-IR'])
+      expect(() => loadDisplayConfig({ LOCALE: locale, CURRENCY: 'KWD' }), locale).toThrow(
+        'LOCALE: written right to left, which the cards, the summary and the tabs do not lay out',
+      );
+    expect(loadDisplayConfig({ LOCALE: 'en-GB', CURRENCY: 'KWD' }).card).toEqual({
+      currency: 'KWD',
+      locale: 'en-GB',
+    });
+    expect(loadDisplayConfig({ LOCALE: 'ja-JP', CURRENCY: 'JPY' }).card).toEqual({
+      currency: 'JPY',
+      locale: 'ja-JP',
+    });
+  });
 });

@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { formatExactMoney } from '../../../cards/format';
 import { formats } from '../../../tabs/app/src/format';
 
 // The Team tab's month table states the value won back as the card's outcome line and the monthly
-// summary do: a save typed with pence reads "£1,250.50" in all three, a whole one "£110".
+// summary do: to the currency's smallest unit when a rep typed one, else whole.
 describe("the Team tab's value won back", () => {
-  const books = [
-    { locale: 'en-GB', currency: 'GBP' },
-    { locale: 'de-DE', currency: 'EUR' },
-    { locale: 'en-US', currency: 'USD' },
+  const cases: [string, string, number, string][] = [
+    ['en-GB', 'GBP', 1250.5, '£1,250.50'],
+    ['en-GB', 'GBP', 110, '£110'],
+    ['en-GB', 'GBP', 1250.5 + 0.1 + 0.2 - 0.3, '£1,250.50'],
+    ['de-DE', 'EUR', 1250.5, '1.250,50\u00a0€'],
+    // A Kuwaiti dinar has 1,000 fils: 1.125 is not 1.13.
+    ['en-GB', 'KWD', 1.125, 'KWD\u00a01.125'],
+    ['en-GB', 'KWD', 1250.5, 'KWD\u00a01,250.500'],
+    // A yen has no cents: never ¥1,200.00 nor ¥1,200.50.
+    ['ja-JP', 'JPY', 1200, '￥1,200'],
+    ['ja-JP', 'JPY', 1200.5, '￥1,201'],
   ];
-  for (const { locale, currency } of books) {
-    it(`reads as the card and the summary state it (${locale})`, () => {
-      const f = formats(locale, currency);
-      for (const value of [110, 1250.5, 1250.5 + 0.1 + 0.2 - 0.3, 109.87, 2_400_000])
-        expect(f.wonBack(value)).toBe(formatExactMoney(value, currency, locale));
+  for (const [locale, currency, value, shown] of cases) {
+    it(`${value} in ${currency} (${locale}) reads ${shown}`, () => {
+      expect(formats(locale, currency).wonBack(value)).toBe(shown);
     });
   }
 });
