@@ -43,14 +43,23 @@ export type Injection =
   | { status: 'lost_answer' }
   | { status: 500 | 502 | 503 | 504 | 412 | 404 }
   | { status: 429; retryAfterSeconds: number }
-  | {
-      status: 403;
-      code:
-        | 'ConversationBlockedByUser'
-        | 'MessageWritesBlocked'
-        | 'BotNotInConversationRoster'
-        | 'BotDisabledByAdmin';
-    };
+  | { status: 403; code: ForbiddenCode };
+
+/**
+ * The 403 codes Teams answers a proactive message that cannot reach its user, with the messages of
+ * Microsoft's "Status codes from bot conversational APIs" table: the user blocked the bot, the bot is
+ * no longer in the conversation (the app uninstalled, the user removed from the team), the tenant's
+ * admin disabled it, or it is not installed in the user's personal scope. `MessageWritesBlocked` is
+ * the sub-code the proactive-messages page names for a blocked or uninstalled bot.
+ */
+const FORBIDDEN_MESSAGES = {
+  ConversationBlockedByUser: 'User blocked the conversation with the bot.',
+  BotNotInConversationRoster: 'The bot is not part of the conversation roster.',
+  BotDisabledByAdmin: 'The tenant admin disabled this bot',
+  ForbiddenOperationException: "Bot isn't installed in user's personal scope",
+  MessageWritesBlocked: 'Thread is blocked from message writes.',
+} as const;
+export type ForbiddenCode = keyof typeof FORBIDDEN_MESSAGES;
 
 /** One activity the fake accepted. */
 export interface RecordedActivity {
@@ -263,7 +272,10 @@ export class FakeTeamsConnector {
     if (update) {
       const activityId = decodeURIComponent(update[2]);
       if (!this.activities.some((a) => a.activityId === activityId && a.conversationId === conversationId)) {
-        return json(res, 404, { error: { code: 'ActivityNotFound', message: activityId } });
+        // Teams' code for a message id it cannot find in the conversation (deleted, or never there).
+        return json(res, 404, {
+          error: { code: 'ActivityNotFoundInConversation', message: 'Conversation not found.' },
+        });
       }
       this.activities.push({ kind: 'update', conversationId, activityId, activity, at: now });
       return json(res, 200, { id: activityId });
@@ -313,6 +325,7 @@ export class FakeTeamsConnector {
 
 /** The error codes Teams' "status codes from bot conversational APIs" table gives these statuses. */
 const INJECTED_CODES: Partial<Record<number, string>> = {
+  // Teams' answer for a conversation that no longer exists (the user left the tenant, the chat deleted).
   404: 'ConversationNotFound',
   412: 'PreconditionFailed',
 };
@@ -333,9 +346,7 @@ function answerInjection(
       );
       return;
     case 403:
-      json(res, 403, {
-        error: { code: injection.code, message: 'The bot is blocked or was removed' },
-      });
+      json(res, 403, { error: { code: injection.code, message: FORBIDDEN_MESSAGES[injection.code] } });
       return;
     default:
       json(res, injection.status, {
