@@ -127,7 +127,7 @@ export async function sendClaimed(
       };
     }
     case 'unreachable':
-      await ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'unreachable' });
+      await ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'unreachable', code: sent.code });
       return { rep, status: 'unreachable', code: sent.code, earlier: false };
     case 'failed':
       // An error answer: a later tick's retry is a send of its own, not one of the unconfirmed ones

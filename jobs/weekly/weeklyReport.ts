@@ -163,14 +163,42 @@ export function waitingUntil(outcomes: readonly RepOutcome[]): { nextSendAt?: st
   return next === undefined ? {} : { nextSendAt: next };
 }
 
+/** The way out whatever kept a rep from their card: a rep who left hands their customers on in the feed. */
+const OR_MOVE = 'or, if they left, move their customers to another rep in the order feed';
+
+/**
+ * Why Teams cannot reach a rep, by its error code, and what an admin does about it (Microsoft's
+ * table of status codes from bot conversational APIs says what each means).
+ */
+function unreachableDetail(code: string): string {
+  switch (code) {
+    case 'BotNotInConversationRoster':
+    case 'ForbiddenOperationException':
+      return `the app was removed for them (${code}: uninstalled, or they left the team it came with): ask them to add Churn Predictor again, ${OR_MOVE}`;
+    case 'ConversationBlockedByUser':
+    case 'MessageWritesBlocked':
+      return `they blocked the app's chat (${code}): ask them to unblock it and write to it, ${OR_MOVE}`;
+    case 'BotDisabledByAdmin':
+      return `the organisation's Teams app policy blocks the app for them (${code}): allow it for them in the Teams admin center, ${OR_MOVE}`;
+    case 'ConversationNotFound':
+      return `their chat with the app no longer exists (${code}: they may have left the organisation): ask them to add Churn Predictor again, ${OR_MOVE}`;
+    default:
+      return `blocked or removed the app (${code}): ask them to add Churn Predictor again, ${OR_MOVE}`;
+  }
+}
+
 /** The reps who did not get their card, with a reason an admin can act on (a rep waiting for their time is none). */
 export function notReached(outcomes: readonly RepOutcome[]): NotReached[] {
   const out: NotReached[] = [];
   for (const o of outcomes) {
     if (o.status === 'no_conversation')
-      out.push({ rep: o.rep, status: o.status, detail: 'the app is not installed for them' });
+      out.push({
+        rep: o.rep,
+        status: o.status,
+        detail: `the app is not installed for them: install it for them (or ask them to add Churn Predictor in Teams), ${OR_MOVE}`,
+      });
     else if (o.status === 'unreachable')
-      out.push({ rep: o.rep, status: o.status, detail: `blocked or removed the app (${o.code})` });
+      out.push({ rep: o.rep, status: o.status, detail: unreachableDetail(o.code) });
     else if (o.status === 'failed') out.push({ rep: o.rep, status: o.status, detail: o.error });
   }
   return out;
@@ -288,7 +316,12 @@ export function fromLedger(rep: string, customers: number, row: Delivery): RepOu
     case 'delivered':
       return { rep, status: 'delivered', activityId: row.activityId ?? null, customers, earlier: true };
     case 'unreachable':
-      return { rep, status: 'unreachable', code: 'recorded by an earlier attempt', earlier: true };
+      return {
+        rep,
+        status: 'unreachable',
+        code: row.code ?? 'recorded by an earlier attempt',
+        earlier: true,
+      };
     case 'nothing_to_send':
       return { rep, status: 'nothing_to_send', earlier: true };
     case 'no_conversation':

@@ -41,7 +41,7 @@ function utf16Bytes(body: string): number {
 export type Injection =
   | { status: 'hang' }
   | { status: 'lost_answer' }
-  | { status: 500 | 502 | 503 | 504 | 412 | 404 }
+  | { status: 500 | 502 | 503 | 504 | 412 | 404 | 400 }
   | { status: 429; retryAfterSeconds: number }
   | { status: 403; code: ForbiddenCode };
 
@@ -325,6 +325,7 @@ export class FakeTeamsConnector {
 
 /** The error codes Teams' "status codes from bot conversational APIs" table gives these statuses. */
 const INJECTED_CODES: Partial<Record<number, string>> = {
+  400: 'BadArgument',
   // Teams' answer for a conversation that no longer exists (the user left the tenant, the chat deleted).
   404: 'ConversationNotFound',
   412: 'PreconditionFailed',

@@ -50,4 +50,29 @@ describe('a rep Teams can no longer reach, on Azurite and the fake Teams connect
     expect(world.fake.sentTo(conversationOf(stays))).toHaveLength(1);
     expect(notices).toHaveLength(1);
   });
+
+  it('the notice after the last attempt still says why, when another rep’s failures made the run try again', async () => {
+    const [removed, flaky, stays] = ['removed@x.com', 'flaky@x.com', 'stays@x.com'];
+    await installReps(world, [removed, flaky, stays]);
+    world.fake.injectForConversation(conversationOf(removed), {
+      status: 403,
+      code: 'BotNotInConversationRoster',
+    });
+    world.fake.injectForConversation(conversationOf(flaky), { status: 400 });
+    const notices: string[] = [];
+    const deps = depsFor(world, slippingBook([removed, flaky, stays], { slipping: 1 }), {
+      notifyAdmins: async (text) => {
+        notices.push(text);
+        return 'posted';
+      },
+    });
+    for (let tick = 0; tick <= 3; tick++)
+      await runWeekly(deps, { now: new Date(SEND_TIME.getTime() + tick * QUARTER_HOUR) });
+
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain(
+      `- ${removed}: the app was removed for them (BotNotInConversationRoster: uninstalled, or they left the team it came with)`,
+    );
+    expect(world.fake.stats.requests - world.fake.stats.accepted).toBe(1 + 4);
+  });
 });
