@@ -30,7 +30,8 @@ export interface DeliveryContext {
    */
   sendAt?: (repTimeZone: string | undefined) => Date;
   card: CardPageOptions;
-  conversations: Pick<ConversationStore, 'getRepByEmail'>;
+  /** Where each rep is reached; `getRemoved`, when given, says who removed the app (for the admins). */
+  conversations: Pick<ConversationStore, 'getRepByEmail'> & Partial<Pick<ConversationStore, 'getRemoved'>>;
   runs: Pick<RunLedger, 'recordDelivery' | 'claimSend' | 'retakeClaim' | 'releaseClaim'>;
   cards: CardStore;
   sender: CardSender;
@@ -71,7 +72,10 @@ export async function deliverRepWeek(
 ): Promise<RepOutcome> {
   const rep = week.owner;
   const conversation = await ctx.conversations.getRepByEmail(rep);
-  if (!conversation) return { rep, status: 'no_conversation' };
+  if (!conversation) {
+    const removed = await ctx.conversations.getRemoved?.(rep);
+    return { rep, status: 'no_conversation', ...(removed ? { removedAt: removed.removedAt } : {}) };
+  }
   const sendAt = ctx.sendAt?.(conversation.timeZone);
   // Nothing is recorded, so the tick at the rep's own time plans and sends their card as a rerun
   // plans a failed rep's: their list is of that time, and their claim keeps it to one card.

@@ -115,6 +115,7 @@ class SlidingWindows {
 
 const ROUTES = {
   create: /^\/v3\/conversations\/?$/,
+  member: /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)\/?$/,
   send: /^\/v3\/conversations\/([^/]+)\/activities\/?$/,
   reply: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/,
 };
@@ -141,6 +142,7 @@ export class FakeTeamsConnector {
   private readonly conversationWindows = new Map<string, SlidingWindows>();
   private readonly globalWindows: SlidingWindows;
   private readonly conversationsByMember = new Map<string, string>();
+  private readonly roster = new Map<string, Record<string, unknown>>();
   private nextId = 1;
 
   private constructor(
@@ -194,6 +196,20 @@ export class FakeTeamsConnector {
     this.byRequestNumber.set(n, injection);
   }
 
+  /**
+   * Puts a user in the tenant's roster: a member lookup (the bot's TeamsInfo.getMember on an install)
+   * by their channel account id answers their account as Teams does, with their Entra id, email and
+   * sign-in name; anyone else is 404 MemberNotFoundInConversation.
+   */
+  addMember(member: { id: string; name: string; aadObjectId: string; email: string }): void {
+    this.roster.set(member.id, {
+      ...member,
+      userPrincipalName: member.email,
+      tenantId: 'tenant-1',
+      userRole: 'user',
+    });
+  }
+
   /** Accepted sends (not updates) to one conversation. */
   sentTo(conversationId: string): RecordedActivity[] {
     return this.activities.filter((a) => a.kind === 'send' && a.conversationId === conversationId);
@@ -213,6 +229,17 @@ export class FakeTeamsConnector {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
 
     if (req.method === 'POST' && ROUTES.create.test(path)) return this.createConversation(body, res);
+    const member = req.method === 'GET' ? ROUTES.member.exec(path) : null;
+    if (member) {
+      const account = this.roster.get(decodeURIComponent(member[2]));
+      if (account) return json(res, 200, account);
+      return json(res, 404, {
+        error: {
+          code: 'MemberNotFoundInConversation',
+          message: 'The member was not found in the conversation.',
+        },
+      });
+    }
 
     const send = req.method === 'POST' ? (ROUTES.send.exec(path) ?? ROUTES.reply.exec(path)) : null;
     const update = req.method === 'PUT' ? ROUTES.reply.exec(path) : null;

@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBotRuntime } from '../../../bot';
+import { createActionHandler } from '../../../bot/taps/actionHandler';
+import { weeklySendText } from '../../../functions/config';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import type { FunctionsHost } from '../../../tools/local/functionsHost';
+import { startBotHost } from '../../helpers/botOnPlayground';
+import { MemoryLog } from '../bot/recordingPorts';
+import { handlerDeps, post } from '../taps/actionHarness';
+import {
+  actionStoresOf,
+  completed,
+  conversationOf,
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  SEND_TIME,
+  slippingBook,
+  TIME_ZONE,
+  type WeeklyWorld,
+} from './weeklyWorld';
+
+// A rep's life in the team, through the real bot over HTTP (CloudAdapter) and the weekly run, both
+// talking to the fake Teams connector, on Azurite: Dan joins, gets his cards at 08:03 his time
+// (Denver, an hour behind the team's Chicago), uninstalls the app, and comes back.
+
+const DAN = 'dan@x.com';
+const ANA = 'ana@x.com';
+const DAN_ACCOUNT = { id: '29:dan', name: 'Dan Reyes', aadObjectId: 'aad-dan', email: DAN };
+const DENVER = 'America/Denver';
+const WEEK = 7 * 86_400_000;
+const HOUR = 3_600_000;
+
+describe('a rep who uninstalls the app and installs it again', () => {
+  let world: WeeklyWorld;
+  let host: FunctionsHost;
+  const notices: string[] = [];
+  beforeEach(async () => {
+    world = await openWeeklyWorld('life');
+    world.fake.addMember(DAN_ACCOUNT);
+    const stores = actionStoresOf(world);
+    const runtime = createBotRuntime({
+      bot: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: 'tenant-1' },
+      store: world.storage.conversations,
+      actions: createActionHandler(
+        handlerDeps(stores, {
+          timeZone: TIME_ZONE,
+          weeklySendText: (rep) =>
+            weeklySendText({ timeZone: TIME_ZONE, weeklySendAt: { weekday: 1, hour: 8, minute: 3 } }, rep),
+        }),
+      ),
+      log: new MemoryLog(),
+    });
+    host = await startBotHost(runtime);
+    await installReps(world, [ANA]);
+  });
+  afterEach(async () => {
+    await host.close();
+    await world.stop();
+  });
+
+  const fromDan = (type: string, extra: Record<string, unknown>) => ({
+    type,
+    id: `${type}-${Math.random()}`,
+    channelId: 'msteams',
+    serviceUrl: world.fake.serviceUrl,
+    from: { id: DAN_ACCOUNT.id, name: DAN_ACCOUNT.name, aadObjectId: DAN_ACCOUNT.aadObjectId },
+    recipient: { id: '28:churn-bot', name: 'Churn Predictor' },
+    conversation: { id: conversationOf(DAN), conversationType: 'personal', tenantId: 'tenant-1' },
+    channelData: { tenant: { id: 'tenant-1' } },
+    ...extra,
+  });
+  const install = (action: 'add' | 'remove', timestamp: string) =>
+    post(host.url, fromDan('installationUpdate', { action, timestamp }));
+  const say = (text: string) =>
+    post(host.url, fromDan('message', { text, localTimezone: DENVER, timestamp: new Date().toISOString() }));
+  const cardsToDan = () =>
+    world.fake.sentTo(conversationOf(DAN)).filter((a) => Array.isArray(a.activity.attachments));
+  const run = (now: Date) =>
+    runWeekly(
+      depsFor(world, slippingBook([ANA, DAN], { slipping: 1 }), {
+        notifyAdmins: async (text) => {
+          notices.push(text);
+          return 'posted';
+        },
+      }),
+      { now },
+    );
+
+  it('is named to the admins as having removed the app, and gets the cards back at their own time after the reinstall', async () => {
+    expect(await install('add', '2026-11-18T16:00:00Z')).toBe(200);
+    expect(await say('help')).toBe(200);
+    expect(world.fake.sentTo(conversationOf(DAN)).at(-1)?.activity.text).toContain(
+      'Your list comes on Mondays at 08:03 your time (America/Denver).',
+    );
+
+    // Monday: the team's tick at 08:03 in Chicago; Dan's card at 08:03 in Denver, an hour later.
+    completed(await run(SEND_TIME));
+    expect(cardsToDan()).toHaveLength(0);
+    completed(await run(new Date(SEND_TIME.getTime() + HOUR)));
+    expect(cardsToDan()).toHaveLength(1);
+
+    expect(await install('remove', '2026-11-25T17:30:00Z')).toBe(200);
+    const gone = completed(await run(new Date(SEND_TIME.getTime() + WEEK)));
+    expect(gone.outcomes.find((o) => o.rep === DAN)?.status).toBe('no_conversation');
+    expect(notices.at(-1)).toContain(
+      `- ${DAN}: they removed the app on 2026-11-25: ask them to add Churn Predictor again, or, if they left, move their customers to another rep in the order feed`,
+    );
+    expect(cardsToDan()).toHaveLength(1);
+
+    // Back on Thursday, without a word to the bot since: Monday's card at 08:03 his time, as before.
+    expect(await install('add', '2026-12-03T16:00:00Z')).toBe(200);
+    const back = SEND_TIME.getTime() + 2 * WEEK;
+    completed(await run(new Date(back)));
+    expect(cardsToDan()).toHaveLength(1);
+    completed(await run(new Date(back + HOUR)));
+    expect(cardsToDan()).toHaveLength(2);
+  });
+});
