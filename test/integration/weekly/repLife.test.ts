@@ -2,11 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBotRuntime } from '../../../bot';
 import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { weeklySendText } from '../../../functions/config';
+import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { defaultRules } from '../../../rules/rulesSchema';
 import type { FunctionsHost } from '../../../tools/local/functionsHost';
 import { startBotHost } from '../../helpers/botOnPlayground';
+import { texts } from '../../unit/cards/cardWalk';
 import { MemoryLog } from '../bot/recordingPorts';
-import { handlerDeps, post } from '../taps/actionHarness';
+import { advancingClock, handlerDeps, post } from '../taps/actionHarness';
 import {
   actionStoresOf,
   completed,
@@ -30,6 +33,9 @@ const DAN_ACCOUNT = { id: '29:dan', name: 'Dan Reyes', aadObjectId: 'aad-dan', e
 const DENVER = 'America/Denver';
 const WEEK = 7 * 86_400_000;
 const HOUR = 3_600_000;
+/** Wednesday 18 November 2026, 10:00 in Chicago: Dan joins the team. */
+const WEDNESDAY = new Date('2026-11-18T16:00:00Z');
+const book = () => slippingBook([ANA, DAN], { slipping: 1 });
 
 describe('a rep who uninstalls the app and installs it again', () => {
   let world: WeeklyWorld;
@@ -45,6 +51,12 @@ describe('a rep who uninstalls the app and installs it again', () => {
       actions: createActionHandler(
         handlerDeps(stores, {
           timeZone: TIME_ZONE,
+          clock: advancingClock(WEDNESDAY),
+          listsNow: listsNowFrom(
+            async () => ({ book: book() }),
+            defaultRules(),
+            () => WEDNESDAY,
+          ),
           weeklySendText: (rep) =>
             weeklySendText({ timeZone: TIME_ZONE, weeklySendAt: { weekday: 1, hour: 8, minute: 3 } }, rep),
         }),
@@ -75,10 +87,10 @@ describe('a rep who uninstalls the app and installs it again', () => {
   const say = (text: string) =>
     post(host.url, fromDan('message', { text, localTimezone: DENVER, timestamp: new Date().toISOString() }));
   const cardsToDan = () =>
-    world.fake.sentTo(conversationOf(DAN)).filter((a) => Array.isArray(a.activity.attachments));
+    world.fake.sentTo(conversationOf(DAN)).filter((a) => a.activity.summary !== undefined);
   const run = (now: Date) =>
     runWeekly(
-      depsFor(world, slippingBook([ANA, DAN], { slipping: 1 }), {
+      depsFor(world, book(), {
         notifyAdmins: async (text) => {
           notices.push(text);
           return 'posted';
@@ -87,18 +99,24 @@ describe('a rep who uninstalls the app and installs it again', () => {
       { now },
     );
 
-  it('is named to the admins as having removed the app, and gets the cards back at their own time after the reinstall', async () => {
-    expect(await install('add', '2026-11-18T16:00:00Z')).toBe(200);
+  it('joins on a Wednesday (list and help at once, Monday’s card at his time); uninstalls: named to the admins as having removed the app; reinstalls: cards back at his time', async () => {
+    expect(await install('add', WEDNESDAY.toISOString())).toBe(200);
+    expect(await say('list')).toBe(200);
+    const listed = world.fake.sentTo(conversationOf(DAN)).at(-1)?.activity;
+    const listCard = (listed?.attachments as { content: Record<string, unknown> }[] | undefined)?.[0]
+      ?.content;
+    expect(texts(listCard)).toContain(`Slipping 0 of ${DAN}`);
     expect(await say('help')).toBe(200);
     expect(world.fake.sentTo(conversationOf(DAN)).at(-1)?.activity.text).toContain(
       'Your list comes on Mondays at 08:03 your time (America/Denver).',
     );
+    const chatBeforeMonday = world.fake.sentTo(conversationOf(DAN)).length;
 
     // Monday: the team's tick at 08:03 in Chicago; Dan's card at 08:03 in Denver, an hour later.
     completed(await run(SEND_TIME));
-    expect(cardsToDan()).toHaveLength(0);
+    expect(world.fake.sentTo(conversationOf(DAN))).toHaveLength(chatBeforeMonday);
     completed(await run(new Date(SEND_TIME.getTime() + HOUR)));
-    expect(cardsToDan()).toHaveLength(1);
+    expect(world.fake.sentTo(conversationOf(DAN))).toHaveLength(chatBeforeMonday + 1);
 
     expect(await install('remove', '2026-11-25T17:30:00Z')).toBe(200);
     const gone = completed(await run(new Date(SEND_TIME.getTime() + WEEK)));
