@@ -6,10 +6,11 @@ import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
 import type { FunctionsHost } from '../../../tools/local/functionsHost';
+import { bookFromRows } from '../../helpers/bookFromRows';
 import { startBotHost } from '../../helpers/botOnPlayground';
 import { texts } from '../../unit/cards/cardWalk';
 import { MemoryLog } from '../bot/recordingPorts';
-import { advancingClock, handlerDeps, post } from '../taps/actionHarness';
+import { advancingClock, handlerDeps, post, tap } from '../taps/actionHarness';
 import {
   actionStoresOf,
   completed,
@@ -20,7 +21,9 @@ import {
   SEND_TIME,
   slippingBook,
   TIME_ZONE,
+  tabsOver,
   type WeeklyWorld,
+  weeklyOrders,
 } from './weeklyWorld';
 
 // A rep's life in the team, through the real bot over HTTP (CloudAdapter) and the weekly run, both
@@ -133,5 +136,56 @@ describe('a rep who uninstalls the app and installs it again', () => {
     expect(cardsToDan()).toHaveLength(1);
     completed(await run(new Date(back + HOUR)));
     expect(cardsToDan()).toHaveLength(2);
+  });
+
+  it('leaves after a call, and the feed gives the customer to Ana: his tap on his old card changes nothing and says where they went; his call stays on the customer’s page', async () => {
+    await installReps(world, [DAN]);
+    const owned = (owner: string) =>
+      bookFromRows({
+        customers: [
+          { id: 'C-1', name: 'Greenfield Cafe', owner, monthlyValue: 1000 },
+          { id: 'ana#ok', owner: ANA, monthlyValue: 900 },
+        ],
+        orders: [
+          ...weeklyOrders('C-1', '2026-01-05', '2026-09-14'),
+          ...weeklyOrders('ana#ok', '2026-01-05', '2026-11-27'),
+        ],
+      });
+    const week1 = completed(await runWeekly(depsFor(world, owned(DAN)), { now: SEND_TIME }));
+    const danCard = (await world.storage.runs.listRun(week1.runKey)).find((d) => d.repId === DAN)?.activityId;
+    const tapAsDan = (value: Record<string, unknown>) =>
+      post(
+        host.url,
+        fromDan('message', {
+          value,
+          replyToId: danCard,
+          from: { id: `29:${DAN}`, name: 'Dan', aadObjectId: `aad-${DAN}` },
+        }),
+      );
+    expect(await tapAsDan(tap.reachedOut('C-1'))).toBe(200);
+
+    const week2 = completed(
+      await runWeekly(depsFor(world, owned(ANA)), { now: new Date(SEND_TIME.getTime() + WEEK) }),
+    );
+    expect(week2.bookChanges.moved).toEqual([{ customerId: 'C-1', from: DAN, to: ANA }]);
+
+    const before = world.fake.sentTo(conversationOf(DAN)).length;
+    expect(await tapAsDan(tap.lost('C-1', 'price'))).toBe(200);
+    expect(
+      world.fake
+        .sentTo(conversationOf(DAN))
+        .slice(before)
+        .map((a) => a.activity.text),
+    ).toEqual([
+      `Greenfield Cafe is now with ${ANA}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
+    ]);
+    expect((await world.storage.state.get('C-1'))?.state).toMatchObject({ owner: ANA, status: 'active' });
+
+    const tabs = tabsOver(world, owned(ANA), { clock: () => new Date(SEND_TIME.getTime() + WEEK + HOUR) });
+    const page = await tabs.customer(
+      { userId: `aad-${ANA}`, name: 'Ana', email: ANA, tenantId: 'tenant-1' },
+      'C-1',
+    );
+    expect(page.timeline.filter((e) => e.kind === 'action').map((e) => e.title)).toContain('Reached out');
   });
 });
