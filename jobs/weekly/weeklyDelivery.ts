@@ -1,4 +1,5 @@
 import type { CardJson, CardSender } from '../../bot/ports';
+import { type DateWording, dayWords } from '../../bot/taps/actionWords';
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import { isDigest, type RepCardData } from '../../cards/renderCard';
 import type { Rules } from '../../rules/rulesSchema';
@@ -30,6 +31,8 @@ export interface DeliveryContext {
    */
   sendAt?: (repTimeZone: string | undefined) => Date;
   card: CardPageOptions;
+  /** How the admins' notice words a day (the team's zone, LOCALE); missing: the UTC date, `YYYY-MM-DD`. */
+  wording?: DateWording;
   /** Where each rep is reached; `getRemoved`, when given, says who removed the app (for the admins). */
   conversations: Pick<ConversationStore, 'getRepByEmail'> & Partial<Pick<ConversationStore, 'getRemoved'>>;
   runs: Pick<RunLedger, 'recordDelivery' | 'claimSend' | 'retakeClaim' | 'releaseClaim'>;
@@ -74,7 +77,9 @@ export async function deliverRepWeek(
   const conversation = await ctx.conversations.getRepByEmail(rep);
   if (!conversation) {
     const removed = await ctx.conversations.getRemoved?.(rep);
-    return { rep, status: 'no_conversation', ...(removed ? { removedAt: removed.removedAt } : {}) };
+    if (!removed) return { rep, status: 'no_conversation' };
+    const removedOn = ctx.wording ? dayWords(removed.removedAt, ctx.wording) : removed.removedAt.slice(0, 10);
+    return { rep, status: 'no_conversation', removedOn };
   }
   const sendAt = ctx.sendAt?.(conversation.timeZone);
   // Nothing is recorded, so the tick at the rep's own time plans and sends their card as a rerun

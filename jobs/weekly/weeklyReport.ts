@@ -12,8 +12,8 @@ export type RepOutcome =
   | { rep: string; status: 'delivered'; activityId: string | null; customers: number; earlier: boolean }
   | { rep: string; status: 'nothing_to_send'; earlier: boolean }
   | { rep: string; status: 'unreachable'; code: string; earlier: boolean }
-  /** removedAt: when the rep uninstalled the app (none: they never installed it, or before removals were kept). */
-  | { rep: string; status: 'no_conversation'; removedAt?: string }
+  /** removedOn: the day the rep uninstalled the app, in words (none: they never installed it, or before removals were kept). */
+  | { rep: string; status: 'no_conversation'; removedOn?: string }
   | { rep: string; status: 'failed'; error: string }
   /** The rep's own send time (their zone's) has not come yet: a later tick of the run sends it, at `until`. */
   | { rep: string; status: 'waiting'; until: string };
@@ -196,8 +196,8 @@ export function notReached(outcomes: readonly RepOutcome[]): NotReached[] {
       out.push({
         rep: o.rep,
         status: o.status,
-        detail: o.removedAt
-          ? `they removed the app on ${o.removedAt.slice(0, 10)}: ask them to add Churn Predictor again, ${OR_MOVE}`
+        detail: o.removedOn
+          ? `they removed the app on ${o.removedOn}: ask them to add Churn Predictor again, ${OR_MOVE}`
           : `the app is not installed for them: install it for them (or ask them to add Churn Predictor in Teams), ${OR_MOVE}`,
       });
     else if (o.status === 'unreachable')

@@ -121,11 +121,12 @@ describe('a rep who uninstalls the app and installs it again', () => {
     completed(await run(new Date(SEND_TIME.getTime() + HOUR)));
     expect(world.fake.sentTo(conversationOf(DAN))).toHaveLength(chatBeforeMonday + 1);
 
-    expect(await install('remove', '2026-11-25T17:30:00Z')).toBe(200);
+    // Wednesday 21:30 in Chicago, already Thursday in UTC: the notice gives the team's day.
+    expect(await install('remove', '2026-11-26T03:30:00Z')).toBe(200);
     const gone = completed(await run(new Date(SEND_TIME.getTime() + WEEK)));
     expect(gone.outcomes.find((o) => o.rep === DAN)?.status).toBe('no_conversation');
     expect(notices.at(-1)).toContain(
-      `- ${DAN}: they removed the app on 2026-11-25: ask them to add Churn Predictor again, or, if they left, move their customers to another rep in the order feed`,
+      `- ${DAN}: they removed the app on Wed 25 Nov: ask them to add Churn Predictor again, or, if they left, move their customers to another rep in the order feed`,
     );
     expect(cardsToDan()).toHaveLength(1);
 
