@@ -218,9 +218,14 @@ export function waitingCount(waiting: number): string {
   return waiting > 0 ? `, ${waiting} waiting for their own send time` : '';
 }
 
+/** "The 2 failed reps are", "The 1 failed rep is": how the reports' lines start on the reps a later tick tries again. */
+function failedRepsAre(failed: number): string {
+  return failed === 1 ? 'The 1 failed rep is' : `The ${failed} failed reps are`;
+}
+
 /** The line of a run whose failed reps a later tick tries again (retry `next_tick`). */
 export function retriedNextTick(failed: number): string {
-  return `The ${failed} failed reps are tried again on the next tick.`;
+  return `${failedRepsAre(failed)} tried again on the next tick.`;
 }
 
 /** The line of when the next waiting rep's card or digest goes out (nextSendAt); `then`, what follows it. */
@@ -245,10 +250,10 @@ export function weeklyReportText(report: WeeklyRunDone): string {
   if (report.retry === 'next_tick') lines.push(retriedNextTick(c.failed));
   // The tick at a waiting rep's time goes on with the week's run, so it tries the failed reps too.
   else if (c.failed > 0 && c.waiting > 0)
-    lines.push(`The ${c.failed} failed reps are tried again when the next card goes out.`);
+    lines.push(`${failedRepsAre(c.failed)} tried again when the next card goes out.`);
   else if (c.failed > 0 && report.attempt > 1)
     lines.push(
-      `${c.failed} reps got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
+      `${plural(c.failed, 'rep')} got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
     );
   if (c.waiting > 0 && report.nextSendAt)
     lines.push(nextSendLine('card', report.nextSendAt, '; the run finishes when every rep has theirs.'));

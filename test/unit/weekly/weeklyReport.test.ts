@@ -146,7 +146,7 @@ describe('the weekly report', () => {
     const retrying = weeklyReportText({ ...report(outcomes), attempt: 2, retry: 'next_tick' });
     expect(retrying.split('\n').slice(0, 2)).toEqual([
       'Weekly run weekly-2026-W48 (2026-11-23): 1 card delivered by this run, 1 earlier this week, 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed (attempt 2).',
-      'The 1 failed reps are tried again on the next tick.',
+      'The 1 failed rep is tried again on the next tick.',
     ]);
     expect(
       weeklyReportText({
@@ -157,7 +157,7 @@ describe('the weekly report', () => {
       }).split('\n'),
     ).toEqual([
       expect.stringMatching(/, 1 failed, 1 waiting for their own send time \(attempt 4\)\.$/),
-      'The 1 failed reps are tried again when the next card goes out.',
+      'The 1 failed rep is tried again when the next card goes out.',
       "The next card goes out at 2026-11-23T16:03:00.000Z, the send time in its rep's own time zone; the run finishes when every rep has theirs.",
       'Not reached:',
       "- d@x.com: they blocked the app's chat (MessageWritesBlocked): ask them to unblock it and write to it, or, if they left, move their customers to another rep in the order feed",
@@ -165,7 +165,7 @@ describe('the weekly report', () => {
       '- f@x.com: HTTP 500: boom',
     ]);
     expect(weeklyReportText({ ...report(outcomes), attempt: 4 }).split('\n')[1]).toBe(
-      '1 reps got no card after 4 attempts: none follows this week unless the run is forced.',
+      '1 rep got no card after 4 attempts: none follows this week unless the run is forced.',
     );
     const many = Array.from(
       { length: 25 },
