@@ -279,7 +279,7 @@ export class ChurnBot extends TeamsActivityHandler {
       this.deps.log.warn('uninstall without an AAD object id: nothing removed', { from: activity.from.id });
       return;
     }
-    await this.deps.store.removeRep(userId);
+    await this.deps.store.removeRep(userId, whenSent(activity));
     this.seenServiceUrls.delete(userId);
     this.seenTimeZones.delete(userId);
   }
@@ -457,6 +457,12 @@ function isMemberNotFound(error: unknown): boolean {
     e.body?.error?.code === 'MemberNotFoundInConversation' ||
     e.statusCode === 404
   );
+}
+
+/** When Teams sent the activity (its `timestamp`, ISO text on the wire), else now. */
+function whenSent(activity: Activity): string {
+  const sent = activity.timestamp ? new Date(activity.timestamp) : null;
+  return (sent && !Number.isNaN(sent.getTime()) ? sent : new Date()).toISOString();
 }
 
 function conversationKind(activity: Activity): ConversationKind {

@@ -35,8 +35,8 @@ export type { RepInput, RepUpdate, SummaryChannelInput };
 export interface ConversationStore {
   /** Inserts or replaces the rep (idempotent: Teams may announce one install twice). */
   saveRep(rep: RepInput): Promise<unknown>;
-  /** Removes the rep; an unknown user is not an error. */
-  removeRep(userId: string): Promise<void>;
+  /** Removes the rep, keeping that they removed the app at `removedAt`; an unknown user is not an error. */
+  removeRep(userId: string, removedAt: string): Promise<void>;
   /** Updates the stored serviceUrl when it changed; an unknown user is not an error. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<unknown>;
   /** Records the rep's IANA zone when it is new or changed; `no_rep` when no rep is stored for the user (no error). */

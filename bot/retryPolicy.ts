@@ -3,7 +3,7 @@ import { type Clock, systemClock } from './rateLimiter';
 /** What to do about one failed call to the Bot Connector. */
 export type FailureClass =
   | { kind: 'retry'; status: number | null; retryAfterMs: number | null }
-  | { kind: 'unreachable'; status: 403; code: string }
+  | { kind: 'unreachable'; status: 403 | 404; code: string }
   | { kind: 'fatal'; status: number | null };
 
 /**
@@ -13,14 +13,25 @@ export type FailureClass =
  * about the request, so a run retries them too rather than dropping the rep's card on one blip.
  */
 const RETRYABLE_STATUS = new Set([412, 429, 500, 502, 503, 504]);
-/** 403 codes meaning the user blocked or removed the app: retrying cannot help, the rep is unreachable. */
+/**
+ * 403 codes meaning the user blocked or removed the app: retrying cannot help, the rep is unreachable
+ * (Microsoft's table of status codes from bot conversational APIs: not to be retried).
+ */
 const UNREACHABLE_CODES = new Set([
   'ConversationBlockedByUser',
   'MessageWritesBlocked',
   'BotDisabledByAdmin',
   // Teams' answer once the app is uninstalled for the user or removed from the team.
   'BotNotInConversationRoster',
+  // The app is not installed in the user's personal scope (never added, or taken away by a policy).
+  'ForbiddenOperationException',
 ]);
+/**
+ * The 404 code of a conversation that no longer exists (the user left the organisation, the chat was
+ * deleted): as unreachable as a 403, and not to be retried. A 404 for a message id the conversation
+ * does not hold (ActivityNotFoundInConversation, a card update) is a failure of that call alone.
+ */
+const GONE_CODE = 'ConversationNotFound';
 /** Network failures (no HTTP status) worth another try. */
 const RETRYABLE_NETWORK_CODES = new Set([
   'ECONNRESET',
@@ -57,6 +68,11 @@ function errorCodeFromBody(body: unknown): string | null {
   }
 }
 
+/** Teams' error code of an answer: the body's `error.code`, else the error's own. */
+function errorCodeOf(e: HttpErrorLike): string | null {
+  return errorCodeFromBody(e.response?.bodyAsText) ?? (typeof e.code === 'string' ? e.code : null);
+}
+
 /** Classifies an error thrown by the connector client (a core-rest-pipeline RestError or a network error). */
 export function classifySendError(error: unknown, now: number): FailureClass {
   const e = (error ?? {}) as HttpErrorLike;
@@ -66,10 +82,11 @@ export function classifySendError(error: unknown, now: number): FailureClass {
     return retryable ? { kind: 'retry', status: null, retryAfterMs: null } : { kind: 'fatal', status: null };
   }
   if (status === 403) {
-    const code = errorCodeFromBody(e.response?.bodyAsText) ?? (typeof e.code === 'string' ? e.code : null);
+    const code = errorCodeOf(e);
     if (code && UNREACHABLE_CODES.has(code)) return { kind: 'unreachable', status: 403, code };
     return { kind: 'fatal', status };
   }
+  if (status === 404 && errorCodeOf(e) === GONE_CODE) return { kind: 'unreachable', status, code: GONE_CODE };
   if (RETRYABLE_STATUS.has(status)) {
     const header = e.response?.headers?.get?.('retry-after');
     return { kind: 'retry', status, retryAfterMs: parseRetryAfter(header, now) };

@@ -10,13 +10,16 @@ import { endpointOf, readEntity } from './tableClients';
  * Conversation references, in one table:
  * - partition `rep`: RowKey = Teams user id (AAD object id), the rep and their 1:1 reference;
  * - partition `email`: RowKey = lower-case email/UPN, pointing at the user id (the feed's `owner`);
- * - partition `channel`: RowKey `summary`, where the monthly summary goes.
+ * - partition `channel`: RowKey `summary`, where the monthly summary goes;
+ * - partition `removed`: RowKey = lower-case email/UPN of a rep who uninstalled the app: who, when,
+ *   and their zone, so the admins are told who removed it and a reinstall keeps the rep's zone.
  * The reference is kept as JSON, so nothing here depends on botbuilder's types.
  */
 
 const REP = 'rep';
 const EMAIL = 'email';
 const CHANNEL = 'channel';
+const REMOVED = 'removed';
 const SUMMARY = 'summary';
 
 const jsonObject = z.record(z.string(), z.unknown());
@@ -91,6 +94,18 @@ const storedRep = z.object({
   reference: z.string(),
 });
 
+/** A rep who uninstalled the app in their personal chat: when, and the zone their client last sent. */
+const removedSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  removedAt: z.iso.datetime({ offset: true }),
+  timeZone: z
+    .string()
+    .optional()
+    .transform((tz) => (tz !== undefined && isTimeZone(tz) ? tz : undefined)),
+});
+export type RemovedRep = z.output<typeof removedSchema>;
+
 // Kept in rules/addresses (pure): the weekly plan, which `score` runs, needs it without Table Storage's clients.
 export { repAddresses };
 
@@ -108,8 +123,13 @@ export interface ConversationStore {
   /** The rep whose email/UPN this is (case-insensitive), or null. */
   getRepByEmail(email: string): Promise<Rep | null>;
   listReps(): Promise<Rep[]>;
-  /** Removes the rep and their email row; removing one that is not there is fine. */
-  removeRep(userId: string): Promise<void>;
+  /**
+   * Removes the rep and their email row, keeping under their addresses that they removed the app at
+   * `removedAt` (an uninstall; their zone with it); removing one that is not there is fine.
+   */
+  removeRep(userId: string, removedAt?: string): Promise<void>;
+  /** The rep who last uninstalled the app under this email/UPN (case-insensitive) and has not installed it again, or null. */
+  getRemoved(email: string): Promise<RemovedRep | null>;
   /** Records a new serviceUrl (also inside the reference); returns whether anything changed. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean>;
   /**
@@ -141,8 +161,9 @@ export class TableConversationStore implements ConversationStore {
       parsed.upn === parsed.email ? { ...parsed, upn: '' } : parsed,
     );
     const before = await this.getRepWithEtag(installed.userId);
-    // An install carries no zone: a reinstall keeps the one the rep's client last sent.
-    const zone = installed.timeZone ?? before?.rep.timeZone;
+    const removed = await this.removedOf(installed);
+    // An install carries no zone: a reinstall keeps the one the rep's client last sent, also after an uninstall.
+    const zone = installed.timeZone ?? before?.rep.timeZone ?? removed?.timeZone;
     const rep = zone === undefined ? installed : { ...installed, timeZone: zone };
     await naming(this.endpoint, () => this.client.upsertEntity(repEntity(rep), 'Replace'));
     for (const address of repAddresses(rep))
@@ -155,7 +176,23 @@ export class TableConversationStore implements ConversationStore {
     const kept = new Set(repAddresses(rep));
     for (const address of before ? repAddresses(before.rep) : [])
       if (!kept.has(address)) await this.deleteEmailRow(address, rep.userId);
+    // Installed again: no longer one who removed the app.
+    for (const address of repAddresses(rep)) await this.deleteIgnoringMissing(REMOVED, idKey(address));
     return rep;
+  }
+
+  async getRemoved(email: string): Promise<RemovedRep | null> {
+    const e = await this.getEntity(REMOVED, idKey(addressKey(email)));
+    return e ? parseOrThrow(removedSchema, e, 'removed rep') : null;
+  }
+
+  /** The removal of this user kept under any of the rep's addresses (an older one of another account is not theirs). */
+  private async removedOf(rep: Rep): Promise<RemovedRep | null> {
+    for (const address of repAddresses(rep)) {
+      const removed = await this.getRemoved(address);
+      if (removed?.userId === rep.userId) return removed;
+    }
+    return null;
   }
 
   async getRep(userId: string): Promise<Rep | null> {
@@ -182,8 +219,29 @@ export class TableConversationStore implements ConversationStore {
     });
   }
 
-  async removeRep(userId: string): Promise<void> {
+  async removeRep(userId: string, removedAt?: string): Promise<void> {
     const before = await this.getRep(userId);
+    if (before && removedAt !== undefined) {
+      const removed = parseOrThrow(
+        removedSchema,
+        { userId, name: before.name, removedAt, timeZone: before.timeZone },
+        'removed rep',
+      );
+      for (const address of repAddresses(before))
+        await naming(this.endpoint, () =>
+          this.client.upsertEntity(
+            {
+              partitionKey: REMOVED,
+              rowKey: idKey(address),
+              userId,
+              name: removed.name,
+              removedAt: removed.removedAt,
+              ...(removed.timeZone === undefined ? {} : { timeZone: removed.timeZone }),
+            },
+            'Replace',
+          ),
+        );
+    }
     for (const address of before ? repAddresses(before) : []) await this.deleteEmailRow(address, userId);
     await this.deleteIgnoringMissing(REP, idKey(userId));
   }

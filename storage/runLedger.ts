@@ -53,6 +53,8 @@ const deliverySchema = z.object({
   activityId: z.string().max(400).optional(),
   at: z.iso.datetime({ offset: true }),
   status: z.enum(DELIVERY_STATUSES),
+  /** Teams' error code of an `unreachable` rep, for the admins' notice after a later attempt (rows before it have none). */
+  code: z.string().max(200).optional(),
   /** The customers the delivered card listed (stored as JSON text; rows written before it have none). */
   customerIds: z
     .preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.array(z.string()))

@@ -1,4 +1,5 @@
 import type { CardJson, CardSender } from '../../bot/ports';
+import { type DateWording, dayWords } from '../../bot/taps/actionWords';
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import { isDigest, type RepCardData } from '../../cards/renderCard';
 import type { Rules } from '../../rules/rulesSchema';
@@ -30,7 +31,10 @@ export interface DeliveryContext {
    */
   sendAt?: (repTimeZone: string | undefined) => Date;
   card: CardPageOptions;
-  conversations: Pick<ConversationStore, 'getRepByEmail'>;
+  /** How the admins' notice words a day (the team's zone, LOCALE); missing: the UTC date, `YYYY-MM-DD`. */
+  wording?: DateWording;
+  /** Where each rep is reached; `getRemoved`, when given, says who removed the app (for the admins). */
+  conversations: Pick<ConversationStore, 'getRepByEmail'> & Partial<Pick<ConversationStore, 'getRemoved'>>;
   runs: Pick<RunLedger, 'recordDelivery' | 'claimSend' | 'retakeClaim' | 'releaseClaim'>;
   cards: CardStore;
   sender: CardSender;
@@ -71,7 +75,12 @@ export async function deliverRepWeek(
 ): Promise<RepOutcome> {
   const rep = week.owner;
   const conversation = await ctx.conversations.getRepByEmail(rep);
-  if (!conversation) return { rep, status: 'no_conversation' };
+  if (!conversation) {
+    const removed = await ctx.conversations.getRemoved?.(rep);
+    if (!removed) return { rep, status: 'no_conversation' };
+    const removedOn = ctx.wording ? dayWords(removed.removedAt, ctx.wording) : removed.removedAt.slice(0, 10);
+    return { rep, status: 'no_conversation', removedOn };
+  }
   const sendAt = ctx.sendAt?.(conversation.timeZone);
   // Nothing is recorded, so the tick at the rep's own time plans and sends their card as a rerun
   // plans a failed rep's: their list is of that time, and their claim keeps it to one card.
@@ -127,7 +136,7 @@ export async function sendClaimed(
       };
     }
     case 'unreachable':
-      await ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'unreachable' });
+      await ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'unreachable', code: sent.code });
       return { rep, status: 'unreachable', code: sent.code, earlier: false };
     case 'failed':
       // An error answer: a later tick's retry is a send of its own, not one of the unconfirmed ones

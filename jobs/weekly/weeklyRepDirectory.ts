@@ -6,11 +6,12 @@ import type { ConversationStore, Rep } from '../../storage/conversationStore';
 /**
  * Every installed rep read once (one paged query) instead of two point reads per rep, keyed by
  * email. An email two stored reps claim (a reinstall under another account) is left to the store's
- * email index, which knows which of them is current.
+ * email index, which knows which of them is current. Who removed the app is read from the store,
+ * for the few reps the run finds without it.
  */
 export async function repDirectory(
-  store: Pick<ConversationStore, 'listReps' | 'getRepByEmail'>,
-): Promise<Pick<ConversationStore, 'getRepByEmail'>> {
+  store: Pick<ConversationStore, 'listReps' | 'getRepByEmail' | 'getRemoved'>,
+): Promise<Pick<ConversationStore, 'getRepByEmail' | 'getRemoved'>> {
   const byEmail = new Map<string, Rep | 'ambiguous'>();
   for (const rep of await store.listReps())
     for (const address of repAddresses(rep)) byEmail.set(address, byEmail.has(address) ? 'ambiguous' : rep);
@@ -20,6 +21,7 @@ export async function repDirectory(
       if (found === 'ambiguous') return store.getRepByEmail(email);
       return found ?? null;
     },
+    getRemoved: (email) => store.getRemoved(email),
   };
 }
 

@@ -12,7 +12,8 @@ export type RepOutcome =
   | { rep: string; status: 'delivered'; activityId: string | null; customers: number; earlier: boolean }
   | { rep: string; status: 'nothing_to_send'; earlier: boolean }
   | { rep: string; status: 'unreachable'; code: string; earlier: boolean }
-  | { rep: string; status: 'no_conversation' }
+  /** removedOn: the day the rep uninstalled the app, in words (none: they never installed it, or before removals were kept). */
+  | { rep: string; status: 'no_conversation'; removedOn?: string }
   | { rep: string; status: 'failed'; error: string }
   /** The rep's own send time (their zone's) has not come yet: a later tick of the run sends it, at `until`. */
   | { rep: string; status: 'waiting'; until: string };
@@ -164,14 +165,44 @@ export function waitingUntil(outcomes: readonly RepOutcome[]): { nextSendAt?: st
   return next === undefined ? {} : { nextSendAt: next };
 }
 
+/** The way out whatever kept a rep from their card: a rep who left hands their customers on in the feed. */
+const OR_MOVE = 'or, if they left, move their customers to another rep in the order feed';
+
+/**
+ * Why Teams cannot reach a rep, by its error code, and what an admin does about it (Microsoft's
+ * table of status codes from bot conversational APIs says what each means).
+ */
+function unreachableDetail(code: string): string {
+  switch (code) {
+    case 'BotNotInConversationRoster':
+    case 'ForbiddenOperationException':
+      return `the app was removed for them (${code}: uninstalled, or they left the team it came with): ask them to add Churn Predictor again, ${OR_MOVE}`;
+    case 'ConversationBlockedByUser':
+    case 'MessageWritesBlocked':
+      return `they blocked the app's chat (${code}): ask them to unblock it and write to it, ${OR_MOVE}`;
+    case 'BotDisabledByAdmin':
+      return `the organisation's Teams app policy blocks the app for them (${code}): allow it for them in the Teams admin center, ${OR_MOVE}`;
+    case 'ConversationNotFound':
+      return `their chat with the app no longer exists (${code}: they may have left the organisation): ask them to add Churn Predictor again, ${OR_MOVE}`;
+    default:
+      return `blocked or removed the app (${code}): ask them to add Churn Predictor again, ${OR_MOVE}`;
+  }
+}
+
 /** The reps who did not get their card, with a reason an admin can act on (a rep waiting for their time is none). */
 export function notReached(outcomes: readonly RepOutcome[]): NotReached[] {
   const out: NotReached[] = [];
   for (const o of outcomes) {
     if (o.status === 'no_conversation')
-      out.push({ rep: o.rep, status: o.status, detail: 'the app is not installed for them' });
+      out.push({
+        rep: o.rep,
+        status: o.status,
+        detail: o.removedOn
+          ? `they removed the app on ${o.removedOn}: ask them to add Churn Predictor again, ${OR_MOVE}`
+          : `the app is not installed for them: install it for them (or ask them to add Churn Predictor in Teams), ${OR_MOVE}`,
+      });
     else if (o.status === 'unreachable')
-      out.push({ rep: o.rep, status: o.status, detail: `blocked or removed the app (${o.code})` });
+      out.push({ rep: o.rep, status: o.status, detail: unreachableDetail(o.code) });
     else if (o.status === 'failed') out.push({ rep: o.rep, status: o.status, detail: o.error });
   }
   return out;
@@ -188,6 +219,11 @@ export function waitingCount(waiting: number): string {
   return waiting > 0 ? `, ${waiting} waiting for their own send time` : '';
 }
 
+/** "The 2 failed reps are", "The 1 failed rep is": how the reports' lines start on the reps a later tick tries again. */
+function failedRepsAre(failed: number): string {
+  return failed === 1 ? 'The 1 failed rep is' : `The ${failed} failed reps are`;
+}
+
 /**
  * The line of a run's failed reps a later tick tries again, or null when none does: the next tick
  * while attempts remain (retry `next_tick`), else, with reps waiting for their own send time, the
@@ -198,9 +234,9 @@ export function failedRetriedLine(
   counts: { failed: number; waiting: number },
   retry: 'next_tick' | 'rep_time' | 'none',
 ): string | null {
-  if (retry === 'next_tick') return `The ${counts.failed} failed reps are tried again on the next tick.`;
+  if (retry === 'next_tick') return `${failedRepsAre(counts.failed)} tried again on the next tick.`;
   if (counts.failed > 0 && counts.waiting > 0)
-    return `The ${counts.failed} failed reps are tried again when the next ${sent} goes out.`;
+    return `${failedRepsAre(counts.failed)} tried again when the next ${sent} goes out.`;
   return null;
 }
 
@@ -227,7 +263,7 @@ export function weeklyReportText(report: WeeklyRunDone): string {
   if (retried) lines.push(retried);
   else if (c.failed > 0 && report.attempt > 1)
     lines.push(
-      `${c.failed} reps got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
+      `${plural(c.failed, 'rep')} got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
     );
   if (c.waiting > 0 && report.nextSendAt)
     lines.push(nextSendLine('card', report.nextSendAt, '; the run finishes when every rep has theirs.'));
@@ -298,7 +334,12 @@ export function fromLedger(rep: string, customers: number, row: Delivery): RepOu
     case 'delivered':
       return { rep, status: 'delivered', activityId: row.activityId ?? null, customers, earlier: true };
     case 'unreachable':
-      return { rep, status: 'unreachable', code: 'recorded by an earlier attempt', earlier: true };
+      return {
+        rep,
+        status: 'unreachable',
+        code: row.code ?? 'recorded by an earlier attempt',
+        earlier: true,
+      };
     case 'nothing_to_send':
       return { rep, status: 'nothing_to_send', earlier: true };
     case 'no_conversation':

@@ -205,6 +205,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     // A forced run sends every card now; otherwise each rep's at the send time in their own zone.
     ...(force ? {} : { sendAt: (zone: string | undefined) => repSendAt(tick.scheduledAt, schedule, zone) }),
     card: { ...card, horizonDays: figures.horizonDays },
+    wording: dateWording(now, config.timeZone, config.locale),
     conversations: directory,
     runs: storage.runs,
     cards: deps.cards,

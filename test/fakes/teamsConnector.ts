@@ -41,16 +41,25 @@ function utf16Bytes(body: string): number {
 export type Injection =
   | { status: 'hang' }
   | { status: 'lost_answer' }
-  | { status: 500 | 502 | 503 | 504 | 412 | 404 }
+  | { status: 500 | 502 | 503 | 504 | 412 | 404 | 400 }
   | { status: 429; retryAfterSeconds: number }
-  | {
-      status: 403;
-      code:
-        | 'ConversationBlockedByUser'
-        | 'MessageWritesBlocked'
-        | 'BotNotInConversationRoster'
-        | 'BotDisabledByAdmin';
-    };
+  | { status: 403; code: ForbiddenCode };
+
+/**
+ * The 403 codes Teams answers a proactive message that cannot reach its user, with the messages of
+ * Microsoft's "Status codes from bot conversational APIs" table: the user blocked the bot, the bot is
+ * no longer in the conversation (the app uninstalled, the user removed from the team), the tenant's
+ * admin disabled it, or it is not installed in the user's personal scope. `MessageWritesBlocked` is
+ * the sub-code the proactive-messages page names for a blocked or uninstalled bot.
+ */
+const FORBIDDEN_MESSAGES = {
+  ConversationBlockedByUser: 'User blocked the conversation with the bot.',
+  BotNotInConversationRoster: 'The bot is not part of the conversation roster.',
+  BotDisabledByAdmin: 'The tenant admin disabled this bot',
+  ForbiddenOperationException: "Bot isn't installed in user's personal scope",
+  MessageWritesBlocked: 'Thread is blocked from message writes.',
+} as const;
+export type ForbiddenCode = keyof typeof FORBIDDEN_MESSAGES;
 
 /** One activity the fake accepted. */
 export interface RecordedActivity {
@@ -106,6 +115,7 @@ class SlidingWindows {
 
 const ROUTES = {
   create: /^\/v3\/conversations\/?$/,
+  member: /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)\/?$/,
   send: /^\/v3\/conversations\/([^/]+)\/activities\/?$/,
   reply: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/,
 };
@@ -132,6 +142,7 @@ export class FakeTeamsConnector {
   private readonly conversationWindows = new Map<string, SlidingWindows>();
   private readonly globalWindows: SlidingWindows;
   private readonly conversationsByMember = new Map<string, string>();
+  private readonly roster = new Map<string, Record<string, unknown>>();
   private nextId = 1;
 
   private constructor(
@@ -185,6 +196,20 @@ export class FakeTeamsConnector {
     this.byRequestNumber.set(n, injection);
   }
 
+  /**
+   * Puts a user in the tenant's roster: a member lookup (the bot's TeamsInfo.getMember on an install)
+   * by their channel account id answers their account as Teams does, with their Entra id, email and
+   * sign-in name; anyone else is 404 MemberNotFoundInConversation.
+   */
+  addMember(member: { id: string; name: string; aadObjectId: string; email: string }): void {
+    this.roster.set(member.id, {
+      ...member,
+      userPrincipalName: member.email,
+      tenantId: 'tenant-1',
+      userRole: 'user',
+    });
+  }
+
   /** Accepted sends (not updates) to one conversation. */
   sentTo(conversationId: string): RecordedActivity[] {
     return this.activities.filter((a) => a.kind === 'send' && a.conversationId === conversationId);
@@ -204,6 +229,17 @@ export class FakeTeamsConnector {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
 
     if (req.method === 'POST' && ROUTES.create.test(path)) return this.createConversation(body, res);
+    const member = req.method === 'GET' ? ROUTES.member.exec(path) : null;
+    if (member) {
+      const account = this.roster.get(decodeURIComponent(member[2]));
+      if (account) return json(res, 200, account);
+      return json(res, 404, {
+        error: {
+          code: 'MemberNotFoundInConversation',
+          message: 'The member was not found in the conversation.',
+        },
+      });
+    }
 
     const send = req.method === 'POST' ? (ROUTES.send.exec(path) ?? ROUTES.reply.exec(path)) : null;
     const update = req.method === 'PUT' ? ROUTES.reply.exec(path) : null;
@@ -263,7 +299,10 @@ export class FakeTeamsConnector {
     if (update) {
       const activityId = decodeURIComponent(update[2]);
       if (!this.activities.some((a) => a.activityId === activityId && a.conversationId === conversationId)) {
-        return json(res, 404, { error: { code: 'ActivityNotFound', message: activityId } });
+        // Teams' code for a message id it cannot find in the conversation (deleted, or never there).
+        return json(res, 404, {
+          error: { code: 'ActivityNotFoundInConversation', message: 'Conversation not found.' },
+        });
       }
       this.activities.push({ kind: 'update', conversationId, activityId, activity, at: now });
       return json(res, 200, { id: activityId });
@@ -313,6 +352,8 @@ export class FakeTeamsConnector {
 
 /** The error codes Teams' "status codes from bot conversational APIs" table gives these statuses. */
 const INJECTED_CODES: Partial<Record<number, string>> = {
+  400: 'BadArgument',
+  // Teams' answer for a conversation that no longer exists (the user left the tenant, the chat deleted).
   404: 'ConversationNotFound',
   412: 'PreconditionFailed',
 };
@@ -333,9 +374,7 @@ function answerInjection(
       );
       return;
     case 403:
-      json(res, 403, {
-        error: { code: injection.code, message: 'The bot is blocked or was removed' },
-      });
+      json(res, 403, { error: { code: injection.code, message: FORBIDDEN_MESSAGES[injection.code] } });
       return;
     default:
       json(res, injection.status, {

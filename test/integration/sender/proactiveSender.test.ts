@@ -103,8 +103,8 @@ describe('ProactiveSender against the limit-enforcing fake connector', () => {
     expect(fake.stats.requests).toBe(1);
   });
 
-  it.each(['BotNotInConversationRoster', 'BotDisabledByAdmin'] as const)(
-    'marks a rep Teams answers 403 %s (app removed, bot disabled) unreachable without retrying',
+  it.each(['BotNotInConversationRoster', 'BotDisabledByAdmin', 'ForbiddenOperationException'] as const)(
+    'marks a rep Teams answers 403 %s (app removed, bot disabled, not in their personal scope) unreachable without retrying',
     async (code) => {
       fake.injectForConversation('a:rep-1', { status: 403, code });
       const result = await localSender().sendCard(referenceFor(fake, 'a:rep-1'), CARD);
@@ -113,11 +113,10 @@ describe('ProactiveSender against the limit-enforcing fake connector', () => {
     },
   );
 
-  it('a 404 ConversationNotFound is a failure, not retried (the conversation is gone, not busy)', async () => {
+  it('a 404 ConversationNotFound is unreachable, not retried (the conversation is gone, not busy)', async () => {
     fake.injectForConversation('a:rep-1', { status: 404 });
     const result = await localSender().sendCard(referenceFor(fake, 'a:rep-1'), CARD);
-    expect(result).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(result.status === 'failed' && result.error).toMatch(/HTTP 404/);
+    expect(result).toMatchObject({ status: 'unreachable', code: 'ConversationNotFound', attempts: 1 });
     expect(fake.stats.requests).toBe(1);
   });
 

@@ -55,6 +55,26 @@ describe('conversation references on Azurite', () => {
     expect((await storage.conversations.getRepByEmail('second@contoso.com'))?.name).toBe('Second');
   });
 
+  it('keeps who uninstalled, and when, under their address until they install again; their zone comes back with them', async () => {
+    const storage = await openTestStorage('convRemoved');
+    await storage.conversations.saveRep(rep());
+    await storage.conversations.learnTimeZone('29:aad-object-id/1', 'America/Denver');
+    await storage.conversations.removeRep('29:aad-object-id/1', '2026-11-25T17:30:00.000Z');
+    expect(await storage.conversations.getRepByEmail('dana.rep@contoso.com')).toBeNull();
+    expect(await storage.conversations.getRemoved('DANA.REP@contoso.com')).toEqual({
+      userId: '29:aad-object-id/1',
+      name: 'Dana Rep',
+      removedAt: '2026-11-25T17:30:00.000Z',
+      timeZone: 'America/Denver',
+    });
+    // The removed rep is no rep: not listed, not found.
+    expect(await storage.conversations.listReps()).toEqual([]);
+
+    const back = await storage.conversations.saveRep(rep());
+    expect(back.timeZone).toBe('America/Denver');
+    expect(await storage.conversations.getRemoved('dana.rep@contoso.com')).toBeNull();
+  });
+
   it('refreshes the serviceUrl in the row and inside the reference, and writes nothing when unchanged', async () => {
     const storage = await openTestStorage('convUrl');
     await storage.conversations.saveRep(rep());

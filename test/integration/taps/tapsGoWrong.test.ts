@@ -158,7 +158,7 @@ describe('a tap while Teams is busy with the same chat', () => {
   });
 
   it('a card Teams will not update (404: no such message there any more): the rep is told the tap was recorded, not sorry', async () => {
-    // The card store still has the card's data, but Teams answers 404 ActivityNotFound to its update.
+    // The card store still has the card's data, but Teams answers 404 ActivityNotFoundInConversation to its update.
     await saveCard(cards, 'activity-gone', ANA, [greenfield]);
     const tapped = submitActivity(fake.serviceUrl, ANA, tap.reachedOut('cust-1'), {
       replyToId: 'activity-gone',

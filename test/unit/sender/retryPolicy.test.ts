@@ -68,6 +68,19 @@ describe('classifySendError', () => {
     expect(classifySendError(restError(400), 0)).toEqual({ kind: 'fatal', status: 400 });
     expect(classifySendError(new Error('boom'), 0)).toEqual({ kind: 'fatal', status: null });
   });
+
+  it('marks a conversation Teams no longer has (404 ConversationNotFound) unreachable; a message it cannot find is fatal', () => {
+    const notFound = (code: string) => restError(404, {}, JSON.stringify({ error: { code } }));
+    expect(classifySendError(notFound('ConversationNotFound'), 0)).toEqual({
+      kind: 'unreachable',
+      status: 404,
+      code: 'ConversationNotFound',
+    });
+    expect(classifySendError(notFound('ActivityNotFoundInConversation'), 0)).toEqual({
+      kind: 'fatal',
+      status: 404,
+    });
+  });
 });
 
 describe('parseRetryAfter', () => {

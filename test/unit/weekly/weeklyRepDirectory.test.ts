@@ -23,6 +23,7 @@ describe('repDirectory', () => {
         asked.push(email);
         return rep('u3', 'dup@x.com');
       },
+      getRemoved: async () => null,
     };
     const directory = await repDirectory(store);
     expect((await directory.getRepByEmail(' Ann@X.com'))?.userId).toBe('u1');
@@ -35,6 +36,7 @@ describe('repDirectory', () => {
     const store = {
       listReps: async () => [rep('u1', 'ana.ruiz@contoso.com', 'aruiz@contoso.onmicrosoft.com')],
       getRepByEmail: async () => null,
+      getRemoved: async () => null,
     };
     const directory = await repDirectory(store);
     expect((await directory.getRepByEmail('ARuiz@contoso.onmicrosoft.com'))?.userId).toBe('u1');

@@ -80,10 +80,48 @@ describe('the weekly report', () => {
 
   it('lists the reps not reached with a reason an admin can act on', () => {
     expect(notReached(withWaiting)).toEqual([
-      { rep: 'd@x.com', status: 'unreachable', detail: 'blocked or removed the app (MessageWritesBlocked)' },
-      { rep: 'e@x.com', status: 'no_conversation', detail: 'the app is not installed for them' },
+      {
+        rep: 'd@x.com',
+        status: 'unreachable',
+        detail:
+          "they blocked the app's chat (MessageWritesBlocked): ask them to unblock it and write to it, or, if they left, move their customers to another rep in the order feed",
+      },
+      {
+        rep: 'e@x.com',
+        status: 'no_conversation',
+        detail:
+          'the app is not installed for them: install it for them (or ask them to add Churn Predictor in Teams), or, if they left, move their customers to another rep in the order feed',
+      },
       { rep: 'f@x.com', status: 'failed', detail: 'HTTP 500: boom' },
     ]);
+  });
+
+  it('tells the admins, for each way a rep cannot be reached, what to do: the app again, or their customers to another rep', () => {
+    const gone = (code: string): RepOutcome => ({
+      rep: 'r@x.com',
+      status: 'unreachable',
+      code,
+      earlier: false,
+    });
+    const detail = (o: RepOutcome) => notReached([o])[0]?.detail;
+    const elseMove = 'or, if they left, move their customers to another rep in the order feed';
+    expect(detail({ rep: 'r@x.com', status: 'no_conversation' })).toBe(
+      `the app is not installed for them: install it for them (or ask them to add Churn Predictor in Teams), ${elseMove}`,
+    );
+    for (const code of ['BotNotInConversationRoster', 'ForbiddenOperationException'])
+      expect(detail(gone(code))).toBe(
+        `the app was removed for them (${code}: uninstalled, or they left the team it came with): ask them to add Churn Predictor again, ${elseMove}`,
+      );
+    for (const code of ['ConversationBlockedByUser', 'MessageWritesBlocked'])
+      expect(detail(gone(code))).toBe(
+        `they blocked the app's chat (${code}): ask them to unblock it and write to it, ${elseMove}`,
+      );
+    expect(detail(gone('BotDisabledByAdmin'))).toBe(
+      `the organisation's Teams app policy blocks the app for them (BotDisabledByAdmin): allow it for them in the Teams admin center, ${elseMove}`,
+    );
+    expect(detail(gone('ConversationNotFound'))).toBe(
+      `their chat with the app no longer exists (ConversationNotFound: they may have left the organisation): ask them to add Churn Predictor again, ${elseMove}`,
+    );
   });
 
   it('the text names the counts and the reps not reached, capped at 20 lines', () => {
@@ -91,8 +129,8 @@ describe('the weekly report', () => {
       [
         'Weekly run weekly-2026-W48 (2026-11-23): 1 card delivered by this run, 1 earlier this week, 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed.',
         'Not reached:',
-        '- d@x.com: blocked or removed the app (MessageWritesBlocked)',
-        '- e@x.com: the app is not installed for them',
+        "- d@x.com: they blocked the app's chat (MessageWritesBlocked): ask them to unblock it and write to it, or, if they left, move their customers to another rep in the order feed",
+        '- e@x.com: the app is not installed for them: install it for them (or ask them to add Churn Predictor in Teams), or, if they left, move their customers to another rep in the order feed',
         '- f@x.com: HTTP 500: boom',
       ].join('\n'),
     );
@@ -108,7 +146,7 @@ describe('the weekly report', () => {
     const retrying = weeklyReportText({ ...report(outcomes), attempt: 2, retry: 'next_tick' });
     expect(retrying.split('\n').slice(0, 2)).toEqual([
       'Weekly run weekly-2026-W48 (2026-11-23): 1 card delivered by this run, 1 earlier this week, 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed (attempt 2).',
-      'The 1 failed reps are tried again on the next tick.',
+      'The 1 failed rep is tried again on the next tick.',
     ]);
     expect(
       weeklyReportText({
@@ -119,15 +157,15 @@ describe('the weekly report', () => {
       }).split('\n'),
     ).toEqual([
       expect.stringMatching(/, 1 failed, 1 waiting for their own send time \(attempt 4\)\.$/),
-      'The 1 failed reps are tried again when the next card goes out.',
+      'The 1 failed rep is tried again when the next card goes out.',
       "The next card goes out at 2026-11-23T16:03:00.000Z, the send time in its rep's own time zone; the run finishes when every rep has theirs.",
       'Not reached:',
-      '- d@x.com: blocked or removed the app (MessageWritesBlocked)',
-      '- e@x.com: the app is not installed for them',
+      "- d@x.com: they blocked the app's chat (MessageWritesBlocked): ask them to unblock it and write to it, or, if they left, move their customers to another rep in the order feed",
+      '- e@x.com: the app is not installed for them: install it for them (or ask them to add Churn Predictor in Teams), or, if they left, move their customers to another rep in the order feed',
       '- f@x.com: HTTP 500: boom',
     ]);
     expect(weeklyReportText({ ...report(outcomes), attempt: 4 }).split('\n')[1]).toBe(
-      '1 reps got no card after 4 attempts: none follows this week unless the run is forced.',
+      '1 rep got no card after 4 attempts: none follows this week unless the run is forced.',
     );
     const many = Array.from(
       { length: 25 },
