@@ -1,0 +1,259 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Locator } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildMonthlySummaryCard,
+  buildWeeklyCard,
+  MAX_CARD_CUSTOMERS,
+  type WeeklyCardData,
+} from '../../cards';
+import { buildDigestCard } from '../../cards/buildDigestCard';
+import type { WeeklyCardCustomer } from '../../cards/cardModels';
+import type { DigestCardData } from '../../cards/digestCardModels';
+import { buildRunNoticeCard } from '../../cards/runNoticeCard';
+import { computeMonthlySummary } from '../../jobs/monthly';
+import { TEAMS_THEME_NAMES } from '../fixtures/teams-host-config/teamsHostConfigs';
+import { launchChromium } from '../helpers/chromium';
+import { CARD_WIDTHS, openTeamsCardRenderer, type TeamsCardRenderer } from '../helpers/teamsCardRenderer';
+import { LOSS_REASONS as SUMMARY_LOSS_REASONS } from '../unit/monthly/auditRows';
+import { november } from '../unit/monthly/novemberFixture';
+import { TEST_OUTPUT } from './e2eStack';
+
+// Every card the bot sends, drawn as Teams draws it (its host configs for the default, dark and
+// high-contrast themes) on a 360 px phone and at a desktop chat's width, filled with the longest a
+// real book gives: the longest customer names of the Online Retail, CDNOW and German exports,
+// seven-digit amounts in euros written the German way, three long reasons, and the most rows a card
+// carries. Teams writes a button's title on one line and cuts it with "..." when it does not fit,
+// and shows no more than six actions in a set: nothing a rep needs may be cut or dropped.
+// CARD_SHOTS=<dir> keeps a screenshot of each (default test-output/e2e/cards).
+
+const SHOTS = process.env.CARD_SHOTS ?? join(TEST_OUTPUT, 'cards');
+
+/** The longest names of the real books in test/fixtures (Online Retail, CDNOW, the German Excel export). */
+const LONGEST_NAMES = ['Customer 12739 (United Arab Emirates)', 'CDNOW customer 1000', 'Bäckerei Groß'];
+const GERMAN = { locale: 'de-DE', currency: 'EUR' } as const;
+const LOSS = [
+  { value: 'price', title: 'Price' },
+  { value: 'competitor', title: 'Competitor' },
+  { value: 'went_quiet', title: 'Went quiet' },
+  { value: 'other', title: 'Other' },
+];
+const REASONS = [
+  'No order in 1.267 days, usually every 31',
+  'Ordering a quarter as often as before: 3 order days in the last 90 days, 12 in the 90 before',
+  'Spent 87 % less in the last quarter than in the quarter before',
+];
+
+function row(k: number, extra: Partial<WeeklyCardCustomer> = {}): WeeklyCardCustomer {
+  const segments = ['slipping', 'not_back', 'lapsed'] as const;
+  return {
+    customerId: `1${String(k).padStart(4, '0')}`,
+    name: LONGEST_NAMES[k % LONGEST_NAMES.length],
+    band: 'at_risk',
+    score: 91,
+    monthlyValue: 1_234_567.89 + k,
+    reasons: REASONS,
+    outlook: 'was due Mon 21 Sep',
+    play: 'VIP: a personal call and a perk that is not a discount, day 0 and 7',
+    flags: ['Won back twice this year: no discount'],
+    segment: segments[k % 3],
+    noOrder: { probability: 0.97, horizonDays: 90 },
+    valueAtRisk: 1_197_530,
+    change: { kind: 'worse', points: 12 },
+    ...extra,
+  };
+}
+
+function week(kind: 'weekly' | 'list', rows: WeeklyCardCustomer[]): WeeklyCardData {
+  return {
+    runKey: 'weekly-2026-W48',
+    kind,
+    ...GERMAN,
+    customers: rows,
+    lossReasons: LOSS,
+    counts: { slipping: 1_234, not_back: 567, lapsed: 8_901 },
+    overflow: { count: 10_677, monthlyValue: 9_876_543 },
+    page: { number: kind === 'list' ? 2 : 1, pageCount: 428, nextStart: 50, nextCount: 25 },
+    backOnTrack: LONGEST_NAMES.map((name) => ({ name, orderedOn: '2026-11-17' })),
+  };
+}
+
+const BY = 'Maximilian Müller-Lüdenscheidt';
+const CARDS: [string, object][] = [
+  [
+    'weekly',
+    buildWeeklyCard(
+      week(
+        'weekly',
+        Array.from({ length: MAX_CARD_CUSTOMERS }, (_, k) => row(k)),
+      ),
+    ),
+  ],
+  [
+    'list-page',
+    buildWeeklyCard(
+      week(
+        'list',
+        Array.from({ length: 3 }, (_, k) => row(k)),
+      ),
+    ),
+  ],
+  [
+    'after-taps',
+    buildWeeklyCard(
+      week('list', [
+        row(0, { outcome: { kind: 'reached_out', by: BY, at: '2026-11-23' } }),
+        row(1, { outcome: { kind: 'won_back', by: BY, at: '2026-11-23', value: 1_234_567.89 } }),
+        row(2, {
+          outcome: {
+            kind: 'lost',
+            by: BY,
+            at: '2026-11-23',
+            reason: 'competitor',
+            note: 'Went with a cheaper supplier in Düsseldorf; '.repeat(11).slice(0, 500),
+          },
+        }),
+        row(3, { outcome: { kind: 'snoozed', by: BY, at: '2026-11-23', until: '2026-11-30' } }),
+      ]),
+    ),
+  ],
+  ['digest', buildDigestCard(digest())],
+  [
+    'summary',
+    buildMonthlySummaryCard(
+      computeMonthlySummary({
+        month: '2026-11',
+        timeZone: 'Europe/Berlin',
+        lossReasons: SUMMARY_LOSS_REASONS,
+        ...november(),
+      }),
+    ),
+  ],
+  [
+    'notice-rules',
+    buildRunNoticeCard({
+      title: 'The rules file rules.json could not be read: the weekly run waits for a good one',
+      lines: [
+        '- windows.valueDays: Expected a number, received "365 Tage" (line 12, column 20 of rules.json)',
+        '- columns.customers.name: "Firma" is not a column of customers.csv (its columns: Kundennr, Firma , Betreuer, Monatswert)',
+      ],
+    }),
+  ],
+  [
+    'notice-feed',
+    buildRunNoticeCard({
+      title: 'The weekly run of 2026-W48 stopped: the order feed could not be read',
+      lines: [
+        'orders.csv: the column "ordered_at" is missing. The file has the columns Rechnungsnr, Kundennr, Rechnungsdatum, Betrag (brutto). Map it in the rules file: "columns": {"orders": {"ordered_at": "Rechnungsdatum"}}.',
+      ],
+    }),
+  ],
+  [
+    'notice-reps',
+    buildRunNoticeCard({
+      title: 'Weekly run 2026-W48: 3 of 12 reps were not reached',
+      lines: [
+        'maximilian.mueller-luedenscheidt@grosshandel-sueddeutschland.example: no chat with the app yet (ask them to open Churn Predictor in Teams once)',
+        'export@example.com: Teams answered 403 Forbidden: the app was blocked by the tenant admin',
+      ],
+    }),
+  ],
+];
+
+function digest(): DigestCardData {
+  const name = (k: number) => LONGEST_NAMES[k % LONGEST_NAMES.length];
+  const base = { monthlyValue: 1_234_567.89, flags: ['Won back twice this year: no discount'] };
+  return {
+    kind: 'digest',
+    runKey: 'daily-2026-11-30',
+    ...GERMAN,
+    lossReasons: LOSS,
+    quietReason: 'went_quiet',
+    overflow: 1_234,
+    rows: [
+      {
+        customerId: '12739',
+        name: name(0),
+        ...base,
+        reason: { kind: 'ordered', contactOn: '2026-11-23', orderOn: '2026-11-28', amount: 1_234_567.89 },
+      },
+      {
+        customerId: '1000',
+        name: name(1),
+        ...base,
+        reason: { kind: 'silent', contactOn: '2026-10-27', days: 31 },
+      },
+      {
+        customerId: 'K-2',
+        name: name(2),
+        ...base,
+        reason: { kind: 'save_slipping', wonBackOn: '2026-10-20', daysSinceOrder: 1_267, cadenceDays: 31 },
+      },
+      {
+        customerId: '17829',
+        name: name(0),
+        ...base,
+        contactBy: BY,
+        reason: { kind: 'no_order', contactOn: '2026-11-16', days: 14 },
+      },
+      {
+        customerId: '1001',
+        name: name(1),
+        ...base,
+        reason: { kind: 'lost_ordered', lostOn: '2026-11-01', orderOn: '2026-11-28', amount: 1_234_567.89 },
+      },
+      {
+        customerId: 'K-1',
+        name: name(2),
+        ...base,
+        reason: { kind: 'silent', contactOn: '2026-10-20', days: 38 },
+        outcome: { kind: 'lost', by: 'Churn Predictor', at: '2026-11-30', reason: 'went_quiet' },
+      },
+    ],
+  };
+}
+
+/** What on the drawn card is cut, hidden or drawn past its edge, in words; empty when nothing is. */
+async function cutOff(card: Locator): Promise<string[]> {
+  return card.evaluate((root) => {
+    const problems: string[] = [];
+    const edge = root.getBoundingClientRect().right + 0.5;
+    for (const el of Array.from(root.querySelectorAll<HTMLElement>('*'))) {
+      const text = (el.textContent ?? '').trim().slice(0, 60);
+      const box = el.getBoundingClientRect();
+      if (box.width > 0 && box.right > edge) problems.push(`past the card's edge: ${el.className} "${text}"`);
+      const style = getComputedStyle(el);
+      if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1)
+        problems.push(`cut with "...": ${el.tagName.toLowerCase()}.${el.className} "${text}"`);
+    }
+    return problems;
+  });
+}
+
+describe('every card as Teams draws it, on a phone and a desktop, in each theme', () => {
+  let browser: Browser;
+  let renderer: TeamsCardRenderer;
+
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    browser = await launchChromium();
+    renderer = await openTeamsCardRenderer(browser);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  for (const [name, card] of CARDS) {
+    for (const [device, width] of Object.entries(CARD_WIDTHS)) {
+      it(`${name} on a ${device} (${width} px): nothing cut or past the edge`, async () => {
+        for (const theme of TEAMS_THEME_NAMES) {
+          const drawn = await renderer.render(card, { width, theme });
+          await drawn.screenshot({ path: join(SHOTS, `${name}-${device}-${theme}.png`) });
+          expect(await cutOff(drawn), `${name}, ${theme}`).toEqual([]);
+        }
+      });
+    }
+  }
+});
