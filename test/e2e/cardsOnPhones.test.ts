@@ -16,8 +16,8 @@ import { computeMonthlySummary } from '../../jobs/monthly';
 import { TEAMS_THEME_NAMES } from '../fixtures/teams-host-config/teamsHostConfigs';
 import { launchChromium } from '../helpers/chromium';
 import { CARD_WIDTHS, openTeamsCardRenderer, type TeamsCardRenderer } from '../helpers/teamsCardRenderer';
-import { LOSS_REASONS as SUMMARY_LOSS_REASONS } from '../unit/monthly/auditRows';
-import { november } from '../unit/monthly/novemberFixture';
+import { Rows, LOSS_REASONS as SUMMARY_LOSS_REASONS } from '../unit/monthly/auditRows';
+import { ANA, november } from '../unit/monthly/novemberFixture';
 import { TEST_OUTPUT } from './e2eStack';
 
 // Every card the bot sends, drawn as Teams draws it (its host configs for the default, dark and
@@ -125,8 +125,10 @@ const CARDS: [string, object][] = [
       computeMonthlySummary({
         month: '2026-11',
         timeZone: 'Europe/Berlin',
+        ...GERMAN,
         lossReasons: SUMMARY_LOSS_REASONS,
-        ...november(),
+        repNames: { [ANA]: BY },
+        ...novemberWithABigSave(),
       }),
     ),
   ],
@@ -160,6 +162,18 @@ const CARDS: [string, object][] = [
     }),
   ],
 ];
+
+/** The worked November, plus a save of seven digits for the rep with the long name. */
+function novemberWithABigSave(): ReturnType<typeof november> {
+  const month = november();
+  const big = new Rows();
+  for (const row of [
+    big.surfaced('c20', '2026-11-02T14:03:00.000Z', ANA),
+    big.wonBack('c20', '2026-11-20T15:00:00.000Z', 1_234_567.89, { id: 'nov-big-save' }),
+  ])
+    month.rows.push({ ...row, id: `nov-big-${row.id}` });
+  return month;
+}
 
 function digest(): DigestCardData {
   const name = (k: number) => LONGEST_NAMES[k % LONGEST_NAMES.length];
@@ -226,6 +240,17 @@ async function cutOff(card: Locator): Promise<string[]> {
       const style = getComputedStyle(el);
       if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1)
         problems.push(`cut with "...": ${el.tagName.toLowerCase()}.${el.className} "${text}"`);
+    }
+    // A word split across two lines ("Reach|ed out", "Lo|st"): its column is narrower than the word.
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of (node.textContent ?? '').matchAll(/[^\s\-–]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
+        if (lines.size > 1) problems.push(`word split across lines: "${word[0]}"`);
+      }
     }
     return problems;
   });
