@@ -16,6 +16,7 @@ import { computeMonthlySummary } from '../../jobs/monthly';
 import { TEAMS_THEME_NAMES } from '../fixtures/teams-host-config/teamsHostConfigs';
 import { launchChromium } from '../helpers/chromium';
 import { CARD_WIDTHS, openTeamsCardRenderer, type TeamsCardRenderer } from '../helpers/teamsCardRenderer';
+import { findAll } from '../unit/cards/cardWalk';
 import { Rows, LOSS_REASONS as SUMMARY_LOSS_REASONS } from '../unit/monthly/auditRows';
 import { ANA, november } from '../unit/monthly/novemberFixture';
 import { TEST_OUTPUT } from './e2eStack';
@@ -79,17 +80,27 @@ function week(kind: 'weekly' | 'list', rows: WeeklyCardCustomer[]): WeeklyCardDa
   };
 }
 
-const BY = 'Maximilian Müller-Lüdenscheidt';
-const CARDS: [string, object][] = [
-  [
-    'weekly',
-    buildWeeklyCard(
+/** Teams delivers a bot message of 80 KB for sure, counted as UTF-16 (format-your-bot-messages). */
+const TEAMS_MESSAGE_BYTES = 80 * 1024;
+const teamsBytes = (card: object) => 2 * JSON.stringify(card).length;
+
+/** The weekly card with as many of these long rows as one card carries (the list pages by size). */
+function fullestWeeklyCard(): object {
+  for (let n = MAX_CARD_CUSTOMERS; n > 1; n--) {
+    const card = buildWeeklyCard(
       week(
         'weekly',
-        Array.from({ length: MAX_CARD_CUSTOMERS }, (_, k) => row(k)),
+        Array.from({ length: n }, (_, k) => row(k)),
       ),
-    ),
-  ],
+    );
+    if (teamsBytes(card) <= TEAMS_MESSAGE_BYTES) return card;
+  }
+  throw new Error('not even two rows fit a card');
+}
+
+const BY = 'Maximilian Müller-Lüdenscheidt';
+const CARDS: [string, object][] = [
+  ['weekly', fullestWeeklyCard()],
   [
     'list-page',
     buildWeeklyCard(
@@ -270,6 +281,15 @@ describe('every card as Teams draws it, on a phone and a desktop, in each theme'
     await browser?.close();
   });
 
+  it("every card fits Teams' published limits: 80 KB as it counts a message, six actions a set", () => {
+    for (const [name, card] of CARDS) {
+      expect(teamsBytes(card), name).toBeLessThanOrEqual(TEAMS_MESSAGE_BYTES);
+      // Teams' host configs show six actions a set (`actions.maxActions`) and drop the rest unseen.
+      for (const set of findAll(card, (n) => Array.isArray(n.actions)))
+        expect((set.actions as unknown[]).length, name).toBeLessThanOrEqual(6);
+    }
+  });
+
   for (const [name, card] of CARDS) {
     for (const [device, width] of Object.entries(CARD_WIDTHS)) {
       it(`${name} on a ${device} (${width} px): nothing cut or past the edge`, async () => {
@@ -277,6 +297,19 @@ describe('every card as Teams draws it, on a phone and a desktop, in each theme'
           const drawn = await renderer.render(card, { width, theme });
           await drawn.screenshot({ path: join(SHOTS, `${name}-${device}-${theme}.png`) });
           expect(await cutOff(drawn), `${name}, ${theme}`).toEqual([]);
+          // Each Won back and Lost opens its Show card: the value box, the reasons and the note.
+          // The weekly card's rows are the list page's, so its 50 Show cards are not opened again.
+          if (name === 'weekly') continue;
+          const showCards = drawn.locator('button[aria-expanded]');
+          for (let i = 0; i < (await showCards.count()); i++) {
+            const button = showCards.nth(i);
+            if ((await button.getAttribute('aria-expanded')) === 'true') continue;
+            await button.click();
+            const what = `${name}, ${theme}, ${await button.textContent()} (Show card ${i})`;
+            expect(await cutOff(drawn), what).toEqual([]);
+            if (i < 2)
+              await drawn.screenshot({ path: join(SHOTS, `${name}-${device}-${theme}-open${i}.png`) });
+          }
         }
       });
     }

@@ -5,7 +5,7 @@ import type { AuditRow } from '../../storage';
 import { triggerLocalFunction } from '../../tools/local/adminCommand';
 import { ADMIN_FUNCTIONS } from '../../tools/local/settings';
 import { type EventStream, isCreate, isUpdateOf, PlaygroundClient } from '../helpers/playground';
-import { findAll, texts } from '../unit/cards/cardWalk';
+import { findAll, perRepFigures, texts } from '../unit/cards/cardWalk';
 import { type E2eStack, startE2eStack } from './e2eStack';
 import { customerNames, tapValue, weeklyRow } from './weeklyCardRows';
 
@@ -227,8 +227,7 @@ describe('npm start, end to end through the Agents Playground', () => {
       'Undone (not counted)': '1',
     });
     // Ana's line of the per-rep figures: flagged (her card's rows), reached out, won back, lost, value.
-    const anaLine = findAll(summaryCard, (n) => n.title === 'Ana Ruiz' && typeof n.value === 'string')[0];
-    expect(anaLine?.value).toBe(
+    expect(perRepFigures(summaryCard)['Ana Ruiz']).toBe(
       `Flagged ${customerNames(card).length} · Reached out 1 · Won back 1 · Lost 0 · Value won back $975`,
     );
   });

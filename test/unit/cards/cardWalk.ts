@@ -38,5 +38,5 @@ export const factsOf = (set: Node | undefined): Record<string, string> =>
   );
 
 /** The monthly summary's per-rep figures (its last FactSet) as rep -> line. */
-export const perRepFigures = (card: object): Record<string, string> =>
+export const perRepFigures = (card: unknown): Record<string, string> =>
   factsOf(ofType(card, 'FactSet').at(-1));
