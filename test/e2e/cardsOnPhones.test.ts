@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dateWording } from '../../bot/taps/actionWords';
 import {
   buildMonthlySummaryCard,
   buildWeeklyCard,
@@ -12,7 +13,13 @@ import { buildDigestCard } from '../../cards/buildDigestCard';
 import type { WeeklyCardCustomer } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import { buildRunNoticeCard } from '../../cards/runNoticeCard';
+import { FeedError } from '../../feed';
+import { resolveColumns } from '../../feed/feedColumns';
+import type { BrokenRulesFile } from '../../feed/keptRules';
 import { computeMonthlySummary } from '../../jobs/monthly';
+import { brokenRulesText } from '../../jobs/weekly/rulesFileNotice';
+import { feedStoppedText } from '../../jobs/weekly/weeklyFeedStop';
+import { parseRules, RulesError } from '../../rules/rulesSchema';
 import { TEAMS_THEME_NAMES } from '../fixtures/teams-host-config/teamsHostConfigs';
 import { launchChromium } from '../helpers/chromium';
 import { CARD_WIDTHS, openTeamsCardRenderer, type TeamsCardRenderer } from '../helpers/teamsCardRenderer';
@@ -99,6 +106,8 @@ function fullestWeeklyCard(): object {
 }
 
 const BY = 'Maximilian Müller-Lüdenscheidt';
+/** When the runs of the gallery's week ran: Monday 23 November 2026, 08:03 in Berlin. */
+const SENT = new Date('2026-11-23T07:03:00Z');
 const CARDS: [string, object][] = [
   ['weekly', fullestWeeklyCard()],
   [
@@ -145,23 +154,9 @@ const CARDS: [string, object][] = [
   ],
   [
     'notice-rules',
-    buildRunNoticeCard({
-      title: 'The rules file rules.json could not be read: the weekly run waits for a good one',
-      lines: [
-        '- windows.valueDays: Expected a number, received "365 Tage" (line 12, column 20 of rules.json)',
-        '- columns.customers.name: "Firma" is not a column of customers.csv (its columns: Kundennr, Firma , Betreuer, Monatswert)',
-      ],
-    }),
+    noticeCard(brokenRulesText(brokenGermanRules(), dateWording(SENT, 'Europe/Berlin', 'de-DE'))),
   ],
-  [
-    'notice-feed',
-    buildRunNoticeCard({
-      title: 'The weekly run of 2026-W48 stopped: the order feed could not be read',
-      lines: [
-        'orders.csv: the column "ordered_at" is missing. The file has the columns Rechnungsnr, Kundennr, Rechnungsdatum, Betrag (brutto). Map it in the rules file: "columns": {"orders": {"ordered_at": "Rechnungsdatum"}}.',
-      ],
-    }),
-  ],
+  ['notice-feed', noticeCard(feedStoppedText('weekly-2026-W48', germanOrdersWithoutTheirDate()))],
   [
     'notice-reps',
     buildRunNoticeCard({
@@ -173,6 +168,54 @@ const CARDS: [string, object][] = [
     }),
   ],
 ];
+
+/** The admins' notice as the notifier posts it: the text's first line its title, then a line each. */
+function noticeCard(text: string): object {
+  const [title = '', ...lines] = text.split('\n');
+  return buildRunNoticeCard({ title, lines });
+}
+
+/** The German export's rules file with its column names spelled the way people get them wrong. */
+function brokenGermanRules(): BrokenRulesFile {
+  const source = 'feed/rules.json';
+  try {
+    parseRules(
+      {
+        columns: { orders: { date: 'Rechnungsdatum', customerid: 'Kundennr' } },
+        windows: { valueDays: '365 Tage' },
+      },
+      source,
+    );
+  } catch (error) {
+    if (!(error instanceof RulesError)) throw error;
+    return {
+      source,
+      problems: error.issues,
+      version: 'v2',
+      lastGood: { at: '2026-11-02T07:03:00Z', version: 'v1' },
+    };
+  }
+  throw new Error('the broken rules were read as valid');
+}
+
+/** The feed reader's own message for the German orders export whose date header is written otherwise. */
+function germanOrdersWithoutTheirDate(): FeedError {
+  try {
+    resolveColumns(
+      {
+        file: 'orders.csv',
+        mappingKey: 'orders',
+        required: ['order_id', 'customer_id', 'ordered_at', 'amount'],
+      },
+      ['Rechnungsnr', 'Kundennr', 'Rechnungs-Datum (TT.MM.JJJJ)', 'Betrag (brutto, €)'],
+      { order_id: 'Rechnungsnr', customer_id: 'Kundennr', ordered_at: 'Rechnungsdatum', amount: 'Betrag' },
+    );
+  } catch (error) {
+    if (error instanceof FeedError) return error;
+    throw error;
+  }
+  throw new Error('the orders were read without their date');
+}
 
 /** The worked November, plus a save of seven digits for the rep with the long name. */
 function novemberWithABigSave(): ReturnType<typeof november> {
@@ -295,7 +338,9 @@ describe('every card as Teams draws it, on a phone and a desktop, in each theme'
       it(`${name} on a ${device} (${width} px): nothing cut or past the edge`, async () => {
         for (const theme of TEAMS_THEME_NAMES) {
           const drawn = await renderer.render(card, { width, theme });
-          await drawn.screenshot({ path: join(SHOTS, `${name}-${device}-${theme}.png`) });
+          await drawn.screenshot({
+            path: join(SHOTS, `${name}-${device.replaceAll(' ', '-')}-${theme}.png`),
+          });
           expect(await cutOff(drawn), `${name}, ${theme}`).toEqual([]);
           // Each Won back and Lost opens its Show card: the value box, the reasons and the note.
           // The weekly card's rows are the list page's, so its 50 Show cards are not opened again.
@@ -308,7 +353,9 @@ describe('every card as Teams draws it, on a phone and a desktop, in each theme'
             const what = `${name}, ${theme}, ${await button.textContent()} (Show card ${i})`;
             expect(await cutOff(drawn), what).toEqual([]);
             if (i < 2)
-              await drawn.screenshot({ path: join(SHOTS, `${name}-${device}-${theme}-open${i}.png`) });
+              await drawn.screenshot({
+                path: join(SHOTS, `${name}-${device.replaceAll(' ', '-')}-${theme}-open${i}.png`),
+              });
           }
         }
       });

@@ -14,8 +14,12 @@ import {
  * host configs for each theme: the Playground itself only draws the light one.
  */
 
-/** Phone and desktop widths of a bot's card: a 360 px phone, and a desktop chat column. */
-export const CARD_WIDTHS = { phone: 360, desktop: 560 } as const;
+/**
+ * Widths a bot's card is drawn at: the whole width of a 360 px phone; the same phone with a margin
+ * of 16 px each side of the chat, in case Teams mobile keeps one (its width on a phone is not
+ * published); and a desktop chat column.
+ */
+export const CARD_WIDTHS = { phone: 360, 'phone with margins': 328, desktop: 560 } as const;
 
 const PLAYGROUND_CLIENT = join(
   dirname(require.resolve('@microsoft/m365agentsplayground/package.json')),
