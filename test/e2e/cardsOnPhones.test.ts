@@ -19,6 +19,7 @@ import type { BrokenRulesFile } from '../../feed/keptRules';
 import { computeMonthlySummary } from '../../jobs/monthly';
 import { brokenRulesText } from '../../jobs/weekly/rulesFileNotice';
 import { feedStoppedText } from '../../jobs/weekly/weeklyFeedStop';
+import { notReached } from '../../jobs/weekly/weeklyReport';
 import { parseRules, RulesError } from '../../rules/rulesSchema';
 import { TEAMS_THEME_NAMES } from '../fixtures/teams-host-config/teamsHostConfigs';
 import { launchChromium } from '../helpers/chromium';
@@ -112,12 +113,20 @@ const CARDS: [string, object][] = [
   ['weekly', fullestWeeklyCard()],
   [
     'list-page',
-    buildWeeklyCard(
-      week(
-        'list',
-        Array.from({ length: 3 }, (_, k) => row(k)),
-      ),
-    ),
+    // Every change a row can say, and the line for a feed that has not moved since last week's card.
+    buildWeeklyCard({
+      ...week('list', [
+        row(0, {
+          change: {
+            kind: 'new',
+            from: 'maximilian.mueller-luedenscheidt@grosshandel-sueddeutschland.example',
+          },
+        }),
+        row(1, { change: { kind: 'still', week: 12 } }),
+        row(2, { change: { kind: 'back', since: '2026-09-21' }, valueKind: 'second_order' }),
+      ]),
+      feedUnchanged: { lastCardsOn: '2026-11-16', newestOrder: '2026-11-13' },
+    }),
   ],
   [
     'after-taps',
@@ -157,16 +166,7 @@ const CARDS: [string, object][] = [
     noticeCard(brokenRulesText(brokenGermanRules(), dateWording(SENT, 'Europe/Berlin', 'de-DE'))),
   ],
   ['notice-feed', noticeCard(feedStoppedText('weekly-2026-W48', germanOrdersWithoutTheirDate()))],
-  [
-    'notice-reps',
-    buildRunNoticeCard({
-      title: 'Weekly run 2026-W48: 3 of 12 reps were not reached',
-      lines: [
-        'maximilian.mueller-luedenscheidt@grosshandel-sueddeutschland.example: no chat with the app yet (ask them to open Churn Predictor in Teams once)',
-        'export@example.com: Teams answered 403 Forbidden: the app was blocked by the tenant admin',
-      ],
-    }),
-  ],
+  ['notice-reps', noticeCard(repsNotReachedText())],
 ];
 
 /** The admins' notice as the notifier posts it: the text's first line its title, then a line each. */
@@ -215,6 +215,25 @@ function germanOrdersWithoutTheirDate(): FeedError {
     throw error;
   }
   throw new Error('the orders were read without their date');
+}
+
+/** The weekly run's notice of reps it could not reach (its title line as the run writes it), the rep lines from the run's own words. */
+function repsNotReachedText(): string {
+  const rep = 'maximilian.mueller-luedenscheidt@grosshandel-sueddeutschland.example';
+  const lines = notReached([
+    { rep, status: 'no_conversation' },
+    { rep: `export.${rep}`, status: 'unreachable', code: 'ConversationBlockedByUser', earlier: false },
+    {
+      rep: `uk3.${rep}`,
+      status: 'failed',
+      error: 'Teams answered 502 Bad Gateway three times, the last after waiting 8 seconds',
+    },
+  ]).map((n) => `- ${n.rep}: ${n.detail}`);
+  return [
+    'Weekly run weekly-2026-W48 (2026-11-23): 9 cards delivered by this run, 0 with nothing to send, 1 unreachable, 1 without the app, 1 failed.',
+    'Not reached:',
+    ...lines,
+  ].join('\n');
 }
 
 /** The worked November, plus a save of seven digits for the rep with the long name. */
