@@ -18,6 +18,7 @@ import {
   bandDisplay,
   chancePercent,
   countOf,
+  endOfSentence,
   formatCount,
   formatExactMoney,
   formatMoney,
@@ -188,7 +189,7 @@ function markdownSafeChange(change: ListChange): ListChange {
  * with the days alone (no row says "worse"), and the likeliest cause is an export that stopped.
  */
 function feedUnchangedText(unchanged: NonNullable<WeeklyCardData['feedUnchanged']>, locale: string): string {
-  return `No new orders in the feed since last week's card (${formatShortDate(unchanged.lastCardsOn, locale)}): its newest is from ${formatShortDate(unchanged.newestOrder, locale)}. The chances below rose with the days alone, so no row says "worse". Is the export still running?`;
+  return `No new orders in the feed since last week's card (${formatShortDate(unchanged.lastCardsOn, locale)}): its newest is from ${endOfSentence(formatShortDate(unchanged.newestOrder, locale))} The chances below rose with the days alone, so no row says "worse". Is the export still running?`;
 }
 
 /** Plain strings for the template: all formatting happens here, the template only places them. */

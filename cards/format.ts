@@ -274,6 +274,11 @@ export function chatSafe(text: string): string {
   return markdownSafe(text, CHAT_TEXT_MAX).replace(HTML_CHARACTERS, (ch) => HTML_ENTITY[ch]);
 }
 
+/** `text` as the end of a sentence: a full stop added, unless it ends with one (a German date: `13. Nov.`). */
+export function endOfSentence(text: string): string {
+  return text.endsWith('.') ? text : `${text}.`;
+}
+
 /** `text` cut to `max` characters with an ellipsis, so one long field cannot blow the card's size. */
 export function truncate(text: string, max: number): string {
   const trimmed = text.trim();

@@ -18,5 +18,5 @@ export {
   readCardSubmit,
   type SubmittedInputs,
 } from './cardSubmit';
-export { buildMonthlySummaryCard, MAX_CHART_REPS, MAX_TABLE_REPS } from './monthlySummaryCard';
+export { buildMonthlySummaryCard, MAX_CHART_REPS, MAX_LISTED_REPS } from './monthlySummaryCard';
 export { lossReasonChoices, weeklyCardDataSchema } from './weeklyCardData';

@@ -11,8 +11,8 @@ import template from './templates/monthlySummary.json';
 
 /** Bars in the value-per-rep chart; the rest are summed into one "Others" bar. */
 export const MAX_CHART_REPS = 10;
-/** Rows in the per-rep table; the rest are counted below it. Keeps the card far under 28 KB. */
-export const MAX_TABLE_REPS = 30;
+/** Reps listed under "Per rep"; the rest are counted below them. Keeps the card far under 28 KB. */
+export const MAX_LISTED_REPS = 30;
 /** Customers named in the re-churn line. */
 export const MAX_RECHURN_NAMED = 5;
 const MAX_NAME_CHARS = 60;
@@ -31,8 +31,8 @@ export interface SummaryCardLinks {
 }
 
 /**
- * The line under a cut per-rep table. The table lists the reps who recorded something first, so the
- * rows left out are often all reps with flags and no tap: then the card says so and is complete.
+ * The line under a cut per-rep list. It lists the reps who recorded something first, so the
+ * reps left out are often all reps with flags and no tap: then the card says so and is complete.
  * Otherwise it points at the Team tab, which lists every rep: the channel's readers use Teams, not
  * the command line.
  */
@@ -85,16 +85,20 @@ function viewModel(s: MonthlySummary, links: SummaryCardLinks) {
       valueText: money(b.value),
     })),
     hasReps: s.reps.length > 0,
-    repRows: s.reps.slice(0, MAX_TABLE_REPS).map((r) => ({
+    // One line of figures per rep, not a table: a phone's card has no room for six columns, and
+    // cut them mid-word ("Lo|st", "1.235.7|67,89 €").
+    repRows: s.reps.slice(0, MAX_LISTED_REPS).map((r) => ({
       name: markdownSafe(r.name, MAX_NAME_CHARS),
-      surfacedText: n(r.surfaced),
-      reachedOutText: n(r.reachedOut),
-      wonBackText: n(r.wonBack),
-      lostText: n(r.lost),
-      valueText: repValueWords(r, money),
+      figures: [
+        `Flagged ${n(r.surfaced)}`,
+        `Reached out ${n(r.reachedOut)}`,
+        `Won back ${n(r.wonBack)}`,
+        `Lost ${n(r.lost)}`,
+        `Value won back ${repValueWords(r, money)}`,
+      ].join(' · '),
     })),
-    hasMoreReps: s.reps.length > MAX_TABLE_REPS,
-    moreRepsText: moreRepsText(s.reps.slice(MAX_TABLE_REPS), n, links),
+    hasMoreReps: s.reps.length > MAX_LISTED_REPS,
+    moreRepsText: moreRepsText(s.reps.slice(MAX_LISTED_REPS), n, links),
     hasReChurn: s.reChurn.length > 0,
     reChurnText,
     hasHoldout: s.holdout !== null,

@@ -1,3 +1,4 @@
+import { endOfSentence } from '../../cards/format';
 import { formatDateNear, localDate } from '../../rules/calendar';
 import type { AuditRow } from '../../storage/auditRow';
 
@@ -99,5 +100,5 @@ export function supersededWords(
   const since = by
     ? `since then ${who} recorded ${actionWords(by, wording)}`
     : `someone else changed ${name} since`;
-  return `${name} was not marked ${actionName(row.action)}: ${since}. Nothing was changed.`;
+  return `${name} was not marked ${actionName(row.action)}: ${endOfSentence(since)} Nothing was changed.`;
 }

@@ -1,3 +1,4 @@
+import { endOfSentence } from '../../cards/format';
 import { formatDateNear } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import type { LossReason } from './actionTypes';
@@ -40,6 +41,6 @@ export function staleReason(
     return `${name} is already marked lost (${words}).`;
   }
   if (wonBackThisCycle(state) && state.wonBackAt !== null)
-    return `${name} was already won back on ${date(state.wonBackAt)}.`;
+    return `${name} was already won back on ${endOfSentence(date(state.wonBackAt))}`;
   return null;
 }

@@ -12,7 +12,7 @@ import type { AuditRow } from '../../../storage/auditRow';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { chartsOf, withChartFallbacks } from '../../helpers/cardCharts';
-import { texts } from '../../unit/cards/cardWalk';
+import { perRepFigures, texts } from '../../unit/cards/cardWalk';
 import { LOSS_REASONS, Rows, snapshotSurfacedOn } from '../../unit/monthly/auditRows';
 import { ANA, BEN, november } from '../../unit/monthly/novemberFixture';
 import { openTestStorage } from '../storage/support';
@@ -155,7 +155,9 @@ describe('monthly summary from the audit store', () => {
       'The team won back $888 of one-off orders in October from 1 at-risk customer. None lost.',
     );
     // The per-rep row, on the card and in the CLI's text, says what the headline says.
-    expect(texts(card)).toContain('$888 in one-off orders');
+    expect(Object.values(perRepFigures(card))).toEqual([
+      expect.stringMatching(/Value won back \$888 in one-off orders$/),
+    ]);
     expect(texts(card)).not.toContain('$0');
     expect(renderSummaryText(summary)).toMatch(/\$888 in one-off orders/);
   });

@@ -30,3 +30,13 @@ export const texts = (root: unknown): string[] =>
  */
 export const oneLineTexts = (root: unknown): string[] =>
   findAll(root, (n) => n.type === 'TextBlock' && n.wrap !== true).map((n) => String(n.text));
+
+/** A FactSet's facts as title -> value (empty for none). */
+export const factsOf = (set: Node | undefined): Record<string, string> =>
+  Object.fromEntries(
+    ((set?.facts as Node[] | undefined) ?? []).map((f) => [String(f.title), String(f.value)]),
+  );
+
+/** The monthly summary's per-rep figures (its last FactSet) as rep -> line. */
+export const perRepFigures = (card: unknown): Record<string, string> =>
+  factsOf(ofType(card, 'FactSet').at(-1));

@@ -8,8 +8,9 @@ import { findAll, type Node, ofType, oneLineTexts, texts } from './cardWalk';
 import { digest } from './digestCardFixtures';
 
 const rowContainers = (card: object): Node[] => ofType(card, 'Container');
+/** A row's buttons in the order shown, over its action sets (a phone's line holds only a few). */
 const buttons = (row: Node): string[] =>
-  ((ofType(row, 'ActionSet')[0]?.actions ?? []) as Node[]).map((a) => String(a.title));
+  ofType(row, 'ActionSet').flatMap((set) => (set.actions as Node[]).map((a) => String(a.title)));
 
 describe('buildDigestCard', () => {
   it('gives the year of a date in the year before the digest’s (the first working day of January)', () => {

@@ -109,6 +109,18 @@ describe('the weekly card with kinds of name', () => {
     expect(adaptiveCardErrors(card)).toEqual([]);
   });
 
+  it('a German card whose feed has not moved ends the date\'s sentence with one full stop, not "Nov.."', () => {
+    const card = buildWeeklyCard(
+      kindsWeek({
+        locale: 'de-DE',
+        currency: 'EUR',
+        feedUnchanged: { lastCardsOn: '2026-11-16', newestOrder: '2026-11-13' },
+      }),
+    );
+    const line = texts(card).find((t) => t.startsWith('No new orders'));
+    expect(line).toContain('its newest is from Fr., 13. Nov. The chances below rose');
+  });
+
   it('never states a certainty: a chance of 0.996 reads 99%, not 100%', () => {
     // Wholesale seed 8 as of 2026-10-05, rep0's first row: "Slipping · 100% chance of no order in 90 days".
     const week = kindsWeek();

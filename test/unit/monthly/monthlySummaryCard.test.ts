@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMonthlySummaryCard, MAX_TABLE_REPS } from '../../../cards';
+import { buildMonthlySummaryCard, MAX_LISTED_REPS } from '../../../cards';
 import { computeMonthlySummary, type MonthlySummary, renderSummaryText } from '../../../jobs/monthly';
 import { teamTabLink } from '../../../tabs/api/deepLink';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
@@ -9,7 +9,7 @@ import {
   horizontalBarChartSchema,
   withChartFallbacks,
 } from '../../helpers/cardCharts';
-import { type Node, ofType, oneLineTexts, texts } from '../cards/cardWalk';
+import { type Node, ofType, oneLineTexts, perRepFigures, texts } from '../cards/cardWalk';
 import { LOSS_REASONS, Rows, snapshotSurfacedOn } from './auditRows';
 import { ANA, november } from './novemberFixture';
 
@@ -33,7 +33,7 @@ describe('buildMonthlySummaryCard', () => {
     expect(buildMonthlySummaryCard(summary())).toMatchSnapshot();
   });
 
-  it('wraps every text, so the per-rep table on a phone shows each amount in full rather than cut with an ellipsis', () => {
+  it('wraps every text, so the per-rep list on a phone shows each amount in full rather than cut with an ellipsis', () => {
     expect(oneLineTexts(buildMonthlySummaryCard(summary()))).toEqual([]);
   });
 
@@ -114,17 +114,14 @@ describe('buildMonthlySummaryCard', () => {
     );
   });
 
-  it('has a per-rep table with a header row and one row per rep', () => {
-    const [table] = ofType(buildMonthlySummaryCard(summary()), 'Table');
-    const rows = (table.rows as Node[]).map((r) => texts(r));
-    expect(rows).toEqual([
-      ['Rep', 'Flagged', 'Reached out', 'Won back', 'Lost', 'Value won back'],
-      ['ben@demo.example', '2', '1', '1', '1', '$2,200'],
-      ['Ana Ruiz', '6', '2', '1', '3', '$1,200'],
-    ]);
+  it('lists each rep with their figures on one line', () => {
+    expect(perRepFigures(buildMonthlySummaryCard(summary()))).toEqual({
+      'ben@demo.example': 'Flagged 2 · Reached out 1 · Won back 1 · Lost 1 · Value won back $2,200',
+      'Ana Ruiz': 'Flagged 6 · Reached out 2 · Won back 1 · Lost 3 · Value won back $1,200',
+    });
   });
 
-  it('an empty month is one plain sentence: no figures, charts or table', () => {
+  it('an empty month is one plain sentence: no figures, charts or per-rep list', () => {
     const card = buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: [] }));
     expect(texts(card)).toEqual([
       'Churn Predictor · November 2026',
@@ -235,7 +232,7 @@ describe('buildMonthlySummaryCard', () => {
     expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
   });
 
-  it('stays far under 28 KB with 60 reps (table capped, bars summed into Others)', () => {
+  it('stays far under 28 KB with 60 reps (reps listed capped, bars summed into Others)', () => {
     const r = new Rows();
     for (let i = 0; i < 60; i++) {
       const owner = `rep${String(i).padStart(2, '0')}@demo.example`;
@@ -250,7 +247,7 @@ describe('buildMonthlySummaryCard', () => {
     expect(2 * JSON.stringify(card).length).toBeLessThan(80 * 1024);
     const [, bars] = chartsOf(card);
     expect((bars.data as Node[]).at(-1)).toEqual({ x: 'Others (50)', y: expect.any(Number) });
-    expect((ofType(card, 'Table')[0].rows as Node[]).length).toBe(MAX_TABLE_REPS + 1);
+    expect(Object.keys(perRepFigures(card))).toHaveLength(MAX_LISTED_REPS);
     // The channel reads Teams: the line points at the Team tab, which lists every rep, not at a command line.
     expect(texts(card)).toContain(
       '+30 more reps: the Team tab (Churn Predictor, added to a channel) shows every rep.',
@@ -266,8 +263,8 @@ describe('buildMonthlySummaryCard', () => {
     );
   });
 
-  it('with 120 reps, the table keeps every rep who recorded something and says the rest recorded nothing', () => {
-    // A team of 120 where a few reps tapped: the table of 30 used to fill with reps who recorded
+  it('with 120 reps, the list keeps every rep who recorded something and says the rest recorded nothing', () => {
+    // A team of 120 where a few reps tapped: the list of 30 used to fill with reps who recorded
     // nothing, in name order, and leave out Zoe's reach-outs and Yann's losses.
     const r = new Rows();
     const owner = (i: number) => `rep${String(i).padStart(3, '0')}@demo.example`;
@@ -284,9 +281,8 @@ describe('buildMonthlySummaryCard', () => {
     });
     expect(s.reps.slice(0, 3).map((rep) => rep.name)).toEqual([owner(0), 'Yann', 'Zoe']);
     const card = buildMonthlySummaryCard(s);
-    const table = texts(ofType(card, 'Table')[0]);
-    expect(table).toContain('Yann');
-    expect(table).toContain('Zoe');
+    expect(perRepFigures(card)).toHaveProperty('Yann');
+    expect(perRepFigures(card)).toHaveProperty('Zoe');
     expect(texts(card)).toContain(
       '+90 more reps, each with customers flagged and no reach-out, save or loss recorded.',
     );

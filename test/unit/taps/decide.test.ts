@@ -518,6 +518,12 @@ describe('state words and equality', () => {
     expect(staleReason(atRisk({ lastContact: '2026-11-20' }), RULES.lossReasons, '2026-11-24')).toBeNull();
   });
 
+  it('a German team hears a save’s date with one full stop, not "Fr., 20. Nov.."', () => {
+    expect(staleReason(wonBack, RULES.lossReasons, '2026-11-24', 'de-DE')).toBe(
+      'Greenfield Cafe was already won back on Fr., 20. Nov.',
+    );
+  });
+
   it('gives the year of a loss or a save that is not this year’s (a card tapped on 24 Nov 2026)', () => {
     const lostLastYear = atRisk({ status: 'lost', lostAt: '2025-03-03', lostReason: 'price' });
     expect(decideReachedOut(ctx(lostLastYear), RULES)).toMatchObject({

@@ -28,6 +28,23 @@ describe('words with feed and people’s text', () => {
     ).toContain(`${ESCAPED} was not marked "reached out": since then ${ESCAPED} recorded`);
   });
 
+  it('a tap another action superseded, to a German team: the date ends its sentence once', () => {
+    const result = {
+      row: row({ id: 'r2', action: 'reached_out', customerName: 'Bäckerei Groß' }),
+      by: row({
+        id: 'r1',
+        action: 'won_back',
+        actorId: 'aad-x',
+        actorName: 'Jonas Weber',
+        at: '2026-11-20T15:00:00.000Z',
+      }),
+      same: false,
+    };
+    expect(supersededWords(result, ANA.userId, { ...wording, locale: 'de-DE' })).toBe(
+      'Bäckerei Groß was not marked "reached out": since then Jonas Weber recorded "won back" on Fr., 20. Nov. Nothing was changed.',
+    );
+  });
+
   it('a stale card: the name escaped in the chat, as typed in the tab', () => {
     const lost = atRisk({ name: EVIL, status: 'lost', lostReason: 'price', lostAt: '2026-11-01' });
     expect(staleReason(lost, RULES.lossReasons, '2026-11-24', 'en-US', chatSafe)).toBe(
