@@ -51,10 +51,11 @@ const LEGAL_FORMS = [
  * SQL: a company name as it is compared: in Unicode's composed form (NFC: an `é` typed as `e` and
  * an accent is the `é` of the other file), in lower case, `&` read as `and`, the dots and
  * apostrophes inside a word dropped (`S.A.`, `O'Neill`), every other run of punctuation and spaces
- * one space. Accents are kept: `Café` and `Cafe` are told apart, as a shop's two names may be.
+ * one space. A dot after a digit parts it from what follows, so that `Route 6.6` is not `Route 66`.
+ * Accents are kept: `Café` and `Cafe` are told apart, as a shop's two names may be.
  */
 export const companyNameKeySql = (name: string) =>
-  `trim(regexp_replace(regexp_replace(replace(lower(nfc_normalize(${name})), '&', ' and '), '[.''’]', '', 'g'), '[^\\p{L}\\p{M}\\p{N}]+', ' ', 'g'))`;
+  `trim(regexp_replace(regexp_replace(regexp_replace(replace(lower(nfc_normalize(${name})), '&', ' and '), '(\\p{N})\\.', '\\1 ', 'g'), '[.''’]', '', 'g'), '[^\\p{L}\\p{M}\\p{N}]+', ' ', 'g'))`;
 
 /**
  * SQL: a compared name (companyNameKeySql) without the legal forms at its end (`gmbh and co kg`

@@ -570,12 +570,12 @@ export function weeklySendText(
     ...(closedDays.length > 0 ? ['a closed day'] : []),
   ].join(' or ');
   // As sendDayOfWeek moves it: within the week, so only a card of a later weekday may come earlier;
-  // and a week the team does not work at all has none.
-  const within =
-    weekday === 1
-      ? `, or the next working day when that is ${off}`
-      : `, or when that is ${off} the next working day of that week, else the one before`;
-  const moved = off ? `${within}; none in a week with no working day` : '';
+  // in a week the team does not work at all, a Monday card has none, a later one comes on its day.
+  const moved = !off
+    ? ''
+    : weekday === 1
+      ? `, or the next working day when that is ${off}; none in a week with no working day`
+      : `, or when that is ${off} the next working day of that week, else the one before; in a week with no working day on that day all the same, for the team's return, unless the next card comes first`;
   const where = zone ? `your time (${zone})` : `(${config.timeZone})`;
   return `${WEEKDAYS[weekday - 1]}s at ${hm} ${where}${moved}`;
 }

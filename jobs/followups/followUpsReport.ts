@@ -104,7 +104,7 @@ export function followUpsReportText(r: FollowUpsDone): string {
     lines.push(
       `${plural(r.markedLost.recorded, 'customer')} marked lost after silence (the rep can undo it on the digest).`,
     );
-  const retried = failedRetriedLine('digest', c, r.retry);
+  const retried = failedRetriedLine('digest', c.failed, r.retry);
   if (retried) lines.push(retried);
   if (c.waiting > 0 && r.nextSendAt)
     lines.push(nextSendLine('digest', r.nextSendAt, ' (what is due for the reps waiting counts then).'));

@@ -42,8 +42,8 @@ export function weeklyRunKeyWeeksBefore(runKey: string, weeks: number): string |
 
 /**
  * What a tick decides for the weekly run: a RunDecision, or `no_working_day` in a week the team does
- * not work at all (closed from Christmas to New Year): no card that week, at `scheduledAt` (the set
- * day's send time) or any other time.
+ * not work at all (closed from Christmas to New Year) whose card nobody would read before the next:
+ * no card that week, at `scheduledAt` (the set day's send time) or any other time.
  */
 export type WeeklyRunDecision =
   | RunDecision
@@ -53,9 +53,10 @@ export type WeeklyRunDecision =
  * Decides on a timer tick whether this ISO week's weekly run is due: the local time in the zone is at
  * or after the configured send time of the current ISO week, on the day sendDayOfWeek picks (the set
  * weekday but for a public holiday or a closed day). A late tick (isPastDue, a restart) later in the
- * week is still due; the run ledger keeps it to one run per week. A week with no working day has no
- * run: a card then would wait, a week stale, for a team whose next card comes on its return anyway,
- * and that card says what changed since the last one the reps got (the run ledger's last run).
+ * week is still due; the run ledger keeps it to one run per week. A week whose card nobody would read
+ * before the next (a Monday card in a week with no working day) has no run: it would wait, a week
+ * stale, for a team whose next card comes on its return anyway, and that card says what changed
+ * since the last one the reps got (the run ledger's last run).
  */
 export function weeklyRunDue(now: Date, cfg: WeeklySchedule): WeeklyRunDecision {
   const { timeZone, weekday, hour, minute, ...calendar } = weeklyScheduleSchema.parse(cfg);
@@ -80,15 +81,20 @@ export function weeklyRunDue(now: Date, cfg: WeeklySchedule): WeeklyRunDecision 
  * when that is a public holiday or a closed day the next working day of the same week (Easter
  * Monday's card comes on Tuesday at the same time). A card is one week's list, so it does not cross
  * into the next week: when no working day is left in it (a Friday send on Good Friday) it comes on
- * the last working day before. A week with no working day at all (a team closed from Christmas to New
- * Year) has none: null.
+ * the last working day before. A week with no working day at all (a team closed from Christmas to
+ * New Year) has its card on the set day, to be read on the team's return, unless no working day
+ * comes before the next week's card replaces it (a Monday card: the next comes on the return): then
+ * none, null. So a Sunday or a Friday card still goes out, read on the Monday after.
  */
 function sendDayOfWeek(monday: string, weekday: number, team: TeamCalendar): number | null {
+  // Past 7: the days of the next week.
   const dayOfWeek = (isoWeekday: number) => isoOfDay(dayOf(monday) + isoWeekday - 1);
   const worked = (d: number) => dayOff(dayOfWeek(d), team) === null;
-  if (![1, 2, 3, 4, 5, 6, 7].some(worked)) return null;
-  if (!holidayOrClosed(dayOfWeek(weekday), team)) return weekday;
-  for (let d = weekday + 1; d <= 7; d++) if (worked(d)) return d;
-  for (let d = weekday - 1; d >= 1; d--) if (worked(d)) return d;
-  return null;
+  if (holidayOrClosed(dayOfWeek(weekday), team)) {
+    for (let d = weekday + 1; d <= 7; d++) if (worked(d)) return d;
+    for (let d = weekday - 1; d >= 1; d--) if (worked(d)) return d;
+  }
+  if ([1, 2, 3, 4, 5, 6, 7].some(worked)) return weekday;
+  // A week with no working day: read on a working day of the seven from the set day, or by nobody.
+  return [0, 1, 2, 3, 4, 5, 6].some((k) => worked(weekday + k)) ? weekday : null;
 }

@@ -226,17 +226,17 @@ function failedRepsAre(failed: number): string {
 
 /**
  * The line of a run's failed reps a later tick tries again, or null when none does: the next tick
- * while attempts remain (retry `next_tick`), else, with reps waiting for their own send time, the
- * tick at that time, which goes on with the run and so tries the failed reps too.
+ * while attempts remain (retry `next_tick`), else, with reps waiting for their own send time
+ * (`rep_time`), the tick at that time, which goes on with the run and so tries the failed reps too.
  */
 export function failedRetriedLine(
   sent: 'card' | 'digest',
-  counts: { failed: number; waiting: number },
+  failed: number,
   retry: 'next_tick' | 'rep_time' | 'none',
 ): string | null {
-  if (retry === 'next_tick') return `${failedRepsAre(counts.failed)} tried again on the next tick.`;
-  if (counts.failed > 0 && counts.waiting > 0)
-    return `${failedRepsAre(counts.failed)} tried again when the next ${sent} goes out.`;
+  if (retry === 'next_tick') return `${failedRepsAre(failed)} tried again on the next tick.`;
+  if (retry === 'rep_time' && failed > 0)
+    return `${failedRepsAre(failed)} tried again when the next ${sent} goes out.`;
   return null;
 }
 
@@ -259,7 +259,7 @@ export function weeklyReportText(report: WeeklyRunDone): string {
       waitingCount(c.waiting) +
       (report.attempt > 1 ? ` (attempt ${report.attempt}).` : '.'),
   ];
-  const retried = failedRetriedLine('card', c, report.retry);
+  const retried = failedRetriedLine('card', c.failed, report.retry);
   if (retried) lines.push(retried);
   else if (c.failed > 0 && report.attempt > 1)
     lines.push(

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardSender } from '../../../bot/ports';
+import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import type { WeeklyCardData } from '../../../cards/cardModels';
 import { WEEKLY_TIMER_NCRONTAB } from '../../../jobs/schedule';
+import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import type { WeeklyReport } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { defaultRules } from '../../../rules/rulesSchema';
 import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 import { weeklyRows } from '../../helpers/weeklyCardData';
 import { texts } from '../../unit/cards/cardWalk';
@@ -73,6 +76,8 @@ describe('a team closed for the whole week between Christmas and New Year', () =
     [ANN, []],
     [BOB, []],
   ]);
+  /** Ann's `list` on Wednesday 30 December, in the closed week: the card the bot answers with. */
+  let closedWeekList: string[] = [];
 
   beforeAll(async () => {
     world = await openWeeklyWorld('closed');
@@ -112,6 +117,29 @@ describe('a team closed for the whole week between Christmas and New Year', () =
         reports.push({ now: tick, report: await runWeekly(deps, { now: tick }) });
       } catch (error) {
         reports.push({ now: tick, report: error as Error });
+      }
+      if (now === '2026-12-30T15:03:00.000Z') {
+        // Ann opens Teams while the team is away and asks for her list.
+        const handler = createActionHandler({
+          stores: { ...world.storage, cards: world.cards },
+          rules: defaultRules(),
+          timeZone: TIME_ZONE,
+          access: { tenantId: 'tenant-1', adminUserIds: [] },
+          clock: () => tick,
+          listsNow: listsNowFrom(
+            async (asOf) => ({ book: bookOn(asOf) }),
+            defaultRules(),
+            () => tick,
+            async () => world.storage.conversations,
+            { runs: world.storage.runs, timeZone: TIME_ZONE },
+          ),
+        });
+        const reply = await handler.command({
+          command: 'list',
+          actor: { userId: `aad-${ANN}`, name: 'Ann', tenantId: 'tenant-1' },
+          conversationKind: 'personal',
+        });
+        closedWeekList = reply.savedCard ? texts(reply.savedCard.card) : [reply.text ?? ''];
       }
       for (const rep of [ANN, BOB]) {
         const sent = world.fake.sentTo(conversationOf(rep));
@@ -178,6 +206,17 @@ describe('a team closed for the whole week between Christmas and New Year', () =
       ],
     ]);
     expect((await world.storage.runs.getRun('weekly-2027-W01'))?.finishedAt).toMatch(/^2027-01-04T16:03/);
+  });
+
+  it("answers Ann's `list` in the closed week against her card of 21 December, as the next card will", () => {
+    // No card that week: the list says what changed since the last one she got, counting the
+    // closed week as a week, and Birch's Saturday order is news.
+    expect(closedWeekList[0]).toBe('Your list now · 2 slipping');
+    const under = (name: string) =>
+      closedWeekList.slice(closedWeekList.indexOf(name)).find((t) => /^(New on|Still on)/.test(t));
+    expect(under('Alder')).toBe('Still on your list (week 3)');
+    expect(under('Ginkgo')).toBe('Still on your list (week 2)');
+    expect(closedWeekList).toContain('Back on track: Birch ordered Sat 26 Dec');
   });
 
   it('says what changed since the cards of 21 December, the last the reps got', () => {

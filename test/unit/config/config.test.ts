@@ -93,7 +93,7 @@ describe('loadConfig', () => {
       WEEKLY_SEND_AT: 'Friday 08:03',
     });
     expect(weeklySendText(friday)).toBe(
-      'Fridays at 08:03 (Europe/London), or when that is a public holiday (GB-ENG) the next working day of that week, else the one before; none in a week with no working day',
+      "Fridays at 08:03 (Europe/London), or when that is a public holiday (GB-ENG) the next working day of that week, else the one before; in a week with no working day on that day all the same, for the team's return, unless the next card comes first",
     );
   });
 

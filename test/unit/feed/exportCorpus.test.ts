@@ -2213,6 +2213,34 @@ describe("a help desk's tickets keyed by the customer's company name, matched to
     ]);
   });
 
+  it("a number's decimal point is kept apart from its digits: Route 66 Diner's ticket is not Route 6.6 Diner's", async () => {
+    const { book, report } = await readLines({
+      'customers.csv': [
+        'customer_id,name,owner',
+        'RD-01,Route 6.6 Diner,rep@contoso.example',
+        'PB-02,P.B. & J. Ltd,rep@contoso.example',
+      ],
+      'orders.csv': [
+        'order_id,customer_id,ordered_at,amount',
+        '1,RD-01,2026-11-01,10',
+        '2,PB-02,2026-11-01,10',
+      ],
+      'tickets.csv': [
+        'ticket_id,customer_name,opened_at,status',
+        'T1,Route 66 Diner,2026-11-20,open',
+        'T2,route 6.6 diner,2026-11-20,open',
+        'T3,PB and J,2026-11-20,open',
+      ],
+    });
+    expect(ticketsByCustomer(book)).toEqual({
+      'RD-01': [['2026-11-20', 'no rating', 'open']],
+      'PB-02': [['2026-11-20', 'no rating', 'open']],
+    });
+    expect(report.files[2].problems.map((p) => [p.line, p.reason])).toEqual([
+      [2, 'unknown customer "Route 66 Diner"'],
+    ]);
+  });
+
   it('a rules file mapping both customer_id and customer_name stops, naming both', async () => {
     await expect(
       readLines(

@@ -120,12 +120,23 @@ describe('a team closed from Christmas Eve to New Year’s Eve 2026 (CLOSED_DAYS
       '2027-01-01 Fri 08:03',
       '2027-01-04 Mon 08:03',
     ]);
-    // A Sunday send: Sunday 27 December closed, so that week's card on its last working day before;
-    // none in the closed week, whatever its Sunday; then Sunday 10 January.
-    const sunday = (now: Date) => weeklyRunDue(now, { ...card(closed), weekday: 7 });
-    expect(sends(from, '2027-01-11T00:00:00Z', sunday, 'weekly-2026-W51')).toEqual([
+    // A Sunday send: Sunday 27 December closed, so that week's card on its last working day before.
+    // The card of Sunday 3 January is the one the team reads on its return on Monday 4 January, so
+    // it goes out, closed day or not: without it they would work that week from the card of 23
+    // December. A Friday's likewise, on New Year's Day: the next comes only on Friday 8 January.
+    const on = (weekday: number, daysOff: DaysOff) => (now: Date) =>
+      weeklyRunDue(now, { ...card(daysOff), weekday });
+    const throughSunday = { ...closed, closedDays: [{ from: '2026-12-24', to: '2027-01-03' }] };
+    for (const daysOff of [closed, throughSunday])
+      expect(sends(from, '2027-01-11T00:00:00Z', on(7, daysOff), 'weekly-2026-W51')).toEqual([
+        '2026-12-23 Wed 08:03',
+        '2027-01-03 Sun 08:03',
+        '2027-01-10 Sun 08:03',
+      ]);
+    expect(sends(from, '2027-01-09T00:00:00Z', on(5, closed), 'weekly-2026-W51')).toEqual([
       '2026-12-23 Wed 08:03',
-      '2027-01-10 Sun 08:03',
+      '2027-01-01 Fri 08:03',
+      '2027-01-08 Fri 08:03',
     ]);
   });
 
