@@ -8,7 +8,7 @@ import {
   holidaysWorkedNames,
   holidaysWorkedProblems,
 } from '../jobs/schedule/holidays';
-import type { DaysOffSettings } from '../jobs/schedule/scheduleConfig';
+import type { DayRange, DaysOffSettings } from '../jobs/schedule/scheduleConfig';
 import { isTimeZone } from '../rules/calendar';
 
 /**
@@ -74,6 +74,51 @@ const displaySchema = z.object({
   ),
 });
 
+/**
+ * The team's days off: the app's timers and the CLI's `score` (the play's days on its lists) read
+ * them alike.
+ */
+const daysOffEnvShape = {
+  /**
+   * The team's public holidays, a country and optionally its region (`GB-ENG`, `US`, `DE-BY`): on
+   * them no digest goes out, and the weekly card and the monthly summary wait for the next working
+   * day. Here, not in the rules file, because it is where the team is, as TIME_ZONE is, and a code
+   * the calendar does not know stops the app at start, where the rules file is read anew on every run.
+   */
+  HOLIDAYS: emptyIsUnset(
+    z
+      .string()
+      .superRefine((setting, ctx) => {
+        const problem = holidaysCodeProblem(setting);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .transform(holidaysCode)
+      .optional(),
+  ),
+  /**
+   * Public holidays of HOLIDAYS the team works all the same, comma-separated by the calendar's
+   * names in any case or spacing (`Columbus Day, Veterans Day`): the card, the digest and the
+   * summary go out on them as on any working day. A name the calendar has not stops the app.
+   */
+  HOLIDAYS_WORKED: csv,
+  /**
+   * The team's own closed days, days off as a public holiday is (a stocktake, the week between
+   * Christmas and New Year): `YYYY-MM-DD` days and inclusive `YYYY-MM-DD..YYYY-MM-DD` ranges,
+   * comma-separated; with or without HOLIDAYS.
+   */
+  CLOSED_DAYS: emptyIsUnset(
+    z
+      .string()
+      .transform((setting, ctx) => {
+        const read = parseClosedDays(setting);
+        if (read.ok) return read.days;
+        for (const message of read.problems) ctx.addIssue({ code: 'custom', message, input: setting });
+        return z.NEVER;
+      })
+      .optional(),
+  ),
+};
+
 const envSchema = z
   .object({
     ...displaySchema.shape,
@@ -104,44 +149,7 @@ const envSchema = z
       )
       .refine(onTick(WEEKLY_TICK_MINUTES), tickError(WEEKLY_TICK_MINUTES, 'the weekly cards', 'Monday 08:03'))
       .default('Monday 08:03'),
-    /**
-     * The team's public holidays, a country and optionally its region (`GB-ENG`, `US`, `DE-BY`): on
-     * them no digest goes out, and the weekly card and the monthly summary wait for the next working
-     * day. Here, not in the rules file, because it is where the team is, as TIME_ZONE is, and a code
-     * the calendar does not know stops the app at start, where the rules file is read anew on every run.
-     */
-    HOLIDAYS: emptyIsUnset(
-      z
-        .string()
-        .superRefine((setting, ctx) => {
-          const problem = holidaysCodeProblem(setting);
-          if (problem) ctx.addIssue({ code: 'custom', message: problem });
-        })
-        .transform(holidaysCode)
-        .optional(),
-    ),
-    /**
-     * Public holidays of HOLIDAYS the team works all the same, comma-separated by the calendar's
-     * names in any case or spacing (`Columbus Day, Veterans Day`): the card, the digest and the
-     * summary go out on them as on any working day. A name the calendar has not stops the app.
-     */
-    HOLIDAYS_WORKED: csv,
-    /**
-     * The team's own closed days, days off as a public holiday is (a stocktake, the week between
-     * Christmas and New Year): `YYYY-MM-DD` days and inclusive `YYYY-MM-DD..YYYY-MM-DD` ranges,
-     * comma-separated; with or without HOLIDAYS.
-     */
-    CLOSED_DAYS: emptyIsUnset(
-      z
-        .string()
-        .transform((setting, ctx) => {
-          const read = parseClosedDays(setting);
-          if (read.ok) return read.days;
-          for (const message of read.problems) ctx.addIssue({ code: 'custom', message, input: setting });
-          return z.NEVER;
-        })
-        .optional(),
-    ),
+    ...daysOffEnvShape,
     /** Monthly summary, `HH:MM` on the 1st in TIME_ZONE, on one of the monthly timer's minutes. */
     MONTHLY_SEND_AT: z
       .string()
@@ -608,6 +616,27 @@ export function loadDisplayConfig(
   };
 }
 
+/** The team's days off alone, checked as the app checks them (the CLI's `score` dates the plays by them). */
+export function loadDaysOff(env: Record<string, string | undefined> = process.env): Config['daysOff'] {
+  const schema = z.object(daysOffEnvShape).superRefine((e, ctx) => {
+    for (const issue of holidaysWorkedIssues(e)) ctx.addIssue({ code: 'custom', ...issue });
+  });
+  return daysOffOfEnv(parseEnv(schema, env));
+}
+
+/** The days-off settings of the parsed environment. */
+function daysOffOfEnv(e: {
+  HOLIDAYS?: string;
+  HOLIDAYS_WORKED: string[];
+  CLOSED_DAYS?: DayRange[];
+}): Config['daysOff'] {
+  return {
+    holidays: e.HOLIDAYS ?? null,
+    holidaysWorked: e.HOLIDAYS ? holidaysWorkedNames(e.HOLIDAYS, e.HOLIDAYS_WORKED) : [],
+    closedDays: e.CLOSED_DAYS ?? [],
+  };
+}
+
 /** CURRENCY set to something (an empty one is unset, as the schema reads it). */
 const currencyConfigured = (env: Record<string, string | undefined>) => (env.CURRENCY ?? '') !== '';
 
@@ -639,11 +668,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rulesBlob: e.RULES_BLOB,
     timeZone: e.TIME_ZONE,
     weeklySendAt: { weekday: WEEKDAYS.indexOf(day) + 1, hour: wh, minute: wm },
-    daysOff: {
-      holidays: e.HOLIDAYS ?? null,
-      holidaysWorked: e.HOLIDAYS ? holidaysWorkedNames(e.HOLIDAYS, e.HOLIDAYS_WORKED) : [],
-      closedDays: e.CLOSED_DAYS ?? [],
-    },
+    daysOff: daysOffOfEnv(e),
     monthlySendAt: { hour: mh, minute: mm },
     bot: {
       appId: e.MicrosoftAppId,

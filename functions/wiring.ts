@@ -152,6 +152,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       return (await summaryCardFor(storage, month, { ...summaryOptions(current), ...figures })).card;
     },
     cardFormat: config.card,
+    daysOff: config.daysOff,
     // `list` plans the week exactly as the weekly run does, from the feed, as of today; its pages
     // use the plan again while nothing it was planned from changed.
     ...(hasFeed

@@ -12,6 +12,8 @@ import {
   withOutcome,
 } from '../../cards/renderCard';
 import { type RulesNow, rulesGetter } from '../../feed/keptRules';
+import { teamWorksOn } from '../../jobs/schedule/holidays';
+import type { DaysOff } from '../../jobs/schedule/scheduleConfig';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { type CardPageOptions, repCardData } from '../../jobs/weekly/weeklyCardFor';
 import { emptyRepWeek, type RepWeek } from '../../jobs/weekly/weeklyLists';
@@ -111,6 +113,11 @@ export interface ActionHandlerDeps {
   summaryCard?: (month: string) => Promise<CardJson | null>;
   log?: Log;
   cardFormat?: { currency?: string; locale?: string };
+  /**
+   * The team's days off (HOLIDAYS less HOLIDAYS_WORKED, CLOSED_DAYS): the play's days on a `list`
+   * card land on working days, as the weekly card's do. Missing: the rules' working weekdays only.
+   */
+  daysOff?: DaysOff;
   /**
    * The reps' lists as of a day, by the weekly run's own planning (jobs/weekly/weeklyPlan) over the
    * feed and the given states: `list` scores now, so it is right before the first weekly run too.
@@ -646,6 +653,7 @@ export class ChurnActionHandler implements ActionHandler {
     const week = weeks.find((w) => w.owner === owner) ?? emptyRepWeek(owner);
     // The row a card of an earlier week ended at is no place in this week's list: its pages count from the top.
     const sameWeek = tap.runKey === undefined || tap.runKey === runKey;
+    const rules = await this.rulesNow();
     const options: CardPageOptions = {
       page,
       ...(tap.start !== undefined && sameWeek ? { start: tap.start } : {}),
@@ -654,8 +662,9 @@ export class ChurnActionHandler implements ActionHandler {
       date: today,
       horizonDays,
       ...this.deps.cardFormat,
+      worksOn: teamWorksOn(this.deps.daysOff ?? {}, rules.followUps.workingDays),
     };
-    const data = repCardData(week, await this.rulesNow(), runKey, options);
+    const data = repCardData(week, rules, runKey, options);
     // A page past the end would quietly show the last page, which reads as if `list 9` were ignored.
     const pageCount = data.page?.pageCount ?? 1;
     const listed = week.shown.length + week.overflow.length;

@@ -1,6 +1,7 @@
 import type Holidays from 'date-holidays';
 import { dayOf, isoOfDay, isoWeekdayOf } from '../../rules/calendar';
-import type { DayRange, WorkingCalendar } from './scheduleConfig';
+import type { WorksOn } from '../../rules/workingDays';
+import { type DayRange, type DaysOff, type WorkingCalendar, workingCalendarSchema } from './scheduleConfig';
 
 /**
  * The team's public holidays, named by the HOLIDAYS setting: a country, and optionally one of its
@@ -247,6 +248,19 @@ export function dayOff(day: string, team: TeamCalendar): DayOff | null {
   // Days as YYYY-MM-DD sort as they fall.
   if (team.closedDays.some((r) => r.from <= day && day <= r.to)) return { kind: 'closed_day' };
   return null;
+}
+
+/**
+ * The days the team works as the rules take them (the play's days on the cards): the days the daily
+ * digest goes out on (dailyRunDue asks dayOff too), so a step moved off a day off lands on one.
+ */
+export function worksOnOf(team: TeamCalendar): WorksOn {
+  return (day) => dayOff(day, team) === null;
+}
+
+/** worksOnOf the team of days-off settings (HOLIDAYS, HOLIDAYS_WORKED, CLOSED_DAYS) and the rules' working weekdays. */
+export function teamWorksOn(daysOff: DaysOff, workingDays: readonly number[]): WorksOn {
+  return worksOnOf(teamCalendar(workingCalendarSchema.parse({ ...daysOff, workingDays })));
 }
 
 const EVERY_WEEKDAY = [1, 2, 3, 4, 5, 6, 7];

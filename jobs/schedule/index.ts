@@ -12,6 +12,7 @@ export {
   dayOfDailyRunKey,
   MAX_CATCH_UP_DAYS,
 } from './dailyRunDue';
+export { teamWorksOn } from './holidays';
 export { monthlyRunDue, monthlyRunKey, summarisedMonth } from './monthlyRunDue';
 export { repSendAt } from './repSendAt';
 export type { RunDecision } from './runDecision';

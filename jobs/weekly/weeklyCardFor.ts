@@ -9,6 +9,7 @@ import { planText } from '../../rules/plans';
 import { playFlags } from '../../rules/play';
 import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredCustomer } from '../../rules/scoreBook';
+import { MONDAY_TO_FRIDAY, type WorksOn } from '../../rules/workingDays';
 import type { RepWeek } from './weeklyLists';
 
 export interface CardLocale {
@@ -24,6 +25,11 @@ export interface CardLocale {
 export interface CardPageOptions extends CardLocale {
   /** `YYYY-MM-DD` the list is for: the play's days count from it. Without it they read "day 0". */
   date?: string;
+  /**
+   * The days the team works (jobs/schedule `teamWorksOn`): a play's day that falls on another moves
+   * to the next one (playDays). Without it, Monday to Friday.
+   */
+  worksOn?: WorksOn;
   /** 1 = the week's list; each later page shows the next customers past it. */
   page?: number;
   /**
@@ -45,7 +51,9 @@ export interface CardPageOptions extends CardLocale {
 
 /** The row of one listed customer. */
 function rowOf(c: ScoredCustomer, week: RepWeek, options: CardPageOptions): WeeklyCardCustomer {
-  const startDay = options.date ? dayOf(options.date) : null;
+  const start = options.date
+    ? { day: dayOf(options.date), worksOn: options.worksOn ?? MONDAY_TO_FRIDAY }
+    : null;
   return {
     customerId: c.customerId,
     name: c.name.trim() || c.customerId,
@@ -54,7 +62,7 @@ function rowOf(c: ScoredCustomer, week: RepWeek, options: CardPageOptions): Week
     monthlyValue: c.monthlyValue,
     reasons: c.reasons,
     // Won back twice this year: no offer, whatever the plan table says.
-    play: c.plan && c.play.kind !== 'no_offer' ? planText(c.plan, startDay, options.locale) : c.play.text,
+    play: c.plan && c.play.kind !== 'no_offer' ? planText(c.plan, start, options.locale) : c.play.text,
     flags: playFlags(c.play),
     outcome: null,
     ...(c.segment ? { segment: c.segment } : {}),

@@ -13,7 +13,14 @@ import { bothSettled, runLimited } from '../../storage/batches';
 import type { CardStore } from '../../storage/cardStore';
 import type { Delivery } from '../../storage/runLedger';
 import { stateRowProblem } from '../../storage/stateEntity';
-import { type DaysOff, daysOffOf, repSendAt, type WeeklySchedule, weeklyRunDue } from '../schedule';
+import {
+  type DaysOff,
+  daysOffOf,
+  repSendAt,
+  teamWorksOn,
+  type WeeklySchedule,
+  weeklyRunDue,
+} from '../schedule';
 import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
@@ -159,7 +166,14 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   // What changed is said against each rep's last card: the run before this week's, as its feed stood.
   const lastCards = await lastCardsOptions(storage.runs, runKey, config.timeZone, 'run');
   const planAt = { localDate: today, runKey, runAt };
-  const card = { currency: config.currency, locale: config.locale, tabAppId: config.tabAppId, date: today };
+  // The play's days land on the days the team works, as the daily digest's do.
+  const card = {
+    currency: config.currency,
+    locale: config.locale,
+    tabAppId: config.tabAppId,
+    date: today,
+    worksOn: teamWorksOn(daysOffOf(config), deps.rules.followUps.workingDays),
+  };
   let refused: RefusedCustomer[] = [];
   const { weeks, first, rest, surfacedRows, heldOutRows, figures } = plannedRun(
     planWeekOfCards(

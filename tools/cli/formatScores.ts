@@ -13,6 +13,7 @@ import { rankingText } from '../../rules/model/plainWords';
 import { type PlanStep, planText } from '../../rules/plans';
 import { EVERY_ORDER_LEFT_OUT } from '../../rules/reasons';
 import type { Rules } from '../../rules/rulesSchema';
+import { MONDAY_TO_FRIDAY, type WorksOn } from '../../rules/workingDays';
 import { round } from './round';
 
 /** The machine-readable row of one scored customer (json and csv formats). */
@@ -63,7 +64,7 @@ interface RowTexts {
   play: (c: ScoredCustomer) => string;
 }
 
-function rowTexts(plan: WeekPlan, locale: string): RowTexts {
+function rowTexts(plan: WeekPlan, locale: string, worksOn: WorksOn): RowTexts {
   const days = new Map<number, string>();
   const plays = new Map<PlanStep, string>();
   return {
@@ -79,7 +80,7 @@ function rowTexts(plan: WeekPlan, locale: string): RowTexts {
       if (!c.plan) return c.play.text;
       let text = plays.get(c.plan);
       if (text === undefined) {
-        text = planText(c.plan, plan.scored.asOfDay, locale);
+        text = planText(c.plan, { day: plan.scored.asOfDay, worksOn }, locale);
         plays.set(c.plan, text);
       }
       return text;
@@ -92,7 +93,7 @@ export function toScoreRow(
   c: ScoredCustomer,
   plan: WeekPlan,
   locale = 'en-US',
-  texts: RowTexts = rowTexts(plan, locale),
+  texts: RowTexts = rowTexts(plan, locale, MONDAY_TO_FRIDAY),
 ): ScoreRow {
   const change = plan.since.changes.get(c.customerId);
   return {
@@ -164,13 +165,17 @@ const JSON_BATCH = 1000;
  * user checks the import against (orders on or before the as-of date, first and last order, spend).
  * In pieces of JSON_BATCH customers: a million customers as one string is more than Node can hold.
  */
-export function* jsonPieces(plan: WeekPlan, locale = 'en-US'): Generator<string> {
+export function* jsonPieces(
+  plan: WeekPlan,
+  locale = 'en-US',
+  worksOn: WorksOn = MONDAY_TO_FRIDAY,
+): Generator<string> {
   const rows = ordered(plan);
   if (rows.length === 0) {
     yield '[]';
     return;
   }
-  const texts = rowTexts(plan, locale);
+  const texts = rowTexts(plan, locale, worksOn);
   for (let from = 0; from < rows.length; from += JSON_BATCH) {
     const batch = rows
       .slice(from, from + JSON_BATCH)
@@ -198,9 +203,13 @@ const CSV_BATCH = 2000;
  * object), with the json format's import facts; a cell starting with = + - @ is prefixed with ' so a
  * spreadsheet shows it as text, never runs it. In pieces of CSV_BATCH rows, the header with the first.
  */
-export function* csvPieces(plan: WeekPlan, locale = 'en-US'): Generator<string> {
+export function* csvPieces(
+  plan: WeekPlan,
+  locale = 'en-US',
+  worksOn: WorksOn = MONDAY_TO_FRIDAY,
+): Generator<string> {
   const customers = ordered(plan);
-  const texts = rowTexts(plan, locale);
+  const texts = rowTexts(plan, locale, worksOn);
   const row = (c: ScoredCustomer) => {
     const { noOrderProbability: p, contributions, ...r } = toScoreRow(c, plan, locale, texts);
     const facts = factsOf(c, texts);
@@ -249,6 +258,7 @@ export function formatTable(
   plan: WeekPlan,
   money: MoneyFormat,
   rules: Pick<Rules, 'lossReasons' | 'valueFloor' | 'windows'>,
+  worksOn: WorksOn = MONDAY_TO_FRIDAY,
 ): string {
   const { scored } = plan;
   const n = (count: number) => formatCount(count, money.locale);
@@ -294,6 +304,7 @@ export function formatTable(
   for (const week of weeks) {
     const data: WeeklyCardData = repCardData(week, rules, weeklyRunKeyOfDay(scored.asOf), {
       date: scored.asOf,
+      worksOn,
       horizonDays: scored.noOrderHorizonDays,
       currency: money.currency,
       locale: money.locale,

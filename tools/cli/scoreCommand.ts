@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { readRulesFile } from '../../feed/readRulesFile';
-import { feedSettingsOf, loadDisplayConfig } from '../../functions/config';
+import { feedSettingsOf, loadDaysOff, loadDisplayConfig } from '../../functions/config';
+import { teamWorksOn } from '../../jobs/schedule/holidays';
 import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { planWeekOfCards } from '../../jobs/weekly/weeklyPlan';
 import { localDate } from '../../rules/calendar';
@@ -24,7 +25,10 @@ export async function runScoreCommand(
   const display = loadDisplayConfig(env);
   const { timeZone, card } = display;
   const settings = feedSettingsOf(display);
+  const daysOff = loadDaysOff(env);
   const rules = await readRulesFile(args.rules);
+  // The play's days on the team's working days, as the cards date them.
+  const worksOn = teamWorksOn(daysOff, rules.followUps.workingDays);
   const asOf = args.asOf ?? localDate(new Date(), timeZone);
   const book = await loadBook(args.feed, rules, err, { asOf, settings });
   // Orders after the as-of date are not counted: with none left, read them all to say where the feed starts.
@@ -36,7 +40,7 @@ export async function runScoreCommand(
   // No run is remembered here: what changed is told against the week before replayed, as if its card went out.
   const plan = planWeekOfCards(
     book,
-    { ...card, date: asOf },
+    { ...card, date: asOf, worksOn },
     (planned) => planned,
     rules,
     new Map(),
@@ -46,10 +50,10 @@ export async function runScoreCommand(
   );
   const pieces =
     args.format === 'json'
-      ? jsonPieces(plan, card.locale)
+      ? jsonPieces(plan, card.locale, worksOn)
       : args.format === 'csv'
-        ? csvPieces(plan, card.locale)
-        : [formatTable(plan, card, rules)];
+        ? csvPieces(plan, card.locale, worksOn)
+        : [formatTable(plan, card, rules, worksOn)];
   await writePieces(out, pieces);
 }
 

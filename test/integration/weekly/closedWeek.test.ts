@@ -29,6 +29,7 @@ import {
 // Teams connector, the feed as exported each day; the process dies on 4 January at Ann's card.
 
 const [ANN, BOB] = ['ann@example.com', 'bob@example.com'];
+const DAYS_OFF = { holidays: 'US', closedDays: [{ from: '2026-12-24', to: '2026-12-31' }] };
 
 const customers: CustomerRow[] = [
   // Ordered every Monday until 23 November: slipping on the cards of December and January.
@@ -100,8 +101,7 @@ describe('a team closed for the whole week between Christmas and New Year', () =
       config: {
         timeZone: TIME_ZONE,
         weeklySendAt: { weekday: 1, hour: 8, minute: 3 },
-        holidays: 'US',
-        closedDays: [{ from: '2026-12-24', to: '2026-12-31' }],
+        ...DAYS_OFF,
       },
     });
     // The week before, so the cards of 21 December have a card before them too.
@@ -126,6 +126,7 @@ describe('a team closed for the whole week between Christmas and New Year', () =
           timeZone: TIME_ZONE,
           access: { tenantId: 'tenant-1', adminUserIds: [] },
           clock: () => tick,
+          daysOff: DAYS_OFF,
           listsNow: listsNowFrom(
             async (asOf) => ({ book: bookOn(asOf) }),
             defaultRules(),
@@ -217,6 +218,18 @@ describe('a team closed for the whole week between Christmas and New Year', () =
     expect(under('Alder')).toBe('Still on your list (week 3)');
     expect(under('Ginkgo')).toBe('Still on your list (week 2)');
     expect(closedWeekList).toContain('Back on track: Birch ordered Sat 26 Dec');
+  });
+
+  it("dates the plays on the days the team works: none in the closure, none on New Year's Day", () => {
+    const plays = (text: string[]) => [...new Set(text.filter((t) => t.startsWith('Suggested: ')))];
+    // The card of 21 December: day 3 and day 10 (Christmas Eve, New Year's Eve) are closed.
+    expect(plays(seen.get(ANN)?.[1].text ?? [])).toEqual([
+      'Suggested: Standard: Time-limited offer (email), Mon 21 Dec and Mon 4 Jan',
+    ]);
+    // Ann's `list` on Wednesday 30 December: today is closed too, day 3 and day 10 Saturdays.
+    expect(plays(closedWeekList)).toEqual([
+      'Suggested: Standard: Time-limited offer (email), Mon 4 Jan and Mon 11 Jan',
+    ]);
   });
 
   it('says what changed since the cards of 21 December, the last the reps got', () => {

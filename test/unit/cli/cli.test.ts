@@ -145,6 +145,33 @@ describe('churn-predictor score', () => {
     expect(out.text()).toContain('Greenfield Cafe  £2,400/month');
   });
 
+  it("dates the plays on the team's working days, as the cards do: HOLIDAYS and CLOSED_DAYS from the environment", async () => {
+    const score = async (format: 'table' | 'json' | 'csv', env: Record<string, string>) => {
+      const out = sink();
+      await runScoreCommand(
+        { command: 'score', feed: demo, asOf: '2026-11-23', format },
+        out.stream,
+        sink().stream,
+        env,
+      );
+      return out.text();
+    };
+    // Thanksgiving, Thursday 26 November 2026, is day 3: the team is off, the offer goes on Friday.
+    const standard = 'Standard: Time-limited offer (email), Mon 23 Nov, Fri 27 Nov and Thu 3 Dec';
+    const us = { HOLIDAYS: 'US' };
+    expect(await score('table', us)).toContain(`Play: ${standard}`);
+    const rows = JSON.parse(await score('json', us)) as { play: string; plan: { days: number[] } | null }[];
+    expect(rows.map((r) => r.play)).toContain(standard);
+    // The plan itself keeps the rules file's days after the list's date.
+    expect(rows.find((r) => r.play === standard)?.plan?.days).toEqual([0, 3, 10]);
+    expect(await score('csv', { CLOSED_DAYS: '2026-11-26' })).toContain(standard);
+    // Without them, Thanksgiving is worked, as the demo's card says.
+    expect(await score('table', {})).toContain(
+      'Play: Standard: Time-limited offer (email), Mon 23 Nov, Thu 26 Nov and Thu 3 Dec',
+    );
+    await expect(score('table', { CLOSED_DAYS: '2026-11-31' })).rejects.toThrow(/CLOSED_DAYS/);
+  });
+
   it('words when the next order was due under each name, as the card does', async () => {
     const r = await run('score', '--feed', demo, '--as-of', '2026-11-23');
     const rows = r.out.split('\n');
