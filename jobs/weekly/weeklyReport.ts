@@ -178,8 +178,10 @@ function unreachableDetail(code: string): string {
     case 'ForbiddenOperationException':
       return `the app was removed for them (${code}: uninstalled, or they left the team it came with): ask them to add Churn Predictor again, ${OR_MOVE}`;
     case 'ConversationBlockedByUser':
-    case 'MessageWritesBlocked':
       return `they blocked the app's chat (${code}): ask them to unblock it and write to it, ${OR_MOVE}`;
+    // Teams' sub-code for a bot the user blocked or uninstalled: it does not say which.
+    case 'MessageWritesBlocked':
+      return `they blocked the app's chat or removed the app (${code}): ask them to unblock it or add Churn Predictor again, ${OR_MOVE}`;
     case 'BotDisabledByAdmin':
       return `the organisation's Teams app policy blocks the app for them (${code}): allow it for them in the Teams admin center, ${OR_MOVE}`;
     case 'ConversationNotFound':
