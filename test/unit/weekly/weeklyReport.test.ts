@@ -201,6 +201,24 @@ describe('the weekly report', () => {
     expect('outcomes' in summary).toBe(false);
     expect(summary.counts.failed).toBe(2000);
     expect(JSON.stringify(summary).length).toBeLessThan(30_000);
+    expect(summary.notReachedCount).toBe(2000);
+  });
+
+  it('the ledger copy fits when a tenant policy blocks the app for 150 reps with long addresses, each reason whole', () => {
+    const blockedAll = Array.from(
+      { length: 150 },
+      (_, i): RepOutcome => ({
+        rep: `alexandra.whitmore-${String(i).padStart(3, '0')}@northwind-traders.example.com`,
+        status: 'unreachable',
+        code: 'BotDisabledByAdmin',
+        earlier: false,
+      }),
+    );
+    const summary = ledgerSummary(report(blockedAll));
+    expect(JSON.stringify(summary).length).toBeLessThan(30_000);
+    expect(summary.notReachedCount).toBe(150);
+    expect(summary.notReached.length).toBeGreaterThan(20);
+    expect(summary.notReached[0]).toEqual(notReached(blockedAll)[0]);
   });
 });
 
