@@ -57,15 +57,27 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
-function errorCodeFromBody(body: unknown): string | null {
-  if (typeof body !== 'string' || body === '') return null;
+/** JSON text parsed, or null when it is none (a non-JSON body, HTML from a proxy, has no code). */
+function parsedJson(text: unknown): unknown {
+  if (typeof text !== 'string' || text === '') return null;
   try {
-    const parsed = JSON.parse(body) as { error?: { code?: unknown } };
-    return typeof parsed?.error?.code === 'string' ? parsed.error.code : null;
+    return JSON.parse(text);
   } catch (error) {
-    if (error instanceof SyntaxError) return null; // a non-JSON body (HTML from a proxy) has no code
+    if (error instanceof SyntaxError) return null;
     throw error;
   }
+}
+
+/**
+ * The code in an answer's body: the connector's `error.code`, else the `subCode` Teams puts inside
+ * `message` (itself JSON text) when a user blocked or uninstalled the bot, as the proactive-messages
+ * page shows it: `{"errorCode":209,"message":"{ \"subCode\": \"MessageWritesBlocked\", ... }"}`.
+ */
+function errorCodeFromBody(body: unknown): string | null {
+  const parsed = parsedJson(body) as { error?: { code?: unknown }; message?: unknown } | null;
+  if (typeof parsed?.error?.code === 'string') return parsed.error.code;
+  const inner = parsedJson(parsed?.message) as { subCode?: unknown } | null;
+  return typeof inner?.subCode === 'string' ? inner.subCode : null;
 }
 
 /** Teams' error code of an answer: the body's `error.code`, else the error's own. */

@@ -125,9 +125,9 @@ export interface ConversationStore {
   listReps(): Promise<Rep[]>;
   /**
    * Removes the rep and their email row, keeping under their addresses that they removed the app at
-   * `removedAt` (an uninstall; their zone with it); removing one that is not there is fine.
+   * `removedAt` (their zone with it); removing one that is not there is fine.
    */
-  removeRep(userId: string, removedAt?: string): Promise<void>;
+  removeRep(userId: string, removedAt: string): Promise<void>;
   /** The rep who last uninstalled the app under this email/UPN (case-insensitive) and has not installed it again, or null. */
   getRemoved(email: string): Promise<RemovedRep | null>;
   /** Records a new serviceUrl (also inside the reference); returns whether anything changed. */
@@ -219,9 +219,9 @@ export class TableConversationStore implements ConversationStore {
     });
   }
 
-  async removeRep(userId: string, removedAt?: string): Promise<void> {
+  async removeRep(userId: string, removedAt: string): Promise<void> {
     const before = await this.getRep(userId);
-    if (before && removedAt !== undefined) {
+    if (before) {
       const removed = parseOrThrow(
         removedSchema,
         { userId, name: before.name, removedAt, timeZone: before.timeZone },

@@ -5,9 +5,14 @@ import type { DigestCardData } from '../../cards/digestCardModels';
 import { isDigest } from '../../cards/renderCard';
 import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
 import type { CardStore } from '../../storage/cardStore';
-import { type ConversationStore, conversationIdOf } from '../../storage/conversationStore';
+import { conversationIdOf } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
-import { type DeliveryTally, sendClaimed } from '../weekly/weeklyDelivery';
+import {
+  type DeliveryContext,
+  type DeliveryTally,
+  noConversation,
+  sendClaimed,
+} from '../weekly/weeklyDelivery';
 import type { RepOutcome } from '../weekly/weeklyReport';
 import { digestNotificationText, FOLLOW_UPS_ACTOR } from './digestFor';
 
@@ -19,7 +24,8 @@ export interface DigestDeliveryContext {
   /** The time the run's own audit rows carry (the day's first start, so every attempt writes the same). */
   rowsAt: string;
   now: Date;
-  conversations: Pick<ConversationStore, 'getRepByEmail'>;
+  wording: DeliveryContext['wording'];
+  conversations: DeliveryContext['conversations'];
   runs: Pick<RunLedger, 'recordDelivery' | 'claimSend' | 'retakeClaim' | 'releaseClaim'>;
   cards: CardStore;
   sender: CardSender;
@@ -47,8 +53,8 @@ export function followUpRows(
 }
 
 /**
- * Delivers one rep's digest, as the weekly run delivers a card: find the conversation (none: not
- * recorded, so a later attempt tries again), build and size-check, then send under the same claim
+ * Delivers one rep's digest, as the weekly run delivers a card: find the conversation (none:
+ * noConversation), build and size-check, then send under the same claim
  * (sendClaimed): right after a 201 `delivered` is recorded in the ledger with the card data the bot
  * updates in place (the run appends the digests' `follow_up` audit rows after the sends), a 403
  * `unreachable`, a failed send nothing. A send whose answer never reached the ledger is settled by a
@@ -61,7 +67,7 @@ export async function deliverDigest(
   tally: DeliveryTally,
 ): Promise<RepOutcome> {
   const conversation = await ctx.conversations.getRepByEmail(owner);
-  if (!conversation) return { rep: owner, status: 'no_conversation' };
+  if (!conversation) return noConversation(owner, ctx);
   const card = buildDigestCard(data);
   return sendClaimed(ctx, owner, conversation, { card, summary: digestNotificationText(data), data }, tally);
 }

@@ -1,4 +1,5 @@
 import { actionRulesFrom } from '../../bot/taps/actionRules';
+import { dateWording } from '../../bot/taps/actionWords';
 import { HISTORY_LIMIT } from '../../bot/taps/auditHistory';
 import { outcomeOfRow } from '../../bot/taps/cardOutcome';
 import { commitDecision } from '../../bot/taps/commitAction';
@@ -169,6 +170,7 @@ export async function runFollowUps(
     rowsAt,
     now,
     clock: () => new Date(now.getTime() + (clock() - started)),
+    wording: dateWording(now, config.timeZone, config.locale),
     conversations: directory,
     runs: storage.runs,
     cards: deps.cards,

@@ -39,7 +39,10 @@ export function summaryNoticeText(month: string, trouble: SummaryTrouble, locale
   if (trouble.kind === 'unreachable')
     return [
       `The monthly summary of ${name} was not posted: the team's channel refused it (${trouble.code}).`,
-      'The app was removed from the team, or the channel blocks it. Add the app to the team again (or type "summary here" in a channel); meanwhile the bot\'s "summary" command shows the card.',
+      // A deleted channel: adding the app to its team again would not bring it back.
+      trouble.code === 'ConversationNotFound'
+        ? 'The channel no longer exists in Teams. Type "summary here" in the channel it should go to; meanwhile the bot\'s "summary" command shows the card.'
+        : 'The app was removed from the team, or the channel blocks it. Add the app to the team again (or type "summary here" in a channel); meanwhile the bot\'s "summary" command shows the card.',
     ].join('\n');
   return [
     `The monthly summary of ${name} has not been posted yet: every try since the 1st failed.`,

@@ -76,7 +76,7 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
     // Posted (or refused), then the process stopped before closing the run: close it, post nothing;
     // a refusal the admins may not have heard of is told now (once).
     const month = summarisedMonth(runKey);
-    const trouble = { kind: 'unreachable', code: 'recorded by an earlier tick' } as const;
+    const trouble = { kind: 'unreachable', code: recorded.code ?? 'recorded by an earlier tick' } as const;
     const adminNotice =
       recorded.status === 'unreachable' ? await tellAdmins(deps, runKey, month, trouble) : undefined;
     await storage.runs.finishRun(runKey, at, {
@@ -121,7 +121,8 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
     const adminNotice = await tellAdmins(deps, runKey, month, trouble);
     return { status: 'failed', runKey, month, error: sent.error, adminNotice };
   }
-  const delivery = sent.status === 'delivered' ? { activityId: sent.activityId } : {};
+  // Teams' code of a refusal is kept, for a tick that closes the run after a crash to tell it too.
+  const delivery = sent.status === 'delivered' ? { activityId: sent.activityId } : { code: sent.code };
   await storage.runs.recordDelivery(runKey, SUMMARY_CHANNEL_RECIPIENT, {
     at,
     status: sent.status,

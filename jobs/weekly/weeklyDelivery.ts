@@ -31,10 +31,10 @@ export interface DeliveryContext {
    */
   sendAt?: (repTimeZone: string | undefined) => Date;
   card: CardPageOptions;
-  /** How the admins' notice words a day (the team's zone, LOCALE); missing: the UTC date, `YYYY-MM-DD`. */
-  wording?: DateWording;
-  /** Where each rep is reached; `getRemoved`, when given, says who removed the app (for the admins). */
-  conversations: Pick<ConversationStore, 'getRepByEmail'> & Partial<Pick<ConversationStore, 'getRemoved'>>;
+  /** How the admins' notice words a day (the team's zone, LOCALE). */
+  wording: DateWording;
+  /** Where each rep is reached, and who removed the app (for the admins). */
+  conversations: Pick<ConversationStore, 'getRepByEmail' | 'getRemoved'>;
   runs: Pick<RunLedger, 'recordDelivery' | 'claimSend' | 'retakeClaim' | 'releaseClaim'>;
   cards: CardStore;
   sender: CardSender;
@@ -75,12 +75,7 @@ export async function deliverRepWeek(
 ): Promise<RepOutcome> {
   const rep = week.owner;
   const conversation = await ctx.conversations.getRepByEmail(rep);
-  if (!conversation) {
-    const removed = await ctx.conversations.getRemoved?.(rep);
-    if (!removed) return { rep, status: 'no_conversation' };
-    const removedOn = ctx.wording ? dayWords(removed.removedAt, ctx.wording) : removed.removedAt.slice(0, 10);
-    return { rep, status: 'no_conversation', removedOn };
-  }
+  if (!conversation) return noConversation(rep, ctx);
   const sendAt = ctx.sendAt?.(conversation.timeZone);
   // Nothing is recorded, so the tick at the rep's own time plans and sends their card as a rerun
   // plans a failed rep's: their list is of that time, and their claim keeps it to one card.
@@ -94,6 +89,20 @@ export async function deliverRepWeek(
   // by the sender without a request, and recorded as failed.
   const card = buildWeeklyCard(data);
   return sendClaimed(ctx, rep, conversation, { card, summary: weeklyNotificationText(data), data }, tally);
+}
+
+/**
+ * A rep with no stored conversation, the weekly card's and the daily digest's alike: nothing is
+ * recorded (an install before a later tick still gets it); the admins are told the day they removed
+ * the app, when they did.
+ */
+export async function noConversation(
+  rep: string,
+  ctx: Pick<DeliveryContext, 'conversations' | 'wording'>,
+): Promise<RepOutcome> {
+  const removed = await ctx.conversations.getRemoved(rep);
+  if (!removed) return { rep, status: 'no_conversation' };
+  return { rep, status: 'no_conversation', removedOn: dayWords(removed.removedAt, ctx.wording) };
 }
 
 /** What a claimed send needs: the weekly card and the daily digest alike. */

@@ -82,8 +82,11 @@ export interface NoticeRecipients {
 /**
  * The admins' notice, sent through the card sender (its limits, retries and request deadline), as
  * a card with one plain-text line per rep: admins only, never the team's channel where every rep
- * reads. Admins are reached 1:1 through the conversation the app stored when they installed it; an
- * admin who has not installed it cannot be written to and is logged.
+ * reads. It goes to the admin channel when one is configured; when that channel cannot take it (the
+ * app removed from its team, or Teams no longer has it: a 403 or 404 it asks bots not to retry),
+ * to each admin 1:1 instead, so losing the channel does not silence every notice. Admins are reached
+ * 1:1 through the conversation the app stored when they installed it; an admin who has not
+ * installed it cannot be written to and is logged.
  */
 export function adminNotifier(
   send: CardSender,
@@ -94,40 +97,53 @@ export function adminNotifier(
   return async (text) => {
     const [title = '', ...lines] = text.split('\n');
     const card = buildRunNoticeCard({ title, lines });
-    const targets = await referencesOf(conversations, recipients, log);
-    if (targets.length === 0) return 'no_recipient';
-    let posted = 0;
-    for (const { who, reference } of targets) {
+    const post = async (who: string, reference: Record<string, unknown>) => {
       const result = await send(reference, card, title);
-      if (result.status === 'delivered') posted++;
-      else
+      if (result.status !== 'delivered')
         log.warn("could not post the admins' notice", {
           to: who,
           status: result.status,
           detail: result.status === 'unreachable' ? result.code : result.error,
         });
+      return result.status;
+    };
+    if (recipients.adminChannelId) {
+      const channel = await adminChannelReference(conversations, recipients.adminChannelId, log);
+      const status = channel ? await post(recipients.adminChannelId, channel) : 'unreachable';
+      if (status === 'delivered') return 'posted';
+      if (status !== 'unreachable') return 'failed';
     }
+    const admins = await adminReferences(conversations, recipients.adminUserIds, log);
+    if (admins.length === 0) return 'no_recipient';
+    let posted = 0;
+    for (const { who, reference } of admins) if ((await post(who, reference)) === 'delivered') posted++;
     return posted > 0 ? 'posted' : 'failed';
   };
 }
 
-async function referencesOf(
-  conversations: Pick<ConversationStore, 'getRep' | 'getSummaryChannel'>,
-  recipients: NoticeRecipients,
+/** The admin channel's reference, built on the summary channel's team; null when the app is in no team. */
+async function adminChannelReference(
+  conversations: Pick<ConversationStore, 'getSummaryChannel'>,
+  adminChannelId: string,
+  log: { warn(message: string, data?: Record<string, unknown>): void },
+): Promise<Record<string, unknown> | null> {
+  const team = await conversations.getSummaryChannel();
+  if (!team) {
+    log.warn('ADMIN_CHANNEL_ID is set but the app is in no team: the notice goes to each admin 1:1', {});
+    return null;
+  }
+  const base = team.reference as { conversation?: Record<string, unknown> };
+  return { ...team.reference, conversation: { ...base.conversation, id: adminChannelId } };
+}
+
+/** Each admin who has installed the app, with their 1:1 reference; the others are logged. */
+async function adminReferences(
+  conversations: Pick<ConversationStore, 'getRep'>,
+  adminUserIds: readonly string[],
   log: { warn(message: string, data?: Record<string, unknown>): void },
 ): Promise<{ who: string; reference: Record<string, unknown> }[]> {
-  if (recipients.adminChannelId) {
-    const team = await conversations.getSummaryChannel();
-    if (!team) {
-      log.warn('ADMIN_CHANNEL_ID is set but the app is in no team yet: no notice', {});
-      return [];
-    }
-    const base = team.reference as { conversation?: Record<string, unknown> };
-    const conversation = { ...base.conversation, id: recipients.adminChannelId };
-    return [{ who: recipients.adminChannelId, reference: { ...team.reference, conversation } }];
-  }
   const out: { who: string; reference: Record<string, unknown> }[] = [];
-  for (const id of recipients.adminUserIds) {
+  for (const id of adminUserIds) {
     const admin = await conversations.getRep(id);
     if (admin) out.push({ who: id, reference: admin.reference });
     else log.warn('an admin has not installed the app: the weekly notice cannot reach them', { admin: id });

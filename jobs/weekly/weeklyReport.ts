@@ -178,8 +178,10 @@ function unreachableDetail(code: string): string {
     case 'ForbiddenOperationException':
       return `the app was removed for them (${code}: uninstalled, or they left the team it came with): ask them to add Churn Predictor again, ${OR_MOVE}`;
     case 'ConversationBlockedByUser':
-    case 'MessageWritesBlocked':
       return `they blocked the app's chat (${code}): ask them to unblock it and write to it, ${OR_MOVE}`;
+    // Teams' sub-code for a bot the user blocked or uninstalled: it does not say which.
+    case 'MessageWritesBlocked':
+      return `they blocked the app's chat or removed the app (${code}): ask them to unblock it or add Churn Predictor again, ${OR_MOVE}`;
     case 'BotDisabledByAdmin':
       return `the organisation's Teams app policy blocks the app for them (${code}): allow it for them in the Teams admin center, ${OR_MOVE}`;
     case 'ConversationNotFound':
@@ -347,14 +349,50 @@ export function fromLedger(rep: string, customers: number, row: Delivery): RepOu
   }
 }
 
-/** The report without the per-rep list, small enough for the ledger's run row (the per-rep rows hold the rest). */
-export function ledgerSummary<R extends { outcomes: RepOutcome[]; notReached: NotReached[] }>(
-  report: R,
-): Omit<R, 'outcomes'> {
-  const { outcomes: _outcomes, ...rest } = report;
+/**
+ * Characters of JSON the ledger's copy gives each list of a report, whatever its length: together
+ * well within the run row's 30,000 (a rep who left with 500 customers moves them all at once).
+ */
+const LEDGER_LIST_CHARS = { notReached: 12_000, moved: 6_000, refused: 4_000 } as const;
+
+/** The first entries of `list` whose JSON fits in `chars` characters. */
+function leading<T>(list: readonly T[], chars: number): T[] {
+  const kept: T[] = [];
+  let used = 0;
+  for (const entry of list) {
+    used += JSON.stringify(entry).length + 1;
+    if (used > chars) break;
+    kept.push(entry);
+  }
+  return kept;
+}
+
+/**
+ * The report without the per-rep list, small enough for the ledger's run row (the per-rep rows hold
+ * the rest): of each longer list the first entries, with how many there were (`...Count`).
+ */
+export function ledgerSummary<
+  R extends {
+    outcomes: RepOutcome[];
+    notReached: NotReached[];
+    bookChanges?: BookChanges;
+    refused?: RefusedCustomer[];
+  },
+>(report: R) {
+  const { outcomes: _outcomes, notReached, bookChanges, refused, ...rest } = report;
+  const details = notReached.map((n) => ({ ...n, detail: n.detail.slice(0, 300) }));
   return {
     ...rest,
-    notReached: rest.notReached.slice(0, 100).map((n) => ({ ...n, detail: n.detail.slice(0, 200) })),
+    notReached: leading(details, LEDGER_LIST_CHARS.notReached),
+    notReachedCount: notReached.length,
+    ...(bookChanges && {
+      bookChanges: {
+        notInFeed: bookChanges.notInFeed,
+        moved: leading(bookChanges.moved, LEDGER_LIST_CHARS.moved),
+        movedCount: bookChanges.moved.length,
+      },
+    }),
+    ...(refused && { refused: leading(refused, LEDGER_LIST_CHARS.refused), refusedCount: refused.length }),
   };
 }
 

@@ -50,7 +50,8 @@ export type Injection =
  * Microsoft's "Status codes from bot conversational APIs" table: the user blocked the bot, the bot is
  * no longer in the conversation (the app uninstalled, the user removed from the team), the tenant's
  * admin disabled it, or it is not installed in the user's personal scope. `MessageWritesBlocked` is
- * the sub-code the proactive-messages page names for a blocked or uninstalled bot.
+ * the sub-code the proactive-messages page names for a blocked or uninstalled bot, in the body that
+ * page shows (forbiddenBody).
  */
 const FORBIDDEN_MESSAGES = {
   ConversationBlockedByUser: 'User blocked the conversation with the bot.',
@@ -358,6 +359,17 @@ const INJECTED_CODES: Partial<Record<number, string>> = {
   412: 'PreconditionFailed',
 };
 
+/**
+ * A 403's body as Teams sends it: the table's codes in the connector's `error` object; a blocked or
+ * uninstalled bot's as the proactive-messages page shows it, the sub-code inside `message`, itself
+ * JSON text with Windows line ends (no `error` object at all).
+ */
+function forbiddenBody(code: ForbiddenCode): Record<string, unknown> {
+  if (code !== 'MessageWritesBlocked') return { error: { code, message: FORBIDDEN_MESSAGES[code] } };
+  const inner = { subCode: code, details: FORBIDDEN_MESSAGES[code], errorCode: null, errorSubCode: null };
+  return { errorCode: 209, message: JSON.stringify(inner, null, 2).replace(/\n/g, '\r\n') };
+}
+
 function answerInjection(
   res: ServerResponse,
   injection: Exclude<Injection, { status: 'hang' } | { status: 'lost_answer' }>,
@@ -374,7 +386,7 @@ function answerInjection(
       );
       return;
     case 403:
-      json(res, 403, { error: { code: injection.code, message: FORBIDDEN_MESSAGES[injection.code] } });
+      json(res, 403, forbiddenBody(injection.code));
       return;
     default:
       json(res, injection.status, {

@@ -90,7 +90,7 @@ describe('a rep named in the feed by their email or by their sign-in name', () =
     expect((await world.storage.conversations.getRepByEmail('ana@contoso.onmicrosoft.com'))?.userId).toBe(
       ANA_ID,
     );
-    await world.storage.conversations.removeRep(ANA_ID);
+    await world.storage.conversations.removeRep(ANA_ID, '2026-11-25T17:30:00.000Z');
     expect(await world.storage.conversations.getRepByEmail('ana@contoso.onmicrosoft.com')).toBeNull();
     expect(await world.storage.conversations.getRepByEmail(EMAIL)).toBeNull();
   });

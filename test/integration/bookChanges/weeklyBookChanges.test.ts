@@ -170,4 +170,32 @@ describe('the weekly run when the book changed since last week', () => {
     expect(rows.find((r) => r.customerId === 'C-1')?.change).not.toHaveProperty('from');
     expect((await world.storage.state.get('C-1'))?.state.owner).toBe(ANA);
   });
+  it('a rep who left with 500 customers, all given to another rep: the run finishes, its ledger row names the first moves and how many', async () => {
+    const steady = (owner: string) => {
+      const customers: CustomerRow[] = [];
+      const orders: OrderRow[] = [];
+      for (let i = 0; i < 500; i++) {
+        customers.push({ id: `CUST-${String(i).padStart(5, '0')}`, owner, monthlyValue: 900 });
+        orders.push(...weeklyOrders(`CUST-${String(i).padStart(5, '0')}`, '2026-08-03', '2026-11-27'));
+      }
+      for (const rep of [ANA, BEN]) {
+        customers.push({ id: `${rep}#ok`, owner: rep, monthlyValue: 900 });
+        orders.push(...weeklyOrders(`${rep}#ok`, '2026-08-03', '2026-11-27'));
+      }
+      return bookFromRows({ customers, orders });
+    };
+    completed(await runWeekly(depsFor(world, steady(ANA)), { now: SEND_TIME }));
+    const week2 = completed(await runWeekly(depsFor(world, steady(BEN)), { now: NEXT_MONDAY }));
+    expect(week2.bookChanges.moved).toHaveLength(500);
+    const run = await world.storage.runs.getRun(week2.runKey);
+    expect(run?.finishedAt).toBeDefined();
+    const kept = JSON.parse(run?.report ?? '{}');
+    expect(kept.bookChanges.moved[0]).toEqual({ customerId: 'CUST-00000', from: ANA, to: BEN });
+    expect(kept.bookChanges.movedCount).toBe(500);
+    // The week's later ticks find it finished: nothing runs again.
+    const later = await runWeekly(depsFor(world, steady(BEN)), {
+      now: new Date(NEXT_MONDAY.getTime() + 900_000),
+    });
+    expect(later).toMatchObject({ status: 'not_due' });
+  });
 });

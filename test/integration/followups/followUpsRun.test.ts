@@ -91,6 +91,21 @@ describe('runFollowUps', () => {
     return { ...deps(), readBook: async () => ({ book: crowded, report: { files: [], rowsSkipped: 0 } }) };
   }
 
+  it('a rep who removed the app before her digest: the account says so and when, as the weekly notice does', async () => {
+    await world.storage.state.update('quiet', (s) => s && { ...s, lastContact: '2026-10-24' });
+    // Ana uninstalled the app on Sunday evening, Chicago time (Monday in UTC).
+    await world.storage.conversations.removeRep(`aad-${ANA}`, '2026-11-23T03:30:00.000Z');
+    const report = completed(await runFollowUps(deps(), { now: TUESDAY }));
+    expect(report.notReached).toEqual([
+      {
+        rep: ANA,
+        status: 'no_conversation',
+        detail:
+          'they removed the app on Sun 22 Nov: ask them to add Churn Predictor again, or, if they left, move their customers to another rep in the order feed',
+      },
+    ]);
+  });
+
   it('waits for a working day and the send time', async () => {
     expect(await runFollowUps(deps(), { now: new Date('2026-11-24T14:00:00Z') })).toMatchObject({
       status: 'not_due',

@@ -321,6 +321,27 @@ describe('runMonthlySummary', () => {
     });
   });
 
+  it('a channel Teams no longer has (404 ConversationNotFound): the admins are told it is gone, with the code, after a crash too', async () => {
+    const gone = [
+      "The monthly summary of August 2027 was not posted: the team's channel refused it (ConversationNotFound).",
+      'The channel no longer exists in Teams. Type "summary here" in the channel it should go to; meanwhile the bot\'s "summary" command shows the card.',
+    ].join('\n');
+    const { sender } = recordingSender([{ status: 'unreachable', code: 'ConversationNotFound' }]);
+    const first = admins();
+    await run('2027-09-01T14:00:00Z', sender, first.notify);
+    expect(first.told).toEqual([gone]);
+    // The ledger keeps Teams' code: a run closed after a crash tells it as the first tick would have.
+    const [row] = await storage.runs.listRun('monthly-2027-08');
+    expect(row).toMatchObject({ status: 'unreachable', code: 'ConversationNotFound' });
+    await recordedBeforeCrash('monthly-2027-09', '2027-10-01T14:00:01.000Z', {
+      status: row.status,
+      ...(row.code ? { code: row.code } : {}),
+    });
+    const later = admins();
+    await run('2027-10-01T14:15:00Z', recordingSender().sender, later.notify);
+    expect(later.told).toEqual([gone.replace('August', 'September')]);
+  });
+
   it('a post that keeps failing is retried on every tick, and told to the admins once past the 3rd', async () => {
     const failing: CardSender = async () => ({ status: 'failed', error: 'HTTP 503: service unavailable' });
     const { told, notify } = admins();

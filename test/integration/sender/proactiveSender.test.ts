@@ -103,7 +103,12 @@ describe('ProactiveSender against the limit-enforcing fake connector', () => {
     expect(fake.stats.requests).toBe(1);
   });
 
-  it.each(['BotNotInConversationRoster', 'BotDisabledByAdmin', 'ForbiddenOperationException'] as const)(
+  it.each([
+    'BotNotInConversationRoster',
+    'BotDisabledByAdmin',
+    'ForbiddenOperationException',
+    'MessageWritesBlocked',
+  ] as const)(
     'marks a rep Teams answers 403 %s (app removed, bot disabled, not in their personal scope) unreachable without retrying',
     async (code) => {
       fake.injectForConversation('a:rep-1', { status: 403, code });

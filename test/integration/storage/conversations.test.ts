@@ -47,8 +47,8 @@ describe('conversation references on Azurite', () => {
       '29:aad-object-id/1',
       'u2',
     ]);
-    await storage.conversations.removeRep('29:aad-object-id/1');
-    await storage.conversations.removeRep('29:aad-object-id/1');
+    await storage.conversations.removeRep('29:aad-object-id/1', '2026-11-25T17:30:00.000Z');
+    await storage.conversations.removeRep('29:aad-object-id/1', '2026-11-25T17:30:05.000Z');
     expect(await storage.conversations.getRep('29:aad-object-id/1')).toBeNull();
     expect(await storage.conversations.getRepByEmail('dana.rep@contoso.com')).toBeNull();
     expect((await storage.conversations.listReps()).map((r) => r.userId)).toEqual(['u2']);

@@ -94,6 +94,23 @@ describe('the weekly timer function and the admins’ notice', () => {
     expect(world.fake.sentTo(CHANNEL)).toHaveLength(0);
   });
 
+  it('an admin channel Teams no longer has, or in a team the app was removed from: each admin who has the app gets it 1:1', async () => {
+    const adminChannel = '19:admins@thread.tacv2';
+    await installReps(world, [ADMIN]);
+    await setSummaryChannel(world, world.fake.serviceUrl);
+    // The channel deleted: Teams answers 404 ConversationNotFound.
+    world.fake.injectForConversation(adminChannel, { status: 404 });
+    expect(await notifierFor({ adminChannelId: adminChannel })('title\n- a line')).toBe('posted');
+    expect(world.fake.sentTo(adminChannel)).toHaveLength(0);
+    expect(world.fake.sentTo(conversationOf(ADMIN))).toHaveLength(1);
+    // The app removed from the team: no channel of it is known any more.
+    await world.storage.conversations.clearSummaryChannelOf(CHANNEL);
+    expect(await world.storage.conversations.getSummaryChannel()).toBeNull();
+    expect(await notifierFor({ adminChannelId: adminChannel })('title\n- another')).toBe('posted');
+    expect(world.fake.sentTo(conversationOf(ADMIN))).toHaveLength(2);
+    expect(world.fake.sentTo(CHANNEL)).toHaveLength(0);
+  });
+
   it('says failed, and logs it, when Teams refuses the post or cannot be reached', async () => {
     await installReps(world, [ADMIN]);
     world.fake.injectForConversation(conversationOf(ADMIN), { status: 403, code: 'MessageWritesBlocked' });

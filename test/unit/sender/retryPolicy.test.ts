@@ -56,6 +56,22 @@ describe('classifySendError', () => {
     });
   });
 
+  it("marks the 403 Microsoft's proactive-messages page shows for a blocked or uninstalled bot unreachable", () => {
+    // Byte for byte the page's example body: the sub-code inside `message`, no `error` object.
+    const body =
+      '{"errorCode":209,"message":"{\\r\\n  \\"subCode\\": \\"MessageWritesBlocked\\",\\r\\n  \\"details\\": \\"Thread is blocked from message writes.\\",\\r\\n  \\"errorCode\\": null,\\r\\n  \\"errorSubCode\\": null\\r\\n}"}';
+    expect(classifySendError(restError(403, {}, body), 0)).toEqual({
+      kind: 'unreachable',
+      status: 403,
+      code: 'MessageWritesBlocked',
+    });
+    // A message that is plain words, or JSON without a sub-code, names no code.
+    const words = JSON.stringify({ errorCode: 209, message: 'Forbidden' });
+    expect(classifySendError(restError(403, {}, words), 0)).toEqual({ kind: 'fatal', status: 403 });
+    const noSubCode = JSON.stringify({ message: JSON.stringify({ details: 'x' }) });
+    expect(classifySendError(restError(403, {}, noSubCode), 0)).toEqual({ kind: 'fatal', status: 403 });
+  });
+
   it('marks a 403 blocked/removed as unreachable and any other 403 or 4xx as fatal', () => {
     expect(classifySendError(blocked('MessageWritesBlocked'), 0)).toEqual({
       kind: 'unreachable',

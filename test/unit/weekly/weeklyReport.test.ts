@@ -84,7 +84,7 @@ describe('the weekly report', () => {
         rep: 'd@x.com',
         status: 'unreachable',
         detail:
-          "they blocked the app's chat (MessageWritesBlocked): ask them to unblock it and write to it, or, if they left, move their customers to another rep in the order feed",
+          "they blocked the app's chat or removed the app (MessageWritesBlocked): ask them to unblock it or add Churn Predictor again, or, if they left, move their customers to another rep in the order feed",
       },
       {
         rep: 'e@x.com',
@@ -112,10 +112,13 @@ describe('the weekly report', () => {
       expect(detail(gone(code))).toBe(
         `the app was removed for them (${code}: uninstalled, or they left the team it came with): ask them to add Churn Predictor again, ${elseMove}`,
       );
-    for (const code of ['ConversationBlockedByUser', 'MessageWritesBlocked'])
-      expect(detail(gone(code))).toBe(
-        `they blocked the app's chat (${code}): ask them to unblock it and write to it, ${elseMove}`,
-      );
+    expect(detail(gone('ConversationBlockedByUser'))).toBe(
+      `they blocked the app's chat (ConversationBlockedByUser): ask them to unblock it and write to it, ${elseMove}`,
+    );
+    // Teams answers it for a bot blocked or uninstalled alike: the notice does not guess which.
+    expect(detail(gone('MessageWritesBlocked'))).toBe(
+      `they blocked the app's chat or removed the app (MessageWritesBlocked): ask them to unblock it or add Churn Predictor again, ${elseMove}`,
+    );
     expect(detail(gone('BotDisabledByAdmin'))).toBe(
       `the organisation's Teams app policy blocks the app for them (BotDisabledByAdmin): allow it for them in the Teams admin center, ${elseMove}`,
     );
@@ -129,7 +132,7 @@ describe('the weekly report', () => {
       [
         'Weekly run weekly-2026-W48 (2026-11-23): 1 card delivered by this run, 1 earlier this week, 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed.',
         'Not reached:',
-        "- d@x.com: they blocked the app's chat (MessageWritesBlocked): ask them to unblock it and write to it, or, if they left, move their customers to another rep in the order feed",
+        "- d@x.com: they blocked the app's chat or removed the app (MessageWritesBlocked): ask them to unblock it or add Churn Predictor again, or, if they left, move their customers to another rep in the order feed",
         '- e@x.com: the app is not installed for them: install it for them (or ask them to add Churn Predictor in Teams), or, if they left, move their customers to another rep in the order feed',
         '- f@x.com: HTTP 500: boom',
       ].join('\n'),
@@ -160,7 +163,7 @@ describe('the weekly report', () => {
       'The 1 failed rep is tried again when the next card goes out.',
       "The next card goes out at 2026-11-23T16:03:00.000Z, the send time in its rep's own time zone; the run finishes when every rep has theirs.",
       'Not reached:',
-      "- d@x.com: they blocked the app's chat (MessageWritesBlocked): ask them to unblock it and write to it, or, if they left, move their customers to another rep in the order feed",
+      "- d@x.com: they blocked the app's chat or removed the app (MessageWritesBlocked): ask them to unblock it or add Churn Predictor again, or, if they left, move their customers to another rep in the order feed",
       '- e@x.com: the app is not installed for them: install it for them (or ask them to add Churn Predictor in Teams), or, if they left, move their customers to another rep in the order feed',
       '- f@x.com: HTTP 500: boom',
     ]);
@@ -198,6 +201,24 @@ describe('the weekly report', () => {
     expect('outcomes' in summary).toBe(false);
     expect(summary.counts.failed).toBe(2000);
     expect(JSON.stringify(summary).length).toBeLessThan(30_000);
+    expect(summary.notReachedCount).toBe(2000);
+  });
+
+  it('the ledger copy fits when a tenant policy blocks the app for 150 reps with long addresses, each reason whole', () => {
+    const blockedAll = Array.from(
+      { length: 150 },
+      (_, i): RepOutcome => ({
+        rep: `alexandra.whitmore-${String(i).padStart(3, '0')}@northwind-traders.example.com`,
+        status: 'unreachable',
+        code: 'BotDisabledByAdmin',
+        earlier: false,
+      }),
+    );
+    const summary = ledgerSummary(report(blockedAll));
+    expect(JSON.stringify(summary).length).toBeLessThan(30_000);
+    expect(summary.notReachedCount).toBe(150);
+    expect(summary.notReached.length).toBeGreaterThan(20);
+    expect(summary.notReached[0]).toEqual(notReached(blockedAll)[0]);
   });
 });
 
