@@ -79,7 +79,7 @@ export async function deliverRepWeek(
     const removed = await ctx.conversations.getRemoved?.(rep);
     if (!removed) return { rep, status: 'no_conversation' };
     const removedOn = ctx.wording ? dayWords(removed.removedAt, ctx.wording) : removed.removedAt.slice(0, 10);
-    return { rep, status: 'no_conversation', removedOn };
+    return { rep, status: 'no_conversation', removedOn, removedName: removed.name };
   }
   const sendAt = ctx.sendAt?.(conversation.timeZone);
   // Nothing is recorded, so the tick at the rep's own time plans and sends their card as a rerun

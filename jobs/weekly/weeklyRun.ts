@@ -29,6 +29,7 @@ import { storedOwnerOf } from './weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
+  namesWithRemoved,
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
@@ -159,7 +160,13 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   // What changed is said against each rep's last card: the run before this week's, as its feed stood.
   const lastCards = await lastCardsOptions(storage.runs, runKey, config.timeZone, 'run');
   const planAt = { localDate: today, runKey, runAt };
-  const card = { currency: config.currency, locale: config.locale, tabAppId: config.tabAppId, date: today };
+  const card = {
+    currency: config.currency,
+    locale: config.locale,
+    tabAppId: config.tabAppId,
+    date: today,
+    repNames: directory.names,
+  };
   let refused: RefusedCustomer[] = [];
   const { weeks, first, rest, surfacedRows, heldOutRows, figures } = plannedRun(
     planWeekOfCards(
@@ -286,14 +293,16 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     },
     outcomes,
   };
+  const names = namesWithRemoved(directory.names, outcomes);
+  const reportText = (done: WeeklyRunDone) => weeklyReportText(done, names);
   // A later tick delivers to failed reps: the admins are told once, after the last attempt.
   await closeRun(
     report,
     { runKey, at, now, attempt, extraAttempts, elapsedMs: () => clock() - started },
-    report.notReached.length > 0 || report.refused.length > 0 ? weeklyReportText : null,
+    report.notReached.length > 0 || report.refused.length > 0 ? reportText : null,
     { notifyAdmins: deps.notifyAdmins, runs: storage.runs },
   );
-  const text = weeklyReportText(report);
+  const text = reportText(report);
   if (report.notReached.length > 0) log.warn(text, { runKey });
   else log.info(text, { runKey });
   return report;
