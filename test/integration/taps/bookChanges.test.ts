@@ -94,6 +94,9 @@ describe('list after the feed moved a customer, before the weekly run stored the
     await chat.say(BEN, 'list');
     const listed = chat.connector.sent.filter((s) => s.method === 'POST').at(-1);
     expect(texts(listed?.body.attachments?.[0]?.content)).toContain('Greenfield Cafe');
+    expect(texts(listed?.body.attachments?.[0]?.content)).toContain(
+      `New on your list (moved from ${ANA.name})`,
+    );
     const listCard = `reply-${chat.connector.sent.length}`;
 
     await chat.tapAs(BEN, tap.reachedOut('cust-1'), listCard);
