@@ -85,6 +85,8 @@ export class ChurnBot extends TeamsActivityHandler {
   private readonly seenServiceUrls = new Map<string, string>();
   /** Last zone seen per user by this instance: a tap in the same zone reads and writes nothing. */
   private readonly seenTimeZones = new Map<string, string>();
+  /** Last display name seen per user by this instance: only a rename is written. */
+  private readonly seenNames = new Map<string, string>();
 
   constructor(private readonly deps: ChurnBotDeps) {
     super();
@@ -108,6 +110,7 @@ export class ChurnBot extends TeamsActivityHandler {
       }
       await this.refreshServiceUrl(context.activity);
       await this.learnTimeZone(context.activity);
+      await this.learnName(context.activity);
       await next();
     });
     this.onInstallationUpdateAdd(async (context, next) => {
@@ -156,6 +159,18 @@ export class ChurnBot extends TeamsActivityHandler {
     // channel) has their zone stored by their first activity after the install.
     if ((await this.deps.store.learnTimeZone(userId, zone.data)) !== 'no_rep')
       this.seenTimeZones.set(userId, zone.data);
+  }
+
+  /**
+   * Keeps the rep's display name as Teams sends it with every activity, so a rename in Teams after
+   * the install reaches the cards and notices that name the rep to others.
+   */
+  private async learnName(activity: Activity): Promise<void> {
+    const userId = activity.from?.aadObjectId;
+    const name = activity.from?.name?.trim();
+    if (!userId || !name || this.seenNames.get(userId) === name) return;
+    // An install stores the name itself: an activity before it has no rep to name.
+    if ((await this.deps.store.learnName(userId, name)) !== 'no_rep') this.seenNames.set(userId, name);
   }
 
   private async captureInstall(context: TurnContext): Promise<void> {

@@ -41,6 +41,8 @@ export interface ConversationStore {
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<unknown>;
   /** Records the rep's IANA zone when it is new or changed; `no_rep` when no rep is stored for the user (no error). */
   learnTimeZone(userId: string, timeZone: string): Promise<RepUpdate>;
+  /** Records the rep's Teams display name when it changed; `no_rep` when no rep is stored for the user (no error). */
+  learnName(userId: string, name: string): Promise<RepUpdate>;
   /** Replaces the team's summary channel (an admin's `summary here`). */
   setSummaryChannel(channel: SummaryChannelInput): Promise<void>;
   /** Stores the summary channel only when none is stored yet (an install); true when it was stored. */

@@ -175,8 +175,8 @@ export function headlineOf(data: ParsedWeeklyCardData, money: Money): { headline
 }
 
 /**
- * The change with the rep it moved from (the feed's owner, checked only for an @ and no spaces)
- * escaped for the card's markdown TextBlock; the CLI prints the same words unescaped.
+ * The change with the rep it moved from (their Teams display name, a user's own text, else the feed's
+ * owner) escaped for the card's markdown TextBlock; the CLI prints the same words unescaped.
  */
 function markdownSafeChange(change: ListChange): ListChange {
   return change.kind === 'new' && change.from !== undefined

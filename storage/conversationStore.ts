@@ -22,6 +22,9 @@ const CHANNEL = 'channel';
 const REMOVED = 'removed';
 const SUMMARY = 'summary';
 
+/** Longest display name kept: Teams' are far shorter, and the row must not refuse a longer one. */
+const MAX_NAME_CHARS = 1000;
+
 const jsonObject = z.record(z.string(), z.unknown());
 
 const repSchema = z.object({
@@ -29,7 +32,7 @@ const repSchema = z.object({
   userId: z.string().min(1).max(400),
   /** The Bot Framework channel account id (`29:...` in Teams), for roster calls. */
   channelAccountId: z.string().max(400).optional(),
-  name: z.string().max(1000),
+  name: z.string().max(MAX_NAME_CHARS),
   /** Email, else UPN, from the roster; an install that carried neither is stored as '' and never found by email. */
   email: z
     .string()
@@ -138,6 +141,11 @@ export interface ConversationStore {
    * that is no IANA zone throws.
    */
   learnTimeZone(userId: string, timeZone: string): Promise<RepUpdate>;
+  /**
+   * Records the rep's Teams display name when it changed (a rename in Teams after the install), and
+   * says which, as learnTimeZone; a blank name changes nothing.
+   */
+  learnName(userId: string, name: string): Promise<RepUpdate>;
   /** Replaces the summary channel (an admin's `summary here`). */
   setSummaryChannel(channel: SummaryChannelInput): Promise<void>;
   /** Stores the summary channel only when none is stored yet (an install); true when it was stored. */
@@ -259,6 +267,13 @@ export class TableConversationStore implements ConversationStore {
   async learnTimeZone(userId: string, timeZone: string): Promise<RepUpdate> {
     const zone = parseOrThrow(timeZoneSchema, timeZone, 'time zone');
     return this.updateRep(userId, (rep) => (rep.timeZone === zone ? null : { ...rep, timeZone: zone }));
+  }
+
+  async learnName(userId: string, name: string): Promise<RepUpdate> {
+    // Kept as Teams sends it, cut to what the row holds: the readers make it safe to show.
+    const named = name.trim().slice(0, MAX_NAME_CHARS);
+    if (named === '') return 'unchanged';
+    return this.updateRep(userId, (rep) => (rep.name === named ? null : { ...rep, name: named }));
   }
 
   /**

@@ -22,6 +22,7 @@ import { addressKey } from '../../rules/addresses';
 import { localDate, localMonth, mondayOf, shiftMonth, zonedNow } from '../../rules/calendar';
 import { type CustomerState, initialState } from '../../rules/customerState';
 import { staleFeedWords } from '../../rules/feedFreshness';
+import { type RepNames, repName, repNamesOf } from '../../rules/repNames';
 import type { Rules } from '../../rules/rulesSchema';
 import { nobodyListed } from '../../rules/segments';
 import type { ActionSource, AuditRow } from '../../storage/auditRow';
@@ -93,8 +94,11 @@ import { isUndone, withStandingLoss } from './storedHistory';
 export interface ActionStores {
   state: StateStore;
   audit: AuditStore;
-  /** The rep's stored email (the feed's `owner`) is looked up by Teams user id. */
-  conversations: Pick<ConversationStore, 'getRep'>;
+  /**
+   * The rep's stored email (the feed's `owner`) is looked up by Teams user id; every rep is listed
+   * to name another rep ("now with Ana Ruiz") by the display name their install gave.
+   */
+  conversations: Pick<ConversationStore, 'getRep' | 'listReps'>;
   cards: CardStore;
 }
 
@@ -327,7 +331,7 @@ export class ChurnActionHandler implements ActionHandler {
       // The feed moved the customer to another rep after this card listed them for this one: the
       // card in their own chat proves they were shown the name, so they are told where it went.
       if (read && rep?.email && shown !== undefined)
-        return { text: movedToAnotherRep(read.state.name, read.state.owner) };
+        return { text: await this.movedToAnotherRep(read.state) };
       // Someone else's customer is answered exactly as an unknown one (a forged tap must not learn
       // that the id exists, or its name); without an email nobody's customer can be told apart.
       const noEmail = !rep?.email && !isAdmin(actor.userId, this.deps.access);
@@ -551,7 +555,7 @@ export class ChurnActionHandler implements ActionHandler {
     if (!read) return { text: UNKNOWN_CUSTOMER };
     // A customer the feed has moved to another rep since is theirs to undo on, as on the cards.
     const auth = this.authorise(actor, rep, read.state);
-    if (!auth.ok) return { text: movedToAnotherRep(read.state.name, read.state.owner) };
+    if (!auth.ok) return { text: await this.movedToAnotherRep(read.state) };
     // One version of the rules for finishing, deciding and committing, as for a tap.
     const rules = await this.actionRules();
     let history = await this.history(target.customerId);
@@ -663,6 +667,10 @@ export class ChurnActionHandler implements ActionHandler {
       horizonDays,
       ...this.deps.cardFormat,
       worksOn: teamWorksOn(this.deps.daysOff ?? {}, rules.followUps.workingDays),
+      // Every rep is read only for a list that names one (a customer moved from another rep).
+      ...([...week.changes.values()].some((c) => c.kind === 'new' && c.from !== undefined)
+        ? { repNames: await this.repNames() }
+        : {}),
     };
     const data = repCardData(week, rules, runKey, options);
     // A page past the end would quietly show the last page, which reads as if `list 9` were ignored.
@@ -755,6 +763,16 @@ export class ChurnActionHandler implements ActionHandler {
       chatSafe(customer.name),
       this.deps.access,
     );
+  }
+
+  /** Every stored rep's display name, to name another rep to this one. */
+  private async repNames(): Promise<RepNames> {
+    return repNamesOf(await this.deps.stores.conversations.listReps());
+  }
+
+  /** The reply to a rep whose customer the feed moved to another rep, who is named as Teams names them. */
+  private async movedToAnotherRep(state: CustomerState): Promise<string> {
+    return movedToAnotherRep(state.name, repName(await this.repNames(), state.owner));
   }
 
   private async history(customerId: string): Promise<AuditRow[]> {

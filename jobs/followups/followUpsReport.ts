@@ -1,4 +1,5 @@
 import { plural } from '../../rules/model/plainWords';
+import { NO_REP_NAMES, type RepNames, repNameWithAddress } from '../../rules/repNames';
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { NoticeResult } from '../weekly/weeklyNotice';
 import {
@@ -82,8 +83,11 @@ export type FollowUpsReport =
   | WeeklyFeedStopped
   | FollowUpsDone;
 
-/** A short plain-text account of the run for the log and the admins' channel. */
-export function followUpsReportText(r: FollowUpsDone): string {
+/**
+ * A short plain-text account of the run for the log and the admins' channel. `names`: each rep's
+ * Teams display name, said beside their address as in the weekly run's.
+ */
+export function followUpsReportText(r: FollowUpsDone, names: RepNames = NO_REP_NAMES): string {
   const c = r.counts;
   const f = r.followUps;
   const lines = [
@@ -111,6 +115,6 @@ export function followUpsReportText(r: FollowUpsDone): string {
   // Only the log line says it: the notice's own text is taken before it is posted.
   if (r.adminNotice === 'failed' || r.adminNotice === 'no_recipient')
     lines.push("The admins' notice could not be posted: it is tried again on each tick today.");
-  for (const n of r.notReached.slice(0, 20)) lines.push(`- ${n.rep}: ${n.detail}`);
+  for (const n of r.notReached.slice(0, 20)) lines.push(`- ${repNameWithAddress(names, n.rep)}: ${n.detail}`);
   return lines.join('\n');
 }

@@ -275,14 +275,15 @@ export async function runFollowUps(
     },
     outcomes,
   };
+  const reportText = (done: FollowUpsDone) => followUpsReportText(done, directory.names);
   // A rep without the app is told by the weekly run's notice; the digest reports only its own failures.
   await closeRun(
     report,
     { runKey, at, now, attempt, extraAttempts, elapsedMs: () => clock() - started },
-    report.notReached.some((n) => n.status !== 'no_conversation') ? followUpsReportText : null,
+    report.notReached.some((n) => n.status !== 'no_conversation') ? reportText : null,
     { notifyAdmins: deps.notifyAdmins, runs: storage.runs },
   );
-  log.info(followUpsReportText(report), { runKey });
+  log.info(reportText(report), { runKey });
   return report;
 }
 

@@ -1,9 +1,9 @@
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
 import { addressKey } from '../../rules/addresses';
 import { shiftMonth } from '../../rules/calendar';
+import { repNameLabels, repNamesOf } from '../../rules/repNames';
 import type { Storage } from '../../storage';
 import type { AuditRow } from '../../storage/auditRow';
-import { type Rep, repAddresses } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
 import { teamTabLink } from '../../tabs/api/deepLink';
 import { runKeyOfWeeklyRow } from '../weekly/weeklySurfaced';
@@ -56,11 +56,6 @@ export async function weeklyDeliveries(
   return deliveries;
 }
 
-/** Each installed rep's display name under every address the feed may name them by. */
-export function repNamesByAddress(reps: readonly Rep[]): Map<string, string> {
-  return new Map(reps.filter((r) => r.name).flatMap((r) => repAddresses(r).map((a) => [a, r.name] as const)));
-}
-
 /**
  * Reads the month's audit partition with the three before it (re-churn, surfacing dates) and the one
  * after it (later undos), names the reps from their installs, and returns the summary and its card.
@@ -88,7 +83,7 @@ export async function summaryCardFor(
     locale: options.locale,
     lossReasons: [...options.lossReasons],
     // A rep is named whichever of their addresses the feed uses.
-    repNames: Object.fromEntries(repNamesByAddress(reps)),
+    repNames: repNameLabels(repNamesOf(reps)),
     outcomes: options.outcomes ?? null,
     saves: options.saves ?? null,
     ...(options.silentAfterDays ? { silentAfterDays: options.silentAfterDays } : {}),

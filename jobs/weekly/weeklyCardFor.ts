@@ -4,9 +4,11 @@ import { cardBytes, MAX_CARD_BYTES } from '../../cards/cardSize';
 import { countOf, formatMoney, weekOfRunKey } from '../../cards/format';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
 import { dayOf } from '../../rules/book';
+import type { ListChange } from '../../rules/listChanges';
 import { outlookText } from '../../rules/model/plainWords';
 import { planText } from '../../rules/plans';
 import { playFlags } from '../../rules/play';
+import { type RepNames, repName } from '../../rules/repNames';
 import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredCustomer } from '../../rules/scoreBook';
 import { MONDAY_TO_FRIDAY, type WorksOn } from '../../rules/workingDays';
@@ -19,6 +21,8 @@ export interface CardLocale {
   locale?: string;
   /** The Teams app id: names link to the personal tab's customer page. */
   tabAppId?: string;
+  /** How a rep is named to another ("New on your list (moved from Ana Ruiz)"); none: by the feed's address. */
+  repNames?: RepNames;
 }
 
 /** How the rep's list is cut into cards, and what the card is. */
@@ -71,9 +75,16 @@ function rowOf(c: ScoredCustomer, week: RepWeek, options: CardPageOptions): Week
       ? { noOrder: { probability: c.listChance, horizonDays: options.horizonDays } }
       : {}),
     valueAtRisk: c.valueAtRisk,
-    change: week.changes.get(c.customerId) ?? null,
+    change: changeNamed(week.changes.get(c.customerId) ?? null, options.repNames),
     ...outlookField(c, options.locale),
   };
+}
+
+/** A move from another rep says who they are by name, where the rep's install gave one. */
+function changeNamed(change: ListChange | null, names: RepNames | undefined): ListChange | null {
+  return change?.kind === 'new' && change.from !== undefined && names
+    ? { ...change, from: repName(names, change.from) }
+    : change;
 }
 
 /** When the next order was due at the customer's own pace; the chance itself is on the row's status line. */

@@ -102,7 +102,12 @@ export async function noConversation(
 ): Promise<RepOutcome> {
   const removed = await ctx.conversations.getRemoved(rep);
   if (!removed) return { rep, status: 'no_conversation' };
-  return { rep, status: 'no_conversation', removedOn: dayWords(removed.removedAt, ctx.wording) };
+  return {
+    rep,
+    status: 'no_conversation',
+    removedOn: dayWords(removed.removedAt, ctx.wording),
+    removedName: removed.name,
+  };
 }
 
 /** What a claimed send needs: the weekly card and the daily digest alike. */

@@ -1,19 +1,22 @@
 import { addressKey, repAddresses } from '../../rules/addresses';
 import type { Book } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
+import { type RepNames, repNamesOf } from '../../rules/repNames';
 import type { ConversationStore, Rep } from '../../storage/conversationStore';
 
 /**
  * Every installed rep read once (one paged query) instead of two point reads per rep, keyed by
  * email. An email two stored reps claim (a reinstall under another account) is left to the store's
  * email index, which knows which of them is current. Who removed the app is read from the store,
- * for the few reps the run finds without it.
+ * for the few reps the run finds without it. `names`: how the cards and the admins' notice name each
+ * rep (their Teams display name), from the same read.
  */
 export async function repDirectory(
   store: Pick<ConversationStore, 'listReps' | 'getRepByEmail' | 'getRemoved'>,
-): Promise<Pick<ConversationStore, 'getRepByEmail' | 'getRemoved'>> {
+): Promise<Pick<ConversationStore, 'getRepByEmail' | 'getRemoved'> & { names: RepNames }> {
   const byEmail = new Map<string, Rep | 'ambiguous'>();
-  for (const rep of await store.listReps())
+  const reps = await store.listReps();
+  for (const rep of reps)
     for (const address of repAddresses(rep)) byEmail.set(address, byEmail.has(address) ? 'ambiguous' : rep);
   return {
     getRepByEmail: async (email) => {
@@ -22,6 +25,7 @@ export async function repDirectory(
       return found ?? null;
     },
     getRemoved: (email) => store.getRemoved(email),
+    names: repNamesOf(reps),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ModelChoice } from '../../rules/model/bookModel';
 import { plural, rankingText } from '../../rules/model/plainWords';
+import { NO_REP_NAMES, type RepNames, repNameWithAddress, withFormerReps } from '../../rules/repNames';
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { Delivery } from '../../storage/runLedger';
 import type { BookChanges } from './weeklyBookChanges';
@@ -12,8 +13,11 @@ export type RepOutcome =
   | { rep: string; status: 'delivered'; activityId: string | null; customers: number; earlier: boolean }
   | { rep: string; status: 'nothing_to_send'; earlier: boolean }
   | { rep: string; status: 'unreachable'; code: string; earlier: boolean }
-  /** removedOn: the day the rep uninstalled the app, in words (none: they never installed it, or before removals were kept). */
-  | { rep: string; status: 'no_conversation'; removedOn?: string }
+  /**
+   * removedOn: the day the rep uninstalled the app, in words (none: they never installed it, or before
+   * removals were kept); removedName: their Teams display name then, for the admins' notice.
+   */
+  | { rep: string; status: 'no_conversation'; removedOn?: string; removedName?: string }
   | { rep: string; status: 'failed'; error: string }
   /** The rep's own send time (their zone's) has not come yet: a later tick of the run sends it, at `until`. */
   | { rep: string; status: 'waiting'; until: string };
@@ -210,6 +214,18 @@ export function notReached(outcomes: readonly RepOutcome[]): NotReached[] {
   return out;
 }
 
+/** `names` with the reps the run found had removed the app, named as they were then. */
+export function namesWithRemoved(names: RepNames, outcomes: readonly RepOutcome[]): RepNames {
+  return withFormerReps(
+    names,
+    outcomes.flatMap((o) =>
+      o.status === 'no_conversation' && o.removedName !== undefined
+        ? [{ address: o.rep, name: o.removedName }]
+        : [],
+    ),
+  );
+}
+
 /** How many of a list (reps not reached, problems of a rules file) an admins' text names; the log has the rest. */
 export const LISTED_IN_TEXT = 20;
 
@@ -247,8 +263,12 @@ export function nextSendLine(sent: 'card' | 'digest', nextSendAt: string, then: 
   return `The next ${sent} goes out at ${nextSendAt}, the send time in its rep's own time zone${then}`;
 }
 
-/** A short plain-text account of the run for the log and the admins' channel. */
-export function weeklyReportText(report: WeeklyRunDone): string {
+/**
+ * A short plain-text account of the run for the log and the admins' channel. `names`: each rep's
+ * Teams display name, said beside their address (the admins act on the feed, keyed by address).
+ */
+export function weeklyReportText(report: WeeklyRunDone, names: RepNames = NO_REP_NAMES): string {
+  const rep = (address: string) => repNameWithAddress(names, address);
   const c = report.counts;
   // Cards sent by this run and cards an earlier attempt of the week delivered are told apart, so the
   // line agrees with the run's send counts (a rerun that sends nothing does not say "1 delivered").
@@ -294,7 +314,8 @@ export function weeklyReportText(report: WeeklyRunDone): string {
     );
   if (moved.length > 0) {
     lines.push(`${plural(moved.length, 'customer')} moved to another rep since the last run:`);
-    for (const m of moved.slice(0, LISTED_IN_TEXT)) lines.push(`- ${m.customerId}: ${m.from} to ${m.to}`);
+    for (const m of moved.slice(0, LISTED_IN_TEXT))
+      lines.push(`- ${m.customerId}: ${rep(m.from)} to ${rep(m.to)}`);
     if (moved.length > LISTED_IN_TEXT) lines.push(`- and ${moved.length - LISTED_IN_TEXT} more`);
   }
   for (const r of report.refused.slice(0, LISTED_IN_TEXT))
@@ -303,7 +324,7 @@ export function weeklyReportText(report: WeeklyRunDone): string {
   if (notice) lines.push(notice);
   if (report.notReached.length > 0) {
     lines.push('Not reached:');
-    for (const n of report.notReached.slice(0, LISTED_IN_TEXT)) lines.push(`- ${n.rep}: ${n.detail}`);
+    for (const n of report.notReached.slice(0, LISTED_IN_TEXT)) lines.push(`- ${rep(n.rep)}: ${n.detail}`);
     const more = report.notReached.length - LISTED_IN_TEXT;
     if (more > 0) lines.push(`- and ${more} more (see the run's log)`);
   }

@@ -36,6 +36,7 @@ import { storedOwnerOf } from './weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
+  namesWithRemoved,
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
@@ -173,6 +174,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     tabAppId: config.tabAppId,
     date: today,
     worksOn: teamWorksOn(daysOffOf(config), deps.rules.followUps.workingDays),
+    repNames: directory.names,
   };
   let refused: RefusedCustomer[] = [];
   const { weeks, first, rest, surfacedRows, heldOutRows, figures } = plannedRun(
@@ -300,14 +302,16 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     },
     outcomes,
   };
+  const names = namesWithRemoved(directory.names, outcomes);
+  const reportText = (done: WeeklyRunDone) => weeklyReportText(done, names);
   // A later tick delivers to failed reps: the admins are told once, after the last attempt.
   await closeRun(
     report,
     { runKey, at, now, attempt, extraAttempts, elapsedMs: () => clock() - started },
-    report.notReached.length > 0 || report.refused.length > 0 ? weeklyReportText : null,
+    report.notReached.length > 0 || report.refused.length > 0 ? reportText : null,
     { notifyAdmins: deps.notifyAdmins, runs: storage.runs },
   );
-  const text = weeklyReportText(report);
+  const text = reportText(report);
   if (report.notReached.length > 0) log.warn(text, { runKey });
   else log.info(text, { runKey });
   return report;

@@ -7,7 +7,7 @@ import { feedReadKey, type KeptFeed, keptFeed } from '../../feed/keptFeed';
 import { type RulesNow, rulesGetter } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
-import { repNamesByAddress, weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
+import { weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
 import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { runKeyOfWeeklyRow } from '../../jobs/weekly/weeklySurfaced';
@@ -17,6 +17,7 @@ import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf, shiftMonth } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { feedSilence, isStale, staleFeedWords } from '../../rules/feedFreshness';
+import { type RepNames, repName, repNameLabels, repNamesOf } from '../../rules/repNames';
 import type { Rules } from '../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
 import type { Storage } from '../../storage';
@@ -271,7 +272,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         currency,
         locale,
         owner,
-        reps: seesAll(user) ? namedReps([...stored.values()], repNamesByAddress(reps)) : [],
+        reps: seesAll(user) ? namedReps([...stored.values()], repNamesOf(reps)) : [],
         staleFeed: staleFeedNotice(loaded.book, day, loaded.rules),
         feedBeingRead: loaded.newerUnderWay,
         whose,
@@ -393,8 +394,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const rep = seesAll(user)
         ? (filter.rep && addressKey(filter.rep)) || null
         : await ownerScope(user, stored.values());
-      const names = repNamesByAddress(reps);
-      const repName = (owner: string) => names.get(owner) ?? owner;
+      const names = repNamesOf(reps);
+      const nameOf = (owner: string) => repName(names, owner);
       const all = [...stored.values()];
       const scope = rep === null ? null : seesAll(user) ? await addressesOfRep(rep) : await addressesOf(user);
       const mine = all.filter((s) => ownedBy(s.owner, scope));
@@ -419,7 +420,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
           timeZone: deps.timeZone,
           currency,
           lossReasons: [...rules.lossReasons],
-          repNames: Object.fromEntries(names),
+          repNames: repNameLabels(names),
         }),
       );
       const selected = summaries[summaries.length - 1];
@@ -440,12 +441,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
           : [{ owner: rep ?? user.email, name: user.name }],
         filter: { rep, month },
         months,
-        valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules, today: day, locale }, repName),
+        valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules, today: day, locale }, nameOf),
         listedThisWeek: mine.filter((c) => listed.has(c.customerId)).length,
         // Sending: a run the feed stopped before any card stays open for its next tick, but sends nothing.
         weeklyRunUnderWay: weeklyRun !== null && !weeklyRun.finishedAt && listed.size > 0,
-        untouched: untouchedThisWeek(mine, byId, listed, repName),
-        ordersNotRead: ordersNotReadByRep(mine, byId, repName),
+        untouched: untouchedThisWeek(mine, byId, listed, nameOf),
+        ordersNotRead: ordersNotReadByRep(mine, byId, nameOf),
         monthly: summaries.map(monthFigures),
         lossesByReason: selected.losses.map((l) => ({ label: l.label, count: l.count, share: l.share })),
         holdout: holdoutWords(selected),
@@ -502,12 +503,9 @@ function answersInFlight() {
  * The reps who own any of `rows`, named from their installs (else by address), in the order of the
  * names a manager picks from: on a team of a hundred reps, a list by address reads unsorted.
  */
-function namedReps(
-  rows: readonly { owner: string }[],
-  names: ReadonlyMap<string, string>,
-): { owner: string; name: string }[] {
+function namedReps(rows: readonly { owner: string }[], names: RepNames): { owner: string; name: string }[] {
   return [...new Set(rows.map((r) => addressKey(r.owner)).filter((o) => o !== ''))]
-    .map((owner) => ({ owner, name: names.get(owner) ?? owner }))
+    .map((owner) => ({ owner, name: repName(names, owner) }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.owner.localeCompare(b.owner));
 }
 

@@ -1,13 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { actionRulesFrom } from '../../../bot/taps/actionRules';
-import { commitDecision } from '../../../bot/taps/commitAction';
-import { decideWonBack } from '../../../bot/taps/decideWonBack';
 import { initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { createTabService } from '../../../tabs/api/tabService';
 import type { TabUser } from '../../../tabs/api/tabToken';
 import { bookFromRows } from '../../helpers/bookFromRows';
-import { openWeeklyWorld, TIME_ZONE, type WeeklyWorld, weeklyOrders } from '../weekly/weeklyWorld';
+import { openWeeklyWorld, TIME_ZONE, type WeeklyWorld, weeklyOrders, wonBackBy } from '../weekly/weeklyWorld';
 
 // Ana won Greenfield back in November, then left: the feed gave all her customers to Ben. In
 // December the manager still finds Ana among the reps of the Team tab, with her November.
@@ -40,22 +37,12 @@ describe('the Team tab after a rep left', () => {
       surfacedAt: '2026-11-09',
     };
     await world.storage.state.writeChanged(new Map(), [greenfield]);
-    const at = '2026-11-16T15:00:00.000Z';
-    const decision = decideWonBack(
-      {
-        current: greenfield,
-        actor: { userId: 'aad-ana', name: 'Ana Ruiz' },
-        today: '2026-11-16',
-        timeZone: TIME_ZONE,
-        at,
-        key: 'card-ana|C-1|won_back|1',
-        cardMessageId: 'card-ana',
-      },
-      actionRulesFrom(rules),
-      '900',
+    await wonBackBy(
+      world,
+      greenfield,
+      { userId: 'aad-ana', name: 'Ana Ruiz' },
+      { at: '2026-11-16T15:00:00.000Z', card: 'card-ana', value: '900' },
     );
-    if (!decision.ok) throw new Error(decision.message);
-    await commitDecision(world.storage, decision, { rules: actionRulesFrom(rules), timeZone: TIME_ZONE, at });
     await world.storage.state.update('C-1', (s) => s && { ...s, owner: BEN });
   });
   afterEach(async () => {

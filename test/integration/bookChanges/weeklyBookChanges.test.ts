@@ -62,7 +62,7 @@ describe('the weekly run when the book changed since last week', () => {
 
     const [benCard] = (await world.storage.runs.listRun(week2.runKey)).filter((d) => d.repId === BEN);
     const rows = weeklyRows(await world.cards.get(`a:conv-${BEN}`, benCard.activityId ?? ''));
-    expect(rows.find((r) => r.customerId === 'C-1')?.change).toEqual({ kind: 'new', from: ANA });
+    expect(rows.find((r) => r.customerId === 'C-1')?.change).toEqual({ kind: 'new', from: `Rep ${ANA}` });
     expect(rows.find((r) => r.customerId === 'C-3')?.change).toMatchObject({ kind: 'still' });
     const states = await world.storage.state.getAll();
     expect(states.get('C-1')?.owner).toBe(BEN);

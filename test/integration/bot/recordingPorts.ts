@@ -35,6 +35,9 @@ export class RecordingStore implements ConversationStore {
   async learnTimeZone(userId: string): Promise<RepUpdate> {
     return this.reps.has(userId) ? 'unchanged' : 'no_rep';
   }
+  async learnName(userId: string): Promise<RepUpdate> {
+    return this.reps.has(userId) ? 'unchanged' : 'no_rep';
+  }
   async setSummaryChannel(channel: SummaryChannelInput): Promise<void> {
     this.summaryChannels.push(channel as SummaryChannelInput & { reference: ConversationRef });
   }

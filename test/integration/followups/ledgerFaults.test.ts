@@ -129,7 +129,7 @@ describe('the daily run under ledger and notice faults', () => {
     });
     expect(told).toHaveLength(3);
     expect(new Set(told).size).toBe(1);
-    expect(told[0]).toContain(`${bob}:`);
+    expect(told[0]).toContain(`Rep ${bob} (${bob}):`);
     expect(world.fake.sentTo(conversationOf(ann))).toHaveLength(1);
     expect(await world.storage.runs.noticeSent(RUN_KEY)).toBe(true);
   }, 30_000);

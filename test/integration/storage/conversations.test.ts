@@ -122,6 +122,19 @@ describe('conversation references on Azurite', () => {
     expect(await storage.conversations.learnTimeZone('unknown', 'Europe/London')).toBe('no_rep');
   });
 
+  it('keeps a rename in Teams, and a name longer than a row holds cut rather than refused', async () => {
+    const storage = await openTestStorage('convName');
+    const userId = '29:aad-object-id/1';
+    await storage.conversations.saveRep(rep());
+    expect(await storage.conversations.learnName(userId, 'Dana Rep')).toBe('unchanged');
+    expect(await storage.conversations.learnName(userId, '  ')).toBe('unchanged');
+    expect(await storage.conversations.learnName(userId, 'Dana Rep-Ortiz')).toBe('written');
+    expect((await storage.conversations.getRepByEmail('dana.rep@contoso.com'))?.name).toBe('Dana Rep-Ortiz');
+    expect(await storage.conversations.learnName(userId, 'D'.repeat(5000))).toBe('written');
+    expect((await storage.conversations.getRep(userId))?.name).toBe('D'.repeat(1000));
+    expect(await storage.conversations.learnName('unknown', 'Someone')).toBe('no_rep');
+  });
+
   it('stores the summary channel', async () => {
     const storage = await openTestStorage('convChannel');
     expect(await storage.conversations.getSummaryChannel()).toBeNull();

@@ -46,7 +46,7 @@ describe('a customer reassigned after the card went out', () => {
   it('the old rep tapping their own card is told the customer moved, not that the customer is unknown', async () => {
     expect(await tapAs(ANA, tap.reachedOut('cust-1'))).toBe(200);
     expect(lastText()).toBe(
-      `Greenfield Cafe is now with ${BEN.email}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
+      `Greenfield Cafe is now with ${BEN.name}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
     );
     expect(await storage.audit.latestForCustomer('cust-1', { limit: 10 })).toEqual([]);
     expect((await storage.state.get('cust-1'))?.state.lastContact).toBeNull();
@@ -94,6 +94,9 @@ describe('list after the feed moved a customer, before the weekly run stored the
     await chat.say(BEN, 'list');
     const listed = chat.connector.sent.filter((s) => s.method === 'POST').at(-1);
     expect(texts(listed?.body.attachments?.[0]?.content)).toContain('Greenfield Cafe');
+    expect(texts(listed?.body.attachments?.[0]?.content)).toContain(
+      `New on your list (moved from ${ANA.name})`,
+    );
     const listCard = `reply-${chat.connector.sent.length}`;
 
     await chat.tapAs(BEN, tap.reachedOut('cust-1'), listCard);
@@ -106,7 +109,7 @@ describe('list after the feed moved a customer, before the weekly run stored the
 
     await chat.tapAs(ANA, tap.lost('cust-1', 'price'));
     expect(chat.lastText()).toBe(
-      `Greenfield Cafe is now with ${BEN.email}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
+      `Greenfield Cafe is now with ${BEN.name}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
     );
   });
 });
@@ -133,7 +136,7 @@ describe('an action taken before the customer moved to another rep', () => {
     await storage.state.update('cust-1', (s) => s && { ...s, owner: BEN.email });
     await chat.say(ANA, 'undo');
     expect(chat.lastText()).toBe(
-      `Greenfield Cafe is now with ${BEN.email}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
+      `Greenfield Cafe is now with ${BEN.name}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
     );
     expect((await storage.state.get('cust-1'))?.state.status).toBe('lost');
   });

@@ -71,7 +71,8 @@ describe('a rep Teams can no longer reach, on Azurite and the fake Teams connect
 
     expect(notices).toHaveLength(1);
     expect(notices[0]).toContain(
-      `- ${removed}: the app was removed for them (BotNotInConversationRoster: uninstalled, or they left the team it came with)`,
+      // The admins read each rep by their Teams name with the address the feed knows them by.
+      `- Rep ${removed} (${removed}): the app was removed for them (BotNotInConversationRoster: uninstalled, or they left the team it came with)`,
     );
     expect(world.fake.stats.requests - world.fake.stats.accepted).toBe(1 + 4);
   });

@@ -18,6 +18,7 @@ import {
   depsFor,
   installReps,
   openWeeklyWorld,
+  personalActivity,
   SEND_TIME,
   slippingBook,
   TIME_ZONE,
@@ -74,17 +75,8 @@ describe('a rep who uninstalls the app and installs it again', () => {
     await world.stop();
   });
 
-  const fromDan = (type: string, extra: Record<string, unknown>) => ({
-    type,
-    id: `${type}-${Math.random()}`,
-    channelId: 'msteams',
-    serviceUrl: world.fake.serviceUrl,
-    from: { id: DAN_ACCOUNT.id, name: DAN_ACCOUNT.name, aadObjectId: DAN_ACCOUNT.aadObjectId },
-    recipient: { id: '28:churn-bot', name: 'Churn Predictor' },
-    conversation: { id: conversationOf(DAN), conversationType: 'personal', tenantId: 'tenant-1' },
-    channelData: { tenant: { id: 'tenant-1' } },
-    ...extra,
-  });
+  const fromDan = (type: string, extra: Record<string, unknown>) =>
+    personalActivity(world, DAN_ACCOUNT, type, extra);
   const install = (action: 'add' | 'remove', timestamp: string) =>
     post(host.url, fromDan('installationUpdate', { action, timestamp }));
   const say = (text: string) =>
@@ -126,7 +118,7 @@ describe('a rep who uninstalls the app and installs it again', () => {
     const gone = completed(await run(new Date(SEND_TIME.getTime() + WEEK)));
     expect(gone.outcomes.find((o) => o.rep === DAN)?.status).toBe('no_conversation');
     expect(notices.at(-1)).toContain(
-      `- ${DAN}: they removed the app on Wed 25 Nov: ask them to add Churn Predictor again, or, if they left, move their customers to another rep in the order feed`,
+      `- Dan Reyes (${DAN}): they removed the app on Wed 25 Nov: ask them to add Churn Predictor again, or, if they left, move their customers to another rep in the order feed`,
     );
     expect(cardsToDan()).toHaveLength(1);
 
@@ -178,7 +170,7 @@ describe('a rep who uninstalls the app and installs it again', () => {
         .slice(before)
         .map((a) => a.activity.text),
     ).toEqual([
-      `Greenfield Cafe is now with ${ANA}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
+      `Greenfield Cafe is now with Rep ${ANA}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
     ]);
     expect((await world.storage.state.get('C-1'))?.state).toMatchObject({ owner: ANA, status: 'active' });
 

@@ -95,7 +95,7 @@ describe('a week whose run left reps failed is run again on later ticks', () => 
       [4, 'none', 'posted', 1],
     ]);
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toContain(`${bob}: `);
+    expect(notices[0]).toContain(`- Rep ${bob} (${bob}): `);
     expect(notices[0]).toContain(`${cat}: the app is not installed for them`);
     expect(notices[0]).toContain('1 rep got no card after 4 attempts');
     expect(world.fake.sentTo(conversationOf(ann))).toHaveLength(1);

@@ -175,7 +175,9 @@ describe('runWeekly on Azurite and the fake Teams connector', () => {
     ]);
     expect(report.adminNotice).toBe('posted');
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toContain(`${blocked}: they blocked the app's chat (ConversationBlockedByUser)`);
+    expect(notices[0]).toContain(
+      `- Rep ${blocked} (${blocked}): they blocked the app's chat (ConversationBlockedByUser)`,
+    );
     expect(notices[0]).toContain(`${missing}: the app is not installed for them`);
     expect(world.fake.sentTo(conversationOf(quiet))).toHaveLength(0);
     expect(world.log.lines.some((l) => l.level === 'warn' && l.message.includes(missing))).toBe(true);

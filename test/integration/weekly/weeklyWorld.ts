@@ -5,10 +5,14 @@ import { inject } from 'vitest';
 import type { Log } from '../../../bot/ports';
 import { ProactiveSender } from '../../../bot/proactiveSender';
 import type { ActionStores } from '../../../bot/taps/actionHandler';
+import { actionRulesFrom } from '../../../bot/taps/actionRules';
+import { commitDecision } from '../../../bot/taps/commitAction';
+import { decideWonBack } from '../../../bot/taps/decideWonBack';
 import type { FeedResult } from '../../../feed/readFeed';
 import type { WeeklyReport, WeeklyRunDone } from '../../../jobs/weekly/weeklyReport';
 import type { WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
 import type { Book } from '../../../rules/book';
+import type { CustomerState } from '../../../rules/customerState';
 import { defaultRules, type Rules } from '../../../rules/rulesSchema';
 import { openStorage, type RunLedger, type Storage } from '../../../storage';
 import { openCardStore, type TableCardStore } from '../../../storage/cardStore';
@@ -214,4 +218,52 @@ export function tabsOver(
     access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: [] },
     ...options,
   });
+}
+
+/**
+ * `actor`'s Won back of `state` (worth `value` a month, as typed) on card `card` at `at` (its UTC day
+ * the tap's day), decided and written as a tap's, in the team's zone under the default rules.
+ */
+export async function wonBackBy(
+  world: Pick<WeeklyWorld, 'storage'>,
+  state: CustomerState,
+  actor: { userId: string; name: string },
+  tap: { at: string; card: string; value: string },
+): Promise<void> {
+  const rules = actionRulesFrom(defaultRules());
+  const decision = decideWonBack(
+    {
+      current: state,
+      actor,
+      today: tap.at.slice(0, 10),
+      timeZone: TIME_ZONE,
+      at: tap.at,
+      key: `${tap.card}|${state.customerId}|won_back|1`,
+      cardMessageId: tap.card,
+    },
+    rules,
+    tap.value,
+  );
+  if (!decision.ok) throw new Error(decision.message);
+  await commitDecision(world.storage, decision, { rules, timeZone: TIME_ZONE, at: tap.at });
+}
+
+/** An activity from `account` in their 1:1 chat with the bot, as Teams posts it to the fake connector's bot. */
+export function personalActivity(
+  world: Pick<WeeklyWorld, 'fake'>,
+  account: { id: string; name: string; aadObjectId: string; email: string },
+  type: string,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    type,
+    id: `${type}-${Math.random()}`,
+    channelId: 'msteams',
+    serviceUrl: world.fake.serviceUrl,
+    from: { id: account.id, name: account.name, aadObjectId: account.aadObjectId },
+    recipient: { id: '28:churn-bot', name: 'Churn Predictor' },
+    conversation: { id: conversationOf(account.email), conversationType: 'personal', tenantId: 'tenant-1' },
+    channelData: { tenant: { id: 'tenant-1' } },
+    ...extra,
+  };
 }

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   countOutcomes,
   ledgerSummary,
+  namesWithRemoved,
   notReached,
   type RepOutcome,
   type WeeklyRunDone,
   weeklyReportText,
 } from '../../../jobs/weekly/weeklyReport';
 import { runRowsAt, surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
+import { repNamesOf } from '../../../rules/repNames';
 
 const outcomes: RepOutcome[] = [
   { rep: 'a@x.com', status: 'delivered', activityId: '1', customers: 3, earlier: true },
@@ -219,6 +221,40 @@ describe('the weekly report', () => {
     expect(summary.notReachedCount).toBe(150);
     expect(summary.notReached.length).toBeGreaterThan(20);
     expect(summary.notReached[0]).toEqual(notReached(blockedAll)[0]);
+  });
+});
+
+describe("the admins' notice names the reps", () => {
+  const rep = (email: string, name: string) => ({ userId: `aad-${email}`, name, email, upn: '' });
+
+  it('by their Teams name beside the address, a line break in a name kept to its own line, and a rep without the app by address', () => {
+    const names = repNamesOf([rep('d@x.com', 'Dee Ode\n- f@x.com: all fine'), rep('a@x.com', 'Ann Lee')]);
+    const done = {
+      ...report(outcomes),
+      bookChanges: {
+        notInFeed: { count: 0, examples: [] },
+        moved: [{ customerId: 'C-1', from: 'a@x.com', to: 'z@x.com' }],
+      },
+    };
+    const lines = weeklyReportText(done, names).split('\n');
+    expect(lines).toContain('- C-1: Ann Lee (a@x.com) to z@x.com');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^- Dee Ode - f@x\.com: all fine \(d@x\.com\): they blocked/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^- e@x\.com: the app is not installed/));
+    expect(lines.filter((l) => l.startsWith('- f@x.com'))).toHaveLength(1);
+  });
+
+  it('a rep who removed the app by the name they had then', () => {
+    const removed: RepOutcome = {
+      rep: 'e@x.com',
+      status: 'no_conversation',
+      removedOn: 'Wed 25 Nov',
+      removedName: 'Eve Ng',
+    };
+    const list = [...outcomes.filter((o) => o.rep !== 'e@x.com'), removed];
+    const text = weeklyReportText(report(list), namesWithRemoved(repNamesOf([]), list));
+    expect(text).toContain('- Eve Ng (e@x.com): they removed the app on Wed 25 Nov');
   });
 });
 

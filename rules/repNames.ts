@@ -1,0 +1,99 @@
+import { plainText, truncate } from '../cards/format';
+import { addressKey, repAddresses } from './addresses';
+
+/**
+ * How people read another rep: by the display name Teams gave the bot ("Ana Ruiz"), not by the
+ * feed's owner address. Built once from the stored reps and passed to the text builders as data,
+ * so no card or rule reads storage to name a rep.
+ */
+
+/** A rep's display name, and whether another stored rep has the same one (two "Sam Lee"s). */
+export interface RepName {
+  name: string;
+  ambiguous: boolean;
+}
+
+/** Display names by address (lower case, every address a feed may name the rep by). */
+export type RepNames = ReadonlyMap<string, RepName>;
+
+/** No names known: every rep is shown by their address (the CLI, which reads no Teams installs). */
+export const NO_REP_NAMES: RepNames = new Map();
+
+/** What a stored rep gives: their Teams display name and addresses (ConversationStore's Rep). */
+export interface NamedRep {
+  userId: string;
+  name: string;
+  email: string;
+  upn: string;
+}
+
+// A display name is the user's own text: longer than any real name, it is cut rather than let fill a card.
+const MAX_REP_NAME_CHARS = 100;
+
+/** A display name as shown: control characters (line breaks too) as spaces, trimmed and cut; '' when none. */
+function shownName(name: string): string {
+  return truncate(plainText(name), MAX_REP_NAME_CHARS);
+}
+
+/**
+ * The display names of the stored reps under each of their addresses. A name two reps share
+ * (compared without case) is marked ambiguous, so each is shown with their address.
+ */
+export function repNamesOf(reps: readonly NamedRep[]): RepNames {
+  const named = reps.map((r) => ({ rep: r, name: shownName(r.name) })).filter((r) => r.name !== '');
+  const users = new Map<string, Set<string>>();
+  for (const { rep, name } of named) {
+    const key = name.toLowerCase();
+    users.set(key, (users.get(key) ?? new Set()).add(rep.userId));
+  }
+  const names = new Map<string, RepName>();
+  for (const { rep, name } of named) {
+    const ambiguous = (users.get(name.toLowerCase())?.size ?? 0) > 1;
+    for (const address of repAddresses(rep)) names.set(address, { name, ambiguous });
+  }
+  return names;
+}
+
+/**
+ * The rep as a person reads them: "Ana Ruiz"; "Sam Lee (sam.lee@contoso.com)" when another rep has
+ * the same name; the address when the rep never installed the app (no name known).
+ */
+export function repName(names: RepNames, address: string): string {
+  const known = names.get(addressKey(address));
+  if (!known) return address;
+  return known.ambiguous ? `${known.name} (${address})` : known.name;
+}
+
+/**
+ * The rep as the admins read them, who act on the feed (keyed by address): "Ben Ode
+ * (ben@contoso.com)", or the address alone when no name is known.
+ */
+export function repNameWithAddress(names: RepNames, address: string): string {
+  const known = names.get(addressKey(address));
+  return known ? `${known.name} (${address})` : address;
+}
+
+/**
+ * `names` with reps no longer stored (they removed the app) named as they were when they did, for
+ * the admins' notice of who removed it; an address `names` knows keeps its name.
+ */
+export function withFormerReps(
+  names: RepNames,
+  former: readonly { address: string; name: string }[],
+): RepNames {
+  const added = new Map([...names].map(([address, n]) => [address, { ...n }]));
+  for (const { address, name } of former) {
+    const key = addressKey(address);
+    const shown = shownName(name);
+    if (added.has(key) || shown === '') continue;
+    const same = [...added.values()].filter((n) => n.name.toLowerCase() === shown.toLowerCase());
+    for (const n of same) n.ambiguous = true;
+    added.set(key, { name: shown, ambiguous: same.length > 0 });
+  }
+  return added;
+}
+
+/** Each named address with how repName shows it, for figures computed apart from the lookup (the monthly summary's). */
+export function repNameLabels(names: RepNames): Record<string, string> {
+  return Object.fromEntries([...names.keys()].map((address) => [address, repName(names, address)]));
+}

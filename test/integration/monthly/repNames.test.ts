@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { summaryCardFor } from '../../../jobs/monthly/summaryCardFor';
+import { initialState } from '../../../rules/customerState';
+import { defaultRules } from '../../../rules/rulesSchema';
+import type { TabUser } from '../../../tabs/api/tabToken';
+import { bookFromRows } from '../../helpers/bookFromRows';
+import { perRepFigures } from '../../unit/cards/cardWalk';
+import {
+  openWeeklyWorld,
+  TIME_ZONE,
+  tabsOver,
+  type WeeklyWorld,
+  weeklyOrders,
+  wonBackBy,
+} from '../weekly/weeklyWorld';
+
+// Two reps Teams names "Sam Lee" (one of them in lower case), one whose display name carries a line
+// break, and one who never installed the app: the summary and the Team tab name each so a manager can
+// tell who is who.
+
+const SAM = 'sam.lee@x.com';
+const SAM_LI = 'sam.li@x.com';
+const ANA = 'ana@x.com';
+const CARL = 'carl@x.com';
+const NAMES: Record<string, string> = { [SAM]: 'Sam Lee', [SAM_LI]: 'sam lee', [ANA]: 'Ana\nRuiz' };
+const MANAGER: TabUser = { userId: 'aad-maria', name: 'Maria', email: 'maria@x.com', tenantId: 't' };
+const rules = defaultRules();
+const owners = [SAM, SAM_LI, ANA, CARL];
+
+describe('reps named in the monthly summary and the Team tab', () => {
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('repnames');
+    for (const [email, name] of Object.entries(NAMES))
+      await world.storage.conversations.saveRep({
+        userId: `aad-${email}`,
+        name,
+        email,
+        tenantId: 't',
+        serviceUrl: world.fake.serviceUrl,
+        reference: { conversation: { id: `a:${email}` } },
+      });
+    // Each rep won one customer back in November.
+    for (const [k, owner] of owners.entries()) {
+      const state = {
+        ...initialState({ customerId: `C-${k}`, name: `Customer ${k}`, owner, monthlyValue: 1000 + k }),
+        band: 'at_risk' as const,
+        surfacedAt: '2026-11-09',
+      };
+      await world.storage.state.writeChanged(new Map(), [state]);
+      await wonBackBy(
+        world,
+        state,
+        { userId: `aad-${owner}`, name: NAMES[owner] ?? owner },
+        { at: '2026-11-16T15:00:00.000Z', card: `card-${k}`, value: String(500 + k) },
+      );
+    }
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  const expected = {
+    [SAM]: `Sam Lee (${SAM})`,
+    [SAM_LI]: `sam lee (${SAM_LI})`,
+    [ANA]: 'Ana Ruiz',
+    [CARL]: CARL,
+  };
+
+  it('the summary names each rep; the two Sam Lees with their addresses', async () => {
+    const { summary, card } = await summaryCardFor(world.storage, '2026-11', {
+      timeZone: TIME_ZONE,
+      lossReasons: rules.lossReasons,
+    });
+    expect(Object.fromEntries(summary.reps.map((r) => [r.owner, r.name]))).toEqual(expected);
+    expect(Object.keys(perRepFigures(card)).sort()).toEqual(Object.values(expected).sort());
+  });
+
+  it('the Team tab names each rep in its picker and per-rep rows', async () => {
+    // Each rep has a customer slipping since September besides the one won back.
+    const slipping = owners.map((owner, k) =>
+      initialState({ customerId: `S-${k}`, name: `Slipping ${k}`, owner, monthlyValue: 2000 }),
+    );
+    await world.storage.state.writeChanged(new Map(), slipping);
+    const book = bookFromRows({
+      customers: owners.flatMap((owner, k) => [
+        { id: `C-${k}`, name: `Customer ${k}`, owner, monthlyValue: 1000 },
+        { id: `S-${k}`, name: `Slipping ${k}`, owner, monthlyValue: 2000 },
+      ]),
+      orders: owners.flatMap((_, k) => [
+        ...weeklyOrders(`C-${k}`, '2026-01-05', '2026-12-01'),
+        ...weeklyOrders(`S-${k}`, '2026-01-05', '2026-09-14'),
+      ]),
+    });
+    const tabs = tabsOver(world, book, {
+      access: { tenantId: '', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+      clock: () => new Date('2026-12-03T15:00:00Z'),
+    });
+    const team = await tabs.team(MANAGER, { rep: null, month: '2026-11' });
+    expect(Object.fromEntries(team.reps.map((r) => [r.owner, r.name]))).toEqual(expected);
+    expect(team.valueAtRiskByRep.map((r) => r.name).sort()).toEqual(Object.values(expected).sort());
+  });
+});
