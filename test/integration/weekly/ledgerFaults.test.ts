@@ -216,7 +216,7 @@ describe("the admins' notices when posting fails", () => {
     });
     expect(told).toHaveLength(3);
     expect(new Set(told).size).toBe(1);
-    expect(told[0]).toContain(`${bob}: they blocked the app's chat (ConversationBlockedByUser)`);
+    expect(told[0]).toContain(`Rep ${bob} (${bob}): they blocked the app's chat (ConversationBlockedByUser)`);
     expect(world.fake.sentTo(conversationOf(ann))).toHaveLength(1);
     expect(await world.storage.runs.noticeSent(RUN_KEY)).toBe(true);
   });
