@@ -195,12 +195,19 @@ export function wonBackBox(
   return {
     // A row valued at 0 (no order in the value's window) starts empty: a "0" the bot refuses on Save
     // would be a box that cannot be saved as it comes. The placeholder says what to type instead.
-    valuePrefill:
-      prefill <= 0 ? '' : numberStyle(money.locale).decimalComma ? digits.replace('.', ',') : digits,
+    valuePrefill: prefill <= 0 ? '' : digitsReadIn(digits, money.locale),
     valuePlaceholder: `e.g. ${example}`,
     valueExample: example,
     valueRegex: `^${SPACE}${sign}${SPACE}${TYPED_AMOUNT}${SPACE}${sign}${SPACE}$`,
   };
+}
+
+/**
+ * Plain digits with a decimal point (`1200`, `1.125`) written so `locale` reads them back as the same
+ * amount: with a decimal comma where it writes one (de-DE, fr-TN `1,125`), where `1.125` is 1,125.
+ */
+export function digitsReadIn(digits: string, locale: string): string {
+  return numberStyle(locale).decimalComma ? digits.replace('.', ',') : digits;
 }
 
 /**
