@@ -131,4 +131,24 @@ describe('the Won back box in a currency without two decimals', () => {
     );
     expect(decision).toMatchObject({ ok: true, audit: { value: 1234.568 } });
   });
+
+  it('a customer worth more than ten million a month, common in yen or rupiah, is saved as the box came', () => {
+    // ￥12,345,678.60 a month is about 80,000 US dollars: the row states ￥12,345,679/month and the box
+    // holds it, which the ten-million ceiling refused ("at most ￥10,000,000"), the row's own figure.
+    for (const [currency, locale, row] of [
+      ['JPY', 'ja-JP', '￥12,345,679/month'],
+      ['IDR', 'id-ID', 'Rp\u00a012.345.679/month'],
+    ]) {
+      const week = representativeWeek();
+      week.customers[0] = { ...week.customers[0], monthlyValue: 12_345_678.6 };
+      const card = buildWeeklyCard({ ...week, currency, locale });
+      expect(texts(card)).toContain(row);
+      const decision = decideWonBack(
+        ctx(atRisk({ monthlyValue: 12_345_678.6 }), { currency, locale }),
+        RULES,
+        boxValue(card, 'value_0'),
+      );
+      expect(decision, currency).toMatchObject({ ok: true, audit: { value: 12_345_679 } });
+    }
+  });
 });
