@@ -6,7 +6,7 @@ import type { Storage } from '../../../storage';
 import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { weeklyData } from '../../helpers/weeklyCardData';
-import { ofType, texts } from '../../unit/cards/cardWalk';
+import { ofType, perRepFigures } from '../../unit/cards/cardWalk';
 import {
   ANA,
   ANA_IN_TAB,
@@ -70,8 +70,9 @@ describe('a value won back reads the same everywhere', () => {
     return connector.sent.filter((s) => s.method === 'PUT').at(-1)?.body.attachments?.[0]?.content;
   }
 
-  const summaryTexts = async () =>
-    texts(
+  /** Ana's line under "Per rep" in November's summary. */
+  const summaryLine = async () =>
+    perRepFigures(
       (
         await summaryCardFor(storage, '2026-11', {
           timeZone: TIME_ZONE,
@@ -79,14 +80,14 @@ describe('a value won back reads the same everywhere', () => {
           ...money,
         })
       ).card,
-    );
+    )['Ana Ruiz'];
 
   it('saved as prefilled: "£110/month" on the row, in the update, the summary and the tab', async () => {
     expect(cardRow(buildWeeklyCard(card), 'Oak Stores').texts).toContain('£110/month');
     const updated = await wonBack('oak', 0);
     expect(cardRow(updated, 'Oak Stores').texts).toContain('Won back £110/month by Ana Ruiz, Tue 24 Nov');
     expect((await storage.state.get('oak'))?.state.recoveredValue).toBe(110);
-    expect(await summaryTexts()).toContain('£110');
+    expect(await summaryLine()).toContain('Value won back £110');
     const book = bookFromRows({ customers: [{ id: 'oak', name: oak.name, owner: ANA.email }], orders: [] });
     const tabs = tabServiceOn(storage, cards, book, money);
     const page = await tabs.customer(ANA_IN_TAB, 'oak');
@@ -96,6 +97,6 @@ describe('a value won back reads the same everywhere', () => {
   it('typed with pence: "£1,250.50" in the update and the summary alike', async () => {
     const updated = await wonBack('elm', 1, '1250.50');
     expect(cardRow(updated, 'Elm Foods').texts).toContain('Won back £1,250.50/month by Ana Ruiz, Tue 24 Nov');
-    expect(await summaryTexts()).toContain('£1,250.50');
+    expect(await summaryLine()).toContain('Value won back £1,250.50');
   });
 });
