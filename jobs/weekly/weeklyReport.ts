@@ -1,3 +1,4 @@
+import { endOfSentence } from '../../cards/format';
 import type { ModelChoice } from '../../rules/model/bookModel';
 import { plural, rankingText } from '../../rules/model/plainWords';
 import type { RequestCounts } from '../../storage/requestCounter';
@@ -271,7 +272,9 @@ export function weeklyReportText(report: WeeklyRunDone): string {
   if (rules?.validOn) {
     const told = rules.adminNotice === 'posted' || rules.adminNotice === 'already_sent';
     lines.push(
-      `The rules file ${rules.source} is not valid: this run used it as it was read valid on ${rules.validOn}${told ? ' (the admins were told what is wrong)' : ''}.`,
+      endOfSentence(
+        `The rules file ${rules.source} is not valid: this run used it as it was read valid on ${rules.validOn}${told ? ' (the admins were told what is wrong)' : ''}`,
+      ),
     );
   }
   lines.push(...(report.feed.notes ?? []));
