@@ -151,4 +151,26 @@ describe('the Won back box in a currency without two decimals', () => {
       expect(decision, currency).toMatchObject({ ok: true, audit: { value: 12_345_679 } });
     }
   });
+
+  it("in a locale that writes its own digits (bn-BD ১২৫০, mr-IN १२५०), the box's own example and those digits are taken", () => {
+    // The row states the value in them ("১,২৩৪৳/month"), and the box's example is written in them: the
+    // card refused its own example ("Enter the value won back as a number, e.g. ১,২৫০.৫০").
+    for (const [currency, locale, example, typed] of [
+      ['BDT', 'bn-BD', '১,২৫০.৫০', '১২৫০'],
+      ['INR', 'mr-IN', '१,२५०.५०', '१२५०'],
+    ]) {
+      const money = { currency, locale };
+      const card = orderPlaced(currency, locale, 22.2);
+      const box = ofType(card, 'Input.Text').find((n) => n.id === 'value_0');
+      expect(box?.placeholder).toBe(`e.g. ${example}`);
+      for (const [text, value] of [
+        [example, 1250.5],
+        [typed, 1250],
+      ] as const) {
+        expect(new RegExp(String(box?.regex)).test(text), text).toBe(true);
+        expect(readWonBackValue(text, 200, RULES, money), text).toEqual({ ok: true, value });
+        expect(typedAmount(withoutCurrencySign(text, currency, locale), locale), text).toBe(value);
+      }
+    }
+  });
 });
