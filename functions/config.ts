@@ -65,7 +65,10 @@ const displaySchema = z.object({
   LOCALE: emptyIsUnset(
     z
       .string()
-      .refine(isKnownLocale, { error: 'not a BCP 47 locale, e.g. en-GB', abort: true })
+      .refine(isKnownLocale, {
+        error: 'not a locale this runtime has numbers and dates for (a BCP 47 tag, e.g. en-GB)',
+        abort: true,
+      })
       .refine(writesLeftToRight, {
         error:
           'written right to left, which the cards, the summary and the tabs do not lay out: their words are English, and a right-to-left date or amount inside an English sentence is reordered on screen. Use a left-to-right locale, e.g. en-GB (CURRENCY stays as it is)',
