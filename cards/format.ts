@@ -127,22 +127,42 @@ function currencySigns(currency: string, locales: readonly string[]): string[] {
   return [...signs].filter((s) => s !== '').sort((a, b) => b.length - a.length);
 }
 
-// Arabic-Indic digits (ar-KW, ar-EG write `١٢٥٠`) and Persian ones (fa-IR, ur: `۱۲۵۰`).
-const ARABIC_DIGITS = /[\u0660-\u0669\u06f0-\u06f9]/g;
 // The marks that order right-to-left text, which Intl puts around an Arabic amount (`‏١٫١٢٥ د.ك.‏`).
 const BIDI_MARKS = /[\u061c\u200e\u200f]/g;
 
+let digitValues: Map<string, string> | undefined;
+
+/**
+ * Each digit of every decimal numbering system Intl writes, as 0-9: Arabic-Indic (ar-EG `١٢٥٠`),
+ * Persian (fa `۱۲۵۰`), Bengali (bn-BD `১২৫০`), Devanagari (mr-IN `१२५०`), Myanmar... The card writes
+ * a locale's amounts in its digits, and a phone's keyboard in that language types them.
+ */
+function digitValuesOf(): Map<string, string> {
+  if (digitValues) return digitValues;
+  const values = new Map<string, string>();
+  for (const system of Intl.supportedValuesOf('numberingSystem')) {
+    const format = numberFormat('en', { numberingSystem: system, useGrouping: false });
+    const digits = Array.from({ length: 10 }, (_, d) => format.format(d));
+    // Positional decimal digits only (ten is "1" then "0"): not Roman numerals or Chinese words.
+    const decimal =
+      digits.every((d) => Array.from(d).length === 1) && format.format(10) === digits[1] + digits[0];
+    if (decimal) for (const [d, digit] of digits.entries()) values.set(digit, String(d));
+  }
+  digitValues = values;
+  return values;
+}
+
 /**
  * A typed amount in the digits and marks the Won back box is read in: full-width ones from a
- * Japanese or Chinese keyboard (`１，２００`) as half-width, Arabic-Indic digits as 0-9 and their
- * decimal and group marks (`١٬٢٥٠٫٥٠٠`, as an Arabic keyboard types them) as `.` and `,`, with no
- * right-to-left marks.
+ * Japanese or Chinese keyboard (`１，２００`) as half-width, any numbering system's digits as 0-9
+ * (Arabic-Indic, Bengali, Devanagari...) and the Arabic decimal and group marks (`١٬٢٥٠٫٥٠٠`, as an
+ * Arabic keyboard types them) as `.` and `,`, with no right-to-left marks.
  */
 export function plainAmountText(text: string): string {
   return text
     .normalize('NFKC')
     .replace(BIDI_MARKS, '')
-    .replace(ARABIC_DIGITS, (d) => String((d.codePointAt(0) ?? 0) & 0xf))
+    .replace(/\p{Nd}/gu, (d) => digitValuesOf().get(d) ?? d)
     .replace(/\u066b/g, '.')
     .replace(/\u066c/g, ',');
 }
@@ -168,12 +188,25 @@ export function withoutCurrencySign(
   return rest;
 }
 
-// The digits and separators of a typed amount (`1,250.50`, `1.250,50`, `1'250.50`, `1 250,50`), also
-// as plainAmountText reads them: full-width (`１，２００`) and Arabic-Indic (`١٬٢٥٠٫٥`).
+// The digits of a typed amount the card's check takes, as plainAmountText reads them: full-width
+// (`１，２００`) and Arabic-Indic (`١٬٢٥٠٫٥`); the locale's own are added to it (ownDigits).
 const DIGIT = '\\d\uff10-\uff19\u0660-\u0669\u06f0-\u06f9';
 // Space around the amount and its sign, and the right-to-left marks of an Arabic amount copied from its row.
 const SPACE = '[\\s\u061c\u200e\u200f]*';
-const TYPED_AMOUNT = `[${DIGIT}][${DIGIT}.,'\u2019 \u00a0\u202f\uff0c\uff0e\u066b\u066c]*`;
+// The digits and separators of a typed amount (`1,250.50`, `1.250,50`, `1'250.50`, `1 250,50`).
+const typedAmountPattern = (digit: string) =>
+  `[${digit}][${digit}.,'\u2019 \u00a0\u202f\uff0c\uff0e\u066b\u066c]*`;
+
+/**
+ * The range of the digits `locale` writes numbers in where they are not 0-9 (bn-BD `০-৯`, mr-IN
+ * `०-९`), for the card's check: one locale's, not all of plainAmountText's, which would add some
+ * 700 characters to every Won back box of a card.
+ */
+function ownDigits(locale: string): string {
+  const format = numberFormat(locale, { useGrouping: false });
+  const [zero, nine] = [format.format(0), format.format(9)];
+  return zero === '0' || zero.length !== 1 || nine.length !== 1 ? '' : `${zero}-${nine}`;
+}
 
 /**
  * The card's Won back box, a text box: a number box (Input.Number) reads `1.200` as 1.2 and refuses
@@ -195,12 +228,19 @@ export function wonBackBox(
   return {
     // A row valued at 0 (no order in the value's window) starts empty: a "0" the bot refuses on Save
     // would be a box that cannot be saved as it comes. The placeholder says what to type instead.
-    valuePrefill:
-      prefill <= 0 ? '' : numberStyle(money.locale).decimalComma ? digits.replace('.', ',') : digits,
+    valuePrefill: prefill <= 0 ? '' : digitsReadIn(digits, money.locale),
     valuePlaceholder: `e.g. ${example}`,
     valueExample: example,
-    valueRegex: `^${SPACE}${sign}${SPACE}${TYPED_AMOUNT}${SPACE}${sign}${SPACE}$`,
+    valueRegex: `^${SPACE}${sign}${SPACE}${typedAmountPattern(DIGIT + ownDigits(money.locale))}${SPACE}${sign}${SPACE}$`,
   };
+}
+
+/**
+ * Plain digits with a decimal point (`1200`, `1.125`) written so `locale` reads them back as the same
+ * amount: with a decimal comma where it writes one (de-DE, fr-TN `1,125`), where `1.125` is 1,125.
+ */
+export function digitsReadIn(digits: string, locale: string): string {
+  return numberStyle(locale).decimalComma ? digits.replace('.', ',') : digits;
 }
 
 /**

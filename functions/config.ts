@@ -56,16 +56,19 @@ const displaySchema = z.object({
   CURRENCY: emptyIsUnset(
     z
       .string()
-      // Not three capitals already says what is wrong: "not a currency this runtime knows" would add nothing.
+      // Not three capitals already says what is wrong: "not an ISO 4217 code" would add nothing.
       .regex(/^[A-Z]{3}$/, { error: 'an ISO 4217 code in capitals, e.g. GBP', abort: true })
-      .refine(isKnownCurrency, 'not a currency this runtime knows')
+      .refine(isKnownCurrency, 'not an ISO 4217 currency code, e.g. GBP, EUR, KWD')
       .default('USD'),
   ),
   /** BCP 47 locale for numbers and dates on the cards (e.g. en-GB). */
   LOCALE: emptyIsUnset(
     z
       .string()
-      .refine(isKnownLocale, { error: 'not a BCP 47 locale, e.g. en-GB', abort: true })
+      .refine(isKnownLocale, {
+        error: 'not a locale this runtime has numbers and dates for (a BCP 47 tag, e.g. en-GB)',
+        abort: true,
+      })
       .refine(writesLeftToRight, {
         error:
           'written right to left, which the cards, the summary and the tabs do not lay out: their words are English, and a right-to-left date or amount inside an English sentence is reordered on screen. Use a left-to-right locale, e.g. en-GB (CURRENCY stays as it is)',
@@ -693,14 +696,12 @@ function tabSsoOf(e: Env): Config['tabSso'] {
   return { clientId: e.TAB_SSO_CLIENT_ID, audience: e.TAB_SSO_AUDIENCE, tenantId };
 }
 
+// Intl formats any three letters as a currency (GPB, a typo of GBP, as "GPB 1,234.57" with two
+// decimals); its names are ISO 4217's, funds and units of account (CLF) included.
+const currencyNames = new Intl.DisplayNames('en', { type: 'currency', fallback: 'none' });
+
 function isKnownCurrency(code: string): boolean {
-  try {
-    new Intl.NumberFormat('en-US', { style: 'currency', currency: code });
-    return true;
-  } catch (err) {
-    if (err instanceof RangeError) return false;
-    throw err;
-  }
+  return currencyNames.of(code) !== undefined;
 }
 
 // The scripts written right to left (Unicode's bidi class R or AL), as a locale's likely script names them.

@@ -116,10 +116,14 @@ function teamQueryOf(request: HttpRequest): { rep: string | null; month: string 
  * The body of POST /api/tab/customer/actions. A field of the wrong type is refused, not dropped: a
  * dropped value would record the customer's own. Won back's value is read as the card's check reads
  * it (readWonBackValue): a plain-number string, or a JSON number written out as one (so 1e21 is
- * refused there like a typed exponent).
+ * refused there like a typed exponent), with a decimal point whatever LOCALE writes (de-DE reads a
+ * plain `1.125` as 1,125), so it is read as en-US writes numbers, whatever locale is sent with it.
  */
 const actionBodySchema = z.preprocess(
-  (body) => body ?? {},
+  (body) =>
+    body && typeof body === 'object' && typeof (body as { value?: unknown }).value === 'number'
+      ? { ...body, locale: 'en-US' }
+      : (body ?? {}),
   z.object({
     action: z.enum(ACTIONS, { error: `must be one of ${ACTIONS.join(', ')}` }),
     value: z

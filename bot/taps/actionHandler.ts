@@ -1,7 +1,7 @@
 import { buildWeeklyCard } from '../../cards/buildWeeklyCard';
 import type { CustomerOutcome, WeeklyCardData } from '../../cards/cardModels';
 import { type ParsedSubmit, parseCardSubmit } from '../../cards/cardSubmit';
-import { chatSafe } from '../../cards/format';
+import { chatSafe, endOfSentence } from '../../cards/format';
 import {
   isDigest,
   outcomeOnCard,
@@ -571,11 +571,11 @@ export class ChurnActionHandler implements ActionHandler {
     const wording = this.dateWording();
     if (!latest || latest.id !== target.id) {
       const newer = latest
-        ? ` since then ${chatSafe(latest.actorName) || 'someone'} recorded ${actionWords(latest, wording)}`
+        ? `: since then ${chatSafe(latest.actorName) || 'someone'} recorded ${actionWords(latest, wording)}`
         : '';
-      return {
-        text: `Your last action, ${actionWords(target, wording)} on ${chatSafe(target.customerName)}, can no longer be undone:${newer}. Nothing was changed.`,
-      };
+      // The sentence may end with a date that ends with its own full stop (de-DE `24. Nov.`).
+      const refused = `Your last action, ${actionWords(target, wording)} on ${chatSafe(target.customerName)}, can no longer be undone${newer}`;
+      return { text: `${endOfSentence(refused)} Nothing was changed.` };
     }
     const ctx = this.context(current, actor, undoKey(target.id), null, rep ? repAddresses(rep) : []);
     const decision = decideUndo(ctx, rules, target, isAdmin(actor.userId, this.deps.access));

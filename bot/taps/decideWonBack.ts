@@ -44,9 +44,12 @@ export function typedAmount(typed: string, locale: string): number | null {
  * The most a customer may be recorded as won back for: per month, or for the order of a one-visit
  * customer. A customer valued at 0 (no order in the value's window) has no value to be ten times
  * of: their Won back box starts empty for the rep to type what they won, which only `maxValue` caps.
+ * Never less than the value itself, as the box starts with it (whole, so rounded up): `maxValue` is
+ * ten million in any currency, and a customer worth ￥12,345,679 or Rp 12.345.679 a month is real.
  */
 export function maxWonBackValue(monthlyValue: number, rules: ActionRules): number {
-  return monthlyValue > 0 ? Math.min(rules.maxValue, monthlyValue * rules.maxValueMultiple) : rules.maxValue;
+  if (monthlyValue <= 0) return rules.maxValue;
+  return Math.max(Math.ceil(monthlyValue), Math.min(rules.maxValue, monthlyValue * rules.maxValueMultiple));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { endOfSentence } from '../../cards/format';
 import type { ModelChoice } from '../../rules/model/bookModel';
 import { plural, rankingText } from '../../rules/model/plainWords';
 import { NO_REP_NAMES, type RepNames, repNameWithAddress, withFormerReps } from '../../rules/repNames';
@@ -293,7 +294,9 @@ export function weeklyReportText(report: WeeklyRunDone, names: RepNames = NO_REP
   if (rules?.validOn) {
     const told = rules.adminNotice === 'posted' || rules.adminNotice === 'already_sent';
     lines.push(
-      `The rules file ${rules.source} is not valid: this run used it as it was read valid on ${rules.validOn}${told ? ' (the admins were told what is wrong)' : ''}.`,
+      endOfSentence(
+        `The rules file ${rules.source} is not valid: this run used it as it was read valid on ${rules.validOn}${told ? ' (the admins were told what is wrong)' : ''}`,
+      ),
     );
   }
   lines.push(...(report.feed.notes ?? []));

@@ -19,7 +19,7 @@ import { decideTap } from '../../bot/taps/decideTap';
 import { decideUndo, selectUndoTarget } from '../../bot/taps/decideUndo';
 import { typedAmount } from '../../bot/taps/decideWonBack';
 import { withStandingLoss } from '../../bot/taps/storedHistory';
-import { formatExactMoney, withoutCurrencySign, wonBackValueWords } from '../../cards/format';
+import { digitsReadIn, formatExactMoney, withoutCurrencySign, wonBackValueWords } from '../../cards/format';
 import { localDate } from '../../rules/calendar';
 import type { CustomerState, ValueKind } from '../../rules/customerState';
 import type { Rules } from '../../rules/rulesSchema';
@@ -138,14 +138,14 @@ export async function tapInTab(
       return answer(await finishRecorded(deps, repeat, { ...replay, at: now.toISOString() }), deps, user);
     const key = tabActionKey(messageId, customerId, body.action, history);
     // The tab's box is typed in the user's Teams locale, the card's in LOCALE: an amount that reads
-    // as a number in the user's goes on as a plain decimal, which reads the same in any locale. The
-    // page's currency sign first comes off (`£1.100` in German Teams), else the amount would be read
-    // in LOCALE instead (£1.10).
+    // as a number in the user's goes on as plain digits written as LOCALE reads them (1.125 dinars is
+    // `1,125` in a decimal-comma LOCALE, where `1.125` is 1,125). The page's currency sign first comes
+    // off (`£1.100` in German Teams), else the amount would be read in LOCALE instead (£1.10).
     const typed =
       body.locale && body.value
         ? typedAmount(withoutCurrencySign(body.value, deps.currency, body.locale, deps.locale), body.locale)
         : null;
-    const inputs = typed === null ? body : { ...body, value: String(typed) };
+    const inputs = typed === null ? body : { ...body, value: digitsReadIn(String(typed), deps.locale) };
     // With the history, as a card tap has it: the once-a-day Reached out check reads it.
     decision = decideTap(body.action, { ...ctx(key), history }, rules, inputs);
   }

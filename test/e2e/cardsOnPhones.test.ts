@@ -6,6 +6,8 @@ import { dateWording } from '../../bot/taps/actionWords';
 import {
   buildMonthlySummaryCard,
   buildWeeklyCard,
+  cardBytes,
+  MAX_CARD_BYTES,
   MAX_CARD_CUSTOMERS,
   type WeeklyCardData,
 } from '../../cards';
@@ -88,10 +90,6 @@ function week(kind: 'weekly' | 'list', rows: WeeklyCardCustomer[]): WeeklyCardDa
   };
 }
 
-/** Teams delivers a bot message of 80 KB for sure, counted as UTF-16 (format-your-bot-messages). */
-const TEAMS_MESSAGE_BYTES = 80 * 1024;
-const teamsBytes = (card: object) => 2 * JSON.stringify(card).length;
-
 /** The weekly card with as many of these long rows as one card carries (the list pages by size). */
 function fullestWeeklyCard(): object {
   for (let n = MAX_CARD_CUSTOMERS; n > 1; n--) {
@@ -101,7 +99,7 @@ function fullestWeeklyCard(): object {
         Array.from({ length: n }, (_, k) => row(k)),
       ),
     );
-    if (teamsBytes(card) <= TEAMS_MESSAGE_BYTES) return card;
+    if (cardBytes(card) <= MAX_CARD_BYTES) return card;
   }
   throw new Error('not even two rows fit a card');
 }
@@ -345,7 +343,7 @@ describe('every card as Teams draws it, on a phone and a desktop, in each theme'
 
   it("every card fits Teams' published limits: 80 KB as it counts a message, six actions a set", () => {
     for (const [name, card] of CARDS) {
-      expect(teamsBytes(card), name).toBeLessThanOrEqual(TEAMS_MESSAGE_BYTES);
+      expect(cardBytes(card), name).toBeLessThanOrEqual(MAX_CARD_BYTES);
       // Teams' host configs show six actions a set (`actions.maxActions`) and drop the rest unseen.
       for (const set of findAll(card, (n) => Array.isArray(n.actions)))
         expect((set.actions as unknown[]).length, name).toBeLessThanOrEqual(6);

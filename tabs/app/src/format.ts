@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { formatExactMoney } from '../../../cards/format';
+import { formatExactMoney, formatMoney } from '../../../cards/format';
 import { formatDateNear, formatDayMonth, formatShortMonth } from '../../../rules/calendar';
 
 /**
@@ -35,12 +35,11 @@ export function formats(locale: string, currency: string, today = ''): Formats {
       return 'en-US';
     }
   })();
-  const money = new Intl.NumberFormat(safe, { style: 'currency', currency, maximumFractionDigits: 0 });
   const count = new Intl.NumberFormat(safe, { maximumFractionDigits: 0 });
   const tick = new Intl.NumberFormat(safe, { maximumFractionDigits: 2 });
   const pct = new Intl.NumberFormat(safe, { style: 'percent', maximumFractionDigits: 0 });
   return {
-    money: (n) => money.format(n),
+    money: (n) => formatMoney(n, currency, safe),
     wonBack: (n) => formatExactMoney(n, currency, safe),
     count: (n) => count.format(n),
     percent: (x) => pct.format(x),

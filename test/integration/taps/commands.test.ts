@@ -333,6 +333,26 @@ describe('text commands', () => {
     expect((await storage.state.get('cust-1'))?.state.status).toBe('lost');
   });
 
+  it('undo refused in a German team ends its sentence once after the German date ("24. Nov.", not "24. Nov..")', async () => {
+    await host.host.close();
+    await start({ cardFormat: { currency: 'EUR', locale: 'de-DE' } });
+    await post(host.host.url, submitActivity(connector.url, ANA, tap.reachedOut('cust-1')));
+    await saveCard(cards, 'card-admin', { userId: 'aad-admin' }, states.slice(0, 1));
+    await post(
+      host.host.url,
+      submitActivity(
+        connector.url,
+        { userId: 'aad-admin', name: 'Ada Admin', channelId: '29:ada' },
+        tap.lost('cust-1', 'other'),
+        { replyToId: 'card-admin' },
+      ),
+    );
+    await say('undo');
+    expect(lastReply()?.text).toBe(
+      `Your last action, "reached out" on Di., 24. Nov. on Greenfield Cafe, can no longer be undone: since then Ada Admin recorded "lost" on Di., 24. Nov. Nothing was changed.`,
+    );
+  });
+
   it('summary: not available until wired; then last month’s card from the injected builder', async () => {
     await say('summary', ADMIN);
     expect(lastReply()?.text).toBe(SUMMARY_NOT_AVAILABLE);

@@ -81,3 +81,24 @@ describe('a save in a currency with three decimals', () => {
     expect(renderSummaryText(summary)).not.toContain('1.13');
   });
 });
+
+// A Tunisian team writing French (CURRENCY=TND, three decimals; LOCALE=fr-TN, a decimal comma): a rep
+// types 1,125 in the tab, one dinar and 125 millimes, in their French Teams or in an English one as 1.125.
+describe('a save with three decimals in a team whose locale writes a decimal comma', () => {
+  it.each([
+    ['fr-FR', '1,125'],
+    ['en-GB', '1.125'],
+  ])('TND typed in the tab in %s as %s is stored as 1.125, not 1,125 dinars', async (typedIn, typed) => {
+    const { storage, cards } = await openActionStorage(`tltnd${typedIn.slice(0, 2)}`);
+    await seed(storage, [customer('oak', { name: 'Oak Roasters', monthlyValue: 200 })]);
+    const deps = { ...tabActionDeps(storage, cards), currency: 'TND', locale: 'fr-TN' };
+    const saved = await tapInTab(deps, ANA_IN_TAB, 'oak', {
+      action: 'won_back',
+      value: typed,
+      locale: typedIn,
+    });
+    expect(saved).toMatchObject({ ok: true, message: expect.stringContaining('1,125\u00a0DT a month') });
+    const [row] = await storage.audit.latestForCustomer('oak', { limit: 1 });
+    expect(row).toMatchObject({ action: 'won_back', value: 1.125 });
+  });
+});

@@ -131,4 +131,46 @@ describe('the Won back box in a currency without two decimals', () => {
     );
     expect(decision).toMatchObject({ ok: true, audit: { value: 1234.568 } });
   });
+
+  it('a customer worth more than ten million a month, common in yen or rupiah, is saved as the box came', () => {
+    // ￥12,345,678.60 a month is about 80,000 US dollars: the row states ￥12,345,679/month and the box
+    // holds it, which the ten-million ceiling refused ("at most ￥10,000,000"), the row's own figure.
+    for (const [currency, locale, row] of [
+      ['JPY', 'ja-JP', '￥12,345,679/month'],
+      ['IDR', 'id-ID', 'Rp\u00a012.345.679/month'],
+    ]) {
+      const week = representativeWeek();
+      week.customers[0] = { ...week.customers[0], monthlyValue: 12_345_678.6 };
+      const card = buildWeeklyCard({ ...week, currency, locale });
+      expect(texts(card)).toContain(row);
+      const decision = decideWonBack(
+        ctx(atRisk({ monthlyValue: 12_345_678.6 }), { currency, locale }),
+        RULES,
+        boxValue(card, 'value_0'),
+      );
+      expect(decision, currency).toMatchObject({ ok: true, audit: { value: 12_345_679 } });
+    }
+  });
+
+  it("in a locale that writes its own digits (bn-BD ১২৫০, mr-IN १२५०), the box's own example and those digits are taken", () => {
+    // The row states the value in them ("১,২৩৪৳/month"), and the box's example is written in them: the
+    // card refused its own example ("Enter the value won back as a number, e.g. ১,২৫০.৫০").
+    for (const [currency, locale, example, typed] of [
+      ['BDT', 'bn-BD', '১,২৫০.৫০', '১২৫০'],
+      ['INR', 'mr-IN', '१,२५०.५०', '१२५०'],
+    ]) {
+      const money = { currency, locale };
+      const card = orderPlaced(currency, locale, 22.2);
+      const box = ofType(card, 'Input.Text').find((n) => n.id === 'value_0');
+      expect(box?.placeholder).toBe(`e.g. ${example}`);
+      for (const [text, value] of [
+        [example, 1250.5],
+        [typed, 1250],
+      ] as const) {
+        expect(new RegExp(String(box?.regex)).test(text), text).toBe(true);
+        expect(readWonBackValue(text, 200, RULES, money), text).toEqual({ ok: true, value });
+        expect(typedAmount(withoutCurrencySign(text, currency, locale), locale), text).toBe(value);
+      }
+    }
+  });
 });

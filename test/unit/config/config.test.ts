@@ -486,6 +486,23 @@ describe('loadDisplayConfig', () => {
     expect(() => loadDisplayConfig({ CURRENCY: 'gbp' })).toThrow('CURRENCY: an ISO 4217 code in capitals');
   });
 
+  it('refuses three capitals that are no ISO 4217 code (GBP typed GPB), and takes one with four decimals', () => {
+    // Intl formats any three letters as a currency of two decimals ("GPB 1,234.57"): every card would.
+    for (const currency of ['GPB', 'EUE', 'ABC'])
+      expect(() => loadDisplayConfig({ CURRENCY: currency }), currency).toThrow(
+        'CURRENCY: not an ISO 4217 currency code',
+      );
+    for (const currency of ['KWD', 'CLF', 'UYW', 'XCG'])
+      expect(loadDisplayConfig({ CURRENCY: currency }).card.currency).toBe(currency);
+  });
+
+  it('refuses a locale this runtime has no numbers or dates for, without calling a real tag (dv-MV, Maldivian) no BCP 47 locale', () => {
+    expect(() => loadDisplayConfig({ LOCALE: 'dv-MV' })).toThrow(
+      'LOCALE: not a locale this runtime has numbers and dates for (a BCP 47 tag, e.g. en-GB)',
+    );
+    expect(() => loadDisplayConfig({ LOCALE: 'en_GB' })).toThrow('LOCALE: not a locale this runtime has');
+  });
+
   it("refuses a locale written right to left (a Kuwaiti team's ar-KW), naming a left-to-right one to use instead", () => {
     // The words are English: "as of <an Arabic date> · 62 customers" is reordered on screen into
     // "as of 62 · <the date> customers", and a dinar amount loses its place in the sentence.

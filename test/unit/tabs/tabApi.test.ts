@@ -2,7 +2,7 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { actionRulesFrom } from '../../../bot/taps/actionRules';
 import { actionWords } from '../../../bot/taps/actionWords';
-import { readWonBackValue } from '../../../bot/taps/decideWonBack';
+import { readWonBackValue, typedAmount } from '../../../bot/taps/decideWonBack';
 import { replayRow } from '../../../bot/taps/replayRow';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import { createTabHandlers } from '../../../functions/tabApi';
@@ -318,8 +318,17 @@ describe('the tab API reads the Won back value as the card does', () => {
   it('a JSON number is read as the number typed (not replaced by the customer’s value)', async () => {
     const answer = await post({ action: 'won_back', value: 12 });
     expect(answer.status).toBe(200);
-    expect(answer.received).toEqual([{ action: 'won_back', value: '12' }]);
+    expect(answer.received).toEqual([{ action: 'won_back', value: '12', locale: 'en-US' }]);
     expect((await post({ action: 'won_back', value: '12.50' })).received[0].value).toBe('12.50');
+  });
+
+  it('a JSON number with decimals is read with its decimal point in any LOCALE: 1.125 is not 1,125 in a German team', async () => {
+    // Without a locale the value is read as LOCALE writes numbers, where de-DE's "1.125" is 1,125.
+    for (const sent of [{ value: 1.125 }, { value: 1.125, locale: 'de-DE' }]) {
+      const [body] = (await post({ action: 'won_back', ...sent })).received;
+      expect(typedAmount(String(body.value), body.locale ?? 'de-DE')).toBe(1.125);
+    }
+    expect((await post({ action: 'won_back', value: '1.125' })).received[0].locale).toBeUndefined();
   });
 
   it('every answer, refusals included, is no-store and nosniff (a 409 can name a customer)', async () => {

@@ -181,6 +181,19 @@ describe('the weekly report', () => {
     expect(text).toContain('- and 5 more');
   });
 
+  it('ends the rules file line once after a German date ("20. Nov.", not "20. Nov..")', () => {
+    const rulesFile = {
+      source: 'feed/rules.json',
+      problems: ['windows.valueDays: expected a number'],
+      validAt: '2026-11-20T08:00:00Z',
+      validOn: 'Fr., 20. Nov.',
+      adminNotice: 'not_configured' as const,
+    };
+    expect(weeklyReportText({ ...report(outcomes), rulesFile }).split('\n')).toContain(
+      'The rules file feed/rules.json is not valid: this run used it as it was read valid on Fr., 20. Nov.',
+    );
+  });
+
   it("says in the log what became of the admins' notice, a failed one included", () => {
     const secondLine = (adminNotice: WeeklyRunDone['adminNotice']) =>
       weeklyReportText({ ...report(outcomes), adminNotice }).split('\n')[1];
