@@ -11,6 +11,11 @@ import { addressKey, repAddresses } from './addresses';
 export interface RepName {
   name: string;
   ambiguous: boolean;
+  /**
+   * The address the rep's figures are counted under (their email, else their sign-in name): rows
+   * from before the install name the rep as the feed did, by either, and they are still one rep.
+   */
+  owner: string;
 }
 
 /** Display names by address (lower case, every address a feed may name the rep by). */
@@ -49,7 +54,8 @@ export function repNamesOf(reps: readonly NamedRep[]): RepNames {
   const names = new Map<string, RepName>();
   for (const { rep, name } of named) {
     const ambiguous = (users.get(name.toLowerCase())?.size ?? 0) > 1;
-    for (const address of repAddresses(rep)) names.set(address, { name, ambiguous });
+    const addresses = repAddresses(rep);
+    for (const address of addresses) names.set(address, { name, ambiguous, owner: addresses[0] });
   }
   return names;
 }
@@ -88,12 +94,30 @@ export function withFormerReps(
     if (added.has(key) || shown === '') continue;
     const same = [...added.values()].filter((n) => n.name.toLowerCase() === shown.toLowerCase());
     for (const n of same) n.ambiguous = true;
-    added.set(key, { name: shown, ambiguous: same.length > 0 });
+    added.set(key, { name: shown, ambiguous: same.length > 0, owner: key });
   }
   return added;
 }
 
-/** Each named address with how repName shows it, for figures computed apart from the lookup (the monthly summary's). */
-export function repNameLabels(names: RepNames): Record<string, string> {
-  return Object.fromEntries([...names.keys()].map((address) => [address, repName(names, address)]));
+/** The address a rep's figures are counted under, whichever of theirs `address` is (RepName `owner`). */
+export function repOwner(names: RepNames, address: string): string {
+  const key = addressKey(address);
+  return names.get(key)?.owner ?? key;
+}
+
+/**
+ * Each named address with how repName shows it, and the address its rep is counted under (repOwner),
+ * for figures computed apart from the lookup (the monthly summary's).
+ */
+export function repNameLabels(names: RepNames): {
+  repNames: Record<string, string>;
+  repOwners: Record<string, string>;
+} {
+  return {
+    // The rep under the address they are counted by, so a rep the feed named two ways reads one way.
+    repNames: Object.fromEntries(
+      [...names.keys()].map((address) => [address, repName(names, repOwner(names, address))]),
+    ),
+    repOwners: Object.fromEntries([...names].map(([address, n]) => [address, n.owner])),
+  };
 }

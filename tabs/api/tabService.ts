@@ -17,7 +17,7 @@ import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf, shiftMonth } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { feedSilence, isStale, staleFeedWords } from '../../rules/feedFreshness';
-import { type RepNames, repName, repNameLabels, repNamesOf } from '../../rules/repNames';
+import { type RepNames, repName, repNameLabels, repNamesOf, repOwner } from '../../rules/repNames';
 import type { Rules } from '../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
 import type { Storage } from '../../storage';
@@ -420,7 +420,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
           timeZone: deps.timeZone,
           currency,
           lossReasons: [...rules.lossReasons],
-          repNames: repNameLabels(names),
+          ...repNameLabels(names),
         }),
       );
       const selected = summaries[summaries.length - 1];
@@ -504,7 +504,8 @@ function answersInFlight() {
  * names a manager picks from: on a team of a hundred reps, a list by address reads unsorted.
  */
 function namedReps(rows: readonly { owner: string }[], names: RepNames): { owner: string; name: string }[] {
-  return [...new Set(rows.map((r) => addressKey(r.owner)).filter((o) => o !== ''))]
+  // A rep the rows name by both their addresses (before and after the install) is one rep.
+  return [...new Set(rows.map((r) => repOwner(names, r.owner)).filter((o) => o !== ''))]
     .map((owner) => ({ owner, name: repName(names, owner) }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.owner.localeCompare(b.owner));
 }
