@@ -284,11 +284,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
     async customer(user, customerId) {
       const { state } = await visibleState(user, customerId);
       const day = today();
-      const [loaded, audit] = await Promise.all([
+      const [loaded, audit, reps] = await Promise.all([
         books.scored(day),
         // The whole trail, as the orders are whole: a busy customer's grows by about 130 rows a year
         // (a Reached out and a Snooze most weeks), read 1,000 to a request.
         deps.storage.audit.latestForCustomer(customerId, { limit: Number.POSITIVE_INFINITY }),
+        deps.storage.conversations.listReps(),
       ]);
       const { book, scored, rules } = loaded;
       const i = bookIndex(book, customerId);
@@ -309,6 +310,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         currency,
         locale,
         customer,
+        ownerName: repName(repNamesOf(reps), state.owner),
         ...fromFeed,
         horizonDays: scored.noOrderHorizonDays,
         timeline: timeline(book, i, audit, {

@@ -60,7 +60,7 @@ describe('reps named in the monthly summary and the Team tab', () => {
     await world.stop();
   });
 
-  const expected = {
+  const expected: Record<string, string> = {
     [SAM]: `Sam Lee (${SAM})`,
     [SAM_LI]: `sam lee (${SAM_LI})`,
     [ANA]: 'Ana Ruiz',
@@ -99,6 +99,11 @@ describe('reps named in the monthly summary and the Team tab', () => {
     const team = await tabs.team(MANAGER, { rep: null, month: '2026-11' });
     expect(Object.fromEntries(team.reps.map((r) => [r.owner, r.name]))).toEqual(expected);
     expect(team.valueAtRiskByRep.map((r) => r.name).sort()).toEqual(Object.values(expected).sort());
+    // A manager opening a customer's page reads whose it is by name, as on the Team tab.
+    const owned = await Promise.all(
+      owners.map(async (_, k) => (await tabs.customer(MANAGER, `S-${k}`)).ownerName),
+    );
+    expect(owned).toEqual(owners.map((o) => expected[o]));
   });
 });
 
