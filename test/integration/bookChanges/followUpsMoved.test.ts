@@ -57,6 +57,7 @@ describe('the follow-up of a call made before the customer moved to another rep'
   beforeEach(async () => {
     world = await openWeeklyWorld('fumove');
     await installReps(world, [ANA, BEN]);
+    await world.storage.conversations.learnName(`aad-${ANA}`, 'Ana Ruiz');
     const quiet = initialState({ customerId: 'quiet', name: 'Quiet Deli', owner: ANA, monthlyValue: 800 });
     await world.storage.state.writeChanged(new Map(), [quiet]);
     await anaReachesOut(world, quiet, 'card-ana');
@@ -128,6 +129,45 @@ describe('the follow-up of a call made while the rep’s rows named her by her s
     const card = (sends[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
     expect(texts(card)).toContain(
       'No order in the 31 days since you reached out (Sat 24 Oct): mark lost, went quiet?',
+    );
+  });
+});
+
+// Two reps Teams names "Ana Ruiz": Ben reads which one called, as every card and the Team tab tell
+// them apart, by the caller's address.
+describe('the follow-up of a call by one of two reps of one name', () => {
+  const OTHER_ANA = 'ana.ruiz@example.com';
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('futwoanas');
+    await installReps(world, [ANA, OTHER_ANA, BEN]);
+    for (const email of [ANA, OTHER_ANA])
+      await world.storage.conversations.learnName(`aad-${email}`, 'Ana Ruiz');
+    const quiet = initialState({ customerId: 'quiet', name: 'Quiet Deli', owner: ANA, monthlyValue: 800 });
+    await world.storage.state.writeChanged(new Map(), [quiet]);
+    await anaReachesOut(world, quiet, 'card-ana');
+    await world.storage.state.update('quiet', (s) => s && { ...s, owner: BEN });
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('names the one who called with her address', async () => {
+    const deps: FollowUpsRunDeps = {
+      storage: world.storage,
+      cards: world.cards,
+      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
+      rules,
+      sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
+      config: { timeZone: TIME_ZONE },
+      log: world.log,
+    };
+    completed(await runFollowUps(deps, { now: TUESDAY }));
+    const sends = world.fake.activities.filter((a) => a.kind === 'send');
+    expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(BEN)]);
+    const card = (sends[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    expect(texts(card)).toContain(
+      `No order in the 31 days since Ana Ruiz (${ANA}) reached out (Sat 24 Oct): mark lost, went quiet?`,
     );
   });
 });
