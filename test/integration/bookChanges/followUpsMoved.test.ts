@@ -29,6 +29,19 @@ const book = bookFromRows({
   orders: weeklyOrders('quiet', '2026-06-01', '2026-10-12'),
 });
 
+/** The daily run's deps over `feed`, sending through the world's fake connector. */
+function digestDeps(world: WeeklyWorld, feed: typeof book): FollowUpsRunDeps {
+  return {
+    storage: world.storage,
+    cards: world.cards,
+    readBook: async () => ({ book: feed, report: { files: [], rowsSkipped: 0 } }),
+    rules,
+    sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
+    config: { timeZone: TIME_ZONE },
+    log: world.log,
+  };
+}
+
 /** Ana taps Reached out on Quiet Deli on Sat 24 Oct, from a card (its message id) or the tab (null). */
 async function anaReachesOut(
   world: WeeklyWorld,
@@ -69,15 +82,7 @@ describe('the follow-up of a call made before the customer moved to another rep'
   });
 
   it('goes to the new owner and names the rep who reached out', async () => {
-    const deps: FollowUpsRunDeps = {
-      storage: world.storage,
-      cards: world.cards,
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      rules,
-      sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
-      config: { timeZone: TIME_ZONE },
-      log: world.log,
-    };
+    const deps = digestDeps(world, book);
     const report = completed(await runFollowUps(deps, { now: TUESDAY }));
     expect(report.followUps).toMatchObject({ due: 1, silent: 1 });
     const sends = world.fake.activities.filter((a) => a.kind === 'send');
@@ -114,15 +119,7 @@ describe('the follow-up of a call made while the rep’s rows named her by her s
       customers: [{ id: 'quiet', name: 'Quiet Deli', owner: upn, monthlyValue: 800 }],
       orders: weeklyOrders('quiet', '2026-06-01', '2026-10-12'),
     });
-    const deps: FollowUpsRunDeps = {
-      storage: world.storage,
-      cards: world.cards,
-      readBook: async () => ({ book: byUpn, report: { files: [], rowsSkipped: 0 } }),
-      rules,
-      sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
-      config: { timeZone: TIME_ZONE },
-      log: world.log,
-    };
+    const deps = digestDeps(world, byUpn);
     completed(await runFollowUps(deps, { now: TUESDAY }));
     const sends = world.fake.activities.filter((a) => a.kind === 'send');
     expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
@@ -153,15 +150,7 @@ describe('the follow-up of a call by one of two reps of one name', () => {
   });
 
   it('names the one who called with her address', async () => {
-    const deps: FollowUpsRunDeps = {
-      storage: world.storage,
-      cards: world.cards,
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      rules,
-      sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
-      config: { timeZone: TIME_ZONE },
-      log: world.log,
-    };
+    const deps = digestDeps(world, book);
     completed(await runFollowUps(deps, { now: TUESDAY }));
     const sends = world.fake.activities.filter((a) => a.kind === 'send');
     expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(BEN)]);
