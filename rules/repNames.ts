@@ -11,6 +11,11 @@ import { addressKey, repAddresses } from './addresses';
 export interface RepName {
   name: string;
   ambiguous: boolean;
+  /**
+   * The address the rep's figures are counted under (their email, else their sign-in name): rows
+   * from before the install name the rep as the feed did, by either, and they are still one rep.
+   */
+  owner: string;
 }
 
 /** Display names by address (lower case, every address a feed may name the rep by). */
@@ -36,20 +41,42 @@ function shownName(name: string): string {
 }
 
 /**
+ * Two display names a reader cannot tell apart are one: without case, and with accents composed
+ * (an é typed as e and a combining accent looks the same as the single character).
+ */
+function sameNameKey(name: string): string {
+  return name.normalize('NFKC').toLowerCase();
+}
+
+// What reads as an address in a display name: a run of text around an @.
+const ADDRESS_IN_NAME = /[^\s()<>[\],;:"']+@[^\s()<>[\],;:"']+/g;
+
+/**
+ * Whether a display name holds an address that is none of the rep's own ("ben@contoso.com" as Ana's
+ * name): shown alone, it would be read as that rep. A guest whose name is their own address is
+ * shown by it as it is.
+ */
+function readsAsAnotherAddress(name: string, addresses: readonly string[]): boolean {
+  return (name.match(ADDRESS_IN_NAME) ?? []).some((a) => !addresses.includes(addressKey(a)));
+}
+
+/**
  * The display names of the stored reps under each of their addresses. A name two reps share
- * (compared without case) is marked ambiguous, so each is shown with their address.
+ * (sameNameKey), or one written as another address, is marked ambiguous, so the rep is shown with
+ * their address.
  */
 export function repNamesOf(reps: readonly NamedRep[]): RepNames {
   const named = reps.map((r) => ({ rep: r, name: shownName(r.name) })).filter((r) => r.name !== '');
   const users = new Map<string, Set<string>>();
   for (const { rep, name } of named) {
-    const key = name.toLowerCase();
+    const key = sameNameKey(name);
     users.set(key, (users.get(key) ?? new Set()).add(rep.userId));
   }
   const names = new Map<string, RepName>();
   for (const { rep, name } of named) {
-    const ambiguous = (users.get(name.toLowerCase())?.size ?? 0) > 1;
-    for (const address of repAddresses(rep)) names.set(address, { name, ambiguous });
+    const addresses = repAddresses(rep);
+    const ambiguous = (users.get(sameNameKey(name))?.size ?? 0) > 1 || readsAsAnotherAddress(name, addresses);
+    for (const address of addresses) names.set(address, { name, ambiguous, owner: addresses[0] });
   }
   return names;
 }
@@ -86,14 +113,36 @@ export function withFormerReps(
     const key = addressKey(address);
     const shown = shownName(name);
     if (added.has(key) || shown === '') continue;
-    const same = [...added.values()].filter((n) => n.name.toLowerCase() === shown.toLowerCase());
+    const same = [...added.values()].filter((n) => sameNameKey(n.name) === sameNameKey(shown));
     for (const n of same) n.ambiguous = true;
-    added.set(key, { name: shown, ambiguous: same.length > 0 });
+    added.set(key, {
+      name: shown,
+      ambiguous: same.length > 0 || readsAsAnotherAddress(shown, [key]),
+      owner: key,
+    });
   }
   return added;
 }
 
-/** Each named address with how repName shows it, for figures computed apart from the lookup (the monthly summary's). */
-export function repNameLabels(names: RepNames): Record<string, string> {
-  return Object.fromEntries([...names.keys()].map((address) => [address, repName(names, address)]));
+/** The address a rep's figures are counted under, whichever of theirs `address` is (RepName `owner`). */
+export function repOwner(names: RepNames, address: string): string {
+  const key = addressKey(address);
+  return names.get(key)?.owner ?? key;
+}
+
+/**
+ * Each named address with how repName shows it, and the address its rep is counted under (repOwner),
+ * for figures computed apart from the lookup (the monthly summary's).
+ */
+export function repNameLabels(names: RepNames): {
+  repNames: Record<string, string>;
+  repOwners: Record<string, string>;
+} {
+  return {
+    // The rep under the address they are counted by, so a rep the feed named two ways reads one way.
+    repNames: Object.fromEntries(
+      [...names.keys()].map((address) => [address, repName(names, repOwner(names, address))]),
+    ),
+    repOwners: Object.fromEntries([...names].map(([address, n]) => [address, n.owner])),
+  };
 }

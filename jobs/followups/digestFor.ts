@@ -12,6 +12,7 @@ import { addressKey } from '../../rules/addresses';
 import type { CustomerState } from '../../rules/customerState';
 import { type FollowUp, wonBackTwice } from '../../rules/followUps';
 import { playFlags, playFor } from '../../rules/play';
+import { type RepNames, repName } from '../../rules/repNames';
 import type { Rules } from '../../rules/rulesSchema';
 import type { AuditRow } from '../../storage/auditRow';
 import { runLimited } from '../../storage/batches';
@@ -223,29 +224,35 @@ const CONTACT_READS = 8;
  * another rep owned them (the feed moved the customer since): by customer id, that rep's name. One
  * read per shown row that follows a call (at most MAX_DIGEST_ROWS a rep). A call stored under the
  * rep's other address (their sign-in name, before the weekly run read it as their email) is theirs:
- * "you reached out", not their own name.
+ * "you reached out", not their own name. The rep who owned the customer and called is named as the
+ * cards name them (`names`: their Teams name now, with their address when another rep has it);
+ * someone else who tapped for them (an admin), or a rep no longer installed, by the name the tap kept.
  */
 export async function contactsByOtherReps(
   digests: readonly RepDigest[],
   history: (customerId: string) => Promise<readonly AuditRow[]>,
-  directory: Pick<ConversationStore, 'getRepByEmail'>,
+  directory: Pick<ConversationStore, 'getRepByEmail'> & { names: RepNames },
 ): Promise<Map<string, string>> {
   const calls = digests.flatMap((digest) =>
     digest.shown
       .filter((f) => f.reason.kind !== 'save_slipping' && f.reason.kind !== 'lost_ordered')
       .map((f) => ({ rep: digest.owner, customerId: f.state.customerId })),
   );
-  const byRep = async (owner: string, rep: string) =>
-    owner === rep || addressKey((await directory.getRepByEmail(owner))?.email ?? '') === rep;
   const found = await runLimited(
     calls.map(({ rep, customerId }) => async () => {
       const rows = await history(customerId);
       const undone = undoneIds(rows);
       const contact = rows.find((r) => r.action === 'reached_out' && !undone.has(r.id));
-      const owner = contact ? addressKey(contact.owner) : undefined;
-      return contact && owner && !(await byRep(owner, rep))
-        ? ([customerId, (contact.actorName.trim() || contact.owner).slice(0, MAX_NAME_CHARS)] as const)
-        : null;
+      if (!contact) return null;
+      const owner = addressKey(contact.owner);
+      if (owner === '' || owner === rep) return null;
+      const holder = await directory.getRepByEmail(owner);
+      if (addressKey(holder?.email ?? '') === rep) return null;
+      const name =
+        holder?.userId === contact.actorId
+          ? repName(directory.names, owner)
+          : contact.actorName.trim() || contact.owner;
+      return [customerId, name.slice(0, MAX_NAME_CHARS)] as const;
     }),
     CONTACT_READS,
   );

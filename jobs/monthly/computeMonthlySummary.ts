@@ -35,6 +35,8 @@ const optionsSchema = z.object({
   lossReasons: z.array(z.object({ code: z.string(), label: z.string() })).default([]),
   /** Display names by owner (lower-case email/UPN), from the reps who installed the app. */
   repNames: z.record(z.string(), z.string()).default({}),
+  /** The address each rep's figures are counted under, by each of their addresses (rules/repNames `repOwner`). */
+  repOwners: z.record(z.string(), z.string()).default({}),
   /** The rules' followUps.silentAfterDays: a went-quiet loss that long after a reach-out is "lost after silence". */
   silentAfterDays: z.number().int().positive().default(DEFAULT_SILENT_AFTER_DAYS),
 });
@@ -133,6 +135,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     reps: repFigures(
       standing.filter((r) => r.action !== 'follow_up' && r.action !== 'snoozed'),
       o.repNames,
+      o.repOwners,
     ),
     reChurn: reChurn(standing, history, stands, o.timeZone),
     holdout: holdoutFigures(standing, o.timeZone, input.outcomes ?? null),
@@ -308,10 +311,16 @@ function byCustomer(rows: readonly AuditRow[]): Map<string, AuditRow[]> {
  * reach-outs, then name. The card shows the first rows only, and on a big team most reps record
  * nothing in a month: those who did come first, however their names sort.
  */
-function repFigures(standing: readonly AuditRow[], names: Readonly<Record<string, string>>): RepFigures[] {
+function repFigures(
+  standing: readonly AuditRow[],
+  names: Readonly<Record<string, string>>,
+  owners: Readonly<Record<string, string>>,
+): RepFigures[] {
   const reps = new Map<string, RepFigures & { surfacedIds: Set<string> }>();
   for (const r of standing) {
-    const owner = addressKey(r.owner);
+    // Rows from before the install name the rep as the feed did then: by their sign-in name or email.
+    const address = addressKey(r.owner);
+    const owner = Object.hasOwn(owners, address) ? owners[address] : address;
     let rep = reps.get(owner);
     if (!rep) {
       const name = Object.hasOwn(names, owner) ? names[owner] : r.owner;

@@ -83,7 +83,7 @@ export async function summaryCardFor(
     locale: options.locale,
     lossReasons: [...options.lossReasons],
     // A rep is named whichever of their addresses the feed uses.
-    repNames: repNameLabels(repNamesOf(reps)),
+    ...repNameLabels(repNamesOf(reps)),
     outcomes: options.outcomes ?? null,
     saves: options.saves ?? null,
     ...(options.silentAfterDays ? { silentAfterDays: options.silentAfterDays } : {}),

@@ -17,7 +17,7 @@ import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { localDate, mondayOf, shiftMonth } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { feedSilence, isStale, staleFeedWords } from '../../rules/feedFreshness';
-import { type RepNames, repName, repNameLabels, repNamesOf } from '../../rules/repNames';
+import { type RepNames, repName, repNameLabels, repNamesOf, repOwner } from '../../rules/repNames';
 import type { Rules } from '../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
 import type { Storage } from '../../storage';
@@ -284,11 +284,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
     async customer(user, customerId) {
       const { state } = await visibleState(user, customerId);
       const day = today();
-      const [loaded, audit] = await Promise.all([
+      const [loaded, audit, reps] = await Promise.all([
         books.scored(day),
         // The whole trail, as the orders are whole: a busy customer's grows by about 130 rows a year
         // (a Reached out and a Snooze most weeks), read 1,000 to a request.
         deps.storage.audit.latestForCustomer(customerId, { limit: Number.POSITIVE_INFINITY }),
+        deps.storage.conversations.listReps(),
       ]);
       const { book, scored, rules } = loaded;
       const i = bookIndex(book, customerId);
@@ -309,6 +310,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         currency,
         locale,
         customer,
+        ownerName: repName(repNamesOf(reps), state.owner),
         ...fromFeed,
         horizonDays: scored.noOrderHorizonDays,
         timeline: timeline(book, i, audit, {
@@ -420,7 +422,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
           timeZone: deps.timeZone,
           currency,
           lossReasons: [...rules.lossReasons],
-          repNames: repNameLabels(names),
+          ...repNameLabels(names),
         }),
       );
       const selected = summaries[summaries.length - 1];
@@ -504,7 +506,8 @@ function answersInFlight() {
  * names a manager picks from: on a team of a hundred reps, a list by address reads unsorted.
  */
 function namedReps(rows: readonly { owner: string }[], names: RepNames): { owner: string; name: string }[] {
-  return [...new Set(rows.map((r) => addressKey(r.owner)).filter((o) => o !== ''))]
+  // A rep the rows name by both their addresses (before and after the install) is one rep.
+  return [...new Set(rows.map((r) => repOwner(names, r.owner)).filter((o) => o !== ''))]
     .map((owner) => ({ owner, name: repName(names, owner) }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.owner.localeCompare(b.owner));
 }

@@ -163,6 +163,8 @@ export interface CustomerDetailResponse {
   /** The book's currency (ISO 4217): every amount is in it. */
   currency: string;
   customer: CustomerRow;
+  /** Whose customer it is, as the Team tab names the rep (rules/repNames `repName`): their Teams name, else the address. */
+  ownerName: string;
   facts: CustomerFacts;
   /** The days the chance of no order looks ahead (the card's horizon), as the facts and the chart state it. */
   horizonDays: number;

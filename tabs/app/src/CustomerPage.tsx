@@ -246,7 +246,7 @@ export function CustomerPage({
           {KIND_TITLES[c.kind]}
         </Badge>
         <Caption1 className={s.muted}>
-          {c.customerId} · {c.owner}
+          {c.customerId} · {data.ownerName}
         </Caption1>
       </div>
       {c.reasons.length > 0 && (

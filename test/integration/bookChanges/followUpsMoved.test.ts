@@ -29,6 +29,19 @@ const book = bookFromRows({
   orders: weeklyOrders('quiet', '2026-06-01', '2026-10-12'),
 });
 
+/** The daily run's deps over `feed`, sending through the world's fake connector. */
+function digestDeps(world: WeeklyWorld, feed: typeof book): FollowUpsRunDeps {
+  return {
+    storage: world.storage,
+    cards: world.cards,
+    readBook: async () => ({ book: feed, report: { files: [], rowsSkipped: 0 } }),
+    rules,
+    sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
+    config: { timeZone: TIME_ZONE },
+    log: world.log,
+  };
+}
+
 /** Ana taps Reached out on Quiet Deli on Sat 24 Oct, from a card (its message id) or the tab (null). */
 async function anaReachesOut(
   world: WeeklyWorld,
@@ -57,6 +70,7 @@ describe('the follow-up of a call made before the customer moved to another rep'
   beforeEach(async () => {
     world = await openWeeklyWorld('fumove');
     await installReps(world, [ANA, BEN]);
+    await world.storage.conversations.learnName(`aad-${ANA}`, 'Ana Ruiz');
     const quiet = initialState({ customerId: 'quiet', name: 'Quiet Deli', owner: ANA, monthlyValue: 800 });
     await world.storage.state.writeChanged(new Map(), [quiet]);
     await anaReachesOut(world, quiet, 'card-ana');
@@ -68,15 +82,7 @@ describe('the follow-up of a call made before the customer moved to another rep'
   });
 
   it('goes to the new owner and names the rep who reached out', async () => {
-    const deps: FollowUpsRunDeps = {
-      storage: world.storage,
-      cards: world.cards,
-      readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }),
-      rules,
-      sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
-      config: { timeZone: TIME_ZONE },
-      log: world.log,
-    };
+    const deps = digestDeps(world, book);
     const report = completed(await runFollowUps(deps, { now: TUESDAY }));
     expect(report.followUps).toMatchObject({ due: 1, silent: 1 });
     const sends = world.fake.activities.filter((a) => a.kind === 'send');
@@ -113,21 +119,44 @@ describe('the follow-up of a call made while the rep’s rows named her by her s
       customers: [{ id: 'quiet', name: 'Quiet Deli', owner: upn, monthlyValue: 800 }],
       orders: weeklyOrders('quiet', '2026-06-01', '2026-10-12'),
     });
-    const deps: FollowUpsRunDeps = {
-      storage: world.storage,
-      cards: world.cards,
-      readBook: async () => ({ book: byUpn, report: { files: [], rowsSkipped: 0 } }),
-      rules,
-      sender: (reference, card, summary) => world.sender.sendCard(reference, card, summary),
-      config: { timeZone: TIME_ZONE },
-      log: world.log,
-    };
+    const deps = digestDeps(world, byUpn);
     completed(await runFollowUps(deps, { now: TUESDAY }));
     const sends = world.fake.activities.filter((a) => a.kind === 'send');
     expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
     const card = (sends[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
     expect(texts(card)).toContain(
       'No order in the 31 days since you reached out (Sat 24 Oct): mark lost, went quiet?',
+    );
+  });
+});
+
+// Two reps Teams names "Ana Ruiz": Ben reads which one called, as every card and the Team tab tell
+// them apart, by the caller's address.
+describe('the follow-up of a call by one of two reps of one name', () => {
+  const OTHER_ANA = 'ana.ruiz@example.com';
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('futwoanas');
+    await installReps(world, [ANA, OTHER_ANA, BEN]);
+    for (const email of [ANA, OTHER_ANA])
+      await world.storage.conversations.learnName(`aad-${email}`, 'Ana Ruiz');
+    const quiet = initialState({ customerId: 'quiet', name: 'Quiet Deli', owner: ANA, monthlyValue: 800 });
+    await world.storage.state.writeChanged(new Map(), [quiet]);
+    await anaReachesOut(world, quiet, 'card-ana');
+    await world.storage.state.update('quiet', (s) => s && { ...s, owner: BEN });
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('names the one who called with her address', async () => {
+    const deps = digestDeps(world, book);
+    completed(await runFollowUps(deps, { now: TUESDAY }));
+    const sends = world.fake.activities.filter((a) => a.kind === 'send');
+    expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(BEN)]);
+    const card = (sends[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    expect(texts(card)).toContain(
+      `No order in the 31 days since Ana Ruiz (${ANA}) reached out (Sat 24 Oct): mark lost, went quiet?`,
     );
   });
 });

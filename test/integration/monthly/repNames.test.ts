@@ -60,7 +60,7 @@ describe('reps named in the monthly summary and the Team tab', () => {
     await world.stop();
   });
 
-  const expected = {
+  const expected: Record<string, string> = {
     [SAM]: `Sam Lee (${SAM})`,
     [SAM_LI]: `sam lee (${SAM_LI})`,
     [ANA]: 'Ana Ruiz',
@@ -99,5 +99,75 @@ describe('reps named in the monthly summary and the Team tab', () => {
     const team = await tabs.team(MANAGER, { rep: null, month: '2026-11' });
     expect(Object.fromEntries(team.reps.map((r) => [r.owner, r.name]))).toEqual(expected);
     expect(team.valueAtRiskByRep.map((r) => r.name).sort()).toEqual(Object.values(expected).sort());
+    // A manager opening a customer's page reads whose it is by name, as on the Team tab.
+    const owned = await Promise.all(
+      owners.map(async (_, k) => (await tabs.customer(MANAGER, `S-${k}`)).ownerName),
+    );
+    expect(owned).toEqual(owners.map((o) => expected[o]));
+  });
+});
+
+// The feed named Ana by her sign-in name before she installed the app, and by her email since (the
+// weekly run stores one address per rep from the install on): her month's rows carry both. She is
+// one rep to a manager, on one line of the summary and once in the Team tab's picker.
+describe('a rep the month’s rows name by both her addresses', () => {
+  const EMAIL = 'ana@x.com';
+  const UPN = 'ana.ruiz@x.com';
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('repaddresses');
+    await world.storage.conversations.saveRep({
+      userId: 'aad-ana',
+      name: 'Ana Ruiz',
+      email: EMAIL,
+      upn: UPN,
+      tenantId: 't',
+      serviceUrl: world.fake.serviceUrl,
+      reference: { conversation: { id: 'a:ana' } },
+    });
+    for (const [k, owner] of [UPN, EMAIL].entries()) {
+      const state = {
+        ...initialState({ customerId: `C-${k}`, name: `Customer ${k}`, owner, monthlyValue: 1000 }),
+        band: 'at_risk' as const,
+        surfacedAt: '2026-11-02',
+      };
+      await world.storage.state.writeChanged(new Map(), [state]);
+      await wonBackBy(
+        world,
+        state,
+        { userId: 'aad-ana', name: 'Ana Ruiz' },
+        { at: `2026-11-1${k}T15:00:00.000Z`, card: `card-${k}`, value: '500' },
+      );
+    }
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('the summary gives her one line with both saves', async () => {
+    const { summary, card } = await summaryCardFor(world.storage, '2026-11', {
+      timeZone: TIME_ZONE,
+      lossReasons: rules.lossReasons,
+    });
+    expect(summary.reps.map((r) => [r.name, r.wonBack])).toEqual([['Ana Ruiz', 2]]);
+    expect(Object.keys(perRepFigures(card))).toEqual(['Ana Ruiz']);
+  });
+
+  it('the Team tab lists her once in its picker', async () => {
+    const book = bookFromRows({
+      customers: [0, 1].map((k) => ({
+        id: `C-${k}`,
+        name: `Customer ${k}`,
+        owner: EMAIL,
+        monthlyValue: 1000,
+      })),
+      orders: [0, 1].flatMap((k) => weeklyOrders(`C-${k}`, '2026-01-05', '2026-12-01')),
+    });
+    const tabs = tabsOver(world, book, {
+      access: { tenantId: '', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+      clock: () => new Date('2026-12-03T15:00:00Z'),
+    });
+    const team = await tabs.team(MANAGER, { rep: null, month: '2026-11' });
+    expect(team.reps.map((r) => r.name)).toEqual(['Ana Ruiz']);
   });
 });
