@@ -11,6 +11,7 @@ import {
   valueOnCard,
   withOutcome,
 } from '../../cards/renderCard';
+import { type RepNames, repName, repNamesOf } from '../../cards/repNames';
 import { type RulesNow, rulesGetter } from '../../feed/keptRules';
 import { teamWorksOn } from '../../jobs/schedule/holidays';
 import type { DaysOff } from '../../jobs/schedule/scheduleConfig';
@@ -22,7 +23,6 @@ import { addressKey } from '../../rules/addresses';
 import { localDate, localMonth, mondayOf, shiftMonth, zonedNow } from '../../rules/calendar';
 import { type CustomerState, initialState } from '../../rules/customerState';
 import { staleFeedWords } from '../../rules/feedFreshness';
-import { type RepNames, repName, repNamesOf } from '../../rules/repNames';
 import type { Rules } from '../../rules/rulesSchema';
 import { nobodyListed } from '../../rules/segments';
 import type { ActionSource, AuditRow } from '../../storage/auditRow';

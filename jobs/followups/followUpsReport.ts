@@ -1,5 +1,5 @@
+import { NO_REP_NAMES, type RepNames, repNameWithAddress } from '../../cards/repNames';
 import { plural } from '../../rules/model/plainWords';
-import { NO_REP_NAMES, type RepNames, repNameWithAddress } from '../../rules/repNames';
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { NoticeResult } from '../weekly/weeklyNotice';
 import {

@@ -1,7 +1,7 @@
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
+import { repNameLabels, repNamesOf } from '../../cards/repNames';
 import { addressKey } from '../../rules/addresses';
 import { shiftMonth } from '../../rules/calendar';
-import { repNameLabels, repNamesOf } from '../../rules/repNames';
 import type { Storage } from '../../storage';
 import type { AuditRow } from '../../storage/auditRow';
 import type { RunLedger } from '../../storage/runLedger';

@@ -2,13 +2,13 @@ import { buildWeeklyCard, countsText, weeklyRowBytes } from '../../cards/buildWe
 import { MAX_CARD_CUSTOMERS, type WeeklyCardCustomer, type WeeklyCardData } from '../../cards/cardModels';
 import { cardBytes, MAX_CARD_BYTES } from '../../cards/cardSize';
 import { countOf, formatMoney, weekOfRunKey } from '../../cards/format';
+import { type RepNames, repName } from '../../cards/repNames';
 import { lossReasonChoices } from '../../cards/weeklyCardData';
 import { dayOf } from '../../rules/book';
 import type { ListChange } from '../../rules/listChanges';
 import { outlookText } from '../../rules/model/plainWords';
 import { planText } from '../../rules/plans';
 import { playFlags } from '../../rules/play';
-import { type RepNames, repName } from '../../rules/repNames';
 import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredCustomer } from '../../rules/scoreBook';
 import { MONDAY_TO_FRIDAY, type WorksOn } from '../../rules/workingDays';

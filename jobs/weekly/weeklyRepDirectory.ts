@@ -1,7 +1,7 @@
+import { type RepNames, repNamesOf } from '../../cards/repNames';
 import { addressKey, repAddresses } from '../../rules/addresses';
 import type { Book } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
-import { type RepNames, repNamesOf } from '../../rules/repNames';
 import type { ConversationStore, Rep } from '../../storage/conversationStore';
 
 /**

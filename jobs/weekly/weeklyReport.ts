@@ -1,7 +1,7 @@
 import { endOfSentence } from '../../cards/format';
+import { NO_REP_NAMES, type RepNames, repNameWithAddress, withFormerReps } from '../../cards/repNames';
 import type { ModelChoice } from '../../rules/model/bookModel';
 import { plural, rankingText } from '../../rules/model/plainWords';
-import { NO_REP_NAMES, type RepNames, repNameWithAddress, withFormerReps } from '../../rules/repNames';
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { Delivery } from '../../storage/runLedger';
 import type { BookChanges } from './weeklyBookChanges';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { repNamesOf } from '../../../cards/repNames';
 import {
   countOutcomes,
   ledgerSummary,
@@ -9,7 +10,6 @@ import {
   weeklyReportText,
 } from '../../../jobs/weekly/weeklyReport';
 import { runRowsAt, surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
-import { repNamesOf } from '../../../rules/repNames';
 
 const outcomes: RepOutcome[] = [
   { rep: 'a@x.com', status: 'delivered', activityId: '1', customers: 3, earlier: true },

@@ -1,5 +1,5 @@
-import { plainText, truncate } from '../cards/format';
-import { addressKey, repAddresses } from './addresses';
+import { addressKey, repAddresses } from '../rules/addresses';
+import { plainText, truncate } from './format';
 
 /**
  * How people read another rep: by the display name Teams gave the bot ("Ana Ruiz"), not by the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repName, repNamesOf, repNameWithAddress, withFormerReps } from '../../../rules/repNames';
+import { repName, repNamesOf, repNameWithAddress, withFormerReps } from '../../../cards/repNames';
 
 const rep = (userId: string, name: string, email: string, upn = '') => ({ userId, name, email, upn });
 
