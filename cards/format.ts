@@ -128,7 +128,8 @@ function currencySigns(currency: string, locales: readonly string[]): string[] {
 }
 
 // The marks that order right-to-left text, which Intl puts around an Arabic amount (`‏١٫١٢٥ د.ك.‏`).
-const BIDI_MARKS = /[\u061c\u200e\u200f]/g;
+const BIDI_MARK_CHARS = '\u061c\u200e\u200f';
+const BIDI_MARKS = new RegExp(`[${BIDI_MARK_CHARS}]`, 'g');
 
 let digitValues: Map<string, string> | undefined;
 
@@ -192,7 +193,7 @@ export function withoutCurrencySign(
 // (`１，２００`) and Arabic-Indic (`١٬٢٥٠٫٥`); the locale's own are added to it (ownDigits).
 const DIGIT = '\\d\uff10-\uff19\u0660-\u0669\u06f0-\u06f9';
 // Space around the amount and its sign, and the right-to-left marks of an Arabic amount copied from its row.
-const SPACE = '[\\s\u061c\u200e\u200f]*';
+const SPACE = `[\\s${BIDI_MARK_CHARS}]*`;
 // The digits and separators of a typed amount (`1,250.50`, `1.250,50`, `1'250.50`, `1 250,50`).
 const typedAmountPattern = (digit: string) =>
   `[${digit}][${digit}.,'\u2019 \u00a0\u202f\uff0c\uff0e\u066b\u066c]*`;

@@ -49,7 +49,7 @@ export function playDays(plan: Pick<PlanStep, 'days'>, start: PlayStart): number
  * Mon 14 Sep and Mon 21 Sep` (the days in `locale`, on the team's working days: playDays); without a
  * start they read `day 0 and day 7`.
  */
-export function planText(plan: PlanStep, start: PlayStart | null = null, locale = 'en-US'): string {
+export function planText(plan: PlanStep, start: PlayStart | null, locale = 'en-US'): string {
   const when =
     start === null
       ? plan.days.map((d) => `day ${d}`)

@@ -4,6 +4,7 @@ import type { RequestCounts } from '../../storage/requestCounter';
 import type { NoticeResult } from '../weekly/weeklyNotice';
 import {
   failedRetriedLine,
+  LISTED_IN_TEXT,
   type NotReached,
   nextSendLine,
   type RepOutcome,
@@ -115,6 +116,7 @@ export function followUpsReportText(r: FollowUpsDone, names: RepNames = NO_REP_N
   // Only the log line says it: the notice's own text is taken before it is posted.
   if (r.adminNotice === 'failed' || r.adminNotice === 'no_recipient')
     lines.push("The admins' notice could not be posted: it is tried again on each tick today.");
-  for (const n of r.notReached.slice(0, 20)) lines.push(`- ${repNameWithAddress(names, n.rep)}: ${n.detail}`);
+  for (const n of r.notReached.slice(0, LISTED_IN_TEXT))
+    lines.push(`- ${repNameWithAddress(names, n.rep)}: ${n.detail}`);
   return lines.join('\n');
 }

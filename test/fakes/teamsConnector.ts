@@ -71,6 +71,11 @@ export interface RecordedActivity {
   at: number;
 }
 
+/** The Adaptive Card a recorded send or update carried (its first attachment's content). */
+export function cardOf(recorded: RecordedActivity): unknown {
+  return (recorded.activity as { attachments: { content: unknown }[] }).attachments[0].content;
+}
+
 export interface FakeTeamsConnectorOptions {
   /** Per-conversation sliding windows; default Teams' published 7/1 s, 8/2 s, 60/30 s, 1800/h. */
   conversationLimits?: RateLimit[];

@@ -81,3 +81,8 @@ function startsOf(owners: number[], n: number): Int32Array {
   for (let i = 0; i < n; i++) start[i + 1] += start[i];
   return start;
 }
+
+/** The book as the feed exported it on `day`: every customer, the orders placed on or before it. */
+export function bookExportedOn(rows: { customers: CustomerRow[]; orders: OrderRow[] }, day: string): Book {
+  return bookFromRows({ customers: rows.customers, orders: rows.orders.filter((o) => o.date <= day) });
+}

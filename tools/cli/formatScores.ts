@@ -252,13 +252,14 @@ export interface MoneyFormat {
 
 /**
  * What a person reads: each rep's list as their card shows it (page 1, cut where the card is by its
- * size, which the rules' loss reasons add to), with the reasons and the play.
+ * size, which the rules' loss reasons add to), with the reasons and the play, its days on the days
+ * the team works (`worksOn`, as the app's cards date them).
  */
 export function formatTable(
   plan: WeekPlan,
   money: MoneyFormat,
   rules: Pick<Rules, 'lossReasons' | 'valueFloor' | 'windows'>,
-  worksOn: WorksOn = MONDAY_TO_FRIDAY,
+  worksOn: WorksOn,
 ): string {
   const { scored } = plan;
   const n = (count: number) => formatCount(count, money.locale);

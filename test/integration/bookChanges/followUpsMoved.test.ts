@@ -5,6 +5,7 @@ import { decideReachedOut } from '../../../bot/taps/decideReachedOut';
 import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
 import { type CustomerState, initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
+import { cardOf } from '../../fakes/teamsConnector';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { texts } from '../../unit/cards/cardWalk';
 import { completed, TUESDAY } from '../followups/dailyRun';
@@ -87,7 +88,7 @@ describe('the follow-up of a call made before the customer moved to another rep'
     expect(report.followUps).toMatchObject({ due: 1, silent: 1 });
     const sends = world.fake.activities.filter((a) => a.kind === 'send');
     expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(BEN)]);
-    const card = (sends[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    const card = cardOf(sends[0]);
     expect(texts(card)).toContain(
       'No order in the 31 days since Ana Ruiz reached out (Sat 24 Oct): mark lost, went quiet?',
     );
@@ -123,7 +124,7 @@ describe('the follow-up of a call made while the rep’s rows named her by her s
     completed(await runFollowUps(deps, { now: TUESDAY }));
     const sends = world.fake.activities.filter((a) => a.kind === 'send');
     expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
-    const card = (sends[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    const card = cardOf(sends[0]);
     expect(texts(card)).toContain(
       'No order in the 31 days since you reached out (Sat 24 Oct): mark lost, went quiet?',
     );
@@ -154,7 +155,7 @@ describe('the follow-up of a call by one of two reps of one name', () => {
     completed(await runFollowUps(deps, { now: TUESDAY }));
     const sends = world.fake.activities.filter((a) => a.kind === 'send');
     expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(BEN)]);
-    const card = (sends[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    const card = cardOf(sends[0]);
     expect(texts(card)).toContain(
       `No order in the 31 days since Ana Ruiz (${ANA}) reached out (Sat 24 Oct): mark lost, went quiet?`,
     );

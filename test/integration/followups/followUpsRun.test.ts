@@ -8,6 +8,7 @@ import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/fol
 import { initialState } from '../../../rules/customerState';
 import { defaultRules, parseRules, type Rules } from '../../../rules/rulesSchema';
 import type { AuditStore } from '../../../storage';
+import { cardOf } from '../../fakes/teamsConnector';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { findAll, texts } from '../../unit/cards/cardWalk';
 import { handlerDeps } from '../taps/actionHarness';
@@ -206,7 +207,7 @@ describe('runFollowUps', () => {
     });
     const sends = world.fake.activities.filter((a) => a.kind === 'send');
     expect(sends.map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
-    const card = (sends[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    const card = cardOf(sends[0]);
     expect(texts(card)).toContain(
       'No order in the 31 days since you reached out (Sat 24 Oct): mark lost, went quiet?',
     );
@@ -272,7 +273,7 @@ describe('runFollowUps', () => {
     });
     const sends = world.fake.activities.filter((a) => a.kind === 'send');
     const [last] = sends.slice(-1);
-    const digest = (last.activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    const digest = cardOf(last);
     expect(texts(digest)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^Ordered \$450 on Fri 20 Nov, .*record the save\?$/)]),
     );
@@ -371,7 +372,7 @@ describe('runFollowUps', () => {
     const names = () => {
       const sends = world.fake.activities.filter((a) => a.kind === 'send');
       const [last] = sends.slice(-1);
-      const card = (last.activity as { attachments: { content: unknown }[] }).attachments[0].content;
+      const card = cardOf(last);
       return texts(card).filter((t) => /^\*\*Cafe /.test(t) || /^Cafe /.test(t));
     };
     const monday = completed(await runFollowUps(daily, { now: new Date('2026-11-23T15:03:00Z') }));
@@ -396,7 +397,7 @@ describe('runFollowUps', () => {
     expect(monday.counts.delivered).toBe(1);
     expect(world.fake.stats.tooLarge).toBe(0);
     const [sent] = world.fake.activities.filter((a) => a.kind === 'send');
-    const card = (sent.activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    const card = cardOf(sent);
     const shown = ids.filter((id) => JSON.stringify(card).includes(id));
     expect(shown.length).toBeGreaterThan(0);
     expect(shown).toEqual(ids.slice(0, shown.length));
@@ -459,7 +460,7 @@ describe('runFollowUps', () => {
     }
     expect(cameAt).toEqual(['2026-11-24T17:03:00.000Z']);
     expect(sends().map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
-    const card = (sends()[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    const card = cardOf(sends()[0]);
     expect(texts(card)).toContain('Lost: Went quiet. Marked by Churn Predictor, Tue 24 Nov');
     expect((await world.storage.state.get('quiet'))?.state.status).toBe('lost');
   });
@@ -477,7 +478,7 @@ describe('runFollowUps', () => {
     await runFollowUps(d, { now: new Date('2026-11-25T17:03:00Z') });
     expect(sendsTo(BEN)).toHaveLength(1);
     expect(sendsTo(ANA)).toHaveLength(1);
-    const card = (sendsTo(ANA)[0].activity as { attachments: { content: unknown }[] }).attachments[0].content;
+    const card = cardOf(sendsTo(ANA)[0]);
     expect(texts(card).some((t) => t.includes('Quiet Deli'))).toBe(true);
   });
 

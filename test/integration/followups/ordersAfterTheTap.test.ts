@@ -5,6 +5,7 @@ import { readFeed } from '../../../feed/readFeed';
 import { type FollowUpsRunDeps, runFollowUps } from '../../../jobs/followups/followUpsRun';
 import { initialState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
+import { cardOf } from '../../fakes/teamsConnector';
 import { findAll, texts } from '../../unit/cards/cardWalk';
 import {
   actionStoresOf,
@@ -42,10 +43,7 @@ describe('orders after the tap, in the digest', () => {
     ...dailyDeps(world, (asOf) => readFeed(FEED, { asOf, timeZone: TIME_ZONE }), { rules: defaultRules() }),
     config: { timeZone: TIME_ZONE, currency: 'GBP', locale: 'en-GB' },
   });
-  const sentDigests = () =>
-    world.fake.activities
-      .filter((a) => a.kind === 'send')
-      .map((a) => (a.activity as { attachments: { content: unknown }[] }).attachments[0].content);
+  const sentDigests = () => world.fake.activities.filter((a) => a.kind === 'send').map((a) => cardOf(a));
 
   /** Ana's taps, as the bot takes them at `now`. */
   const actionsAt = (now: Date) =>

@@ -75,6 +75,20 @@ describe('text commands', () => {
   const say = (text: string, user = ANA) => post(host.host.url, textActivity(connector.url, user, text));
   const replies = () => connector.sent.filter((s) => s.method === 'POST');
   const lastReply = () => replies().at(-1)?.body;
+  /** Ana reaches out to Greenfield Cafe, then Ada (an admin) marks it lost from her own card. */
+  async function anaReachesOutThenAdaMarksLost(): Promise<void> {
+    await post(host.host.url, submitActivity(connector.url, ANA, tap.reachedOut('cust-1')));
+    await saveCard(cards, 'card-admin', { userId: 'aad-admin' }, states.slice(0, 1));
+    await post(
+      host.host.url,
+      submitActivity(
+        connector.url,
+        { userId: 'aad-admin', name: 'Ada Admin', channelId: '29:ada' },
+        tap.lost('cust-1', 'other'),
+        { replyToId: 'card-admin' },
+      ),
+    );
+  }
 
   beforeEach(async () => {
     ({ storage, cards } = await openActionStorage('cmd'));
@@ -313,19 +327,7 @@ describe('text commands', () => {
   });
 
   it('undo refuses when someone acted on the customer after me', async () => {
-    await post(host.host.url, submitActivity(connector.url, ANA, tap.reachedOut('cust-1')));
-    await saveCard(cards, 'card-admin', { userId: 'aad-admin' }, states.slice(0, 1));
-    await post(
-      host.host.url,
-      submitActivity(
-        connector.url,
-        { userId: 'aad-admin', name: 'Ada Admin', channelId: '29:ada' },
-        tap.lost('cust-1', 'other'),
-        {
-          replyToId: 'card-admin',
-        },
-      ),
-    );
+    await anaReachesOutThenAdaMarksLost();
     await say('undo');
     expect(lastReply()?.text).toBe(
       `Your last action, "reached out" on Tue 24 Nov on Greenfield Cafe, can no longer be undone: since then Ada Admin recorded "lost" on Tue 24 Nov. Nothing was changed.`,
@@ -336,17 +338,7 @@ describe('text commands', () => {
   it('undo refused in a German team ends its sentence once after the German date ("24. Nov.", not "24. Nov..")', async () => {
     await host.host.close();
     await start({ cardFormat: { currency: 'EUR', locale: 'de-DE' } });
-    await post(host.host.url, submitActivity(connector.url, ANA, tap.reachedOut('cust-1')));
-    await saveCard(cards, 'card-admin', { userId: 'aad-admin' }, states.slice(0, 1));
-    await post(
-      host.host.url,
-      submitActivity(
-        connector.url,
-        { userId: 'aad-admin', name: 'Ada Admin', channelId: '29:ada' },
-        tap.lost('cust-1', 'other'),
-        { replyToId: 'card-admin' },
-      ),
-    );
+    await anaReachesOutThenAdaMarksLost();
     await say('undo');
     expect(lastReply()?.text).toBe(
       `Your last action, "reached out" on Di., 24. Nov. on Greenfield Cafe, can no longer be undone: since then Ada Admin recorded "lost" on Di., 24. Nov. Nothing was changed.`,

@@ -8,7 +8,7 @@ import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import type { WeeklyReport } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
+import { bookExportedOn, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 import { weeklyRows } from '../../helpers/weeklyCardData';
 import { texts } from '../../unit/cards/cardWalk';
 import {
@@ -52,7 +52,7 @@ const orders: OrderRow[] = [
   ...weeklyOrders('elm', '2026-06-01', '2027-01-04'),
   ...weeklyOrders('fir', '2026-06-01', '2027-01-04'),
 ];
-const bookOn = (day: string) => bookFromRows({ customers, orders: orders.filter((o) => o.date <= day) });
+const bookOn = (day: string) => bookExportedOn({ customers, orders }, day);
 
 /** The minutes past the hour (UTC) the timer ticks at, read from the NCRONTAB itself. */
 const TICK_MINUTES = WEEKLY_TIMER_NCRONTAB.split(' ')[1].split(',').map(Number);

@@ -6,7 +6,7 @@ import type { CardJson, WeeklyCardData } from '../../../cards/cardModels';
 import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
-import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
+import { bookExportedOn, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 import { texts } from '../../unit/cards/cardWalk';
 import {
   completed,
@@ -48,7 +48,7 @@ const orders: OrderRow[] = [
   ...weekly.flatMap(([name, , until]) => weeklyOrders(name, '2026-06-01', until)),
   { customerId: 'Birch', date: '2026-11-18', amount: 300 },
 ];
-const bookOn = (day: string) => bookFromRows({ customers, orders: orders.filter((o) => o.date <= day) });
+const bookOn = (day: string) => bookExportedOn({ customers, orders }, day);
 const rules = defaultRules();
 const CHANGE = /^(New on|Still on|Back on your|Worse:)/;
 

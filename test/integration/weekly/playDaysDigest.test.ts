@@ -7,7 +7,7 @@ import type { DigestCardData } from '../../../cards/digestCardModels';
 import { runFollowUps } from '../../../jobs/followups/followUpsRun';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { parseRules } from '../../../rules/rulesSchema';
-import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
+import { bookExportedOn, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 import { texts } from '../../unit/cards/cardWalk';
 import { dailyDeps } from '../followups/dailyRun';
 import {
@@ -41,7 +41,7 @@ const orders: OrderRow[] = [
   ...weeklyOrders('alder', '2026-06-01', '2026-11-23'),
   ...weeklyOrders('elm', '2026-06-01', '2027-01-04'),
 ];
-const bookOn = (day: string) => bookFromRows({ customers, orders: orders.filter((o) => o.date <= day) });
+const bookOn = (day: string) => bookExportedOn({ customers, orders }, day);
 const readBook = async (asOf: string) => ({ book: bookOn(asOf), report: { files: [], rowsSkipped: 0 } });
 
 // The digest's reminders on the play's own days: day 3 and day 10 after the contact.

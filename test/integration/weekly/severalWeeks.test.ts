@@ -8,7 +8,7 @@ import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import type { CustomerState } from '../../../rules/customerState';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { createTabService } from '../../../tabs/api/tabService';
-import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
+import { bookExportedOn, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 import { sentRows } from '../../helpers/tabRows';
 import { weeklyRows } from '../../helpers/weeklyCardData';
 import { texts } from '../../unit/cards/cardWalk';
@@ -79,7 +79,7 @@ const orders: OrderRow[] = [
 ];
 
 /** The feed as exported on `day`: no order placed after it. */
-const bookOn = (day: string) => bookFromRows({ customers, orders: orders.filter((o) => o.date <= day) });
+const bookOn = (day: string) => bookExportedOn({ customers, orders }, day);
 
 const rules = defaultRules();
 const user = (email: string) => ({ userId: `aad-${email}`, name: email, email, tenantId: 'tenant-1' });

@@ -23,23 +23,27 @@ const boxValue = (card: object, id: string): string => {
   return String(box.value);
 };
 
+/** A digest card of one customer who placed an order of `amount` after the rep's call. */
+const orderPlaced = (currency: string, locale: string, amount: number) =>
+  buildDigestCard({
+    ...digest(),
+    currency,
+    locale,
+    rows: [
+      {
+        customerId: 'cust-001',
+        name: 'Greenfield Cafe',
+        monthlyValue: 18,
+        valueKind: 'second_order',
+        reason: { kind: 'ordered', contactOn: '2026-11-23', orderOn: '2026-11-26', amount },
+      },
+    ],
+  });
+
 describe('the Won back box left as prefilled', () => {
   for (const { locale, currency, order, box, row } of books) {
     it(`records the order of 22.20 a one-visit customer placed as 22.20, the figure the digest states (${locale})`, () => {
-      const card = buildDigestCard({
-        ...digest(),
-        currency,
-        locale,
-        rows: [
-          {
-            customerId: 'cust-001',
-            name: 'Greenfield Cafe',
-            monthlyValue: 18,
-            valueKind: 'second_order',
-            reason: { kind: 'ordered', contactOn: '2026-11-23', orderOn: '2026-11-26', amount: 22.2 },
-          },
-        ],
-      });
+      const card = orderPlaced(currency, locale, 22.2);
       const prefill = boxValue(card, 'value_0');
       expect(prefill).toBe(box);
       // What the bot decides on the tap: the state and the audit row it records.
@@ -68,22 +72,6 @@ describe('the Won back box left as prefilled', () => {
 // The currency's own smallest unit, not two decimals for every currency: a Kuwaiti dinar has 1,000
 // fils (an order of KWD 1.125 is not 1.13), a yen has none (no ¥1,200.50).
 describe('the Won back box in a currency without two decimals', () => {
-  const orderPlaced = (currency: string, locale: string, amount: number) =>
-    buildDigestCard({
-      ...digest(),
-      currency,
-      locale,
-      rows: [
-        {
-          customerId: 'cust-001',
-          name: 'Greenfield Cafe',
-          monthlyValue: 18,
-          valueKind: 'second_order',
-          reason: { kind: 'ordered', contactOn: '2026-11-23', orderOn: '2026-11-26', amount },
-        },
-      ],
-    });
-
   it('a KWD order of 1.125 is prefilled "1.125", stated as KWD 1.125 and recorded as 1.125', () => {
     const card = orderPlaced('KWD', 'en-GB', 1.125);
     expect(boxValue(card, 'value_0')).toBe('1.125');

@@ -5,7 +5,7 @@ import { planWeek, type WeekPlan } from '../../../jobs/weekly/weeklyPlan';
 import type { CustomerState } from '../../../rules/customerState';
 import type { ListChange } from '../../../rules/listChanges';
 import { defaultRules, parseRules } from '../../../rules/rulesSchema';
-import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
+import { bookExportedOn, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 import { weekly } from './scoredFixture';
 
 // Several Mondays planned in a row, each from the states the one before stored (as the weekly run
@@ -47,7 +47,7 @@ const taps: Record<string, (states: Map<string, CustomerState>) => void> = {
 };
 
 /** The book as the feed holds it on `day`: orders placed after it are not in it yet. */
-const bookOn = (day: string) => bookFromRows({ customers, orders: orders.filter((o) => o.date <= day) });
+const bookOn = (day: string) => bookExportedOn({ customers, orders }, day);
 
 /** Plans each Monday in turn from the states the previous plan stored. */
 function weeksInARow(
