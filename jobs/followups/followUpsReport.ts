@@ -6,6 +6,7 @@ import {
   failedRetriedLine,
   LISTED_IN_TEXT,
   type NotReached,
+  namesWithRemoved,
   nextSendLine,
   type RepOutcome,
   type RepStatus,
@@ -86,9 +87,11 @@ export type FollowUpsReport =
 
 /**
  * A short plain-text account of the run for the log and the admins' channel. `names`: each rep's
- * Teams display name, said beside their address as in the weekly run's.
+ * Teams display name, said beside their address as in the weekly run's (a rep who removed the app, by
+ * the name they had then).
  */
 export function followUpsReportText(r: FollowUpsDone, names: RepNames = NO_REP_NAMES): string {
+  const named = namesWithRemoved(names, r.outcomes);
   const c = r.counts;
   const f = r.followUps;
   const lines = [
@@ -117,6 +120,6 @@ export function followUpsReportText(r: FollowUpsDone, names: RepNames = NO_REP_N
   if (r.adminNotice === 'failed' || r.adminNotice === 'no_recipient')
     lines.push("The admins' notice could not be posted: it is tried again on each tick today.");
   for (const n of r.notReached.slice(0, LISTED_IN_TEXT))
-    lines.push(`- ${repNameWithAddress(names, n.rep)}: ${n.detail}`);
+    lines.push(`- ${repNameWithAddress(named, n.rep)}: ${n.detail}`);
   return lines.join('\n');
 }

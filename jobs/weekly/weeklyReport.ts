@@ -266,10 +266,12 @@ export function nextSendLine(sent: 'card' | 'digest', nextSendAt: string, then: 
 
 /**
  * A short plain-text account of the run for the log and the admins' channel. `names`: each rep's
- * Teams display name, said beside their address (the admins act on the feed, keyed by address).
+ * Teams display name, said beside their address (the admins act on the feed, keyed by address); a rep
+ * the run found had removed the app, by the name they had then.
  */
 export function weeklyReportText(report: WeeklyRunDone, names: RepNames = NO_REP_NAMES): string {
-  const rep = (address: string) => repNameWithAddress(names, address);
+  const named = namesWithRemoved(names, report.outcomes);
+  const rep = (address: string) => repNameWithAddress(named, address);
   const c = report.counts;
   // Cards sent by this run and cards an earlier attempt of the week delivered are told apart, so the
   // line agrees with the run's send counts (a rerun that sends nothing does not say "1 delivered").

@@ -36,7 +36,6 @@ import { storedOwnerOf } from './weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
-  namesWithRemoved,
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
@@ -302,8 +301,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     },
     outcomes,
   };
-  const names = namesWithRemoved(directory.names, outcomes);
-  const reportText = (done: WeeklyRunDone) => weeklyReportText(done, names);
+  const reportText = (done: WeeklyRunDone) => weeklyReportText(done, directory.names);
   // A later tick delivers to failed reps: the admins are told once, after the last attempt.
   await closeRun(
     report,

@@ -38,3 +38,21 @@ describe("the follow-ups run's account for the admins", () => {
     expect(text).toContain('1 customer marked lost after silence');
   });
 });
+
+describe('the follow-ups account names a rep who removed the app as the weekly notice does', () => {
+  it('by the Teams name they had when they removed it, with their address', () => {
+    const removed: FollowUpsDone = {
+      ...oneOfEach(),
+      counts: { delivered: 1, unreachable: 0, no_conversation: 1, failed: 0 } as FollowUpsDone['counts'],
+      notReached: [
+        { rep: 'ben@x.com', status: 'no_conversation', detail: 'they removed the app on Sun 29 Nov' },
+      ],
+      outcomes: [
+        { rep: 'ben@x.com', status: 'no_conversation', removedOn: 'Sun 29 Nov', removedName: 'Ben Ode' },
+      ],
+    };
+    expect(followUpsReportText(removed)).toContain(
+      '- Ben Ode (ben@x.com): they removed the app on Sun 29 Nov',
+    );
+  });
+});
