@@ -259,7 +259,11 @@ describe('the Undo button names the day as the card and the chat do', () => {
       storage: {
         state: { get: async () => ({ state, etag: 'e' }) },
         audit: { latestForCustomer: async () => [reached] },
-        conversations: { getRep: async () => null, getRepByEmail: async () => null },
+        conversations: {
+          getRep: async () => null,
+          getRepByEmail: async () => null,
+          listReps: async () => [],
+        },
       } as unknown as Parameters<typeof createTabService>[0]['storage'],
       cards: { pushRecentAction: async () => undefined },
       rules: defaultRules(),
