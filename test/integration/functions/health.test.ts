@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { loadRules } from '../../../feed/rulesSource';
 import { type Config, loadConfig } from '../../../functions/config';
 import { createHealthHandler, feedProbe, healthChecksFor } from '../../../functions/health';
+import { hostedHttpHandler } from '../../../functions/registry';
+import { wire } from '../../../functions/wiring';
 import { openStorage } from '../../../storage';
 
 // /api/health as Azure runs it: config, the tables on Azurite (or a port nobody answers), the
@@ -124,5 +127,40 @@ describe('/api/health', () => {
     } finally {
       await container.deleteIfExists();
     }
+  });
+
+  // A first deployment's identity is refused by storage until its role assignments apply (up to ten minutes):
+  // the app creates its tables as it starts, so the refusal stops it there, before any health check runs, and
+  // the log says the app could not start. The guide's troubleshooting must quote that, or a deployer searching
+  // the log for "health check storage failed" finds nothing and waits for the wrong thing.
+  it('says not ok when storage refuses the app as it starts, and the log says the app could not start', async () => {
+    const refused = inject('azuriteConnectionString').replace(
+      /AccountKey=[^;]+/,
+      `AccountKey=${Buffer.from('not the key').toString('base64')}`,
+    );
+    const config = loadConfig({ STORAGE_CONNECTION_STRING: refused, TABLE_PREFIX: 'refused' });
+    const log: string[] = [];
+    const handler = hostedHttpHandler(
+      () => async () => ({ status: 200 }),
+      () => wire(config),
+    );
+    const response = await handler(
+      new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/health' }),
+      new InvocationContext({
+        functionName: 'health',
+        logHandler: (_level, ...args) => log.push(args.map(String).join(' ')),
+      }),
+    );
+    expect(response).toMatchObject({ status: 503, jsonBody: { status: 'not ok' } });
+    const [said, refusal] = log.join('\n').split(' RestError: ');
+    expect(refusal).toMatch(/AuthorizationFailure/);
+    expect(said).not.toMatch(/health check/);
+
+    const guide = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'deploy.md'), 'utf8');
+    const row = guide
+      .slice(guide.indexOf('## Troubleshooting'))
+      .split('\n')
+      .find((line) => line.startsWith('| `/api/health` answers 503 in the first minutes'));
+    expect(row?.split('|')[2]).toContain(`\`${said}\``);
   });
 });

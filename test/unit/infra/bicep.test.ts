@@ -7,6 +7,7 @@ import {
   appSettingNames,
   type BicepFile,
   bicepparamAssignments,
+  braceBody,
   declarationBody,
   edited,
   fileDeclaring,
@@ -122,6 +123,56 @@ const AZURE = {
   ...MSI_BOT,
 };
 
+/** The identity's client id and the tenant, as Azure fills them in (any GUIDs here). */
+const IDENTITY_CLIENT_ID = '6f0d7b5e-2c1a-4f8e-9b3d-1a2b3c4d5e6f';
+const TENANT_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+/**
+ * The app settings exactly as the template writes them on a first deployment with every parameter at its
+ * main.bicep default (and `currency`, which has none, as given), read from the Bicep text: main.bicep's defaults
+ * through the functionApp module's parameters into functionApp.bicep's `appSettings`, plus WEBSITE_SKU, which Flex
+ * Consumption sets on every instance. The Bicep expressions Azure resolves (the identity, the tenant, the data
+ * account's endpoints) are given here; any other expression in a setting the code reads fails the test.
+ */
+function deployedAppSettings(
+  mainFile: BicepFile,
+  appFile: BicepFile,
+  currency: string,
+): Record<string, string> {
+  const defaults = new Map(
+    paramDeclarations(mainFile).map((p) => [p.name, p.defaultText?.replace(/^'(.*)'$/, '$1')]),
+  );
+  defaults.set('currency', currency);
+  // main.bicep's literal variables (the feed container's name).
+  for (const [, name, value] of mainFile.text.matchAll(/^var\s+(\w+)\s*=\s*'([^'$]*)'\s*$/gm))
+    defaults.set(name, value);
+  const mainValue = (expr: string): string | undefined =>
+    /^'.*'$/.test(expr)
+      ? expr.slice(1, -1).replace(/\$\{(\w+)\}/g, (_, name: string) => defaults.get(name) ?? `\${${name}}`)
+      : defaults.get(expr);
+  const moduleBody = declarationBody(mainFile, 'module', 'functionApp');
+  const params = braceBody(moduleBody, moduleBody.indexOf('params:'));
+  const moduleParams = new Map(
+    [...params.matchAll(/^\s*(\w+):\s*(.+?)\s*$/gm)].map((m) => [m[1], mainValue(m[2])]),
+  );
+  const resolved: Record<string, string> = {
+    identityClientId: IDENTITY_CLIENT_ID,
+    'tenant().tenantId': TENANT_ID,
+    'dataAccount.properties.primaryEndpoints.table': 'https://churndata.table.core.windows.net/',
+    'dataAccount.properties.primaryEndpoints.blob': 'https://churndata.blob.core.windows.net/',
+  };
+  const start = appFile.text.indexOf('var appSettings = [');
+  const list = appFile.text.slice(start, appFile.text.indexOf('\n]', start));
+  const settings: Record<string, string> = { WEBSITE_SKU: 'FlexConsumption' };
+  for (const [, name, expr] of list.matchAll(/\{\s*name:\s*'([^']+)',\s*value:\s*(.+?)\s*\}\s*$/gm)) {
+    if ((PLATFORM_SETTINGS as readonly string[]).includes(name)) continue;
+    const value = /^'[^'$]*'$/.test(expr) ? expr.slice(1, -1) : (resolved[expr] ?? moduleParams.get(expr));
+    if (value === undefined) throw new Error(`${name}: cannot resolve ${expr}`);
+    settings[name] = value;
+  }
+  return settings;
+}
+
 describe('config keys', () => {
   it('the list here is exactly the keys functions/config.ts reads', () => {
     expect(keysTheConfigReads()).toEqual([...CONFIG_KEYS].sort());
@@ -206,6 +257,40 @@ describe('function app settings', () => {
       'site property alwaysOn',
     ]);
     expect(FLEX_DEPRECATED.siteProperties).toContain('ftpsState');
+  });
+
+  // The settings a first deployment writes, defaults and all, are what the app starts from: one config.ts refuses
+  // (an empty HOLIDAYS, a default locale) would answer 503 on every request of a fresh deployment.
+  it('writes, with every parameter at its default, settings config.ts accepts, as the managed-identity bot', () => {
+    const deployed = deployedAppSettings(main, functionApp, 'GBP');
+    expect(Object.keys(deployed)).toEqual(
+      expect.arrayContaining(
+        CONFIG_KEYS.filter((k) => !LOCAL_ONLY.includes(k) && !/^(RULES_BLOB|ADMIN_CHANNEL_ID)$/.test(k)),
+      ),
+    );
+    const config = loadConfig(deployed);
+    expect(config.card).toEqual({ currency: 'GBP', locale: 'en-US' });
+    expect(config.timeZone).toBe('UTC');
+    expect(config.bot).toMatchObject({
+      appType: 'UserAssignedMsi',
+      appId: IDENTITY_CLIENT_ID,
+      tenantId: TENANT_ID,
+    });
+    expect(config.feed.container).toBe('feed');
+    // The Azure Bot spells its msaAppType UserAssignedMSI; the app setting is Bot Framework's UserAssignedMsi.
+    const botSpelling = edited(functionApp, "value: 'UserAssignedMsi'", "value: 'UserAssignedMSI'");
+    expect(() => loadConfig(deployedAppSettings(main, botSpelling, 'GBP'))).toThrow(/MicrosoftAppType/);
+  });
+
+  // Fail closed: a deployment that lost one of the identity settings must not start (an endpoint taking
+  // unauthenticated requests, a bot serving any tenant, storage asked as an identity the app does not have).
+  it('refuses to start in Azure without any one of the identity settings the template writes', () => {
+    const deployed = deployedAppSettings(main, functionApp, 'GBP');
+    for (const name of ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'AZURE_CLIENT_ID']) {
+      const { [name]: _dropped, ...without } = deployed;
+      expect(() => loadConfig(without), name).toThrow(/Invalid configuration/);
+      expect(() => loadConfig({ ...without, [name]: '' }), `${name} empty`).toThrow(/Invalid configuration/);
+    }
   });
 
   it('uses the Bot Framework app type config.ts accepts for a managed identity', () => {

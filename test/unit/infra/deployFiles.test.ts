@@ -404,6 +404,26 @@ describe("docs/deploy.md's redeployments", () => {
   });
 });
 
+describe("docs/deploy.md's outputs", () => {
+  /** The deployment outputs a text reads: `properties.outputs.<name>` and the guide's `$(out <name>)`. */
+  const outputsRead = (text: string): string[] => [
+    ...new Set([...text.matchAll(/properties\.outputs\.(\w+)|\$\(out (\w+)\)/g)].map((m) => m[1] ?? m[2])),
+  ];
+
+  // Step 2 reads the names the later steps use from the deployment; a name main.bicep does not output reads as
+  // empty (az prints nothing), and the next command fails far from the cause ("--name" missing, an empty domain).
+  it('reads only outputs main.bicep declares, in the guide and the deploy workflow', () => {
+    const names = outputsRead(`${read('docs/deploy.md')}\n${read('.github/workflows/deploy.yml')}`);
+    expect(names).toEqual(
+      expect.arrayContaining(['functionAppName', 'appDomain', 'botAppId', 'storageAccountName']),
+    );
+    expect(names.filter((name) => !bicepOutputs.includes(name))).toEqual([]);
+    expect(outputsRead('APP=$(out functionAppname)').filter((n) => !bicepOutputs.includes(n))).toEqual([
+      'functionAppname',
+    ]);
+  });
+});
+
 describe("docs/deploy.md's tab sign-in by CLI", () => {
   // The admin center creates an app registration's service principal with it; `az ad app create` does not, and
   // without one Entra issues no token for the tabs' scope in the tenant (AADSTS500011: the resource principal
