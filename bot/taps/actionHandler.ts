@@ -583,14 +583,18 @@ export class ChurnActionHandler implements ActionHandler {
     const result = await commitDecision(this.deps.stores, decision, this.commitOptions(rules));
     if (result.kind === 'conflict' || result.kind === 'superseded') return { text: BUSY };
     if (result.kind === 'undone') return { text: NOTHING_TO_UNDO };
-    // The card that shows the action can only be replaced when it is tapped; keep its data right.
+    // The card the action was tapped on shows it: its data forgets the outcome and the card is
+    // replaced, so it does not go on saying what the reply says is undone.
+    let updateSentCard: BotReply['updateSentCard'];
     if (target.cardMessageId) {
       // Weekly cards are sent to the rep's 1:1 chat: that is the conversation the card is kept under.
       const rep = await this.deps.stores.conversations.getRep(actor.userId);
       const chat = rep ? conversationIdOf(rep.reference) : null;
-      await this.updateStoredCard(target.cardMessageId, target.customerId, null, chat);
+      const card = await this.updateStoredCard(target.cardMessageId, target.customerId, null, chat);
+      if (card && chat) updateSentCard = { messageId: target.cardMessageId, conversationId: chat, card };
     }
     return {
+      ...(updateSentCard ? { updateSentCard } : {}),
       text: `Undone: ${actionWords(target, wording)} on ${chatSafe(target.customerName)}. It is back as it was before.`,
     };
   }
