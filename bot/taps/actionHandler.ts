@@ -595,7 +595,9 @@ export class ChurnActionHandler implements ActionHandler {
     }
     return {
       ...(updateSentCard ? { updateSentCard } : {}),
-      text: `Undone: ${actionWords(target, wording)} on ${chatSafe(target.customerName)}. It is back as it was before.`,
+      // The customer first and the action after ("Undone on X: "lost" on Tue 24 Nov"), not two "on"s
+      // in a row; the sentence may end with a date that ends with its own full stop (de-DE `24. Nov.`).
+      text: `${endOfSentence(`Undone on ${chatSafe(target.customerName)}: ${actionWords(target, wording)}`)} It is back as it was before.`,
     };
   }
 
