@@ -433,6 +433,7 @@ async function applyReply(
       }
     } else await send({ type: 'message', attachments });
   }
+  if (reply.updateSentCard) await updateSentCard(context, reply.updateSentCard, log);
   if (reply.text) await send(reply.text);
   for (const card of reply.cards ?? []) {
     await send({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
@@ -444,6 +445,28 @@ async function applyReply(
     });
     // Kept under the message id Teams gave it, so a tap on it updates it in place like the weekly card.
     if (sent?.id) await reply.savedCard.onSent(sent.id, context.activity.conversation.id);
+  }
+}
+
+/**
+ * Replaces a card sent earlier in the turn's chat (a card in another chat is not this turn's to
+ * update). Teams' refusal (the message deleted) is logged: what the reply says was done stands.
+ */
+async function updateSentCard(
+  context: TurnContext,
+  sent: NonNullable<BotReply['updateSentCard']>,
+  log: Log,
+): Promise<void> {
+  if (sent.conversationId !== context.activity.conversation.id) return;
+  const attachments = [CardFactory.adaptiveCard(sent.card)];
+  try {
+    await retryingPreconditionFailed(() =>
+      context.updateActivity({ id: sent.messageId, type: 'message', attachments }),
+    );
+  } catch (error) {
+    const status = (error as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof status !== 'number') throw error;
+    log.warn('the card of the undone action could not be updated', { status, messageId: sent.messageId });
   }
 }
 

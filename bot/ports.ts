@@ -142,6 +142,11 @@ export interface BotReply {
   ifNotUpdated?: string;
   text?: string;
   cards?: CardJson[];
+  /**
+   * Replaces a card sent earlier in this chat that was not the one tapped: a typed `undo` puts back
+   * the card its action was tapped on, so the card stops showing what the reply says is undone.
+   */
+  updateSentCard?: { messageId: string; conversationId: string; card: CardJson };
   /** A new card whose message id must be kept so later taps update it in place (sent after `cards`). */
   savedCard?: { card: CardJson; onSent(messageId: string, conversationId: string): Promise<void> };
 }

@@ -583,15 +583,21 @@ export class ChurnActionHandler implements ActionHandler {
     const result = await commitDecision(this.deps.stores, decision, this.commitOptions(rules));
     if (result.kind === 'conflict' || result.kind === 'superseded') return { text: BUSY };
     if (result.kind === 'undone') return { text: NOTHING_TO_UNDO };
-    // The card that shows the action can only be replaced when it is tapped; keep its data right.
+    // The card the action was tapped on shows it: its data forgets the outcome and the card is
+    // replaced, so it does not go on saying what the reply says is undone.
+    let updateSentCard: BotReply['updateSentCard'];
     if (target.cardMessageId) {
       // Weekly cards are sent to the rep's 1:1 chat: that is the conversation the card is kept under.
       const rep = await this.deps.stores.conversations.getRep(actor.userId);
       const chat = rep ? conversationIdOf(rep.reference) : null;
-      await this.updateStoredCard(target.cardMessageId, target.customerId, null, chat);
+      const card = await this.updateStoredCard(target.cardMessageId, target.customerId, null, chat);
+      if (card && chat) updateSentCard = { messageId: target.cardMessageId, conversationId: chat, card };
     }
     return {
-      text: `Undone: ${actionWords(target, wording)} on ${chatSafe(target.customerName)}. It is back as it was before.`,
+      ...(updateSentCard ? { updateSentCard } : {}),
+      // The customer first and the action after ("Undone on X: "lost" on Tue 24 Nov"), not two "on"s
+      // in a row; the sentence may end with a date that ends with its own full stop (de-DE `24. Nov.`).
+      text: `${endOfSentence(`Undone on ${chatSafe(target.customerName)}: ${actionWords(target, wording)}`)} It is back as it was before.`,
     };
   }
 

@@ -174,9 +174,12 @@ function followUpFacts(s: MonthlySummary): [string, string][] {
   return out;
 }
 
-/** What a median was taken of, for a reader who does not know the word: "middle of 3 saves". */
+/**
+ * What a median was taken of, for a reader who does not know the word: "middle of 3 saves"; of one
+ * save, "1 save" (one figure has no middle).
+ */
 function middleOf(saves: number, n: (count: number) => string): string {
-  return `middle of ${n(saves)} ${saves === 1 ? 'save' : 'saves'}`;
+  return saves === 1 ? `${n(1)} save` : `middle of ${n(saves)} saves`;
 }
 
 /** Left-aligned columns, two spaces apart. */

@@ -237,7 +237,7 @@ describe('follow-ups through the days, on the Agents Playground', () => {
     expect(novFacts).toMatchObject({
       'Follow-up digest rows acted on': '1 of 2 (50%)',
       'Reached out, then won back': '1 of 2 customers reached out to (50%)',
-      'Median days, last reach-out to won back': '4 (middle of 1 save)',
+      'Median days, last reach-out to won back': '4 (1 save)',
     });
   });
 });

@@ -180,7 +180,7 @@ describe.each(zones)('October in $timeZone, tapped over HTTP, summed up on the 1
       Lost: '1',
       'At risk again after a save': '0',
       'Reached out, then won back': '1 of 2 customers reached out to (50%)',
-      'Median days, last reach-out to won back': '17 (middle of 1 save)',
+      'Median days, last reach-out to won back': '17 (1 save)',
       'Undone (not counted)': '2',
     });
     const words = texts(card);

@@ -33,6 +33,7 @@ import {
   tap,
   textActivity,
 } from './actionHarness';
+import { cardRow } from './cardRows';
 
 // Text commands in the 1:1 chat, through the real CloudAdapter over HTTP, on Azurite.
 
@@ -316,7 +317,7 @@ describe('text commands', () => {
     await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-2', 'price', '', 1)));
     await say('undo');
     expect(lastReply()?.text).toBe(
-      `Undone: "lost" on Tue 24 Nov on Blue Door Bakery. It is back as it was before.`,
+      `Undone on Blue Door Bakery: "lost" on Tue 24 Nov. It is back as it was before.`,
     );
     expect((await storage.state.get('cust-2'))?.state).toEqual(states[1]);
     expect(weeklyRows(await cards.get(`a:${ANA.userId}`, 'card-1'))[1].outcome ?? null).toBeNull();
@@ -324,6 +325,20 @@ describe('text commands', () => {
     expect((await storage.state.get('cust-1'))?.state).toEqual(states[0]);
     await say('undo');
     expect(lastReply()?.text).toBe(NOTHING_TO_UNDO);
+  });
+
+  it('undo typed in the chat puts the card the action was tapped on back as it was: the buttons, not the outcome', async () => {
+    await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-2', 'price', '', 1)));
+    const tapped = connector.sent.length;
+    await say('undo');
+    // The reply says it is undone: the card above it must not still say "Lost" with an Undo button.
+    const updates = connector.sent.slice(tapped).filter((s) => s.method === 'PUT');
+    expect(updates.map((s) => s.url)).toEqual([`/v3/conversations/a%3A${ANA.userId}/activities/card-1`]);
+    const card = updates[0].body.attachments?.[0]?.content;
+    expect(cardRow(card, 'Blue Door Bakery').buttons).toEqual(['reached_out', 'Won back', 'Lost']);
+    expect(lastReply()?.text).toBe(
+      `Undone on Blue Door Bakery: "lost" on Tue 24 Nov. It is back as it was before.`,
+    );
   });
 
   it('undo refuses when someone acted on the customer after me', async () => {
@@ -342,6 +357,16 @@ describe('text commands', () => {
     await say('undo');
     expect(lastReply()?.text).toBe(
       `Your last action, "reached out" on Di., 24. Nov. on Greenfield Cafe, can no longer be undone: since then Ada Admin recorded "lost" on Di., 24. Nov. Nothing was changed.`,
+    );
+  });
+
+  it('undo in a German team ends its sentence once after the German date', async () => {
+    await host.host.close();
+    await start({ cardFormat: { currency: 'EUR', locale: 'de-DE' } });
+    await post(host.host.url, submitActivity(connector.url, ANA, tap.reachedOut('cust-1')));
+    await say('undo');
+    expect(lastReply()?.text).toBe(
+      'Undone on Greenfield Cafe: "reached out" on Di., 24. Nov. It is back as it was before.',
     );
   });
 

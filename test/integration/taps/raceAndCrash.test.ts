@@ -581,7 +581,7 @@ describe('a crash between the audit row and the state write, then a tap elsewher
       actor: { userId: ANA.userId, name: ANA.name, tenantId: TENANT },
       conversationKind: 'personal',
     });
-    expect(reply.text).toMatch(/^Undone: /);
+    expect(reply.text).toMatch(/^Undone on Greenfield Cafe: /);
     // Both undone: the customer is as before Ana's first tap, not lost with the contact taken off.
     expect((await storage.state.get('cust-1'))?.state).toEqual(greenfield);
     expect((await november()).lost).toBe(0);

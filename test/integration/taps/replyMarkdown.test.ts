@@ -98,7 +98,7 @@ describe('chat replies escape feed and people’s text', () => {
     await tapAs(BEN, tap.reachedOut('cust-3'));
     await say(BEN, 'undo');
     expect(lastText()).toBe(
-      `Undone: "reached out" on Tue 24 Nov on ${SHOWN_CUSTOMER}. It is back as it was before.`,
+      `Undone on ${SHOWN_CUSTOMER}: "reached out" on Tue 24 Nov. It is back as it was before.`,
     );
   });
 
