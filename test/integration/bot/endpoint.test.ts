@@ -182,6 +182,15 @@ describe('bot endpoint, local settings (empty app id)', () => {
     expect(h.actions.commands.slice(commandsBefore).map((c) => c.command)).toEqual(['list']);
   });
 
+  it('answers 413 to a body over a megabyte (an activity padded to 2 MB), without calling the bot', async () => {
+    const commandsBefore = h.actions.commands.length;
+    const padded = { ...messageActivity(connector.url, 'list'), padding: 'x'.repeat(2_000_000) };
+    const response = await post(h.host.url, JSON.stringify(padded));
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: 'request body too large' });
+    expect(h.actions.commands).toHaveLength(commandsBefore);
+  });
+
   it('answers GET on the messages route with 405 (POST and HEAD only)', async () => {
     const response = await fetch(`${h.host.url}/api/messages`);
     expect(response.status).toBe(405);

@@ -140,6 +140,18 @@ describe('the tab API over HTTP, as a rep', () => {
     expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
   });
 
+  it('a tap whose body is far larger than any tap (a 20 KB note) is refused with 413, as the bot endpoint refuses one, nothing written', async () => {
+    const tap = await fetch(`${host.url}/api/tab/customer/actions?id=C-1001`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'lost', reason: 'price', note: 'x'.repeat(20_000) }),
+    });
+    expect(tap.status).toBe(413);
+    expect(await tap.json()).toEqual({ error: 'request body too large' });
+    expect((await wiring.storage.state.get('C-1001'))?.state).toEqual(GREENFIELD);
+    expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
+  });
+
   it('a tap not sent as JSON (text, a form, no type) is refused with 415, nothing written', async () => {
     const body = JSON.stringify({ action: 'lost', reason: 'price' });
     for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', null]) {
