@@ -1,5 +1,6 @@
 import type { HttpHandler, HttpMethod, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
+import { MAX_CUSTOMER_ID_CHARS } from '../rules/book';
 import { MONTH_KEY } from '../rules/calendar';
 import { type CustomersQuery, customersQuerySchema } from '../tabs/api/customerList';
 import { TabApiError, type TabService } from '../tabs/api/tabService';
@@ -80,7 +81,8 @@ export function createTabHandlers(getRuntime: () => Promise<TabRuntime>): TabHan
  */
 function customerIdOf(request: HttpRequest): string {
   const id = request.query.get('id') ?? '';
-  if (id === '' || id.length > 400) throw new TabApiError(400, 'customer id missing or too long');
+  if (id === '' || id.length > MAX_CUSTOMER_ID_CHARS)
+    throw new TabApiError(400, 'customer id missing or too long');
   return id;
 }
 
