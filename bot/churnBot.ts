@@ -39,7 +39,9 @@ const COMMANDS: ReadonlySet<string> = new Set<BotCommand>(['help', 'list', 'undo
 export function parseCommand(text: string | undefined): ParsedText {
   const normalised = (text ?? '')
     .replace(/&nbsp;|\u00a0/g, ' ')
-    .replace(/<[^>]*>/g, ' ')
+    // A tag holds no `<`: each unclosed `<` fails at the next one, where `[^>]*` scanned on to the
+    // end from every one of them (minutes for a message of many `<`).
+    .replace(/<[^<>]*>/g, ' ')
     .trim()
     .replace(/\s+/g, ' ')
     .toLowerCase();

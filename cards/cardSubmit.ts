@@ -65,7 +65,7 @@ export type CardSubmit = z.infer<typeof cardSubmitSchema>;
 export interface SubmittedInputs {
   value?: string | null;
   reason?: string;
-  note?: string;
+  note?: string | null;
 }
 
 /** A card tap, validated, with the row's inputs picked out. */
@@ -100,7 +100,8 @@ function withInputs(submit: CardSubmit, raw: Record<string, unknown>): ParsedSub
     if ('preset' in submit) inputs.reason = submit.preset.reason;
     else {
       inputs.reason = text(submit.fields.reason);
-      inputs.note = text(submit.fields.note);
+      // A note that is not text is refused, not dropped: the loss would be recorded without it.
+      inputs.note = pick(submit.fields.note);
     }
   }
   return { submit, inputs };

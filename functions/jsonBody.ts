@@ -17,6 +17,9 @@ export function isJsonContentType(header: string | null): boolean {
 /** What a POST whose body is not declared JSON is told, with the status 415. */
 export const NOT_JSON = 'Content-Type must be application/json';
 
+/** What a POST whose body is larger than the endpoint reads is told, with the status 413. */
+export const TOO_LARGE = 'request body too large';
+
 /** Parses `text` as JSON; refuses malformed JSON and an object that names a key twice. */
 export function parseJsonBody(text: string): JsonBody {
   let value: unknown;

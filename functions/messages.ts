@@ -1,6 +1,6 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { BotRuntime } from '../bot';
-import { isJsonContentType, NOT_JSON, parseJsonBody } from './jsonBody';
+import { isJsonContentType, NOT_JSON, parseJsonBody, TOO_LARGE } from './jsonBody';
 import { registerHttp } from './registry';
 
 /** Teams bot messages are far below this (about 100 KB); anything larger is not an activity. */
@@ -15,7 +15,7 @@ export function createMessagesHandler(getRuntime: () => Promise<BotRuntime>): Ht
     if (!isJsonContentType(request.headers.get('content-type')))
       return { status: 415, jsonBody: { error: NOT_JSON } };
     const text = await request.text();
-    if (text.length > MAX_BODY_CHARS) return { status: 413, jsonBody: { error: 'request body too large' } };
+    if (text.length > MAX_BODY_CHARS) return { status: 413, jsonBody: { error: TOO_LARGE } };
     const body = parseJsonBody(text);
     if (!body.ok) return { status: 400, jsonBody: { error: body.message } };
     const runtime = await getRuntime();

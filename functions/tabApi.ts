@@ -1,11 +1,12 @@
 import type { HttpHandler, HttpMethod, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
+import { MAX_CUSTOMER_ID_CHARS } from '../rules/book';
 import { MONTH_KEY } from '../rules/calendar';
 import { type CustomersQuery, customersQuerySchema } from '../tabs/api/customerList';
 import { TabApiError, type TabService } from '../tabs/api/tabService';
 import type { TabUser, TokenVerifier } from '../tabs/api/tabToken';
 import type { ActionRequestBody, TabAction } from '../tabs/api/tabTypes';
-import { isJsonContentType, NOT_JSON, parseJsonBody } from './jsonBody';
+import { isJsonContentType, NOT_JSON, parseJsonBody, TOO_LARGE } from './jsonBody';
 import { registerHttp } from './registry';
 
 /** What the tab API's handlers run on: the token check and the service. */
@@ -30,6 +31,7 @@ const ACTIONS: readonly TabAction[] = ['reached_out', 'won_back', 'lost', 'undo'
  * keeps them, and no browser reads a JSON answer as anything else.
  */
 const API_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+/** A tap's body is a few hundred characters (a note is at most 500): anything far larger is no tap. */
 const MAX_BODY_CHARS = 10_000;
 
 /** Builds the /api/tab/* handlers around a runtime (Azure uses the environment's; the local host and tests pass theirs). */
@@ -79,7 +81,8 @@ export function createTabHandlers(getRuntime: () => Promise<TabRuntime>): TabHan
  */
 function customerIdOf(request: HttpRequest): string {
   const id = request.query.get('id') ?? '';
-  if (id === '' || id.length > 400) throw new TabApiError(400, 'customer id missing or too long');
+  if (id === '' || id.length > MAX_CUSTOMER_ID_CHARS)
+    throw new TabApiError(400, 'customer id missing or too long');
   return id;
 }
 
@@ -143,7 +146,7 @@ const actionBodySchema = z.preprocess(
 async function actionBody(request: HttpRequest): Promise<ActionRequestBody> {
   if (!isJsonContentType(request.headers.get('content-type'))) throw new TabApiError(415, NOT_JSON);
   const text = await request.text();
-  if (text.length > MAX_BODY_CHARS) throw new TabApiError(400, 'request body too large');
+  if (text.length > MAX_BODY_CHARS) throw new TabApiError(413, TOO_LARGE);
   const parsed = parseJsonBody(text);
   if (!parsed.ok) throw new TabApiError(400, parsed.message);
   return checked(actionBodySchema, parsed.value);

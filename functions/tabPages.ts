@@ -102,8 +102,11 @@ export function createTabPagesHandler(
   };
 }
 
-/** Not there, or a folder (`assets/`), or under a file: all "not found". */
-const MISSING = new Set(['ENOENT', 'EISDIR', 'ENOTDIR']);
+/**
+ * Not there, or a folder (`assets/`), or under a file, or a name longer than the disk allows (a URL
+ * anyone may send): all "not found".
+ */
+const MISSING = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'ENAMETOOLONG']);
 
 async function file(path: string, cacheControl: string): Promise<HttpResponseInit> {
   let body: Buffer;

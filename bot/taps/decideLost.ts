@@ -10,7 +10,8 @@ import { staleReason } from './staleReason';
 export function decideLost(
   ctx: DecisionContext,
   rules: ActionRules,
-  inputs: { reason?: string; note?: string },
+  /** A note of null was sent as something other than text (a list, an object). */
+  inputs: { reason?: string; note?: string | null },
 ): Decision {
   const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale, ctx.showText);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
@@ -19,6 +20,8 @@ export function decideLost(
     const allowed = rules.lossReasons.map((r) => r.label).join(', ');
     return refuse('invalid', `Pick a reason from the list (${allowed}). Nothing was recorded.`);
   }
+  if (inputs.note === null)
+    return refuse('invalid', 'The note must be text, as typed in the box. Nothing was recorded.');
   // Control characters are dropped before anything is stored or measured: the trail keeps what reads.
   const note = plainText(inputs.note ?? '');
   if (note.length > rules.noteMaxLength) {

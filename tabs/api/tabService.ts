@@ -97,7 +97,7 @@ export interface TabServiceDeps {
 /** A refusal the HTTP layer turns into a status. */
 export class TabApiError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 409 | 415,
+    readonly status: 400 | 403 | 404 | 409 | 413 | 415,
     message: string,
   ) {
     super(message);

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type HttpHandler, HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import './functionsOutsideTheRuntime';
 import '../../functions';
+import { TOO_LARGE } from '../../functions/jsonBody';
 import { httpFunctions } from '../../functions/registry';
 import type { Wiring } from '../../functions/wiring';
 import { ADMIN_KEY_HEADER, isAdminKey, newAdminKey, publishAdminKey } from './adminKey';
@@ -249,6 +250,11 @@ async function handle(
     return send(res, new HttpResponse({ status: 403, jsonBody: { error: 'forbidden' } }));
   }
   const body = await readBody(req);
+  if (body === null) {
+    // The rest of the body is not read: the connection closes once the answer is sent.
+    res.shouldKeepAlive = false;
+    return send(res, new HttpResponse({ status: 413, jsonBody: { error: TOO_LARGE } }));
+  }
   const request = new HttpRequest({
     method,
     url: url.toString(),
@@ -297,10 +303,33 @@ async function send(res: ServerResponse, response: HttpResponse): Promise<void> 
   res.end(bytes);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * The largest request body Azure's Functions host takes (100 MB, 104,857,600 bytes: "The HTTP request
+ * length is limited to 100 MB", Azure Functions HTTP trigger, Limits); it answers a larger one 413.
+ */
+const MAX_REQUEST_BYTES = 104_857_600;
+
+/**
+ * The request's body as text, or null when it is larger than Azure's host takes (declared so, or
+ * once that many bytes came): a dev tunnel lets anyone post here, and every byte would be held.
+ */
+function readBody(req: IncomingMessage): Promise<string | null> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let bytes = 0;
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= MAX_REQUEST_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.pause();
+      chunks.length = 0;
+      resolve(null);
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });

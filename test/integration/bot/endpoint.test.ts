@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APOLOGY, type BotRuntime, type BotRuntimeOptions, createBotRuntime } from '../../../bot';
 import { SUMMARY_HERE_ADMINS_ONLY } from '../../../bot/churnBot';
@@ -182,6 +182,28 @@ describe('bot endpoint, local settings (empty app id)', () => {
     expect(h.actions.commands.slice(commandsBefore).map((c) => c.command)).toEqual(['list']);
   });
 
+  it('answers a message of 200,000 "<" at once, as any text it does not know', async () => {
+    // Markup is taken out of a message before its words are read: a tag never closed must not make
+    // that take time growing with the square of the message (minutes for this one).
+    const started = Date.now();
+    const response = await post(
+      h.host.url,
+      JSON.stringify(messageActivity(connector.url, '<'.repeat(200_000))),
+    );
+    expect(response.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(h.actions.commands.at(-1)?.command).toBe('help');
+  });
+
+  it('answers 413 to a body over a megabyte (an activity padded to 2 MB), without calling the bot', async () => {
+    const commandsBefore = h.actions.commands.length;
+    const padded = { ...messageActivity(connector.url, 'list'), padding: 'x'.repeat(2_000_000) };
+    const response = await post(h.host.url, JSON.stringify(padded));
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: 'request body too large' });
+    expect(h.actions.commands).toHaveLength(commandsBefore);
+  });
+
   it('answers GET on the messages route with 405 (POST and HEAD only)', async () => {
     const response = await fetch(`${h.host.url}/api/messages`);
     expect(response.status).toBe(405);
@@ -290,7 +312,93 @@ describe('local Functions host', () => {
       await host.close();
     }
   });
+
+  it('answers 413 to a body over 100 MB, as Azure’s host does, without reading it all or calling the function', async () => {
+    const bodies: number[] = [];
+    const host = await startFunctionsHost({
+      port: 0,
+      log: () => undefined,
+      routes: [
+        {
+          name: 'sink',
+          path: '/api/sink',
+          methods: ['POST'],
+          handler: async (request) => {
+            bodies.push((await request.text()).length);
+            return { status: 200 };
+          },
+        },
+      ],
+    });
+    try {
+      // Declared too large: answered at once, though only a byte of it ever comes.
+      expect(await postLarge(host.url, { declared: 600 * 2 ** 20, send: 1 })).toEqual({
+        status: 413,
+        body: '{"error":"request body too large"}',
+      });
+      // Sent in chunks with no length declared: refused once it passes the limit.
+      expect(await postLarge(host.url, { send: 101 * 2 ** 20 })).toEqual({
+        status: 413,
+        body: '{"error":"request body too large"}',
+      });
+      expect(bodies).toEqual([]);
+      // A body within the limit still reaches the function.
+      expect((await postLarge(host.url, { send: 2 ** 20 })).status).toBe(200);
+      expect(bodies).toEqual([2 ** 20]);
+    } finally {
+      await host.close();
+    }
+  });
 });
+
+/**
+ * POSTs `send` bytes to `/api/sink` in 1 MB chunks (with `declared` as its Content-Length, else
+ * chunked), stopping once the host answers; resolves with the answer, or rejects after 10 s.
+ */
+function postLarge(
+  url: string,
+  o: { declared?: number; send: number },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      request.destroy();
+      reject(new Error('no answer within 10 s'));
+    }, 10_000);
+    const request = httpRequest(`${url}/api/sink`, {
+      method: 'POST',
+      headers: o.declared === undefined ? {} : { 'content-length': String(o.declared) },
+    });
+    let answered = false;
+    request.on('response', (response) => {
+      answered = true;
+      let body = '';
+      response.on('data', (c: Buffer) => {
+        body += c.toString('utf8');
+      });
+      response.on('end', () => {
+        clearTimeout(timer);
+        request.destroy();
+        resolve({ status: response.statusCode ?? 0, body });
+      });
+    });
+    // The host may close the connection while the rest is being sent: that is its answer, not an error.
+    request.on('error', (error) => {
+      if (!answered) {
+        clearTimeout(timer);
+        reject(error);
+      }
+    });
+    const chunk = Buffer.alloc(2 ** 20, 'x');
+    const write = async () => {
+      for (let sent = 0; sent < o.send && !answered; sent += chunk.length) {
+        const part = chunk.subarray(0, Math.min(chunk.length, o.send - sent));
+        if (!request.write(part)) await new Promise((r) => request.once('drain', r));
+      }
+      if (o.declared === undefined && !answered) request.end();
+    };
+    write().catch(() => undefined);
+  });
+}
 
 describe('bot endpoint with a tenant configured', () => {
   let h: Harness;

@@ -40,6 +40,8 @@ const GREENFIELD = {
 /** The registered functions over tables of their own on Monday 23 November, Greenfield stored as Ana's. */
 async function startTabApi(
   prefix: string,
+  /** More settings (admins, managers). */
+  env: Record<string, string> = {},
 ): Promise<{ host: FunctionsHost; signer: LocalSigner; wiring: Wiring }> {
   const signer = await createLocalSigner();
   const wiring = await wire(
@@ -47,6 +49,7 @@ async function startTabApi(
       STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
       TABLE_PREFIX: `${prefix}${randomBytes(3).toString('hex')}`,
       FEED_DIR: DEMO,
+      ...env,
     }),
     {
       clock: () => new Date('2026-11-23T09:00:00Z'),
@@ -140,6 +143,18 @@ describe('the tab API over HTTP, as a rep', () => {
     expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
   });
 
+  it('a tap whose body is far larger than any tap (a 20 KB note) is refused with 413, as the bot endpoint refuses one, nothing written', async () => {
+    const tap = await fetch(`${host.url}/api/tab/customer/actions?id=C-1001`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'lost', reason: 'price', note: 'x'.repeat(20_000) }),
+    });
+    expect(tap.status).toBe(413);
+    expect(await tap.json()).toEqual({ error: 'request body too large' });
+    expect((await wiring.storage.state.get('C-1001'))?.state).toEqual(GREENFIELD);
+    expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
+  });
+
   it('a tap not sent as JSON (text, a form, no type) is refused with 415, nothing written', async () => {
     const body = JSON.stringify({ action: 'lost', reason: 'price' });
     for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', null]) {
@@ -153,6 +168,71 @@ describe('the tab API over HTTP, as a rep', () => {
     }
     expect((await wiring.storage.state.get('C-1001'))?.state).toEqual(GREENFIELD);
     expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
+  });
+});
+
+describe('who may open and who may save a customer, over HTTP', () => {
+  const BEN: TabUser = {
+    userId: 'aad-ben',
+    name: 'Ben Okafor',
+    email: 'ben@contoso.example',
+    tenantId: 'tenant-1',
+  };
+  const MAYA: TabUser = {
+    userId: 'aad-maya',
+    name: 'Maya Chen',
+    email: 'maya@contoso.example',
+    tenantId: 'tenant-1',
+  };
+  const ADA: TabUser = {
+    userId: 'aad-ada',
+    name: 'Ada Admin',
+    email: 'ada@contoso.example',
+    tenantId: 'tenant-1',
+  };
+  let host: FunctionsHost;
+  let signer: LocalSigner;
+  let wiring: Wiring;
+
+  beforeAll(async () => {
+    ({ host, signer, wiring } = await startTabApi('ttabrights', {
+      MANAGER_USER_IDS: MAYA.userId,
+      ADMIN_USER_IDS: ADA.userId,
+    }));
+  });
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  const open = async (user: TabUser) =>
+    (
+      await fetch(`${host.url}/api/tab/customer?id=C-1001`, {
+        headers: { authorization: `Bearer ${await signer.sign(user)}` },
+      })
+    ).status;
+  const save = async (user: TabUser) => {
+    const response = await fetch(`${host.url}/api/tab/customer/actions?id=C-1001`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await signer.sign(user)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'lost', reason: 'price' }),
+    });
+    return `${response.status} ${((await response.json()) as { error?: string; message?: string }).error ?? 'saved'}`;
+  };
+
+  it('another rep neither opens nor saves; a manager opens but may not save; an admin saves', async () => {
+    expect(await open(BEN)).toBe(404);
+    expect(await save(BEN)).toBe('404 No such customer of yours.');
+    expect(await open(MAYA)).toBe(200);
+    expect(await save(MAYA)).toBe(
+      '403 Greenfield Cafe belongs to another rep; only they or an admin can change it. Nothing was changed.',
+    );
+    expect((await wiring.storage.state.get('C-1001'))?.state).toEqual(GREENFIELD);
+    expect(await wiring.storage.audit.latestForCustomer('C-1001')).toEqual([]);
+
+    expect(await save(ADA)).toBe('200 saved');
+    expect(
+      (await wiring.storage.audit.latestForCustomer('C-1001')).map((r) => [r.action, r.actorId]),
+    ).toEqual([['lost', ADA.userId]]);
   });
 });
 
@@ -251,6 +331,11 @@ describe("a customer's page and its week-by-week chart over HTTP", () => {
       ['a customer nobody has', 'id=C-9999', await bearer(ANA)],
       ['no id', '', await bearer(ANA)],
       ['an id too long', `id=${'x'.repeat(401)}`, await bearer(ANA)],
+      // Table Storage refuses control characters in keys: such an id is no customer, not a 500.
+      ['an id with a NUL after it', 'id=C-1001%00', await bearer(ANA)],
+      ['an id with a control character', 'id=C-%011001', await bearer(ANA)],
+      ['a byte that is no UTF-8', 'id=%FF', await bearer(ANA)],
+      ['the id in Cyrillic look-alikes', `id=${encodeURIComponent('С-1001')}`, await bearer(ANA)],
     ];
     const answers: string[] = [];
     for (const [what, query, auth] of cases) {
@@ -266,6 +351,10 @@ describe("a customer's page and its week-by-week chart over HTTP", () => {
       'a customer nobody has: 404',
       'no id: 400',
       'an id too long: 400',
+      'an id with a NUL after it: 404',
+      'an id with a control character: 404',
+      'a byte that is no UTF-8: 404',
+      'the id in Cyrillic look-alikes: 404',
     ]);
   });
 });

@@ -366,6 +366,15 @@ describe('forged and malformed submissions: a clear reply, nothing written', () 
       'The note is 100000 characters long; keep it under 500. Nothing was recorded.',
     ],
     [
+      // The card's box sends text; a list or an object in its place is no note, and must not be
+      // dropped so the loss is recorded as if nothing had been written.
+      'a note that is not text',
+      ANA,
+      { ...tap.lost('cust-1', 'price'), note_0: { text: 'Moved to Sysco' } },
+      undefined,
+      'The note must be text, as typed in the box. Nothing was recorded.',
+    ],
+    [
       'an unknown customer',
       ANA,
       tap.reachedOut('cust-404'),

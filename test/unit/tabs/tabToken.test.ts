@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +44,18 @@ describe('tab token verification (jose, JWKS)', async () => {
     const edited = Buffer.from(JSON.stringify({ ...payload, preferred_username: 'boss@contoso.example' }));
     const check = await verify(`Bearer ${h}.${edited.toString('base64url')}.${s}`);
     expect(check).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('refuses a token with alg none, or HS256 keyed with the published key, whatever it claims', async () => {
+    const [h, p] = (await signer.sign(ana)).split('.');
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+    const encode = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${encode({ ...header, alg: 'none' })}.${p}.`;
+    const hsInput = `${encode({ ...header, alg: 'HS256' })}.${p}`;
+    const published = JSON.stringify(signer.jwks.keys[0]);
+    const hs = createHmac('sha256', published).update(hsInput).digest('base64url');
+    for (const token of [unsigned, `${hsInput}.${hs}`])
+      expect(await verify(`Bearer ${token}`)).toMatchObject({ ok: false });
   });
 
   it('refuses an expired token (past the 60 s skew)', async () => {
