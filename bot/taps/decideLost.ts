@@ -27,7 +27,7 @@ export function decideLost(
   if (note.length > rules.noteMaxLength) {
     return refuse(
       'invalid',
-      `The note is ${note.length} characters long; keep it under ${rules.noteMaxLength}. Nothing was recorded.`,
+      `The note is ${note.length} characters long; keep it to ${rules.noteMaxLength} at most. Nothing was recorded.`,
     );
   }
   return {

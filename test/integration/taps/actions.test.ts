@@ -363,7 +363,7 @@ describe('forged and malformed submissions: a clear reply, nothing written', () 
       ANA,
       tap.lost('cust-1', 'price', 'x'.repeat(100_000)),
       undefined,
-      'The note is 100000 characters long; keep it under 500. Nothing was recorded.',
+      'The note is 100000 characters long; keep it to 500 at most. Nothing was recorded.',
     ],
     [
       // The card's box sends text; a list or an object in its place is no note, and must not be

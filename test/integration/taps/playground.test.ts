@@ -148,7 +148,7 @@ describe('rep actions through the Agents Playground', () => {
 
   it.each([
     ['a reason not in the list', tap.lost('cust-2', 'alien_abduction', '', 1), 'Pick a reason from the list'],
-    ['a 100 KB note', tap.lost('cust-2', 'price', 'x'.repeat(100_000), 1), 'keep it under 500'],
+    ['a 100 KB note', tap.lost('cust-2', 'price', 'x'.repeat(100_000), 1), 'keep it to 500 at most'],
     ['a negative value', tap.wonBack('cust-2', '-5', 1), 'must be a number greater than 0'],
     [
       'an unknown action',
