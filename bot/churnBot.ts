@@ -204,7 +204,7 @@ export class ChurnBot extends TeamsActivityHandler {
       reference: toConversationRef(TurnContext.getConversationReference(activity)),
       source: member ? 'roster' : 'activity',
     };
-    await this.deps.store.saveRep(rep);
+    await this.deps.store.saveRep(rep, { at: whenSent(activity) });
     this.deps.log.info('rep installed', { userId, source: rep.source });
   }
 
