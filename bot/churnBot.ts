@@ -85,8 +85,6 @@ export class ChurnBot extends TeamsActivityHandler {
   private readonly seenServiceUrls = new Map<string, string>();
   /** Last zone seen per user by this instance: a tap in the same zone reads and writes nothing. */
   private readonly seenTimeZones = new Map<string, string>();
-  /** Last display name seen per user by this instance: only a rename is written. */
-  private readonly seenNames = new Map<string, string>();
 
   constructor(private readonly deps: ChurnBotDeps) {
     super();
@@ -163,14 +161,15 @@ export class ChurnBot extends TeamsActivityHandler {
 
   /**
    * Keeps the rep's display name as Teams sends it with every activity, so a rename in Teams after
-   * the install reaches the cards and notices that name the rep to others.
+   * the install reaches the cards and notices that name the rep to others. Compared with the stored
+   * row each time (the store writes only a change), not with a name this instance saw before: an
+   * install stores the roster's name, and another instance may have stored a rename since, so a
+   * name seen here earlier can be the one the row no longer holds.
    */
   private async learnName(activity: Activity): Promise<void> {
     const userId = activity.from?.aadObjectId;
     const name = activity.from?.name?.trim();
-    if (!userId || !name || this.seenNames.get(userId) === name) return;
-    // An install stores the name itself: an activity before it has no rep to name.
-    if ((await this.deps.store.learnName(userId, name)) !== 'no_rep') this.seenNames.set(userId, name);
+    if (userId && name) await this.deps.store.learnName(userId, name);
   }
 
   private async captureInstall(context: TurnContext): Promise<void> {

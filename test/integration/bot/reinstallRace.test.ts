@@ -51,7 +51,7 @@ function holdFirstRepWrite() {
   return { policy, atHold, release };
 }
 
-describe('a rep who removes the app and adds it back, the two events in two instances at once', () => {
+describe('a rep who removes the app and adds it back, handled by two instances', () => {
   let world: WeeklyWorld;
   let hosts: FunctionsHost[] = [];
 
@@ -132,5 +132,38 @@ describe('a rep who removes the app and adds it back, the two events in two inst
     expect(await conversations().getRepByEmail(DANA.email)).toBeNull();
     expect(await conversations().listReps()).toEqual([]);
     expect((await conversations().getRemoved(DANA.email))?.removedAt).toBe(REMOVED);
+  });
+
+  /** Dana as Teams names her now: in the roster (the install reads it) and on what she sends. */
+  const named = (name: string) => {
+    world.fake.addMember({ ...DANA, name });
+    return { ...DANA, name };
+  };
+  const say = (name: string, text: string) =>
+    personalActivity(world, named(name), 'message', { text, timestamp: new Date().toISOString() });
+  const reinstalled = (name: string, action: 'add' | 'remove', timestamp: string) =>
+    personalActivity(world, named(name), 'installationUpdate', { action, timestamp });
+
+  it('renamed while the app was removed, then back: the name she goes by now reaches her row (one instance)', async () => {
+    const one = await instance();
+    expect(await post(one.url, reinstalled('Dana Reyes', 'add', INSTALLED))).toBe(200);
+    expect(await post(one.url, say('Dana Reyes', 'help'))).toBe(200);
+    expect(await post(one.url, reinstalled('Dana Reyes', 'remove', REMOVED))).toBe(200);
+    expect(await post(one.url, reinstalled('Dana Ode', 'add', BACK))).toBe(200);
+    expect((await conversations().getRep(DANA.aadObjectId))?.name).toBe('Dana Ode');
+
+    expect(await post(one.url, say('Dana Reyes', 'help'))).toBe(200);
+    expect((await conversations().getRep(DANA.aadObjectId))?.name).toBe('Dana Reyes');
+  });
+
+  it('an instance that saw her old name before she reinstalled under another one does not keep the old one from her row', async () => {
+    const [a, b] = [await instance(), await instance()];
+    expect(await post(a.url, reinstalled('Dana Reyes', 'add', INSTALLED))).toBe(200);
+    expect(await post(b.url, say('Dana Reyes', 'help'))).toBe(200);
+    expect(await post(a.url, reinstalled('Dana Reyes', 'remove', REMOVED))).toBe(200);
+    expect(await post(a.url, reinstalled('Dana Ode', 'add', BACK))).toBe(200);
+
+    expect(await post(b.url, say('Dana Reyes', 'help'))).toBe(200);
+    expect((await conversations().getRep(DANA.aadObjectId))?.name).toBe('Dana Reyes');
   });
 });
