@@ -202,8 +202,9 @@ export class ChurnBot extends TeamsActivityHandler {
       serviceUrl: activity.serviceUrl,
       reference: toConversationRef(TurnContext.getConversationReference(activity)),
       source: member ? 'roster' : 'activity',
+      installedAt: whenSent(activity),
     };
-    await this.deps.store.saveRep(rep, { at: whenSent(activity) });
+    await this.deps.store.saveRep(rep);
     this.deps.log.info('rep installed', { userId, source: rep.source });
   }
 

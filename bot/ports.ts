@@ -34,10 +34,10 @@ export type { RepInput, RepUpdate, SummaryChannelInput };
 /** Persistence of conversation references, as the bot uses it (storage's Table Storage store fits). */
 export interface ConversationStore {
   /**
-   * Inserts or replaces the rep (idempotent: Teams may announce one install twice); `at`, when Teams
-   * sent the install: an uninstall Teams sent after it, handled first, stands.
+   * Inserts or replaces the rep (idempotent: Teams may announce one install twice); an uninstall
+   * Teams sent after the rep's `installedAt`, handled first, stands.
    */
-  saveRep(rep: RepInput, options?: { at?: string }): Promise<unknown>;
+  saveRep(rep: RepInput): Promise<unknown>;
   /**
    * Removes the rep, keeping that they removed the app at `removedAt` (when Teams sent the
    * uninstall); an unknown user is not an error, and an install Teams sent after it stands.

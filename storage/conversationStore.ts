@@ -65,6 +65,12 @@ const repSchema = z.object({
    * install carries none): their weekly card comes at the send time there. None: the team's zone.
    */
   timeZone: timeZoneSchema.optional(),
+  /**
+   * When Teams sent the install that stored this row (the activity's timestamp): an uninstall Teams
+   * sent after it, handled first, stands, and a week's run tells a rep back since it missed them.
+   * None: stored otherwise (a seed, a tool), which claims no order against Teams' events.
+   */
+  installedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type Rep = z.output<typeof repSchema>;
 export type RepInput = z.input<typeof repSchema>;
@@ -101,6 +107,7 @@ const storedRep = z.object({
   tenantId: z.string(),
   serviceUrl: z.string(),
   reference: z.string(),
+  eventAt: z.string().optional(),
 });
 
 /** A rep who uninstalled the app in their personal chat: when, and the zone their client last sent. */
@@ -151,11 +158,11 @@ export function conversationIdOf(reference: Record<string, unknown>): string | n
 /** Where to reach each rep and the team. */
 export interface ConversationStore {
   /**
-   * Stores or replaces a rep (and their email index row; an old email's row is removed). `at`: when
-   * Teams sent the install; a row an uninstall or install sent later decided is kept, and null is
-   * returned when that was an uninstall. No `at` (a seed, a tool): stored whatever came before.
+   * Stores or replaces a rep (and their email index row; an old email's row is removed). A row an
+   * uninstall or install Teams sent after the rep's `installedAt` decided is kept (null is returned
+   * when that was an uninstall); without `installedAt` (a seed, a tool) the rep is stored whatever came before.
    */
-  saveRep(rep: RepInput, options?: { at?: string }): Promise<Rep | null>;
+  saveRep(rep: RepInput): Promise<Rep | null>;
   getRep(userId: string): Promise<Rep | null>;
   /** The rep whose email/UPN this is (case-insensitive), or null. */
   getRepByEmail(email: string): Promise<Rep | null>;
@@ -198,9 +205,9 @@ export class TableConversationStore implements ConversationStore {
     this.endpoint = endpointOf(client);
   }
 
-  async saveRep(input: RepInput, options: { at?: string } = {}): Promise<Rep | null> {
-    const at = options.at === undefined ? undefined : eventTime.parse(options.at);
+  async saveRep(input: RepInput): Promise<Rep | null> {
     const parsed = parseOrThrow(repSchema, input, 'rep');
+    const at = parsed.installedAt;
     const installed = await this.withoutTakenAddresses(
       parsed.upn === parsed.email ? { ...parsed, upn: '' } : parsed,
     );
@@ -213,7 +220,7 @@ export class TableConversationStore implements ConversationStore {
       // An install carries no zone: a reinstall keeps the one the rep's client last sent, also after an uninstall.
       const zone = installed.timeZone ?? before?.timeZone ?? removed?.timeZone;
       const rep = zone === undefined ? installed : { ...installed, timeZone: zone };
-      if (!(await this.writeRepRow(row, { ...repEntity(rep), ...eventAtOf(at) }))) continue;
+      if (!(await this.writeRepRow(row, repEntity(rep)))) continue;
       for (const address of repAddresses(rep))
         await naming(this.endpoint, () =>
           this.client.upsertEntity(
@@ -354,9 +361,7 @@ export class TableConversationStore implements ConversationStore {
       if (!next) return 'unchanged';
       try {
         await naming(this.endpoint, () =>
-          this.client.updateEntity({ ...repEntity(next), ...eventAtOf(current.eventAt) }, 'Replace', {
-            etag: current.etag,
-          }),
+          this.client.updateEntity(repEntity(next), 'Replace', { etag: current.etag }),
         );
         return 'written';
       } catch (err) {
@@ -442,11 +447,7 @@ export class TableConversationStore implements ConversationStore {
     if (!current || current.rep.upn !== upn) return;
     try {
       await naming(this.endpoint, () =>
-        this.client.updateEntity(
-          { ...repEntity({ ...current.rep, upn: '' }), ...eventAtOf(current.eventAt) },
-          'Replace',
-          { etag: current.etag },
-        ),
+        this.client.updateEntity(repEntity({ ...current.rep, upn: '' }), 'Replace', { etag: current.etag }),
       );
     } catch (err) {
       if (statusOf(err) !== 412) throw err; // 412: saved meanwhile, by an install that saw this one's index
@@ -454,9 +455,7 @@ export class TableConversationStore implements ConversationStore {
   }
 
   /** The rep as installed, with its row's ETag and event time; null when none is stored or they removed the app. */
-  private async getRepWithEtag(
-    userId: string,
-  ): Promise<{ rep: Rep; etag: string; eventAt: string | undefined } | null> {
+  private async getRepWithEtag(userId: string): Promise<{ rep: Rep; etag: string } | null> {
     const row = await this.readRepRow(userId);
     return row?.kind === 'installed' ? row : null;
   }
@@ -525,6 +524,7 @@ function repEntity(rep: Rep) {
     tenantId: rep.tenantId,
     serviceUrl: rep.serviceUrl,
     reference: JSON.stringify(rep.reference),
+    ...(rep.installedAt === undefined ? {} : { eventAt: rep.installedAt }),
   };
 }
 
@@ -543,16 +543,16 @@ function removedEntity(removed: RemovedRow) {
   };
 }
 
-/** The row's `eventAt` column, when the event's time is known. */
-function eventAtOf(at: string | undefined): { eventAt?: string } {
-  return at === undefined ? {} : { eventAt: at };
-}
-
 function fromRepEntity(e: Record<string, unknown>): Rep {
   const stored = parseOrThrow(storedRep, e, 'stored rep');
   return parseOrThrow(
     repSchema,
-    { ...stored, reference: JSON.parse(stored.reference) as unknown },
+    {
+      ...stored,
+      reference: JSON.parse(stored.reference) as unknown,
+      // Not an instant (a row written otherwise): no install time, rather than a broken row.
+      installedAt: stored.eventAt && eventTime.safeParse(stored.eventAt).success ? stored.eventAt : undefined,
+    },
     'stored rep',
   );
 }
