@@ -115,6 +115,20 @@ describe('a rep who removed the app and adds it back in the week the run missed 
     expect(cardsTo(DAN)).toHaveLength(1);
   });
 
+  it('added back but still refused by Teams (an app policy): tried once on the next tick, not on every tick after', async () => {
+    world.fake.injectForConversation(conversationOf(DAN), { status: 403, code: 'BotDisabledByAdmin' });
+    completed(await run(SEND_TIME));
+    expect(await install('add', TUESDAY.toISOString())).toBe(200);
+    const tries = () => world.fake.activities.length + world.fake.stats.injected;
+    const before = tries();
+    const tick = completed(await run(new Date(TUESDAY.getTime() + 15 * MINUTE)));
+    expect(tick.outcomes.find((o) => o.rep === DAN)?.status).toBe('unreachable');
+    expect(tries()).toBe(before + 1);
+    expect(await run(new Date(TUESDAY.getTime() + 30 * MINUTE))).toMatchObject({ status: 'not_due' });
+    expect(tries()).toBe(before + 1);
+    expect(cardsTo(ANA)).toHaveLength(1);
+  });
+
   it('a rep who never installed the app costs the ticks after the run nothing but a look: no run again', async () => {
     const carl = slippingBook([ANA, DAN, 'carl@x.com'], { slipping: 1 });
     completed(await runWeekly(depsFor(world, carl), { now: SEND_TIME }));
