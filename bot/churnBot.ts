@@ -83,8 +83,6 @@ export const SUMMARY_HERE_ADMINS_ONLY =
 export class ChurnBot extends TeamsActivityHandler {
   /** Last serviceUrl seen per user by this instance: only a change is written to storage. */
   private readonly seenServiceUrls = new Map<string, string>();
-  /** Last zone seen per user by this instance: a tap in the same zone reads and writes nothing. */
-  private readonly seenTimeZones = new Map<string, string>();
 
   constructor(private readonly deps: ChurnBotDeps) {
     super();
@@ -147,16 +145,15 @@ export class ChurnBot extends TeamsActivityHandler {
   /**
    * Keeps the rep's zone from what their client sends with every message, tap and invoke (an
    * activity's `localTimezone`, an IANA name; an install carries none), so their weekly card comes at
-   * the send time there. A value that is no IANA zone, or none, changes nothing.
+   * the send time there. A value that is no IANA zone, or none, changes nothing. Compared with the
+   * stored row each time, as the name is (learnName): a rep back in a zone this instance saw before
+   * another instance stored their new one would otherwise keep the new one. A user who writes before
+   * installing the app (in a team channel) has their zone stored by their first activity after it.
    */
   private async learnTimeZone(activity: Activity): Promise<void> {
     const userId = activity.from?.aadObjectId;
     const zone = timeZoneSchema.safeParse(activity.localTimezone);
-    if (!userId || !zone.success || this.seenTimeZones.get(userId) === zone.data) return;
-    // Remembered only once a rep is stored: a user who writes before installing the app (in a team
-    // channel) has their zone stored by their first activity after the install.
-    if ((await this.deps.store.learnTimeZone(userId, zone.data)) !== 'no_rep')
-      this.seenTimeZones.set(userId, zone.data);
+    if (userId && zone.success) await this.deps.store.learnTimeZone(userId, zone.data);
   }
 
   /**
@@ -296,7 +293,6 @@ export class ChurnBot extends TeamsActivityHandler {
     }
     await this.deps.store.removeRep(userId, whenSent(activity));
     this.seenServiceUrls.delete(userId);
-    this.seenTimeZones.delete(userId);
   }
 
   /**

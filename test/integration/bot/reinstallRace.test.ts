@@ -166,4 +166,15 @@ describe('a rep who removes the app and adds it back, handled by two instances',
     expect(await post(b.url, say('Dana Reyes', 'help'))).toBe(200);
     expect((await conversations().getRep(DANA.aadObjectId))?.name).toBe('Dana Reyes');
   });
+
+  it('back in her first zone, writing through an instance that saw that zone before another stored a new one: her row has the zone she is in', async () => {
+    const [a, b] = [await instance(), await instance()];
+    expect(await post(a.url, installation('add', INSTALLED))).toBe(200);
+    const from = (zone: string) =>
+      personalActivity(world, DANA, 'message', { text: 'help', localTimezone: zone });
+    expect(await post(b.url, from('America/Denver'))).toBe(200);
+    expect(await post(a.url, from('America/Chicago'))).toBe(200);
+    expect(await post(b.url, from('America/Denver'))).toBe(200);
+    expect((await conversations().getRep(DANA.aadObjectId))?.timeZone).toBe('America/Denver');
+  });
 });
