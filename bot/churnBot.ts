@@ -201,8 +201,10 @@ export class ChurnBot extends TeamsActivityHandler {
       source: member ? 'roster' : 'activity',
       installedAt: whenSent(activity),
     };
-    await this.deps.store.saveRep(rep);
-    this.deps.log.info('rep installed', { userId, source: rep.source });
+    // null: Teams sent an uninstall after this install, and it was handled first.
+    if ((await this.deps.store.saveRep(rep)) === null)
+      this.deps.log.info('install sent before the rep removed the app: they stay removed', { userId });
+    else this.deps.log.info('rep installed', { userId, source: rep.source });
   }
 
   private async setSummaryChannelToGeneral(context: TurnContext): Promise<void> {

@@ -35,7 +35,7 @@ export type { RepInput, RepUpdate, SummaryChannelInput };
 export interface ConversationStore {
   /**
    * Inserts or replaces the rep (idempotent: Teams may announce one install twice); an uninstall
-   * Teams sent after the rep's `installedAt`, handled first, stands.
+   * Teams sent after the rep's `installedAt`, handled first, stands (then null is returned).
    */
   saveRep(rep: RepInput): Promise<unknown>;
   /**

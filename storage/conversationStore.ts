@@ -454,7 +454,7 @@ export class TableConversationStore implements ConversationStore {
     }
   }
 
-  /** The rep as installed, with its row's ETag and event time; null when none is stored or they removed the app. */
+  /** The rep as installed, with its row's ETag; null when none is stored or they removed the app. */
   private async getRepWithEtag(userId: string): Promise<{ rep: Rep; etag: string } | null> {
     const row = await this.readRepRow(userId);
     return row?.kind === 'installed' ? row : null;
