@@ -85,10 +85,6 @@ export const SUMMARY_HERE_ADMINS_ONLY =
 export class ChurnBot extends TeamsActivityHandler {
   /** Last serviceUrl seen per user by this instance: only a change is written to storage. */
   private readonly seenServiceUrls = new Map<string, string>();
-  /** Last zone seen per user by this instance: a tap in the same zone reads and writes nothing. */
-  private readonly seenTimeZones = new Map<string, string>();
-  /** Last display name seen per user by this instance: only a rename is written. */
-  private readonly seenNames = new Map<string, string>();
 
   constructor(private readonly deps: ChurnBotDeps) {
     super();
@@ -151,28 +147,28 @@ export class ChurnBot extends TeamsActivityHandler {
   /**
    * Keeps the rep's zone from what their client sends with every message, tap and invoke (an
    * activity's `localTimezone`, an IANA name; an install carries none), so their weekly card comes at
-   * the send time there. A value that is no IANA zone, or none, changes nothing.
+   * the send time there. A value that is no IANA zone, or none, changes nothing. Compared with the
+   * stored row each time, as the name is (learnName): a rep back in a zone this instance saw before
+   * another instance stored their new one would otherwise keep the new one. A user who writes before
+   * installing the app (in a team channel) has their zone stored by their first activity after it.
    */
   private async learnTimeZone(activity: Activity): Promise<void> {
     const userId = activity.from?.aadObjectId;
     const zone = timeZoneSchema.safeParse(activity.localTimezone);
-    if (!userId || !zone.success || this.seenTimeZones.get(userId) === zone.data) return;
-    // Remembered only once a rep is stored: a user who writes before installing the app (in a team
-    // channel) has their zone stored by their first activity after the install.
-    if ((await this.deps.store.learnTimeZone(userId, zone.data)) !== 'no_rep')
-      this.seenTimeZones.set(userId, zone.data);
+    if (userId && zone.success) await this.deps.store.learnTimeZone(userId, zone.data);
   }
 
   /**
    * Keeps the rep's display name as Teams sends it with every activity, so a rename in Teams after
-   * the install reaches the cards and notices that name the rep to others.
+   * the install reaches the cards and notices that name the rep to others. Compared with the stored
+   * row each time (the store writes only a change), not with a name this instance saw before: an
+   * install stores the roster's name, and another instance may have stored a rename since, so a
+   * name seen here earlier can be the one the row no longer holds.
    */
   private async learnName(activity: Activity): Promise<void> {
     const userId = activity.from?.aadObjectId;
     const name = activity.from?.name?.trim();
-    if (!userId || !name || this.seenNames.get(userId) === name) return;
-    // An install stores the name itself: an activity before it has no rep to name.
-    if ((await this.deps.store.learnName(userId, name)) !== 'no_rep') this.seenNames.set(userId, name);
+    if (userId && name) await this.deps.store.learnName(userId, name);
   }
 
   private async captureInstall(context: TurnContext): Promise<void> {
@@ -205,9 +201,12 @@ export class ChurnBot extends TeamsActivityHandler {
       serviceUrl: activity.serviceUrl,
       reference: toConversationRef(TurnContext.getConversationReference(activity)),
       source: member ? 'roster' : 'activity',
+      installedAt: whenSent(activity),
     };
-    await this.deps.store.saveRep(rep);
-    this.deps.log.info('rep installed', { userId, source: rep.source });
+    // null: Teams sent an uninstall after this install, and it was handled first.
+    if ((await this.deps.store.saveRep(rep)) === null)
+      this.deps.log.info('install sent before the rep removed the app: they stay removed', { userId });
+    else this.deps.log.info('rep installed', { userId, source: rep.source });
   }
 
   private async setSummaryChannelToGeneral(context: TurnContext): Promise<void> {
@@ -298,7 +297,6 @@ export class ChurnBot extends TeamsActivityHandler {
     }
     await this.deps.store.removeRep(userId, whenSent(activity));
     this.seenServiceUrls.delete(userId);
-    this.seenTimeZones.delete(userId);
   }
 
   /**

@@ -33,9 +33,15 @@ export type { RepInput, RepUpdate, SummaryChannelInput };
 
 /** Persistence of conversation references, as the bot uses it (storage's Table Storage store fits). */
 export interface ConversationStore {
-  /** Inserts or replaces the rep (idempotent: Teams may announce one install twice). */
+  /**
+   * Inserts or replaces the rep (idempotent: Teams may announce one install twice); an uninstall
+   * Teams sent after the rep's `installedAt`, handled first, stands (then null is returned).
+   */
   saveRep(rep: RepInput): Promise<unknown>;
-  /** Removes the rep, keeping that they removed the app at `removedAt`; an unknown user is not an error. */
+  /**
+   * Removes the rep, keeping that they removed the app at `removedAt` (when Teams sent the
+   * uninstall); an unknown user is not an error, and an install Teams sent after it stands.
+   */
   removeRep(userId: string, removedAt: string): Promise<void>;
   /** Updates the stored serviceUrl when it changed; an unknown user is not an error. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<unknown>;

@@ -243,7 +243,21 @@ function toResult(outcome: RetryOutcome<Attempt>): TalliedSendResult {
     };
   }
   if (outcome.reason === 'unreachable') return { status: 'unreachable', code: outcome.code, ...tally };
+  if (outcome.retryAfterMs !== undefined)
+    return { status: 'failed', error: askedToWait(outcome.retryAfterMs), ...tally };
   return { status: 'failed', error: describe(outcome.error), ...tally };
+}
+
+/**
+ * A 429 whose Retry-After is longer than a run waits for one rep, in the words the admins read: the
+ * rep is not unreachable, Teams only asked for time, and a later tick tries again.
+ */
+function askedToWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  const minutes = Math.ceil(seconds / 60);
+  const hours = Math.ceil(minutes / 60);
+  const wait = seconds < 120 ? `${seconds} seconds` : minutes < 120 ? `${minutes} minutes` : `${hours} hours`;
+  return `Teams asked to wait ${wait} before the next message to them (HTTP 429, too many messages), longer than a run waits for one rep`;
 }
 
 function describe(error: unknown): string {

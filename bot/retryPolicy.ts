@@ -153,6 +153,8 @@ export type RetryOutcome<T> =
       ok: false;
       reason: 'failed';
       error: unknown;
+      /** The wait Teams asked for, when it was longer than maxRetryAfterMs and the call gave up rather than wait. */
+      retryAfterMs?: number;
       attempts: number;
       retries: number;
       throttled: number;
@@ -188,7 +190,7 @@ export async function withRetry<T>(
       if (verdict.kind === 'fatal' || attempt >= maxAttempts)
         return { ok: false, reason: 'failed', error, ...tally };
       const wait = verdict.retryAfterMs ?? backoffDelayMs(attempt, options);
-      if (wait > maxRetryAfterMs) return { ok: false, reason: 'failed', error, ...tally };
+      if (wait > maxRetryAfterMs) return { ok: false, reason: 'failed', error, retryAfterMs: wait, ...tally };
       waitedMs += wait;
       await clock.sleep(wait);
     }

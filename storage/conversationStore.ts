@@ -8,11 +8,17 @@ import { endpointOf, readEntity } from './tableClients';
 
 /**
  * Conversation references, in one table:
- * - partition `rep`: RowKey = Teams user id (AAD object id), the rep and their 1:1 reference;
+ * - partition `rep`: RowKey = Teams user id (AAD object id), the rep and their 1:1 reference; once they
+ *   remove the app, the same row marked removed (who, when, their zone and addresses). The row keeps
+ *   `eventAt`, when Teams sent the install or uninstall that decided it, and every change of it is
+ *   guarded by its ETag: of an uninstall and a reinstall handled at once (two instances, or Teams
+ *   delivering one late), the later one Teams sent stands, whichever is written last;
  * - partition `email`: RowKey = lower-case email/UPN, pointing at the user id (the feed's `owner`);
+ *   only an installed rep's row counts, so an uninstall leaves it in place;
  * - partition `channel`: RowKey `summary`, where the monthly summary goes;
  * - partition `removed`: RowKey = lower-case email/UPN of a rep who uninstalled the app: who, when,
- *   and their zone, so the admins are told who removed it and a reinstall keeps the rep's zone.
+ *   and their zone, so the admins are told who removed it and a reinstall keeps the rep's zone; it
+ *   counts only while the rep's own row says removed.
  * The reference is kept as JSON, so nothing here depends on botbuilder's types.
  */
 
@@ -59,6 +65,12 @@ const repSchema = z.object({
    * install carries none): their weekly card comes at the send time there. None: the team's zone.
    */
   timeZone: timeZoneSchema.optional(),
+  /**
+   * When Teams sent the install that stored this row (the activity's timestamp): an uninstall Teams
+   * sent after it, handled first, stands, and a week's run tells a rep back since it missed them.
+   * None: stored otherwise (a seed, a tool), which claims no order against Teams' events.
+   */
+  installedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type Rep = z.output<typeof repSchema>;
 export type RepInput = z.input<typeof repSchema>;
@@ -95,6 +107,7 @@ const storedRep = z.object({
   tenantId: z.string(),
   serviceUrl: z.string(),
   reference: z.string(),
+  eventAt: z.string().optional(),
 });
 
 /** A rep who uninstalled the app in their personal chat: when, and the zone their client last sent. */
@@ -109,6 +122,30 @@ const removedSchema = z.object({
 });
 export type RemovedRep = z.output<typeof removedSchema>;
 
+/** A rep's row once they removed the app: who, when, and the zone and addresses a reinstall keeps. */
+const storedRemovedRep = removedSchema.extend({
+  email: z.string().default(''),
+  upn: z.string().default(''),
+});
+type RemovedRow = z.output<typeof storedRemovedRep>;
+
+/** When Teams sent an install or uninstall (the activity's timestamp). */
+const eventTime = z.iso.datetime({ offset: true });
+
+/** A rep's row as read, with the ETag a change must match and the time of the event that decided it (none: stored otherwise). */
+type RepRow = { etag: string; eventAt: string | undefined } & (
+  | { kind: 'installed'; rep: Rep }
+  | { kind: 'removed'; removed: RemovedRow }
+);
+
+/** True when the row was decided by an event Teams sent after `at`: the older event changes nothing. */
+function decidedLater(row: RepRow | null, at: string | undefined): boolean {
+  return row?.eventAt !== undefined && at !== undefined && Date.parse(row.eventAt) > Date.parse(at);
+}
+
+/** How many times a rep's row is re-read and decided again when another instance changed it meanwhile. */
+const REP_ROW_ATTEMPTS = 3;
+
 // Kept in rules/addresses (pure): the weekly plan, which `score` runs, needs it without Table Storage's clients.
 export { repAddresses };
 
@@ -120,15 +157,20 @@ export function conversationIdOf(reference: Record<string, unknown>): string | n
 
 /** Where to reach each rep and the team. */
 export interface ConversationStore {
-  /** Stores or replaces a rep (and their email index row; an old email's row is removed). */
-  saveRep(rep: RepInput): Promise<Rep>;
+  /**
+   * Stores or replaces a rep (and their email index row; an old email's row is removed). A row an
+   * uninstall or install Teams sent after the rep's `installedAt` decided is kept (null is returned
+   * when that was an uninstall); without `installedAt` (a seed, a tool) the rep is stored whatever came before.
+   */
+  saveRep(rep: RepInput): Promise<Rep | null>;
   getRep(userId: string): Promise<Rep | null>;
   /** The rep whose email/UPN this is (case-insensitive), or null. */
   getRepByEmail(email: string): Promise<Rep | null>;
   listReps(): Promise<Rep[]>;
   /**
-   * Removes the rep and their email row, keeping under their addresses that they removed the app at
-   * `removedAt` (their zone with it); removing one that is not there is fine.
+   * Marks the rep removed, keeping under their addresses that they removed the app at `removedAt`
+   * (when Teams sent the uninstall; their zone with it); removing one that is not there is fine, and
+   * an install Teams sent after `removedAt` stands.
    */
   removeRep(userId: string, removedAt: string): Promise<void>;
   /** The rep who last uninstalled the app under this email/UPN (case-insensitive) and has not installed it again, or null. */
@@ -163,35 +205,46 @@ export class TableConversationStore implements ConversationStore {
     this.endpoint = endpointOf(client);
   }
 
-  async saveRep(input: RepInput): Promise<Rep> {
+  async saveRep(input: RepInput): Promise<Rep | null> {
     const parsed = parseOrThrow(repSchema, input, 'rep');
+    const at = parsed.installedAt;
     const installed = await this.withoutTakenAddresses(
       parsed.upn === parsed.email ? { ...parsed, upn: '' } : parsed,
     );
-    const before = await this.getRepWithEtag(installed.userId);
-    const removed = await this.removedOf(installed);
-    // An install carries no zone: a reinstall keeps the one the rep's client last sent, also after an uninstall.
-    const zone = installed.timeZone ?? before?.rep.timeZone ?? removed?.timeZone;
-    const rep = zone === undefined ? installed : { ...installed, timeZone: zone };
-    await naming(this.endpoint, () => this.client.upsertEntity(repEntity(rep), 'Replace'));
-    for (const address of repAddresses(rep))
-      await naming(this.endpoint, () =>
-        this.client.upsertEntity(
-          { partitionKey: EMAIL, rowKey: idKey(address), userId: rep.userId },
-          'Replace',
-        ),
-      );
-    const kept = new Set(repAddresses(rep));
-    for (const address of before ? repAddresses(before.rep) : [])
-      if (!kept.has(address)) await this.deleteEmailRow(address, rep.userId);
-    // Installed again: no longer one who removed the app.
-    for (const address of repAddresses(rep)) await this.deleteIgnoringMissing(REMOVED, idKey(address));
-    return rep;
+    for (let attempt = 1; attempt <= REP_ROW_ATTEMPTS; attempt++) {
+      const row = await this.readRepRow(installed.userId);
+      if (decidedLater(row, at)) return row?.kind === 'installed' ? row.rep : null;
+      const before = row?.kind === 'installed' ? row.rep : row?.removed;
+      // No row at all: removed before removals were kept on it, or never installed.
+      const removed = row?.kind === 'removed' ? row.removed : row ? null : await this.removedOf(installed);
+      // An install carries no zone: a reinstall keeps the one the rep's client last sent, also after an uninstall.
+      const zone = installed.timeZone ?? before?.timeZone ?? removed?.timeZone;
+      const rep = zone === undefined ? installed : { ...installed, timeZone: zone };
+      if (!(await this.writeRepRow(row, repEntity(rep)))) continue;
+      for (const address of repAddresses(rep))
+        await naming(this.endpoint, () =>
+          this.client.upsertEntity(
+            { partitionKey: EMAIL, rowKey: idKey(address), userId: rep.userId },
+            'Replace',
+          ),
+        );
+      const kept = new Set(repAddresses(rep));
+      for (const address of before ? repAddresses(before) : [])
+        if (!kept.has(address)) await this.deleteEmailRow(address, rep.userId);
+      // Installed again: no longer one who removed the app.
+      for (const address of repAddresses(rep)) await this.deleteIgnoringMissing(REMOVED, idKey(address));
+      return rep;
+    }
+    throw new ConflictError(`rep ${JSON.stringify(installed.userId)}`, REP_ROW_ATTEMPTS);
   }
 
   async getRemoved(email: string): Promise<RemovedRep | null> {
     const e = await this.getEntity(REMOVED, idKey(addressKey(email)));
-    return e ? parseOrThrow(removedSchema, e, 'removed rep') : null;
+    if (!e) return null;
+    const removed = parseOrThrow(removedSchema, e, 'removed rep');
+    // A reinstall handled beside the uninstall may find this row written after it cleared it: the
+    // rep's own row says whether they are installed.
+    return (await this.readRepRow(removed.userId))?.kind === 'installed' ? null : removed;
   }
 
   /** The removal of this user kept under any of the rep's addresses (an older one of another account is not theirs). */
@@ -222,20 +275,36 @@ export class TableConversationStore implements ConversationStore {
       const pages = this.client
         .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${REP}` } })
         .byPage();
-      for await (const page of pages) for (const e of page) reps.push(fromRepEntity(e));
+      for await (const page of pages)
+        for (const e of page) if (e.removedAt === undefined) reps.push(fromRepEntity(e));
       return reps;
     });
   }
 
   async removeRep(userId: string, removedAt: string): Promise<void> {
-    const before = await this.getRep(userId);
-    if (before) {
+    const at = eventTime.parse(removedAt);
+    for (let attempt = 1; attempt <= REP_ROW_ATTEMPTS; attempt++) {
+      const row = await this.readRepRow(userId);
+      // Removed already (Teams delivering the uninstall again), or installed again since.
+      if (row?.kind === 'removed' || decidedLater(row, at)) return;
+      const before = row?.rep;
+      // A user with no row gets one too: an install Teams sent before this, written late, must not bring them back.
       const removed = parseOrThrow(
-        removedSchema,
-        { userId, name: before.name, removedAt, timeZone: before.timeZone },
+        storedRemovedRep,
+        {
+          userId,
+          name: before?.name ?? '',
+          removedAt: at,
+          timeZone: before?.timeZone,
+          email: before?.email,
+          upn: before?.upn,
+        },
         'removed rep',
       );
-      for (const address of repAddresses(before))
+      if (!(await this.writeRepRow(row, removedEntity(removed)))) continue;
+      // The email index rows stay: they name this user, whose row now says removed, and a reinstall
+      // handled at the same time may have just written them.
+      for (const address of repAddresses(removed))
         await naming(this.endpoint, () =>
           this.client.upsertEntity(
             {
@@ -249,9 +318,9 @@ export class TableConversationStore implements ConversationStore {
             'Replace',
           ),
         );
+      return;
     }
-    for (const address of before ? repAddresses(before) : []) await this.deleteEmailRow(address, userId);
-    await this.deleteIgnoringMissing(REP, idKey(userId));
+    throw new ConflictError(`rep ${JSON.stringify(userId)}`, REP_ROW_ATTEMPTS);
   }
 
   async refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean> {
@@ -385,9 +454,39 @@ export class TableConversationStore implements ConversationStore {
     }
   }
 
+  /** The rep as installed, with its row's ETag; null when none is stored or they removed the app. */
   private async getRepWithEtag(userId: string): Promise<{ rep: Rep; etag: string } | null> {
+    const row = await this.readRepRow(userId);
+    return row?.kind === 'installed' ? row : null;
+  }
+
+  private async readRepRow(userId: string): Promise<RepRow | null> {
     const e = await this.getEntity(REP, idKey(userId));
-    return e ? { rep: fromRepEntity(e), etag: String(e.etag) } : null;
+    if (!e) return null;
+    const etag = String(e.etag);
+    const eventAt = typeof e.eventAt === 'string' ? e.eventAt : undefined;
+    if (e.removedAt === undefined) return { kind: 'installed', rep: fromRepEntity(e), etag, eventAt };
+    return { kind: 'removed', removed: parseOrThrow(storedRemovedRep, e, 'removed rep'), etag, eventAt };
+  }
+
+  /**
+   * Writes a rep's row in place of `read`, by its ETag (none read: an insert); false when another
+   * instance wrote it meanwhile (412, or 409 for the insert), for the caller to read and decide again.
+   */
+  private async writeRepRow(
+    read: RepRow | null,
+    entity: { partitionKey: string; rowKey: string } & Record<string, unknown>,
+  ): Promise<boolean> {
+    return naming(this.endpoint, async () => {
+      try {
+        if (read) await this.client.updateEntity(entity, 'Replace', { etag: read.etag });
+        else await this.client.createEntity(entity);
+        return true;
+      } catch (err) {
+        if (statusOf(err) === 412 || statusOf(err) === 409) return false;
+        throw err;
+      }
+    });
   }
 
   private async deleteEmailRow(email: string, userId: string): Promise<void> {
@@ -425,6 +524,22 @@ function repEntity(rep: Rep) {
     tenantId: rep.tenantId,
     serviceUrl: rep.serviceUrl,
     reference: JSON.stringify(rep.reference),
+    ...(rep.installedAt === undefined ? {} : { eventAt: rep.installedAt }),
+  };
+}
+
+/** A removed rep's row: who, when Teams sent the uninstall (also its `eventAt`), their zone and addresses. */
+function removedEntity(removed: RemovedRow) {
+  return {
+    partitionKey: REP,
+    rowKey: idKey(removed.userId),
+    userId: removed.userId,
+    name: removed.name,
+    email: removed.email,
+    ...(removed.upn === '' ? {} : { upn: removed.upn }),
+    ...(removed.timeZone === undefined ? {} : { timeZone: removed.timeZone }),
+    removedAt: removed.removedAt,
+    eventAt: removed.removedAt,
   };
 }
 
@@ -432,7 +547,12 @@ function fromRepEntity(e: Record<string, unknown>): Rep {
   const stored = parseOrThrow(storedRep, e, 'stored rep');
   return parseOrThrow(
     repSchema,
-    { ...stored, reference: JSON.parse(stored.reference) as unknown },
+    {
+      ...stored,
+      reference: JSON.parse(stored.reference) as unknown,
+      // Not an instant (a row written otherwise): no install time, rather than a broken row.
+      installedAt: stored.eventAt && eventTime.safeParse(stored.eventAt).success ? stored.eventAt : undefined,
+    },
     'stored rep',
   );
 }

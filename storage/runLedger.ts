@@ -99,12 +99,18 @@ export interface RunLedger {
   lastFinished(fromKey: string, beforeKey: string): Promise<string | null>;
   /** As lastFinished, and the latest run key in the range that was started at all (finished or not). */
   lastRuns(fromKey: string, beforeKey: string): Promise<{ started: string | null; finished: string | null }>;
-  /** Records what happened for one rep; `recorded: false` when a row was already there (kept as is). */
+  /**
+   * Records what happened for one rep; `recorded: false` when a row was already there (kept as is),
+   * but for an `unreachable` row, which a later send's outcome replaces (the rep installed the app
+   * again since Teams refused their card).
+   */
   recordDelivery(
     runKey: string,
     repId: string,
     outcome: Omit<Delivery, 'repId'>,
   ): Promise<{ recorded: boolean }>;
+  /** One rep's row of a run, or null. */
+  getDelivery(runKey: string, repId: string): Promise<Delivery | null>;
   /** Every rep row of a run. */
   listRun(runKey: string): Promise<Delivery[]>;
   /** Every rep row of the runs whose keys are from `fromKey` up to (not including) `beforeKey`, with its run key. */
@@ -207,14 +213,36 @@ export class TableRunLedger implements RunLedger {
     outcome: Omit<Delivery, 'repId'>,
   ): Promise<{ recorded: boolean }> {
     const { activityId, customerIds, ...rest } = deliverySchema.parse({ ...outcome, repId });
-    const recorded = await this.insert({
+    const entity = {
       partitionKey: idKey(runKey),
       rowKey: DELIVERY + idKey(repId),
       ...rest,
       ...(activityId === undefined ? {} : { activityId }),
       ...(customerIds === undefined ? {} : { customerIds: JSON.stringify(customerIds) }),
+    };
+    if (await this.insert(entity)) return { recorded: true };
+    const existing = await naming(this.endpoint, () =>
+      readEntity(this.client, entity.partitionKey, entity.rowKey),
+    );
+    if (existing?.status !== 'unreachable' || Date.parse(String(existing.at)) >= Date.parse(rest.at))
+      return { recorded: false };
+    // By its ETag: of two instances sending after the reinstall, one records.
+    return naming(this.endpoint, async () => {
+      try {
+        await this.client.updateEntity(entity, 'Replace', { etag: String(existing.etag) });
+        return { recorded: true };
+      } catch (err) {
+        if (statusOf(err) === 412) return { recorded: false };
+        throw err;
+      }
     });
-    return { recorded };
+  }
+
+  async getDelivery(runKey: string, repId: string): Promise<Delivery | null> {
+    return naming(this.endpoint, async () => {
+      const entity = await readEntity(this.client, idKey(runKey), DELIVERY + idKey(repId));
+      return entity && deliverySchema.parse(entity);
+    });
   }
 
   async claimSend(

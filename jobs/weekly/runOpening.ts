@@ -36,6 +36,11 @@ export interface RunOpeningOptions {
   timeZone: string;
   force: boolean;
   extraAttempts: number;
+  /**
+   * The reps a finished run missed who could get their card now (the weekly run: installed the app
+   * since): when there are any, the run goes on for them, as the same attempt. Missing: none looked for.
+   */
+  repsBack?: (run: RunRecord) => Promise<string[]>;
   /** True when an earlier run's notice told the admins of this feed problem (not told again). */
   feedToldEarlier?: RunNotice['toldEarlier'];
 }
@@ -124,8 +129,18 @@ export async function openRun<S>(
   const { storage, log } = deps;
   const { kind, runKey, now, force } = options;
   const existing = await storage.runs.getRun(runKey);
-  const decision = decideAttempt(existing, options.extraAttempts, force, now);
   const previous = previousAttempt(existing);
+  let decision = decideAttempt(existing, options.extraAttempts, force, now);
+  if (!decision.run && existing?.finishedAt && previous && options.repsBack) {
+    const back = await options.repsBack(existing);
+    if (back.length > 0) {
+      log.info(`${kind} run goes on for reps who installed the app since it missed them`, {
+        runKey,
+        reps: back.length,
+      });
+      decision = { run: true, attempt: previous.attempt, atRepTime: true };
+    }
+  }
   if (!decision.run) return { status: 'already_ran', run: existing };
   const { attempt } = decision;
   // A tick at a waiting rep's own time plans as of the team's date of the week's first attempt: the

@@ -151,6 +151,9 @@ export async function sendClaimed(
     }
     case 'unreachable':
       await ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'unreachable', code: sent.code });
+      // Teams' answer says the card is not in the chat: a send after the rep installs the app again
+      // is a first send, not one of the unconfirmed ones the claim limits.
+      await ctx.runs.releaseClaim(ctx.runKey, rep);
       return { rep, status: 'unreachable', code: sent.code, earlier: false };
     case 'failed':
       // An error answer: a later tick's retry is a send of its own, not one of the unconfirmed ones

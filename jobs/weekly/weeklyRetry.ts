@@ -41,7 +41,8 @@ export function previousAttempt(run: RunRecord | null): PreviousAttempt | null {
 
 /**
  * What a tick does with this week's run row. `atRepTime`: the run goes on for reps whose own send
- * time has come (their cards are of the week's first attempt's date, as the others').
+ * time has come, or who installed the app since it missed them (their cards are of the week's first
+ * attempt's date, as the others').
  */
 export type AttemptDecision = { run: true; attempt: number; atRepTime?: true } | { run: false };
 

@@ -45,6 +45,7 @@ import {
   waitingUntil,
   weeklyReportText,
 } from './weeklyReport';
+import { repsBackSince, settledReps } from './weeklyRepsBack';
 import { DEFAULT_EXTRA_ATTEMPTS } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
 
@@ -142,6 +143,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       timeZone: config.timeZone,
       force,
       extraAttempts,
+      repsBack: (run) => repsBackSince(runKey, run, storage),
     },
     () => storage.state.readAll(),
   );
@@ -209,8 +211,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   });
   const preparedAt = clock();
   const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
-  // no_conversation is never recorded by this run (so it is retried); an older row of it is not final either.
-  const ledger = new Map(handled.filter((d) => d.status !== 'no_conversation').map((d) => [d.repId, d]));
+  const ledger = await settledReps(handled, directory);
   const delivery = {
     runKey,
     at,

@@ -94,8 +94,10 @@ describe('reps named by their Teams names', () => {
   };
 
   it('the card, the reply to a tap and the admins’ notice name Ana and Ben as Teams does, Carl (never installed) by his address', async () => {
-    expect(await install(ANA)).toBe(200);
-    expect(await install(BEN)).toBe(200);
+    // Both installed the day before the first run: Teams stamps each install with when it was sent.
+    const installed = new Date(SEND_TIME.getTime() - 86_400_000).toISOString();
+    expect(await install(ANA, 'add', installed)).toBe(200);
+    expect(await install(BEN, 'add', installed)).toBe(200);
 
     const week1 = completed(await run(0, BEN));
     const bensCard = await cardOf(week1.runKey, BEN);

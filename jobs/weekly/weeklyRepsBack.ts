@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { RunRecord } from '../../storage';
+import type { ConversationStore, Rep } from '../../storage/conversationStore';
+import type { Delivery, RunLedger } from '../../storage/runLedger';
+
+/**
+ * A rep a week's run missed and who has installed the app since: no chat when the run came to them
+ * (`missed` undefined: nothing was recorded for them), or Teams refused their card at `missed.at`
+ * (they had removed the app) and their install is later. Their week's card goes out on the next tick.
+ * A rep stored with no install time (a seed, a tool) is not told apart from the one Teams refused.
+ */
+export function isBackSince(rep: Pick<Rep, 'installedAt'> | null, missed?: Pick<Delivery, 'at'>): boolean {
+  if (!rep) return false;
+  if (!missed) return true;
+  return rep.installedAt !== undefined && Date.parse(rep.installedAt) > Date.parse(missed.at);
+}
+
+/** The reps a finished run's report names as not reached because of the app (the only part a later tick reads). */
+const missedSchema = z.object({
+  notReached: z
+    .array(z.object({ rep: z.string(), status: z.string() }))
+    .default([])
+    .catch([]),
+});
+
+/**
+ * The reps a finished week's run missed (no app when it came to them, or Teams refused their card)
+ * who have installed the app since (isBackSince): for them, a later tick goes on with the week's
+ * run. Read from the run's report, which keeps the reps not reached while they fit (about 12,000
+ * characters of it); none when the report cannot be read. Two point reads a rep named there.
+ */
+export async function repsBackSince(
+  runKey: string,
+  run: RunRecord,
+  deps: {
+    conversations: Pick<ConversationStore, 'getRepByEmail'>;
+    runs: Pick<RunLedger, 'getDelivery'>;
+  },
+): Promise<string[]> {
+  let report: unknown;
+  try {
+    report = JSON.parse(run.report ?? '{}');
+  } catch (err) {
+    if (err instanceof SyntaxError) return [];
+    throw err;
+  }
+  const parsed = missedSchema.safeParse(report);
+  if (!parsed.success) return [];
+  const back: string[] = [];
+  for (const { rep, status } of parsed.data.notReached) {
+    if (status !== 'no_conversation' && status !== 'unreachable') continue;
+    const installed = await deps.conversations.getRepByEmail(rep);
+    if (!installed) continue;
+    const missed = status === 'unreachable' ? await deps.runs.getDelivery(runKey, rep) : null;
+    if (status === 'unreachable' && missed?.status !== 'unreachable') continue;
+    if (isBackSince(installed, missed ?? undefined)) back.push(rep);
+  }
+  return back;
+}
+
+/**
+ * The reps this week's run has settled, by their ledger rows: each is answered from its row, not
+ * sent again. Not settled: a rep without the app (never recorded; an older row of it is not final
+ * either), and one Teams refused who is back since (isBackSince), whose card goes out now.
+ */
+export async function settledReps(
+  handled: readonly Delivery[],
+  directory: Pick<ConversationStore, 'getRepByEmail'>,
+): Promise<Map<string, Delivery>> {
+  const settled = new Map<string, Delivery>();
+  for (const d of handled) {
+    if (d.status === 'no_conversation') continue;
+    if (d.status === 'unreachable' && isBackSince(await directory.getRepByEmail(d.repId), d)) continue;
+    settled.set(d.repId, d);
+  }
+  return settled;
+}
