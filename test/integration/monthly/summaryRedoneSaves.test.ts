@@ -1,0 +1,160 @@
+import { TZDate } from '@date-fns/tz';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMonthlySummary } from '../../../jobs';
+import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
+import { defaultRules } from '../../../rules/rulesSchema';
+import type { Storage } from '../../../storage';
+import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
+import { weeklyData } from '../../helpers/weeklyCardData';
+import { perRepFigures } from '../../unit/cards/cardWalk';
+import {
+  ANA,
+  customer,
+  handlerDeps,
+  openActionStorage,
+  post,
+  seed,
+  startActionBotHost,
+  startConnector,
+  submitActivity,
+  tap,
+} from '../taps/actionHarness';
+
+// A rep changes their mind: Won back, Undo, Won back again with another amount; Lost, Undo, Won back.
+// Tapped over HTTP through the real bot in the team's currency, then summed up by the 1st's run:
+// each customer is one save, at the amount standing, in the team's currency. A dinar has three
+// decimals and a yen none, so the amounts typed are ones only that currency writes.
+const teams = [
+  {
+    timeZone: 'Europe/Berlin',
+    currency: 'EUR',
+    locale: 'de-DE',
+    value: 1000,
+    first: '1.234,56',
+    second: '2.500,75',
+    headline:
+      'The team won back 3.500,75\u00a0€ of monthly revenue in Oktober from 2 at-risk customers. None lost.',
+    ana: 'Flagged 2 · Reached out 0 · Won back 2 · Lost 0 · Value won back 3.500,75\u00a0€',
+  },
+  {
+    timeZone: 'Asia/Tokyo',
+    currency: 'JPY',
+    locale: 'en-US',
+    value: 5000,
+    first: '12,345',
+    second: '23,456',
+    headline: 'The team won back ¥28,456 of monthly revenue in October from 2 at-risk customers. None lost.',
+    ana: 'Flagged 2 · Reached out 0 · Won back 2 · Lost 0 · Value won back ¥28,456',
+  },
+  {
+    timeZone: 'Asia/Kuwait',
+    currency: 'KWD',
+    locale: 'en-GB',
+    value: 2,
+    first: '1.125',
+    second: '2.250',
+    headline:
+      'The team won back KWD\u00a04.250 of monthly revenue in October from 2 at-risk customers. None lost.',
+    ana: 'Flagged 2 · Reached out 0 · Won back 2 · Lost 0 · Value won back KWD\u00a04.250',
+  },
+];
+
+describe.each(teams)('a save redone after an Undo, in $currency ($locale)', (team) => {
+  const { timeZone } = team;
+  const money = { currency: team.currency, locale: team.locale };
+  const local = (d: number, h: number) => new Date(new TZDate(2026, 9, d, h, 0, 0, timeZone).getTime());
+  const states = ['a', 'b'].map((id) =>
+    customer(id, { name: `Customer ${id}`, monthlyValue: team.value, surfacedAt: '2026-10-05' }),
+  );
+  let storage: Storage;
+  let cards: TableCardStore;
+  let connector: Awaited<ReturnType<typeof startConnector>>;
+  let host: Awaited<ReturnType<typeof startActionBotHost>>;
+  let now = new Date(0);
+  const tapAs = async (value: Record<string, unknown>) => {
+    const before = connector.sent.length;
+    expect(await post(host.host.url, submitActivity(connector.url, ANA, value))).toBe(200);
+    // Each tap updates the card in place; a reply in the chat would be a refusal or an error.
+    return connector.sent
+      .slice(before)
+      .map((s) => s.body.text ?? '')
+      .filter((t) => t !== '');
+  };
+
+  beforeAll(async () => {
+    ({ storage, cards } = await openActionStorage('redone', timeZone));
+    await seed(storage, states);
+    await saveSentCard(
+      cards,
+      'card-1',
+      ANA.userId,
+      { ...weeklyData(states), ...money },
+      {
+        conversationId: `a:${ANA.userId}`,
+      },
+    );
+    connector = await startConnector();
+    const stores = {
+      state: storage.state,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      cards,
+    };
+    const clock = () => {
+      const reading = now;
+      now = new Date(now.getTime() + 1000);
+      return reading;
+    };
+    host = await startActionBotHost(storage, handlerDeps(stores, { clock, timeZone, cardFormat: money }));
+    for (const s of states)
+      await storage.audit.record({
+        id: surfacedRowId('weekly-2026-W41', s.customerId),
+        action: 'surfaced',
+        customerId: s.customerId,
+        customerName: s.name,
+        owner: ANA.email,
+        actorId: 'churn-predictor:weekly',
+        actorName: 'Churn Predictor',
+        at: local(5, 8).toISOString(),
+      });
+  });
+  afterAll(async () => {
+    await host?.host.close();
+    await connector?.close();
+  });
+
+  it('counts each customer once, at the amount standing, and no tap is refused', async () => {
+    now = local(10, 10);
+    expect(await tapAs(tap.wonBack('a', team.first))).toEqual([]);
+    expect(await tapAs(tap.undo('a'))).toEqual([]);
+    expect(await tapAs(tap.wonBack('a', team.second))).toEqual([]);
+    now = local(12, 10);
+    expect(await tapAs(tap.lost('b', 'price'))).toEqual([]);
+    expect(await tapAs(tap.undo('b'))).toEqual([]);
+    expect(await tapAs(tap.wonBack('b'))).toEqual([]);
+
+    await storage.conversations.setSummaryChannel({
+      channelId: 'team-1',
+      tenantId: 'tenant-1',
+      serviceUrl: connector.url,
+      reference: { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: 'team-1' } },
+    });
+    const posted: { card: Record<string, unknown>; text: string }[] = [];
+    const report = await runMonthlySummary({
+      storage,
+      sender: async (_reference, card, text) => {
+        posted.push({ card, text });
+        return { status: 'delivered', activityId: 'post-1' };
+      },
+      now: new Date(new TZDate(2026, 10, 1, 9, 0, 0, timeZone).getTime()),
+      config: {
+        schedule: { timeZone, hour: 9, minute: 0 },
+        timeZone,
+        lossReasons: defaultRules().lossReasons,
+        ...money,
+      },
+    });
+    expect(report).toMatchObject({ status: 'delivered', month: '2026-10', headline: team.headline });
+    expect(perRepFigures(posted[0].card)).toEqual({ 'Ana Ruiz': team.ana });
+  });
+});
