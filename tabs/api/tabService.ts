@@ -8,7 +8,7 @@ import { feedReadKey, type KeptFeed, keptFeed } from '../../feed/keptFeed';
 import { type RulesNow, rulesGetter } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
-import { weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
+import { figureRepNames, weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
 import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { runKeyOfWeeklyRow } from '../../jobs/weekly/weeklySurfaced';
@@ -383,9 +383,9 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
       // Each month's summary also reads the months before it and the one after (as summaryCardFor does).
       const partitions = [...priorMonthsOf(months[0]).reverse(), ...months, shiftMonth(month, 1)];
-      const [stored, reps, weeklyRun, accuracy, loaded, ...rowsByMonth] = await Promise.all([
+      const [stored, names, weeklyRun, accuracy, loaded, ...rowsByMonth] = await Promise.all([
         states(),
-        deps.storage.conversations.listReps(),
+        figureRepNames(deps.storage.conversations),
         deps.storage.runs.getRun(weeklyRunKeyOfDay(day)),
         books.accuracy(day),
         books.scored(day),
@@ -396,7 +396,6 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const rep = seesAll(user)
         ? (filter.rep && addressKey(filter.rep)) || null
         : await ownerScope(user, stored.values());
-      const names = repNamesOf(reps);
       const nameOf = (owner: string) => repName(names, owner);
       const all = [...stored.values()];
       const scope = rep === null ? null : seesAll(user) ? await addressesOfRep(rep) : await addressesOf(user);
