@@ -232,6 +232,32 @@ describe('buildMonthlySummaryCard', () => {
     expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
   });
 
+  it("shows the rules file's loss labels as written: in the donut as typed, in its markdown fallback escaped", () => {
+    // An admin's labels, with what Teams' markdown would read as italics or a numbered list.
+    const lossReasons = [
+      { code: 'acme', label: 'Went to Acme_Co_Ltd' },
+      { code: 'price', label: '1. Price *too high*' },
+    ];
+    const r = new Rows();
+    r.lost('a', '2026-11-03T10:00:00Z', 'acme');
+    r.lost('b', '2026-11-04T10:00:00Z', 'price');
+    const [donut] = chartsOf(
+      buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: r.all, lossReasons })),
+    );
+    expect(donutChartSchema.parse(donut)).toMatchObject({
+      data: [
+        { legend: 'Went to Acme_Co_Ltd', value: 1 },
+        { legend: '1. Price *too high*', value: 1 },
+      ],
+      fallback: {
+        facts: [
+          { title: 'Went to Acme\\_Co\\_Ltd', value: '1 (50%)' },
+          { title: '1\\. Price \\*too high\\*', value: '1 (50%)' },
+        ],
+      },
+    });
+  });
+
   it('stays far under 28 KB with 60 reps (reps listed capped, bars summed into Others)', () => {
     const r = new Rows();
     for (let i = 0; i < 60; i++) {
