@@ -114,6 +114,23 @@ describe('buildMonthlySummaryCard', () => {
     );
   });
 
+  it('writes the median days in the locale: a half day with its decimal comma, Arabic-Indic digits in ar-KW', () => {
+    // The middle of an even number of saves falls between two whole days.
+    const base = summary();
+    const s = {
+      ...base,
+      medianDaysToWinBack: 13.5,
+      followUps: { ...base.followUps, medianDaysReachedOutToWonBack: 2.5 },
+    };
+    const de = figures(buildMonthlySummaryCard({ ...s, locale: 'de-DE' }));
+    expect(de['Median days, flagged to won back']).toMatch(/^13,5 \(/);
+    expect(de['Median days, last reach-out to won back']).toMatch(/^2,5 \(/);
+    expect(renderSummaryText({ ...s, locale: 'de-DE' })).toMatch(/Median days, flagged to won back +13,5 \(/);
+    const ar = figures(buildMonthlySummaryCard({ ...s, locale: 'ar-KW' }));
+    expect(ar['Median days, flagged to won back']).toMatch(/^١٣٫٥ \(/);
+    expect(figures(buildMonthlySummaryCard(s))['Median days, flagged to won back']).toMatch(/^13\.5 \(/);
+  });
+
   it('lists each rep with their figures on one line', () => {
     expect(perRepFigures(buildMonthlySummaryCard(summary()))).toEqual({
       'ben@demo.example': 'Flagged 2 · Reached out 1 · Won back 1 · Lost 1 · Value won back $2,200',
