@@ -131,7 +131,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     medianDaysToWinBack: median(timings),
     winBacksTimed: timings.length,
     losses,
-    hints: lossHints(losses),
+    hints: lossHints(losses, o.locale),
     // Digest rows and snoozes are not outcomes: they do not put a rep in the table.
     reps: repFigures(
       standing.filter((r) => r.action !== 'follow_up' && r.action !== 'snoozed'),
@@ -139,7 +139,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
       o.repOwners,
     ),
     reChurn: reChurn(standing, history, stands, o.timeZone),
-    holdout: holdoutFigures(standing, o.timeZone, input.outcomes ?? null),
+    holdout: holdoutFigures(standing, o.timeZone, input.outcomes ?? null, o.locale),
     undone: [...undone].filter((id) => monthIds.has(id)).length,
     notDelivered,
     followUps: followUpFigures(

@@ -256,6 +256,19 @@ describe('computeMonthlySummary edge months', () => {
     expect(s.hints).toEqual(['3 of 5 losses were price: that is a pricing conversation.']);
   });
 
+  it("writes a hint's counts in the team's locale", () => {
+    const r = new Rows();
+    for (const c of ['a', 'b', 'c']) r.lost(c, '2026-11-03T10:00:00Z', 'price');
+    r.lost('d', '2026-11-04T10:00:00Z', 'competitor');
+    const s = computeMonthlySummary({
+      month: '2026-11',
+      rows: r.all,
+      lossReasons: LOSS_REASONS,
+      locale: 'ar-KW',
+    });
+    expect(s.hints).toEqual(['٣ of ٤ losses were price: that is a pricing conversation.']);
+  });
+
   it('gives no hint from a single loss, nor when no reason reaches half', () => {
     const one = new Rows();
     one.lost('a', '2026-11-03T10:00:00Z', 'price');
