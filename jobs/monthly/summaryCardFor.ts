@@ -68,8 +68,9 @@ export async function figureRepNames(
 }
 
 /**
- * Reads the month's audit partition with the three before it (re-churn, surfacing dates) and the one
- * after it (later undos), names the reps from their installs, and returns the summary and its card.
+ * Reads the month's audit partition with the three before it (re-churn, surfacing dates), the one
+ * after it (follow-ups, later undos) and the undos of every month since, names the reps from their
+ * installs, and returns the summary and its card.
  * Used by the monthly run, the bot's `summary` command and the CLI.
  */
 export async function summaryCardFor(
@@ -77,9 +78,10 @@ export async function summaryCardFor(
   month: string,
   options: SummaryCardOptions,
 ): Promise<{ summary: MonthlySummary; card: Record<string, unknown> }> {
-  const [rows, later, names, ...prior] = await Promise.all([
+  const [rows, next, laterUndos, names, ...prior] = await Promise.all([
     storage.audit.readMonth(month),
     storage.audit.readMonth(shiftMonth(month, 1)),
+    storage.audit.readUndosAfter(shiftMonth(month, 1)),
     figureRepNames(storage.conversations),
     ...priorMonthsOf(month).map((m) => storage.audit.readMonth(m)),
   ]);
@@ -88,7 +90,7 @@ export async function summaryCardFor(
     rows,
     deliveries: await weeklyDeliveries(storage.runs, rows),
     priorRows: prior.flat(),
-    laterRows: later,
+    laterRows: [...next, ...laterUndos],
     timeZone: options.timeZone,
     currency: options.currency,
     locale: options.locale,

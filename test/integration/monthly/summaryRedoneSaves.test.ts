@@ -1,13 +1,16 @@
 import { TZDate } from '@date-fns/tz';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMonthlySummary } from '../../../jobs';
+import { runMonthlySummary, summaryCardFor } from '../../../jobs';
 import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
 import { defaultRules } from '../../../rules/rulesSchema';
 import type { Storage } from '../../../storage';
 import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
+import { createTabService } from '../../../tabs/api/tabService';
+import { bookFromRows } from '../../helpers/bookFromRows';
 import { weeklyData } from '../../helpers/weeklyCardData';
 import { perRepFigures } from '../../unit/cards/cardWalk';
 import {
+  ADMIN,
   ANA,
   customer,
   handlerDeps,
@@ -17,8 +20,10 @@ import {
   startActionBotHost,
   startConnector,
   submitActivity,
+  TENANT,
   tap,
 } from '../taps/actionHarness';
+import { weeklyOrders } from '../weekly/weeklyWorld';
 
 // A rep changes their mind: Won back, Undo, Won back again with another amount; Lost, Undo, Won back.
 // Tapped over HTTP through the real bot in the team's currency, then summed up by the 1st's run:
@@ -156,5 +161,70 @@ describe.each(teams)('a save redone after an Undo, in $currency ($locale)', (tea
     });
     expect(report).toMatchObject({ status: 'delivered', month: '2026-10', headline: team.headline });
     expect(perRepFigures(posted[0].card)).toEqual({ 'Ana Ruiz': team.ana });
+  });
+});
+
+// A save undone long after its month (the card's Undo has no time limit): the month's figures, read
+// again later (the Team tab, `churn-predictor summary --month`), no longer count it.
+describe('a save undone two months later', () => {
+  const timeZone = 'America/Chicago';
+  const local = (month: number, day: number) =>
+    new Date(new TZDate(2026, month - 1, day, 10, 0, 0, timeZone).getTime());
+  const states = [customer('a', { name: 'Customer a', monthlyValue: 1000, surfacedAt: '2026-10-05' })];
+
+  it("is out of October's summary once undone in December", async () => {
+    const { storage, cards } = await openActionStorage('lateundo', timeZone);
+    await seed(storage, states);
+    await saveSentCard(cards, 'card-1', ANA.userId, weeklyData(states), {
+      conversationId: `a:${ANA.userId}`,
+    });
+    const connector = await startConnector();
+    let now = local(10, 10);
+    const stores = {
+      state: storage.state,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      cards,
+    };
+    const host = await startActionBotHost(storage, handlerDeps(stores, { clock: () => now, timeZone }));
+    try {
+      const options = { timeZone, lossReasons: defaultRules().lossReasons };
+      expect(await post(host.host.url, submitActivity(connector.url, ANA, tap.wonBack('a')))).toBe(200);
+      expect((await summaryCardFor(storage, '2026-10', options)).summary).toMatchObject({
+        saves: 1,
+        recoveredValue: 1000,
+      });
+      now = local(12, 15);
+      expect(await post(host.host.url, submitActivity(connector.url, ANA, tap.undo('a')))).toBe(200);
+      expect((await storage.state.get('a'))?.state.wonBackAt).toBeNull();
+      const { summary } = await summaryCardFor(storage, '2026-10', options);
+      expect(summary).toMatchObject({ saves: 0, recoveredValue: 0, undone: 1 });
+      expect(summary.headline).not.toContain('$1,000');
+
+      // The Team tab, on the 20th: October as the month picked, and as one of December's six.
+      const tabs = createTabService({
+        storage,
+        cards,
+        rules: defaultRules(),
+        readBook: async () => ({
+          book: bookFromRows({
+            customers: [{ id: 'a', name: 'Customer a', owner: ANA.email, monthlyValue: 1000 }],
+            orders: weeklyOrders('a', '2026-01-05', '2026-12-14'),
+          }),
+          report: { files: [], rowsSkipped: 0 },
+        }),
+        timeZone,
+        access: { tenantId: TENANT, adminUserIds: [ADMIN.userId], managerUserIds: [] },
+        clock: () => local(12, 20),
+      });
+      const admin = { userId: ADMIN.userId, name: ADMIN.name, email: ADMIN.email, tenantId: TENANT };
+      for (const shown of ['2026-10', '2026-12']) {
+        const team = await tabs.team(admin, { rep: null, month: shown });
+        expect(team.monthly.find((m) => m.month === '2026-10')).toMatchObject({ saves: 0, valueWonBack: 0 });
+      }
+    } finally {
+      await host.host.close();
+      await connector.close();
+    }
   });
 });
