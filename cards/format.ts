@@ -331,6 +331,11 @@ export function formatCount(n: number, locale: string): string {
   return numberFormat(locale, { maximumFractionDigits: 0 }).format(n);
 }
 
+/** A count of days that may be a half (a median of an even number): `13.5` in en-US, `13,5` in de-DE. */
+export function formatDays(days: number, locale: string): string {
+  return numberFormat(locale, { maximumFractionDigits: 1 }).format(days);
+}
+
 /** A whole percent (`percent` in percent) in the locale: `63%` in en-US, `63 %` in de-DE. */
 export function formatPercent(percent: number, locale: string): string {
   return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(percent / 100);

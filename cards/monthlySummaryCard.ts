@@ -70,8 +70,10 @@ function viewModel(s: MonthlySummary, links: SummaryCardLinks) {
     isEmpty: s.isEmpty && !hasSavesHeld(s),
     facts: facts(s).map(([title, value]) => ({ title, value })),
     hasLosses: s.losses.length > 0,
+    // The rules file's labels: plain text in the donut, escaped in its fallback's markdown facts.
     losses: s.losses.map((l) => ({
-      label: truncate(l.label, MAX_NAME_CHARS),
+      label: truncate(plainText(l.label), MAX_NAME_CHARS),
+      factLabel: markdownSafe(l.label, MAX_NAME_CHARS),
       count: l.count,
       countText: `${n(l.count)} (${pct(l.share)})`,
     })),

@@ -41,10 +41,11 @@ function shownName(name: string): string {
 }
 
 /**
- * Two display names a reader cannot tell apart are one: without case, and with accents composed
- * (an é typed as e and a combining accent looks the same as the single character).
+ * Two names a reader cannot tell apart are one (reps' display names, the summary's loss reasons):
+ * without case, and with accents composed (an é typed as e and a combining accent looks the same as
+ * the single character).
  */
-function sameNameKey(name: string): string {
+export function sameNameKey(name: string): string {
   return name.normalize('NFKC').toLowerCase();
 }
 

@@ -56,6 +56,11 @@ export interface AuditStore {
   appendRunRows(rows: readonly NewAuditRow[]): Promise<{ recorded: boolean }[]>;
   /** Every row of one month (`YYYY-MM`), oldest first. */
   readMonth(month: string): Promise<AuditRow[]>;
+  /**
+   * The `undo` rows of every month after `month`: an undo has no time limit, so a month's figures
+   * read again later must know of one made long after it.
+   */
+  readUndosAfter(month: string): Promise<AuditRow[]>;
   /** The most recent actions on one customer, newest first: `limit` of them (default 10; Infinity: all). */
   latestForCustomer(customerId: string, options?: { limit?: number }): Promise<AuditRow[]>;
   /**
@@ -126,11 +131,19 @@ export class TableAuditStore implements AuditStore {
 
   async readMonth(month: string): Promise<AuditRow[]> {
     assertMonthKey(month);
+    return this.monthRows(odata`PartitionKey eq ${month}`);
+  }
+
+  async readUndosAfter(month: string): Promise<AuditRow[]> {
+    assertMonthKey(month);
+    return this.monthRows(odata`PartitionKey gt ${month} and action eq ${'undo'}`);
+  }
+
+  /** The month table's rows that `filter` matches, in key order (month, then time). */
+  private monthRows(filter: string): Promise<AuditRow[]> {
     return naming(this.endpoint, async () => {
       const rows: AuditRow[] = [];
-      const pages = this.months
-        .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${month}` } })
-        .byPage({ maxPageSize: 1000 });
+      const pages = this.months.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: 1000 });
       for await (const page of pages) for (const e of page) rows.push(fromAuditEntity(e));
       return rows;
     });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { addressKey, repAddresses } from '../rules/addresses';
 import { isTimeZone, timeZoneSchema } from '../rules/calendar';
 import { ConflictError, naming, statusOf } from './errors';
-import { idKey } from './keys';
+import { decodeKey, idKey, isHashedKey } from './keys';
 import { endpointOf, readEntity } from './tableClients';
 
 /**
@@ -175,6 +175,8 @@ export interface ConversationStore {
   removeRep(userId: string, removedAt: string): Promise<void>;
   /** The rep who last uninstalled the app under this email/UPN (case-insensitive) and has not installed it again, or null. */
   getRemoved(email: string): Promise<RemovedRep | null>;
+  /** Every address kept as one whose rep removed the app (and has not installed it again), with their name then. */
+  listRemoved(): Promise<{ address: string; name: string }[]>;
   /** Records a new serviceUrl (also inside the reference); returns whether anything changed. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean>;
   /**
@@ -245,6 +247,24 @@ export class TableConversationStore implements ConversationStore {
     // A reinstall handled beside the uninstall may find this row written after it cleared it: the
     // rep's own row says whether they are installed.
     return (await this.readRepRow(removed.userId))?.kind === 'installed' ? null : removed;
+  }
+
+  async listRemoved(): Promise<{ address: string; name: string }[]> {
+    return naming(this.endpoint, async () => {
+      const removed: { address: string; name: string }[] = [];
+      const pages = this.client
+        .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${REMOVED}` } })
+        .byPage();
+      for await (const page of pages)
+        for (const e of page) {
+          // An address too long for a key (hashed) cannot be read back: that rep is shown by address.
+          const key = String(e.rowKey);
+          if (isHashedKey(key)) continue;
+          const { name } = parseOrThrow(removedSchema, e, 'removed rep');
+          removed.push({ address: decodeKey(key), name });
+        }
+      return removed;
+    });
   }
 
   /** The removal of this user kept under any of the rep's addresses (an older one of another account is not theirs). */

@@ -55,11 +55,15 @@ export function encodeKey(value: string): string {
   return out;
 }
 
+/** True for a key idKey hashed (an id too long for a key): only its row's own column names the id. */
+export function isHashedKey(key: string): boolean {
+  return key.startsWith(HASHED_MARK);
+}
+
 /** Reverses encodeKey; throws on a key that encodeKey could not have produced. */
 export function decodeKey(key: string): string {
   if (key === ESCAPE) return '';
-  if (key.startsWith(HASHED_MARK))
-    throw new Error('A hashed key cannot be decoded: read the id from its column');
+  if (isHashedKey(key)) throw new Error('A hashed key cannot be decoded: read the id from its column');
   let out = '';
   for (let i = 0; i < key.length; i++) {
     if (key[i] !== ESCAPE) {

@@ -207,11 +207,14 @@ export class ChurnActionHandler implements ActionHandler {
   private readonly clock: () => Date;
   /** Dates in replies are worded as on the cards. */
   private readonly locale: string;
+  /** The cards' currency: amounts typed are read in it, and recorded ones replayed in it. */
+  private readonly currency: string;
 
   constructor(private readonly deps: ActionHandlerDeps) {
     this.rulesNow = rulesGetter(deps.rules);
     this.clock = deps.clock ?? (() => new Date());
     this.locale = deps.cardFormat?.locale ?? 'en-US';
+    this.currency = deps.cardFormat?.currency ?? 'USD';
   }
 
   async submit(request: SubmitRequest): Promise<BotReply> {
@@ -801,7 +804,7 @@ export class ChurnActionHandler implements ActionHandler {
       locale: this.locale,
       // Teams renders the bot's replies as markdown: names from the feed and from Teams are escaped.
       showText: chatSafe,
-      currency: this.deps.cardFormat?.currency ?? 'USD',
+      currency: this.currency,
       at: now.toISOString(),
       key,
       cardMessageId,
@@ -820,6 +823,6 @@ export class ChurnActionHandler implements ActionHandler {
 
   /** What a commit needs, under the rules the tap was decided by. */
   private commitOptions(rules: ActionRules) {
-    return { rules, timeZone: this.deps.timeZone, at: this.clock().toISOString() };
+    return { rules, timeZone: this.deps.timeZone, currency: this.currency, at: this.clock().toISOString() };
   }
 }

@@ -4,10 +4,10 @@ import type { AuditRow, NewAuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
 import { ConflictError } from '../../storage/errors';
 import type { StateRead, StateStore } from '../../storage/stateStore';
-import { type Accepted, type ActionRules, isRepAction } from './actionTypes';
+import { type Accepted, isRepAction } from './actionTypes';
 import { HISTORY_LIMIT, latestOpenAction, undoKey, undoneIds } from './auditHistory';
 import { restoreFrom } from './decideUndo';
-import { replayRow } from './replayRow';
+import { type ReplayOptions, replayRow } from './replayRow';
 import { type Settlement, sameChangeRival, settleRecorded, showsChange } from './settleRow';
 import { isUndone, withStandingLoss } from './storedHistory';
 
@@ -103,11 +103,6 @@ export async function commitDecision(
 }
 
 /** What replaying a stored row needs. */
-export interface ReplayOptions {
-  rules: ActionRules;
-  timeZone: string;
-}
-
 /**
  * Finishes a row found under a repeated key (a double tap racing the first, or a retry after a crash
  * left its state write undone). An undo is written when the state still equals its snapshot. A rep
@@ -125,13 +120,13 @@ export async function finishRecorded(
   if (!isRepAction(row.action)) {
     const target =
       row.action === 'undo' && row.undoes ? await stores.audit.get(row.customerId, row.undoes) : null;
-    const next = replayRow(row, options.rules, options.timeZone, target);
+    const next = replayRow(row, options, target);
     await projectState(stores.state, row.customerId, row.snapshot, next);
     return { kind: 'applied', row, fresh: false };
   }
   const action = {
     row: { ...row, action: row.action },
-    replayed: replayRow(row, options.rules, options.timeZone),
+    replayed: replayRow(row, options),
   };
   const trail = await history(stores, row);
   let settled = null as Settlement | null;
@@ -177,11 +172,11 @@ export async function finishInterrupted(
   if (!isRepAction(latest.action)) {
     const target = history.find((r) => r.id === latest.undoes);
     if (!target || !sameCustomerState(current, latest.snapshot)) return null;
-    if (sameCustomerState(current, replayRow(latest, options.rules, options.timeZone, target))) return null;
+    if (sameCustomerState(current, replayRow(latest, options, target))) return null;
   } else {
     const action = {
       row: { ...latest, action: latest.action },
-      replayed: replayRow(latest, options.rules, options.timeZone),
+      replayed: replayRow(latest, options),
     };
     if (showsChange(current, action)) return null;
   }

@@ -6,6 +6,17 @@ import { snoozedUntilOf } from './decideSnooze';
 import { decideTap } from './decideTap';
 import { restoreFrom } from './decideUndo';
 
+/** What a replay decides under besides the row: the team's rules, zone and currency, as the tap was. */
+export interface ReplayOptions {
+  rules: ActionRules;
+  timeZone: string;
+  /**
+   * The team's currency (ISO 4217): a value is checked against its decimals, so a dinar save of
+   * 1.125 replayed as dollars would be refused, and every later tap on the customer with it.
+   */
+  currency: string;
+}
+
 /**
  * The state a recorded action leads to, recomputed from the row alone (its snapshot, date, value,
  * reason, note): the same decision as when it was first taken. Used to finish an action whose audit
@@ -14,8 +25,7 @@ import { restoreFrom } from './decideUndo';
  */
 export function replayRow(
   row: AuditRow,
-  rules: ActionRules,
-  timeZone: string,
+  { rules, timeZone, currency }: ReplayOptions,
   undoTarget: AuditRow | null = null,
 ): CustomerState {
   const snapshot = row.snapshot;
@@ -31,6 +41,8 @@ export function replayRow(
     actor: { userId: row.actorId, name: row.actorName },
     today: localDate(row.at, timeZone),
     timeZone,
+    // No locale: the value is stored as a number and read back as `String` writes it (`1.125`).
+    currency,
     at: row.at,
     key: row.id,
     cardMessageId: row.cardMessageId,

@@ -389,7 +389,11 @@ async function markLostAfterSilence(
   let recorded = 0;
   let alreadyThere = 0;
   const actionRules = actionRulesFrom(deps.rules);
-  const replay = { rules: actionRules, timeZone: deps.config.timeZone };
+  const replay = {
+    rules: actionRules,
+    timeZone: deps.config.timeZone,
+    currency: deps.config.currency ?? 'USD',
+  };
   const reason = quietReasonCode(deps.rules.lossReasons);
   const tasks = due
     .filter((f) => f.autoLose)

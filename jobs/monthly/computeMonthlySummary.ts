@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatCount, formatExactMoney } from '../../cards/format';
+import { sameNameKey } from '../../cards/repNames';
 import { addressKey } from '../../rules/addresses';
 import { daysBetween, localDate, MONTH_KEY, monthName, shiftMonth } from '../../rules/calendar';
 import type { ValueKind } from '../../rules/customerState';
@@ -130,7 +131,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     medianDaysToWinBack: median(timings),
     winBacksTimed: timings.length,
     losses,
-    hints: lossHints(losses),
+    hints: lossHints(losses, o.locale),
     // Digest rows and snoozes are not outcomes: they do not put a rep in the table.
     reps: repFigures(
       standing.filter((r) => r.action !== 'follow_up' && r.action !== 'snoozed'),
@@ -138,7 +139,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
       o.repOwners,
     ),
     reChurn: reChurn(standing, history, stands, o.timeZone),
-    holdout: holdoutFigures(standing, o.timeZone, input.outcomes ?? null),
+    holdout: holdoutFigures(standing, o.timeZone, input.outcomes ?? null, o.locale),
     undone: [...undone].filter((id) => monthIds.has(id)).length,
     notDelivered,
     followUps: followUpFigures(
@@ -250,26 +251,33 @@ function sumValues(rows: readonly AuditRow[]): number {
   return rows.reduce((sum, r) => sum + (r.value ?? 0), 0);
 }
 
+/**
+ * The losses by reason, most first. Reasons a reader cannot tell apart (labels the same but for case,
+ * spacing or how an accent is typed: "Price" and a later "price ") are one slice, under the label of
+ * the one the rules file lists first; a code the file no longer lists is shown as it is.
+ */
 function lossShares(
   lost: readonly AuditRow[],
   reasons: readonly { code: string; label: string }[],
 ): LossShare[] {
-  const counts = new Map<string, number>();
-  for (const r of lost) {
-    const code = r.reason ?? 'unspecified';
-    counts.set(code, (counts.get(code) ?? 0) + 1);
-  }
   const order = (code: string) => {
     const k = reasons.findIndex((r) => r.code === code);
     return k === -1 ? reasons.length : k;
   };
-  return [...counts]
-    .map(([code, count]) => ({
-      code,
-      label: reasons.find((r) => r.code === code)?.label ?? code,
-      count,
-      share: count / lost.length,
-    }))
+  const slices = new Map<string, { code: string; label: string; count: number }>();
+  for (const r of lost) {
+    const code = r.reason ?? 'unspecified';
+    const label = reasons.find((reason) => reason.code === code)?.label ?? code;
+    const key = sameNameKey(label.trim());
+    const slice = slices.get(key);
+    if (!slice) slices.set(key, { code, label: label.trim(), count: 1 });
+    else {
+      slice.count++;
+      if (order(code) < order(slice.code)) Object.assign(slice, { code, label: label.trim() });
+    }
+  }
+  return [...slices.values()]
+    .map((s) => ({ ...s, share: s.count / lost.length }))
     .sort((a, b) => b.count - a.count || order(a.code) - order(b.code) || a.code.localeCompare(b.code));
 }
 

@@ -1,3 +1,4 @@
+import { formatCount, formatPercent } from '../../cards/format';
 import { type Book, dayOf } from '../../rules/book';
 import { localDate } from '../../rules/calendar';
 import type { AuditRow } from '../../storage/auditRow';
@@ -40,17 +41,20 @@ export function outcomesFromBook(book: Book, asOf: string): ComebackOutcomes {
 /** Below this many held-out customers the difference is noise: the text says so. */
 export const MIN_HELD_OUT_TO_COMPARE = 20;
 
-const pct = (rate: number | null) => (rate === null ? 'n/a' : `${Math.round(rate * 100)}%`);
-
 /**
  * The holdout figures from the month's standing `surfaced` and `held_out` rows: each customer is in
- * the arm of their first row of the month (intention to treat). Null when nobody was held out.
+ * the arm of their first row of the month (intention to treat). Null when nobody was held out. The
+ * text writes its figures in `locale`, as the card's others.
  */
 export function holdoutFigures(
   standingRows: readonly AuditRow[],
   timeZone: string,
   outcomes: ComebackOutcomes | null,
+  locale: string,
 ): HoldoutFigures | null {
+  const n = (count: number) => formatCount(count, locale);
+  const pct = (rate: number | null) =>
+    rate === null ? 'n/a' : formatPercent(Math.round(rate * 100), locale);
   const firstArm = new Map<string, { arm: 'held_out' | 'surfaced'; on: string }>();
   const crossed = new Set<string>();
   const sorted = standingRows
@@ -74,7 +78,7 @@ export function holdoutFigures(
       listed,
       crossovers: crossed.size,
       comparison: null,
-      text: `${heldOut} held out at random this month; comparing them needs the order feed, which this summary was not given.`,
+      text: `${n(heldOut)} held out at random this month; comparing them needs the order feed, which this summary was not given.`,
     };
   }
   const measure = (members: [string, string][]) => {
@@ -94,6 +98,6 @@ export function holdoutFigures(
     listed,
     crossovers: crossed.size,
     comparison: { heldOut: h, listed: l, liftPoints, asOf: outcomes.asOf },
-    text: `Ordered again by ${outcomes.asOf}: ${pct(l.rate)} of listed customers (${l.cameBack} of ${l.customers}) vs ${pct(h.rate)} of those held out (${h.cameBack} of ${h.customers}).${caution}`,
+    text: `Ordered again by ${outcomes.asOf}: ${pct(l.rate)} of listed customers (${n(l.cameBack)} of ${n(l.customers)}) vs ${pct(h.rate)} of those held out (${n(h.cameBack)} of ${n(h.customers)}).${caution}`,
   };
 }

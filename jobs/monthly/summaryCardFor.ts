@@ -1,5 +1,5 @@
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
-import { repNameLabels, repNamesOf } from '../../cards/repNames';
+import { type RepNames, repNameLabels, repNamesOf, withFormerReps } from '../../cards/repNames';
 import { addressKey } from '../../rules/addresses';
 import { shiftMonth } from '../../rules/calendar';
 import type { Storage } from '../../storage';
@@ -57,8 +57,20 @@ export async function weeklyDeliveries(
 }
 
 /**
- * Reads the month's audit partition with the three before it (re-churn, surfacing dates) and the one
- * after it (later undos), names the reps from their installs, and returns the summary and its card.
+ * The reps' names for a month's figures: the stored reps, and those who removed the app since, named
+ * as Teams named them then (a rep who left after the month's saves is still read by name, not address).
+ */
+export async function figureRepNames(
+  conversations: Pick<Storage['conversations'], 'listReps' | 'listRemoved'>,
+): Promise<RepNames> {
+  const [reps, removed] = await Promise.all([conversations.listReps(), conversations.listRemoved()]);
+  return withFormerReps(repNamesOf(reps), removed);
+}
+
+/**
+ * Reads the month's audit partition with the three before it (re-churn, surfacing dates), the one
+ * after it (follow-ups, later undos) and the undos of every month since, names the reps from their
+ * installs, and returns the summary and its card.
  * Used by the monthly run, the bot's `summary` command and the CLI.
  */
 export async function summaryCardFor(
@@ -66,10 +78,11 @@ export async function summaryCardFor(
   month: string,
   options: SummaryCardOptions,
 ): Promise<{ summary: MonthlySummary; card: Record<string, unknown> }> {
-  const [rows, later, reps, ...prior] = await Promise.all([
+  const [rows, next, laterUndos, names, ...prior] = await Promise.all([
     storage.audit.readMonth(month),
     storage.audit.readMonth(shiftMonth(month, 1)),
-    storage.conversations.listReps(),
+    storage.audit.readUndosAfter(shiftMonth(month, 1)),
+    figureRepNames(storage.conversations),
     ...priorMonthsOf(month).map((m) => storage.audit.readMonth(m)),
   ]);
   const summary = computeMonthlySummary({
@@ -77,13 +90,13 @@ export async function summaryCardFor(
     rows,
     deliveries: await weeklyDeliveries(storage.runs, rows),
     priorRows: prior.flat(),
-    laterRows: later,
+    laterRows: [...next, ...laterUndos],
     timeZone: options.timeZone,
     currency: options.currency,
     locale: options.locale,
     lossReasons: [...options.lossReasons],
     // A rep is named whichever of their addresses the feed uses.
-    ...repNameLabels(repNamesOf(reps)),
+    ...repNameLabels(names),
     outcomes: options.outcomes ?? null,
     saves: options.saves ?? null,
     ...(options.silentAfterDays ? { silentAfterDays: options.silentAfterDays } : {}),

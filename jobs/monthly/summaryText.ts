@@ -1,4 +1,11 @@
-import { countOf, formatCount, formatExactMoney, formatPercent, terminalText } from '../../cards/format';
+import {
+  countOf,
+  formatCount,
+  formatDays,
+  formatExactMoney,
+  formatPercent,
+  terminalText,
+} from '../../cards/format';
 import type { MonthlySummary, RepFigures } from './monthlySummarySchema';
 
 /**
@@ -11,6 +18,7 @@ export function summaryNumbers(s: Pick<MonthlySummary, 'currency' | 'locale'>) {
     money: (amount: number) => formatExactMoney(amount, s.currency, s.locale),
     pct: (share: number) => formatPercent(Math.round(share * 100), s.locale),
     n: (count: number) => formatCount(count, s.locale),
+    days: (count: number) => formatDays(count, s.locale),
   };
 }
 
@@ -68,7 +76,7 @@ export function footnote(s: MonthlySummary): string {
 
 /** The facts shared by the card and the terminal: label and value. */
 export function facts(s: MonthlySummary): [string, string][] {
-  const { money, pct, n } = summaryNumbers(s);
+  const { money, pct, n, days } = summaryNumbers(s);
   const plural = (count: number, one: string, many: string) => countOf(count, one, many, s.locale);
   return [
     ['Won back', plural(s.saves, 'save', 'saves')],
@@ -87,7 +95,9 @@ export function facts(s: MonthlySummary): [string, string][] {
     ['Win-back rate', winBackRateText(s, pct, plural)],
     [
       'Median days, flagged to won back',
-      s.medianDaysToWinBack === null ? 'n/a' : `${s.medianDaysToWinBack} (${middleOf(s.winBacksTimed, n)})`,
+      s.medianDaysToWinBack === null
+        ? 'n/a'
+        : `${days(s.medianDaysToWinBack)} (${middleOf(s.winBacksTimed, n)})`,
     ],
     ['Lost', n(s.lost)],
     ['At risk again after a save', n(s.reChurn.length)],
@@ -123,7 +133,7 @@ function winBackRateText(
 
 /** The follow-ups' and the saves' facts: only those with something to say. */
 function followUpFacts(s: MonthlySummary): [string, string][] {
-  const { money, pct, n } = summaryNumbers(s);
+  const { money, pct, n, days } = summaryNumbers(s);
   const f = s.followUps;
   const out: [string, string][] = [];
   if (f.sent > 0)
@@ -140,7 +150,7 @@ function followUpFacts(s: MonthlySummary): [string, string][] {
     out.push([
       // Counted from the rep's last reach-out before the save.
       'Median days, last reach-out to won back',
-      `${f.medianDaysReachedOutToWonBack} (${middleOf(f.savesAfterReachOut, n)})`,
+      `${days(f.medianDaysReachedOutToWonBack)} (${middleOf(f.savesAfterReachOut, n)})`,
     ]);
   if (f.lostAfterSilence > 0)
     out.push([

@@ -98,7 +98,7 @@ export async function tapInTab(
   const rules = actionRulesFrom(deps.rules);
   const messageId = tabMessageId(user.userId);
   const now = deps.clock();
-  const replay = { rules, timeZone: deps.timeZone };
+  const replay = { rules, timeZone: deps.timeZone, currency: deps.currency };
   // An action elsewhere whose state write was cut short is finished first: this tap is decided on it.
   const finished = await finishInterrupted(deps, history, read.state, { ...replay, at: now.toISOString() });
   if (finished) {

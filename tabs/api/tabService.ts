@@ -8,7 +8,7 @@ import { feedReadKey, type KeptFeed, keptFeed } from '../../feed/keptFeed';
 import { type RulesNow, rulesGetter } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
-import { weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
+import { figureRepNames, weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
 import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { runKeyOfWeeklyRow } from '../../jobs/weekly/weeklySurfaced';
@@ -383,12 +383,13 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
       // Each month's summary also reads the months before it and the one after (as summaryCardFor does).
       const partitions = [...priorMonthsOf(months[0]).reverse(), ...months, shiftMonth(month, 1)];
-      const [stored, reps, weeklyRun, accuracy, loaded, ...rowsByMonth] = await Promise.all([
+      const [stored, names, weeklyRun, accuracy, loaded, undosSince, ...rowsByMonth] = await Promise.all([
         states(),
-        deps.storage.conversations.listReps(),
+        figureRepNames(deps.storage.conversations),
         deps.storage.runs.getRun(weeklyRunKeyOfDay(day)),
         books.accuracy(day),
         books.scored(day),
+        deps.storage.audit.readUndosAfter(shiftMonth(month, 1)),
         ...partitions.map((m) => deps.storage.audit.readMonth(m)),
       ]);
       const { book, scored, rules } = loaded;
@@ -396,13 +397,19 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const rep = seesAll(user)
         ? (filter.rep && addressKey(filter.rep)) || null
         : await ownerScope(user, stored.values());
-      const names = repNamesOf(reps);
       const nameOf = (owner: string) => repName(names, owner);
       const all = [...stored.values()];
       const scope = rep === null ? null : seesAll(user) ? await addressesOfRep(rep) : await addressesOf(user);
       const mine = all.filter((s) => ownedBy(s.owner, scope));
       const rowsOf = (m: string) =>
         (rowsByMonth[partitions.indexOf(m)] ?? []).filter((r) => ownedBy(r.owner, scope));
+      // An undo has no time limit: a month's save undone any month since is out of its figures. Undo
+      // rows are read whoever's customer they are now (they cancel only rows shown, by id).
+      const undosAfter = (m: string) =>
+        [
+          ...partitions.filter((p) => p > m).flatMap((p) => rowsByMonth[partitions.indexOf(p)] ?? []),
+          ...undosSince,
+        ].filter((r) => r.action === 'undo');
       // A flag counts only on a card its weekly run delivered, as on the channel card.
       const deliveries = await weeklyDeliveries(
         deps.storage.runs,
@@ -418,7 +425,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
           rows: rowsOf(m),
           deliveries,
           priorRows: priorMonthsOf(m).flatMap(rowsOf),
-          laterRows: rowsOf(shiftMonth(m, 1)),
+          laterRows: [...rowsOf(shiftMonth(m, 1)), ...undosAfter(shiftMonth(m, 1))],
           timeZone: deps.timeZone,
           currency,
           lossReasons: [...rules.lossReasons],

@@ -63,7 +63,12 @@ async function anaReachesOut(
     actionRulesFrom(rules),
   );
   if (!decision.ok) throw new Error(decision.message);
-  await commitDecision(world.storage, decision, { rules: actionRulesFrom(rules), timeZone: TIME_ZONE, at });
+  await commitDecision(world.storage, decision, {
+    rules: actionRulesFrom(rules),
+    timeZone: TIME_ZONE,
+    currency: 'USD',
+    at,
+  });
 }
 
 describe('the follow-up of a call made before the customer moved to another rep', () => {

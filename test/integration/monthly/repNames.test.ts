@@ -171,3 +171,57 @@ describe('a rep the month’s rows name by both her addresses', () => {
     expect(team.reps.map((r) => r.name)).toEqual(['Ana Ruiz']);
   });
 });
+
+// Ben saved a customer in November and removed the app before the summary went out on the 1st (he
+// left the team): his save is still November's, and a manager reads it under his name, not an address.
+describe('a rep who removed the app after the month’s save', () => {
+  const BEN = 'ben@x.com';
+  let world: WeeklyWorld;
+  beforeEach(async () => {
+    world = await openWeeklyWorld('repremoved');
+    await world.storage.conversations.saveRep({
+      userId: 'aad-ben',
+      name: 'Ben Ortiz',
+      email: BEN,
+      tenantId: 't',
+      serviceUrl: world.fake.serviceUrl,
+      reference: { conversation: { id: 'a:ben' } },
+    });
+    const state = {
+      ...initialState({ customerId: 'C-0', name: 'Customer 0', owner: BEN, monthlyValue: 1000 }),
+      band: 'at_risk' as const,
+      surfacedAt: '2026-11-02',
+    };
+    await world.storage.state.writeChanged(new Map(), [state]);
+    await wonBackBy(
+      world,
+      state,
+      { userId: 'aad-ben', name: 'Ben Ortiz' },
+      { at: '2026-11-16T15:00:00.000Z', card: 'card-0', value: '500' },
+    );
+    await world.storage.conversations.removeRep('aad-ben', '2026-11-30T17:00:00.000Z');
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('the summary and the Team tab name him as Teams did', async () => {
+    const { summary, card } = await summaryCardFor(world.storage, '2026-11', {
+      timeZone: TIME_ZONE,
+      lossReasons: rules.lossReasons,
+    });
+    expect(summary.reps.map((r) => [r.name, r.wonBack])).toEqual([['Ben Ortiz', 1]]);
+    expect(Object.keys(perRepFigures(card))).toEqual(['Ben Ortiz']);
+
+    const book = bookFromRows({
+      customers: [{ id: 'C-0', name: 'Customer 0', owner: BEN, monthlyValue: 1000 }],
+      orders: weeklyOrders('C-0', '2026-01-05', '2026-12-01'),
+    });
+    const tabs = tabsOver(world, book, {
+      access: { tenantId: '', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+      clock: () => new Date('2026-12-03T15:00:00Z'),
+    });
+    const team = await tabs.team(MANAGER, { rep: null, month: '2026-11' });
+    expect(team.reps.map((r) => r.name)).toEqual(['Ben Ortiz']);
+  });
+});

@@ -79,6 +79,11 @@ describe('a save in a currency with three decimals', () => {
     const { summary } = await summaryCardFor(storage, '2026-11', options);
     expect(summary.headline).toContain('KWD\u00a01.125');
     expect(renderSummaryText(summary)).not.toContain('1.13');
+
+    // Undone in the tab: the save is replayed in dinars first, as it was recorded, not refused as dollars.
+    expect(await tapInTab(deps, ANA_IN_TAB, 'oak', { action: 'undo' })).toMatchObject({ ok: true });
+    const after = await summaryCardFor(storage, '2026-11', options);
+    expect(after.summary).toMatchObject({ saves: 0, recoveredValue: 0, undone: 1 });
   });
 });
 

@@ -65,6 +65,7 @@ async function tap(
   const result = await commitDecision(world.storage, decision, {
     rules: actionRules,
     timeZone: TIME_ZONE,
+    currency: 'USD',
     at: AT,
   });
   expect(result.kind).toBe('applied');

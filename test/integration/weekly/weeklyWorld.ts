@@ -245,7 +245,7 @@ export async function wonBackBy(
     tap.value,
   );
   if (!decision.ok) throw new Error(decision.message);
-  await commitDecision(world.storage, decision, { rules, timeZone: TIME_ZONE, at: tap.at });
+  await commitDecision(world.storage, decision, { rules, timeZone: TIME_ZONE, currency: 'USD', at: tap.at });
 }
 
 /** An activity from `account` in their 1:1 chat with the bot, as Teams posts it to the fake connector's bot. */

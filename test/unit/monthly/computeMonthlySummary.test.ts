@@ -233,6 +233,42 @@ describe('computeMonthlySummary edge months', () => {
     expect(s.hints).toEqual(['2 of 3 losses went quiet: flag earlier, tighten the weights.']);
   });
 
+  it('counts reasons whose labels differ only in case or in how an accent is typed as one', () => {
+    // A rules file that grew a second "price" (another code, the label typed in lower case) and an
+    // accent typed two ways: a manager reads two reasons, not four, and the price hint holds.
+    const lossReasons = [
+      { code: 'price', label: 'Price' },
+      { code: 'cafe', label: 'Went to a caf\u00e9' },
+      { code: 'pricing', label: 'price ' },
+      { code: 'cafe_chain', label: 'Went to a cafe\u0301' },
+    ];
+    const r = new Rows();
+    r.lost('a', '2026-11-03T10:00:00Z', 'pricing');
+    r.lost('b', '2026-11-04T10:00:00Z', 'price');
+    r.lost('c', '2026-11-05T10:00:00Z', 'cafe');
+    r.lost('d', '2026-11-06T10:00:00Z', 'cafe_chain');
+    r.lost('e', '2026-11-07T10:00:00Z', 'pricing');
+    const s = computeMonthlySummary({ month: '2026-11', rows: r.all, lossReasons });
+    expect(s.losses).toEqual([
+      { code: 'price', label: 'Price', count: 3, share: 0.6 },
+      { code: 'cafe', label: 'Went to a caf\u00e9', count: 2, share: 0.4 },
+    ]);
+    expect(s.hints).toEqual(['3 of 5 losses were price: that is a pricing conversation.']);
+  });
+
+  it("writes a hint's counts in the team's locale", () => {
+    const r = new Rows();
+    for (const c of ['a', 'b', 'c']) r.lost(c, '2026-11-03T10:00:00Z', 'price');
+    r.lost('d', '2026-11-04T10:00:00Z', 'competitor');
+    const s = computeMonthlySummary({
+      month: '2026-11',
+      rows: r.all,
+      lossReasons: LOSS_REASONS,
+      locale: 'ar-KW',
+    });
+    expect(s.hints).toEqual(['٣ of ٤ losses were price: that is a pricing conversation.']);
+  });
+
   it('gives no hint from a single loss, nor when no reason reaches half', () => {
     const one = new Rows();
     one.lost('a', '2026-11-03T10:00:00Z', 'price');

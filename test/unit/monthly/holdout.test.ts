@@ -98,6 +98,23 @@ describe('holdout comparison', () => {
     expect(renderSummaryText(s)).toContain('Read from the order feed: the holdout comparison.');
   });
 
+  it("writes the comparison's figures in the team's locale, as the card's other figures", () => {
+    const book = bookOf({ h1: ['2026-11-20'], h2: [], x: [], l1: ['2026-11-05'], l2: ['2026-11-10'] });
+    const of = (locale: string) =>
+      computeMonthlySummary({
+        month: '2026-11',
+        rows: rows(),
+        locale,
+        outcomes: outcomesFromBook(book, '2026-11-30'),
+      }).holdout?.text;
+    expect(of('de-DE')).toBe(
+      'Ordered again by 2026-11-30: 100\u00a0% of listed customers (2 of 2) vs 33\u00a0% of those held out (1 of 3). Too few held out to tell yet.',
+    );
+    expect(of('ar-KW')).toContain('(١ of ٣)');
+    const without = computeMonthlySummary({ month: '2026-11', rows: rows(), locale: 'ar-KW' });
+    expect(without.holdout?.text).toMatch(/^٣ held out at random/);
+  });
+
   it('ignores orders after the feed date', () => {
     const outcomes = outcomesFromBook(bookOf({ a: ['2026-12-15'] }), '2026-11-30');
     expect(outcomes.orderedAfter('a', '2026-11-01')).toBe(false);

@@ -114,6 +114,23 @@ describe('buildMonthlySummaryCard', () => {
     );
   });
 
+  it('writes the median days in the locale: a half day with its decimal comma, Arabic-Indic digits in ar-KW', () => {
+    // The middle of an even number of saves falls between two whole days.
+    const base = summary();
+    const s = {
+      ...base,
+      medianDaysToWinBack: 13.5,
+      followUps: { ...base.followUps, medianDaysReachedOutToWonBack: 2.5 },
+    };
+    const de = figures(buildMonthlySummaryCard({ ...s, locale: 'de-DE' }));
+    expect(de['Median days, flagged to won back']).toMatch(/^13,5 \(/);
+    expect(de['Median days, last reach-out to won back']).toMatch(/^2,5 \(/);
+    expect(renderSummaryText({ ...s, locale: 'de-DE' })).toMatch(/Median days, flagged to won back +13,5 \(/);
+    const ar = figures(buildMonthlySummaryCard({ ...s, locale: 'ar-KW' }));
+    expect(ar['Median days, flagged to won back']).toMatch(/^١٣٫٥ \(/);
+    expect(figures(buildMonthlySummaryCard(s))['Median days, flagged to won back']).toMatch(/^13\.5 \(/);
+  });
+
   it('lists each rep with their figures on one line', () => {
     expect(perRepFigures(buildMonthlySummaryCard(summary()))).toEqual({
       'ben@demo.example': 'Flagged 2 · Reached out 1 · Won back 1 · Lost 1 · Value won back $2,200',
@@ -230,6 +247,32 @@ describe('buildMonthlySummaryCard', () => {
     const card = buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: r.all }));
     expect(chartsOf(card).map((c) => c.type)).toEqual(['Chart.Donut']);
     expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
+  });
+
+  it("shows the rules file's loss labels as written: in the donut as typed, in its markdown fallback escaped", () => {
+    // An admin's labels, with what Teams' markdown would read as italics or a numbered list.
+    const lossReasons = [
+      { code: 'acme', label: 'Went to Acme_Co_Ltd' },
+      { code: 'price', label: '1. Price *too high*' },
+    ];
+    const r = new Rows();
+    r.lost('a', '2026-11-03T10:00:00Z', 'acme');
+    r.lost('b', '2026-11-04T10:00:00Z', 'price');
+    const [donut] = chartsOf(
+      buildMonthlySummaryCard(computeMonthlySummary({ month: '2026-11', rows: r.all, lossReasons })),
+    );
+    expect(donutChartSchema.parse(donut)).toMatchObject({
+      data: [
+        { legend: 'Went to Acme_Co_Ltd', value: 1 },
+        { legend: '1. Price *too high*', value: 1 },
+      ],
+      fallback: {
+        facts: [
+          { title: 'Went to Acme\\_Co\\_Ltd', value: '1 (50%)' },
+          { title: '1\\. Price \\*too high\\*', value: '1 (50%)' },
+        ],
+      },
+    });
   });
 
   it('stays far under 28 KB with 60 reps (reps listed capped, bars summed into Others)', () => {

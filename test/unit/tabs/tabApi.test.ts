@@ -244,7 +244,11 @@ describe('the tab’s answers word dates in LOCALE, as the card and the chat do'
   it('Undo of another rep’s action: its date as the card writes it', async () => {
     const ben = row({ id: 'w1', action: 'won_back', actorId: BEN.userId, actorName: BEN.name, value: 900 });
     // The state Ben's Won back left (its whole change, as replayed from his row).
-    const wonBack = replayRow(ben, actionRulesFrom(defaultRules()), 'Europe/Berlin');
+    const wonBack = replayRow(ben, {
+      rules: actionRulesFrom(defaultRules()),
+      timeZone: 'Europe/Berlin',
+      currency: 'EUR',
+    });
     const result = await tapInTab(deps(wonBack, [ben]), user, 'cust-1', { action: 'undo' });
     expect(result.ok ? '' : result.message).toContain(formatShortDate('2026-11-24', 'de-DE'));
   });

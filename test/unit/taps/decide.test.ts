@@ -451,7 +451,9 @@ describe('replaying a recorded row', () => {
         note: a.note ?? null,
         snapshot: before,
       });
-      expect(replayRow(stored, rules, 'America/Chicago')).toEqual(decision.next);
+      expect(replayRow(stored, { rules, timeZone: 'America/Chicago', currency: 'USD' })).toEqual(
+        decision.next,
+      );
     }
   };
 
@@ -487,11 +489,27 @@ describe('replaying a recorded row', () => {
     expectReplayed([won, lost], before, narrower);
   });
 
+  it('replays a save in the team’s currency: a dinar value of 1.125 (three decimals) stands', () => {
+    // Replayed as dollars it was refused, and so was every later tap on the customer (Undo too),
+    // each of which first finishes the customer's latest action.
+    const before = atRisk();
+    const won = decideWonBack(ctx(before, { currency: 'KWD' }), RULES, '1.125');
+    if (!won.ok) throw new Error(won.message);
+    const stored = row({ id: won.audit.id, action: 'won_back', value: 1.125, snapshot: before });
+    expect(replayRow(stored, { rules: RULES, timeZone: 'America/Chicago', currency: 'KWD' })).toEqual(
+      won.next,
+    );
+  });
+
   it('uses the row’s date in the team’s zone, not UTC', () => {
     // 03:00 UTC on the 25th is still the 24th in Chicago.
     const stored = row({ id: 'r', action: 'reached_out', at: '2026-11-25T03:00:00.000Z' });
-    expect(replayRow(stored, RULES, 'America/Chicago').lastContact).toBe('2026-11-24');
-    expect(replayRow(stored, RULES, 'UTC').lastContact).toBe('2026-11-25');
+    expect(
+      replayRow(stored, { rules: RULES, timeZone: 'America/Chicago', currency: 'USD' }).lastContact,
+    ).toBe('2026-11-24');
+    expect(replayRow(stored, { rules: RULES, timeZone: 'UTC', currency: 'USD' }).lastContact).toBe(
+      '2026-11-25',
+    );
   });
 
   it('replays an undo from the row it undoes, and refuses without it', () => {
@@ -502,8 +520,10 @@ describe('replaying a recorded row', () => {
       undoes: 'r1',
       snapshot: atRisk({ lastContact: '2026-11-24' }),
     });
-    expect(replayRow(undo, RULES, 'UTC', target)).toEqual(atRisk());
-    expect(() => replayRow(undo, RULES, 'UTC')).toThrow('undoes r1, which was not given');
+    expect(replayRow(undo, { rules: RULES, timeZone: 'UTC', currency: 'USD' }, target)).toEqual(atRisk());
+    expect(() => replayRow(undo, { rules: RULES, timeZone: 'UTC', currency: 'USD' })).toThrow(
+      'undoes r1, which was not given',
+    );
   });
 });
 
