@@ -90,4 +90,17 @@ describe('the Team tab says what its month figures leave out', () => {
     );
     await page.close();
   }, 60_000);
+  it("says a rep's week is empty because their card reached nobody, not that no card has gone out", async () => {
+    // Chloe has no chat with the app: Monday's run flagged her customers on a card nobody received.
+    const page = await openTeamTab();
+    await page.getByLabel('Filter by rep').selectOption('chloe.martin@contoso.example');
+    const region = page.getByRole('region', { name: 'Untouched this week' });
+    await expect
+      .poll(() => region.textContent())
+      .toMatch(
+        /\d+ customers? flagged this week on cards that reached no rep \(no chat with the app\), not counted here\./,
+      );
+    await expect(region.textContent()).resolves.not.toContain('No weekly card has gone out this week yet.');
+    await page.close();
+  }, 60_000);
 });

@@ -266,8 +266,15 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
         </Caption1>
       )}
       {data.listedThisWeek === 0 ? (
-        // Before Monday's run, or in a week it did not send: nothing was listed, so nothing was handled.
-        <Nothing>No weekly card has gone out this week yet.</Nothing>
+        // Nothing listed, so nothing handled: say why, as the week stands (a rep without the app, a
+        // run that listed nobody here, or no run yet).
+        <Nothing>
+          {data.notDeliveredThisWeek > 0
+            ? `${undeliveredWords(data.notDeliveredThisWeek, f)} This week's list here is empty.`
+            : data.weeklyRunDone
+              ? "This week's cards have gone out: none of them listed a customer here."
+              : 'No weekly card has gone out this week yet.'}
+        </Nothing>
       ) : data.untouched.length === 0 ? (
         <Nothing>Every customer on this week's lists has been handled.</Nothing>
       ) : (
@@ -300,9 +307,19 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
           </ul>
         </div>
       ))}
+      {data.listedThisWeek > 0 && data.notDeliveredThisWeek > 0 && (
+        <Caption1 className={s.muted} block>
+          {undeliveredWords(data.notDeliveredThisWeek, f)}
+        </Caption1>
+      )}
       <ShowAll reps={data.untouched.length} all={all} setAll={setAll} f={f} />
     </Section>
   );
+}
+
+/** The customers this week's run flagged on cards no rep received, as the month table's note words them. */
+function undeliveredWords(n: number, f: Formats): string {
+  return `${f.count(n)} ${n === 1 ? 'customer' : 'customers'} flagged this week on cards that reached no rep (no chat with the app), not counted here.`;
 }
 
 /**
