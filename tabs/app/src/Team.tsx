@@ -270,7 +270,7 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
         // run that listed nobody here, or no run yet).
         <Nothing>
           {data.notDeliveredThisWeek > 0
-            ? `${undeliveredWords(data.notDeliveredThisWeek, f)} This week's list here is empty.`
+            ? undeliveredWords(data.notDeliveredThisWeek, f)
             : data.weeklyRunDone
               ? "This week's cards have gone out: none of them listed a customer here."
               : 'No weekly card has gone out this week yet.'}
