@@ -82,6 +82,8 @@ const useStyles = makeStyles({
   wide: { gridColumn: '1 / -1' },
   muted: { color: tokens.colorNeutralForeground3 },
   list: { margin: '4px 0 8px', paddingLeft: '18px' },
+  nameAndFigure: { display: 'flex', minWidth: 0 },
+  figure: { flexShrink: 0, whiteSpace: 'pre' },
   ellipsis: {
     display: 'block',
     minWidth: 0,
@@ -292,9 +294,13 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
           <ul className={s.list}>
             {r.customers.slice(0, UNTOUCHED_SHOWN).map((c) => (
               <li key={c.customerId}>
-                <Caption1 className={s.ellipsis} title={c.name}>
-                  {c.name} ({f.money(c.valueAtRisk)} at risk)
-                </Caption1>
+                {/* A long name is cut short, never the value at risk the list is read by. */}
+                <span className={s.nameAndFigure}>
+                  <Caption1 className={s.ellipsis} title={c.name}>
+                    {c.name}
+                  </Caption1>
+                  <Caption1 className={s.figure}> ({f.money(c.valueAtRisk)} at risk)</Caption1>
+                </span>
               </li>
             ))}
             {r.customers.length > UNTOUCHED_SHOWN && (
