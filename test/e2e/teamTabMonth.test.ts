@@ -85,6 +85,11 @@ describe('the Team tab says what its month figures leave out', () => {
     expect(cell('Monthly value won back')).toBe('$0');
     expect(cell('One-off orders won back')).toBe('$800');
     const region = page.getByRole('region', { name: 'Saves and losses per month' });
+    // The chart's value line is the monthly column's: named so, not "Value won back" at $0 in a
+    // month whose $800 order was won back.
+    await expect(region.locator('.u-legend .u-series').allTextContents()).resolves.toContainEqual(
+      expect.stringMatching(/^Monthly value won back/),
+    );
     await expect(region.textContent()).resolves.toContain(
       `Nov 2026: ${undelivered} customers flagged on cards that reached no rep (no chat with the app), not counted as flagged.`,
     );

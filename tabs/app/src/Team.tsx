@@ -382,7 +382,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
         kind: 'line',
       },
       {
-        label: 'Value won back',
+        label: 'Monthly value won back',
         values: data.monthly.map((m) => m.valueWonBack),
         color: tokens.colorBrandForeground1,
         kind: 'line',
