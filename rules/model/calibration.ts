@@ -93,6 +93,22 @@ export function applyPlatt(platt: Platt, z: number): number {
   return sigmoid(platt.a + platt.b * z);
 }
 
+/**
+ * When stated chances count as close to what happened: Brier skill at least 0.1 over always stating
+ * the base rate, and in ten equal groups by stated chance a gap of at most 10 points, 5 on average.
+ * The accuracy table judges each book by these, and the Team tab words its replay by them.
+ */
+export const CALIBRATION_GOALS = { brierSkill: 0.1, worstDecileGap: 0.1, meanDecileGap: 0.05 };
+
+/** True when `c` meets every CALIBRATION_GOALS figure. */
+export function calibrationClose(c: Calibration): boolean {
+  return (
+    c.brierSkill >= CALIBRATION_GOALS.brierSkill &&
+    c.worstDecileGap <= CALIBRATION_GOALS.worstDecileGap &&
+    c.meanDecileGap <= CALIBRATION_GOALS.meanDecileGap
+  );
+}
+
 /** How well stated probabilities matched what happened. */
 export interface Calibration {
   rows: number;

@@ -189,20 +189,23 @@ export function createTabService(deps: TabServiceDeps): TabService {
     return [...new Set([address, ...(rep ? repAddresses(rep) : [])])];
   }
   /**
-   * The customers this week's weekly run put on a card it delivered: its `surfaced` audit rows, in
-   * the month of the week's Monday or of today (a run goes on through the week), of the reps its
-   * ledger says got their card (a rep without the app has no list to have left untouched).
+   * The customers this week's weekly run flagged (its `surfaced` audit rows, in the month of the
+   * week's Monday or of today: a run goes on through the week): `delivered`, those on a card its
+   * ledger says a rep got; `undelivered`, those on a card that reached no rep (no chat with the app),
+   * which the lists leave out as the summary card does.
    */
-  async function listedThisWeek(day: string): Promise<Set<string>> {
+  async function flaggedThisWeek(day: string): Promise<{ delivered: Set<string>; undelivered: Set<string> }> {
     const runKey = weeklyRunKeyOfDay(day);
     const months = [...new Set([mondayOf(day).slice(0, 7), day.slice(0, 7)])];
     const rows = (await Promise.all(months.map((m) => deps.storage.audit.readMonth(m))))
       .flat()
       .filter((r) => r.action === 'surfaced' && runKeyOfWeeklyRow(r.id) === runKey);
-    const delivered = (await weeklyDeliveries(deps.storage.runs, rows)).get(runKey);
-    return new Set(
-      rows.filter((r) => !delivered || delivered.has(addressKey(r.owner))).map((r) => r.customerId),
-    );
+    const reached = (await weeklyDeliveries(deps.storage.runs, rows)).get(runKey);
+    const delivered = new Set<string>();
+    const undelivered = new Set<string>();
+    for (const r of rows)
+      (!reached || reached.has(addressKey(r.owner)) ? delivered : undelivered).add(r.customerId);
+    return { delivered, undelivered };
   }
   /** The rep's address the stored customers use (their sign-in name when none does); null sees everyone. */
   async function ownerScope(user: TabUser, states: Iterable<CustomerState>): Promise<string | null> {
@@ -437,7 +440,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // (their customers handed to others) keeps their months on the tab.
       const shownRows = months.flatMap((m) => rowsByMonth[partitions.indexOf(m)] ?? []);
       const byId = scoredById(scored);
-      const listed = await listedThisWeek(day);
+      const { delivered: listed, undelivered } = await flaggedThisWeek(day);
       books.chartAhead(loaded, day);
       return {
         asOf: day,
@@ -452,6 +455,9 @@ export function createTabService(deps: TabServiceDeps): TabService {
         months,
         valueAtRiskByRep: valueAtRiskByRep(mine, byId, { rules, today: day, locale }, nameOf),
         listedThisWeek: mine.filter((c) => listed.has(c.customerId)).length,
+        notDeliveredThisWeek: mine.filter((c) => undelivered.has(c.customerId) && !listed.has(c.customerId))
+          .length,
+        weeklyRunDone: Boolean(weeklyRun?.finishedAt),
         // Sending: a run the feed stopped before any card stays open for its next tick, but sends nothing.
         weeklyRunUnderWay: weeklyRun !== null && !weeklyRun.finishedAt && listed.size > 0,
         untouched: untouchedThisWeek(mine, byId, listed, nameOf),

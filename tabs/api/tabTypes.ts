@@ -251,6 +251,13 @@ export interface TeamResponse {
   /** Customers of the shown reps on this week's delivered weekly cards (0: no card has gone out this week). */
   listedThisWeek: number;
   /**
+   * Customers of the shown reps this week's run flagged on cards that reached no rep (a rep with no
+   * chat with the app): on no list, so in no count above; the tab says why their week is empty.
+   */
+  notDeliveredThisWeek: number;
+  /** This week's weekly run has finished: every card it had to send has gone out. */
+  weeklyRunDone: boolean;
+  /**
    * This week's weekly run has sent cards and not finished (its cards still going out, or stopped
    * midway until its next tick): this week's counts grow as its cards go out. Not while it reads
    * and plans, nor when the feed stopped it before any card (it sends nothing until the feed is fixed).

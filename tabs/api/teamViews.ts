@@ -9,6 +9,7 @@ import { dayOf } from '../../rules/book';
 import { formatDateNear } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { classifyGates } from '../../rules/gates';
+import { calibrationClose } from '../../rules/model/calibration';
 import { noCounts } from '../../rules/ranking';
 import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredCustomer } from '../../rules/scoreBook';
@@ -179,13 +180,29 @@ export function accuracyWords(
     `Replayed on the team's whole book as of ${formatDateNear(asOf, wording.today, wording.locale)}: of ${count(result.customers)} customers, ${count(result.churned)} placed no order in the next ` +
     `${result.horizonDays} days. Picking one who stopped and one who kept ordering, the score ranked the one who stopped ` +
     `higher ${pct(result.score.auc)} of the time, ${compare}. In each rep's top ${result.topK}, ` +
-    `${pct(result.score.topKPrecision)} really stopped ordering.`;
+    `${pct(result.score.topKPrecision)} really stopped ordering.` +
+    chancesWords(result);
   return {
     sentence,
     auc: result.score.auc,
     baselineAuc: result.baseline.auc,
     topKPrecision: result.score.topKPrecision,
   };
+}
+
+/**
+ * How close the chances the replay stated came to what happened, judged by the accuracy table's goals:
+ * every customer's page and the card state one, and on a book where they missed (Online Retail) the
+ * manager is told to read them as rough. Nothing when the replay stated none for its horizon.
+ */
+function chancesWords(result: BacktestResult): string {
+  const c = result.calibration;
+  if (c === null) return '';
+  const points = (x: number) => Math.round(100 * x);
+  const stated = ` The chances of no order in ${result.horizonDays} days it stated were`;
+  return calibrationClose(c)
+    ? `${stated} within ${points(c.worstDecileGap)} points of what happened (${points(c.meanDecileGap)} on average).`
+    : `${stated} off by ${points(c.meanDecileGap)} points on average, ${points(c.worstDecileGap)} at worst: read them as rough.`;
 }
 
 /** True when the customer belongs to the rep, named by any of their addresses (or no rep is chosen). */

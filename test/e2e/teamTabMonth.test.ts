@@ -85,9 +85,67 @@ describe('the Team tab says what its month figures leave out', () => {
     expect(cell('Monthly value won back')).toBe('$0');
     expect(cell('One-off orders won back')).toBe('$800');
     const region = page.getByRole('region', { name: 'Saves and losses per month' });
+    // The chart's value line is the monthly column's: named so, not "Value won back" at $0 in a
+    // month whose $800 order was won back.
+    await expect(region.locator('.u-legend .u-series').allTextContents()).resolves.toContainEqual(
+      expect.stringMatching(/^Monthly value won back/),
+    );
     await expect(region.textContent()).resolves.toContain(
       `Nov 2026: ${undelivered} customers flagged on cards that reached no rep (no chat with the app), not counted as flagged.`,
     );
+    await page.close();
+  }, 60_000);
+  it("says a rep's week is empty because their card reached nobody, not that no card has gone out", async () => {
+    // Chloe has no chat with the app: Monday's run flagged her customers on a card nobody received.
+    const page = await openTeamTab();
+    await page.getByLabel('Filter by rep').selectOption('chloe.martin@contoso.example');
+    const region = page.getByRole('region', { name: 'Untouched this week' });
+    await expect
+      .poll(() => region.textContent())
+      .toMatch(
+        /\d+ customers? flagged this week on cards that reached no rep \(no chat with the app\), not counted here\./,
+      );
+    await expect(region.textContent()).resolves.not.toContain('No weekly card has gone out this week yet.');
+    await page.close();
+  }, 60_000);
+  it('on a phone, cuts a long untouched name short, never the value at risk beside it', async () => {
+    // Online Retail's names ("Customer 13344 (United Kingdom)") filled a 360 px box, and the
+    // ellipsis took "(£1,051 at risk)" with them: the figure a manager reads the list by.
+    const ana = e2e.stack.playground.user.email;
+    const team: TeamResponse = await api(undefined, 'team');
+    const [first] = team.untouched.find((r) => r.owner === ana)?.customers ?? [];
+    if (!first) throw new Error("nobody is untouched on Ana's card");
+    const stored = (await e2e.storage.state.get(first.customerId))?.state;
+    if (!stored) throw new Error('no stored state');
+    const longName = 'Hollybush Tea Rooms and Garden Centre Café (United Kingdom)';
+    await e2e.storage.state.writeChanged(new Map(), [{ ...stored, name: longName }]);
+
+    const page = await openTeamTab();
+    await page.setViewportSize({ width: 360, height: 900 });
+    const item = page
+      .getByRole('region', { name: 'Untouched this week' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Hollybush' });
+    await expect(item.textContent()).resolves.toMatch(/\(\$[\d,]+ at risk\)$/);
+    // Where the figure is drawn, against the box that clips what overflows it.
+    const clipped = await item.evaluate((li) => {
+      const walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+      let node = walker.nextNode();
+      while (node && !node.textContent?.includes('at risk')) node = walker.nextNode();
+      if (!node) return 'no figure';
+      const range = document.createRange();
+      range.setStart(node, (node.textContent ?? '').indexOf('at risk'));
+      range.setEnd(node, (node.textContent ?? '').indexOf('at risk') + 'at risk'.length);
+      const figure = range.getBoundingClientRect();
+      for (let el = node.parentElement; el && el !== li.parentElement; el = el.parentElement)
+        if (
+          getComputedStyle(el).overflow === 'hidden' &&
+          figure.right > el.getBoundingClientRect().right + 0.5
+        )
+          return `cut at ${Math.round(el.getBoundingClientRect().right)} px, drawn to ${Math.round(figure.right)}`;
+      return 'shown';
+    });
+    expect(clipped).toBe('shown');
     await page.close();
   }, 60_000);
 });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { readFeed } from '../../feed/readFeed';
 import { type BacktestResult, type Book, backtest, dayOf, defaultRules, scoreBook } from '../../rules';
 import { bgNbdTotalLogLikelihood } from '../../rules/model/bgnbd';
+import { CALIBRATION_GOALS, calibrationClose } from '../../rules/model/calibration';
 import {
   HELD_OUT_SEEDS,
   TUNING_SEEDS,
@@ -89,8 +90,6 @@ export const CALIBRATION_CASES: AccuracyCase[] = [
 ];
 
 /** The calibration goals set for the scorer. */
-export const CALIBRATION_GOALS = { brierSkill: 0.1, worstDecileGap: 0.1, meanDecileGap: 0.05 };
-
 export interface AccuracyRow extends AccuracyCase {
   result: BacktestResult;
   /** The AUC goal met (true where there is none). */
@@ -127,13 +126,7 @@ export async function accuracyRows(cases: AccuracyCase[] = PUBLIC_CASES): Promis
 
 /** Whether a calibration row meets the three goals. */
 export function calibrationMet(r: AccuracyRow): boolean {
-  const c = r.result.calibration;
-  return (
-    c !== null &&
-    c.brierSkill >= CALIBRATION_GOALS.brierSkill &&
-    c.worstDecileGap <= CALIBRATION_GOALS.worstDecileGap &&
-    c.meanDecileGap <= CALIBRATION_GOALS.meanDecileGap
-  );
+  return r.result.calibration !== null && calibrationClose(r.result.calibration);
 }
 
 const f4 = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));

@@ -82,6 +82,8 @@ const useStyles = makeStyles({
   wide: { gridColumn: '1 / -1' },
   muted: { color: tokens.colorNeutralForeground3 },
   list: { margin: '4px 0 8px', paddingLeft: '18px' },
+  nameAndFigure: { display: 'flex', minWidth: 0 },
+  figure: { flexShrink: 0, whiteSpace: 'pre' },
   ellipsis: {
     display: 'block',
     minWidth: 0,
@@ -266,8 +268,15 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
         </Caption1>
       )}
       {data.listedThisWeek === 0 ? (
-        // Before Monday's run, or in a week it did not send: nothing was listed, so nothing was handled.
-        <Nothing>No weekly card has gone out this week yet.</Nothing>
+        // Nothing listed, so nothing handled: say why, as the week stands (a rep without the app, a
+        // run that listed nobody here, or no run yet).
+        <Nothing>
+          {data.notDeliveredThisWeek > 0
+            ? undeliveredWords(data.notDeliveredThisWeek, f)
+            : data.weeklyRunDone
+              ? "This week's cards have gone out: none of them listed a customer here."
+              : 'No weekly card has gone out this week yet.'}
+        </Nothing>
       ) : data.untouched.length === 0 ? (
         <Nothing>Every customer on this week's lists has been handled.</Nothing>
       ) : (
@@ -285,9 +294,13 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
           <ul className={s.list}>
             {r.customers.slice(0, UNTOUCHED_SHOWN).map((c) => (
               <li key={c.customerId}>
-                <Caption1 className={s.ellipsis} title={c.name}>
-                  {c.name} ({f.money(c.valueAtRisk)} at risk)
-                </Caption1>
+                {/* A long name is cut short, never the value at risk the list is read by. */}
+                <span className={s.nameAndFigure}>
+                  <Caption1 className={s.ellipsis} title={c.name}>
+                    {c.name}
+                  </Caption1>
+                  <Caption1 className={s.figure}> ({f.money(c.valueAtRisk)} at risk)</Caption1>
+                </span>
               </li>
             ))}
             {r.customers.length > UNTOUCHED_SHOWN && (
@@ -300,9 +313,19 @@ function Untouched({ data, f }: { data: TeamResponse; f: Formats }) {
           </ul>
         </div>
       ))}
+      {data.listedThisWeek > 0 && data.notDeliveredThisWeek > 0 && (
+        <Caption1 className={s.muted} block>
+          {undeliveredWords(data.notDeliveredThisWeek, f)}
+        </Caption1>
+      )}
       <ShowAll reps={data.untouched.length} all={all} setAll={setAll} f={f} />
     </Section>
   );
+}
+
+/** The customers this week's run flagged on cards no rep received, as the month table's note words them. */
+function undeliveredWords(n: number, f: Formats): string {
+  return `${f.count(n)} ${n === 1 ? 'customer' : 'customers'} flagged this week on cards that reached no rep (no chat with the app), not counted here.`;
 }
 
 /**
@@ -359,7 +382,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
         kind: 'line',
       },
       {
-        label: 'Value won back',
+        label: 'Monthly value won back',
         values: data.monthly.map((m) => m.valueWonBack),
         color: tokens.colorBrandForeground1,
         kind: 'line',

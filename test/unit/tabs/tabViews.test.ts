@@ -291,9 +291,14 @@ describe('team figures', () => {
 
 /** A 90-day backtest of each rep's top 10, with the figures a test gives. */
 function replay(figures: Partial<Parameters<typeof accuracyWords>[0]>): Parameters<typeof accuracyWords>[0] {
-  return { asOfDay: 0, horizonDays: 90, activeWithinDays: null, topK: 10, ...figures } as Parameters<
-    typeof accuracyWords
-  >[0];
+  return {
+    asOfDay: 0,
+    horizonDays: 90,
+    activeWithinDays: null,
+    topK: 10,
+    calibration: null,
+    ...figures,
+  } as Parameters<typeof accuracyWords>[0];
 }
 
 describe("the team tab's accuracy sentence, in LOCALE as the cards word dates and numbers", () => {
@@ -307,6 +312,38 @@ describe("the team tab's accuracy sentence, in LOCALE as the cards word dates an
     const words = accuracyWords(result, '2025-12-22', { today: '2026-03-23', locale: 'en-GB' });
     expect(words?.sentence).toMatch(
       /^Replayed on the team's whole book as of Mon 22 Dec 2025: of 4,372 customers, 1,250 placed no order/,
+    );
+  });
+});
+
+describe("the team tab's accuracy sentence says how close the stated chances were", () => {
+  // Online Retail replayed as of 2011-06-14 (the Team tab's replay on 12 Sep 2011, and
+  // `churn-predictor backtest --as-of 2011-06-14 --horizon 90`): Brier skill 0.1776, decile gaps
+  // 0.0547 on average and 0.1226 at worst. Every customer row states a chance: a manager is told
+  // how far to trust it.
+  /** The sentence of that replay, with the calibration figures `c`. */
+  const sentence = (c: { brierSkill: number; meanDecileGap: number; worstDecileGap: number }) =>
+    accuracyWords(
+      replay({
+        customers: 2840,
+        churned: 1476,
+        score: { auc: 0.7443, topKPrecision: 0.86 },
+        baseline: { auc: 0.6685, topKPrecision: 0.82 },
+        calibration: { rows: 2840, baseRate: 0.5197, brier: 0.2, deciles: [], ...c },
+      }),
+      '2011-06-14',
+      { today: '2011-09-12', locale: 'en-GB' },
+    )?.sentence;
+
+  it('off the goals (Online Retail): by how much, and to read them as rough', () => {
+    expect(sentence({ brierSkill: 0.1776, meanDecileGap: 0.0547, worstDecileGap: 0.1226 })).toMatch(
+      /In each rep's top 10, 86% really stopped ordering\. The chances of no order in 90 days it stated were off by 5 points on average, 12 at worst: read them as rough\.$/,
+    );
+  });
+
+  it('within the goals: says they held', () => {
+    expect(sentence({ brierSkill: 0.2, meanDecileGap: 0.03, worstDecileGap: 0.08 })).toMatch(
+      /The chances of no order in 90 days it stated were within 8 points of what happened \(3 on average\)\.$/,
     );
   });
 });
