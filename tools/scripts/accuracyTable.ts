@@ -89,7 +89,6 @@ export const CALIBRATION_CASES: AccuracyCase[] = [
   })),
 ];
 
-/** The calibration goals set for the scorer. */
 export interface AccuracyRow extends AccuracyCase {
   result: BacktestResult;
   /** The AUC goal met (true where there is none). */
