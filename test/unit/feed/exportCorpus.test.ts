@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeFeedReport } from '../../../feed/describeFeedReport';
-import { feedOptionsFrom } from '../../../feed/feedOptions';
+import { type FeedSettings, feedOptionsFrom } from '../../../feed/feedOptions';
 import { type FeedResult, readFeed } from '../../../feed/readFeed';
 import { type Book, isoOfDay } from '../../../rules/book';
 import type { ColumnMapping } from '../../../rules/columnMapping';
@@ -33,10 +33,15 @@ function docsRules(marker: string): unknown {
  * An export read with the rules file docs/feed.md shows first after `marker`, as a user copies it;
  * the example folder's own rules.json is that file.
  */
-async function readAsDocsShow(marker: string, name: string, asOf: string): Promise<FeedResult> {
+async function readAsDocsShow(
+  marker: string,
+  name: string,
+  asOf: string,
+  settings: FeedSettings = {},
+): Promise<FeedResult> {
   const shown = docsRules(marker);
   expect(shown).toEqual(JSON.parse(readFileSync(join(corpus(name), 'rules.json'), 'utf8')));
-  return readFeed(corpus(name), feedOptionsFrom(parseRules(shown), asOf));
+  return readFeed(corpus(name), feedOptionsFrom(parseRules(shown), asOf, settings));
 }
 
 /** Every customer as [id, name, owner, monthly value, [[date, amount], ...]]. */
@@ -48,6 +53,9 @@ function bookRows(book: Book): [string, string, string, number | null, [string, 
     return [c.id, c.name, c.owner, c.monthlyValue, orders];
   });
 }
+
+/** Every customer's orders ([date, amount], ...) by id. */
+const ordersOf = (book: Book) => Object.fromEntries(bookRows(book).map(([id, , , , orders]) => [id, orders]));
 
 /** Every customer's owner and orders ([date, amount], ...) by id. */
 const ordersByCustomer = (book: Book) =>
@@ -1586,8 +1594,6 @@ describe('an ERP and marketplaces: Odoo, Etsy, eBay', () => {
     }
   });
   /** Each customer's orders ([date, amount], ...) by id. */
-  const ordersOf = (book: Book) =>
-    Object.fromEntries(bookRows(book).map(([id, , , , orders]) => [id, orders]));
   const dana = 'dana.wells@contoso.example';
   const marco = 'marco.diaz@contoso.example';
 
@@ -2265,6 +2271,142 @@ describe("a help desk's tickets keyed by the customer's company name, matched to
       ),
     ).rejects.toThrow(
       'The rules file maps both customer_id ("Email") and customer_name ("Organization") for tickets.csv',
+    );
+  });
+});
+
+describe("a payments account's activity download: every payment in and out, not only orders", () => {
+  const pounds: FeedSettings = { currency: { code: 'GBP', configured: true } };
+  /** A regular's orders from December 2025 to July 2026, on `day` of each month, before the months the export shows in full. */
+  const eightMonths = (day: string, amount: number): [string, number][] =>
+    ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07'].map((m) => [
+      `${m}-${day}`,
+      amount,
+    ]);
+
+  it("PayPal's Activity download (UK), read with the mapping docs/feed.md shows: a refund found by its buyer in To Email Address, a denied payment left out, money that is no customer's named on its line", async () => {
+    const { book, report } = await readAsDocsShow('**PayPal.**', 'paypal', '2026-11-30', pounds);
+    expect(ordersByCustomer(book)).toEqual({
+      'orders@harbourcafe.example': {
+        owner: 'ana.ruiz@contoso.example',
+        orders: [
+          ...eightMonths('05', 240),
+          ['2026-08-05', 240],
+          ['2026-09-02', 240],
+          ['2026-10-01', 260],
+          ['2026-11-03', 1240],
+        ],
+      },
+      // 62.50 on 20 September, 12.50 of it refunded on the 25th: the refund's From Email Address is
+      // the shop's, its To Email Address the buyer's.
+      'jo.bloggs@mail.example': {
+        owner: 'ben.okafor@contoso.example',
+        orders: [
+          ['2026-08-12', 45],
+          ['2026-09-20', 50],
+        ],
+      },
+      // 95.00 on 14 October, refunded in full two days later: no order.
+      'accounts@millbakery.example': {
+        owner: 'ana.ruiz@contoso.example',
+        orders: [...eightMonths('15', 180), ['2026-08-15', 180]],
+      },
+      // Paid in euros: the payment and PayPal's conversion into pounds are skipped, each on its line.
+      'klaus@teehaus-weber.example': { owner: 'ben.okafor@contoso.example', orders: [] },
+      // The card declined on 10 November (Denied) is no order; the payment of the 11th is.
+      'priya@lanterndeli.example': {
+        owner: 'ana.ruiz@contoso.example',
+        orders: [
+          ['2026-08-07', 150],
+          ['2026-11-11', 150],
+        ],
+      },
+      // The buyer's address written in three cases over four months: one customer.
+      'Rosa.Mendes@Mail.example': {
+        owner: 'ben.okafor@contoso.example',
+        orders: [
+          ['2026-08-30', 32],
+          ['2026-09-30', 32],
+          ['2026-10-30', 32],
+          ['2026-11-27', 32],
+        ],
+      },
+      'greengrocer@greenway.example': {
+        owner: 'ana.ruiz@contoso.example',
+        orders: [
+          ['2026-08-18', 75.4],
+          ['2026-11-17', 80.1],
+        ],
+      },
+    });
+    // Known only by an address: named by it.
+    expect(bookRows(book).find(([id]) => id === 'greengrocer@greenway.example')?.[1]).toBe(
+      'greengrocer@greenway.example',
+    );
+    const orders = report.files[1];
+    expect(orders).toMatchObject({ file: 'orders.csv', rowsRead: 40, rowsKept: 34, rowsSkipped: 5 });
+    expect(orders.problems.map((p) => [p.line, p.reason])).toEqual([
+      [24, 'customer_id: missing'],
+      [26, 'unknown customer "sales@kettleandleaf.example"'],
+      [28, 'currency: not GBP, the book\'s currency (CURRENCY): "EUR"'],
+      [29, 'customer_id: missing; currency: not GBP, the book\'s currency (CURRENCY): "EUR"'],
+      [30, 'customer_id: missing'],
+    ]);
+    expect(orders.notes).toContain('ordered_at: dates read day-first (settled by "14/10/2026")');
+    expect(orders.notes.join('\n')).toContain(
+      'status: 1 order left out, never placed or undone ("Denied" 1)',
+    );
+    expect(orders.notes).toContain(
+      'customer_id: read from "From Email Address" on 34 lines, from "To Email Address" on 2 lines (the first naming a customer)',
+    );
+  });
+
+  /** `score --format json` on the PayPal download as of `asOf`, in pounds: its rows and stderr. */
+  async function scorePaypal(asOf: string) {
+    process.env.CURRENCY = 'GBP';
+    try {
+      const rules = join(corpus('paypal'), 'rules.json');
+      const { out, err } = await runCli(
+        'score',
+        '--feed',
+        corpus('paypal'),
+        '--rules',
+        rules,
+        '--as-of',
+        asOf,
+        '--format',
+        'json',
+      );
+      type Row = {
+        customerId: string;
+        orders: number;
+        lastOrderAt: string | null;
+        spend: number;
+        reasons: string[];
+      };
+      return { rows: JSON.parse(out) as Row[], err };
+    } finally {
+      delete process.env.CURRENCY;
+    }
+  }
+
+  it("`score` on the PayPal download: each customer's orders, last order and spend net of refunds, the skipped lines on stderr", async () => {
+    const { rows, err } = await scorePaypal('2026-11-30');
+    expect(Object.fromEntries(rows.map((r) => [r.customerId, [r.orders, r.lastOrderAt, r.spend]]))).toEqual({
+      'orders@harbourcafe.example': [12, '2026-11-03', 3900],
+      'jo.bloggs@mail.example': [2, '2026-09-20', 95],
+      'accounts@millbakery.example': [9, '2026-08-15', 1620],
+      'klaus@teehaus-weber.example': [0, null, 0],
+      'priya@lanterndeli.example': [2, '2026-11-11', 300],
+      'Rosa.Mendes@Mail.example': [4, '2026-11-27', 128],
+      'greengrocer@greenway.example': [2, '2026-11-17', 155.5],
+    });
+    for (const line of [24, 26, 28, 29, 30]) expect(err).toContain(`orders.csv line ${line}: `);
+    // Mill Bakery's order of 14 October was refunded in full: as of Monday 23 November its last
+    // order is that of 15 August, and its monthly habit stopped.
+    const monday = await scorePaypal('2026-11-23');
+    expect(monday.rows.find((r) => r.customerId === 'accounts@millbakery.example')?.reasons).toContain(
+      'No order in 100 days, usually every 31',
     );
   });
 });
