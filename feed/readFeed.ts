@@ -853,6 +853,8 @@ const NOT_PLACED = [
   'declined',
   // PayPal's payment refused by the card's bank or by PayPal (Denied): no money was taken.
   'denied',
+  // BigCommerce's checkout left at the payment page (Incomplete), listed among its orders.
+  'incomplete',
   'trash',
   'expired',
 ];

@@ -2410,3 +2410,55 @@ describe("a payments account's activity download: every payment in and out, not 
     );
   });
 });
+
+describe("a shop platform's order export read alone, with one rep: BigCommerce", () => {
+  it("BigCommerce's order export read with the mapping docs/feed.md shows: an abandoned checkout (Incomplete), declined, cancelled and refunded orders left out, a partial refund taken off", async () => {
+    const { book, report } = await readAsDocsShow('**BigCommerce.**', 'bigcommerce', '2026-11-30', {
+      currency: { code: 'GBP', configured: true },
+    });
+    expect(report.rowsSkipped).toBe(0);
+    // Each order's Order Total (inc tax): its products, VAT included, and 4.95 of postage.
+    expect(ordersOf(book)).toEqual({
+      // Six candles at 18.50 and six mugs at 12.00 each month; November's awaits fulfilment, paid.
+      'yasmin@patelgifts.example': [
+        ['2026-08-02', 187.95],
+        ['2026-09-04', 187.95],
+        ['2026-10-03', 187.95],
+        ['2026-11-05', 187.95],
+      ],
+      // The order of 19 September was refunded.
+      'tom.oneill@mail.example': [
+        ['2026-08-09', 54.95],
+        ['2026-10-24', 79.95],
+      ],
+      // 59.45 on 26 September, 12.00 of it refunded; the order of 16 November awaits her bank transfer.
+      'zoe.brennan@mail.example': [
+        ['2026-08-14', 28.95],
+        ['2026-09-26', 47.45],
+        ['2026-11-16', 41.95],
+      ],
+      // His order of 10 October was cancelled, and the checkout of 12 November left unpaid (Incomplete).
+      'hugo@kraemer-design.example': [['2026-08-21', 141.95]],
+      // A guest (Customer ID 0) with no name: keyed and named by the address.
+      'lucy.m@mail.example': [
+        ['2026-08-28', 23.45],
+        ['2026-10-17', 41.95],
+      ],
+      // Her card was declined on 12 September; she paid the next day.
+      'carys@bevanbakes.example': [
+        ['2026-09-13', 52.95],
+        ['2026-10-31', 52.95],
+        ['2026-11-20', 52.95],
+      ],
+    });
+    expect(bookRows(book).map(([id, name, owner]) => [id, name, owner])[0]).toEqual([
+      'yasmin@patelgifts.example',
+      'Yasmin Patel',
+      'carys.jones@contoso.example',
+    ]);
+    expect(report.files[0].notes).toContain(
+      'status: 4 orders left out, never placed or undone ("Cancelled" 1, "Declined" 1, "Incomplete" 1, "Refunded" 1)',
+    );
+    expect(report.files[0].notes).toContain('ordered_at: dates read day-first (settled by "13/09/2026")');
+  });
+});
