@@ -2277,12 +2277,11 @@ describe("a help desk's tickets keyed by the customer's company name, matched to
 
 describe("a payments account's activity download: every payment in and out, not only orders", () => {
   const pounds: FeedSettings = { currency: { code: 'GBP', configured: true } };
-  /** A regular's orders from December 2025 to July 2026, on `day` of each month, before the months the export shows in full. */
-  const eightMonths = (day: string, amount: number): [string, number][] =>
-    ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07'].map((m) => [
-      `${m}-${day}`,
-      amount,
-    ]);
+  /** A regular's orders from December 2025 to July 2026, on these days of each month. */
+  const eightMonths = (days: string[], amount: number): [string, number][] =>
+    ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07'].flatMap((m) =>
+      days.map((day): [string, number] => [`${m}-${day}`, amount]),
+    );
 
   it("PayPal's Activity download (UK), read with the mapping docs/feed.md shows: a refund found by its buyer in To Email Address, a denied payment left out, money that is no customer's named on its line", async () => {
     const { book, report } = await readAsDocsShow('**PayPal.**', 'paypal', '2026-11-30', pounds);
@@ -2290,7 +2289,7 @@ describe("a payments account's activity download: every payment in and out, not 
       'orders@harbourcafe.example': {
         owner: 'ana.ruiz@contoso.example',
         orders: [
-          ...eightMonths('05', 240),
+          ...eightMonths(['05'], 240),
           ['2026-08-05', 240],
           ['2026-09-02', 240],
           ['2026-10-01', 260],
@@ -2309,7 +2308,7 @@ describe("a payments account's activity download: every payment in and out, not 
       // 95.00 on 14 October, refunded in full two days later: no order.
       'accounts@millbakery.example': {
         owner: 'ana.ruiz@contoso.example',
-        orders: [...eightMonths('15', 180), ['2026-08-15', 180]],
+        orders: [...eightMonths(['01', '08', '15', '22'], 180), ['2026-08-15', 180]],
       },
       // Paid in euros: the payment and PayPal's conversion into pounds are skipped, each on its line.
       'klaus@teehaus-weber.example': { owner: 'ben.okafor@contoso.example', orders: [] },
@@ -2344,20 +2343,20 @@ describe("a payments account's activity download: every payment in and out, not 
       'greengrocer@greenway.example',
     );
     const orders = report.files[1];
-    expect(orders).toMatchObject({ file: 'orders.csv', rowsRead: 40, rowsKept: 34, rowsSkipped: 5 });
+    expect(orders).toMatchObject({ file: 'orders.csv', rowsRead: 64, rowsKept: 58, rowsSkipped: 5 });
     expect(orders.problems.map((p) => [p.line, p.reason])).toEqual([
-      [24, 'customer_id: missing'],
-      [26, 'unknown customer "sales@kettleandleaf.example"'],
-      [28, 'currency: not GBP, the book\'s currency (CURRENCY): "EUR"'],
-      [29, 'customer_id: missing; currency: not GBP, the book\'s currency (CURRENCY): "EUR"'],
-      [30, 'customer_id: missing'],
+      [48, 'customer_id: missing'],
+      [50, 'unknown customer "sales@kettleandleaf.example"'],
+      [52, 'currency: not GBP, the book\'s currency (CURRENCY): "EUR"'],
+      [53, 'customer_id: missing; currency: not GBP, the book\'s currency (CURRENCY): "EUR"'],
+      [54, 'customer_id: missing'],
     ]);
     expect(orders.notes).toContain('ordered_at: dates read day-first (settled by "14/10/2026")');
     expect(orders.notes.join('\n')).toContain(
       'status: 1 order left out, never placed or undone ("Denied" 1)',
     );
     expect(orders.notes).toContain(
-      'customer_id: read from "From Email Address" on 34 lines, from "To Email Address" on 2 lines (the first naming a customer)',
+      'customer_id: read from "From Email Address" on 58 lines, from "To Email Address" on 2 lines (the first naming a customer)',
     );
   });
 
@@ -2395,18 +2394,18 @@ describe("a payments account's activity download: every payment in and out, not 
     expect(Object.fromEntries(rows.map((r) => [r.customerId, [r.orders, r.lastOrderAt, r.spend]]))).toEqual({
       'orders@harbourcafe.example': [12, '2026-11-03', 3900],
       'jo.bloggs@mail.example': [2, '2026-09-20', 95],
-      'accounts@millbakery.example': [9, '2026-08-15', 1620],
+      'accounts@millbakery.example': [33, '2026-08-15', 5940],
       'klaus@teehaus-weber.example': [0, null, 0],
       'priya@lanterndeli.example': [2, '2026-11-11', 300],
       'Rosa.Mendes@Mail.example': [4, '2026-11-27', 128],
       'greengrocer@greenway.example': [2, '2026-11-17', 155.5],
     });
-    for (const line of [24, 26, 28, 29, 30]) expect(err).toContain(`orders.csv line ${line}: `);
+    for (const line of [48, 50, 52, 53, 54]) expect(err).toContain(`orders.csv line ${line}: `);
     // Mill Bakery's order of 14 October was refunded in full: as of Monday 23 November its last
-    // order is that of 15 August, and its monthly habit stopped.
+    // order is that of 15 August, and its weekly habit stopped.
     const monday = await scorePaypal('2026-11-23');
     expect(monday.rows.find((r) => r.customerId === 'accounts@millbakery.example')?.reasons).toContain(
-      'No order in 100 days, usually every 31',
+      'No order in 100 days, usually every 7',
     );
   });
 });
