@@ -172,8 +172,21 @@ const text = (indices: readonly number[]) =>
       : `coalesce(${indices.map((i) => `NULLIF(${trimmedSql(`c${i}`)}, '')`).join(', ')}, '')`;
 
 /**
+ * SQL of a customer id from the record's fields at `indices` (a mapping's list of headers): the
+ * first that names a customer of the customers file (`names`, SQL over a value), else the first
+ * filled. A payments account's download names both sides of each payment, the buyer and the
+ * account's owner: the buyer is in `From Email Address` on a payment received and in `To Email
+ * Address` on a refund sent (PayPal), so no one column holds the customer on every line.
+ */
+const customerText = (indices: readonly number[], names: (value: string) => string) =>
+  indices.length < 2
+    ? text(indices)
+    : `coalesce(${indices.map((i) => `CASE WHEN ${names(trimmedSql(`c${i}`))} THEN ${trimmedSql(`c${i}`)} END`).join(', ')}, ${text(indices)})`;
+
+/**
  * Creates the view `${kind}_in`: the columns of a source as trimmed text, renamed to the feed's
- * names, with the row's rid. Returns the optional columns the file has.
+ * names, with the row's rid. Returns the optional columns the file has. With `customerNamedBy`,
+ * a customer_id mapped to several headers is read from the first naming a customer (customerText).
  */
 async function inputTable<C extends string>(
   engine: FeedEngine,
@@ -184,16 +197,30 @@ async function inputTable<C extends string>(
   mapping: FileMapping<C> | undefined,
   /** More columns, as SQL over the others' text (`quantity` for the column's text). */
   computed = '',
+  customerNamedBy?: (value: string) => string,
 ): Promise<Set<C>> {
   const spec = { file: source.file, mappingKey: kind, required, optional };
   const index = resolveColumns(spec, source.header, mapping);
   source.notes.push(...unreadNearHeaders(spec, source.header, index));
+  const byCustomer = (column: C) => customerNamedBy !== undefined && column === 'customer_id';
   for (const column of [...required, ...optional]) {
     const mapped = mapping?.[column];
     if (mapped !== undefined && index[column].length > 1)
-      await noteHeadersRead(engine, source, column, headersOf(mapped), index[column]);
+      await noteHeadersRead(
+        engine,
+        source,
+        column,
+        headersOf(mapped),
+        index[column],
+        byCustomer(column) ? customerNamedBy : undefined,
+      );
   }
-  const columns = [...required, ...optional].map((c) => `${text(index[c])} AS ${c}`).join(', ');
+  const columns = [...required, ...optional]
+    .map(
+      (c) =>
+        `${customerNamedBy !== undefined && byCustomer(c) ? customerText(index[c], customerNamedBy) : text(index[c])} AS ${c}`,
+    )
+    .join(', ');
   await engine.run(
     `CREATE OR REPLACE VIEW ${kind}_in AS SELECT *${computed ? `, ${computed}` : ''} FROM (SELECT rowid AS rid, ${columns} FROM ${source.table} WHERE rowid > 0)`,
   );
@@ -212,18 +239,28 @@ async function noteHeadersRead(
   column: string,
   headers: readonly string[],
   indices: readonly number[],
+  /** Where the first naming a customer is read (customerText): SQL over a value, true if it does. */
+  customerNamedBy?: (value: string) => string,
 ): Promise<void> {
   const filled = indices.map((i) => `${trimmedSql(`c${i}`)} <> ''`);
-  const counts = filled.map(
-    (f, k) => `count(*) FILTER (WHERE ${[...filled.slice(0, k).map((e) => `NOT (${e})`), f].join(' AND ')})`,
-  );
+  const firstOf = (conditions: string[]) =>
+    conditions.map(
+      (f, k) => `(${[...conditions.slice(0, k).map((e) => `NOT coalesce(${e}, false)`), f].join(' AND ')})`,
+    );
+  const picked = customerNamedBy
+    ? firstOf(indices.map((i) => customerNamedBy(trimmedSql(`c${i}`))))
+    : firstOf(filled);
+  const counts = picked.map((p) => `count(*) FILTER (WHERE ${p})`);
   const [row] = await engine.rows(`SELECT ${counts.join(', ')} FROM ${source.table} WHERE rowid > 0`);
   const read = row.flatMap((n, k) => {
     const lines = Number(n);
     if (lines === 0) return [];
     return [`from "${headers[k]}" on ${lines.toLocaleString('en-US')} ${lines === 1 ? 'line' : 'lines'}`];
   });
-  if (read.length > 0) source.notes.push(`${column}: read ${read.join(', ')}`);
+  if (read.length > 0)
+    source.notes.push(
+      `${column}: read ${read.join(', ')}${customerNamedBy ? ' (the first naming a customer)' : ''}`,
+    );
 }
 
 /**
@@ -439,6 +476,16 @@ async function customerKeyOf(engine: FeedEngine): Promise<CustomerKey> {
     return (id) => `(CASE WHEN contains(${id}, '@') THEN lower(${id}) ELSE ${id} END)`;
   return (id) => `(CASE WHEN ${emailIdSql(id)} THEN lower(${id}) ELSE ${id} END)`;
 }
+
+/**
+ * SQL over a value, true where it is the id of a customer of the book, or of one whose row was
+ * skipped (a line naming them is theirs, and says they were skipped): what picks the customer out
+ * of a line naming two parties (customerText).
+ */
+const customerNamedBy =
+  (customerKey: CustomerKey) =>
+  (value: string): string =>
+    `(${value} <> '' AND ${customerKey(value)} IN (SELECT id_key FROM cust UNION ALL SELECT id_key FROM cust_skipped))`;
 
 // Shopify keeps no owner, only a customer's tags: an owner cell of comma-separated tags
 // (`rep@shop.example, newsletter, vip`) names its rep by the one email address among them. NULL
@@ -804,6 +851,10 @@ const NOT_PLACED = [
   'failed',
   'refunded',
   'declined',
+  // PayPal's payment refused by the card's bank or by PayPal (Denied): no money was taken.
+  'denied',
+  // BigCommerce's checkout left at the payment page (Incomplete), listed among its orders.
+  'incomplete',
   'trash',
   'expired',
 ];
@@ -986,6 +1037,7 @@ async function checkOrders(
     optional as (typeof ORDER_OPTIONAL_COLUMNS)[number][],
     mapping,
     fromLines ? lineAmount : '',
+    customerNamedBy(customerKey),
   );
   const dates = await parsedDates(
     engine,

@@ -1,21 +1,12 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
-import type { WeeklyCardData } from '../../../cards/cardModels';
-import { feedOptionsFrom } from '../../../feed/feedOptions';
-import { readFeed } from '../../../feed/readFeed';
-import { runWeekly } from '../../../jobs/weekly/weeklyRun';
-import { parseRules } from '../../../rules/rulesSchema';
-import { texts } from '../../unit/cards/cardWalk';
 import {
-  completed,
-  conversationOf,
-  depsFor,
+  firstCardTexts,
   installReps,
   openWeeklyWorld,
-  SEND_TIME,
+  runOnFeedFolder,
   type WeeklyWorld,
 } from './weeklyWorld';
 
@@ -54,17 +45,9 @@ describe('the weekly run on a help desk export keyed by company name', () => {
   });
 
   it("puts the sour ticket of Harbor Bakery's desk name on its row of the rep's card", async () => {
-    const rules = parseRules(JSON.parse(readFileSync(join(corpus, 'rules.json'), 'utf8')));
-    const readBook = (asOf: string) => readFeed(folder, feedOptionsFrom(rules, asOf));
-    const report = completed(
-      await runWeekly(depsFor(world, (await readBook('2026-11-23')).book, { readBook, rules }), {
-        now: SEND_TIME,
-      }),
-    );
+    const report = await runOnFeedFolder(world, folder, join(corpus, 'rules.json'));
     expect(report.counts).toMatchObject({ delivered: 1, nothing_to_send: 1, failed: 0 });
-    const [sent] = world.fake.sentTo(conversationOf(ANA));
-    const saved = await world.cards.get(conversationOf(ANA), sent.activityId);
-    const text = texts(buildWeeklyCard(saved?.data as WeeklyCardData));
+    const text = await firstCardTexts(world, ANA);
     const row = text.slice(text.indexOf('Harbor Bakery'));
     // Its bad ticket of 10 November, filed under "Harbor Bakery Ltd"; the one of 2 September is older.
     expect(row).toContain('• 1 sour ticket in the last 30 days');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { RestError } from '@azure/data-tables';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { inject } from 'vitest';
@@ -8,17 +9,21 @@ import type { ActionStores } from '../../../bot/taps/actionHandler';
 import { actionRulesFrom } from '../../../bot/taps/actionRules';
 import { commitDecision } from '../../../bot/taps/commitAction';
 import { decideWonBack } from '../../../bot/taps/decideWonBack';
-import type { FeedResult } from '../../../feed/readFeed';
+import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
+import type { WeeklyCardData } from '../../../cards/cardModels';
+import { type FeedSettings, feedOptionsFrom } from '../../../feed/feedOptions';
+import { type FeedResult, readFeed } from '../../../feed/readFeed';
 import type { WeeklyReport, WeeklyRunDone } from '../../../jobs/weekly/weeklyReport';
-import type { WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
+import { runWeekly, type WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
 import type { Book } from '../../../rules/book';
 import type { CustomerState } from '../../../rules/customerState';
-import { defaultRules, type Rules } from '../../../rules/rulesSchema';
+import { defaultRules, parseRules, type Rules } from '../../../rules/rulesSchema';
 import { openStorage, type RunLedger, type Storage } from '../../../storage';
 import { openCardStore, type TableCardStore } from '../../../storage/cardStore';
 import { createTabService, type TabServiceDeps } from '../../../tabs/api/tabService';
 import { FakeTeamsConnector } from '../../fakes/teamsConnector';
 import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
+import { texts } from '../../unit/cards/cardWalk';
 
 /** Monday 23 November 2026, 08:03 in Chicago (CST, UTC-6): the scheduled send. */
 export const SEND_TIME = new Date('2026-11-23T14:03:00Z');
@@ -194,6 +199,33 @@ export function depsFor(
     log: world.log,
     ...overrides,
   };
+}
+
+/**
+ * The weekly run of SEND_TIME on a feed folder, read with the rules file `rulesFile` as the app
+ * reads a feed (each week's book from the folder), with the team's settings `config` over
+ * depsFor's; it must complete.
+ */
+export async function runOnFeedFolder(
+  world: WeeklyWorld,
+  folder: string,
+  rulesFile: string,
+  { settings = {}, config = {} }: { settings?: FeedSettings; config?: Partial<WeeklyRunDeps['config']> } = {},
+): Promise<WeeklyRunDone> {
+  const rules = parseRules(JSON.parse(readFileSync(rulesFile, 'utf8')));
+  const readBook = (asOf: string) => readFeed(folder, feedOptionsFrom(rules, asOf, settings));
+  const deps = depsFor(world, (await readBook(SEND_TIME.toISOString().slice(0, 10))).book, {
+    readBook,
+    rules,
+  });
+  return completed(await runWeekly({ ...deps, config: { ...deps.config, ...config } }, { now: SEND_TIME }));
+}
+
+/** The texts of the first card sent to a rep, as saved for them. */
+export async function firstCardTexts(world: WeeklyWorld, email: string): Promise<string[]> {
+  const [sent] = world.fake.sentTo(conversationOf(email));
+  const saved = await world.cards.get(conversationOf(email), sent.activityId);
+  return texts(buildWeeklyCard(saved?.data as WeeklyCardData));
 }
 
 /** The report of a run that completed; throws with the report when it did not. */

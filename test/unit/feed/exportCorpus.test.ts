@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeFeedReport } from '../../../feed/describeFeedReport';
-import { feedOptionsFrom } from '../../../feed/feedOptions';
+import { type FeedSettings, feedOptionsFrom } from '../../../feed/feedOptions';
 import { type FeedResult, readFeed } from '../../../feed/readFeed';
 import { type Book, isoOfDay } from '../../../rules/book';
 import type { ColumnMapping } from '../../../rules/columnMapping';
@@ -33,10 +33,15 @@ function docsRules(marker: string): unknown {
  * An export read with the rules file docs/feed.md shows first after `marker`, as a user copies it;
  * the example folder's own rules.json is that file.
  */
-async function readAsDocsShow(marker: string, name: string, asOf: string): Promise<FeedResult> {
+async function readAsDocsShow(
+  marker: string,
+  name: string,
+  asOf: string,
+  settings: FeedSettings = {},
+): Promise<FeedResult> {
   const shown = docsRules(marker);
   expect(shown).toEqual(JSON.parse(readFileSync(join(corpus(name), 'rules.json'), 'utf8')));
-  return readFeed(corpus(name), feedOptionsFrom(parseRules(shown), asOf));
+  return readFeed(corpus(name), feedOptionsFrom(parseRules(shown), asOf, settings));
 }
 
 /** Every customer as [id, name, owner, monthly value, [[date, amount], ...]]. */
@@ -48,6 +53,9 @@ function bookRows(book: Book): [string, string, string, number | null, [string, 
     return [c.id, c.name, c.owner, c.monthlyValue, orders];
   });
 }
+
+/** Every customer's orders ([date, amount], ...) by id. */
+const ordersOf = (book: Book) => Object.fromEntries(bookRows(book).map(([id, , , , orders]) => [id, orders]));
 
 /** Every customer's owner and orders ([date, amount], ...) by id. */
 const ordersByCustomer = (book: Book) =>
@@ -1586,8 +1594,6 @@ describe('an ERP and marketplaces: Odoo, Etsy, eBay', () => {
     }
   });
   /** Each customer's orders ([date, amount], ...) by id. */
-  const ordersOf = (book: Book) =>
-    Object.fromEntries(bookRows(book).map(([id, , , , orders]) => [id, orders]));
   const dana = 'dana.wells@contoso.example';
   const marco = 'marco.diaz@contoso.example';
 
@@ -2266,5 +2272,192 @@ describe("a help desk's tickets keyed by the customer's company name, matched to
     ).rejects.toThrow(
       'The rules file maps both customer_id ("Email") and customer_name ("Organization") for tickets.csv',
     );
+  });
+});
+
+describe("a payments account's activity download: every payment in and out, not only orders", () => {
+  const pounds: FeedSettings = { currency: { code: 'GBP', configured: true } };
+  /** A regular's orders from December 2025 to July 2026, on these days of each month. */
+  const eightMonths = (days: string[], amount: number): [string, number][] =>
+    ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07'].flatMap((m) =>
+      days.map((day): [string, number] => [`${m}-${day}`, amount]),
+    );
+
+  it("PayPal's Activity download (UK), read with the mapping docs/feed.md shows: a refund found by its buyer in To Email Address, a denied payment left out, money that is no customer's named on its line", async () => {
+    const { book, report } = await readAsDocsShow('**PayPal.**', 'paypal', '2026-11-30', pounds);
+    expect(ordersByCustomer(book)).toEqual({
+      'orders@harbourcafe.example': {
+        owner: 'ana.ruiz@contoso.example',
+        orders: [
+          ...eightMonths(['05'], 240),
+          ['2026-08-05', 240],
+          ['2026-09-02', 240],
+          ['2026-10-01', 260],
+          ['2026-11-03', 1240],
+        ],
+      },
+      // 62.50 on 20 September, 12.50 of it refunded on the 25th: the refund's From Email Address is
+      // the shop's, its To Email Address the buyer's.
+      'jo.bloggs@mail.example': {
+        owner: 'ben.okafor@contoso.example',
+        orders: [
+          ['2026-08-12', 45],
+          ['2026-09-20', 50],
+        ],
+      },
+      // 95.00 on 14 October, refunded in full two days later: no order.
+      'accounts@millbakery.example': {
+        owner: 'ana.ruiz@contoso.example',
+        orders: [...eightMonths(['01', '08', '15', '22'], 180), ['2026-08-15', 180]],
+      },
+      // Paid in euros: the payment and PayPal's conversion into pounds are skipped, each on its line.
+      'klaus@teehaus-weber.example': { owner: 'ben.okafor@contoso.example', orders: [] },
+      // The card declined on 10 November (Denied) is no order; the payment of the 11th is.
+      'priya@lanterndeli.example': {
+        owner: 'ana.ruiz@contoso.example',
+        orders: [
+          ['2026-08-07', 150],
+          ['2026-11-11', 150],
+        ],
+      },
+      // The buyer's address written in three cases over four months: one customer.
+      'Rosa.Mendes@Mail.example': {
+        owner: 'ben.okafor@contoso.example',
+        orders: [
+          ['2026-08-30', 32],
+          ['2026-09-30', 32],
+          ['2026-10-30', 32],
+          ['2026-11-27', 32],
+        ],
+      },
+      'greengrocer@greenway.example': {
+        owner: 'ana.ruiz@contoso.example',
+        orders: [
+          ['2026-08-18', 75.4],
+          ['2026-11-17', 80.1],
+        ],
+      },
+    });
+    // Known only by an address: named by it.
+    expect(bookRows(book).find(([id]) => id === 'greengrocer@greenway.example')?.[1]).toBe(
+      'greengrocer@greenway.example',
+    );
+    const orders = report.files[1];
+    expect(orders).toMatchObject({ file: 'orders.csv', rowsRead: 64, rowsKept: 58, rowsSkipped: 5 });
+    expect(orders.problems.map((p) => [p.line, p.reason])).toEqual([
+      [48, 'customer_id: missing'],
+      [50, 'unknown customer "sales@kettleandleaf.example"'],
+      [52, 'currency: not GBP, the book\'s currency (CURRENCY): "EUR"'],
+      [53, 'customer_id: missing; currency: not GBP, the book\'s currency (CURRENCY): "EUR"'],
+      [54, 'customer_id: missing'],
+    ]);
+    expect(orders.notes).toContain('ordered_at: dates read day-first (settled by "14/10/2026")');
+    expect(orders.notes.join('\n')).toContain(
+      'status: 1 order left out, never placed or undone ("Denied" 1)',
+    );
+    expect(orders.notes).toContain(
+      'customer_id: read from "From Email Address" on 58 lines, from "To Email Address" on 2 lines (the first naming a customer)',
+    );
+  });
+
+  /** `score --format json` on the PayPal download as of `asOf`, in pounds: its rows and stderr. */
+  async function scorePaypal(asOf: string) {
+    process.env.CURRENCY = 'GBP';
+    try {
+      const rules = join(corpus('paypal'), 'rules.json');
+      const { out, err } = await runCli(
+        'score',
+        '--feed',
+        corpus('paypal'),
+        '--rules',
+        rules,
+        '--as-of',
+        asOf,
+        '--format',
+        'json',
+      );
+      type Row = {
+        customerId: string;
+        orders: number;
+        lastOrderAt: string | null;
+        spend: number;
+        reasons: string[];
+      };
+      return { rows: JSON.parse(out) as Row[], err };
+    } finally {
+      delete process.env.CURRENCY;
+    }
+  }
+
+  it("`score` on the PayPal download: each customer's orders, last order and spend net of refunds, the skipped lines on stderr", async () => {
+    const { rows, err } = await scorePaypal('2026-11-30');
+    expect(Object.fromEntries(rows.map((r) => [r.customerId, [r.orders, r.lastOrderAt, r.spend]]))).toEqual({
+      'orders@harbourcafe.example': [12, '2026-11-03', 3900],
+      'jo.bloggs@mail.example': [2, '2026-09-20', 95],
+      'accounts@millbakery.example': [33, '2026-08-15', 5940],
+      'klaus@teehaus-weber.example': [0, null, 0],
+      'priya@lanterndeli.example': [2, '2026-11-11', 300],
+      'Rosa.Mendes@Mail.example': [4, '2026-11-27', 128],
+      'greengrocer@greenway.example': [2, '2026-11-17', 155.5],
+    });
+    for (const line of [48, 50, 52, 53, 54]) expect(err).toContain(`orders.csv line ${line}: `);
+    // Mill Bakery's order of 14 October was refunded in full: as of Monday 23 November its last
+    // order is that of 15 August, and its weekly habit stopped.
+    const monday = await scorePaypal('2026-11-23');
+    expect(monday.rows.find((r) => r.customerId === 'accounts@millbakery.example')?.reasons).toContain(
+      'No order in 100 days, usually every 7',
+    );
+  });
+});
+
+describe("a shop platform's order export read alone, with one rep: BigCommerce", () => {
+  it("BigCommerce's order export read with the mapping docs/feed.md shows: an abandoned checkout (Incomplete), declined, cancelled and refunded orders left out, a partial refund taken off", async () => {
+    const { book, report } = await readAsDocsShow('**BigCommerce.**', 'bigcommerce', '2026-11-30', {
+      currency: { code: 'GBP', configured: true },
+    });
+    expect(report.rowsSkipped).toBe(0);
+    // Each order's Order Total (inc tax): its products, VAT included, and 4.95 of postage.
+    expect(ordersOf(book)).toEqual({
+      // Six candles at 18.50 and six mugs at 12.00 each month; November's awaits fulfilment, paid.
+      'yasmin@patelgifts.example': [
+        ['2026-08-02', 187.95],
+        ['2026-09-04', 187.95],
+        ['2026-10-03', 187.95],
+        ['2026-11-05', 187.95],
+      ],
+      // The order of 19 September was refunded.
+      'tom.oneill@mail.example': [
+        ['2026-08-09', 54.95],
+        ['2026-10-24', 79.95],
+      ],
+      // 59.45 on 26 September, 12.00 of it refunded; the order of 16 November awaits her bank transfer.
+      'zoe.brennan@mail.example': [
+        ['2026-08-14', 28.95],
+        ['2026-09-26', 47.45],
+        ['2026-11-16', 41.95],
+      ],
+      // His order of 10 October was cancelled, and the checkout of 12 November left unpaid (Incomplete).
+      'hugo@kraemer-design.example': [['2026-08-21', 141.95]],
+      // A guest (Customer ID 0) with no name: keyed and named by the address.
+      'lucy.m@mail.example': [
+        ['2026-08-28', 23.45],
+        ['2026-10-17', 41.95],
+      ],
+      // Her card was declined on 12 September; she paid the next day.
+      'carys@bevanbakes.example': [
+        ['2026-09-13', 52.95],
+        ['2026-10-31', 52.95],
+        ['2026-11-20', 52.95],
+      ],
+    });
+    expect(bookRows(book).map(([id, name, owner]) => [id, name, owner])[0]).toEqual([
+      'yasmin@patelgifts.example',
+      'Yasmin Patel',
+      'carys.jones@contoso.example',
+    ]);
+    expect(report.files[0].notes).toContain(
+      'status: 4 orders left out, never placed or undone ("Cancelled" 1, "Declined" 1, "Incomplete" 1, "Refunded" 1)',
+    );
+    expect(report.files[0].notes).toContain('ordered_at: dates read day-first (settled by "13/09/2026")');
   });
 });
