@@ -285,9 +285,12 @@ export class TableConversationStore implements ConversationStore {
     const at = eventTime.parse(removedAt);
     for (let attempt = 1; attempt <= REP_ROW_ATTEMPTS; attempt++) {
       const row = await this.readRepRow(userId);
-      // Removed already (Teams delivering the uninstall again), or installed again since.
-      if (row?.kind === 'removed' || decidedLater(row, at)) return;
-      const before = row?.rep;
+      // Removed already by this uninstall (Teams delivering it again) or a later one, or installed
+      // again since. A removal after the row's own is written: an add back Teams sent between the
+      // two, delivered late, must find the later one.
+      const removedSince = row?.kind === 'removed' && Date.parse(row.removed.removedAt) >= Date.parse(at);
+      if (removedSince || decidedLater(row, at)) return;
+      const before = row?.kind === 'removed' ? row.removed : row?.rep;
       // A user with no row gets one too: an install Teams sent before this, written late, must not bring them back.
       const removed = parseOrThrow(
         storedRemovedRep,
