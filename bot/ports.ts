@@ -149,8 +149,9 @@ export interface BotReply {
   text?: string;
   cards?: CardJson[];
   /**
-   * Replaces a card sent earlier in this chat that was not the one tapped: a typed `undo` puts back
-   * the card its action was tapped on, so the card stops showing what the reply says is undone.
+   * Replaces a card sent earlier in this chat that was not the one tapped: an `undo` typed, or Undo
+   * tapped on another card (a `list` card), puts back the card its action was tapped on, so that card
+   * stops showing what the reply says is undone.
    */
   updateSentCard?: { messageId: string; conversationId: string; card: CardJson };
   /** A new card whose message id must be kept so later taps update it in place (sent after `cards`). */
