@@ -598,16 +598,8 @@ export class ChurnActionHandler implements ActionHandler {
     const result = await commitDecision(this.deps.stores, decision, this.commitOptions(rules));
     if (result.kind === 'conflict' || result.kind === 'superseded') return { text: BUSY };
     if (result.kind === 'undone') return { text: NOTHING_TO_UNDO };
-    // The card the action was tapped on shows it: its data forgets the outcome and the card is
-    // replaced, so it does not go on saying what the reply says is undone.
-    let updateSentCard: BotReply['updateSentCard'];
-    if (target.cardMessageId) {
-      // Weekly cards are sent to the rep's 1:1 chat: that is the conversation the card is kept under.
-      const rep = await this.deps.stores.conversations.getRep(actor.userId);
-      const chat = rep ? conversationIdOf(rep.reference) : null;
-      const card = await this.updateStoredCard(target.cardMessageId, target.customerId, null, chat);
-      if (card && chat) updateSentCard = { messageId: target.cardMessageId, conversationId: chat, card };
-    }
+    // Weekly cards are sent to the rep's 1:1 chat: that is the conversation the card is kept under.
+    const updateSentCard = await this.undoneOnCard(target, rep ? conversationIdOf(rep.reference) : null);
     return {
       ...(updateSentCard ? { updateSentCard } : {}),
       // The customer first and the action after ("Undone on X: "lost" on Tue 24 Nov"), not two "on"s
