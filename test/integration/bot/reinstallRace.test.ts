@@ -191,4 +191,18 @@ describe('a rep who removes the app and adds it back, handled by two instances',
     expect(await post(b.url, from('America/Denver'))).toBe(200);
     expect((await conversations().getRep(DANA.aadObjectId))?.timeZone).toBe('America/Denver');
   });
+
+  it('reached again at the address Teams used before, through an instance that saw it before another stored a new one: her row and her chat have the address Teams uses now', async () => {
+    const [a, b] = [await instance(), await instance()];
+    expect(await post(a.url, installation('add', INSTALLED))).toBe(200);
+    // A reaction: what every activity carries is learnt, and nothing is answered at the address.
+    const from = (serviceUrl: string) => personalActivity(world, DANA, 'messageReaction', { serviceUrl });
+    const first = world.fake.serviceUrl;
+    const moved = 'https://smba.trafficmanager.net/amer/';
+    expect(await post(b.url, from(first))).toBe(200);
+    expect(await post(a.url, from(moved))).toBe(200);
+    expect(await post(b.url, from(first))).toBe(200);
+    const rep = await conversations().getRep(DANA.aadObjectId);
+    expect([rep?.serviceUrl, rep?.reference.serviceUrl]).toEqual([first, first]);
+  });
 });
