@@ -221,12 +221,13 @@ export class TableConversationStore implements ConversationStore {
   async saveRep(input: RepInput): Promise<Rep | null> {
     const parsed = parseOrThrow(repSchema, input, 'rep');
     const at = parsed.installedAt;
-    const installed = await this.withoutTakenAddresses(
-      parsed.upn === parsed.email ? { ...parsed, upn: '' } : parsed,
-    );
     for (let attempt = 1; attempt <= REP_ROW_ATTEMPTS; attempt++) {
-      const row = await this.readRepRow(installed.userId);
+      const row = await this.readRepRow(parsed.userId);
       if (decidedLater(row, at)) return row?.kind === 'installed' ? row.rep : null;
+      // Only an install that stands takes its addresses from another rep.
+      const installed = await this.withoutTakenAddresses(
+        parsed.upn === parsed.email ? { ...parsed, upn: '' } : parsed,
+      );
       const before = row?.kind === 'installed' ? row.rep : row?.removed;
       // No row at all: removed before removals were kept on it, or never installed.
       const removed = row?.kind === 'removed' ? row.removed : row ? null : await this.removedOf(installed);
@@ -248,7 +249,7 @@ export class TableConversationStore implements ConversationStore {
       for (const address of repAddresses(rep)) await this.deleteIgnoringMissing(REMOVED, idKey(address));
       return rep;
     }
-    throw new ConflictError(`rep ${JSON.stringify(installed.userId)}`, REP_ROW_ATTEMPTS);
+    throw new ConflictError(`rep ${JSON.stringify(parsed.userId)}`, REP_ROW_ATTEMPTS);
   }
 
   async getRemoved(email: string): Promise<RemovedRep | null> {
