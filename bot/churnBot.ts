@@ -22,6 +22,7 @@ import type {
   Delivery,
   Log,
   RepInput,
+  RepSeen,
   SummaryChannelInput,
 } from './ports';
 import { retryingPreconditionFailed } from './retryPolicy';
@@ -83,9 +84,6 @@ export const SUMMARY_HERE_ADMINS_ONLY =
  * routes text commands and card taps to the ActionHandler, and applies its replies.
  */
 export class ChurnBot extends TeamsActivityHandler {
-  /** Last serviceUrl seen per user by this instance: only a change is written to storage. */
-  private readonly seenServiceUrls = new Map<string, string>();
-
   constructor(private readonly deps: ChurnBotDeps) {
     super();
     this.onTurn(async (context, next) => {
@@ -106,9 +104,7 @@ export class ChurnBot extends TeamsActivityHandler {
         if (context.activity.type === 'message') await context.sendActivity(FOREIGN_TENANT);
         return;
       }
-      await this.refreshServiceUrl(context.activity);
-      await this.learnTimeZone(context.activity);
-      await this.learnName(context.activity);
+      await this.learnFromActivity(context.activity);
       await next();
     });
     this.onInstallationUpdateAdd(async (context, next) => {
@@ -136,39 +132,27 @@ export class ChurnBot extends TeamsActivityHandler {
     return tenantId !== '' && tenantOf(activity) !== tenantId;
   }
 
-  private async refreshServiceUrl(activity: Activity): Promise<void> {
-    const userId = activity.from?.aadObjectId;
-    const serviceUrl = activity.serviceUrl;
-    if (!userId || !serviceUrl || this.seenServiceUrls.get(userId) === serviceUrl) return;
-    await this.deps.store.refreshServiceUrl(userId, serviceUrl);
-    this.seenServiceUrls.set(userId, serviceUrl);
-  }
-
   /**
-   * Keeps the rep's zone from what their client sends with every message, tap and invoke (an
-   * activity's `localTimezone`, an IANA name; an install carries none), so their weekly card comes at
-   * the send time there. A value that is no IANA zone, or none, changes nothing. Compared with the
-   * stored row each time, as the name is (learnName): a rep back in a zone this instance saw before
-   * another instance stored their new one would otherwise keep the new one. A user who writes before
-   * installing the app (in a team channel) has their zone stored by their first activity after it.
+   * Keeps what the rep's client sends with every message, tap and invoke: the serviceUrl their chat is
+   * reached at, their display name (a rename in Teams after the install reaches the cards and notices
+   * that name the rep to others), and their zone (`localTimezone`, an IANA name; an install carries
+   * none), so their weekly card comes at the send time there. A zone that is no IANA name, or none,
+   * changes nothing. Compared with the stored row each time, in one read of it, not with what this
+   * instance saw before: another instance may have stored a newer value since, and a rep back on the
+   * value this one saw would otherwise keep the newer one. A user who writes before installing the
+   * app (in a team channel) has no rep row yet: the install stores all three.
    */
-  private async learnTimeZone(activity: Activity): Promise<void> {
+  private async learnFromActivity(activity: Activity): Promise<void> {
     const userId = activity.from?.aadObjectId;
+    if (!userId) return;
     const zone = timeZoneSchema.safeParse(activity.localTimezone);
-    if (userId && zone.success) await this.deps.store.learnTimeZone(userId, zone.data);
-  }
-
-  /**
-   * Keeps the rep's display name as Teams sends it with every activity, so a rename in Teams after
-   * the install reaches the cards and notices that name the rep to others. Compared with the stored
-   * row each time (the store writes only a change), not with a name this instance saw before: an
-   * install stores the roster's name, and another instance may have stored a rename since, so a
-   * name seen here earlier can be the one the row no longer holds.
-   */
-  private async learnName(activity: Activity): Promise<void> {
-    const userId = activity.from?.aadObjectId;
     const name = activity.from?.name?.trim();
-    if (userId && name) await this.deps.store.learnName(userId, name);
+    const seen: RepSeen = {
+      ...(activity.serviceUrl ? { serviceUrl: activity.serviceUrl } : {}),
+      ...(name ? { name } : {}),
+      ...(zone.success ? { timeZone: zone.data } : {}),
+    };
+    if (Object.keys(seen).length > 0) await this.deps.store.learnFromActivity(userId, seen);
   }
 
   private async captureInstall(context: TurnContext): Promise<void> {
@@ -296,7 +280,6 @@ export class ChurnBot extends TeamsActivityHandler {
       return;
     }
     await this.deps.store.removeRep(userId, whenSent(activity));
-    this.seenServiceUrls.delete(userId);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CardJson } from '../cards/cardModels';
-import type { RepInput, RepUpdate, SummaryChannelInput } from '../storage/conversationStore';
+import type { RepInput, RepSeen, RepUpdate, SummaryChannelInput } from '../storage/conversationStore';
 
 export type { CardJson };
 
@@ -29,7 +29,7 @@ export const conversationRefSchema = z.object({
 export type ConversationRef = z.infer<typeof conversationRefSchema>;
 
 /** A rep who installed the app in personal scope, and the team channel for the summary: storage's shapes. */
-export type { RepInput, RepUpdate, SummaryChannelInput };
+export type { RepInput, RepSeen, RepUpdate, SummaryChannelInput };
 
 /** Persistence of conversation references, as the bot uses it (storage's Table Storage store fits). */
 export interface ConversationStore {
@@ -43,12 +43,11 @@ export interface ConversationStore {
    * uninstall); an unknown user is not an error, and an install Teams sent after it stands.
    */
   removeRep(userId: string, removedAt: string): Promise<void>;
-  /** Updates the stored serviceUrl when it changed; an unknown user is not an error. */
-  refreshServiceUrl(userId: string, serviceUrl: string): Promise<unknown>;
-  /** Records the rep's IANA zone when it is new or changed; `no_rep` when no rep is stored for the user (no error). */
-  learnTimeZone(userId: string, timeZone: string): Promise<RepUpdate>;
-  /** Records the rep's Teams display name when it changed; `no_rep` when no rep is stored for the user (no error). */
-  learnName(userId: string, name: string): Promise<RepUpdate>;
+  /**
+   * Records what the rep's client sent with an activity (serviceUrl, display name, IANA zone), each
+   * when it changed, in one read of the rep's row; `no_rep` when no rep is stored for the user (no error).
+   */
+  learnFromActivity(userId: string, seen: RepSeen): Promise<RepUpdate>;
   /** Replaces the team's summary channel (an admin's `summary here`). */
   setSummaryChannel(channel: SummaryChannelInput): Promise<void>;
   /** Stores the summary channel only when none is stored yet (an install); true when it was stored. */
@@ -149,8 +148,9 @@ export interface BotReply {
   text?: string;
   cards?: CardJson[];
   /**
-   * Replaces a card sent earlier in this chat that was not the one tapped: a typed `undo` puts back
-   * the card its action was tapped on, so the card stops showing what the reply says is undone.
+   * Replaces a card sent earlier in this chat that was not the one tapped: an `undo` typed, or Undo
+   * tapped on another card (a `list` card), puts back the card its action was tapped on, so that card
+   * stops showing what the reply says is undone.
    */
   updateSentCard?: { messageId: string; conversationId: string; card: CardJson };
   /** A new card whose message id must be kept so later taps update it in place (sent after `cards`). */

@@ -74,6 +74,12 @@ const repSchema = z.object({
 });
 export type Rep = z.output<typeof repSchema>;
 export type RepInput = z.input<typeof repSchema>;
+/** What a rep's client sends with an activity: where to reach them, their display name, their IANA zone. */
+export interface RepSeen {
+  serviceUrl?: string;
+  name?: string;
+  timeZone?: string;
+}
 /** What an update of a stored rep did: wrote it, found nothing to change, or found no rep. */
 export type RepUpdate = 'written' | 'unchanged' | 'no_rep';
 
@@ -180,6 +186,13 @@ export interface ConversationStore {
   /** Records a new serviceUrl (also inside the reference); returns whether anything changed. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean>;
   /**
+   * Records what a rep's client sends with every activity, each when new or changed (as
+   * refreshServiceUrl, learnTimeZone and learnName), in one read of the rep's row and at most one
+   * write: `written`, `unchanged`, or `no_rep`. A zone that is no IANA zone, or a serviceUrl that is
+   * no URL, throws.
+   */
+  learnFromActivity(userId: string, seen: RepSeen): Promise<RepUpdate>;
+  /**
    * Records the rep's IANA zone when it is new or changed, and says which: `written`, `unchanged`
    * (the zone already stored), or `no_rep` (no rep stored for the user: nothing written). A name
    * that is no IANA zone throws.
@@ -210,12 +223,13 @@ export class TableConversationStore implements ConversationStore {
   async saveRep(input: RepInput): Promise<Rep | null> {
     const parsed = parseOrThrow(repSchema, input, 'rep');
     const at = parsed.installedAt;
-    const installed = await this.withoutTakenAddresses(
-      parsed.upn === parsed.email ? { ...parsed, upn: '' } : parsed,
-    );
     for (let attempt = 1; attempt <= REP_ROW_ATTEMPTS; attempt++) {
-      const row = await this.readRepRow(installed.userId);
+      const row = await this.readRepRow(parsed.userId);
       if (decidedLater(row, at)) return row?.kind === 'installed' ? row.rep : null;
+      // Only an install that stands takes its addresses from another rep.
+      const installed = await this.withoutTakenAddresses(
+        parsed.upn === parsed.email ? { ...parsed, upn: '' } : parsed,
+      );
       const before = row?.kind === 'installed' ? row.rep : row?.removed;
       // No row at all: removed before removals were kept on it, or never installed.
       const removed = row?.kind === 'removed' ? row.removed : row ? null : await this.removedOf(installed);
@@ -237,7 +251,7 @@ export class TableConversationStore implements ConversationStore {
       for (const address of repAddresses(rep)) await this.deleteIgnoringMissing(REMOVED, idKey(address));
       return rep;
     }
-    throw new ConflictError(`rep ${JSON.stringify(installed.userId)}`, REP_ROW_ATTEMPTS);
+    throw new ConflictError(`rep ${JSON.stringify(parsed.userId)}`, REP_ROW_ATTEMPTS);
   }
 
   async getRemoved(email: string): Promise<RemovedRep | null> {
@@ -305,9 +319,12 @@ export class TableConversationStore implements ConversationStore {
     const at = eventTime.parse(removedAt);
     for (let attempt = 1; attempt <= REP_ROW_ATTEMPTS; attempt++) {
       const row = await this.readRepRow(userId);
-      // Removed already (Teams delivering the uninstall again), or installed again since.
-      if (row?.kind === 'removed' || decidedLater(row, at)) return;
-      const before = row?.rep;
+      // Removed already by this uninstall (Teams delivering it again) or a later one, or installed
+      // again since. A removal after the row's own is written: an add back Teams sent between the
+      // two, delivered late, must find the later one.
+      const removedSince = row?.kind === 'removed' && Date.parse(row.removed.removedAt) >= Date.parse(at);
+      if (removedSince || decidedLater(row, at)) return;
+      const before = row?.kind === 'removed' ? row.removed : row?.rep;
       // A user with no row gets one too: an install Teams sent before this, written late, must not bring them back.
       const removed = parseOrThrow(
         storedRemovedRep,
@@ -344,25 +361,32 @@ export class TableConversationStore implements ConversationStore {
   }
 
   async refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean> {
-    const url = z.url().parse(serviceUrl);
-    const update = await this.updateRep(userId, (rep) =>
-      rep.serviceUrl === url
-        ? null
-        : { ...rep, serviceUrl: url, reference: { ...rep.reference, serviceUrl: url } },
-    );
-    return update === 'written';
+    return (await this.learnFromActivity(userId, { serviceUrl })) === 'written';
   }
 
   async learnTimeZone(userId: string, timeZone: string): Promise<RepUpdate> {
-    const zone = parseOrThrow(timeZoneSchema, timeZone, 'time zone');
-    return this.updateRep(userId, (rep) => (rep.timeZone === zone ? null : { ...rep, timeZone: zone }));
+    return this.learnFromActivity(userId, { timeZone });
   }
 
   async learnName(userId: string, name: string): Promise<RepUpdate> {
+    if (name.trim() === '') return 'unchanged';
+    return this.learnFromActivity(userId, { name });
+  }
+
+  async learnFromActivity(userId: string, seen: RepSeen): Promise<RepUpdate> {
+    const url = seen.serviceUrl === undefined ? undefined : z.url().parse(seen.serviceUrl);
+    const zone =
+      seen.timeZone === undefined ? undefined : parseOrThrow(timeZoneSchema, seen.timeZone, 'time zone');
     // Kept as Teams sends it, cut to what the row holds: the readers make it safe to show.
-    const named = name.trim().slice(0, MAX_NAME_CHARS);
-    if (named === '') return 'unchanged';
-    return this.updateRep(userId, (rep) => (rep.name === named ? null : { ...rep, name: named }));
+    const named = seen.name?.trim().slice(0, MAX_NAME_CHARS) || undefined;
+    return this.updateRep(userId, (rep) => {
+      let next = rep;
+      if (url !== undefined && rep.serviceUrl !== url)
+        next = { ...next, serviceUrl: url, reference: { ...next.reference, serviceUrl: url } };
+      if (zone !== undefined && rep.timeZone !== zone) next = { ...next, timeZone: zone };
+      if (named !== undefined && rep.name !== named) next = { ...next, name: named };
+      return next === rep ? null : next;
+    });
   }
 
   /**

@@ -454,26 +454,41 @@ export class ChurnActionHandler implements ActionHandler {
       };
     }
     const outcome = row.action === 'undo' ? null : outcomeOfRow(row, this.deps.timeZone);
-    const [card] = await Promise.all([
+    const [card, source] = await Promise.all([
       this.updateCard(request, row.customerId, outcome),
       isRepAction(row.action)
-        ? this.rememberForUndo(request.actor.userId, row)
+        ? this.rememberForUndo(request.actor.userId, row).then(() => undefined)
         : this.clearSourceCard(row, request.conversationId),
     ]);
     const done = row.action === 'undo' ? 'Undone' : `Recorded ${actionName(row.action)}`;
     const words = `${done}: ${chatSafe(row.customerName)}.`;
-    return card ? { updateCard: card, ifNotUpdated: words } : { text: words };
+    const also = source ? { updateSentCard: source } : {};
+    return card ? { updateCard: card, ifNotUpdated: words, ...also } : { text: words, ...also };
+  }
+
+  /** An undo tapped on another card than the one the action was taken on (a `list` card): that card, undone (undoneOnCard). */
+  private async clearSourceCard(
+    undo: AuditRow,
+    conversationId: string | null,
+  ): Promise<BotReply['updateSentCard']> {
+    if (undo.action !== 'undo' || !undo.undoes) return undefined;
+    const target = await this.deps.stores.audit.get(undo.customerId, undo.undoes);
+    if (!target || target.cardMessageId === undo.cardMessageId) return undefined;
+    return this.undoneOnCard(target, conversationId);
   }
 
   /**
-   * An undo tapped on another card than the one the action was taken on (a `list` card): the card it
-   * was taken on can only be replaced when it is tapped; keep its data right.
+   * The card an undone action was tapped on, its data without the outcome, to replace it in the chat
+   * (an undo typed, or tapped on another card): it would otherwise go on saying what the reply says
+   * is undone, with an Undo button. None when the action was not tapped on a card this chat keeps.
    */
-  private async clearSourceCard(undo: AuditRow, conversationId: string | null): Promise<void> {
-    if (undo.action !== 'undo' || !undo.undoes) return;
-    const target = await this.deps.stores.audit.get(undo.customerId, undo.undoes);
-    if (!target?.cardMessageId || target.cardMessageId === undo.cardMessageId) return;
-    await this.updateStoredCard(target.cardMessageId, target.customerId, null, conversationId);
+  private async undoneOnCard(
+    target: AuditRow,
+    conversationId: string | null,
+  ): Promise<BotReply['updateSentCard']> {
+    if (!target.cardMessageId || conversationId === null) return undefined;
+    const card = await this.updateStoredCard(target.cardMessageId, target.customerId, null, conversationId);
+    return card ? { messageId: target.cardMessageId, conversationId, card } : undefined;
   }
 
   /**
@@ -586,16 +601,8 @@ export class ChurnActionHandler implements ActionHandler {
     const result = await commitDecision(this.deps.stores, decision, this.commitOptions(rules));
     if (result.kind === 'conflict' || result.kind === 'superseded') return { text: BUSY };
     if (result.kind === 'undone') return { text: NOTHING_TO_UNDO };
-    // The card the action was tapped on shows it: its data forgets the outcome and the card is
-    // replaced, so it does not go on saying what the reply says is undone.
-    let updateSentCard: BotReply['updateSentCard'];
-    if (target.cardMessageId) {
-      // Weekly cards are sent to the rep's 1:1 chat: that is the conversation the card is kept under.
-      const rep = await this.deps.stores.conversations.getRep(actor.userId);
-      const chat = rep ? conversationIdOf(rep.reference) : null;
-      const card = await this.updateStoredCard(target.cardMessageId, target.customerId, null, chat);
-      if (card && chat) updateSentCard = { messageId: target.cardMessageId, conversationId: chat, card };
-    }
+    // Weekly cards are sent to the rep's 1:1 chat: that is the conversation the card is kept under.
+    const updateSentCard = await this.undoneOnCard(target, rep ? conversationIdOf(rep.reference) : null);
     return {
       ...(updateSentCard ? { updateSentCard } : {}),
       // The customer first and the action after ("Undone on X: "lost" on Tue 24 Nov"), not two "on"s

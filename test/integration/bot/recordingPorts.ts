@@ -6,6 +6,7 @@ import type {
   ConversationStore,
   Log,
   RepInput,
+  RepSeen,
   RepUpdate,
   SubmitRequest,
   SummaryChannelInput,
@@ -29,13 +30,8 @@ export class RecordingStore implements ConversationStore {
     this.reps.delete(userId);
     this.removed.push(userId);
   }
-  async refreshServiceUrl(userId: string, serviceUrl: string): Promise<void> {
-    this.serviceUrlRefreshes.push({ userId, serviceUrl });
-  }
-  async learnTimeZone(userId: string): Promise<RepUpdate> {
-    return this.reps.has(userId) ? 'unchanged' : 'no_rep';
-  }
-  async learnName(userId: string): Promise<RepUpdate> {
+  async learnFromActivity(userId: string, { serviceUrl }: RepSeen): Promise<RepUpdate> {
+    if (serviceUrl) this.serviceUrlRefreshes.push({ userId, serviceUrl });
     return this.reps.has(userId) ? 'unchanged' : 'no_rep';
   }
   async setSummaryChannel(channel: SummaryChannelInput): Promise<void> {

@@ -134,6 +134,20 @@ describe('a rep who removes the app and adds it back, handled by two instances',
     expect((await conversations().getRemoved(DANA.email))?.removedAt).toBe(REMOVED);
   });
 
+  it('removed, added back, removed again, with the add delivered last: Dana stays removed, since the second removal', async () => {
+    const one = await instance();
+    const AGAIN = '2026-11-25T17:45:00.000Z';
+    expect(await post(one.url, installation('add', INSTALLED))).toBe(200);
+    expect(await post(one.url, installation('remove', REMOVED))).toBe(200);
+    expect(await post(one.url, installation('remove', AGAIN))).toBe(200);
+    // Teams delivers the add back between the two removals only now.
+    expect(await post(one.url, installation('add', BACK))).toBe(200);
+
+    expect(await conversations().getRep(DANA.aadObjectId)).toBeNull();
+    expect(await conversations().getRepByEmail(DANA.email)).toBeNull();
+    expect((await conversations().getRemoved(DANA.email))?.removedAt).toBe(AGAIN);
+  });
+
   /** Dana as Teams names her now: in the roster (the install reads it) and on what she sends. */
   const named = (name: string) => {
     world.fake.addMember({ ...DANA, name });
@@ -176,5 +190,19 @@ describe('a rep who removes the app and adds it back, handled by two instances',
     expect(await post(a.url, from('America/Chicago'))).toBe(200);
     expect(await post(b.url, from('America/Denver'))).toBe(200);
     expect((await conversations().getRep(DANA.aadObjectId))?.timeZone).toBe('America/Denver');
+  });
+
+  it('reached again at the address Teams used before, through an instance that saw it before another stored a new one: her row and her chat have the address Teams uses now', async () => {
+    const [a, b] = [await instance(), await instance()];
+    expect(await post(a.url, installation('add', INSTALLED))).toBe(200);
+    // A reaction: what every activity carries is learnt, and nothing is answered at the address.
+    const from = (serviceUrl: string) => personalActivity(world, DANA, 'messageReaction', { serviceUrl });
+    const first = world.fake.serviceUrl;
+    const moved = 'https://smba.trafficmanager.net/amer/';
+    expect(await post(b.url, from(first))).toBe(200);
+    expect(await post(a.url, from(moved))).toBe(200);
+    expect(await post(b.url, from(first))).toBe(200);
+    const rep = await conversations().getRep(DANA.aadObjectId);
+    expect([rep?.serviceUrl, rep?.reference.serviceUrl]).toEqual([first, first]);
   });
 });

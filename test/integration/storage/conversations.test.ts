@@ -55,6 +55,21 @@ describe('conversation references on Azurite', () => {
     expect((await storage.conversations.getRepByEmail('second@contoso.com'))?.name).toBe('Second');
   });
 
+  it('an install Teams sent before the rep removed the app, delivered after it, takes no address from another rep', async () => {
+    const storage = await openTestStorage('convStaleInstall');
+    const ana = rep({ userId: 'ua', email: 'ana@contoso.com', installedAt: '2026-11-20T09:00:00.000Z' });
+    await storage.conversations.saveRep(ana);
+    await storage.conversations.removeRep('ua', '2026-11-25T17:30:00.000Z');
+    // Ben signs in as the address Ana's install stored as her email: she removed the app, so it is his.
+    const ben = { userId: 'ub', name: 'Ben', email: 'ben@contoso.com', upn: 'ana@contoso.com' };
+    await storage.conversations.saveRep(rep({ ...ben, installedAt: '2026-11-25T18:00:00.000Z' }));
+    // Teams delivers an install of Ana's from before her removal: she stays removed, Ben keeps his address.
+    expect(
+      await storage.conversations.saveRep({ ...ana, installedAt: '2026-11-25T17:29:00.000Z' }),
+    ).toBeNull();
+    expect((await storage.conversations.getRepByEmail('ana@contoso.com'))?.name).toBe('Ben');
+  });
+
   it('keeps who uninstalled, and when, under their address until they install again; their zone comes back with them', async () => {
     const storage = await openTestStorage('convRemoved');
     await storage.conversations.saveRep(rep());

@@ -198,6 +198,22 @@ describe('text commands', () => {
     expect(weekly?.data.kind === 'digest' ? null : weekly?.data.customers[0].outcome).toBeNull();
   });
 
+  it('Undo tapped on a list card puts the weekly card the action was tapped on back as it was, as a typed undo does', async () => {
+    await post(host.host.url, submitActivity(connector.url, ANA, tap.lost('cust-2', 'price', '', 1)));
+    await say('list');
+    const listId = `reply-${connector.sent.length}`;
+    const listed = connector.sent.length;
+    await post(host.host.url, submitActivity(connector.url, ANA, tap.undo('cust-2'), { replyToId: listId }));
+    const updates = connector.sent.slice(listed).filter((s) => s.method === 'PUT');
+    // The list card tapped, and the weekly card above it, which would otherwise still say "Lost" with an Undo button.
+    expect(updates.map((s) => s.url)).toEqual([
+      `/v3/conversations/a%3A${ANA.userId}/activities/${listId}`,
+      `/v3/conversations/a%3A${ANA.userId}/activities/card-1`,
+    ]);
+    const weekly = updates[1].body.attachments?.[0]?.content;
+    expect(cardRow(weekly, 'Blue Door Bakery').buttons).toEqual(['reached_out', 'Won back', 'Lost']);
+  });
+
   it('pages: the footer button and `list 2` show the next customers', async () => {
     await say('list', ADMIN);
     const first = lastReply()?.attachments?.[0]?.content;
