@@ -4,6 +4,7 @@ import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
 import { type BotRuntime, createBotRuntime } from '../bot/runtime';
 import { createActionHandler } from '../bot/taps/actionHandler';
+import { REFRESH_RETRY, REFRESH_TIMEOUT_MS, refreshCardsInChat } from '../bot/taps/cardRefresh';
 import { blobFeedVersion, readBlobFeed, type ZipsNotFeed } from '../feed/blobFeed';
 import { feedContainerFor } from '../feed/feedContainer';
 import { folderFeedVersion } from '../feed/feedFiles';
@@ -92,6 +93,13 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   });
   const adapter = createBotAdapter(config.bot, log);
   const sender = options.sender ?? new ProactiveSender({ adapter, appId: config.bot.appId });
+  // A tab tap's refreshes of the rep's cards: short retries, as the tab waits for its answer.
+  const refresher = new ProactiveSender({
+    adapter,
+    appId: config.bot.appId,
+    retry: REFRESH_RETRY,
+    requestTimeoutMs: REFRESH_TIMEOUT_MS,
+  });
   // The stored reference is the Bot Framework shape as JSON (validated when it was stored).
   const sendCard = (reference: Record<string, unknown>, card: Record<string, unknown>, text: string) =>
     sender.sendCard(reference as SendCardReference, card, text);
@@ -209,6 +217,21 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       access,
       clock,
       log,
+      refreshCards: (userId, customerId) =>
+        refreshCardsInChat(
+          {
+            cards,
+            audit: storage.audit,
+            conversations: storage.conversations,
+            replace: (reference, messageId, card) =>
+              refresher.updateCard(reference as SendCardReference, messageId, card),
+            timeZone: config.timeZone,
+            clock,
+            log,
+          },
+          userId,
+          customerId,
+        ),
     }),
   };
 

@@ -69,7 +69,8 @@ import {
   NO_EMAIL_YET,
   seesTeam,
 } from './authorise';
-import { outcomeOfRow } from './cardOutcome';
+import { currentOutcome, outcomeOfRow } from './cardOutcome';
+import { type RefreshRequest, refreshRepCards, weekStart } from './cardRefresh';
 import { type CommitResult, commitDecision, finishInterrupted, finishRecorded } from './commitAction';
 import { decideTap } from './decideTap';
 import { decideUndo, selectUndoTarget } from './decideUndo';
@@ -377,13 +378,25 @@ export class ChurnActionHandler implements ActionHandler {
       const card = { messageId, shown };
       const selected = selectUndoTarget(history, current.name, card, ctx);
       if (!selected.ok) {
-        // A refusal leaves the card as it is: what it shows is still recorded.
-        if (!selected.gone) return { text: selected.message };
+        // Another action came after the one the card shows (taken on another card): the card is
+        // brought up to date beside the refusal, so it shows the action its Undo can reverse.
+        if (!selected.gone) {
+          const updated = await this.updateCard(
+            request,
+            current.customerId,
+            await this.outcomeNow(current.customerId),
+          );
+          return updated ? { updateCard: updated, text: selected.message } : { text: selected.message };
+        }
         // What the card shows is undone already (Undo tapped again, or undone elsewhere). Finish that
         // undo if a crash cut it short (it writes only while the state is still as before it), then
         // show the card without the outcome.
         if (selected.undo) await finishRecorded(this.deps.stores, selected.undo, this.commitOptions(rules));
-        const updated = await this.updateCard(request, current.customerId, null);
+        const updated = await this.updateCard(
+          request,
+          current.customerId,
+          await this.outcomeNow(current.customerId),
+        );
         return updated ? { updateCard: updated, text: selected.message } : { text: selected.message };
       }
       const decision = decideUndo(
@@ -453,27 +466,51 @@ export class ChurnActionHandler implements ActionHandler {
         text: `${who} changed ${chatSafe(row.customerName)} at the same moment. ${again.text ?? ''}`.trim(),
       };
     }
-    const outcome = row.action === 'undo' ? null : outcomeOfRow(row, this.deps.timeZone);
-    const [card] = await Promise.all([
+    // After an undo the row shows what stands before it (a Reached out under an undone Won back).
+    const outcome =
+      row.action === 'undo' ? await this.outcomeNow(row.customerId) : outcomeOfRow(row, this.deps.timeZone);
+    const [card, undone] = await Promise.all([
       this.updateCard(request, row.customerId, outcome),
-      isRepAction(row.action)
-        ? this.rememberForUndo(request.actor.userId, row)
-        : this.clearSourceCard(row, request.conversationId),
+      isRepAction(row.action) || !row.undoes
+        ? this.rememberForUndo(request.actor.userId, row).then(() => null)
+        : this.deps.stores.audit.get(row.customerId, row.undoes),
     ]);
+    const refreshCards =
+      request.conversationKind === 'personal'
+        ? await this.refreshOtherCards({
+            conversationId: request.conversationId,
+            repUserId: request.actor.userId,
+            customerId: row.customerId,
+            outcome,
+            except: request.replyToId,
+            // The card the undone action was tapped on, whatever its week.
+            also: undone?.cardMessageId ?? null,
+          })
+        : [];
     const done = row.action === 'undo' ? 'Undone' : `Recorded ${actionName(row.action)}`;
     const words = `${done}: ${chatSafe(row.customerName)}.`;
-    return card ? { updateCard: card, ifNotUpdated: words } : { text: words };
+    const others = refreshCards.length > 0 ? { refreshCards } : {};
+    return card ? { updateCard: card, ifNotUpdated: words, ...others } : { text: words, ...others };
+  }
+
+  /** What this week's cards show on the customer's row now (currentOutcome). */
+  private async outcomeNow(customerId: string): Promise<CustomerOutcome | null> {
+    const since = weekStart(this.clock(), this.deps.timeZone);
+    return currentOutcome(await this.history(customerId), this.deps.timeZone, since);
   }
 
   /**
-   * An undo tapped on another card than the one the action was taken on (a `list` card): the card it
-   * was taken on can only be replaced when it is tapped; keep its data right.
+   * Every other saved card of the rep in their chat, from this week's run on, that lists the customer:
+   * its data set to what the customer shows now, and the newest rendered to replace in Teams.
    */
-  private async clearSourceCard(undo: AuditRow, conversationId: string | null): Promise<void> {
-    if (undo.action !== 'undo' || !undo.undoes) return;
-    const target = await this.deps.stores.audit.get(undo.customerId, undo.undoes);
-    if (!target?.cardMessageId || target.cardMessageId === undo.cardMessageId) return;
-    await this.updateStoredCard(target.cardMessageId, target.customerId, null, conversationId);
+  private refreshOtherCards(
+    request: Omit<RefreshRequest, 'now' | 'timeZone'>,
+  ): Promise<NonNullable<BotReply['refreshCards']>> {
+    return refreshRepCards(
+      this.deps.stores.cards,
+      { ...request, now: this.clock(), timeZone: this.deps.timeZone },
+      this.deps.log,
+    );
   }
 
   /**
@@ -586,18 +623,21 @@ export class ChurnActionHandler implements ActionHandler {
     const result = await commitDecision(this.deps.stores, decision, this.commitOptions(rules));
     if (result.kind === 'conflict' || result.kind === 'superseded') return { text: BUSY };
     if (result.kind === 'undone') return { text: NOTHING_TO_UNDO };
-    // The card the action was tapped on shows it: its data forgets the outcome and the card is
-    // replaced, so it does not go on saying what the reply says is undone.
-    let updateSentCard: BotReply['updateSentCard'];
-    if (target.cardMessageId) {
-      // Weekly cards are sent to the rep's 1:1 chat: that is the conversation the card is kept under.
-      const rep = await this.deps.stores.conversations.getRep(actor.userId);
-      const chat = rep ? conversationIdOf(rep.reference) : null;
-      const card = await this.updateStoredCard(target.cardMessageId, target.customerId, null, chat);
-      if (card && chat) updateSentCard = { messageId: target.cardMessageId, conversationId: chat, card };
-    }
+    // The card the action was tapped on, and every other card of this week showing the customer, are
+    // replaced, so none goes on saying what the reply says is undone. Cards are sent to the rep's 1:1
+    // chat: that is the conversation they are kept under.
+    const chat = rep ? conversationIdOf(rep.reference) : null;
+    const refreshCards = chat
+      ? await this.refreshOtherCards({
+          conversationId: chat,
+          repUserId: actor.userId,
+          customerId: target.customerId,
+          outcome: await this.outcomeNow(target.customerId),
+          also: target.cardMessageId,
+        })
+      : [];
     return {
-      ...(updateSentCard ? { updateSentCard } : {}),
+      ...(refreshCards.length > 0 ? { refreshCards } : {}),
       // The customer first and the action after ("Undone on X: "lost" on Tue 24 Nov"), not two "on"s
       // in a row; the sentence may end with a date that ends with its own full stop (de-DE `24. Nov.`).
       text: `${endOfSentence(`Undone on ${chatSafe(target.customerName)}: ${actionWords(target, wording)}`)} It is back as it was before.`,
