@@ -2,6 +2,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { createBotAdapter } from '../bot/adapter';
 import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
+import { RateLimiter } from '../bot/rateLimiter';
 import { type BotRuntime, createBotRuntime } from '../bot/runtime';
 import { createActionHandler } from '../bot/taps/actionHandler';
 import { REFRESH_RETRY, REFRESH_TIMEOUT_MS, refreshCardsInChat } from '../bot/taps/cardRefresh';
@@ -93,10 +94,13 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   });
   const adapter = createBotAdapter(config.bot, log);
   const sender = options.sender ?? new ProactiveSender({ adapter, appId: config.bot.appId });
-  // A tab tap's refreshes of the rep's cards: short retries, as the tab waits for its answer.
+  // A tab tap's refreshes of the rep's cards: short retries, as the tab waits for its answer; paced
+  // with the bot's own refreshes after a tap, in one count per chat.
+  const refreshLimiter = new RateLimiter();
   const refresher = new ProactiveSender({
     adapter,
     appId: config.bot.appId,
+    limiter: refreshLimiter,
     retry: REFRESH_RETRY,
     requestTimeoutMs: REFRESH_TIMEOUT_MS,
   });
@@ -199,6 +203,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       notifyAdmins: notifyAdmins(log),
     },
     claimDelivery: (d) => cards.claimDelivery(d.conversationId, d.activityId),
+    limiter: refreshLimiter,
   });
 
   const tabs = {

@@ -461,8 +461,10 @@ export class ChurnActionHandler implements ActionHandler {
             : chatSafe(winner.actorName) || 'Someone else'
           : 'Someone else';
       const again = await this.act(request, parsed, attempt + 1, rules);
-      if (again.updateCard) return again;
+      if (again.updateCard && !again.text) return again;
+      // Refused on the second try: the words say why, beside the card brought up to date if it was.
       return {
+        ...(again.updateCard ? { updateCard: again.updateCard } : {}),
         text: `${who} changed ${chatSafe(row.customerName)} at the same moment. ${again.text ?? ''}`.trim(),
       };
     }
