@@ -25,8 +25,11 @@ import type {
   RepSeen,
   SummaryChannelInput,
 } from './ports';
-import { retryingPreconditionFailed } from './retryPolicy';
+import { adaptConnectorClient } from './proactiveSender';
+import { RateLimiter } from './rateLimiter';
+import { retryingPreconditionFailed, withRetry } from './retryPolicy';
 import { FOREIGN_TENANT } from './taps/authorise';
+import { REFRESH_BUDGET_MS, REFRESH_RETRY, REFRESH_TIMEOUT_MS } from './taps/cardRefresh';
 
 /** What a typed message asks for, decided from the text alone. */
 export type ParsedText =
@@ -73,6 +76,8 @@ export interface ChurnBotDeps {
    * second time. Missing: every delivery acts.
    */
   claimDelivery?: (delivery: Delivery) => Promise<boolean>;
+  /** Paces the refreshes of other cards after an answer (default: Teams' published limits). */
+  limiter?: RateLimiter;
 }
 
 /** What someone who is not an admin is told when they type `summary here`. */
@@ -84,8 +89,12 @@ export const SUMMARY_HERE_ADMINS_ONLY =
  * routes text commands and card taps to the ActionHandler, and applies its replies.
  */
 export class ChurnBot extends TeamsActivityHandler {
+  /** What applying a reply needs: the log, and the pacing of this instance's requests per chat. */
+  private readonly replying: { log: Log; limiter: RateLimiter };
+
   constructor(private readonly deps: ChurnBotDeps) {
     super();
+    this.replying = { log: deps.log, limiter: deps.limiter ?? new RateLimiter() };
     this.onTurn(async (context, next) => {
       // Only Teams vouches for who wrote (the Entra id, the tenant): a client of another channel (the
       // Azure Bot's Web Chat is always on) sets `from` and `channelData` itself, so it could act as
@@ -315,7 +324,7 @@ export class ChurnBot extends TeamsActivityHandler {
         say,
         ...delivery,
       });
-      await applyReply(context, reply, activity.replyToId, this.deps.log);
+      await applyReply(context, reply, activity.replyToId, this.replying);
       return;
     }
     const parsed = parseCommand(TurnContext.removeRecipientMention(activity));
@@ -339,7 +348,7 @@ export class ChurnBot extends TeamsActivityHandler {
             conversationKind: kind,
             unrecognised: parsed.text,
           });
-    await applyReply(context, reply, undefined, this.deps.log);
+    await applyReply(context, reply, undefined, this.replying);
   }
 }
 
@@ -389,22 +398,31 @@ function sayAtOnce(context: TurnContext): (text: string) => Promise<void> {
   };
 }
 
-/** Applies a handler's reply: card update in place first, then text, then new cards. */
+/**
+ * Applies a handler's reply: card update in place first, then text, then new cards; the other cards
+ * it refreshes last, so the rep reads the answer first.
+ */
 async function applyReply(
   context: TurnContext,
   reply: BotReply,
   replyToId: string | undefined,
-  log: Log,
+  { log, limiter }: { log: Log; limiter: RateLimiter },
 ): Promise<void> {
+  const chat = context.activity.conversation.id;
+  // The answer is not held back; it is counted, so the refreshes after it leave room for it.
+  const counted = <T>(call: () => Promise<T>) => {
+    limiter.record(chat);
+    return call();
+  };
   const send = (activity: Partial<Activity> | string) =>
-    retryingPreconditionFailed(() => context.sendActivity(activity));
+    retryingPreconditionFailed(() => counted(() => context.sendActivity(activity)));
   if (reply.updateCard) {
     const attachments = [CardFactory.adaptiveCard(reply.updateCard)];
     // Without the tapped message's id the card cannot be replaced: post it so the user still sees it.
     if (replyToId) {
       try {
         await retryingPreconditionFailed(() =>
-          context.updateActivity({ id: replyToId, type: 'message', attachments }),
+          counted(() => context.updateActivity({ id: replyToId, type: 'message', attachments })),
         );
       } catch (error) {
         // Teams' refusal (the message gone, still busy after the retries): the tap is recorded, so
@@ -416,7 +434,6 @@ async function applyReply(
       }
     } else await send({ type: 'message', attachments });
   }
-  if (reply.updateSentCard) await updateSentCard(context, reply.updateSentCard, log);
   if (reply.text) await send(reply.text);
   for (const card of reply.cards ?? []) {
     await send({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
@@ -429,28 +446,56 @@ async function applyReply(
     // Kept under the message id Teams gave it, so a tap on it updates it in place like the weekly card.
     if (sent?.id) await reply.savedCard.onSent(sent.id, context.activity.conversation.id);
   }
+  if (reply.refreshCards) await refreshCards(context, reply.refreshCards, limiter, log);
 }
 
 /**
- * Replaces a card sent earlier in the turn's chat (a card in another chat is not this turn's to
- * update). Teams' refusal (the message deleted) is logged: what the reply says was done stands.
+ * Replaces cards sent earlier in the turn's chat (a card in another chat is not this turn's to
+ * update), after the answer, paced by Teams' per-conversation limits and retried on 429. A refusal
+ * (the message deleted, still throttled) is logged: the action and every card's stored data stand,
+ * and the card shows them when next tapped.
  */
-async function updateSentCard(
+async function refreshCards(
   context: TurnContext,
-  sent: NonNullable<BotReply['updateSentCard']>,
+  refreshes: NonNullable<BotReply['refreshCards']>,
+  limiter: RateLimiter,
   log: Log,
 ): Promise<void> {
-  if (sent.conversationId !== context.activity.conversation.id) return;
-  const attachments = [CardFactory.adaptiveCard(sent.card)];
-  try {
-    await retryingPreconditionFailed(() =>
-      context.updateActivity({ id: sent.messageId, type: 'message', attachments }),
-    );
-  } catch (error) {
-    const status = (error as { statusCode?: unknown } | null)?.statusCode;
-    if (typeof status !== 'number') throw error;
-    log.warn('the card of the undone action could not be updated', { status, messageId: sent.messageId });
+  const chat = context.activity.conversation.id;
+  // The answer is sent: from here the turn's client leaves 429s to REFRESH_RETRY (its own policy
+  // would wait out any Retry-After, however long, and hold the turn past Teams' 15 seconds).
+  if (refreshes.length > 0) adaptConnectorClient(context, REFRESH_TIMEOUT_MS);
+  const until = Date.now() + REFRESH_BUDGET_MS;
+  for (const [i, sent] of refreshes.entries()) {
+    if (sent.conversationId !== chat) continue;
+    if (Date.now() > until) {
+      log.warn('cards showing the customer left to their next tap: out of time', {
+        left: refreshes.length - i,
+      });
+      return;
+    }
+    const attachments = [CardFactory.adaptiveCard(sent.card)];
+    const outcome = await withRetry(async () => {
+      const permit = await limiter.acquire(chat);
+      try {
+        await context.updateActivity({ id: sent.messageId, type: 'message', attachments });
+      } finally {
+        permit.done();
+      }
+    }, REFRESH_RETRY);
+    if (!outcome.ok) {
+      const status = outcome.reason === 'failed' ? statusOf(outcome.error) : outcome.code;
+      log.warn('a card showing the customer could not be refreshed', {
+        status,
+        messageId: sent.messageId,
+        attempts: outcome.attempts,
+      });
+    }
   }
+}
+
+function statusOf(error: unknown): unknown {
+  return (error as { statusCode?: unknown } | null)?.statusCode ?? String(error);
 }
 
 /** The roster entry of a user, or null when Teams says the member is not in the conversation. */

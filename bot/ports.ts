@@ -147,14 +147,14 @@ export interface BotReply {
   ifNotUpdated?: string;
   text?: string;
   cards?: CardJson[];
-  /**
-   * Replaces a card sent earlier in this chat that was not the one tapped: an `undo` typed, or Undo
-   * tapped on another card (a `list` card), puts back the card its action was tapped on, so that card
-   * stops showing what the reply says is undone.
-   */
-  updateSentCard?: { messageId: string; conversationId: string; card: CardJson };
   /** A new card whose message id must be kept so later taps update it in place (sent after `cards`). */
   savedCard?: { card: CardJson; onSent(messageId: string, conversationId: string): Promise<void> };
+  /**
+   * Cards sent earlier in this chat, other than the one tapped, that show the customer acted on: each
+   * replaced after the answer, so every card tells what the answer says. Best effort: their stored
+   * data is right already, and a card Teams refuses to replace is logged, not retried for ever.
+   */
+  refreshCards?: { messageId: string; conversationId: string; card: CardJson }[];
 }
 
 /** The product's answers to text commands and card taps (implemented by the action logic). */

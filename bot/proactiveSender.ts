@@ -63,7 +63,7 @@ const TIMEOUT_POLICY = 'churnRequestTimeout';
  * owns retries); and a request has no deadline by default (a connector that never answers would
  * hold the run until the host kills it), so each request is aborted after `timeoutMs`.
  */
-function adaptConnectorClient(context: TurnContext, timeoutMs: number): void {
+export function adaptConnectorClient(context: TurnContext, timeoutMs: number): void {
   const connector = context.turnState.get(context.adapter.ConnectorClientKey) as
     | { client?: { pipeline?: PipelineLike } }
     | undefined;

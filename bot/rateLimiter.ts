@@ -142,6 +142,18 @@ export class RateLimiter {
     }
   }
 
+  /**
+   * Counts a request to `conversationId` that went out without waiting (a turn's answer to the user,
+   * which is not held back), so the paced sends after it leave room for it in the windows.
+   */
+  record(conversationId: string): void {
+    const at = this.clock.now();
+    for (const l of [...this.global, ...this.conversationLogs(conversationId)]) {
+      l.take();
+      l.release(at);
+    }
+  }
+
   /** Conversations with logs in memory (one per rep reached in this run). */
   get conversationCount(): number {
     return this.conversations.size;

@@ -24,6 +24,8 @@ export interface BotRuntimeOptions {
   admins?: Pick<ChurnBotDeps, 'adminUserIds' | 'notifyAdmins'>;
   /** Claims a message once by its activity, so one Teams delivers again acts once. */
   claimDelivery?: ChurnBotDeps['claimDelivery'];
+  /** Paces the refreshes of other cards after an answer (the wiring shares one with the tab's). */
+  limiter?: ChurnBotDeps['limiter'];
 }
 
 /** Builds the adapter and the bot from the settings and the ports they need. */
@@ -37,6 +39,7 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
     tenantId: options.bot.tenantId,
     ...options.admins,
     ...(options.claimDelivery ? { claimDelivery: options.claimDelivery } : {}),
+    ...(options.limiter ? { limiter: options.limiter } : {}),
   });
   return {
     adapter,

@@ -2,8 +2,10 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { createBotAdapter } from '../bot/adapter';
 import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
+import { RateLimiter } from '../bot/rateLimiter';
 import { type BotRuntime, createBotRuntime } from '../bot/runtime';
 import { createActionHandler } from '../bot/taps/actionHandler';
+import { REFRESH_RETRY, REFRESH_TIMEOUT_MS, refreshCardsInChat } from '../bot/taps/cardRefresh';
 import { blobFeedVersion, readBlobFeed, type ZipsNotFeed } from '../feed/blobFeed';
 import { feedContainerFor } from '../feed/feedContainer';
 import { folderFeedVersion } from '../feed/feedFiles';
@@ -92,6 +94,16 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   });
   const adapter = createBotAdapter(config.bot, log);
   const sender = options.sender ?? new ProactiveSender({ adapter, appId: config.bot.appId });
+  // A tab tap's refreshes of the rep's cards: short retries, as the tab waits for its answer; paced
+  // with the bot's own refreshes after a tap, in one count per chat.
+  const refreshLimiter = new RateLimiter();
+  const refresher = new ProactiveSender({
+    adapter,
+    appId: config.bot.appId,
+    limiter: refreshLimiter,
+    retry: REFRESH_RETRY,
+    requestTimeoutMs: REFRESH_TIMEOUT_MS,
+  });
   // The stored reference is the Bot Framework shape as JSON (validated when it was stored).
   const sendCard = (reference: Record<string, unknown>, card: Record<string, unknown>, text: string) =>
     sender.sendCard(reference as SendCardReference, card, text);
@@ -191,6 +203,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       notifyAdmins: notifyAdmins(log),
     },
     claimDelivery: (d) => cards.claimDelivery(d.conversationId, d.activityId),
+    limiter: refreshLimiter,
   });
 
   const tabs = {
@@ -209,6 +222,21 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       access,
       clock,
       log,
+      refreshCards: (userId, customerId) =>
+        refreshCardsInChat(
+          {
+            cards,
+            audit: storage.audit,
+            conversations: storage.conversations,
+            replace: (reference, messageId, card) =>
+              refresher.updateCard(reference as SendCardReference, messageId, card),
+            timeZone: config.timeZone,
+            clock,
+            log,
+          },
+          userId,
+          customerId,
+        ),
     }),
   };
 

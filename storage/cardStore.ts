@@ -104,6 +104,11 @@ export interface CardStore {
    * ledger row is missing did reach the rep.
    */
   findRunCard(conversationId: string, runKey: string): Promise<SentCard | null>;
+  /**
+   * The cards saved in a conversation from the given runs on: weekly cards (and `list` cards, which
+   * carry the week's run key) from `weeklyFrom`, digests from `dailyFrom` (run keys sort by date).
+   */
+  cardsFrom(conversationId: string, from: { weeklyFrom: string; dailyFrom: string }): Promise<SentCard[]>;
   /** Read, change, write with the ETag (re-read on a lost race); `change` returning null writes nothing. */
   update(
     conversationId: string,
@@ -228,6 +233,21 @@ export class TableCardStore implements CardStore {
       for await (const entity of this.client.listEntities({ queryOptions: { filter } }))
         return decodeCard(entity);
       return null;
+    });
+  }
+
+  async cardsFrom(
+    conversationId: string,
+    { weeklyFrom, dailyFrom }: { weeklyFrom: string; dailyFrom: string },
+  ): Promise<SentCard[]> {
+    if (conversationId.length === 0) return [];
+    // `~` sorts after every digit: the upper bound of each kind's keys.
+    const filter = odata`PartitionKey eq ${`c_${idKey(conversationId)}`} and ((runKey ge ${weeklyFrom} and runKey lt ${'weekly-~'}) or (runKey ge ${dailyFrom} and runKey lt ${'daily-~'}))`;
+    return naming(this.endpoint, async () => {
+      const cards: SentCard[] = [];
+      for await (const entity of this.client.listEntities({ queryOptions: { filter } }))
+        cards.push(decodeCard(entity));
+      return cards;
     });
   }
 

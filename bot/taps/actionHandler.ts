@@ -69,7 +69,8 @@ import {
   NO_EMAIL_YET,
   seesTeam,
 } from './authorise';
-import { outcomeOfRow } from './cardOutcome';
+import { currentOutcome, outcomeOfRow } from './cardOutcome';
+import { type RefreshRequest, refreshRepCards, weekStart } from './cardRefresh';
 import { type CommitResult, commitDecision, finishInterrupted, finishRecorded } from './commitAction';
 import { decideTap } from './decideTap';
 import { decideUndo, selectUndoTarget } from './decideUndo';
@@ -377,13 +378,25 @@ export class ChurnActionHandler implements ActionHandler {
       const card = { messageId, shown };
       const selected = selectUndoTarget(history, current.name, card, ctx);
       if (!selected.ok) {
-        // A refusal leaves the card as it is: what it shows is still recorded.
-        if (!selected.gone) return { text: selected.message };
+        // Another action came after the one the card shows (taken on another card): the card is
+        // brought up to date beside the refusal, so it shows the action its Undo can reverse.
+        if (!selected.gone) {
+          const updated = await this.updateCard(
+            request,
+            current.customerId,
+            await this.outcomeNow(current.customerId),
+          );
+          return updated ? { updateCard: updated, text: selected.message } : { text: selected.message };
+        }
         // What the card shows is undone already (Undo tapped again, or undone elsewhere). Finish that
         // undo if a crash cut it short (it writes only while the state is still as before it), then
         // show the card without the outcome.
         if (selected.undo) await finishRecorded(this.deps.stores, selected.undo, this.commitOptions(rules));
-        const updated = await this.updateCard(request, current.customerId, null);
+        const updated = await this.updateCard(
+          request,
+          current.customerId,
+          await this.outcomeNow(current.customerId),
+        );
         return updated ? { updateCard: updated, text: selected.message } : { text: selected.message };
       }
       const decision = decideUndo(
@@ -448,47 +461,58 @@ export class ChurnActionHandler implements ActionHandler {
             : chatSafe(winner.actorName) || 'Someone else'
           : 'Someone else';
       const again = await this.act(request, parsed, attempt + 1, rules);
-      if (again.updateCard) return again;
+      if (again.updateCard && !again.text) return again;
+      // Refused on the second try: the words say why, beside the card brought up to date if it was.
       return {
+        ...(again.updateCard ? { updateCard: again.updateCard } : {}),
         text: `${who} changed ${chatSafe(row.customerName)} at the same moment. ${again.text ?? ''}`.trim(),
       };
     }
-    const outcome = row.action === 'undo' ? null : outcomeOfRow(row, this.deps.timeZone);
-    const [card, source] = await Promise.all([
+    // After an undo the row shows what stands before it (a Reached out under an undone Won back).
+    const outcome =
+      row.action === 'undo' ? await this.outcomeNow(row.customerId) : outcomeOfRow(row, this.deps.timeZone);
+    const [card, undone] = await Promise.all([
       this.updateCard(request, row.customerId, outcome),
-      isRepAction(row.action)
-        ? this.rememberForUndo(request.actor.userId, row).then(() => undefined)
-        : this.clearSourceCard(row, request.conversationId),
+      isRepAction(row.action) || !row.undoes
+        ? this.rememberForUndo(request.actor.userId, row).then(() => null)
+        : this.deps.stores.audit.get(row.customerId, row.undoes),
     ]);
+    const refreshCards =
+      request.conversationKind === 'personal'
+        ? await this.refreshOtherCards({
+            conversationId: request.conversationId,
+            repUserId: request.actor.userId,
+            customerId: row.customerId,
+            outcome,
+            except: request.replyToId,
+            // The card the undone action was tapped on, whatever its week.
+            also: undone?.cardMessageId ?? null,
+          })
+        : [];
     const done = row.action === 'undo' ? 'Undone' : `Recorded ${actionName(row.action)}`;
     const words = `${done}: ${chatSafe(row.customerName)}.`;
-    const also = source ? { updateSentCard: source } : {};
-    return card ? { updateCard: card, ifNotUpdated: words, ...also } : { text: words, ...also };
+    const others = refreshCards.length > 0 ? { refreshCards } : {};
+    return card ? { updateCard: card, ifNotUpdated: words, ...others } : { text: words, ...others };
   }
 
-  /** An undo tapped on another card than the one the action was taken on (a `list` card): that card, undone (undoneOnCard). */
-  private async clearSourceCard(
-    undo: AuditRow,
-    conversationId: string | null,
-  ): Promise<BotReply['updateSentCard']> {
-    if (undo.action !== 'undo' || !undo.undoes) return undefined;
-    const target = await this.deps.stores.audit.get(undo.customerId, undo.undoes);
-    if (!target || target.cardMessageId === undo.cardMessageId) return undefined;
-    return this.undoneOnCard(target, conversationId);
+  /** What this week's cards show on the customer's row now (currentOutcome). */
+  private async outcomeNow(customerId: string): Promise<CustomerOutcome | null> {
+    const since = weekStart(this.clock(), this.deps.timeZone);
+    return currentOutcome(await this.history(customerId), this.deps.timeZone, since);
   }
 
   /**
-   * The card an undone action was tapped on, its data without the outcome, to replace it in the chat
-   * (an undo typed, or tapped on another card): it would otherwise go on saying what the reply says
-   * is undone, with an Undo button. None when the action was not tapped on a card this chat keeps.
+   * Every other saved card of the rep in their chat, from this week's run on, that lists the customer:
+   * its data set to what the customer shows now, and the newest rendered to replace in Teams.
    */
-  private async undoneOnCard(
-    target: AuditRow,
-    conversationId: string | null,
-  ): Promise<BotReply['updateSentCard']> {
-    if (!target.cardMessageId || conversationId === null) return undefined;
-    const card = await this.updateStoredCard(target.cardMessageId, target.customerId, null, conversationId);
-    return card ? { messageId: target.cardMessageId, conversationId, card } : undefined;
+  private refreshOtherCards(
+    request: Omit<RefreshRequest, 'now' | 'timeZone'>,
+  ): Promise<NonNullable<BotReply['refreshCards']>> {
+    return refreshRepCards(
+      this.deps.stores.cards,
+      { ...request, now: this.clock(), timeZone: this.deps.timeZone },
+      this.deps.log,
+    );
   }
 
   /**
@@ -601,10 +625,21 @@ export class ChurnActionHandler implements ActionHandler {
     const result = await commitDecision(this.deps.stores, decision, this.commitOptions(rules));
     if (result.kind === 'conflict' || result.kind === 'superseded') return { text: BUSY };
     if (result.kind === 'undone') return { text: NOTHING_TO_UNDO };
-    // Weekly cards are sent to the rep's 1:1 chat: that is the conversation the card is kept under.
-    const updateSentCard = await this.undoneOnCard(target, rep ? conversationIdOf(rep.reference) : null);
+    // The card the action was tapped on, and every other card of this week showing the customer, are
+    // replaced, so none goes on saying what the reply says is undone. Cards are sent to the rep's 1:1
+    // chat: that is the conversation they are kept under.
+    const chat = rep ? conversationIdOf(rep.reference) : null;
+    const refreshCards = chat
+      ? await this.refreshOtherCards({
+          conversationId: chat,
+          repUserId: actor.userId,
+          customerId: target.customerId,
+          outcome: await this.outcomeNow(target.customerId),
+          also: target.cardMessageId,
+        })
+      : [];
     return {
-      ...(updateSentCard ? { updateSentCard } : {}),
+      ...(refreshCards.length > 0 ? { refreshCards } : {}),
       // The customer first and the action after ("Undone on X: "lost" on Tue 24 Nov"), not two "on"s
       // in a row; the sentence may end with a date that ends with its own full stop (de-DE `24. Nov.`).
       text: `${endOfSentence(`Undone on ${chatSafe(target.customerName)}: ${actionWords(target, wording)}`)} It is back as it was before.`,

@@ -45,6 +45,14 @@ export function userText(text: string, wording: Pick<DateWording, 'showText'>): 
   return wording.showText ? wording.showText(text) : text;
 }
 
+/**
+ * How a refused Won back or Lost ends: naming the customer, so a rep with several rows' boxes open
+ * knows which one was refused.
+ */
+export function nothingRecordedOn(customerName: string, wording: Pick<DateWording, 'showText'>): string {
+  return `Nothing was recorded on ${userText(customerName, wording)}.`;
+}
+
 /** The team's day of an instant, as the cards word dates: `Tue 24 Nov`, or `Tue 24 Nov 2025` from another year. */
 export function dayWords(at: string, wording: DateWording): string {
   return formatDateNear(localDate(at, wording.timeZone), wording.today, wording.locale);

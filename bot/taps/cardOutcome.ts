@@ -1,6 +1,7 @@
 import type { CustomerOutcome } from '../../cards/cardModels';
 import { localDate } from '../../rules/calendar';
 import { type AuditRow, valueKindOf } from '../../storage/auditRow';
+import { latestOpenAction } from './auditHistory';
 import { snoozedUntilOf } from './decideSnooze';
 
 /** What the card row shows after a recorded rep action: what was done, by whom, on which day. */
@@ -19,6 +20,21 @@ export function outcomeOfRow(row: AuditRow, timeZone: string): CustomerOutcome {
     default:
       throw new Error(`a ${row.action} row has no card outcome`);
   }
+}
+
+/**
+ * What this week's cards show on a customer's row: the customer's latest action that stands, wherever
+ * it was taken (its Undo reverses it from any card that shows it), when it was taken on or after
+ * `since` (`YYYY-MM-DD`, the week's Monday); else the buttons, as the weekly card lists a customer
+ * acted on in an earlier week.
+ */
+export function currentOutcome(
+  history: readonly AuditRow[],
+  timeZone: string,
+  since: string,
+): CustomerOutcome | null {
+  const open = latestOpenAction(history);
+  return open && localDate(open.at, timeZone) >= since ? outcomeOfRow(open, timeZone) : null;
 }
 
 /** A save of a one-visit customer's next order is marked so; a monthly one (as before the kinds) is not. */

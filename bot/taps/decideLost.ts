@@ -1,5 +1,6 @@
 import { plainText } from '../../cards/format';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
+import { nothingRecordedOn } from './actionWords';
 import { staleReason } from './staleReason';
 
 /**
@@ -15,19 +16,20 @@ export function decideLost(
 ): Decision {
   const stale = staleReason(ctx.current, rules.lossReasons, ctx.today, ctx.locale, ctx.showText);
   if (stale) return refuse('stale', `${stale} Nothing was changed.`);
+  const notRecorded = nothingRecordedOn(ctx.current.name, ctx);
   const reason = inputs.reason?.trim() ?? '';
   if (!rules.lossReasons.some((r) => r.code === reason)) {
     const allowed = rules.lossReasons.map((r) => r.label).join(', ');
-    return refuse('invalid', `Pick a reason from the list (${allowed}). Nothing was recorded.`);
+    return refuse('invalid', `Pick a reason from the list (${allowed}). ${notRecorded}`);
   }
   if (inputs.note === null)
-    return refuse('invalid', 'The note must be text, as typed in the box. Nothing was recorded.');
+    return refuse('invalid', `The note must be text, as typed in the box. ${notRecorded}`);
   // Control characters are dropped before anything is stored or measured: the trail keeps what reads.
   const note = plainText(inputs.note ?? '');
   if (note.length > rules.noteMaxLength) {
     return refuse(
       'invalid',
-      `The note is ${note.length} characters long; keep it to ${rules.noteMaxLength} at most. Nothing was recorded.`,
+      `The note is ${note.length} characters long; keep it to ${rules.noteMaxLength} at most. ${notRecorded}`,
     );
   }
   return {

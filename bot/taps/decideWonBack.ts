@@ -9,6 +9,7 @@ import {
 } from '../../cards/format';
 import type { ValueKind } from '../../rules/customerState';
 import { type ActionRules, auditBase, type Decision, type DecisionContext, refuse } from './actionTypes';
+import { nothingRecordedOn } from './actionWords';
 import { staleReason } from './staleReason';
 
 // Plain decimal only: `Number()` would also take hex (`0x10`), exponents (`1e400` = Infinity) and ''.
@@ -134,7 +135,7 @@ export function decideWonBack(
     ctx.shownValueKind ?? ctx.current.valueKind,
     Math.max(ctx.current.monthlyValue, ctx.shownValue ?? 0),
   );
-  if (!read.ok) return refuse('invalid', `${read.message} Nothing was recorded.`);
+  if (!read.ok) return refuse('invalid', `${read.message} ${nothingRecordedOn(ctx.current.name, ctx)}`);
   return {
     ok: true,
     next: {

@@ -92,6 +92,11 @@ export interface TabServiceDeps {
   locale?: string;
   /** Where a chart worked out ahead that failed is told (default the console). */
   log?: Pick<Log, 'warn'>;
+  /**
+   * After a tap in the tab, brings the user's cards in their chat that show the customer up to date
+   * (refreshCardsInChat). Missing: the cards show it when next tapped.
+   */
+  refreshCards?: (userId: string, customerId: string) => Promise<void>;
 }
 
 /** A refusal the HTTP layer turns into a status. */
@@ -214,6 +219,22 @@ export function createTabService(deps: TabServiceDeps): TabService {
     const owners = new Set<string>();
     for (const s of states) owners.add(addressKey(s.owner));
     return addresses.find((a) => owners.has(a)) ?? user.email;
+  }
+
+  /**
+   * The user's cards in their chat that show the customer, brought up to date after a tab tap. The
+   * tap is recorded by then: a failure here is logged, and the tab still gets its answer.
+   */
+  async function refreshCardsAfter(userId: string, customerId: string): Promise<void> {
+    if (!deps.refreshCards) return;
+    try {
+      await deps.refreshCards(userId, customerId);
+    } catch (error) {
+      (deps.log ?? consoleLog).warn('cards showing the customer not refreshed after a tab tap', {
+        customerId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   /** The customer's state, and the user as the owner's address names them (the sign-in name for admins and managers). */
@@ -371,6 +392,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         shownValueKind,
       );
       if (!result.ok) throw new TabApiError(result.status, result.message);
+      await refreshCardsAfter(user.userId, customerId);
       return { ok: true, message: result.message, customer: await rowNow(result.state) };
     },
 

@@ -188,7 +188,7 @@ describe("a customer's story in the personal tab", () => {
     await page.getByRole('button', { name: 'Won back' }).click();
     await expect(
       page.getByText(/^Type the value won back in the box, e\.g\. 1,250\.50/).textContent(),
-    ).resolves.toContain('Nothing was recorded.');
+    ).resolves.toContain('Nothing was recorded on Hollow Tree Cafe.');
     // What the rep won, typed: taken, with no "ten times" of a $0 value to refuse it.
     await box.fill('600');
     await page.getByRole('button', { name: 'Won back' }).click();

@@ -97,7 +97,7 @@ export function tabServiceOn(
   storage: Storage,
   cards: TableCardStore,
   book: Book,
-  money: Pick<TabServiceDeps, 'currency' | 'locale' | 'statesRereadMs'> = {},
+  money: Pick<TabServiceDeps, 'currency' | 'locale' | 'statesRereadMs' | 'refreshCards' | 'log'> = {},
 ): ReturnType<typeof createTabService> {
   return createTabService({
     storage,

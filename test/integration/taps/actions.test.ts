@@ -132,7 +132,7 @@ describe('card actions over HTTP on Azurite', () => {
     await saveCard(w.cards, 'card-8', ANA, [gone]);
     await w.tap(ANA, tap.wonBack('cust-8', ''), { replyToId: 'card-8' });
     expect(lastText(w)).toBe(
-      "Type the value won back in the box, e.g. 1,250.50: the customer's value is 0 (no order in the value's window), so there is none to record as it stands. Nothing was recorded.",
+      "Type the value won back in the box, e.g. 1,250.50: the customer's value is 0 (no order in the value's window), so there is none to record as it stands. Nothing was recorded on Old Mill Bakery.",
     );
     expect(await audit(w, 'cust-8')).toEqual([]);
     expect(await stateOf(w, 'cust-8')).toEqual(gone);
@@ -335,35 +335,35 @@ describe('forged and malformed submissions: a clear reply, nothing written', () 
       ANA,
       tap.wonBack('cust-1', '-1200'),
       undefined,
-      'The value won back must be a number greater than 0: a negative value cannot be won back. Nothing was recorded.',
+      'The value won back must be a number greater than 0: a negative value cannot be won back. Nothing was recorded on Greenfield Cafe.',
     ],
     [
       'a NaN value',
       ANA,
       tap.wonBack('cust-1', 'NaN'),
       undefined,
-      'The value won back must be a number greater than 0: "NaN" is not a plain number. Nothing was recorded.',
+      'The value won back must be a number greater than 0: "NaN" is not a plain number. Nothing was recorded on Greenfield Cafe.',
     ],
     [
       'an absurd value',
       ANA,
       tap.wonBack('cust-1', '99999999'),
       undefined,
-      'The value won back must be at most $12,000 per month. Nothing was recorded.',
+      'The value won back must be at most $12,000 per month. Nothing was recorded on Greenfield Cafe.',
     ],
     [
       'a reason not in the list',
       ANA,
       tap.lost('cust-1', 'alien_abduction'),
       undefined,
-      'Pick a reason from the list (Price, Went to a competitor, Went quiet, Other). Nothing was recorded.',
+      'Pick a reason from the list (Price, Went to a competitor, Went quiet, Other). Nothing was recorded on Greenfield Cafe.',
     ],
     [
       'a 100 KB note',
       ANA,
       tap.lost('cust-1', 'price', 'x'.repeat(100_000)),
       undefined,
-      'The note is 100000 characters long; keep it to 500 at most. Nothing was recorded.',
+      'The note is 100000 characters long; keep it to 500 at most. Nothing was recorded on Greenfield Cafe.',
     ],
     [
       // The card's box sends text; a list or an object in its place is no note, and must not be
@@ -372,7 +372,7 @@ describe('forged and malformed submissions: a clear reply, nothing written', () 
       ANA,
       { ...tap.lost('cust-1', 'price'), note_0: { text: 'Moved to Sysco' } },
       undefined,
-      'The note must be text, as typed in the box. Nothing was recorded.',
+      'The note must be text, as typed in the box. Nothing was recorded on Greenfield Cafe.',
     ],
     [
       'an unknown customer',

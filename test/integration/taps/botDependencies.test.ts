@@ -74,7 +74,7 @@ describe('the wiring', () => {
       'This app only works for its own organisation. Nothing was changed.',
     );
     expect((await submit('price')).text).toBe(
-      'Pick a reason from the list (Moved away). Nothing was recorded.',
+      'Pick a reason from the list (Moved away). Nothing was recorded on Customer cust-1.',
     );
     expect((await submit('moved')).text).toBe('Recorded "lost": Customer cust-1.');
     expect((await storage.state.get('cust-1'))?.state.lostReason).toBe('moved');

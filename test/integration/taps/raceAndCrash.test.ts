@@ -455,8 +455,11 @@ describe('an undo racing another write', () => {
       ),
     );
     const reply = await racing.submit(request(ANA, tap.undo('cust-1')));
-    expect(reply.updateCard).toBeUndefined();
     expect(reply.text).toMatch(/Ada Admin changed Greenfield Cafe at the same moment/);
+    // The card shows the action that stands now, not the contact it no longer can undo.
+    expect(cardRow(reply.updateCard, 'Greenfield Cafe').texts.join(' ')).toMatch(
+      /Lost: Price\. Marked by Ada Admin/,
+    );
     // The contact still stands in the state, and the trail agrees: the reached_out row is not undone.
     expect((await storage.state.get('cust-1'))?.state).toMatchObject({ lastContact: TODAY, status: 'lost' });
     const rows = await storage.audit.latestForCustomer('cust-1');

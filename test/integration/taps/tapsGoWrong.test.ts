@@ -72,7 +72,7 @@ describe('taps that go wrong', () => {
     expect(await w.tap(submit)).toBe(200);
     expect(texts(w)).toHaveLength(1);
     expect(texts(w)[0]).toMatch(
-      /^The value won back must be a number greater than 0.*Nothing was recorded\.$/,
+      /^The value won back must be a number greater than 0.*Nothing was recorded on Greenfield Cafe\.$/,
     );
     expect(await w.storage.audit.latestForCustomer('cust-1', { limit: 5 })).toEqual([]);
     expect((await w.storage.state.get('cust-1'))?.state).toEqual(greenfield);

@@ -285,7 +285,7 @@ describe('buildWeeklyCard', () => {
     expect(decideWonBack(ctx(current, { currency: 'GBP', locale: 'en-GB' }), RULES, '')).toMatchObject({
       ok: false,
       message:
-        "Type the value won back in the box, e.g. 1,250.50: the customer's value is 0 (no order in the value's window), so there is none to record as it stands. Nothing was recorded.",
+        "Type the value won back in the box, e.g. 1,250.50: the customer's value is 0 (no order in the value's window), so there is none to record as it stands. Nothing was recorded on Greenfield Cafe.",
     });
     // A row with a value keeps it, the placeholder showing only once the rep clears the box.
     const [kept] = ofType(buildWeeklyCard(representativeWeek()), 'Input.Text').filter(

@@ -122,7 +122,8 @@ describe('won back', () => {
     const derived = atRisk({ monthlyValue: 165.85623949579835 });
     expect(decideWonBack(ctx(derived, { currency: 'GBP', locale: 'en-GB' }), RULES, '5000')).toMatchObject({
       ok: false,
-      message: 'The value won back must be at most £1,658.56 per month. Nothing was recorded.',
+      message:
+        'The value won back must be at most £1,658.56 per month. Nothing was recorded on Greenfield Cafe.',
     });
     // Cut to the cent, never rounded up past the cap: the amount stated is one that is accepted.
     expect(decideWonBack(ctx(derived, { currency: 'GBP', locale: 'en-GB' }), RULES, '1658.56').ok).toBe(true);
@@ -134,7 +135,8 @@ describe('won back', () => {
     const gbp = { currency: 'GBP', locale: 'en-GB' };
     expect(decideWonBack(ctx(oneVisit, gbp), RULES, '9000')).toMatchObject({
       ok: false,
-      message: 'The value won back must be at most £8,000 for the order. Nothing was recorded.',
+      message:
+        'The value won back must be at most £8,000 for the order. Nothing was recorded on Greenfield Cafe.',
     });
     // A list card or the tab, scored today, showed the stored monthly customer as one visit: as shown.
     const monthly = atRisk({ monthlyValue: 800 });

@@ -1,0 +1,175 @@
+import type { CardJson, CustomerOutcome } from '../../cards/cardModels';
+import { outcomeOnCard, renderRepCard, withOutcome } from '../../cards/renderCard';
+import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
+import { localDate, mondayOf, zonedNow } from '../../rules/calendar';
+import type { AuditStore } from '../../storage/auditStore';
+import type { CardStore, SentCard } from '../../storage/cardStore';
+import { type ConversationStore, conversationIdOf } from '../../storage/conversationStore';
+import { ConflictError } from '../../storage/errors';
+import type { Log, SendResult } from '../ports';
+import type { RetryOptions } from '../retryPolicy';
+import { HISTORY_LIMIT } from './auditHistory';
+import { currentOutcome } from './cardOutcome';
+
+/**
+ * How many of a rep's other cards one tap replaces in Teams, newest first. Teams allows a bot 8
+ * requests per 2 seconds in one conversation (and 7 per second); a tap's own answer takes one or
+ * two (the card, a line of text), so the answer and these refreshes fit one window, and the turn
+ * stays far inside the 15 seconds after which Teams delivers the tap again. Older cards still get
+ * their stored data set, so a tap on one of them shows the customer as they are.
+ */
+export const MAX_CARDS_REFRESHED = 6;
+
+/**
+ * How a refresh retries: a 429's Retry-After is waited for only briefly, since the tap's request is
+ * still open (Teams delivers a tap again after 15 seconds; the tab waits for its answer).
+ */
+export const REFRESH_RETRY: RetryOptions = { maxAttempts: 3, maxRetryAfterMs: 4_000 };
+/** Deadline of one refresh request, answer included (ms). */
+export const REFRESH_TIMEOUT_MS = 5_000;
+/** Time one tap's refreshes may take in all (ms); the cards left get their stored data only. */
+export const REFRESH_BUDGET_MS = 8_000;
+
+/** A saved card of the rep's whose row of the customer changed, rendered to replace the message in Teams. */
+export interface RefreshedCard {
+  messageId: string;
+  conversationId: string;
+  card: CardJson;
+}
+
+export interface RefreshRequest {
+  /** The rep's 1:1 chat, where every card the bot sends them is kept. */
+  conversationId: string;
+  repUserId: string;
+  customerId: string;
+  /** What every card's row of the customer shows now (null: the buttons). */
+  outcome: CustomerOutcome | null;
+  /** The card the tap was made on, answered already: left out. */
+  except?: string | null;
+  /** A card to bring up to date whatever its week (the card a typed `undo`'s action was tapped on). */
+  also?: string | null;
+  now: Date;
+  timeZone: string;
+}
+
+/**
+ * The first run key of each kind a refresh reaches: this week's weekly run (its `list` cards carry the
+ * same key) and the digests from this week's Monday. Cards of earlier weeks are left as they were:
+ * the rep works from this week's, and reading every card ever sent would grow with every week.
+ */
+export function refreshFrom(now: Date, timeZone: string): { weeklyFrom: string; dailyFrom: string } {
+  return {
+    weeklyFrom: weeklyRunKey(zonedNow(now, timeZone)),
+    dailyFrom: `daily-${weekStart(now, timeZone)}`,
+  };
+}
+
+/** This week's Monday in the team's zone (`YYYY-MM-DD`): this week's cards show actions from it on. */
+export function weekStart(now: Date, timeZone: string): string {
+  return mondayOf(localDate(now, timeZone));
+}
+
+/**
+ * Sets the customer's outcome on every saved card of the rep (from this week's run on) that lists them
+ * and shows something else, and renders the newest MAX_CARDS_REFRESHED of those for Teams. A card that
+ * keeps losing its ETag race to other taps is skipped and logged: the tap itself is recorded.
+ */
+export async function refreshRepCards(
+  cards: CardStore,
+  request: RefreshRequest,
+  log?: Pick<Log, 'warn'>,
+): Promise<RefreshedCard[]> {
+  const { conversationId, repUserId, customerId, outcome, except, also } = request;
+  const found = await cards.cardsFrom(conversationId, refreshFrom(request.now, request.timeZone));
+  if (also && also !== except && !found.some((c) => c.messageId === also)) {
+    const card = await cards.get(conversationId, also);
+    if (card) found.push(card);
+  }
+  const stale = found
+    .filter((c) => c.messageId !== except && c.repUserId === repUserId && showsOther(c, customerId, outcome))
+    .sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+  const refreshed: RefreshedCard[] = [];
+  for (const card of stale) {
+    const saved = await setOutcome(cards, card, customerId, outcome, request.now, log);
+    if (saved && refreshed.length < MAX_CARDS_REFRESHED)
+      refreshed.push({ messageId: saved.messageId, conversationId, card: renderRepCard(saved.data) });
+  }
+  return refreshed;
+}
+
+/** True when the card lists the customer with another outcome than `outcome`. */
+function showsOther(card: SentCard, customerId: string, outcome: CustomerOutcome | null): boolean {
+  const shown = outcomeOnCard(card.data, customerId);
+  return shown !== undefined && JSON.stringify(shown) !== JSON.stringify(outcome);
+}
+
+async function setOutcome(
+  cards: CardStore,
+  card: SentCard,
+  customerId: string,
+  outcome: CustomerOutcome | null,
+  now: Date,
+  log?: Pick<Log, 'warn'>,
+): Promise<SentCard | null> {
+  let wrote = false;
+  try {
+    const saved = await cards.update(card.conversationId, card.messageId, (current) => {
+      if (!showsOther(current, customerId, outcome)) return null;
+      const data = withOutcome(current.data, customerId, outcome);
+      wrote = data !== null;
+      return data ? { ...current, data, savedAt: now.toISOString() } : null;
+    });
+    // Another tap set the same outcome first: its own refresh replaces the message.
+    return wrote ? saved : null;
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+    log?.warn('card not refreshed: too many concurrent taps', { messageId: card.messageId });
+    return null;
+  }
+}
+
+export interface ChatRefreshDeps {
+  cards: CardStore;
+  audit: Pick<AuditStore, 'latestForCustomer'>;
+  conversations: Pick<ConversationStore, 'getRep'>;
+  /** Replaces a message's card through the stored reference (a ProactiveSender's updateCard fits). */
+  replace(reference: Record<string, unknown>, messageId: string, card: CardJson): Promise<SendResult>;
+  timeZone: string;
+  clock: () => Date;
+  log?: Pick<Log, 'warn'>;
+}
+
+/**
+ * After a tap made outside the chat (the tab): the user's cards in their 1:1 chat that show the
+ * customer, set to what the customer shows now and replaced in Teams. Best effort: a card Teams
+ * refuses is logged, its stored data right for the next tap on it.
+ */
+export async function refreshCardsInChat(
+  deps: ChatRefreshDeps,
+  userId: string,
+  customerId: string,
+): Promise<void> {
+  const rep = await deps.conversations.getRep(userId);
+  const chat = rep ? conversationIdOf(rep.reference) : null;
+  if (!rep || !chat) return;
+  const now = deps.clock();
+  const history = await deps.audit.latestForCustomer(customerId, { limit: HISTORY_LIMIT });
+  const outcome = currentOutcome(history, deps.timeZone, weekStart(now, deps.timeZone));
+  const request = {
+    conversationId: chat,
+    repUserId: userId,
+    customerId,
+    outcome,
+    now,
+    timeZone: deps.timeZone,
+  };
+  for (const refreshed of await refreshRepCards(deps.cards, request, deps.log)) {
+    const result = await deps.replace(rep.reference, refreshed.messageId, refreshed.card);
+    if (result.status !== 'delivered') {
+      deps.log?.warn('a card showing the customer could not be refreshed', {
+        messageId: refreshed.messageId,
+        ...(result.status === 'failed' ? { error: result.error } : { code: result.code }),
+      });
+    }
+  }
+}

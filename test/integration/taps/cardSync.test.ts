@@ -1,0 +1,211 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBotAdapter } from '../../../bot/adapter';
+import { ProactiveSender } from '../../../bot/proactiveSender';
+import { REFRESH_RETRY, refreshCardsInChat } from '../../../bot/taps/cardRefresh';
+import type { DigestCardData } from '../../../cards/digestCardModels';
+import type { Storage } from '../../../storage';
+import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
+import { cardOf, FakeTeamsConnector } from '../../fakes/teamsConnector';
+import { bookFromRows } from '../../helpers/bookFromRows';
+import { weeklyData } from '../../helpers/weeklyCardData';
+import {
+  ANA,
+  ANA_IN_TAB,
+  customer,
+  handlerDeps,
+  NOW,
+  openActionStorage,
+  post,
+  seed,
+  startActionBotHost,
+  submitActivity,
+  TIME_ZONE,
+  tabServiceOn,
+  tap,
+  textActivity,
+} from './actionHarness';
+import { cardRow } from './cardRows';
+
+// Every card Ana can see tells the same story after a tap anywhere: the weekly card, a `list` card
+// and the follow-up digest in her chat, through the real CloudAdapter over HTTP to a fake Teams
+// connector that keeps Teams' published rate limits, on Azurite.
+
+const rowan = customer('rowan', { name: 'Rowan Deli', lastContact: '2026-11-16' });
+const chat = `a:${ANA.userId}`;
+
+const digest: DigestCardData = {
+  kind: 'digest',
+  runKey: 'daily-2026-11-24',
+  rows: [
+    {
+      customerId: 'rowan',
+      name: 'Rowan Deli',
+      monthlyValue: 1200,
+      reason: { kind: 'no_order', contactOn: '2026-11-16', days: 8 },
+    },
+  ],
+  quietReason: 'went_quiet',
+  lossReasons: weeklyData([]).lossReasons,
+};
+
+describe('every card of the rep follows a tap', () => {
+  let storage: Storage;
+  let cards: TableCardStore;
+  let teams: FakeTeamsConnector;
+  let bot: Awaited<ReturnType<typeof startActionBotHost>>;
+  /** Teams' ids of the cards in Ana's chat. */
+  let weekly: string;
+  let listCard: string;
+  let digestCard: string;
+
+  /** Posts a card into Ana's chat on the fake (as the weekly run and `list` do) and keeps its data. */
+  async function sendCard(data: Parameters<typeof saveSentCard>[3]): Promise<string> {
+    const response = await fetch(
+      `${teams.serviceUrl}v3/conversations/${encodeURIComponent(chat)}/activities`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', attachments: [{ content: {} }] }),
+      },
+    );
+    const { id } = (await response.json()) as { id: string };
+    await saveSentCard(cards, id, ANA.userId, data, { conversationId: chat, now: NOW });
+    return id;
+  }
+
+  beforeEach(async () => {
+    ({ storage, cards } = await openActionStorage('cardsync'));
+    teams = await FakeTeamsConnector.start();
+    await seed(storage, [rowan], [ANA], teams.serviceUrl);
+    weekly = await sendCard(weeklyData([rowan]));
+    listCard = await sendCard({ ...weeklyData([rowan]), kind: 'list' });
+    digestCard = await sendCard(digest);
+    const stores = {
+      state: storage.state,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      cards,
+    };
+    bot = await startActionBotHost(storage, handlerDeps(stores));
+  });
+  afterEach(async () => {
+    await bot.host.close();
+    await teams.stop();
+  });
+
+  const tapOn = async (messageId: string, value: Record<string, unknown>) =>
+    expect(
+      await post(bot.host.url, submitActivity(teams.serviceUrl, ANA, value, { replyToId: messageId })),
+    ).toBe(200);
+  /** The card Teams shows now in message `messageId`: its last update, else as sent. */
+  const shown = (messageId: string) => {
+    const last = teams.activities
+      .filter((a) => a.activityId === messageId && a.conversationId === chat)
+      .at(-1);
+    if (!last) throw new Error(`no message ${messageId} in the chat`);
+    return cardOf(last);
+  };
+  const texts = () =>
+    teams.activities
+      .filter((a) => a.kind === 'send')
+      .flatMap((a) => (a.activity.text ? [String(a.activity.text)] : []));
+
+  it('Won back on the digest: the weekly and list cards show it, and their Undo undoes it', async () => {
+    await tapOn(weekly, tap.reachedOut('rowan'));
+    await tapOn(digestCard, { ...tap.wonBack('rowan', 1500), runKey: digest.runKey });
+
+    for (const id of [weekly, listCard]) {
+      const row = cardRow(shown(id), 'Rowan Deli');
+      expect(row.texts.join(' ')).toContain('Won back $1,500/month by Ana Ruiz');
+      expect(row.buttons).toEqual(['undo']);
+    }
+
+    // The Undo on the weekly card undoes the save, and every card shows the call again.
+    await tapOn(weekly, tap.undo('rowan'));
+    expect(texts().join('\n')).not.toContain('only that one can be undone');
+    expect((await storage.state.get('rowan'))?.state.wonBackAt).toBeNull();
+    for (const id of [weekly, listCard, digestCard]) {
+      const row = cardRow(shown(id), 'Rowan Deli');
+      expect(row.texts.join(' ')).toContain('Reached out by Ana Ruiz');
+      expect(row.buttons).toEqual(['undo']);
+    }
+  });
+
+  it('a tap on a list card brings the weekly card up to date', async () => {
+    await tapOn(listCard, tap.lost('rowan', 'price'));
+    const row = cardRow(shown(weekly), 'Rowan Deli');
+    expect(row.texts.join(' ')).toContain('Lost: Price');
+    expect(row.buttons).toEqual(['undo']);
+  });
+
+  it('a typed undo puts back every card showing the customer', async () => {
+    await tapOn(digestCard, { ...tap.wonBack('rowan', 1500), runKey: digest.runKey });
+    expect(await post(bot.host.url, textActivity(teams.serviceUrl, ANA, 'undo'))).toBe(200);
+    for (const id of [weekly, listCard, digestCard]) {
+      expect(cardRow(shown(id), 'Rowan Deli').buttons).toContain('reached_out');
+    }
+  });
+
+  it('a refresh Teams refuses with 429 loses nothing: the tap is answered and recorded, the refusal logged', async () => {
+    // The tap's own card update is request N+1; the first refresh after it meets a long 429.
+    teams.injectAtRequest(teams.stats.requests + 2, { status: 429, retryAfterSeconds: 30 });
+    const started = Date.now();
+    await tapOn(digestCard, { ...tap.wonBack('rowan', 1500), runKey: digest.runKey });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect((await storage.state.get('rowan'))?.state.recoveredValue).toBe(1500);
+    expect(cardRow(shown(digestCard), 'Rowan Deli').buttons).toEqual(['undo']);
+    expect(bot.log.lines.some((l) => l.includes('could not be refreshed') && l.includes('429'))).toBe(true);
+    // The refused card's stored data is right: a tap on it shows the save.
+    const stored = await cards.get(chat, weekly);
+    expect(JSON.stringify(stored?.data)).toContain('"won_back"');
+  });
+
+  it('a save in the tab brings the cards in the chat up to date', async () => {
+    const adapter = createBotAdapter(
+      { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
+      bot.log,
+    );
+    const sender = new ProactiveSender({ adapter, appId: '', retry: REFRESH_RETRY });
+    const refresh = {
+      cards,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      replace: (reference: Record<string, unknown>, messageId: string, card: Record<string, unknown>) =>
+        sender.updateCard(reference, messageId, card),
+      timeZone: TIME_ZONE,
+      clock: () => NOW,
+      log: bot.log,
+    };
+    const book = bookFromRows({
+      customers: [{ id: 'rowan', name: 'Rowan Deli', owner: ANA.email }],
+      orders: [{ customerId: 'rowan', date: '2026-10-01', amount: 500 }],
+    });
+    const tabs = tabServiceOn(storage, cards, book, {
+      refreshCards: (userId, customerId) => refreshCardsInChat(refresh, userId, customerId),
+    });
+    await tabs.act(ANA_IN_TAB, 'rowan', { action: 'lost', reason: 'price' });
+    for (const id of [weekly, listCard, digestCard]) {
+      const row = cardRow(shown(id), 'Rowan Deli');
+      expect(row.texts.join(' ')).toContain('Lost: Price');
+      expect(row.buttons).toEqual(['undo']);
+    }
+  });
+
+  it('cards of earlier weeks are left as they were', async () => {
+    const old = await sendCard({ ...weeklyData([rowan]), runKey: 'weekly-2026-W47' });
+    await tapOn(weekly, tap.reachedOut('rowan'));
+    expect(teams.activities.filter((a) => a.kind === 'update' && a.activityId === old)).toEqual([]);
+    expect(JSON.stringify((await cards.get(chat, old))?.data)).not.toContain('reached_out"');
+  });
+
+  it('an Undo tapped on such a card, when a later action stands, is refused and the card shows that action', async () => {
+    const old = await sendCard({ ...weeklyData([rowan]), runKey: 'weekly-2026-W47' });
+    await tapOn(old, { ...tap.reachedOut('rowan'), runKey: 'weekly-2026-W47' });
+    await tapOn(digestCard, { ...tap.wonBack('rowan', 1500), runKey: digest.runKey });
+    await tapOn(old, { ...tap.undo('rowan'), runKey: 'weekly-2026-W47' });
+    expect(texts().at(-1)).toContain('only that one can be undone');
+    const row = cardRow(shown(old), 'Rowan Deli');
+    expect(row.texts.join(' ')).toContain('Won back $1,500/month by Ana Ruiz');
+    expect(row.buttons).toEqual(['undo']);
+  });
+});
