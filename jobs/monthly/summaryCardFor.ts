@@ -64,7 +64,7 @@ export async function figureRepNames(
   conversations: Pick<Storage['conversations'], 'listReps' | 'listRemoved'>,
 ): Promise<RepNames> {
   const [reps, removed] = await Promise.all([conversations.listReps(), conversations.listRemoved()]);
-  return withFormerReps(repNamesOf(reps), removed);
+  return withFormerReps(repNamesOf(reps), removed, reps);
 }
 
 /**
