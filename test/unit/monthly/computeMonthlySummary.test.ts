@@ -277,9 +277,10 @@ describe('computeMonthlySummary edge months', () => {
       month: '2026-11',
       rows: r.all,
       lossReasons: LOSS_REASONS,
-      locale: 'ar-KW',
+      // Marathi, written left to right as the app requires, with its own digits.
+      locale: 'mr-IN',
     });
-    expect(s.hints).toEqual(['٣ of ٤ losses were price: that is a pricing conversation.']);
+    expect(s.hints).toEqual(['३ of ४ losses were price: that is a pricing conversation.']);
   });
 
   it('gives no hint from a single loss, nor when no reason reaches half', () => {
