@@ -1,5 +1,5 @@
 import { countsText } from '../../cards/buildWeeklyCard';
-import { formatCount, plainText } from '../../cards/format';
+import { formatCount, formatPercent, plainText } from '../../cards/format';
 import type { MonthlySummary } from '../../jobs/monthly/monthlySummarySchema';
 import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { heldOutInWeek } from '../../jobs/weekly/weeklyHoldout';
@@ -167,7 +167,7 @@ export function accuracyWords(
 ): TeamResponse['accuracy'] {
   if (result.customers === 0 || result.churned === 0 || result.churned === result.customers) return null;
   const count = (n: number) => formatCount(n, wording.locale);
-  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const pct = (x: number) => formatPercent(Math.round(x * 100), wording.locale);
   const better = result.score.auc - result.baseline.auc;
   const compare =
     Math.abs(better) < 0.005
@@ -177,8 +177,8 @@ export function accuracyWords(
         : `worse than simply sorting by days since the last order (${pct(result.baseline.auc)})`;
   const sentence =
     `Replayed on the team's whole book as of ${formatDateNear(asOf, wording.today, wording.locale)}: of ${count(result.customers)} customers, ${count(result.churned)} placed no order in the next ` +
-    `${result.horizonDays} days. Picking one who stopped and one who kept ordering, the score ranked the one who stopped ` +
-    `higher ${pct(result.score.auc)} of the time, ${compare}. In each rep's top ${result.topK}, ` +
+    `${count(result.horizonDays)} days. Picking one who stopped and one who kept ordering, the score ranked the one who stopped ` +
+    `higher ${pct(result.score.auc)} of the time, ${compare}. In each rep's top ${count(result.topK)}, ` +
     `${pct(result.score.topKPrecision)} really stopped ordering.`;
   return {
     sentence,
