@@ -38,6 +38,11 @@ export interface ActionRules {
   maxValue: number;
   /** "Snooze a week": days the daily follow-ups leave the customer alone. */
   snoozeDays: number;
+  /**
+   * Decimals a won-back value may have beyond its currency's (none: the currency's alone, ISO 4217):
+   * a recorded value replayed (replayRow) keeps its own, taken when the team's currency allowed them.
+   */
+  valueDecimals?: number;
 }
 
 /**

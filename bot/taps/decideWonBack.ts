@@ -89,7 +89,8 @@ export function readWonBackValue(
     return { ok: false, message: `The value won back must be a number greater than 0: ${why}.` };
   }
   const digits = minorDigits(money.currency);
-  if (typed !== null && roundToMinor(typed, money.currency) !== typed) {
+  const units = 10 ** Math.max(digits, rules.valueDecimals ?? 0);
+  if (typed !== null && Math.round(typed * units) / units !== typed) {
     // ¥1,200.5 or KWD 1.1254: an amount the currency cannot pay, refused rather than rounded unseen.
     const decimals = digits === 0 ? 'no decimals' : `${digits} decimals at most`;
     return {
