@@ -5,7 +5,6 @@ import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
 import { defaultRules } from '../../../rules/rulesSchema';
 import type { Storage } from '../../../storage';
 import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
-import { createTabService } from '../../../tabs/api/tabService';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { weeklyData } from '../../helpers/weeklyCardData';
 import { perRepFigures } from '../../unit/cards/cardWalk';
@@ -22,6 +21,7 @@ import {
   startConnector,
   submitActivity,
   TENANT,
+  tabServiceOn,
   tap,
 } from '../taps/actionHarness';
 import { weeklyOrders } from '../weekly/weeklyWorld';
@@ -203,21 +203,11 @@ describe('a save undone two months later', () => {
       expect(summary.headline).not.toContain('$1,000');
 
       // The Team tab, on the 20th: October as the month picked, and as one of December's six.
-      const tabs = createTabService({
-        storage,
-        cards,
-        rules: defaultRules(),
-        readBook: async () => ({
-          book: bookFromRows({
-            customers: [{ id: 'a', name: 'Customer a', owner: ANA.email, monthlyValue: 1000 }],
-            orders: weeklyOrders('a', '2026-01-05', '2026-12-14'),
-          }),
-          report: { files: [], rowsSkipped: 0 },
-        }),
-        timeZone,
-        access: { tenantId: TENANT, adminUserIds: [ADMIN.userId], managerUserIds: [] },
-        clock: () => local(12, 20),
+      const book = bookFromRows({
+        customers: [{ id: 'a', name: 'Customer a', owner: ANA.email, monthlyValue: 1000 }],
+        orders: weeklyOrders('a', '2026-01-05', '2026-12-14'),
       });
+      const tabs = tabServiceOn(storage, cards, book, { timeZone, clock: () => local(12, 20) });
       const admin = { userId: ADMIN.userId, name: ADMIN.name, email: ADMIN.email, tenantId: TENANT };
       for (const shown of ['2026-10', '2026-12']) {
         const team = await tabs.team(admin, { rep: null, month: shown });
@@ -278,26 +268,16 @@ describe('saves undone by the rep the customers were handed to', () => {
         snapshot: s,
       });
     }
-    const tabs = createTabService({
-      storage,
-      cards,
-      rules: defaultRules(),
-      readBook: async () => ({
-        book: bookFromRows({
-          customers: states.map((s) => ({
-            id: s.customerId,
-            name: s.name,
-            owner: BEN.email,
-            monthlyValue: 1000,
-          })),
-          orders: states.flatMap((s) => weeklyOrders(s.customerId, '2026-01-05', '2026-11-16')),
-        }),
-        report: { files: [], rowsSkipped: 0 },
-      }),
-      timeZone,
-      access: { tenantId: TENANT, adminUserIds: [ADMIN.userId], managerUserIds: [] },
-      clock: () => new Date(local(11, 20)),
+    const book = bookFromRows({
+      customers: states.map((s) => ({
+        id: s.customerId,
+        name: s.name,
+        owner: BEN.email,
+        monthlyValue: 1000,
+      })),
+      orders: states.flatMap((s) => weeklyOrders(s.customerId, '2026-01-05', '2026-11-16')),
     });
+    const tabs = tabServiceOn(storage, cards, book, { timeZone, clock: () => new Date(local(11, 20)) });
     const admin = { userId: ADMIN.userId, name: ADMIN.name, email: ADMIN.email, tenantId: TENANT };
     const ana = { userId: ANA.userId, name: ANA.name, email: ANA.email, tenantId: TENANT };
     for (const [user, rep] of [
