@@ -94,8 +94,11 @@ export interface DecisionContext {
   locale?: string;
   /** How feed and user text goes into messages: escaped for the bot's markdown chat (see DateWording). */
   showText?: (text: string) => string;
-  /** ISO 4217 currency of amounts in messages, as the cards show them; default USD. */
-  currency?: string;
+  /**
+   * The team's ISO 4217 currency, as the cards show it: amounts typed are read in it (its decimals)
+   * and messages state them in it. No default: a save read as dollars in a dinar team is refused.
+   */
+  currency: string;
   /** The moment of the action, ISO 8601 (the audit row's `at`). */
   at: string;
   /** The action's idempotency key (the audit row's id). */

@@ -131,7 +131,7 @@ export function decideWonBack(
     valueInput,
     ctx.current.monthlyValue,
     rules,
-    { currency: ctx.currency ?? 'USD', locale: ctx.locale ?? 'en-US' },
+    { currency: ctx.currency, locale: ctx.locale ?? 'en-US' },
     ctx.shownValueKind ?? ctx.current.valueKind,
     Math.max(ctx.current.monthlyValue, ctx.shownValue ?? 0),
   );
