@@ -101,26 +101,50 @@ export function repNameWithAddress(names: RepNames, address: string): string {
   return known ? `${known.name} (${address})` : address;
 }
 
+/** A rep who removed the app: the name Teams gave them then, the addresses they went by, and who they are. */
+export interface FormerRep {
+  name: string;
+  addresses: readonly string[];
+  /** Their Teams user id, when known: one who added the app back is named as they are now. */
+  userId?: string;
+}
+
 /**
- * `names` with reps no longer stored (they removed the app) named as they were when they did, for
- * the admins' notice of who removed it; an address `names` knows keeps its name.
+ * `names` with reps no longer stored (they removed the app) named as they were when they did, one
+ * rep under all their addresses; an address `names` knows keeps its name. A rep in `current` (added
+ * the app back, under another address) is read under their name now, also by the old address.
  */
 export function withFormerReps(
   names: RepNames,
-  former: readonly { address: string; name: string }[],
+  former: readonly FormerRep[],
+  current: readonly NamedRep[] = [],
 ): RepNames {
   const added = new Map([...names].map(([address, n]) => [address, { ...n }]));
-  for (const { address, name } of former) {
-    const key = addressKey(address);
-    const shown = shownName(name);
-    if (added.has(key) || shown === '') continue;
+  const now = new Map(current.map((r) => [r.userId, repAddresses(r).map(addressKey)]));
+  for (const f of former) {
+    const addresses = [...new Set(f.addresses.map(addressKey))].filter((a) => !added.has(a));
+    if (addresses.length === 0) continue;
+    const back =
+      f.userId === undefined
+        ? undefined
+        : now
+            .get(f.userId)
+            ?.map((a) => added.get(a))
+            .find(Boolean);
+    if (back) {
+      for (const address of addresses) added.set(address, back);
+      continue;
+    }
+    const shown = shownName(f.name);
+    if (shown === '') continue;
     const same = [...added.values()].filter((n) => sameNameKey(n.name) === sameNameKey(shown));
     for (const n of same) n.ambiguous = true;
-    added.set(key, {
+    const entry = {
       name: shown,
-      ambiguous: same.length > 0 || readsAsAnotherAddress(shown, [key]),
-      owner: key,
-    });
+      ambiguous: same.length > 0 || readsAsAnotherAddress(shown, addresses),
+      owner: addresses[0],
+    };
+    for (const address of addresses) added.set(address, entry);
   }
   return added;
 }

@@ -128,6 +128,13 @@ const removedSchema = z.object({
 });
 export type RemovedRep = z.output<typeof removedSchema>;
 
+/** A rep a removal was kept for (listRemoved): who, their name then, and the addresses it was kept under. */
+export interface KeptRemoval {
+  userId: string;
+  name: string;
+  addresses: string[];
+}
+
 /** A rep's row once they removed the app: who, when, and the zone and addresses a reinstall keeps. */
 const storedRemovedRep = removedSchema.extend({
   email: z.string().default(''),
@@ -181,8 +188,12 @@ export interface ConversationStore {
   removeRep(userId: string, removedAt: string): Promise<void>;
   /** The rep who last uninstalled the app under this email/UPN (case-insensitive) and has not installed it again, or null. */
   getRemoved(email: string): Promise<RemovedRep | null>;
-  /** Every address kept as one whose rep removed the app (and has not installed it again), with their name then. */
-  listRemoved(): Promise<{ address: string; name: string }[]>;
+  /**
+   * Every rep a removal was kept for, once each: the name Teams gave them when they last removed the
+   * app and the addresses it was kept under. A rep who added the app back under another address is
+   * listed too, by that old one: rows from before still name it.
+   */
+  listRemoved(): Promise<KeptRemoval[]>;
   /** Records a new serviceUrl (also inside the reference); returns whether anything changed. */
   refreshServiceUrl(userId: string, serviceUrl: string): Promise<boolean>;
   /**
@@ -263,22 +274,37 @@ export class TableConversationStore implements ConversationStore {
     return (await this.readRepRow(removed.userId))?.kind === 'installed' ? null : removed;
   }
 
-  async listRemoved(): Promise<{ address: string; name: string }[]> {
-    return naming(this.endpoint, async () => {
-      const removed: { address: string; name: string }[] = [];
+  async listRemoved(): Promise<KeptRemoval[]> {
+    const rows = await naming(this.endpoint, async () => {
+      const out: { key: string; removed: RemovedRep }[] = [];
       const pages = this.client
         .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${REMOVED}` } })
         .byPage();
       for await (const page of pages)
-        for (const e of page) {
-          // An address too long for a key (hashed) cannot be read back: that rep is shown by address.
-          const key = String(e.rowKey);
-          if (isHashedKey(key)) continue;
-          const { name } = parseOrThrow(removedSchema, e, 'removed rep');
-          removed.push({ address: decodeKey(key), name });
-        }
-      return removed;
+        for (const e of page)
+          out.push({ key: String(e.rowKey), removed: parseOrThrow(removedSchema, e, 'removed rep') });
+      return out;
     });
+    const byUser = new Map<string, KeptRemoval & { removedAt: string }>();
+    for (const { key, removed } of rows) {
+      // An address too long for a key is hashed: the rep's own row, which keeps it since they removed the app, says it.
+      const addresses = isHashedKey(key) ? await this.removedAddresses(removed.userId) : [decodeKey(key)];
+      const kept = byUser.get(removed.userId);
+      if (!kept) byUser.set(removed.userId, { ...removed, addresses });
+      else {
+        kept.addresses = [...new Set([...kept.addresses, ...addresses])];
+        // Removed more than once, under other addresses: the name they had the last time.
+        if (Date.parse(removed.removedAt) > Date.parse(kept.removedAt))
+          Object.assign(kept, { name: removed.name, removedAt: removed.removedAt });
+      }
+    }
+    return [...byUser.values()].map(({ userId, name, addresses }) => ({ userId, name, addresses }));
+  }
+
+  /** The addresses a removed rep's own row keeps (none when they installed the app again, or it has none). */
+  private async removedAddresses(userId: string): Promise<string[]> {
+    const row = await this.readRepRow(userId);
+    return row?.kind === 'removed' ? repAddresses(row.removed) : [];
   }
 
   /** The removal of this user kept under any of the rep's addresses (an older one of another account is not theirs). */

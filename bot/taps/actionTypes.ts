@@ -38,6 +38,11 @@ export interface ActionRules {
   maxValue: number;
   /** "Snooze a week": days the daily follow-ups leave the customer alone. */
   snoozeDays: number;
+  /**
+   * Decimals a won-back value may have beyond its currency's (none: the currency's alone, ISO 4217):
+   * a recorded value replayed (replayRow) keeps its own, taken when the team's currency allowed them.
+   */
+  valueDecimals?: number;
 }
 
 /**
@@ -89,8 +94,11 @@ export interface DecisionContext {
   locale?: string;
   /** How feed and user text goes into messages: escaped for the bot's markdown chat (see DateWording). */
   showText?: (text: string) => string;
-  /** ISO 4217 currency of amounts in messages, as the cards show them; default USD. */
-  currency?: string;
+  /**
+   * The team's ISO 4217 currency, as the cards show it: amounts typed are read in it (its decimals)
+   * and messages state them in it. No default: a save read as dollars in a dinar team is refused.
+   */
+  currency: string;
   /** The moment of the action, ISO 8601 (the audit row's `at`). */
   at: string;
   /** The action's idempotency key (the audit row's id). */

@@ -102,7 +102,6 @@ export async function commitDecision(
   return { kind: 'conflict', current, row };
 }
 
-/** What replaying a stored row needs. */
 /**
  * Finishes a row found under a repeated key (a double tap racing the first, or a retry after a crash
  * left its state write undone). An undo is written when the state still equals its snapshot. A rep

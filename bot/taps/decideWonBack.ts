@@ -90,7 +90,8 @@ export function readWonBackValue(
     return { ok: false, message: `The value won back must be a number greater than 0: ${why}.` };
   }
   const digits = minorDigits(money.currency);
-  if (typed !== null && roundToMinor(typed, money.currency) !== typed) {
+  const units = 10 ** Math.max(digits, rules.valueDecimals ?? 0);
+  if (typed !== null && Math.round(typed * units) / units !== typed) {
     // ¥1,200.5 or KWD 1.1254: an amount the currency cannot pay, refused rather than rounded unseen.
     const decimals = digits === 0 ? 'no decimals' : `${digits} decimals at most`;
     return {
@@ -131,7 +132,7 @@ export function decideWonBack(
     valueInput,
     ctx.current.monthlyValue,
     rules,
-    { currency: ctx.currency ?? 'USD', locale: ctx.locale ?? 'en-US' },
+    { currency: ctx.currency, locale: ctx.locale ?? 'en-US' },
     ctx.shownValueKind ?? ctx.current.valueKind,
     Math.max(ctx.current.monthlyValue, ctx.shownValue ?? 0),
   );

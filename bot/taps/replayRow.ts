@@ -10,10 +10,7 @@ import { restoreFrom } from './decideUndo';
 export interface ReplayOptions {
   rules: ActionRules;
   timeZone: string;
-  /**
-   * The team's currency (ISO 4217): a value is checked against its decimals, so a dinar save of
-   * 1.125 replayed as dollars would be refused, and every later tap on the customer with it.
-   */
+  /** The team's currency (ISO 4217), as the tap was decided in (a value's own decimals stand: rulesOfRow). */
   currency: string;
 }
 
@@ -76,5 +73,13 @@ function rulesOfRow(row: AuditRow, rules: ActionRules, today: string): ActionRul
     noteMaxLength: Math.max(rules.noteMaxLength, row.note?.length ?? 0),
     maxValue: Math.max(rules.maxValue, row.value ?? 0),
     maxValueMultiple: row.value === null ? rules.maxValueMultiple : Number.POSITIVE_INFINITY,
+    // Typed when the team's currency had as many decimals (KWD 1.125 before CURRENCY became USD).
+    valueDecimals: Math.max(rules.valueDecimals ?? 0, decimalsOf(row.value ?? 0)),
   };
+}
+
+/** How many decimals `value` has (1.125: 3), up to 20; a value of more is refused on replay as before. */
+function decimalsOf(value: number): number {
+  for (let k = 0; k <= 20; k++) if (Math.round(value * 10 ** k) / 10 ** k === value) return k;
+  return 0;
 }

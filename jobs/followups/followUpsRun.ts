@@ -404,6 +404,7 @@ async function markLostAfterSilence(
           actor: { userId: FOLLOW_UPS_ACTOR.actorId, name: FOLLOW_UPS_ACTOR.actorName },
           today: at.today,
           timeZone: deps.config.timeZone,
+          currency: replay.currency,
           at: at.at,
           key: `lost_after_silence|${f.state.customerId}|${f.state.lastContact}`.slice(0, MAX_AUDIT_ID_CHARS),
           cardMessageId: null,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatCount, formatExactMoney } from '../../cards/format';
+import { formatCount, formatExactMoney, plainText } from '../../cards/format';
 import { sameNameKey } from '../../cards/repNames';
 import { addressKey } from '../../rules/addresses';
 import { daysBetween, localDate, MONTH_KEY, monthName, shiftMonth } from '../../rules/calendar';
@@ -267,13 +267,14 @@ function lossShares(
   const slices = new Map<string, { code: string; label: string; count: number }>();
   for (const r of lost) {
     const code = r.reason ?? 'unspecified';
-    const label = reasons.find((reason) => reason.code === code)?.label ?? code;
-    const key = sameNameKey(label.trim());
+    // As the card shows it: runs of spaces one, and no line breaks.
+    const label = plainText(reasons.find((reason) => reason.code === code)?.label ?? code);
+    const key = sameNameKey(label);
     const slice = slices.get(key);
-    if (!slice) slices.set(key, { code, label: label.trim(), count: 1 });
+    if (!slice) slices.set(key, { code, label, count: 1 });
     else {
       slice.count++;
-      if (order(code) < order(slice.code)) Object.assign(slice, { code, label: label.trim() });
+      if (order(code) < order(slice.code)) Object.assign(slice, { code, label });
     }
   }
   return [...slices.values()]

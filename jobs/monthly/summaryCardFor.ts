@@ -58,13 +58,14 @@ export async function weeklyDeliveries(
 
 /**
  * The reps' names for a month's figures: the stored reps, and those who removed the app since, named
- * as Teams named them then (a rep who left after the month's saves is still read by name, not address).
+ * as Teams named them then (a rep who left after the month's saves is still read by name, not address),
+ * one rep under all their addresses; one back under a new address is named as they are now.
  */
 export async function figureRepNames(
   conversations: Pick<Storage['conversations'], 'listReps' | 'listRemoved'>,
 ): Promise<RepNames> {
   const [reps, removed] = await Promise.all([conversations.listReps(), conversations.listRemoved()]);
-  return withFormerReps(repNamesOf(reps), removed);
+  return withFormerReps(repNamesOf(reps), removed, reps);
 }
 
 /**

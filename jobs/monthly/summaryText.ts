@@ -164,7 +164,7 @@ function followUpFacts(s: MonthlySummary): [string, string][] {
     // Held: ordering again, at the customer's usual pace, that many days after the save.
     const checks = h.checks
       .filter((c) => c.of > 0)
-      .map((c, k) => `${c.days} days${k === 0 ? ' after the save' : ''}: ${n(c.held)} of ${n(c.of)}`);
+      .map((c, k) => `${n(c.days)} days${k === 0 ? ' after the save' : ''}: ${n(c.held)} of ${n(c.of)}`);
     out.push([
       'Saves that held',
       checks.length > 0

@@ -221,7 +221,7 @@ export function namesWithRemoved(names: RepNames, outcomes: readonly RepOutcome[
     names,
     outcomes.flatMap((o) =>
       o.status === 'no_conversation' && o.removedName !== undefined
-        ? [{ address: o.rep, name: o.removedName }]
+        ? [{ addresses: [o.rep], name: o.removedName }]
         : [],
     ),
   );

@@ -426,10 +426,13 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const all = [...stored.values()];
       const scope = rep === null ? null : seesAll(user) ? await addressesOfRep(rep) : await addressesOf(user);
       const mine = all.filter((s) => ownedBy(s.owner, scope));
+      // Undo rows are read whoever's customer they are now: the owner since may undo what the one
+      // before did, and an undo cancels only rows shown, by id.
       const rowsOf = (m: string) =>
-        (rowsByMonth[partitions.indexOf(m)] ?? []).filter((r) => ownedBy(r.owner, scope));
-      // An undo has no time limit: a month's save undone any month since is out of its figures. Undo
-      // rows are read whoever's customer they are now (they cancel only rows shown, by id).
+        (rowsByMonth[partitions.indexOf(m)] ?? []).filter(
+          (r) => r.action === 'undo' || ownedBy(r.owner, scope),
+        );
+      // An undo has no time limit: a month's save undone any month since is out of its figures.
       const undosAfter = (m: string) =>
         [
           ...partitions.filter((p) => p > m).flatMap((p) => rowsByMonth[partitions.indexOf(p)] ?? []),

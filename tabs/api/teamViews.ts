@@ -1,5 +1,5 @@
 import { countsText } from '../../cards/buildWeeklyCard';
-import { formatCount, plainText } from '../../cards/format';
+import { formatCount, formatPercent, plainText } from '../../cards/format';
 import type { MonthlySummary } from '../../jobs/monthly/monthlySummarySchema';
 import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { heldOutInWeek } from '../../jobs/weekly/weeklyHoldout';
@@ -168,7 +168,7 @@ export function accuracyWords(
 ): TeamResponse['accuracy'] {
   if (result.customers === 0 || result.churned === 0 || result.churned === result.customers) return null;
   const count = (n: number) => formatCount(n, wording.locale);
-  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const pct = (x: number) => formatPercent(Math.round(x * 100), wording.locale);
   const better = result.score.auc - result.baseline.auc;
   const compare =
     Math.abs(better) < 0.005
@@ -178,10 +178,10 @@ export function accuracyWords(
         : `worse than simply sorting by days since the last order (${pct(result.baseline.auc)})`;
   const sentence =
     `Replayed on the team's whole book as of ${formatDateNear(asOf, wording.today, wording.locale)}: of ${count(result.customers)} customers, ${count(result.churned)} placed no order in the next ` +
-    `${result.horizonDays} days. Picking one who stopped and one who kept ordering, the score ranked the one who stopped ` +
-    `higher ${pct(result.score.auc)} of the time, ${compare}. In each rep's top ${result.topK}, ` +
+    `${count(result.horizonDays)} days. Picking one who stopped and one who kept ordering, the score ranked the one who stopped ` +
+    `higher ${pct(result.score.auc)} of the time, ${compare}. In each rep's top ${count(result.topK)}, ` +
     `${pct(result.score.topKPrecision)} really stopped ordering.` +
-    chancesWords(result);
+    chancesWords(result, count);
   return {
     sentence,
     auc: result.score.auc,
@@ -195,11 +195,11 @@ export function accuracyWords(
  * every customer's page and the card state one, and on a book where they missed (Online Retail) the
  * manager is told to read them as rough. Nothing when the replay stated none for its horizon.
  */
-function chancesWords(result: BacktestResult): string {
+function chancesWords(result: BacktestResult, count: (n: number) => string): string {
   const c = result.calibration;
   if (c === null) return '';
-  const points = (x: number) => Math.round(100 * x);
-  const stated = ` The chances of no order in ${result.horizonDays} days it stated were`;
+  const points = (x: number) => count(Math.round(100 * x));
+  const stated = ` The chances of no order in ${count(result.horizonDays)} days it stated were`;
   return calibrationClose(c)
     ? `${stated} within ${points(c.worstDecileGap)} points of what happened (${points(c.meanDecileGap)} on average).`
     : `${stated} off by ${points(c.meanDecileGap)} points on average, ${points(c.worstDecileGap)} at worst: read them as rough.`;

@@ -64,7 +64,7 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
   },
   year: {
     file: 'yearBench.ts',
-    what: 'the rows 1, 2 and 5 years of a 20-rep team leave (run ledger, a busy customer, a rep’s cards) and the reads that grow with them, on Azurite',
+    what: 'the rows 1, 2 and 5 years of a 20-rep team leave (run ledger, a busy customer, a rep’s cards, the month table) and the reads that grow with them, on Azurite',
   },
   coldStart: {
     file: 'coldStartBench.ts',

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { EARLIEST_WEEKLY_RUN_KEY, weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
-import { dayOf, isoOfDay } from '../../rules/calendar';
+import { dayOf, isoOfDay, shiftMonth } from '../../rules/calendar';
 import { initialState } from '../../rules/customerState';
 import { openStorage, type Storage } from '../../storage';
-import { auditColumns, parseAuditRow } from '../../storage/auditRow';
+import { type AuditRow, auditColumns, parseAuditRow } from '../../storage/auditRow';
 import { idKey, newestFirstKey } from '../../storage/keys';
 import { startAzurite } from '../../test/helpers/azurite';
 
@@ -24,6 +24,9 @@ const ACTIONS_PER_YEAR = 52 * 2 + 26;
 /** A stored card's gzipped bytes: a weekly card of 10 rows is 457 (generated names); real names compress less. */
 const CARD_BYTES = 1_500;
 const START = '2026-01-05'; // a Monday
+/** A rep's month-table rows a week: ten customers flagged, a few taps, an Undo every other week. */
+const FLAGGED_PER_WEEK = 10;
+const TAPS_PER_WEEK = 2;
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const start = performance.now();
@@ -107,6 +110,45 @@ function customerRows(customerId: string, years: number, lostFirst: boolean) {
   return rows;
 }
 
+/**
+ * The month table for `years` of the team: per rep and week, FLAGGED_PER_WEEK `surfaced` rows, a
+ * Reached out and a Won back, and an Undo of that Won back every other week (an undo is what
+ * `summary --month` must find in every month after the one it reads).
+ */
+function monthTableRows(years: number) {
+  const rows: ({ partitionKey: string; rowKey: string } & Record<string, unknown>)[] = [];
+  const first = dayOf(START);
+  for (let week = 0; week < years * 52; week++)
+    for (let r = 0; r < REPS; r++) {
+      const owner = `rep${r}@example.com`;
+      const row = (k: number, action: AuditRow['action'], extra: Partial<AuditRow> = {}) => {
+        const at = new Date(Date.parse(`${isoOfDay(first + week * 7)}T15:00:00Z`) + k * 60_000).toISOString();
+        const audit = parseAuditRow({
+          id: `w${week}|${owner}|${k}|${action}`,
+          action,
+          customerId: `cust-${r}-${k}`,
+          customerName: 'Oak',
+          owner,
+          actorId: `aad-rep${r}`,
+          actorName: `Rep ${r}`,
+          at,
+          ...extra,
+        });
+        rows.push({
+          partitionKey: at.slice(0, 7),
+          rowKey: `${at}_${idKey(audit.id)}`,
+          ...auditColumns(audit),
+        });
+        return audit;
+      };
+      for (let k = 0; k < FLAGGED_PER_WEEK; k++) row(k, 'surfaced');
+      row(FLAGGED_PER_WEEK, 'reached_out');
+      const save = row(FLAGGED_PER_WEEK + TAPS_PER_WEEK - 1, 'won_back', { value: 1200 });
+      if (week % 2 === 1) row(FLAGGED_PER_WEEK + TAPS_PER_WEEK, 'undo', { undoes: save.id });
+    }
+  return rows;
+}
+
 /** One rep's sent cards for `years`: a weekly card each Monday, a digest each working day. */
 function cardRows(conversationId: string, years: number) {
   const rows: ({ partitionKey: string; rowKey: string } & Record<string, unknown>)[] = [];
@@ -130,7 +172,7 @@ function cardRows(conversationId: string, years: number) {
 
 export interface YearFigures {
   years: number;
-  rows: { ledger: number; customerTrail: number; repCards: number };
+  rows: { ledger: number; customerTrail: number; repCards: number; monthTable: number };
   reads: { what: string; requests: number; ms: number; found: number }[];
 }
 
@@ -155,6 +197,8 @@ export async function yearFigures(connectionString: string, years: number): Prom
   await insertAll(client(storage.tables.runs), ledger);
   await insertAll(client(storage.tables.auditByCustomer), [...busy, ...lost]);
   await insertAll(client(cardsTable), cards);
+  const monthTable = monthTableRows(years);
+  await insertAll(client(storage.tables.audit), monthTable);
 
   const now = isoOfDay(dayOf(START) + years * 364);
   const nowKey = weeklyRunKeyOfDay(now);
@@ -183,6 +227,16 @@ export async function yearFigures(connectionString: string, years: number): Prom
     await measure(storage, 'a standing loss behind every other row (latestOfAction)', async () =>
       (await storage.audit.latestOfAction('lost-long-ago', 'lost')) ? 1 : 0,
     ),
+    await measure(
+      storage,
+      '`summary --month` of the first month: one month’s rows (readMonth)',
+      async () => (await storage.audit.readMonth(START.slice(0, 7))).length,
+    ),
+    await measure(
+      storage,
+      '`summary --month` of the first month: the undos of every month since its next (readUndosAfter)',
+      async () => (await storage.audit.readUndosAfter(shiftMonth(START.slice(0, 7), 1))).length,
+    ),
   ];
   // The crash-recovery probe of a rep's sent cards (cardStore.findRunCard) for a run with no card:
   // the service reads every card in the rep's conversation.
@@ -204,7 +258,12 @@ export async function yearFigures(connectionString: string, years: number): Prom
   });
   return {
     years,
-    rows: { ledger: ledger.length, customerTrail: busy.length, repCards: cards.length },
+    rows: {
+      ledger: ledger.length,
+      customerTrail: busy.length,
+      repCards: cards.length,
+      monthTable: monthTable.length,
+    },
     reads,
   };
 }
@@ -219,7 +278,7 @@ async function main(): Promise<void> {
     for (const y of years.length > 0 ? years : [1, 2, 5]) {
       const f = await yearFigures(azurite.connectionString, y);
       console.log(
-        `${y} year(s), ${REPS} reps: ledger ${f.rows.ledger} rows, a busy customer's trail ${f.rows.customerTrail} rows (guard + listing), a rep's cards ${f.rows.repCards} rows`,
+        `${y} year(s), ${REPS} reps: ledger ${f.rows.ledger} rows, a busy customer's trail ${f.rows.customerTrail} rows (guard + listing), a rep's cards ${f.rows.repCards} rows, the month table ${f.rows.monthTable} rows`,
       );
       for (const r of f.reads)
         console.log(`  ${r.what}: ${r.requests} request(s), ${r.ms} ms, found ${r.found}`);

@@ -56,6 +56,7 @@ async function anaReachesOut(
       actor: { userId: `aad-${ANA}`, name: 'Ana Ruiz' },
       today: '2026-10-24',
       timeZone: TIME_ZONE,
+      currency: 'USD',
       at,
       key: `${cardMessageId ?? 'tab'}|quiet|reached_out|1`,
       cardMessageId,

@@ -27,6 +27,23 @@ const MANAGER: TabUser = { userId: 'aad-maria', name: 'Maria', email: 'maria@x.c
 const rules = defaultRules();
 const owners = [SAM, SAM_LI, ANA, CARL];
 
+/** Customer C-`k` of `owner`, flagged on 2 November, won back for 500 by `actor` at `at`. */
+async function savedInNovember(
+  world: WeeklyWorld,
+  k: number,
+  owner: string,
+  actor: { userId: string; name: string },
+  at: string,
+): Promise<void> {
+  const state = {
+    ...initialState({ customerId: `C-${k}`, name: `Customer ${k}`, owner, monthlyValue: 1000 }),
+    band: 'at_risk' as const,
+    surfacedAt: '2026-11-02',
+  };
+  await world.storage.state.writeChanged(new Map(), [state]);
+  await wonBackBy(world, state, actor, { at, card: `card-${k}`, value: '500' });
+}
+
 describe('reps named in the monthly summary and the Team tab', () => {
   let world: WeeklyWorld;
   beforeEach(async () => {
@@ -125,20 +142,14 @@ describe('a rep the month’s rows name by both her addresses', () => {
       serviceUrl: world.fake.serviceUrl,
       reference: { conversation: { id: 'a:ana' } },
     });
-    for (const [k, owner] of [UPN, EMAIL].entries()) {
-      const state = {
-        ...initialState({ customerId: `C-${k}`, name: `Customer ${k}`, owner, monthlyValue: 1000 }),
-        band: 'at_risk' as const,
-        surfacedAt: '2026-11-02',
-      };
-      await world.storage.state.writeChanged(new Map(), [state]);
-      await wonBackBy(
+    for (const [k, owner] of [UPN, EMAIL].entries())
+      await savedInNovember(
         world,
-        state,
+        k,
+        owner,
         { userId: 'aad-ana', name: 'Ana Ruiz' },
-        { at: `2026-11-1${k}T15:00:00.000Z`, card: `card-${k}`, value: '500' },
+        `2026-11-1${k}T15:00:00.000Z`,
       );
-    }
   });
   afterEach(async () => {
     await world.stop();
@@ -187,17 +198,12 @@ describe('a rep who removed the app after the month’s save', () => {
       serviceUrl: world.fake.serviceUrl,
       reference: { conversation: { id: 'a:ben' } },
     });
-    const state = {
-      ...initialState({ customerId: 'C-0', name: 'Customer 0', owner: BEN, monthlyValue: 1000 }),
-      band: 'at_risk' as const,
-      surfacedAt: '2026-11-02',
-    };
-    await world.storage.state.writeChanged(new Map(), [state]);
-    await wonBackBy(
+    await savedInNovember(
       world,
-      state,
+      0,
+      BEN,
       { userId: 'aad-ben', name: 'Ben Ortiz' },
-      { at: '2026-11-16T15:00:00.000Z', card: 'card-0', value: '500' },
+      '2026-11-16T15:00:00.000Z',
     );
     await world.storage.conversations.removeRep('aad-ben', '2026-11-30T17:00:00.000Z');
   });
@@ -223,5 +229,79 @@ describe('a rep who removed the app after the month’s save', () => {
     });
     const team = await tabs.team(MANAGER, { rep: null, month: '2026-11' });
     expect(team.reps.map((r) => r.name)).toEqual(['Ben Ortiz']);
+  });
+});
+
+// Reps who removed the app, as a manager reads their month: Ben under both his addresses (the feed
+// named him by his sign-in name, then by his email), Cleo who removed it and added it back under a
+// new address, and Dan whose address is too long to be a table key as it is.
+describe('reps who removed the app, read by name', () => {
+  const BEN = 'ben@x.com';
+  const BEN_UPN = 'ben.ortiz@x.com';
+  const CLEO_OLD = 'cleo@old.x.com';
+  const CLEO = 'cleo@x.com';
+  const DAN = `${'名'.repeat(310)}@x.com`;
+  let world: WeeklyWorld;
+  const install = (userId: string, name: string, email: string, upn = '') =>
+    world.storage.conversations.saveRep({
+      userId,
+      name,
+      email,
+      upn,
+      tenantId: 't',
+      serviceUrl: world.fake.serviceUrl,
+      reference: { conversation: { id: `a:${userId}` } },
+    });
+  beforeEach(async () => {
+    world = await openWeeklyWorld('repsremoved');
+    await install('aad-ben', 'Ben Ortiz', BEN, BEN_UPN);
+    await install('aad-cleo', 'Cleo Park', CLEO_OLD);
+    await install('aad-dan', 'Dan Ito', DAN);
+    const saves: [string, string, string][] = [
+      [BEN_UPN, 'aad-ben', 'Ben Ortiz'],
+      [BEN, 'aad-ben', 'Ben Ortiz'],
+      [CLEO_OLD, 'aad-cleo', 'Cleo Park'],
+      [DAN, 'aad-dan', 'Dan Ito'],
+    ];
+    for (const [k, [owner, userId, name]] of saves.entries())
+      await savedInNovember(world, k, owner, { userId, name }, `2026-11-1${k}T15:00:00.000Z`);
+    for (const userId of ['aad-ben', 'aad-cleo', 'aad-dan'])
+      await world.storage.conversations.removeRep(userId, '2026-11-20T17:00:00.000Z');
+    // Cleo is back, under the address her company gave her since.
+    await install('aad-cleo', 'Cleo Park', CLEO);
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('the summary gives each one line under their name', async () => {
+    const { summary } = await summaryCardFor(world.storage, '2026-11', {
+      timeZone: TIME_ZONE,
+      lossReasons: rules.lossReasons,
+    });
+    expect(summary.reps.map((r) => [r.name, r.wonBack]).sort()).toEqual([
+      ['Ben Ortiz', 2],
+      ['Cleo Park', 1],
+      ['Dan Ito', 1],
+    ]);
+  });
+
+  it('the Team tab lists each once in its picker, by name', async () => {
+    const customers = [BEN_UPN, BEN, CLEO_OLD, DAN].map((owner, k) => ({
+      id: `C-${k}`,
+      name: `Customer ${k}`,
+      owner,
+      monthlyValue: 1000,
+    }));
+    const book = bookFromRows({
+      customers,
+      orders: customers.flatMap((c) => weeklyOrders(c.id, '2026-01-05', '2026-12-01')),
+    });
+    const tabs = tabsOver(world, book, {
+      access: { tenantId: '', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+      clock: () => new Date('2026-12-03T15:00:00Z'),
+    });
+    const team = await tabs.team(MANAGER, { rep: null, month: '2026-11' });
+    expect(team.reps.map((r) => r.name).sort()).toEqual(['Ben Ortiz', 'Cleo Park', 'Dan Ito']);
   });
 });

@@ -5,13 +5,13 @@ import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
 import { defaultRules } from '../../../rules/rulesSchema';
 import type { Storage } from '../../../storage';
 import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
-import { createTabService } from '../../../tabs/api/tabService';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { weeklyData } from '../../helpers/weeklyCardData';
 import { perRepFigures } from '../../unit/cards/cardWalk';
 import {
   ADMIN,
   ANA,
+  BEN,
   customer,
   handlerDeps,
   openActionStorage,
@@ -21,6 +21,7 @@ import {
   startConnector,
   submitActivity,
   TENANT,
+  tabServiceOn,
   tap,
 } from '../taps/actionHarness';
 import { weeklyOrders } from '../weekly/weeklyWorld';
@@ -202,21 +203,11 @@ describe('a save undone two months later', () => {
       expect(summary.headline).not.toContain('$1,000');
 
       // The Team tab, on the 20th: October as the month picked, and as one of December's six.
-      const tabs = createTabService({
-        storage,
-        cards,
-        rules: defaultRules(),
-        readBook: async () => ({
-          book: bookFromRows({
-            customers: [{ id: 'a', name: 'Customer a', owner: ANA.email, monthlyValue: 1000 }],
-            orders: weeklyOrders('a', '2026-01-05', '2026-12-14'),
-          }),
-          report: { files: [], rowsSkipped: 0 },
-        }),
-        timeZone,
-        access: { tenantId: TENANT, adminUserIds: [ADMIN.userId], managerUserIds: [] },
-        clock: () => local(12, 20),
+      const book = bookFromRows({
+        customers: [{ id: 'a', name: 'Customer a', owner: ANA.email, monthlyValue: 1000 }],
+        orders: weeklyOrders('a', '2026-01-05', '2026-12-14'),
       });
+      const tabs = tabServiceOn(storage, cards, book, { timeZone, clock: () => local(12, 20) });
       const admin = { userId: ADMIN.userId, name: ADMIN.name, email: ADMIN.email, tenantId: TENANT };
       for (const shown of ['2026-10', '2026-12']) {
         const team = await tabs.team(admin, { rep: null, month: shown });
@@ -225,6 +216,77 @@ describe('a save undone two months later', () => {
     } finally {
       await host.host.close();
       await connector.close();
+    }
+  });
+});
+
+// Ana saved two customers in October; both were handed to Ben, who found the saves were not real and
+// undid them (the owner now may undo what the previous owner did): one in October, one in November.
+// Ana's October on the Team tab, as she or a manager reads it, no longer counts them.
+describe('saves undone by the rep the customers were handed to', () => {
+  const timeZone = 'America/Chicago';
+  const local = (month: number, day: number) =>
+    new Date(new TZDate(2026, month - 1, day, 10, 0, 0, timeZone).getTime()).toISOString();
+
+  it("are out of the saver's month on the Team tab", async () => {
+    const { storage, cards } = await openActionStorage('handedundo', timeZone);
+    const states = ['a', 'b'].map((id) =>
+      customer(id, { monthlyValue: 1000, surfacedAt: '2026-10-05', owner: BEN.email }),
+    );
+    await seed(storage, states);
+    const row = (s: (typeof states)[number]) => ({ customerId: s.customerId, customerName: s.name });
+    for (const [k, s] of states.entries()) {
+      await storage.audit.record({
+        ...row(s),
+        id: surfacedRowId('weekly-2026-W41', s.customerId),
+        action: 'surfaced',
+        owner: ANA.email,
+        actorId: 'churn-predictor:weekly',
+        actorName: 'Churn Predictor',
+        at: local(10, 5),
+      });
+      await storage.audit.record({
+        ...row(s),
+        id: `save-${s.customerId}`,
+        action: 'won_back',
+        owner: ANA.email,
+        actorId: ANA.userId,
+        actorName: ANA.name,
+        at: local(10, 10),
+        value: 1000,
+        snapshot: { ...s, owner: ANA.email },
+      });
+      await storage.audit.record({
+        ...row(s),
+        id: `undo-${s.customerId}`,
+        action: 'undo',
+        undoes: `save-${s.customerId}`,
+        owner: BEN.email,
+        actorId: BEN.userId,
+        actorName: BEN.name,
+        at: k === 0 ? local(10, 20) : local(11, 3),
+        snapshot: s,
+      });
+    }
+    const book = bookFromRows({
+      customers: states.map((s) => ({
+        id: s.customerId,
+        name: s.name,
+        owner: BEN.email,
+        monthlyValue: 1000,
+      })),
+      orders: states.flatMap((s) => weeklyOrders(s.customerId, '2026-01-05', '2026-11-16')),
+    });
+    const tabs = tabServiceOn(storage, cards, book, { timeZone, clock: () => new Date(local(11, 20)) });
+    const admin = { userId: ADMIN.userId, name: ADMIN.name, email: ADMIN.email, tenantId: TENANT };
+    const ana = { userId: ANA.userId, name: ANA.name, email: ANA.email, tenantId: TENANT };
+    for (const [user, rep] of [
+      [admin, null],
+      [admin, ANA.email],
+      [ana, null],
+    ] as const) {
+      const team = await tabs.team(user, { rep, month: '2026-10' });
+      expect(team.monthly.find((m) => m.month === '2026-10')).toMatchObject({ saves: 0, valueWonBack: 0 });
     }
   });
 });

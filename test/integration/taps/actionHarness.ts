@@ -97,7 +97,12 @@ export function tabServiceOn(
   storage: Storage,
   cards: TableCardStore,
   book: Book,
-  money: Pick<TabServiceDeps, 'currency' | 'locale' | 'statesRereadMs' | 'refreshCards' | 'log'> = {},
+  options: Partial<
+    Pick<
+      TabServiceDeps,
+      'currency' | 'locale' | 'statesRereadMs' | 'timeZone' | 'clock' | 'refreshCards' | 'log'
+    >
+  > = {},
 ): ReturnType<typeof createTabService> {
   return createTabService({
     storage,
@@ -107,7 +112,7 @@ export function tabServiceOn(
     timeZone: TIME_ZONE,
     access: { tenantId: TENANT, adminUserIds: [ADMIN.userId], managerUserIds: [] },
     clock: () => NOW,
-    ...money,
+    ...options,
   });
 }
 

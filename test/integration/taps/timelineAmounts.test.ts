@@ -87,6 +87,24 @@ describe('a save in a currency with three decimals', () => {
   });
 });
 
+// A team that set CURRENCY=KWD by mistake and corrected it to USD after a rep had saved a customer
+// for KWD 1.125: that save was a valid amount when it was taken. Replayed now (every tap on the
+// customer first finishes its latest action), it must stand, not be refused as a dollar amount with
+// a third decimal, and every later tap on the customer with it.
+describe('a save recorded before the team changed its currency', () => {
+  it('still replays: the customer can be undone and tapped on in the new currency', async () => {
+    const { storage, cards } = await openActionStorage('tlcurrencychange');
+    await seed(storage, [customer('oak', { name: 'Oak Roasters', monthlyValue: 2 })]);
+    const before = { ...tabActionDeps(storage, cards), currency: 'KWD', locale: 'en-GB' };
+    expect(
+      await tapInTab(before, ANA_IN_TAB, 'oak', { action: 'won_back', value: '1.125', locale: 'en-GB' }),
+    ).toMatchObject({ ok: true });
+    const after = { ...tabActionDeps(storage, cards), currency: 'USD', locale: 'en-US' };
+    expect(await tapInTab(after, ANA_IN_TAB, 'oak', { action: 'undo' })).toMatchObject({ ok: true });
+    expect((await storage.state.get('oak'))?.state.wonBackAt).toBeNull();
+  });
+});
+
 // A Tunisian team writing French (CURRENCY=TND, three decimals; LOCALE=fr-TN, a decimal comma): a rep
 // types 1,125 in the tab, one dinar and 125 millimes, in their French Teams or in an English one as 1.125.
 describe('a save with three decimals in a team whose locale writes a decimal comma', () => {

@@ -57,6 +57,7 @@ async function tap(
     actor: { userId: `aad-${current.owner}`, name: current.owner },
     today: TODAY,
     timeZone: TIME_ZONE,
+    currency: 'USD',
     at: AT,
     key: `tap_${customerId}`,
     cardMessageId: null,

@@ -269,6 +269,7 @@ export async function wonBackBy(
       actor,
       today: tap.at.slice(0, 10),
       timeZone: TIME_ZONE,
+      currency: 'USD',
       at: tap.at,
       key: `${tap.card}|${state.customerId}|won_back|1`,
       cardMessageId: tap.card,

@@ -30,8 +30,8 @@ describe('a display name that could pass for another rep', () => {
 
   it('a former rep whose name looks like a stored one’s is told apart in the admins’ notice', () => {
     const names = withFormerReps(repNamesOf([rep('aad-1', 'Jos\u00e9 Ruiz', 'jose.ruiz@contoso.com')]), [
-      { address: 'jose.r@contoso.com', name: 'Jose\u0301 Ruiz' },
-      { address: 'carl@contoso.com', name: 'jose.ruiz@contoso.com' },
+      { addresses: ['jose.r@contoso.com'], name: 'Jose\u0301 Ruiz' },
+      { addresses: ['carl@contoso.com'], name: 'jose.ruiz@contoso.com' },
     ]);
     expect(repName(names, 'jose.ruiz@contoso.com')).toBe('Jos\u00e9 Ruiz (jose.ruiz@contoso.com)');
     expect(repName(names, 'carl@contoso.com')).toBe('jose.ruiz@contoso.com (carl@contoso.com)');

@@ -256,6 +256,19 @@ describe('computeMonthlySummary edge months', () => {
     expect(s.hints).toEqual(['3 of 5 losses were price: that is a pricing conversation.']);
   });
 
+  it('counts reasons whose labels differ only in the spaces between their words as one', () => {
+    // "Went  quiet" (two spaces, a slip in the rules file) reads on the card as "Went quiet".
+    const lossReasons = [
+      { code: 'went_quiet', label: 'Went quiet' },
+      { code: 'silent', label: 'Went  quiet' },
+    ];
+    const r = new Rows();
+    r.lost('a', '2026-11-03T10:00:00Z', 'went_quiet');
+    r.lost('b', '2026-11-04T10:00:00Z', 'silent');
+    const s = computeMonthlySummary({ month: '2026-11', rows: r.all, lossReasons });
+    expect(s.losses).toEqual([{ code: 'went_quiet', label: 'Went quiet', count: 2, share: 1 }]);
+  });
+
   it("writes a hint's counts in the team's locale", () => {
     const r = new Rows();
     for (const c of ['a', 'b', 'c']) r.lost(c, '2026-11-03T10:00:00Z', 'price');
@@ -264,9 +277,10 @@ describe('computeMonthlySummary edge months', () => {
       month: '2026-11',
       rows: r.all,
       lossReasons: LOSS_REASONS,
-      locale: 'ar-KW',
+      // Marathi, written left to right as the app requires, with its own digits.
+      locale: 'mr-IN',
     });
-    expect(s.hints).toEqual(['٣ of ٤ losses were price: that is a pricing conversation.']);
+    expect(s.hints).toEqual(['३ of ४ losses were price: that is a pricing conversation.']);
   });
 
   it('gives no hint from a single loss, nor when no reason reaches half', () => {

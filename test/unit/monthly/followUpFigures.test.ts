@@ -145,6 +145,12 @@ describe('the follow-up figures of the monthly summary', () => {
     );
   });
 
+  it("writes the saves that held in the team's locale, their days too", () => {
+    // Marathi writes its own digits: "30 days" among them would read as a figure from elsewhere.
+    const text = renderSummaryText({ ...summary(), locale: 'mr-IN' });
+    expect(text).toMatch(/usual pace ३० days after the save: १ of २; ६० days: १ of १; ९० days: ० of १/);
+  });
+
   it('prints them with the other figures; digest rows and snoozes are not outcomes in the per-rep table', () => {
     const text = renderSummaryText(summary());
     expect(text).toMatch(/Follow-up digest rows acted on\s+1 of 2 \(50%\)/);

@@ -348,6 +348,35 @@ describe("the team tab's accuracy sentence says how close the stated chances wer
   });
 });
 
+describe("the team tab's accuracy sentence, its percents and days in LOCALE too", () => {
+  it('writes every figure of the sentence as the summary card beside it does', () => {
+    const result = replay({
+      customers: 200,
+      churned: 20,
+      score: { auc: 0.81, topKPrecision: 0.4 },
+      baseline: { auc: 0.7, topKPrecision: 0.3 },
+      calibration: {
+        rows: 200,
+        baseRate: 0.1,
+        brier: 0.08,
+        deciles: [],
+        brierSkill: 0.2,
+        meanDecileGap: 0.03,
+        worstDecileGap: 0.08,
+      },
+    });
+    // de-DE: a space before the percent sign, as the summary's win-back rate has it.
+    expect(accuracyWords(result, '2026-08-25', { today: '2026-11-23', locale: 'de-DE' })?.sentence).toMatch(
+      /next 90 days\. .* higher 81\u00a0% of the time, .* \(70\u00a0%\)\. In each rep's top 10, 40\u00a0% really/,
+    );
+    // mr-IN writes its own digits: none of the sentence's figures in another script.
+    const mr = accuracyWords(result, '2026-08-25', { today: '2026-11-23', locale: 'mr-IN' })?.sentence ?? '';
+    expect(mr).toMatch(/next ९० days\. .* higher ८१\u00a0?% of the time/);
+    expect(mr).toMatch(/within ८ points of what happened \(३ on average\)\.$/);
+    expect(mr).not.toMatch(/[0-9]/);
+  });
+});
+
 describe("the team tab's month row", () => {
   it("follow-up conversion is the summary card's reached out, then won back: not every save over every contact", () => {
     // Two reached out to, neither won back; two others won back straight from the card.

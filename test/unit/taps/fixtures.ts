@@ -33,6 +33,7 @@ export function ctx(current: CustomerState, overrides: Partial<DecisionContext> 
     actor: ANA,
     today: '2026-11-24',
     timeZone: 'America/Chicago',
+    currency: 'USD',
     at: '2026-11-24T15:00:00.000Z',
     key: 'msg-1|cust-1|reached_out|1',
     cardMessageId: 'msg-1',
