@@ -85,6 +85,8 @@ export interface CustomersResponse {
   reps: { owner: string; name: string }[];
   /** Whose customers these are, as the request chose or (none chosen) the manager's own when they have any. */
   whose: 'mine' | 'everyone' | `owner:${string}`;
+  /** The days each row's chance of no order looks ahead (the card's horizon), as the list states it. */
+  horizonDays: number;
   /** Customers of `whose`, searched or not. */
   total: number;
   /** Of them, those the search finds (all when nothing is searched). */

@@ -73,8 +73,9 @@ export interface ChartProps {
   /** Changes force a redraw with the new colours. */
   themeKey: string;
   /**
-   * The left axis' numbers, the right one's when its series has no format of its own, and a
-   * series' without one, in the page's locale (uPlot's own follow the browser's).
+   * The left axis' numbers (unless its series share a format of their own), the right one's when
+   * its series has none, and a series' without one, in the page's locale (uPlot's own follow the
+   * browser's).
    */
   formatTick: (v: number) => string;
   /** What the chart shows, in a few words, for its figures' button ("orders by month"). */
@@ -145,6 +146,11 @@ export function Chart({
     // The right axis is written as its series states its values ("$1,000", "27%"): beside a count
     // axis, a bare "1,000" or "0.25" says neither which line it measures nor in what.
     const rightFormat = series.find((s) => s.axis === 1)?.format ?? formatTick;
+    // So is the left one when its series are all of one format (a chart of one chance: "30%", not "30").
+    const left = series.filter((s) => s.axis !== 1);
+    const leftFormat = left.every((s) => s.format === left[0]?.format)
+      ? (left[0]?.format ?? formatTick)
+      : formatTick;
     // Two lines differ by their dashes, not their colour alone: in Teams' high contrast every series
     // is white, and a reader who cannot tell red from green still tells the legend's lines apart.
     const lines = series.filter((s) => s.kind === 'line');
@@ -177,7 +183,7 @@ export function Chart({
           scale: 'y0',
           stroke: axisColor,
           splits: (_u: uPlot, _axis: number, _min: number, max: number) => wholeTicks(max),
-          values: (_u: uPlot, splits: number[]) => splits.map(formatTick),
+          values: (_u: uPlot, splits: number[]) => splits.map(leftFormat),
           grid: { stroke: gridColor, width: 1 },
           ticks: { stroke: gridColor },
           font: AXIS_FONT,
