@@ -13,7 +13,8 @@ import { type E2eStack, DEMO_MANAGER as MANAGER, stackRep, startE2eStack, TEST_O
  * The tabs state the figure the weekly card states: a customer's chance of no order in the card's
  * horizon, with its band in words, not the score behind it (Rowan Deli's score of 16 beside the
  * card's 72% read as "16 · at risk", Greenfield Cafe's 34 beside 27%). In Chromium, inside the test
- * host that plays Teams, wide and at Teams mobile's width, in the light and dark themes.
+ * host that plays Teams, wide and at Teams mobile's width, in the light and dark themes. And the
+ * charts' legends, which read "Month: – Orders: –" until a pointer was over the chart.
  */
 
 const DEMO = join(__dirname, '..', '..', 'demo', 'feed');
@@ -219,5 +220,62 @@ describe("the tabs state the card's chance of no order, not the score", () => {
         await page.close();
       }
     }
+  });
+
+  /** A chart's legend as it reads, and the last row of its figures' table: the latest point. */
+  async function legendAndLatest(
+    frame: Frame,
+    section: Locator,
+  ): Promise<{ legend: string[]; latest: string[] }> {
+    const legend = await section
+      .locator('.u-legend .u-series')
+      .evaluateAll((rows) =>
+        rows.map(
+          (r) => `${r.querySelector('.u-label')?.textContent}: ${r.querySelector('.u-value')?.textContent}`,
+        ),
+      );
+    const button = section.getByRole('button', { name: /^Show the figures of/ });
+    await button.click();
+    const header = await section.getByRole('columnheader').allTextContents();
+    const cells = await section.getByRole('row').last().getByRole('cell').allTextContents();
+    await section.getByRole('button', { name: /^Hide the figures of/ }).click();
+    expect(await frame.evaluate(() => document.activeElement?.tagName)).toBe('BUTTON');
+    return { legend, latest: header.map((h, k) => `${h}: ${cells[k]}`) };
+  }
+
+  it("a chart's legend shows its latest point's figures until the pointer is over the chart, not a row of dashes", async () => {
+    const { page, frame } = await open(e2e.stack.urls.tabPersonal, {
+      theme: 'default',
+      width: 1280,
+      subEntityId: GREENFIELD,
+    });
+    await settled(frame);
+    for (const chart of ['Orders by month', 'Chance of no order week by week']) {
+      const section = frame.locator('section').filter({ has: frame.getByRole('heading', { name: chart }) });
+      const { legend, latest } = await legendAndLatest(frame, section);
+      expect(legend, chart).toEqual(latest);
+      // Under the pointer, the point pointed at; once it leaves, the latest again.
+      const plot = await section.locator('.u-over').boundingBox();
+      if (!plot) throw new Error(`no plot in ${chart}`);
+      await page.mouse.move(plot.x + 5, plot.y + plot.height / 2);
+      await expect
+        .poll(() => section.locator('.u-legend .u-series').first().textContent())
+        .not.toContain(latest[0].split(': ')[1]);
+      await page.mouse.move(0, 0);
+      await expect
+        .poll(() => section.locator('.u-legend .u-series').first().textContent())
+        .toContain(latest[0].split(': ')[1]);
+    }
+    await page.close();
+
+    const team = await open(e2e.stack.urls.tabTeam, { theme: 'default', width: 1280, manager: true });
+    await settled(team.frame);
+    const perMonth = team.frame.locator('section').filter({ has: team.frame.locator('.u-legend') });
+    await expect(perMonth.count()).resolves.toBe(1);
+    const legend = await perMonth
+      .locator('.u-legend .u-series')
+      .evaluateAll((rows) => rows.map((r) => r.querySelector('.u-value')?.textContent ?? ''));
+    expect(legend.filter((v) => v === '–' || v === '--')).toEqual([]);
+    await team.page.close();
   });
 });

@@ -126,6 +126,7 @@ export function Chart({
     const el = box.current;
     if (!el) return;
     const xs = labels.map((_l, k) => k);
+    const latest = labels.length - 1;
     const room = widestLabel(labels) + LABEL_GAP;
     /**
      * Every point labelled when the labels fit the plot, else every second or third: measured on
@@ -207,8 +208,12 @@ export function Chart({
           : []),
       ],
       series: [
-        // The legend names the point under the cursor by its label ("Nov 2026"), not its index.
-        { label: pointName, value: (_u: uPlot, k: number | null) => (k === null ? '–' : (labels[k] ?? '–')) },
+        // The legend names the point under the cursor by its label ("Nov 2026"), not its index; with
+        // no pointer over the chart (a phone has none), the latest point's, not a row of dashes.
+        {
+          label: pointName,
+          value: (_u: uPlot, _v: number | null, _s: number, k: number | null) => labels[k ?? latest] ?? '–',
+        },
         ...series.map((s) => {
           const color = resolve(el, s.color);
           return {
@@ -220,7 +225,8 @@ export function Chart({
             fill: s.kind === 'bars' ? barFill(color) : undefined,
             paths: s.kind === 'bars' ? bars : undefined,
             points: { show: s.kind === 'line', fill: pointFill },
-            value: (_u: uPlot, v: number | null) => figureText(s, v, formatTick),
+            value: (_u: uPlot, v: number | null, _s: number, k: number | null) =>
+              figureText(s, k === null ? s.values[latest] : v, formatTick),
           };
         }),
       ],
