@@ -139,9 +139,7 @@ export interface TimelineEntry {
 export interface WeekPoint {
   /** The Monday scored, `YYYY-MM-DD`. */
   week: string;
-  /** Null on a Monday before the customer's first order: there was nothing to score. */
-  score: number | null;
-  /** The chance of no order in `horizonDays` the card states (the list's chance as a whole percent, 1-99), 0-1; null as `score`. */
+  /** The chance of no order in `horizonDays` the card states (the list's chance as a whole percent, 1-99), 0-1; null on a Monday before the customer's first order: there was nothing to score. */
   noOrderProbability: number | null;
   horizonDays: number;
 }
