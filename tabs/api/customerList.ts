@@ -39,12 +39,20 @@ export function byScore(a: CustomerRow, b: CustomerRow): number {
 }
 
 /**
+ * Highest chance of no order first, as the card states it; equal chances by score (it breaks the
+ * scoring's ties); no chance (no order yet, gone from the feed) last.
+ */
+function byChance(a: CustomerRow, b: CustomerRow): number {
+  return (b.noOrderChance ?? -1) - (a.noOrderChance ?? -1) || byScore(a, b);
+}
+
+/**
  * The orders a rep can sort each kind by. The rows arrive in the card's order (value at risk, then
  * score, then name); the sort is stable, so ties keep it.
  */
 const SORTS = {
   risk: null,
-  score: byScore,
+  chance: byChance,
   // Never ordered sorts last: there is no silence to measure.
   silent: (a: CustomerRow, b: CustomerRow) => (b.daysSinceLastOrder ?? -1) - (a.daysSinceLastOrder ?? -1),
   value: (a: CustomerRow, b: CustomerRow) => b.monthlyValue - a.monthlyValue,
@@ -61,7 +69,7 @@ export const customersQuerySchema = z.object({
     .optional()
     .transform((w) => w as CustomersQuery['whose']),
   q: z.string().max(200).default(''),
-  sort: z.enum(['risk', 'score', 'silent', 'value', 'name']).default('risk'),
+  sort: z.enum(['risk', 'chance', 'silent', 'value', 'name']).default('risk'),
   /** Rows to send of some kinds, `kind:n` comma-separated (`steady:0,slipping:250`); the rest GROUP_FIRST. */
   show: z
     .string()

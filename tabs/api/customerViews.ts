@@ -185,21 +185,20 @@ export function scoredWeeks(today: string, weeks: number): string[] {
 
 /**
  * What the week-by-week chart draws of the book scored as of one Monday, for every customer by book
- * index: the score, rounded (NO_SCORE before their first order: there was nothing to score), and
- * the chance of no order the card and the list state (listChance, in the scoring's horizon), as the
- * card words it: a whole percent. Three bytes a customer, where a whole scoring kept for each of a
- * customer page's twelve weeks held about 50 MB per 100,000 customers.
+ * index: the chance of no order the card and the list state (listChance, in the scoring's horizon),
+ * as the card words it, a whole percent (NO_CHANCE before their first order: there was nothing to
+ * score). A byte a customer, where a whole scoring kept for each of a customer page's twelve weeks
+ * held about 50 MB per 100,000 customers.
  */
 export interface ChartWeek {
   /** The Monday scored, `YYYY-MM-DD`. */
   week: string;
   horizonDays: number;
-  scores: Int16Array;
   chancePercents: Uint8Array;
 }
 
-/** A chart week's score of a customer with no order by that Monday. */
-const NO_SCORE = -1;
+/** A chart week's chance of a customer with no order by that Monday: the card states 1% to 99%. */
+const NO_CHANCE = 0;
 
 /**
  * The chart's figures of one scoring, from every customer's score (NaN: no order yet) and listChance
@@ -213,13 +212,10 @@ export function chartWeek(
   const week: ChartWeek = {
     week: scored.asOf,
     horizonDays: scored.noOrderHorizonDays,
-    scores: new Int16Array(scores.length),
     chancePercents: new Uint8Array(scores.length),
   };
   for (let i = 0; i < scores.length; i++) {
-    const ordered = !Number.isNaN(scores[i]);
-    week.scores[i] = ordered ? Math.round(scores[i]) : NO_SCORE;
-    week.chancePercents[i] = ordered ? chancePercent(listChances[i]) : 0;
+    week.chancePercents[i] = Number.isNaN(scores[i]) ? NO_CHANCE : chancePercent(listChances[i]);
   }
   return week;
 }
@@ -236,17 +232,16 @@ export function chartWeekOf(scored: ScoredBook): ChartWeek {
 }
 
 /**
- * One customer's score and chance of no order on each scored week: this week's point is the card's
- * figure and the earlier ones are what the card would have said then.
+ * One customer's chance of no order on each scored week: this week's point is the card's figure and
+ * the earlier ones are what the card would have said then.
  */
 export function weekPoints(i: number, weeks: readonly ChartWeek[]): WeekPoint[] {
   return weeks.map((w) => {
     // Before their first order they were no customer yet: a gap, not "0% chance of no order".
-    const ordered = w.scores[i] !== NO_SCORE;
+    const chance = w.chancePercents[i];
     return {
       week: w.week,
-      score: ordered ? w.scores[i] : null,
-      noOrderProbability: ordered ? w.chancePercents[i] / 100 : null,
+      noOrderProbability: chance === NO_CHANCE ? null : chance / 100,
       horizonDays: w.horizonDays,
     };
   });

@@ -300,6 +300,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         staleFeed: staleFeedNotice(loaded.book, day, loaded.rules),
         feedBeingRead: loaded.newerUnderWay,
         whose,
+        horizonDays: loaded.scored.noOrderHorizonDays,
         total: shown.length,
         ...customerGroups(shown, query),
       };

@@ -85,6 +85,8 @@ export interface CustomersResponse {
   reps: { owner: string; name: string }[];
   /** Whose customers these are, as the request chose or (none chosen) the manager's own when they have any. */
   whose: 'mine' | 'everyone' | `owner:${string}`;
+  /** The days each row's chance of no order looks ahead (the card's horizon), as the list states it. */
+  horizonDays: number;
   /** Customers of `whose`, searched or not. */
   total: number;
   /** Of them, those the search finds (all when nothing is searched). */
@@ -137,9 +139,7 @@ export interface TimelineEntry {
 export interface WeekPoint {
   /** The Monday scored, `YYYY-MM-DD`. */
   week: string;
-  /** Null on a Monday before the customer's first order: there was nothing to score. */
-  score: number | null;
-  /** The chance of no order in `horizonDays` the card states (the list's chance as a whole percent, 1-99), 0-1; null as `score`. */
+  /** The chance of no order in `horizonDays` the card states (the list's chance as a whole percent, 1-99), 0-1; null on a Monday before the customer's first order: there was nothing to score. */
   noOrderProbability: number | null;
   horizonDays: number;
 }

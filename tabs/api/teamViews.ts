@@ -178,7 +178,7 @@ export function accuracyWords(
         : `worse than simply sorting by days since the last order (${pct(result.baseline.auc)})`;
   const sentence =
     `Replayed on the team's whole book as of ${formatDateNear(asOf, wording.today, wording.locale)}: of ${count(result.customers)} customers, ${count(result.churned)} placed no order in the next ` +
-    `${count(result.horizonDays)} days. Picking one who stopped and one who kept ordering, the score ranked the one who stopped ` +
+    `${count(result.horizonDays)} days. Picking one who stopped and one who kept ordering, the scoring ranked the one who stopped ` +
     `higher ${pct(result.score.auc)} of the time, ${compare}. In each rep's top ${count(result.topK)}, ` +
     `${pct(result.score.topKPrecision)} really stopped ordering.` +
     chancesWords(result, count);

@@ -207,13 +207,13 @@ describe("a customer's story in the personal tab", () => {
     expect(before.length).toBeGreaterThan(0);
     expect(since.length).toBeGreaterThan(0);
     // Not "0% chance of no order": they were not a customer yet.
-    expect(before.map((w) => [w.score, w.noOrderProbability])).toEqual(before.map(() => [null, null]));
+    expect(before.map((w) => w.noOrderProbability)).toEqual(before.map(() => null));
     expect(since.every((w) => w.noOrderProbability !== null)).toBe(true);
 
     const prospect = await story(PROSPECT);
     expect(prospect.customer).toMatchObject({ kind: 'no_orders', noOrderChance: null });
     const page = await openPage(PROSPECT);
-    // No fact states one (the weekly chart's legend, drawn once uPlot has loaded, names its series).
+    // No fact states one (the weekly chart's heading and legend, drawn once uPlot has loaded, name its series).
     const stated = await page
       .locator('main')
       .evaluate(
@@ -221,7 +221,7 @@ describe("a customer's story in the personal tab", () => {
           [...main.querySelectorAll('*')].filter(
             (e) =>
               e.children.length === 0 &&
-              !e.closest('.u-legend') &&
+              !e.closest('.u-legend, h2') &&
               /^Chance of no order/.test(e.textContent ?? ''),
           ).length,
       );
@@ -260,10 +260,9 @@ describe("a customer's story in the personal tab", () => {
     await page.close();
   });
 
-  it("states the score `score --format json` gives for the day after each tap, beside the card's chance: a save does not make it 0", async () => {
+  it('states the score and chance `score --format json` give for the day after each tap: a save does not make them 0', async () => {
     const cli = (await scoreJson()).find((c) => c.customerId === ROSEMARY);
     if (!cli) throw new Error('Rosemary is not in the CLI output');
-    const expected = `${Math.round(cli.score)} / 100`;
     const chance = `${Math.round(cli.listChance * 100)}%`;
     const listed = async () => {
       const list = (await api('/customers?q=Rosemary')) as CustomersResponse;
@@ -286,7 +285,6 @@ describe("a customer's story in the personal tab", () => {
     await act(ROSEMARY, { action: 'undo' });
     await act(ROSEMARY, { action: 'won_back' });
     const page = await openPage(ROSEMARY);
-    await expect(fact(page, 'Score').textContent()).resolves.toContain(expected);
     await expect(
       fact(page, `Chance of no order in ${cli.listChanceDays} days`).textContent(),
     ).resolves.toContain(chance);
@@ -332,7 +330,9 @@ describe("a customer's story in the personal tab", () => {
       return { page, release };
     };
     const weeks = (page: Page) =>
-      page.locator('section', { has: page.getByRole('heading', { name: 'Score week by week' }) });
+      page.locator('section', {
+        has: page.getByRole('heading', { name: 'Chance of no order week by week' }),
+      });
 
     const { page, release } = await pageWithHeldChart((route) => route.continue());
     // The story is there while the chart is not: the facts, the actions, the timeline.

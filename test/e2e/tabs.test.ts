@@ -142,7 +142,7 @@ describe('Teams tabs', () => {
     await page.close();
   });
 
-  it("sorts each kind by what a rep chooses: value at risk (the card's order), score, days silent or name", async () => {
+  it("sorts each kind by what a rep chooses: value at risk (the card's order), chance of no order, days silent or name", async () => {
     const page = await openInHost(e2e.stack.urls.tabPersonal);
     const slipping = tab(page).getByRole('region', { name: 'Slipping' });
     const names = () => slipping.locator('[data-customer] button').allTextContents();
@@ -245,7 +245,9 @@ describe('Teams tabs', () => {
     const frame = tab(page);
     await expect(frame.getByRole('heading', { name: 'Greenfield Cafe' }).isVisible()).resolves.toBe(true);
     await expect(frame.getByRole('heading', { name: 'Orders by month' }).isVisible()).resolves.toBe(true);
-    await expect(frame.getByRole('heading', { name: 'Score week by week' }).isVisible()).resolves.toBe(true);
+    await expect(
+      frame.getByRole('heading', { name: 'Chance of no order week by week' }).isVisible(),
+    ).resolves.toBe(true);
     await screenshot(page, 'tab-customer.png');
 
     await frame.getByRole('textbox', { name: 'Value won back / month' }).fill('900');
@@ -446,7 +448,7 @@ describe('Teams tabs', () => {
       'Untouched this week',
       'Saves and losses per month',
       'Losses by reason',
-      'How accurate the score is',
+      'How accurate the scoring is',
     ]) {
       await expect(frame.getByRole('region', { name }).isVisible()).resolves.toBe(true);
     }
@@ -471,7 +473,8 @@ describe('Teams tabs', () => {
       'One-off orders won back',
       'Reached out, then won back',
     ]);
-    const november = frame.getByRole('row', { name: /Nov 2026/ });
+    // The table's row (the chart's legend, a table too, names November as well).
+    const november = frame.getByRole('table', { name: 'Per month' }).getByRole('row', { name: /Nov 2026/ });
     const cells = () => november.getByRole('cell').allTextContents();
     // Month, flagged, reached out, saves, losses, value won back, one-off orders won back, reached out
     // then won back: the one customer reached out to (C-1212) was not won back, so 0%, whatever
@@ -535,8 +538,8 @@ describe('Teams tabs', () => {
       const box = await row.getByText(text).boundingBox();
       expect(box && box.x >= 0 && box.x + box.width <= 320).toBe(true);
     }
-    // Each name is read in full, on two lines if need be: cut to one beside the score and its band
-    // ("34 · at risk"), "Elm Street Diner" and "Elm Street Primary School" both read "Elm Street …".
+    // Each name is read in full, on more lines if need be: cut to one beside the chance and its band
+    // ("27% · at risk"), "Elm Street Diner" and "Elm Street Primary School" both read "Elm Street …".
     const cut = await tab(list)
       .locator('section:not([data-kind="steady"]) [data-customer] button')
       .evaluateAll((names) =>

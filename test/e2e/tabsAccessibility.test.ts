@@ -328,7 +328,7 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
         'Note',
         'Lost',
         'Show the figures of orders by month',
-        'Show the figures of the score week by week',
+        'Show the figures of the chance of no order week by week',
         expect.stringMatching(/^Show all \d+ entries$/),
       ]),
     );
@@ -371,7 +371,7 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
   });
 
   it('the charts tell their lines apart by more than colour: a dashed line beside a solid one, in the legend too', async () => {
-    const { page, frame } = await open(e2e.stack.urls.tabPersonal, { subEntityId: GREENFIELD });
+    const { page, frame } = await open(e2e.stack.urls.tabTeam, { user: MANAGER });
     await settled(frame);
     const markers = (chart: string) =>
       frame
@@ -379,17 +379,18 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
         .filter({ has: frame.getByRole('heading', { name: chart }) })
         .locator('.u-legend .u-series')
         .evaluateAll((rows) =>
-          // The first is the point's own (the week), without a marker.
+          // The first is the point's own (the month), without a marker.
           rows.slice(1).map((r) => {
             const marker = r.querySelector<HTMLElement>('.u-marker');
             const label = r.querySelector('.u-label')?.textContent ?? '';
             return `${label}: ${marker ? getComputedStyle(marker).borderTopStyle : '-'}`;
           }),
         );
-    // The score chart's two lines, each white in high contrast.
-    await expect(markers('Score week by week')).resolves.toEqual([
-      'Score: solid',
-      'Chance of no order in 90 days: dashed',
+    // The Team tab's two lines beside its bars, each white in high contrast.
+    await expect(markers('Saves, losses and value won back')).resolves.toEqual([
+      'Saves: solid',
+      'Losses: solid',
+      'Monthly value won back: dashed',
     ]);
     await close(page);
   });
@@ -399,7 +400,7 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     await settled(frame);
     const chart = frame
       .locator('section')
-      .filter({ has: frame.getByRole('heading', { name: 'Score week by week' }) });
+      .filter({ has: frame.getByRole('heading', { name: 'Chance of no order week by week' }) });
     for (const theme of ['dark', 'contrast'] as const) {
       await switchTheme(page, frame, theme);
       await drawn(frame);
@@ -428,12 +429,12 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     await close(page);
   });
 
-  it('My customers by keyboard: a score says its band in words; the search count is read out; Escape clears the search', async () => {
+  it('My customers by keyboard: a chance says its band in words; the search count is read out; Escape clears the search', async () => {
     const { page, frame } = await open(e2e.stack.urls.tabPersonal);
-    // Red is not the only sign of a score at risk.
+    // Red is not the only sign of a customer at risk.
     const slipping = frame.getByRole('region', { name: 'Slipping' });
     await expect(slipping.locator('[data-customer] .fui-Badge').first().textContent()).resolves.toMatch(
-      /^Score \d+ · at risk$/,
+      /^Chance of no order in 90 days: \d+% · at risk$/,
     );
     // The live region is on the page before the first search, so the first count is read out too.
     const status = frame.getByRole('status');
@@ -463,7 +464,7 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     expect(headings.slice(headings.findIndex((h) => h.startsWith('2 Losses by reason')))).toEqual([
       expect.stringMatching(/^2 Losses by reason/),
       '3 Holdout comparison',
-      '2 How accurate the score has been',
+      '2 How accurate the scoring has been',
     ]);
     const status = frame.getByRole('status');
     await expect(status.textContent()).resolves.toMatch(/^ ?Everyone · /);
@@ -503,7 +504,7 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     expect(await outline(customer.frame)).toEqual([
       '1 Greenfield Cafe',
       '2 Orders by month',
-      '2 Score week by week',
+      '2 Chance of no order week by week',
       '2 Timeline',
     ]);
     await close(customer.page);

@@ -73,8 +73,9 @@ export interface ChartProps {
   /** Changes force a redraw with the new colours. */
   themeKey: string;
   /**
-   * The left axis' numbers, the right one's when its series has no format of its own, and a
-   * series' without one, in the page's locale (uPlot's own follow the browser's).
+   * The left axis' numbers (unless its series share a format of their own), the right one's when
+   * its series has none, and a series' without one, in the page's locale (uPlot's own follow the
+   * browser's).
    */
   formatTick: (v: number) => string;
   /** What the chart shows, in a few words, for its figures' button ("orders by month"). */
@@ -125,6 +126,7 @@ export function Chart({
     const el = box.current;
     if (!el) return;
     const xs = labels.map((_l, k) => k);
+    const latest = labels.length - 1;
     const room = widestLabel(labels) + LABEL_GAP;
     /**
      * Every point labelled when the labels fit the plot, else every second or third: measured on
@@ -145,6 +147,11 @@ export function Chart({
     // The right axis is written as its series states its values ("$1,000", "27%"): beside a count
     // axis, a bare "1,000" or "0.25" says neither which line it measures nor in what.
     const rightFormat = series.find((s) => s.axis === 1)?.format ?? formatTick;
+    // So is the left one when its series are all of one format (a chart of one chance: "30%", not "30").
+    const left = series.filter((s) => s.axis !== 1);
+    const leftFormat = left.every((s) => s.format === left[0]?.format)
+      ? (left[0]?.format ?? formatTick)
+      : formatTick;
     // Two lines differ by their dashes, not their colour alone: in Teams' high contrast every series
     // is white, and a reader who cannot tell red from green still tells the legend's lines apart.
     const lines = series.filter((s) => s.kind === 'line');
@@ -177,7 +184,7 @@ export function Chart({
           scale: 'y0',
           stroke: axisColor,
           splits: (_u: uPlot, _axis: number, _min: number, max: number) => wholeTicks(max),
-          values: (_u: uPlot, splits: number[]) => splits.map(formatTick),
+          values: (_u: uPlot, splits: number[]) => splits.map(leftFormat),
           grid: { stroke: gridColor, width: 1 },
           ticks: { stroke: gridColor },
           font: AXIS_FONT,
@@ -201,8 +208,12 @@ export function Chart({
           : []),
       ],
       series: [
-        // The legend names the point under the cursor by its label ("Nov 2026"), not its index.
-        { label: pointName, value: (_u: uPlot, k: number | null) => (k === null ? '–' : (labels[k] ?? '–')) },
+        // The legend names the point under the cursor by its label ("Nov 2026"), not its index; with
+        // no pointer over the chart (a phone has none), the latest point's, not a row of dashes.
+        {
+          label: pointName,
+          value: (_u: uPlot, _v: number | null, _s: number, k: number | null) => labels[k ?? latest] ?? '–',
+        },
         ...series.map((s) => {
           const color = resolve(el, s.color);
           return {
@@ -214,7 +225,8 @@ export function Chart({
             fill: s.kind === 'bars' ? barFill(color) : undefined,
             paths: s.kind === 'bars' ? bars : undefined,
             points: { show: s.kind === 'line', fill: pointFill },
-            value: (_u: uPlot, v: number | null) => figureText(s, v, formatTick),
+            value: (_u: uPlot, v: number | null, _s: number, k: number | null) =>
+              figureText(s, k === null ? s.values[latest] : v, formatTick),
           };
         }),
       ],

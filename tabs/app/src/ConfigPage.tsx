@@ -16,7 +16,7 @@ export function ConfigPage() {
       <Title3 as="h1">Team dashboard</Title3>
       <Body1 as="p" block>
         Adds the team's churn dashboard to this channel: value at risk by rep, untouched lists, saves and
-        losses by month, and how accurate the score has been on your own book. Select Save.
+        losses by month, and how accurate the scoring has been on your own book. Select Save.
       </Body1>
     </main>
   );

@@ -195,16 +195,12 @@ export function CustomerPage({
         : [],
     [data, f],
   );
+  // The chance the card stated each Monday, alone: the score behind it, drawn beside it, read as a
+  // second and contrary figure (a score of 16 under a chance of 72%).
   const weekSeries = useMemo<Series[]>(
     () =>
       chart
         ? [
-            {
-              label: 'Score',
-              values: chart.weeks.map((w) => w.score),
-              color: tokens.colorPaletteRedForeground1,
-              kind: 'line',
-            },
             {
               label: chanceLabel,
               values: chart.weeks.map((w) =>
@@ -212,7 +208,6 @@ export function CustomerPage({
               ),
               color: tokens.colorBrandForeground1,
               kind: 'line',
-              axis: 1,
               // As the fact above states it in LOCALE ("27 %" in German).
               format: (v) => f.percent(v / 100),
             },
@@ -277,21 +272,23 @@ export function CustomerPage({
         </MessageBar>
       )}
       <div className={s.facts}>
-        {c.score === null ? (
-          // A save reset the stored score and the feed no longer scores them: no figure, not "0".
-          <Fact label="Score" value="–" hint="reset by the save; the feed no longer scores them" />
-        ) : (
+        {c.noOrderChance !== null ? (
+          // The card's headline figure, in its words, first: the rep prepares the call from this page.
+          // The score behind it is left out: beside the chance it read as a second, contrary figure.
           <Fact
-            label="Score"
-            value={`${c.score} / 100`}
+            label={chanceLabel}
+            value={f.percent(c.noOrderChance)}
             hint={
               c.kind === 'won_back' ? 'from their orders to date: it falls as they order again' : undefined
             }
           />
-        )}
-        {c.noOrderChance !== null && (
-          // The card's headline figure, in its words: the rep prepares the call from this page.
-          <Fact label={chanceLabel} value={f.percent(c.noOrderChance)} />
+        ) : (
+          // No chance is stated without an order, nor once the feed dropped them: the score is all there is.
+          <Fact
+            label="Score"
+            value={c.score === null ? '–' : `${c.score} / 100`}
+            hint={scoreHint(c.score, inFeed)}
+          />
         )}
         {c.valueKind === 'second_order' ? (
           <Fact label="If they order again" value={f.money(c.monthlyValue)} hint="one visit so far" />
@@ -410,7 +407,7 @@ export function CustomerPage({
           </section>
           <section>
             <Subtitle2 as="h2" block>
-              Score week by week
+              Chance of no order week by week
             </Subtitle2>
             {chartError ? (
               <LoadError what="The last 12 weeks" error={chartError.cause} onRetry={loadChart} />
@@ -423,8 +420,8 @@ export function CustomerPage({
                 labels={chart.weeks.map((w) => f.day(w.week))}
                 pointName="Week of"
                 series={weekSeries}
-                ariaLabel={`The score and the ${chanceLabel.toLowerCase()}, each Monday for twelve weeks, as the weekly card stated it then`}
-                name="the score week by week"
+                ariaLabel={`The ${chanceLabel.toLowerCase()}, each Monday for twelve weeks, as the weekly card stated it then`}
+                name="the chance of no order week by week"
                 themeKey={themeKey}
                 formatTick={f.tick}
               />
@@ -460,6 +457,17 @@ export function CustomerPage({
       </section>
     </main>
   );
+}
+
+/**
+ * What a score stands for where no chance is stated: how many of the warning signs a customer shows,
+ * 0 none, 100 all, and not a chance of anything.
+ */
+function scoreHint(score: number | null, inFeed: boolean): string {
+  if (score === null) return 'reset by the save; the feed no longer scores them';
+  return inFeed
+    ? 'warning signs so far, out of 100: no chance of no order is stated before a first order'
+    : "the last weekly run's warning signs, out of 100: the feed no longer scores them";
 }
 
 /** The days since the last order, as the list's "days silent" counts them: "today", "1 day ago", "103 days ago". */

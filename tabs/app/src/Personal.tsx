@@ -60,7 +60,7 @@ const SEARCH_PAUSE_MS = 250;
 /** The orders a rep can sort each kind by (the API sorts): the card's order first. */
 const SORTS = {
   risk: 'Value at risk',
-  score: 'Score',
+  chance: 'Chance of no order',
   silent: 'Days silent',
   value: 'Value',
   name: 'Name',
@@ -90,7 +90,7 @@ export const KIND_COLORS: Record<
   not_in_feed: 'subtle',
 };
 
-/** A score's band: its badge's colour and the word said with it (a steady score needs none). */
+/** A row's band: its badge's colour and the word said with its chance (a steady customer's needs none). */
 const BANDS: Record<CustomerRow['band'], { color: 'danger' | 'warning' | 'subtle'; word: string }> = {
   at_risk: { color: 'danger', word: 'at risk' },
   watch: { color: 'warning', word: 'on watch' },
@@ -111,15 +111,16 @@ const useStyles = makeStyles({
     alignItems: 'center',
     padding: '8px 4px',
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
-    // A side panel or Teams mobile: name, score and value on one line; days silent and why below it.
+    // A side panel or Teams mobile: name, chance and value on one line; days silent and why below it.
     [NARROW]: { gridTemplateColumns: 'minmax(0, 1fr) auto auto', rowGap: '2px' },
   },
   // The column titles are for the wide grid only; every cell also names its figure to a screen reader.
   columnTitles: { [NARROW]: { display: 'none' } },
   belowOnNarrow: { [NARROW]: { gridColumn: '1 / -1' } },
   // Long names: one line, cut with an ellipsis (the full name is the button's title). Narrow, beside
-  // the score and its band, one line left a dozen letters ("Elm Street …" for two customers): two
-  // lines, and none of the width to the button's padding (the lines below align with the name).
+  // the chance and its band, one line left a dozen letters ("Elm Street …" for two customers): up to
+  // three lines (at 320 px "19% · on watch" leaves "Fig Tree Primary School" too little for two), and
+  // none of the width to the button's padding (the lines below align with the name).
   name: {
     display: 'block',
     justifyContent: 'flex-start',
@@ -133,7 +134,7 @@ const useStyles = makeStyles({
     [NARROW]: {
       display: '-webkit-box',
       WebkitBoxOrient: 'vertical',
-      WebkitLineClamp: 2,
+      WebkitLineClamp: 3,
       whiteSpace: 'normal',
       paddingLeft: 0,
       paddingRight: 0,
@@ -351,7 +352,7 @@ export function Personal({
       </div>
       <div className={`${s.row} ${s.muted} ${s.columnTitles}`} aria-hidden="true">
         <Caption1 style={{ paddingLeft: 12 }}>Customer</Caption1>
-        <Caption1>Score</Caption1>
+        <Caption1>Chance of no order</Caption1>
         <Caption1>Value at risk</Caption1>
         <Caption1>Last order</Caption1>
         <Caption1>Why</Caption1>
@@ -398,7 +399,14 @@ export function Personal({
             ) : (
               <>
                 {rows.map((c) => (
-                  <Row key={c.customerId} c={c} f={f} srOnly={s.srOnly} onOpen={open} />
+                  <Row
+                    key={c.customerId}
+                    c={c}
+                    f={f}
+                    horizonDays={data.horizonDays}
+                    srOnly={s.srOnly}
+                    onOpen={open}
+                  />
                 ))}
                 {count > limit && (
                   <div>
@@ -428,11 +436,13 @@ export function Personal({
 const Row = memo(function Row({
   c,
   f,
+  horizonDays,
   srOnly,
   onOpen,
 }: {
   c: CustomerRow;
   f: Formats;
+  horizonDays: number;
   srOnly: string;
   onOpen: (customerId: string) => void;
 }) {
@@ -442,10 +452,21 @@ const Row = memo(function Row({
       <Button appearance="transparent" className={s.name} title={c.name} onClick={() => onOpen(c.customerId)}>
         {c.name}
       </Button>
-      {/* The band is said, not only coloured: red and amber read alike to many, and alike in high contrast. */}
+      {/* The card's figure, its chance of no order ("72%"), not the score behind it: a low score beside
+          "at risk" read as a contradiction of the card. The band is said, not only coloured: red and
+          amber read alike to many, and alike in high contrast. */}
       <Badge appearance="outline" color={BANDS[c.band].color}>
-        <span className={srOnly}>Score </span>
-        {c.score ?? '–'}
+        {c.noOrderChance === null ? (
+          // No chance is stated without an order (or once the feed dropped them): the score, said as one.
+          `Score ${c.score ?? '–'}`
+        ) : (
+          <>
+            <span className={srOnly} data-sr-only>
+              Chance of no order in {horizonDays} days:{' '}
+            </span>
+            {f.percent(c.noOrderChance)}
+          </>
+        )}
         {BANDS[c.band].word && ` · ${BANDS[c.band].word}`}
       </Badge>
       <Body1 title="Value × chance of no order">

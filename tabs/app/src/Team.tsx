@@ -194,7 +194,7 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
         <OrdersNotRead data={data} f={f} />
         <PerMonth data={data} f={f} themeKey={themeKey} />
         <Losses data={data} f={f} />
-        <Section label="How accurate the score is" title="How accurate the score has been">
+        <Section label="How accurate the scoring is" title="How accurate the scoring has been">
           <Body1 as="p" block>
             {data.accuracy?.sentence ?? 'Not enough history in the book to measure it yet.'}
           </Body1>

@@ -312,8 +312,8 @@ describe("a customer's page and its week-by-week chart over HTTP", () => {
       Array.from({ length: 12 }, (_, k) => new Date(Date.UTC(2026, 8, 7 + 7 * k)).toISOString().slice(0, 10)),
     );
     expect(new Set(weeks.map((w) => w.horizonDays))).toEqual(new Set([page.body.horizonDays]));
-    // Greenfield has ordered for years: a score and a chance every week.
-    expect(weeks.every((w) => w.score !== null && w.noOrderProbability !== null)).toBe(true);
+    // Greenfield has ordered for years: a chance every week.
+    expect(weeks.every((w) => w.noOrderProbability !== null)).toBe(true);
   });
 
   it('refuses the chart to whoever the page refuses, with the same answer', async () => {

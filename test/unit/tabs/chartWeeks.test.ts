@@ -57,7 +57,7 @@ function tabsOver(
 
 /**
  * Each customer's chart as the book scored whole as of each Monday states it (the card's figures:
- * the score rounded, the chance as the card words it; nothing before the first order), by book index.
+ * the chance as the card words it; nothing before the first order), by book index.
  */
 function chartsFromWholeScorings(book: Book, today: string): WeekPoint[][] {
   const scorings = scoredWeeks(today, HISTORY_WEEKS).map((monday) =>
@@ -69,7 +69,6 @@ function chartsFromWholeScorings(book: Book, today: string): WeekPoint[][] {
       const ordered = c.lastOrderDay !== null;
       return {
         week: scored.asOf,
-        score: ordered ? Math.round(c.score) : null,
         noOrderProbability: ordered ? chancePercent(c.listChance) / 100 : null,
         horizonDays: scored.noOrderHorizonDays,
       };
@@ -85,8 +84,8 @@ async function expectChartsOfWholeScorings(book: Book, now: string): Promise<voi
   expect(charts).toEqual(expected);
   // The books hold customers both before and after their first order within the twelve weeks.
   const points = charts.flat();
-  expect(points.some((p) => p.score === null)).toBe(true);
-  expect(points.filter((p) => p.score !== null).length).toBeGreaterThan(points.length / 2);
+  expect(points.some((p) => p.noOrderProbability === null)).toBe(true);
+  expect(points.filter((p) => p.noOrderProbability !== null).length).toBeGreaterThan(points.length / 2);
 }
 
 describe("a customer page's chart", () => {
@@ -156,7 +155,9 @@ describe("a customer page's chart, worked out ahead", () => {
     failing = false;
     const chart = await tabs.chart(MANAGER, customer);
     expect(chart.weeks).toHaveLength(HISTORY_WEEKS);
-    expect(chart.weeks.at(-1)?.score).toBe((await tabs.customer(MANAGER, customer)).customer.score);
+    expect(chart.weeks.at(-1)?.noOrderProbability).toBe(
+      (await tabs.customer(MANAGER, customer)).customer.noOrderChance,
+    );
   });
 });
 

@@ -283,7 +283,7 @@ describe('team figures', () => {
     );
     expect(words?.sentence).toBe(
       "Replayed on the team's whole book as of Tue 25 Aug: of 200 customers, 20 placed no order in the next 90 days. " +
-        'Picking one who stopped and one who kept ordering, the score ranked the one who stopped higher 81% of the time, ' +
+        'Picking one who stopped and one who kept ordering, the scoring ranked the one who stopped higher 81% of the time, ' +
         "better than simply sorting by days since the last order (70%). In each rep's top 10, 40% really stopped ordering.",
     );
   });
