@@ -11,6 +11,7 @@ import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
 import { figureRepNames, weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
 import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
+import { runSettled } from '../../jobs/weekly/weeklyRetry';
 import { runKeyOfWeeklyRow } from '../../jobs/weekly/weeklySurfaced';
 import { addressKey } from '../../rules/addresses';
 import { backtest } from '../../rules/backtest';
@@ -20,7 +21,7 @@ import type { CustomerState } from '../../rules/customerState';
 import { feedSilence, isStale, staleFeedWords } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
-import type { Storage } from '../../storage';
+import type { RunRecord, Storage } from '../../storage';
 import type { CardStore } from '../../storage/cardStore';
 import { repAddresses } from '../../storage/conversationStore';
 import { keptStates } from '../../storage/keptStates';
@@ -189,22 +190,37 @@ export function createTabService(deps: TabServiceDeps): TabService {
     return [...new Set([address, ...(rep ? repAddresses(rep) : [])])];
   }
   /**
-   * The customers this week's weekly run flagged (its `surfaced` audit rows, in the month of the
-   * week's Monday or of today: a run goes on through the week): `delivered`, those on a card its
-   * ledger says a rep got; `undelivered`, those on a card that reached no rep (no chat with the app),
-   * which the lists leave out as the summary card does.
+   * The customers this week's weekly run (`run`, its row) flagged (its `surfaced` audit rows, in the
+   * month of the week's Monday or of today: a run goes on through the week): `delivered`, those on a
+   * card its ledger says a rep got; `undelivered`, those on a card its ledger says reached no rep (no
+   * chat with the app, or Teams refused it) or that the run, settled, never sent, which the lists
+   * leave out as the summary card does. A rep waiting for their own send time, or whose send failed
+   * and is tried again, is in neither while the run goes on.
    */
-  async function flaggedThisWeek(day: string): Promise<{ delivered: Set<string>; undelivered: Set<string> }> {
+  async function flaggedThisWeek(
+    day: string,
+    run: RunRecord | null,
+  ): Promise<{ delivered: Set<string>; undelivered: Set<string> }> {
     const runKey = weeklyRunKeyOfDay(day);
     const months = [...new Set([mondayOf(day).slice(0, 7), day.slice(0, 7)])];
-    const rows = (await Promise.all(months.map((m) => deps.storage.audit.readMonth(m))))
+    const [handled, ...rowsByMonth] = await Promise.all([
+      run ? deps.storage.runs.listRun(runKey) : [],
+      ...months.map((m) => deps.storage.audit.readMonth(m)),
+    ]);
+    const rows = rowsByMonth
       .flat()
       .filter((r) => r.action === 'surfaced' && runKeyOfWeeklyRow(r.id) === runKey);
-    const reached = (await weeklyDeliveries(deps.storage.runs, rows)).get(runKey);
+    const statusOf = new Map(handled.map((d) => [addressKey(d.repId), d.status]));
+    const settled = runSettled(run);
     const delivered = new Set<string>();
     const undelivered = new Set<string>();
-    for (const r of rows)
-      (!reached || reached.has(addressKey(r.owner)) ? delivered : undelivered).add(r.customerId);
+    for (const r of rows) {
+      // A run the ledger does not know: its flags count as delivered, as on the summary card.
+      const status = run ? statusOf.get(addressKey(r.owner)) : 'delivered';
+      if (status === 'delivered') delivered.add(r.customerId);
+      else if (status === 'no_conversation' || status === 'unreachable' || settled)
+        undelivered.add(r.customerId);
+    }
     return { delivered, undelivered };
   }
   /** The rep's address the stored customers use (their sign-in name when none does); null sees everyone. */
@@ -440,7 +456,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // (their customers handed to others) keeps their months on the tab.
       const shownRows = months.flatMap((m) => rowsByMonth[partitions.indexOf(m)] ?? []);
       const byId = scoredById(scored);
-      const { delivered: listed, undelivered } = await flaggedThisWeek(day);
+      const { delivered: listed, undelivered } = await flaggedThisWeek(day, weeklyRun);
       books.chartAhead(loaded, day);
       return {
         asOf: day,
@@ -457,7 +473,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         listedThisWeek: mine.filter((c) => listed.has(c.customerId)).length,
         notDeliveredThisWeek: mine.filter((c) => undelivered.has(c.customerId) && !listed.has(c.customerId))
           .length,
-        weeklyRunDone: Boolean(weeklyRun?.finishedAt),
+        weeklyRunDone: runSettled(weeklyRun),
         // Sending: a run the feed stopped before any card stays open for its next tick, but sends nothing.
         weeklyRunUnderWay: weeklyRun !== null && !weeklyRun.finishedAt && listed.size > 0,
         untouched: untouchedThisWeek(mine, byId, listed, nameOf),
