@@ -10,6 +10,7 @@ import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
 import { figureRepNames, weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
+import { cardOutcome } from '../../jobs/monthly/weeklyCards';
 import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { runSettled } from '../../jobs/weekly/weeklyRetry';
 import { runKeyOfWeeklyRow } from '../../jobs/weekly/weeklySurfaced';
@@ -21,7 +22,7 @@ import type { CustomerState } from '../../rules/customerState';
 import { feedSilence, isStale, staleFeedWords } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
-import type { RunRecord, Storage } from '../../storage';
+import type { Storage } from '../../storage';
 import type { CardStore } from '../../storage/cardStore';
 import { repAddresses } from '../../storage/conversationStore';
 import { keptStates } from '../../storage/keptStates';
@@ -190,36 +191,23 @@ export function createTabService(deps: TabServiceDeps): TabService {
     return [...new Set([address, ...(rep ? repAddresses(rep) : [])])];
   }
   /**
-   * The customers this week's weekly run (`run`, its row) flagged (its `surfaced` audit rows, in the
-   * month of the week's Monday or of today: a run goes on through the week): `delivered`, those on a
-   * card its ledger says a rep got; `undelivered`, those on a card its ledger says reached no rep (no
-   * chat with the app, or Teams refused it) or that the run, settled, never sent, which the lists
-   * leave out as the summary card does. A rep waiting for their own send time, or whose send failed
-   * and is tried again, is in neither while the run goes on.
+   * The customers this week's weekly run flagged (its `surfaced` audit rows, in the month of the
+   * week's Monday or of today: a run goes on through the week): `delivered`, those on a card its
+   * ledger says a rep got; `undelivered`, those on a card that reached no rep (cardOutcome), which
+   * the lists leave out as the summary card does. A card still to go out is in neither.
    */
-  async function flaggedThisWeek(
-    day: string,
-    run: RunRecord | null,
-  ): Promise<{ delivered: Set<string>; undelivered: Set<string> }> {
+  async function flaggedThisWeek(day: string): Promise<{ delivered: Set<string>; undelivered: Set<string> }> {
     const runKey = weeklyRunKeyOfDay(day);
     const months = [...new Set([mondayOf(day).slice(0, 7), day.slice(0, 7)])];
-    const [handled, ...rowsByMonth] = await Promise.all([
-      run ? deps.storage.runs.listRun(runKey) : [],
-      ...months.map((m) => deps.storage.audit.readMonth(m)),
-    ]);
-    const rows = rowsByMonth
+    const rows = (await Promise.all(months.map((m) => deps.storage.audit.readMonth(m))))
       .flat()
       .filter((r) => r.action === 'surfaced' && runKeyOfWeeklyRow(r.id) === runKey);
-    const statusOf = new Map(handled.map((d) => [addressKey(d.repId), d.status]));
-    const settled = runSettled(run);
+    const cards = (await weeklyDeliveries(deps.storage.runs, rows, runKey)).get(runKey);
     const delivered = new Set<string>();
     const undelivered = new Set<string>();
     for (const r of rows) {
-      // A run the ledger does not know: its flags count as delivered, as on the summary card.
-      const status = run ? statusOf.get(addressKey(r.owner)) : 'delivered';
-      if (status === 'delivered') delivered.add(r.customerId);
-      else if (status === 'no_conversation' || status === 'unreachable' || settled)
-        undelivered.add(r.customerId);
+      const outcome = cardOutcome(cards, r.owner);
+      if (outcome !== 'pending') (outcome === 'delivered' ? delivered : undelivered).add(r.customerId);
     }
     return { delivered, undelivered };
   }
@@ -429,10 +417,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
           ...partitions.filter((p) => p > m).flatMap((p) => rowsByMonth[partitions.indexOf(p)] ?? []),
           ...undosSince,
         ].filter((r) => r.action === 'undo');
-      // A flag counts only on a card its weekly run delivered, as on the channel card.
+      // A flag counts only on a card its weekly run delivered, as on the channel card; one on a card
+      // this week's run may still send is not yet said to have reached no rep.
       const deliveries = await weeklyDeliveries(
         deps.storage.runs,
         months.flatMap((m) => rowsOf(m)),
+        weeklyRunKeyOfDay(day),
       );
       // The saves that hold and the holdout's comeback rates are read from the order feed, as the
       // monthly summary reads them (of the shown rep's customers only).
@@ -456,7 +446,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // (their customers handed to others) keeps their months on the tab.
       const shownRows = months.flatMap((m) => rowsByMonth[partitions.indexOf(m)] ?? []);
       const byId = scoredById(scored);
-      const { delivered: listed, undelivered } = await flaggedThisWeek(day, weeklyRun);
+      const { delivered: listed, undelivered } = await flaggedThisWeek(day);
       books.chartAhead(loaded, day);
       return {
         asOf: day,

@@ -99,5 +99,7 @@ describe("the Team tab's week when a rep's card reached nobody", () => {
     ]);
     const everyone = await tabs.team(MANAGER, { rep: null, month: null });
     expect([everyone.listedThisWeek, everyone.notDeliveredThisWeek]).toEqual([3, 0]);
+    // Nor does the month's table, as the summary card counts it: his card is still to come.
+    expect(everyone.monthly.at(-1)).toMatchObject({ month: '2026-11', surfaced: 3, flaggedNotDelivered: 0 });
   });
 });
