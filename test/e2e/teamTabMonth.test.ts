@@ -87,9 +87,10 @@ describe('the Team tab says what its month figures leave out', () => {
     const region = page.getByRole('region', { name: 'Saves and losses per month' });
     // The chart's value line is the monthly column's: named so, not "Value won back" at $0 in a
     // month whose $800 order was won back.
-    await expect(region.locator('.u-legend .u-series').allTextContents()).resolves.toContainEqual(
-      expect.stringMatching(/^Monthly value won back/),
-    );
+    // The chart is drawn once its code has loaded, after the table: waited for, not read at once.
+    await expect
+      .poll(() => region.locator('.u-legend .u-series').allTextContents())
+      .toContainEqual(expect.stringMatching(/^Monthly value won back/));
     await expect(region.textContent()).resolves.toContain(
       `Nov 2026: ${undelivered} customers flagged on cards that reached no rep (no chat with the app), not counted as flagged.`,
     );
