@@ -202,24 +202,17 @@ async function inputTable<C extends string>(
   const spec = { file: source.file, mappingKey: kind, required, optional };
   const index = resolveColumns(spec, source.header, mapping);
   source.notes.push(...unreadNearHeaders(spec, source.header, index));
-  const byCustomer = (column: C) => customerNamedBy !== undefined && column === 'customer_id';
+  const namedBy = (column: C) => (column === 'customer_id' ? customerNamedBy : undefined);
   for (const column of [...required, ...optional]) {
     const mapped = mapping?.[column];
     if (mapped !== undefined && index[column].length > 1)
-      await noteHeadersRead(
-        engine,
-        source,
-        column,
-        headersOf(mapped),
-        index[column],
-        byCustomer(column) ? customerNamedBy : undefined,
-      );
+      await noteHeadersRead(engine, source, column, headersOf(mapped), index[column], namedBy(column));
   }
   const columns = [...required, ...optional]
-    .map(
-      (c) =>
-        `${customerNamedBy !== undefined && byCustomer(c) ? customerText(index[c], customerNamedBy) : text(index[c])} AS ${c}`,
-    )
+    .map((c) => {
+      const names = namedBy(c);
+      return `${names ? customerText(index[c], names) : text(index[c])} AS ${c}`;
+    })
     .join(', ');
   await engine.run(
     `CREATE OR REPLACE VIEW ${kind}_in AS SELECT *${computed ? `, ${computed}` : ''} FROM (SELECT rowid AS rid, ${columns} FROM ${source.table} WHERE rowid > 0)`,

@@ -15,6 +15,7 @@ import { type ComebackOutcomes, holdoutFigures } from './holdoutComparison';
 import { lossHints } from './lossHints';
 import type { LossShare, MonthlySummary, ReChurnCustomer, RepFigures } from './monthlySummarySchema';
 import { resolveUndos } from './netOfUndos';
+import { type CardOutcome, cardOutcome, type RunCards } from './weeklyCards';
 
 /** A save that is followed by a new flag within this many days counts as re-churn. */
 export const RECHURN_WINDOW_DAYS = 90;
@@ -56,10 +57,11 @@ export interface SummaryInput extends SummaryOptions {
   /** Saves that hold, from the order feed as of `asOf`; without them the figure is left out. */
   saves?: { asOf: string; saves: readonly SaveHolding[] } | null;
   /**
-   * From the run ledger: by weekly run key, the reps (owner, lower case) whose card that run
-   * delivered. A customer counts as flagged only on a delivered card; runs not given count as delivered.
+   * From the run ledger: by weekly run key, that run's cards (weeklyCards.ts). A customer counts as
+   * flagged only on a delivered card, and as not delivered only on one that reached no rep (not one
+   * still to go out); runs not given count as delivered.
    */
-  deliveries?: ReadonlyMap<string, ReadonlySet<string>> | null;
+  deliveries?: ReadonlyMap<string, RunCards> | null;
 }
 
 const rowsSchema = z.array(z.custom<AuditRow>((v) => newAuditRowSchema.safeParse(v).success));
@@ -77,11 +79,15 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
   const inMonth = rows.filter((r) => r.action !== 'undo' && stands(r.id));
   // Flagged on a card nobody received (no chat with the rep, or the send failed): not a flag the team
   // could act on, so left out of the counts and the rate, and said apart.
-  const onCard = (r: AuditRow) => r.action !== 'surfaced' || cardDelivered(r, input.deliveries ?? null);
+  const card = (r: AuditRow) =>
+    r.action === 'surfaced' ? flagCard(r, input.deliveries ?? null) : 'delivered';
+  const onCard = (r: AuditRow) => card(r) === 'delivered';
   const standing = inMonth.filter(onCard);
   const flaggedIds = new Set(standing.filter((r) => r.action === 'surfaced').map((r) => r.customerId));
   const notDelivered = new Set(
-    inMonth.filter((r) => !onCard(r) && !flaggedIds.has(r.customerId)).map((r) => r.customerId),
+    inMonth
+      .filter((r) => card(r) === 'not_delivered' && !flaggedIds.has(r.customerId))
+      .map((r) => r.customerId),
   ).size;
   const of = (action: AuditRow['action']) => standing.filter((r) => r.action === action);
 
@@ -175,11 +181,10 @@ function recordedKind(
   return row ? valueKindOf(row) : 'monthly';
 }
 
-/** True when the weekly run that wrote this `surfaced` row delivered the owner's card (or is not known). */
-function cardDelivered(row: AuditRow, deliveries: ReadonlyMap<string, ReadonlySet<string>> | null): boolean {
+/** What became of the owner's card of the weekly run that wrote this `surfaced` row (cardOutcome). */
+function flagCard(row: AuditRow, deliveries: ReadonlyMap<string, RunCards> | null): CardOutcome {
   const runKey = runKeyOfWeeklyRow(row.id);
-  const owners = runKey === null ? undefined : deliveries?.get(runKey);
-  return owners === undefined || owners.has(addressKey(row.owner));
+  return cardOutcome(runKey === null ? undefined : deliveries?.get(runKey), row.owner);
 }
 
 /**

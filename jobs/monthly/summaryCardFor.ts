@@ -1,6 +1,5 @@
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
 import { type RepNames, repNameLabels, repNamesOf, withFormerReps } from '../../cards/repNames';
-import { addressKey } from '../../rules/addresses';
 import { shiftMonth } from '../../rules/calendar';
 import type { Storage } from '../../storage';
 import type { AuditRow } from '../../storage/auditRow';
@@ -14,6 +13,7 @@ import {
   priorMonthsOf,
   type SummaryInput,
 } from '.';
+import { type RunCards, runCards } from './weeklyCards';
 
 /** What the summary needs besides the audit trail. */
 export interface SummaryCardOptions {
@@ -33,25 +33,26 @@ export interface SummaryCardOptions {
 }
 
 /**
- * The reps each weekly run that flagged customers in `rows` delivered a card to, from the ledger: the
+ * The cards of each weekly run that flagged customers in `rows`, from the ledger (runCards): the
  * summary counts a flag only on a delivered card, so every place that shows a month reads this.
+ * `openRunKey`: this week's run, whose cards may still go out (others are over).
  */
 export async function weeklyDeliveries(
   runs: Pick<RunLedger, 'getRun' | 'listRun'>,
   rows: readonly AuditRow[],
-): Promise<Map<string, Set<string>>> {
+  openRunKey?: string,
+): Promise<Map<string, RunCards>> {
   const runKeys = new Set<string>();
   for (const r of rows) {
     const key = r.action === 'surfaced' ? runKeyOfWeeklyRow(r.id) : null;
     if (key) runKeys.add(key);
   }
-  const deliveries = new Map<string, Set<string>>();
+  const deliveries = new Map<string, RunCards>();
   for (const runKey of runKeys) {
     const [run, handled] = await Promise.all([runs.getRun(runKey), runs.listRun(runKey)]);
     // A run the ledger does not know is left out: its flags count as delivered, as before the ledger.
     if (!run) continue;
-    const delivered = handled.filter((d) => d.status === 'delivered');
-    deliveries.set(runKey, new Set(delivered.map((d) => addressKey(d.repId))));
+    deliveries.set(runKey, runCards(run, handled, runKey === openRunKey));
   }
   return deliveries;
 }

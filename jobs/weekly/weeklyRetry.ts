@@ -22,6 +22,8 @@ const previousAttemptSchema = z.object({
   since: z.string().optional(),
   /** When the next rep waiting for their own send time gets their card (rows before reps waited have none). */
   nextSendAt: z.iso.datetime({ offset: true }).optional(),
+  /** What follows the attempt: failed reps tried again, reps waiting for their time, or nothing. */
+  retry: z.enum(['next_tick', 'rep_time', 'none']).optional(),
 });
 export type PreviousAttempt = z.output<typeof previousAttemptSchema>;
 
@@ -37,6 +39,17 @@ export function previousAttempt(run: RunRecord | null): PreviousAttempt | null {
   }
   const parsed = previousAttemptSchema.safeParse(json);
   return parsed.success ? parsed.data : null;
+}
+
+/**
+ * True when the week's run has sent every card it will: its row finished with no failed rep to try
+ * again and no rep waiting for their own send time (a row whose report cannot be read, or written
+ * before it said so, counts as settled, as decideAttempt leaves it finished).
+ */
+export function runSettled(run: RunRecord | null): boolean {
+  if (!run?.finishedAt) return false;
+  const retry = previousAttempt(run)?.retry;
+  return retry === undefined || retry === 'none';
 }
 
 /**

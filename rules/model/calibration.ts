@@ -102,10 +102,13 @@ export const CALIBRATION_GOALS = { brierSkill: 0.1, worstDecileGap: 0.1, meanDec
 
 /** True when `c` meets every CALIBRATION_GOALS figure. */
 export function calibrationClose(c: Calibration): boolean {
+  return c.brierSkill >= CALIBRATION_GOALS.brierSkill && decileGapsClose(c);
+}
+
+/** True when `c`'s decile gaps meet CALIBRATION_GOALS (its Brier skill aside). */
+export function decileGapsClose(c: Calibration): boolean {
   return (
-    c.brierSkill >= CALIBRATION_GOALS.brierSkill &&
-    c.worstDecileGap <= CALIBRATION_GOALS.worstDecileGap &&
-    c.meanDecileGap <= CALIBRATION_GOALS.meanDecileGap
+    c.worstDecileGap <= CALIBRATION_GOALS.worstDecileGap && c.meanDecileGap <= CALIBRATION_GOALS.meanDecileGap
   );
 }
 

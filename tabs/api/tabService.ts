@@ -10,7 +10,9 @@ import type { FeedResult } from '../../feed/readFeed';
 import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
 import { figureRepNames, weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
+import { cardOutcome } from '../../jobs/monthly/weeklyCards';
 import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
+import { runSettled } from '../../jobs/weekly/weeklyRetry';
 import { runKeyOfWeeklyRow } from '../../jobs/weekly/weeklySurfaced';
 import { addressKey } from '../../rules/addresses';
 import { backtest } from '../../rules/backtest';
@@ -196,8 +198,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
   /**
    * The customers this week's weekly run flagged (its `surfaced` audit rows, in the month of the
    * week's Monday or of today: a run goes on through the week): `delivered`, those on a card its
-   * ledger says a rep got; `undelivered`, those on a card that reached no rep (no chat with the app),
-   * which the lists leave out as the summary card does.
+   * ledger says a rep got; `undelivered`, those on a card that reached no rep (cardOutcome), which
+   * the lists leave out as the summary card does. A card still to go out is in neither.
    */
   async function flaggedThisWeek(day: string): Promise<{ delivered: Set<string>; undelivered: Set<string> }> {
     const runKey = weeklyRunKeyOfDay(day);
@@ -205,11 +207,13 @@ export function createTabService(deps: TabServiceDeps): TabService {
     const rows = (await Promise.all(months.map((m) => deps.storage.audit.readMonth(m))))
       .flat()
       .filter((r) => r.action === 'surfaced' && runKeyOfWeeklyRow(r.id) === runKey);
-    const reached = (await weeklyDeliveries(deps.storage.runs, rows)).get(runKey);
+    const cards = (await weeklyDeliveries(deps.storage.runs, rows, runKey)).get(runKey);
     const delivered = new Set<string>();
     const undelivered = new Set<string>();
-    for (const r of rows)
-      (!reached || reached.has(addressKey(r.owner)) ? delivered : undelivered).add(r.customerId);
+    for (const r of rows) {
+      const outcome = cardOutcome(cards, r.owner);
+      if (outcome !== 'pending') (outcome === 'delivered' ? delivered : undelivered).add(r.customerId);
+    }
     return { delivered, undelivered };
   }
   /** The rep's address the stored customers use (their sign-in name when none does); null sees everyone. */
@@ -439,10 +443,12 @@ export function createTabService(deps: TabServiceDeps): TabService {
           ...partitions.filter((p) => p > m).flatMap((p) => rowsByMonth[partitions.indexOf(p)] ?? []),
           ...undosSince,
         ].filter((r) => r.action === 'undo');
-      // A flag counts only on a card its weekly run delivered, as on the channel card.
+      // A flag counts only on a card its weekly run delivered, as on the channel card; one on a card
+      // this week's run may still send is not yet said to have reached no rep.
       const deliveries = await weeklyDeliveries(
         deps.storage.runs,
         months.flatMap((m) => rowsOf(m)),
+        weeklyRunKeyOfDay(day),
       );
       // The saves that hold and the holdout's comeback rates are read from the order feed, as the
       // monthly summary reads them (of the shown rep's customers only).
@@ -483,7 +489,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         listedThisWeek: mine.filter((c) => listed.has(c.customerId)).length,
         notDeliveredThisWeek: mine.filter((c) => undelivered.has(c.customerId) && !listed.has(c.customerId))
           .length,
-        weeklyRunDone: Boolean(weeklyRun?.finishedAt),
+        weeklyRunDone: runSettled(weeklyRun),
         // Sending: a run the feed stopped before any card stays open for its next tick, but sends nothing.
         weeklyRunUnderWay: weeklyRun !== null && !weeklyRun.finishedAt && listed.size > 0,
         untouched: untouchedThisWeek(mine, byId, listed, nameOf),

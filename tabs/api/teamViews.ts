@@ -9,7 +9,7 @@ import { dayOf } from '../../rules/book';
 import { formatDateNear } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { classifyGates } from '../../rules/gates';
-import { calibrationClose } from '../../rules/model/calibration';
+import { calibrationClose, decileGapsClose } from '../../rules/model/calibration';
 import { noCounts } from '../../rules/ranking';
 import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredCustomer } from '../../rules/scoreBook';
@@ -200,9 +200,13 @@ function chancesWords(result: BacktestResult, count: (n: number) => string): str
   if (c === null) return '';
   const points = (x: number) => count(Math.round(100 * x));
   const stated = ` The chances of no order in ${count(result.horizonDays)} days it stated were`;
+  if (!decileGapsClose(c))
+    return `${stated} off by ${points(c.meanDecileGap)} points on average, ${points(c.worstDecileGap)} at worst: read them as rough.`;
+  const within = `${stated} within ${points(c.worstDecileGap)} points of what happened (${points(c.meanDecileGap)} on average)`;
+  // Close in every group, yet no better than the base rate: each customer's chance tells little.
   return calibrationClose(c)
-    ? `${stated} within ${points(c.worstDecileGap)} points of what happened (${points(c.meanDecileGap)} on average).`
-    : `${stated} off by ${points(c.meanDecileGap)} points on average, ${points(c.worstDecileGap)} at worst: read them as rough.`;
+    ? `${within}.`
+    : `${within}, but hardly better than stating the same chance for every customer: read them as rough.`;
 }
 
 /** True when the customer belongs to the rep, named by any of their addresses (or no rep is chosen). */

@@ -133,6 +133,8 @@ describe('the tabs while the Monday run is under way', () => {
       await anaDone;
       const during = await tabs.team(MANAGER, { rep: null, month: null });
       expect([during.weeklyRunUnderWay, during.listedThisWeek]).toEqual([true, 2]);
+      // Ben's card is still on its way: not one that reached no rep.
+      expect([during.notDeliveredThisWeek, during.weeklyRunDone]).toEqual([0, false]);
     } finally {
       release();
     }

@@ -70,4 +70,36 @@ describe("the Team tab's week when a rep's card reached nobody", () => {
     const ben = await tabs.team(MANAGER, { rep: BEN, month: null });
     expect([ben.listedThisWeek, ben.notDeliveredThisWeek, ben.weeklyRunDone]).toEqual([0, 0, false]);
   });
+
+  it('a rep waiting for the send time in their own zone is not told their card reached nobody, nor that the week is done', async () => {
+    // A New York team: Ben's client is in Los Angeles, so at 09:00 New York his card is three hours off.
+    const book = slippingBook([ANA, BEN], { slipping: 3 });
+    await installReps(world, [ANA, BEN]);
+    const ben = await world.storage.conversations.getRep(`aad-${BEN}`);
+    if (!ben) throw new Error('Ben is installed');
+    await world.storage.conversations.saveRep({ ...ben, timeZone: 'America/Los_Angeles' });
+    const first = completed(
+      await runWeekly(
+        depsFor(world, book, {
+          config: { timeZone: 'America/New_York', weeklySendAt: { weekday: 1, hour: 8, minute: 3 } },
+        }),
+        { now: new Date('2026-11-23T13:03:00Z') },
+      ),
+    );
+    expect(first.counts).toMatchObject({ delivered: 1, waiting: 1 });
+    const tabs = tabsOver(world, book, {
+      clock: () => new Date('2026-11-23T14:00:00Z'),
+      access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+    });
+    const benTeam = await tabs.team(MANAGER, { rep: BEN, month: null });
+    expect([benTeam.listedThisWeek, benTeam.notDeliveredThisWeek, benTeam.weeklyRunDone]).toEqual([
+      0,
+      0,
+      false,
+    ]);
+    const everyone = await tabs.team(MANAGER, { rep: null, month: null });
+    expect([everyone.listedThisWeek, everyone.notDeliveredThisWeek]).toEqual([3, 0]);
+    // Nor does the month's table, as the summary card counts it: his card is still to come.
+    expect(everyone.monthly.at(-1)).toMatchObject({ month: '2026-11', surfaced: 3, flaggedNotDelivered: 0 });
+  });
 });

@@ -66,10 +66,27 @@ describe('computeMonthlySummary on the worked November', () => {
     r.add('surfaced', 'b1', at, { id: surfacedRowId(run, 'b1'), owner: BEN });
     r.add('surfaced', 'b2', at, { id: surfacedRowId(run, 'b2'), owner: BEN });
     r.wonBack('a1', '2026-11-12T15:00:00Z', 400);
-    const onlyAna = new Map([[run, new Set([ANA])]]);
+    const onlyAna = new Map([
+      [run, { delivered: new Set([ANA]), notReached: new Set<string>(), settled: true }],
+    ]);
     const s = computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all, deliveries: onlyAna });
     expect(s).toMatchObject({ surfaced: 1, notDelivered: 2, winBackRate: 1 });
     expect(s.reps.map((rep) => [rep.owner, rep.surfaced])).toEqual([[ANA, 1]]);
+    // This week's run still to send Ben's card (his own send time to come): not yet a card that
+    // reached no rep. Once it reached none (no chat with the app), it is.
+    const benToCome = { delivered: new Set([ANA]), notReached: new Set<string>(), settled: false };
+    const toCome = (cards: typeof benToCome) =>
+      computeMonthlySummary({
+        month: '2026-11',
+        timeZone: TZ,
+        rows: r.all,
+        deliveries: new Map([[run, cards]]),
+      });
+    expect(toCome(benToCome)).toMatchObject({ surfaced: 1, notDelivered: 0 });
+    expect(toCome({ ...benToCome, notReached: new Set([BEN]) })).toMatchObject({
+      surfaced: 1,
+      notDelivered: 2,
+    });
     // Without the ledger, every flag counts, as before.
     expect(computeMonthlySummary({ month: '2026-11', timeZone: TZ, rows: r.all })).toMatchObject({
       surfaced: 3,

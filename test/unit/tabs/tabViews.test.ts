@@ -341,6 +341,14 @@ describe("the team tab's accuracy sentence says how close the stated chances wer
     );
   });
 
+  it('close to what happened but hardly better than one chance for all: says so, not that they were off', () => {
+    // A book whose stated chances sit near its base rate: every group of ten came true, but the
+    // chances tell one customer from another little more than the base rate does (Brier skill 0.03).
+    expect(sentence({ brierSkill: 0.03, meanDecileGap: 0.02, worstDecileGap: 0.06 })).toMatch(
+      /The chances of no order in 90 days it stated were within 6 points of what happened \(2 on average\), but hardly better than stating the same chance for every customer: read them as rough\.$/,
+    );
+  });
+
   it('within the goals: says they held', () => {
     expect(sentence({ brierSkill: 0.2, meanDecileGap: 0.03, worstDecileGap: 0.08 })).toMatch(
       /The chances of no order in 90 days it stated were within 8 points of what happened \(3 on average\)\.$/,
