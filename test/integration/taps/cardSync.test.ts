@@ -8,6 +8,7 @@ import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
 import { cardOf, FakeTeamsConnector } from '../../fakes/teamsConnector';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { weeklyData } from '../../helpers/weeklyCardData';
+import { MemoryLog } from '../bot/recordingPorts';
 import {
   ANA,
   ANA_IN_TAB,
@@ -158,6 +159,31 @@ describe('every card of the rep follows a tap', () => {
     // The refused card's stored data is right: a tap on it shows the save.
     const stored = await cards.get(chat, weekly);
     expect(JSON.stringify(stored?.data)).toContain('"won_back"');
+  });
+
+  it('a card store that fails to list the cards loses no answer: the tap is recorded and its card updated', async () => {
+    // A read of the chat's cards that fails (a storage outage, a malformed card row of this week):
+    // the other cards are left to their next tap, not the rep's answer.
+    const failing = Object.assign(Object.create(cards) as TableCardStore, {
+      cardsFrom: async () => {
+        throw new Error('Card row for message m-broken has a bad part count: x');
+      },
+    });
+    const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations };
+    const log = new MemoryLog();
+    const other = await startActionBotHost(storage, handlerDeps({ ...stores, cards: failing }, { log }));
+    try {
+      const value = { ...tap.wonBack('rowan', 1500), runKey: digest.runKey };
+      expect(
+        await post(other.host.url, submitActivity(teams.serviceUrl, ANA, value, { replyToId: digestCard })),
+      ).toBe(200);
+      expect((await storage.state.get('rowan'))?.state.recoveredValue).toBe(1500);
+      expect(cardRow(shown(digestCard), 'Rowan Deli').buttons).toEqual(['undo']);
+      expect(texts().join('\n')).not.toContain('something went wrong');
+      expect(log.lines.some((l) => l.includes('m-broken'))).toBe(true);
+    } finally {
+      await other.host.close();
+    }
   });
 
   it('a save in the tab brings the cards in the chat up to date', async () => {
