@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBotAdapter } from '../../../bot/adapter';
 import { ProactiveSender } from '../../../bot/proactiveSender';
-import { REFRESH_RETRY, refreshCardsInChat } from '../../../bot/taps/cardRefresh';
+import { REFRESH_BUDGET_MS, REFRESH_RETRY, refreshCardsInChat } from '../../../bot/taps/cardRefresh';
 import type { DigestCardData } from '../../../cards/digestCardModels';
 import type { Storage } from '../../../storage';
 import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
@@ -111,6 +111,36 @@ describe('every card of the rep follows a tap', () => {
       .filter((a) => a.kind === 'send')
       .flatMap((a) => (a.activity.text ? [String(a.activity.text)] : []));
 
+  /** The tab's service over Ana's book, bringing her cards in the chat up to date after a save, as the wiring does. */
+  function tabRefreshingCards() {
+    const adapter = createBotAdapter(
+      { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
+      bot.log,
+    );
+    const sender = new ProactiveSender({ adapter, appId: '', retry: REFRESH_RETRY });
+    const refresh = {
+      cards,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      replace: (
+        reference: Record<string, unknown>,
+        messageId: string,
+        card: Record<string, unknown>,
+        deadline: number,
+      ) => sender.updateCard(reference, messageId, card, { deadline }),
+      timeZone: TIME_ZONE,
+      clock: () => NOW,
+      log: bot.log,
+    };
+    const book = bookFromRows({
+      customers: [{ id: 'rowan', name: 'Rowan Deli', owner: ANA.email }],
+      orders: [{ customerId: 'rowan', date: '2026-10-01', amount: 500 }],
+    });
+    return tabServiceOn(storage, cards, book, {
+      refreshCards: (userId, customerId) => refreshCardsInChat(refresh, userId, customerId),
+    });
+  }
+
   it('Won back on the digest: the weekly and list cards show it, and their Undo undoes it', async () => {
     await tapOn(weekly, tap.reachedOut('rowan'));
     await tapOn(digestCard, { ...tap.wonBack('rowan', 1500), runKey: digest.runKey });
@@ -186,29 +216,20 @@ describe('every card of the rep follows a tap', () => {
     }
   });
 
+  it('a tab save whose refreshes Teams keeps throttling answers within the refresh budget', async () => {
+    const tabs = tabRefreshingCards();
+    // Every request in Ana's chat is answered 429 with the longest Retry-After a refresh waits for:
+    // three cards tried three times each would hold the tab's save for 24 seconds.
+    teams.injectForConversation(chat, { status: 429, retryAfterSeconds: 4 });
+    const started = Date.now();
+    await tabs.act(ANA_IN_TAB, 'rowan', { action: 'lost', reason: 'price' });
+    expect(Date.now() - started).toBeLessThan(REFRESH_BUDGET_MS + 1_000);
+    expect((await storage.state.get('rowan'))?.state.status).toBe('lost');
+    expect(bot.log.lines.some((l) => l.includes('could not be refreshed'))).toBe(true);
+  }, 40_000);
+
   it('a save in the tab brings the cards in the chat up to date', async () => {
-    const adapter = createBotAdapter(
-      { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
-      bot.log,
-    );
-    const sender = new ProactiveSender({ adapter, appId: '', retry: REFRESH_RETRY });
-    const refresh = {
-      cards,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      replace: (reference: Record<string, unknown>, messageId: string, card: Record<string, unknown>) =>
-        sender.updateCard(reference, messageId, card),
-      timeZone: TIME_ZONE,
-      clock: () => NOW,
-      log: bot.log,
-    };
-    const book = bookFromRows({
-      customers: [{ id: 'rowan', name: 'Rowan Deli', owner: ANA.email }],
-      orders: [{ customerId: 'rowan', date: '2026-10-01', amount: 500 }],
-    });
-    const tabs = tabServiceOn(storage, cards, book, {
-      refreshCards: (userId, customerId) => refreshCardsInChat(refresh, userId, customerId),
-    });
+    const tabs = tabRefreshingCards();
     await tabs.act(ANA_IN_TAB, 'rowan', { action: 'lost', reason: 'price' });
     for (const id of [weekly, listCard, digestCard]) {
       const row = cardRow(shown(id), 'Rowan Deli');
