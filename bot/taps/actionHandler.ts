@@ -576,7 +576,7 @@ export class ChurnActionHandler implements ActionHandler {
         applies = true;
         const before = outcomeOnCard(card.data, customerId) ?? null;
         if (JSON.stringify(before) === JSON.stringify(outcome)) return null; // already shown: no write
-        return { ...card, data, savedAt: this.clock().toISOString() };
+        return { ...card, data };
       });
       return saved && applies ? renderRepCard(saved.data) : null;
     } catch (err) {

@@ -94,7 +94,7 @@ export async function refreshRepCards(
     .sort((a, b) => b.savedAt.localeCompare(a.savedAt));
   const refreshed: RefreshedCard[] = [];
   for (const card of stale) {
-    const saved = await setOutcome(cards, card, customerId, outcome, request.now, log);
+    const saved = await setOutcome(cards, card, customerId, outcome, log);
     if (saved && refreshed.length < MAX_CARDS_REFRESHED)
       refreshed.push({ messageId: saved.messageId, conversationId, card: renderRepCard(saved.data) });
   }
@@ -112,7 +112,6 @@ async function setOutcome(
   card: SentCard,
   customerId: string,
   outcome: CustomerOutcome | null,
-  now: Date,
   log?: Pick<Log, 'warn'>,
 ): Promise<SentCard | null> {
   let wrote = false;
@@ -121,7 +120,7 @@ async function setOutcome(
       if (!showsOther(current, customerId, outcome)) return null;
       const data = withOutcome(current.data, customerId, outcome);
       wrote = data !== null;
-      return data ? { ...current, data, savedAt: now.toISOString() } : null;
+      return data ? { ...current, data } : null;
     });
     // Another tap set the same outcome first: its own refresh replaces the message.
     return wrote ? saved : null;

@@ -60,7 +60,7 @@ describe('every card of the rep follows a tap', () => {
   let digestCard: string;
 
   /** Posts a card into Ana's chat on the fake (as the weekly run and `list` do) and keeps its data. */
-  async function sendCard(data: Parameters<typeof saveSentCard>[3]): Promise<string> {
+  async function sendCard(data: Parameters<typeof saveSentCard>[3], sentAt = NOW): Promise<string> {
     const response = await fetch(
       `${teams.serviceUrl}v3/conversations/${encodeURIComponent(chat)}/activities`,
       {
@@ -70,7 +70,7 @@ describe('every card of the rep follows a tap', () => {
       },
     );
     const { id } = (await response.json()) as { id: string };
-    await saveSentCard(cards, id, ANA.userId, data, { conversationId: chat, now: NOW });
+    await saveSentCard(cards, id, ANA.userId, data, { conversationId: chat, now: sentAt });
     return id;
   }
 
@@ -189,6 +189,23 @@ describe('every card of the rep follows a tap', () => {
     // The refused card's stored data is right: a tap on it shows the save.
     const stored = await cards.get(chat, weekly);
     expect(JSON.stringify(stored?.data)).toContain('"won_back"');
+  });
+
+  it('the cards replaced in Teams are the newest sent, on a second tap as on the first', async () => {
+    // Six more `list` cards after the three above, a minute apart: nine cards showing Rowan Deli.
+    const lists: string[] = [];
+    for (let i = 1; i <= 6; i++) {
+      const sentAt = new Date(NOW.getTime() - (10 - i) * 60_000);
+      lists.push(await sendCard({ ...weeklyData([rowan]), kind: 'list' }, sentAt));
+      // Paced as the bot paces its sends: the fake keeps Teams' 8 requests per 2 seconds in a chat.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await tapOn(weekly, tap.reachedOut('rowan'));
+    await tapOn(weekly, tap.undo('rowan'));
+    // The newest card is among the six replaced after the Undo: it no longer shows the undone call.
+    const row = cardRow(shown(lists.at(-1) as string), 'Rowan Deli');
+    expect(row.buttons).toContain('reached_out');
   });
 
   it('a card store that fails to list the cards loses no answer: the tap is recorded and its card updated', async () => {
