@@ -50,7 +50,10 @@ export interface RefreshRequest {
   outcome: CustomerOutcome | null;
   /** The card the tap was made on, answered already: left out. */
   except?: string | null;
-  /** A card to bring up to date whatever its week (the card a typed `undo`'s action was tapped on). */
+  /**
+   * A card to bring up to date whatever its week, and replaced in Teams before the newest others (the
+   * card the undone action was tapped on, which the reply says is put back).
+   */
   also?: string | null;
   now: Date;
   timeZone: string;
@@ -89,9 +92,11 @@ export async function refreshRepCards(
     const card = await cards.get(conversationId, also);
     if (card) found.push(card);
   }
+  // `also` first (the card the reply names), then the newest sent.
+  const first = (c: SentCard) => (c.messageId === also ? 0 : 1);
   const stale = found
     .filter((c) => c.messageId !== except && c.repUserId === repUserId && showsOther(c, customerId, outcome))
-    .sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+    .sort((a, b) => first(a) - first(b) || b.savedAt.localeCompare(a.savedAt));
   const refreshed: RefreshedCard[] = [];
   for (const card of stale) {
     const saved = await setOutcome(cards, card, customerId, outcome, log);

@@ -191,21 +191,33 @@ describe('every card of the rep follows a tap', () => {
     expect(JSON.stringify(stored?.data)).toContain('"won_back"');
   });
 
-  it('the cards replaced in Teams are the newest sent, on a second tap as on the first', async () => {
-    // Six more `list` cards after the three above, a minute apart: nine cards showing Rowan Deli.
+  /** Six more `list` cards after the three above, a minute apart: nine cards showing Rowan Deli. */
+  async function sendSixListCards(): Promise<string[]> {
     const lists: string[] = [];
     for (let i = 1; i <= 6; i++) {
-      const sentAt = new Date(NOW.getTime() - (10 - i) * 60_000);
+      const sentAt = new Date(NOW.getTime() + i * 60_000);
       lists.push(await sendCard({ ...weeklyData([rowan]), kind: 'list' }, sentAt));
       // Paced as the bot paces its sends: the fake keeps Teams' 8 requests per 2 seconds in a chat.
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     await new Promise((resolve) => setTimeout(resolve, 2_000));
+    return lists;
+  }
+
+  it('the cards replaced in Teams are the newest sent, on a second tap as on the first', async () => {
+    const lists = await sendSixListCards();
     await tapOn(weekly, tap.reachedOut('rowan'));
     await tapOn(weekly, tap.undo('rowan'));
     // The newest card is among the six replaced after the Undo: it no longer shows the undone call.
     const row = cardRow(shown(lists.at(-1) as string), 'Rowan Deli');
     expect(row.buttons).toContain('reached_out');
+  });
+
+  it('a typed undo replaces the card the action was tapped on, however many newer cards show the customer', async () => {
+    await sendSixListCards();
+    await tapOn(weekly, tap.reachedOut('rowan'));
+    expect(await post(bot.host.url, textActivity(teams.serviceUrl, ANA, 'undo'))).toBe(200);
+    expect(cardRow(shown(weekly), 'Rowan Deli').buttons).toContain('reached_out');
   });
 
   it('a card store that fails to list the cards loses no answer: the tap is recorded and its card updated', async () => {
