@@ -6,7 +6,7 @@ import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore, SentCard } from '../../storage/cardStore';
 import { type ConversationStore, conversationIdOf } from '../../storage/conversationStore';
 import { ConflictError } from '../../storage/errors';
-import type { Log, SendResult } from '../ports';
+import type { BotReply, Log, SendResult } from '../ports';
 import type { RetryOptions } from '../retryPolicy';
 import { HISTORY_LIMIT } from './auditHistory';
 import { currentOutcome } from './cardOutcome';
@@ -35,11 +35,7 @@ export const REFRESH_TIMEOUT_MS = 5_000;
 export const REFRESH_BUDGET_MS = 6_000;
 
 /** A saved card of the rep's whose row of the customer changed, rendered to replace the message in Teams. */
-export interface RefreshedCard {
-  messageId: string;
-  conversationId: string;
-  card: CardJson;
-}
+export type RefreshedCard = NonNullable<BotReply['refreshCards']>[number];
 
 export interface RefreshRequest {
   /** The rep's 1:1 chat, where every card the bot sends them is kept. */
