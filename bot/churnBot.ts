@@ -29,7 +29,7 @@ import { adaptConnectorClient } from './proactiveSender';
 import { RateLimiter } from './rateLimiter';
 import { retryingPreconditionFailed, withRetry } from './retryPolicy';
 import { FOREIGN_TENANT } from './taps/authorise';
-import { REFRESH_BUDGET_MS, REFRESH_RETRY, REFRESH_TIMEOUT_MS } from './taps/cardRefresh';
+import { REFRESH_RETRY, REFRESH_TIMEOUT_MS, replaceInTime } from './taps/cardRefresh';
 
 /** What a typed message asks for, decided from the text alone. */
 export type ParsedText =
@@ -462,36 +462,31 @@ async function refreshCards(
   log: Log,
 ): Promise<void> {
   const chat = context.activity.conversation.id;
+  const inChat = refreshes.filter((sent) => sent.conversationId === chat);
   // The answer is sent: from here the turn's client leaves 429s to REFRESH_RETRY (its own policy
   // would wait out any Retry-After, however long, and hold the turn past Teams' 15 seconds).
-  if (refreshes.length > 0) adaptConnectorClient(context, REFRESH_TIMEOUT_MS);
-  const until = Date.now() + REFRESH_BUDGET_MS;
-  for (const [i, sent] of refreshes.entries()) {
-    if (sent.conversationId !== chat) continue;
-    if (Date.now() > until) {
-      log.warn('cards showing the customer left to their next tap: out of time', {
-        left: refreshes.length - i,
-      });
-      return;
-    }
-    const attachments = [CardFactory.adaptiveCard(sent.card)];
-    const outcome = await withRetry(async () => {
-      const permit = await limiter.acquire(chat);
-      try {
-        await context.updateActivity({ id: sent.messageId, type: 'message', attachments });
-      } finally {
-        permit.done();
-      }
-    }, REFRESH_RETRY);
-    if (!outcome.ok) {
+  if (inChat.length > 0) adaptConnectorClient(context, REFRESH_TIMEOUT_MS);
+  await replaceInTime(
+    inChat,
+    async (sent, deadline) => {
+      const attachments = [CardFactory.adaptiveCard(sent.card)];
+      const outcome = await withRetry(
+        async () => {
+          const permit = await limiter.acquire(chat);
+          try {
+            await context.updateActivity({ id: sent.messageId, type: 'message', attachments });
+          } finally {
+            permit.done();
+          }
+        },
+        { ...REFRESH_RETRY, deadline },
+      );
+      if (outcome.ok) return null;
       const status = outcome.reason === 'failed' ? statusOf(outcome.error) : outcome.code;
-      log.warn('a card showing the customer could not be refreshed', {
-        status,
-        messageId: sent.messageId,
-        attempts: outcome.attempts,
-      });
-    }
-  }
+      return { status, attempts: outcome.attempts };
+    },
+    log,
+  );
 }
 
 function statusOf(error: unknown): unknown {

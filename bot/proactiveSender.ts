@@ -149,11 +149,15 @@ export class ProactiveSender {
     );
   }
 
-  /** Replaces the card of an earlier message (`activityId`) in place. */
+  /**
+   * Replaces the card of an earlier message (`activityId`) in place; `retry` overrides the sender's
+   * retry options for this one (a deadline of its own).
+   */
   async updateCard(
     reference: Partial<ConversationReference>,
     activityId: string,
     card: object,
+    retry: RetryOptions = {},
   ): Promise<TalliedSendResult> {
     const oversize = oversizeError(card);
     if (oversize) return { status: 'failed', error: oversize, ...noTally };
@@ -169,14 +173,14 @@ export class ProactiveSender {
         await context.updateActivity(activity);
         return activityId;
       },
-      { repeatable: true },
+      { repeatable: true, retry },
     );
   }
 
   private async run(
     reference: Partial<ConversationReference>,
     act: (context: TurnContext) => Promise<string>,
-    { repeatable }: { repeatable: boolean },
+    { repeatable, retry = {} }: { repeatable: boolean; retry?: RetryOptions },
   ): Promise<TalliedSendResult> {
     const conversationId = reference.conversation?.id;
     if (!conversationId || !reference.serviceUrl) {
@@ -188,6 +192,7 @@ export class ProactiveSender {
     }
     // Without activityId the send is a new message, not a reply to the install event the reference came from.
     const target: Partial<ConversationReference> = { ...reference, activityId: undefined };
+    const retryOptions = { ...this.retry, ...retry };
     const outcome = await withRetry(async (): Promise<Attempt> => {
       const permit = await this.limiter.acquire(conversationId);
       let failure: { error: unknown } | null = null;
@@ -215,7 +220,7 @@ export class ProactiveSender {
       // Ended here, not by the retry policy, which would try the request again.
       if (!repeatable && error instanceof SendTimeoutError) return { unanswered: error };
       throw error;
-    }, this.retry);
+    }, retryOptions);
     return toResult(outcome);
   }
 }

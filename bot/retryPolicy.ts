@@ -114,12 +114,17 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** A Retry-After above this is not waited for: the send fails instead of stalling the run. */
   maxRetryAfterMs?: number;
+  /**
+   * No wait that would end after this instant (the clock's milliseconds): the call fails instead, so
+   * the retries of a request someone is waiting on end in time (a tap's refreshes).
+   */
+  deadline?: number;
   clock?: Clock;
   random?: () => number;
 }
 
 /** The knobs' defaults: 5 attempts, 500 ms base, 30 s cap, at most 60 s for one Retry-After. */
-export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'clock' | 'random'>> = {
+export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'clock' | 'random' | 'deadline'>> = {
   maxAttempts: 5,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
@@ -191,6 +196,8 @@ export async function withRetry<T>(
         return { ok: false, reason: 'failed', error, ...tally };
       const wait = verdict.retryAfterMs ?? backoffDelayMs(attempt, options);
       if (wait > maxRetryAfterMs) return { ok: false, reason: 'failed', error, retryAfterMs: wait, ...tally };
+      if (options.deadline !== undefined && clock.now() + wait > options.deadline)
+        return { ok: false, reason: 'failed', error, ...tally };
       waitedMs += wait;
       await clock.sleep(wait);
     }

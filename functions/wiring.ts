@@ -228,8 +228,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
             cards,
             audit: storage.audit,
             conversations: storage.conversations,
-            replace: (reference, messageId, card) =>
-              refresher.updateCard(reference as SendCardReference, messageId, card),
+            replace: (reference, messageId, card, deadline) =>
+              refresher.updateCard(reference as SendCardReference, messageId, card, { deadline }),
             timeZone: config.timeZone,
             clock,
             log,

@@ -83,7 +83,10 @@ export interface SentCard {
   conversationId: string;
   /** The weekly card's or the daily digest's data. */
   data: RepCardData;
-  /** When the card data was last saved (ISO 8601). */
+  /**
+   * When the card was sent and its data first saved (ISO 8601). A tap or a refresh changing the data
+   * keeps it, so the cards refreshed first after a tap are the newest sent, not the last touched.
+   */
   savedAt: string;
 }
 

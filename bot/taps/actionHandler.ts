@@ -503,16 +503,26 @@ export class ChurnActionHandler implements ActionHandler {
 
   /**
    * Every other saved card of the rep in their chat, from this week's run on, that lists the customer:
-   * its data set to what the customer shows now, and the newest rendered to replace in Teams.
+   * its data set to what the customer shows now, and the newest rendered to replace in Teams. The
+   * action is recorded by now: a failure here (the store out, a malformed card row) is logged and
+   * leaves those cards to their next tap, rather than turning the recorded tap's answer into an error.
    */
-  private refreshOtherCards(
+  private async refreshOtherCards(
     request: Omit<RefreshRequest, 'now' | 'timeZone'>,
   ): Promise<NonNullable<BotReply['refreshCards']>> {
-    return refreshRepCards(
-      this.deps.stores.cards,
-      { ...request, now: this.clock(), timeZone: this.deps.timeZone },
-      this.deps.log,
-    );
+    try {
+      return await refreshRepCards(
+        this.deps.stores.cards,
+        { ...request, now: this.clock(), timeZone: this.deps.timeZone },
+        this.deps.log,
+      );
+    } catch (error) {
+      this.deps.log?.warn('cards showing the customer not refreshed after a tap', {
+        customerId: request.customerId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return [];
+    }
   }
 
   /**
@@ -566,7 +576,7 @@ export class ChurnActionHandler implements ActionHandler {
         applies = true;
         const before = outcomeOnCard(card.data, customerId) ?? null;
         if (JSON.stringify(before) === JSON.stringify(outcome)) return null; // already shown: no write
-        return { ...card, data, savedAt: this.clock().toISOString() };
+        return { ...card, data };
       });
       return saved && applies ? renderRepCard(saved.data) : null;
     } catch (err) {

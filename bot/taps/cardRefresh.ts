@@ -6,7 +6,7 @@ import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore, SentCard } from '../../storage/cardStore';
 import { type ConversationStore, conversationIdOf } from '../../storage/conversationStore';
 import { ConflictError } from '../../storage/errors';
-import type { Log, SendResult } from '../ports';
+import type { BotReply, Log, SendResult } from '../ports';
 import type { RetryOptions } from '../retryPolicy';
 import { HISTORY_LIMIT } from './auditHistory';
 import { currentOutcome } from './cardOutcome';
@@ -27,15 +27,15 @@ export const MAX_CARDS_REFRESHED = 6;
 export const REFRESH_RETRY: RetryOptions = { maxAttempts: 3, maxRetryAfterMs: 4_000 };
 /** Deadline of one refresh request, answer included (ms). */
 export const REFRESH_TIMEOUT_MS = 5_000;
-/** Time one tap's refreshes may take in all (ms); the cards left get their stored data only. */
-export const REFRESH_BUDGET_MS = 8_000;
+/**
+ * Time in which one tap's refreshes may start a request or wait out a 429 (ms); the cards left get
+ * their stored data only. The last request may run REFRESH_TIMEOUT_MS more, so the refreshes end
+ * within 11 seconds of the answer: inside Teams' 15 for a tap, and short for the tab's save.
+ */
+export const REFRESH_BUDGET_MS = 6_000;
 
 /** A saved card of the rep's whose row of the customer changed, rendered to replace the message in Teams. */
-export interface RefreshedCard {
-  messageId: string;
-  conversationId: string;
-  card: CardJson;
-}
+export type RefreshedCard = NonNullable<BotReply['refreshCards']>[number];
 
 export interface RefreshRequest {
   /** The rep's 1:1 chat, where every card the bot sends them is kept. */
@@ -46,7 +46,10 @@ export interface RefreshRequest {
   outcome: CustomerOutcome | null;
   /** The card the tap was made on, answered already: left out. */
   except?: string | null;
-  /** A card to bring up to date whatever its week (the card a typed `undo`'s action was tapped on). */
+  /**
+   * A card to bring up to date whatever its week, and replaced in Teams before the newest others (the
+   * card the undone action was tapped on, which the reply says is put back).
+   */
   also?: string | null;
   now: Date;
   timeZone: string;
@@ -85,12 +88,14 @@ export async function refreshRepCards(
     const card = await cards.get(conversationId, also);
     if (card) found.push(card);
   }
+  // `also` first (the card the reply names), then the newest sent.
+  const first = (c: SentCard) => (c.messageId === also ? 0 : 1);
   const stale = found
     .filter((c) => c.messageId !== except && c.repUserId === repUserId && showsOther(c, customerId, outcome))
-    .sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+    .sort((a, b) => first(a) - first(b) || b.savedAt.localeCompare(a.savedAt));
   const refreshed: RefreshedCard[] = [];
   for (const card of stale) {
-    const saved = await setOutcome(cards, card, customerId, outcome, request.now, log);
+    const saved = await setOutcome(cards, card, customerId, outcome, log);
     if (saved && refreshed.length < MAX_CARDS_REFRESHED)
       refreshed.push({ messageId: saved.messageId, conversationId, card: renderRepCard(saved.data) });
   }
@@ -108,7 +113,6 @@ async function setOutcome(
   card: SentCard,
   customerId: string,
   outcome: CustomerOutcome | null,
-  now: Date,
   log?: Pick<Log, 'warn'>,
 ): Promise<SentCard | null> {
   let wrote = false;
@@ -117,7 +121,7 @@ async function setOutcome(
       if (!showsOther(current, customerId, outcome)) return null;
       const data = withOutcome(current.data, customerId, outcome);
       wrote = data !== null;
-      return data ? { ...current, data, savedAt: now.toISOString() } : null;
+      return data ? { ...current, data } : null;
     });
     // Another tap set the same outcome first: its own refresh replaces the message.
     return wrote ? saved : null;
@@ -128,12 +132,48 @@ async function setOutcome(
   }
 }
 
+/**
+ * Replaces the refreshed cards in Teams one after another within REFRESH_BUDGET_MS: `replace` gets
+ * the instant its retries must end by and answers null when Teams took the card, else what to log.
+ * A card Teams refuses, and those left when the time is up, are logged: their stored data is right,
+ * and each shows it when next tapped.
+ */
+export async function replaceInTime(
+  refreshed: readonly RefreshedCard[],
+  replace: (card: RefreshedCard, deadline: number) => Promise<Record<string, unknown> | null>,
+  log?: Pick<Log, 'warn'>,
+): Promise<void> {
+  const deadline = Date.now() + REFRESH_BUDGET_MS;
+  for (const [i, card] of refreshed.entries()) {
+    if (Date.now() >= deadline) {
+      log?.warn('cards showing the customer left to their next tap: out of time', {
+        left: refreshed.length - i,
+      });
+      return;
+    }
+    const refused = await replace(card, deadline);
+    if (refused)
+      log?.warn('a card showing the customer could not be refreshed', {
+        messageId: card.messageId,
+        ...refused,
+      });
+  }
+}
+
 export interface ChatRefreshDeps {
   cards: CardStore;
   audit: Pick<AuditStore, 'latestForCustomer'>;
   conversations: Pick<ConversationStore, 'getRep'>;
-  /** Replaces a message's card through the stored reference (a ProactiveSender's updateCard fits). */
-  replace(reference: Record<string, unknown>, messageId: string, card: CardJson): Promise<SendResult>;
+  /**
+   * Replaces a message's card through the stored reference, its retries ended by `deadline` (a
+   * ProactiveSender's updateCard fits).
+   */
+  replace(
+    reference: Record<string, unknown>,
+    messageId: string,
+    card: CardJson,
+    deadline: number,
+  ): Promise<SendResult>;
   timeZone: string;
   clock: () => Date;
   log?: Pick<Log, 'warn'>;
@@ -163,13 +203,14 @@ export async function refreshCardsInChat(
     now,
     timeZone: deps.timeZone,
   };
-  for (const refreshed of await refreshRepCards(deps.cards, request, deps.log)) {
-    const result = await deps.replace(rep.reference, refreshed.messageId, refreshed.card);
-    if (result.status !== 'delivered') {
-      deps.log?.warn('a card showing the customer could not be refreshed', {
-        messageId: refreshed.messageId,
-        ...(result.status === 'failed' ? { error: result.error } : { code: result.code }),
-      });
-    }
-  }
+  const refreshed = await refreshRepCards(deps.cards, request, deps.log);
+  await replaceInTime(
+    refreshed,
+    async ({ messageId, card }, deadline) => {
+      const result = await deps.replace(rep.reference, messageId, card, deadline);
+      if (result.status === 'delivered') return null;
+      return result.status === 'failed' ? { error: result.error } : { code: result.code };
+    },
+    deps.log,
+  );
 }

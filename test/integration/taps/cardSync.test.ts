@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBotAdapter } from '../../../bot/adapter';
 import { ProactiveSender } from '../../../bot/proactiveSender';
-import { REFRESH_RETRY, refreshCardsInChat } from '../../../bot/taps/cardRefresh';
+import { REFRESH_BUDGET_MS, REFRESH_RETRY, refreshCardsInChat } from '../../../bot/taps/cardRefresh';
 import type { DigestCardData } from '../../../cards/digestCardModels';
 import type { Storage } from '../../../storage';
 import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
 import { cardOf, FakeTeamsConnector } from '../../fakes/teamsConnector';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { weeklyData } from '../../helpers/weeklyCardData';
+import { MemoryLog } from '../bot/recordingPorts';
 import {
   ANA,
   ANA_IN_TAB,
@@ -59,7 +60,7 @@ describe('every card of the rep follows a tap', () => {
   let digestCard: string;
 
   /** Posts a card into Ana's chat on the fake (as the weekly run and `list` do) and keeps its data. */
-  async function sendCard(data: Parameters<typeof saveSentCard>[3]): Promise<string> {
+  async function sendCard(data: Parameters<typeof saveSentCard>[3], sentAt = NOW): Promise<string> {
     const response = await fetch(
       `${teams.serviceUrl}v3/conversations/${encodeURIComponent(chat)}/activities`,
       {
@@ -69,7 +70,7 @@ describe('every card of the rep follows a tap', () => {
       },
     );
     const { id } = (await response.json()) as { id: string };
-    await saveSentCard(cards, id, ANA.userId, data, { conversationId: chat, now: NOW });
+    await saveSentCard(cards, id, ANA.userId, data, { conversationId: chat, now: sentAt });
     return id;
   }
 
@@ -109,6 +110,36 @@ describe('every card of the rep follows a tap', () => {
     teams.activities
       .filter((a) => a.kind === 'send')
       .flatMap((a) => (a.activity.text ? [String(a.activity.text)] : []));
+
+  /** The tab's service over Ana's book, bringing her cards in the chat up to date after a save, as the wiring does. */
+  function tabRefreshingCards() {
+    const adapter = createBotAdapter(
+      { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
+      bot.log,
+    );
+    const sender = new ProactiveSender({ adapter, appId: '', retry: REFRESH_RETRY });
+    const refresh = {
+      cards,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      replace: (
+        reference: Record<string, unknown>,
+        messageId: string,
+        card: Record<string, unknown>,
+        deadline: number,
+      ) => sender.updateCard(reference, messageId, card, { deadline }),
+      timeZone: TIME_ZONE,
+      clock: () => NOW,
+      log: bot.log,
+    };
+    const book = bookFromRows({
+      customers: [{ id: 'rowan', name: 'Rowan Deli', owner: ANA.email }],
+      orders: [{ customerId: 'rowan', date: '2026-10-01', amount: 500 }],
+    });
+    return tabServiceOn(storage, cards, book, {
+      refreshCards: (userId, customerId) => refreshCardsInChat(refresh, userId, customerId),
+    });
+  }
 
   it('Won back on the digest: the weekly and list cards show it, and their Undo undoes it', async () => {
     await tapOn(weekly, tap.reachedOut('rowan'));
@@ -160,29 +191,74 @@ describe('every card of the rep follows a tap', () => {
     expect(JSON.stringify(stored?.data)).toContain('"won_back"');
   });
 
+  /** Six more `list` cards after the three above, a minute apart: nine cards showing Rowan Deli. */
+  async function sendSixListCards(): Promise<string[]> {
+    const lists: string[] = [];
+    for (let i = 1; i <= 6; i++) {
+      const sentAt = new Date(NOW.getTime() + i * 60_000);
+      lists.push(await sendCard({ ...weeklyData([rowan]), kind: 'list' }, sentAt));
+      // Paced as the bot paces its sends: the fake keeps Teams' 8 requests per 2 seconds in a chat.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    return lists;
+  }
+
+  it('the cards replaced in Teams are the newest sent, on a second tap as on the first', async () => {
+    const lists = await sendSixListCards();
+    await tapOn(weekly, tap.reachedOut('rowan'));
+    await tapOn(weekly, tap.undo('rowan'));
+    // The newest card is among the six replaced after the Undo: it no longer shows the undone call.
+    const row = cardRow(shown(lists.at(-1) as string), 'Rowan Deli');
+    expect(row.buttons).toContain('reached_out');
+  });
+
+  it('a typed undo replaces the card the action was tapped on, however many newer cards show the customer', async () => {
+    await sendSixListCards();
+    await tapOn(weekly, tap.reachedOut('rowan'));
+    expect(await post(bot.host.url, textActivity(teams.serviceUrl, ANA, 'undo'))).toBe(200);
+    expect(cardRow(shown(weekly), 'Rowan Deli').buttons).toContain('reached_out');
+  });
+
+  it('a card store that fails to list the cards loses no answer: the tap is recorded and its card updated', async () => {
+    // A read of the chat's cards that fails (a storage outage, a malformed card row of this week):
+    // the other cards are left to their next tap, not the rep's answer.
+    const failing = Object.assign(Object.create(cards) as TableCardStore, {
+      cardsFrom: async () => {
+        throw new Error('Card row for message m-broken has a bad part count: x');
+      },
+    });
+    const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations };
+    const log = new MemoryLog();
+    const other = await startActionBotHost(storage, handlerDeps({ ...stores, cards: failing }, { log }));
+    try {
+      const value = { ...tap.wonBack('rowan', 1500), runKey: digest.runKey };
+      expect(
+        await post(other.host.url, submitActivity(teams.serviceUrl, ANA, value, { replyToId: digestCard })),
+      ).toBe(200);
+      expect((await storage.state.get('rowan'))?.state.recoveredValue).toBe(1500);
+      expect(cardRow(shown(digestCard), 'Rowan Deli').buttons).toEqual(['undo']);
+      expect(texts().join('\n')).not.toContain('something went wrong');
+      expect(log.lines.some((l) => l.includes('m-broken'))).toBe(true);
+    } finally {
+      await other.host.close();
+    }
+  });
+
+  it('a tab save whose refreshes Teams keeps throttling answers within the refresh budget', async () => {
+    const tabs = tabRefreshingCards();
+    // Every request in Ana's chat is answered 429 with the longest Retry-After a refresh waits for:
+    // three cards tried three times each would hold the tab's save for 24 seconds.
+    teams.injectForConversation(chat, { status: 429, retryAfterSeconds: 4 });
+    const started = Date.now();
+    await tabs.act(ANA_IN_TAB, 'rowan', { action: 'lost', reason: 'price' });
+    expect(Date.now() - started).toBeLessThan(REFRESH_BUDGET_MS + 1_000);
+    expect((await storage.state.get('rowan'))?.state.status).toBe('lost');
+    expect(bot.log.lines.some((l) => l.includes('could not be refreshed'))).toBe(true);
+  }, 40_000);
+
   it('a save in the tab brings the cards in the chat up to date', async () => {
-    const adapter = createBotAdapter(
-      { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
-      bot.log,
-    );
-    const sender = new ProactiveSender({ adapter, appId: '', retry: REFRESH_RETRY });
-    const refresh = {
-      cards,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      replace: (reference: Record<string, unknown>, messageId: string, card: Record<string, unknown>) =>
-        sender.updateCard(reference, messageId, card),
-      timeZone: TIME_ZONE,
-      clock: () => NOW,
-      log: bot.log,
-    };
-    const book = bookFromRows({
-      customers: [{ id: 'rowan', name: 'Rowan Deli', owner: ANA.email }],
-      orders: [{ customerId: 'rowan', date: '2026-10-01', amount: 500 }],
-    });
-    const tabs = tabServiceOn(storage, cards, book, {
-      refreshCards: (userId, customerId) => refreshCardsInChat(refresh, userId, customerId),
-    });
+    const tabs = tabRefreshingCards();
     await tabs.act(ANA_IN_TAB, 'rowan', { action: 'lost', reason: 'price' });
     for (const id of [weekly, listCard, digestCard]) {
       const row = cardRow(shown(id), 'Rowan Deli');
