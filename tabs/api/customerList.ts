@@ -53,6 +53,8 @@ function byChance(a: CustomerRow, b: CustomerRow): number {
 const SORTS = {
   risk: null,
   chance: byChance,
+  // No longer offered: a tab page Teams cached before the list stated chances still sends it.
+  score: byScore,
   // Never ordered sorts last: there is no silence to measure.
   silent: (a: CustomerRow, b: CustomerRow) => (b.daysSinceLastOrder ?? -1) - (a.daysSinceLastOrder ?? -1),
   value: (a: CustomerRow, b: CustomerRow) => b.monthlyValue - a.monthlyValue,
@@ -69,7 +71,7 @@ export const customersQuerySchema = z.object({
     .optional()
     .transform((w) => w as CustomersQuery['whose']),
   q: z.string().max(200).default(''),
-  sort: z.enum(['risk', 'chance', 'silent', 'value', 'name']).default('risk'),
+  sort: z.enum(Object.keys(SORTS) as [CustomerSort, ...CustomerSort[]]).default('risk'),
   /** Rows to send of some kinds, `kind:n` comma-separated (`steady:0,slipping:250`); the rest GROUP_FIRST. */
   show: z
     .string()

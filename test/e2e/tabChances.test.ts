@@ -278,4 +278,27 @@ describe("the tabs state the card's chance of no order, not the score", () => {
     expect(legend.filter((v) => v === '–' || v === '--')).toEqual([]);
     await team.page.close();
   });
+
+  it("a chart's legend at rest says the month in progress is so far, not a whole month of nothing", async () => {
+    // DEMO_AS_OF is 23 November: November's bar holds 23 days of orders and saves, not 30.
+    const { page, frame } = await open(e2e.stack.urls.tabPersonal, {
+      theme: 'default',
+      width: 1280,
+      subEntityId: GREENFIELD,
+    });
+    await settled(frame);
+    const at = (heading: string) =>
+      frame.locator('section').filter({ has: frame.getByRole('heading', { name: heading }) });
+    const restingPoint = (section: Locator) => section.locator('.u-legend .u-series').first().textContent();
+    await expect.poll(() => restingPoint(at('Orders by month'))).toBe('MonthNov 2026 so far');
+    // A Monday's chance is what the card stated that day, whole: no "so far".
+    await expect.poll(() => restingPoint(at('Chance of no order week by week'))).toBe('Week of23 Nov');
+    await page.close();
+
+    const team = await open(e2e.stack.urls.tabTeam, { theme: 'default', width: 1280, manager: true });
+    await settled(team.frame);
+    const perMonth = team.frame.locator('section').filter({ has: team.frame.locator('.u-legend') });
+    await expect.poll(() => restingPoint(perMonth)).toBe('MonthNov 2026 so far');
+    await team.page.close();
+  });
 });

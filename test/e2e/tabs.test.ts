@@ -490,7 +490,9 @@ describe('Teams tabs', () => {
       .locator('.u-value');
     await expect.poll(() => legendValue.textContent()).toBe('$1,200.50');
     // The point named by its month (the label and the value in cells of their own), not its index.
-    await expect(chart.locator('.u-legend .u-series').first().textContent()).resolves.toBe('MonthNov 2026');
+    await expect(chart.locator('.u-legend .u-series').first().textContent()).resolves.toBe(
+      'MonthNov 2026 so far',
+    );
     await expect(frame.getByRole('region', { name: 'Losses by reason' }).textContent()).resolves.toContain(
       'Price',
     );

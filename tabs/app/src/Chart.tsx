@@ -82,6 +82,17 @@ export interface ChartProps {
   name: string;
   /** The page shows the same figures in a table beside the chart: no button for a second one. */
   tableBeside?: boolean;
+  /**
+   * The latest point is a period still under way (this month): named so ("Nov 2026 so far") where
+   * its figures are read, as the legend shows them with nothing pointed at, not as a whole month's.
+   */
+  latestSoFar?: boolean;
+}
+
+/** The point's label as the legend and the figures' table name it (see latestSoFar). */
+function pointLabel(labels: readonly string[], k: number, latestSoFar: boolean): string {
+  const label = labels[k] ?? '–';
+  return latestSoFar && k === labels.length - 1 ? `${label} so far` : label;
 }
 
 /** The gaps of the second line of a chart and the next (canvas px): lines told apart without colour. */
@@ -119,6 +130,7 @@ export function Chart({
   formatTick,
   name,
   tableBeside = false,
+  latestSoFar = false,
 }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const styles = useStyles();
@@ -212,7 +224,8 @@ export function Chart({
         // no pointer over the chart (a phone has none), the latest point's, not a row of dashes.
         {
           label: pointName,
-          value: (_u: uPlot, _v: number | null, _s: number, k: number | null) => labels[k ?? latest] ?? '–',
+          value: (_u: uPlot, _v: number | null, _s: number, k: number | null) =>
+            pointLabel(labels, k ?? latest, latestSoFar),
         },
         ...series.map((s) => {
           const color = resolve(el, s.color);
@@ -241,7 +254,7 @@ export function Chart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [labels, pointName, series, height, themeKey, formatTick]);
+  }, [labels, pointName, series, height, themeKey, formatTick, latestSoFar]);
   return (
     <div>
       <div
@@ -252,7 +265,14 @@ export function Chart({
         style={{ width: '100%', color: tokens.colorNeutralForeground1 }}
       />
       {!tableBeside && (
-        <Figures labels={labels} pointName={pointName} series={series} formatTick={formatTick} name={name} />
+        <Figures
+          labels={labels}
+          pointName={pointName}
+          series={series}
+          formatTick={formatTick}
+          name={name}
+          latestSoFar={latestSoFar}
+        />
       )}
     </div>
   );
@@ -268,7 +288,8 @@ function Figures({
   series,
   formatTick,
   name,
-}: Pick<ChartProps, 'labels' | 'pointName' | 'series' | 'formatTick' | 'name'>) {
+  latestSoFar = false,
+}: Pick<ChartProps, 'labels' | 'pointName' | 'series' | 'formatTick' | 'name' | 'latestSoFar'>) {
   const s = useStyles();
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
@@ -308,7 +329,7 @@ function Figures({
             <TableBody>
               {labels.map((label, k) => (
                 <TableRow key={label}>
-                  <TableCell>{label}</TableCell>
+                  <TableCell>{pointLabel(labels, k, latestSoFar)}</TableCell>
                   {series.map((x) => (
                     <TableCell key={x.label}>{figureText(x, x.values[k], formatTick)}</TableCell>
                   ))}

@@ -398,6 +398,8 @@ export function CustomerPage({
             <Chart
               labels={data.ordersByMonth.map((m) => f.month(m.month))}
               pointName="Month"
+              // The last month is this one, to today.
+              latestSoFar
               series={orderSeries}
               ariaLabel={`Orders and spend per month over the last ${data.ordersByMonth.length} months`}
               name="orders by month"

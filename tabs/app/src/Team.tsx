@@ -399,6 +399,7 @@ function PerMonth({ data, f, themeKey }: { data: TeamResponse; f: Formats; theme
       <Chart
         labels={data.months.map(f.month)}
         pointName="Month"
+        latestSoFar={data.months.at(-1) === data.asOf.slice(0, 7)}
         series={series}
         ariaLabel="Saves, losses and value won back per month (the table below gives the figures)"
         name="saves, losses and value won back"

@@ -171,6 +171,43 @@ describe('the tab API over HTTP, as a rep', () => {
   });
 });
 
+describe('a My customers page cached from before the sort by score became the sort by chance', () => {
+  // Teams keeps a tab's page, its code included, for a while: during and after a deploy a rep's open
+  // tab still offers "Score" and sends sort=score. It gets its rows in that order, not an error.
+  let host: FunctionsHost;
+  let token: string;
+
+  beforeAll(async () => {
+    let signer: LocalSigner;
+    let wiring: Wiring;
+    ({ host, signer, wiring } = await startTabApi('ttabold'));
+    token = await signer.sign(ANA);
+    const more = [
+      ['C-1004', 'Rosemary Diner'],
+      ['C-1009', 'Chestnut Sushi Bar'],
+      ['C-1010', 'Brick Lane Cafe'],
+      ['C-1011', 'Evergreen Taqueria'],
+      ['C-1015', 'Elm Street Primary School'],
+    ].map(([customerId, name]) => initialState({ customerId, name, owner: ANA.email, monthlyValue: 500 }));
+    await wiring.storage.state.writeChanged(new Map(), more);
+  });
+
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('asks sort=score and is answered with the rows, highest score first in each kind', async () => {
+    const response = await fetch(`${host.url}/api/tab/customers?sort=score&whose=mine`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    const { groups } = (await response.json()) as { groups: { rows: { score: number | null }[] }[] };
+    const scores = groups.map((g) => g.rows.map((r) => r.score ?? -1));
+    expect(scores.flat()).toHaveLength(6);
+    expect(scores).toEqual(scores.map((list) => [...list].sort((a, b) => b - a)));
+  });
+});
+
 describe('who may open and who may save a customer, over HTTP', () => {
   const BEN: TabUser = {
     userId: 'aad-ben',
