@@ -1,6 +1,6 @@
 import { formatCount, formatPercent } from '../../cards/format';
 import { type Book, dayOf } from '../../rules/book';
-import { localDate } from '../../rules/calendar';
+import { formatShortDate, localDate } from '../../rules/calendar';
 import type { AuditRow } from '../../storage/auditRow';
 import type { HoldoutFigures } from './monthlySummarySchema';
 
@@ -44,7 +44,7 @@ export const MIN_HELD_OUT_TO_COMPARE = 20;
 /**
  * The holdout figures from the month's standing `surfaced` and `held_out` rows: each customer is in
  * the arm of their first row of the month (intention to treat). Null when nobody was held out. The
- * text writes its figures in `locale`, as the card's others.
+ * text writes its figures and the feed's day in `locale`, as the card's others.
  */
 export function holdoutFigures(
   standingRows: readonly AuditRow[],
@@ -98,6 +98,6 @@ export function holdoutFigures(
     listed,
     crossovers: crossed.size,
     comparison: { heldOut: h, listed: l, liftPoints, asOf: outcomes.asOf },
-    text: `Ordered again by ${outcomes.asOf}: ${pct(l.rate)} of listed customers (${n(l.cameBack)} of ${n(l.customers)}) vs ${pct(h.rate)} of those held out (${n(h.cameBack)} of ${n(h.customers)}).${caution}`,
+    text: `Ordered again by ${formatShortDate(outcomes.asOf, locale)}: ${pct(l.rate)} of listed customers (${n(l.cameBack)} of ${n(l.customers)}) vs ${pct(h.rate)} of those held out (${n(h.cameBack)} of ${n(h.customers)}).${caution}`,
   };
 }

@@ -168,7 +168,7 @@ describe('the wiring', () => {
     });
     expect(report.status).toBe('delivered');
     const card = posted[0];
-    expect(JSON.stringify(card)).toMatch(/Ordered again by 2026-12-01: \d+% of listed customers \(\d of 1\)/);
+    expect(JSON.stringify(card)).toMatch(/Ordered again by Tue 1 Dec: \d+% of listed customers \(\d of 1\)/);
     const reply = await wiring.actions.command({
       command: 'summary',
       actor: { userId: 'aad-boss', name: 'Boss', tenantId: '' },

@@ -92,7 +92,7 @@ describe('holdout comparison', () => {
       asOf: '2026-11-30',
     });
     expect(s.holdout?.text).toBe(
-      'Ordered again by 2026-11-30: 100% of listed customers (2 of 2) vs 33% of those held out (1 of 3). Too few held out to tell yet.',
+      'Ordered again by Mon 30 Nov: 100% of listed customers (2 of 2) vs 33% of those held out (1 of 3). Too few held out to tell yet.',
     );
     // No button measured these comebacks: the card's last line says so.
     expect(renderSummaryText(s)).toContain('Read from the order feed: the holdout comparison.');
@@ -108,7 +108,7 @@ describe('holdout comparison', () => {
         outcomes: outcomesFromBook(book, '2026-11-30'),
       }).holdout?.text;
     expect(of('de-DE')).toBe(
-      'Ordered again by 2026-11-30: 100\u00a0% of listed customers (2 of 2) vs 33\u00a0% of those held out (1 of 3). Too few held out to tell yet.',
+      'Ordered again by Mo., 30. Nov.: 100\u00a0% of listed customers (2 of 2) vs 33\u00a0% of those held out (1 of 3). Too few held out to tell yet.',
     );
     // Marathi writes its own digits (a locale the app takes: it is written left to right).
     expect(of('mr-IN')).toContain('(१ of ३)');
