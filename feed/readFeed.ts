@@ -706,6 +706,47 @@ function noOwnerForOrders(orders: string): FeedError {
 }
 
 /**
+ * The account's own address (lower case) in an orders file whose customer_id is mapped to several
+ * headers, where the customers are taken from it: a payments account's download names both parties
+ * of each line (PayPal's `From Email Address` and `To Email Address`), the buyer and the account,
+ * which is the one party on every line naming two. Taken for a customer, the account would own
+ * every refund it sent, and no buyer would lose one. Null for a single header or where no value is
+ * on every such line (columns that do not name two parties); stops where two are (every line
+ * between the account and one buyer: which is whose cannot be told).
+ */
+async function accountAddress(
+  engine: FeedEngine,
+  source: FeedSource,
+  indices: readonly number[],
+): Promise<string | null> {
+  if (indices.length < 2) return null;
+  const values = indices.map((i) => `NULLIF(lower(${trimmedSql(`c${i}`)}), '')`).join(', ');
+  const rows = await engine.rows(`
+    WITH parties AS (
+      SELECT rid, list_distinct(list_filter([${values}], v -> v IS NOT NULL)) AS vs
+      FROM (SELECT rowid AS rid, * FROM ${source.table} WHERE rowid > 0)),
+    two AS (SELECT rid, vs FROM parties WHERE len(vs) >= 2)
+    SELECT v, count(*) AS n FROM (SELECT unnest(vs) AS v FROM two) GROUP BY v
+    HAVING count(*) = (SELECT count(*) FROM two) ORDER BY v`);
+  if (rows.length === 0) return null;
+  const lines = Number(rows[0][1]);
+  const counted = `${lines.toLocaleString('en-US')} ${lines === 1 ? 'line' : 'lines'}`;
+  if (rows.length > 1)
+    throw new FeedError(
+      'missing_file',
+      `${source.file}: every line naming two parties names both ${rows.map(([v]) => `"${String(v)}"`).join(' and ')} (${counted}), ` +
+        "so the customers taken from it cannot tell the account's own address from its customer's. " +
+        "Add customers.csv with the customers' addresses (docs/feed.md, PayPal).",
+      source.file,
+    );
+  const own = String(rows[0][0]);
+  source.notes.push(
+    `customer_id: "${own}" is on every line naming two parties (${counted}), so it is taken for the account's own address and is no customer`,
+  );
+  return own;
+}
+
+/**
  * The book's customers where the feed has no customers file (a shop that exports its orders alone):
  * each customer id of the orders, in the order it first appears, keyed and matched as a customers
  * file's (an address whatever its case, written as on its first row), named by the name most of
@@ -727,13 +768,24 @@ async function customersFromOrders(
     mapping,
   );
   const named = index.customer_name.length > 0;
+  const own = await accountAddress(engine, source, index.customer_id);
+  // Each line's customer: the first of the headers listed filled with another than the account's.
+  const customerId =
+    own === null
+      ? text(index.customer_id)
+      : `coalesce(${index.customer_id
+          .map(
+            (i) =>
+              `CASE WHEN lower(${trimmedSql(`c${i}`)}) <> ${sqlString(own)} THEN NULLIF(${trimmedSql(`c${i}`)}, '') END`,
+          )
+          .join(', ')}, '')`;
   await engine.run(`
     CREATE OR REPLACE TABLE customers_chk AS
       SELECT rid, customer_id, id_email, CASE WHEN id_email THEN lower(customer_id) ELSE customer_id END AS id_key,
         customer_name, NULL::VARCHAR AS kind
       FROM (
         SELECT *, ${emailIdSql('customer_id')} AS id_email FROM (
-          SELECT rowid AS rid, ${text(index.customer_id)} AS customer_id, ${text(index.customer_name)} AS customer_name
+          SELECT rowid AS rid, ${customerId} AS customer_id, ${text(index.customer_name)} AS customer_name
           FROM ${source.table} WHERE rowid > 0)
         WHERE ${kindSql([customerIdChecks])} IS NULL);
     CREATE OR REPLACE TABLE customers_named AS

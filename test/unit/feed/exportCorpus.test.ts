@@ -2408,6 +2408,100 @@ describe("a payments account's activity download: every payment in and out, not 
       'No order in 100 days, usually every 7',
     );
   });
+
+  /** The PayPal download alone in a folder (its header and the lines `keep` keeps), with `rules`. */
+  async function paypalAlone<T>(
+    rules: unknown,
+    read: (dir: string) => Promise<T>,
+    keep: (line: string) => boolean = () => true,
+  ): Promise<T> {
+    const dir = await mkdtemp(join(tmpdir(), 'churn-paypal-'));
+    try {
+      const [header, ...lines] = readFileSync(join(corpus('paypal'), 'orders.csv'), 'utf8').split('\n');
+      await writeFile(join(dir, 'orders.csv'), [header, ...lines.filter(keep)].join('\n'));
+      await writeFile(join(dir, 'rules.json'), JSON.stringify(rules));
+      return await read(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("the PayPal download read alone, with the mapping docs/feed.md shows: the account's own address is no customer, each refund is its buyer's", async () => {
+    const rules = docsRules('**PayPal without a customers file.**');
+    const { book, report } = await paypalAlone(rules, (dir) =>
+      readFeed(dir, feedOptionsFrom(parseRules(rules), '2026-11-30', pounds)),
+    );
+    const orders = ordersOf(book);
+    expect(Object.keys(orders)).not.toContain('sales@kettleandleaf.example');
+    // The refunds (From Email Address the shop's) are taken off the buyers' payments.
+    expect(orders['jo.bloggs@mail.example']).toEqual([
+      ['2026-08-12', 45],
+      ['2026-09-20', 50],
+    ]);
+    expect(orders['accounts@millbakery.example']).toEqual([
+      ...eightMonths(['01', '08', '15', '22'], 180),
+      ['2026-08-15', 180],
+    ]);
+    expect(report.files[0].notes).toContain(
+      'customer_id: "sales@kettleandleaf.example" is on every line naming two parties (61 lines), so it is taken for the account\'s own address and is no customer',
+    );
+    // `score` as the user runs it: each customer's orders, last order and spend, net of refunds.
+    process.env.CURRENCY = 'GBP';
+    try {
+      const { out } = await paypalAlone(rules, (dir) =>
+        runCli(
+          'score',
+          '--feed',
+          dir,
+          '--rules',
+          join(dir, 'rules.json'),
+          '--as-of',
+          '2026-11-30',
+          '--format',
+          'json',
+        ),
+      );
+      const rows = JSON.parse(out) as {
+        customerId: string;
+        orders: number;
+        lastOrderAt: string | null;
+        spend: number;
+      }[];
+      expect(Object.fromEntries(rows.map((r) => [r.customerId, [r.orders, r.lastOrderAt, r.spend]]))).toEqual(
+        {
+          'orders@harbourcafe.example': [12, '2026-11-03', 3900],
+          'jo.bloggs@mail.example': [2, '2026-09-20', 95],
+          'accounts@millbakery.example': [33, '2026-08-15', 5940],
+          'klaus@teehaus-weber.example': [0, null, 0],
+          'priya@lanterndeli.example': [2, '2026-11-11', 300],
+          'rosa.mendes@mail.example': [4, '2026-11-27', 128],
+          'greengrocer@greenway.example': [2, '2026-11-17', 155.5],
+          // Paid for postage: no customer's order, its line a bad row.
+          'billing@royalmail.example': [0, null, 0],
+        },
+      );
+    } finally {
+      delete process.env.CURRENCY;
+    }
+  });
+
+  it("the PayPal download read alone, every line between the same two addresses: stops, as it cannot tell which is the account's", async () => {
+    // Its dates all have a day of 12 or below: declared, as the user would be asked to.
+    const rules = {
+      ...(docsRules('**PayPal without a customers file.**') as object),
+      formats: { date: 'day-first' },
+    };
+    // The Harbour Café's payments only.
+    await expect(
+      paypalAlone(
+        rules,
+        (dir) => readFeed(dir, feedOptionsFrom(parseRules(rules), '2026-11-30', pounds)),
+        (line) => line.includes('orders@harbourcafe'),
+      ),
+    ).rejects.toThrow(
+      'orders.csv: every line naming two parties names both "orders@harbourcafe.example" and "sales@kettleandleaf.example" (12 lines), so the customers taken from it cannot tell the account\'s own address from its customer\'s. Add customers.csv with the customers\' addresses (docs/feed.md, PayPal).',
+    );
+  });
 });
 
 describe("a shop platform's order export read alone, with one rep: BigCommerce", () => {
