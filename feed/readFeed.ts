@@ -73,6 +73,7 @@ import {
   EXCEL_SERIAL,
   isoOfCompact,
   MAX_AMOUNT,
+  payoutTypeSql,
   quotedSql,
   settleDateColumn,
   settleDecimalMark,
@@ -896,6 +897,11 @@ const NOT_PLACED = [
   'failed',
   'refunded',
   'declined',
+  // SumUp's transaction report in German: a payment cancelled at the reader, one that failed (a card
+  // declined) and one refunded.
+  'abgebrochen',
+  'fehlgeschlagen',
+  'erstattet',
   // PayPal's payment refused by the card's bank or by PayPal (Denied): no money was taken.
   'denied',
   // BigCommerce's checkout left at the payment page (Incomplete), listed among its orders.
@@ -927,6 +933,8 @@ async function ordersLeftOut(
   source: FeedSource,
   present: ReadonlySet<string>,
   customerKey: CustomerKey,
+  /** Whether `type` is mapped: its payout lines (PAYOUT_TYPES) are left out, each on its own. */
+  typeMapped: boolean,
   /** The order and refund days' tables, and SQL over a row's `day` and `refund_day`: refunded after the as-of date. */
   refundDays?: { dates: string; refundDates: string; refundedLater: string },
 ): Promise<string | undefined> {
@@ -946,6 +954,9 @@ async function ordersLeftOut(
   // A card payment authorised and never captured was never taken: Stripe keeps its Status Paid
   // and writes Captured false.
   const notCaptured = present.has('captured') ? `lower(captured) = 'false'` : 'false';
+  // A payout to the shop's bank repeats its sale's id and amount: only that line is left out, not
+  // the sale's, and the sale's customer is not asked of it.
+  const payout = typeMapped ? payoutTypeSql('type') : 'false';
   const rows = refundDays
     ? `(SELECT o.*, d.parsed AS day, rd.parsed AS refund_day FROM orders_in o
         LEFT JOIN ${refundDays.dates} d ON d.v = o.ordered_at LEFT JOIN ${refundDays.refundDates} rd ON rd.v = o.refunded_at)`
@@ -969,7 +980,9 @@ async function ordersLeftOut(
         ON x.order_id = o.order_id
       UNION
       SELECT o.rid FROM orders_in o SEMI JOIN (SELECT DISTINCT order_id FROM orders_left_out_keys) x
-        ON x.order_id = o.order_id WHERE o.customer_id = '';`);
+        ON x.order_id = o.order_id WHERE o.customer_id = ''
+      UNION
+      SELECT rid FROM orders_in WHERE ${payout};`);
   // Each order once: a line naming no customer counted with the order its key went to.
   const counts = await engine.rows(
     `SELECT status, count(DISTINCT (order_id, id_key)) AS n FROM (
@@ -981,17 +994,28 @@ async function ordersLeftOut(
   );
   const [[orders]] = await engine.rows('SELECT count(*) FROM orders_left_out_keys');
   const total = Number(orders);
-  if (total === 0) return undefined;
+  const payouts = await engine.rows(
+    `SELECT type, count(*) AS n FROM orders_in WHERE ${payout} GROUP BY type ORDER BY n DESC, type`,
+  );
+  if (total === 0 && payouts.length === 0) return undefined;
   const [[lines]] = await engine.rows('SELECT count(*) FROM orders_left_out');
   source.rowsLeftOut = Number(lines);
   const each = counts.map(
     ([v, n]) =>
       `${v === null ? 'not captured' : JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`,
   );
-  noteFigures(
-    source,
-    `${present.has('status') ? 'status' : 'captured'}: ${total.toLocaleString('en-US')} ${total === 1 ? 'order' : 'orders'} left out, never placed or undone (${each.join(', ')})`,
-  );
+  if (total > 0)
+    noteFigures(
+      source,
+      `${present.has('status') ? 'status' : 'captured'}: ${total.toLocaleString('en-US')} ${total === 1 ? 'order' : 'orders'} left out, never placed or undone (${each.join(', ')})`,
+    );
+  if (payouts.length > 0) {
+    const n = payouts.reduce((sum, [, k]) => sum + Number(k), 0);
+    noteFigures(
+      source,
+      `type: ${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} left out, payouts to the shop's bank, not sales (${payouts.map(([v, k]) => `${JSON.stringify(String(v))} ${Number(k).toLocaleString('en-US')}`).join(', ')})`,
+    );
+  }
   return 'orders_left_out';
 }
 
@@ -1113,13 +1137,16 @@ async function checkOrders(
     refundDates && cut !== undefined
       ? `coalesce(refund_day > ${dayOf(cut)} AND day <= ${dayOf(cut)}, false)`
       : undefined;
+  // Read only where mapped, as for credits: many exports have a Type column meaning something else.
+  const typeMapped = present.has('type') && mapping?.type !== undefined;
   const leftOut =
-    present.has('status') || present.has('captured')
+    present.has('status') || present.has('captured') || typeMapped
       ? await ordersLeftOut(
           engine,
           source,
           present,
           customerKey,
+          typeMapped,
           refundDates && refundedLater ? { dates, refundDates, refundedLater } : undefined,
         )
       : undefined;
