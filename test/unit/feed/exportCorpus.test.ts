@@ -2458,11 +2458,13 @@ describe("a payments account's activity download: every payment in and out, not 
       scoreJson(dir, join(dir, 'rules.json'), '2026-11-30', 'GBP'),
     );
     const byAddress = (scored: ScoreRow[]) =>
-      Object.fromEntries(scored.map((r) => [r.customerId.toLowerCase(), [r.orders, r.lastOrderAt, r.spend]]));
+      Object.fromEntries(
+        scored.map((r) => [r.customerId.toLowerCase(), [r.orders, r.firstOrderAt, r.lastOrderAt, r.spend]]),
+      );
     expect(byAddress(rows)).toEqual({
       ...byAddress((await scorePaypal('2026-11-30')).rows),
       // Paid for postage: no customer's order, its line a bad row.
-      'billing@royalmail.example': [0, null, 0],
+      'billing@royalmail.example': [0, null, null, 0],
     });
   });
 
