@@ -73,6 +73,7 @@ import {
   EXCEL_SERIAL,
   isoOfCompact,
   MAX_AMOUNT,
+  payoutTypeSql,
   quotedSql,
   settleDateColumn,
   settleDecimalMark,
@@ -706,6 +707,47 @@ function noOwnerForOrders(orders: string): FeedError {
 }
 
 /**
+ * The account's own address (lower case) in an orders file whose customer_id is mapped to several
+ * headers, where the customers are taken from it: a payments account's download names both parties
+ * of each line (PayPal's `From Email Address` and `To Email Address`), the buyer and the account,
+ * which is the one party on every line naming two. Taken for a customer, the account would own
+ * every refund it sent, and no buyer would lose one. Null for a single header or where no value is
+ * on every such line (columns that do not name two parties); stops where two are (every line
+ * between the account and one buyer: which is whose cannot be told).
+ */
+async function accountAddress(
+  engine: FeedEngine,
+  source: FeedSource,
+  indices: readonly number[],
+): Promise<string | null> {
+  if (indices.length < 2) return null;
+  const values = indices.map((i) => `NULLIF(lower(${trimmedSql(`c${i}`)}), '')`).join(', ');
+  const rows = await engine.rows(`
+    WITH parties AS (
+      SELECT rid, list_distinct(list_filter([${values}], v -> v IS NOT NULL)) AS vs
+      FROM (SELECT rowid AS rid, * FROM ${source.table} WHERE rowid > 0)),
+    two AS (SELECT rid, vs FROM parties WHERE len(vs) >= 2)
+    SELECT v, count(*) AS n FROM (SELECT unnest(vs) AS v FROM two) GROUP BY v
+    HAVING count(*) = (SELECT count(*) FROM two) ORDER BY v`);
+  if (rows.length === 0) return null;
+  const lines = Number(rows[0][1]);
+  const counted = `${lines.toLocaleString('en-US')} ${lines === 1 ? 'line' : 'lines'}`;
+  if (rows.length > 1)
+    throw new FeedError(
+      'missing_file',
+      `${source.file}: every line naming two parties names both ${rows.map(([v]) => `"${String(v)}"`).join(' and ')} (${counted}), ` +
+        "so the customers taken from it cannot tell the account's own address from its customer's. " +
+        "Add customers.csv with the customers' addresses (docs/feed.md, PayPal).",
+      source.file,
+    );
+  const own = String(rows[0][0]);
+  source.notes.push(
+    `customer_id: "${own}" is on every line naming two parties (${counted}), so it is taken for the account's own address and is no customer`,
+  );
+  return own;
+}
+
+/**
  * The book's customers where the feed has no customers file (a shop that exports its orders alone):
  * each customer id of the orders, in the order it first appears, keyed and matched as a customers
  * file's (an address whatever its case, written as on its first row), named by the name most of
@@ -727,13 +769,24 @@ async function customersFromOrders(
     mapping,
   );
   const named = index.customer_name.length > 0;
+  const own = await accountAddress(engine, source, index.customer_id);
+  // Each line's customer: the first of the headers listed filled with another than the account's.
+  const customerId =
+    own === null
+      ? text(index.customer_id)
+      : `coalesce(${index.customer_id
+          .map(
+            (i) =>
+              `CASE WHEN lower(${trimmedSql(`c${i}`)}) <> ${sqlString(own)} THEN NULLIF(${trimmedSql(`c${i}`)}, '') END`,
+          )
+          .join(', ')}, '')`;
   await engine.run(`
     CREATE OR REPLACE TABLE customers_chk AS
       SELECT rid, customer_id, id_email, CASE WHEN id_email THEN lower(customer_id) ELSE customer_id END AS id_key,
         customer_name, NULL::VARCHAR AS kind
       FROM (
         SELECT *, ${emailIdSql('customer_id')} AS id_email FROM (
-          SELECT rowid AS rid, ${text(index.customer_id)} AS customer_id, ${text(index.customer_name)} AS customer_name
+          SELECT rowid AS rid, ${customerId} AS customer_id, ${text(index.customer_name)} AS customer_name
           FROM ${source.table} WHERE rowid > 0)
         WHERE ${kindSql([customerIdChecks])} IS NULL);
     CREATE OR REPLACE TABLE customers_named AS
@@ -844,6 +897,11 @@ const NOT_PLACED = [
   'failed',
   'refunded',
   'declined',
+  // SumUp's transaction report in German: a payment cancelled at the reader, one that failed (a card
+  // declined) and one refunded.
+  'abgebrochen',
+  'fehlgeschlagen',
+  'erstattet',
   // PayPal's payment refused by the card's bank or by PayPal (Denied): no money was taken.
   'denied',
   // BigCommerce's checkout left at the payment page (Incomplete), listed among its orders.
@@ -875,6 +933,8 @@ async function ordersLeftOut(
   source: FeedSource,
   present: ReadonlySet<string>,
   customerKey: CustomerKey,
+  /** Whether `type` is mapped: its payout lines (PAYOUT_TYPES) are left out, each on its own. */
+  typeMapped: boolean,
   /** The order and refund days' tables, and SQL over a row's `day` and `refund_day`: refunded after the as-of date. */
   refundDays?: { dates: string; refundDates: string; refundedLater: string },
 ): Promise<string | undefined> {
@@ -894,6 +954,9 @@ async function ordersLeftOut(
   // A card payment authorised and never captured was never taken: Stripe keeps its Status Paid
   // and writes Captured false.
   const notCaptured = present.has('captured') ? `lower(captured) = 'false'` : 'false';
+  // A payout to the shop's bank repeats its sale's id and amount: only that line is left out, not
+  // the sale's, and the sale's customer is not asked of it.
+  const payout = typeMapped ? payoutTypeSql('type') : 'false';
   const rows = refundDays
     ? `(SELECT o.*, d.parsed AS day, rd.parsed AS refund_day FROM orders_in o
         LEFT JOIN ${refundDays.dates} d ON d.v = o.ordered_at LEFT JOIN ${refundDays.refundDates} rd ON rd.v = o.refunded_at)`
@@ -917,7 +980,9 @@ async function ordersLeftOut(
         ON x.order_id = o.order_id
       UNION
       SELECT o.rid FROM orders_in o SEMI JOIN (SELECT DISTINCT order_id FROM orders_left_out_keys) x
-        ON x.order_id = o.order_id WHERE o.customer_id = '';`);
+        ON x.order_id = o.order_id WHERE o.customer_id = ''
+      UNION
+      SELECT rid FROM orders_in WHERE ${payout};`);
   // Each order once: a line naming no customer counted with the order its key went to.
   const counts = await engine.rows(
     `SELECT status, count(DISTINCT (order_id, id_key)) AS n FROM (
@@ -929,17 +994,28 @@ async function ordersLeftOut(
   );
   const [[orders]] = await engine.rows('SELECT count(*) FROM orders_left_out_keys');
   const total = Number(orders);
-  if (total === 0) return undefined;
+  const payouts = await engine.rows(
+    `SELECT type, count(*) AS n FROM orders_in WHERE ${payout} GROUP BY type ORDER BY n DESC, type`,
+  );
+  if (total === 0 && payouts.length === 0) return undefined;
   const [[lines]] = await engine.rows('SELECT count(*) FROM orders_left_out');
   source.rowsLeftOut = Number(lines);
   const each = counts.map(
     ([v, n]) =>
       `${v === null ? 'not captured' : JSON.stringify(String(v))} ${Number(n).toLocaleString('en-US')}`,
   );
-  noteFigures(
-    source,
-    `${present.has('status') ? 'status' : 'captured'}: ${total.toLocaleString('en-US')} ${total === 1 ? 'order' : 'orders'} left out, never placed or undone (${each.join(', ')})`,
-  );
+  if (total > 0)
+    noteFigures(
+      source,
+      `${present.has('status') ? 'status' : 'captured'}: ${total.toLocaleString('en-US')} ${total === 1 ? 'order' : 'orders'} left out, never placed or undone (${each.join(', ')})`,
+    );
+  if (payouts.length > 0) {
+    const n = payouts.reduce((sum, [, k]) => sum + Number(k), 0);
+    noteFigures(
+      source,
+      `type: ${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'} left out, payouts to the shop's bank, not sales (${payouts.map(([v, k]) => `${JSON.stringify(String(v))} ${Number(k).toLocaleString('en-US')}`).join(', ')})`,
+    );
+  }
   return 'orders_left_out';
 }
 
@@ -1061,13 +1137,16 @@ async function checkOrders(
     refundDates && cut !== undefined
       ? `coalesce(refund_day > ${dayOf(cut)} AND day <= ${dayOf(cut)}, false)`
       : undefined;
+  // Read only where mapped, as for credits: many exports have a Type column meaning something else.
+  const typeMapped = present.has('type') && mapping?.type !== undefined;
   const leftOut =
-    present.has('status') || present.has('captured')
+    present.has('status') || present.has('captured') || typeMapped
       ? await ordersLeftOut(
           engine,
           source,
           present,
           customerKey,
+          typeMapped,
           refundDates && refundedLater ? { dates, refundDates, refundedLater } : undefined,
         )
       : undefined;

@@ -389,6 +389,17 @@ const CREDIT_TYPES = [
 ];
 
 /**
+ * Types of a line that moves money from the payments account to the shop's bank, which a card
+ * reader's transaction report lists beside the sales it pays out (SumUp's `Auszahlung`, `Payout`
+ * in English), with the sale's id and amount: not a sale, and naming no customer.
+ */
+const PAYOUT_TYPES = ['auszahlung', 'payout'];
+
+/** SQL: the text `v` of a type column names a payout to the shop's bank. */
+export const payoutTypeSql = (v: string) =>
+  `lower(${v}) IN (${PAYOUT_TYPES.map((t) => sqlString(t)).join(', ')})`;
+
+/**
  * SQL: the text `v` of a type column names a credit. Some exports write a credit note's amounts
  * positive, its type alone saying it is one (Xero's invoices export writes credit notes as its
  * import template takes them): read as they are, they would count as invoices.

@@ -1780,6 +1780,37 @@ async function runCli(...argv: string[]): Promise<{ out: string; err: string }> 
   return { out: out.join(''), err: err.join('') };
 }
 
+/** A customer's row of `score --format json`, as far as these tests read it. */
+type ScoreRow = {
+  customerId: string;
+  orders: number;
+  firstOrderAt: string | null;
+  lastOrderAt: string | null;
+  spend: number;
+  reasons: string[];
+};
+
+/** `score --format json` on a feed folder as of `asOf`, in `currency` (CURRENCY): its rows and stderr. */
+async function scoreJson(feed: string, rules: string, asOf: string, currency: string) {
+  process.env.CURRENCY = currency;
+  try {
+    const { out, err } = await runCli(
+      'score',
+      '--feed',
+      feed,
+      '--rules',
+      rules,
+      '--as-of',
+      asOf,
+      '--format',
+      'json',
+    );
+    return { rows: JSON.parse(out) as ScoreRow[], err };
+  } finally {
+    delete process.env.CURRENCY;
+  }
+}
+
 /** Reads a feed folder of the given files (name -> lines) with the rules file given. */
 async function readLines(files: Record<string, string[]>, rules: object = {}): Promise<FeedResult> {
   const dir = await mkdtemp(join(tmpdir(), 'churn-helpdesk-'));
@@ -2362,31 +2393,7 @@ describe("a payments account's activity download: every payment in and out, not 
 
   /** `score --format json` on the PayPal download as of `asOf`, in pounds: its rows and stderr. */
   async function scorePaypal(asOf: string) {
-    process.env.CURRENCY = 'GBP';
-    try {
-      const rules = join(corpus('paypal'), 'rules.json');
-      const { out, err } = await runCli(
-        'score',
-        '--feed',
-        corpus('paypal'),
-        '--rules',
-        rules,
-        '--as-of',
-        asOf,
-        '--format',
-        'json',
-      );
-      type Row = {
-        customerId: string;
-        orders: number;
-        lastOrderAt: string | null;
-        spend: number;
-        reasons: string[];
-      };
-      return { rows: JSON.parse(out) as Row[], err };
-    } finally {
-      delete process.env.CURRENCY;
-    }
+    return scoreJson(corpus('paypal'), join(corpus('paypal'), 'rules.json'), asOf, 'GBP');
   }
 
   it("`score` on the PayPal download: each customer's orders, last order and spend net of refunds, the skipped lines on stderr", async () => {
@@ -2406,6 +2413,76 @@ describe("a payments account's activity download: every payment in and out, not 
     const monday = await scorePaypal('2026-11-23');
     expect(monday.rows.find((r) => r.customerId === 'accounts@millbakery.example')?.reasons).toContain(
       'No order in 100 days, usually every 7',
+    );
+  });
+
+  /** The PayPal download alone in a folder (its header and the lines `keep` keeps), with `rules`. */
+  async function paypalAlone<T>(
+    rules: unknown,
+    read: (dir: string) => Promise<T>,
+    keep: (line: string) => boolean = () => true,
+  ): Promise<T> {
+    const dir = await mkdtemp(join(tmpdir(), 'churn-paypal-'));
+    try {
+      const [header, ...lines] = readFileSync(join(corpus('paypal'), 'orders.csv'), 'utf8').split('\n');
+      await writeFile(join(dir, 'orders.csv'), [header, ...lines.filter(keep)].join('\n'));
+      await writeFile(join(dir, 'rules.json'), JSON.stringify(rules));
+      return await read(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("the PayPal download read alone, with the mapping docs/feed.md shows: the account's own address is no customer, each refund is its buyer's", async () => {
+    const rules = docsRules('**PayPal without a customers file.**');
+    const { book, report } = await paypalAlone(rules, (dir) =>
+      readFeed(dir, feedOptionsFrom(parseRules(rules), '2026-11-30', pounds)),
+    );
+    const orders = ordersOf(book);
+    expect(Object.keys(orders)).not.toContain('sales@kettleandleaf.example');
+    // The refunds (From Email Address the shop's) are taken off the buyers' payments.
+    expect(orders['jo.bloggs@mail.example']).toEqual([
+      ['2026-08-12', 45],
+      ['2026-09-20', 50],
+    ]);
+    expect(orders['accounts@millbakery.example']).toEqual([
+      ...eightMonths(['01', '08', '15', '22'], 180),
+      ['2026-08-15', 180],
+    ]);
+    expect(report.files[0].notes).toContain(
+      'customer_id: "sales@kettleandleaf.example" is on every line naming two parties (61 lines), so it is taken for the account\'s own address and is no customer',
+    );
+    // `score` as the user runs it: each customer's orders, last order and spend, net of refunds,
+    // as read with the customers file (above), the addresses as the download first writes them.
+    const { rows } = await paypalAlone(rules, (dir) =>
+      scoreJson(dir, join(dir, 'rules.json'), '2026-11-30', 'GBP'),
+    );
+    const byAddress = (scored: ScoreRow[]) =>
+      Object.fromEntries(
+        scored.map((r) => [r.customerId.toLowerCase(), [r.orders, r.firstOrderAt, r.lastOrderAt, r.spend]]),
+      );
+    expect(byAddress(rows)).toEqual({
+      ...byAddress((await scorePaypal('2026-11-30')).rows),
+      // Paid for postage: no customer's order, its line a bad row.
+      'billing@royalmail.example': [0, null, null, 0],
+    });
+  });
+
+  it("the PayPal download read alone, every line between the same two addresses: stops, as it cannot tell which is the account's", async () => {
+    // Its dates all have a day of 12 or below: declared, as the user would be asked to.
+    const rules = {
+      ...(docsRules('**PayPal without a customers file.**') as object),
+      formats: { date: 'day-first' },
+    };
+    // The Harbour Café's payments only.
+    await expect(
+      paypalAlone(
+        rules,
+        (dir) => readFeed(dir, feedOptionsFrom(parseRules(rules), '2026-11-30', pounds)),
+        (line) => line.includes('orders@harbourcafe'),
+      ),
+    ).rejects.toThrow(
+      'orders.csv: every line naming two parties names both "orders@harbourcafe.example" and "sales@kettleandleaf.example" (12 lines), so the customers taken from it cannot tell the account\'s own address from its customer\'s. Add customers.csv with the customers\' addresses (docs/feed.md, PayPal).',
     );
   });
 });
@@ -2459,5 +2536,104 @@ describe("a shop platform's order export read alone, with one rep: BigCommerce",
       'status: 4 orders left out, never placed or undone ("Cancelled" 1, "Declined" 1, "Incomplete" 1, "Refunded" 1)',
     );
     expect(report.files[0].notes).toContain('ordered_at: dates read day-first (settled by "13/09/2026")');
+  });
+});
+
+describe("a card reader's transaction report, its customers typed as the description: SumUp", () => {
+  const francs: FeedSettings = { currency: { code: 'CHF', configured: true } };
+
+  it("SumUp's transaction report (German) read with the mapping docs/feed.md shows: cancelled, failed and refunded payments left out, each sale's payout line left out, walk-ins bad rows", async () => {
+    const { book, report } = await readAsDocsShow('**SumUp.**', 'sumup', '2026-11-30', francs);
+    const mondays = (from: string, weeks: number, amount: number): [string, number][] =>
+      Array.from({ length: weeks }, (_, k): [string, number] => {
+        const d = new Date(`${from}T00:00:00Z`);
+        d.setUTCDate(d.getUTCDate() + 7 * k);
+        return [d.toISOString().slice(0, 10), amount];
+      });
+    expect(ordersOf(book)).toEqual({
+      // Every Monday from 3 August to 16 November: one order each, not two (its payout line too).
+      'K-1001': mondays('2026-08-03', 16, 86.5),
+      // Every other Tuesday, a tip of 3.00 on every other one: the amount paid, tip included.
+      'K-1002': mondays('2026-08-04', 16, 142)
+        .filter((_, k) => k % 2 === 0)
+        .map(([day, amount], k): [string, number] => [day, k % 2 === 0 ? amount + 3 : amount]),
+      'K-1003': [
+        ['2026-08-12', 64.8],
+        ['2026-09-09', 64.8],
+      ],
+      // Cancelled at the reader (Abgebrochen) on 12 November, paid a minute later: one order that day.
+      'K-1004': [
+        ['2026-08-20', 118.4],
+        ['2026-10-15', 118.4],
+        ['2026-11-12', 121.6],
+      ],
+      // The order of 15 October was refunded (Erstattet): no order.
+      'K-1005': [['2026-09-01', 312]],
+      // The card declined on 19 November (Fehlgeschlagen) is no order: last ordered in August.
+      'K-1006': [['2026-08-27', 38.9]],
+      // Paid in cash: no payout line.
+      'K-1007': [
+        ['2026-09-03', 27.5],
+        ['2026-10-01', 27.5],
+        ['2026-10-29', 27.5],
+        ['2026-11-26', 27.5],
+      ],
+      'K-1008': [['2026-09-18', 1245]],
+      'K-1009': [
+        ['2026-10-06', 54],
+        ['2026-11-03', 57.5],
+      ],
+      'K-1010': [
+        ['2026-08-14', 22.4],
+        ['2026-09-11', 22.4],
+        ['2026-10-09', 24],
+        ['2026-11-20', 24],
+      ],
+      'K-1011': [['2026-11-24', 96]],
+      'K-1012': [['2026-10-22', 188]],
+    });
+    expect(bookRows(book).map(([id, name, owner]) => [id, name, owner])[5]).toEqual([
+      'K-1006',
+      'Coiffeur Zoë',
+      'luca.meier@baeckerei-frei.example',
+    ]);
+    const orders = report.files[1];
+    expect(orders).toMatchObject({ file: 'orders.csv', rowsRead: 90, rowsKept: 44, rowsSkipped: 2 });
+    // The walk-ins: their items typed as the description.
+    expect(orders.problems.map((p) => [p.line, p.reason])).toEqual([
+      [5, 'unknown customer "1 x Bauernbrot 7.80"'],
+      [7, 'unknown customer "2 x Zopf 6.50, 1 x Nussgipfel 3.20"'],
+    ]);
+    expect(orders.notes).toContain(
+      'status: 3 orders left out, never placed or undone ("Abgebrochen" 1, "Erstattet" 1, "Fehlgeschlagen" 1)',
+    );
+    expect(orders.notes).toContain(
+      'type: 41 lines left out, payouts to the shop\'s bank, not sales ("Auszahlung" 41)',
+    );
+  });
+
+  it("`score` on the SumUp report: each customer's orders, first and last order and spend", async () => {
+    const { rows } = await scoreJson(
+      corpus('sumup'),
+      join(corpus('sumup'), 'rules.json'),
+      '2026-11-30',
+      'CHF',
+    );
+    expect(
+      Object.fromEntries(rows.map((r) => [r.customerId, [r.orders, r.firstOrderAt, r.lastOrderAt, r.spend]])),
+    ).toEqual({
+      'K-1001': [16, '2026-08-03', '2026-11-16', 1384],
+      'K-1002': [8, '2026-08-04', '2026-11-10', 1148],
+      'K-1003': [2, '2026-08-12', '2026-09-09', 129.6],
+      'K-1004': [3, '2026-08-20', '2026-11-12', 358.4],
+      'K-1005': [1, '2026-09-01', '2026-09-01', 312],
+      'K-1006': [1, '2026-08-27', '2026-08-27', 38.9],
+      'K-1007': [4, '2026-09-03', '2026-11-26', 110],
+      'K-1008': [1, '2026-09-18', '2026-09-18', 1245],
+      'K-1009': [2, '2026-10-06', '2026-11-03', 111.5],
+      'K-1010': [4, '2026-08-14', '2026-11-20', 92.8],
+      'K-1011': [1, '2026-11-24', '2026-11-24', 96],
+      'K-1012': [1, '2026-10-22', '2026-10-22', 188],
+    });
   });
 });
