@@ -166,8 +166,11 @@ export function rulesLogit(score: number): number {
   return score / 10;
 }
 
-interface Rows {
+/** Feature rows of one or more days (MODEL_FEATURES order, row-major). */
+export interface Rows {
   x: Float64Array;
+  /** The book index of each row's customer. */
+  customer: Int32Array;
   /** labels[h][k]: 1 when row k placed no order in horizon h. */
   labels: Uint8Array[];
   rows: number;
@@ -192,20 +195,22 @@ function rulesLogOddsOfRows(rows: Rows): Float64Array {
 function joinRows(parts: Rows[]): Rows {
   const rows = parts.reduce((n, p) => n + p.rows, 0);
   const x = new Float64Array(rows * FEATURE_COUNT);
+  const customer = new Int32Array(rows);
   const labels = parts[0].labels.map(() => new Uint8Array(rows));
   let at = 0;
   for (const p of parts) {
     x.set(p.x, at * FEATURE_COUNT);
+    customer.set(p.customer, at);
     p.labels.forEach((l, k) => {
       labels[k].set(l, at);
     });
     at += p.rows;
   }
-  return { x, labels, rows };
+  return { x, customer, labels, rows };
 }
 
 /** Feature rows and labels of the sampled customers with an order on or before `day`. */
-function rowsAsOf(
+export function rowsAsOf(
   book: Book,
   rules: Rules,
   cadence: CadenceModel,
@@ -217,6 +222,7 @@ function rowsAsOf(
   const ctx = featureContext(book, rules, day, customers);
   const scratch = rowScratch(emptyFeatures());
   const x = new Float64Array(customers.length * FEATURE_COUNT);
+  const customer = new Int32Array(customers.length);
   const labels = horizons.map(() => new Uint8Array(customers.length));
   let rows = 0;
   const row = new Float64Array(FEATURE_COUNT);
@@ -224,12 +230,18 @@ function rowsAsOf(
     if (fillRow(book, i, ctx, rules, cadence, scratch, row) === null) continue;
     if (scratch.f.daysSinceLastOrder > activeWithinDays) continue;
     x.set(row, rows * FEATURE_COUNT);
+    customer[rows] = i;
     horizons.forEach((h, k) => {
       labels[k][rows] = orderedWithin(book, i, day, day + h) ? 0 : 1;
     });
     rows++;
   }
-  return { x: x.subarray(0, rows * FEATURE_COUNT), labels: labels.map((l) => l.subarray(0, rows)), rows };
+  return {
+    x: x.subarray(0, rows * FEATURE_COUNT),
+    customer: customer.subarray(0, rows),
+    labels: labels.map((l) => l.subarray(0, rows)),
+    rows,
+  };
 }
 
 /** Fits the book's model as of `asOfDay` and chooses between it and the rules (see the file's doc). */
