@@ -15,23 +15,26 @@ export function isBackSince(rep: Pick<Rep, 'installedAt'> | null, missed?: Pick<
   return rep.installedAt !== undefined && Date.parse(rep.installedAt) > Date.parse(missed.at);
 }
 
-/** The reps a finished run's report names as not reached because of the app (the only part a later tick reads). */
+/** The reps a finished run's report names as not reached (the only part a later tick reads). */
 const missedSchema = z.object({
   notReached: z
-    .array(z.object({ rep: z.string(), status: z.string() }))
+    .array(z.object({ rep: z.string(), status: z.string(), retryAt: z.string().optional() }))
     .default([])
     .catch([]),
 });
 
 /**
- * The reps a finished week's run missed (no app when it came to them, or Teams refused their card)
- * who have installed the app since (isBackSince): for them, a later tick goes on with the week's
- * run. Read from the run's report, which keeps the reps not reached while they fit (about 12,000
- * characters of it); none when the report cannot be read. Two point reads a rep named there.
+ * The reps a finished week's run missed who can get their card now: those with no app when it came
+ * to them, or whose card Teams refused, who have installed the app since (isBackSince), and those
+ * Teams asked (429) to wait whose wait is over at `now` (weeklyAfterWait.ts). For them, a later tick
+ * goes on with the week's run. Read from the run's report, which keeps the reps not reached while
+ * they fit (about 12,000 characters of it); none when the report cannot be read. Two point reads a
+ * rep named there.
  */
 export async function repsBackSince(
   runKey: string,
   run: RunRecord,
+  now: Date,
   deps: {
     conversations: Pick<ConversationStore, 'getRepByEmail'>;
     runs: Pick<RunLedger, 'getDelivery'>;
@@ -47,7 +50,11 @@ export async function repsBackSince(
   const parsed = missedSchema.safeParse(report);
   if (!parsed.success) return [];
   const back: string[] = [];
-  for (const { rep, status } of parsed.data.notReached) {
+  for (const { rep, status, retryAt } of parsed.data.notReached) {
+    if (status === 'failed' && retryAt !== undefined && now.getTime() >= Date.parse(retryAt)) {
+      back.push(rep);
+      continue;
+    }
     if (status !== 'no_conversation' && status !== 'unreachable') continue;
     const installed = await deps.conversations.getRepByEmail(rep);
     if (!installed) continue;

@@ -24,6 +24,7 @@ import {
 import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
+import { afterTeamsWait, teamsWaitEnds } from './weeklyAfterWait';
 import { bookChanges } from './weeklyBookChanges';
 import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
@@ -143,7 +144,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       timeZone: config.timeZone,
       force,
       extraAttempts,
-      repsBack: (run) => repsBackSince(runKey, run, storage),
+      repsBack: (run) => repsBackSince(runKey, run, now, storage),
     },
     () => storage.state.readAll(),
   );
@@ -162,6 +163,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     states: snapshot,
     handled,
     directory,
+    back,
   } = opening;
   const { book, report: feedReport } = feed;
   const storedOwner = await storedOwnerOf(snapshot.states, directory);
@@ -251,7 +253,11 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   );
   // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
   const [sent, written] = await bothSettled(deliverAll, writeRest);
-  const outcomes: RepOutcome[] = sent.value;
+  const outcomes: RepOutcome[] = afterTeamsWait(sent.value, {
+    runKey,
+    wording: delivery.wording,
+    afterWait: back,
+  });
   const [restWrite, audited] = written.value;
 
   const requestsAfter = storage.requests();
@@ -291,6 +297,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     ...waitingUntil(outcomes),
     deliveredEarlier: outcomes.filter((o) => o.status === 'delivered' && o.earlier).length,
     notReached: notReached(outcomes),
+    ...teamsWaitEnds(notReached(outcomes)),
     ...sendAndStorageFigures(tally, requestsBefore, requestsAfter),
     ...(rulesFile ? { rulesFile } : {}),
     adminNotice: 'not_needed',
