@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type WeeklyReport, weeklyReportText } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import type { TabUser } from '../../../tabs/api/tabToken';
 import {
   completed,
   conversationOf,
@@ -9,6 +10,7 @@ import {
   openWeeklyWorld,
   SEND_TIME,
   slippingBook,
+  tabsOver,
   type WeeklyWorld,
 } from './weeklyWorld';
 
@@ -18,6 +20,7 @@ import {
 const [ANA, BEN] = ['ana@x.com', 'ben@x.com'];
 /** The timer tick `n` quarter hours after the send time (Monday 23 November 2026, 08:03 in Chicago). */
 const tick = (n: number) => new Date(SEND_TIME.getTime() + n * 15 * 60_000);
+const BOSS: TabUser = { userId: 'aad-boss', name: 'Boss', email: 'boss@x.com', tenantId: 'tenant-1' };
 const TOLD = `${BEN}: Teams asked to wait 2 minutes before the next message to them (HTTP 429, too many messages), longer than a run waits for one rep`;
 
 describe('a rep Teams asks to wait longer than a run waits', () => {
@@ -33,8 +36,9 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
   afterEach(async () => {
     await world.stop();
   });
+  const book = slippingBook([ANA, BEN], { slipping: 1 });
   const deps = () =>
-    depsFor(world, slippingBook([ANA, BEN], { slipping: 1 }), {
+    depsFor(world, book, {
       notifyAdmins: async (text) => {
         notices.push(text);
         return 'posted';
@@ -98,6 +102,18 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
         '- Rep ben@x.com (ben@x.com): Teams asked to wait 75 minutes before the next message to them (HTTP 429, too many messages), longer than a run waits for one rep: their card goes out once the wait is over, after Mon 23 Nov at 10:03 AM',
       );
       expect(notices[0]).not.toContain('none follows this week');
+      // Meanwhile the Team tab says his card is still to come, not that it reached nobody.
+      const benOnTab = () =>
+        tabsOver(world, book, {
+          clock: () => tick(6),
+          access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: ['aad-boss'] },
+        }).team(BOSS, { rep: BEN, month: null });
+      const waiting = await benOnTab();
+      expect([waiting.listedThisWeek, waiting.notDeliveredThisWeek, waiting.weeklyRunDone]).toEqual([
+        0,
+        0,
+        false,
+      ]);
 
       // Nothing goes to Ben while the wait lasts.
       for (let n = 4; n < 8; n++) expect(await at(n)).toMatchObject({ status: 'not_due' });
@@ -110,6 +126,8 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       for (let n = 10; n < 14; n++) expect(await at(n)).toMatchObject({ status: 'not_due' });
       expect(bens()).toHaveLength(1);
       expect(notices).toHaveLength(1);
+      const done = await benOnTab();
+      expect([done.listedThisWeek, done.notDeliveredThisWeek, done.weeklyRunDone]).toEqual([1, 0, true]);
     });
 
     it('two instances on the tick after the wait send him one card', async () => {
