@@ -68,6 +68,8 @@ export interface OpenRun<S> {
   directory: Awaited<ReturnType<typeof repDirectory>>;
   /** The reps the run goes on for because it missed them (repsBack); none when it runs for any other reason. */
   back: ReadonlySet<string>;
+  /** The run's row as an earlier tick left it (null: this tick started the run). */
+  previousRun: RunRecord | null;
 }
 
 /**
@@ -226,6 +228,7 @@ export async function openRun<S>(
     handled,
     directory,
     back: new Set(back),
+    previousRun: existing,
   };
 }
 

@@ -38,6 +38,20 @@ export function afterTeamsWait(
   });
 }
 
+/**
+ * A rep an earlier tick of the week found Teams asked to wait, whose wait is not over: not sent to
+ * now (Teams would only answer 429 again), failed again with the same end of the wait.
+ */
+export function stillWaitingOnTeams(rep: string, retryAt: string): RepOutcome {
+  return {
+    rep,
+    status: 'failed',
+    error:
+      'Teams asked to wait before the next message to them (HTTP 429, too many messages), longer than a run waits for one rep, so this tick sent nothing',
+    retryAt,
+  };
+}
+
 /** When the first rep Teams asked to wait is sent their card again (ISO), as the report's field; none when no rep is. */
 export function teamsWaitEnds(notReached: readonly NotReached[]): { afterWaitAt?: string } {
   let first: string | undefined;

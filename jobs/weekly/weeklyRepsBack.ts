@@ -23,6 +23,19 @@ const missedSchema = z.object({
     .catch([]),
 });
 
+/** The reps a run's report names as not reached; none when it cannot be read. */
+function notReachedOf(run: RunRecord): z.output<typeof missedSchema>['notReached'] {
+  let report: unknown;
+  try {
+    report = JSON.parse(run.report ?? '{}');
+  } catch (err) {
+    if (err instanceof SyntaxError) return [];
+    throw err;
+  }
+  const parsed = missedSchema.safeParse(report);
+  return parsed.success ? parsed.data.notReached : [];
+}
+
 /**
  * The reps a finished week's run missed who can get their card now: those with no app when it came
  * to them, or whose card Teams refused, who have installed the app since (isBackSince), and those
@@ -40,17 +53,8 @@ export async function repsBackSince(
     runs: Pick<RunLedger, 'getDelivery'>;
   },
 ): Promise<string[]> {
-  let report: unknown;
-  try {
-    report = JSON.parse(run.report ?? '{}');
-  } catch (err) {
-    if (err instanceof SyntaxError) return [];
-    throw err;
-  }
-  const parsed = missedSchema.safeParse(report);
-  if (!parsed.success) return [];
   const back: string[] = [];
-  for (const { rep, status, retryAt } of parsed.data.notReached) {
+  for (const { rep, status, retryAt } of notReachedOf(run)) {
     if (status === 'failed' && retryAt !== undefined && now.getTime() >= Date.parse(retryAt)) {
       back.push(rep);
       continue;
@@ -63,6 +67,19 @@ export async function repsBackSince(
     if (isBackSince(installed, missed ?? undefined)) back.push(rep);
   }
   return back;
+}
+
+/**
+ * The reps of a week's run Teams asked (429) to wait whose wait is not over at `now`, with when it
+ * ends (ISO), from the run's report: a tick before then sends them nothing (Teams would only answer
+ * 429 again), and they keep their place for the tick after it (weeklyAfterWait.ts).
+ */
+export function waitingOnTeams(run: RunRecord | null, now: Date): Map<string, string> {
+  const waiting = new Map<string, string>();
+  for (const { rep, status, retryAt } of run ? notReachedOf(run) : [])
+    if (status === 'failed' && retryAt !== undefined && now.getTime() < Date.parse(retryAt))
+      waiting.set(rep, retryAt);
+  return waiting;
 }
 
 /**

@@ -24,7 +24,7 @@ import {
 import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
-import { afterTeamsWait, teamsWaitEnds } from './weeklyAfterWait';
+import { afterTeamsWait, stillWaitingOnTeams, teamsWaitEnds } from './weeklyAfterWait';
 import { bookChanges } from './weeklyBookChanges';
 import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
@@ -46,7 +46,7 @@ import {
   waitingUntil,
   weeklyReportText,
 } from './weeklyReport';
-import { repsBackSince, settledReps } from './weeklyRepsBack';
+import { repsBackSince, settledReps, waitingOnTeams } from './weeklyRepsBack';
 import { DEFAULT_EXTRA_ATTEMPTS } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
 
@@ -164,6 +164,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     handled,
     directory,
     back,
+    previousRun,
   } = opening;
   const { book, report: feedReport } = feed;
   const storedOwner = await storedOwnerOf(snapshot.states, directory);
@@ -214,6 +215,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const preparedAt = clock();
   const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
   const ledger = await settledReps(handled, directory);
+  const onTeamsWait = waitingOnTeams(previousRun, now);
   const delivery = {
     runKey,
     at,
@@ -234,8 +236,10 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     runLimited(
       weeks.map((week) => () => {
         const earlier = ledger.get(week.owner);
-        return earlier
-          ? Promise.resolve(fromLedger(week.owner, week.shown.length, earlier))
+        const waitEnds = onTeamsWait.get(week.owner);
+        if (earlier) return Promise.resolve(fromLedger(week.owner, week.shown.length, earlier));
+        return waitEnds
+          ? Promise.resolve(stillWaitingOnTeams(week.owner, waitEnds))
           : deliverRepWeek(week, delivery, tally);
       }),
       config.sendConcurrency ?? DEFAULT_SEND_CONCURRENCY,

@@ -92,15 +92,17 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
   // Teams answers 429 again on every try until the wait is over, as it does.
   describe('for hours', () => {
     it("gets the week's card on the first tick after the wait, once; the admins are told when, in the team's words", async () => {
-      // Two hours from 08:03: the run's own retries at 08:18, 08:33 and 08:48 meet 429 again.
+      // Two hours from 08:03, past the run's own retries at 08:18, 08:33 and 08:48.
       world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
       for (let n = 0; n < 4; n++) completed(await at(n));
       expect(bens()).toHaveLength(0);
       expect(notices).toHaveLength(1);
       expect(notices[0]).toContain('1 rep Teams asked to wait gets their card once the wait is over.');
       expect(notices[0]).toContain(
-        '- Rep ben@x.com (ben@x.com): Teams asked to wait 75 minutes before the next message to them (HTTP 429, too many messages), longer than a run waits for one rep: their card goes out once the wait is over, after Mon 23 Nov at 10:03 AM',
+        '- Rep ben@x.com (ben@x.com): Teams asked to wait before the next message to them (HTTP 429, too many messages), longer than a run waits for one rep, so this tick sent nothing: their card goes out once the wait is over, after Mon 23 Nov at 10:03 AM',
       );
+      // Asked once at 08:03: the day's later attempts leave his chat alone until the wait is over.
+      expect(world.fake.stats.throttled).toBe(1);
       expect(notices[0]).not.toContain('none follows this week');
       // Meanwhile the Team tab says his card is still to come, not that it reached nobody.
       const benOnTab = () =>
