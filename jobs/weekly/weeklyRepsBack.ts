@@ -70,16 +70,15 @@ export async function repsBackSince(
 }
 
 /**
- * The reps of a week's run Teams asked (429) to wait whose wait is not over at `now`, with when it
- * ends (ISO), from the run's report: a tick before then sends them nothing (Teams would only answer
- * 429 again), and they keep their place for the tick after it (weeklyAfterWait.ts).
+ * The reps of a week's run Teams asked (429) to wait, with when the wait ends (ISO), from the run's
+ * report: a tick before then sends them nothing (Teams would only answer 429 again), and the first
+ * tick after it sends their card, once (weeklyAfterWait.ts).
  */
-export function waitingOnTeams(run: RunRecord | null, now: Date): Map<string, string> {
-  const waiting = new Map<string, string>();
+export function teamsWaits(run: RunRecord | null): Map<string, string> {
+  const waits = new Map<string, string>();
   for (const { rep, status, retryAt } of run ? notReachedOf(run) : [])
-    if (status === 'failed' && retryAt !== undefined && now.getTime() < Date.parse(retryAt))
-      waiting.set(rep, retryAt);
-  return waiting;
+    if (status === 'failed' && retryAt !== undefined) waits.set(rep, retryAt);
+  return waits;
 }
 
 /**

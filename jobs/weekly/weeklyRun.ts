@@ -46,7 +46,7 @@ import {
   waitingUntil,
   weeklyReportText,
 } from './weeklyReport';
-import { repsBackSince, settledReps, waitingOnTeams } from './weeklyRepsBack';
+import { repsBackSince, settledReps, teamsWaits } from './weeklyRepsBack';
 import { DEFAULT_EXTRA_ATTEMPTS } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
 
@@ -215,7 +215,10 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const preparedAt = clock();
   const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
   const ledger = await settledReps(handled, directory);
-  const onTeamsWait = waitingOnTeams(previousRun, now);
+  // Reps Teams asked to wait: not sent to before the wait ends; the first tick after it sends once.
+  const waits = teamsWaits(previousRun);
+  const onTeamsWait = new Map([...waits].filter(([, end]) => now.getTime() < Date.parse(end)));
+  const waitedFor = new Set([...back].filter((rep) => waits.has(rep) && !onTeamsWait.has(rep)));
   const delivery = {
     runKey,
     at,
@@ -260,7 +263,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const outcomes: RepOutcome[] = afterTeamsWait(sent.value, {
     runKey,
     wording: delivery.wording,
-    afterWait: back,
+    afterWait: waitedFor,
   });
   const [restWrite, audited] = written.value;
 

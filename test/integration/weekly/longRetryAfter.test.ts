@@ -162,6 +162,26 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(bens()).toHaveLength(0);
     });
 
+    it("a rep who adds the app after the day's last attempt, and whom Teams then asks to wait, gets the card after the wait", async () => {
+      const CAL = 'cal@x.com';
+      const withCal = depsFor(world, slippingBook([ANA, BEN, CAL], { slipping: 1 }));
+      const tickWithCal = async (n: number) => {
+        clock = tick(n).getTime();
+        return runWeekly(withCal, { now: tick(n) });
+      };
+      // Ben's sends fail all day (503), so the day's four attempts are spent by 08:48.
+      world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+      for (let n = 0; n < 4; n++) await tickWithCal(n);
+      // Cal adds the app at 09:00; Teams throttles his new chat for an hour from then.
+      await installReps(world, [CAL]);
+      world.fake.throttleConversationUntil(conversationOf(CAL), tick(4).getTime() + 57 * 60_000);
+      expect(completed(await tickWithCal(4)).counts).toMatchObject({ delivered: 1, failed: 2 });
+      for (let n = 5; n < 8; n++) await tickWithCal(n);
+      expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(0);
+      for (let n = 8; n < 10; n++) await tickWithCal(n);
+      expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(1);
+    });
+
     it('a wait that ends after the week: no card this week, and the admins are told so', async () => {
       // Until Monday 30 November, 08:03 in Chicago: next week's run sends its own card.
       world.fake.throttleConversationUntil(conversationOf(BEN), tick(7 * 96).getTime());
