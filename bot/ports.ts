@@ -117,9 +117,10 @@ export type SendOutcome =
   | { status: 'unreachable'; code: string }
   /**
    * `unanswered`: a new message whose answer never came. Teams may have posted it, so a caller
-   * sending it again must count it as sent (the run ledger's claim does).
+   * sending it again must count it as sent (the run ledger's claim does). `retryAfterMs`: Teams
+   * answered 429 asking for a longer wait than the sender waits, this long from the answer.
    */
-  | { status: 'failed'; error: string; unanswered?: true };
+  | { status: 'failed'; error: string; unanswered?: true; retryAfterMs?: number };
 
 /** Attempts, retries, 429s met and time spent waiting on backoff, for the run report. */
 export interface SendTally {

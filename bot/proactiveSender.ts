@@ -249,13 +249,18 @@ function toResult(outcome: RetryOutcome<Attempt>): TalliedSendResult {
   }
   if (outcome.reason === 'unreachable') return { status: 'unreachable', code: outcome.code, ...tally };
   if (outcome.retryAfterMs !== undefined)
-    return { status: 'failed', error: askedToWait(outcome.retryAfterMs), ...tally };
+    return {
+      status: 'failed',
+      error: askedToWait(outcome.retryAfterMs),
+      retryAfterMs: outcome.retryAfterMs,
+      ...tally,
+    };
   return { status: 'failed', error: describe(outcome.error), ...tally };
 }
 
 /**
  * A 429 whose Retry-After is longer than a run waits for one rep, in the words the admins read: the
- * rep is not unreachable, Teams only asked for time, and a later tick tries again.
+ * rep is not unreachable, Teams only asked for time, and a later tick tries again once it has passed.
  */
 function askedToWait(ms: number): string {
   const seconds = Math.ceil(ms / 1000);

@@ -160,8 +160,9 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     summaryCard: async (month) => {
       const current = await rules.get();
       const load = summaryFeed(current);
-      const figures = load ? await load(month, clock()) : {};
-      return (await summaryCardFor(storage, month, { ...summaryOptions(current), ...figures })).card;
+      const now = clock();
+      const figures = load ? await load(month, now) : {};
+      return (await summaryCardFor(storage, month, { ...summaryOptions(current), ...figures, now })).card;
     },
     cardFormat: config.card,
     daysOff: config.daysOff,

@@ -12,7 +12,7 @@ import type { SummaryFeedLoader } from './summaryFeedFigures';
 /** The ledger's delivery row for the channel post (the ledger keys deliveries by recipient). */
 export const SUMMARY_CHANNEL_RECIPIENT = 'summary-channel';
 
-export interface MonthlySummaryConfig extends Omit<SummaryCardOptions, 'outcomes' | 'saves'> {
+export interface MonthlySummaryConfig extends Omit<SummaryCardOptions, 'outcomes' | 'saves' | 'now'> {
   /** When the summary goes out: the 1st at hour:minute in the zone. */
   schedule: MonthlySchedule;
 }
@@ -102,7 +102,7 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
   const month = summarisedMonth(runKey);
   if (deps.log && deps.rulesSource) logRulesInUse(deps.log, deps.rulesSource, deps.rulesFile, { runKey });
   const feed = deps.loadFeed ? await deps.loadFeed(month, now) : {};
-  const { summary, card } = await summaryCardFor(storage, month, { ...config, ...feed });
+  const { summary, card } = await summaryCardFor(storage, month, { ...config, ...feed, now });
   // Claimed like a rep's card: a second instance on the tick leaves the post to the first, and a post
   // whose delivery row storage kept refusing goes out at most once more, not on every tick.
   const turn = await takeSendClaim(

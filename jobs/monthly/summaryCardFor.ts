@@ -1,10 +1,11 @@
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
 import { type RepNames, repNameLabels, repNamesOf, withFormerReps } from '../../cards/repNames';
-import { shiftMonth } from '../../rules/calendar';
+import { localDate, shiftMonth } from '../../rules/calendar';
 import type { Storage } from '../../storage';
 import type { AuditRow } from '../../storage/auditRow';
 import type { RunLedger } from '../../storage/runLedger';
 import { teamTabLink } from '../../tabs/api/deepLink';
+import { weeklyRunKeyOfDay } from '../schedule/weeklyRunDue';
 import { runKeyOfWeeklyRow } from '../weekly/weeklySurfaced';
 import {
   type ComebackOutcomes,
@@ -30,18 +31,25 @@ export interface SummaryCardOptions {
   silentAfterDays?: number;
   /** The Teams app id (TEAMS_APP_ID): the card links to the Team tab in the summary channel. */
   tabAppId?: string;
+  /**
+   * When the card is made: the week's run then may still send cards (a rep's own send time to come,
+   * a retry), and its flags are counted as the Team tab counts them. None: every week's run is over.
+   */
+  now?: Date;
 }
 
 /**
  * The cards of each weekly run that flagged customers in `rows`, from the ledger (runCards): the
  * summary counts a flag only on a delivered card, so every place that shows a month reads this.
- * `openRunKey`: this week's run, whose cards may still go out (others are over).
+ * `today` (the team's date): the run of its week may still send cards; the others are over. None:
+ * every run is over.
  */
 export async function weeklyDeliveries(
   runs: Pick<RunLedger, 'getRun' | 'listRun'>,
   rows: readonly AuditRow[],
-  openRunKey?: string,
+  today?: string,
 ): Promise<Map<string, RunCards>> {
+  const openRunKey = today === undefined ? undefined : weeklyRunKeyOfDay(today);
   const runKeys = new Set<string>();
   for (const r of rows) {
     const key = r.action === 'surfaced' ? runKeyOfWeeklyRow(r.id) : null;
@@ -90,7 +98,11 @@ export async function summaryCardFor(
   const summary = computeMonthlySummary({
     month,
     rows,
-    deliveries: await weeklyDeliveries(storage.runs, rows),
+    deliveries: await weeklyDeliveries(
+      storage.runs,
+      rows,
+      options.now && localDate(options.now, options.timeZone),
+    ),
     priorRows: prior.flat(),
     laterRows: [...next, ...laterUndos],
     timeZone: options.timeZone,

@@ -38,7 +38,8 @@ export interface RunOpeningOptions {
   extraAttempts: number;
   /**
    * The reps a finished run missed who could get their card now (the weekly run: installed the app
-   * since): when there are any, the run goes on for them, as the same attempt. Missing: none looked for.
+   * since, or Teams' asked wait is over): when there are any, the run goes on for them, as the same
+   * attempt. Missing: none looked for.
    */
   repsBack?: (run: RunRecord) => Promise<string[]>;
   /** True when an earlier run's notice told the admins of this feed problem (not told again). */
@@ -65,6 +66,10 @@ export interface OpenRun<S> {
   /** The reps this run has already handled (its ledger). */
   handled: Awaited<ReturnType<Storage['runs']['listRun']>>;
   directory: Awaited<ReturnType<typeof repDirectory>>;
+  /** The reps the run goes on for because it missed them (repsBack); none when it runs for any other reason. */
+  back: ReadonlySet<string>;
+  /** The run's row as an earlier tick left it (null: this tick started the run). */
+  previousRun: RunRecord | null;
 }
 
 /**
@@ -131,10 +136,11 @@ export async function openRun<S>(
   const existing = await storage.runs.getRun(runKey);
   const previous = previousAttempt(existing);
   let decision = decideAttempt(existing, options.extraAttempts, force, now);
+  let back: string[] = [];
   if (!decision.run && existing?.finishedAt && previous && options.repsBack) {
-    const back = await options.repsBack(existing);
+    back = await options.repsBack(existing);
     if (back.length > 0) {
-      log.info(`${kind} run goes on for reps who installed the app since it missed them`, {
+      log.info(`${kind} run goes on for reps it missed who can get their card now`, {
         runKey,
         reps: back.length,
       });
@@ -221,6 +227,8 @@ export async function openRun<S>(
     states,
     handled,
     directory,
+    back: new Set(back),
+    previousRun: existing,
   };
 }
 

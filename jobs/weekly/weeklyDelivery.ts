@@ -159,7 +159,14 @@ export async function sendClaimed(
       // An error answer: a later tick's retry is a send of its own, not one of the unconfirmed ones
       // the claim limits. No answer: the card may be in the chat, so the claim counts this send.
       if (!sent.unanswered) await ctx.runs.releaseClaim(ctx.runKey, rep);
-      return { rep, status: 'failed', error: sent.error };
+      return {
+        rep,
+        status: 'failed',
+        error: sent.error,
+        ...(sent.retryAfterMs === undefined
+          ? {}
+          : { retryAt: new Date(claimTime(ctx).getTime() + sent.retryAfterMs).toISOString() }),
+      };
   }
 }
 

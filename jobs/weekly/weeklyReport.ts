@@ -19,7 +19,8 @@ export type RepOutcome =
    * removals were kept); removedName: their Teams display name then, for the admins' notice.
    */
   | { rep: string; status: 'no_conversation'; removedOn?: string; removedName?: string }
-  | { rep: string; status: 'failed'; error: string }
+  /** retryAt: Teams asked (429) to wait until then before the next message to them (ISO). */
+  | { rep: string; status: 'failed'; error: string; retryAt?: string }
   /** The rep's own send time (their zone's) has not come yet: a later tick of the run sends it, at `until`. */
   | { rep: string; status: 'waiting'; until: string };
 
@@ -38,6 +39,8 @@ export interface NotReached {
   rep: string;
   status: 'unreachable' | 'no_conversation' | 'failed';
   detail: string;
+  /** A failed rep Teams asked to wait: when a later tick of the week sends their card (weeklyAfterWait.ts). */
+  retryAt?: string;
 }
 
 /** What a completed weekly run did. */
@@ -58,6 +61,8 @@ export interface WeeklyRunDone {
   retry: 'next_tick' | 'rep_time' | 'none';
   /** When the next waiting rep's card goes out (ISO): the run's next tick that sends anything. */
   nextSendAt?: string;
+  /** When the first rep Teams asked (429) to wait is sent their card, once the wait is over (ISO; weeklyAfterWait.ts). */
+  afterWaitAt?: string;
   /** lastOrderDay: the newest order day the run read (YYYY-MM-DD), for next week's replay of its cards. */
   /**
    * notes: what the feed reader passed over (a zip that cannot be read) and left out of the orders or
@@ -210,7 +215,13 @@ export function notReached(outcomes: readonly RepOutcome[]): NotReached[] {
       });
     else if (o.status === 'unreachable')
       out.push({ rep: o.rep, status: o.status, detail: unreachableDetail(o.code) });
-    else if (o.status === 'failed') out.push({ rep: o.rep, status: o.status, detail: o.error });
+    else if (o.status === 'failed')
+      out.push({
+        rep: o.rep,
+        status: o.status,
+        detail: o.error,
+        ...(o.retryAt ? { retryAt: o.retryAt } : {}),
+      });
   }
   return out;
 }
@@ -285,10 +296,17 @@ export function weeklyReportText(report: WeeklyRunDone, names: RepNames = NO_REP
       (report.attempt > 1 ? ` (attempt ${report.attempt}).` : '.'),
   ];
   const retried = failedRetriedLine('card', c.failed, report.retry);
+  // Reps Teams asked to wait get their card on a later tick once the wait is over (said per rep below).
+  const afterWait = report.notReached.filter((n) => n.retryAt !== undefined).length;
+  const given = c.failed - afterWait;
   if (retried) lines.push(retried);
-  else if (c.failed > 0 && report.attempt > 1)
+  else if (given > 0 && report.attempt > 1)
     lines.push(
-      `${plural(c.failed, 'rep')} got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
+      `${plural(given, 'rep')} got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
+    );
+  if (!retried && afterWait > 0)
+    lines.push(
+      `${plural(afterWait, 'rep')} Teams asked to wait ${afterWait === 1 ? 'gets their card' : 'get their cards'} once the wait is over.`,
     );
   if (c.waiting > 0 && report.nextSendAt)
     lines.push(nextSendLine('card', report.nextSendAt, '; the run finishes when every rep has theirs.'));

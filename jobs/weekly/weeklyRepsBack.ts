@@ -15,28 +15,16 @@ export function isBackSince(rep: Pick<Rep, 'installedAt'> | null, missed?: Pick<
   return rep.installedAt !== undefined && Date.parse(rep.installedAt) > Date.parse(missed.at);
 }
 
-/** The reps a finished run's report names as not reached because of the app (the only part a later tick reads). */
+/** The reps a finished run's report names as not reached (the only part a later tick reads). */
 const missedSchema = z.object({
   notReached: z
-    .array(z.object({ rep: z.string(), status: z.string() }))
+    .array(z.object({ rep: z.string(), status: z.string(), retryAt: z.string().optional() }))
     .default([])
     .catch([]),
 });
 
-/**
- * The reps a finished week's run missed (no app when it came to them, or Teams refused their card)
- * who have installed the app since (isBackSince): for them, a later tick goes on with the week's
- * run. Read from the run's report, which keeps the reps not reached while they fit (about 12,000
- * characters of it); none when the report cannot be read. Two point reads a rep named there.
- */
-export async function repsBackSince(
-  runKey: string,
-  run: RunRecord,
-  deps: {
-    conversations: Pick<ConversationStore, 'getRepByEmail'>;
-    runs: Pick<RunLedger, 'getDelivery'>;
-  },
-): Promise<string[]> {
+/** The reps a run's report names as not reached; none when it cannot be read. */
+function notReachedOf(run: RunRecord): z.output<typeof missedSchema>['notReached'] {
   let report: unknown;
   try {
     report = JSON.parse(run.report ?? '{}');
@@ -45,9 +33,32 @@ export async function repsBackSince(
     throw err;
   }
   const parsed = missedSchema.safeParse(report);
-  if (!parsed.success) return [];
+  return parsed.success ? parsed.data.notReached : [];
+}
+
+/**
+ * The reps a finished week's run missed who can get their card now: those with no app when it came
+ * to them, or whose card Teams refused, who have installed the app since (isBackSince), and those
+ * Teams asked (429) to wait whose wait is over at `now` (weeklyAfterWait.ts). For them, a later tick
+ * goes on with the week's run. Read from the run's report, which keeps the reps not reached while
+ * they fit (about 12,000 characters of it); none when the report cannot be read. Two point reads a
+ * rep named there.
+ */
+export async function repsBackSince(
+  runKey: string,
+  run: RunRecord,
+  now: Date,
+  deps: {
+    conversations: Pick<ConversationStore, 'getRepByEmail'>;
+    runs: Pick<RunLedger, 'getDelivery'>;
+  },
+): Promise<string[]> {
   const back: string[] = [];
-  for (const { rep, status } of parsed.data.notReached) {
+  for (const { rep, status, retryAt } of notReachedOf(run)) {
+    if (status === 'failed' && retryAt !== undefined && now.getTime() >= Date.parse(retryAt)) {
+      back.push(rep);
+      continue;
+    }
     if (status !== 'no_conversation' && status !== 'unreachable') continue;
     const installed = await deps.conversations.getRepByEmail(rep);
     if (!installed) continue;
@@ -56,6 +67,18 @@ export async function repsBackSince(
     if (isBackSince(installed, missed ?? undefined)) back.push(rep);
   }
   return back;
+}
+
+/**
+ * The reps of a week's run Teams asked (429) to wait, with when the wait ends (ISO), from the run's
+ * report: a tick before then sends them nothing (Teams would only answer 429 again), and the first
+ * tick after it sends their card, once (weeklyAfterWait.ts).
+ */
+export function teamsWaits(run: RunRecord | null): Map<string, string> {
+  const waits = new Map<string, string>();
+  for (const { rep, status, retryAt } of run ? notReachedOf(run) : [])
+    if (status === 'failed' && retryAt !== undefined) waits.set(rep, retryAt);
+  return waits;
 }
 
 /**

@@ -24,6 +24,8 @@ const previousAttemptSchema = z.object({
   nextSendAt: z.iso.datetime({ offset: true }).optional(),
   /** What follows the attempt: failed reps tried again, reps waiting for their time, or nothing. */
   retry: z.enum(['next_tick', 'rep_time', 'none']).optional(),
+  /** When the first rep Teams asked to wait is sent their card, once the wait is over (rows before have none). */
+  afterWaitAt: z.string().optional(),
 });
 export type PreviousAttempt = z.output<typeof previousAttemptSchema>;
 
@@ -43,13 +45,15 @@ export function previousAttempt(run: RunRecord | null): PreviousAttempt | null {
 
 /**
  * True when the week's run has sent every card it will: its row finished with no failed rep to try
- * again and no rep waiting for their own send time (a row whose report cannot be read, or written
- * before it said so, counts as settled, as decideAttempt leaves it finished).
+ * again, no rep waiting for their own send time and none for the end of a wait Teams asked for (a
+ * row whose report cannot be read, or written before it said so, counts as settled, as decideAttempt
+ * leaves it finished).
  */
 export function runSettled(run: RunRecord | null): boolean {
   if (!run?.finishedAt) return false;
-  const retry = previousAttempt(run)?.retry;
-  return retry === undefined || retry === 'none';
+  const previous = previousAttempt(run);
+  if (previous?.afterWaitAt !== undefined) return false;
+  return previous?.retry === undefined || previous.retry === 'none';
 }
 
 /**

@@ -24,6 +24,7 @@ import {
 import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
+import { afterTeamsWait, stillWaitingOnTeams, teamsWaitEnds } from './weeklyAfterWait';
 import { bookChanges } from './weeklyBookChanges';
 import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
@@ -45,7 +46,7 @@ import {
   waitingUntil,
   weeklyReportText,
 } from './weeklyReport';
-import { repsBackSince, settledReps } from './weeklyRepsBack';
+import { repsBackSince, settledReps, teamsWaits } from './weeklyRepsBack';
 import { DEFAULT_EXTRA_ATTEMPTS } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
 
@@ -143,7 +144,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       timeZone: config.timeZone,
       force,
       extraAttempts,
-      repsBack: (run) => repsBackSince(runKey, run, storage),
+      repsBack: (run) => repsBackSince(runKey, run, now, storage),
     },
     () => storage.state.readAll(),
   );
@@ -162,6 +163,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     states: snapshot,
     handled,
     directory,
+    back,
+    previousRun,
   } = opening;
   const { book, report: feedReport } = feed;
   const storedOwner = await storedOwnerOf(snapshot.states, directory);
@@ -212,6 +215,10 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const preparedAt = clock();
   const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
   const ledger = await settledReps(handled, directory);
+  // Reps Teams asked to wait: not sent to before the wait ends; the first tick after it sends once.
+  const waits = teamsWaits(previousRun);
+  const onTeamsWait = new Map([...waits].filter(([, end]) => now.getTime() < Date.parse(end)));
+  const waitedFor = new Set([...back].filter((rep) => waits.has(rep) && !onTeamsWait.has(rep)));
   const delivery = {
     runKey,
     at,
@@ -232,8 +239,10 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     runLimited(
       weeks.map((week) => () => {
         const earlier = ledger.get(week.owner);
-        return earlier
-          ? Promise.resolve(fromLedger(week.owner, week.shown.length, earlier))
+        const waitEnds = onTeamsWait.get(week.owner);
+        if (earlier) return Promise.resolve(fromLedger(week.owner, week.shown.length, earlier));
+        return waitEnds
+          ? Promise.resolve(stillWaitingOnTeams(week.owner, waitEnds))
           : deliverRepWeek(week, delivery, tally);
       }),
       config.sendConcurrency ?? DEFAULT_SEND_CONCURRENCY,
@@ -251,7 +260,11 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   );
   // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
   const [sent, written] = await bothSettled(deliverAll, writeRest);
-  const outcomes: RepOutcome[] = sent.value;
+  const outcomes: RepOutcome[] = afterTeamsWait(sent.value, {
+    runKey,
+    wording: delivery.wording,
+    afterWait: waitedFor,
+  });
   const [restWrite, audited] = written.value;
 
   const requestsAfter = storage.requests();
@@ -291,6 +304,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     ...waitingUntil(outcomes),
     deliveredEarlier: outcomes.filter((o) => o.status === 'delivered' && o.earlier).length,
     notReached: notReached(outcomes),
+    ...teamsWaitEnds(notReached(outcomes)),
     ...sendAndStorageFigures(tally, requestsBefore, requestsAfter),
     ...(rulesFile ? { rulesFile } : {}),
     adminNotice: 'not_needed',

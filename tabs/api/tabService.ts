@@ -207,7 +207,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
     const rows = (await Promise.all(months.map((m) => deps.storage.audit.readMonth(m))))
       .flat()
       .filter((r) => r.action === 'surfaced' && runKeyOfWeeklyRow(r.id) === runKey);
-    const cards = (await weeklyDeliveries(deps.storage.runs, rows, runKey)).get(runKey);
+    const cards = (await weeklyDeliveries(deps.storage.runs, rows, day)).get(runKey);
     const delivered = new Set<string>();
     const undelivered = new Set<string>();
     for (const r of rows) {
@@ -448,7 +448,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
       const deliveries = await weeklyDeliveries(
         deps.storage.runs,
         months.flatMap((m) => rowsOf(m)),
-        weeklyRunKeyOfDay(day),
+        day,
       );
       // The saves that hold and the holdout's comeback rates are read from the order feed, as the
       // monthly summary reads them (of the shown rep's customers only).

@@ -145,6 +145,7 @@ export class FakeTeamsConnector {
   readonly requestTimes: number[] = [];
   private readonly byConversation = new Map<string, { injection: Injection; remaining: number }>();
   private readonly byRequestNumber = new Map<number, Injection>();
+  private readonly throttledUntil = new Map<string, number>();
   private readonly conversationWindows = new Map<string, SlidingWindows>();
   private readonly globalWindows: SlidingWindows;
   private readonly conversationsByMember = new Map<string, string>();
@@ -195,6 +196,15 @@ export class FakeTeamsConnector {
     times = Number.POSITIVE_INFINITY,
   ): void {
     this.byConversation.set(conversationId, { injection, remaining: times });
+  }
+
+  /**
+   * Throttles a conversation as Teams does when it asks for a long wait: every request for it until
+   * the fake's clock (`now`) reaches `untilMs` is answered 429 with a Retry-After of the whole seconds
+   * still to wait, the same end each time, however often it is asked.
+   */
+  throttleConversationUntil(conversationId: string, untilMs: number): void {
+    this.throttledUntil.set(conversationId, untilMs);
   }
 
   /** Answers `injection` to the Nth request the fake receives (1-based, counted over all requests). */
@@ -253,6 +263,11 @@ export class FakeTeamsConnector {
     if (!match) return json(res, 404, { error: { code: 'NotFound', message: `${req.method} ${path}` } });
     const conversationId = decodeURIComponent(match[1]);
 
+    const until = this.throttledUntil.get(conversationId);
+    if (until !== undefined && now < until) {
+      this.stats.throttled++;
+      return answerInjection(res, { status: 429, retryAfterSeconds: Math.ceil((until - now) / 1000) });
+    }
     const injected = this.takeInjection(conversationId, requestNumber);
     if (injected?.status === 'hang') {
       // Holds the request open and answers nothing, as a stalled service would; stop() closes it.

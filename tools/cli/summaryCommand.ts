@@ -81,6 +81,7 @@ export async function runSummaryCommand(
       silentAfterDays: rules.followUps.silentAfterDays,
       ...config.card,
       ...feed,
+      now,
     });
   } catch (error) {
     // Its message names the endpoint and the cause: a stack would only bury it.

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { weeklyReportText } from '../../../jobs/weekly/weeklyReport';
+import { type WeeklyReport, weeklyReportText } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import type { TabUser } from '../../../tabs/api/tabToken';
 import {
   completed,
   conversationOf,
@@ -9,60 +10,193 @@ import {
   openWeeklyWorld,
   SEND_TIME,
   slippingBook,
+  tabsOver,
   type WeeklyWorld,
 } from './weeklyWorld';
 
 // A rep Teams throttles with a Retry-After longer than a run waits for one rep (60 s), through the
-// weekly run, the real proactive sender and the fake Teams connector, on Azurite.
+// weekly run, the real proactive sender and the fake Teams connector (on the ticks' clock), on Azurite.
 
 const [ANA, BEN] = ['ana@x.com', 'ben@x.com'];
-/** The timer tick `n` quarter hours after the send time. */
+/** The timer tick `n` quarter hours after the send time (Monday 23 November 2026, 08:03 in Chicago). */
 const tick = (n: number) => new Date(SEND_TIME.getTime() + n * 15 * 60_000);
+const BOSS: TabUser = { userId: 'aad-boss', name: 'Boss', email: 'boss@x.com', tenantId: 'tenant-1' };
 const TOLD = `${BEN}: Teams asked to wait 2 minutes before the next message to them (HTTP 429, too many messages), longer than a run waits for one rep`;
 
-describe('a rep Teams asks to wait longer than a run waits (429, Retry-After 120 s)', () => {
+describe('a rep Teams asks to wait longer than a run waits', () => {
   let world: WeeklyWorld;
   let notices: string[];
+  let clock: number;
   beforeEach(async () => {
-    world = await openWeeklyWorld('longwait');
+    clock = SEND_TIME.getTime();
+    world = await openWeeklyWorld('longwait', { fakeNow: () => clock });
     notices = [];
     await installReps(world, [ANA, BEN]);
   });
   afterEach(async () => {
     await world.stop();
   });
+  const book = slippingBook([ANA, BEN], { slipping: 1 });
   const deps = () =>
-    depsFor(world, slippingBook([ANA, BEN], { slipping: 1 }), {
+    depsFor(world, book, {
       notifyAdmins: async (text) => {
         notices.push(text);
         return 'posted';
       },
     });
+  /** The weekly tick `n`, with the fake connector's clock set to it. */
+  const at = async (n: number): Promise<WeeklyReport> => {
+    clock = tick(n).getTime();
+    return runWeekly(deps(), { now: tick(n) });
+  };
+  const bens = () => world.fake.sentTo(conversationOf(BEN));
 
-  it('gets the card on the next tick of the day, once, Ana none twice; the account says why in words', async () => {
-    world.fake.injectForConversation(conversationOf(BEN), { status: 429, retryAfterSeconds: 120 }, 1);
-    const first = completed(await runWeekly(deps(), { now: tick(0) }));
-    expect(first).toMatchObject({ retry: 'next_tick', counts: { delivered: 1, failed: 1 } });
-    const text = weeklyReportText(first);
-    expect(text).toContain(`- ${TOLD}`);
-    expect(text).toContain('The 1 failed rep is tried again on the next tick.');
-    expect(world.fake.sentTo(conversationOf(BEN))).toHaveLength(0);
+  describe('for 2 minutes (Retry-After 120 s)', () => {
+    it('gets the card on the next tick of the day, once, Ana none twice; the account says why in words', async () => {
+      world.fake.injectForConversation(conversationOf(BEN), { status: 429, retryAfterSeconds: 120 }, 1);
+      const first = completed(await at(0));
+      expect(first).toMatchObject({ retry: 'next_tick', counts: { delivered: 1, failed: 1 } });
+      const text = weeklyReportText(first);
+      expect(text).toContain(`- ${TOLD}`);
+      expect(text).toContain('The 1 failed rep is tried again on the next tick.');
+      expect(world.fake.sentTo(conversationOf(BEN))).toHaveLength(0);
 
-    const second = completed(await runWeekly(deps(), { now: tick(1) }));
-    expect(second).toMatchObject({ retry: 'none', counts: { delivered: 2, failed: 0 } });
-    expect(world.fake.sentTo(conversationOf(BEN))).toHaveLength(1);
-    expect(world.fake.sentTo(conversationOf(ANA))).toHaveLength(1);
-    expect(notices).toEqual([]);
+      const second = completed(await at(1));
+      expect(second).toMatchObject({ retry: 'none', counts: { delivered: 2, failed: 0 } });
+      expect(world.fake.sentTo(conversationOf(BEN))).toHaveLength(1);
+      expect(world.fake.sentTo(conversationOf(ANA))).toHaveLength(1);
+      expect(notices).toEqual([]);
+    });
+
+    it('still throttled at the last attempt of the day (the wait ends 2 minutes on): the admins read when he gets it, and he does, once', async () => {
+      world.fake.injectForConversation(conversationOf(BEN), { status: 429, retryAfterSeconds: 120 }, 4);
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain('1 rep Teams asked to wait gets their card once the wait is over.');
+      expect(notices[0]).not.toContain('none follows this week');
+      expect(notices[0]).toContain(
+        `- Rep ${TOLD.replace(BEN, `${BEN} (${BEN})`)}: their card goes out once the wait is over, after Mon 23 Nov at 8:50 AM`,
+      );
+      expect(world.fake.sentTo(conversationOf(BEN))).toHaveLength(0);
+
+      const after = completed(await at(4));
+      expect(after).toMatchObject({ retry: 'none', counts: { delivered: 2, failed: 0 } });
+      expect(world.fake.sentTo(conversationOf(BEN))).toHaveLength(1);
+      expect(world.fake.sentTo(conversationOf(ANA))).toHaveLength(1);
+      expect(await at(5)).toMatchObject({ status: 'not_due' });
+      expect(world.fake.sentTo(conversationOf(BEN))).toHaveLength(1);
+      expect(notices).toHaveLength(1);
+    });
   });
 
-  it('still throttled at the last attempt of the day: the admins read that Teams asked to wait, and that no card follows this week', async () => {
-    world.fake.injectForConversation(conversationOf(BEN), { status: 429, retryAfterSeconds: 120 });
-    for (let n = 0; n < 4; n++) completed(await runWeekly(deps(), { now: tick(n) }));
-    expect(notices).toHaveLength(1);
-    expect(notices[0]).toContain(
-      '1 rep got no card after 4 attempts: none follows this week unless the run is forced.',
-    );
-    expect(notices[0]).toContain(`- Rep ${TOLD.replace(BEN, `${BEN} (${BEN})`)}`);
-    expect(world.fake.sentTo(conversationOf(BEN))).toHaveLength(0);
+  // Teams answers 429 again on every try until the wait is over, as it does.
+  describe('for hours', () => {
+    it("gets the week's card on the first tick after the wait, once; the admins are told when, in the team's words", async () => {
+      // Two hours from 08:03, past the run's own retries at 08:18, 08:33 and 08:48.
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      expect(bens()).toHaveLength(0);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain('1 rep Teams asked to wait gets their card once the wait is over.');
+      expect(notices[0]).toContain(
+        '- Rep ben@x.com (ben@x.com): Teams asked to wait before the next message to them (HTTP 429, too many messages), longer than a run waits for one rep, so this tick sent nothing: their card goes out once the wait is over, after Mon 23 Nov at 10:03 AM',
+      );
+      // Asked once at 08:03: the day's later attempts leave his chat alone until the wait is over.
+      expect(world.fake.stats.throttled).toBe(1);
+      expect(notices[0]).not.toContain('none follows this week');
+      // Meanwhile the Team tab says his card is still to come, not that it reached nobody.
+      const benOnTab = () =>
+        tabsOver(world, book, {
+          clock: () => tick(6),
+          access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: ['aad-boss'] },
+        }).team(BOSS, { rep: BEN, month: null });
+      const waiting = await benOnTab();
+      expect([waiting.listedThisWeek, waiting.notDeliveredThisWeek, waiting.weeklyRunDone]).toEqual([
+        0,
+        0,
+        false,
+      ]);
+
+      // Nothing goes to Ben while the wait lasts.
+      for (let n = 4; n < 8; n++) expect(await at(n)).toMatchObject({ status: 'not_due' });
+      expect(bens()).toHaveLength(0);
+      // 10:03, the wait's end, or the tick after (the wait counts from the answer, moments after 08:48).
+      const sent = [await at(8), await at(9)].find((r) => r.status === 'completed');
+      expect(sent).toMatchObject({ retry: 'none', counts: { delivered: 2, failed: 0 } });
+      expect(bens()).toHaveLength(1);
+      expect(world.fake.sentTo(conversationOf(ANA))).toHaveLength(1);
+      for (let n = 10; n < 14; n++) expect(await at(n)).toMatchObject({ status: 'not_due' });
+      expect(bens()).toHaveLength(1);
+      expect(notices).toHaveLength(1);
+      const done = await benOnTab();
+      expect([done.listedThisWeek, done.notDeliveredThisWeek, done.weeklyRunDone]).toEqual([1, 0, true]);
+    });
+
+    it('two instances on the tick after the wait send him one card', async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      // Both on the same tick, the connector's clock at it.
+      clock = tick(9).getTime();
+      const both = await Promise.all([
+        runWeekly(deps(), { now: tick(9) }),
+        runWeekly(deps(), { now: tick(9) }),
+      ]);
+      expect(both.some((r) => r.status === 'completed')).toBe(true);
+      for (let n = 10; n < 14; n++) await at(n);
+      expect(bens()).toHaveLength(1);
+      expect(world.fake.sentTo(conversationOf(ANA))).toHaveLength(1);
+    });
+
+    it('throttled again after the wait: tried once only, nothing more that week', async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(20).getTime());
+      const again = completed(await at(9));
+      expect(again).toMatchObject({ counts: { delivered: 1, failed: 1 } });
+      expect(again.notReached[0].detail).toContain(
+        'once more after the wait Teams asked for: no card follows this week unless the run is forced',
+      );
+      const requests = world.fake.stats.requests;
+      for (let n = 10; n < 30; n++) await at(n);
+      expect(world.fake.stats.requests).toBe(requests);
+      expect(bens()).toHaveLength(0);
+    });
+
+    it("a rep who adds the app after the day's last attempt, and whom Teams then asks to wait, gets the card after the wait", async () => {
+      const CAL = 'cal@x.com';
+      const withCal = depsFor(world, slippingBook([ANA, BEN, CAL], { slipping: 1 }));
+      const tickWithCal = async (n: number) => {
+        clock = tick(n).getTime();
+        return runWeekly(withCal, { now: tick(n) });
+      };
+      // Ben's sends fail all day (503), so the day's four attempts are spent by 08:48.
+      world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+      for (let n = 0; n < 4; n++) await tickWithCal(n);
+      // Cal adds the app at 09:00; Teams throttles his new chat for an hour from then.
+      await installReps(world, [CAL]);
+      world.fake.throttleConversationUntil(conversationOf(CAL), tick(4).getTime() + 57 * 60_000);
+      expect(completed(await tickWithCal(4)).counts).toMatchObject({ delivered: 1, failed: 2 });
+      for (let n = 5; n < 8; n++) await tickWithCal(n);
+      expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(0);
+      for (let n = 8; n < 10; n++) await tickWithCal(n);
+      expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(1);
+    });
+
+    it('a wait that ends after the week: no card this week, and the admins are told so', async () => {
+      // Until Monday 30 November, 08:03 in Chicago: next week's run sends its own card.
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(7 * 96).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain(
+        'the wait ends Mon 30 Nov at 8:03 AM, after this week, so no card follows this week unless the run is forced',
+      );
+      expect(notices[0]).toContain(
+        '1 rep got no card after 4 attempts: none follows this week unless the run is forced.',
+      );
+      expect(notices[0]).not.toContain('once the wait is over');
+      // Sunday's last tick of the week sends nothing to him.
+      expect(await at(7 * 96 - 1)).toMatchObject({ status: 'not_due' });
+      expect(bens()).toHaveLength(0);
+    });
   });
 });

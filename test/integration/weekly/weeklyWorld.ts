@@ -50,15 +50,21 @@ export function actionStoresOf(world: Pick<WeeklyWorld, 'storage' | 'cards'>): A
   };
 }
 
-/** Opens a fresh world (new table prefix, new fake connector). */
-export async function openWeeklyWorld(name: string): Promise<WeeklyWorld> {
+/**
+ * Opens a fresh world (new table prefix, new fake connector); `fakeNow`: the fake connector's clock
+ * (milliseconds), for a test that moves the time on from tick to tick.
+ */
+export async function openWeeklyWorld(
+  name: string,
+  { fakeNow }: { fakeNow?: () => number } = {},
+): Promise<WeeklyWorld> {
   const connectionString = inject('azuriteConnectionString');
   const tablePrefix = `w${name}${randomBytes(4).toString('hex')}`;
   const retry = { maxRetries: 1, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
   const [storage, cards, fake] = await Promise.all([
     openStorage({ connectionString, tablePrefix }, { timeZone: TIME_ZONE, retry }),
     openCardStore({ connectionString, tablePrefix }, { retry }),
-    FakeTeamsConnector.start(),
+    FakeTeamsConnector.start(fakeNow ? { now: fakeNow } : {}),
   ]);
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '' }));
   const sender = new ProactiveSender({ adapter, appId: '', retry: { baseDelayMs: 20, maxAttempts: 5 } });

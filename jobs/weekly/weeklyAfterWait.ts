@@ -1,0 +1,61 @@
+import { type DateWording, dayWords } from '../../bot/taps/actionWords';
+import { formatTimeOfDay, localDate } from '../../rules/calendar';
+import { weeklyRunKeyOfDay } from '../schedule/weeklyRunDue';
+import type { NotReached, RepOutcome } from './weeklyReport';
+
+/** When Teams' asked wait ends, in the team's words: `Mon 23 Nov at 10:03 AM`. */
+export function waitEndWords(retryAt: string, wording: DateWording): string {
+  return `${dayWords(retryAt, wording)} at ${formatTimeOfDay(retryAt, wording.timeZone, wording.locale)}`;
+}
+
+/**
+ * A rep Teams answered 429 with a wait longer than a run waits (their outcome's `retryAt`): the first
+ * tick once the wait is over sends them the week's card (repsBackSince finds them), and only once, so
+ * a rep Teams keeps throttling is not written to every quarter hour. `afterWait`: the reps this tick
+ * went on for because their wait was over; a failure of theirs is final for the week. A wait that
+ * ends after the week (its run key) brings no card this week either: the next week's run sends its
+ * own. Each failure says which, for the admins; only a rep a later tick sends to keeps `retryAt`.
+ */
+export function afterTeamsWait(
+  outcomes: readonly RepOutcome[],
+  run: { runKey: string; wording: DateWording; afterWait: ReadonlySet<string> },
+): RepOutcome[] {
+  return outcomes.map((o) => {
+    if (o.status !== 'failed' || o.retryAt === undefined) return o;
+    const { retryAt, ...failed } = o;
+    const when = waitEndWords(retryAt, run.wording);
+    if (run.afterWait.has(o.rep))
+      return {
+        ...failed,
+        error: `${o.error}, once more after the wait Teams asked for: no card follows this week unless the run is forced`,
+      };
+    if (weeklyRunKeyOfDay(localDate(retryAt, run.wording.timeZone)) !== run.runKey)
+      return {
+        ...failed,
+        error: `${o.error}: the wait ends ${when}, after this week, so no card follows this week unless the run is forced`,
+      };
+    return { ...o, error: `${o.error}: their card goes out once the wait is over, after ${when}` };
+  });
+}
+
+/**
+ * A rep an earlier tick of the week found Teams asked to wait, whose wait is not over: not sent to
+ * now (Teams would only answer 429 again), failed again with the same end of the wait.
+ */
+export function stillWaitingOnTeams(rep: string, retryAt: string): RepOutcome {
+  return {
+    rep,
+    status: 'failed',
+    error:
+      'Teams asked to wait before the next message to them (HTTP 429, too many messages), longer than a run waits for one rep, so this tick sent nothing',
+    retryAt,
+  };
+}
+
+/** When the first rep Teams asked to wait is sent their card again (ISO), as the report's field; none when no rep is. */
+export function teamsWaitEnds(notReached: readonly NotReached[]): { afterWaitAt?: string } {
+  let first: string | undefined;
+  for (const n of notReached)
+    if (n.retryAt !== undefined && (first === undefined || n.retryAt < first)) first = n.retryAt;
+  return first === undefined ? {} : { afterWaitAt: first };
+}
