@@ -955,7 +955,8 @@ async function ordersLeftOut(
   // and writes Captured false.
   const notCaptured = present.has('captured') ? `lower(captured) = 'false'` : 'false';
   // A payout to the shop's bank repeats its sale's id and amount: only that line is left out, not
-  // the sale's, and the sale's customer is not asked of it.
+  // the sale's, and the sale's customer is not asked of it. Its status is the payout's (one SumUp
+  // could not make to the bank, Fehlgeschlagen): it leaves no sale out.
   const payout = typeMapped ? payoutTypeSql('type') : 'false';
   const rows = refundDays
     ? `(SELECT o.*, d.parsed AS day, rd.parsed AS refund_day FROM orders_in o
@@ -964,7 +965,7 @@ async function ordersLeftOut(
   await engine.run(`
     CREATE OR REPLACE TABLE orders_left_out_rows AS
       SELECT order_id, ${customerKey('customer_id')} AS id_key, CASE WHEN ${byStatus} THEN status END AS status FROM ${rows}
-      WHERE order_id <> '' AND (${byStatus} OR ${notCaptured});
+      WHERE order_id <> '' AND (${byStatus} OR ${notCaptured}) AND NOT ${payout};
     -- A line naming no customer is of the order whose id its other left-out lines give with a customer:
     -- its key is dropped there, and kept (every customer's lines of that id) only where none does.
     CREATE OR REPLACE TABLE orders_left_out_keys AS

@@ -2612,6 +2612,30 @@ describe("a card reader's transaction report, its customers typed as the descrip
     );
   });
 
+  it("a payout SumUp could not make to the bank (Fehlgeschlagen on the payout line) leaves its sale an order: the payout's status is not the sale's", async () => {
+    // SumUp's API documents FAILED for "a payout that could not be executed" (TransactionEventStatus);
+    // the money stays in the account and the card sale stands.
+    const dir = await mkdtemp(join(tmpdir(), 'churn-sumup-'));
+    try {
+      await writeFile(join(dir, 'customers.csv'), readFileSync(join(corpus('sumup'), 'customers.csv')));
+      const orders = readFileSync(join(corpus('sumup'), 'orders.csv'), 'utf8');
+      const failed = orders.replace('TCCLAW8A3R,Auszahlung,Gezahlt', 'TCCLAW8A3R,Auszahlung,Fehlgeschlagen');
+      expect(failed).not.toBe(orders);
+      await writeFile(join(dir, 'orders.csv'), failed);
+      const rules = docsRules('**SumUp.**');
+      const { book, report } = await readFeed(dir, feedOptionsFrom(parseRules(rules), '2026-11-30', francs));
+      expect(ordersOf(book)['K-1011']).toEqual([['2026-11-24', 96]]);
+      expect(report.files[1].notes).toContain(
+        'status: 3 orders left out, never placed or undone ("Abgebrochen" 1, "Erstattet" 1, "Fehlgeschlagen" 1)',
+      );
+      expect(report.files[1].notes).toContain(
+        'type: 41 lines left out, payouts to the shop\'s bank, not sales ("Auszahlung" 41)',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("`score` on the SumUp report: each customer's orders, first and last order and spend", async () => {
     const { rows } = await scoreJson(
       corpus('sumup'),
