@@ -710,10 +710,13 @@ function noOwnerForOrders(orders: string): FeedError {
  * The account's own address (lower case) in an orders file whose customer_id is mapped to several
  * headers, where the customers are taken from it: a payments account's download names both parties
  * of each line (PayPal's `From Email Address` and `To Email Address`), the buyer and the account,
- * which is the one party on every line naming two. Taken for a customer, the account would own
- * every refund it sent, and no buyer would lose one. Null for a single header or where no value is
- * on every such line (columns that do not name two parties); stops where two are (every line
- * between the account and one buyer: which is whose cannot be told).
+ * which is the one party on every line naming two, the payee of each payment and the payer of each
+ * refund, so under both headers. Taken for a customer, the account would own every refund it sent,
+ * and no buyer would lose one. Null for a single header or where no value is on every such line
+ * under more than one header: headers naming one customer twice (a till's customer number and
+ * their email), each always under its own, leave the customer the first filled. Stops where two
+ * are (every line between the account and one buyer, a refund among them: which is whose cannot be
+ * told).
  */
 async function accountAddress(
   engine: FeedEngine,
@@ -721,14 +724,19 @@ async function accountAddress(
   indices: readonly number[],
 ): Promise<string | null> {
   if (indices.length < 2) return null;
-  const values = indices.map((i) => `NULLIF(lower(${trimmedSql(`c${i}`)}), '')`).join(', ');
+  const cells = indices
+    .map(
+      (i, header) =>
+        `SELECT rowid AS rid, ${header} AS header, NULLIF(lower(${trimmedSql(`c${i}`)}), '') AS v FROM ${source.table} WHERE rowid > 0`,
+    )
+    .join(' UNION ALL ');
   const rows = await engine.rows(`
-    WITH parties AS (
-      SELECT rid, list_distinct(list_filter([${values}], v -> v IS NOT NULL)) AS vs
-      FROM (SELECT rowid AS rid, * FROM ${source.table} WHERE rowid > 0)),
-    two AS (SELECT rid, vs FROM parties WHERE len(vs) >= 2)
-    SELECT v, count(*) AS n FROM (SELECT unnest(vs) AS v FROM two) GROUP BY v
-    HAVING count(*) = (SELECT count(*) FROM two) ORDER BY v`);
+    WITH cells AS (SELECT * FROM (${cells}) WHERE v IS NOT NULL),
+    two AS (SELECT rid FROM cells GROUP BY rid HAVING count(DISTINCT v) >= 2),
+    parties AS (
+      SELECT c.v, count(DISTINCT c.rid) FILTER (WHERE t.rid IS NOT NULL) AS n, count(DISTINCT c.header) AS headers
+      FROM cells c LEFT JOIN two t USING (rid) GROUP BY c.v)
+    SELECT v, n FROM parties WHERE n > 0 AND n = (SELECT count(*) FROM two) AND headers >= 2 ORDER BY v`);
   if (rows.length === 0) return null;
   const lines = Number(rows[0][1]);
   const counted = `${lines.toLocaleString('en-US')} ${lines === 1 ? 'line' : 'lines'}`;
