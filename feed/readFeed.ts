@@ -1146,7 +1146,8 @@ async function checkOrders(
     refundDates && cut !== undefined
       ? `coalesce(refund_day > ${dayOf(cut)} AND day <= ${dayOf(cut)}, false)`
       : undefined;
-  // Read only where mapped, as for credits: many exports have a Type column meaning something else.
+  // `type` (payouts left out here, credits below) is read only where mapped: many exports have a
+  // Type column meaning something else.
   const typeMapped = present.has('type') && mapping?.type !== undefined;
   const leftOut =
     present.has('status') || present.has('captured') || typeMapped
@@ -1206,8 +1207,8 @@ async function checkOrders(
       : []),
   ];
   // A credit note whose type alone says it is one (its amounts written positive): read as negative,
-  // as a credit. Read only where mapped: many exports have a Type column meaning something else.
-  const credit = present.has('type') && mapping?.type !== undefined ? creditTypeSql('o.type') : undefined;
+  // as a credit.
+  const credit = typeMapped ? creditTypeSql('o.type') : undefined;
   const creditLines = credit ? await creditNoteLines(engine, source, credit) : 0;
   const [[negatives]] = await engine.rows(
     `SELECT count(*) + ${creditLines} FROM ${amounts} WHERE parsed < 0${prices ? ` OR EXISTS (SELECT 1 FROM ${prices} WHERE parsed < 0)` : ''}`,
