@@ -880,6 +880,12 @@ function problemRows(columns: ColumnChecks[], checked: string, parsedColumns: st
 }
 
 /**
+ * Statuses of an order refunded in full: undone, unless refunded after the as-of date (refunded_at).
+ * SumUp's report in German writes Erstattet.
+ */
+const REFUNDED = ['refunded', 'erstattet'];
+
+/**
  * Statuses of an order that was never placed or was undone: a draft, voided or deleted invoice
  * (Xero, QuickBooks, Zoho Books), a quotation (Odoo), a cancelled, failed or refunded order
  * (WooCommerce, Shopify, Stripe), a payment authorised but never taken (Shopify's expired). Any
@@ -903,13 +909,12 @@ const NOT_PLACED = [
   'cancelled',
   'canceled',
   'failed',
-  'refunded',
+  ...REFUNDED,
   'declined',
-  // SumUp's transaction report in German: a payment cancelled at the reader, one that failed (a card
-  // declined) and one refunded.
+  // SumUp's transaction report in German: a payment cancelled at the reader and one that failed (a
+  // card declined).
   'abgebrochen',
   'fehlgeschlagen',
-  'erstattet',
   // PayPal's payment refused by the card's bank or by PayPal (Denied): no money was taken.
   'denied',
   // BigCommerce's checkout left at the payment page (Incomplete), listed among its orders.
@@ -957,7 +962,7 @@ async function ordersLeftOut(
       OR lower(v) IN (${quoted(NOT_PAID_AS_WRITTEN)}) OR regexp_matches(lower(v), '^(voided\\b|void\\s*:)'))`;
     // An order refunded after the as-of date was an order on it: its status says what it is now.
     if (refundDays)
-      byStatus = `(${byStatus} AND NOT (regexp_replace(lower(status), '^wc-', '') = 'refunded' AND ${refundDays.refundedLater}))`;
+      byStatus = `(${byStatus} AND NOT (regexp_replace(lower(status), '^wc-', '') IN (${quoted(REFUNDED)}) AND ${refundDays.refundedLater}))`;
   }
   // A card payment authorised and never captured was never taken: Stripe keeps its Status Paid
   // and writes Captured false.
