@@ -710,10 +710,13 @@ function noOwnerForOrders(orders: string): FeedError {
  * The account's own address (lower case) in an orders file whose customer_id is mapped to several
  * headers, where the customers are taken from it: a payments account's download names both parties
  * of each line (PayPal's `From Email Address` and `To Email Address`), the buyer and the account,
- * which is the one party on every line naming two. Taken for a customer, the account would own
- * every refund it sent, and no buyer would lose one. Null for a single header or where no value is
- * on every such line (columns that do not name two parties); stops where two are (every line
- * between the account and one buyer: which is whose cannot be told).
+ * which is the one party on every line naming two, the payee of each payment and the payer of each
+ * refund, so under both headers. Taken for a customer, the account would own every refund it sent,
+ * and no buyer would lose one. Null for a single header or where no value is on every such line
+ * under more than one header: headers naming one customer twice (a till's customer number and
+ * their email), each always under its own, leave the customer the first filled. Stops where two
+ * are (every line between the account and one buyer, a refund among them: which is whose cannot be
+ * told).
  */
 async function accountAddress(
   engine: FeedEngine,
@@ -721,14 +724,19 @@ async function accountAddress(
   indices: readonly number[],
 ): Promise<string | null> {
   if (indices.length < 2) return null;
-  const values = indices.map((i) => `NULLIF(lower(${trimmedSql(`c${i}`)}), '')`).join(', ');
+  const cells = indices
+    .map(
+      (i, header) =>
+        `SELECT rowid AS rid, ${header} AS header, NULLIF(lower(${trimmedSql(`c${i}`)}), '') AS v FROM ${source.table} WHERE rowid > 0`,
+    )
+    .join(' UNION ALL ');
   const rows = await engine.rows(`
-    WITH parties AS (
-      SELECT rid, list_distinct(list_filter([${values}], v -> v IS NOT NULL)) AS vs
-      FROM (SELECT rowid AS rid, * FROM ${source.table} WHERE rowid > 0)),
-    two AS (SELECT rid, vs FROM parties WHERE len(vs) >= 2)
-    SELECT v, count(*) AS n FROM (SELECT unnest(vs) AS v FROM two) GROUP BY v
-    HAVING count(*) = (SELECT count(*) FROM two) ORDER BY v`);
+    WITH cells AS (SELECT * FROM (${cells}) WHERE v IS NOT NULL),
+    two AS (SELECT rid FROM cells GROUP BY rid HAVING count(DISTINCT v) >= 2),
+    parties AS (
+      SELECT c.v, count(DISTINCT c.rid) FILTER (WHERE t.rid IS NOT NULL) AS n, count(DISTINCT c.header) AS headers
+      FROM cells c LEFT JOIN two t USING (rid) GROUP BY c.v)
+    SELECT v, n FROM parties WHERE n > 0 AND n = (SELECT count(*) FROM two) AND headers >= 2 ORDER BY v`);
   if (rows.length === 0) return null;
   const lines = Number(rows[0][1]);
   const counted = `${lines.toLocaleString('en-US')} ${lines === 1 ? 'line' : 'lines'}`;
@@ -872,6 +880,12 @@ function problemRows(columns: ColumnChecks[], checked: string, parsedColumns: st
 }
 
 /**
+ * Statuses of an order refunded in full: undone, unless refunded after the as-of date (refunded_at).
+ * SumUp's report in German writes Erstattet.
+ */
+const REFUNDED = ['refunded', 'erstattet'];
+
+/**
  * Statuses of an order that was never placed or was undone: a draft, voided or deleted invoice
  * (Xero, QuickBooks, Zoho Books), a quotation (Odoo), a cancelled, failed or refunded order
  * (WooCommerce, Shopify, Stripe), a payment authorised but never taken (Shopify's expired). Any
@@ -895,13 +909,12 @@ const NOT_PLACED = [
   'cancelled',
   'canceled',
   'failed',
-  'refunded',
+  ...REFUNDED,
   'declined',
-  // SumUp's transaction report in German: a payment cancelled at the reader, one that failed (a card
-  // declined) and one refunded.
+  // SumUp's transaction report in German: a payment cancelled at the reader and one that failed (a
+  // card declined).
   'abgebrochen',
   'fehlgeschlagen',
-  'erstattet',
   // PayPal's payment refused by the card's bank or by PayPal (Denied): no money was taken.
   'denied',
   // BigCommerce's checkout left at the payment page (Incomplete), listed among its orders.
@@ -949,13 +962,14 @@ async function ordersLeftOut(
       OR lower(v) IN (${quoted(NOT_PAID_AS_WRITTEN)}) OR regexp_matches(lower(v), '^(voided\\b|void\\s*:)'))`;
     // An order refunded after the as-of date was an order on it: its status says what it is now.
     if (refundDays)
-      byStatus = `(${byStatus} AND NOT (regexp_replace(lower(status), '^wc-', '') = 'refunded' AND ${refundDays.refundedLater}))`;
+      byStatus = `(${byStatus} AND NOT (regexp_replace(lower(status), '^wc-', '') IN (${quoted(REFUNDED)}) AND ${refundDays.refundedLater}))`;
   }
   // A card payment authorised and never captured was never taken: Stripe keeps its Status Paid
   // and writes Captured false.
   const notCaptured = present.has('captured') ? `lower(captured) = 'false'` : 'false';
   // A payout to the shop's bank repeats its sale's id and amount: only that line is left out, not
-  // the sale's, and the sale's customer is not asked of it.
+  // the sale's, and the sale's customer is not asked of it. Its status is the payout's (one SumUp
+  // could not make to the bank, Fehlgeschlagen): it leaves no sale out.
   const payout = typeMapped ? payoutTypeSql('type') : 'false';
   const rows = refundDays
     ? `(SELECT o.*, d.parsed AS day, rd.parsed AS refund_day FROM orders_in o
@@ -964,7 +978,7 @@ async function ordersLeftOut(
   await engine.run(`
     CREATE OR REPLACE TABLE orders_left_out_rows AS
       SELECT order_id, ${customerKey('customer_id')} AS id_key, CASE WHEN ${byStatus} THEN status END AS status FROM ${rows}
-      WHERE order_id <> '' AND (${byStatus} OR ${notCaptured});
+      WHERE order_id <> '' AND (${byStatus} OR ${notCaptured}) AND NOT ${payout};
     -- A line naming no customer is of the order whose id its other left-out lines give with a customer:
     -- its key is dropped there, and kept (every customer's lines of that id) only where none does.
     CREATE OR REPLACE TABLE orders_left_out_keys AS
@@ -1137,7 +1151,8 @@ async function checkOrders(
     refundDates && cut !== undefined
       ? `coalesce(refund_day > ${dayOf(cut)} AND day <= ${dayOf(cut)}, false)`
       : undefined;
-  // Read only where mapped, as for credits: many exports have a Type column meaning something else.
+  // `type` (payouts left out here, credits below) is read only where mapped: many exports have a
+  // Type column meaning something else.
   const typeMapped = present.has('type') && mapping?.type !== undefined;
   const leftOut =
     present.has('status') || present.has('captured') || typeMapped
@@ -1197,8 +1212,8 @@ async function checkOrders(
       : []),
   ];
   // A credit note whose type alone says it is one (its amounts written positive): read as negative,
-  // as a credit. Read only where mapped: many exports have a Type column meaning something else.
-  const credit = present.has('type') && mapping?.type !== undefined ? creditTypeSql('o.type') : undefined;
+  // as a credit.
+  const credit = typeMapped ? creditTypeSql('o.type') : undefined;
   const creditLines = credit ? await creditNoteLines(engine, source, credit) : 0;
   const [[negatives]] = await engine.rows(
     `SELECT count(*) + ${creditLines} FROM ${amounts} WHERE parsed < 0${prices ? ` OR EXISTS (SELECT 1 FROM ${prices} WHERE parsed < 0)` : ''}`,

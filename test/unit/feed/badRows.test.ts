@@ -1101,6 +1101,36 @@ describe('refunds and orders never placed', () => {
     expect(ordersOf(today.book, 'C-1')).toEqual([['2026-10-05', 80]]);
   });
 
+  it('a refund dated after the as-of date leaves the order standing whatever language its status is in (Erstattet, refunded in German)', async () => {
+    const columns = {
+      orders: {
+        order_id: 'Transaktions-ID',
+        customer_id: 'Kunde',
+        ordered_at: 'Datum',
+        amount: 'Betrag',
+        refunded_at: 'Erstattet am',
+        status: 'Status',
+      },
+    };
+    const orders = [
+      'Transaktions-ID,Kunde,Datum,Betrag,Erstattet am,Status',
+      'T1,C-1,2026-10-05 10:00:00,100.00,,Erfolgreich',
+      'T2,C-1,2026-10-06 10:00:00,80.00,2026-11-02 09:00:00,Erstattet',
+    ].join('\n');
+    const { book, report } = await feed(
+      { 'customers.csv': CUSTOMERS, 'orders.csv': orders },
+      { columns, asOf: '2026-10-25' },
+    );
+    // On 25 October the payment of 6 October was not yet refunded: an order, as for "Refunded".
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-10-05', 100],
+      ['2026-10-06', 80],
+    ]);
+    expect(report.rowsSkipped).toBe(0);
+    const today = await readFeed(dir, { columns, asOf: '2026-11-23' });
+    expect(ordersOf(today.book, 'C-1')).toEqual([['2026-10-05', 100]]);
+  });
+
   it("a payment not captured (Stripe's Captured false) is left out, as a status would be", async () => {
     const { book, report } = await feed(
       {

@@ -2468,22 +2468,34 @@ describe("a payments account's activity download: every payment in and out, not 
     });
   });
 
-  it("the PayPal download read alone, every line between the same two addresses: stops, as it cannot tell which is the account's", async () => {
+  it("the PayPal download read alone, every line between the same two addresses and a refund among them: stops, as it cannot tell which is the account's", async () => {
+    const rules = docsRules('**PayPal without a customers file.**');
+    // Jo Bloggs' two payments and the refund the shop sent them: each address is on both sides.
+    await expect(
+      paypalAlone(
+        rules,
+        (dir) => readFeed(dir, feedOptionsFrom(parseRules(rules), '2026-11-30', pounds)),
+        (line) => line.includes('jo.bloggs@'),
+      ),
+    ).rejects.toThrow(
+      'orders.csv: every line naming two parties names both "jo.bloggs@mail.example" and "sales@kettleandleaf.example" (3 lines), so the customers taken from it cannot tell the account\'s own address from its customer\'s. Add customers.csv with the customers\' addresses (docs/feed.md, PayPal).',
+    );
+  });
+
+  it("the PayPal download read alone, one buyer's payments only: the buyer, always the payer, is the one customer", async () => {
     // Its dates all have a day of 12 or below: declared, as the user would be asked to.
     const rules = {
       ...(docsRules('**PayPal without a customers file.**') as object),
       formats: { date: 'day-first' },
     };
-    // The Harbour Café's payments only.
-    await expect(
-      paypalAlone(
-        rules,
-        (dir) => readFeed(dir, feedOptionsFrom(parseRules(rules), '2026-11-30', pounds)),
-        (line) => line.includes('orders@harbourcafe'),
-      ),
-    ).rejects.toThrow(
-      'orders.csv: every line naming two parties names both "orders@harbourcafe.example" and "sales@kettleandleaf.example" (12 lines), so the customers taken from it cannot tell the account\'s own address from its customer\'s. Add customers.csv with the customers\' addresses (docs/feed.md, PayPal).',
+    // The Harbour Café's payments only: the account is never the payer, so never taken for a customer.
+    const { book } = await paypalAlone(
+      rules,
+      (dir) => readFeed(dir, feedOptionsFrom(parseRules(rules), '2026-11-30', pounds)),
+      (line) => line.includes('orders@harbourcafe'),
     );
+    expect(Object.keys(ordersOf(book))).toEqual(['orders@harbourcafe.example']);
+    expect(ordersOf(book)['orders@harbourcafe.example']).toHaveLength(12);
   });
 });
 
@@ -2536,6 +2548,71 @@ describe("a shop platform's order export read alone, with one rep: BigCommerce",
       'status: 4 orders left out, never placed or undone ("Cancelled" 1, "Declined" 1, "Incomplete" 1, "Refunded" 1)',
     );
     expect(report.files[0].notes).toContain('ordered_at: dates read day-first (settled by "13/09/2026")');
+  });
+});
+
+describe('orders read alone, the customer id mapped to two headers naming the same customer', () => {
+  // A till's export: a customer number where the customer has an account, else the email typed for a
+  // receipt, mapped as ["Customer Number", "Email"]. Both name the customer, never another party.
+  const rules = {
+    columns: {
+      orders: {
+        order_id: 'Receipt',
+        customer_id: ['Customer Number', 'Email'],
+        ordered_at: 'Date',
+        amount: 'Total',
+      },
+    },
+    defaultOwner: 'ana.ruiz@contoso.example',
+  };
+  const header = 'Receipt,Customer Number,Email,Date,Total';
+
+  it('one regular gives both on every line naming two: each line is the customer its first filled header names, no stop', async () => {
+    const { book, report } = await readLines(
+      {
+        'orders.csv': [
+          header,
+          'R1,K-1,k1@mail.example,2026-10-01,10',
+          'R2,K-2,,2026-10-02,20',
+          'R3,,walkin@mail.example,2026-10-03,30',
+          'R4,K-1,k1@mail.example,2026-10-05,12',
+        ],
+      },
+      rules,
+    );
+    expect(ordersOf(book)).toEqual({
+      'K-1': [
+        ['2026-10-01', 10],
+        ['2026-10-05', 12],
+      ],
+      'K-2': [['2026-10-02', 20]],
+      'walkin@mail.example': [['2026-10-03', 30]],
+    });
+    expect(report.rowsSkipped).toBe(0);
+  });
+
+  it('a regular whose email changed keeps every order under their customer number', async () => {
+    const { book, report } = await readLines(
+      {
+        'orders.csv': [
+          header,
+          'R1,K-1,old@mail.example,2026-10-01,10',
+          'R2,K-2,,2026-10-02,20',
+          'R3,K-1,,2026-10-03,30',
+          'R4,K-1,new@mail.example,2026-10-05,12',
+        ],
+      },
+      rules,
+    );
+    expect(ordersOf(book)).toEqual({
+      'K-1': [
+        ['2026-10-01', 10],
+        ['2026-10-03', 30],
+        ['2026-10-05', 12],
+      ],
+      'K-2': [['2026-10-02', 20]],
+    });
+    expect(report.rowsSkipped).toBe(0);
   });
 });
 
@@ -2610,6 +2687,30 @@ describe("a card reader's transaction report, its customers typed as the descrip
     expect(orders.notes).toContain(
       'type: 41 lines left out, payouts to the shop\'s bank, not sales ("Auszahlung" 41)',
     );
+  });
+
+  it("a payout SumUp could not make to the bank (Fehlgeschlagen on the payout line) leaves its sale an order: the payout's status is not the sale's", async () => {
+    // SumUp's API documents FAILED for "a payout that could not be executed" (TransactionEventStatus);
+    // the money stays in the account and the card sale stands.
+    const dir = await mkdtemp(join(tmpdir(), 'churn-sumup-'));
+    try {
+      await writeFile(join(dir, 'customers.csv'), readFileSync(join(corpus('sumup'), 'customers.csv')));
+      const orders = readFileSync(join(corpus('sumup'), 'orders.csv'), 'utf8');
+      const failed = orders.replace('TCCLAW8A3R,Auszahlung,Gezahlt', 'TCCLAW8A3R,Auszahlung,Fehlgeschlagen');
+      expect(failed).not.toBe(orders);
+      await writeFile(join(dir, 'orders.csv'), failed);
+      const rules = docsRules('**SumUp.**');
+      const { book, report } = await readFeed(dir, feedOptionsFrom(parseRules(rules), '2026-11-30', francs));
+      expect(ordersOf(book)['K-1011']).toEqual([['2026-11-24', 96]]);
+      expect(report.files[1].notes).toContain(
+        'status: 3 orders left out, never placed or undone ("Abgebrochen" 1, "Erstattet" 1, "Fehlgeschlagen" 1)',
+      );
+      expect(report.files[1].notes).toContain(
+        'type: 41 lines left out, payouts to the shop\'s bank, not sales ("Auszahlung" 41)',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("`score` on the SumUp report: each customer's orders, first and last order and spend", async () => {
