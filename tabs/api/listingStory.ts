@@ -140,7 +140,8 @@ function leftEntry(
   const acted = audit
     .filter((r) => ACTED.has(r.action) && !o.undone.has(r.id))
     .map((r) => ({ row: r, day: localDate(r.at, o.timeZone) }))
-    .filter(({ day }) => day >= run[0].day && day <= left)
+    // In their last week on the list: a tap in an earlier week of the run did not take them off.
+    .filter(({ day }) => day >= last.day && day <= left)
     .sort((a, b) => (a.row.at < b.row.at ? -1 : 1))[0];
   const why = order
     ? `Ordered again on ${formatShortDate(order, o.locale)}`

@@ -39,11 +39,13 @@ const book = bookFromRows({
   customers: [
     { id: 'oak', name: 'Oak Deli', owner: ANA, monthlyValue: 1200 },
     { id: 'old', name: 'Old Mill', owner: ANA, monthlyValue: 900 },
+    { id: 'elm', name: 'Elm Bakery', owner: ANA, monthlyValue: 800 },
   ],
   orders: [
     ...weeklyOrders('oak', '2026-03-02', '2026-09-14'),
     { customerId: 'oak', date: '2026-12-02', amount: 300 },
     ...weeklyOrders('old', '2026-03-02', '2026-09-14'),
+    ...weeklyOrders('elm', '2026-03-02', '2026-09-14'),
   ],
 });
 
@@ -61,7 +63,19 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
       { ...state('oak', 'Oak Deli'), surfacedAt: '2026-12-21', listedAt: '2026-12-21' },
       // Listed before the weeks were kept: the page shows what it always showed.
       { ...state('old', 'Old Mill'), surfacedAt: '2026-11-09', listedAt: '2026-11-09' },
+      { ...state('elm', 'Elm Bakery'), surfacedAt: '2026-11-02', lastContact: '2026-11-03' },
     ]);
+    // Ana called Elm Bakery in their first week on the card; they stayed on it two more weeks.
+    await world.storage.audit.record({
+      id: 'tab|elm|reached_out',
+      action: 'reached_out',
+      customerId: 'elm',
+      customerName: 'Elm Bakery',
+      owner: ANA,
+      actorId: `aad-${ANA}`,
+      actorName: 'Ana',
+      at: '2026-11-03T15:00:00.000Z',
+    });
     await world.storage.listings.append(
       [
         week('weekly-2026-W40', '2026-09-28', 55, { rank: null, page: null, heldOut: true }),
@@ -73,6 +87,13 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
         week('weekly-2026-W52', '2026-12-21', 58),
         week('weekly-2026-W53', '2026-12-28', 61),
       ].map((w) => ({ customerId: 'oak', week: w })),
+    );
+    await world.storage.listings.append(
+      [
+        week('weekly-2026-W45', '2026-11-02', 40),
+        week('weekly-2026-W46', '2026-11-09', 42),
+        week('weekly-2026-W47', '2026-11-16', 45),
+      ].map((w) => ({ customerId: 'elm', week: w })),
     );
   });
   afterAll(async () => {
@@ -125,6 +146,21 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
           'slipping · chance of no order 55% · drawn by the holdout, which keeps a few customers off every list to measure what the cards change',
         weeks: undefined,
       },
+    ]);
+  });
+
+  it('a tap in an earlier week of the run is not why they left: they fell off', async () => {
+    expect((await listings('elm')).map((e) => [e.day, e.title, e.detail])).toEqual([
+      [
+        '2026-11-23',
+        "Off Rep ana@example.com's list",
+        'Fell off the list with no order and no action by a rep',
+      ],
+      [
+        '2026-11-16',
+        "On Rep ana@example.com's card, 3 weeks",
+        '2 Nov – 16 Nov · slipping · chance of no order 40%\u00a0→\u00a045%',
+      ],
     ]);
   });
 
