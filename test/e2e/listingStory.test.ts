@@ -87,7 +87,8 @@ describe('the customer page tells every week on the card (Chromium)', () => {
       expect(overflow).toBeLessThanOrEqual(0);
       if (SHOTS) {
         await mkdir(SHOTS, { recursive: true });
-        const timeline = page.locator('section', { has: page.locator('h2', { hasText: 'Timeline' }) });
+        // The innermost section holding the heading: the timeline alone, not the page around it.
+        const timeline = page.locator('section', { has: page.locator('h2', { hasText: 'Timeline' }) }).last();
         await timeline.screenshot({ path: `${SHOTS}/timeline-${width}.png` });
       }
       await page.close();
