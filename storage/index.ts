@@ -5,6 +5,7 @@ export { type CardStore, openCardStore, type RecentAction, type SentCard, saveSe
 export type { ConversationStore, Rep, RepInput, SummaryChannel } from './conversationStore';
 export { ConflictError, StorageUnavailableError } from './errors';
 export { decodeKey, encodeKey, idKey } from './keys';
+export type { ListingStore } from './listingStore';
 export { type OpenStorageOptions, openStorage, type Storage } from './openStorage';
 export type { RequestCounts } from './requestCounter';
 export type {

@@ -2,6 +2,7 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { Config } from '../functions/config';
 import { type AuditStore, TableAuditStore } from './auditStore';
 import { type ConversationStore, TableConversationStore } from './conversationStore';
+import { type ListingStore, TableListingStore } from './listingStore';
 import { RequestCounter, type RequestCounts } from './requestCounter';
 import { type RunLedger, TableRunLedger } from './runLedger';
 import { type StateStore, TableStateStore } from './stateStore';
@@ -21,11 +22,15 @@ export interface Storage {
   audit: AuditStore;
   conversations: ConversationStore;
   runs: RunLedger;
+  /** Each customer's weeks on the lists, as the weekly runs recorded them. */
+  listings: ListingStore;
   /** HTTP requests and `$batch` transactions sent since open (or the last reset). */
   requests(): RequestCounts;
   resetRequestCount(): void;
   /** The table names in use (for logs and clean-up in tests). */
-  tables: Readonly<Record<'state' | 'audit' | 'auditByCustomer' | 'conversations' | 'runs', string>>;
+  tables: Readonly<
+    Record<'state' | 'audit' | 'auditByCustomer' | 'conversations' | 'runs' | 'listings', string>
+  >;
 }
 
 export interface OpenStorageOptions {
@@ -74,6 +79,7 @@ export async function openStorage(
     auditByCustomer: tableName(config.tablePrefix, 'AuditByCustomer'),
     conversations: tableName(config.tablePrefix, 'Conversations'),
     runs: tableName(config.tablePrefix, 'Runs'),
+    listings: tableName(config.tablePrefix, 'Listings'),
   } as const;
   const clients = {
     state: createTableClient(settings, tables.state),
@@ -81,6 +87,7 @@ export async function openStorage(
     auditByCustomer: createTableClient(settings, tables.auditByCustomer),
     conversations: createTableClient(settings, tables.conversations),
     runs: createTableClient(settings, tables.runs),
+    listings: createTableClient(settings, tables.listings),
   };
   if (!skipCreate) await Promise.all(Object.values(clients).map((c) => ensureTable(c)));
   return {
@@ -88,6 +95,7 @@ export async function openStorage(
     audit: new TableAuditStore(clients.audit, clients.auditByCustomer, timeZone),
     conversations: new TableConversationStore(clients.conversations),
     runs: new TableRunLedger(clients.runs),
+    listings: new TableListingStore(clients.listings),
     requests: () => counter.snapshot(),
     resetRequestCount: () => counter.reset(),
     tables,

@@ -68,6 +68,11 @@ export function actionName(action: AuditRow['action']): string {
   return WORDS[action];
 }
 
+/** The action's name without the quotes a sentence puts around a button's name ("reached out"). */
+export function plainActionName(action: AuditRow['action']): string {
+  return WORDS[action].replace(/"/g, '');
+}
+
 const clockTimes = new Map<string, Intl.DateTimeFormat>();
 
 /** `HH:MM` of an instant on the team's clock. */

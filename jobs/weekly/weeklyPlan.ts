@@ -13,6 +13,7 @@ import {
   type UnjudgedWeek,
   type WeekWithChanges,
 } from '../../rules/listChanges';
+import type { ListedWeek } from '../../rules/listedWeeks';
 import type { Rules } from '../../rules/rulesSchema';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import type { NewAuditRow } from '../../storage/auditRow';
@@ -20,6 +21,7 @@ import type { ConversationStore } from '../../storage/conversationStore';
 import { type CardPageOptions, listPagesOf } from './weeklyCardFor';
 import { type HoldoutSplit, splitHoldout } from './weeklyHoldout';
 import { type LastCardsLedger, lastCardsOptions } from './weeklyLastRun';
+import { listedWeeksOf } from './weeklyListedWeeks';
 import { type RepWeek, repWeeks } from './weeklyLists';
 import { feedOwnerRenames, storedOwnerRenames, withOwnersRenamed } from './weeklyRepDirectory';
 import { nextStates } from './weeklyStates';
@@ -41,6 +43,8 @@ export interface WeekPlan {
   rest: CustomerState[];
   surfacedRows: NewAuditRow[];
   heldOutRows: NewAuditRow[];
+  /** Each listed (any page) or held-out customer's week, for their story on the customer page. */
+  listedWeeks: { customerId: string; week: ListedWeek }[];
 }
 
 /**
@@ -108,12 +112,13 @@ function planScoredWeek(
     if (isFirst(customers[i], s)) first.push(s);
     else rest.push(s);
   }
+  const weeks = repWeeks(customers, rules.capPerRep, since);
   return {
     scored,
     since,
     holdout,
     customers,
-    weeks: repWeeks(customers, rules.capPerRep, since),
+    weeks,
     first,
     rest,
     // A customer on a card an earlier attempt delivered keeps their row though a tap or an order
@@ -123,6 +128,7 @@ function planScoredWeek(
       .filter((c) => c.surfaced || delivered.get(c.owner)?.has(c.customerId))
       .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, runAt)),
     heldOutRows: holdout.heldOut.map((c) => heldOutRow(c, previous.get(c.customerId), runKey, runAt)),
+    listedWeeks: listedWeeksOf(weeks, holdout.heldOut, { runKey, localDate }),
   };
 }
 

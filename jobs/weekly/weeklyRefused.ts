@@ -32,6 +32,7 @@ export function setAsideUnstorable(
       rest: keep(plan.rest),
       surfacedRows: keep(plan.surfacedRows),
       heldOutRows: keep(plan.heldOutRows),
+      listedWeeks: keep(plan.listedWeeks),
       weeks: plan.weeks.map((w) => ({ ...w, shown: keep(w.shown), overflow: keep(w.overflow) })),
     },
     refused,

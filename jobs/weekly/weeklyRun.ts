@@ -73,7 +73,7 @@ export interface WeeklyRunConfig extends CardLocale, DaysOff {
 }
 
 export interface WeeklyRunDeps {
-  storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs' | 'requests'>;
+  storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs' | 'requests' | 'listings'>;
   cards: CardStore;
   /** Reads the feed (a folder or a blob container) into a Book; orders after `asOf` (the run's local date) are not counted. */
   readBook: (asOf: string) => Promise<FeedResult>;
@@ -181,7 +181,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     repNames: directory.names,
   };
   let refused: RefusedCustomer[] = [];
-  const { weeks, first, rest, surfacedRows, heldOutRows, figures } = plannedRun(
+  const { weeks, first, rest, surfacedRows, heldOutRows, listedWeeks, figures } = plannedRun(
     planWeekOfCards(
       book,
       card,
@@ -234,6 +234,13 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     cards: deps.cards,
     sender: deps.sender,
   };
+  // The run's own records: its audit rows, then each listed customer's week (a week already
+  // recorded by an earlier attempt is left as it was).
+  const appendRunRecords = async () => {
+    const audited = await storage.audit.appendRunRows([...surfacedRows, ...heldOutRows]);
+    await storage.listings.append(listedWeeks, { concurrency: config.backgroundConcurrency ?? 2 });
+    return audited;
+  };
   const deliverAll = finishedAt(
     clock,
     runLimited(
@@ -255,7 +262,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
         concurrency: config.backgroundConcurrency ?? 2,
         resolve: resolveStaleRow,
       }),
-      storage.audit.appendRunRows([...surfacedRows, ...heldOutRows]),
+      appendRunRecords(),
     ),
   );
   // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
@@ -337,13 +344,14 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
  * then have to spare.
  */
 export function plannedRun(plan: WeekPlan) {
-  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows } = plan;
+  const { scored, customers, holdout, weeks, first, rest, surfacedRows, heldOutRows, listedWeeks } = plan;
   return {
     weeks,
     first,
     rest,
     surfacedRows,
     heldOutRows,
+    listedWeeks,
     figures: {
       horizonDays: scored.noOrderHorizonDays,
       ranking: scored.choice,

@@ -1,4 +1,4 @@
-import { actionName, type DateWording, dayWords } from '../../bot/taps/actionWords';
+import { type DateWording, dayWords, plainActionName } from '../../bot/taps/actionWords';
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import { lossReasonLabel, wonBackThisCycle } from '../../bot/taps/staleReason';
 import {
@@ -14,10 +14,12 @@ import { formatTimeOfDay, localDate, mondayOf } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { firstOrderDayOf } from '../../rules/feedFreshness';
 import { silentPastValueWindow } from '../../rules/gates';
+import type { ListedWeek } from '../../rules/listedWeeks';
 import type { ScoredBook, ScoredCustomer } from '../../rules/scoreBook';
 import { type ActionSource, type AuditRow, valueKindOf } from '../../storage/auditRow';
 import { customerKind } from './customerKinds';
 import { byScore } from './customerList';
+import { firstListedDay, listingStory } from './listingStory';
 import type { CustomerFacts, CustomerRow, TimelineEntry, WeekPoint } from './tabTypes';
 
 /**
@@ -269,8 +271,14 @@ export function timeline(
     lossReasons: readonly { code: string; label: string }[];
     currency: string;
     locale: string;
-    /** The state's surfacedAt: the weekly run's own rows are kept by month, not by customer, so it stands in for them. */
+    /** The state's surfacedAt: where no listed weeks were kept (before they were), it stands in for them. */
     surfacedAt?: string | null;
+    /** The weeks the weekly runs recorded the customer on a list or held out (listingStory). */
+    listedWeeks?: readonly ListedWeek[];
+    /** The rep's name as the tabs call them, from their address. */
+    repName?: (owner: string) => string;
+    /** The state's listedAt: on a list as of the last run. */
+    listedAt?: string | null;
   },
 ): TimelineEntry[] {
   const last = dayOf(options.today);
@@ -306,7 +314,25 @@ export function timeline(
       detail: `${SENTIMENT_WORDS[book.ticketSentiment[k]] ?? 'unknown'}, ${open}`,
     });
   }
+  const listedWeeks = options.listedWeeks ?? [];
+  const orderDays: string[] = [];
+  for (let k = inBook ? book.orderStart[i] : 0; inBook && k < book.orderStart[i + 1]; k++)
+    if (book.orderDay[k] <= last) orderDays.push(isoOfDay(book.orderDay[k]));
+  entries.push(
+    ...listingStory(listedWeeks, audit, {
+      today: options.today,
+      timeZone: options.timeZone,
+      locale: options.locale,
+      repName: options.repName ?? ((owner) => owner),
+      orderDays,
+      undone: undoneIds(audit),
+      stillListed: (options.listedAt ?? null) !== null,
+    }),
+  );
+  // Listings from before the weeks were kept: what the state and the actions' snapshots remember.
+  const keptFrom = firstListedDay(listedWeeks);
   for (const day of listedDays(audit, options.surfacedAt ?? null, options.timeZone)) {
+    if (keptFrom !== null && day >= keptFrom) continue;
     entries.push({
       id: `surfaced-${day}`,
       at: day,
@@ -364,14 +390,9 @@ function listedDays(audit: readonly AuditRow[], surfacedAt: string | null, timeZ
 
 /** What the timeline calls an action: an undo names what it undid ("Undo: reached out"). */
 function actionTitle(row: AuditRow, undid: AuditRow | undefined): string {
-  if (row.action === 'undo') return undid ? `Undo: ${plainActionName(undid)}` : 'Undo';
-  const name = plainActionName(row);
+  if (row.action === 'undo') return undid ? `Undo: ${plainActionName(undid.action)}` : 'Undo';
+  const name = plainActionName(row.action);
   return `${name[0].toUpperCase()}${name.slice(1)}`;
-}
-
-/** The action's name without the quotes a sentence puts around a button's name. */
-function plainActionName(row: AuditRow): string {
-  return actionName(row.action).replace(/"/g, '');
 }
 
 function actionDetail(
@@ -403,5 +424,5 @@ const SOURCE_WORDS: Record<ActionSource, string> = {
 export function undoableAction(audit: readonly AuditRow[], wording: DateWording): string | null {
   const row = latestOpenAction(audit);
   if (!row) return null;
-  return `${plainActionName(row)} by ${row.actorName} on ${dayWords(row.at, wording)}`;
+  return `${plainActionName(row.action)} by ${row.actorName} on ${dayWords(row.at, wording)}`;
 }

@@ -71,7 +71,7 @@ import {
  */
 
 export interface TabServiceDeps {
-  storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs'>;
+  storage: Pick<Storage, 'state' | 'audit' | 'conversations' | 'runs' | 'listings'>;
   cards: Pick<CardStore, 'pushRecentAction'>;
   /** The rules, or how to get the current ones (the deployed tabs' follow the rules file as it changes). */
   rules: RulesNow;
@@ -313,15 +313,17 @@ export function createTabService(deps: TabServiceDeps): TabService {
     async customer(user, customerId) {
       const { state } = await visibleState(user, customerId);
       const day = today();
-      const [loaded, audit, reps] = await Promise.all([
+      const [loaded, audit, reps, listedWeeks] = await Promise.all([
         books.scored(day),
         // The whole trail, as the orders are whole: a busy customer's grows by about 130 rows a year
         // (a Reached out and a Snooze most weeks), read 1,000 to a request.
         deps.storage.audit.latestForCustomer(customerId, { limit: Number.POSITIVE_INFINITY }),
         deps.storage.conversations.listReps(),
+        deps.storage.listings.read(customerId),
       ]);
       const { book, scored, rules } = loaded;
       const i = bookIndex(book, customerId);
+      const names = repNamesOf(reps);
       // A customer gone from the feed keeps their page: the stored state and what reps did, no
       // figures from the orders.
       const fromFeed =
@@ -339,7 +341,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         currency,
         locale,
         customer,
-        ownerName: repName(repNamesOf(reps), state.owner),
+        ownerName: repName(names, state.owner),
         ...fromFeed,
         horizonDays: scored.noOrderHorizonDays,
         timeline: timeline(book, i, audit, {
@@ -349,6 +351,9 @@ export function createTabService(deps: TabServiceDeps): TabService {
           currency,
           locale,
           surfacedAt: state.surfacedAt,
+          listedWeeks,
+          listedAt: state.listedAt,
+          repName: (owner) => repName(names, owner),
         }),
         lossReasons: rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
         feedBeingRead: loaded.newerUnderWay,

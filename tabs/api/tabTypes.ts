@@ -127,13 +127,16 @@ export interface TimelineEntry {
    * day in UTC (18:00 in Los Angeles), and the cards and the digest date it in the team's zone.
    */
   day: string;
-  kind: 'order' | 'ticket' | 'action';
+  /** `listing`: the weeks on a rep's list (or held out), and the week they left it. */
+  kind: 'order' | 'ticket' | 'action' | 'listing';
   /** A tap's time of day on the team's clock, in LOCALE (`14:05`, `2:05 PM`); null for what has only a day (orders, tickets, a listing). */
   time: string | null;
   title: string;
   detail: string;
   /** For actions: undone later (struck through). */
   undone?: boolean;
+  /** For a run of weeks on a list: each week as the card had it, oldest first. */
+  weeks?: string[];
 }
 
 export interface WeekPoint {

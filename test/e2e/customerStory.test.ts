@@ -233,11 +233,15 @@ describe("a customer's story in the personal tab", () => {
     await act(BAYVIEW, { action: 'reached_out' });
     await act(BAYVIEW, { action: 'undo' });
     await act(BAYVIEW, { action: 'won_back', value: '700' });
-    expect(actions(await story(BAYVIEW))).toEqual([
+    const detail = await story(BAYVIEW);
+    expect(actions(detail)).toEqual([
       [DEMO_AS_OF, 'Won back', false],
       [DEMO_AS_OF, 'Undo: reached out', false],
       [DEMO_AS_OF, 'Reached out', true],
-      [DEMO_AS_OF, 'Put on the weekly list', false],
+    ]);
+    // The week the weekly run listed them, as it recorded it.
+    expect(detail.timeline.filter((e) => e.kind === 'listing').map((e) => [e.day, e.title])).toEqual([
+      [DEMO_AS_OF, `On ${detail.ownerName}'s card, week of 23 Nov`],
     ]);
   });
 

@@ -80,6 +80,9 @@ const useStyles = makeStyles({
     [NARROW]: { gridTemplateColumns: 'auto minmax(0, 1fr)', rowGap: '2px' },
   },
   entryDetail: { overflowWrap: 'anywhere', [NARROW]: { gridColumn: '1 / -1' } },
+  // A run of weeks on a list: each week under its line, beneath the title and the detail.
+  entryWeeks: { gridColumn: '2 / -1', [NARROW]: { gridColumn: '1 / -1' } },
+  weekList: { margin: '4px 0 0', paddingLeft: '18px' },
   undone: { textDecorationLine: 'line-through', color: tokens.colorNeutralForeground4 },
   notInFeed: { margin: '16px 0' },
   // The chart's height (LazyChart's), so the page does not jump when it is drawn.
@@ -445,6 +448,20 @@ export function CustomerPage({
               </Caption1>
               <Body1>{e.undone ? `${e.title} (undone)` : e.title}</Body1>
               <Caption1 className={mergeClasses(s.muted, s.entryDetail)}>{e.detail}</Caption1>
+              {e.weeks && (
+                <details className={s.entryWeeks}>
+                  <summary>
+                    <Caption1>Each week</Caption1>
+                  </summary>
+                  <ul className={s.weekList}>
+                    {e.weeks.map((w) => (
+                      <li key={w}>
+                        <Caption1>{w}</Caption1>
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
             </li>
           ))}
         </ul>

@@ -82,6 +82,10 @@ describe('the holdout in the weekly run (Azurite, fake Teams connector)', () => 
     });
     const states = await world.storage.state.getAll();
     for (const id of expected) expect(states.get(id)?.surfacedAt, id).toBe('2026-11-23');
+    // Their week is kept as a holdout draw, on no card, for the customer page's story.
+    expect(await world.storage.listings.read([...expected][0])).toEqual([
+      expect.objectContaining({ run: W48, day: '2026-11-23', heldOut: true, rank: null, page: null }),
+    ]);
 
     // A forced rerun of the week adds no row.
     const rerun = completed(await runWeekly(deps, { now: SEND_TIME, force: true }));

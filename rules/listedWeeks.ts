@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { segmentSchema } from './customerState';
+
+/**
+ * A customer's weeks on the lists, as each weekly run recorded them: one entry per run, the newest
+ * last, at most MAX_LISTED_WEEKS. The state row keeps only where the current run of weeks began
+ * (listedAt, surfacedAt); this keeps each week the card had them, for the customer page's story.
+ */
+export const listedWeekSchema = z
+  .object({
+    /** The weekly run's key (`weekly-2026-W45`): one entry a week however often the week is rerun. */
+    run: z.string().regex(/^weekly-\d{4}-W\d{2}$/),
+    /** The run's day on the team's calendar, `YYYY-MM-DD` (its first attempt's). */
+    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    /** Whose list: the rep's address as the feed gives it. */
+    owner: z.string(),
+    /** The kind of name the list called them that week. */
+    kind: segmentSchema,
+    /** The chance of no order the card stated that week, a whole percent (1-99). */
+    chance: z.number().int().min(0).max(100),
+    /** Their place on the rep's list (1-based); null for one the holdout drew. */
+    rank: z.number().int().positive().nullable(),
+    /** The card page their row was on: 1 the card itself, 2 and on behind "Show the next"; null when held out. */
+    page: z.number().int().positive().nullable(),
+    /** Drawn by the holdout: kept off the lists that week to measure what the cards change. */
+    heldOut: z.boolean(),
+  })
+  .strict();
+export type ListedWeek = z.infer<typeof listedWeekSchema>;
+
+/**
+ * The most weeks kept per customer: a year of Mondays. Older weeks drop off the front, so a customer
+ * listed every week for years holds a bounded row (about 150 bytes a week).
+ */
+export const MAX_LISTED_WEEKS = 52;
+
+/**
+ * `weeks` with `week` added at the end, or null when that run's week is already there (a rerun of the
+ * week, or a resumed attempt): recorded weeks are never rewritten. Oldest dropped past `max`.
+ */
+export function withListedWeek(
+  weeks: readonly ListedWeek[],
+  week: ListedWeek,
+  max = MAX_LISTED_WEEKS,
+): ListedWeek[] | null {
+  if (weeks.some((w) => w.run === week.run)) return null;
+  const next = [...weeks, week].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return next.slice(Math.max(0, next.length - max));
+}
+
+/** Parses a stored list of weeks; throws a clear error naming what is wrong. */
+export function parseListedWeeks(json: string): ListedWeek[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new Error('listed weeks are not JSON');
+  }
+  return z.array(listedWeekSchema).parse(value);
+}

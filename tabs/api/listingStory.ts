@@ -1,0 +1,160 @@
+import { plainActionName } from '../../bot/taps/actionWords';
+import { dayOf, isoOfDay } from '../../rules/book';
+import { formatDayMonth, formatShortDate, localDate, mondayOf } from '../../rules/calendar';
+import type { ListedWeek } from '../../rules/listedWeeks';
+import type { Segment } from '../../rules/segments';
+import type { AuditRow } from '../../storage/auditRow';
+import type { TimelineEntry } from './tabTypes';
+
+/** What the list called a kind of name, in the card's words. */
+const KIND_WORDS: Record<Segment, string> = {
+  slipping: 'slipping',
+  not_back: 'not back yet',
+  lapsed: 'lapsed',
+};
+
+/** A rep's actions that take a customer off the list (a pause, a save, a loss). */
+const ACTED: ReadonlySet<AuditRow['action']> = new Set(['reached_out', 'won_back', 'lost', 'snoozed']);
+
+export interface ListingStoryOptions {
+  /** Today on the team's calendar. */
+  today: string;
+  timeZone: string;
+  locale: string;
+  /** The rep's name as the tabs call them, from their address. */
+  repName: (owner: string) => string;
+  /** The customer's order days (`YYYY-MM-DD`), any order. */
+  orderDays: readonly string[];
+  /** Ids of actions undone since: they took no one off a list. */
+  undone: ReadonlySet<string>;
+  /** The state row still has them on a list (listedAt): the run that would take them off is still to come. */
+  stillListed: boolean;
+}
+
+/**
+ * The customer's weeks on the lists as timeline entries: each run of weeks in a row on one rep's
+ * list (or held out) as one line, each week under it, and the week they left and why. Weeks in a
+ * row are Mondays 7 days apart on the same rep's list.
+ */
+export function listingStory(
+  weeks: readonly ListedWeek[],
+  audit: readonly AuditRow[],
+  o: ListingStoryOptions,
+): TimelineEntry[] {
+  const runs = runsOfWeeks(weeks);
+  const entries: TimelineEntry[] = [];
+  runs.forEach((run, k) => {
+    entries.push(runEntry(run, o, k === runs.length - 1 && o.stillListed));
+    const last = run[run.length - 1];
+    if (last.heldOut) return;
+    // The next run after their last week: no entry yet while that Monday is still to come.
+    const left = isoOfDay(dayOf(mondayOf(last.day)) + 7);
+    const next = runs[k + 1];
+    const backNextWeek = next !== undefined && mondayOf(next[0].day) === left && !next[0].heldOut;
+    if (left > o.today || backNextWeek || (next === undefined && o.stillListed)) return;
+    entries.push(leftEntry(run, left, audit, o));
+  });
+  return entries;
+}
+
+/** The first day of the stored weeks: fallback listings before it come from rows kept before these. */
+export function firstListedDay(weeks: readonly ListedWeek[]): string | null {
+  return weeks.map((w) => w.day).sort()[0] ?? null;
+}
+
+function runsOfWeeks(weeks: readonly ListedWeek[]): ListedWeek[][] {
+  const sorted = [...weeks].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const runs: ListedWeek[][] = [];
+  for (const w of sorted) {
+    const run = runs[runs.length - 1];
+    const prev = run?.[run.length - 1];
+    const inRow =
+      prev !== undefined &&
+      prev.owner === w.owner &&
+      prev.heldOut === w.heldOut &&
+      dayOf(mondayOf(w.day)) - dayOf(mondayOf(prev.day)) === 7;
+    if (inRow) run.push(w);
+    else runs.push([w]);
+  }
+  return runs;
+}
+
+/**
+ * One run of weeks, dated by its last week: the line sums up the weeks up to it, and the week they
+ * left follows it. `current`: the card still has them.
+ */
+function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: boolean): TimelineEntry {
+  const first = run[0];
+  const last = run[run.length - 1];
+  const name = o.repName(first.owner);
+  const n = run.length;
+  const span = n === 1 ? `week of ${formatDayMonth(first.day, o.locale)}` : `${n} weeks`;
+  const title = first.heldOut ? `Held out of ${name}'s list, ${span}` : `On ${name}'s card, ${span}`;
+  const kinds = [...new Set(run.map((w) => KIND_WORDS[w.kind]))].join(', then ');
+  const chance =
+    first.chance === last.chance
+      ? `chance of no order ${first.chance}%`
+      : // Kept on one line on a phone: "52% →" alone at a line's end reads as a figure cut off.
+        `chance of no order ${first.chance}%\u00a0→\u00a0${last.chance}%`;
+  const range =
+    n === 1 ? null : `${formatDayMonth(first.day, o.locale)} – ${formatDayMonth(last.day, o.locale)}`;
+  const why = first.heldOut
+    ? 'drawn by the holdout, which keeps a few customers off every list to measure what the cards change'
+    : null;
+  const still = current && !first.heldOut ? 'still on it' : null;
+  return {
+    id: `listed-${first.run}`,
+    at: last.day,
+    day: last.day,
+    kind: 'listing',
+    time: null,
+    title,
+    detail: [range, kinds, chance, still, why].filter(Boolean).join(' · '),
+    weeks: n === 1 ? undefined : run.map((w) => weekLine(w, o.locale)),
+  };
+}
+
+/**
+ * One week as the card had it, short enough for a phone's line: "Mon 2 Nov: slipping, 62%, no. 3 on
+ * the card" or "… on page 2" (the line above says what the percent is).
+ */
+function weekLine(w: ListedWeek, locale: string): string {
+  const place = w.heldOut
+    ? 'held out'
+    : w.page !== null && w.page > 1
+      ? `on page ${w.page}`
+      : `no. ${w.rank} on the card`;
+  return `${formatShortDate(w.day, locale)}: ${KIND_WORDS[w.kind]}, ${w.chance}%, ${place}`;
+}
+
+function leftEntry(
+  run: readonly ListedWeek[],
+  left: string,
+  audit: readonly AuditRow[],
+  o: ListingStoryOptions,
+): TimelineEntry {
+  const last = run[run.length - 1];
+  const name = o.repName(last.owner);
+  // An order on the run's own day came after the run read the feed (it would not have listed them).
+  const order = o.orderDays.filter((d) => d >= last.day && d <= left).sort()[0];
+  const acted = audit
+    .filter((r) => ACTED.has(r.action) && !o.undone.has(r.id))
+    .map((r) => ({ row: r, day: localDate(r.at, o.timeZone) }))
+    // In their last week on the list: a tap in an earlier week of the run did not take them off.
+    .filter(({ day }) => day >= last.day && day <= left)
+    .sort((a, b) => (a.row.at < b.row.at ? -1 : 1))[0];
+  const why = order
+    ? `Ordered again on ${formatShortDate(order, o.locale)}`
+    : acted
+      ? `Acted on: ${plainActionName(acted.row.action)} by ${acted.row.actorName} on ${formatShortDate(acted.day, o.locale)}`
+      : 'Fell off the list with no order and no action by a rep';
+  return {
+    id: `left-${last.run}`,
+    at: left,
+    day: left,
+    kind: 'listing',
+    time: null,
+    title: `Off ${name}'s list`,
+    detail: why,
+  };
+}

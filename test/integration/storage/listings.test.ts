@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { isoOfDay } from '../../../rules/book';
+import type { ListedWeek } from '../../../rules/listedWeeks';
+import type { PolicyConfig, Storage } from '../../../storage';
+import { openTestStorage } from './support';
+
+/** Week `k` after Monday 5 January 2026 on Ana's list. */
+function week(k: number): ListedWeek {
+  const day = isoOfDay(Date.UTC(2026, 0, 5) / 86_400_000 + 7 * k);
+  return {
+    // Unique per week, which is all the store reads of it.
+    run: `weekly-2026-W${String(k).padStart(2, '0')}`,
+    day,
+    owner: 'ana@example.com',
+    kind: 'slipping',
+    chance: 40,
+    rank: 1,
+    page: 1,
+    heldOut: false,
+  };
+}
+
+describe("customers' weeks on the lists on Azurite", () => {
+  it('keeps a year of weeks per customer: the oldest drop off, none is rewritten', async () => {
+    const storage = await openTestStorage('listings');
+    const id = 'A/B#1 café';
+    for (let k = 0; k < 60; k += 10) {
+      const batch = Array.from({ length: 10 }, (_, j) => ({ customerId: id, week: week(k + j) }));
+      await expect(storage.listings.append(batch)).resolves.toEqual({ recorded: 10, alreadyThere: 0 });
+    }
+    const kept = await storage.listings.read(id);
+    expect(kept).toHaveLength(52);
+    expect(kept[0].day).toBe(week(8).day);
+    expect(kept[51].day).toBe(week(59).day);
+    // The same week again with another chance (a rerun): kept as first recorded.
+    await expect(
+      storage.listings.append([{ customerId: id, week: { ...week(59), chance: 90 } }]),
+    ).resolves.toEqual({
+      recorded: 0,
+      alreadyThere: 1,
+    });
+    expect((await storage.listings.read(id))[51].chance).toBe(40);
+    await expect(storage.listings.read('never listed')).resolves.toEqual([]);
+  });
+
+  it("keeps another writer's week written between the read and the transaction, and adds its own", async () => {
+    let storage: Storage | undefined;
+    let raced = false;
+    const raceBeforeBatch: PolicyConfig = {
+      position: 'perCall',
+      policy: {
+        name: 'raceBeforeBatch',
+        sendRequest: async (request, next) => {
+          if (raced && storage && new URL(request.url).pathname.endsWith('/$batch')) {
+            raced = false;
+            // Another writer adds week 1 to the row after our read of the partition.
+            await storage.listings.append([{ customerId: 'C-1', week: week(1) }]);
+          }
+          return next(request);
+        },
+      },
+    };
+    storage = await openTestStorage('listingsRace', { policies: [raceBeforeBatch] });
+    await storage.listings.append([{ customerId: 'C-1', week: week(0) }]);
+    // Our transaction updates C-1 with the ETag read before week 1 was added (412) and creates C-2.
+    raced = true;
+    const result = await storage.listings.append([
+      { customerId: 'C-1', week: week(2) },
+      { customerId: 'C-2', week: week(2) },
+    ]);
+    expect(raced).toBe(false);
+    expect(result).toEqual({ recorded: 2, alreadyThere: 0 });
+    expect((await storage.listings.read('C-1')).map((w) => w.day)).toEqual([0, 1, 2].map((k) => week(k).day));
+    expect((await storage.listings.read('C-2')).map((w) => w.day)).toEqual([week(2).day]);
+  });
+
+  it('refuses a week that is not one, before writing anything', async () => {
+    const storage = await openTestStorage('listingsBad');
+    await expect(
+      storage.listings.append([{ customerId: 'C-1', week: { ...week(0), day: '23/11/2026' } }]),
+    ).rejects.toThrow('The week listed for C-1 is not valid: day: ');
+    await expect(storage.listings.read('C-1')).resolves.toEqual([]);
+  });
+});

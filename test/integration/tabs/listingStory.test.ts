@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initialState } from '../../../rules/customerState';
+import type { ListedWeek } from '../../../rules/listedWeeks';
+import type { TabUser } from '../../../tabs/api/tabToken';
+import { bookFromRows } from '../../helpers/bookFromRows';
+import {
+  installReps,
+  openWeeklyWorld,
+  tabsOver,
+  type WeeklyWorld,
+  weeklyOrders,
+} from '../weekly/weeklyWorld';
+
+// A manager reads a customer who was held out one week in September, was on Ana's card five weeks
+// in November (one of them on page 2), ordered on Wednesday 2 December, and came back on in the week
+// of 21 December, where the card still has them. The page told only the first listing of the cycle.
+
+const ANA = 'ana@example.com';
+const MANAGER: TabUser = {
+  userId: 'aad-boss',
+  name: 'Boss',
+  email: 'boss@example.com',
+  tenantId: 'tenant-1',
+};
+
+const week = (run: string, day: string, chance: number, place: Partial<ListedWeek> = {}): ListedWeek => ({
+  run,
+  day,
+  owner: ANA,
+  kind: 'slipping',
+  chance,
+  rank: 2,
+  page: 1,
+  heldOut: false,
+  ...place,
+});
+
+const book = bookFromRows({
+  customers: [
+    { id: 'oak', name: 'Oak Deli', owner: ANA, monthlyValue: 1200 },
+    { id: 'old', name: 'Old Mill', owner: ANA, monthlyValue: 900 },
+    { id: 'elm', name: 'Elm Bakery', owner: ANA, monthlyValue: 800 },
+  ],
+  orders: [
+    ...weeklyOrders('oak', '2026-03-02', '2026-09-14'),
+    { customerId: 'oak', date: '2026-12-02', amount: 300 },
+    ...weeklyOrders('old', '2026-03-02', '2026-09-14'),
+    ...weeklyOrders('elm', '2026-03-02', '2026-09-14'),
+  ],
+});
+
+describe("the customer page's story of the weekly lists (tab API, Azurite)", () => {
+  let world: WeeklyWorld;
+  beforeAll(async () => {
+    world = await openWeeklyWorld('story');
+    await installReps(world, [ANA]);
+    const state = (id: string, name: string) => ({
+      ...initialState({ customerId: id, name, owner: ANA, monthlyValue: 1000 }),
+      band: 'at_risk' as const,
+      segment: 'slipping' as const,
+    });
+    await world.storage.state.writeChanged(new Map(), [
+      { ...state('oak', 'Oak Deli'), surfacedAt: '2026-12-21', listedAt: '2026-12-21' },
+      // Listed before the weeks were kept: the page shows what it always showed.
+      { ...state('old', 'Old Mill'), surfacedAt: '2026-11-09', listedAt: '2026-11-09' },
+      { ...state('elm', 'Elm Bakery'), surfacedAt: '2026-11-02', lastContact: '2026-11-03' },
+    ]);
+    // Ana called Elm Bakery in their first week on the card; they stayed on it two more weeks.
+    await world.storage.audit.record({
+      id: 'tab|elm|reached_out',
+      action: 'reached_out',
+      customerId: 'elm',
+      customerName: 'Elm Bakery',
+      owner: ANA,
+      actorId: `aad-${ANA}`,
+      actorName: 'Ana',
+      at: '2026-11-03T15:00:00.000Z',
+    });
+    await world.storage.listings.append(
+      [
+        week('weekly-2026-W40', '2026-09-28', 55, { rank: null, page: null, heldOut: true }),
+        week('weekly-2026-W45', '2026-11-02', 62, { rank: 3 }),
+        week('weekly-2026-W46', '2026-11-09', 66),
+        week('weekly-2026-W47', '2026-11-16', 70, { rank: 12, page: 2 }),
+        week('weekly-2026-W48', '2026-11-23', 74, { kind: 'lapsed', rank: 1 }),
+        week('weekly-2026-W49', '2026-11-30', 78, { kind: 'lapsed', rank: 1 }),
+        week('weekly-2026-W52', '2026-12-21', 58),
+        week('weekly-2026-W53', '2026-12-28', 61),
+      ].map((w) => ({ customerId: 'oak', week: w })),
+    );
+    await world.storage.listings.append(
+      [
+        week('weekly-2026-W45', '2026-11-02', 40),
+        week('weekly-2026-W46', '2026-11-09', 42),
+        week('weekly-2026-W47', '2026-11-16', 45),
+      ].map((w) => ({ customerId: 'elm', week: w })),
+    );
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  const tabs = () =>
+    tabsOver(world, book, {
+      clock: () => new Date('2027-01-04T18:00:00Z'),
+      access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+    });
+  const listings = async (id: string) =>
+    (await tabs().customer(MANAGER, id)).timeline
+      .filter((e) => e.kind === 'listing' || e.title === 'Put on the weekly list')
+      .map(({ day, title, detail, weeks }) => ({ day, title, detail, weeks }));
+
+  it('tells every run of weeks on the card in one line, each week under it, the week they left and why, and the holdout draw', async () => {
+    expect(await listings('oak')).toEqual([
+      {
+        day: '2026-12-28',
+        title: "On Rep ana@example.com's card, 2 weeks",
+        detail: '21 Dec – 28 Dec · slipping · chance of no order 58%\u00a0→\u00a061% · still on it',
+        weeks: [
+          'Mon 21 Dec: slipping, 58%, no. 2 on the card',
+          'Mon 28 Dec: slipping, 61%, no. 2 on the card',
+        ],
+      },
+      {
+        day: '2026-12-07',
+        title: "Off Rep ana@example.com's list",
+        detail: 'Ordered again on Wed 2 Dec',
+        weeks: undefined,
+      },
+      {
+        day: '2026-11-30',
+        title: "On Rep ana@example.com's card, 5 weeks",
+        detail: '2 Nov – 30 Nov · slipping, then lapsed · chance of no order 62%\u00a0→\u00a078%',
+        weeks: [
+          'Mon 2 Nov: slipping, 62%, no. 3 on the card',
+          'Mon 9 Nov: slipping, 66%, no. 2 on the card',
+          'Mon 16 Nov: slipping, 70%, on page 2',
+          'Mon 23 Nov: lapsed, 74%, no. 1 on the card',
+          'Mon 30 Nov: lapsed, 78%, no. 1 on the card',
+        ],
+      },
+      {
+        day: '2026-09-28',
+        title: "Held out of Rep ana@example.com's list, week of 28 Sep",
+        detail:
+          'slipping · chance of no order 55% · drawn by the holdout, which keeps a few customers off every list to measure what the cards change',
+        weeks: undefined,
+      },
+    ]);
+  });
+
+  it('a tap in an earlier week of the run is not why they left: they fell off', async () => {
+    expect((await listings('elm')).map((e) => [e.day, e.title, e.detail])).toEqual([
+      [
+        '2026-11-23',
+        "Off Rep ana@example.com's list",
+        'Fell off the list with no order and no action by a rep',
+      ],
+      [
+        '2026-11-16',
+        "On Rep ana@example.com's card, 3 weeks",
+        '2 Nov – 16 Nov · slipping · chance of no order 40%\u00a0→\u00a045%',
+      ],
+    ]);
+  });
+
+  it('a customer listed before the weeks were kept shows what it showed before', async () => {
+    expect(await listings('old')).toEqual([
+      { day: '2026-11-09', title: 'Put on the weekly list', detail: 'Weekly run', weeks: undefined },
+    ]);
+  });
+});
