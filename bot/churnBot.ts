@@ -29,7 +29,13 @@ import { adaptConnectorClient } from './proactiveSender';
 import { RateLimiter } from './rateLimiter';
 import { retryingPreconditionFailed, withRetry } from './retryPolicy';
 import { FOREIGN_TENANT } from './taps/authorise';
-import { REFRESH_RETRY, REFRESH_TIMEOUT_MS, replaceInTime } from './taps/cardRefresh';
+import {
+  type CardReplacer,
+  REFRESH_RETRY,
+  REFRESH_TIMEOUT_MS,
+  replaceInTime,
+  replaceThroughReference,
+} from './taps/cardRefresh';
 
 /** What a typed message asks for, decided from the text alone. */
 export type ParsedText =
@@ -78,6 +84,12 @@ export interface ChurnBotDeps {
   claimDelivery?: (delivery: Delivery) => Promise<boolean>;
   /** Paces the refreshes of other cards after an answer (default: Teams' published limits). */
   limiter?: RateLimiter;
+  /**
+   * Replaces a card in a chat other than the turn's (the owning rep's, after a manager's save) through
+   * the chat's stored reference, its retries ended by `deadline` (a ProactiveSender's updateCard
+   * paced by `limiter` fits). Missing: such cards are left to their next tap, and logged.
+   */
+  replaceElsewhere?: CardReplacer;
 }
 
 /** What someone who is not an admin is told when they type `summary here`. */
@@ -90,11 +102,15 @@ export const SUMMARY_HERE_ADMINS_ONLY =
  */
 export class ChurnBot extends TeamsActivityHandler {
   /** What applying a reply needs: the log, and the pacing of this instance's requests per chat. */
-  private readonly replying: { log: Log; limiter: RateLimiter };
+  private readonly replying: { log: Log; limiter: RateLimiter; replaceElsewhere?: CardReplacer };
 
   constructor(private readonly deps: ChurnBotDeps) {
     super();
-    this.replying = { log: deps.log, limiter: deps.limiter ?? new RateLimiter() };
+    this.replying = {
+      log: deps.log,
+      limiter: deps.limiter ?? new RateLimiter(),
+      ...(deps.replaceElsewhere ? { replaceElsewhere: deps.replaceElsewhere } : {}),
+    };
     this.onTurn(async (context, next) => {
       // Only Teams vouches for who wrote (the Entra id, the tenant): a client of another channel (the
       // Azure Bot's Web Chat is always on) sets `from` and `channelData` itself, so it could act as
@@ -406,8 +422,9 @@ async function applyReply(
   context: TurnContext,
   reply: BotReply,
   replyToId: string | undefined,
-  { log, limiter }: { log: Log; limiter: RateLimiter },
+  replying: { log: Log; limiter: RateLimiter; replaceElsewhere?: CardReplacer },
 ): Promise<void> {
+  const { log, limiter } = replying;
   const chat = context.activity.conversation.id;
   // The answer is not held back; it is counted, so the refreshes after it leave room for it.
   const counted = <T>(call: () => Promise<T>) => {
@@ -446,29 +463,29 @@ async function applyReply(
     // Kept under the message id Teams gave it, so a tap on it updates it in place like the weekly card.
     if (sent?.id) await reply.savedCard.onSent(sent.id, context.activity.conversation.id);
   }
-  if (reply.refreshCards) await refreshCards(context, reply.refreshCards, limiter, log);
+  if (reply.refreshCards) await refreshCards(context, reply.refreshCards, replying);
 }
 
 /**
- * Replaces cards sent earlier in the turn's chat (a card in another chat is not this turn's to
- * update), after the answer, paced by Teams' per-conversation limits and retried on 429. A refusal
- * (the message deleted, still throttled) is logged: the action and every card's stored data stand,
- * and the card shows them when next tapped.
+ * Replaces cards sent earlier, after the answer: those of the turn's chat through the turn, those of
+ * another chat (the owning rep's) through its stored reference, each chat paced by Teams' limits for
+ * it and retried on 429, all within one time budget. A refusal (the message deleted, still throttled)
+ * is logged: the action and every card's stored data stand, and the card shows them when next tapped.
  */
 async function refreshCards(
   context: TurnContext,
   refreshes: NonNullable<BotReply['refreshCards']>,
-  limiter: RateLimiter,
-  log: Log,
+  { limiter, log, replaceElsewhere }: { log: Log; limiter: RateLimiter; replaceElsewhere?: CardReplacer },
 ): Promise<void> {
   const chat = context.activity.conversation.id;
-  const inChat = refreshes.filter((sent) => sent.conversationId === chat);
   // The answer is sent: from here the turn's client leaves 429s to REFRESH_RETRY (its own policy
   // would wait out any Retry-After, however long, and hold the turn past Teams' 15 seconds).
-  if (inChat.length > 0) adaptConnectorClient(context, REFRESH_TIMEOUT_MS);
+  if (refreshes.some((sent) => sent.conversationId === chat))
+    adaptConnectorClient(context, REFRESH_TIMEOUT_MS);
   await replaceInTime(
-    inChat,
+    refreshes,
     async (sent, deadline) => {
+      if (sent.conversationId !== chat) return replaceThroughReference(replaceElsewhere, sent, deadline);
       const attachments = [CardFactory.adaptiveCard(sent.card)];
       const outcome = await withRetry(
         async () => {

@@ -151,11 +151,18 @@ export interface BotReply {
   /** A new card whose message id must be kept so later taps update it in place (sent after `cards`). */
   savedCard?: { card: CardJson; onSent(messageId: string, conversationId: string): Promise<void> };
   /**
-   * Cards sent earlier in this chat, other than the one tapped, that show the customer acted on: each
-   * replaced after the answer, so every card tells what the answer says. Best effort: their stored
-   * data is right already, and a card Teams refuses to replace is logged, not retried for ever.
+   * Cards sent earlier, other than the one tapped, that show the customer acted on, in this chat and
+   * in the owning rep's: each replaced after the answer, so every card tells what the answer says.
+   * A card of another chat carries that chat's stored `reference`, through which it is replaced. Best
+   * effort: their stored data is right already, and a card Teams refuses to replace is logged, not
+   * retried for ever.
    */
-  refreshCards?: { messageId: string; conversationId: string; card: CardJson }[];
+  refreshCards?: {
+    messageId: string;
+    conversationId: string;
+    card: CardJson;
+    reference?: Record<string, unknown>;
+  }[];
 }
 
 /** The product's answers to text commands and card taps (implemented by the action logic). */

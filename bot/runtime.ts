@@ -1,9 +1,12 @@
-import type { CloudAdapter } from 'botbuilder';
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Config } from '../functions/config';
 import { createBotAdapter } from './adapter';
 import { ChurnBot, type ChurnBotDeps } from './churnBot';
 import { type BotHttpRequest, type BotHttpResponse, processBotRequest } from './httpAdapter';
 import { type ActionHandler, type ConversationStore, consoleLog, type Log } from './ports';
+import { ProactiveSender } from './proactiveSender';
+import { RateLimiter } from './rateLimiter';
+import { type CardReplacer, REFRESH_RETRY, REFRESH_TIMEOUT_MS } from './taps/cardRefresh';
 
 /** The bot as the HTTP endpoint uses it: one adapter and one bot, built once. */
 export interface BotRuntime {
@@ -26,12 +29,19 @@ export interface BotRuntimeOptions {
   claimDelivery?: ChurnBotDeps['claimDelivery'];
   /** Paces the refreshes of other cards after an answer (the wiring shares one with the tab's). */
   limiter?: ChurnBotDeps['limiter'];
+  /**
+   * Replaces a card in another chat than the turn's (the owning rep's); default a ProactiveSender on
+   * the adapter with the refreshes' retries, paced by `limiter`.
+   */
+  replaceElsewhere?: ChurnBotDeps['replaceElsewhere'];
 }
 
 /** Builds the adapter and the bot from the settings and the ports they need. */
 export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
   const log = options.log ?? consoleLog;
   const adapter = options.adapter ?? createBotAdapter(options.bot, log);
+  const limiter = options.limiter ?? new RateLimiter();
+  const replaceElsewhere = options.replaceElsewhere ?? refresherOn(adapter, options.bot.appId, limiter);
   const bot = new ChurnBot({
     store: options.store,
     actions: options.actions,
@@ -39,11 +49,28 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
     tenantId: options.bot.tenantId,
     ...options.admins,
     ...(options.claimDelivery ? { claimDelivery: options.claimDelivery } : {}),
-    ...(options.limiter ? { limiter: options.limiter } : {}),
+    limiter,
+    replaceElsewhere,
   });
   return {
     adapter,
     bot,
     handle: (request) => processBotRequest(adapter, request, (context) => bot.run(context)),
   };
+}
+
+/**
+ * Replaces cards through stored references with the refreshes' short retries and request deadline,
+ * paced by `limiter` in one count per chat with the turn's own requests.
+ */
+export function refresherOn(adapter: CloudAdapter, appId: string, limiter: RateLimiter): CardReplacer {
+  const sender = new ProactiveSender({
+    adapter,
+    appId,
+    limiter,
+    retry: REFRESH_RETRY,
+    requestTimeoutMs: REFRESH_TIMEOUT_MS,
+  });
+  return (reference, messageId, card, deadline) =>
+    sender.updateCard(reference as Partial<ConversationReference>, messageId, card, { deadline });
 }

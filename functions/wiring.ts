@@ -3,9 +3,9 @@ import { createBotAdapter } from '../bot/adapter';
 import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
 import { RateLimiter } from '../bot/rateLimiter';
-import { type BotRuntime, createBotRuntime } from '../bot/runtime';
+import { type BotRuntime, createBotRuntime, refresherOn } from '../bot/runtime';
 import { createActionHandler } from '../bot/taps/actionHandler';
-import { REFRESH_RETRY, REFRESH_TIMEOUT_MS, refreshCardsInChat } from '../bot/taps/cardRefresh';
+import { refreshCardsInChats } from '../bot/taps/cardRefresh';
 import { blobFeedVersion, readBlobFeed, type ZipsNotFeed } from '../feed/blobFeed';
 import { feedContainerFor } from '../feed/feedContainer';
 import { folderFeedVersion } from '../feed/feedFiles';
@@ -94,16 +94,11 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   });
   const adapter = createBotAdapter(config.bot, log);
   const sender = options.sender ?? new ProactiveSender({ adapter, appId: config.bot.appId });
-  // A tab tap's refreshes of the rep's cards: short retries, as the tab waits for its answer; paced
-  // with the bot's own refreshes after a tap, in one count per chat.
+  // The refreshes of cards after a save (in the tab, or in a chat for another chat's cards): short
+  // retries, as the tab and Teams wait for the answer; paced with the bot's own refreshes after a
+  // tap, in one count per chat.
   const refreshLimiter = new RateLimiter();
-  const refresher = new ProactiveSender({
-    adapter,
-    appId: config.bot.appId,
-    limiter: refreshLimiter,
-    retry: REFRESH_RETRY,
-    requestTimeoutMs: REFRESH_TIMEOUT_MS,
-  });
+  const replaceCard = refresherOn(adapter, config.bot.appId, refreshLimiter);
   // The stored reference is the Bot Framework shape as JSON (validated when it was stored).
   const sendCard = (reference: Record<string, unknown>, card: Record<string, unknown>, text: string) =>
     sender.sendCard(reference as SendCardReference, card, text);
@@ -205,6 +200,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     },
     claimDelivery: (d) => cards.claimDelivery(d.conversationId, d.activityId),
     limiter: refreshLimiter,
+    replaceElsewhere: replaceCard,
   });
 
   const tabs = {
@@ -223,20 +219,19 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       access,
       clock,
       log,
-      refreshCards: (userId, customerId) =>
-        refreshCardsInChat(
+      refreshCards: (userId, customer) =>
+        refreshCardsInChats(
           {
             cards,
             audit: storage.audit,
             conversations: storage.conversations,
-            replace: (reference, messageId, card, deadline) =>
-              refresher.updateCard(reference as SendCardReference, messageId, card, { deadline }),
+            replace: replaceCard,
             timeZone: config.timeZone,
             clock,
             log,
           },
           userId,
-          customerId,
+          customer,
         ),
     }),
   };

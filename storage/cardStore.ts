@@ -7,6 +7,8 @@ import { digestCardDataSchema } from '../cards/digestCardData';
 import type { RepCardData } from '../cards/renderCard';
 import { weeklyCardDataSchema } from '../cards/weeklyCardData';
 import type { Config } from '../functions/config';
+import { dayOfDailyRunKey } from '../jobs/schedule/dailyRunDue';
+import { mondayOfWeeklyRunKey } from '../jobs/schedule/weeklyRunDue';
 import { ConflictError, naming, statusOf } from './errors';
 import { boundedId, idKey } from './keys';
 import {
@@ -24,6 +26,12 @@ import {
  * What the bot remembers between taps, in one table:
  * - per sent card (PartitionKey `c_<conversation id>`, RowKey `m_<Teams message id>`): the WeeklyCardData it was
  *   rendered from, so a tap can set one customer's outcome and re-render the card in place;
+ * - per sent card of a weekly or daily run, beside it (RowKey `w_<the run's day>_<message id>`, the
+ *   weekly run's day its Monday): a copy of the card row, written in one transaction with it on every
+ *   save and change, so this week's cards are one RowKey range however many weeks the chat holds
+ *   (cardsFrom), where a filter on the card's run key makes the service read every card of the chat.
+ *   A card saved before these copies were written is still read by its message id, and gets its copy
+ *   at its next change; until then a refresh does not find it;
  * - per user (PartitionKey `u_<user id>`, RowKey `recent`): their latest actions, newest first, so
  *   the `undo` command finds "my last action" without scanning the audit trail.
  * - per conversation (PartitionKey `c_<conversation id>`, RowKey `delivered`): the ids of the latest
@@ -222,7 +230,15 @@ export class TableCardStore implements CardStore {
 
   async save(card: SentCard): Promise<void> {
     const entity = { ...cardKeys(card.conversationId, card.messageId), ...encodeCard(card) };
-    await naming(this.endpoint, () => this.client.upsertEntity(entity, 'Replace'));
+    const copy = runDayCopy(entity, card);
+    await naming(this.endpoint, async () => {
+      if (!copy) await this.client.upsertEntity(entity, 'Replace');
+      else
+        await this.client.submitTransaction([
+          ['upsert', entity, 'Replace'],
+          ['upsert', copy, 'Replace'],
+        ]);
+    });
   }
 
   async get(conversationId: string, messageId: string): Promise<SentCard | null> {
@@ -244,12 +260,19 @@ export class TableCardStore implements CardStore {
     { weeklyFrom, dailyFrom }: { weeklyFrom: string; dailyFrom: string },
   ): Promise<SentCard[]> {
     if (conversationId.length === 0) return [];
-    // `~` sorts after every digit: the upper bound of each kind's keys.
-    const filter = odata`PartitionKey eq ${`c_${idKey(conversationId)}`} and ((runKey ge ${weeklyFrom} and runKey lt ${'weekly-~'}) or (runKey ge ${dailyFrom} and runKey lt ${'daily-~'}))`;
+    const days = [runDayOf(weeklyFrom), runDayOf(dailyFrom)].filter((d): d is string => d !== null).sort();
+    if (days.length === 0) return [];
+    // One RowKey range: the copies from the earlier day on (`~` sorts after every digit).
+    const filter = odata`PartitionKey eq ${`c_${idKey(conversationId)}`} and RowKey ge ${`${RUN_DAY_PREFIX}${days[0]}`} and RowKey lt ${`${RUN_DAY_PREFIX}~`}`;
+    // The run keys sort by date within a kind; the range may hold the other kind's earlier days.
+    const from = (key: string) =>
+      key.startsWith('weekly-') ? key >= weeklyFrom : key.startsWith('daily-') && key >= dailyFrom;
     return naming(this.endpoint, async () => {
       const cards: SentCard[] = [];
-      for await (const entity of this.client.listEntities({ queryOptions: { filter } }))
-        cards.push(decodeCard(entity));
+      for await (const entity of this.client.listEntities({ queryOptions: { filter } })) {
+        const card = decodeCard(entity);
+        if (from(card.data.runKey)) cards.push(card);
+      }
       return cards;
     });
   }
@@ -267,10 +290,18 @@ export class TableCardStore implements CardStore {
       const next = change(current.card);
       if (next === null) return current.card;
       const entity = { ...cardKeys(conversationId, messageId), ...encodeCard(next) };
+      const copy = runDayCopy(entity, next);
       try {
-        await naming(this.endpoint, () =>
-          this.client.updateEntity(entity, 'Replace', { etag: current.etag }),
-        );
+        // The copy in the same transaction: it never tells another story than the card.
+        await naming(this.endpoint, async () => {
+          const etag = { etag: current.etag };
+          if (!copy) await this.client.updateEntity(entity, 'Replace', etag);
+          else
+            await this.client.submitTransaction([
+              ['update', entity, 'Replace', etag],
+              ['upsert', copy, 'Replace'],
+            ]);
+        });
         return next;
       } catch (err) {
         if (statusOf(err) !== 412) throw err; // 412: another tap on the same card saved first; redo on its result
@@ -463,6 +494,30 @@ export class TableCardStore implements CardStore {
   private async getEntity(partitionKey: string, rowKey: string): Promise<Record<string, unknown> | null> {
     return naming(this.endpoint, () => readEntity(this.client, partitionKey, rowKey));
   }
+}
+
+/** RowKey prefix of a sent card's copy keyed by its run's day (see the table's description above). */
+const RUN_DAY_PREFIX = 'w_';
+
+/** The card row's copy under its run's day, or null for a card of no weekly or daily run. */
+function runDayCopy<T extends { partitionKey: string }>(
+  entity: T,
+  card: SentCard,
+): (T & { rowKey: string }) | null {
+  const day = runDayOf(card.data.runKey);
+  return day === null ? null : { ...entity, rowKey: `${RUN_DAY_PREFIX}${day}_${idKey(card.messageId)}` };
+}
+
+/**
+ * The day a run key is of (`YYYY-MM-DD`): a weekly run's Monday, a daily run's day; null for another
+ * key (no copy: no refresh looks for it).
+ */
+function runDayOf(runKey: string): string | null {
+  if (runKey.startsWith('daily-')) {
+    const day = dayOfDailyRunKey(runKey);
+    return /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : null;
+  }
+  return mondayOfWeeklyRunKey(runKey);
 }
 
 /** One partition per conversation, one row per message: Teams message ids repeat across conversations. */

@@ -70,7 +70,13 @@ import {
   seesTeam,
 } from './authorise';
 import { currentOutcome, outcomeOfRow } from './cardOutcome';
-import { type RefreshRequest, refreshRepCards, weekStart } from './cardRefresh';
+import {
+  type CardChat,
+  type ChatsRefreshRequest,
+  chatsShowing,
+  refreshChats,
+  weekStart,
+} from './cardRefresh';
 import { type CommitResult, commitDecision, finishInterrupted, finishRecorded } from './commitAction';
 import { decideTap } from './decideTap';
 import { decideUndo, selectUndoTarget } from './decideUndo';
@@ -99,7 +105,7 @@ export interface ActionStores {
    * The rep's stored email (the feed's `owner`) is looked up by Teams user id; every rep is listed
    * to name another rep ("now with Ana Ruiz") by the display name their install gave.
    */
-  conversations: Pick<ConversationStore, 'getRep' | 'listReps'>;
+  conversations: Pick<ConversationStore, 'getRep' | 'getRepByEmail' | 'listReps'>;
   cards: CardStore;
 }
 
@@ -477,18 +483,25 @@ export class ChurnActionHandler implements ActionHandler {
         ? this.rememberForUndo(request.actor.userId, row).then(() => null)
         : this.deps.stores.audit.get(row.customerId, row.undoes),
     ]);
-    const refreshCards =
-      request.conversationKind === 'personal'
-        ? await this.refreshOtherCards({
-            conversationId: request.conversationId,
-            repUserId: request.actor.userId,
-            customerId: row.customerId,
-            outcome,
-            except: request.replyToId,
-            // The card the undone action was tapped on, whatever its week.
-            also: undone?.cardMessageId ?? null,
-          })
-        : [];
+    // The tap's own chat (cards are kept in 1:1 chats only), answered through its turn.
+    const tapChat =
+      request.conversationKind === 'personal' && request.conversationId !== null
+        ? { conversationId: request.conversationId, repUserId: request.actor.userId, reference: null }
+        : null;
+    const refreshCards = await this.refreshOtherCards(
+      { userId: request.actor.userId, chat: tapChat },
+      row.owner,
+      {
+        customerId: row.customerId,
+        outcome,
+        except:
+          tapChat && request.replyToId
+            ? { conversationId: tapChat.conversationId, messageId: request.replyToId }
+            : null,
+        // The card the undone action was tapped on, whatever its week.
+        also: undone?.cardMessageId ?? null,
+      },
+    );
     const done = row.action === 'undo' ? 'Undone' : `Recorded ${actionName(row.action)}`;
     const words = `${done}: ${chatSafe(row.customerName)}.`;
     const others = refreshCards.length > 0 ? { refreshCards } : {};
@@ -502,17 +515,23 @@ export class ChurnActionHandler implements ActionHandler {
   }
 
   /**
-   * Every other saved card of the rep in their chat, from this week's run on, that lists the customer:
-   * its data set to what the customer shows now, and the newest rendered to replace in Teams. The
-   * action is recorded by now: a failure here (the store out, a malformed card row) is logged and
-   * leaves those cards to their next tap, rather than turning the recorded tap's answer into an error.
+   * Every other saved card, from this week's run on, that lists the customer in the saver's chat and
+   * in the owning rep's (chatsShowing): its data set to what the customer shows now, and the newest
+   * rendered to replace in Teams. The action is recorded by now: a failure here (the store out, a
+   * malformed card row) is logged and leaves those cards to their next tap, rather than turning the
+   * recorded tap's answer into an error.
    */
   private async refreshOtherCards(
-    request: Omit<RefreshRequest, 'now' | 'timeZone'>,
+    saver: { userId: string; chat: CardChat | null },
+    owner: string,
+    request: Omit<ChatsRefreshRequest, 'now' | 'timeZone'>,
   ): Promise<NonNullable<BotReply['refreshCards']>> {
+    const { cards, conversations } = this.deps.stores;
     try {
-      return await refreshRepCards(
-        this.deps.stores.cards,
+      const chats = await chatsShowing(conversations, saver, owner);
+      return await refreshChats(
+        cards,
+        chats,
         { ...request, now: this.clock(), timeZone: this.deps.timeZone },
         this.deps.log,
       );
@@ -639,15 +658,19 @@ export class ChurnActionHandler implements ActionHandler {
     // replaced, so none goes on saying what the reply says is undone. Cards are sent to the rep's 1:1
     // chat: that is the conversation they are kept under.
     const chat = rep ? conversationIdOf(rep.reference) : null;
-    const refreshCards = chat
-      ? await this.refreshOtherCards({
-          conversationId: chat,
-          repUserId: actor.userId,
-          customerId: target.customerId,
-          outcome: await this.outcomeNow(target.customerId),
-          also: target.cardMessageId,
-        })
-      : [];
+    const refreshCards = await this.refreshOtherCards(
+      {
+        userId: actor.userId,
+        chat:
+          rep && chat ? { conversationId: chat, repUserId: actor.userId, reference: rep.reference } : null,
+      },
+      current.owner,
+      {
+        customerId: target.customerId,
+        outcome: await this.outcomeNow(target.customerId),
+        also: target.cardMessageId,
+      },
+    );
     return {
       ...(refreshCards.length > 0 ? { refreshCards } : {}),
       // The customer first and the action after ("Undone on X: "lost" on Tue 24 Nov"), not two "on"s

@@ -37,6 +37,40 @@ export const REFRESH_BUDGET_MS = 6_000;
 /** A saved card of the rep's whose row of the customer changed, rendered to replace the message in Teams. */
 export type RefreshedCard = NonNullable<BotReply['refreshCards']>[number];
 
+/**
+ * A chat whose saved cards may list the customer: a rep's 1:1 chat, where every card the bot sends
+ * them (weekly, digest, `list` pages) is kept, and the stored reference to reach it (null: the chat
+ * the tap came in, answered through its own turn).
+ */
+export interface CardChat {
+  conversationId: string;
+  repUserId: string;
+  reference: Record<string, unknown> | null;
+}
+
+/**
+ * The chats whose cards may list the customer after a save by `userId`: the saver's own and the
+ * owning rep's (the feed's `owner`), once each. A manager's or an admin's save thus reaches the rep's
+ * cards as well as their own; a rep who has not installed the app has no chat to refresh.
+ */
+export async function chatsShowing(
+  conversations: Pick<ConversationStore, 'getRep' | 'getRepByEmail'>,
+  saver: { userId: string; chat?: CardChat | null },
+  owner: string,
+): Promise<CardChat[]> {
+  const [mine, owners] = await Promise.all([
+    saver.chat ? null : conversations.getRep(saver.userId),
+    owner ? conversations.getRepByEmail(owner) : null,
+  ]);
+  const chats: CardChat[] = saver.chat ? [saver.chat] : [];
+  for (const rep of [mine, owners]) {
+    const conversationId = rep ? conversationIdOf(rep.reference) : null;
+    if (rep && conversationId && !chats.some((c) => c.conversationId === conversationId))
+      chats.push({ conversationId, repUserId: rep.userId, reference: rep.reference });
+  }
+  return chats;
+}
+
 export interface RefreshRequest {
   /** The rep's 1:1 chat, where every card the bot sends them is kept. */
   conversationId: string;
@@ -102,6 +136,57 @@ export async function refreshRepCards(
   return refreshed;
 }
 
+/** What one save brings up to date in every chat: the customer's outcome, and the cards to leave or put first. */
+export interface ChatsRefreshRequest {
+  customerId: string;
+  outcome: CustomerOutcome | null;
+  /** The card the tap was made on, in the chat it was made in: answered already. */
+  except?: { conversationId: string; messageId: string } | null;
+  /** The card the undone action was tapped on (RefreshRequest.also), looked for in each chat. */
+  also?: string | null;
+  now: Date;
+  timeZone: string;
+}
+
+/**
+ * refreshRepCards in each chat, each card carrying the chat's reference. A chat whose cards cannot be
+ * read or written (the store out, a malformed row) is logged and left to its next tap; the others
+ * are refreshed all the same, and the save stands either way.
+ */
+export async function refreshChats(
+  cards: CardStore,
+  chats: readonly CardChat[],
+  request: ChatsRefreshRequest,
+  log?: Pick<Log, 'warn'>,
+): Promise<RefreshedCard[]> {
+  const { except, ...rest } = request;
+  const perChat = await Promise.all(
+    chats.map(async ({ conversationId, repUserId, reference }) => {
+      try {
+        const refreshed = await refreshRepCards(
+          cards,
+          {
+            ...rest,
+            conversationId,
+            repUserId,
+            except: except?.conversationId === conversationId ? except.messageId : null,
+          },
+          log,
+        );
+        return refreshed.map((card) => (reference ? { ...card, reference } : card));
+      } catch (error) {
+        log?.warn('cards showing the customer not refreshed after a save', {
+          customerId: request.customerId,
+          conversationId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return [];
+      }
+    }),
+  );
+  return perChat.flat();
+}
+
 /** True when the card lists the customer with another outcome than `outcome`. */
 function showsOther(card: SentCard, customerId: string, outcome: CustomerOutcome | null): boolean {
   const shown = outcomeOnCard(card.data, customerId);
@@ -133,10 +218,12 @@ async function setOutcome(
 }
 
 /**
- * Replaces the refreshed cards in Teams one after another within REFRESH_BUDGET_MS: `replace` gets
- * the instant its retries must end by and answers null when Teams took the card, else what to log.
- * A card Teams refuses, and those left when the time is up, are logged: their stored data is right,
- * and each shows it when next tapped.
+ * Replaces the refreshed cards in Teams within REFRESH_BUDGET_MS: one chat's cards one after another
+ * (newest first, paced by that chat's limits), the chats side by side under the one deadline, so a chat
+ * Teams throttles holds up no other. `replace` gets the instant its retries must end by and answers
+ * null when Teams took the card, else what to log. A card Teams refuses, those left when the time is
+ * up, and a chat whose replacing failed outright are logged: their stored data is right, and each
+ * shows it when next tapped.
  */
 export async function replaceInTime(
   refreshed: readonly RefreshedCard[],
@@ -144,73 +231,88 @@ export async function replaceInTime(
   log?: Pick<Log, 'warn'>,
 ): Promise<void> {
   const deadline = Date.now() + REFRESH_BUDGET_MS;
-  for (const [i, card] of refreshed.entries()) {
-    if (Date.now() >= deadline) {
-      log?.warn('cards showing the customer left to their next tap: out of time', {
-        left: refreshed.length - i,
-      });
-      return;
+  const chats = new Map<string, RefreshedCard[]>();
+  for (const card of refreshed)
+    chats.set(card.conversationId, [...(chats.get(card.conversationId) ?? []), card]);
+  const inChat = async (cards: readonly RefreshedCard[]) => {
+    for (const [i, card] of cards.entries()) {
+      if (Date.now() >= deadline) {
+        log?.warn('cards showing the customer left to their next tap: out of time', {
+          conversationId: card.conversationId,
+          left: cards.length - i,
+        });
+        return;
+      }
+      const refused = await replace(card, deadline);
+      if (refused)
+        log?.warn('a card showing the customer could not be refreshed', {
+          messageId: card.messageId,
+          ...refused,
+        });
     }
-    const refused = await replace(card, deadline);
-    if (refused)
+  };
+  const done = await Promise.allSettled([...chats.values()].map(inChat));
+  for (const [i, result] of done.entries())
+    if (result.status === 'rejected')
       log?.warn('a card showing the customer could not be refreshed', {
-        messageId: card.messageId,
-        ...refused,
+        conversationId: [...chats.keys()][i],
+        error: result.reason instanceof Error ? result.reason.message : String(result.reason),
       });
-  }
+}
+
+/**
+ * Replaces a message's card through a chat's stored reference, its retries ended by `deadline` (a
+ * ProactiveSender's updateCard fits).
+ */
+export type CardReplacer = (
+  reference: Record<string, unknown>,
+  messageId: string,
+  card: CardJson,
+  deadline: number,
+) => Promise<SendResult>;
+
+/** replaceInTime's step for a card reached through its chat's stored reference: null when Teams took it, else what to log. */
+export async function replaceThroughReference(
+  replace: CardReplacer | undefined,
+  { reference, messageId, card }: RefreshedCard,
+  deadline: number,
+): Promise<Record<string, unknown> | null> {
+  if (!replace || !reference) return { error: 'no stored reference to reach the chat' };
+  const result = await replace(reference, messageId, card, deadline);
+  if (result.status === 'delivered') return null;
+  return result.status === 'failed' ? { error: result.error } : { code: result.code };
 }
 
 export interface ChatRefreshDeps {
   cards: CardStore;
   audit: Pick<AuditStore, 'latestForCustomer'>;
-  conversations: Pick<ConversationStore, 'getRep'>;
-  /**
-   * Replaces a message's card through the stored reference, its retries ended by `deadline` (a
-   * ProactiveSender's updateCard fits).
-   */
-  replace(
-    reference: Record<string, unknown>,
-    messageId: string,
-    card: CardJson,
-    deadline: number,
-  ): Promise<SendResult>;
+  conversations: Pick<ConversationStore, 'getRep' | 'getRepByEmail'>;
+  replace: CardReplacer;
   timeZone: string;
   clock: () => Date;
   log?: Pick<Log, 'warn'>;
 }
 
 /**
- * After a tap made outside the chat (the tab): the user's cards in their 1:1 chat that show the
- * customer, set to what the customer shows now and replaced in Teams. Best effort: a card Teams
- * refuses is logged, its stored data right for the next tap on it.
+ * After a save made outside a chat (the tab): the cards that show the customer in the saver's 1:1
+ * chat and in the owning rep's (chatsShowing), set to what the customer shows now and replaced in
+ * Teams. Best effort: a card Teams refuses is logged, its stored data right for the next tap on it.
  */
-export async function refreshCardsInChat(
+export async function refreshCardsInChats(
   deps: ChatRefreshDeps,
   userId: string,
-  customerId: string,
+  customer: { customerId: string; owner: string },
 ): Promise<void> {
-  const rep = await deps.conversations.getRep(userId);
-  const chat = rep ? conversationIdOf(rep.reference) : null;
-  if (!rep || !chat) return;
+  const chats = await chatsShowing(deps.conversations, { userId }, customer.owner);
+  if (chats.length === 0) return;
   const now = deps.clock();
-  const history = await deps.audit.latestForCustomer(customerId, { limit: HISTORY_LIMIT });
+  const history = await deps.audit.latestForCustomer(customer.customerId, { limit: HISTORY_LIMIT });
   const outcome = currentOutcome(history, deps.timeZone, weekStart(now, deps.timeZone));
-  const request = {
-    conversationId: chat,
-    repUserId: userId,
-    customerId,
-    outcome,
-    now,
-    timeZone: deps.timeZone,
-  };
-  const refreshed = await refreshRepCards(deps.cards, request, deps.log);
+  const request = { customerId: customer.customerId, outcome, now, timeZone: deps.timeZone };
+  const refreshed = await refreshChats(deps.cards, chats, request, deps.log);
   await replaceInTime(
     refreshed,
-    async ({ messageId, card }, deadline) => {
-      const result = await deps.replace(rep.reference, messageId, card, deadline);
-      if (result.status === 'delivered') return null;
-      return result.status === 'failed' ? { error: result.error } : { code: result.code };
-    },
+    (card, deadline) => replaceThroughReference(deps.replace, card, deadline),
     deps.log,
   );
 }

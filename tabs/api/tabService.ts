@@ -95,10 +95,10 @@ export interface TabServiceDeps {
   /** Where a chart worked out ahead that failed is told (default the console). */
   log?: Pick<Log, 'warn'>;
   /**
-   * After a tap in the tab, brings the user's cards in their chat that show the customer up to date
-   * (refreshCardsInChat). Missing: the cards show it when next tapped.
+   * After a save in the tab, brings the cards that show the customer up to date, in the user's chat
+   * and the owning rep's (refreshCardsInChats). Missing: the cards show it when next tapped.
    */
-  refreshCards?: (userId: string, customerId: string) => Promise<void>;
+  refreshCards?: (userId: string, customer: { customerId: string; owner: string }) => Promise<void>;
 }
 
 /** A refusal the HTTP layer turns into a status. */
@@ -226,13 +226,14 @@ export function createTabService(deps: TabServiceDeps): TabService {
   }
 
   /**
-   * The user's cards in their chat that show the customer, brought up to date after a tab tap. The
-   * tap is recorded by then: a failure here is logged, and the tab still gets its answer.
+   * The cards that show the customer (the user's and the owning rep's), brought up to date after a
+   * tab tap. The tap is recorded by then: a failure here is logged, and the tab still gets its answer.
    */
-  async function refreshCardsAfter(userId: string, customerId: string): Promise<void> {
+  async function refreshCardsAfter(userId: string, customer: CustomerState): Promise<void> {
     if (!deps.refreshCards) return;
+    const { customerId, owner } = customer;
     try {
-      await deps.refreshCards(userId, customerId);
+      await deps.refreshCards(userId, { customerId, owner });
     } catch (error) {
       (deps.log ?? consoleLog).warn('cards showing the customer not refreshed after a tab tap', {
         customerId,
@@ -402,7 +403,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         shownValueKind,
       );
       if (!result.ok) throw new TabApiError(result.status, result.message);
-      await refreshCardsAfter(user.userId, customerId);
+      await refreshCardsAfter(user.userId, result.state);
       return { ok: true, message: result.message, customer: await rowNow(result.state) };
     },
 

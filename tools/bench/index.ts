@@ -66,6 +66,10 @@ const SECTIONS: Record<string, { file: string; what: string }> = {
     file: 'yearBench.ts',
     what: 'the rows 1, 2 and 5 years of a 20-rep team leave (run ledger, a busy customer, a rep’s cards, the month table) and the reads that grow with them, on Azurite',
   },
+  refresh: {
+    file: 'cardRefreshBench.ts',
+    what: "a tap's read of this week's cards in a rep's chat after 1, 13, 52 and 104 weeks of cards: rows the service walks, requests, time, on Azurite",
+  },
   coldStart: {
     file: 'coldStartBench.ts',
     what: 'new process to the first bot reply, tsc output vs the esbuild bundle, on Azurite',

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBotAdapter } from '../../../bot/adapter';
 import { ProactiveSender } from '../../../bot/proactiveSender';
-import { REFRESH_BUDGET_MS, REFRESH_RETRY, refreshCardsInChat } from '../../../bot/taps/cardRefresh';
+import { REFRESH_BUDGET_MS, REFRESH_RETRY, refreshCardsInChats } from '../../../bot/taps/cardRefresh';
 import type { DigestCardData } from '../../../cards/digestCardModels';
 import type { Storage } from '../../../storage';
 import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
@@ -10,6 +10,7 @@ import { bookFromRows } from '../../helpers/bookFromRows';
 import { weeklyData } from '../../helpers/weeklyCardData';
 import { MemoryLog } from '../bot/recordingPorts';
 import {
+  ADMIN,
   ANA,
   ANA_IN_TAB,
   customer,
@@ -59,10 +60,15 @@ describe('every card of the rep follows a tap', () => {
   let listCard: string;
   let digestCard: string;
 
-  /** Posts a card into Ana's chat on the fake (as the weekly run and `list` do) and keeps its data. */
-  async function sendCard(data: Parameters<typeof saveSentCard>[3], sentAt = NOW): Promise<string> {
+  /** Posts a card into a rep's chat (Ana's unless said) on the fake, as the weekly run and `list` do, and keeps its data. */
+  async function sendCard(
+    data: Parameters<typeof saveSentCard>[3],
+    sentAt = NOW,
+    to: { userId: string } = ANA,
+  ): Promise<string> {
+    const inChat = `a:${to.userId}`;
     const response = await fetch(
-      `${teams.serviceUrl}v3/conversations/${encodeURIComponent(chat)}/activities`,
+      `${teams.serviceUrl}v3/conversations/${encodeURIComponent(inChat)}/activities`,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -70,7 +76,7 @@ describe('every card of the rep follows a tap', () => {
       },
     );
     const { id } = (await response.json()) as { id: string };
-    await saveSentCard(cards, id, ANA.userId, data, { conversationId: chat, now: sentAt });
+    await saveSentCard(cards, id, to.userId, data, { conversationId: inChat, now: sentAt });
     return id;
   }
 
@@ -99,9 +105,9 @@ describe('every card of the rep follows a tap', () => {
       await post(bot.host.url, submitActivity(teams.serviceUrl, ANA, value, { replyToId: messageId })),
     ).toBe(200);
   /** The card Teams shows now in message `messageId`: its last update, else as sent. */
-  const shown = (messageId: string) => {
+  const shown = (messageId: string, inChat = chat) => {
     const last = teams.activities
-      .filter((a) => a.activityId === messageId && a.conversationId === chat)
+      .filter((a) => a.activityId === messageId && a.conversationId === inChat)
       .at(-1);
     if (!last) throw new Error(`no message ${messageId} in the chat`);
     return cardOf(last);
@@ -137,7 +143,7 @@ describe('every card of the rep follows a tap', () => {
       orders: [{ customerId: 'rowan', date: '2026-10-01', amount: 500 }],
     });
     return tabServiceOn(storage, cards, book, {
-      refreshCards: (userId, customerId) => refreshCardsInChat(refresh, userId, customerId),
+      refreshCards: (userId, customer) => refreshCardsInChats(refresh, userId, customer),
     });
   }
 
@@ -283,5 +289,88 @@ describe('every card of the rep follows a tap', () => {
     const row = cardRow(shown(old), 'Rowan Deli');
     expect(row.texts.join(' ')).toContain('Won back $1,500/month by Ana Ruiz');
     expect(row.buttons).toEqual(['undo']);
+  });
+  describe("an admin's or a manager's save on Ana's customer", () => {
+    const adminChat = `a:${ADMIN.userId}`;
+    const adaInTab = {
+      userId: ADMIN.userId,
+      name: ADMIN.name,
+      email: ADMIN.email,
+      tenantId: ANA_IN_TAB.tenantId,
+    };
+    const wonBackByAda = (id: string, inChat = chat) => {
+      const row = cardRow(shown(id, inChat), 'Rowan Deli');
+      // The tab's book holds one order of Rowan's: the save reads as an order won back there.
+      expect(row.texts.join(' ')).toMatch(/Won back (\$1,500\/month|another \$1,500 order) by Ada Admin/);
+      expect(row.buttons).toEqual(['undo']);
+    };
+
+    it("a tap on a card in her own chat brings Ana's cards up to date, and her Undo puts them back", async () => {
+      // Ada's chat holds a card listing Rowan Deli (a weekly card of a customer she had last week).
+      const adasCard = await sendCard(weeklyData([rowan]), NOW, ADMIN);
+      const value = tap.wonBack('rowan', 1500);
+      expect(
+        await post(bot.host.url, submitActivity(teams.serviceUrl, ADMIN, value, { replyToId: adasCard })),
+      ).toBe(200);
+      expect((await storage.state.get('rowan'))?.state.recoveredValue).toBe(1500);
+      for (const id of [weekly, listCard, digestCard]) wonBackByAda(id);
+
+      // Ana does not record a second save: her card offers the Undo, not Won back.
+      expect(await post(bot.host.url, textActivity(teams.serviceUrl, ADMIN, 'undo'))).toBe(200);
+      for (const id of [weekly, listCard, digestCard]) {
+        expect(cardRow(shown(id), 'Rowan Deli').buttons).toContain('reached_out');
+      }
+    });
+
+    it("a save in the tab brings Ana's cards up to date", async () => {
+      const tabs = tabRefreshingCards();
+      await tabs.act(adaInTab, 'rowan', { action: 'won_back', value: '1500' });
+      expect((await storage.state.get('rowan'))?.state.recoveredValue).toBe(1500);
+      for (const id of [weekly, listCard, digestCard]) wonBackByAda(id);
+    });
+
+    it("Ana's chat throttled by Teams holds up neither the answer nor Ada's own cards", async () => {
+      const adasCard = await sendCard(weeklyData([rowan]), NOW, ADMIN);
+      const adasOther = await sendCard({ ...weeklyData([rowan]), kind: 'list' }, NOW, ADMIN);
+      teams.injectForConversation(chat, { status: 429, retryAfterSeconds: 4 });
+      const started = Date.now();
+      const value = tap.wonBack('rowan', 1500);
+      expect(
+        await post(bot.host.url, submitActivity(teams.serviceUrl, ADMIN, value, { replyToId: adasCard })),
+      ).toBe(200);
+      // Inside the 15 seconds after which Teams delivers the tap again.
+      expect(Date.now() - started).toBeLessThan(15_000);
+      for (const id of [adasCard, adasOther]) wonBackByAda(id, adminChat);
+      expect(bot.log.lines.some((l) => l.includes('could not be refreshed') && l.includes('429'))).toBe(true);
+      // Ana's cards Teams refused have their stored data right: a tap on one shows the save.
+      for (const id of [weekly, listCard, digestCard])
+        expect(JSON.stringify((await cards.get(chat, id))?.data)).toContain('"won_back"');
+    }, 30_000);
+
+    it("Ada's cards that cannot be read leave Ana's refreshed", async () => {
+      const adasCard = await sendCard(weeklyData([rowan]), NOW, ADMIN);
+      // A read of Ada's chat's cards fails (a malformed card row of this week); Ana's reads well.
+      const failing = Object.assign(Object.create(cards) as TableCardStore, {
+        cardsFrom: async (conversationId: string, from: Parameters<TableCardStore['cardsFrom']>[1]) => {
+          if (conversationId === adminChat)
+            throw new Error('Card row for message m-broken has a bad part count: x');
+          return cards.cardsFrom(conversationId, from);
+        },
+      });
+      const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations };
+      const log = new MemoryLog();
+      const other = await startActionBotHost(storage, handlerDeps({ ...stores, cards: failing }, { log }));
+      try {
+        const value = tap.wonBack('rowan', 1500);
+        expect(
+          await post(other.host.url, submitActivity(teams.serviceUrl, ADMIN, value, { replyToId: adasCard })),
+        ).toBe(200);
+        wonBackByAda(adasCard, adminChat);
+        for (const id of [weekly, listCard, digestCard]) wonBackByAda(id);
+        expect(log.lines.some((l) => l.includes('m-broken'))).toBe(true);
+      } finally {
+        await other.host.close();
+      }
+    });
   });
 });

@@ -110,12 +110,15 @@ describe('two people acting on one customer at once', () => {
     const cancel = rows.find((r) => r.action === 'undo');
     expect(cancel).toMatchObject({ undoes: wonBack?.id, note: CANCELLED_NOTE, actorId: ANA.userId });
     expect(byId.get(lost?.id ?? '')?.actorId).toBe(ADMIN.userId);
-    // Ana's card was not changed; the admin's card shows the loss.
-    expect(weeklyRows(await cards.get(`a:${ANA.userId}`, 'card-1'))[0].outcome ?? null).toBeNull();
-    expect(weeklyRows(await cards.get(`a:${ADMIN.userId}`, 'card-admin'))[0].outcome).toMatchObject({
-      kind: 'lost',
-      by: 'Ada Admin',
-    });
+    // Both cards show the loss: the admin's save brought Ana's card, in her chat, up to date too.
+    for (const [chat, id] of [
+      [`a:${ANA.userId}`, 'card-1'],
+      [`a:${ADMIN.userId}`, 'card-admin'],
+    ])
+      expect(weeklyRows(await cards.get(chat, id))[0].outcome).toMatchObject({
+        kind: 'lost',
+        by: 'Ada Admin',
+      });
     // Undo skips the cancelled row: the admin's loss is the action that can be undone.
     const undo = await admin.submit(request(ADMIN, tap.undo('cust-1'), 'card-admin'));
     expect(undo.updateCard).toBeDefined();
@@ -183,8 +186,11 @@ describe('two taps at once with the same result', () => {
       undoes: anas?.id,
       note: 'not applied: the same change was already recorded by Ada Admin',
     });
-    // Ana's card is left as it was; the state is the admin's save.
-    expect(weeklyRows(await cards.get(`a:${ANA.userId}`, 'card-1'))[0].outcome ?? null).toBeNull();
+    // Ana's card shows the admin's save (brought up to date by it), and the state is the admin's save.
+    expect(weeklyRows(await cards.get(`a:${ANA.userId}`, 'card-1'))[0].outcome).toMatchObject({
+      kind: 'won_back',
+      by: 'Ada Admin',
+    });
     expect((await storage.state.get('cust-1'))?.state).toMatchObject({
       wonBackAt: TODAY,
       recoveredValue: 1200,
@@ -455,11 +461,15 @@ describe('an undo racing another write', () => {
       ),
     );
     const reply = await racing.submit(request(ANA, tap.undo('cust-1')));
-    expect(reply.text).toMatch(/Ada Admin changed Greenfield Cafe at the same moment/);
-    // The card shows the action that stands now, not the contact it no longer can undo.
-    expect(cardRow(reply.updateCard, 'Greenfield Cafe').texts.join(' ')).toMatch(
-      /Lost: Price\. Marked by Ada Admin/,
+    // The admin's save brought Ana's card up to date: its Undo, tried again, is now the admin's loss's.
+    expect(reply.text).toBe(
+      'Ada Admin changed Greenfield Cafe at the same moment. Only Ada Admin or an admin can undo "lost" on Tue 24 Nov on Greenfield Cafe.',
     );
+    // The card shows the action that stands now, not the contact it no longer can undo.
+    expect(weeklyRows(await cards.get(`a:${ANA.userId}`, 'card-1'))[0].outcome).toMatchObject({
+      kind: 'lost',
+      by: 'Ada Admin',
+    });
     // The contact still stands in the state, and the trail agrees: the reached_out row is not undone.
     expect((await storage.state.get('cust-1'))?.state).toMatchObject({ lastContact: TODAY, status: 'lost' });
     const rows = await storage.audit.latestForCustomer('cust-1');
