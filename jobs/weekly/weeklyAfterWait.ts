@@ -1,5 +1,6 @@
 import { type DateWording, dayWords } from '../../bot/taps/actionWords';
 import { formatTimeOfDay, localDate } from '../../rules/calendar';
+import { weeklyTickAtOrAfter } from '../schedule/timerSchedule';
 import { weeklyRunKeyOfDay } from '../schedule/weeklyRunDue';
 import type { NotReached, RepOutcome } from './weeklyReport';
 
@@ -12,9 +13,10 @@ export function waitEndWords(retryAt: string, wording: DateWording): string {
  * A rep Teams answered 429 with a wait longer than a run waits (their outcome's `retryAt`): the first
  * tick once the wait is over sends them the week's card (repsBackSince finds them), and only once, so
  * a rep Teams keeps throttling is not written to every quarter hour. `afterWait`: the reps this tick
- * went on for because their wait was over; a failure of theirs is final for the week. A wait that
- * ends after the week (its run key) brings no card this week either: the next week's run sends its
- * own. Each failure says which, for the admins; only a rep a later tick sends to keeps `retryAt`.
+ * went on for because their wait was over; a failure of theirs is final for the week. A wait whose
+ * first tick after it is in the next week (its run key; a wait ending after Sunday's 23:48 tick too)
+ * brings no card this week either: the next week's run sends its own. Each failure says which, for
+ * the admins; only a rep a later tick sends to keeps `retryAt`.
  */
 export function afterTeamsWait(
   outcomes: readonly RepOutcome[],
@@ -29,10 +31,11 @@ export function afterTeamsWait(
         ...failed,
         error: `${o.error}, once more after the wait Teams asked for: no card follows this week unless the run is forced`,
       };
-    if (weeklyRunKeyOfDay(localDate(retryAt, run.wording.timeZone)) !== run.runKey)
+    const sendTick = weeklyTickAtOrAfter(new Date(retryAt));
+    if (weeklyRunKeyOfDay(localDate(sendTick, run.wording.timeZone)) !== run.runKey)
       return {
         ...failed,
-        error: `${o.error}: the wait ends ${when}, after this week, so no card follows this week unless the run is forced`,
+        error: `${o.error}: the wait ends ${when}, after the week's last quarter-hour tick, so no card follows this week unless the run is forced`,
       };
     return { ...o, error: `${o.error}: their card goes out once the wait is over, after ${when}` };
   });

@@ -182,13 +182,33 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(1);
     });
 
+    it("a wait that ends after the week's last tick (Sunday 23:55): no card promised, and the run is settled", async () => {
+      // Sunday 29 November, 23:55 in Chicago: the week's last tick is 23:48, the next is next week's.
+      const lastTick = 6 * 96 + 63;
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(lastTick).getTime() + 7 * 60_000);
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain(
+        "the wait ends Sun 29 Nov at 11:55 PM, after the week's last quarter-hour tick, so no card follows this week unless the run is forced",
+      );
+      expect(notices[0]).not.toContain('once the wait is over');
+      // The run will send nothing more: the Team tab says so on Sunday, not that his card is to come.
+      const onSunday = await tabsOver(world, book, {
+        clock: () => tick(lastTick),
+        access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: ['aad-boss'] },
+      }).team(BOSS, { rep: BEN, month: null });
+      expect(onSunday.weeklyRunDone).toBe(true);
+      expect(await at(lastTick)).toMatchObject({ status: 'not_due' });
+      expect(bens()).toHaveLength(0);
+    });
+
     it('a wait that ends after the week: no card this week, and the admins are told so', async () => {
       // Until Monday 30 November, 08:03 in Chicago: next week's run sends its own card.
       world.fake.throttleConversationUntil(conversationOf(BEN), tick(7 * 96).getTime());
       for (let n = 0; n < 4; n++) completed(await at(n));
       expect(notices).toHaveLength(1);
       expect(notices[0]).toContain(
-        'the wait ends Mon 30 Nov at 8:03 AM, after this week, so no card follows this week unless the run is forced',
+        "the wait ends Mon 30 Nov at 8:03 AM, after the week's last quarter-hour tick, so no card follows this week unless the run is forced",
       );
       expect(notices[0]).toContain(
         '1 rep got no card after 4 attempts: none follows this week unless the run is forced.',
