@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type WeeklyReport, weeklyReportText } from '../../../jobs/weekly/weeklyReport';
+import { runSettled } from '../../../jobs/weekly/weeklyRetry';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import type { TabUser } from '../../../tabs/api/tabToken';
 import {
@@ -180,6 +181,21 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(0);
       for (let n = 8; n < 10; n++) await tickWithCal(n);
       expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(1);
+    });
+
+    it('a team with many reps without the app: he still gets the card after the wait, and the run settles', async () => {
+      // Eighty reps never added the app: the run's row keeps only the first of those it did not reach.
+      const absent = Array.from({ length: 80 }, (_, i) => `absent${String(i).padStart(3, '0')}@x.com`);
+      const big = depsFor(world, slippingBook([...absent, ANA, BEN], { slipping: 1 }));
+      const bigAt = async (n: number) => {
+        clock = tick(n).getTime();
+        return runWeekly(big, { now: tick(n) });
+      };
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await bigAt(n));
+      for (let n = 4; n < 12; n++) await bigAt(n);
+      expect(bens()).toHaveLength(1);
+      expect(runSettled(await world.storage.runs.getRun('weekly-2026-W48'))).toBe(true);
     });
 
     it("a wait that ends after the week's last tick (Sunday 23:55): no card promised, and the run is settled", async () => {
