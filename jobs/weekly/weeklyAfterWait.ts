@@ -1,8 +1,27 @@
 import { type DateWording, dayWords } from '../../bot/taps/actionWords';
 import { formatTimeOfDay, localDate } from '../../rules/calendar';
+import type { RunRecord } from '../../storage';
 import { weeklyTickAtOrAfter } from '../schedule/timerSchedule';
 import { weeklyRunKeyOfDay } from '../schedule/weeklyRunDue';
 import type { NotReached, RepOutcome } from './weeklyReport';
+import { teamsWaits } from './weeklyRepsBack';
+
+/**
+ * The reps an earlier tick of the week found Teams asked to wait (the run's row as it left it):
+ * `onTeamsWait`, those whose wait is not over at `now`, with its end (sent nothing: Teams would only
+ * answer 429 again); `waitedFor`, those of `back` (the reps the run goes on for, repsBackSince) whose
+ * wait is over, sent their card this once.
+ */
+export function teamsWaitsAt(
+  previousRun: RunRecord | null,
+  back: ReadonlySet<string>,
+  now: Date,
+): { onTeamsWait: Map<string, string>; waitedFor: Set<string> } {
+  const waits = teamsWaits(previousRun);
+  const onTeamsWait = new Map([...waits].filter(([, end]) => now.getTime() < Date.parse(end)));
+  const waitedFor = new Set([...back].filter((rep) => waits.has(rep) && !onTeamsWait.has(rep)));
+  return { onTeamsWait, waitedFor };
+}
 
 /** When Teams' asked wait ends, in the team's words: `Mon 23 Nov at 10:03 AM`. */
 export function waitEndWords(retryAt: string, wording: DateWording): string {
