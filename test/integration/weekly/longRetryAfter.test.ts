@@ -183,6 +183,30 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(1);
     });
 
+    it('removes the app during the wait and adds it back before its end: one card, after the wait', async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      await world.storage.conversations.removeRep(`aad-${BEN}`, tick(5).toISOString());
+      for (let n = 4; n < 6; n++) await at(n);
+      clock = tick(6).getTime();
+      await installReps(world, [BEN]);
+      for (let n = 6; n < 8; n++) expect(await at(n)).toMatchObject({ status: 'not_due' });
+      expect(bens()).toHaveLength(0);
+      for (let n = 8; n < 14; n++) await at(n);
+      expect(bens()).toHaveLength(1);
+      expect(runSettled(await world.storage.runs.getRun('weekly-2026-W48'))).toBe(true);
+    });
+
+    it('removes the app during the wait for good: no card, and the run settles after the wait', async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      await world.storage.conversations.removeRep(`aad-${BEN}`, tick(5).toISOString());
+      for (let n = 4; n < 14; n++) await at(n);
+      expect(bens()).toHaveLength(0);
+      expect(runSettled(await world.storage.runs.getRun('weekly-2026-W48'))).toBe(true);
+      expect(notices).toHaveLength(1);
+    });
+
     it('a team with many reps without the app: he still gets the card after the wait, and the run settles', async () => {
       // Eighty reps never added the app: the run's row keeps only the first of those it did not reach.
       const absent = Array.from({ length: 80 }, (_, i) => `absent${String(i).padStart(3, '0')}@x.com`);
