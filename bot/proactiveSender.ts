@@ -260,7 +260,8 @@ function toResult(outcome: RetryOutcome<Attempt>): TalliedSendResult {
 
 /**
  * A 429 whose Retry-After is longer than a run waits for one rep, in the words the admins read: the
- * rep is not unreachable, Teams only asked for time, and a later tick tries again once it has passed.
+ * rep is not unreachable, Teams only asked for time, and a later tick tries again (the weekly run's
+ * once the wait has passed, weeklyAfterWait.ts; the daily digest's on its next attempt).
  */
 function askedToWait(ms: number): string {
   const seconds = Math.ceil(ms / 1000);

@@ -11,6 +11,17 @@ export const WEEKLY_TIMER_NCRONTAB = quarterHourNcrontab(3);
  */
 export const WEEKLY_TICK_MINUTES = quarterHourTicks(3);
 
+/**
+ * The weekly timer's first tick at or after `instant`: ticks fall on whole minutes of UTC, which
+ * every zone's quarter hours share, so no zone or DST change moves them.
+ */
+export function weeklyTickAtOrAfter(instant: Date): Date {
+  const minuteMs = 60_000;
+  const quarterMs = 15 * minuteMs;
+  const offset = WEEKLY_TICK_MINUTES[0] * minuteMs;
+  return new Date(Math.ceil((instant.getTime() - offset) / quarterMs) * quarterMs + offset);
+}
+
 /** The minutes past the hour, 0-59, a 15-minute timer ticks at when one of its ticks is `minute`. */
 export function quarterHourTicks(minute: number): number[] {
   if (!Number.isInteger(minute) || minute < 0 || minute > 59) {

@@ -1,7 +1,27 @@
 import { type DateWording, dayWords } from '../../bot/taps/actionWords';
 import { formatTimeOfDay, localDate } from '../../rules/calendar';
+import type { RunRecord } from '../../storage';
+import { weeklyTickAtOrAfter } from '../schedule/timerSchedule';
 import { weeklyRunKeyOfDay } from '../schedule/weeklyRunDue';
 import type { NotReached, RepOutcome } from './weeklyReport';
+import { teamsWaits } from './weeklyRepsBack';
+
+/**
+ * The reps an earlier tick of the week found Teams asked to wait (the run's row as it left it):
+ * `onTeamsWait`, those whose wait is not over at `now`, with its end (sent nothing: Teams would only
+ * answer 429 again); `waitedFor`, those of `back` (the reps the run goes on for, repsBackSince) whose
+ * wait is over, sent their card this once.
+ */
+export function teamsWaitsAt(
+  previousRun: RunRecord | null,
+  back: ReadonlySet<string>,
+  now: Date,
+): { onTeamsWait: Map<string, string>; waitedFor: Set<string> } {
+  const waits = teamsWaits(previousRun);
+  const onTeamsWait = new Map([...waits].filter(([, end]) => now.getTime() < Date.parse(end)));
+  const waitedFor = new Set([...back].filter((rep) => waits.has(rep) && !onTeamsWait.has(rep)));
+  return { onTeamsWait, waitedFor };
+}
 
 /** When Teams' asked wait ends, in the team's words: `Mon 23 Nov at 10:03 AM`. */
 export function waitEndWords(retryAt: string, wording: DateWording): string {
@@ -12,9 +32,10 @@ export function waitEndWords(retryAt: string, wording: DateWording): string {
  * A rep Teams answered 429 with a wait longer than a run waits (their outcome's `retryAt`): the first
  * tick once the wait is over sends them the week's card (repsBackSince finds them), and only once, so
  * a rep Teams keeps throttling is not written to every quarter hour. `afterWait`: the reps this tick
- * went on for because their wait was over; a failure of theirs is final for the week. A wait that
- * ends after the week (its run key) brings no card this week either: the next week's run sends its
- * own. Each failure says which, for the admins; only a rep a later tick sends to keeps `retryAt`.
+ * went on for because their wait was over; a failure of theirs is final for the week. A wait whose
+ * first tick after it is in the next week (its run key; a wait ending after Sunday's 23:48 tick too)
+ * brings no card this week either: the next week's run sends its own. Each failure says which, for
+ * the admins; only a rep a later tick sends to keeps `retryAt`.
  */
 export function afterTeamsWait(
   outcomes: readonly RepOutcome[],
@@ -29,10 +50,11 @@ export function afterTeamsWait(
         ...failed,
         error: `${o.error}, once more after the wait Teams asked for: no card follows this week unless the run is forced`,
       };
-    if (weeklyRunKeyOfDay(localDate(retryAt, run.wording.timeZone)) !== run.runKey)
+    const sendTick = weeklyTickAtOrAfter(new Date(retryAt));
+    if (weeklyRunKeyOfDay(localDate(sendTick, run.wording.timeZone)) !== run.runKey)
       return {
         ...failed,
-        error: `${o.error}: the wait ends ${when}, after this week, so no card follows this week unless the run is forced`,
+        error: `${o.error}: the wait ends ${when}, after the week's last quarter-hour tick, so no card follows this week unless the run is forced`,
       };
     return { ...o, error: `${o.error}: their card goes out once the wait is over, after ${when}` };
   });

@@ -425,9 +425,17 @@ export function ledgerSummary<
 >(report: R) {
   const { outcomes: _outcomes, notReached, bookChanges, refused, ...rest } = report;
   const details = notReached.map((n) => ({ ...n, detail: n.detail.slice(0, 300) }));
+  // The reps Teams asked to wait come first, the earliest wait first: a later tick sends their card
+  // only if it finds them here, so reps without the app, however many, must not crowd them out.
+  const waits = details
+    .filter((n) => n.retryAt !== undefined)
+    .sort((a, b) => (a.retryAt ?? '').localeCompare(b.retryAt ?? ''));
   return {
     ...rest,
-    notReached: leading(details, LEDGER_LIST_CHARS.notReached),
+    notReached: leading(
+      [...waits, ...details.filter((n) => n.retryAt === undefined)],
+      LEDGER_LIST_CHARS.notReached,
+    ),
     notReachedCount: notReached.length,
     ...(bookChanges && {
       bookChanges: {

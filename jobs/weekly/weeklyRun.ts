@@ -24,7 +24,7 @@ import {
 import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
-import { afterTeamsWait, stillWaitingOnTeams, teamsWaitEnds } from './weeklyAfterWait';
+import { afterTeamsWait, stillWaitingOnTeams, teamsWaitEnds, teamsWaitsAt } from './weeklyAfterWait';
 import { bookChanges } from './weeklyBookChanges';
 import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
@@ -46,7 +46,7 @@ import {
   waitingUntil,
   weeklyReportText,
 } from './weeklyReport';
-import { repsBackSince, settledReps, teamsWaits } from './weeklyRepsBack';
+import { repsBackSince, settledReps } from './weeklyRepsBack';
 import { DEFAULT_EXTRA_ATTEMPTS } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
 
@@ -215,10 +215,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const preparedAt = clock();
   const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
   const ledger = await settledReps(handled, directory);
-  // Reps Teams asked to wait: not sent to before the wait ends; the first tick after it sends once.
-  const waits = teamsWaits(previousRun);
-  const onTeamsWait = new Map([...waits].filter(([, end]) => now.getTime() < Date.parse(end)));
-  const waitedFor = new Set([...back].filter((rep) => waits.has(rep) && !onTeamsWait.has(rep)));
+  const { onTeamsWait, waitedFor } = teamsWaitsAt(previousRun, back, now);
   const delivery = {
     runKey,
     at,
@@ -276,6 +273,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
 
   const requestsAfter = storage.requests();
   const feedNotes = feedNotesForRun(feedReport);
+  const missed = notReached(outcomes);
   const report: WeeklyRunDone = {
     status: 'completed',
     runKey,
@@ -310,8 +308,8 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     counts: countOutcomes(outcomes),
     ...waitingUntil(outcomes),
     deliveredEarlier: outcomes.filter((o) => o.status === 'delivered' && o.earlier).length,
-    notReached: notReached(outcomes),
-    ...teamsWaitEnds(notReached(outcomes)),
+    notReached: missed,
+    ...teamsWaitEnds(missed),
     ...sendAndStorageFigures(tally, requestsBefore, requestsAfter),
     ...(rulesFile ? { rulesFile } : {}),
     adminNotice: 'not_needed',

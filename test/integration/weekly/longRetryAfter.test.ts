@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type WeeklyReport, weeklyReportText } from '../../../jobs/weekly/weeklyReport';
+import { runSettled } from '../../../jobs/weekly/weeklyRetry';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import type { TabUser } from '../../../tabs/api/tabToken';
 import {
@@ -182,13 +183,72 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(1);
     });
 
+    it('removes the app during the wait and adds it back before its end: one card, after the wait', async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      await world.storage.conversations.removeRep(`aad-${BEN}`, tick(5).toISOString());
+      for (let n = 4; n < 6; n++) await at(n);
+      clock = tick(6).getTime();
+      await installReps(world, [BEN]);
+      for (let n = 6; n < 8; n++) expect(await at(n)).toMatchObject({ status: 'not_due' });
+      expect(bens()).toHaveLength(0);
+      for (let n = 8; n < 14; n++) await at(n);
+      expect(bens()).toHaveLength(1);
+      expect(runSettled(await world.storage.runs.getRun('weekly-2026-W48'))).toBe(true);
+    });
+
+    it('removes the app during the wait for good: no card, and the run settles after the wait', async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      await world.storage.conversations.removeRep(`aad-${BEN}`, tick(5).toISOString());
+      for (let n = 4; n < 14; n++) await at(n);
+      expect(bens()).toHaveLength(0);
+      expect(runSettled(await world.storage.runs.getRun('weekly-2026-W48'))).toBe(true);
+      expect(notices).toHaveLength(1);
+    });
+
+    it('a team with many reps without the app: he still gets the card after the wait, and the run settles', async () => {
+      // Eighty reps never added the app: the run's row keeps only the first of those it did not reach.
+      const absent = Array.from({ length: 80 }, (_, i) => `absent${String(i).padStart(3, '0')}@x.com`);
+      const big = depsFor(world, slippingBook([...absent, ANA, BEN], { slipping: 1 }));
+      const bigAt = async (n: number) => {
+        clock = tick(n).getTime();
+        return runWeekly(big, { now: tick(n) });
+      };
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await bigAt(n));
+      for (let n = 4; n < 12; n++) await bigAt(n);
+      expect(bens()).toHaveLength(1);
+      expect(runSettled(await world.storage.runs.getRun('weekly-2026-W48'))).toBe(true);
+    });
+
+    it("a wait that ends after the week's last tick (Sunday 23:55): no card promised, and the run is settled", async () => {
+      // Sunday 29 November, 23:55 in Chicago: the week's last tick is 23:48, the next is next week's.
+      const lastTick = 6 * 96 + 63;
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(lastTick).getTime() + 7 * 60_000);
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain(
+        "the wait ends Sun 29 Nov at 11:55 PM, after the week's last quarter-hour tick, so no card follows this week unless the run is forced",
+      );
+      expect(notices[0]).not.toContain('once the wait is over');
+      // The run will send nothing more: the Team tab says so on Sunday, not that his card is to come.
+      const onSunday = await tabsOver(world, book, {
+        clock: () => tick(lastTick),
+        access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: ['aad-boss'] },
+      }).team(BOSS, { rep: BEN, month: null });
+      expect(onSunday.weeklyRunDone).toBe(true);
+      expect(await at(lastTick)).toMatchObject({ status: 'not_due' });
+      expect(bens()).toHaveLength(0);
+    });
+
     it('a wait that ends after the week: no card this week, and the admins are told so', async () => {
       // Until Monday 30 November, 08:03 in Chicago: next week's run sends its own card.
       world.fake.throttleConversationUntil(conversationOf(BEN), tick(7 * 96).getTime());
       for (let n = 0; n < 4; n++) completed(await at(n));
       expect(notices).toHaveLength(1);
       expect(notices[0]).toContain(
-        'the wait ends Mon 30 Nov at 8:03 AM, after this week, so no card follows this week unless the run is forced',
+        "the wait ends Mon 30 Nov at 8:03 AM, after the week's last quarter-hour tick, so no card follows this week unless the run is forced",
       );
       expect(notices[0]).toContain(
         '1 rep got no card after 4 attempts: none follows this week unless the run is forced.',
