@@ -1,5 +1,5 @@
 import { endOfSentence } from '../../cards/format';
-import { formatDateNear, localDate } from '../../rules/calendar';
+import { formatDateNear, formatTimeOfDay, localDate } from '../../rules/calendar';
 import type { AuditRow } from '../../storage/auditRow';
 
 const WORDS: Record<AuditRow['action'], string> = {
@@ -56,6 +56,11 @@ export function nothingRecordedOn(customerName: string, wording: Pick<DateWordin
 /** The team's day of an instant, as the cards word dates: `Tue 24 Nov`, or `Tue 24 Nov 2025` from another year. */
 export function dayWords(at: string, wording: DateWording): string {
   return formatDateNear(localDate(at, wording.timeZone), wording.today, wording.locale);
+}
+
+/** An instant in the team's words, day and time of day: `Mon 23 Nov at 10:03 AM`. */
+export function dayAndTimeWords(at: string, wording: DateWording): string {
+  return `${dayWords(at, wording)} at ${formatTimeOfDay(at, wording.timeZone, wording.locale)}`;
 }
 
 /** An audit row's action in words, with its day as the cards word dates, e.g. `"won back" on Tue 24 Nov`. */

@@ -1,3 +1,4 @@
+import type { DateWording } from '../../bot/taps/actionWords';
 import { NO_REP_NAMES, type RepNames, repNameWithAddress } from '../../cards/repNames';
 import { plural } from '../../rules/model/plainWords';
 import type { RequestCounts } from '../../storage/requestCounter';
@@ -86,11 +87,15 @@ export type FollowUpsReport =
   | FollowUpsDone;
 
 /**
- * A short plain-text account of the run for the log and the admins' channel. `names`: each rep's
- * Teams display name, said beside their address as in the weekly run's (a rep who removed the app, by
+ * A short plain-text account of the run for the log and the admins' channel, times in the team's
+ * words (`wording`). `names`: each rep's Teams display name, said beside their address as in the weekly run's (a rep who removed the app, by
  * the name they had then).
  */
-export function followUpsReportText(r: FollowUpsDone, names: RepNames = NO_REP_NAMES): string {
+export function followUpsReportText(
+  r: FollowUpsDone,
+  wording: DateWording,
+  names: RepNames = NO_REP_NAMES,
+): string {
   const named = namesWithRemoved(names, r.outcomes);
   const c = r.counts;
   const f = r.followUps;
@@ -115,7 +120,9 @@ export function followUpsReportText(r: FollowUpsDone, names: RepNames = NO_REP_N
   const retried = failedRetriedLine('digest', c.failed, r.retry);
   if (retried) lines.push(retried);
   if (c.waiting > 0 && r.nextSendAt)
-    lines.push(nextSendLine('digest', r.nextSendAt, ' (what is due for the reps waiting counts then).'));
+    lines.push(
+      nextSendLine('digest', r.nextSendAt, wording, ' (what is due for the reps waiting counts then).'),
+    );
   // Only the log line says it: the notice's own text is taken before it is posted.
   if (r.adminNotice === 'failed' || r.adminNotice === 'no_recipient')
     lines.push("The admins' notice could not be posted: it is tried again on each tick today.");

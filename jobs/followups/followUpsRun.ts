@@ -275,7 +275,7 @@ export async function runFollowUps(
     },
     outcomes,
   };
-  const reportText = (done: FollowUpsDone) => followUpsReportText(done, directory.names);
+  const reportText = (done: FollowUpsDone) => followUpsReportText(done, ctx.wording, directory.names);
   // A rep without the app is told by the weekly run's notice; the digest reports only its own failures.
   await closeRun(
     report,

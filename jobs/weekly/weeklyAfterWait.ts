@@ -1,5 +1,5 @@
-import { type DateWording, dayWords } from '../../bot/taps/actionWords';
-import { formatTimeOfDay, localDate } from '../../rules/calendar';
+import { type DateWording, dayAndTimeWords } from '../../bot/taps/actionWords';
+import { localDate } from '../../rules/calendar';
 import type { RunRecord } from '../../storage';
 import { weeklyTickAtOrAfter } from '../schedule/timerSchedule';
 import { weeklyRunKeyOfDay } from '../schedule/weeklyRunDue';
@@ -23,11 +23,6 @@ export function teamsWaitsAt(
   return { onTeamsWait, waitedFor };
 }
 
-/** When Teams' asked wait ends, in the team's words: `Mon 23 Nov at 10:03 AM`. */
-export function waitEndWords(retryAt: string, wording: DateWording): string {
-  return `${dayWords(retryAt, wording)} at ${formatTimeOfDay(retryAt, wording.timeZone, wording.locale)}`;
-}
-
 /**
  * A rep Teams answered 429 with a wait longer than a run waits (their outcome's `retryAt`): the first
  * tick once the wait is over sends them the week's card (repsBackSince finds them), and only once, so
@@ -44,7 +39,7 @@ export function afterTeamsWait(
   return outcomes.map((o) => {
     if (o.status !== 'failed' || o.retryAt === undefined) return o;
     const { retryAt, ...failed } = o;
-    const when = waitEndWords(retryAt, run.wording);
+    const when = dayAndTimeWords(retryAt, run.wording);
     if (run.afterWait.has(o.rep))
       return {
         ...failed,

@@ -1,3 +1,4 @@
+import { type DateWording, dayAndTimeWords } from '../../bot/taps/actionWords';
 import { endOfSentence } from '../../cards/format';
 import { NO_REP_NAMES, type RepNames, repNameWithAddress, withFormerReps } from '../../cards/repNames';
 import type { ModelChoice } from '../../rules/model/bookModel';
@@ -270,17 +271,29 @@ export function failedRetriedLine(
   return null;
 }
 
-/** The line of when the next waiting rep's card or digest goes out (nextSendAt); `then`, what follows it. */
-export function nextSendLine(sent: 'card' | 'digest', nextSendAt: string, then: string): string {
-  return `The next ${sent} goes out at ${nextSendAt}, the send time in its rep's own time zone${then}`;
+/**
+ * The line of when the next waiting rep's card or digest goes out (nextSendAt), in the team's words;
+ * `then`, what follows it.
+ */
+export function nextSendLine(
+  sent: 'card' | 'digest',
+  nextSendAt: string,
+  wording: DateWording,
+  then: string,
+): string {
+  return `The next ${sent} goes out ${dayAndTimeWords(nextSendAt, wording)}, the send time in its rep's own time zone${then}`;
 }
 
 /**
- * A short plain-text account of the run for the log and the admins' channel. `names`: each rep's
- * Teams display name, said beside their address (the admins act on the feed, keyed by address); a rep
+ * A short plain-text account of the run for the log and the admins' channel, times in the team's
+ * words (`wording`). `names`: each rep's Teams display name, said beside their address (the admins act on the feed, keyed by address); a rep
  * the run found had removed the app, by the name they had then.
  */
-export function weeklyReportText(report: WeeklyRunDone, names: RepNames = NO_REP_NAMES): string {
+export function weeklyReportText(
+  report: WeeklyRunDone,
+  wording: DateWording,
+  names: RepNames = NO_REP_NAMES,
+): string {
   const named = namesWithRemoved(names, report.outcomes);
   const rep = (address: string) => repNameWithAddress(named, address);
   const c = report.counts;
@@ -309,7 +322,9 @@ export function weeklyReportText(report: WeeklyRunDone, names: RepNames = NO_REP
       `${plural(afterWait, 'rep')} Teams asked to wait ${afterWait === 1 ? 'gets their card' : 'get their cards'} once the wait is over.`,
     );
   if (c.waiting > 0 && report.nextSendAt)
-    lines.push(nextSendLine('card', report.nextSendAt, '; the run finishes when every rep has theirs.'));
+    lines.push(
+      nextSendLine('card', report.nextSendAt, wording, '; the run finishes when every rep has theirs.'),
+    );
   const rules = report.rulesFile;
   if (rules?.validOn) {
     const told = rules.adminNotice === 'posted' || rules.adminNotice === 'already_sent';

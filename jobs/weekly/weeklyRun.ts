@@ -321,7 +321,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     },
     outcomes,
   };
-  const reportText = (done: WeeklyRunDone) => weeklyReportText(done, directory.names);
+  const reportText = (done: WeeklyRunDone) => weeklyReportText(done, delivery.wording, directory.names);
   // A later tick delivers to failed reps: the admins are told once, after the last attempt.
   await closeRun(
     report,

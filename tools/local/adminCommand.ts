@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { DateWording } from '../../bot/taps/actionWords';
+import { localDate } from '../../rules/calendar';
 import { adminKeyHeaders } from './adminKey';
 import { ADMIN_FUNCTIONS, flagHelp, parseLocalSettings, SettingsError } from './settings';
 
@@ -64,6 +66,7 @@ export function runAsCommand(main: () => Promise<number>): void {
 const jobReportSchema = z.looseObject({
   status: z.string(),
   runKey: z.string().optional(),
+  localDate: z.string().optional(),
   counts: z.record(z.string(), z.number()).optional(),
 });
 
@@ -77,7 +80,7 @@ export async function runJobCommand(
   command: 'weekly' | 'followups',
   usage: string,
   argv: readonly string[],
-  account?: (report: Record<string, unknown>) => string,
+  account?: (report: Record<string, unknown>, wording: DateWording) => string,
 ): Promise<number> {
   const { settings, help } = parseLocalSettings(argv, process.env, command);
   if (help) {
@@ -90,6 +93,14 @@ export async function runJobCommand(
   const { outcomes: _perRep, ...summary } = report as Record<string, unknown>;
   console.log(JSON.stringify(summary, null, 2));
   // The counts alone mislead on a rerun: `"delivered": 1` counts the card sent earlier this week.
-  if (account && report.status === 'completed') console.log(`\n${account(report)}`);
+  if (account && report.status === 'completed') {
+    // The run's times in the team's words, as the admins read them: the stack's zone, the run's day.
+    const wording = {
+      timeZone: settings.timeZone,
+      locale: process.env.LOCALE || undefined,
+      today: report.localDate ?? localDate(new Date(), settings.timeZone),
+    };
+    console.log(`\n${account(report, wording)}`);
+  }
   return (report.counts?.failed ?? 0) > 0 ? 1 : 0;
 }

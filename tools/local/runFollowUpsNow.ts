@@ -20,7 +20,7 @@ export async function runFollowUpsNow(argv: readonly string[] = process.argv.sli
     "npm run followups [-- --day YYYY-MM-DD]: send the day's follow-up digests now from the running local stack.",
     argv,
     // The stack's own report, serialised: a completed run's is a FollowUpsDone.
-    (report) => followUpsReportText(report as unknown as FollowUpsDone),
+    (report, wording) => followUpsReportText(report as unknown as FollowUpsDone, wording),
   );
 }
 

@@ -15,7 +15,7 @@ export function runWeeklyNow(argv: readonly string[] = process.argv.slice(2)): P
     'npm run weekly: run the weekly job now against the running local stack.',
     argv,
     // The stack's own report, serialised: a completed run's is a WeeklyRunDone.
-    (report) => weeklyReportText(report as unknown as WeeklyRunDone),
+    (report, wording) => weeklyReportText(report as unknown as WeeklyRunDone, wording),
   );
 }
 

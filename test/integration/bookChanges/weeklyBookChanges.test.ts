@@ -73,7 +73,7 @@ describe('the weekly run when the book changed since last week', () => {
       notInFeed: { count: 1, examples: ['C-2'] },
       moved: [{ customerId: 'C-1', from: ANA, to: BEN }],
     });
-    const text = weeklyReportText(week2);
+    const text = weeklyReportText(week2, { timeZone: 'UTC', today: week2.localDate });
     expect(text).toContain('1 stored customer not in this feed (C-2): on no card');
     expect(text).toContain(`1 customer moved to another rep since the last run:\n- C-1: ${ANA} to ${BEN}`);
 

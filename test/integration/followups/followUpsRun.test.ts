@@ -491,9 +491,13 @@ describe('runFollowUps', () => {
       reports.push(completed(await runFollowUps(d, { now: new Date(t) })));
     const last = reports[reports.length - 1];
     expect(last).toMatchObject({ attempt: 4, retry: 'rep_time', counts: { failed: 1, waiting: 1 } });
-    expect(followUpsReportText(last).split('\n').slice(2, 4)).toEqual([
+    expect(
+      followUpsReportText(last, { timeZone: 'America/Chicago', today: last.localDate })
+        .split('\n')
+        .slice(2, 4),
+    ).toEqual([
       'The 1 failed rep is tried again when the next digest goes out.',
-      "The next digest goes out at 2026-11-24T17:03:00.000Z, the send time in its rep's own time zone (what is due for the reps waiting counts then).",
+      "The next digest goes out Tue 24 Nov at 11:03 AM, the send time in its rep's own time zone (what is due for the reps waiting counts then).",
     ]);
     expect(sendsTo(BEN)).toHaveLength(0);
     // Teams is back; at 09:03 in Los Angeles both get theirs.

@@ -143,9 +143,9 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
       counts: { delivered: 1 },
       rulesFile: { source: rulesPath(), validOn: 'Fri 20 Nov', adminNotice: 'already_sent' },
     });
-    expect(weeklyReportText(completed(report))).toContain(
-      'this run used it as it was read valid on Fri 20 Nov (the admins were told what is wrong).',
-    );
+    expect(
+      weeklyReportText(completed(report), { timeZone: 'UTC', today: completed(report).localDate }),
+    ).toContain('this run used it as it was read valid on Fri 20 Nov (the admins were told what is wrong).');
     const anaCard = texts(
       (world.fake.sentTo(conversationOf(ANA))[0].activity.attachments as { content: unknown }[])[0].content,
     );

@@ -57,7 +57,7 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       world.fake.injectForConversation(conversationOf(BEN), { status: 429, retryAfterSeconds: 120 }, 1);
       const first = completed(await at(0));
       expect(first).toMatchObject({ retry: 'next_tick', counts: { delivered: 1, failed: 1 } });
-      const text = weeklyReportText(first);
+      const text = weeklyReportText(first, { timeZone: 'UTC', today: first.localDate });
       expect(text).toContain(`- ${TOLD}`);
       expect(text).toContain('The 1 failed rep is tried again on the next tick.');
       expect(world.fake.sentTo(conversationOf(BEN))).toHaveLength(0);

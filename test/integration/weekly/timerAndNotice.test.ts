@@ -130,7 +130,7 @@ describe('the weekly timer function and the admins’ notice', () => {
     // The forced run sent nothing and says so: its counts and its text agree.
     if (forced.status !== 'completed') throw new Error('forced run did not complete');
     expect(forced.sends.attempts).toBe(0);
-    expect(weeklyReportText(forced).split('\n')[0]).toContain(
+    expect(weeklyReportText(forced, { timeZone: 'UTC', today: forced.localDate }).split('\n')[0]).toContain(
       '0 cards delivered by this run, 1 earlier this week',
     );
   });

@@ -32,7 +32,7 @@ function oneOfEach(): FollowUpsDone {
 
 describe("the follow-ups run's account for the admins", () => {
   it('counts one digest, one quiet rep and one customer in the singular', () => {
-    const text = followUpsReportText(oneOfEach());
+    const text = followUpsReportText(oneOfEach(), { timeZone: 'UTC', today: '2026-11-24' });
     expect(text).toContain('; 1 digest delivered, ');
     expect(text).toContain('; 1 rep with nothing due.');
     expect(text).toContain('1 customer marked lost after silence');
@@ -51,7 +51,7 @@ describe('the follow-ups account names a rep who removed the app as the weekly n
         { rep: 'ben@x.com', status: 'no_conversation', removedOn: 'Sun 29 Nov', removedName: 'Ben Ode' },
       ],
     };
-    expect(followUpsReportText(removed)).toContain(
+    expect(followUpsReportText(removed, { timeZone: 'UTC', today: '2026-11-24' })).toContain(
       '- Ben Ode (ben@x.com): they removed the app on Sun 29 Nov',
     );
   });

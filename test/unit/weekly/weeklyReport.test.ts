@@ -11,6 +11,9 @@ import {
 } from '../../../jobs/weekly/weeklyReport';
 import { runRowsAt, surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
 
+/** A team in Chicago, its run on Mon 23 Nov 2026. */
+const WORDING = { timeZone: 'America/Chicago', today: '2026-11-23' };
+
 const outcomes: RepOutcome[] = [
   { rep: 'a@x.com', status: 'delivered', activityId: '1', customers: 3, earlier: true },
   { rep: 'b@x.com', status: 'delivered', activityId: '2', customers: 1, earlier: false },
@@ -130,7 +133,7 @@ describe('the weekly report', () => {
   });
 
   it('the text names the counts and the reps not reached, capped at 20 lines', () => {
-    expect(weeklyReportText(report(outcomes))).toBe(
+    expect(weeklyReportText(report(outcomes), WORDING)).toBe(
       [
         'Weekly run weekly-2026-W48 (2026-11-23): 1 card delivered by this run, 1 earlier this week, 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed.',
         'Not reached:',
@@ -144,39 +147,42 @@ describe('the weekly report', () => {
       holdout: { percent: 10, heldOut: 7, recorded: 7, alreadyThere: 0 },
       stateWrites: { written: 9, transactions: 1, keptForRep: 2, reapplied: 0 },
     };
-    expect(weeklyReportText(held).split('\n').slice(1)).toEqual([
+    expect(weeklyReportText(held, WORDING).split('\n').slice(1)).toEqual([
       '7 customers held out at random (10% holdout): kept off the cards, audited held_out.',
       '2 customers were acted on by a rep during the run: their rows were kept as the rep left them.',
     ]);
-    const retrying = weeklyReportText({ ...report(outcomes), attempt: 2, retry: 'next_tick' });
+    const retrying = weeklyReportText({ ...report(outcomes), attempt: 2, retry: 'next_tick' }, WORDING);
     expect(retrying.split('\n').slice(0, 2)).toEqual([
       'Weekly run weekly-2026-W48 (2026-11-23): 1 card delivered by this run, 1 earlier this week, 1 with nothing to send, 1 unreachable, 1 without the app, 1 failed (attempt 2).',
       'The 1 failed rep is tried again on the next tick.',
     ]);
     expect(
-      weeklyReportText({
-        ...report(withWaiting),
-        attempt: 4,
-        retry: 'rep_time',
-        nextSendAt: '2026-11-23T16:03:00.000Z',
-      }).split('\n'),
+      weeklyReportText(
+        {
+          ...report(withWaiting),
+          attempt: 4,
+          retry: 'rep_time',
+          nextSendAt: '2026-11-23T16:03:00.000Z',
+        },
+        WORDING,
+      ).split('\n'),
     ).toEqual([
       expect.stringMatching(/, 1 failed, 1 waiting for their own send time \(attempt 4\)\.$/),
       'The 1 failed rep is tried again when the next card goes out.',
-      "The next card goes out at 2026-11-23T16:03:00.000Z, the send time in its rep's own time zone; the run finishes when every rep has theirs.",
+      "The next card goes out Mon 23 Nov at 10:03 AM, the send time in its rep's own time zone; the run finishes when every rep has theirs.",
       'Not reached:',
       "- d@x.com: they blocked the app's chat or removed the app (MessageWritesBlocked): ask them to unblock it or add Churn Predictor again, or, if they left, move their customers to another rep in the order feed",
       '- e@x.com: the app is not installed for them: install it for them (or ask them to add Churn Predictor in Teams), or, if they left, move their customers to another rep in the order feed',
       '- f@x.com: HTTP 500: boom',
     ]);
-    expect(weeklyReportText({ ...report(outcomes), attempt: 4 }).split('\n')[1]).toBe(
+    expect(weeklyReportText({ ...report(outcomes), attempt: 4 }, WORDING).split('\n')[1]).toBe(
       '1 rep got no card after 4 attempts: none follows this week unless the run is forced.',
     );
     const many = Array.from(
       { length: 25 },
       (_, i): RepOutcome => ({ rep: `r${i}@x.com`, status: 'no_conversation' }),
     );
-    const text = weeklyReportText(report(many));
+    const text = weeklyReportText(report(many), WORDING);
     expect(text.split('\n')).toHaveLength(2 + 20 + 1);
     expect(text).toContain('- and 5 more');
   });
@@ -189,14 +195,14 @@ describe('the weekly report', () => {
       validOn: 'Fr., 20. Nov.',
       adminNotice: 'not_configured' as const,
     };
-    expect(weeklyReportText({ ...report(outcomes), rulesFile }).split('\n')).toContain(
+    expect(weeklyReportText({ ...report(outcomes), rulesFile }, WORDING).split('\n')).toContain(
       'The rules file feed/rules.json is not valid: this run used it as it was read valid on Fr., 20. Nov.',
     );
   });
 
   it("says in the log what became of the admins' notice, a failed one included", () => {
     const secondLine = (adminNotice: WeeklyRunDone['adminNotice']) =>
-      weeklyReportText({ ...report(outcomes), adminNotice }).split('\n')[1];
+      weeklyReportText({ ...report(outcomes), adminNotice }, WORDING).split('\n')[1];
     expect(secondLine('not_needed')).toBe('Not reached:');
     expect(secondLine('failed')).toBe(
       "The admins' notice could not be posted: it is tried again on each tick this week.",
@@ -249,7 +255,7 @@ describe("the admins' notice names the reps", () => {
         moved: [{ customerId: 'C-1', from: 'a@x.com', to: 'z@x.com' }],
       },
     };
-    const lines = weeklyReportText(done, names).split('\n');
+    const lines = weeklyReportText(done, WORDING, names).split('\n');
     expect(lines).toContain('- C-1: Ann Lee (a@x.com) to z@x.com');
     expect(lines).toContainEqual(
       expect.stringMatching(/^- Dee Ode - f@x\.com: all fine \(d@x\.com\): they blocked/),
@@ -266,7 +272,7 @@ describe("the admins' notice names the reps", () => {
       removedName: 'Eve Ng',
     };
     const list = [...outcomes.filter((o) => o.rep !== 'e@x.com'), removed];
-    const text = weeklyReportText(report(list), namesWithRemoved(repNamesOf([]), list));
+    const text = weeklyReportText(report(list), WORDING, namesWithRemoved(repNamesOf([]), list));
     expect(text).toContain('- Eve Ng (e@x.com): they removed the app on Wed 25 Nov');
   });
 });
