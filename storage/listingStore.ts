@@ -3,6 +3,7 @@ import { type ListedWeek, listedWeekSchema, parseListedWeeks, withListedWeek } f
 import { runLimited, transactionChunks } from './batches';
 import { naming, statusOf } from './errors';
 import { idKey } from './keys';
+import { MAX_STRING_CHARS } from './stateEntity';
 import { endpointOf, readEntity } from './tableClients';
 
 /**
@@ -155,15 +156,20 @@ function checkedByCustomer(
   return byCustomer;
 }
 
-/** `stored` with each of `weeks` not yet there added (withListedWeek), and how many were. */
+/**
+ * `stored` with each of `weeks` not yet there added (withListedWeek), and how many were. The oldest
+ * weeks drop off too while the row's JSON is longer than one property holds: a long rep address
+ * would otherwise make a year of weeks a row Table Storage refuses, failing its whole transaction.
+ */
 function adding(stored: ListedWeek[], weeks: readonly ListedWeek[]): { next: ListedWeek[]; added: number } {
   let next = stored;
-  let added = 0;
-  for (const week of weeks) {
-    const withIt = withListedWeek(next, week);
-    if (withIt === null) continue;
-    next = withIt;
-    added++;
+  for (const week of weeks) next = withListedWeek(next, week) ?? next;
+  let chars = JSON.stringify(next).length;
+  while (next.length > 0 && chars > MAX_STRING_CHARS) {
+    chars -= JSON.stringify(next[0]).length + 1;
+    next = next.slice(1);
   }
+  const before = new Set(stored.map((w) => w.run));
+  const added = next.filter((w) => !before.has(w.run)).length;
   return { next, added };
 }
