@@ -116,13 +116,16 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
 
 /**
  * One week as the card had it, short enough for a phone's line: "Mon 2 Nov: slipping, 62%, no. 3 on
- * the card" or "… on page 2" (the line above says what the percent is).
+ * the card" (the line above says what the percent is). Past the card's first page the run knows the
+ * place on the list but not which page "Show the next" put it on (rules/listedWeeks.ts).
  */
 function weekLine(w: ListedWeek, locale: string): string {
   const place = w.heldOut
     ? 'held out'
     : w.page !== null && w.page > 1
-      ? `on page ${w.page}`
+      ? w.rank === null
+        ? 'on a later page'
+        : `no. ${w.rank} on the list, on a later page`
       : `no. ${w.rank} on the card`;
   return `${formatShortDate(w.day, locale)}: ${KIND_WORDS[w.kind]}, ${w.chance}%, ${place}`;
 }

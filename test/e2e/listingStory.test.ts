@@ -78,7 +78,9 @@ describe('the customer page tells every week on the card (Chromium)', () => {
       await current.getByText('Each week').click();
       const weeks = current.locator('details li');
       await expect(weeks.allTextContents()).resolves.toHaveLength(5);
-      await expect(weeks.nth(1).textContent()).resolves.toBe('Mon 2 Nov: slipping, 15%, on page 2');
+      await expect(weeks.nth(1).textContent()).resolves.toBe(
+        'Mon 2 Nov: slipping, 15%, no. 13 on the list, on a later page',
+      );
       // The earlier run ended on 7 September: the page says, on the next Monday, why they left.
       const left = listings.filter({ hasText: `Off ${name}'s list` });
       await expect(left.textContent()).resolves.toMatch(/Mon 14 Sep[\s\S]*(Ordered again on|Fell off)/);

@@ -12,7 +12,7 @@ import {
 } from '../weekly/weeklyWorld';
 
 // A manager reads a customer who was held out one week in September, was on Ana's card five weeks
-// in November (one of them on page 2), ordered on Wednesday 2 December, and came back on in the week
+// in November (one of them past the card's first page), ordered on Wednesday 2 December, and came back on in the week
 // of 21 December, where the card still has them. The page told only the first listing of the cycle.
 
 const ANA = 'ana@example.com';
@@ -134,7 +134,7 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
         weeks: [
           'Mon 2 Nov: slipping, 62%, no. 3 on the card',
           'Mon 9 Nov: slipping, 66%, no. 2 on the card',
-          'Mon 16 Nov: slipping, 70%, on page 2',
+          'Mon 16 Nov: slipping, 70%, no. 12 on the list, on a later page',
           'Mon 23 Nov: lapsed, 74%, no. 1 on the card',
           'Mon 30 Nov: lapsed, 78%, no. 1 on the card',
         ],
