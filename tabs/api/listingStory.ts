@@ -50,8 +50,9 @@ export function listingStory(
     // The next run after their last week: no entry yet while that Monday is still to come.
     const left = isoOfDay(dayOf(mondayOf(last.day)) + 7);
     const next = runs[k + 1];
-    const backNextWeek = next !== undefined && mondayOf(next[0].day) === left && !next[0].heldOut;
-    if (left > o.today || backNextWeek || (next === undefined && o.stillListed)) return;
+    // Listed or held out the very next week: that week's own line says where they were.
+    const nextWeek = next !== undefined && mondayOf(next[0].day) === left;
+    if (left > o.today || nextWeek || (next === undefined && o.stillListed)) return;
     entries.push(leftEntry(run, left, audit, o));
   });
   return entries;

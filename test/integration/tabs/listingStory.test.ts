@@ -40,12 +40,14 @@ const book = bookFromRows({
     { id: 'oak', name: 'Oak Deli', owner: ANA, monthlyValue: 1200 },
     { id: 'old', name: 'Old Mill', owner: ANA, monthlyValue: 900 },
     { id: 'elm', name: 'Elm Bakery', owner: ANA, monthlyValue: 800 },
+    { id: 'ash', name: 'Ash Cafe', owner: ANA, monthlyValue: 700 },
   ],
   orders: [
     ...weeklyOrders('oak', '2026-03-02', '2026-09-14'),
     { customerId: 'oak', date: '2026-12-02', amount: 300 },
     ...weeklyOrders('old', '2026-03-02', '2026-09-14'),
     ...weeklyOrders('elm', '2026-03-02', '2026-09-14'),
+    ...weeklyOrders('ash', '2026-03-02', '2026-09-14'),
   ],
 });
 
@@ -64,6 +66,7 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
       // Listed before the weeks were kept: the page shows what it always showed.
       { ...state('old', 'Old Mill'), surfacedAt: '2026-11-09', listedAt: '2026-11-09' },
       { ...state('elm', 'Elm Bakery'), surfacedAt: '2026-11-02', lastContact: '2026-11-03' },
+      state('ash', 'Ash Cafe'),
     ]);
     // Ana called Elm Bakery in their first week on the card; they stayed on it two more weeks.
     await world.storage.audit.record({
@@ -94,6 +97,13 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
         week('weekly-2026-W46', '2026-11-09', 42),
         week('weekly-2026-W47', '2026-11-16', 45),
       ].map((w) => ({ customerId: 'elm', week: w })),
+    );
+    // Past the card one week (no slip cycle begun), then drawn by the holdout the next.
+    await world.storage.listings.append(
+      [
+        week('weekly-2026-W45', '2026-11-02', 30, { rank: 11, page: 2 }),
+        week('weekly-2026-W46', '2026-11-09', 31, { rank: null, page: null, heldOut: true }),
+      ].map((w) => ({ customerId: 'ash', week: w })),
     );
   });
   afterAll(async () => {
@@ -161,6 +171,13 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
         "On Rep ana@example.com's card, 3 weeks",
         '2 Nov – 16 Nov · slipping · chance of no order 40%\u00a0→\u00a045%',
       ],
+    ]);
+  });
+
+  it('a week held out right after a week on the list is why they were off it, not a fall', async () => {
+    expect((await listings('ash')).map((e) => [e.day, e.title])).toEqual([
+      ['2026-11-09', "Held out of Rep ana@example.com's list, week of 9 Nov"],
+      ['2026-11-02', "On Rep ana@example.com's card, week of 2 Nov"],
     ]);
   });
 
