@@ -52,7 +52,7 @@ export class TableListingStore implements ListingStore {
   ): Promise<{ recorded: number; alreadyThere: number }> {
     const byCustomer = checkedByCustomer(weeks);
     if (byCustomer.size === 0) return { recorded: 0, alreadyThere: 0 };
-    const stored = await this.readAll();
+    const stored = await this.readRows(new Set(byCustomer.keys()));
     const changed: {
       customerId: string;
       entity: ListingEntity & { partitionKey: string; rowKey: string };
@@ -101,15 +101,21 @@ export class TableListingStore implements ListingStore {
     return entity ? parseListedWeeks(entity.weeks) : [];
   }
 
-  /** Every customer's row, by customer id (1 request per 1,000 rows). */
-  private async readAll(): Promise<Map<string, Stored>> {
+  /**
+   * The rows of `customers`, by customer id: the partition is read whole (1 request per 1,000 rows),
+   * but only their rows are parsed and kept, so a run holds the weeks of those it lists, not of
+   * everyone ever listed.
+   */
+  private async readRows(customers: ReadonlySet<string>): Promise<Map<string, Stored>> {
     return naming(this.endpoint, async () => {
       const rows = new Map<string, Stored>();
       const pages = this.client
         .listEntities<ListingEntity>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } })
         .byPage({ maxPageSize: 1000 });
       for await (const page of pages)
-        for (const e of page) rows.set(e.customerId, { weeks: parseListedWeeks(e.weeks), etag: e.etag });
+        for (const e of page)
+          if (customers.has(e.customerId))
+            rows.set(e.customerId, { weeks: parseListedWeeks(e.weeks), etag: e.etag });
       return rows;
     });
   }
