@@ -1,4 +1,5 @@
 import { plainActionName } from '../../bot/taps/actionWords';
+import { formatPercent } from '../../cards/format';
 import { dayOf, isoOfDay } from '../../rules/book';
 import { formatDayMonth, formatShortDate, localDate, mondayOf } from '../../rules/calendar';
 import type { ListedWeek } from '../../rules/listedWeeks';
@@ -92,11 +93,13 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
   const span = n === 1 ? `week of ${formatDayMonth(first.day, o.locale)}` : `${n} weeks`;
   const title = first.heldOut ? `Held out of ${name}'s list, ${span}` : `On ${name}'s card, ${span}`;
   const kinds = [...new Set(run.map((w) => KIND_WORDS[w.kind]))].join(', then ');
+  // In the locale, as the card stated it ("62 %" in German).
+  const pct = (n: number) => formatPercent(n, o.locale);
   const chance =
     first.chance === last.chance
-      ? `chance of no order ${first.chance}%`
+      ? `chance of no order ${pct(first.chance)}`
       : // Kept on one line on a phone: "52% →" alone at a line's end reads as a figure cut off.
-        `chance of no order ${first.chance}%\u00a0→\u00a0${last.chance}%`;
+        `chance of no order ${pct(first.chance)}\u00a0→\u00a0${pct(last.chance)}`;
   const range =
     n === 1 ? null : `${formatDayMonth(first.day, o.locale)} – ${formatDayMonth(last.day, o.locale)}`;
   const why = first.heldOut
@@ -128,7 +131,7 @@ function weekLine(w: ListedWeek, locale: string): string {
         ? 'on a later page'
         : `no. ${w.rank} on the list, on a later page`
       : `no. ${w.rank} on the card`;
-  return `${formatShortDate(w.day, locale)}: ${KIND_WORDS[w.kind]}, ${w.chance}%, ${place}`;
+  return `${formatShortDate(w.day, locale)}: ${KIND_WORDS[w.kind]}, ${formatPercent(w.chance, locale)}, ${place}`;
 }
 
 function leftEntry(

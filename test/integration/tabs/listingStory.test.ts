@@ -181,6 +181,17 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
     ]);
   });
 
+  it("writes each chance as the card and the rest of the page do in the team's locale", async () => {
+    const german = tabsOver(world, book, {
+      clock: () => new Date('2027-01-04T18:00:00Z'),
+      locale: 'de-DE',
+      access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+    });
+    const [run] = (await german.customer(MANAGER, 'elm')).timeline.filter((e) => e.title.startsWith('On '));
+    expect(run.detail).toContain('chance of no order 40\u00a0%\u00a0→\u00a045\u00a0%');
+    expect(run.weeks?.[0]).toMatch(/: slipping, 40\u00a0%, no\. 2 on the card$/);
+  });
+
   it('a customer listed before the weeks were kept shows what it showed before', async () => {
     expect(await listings('old')).toEqual([
       { day: '2026-11-09', title: 'Put on the weekly list', detail: 'Weekly run', weeks: undefined },
