@@ -32,12 +32,17 @@ export function weeklyRunKeyOfDay(date: string): string {
 
 /** The key of the weekly run `weeks` ISO weeks before `runKey` (e.g. `weekly-2027-W02`, 8: `weekly-2026-W47`); null for another kind of key. */
 export function weeklyRunKeyWeeksBefore(runKey: string, weeks: number): string | null {
+  const monday = mondayOfWeeklyRunKey(runKey);
+  return monday === null ? null : weeklyRunKeyOfDay(isoOfDay(dayOf(monday) - 7 * weeks));
+}
+
+/** The Monday (`YYYY-MM-DD`) of a weekly run key's ISO week; null for another kind of key. */
+export function mondayOfWeeklyRunKey(runKey: string): string | null {
   const match = /^weekly-(\d{4})-W(\d{2})$/.exec(runKey);
   if (!match) return null;
   // Week 1 is the week holding 4 January.
   const jan4 = `${match[1]}-01-04`;
-  const monday = dayOf(jan4) - isoWeekdayOf(jan4) + 1 + (Number(match[2]) - 1) * 7;
-  return weeklyRunKeyOfDay(isoOfDay(monday - 7 * weeks));
+  return isoOfDay(dayOf(jan4) - isoWeekdayOf(jan4) + 1 + (Number(match[2]) - 1) * 7);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { plainActionName } from '../../bot/taps/actionWords';
 import { formatPercent } from '../../cards/format';
+import { mondayOfWeeklyRunKey, weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { dayOf, isoOfDay } from '../../rules/book';
-import { formatDayMonth, formatShortDate, localDate, mondayOf } from '../../rules/calendar';
+import { formatDayMonth, formatShortDate, localDate } from '../../rules/calendar';
 import type { ListedWeek } from '../../rules/listedWeeks';
 import type { Segment } from '../../rules/segments';
 import type { AuditRow } from '../../storage/auditRow';
@@ -30,33 +31,48 @@ export interface ListingStoryOptions {
   undone: ReadonlySet<string>;
   /** The state row still has them on a list (listedAt): the run that would take them off is still to come. */
   stillListed: boolean;
+  /** The keys of the weekly runs that finished, oldest first, from the first of `weeks` on; none given: one every week. */
+  weeklyRuns?: readonly string[];
 }
 
 /**
  * The customer's weeks on the lists as timeline entries: each run of weeks in a row on one rep's
  * list (or held out) as one line, each week under it, and the week they left and why. Weeks in a
- * row are Mondays 7 days apart on the same rep's list.
+ * row are one weekly run after another on the same rep's list.
  */
 export function listingStory(
   weeks: readonly ListedWeek[],
   audit: readonly AuditRow[],
   o: ListingStoryOptions,
 ): TimelineEntry[] {
-  const runs = runsOfWeeks(weeks);
+  const nextRun = nextRunOf(o.weeklyRuns);
+  const runs = runsOfWeeks(weeks, nextRun);
   const entries: TimelineEntry[] = [];
   runs.forEach((run, k) => {
     entries.push(runEntry(run, o, k === runs.length - 1 && o.stillListed));
     const last = run[run.length - 1];
     if (last.heldOut) return;
-    // The next run after their last week: no entry yet while that Monday is still to come.
-    const left = isoOfDay(dayOf(mondayOf(last.day)) + 7);
+    // The run after their last week: no entry while it is still to come.
+    const after = nextRun(last.run);
+    const left = after === null ? null : mondayOfWeeklyRunKey(after);
     const next = runs[k + 1];
-    // Listed or held out the very next week: that week's own line says where they were.
-    const nextWeek = next !== undefined && mondayOf(next[0].day) === left;
-    if (left > o.today || nextWeek || (next === undefined && o.stillListed)) return;
+    // Listed or held out by that very run: its own line says where they were.
+    const listedByIt = next !== undefined && next[0].run === after;
+    if (left === null || left > o.today || listedByIt || (next === undefined && o.stillListed)) return;
     entries.push(leftEntry(run, left, audit, o));
   });
   return entries;
+}
+
+/**
+ * The key of the first weekly run after a week's: from the runs the ledger says finished, so a week
+ * with no run (a team closed from Christmas to New Year) neither ends a run of weeks nor is the week
+ * they left; without them, the next ISO week's.
+ */
+function nextRunOf(weeklyRuns: readonly string[] | undefined): (runKey: string) => string | null {
+  if (weeklyRuns === undefined)
+    return (runKey) => weeklyRunKeyOfDay(isoOfDay(dayOf(mondayOfWeeklyRunKey(runKey) ?? '') + 7));
+  return (runKey) => weeklyRuns.find((r) => r > runKey) ?? null;
 }
 
 /** The first day of the stored weeks: fallback listings before it come from rows kept before these. */
@@ -64,7 +80,10 @@ export function firstListedDay(weeks: readonly ListedWeek[]): string | null {
   return weeks.map((w) => w.day).sort()[0] ?? null;
 }
 
-function runsOfWeeks(weeks: readonly ListedWeek[]): ListedWeek[][] {
+function runsOfWeeks(
+  weeks: readonly ListedWeek[],
+  nextRun: (runKey: string) => string | null,
+): ListedWeek[][] {
   const sorted = [...weeks].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const runs: ListedWeek[][] = [];
   for (const w of sorted) {
@@ -74,7 +93,7 @@ function runsOfWeeks(weeks: readonly ListedWeek[]): ListedWeek[][] {
       prev !== undefined &&
       prev.owner === w.owner &&
       prev.heldOut === w.heldOut &&
-      dayOf(mondayOf(w.day)) - dayOf(mondayOf(prev.day)) === 7;
+      nextRun(prev.run) === w.run;
     if (inRow) run.push(w);
     else runs.push([w]);
   }

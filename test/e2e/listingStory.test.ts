@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
+import { dayOf, isoOfDay } from '../../rules/book';
 import type { ListedWeek } from '../../rules/listedWeeks';
 import type { CustomerDetailResponse } from '../../tabs/api/tabTypes';
 import { keepPageLocal, launchChromium } from '../helpers/chromium';
@@ -33,6 +35,11 @@ describe('the customer page tells every week on the card (Chromium)', () => {
       customerId: GREENFIELD,
       week: { ...today, run, day, chance, rank: 4, page: 1, ...place },
     });
+    // The earlier weeks' runs, as the ledger would hold them: the story reads which weeks had a run.
+    for (let day = '2026-08-31'; weeklyRunKeyOfDay(day) < today.run; day = isoOfDay(dayOf(day) + 7)) {
+      await e2e.storage.runs.startRun(weeklyRunKeyOfDay(day), `${day}T14:03:00.000Z`);
+      await e2e.storage.runs.finishRun(weeklyRunKeyOfDay(day), `${day}T14:10:00.000Z`, {});
+    }
     await e2e.storage.listings.append([
       earlier('weekly-2026-W36', '2026-08-31', 9),
       earlier('weekly-2026-W37', '2026-09-07', 11, { rank: 13, page: 2 }),

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { weeklyRunKeyOfDay } from '../../../jobs/schedule/weeklyRunDue';
+import { dayOf, isoOfDay } from '../../../rules/book';
 import { initialState } from '../../../rules/customerState';
 import type { ListedWeek } from '../../../rules/listedWeeks';
 import type { TabUser } from '../../../tabs/api/tabToken';
@@ -41,6 +43,7 @@ const book = bookFromRows({
     { id: 'old', name: 'Old Mill', owner: ANA, monthlyValue: 900 },
     { id: 'elm', name: 'Elm Bakery', owner: ANA, monthlyValue: 800 },
     { id: 'ash', name: 'Ash Cafe', owner: ANA, monthlyValue: 700 },
+    { id: 'fir', name: 'Fir Kitchen', owner: ANA, monthlyValue: 600 },
   ],
   orders: [
     ...weeklyOrders('oak', '2026-03-02', '2026-09-14'),
@@ -48,6 +51,7 @@ const book = bookFromRows({
     ...weeklyOrders('old', '2026-03-02', '2026-09-14'),
     ...weeklyOrders('elm', '2026-03-02', '2026-09-14'),
     ...weeklyOrders('ash', '2026-03-02', '2026-09-14'),
+    ...weeklyOrders('fir', '2026-03-02', '2026-09-14'),
   ],
 });
 
@@ -67,6 +71,7 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
       { ...state('old', 'Old Mill'), surfacedAt: '2026-11-09', listedAt: '2026-11-09' },
       { ...state('elm', 'Elm Bakery'), surfacedAt: '2026-11-02', lastContact: '2026-11-03' },
       state('ash', 'Ash Cafe'),
+      state('fir', 'Fir Kitchen'),
     ]);
     // Ana called Elm Bakery in their first week on the card; they stayed on it two more weeks.
     await world.storage.audit.record({
@@ -97,6 +102,20 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
         week('weekly-2026-W46', '2026-11-09', 42),
         week('weekly-2026-W47', '2026-11-16', 45),
       ].map((w) => ({ customerId: 'elm', week: w })),
+    );
+    // A weekly run every Monday from 7 September, but for the week of 19 October: the team was closed.
+    for (let day = '2026-09-07'; day <= '2027-01-04'; day = isoOfDay(dayOf(day) + 7)) {
+      const key = weeklyRunKeyOfDay(day);
+      if (day === '2026-10-19') continue;
+      await world.storage.runs.startRun(key, `${day}T14:03:00.000Z`);
+      await world.storage.runs.finishRun(key, `${day}T14:10:00.000Z`, {});
+    }
+    // On the card the week before the closed week and the week after it.
+    await world.storage.listings.append(
+      [week('weekly-2026-W42', '2026-10-12', 20), week('weekly-2026-W44', '2026-10-26', 22)].map((w) => ({
+        customerId: 'fir',
+        week: w,
+      })),
     );
     // Past the card one week (no slip cycle begun), then drawn by the holdout the next.
     await world.storage.listings.append(
@@ -190,6 +209,21 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
     const [run] = (await german.customer(MANAGER, 'elm')).timeline.filter((e) => e.title.startsWith('On '));
     expect(run.detail).toContain('chance of no order 40\u00a0%\u00a0→\u00a045\u00a0%');
     expect(run.weeks?.[0]).toMatch(/: slipping, 40\u00a0%, no\. 2 on the card$/);
+  });
+
+  it('a week with no weekly run (the team closed) neither breaks their weeks in a row nor is the week they left', async () => {
+    expect((await listings('fir')).map((e) => [e.day, e.title, e.detail])).toEqual([
+      [
+        '2026-11-02',
+        "Off Rep ana@example.com's list",
+        'Fell off the list with no order and no action by a rep',
+      ],
+      [
+        '2026-10-26',
+        "On Rep ana@example.com's card, 2 weeks",
+        '12 Oct – 26 Oct · slipping · chance of no order 20%\u00a0→\u00a022%',
+      ],
+    ]);
   });
 
   it('a customer listed before the weeks were kept shows what it showed before', async () => {
