@@ -132,7 +132,10 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
     kind: 'listing',
     time: null,
     title,
-    detail: [range, kinds, chance, still, why].filter(Boolean).join(' · '),
+    // One week has no "Each week" under it: its place is said on the line.
+    detail: [range, kinds, chance, n === 1 && !first.heldOut ? placeWords(first) : null, still, why]
+      .filter(Boolean)
+      .join(' · '),
     weeks: n === 1 ? undefined : run.map((w) => weekLine(w, o.locale)),
   };
 }
@@ -143,14 +146,14 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
  * place on the list but not which page "Show the next" put it on (rules/listedWeeks.ts).
  */
 function weekLine(w: ListedWeek, locale: string): string {
-  const place = w.heldOut
-    ? 'held out'
-    : w.page !== null && w.page > 1
-      ? w.rank === null
-        ? 'on a later page'
-        : `no. ${w.rank} on the list, on a later page`
-      : `no. ${w.rank} on the card`;
+  const place = w.heldOut ? 'held out' : placeWords(w);
   return `${formatShortDate(w.day, locale)}: ${KIND_WORDS[w.kind]}, ${formatPercent(w.chance, locale)}, ${place}`;
+}
+
+/** Where a listed week had them: "no. 3 on the card", or "no. 12 on the list, on a later page". */
+function placeWords(w: ListedWeek): string {
+  if (w.page === null || w.page <= 1) return `no. ${w.rank} on the card`;
+  return w.rank === null ? 'on a later page' : `no. ${w.rank} on the list, on a later page`;
 }
 
 function leftEntry(

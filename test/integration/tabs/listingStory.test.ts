@@ -200,6 +200,12 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
     ]);
   });
 
+  it('says where a single week on the list had them, with no "Each week" under it to say so', async () => {
+    const [, week] = await listings('ash');
+    expect(week.detail).toBe('slipping · chance of no order 30% · no. 11 on the list, on a later page');
+    expect(week.weeks).toBeUndefined();
+  });
+
   it("writes each chance as the card and the rest of the page do in the team's locale", async () => {
     const german = tabsOver(world, book, {
       clock: () => new Date('2027-01-04T18:00:00Z'),
