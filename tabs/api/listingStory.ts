@@ -1,4 +1,3 @@
-import { plainActionName } from '../../bot/taps/actionWords';
 import { formatPercent } from '../../cards/format';
 import { mondayOfWeeklyRunKey, weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { dayOf, isoOfDay } from '../../rules/book';
@@ -16,7 +15,12 @@ const KIND_WORDS: Record<Segment, string> = {
 };
 
 /** A rep's actions that take a customer off the list (a pause, a save, a loss). */
-const ACTED: ReadonlySet<AuditRow['action']> = new Set(['reached_out', 'won_back', 'lost', 'snoozed']);
+const ACTED: Partial<Record<AuditRow['action'], string>> = {
+  reached_out: 'reached out',
+  won_back: 'marked them won back',
+  lost: 'marked them lost',
+  snoozed: 'snoozed them a week',
+};
 
 export interface ListingStoryOptions {
   /** Today on the team's calendar. */
@@ -167,7 +171,7 @@ function leftEntry(
   // An order on the run's own day came after the run read the feed (it would not have listed them).
   const order = o.orderDays.filter((d) => d >= last.day && d <= left).sort()[0];
   const acted = audit
-    .filter((r) => ACTED.has(r.action) && !o.undone.has(r.id))
+    .filter((r) => ACTED[r.action] !== undefined && !o.undone.has(r.id))
     .map((r) => ({ row: r, day: localDate(r.at, o.timeZone) }))
     // In their last week on the list: a tap in an earlier week of the run did not take them off.
     .filter(({ day }) => day >= last.day && day <= left)
@@ -175,7 +179,8 @@ function leftEntry(
   const why = order
     ? `Ordered again on ${formatShortDate(order, o.locale)}`
     : acted
-      ? `Acted on: ${plainActionName(acted.row.action)} by ${acted.row.actorName} on ${formatShortDate(acted.day, o.locale)}`
+      ? // "Ana marked them lost", not "lost by Ana": who did what, as a manager would say it.
+        `Acted on: ${acted.row.actorName} ${ACTED[acted.row.action]} on ${formatShortDate(acted.day, o.locale)}`
       : 'Fell off the list with no order and no action by a rep';
   return {
     id: `left-${last.run}`,

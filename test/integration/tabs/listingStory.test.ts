@@ -110,7 +110,17 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
       await world.storage.runs.startRun(key, `${day}T14:03:00.000Z`);
       await world.storage.runs.finishRun(key, `${day}T14:10:00.000Z`, {});
     }
-    // On the card the week before the closed week and the week after it.
+    // On the card the week before the closed week and the week after it; snoozed in the second.
+    await world.storage.audit.record({
+      id: 'tab|fir|snoozed',
+      action: 'snoozed',
+      customerId: 'fir',
+      customerName: 'Fir Kitchen',
+      owner: ANA,
+      actorId: `aad-${ANA}`,
+      actorName: 'Ana',
+      at: '2026-10-27T15:00:00.000Z',
+    });
     await world.storage.listings.append(
       [week('weekly-2026-W42', '2026-10-12', 20), week('weekly-2026-W44', '2026-10-26', 22)].map((w) => ({
         customerId: 'fir',
@@ -219,11 +229,7 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
 
   it('a week with no weekly run (the team closed) neither breaks their weeks in a row nor is the week they left', async () => {
     expect((await listings('fir')).map((e) => [e.day, e.title, e.detail])).toEqual([
-      [
-        '2026-11-02',
-        "Off Rep ana@example.com's list",
-        'Fell off the list with no order and no action by a rep',
-      ],
+      ['2026-11-02', "Off Rep ana@example.com's list", 'Acted on: Ana snoozed them a week on Tue 27 Oct'],
       [
         '2026-10-26',
         "On Rep ana@example.com's card, 2 weeks",
