@@ -20,7 +20,10 @@ export const listedWeekSchema = z
     chance: z.number().int().min(0).max(100),
     /** Their place on the rep's list (1-based); null for one the holdout drew. */
     rank: z.number().int().positive().nullable(),
-    /** The card page their row was on: 1 the card itself, 2 and on behind "Show the next"; null when held out. */
+    /**
+     * 1: on the card's first page; 2: on the list past it, behind "Show the next" (which page is worked
+     * out when that is tapped; weeks recorded before said 3 and on too); null when held out.
+     */
     page: z.number().int().positive().nullable(),
     /** Drawn by the holdout: kept off the lists that week to measure what the cards change. */
     heldOut: z.boolean(),

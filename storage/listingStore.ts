@@ -3,6 +3,7 @@ import { type ListedWeek, listedWeekSchema, parseListedWeeks, withListedWeek } f
 import { runLimited, transactionChunks } from './batches';
 import { naming, statusOf } from './errors';
 import { idKey } from './keys';
+import { MAX_STRING_CHARS } from './stateEntity';
 import { endpointOf, readEntity } from './tableClients';
 
 /**
@@ -51,7 +52,7 @@ export class TableListingStore implements ListingStore {
   ): Promise<{ recorded: number; alreadyThere: number }> {
     const byCustomer = checkedByCustomer(weeks);
     if (byCustomer.size === 0) return { recorded: 0, alreadyThere: 0 };
-    const stored = await this.readAll();
+    const stored = await this.readRows(new Set(byCustomer.keys()));
     const changed: {
       customerId: string;
       entity: ListingEntity & { partitionKey: string; rowKey: string };
@@ -100,15 +101,21 @@ export class TableListingStore implements ListingStore {
     return entity ? parseListedWeeks(entity.weeks) : [];
   }
 
-  /** Every customer's row, by customer id (1 request per 1,000 rows). */
-  private async readAll(): Promise<Map<string, Stored>> {
+  /**
+   * The rows of `customers`, by customer id: the partition is read whole (1 request per 1,000 rows),
+   * but only their rows are parsed and kept, so a run holds the weeks of those it lists, not of
+   * everyone ever listed.
+   */
+  private async readRows(customers: ReadonlySet<string>): Promise<Map<string, Stored>> {
     return naming(this.endpoint, async () => {
       const rows = new Map<string, Stored>();
       const pages = this.client
         .listEntities<ListingEntity>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } })
         .byPage({ maxPageSize: 1000 });
       for await (const page of pages)
-        for (const e of page) rows.set(e.customerId, { weeks: parseListedWeeks(e.weeks), etag: e.etag });
+        for (const e of page)
+          if (customers.has(e.customerId))
+            rows.set(e.customerId, { weeks: parseListedWeeks(e.weeks), etag: e.etag });
       return rows;
     });
   }
@@ -155,15 +162,20 @@ function checkedByCustomer(
   return byCustomer;
 }
 
-/** `stored` with each of `weeks` not yet there added (withListedWeek), and how many were. */
+/**
+ * `stored` with each of `weeks` not yet there added (withListedWeek), and how many were. The oldest
+ * weeks drop off too while the row's JSON is longer than one property holds: a long rep address
+ * would otherwise make a year of weeks a row Table Storage refuses, failing its whole transaction.
+ */
 function adding(stored: ListedWeek[], weeks: readonly ListedWeek[]): { next: ListedWeek[]; added: number } {
   let next = stored;
-  let added = 0;
-  for (const week of weeks) {
-    const withIt = withListedWeek(next, week);
-    if (withIt === null) continue;
-    next = withIt;
-    added++;
+  for (const week of weeks) next = withListedWeek(next, week) ?? next;
+  let chars = JSON.stringify(next).length;
+  while (next.length > 0 && chars > MAX_STRING_CHARS) {
+    chars -= JSON.stringify(next[0]).length + 1;
+    next = next.slice(1);
   }
+  const before = new Set(stored.map((w) => w.run));
+  const added = next.filter((w) => !before.has(w.run)).length;
   return { next, added };
 }

@@ -99,6 +99,8 @@ export interface RunLedger {
   lastFinished(fromKey: string, beforeKey: string): Promise<string | null>;
   /** As lastFinished, and the latest run key in the range that was started at all (finished or not). */
   lastRuns(fromKey: string, beforeKey: string): Promise<{ started: string | null; finished: string | null }>;
+  /** The runs started with keys from `fromKey` (inclusive) to `beforeKey` (exclusive), oldest first. */
+  runsBetween(fromKey: string, beforeKey: string): Promise<{ runKey: string; finished: boolean }[]>;
   /**
    * Records what happened for one rep; `recorded: false` when a row was already there (kept as is),
    * but for an `unreachable` row, which a later send's outcome replaces (the rep installed the app
@@ -190,20 +192,22 @@ export class TableRunLedger implements RunLedger {
     fromKey: string,
     beforeKey: string,
   ): Promise<{ started: string | null; finished: string | null }> {
+    const runs = await this.runsBetween(fromKey, beforeKey);
+    return {
+      started: runs.at(-1)?.runKey ?? null,
+      finished: runs.filter((r) => r.finished).at(-1)?.runKey ?? null,
+    };
+  }
+
+  async runsBetween(fromKey: string, beforeKey: string): Promise<{ runKey: string; finished: boolean }[]> {
     // One range query over the runs' partitions (one run row each); keys of one kind sort by date.
     const filter = odata`PartitionKey ge ${idKey(fromKey)} and PartitionKey lt ${idKey(beforeKey)} and RowKey eq ${RUN}`;
     return naming(this.endpoint, async () => {
-      let started: string | null = null;
-      let finished: string | null = null;
+      const runs: { runKey: string; finished: boolean }[] = [];
       const pages = this.client.listEntities({ queryOptions: { filter, select: ['runKey', 'finishedAt'] } });
-      for await (const page of pages.byPage()) {
-        for (const e of page) {
-          const key = String(e.runKey ?? '');
-          if (started === null || key > started) started = key;
-          if (e.finishedAt && (finished === null || key > finished)) finished = key;
-        }
-      }
-      return { started, finished };
+      for await (const page of pages.byPage())
+        for (const e of page) runs.push({ runKey: String(e.runKey ?? ''), finished: Boolean(e.finishedAt) });
+      return runs.sort((a, b) => (a.runKey < b.runKey ? -1 : a.runKey > b.runKey ? 1 : 0));
     });
   }
 

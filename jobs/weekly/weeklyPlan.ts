@@ -128,7 +128,7 @@ function planScoredWeek(
       .filter((c) => c.surfaced || delivered.get(c.owner)?.has(c.customerId))
       .map((c) => surfacedRow(c, previous.get(c.customerId), runKey, runAt)),
     heldOutRows: holdout.heldOut.map((c) => heldOutRow(c, previous.get(c.customerId), runKey, runAt)),
-    listedWeeks: listedWeeksOf(weeks, holdout.heldOut, { runKey, localDate }),
+    listedWeeks: listedWeeksOf(weeks, customers, holdout.heldOut, delivered, previous, { runKey, localDate }),
   };
 }
 

@@ -279,6 +279,8 @@ export function timeline(
     repName?: (owner: string) => string;
     /** The state's listedAt: on a list as of the last run. */
     listedAt?: string | null;
+    /** The weekly runs that finished since the first listed week (listingStory). */
+    weeklyRuns?: readonly string[];
   },
 ): TimelineEntry[] {
   const last = dayOf(options.today);
@@ -327,6 +329,7 @@ export function timeline(
       orderDays,
       undone: undoneIds(audit),
       stillListed: (options.listedAt ?? null) !== null,
+      weeklyRuns: options.weeklyRuns,
     }),
   );
   // Listings from before the weeks were kept: what the state and the actions' snapshots remember.

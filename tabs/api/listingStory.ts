@@ -1,6 +1,7 @@
-import { plainActionName } from '../../bot/taps/actionWords';
+import { formatPercent } from '../../cards/format';
+import { mondayOfWeeklyRunKey, weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { dayOf, isoOfDay } from '../../rules/book';
-import { formatDayMonth, formatShortDate, localDate, mondayOf } from '../../rules/calendar';
+import { formatDayMonth, formatShortDate, localDate } from '../../rules/calendar';
 import type { ListedWeek } from '../../rules/listedWeeks';
 import type { Segment } from '../../rules/segments';
 import type { AuditRow } from '../../storage/auditRow';
@@ -14,7 +15,12 @@ const KIND_WORDS: Record<Segment, string> = {
 };
 
 /** A rep's actions that take a customer off the list (a pause, a save, a loss). */
-const ACTED: ReadonlySet<AuditRow['action']> = new Set(['reached_out', 'won_back', 'lost', 'snoozed']);
+const ACTED: Partial<Record<AuditRow['action'], string>> = {
+  reached_out: 'reached out',
+  won_back: 'marked them won back',
+  lost: 'marked them lost',
+  snoozed: 'snoozed them a week',
+};
 
 export interface ListingStoryOptions {
   /** Today on the team's calendar. */
@@ -29,32 +35,48 @@ export interface ListingStoryOptions {
   undone: ReadonlySet<string>;
   /** The state row still has them on a list (listedAt): the run that would take them off is still to come. */
   stillListed: boolean;
+  /** The keys of the weekly runs that finished, oldest first, from the first of `weeks` on; none given: one every week. */
+  weeklyRuns?: readonly string[];
 }
 
 /**
  * The customer's weeks on the lists as timeline entries: each run of weeks in a row on one rep's
  * list (or held out) as one line, each week under it, and the week they left and why. Weeks in a
- * row are Mondays 7 days apart on the same rep's list.
+ * row are one weekly run after another on the same rep's list.
  */
 export function listingStory(
   weeks: readonly ListedWeek[],
   audit: readonly AuditRow[],
   o: ListingStoryOptions,
 ): TimelineEntry[] {
-  const runs = runsOfWeeks(weeks);
+  const nextRun = nextRunOf(o.weeklyRuns);
+  const runs = runsOfWeeks(weeks, nextRun);
   const entries: TimelineEntry[] = [];
   runs.forEach((run, k) => {
     entries.push(runEntry(run, o, k === runs.length - 1 && o.stillListed));
     const last = run[run.length - 1];
     if (last.heldOut) return;
-    // The next run after their last week: no entry yet while that Monday is still to come.
-    const left = isoOfDay(dayOf(mondayOf(last.day)) + 7);
+    // The run after their last week: no entry while it is still to come.
+    const after = nextRun(last.run);
+    const left = after === null ? null : mondayOfWeeklyRunKey(after);
     const next = runs[k + 1];
-    const backNextWeek = next !== undefined && mondayOf(next[0].day) === left && !next[0].heldOut;
-    if (left > o.today || backNextWeek || (next === undefined && o.stillListed)) return;
+    // Listed or held out by that very run: its own line says where they were.
+    const listedByIt = next !== undefined && next[0].run === after;
+    if (left === null || left > o.today || listedByIt || (next === undefined && o.stillListed)) return;
     entries.push(leftEntry(run, left, audit, o));
   });
   return entries;
+}
+
+/**
+ * The key of the first weekly run after a week's: from the runs the ledger says finished, so a week
+ * with no run (a team closed from Christmas to New Year) neither ends a run of weeks nor is the week
+ * they left; without them, the next ISO week's.
+ */
+function nextRunOf(weeklyRuns: readonly string[] | undefined): (runKey: string) => string | null {
+  if (weeklyRuns === undefined)
+    return (runKey) => weeklyRunKeyOfDay(isoOfDay(dayOf(mondayOfWeeklyRunKey(runKey) ?? '') + 7));
+  return (runKey) => weeklyRuns.find((r) => r > runKey) ?? null;
 }
 
 /** The first day of the stored weeks: fallback listings before it come from rows kept before these. */
@@ -62,7 +84,10 @@ export function firstListedDay(weeks: readonly ListedWeek[]): string | null {
   return weeks.map((w) => w.day).sort()[0] ?? null;
 }
 
-function runsOfWeeks(weeks: readonly ListedWeek[]): ListedWeek[][] {
+function runsOfWeeks(
+  weeks: readonly ListedWeek[],
+  nextRun: (runKey: string) => string | null,
+): ListedWeek[][] {
   const sorted = [...weeks].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const runs: ListedWeek[][] = [];
   for (const w of sorted) {
@@ -72,7 +97,7 @@ function runsOfWeeks(weeks: readonly ListedWeek[]): ListedWeek[][] {
       prev !== undefined &&
       prev.owner === w.owner &&
       prev.heldOut === w.heldOut &&
-      dayOf(mondayOf(w.day)) - dayOf(mondayOf(prev.day)) === 7;
+      nextRun(prev.run) === w.run;
     if (inRow) run.push(w);
     else runs.push([w]);
   }
@@ -91,11 +116,13 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
   const span = n === 1 ? `week of ${formatDayMonth(first.day, o.locale)}` : `${n} weeks`;
   const title = first.heldOut ? `Held out of ${name}'s list, ${span}` : `On ${name}'s card, ${span}`;
   const kinds = [...new Set(run.map((w) => KIND_WORDS[w.kind]))].join(', then ');
+  // In the locale, as the card stated it ("62 %" in German).
+  const pct = (n: number) => formatPercent(n, o.locale);
   const chance =
     first.chance === last.chance
-      ? `chance of no order ${first.chance}%`
+      ? `chance of no order ${pct(first.chance)}`
       : // Kept on one line on a phone: "52% →" alone at a line's end reads as a figure cut off.
-        `chance of no order ${first.chance}%\u00a0→\u00a0${last.chance}%`;
+        `chance of no order ${pct(first.chance)}\u00a0→\u00a0${pct(last.chance)}`;
   const range =
     n === 1 ? null : `${formatDayMonth(first.day, o.locale)} – ${formatDayMonth(last.day, o.locale)}`;
   const why = first.heldOut
@@ -109,22 +136,28 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
     kind: 'listing',
     time: null,
     title,
-    detail: [range, kinds, chance, still, why].filter(Boolean).join(' · '),
+    // One week has no "Each week" under it: its place is said on the line.
+    detail: [range, kinds, chance, n === 1 && !first.heldOut ? placeWords(first) : null, still, why]
+      .filter(Boolean)
+      .join(' · '),
     weeks: n === 1 ? undefined : run.map((w) => weekLine(w, o.locale)),
   };
 }
 
 /**
  * One week as the card had it, short enough for a phone's line: "Mon 2 Nov: slipping, 62%, no. 3 on
- * the card" or "… on page 2" (the line above says what the percent is).
+ * the card" (the line above says what the percent is). Past the card's first page the run knows the
+ * place on the list but not which page "Show the next" put it on (rules/listedWeeks.ts).
  */
 function weekLine(w: ListedWeek, locale: string): string {
-  const place = w.heldOut
-    ? 'held out'
-    : w.page !== null && w.page > 1
-      ? `on page ${w.page}`
-      : `no. ${w.rank} on the card`;
-  return `${formatShortDate(w.day, locale)}: ${KIND_WORDS[w.kind]}, ${w.chance}%, ${place}`;
+  const place = w.heldOut ? 'held out' : placeWords(w);
+  return `${formatShortDate(w.day, locale)}: ${KIND_WORDS[w.kind]}, ${formatPercent(w.chance, locale)}, ${place}`;
+}
+
+/** Where a listed week had them: "no. 3 on the card", or "no. 12 on the list, on a later page". */
+function placeWords(w: ListedWeek): string {
+  if (w.page === null || w.page <= 1) return `no. ${w.rank} on the card`;
+  return w.rank === null ? 'on a later page' : `no. ${w.rank} on the list, on a later page`;
 }
 
 function leftEntry(
@@ -138,7 +171,7 @@ function leftEntry(
   // An order on the run's own day came after the run read the feed (it would not have listed them).
   const order = o.orderDays.filter((d) => d >= last.day && d <= left).sort()[0];
   const acted = audit
-    .filter((r) => ACTED.has(r.action) && !o.undone.has(r.id))
+    .filter((r) => ACTED[r.action] !== undefined && !o.undone.has(r.id))
     .map((r) => ({ row: r, day: localDate(r.at, o.timeZone) }))
     // In their last week on the list: a tap in an earlier week of the run did not take them off.
     .filter(({ day }) => day >= last.day && day <= left)
@@ -146,7 +179,8 @@ function leftEntry(
   const why = order
     ? `Ordered again on ${formatShortDate(order, o.locale)}`
     : acted
-      ? `Acted on: ${plainActionName(acted.row.action)} by ${acted.row.actorName} on ${formatShortDate(acted.day, o.locale)}`
+      ? // "Ana marked them lost", not "lost by Ana": who did what, as a manager would say it.
+        `Acted on: ${acted.row.actorName} ${ACTED[acted.row.action]} on ${formatShortDate(acted.day, o.locale)}`
       : 'Fell off the list with no order and no action by a rep';
   return {
     id: `left-${last.run}`,

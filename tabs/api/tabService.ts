@@ -22,7 +22,7 @@ import type { CustomerState } from '../../rules/customerState';
 import { feedSilence, isStale, staleFeedWords } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
 import { type ScoredBook, scoreBook } from '../../rules/scoreBook';
-import type { Storage } from '../../storage';
+import type { RunLedger, Storage } from '../../storage';
 import type { CardStore } from '../../storage/cardStore';
 import { repAddresses } from '../../storage/conversationStore';
 import { keptStates } from '../../storage/keptStates';
@@ -314,13 +314,17 @@ export function createTabService(deps: TabServiceDeps): TabService {
     async customer(user, customerId) {
       const { state } = await visibleState(user, customerId);
       const day = today();
-      const [loaded, audit, reps, listedWeeks] = await Promise.all([
+      const [loaded, audit, reps, listed] = await Promise.all([
         books.scored(day),
         // The whole trail, as the orders are whole: a busy customer's grows by about 130 rows a year
         // (a Reached out and a Snooze most weeks), read 1,000 to a request.
         deps.storage.audit.latestForCustomer(customerId, { limit: Number.POSITIVE_INFINITY }),
         deps.storage.conversations.listReps(),
-        deps.storage.listings.read(customerId),
+        // With the weekly runs since their first week (one query): a week with no run is no gap.
+        deps.storage.listings.read(customerId).then(async (weeks) => ({
+          weeks,
+          runs: weeks.length === 0 ? [] : await finishedWeeklyRuns(deps.storage.runs, weeks[0].run, day),
+        })),
       ]);
       const { book, scored, rules } = loaded;
       const i = bookIndex(book, customerId);
@@ -352,7 +356,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
           currency,
           locale,
           surfacedAt: state.surfacedAt,
-          listedWeeks,
+          listedWeeks: listed.weeks,
+          weeklyRuns: listed.runs,
           listedAt: state.listedAt,
           repName: (owner) => repName(names, owner),
         }),
@@ -729,4 +734,14 @@ function bookCache(
       return worked.accuracy;
     },
   };
+}
+
+/** The keys of the weekly runs that finished from `fromKey` to the week of `today`, oldest first. */
+async function finishedWeeklyRuns(
+  runs: Pick<RunLedger, 'runsBetween'>,
+  fromKey: string,
+  today: string,
+): Promise<string[]> {
+  const beforeKey = weeklyRunKeyOfDay(isoOfDay(dayOf(today) + 7));
+  return (await runs.runsBetween(fromKey, beforeKey)).filter((r) => r.finished).map((r) => r.runKey);
 }

@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
+import { dayOf, isoOfDay } from '../../rules/book';
 import type { ListedWeek } from '../../rules/listedWeeks';
 import type { CustomerDetailResponse } from '../../tabs/api/tabTypes';
 import { keepPageLocal, launchChromium } from '../helpers/chromium';
@@ -33,6 +35,11 @@ describe('the customer page tells every week on the card (Chromium)', () => {
       customerId: GREENFIELD,
       week: { ...today, run, day, chance, rank: 4, page: 1, ...place },
     });
+    // The earlier weeks' runs, as the ledger would hold them: the story reads which weeks had a run.
+    for (let day = '2026-08-31'; weeklyRunKeyOfDay(day) < today.run; day = isoOfDay(dayOf(day) + 7)) {
+      await e2e.storage.runs.startRun(weeklyRunKeyOfDay(day), `${day}T14:03:00.000Z`);
+      await e2e.storage.runs.finishRun(weeklyRunKeyOfDay(day), `${day}T14:10:00.000Z`, {});
+    }
     await e2e.storage.listings.append([
       earlier('weekly-2026-W36', '2026-08-31', 9),
       earlier('weekly-2026-W37', '2026-09-07', 11, { rank: 13, page: 2 }),
@@ -78,7 +85,9 @@ describe('the customer page tells every week on the card (Chromium)', () => {
       await current.getByText('Each week').click();
       const weeks = current.locator('details li');
       await expect(weeks.allTextContents()).resolves.toHaveLength(5);
-      await expect(weeks.nth(1).textContent()).resolves.toBe('Mon 2 Nov: slipping, 15%, on page 2');
+      await expect(weeks.nth(1).textContent()).resolves.toBe(
+        'Mon 2 Nov: slipping, 15%, no. 13 on the list, on a later page',
+      );
       // The earlier run ended on 7 September: the page says, on the next Monday, why they left.
       const left = listings.filter({ hasText: `Off ${name}'s list` });
       await expect(left.textContent()).resolves.toMatch(/Mon 14 Sep[\s\S]*(Ordered again on|Fell off)/);

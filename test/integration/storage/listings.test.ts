@@ -74,6 +74,21 @@ describe("customers' weeks on the lists on Azurite", () => {
     expect((await storage.listings.read('C-2')).map((w) => w.day)).toEqual([week(2).day]);
   });
 
+  it('keeps a row Table Storage takes when a long rep address would make a year of weeks too long', async () => {
+    const storage = await openTestStorage('listingsLong');
+    // A rep address of 1,000 characters: 52 weeks of it are past the 32K characters of one property.
+    const owner = `${'a'.repeat(988)}@example.com`;
+    const weeks = Array.from({ length: 52 }, (_, k) => ({ customerId: 'C-1', week: { ...week(k), owner } }));
+    weeks.push({ customerId: 'C-2', week: week(51) });
+    await storage.listings.append(weeks);
+    const kept = await storage.listings.read('C-1');
+    // The newest weeks, as many as fit; the customer listed beside them is recorded too.
+    expect(kept.length).toBeGreaterThan(20);
+    expect(kept.at(-1)?.day).toBe(week(51).day);
+    expect(JSON.stringify(kept).length).toBeLessThanOrEqual(32 * 1024);
+    expect(await storage.listings.read('C-2')).toHaveLength(1);
+  });
+
   it('refuses a week that is not one, before writing anything', async () => {
     const storage = await openTestStorage('listingsBad');
     await expect(

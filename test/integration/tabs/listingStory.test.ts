@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { weeklyRunKeyOfDay } from '../../../jobs/schedule/weeklyRunDue';
+import { dayOf, isoOfDay } from '../../../rules/book';
 import { initialState } from '../../../rules/customerState';
 import type { ListedWeek } from '../../../rules/listedWeeks';
 import type { TabUser } from '../../../tabs/api/tabToken';
@@ -12,7 +14,7 @@ import {
 } from '../weekly/weeklyWorld';
 
 // A manager reads a customer who was held out one week in September, was on Ana's card five weeks
-// in November (one of them on page 2), ordered on Wednesday 2 December, and came back on in the week
+// in November (one of them past the card's first page), ordered on Wednesday 2 December, and came back on in the week
 // of 21 December, where the card still has them. The page told only the first listing of the cycle.
 
 const ANA = 'ana@example.com';
@@ -40,12 +42,16 @@ const book = bookFromRows({
     { id: 'oak', name: 'Oak Deli', owner: ANA, monthlyValue: 1200 },
     { id: 'old', name: 'Old Mill', owner: ANA, monthlyValue: 900 },
     { id: 'elm', name: 'Elm Bakery', owner: ANA, monthlyValue: 800 },
+    { id: 'ash', name: 'Ash Cafe', owner: ANA, monthlyValue: 700 },
+    { id: 'fir', name: 'Fir Kitchen', owner: ANA, monthlyValue: 600 },
   ],
   orders: [
     ...weeklyOrders('oak', '2026-03-02', '2026-09-14'),
     { customerId: 'oak', date: '2026-12-02', amount: 300 },
     ...weeklyOrders('old', '2026-03-02', '2026-09-14'),
     ...weeklyOrders('elm', '2026-03-02', '2026-09-14'),
+    ...weeklyOrders('ash', '2026-03-02', '2026-09-14'),
+    ...weeklyOrders('fir', '2026-03-02', '2026-09-14'),
   ],
 });
 
@@ -64,6 +70,8 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
       // Listed before the weeks were kept: the page shows what it always showed.
       { ...state('old', 'Old Mill'), surfacedAt: '2026-11-09', listedAt: '2026-11-09' },
       { ...state('elm', 'Elm Bakery'), surfacedAt: '2026-11-02', lastContact: '2026-11-03' },
+      state('ash', 'Ash Cafe'),
+      state('fir', 'Fir Kitchen'),
     ]);
     // Ana called Elm Bakery in their first week on the card; they stayed on it two more weeks.
     await world.storage.audit.record({
@@ -94,6 +102,37 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
         week('weekly-2026-W46', '2026-11-09', 42),
         week('weekly-2026-W47', '2026-11-16', 45),
       ].map((w) => ({ customerId: 'elm', week: w })),
+    );
+    // A weekly run every Monday from 7 September, but for the week of 19 October: the team was closed.
+    for (let day = '2026-09-07'; day <= '2027-01-04'; day = isoOfDay(dayOf(day) + 7)) {
+      const key = weeklyRunKeyOfDay(day);
+      if (day === '2026-10-19') continue;
+      await world.storage.runs.startRun(key, `${day}T14:03:00.000Z`);
+      await world.storage.runs.finishRun(key, `${day}T14:10:00.000Z`, {});
+    }
+    // On the card the week before the closed week and the week after it; snoozed in the second.
+    await world.storage.audit.record({
+      id: 'tab|fir|snoozed',
+      action: 'snoozed',
+      customerId: 'fir',
+      customerName: 'Fir Kitchen',
+      owner: ANA,
+      actorId: `aad-${ANA}`,
+      actorName: 'Ana',
+      at: '2026-10-27T15:00:00.000Z',
+    });
+    await world.storage.listings.append(
+      [week('weekly-2026-W42', '2026-10-12', 20), week('weekly-2026-W44', '2026-10-26', 22)].map((w) => ({
+        customerId: 'fir',
+        week: w,
+      })),
+    );
+    // Past the card one week (no slip cycle begun), then drawn by the holdout the next.
+    await world.storage.listings.append(
+      [
+        week('weekly-2026-W45', '2026-11-02', 30, { rank: 11, page: 2 }),
+        week('weekly-2026-W46', '2026-11-09', 31, { rank: null, page: null, heldOut: true }),
+      ].map((w) => ({ customerId: 'ash', week: w })),
     );
   });
   afterAll(async () => {
@@ -134,7 +173,7 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
         weeks: [
           'Mon 2 Nov: slipping, 62%, no. 3 on the card',
           'Mon 9 Nov: slipping, 66%, no. 2 on the card',
-          'Mon 16 Nov: slipping, 70%, on page 2',
+          'Mon 16 Nov: slipping, 70%, no. 12 on the list, on a later page',
           'Mon 23 Nov: lapsed, 74%, no. 1 on the card',
           'Mon 30 Nov: lapsed, 78%, no. 1 on the card',
         ],
@@ -160,6 +199,41 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
         '2026-11-16',
         "On Rep ana@example.com's card, 3 weeks",
         '2 Nov – 16 Nov · slipping · chance of no order 40%\u00a0→\u00a045%',
+      ],
+    ]);
+  });
+
+  it('a week held out right after a week on the list is why they were off it, not a fall', async () => {
+    expect((await listings('ash')).map((e) => [e.day, e.title])).toEqual([
+      ['2026-11-09', "Held out of Rep ana@example.com's list, week of 9 Nov"],
+      ['2026-11-02', "On Rep ana@example.com's card, week of 2 Nov"],
+    ]);
+  });
+
+  it('says where a single week on the list had them, with no "Each week" under it to say so', async () => {
+    const [, week] = await listings('ash');
+    expect(week.detail).toBe('slipping · chance of no order 30% · no. 11 on the list, on a later page');
+    expect(week.weeks).toBeUndefined();
+  });
+
+  it("writes each chance as the card and the rest of the page do in the team's locale", async () => {
+    const german = tabsOver(world, book, {
+      clock: () => new Date('2027-01-04T18:00:00Z'),
+      locale: 'de-DE',
+      access: { tenantId: 'tenant-1', adminUserIds: [], managerUserIds: [MANAGER.userId] },
+    });
+    const [run] = (await german.customer(MANAGER, 'elm')).timeline.filter((e) => e.title.startsWith('On '));
+    expect(run.detail).toContain('chance of no order 40\u00a0%\u00a0→\u00a045\u00a0%');
+    expect(run.weeks?.[0]).toMatch(/: slipping, 40\u00a0%, no\. 2 on the card$/);
+  });
+
+  it('a week with no weekly run (the team closed) neither breaks their weeks in a row nor is the week they left', async () => {
+    expect((await listings('fir')).map((e) => [e.day, e.title, e.detail])).toEqual([
+      ['2026-11-02', "Off Rep ana@example.com's list", 'Acted on: Ana snoozed them a week on Tue 27 Oct'],
+      [
+        '2026-10-26',
+        "On Rep ana@example.com's card, 2 weeks",
+        '12 Oct – 26 Oct · slipping · chance of no order 20%\u00a0→\u00a022%',
       ],
     ]);
   });

@@ -112,6 +112,10 @@ describe('crash midway, then a rerun', () => {
     expect(audit.filter((r) => r.action === 'surfaced' && r.customerId === called)).toHaveLength(1);
     expect(audit.filter((r) => r.action === 'surfaced')).toHaveLength(REPS.length * 2);
     expect(world.fake.activities).toHaveLength(REPS.length);
+    // Their page tells the week too, first on the card as it went out, not "off the list".
+    expect(await world.storage.listings.read(called)).toEqual([
+      expect.objectContaining({ run: 'weekly-2026-W48', rank: 1, page: 1, heldOut: false }),
+    ]);
   });
 
   it('a crash with several reps in flight still ends with one card each after the rerun', async () => {

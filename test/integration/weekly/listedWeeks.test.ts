@@ -115,7 +115,7 @@ describe("a customer's weeks on the list (Azurite)", () => {
       {
         day: '2026-11-23',
         title: `Off Rep ${REP}'s list`,
-        detail: 'Acted on: reached out by Ana on Tue 17 Nov',
+        detail: 'Acted on: Ana reached out on Tue 17 Nov',
         weeks: undefined,
       },
       expect.objectContaining({ day: '2026-11-16', title: `On Rep ${REP}'s card, week of 16 Nov` }),
