@@ -251,8 +251,11 @@ export function judgeWeek(
   // week's gates come back as records.
   const rankedBefore = new Uint8Array(n);
   const surfacedBefore = new Uint8Array(n);
-  for (const [k, { replay }] of reads.entries()) {
-    for (const c of judgeBook(replay, states).customers) {
+  for (const [k, { replay, day }] of reads.entries()) {
+    // The rep's taps on last week's card are dated its day, after it went out: judged as of that day
+    // they took the rows tapped off the replayed card, and the next ones slid into their places, so
+    // "Back on track" named a customer who was never on it (as its orders of that day, asLastWeekRead).
+    for (const c of judgeBook(replay, states, day - 1).customers) {
       if (readOf[c.index] !== k) continue;
       rankedBefore[c.index] = c.rank !== null ? 1 : 0;
       surfacedBefore[c.index] = c.surfaced ? 1 : 0;

@@ -318,6 +318,35 @@ describe("Online Retail: Mondays from July, with the rep's taps", () => {
   }, 120_000);
 });
 
+describe('Online Retail: "Back on track" after a week of taps', () => {
+  let world: WeeklyWorld;
+  beforeAll(async () => {
+    world = await openWeeklyWorld('retailtaps');
+    await installReps(world, [REP]);
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it("names only customers of last week's card, whatever the rep tapped on it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'retail-taps-'));
+    const data = await runMonday(world, dir, '2011-07-18');
+    const names = weeklyRows({ data }).map((c) => c.name);
+    // A busy rep's Monday: every row called, saved or lost.
+    const card = { day: '2011-07-18', runKey: 'weekly-2011-W29', data };
+    for (const [k, name] of names.entries()) {
+      if (k % 3 === 0) await tapOnCard(world, dir, card, name, 'Reached out');
+      else if (k % 3 === 1) await tapOnCard(world, dir, card, name, 'Won back', { value: '100' });
+      else await tapOnCard(world, dir, card, name, 'Lost', { reason: 'price' });
+    }
+    // None of them ordered that week. Customer 13564, past the card, ordered on Monday after it: the
+    // card of 25 July named them "Back on track", the rows tapped being left out of the replay of
+    // last week's card and the next ones moved up into it.
+    expect(names).not.toContain('Customer 13564 (United Kingdom)');
+    expect(weeklyLines(await runMonday(world, dir, '2011-07-25')).back).toBeNull();
+  }, 120_000);
+});
+
 describe('Online Retail: five Mondays, every rep', () => {
   const REPS = [
     'uk1@example.com',
