@@ -41,9 +41,15 @@ const STOPPED: Readonly<Record<Gate, GateResult>> = Object.freeze({
  * to (or won back, or marked lost) after last week's card was still on it: left out, one who then
  * ordered was never "back on track".
  */
-export function classifyGates(input: GateInput, rules: Rules, asOfDay: number): GateResult {
+export function classifyGates(
+  input: GateInput,
+  rules: Rules,
+  asOfDay: number,
+  /** The last day whose taps had happened: asOfDay, or the day before for a card replayed (judgeBook). */
+  tapsThrough = asOfDay,
+): GateResult {
   const { state } = input;
-  const by = (date: string | null): date is string => date !== null && dayOf(date) <= asOfDay;
+  const by = (date: string | null): date is string => date !== null && dayOf(date) <= tapsThrough;
   if (input.band !== 'at_risk') return STOPPED.not_at_risk;
   if (state?.status === 'lost' && (state.lostAt === null || by(state.lostAt))) return STOPPED.lost;
   if (state && by(state.lastContact) && asOfDay < dayOf(state.lastContact) + rules.pauseDays)

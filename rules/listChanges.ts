@@ -34,8 +34,11 @@ export interface BackOnTrack {
   orderedOn: string;
 }
 
-/** The chance of no order must rise by at least this (0-1) for a row to say "worse". */
-export const WORSE_BY = 0.05;
+/**
+ * The chance of no order must rise by at least this many points, as the two weeks' rows showed it
+ * (risePoints), for a row to say "worse".
+ */
+export const WORSE_BY_POINTS = 5;
 
 /**
  * How many points a chance rose, in the whole percents the two weeks' rows showed: 63% then 69% is
@@ -210,7 +213,7 @@ export function scoreWeek(
 
 /**
  * This week's lists and what changed for each listed customer since last week's, judged against the
- * stored states: `worse` when the chance of no order rose by WORSE_BY or more, else `still` when they were
+ * stored states: `worse` when the chance of no order rose by WORSE_BY_POINTS or more as the rows showed it, else `still` when they were
  * on last week's list (any page; the week from the stored surfacedAt or listedAt, the earlier), else `back` when
  * listed earlier in this slip cycle and not ordering since, else `new`.
  * Last week's list is the replay of a week earlier against the stored states, believed only for a
@@ -248,8 +251,11 @@ export function judgeWeek(
   // week's gates come back as records.
   const rankedBefore = new Uint8Array(n);
   const surfacedBefore = new Uint8Array(n);
-  for (const [k, { replay }] of reads.entries()) {
-    for (const c of judgeBook(replay, states).customers) {
+  for (const [k, { replay, day }] of reads.entries()) {
+    // The rep's taps on last week's card are dated its day, after it went out: judged as of that day
+    // they took the rows tapped off the replayed card, and the next ones slid into their places, so
+    // "Back on track" named a customer who was never on it (as its orders of that day, asLastWeekRead).
+    for (const c of judgeBook(replay, states, day - 1).customers) {
       if (readOf[c.index] !== k) continue;
       rankedBefore[c.index] = c.rank !== null ? 1 : 0;
       surfacedBefore[c.index] = c.surfaced ? 1 : 0;
@@ -269,7 +275,9 @@ export function judgeWeek(
       const surfacedAt = state?.surfacedAt ?? null;
       // A first card must not say "worse" against a chance nobody was shown (storedAsListed).
       const onLastWeeksList = before.rank !== null && wasListed(c.customerId, c.index);
-      const rise = c.listChance - before.listChance;
+      // In the points the rows showed: by the unrounded rise, 52% then 57% said "worse" and 64% then
+      // 69% on the same card "still" (a rise of 4.6).
+      const rise = risePoints(c.listChance, before.listChance);
       const listedEarlier = listedBeforeThisWeek(surfacedAt) && !noCardYet(c.index);
       // Rows past the first card are not flagged (no surfacedAt), but their weeks on the list are
       // known from listedAt: "(week N)" beside them as beside the flagged rows.
@@ -280,8 +288,8 @@ export function judgeWeek(
       if (from !== null) changes.set(c.customerId, { kind: 'new', from });
       // With no order in the feed since the last card, every chance rose with the days alone: on a
       // week the export stopped, every row of the card said "Worse".
-      else if (onLastWeeksList && rise >= WORSE_BY && feedUnchanged === null)
-        changes.set(c.customerId, { kind: 'worse', points: risePoints(c.listChance, before.listChance) });
+      else if (onLastWeeksList && rise >= WORSE_BY_POINTS && feedUnchanged === null)
+        changes.set(c.customerId, { kind: 'worse', points: rise });
       else if (onLastWeeksList && listedBeforeThisWeek(listedSince))
         changes.set(c.customerId, { kind: 'still', week: slipWeek(asOfDay, listedSince) });
       // On last week's list, on its card or a later page (the card counts those as "on your list"

@@ -403,7 +403,12 @@ export function scoreUnjudged(
  * gates and play, and each rep's ranked, capped list. Only a customer whose row changes what
  * scoreUnjudged judged, or who is ranked, is copied: the scoring is shared by every judging of it.
  */
-export function judgeBook(unjudged: UnjudgedBook, states: ReadonlyMap<string, CustomerState>): ScoredBook {
+export function judgeBook(
+  unjudged: UnjudgedBook,
+  states: ReadonlyMap<string, CustomerState>,
+  /** The last day whose taps count (classifyGates); the as-of day by default. */
+  tapsThrough = unjudged.figures.asOfDay,
+): ScoredBook {
   const { rules, figures, plans, everyone } = unjudged;
   const customers: ScoredCustomer[] = [];
   for (const c of unjudged.customers) {
@@ -416,6 +421,7 @@ export function judgeBook(unjudged: UnjudgedBook, states: ReadonlyMap<string, Cu
       { band: c.band, monthlyValue: c.monthlyValue, daysSinceLastOrder: c.daysSinceLastOrder, state },
       rules,
       figures.asOfDay,
+      tapsThrough,
     );
     // Won back twice this year: no offer (no plan of the table has one for it).
     const twice = state !== undefined && wonBackTwice(state, figures.asOf);

@@ -1,10 +1,11 @@
+import { dayOf } from '../../rules/book';
 import { type CustomerState, initialState } from '../../rules/customerState';
 import type { ScoredCustomer } from '../../rules/scoreBook';
 
 /**
  * The state row the weekly run stores for one scored customer. The run owns the scoring fields
  * (name, owner, monthlyValue, score, band, segment, reasons) and sets `surfacedAt` on the first listing (or
- * holdout draw) of a slip cycle and `listedAt` on the first week on the list (any page, cleared off it); the fields the reps' actions write (status, lastContact, wonBackAt, recoveredValue,
+ * holdout draw) of a slip cycle and `listedAt` on the first week on the list (any page; cleared off it, unless the slip goes on: listedAtOf); the fields the reps' actions write (status, lastContact, wonBackAt, recoveredValue,
  * lost*) are carried over untouched, so a run never undoes a tap. `newCycle`: listed (or drawn) as
  * the start of a new slip cycle though an old one's surfacedAt is stored (weeklyPlan.ts); `newListing`:
  * listed as new on this week's list (a move from another rep's list, a slip after ordering).
@@ -25,6 +26,7 @@ export function nextState(
       owner: customer.owner,
       monthlyValue: customer.monthlyValue,
     });
+  const surfacedAt = surfacedAtOf(customer, base, today, holdout, newCycle);
   return {
     ...base,
     name: customer.name,
@@ -35,9 +37,31 @@ export function nextState(
     band: customer.band,
     segment: customer.segment,
     reasons: customer.reasons,
-    surfacedAt: surfacedAtOf(customer, base, today, holdout, newCycle),
-    listedAt: customer.rank === null ? null : newListing || base.listedAt === null ? today : base.listedAt,
+    surfacedAt,
+    listedAt: listedAtOf(customer, base, today, surfacedAt, newListing),
   };
+}
+
+/**
+ * The first week on the list of this slip: today for a listing the card calls new, else as stored.
+ * Off the list it is cleared, except while the slip goes on without an order (paused after a call,
+ * cooling down, a week under the bar): back on the list, its "(week N)" counts on from the first
+ * listing, where a row first listed past the card and paused after a call read "week 5", then
+ * "Back on your list", then "week 4", counted from its first card.
+ */
+function listedAtOf(
+  customer: ScoredCustomer,
+  base: CustomerState,
+  today: string,
+  surfacedAt: string | null,
+  newListing: boolean,
+): string | null {
+  if (customer.rank !== null) return newListing || base.listedAt === null ? today : base.listedAt;
+  const slipGoesOn =
+    surfacedAt !== null &&
+    base.listedAt !== null &&
+    (customer.lastOrderDay === null || customer.lastOrderDay < dayOf(base.listedAt));
+  return slipGoesOn ? base.listedAt : null;
 }
 
 /** Which customers the holdout drew this week, and whose held-out cycle ended (see splitHoldout). */

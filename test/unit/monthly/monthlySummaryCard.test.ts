@@ -93,6 +93,14 @@ describe('buildMonthlySummaryCard', () => {
     });
   });
 
+  it("a client that draws the bars' fallback reads their heading as the monthly value alone, beside one-off orders", () => {
+    // On Online Retail, July 2011: "Value won back per rep: Uk One £95" above "Per rep: ... Value won
+    // back £95 + £4,186 in one-off orders", the chart's own title (monthly value) not drawn.
+    const lines = texts(withChartFallbacks(buildMonthlySummaryCard(summary())));
+    expect(lines).toContain('Monthly value won back per rep');
+    expect(lines).not.toContain('Value won back per rep');
+  });
+
   it('is valid Adaptive Card 1.5 as a chartless client renders it (charts swapped for their fallbacks)', () => {
     const card = buildMonthlySummaryCard(summary());
     const rendered = withChartFallbacks(card);
