@@ -40,8 +40,9 @@ export const customerStateSchema = z
     /** When the customer was last put on a rep's list in this slip cycle. */
     surfacedAt: z.string().nullable(),
     /**
-     * When the customer was first on a rep's list, on any page, in this run of weeks on it (null off
-     * the list). Unlike surfacedAt it counts the rows past the first card, which are not flagged: a
+     * When the customer was first on a rep's list, on any page, in this slip (null off the list, but
+     * kept while the slip goes on without an order: paused after a call, cooling down, a week under
+     * the bar). Unlike surfacedAt it counts the rows past the first card, which are not flagged: a
      * row's "(week N)" is counted from the earlier of the two. Rows from before it have none.
      */
     listedAt: z.string().nullable().default(null),

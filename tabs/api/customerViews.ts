@@ -277,7 +277,7 @@ export function timeline(
     listedWeeks?: readonly ListedWeek[];
     /** The rep's name as the tabs call them, from their address. */
     repName?: (owner: string) => string;
-    /** The state's listedAt: on a list as of the last run. */
+    /** The state's listedAt: on a list as of the last run, or a slip paused off it (listingStory tells which). */
     listedAt?: string | null;
     /** The weekly runs that finished since the first listed week (listingStory). */
     weeklyRuns?: readonly string[];

@@ -33,7 +33,10 @@ export interface ListingStoryOptions {
   orderDays: readonly string[];
   /** Ids of actions undone since: they took no one off a list. */
   undone: ReadonlySet<string>;
-  /** The state row still has them on a list (listedAt): the run that would take them off is still to come. */
+  /**
+   * The state row has a listedAt: on a list as of the last run, or a slip paused off it; with
+   * `weeklyRuns`, a finished run after their last listed week says which.
+   */
   stillListed: boolean;
   /** The keys of the weekly runs that finished, oldest first, from the first of `weeks` on; none given: one every week. */
   weeklyRuns?: readonly string[];
@@ -51,9 +54,18 @@ export function listingStory(
 ): TimelineEntry[] {
   const nextRun = nextRunOf(o.weeklyRuns);
   const runs = runsOfWeeks(weeks, nextRun);
+  // The row keeps listedAt while a slip goes on off the list (paused after a call, cooling down), so
+  // it says "still on it" only where no finished run came after their last listed week.
+  const latestRun = o.weeklyRuns?.[o.weeklyRuns.length - 1];
+  const lastListed = weeks.reduce<string | undefined>(
+    (a, w) => (a === undefined || w.run > a ? w.run : a),
+    undefined,
+  );
+  const stillListed =
+    o.stillListed && (latestRun === undefined || lastListed === undefined || latestRun <= lastListed);
   const entries: TimelineEntry[] = [];
   runs.forEach((run, k) => {
-    entries.push(runEntry(run, o, k === runs.length - 1 && o.stillListed));
+    entries.push(runEntry(run, o, k === runs.length - 1 && stillListed));
     const last = run[run.length - 1];
     if (last.heldOut) return;
     // The run after their last week: no entry while it is still to come.
@@ -62,7 +74,7 @@ export function listingStory(
     const next = runs[k + 1];
     // Listed or held out by that very run: its own line says where they were.
     const listedByIt = next !== undefined && next[0].run === after;
-    if (left === null || left > o.today || listedByIt || (next === undefined && o.stillListed)) return;
+    if (left === null || left > o.today || listedByIt || (next === undefined && stillListed)) return;
     entries.push(leftEntry(run, left, audit, o));
   });
   return entries;

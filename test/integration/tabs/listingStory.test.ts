@@ -44,6 +44,7 @@ const book = bookFromRows({
     { id: 'elm', name: 'Elm Bakery', owner: ANA, monthlyValue: 800 },
     { id: 'ash', name: 'Ash Cafe', owner: ANA, monthlyValue: 700 },
     { id: 'fir', name: 'Fir Kitchen', owner: ANA, monthlyValue: 600 },
+    { id: 'yew', name: 'Yew Grocer', owner: ANA, monthlyValue: 500 },
   ],
   orders: [
     ...weeklyOrders('oak', '2026-03-02', '2026-09-14'),
@@ -52,6 +53,7 @@ const book = bookFromRows({
     ...weeklyOrders('elm', '2026-03-02', '2026-09-14'),
     ...weeklyOrders('ash', '2026-03-02', '2026-09-14'),
     ...weeklyOrders('fir', '2026-03-02', '2026-09-14'),
+    ...weeklyOrders('yew', '2026-03-02', '2026-09-14'),
   ],
 });
 
@@ -72,7 +74,31 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
       { ...state('elm', 'Elm Bakery'), surfacedAt: '2026-11-02', lastContact: '2026-11-03' },
       state('ash', 'Ash Cafe'),
       state('fir', 'Fir Kitchen'),
+      // Paused after Ana's call and not ordering since: the row keeps the slip's first week on the
+      // list (listedAt), so "(week N)" counts on when they come back, though no card has them now.
+      {
+        ...state('yew', 'Yew Grocer'),
+        surfacedAt: '2026-11-02',
+        listedAt: '2026-11-02',
+        lastContact: '2026-11-10',
+      },
     ]);
+    await world.storage.audit.record({
+      id: 'tab|yew|reached_out',
+      action: 'reached_out',
+      customerId: 'yew',
+      customerName: 'Yew Grocer',
+      owner: ANA,
+      actorId: `aad-${ANA}`,
+      actorName: 'Ana',
+      at: '2026-11-10T15:00:00.000Z',
+    });
+    await world.storage.listings.append(
+      [week('weekly-2026-W45', '2026-11-02', 50), week('weekly-2026-W46', '2026-11-09', 52)].map((w) => ({
+        customerId: 'yew',
+        week: w,
+      })),
+    );
     // Ana called Elm Bakery in their first week on the card; they stayed on it two more weeks.
     await world.storage.audit.record({
       id: 'tab|elm|reached_out',
@@ -94,6 +120,7 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
         week('weekly-2026-W49', '2026-11-30', 78, { kind: 'lapsed', rank: 1 }),
         week('weekly-2026-W52', '2026-12-21', 58),
         week('weekly-2026-W53', '2026-12-28', 61),
+        week('weekly-2027-W01', '2027-01-04', 63),
       ].map((w) => ({ customerId: 'oak', week: w })),
     );
     await world.storage.listings.append(
@@ -152,12 +179,13 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
   it('tells every run of weeks on the card in one line, each week under it, the week they left and why, and the holdout draw', async () => {
     expect(await listings('oak')).toEqual([
       {
-        day: '2026-12-28',
-        title: "On Rep ana@example.com's card, 2 weeks",
-        detail: '21 Dec – 28 Dec · slipping · chance of no order 58%\u00a0→\u00a061% · still on it',
+        day: '2027-01-04',
+        title: "On Rep ana@example.com's card, 3 weeks",
+        detail: '21 Dec – 4 Jan · slipping · chance of no order 58%\u00a0→\u00a063% · still on it',
         weeks: [
           'Mon 21 Dec: slipping, 58%, no. 2 on the card',
           'Mon 28 Dec: slipping, 61%, no. 2 on the card',
+          'Mon 4 Jan: slipping, 63%, no. 2 on the card',
         ],
       },
       {
@@ -225,6 +253,17 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
     const [run] = (await german.customer(MANAGER, 'elm')).timeline.filter((e) => e.title.startsWith('On '));
     expect(run.detail).toContain('chance of no order 40\u00a0%\u00a0→\u00a045\u00a0%');
     expect(run.weeks?.[0]).toMatch(/: slipping, 40\u00a0%, no\. 2 on the card$/);
+  });
+
+  it('a customer paused after a call is off the list, though their row keeps the week the slip was first listed', async () => {
+    expect((await listings('yew')).map((e) => [e.day, e.title, e.detail])).toEqual([
+      ['2026-11-16', "Off Rep ana@example.com's list", 'Acted on: Ana reached out on Tue 10 Nov'],
+      [
+        '2026-11-09',
+        "On Rep ana@example.com's card, 2 weeks",
+        '2 Nov – 9 Nov · slipping · chance of no order 50%\u00a0→\u00a052%',
+      ],
+    ]);
   });
 
   it('a week with no weekly run (the team closed) neither breaks their weeks in a row nor is the week they left', async () => {
