@@ -381,7 +381,7 @@ export class ChurnActionHandler implements ActionHandler {
     }
 
     if (submit.action === 'undo') {
-      const card = { messageId, shown };
+      const card = { messageId, shown, ...(submit.shown ? { shownKey: submit.shown } : {}) };
       const selected = selectUndoTarget(history, current.name, card, ctx);
       if (!selected.ok) {
         // Another action came after the one the card shows (taken on another card): the card is
