@@ -43,8 +43,11 @@ export function outcomeKey(o: CustomerOutcome): string {
   return `${o.kind}|${o.at}|${rest}|${o.by}`;
 }
 
-/** Longest `shown` an Undo submit may carry (outcomeKey: a name of at most this less the rest). */
-export const MAX_SHOWN_CHARS = 400;
+/**
+ * Longest `shown` an Undo submit is read with (outcomeKey: an audit row's actor name, up to 1,000
+ * characters, and a reason of up to 100, a day and a kind); a longer one is read as missing.
+ */
+export const MAX_SHOWN_CHARS = 1_200;
 
 /** One customer row of the weekly card. Dates are `YYYY-MM-DD` in the team's time zone. */
 export interface WeeklyCardCustomer {

@@ -31,8 +31,9 @@ export const cardSubmitSchema = z.union([
     customerId,
     runKey,
     v: z.literal(1),
-    // What the row showed (outcomeKey); missing on cards sent before it was carried.
-    shown: z.string().max(MAX_SHOWN_CHARS).optional(),
+    // What the row showed (outcomeKey); missing on cards sent before it was carried. One that cannot
+    // be what a card showed is dropped: the Undo is then decided on the card's stored data, as before.
+    shown: z.string().max(MAX_SHOWN_CHARS).optional().catch(undefined),
   }),
   z.object({
     action: z.literal('won_back'),
