@@ -367,6 +367,28 @@ describe('every card of the rep follows a tap', () => {
       expect((await storage.state.get('rowan'))?.state.status).toBe('lost');
     });
 
+    it("Ada's typed undo brings back the card of her own chat she tapped on, not a card of Ana's under the same id", async () => {
+      const adasCard = await sendCard(weeklyData([rowan]), NOW, ADMIN);
+      // Teams numbers messages per chat: Ana's card of last week, showing her call then, has the same id.
+      const lastWeek = weeklyData([rowan]);
+      const call = { kind: 'reached_out' as const, by: ANA.name, at: '2026-11-17' };
+      const hers = {
+        ...lastWeek,
+        runKey: 'weekly-2026-W47',
+        customers: [{ ...lastWeek.customers[0], outcome: call }],
+      };
+      await saveSentCard(cards, adasCard, ANA.userId, hers, { conversationId: chat, now: NOW });
+      const value = tap.reachedOut('rowan');
+      expect(
+        await post(bot.host.url, submitActivity(teams.serviceUrl, ADMIN, value, { replyToId: adasCard })),
+      ).toBe(200);
+      expect(await post(bot.host.url, textActivity(teams.serviceUrl, ADMIN, 'undo'))).toBe(200);
+      expect(texts().at(-1)).toMatch(/^Undone on Rowan Deli/);
+      // Ana's card of last week still shows her call: cards of earlier weeks are left as they were.
+      const kept = await cards.get(chat, adasCard);
+      expect(kept?.data.kind !== 'digest' && kept?.data.customers[0].outcome).toEqual(call);
+    });
+
     it("Ada's cards that cannot be read leave Ana's refreshed", async () => {
       const adasCard = await sendCard(weeklyData([rowan]), NOW, ADMIN);
       // A read of Ada's chat's cards fails (a malformed card row of this week); Ana's reads well.
