@@ -67,9 +67,7 @@ class SlidingLog {
 
   /** Milliseconds until one more send fits (0 = now). */
   waitMs(now: number): number {
-    let expired = 0;
-    while (expired < this.finished.length && this.finished[expired] + this.windowMs <= now) expired++;
-    if (expired > 0) this.finished.splice(0, expired);
+    this.expire(now);
     const over = this.inFlight + this.finished.length - this.limit; // sends that must leave the window first, less one
     if (over < 0) return 0;
     if (over >= this.finished.length) return IN_FLIGHT_POLL_MS; // only a response can make room
@@ -82,7 +80,21 @@ class SlidingLog {
 
   release(now: number): void {
     this.inFlight--;
+    this.expire(now);
     this.finished.push(now);
+  }
+
+  /** True when no send counts any more: the log is as a new one. */
+  idle(now: number): boolean {
+    this.expire(now);
+    return this.inFlight === 0 && this.finished.length === 0;
+  }
+
+  /** Drops the sends whose window has passed (a chat only answered, never paced, would keep them all). */
+  private expire(now: number): void {
+    let expired = 0;
+    while (expired < this.finished.length && this.finished[expired] + this.windowMs <= now) expired++;
+    if (expired > 0) this.finished.splice(0, expired);
   }
 }
 
@@ -98,6 +110,9 @@ export class RateLimiter {
   private readonly conversationLimits: RateLimit[];
   private readonly global: SlidingLog[];
   private readonly conversations = new Map<string, SlidingLog[]>();
+  /** The longest per-conversation window: a chat's logs are forgotten at most this long after its last request. */
+  private readonly sweepEveryMs: number;
+  private lastSweep: number;
 
   constructor(options: RateLimiterOptions = {}) {
     const {
@@ -115,14 +130,17 @@ export class RateLimiter {
     this.clock = clock;
     this.conversationLimits = perConversation;
     this.global = global.map((l) => new SlidingLog(l.limit, l.windowMs));
+    this.sweepEveryMs = Math.max(0, ...perConversation.map((l) => l.windowMs));
+    this.lastSweep = clock.now();
   }
 
   /** Waits until a send to `conversationId` is allowed and counts it; call done() on the permit when it is answered. */
   async acquire(conversationId: string): Promise<Permit> {
     const started = this.clock.now();
-    const logs = [...this.global, ...this.conversationLogs(conversationId)];
-    // Loop: while we slept, another send may have taken the room we were waiting for.
+    // Loop: while we slept, another send may have taken the room we were waiting for. The chat's logs
+    // are looked up each time: an idle chat's may have been forgotten while this send waited.
     for (;;) {
+      const logs = [...this.global, ...this.conversationLogs(conversationId)];
       const now = this.clock.now();
       const wait = Math.max(0, ...logs.map((l) => l.waitMs(now)));
       if (wait === 0) {
@@ -154,17 +172,30 @@ export class RateLimiter {
     }
   }
 
-  /** Conversations with logs in memory (one per rep reached in this run). */
+  /** Conversations with logs in memory: those with a request still counting in one of their windows. */
   get conversationCount(): number {
     return this.conversations.size;
   }
 
   private conversationLogs(conversationId: string): SlidingLog[] {
+    this.forgetIdle();
     let logs = this.conversations.get(conversationId);
     if (!logs) {
       logs = this.conversationLimits.map((l) => new SlidingLog(l.limit, l.windowMs));
       this.conversations.set(conversationId, logs);
     }
     return logs;
+  }
+
+  /**
+   * Forgets the chats none of whose windows still counts a request (their logs are as new ones), at
+   * most once per longest window: one instance answers every chat of the tenant for days.
+   */
+  private forgetIdle(): void {
+    const now = this.clock.now();
+    if (now - this.lastSweep < this.sweepEveryMs) return;
+    this.lastSweep = now;
+    for (const [id, logs] of this.conversations)
+      if (logs.every((l) => l.idle(now))) this.conversations.delete(id);
   }
 }

@@ -12,6 +12,11 @@ import { type CardReplacer, REFRESH_RETRY, REFRESH_TIMEOUT_MS } from './taps/car
 export interface BotRuntime {
   adapter: CloudAdapter;
   bot: ChurnBot;
+  /**
+   * Replaces a card through a chat's stored reference with the refreshes' short retries, paced by the
+   * bot's limiter: the bot's refreshes in another chat than the turn's use it, and the tab's saves.
+   */
+  replaceCard: CardReplacer;
   /** Handles one POSTed activity: authenticates, runs the bot, returns the HTTP answer. */
   handle(request: BotHttpRequest): Promise<BotHttpResponse>;
 }
@@ -29,11 +34,6 @@ export interface BotRuntimeOptions {
   claimDelivery?: ChurnBotDeps['claimDelivery'];
   /** Paces the refreshes of other cards after an answer (the wiring shares one with the tab's). */
   limiter?: ChurnBotDeps['limiter'];
-  /**
-   * Replaces a card in another chat than the turn's (the owning rep's); default a ProactiveSender on
-   * the adapter with the refreshes' retries, paced by `limiter`.
-   */
-  replaceElsewhere?: ChurnBotDeps['replaceElsewhere'];
 }
 
 /** Builds the adapter and the bot from the settings and the ports they need. */
@@ -41,7 +41,7 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
   const log = options.log ?? consoleLog;
   const adapter = options.adapter ?? createBotAdapter(options.bot, log);
   const limiter = options.limiter ?? new RateLimiter();
-  const replaceElsewhere = options.replaceElsewhere ?? refresherOn(adapter, options.bot.appId, limiter);
+  const replaceCard = refresherOn(adapter, options.bot.appId, limiter);
   const bot = new ChurnBot({
     store: options.store,
     actions: options.actions,
@@ -50,10 +50,11 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
     ...options.admins,
     ...(options.claimDelivery ? { claimDelivery: options.claimDelivery } : {}),
     limiter,
-    replaceElsewhere,
+    replaceElsewhere: replaceCard,
   });
   return {
     adapter,
+    replaceCard,
     bot,
     handle: (request) => processBotRequest(adapter, request, (context) => bot.run(context)),
   };
@@ -63,7 +64,7 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
  * Replaces cards through stored references with the refreshes' short retries and request deadline,
  * paced by `limiter` in one count per chat with the turn's own requests.
  */
-export function refresherOn(adapter: CloudAdapter, appId: string, limiter: RateLimiter): CardReplacer {
+function refresherOn(adapter: CloudAdapter, appId: string, limiter: RateLimiter): CardReplacer {
   const sender = new ProactiveSender({
     adapter,
     appId,

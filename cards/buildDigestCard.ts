@@ -1,6 +1,6 @@
 import { daysBetween, formatDateNear } from '../rules/calendar';
 import { type Money, OUTCOME_COLOR, outcomeText, valueText, wonBackLabel } from './buildWeeklyCard';
-import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS } from './cardModels';
+import { type CardJson, MAX_NAME_CHARS, MAX_REASON_CHARS, outcomeKey } from './cardModels';
 import { cardTemplate } from './cardTemplate';
 import { type ParsedDigestCardData, parseDigestCardData } from './digestCardData';
 import { type DigestCardData, digestRowValue, type FollowUpReason, isOrderRow } from './digestCardModels';
@@ -118,6 +118,7 @@ function viewModel(data: ParsedDigestCardData) {
         hasOutcome: Boolean(r.outcome),
         outcomeText: r.outcome ? outcomeText(r.outcome, exactMoney, reasonTitle, data.locale) : '',
         outcomeColor: r.outcome ? OUTCOME_COLOR[r.outcome.kind] : 'Default',
+        undoShown: r.outcome ? outcomeKey(r.outcome) : '',
         // An order after the call (or the loss): the save comes first, prefilled. Silence: Lost in one tap.
         wonBackFirst: isOrderRow(r.reason),
         wonBackLater: kind === 'no_order',

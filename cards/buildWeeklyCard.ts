@@ -8,6 +8,7 @@ import {
   MAX_PLAY_CHARS,
   MAX_REASON_CHARS,
   MAX_REASONS_SHOWN,
+  outcomeKey,
   type ValueKind,
   type WeeklyCardCustomer,
   type WeeklyCardData,
@@ -249,6 +250,7 @@ function viewModel(data: ParsedWeeklyCardData) {
         hasOutcome: Boolean(c.outcome),
         outcomeText: c.outcome ? outcomeText(c.outcome, exactMoney, reasonTitle, data.locale) : '',
         outcomeColor: c.outcome ? OUTCOME_COLOR[c.outcome.kind] : 'Default',
+        undoShown: c.outcome ? outcomeKey(c.outcome) : '',
         ...wonBackBox(c.monthlyValue, { currency: data.currency, locale: data.locale }),
         valueLabel: wonBackLabel(c.valueKind, data.currency),
         // Unique per row: Teams merges inputs into the submit, and one card holds many rows.

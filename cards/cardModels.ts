@@ -26,6 +26,29 @@ export type CustomerOutcome =
   | { kind: 'lost'; by: string; at: string; reason: string; note?: string | null }
   | { kind: 'snoozed'; by: string; at: string; until: string };
 
+/**
+ * The action a row shows, as its Undo button carries it (`shown`): kind, who, which day, and the value,
+ * reason or snooze end (not the Lost note, which may be long). A card Teams was not able to bring up to
+ * date still shows an older action than its stored data: its Undo is decided on what the rep saw.
+ */
+export function outcomeKey(o: CustomerOutcome): string {
+  const rest =
+    o.kind === 'won_back'
+      ? `${o.value}|${o.valueKind ?? 'monthly'}`
+      : o.kind === 'lost'
+        ? o.reason
+        : o.kind === 'snoozed'
+          ? o.until
+          : '';
+  return `${o.kind}|${o.at}|${rest}|${o.by}`;
+}
+
+/**
+ * Longest `shown` an Undo submit is read with (outcomeKey: an audit row's actor name, up to 1,000
+ * characters, and a reason of up to 100, a day and a kind); a longer one is read as missing.
+ */
+export const MAX_SHOWN_CHARS = 1_200;
+
 /** One customer row of the weekly card. Dates are `YYYY-MM-DD` in the team's time zone. */
 export interface WeeklyCardCustomer {
   customerId: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_CUSTOMER_ID_CHARS } from '../rules/book';
+import { MAX_SHOWN_CHARS } from './cardModels';
 
 /** Input ids on one card are unique per row (`value_3`); `fields` tells the bot which input ids carry this row's values. */
 const inputIdSchema = z.string().regex(/^(value|reason|note)_\d{1,3}$/);
@@ -30,6 +31,9 @@ export const cardSubmitSchema = z.union([
     customerId,
     runKey,
     v: z.literal(1),
+    // What the row showed (outcomeKey); missing on cards sent before it was carried. One that cannot
+    // be what a card showed is dropped: the Undo is then decided on the card's stored data, as before.
+    shown: z.string().max(MAX_SHOWN_CHARS).optional().catch(undefined),
   }),
   z.object({
     action: z.literal('won_back'),

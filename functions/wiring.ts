@@ -3,7 +3,7 @@ import { createBotAdapter } from '../bot/adapter';
 import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
 import { RateLimiter } from '../bot/rateLimiter';
-import { type BotRuntime, createBotRuntime, refresherOn } from '../bot/runtime';
+import { type BotRuntime, createBotRuntime } from '../bot/runtime';
 import { createActionHandler } from '../bot/taps/actionHandler';
 import { refreshCardsInChats } from '../bot/taps/cardRefresh';
 import { blobFeedVersion, readBlobFeed, type ZipsNotFeed } from '../feed/blobFeed';
@@ -95,10 +95,9 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   const adapter = createBotAdapter(config.bot, log);
   const sender = options.sender ?? new ProactiveSender({ adapter, appId: config.bot.appId });
   // The refreshes of cards after a save (in the tab, or in a chat for another chat's cards): short
-  // retries, as the tab and Teams wait for the answer; paced with the bot's own refreshes after a
-  // tap, in one count per chat.
+  // retries, as the tab and Teams wait for the answer (the bot's replaceCard); paced with the bot's
+  // own refreshes after a tap, in one count per chat.
   const refreshLimiter = new RateLimiter();
-  const replaceCard = refresherOn(adapter, config.bot.appId, refreshLimiter);
   // The stored reference is the Bot Framework shape as JSON (validated when it was stored).
   const sendCard = (reference: Record<string, unknown>, card: Record<string, unknown>, text: string) =>
     sender.sendCard(reference as SendCardReference, card, text);
@@ -200,7 +199,6 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     },
     claimDelivery: (d) => cards.claimDelivery(d.conversationId, d.activityId),
     limiter: refreshLimiter,
-    replaceElsewhere: replaceCard,
   });
 
   const tabs = {
@@ -225,7 +223,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
             cards,
             audit: storage.audit,
             conversations: storage.conversations,
-            replace: replaceCard,
+            replace: bot.replaceCard,
             timeZone: config.timeZone,
             clock,
             log,

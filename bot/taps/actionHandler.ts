@@ -381,7 +381,7 @@ export class ChurnActionHandler implements ActionHandler {
     }
 
     if (submit.action === 'undo') {
-      const card = { messageId, shown };
+      const card = { messageId, shown, ...(submit.shown ? { shownKey: submit.shown } : {}) };
       const selected = selectUndoTarget(history, current.name, card, ctx);
       if (!selected.ok) {
         // Another action came after the one the card shows (taken on another card): the card is
@@ -499,7 +499,7 @@ export class ChurnActionHandler implements ActionHandler {
             ? { conversationId: tapChat.conversationId, messageId: request.replyToId }
             : null,
         // The card the undone action was tapped on, whatever its week.
-        also: undone?.cardMessageId ?? null,
+        also: tappedOn(undone),
       },
     );
     const done = row.action === 'undo' ? 'Undone' : `Recorded ${actionName(row.action)}`;
@@ -668,7 +668,7 @@ export class ChurnActionHandler implements ActionHandler {
       {
         customerId: target.customerId,
         outcome: await this.outcomeNow(target.customerId),
-        also: target.cardMessageId,
+        also: tappedOn(target),
       },
     );
     return {
@@ -900,4 +900,9 @@ export class ChurnActionHandler implements ActionHandler {
   private commitOptions(rules: ActionRules) {
     return { rules, timeZone: this.deps.timeZone, currency: this.currency, at: this.clock().toISOString() };
   }
+}
+
+/** The card an action was tapped on, and whose chat it is in (the 1:1 chat of the one who tapped it). */
+function tappedOn(row: AuditRow | null): { messageId: string; repUserId: string } | null {
+  return row?.cardMessageId ? { messageId: row.cardMessageId, repUserId: row.actorId } : null;
 }

@@ -142,8 +142,12 @@ export interface ChatsRefreshRequest {
   outcome: CustomerOutcome | null;
   /** The card the tap was made on, in the chat it was made in: answered already. */
   except?: { conversationId: string; messageId: string } | null;
-  /** The card the undone action was tapped on (RefreshRequest.also), looked for in each chat. */
-  also?: string | null;
+  /**
+   * The card the undone action was tapped on (RefreshRequest.also), in the chat of the rep who tapped
+   * it: cards are kept in their 1:1 chat, and Teams numbers messages per chat, so the same id in
+   * another chat is another card.
+   */
+  also?: { messageId: string; repUserId: string } | null;
   now: Date;
   timeZone: string;
 }
@@ -159,7 +163,7 @@ export async function refreshChats(
   request: ChatsRefreshRequest,
   log?: Pick<Log, 'warn'>,
 ): Promise<RefreshedCard[]> {
-  const { except, ...rest } = request;
+  const { except, also, ...rest } = request;
   const perChat = await Promise.all(
     chats.map(async ({ conversationId, repUserId, reference }) => {
       try {
@@ -170,6 +174,7 @@ export async function refreshChats(
             conversationId,
             repUserId,
             except: except?.conversationId === conversationId ? except.messageId : null,
+            also: also?.repUserId === repUserId ? also.messageId : null,
           },
           log,
         );

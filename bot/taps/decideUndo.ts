@@ -1,4 +1,4 @@
-import type { CustomerOutcome } from '../../cards/cardModels';
+import { type CustomerOutcome, outcomeKey } from '../../cards/cardModels';
 import { addressKey } from '../../rules/addresses';
 import type { CustomerState } from '../../rules/customerState';
 import type { AuditRow } from '../../storage/auditRow';
@@ -53,6 +53,11 @@ export function restoreFrom(current: CustomerState, target: AuditRow): CustomerS
 export interface UndoCard {
   messageId: string;
   shown?: CustomerOutcome | null;
+  /**
+   * What the row showed when tapped, as its Undo button carried it (outcomeKey): decides over `shown`,
+   * the stored data, which a save elsewhere may have changed while Teams kept showing the older action.
+   */
+  shownKey?: string;
 }
 
 /** The row an undo reverses, or why there is none: `gone` when the action the card shows is no longer open. */
@@ -96,11 +101,15 @@ export function selectUndoTarget(
  */
 function shownRow(history: readonly AuditRow[], card: UndoCard, timeZone: string): AuditRow | undefined {
   const actions = history.filter((r) => isRepAction(r.action));
-  if (card.shown === undefined) return actions.find((r) => r.cardMessageId === card.messageId);
-  const { shown } = card;
-  if (shown === null) return undefined;
+  const { shown, shownKey } = card;
+  const matches = (r: AuditRow) =>
+    shownKey !== undefined
+      ? outcomeKey(outcomeOfRow(r, timeZone)) === shownKey
+      : shown !== undefined && shown !== null && sameOutcome(outcomeOfRow(r, timeZone), shown);
+  if (shownKey === undefined && shown === undefined)
+    return actions.find((r) => r.cardMessageId === card.messageId);
   const undone = undoneIds(history);
-  const alike = actions.filter((r) => sameOutcome(outcomeOfRow(r, timeZone), shown));
+  const alike = actions.filter(matches);
   return alike.find((r) => !undone.has(r.id)) ?? alike[0];
 }
 

@@ -356,7 +356,14 @@ export const tap = {
     ...(reason === undefined ? {} : { [`reason_${row}`]: reason }),
     ...(note === undefined ? {} : { [`note_${row}`]: note }),
   }),
-  undo: (customerId: string) => ({ action: 'undo', customerId, runKey: 'weekly-2026-W48', v: 1 }),
+  /** `shown`: what the row showed as its Undo carries it (outcomeKey), as a card sent by the bot does. */
+  undo: (customerId: string, shown?: string) => ({
+    action: 'undo',
+    customerId,
+    runKey: 'weekly-2026-W48',
+    ...(shown ? { shown } : {}),
+    v: 1,
+  }),
 };
 
 /** Saves the weekly card data as the weekly sender does after sending message `messageId`. */

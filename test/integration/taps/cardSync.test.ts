@@ -26,7 +26,7 @@ import {
   tap,
   textActivity,
 } from './actionHarness';
-import { cardRow } from './cardRows';
+import { buttonData, cardRow } from './cardRows';
 
 // Every card Ana can see tells the same story after a tap anywhere: the weekly card, a `list` card
 // and the follow-up digest in her chat, through the real CloudAdapter over HTTP to a fake Teams
@@ -346,6 +346,48 @@ describe('every card of the rep follows a tap', () => {
       for (const id of [weekly, listCard, digestCard])
         expect(JSON.stringify((await cards.get(chat, id))?.data)).toContain('"won_back"');
     }, 30_000);
+
+    it("Ana's Undo on a card Teams did not refresh reverses what it showed, not Ada's save behind it", async () => {
+      await tapOn(weekly, tap.reachedOut('rowan'));
+      const adasCard = await sendCard(weeklyData([rowan]), NOW, ADMIN);
+      // Teams refuses every replacement in Ana's chat during Ada's save (a wait too long to retry in).
+      teams.injectForConversation(chat, { status: 429, retryAfterSeconds: 30 }, 3);
+      const lost = tap.lost('rowan', 'price');
+      expect(
+        await post(bot.host.url, submitActivity(teams.serviceUrl, ADMIN, lost, { replyToId: adasCard })),
+      ).toBe(200);
+      // Ana's weekly card still shows her own call, with its Undo; she taps that Undo.
+      expect(cardRow(shown(weekly), 'Rowan Deli').texts.join(' ')).toContain('by Ana Ruiz');
+      await tapOn(weekly, buttonData(shown(weekly), 'Rowan Deli', 'undo'));
+      // She is told the loss stands now, and her card shows it: not a refusal to undo a loss she never saw.
+      expect(texts().at(-1)).toMatch(
+        /The latest action on Rowan Deli is "lost" .* by Ada Admin; only that one can be undone\./,
+      );
+      expect(cardRow(shown(weekly), 'Rowan Deli').texts.join(' ')).toContain('Ada Admin');
+      expect((await storage.state.get('rowan'))?.state.status).toBe('lost');
+    });
+
+    it("Ada's typed undo brings back the card of her own chat she tapped on, not a card of Ana's under the same id", async () => {
+      const adasCard = await sendCard(weeklyData([rowan]), NOW, ADMIN);
+      // Teams numbers messages per chat: Ana's card of last week, showing her call then, has the same id.
+      const lastWeek = weeklyData([rowan]);
+      const call = { kind: 'reached_out' as const, by: ANA.name, at: '2026-11-17' };
+      const hers = {
+        ...lastWeek,
+        runKey: 'weekly-2026-W47',
+        customers: [{ ...lastWeek.customers[0], outcome: call }],
+      };
+      await saveSentCard(cards, adasCard, ANA.userId, hers, { conversationId: chat, now: NOW });
+      const value = tap.reachedOut('rowan');
+      expect(
+        await post(bot.host.url, submitActivity(teams.serviceUrl, ADMIN, value, { replyToId: adasCard })),
+      ).toBe(200);
+      expect(await post(bot.host.url, textActivity(teams.serviceUrl, ADMIN, 'undo'))).toBe(200);
+      expect(texts().at(-1)).toMatch(/^Undone on Rowan Deli/);
+      // Ana's card of last week still shows her call: cards of earlier weeks are left as they were.
+      const kept = await cards.get(chat, adasCard);
+      expect(kept?.data.kind !== 'digest' && kept?.data.customers[0].outcome).toEqual(call);
+    });
 
     it("Ada's cards that cannot be read leave Ana's refreshed", async () => {
       const adasCard = await sendCard(weeklyData([rowan]), NOW, ADMIN);

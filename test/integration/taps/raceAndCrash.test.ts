@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { SubmitRequest } from '../../../bot/ports';
 import { type ActionStores, createActionHandler } from '../../../bot/taps/actionHandler';
 import { CANCELLED_NOTE } from '../../../bot/taps/commitAction';
+import { outcomeKey } from '../../../cards/cardModels';
 import { summaryCardFor } from '../../../jobs/monthly/summaryCardFor';
 import { defaultRules } from '../../../rules/rulesSchema';
 import type { Storage } from '../../../storage';
@@ -460,16 +461,18 @@ describe('an undo racing another write', () => {
         { clock },
       ),
     );
-    const reply = await racing.submit(request(ANA, tap.undo('cust-1')));
-    // The admin's save brought Ana's card up to date: its Undo, tried again, is now the admin's loss's.
+    // Ana's Undo is the one beside her own call, as her card showed it when she tapped.
+    const herCall = outcomeKey({ kind: 'reached_out', by: ANA.name, at: TODAY });
+    const reply = await racing.submit(request(ANA, tap.undo('cust-1', herCall)));
+    // Tried again after the race, it is still her call's Undo (the admin's save changed her card's
+    // stored data meanwhile): she is told the loss stands now, not that she may not undo it.
     expect(reply.text).toBe(
-      'Ada Admin changed Greenfield Cafe at the same moment. Only Ada Admin or an admin can undo "lost" on Tue 24 Nov on Greenfield Cafe.',
+      'Ada Admin changed Greenfield Cafe at the same moment. The latest action on Greenfield Cafe is "lost" on Tue 24 Nov by Ada Admin; only that one can be undone.',
     );
     // The card shows the action that stands now, not the contact it no longer can undo.
-    expect(weeklyRows(await cards.get(`a:${ANA.userId}`, 'card-1'))[0].outcome).toMatchObject({
-      kind: 'lost',
-      by: 'Ada Admin',
-    });
+    expect(cardRow(reply.updateCard, 'Greenfield Cafe').texts.join(' ')).toMatch(
+      /Lost: Price\. Marked by Ada Admin/,
+    );
     // The contact still stands in the state, and the trail agrees: the reached_out row is not undone.
     expect((await storage.state.get('cust-1'))?.state).toMatchObject({ lastContact: TODAY, status: 'lost' });
     const rows = await storage.audit.latestForCustomer('cust-1');

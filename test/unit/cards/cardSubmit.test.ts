@@ -1,9 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { readCardSubmit } from '../../../cards';
+import { buildWeeklyCard, readCardSubmit } from '../../../cards';
+import { findAll, type Node } from './cardWalk';
+import { representativeWeek } from './weeklyCardFixtures';
 
 const base = { customerId: 'cust-001', runKey: 'weekly-2026-W48', v: 1 };
 
 describe('readCardSubmit', () => {
+  it('reads the Undo of a row acted on by a rep with a very long name as the card sent it', () => {
+    const week = representativeWeek();
+    const acted = week.customers.find((c) => c.outcome);
+    if (!acted?.outcome) throw new Error('fixture: a row acted on');
+    acted.outcome.by = 'Ana '.repeat(250).trim();
+    const undo = findAll(buildWeeklyCard(week), (n) => (n.data as Node | undefined)?.action === 'undo')[0];
+    const { submit } = readCardSubmit(undo.data);
+    expect(submit).toMatchObject({ action: 'undo', customerId: acted.customerId });
+    expect(submit.action === 'undo' && submit.shown).toContain(acted.outcome.by);
+  });
+
+  it('reads an Undo whose `shown` no card could have carried as one without it', () => {
+    const { submit } = readCardSubmit({ ...base, action: 'undo', shown: 'x'.repeat(5_000) });
+    expect(submit).toEqual({ ...base, action: 'undo' });
+  });
+
   it('reads a one-tap action with no inputs', () => {
     expect(readCardSubmit({ ...base, action: 'reached_out' })).toEqual({
       submit: { ...base, action: 'reached_out' },

@@ -145,11 +145,26 @@ describe('buildWeeklyCard', () => {
       'Won back $1,100/month by Ana Ruiz, Tue 24 Nov',
       'Lost: Price (Went with a cheaper supplier). Marked by Ana Ruiz, Wed 25 Nov',
     ];
+    // The Undo carries the action the row shows, so a tap on a card left behind is decided on it.
+    const shown = [
+      'reached_out|2026-11-23||Ana Ruiz',
+      'won_back|2026-11-24|1100|monthly|Ana Ruiz',
+      'lost|2026-11-25|price|Ana Ruiz',
+    ];
     rows.slice(2).forEach((row, i) => {
       expect(texts(row)).toContain(expected[i]);
       expect(ofType(row, 'Action.ShowCard')).toEqual([]);
       expect(ofType(row, 'Action.Submit').map((a) => [a.title, a.data])).toEqual([
-        ['Undo', { action: 'undo', customerId: `cust-00${i + 3}`, runKey: 'weekly-2026-W48', v: 1 }],
+        [
+          'Undo',
+          {
+            action: 'undo',
+            customerId: `cust-00${i + 3}`,
+            runKey: 'weekly-2026-W48',
+            shown: shown[i],
+            v: 1,
+          },
+        ],
       ]);
     });
   });

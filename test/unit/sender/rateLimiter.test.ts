@@ -123,6 +123,20 @@ describe('RateLimiter', () => {
     expect((await limiter.acquire('b')).waitedMs).toBe(0);
   });
 
+  it('forgets a chat once none of its windows holds a request: a long-lived instance does not keep every chat it ever answered', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ clock });
+    // A day of answers in 500 chats (the bot's replies, counted without waiting), a paced send in one more.
+    for (const chat of distinct(500)) limiter.record(chat);
+    (await limiter.acquire('busy')).done();
+    expect(limiter.conversationCount).toBe(501);
+    // An hour on, the longest of Teams' windows: none of them still counts against anything.
+    await clock.sleep(3_600_000);
+    (await limiter.acquire('busy')).done();
+    limiter.record('new');
+    expect(limiter.conversationCount).toBe(2);
+  });
+
   it('a permit answered twice counts once', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter({ clock, global: [{ limit: 1, windowMs: 1000 }], perConversation: [] });
