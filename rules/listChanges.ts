@@ -303,10 +303,11 @@ export function judgeWeek(
       // on its second card.
       else if (listedEarlier && !orderedSinceListed(c, surfacedAt))
         changes.set(c.customerId, { kind: 'back', since: surfacedAt });
-      // Never flagged, listed on the pages past the card (paused after a call made from one): the
-      // slip goes on as a flagged row's, from its first week on the list (jobs/weekly/weeklyStates.ts).
+      // Not flagged before this week, listed on the pages past the card (paused after a call made
+      // from one): the slip goes on as a flagged row's, from its first week on the list
+      // (jobs/weekly/weeklyStates.ts). Flagged by this week's run, as `list` reads the row after it.
       else if (
-        surfacedAt === null &&
+        !listedBeforeThisWeek(surfacedAt) &&
         listedBeforeThisWeek(listedSince) &&
         !noCardYet(c.index) &&
         !orderedSinceListed(c, listedSince)

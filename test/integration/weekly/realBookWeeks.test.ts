@@ -371,10 +371,25 @@ describe('Online Retail: a call on a row past the card', () => {
       const card = weeklyLines(await runMonday(world, dir, day)).rows[name];
       return card ?? changeLines(await pageTwo(world, join(dir, day)), [name]).rows[name];
     };
+    // The rep's `list` an hour after the run (its card, else its page 2) says what the card said.
+    const listLine = async (day: string) => {
+      const folder = join(dir, day);
+      const reply = await repHandler(world, folder, () => new Date(`${day}T09:03:00Z`)).command({
+        command: 'list',
+        actor: REP_ACTOR,
+        conversationKind: 'personal',
+      });
+      if (!reply.savedCard) throw new Error(`no list card: ${reply.text}`);
+      const line = changeLines(reply.savedCard.card, [name]).rows[name];
+      return line !== '(not on the card)'
+        ? line
+        : changeLines(await pageTwo(world, folder), [name]).rows[name];
+    };
     expect(await lineOn('2011-08-01')).toBe('(not on the card)');
     // Two weeks after the call it is on the list again, never having ordered: it read "New on your
     // list", then "Still on your list (week 2)", as if the rep had never had it.
     expect(await lineOn('2011-08-08')).toBe('Back on your list (first listed Mon 4 Jul)');
+    expect(await listLine('2011-08-08')).toBe('Back on your list (first listed Mon 4 Jul)');
     expect(await lineOn('2011-08-15')).toBe('Still on your list (week 7)');
   }, 180_000);
 });
