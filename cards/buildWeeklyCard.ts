@@ -98,7 +98,8 @@ export function countsText(counts: NonNullable<WeeklyCardData['counts']>, locale
 
 /**
  * What changed since last week, in words (its numbers in `locale`): `New on your list`, `Worse: ...`,
- * `Still on your list (week 3)`, `Back on your list (first flagged Mon 9 Nov)`.
+ * `Still on your list (week 3)`, `Back on your list (first flagged Mon 9 Nov)` (`first listed` for a row
+ * first on the pages past the card).
  */
 export function changeText(change: ListChange, locale = 'en-US'): string {
   switch (change.kind) {
@@ -111,7 +112,7 @@ export function changeText(change: ListChange, locale = 'en-US'): string {
         ? 'Still on your list'
         : `Still on your list (week ${formatCount(change.week, locale)})`;
     case 'back':
-      return `Back on your list (first flagged ${formatShortDate(change.since, locale)})`;
+      return `Back on your list (first ${change.pastCard ? 'listed' : 'flagged'} ${formatShortDate(change.since, locale)})`;
   }
 }
 

@@ -21,8 +21,11 @@ export type ListChange =
   | { kind: 'new'; from?: string }
   | { kind: 'worse'; points: number }
   | { kind: 'still'; week: number | null }
-  /** Listed earlier in this slip (first on `since`, `YYYY-MM-DD`), not on last week's list, not ordering since. */
-  | { kind: 'back'; since: string };
+  /**
+   * Listed earlier in this slip (first flagged on `since`, `YYYY-MM-DD`; `pastCard`: never flagged,
+   * first on the pages past the card on `since`), not on last week's list, not ordering since.
+   */
+  | { kind: 'back'; since: string; pastCard?: true };
 
 /** A customer on last week's list who ordered again since and left it. */
 export interface BackOnTrack {
@@ -300,6 +303,16 @@ export function judgeWeek(
       // on its second card.
       else if (listedEarlier && !orderedSinceListed(c, surfacedAt))
         changes.set(c.customerId, { kind: 'back', since: surfacedAt });
+      // Not flagged before this week, listed on the pages past the card (paused after a call made
+      // from one): the slip goes on as a flagged row's, from its first week on the list
+      // (jobs/weekly/weeklyStates.ts). Flagged by this week's run, as `list` reads the row after it.
+      else if (
+        !listedBeforeThisWeek(surfacedAt) &&
+        listedBeforeThisWeek(listedSince) &&
+        !noCardYet(c.index) &&
+        !orderedSinceListed(c, listedSince)
+      )
+        changes.set(c.customerId, { kind: 'back', since: listedSince, pastCard: true });
       else changes.set(c.customerId, { kind: 'new' });
     } else if (before.surfaced && wasListed(c.customerId, c.index)) {
       const i = c.index;

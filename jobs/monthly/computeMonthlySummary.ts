@@ -234,10 +234,11 @@ function flaggedBefore(
 }
 
 /**
- * True when the customer was on a rep's list (any page) when the save was tapped, or when an earlier
- * tap on them since their last save was: a weekly run takes a customer who was reached out to off
- * the list (paused), and the save that follows the call is still one of a listed customer. Read from
- * the snapshots (the state each tap was made on), of the rows read.
+ * True when the customer was on a rep's list (any page) in the slip the save ended, as the state the
+ * save was tapped on says (listedAt is kept while a slip goes on off the list: paused after a call,
+ * a week under the bar), or as an earlier tap on them since their last save says: the save that
+ * follows a call is still one of a listed customer. Read from the snapshots (the state each tap was
+ * made on), of the rows read.
  */
 function listedBefore(
   save: AuditRow,

@@ -1,3 +1,4 @@
+import { addressKey } from '../../rules/addresses';
 import { dayOf } from '../../rules/book';
 import { type CustomerState, initialState } from '../../rules/customerState';
 import type { ScoredCustomer } from '../../rules/scoreBook';
@@ -47,7 +48,9 @@ export function nextState(
  * Off the list it is cleared, except while the slip goes on without an order (paused after a call,
  * cooling down, a week under the bar): back on the list, its "(week N)" counts on from the first
  * listing, where a row first listed past the card and paused after a call read "week 5", then
- * "Back on your list", then "week 4", counted from its first card.
+ * "Back on your list", then "week 4", counted from its first card. A flagged row's slip ends with
+ * its cycle (surfacedAt cleared: won back, moved to another rep, a held-out cycle over); a row
+ * never flagged, on the pages past the card, has no cycle: its slip ends with a save or a move.
  */
 function listedAtOf(
   customer: ScoredCustomer,
@@ -57,11 +60,15 @@ function listedAtOf(
   newListing: boolean,
 ): string | null {
   if (customer.rank !== null) return newListing || base.listedAt === null ? today : base.listedAt;
-  const slipGoesOn =
-    surfacedAt !== null &&
-    base.listedAt !== null &&
-    (customer.lastOrderDay === null || customer.lastOrderDay < dayOf(base.listedAt));
-  return slipGoesOn ? base.listedAt : null;
+  if (base.listedAt === null) return null;
+  const since = dayOf(base.listedAt);
+  const ordered = customer.lastOrderDay !== null && customer.lastOrderDay >= since;
+  const ended =
+    base.surfacedAt !== null
+      ? surfacedAt === null
+      : (base.wonBackAt !== null && dayOf(base.wonBackAt) >= since) ||
+        addressKey(base.owner) !== addressKey(customer.owner);
+  return ordered || ended ? null : base.listedAt;
 }
 
 /** Which customers the holdout drew this week, and whose held-out cycle ended (see splitHoldout). */

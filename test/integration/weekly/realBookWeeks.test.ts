@@ -90,6 +90,24 @@ async function tapOnCard(
   if (!reply.updateCard) throw new Error(`the tap was not taken: ${reply.text}`);
 }
 
+/**
+ * Page 2 of the rep's list ("Show the next") as the bot answers it an hour after the run of the
+ * day whose feed is in `folder`, saved as the message `page-2` so its rows' buttons can be tapped.
+ */
+async function pageTwo(world: WeeklyWorld, folder: string): Promise<unknown> {
+  const day = folder.slice(-10);
+  const reply = await repHandler(world, folder, () => new Date(`${day}T09:03:00Z`)).submit({
+    actor: REP_ACTOR,
+    value: { action: 'list_page', page: 2, v: 1 },
+    replyToId: '',
+    conversationId: conversationOf(REP),
+    conversationKind: 'personal',
+  });
+  if (!reply.savedCard) throw new Error(`no page 2: ${reply.text}`);
+  await reply.savedCard.onSent('page-2', conversationOf(REP));
+  return reply.savedCard.card;
+}
+
 /** Each named row's change line on a card as sent, and its "Back on track" line. */
 function changeLines(
   card: unknown,
@@ -316,6 +334,64 @@ describe("Online Retail: Mondays from July, with the rep's taps", () => {
       'Still on your list (week 8)',
     );
   }, 120_000);
+});
+
+describe('Online Retail: a call on a row past the card', () => {
+  let world: WeeklyWorld;
+  beforeAll(async () => {
+    world = await openWeeklyWorld('retailpasttcard');
+    await installReps(world, [REP]);
+  }, 120_000);
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it("back from the pause, its weeks on the list go on from its first listing, as a flagged row's do", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'retail-past-card-'));
+    const name = 'Customer 13744 (United Kingdom)';
+    for (const day of ['2011-07-04', '2011-07-11', '2011-07-18']) await runMonday(world, dir, day);
+    const data = await runMonday(world, dir, '2011-07-25');
+    expect(weeklyRows({ data }).map((c) => c.name)).not.toContain(name);
+    // The rep opens page 2 of the card ("Show the next") and calls a row on it.
+    const page = await pageTwo(world, join(dir, '2011-07-25'));
+    expect(changeLines(page, [name]).rows[name]).toBe('Still on your list (week 4)');
+    const tap = await repHandler(
+      world,
+      join(dir, '2011-07-25'),
+      () => new Date('2011-07-25T09:03:00Z'),
+    ).submit({
+      actor: REP_ACTOR,
+      value: tapValue(weeklyRow(page, name), 'Reached out'),
+      replyToId: 'page-2',
+      conversationId: conversationOf(REP),
+      conversationKind: 'personal',
+    });
+    if (!tap.updateCard) throw new Error(`the tap was not taken: ${tap.text}`);
+    const lineOn = async (day: string) => {
+      const card = weeklyLines(await runMonday(world, dir, day)).rows[name];
+      return card ?? changeLines(await pageTwo(world, join(dir, day)), [name]).rows[name];
+    };
+    // The rep's `list` an hour after the run (its card, else its page 2) says what the card said.
+    const listLine = async (day: string) => {
+      const folder = join(dir, day);
+      const reply = await repHandler(world, folder, () => new Date(`${day}T09:03:00Z`)).command({
+        command: 'list',
+        actor: REP_ACTOR,
+        conversationKind: 'personal',
+      });
+      if (!reply.savedCard) throw new Error(`no list card: ${reply.text}`);
+      const line = changeLines(reply.savedCard.card, [name]).rows[name];
+      return line !== '(not on the card)'
+        ? line
+        : changeLines(await pageTwo(world, folder), [name]).rows[name];
+    };
+    expect(await lineOn('2011-08-01')).toBe('(not on the card)');
+    // Two weeks after the call it is on the list again, never having ordered: it read "New on your
+    // list", then "Still on your list (week 2)", as if the rep had never had it.
+    expect(await lineOn('2011-08-08')).toBe('Back on your list (first listed Mon 4 Jul)');
+    expect(await listLine('2011-08-08')).toBe('Back on your list (first listed Mon 4 Jul)');
+    expect(await lineOn('2011-08-15')).toBe('Still on your list (week 7)');
+  }, 180_000);
 });
 
 describe('Online Retail: "Back on track" after a week of taps', () => {

@@ -159,3 +159,27 @@ describe('with a holdout, a customer who slipped again after ordering', () => {
     expect(stored(weeks[4].plan, 'birch')?.surfacedAt).toBe('2026-11-23');
   });
 });
+
+describe('a customer called from a page past the card, back on the card after the pause', () => {
+  const [, , w48] = weeksInARow(['2026-11-09', '2026-11-16', '2026-11-23']);
+  // Cedar as if first listed on 9 Nov past the card (never flagged), then called and paused.
+  const before = new Map([...w48.plan.first, ...w48.plan.rest].map((s) => [s.customerId, s]));
+  const cedar = before.get('cedar');
+  if (cedar) before.set('cedar', { ...cedar, surfacedAt: null, listedAt: '2026-11-09' });
+  const plan = (states: ReadonlyMap<string, CustomerState>) =>
+    planWeek(bookOn('2026-11-30'), defaultRules(), states, {
+      localDate: '2026-11-30',
+      runKey: weeklyRunKeyOfDay('2026-11-30'),
+      runAt: '2026-11-30T14:03:00.000Z',
+    });
+  const run = plan(before);
+
+  it('the card says it is back, first listed on 9 Nov, and `list` after the run says the same', () => {
+    const back = { kind: 'back', since: '2026-11-09', pastCard: true };
+    expect(anasCard(run).rows.cedar).toEqual(back);
+    // The run flagged it: `list` reads the row the run stored, flagged today.
+    const after = new Map([...run.first, ...run.rest].map((s) => [s.customerId, s]));
+    expect(after.get('cedar')?.surfacedAt).toBe('2026-11-30');
+    expect(anasCard(plan(after)).rows.cedar).toEqual(back);
+  });
+});
