@@ -2,7 +2,7 @@ import { formatPercent } from '../../cards/format';
 import { mondayOfWeeklyRunKey, weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { dayOf, isoOfDay } from '../../rules/book';
 import { formatDayMonth, formatShortDate, localDate } from '../../rules/calendar';
-import type { ListedWeek } from '../../rules/listedWeeks';
+import { byDay, type ListedWeek } from '../../rules/listedWeeks';
 import { SEGMENT_LABEL } from '../../rules/segments';
 import type { AuditRow } from '../../storage/auditRow';
 import type { TimelineEntry } from './tabTypes';
@@ -93,7 +93,7 @@ function runsOfWeeks(
   weeks: readonly ListedWeek[],
   nextRun: (runKey: string) => string | null,
 ): ListedWeek[][] {
-  const sorted = [...weeks].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const sorted = [...weeks].sort(byDay);
   const runs: ListedWeek[][] = [];
   for (const w of sorted) {
     const run = runs[runs.length - 1];
