@@ -122,7 +122,7 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
   const title = first.heldOut ? `Held out of ${name}'s list, ${span}` : `On ${name}'s card, ${span}`;
   const kinds = [...new Set(run.map((w) => SEGMENT_LABEL[w.kind]))].join(', then ');
   // In the locale, as the card stated it ("62 %" in German).
-  const pct = (n: number) => formatPercent(n, o.locale);
+  const pct = (percent: number) => formatPercent(percent, o.locale);
   const chance =
     first.chance === last.chance
       ? `chance of no order ${pct(first.chance)}`
