@@ -101,8 +101,7 @@ export const SUMMARY_HERE_ADMINS_ONLY =
  * routes text commands and card taps to the ActionHandler, and applies its replies.
  */
 export class ChurnBot extends TeamsActivityHandler {
-  /** What applying a reply needs: the log, and the pacing of this instance's requests per chat. */
-  private readonly replying: { log: Log; limiter: RateLimiter; replaceElsewhere?: CardReplacer };
+  private readonly replying: Replying;
 
   constructor(private readonly deps: ChurnBotDeps) {
     super();
@@ -415,6 +414,16 @@ function sayAtOnce(context: TurnContext): (text: string) => Promise<void> {
 }
 
 /**
+ * What applying a reply needs: the log, the pacing of this instance's requests per chat, and how to
+ * replace a card in another chat than the turn's (ChurnBotDeps.replaceElsewhere).
+ */
+interface Replying {
+  log: Log;
+  limiter: RateLimiter;
+  replaceElsewhere?: CardReplacer;
+}
+
+/**
  * Applies a handler's reply: card update in place first, then text, then new cards; the other cards
  * it refreshes last, so the rep reads the answer first.
  */
@@ -422,7 +431,7 @@ async function applyReply(
   context: TurnContext,
   reply: BotReply,
   replyToId: string | undefined,
-  replying: { log: Log; limiter: RateLimiter; replaceElsewhere?: CardReplacer },
+  replying: Replying,
 ): Promise<void> {
   const { log, limiter } = replying;
   const chat = context.activity.conversation.id;
@@ -475,7 +484,7 @@ async function applyReply(
 async function refreshCards(
   context: TurnContext,
   refreshes: NonNullable<BotReply['refreshCards']>,
-  { limiter, log, replaceElsewhere }: { log: Log; limiter: RateLimiter; replaceElsewhere?: CardReplacer },
+  { limiter, log, replaceElsewhere }: Replying,
 ): Promise<void> {
   const chat = context.activity.conversation.id;
   // The answer is sent: from here the turn's client leaves 429s to REFRESH_RETRY (its own policy

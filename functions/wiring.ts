@@ -2,7 +2,6 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { createBotAdapter } from '../bot/adapter';
 import { type ActionHandler, consoleLog, type Log } from '../bot/ports';
 import { ProactiveSender } from '../bot/proactiveSender';
-import { RateLimiter } from '../bot/rateLimiter';
 import { type BotRuntime, createBotRuntime } from '../bot/runtime';
 import { createActionHandler } from '../bot/taps/actionHandler';
 import { refreshCardsInChats } from '../bot/taps/cardRefresh';
@@ -94,10 +93,6 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   });
   const adapter = createBotAdapter(config.bot, log);
   const sender = options.sender ?? new ProactiveSender({ adapter, appId: config.bot.appId });
-  // The refreshes of cards after a save (in the tab, or in a chat for another chat's cards): short
-  // retries, as the tab and Teams wait for the answer (the bot's replaceCard); paced with the bot's
-  // own refreshes after a tap, in one count per chat.
-  const refreshLimiter = new RateLimiter();
   // The stored reference is the Bot Framework shape as JSON (validated when it was stored).
   const sendCard = (reference: Record<string, unknown>, card: Record<string, unknown>, text: string) =>
     sender.sendCard(reference as SendCardReference, card, text);
@@ -198,7 +193,6 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       notifyAdmins: notifyAdmins(log),
     },
     claimDelivery: (d) => cards.claimDelivery(d.conversationId, d.activityId),
-    limiter: refreshLimiter,
   });
 
   const tabs = {
@@ -223,6 +217,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
             cards,
             audit: storage.audit,
             conversations: storage.conversations,
+            // Short retries, as the tab waits for its answer; paced with the bot's own refreshes after
+            // a tap, in one count per chat.
             replace: bot.replaceCard,
             timeZone: config.timeZone,
             clock,

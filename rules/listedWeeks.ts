@@ -47,8 +47,13 @@ export function withListedWeek(
   max = MAX_LISTED_WEEKS,
 ): ListedWeek[] | null {
   if (weeks.some((w) => w.run === week.run)) return null;
-  const next = [...weeks, week].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const next = [...weeks, week].sort(byDay);
   return next.slice(Math.max(0, next.length - max));
+}
+
+/** Orders weeks by their run's day, oldest first. */
+export function byDay(a: ListedWeek, b: ListedWeek): number {
+  return a.day < b.day ? -1 : a.day > b.day ? 1 : 0;
 }
 
 /** Parses a stored list of weeks; throws a clear error naming what is wrong. */

@@ -19,9 +19,9 @@ export interface DeliveryContext {
   at: string;
   now: Date;
   /**
-   * The time as the run goes on (the tick's time plus what has passed since), for the send claims:
-   * a claim's age must count from its send, not from the tick, or a long run's fresh claims would
-   * look stale to a second instance. Default: `now`.
+   * The time as the run goes on (the tick's time plus what has passed since), for the send claims
+   * and a 429's wait: a claim's age must count from its send, not from the tick, or a long run's
+   * fresh claims would look stale to a second instance. Default: `now`.
    */
   clock?: () => Date;
   rules: Pick<Rules, 'lossReasons'>;
@@ -116,8 +116,11 @@ export type ClaimedSendContext = Pick<
   'runKey' | 'at' | 'now' | 'clock' | 'runs' | 'cards' | 'sender'
 >;
 
-/** The instant a claim is taken or judged at (see DeliveryContext.clock). */
-const claimTime = (ctx: Pick<DeliveryContext, 'now' | 'clock'>): Date => ctx.clock?.() ?? ctx.now;
+/**
+ * The time as the run goes on (DeliveryContext.clock): a send claim is taken or judged at it, and the
+ * end of a wait Teams asked for counts from it.
+ */
+const runTime = (ctx: Pick<DeliveryContext, 'now' | 'clock'>): Date => ctx.clock?.() ?? ctx.now;
 
 /**
  * Sends one rep's built card under a claim (see deliverRepWeek): the claim taken, or an earlier one
@@ -165,7 +168,7 @@ export async function sendClaimed(
         error: sent.error,
         ...(sent.retryAfterMs === undefined
           ? {}
-          : { retryAt: new Date(claimTime(ctx).getTime() + sent.retryAfterMs).toISOString() }),
+          : { retryAt: new Date(runTime(ctx).getTime() + sent.retryAfterMs).toISOString() }),
       };
   }
 }
@@ -187,10 +190,10 @@ export async function takeSendClaim<T>(
   recipient: string,
   findEarlier: () => Promise<T | null>,
 ): Promise<ClaimTurn<T>> {
-  const claimed = await ctx.runs.claimSend(ctx.runKey, recipient, claimTime(ctx).toISOString());
+  const claimed = await ctx.runs.claimSend(ctx.runKey, recipient, runTime(ctx).toISOString());
   if (claimed.claimed) return { send: true };
   const claim = claimed.claim;
-  const decision = decideClaim(claim, claimTime(ctx));
+  const decision = decideClaim(claim, runTime(ctx));
   if (decision === 'under_way')
     return {
       send: false,
@@ -203,7 +206,7 @@ export async function takeSendClaim<T>(
       send: false,
       error: `sent ${claim.sends} times with no answer recorded: not sent again (it may have arrived)`,
     };
-  if (await ctx.runs.retakeClaim(ctx.runKey, recipient, claim, claimTime(ctx).toISOString()))
+  if (await ctx.runs.retakeClaim(ctx.runKey, recipient, claim, runTime(ctx).toISOString()))
     return { send: true };
   return { send: false, error: 'another instance took over the send: settled on a later tick' };
 }

@@ -2,17 +2,10 @@ import { formatPercent } from '../../cards/format';
 import { mondayOfWeeklyRunKey, weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { dayOf, isoOfDay } from '../../rules/book';
 import { formatDayMonth, formatShortDate, localDate } from '../../rules/calendar';
-import type { ListedWeek } from '../../rules/listedWeeks';
-import type { Segment } from '../../rules/segments';
+import { byDay, type ListedWeek } from '../../rules/listedWeeks';
+import { SEGMENT_LABEL } from '../../rules/segments';
 import type { AuditRow } from '../../storage/auditRow';
 import type { TimelineEntry } from './tabTypes';
-
-/** What the list called a kind of name, in the card's words. */
-const KIND_WORDS: Record<Segment, string> = {
-  slipping: 'slipping',
-  not_back: 'not back yet',
-  lapsed: 'lapsed',
-};
 
 /** A rep's actions that take a customer off the list (a pause, a save, a loss). */
 const ACTED: Partial<Record<AuditRow['action'], string>> = {
@@ -100,7 +93,7 @@ function runsOfWeeks(
   weeks: readonly ListedWeek[],
   nextRun: (runKey: string) => string | null,
 ): ListedWeek[][] {
-  const sorted = [...weeks].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const sorted = [...weeks].sort(byDay);
   const runs: ListedWeek[][] = [];
   for (const w of sorted) {
     const run = runs[runs.length - 1];
@@ -127,9 +120,9 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
   const n = run.length;
   const span = n === 1 ? `week of ${formatDayMonth(first.day, o.locale)}` : `${n} weeks`;
   const title = first.heldOut ? `Held out of ${name}'s list, ${span}` : `On ${name}'s card, ${span}`;
-  const kinds = [...new Set(run.map((w) => KIND_WORDS[w.kind]))].join(', then ');
+  const kinds = [...new Set(run.map((w) => SEGMENT_LABEL[w.kind]))].join(', then ');
   // In the locale, as the card stated it ("62 %" in German).
-  const pct = (n: number) => formatPercent(n, o.locale);
+  const pct = (percent: number) => formatPercent(percent, o.locale);
   const chance =
     first.chance === last.chance
       ? `chance of no order ${pct(first.chance)}`
@@ -163,7 +156,7 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
  */
 function weekLine(w: ListedWeek, locale: string): string {
   const place = w.heldOut ? 'held out' : placeWords(w);
-  return `${formatShortDate(w.day, locale)}: ${KIND_WORDS[w.kind]}, ${formatPercent(w.chance, locale)}, ${place}`;
+  return `${formatShortDate(w.day, locale)}: ${SEGMENT_LABEL[w.kind]}, ${formatPercent(w.chance, locale)}, ${place}`;
 }
 
 /** Where a listed week had them: "no. 3 on the card", or "no. 12 on the list, on a later page". */
