@@ -1,6 +1,7 @@
 import { RestError } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
 import type { NewAuditRow, PolicyConfig, Storage } from '../../../storage';
+import { beforeNextBatch } from '../../helpers/beforeNextBatch';
 import { fullState, openTestStorage } from './support';
 
 function action(overrides: Partial<NewAuditRow> = {}): NewAuditRow {
@@ -212,25 +213,13 @@ describe('audit trail on Azurite', () => {
     it('a row written by someone else after the key read: the transaction falls back to one by one', async () => {
       const rows = weeklyRows(50, '2026-11-23T14:03:00.000Z');
       let storage: Storage | null = null;
-      let raced = true;
-      const raceBeforeBatch: PolicyConfig = {
-        position: 'perCall',
-        policy: {
-          name: 'raceBeforeBatch',
-          sendRequest: async (request, next) => {
-            if (raced && storage && new URL(request.url).pathname.endsWith('/$batch')) {
-              raced = false;
-              // Another attempt writes one of the rows between our key read and our insert.
-              await storage.audit.appendRunRows([rows[10]]);
-            }
-            return next(request);
-          },
-        },
-      };
-      storage = await openTestStorage('auditManyConflict', { policies: [raceBeforeBatch] });
+      // Another attempt writes one of the rows between our key read and our insert.
+      const race = beforeNextBatch(() => (storage as Storage).audit.appendRunRows([rows[10]]));
+      storage = await openTestStorage('auditManyConflict', { policies: [race.policy] });
       storage.resetRequestCount();
+      race.arm();
       const results = await storage.audit.appendRunRows(rows);
-      expect(raced).toBe(false);
+      expect(race.armed()).toBe(false);
       expect(results.map((r) => r.recorded)).toEqual(rows.map((_, i) => i !== 10));
       // Our key read; the other attempt's read and transaction; our rejected transaction, then 50
       // single inserts (one of them a 409).

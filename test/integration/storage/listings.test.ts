@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isoOfDay } from '../../../rules/book';
 import type { ListedWeek } from '../../../rules/listedWeeks';
-import type { PolicyConfig, Storage } from '../../../storage';
+import type { Storage } from '../../../storage';
+import { beforeNextBatch } from '../../helpers/beforeNextBatch';
 import { openTestStorage } from './support';
 
 /** Week `k` after Monday 5 January 2026 on Ana's list. */
@@ -45,30 +46,19 @@ describe("customers' weeks on the lists on Azurite", () => {
 
   it("keeps another writer's week written between the read and the transaction, and adds its own", async () => {
     let storage: Storage | undefined;
-    let raced = false;
-    const raceBeforeBatch: PolicyConfig = {
-      position: 'perCall',
-      policy: {
-        name: 'raceBeforeBatch',
-        sendRequest: async (request, next) => {
-          if (raced && storage && new URL(request.url).pathname.endsWith('/$batch')) {
-            raced = false;
-            // Another writer adds week 1 to the row after our read of the partition.
-            await storage.listings.append([{ customerId: 'C-1', week: week(1) }]);
-          }
-          return next(request);
-        },
-      },
-    };
-    storage = await openTestStorage('listingsRace', { policies: [raceBeforeBatch] });
+    // Another writer adds week 1 to the row after our read of the partition.
+    const race = beforeNextBatch(() =>
+      (storage as Storage).listings.append([{ customerId: 'C-1', week: week(1) }]),
+    );
+    storage = await openTestStorage('listingsRace', { policies: [race.policy] });
     await storage.listings.append([{ customerId: 'C-1', week: week(0) }]);
     // Our transaction updates C-1 with the ETag read before week 1 was added (412) and creates C-2.
-    raced = true;
+    race.arm();
     const result = await storage.listings.append([
       { customerId: 'C-1', week: week(2) },
       { customerId: 'C-2', week: week(2) },
     ]);
-    expect(raced).toBe(false);
+    expect(race.armed()).toBe(false);
     expect(result).toEqual({ recorded: 2, alreadyThere: 0 });
     expect((await storage.listings.read('C-1')).map((w) => w.day)).toEqual([0, 1, 2].map((k) => week(k).day));
     expect((await storage.listings.read('C-2')).map((w) => w.day)).toEqual([week(2).day]);
