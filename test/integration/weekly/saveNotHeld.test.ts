@@ -12,6 +12,7 @@ import { texts } from '../../unit/cards/cardWalk';
 import { handlerDeps } from '../taps/actionHarness';
 import {
   actionStoresOf,
+  changeLineOf,
   completed,
   conversationOf,
   depsFor,
@@ -76,12 +77,7 @@ describe('a save that did not hold, back on the list weeks later', () => {
 
   /** Each row's "what changed" line on a card's texts (`all`), by the rows' names. */
   const changeLines = (all: string[], names: string[]) =>
-    Object.fromEntries(
-      names.map((name) => {
-        const at = all.indexOf(name);
-        return [name, all.slice(at).find((t) => /^(New on|Still on|Back on your|Worse:)/.test(t)) ?? ''];
-      }),
-    );
+    Object.fromEntries(names.map((name) => [name, changeLineOf(all, name)]));
 
   /** Runs Monday's weekly job (08:03 in Chicago) and reads Ana's card back: each row's change line. */
   async function monday(day: string): Promise<Record<string, string>> {
