@@ -99,7 +99,7 @@ export function countsText(counts: NonNullable<WeeklyCardData['counts']>, locale
 /**
  * What changed since last week, in words (its numbers in `locale`): `New on your list`, `Worse: ...`,
  * `Still on your list (week 3)`, `Back on your list (first flagged Mon 9 Nov)` (`first listed` for a row
- * first on the pages past the card).
+ * first on the pages past the card), `Back on your list (won back Mon 12 Oct, no order since)`.
  */
 export function changeText(change: ListChange, locale = 'en-US'): string {
   switch (change.kind) {
@@ -112,6 +112,8 @@ export function changeText(change: ListChange, locale = 'en-US'): string {
         ? 'Still on your list'
         : `Still on your list (week ${formatCount(change.week, locale)})`;
     case 'back':
+      if (change.wonBack)
+        return `Back on your list (won back ${formatShortDate(change.since, locale)}, no order since)`;
       return `Back on your list (first ${change.pastCard ? 'listed' : 'flagged'} ${formatShortDate(change.since, locale)})`;
   }
 }

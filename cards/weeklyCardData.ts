@@ -70,7 +70,12 @@ export const weeklyCardDataSchema = z.object({
             z.object({ kind: z.literal('new'), from: z.string().max(400).optional() }),
             z.object({ kind: z.literal('worse'), points: z.number().finite() }),
             z.object({ kind: z.literal('still'), week: z.number().int().positive().nullable() }),
-            z.object({ kind: z.literal('back'), since: isoDate, pastCard: z.literal(true).optional() }),
+            z.object({
+              kind: z.literal('back'),
+              since: isoDate,
+              pastCard: z.literal(true).optional(),
+              wonBack: z.literal(true).optional(),
+            }),
           ])
           .nullish(),
       }),

@@ -24,8 +24,18 @@ export type ListChange =
   /**
    * Listed earlier in this slip (first flagged on `since`, `YYYY-MM-DD`; `pastCard`: never flagged,
    * first on the pages past the card on `since`), not on last week's list, not ordering since.
+   * `wonBack`: won back on `since` with no order since: the save did not hold. A flag, not a kind of
+   * its own, so a reader of the card data that knows these four kinds still reads the row as back.
    */
-  | { kind: 'back'; since: string; pastCard?: true };
+  | { kind: 'back'; since: string; pastCard?: true; wonBack?: true };
+
+/**
+ * True when the row starts the customer's weeks on the list anew: new, or back after a save that did
+ * not hold (the save ended the slip whose weeks the row may still have stored).
+ */
+export function startsListing(change: ListChange): boolean {
+  return change.kind === 'new' || (change.kind === 'back' && change.wonBack === true);
+}
 
 /** A customer on last week's list who ordered again since and left it. */
 export interface BackOnTrack {
@@ -52,13 +62,32 @@ export function risePoints(now: number, before: number): number {
 }
 
 /**
- * True when the customer ordered on or after the day they were first listed in the cycle: nobody
- * who ordered on the day of a run is listed by it (they are on time), so the order came after the
- * card. Off last week's list after such an order, they left it by ordering ("Back on track"): a new
- * listing is a new slip, not the old one going on.
+ * True when the customer ordered on or after `day` (`YYYY-MM-DD`). Since the day they were first
+ * listed in the cycle: nobody who ordered on the day of a run is listed by it (they are on time), so
+ * the order came after the card. Off last week's list after such an order, they left it by ordering
+ * ("Back on track"): a new listing is a new slip, not the old one going on. Since a save: the book
+ * cannot tell an order on the save's day from one before the tap, and "no order since" would be
+ * untrue of it.
  */
-function orderedSinceListed(c: ScoredCustomer, surfacedAt: string): boolean {
-  return c.lastOrderDay !== null && c.lastOrderDay >= dayOf(surfacedAt);
+function orderedSince(c: ScoredCustomer, day: string): boolean {
+  return c.lastOrderDay !== null && c.lastOrderDay >= dayOf(day);
+}
+
+/**
+ * The day of a save that did not hold: won back by `asOfDay` (a later tap had not happened yet),
+ * with no order since, and no listing since but this week's (`listedBefore`: the first day on the
+ * list of a slip listed before this week, else null; a listing after the save and before this week
+ * is a slip of its own, said as such). Else null.
+ */
+function saveNotHeld(
+  c: ScoredCustomer,
+  state: CustomerState | undefined,
+  asOfDay: number,
+  listedBefore: string | null,
+): string | null {
+  const saved = state?.wonBackAt ?? null;
+  if (saved === null || dayOf(saved) > asOfDay || orderedSince(c, saved)) return null;
+  return listedBefore === null || listedBefore <= saved ? saved : null;
 }
 
 /** The first day of the customer's weeks on the list: the earlier of surfacedAt and listedAt. */
@@ -218,7 +247,8 @@ export function scoreWeek(
  * This week's lists and what changed for each listed customer since last week's, judged against the
  * stored states: `worse` when the chance of no order rose by WORSE_BY_POINTS or more as the rows showed it, else `still` when they were
  * on last week's list (any page; the week from the stored surfacedAt or listedAt, the earlier), else `back` when
- * listed earlier in this slip cycle and not ordering since, else `new`.
+ * listed earlier in this slip cycle and not ordering since, else `new`. Before all but a move: `back`
+ * with `wonBack` when won back with no order since and not listed since (saveNotHeld).
  * Last week's list is the replay of a week earlier against the stored states, believed only for a
  * customer a run stored as listed (storedAsListed).
  * A customer who left the list by ordering and is listed again is `new`: the weekly run then starts
@@ -286,9 +316,14 @@ export function judgeWeek(
       // known from listedAt: "(week N)" beside them as beside the flagged rows.
       const listedSince = state ? onListSince(state) : null;
       const from = movedFrom(state?.owner, c.owner, options.storedOwner);
+      // This week's listing (the card `list` reads back mid-week) is the one judged, not a slip since.
+      const savedOn = saveNotHeld(c, state, asOfDay, listedBeforeThisWeek(listedSince) ? listedSince : null);
       // A customer the feed moved from another rep is new to this one, whatever their weeks on the
       // other rep's list: "Still on your list (week 3)" on a name they never had would be untrue.
       if (from !== null) changes.set(c.customerId, { kind: 'new', from });
+      // Won back and never ordering since: "New on your list" told the rep who saved them nothing of
+      // the save, which did not hold.
+      else if (savedOn !== null) changes.set(c.customerId, { kind: 'back', since: savedOn, wonBack: true });
       // With no order in the feed since the last card, every chance rose with the days alone: on a
       // week the export stopped, every row of the card said "Worse".
       else if (onLastWeeksList && rise >= WORSE_BY_POINTS && feedUnchanged === null)
@@ -301,7 +336,7 @@ export function judgeWeek(
       // Off last week's list (paused after a call, cooling down, under the chance) with no order
       // since the slip was first listed: the same slip, back, not "still on your list (week 4)"
       // on its second card.
-      else if (listedEarlier && !orderedSinceListed(c, surfacedAt))
+      else if (listedEarlier && !orderedSince(c, surfacedAt))
         changes.set(c.customerId, { kind: 'back', since: surfacedAt });
       // Not flagged before this week, listed on the pages past the card (paused after a call made
       // from one): the slip goes on as a flagged row's, from its first week on the list
@@ -310,7 +345,7 @@ export function judgeWeek(
         !listedBeforeThisWeek(surfacedAt) &&
         listedBeforeThisWeek(listedSince) &&
         !noCardYet(c.index) &&
-        !orderedSinceListed(c, listedSince)
+        !orderedSince(c, listedSince)
       )
         changes.set(c.customerId, { kind: 'back', since: listedSince, pastCard: true });
       else changes.set(c.customerId, { kind: 'new' });

@@ -10,11 +10,16 @@ export function lossReasonLabel(code: string, reasons: readonly LossReason[]): s
 
 /**
  * True when the customer was won back in the current slip cycle: `wonBackAt` is set and the weekly
- * run has not surfaced them again since (won back clears `surfacedAt`; a new slip sets it anew).
+ * run has not listed them again since (won back clears `surfacedAt`; a new slip sets it anew, or
+ * only `listedAt` for a row past the card, which is not flagged).
  */
 export function wonBackThisCycle(state: CustomerState): boolean {
-  if (state.wonBackAt === null) return false;
-  return state.surfacedAt === null || state.surfacedAt <= state.wonBackAt;
+  const saved = state.wonBackAt;
+  if (saved === null) return false;
+  return (
+    (state.surfacedAt === null || state.surfacedAt <= saved) &&
+    (state.listedAt === null || state.listedAt <= saved)
+  );
 }
 
 /**

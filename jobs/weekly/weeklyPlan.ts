@@ -10,6 +10,7 @@ import {
   movedFrom,
   scoreWeek,
   scoreWeekWithChanges,
+  startsListing,
   type UnjudgedWeek,
   type WeekWithChanges,
 } from '../../rules/listChanges';
@@ -81,10 +82,11 @@ function planScoredWeek(
   // Listed as new with an old cycle's surfacedAt stored: a new slip cycle, for the holdout's draw
   // and the stored surfacedAt alike.
   const newCycles = new Set<string>();
-  // Every row the card calls new starts its weeks on the list (listedAt), flagged or not.
+  // Every row the card calls new, or back after a save that did not hold, starts its weeks on the
+  // list (listedAt), flagged or not.
   const newListings = new Set<string>();
   for (const [id, change] of since.changes) {
-    if (change.kind !== 'new') continue;
+    if (!startsListing(change)) continue;
     newListings.add(id);
     if (previous.get(id)?.surfacedAt) newCycles.add(id);
   }

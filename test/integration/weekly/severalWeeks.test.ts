@@ -14,6 +14,7 @@ import { weeklyRows } from '../../helpers/weeklyCardData';
 import { texts } from '../../unit/cards/cardWalk';
 import {
   actionStoresOf,
+  changeLineOf,
   completed,
   conversationOf,
   depsFor,
@@ -132,10 +133,7 @@ describe('six Mondays of real use', () => {
       if (!saved) continue;
       const all = texts(buildWeeklyCard(saved.data as WeeklyCardData));
       const rows: Record<string, string> = {};
-      for (const c of weeklyRows(saved)) {
-        const at = all.indexOf(c.name);
-        rows[c.name] = all.slice(at).find((t) => /^(New on|Still on|Back on your|Worse:)/.test(t)) ?? '';
-      }
+      for (const c of weeklyRows(saved)) rows[c.name] = changeLineOf(all, c.name);
       cards.set(row.repId, {
         headline: all[0],
         rows,

@@ -227,6 +227,11 @@ export async function runOnFeedFolder(
   return completed(await runWeekly({ ...deps, config: { ...deps.config, ...config } }, { now: SEND_TIME }));
 }
 
+/** The "what changed" line of the row named `name` in a weekly card's texts (`all`); '' when it has none. */
+export function changeLineOf(all: readonly string[], name: string): string {
+  return all.slice(all.indexOf(name)).find((t) => /^(New on|Still on|Back on your|Worse:)/.test(t)) ?? '';
+}
+
 /** The texts of the first card sent to a rep, as saved for them. */
 export async function firstCardTexts(world: WeeklyWorld, email: string): Promise<string[]> {
   const [sent] = world.fake.sentTo(conversationOf(email));

@@ -109,6 +109,24 @@ describe('the weekly card with kinds of name', () => {
     expect(adaptiveCardErrors(card)).toEqual([]);
   });
 
+  it('a row back after a save that did not hold names the save, dated as the card dates, and keeps the schema', () => {
+    const week = kindsWeek({ locale: 'de-DE', currency: 'EUR' });
+    week.customers[0] = {
+      ...week.customers[0],
+      change: { kind: 'back', since: '2026-11-10', wonBack: true },
+    };
+    const card = buildWeeklyCard(week);
+    expect(texts(card)).toContain('Back on your list (won back Di., 10. Nov., no order since)');
+    expect(adaptiveCardErrors(card)).toEqual([]);
+    // Only `true` is a flag: data that says otherwise is refused, not shown as a save.
+    const wrong = { kind: 'back', since: '2026-11-10', wonBack: false } as unknown as {
+      kind: 'back';
+      since: string;
+    };
+    week.customers[0] = { ...week.customers[0], change: wrong };
+    expect(() => buildWeeklyCard(week)).toThrow(/wonBack/);
+  });
+
   it('a German card whose feed has not moved ends the date\'s sentence with one full stop, not "Nov.."', () => {
     const card = buildWeeklyCard(
       kindsWeek({

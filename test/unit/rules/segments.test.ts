@@ -239,6 +239,62 @@ describe('what changed since last week', () => {
     expect(week.changes.get('o')).toEqual({ kind: 'new' });
   });
 
+  it('a save with no order since is back on the list, not new; one followed by an order is a new slip', () => {
+    // Dora ordered every Monday until 14 September; her rep won her back on Monday 28 September
+    // (the tap cleared surfacedAt; the next run cleared listedAt). Past the 60-day cool-down she is
+    // listed again on 30 November.
+    const saved = (lastOrder: string, extra: OrderRow[] = []) => {
+      const orders = [...weeklyOrders(60, 30), ...extra];
+      for (let d = dayOf('2026-01-05'); d <= dayOf(lastOrder); d += 7)
+        orders.push({
+          customerId: 'd',
+          date: new Date(d * 86_400_000).toISOString().slice(0, 10),
+          amount: 100,
+        });
+      const customers = [
+        ...Array.from({ length: 60 }, (_, k) => ({ id: `c${k}`, owner: 'a@x' })),
+        { id: 'd', name: 'Dora', owner: 'd@x' },
+      ];
+      return bookFromRows({ customers, orders });
+    };
+    const dora: CustomerState = {
+      ...initialState({ customerId: 'd', name: 'Dora', owner: 'd@x', monthlyValue: 0 }),
+      segment: 'slipping',
+      wonBackAt: '2026-09-28',
+      recoveredValue: 400,
+    };
+    const states = new Map([['d', dora]]);
+    const changeOf = (book: ReturnType<typeof saved>, s = states) =>
+      scoreWeekWithChanges(book, rules, dayOf('2026-11-30'), s).changes.get('d');
+    const noOrder = saved('2026-09-14');
+    expect(changeOf(noOrder)).toEqual({ kind: 'back', since: '2026-09-28', wonBack: true });
+    expect(changeText({ kind: 'back', since: '2026-09-28', wonBack: true })).toBe(
+      'Back on your list (won back Mon 28 Sep, no order since)',
+    );
+    // Read back by `list` on Wednesday 2 December, after the run that listed her on Monday: as the card said.
+    const monday = { ...dora, surfacedAt: '2026-11-30', listedAt: '2026-11-30' };
+    expect(
+      scoreWeekWithChanges(noOrder, rules, dayOf('2026-12-02'), new Map([['d', monday]])).changes.get('d'),
+    ).toEqual({ kind: 'back', since: '2026-09-28', wonBack: true });
+    // Listed again since the save (16 Nov), a call then paused her: the slip of that listing, back.
+    const relisted = { ...dora, surfacedAt: '2026-11-16', listedAt: '2026-11-16', lastContact: '2026-11-16' };
+    expect(changeOf(noOrder, new Map([['d', relisted]]))).toEqual({ kind: 'back', since: '2026-11-16' });
+    // An order after the save, then silence: the save held until then, and this is a new slip.
+    expect(changeOf(saved('2026-09-14', [{ customerId: 'd', date: '2026-10-05', amount: 100 }]))).toEqual({
+      kind: 'new',
+    });
+    // An order on the save's own day: "no order since" would be untrue of it.
+    expect(changeOf(saved('2026-09-28'))).toEqual({ kind: 'new' });
+    // A save tapped after the day the list is as of had not happened yet: read as if there were none.
+    const later = new Map([['d', { ...dora, wonBackAt: '2026-12-02' }]]);
+    const unsaved = new Map([['d', { ...dora, wonBackAt: null }]]);
+    expect(changeOf(noOrder, later)).toEqual(changeOf(noOrder, unsaved));
+    expect(changeOf(noOrder, later)).not.toHaveProperty('wonBack');
+    // Moved to another rep since: new to the one who never saved them.
+    const moved = new Map([['d', { ...dora, owner: 'e@x' }]]);
+    expect(changeOf(noOrder, moved)).toEqual({ kind: 'new', from: 'e@x' });
+  });
+
   it('on the first run every row is new: no card was sent last week to be worse or still against', () => {
     // The replay of a week earlier lists the same late customers, less late: "Worse: chance of no
     // order up 8 points" on a rep's very first card compared with a figure nobody was shown.

@@ -223,6 +223,16 @@ describe('won back', () => {
     expect(wonBackThisCycle(slippedAgain)).toBe(false);
     expect(decideWonBack(ctx(slippedAgain), RULES, undefined).ok).toBe(true);
   });
+
+  it('is not stale once the customer is listed again past the card, where rows are not flagged', () => {
+    // Past the cool-down a run listed them on a later page (listedAt, no surfacedAt): the row says
+    // "Back on your list (won back Fri 20 Nov, no order since)", and its buttons must act.
+    const pastCard = { ...wonBack, band: 'at_risk' as const, listedAt: '2027-01-25' };
+    expect(wonBackThisCycle(pastCard)).toBe(false);
+    expect(decideReachedOut(ctx(pastCard), RULES)).toMatchObject({ ok: true });
+    // Listed on the save's own day (the tap came after the run): the same cycle.
+    expect(wonBackThisCycle({ ...wonBack, listedAt: '2026-11-20' })).toBe(true);
+  });
 });
 
 describe('lost', () => {
