@@ -140,7 +140,13 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
   };
 
   const actions = createActionHandler({
-    stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },
+    stores: {
+      state: storage.state,
+      audit: storage.audit,
+      conversations: storage.conversations,
+      listings: storage.listings,
+      cards,
+    },
     rules: rules.get,
     timeZone: config.timeZone,
     access,
@@ -217,6 +223,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
             cards,
             audit: storage.audit,
             conversations: storage.conversations,
+            listings: storage.listings,
             // Short retries, as the tab waits for its answer; paced with the bot's own refreshes after
             // a tap, in one count per chat.
             replace: bot.replaceCard,

@@ -159,8 +159,32 @@ export function formatShortDate(isoDate: string, locale = 'en-US', withYear = fa
  * A calendar date as formatShortDate words it, without the weekday (a chart's week): `23 Nov` in
  * en-US as on the cards (Intl would say `Nov 23`), `23 Nov` in en-GB, `23. Nov.` in de-DE.
  */
-export function formatDayMonth(isoDate: string, locale = 'en-US'): string {
-  return shortDay(isoDate, locale, false, false);
+export function formatDayMonth(isoDate: string, locale = 'en-US', withYear = false): string {
+  return shortDay(isoDate, locale, false, withYear);
+}
+
+/** `formatDayMonth`, with the year when it is not the year of `referenceDate` (a week of last year). */
+export function formatDayMonthNear(isoDate: string, referenceDate: string, locale = 'en-US'): string {
+  return formatDayMonth(isoDate, locale, otherYear(isoDate, referenceDate));
+}
+
+/**
+ * Two days as a range worded by formatDayMonth, `2 Nov – 30 Nov`; with the year on both ends when
+ * either is not in `referenceDate`'s year, so a range across New Year reads `21 Dec 2026 – 11 Jan 2027`.
+ */
+export function formatDayRangeNear(
+  from: string,
+  to: string,
+  referenceDate: string,
+  locale = 'en-US',
+): string {
+  const withYear = otherYear(from, referenceDate) || otherYear(to, referenceDate);
+  return `${formatDayMonth(from, locale, withYear)} – ${formatDayMonth(to, locale, withYear)}`;
+}
+
+/** Whether a `YYYY-MM-DD` day falls in another year than `referenceDate`. */
+function otherYear(isoDate: string, referenceDate: string): boolean {
+  return isoDate.slice(0, 4) !== referenceDate.slice(0, 4);
 }
 
 function shortDay(isoDate: string, locale: string, weekday: boolean, withYear: boolean): string {
@@ -249,5 +273,5 @@ export function formatTimeOfDay(instant: string, timeZone: string, locale = 'en-
 
 /** `formatShortDate`, with the year when it is not the year of `referenceDate` (a lapsed customer's due day a year back). */
 export function formatDateNear(isoDate: string, referenceDate: string, locale = 'en-US'): string {
-  return formatShortDate(isoDate, locale, isoDate.slice(0, 4) !== referenceDate.slice(0, 4));
+  return formatShortDate(isoDate, locale, otherYear(isoDate, referenceDate));
 }

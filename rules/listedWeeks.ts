@@ -66,3 +66,12 @@ export function parseListedWeeks(json: string): ListedWeek[] {
   }
   return z.array(listedWeekSchema).parse(value);
 }
+
+/**
+ * Whose card a run listed the customer on: the owner that run recorded, or null when it did not list
+ * them (no week of that run, or drawn by the holdout and so kept off every card).
+ */
+export function listedOnCardOf(weeks: readonly ListedWeek[], run: string): string | null {
+  const week = weeks.find((w) => w.run === run);
+  return week && !week.heldOut ? week.owner : null;
+}

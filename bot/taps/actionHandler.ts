@@ -36,6 +36,7 @@ import {
   repAddresses,
 } from '../../storage/conversationStore';
 import { ConflictError } from '../../storage/errors';
+import type { ListingStore } from '../../storage/listingStore';
 import type { StateStore } from '../../storage/stateStore';
 import type {
   ActionHandler,
@@ -107,6 +108,8 @@ export interface ActionStores {
    */
   conversations: Pick<ConversationStore, 'getRep' | 'getRepByEmail' | 'listReps'>;
   cards: CardStore;
+  /** Whose card each week listed the customer on: a save refreshes that rep's cards too (chatsShowing). */
+  listings: Pick<ListingStore, 'read'>;
 }
 
 export interface ActionHandlerDeps {
@@ -515,8 +518,8 @@ export class ChurnActionHandler implements ActionHandler {
   }
 
   /**
-   * Every other saved card, from this week's run on, that lists the customer in the saver's chat and
-   * in the owning rep's (chatsShowing): its data set to what the customer shows now, and the newest
+   * Every other saved card, from this week's run on, that lists the customer in the saver's chat, the
+   * owning rep's and that of the rep this week's card lists them for (chatsShowing): its data set to what the customer shows now, and the newest
    * rendered to replace in Teams. The action is recorded by now: a failure here (the store out, a
    * malformed card row) is logged and leaves those cards to their next tap, rather than turning the
    * recorded tap's answer into an error.
@@ -526,15 +529,17 @@ export class ChurnActionHandler implements ActionHandler {
     owner: string,
     request: Omit<ChatsRefreshRequest, 'now' | 'timeZone'>,
   ): Promise<NonNullable<BotReply['refreshCards']>> {
-    const { cards, conversations } = this.deps.stores;
+    const { cards } = this.deps.stores;
+    const { log, timeZone } = this.deps;
     try {
-      const chats = await chatsShowing(conversations, saver, owner);
-      return await refreshChats(
-        cards,
-        chats,
-        { ...request, now: this.clock(), timeZone: this.deps.timeZone },
-        this.deps.log,
-      );
+      const now = this.clock();
+      const customer = { customerId: request.customerId, owner };
+      const chats = await chatsShowing(this.deps.stores, saver, customer, {
+        now,
+        timeZone,
+        ...(log ? { log } : {}),
+      });
+      return await refreshChats(cards, chats, { ...request, now, timeZone }, log);
     } catch (error) {
       this.deps.log?.warn('cards showing the customer not refreshed after a tap', {
         customerId: request.customerId,

@@ -1,11 +1,14 @@
 import type { CardJson, CustomerOutcome } from '../../cards/cardModels';
 import { outcomeOnCard, renderRepCard, withOutcome } from '../../cards/renderCard';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
+import { sameAddress } from '../../rules/addresses';
 import { localDate, mondayOf, zonedNow } from '../../rules/calendar';
+import { listedOnCardOf } from '../../rules/listedWeeks';
 import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore, SentCard } from '../../storage/cardStore';
 import { type ConversationStore, conversationIdOf } from '../../storage/conversationStore';
 import { ConflictError } from '../../storage/errors';
+import type { ListingStore } from '../../storage/listingStore';
 import type { BotReply, Log, SendResult } from '../ports';
 import type { RetryOptions } from '../retryPolicy';
 import { HISTORY_LIMIT } from './auditHistory';
@@ -48,27 +51,62 @@ export interface CardChat {
   reference: Record<string, unknown> | null;
 }
 
+/** Where chatsShowing finds the reps whose cards may list the customer. */
+export interface ChatStores {
+  conversations: Pick<ConversationStore, 'getRep' | 'getRepByEmail'>;
+  /** Each customer's weeks on the lists, with whose list each week was. */
+  listings: Pick<ListingStore, 'read'>;
+}
+
 /**
- * The chats whose cards may list the customer after a save by `userId`: the saver's own and the
- * owning rep's (the feed's `owner`), once each. A manager's or an admin's save thus reaches the rep's
- * cards as well as their own; a rep who has not installed the app has no chat to refresh.
+ * The chats whose cards may list the customer after a save by `userId`: the saver's own, the owning
+ * rep's (the feed's `owner`), and that of the rep whose card this week's run listed them on, once
+ * each. A manager's or an admin's save thus reaches the rep's cards as well as their own; and when a
+ * new export moved the customer to another rep since Monday, the rep whose card still lists them sees
+ * the save rather than a customer left open to act on again. The week's owner is one point read of
+ * the customer's listings, not a read of every chat. A rep who has not installed the app has no chat
+ * to refresh; listings that cannot be read are logged, and the other chats refreshed all the same.
  */
 export async function chatsShowing(
-  conversations: Pick<ConversationStore, 'getRep' | 'getRepByEmail'>,
+  stores: ChatStores,
   saver: { userId: string; chat?: CardChat | null },
-  owner: string,
+  customer: { customerId: string; owner: string },
+  week: { now: Date; timeZone: string; log?: Pick<Log, 'warn'> },
 ): Promise<CardChat[]> {
-  const [mine, owners] = await Promise.all([
+  const { conversations } = stores;
+  const { owner } = customer;
+  const [mine, owners, listedBy] = await Promise.all([
     saver.chat ? null : conversations.getRep(saver.userId),
     owner ? conversations.getRepByEmail(owner) : null,
+    listedThisWeekBy(stores.listings, customer.customerId, week),
   ]);
+  // Looked up only when the week's list was another rep's: in most weeks it is the owner's.
+  const lister =
+    listedBy && !(owner && sameAddress(listedBy, owner)) ? await conversations.getRepByEmail(listedBy) : null;
   const chats: CardChat[] = saver.chat ? [saver.chat] : [];
-  for (const rep of [mine, owners]) {
+  for (const rep of [mine, owners, lister]) {
     const conversationId = rep ? conversationIdOf(rep.reference) : null;
     if (rep && conversationId && !chats.some((c) => c.conversationId === conversationId))
       chats.push({ conversationId, repUserId: rep.userId, reference: rep.reference });
   }
   return chats;
+}
+
+/** The owner whose card this week's run listed the customer on (listedOnCardOf); null when none, or unreadable (logged). */
+async function listedThisWeekBy(
+  listings: Pick<ListingStore, 'read'>,
+  customerId: string,
+  { now, timeZone, log }: { now: Date; timeZone: string; log?: Pick<Log, 'warn'> },
+): Promise<string | null> {
+  try {
+    return listedOnCardOf(await listings.read(customerId), refreshFrom(now, timeZone).weeklyFrom);
+  } catch (error) {
+    log?.warn("the customer's weeks on the lists not read: a rep the feed moved them from keeps their card", {
+      customerId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return null;
+  }
 }
 
 export interface RefreshRequest {
@@ -288,10 +326,9 @@ export async function replaceThroughReference(
   return result.status === 'failed' ? { error: result.error } : { code: result.code };
 }
 
-export interface ChatRefreshDeps {
+export interface ChatRefreshDeps extends ChatStores {
   cards: CardStore;
   audit: Pick<AuditStore, 'latestForCustomer'>;
-  conversations: Pick<ConversationStore, 'getRep' | 'getRepByEmail'>;
   replace: CardReplacer;
   timeZone: string;
   clock: () => Date;
@@ -300,17 +337,18 @@ export interface ChatRefreshDeps {
 
 /**
  * After a save made outside a chat (the tab): the cards that show the customer in the saver's 1:1
- * chat and in the owning rep's (chatsShowing), set to what the customer shows now and replaced in
- * Teams. Best effort: a card Teams refuses is logged, its stored data right for the next tap on it.
+ * chat, the owning rep's and that of the rep this week's card lists them for (chatsShowing), set to
+ * what the customer shows now and replaced in Teams. Best effort: a card Teams refuses is logged, its stored data right for the next tap on it.
  */
 export async function refreshCardsInChats(
   deps: ChatRefreshDeps,
   userId: string,
   customer: { customerId: string; owner: string },
 ): Promise<void> {
-  const chats = await chatsShowing(deps.conversations, { userId }, customer.owner);
-  if (chats.length === 0) return;
   const now = deps.clock();
+  const week = { now, timeZone: deps.timeZone, ...(deps.log ? { log: deps.log } : {}) };
+  const chats = await chatsShowing(deps, { userId }, customer, week);
+  if (chats.length === 0) return;
   const history = await deps.audit.latestForCustomer(customer.customerId, { limit: HISTORY_LIMIT });
   const outcome = currentOutcome(history, deps.timeZone, weekStart(now, deps.timeZone));
   const request = { customerId: customer.customerId, outcome, now, timeZone: deps.timeZone };

@@ -1,7 +1,7 @@
 import { formatPercent } from '../../cards/format';
 import { mondayOfWeeklyRunKey, weeklyRunKeyOfDay } from '../../jobs/schedule/weeklyRunDue';
 import { dayOf, isoOfDay } from '../../rules/book';
-import { formatDayMonth, formatShortDate, localDate } from '../../rules/calendar';
+import { formatDateNear, formatDayMonthNear, formatDayRangeNear, localDate } from '../../rules/calendar';
 import { byDay, type ListedWeek } from '../../rules/listedWeeks';
 import { SEGMENT_LABEL } from '../../rules/segments';
 import type { AuditRow } from '../../storage/auditRow';
@@ -118,7 +118,8 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
   const last = run[run.length - 1];
   const name = o.repName(first.owner);
   const n = run.length;
-  const span = n === 1 ? `week of ${formatDayMonth(first.day, o.locale)}` : `${n} weeks`;
+  // Dates carry their year where it is not the page's (rules/calendar.ts, as the page's other days).
+  const span = n === 1 ? `week of ${formatDayMonthNear(first.day, o.today, o.locale)}` : `${n} weeks`;
   const title = first.heldOut ? `Held out of ${name}'s list, ${span}` : `On ${name}'s card, ${span}`;
   const kinds = [...new Set(run.map((w) => SEGMENT_LABEL[w.kind]))].join(', then ');
   // In the locale, as the card stated it ("62 %" in German).
@@ -128,8 +129,7 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
       ? `chance of no order ${pct(first.chance)}`
       : // Kept on one line on a phone: "52% →" alone at a line's end reads as a figure cut off.
         `chance of no order ${pct(first.chance)}\u00a0→\u00a0${pct(last.chance)}`;
-  const range =
-    n === 1 ? null : `${formatDayMonth(first.day, o.locale)} – ${formatDayMonth(last.day, o.locale)}`;
+  const range = n === 1 ? null : formatDayRangeNear(first.day, last.day, o.today, o.locale);
   const why = first.heldOut
     ? 'drawn by the holdout, which keeps a few customers off every list to measure what the cards change'
     : null;
@@ -145,7 +145,7 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
     detail: [range, kinds, chance, n === 1 && !first.heldOut ? placeWords(first) : null, still, why]
       .filter(Boolean)
       .join(' · '),
-    weeks: n === 1 ? undefined : run.map((w) => weekLine(w, o.locale)),
+    weeks: n === 1 ? undefined : run.map((w) => weekLine(w, o.today, o.locale)),
   };
 }
 
@@ -154,9 +154,9 @@ function runEntry(run: readonly ListedWeek[], o: ListingStoryOptions, current: b
  * the card" (the line above says what the percent is). Past the card's first page the run knows the
  * place on the list but not which page "Show the next" put it on (rules/listedWeeks.ts).
  */
-function weekLine(w: ListedWeek, locale: string): string {
+function weekLine(w: ListedWeek, today: string, locale: string): string {
   const place = w.heldOut ? 'held out' : placeWords(w);
-  return `${formatShortDate(w.day, locale)}: ${SEGMENT_LABEL[w.kind]}, ${formatPercent(w.chance, locale)}, ${place}`;
+  return `${formatDateNear(w.day, today, locale)}: ${SEGMENT_LABEL[w.kind]}, ${formatPercent(w.chance, locale)}, ${place}`;
 }
 
 /** Where a listed week had them: "no. 3 on the card", or "no. 12 on the list, on a later page". */
@@ -182,10 +182,10 @@ function leftEntry(
     .filter(({ day }) => day >= last.day && day <= left)
     .sort((a, b) => (a.row.at < b.row.at ? -1 : 1))[0];
   const why = order
-    ? `Ordered again on ${formatShortDate(order, o.locale)}`
+    ? `Ordered again on ${formatDateNear(order, o.today, o.locale)}`
     : acted
       ? // "Ana marked them lost", not "lost by Ana": who did what, as a manager would say it.
-        `Acted on: ${acted.row.actorName} ${ACTED[acted.row.action]} on ${formatShortDate(acted.day, o.locale)}`
+        `Acted on: ${acted.row.actorName} ${ACTED[acted.row.action]} on ${formatDateNear(acted.day, o.today, o.locale)}`
       : 'Fell off the list with no order and no action by a rep';
   return {
     id: `left-${last.run}`,

@@ -6,6 +6,7 @@ import { type CustomerState, initialState } from '../../rules/customerState';
 import { defaultRules } from '../../rules/rulesSchema';
 import { openStorage } from '../../storage';
 import { openCardStore, saveSentCard } from '../../storage/cardStore';
+import { actionStores } from '../../test/helpers/actionStores';
 import { startAzurite } from '../../test/helpers/azurite';
 import { startBotHost } from '../../test/helpers/botOnPlayground';
 import { weeklyData } from '../../test/helpers/weeklyCardData';
@@ -122,7 +123,7 @@ export async function actionBench(options: ActionBenchOptions = {}): Promise<Act
       bot: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
       store: storage.conversations,
       actions: createActionHandler({
-        stores: { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards },
+        stores: actionStores(storage, cards),
         rules: defaultRules(),
         timeZone: 'America/Chicago',
         access: { tenantId: TENANT, adminUserIds: [] },

@@ -4,7 +4,7 @@ import { createActionHandler } from '../../../bot/taps/actionHandler';
 import type { Storage } from '../../../storage';
 import type { FunctionsHost } from '../../../tools/local/functionsHost';
 import { startBotHost } from '../../helpers/botOnPlayground';
-import { handlerDeps, openActionStorage, post, startConnector } from '../taps/actionHarness';
+import { actionStores, handlerDeps, openActionStorage, post, startConnector } from '../taps/actionHarness';
 import { MemoryLog } from './recordingPorts';
 
 // The app removed from the team whose General channel gets the monthly summary, through the real
@@ -22,12 +22,7 @@ describe('the app removed from the summary channel’s team', () => {
     const opened = await openActionStorage('teamgone');
     storage = opened.storage;
     connector = await startConnector();
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards: opened.cards,
-    };
+    const stores = actionStores(storage, opened.cards);
     const runtime = createBotRuntime({
       bot: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: 'tenant-1' },
       store: storage.conversations,

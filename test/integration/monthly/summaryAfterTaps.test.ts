@@ -11,6 +11,7 @@ import { perRepFigures, texts } from '../../unit/cards/cardWalk';
 import {
   ADMIN,
   ANA,
+  actionStores,
   BEN,
   customer,
   handlerDeps,
@@ -62,12 +63,7 @@ describe.each(zones)('October in $timeZone, tapped over HTTP, summed up on the 1
     await seed(storage, states);
     await saveCard(cards, 'card-1', ANA, states);
     connector = await startConnector();
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
+    const stores = actionStores(storage, cards);
     // The clock moves a second per reading, so each tap's rows sort after the one before.
     const clock = () => {
       const reading = now;

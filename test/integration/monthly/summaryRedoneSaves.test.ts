@@ -11,6 +11,7 @@ import { perRepFigures } from '../../unit/cards/cardWalk';
 import {
   ADMIN,
   ANA,
+  actionStores,
   BEN,
   customer,
   handlerDeps,
@@ -100,12 +101,7 @@ describe.each(teams)('a save redone after an Undo, in $currency ($locale)', (tea
       },
     );
     connector = await startConnector();
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
+    const stores = actionStores(storage, cards);
     const clock = () => {
       const reading = now;
       now = new Date(now.getTime() + 1000);
@@ -181,12 +177,7 @@ describe('a save undone two months later', () => {
     });
     const connector = await startConnector();
     let now = local(10, 10);
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
+    const stores = actionStores(storage, cards);
     const host = await startActionBotHost(storage, handlerDeps(stores, { clock: () => now, timeZone }));
     try {
       const options = { timeZone, lossReasons: defaultRules().lossReasons };

@@ -181,34 +181,34 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
       {
         day: '2027-01-04',
         title: "On Rep ana@example.com's card, 3 weeks",
-        detail: '21 Dec – 4 Jan · slipping · chance of no order 58%\u00a0→\u00a063% · still on it',
+        detail: '21 Dec 2026 – 4 Jan 2027 · slipping · chance of no order 58%\u00a0→\u00a063% · still on it',
         weeks: [
-          'Mon 21 Dec: slipping, 58%, no. 2 on the card',
-          'Mon 28 Dec: slipping, 61%, no. 2 on the card',
+          'Mon 21 Dec 2026: slipping, 58%, no. 2 on the card',
+          'Mon 28 Dec 2026: slipping, 61%, no. 2 on the card',
           'Mon 4 Jan: slipping, 63%, no. 2 on the card',
         ],
       },
       {
         day: '2026-12-07',
         title: "Off Rep ana@example.com's list",
-        detail: 'Ordered again on Wed 2 Dec',
+        detail: 'Ordered again on Wed 2 Dec 2026',
         weeks: undefined,
       },
       {
         day: '2026-11-30',
         title: "On Rep ana@example.com's card, 5 weeks",
-        detail: '2 Nov – 30 Nov · slipping, then lapsed · chance of no order 62%\u00a0→\u00a078%',
+        detail: '2 Nov 2026 – 30 Nov 2026 · slipping, then lapsed · chance of no order 62%\u00a0→\u00a078%',
         weeks: [
-          'Mon 2 Nov: slipping, 62%, no. 3 on the card',
-          'Mon 9 Nov: slipping, 66%, no. 2 on the card',
-          'Mon 16 Nov: slipping, 70%, no. 12 on the list, on a later page',
-          'Mon 23 Nov: lapsed, 74%, no. 1 on the card',
-          'Mon 30 Nov: lapsed, 78%, no. 1 on the card',
+          'Mon 2 Nov 2026: slipping, 62%, no. 3 on the card',
+          'Mon 9 Nov 2026: slipping, 66%, no. 2 on the card',
+          'Mon 16 Nov 2026: slipping, 70%, no. 12 on the list, on a later page',
+          'Mon 23 Nov 2026: lapsed, 74%, no. 1 on the card',
+          'Mon 30 Nov 2026: lapsed, 78%, no. 1 on the card',
         ],
       },
       {
         day: '2026-09-28',
-        title: "Held out of Rep ana@example.com's list, week of 28 Sep",
+        title: "Held out of Rep ana@example.com's list, week of 28 Sep 2026",
         detail:
           'slipping · chance of no order 55% · drawn by the holdout, which keeps a few customers off every list to measure what the cards change',
         weeks: undefined,
@@ -226,15 +226,15 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
       [
         '2026-11-16',
         "On Rep ana@example.com's card, 3 weeks",
-        '2 Nov – 16 Nov · slipping · chance of no order 40%\u00a0→\u00a045%',
+        '2 Nov 2026 – 16 Nov 2026 · slipping · chance of no order 40%\u00a0→\u00a045%',
       ],
     ]);
   });
 
   it('a week held out right after a week on the list is why they were off it, not a fall', async () => {
     expect((await listings('ash')).map((e) => [e.day, e.title])).toEqual([
-      ['2026-11-09', "Held out of Rep ana@example.com's list, week of 9 Nov"],
-      ['2026-11-02', "On Rep ana@example.com's card, week of 2 Nov"],
+      ['2026-11-09', "Held out of Rep ana@example.com's list, week of 9 Nov 2026"],
+      ['2026-11-02', "On Rep ana@example.com's card, week of 2 Nov 2026"],
     ]);
   });
 
@@ -257,22 +257,26 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
 
   it('a customer paused after a call is off the list, though their row keeps the week the slip was first listed', async () => {
     expect((await listings('yew')).map((e) => [e.day, e.title, e.detail])).toEqual([
-      ['2026-11-16', "Off Rep ana@example.com's list", 'Acted on: Ana reached out on Tue 10 Nov'],
+      ['2026-11-16', "Off Rep ana@example.com's list", 'Acted on: Ana reached out on Tue 10 Nov 2026'],
       [
         '2026-11-09',
         "On Rep ana@example.com's card, 2 weeks",
-        '2 Nov – 9 Nov · slipping · chance of no order 50%\u00a0→\u00a052%',
+        '2 Nov 2026 – 9 Nov 2026 · slipping · chance of no order 50%\u00a0→\u00a052%',
       ],
     ]);
   });
 
   it('a week with no weekly run (the team closed) neither breaks their weeks in a row nor is the week they left', async () => {
     expect((await listings('fir')).map((e) => [e.day, e.title, e.detail])).toEqual([
-      ['2026-11-02', "Off Rep ana@example.com's list", 'Acted on: Ana snoozed them a week on Tue 27 Oct'],
+      [
+        '2026-11-02',
+        "Off Rep ana@example.com's list",
+        'Acted on: Ana snoozed them a week on Tue 27 Oct 2026',
+      ],
       [
         '2026-10-26',
         "On Rep ana@example.com's card, 2 weeks",
-        '12 Oct – 26 Oct · slipping · chance of no order 20%\u00a0→\u00a022%',
+        '12 Oct 2026 – 26 Oct 2026 · slipping · chance of no order 20%\u00a0→\u00a022%',
       ],
     ]);
   });

@@ -19,10 +19,13 @@ import type { PolicyConfig } from '../../../storage/tableClients';
 import type { TabActionDeps } from '../../../tabs/api/tabActions';
 import { createTabService, type TabServiceDeps } from '../../../tabs/api/tabService';
 import type { FunctionsHost } from '../../../tools/local/functionsHost';
+import { actionStores } from '../../helpers/actionStores';
 import { startBotHost } from '../../helpers/botOnPlayground';
 import { weeklyData } from '../../helpers/weeklyCardData';
 import { slipBook } from '../../unit/weekly/scoredFixture';
 import { MemoryLog } from '../bot/recordingPorts';
+
+export { actionStores };
 
 /** Teams ids of the people in these tests. */
 export const TENANT = 'tenant-1';
@@ -255,7 +258,7 @@ export async function startListBot(
   const { storage, cards, tablePrefix } = await openActionStorage(name);
   await seed(storage, []);
   const connector = await startConnector();
-  const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards };
+  const stores = actionStores(storage, cards);
   const host = await startActionBotHost(
     storage,
     handlerDeps(stores, { listsNow, states: keptStates(storage.state) }),
@@ -400,7 +403,7 @@ export async function startActionChat(
   overrides: Partial<ActionHandlerDeps> = {},
 ): Promise<ActionChat> {
   const connector = await startConnector();
-  const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards };
+  const stores = actionStores(storage, cards);
   const host = await startActionBotHost(storage, handlerDeps(stores, overrides));
   const texts = () =>
     connector.sent.filter((s) => s.method === 'POST' && s.body.text).map((s) => s.body.text ?? '');

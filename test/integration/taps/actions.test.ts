@@ -7,6 +7,7 @@ import { weeklyRows } from '../../helpers/weeklyCardData';
 import {
   ADMIN,
   ANA,
+  actionStores,
   BEN,
   customer,
   handlerDeps,
@@ -51,7 +52,7 @@ async function makeWorld(
   await seed(storage, states);
   await saveCard(cards, 'card-1', ANA, [greenfield, blueDoor]);
   const connector = await startConnector();
-  const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards };
+  const stores = actionStores(storage, cards);
   const host = await startActionBotHost(storage, handlerDeps(stores, overrides));
   return {
     storage,
@@ -438,12 +439,7 @@ describe('a missing token when an app id is set', () => {
   it('is 401 and nothing is written', async () => {
     const { storage, cards } = await openActionStorage('tok');
     await seed(storage, [greenfield]);
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
+    const stores = actionStores(storage, cards);
     const host = await startActionBotHost(storage, handlerDeps(stores), {
       appId: '11111111-2222-3333-4444-555555555555',
       appPassword: 'not-a-real-secret',

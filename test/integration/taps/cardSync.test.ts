@@ -13,6 +13,8 @@ import {
   ADMIN,
   ANA,
   ANA_IN_TAB,
+  actionStores,
+  BEN,
   customer,
   handlerDeps,
   NOW,
@@ -87,12 +89,7 @@ describe('every card of the rep follows a tap', () => {
     weekly = await sendCard(weeklyData([rowan]));
     listCard = await sendCard({ ...weeklyData([rowan]), kind: 'list' });
     digestCard = await sendCard(digest);
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
+    const stores = actionStores(storage, cards);
     bot = await startActionBotHost(storage, handlerDeps(stores));
   });
   afterEach(async () => {
@@ -117,8 +114,8 @@ describe('every card of the rep follows a tap', () => {
       .filter((a) => a.kind === 'send')
       .flatMap((a) => (a.activity.text ? [String(a.activity.text)] : []));
 
-  /** The tab's service over Ana's book, bringing her cards in the chat up to date after a save, as the wiring does. */
-  function tabRefreshingCards() {
+  /** The tab's service over a book of Rowan's (Ana's unless said), bringing the cards in the chats up to date after a save, as the wiring does. */
+  function tabRefreshingCards(owner = ANA.email) {
     const adapter = createBotAdapter(
       { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
       bot.log,
@@ -128,6 +125,7 @@ describe('every card of the rep follows a tap', () => {
       cards,
       audit: storage.audit,
       conversations: storage.conversations,
+      listings: storage.listings,
       replace: (
         reference: Record<string, unknown>,
         messageId: string,
@@ -139,7 +137,7 @@ describe('every card of the rep follows a tap', () => {
       log: bot.log,
     };
     const book = bookFromRows({
-      customers: [{ id: 'rowan', name: 'Rowan Deli', owner: ANA.email }],
+      customers: [{ id: 'rowan', name: 'Rowan Deli', owner }],
       orders: [{ customerId: 'rowan', date: '2026-10-01', amount: 500 }],
     });
     return tabServiceOn(storage, cards, book, {
@@ -234,9 +232,8 @@ describe('every card of the rep follows a tap', () => {
         throw new Error('Card row for message m-broken has a bad part count: x');
       },
     });
-    const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations };
     const log = new MemoryLog();
-    const other = await startActionBotHost(storage, handlerDeps({ ...stores, cards: failing }, { log }));
+    const other = await startActionBotHost(storage, handlerDeps(actionStores(storage, failing), { log }));
     try {
       const value = { ...tap.wonBack('rowan', 1500), runKey: digest.runKey };
       expect(
@@ -399,9 +396,8 @@ describe('every card of the rep follows a tap', () => {
           return cards.cardsFrom(conversationId, from);
         },
       });
-      const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations };
       const log = new MemoryLog();
-      const other = await startActionBotHost(storage, handlerDeps({ ...stores, cards: failing }, { log }));
+      const other = await startActionBotHost(storage, handlerDeps(actionStores(storage, failing), { log }));
       try {
         const value = tap.wonBack('rowan', 1500);
         expect(
@@ -410,6 +406,129 @@ describe('every card of the rep follows a tap', () => {
         wonBackByAda(adasCard, adminChat);
         for (const id of [weekly, listCard, digestCard]) wonBackByAda(id);
         expect(log.lines.some((l) => l.includes('m-broken'))).toBe(true);
+      } finally {
+        await other.host.close();
+      }
+    });
+  });
+
+  describe("a customer the feed moved from Ana to Ben after Monday's run", () => {
+    const benChat = `a:${BEN.userId}`;
+    let bensList: string;
+
+    beforeEach(async () => {
+      await seed(storage, [], [BEN], teams.serviceUrl);
+      // Monday's run listed Rowan Deli on Ana's card (the weekly card above), and recorded the week.
+      await storage.listings.append([
+        {
+          customerId: 'rowan',
+          week: {
+            run: 'weekly-2026-W48',
+            day: '2026-11-23',
+            owner: ANA.email,
+            kind: 'slipping',
+            chance: 60,
+            rank: 1,
+            page: 1,
+            heldOut: false,
+          },
+        },
+      ]);
+      // A new export on Tuesday names Ben: his `list` takes the row over, as it does for a moved customer.
+      await storage.state.update('rowan', (s) =>
+        s ? { ...s, owner: BEN.email, surfacedAt: null, listedAt: null, segment: null } : null,
+      );
+      bensList = await sendCard({ ...weeklyData([rowan]), kind: 'list' }, NOW, BEN);
+    });
+
+    const wonBackByBen = (id: string, inChat = chat) => {
+      const row = cardRow(shown(id, inChat), 'Rowan Deli');
+      expect(row.texts.join(' ')).toMatch(/Won back (\$1,500\/month|another \$1,500 order) by Ben Ortiz/);
+      expect(row.buttons).toEqual(['undo']);
+    };
+
+    it("Ben's tap brings Ana's cards of this week up to date, once each, as a manager's save does", async () => {
+      const value = tap.wonBack('rowan', 1500);
+      expect(
+        await post(bot.host.url, submitActivity(teams.serviceUrl, BEN, value, { replyToId: bensList })),
+      ).toBe(200);
+      expect((await storage.state.get('rowan'))?.state.recoveredValue).toBe(1500);
+      wonBackByBen(bensList, benChat);
+      for (const id of [weekly, listCard, digestCard]) wonBackByBen(id);
+      const updates = teams.activities.filter((a) => a.kind === 'update' && a.conversationId === chat);
+      expect(updates.map((a) => a.activityId).sort()).toEqual([weekly, listCard, digestCard].sort());
+
+      // Ana's card offers no second save; her Undo there is Ben's to make now, and is refused.
+      await tapOn(weekly, buttonData(shown(weekly), 'Rowan Deli', 'undo'));
+      expect(texts().at(-1)).toContain('Rowan Deli is now with Ben Ortiz');
+      expect((await storage.state.get('rowan'))?.state.recoveredValue).toBe(1500);
+    });
+
+    it("Ben's save in the tab brings Ana's cards of this week up to date", async () => {
+      const tabs = tabRefreshingCards(BEN.email);
+      const benInTab = {
+        userId: BEN.userId,
+        name: BEN.name,
+        email: BEN.email,
+        tenantId: ANA_IN_TAB.tenantId,
+      };
+      await tabs.act(benInTab, 'rowan', { action: 'won_back', value: '1500' });
+      expect((await storage.state.get('rowan'))?.state.recoveredValue).toBe(1500);
+      for (const id of [weekly, listCard, digestCard]) wonBackByBen(id);
+    });
+
+    it('a week Ana had them held out puts no card of hers in the refresh: her chat is not read', async () => {
+      const heldOut = await storage.listings.read('rowan');
+      expect(heldOut).toHaveLength(1);
+      const reads: string[] = [];
+      const counting = Object.assign(Object.create(cards) as TableCardStore, {
+        cardsFrom: async (conversationId: string, from: Parameters<TableCardStore['cardsFrom']>[1]) => {
+          reads.push(conversationId);
+          return cards.cardsFrom(conversationId, from);
+        },
+      });
+      const stores = {
+        state: storage.state,
+        audit: storage.audit,
+        conversations: storage.conversations,
+        listings: {
+          read: async () => heldOut.map((w) => ({ ...w, rank: null, page: null, heldOut: true })),
+        },
+      };
+      const other = await startActionBotHost(storage, handlerDeps({ ...stores, cards: counting }));
+      try {
+        const value = tap.wonBack('rowan', 1500);
+        expect(
+          await post(other.host.url, submitActivity(teams.serviceUrl, BEN, value, { replyToId: bensList })),
+        ).toBe(200);
+        expect(reads).toEqual([benChat]);
+      } finally {
+        await other.host.close();
+      }
+    });
+
+    it("listings that cannot be read leave Ben's tap answered and his own cards refreshed", async () => {
+      const log = new MemoryLog();
+      const stores = {
+        state: storage.state,
+        audit: storage.audit,
+        conversations: storage.conversations,
+        listings: {
+          read: async (): Promise<never> => {
+            throw new Error('listed weeks are not JSON');
+          },
+        },
+        cards,
+      };
+      const bensOther = await sendCard(weeklyData([rowan]), NOW, BEN);
+      const other = await startActionBotHost(storage, handlerDeps(stores, { log }));
+      try {
+        const value = tap.wonBack('rowan', 1500);
+        expect(
+          await post(other.host.url, submitActivity(teams.serviceUrl, BEN, value, { replyToId: bensList })),
+        ).toBe(200);
+        for (const id of [bensList, bensOther]) wonBackByBen(id, benChat);
+        expect(log.lines.some((l) => l.includes('listed weeks are not JSON'))).toBe(true);
       } finally {
         await other.host.close();
       }

@@ -17,6 +17,7 @@ import { slipBook } from '../../unit/weekly/scoredFixture';
 import {
   ADMIN,
   ANA,
+  actionStores,
   adminSlipping,
   BEN,
   customer,
@@ -65,12 +66,7 @@ describe('text commands', () => {
   let host: Awaited<ReturnType<typeof startActionBotHost>>;
 
   async function start(overrides: Partial<ActionHandlerDeps> = {}): Promise<void> {
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
+    const stores = actionStores(storage, cards);
     host = await startActionBotHost(storage, handlerDeps(stores, { listsNow, ...overrides }));
   }
   const say = (text: string, user = ANA) => post(host.host.url, textActivity(connector.url, user, text));

@@ -17,7 +17,7 @@ import {
 } from '../../helpers/playground';
 import { weeklyData } from '../../helpers/weeklyCardData';
 import { eventually, MemoryLog } from '../bot/recordingPorts';
-import { customer, handlerDeps, openActionStorage, TODAY, tap } from './actionHarness';
+import { actionStores, customer, handlerDeps, openActionStorage, TODAY, tap } from './actionHarness';
 import { cardRow } from './cardRows';
 
 // The whole loop with a real Teams client stand-in: the Agents Playground installs the app (the rep
@@ -49,12 +49,7 @@ describe('rep actions through the Agents Playground', () => {
   beforeAll(async () => {
     ({ storage, cards } = await openActionStorage('pg'));
     await storage.state.writeChanged(new Map(), [greenfield, blueDoor, harbour]);
-    const stores: ActionStores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
+    const stores: ActionStores = actionStores(storage, cards);
     runtime = createBotRuntime({
       bot: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
       store: storage.conversations,

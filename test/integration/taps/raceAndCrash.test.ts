@@ -14,6 +14,7 @@ import {
   ADMIN,
   ANA,
   ANA_IN_TAB,
+  actionStores,
   advancingClock,
   customer,
   handlerDeps,
@@ -54,7 +55,7 @@ beforeEach(async () => {
   await seed(storage, [greenfield]);
   await saveCard(cards, 'card-1', ANA, [greenfield]);
   await saveCard(cards, 'card-admin', ADMIN, [greenfield]);
-  stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards };
+  stores = actionStores(storage, cards);
   clock = advancingClock();
 });
 

@@ -11,6 +11,7 @@ import {
   type ActionChat,
   ADMIN,
   ANA,
+  actionStores,
   adminSlipBook,
   customer,
   handlerDeps,
@@ -103,12 +104,7 @@ describe('`list` delivered twice', () => {
       tablePrefix: bot.tablePrefix,
       cardPolicies: [cutOff],
     });
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
+    const stores = actionStores(storage, cards);
     const readBook = async () => {
       await readFor;
       return { book };
@@ -190,6 +186,7 @@ describe('`list` delivered twice', () => {
       state: bot.storage.state,
       audit: bot.storage.audit,
       conversations: bot.storage.conversations,
+      listings: bot.storage.listings,
       cards: bot.cards,
     };
     const readBook = async () => {

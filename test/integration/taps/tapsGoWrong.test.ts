@@ -5,6 +5,7 @@ import { FakeTeamsConnector } from '../../fakes/teamsConnector';
 import { findAll, type Node } from '../../unit/cards/cardWalk';
 import {
   ANA,
+  actionStores,
   customer,
   handlerDeps,
   openActionStorage,
@@ -35,7 +36,7 @@ async function makeWorld(): Promise<World> {
   await seed(storage, [greenfield]);
   await saveCard(cards, 'card-1', ANA, [greenfield]);
   const connector = await startConnector();
-  const stores = { state: storage.state, audit: storage.audit, conversations: storage.conversations, cards };
+  const stores = actionStores(storage, cards);
   const host = await startActionBotHost(storage, handlerDeps(stores));
   return {
     storage,
@@ -144,12 +145,7 @@ describe('a tap while Teams is busy with the same chat', () => {
     );
     cardId = ((await posted.json()) as { id: string }).id;
     await saveCard(opened.cards, cardId, ANA, [greenfield]);
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards: opened.cards,
-    };
+    const stores = actionStores(storage, opened.cards);
     host = await startActionBotHost(storage, handlerDeps(stores));
   });
   afterEach(async () => {

@@ -10,6 +10,7 @@ import { ofType, perRepFigures } from '../../unit/cards/cardWalk';
 import {
   ANA,
   ANA_IN_TAB,
+  actionStores,
   customer,
   handlerDeps,
   NOW,
@@ -46,12 +47,7 @@ describe('a value won back reads the same everywhere', () => {
     await seed(storage, [oak, elm]);
     await saveSentCard(cards, 'card-1', ANA.userId, card, { conversationId: `a:${ANA.userId}`, now: NOW });
     connector = await startConnector();
-    const stores = {
-      state: storage.state,
-      audit: storage.audit,
-      conversations: storage.conversations,
-      cards,
-    };
+    const stores = actionStores(storage, cards);
     host = await startActionBotHost(storage, handlerDeps(stores, { cardFormat: money }));
   });
   afterEach(async () => {

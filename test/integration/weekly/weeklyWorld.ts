@@ -22,6 +22,7 @@ import { openStorage, type RunLedger, type Storage } from '../../../storage';
 import { openCardStore, type TableCardStore } from '../../../storage/cardStore';
 import { createTabService, type TabServiceDeps } from '../../../tabs/api/tabService';
 import { FakeTeamsConnector } from '../../fakes/teamsConnector';
+import { actionStores } from '../../helpers/actionStores';
 import { bookFromRows, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 import { texts } from '../../unit/cards/cardWalk';
 
@@ -42,12 +43,7 @@ export interface WeeklyWorld {
 
 /** The world's tables as the bot's taps and commands read and write them. */
 export function actionStoresOf(world: Pick<WeeklyWorld, 'storage' | 'cards'>): ActionStores {
-  return {
-    state: world.storage.state,
-    audit: world.storage.audit,
-    conversations: world.storage.conversations,
-    cards: world.cards,
-  };
+  return actionStores(world.storage, world.cards);
 }
 
 /**
