@@ -8,7 +8,7 @@ import { MAX_TEXT_PIECES, TEXT_PIECE, textPieces } from './textPieces';
 /**
  * The run ledger: PartitionKey = run key (`weekly-2026-W48`, `monthly-2026-11`); RowKey `run` for
  * the run itself, `d_<rep id>` per rep handled, `s_<rep id>` per rep a send was started for (the
- * claim), `notice` / `notice_feed` / `notice_rules` per admins' notice posted. Rep and notice rows
+ * claim), `notice` / `notice_feed` / `notice_rules` / `notice_wait_<end>` per admins' notice posted. Rep and notice rows
  * are inserts only (409 = already there), so a repeated or crashed run can tell what it already did
  * and does nothing twice; a claim is only ever taken over with its ETag. One row stands apart from
  * the runs, PartitionKey `rules` RowKey `last_good`: the rules file as last read valid, which the
@@ -23,9 +23,10 @@ const DELIVERY_END = 'd`'; // the character after '_'
 
 /**
  * Which admins' notice: the end-of-run account, the feed that stopped the run, a rules file that is
- * not valid, or (the monthly summary) no team channel to post in.
+ * not valid, (the monthly summary) no team channel to post in, or (`wait_<end>`, one per end of a
+ * wait Teams asked for) the reps whose card failed again once that wait was over.
  */
-export type NoticeKind = 'run' | 'feed' | 'rules' | 'channel';
+export type NoticeKind = 'run' | 'feed' | 'rules' | 'channel' | `wait_${string}`;
 const noticeRow = (kind: NoticeKind) => (kind === 'run' ? NOTICE : `${NOTICE}_${kind}`);
 
 const GOOD_RULES_PARTITION = 'rules';

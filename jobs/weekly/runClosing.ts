@@ -1,4 +1,4 @@
-import type { RunLedger } from '../../storage/runLedger';
+import type { NoticeKind, RunLedger } from '../../storage/runLedger';
 import { type AdminNotifier, noticeToKeep, postOnce } from './weeklyNotice';
 import { ledgerSummary, type NotReached, type RepOutcome, type WeeklyRunDone } from './weeklyReport';
 import { willRetry } from './weeklyRetry';
@@ -10,7 +10,14 @@ interface ClosingReport {
   notReached: NotReached[];
   retry: WeeklyRunDone['retry'];
   adminNotice: WeeklyRunDone['adminNotice'];
+  afterWaitNotice?: WeeklyRunDone['afterWaitNotice'];
   durationMs: number;
+}
+
+/** A notice of its own a closing posts once beside the run's (see closeRun). */
+export interface FurtherNotice {
+  kind: NoticeKind;
+  text: string;
 }
 
 export interface RunClosing {
@@ -22,13 +29,20 @@ export interface RunClosing {
   extraAttempts: number;
   /** Milliseconds since the tick started. */
   elapsedMs: () => number;
+  /**
+   * The notice of reps who got no card after the wait Teams asked for (weeklyAfterWait.ts): final
+   * whatever the run does next, so posted now, once per its kind, before the row is finished (a
+   * tick run again after a crash finds the notice recorded and does not post it twice).
+   */
+  afterWait?: FurtherNotice;
 }
 
 /**
  * The closing the weekly and daily runs share. When failed reps are tried again on a later tick, or
  * reps wait for their own send time, the admins' notice waits for the last attempt; otherwise
- * `noticeText`, when given, is posted once. Then the run row is finished with the report (without
- * the per-rep list the ledger's rows hold).
+ * `noticeText`, when given, is posted once; so is the notice of reps who got no card after a wait
+ * Teams asked for (`afterWait`), whatever follows. Then the run row is finished with the report
+ * (without the per-rep list the ledger's rows hold).
  */
 export async function closeRun<R extends ClosingReport>(
   report: R,
@@ -48,6 +62,13 @@ export async function closeRun<R extends ClosingReport>(
   } else if (noticeText) {
     text = noticeText(report);
     report.adminNotice = await postOnce(text, { runKey: run.runKey, at: run.at, kind: 'run' }, deps);
+  }
+  if (run.afterWait) {
+    report.afterWaitNotice = await postOnce(
+      run.afterWait.text,
+      { runKey: run.runKey, at: run.at, kind: run.afterWait.kind },
+      deps,
+    );
   }
   report.durationMs = Math.round(run.elapsedMs());
   // A notice that could not be posted stays on the run row: later ticks of the run key try it again.
