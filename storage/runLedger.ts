@@ -28,6 +28,15 @@ const DELIVERY_END = 'd`'; // the character after '_'
  */
 export type NoticeKind = 'run' | 'feed' | 'rules' | 'channel' | `wait_${string}`;
 const noticeRow = (kind: NoticeKind) => (kind === 'run' ? NOTICE : `${NOTICE}_${kind}`);
+const noticeKindSchema = z.custom<NoticeKind>(
+  (v) => typeof v === 'string' && (['run', 'feed', 'rules', 'channel'].includes(v) || v.startsWith('wait_')),
+);
+
+/** An admins' notice a finished run could not post, kept on its row for a later tick: its text and kind. */
+export interface PendingNotice {
+  text: string;
+  kind: NoticeKind;
+}
 
 const GOOD_RULES_PARTITION = 'rules';
 const GOOD_RULES_ROW = 'last_good';
@@ -80,6 +89,8 @@ const runSchema = z.object({
   report: z.string().optional(),
   /** The admins' notice a finished run could not post, for a later tick to post. */
   pendingNotice: z.string().optional(),
+  /** Its kind, when not the run's own notice (rows before it have none). */
+  pendingKind: noticeKindSchema.optional(),
 });
 export type RunRecord = z.output<typeof runSchema>;
 
@@ -91,10 +102,10 @@ export interface RunLedger {
   /** Marks a run as started; `started: false` when it had already been started (the earlier record is returned). */
   startRun(runKey: string, at: string): Promise<{ started: boolean; run: RunRecord }>;
   /**
-   * Marks a run as finished with its report (JSON-serialisable, under 30k characters) and, when its
-   * admins' notice could not be posted, that notice's text.
+   * Marks a run as finished with its report (JSON-serialisable, under 30k characters) and, when an
+   * admins' notice of it could not be posted, that notice.
    */
-  finishRun(runKey: string, at: string, report: unknown, pendingNotice?: string): Promise<RunRecord>;
+  finishRun(runKey: string, at: string, report: unknown, pending?: PendingNotice): Promise<RunRecord>;
   getRun(runKey: string): Promise<RunRecord | null>;
   /** The latest run key from `fromKey` (inclusive) to `beforeKey` (exclusive) whose run finished; null when none. */
   lastFinished(fromKey: string, beforeKey: string): Promise<string | null>;
@@ -160,7 +171,7 @@ export class TableRunLedger implements RunLedger {
     return { started: false, run: existing };
   }
 
-  async finishRun(runKey: string, at: string, report: unknown, pendingNotice?: string): Promise<RunRecord> {
+  async finishRun(runKey: string, at: string, report: unknown, pending?: PendingNotice): Promise<RunRecord> {
     const text = JSON.stringify(report);
     if (text.length > MAX_REPORT_CHARS)
       throw new Error(`Run report is ${text.length} characters; the limit is ${MAX_REPORT_CHARS}`);
@@ -170,7 +181,8 @@ export class TableRunLedger implements RunLedger {
       startedAt: current?.startedAt ?? at,
       finishedAt: z.iso.datetime({ offset: true }).parse(at),
       report: text,
-      ...(pendingNotice === undefined ? {} : { pendingNotice: pendingNotice.slice(0, MAX_REPORT_CHARS) }),
+      ...(pending === undefined ? {} : { pendingNotice: pending.text.slice(0, MAX_REPORT_CHARS) }),
+      ...(pending === undefined || pending.kind === 'run' ? {} : { pendingKind: pending.kind }),
     };
     await naming(this.endpoint, () =>
       this.client.upsertEntity({ partitionKey: idKey(runKey), rowKey: RUN, ...run }, 'Replace'),

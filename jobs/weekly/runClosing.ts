@@ -1,4 +1,4 @@
-import type { NoticeKind, RunLedger } from '../../storage/runLedger';
+import type { NoticeKind, PendingNotice, RunLedger } from '../../storage/runLedger';
 import { type AdminNotifier, noticeToKeep, postOnce } from './weeklyNotice';
 import { ledgerSummary, type NotReached, type RepOutcome, type WeeklyRunDone } from './weeklyReport';
 import { willRetry } from './weeklyRetry';
@@ -35,6 +35,11 @@ export interface RunClosing {
    * tick run again after a crash finds the notice recorded and does not post it twice).
    */
   afterWait?: FurtherNotice;
+  /**
+   * A notice other than the run's own an earlier tick could not post (pendingNoticeOf): tried again
+   * now, and kept while it fails. The run's own is not: this closing posts it afresh.
+   */
+  earlierPending?: PendingNotice | null;
 }
 
 /**
@@ -63,12 +68,21 @@ export async function closeRun<R extends ClosingReport>(
     text = noticeText(report);
     report.adminNotice = await postOnce(text, { runKey: run.runKey, at: run.at, kind: 'run' }, deps);
   }
+  // A notice of its own that cannot be posted is kept, unless the run's own is (which names the
+  // same reps, and a row keeps one).
+  let unposted: PendingNotice | undefined;
+  const earlier = run.earlierPending;
+  if (earlier && earlier.kind !== 'run') {
+    const result = await postOnce(earlier.text, { runKey: run.runKey, at: run.at, kind: earlier.kind }, deps);
+    unposted = noticeToKeep(result, earlier);
+  }
   if (run.afterWait) {
     report.afterWaitNotice = await postOnce(
       run.afterWait.text,
       { runKey: run.runKey, at: run.at, kind: run.afterWait.kind },
       deps,
     );
+    unposted = noticeToKeep(report.afterWaitNotice, run.afterWait) ?? unposted;
   }
   report.durationMs = Math.round(run.elapsedMs());
   // A notice that could not be posted stays on the run row: later ticks of the run key try it again.
@@ -76,6 +90,6 @@ export async function closeRun<R extends ClosingReport>(
     run.runKey,
     new Date(run.now.getTime() + report.durationMs).toISOString(),
     ledgerSummary(report),
-    noticeToKeep(report.adminNotice, text),
+    noticeToKeep(report.adminNotice, { text, kind: 'run' }) ?? unposted,
   );
 }

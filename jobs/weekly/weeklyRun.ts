@@ -39,7 +39,7 @@ import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { lastCardsOptions } from './weeklyLastRun';
 import { countGates } from './weeklyLists';
-import type { AdminNotifier } from './weeklyNotice';
+import { type AdminNotifier, pendingNoticeOf } from './weeklyNotice';
 import { planWeekOfCards, type WeekPlan } from './weeklyPlan';
 import { type RefusedCustomer, setAsideUnstorable } from './weeklyRefused';
 import { storedOwnerOf } from './weeklyRepDirectory';
@@ -349,6 +349,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       attempt,
       extraAttempts,
       elapsedMs: () => clock() - started,
+      earlierPending: pendingNoticeOf(previousRun),
       ...(noCard.length > 0 && waitEnded
         ? {
             afterWait: {

@@ -263,6 +263,33 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(notices[1]).toContain('they removed the app on Mon 23 Nov');
     });
 
+    it('the notice of no card after the wait cannot be posted: a later tick posts it, once', async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+      let answer: 'posted' | 'failed' = 'failed';
+      const tried: string[] = [];
+      const flaky = depsFor(world, book, {
+        notifyAdmins: async (text) => {
+          tried.push(text);
+          if (answer === 'posted') notices.push(text);
+          return answer;
+        },
+      });
+      const flakyAt = async (n: number) => {
+        clock = tick(n).getTime();
+        return runWeekly(flaky, { now: tick(n) });
+      };
+      for (let n = 8; n < 10; n++) await flakyAt(n);
+      expect(tried.filter((t) => t.includes('got no card after the wait'))).toHaveLength(1);
+      expect(notices).toHaveLength(1);
+      answer = 'posted';
+      for (let n = 10; n < 14; n++) await flakyAt(n);
+      expect(notices).toHaveLength(2);
+      expect(notices[1]).toContain('1 rep got no card after the wait Teams asked for');
+      expect(notices[1]).toContain(`Rep ${BEN} (${BEN})`);
+    });
+
     it('two reps whose waits end at different times, each refused after it: the admins hear of each, once', async () => {
       const CAL = 'cal@x.com';
       await installReps(world, [CAL]);
