@@ -30,9 +30,10 @@ export interface RunClosing {
   /** Milliseconds since the tick started. */
   elapsedMs: () => number;
   /**
-   * The notice of reps who got no card after the wait Teams asked for (weeklyAfterWait.ts): final
-   * whatever the run does next, so posted now, once per its kind, before the row is finished (a
-   * tick run again after a crash finds the notice recorded and does not post it twice).
+   * The notice of reps who got no card after the wait Teams asked for (weeklyAfterWait.ts), when
+   * the run's own notice, posted on an earlier tick, said their card would follow: posted now, once
+   * per its kind, before the row is finished (a tick run again after a crash finds the notice
+   * recorded and does not post it twice).
    */
   afterWait?: FurtherNotice;
   /**
@@ -45,9 +46,9 @@ export interface RunClosing {
 /**
  * The closing the weekly and daily runs share. When failed reps are tried again on a later tick, or
  * reps wait for their own send time, the admins' notice waits for the last attempt; otherwise
- * `noticeText`, when given, is posted once; so is the notice of reps who got no card after a wait
- * Teams asked for (`afterWait`), whatever follows. Then the run row is finished with the report
- * (without the per-rep list the ledger's rows hold).
+ * `noticeText`, when given, is posted once; so is, after it, the notice of reps who got no card
+ * after a wait Teams asked for (`afterWait`). Then the run row is finished with the report (without
+ * the per-rep list the ledger's rows hold).
  */
 export async function closeRun<R extends ClosingReport>(
   report: R,
@@ -76,7 +77,9 @@ export async function closeRun<R extends ClosingReport>(
     const result = await postOnce(earlier.text, { runKey: run.runKey, at: run.at, kind: earlier.kind }, deps);
     unposted = noticeToKeep(result, earlier);
   }
-  if (run.afterWait) {
+  // Only once the run's own notice went out on an earlier tick: one posted or kept now, or one
+  // still deferred, is this tick's account or a later one's, which names these reps itself.
+  if (run.afterWait && report.adminNotice === 'already_sent') {
     report.afterWaitNotice = await postOnce(
       run.afterWait.text,
       { runKey: run.runKey, at: run.at, kind: run.afterWait.kind },
