@@ -321,6 +321,37 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(0);
     });
 
+    it("a notice of no card after one rep's wait that cannot be posted survives the ticks of another's wait", async () => {
+      const CAL = 'cal@x.com';
+      await installReps(world, [CAL]);
+      let answer: 'posted' | 'no_recipient' = 'posted';
+      const three = depsFor(world, slippingBook([ANA, BEN, CAL], { slipping: 1 }), {
+        notifyAdmins: async (text) => {
+          if (answer === 'posted') notices.push(text);
+          return answer;
+        },
+      });
+      const threeAt = async (n: number) => {
+        clock = tick(n).getTime();
+        return runWeekly(three, { now: tick(n) });
+      };
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      world.fake.throttleConversationUntil(conversationOf(CAL), tick(12).getTime() - 60_000);
+      for (let n = 0; n < 4; n++) completed(await threeAt(n));
+      expect(notices).toHaveLength(1);
+      world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+      world.fake.injectForConversation(conversationOf(CAL), { status: 503 });
+      // No admin can be reached while Ben's wait ends and after; they can when Cal's does.
+      answer = 'no_recipient';
+      for (let n = 4; n < 12; n++) await threeAt(n);
+      answer = 'posted';
+      for (let n = 12; n < 20; n++) await threeAt(n);
+      const afterWait = notices.slice(1);
+      expect(afterWait).toHaveLength(2);
+      expect(afterWait.filter((t) => t.includes(`Rep ${BEN} (${BEN})`))).toHaveLength(1);
+      expect(afterWait.filter((t) => t.includes(`Rep ${CAL} (${CAL})`))).toHaveLength(1);
+    });
+
     it('refused with a 403 after the wait (he blocked the chat): the admins are told once, with what to do', async () => {
       world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
       for (let n = 0; n < 4; n++) completed(await at(n));
