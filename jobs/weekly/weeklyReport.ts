@@ -373,6 +373,8 @@ export function weeklyReportText(
     lines.push(`Left out: customer ${r.customerId}: storage would refuse the row (${r.reason})`);
   const notice = noticeLine(report.adminNotice);
   if (notice) lines.push(notice);
+  const afterWaitNotice = afterWaitNoticeLine(report.afterWaitNotice);
+  if (afterWaitNotice) lines.push(afterWaitNotice);
   if (report.notReached.length > 0) {
     lines.push('Not reached:');
     for (const n of report.notReached.slice(0, LISTED_IN_TEXT)) lines.push(`- ${rep(n.rep)}: ${n.detail}`);
@@ -395,6 +397,22 @@ function teamsWaitLine(waits: readonly NotReached[], wording: DateWording, rep: 
     `${plural(waits.length, 'rep')} ${waits.length === 1 ? 'waits' : 'wait'} for Teams, tried once the wait is over: ` +
     `${each.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`
   );
+}
+
+/** What became of the notice of reps with no card after a wait Teams asked for, for the log; nothing when there was none. */
+function afterWaitNoticeLine(notice: WeeklyRunDone['afterWaitNotice']): string | null {
+  switch (notice) {
+    case undefined:
+    case 'not_configured':
+      return null;
+    case 'posted':
+      return 'The admins were sent a notice of the reps with no card after the wait Teams asked for.';
+    case 'already_sent':
+      return 'The admins were sent the notice of the reps with no card after the wait earlier: not sent again.';
+    case 'no_recipient':
+    case 'failed':
+      return 'The notice of the reps with no card after the wait could not be posted: it is tried again on each tick this week.';
+  }
 }
 
 /** What became of the admins' notice, for the log; nothing when none was needed (the notice's own text). */
