@@ -8,7 +8,7 @@ import { MAX_TEXT_PIECES, TEXT_PIECE, textPieces } from './textPieces';
 /**
  * The run ledger: PartitionKey = run key (`weekly-2026-W48`, `monthly-2026-11`); RowKey `run` for
  * the run itself, `d_<rep id>` per rep handled, `s_<rep id>` per rep a send was started for (the
- * claim), `notice` / `notice_feed` / `notice_rules` per admins' notice posted. Rep and notice rows
+ * claim), `notice` / `notice_feed` / `notice_rules` / `notice_wait_<end>` per admins' notice posted. Rep and notice rows
  * are inserts only (409 = already there), so a repeated or crashed run can tell what it already did
  * and does nothing twice; a claim is only ever taken over with its ETag. One row stands apart from
  * the runs, PartitionKey `rules` RowKey `last_good`: the rules file as last read valid, which the
@@ -23,10 +23,20 @@ const DELIVERY_END = 'd`'; // the character after '_'
 
 /**
  * Which admins' notice: the end-of-run account, the feed that stopped the run, a rules file that is
- * not valid, or (the monthly summary) no team channel to post in.
+ * not valid, (the monthly summary) no team channel to post in, or (`wait_<end>`, one per end of a
+ * wait Teams asked for) the reps whose card failed again once that wait was over.
  */
-export type NoticeKind = 'run' | 'feed' | 'rules' | 'channel';
+export type NoticeKind = 'run' | 'feed' | 'rules' | 'channel' | `wait_${string}`;
 const noticeRow = (kind: NoticeKind) => (kind === 'run' ? NOTICE : `${NOTICE}_${kind}`);
+const noticeKindSchema = z.custom<NoticeKind>(
+  (v) => typeof v === 'string' && (['run', 'feed', 'rules', 'channel'].includes(v) || v.startsWith('wait_')),
+);
+
+/** An admins' notice a finished run could not post, kept on its row for a later tick: its text and kind. */
+export interface PendingNotice {
+  text: string;
+  kind: NoticeKind;
+}
 
 const GOOD_RULES_PARTITION = 'rules';
 const GOOD_RULES_ROW = 'last_good';
@@ -79,6 +89,8 @@ const runSchema = z.object({
   report: z.string().optional(),
   /** The admins' notice a finished run could not post, for a later tick to post. */
   pendingNotice: z.string().optional(),
+  /** Its kind, when not the run's own notice (rows before it have none). */
+  pendingKind: noticeKindSchema.optional(),
 });
 export type RunRecord = z.output<typeof runSchema>;
 
@@ -90,10 +102,10 @@ export interface RunLedger {
   /** Marks a run as started; `started: false` when it had already been started (the earlier record is returned). */
   startRun(runKey: string, at: string): Promise<{ started: boolean; run: RunRecord }>;
   /**
-   * Marks a run as finished with its report (JSON-serialisable, under 30k characters) and, when its
-   * admins' notice could not be posted, that notice's text.
+   * Marks a run as finished with its report (JSON-serialisable, under 30k characters) and, when an
+   * admins' notice of it could not be posted, that notice.
    */
-  finishRun(runKey: string, at: string, report: unknown, pendingNotice?: string): Promise<RunRecord>;
+  finishRun(runKey: string, at: string, report: unknown, pending?: PendingNotice): Promise<RunRecord>;
   getRun(runKey: string): Promise<RunRecord | null>;
   /** The latest run key from `fromKey` (inclusive) to `beforeKey` (exclusive) whose run finished; null when none. */
   lastFinished(fromKey: string, beforeKey: string): Promise<string | null>;
@@ -159,7 +171,7 @@ export class TableRunLedger implements RunLedger {
     return { started: false, run: existing };
   }
 
-  async finishRun(runKey: string, at: string, report: unknown, pendingNotice?: string): Promise<RunRecord> {
+  async finishRun(runKey: string, at: string, report: unknown, pending?: PendingNotice): Promise<RunRecord> {
     const text = JSON.stringify(report);
     if (text.length > MAX_REPORT_CHARS)
       throw new Error(`Run report is ${text.length} characters; the limit is ${MAX_REPORT_CHARS}`);
@@ -169,7 +181,8 @@ export class TableRunLedger implements RunLedger {
       startedAt: current?.startedAt ?? at,
       finishedAt: z.iso.datetime({ offset: true }).parse(at),
       report: text,
-      ...(pendingNotice === undefined ? {} : { pendingNotice: pendingNotice.slice(0, MAX_REPORT_CHARS) }),
+      ...(pending === undefined ? {} : { pendingNotice: pending.text.slice(0, MAX_REPORT_CHARS) }),
+      ...(pending === undefined || pending.kind === 'run' ? {} : { pendingKind: pending.kind }),
     };
     await naming(this.endpoint, () =>
       this.client.upsertEntity({ partitionKey: idKey(runKey), rowKey: RUN, ...run }, 'Replace'),

@@ -10,7 +10,7 @@ import type { Rules } from '../../rules/rulesSchema';
 import type { RunRecord, Storage } from '../../storage';
 import { logRulesInUse } from './rulesFileNotice';
 import { type FeedStoppedRun, readFeedOrStop, stopForFeed } from './weeklyFeedStop';
-import { type AdminNotifier, type RunNotice, retryNotice } from './weeklyNotice';
+import { type AdminNotifier, pendingNoticeOf, type RunNotice, retryNotice } from './weeklyNotice';
 import { repDirectory, withRepOwners } from './weeklyRepDirectory';
 import type { WeeklyFeedStopped } from './weeklyReport';
 import { decideAttempt, previousAttempt } from './weeklyRetry';
@@ -112,7 +112,7 @@ export async function alreadyRan(
   now: Date,
 ): Promise<AlreadyRan> {
   if (opening.inProgressSince) return { status: 'not_due', runKey, reason: 'in_progress' };
-  const pending = opening.run?.pendingNotice;
+  const pending = pendingNoticeOf(opening.run);
   if (!pending) return { status: 'not_due', runKey, reason: 'already_ran' };
   const adminNotice = await retryNotice(deps, runKey, pending, now);
   return { status: 'not_due', runKey, reason: 'already_ran', adminNotice };

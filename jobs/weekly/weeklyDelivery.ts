@@ -135,7 +135,10 @@ export async function sendClaimed(
   tally: DeliveryTally,
 ): Promise<RepOutcome> {
   const turn = await takeSendClaim(ctx, rep, () => recordSavedCard(ctx, rep, conversation));
-  if (!turn.send) return 'earlier' in turn ? turn.earlier : { rep, status: 'failed', error: turn.error };
+  if (!turn.send)
+    return 'earlier' in turn
+      ? turn.earlier
+      : { rep, status: 'failed', error: turn.error, ...(turn.elsewhere ? { elsewhere: true } : {}) };
   const sent = await ctx.sender(conversation.reference, message.card, message.summary);
   tally.attempts += sent.attempts ?? 1;
   tally.retries += sent.retries ?? 0;
@@ -173,8 +176,14 @@ export async function sendClaimed(
   }
 }
 
-/** Whether this caller sends now, or what stands instead: the send found to have happened, or why not. */
-export type ClaimTurn<T> = { send: true } | { send: false; earlier: T } | { send: false; error: string };
+/**
+ * Whether this caller sends now, or what stands instead: the send found to have happened, or why not
+ * (`elsewhere`: another instance is sending it, and answers for it).
+ */
+export type ClaimTurn<T> =
+  | { send: true }
+  | { send: false; earlier: T }
+  | { send: false; error: string; elsewhere?: true };
 
 /**
  * Claims one recipient's send of this run in the ledger before it goes out (an insert: of two
@@ -198,6 +207,7 @@ export async function takeSendClaim<T>(
     return {
       send: false,
       error: `a send started at ${claim.at} is still under way: settled on a later tick`,
+      elsewhere: true,
     };
   const earlier = await findEarlier();
   if (earlier !== null) return { send: false, earlier };
@@ -208,7 +218,11 @@ export async function takeSendClaim<T>(
     };
   if (await ctx.runs.retakeClaim(ctx.runKey, recipient, claim, runTime(ctx).toISOString()))
     return { send: true };
-  return { send: false, error: 'another instance took over the send: settled on a later tick' };
+  return {
+    send: false,
+    error: 'another instance took over the send: settled on a later tick',
+    elsewhere: true,
+  };
 }
 
 /**

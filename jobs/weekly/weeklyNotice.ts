@@ -1,7 +1,8 @@
 import type { CardSender, Log } from '../../bot/ports';
 import { buildRunNoticeCard } from '../../cards/runNoticeCard';
+import type { RunRecord } from '../../storage';
 import type { ConversationStore } from '../../storage/conversationStore';
-import type { NoticeKind, RunLedger } from '../../storage/runLedger';
+import type { NoticeKind, PendingNotice, RunLedger } from '../../storage/runLedger';
 
 /** What posting the notice came to: at least one admin got it, nobody could be addressed, or every post failed. */
 export type NoticeResult = 'posted' | 'no_recipient' | 'failed';
@@ -42,11 +43,17 @@ export async function postOnce(
 }
 
 /**
- * The text a finished run keeps on its run row: its notice when it could not be posted, for later
- * ticks of the run key (retryNotice) to try again; nothing otherwise.
+ * The notice a finished run keeps on its run row: one that could not be posted, for later ticks of
+ * the run key (retryNotice) to try again; nothing otherwise.
  */
-export function noticeToKeep(result: string, text: string): string | undefined {
-  return result === 'failed' || result === 'no_recipient' ? text : undefined;
+export function noticeToKeep(result: string, notice: PendingNotice): PendingNotice | undefined {
+  return result === 'failed' || result === 'no_recipient' ? notice : undefined;
+}
+
+/** The notice a finished run's row keeps for a later tick to post (noticeToKeep); null when none. */
+export function pendingNoticeOf(run: RunRecord | null): PendingNotice | null {
+  if (!run?.pendingNotice) return null;
+  return { text: run.pendingNotice, kind: run.pendingKind ?? 'run' };
 }
 
 /**
@@ -61,10 +68,10 @@ export async function retryNotice(
     log: Pick<Log, 'info' | 'warn'>;
   },
   runKey: string,
-  text: string,
+  pending: PendingNotice,
   now: Date,
 ): Promise<NoticeResult | 'not_configured' | 'already_sent'> {
-  const result = await postOnce(text, { runKey, at: now.toISOString(), kind: 'run' }, deps);
+  const result = await postOnce(pending.text, { runKey, at: now.toISOString(), kind: pending.kind }, deps);
   if (result === 'posted')
     deps.log.info(`run ${runKey}: the admins' notice posted on a later tick`, { runKey });
   else if (result === 'failed' || result === 'no_recipient')

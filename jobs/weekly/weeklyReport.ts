@@ -20,8 +20,11 @@ export type RepOutcome =
    * removals were kept); removedName: their Teams display name then, for the admins' notice.
    */
   | { rep: string; status: 'no_conversation'; removedOn?: string; removedName?: string }
-  /** retryAt: Teams asked (429) to wait until then before the next message to them (ISO). */
-  | { rep: string; status: 'failed'; error: string; retryAt?: string }
+  /**
+   * retryAt: Teams asked (429) to wait until then before the next message to them (ISO); elsewhere:
+   * another instance is sending their card (its claim, weeklyClaims.ts), and its run answers for it.
+   */
+  | { rep: string; status: 'failed'; error: string; retryAt?: string; elsewhere?: true }
   /** The rep's own send time (their zone's) has not come yet: a later tick of the run sends it, at `until`. */
   | { rep: string; status: 'waiting'; until: string };
 
@@ -62,6 +65,8 @@ export interface WeeklyRunDone {
   retry: 'next_tick' | 'rep_time' | 'none';
   /** When the next waiting rep's card goes out (ISO): the run's next tick that sends anything. */
   nextSendAt?: string;
+  /** When the timer ticks next (ISO): a rep Teams asked to wait past it is not tried then (rows before have none). */
+  nextTickAt?: string;
   /** When the first rep Teams asked (429) to wait is sent their card, once the wait is over (ISO; weeklyAfterWait.ts). */
   afterWaitAt?: string;
   /** lastOrderDay: the newest order day the run read (YYYY-MM-DD), for next week's replay of its cards. */
@@ -111,6 +116,8 @@ export interface WeeklyRunDone {
   };
   /** deferred: a retry follows, or reps wait for their own send time, and the notice waits for the run's end. */
   adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred' | 'already_sent';
+  /** The notice of reps who got no card after the wait Teams asked for, when any did not (weeklyAfterWait.ts). */
+  afterWaitNotice?: NoticeResult | 'not_configured' | 'already_sent';
   durationMs: number;
   /**
    * prepare: start to the first card (feed, states, scoring, the listed rows stored); then, side by
@@ -308,16 +315,22 @@ export function weeklyReportText(
       waitingCount(c.waiting) +
       (report.attempt > 1 ? ` (attempt ${report.attempt}).` : '.'),
   ];
-  const retried = failedRetriedLine('card', c.failed, report.retry);
   // Reps Teams asked to wait get their card on a later tick once the wait is over (said per rep below).
-  const afterWait = report.notReached.filter((n) => n.retryAt !== undefined).length;
+  const onTeamsWait = report.notReached.filter((n) => n.retryAt !== undefined);
+  const afterWait = onTeamsWait.length;
   const given = c.failed - afterWait;
+  // The tick that tries the failed reps again leaves out those whose wait outlasts it.
+  const triedAt = report.retry === 'next_tick' ? report.nextTickAt : report.nextSendAt;
+  const pastIt = onTeamsWait.filter((n) => triedAt === undefined || (n.retryAt ?? '') > triedAt);
+  const triedAgain = c.failed - pastIt.length;
+  const retried = triedAgain > 0 ? failedRetriedLine('card', triedAgain, report.retry) : null;
   if (retried) lines.push(retried);
   else if (given > 0 && report.attempt > 1)
     lines.push(
       `${plural(given, 'rep')} got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
     );
-  if (!retried && afterWait > 0)
+  if (report.retry !== 'none' && pastIt.length > 0) lines.push(teamsWaitLine(pastIt, wording, rep));
+  else if (report.retry === 'none' && afterWait > 0)
     lines.push(
       `${plural(afterWait, 'rep')} Teams asked to wait ${afterWait === 1 ? 'gets their card' : 'get their cards'} once the wait is over.`,
     );
@@ -360,6 +373,8 @@ export function weeklyReportText(
     lines.push(`Left out: customer ${r.customerId}: storage would refuse the row (${r.reason})`);
   const notice = noticeLine(report.adminNotice);
   if (notice) lines.push(notice);
+  const afterWaitNotice = afterWaitNoticeLine(report.afterWaitNotice);
+  if (afterWaitNotice) lines.push(afterWaitNotice);
   if (report.notReached.length > 0) {
     lines.push('Not reached:');
     for (const n of report.notReached.slice(0, LISTED_IN_TEXT)) lines.push(`- ${rep(n.rep)}: ${n.detail}`);
@@ -367,6 +382,37 @@ export function weeklyReportText(
     if (more > 0) lines.push(`- and ${more} more (see the run's log)`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The line of the reps Teams asked (429) to wait past the tick that tries the failed reps again: each
+ * with the wait's end in the team's words (`rep` names them as the account does).
+ */
+function teamsWaitLine(waits: readonly NotReached[], wording: DateWording, rep: (address: string) => string) {
+  const each = waits
+    .slice(0, LISTED_IN_TEXT)
+    .map((n) => `${rep(n.rep)} until ${dayAndTimeWords(n.retryAt ?? '', wording)}`);
+  const more = waits.length - each.length;
+  return (
+    `${plural(waits.length, 'rep')} ${waits.length === 1 ? 'waits' : 'wait'} for Teams, tried once the wait is over: ` +
+    `${each.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`
+  );
+}
+
+/** What became of the notice of reps with no card after a wait Teams asked for, for the log; nothing when there was none. */
+function afterWaitNoticeLine(notice: WeeklyRunDone['afterWaitNotice']): string | null {
+  switch (notice) {
+    case undefined:
+    case 'not_configured':
+      return null;
+    case 'posted':
+      return 'The admins were sent a notice of the reps with no card after the wait Teams asked for.';
+    case 'already_sent':
+      return 'The admins were sent the notice of the reps with no card after the wait earlier: not sent again.';
+    case 'no_recipient':
+    case 'failed':
+      return 'The notice of the reps with no card after the wait could not be posted: it is tried again on each tick this week.';
+  }
 }
 
 /** What became of the admins' notice, for the log; nothing when none was needed (the notice's own text). */

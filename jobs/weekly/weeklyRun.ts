@@ -1,6 +1,7 @@
 import type { CardSender, Log } from '../../bot/ports';
 import { type DateWording, dateWording, dayWords } from '../../bot/taps/actionWords';
 import { numberWords } from '../../cards/format';
+import { repNameWithAddress } from '../../cards/repNames';
 import { feedNotesForRun } from '../../feed/feedReport';
 import type { BrokenRulesFile } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
@@ -21,22 +22,31 @@ import {
   type WeeklySchedule,
   weeklyRunDue,
 } from '../schedule';
+import { weeklyTickAtOrAfter } from '../schedule/timerSchedule';
 import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
-import { afterTeamsWait, stillWaitingOnTeams, teamsWaitEnds, teamsWaitsAt } from './weeklyAfterWait';
+import {
+  afterTeamsWait,
+  noCardAfterWait,
+  noCardAfterWaitText,
+  stillWaitingOnTeams,
+  teamsWaitEnds,
+  teamsWaitsAt,
+} from './weeklyAfterWait';
 import { bookChanges } from './weeklyBookChanges';
 import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { lastCardsOptions } from './weeklyLastRun';
 import { countGates } from './weeklyLists';
-import type { AdminNotifier } from './weeklyNotice';
+import { type AdminNotifier, pendingNoticeOf } from './weeklyNotice';
 import { planWeekOfCards, type WeekPlan } from './weeklyPlan';
 import { type RefusedCustomer, setAsideUnstorable } from './weeklyRefused';
 import { storedOwnerOf } from './weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
+  namesWithRemoved,
   notReached,
   type RepOutcome,
   sendAndStorageFigures,
@@ -215,7 +225,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const preparedAt = clock();
   const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
   const ledger = await settledReps(handled, directory);
-  const { onTeamsWait, waitedFor } = teamsWaitsAt(previousRun, back, now);
+  const { onTeamsWait, waitedFor, waitEnded } = teamsWaitsAt(previousRun, back, now);
   const delivery = {
     runKey,
     at,
@@ -307,6 +317,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     },
     counts: countOutcomes(outcomes),
     ...waitingUntil(outcomes),
+    nextTickAt: weeklyTickAtOrAfter(new Date(now.getTime() + 1)).toISOString(),
     deliveredEarlier: outcomes.filter((o) => o.status === 'delivered' && o.earlier).length,
     notReached: missed,
     ...teamsWaitEnds(missed),
@@ -322,10 +333,32 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     outcomes,
   };
   const reportText = (done: WeeklyRunDone) => weeklyReportText(done, delivery.wording, directory.names);
+  const noCard = await noCardAfterWait(
+    outcomes,
+    waitedFor,
+    async (rep) => (await storage.runs.getDelivery(runKey, rep))?.status === 'delivered',
+  );
+  const named = namesWithRemoved(directory.names, outcomes);
   // A later tick delivers to failed reps: the admins are told once, after the last attempt.
   await closeRun(
     report,
-    { runKey, at, now, attempt, extraAttempts, elapsedMs: () => clock() - started },
+    {
+      runKey,
+      at,
+      now,
+      attempt,
+      extraAttempts,
+      elapsedMs: () => clock() - started,
+      earlierPending: pendingNoticeOf(previousRun),
+      ...(noCard.length > 0 && waitEnded
+        ? {
+            afterWait: {
+              kind: `wait_${waitEnded}` as const,
+              text: noCardAfterWaitText(runKey, noCard, (rep) => repNameWithAddress(named, rep)),
+            },
+          }
+        : {}),
+    },
     report.notReached.length > 0 || report.refused.length > 0 ? reportText : null,
     { notifyAdmins: deps.notifyAdmins, runs: storage.runs },
   );

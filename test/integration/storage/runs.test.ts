@@ -118,8 +118,29 @@ describe('run ledger on Azurite', () => {
     expect(await storage.runs.noticeSent(runKey, 'feed')).toBe(true);
     expect(await storage.runs.noticeSent(runKey)).toBe(false);
     await storage.runs.startRun(runKey, '2026-11-23T14:03:00.000Z');
-    await storage.runs.finishRun(runKey, '2026-11-23T14:04:00.000Z', {}, 'Weekly run: not reached');
+    await storage.runs.finishRun(
+      runKey,
+      '2026-11-23T14:04:00.000Z',
+      {},
+      { text: 'Weekly run: not reached', kind: 'run' },
+    );
     expect(await storage.runs.getRun(runKey)).toMatchObject({ pendingNotice: 'Weekly run: not reached' });
+    expect((await storage.runs.getRun(runKey))?.pendingKind).toBeUndefined();
+    // A notice of the end of a wait: one per end, apart from the run's, and kept with its kind.
+    const kind = 'wait_2026-11-23T16:03:00.000Z' as const;
+    await storage.runs.recordNotice(runKey, '2026-11-23T16:18:00.000Z', kind);
+    expect(await storage.runs.noticeSent(runKey, kind)).toBe(true);
+    expect(await storage.runs.noticeSent(runKey, 'wait_2026-11-23T18:03:00.000Z')).toBe(false);
+    await storage.runs.finishRun(
+      runKey,
+      '2026-11-23T16:19:00.000Z',
+      {},
+      { text: 'No card after the wait', kind },
+    );
+    expect(await storage.runs.getRun(runKey)).toMatchObject({
+      pendingNotice: 'No card after the wait',
+      pendingKind: kind,
+    });
   });
 
   it('keeps the last valid rules file whole, a long one too (a Table Storage string holds 32K characters)', async () => {

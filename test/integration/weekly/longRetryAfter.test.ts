@@ -11,6 +11,7 @@ import {
   openWeeklyWorld,
   SEND_TIME,
   slippingBook,
+  TIME_ZONE,
   tabsOver,
   type WeeklyWorld,
 } from './weeklyWorld';
@@ -133,6 +134,28 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect([done.listedThisWeek, done.notDeliveredThisWeek, done.weeklyRunDone]).toEqual([1, 0, true]);
     });
 
+    it("the account tells the reps tried on the next tick from those waiting for Teams, until when in the team's words", async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      world.fake.injectForConversation(conversationOf(ANA), { status: 503 });
+      const first = completed(await at(0));
+      expect(first).toMatchObject({ retry: 'next_tick', counts: { delivered: 0, failed: 2 } });
+      const wording = { timeZone: TIME_ZONE, today: first.localDate };
+      const text = weeklyReportText(first, wording);
+      expect(text).toContain('The 1 failed rep is tried again on the next tick.');
+      expect(text).toContain(
+        '1 rep waits for Teams, tried once the wait is over: ben@x.com until Mon 23 Nov at 10:03 AM.',
+      );
+      // Ana gets hers at 08:18; Ben alone is left, and he is not tried on the next tick.
+      world.fake.injectForConversation(conversationOf(ANA), { status: 503 }, 0);
+      const second = completed(await at(1));
+      expect(second).toMatchObject({ retry: 'next_tick', counts: { delivered: 1, failed: 1 } });
+      const alone = weeklyReportText(second, wording);
+      expect(alone).not.toContain('tried again on the next tick');
+      expect(alone).toContain(
+        '1 rep waits for Teams, tried once the wait is over: ben@x.com until Mon 23 Nov at 10:03 AM.',
+      );
+    });
+
     it('two instances on the tick after the wait send him one card', async () => {
       world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
       for (let n = 0; n < 4; n++) completed(await at(n));
@@ -146,6 +169,8 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       for (let n = 10; n < 14; n++) await at(n);
       expect(bens()).toHaveLength(1);
       expect(world.fake.sentTo(conversationOf(ANA))).toHaveLength(1);
+      // The instance that found his send under way does not tell the admins he got no card.
+      expect(notices).toHaveLength(1);
     });
 
     it('throttled again after the wait: tried once only, nothing more that week', async () => {
@@ -161,6 +186,34 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       for (let n = 10; n < 30; n++) await at(n);
       expect(world.fake.stats.requests).toBe(requests);
       expect(bens()).toHaveLength(0);
+      // The admins were told at 08:48 his card would follow: they are told, once, that it did not.
+      expect(notices).toHaveLength(2);
+      expect(notices[1]).toContain(
+        'Weekly run weekly-2026-W48: 1 rep got no card after the wait Teams asked for; none follows this week unless the run is forced.',
+      );
+      expect(notices[1]).toMatch(
+        /\n- Rep ben@x\.com \(ben@x\.com\): Teams asked to wait 3 hours before the next message to them \(HTTP 429, too many messages\).*no card follows this week/,
+      );
+      expect(notices[1]).not.toContain(ANA);
+    });
+
+    it('refused with a 503 after the wait: the admins are told once, in words, even when two instances run the tick', async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+      // Two instances on the tick after the wait: each may find him failed, the admins hear it once.
+      clock = tick(9).getTime();
+      const both = await Promise.all([
+        runWeekly(deps(), { now: tick(9) }),
+        runWeekly(deps(), { now: tick(9) }),
+      ]);
+      expect(both.filter((r) => r.status === 'completed').length).toBeGreaterThan(0);
+      expect(notices).toHaveLength(2);
+      expect(notices[1]).toContain('1 rep got no card after the wait Teams asked for');
+      expect(notices[1]).toMatch(/- Rep ben@x\.com \(ben@x\.com\): .*503/);
+      for (let n = 10; n < 14; n++) await at(n);
+      expect(bens()).toHaveLength(0);
+      expect(notices).toHaveLength(2);
     });
 
     it("a rep who adds the app after the day's last attempt, and whom Teams then asks to wait, gets the card after the wait", async () => {
@@ -204,7 +257,114 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       for (let n = 4; n < 14; n++) await at(n);
       expect(bens()).toHaveLength(0);
       expect(runSettled(await world.storage.runs.getRun('weekly-2026-W48'))).toBe(true);
+      // Told at 08:48 his card would follow the wait, the admins are told, once, that it did not.
+      expect(notices).toHaveLength(2);
+      expect(notices[1]).toContain('1 rep got no card after the wait Teams asked for');
+      expect(notices[1]).toContain('they removed the app on Mon 23 Nov');
+    });
+
+    it('the notice of no card after the wait cannot be posted: a later tick posts it, once', async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+      let answer: 'posted' | 'failed' = 'failed';
+      const tried: string[] = [];
+      const flaky = depsFor(world, book, {
+        notifyAdmins: async (text) => {
+          tried.push(text);
+          if (answer === 'posted') notices.push(text);
+          return answer;
+        },
+      });
+      const flakyAt = async (n: number) => {
+        clock = tick(n).getTime();
+        return runWeekly(flaky, { now: tick(n) });
+      };
+      for (let n = 8; n < 10; n++) await flakyAt(n);
+      expect(tried.filter((t) => t.includes('got no card after the wait'))).toHaveLength(1);
       expect(notices).toHaveLength(1);
+      answer = 'posted';
+      for (let n = 10; n < 14; n++) await flakyAt(n);
+      expect(notices).toHaveLength(2);
+      expect(notices[1]).toContain('1 rep got no card after the wait Teams asked for');
+      expect(notices[1]).toContain(`Rep ${BEN} (${BEN})`);
+    });
+
+    it('two reps whose waits end at different times, each refused after it: the admins hear of each, once', async () => {
+      const CAL = 'cal@x.com';
+      await installReps(world, [CAL]);
+      const three = depsFor(world, slippingBook([ANA, BEN, CAL], { slipping: 1 }), {
+        notifyAdmins: async (text) => {
+          notices.push(text);
+          return 'posted';
+        },
+      });
+      const threeAt = async (n: number) => {
+        clock = tick(n).getTime();
+        return runWeekly(three, { now: tick(n) });
+      };
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      world.fake.throttleConversationUntil(conversationOf(CAL), tick(12).getTime());
+      for (let n = 0; n < 4; n++) completed(await threeAt(n));
+      expect(notices).toHaveLength(1);
+      world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+      world.fake.injectForConversation(conversationOf(CAL), { status: 503 });
+      for (let n = 4; n < 11; n++) await threeAt(n);
+      expect(notices).toHaveLength(2);
+      expect(notices[1]).toContain(`Rep ${BEN} (${BEN})`);
+      expect(notices[1]).not.toContain(CAL);
+      for (let n = 11; n < 20; n++) await threeAt(n);
+      expect(notices).toHaveLength(3);
+      expect(notices[2]).toContain('1 rep got no card after the wait Teams asked for');
+      expect(notices[2]).toContain(`Rep ${CAL} (${CAL})`);
+      expect(notices[2]).not.toContain(BEN);
+      expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(0);
+    });
+
+    it("a notice of no card after one rep's wait that cannot be posted survives the ticks of another's wait", async () => {
+      const CAL = 'cal@x.com';
+      await installReps(world, [CAL]);
+      let answer: 'posted' | 'no_recipient' = 'posted';
+      const three = depsFor(world, slippingBook([ANA, BEN, CAL], { slipping: 1 }), {
+        notifyAdmins: async (text) => {
+          if (answer === 'posted') notices.push(text);
+          return answer;
+        },
+      });
+      const threeAt = async (n: number) => {
+        clock = tick(n).getTime();
+        return runWeekly(three, { now: tick(n) });
+      };
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      world.fake.throttleConversationUntil(conversationOf(CAL), tick(12).getTime() - 60_000);
+      for (let n = 0; n < 4; n++) completed(await threeAt(n));
+      expect(notices).toHaveLength(1);
+      world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+      world.fake.injectForConversation(conversationOf(CAL), { status: 503 });
+      // No admin can be reached while Ben's wait ends and after; they can when Cal's does.
+      answer = 'no_recipient';
+      for (let n = 4; n < 12; n++) await threeAt(n);
+      answer = 'posted';
+      for (let n = 12; n < 20; n++) await threeAt(n);
+      const afterWait = notices.slice(1);
+      expect(afterWait).toHaveLength(2);
+      expect(afterWait.filter((t) => t.includes(`Rep ${BEN} (${BEN})`))).toHaveLength(1);
+      expect(afterWait.filter((t) => t.includes(`Rep ${CAL} (${CAL})`))).toHaveLength(1);
+    });
+
+    it('refused with a 403 after the wait (he blocked the chat): the admins are told once, with what to do', async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      world.fake.injectForConversation(conversationOf(BEN), {
+        status: 403,
+        code: 'ConversationBlockedByUser',
+      });
+      for (let n = 8; n < 14; n++) await at(n);
+      expect(bens()).toHaveLength(0);
+      expect(notices).toHaveLength(2);
+      expect(notices[1]).toContain(
+        "- Rep ben@x.com (ben@x.com): they blocked the app's chat (ConversationBlockedByUser): ask them to unblock it and write to it",
+      );
     });
 
     it('a team with many reps without the app: he still gets the card after the wait, and the run settles', async () => {

@@ -187,6 +187,53 @@ describe('the weekly report', () => {
     expect(text).toContain('- and 5 more');
   });
 
+  it('tells the failed reps the next tick tries from those Teams asked to wait past it, each until when', () => {
+    const throttled = (rep: string, retryAt: string): RepOutcome => ({
+      rep,
+      status: 'failed',
+      error: 'Teams asked to wait before the next message to them (HTTP 429, too many messages)',
+      retryAt,
+    });
+    // The run ticks at 08:03 in Chicago; its next tick is 08:18.
+    const list = [
+      ...outcomes,
+      throttled('h@x.com', '2026-11-23T14:05:00.000Z'),
+      throttled('i@x.com', '2026-11-23T16:03:00.000Z'),
+      throttled('j@x.com', '2026-11-24T15:00:00.000Z'),
+    ];
+    const lines = weeklyReportText(
+      { ...report(list), retry: 'next_tick', nextTickAt: '2026-11-23T14:18:00.000Z' },
+      WORDING,
+    ).split('\n');
+    // f failed with a 500 and h's wait ends before 08:18: the next tick tries both.
+    expect(lines.slice(1, 3)).toEqual([
+      'The 2 failed reps are tried again on the next tick.',
+      '2 reps wait for Teams, tried once the wait is over: i@x.com until Mon 23 Nov at 10:03 AM; j@x.com until Tue 24 Nov at 9:00 AM.',
+    ]);
+    // Every failed rep waits past the next tick: none is said to be tried on it.
+    const onlyWaits = [outcomes[0], throttled('i@x.com', '2026-11-23T16:03:00.000Z')];
+    expect(
+      weeklyReportText(
+        { ...report(onlyWaits), retry: 'next_tick', nextTickAt: '2026-11-23T14:18:00.000Z' },
+        WORDING,
+      ).split('\n')[1],
+    ).toBe('1 rep waits for Teams, tried once the wait is over: i@x.com until Mon 23 Nov at 10:03 AM.');
+    // Reps waiting for their own send time: the tick at it tries f, not j, whose wait outlasts it.
+    const atRepTime = weeklyReportText(
+      {
+        ...report([...outcomes, throttled('j@x.com', '2026-11-24T15:00:00.000Z')]),
+        attempt: 4,
+        retry: 'rep_time',
+        nextSendAt: '2026-11-23T16:03:00.000Z',
+      },
+      WORDING,
+    ).split('\n');
+    expect(atRepTime.slice(1, 3)).toEqual([
+      'The 1 failed rep is tried again when the next card goes out.',
+      '1 rep waits for Teams, tried once the wait is over: j@x.com until Tue 24 Nov at 9:00 AM.',
+    ]);
+  });
+
   it('ends the rules file line once after a German date ("20. Nov.", not "20. Nov..")', () => {
     const rulesFile = {
       source: 'feed/rules.json',
@@ -211,6 +258,15 @@ describe('the weekly report', () => {
     expect(secondLine('posted')).toBe('The admins were sent this account.');
     expect(secondLine('already_sent')).toContain('earlier this week');
     expect(secondLine('deferred')).toContain('waits for the last attempt');
+    const afterWait = (afterWaitNotice: WeeklyRunDone['afterWaitNotice']) =>
+      weeklyReportText({ ...report(outcomes), adminNotice: 'already_sent', afterWaitNotice }, WORDING)
+        .split('\n')
+        .slice(1, 3);
+    expect(afterWait('posted')[1]).toBe(
+      'The admins were sent a notice of the reps with no card after the wait Teams asked for.',
+    );
+    expect(afterWait('failed')[1]).toContain('could not be posted: it is tried again on each tick this week');
+    expect(afterWait(undefined)[1]).toBe('Not reached:');
   });
 
   it('the ledger copy drops the per-rep list and stays small for 2,000 failing reps', () => {
