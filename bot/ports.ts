@@ -151,8 +151,9 @@ export interface BotReply {
   /** A new card whose message id must be kept so later taps update it in place (sent after `cards`). */
   savedCard?: { card: CardJson; onSent(messageId: string, conversationId: string): Promise<void> };
   /**
-   * Cards sent earlier, other than the one tapped, that show the customer acted on, in this chat and
-   * in the owning rep's: each replaced after the answer, so every card tells what the answer says.
+   * Cards sent earlier, other than the one tapped, that show the customer acted on, in this chat, in
+   * the owning rep's and in that of the rep whose card this week's run listed them on: each replaced
+   * after the answer, so every card tells what the answer says.
    * A card of another chat carries that chat's stored `reference`, through which it is replaced. Best
    * effort: their stored data is right already, and a card Teams refuses to replace is logged, not
    * retried for ever.

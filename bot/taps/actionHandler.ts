@@ -519,8 +519,8 @@ export class ChurnActionHandler implements ActionHandler {
 
   /**
    * Every other saved card, from this week's run on, that lists the customer in the saver's chat, the
-   * owning rep's and that of the rep this week's card lists them for (chatsShowing): its data set to what the customer shows now, and the newest
-   * rendered to replace in Teams. The action is recorded by now: a failure here (the store out, a
+   * owning rep's and that of the rep this week's card lists them for (chatsShowing): its data set to
+   * what the customer shows now, and the newest rendered to replace in Teams. The action is recorded by now: a failure here (the store out, a
    * malformed card row) is logged and leaves those cards to their next tap, rather than turning the
    * recorded tap's answer into an error.
    */

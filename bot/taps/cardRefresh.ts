@@ -75,14 +75,15 @@ export async function chatsShowing(
 ): Promise<CardChat[]> {
   const { conversations } = stores;
   const { owner } = customer;
-  const [mine, owners, listedBy] = await Promise.all([
+  const [mine, owners, lister] = await Promise.all([
     saver.chat ? null : conversations.getRep(saver.userId),
     owner ? conversations.getRepByEmail(owner) : null,
-    listedThisWeekBy(stores.listings, customer.customerId, week),
+    // Looked up only when the week's list was another rep's (in most weeks it is the owner's), and
+    // as soon as the week is read, beside the owner's lookup: the tap's answer waits on all three.
+    listedThisWeekBy(stores.listings, customer.customerId, week).then((listedBy) =>
+      listedBy && !(owner && sameAddress(listedBy, owner)) ? conversations.getRepByEmail(listedBy) : null,
+    ),
   ]);
-  // Looked up only when the week's list was another rep's: in most weeks it is the owner's.
-  const lister =
-    listedBy && !(owner && sameAddress(listedBy, owner)) ? await conversations.getRepByEmail(listedBy) : null;
   const chats: CardChat[] = saver.chat ? [saver.chat] : [];
   for (const rep of [mine, owners, lister]) {
     const conversationId = rep ? conversationIdOf(rep.reference) : null;
@@ -338,7 +339,8 @@ export interface ChatRefreshDeps extends ChatStores {
 /**
  * After a save made outside a chat (the tab): the cards that show the customer in the saver's 1:1
  * chat, the owning rep's and that of the rep this week's card lists them for (chatsShowing), set to
- * what the customer shows now and replaced in Teams. Best effort: a card Teams refuses is logged, its stored data right for the next tap on it.
+ * what the customer shows now and replaced in Teams. Best effort: a card Teams refuses is logged, its
+ * stored data right for the next tap on it.
  */
 export async function refreshCardsInChats(
   deps: ChatRefreshDeps,

@@ -95,8 +95,9 @@ export interface TabServiceDeps {
   /** Where a chart worked out ahead that failed is told (default the console). */
   log?: Pick<Log, 'warn'>;
   /**
-   * After a save in the tab, brings the cards that show the customer up to date, in the user's chat
-   * and the owning rep's (refreshCardsInChats). Missing: the cards show it when next tapped.
+   * After a save in the tab, brings the cards that show the customer up to date, in the user's chat,
+   * the owning rep's and that of the rep this week's card listed them for (refreshCardsInChats).
+   * Missing: the cards show it when next tapped.
    */
   refreshCards?: (userId: string, customer: { customerId: string; owner: string }) => Promise<void>;
 }
@@ -226,8 +227,9 @@ export function createTabService(deps: TabServiceDeps): TabService {
   }
 
   /**
-   * The cards that show the customer (the user's and the owning rep's), brought up to date after a
-   * tab tap. The tap is recorded by then: a failure here is logged, and the tab still gets its answer.
+   * The cards that show the customer (the user's, the owning rep's and this week's card's rep's),
+   * brought up to date after a tab tap. The tap is recorded by then: a failure here is logged, and
+   * the tab still gets its answer.
    */
   async function refreshCardsAfter(userId: string, customer: CustomerState): Promise<void> {
     if (!deps.refreshCards) return;

@@ -7,6 +7,7 @@ import type { Storage } from '../../../storage';
 import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
 import { cardOf, FakeTeamsConnector } from '../../fakes/teamsConnector';
 import { bookFromRows } from '../../helpers/bookFromRows';
+import { listedWeek } from '../../helpers/listedWeek';
 import { weeklyData } from '../../helpers/weeklyCardData';
 import { MemoryLog } from '../bot/recordingPorts';
 import {
@@ -420,19 +421,7 @@ describe('every card of the rep follows a tap', () => {
       await seed(storage, [], [BEN], teams.serviceUrl);
       // Monday's run listed Rowan Deli on Ana's card (the weekly card above), and recorded the week.
       await storage.listings.append([
-        {
-          customerId: 'rowan',
-          week: {
-            run: 'weekly-2026-W48',
-            day: '2026-11-23',
-            owner: ANA.email,
-            kind: 'slipping',
-            chance: 60,
-            rank: 1,
-            page: 1,
-            heldOut: false,
-          },
-        },
+        { customerId: 'rowan', week: listedWeek('weekly-2026-W48', '2026-11-23', ANA.email) },
       ]);
       // A new export on Tuesday names Ben: his `list` takes the row over, as it does for a moved customer.
       await storage.state.update('rowan', (s) =>
@@ -478,8 +467,8 @@ describe('every card of the rep follows a tap', () => {
     });
 
     it('a week Ana had them held out puts no card of hers in the refresh: her chat is not read', async () => {
-      const heldOut = await storage.listings.read('rowan');
-      expect(heldOut).toHaveLength(1);
+      const anasWeek = await storage.listings.read('rowan');
+      expect(anasWeek).toHaveLength(1);
       const reads: string[] = [];
       const counting = Object.assign(Object.create(cards) as TableCardStore, {
         cardsFrom: async (conversationId: string, from: Parameters<TableCardStore['cardsFrom']>[1]) => {
@@ -492,7 +481,7 @@ describe('every card of the rep follows a tap', () => {
         audit: storage.audit,
         conversations: storage.conversations,
         listings: {
-          read: async () => heldOut.map((w) => ({ ...w, rank: null, page: null, heldOut: true })),
+          read: async () => anasWeek.map((w) => ({ ...w, rank: null, page: null, heldOut: true })),
         },
       };
       const other = await startActionBotHost(storage, handlerDeps({ ...stores, cards: counting }));
