@@ -18,7 +18,7 @@ param namePrefix string = 'churn'
 @description('Region for everything but the bot registration (which is global). Must offer Flex Consumption.')
 param location string = resourceGroup().location
 
-@description('IANA time zone of the team, e.g. America/Chicago; the weekly and monthly sends are local to it (the app computes local time: Linux plans ignore WEBSITE_TIME_ZONE). The app checks the name at start-up.')
+@description('IANA time zone of the team, e.g. America/Chicago; the weekly and monthly sends are local to it (the app computes local time: Flex Consumption does not support WEBSITE_TIME_ZONE). The app checks the name at start-up.')
 @minLength(1)
 @maxLength(64)
 param timeZone string = 'UTC'

@@ -1,8 +1,8 @@
 /**
- * Azure timers are 6-field NCRONTAB in UTC, and Linux plans ignore WEBSITE_TIME_ZONE, so the timer
- * ticks every 15 minutes and `weeklyRunDue`/`monthlyRunDue` decide. Ticking at minutes 3, 18, 33 and
- * 48 lands exactly on HH:03 local in every zone whose UTC offset is a multiple of 15 minutes (all
- * zones in use today), so the card goes out at 08:03, not at the next quarter hour.
+ * Azure timers are 6-field NCRONTAB in UTC, and Flex Consumption supports neither WEBSITE_TIME_ZONE
+ * nor TZ, so the timer ticks every 15 minutes and `weeklyRunDue`/`monthlyRunDue` decide. Ticking at
+ * minutes 3, 18, 33 and 48 lands exactly on HH:03 local in every zone whose UTC offset is a multiple
+ * of 15 minutes (all zones in use today), so the card goes out at 08:03, not at the next quarter hour.
  */
 export const WEEKLY_TIMER_NCRONTAB = quarterHourNcrontab(3);
 /**

@@ -228,7 +228,7 @@ describe('function app settings', () => {
     expect(limit).toBeGreaterThanOrEqual(3 * MAX_BODY_CHARS);
   });
 
-  it('sets no setting Flex Consumption rejects or Linux ignores, and no key-based storage', () => {
+  it('sets no setting Flex Consumption rejects or does not support, and no key-based storage', () => {
     const names = appSettingNames(functionApp.text);
     for (const banned of [
       'FUNCTIONS_WORKER_RUNTIME',
@@ -236,7 +236,10 @@ describe('function app settings', () => {
       'WEBSITE_NODE_DEFAULT_VERSION',
       'WEBSITE_RUN_FROM_PACKAGE',
       'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+      // Microsoft Learn (timer trigger, NCRONTAB time zones): neither is supported on Linux Consumption or Flex
+      // Consumption, and either can break TLS and the app's metrics there.
       'WEBSITE_TIME_ZONE',
+      'TZ',
       'AzureWebJobsStorage',
     ]) {
       expect(names, banned).not.toContain(banned);

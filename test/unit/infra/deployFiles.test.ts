@@ -517,3 +517,62 @@ describe("docs/deploy.md's deployer identity", () => {
     }
   });
 });
+
+describe("the guides' az resource commands", () => {
+  /** The `az resource show|update|delete` commands of the guides and the README, each on one line. */
+  const resourceCommands = (): string[] =>
+    ['README.md', ...readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`)]
+      .filter((f) => f.endsWith('.md'))
+      .flatMap((f) =>
+        read(f)
+          .replace(/\\\n\s*/g, ' ')
+          .split('\n'),
+      )
+      .flatMap((line) => [...line.matchAll(/az resource (?:show|update|delete) [^`]*/g)].map((m) => m[0]));
+
+  /**
+   * Where az sends a command that gives a child resource by its full type: it takes the type's first two segments
+   * as the namespace and the top type, and appends the name to them, so the name must carry the child type
+   * (Microsoft Learn, "Configure an App Service app": `--resource-type "Microsoft.Web/sites/config" --name
+   * <app-name>/config/web`). Subshells stand for one name segment.
+   */
+  const requestedPath = (command: string): { type: string; path: string } | undefined => {
+    let flat = command;
+    while (/\$\([^()]*\)/.test(flat)) flat = flat.replace(/\$\([^()]*\)/g, 'NAME');
+    const type = /--resource-type\s+"?([^"\s]+)"?/.exec(flat)?.[1];
+    const name = /(?:\s-n|--name)\s+"?([^"\s]+)"?/.exec(flat)?.[1];
+    if (!type || !name || /--parent|--namespace|--ids/.test(flat)) return undefined;
+    const [namespace, topType] = type.split('/');
+    return { type, path: `${namespace}/${topType}/${name}` };
+  };
+
+  /** Whether an ARM path alternates types and names as the full type says: `NS/a/<name>/b/<name>`. */
+  const addressesTheType = (target: { type: string; path: string } | undefined): boolean => {
+    if (!target) return false;
+    const { type, path: armPath } = target;
+    const types = type.split('/').slice(1);
+    const segments = armPath.split('/').slice(1);
+    return (
+      segments.length === types.length * 2 &&
+      types.every((t, i) => segments[i * 2].toLowerCase() === t.toLowerCase() && segments[i * 2 + 1] !== '')
+    );
+  };
+
+  // A child resource named without its child type (`<bot>/MsTeamsChannel` for botServices/channels) is asked for
+  // at a path ARM has no resource type for, and the check of step 8 fails on a channel that is connected.
+  it('names a child resource with its child type, where ARM has it', () => {
+    const commands = resourceCommands();
+    expect(commands.length).toBeGreaterThanOrEqual(1);
+    const wrong = commands.filter((c) => {
+      const target = requestedPath(c);
+      return target !== undefined && !addressesTheType(target);
+    });
+    expect(wrong).toEqual([]);
+    const channel = (name: string) =>
+      requestedPath(
+        `az resource show -g "$RG" --resource-type Microsoft.BotService/botServices/channels -n "${name}"`,
+      );
+    expect(addressesTheType(channel('$(az resource list -o tsv)/MsTeamsChannel'))).toBe(false);
+    expect(addressesTheType(channel('$(az resource list -o tsv)/channels/MsTeamsChannel'))).toBe(true);
+  });
+});
