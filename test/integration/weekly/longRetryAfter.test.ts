@@ -321,7 +321,20 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(0);
     });
 
-    it("a notice of no card after one rep's wait that cannot be posted survives the ticks of another's wait", async () => {
+    // Ben's wait ends at 10:03, Cal's at 11:02; no admin can be reached from 09:03 until `reachable`:
+    // before 11:03 the two notices go out apart, after it together.
+    it.each([
+      [
+        12,
+        2,
+        "a notice of no card after one rep's wait that cannot be posted survives the ticks of another's wait",
+      ],
+      [
+        13,
+        1,
+        'two notices of no card after a wait, neither of which an admin could take: both reach them later, once',
+      ],
+    ])('admins reachable again on tick %i (%i notices): %s', async (reachable, posted) => {
       const CAL = 'cal@x.com';
       await installReps(world, [CAL]);
       let answer: 'posted' | 'no_recipient' = 'posted';
@@ -341,13 +354,12 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(notices).toHaveLength(1);
       world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
       world.fake.injectForConversation(conversationOf(CAL), { status: 503 });
-      // No admin can be reached while Ben's wait ends and after; they can when Cal's does.
       answer = 'no_recipient';
-      for (let n = 4; n < 12; n++) await threeAt(n);
+      for (let n = 4; n < reachable; n++) await threeAt(n);
       answer = 'posted';
-      for (let n = 12; n < 20; n++) await threeAt(n);
+      for (let n = reachable; n < 20; n++) await threeAt(n);
       const afterWait = notices.slice(1);
-      expect(afterWait).toHaveLength(2);
+      expect(afterWait).toHaveLength(posted);
       expect(afterWait.filter((t) => t.includes(`Rep ${BEN} (${BEN})`))).toHaveLength(1);
       expect(afterWait.filter((t) => t.includes(`Rep ${CAL} (${CAL})`))).toHaveLength(1);
     });
