@@ -40,7 +40,8 @@ export function afterTeamsWait(
   run: { runKey: string; wording: DateWording; afterWait: ReadonlySet<string> },
 ): RepOutcome[] {
   return outcomes.map((o) => {
-    if (o.status !== 'failed') return o;
+    // A send another instance holds is that instance's to tell.
+    if (o.status !== 'failed' || o.elsewhere) return o;
     const { retryAt, ...failed } = o;
     // Refused again, whatever the answer (a 429, a 5xx): the send after the wait was its last.
     if (run.afterWait.has(o.rep))

@@ -364,6 +364,18 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(afterWait.filter((t) => t.includes(`Rep ${CAL} (${CAL})`))).toHaveLength(1);
     });
 
+    it('another instance holds his send on the tick after the wait: its words are left as they were, no "no card follows"', async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      // Another instance claimed his send a moment ago on this tick.
+      await world.storage.runs.claimSend('weekly-2026-W48', BEN, tick(9).toISOString());
+      const report = completed(await at(9));
+      const ben = report.notReached.find((n) => n.rep === BEN);
+      expect(ben?.detail).toMatch(/^a send started at .* is still under way/);
+      expect(ben?.detail).not.toContain('no card follows');
+      expect(notices).toHaveLength(1);
+    });
+
     it('refused with a 403 after the wait (he blocked the chat): the admins are told once, with what to do', async () => {
       world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
       for (let n = 0; n < 4; n++) completed(await at(n));
