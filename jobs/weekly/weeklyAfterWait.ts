@@ -106,7 +106,8 @@ export async function noCardAfterWait(
 
 /**
  * The admins' notice of the reps who got no card after the wait Teams asked for (first line the
- * title), each with the reason as the run's account gives it; `rep` names them as it does.
+ * title), each with the reason and what follows as the run's account gives it (refused again: no
+ * card this week; the app removed: the card once it is added back); `rep` names them as it does.
  */
 export function noCardAfterWaitText(
   runKey: string,
@@ -114,7 +115,7 @@ export function noCardAfterWaitText(
   rep: (address: string) => string,
 ): string {
   const lines = [
-    `Weekly run ${runKey}: ${plural(reps.length, 'rep')} got no card after the wait Teams asked for; none follows this week unless the run is forced.`,
+    `Weekly run ${runKey}: ${plural(reps.length, 'rep')} got no card after the wait Teams asked for.`,
   ];
   for (const n of reps.slice(0, LISTED_IN_TEXT)) lines.push(`- ${rep(n.rep)}: ${n.detail}`);
   if (reps.length > LISTED_IN_TEXT)

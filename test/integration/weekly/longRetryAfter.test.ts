@@ -189,7 +189,7 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       // The admins were told at 08:48 his card would follow: they are told, once, that it did not.
       expect(notices).toHaveLength(2);
       expect(notices[1]).toContain(
-        'Weekly run weekly-2026-W48: 1 rep got no card after the wait Teams asked for; none follows this week unless the run is forced.',
+        'Weekly run weekly-2026-W48: 1 rep got no card after the wait Teams asked for.',
       );
       expect(notices[1]).toMatch(
         /\n- Rep ben@x\.com \(ben@x\.com\): Teams asked to wait 3 hours before the next message to them \(HTTP 429, too many messages\).*no card follows this week/,
@@ -250,7 +250,7 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(runSettled(await world.storage.runs.getRun('weekly-2026-W48'))).toBe(true);
     });
 
-    it('removes the app during the wait for good: no card, and the run settles after the wait', async () => {
+    it('removes the app during the wait: no card, the run settles after the wait, and adding it back that week brings the card', async () => {
       world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
       for (let n = 0; n < 4; n++) completed(await at(n));
       await world.storage.conversations.removeRep(`aad-${BEN}`, tick(5).toISOString());
@@ -261,6 +261,12 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(notices).toHaveLength(2);
       expect(notices[1]).toContain('1 rep got no card after the wait Teams asked for');
       expect(notices[1]).toContain('they removed the app on Mon 23 Nov');
+      // Adding it back still brings the week's card: the notice does not say none follows.
+      expect(notices[1]).not.toContain('none follows this week');
+      clock = tick(14).getTime();
+      await installReps(world, [BEN]);
+      await at(15);
+      expect(bens()).toHaveLength(1);
     });
 
     it('the notice of no card after the wait cannot be posted: a later tick posts it, once', async () => {
