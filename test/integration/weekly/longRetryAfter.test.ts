@@ -93,6 +93,25 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
 
   // Teams answers 429 again on every try until the wait is over, as it does.
   describe('for hours', () => {
+    /**
+     * The ticks of a team of Ana, Ben and `cal` (installed now, in `calZone` when given, so his card
+     * goes out at 08:03 there), the admins' notices answered `posted`.
+     */
+    const withCal = async (cal: string, calZone?: string) => {
+      await installReps(world, [cal]);
+      if (calZone) await world.storage.conversations.learnTimeZone(`aad-${cal}`, calZone);
+      const three = depsFor(world, slippingBook([ANA, BEN, cal], { slipping: 1 }), {
+        notifyAdmins: async (text) => {
+          notices.push(text);
+          return 'posted';
+        },
+      });
+      return async (n: number) => {
+        clock = tick(n).getTime();
+        return runWeekly(three, { now: tick(n) });
+      };
+    };
+
     it("gets the week's card on the first tick after the wait, once; the admins are told when, in the team's words", async () => {
       // Two hours from 08:03, past the run's own retries at 08:18, 08:33 and 08:48.
       world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
@@ -379,6 +398,50 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       const ben = report.notReached.find((n) => n.rep === BEN);
       expect(ben?.detail).toMatch(/^a send started at .* is still under way/);
       expect(ben?.detail).not.toContain('no card follows');
+      expect(notices).toHaveLength(1);
+    });
+
+    it('refused after the wait while a rep waits for their own send time: the account does not say none follows, and he is tried at that time', async () => {
+      const CAL = 'cal@x.com';
+      // Cal's client is in Los Angeles: his card goes out at 08:03 there, 10:03 in Chicago (tick 8).
+      const threeAt = await withCal(CAL, 'America/Los_Angeles');
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(6).getTime() - 60_000);
+      for (let n = 0; n < 4; n++) completed(await threeAt(n));
+      world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+      for (let n = 4; n < 6; n++) await threeAt(n);
+      const afterWait = completed(await threeAt(6));
+      expect(afterWait).toMatchObject({ retry: 'rep_time', counts: { failed: 1, waiting: 1 } });
+      const text = weeklyReportText(afterWait, { timeZone: TIME_ZONE, today: afterWait.localDate });
+      expect(text).toContain('The 1 failed rep is tried again when the next card goes out.');
+      expect(text).not.toContain('no card follows');
+      expect(notices).toHaveLength(0);
+      const sends = world.fake.stats.requests;
+      for (let n = 7; n < 12; n++) await threeAt(n);
+      expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(1);
+      // Tried once more with Cal's card, as the account said; the run's notice names him, once.
+      expect(world.fake.stats.requests).toBeGreaterThan(sends + 1);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain(`Rep ${BEN} (${BEN})`);
+    });
+
+    it('asked to wait again after the wait while a rep waits for their own send time: nothing goes to him before the new end, then his card', async () => {
+      const threeAt = await withCal('cal@x.com', 'America/Los_Angeles');
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(6).getTime() - 60_000);
+      for (let n = 0; n < 6; n++) await threeAt(n);
+      // At 09:33, the first tick after the wait, Teams asks him to wait until 10:32.
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(10).getTime() - 60_000);
+      await threeAt(6);
+      await threeAt(7);
+      // 10:03, Cal's time: the run goes on, and keeps to the wait Teams asked for.
+      const atCal = completed(await threeAt(8));
+      expect(atCal.outcomes.find((o) => o.rep === BEN)).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('so this tick sent nothing'),
+      });
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain('their card goes out once the wait is over, after Mon 23 Nov at 10:32 AM');
+      for (let n = 9; n < 14; n++) await threeAt(n);
+      expect(bens()).toHaveLength(1);
       expect(notices).toHaveLength(1);
     });
 
