@@ -346,20 +346,12 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(0);
     });
 
-    // Ben's wait ends at 10:03, Cal's at 11:02; no admin can be reached from 09:03 until `reachable`:
-    // before 11:03 the two notices go out apart, after it together.
-    it.each([
-      [
-        12,
-        2,
-        "a notice of no card after one rep's wait that cannot be posted survives the ticks of another's wait",
-      ],
-      [
-        13,
-        1,
-        'two notices of no card after a wait, neither of which an admin could take: both reach them later, once',
-      ],
-    ])('admins reachable again on tick %i (%i notices): %s', async (reachable, posted) => {
+    /**
+     * Ben's wait ends at 10:03, Cal's at 11:02, each refused after it; no admin can be reached from
+     * 09:03 until tick `reachable`: before 11:03 the two notices go out apart (`posted` 2), after it
+     * together (1).
+     */
+    const unreachableAdmins = async (reachable: number, posted: number) => {
       const CAL = 'cal@x.com';
       await installReps(world, [CAL]);
       let answer: 'posted' | 'no_recipient' = 'posted';
@@ -387,7 +379,13 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(afterWait).toHaveLength(posted);
       expect(afterWait.filter((t) => t.includes(`Rep ${BEN} (${BEN})`))).toHaveLength(1);
       expect(afterWait.filter((t) => t.includes(`Rep ${CAL} (${CAL})`))).toHaveLength(1);
-    });
+    };
+
+    it("a notice of no card after one rep's wait that cannot be posted survives the ticks of another's wait", () =>
+      unreachableAdmins(12, 2));
+
+    it('two notices of no card after a wait, neither of which an admin could take: both reach them later, once', () =>
+      unreachableAdmins(13, 1));
 
     it('another instance holds his send on the tick after the wait: its words are left as they were, no "no card follows"', async () => {
       world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
