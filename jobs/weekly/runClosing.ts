@@ -85,7 +85,11 @@ export async function closeRun<R extends ClosingReport>(
       { runKey: run.runKey, at: run.at, kind: run.afterWait.kind },
       deps,
     );
-    unposted = noticeToKeep(report.afterWaitNotice, run.afterWait) ?? unposted;
+    const kept = noticeToKeep(report.afterWaitNotice, run.afterWait);
+    // The row keeps one notice: two the admins never got are kept as one, the earlier first, each
+    // under its own title (posted under the later's kind, which is what a rerun of this tick looks for).
+    unposted =
+      kept && unposted ? { kind: kept.kind, text: `${unposted.text}\n${kept.text}` } : (kept ?? unposted);
   }
   report.durationMs = Math.round(run.elapsedMs());
   // A notice that could not be posted stays on the run row: later ticks of the run key try it again.

@@ -30,7 +30,9 @@ export function teamsWaitsAt(
  * A rep Teams answered 429 with a wait longer than a run waits (their outcome's `retryAt`): the first
  * tick once the wait is over sends them the week's card (repsBackSince finds them), and only once, so
  * a rep Teams keeps throttling is not written to every quarter hour. `afterWait`: the reps this tick
- * went on for because their wait was over; a failure of theirs is final for the week. A wait whose
+ * went on for because their wait was over; a failure of theirs is final for the week, unless a rep
+ * still waits for their own send time: the tick at it goes on with the run and tries every failed
+ * rep again, this one too (a new wait Teams asks for is kept, and kept to). A wait whose
  * first tick after it is in the next week (its run key; a wait ending after Sunday's 23:48 tick too)
  * brings no card this week either: the next week's run sends its own. Each failure says which, for
  * the admins; only a rep a later tick sends to keeps `retryAt`.
@@ -39,11 +41,13 @@ export function afterTeamsWait(
   outcomes: readonly RepOutcome[],
   run: { runKey: string; wording: DateWording; afterWait: ReadonlySet<string> },
 ): RepOutcome[] {
+  const goesOn = outcomes.some((o) => o.status === 'waiting');
   return outcomes.map((o) => {
-    if (o.status !== 'failed') return o;
+    // A send another instance holds is that instance's to tell.
+    if (o.status !== 'failed' || o.elsewhere) return o;
     const { retryAt, ...failed } = o;
     // Refused again, whatever the answer (a 429, a 5xx): the send after the wait was its last.
-    if (run.afterWait.has(o.rep))
+    if (run.afterWait.has(o.rep) && !goesOn)
       return {
         ...failed,
         error: `${o.error}, once more after the wait Teams asked for: no card follows this week unless the run is forced`,
@@ -105,7 +109,8 @@ export async function noCardAfterWait(
 
 /**
  * The admins' notice of the reps who got no card after the wait Teams asked for (first line the
- * title), each with the reason as the run's account gives it; `rep` names them as it does.
+ * title), each with the reason and what follows as the run's account gives it (refused again: no
+ * card this week; the app removed: the card once it is added back); `rep` names them as it does.
  */
 export function noCardAfterWaitText(
   runKey: string,
@@ -113,7 +118,7 @@ export function noCardAfterWaitText(
   rep: (address: string) => string,
 ): string {
   const lines = [
-    `Weekly run ${runKey}: ${plural(reps.length, 'rep')} got no card after the wait Teams asked for; none follows this week unless the run is forced.`,
+    `Weekly run ${runKey}: ${plural(reps.length, 'rep')} got no card after the wait Teams asked for.`,
   ];
   for (const n of reps.slice(0, LISTED_IN_TEXT)) lines.push(`- ${rep(n.rep)}: ${n.detail}`);
   if (reps.length > LISTED_IN_TEXT)

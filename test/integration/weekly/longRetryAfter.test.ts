@@ -93,6 +93,25 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
 
   // Teams answers 429 again on every try until the wait is over, as it does.
   describe('for hours', () => {
+    /**
+     * The ticks of a team of Ana, Ben and `cal` (installed now, in `calZone` when given, so his card
+     * goes out at 08:03 there), the admins' notices answered `posted`.
+     */
+    const withCal = async (cal: string, calZone?: string) => {
+      await installReps(world, [cal]);
+      if (calZone) await world.storage.conversations.learnTimeZone(`aad-${cal}`, calZone);
+      const three = depsFor(world, slippingBook([ANA, BEN, cal], { slipping: 1 }), {
+        notifyAdmins: async (text) => {
+          notices.push(text);
+          return 'posted';
+        },
+      });
+      return async (n: number) => {
+        clock = tick(n).getTime();
+        return runWeekly(three, { now: tick(n) });
+      };
+    };
+
     it("gets the week's card on the first tick after the wait, once; the admins are told when, in the team's words", async () => {
       // Two hours from 08:03, past the run's own retries at 08:18, 08:33 and 08:48.
       world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
@@ -189,7 +208,7 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       // The admins were told at 08:48 his card would follow: they are told, once, that it did not.
       expect(notices).toHaveLength(2);
       expect(notices[1]).toContain(
-        'Weekly run weekly-2026-W48: 1 rep got no card after the wait Teams asked for; none follows this week unless the run is forced.',
+        'Weekly run weekly-2026-W48: 1 rep got no card after the wait Teams asked for.',
       );
       expect(notices[1]).toMatch(
         /\n- Rep ben@x\.com \(ben@x\.com\): Teams asked to wait 3 hours before the next message to them \(HTTP 429, too many messages\).*no card follows this week/,
@@ -250,7 +269,7 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(runSettled(await world.storage.runs.getRun('weekly-2026-W48'))).toBe(true);
     });
 
-    it('removes the app during the wait for good: no card, and the run settles after the wait', async () => {
+    it('removes the app during the wait: no card, the run settles after the wait, and adding it back that week brings the card', async () => {
       world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
       for (let n = 0; n < 4; n++) completed(await at(n));
       await world.storage.conversations.removeRep(`aad-${BEN}`, tick(5).toISOString());
@@ -261,6 +280,12 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(notices).toHaveLength(2);
       expect(notices[1]).toContain('1 rep got no card after the wait Teams asked for');
       expect(notices[1]).toContain('they removed the app on Mon 23 Nov');
+      // Adding it back still brings the week's card: the notice does not say none follows.
+      expect(notices[1]).not.toContain('none follows this week');
+      clock = tick(14).getTime();
+      await installReps(world, [BEN]);
+      await at(15);
+      expect(bens()).toHaveLength(1);
     });
 
     it('the notice of no card after the wait cannot be posted: a later tick posts it, once', async () => {
@@ -321,7 +346,12 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(0);
     });
 
-    it("a notice of no card after one rep's wait that cannot be posted survives the ticks of another's wait", async () => {
+    /**
+     * Ben's wait ends at 10:03, Cal's at 11:02, each refused after it; no admin can be reached from
+     * 09:03 until tick `reachable`: before 11:03 the two notices go out apart (`posted` 2), after it
+     * together (1).
+     */
+    const unreachableAdmins = async (reachable: number, posted: number) => {
       const CAL = 'cal@x.com';
       await installReps(world, [CAL]);
       let answer: 'posted' | 'no_recipient' = 'posted';
@@ -341,15 +371,76 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(notices).toHaveLength(1);
       world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
       world.fake.injectForConversation(conversationOf(CAL), { status: 503 });
-      // No admin can be reached while Ben's wait ends and after; they can when Cal's does.
       answer = 'no_recipient';
-      for (let n = 4; n < 12; n++) await threeAt(n);
+      for (let n = 4; n < reachable; n++) await threeAt(n);
       answer = 'posted';
-      for (let n = 12; n < 20; n++) await threeAt(n);
+      for (let n = reachable; n < 20; n++) await threeAt(n);
       const afterWait = notices.slice(1);
-      expect(afterWait).toHaveLength(2);
+      expect(afterWait).toHaveLength(posted);
       expect(afterWait.filter((t) => t.includes(`Rep ${BEN} (${BEN})`))).toHaveLength(1);
       expect(afterWait.filter((t) => t.includes(`Rep ${CAL} (${CAL})`))).toHaveLength(1);
+    };
+
+    it("a notice of no card after one rep's wait that cannot be posted survives the ticks of another's wait", () =>
+      unreachableAdmins(12, 2));
+
+    it('two notices of no card after a wait, neither of which an admin could take: both reach them later, once', () =>
+      unreachableAdmins(13, 1));
+
+    it('another instance holds his send on the tick after the wait: its words are left as they were, no "no card follows"', async () => {
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      for (let n = 0; n < 4; n++) completed(await at(n));
+      // Another instance claimed his send a moment ago on this tick.
+      await world.storage.runs.claimSend('weekly-2026-W48', BEN, tick(9).toISOString());
+      const report = completed(await at(9));
+      const ben = report.notReached.find((n) => n.rep === BEN);
+      expect(ben?.detail).toMatch(/^a send started at .* is still under way/);
+      expect(ben?.detail).not.toContain('no card follows');
+      expect(notices).toHaveLength(1);
+    });
+
+    it('refused after the wait while a rep waits for their own send time: the account does not say none follows, and he is tried at that time', async () => {
+      const CAL = 'cal@x.com';
+      // Cal's client is in Los Angeles: his card goes out at 08:03 there, 10:03 in Chicago (tick 8).
+      const threeAt = await withCal(CAL, 'America/Los_Angeles');
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(6).getTime() - 60_000);
+      for (let n = 0; n < 4; n++) completed(await threeAt(n));
+      world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+      for (let n = 4; n < 6; n++) await threeAt(n);
+      const afterWait = completed(await threeAt(6));
+      expect(afterWait).toMatchObject({ retry: 'rep_time', counts: { failed: 1, waiting: 1 } });
+      const text = weeklyReportText(afterWait, { timeZone: TIME_ZONE, today: afterWait.localDate });
+      expect(text).toContain('The 1 failed rep is tried again when the next card goes out.');
+      expect(text).not.toContain('no card follows');
+      expect(notices).toHaveLength(0);
+      const sends = world.fake.stats.requests;
+      for (let n = 7; n < 12; n++) await threeAt(n);
+      expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(1);
+      // Tried once more with Cal's card, as the account said; the run's notice names him, once.
+      expect(world.fake.stats.requests).toBeGreaterThan(sends + 1);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain(`Rep ${BEN} (${BEN})`);
+    });
+
+    it('asked to wait again after the wait while a rep waits for their own send time: nothing goes to him before the new end, then his card', async () => {
+      const threeAt = await withCal('cal@x.com', 'America/Los_Angeles');
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(6).getTime() - 60_000);
+      for (let n = 0; n < 6; n++) await threeAt(n);
+      // At 09:33, the first tick after the wait, Teams asks him to wait until 10:32.
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(10).getTime() - 60_000);
+      await threeAt(6);
+      await threeAt(7);
+      // 10:03, Cal's time: the run goes on, and keeps to the wait Teams asked for.
+      const atCal = completed(await threeAt(8));
+      expect(atCal.outcomes.find((o) => o.rep === BEN)).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('so this tick sent nothing'),
+      });
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain('their card goes out once the wait is over, after Mon 23 Nov at 10:32 AM');
+      for (let n = 9; n < 14; n++) await threeAt(n);
+      expect(bens()).toHaveLength(1);
+      expect(notices).toHaveLength(1);
     });
 
     it('refused with a 403 after the wait (he blocked the chat): the admins are told once, with what to do', async () => {
