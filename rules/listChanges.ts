@@ -74,19 +74,22 @@ function orderedSince(c: ScoredCustomer, day: string): boolean {
 }
 
 /**
- * The day of a save that did not hold: won back by `asOfDay` (a later tap had not happened yet),
+ * The day of a save that did not hold: won back by `asOfDay` (a later tap had not happened yet)
+ * while the customer was this list's rep's (a rep the feed moved them to since never saved them),
  * with no order since, and no listing since but this week's (`listedBefore`: the first day on the
  * list of a slip listed before this week, else null; a listing after the save and before this week
- * is a slip of its own, said as such). Else null.
+ * is a slip of its own, said as such). Else null. `storedOwner` as movedFrom's.
  */
 function saveNotHeld(
   c: ScoredCustomer,
   state: CustomerState | undefined,
   asOfDay: number,
   listedBefore: string | null,
+  storedOwner?: (owner: string) => string,
 ): string | null {
   const saved = state?.wonBackAt ?? null;
   if (saved === null || dayOf(saved) > asOfDay || orderedSince(c, saved)) return null;
+  if (movedFrom(state?.wonBackOwner ?? undefined, c.owner, storedOwner) !== null) return null;
   return listedBefore === null || listedBefore <= saved ? saved : null;
 }
 
@@ -317,7 +320,13 @@ export function judgeWeek(
       const listedSince = state ? onListSince(state) : null;
       const from = movedFrom(state?.owner, c.owner, options.storedOwner);
       // This week's listing (the card `list` reads back mid-week) is the one judged, not a slip since.
-      const savedOn = saveNotHeld(c, state, asOfDay, listedBeforeThisWeek(listedSince) ? listedSince : null);
+      const savedOn = saveNotHeld(
+        c,
+        state,
+        asOfDay,
+        listedBeforeThisWeek(listedSince) ? listedSince : null,
+        options.storedOwner,
+      );
       // A customer the feed moved from another rep is new to this one, whatever their weeks on the
       // other rep's list: "Still on your list (week 3)" on a name they never had would be untrue.
       if (from !== null) changes.set(c.customerId, { kind: 'new', from });

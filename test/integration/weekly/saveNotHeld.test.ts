@@ -26,11 +26,16 @@ import {
 
 // Two saves on one Tuesday, through the weekly run on Azurite, the fake Teams connector and the bot's
 // action handler, Monday after Monday until the 60-day cool-down is over: Alder never orders again,
-// Birch orders for three weeks and stops. The card must tell the rep which save did not hold.
+// Birch orders for three weeks and stops. The card must tell the rep which save did not hold. Fir,
+// saved by Ana too and never ordering since, is handed to Bob during the cool-down: to Bob, who never
+// had Fir on a list nor saved them, Fir is new.
 
 const ANA = 'ana@x.com';
+const BOB = 'bob@x.com';
+const FIR_TO_BOB = '2026-12-01';
 
-const customers: CustomerRow[] = [
+const customersOn = (day: string): CustomerRow[] => [
+  { id: 'fir', name: 'Fir', owner: day >= FIR_TO_BOB ? BOB : ANA, monthlyValue: 1250 },
   { id: 'alder', name: 'Alder', owner: ANA, monthlyValue: 1300 },
   { id: 'birch', name: 'Birch', owner: ANA, monthlyValue: 1200 },
   { id: 'cedar', name: 'Cedar', owner: ANA, monthlyValue: 1100 },
@@ -44,6 +49,7 @@ const orders: OrderRow[] = [
   ...weeklyOrders('alder', '2026-06-01', '2026-10-19'),
   ...weeklyOrders('birch', '2026-06-01', '2026-10-19'),
   ...weeklyOrders('cedar', '2026-06-01', '2026-10-19'),
+  ...weeklyOrders('fir', '2026-06-01', '2026-10-19'),
   // Birch orders again the three Mondays after the save, then stops.
   ...weeklyOrders('birch', '2026-11-16', '2026-11-30'),
   // Ginkgo and Kiwi order every Monday throughout; Juniper stopped in July.
@@ -52,7 +58,7 @@ const orders: OrderRow[] = [
   ...ordersEvery('juniper', '2026-06-01', '2026-07-27', 14, 400),
 ];
 
-const bookOn = (day: string) => bookExportedOn({ customers, orders }, day);
+const bookOn = (day: string) => bookExportedOn({ customers: customersOn(day), orders }, day);
 const rules = defaultRules();
 
 describe('a save that did not hold, back on the list weeks later', () => {
@@ -79,6 +85,21 @@ describe('a save that did not hold, back on the list weeks later', () => {
   const changeLines = (all: string[], names: string[]) =>
     Object.fromEntries(names.map((name) => [name, changeLineOf(all, name)]));
 
+  /** Each rep's card of the last Monday run, as `monday` reads it. */
+  const cardOf = new Map<string, Record<string, string>>();
+
+  /** A rep's card of the run `runKey`, read back: each row's change line ({} when none was sent). */
+  async function cardLines(key: string, rep: string): Promise<Record<string, string>> {
+    const [row] = (await world.storage.runs.listRun(key)).filter((r) => r.repId === rep);
+    if (!row?.activityId) return {};
+    const saved = await world.cards.get(conversationOf(rep), row.activityId);
+    const all = texts(buildWeeklyCard(saved?.data as WeeklyCardData));
+    return changeLines(
+      all,
+      weeklyRows(saved).map((c) => c.name),
+    );
+  }
+
   /** Runs Monday's weekly job (08:03 in Chicago) and reads Ana's card back: each row's change line. */
   async function monday(day: string): Promise<Record<string, string>> {
     now = new Date(`${day}T14:03:00Z`);
@@ -88,33 +109,30 @@ describe('a save that did not hold, back on the list weeks later', () => {
     const report = completed(await runWeekly(deps, { now }));
     runKey = report.runKey;
     const [row] = (await world.storage.runs.listRun(report.runKey)).filter((r) => r.repId === ANA);
-    if (!row) return {};
-    activityId = row.activityId ?? '';
-    const saved = await world.cards.get(conversationOf(ANA), activityId);
-    const all = texts(buildWeeklyCard(saved?.data as WeeklyCardData));
-    return changeLines(
-      all,
-      weeklyRows(saved).map((c) => c.name),
-    );
+    activityId = row?.activityId ?? '';
+    for (const rep of [ANA, BOB]) cardOf.set(rep, await cardLines(report.runKey, rep));
+    return cardOf.get(ANA) ?? {};
   }
 
   beforeAll(async () => {
     world = await openWeeklyWorld('savenotheld');
-    await installReps(world, [ANA]);
+    await installReps(world, [ANA, BOB]);
   });
   afterAll(async () => {
     await world?.stop();
   });
 
-  it('9 Nov: Alder and Birch are new; Ana wins both back on Tuesday', async () => {
+  it('9 Nov: Alder, Birch and Fir are new; Ana wins all three back on Tuesday', async () => {
     expect(await monday('2026-11-09')).toMatchObject({
       Alder: 'New on your list',
       Birch: 'New on your list',
+      Fir: 'New on your list',
     });
     now = new Date('2026-11-10T16:00:00Z');
     for (const [id, value] of [
       ['alder', '1300'],
       ['birch', '1200'],
+      ['fir', '1250'],
     ]) {
       const reply = await handler().submit({
         actor: { userId: `aad-${ANA}`, name: ANA, tenantId: 'tenant-1' },
@@ -147,6 +165,8 @@ describe('a save that did not hold, back on the list weeks later', () => {
       Alder: 'Back on your list (won back Tue 10 Nov, no order since)',
       Birch: 'New on your list',
     });
+    // Bob never had Fir on a list nor saved them: "Back on your list" would be untrue to him.
+    expect(cardOf.get(BOB)).toMatchObject({ Fir: 'New on your list' });
   });
 
   it('12 Jan: `list` says the same of each', async () => {

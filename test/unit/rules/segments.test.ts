@@ -293,6 +293,21 @@ describe('what changed since last week', () => {
     // Moved to another rep since: new to the one who never saved them.
     const moved = new Map([['d', { ...dora, owner: 'e@x' }]]);
     expect(changeOf(noOrder, moved)).toEqual({ kind: 'new', from: 'e@x' });
+    // Saved by Eve, then moved to Dee during the cool-down (a run stored the new owner): Dee never
+    // saved her, nor had her on a list.
+    const savedByEve = new Map([['d', { ...dora, wonBackOwner: 'e@x' }]]);
+    expect(changeOf(noOrder, savedByEve)).toEqual({ kind: 'new' });
+    // Saved by Dee under her sign-in name, the feed now naming her by email: her own save.
+    const signIn = new Map([['d', { ...dora, wonBackOwner: 'Dee' }]]);
+    const storedOwner = (owner: string) => (owner === 'Dee' ? 'd@x' : owner);
+    expect(
+      scoreWeekWithChanges(noOrder, rules, dayOf('2026-11-30'), signIn, { storedOwner }).changes.get('d'),
+    ).toEqual({ kind: 'back', since: '2026-09-28', wonBack: true });
+    expect(changeOf(noOrder, new Map([['d', { ...dora, wonBackOwner: 'd@x' }]]))).toEqual({
+      kind: 'back',
+      since: '2026-09-28',
+      wonBack: true,
+    });
   });
 
   it('on the first run every row is new: no card was sent last week to be worse or still against', () => {
