@@ -76,9 +76,9 @@ function orderedSince(c: ScoredCustomer, day: string): boolean {
 /**
  * The day of a save that did not hold: won back by `asOfDay` (a later tap had not happened yet)
  * while the customer was this list's rep's (a rep the feed moved them to since never saved them),
- * with no order since, and no listing since but this week's (`listedBefore`: the first day on the
- * list of a slip listed before this week, else null; a listing after the save and before this week
- * is a slip of its own, said as such). Else null. `storedOwner` as movedFrom's.
+ * with no order since, and no listing since but this week's (`listedBefore`: the stored listedAt of
+ * a slip listed before this week, else null; a listing after the save and before this week is a
+ * slip of its own, said as such). Else null. `storedOwner` as movedFrom's.
  */
 function saveNotHeld(
   c: ScoredCustomer,
@@ -320,11 +320,14 @@ export function judgeWeek(
       const listedSince = state ? onListSince(state) : null;
       const from = movedFrom(state?.owner, c.owner, options.storedOwner);
       // This week's listing (the card `list` reads back mid-week) is the one judged, not a slip since.
+      // By listedAt, which only a listing sets: the digest that tells of a save slipping within the
+      // cool-down starts a new cycle (surfacedAt) with the customer on no list.
+      const listedAt = state?.listedAt ?? null;
       const savedOn = saveNotHeld(
         c,
         state,
         asOfDay,
-        listedBeforeThisWeek(listedSince) ? listedSince : null,
+        listedBeforeThisWeek(listedAt) ? listedAt : null,
         options.storedOwner,
       );
       // A customer the feed moved from another rep is new to this one, whatever their weeks on the

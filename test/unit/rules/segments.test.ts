@@ -276,6 +276,14 @@ describe('what changed since last week', () => {
     expect(
       scoreWeekWithChanges(noOrder, rules, dayOf('2026-12-02'), new Map([['d', monday]])).changes.get('d'),
     ).toEqual({ kind: 'back', since: '2026-09-28', wonBack: true });
+    // The digest told of the save slipping on 20 Oct and started a new cycle there (surfacedAt), with
+    // her on no list: the save is still what she is back from.
+    const digested = { ...dora, surfacedAt: '2026-10-20' };
+    expect(changeOf(noOrder, new Map([['d', digested]]))).toEqual({
+      kind: 'back',
+      since: '2026-09-28',
+      wonBack: true,
+    });
     // Listed again since the save (16 Nov), a call then paused her: the slip of that listing, back.
     const relisted = { ...dora, surfacedAt: '2026-11-16', listedAt: '2026-11-16', lastContact: '2026-11-16' };
     expect(changeOf(noOrder, new Map([['d', relisted]]))).toEqual({ kind: 'back', since: '2026-11-16' });
