@@ -93,6 +93,16 @@ function saveNotHeld(
   return listedBefore === null || listedBefore <= saved ? saved : null;
 }
 
+/**
+ * True when the stored cycle is one the daily digest started, telling of a save slipping within the
+ * cool-down (jobs/followups/followUpsRun.ts): surfacedAt after the save with no listing since. It put
+ * the customer on no list: listed later, they are not "Back on your list (first flagged ...)" of it.
+ */
+function digestCycle(state: CustomerState): boolean {
+  const { surfacedAt, wonBackAt } = state;
+  return state.listedAt === null && surfacedAt !== null && wonBackAt !== null && surfacedAt > wonBackAt;
+}
+
 /** The first day of the customer's weeks on the list: the earlier of surfacedAt and listedAt. */
 function onListSince(state: CustomerState): string | null {
   const { surfacedAt, listedAt } = state;
@@ -314,7 +324,9 @@ export function judgeWeek(
       // In the points the rows showed: by the unrounded rise, 52% then 57% said "worse" and 64% then
       // 69% on the same card "still" (a rise of 4.6).
       const rise = risePoints(c.listChance, before.listChance);
-      const listedEarlier = listedBeforeThisWeek(surfacedAt) && !noCardYet(c.index);
+      const listedAt = state?.listedAt ?? null;
+      const listedEarlier =
+        listedBeforeThisWeek(surfacedAt) && !noCardYet(c.index) && !(state && digestCycle(state));
       // Rows past the first card are not flagged (no surfacedAt), but their weeks on the list are
       // known from listedAt: "(week N)" beside them as beside the flagged rows.
       const listedSince = state ? onListSince(state) : null;
@@ -322,7 +334,6 @@ export function judgeWeek(
       // This week's listing (the card `list` reads back mid-week) is the one judged, not a slip since.
       // By listedAt, which only a listing sets: the digest that tells of a save slipping within the
       // cool-down starts a new cycle (surfacedAt) with the customer on no list.
-      const listedAt = state?.listedAt ?? null;
       const savedOn = saveNotHeld(
         c,
         state,

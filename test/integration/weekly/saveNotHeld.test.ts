@@ -208,10 +208,11 @@ describe('a save that did not hold, back on the list weeks later', () => {
   });
 });
 
-// The same save with the daily follow-ups running, as they do by default: within the cool-down the
-// digest tells Ana the save is slipping and starts a new cycle, so her taps on its row act. The
-// digest put Alder on no list: past the cool-down the card still names the save, where "Back on your
-// list (first flagged Mon 23 Nov)" dated a listing that never was.
+// The same saves with the daily follow-ups running, as they do by default: within the cool-down the
+// digest tells Ana each save is slipping and starts a new cycle, so her taps on its row act. The
+// digest put neither on a list: past the cool-down the card names Alder's save, and Birch, who
+// ordered after hers, is new, where both read "Back on your list (first flagged ...)", dating a
+// listing that never was.
 describe('a save that did not hold, told by the digest within the cool-down', () => {
   let world: WeeklyWorld;
   const digestTexts: string[] = [];
@@ -238,15 +239,12 @@ describe('a save that did not hold, told by the digest within the cool-down', ()
     await world?.stop();
   });
 
-  it('Alder, won back on 10 Nov, is named as the save again on 11 Jan, and the slip goes on from there', async () => {
+  it('11 Jan: Alder is back with the save named, Birch is new, and their slips go on from there', async () => {
     const first = await runMonday(world, '2026-11-09');
     const now = new Date('2026-11-10T16:00:00Z');
-    await anaWinsBack(
-      createActionHandler(handlerDeps(actionStoresOf(world), { clock: () => now })),
-      first,
-      'alder',
-      '1300',
-    );
+    const handler = createActionHandler(handlerDeps(actionStoresOf(world), { clock: () => now }));
+    await anaWinsBack(handler, first, 'alder', '1300');
+    await anaWinsBack(handler, first, 'birch', '1200');
     for (let d = dayOf('2026-11-11'); d <= dayOf('2027-01-10'); d++) {
       const day = isoOfDay(d);
       if (new Date(`${day}T12:00:00Z`).getUTCDay() === 1)
@@ -254,9 +252,14 @@ describe('a save that did not hold, told by the digest within the cool-down', ()
       await daily(day);
     }
     expect(digestTexts.some((t) => t.startsWith('Won back on Tue 10 Nov, but no order since'))).toBe(true);
+    expect(digestTexts.some((t) => /^Won back on Tue 10 Nov, now .* slipping again\.$/.test(t))).toBe(true);
     expect(await anaLines('2027-01-11')).toMatchObject({
       Alder: 'Back on your list (won back Tue 10 Nov, no order since)',
+      Birch: 'New on your list',
     });
-    expect(await anaLines('2027-01-18')).toMatchObject({ Alder: 'Still on your list (week 2)' });
+    expect(await anaLines('2027-01-18')).toMatchObject({
+      Alder: 'Still on your list (week 2)',
+      Birch: 'Still on your list (week 2)',
+    });
   });
 });

@@ -284,6 +284,10 @@ describe('what changed since last week', () => {
       since: '2026-09-28',
       wonBack: true,
     });
+    // An order after the save, then the digest told of the save slipping (20 Oct) and started a
+    // cycle with her on no list: a new slip, not "Back on your list (first flagged Tue 20 Oct)".
+    const orderedThenDigested = saved('2026-09-14', [{ customerId: 'd', date: '2026-10-05', amount: 100 }]);
+    expect(changeOf(orderedThenDigested, new Map([['d', digested]]))).toEqual({ kind: 'new' });
     // Listed again since the save (16 Nov), a call then paused her: the slip of that listing, back.
     const relisted = { ...dora, surfacedAt: '2026-11-16', listedAt: '2026-11-16', lastContact: '2026-11-16' };
     expect(changeOf(noOrder, new Map([['d', relisted]]))).toEqual({ kind: 'back', since: '2026-11-16' });
