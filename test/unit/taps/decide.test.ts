@@ -245,6 +245,15 @@ describe('won back', () => {
     // Listed on the save's own day (the tap came after the run): the same cycle.
     expect(wonBackThisCycle({ ...wonBack, listedAt: '2026-11-20' })).toBe(true);
   });
+
+  it('is not stale once the rep reached out to the customer listed again, after an order cleared that listing', () => {
+    // Reached out from the later page on 26 Jan; the customer ordered; the next run took them off
+    // the list (listedAt cleared). The digest's "record the save?" must record it, not answer
+    // "already won back on Fri 20 Nov".
+    const called = { ...wonBack, band: 'at_risk' as const, lastContact: '2027-01-26' };
+    expect(wonBackThisCycle(called)).toBe(false);
+    expect(decideWonBack(ctx(called), RULES, '900')).toMatchObject({ ok: true });
+  });
 });
 
 describe('lost', () => {
