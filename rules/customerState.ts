@@ -55,6 +55,11 @@ export const customerStateSchema = z
     lostNote: z.string().nullable(),
     /** The save before `wonBackAt` (a repeat save within a year changes the play). Rows and snapshots from before the follow-ups have none. */
     previousWonBackAt: z.string().nullable().default(null),
+    /**
+     * The customer's owner when `wonBackAt` was recorded: listed later under another rep, the save is
+     * none of theirs to be told of. Rows and snapshots from before it have none: read as the owner's.
+     */
+    wonBackOwner: z.string().nullable().default(null),
     /** "Snooze a week": the daily follow-ups leave the customer alone until this day. */
     snoozedUntil: z.string().nullable().default(null),
     /**
@@ -96,6 +101,7 @@ export function initialState(c: {
     lostReason: null,
     lostNote: null,
     previousWonBackAt: null,
+    wonBackOwner: null,
     snoozedUntil: null,
     snoozedAt: null,
   };

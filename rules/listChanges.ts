@@ -74,20 +74,33 @@ function orderedSince(c: ScoredCustomer, day: string): boolean {
 }
 
 /**
- * The day of a save that did not hold: won back by `asOfDay` (a later tap had not happened yet),
- * with no order since, and no listing since but this week's (`listedBefore`: the first day on the
- * list of a slip listed before this week, else null; a listing after the save and before this week
- * is a slip of its own, said as such). Else null.
+ * The day of a save that did not hold: won back by `asOfDay` (a later tap had not happened yet)
+ * while the customer was this list's rep's (a rep the feed moved them to since never saved them),
+ * with no order since, and no listing since but this week's (`listedBefore`: the stored listedAt of
+ * a slip listed before this week, else null; a listing after the save and before this week is a
+ * slip of its own, said as such). Else null. `storedOwner` as movedFrom's.
  */
 function saveNotHeld(
   c: ScoredCustomer,
   state: CustomerState | undefined,
   asOfDay: number,
   listedBefore: string | null,
+  storedOwner?: (owner: string) => string,
 ): string | null {
   const saved = state?.wonBackAt ?? null;
   if (saved === null || dayOf(saved) > asOfDay || orderedSince(c, saved)) return null;
+  if (movedFrom(state?.wonBackOwner ?? undefined, c.owner, storedOwner) !== null) return null;
   return listedBefore === null || listedBefore <= saved ? saved : null;
+}
+
+/**
+ * True when the stored cycle is one the daily digest started, telling of a save slipping within the
+ * cool-down (jobs/followups/followUpsRun.ts): surfacedAt after the save with no listing since. It put
+ * the customer on no list: listed later, they are not "Back on your list (first flagged ...)" of it.
+ */
+function digestCycle(state: CustomerState): boolean {
+  const { surfacedAt, wonBackAt } = state;
+  return state.listedAt === null && surfacedAt !== null && wonBackAt !== null && surfacedAt > wonBackAt;
 }
 
 /** The first day of the customer's weeks on the list: the earlier of surfacedAt and listedAt. */
@@ -311,13 +324,23 @@ export function judgeWeek(
       // In the points the rows showed: by the unrounded rise, 52% then 57% said "worse" and 64% then
       // 69% on the same card "still" (a rise of 4.6).
       const rise = risePoints(c.listChance, before.listChance);
-      const listedEarlier = listedBeforeThisWeek(surfacedAt) && !noCardYet(c.index);
+      const listedAt = state?.listedAt ?? null;
+      const listedEarlier =
+        listedBeforeThisWeek(surfacedAt) && !noCardYet(c.index) && !(state && digestCycle(state));
       // Rows past the first card are not flagged (no surfacedAt), but their weeks on the list are
       // known from listedAt: "(week N)" beside them as beside the flagged rows.
       const listedSince = state ? onListSince(state) : null;
       const from = movedFrom(state?.owner, c.owner, options.storedOwner);
       // This week's listing (the card `list` reads back mid-week) is the one judged, not a slip since.
-      const savedOn = saveNotHeld(c, state, asOfDay, listedBeforeThisWeek(listedSince) ? listedSince : null);
+      // By listedAt, which only a listing sets: the digest that tells of a save slipping within the
+      // cool-down starts a new cycle (surfacedAt) with the customer on no list.
+      const savedOn = saveNotHeld(
+        c,
+        state,
+        asOfDay,
+        listedBeforeThisWeek(listedAt) ? listedAt : null,
+        options.storedOwner,
+      );
       // A customer the feed moved from another rep is new to this one, whatever their weeks on the
       // other rep's list: "Still on your list (week 3)" on a name they never had would be untrue.
       if (from !== null) changes.set(c.customerId, { kind: 'new', from });

@@ -40,6 +40,7 @@ export function toStateEntity(partitionKey: string, s: CustomerState): StateEnti
     lostReason: s.lostReason,
     lostNote: s.lostNote,
     previousWonBackAt: s.previousWonBackAt,
+    wonBackOwner: s.wonBackOwner,
     snoozedUntil: s.snoozedUntil,
     snoozedAt: s.snoozedAt,
   };
@@ -110,6 +111,7 @@ const stateRow = customerStateSchema
     lostReason: nullable(z.string()),
     lostNote: nullable(z.string()),
     previousWonBackAt: nullable(z.string()),
+    wonBackOwner: nullable(z.string()),
     snoozedUntil: nullable(z.string()),
     snoozedAt: nullable(z.string()),
   })

@@ -31,6 +31,7 @@ export const CHANGED_FIELDS: Record<RepAction, readonly (keyof CustomerState)[]>
     'lastContact',
     'wonBackAt',
     'previousWonBackAt',
+    'wonBackOwner',
     'recoveredValue',
   ],
   lost: ['status', 'lostAt', 'lostReason', 'lostNote'],

@@ -119,7 +119,8 @@ export function readWonBackValue(
 
 /**
  * Won back: the band resets to steady (score 0, no reasons), surfacedAt and lastContact are cleared
- * so the next slip starts a fresh cycle, wonBackAt = today and the recovered monthly value is kept.
+ * so the next slip starts a fresh cycle, wonBackAt = today (under the owner of the day, wonBackOwner) and
+ * the recovered monthly value is kept.
  */
 export function decideWonBack(
   ctx: DecisionContext,
@@ -149,6 +150,7 @@ export function decideWonBack(
       wonBackAt: ctx.today,
       // Two saves within a year change the play (no more offers): keep the one before.
       previousWonBackAt: ctx.current.wonBackAt,
+      wonBackOwner: ctx.current.owner,
       recoveredValue: read.value,
     },
     audit: {

@@ -11,15 +11,14 @@ export function lossReasonLabel(code: string, reasons: readonly LossReason[]): s
 /**
  * True when the customer was won back in the current slip cycle: `wonBackAt` is set and the weekly
  * run has not listed them again since (won back clears `surfacedAt`; a new slip sets it anew, or
- * only `listedAt` for a row past the card, which is not flagged).
+ * only `listedAt` for a row past the card, which is not flagged), nor has a rep reached out since
+ * (won back clears `lastContact`, and a call is refused in the save's cycle: one since was made on a
+ * later listing, whose `listedAt` an order then cleared).
  */
 export function wonBackThisCycle(state: CustomerState): boolean {
   const saved = state.wonBackAt;
   if (saved === null) return false;
-  return (
-    (state.surfacedAt === null || state.surfacedAt <= saved) &&
-    (state.listedAt === null || state.listedAt <= saved)
-  );
+  return [state.surfacedAt, state.listedAt, state.lastContact].every((d) => d === null || d <= saved);
 }
 
 /**

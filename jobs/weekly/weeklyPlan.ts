@@ -79,8 +79,9 @@ function planScoredWeek(
 ): WeekPlan {
   const { localDate, runKey, runAt } = at;
   const { scored } = since;
-  // Listed as new with an old cycle's surfacedAt stored: a new slip cycle, for the holdout's draw
-  // and the stored surfacedAt alike.
+  // Listed as new (or back after a save that did not hold: startsListing) with an old cycle's
+  // surfacedAt stored, such as the one the digest starts on a save slipping: a new slip cycle, for
+  // the holdout's draw and the stored surfacedAt alike.
   const newCycles = new Set<string>();
   // Every row the card calls new, or back after a save that did not hold, starts its weeks on the
   // list (listedAt), flagged or not.

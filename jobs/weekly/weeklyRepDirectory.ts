@@ -93,12 +93,18 @@ export async function storedOwnerOf(
   return (owner) => renamed.get(owner) ?? owner;
 }
 
-/** The renames storedOwnerOf reads the stored rows' owners by (renamedOwners of their owners). */
+/**
+ * The renames storedOwnerOf reads the stored rows' owners by (renamedOwners of their owners, and of
+ * the owners their saves were recorded under).
+ */
 export function storedOwnerRenames(
   states: ReadonlyMap<string, CustomerState>,
   directory: Pick<ConversationStore, 'getRepByEmail'>,
 ): Promise<Map<string, string>> {
   const owners = new Set<string>();
-  for (const s of states.values()) owners.add(s.owner);
+  for (const s of states.values()) {
+    owners.add(s.owner);
+    if (s.wonBackOwner !== null) owners.add(s.wonBackOwner);
+  }
   return renamedOwners(owners, directory);
 }

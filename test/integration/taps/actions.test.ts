@@ -139,7 +139,7 @@ describe('card actions over HTTP on Azurite', () => {
     expect(await stateOf(w, 'cust-8')).toEqual(gone);
   });
 
-  it('won back with the typed value: steady, cycle cleared, wonBackAt and recoveredValue set', async () => {
+  it('won back with the typed value: steady, cycle cleared, wonBackAt, its owner and recoveredValue set', async () => {
     await w.tap(ANA, tap.wonBack('cust-1', '1500'));
     expect(await stateOf(w)).toEqual({
       ...greenfield,
@@ -149,6 +149,7 @@ describe('card actions over HTTP on Azurite', () => {
       surfacedAt: null,
       lastContact: null,
       wonBackAt: TODAY,
+      wonBackOwner: greenfield.owner,
       recoveredValue: 1500,
     });
     expect(await audit(w)).toMatchObject([{ action: 'won_back', value: 1500, snapshot: greenfield }]);

@@ -108,6 +108,7 @@ describe('a rep tapping a card while the weekly run is still writing states', ()
       lostReason: null,
       lostNote: null,
       previousWonBackAt: null,
+      wonBackOwner: null,
       snoozedUntil: null,
       snoozedAt: null,
     }));
@@ -194,6 +195,7 @@ describe('a rep tapping a card while the weekly run is still writing states', ()
         lostReason: null,
         lostNote: null,
         previousWonBackAt: null,
+        wonBackOwner: null,
         snoozedUntil: null,
         snoozedAt: null,
       })),

@@ -276,6 +276,18 @@ describe('what changed since last week', () => {
     expect(
       scoreWeekWithChanges(noOrder, rules, dayOf('2026-12-02'), new Map([['d', monday]])).changes.get('d'),
     ).toEqual({ kind: 'back', since: '2026-09-28', wonBack: true });
+    // The digest told of the save slipping on 20 Oct and started a new cycle there (surfacedAt), with
+    // her on no list: the save is still what she is back from.
+    const digested = { ...dora, surfacedAt: '2026-10-20' };
+    expect(changeOf(noOrder, new Map([['d', digested]]))).toEqual({
+      kind: 'back',
+      since: '2026-09-28',
+      wonBack: true,
+    });
+    // An order after the save, then the digest told of the save slipping (20 Oct) and started a
+    // cycle with her on no list: a new slip, not "Back on your list (first flagged Tue 20 Oct)".
+    const orderedThenDigested = saved('2026-09-14', [{ customerId: 'd', date: '2026-10-05', amount: 100 }]);
+    expect(changeOf(orderedThenDigested, new Map([['d', digested]]))).toEqual({ kind: 'new' });
     // Listed again since the save (16 Nov), a call then paused her: the slip of that listing, back.
     const relisted = { ...dora, surfacedAt: '2026-11-16', listedAt: '2026-11-16', lastContact: '2026-11-16' };
     expect(changeOf(noOrder, new Map([['d', relisted]]))).toEqual({ kind: 'back', since: '2026-11-16' });
@@ -293,6 +305,21 @@ describe('what changed since last week', () => {
     // Moved to another rep since: new to the one who never saved them.
     const moved = new Map([['d', { ...dora, owner: 'e@x' }]]);
     expect(changeOf(noOrder, moved)).toEqual({ kind: 'new', from: 'e@x' });
+    // Saved by Eve, then moved to Dee during the cool-down (a run stored the new owner): Dee never
+    // saved her, nor had her on a list.
+    const savedByEve = new Map([['d', { ...dora, wonBackOwner: 'e@x' }]]);
+    expect(changeOf(noOrder, savedByEve)).toEqual({ kind: 'new' });
+    // Saved by Dee under her sign-in name, the feed now naming her by email: her own save.
+    const signIn = new Map([['d', { ...dora, wonBackOwner: 'Dee' }]]);
+    const storedOwner = (owner: string) => (owner === 'Dee' ? 'd@x' : owner);
+    expect(
+      scoreWeekWithChanges(noOrder, rules, dayOf('2026-11-30'), signIn, { storedOwner }).changes.get('d'),
+    ).toEqual({ kind: 'back', since: '2026-09-28', wonBack: true });
+    expect(changeOf(noOrder, new Map([['d', { ...dora, wonBackOwner: 'd@x' }]]))).toEqual({
+      kind: 'back',
+      since: '2026-09-28',
+      wonBack: true,
+    });
   });
 
   it('on the first run every row is new: no card was sent last week to be worse or still against', () => {

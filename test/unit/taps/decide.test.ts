@@ -72,7 +72,7 @@ describe('reached out', () => {
 });
 
 describe('won back', () => {
-  it('resets the band to steady, clears surfacedAt and lastContact, sets wonBackAt and the value', () => {
+  it('resets the band to steady, clears surfacedAt and lastContact, sets wonBackAt, its owner and the value', () => {
     const before = atRisk({ lastContact: '2026-11-10' });
     const decision = decideWonBack(ctx(before), RULES, '1500');
     if (!decision.ok) throw new Error(decision.message);
@@ -84,6 +84,7 @@ describe('won back', () => {
       surfacedAt: null,
       lastContact: null,
       wonBackAt: '2026-11-24',
+      wonBackOwner: before.owner,
       recoveredValue: 1500,
     });
     expect(decision.audit).toMatchObject({ action: 'won_back', value: 1500, snapshot: before });
@@ -176,10 +177,21 @@ describe('won back', () => {
   });
 
   it('keeps the save before, so a second save within a year is flagged, and Undo brings the older one back', () => {
-    const savedBefore = atRisk({ wonBackAt: '2026-03-01', previousWonBackAt: '2025-01-10' });
+    // The earlier save was recorded while another rep owned the customer.
+    const savedBefore = atRisk({
+      wonBackAt: '2026-03-01',
+      previousWonBackAt: '2025-01-10',
+      wonBackOwner: 'ben@demo.example',
+    });
     const decision = decideWonBack(ctx(savedBefore), RULES, '900');
     if (!decision.ok) throw new Error(decision.message);
-    expect(decision.next).toMatchObject({ wonBackAt: '2026-11-24', previousWonBackAt: '2026-03-01' });
+    // The save is the owner's of the day: listed later under another rep, it is none of theirs.
+    expect(decision.next).toMatchObject({
+      wonBackAt: '2026-11-24',
+      previousWonBackAt: '2026-03-01',
+      wonBackOwner: savedBefore.owner,
+    });
+    expect(savedBefore.owner).not.toBe('ben@demo.example');
     expect(wonBackTwice(decision.next, '2026-11-24')).toBe(true);
     const target = row({ id: 'w1', action: 'won_back', value: 900, snapshot: savedBefore });
     expect(restoreFrom(decision.next, target)).toEqual(savedBefore);
@@ -232,6 +244,15 @@ describe('won back', () => {
     expect(decideReachedOut(ctx(pastCard), RULES)).toMatchObject({ ok: true });
     // Listed on the save's own day (the tap came after the run): the same cycle.
     expect(wonBackThisCycle({ ...wonBack, listedAt: '2026-11-20' })).toBe(true);
+  });
+
+  it('is not stale once the rep reached out to the customer listed again, after an order cleared that listing', () => {
+    // Reached out from the later page on 26 Jan; the customer ordered; the next run took them off
+    // the list (listedAt cleared). The digest's "record the save?" must record it, not answer
+    // "already won back on Fri 20 Nov".
+    const called = { ...wonBack, band: 'at_risk' as const, lastContact: '2027-01-26' };
+    expect(wonBackThisCycle(called)).toBe(false);
+    expect(decideWonBack(ctx(called), RULES, '900')).toMatchObject({ ok: true });
   });
 });
 

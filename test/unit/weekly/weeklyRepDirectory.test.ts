@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { repDirectory } from '../../../jobs/weekly/weeklyRepDirectory';
+import { repDirectory, storedOwnerRenames } from '../../../jobs/weekly/weeklyRepDirectory';
+import { initialState } from '../../../rules/customerState';
 import type { Rep } from '../../../storage/conversationStore';
 
 function rep(userId: string, email: string, upn = ''): Rep {
@@ -41,5 +42,20 @@ describe('repDirectory', () => {
     const directory = await repDirectory(store);
     expect((await directory.getRepByEmail('ARuiz@contoso.onmicrosoft.com'))?.userId).toBe('u1');
     expect((await directory.getRepByEmail('ana.ruiz@contoso.com'))?.userId).toBe('u1');
+  });
+
+  it("reads a save recorded under a sign-in name as that rep's, though the row now names her by email", async () => {
+    const store = {
+      listReps: async () => [rep('u1', 'ana.ruiz@contoso.com', 'aruiz@contoso.onmicrosoft.com')],
+      getRepByEmail: async () => null,
+      getRemoved: async () => null,
+    };
+    const state = {
+      ...initialState({ customerId: 'c', name: 'C', owner: 'ana.ruiz@contoso.com', monthlyValue: 100 }),
+      wonBackAt: '2026-11-10',
+      wonBackOwner: 'aruiz@contoso.onmicrosoft.com',
+    };
+    const renamed = await storedOwnerRenames(new Map([['c', state]]), await repDirectory(store));
+    expect(renamed.get('aruiz@contoso.onmicrosoft.com')).toBe('ana.ruiz@contoso.com');
   });
 });
