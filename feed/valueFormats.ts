@@ -283,7 +283,9 @@ function bareNumber(v: string): string {
     ELSE regexp_replace(${v}, '^(.*\\d)\\s*[dD][rR]$', '\\1') END)`;
   // A currency sign or code may stand outside the parentheses (`£(45.00)`, `USD (45.00)`).
   const unwrapped = `(CASE WHEN contains(${signed}, '(') THEN regexp_replace(${signed}, '^([^(\\d-]*)\\((.*)\\)$', '\\1-\\2') ELSE ${signed} END)`;
-  const bare = `regexp_replace(${unwrapped}, '[£$€¥₹\\s\\x{00A0}'']|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)', '', 'g')`;
+  // Spaces of every width: Windows 10 and later group fr-FR digits with a narrow no-break space
+  // (`1 200,50 €`), and de-CH with a right single quote (`3’000.25`).
+  const bare = `regexp_replace(${unwrapped}, '[£$€¥₹\\s\\p{Zs}''’]|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)', '', 'g')`;
   return `regexp_replace(${bare}, '^(\\d[\\d.,]*)-$', '-\\1')`;
 }
 

@@ -1181,6 +1181,16 @@ describe('the decimal mark of a file separated by ";"', () => {
     );
   });
 
+  it('reads the narrow no-break space of a French Windows and the Swiss apostrophe as thousands separators', async () => {
+    // Windows 10 and later format fr-FR numbers with U+202F (`1 200,50 €`), and de-CH with U+2019.
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('1\u202f200,50\u202f€', '2\u2009500,00 €', '45,50\u00a0€', '3\u2019000,25'),
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([1200.5, 2500, 45.5, 3000.25]);
+  });
+
   it('and as a decimal point where the values that settle it have one', async () => {
     const { book, report } = await feed({
       'customers.csv': CUSTOMERS,
