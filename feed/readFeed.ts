@@ -481,6 +481,15 @@ const customerNamedBy =
   (value: string): string =>
     `(${value} <> '' AND ${customerKey(value)} IN (SELECT id_key FROM cust UNION ALL SELECT id_key FROM cust_skipped))`;
 
+// An owner cell pasted from Outlook (`Ana Ruiz <ana.ruiz@contoso.com>`, `Ruiz, Ana <...>`) or kept
+// as a mail link (`mailto:ana.ruiz@contoso.com`, what a hyperlink's address gives) names its rep by
+// the address it holds: taken as written, the first is no sign-in and the second matches no rep.
+const OWNER_ADDRESS = `CASE
+    WHEN contains(owner, '<') AND regexp_full_match(owner, '[^<>]*<\\s*(?i:mailto:)?[^\\s@<>]+@[^\\s@<>]+\\s*>\\s*')
+      THEN regexp_extract(owner, '<\\s*(?i:mailto:)?([^\\s@<>]+@[^\\s@<>]+)\\s*>', 1)
+    WHEN lower(owner) LIKE 'mailto:%' THEN trim(owner[8:])
+    ELSE owner END`;
+
 // Shopify keeps no owner, only a customer's tags: an owner cell of comma-separated tags
 // (`rep@shop.example, newsletter, vip`) names its rep by the one email address among them. NULL
 // for a cell without a comma, which is checked as an address itself.
@@ -580,9 +589,10 @@ async function checkCustomers(
     options.columns?.customers,
   );
   // With a default rep, an empty owner cell (or no owner column: '') is theirs, checked as any owner.
+  const owned = `(SELECT * REPLACE (${OWNER_ADDRESS} AS owner) FROM customers_in)`;
   const input = options.defaultOwner
-    ? `(SELECT * REPLACE (CASE WHEN owner = '' THEN ${sqlString(options.defaultOwner)} ELSE owner END AS owner) FROM customers_in)`
-    : 'customers_in';
+    ? `(SELECT * REPLACE (CASE WHEN owner = '' THEN ${sqlString(options.defaultOwner)} ELSE owner END AS owner) FROM ${owned})`
+    : owned;
   const values = await parsedAmounts(
     engine,
     source,

@@ -829,6 +829,28 @@ describe("an owner mapped to a list of tags (Shopify's Tags): its one email addr
   });
 });
 
+describe('an owner pasted from Outlook or kept as a mail link', () => {
+  it('is the address it holds: "Name <address>" and "mailto:address"', async () => {
+    const { book, report } = await feed({
+      'customers.csv': [
+        'customer_id,name,owner',
+        'C-1,Greenfield Cafe,Ana Ruiz <Ana.Ruiz@contoso.example>',
+        'C-2,Corner Deli,"Okafor, Ben <ben@contoso.example>"',
+        'C-3,Blue Door,mailto:cy@contoso.example',
+        'C-4,Oak Bistro,Dee <not an address>',
+        '',
+      ].join('\n'),
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(book.customers.map((c) => [c.id, c.owner])).toEqual([
+      ['C-1', 'ana.ruiz@contoso.example'],
+      ['C-2', 'ben@contoso.example'],
+      ['C-3', 'cy@contoso.example'],
+    ]);
+    expect(problemsOf(report.files[0])).toEqual([[5, 'owner: not an email or UPN: "Dee <not an address>"']]);
+  });
+});
+
 describe('a customers or orders file with no row that can be used stops the run', () => {
   it('an owner column of display names, not sign-ins: the stop gives the mapping that would fix it', async () => {
     const error = await feedError({
