@@ -305,6 +305,13 @@ async function dateFormat(
     formats.date,
     (why) => {
       const where = `${source.file}: the dates in column ${columnNamed(column, header)}`;
+      if (why.shape === 'excel serial')
+        throw new FeedError(
+          'excel_serial_dates',
+          `${where} are numbers of five digits, as Excel saves dates in a column formatted as numbers or General: "${why.example}" is Excel's date serial of ${isoOfDay(why.day)}. ` +
+            'In Excel, format the column as dates (Format Cells, Date) and save the CSV again, or put the workbook (.xlsx) in the feed in its place: there such numbers are read as dates.',
+          source.file,
+        );
       if (why.shape === 'yyyymmdd')
         throw new FeedError(
           'undeclared_dates',

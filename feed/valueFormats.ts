@@ -124,11 +124,13 @@ interface DateShapes {
 
 /**
  * Why a date column cannot be read without a word from the rules file: its dates read two ways
- * (`03/04/2026`), or they are written as eight digits (`19970101`).
+ * (`03/04/2026`), or they are written as eight digits (`19970101`); or cannot be read from a text
+ * file at all: Excel's date serials (`46346`, with `day` the day number of the example).
  */
 export type UnsettledDates =
   | { shape: 'day or month first'; example: string }
-  | { shape: 'yyyymmdd'; example: string };
+  | { shape: 'yyyymmdd'; example: string }
+  | { shape: 'excel serial'; example: string; day: number };
 
 /**
  * Settles how a date column reads dates like 03/04/2026: only when that is the column's most common
@@ -167,7 +169,9 @@ export async function settleDateColumn(
       min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 2))} > 12),
       min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} <> ${num(part(v, XXY, 2))}),
       sum(n) FILTER (WHERE regexp_full_match(${v}, '${COMPACT}') AND ${compactDay(v)} IS NOT NULL),
-      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${COMPACT}') AND ${compactDay(v)} IS NOT NULL)
+      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${COMPACT}') AND ${compactDay(v)} IS NOT NULL),
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${EXCEL_SERIAL}')),
+      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${EXCEL_SERIAL}'))
     FROM ${table}`);
   const shapes: DateShapes = {
     ymd: Number(row[0] ?? 0),
@@ -182,6 +186,17 @@ export async function settleDateColumn(
     compactExample: row[9] === null ? null : String(row[9]),
   };
   const compact = declared === 'yyyymmdd';
+  // Outside a workbook five digits are not read as dates (they may be ids mapped by mistake), but
+  // a column mostly of them is a workbook's dates saved as numbers: say so rather than skip each.
+  const serials = Number(row[10] ?? 0);
+  if (!dateCells && serials > Math.max(shapes.ymd, shapes.xxy, shapes.named, shapes.compact)) {
+    const example = String(row[11]);
+    return onUnsettled({
+      shape: 'excel serial',
+      example,
+      day: Math.floor(Number(example)) - EXCEL_SERIAL_EPOCH,
+    });
+  }
   if (!compact && shapes.compact > Math.max(shapes.ymd, shapes.xxy, shapes.named))
     return onUnsettled({ shape: 'yyyymmdd', example: shapes.compactExample ?? '' });
   const format = settleDayOrder(shapes, compact ? undefined : declared, dateCells, onUnsettled);

@@ -411,6 +411,20 @@ describe('what stops the run', () => {
     );
   });
 
+  it("a CSV column of Excel's date serials (a column formatted General, saved as CSV) stops saying what they are", async () => {
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,C-1,46346,10\nO-2,C-1,46350,10\nO-3,C-2,2026-11-22,5\n',
+    });
+    expect(error.code).toBe('excel_serial_dates');
+    expect(error.message).toBe(
+      'orders.csv: the dates in column "ordered_at" are numbers of five digits, as Excel saves dates in a column formatted as numbers or General: ' +
+        `"46346" is Excel's date serial of 2026-11-20. In Excel, format the column as dates (Format Cells, Date) and save the CSV again, ` +
+        'or put the workbook (.xlsx) in the feed in its place: there such numbers are read as dates.',
+    );
+  });
+
   it("a Parquet column of integers like 19970101 (pandas reading CDNOW's raw file) reads as dates when declared", async () => {
     const db = await DuckDBInstance.create(':memory:');
     const sql = await db.connect();
