@@ -1610,6 +1610,7 @@ async function checkTickets(
   source: FeedSource,
   options: ReadFeedOptions,
   customerKey: CustomerKey,
+  customers: { file: string; fromOrders: boolean },
 ): Promise<void> {
   const { mapping, byName, note } = ticketCustomerColumn(
     source.file,
@@ -1702,6 +1703,33 @@ async function checkTickets(
     const note = await unknownTicketValues(engine, column, code, means);
     if (note) source.notes.push(note);
   }
+  const unmatched = byName === null ? await noTicketMatched(engine, customers) : null;
+  if (unmatched) source.notes.push(unmatched);
+}
+
+/**
+ * The note of a tickets file none of whose tickets found its customer (some naming one none has):
+ * every sour ticket is then lost to the scores while the run goes on, so say what usually causes it.
+ * A desk keys its tickets by the requester's address, which a customers file keyed by account
+ * numbers does not hold until its addresses are added as `email`; any other id is a mapping to check.
+ */
+async function noTicketMatched(
+  engine: FeedEngine,
+  { file, fromOrders }: { file: string; fromOrders: boolean },
+): Promise<string | null> {
+  const [[found, unknown, example, addresses]] = await engine.rows(`
+    SELECT count(*) FILTER (WHERE t.kind IS NULL OR t.kind <> 'unknown customer' AND t.cust IS NOT NULL),
+           count(*) FILTER (WHERE t.kind = 'unknown customer'),
+           min(i.customer_id) FILTER (WHERE t.kind = 'unknown customer'),
+           count(*) FILTER (WHERE t.kind = 'unknown customer' AND regexp_full_match(trim(i.customer_id), '${EMAIL}'))
+    FROM tickets_chk t JOIN tickets_in i USING (rid)`);
+  if (Number(found) > 0 || Number(unknown) === 0) return null;
+  const quoted = JSON.stringify(String(example));
+  return !fromOrders && Number(addresses) === Number(unknown)
+    ? `customer_id: no ticket found its customer: the tickets give the requester's address (${quoted}), which no customer has as their id or in the customers file's email column: ` +
+        `add the customers' addresses to the customers file and map that column as email (docs/feed.md, "From a help desk")`
+    : `customer_id: no ticket found its customer: none names a customer of ${fromOrders ? file : 'the customers file'} (${quoted}): ` +
+        `map customer_id to the tickets' column that holds the customer's id as ${fromOrders ? file : 'the customers file'} writes it`;
 }
 
 /** The feed's own word for a ticket's stored status (status_open). */
@@ -2047,7 +2075,10 @@ async function readWith(
   const ticketsSource = files.tickets ? await load(files.tickets) : undefined;
   const ticketsReport = ticketsSource
     ? await (async () => {
-        await checkTickets(engine, ticketsSource, options, customerKey);
+        await checkTickets(engine, ticketsSource, options, customerKey, {
+          file: customersSource.file,
+          fromOrders: fromOrders !== undefined,
+        });
         const report = await reportFile(engine, ticketsSource, 'tickets_problems', customersSource);
         await dropTablesBut(engine, [...orderTables, 'tickets_chk', 'tickets_first']);
         options.onProgress?.(rowsRead);

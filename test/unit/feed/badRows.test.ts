@@ -843,6 +843,40 @@ describe("an owner mapped to a list of tags (Shopify's Tags): its one email addr
   });
 });
 
+describe('a tickets file none of whose tickets finds a customer', () => {
+  /** The notes of a tickets file of these requesters, beside a customers file of C-1 and C-2. */
+  async function ticketNotes(...requesters: string[]): Promise<string[]> {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+      'tickets.csv': [
+        'ticket_id,customer_id,opened_at,sentiment,status',
+        ...requesters.map((r, i) => `T-${i},${r},2026-11-01,negative,open`),
+      ].join('\n'),
+    });
+    expect(report.files[2].rowsRead).toBe(requesters.length);
+    return report.files[2].notes;
+  }
+
+  it("keyed by the requesters' addresses beside a customers file with none: the notes say to add them", async () => {
+    expect(await ticketNotes('buyer@greenfield.example', 'Deli@corner.example')).toContain(
+      'customer_id: no ticket found its customer: the tickets give the requester\'s address ("Deli@corner.example"), which no customer has as their id or in the customers file\'s email column: ' +
+        'add the customers\' addresses to the customers file and map that column as email (docs/feed.md, "From a help desk")',
+    );
+  });
+
+  it('keyed by ids the customers file does not hold: the notes say to check the mapping', async () => {
+    expect(await ticketNotes('4411')).toContain(
+      'customer_id: no ticket found its customer: none names a customer of the customers file ("4411"): map customer_id to the tickets\' column that holds the customer\'s id as the customers file writes it',
+    );
+  });
+
+  it('says nothing more where some tickets found theirs', async () => {
+    const notes = await ticketNotes('4411', 'C-1');
+    expect(notes.filter((n) => n.includes('no ticket found'))).toEqual([]);
+  });
+});
+
 describe('an owner pasted from Outlook or kept as a mail link', () => {
   it('is the address it holds: "Name <address>" and "mailto:address"', async () => {
     const { book, report } = await feed({
