@@ -281,6 +281,9 @@ export function bothReadings(example: string): { dayFirst: string; monthFirst: s
 /** Largest amount or monthly value taken: beyond it a value is a typo (or 1e308), not a sale. */
 export const MAX_AMOUNT = 1_000_000_000;
 
+/** Currencies as their locales write them in letters, in place of a sign: krona and krone, złoty, koruna, forint, franc, leu, rupee and rupiah, ringgit. */
+const LOCAL_CURRENCY = '(?i:kr|zł|kč|ft|fr|lei|rs|rp|rm)\\.?';
+
 /**
  * SQL: the text without currency signs or codes, spaces or apostrophes, an accounting notation of a
  * negative made a minus: `(45.00)`, `£(45.00)`, `(£45.00)`, `45.00-` (the trailing minus of SAP, Sage
@@ -299,8 +302,11 @@ function bareNumber(v: string): string {
   // A currency sign or code may stand outside the parentheses (`£(45.00)`, `USD (45.00)`).
   const unwrapped = `(CASE WHEN contains(${signed}, '(') THEN regexp_replace(${signed}, '^([^(\\d-]*)\\((.*)\\)$', '\\1-\\2') ELSE ${signed} END)`;
   // Spaces of every width: Windows 10 and later group fr-FR digits with a narrow no-break space
-  // (`1 200,50 €`), and de-CH with a right single quote (`3’000.25`).
-  const bare = `regexp_replace(${unwrapped}, '[£$€¥₹\\s\\p{Zs}''’]|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)', '', 'g')`;
+  // (`1 200,50 €`), and de-CH with a right single quote (`3’000.25`). The currency signs (`₺`,
+  // `₩`; not `¢`, which would make `50¢` 50), and the currencies Excel writes in letters shorter
+  // than a code (`1 200,50 kr`, `99,90 zł`, `Fr. 7.50`), named one by one: other letters (`1.5k`,
+  // `2 kg`) are no amount.
+  const bare = `regexp_replace(${unwrapped}, '[£$€¥₹₩₺₽₪₫฿₦₱₴₸₼₾₡\\s\\p{Zs}''’]|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)|^${LOCAL_CURRENCY}|${LOCAL_CURRENCY}$', '', 'g')`;
   return `regexp_replace(${bare}, '^(\\d[\\d.,]*)-$', '-\\1')`;
 }
 

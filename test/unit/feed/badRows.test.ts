@@ -1261,6 +1261,35 @@ describe('the decimal mark of a file separated by ";"', () => {
     expect(Array.from(book.orderAmount)).toEqual([1200.5, 2500, 45.5, 3000.25]);
   });
 
+  it("reads the currency as each locale's Excel writes it: kr, zł, Kč, Ft, Fr., ₩, ₺", async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders(
+        '1 200,50 kr',
+        'kr 45,50',
+        '99,90 zł',
+        '1 000,25 Kč',
+        '12 000,00 Ft',
+        'Fr. 7,50',
+        '₺1.200,50',
+        '₩5.000,00',
+      ),
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([1200.5, 45.5, 99.9, 1000.25, 12000, 7.5, 1200.5, 5000]);
+  });
+
+  it('and not a number with a unit that is no currency: 1,5k is no 1.5', async () => {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('1,5k', '45,50', '2,50 kg'),
+    });
+    expect(problemsOf(report.files[1])).toEqual([
+      [2, 'amount: not a number: "1,5k"'],
+      [4, 'amount: not a number: "2,50 kg"'],
+    ]);
+  });
+
   it('and as a decimal point where the values that settle it have one', async () => {
     const { book, report } = await feed({
       'customers.csv': CUSTOMERS,
