@@ -1703,8 +1703,35 @@ async function checkTickets(
     const note = await unknownTicketValues(engine, column, code, means);
     if (note) source.notes.push(note);
   }
-  const unmatched = byName === null ? await noTicketMatched(engine, customers) : null;
+  if (byName !== null) return;
+  const otherCase = await idsInAnotherCase(engine, 'tickets', customers.file);
+  if (otherCase) source.notes.push(otherCase);
+  const unmatched = await noTicketMatched(engine, customers);
   if (unmatched) source.notes.push(unmatched);
+}
+
+/**
+ * The note of the rows of `kind` (tables `${kind}_chk` and `${kind}_in`) whose customer is unknown
+ * only for the case of their id (`c-1001` for the customers file's `C-1001`): an id that is not an
+ * address matches only as written, as some systems hold both, so an export that changed its case
+ * loses those rows; said with an example so that it can be fixed.
+ */
+async function idsInAnotherCase(
+  engine: FeedEngine,
+  kind: 'orders' | 'tickets',
+  customersFile: string,
+): Promise<string | null> {
+  const [[n, example, theirs]] = await engine.rows(`
+    SELECT count(DISTINCT u.rid), min(u.id), arg_min(c.customer_id, u.id)
+    FROM (SELECT k.rid, trim(i.customer_id) AS id FROM ${kind}_chk k JOIN ${kind}_in i USING (rid)
+          WHERE k.kind = 'unknown customer') u
+    JOIN cust c ON lower(c.id_key) = lower(u.id)`);
+  const count = Number(n);
+  if (count === 0) return null;
+  return (
+    `customer_id: ${count.toLocaleString('en-US')} ${count === 1 ? 'line names' : 'lines name'} a customer in another case than ${customersFile} writes their id ` +
+    `(${JSON.stringify(String(example))} for ${JSON.stringify(String(theirs))}): ids other than email addresses match only as written; write them alike in both exports`
+  );
 }
 
 /**
@@ -2060,6 +2087,8 @@ async function readWith(
     unread,
     refunded,
   } = await checkOrders(engine, ordersSource, options, customerKey);
+  const otherCase = await idsInAnotherCase(engine, 'orders', customersSource.file);
+  if (otherCase) ordersSource.notes.push(otherCase);
   const ordersReport = await reportFile(
     engine,
     ordersSource,
@@ -2067,7 +2096,7 @@ async function readWith(
     customersSource,
     mergedLines,
   );
-  requireKept(ordersReport);
+  requireKept(ordersReport, otherCase ?? undefined);
   // The book's orders, BOOK_ORDERS: orders_merged, a view over the other three unless it is a table.
   const orderTables = ['orders_merged', 'orders_chk', 'orders_multi', 'orders_grouped'];
   await dropTablesBut(engine, [...customerTables, ...orderTables]);

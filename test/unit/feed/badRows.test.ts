@@ -877,6 +877,24 @@ describe('a tickets file none of whose tickets finds a customer', () => {
   });
 });
 
+describe('customer ids written in another case than the customers file writes them', () => {
+  it('are unknown customers, as two systems may hold both, and the notes say which', async () => {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\nO-2,c-1,2026-11-21,10\nO-3,c-2,2026-11-21,10\nO-4,X-9,2026-11-21,10\n',
+      'tickets.csv': 'ticket_id,customer_id,opened_at,sentiment,status\nT-1,c-2,2026-11-01,negative,open\n',
+    });
+    expect(report.files[1].problemCounts).toEqual({ 'unknown customer': 3 });
+    expect(report.files[1].notes).toContain(
+      'customer_id: 2 lines name a customer in another case than customers.csv writes their id ("c-1" for "C-1"): ids other than email addresses match only as written; write them alike in both exports',
+    );
+    expect(report.files[2].notes).toContain(
+      'customer_id: 1 line names a customer in another case than customers.csv writes their id ("c-2" for "C-2"): ids other than email addresses match only as written; write them alike in both exports',
+    );
+  });
+});
+
 describe('an owner pasted from Outlook or kept as a mail link', () => {
   it('is the address it holds: "Name <address>" and "mailto:address"', async () => {
     const { book, report } = await feed({
@@ -925,6 +943,10 @@ describe('a customers or orders file with no row that can be used stops the run'
     expect(error.code).toBe('no_usable_rows');
     expect(error.message).toMatch(
       /^orders\.csv: none of its 2 rows can be used \(2 x unknown customer\), e.g. line 2: unknown customer "c-1"\. /,
+    );
+    // One of them is the customer C-1 in another case: the stop says so.
+    expect(error.message).toContain(
+      '. Customer_id: 1 line names a customer in another case than customers.csv writes their id ("c-1" for "C-1")',
     );
   });
 
