@@ -393,9 +393,10 @@ async function parsedAmounts(
         source.file,
       );
     },
+    source.serialDates,
   );
   if (note) source.notes.push(`${column}: ${note}`);
-  return parseValues(engine, values, amountExpression('v', decimal));
+  return parseValues(engine, values, amountExpression('v', decimal, source.serialDates));
 }
 
 /**

@@ -315,11 +315,24 @@ const COMMA_NUMBER = '[+-]?(?:\\d{1,3}(?:\\.\\d{3})+|\\d+)(?:,\\d*)?';
 
 export type DecimalMark = '.' | ',';
 
-/** SQL: the amount of the text `v` read with `decimal` as the decimal mark; NULL when it is not a number. */
-export function amountExpression(v: string, decimal: DecimalMark): string {
+/**
+ * A workbook's number cell as its text reads (JavaScript's shortest form of the number: `75.5`,
+ * `1200`, `1e-7`, never a trailing zero after the point), which text typed with a separator of
+ * thousands (`1.200`) is not.
+ */
+const CELL_NUMBER = '-?\\d+(?:\\.\\d*[1-9])?(?:e[+-]\\d+)?';
+
+/**
+ * SQL: the amount of the text `v` read with `decimal` as the decimal mark; NULL when it is not a
+ * number. With `numberCells` (a workbook) a number cell's text reads as the number whatever the mark.
+ */
+export function amountExpression(v: string, decimal: DecimalMark, numberCells = false): string {
   const bare = bareNumber(v);
   if (decimal === ',') {
-    return `(CASE WHEN regexp_full_match(${bare}, '${COMMA_NUMBER}') THEN TRY_CAST(replace(replace(${bare}, '.', ''), ',', '.') AS DOUBLE) END)`;
+    const comma = `(CASE WHEN regexp_full_match(${bare}, '${COMMA_NUMBER}') THEN TRY_CAST(replace(replace(${bare}, '.', ''), ',', '.') AS DOUBLE) END)`;
+    return numberCells
+      ? `(CASE WHEN regexp_full_match(${v}, '${CELL_NUMBER}') THEN TRY_CAST(${v} AS DOUBLE) ELSE ${comma} END)`
+      : comma;
   }
   return `(CASE WHEN regexp_full_match(${bare}, '${DOT_NUMBER}') AND regexp_matches(${bare}, '\\d') THEN TRY_CAST(replace(${bare}, ',', '') AS DOUBLE) END)`;
 }
@@ -333,8 +346,8 @@ export interface AmbiguousAmount {
 
 /**
  * The decimal mark of an amount column: declared, else a decimal point in a comma-separated file
- * (there `12,50` is more often a broken row than a price) and in Parquet and Excel (typed numbers),
- * else the reading more values need: `45,00` and `1.234,56` read only with a decimal comma, `12.50`
+ * (there `12,50` is more often a broken row than a price) and in Parquet (typed numbers), else the
+ * reading more values need (in a workbook, `numberCells`, more of its values typed as text): `45,00` and `1.234,56` read only with a decimal comma, `12.50`
  * and `1,234.56` only with a point (as many each way: a comma, as a tie of dates goes day-first). A
  * value with one separator and three digits after it (`1.200`, `1,200`) reads either way (1.2 or
  * 1200) and does not vote: it follows the others, and where no value settles it the read stops
@@ -347,13 +360,18 @@ export async function settleDecimalMark(
   declared: FeedFormats['decimal'],
   delimiter: string | undefined,
   onAmbiguous: (value: AmbiguousAmount) => never,
+  numberCells = false,
 ): Promise<{ decimal: DecimalMark; note?: string }> {
   if (declared)
     return {
       decimal: declared,
       note: declared === ',' ? 'decimal commas (declared in formats.decimal)' : undefined,
     };
-  if (delimiter === undefined) return { decimal: '.' };
+  if (delimiter === undefined && !numberCells) return { decimal: '.' };
+  // A workbook's number cells carry no mark: its amounts typed as text (`1.200,50 €`) settle it.
+  const values = numberCells
+    ? `(SELECT * FROM ${table} WHERE NOT regexp_full_match(${v}, '${CELL_NUMBER}'))`
+    : table;
   const onlyComma = 'c IS NOT NULL AND p IS NULL';
   const onlyPoint = 'p IS NOT NULL AND c IS NULL';
   // Each value parsed once both ways (in the subquery), however many filters read it.
@@ -361,7 +379,7 @@ export async function settleDecimalMark(
     SELECT sum(n) FILTER (WHERE ${onlyComma}), min(v) FILTER (WHERE ${onlyComma}),
            sum(n) FILTER (WHERE ${onlyPoint}), min(v) FILTER (WHERE ${onlyPoint}),
            min(v) FILTER (WHERE c <> p), arg_min(c, v) FILTER (WHERE c <> p), arg_min(p, v) FILTER (WHERE c <> p)
-    FROM (SELECT ${v} AS v, n, ${amountExpression(v, ',')} AS c, ${amountExpression(v, '.')} AS p FROM ${table})`);
+    FROM (SELECT ${v} AS v, n, ${amountExpression(v, ',')} AS c, ${amountExpression(v, '.')} AS p FROM ${values})`);
   const commas = Number(row[0] ?? 0);
   const points = Number(row[2] ?? 0);
   const text = (i: number) => (row[i] === null ? null : String(row[i]));
