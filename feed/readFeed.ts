@@ -393,7 +393,12 @@ async function parsedAmounts(
         source.file,
       );
     },
-    source.serialDates,
+    {
+      numberCells: source.serialDates,
+      textColumn: headersOf(header).some((h) =>
+        source.textHeaders?.some((t) => normaliseHeader(t) === normaliseHeader(h)),
+      ),
+    },
   );
   if (note) source.notes.push(`${column}: ${note}`);
   return parseValues(engine, values, amountExpression('v', decimal, source.serialDates));

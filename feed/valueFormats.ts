@@ -346,8 +346,9 @@ export interface AmbiguousAmount {
 
 /**
  * The decimal mark of an amount column: declared, else a decimal point in a comma-separated file
- * (there `12,50` is more often a broken row than a price) and in Parquet (typed numbers), else the
- * reading more values need (in a workbook, `numberCells`, more of its values typed as text): `45,00` and `1.234,56` read only with a decimal comma, `12.50`
+ * (there `12,50` is more often a broken row than a price) and in Parquet's typed numbers, else the
+ * reading more values need (in a workbook, `numberCells`, more of its values typed as text; in a
+ * Parquet text column, `textColumn`, more of its values): `45,00` and `1.234,56` read only with a decimal comma, `12.50`
  * and `1,234.56` only with a point (as many each way: a comma, as a tie of dates goes day-first). A
  * value with one separator and three digits after it (`1.200`, `1,200`) reads either way (1.2 or
  * 1200) and does not vote: it follows the others, and where no value settles it the read stops
@@ -360,14 +361,14 @@ export async function settleDecimalMark(
   declared: FeedFormats['decimal'],
   delimiter: string | undefined,
   onAmbiguous: (value: AmbiguousAmount) => never,
-  numberCells = false,
+  { numberCells = false, textColumn = false }: { numberCells?: boolean; textColumn?: boolean } = {},
 ): Promise<{ decimal: DecimalMark; note?: string }> {
   if (declared)
     return {
       decimal: declared,
       note: declared === ',' ? 'decimal commas (declared in formats.decimal)' : undefined,
     };
-  if (delimiter === undefined && !numberCells) return { decimal: '.' };
+  if (delimiter === undefined && !numberCells && !textColumn) return { decimal: '.' };
   // A workbook's number cells carry no mark: its amounts typed as text (`1.200,50 €`) settle it.
   const values = numberCells
     ? `(SELECT * FROM ${table} WHERE NOT regexp_full_match(${v}, '${CELL_NUMBER}'))`

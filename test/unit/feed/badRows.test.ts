@@ -425,6 +425,23 @@ describe('what stops the run', () => {
     );
   });
 
+  it("a Parquet text column of amounts (pandas reading a ';' file without decimal=',') settles its mark as a ';' file; a DECIMAL column reads as its numbers", async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    await sql.run(`COPY (SELECT * FROM (VALUES ('O-1', 'C-1', DATE '2026-11-02', '1.200', 1.250::DECIMAL(9,3)),
+      ('O-2', 'C-1', DATE '2026-11-09', '75,50', 2.000::DECIMAL(9,3)))
+      t(order_id, customer_id, ordered_at, amount, refunded)) TO '${join(dir, 'orders.parquet')}' (FORMAT parquet)`);
+    sql.closeSync();
+    await writeFile(join(dir, 'customers.csv'), CUSTOMERS);
+    const { book, report } = await readFeed(dir);
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-11-02', 1200 - 1.25],
+      ['2026-11-09', 75.5 - 2],
+    ]);
+    expect(report.files[1].notes).toContain('amount: decimal commas (settled by "75,50"); "1.200" is 1200');
+  });
+
   it("a Parquet column of integers like 19970101 (pandas reading CDNOW's raw file) reads as dates when declared", async () => {
     const db = await DuckDBInstance.create(':memory:');
     const sql = await db.connect();
