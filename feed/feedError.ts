@@ -12,6 +12,7 @@ export type FeedErrorCode =
   | 'undeclared_dates'
   | 'excel_serial_dates'
   | 'ambiguous_amounts'
+  | 'undeclared_decimal_comma'
   | 'currency_mismatch'
   | 'unreadable_file'
   | 'stale_feed';

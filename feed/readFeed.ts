@@ -385,6 +385,13 @@ async function parsedAmounts(
     formats.decimal,
     source.delimiter,
     (why) => {
+      if (why.shape === 'decimal comma')
+        throw new FeedError(
+          'undeclared_decimal_comma',
+          `${source.file}: the amounts in column ${columnNamed(column, header)} are written with a decimal comma (${JSON.stringify(why.example)}), which a comma-separated file reads only when told. ` +
+            `If that is how they are written, say so in the rules file: { "formats": { "decimal": "," } }.`,
+          source.file,
+        );
       throw new FeedError(
         'ambiguous_amounts',
         `${source.file}: the amounts in column ${columnNamed(column, header)} can be read two ways, and no amount in the file settles it: ` +

@@ -337,12 +337,14 @@ export function amountExpression(v: string, decimal: DecimalMark, numberCells = 
   return `(CASE WHEN regexp_full_match(${bare}, '${DOT_NUMBER}') AND regexp_matches(${bare}, '\\d') THEN TRY_CAST(replace(${bare}, ',', '') AS DOUBLE) END)`;
 }
 
-/** A value of an amount column that reads two ways, and what it is with a decimal comma and with a point. */
-export interface AmbiguousAmount {
-  example: string;
-  withComma: number;
-  withPoint: number;
-}
+/**
+ * Why an amount column cannot be read without a word from the rules file: its values read two ways
+ * (`1.200`: what it is with a decimal comma and with a point), or, in a comma-separated file, most
+ * are written with a decimal comma (`"58,32 €"`).
+ */
+export type UnsettledAmounts =
+  | { shape: 'both ways'; example: string; withComma: number; withPoint: number }
+  | { shape: 'decimal comma'; example: string };
 
 /**
  * The decimal mark of an amount column: declared, else a decimal point in a comma-separated file
@@ -352,7 +354,7 @@ export interface AmbiguousAmount {
  * and `1,234.56` only with a point (as many each way: a comma, as a tie of dates goes day-first). A
  * value with one separator and three digits after it (`1.200`, `1,200`) reads either way (1.2 or
  * 1200) and does not vote: it follows the others, and where no value settles it the read stops
- * (`onAmbiguous`) rather than guess a thousandfold.
+ * (`onUnsettled`) rather than guess a thousandfold.
  */
 export async function settleDecimalMark(
   engine: FeedEngine,
@@ -360,7 +362,7 @@ export async function settleDecimalMark(
   v: string,
   declared: FeedFormats['decimal'],
   delimiter: string | undefined,
-  onAmbiguous: (value: AmbiguousAmount) => never,
+  onUnsettled: (why: UnsettledAmounts) => never,
   { numberCells = false, textColumn = false }: { numberCells?: boolean; textColumn?: boolean } = {},
 ): Promise<{ decimal: DecimalMark; note?: string }> {
   if (declared)
@@ -379,7 +381,8 @@ export async function settleDecimalMark(
   const [row] = await engine.rows(`
     SELECT sum(n) FILTER (WHERE ${onlyComma}), min(v) FILTER (WHERE ${onlyComma}),
            sum(n) FILTER (WHERE ${onlyPoint}), min(v) FILTER (WHERE ${onlyPoint}),
-           min(v) FILTER (WHERE c <> p), arg_min(c, v) FILTER (WHERE c <> p), arg_min(p, v) FILTER (WHERE c <> p)
+           min(v) FILTER (WHERE c <> p), arg_min(c, v) FILTER (WHERE c <> p), arg_min(p, v) FILTER (WHERE c <> p),
+           sum(n) FILTER (WHERE v <> '')
     FROM (SELECT ${v} AS v, n, ${amountExpression(v, ',')} AS c, ${amountExpression(v, '.')} AS p FROM ${values})`);
   const commas = Number(row[0] ?? 0);
   const points = Number(row[2] ?? 0);
@@ -387,6 +390,10 @@ export async function settleDecimalMark(
   const ambiguous = text(4);
   const reads = (mark: DecimalMark) =>
     ambiguous === null ? '' : `; ${JSON.stringify(ambiguous)} is ${Number(row[mark === ',' ? 5 : 6])}`;
+  // There `12,50` is more often a broken row than a price, but not when most values are so written:
+  // an export quoting its decimal commas, which would otherwise lose every order unexplained.
+  if (delimiter === ',' && points === 0 && commas * 2 > Number(row[7] ?? 0))
+    return onUnsettled({ shape: 'decimal comma', example: String(row[1]) });
   if (delimiter === ',')
     return {
       decimal: '.',
@@ -406,7 +413,12 @@ export async function settleDecimalMark(
           : `decimal points (settled by ${JSON.stringify(text(3))})${reads('.')}`,
     };
   if (ambiguous === null) return { decimal: '.' };
-  return onAmbiguous({ example: ambiguous, withComma: Number(row[5]), withPoint: Number(row[6]) });
+  return onUnsettled({
+    shape: 'both ways',
+    example: ambiguous,
+    withComma: Number(row[5]),
+    withPoint: Number(row[6]),
+  });
 }
 
 /** SQL: a value as it appears in a reason, JSON-quoted and cut at 60 characters. */

@@ -1271,6 +1271,34 @@ describe('refunds and orders never placed', () => {
   });
 });
 
+describe('a comma-separated file whose amounts are mostly written with a decimal comma (quoted)', () => {
+  const orders = (...amounts: string[]) =>
+    [
+      'order_id,customer_id,ordered_at,amount',
+      ...amounts.map((a, i) => `O-${i},C-1,2026-11-0${i + 1},"${a}"`),
+    ].join('\n');
+
+  it('stops asking for formats.decimal, rather than skip every order as not a number', async () => {
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('58,32 €', '66,54 €', '45'),
+    });
+    expect(error.code).toBe('undeclared_decimal_comma');
+    expect(error.message).toBe(
+      'orders.csv: the amounts in column "amount" are written with a decimal comma ("58,32 €"), which a comma-separated file reads only when told. ' +
+        'If that is how they are written, say so in the rules file: { "formats": { "decimal": "," } }.',
+    );
+  });
+
+  it('and a stray one among decimal points stays a bad row', async () => {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('12,50', '45', '45'),
+    });
+    expect(problemsOf(report.files[1])).toEqual([[2, 'amount: not a number: "12,50"']]);
+  });
+});
+
 describe('the decimal mark of a file separated by ";"', () => {
   const orders = (...amounts: string[]) =>
     [
