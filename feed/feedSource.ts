@@ -28,6 +28,11 @@ export interface FeedSource {
   notes: string[];
   /** True for a workbook, whose date cells may hold Excel's date serial as a number. */
   serialDates?: boolean;
+  /**
+   * For Parquet, the headers of its text columns: an amount there is text as a tool kept it
+   * (`1.200,50` from a `;` file read without its decimal comma), whose mark must be settled.
+   */
+  textHeaders?: readonly string[];
   /** Rows left out as orders never placed (by their status), counted apart from bad rows. */
   rowsLeftOut?: number;
   /** Of `notes`, those that say what was left out of the orders or taken off them (noteFigures). */
@@ -207,6 +212,7 @@ async function loadFile(
       header: names,
       rejected: [],
       rows,
+      textHeaders: kept.filter((i) => types[i] === 'VARCHAR').map((i) => names[i]),
       notes: parts ? [`read from ${parts.length} Parquet part ${parts.length === 1 ? 'file' : 'files'}`] : [],
       // A Parquet file has no lines: row N of the data is reported as line N + 1, as if its column
       // names were line 1, and so is row N of a part file, named with its path in the folder.

@@ -305,6 +305,13 @@ async function dateFormat(
     formats.date,
     (why) => {
       const where = `${source.file}: the dates in column ${columnNamed(column, header)}`;
+      if (why.shape === 'excel serial')
+        throw new FeedError(
+          'excel_serial_dates',
+          `${where} are numbers of five digits, as Excel saves dates in a column formatted as numbers or General: "${why.example}" is Excel's date serial of ${isoOfDay(why.day)}. ` +
+            'In Excel, format the column as dates (Format Cells, Date) and save the CSV again, or put the workbook (.xlsx) in the feed in its place: there such numbers are read as dates.',
+          source.file,
+        );
       if (why.shape === 'yyyymmdd')
         throw new FeedError(
           'undeclared_dates',
@@ -378,6 +385,13 @@ async function parsedAmounts(
     formats.decimal,
     source.delimiter,
     (why) => {
+      if (why.shape === 'decimal comma')
+        throw new FeedError(
+          'undeclared_decimal_comma',
+          `${source.file}: the amounts in column ${columnNamed(column, header)} are written with a decimal comma (${JSON.stringify(why.example)}), which a comma-separated file reads only when told. ` +
+            `If that is how they are written, say so in the rules file: { "formats": { "decimal": "," } }.`,
+          source.file,
+        );
       throw new FeedError(
         'ambiguous_amounts',
         `${source.file}: the amounts in column ${columnNamed(column, header)} can be read two ways, and no amount in the file settles it: ` +
@@ -386,9 +400,15 @@ async function parsedAmounts(
         source.file,
       );
     },
+    {
+      numberCells: source.serialDates,
+      textColumn: headersOf(header).some((h) =>
+        source.textHeaders?.some((t) => normaliseHeader(t) === normaliseHeader(h)),
+      ),
+    },
   );
   if (note) source.notes.push(`${column}: ${note}`);
-  return parseValues(engine, values, amountExpression('v', decimal));
+  return parseValues(engine, values, amountExpression('v', decimal, source.serialDates));
 }
 
 /**
@@ -480,6 +500,15 @@ const customerNamedBy =
   (customerKey: CustomerKey) =>
   (value: string): string =>
     `(${value} <> '' AND ${customerKey(value)} IN (SELECT id_key FROM cust UNION ALL SELECT id_key FROM cust_skipped))`;
+
+// An owner cell pasted from Outlook (`Ana Ruiz <ana.ruiz@contoso.com>`, `Ruiz, Ana <...>`) or kept
+// as a mail link (`mailto:ana.ruiz@contoso.com`, what a hyperlink's address gives) names its rep by
+// the address it holds: taken as written, the first is no sign-in and the second matches no rep.
+const OWNER_ADDRESS = `CASE
+    WHEN contains(owner, '<') AND regexp_full_match(owner, '[^<>]*<\\s*(?i:mailto:)?[^\\s@<>]+@[^\\s@<>]+\\s*>\\s*')
+      THEN regexp_extract(owner, '<\\s*(?i:mailto:)?([^\\s@<>]+@[^\\s@<>]+)\\s*>', 1)
+    WHEN lower(owner) LIKE 'mailto:%' THEN trim(owner[8:])
+    ELSE owner END`;
 
 // Shopify keeps no owner, only a customer's tags: an owner cell of comma-separated tags
 // (`rep@shop.example, newsletter, vip`) names its rep by the one email address among them. NULL
@@ -580,9 +609,10 @@ async function checkCustomers(
     options.columns?.customers,
   );
   // With a default rep, an empty owner cell (or no owner column: '') is theirs, checked as any owner.
+  const owned = `(SELECT * REPLACE (${OWNER_ADDRESS} AS owner) FROM customers_in)`;
   const input = options.defaultOwner
-    ? `(SELECT * REPLACE (CASE WHEN owner = '' THEN ${sqlString(options.defaultOwner)} ELSE owner END AS owner) FROM customers_in)`
-    : 'customers_in';
+    ? `(SELECT * REPLACE (CASE WHEN owner = '' THEN ${sqlString(options.defaultOwner)} ELSE owner END AS owner) FROM ${owned})`
+    : owned;
   const values = await parsedAmounts(
     engine,
     source,
@@ -1593,6 +1623,7 @@ async function checkTickets(
   source: FeedSource,
   options: ReadFeedOptions,
   customerKey: CustomerKey,
+  customers: { file: string; fromOrders: boolean },
 ): Promise<void> {
   const { mapping, byName, note } = ticketCustomerColumn(
     source.file,
@@ -1685,6 +1716,60 @@ async function checkTickets(
     const note = await unknownTicketValues(engine, column, code, means);
     if (note) source.notes.push(note);
   }
+  if (byName !== null) return;
+  const otherCase = await idsInAnotherCase(engine, 'tickets', customers.file);
+  if (otherCase) source.notes.push(otherCase);
+  const unmatched = await noTicketMatched(engine, customers);
+  if (unmatched) source.notes.push(unmatched);
+}
+
+/**
+ * The note of the rows of `kind` (tables `${kind}_chk` and `${kind}_in`) whose customer is unknown
+ * only for the case of their id (`c-1001` for the customers file's `C-1001`): an id that is not an
+ * address matches only as written, as some systems hold both, so an export that changed its case
+ * loses those rows; said with an example so that it can be fixed.
+ */
+async function idsInAnotherCase(
+  engine: FeedEngine,
+  kind: 'orders' | 'tickets',
+  customersFile: string,
+): Promise<string | null> {
+  const [[n, example, theirs]] = await engine.rows(`
+    SELECT count(DISTINCT u.rid), min(u.id), arg_min(c.customer_id, u.id)
+    FROM (SELECT k.rid, trim(i.customer_id) AS id FROM ${kind}_chk k JOIN ${kind}_in i USING (rid)
+          WHERE k.kind = 'unknown customer') u
+    JOIN cust c ON lower(c.id_key) = lower(u.id)`);
+  const count = Number(n);
+  if (count === 0) return null;
+  return (
+    `customer_id: ${count.toLocaleString('en-US')} ${count === 1 ? 'line names' : 'lines name'} a customer in another case than ${customersFile} writes their id ` +
+    `(${JSON.stringify(String(example))} for ${JSON.stringify(String(theirs))}): ids other than email addresses match only as written; write them alike in both exports`
+  );
+}
+
+/**
+ * The note of a tickets file none of whose tickets found its customer (some naming one none has):
+ * every sour ticket is then lost to the scores while the run goes on, so say what usually causes it.
+ * A desk keys its tickets by the requester's address, which a customers file keyed by account
+ * numbers does not hold until its addresses are added as `email`; any other id is a mapping to check.
+ */
+async function noTicketMatched(
+  engine: FeedEngine,
+  { file, fromOrders }: { file: string; fromOrders: boolean },
+): Promise<string | null> {
+  const [[found, unknown, example, addresses]] = await engine.rows(`
+    SELECT count(*) FILTER (WHERE t.kind IS NULL OR t.kind <> 'unknown customer' AND t.cust IS NOT NULL),
+           count(*) FILTER (WHERE t.kind = 'unknown customer'),
+           min(i.customer_id) FILTER (WHERE t.kind = 'unknown customer'),
+           count(*) FILTER (WHERE t.kind = 'unknown customer' AND regexp_full_match(trim(i.customer_id), '${EMAIL}'))
+    FROM tickets_chk t JOIN tickets_in i USING (rid)`);
+  if (Number(found) > 0 || Number(unknown) === 0) return null;
+  const quoted = JSON.stringify(String(example));
+  return !fromOrders && Number(addresses) === Number(unknown)
+    ? `customer_id: no ticket found its customer: the tickets give the requester's address (${quoted}), which no customer has as their id or in the customers file's email column: ` +
+        `add the customers' addresses to the customers file and map that column as email (docs/feed.md, "From a help desk")`
+    : `customer_id: no ticket found its customer: none names a customer of ${fromOrders ? file : 'the customers file'} (${quoted}): ` +
+        `map customer_id to the tickets' column that holds the customer's id as ${fromOrders ? file : 'the customers file'} writes it`;
 }
 
 /** The feed's own word for a ticket's stored status (status_open). */
@@ -2015,6 +2100,8 @@ async function readWith(
     unread,
     refunded,
   } = await checkOrders(engine, ordersSource, options, customerKey);
+  const otherCase = await idsInAnotherCase(engine, 'orders', customersSource.file);
+  if (otherCase) ordersSource.notes.push(otherCase);
   const ordersReport = await reportFile(
     engine,
     ordersSource,
@@ -2022,7 +2109,7 @@ async function readWith(
     customersSource,
     mergedLines,
   );
-  requireKept(ordersReport);
+  requireKept(ordersReport, otherCase ?? undefined);
   // The book's orders, BOOK_ORDERS: orders_merged, a view over the other three unless it is a table.
   const orderTables = ['orders_merged', 'orders_chk', 'orders_multi', 'orders_grouped'];
   await dropTablesBut(engine, [...customerTables, ...orderTables]);
@@ -2030,7 +2117,10 @@ async function readWith(
   const ticketsSource = files.tickets ? await load(files.tickets) : undefined;
   const ticketsReport = ticketsSource
     ? await (async () => {
-        await checkTickets(engine, ticketsSource, options, customerKey);
+        await checkTickets(engine, ticketsSource, options, customerKey, {
+          file: customersSource.file,
+          fromOrders: fromOrders !== undefined,
+        });
         const report = await reportFile(engine, ticketsSource, 'tickets_problems', customersSource);
         await dropTablesBut(engine, [...orderTables, 'tickets_chk', 'tickets_first']);
         options.onProgress?.(rowsRead);

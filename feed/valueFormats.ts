@@ -124,11 +124,13 @@ interface DateShapes {
 
 /**
  * Why a date column cannot be read without a word from the rules file: its dates read two ways
- * (`03/04/2026`), or they are written as eight digits (`19970101`).
+ * (`03/04/2026`), or they are written as eight digits (`19970101`); or cannot be read from a text
+ * file at all: Excel's date serials (`46346`, with `day` the day number of the example).
  */
 export type UnsettledDates =
   | { shape: 'day or month first'; example: string }
-  | { shape: 'yyyymmdd'; example: string };
+  | { shape: 'yyyymmdd'; example: string }
+  | { shape: 'excel serial'; example: string; day: number };
 
 /**
  * Settles how a date column reads dates like 03/04/2026: only when that is the column's most common
@@ -167,7 +169,9 @@ export async function settleDateColumn(
       min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 2))} > 12),
       min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} <> ${num(part(v, XXY, 2))}),
       sum(n) FILTER (WHERE regexp_full_match(${v}, '${COMPACT}') AND ${compactDay(v)} IS NOT NULL),
-      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${COMPACT}') AND ${compactDay(v)} IS NOT NULL)
+      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${COMPACT}') AND ${compactDay(v)} IS NOT NULL),
+      sum(n) FILTER (WHERE regexp_full_match(${v}, '${EXCEL_SERIAL}')),
+      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${EXCEL_SERIAL}'))
     FROM ${table}`);
   const shapes: DateShapes = {
     ymd: Number(row[0] ?? 0),
@@ -182,6 +186,17 @@ export async function settleDateColumn(
     compactExample: row[9] === null ? null : String(row[9]),
   };
   const compact = declared === 'yyyymmdd';
+  // Outside a workbook five digits are not read as dates (they may be ids mapped by mistake), but
+  // a column mostly of them is a workbook's dates saved as numbers: say so rather than skip each.
+  const serials = Number(row[10] ?? 0);
+  if (!dateCells && serials > Math.max(shapes.ymd, shapes.xxy, shapes.named, shapes.compact)) {
+    const example = String(row[11]);
+    return onUnsettled({
+      shape: 'excel serial',
+      example,
+      day: Math.floor(Number(example)) - EXCEL_SERIAL_EPOCH,
+    });
+  }
   if (!compact && shapes.compact > Math.max(shapes.ymd, shapes.xxy, shapes.named))
     return onUnsettled({ shape: 'yyyymmdd', example: shapes.compactExample ?? '' });
   const format = settleDayOrder(shapes, compact ? undefined : declared, dateCells, onUnsettled);
@@ -266,6 +281,9 @@ export function bothReadings(example: string): { dayFirst: string; monthFirst: s
 /** Largest amount or monthly value taken: beyond it a value is a typo (or 1e308), not a sale. */
 export const MAX_AMOUNT = 1_000_000_000;
 
+/** Currencies as their locales write them in letters, in place of a sign: krona and krone, złoty, koruna, forint, franc, leu, rupee and rupiah, ringgit. */
+const LOCAL_CURRENCY = '(?i:kr|zł|kč|ft|fr|lei|rs|rp|rm)\\.?';
+
 /**
  * SQL: the text without currency signs or codes, spaces or apostrophes, an accounting notation of a
  * negative made a minus: `(45.00)`, `£(45.00)`, `(£45.00)`, `45.00-` (the trailing minus of SAP, Sage
@@ -283,7 +301,12 @@ function bareNumber(v: string): string {
     ELSE regexp_replace(${v}, '^(.*\\d)\\s*[dD][rR]$', '\\1') END)`;
   // A currency sign or code may stand outside the parentheses (`£(45.00)`, `USD (45.00)`).
   const unwrapped = `(CASE WHEN contains(${signed}, '(') THEN regexp_replace(${signed}, '^([^(\\d-]*)\\((.*)\\)$', '\\1-\\2') ELSE ${signed} END)`;
-  const bare = `regexp_replace(${unwrapped}, '[£$€¥₹\\s\\x{00A0}'']|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)', '', 'g')`;
+  // Spaces of every width: Windows 10 and later group fr-FR digits with a narrow no-break space
+  // (`1 200,50 €`), and de-CH with a right single quote (`3’000.25`). The currency signs (`₺`,
+  // `₩`; not `¢`, which would make `50¢` 50), and the currencies Excel writes in letters shorter
+  // than a code (`1 200,50 kr`, `99,90 zł`, `Fr. 7.50`), named one by one: other letters (`1.5k`,
+  // `2 kg`) are no amount.
+  const bare = `regexp_replace(${unwrapped}, '[£$€¥₹₩₺₽₪₫฿₦₱₴₸₼₾₡\\s\\p{Zs}''’]|^[A-Za-z]{3}|[A-Za-z]{3}$|^(?:US|AU|CA|NZ|HK|R)(?:\\$)|^${LOCAL_CURRENCY}|${LOCAL_CURRENCY}$', '', 'g')`;
   return `regexp_replace(${bare}, '^(\\d[\\d.,]*)-$', '-\\1')`;
 }
 
@@ -292,30 +315,46 @@ const COMMA_NUMBER = '[+-]?(?:\\d{1,3}(?:\\.\\d{3})+|\\d+)(?:,\\d*)?';
 
 export type DecimalMark = '.' | ',';
 
-/** SQL: the amount of the text `v` read with `decimal` as the decimal mark; NULL when it is not a number. */
-export function amountExpression(v: string, decimal: DecimalMark): string {
+/**
+ * A workbook's number cell as its text reads (JavaScript's shortest form of the number: `75.5`,
+ * `1200`, `1e-7`, never a trailing zero after the point), which text typed with a separator of
+ * thousands (`1.200`) is not.
+ */
+const CELL_NUMBER = '-?\\d+(?:\\.\\d*[1-9])?(?:e[+-]\\d+)?';
+
+/**
+ * SQL: the amount of the text `v` read with `decimal` as the decimal mark; NULL when it is not a
+ * number. With `numberCells` (a workbook) a number cell's text reads as the number whatever the mark.
+ */
+export function amountExpression(v: string, decimal: DecimalMark, numberCells = false): string {
   const bare = bareNumber(v);
   if (decimal === ',') {
-    return `(CASE WHEN regexp_full_match(${bare}, '${COMMA_NUMBER}') THEN TRY_CAST(replace(replace(${bare}, '.', ''), ',', '.') AS DOUBLE) END)`;
+    const comma = `(CASE WHEN regexp_full_match(${bare}, '${COMMA_NUMBER}') THEN TRY_CAST(replace(replace(${bare}, '.', ''), ',', '.') AS DOUBLE) END)`;
+    return numberCells
+      ? `(CASE WHEN regexp_full_match(${v}, '${CELL_NUMBER}') THEN TRY_CAST(${v} AS DOUBLE) ELSE ${comma} END)`
+      : comma;
   }
   return `(CASE WHEN regexp_full_match(${bare}, '${DOT_NUMBER}') AND regexp_matches(${bare}, '\\d') THEN TRY_CAST(replace(${bare}, ',', '') AS DOUBLE) END)`;
 }
 
-/** A value of an amount column that reads two ways, and what it is with a decimal comma and with a point. */
-export interface AmbiguousAmount {
-  example: string;
-  withComma: number;
-  withPoint: number;
-}
+/**
+ * Why an amount column cannot be read without a word from the rules file: its values read two ways
+ * (`1.200`: what it is with a decimal comma and with a point), or, in a comma-separated file, most
+ * are written with a decimal comma (`"58,32 €"`).
+ */
+export type UnsettledAmounts =
+  | { shape: 'both ways'; example: string; withComma: number; withPoint: number }
+  | { shape: 'decimal comma'; example: string };
 
 /**
  * The decimal mark of an amount column: declared, else a decimal point in a comma-separated file
- * (there `12,50` is more often a broken row than a price) and in Parquet and Excel (typed numbers),
- * else the reading more values need: `45,00` and `1.234,56` read only with a decimal comma, `12.50`
+ * (there `12,50` is more often a broken row than a price) and in Parquet's typed numbers, else the
+ * reading more values need (in a workbook, `numberCells`, more of its values typed as text; in a
+ * Parquet text column, `textColumn`, more of its values): `45,00` and `1.234,56` read only with a decimal comma, `12.50`
  * and `1,234.56` only with a point (as many each way: a comma, as a tie of dates goes day-first). A
  * value with one separator and three digits after it (`1.200`, `1,200`) reads either way (1.2 or
  * 1200) and does not vote: it follows the others, and where no value settles it the read stops
- * (`onAmbiguous`) rather than guess a thousandfold.
+ * (`onUnsettled`) rather than guess a thousandfold.
  */
 export async function settleDecimalMark(
   engine: FeedEngine,
@@ -323,28 +362,38 @@ export async function settleDecimalMark(
   v: string,
   declared: FeedFormats['decimal'],
   delimiter: string | undefined,
-  onAmbiguous: (value: AmbiguousAmount) => never,
+  onUnsettled: (why: UnsettledAmounts) => never,
+  { numberCells = false, textColumn = false }: { numberCells?: boolean; textColumn?: boolean } = {},
 ): Promise<{ decimal: DecimalMark; note?: string }> {
   if (declared)
     return {
       decimal: declared,
       note: declared === ',' ? 'decimal commas (declared in formats.decimal)' : undefined,
     };
-  if (delimiter === undefined) return { decimal: '.' };
+  if (delimiter === undefined && !numberCells && !textColumn) return { decimal: '.' };
+  // A workbook's number cells carry no mark: its amounts typed as text (`1.200,50 €`) settle it.
+  const values = numberCells
+    ? `(SELECT * FROM ${table} WHERE NOT regexp_full_match(${v}, '${CELL_NUMBER}'))`
+    : table;
   const onlyComma = 'c IS NOT NULL AND p IS NULL';
   const onlyPoint = 'p IS NOT NULL AND c IS NULL';
   // Each value parsed once both ways (in the subquery), however many filters read it.
   const [row] = await engine.rows(`
     SELECT sum(n) FILTER (WHERE ${onlyComma}), min(v) FILTER (WHERE ${onlyComma}),
            sum(n) FILTER (WHERE ${onlyPoint}), min(v) FILTER (WHERE ${onlyPoint}),
-           min(v) FILTER (WHERE c <> p), arg_min(c, v) FILTER (WHERE c <> p), arg_min(p, v) FILTER (WHERE c <> p)
-    FROM (SELECT ${v} AS v, n, ${amountExpression(v, ',')} AS c, ${amountExpression(v, '.')} AS p FROM ${table})`);
+           min(v) FILTER (WHERE c <> p), arg_min(c, v) FILTER (WHERE c <> p), arg_min(p, v) FILTER (WHERE c <> p),
+           sum(n) FILTER (WHERE v <> '')
+    FROM (SELECT ${v} AS v, n, ${amountExpression(v, ',')} AS c, ${amountExpression(v, '.')} AS p FROM ${values})`);
   const commas = Number(row[0] ?? 0);
   const points = Number(row[2] ?? 0);
   const text = (i: number) => (row[i] === null ? null : String(row[i]));
   const ambiguous = text(4);
   const reads = (mark: DecimalMark) =>
     ambiguous === null ? '' : `; ${JSON.stringify(ambiguous)} is ${Number(row[mark === ',' ? 5 : 6])}`;
+  // There `12,50` is more often a broken row than a price, but not when most values are so written:
+  // an export quoting its decimal commas, which would otherwise lose every order unexplained.
+  if (delimiter === ',' && points === 0 && commas * 2 > Number(row[7] ?? 0))
+    return onUnsettled({ shape: 'decimal comma', example: String(row[1]) });
   if (delimiter === ',')
     return {
       decimal: '.',
@@ -364,7 +413,12 @@ export async function settleDecimalMark(
           : `decimal points (settled by ${JSON.stringify(text(3))})${reads('.')}`,
     };
   if (ambiguous === null) return { decimal: '.' };
-  return onAmbiguous({ example: ambiguous, withComma: Number(row[5]), withPoint: Number(row[6]) });
+  return onUnsettled({
+    shape: 'both ways',
+    example: ambiguous,
+    withComma: Number(row[5]),
+    withPoint: Number(row[6]),
+  });
 }
 
 /** SQL: a value as it appears in a reason, JSON-quoted and cut at 60 characters. */

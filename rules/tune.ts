@@ -73,7 +73,7 @@ export function tune(book: Book, base: Rules, options: TuneOptions): TuneResult 
   if (rows > 0 && (churned === 0 || churned === rows)) {
     // History enough, but one outcome only: asking for more days back would not help.
     throw new TuneError(
-      `Too little history to tune: on the fit dates ${fitDays.map(isoOfDay).join(', ')} ${churned === 0 ? 'none' : 'every one'} of the ${rows} customers ` +
+      `Too little history to tune: on the fit dates ${fitDays.map(isoOfDay).join(', ')} ${churned === 0 ? 'none' : 'every one'} of the active customers (${rows} on the ${usable.length} dates together) ` +
         `placed no order in the next ${horizonDays} days; tune needs customers of both outcomes (some who ordered again, some who did not)`,
     );
   }

@@ -411,6 +411,37 @@ describe('what stops the run', () => {
     );
   });
 
+  it("a CSV column of Excel's date serials (a column formatted General, saved as CSV) stops saying what they are", async () => {
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,C-1,46346,10\nO-2,C-1,46350,10\nO-3,C-2,2026-11-22,5\n',
+    });
+    expect(error.code).toBe('excel_serial_dates');
+    expect(error.message).toBe(
+      'orders.csv: the dates in column "ordered_at" are numbers of five digits, as Excel saves dates in a column formatted as numbers or General: ' +
+        `"46346" is Excel's date serial of 2026-11-20. In Excel, format the column as dates (Format Cells, Date) and save the CSV again, ` +
+        'or put the workbook (.xlsx) in the feed in its place: there such numbers are read as dates.',
+    );
+  });
+
+  it("a Parquet text column of amounts (pandas reading a ';' file without decimal=',') settles its mark as a ';' file; a DECIMAL column reads as its numbers", async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    await sql.run(`COPY (SELECT * FROM (VALUES ('O-1', 'C-1', DATE '2026-11-02', '1.200', 1.250::DECIMAL(9,3)),
+      ('O-2', 'C-1', DATE '2026-11-09', '75,50', 2.000::DECIMAL(9,3)))
+      t(order_id, customer_id, ordered_at, amount, refunded)) TO '${join(dir, 'orders.parquet')}' (FORMAT parquet)`);
+    sql.closeSync();
+    await writeFile(join(dir, 'customers.csv'), CUSTOMERS);
+    const { book, report } = await readFeed(dir);
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-11-02', 1200 - 1.25],
+      ['2026-11-09', 75.5 - 2],
+    ]);
+    expect(report.files[1].notes).toContain('amount: decimal commas (settled by "75,50"); "1.200" is 1200');
+  });
+
   it("a Parquet column of integers like 19970101 (pandas reading CDNOW's raw file) reads as dates when declared", async () => {
     const db = await DuckDBInstance.create(':memory:');
     const sql = await db.connect();
@@ -829,6 +860,80 @@ describe("an owner mapped to a list of tags (Shopify's Tags): its one email addr
   });
 });
 
+describe('a tickets file none of whose tickets finds a customer', () => {
+  /** The notes of a tickets file of these requesters, beside a customers file of C-1 and C-2. */
+  async function ticketNotes(...requesters: string[]): Promise<string[]> {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+      'tickets.csv': [
+        'ticket_id,customer_id,opened_at,sentiment,status',
+        ...requesters.map((r, i) => `T-${i},${r},2026-11-01,negative,open`),
+      ].join('\n'),
+    });
+    expect(report.files[2].rowsRead).toBe(requesters.length);
+    return report.files[2].notes;
+  }
+
+  it("keyed by the requesters' addresses beside a customers file with none: the notes say to add them", async () => {
+    expect(await ticketNotes('buyer@greenfield.example', 'Deli@corner.example')).toContain(
+      'customer_id: no ticket found its customer: the tickets give the requester\'s address ("Deli@corner.example"), which no customer has as their id or in the customers file\'s email column: ' +
+        'add the customers\' addresses to the customers file and map that column as email (docs/feed.md, "From a help desk")',
+    );
+  });
+
+  it('keyed by ids the customers file does not hold: the notes say to check the mapping', async () => {
+    expect(await ticketNotes('4411')).toContain(
+      'customer_id: no ticket found its customer: none names a customer of the customers file ("4411"): map customer_id to the tickets\' column that holds the customer\'s id as the customers file writes it',
+    );
+  });
+
+  it('says nothing more where some tickets found theirs', async () => {
+    const notes = await ticketNotes('4411', 'C-1');
+    expect(notes.filter((n) => n.includes('no ticket found'))).toEqual([]);
+  });
+});
+
+describe('customer ids written in another case than the customers file writes them', () => {
+  it('are unknown customers, as two systems may hold both, and the notes say which', async () => {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\nO-2,c-1,2026-11-21,10\nO-3,c-2,2026-11-21,10\nO-4,X-9,2026-11-21,10\n',
+      'tickets.csv': 'ticket_id,customer_id,opened_at,sentiment,status\nT-1,c-2,2026-11-01,negative,open\n',
+    });
+    expect(report.files[1].problemCounts).toEqual({ 'unknown customer': 3 });
+    expect(report.files[1].notes).toContain(
+      'customer_id: 2 lines name a customer in another case than customers.csv writes their id ("c-1" for "C-1"): ids other than email addresses match only as written; write them alike in both exports',
+    );
+    expect(report.files[2].notes).toContain(
+      'customer_id: 1 line names a customer in another case than customers.csv writes their id ("c-2" for "C-2"): ids other than email addresses match only as written; write them alike in both exports',
+    );
+  });
+});
+
+describe('an owner pasted from Outlook or kept as a mail link', () => {
+  it('is the address it holds: "Name <address>" and "mailto:address"', async () => {
+    const { book, report } = await feed({
+      'customers.csv': [
+        'customer_id,name,owner',
+        'C-1,Greenfield Cafe,Ana Ruiz <Ana.Ruiz@contoso.example>',
+        'C-2,Corner Deli,"Okafor, Ben <ben@contoso.example>"',
+        'C-3,Blue Door,mailto:cy@contoso.example',
+        'C-4,Oak Bistro,Dee <not an address>',
+        '',
+      ].join('\n'),
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(book.customers.map((c) => [c.id, c.owner])).toEqual([
+      ['C-1', 'ana.ruiz@contoso.example'],
+      ['C-2', 'ben@contoso.example'],
+      ['C-3', 'cy@contoso.example'],
+    ]);
+    expect(problemsOf(report.files[0])).toEqual([[5, 'owner: not an email or UPN: "Dee <not an address>"']]);
+  });
+});
+
 describe('a customers or orders file with no row that can be used stops the run', () => {
   it('an owner column of display names, not sign-ins: the stop gives the mapping that would fix it', async () => {
     const error = await feedError({
@@ -855,6 +960,10 @@ describe('a customers or orders file with no row that can be used stops the run'
     expect(error.code).toBe('no_usable_rows');
     expect(error.message).toMatch(
       /^orders\.csv: none of its 2 rows can be used \(2 x unknown customer\), e.g. line 2: unknown customer "c-1"\. /,
+    );
+    // One of them is the customer C-1 in another case: the stop says so.
+    expect(error.message).toContain(
+      '. Customer_id: 1 line names a customer in another case than customers.csv writes their id ("c-1" for "C-1")',
     );
   });
 
@@ -1162,6 +1271,34 @@ describe('refunds and orders never placed', () => {
   });
 });
 
+describe('a comma-separated file whose amounts are mostly written with a decimal comma (quoted)', () => {
+  const orders = (...amounts: string[]) =>
+    [
+      'order_id,customer_id,ordered_at,amount',
+      ...amounts.map((a, i) => `O-${i},C-1,2026-11-0${i + 1},"${a}"`),
+    ].join('\n');
+
+  it('stops asking for formats.decimal, rather than skip every order as not a number', async () => {
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('58,32 €', '66,54 €', '45'),
+    });
+    expect(error.code).toBe('undeclared_decimal_comma');
+    expect(error.message).toBe(
+      'orders.csv: the amounts in column "amount" are written with a decimal comma ("58,32 €"), which a comma-separated file reads only when told. ' +
+        'If that is how they are written, say so in the rules file: { "formats": { "decimal": "," } }.',
+    );
+  });
+
+  it('and a stray one among decimal points stays a bad row', async () => {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('12,50', '45', '45'),
+    });
+    expect(problemsOf(report.files[1])).toEqual([[2, 'amount: not a number: "12,50"']]);
+  });
+});
+
 describe('the decimal mark of a file separated by ";"', () => {
   const orders = (...amounts: string[]) =>
     [
@@ -1179,6 +1316,45 @@ describe('the decimal mark of a file separated by ";"', () => {
     expect(report.files[1].notes).toContain(
       'amount: decimal commas (settled by "1 200,00"); "1.200" is 1200',
     );
+  });
+
+  it('reads the narrow no-break space of a French Windows and the Swiss apostrophe as thousands separators', async () => {
+    // Windows 10 and later format fr-FR numbers with U+202F (`1 200,50 €`), and de-CH with U+2019.
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('1\u202f200,50\u202f€', '2\u2009500,00 €', '45,50\u00a0€', '3\u2019000,25'),
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([1200.5, 2500, 45.5, 3000.25]);
+  });
+
+  it("reads the currency as each locale's Excel writes it: kr, zł, Kč, Ft, Fr., ₩, ₺", async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders(
+        '1 200,50 kr',
+        'kr 45,50',
+        '99,90 zł',
+        '1 000,25 Kč',
+        '12 000,00 Ft',
+        'Fr. 7,50',
+        '₺1.200,50',
+        '₩5.000,00',
+      ),
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([1200.5, 45.5, 99.9, 1000.25, 12000, 7.5, 1200.5, 5000]);
+  });
+
+  it('and not a number with a unit that is no currency: 1,5k is no 1.5', async () => {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('1,5k', '45,50', '2,50 kg'),
+    });
+    expect(problemsOf(report.files[1])).toEqual([
+      [2, 'amount: not a number: "1,5k"'],
+      [4, 'amount: not a number: "2,50 kg"'],
+    ]);
   });
 
   it('and as a decimal point where the values that settle it have one', async () => {

@@ -100,6 +100,30 @@ describe('an Excel sheet laid out by hand', () => {
     );
   });
 
+  it('amounts typed as text in a decimal-comma locale settle the mark as in a ";" file; number cells read as numbers', async () => {
+    await writeFile(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner\nC-1,Greenfield Cafe,ana@contoso.example\n',
+    );
+    const orders = (amounts: ExcelJS.CellValue[]) =>
+      workbook('orders.xlsx', {
+        ...row(1, ['order_id', 'customer_id', 'ordered_at', 'amount']),
+        ...Object.assign({}, ...amounts.map((a, i) => row(i + 2, [`O-${i}`, 'C-1', `2026-11-0${i + 1}`, a]))),
+      });
+    await orders(['1.200 €', '583,20 €', 75.5, 12]);
+    const { book, report } = await readFeed(dir);
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([1200, 583.2, 75.5, 12]);
+    expect(report.files[1].notes).toContain(
+      'amount: decimal commas (settled by "583,20 €"); "1.200 €" is 1200',
+    );
+    // Text that reads both ways and nothing to settle it: a stop, not 1.2 and 2.5 read without a word.
+    await orders(['1.200 €', '2.500 €', 75.5]);
+    await expect(readFeed(dir)).rejects.toThrow(
+      'orders.xlsx: the amounts in column "amount" can be read two ways, and no amount in the file settles it: "1.200 €" is 1200 with a decimal comma, or 1.2 with a decimal point.',
+    );
+  });
+
   it('a header wrapped onto two lines in its cell (Alt+Enter) is mapped as it reads, "Invoice Date"', async () => {
     await workbook('customers.xlsx', {
       ...row(1, ['customer_id', 'name', 'owner']),

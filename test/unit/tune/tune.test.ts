@@ -241,7 +241,23 @@ describe('tune on a book of one outcome', () => {
     }));
     const book = bookFromRows({ customers, orders });
     expect(() => tune(book, defaultRules(), { asOfDay: dayOf('2026-11-23'), horizonDays: 90 })).toThrow(
-      /every one of the \d+ customers placed no order in the next 90 days; tune needs customers of both outcomes/,
+      /every one of the active customers \(\d+ on the 4 dates together\) placed no order in the next 90 days; tune needs customers of both outcomes/,
+    );
+  });
+
+  it('does not count a customer once per fit date as that many customers', () => {
+    // 5 customers ordering every week: on each of the 4 fit dates all 5 order again.
+    const customers = Array.from({ length: 5 }, (_, k) => ({ id: `c${k}` }));
+    const orders = customers.flatMap((c) =>
+      Array.from({ length: 70 }, (_, w) => ({
+        customerId: c.id,
+        date: new Date(Date.parse('2025-08-01') + w * 7 * 86_400_000).toISOString().slice(0, 10),
+        amount: 100,
+      })),
+    );
+    const book = bookFromRows({ customers, orders });
+    expect(() => tune(book, defaultRules(), { asOfDay: dayOf('2026-11-23'), horizonDays: 90 })).toThrow(
+      'none of the active customers (20 on the 4 dates together) placed no order in the next 90 days',
     );
   });
 });
