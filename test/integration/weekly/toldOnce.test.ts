@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import {
+  completed,
+  conversationOf,
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  SEND_TIME,
+  slippingBook,
+  type WeeklyWorld,
+} from './weeklyWorld';
+
+// The admins hear of every rep who got no card this week, once: a rep a later tick of the week
+// fails, after the run's notice went out, is named in a notice of their own; the ticks after it
+// name them again never. Through the weekly run on the fake Teams connector and Azurite.
+
+const ANA = 'ana@x.com';
+const CARL = 'carl@x.com';
+const MINUTE = 60_000;
+/** Tuesday 24 November 2026, 10:00 in Chicago. */
+const TUESDAY = new Date('2026-11-24T16:00:00Z');
+const book = slippingBook([ANA, CARL], { slipping: 1 });
+
+describe('a rep a later tick of the week fails, after the run told the admins', () => {
+  let world: WeeklyWorld;
+  let notices: string[];
+  beforeEach(async () => {
+    world = await openWeeklyWorld('toldonce');
+    notices = [];
+    await installReps(world, [ANA]);
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+  const run = (now: Date) =>
+    runWeekly(
+      depsFor(world, book, {
+        notifyAdmins: async (text) => {
+          notices.push(text);
+          return 'posted';
+        },
+      }),
+      { now },
+    );
+  const ticksFrom = async (from: Date, count: number) => {
+    for (let i = 1; i <= count; i++) await run(new Date(from.getTime() + i * 15 * MINUTE));
+  };
+
+  it('installs the app, and Teams answers 503 to his card: the admins are told of him once more, once', async () => {
+    completed(await run(SEND_TIME));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain(`- ${CARL}: the app is not installed for them`);
+
+    await installReps(world, [CARL]);
+    world.fake.injectForConversation(conversationOf(CARL), { status: 503 });
+    await ticksFrom(TUESDAY, 8);
+    expect(notices).toHaveLength(2);
+    expect(notices[1]).toMatch(
+      /^Weekly run weekly-2026-W48: 1 rep got no card since the admins were told of the run\./,
+    );
+    expect(notices[1]).toMatch(new RegExp(`- Rep ${CARL} \\(${CARL}\\): .*503`));
+    expect(notices[1]).not.toContain(ANA);
+    expect(notices[1]).not.toContain('not installed');
+
+    // Every tick after: nothing new to tell.
+    await ticksFrom(new Date(TUESDAY.getTime() + 8 * 15 * MINUTE), 4);
+    expect(notices).toHaveLength(2);
+  });
+
+  it('installs the app and gets his card: nothing more to tell', async () => {
+    completed(await run(SEND_TIME));
+    await installReps(world, [CARL]);
+    await ticksFrom(TUESDAY, 4);
+    expect(world.fake.sentTo(conversationOf(CARL))).toHaveLength(1);
+    expect(notices).toHaveLength(1);
+  });
+});
