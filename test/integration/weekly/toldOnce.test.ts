@@ -17,10 +17,25 @@ import {
 
 const ANA = 'ana@x.com';
 const CARL = 'carl@x.com';
+const DAN = 'dan@x.com';
 const MINUTE = 60_000;
 /** Tuesday 24 November 2026, 10:00 in Chicago. */
 const TUESDAY = new Date('2026-11-24T16:00:00Z');
-const book = slippingBook([ANA, CARL], { slipping: 1 });
+const book = slippingBook([ANA, CARL, DAN], { slipping: 1 });
+
+/** The ledger, but finishing a run row throws: the process died just before it. */
+function dyingAtFinish(runs: WeeklyWorld['storage']['runs']): WeeklyWorld['storage']['runs'] {
+  return new Proxy(runs, {
+    get(target, name, receiver) {
+      if (name === 'finishRun')
+        return async () => {
+          throw new Error('injected crash: the process died');
+        };
+      const value = Reflect.get(target, name, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 describe('a rep a later tick of the week fails, after the run told the admins', () => {
   let world: WeeklyWorld;
@@ -33,9 +48,11 @@ describe('a rep a later tick of the week fails, after the run told the admins', 
   afterEach(async () => {
     await world.stop();
   });
-  const run = (now: Date) =>
+  /** The weekly tick at `now`; `crash`: the process dies as the run row is finished. */
+  const run = (now: Date, crash = false) =>
     runWeekly(
       depsFor(world, book, {
+        storage: crash ? { ...world.storage, runs: dyingAtFinish(world.storage.runs) } : world.storage,
         notifyAdmins: async (text) => {
           notices.push(text);
           return 'posted';
@@ -74,5 +91,42 @@ describe('a rep a later tick of the week fails, after the run told the admins', 
     await ticksFrom(TUESDAY, 4);
     expect(world.fake.sentTo(conversationOf(CARL))).toHaveLength(1);
     expect(notices).toHaveLength(1);
+  });
+
+  it('installs the app after the run, in Los Angeles, and Teams refuses his card at his own send time: he is told of once more', async () => {
+    completed(await run(SEND_TIME));
+    expect(notices).toHaveLength(1);
+    await installReps(world, [CARL]);
+    await world.storage.conversations.learnTimeZone(`aad-${CARL}`, 'America/Los_Angeles');
+    world.fake.injectForConversation(conversationOf(CARL), { status: 403, code: 'BotDisabledByAdmin' });
+    const waiting = completed(await run(new Date(SEND_TIME.getTime() + 15 * MINUTE)));
+    expect(waiting.outcomes.find((o) => o.rep === CARL)?.status).toBe('waiting');
+    // 08:03 in Los Angeles, and the ticks after it.
+    await ticksFrom(new Date(SEND_TIME.getTime() + 15 * MINUTE), 12);
+    expect(notices).toHaveLength(2);
+    expect(notices[1]).toMatch(/1 rep got no card since the admins were told of the run\./);
+    expect(notices[1]).toContain(
+      `- Rep ${CARL} (${CARL}): the organisation's Teams app policy blocks the app for them (BotDisabledByAdmin)`,
+    );
+  });
+
+  it('the process dies after his notice went out, before the run row is finished, and another rep is refused on the tick after: each is told of once', async () => {
+    completed(await run(SEND_TIME));
+    expect(notices).toHaveLength(1);
+    await installReps(world, [CARL]);
+    world.fake.injectForConversation(conversationOf(CARL), { status: 503 });
+    await ticksFrom(TUESDAY, 3);
+    expect(notices).toHaveLength(1);
+    await expect(run(new Date(TUESDAY.getTime() + 4 * 15 * MINUTE), true)).rejects.toThrow('process died');
+    expect(notices).toHaveLength(2);
+    expect(notices[1]).toContain(`- Rep ${CARL} (${CARL}): `);
+
+    await installReps(world, [DAN]);
+    world.fake.injectForConversation(conversationOf(DAN), { status: 503 });
+    await ticksFrom(new Date(TUESDAY.getTime() + 4 * 15 * MINUTE), 8);
+    expect(notices).toHaveLength(3);
+    expect(notices[2]).toMatch(/1 rep got no card since the admins were told of the run\./);
+    expect(notices[2]).toContain(`- Rep ${DAN} (${DAN}): `);
+    expect(notices[2]).not.toContain(CARL);
   });
 });
