@@ -7,6 +7,7 @@ import {
   completed,
   conversationOf,
   depsFor,
+  dyingAtFinish,
   installReps,
   openWeeklyWorld,
   SEND_TIME,
@@ -344,6 +345,40 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(notices[2]).toContain(`Rep ${CAL} (${CAL})`);
       expect(notices[2]).not.toContain(BEN);
       expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(0);
+    });
+
+    it('the process dies after the notice of Ben, refused after his wait, went out; Cal’s wait ends before the tick after: each is told of once', async () => {
+      const CAL = 'cal@x.com';
+      await installReps(world, [CAL]);
+      const threeAt = async (n: number, crash = false) => {
+        clock = tick(n).getTime();
+        const three = depsFor(world, slippingBook([ANA, BEN, CAL], { slipping: 1 }), {
+          storage: crash ? { ...world.storage, runs: dyingAtFinish(world.storage.runs) } : world.storage,
+          notifyAdmins: async (text) => {
+            notices.push(text);
+            return 'posted';
+          },
+        });
+        return runWeekly(three, { now: tick(n) });
+      };
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      world.fake.throttleConversationUntil(conversationOf(CAL), tick(9).getTime());
+      for (let n = 0; n < 4; n++) completed(await threeAt(n));
+      expect(notices).toHaveLength(1);
+      world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+      world.fake.injectForConversation(conversationOf(CAL), { status: 503 });
+      // Ben's wait is over on tick 9, Cal's on tick 10.
+      for (let n = 4; n < 9; n++) await threeAt(n);
+      expect(notices).toHaveLength(1);
+      await expect(threeAt(9, true)).rejects.toThrow('process died');
+      expect(notices).toHaveLength(2);
+      expect(notices[1]).toContain(`Rep ${BEN} (${BEN})`);
+      expect(notices[1]).not.toContain(CAL);
+      for (let n = 10; n < 16; n++) await threeAt(n);
+      expect(notices).toHaveLength(3);
+      expect(notices[2]).toContain('1 rep got no card since the admins were told of the run');
+      expect(notices[2]).toContain(`Rep ${CAL} (${CAL})`);
+      expect(notices[2]).not.toContain(BEN);
     });
 
     /**

@@ -4,6 +4,7 @@ import {
   completed,
   conversationOf,
   depsFor,
+  dyingAtFinish,
   installReps,
   openWeeklyWorld,
   SEND_TIME,
@@ -22,20 +23,6 @@ const MINUTE = 60_000;
 /** Tuesday 24 November 2026, 10:00 in Chicago. */
 const TUESDAY = new Date('2026-11-24T16:00:00Z');
 const book = slippingBook([ANA, CARL, DAN], { slipping: 1 });
-
-/** The ledger, but finishing a run row throws: the process died just before it. */
-function dyingAtFinish(runs: WeeklyWorld['storage']['runs']): WeeklyWorld['storage']['runs'] {
-  return new Proxy(runs, {
-    get(target, name, receiver) {
-      if (name === 'finishRun')
-        return async () => {
-          throw new Error('injected crash: the process died');
-        };
-      const value = Reflect.get(target, name, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 describe('a rep a later tick of the week fails, after the run told the admins', () => {
   let world: WeeklyWorld;
