@@ -5,11 +5,14 @@ import { LISTED_IN_TEXT, type NotReached, notReached, type RepOutcome } from './
 
 /**
  * What a notice told the admins of a rep: their address and how their week stood. A rep told their
- * card follows (Teams asked to wait, `teams_wait`; no app, once they add it) and who then got none
- * (refused again, a 5xx) is told again, once; the same account twice is not.
+ * card follows (Teams asked to wait, `teams_wait`; no app, or Teams refusing it for a reason of
+ * its code, once they add it) and who then got none (refused again, a 5xx, another code) is told
+ * again, once; the same account twice is not.
  */
-export function toldKey(n: Pick<NotReached, 'rep' | 'status' | 'retryAt'>): string {
-  return `${n.retryAt === undefined ? n.status : 'teams_wait'}:${n.rep}`;
+export function toldKey(n: Pick<NotReached, 'rep' | 'status' | 'retryAt' | 'code'>): string {
+  const how =
+    n.retryAt !== undefined ? 'teams_wait' : n.code !== undefined ? `${n.status}_${n.code}` : n.status;
+  return `${how}:${n.rep}`;
 }
 
 /**

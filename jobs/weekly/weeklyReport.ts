@@ -45,6 +45,8 @@ export interface NotReached {
   detail: string;
   /** A failed rep Teams asked to wait: when a later tick of the week sends their card (weeklyAfterWait.ts). */
   retryAt?: string;
+  /** An unreachable rep's: Teams' error code (what an admin does about it depends on it). */
+  code?: string;
 }
 
 /** What a completed weekly run did. */
@@ -225,7 +227,7 @@ export function notReached(outcomes: readonly RepOutcome[]): NotReached[] {
           : `the app is not installed for them: install it for them (or ask them to add Churn Predictor in Teams), ${OR_MOVE}`,
       });
     else if (o.status === 'unreachable')
-      out.push({ rep: o.rep, status: o.status, detail: unreachableDetail(o.code) });
+      out.push({ rep: o.rep, status: o.status, detail: unreachableDetail(o.code), code: o.code });
     else if (o.status === 'failed')
       out.push({
         rep: o.rep,

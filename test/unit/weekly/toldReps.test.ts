@@ -8,6 +8,10 @@ describe('which reps a notice of the run has told of', () => {
     expect(toldKey({ rep: 'ben@x.com', status: 'failed', retryAt: waitEnds })).toBe('teams_wait:ben@x.com');
     expect(toldKey({ rep: 'ben@x.com', status: 'failed' })).toBe('failed:ben@x.com');
     expect(toldKey({ rep: 'ben@x.com', status: 'no_conversation' })).toBe('no_conversation:ben@x.com');
+    // Added back, and refused for another reason: what the admins do about it is another thing.
+    expect(toldKey({ rep: 'ben@x.com', status: 'unreachable', code: 'BotDisabledByAdmin' })).toBe(
+      'unreachable_BotDisabledByAdmin:ben@x.com',
+    );
   });
 
   it('names only the reps no notice named so: not one another instance sends to, nor one delivered meanwhile', async () => {
@@ -19,7 +23,7 @@ describe('which reps a notice of the run has told of', () => {
       { rep: 'eve@x.com', status: 'failed', error: 'HTTP 503' },
       { rep: 'fay@x.com', status: 'unreachable', code: 'BotDisabledByAdmin', earlier: false },
     ];
-    const told = new Set(['no_conversation:cal@x.com', 'no_conversation:fay@x.com']);
+    const told = new Set(['no_conversation:cal@x.com', 'unreachable_BotNotInConversationRoster:fay@x.com']);
     const untold = await untoldReps(outcomes, told, async (rep) => rep === 'eve@x.com');
     expect(untold.map((n) => n.rep)).toEqual(['ben@x.com', 'fay@x.com']);
     expect(untoldText({ run: 'Weekly run weekly-2026-W48', sent: 'card' }, untold, (r) => r)).toMatch(

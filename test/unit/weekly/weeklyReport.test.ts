@@ -90,6 +90,7 @@ describe('the weekly report', () => {
         status: 'unreachable',
         detail:
           "they blocked the app's chat or removed the app (MessageWritesBlocked): ask them to unblock it or add Churn Predictor again, or, if they left, move their customers to another rep in the order feed",
+        code: 'MessageWritesBlocked',
       },
       {
         rep: 'e@x.com',
