@@ -8,11 +8,12 @@ import { MAX_TEXT_PIECES, TEXT_PIECE, textPieces } from './textPieces';
 /**
  * The run ledger: PartitionKey = run key (`weekly-2026-W48`, `monthly-2026-11`); RowKey `run` for
  * the run itself, `d_<rep id>` per rep handled, `s_<rep id>` per rep a send was started for (the
- * claim), `notice` / `notice_feed` / `notice_rules` / `notice_wait_<end>` per admins' notice posted. Rep and notice rows
- * are inserts only (409 = already there), so a repeated or crashed run can tell what it already did
- * and does nothing twice; a claim is only ever taken over with its ETag. One row stands apart from
- * the runs, PartitionKey `rules` RowKey `last_good`: the rules file as last read valid, which the
- * runs, the bot and the tabs go on with while the file is broken (a freshly started instance too).
+ * claim), `notice` / `notice_feed` / `notice_rules` / `notice_more_<hash>` per admins' notice posted,
+ * with the reps it named (`named`, in pieces). Rep and notice rows are inserts only (409 = already
+ * there), so a repeated or crashed run can tell what it already did and does nothing twice; a claim
+ * is only ever taken over with its ETag. One row stands apart from the runs, PartitionKey `rules`
+ * RowKey `last_good`: the rules file as last read valid, which the runs, the bot and the tabs go on
+ * with while the file is broken (a freshly started instance too).
  */
 
 const RUN = 'run';
@@ -23,19 +24,53 @@ const DELIVERY_END = 'd`'; // the character after '_'
 
 /**
  * Which admins' notice: the end-of-run account, the feed that stopped the run, a rules file that is
- * not valid, (the monthly summary) no team channel to post in, or (`wait_<end>`, one per end of a
- * wait Teams asked for) the reps whose card failed again once that wait was over.
+ * not valid, (the monthly summary) no team channel to post in, or (`more_<hash>`, keyed by the reps
+ * it names) the reps a later tick of the run left without a card whom no notice had named so.
+ * `wait_<end>`: the notice of reps with no card after a wait Teams asked for, as rows written
+ * before the `more_` notice took it over name it.
  */
-export type NoticeKind = 'run' | 'feed' | 'rules' | 'channel' | `wait_${string}`;
+export type NoticeKind = 'run' | 'feed' | 'rules' | 'channel' | `more_${string}` | `wait_${string}`;
 const noticeRow = (kind: NoticeKind) => (kind === 'run' ? NOTICE : `${NOTICE}_${kind}`);
 const noticeKindSchema = z.custom<NoticeKind>(
-  (v) => typeof v === 'string' && (['run', 'feed', 'rules', 'channel'].includes(v) || v.startsWith('wait_')),
+  (v) =>
+    typeof v === 'string' &&
+    (['run', 'feed', 'rules', 'channel'].includes(v) || v.startsWith('more_') || v.startsWith('wait_')),
 );
 
-/** An admins' notice a finished run could not post, kept on its row for a later tick: its text and kind. */
+/**
+ * An admins' notice a finished run could not post, kept on its row for a later tick: its text, kind,
+ * and what it names (toldKey of each rep), recorded with it once posted.
+ */
 export interface PendingNotice {
   text: string;
   kind: NoticeKind;
+  named?: readonly string[];
+}
+
+/** What a posted notice was about (toldEarlier) and which reps it named (toldKey), as recorded with it. */
+export interface NoticeTold {
+  about?: string;
+  named?: readonly string[];
+}
+
+/** A list kept in a row as JSON in pieces (`<field>0`, `<field>1`...): a notice may name thousands of reps. */
+function listPieces(field: string, list: readonly string[] | undefined): Record<string, string | number> {
+  if (list === undefined) return {};
+  const cut = textPieces(JSON.stringify(list), TEXT_PIECE);
+  if (cut.length > MAX_TEXT_PIECES) throw new Error(`${field} names ${list.length} reps: too many to keep`);
+  const row: Record<string, string | number> = { [`${field}Pieces`]: cut.length };
+  cut.forEach((piece, i) => {
+    row[`${field}${i}`] = piece;
+  });
+  return row;
+}
+
+/** The list listPieces kept; undefined when the row has none. */
+function listOf(entity: Record<string, unknown>, field: string): string[] | undefined {
+  const pieces = entity[`${field}Pieces`];
+  if (typeof pieces !== 'number') return undefined;
+  const text = Array.from({ length: pieces }, (_, i) => String(entity[`${field}${i}`] ?? '')).join('');
+  return z.array(z.string()).parse(JSON.parse(text));
 }
 
 const GOOD_RULES_PARTITION = 'rules';
@@ -92,7 +127,7 @@ const runSchema = z.object({
   /** Its kind, when not the run's own notice (rows before it have none). */
   pendingKind: noticeKindSchema.optional(),
 });
-export type RunRecord = z.output<typeof runSchema>;
+export type RunRecord = z.output<typeof runSchema> & { pendingNamed?: string[] };
 
 // A Table Storage string holds 64 KiB; a report must fit in one.
 const MAX_REPORT_CHARS = 30_000;
@@ -146,8 +181,10 @@ export interface RunLedger {
   noticeSent(runKey: string, kind?: NoticeKind): Promise<boolean>;
   /** What the run's notice of this kind was about, as recorded ('' when not said); null when none was posted. */
   noticeAbout(runKey: string, kind: NoticeKind): Promise<string | null>;
-  /** Records that the admins' notice of this kind was posted for this run (and, when given, what about). */
-  recordNotice(runKey: string, at: string, kind?: NoticeKind, about?: string): Promise<void>;
+  /** Records that the admins' notice of this kind was posted for this run (and, when given, what about and whom it named). */
+  recordNotice(runKey: string, at: string, kind?: NoticeKind, told?: NoticeTold): Promise<void>;
+  /** Every rep the run's posted notices named (their toldKey), as recorded with them. */
+  namedInNotices(runKey: string): Promise<Set<string>>;
   /** The rules file as last read valid; null when none was kept. */
   goodRules(): Promise<GoodRules | null>;
   /** Keeps the rules file just read valid, in place of the one kept before. */
@@ -184,16 +221,19 @@ export class TableRunLedger implements RunLedger {
       ...(pending === undefined ? {} : { pendingNotice: pending.text.slice(0, MAX_REPORT_CHARS) }),
       ...(pending === undefined || pending.kind === 'run' ? {} : { pendingKind: pending.kind }),
     };
+    const named = listPieces('pendingNamed', pending?.named);
     await naming(this.endpoint, () =>
-      this.client.upsertEntity({ partitionKey: idKey(runKey), rowKey: RUN, ...run }, 'Replace'),
+      this.client.upsertEntity({ partitionKey: idKey(runKey), rowKey: RUN, ...run, ...named }, 'Replace'),
     );
-    return run;
+    return pending?.named === undefined ? run : { ...run, pendingNamed: [...pending.named] };
   }
 
   async getRun(runKey: string): Promise<RunRecord | null> {
     return naming(this.endpoint, async () => {
       const entity = await readEntity(this.client, idKey(runKey), RUN);
-      return entity && runSchema.parse(entity);
+      if (!entity) return null;
+      const named = listOf(entity, 'pendingNamed');
+      return { ...runSchema.parse(entity), ...(named === undefined ? {} : { pendingNamed: named }) };
     });
   }
 
@@ -340,12 +380,29 @@ export class TableRunLedger implements RunLedger {
     });
   }
 
-  async recordNotice(runKey: string, at: string, kind: NoticeKind = 'run', about?: string): Promise<void> {
+  async recordNotice(
+    runKey: string,
+    at: string,
+    kind: NoticeKind = 'run',
+    told: NoticeTold = {},
+  ): Promise<void> {
     await this.insert({
       partitionKey: idKey(runKey),
       rowKey: noticeRow(kind),
       at: z.iso.datetime({ offset: true }).parse(at),
-      ...(about === undefined ? {} : { about }),
+      ...(told.about === undefined ? {} : { about: told.about }),
+      ...listPieces('named', told.named),
+    });
+  }
+
+  async namedInNotices(runKey: string): Promise<Set<string>> {
+    // Every notice row: `notice`, and `notice_<kind>` after it ('`' is the character after '_').
+    const filter = odata`PartitionKey eq ${idKey(runKey)} and RowKey ge ${NOTICE} and RowKey lt ${`${NOTICE}\``}`;
+    return naming(this.endpoint, async () => {
+      const named = new Set<string>();
+      for await (const page of this.client.listEntities({ queryOptions: { filter } }).byPage())
+        for (const e of page) for (const key of listOf(e, 'named') ?? []) named.add(key);
+      return named;
     });
   }
 

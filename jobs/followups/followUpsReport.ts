@@ -6,6 +6,7 @@ import type { NoticeResult } from '../weekly/weeklyNotice';
 import {
   failedRetriedLine,
   LISTED_IN_TEXT,
+  laterNoticeLine,
   type NotReached,
   namesWithRemoved,
   nextSendLine,
@@ -59,6 +60,8 @@ export interface FollowUpsDone {
   storage: RequestCounts & { cardSaves: number };
   /** already_sent: an earlier attempt of the day posted it (a forced rerun does not post it again). */
   adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred' | 'already_sent';
+  /** The notice of reps with no digest whom the run's notice, posted earlier, did not name so (runClosing.ts). */
+  laterNotice?: NoticeResult | 'not_configured' | 'already_sent';
   durationMs: number;
   /** prepare: start to the first digest (feed, states, what is due, marked lost); deliver: every rep; followUpRows: their audit rows. */
   phasesMs: { prepare: number; deliver: number; followUpRows: number };
@@ -126,6 +129,8 @@ export function followUpsReportText(
   // Only the log line says it: the notice's own text is taken before it is posted.
   if (r.adminNotice === 'failed' || r.adminNotice === 'no_recipient')
     lines.push("The admins' notice could not be posted: it is tried again on each tick today.");
+  const later = laterNoticeLine(r.laterNotice);
+  if (later) lines.push(later);
   for (const n of r.notReached.slice(0, LISTED_IN_TEXT))
     lines.push(`- ${repNameWithAddress(named, n.rep)}: ${n.detail}`);
   return lines.join('\n');

@@ -8,6 +8,7 @@ import { wonBackThisCycle } from '../../bot/taps/staleReason';
 import { withStandingLoss } from '../../bot/taps/storedHistory';
 import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
+import { repNameWithAddress } from '../../cards/repNames';
 import { addressKey } from '../../rules/addresses';
 import { dayOf } from '../../rules/book';
 import type { CustomerState } from '../../rules/customerState';
@@ -279,7 +280,20 @@ export async function runFollowUps(
   // A rep without the app is told by the weekly run's notice; the digest reports only its own failures.
   await closeRun(
     report,
-    { runKey, at, now, attempt, extraAttempts, elapsedMs: () => clock() - started },
+    {
+      runKey,
+      at,
+      now,
+      attempt,
+      extraAttempts,
+      elapsedMs: () => clock() - started,
+      naming: {
+        run: `Follow-ups ${runKey}`,
+        sent: 'digest',
+        rep: (rep) => repNameWithAddress(directory.names, rep),
+        tells: (n) => n.status !== 'no_conversation',
+      },
+    },
     report.notReached.some((n) => n.status !== 'no_conversation') ? reportText : null,
     { notifyAdmins: deps.notifyAdmins, runs: storage.runs },
   );

@@ -1,4 +1,5 @@
-import type { NoticeKind, PendingNotice, RunLedger } from '../../storage/runLedger';
+import type { PendingNotice, RunLedger } from '../../storage/runLedger';
+import { moreKind, toldKey, untoldReps, untoldText } from './toldReps';
 import { type AdminNotifier, noticeToKeep, postOnce } from './weeklyNotice';
 import { ledgerSummary, type NotReached, type RepOutcome, type WeeklyRunDone } from './weeklyReport';
 import { willRetry } from './weeklyRetry';
@@ -10,14 +11,19 @@ interface ClosingReport {
   notReached: NotReached[];
   retry: WeeklyRunDone['retry'];
   adminNotice: WeeklyRunDone['adminNotice'];
-  afterWaitNotice?: WeeklyRunDone['afterWaitNotice'];
+  laterNotice?: WeeklyRunDone['laterNotice'];
   durationMs: number;
 }
 
-/** A notice of its own a closing posts once beside the run's (see closeRun). */
-export interface FurtherNotice {
-  kind: NoticeKind;
-  text: string;
+/**
+ * How the run's notices name reps: the run's title (`Weekly run weekly-2026-W48`), what a rep is sent,
+ * each rep as the account names them, and which reps its notices tell of (default: every rep not reached).
+ */
+export interface RunNaming {
+  run: string;
+  sent: 'card' | 'digest';
+  rep: (address: string) => string;
+  tells?: (n: NotReached) => boolean;
 }
 
 export interface RunClosing {
@@ -30,12 +36,10 @@ export interface RunClosing {
   /** Milliseconds since the tick started. */
   elapsedMs: () => number;
   /**
-   * The notice of reps who got no card after the wait Teams asked for (weeklyAfterWait.ts), when
-   * the run's own notice, posted on an earlier tick, said their card would follow: posted now, once
-   * per its kind, before the row is finished (a tick run again after a crash finds the notice
-   * recorded and does not post it twice).
+   * How a notice of the reps a later tick of the run left without a card, once the run's own went
+   * out on an earlier tick, names them (untoldText); none: no such notice.
    */
-  afterWait?: FurtherNotice;
+  naming?: RunNaming;
   /**
    * A notice other than the run's own an earlier tick could not post (pendingNoticeOf): tried again
    * now, and kept while it fails. The run's own is not: this closing posts it afresh.
@@ -46,17 +50,24 @@ export interface RunClosing {
 /**
  * The closing the weekly and daily runs share. When failed reps are tried again on a later tick, or
  * reps wait for their own send time, the admins' notice waits for the last attempt; otherwise
- * `noticeText`, when given, is posted once; so is, after it, the notice of reps who got no card
- * after a wait Teams asked for (`afterWait`). Then the run row is finished with the report (without
- * the per-rep list the ledger's rows hold).
+ * `noticeText`, when given, is posted once, recording the reps it names. Once it went out on an
+ * earlier tick, the reps this tick left without a card whom no notice named so (a rep who added the
+ * app back and whose card failed, one refused after the wait Teams asked for) are named in a notice
+ * of their own, once: every rep with no card this week is told of. Then the run row is finished with
+ * the report (without the per-rep list the ledger's rows hold).
  */
 export async function closeRun<R extends ClosingReport>(
   report: R,
   run: RunClosing,
   noticeText: ((report: R) => string) | null,
-  deps: { notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice' | 'finishRun'> },
+  deps: {
+    notifyAdmins?: AdminNotifier;
+    runs: Pick<RunLedger, 'noticeSent' | 'recordNotice' | 'finishRun' | 'namedInNotices' | 'getDelivery'>;
+  },
 ): Promise<void> {
+  const tells = run.naming?.tells ?? (() => true);
   let text = '';
+  let named: string[] = [];
   if (willRetry(run.attempt, report.counts.failed, run.extraAttempts)) {
     report.retry = 'next_tick';
     report.adminNotice = 'deferred';
@@ -67,29 +78,52 @@ export async function closeRun<R extends ClosingReport>(
     report.adminNotice = 'deferred';
   } else if (noticeText) {
     text = noticeText(report);
-    report.adminNotice = await postOnce(text, { runKey: run.runKey, at: run.at, kind: 'run' }, deps);
+    // The "and N more" the text leaves to the log are told of too: the log has them.
+    named = report.notReached.filter(tells).map(toldKey);
+    report.adminNotice = await postOnce(text, { runKey: run.runKey, at: run.at, kind: 'run', named }, deps);
   }
   // A notice of its own that cannot be posted is kept, unless the run's own is (which names the
   // same reps, and a row keeps one).
   let unposted: PendingNotice | undefined;
   const earlier = run.earlierPending;
   if (earlier && earlier.kind !== 'run') {
-    const result = await postOnce(earlier.text, { runKey: run.runKey, at: run.at, kind: earlier.kind }, deps);
+    const result = await postOnce(
+      earlier.text,
+      { runKey: run.runKey, at: run.at, kind: earlier.kind, named: earlier.named },
+      deps,
+    );
     unposted = noticeToKeep(result, earlier);
   }
   // Only once the run's own notice went out on an earlier tick: one posted or kept now, or one
   // still deferred, is this tick's account or a later one's, which names these reps itself.
-  if (run.afterWait && report.adminNotice === 'already_sent') {
-    report.afterWaitNotice = await postOnce(
-      run.afterWait.text,
-      { runKey: run.runKey, at: run.at, kind: run.afterWait.kind },
-      deps,
-    );
-    const kept = noticeToKeep(report.afterWaitNotice, run.afterWait);
-    // The row keeps one notice: two the admins never got are kept as one, the earlier first, each
-    // under its own title (posted under the later's kind, which is what a rerun of this tick looks for).
-    unposted =
-      kept && unposted ? { kind: kept.kind, text: `${unposted.text}\n${kept.text}` } : (kept ?? unposted);
+  if (run.naming && report.adminNotice === 'already_sent') {
+    const told = await deps.runs.namedInNotices(run.runKey);
+    // A notice kept unposted names its reps already: they are not named twice in the one kept.
+    for (const key of unposted?.named ?? []) told.add(key);
+    const untold = (
+      await untoldReps(
+        report.outcomes,
+        told,
+        async (rep) => (await deps.runs.getDelivery(run.runKey, rep))?.status === 'delivered',
+      )
+    ).filter(tells);
+    if (untold.length > 0) {
+      const more = untold.map(toldKey);
+      const notice = {
+        kind: moreKind(more),
+        text: untoldText(run.naming, untold, run.naming.rep),
+        named: more,
+      };
+      report.laterNotice = await postOnce(notice.text, { runKey: run.runKey, at: run.at, ...notice }, deps);
+      const kept = noticeToKeep(report.laterNotice, notice);
+      // The row keeps one notice: two the admins never got are kept as one, the earlier first, each
+      // under its own title, under the kind of all the reps they name.
+      const both = [...(unposted?.named ?? []), ...more];
+      unposted =
+        kept && unposted
+          ? { kind: moreKind(both), text: `${unposted.text}\n${kept.text}`, named: both }
+          : (kept ?? unposted);
+    }
   }
   report.durationMs = Math.round(run.elapsedMs());
   // A notice that could not be posted stays on the run row: later ticks of the run key try it again.
@@ -97,6 +131,6 @@ export async function closeRun<R extends ClosingReport>(
     run.runKey,
     new Date(run.now.getTime() + report.durationMs).toISOString(),
     ledgerSummary(report),
-    noticeToKeep(report.adminNotice, { text, kind: 'run' }) ?? unposted,
+    noticeToKeep(report.adminNotice, { text, kind: 'run', named }) ?? unposted,
   );
 }

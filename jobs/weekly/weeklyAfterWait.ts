@@ -1,29 +1,26 @@
 import { type DateWording, dayAndTimeWords } from '../../bot/taps/actionWords';
 import { localDate } from '../../rules/calendar';
-import { plural } from '../../rules/model/plainWords';
 import type { RunRecord } from '../../storage';
 import { weeklyTickAtOrAfter } from '../schedule/timerSchedule';
 import { weeklyRunKeyOfDay } from '../schedule/weeklyRunDue';
-import { LISTED_IN_TEXT, type NotReached, notReached, type RepOutcome } from './weeklyReport';
+import type { NotReached, RepOutcome } from './weeklyReport';
 import { teamsWaits } from './weeklyRepsBack';
 
 /**
  * The reps an earlier tick of the week found Teams asked to wait (the run's row as it left it):
  * `onTeamsWait`, those whose wait is not over at `now`, with its end (sent nothing: Teams would only
  * answer 429 again); `waitedFor`, those of `back` (the reps the run goes on for, repsBackSince) whose
- * wait is over, sent their card this once; `waitEnded`, the earliest end of their waits (ISO), which
- * names the admins' notice of those still without a card (a rerun of the tick finds the same one).
+ * wait is over, sent their card this once.
  */
 export function teamsWaitsAt(
   previousRun: RunRecord | null,
   back: ReadonlySet<string>,
   now: Date,
-): { onTeamsWait: Map<string, string>; waitedFor: Set<string>; waitEnded?: string } {
+): { onTeamsWait: Map<string, string>; waitedFor: Set<string> } {
   const waits = teamsWaits(previousRun);
   const onTeamsWait = new Map([...waits].filter(([, end]) => now.getTime() < Date.parse(end)));
   const waitedFor = new Set([...back].filter((rep) => waits.has(rep) && !onTeamsWait.has(rep)));
-  const ends = [...waitedFor].map((rep) => waits.get(rep) ?? '').sort();
-  return { onTeamsWait, waitedFor, ...(ends.length > 0 ? { waitEnded: ends[0] } : {}) };
+  return { onTeamsWait, waitedFor };
 }
 
 /**
@@ -84,44 +81,4 @@ export function teamsWaitEnds(notReached: readonly NotReached[]): { afterWaitAt?
   for (const n of notReached)
     if (n.retryAt !== undefined && (first === undefined || n.retryAt < first)) first = n.retryAt;
   return first === undefined ? {} : { afterWaitAt: first };
-}
-
-/**
- * The reps the run went on for because their wait Teams asked for was over (`waitedFor`,
- * teamsWaitsAt) and who got no card after all (failed again, refused, the app removed meanwhile), as
- * the account names them: their week ends without one, which the run's notice, posted before the
- * wait was over, did not say. A rep another instance is sending to, or has delivered to meanwhile
- * (`delivered`, their ledger row), is left to that instance.
- */
-export async function noCardAfterWait(
-  outcomes: readonly RepOutcome[],
-  waitedFor: ReadonlySet<string>,
-  delivered: (rep: string) => Promise<boolean>,
-): Promise<NotReached[]> {
-  const missed: RepOutcome[] = [];
-  for (const o of outcomes) {
-    if (!waitedFor.has(o.rep) || o.status === 'delivered' || o.status === 'nothing_to_send') continue;
-    if (o.status === 'failed' && o.elsewhere) continue;
-    if (!(await delivered(o.rep))) missed.push(o);
-  }
-  return notReached(missed);
-}
-
-/**
- * The admins' notice of the reps who got no card after the wait Teams asked for (first line the
- * title), each with the reason and what follows as the run's account gives it (refused again: no
- * card this week; the app removed: the card once it is added back); `rep` names them as it does.
- */
-export function noCardAfterWaitText(
-  runKey: string,
-  reps: readonly NotReached[],
-  rep: (address: string) => string,
-): string {
-  const lines = [
-    `Weekly run ${runKey}: ${plural(reps.length, 'rep')} got no card after the wait Teams asked for.`,
-  ];
-  for (const n of reps.slice(0, LISTED_IN_TEXT)) lines.push(`- ${rep(n.rep)}: ${n.detail}`);
-  if (reps.length > LISTED_IN_TEXT)
-    lines.push(`- and ${reps.length - LISTED_IN_TEXT} more (see the run's log)`);
-  return lines.join('\n');
 }

@@ -16,6 +16,8 @@ export interface RunNotice {
   at: string;
   kind: NoticeKind;
   about?: string;
+  /** The reps it names (toldKey of each), recorded with it: a later notice of the run names only others. */
+  named?: readonly string[];
   /** True when an earlier run's notice told the admins this `about` already: recorded for this run, not posted. */
   toldEarlier?: (about: string) => Promise<boolean>;
 }
@@ -31,14 +33,14 @@ export async function postOnce(
   deps: { notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
 ): Promise<NoticeResult | 'not_configured' | 'already_sent'> {
   if (!deps.notifyAdmins) return 'not_configured';
-  const { runKey, at, kind, about } = notice;
+  const { runKey, at, kind, about, named } = notice;
   if (await deps.runs.noticeSent(runKey, kind)) return 'already_sent';
   if (about !== undefined && notice.toldEarlier && (await notice.toldEarlier(about))) {
-    await deps.runs.recordNotice(runKey, at, kind, about);
+    await deps.runs.recordNotice(runKey, at, kind, { about, named });
     return 'already_sent';
   }
   const result = await deps.notifyAdmins(text);
-  if (result === 'posted') await deps.runs.recordNotice(runKey, at, kind, about);
+  if (result === 'posted') await deps.runs.recordNotice(runKey, at, kind, { about, named });
   return result;
 }
 
@@ -53,7 +55,11 @@ export function noticeToKeep(result: string, notice: PendingNotice): PendingNoti
 /** The notice a finished run's row keeps for a later tick to post (noticeToKeep); null when none. */
 export function pendingNoticeOf(run: RunRecord | null): PendingNotice | null {
   if (!run?.pendingNotice) return null;
-  return { text: run.pendingNotice, kind: run.pendingKind ?? 'run' };
+  return {
+    text: run.pendingNotice,
+    kind: run.pendingKind ?? 'run',
+    ...(run.pendingNamed === undefined ? {} : { named: run.pendingNamed }),
+  };
 }
 
 /**
@@ -71,7 +77,8 @@ export async function retryNotice(
   pending: PendingNotice,
   now: Date,
 ): Promise<NoticeResult | 'not_configured' | 'already_sent'> {
-  const result = await postOnce(pending.text, { runKey, at: now.toISOString(), kind: pending.kind }, deps);
+  const { text, kind, named } = pending;
+  const result = await postOnce(text, { runKey, at: now.toISOString(), kind, named }, deps);
   if (result === 'posted')
     deps.log.info(`run ${runKey}: the admins' notice posted on a later tick`, { runKey });
   else if (result === 'failed' || result === 'no_recipient')

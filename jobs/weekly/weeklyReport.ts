@@ -45,6 +45,8 @@ export interface NotReached {
   detail: string;
   /** A failed rep Teams asked to wait: when a later tick of the week sends their card (weeklyAfterWait.ts). */
   retryAt?: string;
+  /** An unreachable rep's: Teams' error code (what an admin does about it depends on it). */
+  code?: string;
 }
 
 /** What a completed weekly run did. */
@@ -116,8 +118,11 @@ export interface WeeklyRunDone {
   };
   /** deferred: a retry follows, or reps wait for their own send time, and the notice waits for the run's end. */
   adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred' | 'already_sent';
-  /** The notice of reps who got no card after the wait Teams asked for, when any did not (weeklyAfterWait.ts). */
-  afterWaitNotice?: NoticeResult | 'not_configured' | 'already_sent';
+  /**
+   * The notice of the reps this tick left without a card whom no notice of the run had named so, once
+   * the run's own went out on an earlier tick (runClosing.ts); none when there were none.
+   */
+  laterNotice?: NoticeResult | 'not_configured' | 'already_sent';
   durationMs: number;
   /**
    * prepare: start to the first card (feed, states, scoring, the listed rows stored); then, side by
@@ -222,7 +227,7 @@ export function notReached(outcomes: readonly RepOutcome[]): NotReached[] {
           : `the app is not installed for them: install it for them (or ask them to add Churn Predictor in Teams), ${OR_MOVE}`,
       });
     else if (o.status === 'unreachable')
-      out.push({ rep: o.rep, status: o.status, detail: unreachableDetail(o.code) });
+      out.push({ rep: o.rep, status: o.status, detail: unreachableDetail(o.code), code: o.code });
     else if (o.status === 'failed')
       out.push({
         rep: o.rep,
@@ -373,8 +378,8 @@ export function weeklyReportText(
     lines.push(`Left out: customer ${r.customerId}: storage would refuse the row (${r.reason})`);
   const notice = noticeLine(report.adminNotice);
   if (notice) lines.push(notice);
-  const afterWaitNotice = afterWaitNoticeLine(report.afterWaitNotice);
-  if (afterWaitNotice) lines.push(afterWaitNotice);
+  const later = laterNoticeLine(report.laterNotice);
+  if (later) lines.push(later);
   if (report.notReached.length > 0) {
     lines.push('Not reached:');
     for (const n of report.notReached.slice(0, LISTED_IN_TEXT)) lines.push(`- ${rep(n.rep)}: ${n.detail}`);
@@ -399,19 +404,22 @@ function teamsWaitLine(waits: readonly NotReached[], wording: DateWording, rep: 
   );
 }
 
-/** What became of the notice of reps with no card after a wait Teams asked for, for the log; nothing when there was none. */
-function afterWaitNoticeLine(notice: WeeklyRunDone['afterWaitNotice']): string | null {
+/**
+ * What became of the notice of the reps with no card the run's notice had not named so, for the log
+ * (the weekly and the daily run's); nothing when there was none.
+ */
+export function laterNoticeLine(notice: WeeklyRunDone['laterNotice']): string | null {
   switch (notice) {
     case undefined:
     case 'not_configured':
       return null;
     case 'posted':
-      return 'The admins were sent a notice of the reps with no card after the wait Teams asked for.';
+      return 'The admins were sent a notice of the reps with no card since they were told of the run.';
     case 'already_sent':
-      return 'The admins were sent the notice of the reps with no card after the wait earlier: not sent again.';
+      return 'The admins were sent the notice of these reps earlier: not sent again.';
     case 'no_recipient':
     case 'failed':
-      return 'The notice of the reps with no card after the wait could not be posted: it is tried again on each tick this week.';
+      return 'The notice of the reps with no card since the admins were told of the run could not be posted: it is tried again on each tick this week.';
   }
 }
 

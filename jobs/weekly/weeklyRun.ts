@@ -26,14 +26,7 @@ import { weeklyTickAtOrAfter } from '../schedule/timerSchedule';
 import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
-import {
-  afterTeamsWait,
-  noCardAfterWait,
-  noCardAfterWaitText,
-  stillWaitingOnTeams,
-  teamsWaitEnds,
-  teamsWaitsAt,
-} from './weeklyAfterWait';
+import { afterTeamsWait, stillWaitingOnTeams, teamsWaitEnds, teamsWaitsAt } from './weeklyAfterWait';
 import { bookChanges } from './weeklyBookChanges';
 import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
@@ -225,7 +218,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const preparedAt = clock();
   const tally: DeliveryTally = { attempts: 0, retries: 0, throttled: 0, cardSaves: 0 };
   const ledger = await settledReps(handled, directory);
-  const { onTeamsWait, waitedFor, waitEnded } = teamsWaitsAt(previousRun, back, now);
+  const { onTeamsWait, waitedFor } = teamsWaitsAt(previousRun, back, now);
   const delivery = {
     runKey,
     at,
@@ -333,11 +326,6 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     outcomes,
   };
   const reportText = (done: WeeklyRunDone) => weeklyReportText(done, delivery.wording, directory.names);
-  const noCard = await noCardAfterWait(
-    outcomes,
-    waitedFor,
-    async (rep) => (await storage.runs.getDelivery(runKey, rep))?.status === 'delivered',
-  );
   const named = namesWithRemoved(directory.names, outcomes);
   // A later tick delivers to failed reps: the admins are told once, after the last attempt.
   await closeRun(
@@ -350,14 +338,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       extraAttempts,
       elapsedMs: () => clock() - started,
       earlierPending: pendingNoticeOf(previousRun),
-      ...(noCard.length > 0 && waitEnded
-        ? {
-            afterWait: {
-              kind: `wait_${waitEnded}` as const,
-              text: noCardAfterWaitText(runKey, noCard, (rep) => repNameWithAddress(named, rep)),
-            },
-          }
-        : {}),
+      naming: { run: `Weekly run ${runKey}`, sent: 'card', rep: (rep) => repNameWithAddress(named, rep) },
     },
     report.notReached.length > 0 || report.refused.length > 0 ? reportText : null,
     { notifyAdmins: deps.notifyAdmins, runs: storage.runs },

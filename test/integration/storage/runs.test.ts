@@ -143,6 +143,43 @@ describe('run ledger on Azurite', () => {
     });
   });
 
+  it('each notice keeps the reps it named, thousands too; the run row keeps them with a notice it could not post', async () => {
+    const storage = await openTestStorage('runsNamed');
+    const runKey = 'weekly-2026-W48';
+    const other = 'weekly-2026-W49';
+    expect(await storage.runs.namedInNotices(runKey)).toEqual(new Set());
+    // 3,000 reps named: well over the 32K characters a Table Storage string holds.
+    const many = Array.from({ length: 3000 }, (_, i) => `no_conversation:zoë.ortiz${i}@contoso.example`);
+    await storage.runs.recordNotice(runKey, '2026-11-23T14:03:00.000Z', 'run', { named: many });
+    await storage.runs.recordNotice(runKey, '2026-11-24T16:18:00.000Z', 'more_ab12', {
+      named: ['failed:carl@x.com'],
+    });
+    // A notice of another run, and one that named nobody, change nothing.
+    await storage.runs.recordNotice(other, '2026-11-30T14:03:00.000Z', 'run', {
+      named: ['failed:dan@x.com'],
+    });
+    await storage.runs.recordNotice(runKey, '2026-11-24T16:20:00.000Z', 'feed', { about: 'x' });
+    expect(await storage.runs.namedInNotices(runKey)).toEqual(new Set([...many, 'failed:carl@x.com']));
+
+    await storage.runs.startRun(runKey, '2026-11-23T14:03:00.000Z');
+    await storage.runs.finishRun(
+      runKey,
+      '2026-11-24T16:33:00.000Z',
+      {},
+      {
+        text: 'Weekly run: 3000 reps',
+        kind: 'more_cd34',
+        named: many,
+      },
+    );
+    expect(await storage.runs.getRun(runKey)).toMatchObject({
+      pendingKind: 'more_cd34',
+      pendingNamed: many,
+    });
+    await storage.runs.finishRun(runKey, '2026-11-24T16:48:00.000Z', {});
+    expect((await storage.runs.getRun(runKey))?.pendingNamed).toBeUndefined();
+  });
+
   it('keeps the last valid rules file whole, a long one too (a Table Storage string holds 32K characters)', async () => {
     const storage = await openTestStorage('runsRules');
     expect(await storage.runs.goodRules()).toBeNull();

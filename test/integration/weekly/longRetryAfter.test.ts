@@ -7,6 +7,7 @@ import {
   completed,
   conversationOf,
   depsFor,
+  dyingAtFinish,
   installReps,
   openWeeklyWorld,
   SEND_TIME,
@@ -208,7 +209,7 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       // The admins were told at 08:48 his card would follow: they are told, once, that it did not.
       expect(notices).toHaveLength(2);
       expect(notices[1]).toContain(
-        'Weekly run weekly-2026-W48: 1 rep got no card after the wait Teams asked for.',
+        'Weekly run weekly-2026-W48: 1 rep got no card since the admins were told of the run.',
       );
       expect(notices[1]).toMatch(
         /\n- Rep ben@x\.com \(ben@x\.com\): Teams asked to wait 3 hours before the next message to them \(HTTP 429, too many messages\).*no card follows this week/,
@@ -228,7 +229,7 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       ]);
       expect(both.filter((r) => r.status === 'completed').length).toBeGreaterThan(0);
       expect(notices).toHaveLength(2);
-      expect(notices[1]).toContain('1 rep got no card after the wait Teams asked for');
+      expect(notices[1]).toContain('1 rep got no card since the admins were told of the run');
       expect(notices[1]).toMatch(/- Rep ben@x\.com \(ben@x\.com\): .*503/);
       for (let n = 10; n < 14; n++) await at(n);
       expect(bens()).toHaveLength(0);
@@ -278,7 +279,7 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(runSettled(await world.storage.runs.getRun('weekly-2026-W48'))).toBe(true);
       // Told at 08:48 his card would follow the wait, the admins are told, once, that it did not.
       expect(notices).toHaveLength(2);
-      expect(notices[1]).toContain('1 rep got no card after the wait Teams asked for');
+      expect(notices[1]).toContain('1 rep got no card since the admins were told of the run');
       expect(notices[1]).toContain('they removed the app on Mon 23 Nov');
       // Adding it back still brings the week's card: the notice does not say none follows.
       expect(notices[1]).not.toContain('none follows this week');
@@ -306,12 +307,12 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
         return runWeekly(flaky, { now: tick(n) });
       };
       for (let n = 8; n < 10; n++) await flakyAt(n);
-      expect(tried.filter((t) => t.includes('got no card after the wait'))).toHaveLength(1);
+      expect(tried.filter((t) => t.includes('got no card since the admins were told'))).toHaveLength(1);
       expect(notices).toHaveLength(1);
       answer = 'posted';
       for (let n = 10; n < 14; n++) await flakyAt(n);
       expect(notices).toHaveLength(2);
-      expect(notices[1]).toContain('1 rep got no card after the wait Teams asked for');
+      expect(notices[1]).toContain('1 rep got no card since the admins were told of the run');
       expect(notices[1]).toContain(`Rep ${BEN} (${BEN})`);
     });
 
@@ -340,10 +341,44 @@ describe('a rep Teams asks to wait longer than a run waits', () => {
       expect(notices[1]).not.toContain(CAL);
       for (let n = 11; n < 20; n++) await threeAt(n);
       expect(notices).toHaveLength(3);
-      expect(notices[2]).toContain('1 rep got no card after the wait Teams asked for');
+      expect(notices[2]).toContain('1 rep got no card since the admins were told of the run');
       expect(notices[2]).toContain(`Rep ${CAL} (${CAL})`);
       expect(notices[2]).not.toContain(BEN);
       expect(world.fake.sentTo(conversationOf(CAL))).toHaveLength(0);
+    });
+
+    it('the process dies after the notice of Ben, refused after his wait, went out; Cal’s wait ends before the tick after: each is told of once', async () => {
+      const CAL = 'cal@x.com';
+      await installReps(world, [CAL]);
+      const threeAt = async (n: number, crash = false) => {
+        clock = tick(n).getTime();
+        const three = depsFor(world, slippingBook([ANA, BEN, CAL], { slipping: 1 }), {
+          storage: crash ? { ...world.storage, runs: dyingAtFinish(world.storage.runs) } : world.storage,
+          notifyAdmins: async (text) => {
+            notices.push(text);
+            return 'posted';
+          },
+        });
+        return runWeekly(three, { now: tick(n) });
+      };
+      world.fake.throttleConversationUntil(conversationOf(BEN), tick(8).getTime());
+      world.fake.throttleConversationUntil(conversationOf(CAL), tick(9).getTime());
+      for (let n = 0; n < 4; n++) completed(await threeAt(n));
+      expect(notices).toHaveLength(1);
+      world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+      world.fake.injectForConversation(conversationOf(CAL), { status: 503 });
+      // Ben's wait is over on tick 9, Cal's on tick 10.
+      for (let n = 4; n < 9; n++) await threeAt(n);
+      expect(notices).toHaveLength(1);
+      await expect(threeAt(9, true)).rejects.toThrow('process died');
+      expect(notices).toHaveLength(2);
+      expect(notices[1]).toContain(`Rep ${BEN} (${BEN})`);
+      expect(notices[1]).not.toContain(CAL);
+      for (let n = 10; n < 16; n++) await threeAt(n);
+      expect(notices).toHaveLength(3);
+      expect(notices[2]).toContain('1 rep got no card since the admins were told of the run');
+      expect(notices[2]).toContain(`Rep ${CAL} (${CAL})`);
+      expect(notices[2]).not.toContain(BEN);
     });
 
     /**

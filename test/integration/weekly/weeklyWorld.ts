@@ -307,3 +307,17 @@ export function personalActivity(
     ...extra,
   };
 }
+
+/** The ledger, but finishing a run row throws: the process died just before it. */
+export function dyingAtFinish(runs: WeeklyWorld['storage']['runs']): WeeklyWorld['storage']['runs'] {
+  return new Proxy(runs, {
+    get(target, name, receiver) {
+      if (name === 'finishRun')
+        return async () => {
+          throw new Error('injected crash: the process died');
+        };
+      const value = Reflect.get(target, name, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

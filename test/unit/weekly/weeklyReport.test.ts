@@ -90,6 +90,7 @@ describe('the weekly report', () => {
         status: 'unreachable',
         detail:
           "they blocked the app's chat or removed the app (MessageWritesBlocked): ask them to unblock it or add Churn Predictor again, or, if they left, move their customers to another rep in the order feed",
+        code: 'MessageWritesBlocked',
       },
       {
         rep: 'e@x.com',
@@ -258,15 +259,15 @@ describe('the weekly report', () => {
     expect(secondLine('posted')).toBe('The admins were sent this account.');
     expect(secondLine('already_sent')).toContain('earlier this week');
     expect(secondLine('deferred')).toContain('waits for the last attempt');
-    const afterWait = (afterWaitNotice: WeeklyRunDone['afterWaitNotice']) =>
-      weeklyReportText({ ...report(outcomes), adminNotice: 'already_sent', afterWaitNotice }, WORDING)
+    const later = (laterNotice: WeeklyRunDone['laterNotice']) =>
+      weeklyReportText({ ...report(outcomes), adminNotice: 'already_sent', laterNotice }, WORDING)
         .split('\n')
         .slice(1, 3);
-    expect(afterWait('posted')[1]).toBe(
-      'The admins were sent a notice of the reps with no card after the wait Teams asked for.',
+    expect(later('posted')[1]).toBe(
+      'The admins were sent a notice of the reps with no card since they were told of the run.',
     );
-    expect(afterWait('failed')[1]).toContain('could not be posted: it is tried again on each tick this week');
-    expect(afterWait(undefined)[1]).toBe('Not reached:');
+    expect(later('failed')[1]).toContain('could not be posted: it is tried again on each tick this week');
+    expect(later(undefined)[1]).toBe('Not reached:');
   });
 
   it('the ledger copy drops the per-rep list and stays small for 2,000 failing reps', () => {
