@@ -90,6 +90,16 @@ describe('buildMonthlySummaryCard', () => {
     expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
   });
 
+  it('draws a summary saved before the re-churn window and the orders after a save were recorded', () => {
+    const { reChurnWindowDays: _window, ...older } = summary();
+    const card = buildMonthlySummaryCard({
+      ...older,
+      reChurn: older.reChurn.map(({ orderedSince: _ordered, ...c }) => c),
+    } as unknown as MonthlySummary);
+    expect(texts(card)).toContain('At risk again within 90 days of a save: 1');
+    expect(texts(card)).toContain('Customer c10: won back 10 Sep, at risk again 16 Nov');
+  });
+
   it('draws losses as a donut and value per rep as horizontal bars, each with a FactSet fallback', () => {
     const [donut, bars] = chartsOf(buildMonthlySummaryCard(summary()));
     expect(donutChartSchema.parse(donut)).toMatchObject({
