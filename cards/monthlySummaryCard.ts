@@ -3,7 +3,14 @@ import {
   monthlySummarySchema,
   type RepFigures,
 } from '../jobs/monthly/monthlySummarySchema';
-import { facts, footnote, repValueWords, summaryNumbers } from '../jobs/monthly/summaryText';
+import {
+  facts,
+  footnote,
+  reChurnHeading,
+  reChurnStory,
+  repValueWords,
+  summaryNumbers,
+} from '../jobs/monthly/summaryText';
 import type { CardJson } from './cardModels';
 import { cardTemplate } from './cardTemplate';
 import { markdownSafe, plainText, truncate } from './format';
@@ -58,11 +65,11 @@ function viewModel(s: MonthlySummary, links: SummaryCardLinks) {
     .map((r) => ({ name: truncate(plainText(r.name), MAX_NAME_CHARS), value: r.valueWonBack }));
   const others = earning.slice(MAX_CHART_REPS).reduce((sum, r) => sum + r.valueWonBack, 0);
   if (others > 0) bars.push({ name: `Others (${n(earning.length - MAX_CHART_REPS)})`, value: others });
-  const named = s.reChurn.slice(0, MAX_RECHURN_NAMED).map((c) => markdownSafe(c.name, MAX_NAME_CHARS));
-  const moreNamed = s.reChurn.length - named.length;
-  const reChurnText =
-    `At risk again within 90 days of a save: ${n(s.reChurn.length)} (${named.join(', ')}` +
-    `${moreNamed > 0 ? ` and ${n(moreNamed)} more` : ''}).`;
+  // One line per customer, as the terminal has them: whether the save ever held is the story.
+  const reChurnRows = s.reChurn
+    .slice(0, MAX_RECHURN_NAMED)
+    .map((c) => ({ text: `${markdownSafe(c.name, MAX_NAME_CHARS)}: ${reChurnStory(s, c)}` }));
+  const moreReChurn = s.reChurn.length - reChurnRows.length;
   return {
     title: `Churn Predictor · ${s.monthTitle}`,
     headline: s.headline,
@@ -102,7 +109,10 @@ function viewModel(s: MonthlySummary, links: SummaryCardLinks) {
     hasMoreReps: s.reps.length > MAX_LISTED_REPS,
     moreRepsText: moreRepsText(s.reps.slice(MAX_LISTED_REPS), n, links),
     hasReChurn: s.reChurn.length > 0,
-    reChurnText,
+    reChurnText: `${reChurnHeading(s)}: ${n(s.reChurn.length)}`,
+    reChurnRows,
+    hasMoreReChurn: moreReChurn > 0,
+    moreReChurnText: `+${n(moreReChurn)} more`,
     hasHoldout: s.holdout !== null,
     holdoutText: s.holdout ? `Holdout: ${s.holdout.text}` : '',
     footnote: footnote(s),

@@ -128,6 +128,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
     currency: config.card.currency,
     locale: config.card.locale,
     silentAfterDays: r.followUps.silentAfterDays,
+    coolDownDays: r.coolDownDays,
     tabAppId: config.teamsAppId,
   });
   const summaryFeed = (r: Rules, feedLog: Log = log) =>

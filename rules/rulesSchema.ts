@@ -332,6 +332,9 @@ const followUpsSchema = z
       });
   });
 
+/** Days a won-back customer stays off the list when the rules file does not say. */
+export const DEFAULT_COOL_DOWN_DAYS = 60;
+
 export const rulesSchema = z.strictObject({
   weights: weightsSchema,
   bands: bandsSchema,
@@ -343,7 +346,11 @@ export const rulesSchema = z.strictObject({
   /** Days a customer stays off the list after a rep reached out. */
   pauseDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').default(14),
   /** Days a won-back customer stays off the list. */
-  coolDownDays: z.number().int('must be a whole number of days').min(0, 'must be >= 0').default(60),
+  coolDownDays: z
+    .number()
+    .int('must be a whole number of days')
+    .min(0, 'must be >= 0')
+    .default(DEFAULT_COOL_DOWN_DAYS),
   /** Customers worth no more than this per month are not put on a list (at 0, those worth nothing). */
   valueFloor: z.number().min(0, 'must be >= 0').default(0),
   /** Most customers on one rep's weekly list (a week of calls); the rest are counted as "+N more". */

@@ -2,10 +2,18 @@ import { z } from 'zod';
 import { formatCount, formatExactMoney, plainText } from '../../cards/format';
 import { sameNameKey } from '../../cards/repNames';
 import { addressKey } from '../../rules/addresses';
-import { daysBetween, localDate, MONTH_KEY, monthName, shiftMonth } from '../../rules/calendar';
+import {
+  dayOf,
+  daysBetween,
+  isoOfDay,
+  localDate,
+  MONTH_KEY,
+  monthName,
+  shiftMonth,
+} from '../../rules/calendar';
 import type { ValueKind } from '../../rules/customerState';
 import type { SaveHolding } from '../../rules/followUps';
-import { DEFAULT_SILENT_AFTER_DAYS } from '../../rules/rulesSchema';
+import { DEFAULT_COOL_DOWN_DAYS, DEFAULT_SILENT_AFTER_DAYS } from '../../rules/rulesSchema';
 import { type AuditRow, newAuditRowSchema, valueKindOf } from '../../storage/auditRow';
 import { quietReasonCode } from '../followups/digestFor';
 import { runKeyOfWeeklyRow } from '../weekly/weeklySurfaced';
@@ -17,14 +25,34 @@ import type { LossShare, MonthlySummary, ReChurnCustomer, RepFigures } from './m
 import { resolveUndos } from './netOfUndos';
 import { type CardOutcome, cardOutcome, type RunCards } from './weeklyCards';
 
-/** A save that is followed by a new flag within this many days counts as re-churn. */
+/** A save that is followed by a new flag within this many days counts as re-churn (at the least). */
 export const RECHURN_WINDOW_DAYS = 90;
-/** Months of earlier audit partitions re-churn needs (90 days reach back at most into the third). */
+/**
+ * Days past the cool-down a re-churn window reaches: four weekly lists for a customer who slipped
+ * again once the cool-down let them back to show on.
+ */
+export const RECHURN_DAYS_AFTER_COOL_DOWN = 28;
+/** Months of earlier audit partitions the summary reads at the least (90 days reach back at most into the third). */
 export const PRIOR_MONTHS_NEEDED = 3;
 
-/** The PRIOR_MONTHS_NEEDED months before `month` whose audit rows its summary reads, the latest first. */
-export function priorMonthsOf(month: string): string[] {
-  return Array.from({ length: PRIOR_MONTHS_NEEDED }, (_, k) => shiftMonth(month, -(k + 1)));
+/**
+ * The re-churn window for the rules' coolDownDays: no list names a won-back customer during the
+ * cool-down, so a fixed 90 days under a longer cool-down could never find anyone.
+ */
+export function reChurnWindowDays(coolDownDays: number): number {
+  return Math.max(RECHURN_WINDOW_DAYS, coolDownDays + RECHURN_DAYS_AFTER_COOL_DOWN);
+}
+
+/**
+ * The months before `month` whose audit rows its summary reads, the latest first: at least
+ * PRIOR_MONTHS_NEEDED, and back to the month of a save `windowDays` before the month's first day.
+ */
+export function priorMonthsOf(month: string, windowDays = RECHURN_WINDOW_DAYS): string[] {
+  const earliest = isoOfDay(dayOf(`${month}-01`) - windowDays).slice(0, 7);
+  const months = [shiftMonth(month, -1)];
+  while (months.length < PRIOR_MONTHS_NEEDED || months[months.length - 1] > earliest)
+    months.push(shiftMonth(month, -(months.length + 1)));
+  return months;
 }
 
 const optionsSchema = z.object({
@@ -41,6 +69,8 @@ const optionsSchema = z.object({
   repOwners: z.record(z.string(), z.string()).default({}),
   /** The rules' followUps.silentAfterDays: a went-quiet loss that long after a reach-out is "lost after silence". */
   silentAfterDays: z.number().int().positive().default(DEFAULT_SILENT_AFTER_DAYS),
+  /** The rules' coolDownDays: the re-churn window reaches past it (reChurnWindowDays). */
+  coolDownDays: z.number().int().nonnegative().default(DEFAULT_COOL_DOWN_DAYS),
 });
 
 export type SummaryOptions = z.input<typeof optionsSchema>;
@@ -48,11 +78,14 @@ export type SummaryOptions = z.input<typeof optionsSchema>;
 export interface SummaryInput extends SummaryOptions {
   /** Every row of the month's audit partition. */
   rows: readonly AuditRow[];
-  /** Rows of the PRIOR_MONTHS_NEEDED months before (re-churn, surfacing dates, undos). */
+  /** Rows of the months before (priorMonthsOf with the re-churn window: re-churn, surfacing dates, undos). */
   priorRows?: readonly AuditRow[];
   /** Rows written after the month (undos of this month's actions made later). */
   laterRows?: readonly AuditRow[];
-  /** Order-feed outcomes for the holdout comparison; without them the comparison is left out. */
+  /**
+   * Order-feed outcomes for the holdout comparison and whether a re-churned customer ordered after
+   * their save; without them the comparison is left out and the re-churn lines do not say.
+   */
   outcomes?: ComebackOutcomes | null;
   /** Saves that hold, from the order feed as of `asOf`; without them the figure is left out. */
   saves?: { asOf: string; saves: readonly SaveHolding[] } | null;
@@ -111,6 +144,7 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
     .filter((d): d is number => d !== null);
   const losses = lossShares(lostRows, o.lossReasons);
   const isEmpty = standing.length === 0;
+  const windowDays = reChurnWindowDays(o.coolDownDays);
   const figures = {
     isEmpty,
     customersWonBack,
@@ -144,7 +178,12 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
       o.repNames,
       o.repOwners,
     ),
-    reChurn: reChurn(standing, history, stands, o.timeZone),
+    reChurnWindowDays: windowDays,
+    reChurn: reChurn(standing, history, stands, {
+      timeZone: o.timeZone,
+      windowDays,
+      outcomes: input.outcomes ?? null,
+    }),
     holdout: holdoutFigures(standing, o.timeZone, input.outcomes ?? null, o.locale),
     undone: [...undone].filter((id) => monthIds.has(id)).length,
     notDelivered,
@@ -373,15 +412,18 @@ function repFigures(
 }
 
 /**
- * Customers won back in the RECHURN_WINDOW_DAYS before being flagged at risk again this month (a
- * standing `surfaced` or `held_out` row after a standing save), one entry per customer.
+ * Customers won back in the `windowDays` before being flagged at risk again this month (a standing
+ * `surfaced` or `held_out` row after a standing save), one entry per customer, each with whether
+ * they ordered between the save and the new flag: a save that never held (the rep may have recorded
+ * a hope) is a different story from one that held and slipped again.
  */
 function reChurn(
   standingInMonth: readonly AuditRow[],
   history: ReadonlyMap<string, readonly AuditRow[]>,
   stands: (id: string) => boolean,
-  timeZone: string,
+  options: { timeZone: string; windowDays: number; outcomes: ComebackOutcomes | null },
 ): ReChurnCustomer[] {
+  const { timeZone, windowDays, outcomes } = options;
   const flags = standingInMonth
     .filter((r) => r.action === 'surfaced' || r.action === 'held_out')
     .sort((a, b) => a.at.localeCompare(b.at));
@@ -394,14 +436,31 @@ function reChurn(
       .sort((a, b) => b.at.localeCompare(a.at))[0];
     if (!save) continue;
     const wonBackOn = localDate(save.at, timeZone);
-    if (daysBetween(wonBackOn, flaggedOn) > RECHURN_WINDOW_DAYS) continue;
+    if (daysBetween(wonBackOn, flaggedOn) > windowDays) continue;
     found.set(flag.customerId, {
       customerId: flag.customerId,
       name: flag.customerName || save.customerName,
       owner: flag.owner,
       wonBackOn,
       atRiskAgainOn: flaggedOn,
+      orderedSince: orderedBetween(outcomes, flag.customerId, wonBackOn, flaggedOn),
     });
   }
   return [...found.values()];
+}
+
+/**
+ * Whether the customer ordered after the save's day, up to the day of the new flag (an order after
+ * it is a new comeback, not the save holding). Null when it cannot be told: no order feed, or a feed
+ * that ends before the flag and shows no order (one may have come after its end).
+ */
+function orderedBetween(
+  outcomes: ComebackOutcomes | null,
+  customerId: string,
+  wonBackOn: string,
+  flaggedOn: string,
+): boolean | null {
+  if (!outcomes) return null;
+  if (outcomes.orderedAfter(customerId, wonBackOn, flaggedOn)) return true;
+  return outcomes.asOf < flaggedOn ? null : false;
 }

@@ -14,20 +14,21 @@ import type { HoldoutFigures } from './monthlySummarySchema';
 export interface ComebackOutcomes {
   /** The last date the feed covers (`YYYY-MM-DD`). */
   asOf: string;
-  /** True when the customer ordered after `since` (exclusive) and on or before `asOf`. */
-  orderedAfter(customerId: string, since: string): boolean;
+  /** True when the customer ordered after `since` (exclusive) and on or before `asOf` (and `until`, when given). */
+  orderedAfter(customerId: string, since: string, until?: string): boolean;
 }
 
 /** Comeback outcomes read from a loaded book (orders per customer, sorted by day). */
 export function outcomesFromBook(book: Book, asOf: string): ComebackOutcomes {
   const index = new Map(book.customers.map((c, i) => [c.id, i]));
-  const last = dayOf(asOf);
+  const feedEnd = dayOf(asOf);
   return {
     asOf,
-    orderedAfter(customerId, since) {
+    orderedAfter(customerId, since, until) {
       const i = index.get(customerId);
       if (i === undefined) return false;
       const after = dayOf(since);
+      const last = until === undefined ? feedEnd : Math.min(feedEnd, dayOf(until));
       for (let k = book.orderStart[i + 1] - 1; k >= book.orderStart[i]; k--) {
         const day = book.orderDay[k];
         if (day <= after) return false; // sorted by day: nothing earlier can qualify

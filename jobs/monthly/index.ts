@@ -4,7 +4,9 @@ export {
   computeMonthlySummary,
   PRIOR_MONTHS_NEEDED,
   priorMonthsOf,
+  RECHURN_DAYS_AFTER_COOL_DOWN,
   RECHURN_WINDOW_DAYS,
+  reChurnWindowDays,
   type SummaryInput,
   type SummaryOptions,
 } from './computeMonthlySummary';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MONTH_KEY } from '../../rules/calendar';
 import { DEFAULT_SILENT_AFTER_DAYS } from '../../rules/rulesSchema';
+import { RECHURN_WINDOW_DAYS } from './computeMonthlySummary';
 
 /**
  * The monthly summary as computed from the audit trail: the typed data the summary card, the bot's
@@ -44,6 +45,11 @@ const reChurnCustomerSchema = z.object({
   wonBackOn: z.string(),
   /** Local date they were flagged at risk again (surfaced or held out). */
   atRiskAgainOn: z.string(),
+  /**
+   * Whether they ordered after the save's day, up to that flag (from the order feed): false is a
+   * save that never held. Null when not known (no feed; summaries made before it was recorded).
+   */
+  orderedSince: z.boolean().nullable().default(null),
 });
 
 const armSchema = z.object({
@@ -153,6 +159,11 @@ export const monthlySummarySchema = z.object({
   losses: z.array(lossSchema),
   hints: z.array(z.string()),
   reps: z.array(repSchema),
+  /**
+   * Days from a save to a new flag that count as re-churn (the rules' cool-down and weeks after it,
+   * at least 90); summaries made before it was recorded used 90.
+   */
+  reChurnWindowDays: z.number().int().positive().default(RECHURN_WINDOW_DAYS),
   reChurn: z.array(reChurnCustomerSchema),
   holdout: holdoutSchema.nullable(),
   /** Action rows of the month cancelled by an undo (shown, so the netting is visible). */

@@ -1,6 +1,7 @@
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
 import { type RepNames, repNameLabels, repNamesOf, withFormerReps } from '../../cards/repNames';
 import { localDate, shiftMonth } from '../../rules/calendar';
+import { DEFAULT_COOL_DOWN_DAYS } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
 import type { AuditRow } from '../../storage/auditRow';
 import type { RunLedger } from '../../storage/runLedger';
@@ -12,6 +13,7 @@ import {
   computeMonthlySummary,
   type MonthlySummary,
   priorMonthsOf,
+  reChurnWindowDays,
   type SummaryInput,
 } from '.';
 import { type RunCards, runCards } from './weeklyCards';
@@ -29,6 +31,8 @@ export interface SummaryCardOptions {
   saves?: SummaryInput['saves'];
   /** The rules' followUps.silentAfterDays. */
   silentAfterDays?: number;
+  /** The rules' coolDownDays: the re-churn window reaches past it (and the months read with it). */
+  coolDownDays?: number;
   /** The Teams app id (TEAMS_APP_ID): the card links to the Team tab in the summary channel. */
   tabAppId?: string;
   /**
@@ -78,7 +82,8 @@ export async function figureRepNames(
 }
 
 /**
- * Reads the month's audit partition with the three before it (re-churn, surfacing dates), the one
+ * Reads the month's audit partition with those before it that the re-churn window reaches (at
+ * least three: re-churn, surfacing dates), the one
  * after it (follow-ups, later undos) and the undos of every month since, names the reps from their
  * installs, and returns the summary and its card.
  * Used by the monthly run, the bot's `summary` command and the CLI.
@@ -93,7 +98,9 @@ export async function summaryCardFor(
     storage.audit.readMonth(shiftMonth(month, 1)),
     storage.audit.readUndosAfter(shiftMonth(month, 1)),
     figureRepNames(storage.conversations),
-    ...priorMonthsOf(month).map((m) => storage.audit.readMonth(m)),
+    ...priorMonthsOf(month, reChurnWindowDays(options.coolDownDays ?? DEFAULT_COOL_DOWN_DAYS)).map((m) =>
+      storage.audit.readMonth(m),
+    ),
   ]);
   const summary = computeMonthlySummary({
     month,
@@ -114,6 +121,7 @@ export async function summaryCardFor(
     outcomes: options.outcomes ?? null,
     saves: options.saves ?? null,
     ...(options.silentAfterDays ? { silentAfterDays: options.silentAfterDays } : {}),
+    ...(options.coolDownDays !== undefined ? { coolDownDays: options.coolDownDays } : {}),
   });
   const channel = options.tabAppId ? await storage.conversations.getSummaryChannel() : null;
   const links = options.tabAppId ? { teamTab: teamTabLink(options.tabAppId, channel?.channelId) } : {};

@@ -6,7 +6,8 @@ import {
   formatPercent,
   terminalText,
 } from '../../cards/format';
-import type { MonthlySummary, RepFigures } from './monthlySummarySchema';
+import { formatDayMonthNear } from '../../rules/calendar';
+import type { MonthlySummary, ReChurnCustomer, RepFigures } from './monthlySummarySchema';
 
 /**
  * How the summary writes its figures, on the card and in the terminal alike: values won back as the
@@ -50,13 +51,31 @@ export function renderSummaryText(s: MonthlySummary): string {
     );
   }
   if (s.reChurn.length > 0) {
-    lines.push('', 'At risk again within 90 days of a save');
-    for (const c of s.reChurn)
-      lines.push(`  ${c.name} (${c.owner}): won back ${c.wonBackOn}, flagged ${c.atRiskAgainOn}`);
+    lines.push('', reChurnHeading(s));
+    for (const c of s.reChurn) lines.push(`  ${c.name} (${c.owner}): ${reChurnStory(s, c)}`);
   }
   if (s.holdout) lines.push('', `Holdout: ${s.holdout.text}`);
   lines.push('', footnote(s));
   return terminalText(`${lines.join('\n')}\n`);
+}
+
+/** The re-churn list's heading, with the window it was counted over (the rules' cool-down can widen it). */
+export function reChurnHeading(s: Pick<MonthlySummary, 'reChurnWindowDays' | 'locale'>): string {
+  return `At risk again within ${formatCount(s.reChurnWindowDays, s.locale)} days of a save`;
+}
+
+/**
+ * A re-churned customer's story after their name: "won back 10 Nov, no order since, at risk again
+ * 11 Jan". Whether they ordered between is said only when the order feed told; days as the card
+ * writes them, with the year when not the summary's.
+ */
+export function reChurnStory(
+  s: Pick<MonthlySummary, 'month' | 'locale'>,
+  c: Pick<ReChurnCustomer, 'wonBackOn' | 'atRiskAgainOn' | 'orderedSince'>,
+): string {
+  const day = (iso: string) => formatDayMonthNear(iso, `${s.month}-01`, s.locale);
+  const between = c.orderedSince === null ? [] : [c.orderedSince ? 'ordered again' : 'no order since'];
+  return [`won back ${day(c.wonBackOn)}`, ...between, `at risk again ${day(c.atRiskAgainOn)}`].join(', ');
 }
 
 /**

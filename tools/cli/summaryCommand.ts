@@ -79,6 +79,7 @@ export async function runSummaryCommand(
       timeZone: config.timeZone,
       lossReasons: rules.lossReasons,
       silentAfterDays: rules.followUps.silentAfterDays,
+      coolDownDays: rules.coolDownDays,
       ...config.card,
       ...feed,
       now,

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CardSender } from '../../../bot/ports';
 import { buildMonthlySummaryCard } from '../../../cards';
 import { runMonthlySummary, SUMMARY_CHANNEL_RECIPIENT, summaryCardFor } from '../../../jobs';
+import { outcomesFromBook } from '../../../jobs/monthly';
 import { summaryFeedFigures } from '../../../jobs/monthly/summaryFeedFigures';
 import { renderSummaryText } from '../../../jobs/monthly/summaryText';
 import type { AdminNotifier } from '../../../jobs/weekly/weeklyNotice';
@@ -183,6 +184,46 @@ describe('monthly summary from the audit store', () => {
     expect(renderSummaryText(summary)).toMatch(
       /Value retained since the saves\s+\$888 ordered \(recorded \$888 in one-off orders\)/,
     );
+  });
+});
+
+describe('re-churn after a long cool-down, from the audit store', () => {
+  it('reads back as far as the cool-down reaches and says whether the save ever held', async () => {
+    const storage = await openTestStorage('rechurn', { timeZone: TZ });
+    const r = new Rows();
+    // Won back in July: four months before November, past the three months a summary read before.
+    r.wonBack('held', '2026-07-02T15:00:00.000Z', 400);
+    r.wonBack('hope', '2026-07-02T15:00:00.000Z', 400);
+    // A 120-day cool-down kept both off the lists to 30 Oct; both slipped again in November.
+    r.surfaced('held', '2026-11-16T14:03:00.000Z');
+    r.surfaced('hope', '2026-11-16T14:03:00.000Z');
+    await record(storage, r.all);
+    const book = bookFromRows({
+      customers: [{ id: 'held' }, { id: 'hope' }],
+      orders: [{ customerId: 'held', date: '2026-08-20', amount: 120 }],
+    });
+    const outcomes = outcomesFromBook(book, '2026-12-01');
+
+    const fixed = await summaryCardFor(storage, '2026-11', { ...options, outcomes });
+    expect(fixed.summary.reChurn).toEqual([]);
+
+    const { summary, card } = await summaryCardFor(storage, '2026-11', {
+      ...options,
+      outcomes,
+      coolDownDays: 120,
+    });
+    expect(summary.reChurn.map((c) => [c.customerId, c.wonBackOn, c.orderedSince])).toEqual([
+      ['held', '2026-07-02', true],
+      ['hope', '2026-07-02', false],
+    ]);
+    expect(texts(card)).toEqual(
+      expect.arrayContaining([
+        'At risk again within 148 days of a save: 2',
+        'Customer held: won back 2 Jul, ordered again, at risk again 16 Nov',
+        'Customer hope: won back 2 Jul, no order since, at risk again 16 Nov',
+      ]),
+    );
+    expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
   });
 });
 

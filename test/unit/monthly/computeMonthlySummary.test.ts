@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { computeMonthlySummary, type MonthlySummary } from '../../../jobs/monthly';
+import {
+  computeMonthlySummary,
+  type MonthlySummary,
+  outcomesFromBook,
+  priorMonthsOf,
+  reChurnWindowDays,
+} from '../../../jobs/monthly';
 import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
+import { bookFromRows } from '../../helpers/bookFromRows';
 import { LOSS_REASONS, Rows, snapshotSurfacedOn } from './auditRows';
 import { ANA, BEN, november } from './novemberFixture';
 
@@ -149,8 +156,94 @@ describe('computeMonthlySummary on the worked November', () => {
         owner: ANA,
         wonBackOn: '2026-09-10',
         atRiskAgainOn: '2026-11-16',
+        // No order feed given: whether the save held is not known, so not said.
+        orderedSince: null,
       },
     ]);
+    expect(s.reChurnWindowDays).toBe(90);
+  });
+
+  it('says whether a re-churned customer ordered between the save and the new flag', () => {
+    const r = new Rows();
+    for (const c of ['held', 'hope', 'later']) r.wonBack(c, '2026-09-10T15:00:00Z', 400);
+    const prior = [...r.all];
+    for (const c of ['held', 'hope', 'later']) r.surfaced(c, '2026-11-16T14:03:00Z');
+    const book = bookFromRows({
+      customers: [{ id: 'held' }, { id: 'hope' }, { id: 'later' }],
+      orders: [
+        // On the save's day itself: the order the save was about, not one after it.
+        { customerId: 'hope', date: '2026-09-10', amount: 90 },
+        { customerId: 'held', date: '2026-09-28', amount: 90 },
+        { customerId: 'held', date: '2026-10-20', amount: 90 },
+        // After the new flag: a new comeback, not the save holding.
+        { customerId: 'later', date: '2026-11-20', amount: 90 },
+      ],
+    });
+    const s = computeMonthlySummary({
+      month: '2026-11',
+      timeZone: TZ,
+      rows: r.all.slice(prior.length),
+      priorRows: prior,
+      outcomes: outcomesFromBook(book, '2026-12-01'),
+    });
+    expect(s.reChurn.map((c) => [c.customerId, c.orderedSince])).toEqual([
+      ['held', true],
+      ['hope', false],
+      ['later', false],
+    ]);
+  });
+
+  it('does not guess whether a save held when the feed ends before the new flag and shows no order', () => {
+    const r = new Rows();
+    r.wonBack('a', '2026-09-10T15:00:00Z', 400);
+    r.wonBack('b', '2026-09-10T15:00:00Z', 400);
+    const prior = [...r.all];
+    r.surfaced('a', '2026-11-16T14:03:00Z');
+    r.surfaced('b', '2026-11-16T14:03:00Z');
+    const book = bookFromRows({
+      customers: [{ id: 'a' }, { id: 'b' }],
+      orders: [{ customerId: 'b', date: '2026-10-01', amount: 90 }],
+    });
+    const s = computeMonthlySummary({
+      month: '2026-11',
+      timeZone: TZ,
+      rows: r.all.slice(prior.length),
+      priorRows: prior,
+      outcomes: outcomesFromBook(book, '2026-11-01'),
+    });
+    expect(s.reChurn.map((c) => [c.customerId, c.orderedSince])).toEqual([
+      ['a', null],
+      ['b', true],
+    ]);
+  });
+
+  it('widens the re-churn window past a cool-down longer than 90 days, so such a team still sees re-churn', () => {
+    const r = new Rows();
+    // Cool-down 120 days: won back 1 Jul, off every list to 29 Oct, flagged again 16 Nov (138 days).
+    r.wonBack('x', '2026-07-01T15:00:00Z', 400);
+    const prior = [...r.all];
+    r.surfaced('x', '2026-11-16T14:03:00Z');
+    const input = { month: '2026-11', timeZone: TZ, rows: r.all.slice(prior.length), priorRows: prior };
+    expect(computeMonthlySummary(input).reChurn).toEqual([]);
+    const s = computeMonthlySummary({ ...input, coolDownDays: 120 });
+    expect(s.reChurn.map((c) => [c.customerId, c.wonBackOn])).toEqual([['x', '2026-07-01']]);
+    // The cool-down and four weeks after it (four weekly lists for the slip to show on).
+    expect(s.reChurnWindowDays).toBe(148);
+  });
+
+  it('keeps the window at 90 days for the default 60-day cool-down', () => {
+    expect(reChurnWindowDays(60)).toBe(90);
+    expect(reChurnWindowDays(0)).toBe(90);
+    expect(reChurnWindowDays(62)).toBe(90);
+    expect(reChurnWindowDays(63)).toBe(91);
+  });
+
+  it('reads back as many months as the window reaches', () => {
+    expect(priorMonthsOf('2026-11')).toEqual(['2026-10', '2026-09', '2026-08']);
+    // 1 Nov less 148 days is 6 Jun.
+    expect(priorMonthsOf('2026-11', 148)).toEqual(['2026-10', '2026-09', '2026-08', '2026-07', '2026-06']);
+    // 1 Mar less 90 days is 1 Dec: still three months, across the year.
+    expect(priorMonthsOf('2027-03', 90)).toEqual(['2027-02', '2027-01', '2026-12']);
   });
 
   it('re-churn reaches back exactly 90 days, and an undone save is none', () => {

@@ -59,7 +59,45 @@ describe('buildMonthlySummaryCard', () => {
       'Undone (not counted)': '3',
     });
     expect(texts(card)).toContain('2 of 4 losses were price: that is a pricing conversation.');
-    expect(texts(card)).toContain('At risk again within 90 days of a save: 1 (Customer c10).');
+    expect(texts(card)).toContain('At risk again within 90 days of a save: 1');
+    expect(texts(card)).toContain('Customer c10: won back 10 Sep, at risk again 16 Nov');
+  });
+
+  it('says of each re-churned customer whether the save held, one line each, and counts those past the first five', () => {
+    const s = summary();
+    const entry = { customerId: 'a', owner: ANA, wonBackOn: '2026-09-10', atRiskAgainOn: '2026-11-16' };
+    const names = ['Alder', 'Birch', 'Cedar', 'Dogwood', 'Elm', 'Fir', 'Gum'];
+    const card = buildMonthlySummaryCard({
+      ...s,
+      reChurnWindowDays: 148,
+      reChurn: names.map((name, k) => ({
+        ...entry,
+        name,
+        orderedSince: k === 0 ? false : k === 1 ? true : null,
+      })),
+    });
+    const shown = texts(card);
+    const at = shown.indexOf('At risk again within 148 days of a save: 7');
+    expect(at).toBeGreaterThan(-1);
+    expect(shown.slice(at + 1, at + 7)).toEqual([
+      'Alder: won back 10 Sep, no order since, at risk again 16 Nov',
+      'Birch: won back 10 Sep, ordered again, at risk again 16 Nov',
+      'Cedar: won back 10 Sep, at risk again 16 Nov',
+      'Dogwood: won back 10 Sep, at risk again 16 Nov',
+      'Elm: won back 10 Sep, at risk again 16 Nov',
+      '+2 more',
+    ]);
+    expect(adaptiveCardErrors(withChartFallbacks(card))).toEqual([]);
+  });
+
+  it('draws a summary saved before the re-churn window and the orders after a save were recorded', () => {
+    const { reChurnWindowDays: _window, ...older } = summary();
+    const card = buildMonthlySummaryCard({
+      ...older,
+      reChurn: older.reChurn.map(({ orderedSince: _ordered, ...c }) => c),
+    } as unknown as MonthlySummary);
+    expect(texts(card)).toContain('At risk again within 90 days of a save: 1');
+    expect(texts(card)).toContain('Customer c10: won back 10 Sep, at risk again 16 Nov');
   });
 
   it('draws losses as a donut and value per rep as horizontal bars, each with a FactSet fallback', () => {

@@ -49,7 +49,39 @@ describe('renderSummaryText', () => {
     expect(lines).toContain('  Price       2  50%');
     expect(lines).toContain('Hint: 2 of 4 losses were price: that is a pricing conversation.');
     expect(lines).toContain('  Ana Ruiz                6            2         1     3          $1,200');
-    expect(lines).toContain('  Customer c10 (ana@demo.example): won back 2026-09-10, flagged 2026-11-16');
+    // No order feed given: whether the save held is not said.
+    expect(lines).toContain('At risk again within 90 days of a save');
+    expect(lines).toContain('  Customer c10 (ana@demo.example): won back 10 Sep, at risk again 16 Nov');
+  });
+
+  it('says of each re-churned customer whether they ordered after the save, in the locale, with the window used', () => {
+    const s = computeMonthlySummary({
+      month: '2027-01',
+      timeZone: 'Europe/Berlin',
+      locale: 'en-GB',
+      rows: [],
+    });
+    const entry = { customerId: 'a', owner: ANA, wonBackOn: '2026-11-10', atRiskAgainOn: '2027-01-11' };
+    const text = renderSummaryText({
+      ...s,
+      isEmpty: false,
+      reChurnWindowDays: 148,
+      reChurn: [
+        { ...entry, name: 'Alder', orderedSince: false },
+        { ...entry, name: 'Birch', orderedSince: true, wonBackOn: '2026-12-01' },
+        { ...entry, name: 'Cedar', orderedSince: null },
+      ],
+    });
+    const lines = text.split('\n');
+    const at = lines.indexOf('At risk again within 148 days of a save');
+    expect(lines.slice(at, at + 4)).toEqual([
+      'At risk again within 148 days of a save',
+      // The year where the save was in the year before the summary's month.
+      '  Alder (ana@demo.example): won back 10 Nov 2026, no order since, at risk again 11 Jan',
+      '  Birch (ana@demo.example): won back 1 Dec 2026, ordered again, at risk again 11 Jan',
+      '  Cedar (ana@demo.example): won back 10 Nov 2026, at risk again 11 Jan',
+    ]);
+    expect(text).toMatch(/\nAt risk again after a save +3\n/);
   });
 
   it("never writes a terminal's control sequences from a rep's or customer's name", () => {
