@@ -53,11 +53,36 @@ export interface NoticeTold {
   named?: readonly string[];
 }
 
-/** A list kept in a row as JSON in pieces (`<field>0`, `<field>1`...): a notice may name thousands of reps. */
+/**
+ * Pieces a list of reps keeps at most: with the run row's report and kept notice (30,000 characters
+ * each), the row stays under Table Storage's 1 MiB (2 bytes a character).
+ */
+const MAX_LIST_PIECES = 12;
+
+/**
+ * The leading entries of `list` whose JSON fits in MAX_LIST_PIECES pieces (a piece cut short before
+ * a character written as two units holds one unit less).
+ */
+function fittingList(list: readonly string[]): readonly string[] {
+  const room = MAX_LIST_PIECES * (TEXT_PIECE - 1);
+  let used = 2; // the brackets
+  let n = 0;
+  for (const entry of list) {
+    used += JSON.stringify(entry).length + (n > 0 ? 1 : 0);
+    if (used > room) break;
+    n++;
+  }
+  return n === list.length ? list : list.slice(0, n);
+}
+
+/**
+ * A list kept in a row as JSON in pieces (`<field>0`, `<field>1`...): a notice may name thousands of
+ * reps. Of more than a row holds (some 6,000), the leading ones: a notice already posted is still
+ * recorded, and a later one names the others again at worst, rather than each tick posting it anew.
+ */
 function listPieces(field: string, list: readonly string[] | undefined): Record<string, string | number> {
   if (list === undefined) return {};
-  const cut = textPieces(JSON.stringify(list), TEXT_PIECE);
-  if (cut.length > MAX_TEXT_PIECES) throw new Error(`${field} names ${list.length} reps: too many to keep`);
+  const cut = textPieces(JSON.stringify(fittingList(list)), TEXT_PIECE);
   const row: Record<string, string | number> = { [`${field}Pieces`]: cut.length };
   cut.forEach((piece, i) => {
     row[`${field}${i}`] = piece;
@@ -225,7 +250,7 @@ export class TableRunLedger implements RunLedger {
     await naming(this.endpoint, () =>
       this.client.upsertEntity({ partitionKey: idKey(runKey), rowKey: RUN, ...run, ...named }, 'Replace'),
     );
-    return pending?.named === undefined ? run : { ...run, pendingNamed: [...pending.named] };
+    return pending?.named === undefined ? run : { ...run, pendingNamed: [...fittingList(pending.named)] };
   }
 
   async getRun(runKey: string): Promise<RunRecord | null> {

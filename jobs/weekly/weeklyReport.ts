@@ -406,20 +406,23 @@ function teamsWaitLine(waits: readonly NotReached[], wording: DateWording, rep: 
 
 /**
  * What became of the notice of the reps with no card the run's notice had not named so, for the log
- * (the weekly and the daily run's); nothing when there was none.
+ * (the weekly run's, and the daily run's: a digest, tried again today); nothing when there was none.
  */
-export function laterNoticeLine(notice: WeeklyRunDone['laterNotice']): string | null {
+export function laterNoticeLine(
+  notice: WeeklyRunDone['laterNotice'],
+  run: { sent: 'card' | 'digest'; until: 'this week' | 'today' } = { sent: 'card', until: 'this week' },
+): string | null {
   switch (notice) {
     case undefined:
     case 'not_configured':
       return null;
     case 'posted':
-      return 'The admins were sent a notice of the reps with no card since they were told of the run.';
+      return `The admins were sent a notice of the reps with no ${run.sent} since they were told of the run.`;
     case 'already_sent':
       return 'The admins were sent the notice of these reps earlier: not sent again.';
     case 'no_recipient':
     case 'failed':
-      return 'The notice of the reps with no card since the admins were told of the run could not be posted: it is tried again on each tick this week.';
+      return `The notice of the reps with no ${run.sent} since the admins were told of the run could not be posted: it is tried again on each tick ${run.until}.`;
   }
 }
 

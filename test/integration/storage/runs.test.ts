@@ -180,6 +180,36 @@ describe('run ledger on Azurite', () => {
     expect((await storage.runs.getRun(runKey))?.pendingNamed).toBeUndefined();
   });
 
+  it('a notice naming more reps than a row holds is recorded with the leading ones, not refused once posted', async () => {
+    const storage = await openTestStorage('runsNamedMany');
+    const runKey = 'weekly-2026-W48';
+    // 10,000 reps without the app: about 640,000 characters of names, more than a row keeps.
+    const many = Array.from(
+      { length: 10_000 },
+      (_, i) => `no_conversation:firstname.lastname${i}@contoso-corporation.example`,
+    );
+    await storage.runs.recordNotice(runKey, '2026-11-23T14:03:00.000Z', 'run', { named: many });
+    expect(await storage.runs.noticeSent(runKey)).toBe(true);
+    const named = [...(await storage.runs.namedInNotices(runKey))];
+    expect(named.length).toBeGreaterThan(4000);
+    expect(named).toEqual(many.slice(0, named.length));
+
+    await storage.runs.startRun(runKey, '2026-11-23T14:03:00.000Z');
+    const kept = await storage.runs.finishRun(
+      runKey,
+      '2026-11-23T14:10:00.000Z',
+      {},
+      {
+        text: 'Weekly run: 10000 reps',
+        kind: 'run',
+        named: many,
+      },
+    );
+    const pendingNamed = (await storage.runs.getRun(runKey))?.pendingNamed ?? [];
+    expect(pendingNamed).toEqual(named);
+    expect(kept.pendingNamed).toEqual(named);
+  });
+
   it('keeps the last valid rules file whole, a long one too (a Table Storage string holds 32K characters)', async () => {
     const storage = await openTestStorage('runsRules');
     expect(await storage.runs.goodRules()).toBeNull();

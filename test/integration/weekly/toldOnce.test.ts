@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { postOnce } from '../../../jobs/weekly/weeklyNotice';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import {
   completed,
@@ -115,5 +116,23 @@ describe('a rep a later tick of the week fails, after the run told the admins', 
     expect(notices[2]).toMatch(/1 rep got no card since the admins were told of the run\./);
     expect(notices[2]).toContain(`- Rep ${DAN} (${DAN}): `);
     expect(notices[2]).not.toContain(CARL);
+  });
+
+  it('a notice of 10,000 reps without the app goes out once: the ticks after it find it recorded', async () => {
+    const named = Array.from(
+      { length: 10_000 },
+      (_, i) => `no_conversation:firstname.lastname${i}@contoso-corporation.example`,
+    );
+    const notice = { runKey: 'weekly-2026-W48', at: SEND_TIME.toISOString(), kind: 'run' as const, named };
+    const deps = {
+      runs: world.storage.runs,
+      notifyAdmins: async (text: string) => {
+        notices.push(text);
+        return 'posted' as const;
+      },
+    };
+    expect(await postOnce('Weekly run weekly-2026-W48: 10000 reps', notice, deps)).toBe('posted');
+    expect(await postOnce('Weekly run weekly-2026-W48: 10000 reps', notice, deps)).toBe('already_sent');
+    expect(notices).toHaveLength(1);
   });
 });

@@ -56,3 +56,20 @@ describe('the follow-ups account names a rep who removed the app as the weekly n
     );
   });
 });
+
+describe("the follow-ups account says what became of the notice of reps it told of later, in the day's words", () => {
+  it('a digest, tried again today: not a card, this week', () => {
+    const later = (laterNotice: FollowUpsDone['laterNotice']) =>
+      followUpsReportText(
+        { ...oneOfEach(), adminNotice: 'already_sent', laterNotice },
+        { timeZone: 'UTC', today: '2026-11-24' },
+      );
+    expect(later('posted')).toContain(
+      'The admins were sent a notice of the reps with no digest since they were told of the run.',
+    );
+    expect(later('failed')).toContain(
+      'The notice of the reps with no digest since the admins were told of the run could not be posted: it is tried again on each tick today.',
+    );
+    expect(later('failed')).not.toContain('this week');
+  });
+});
