@@ -450,9 +450,11 @@ function reChurn(
 }
 
 /**
- * Whether the customer ordered after the save's day, up to the day of the new flag (an order after
- * it is a new comeback, not the save holding). Null when it cannot be told: no order feed, or a feed
- * that ends before the flag and shows no order (one may have come after its end).
+ * Whether the customer ordered from the save's day, up to the day of the new flag (an order after
+ * it is a new comeback, not the save holding). The save's day counts: the feed cannot tell an order
+ * that day from one after the tap, and "no order since" would be untrue of it (as on the weekly
+ * card). Null when it cannot be told: no order feed, a customer whose orders it does not hold, or a
+ * feed that ends before the flag and shows no order (one may have come after its end).
  */
 function orderedBetween(
   outcomes: ComebackOutcomes | null,
@@ -460,7 +462,7 @@ function orderedBetween(
   wonBackOn: string,
   flaggedOn: string,
 ): boolean | null {
-  if (!outcomes) return null;
-  if (outcomes.orderedAfter(customerId, wonBackOn, flaggedOn)) return true;
+  if (!outcomes?.knows(customerId)) return null;
+  if (outcomes.orderedAfter(customerId, isoOfDay(dayOf(wonBackOn) - 1), flaggedOn)) return true;
   return outcomes.asOf < flaggedOn ? null : false;
 }

@@ -16,6 +16,11 @@ export interface ComebackOutcomes {
   asOf: string;
   /** True when the customer ordered after `since` (exclusive) and on or before `asOf` (and `until`, when given). */
   orderedAfter(customerId: string, since: string, until?: string): boolean;
+  /**
+   * Whether the feed holds the customer's orders: false for one not in it, or none of whose order
+   * lines could be read (bad rows), of whom "no order" is not known.
+   */
+  knows(customerId: string): boolean;
 }
 
 /** Comeback outcomes read from a loaded book (orders per customer, sorted by day). */
@@ -35,6 +40,12 @@ export function outcomesFromBook(book: Book, asOf: string): ComebackOutcomes {
         if (day <= last) return true;
       }
       return false;
+    },
+    knows(customerId) {
+      const i = index.get(customerId);
+      if (i === undefined) return false;
+      const unread = book.unreadOrders?.get(i);
+      return unread === undefined || unread.undone;
     },
   };
 }
