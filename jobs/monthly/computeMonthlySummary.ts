@@ -450,11 +450,12 @@ function reChurn(
 }
 
 /**
- * Whether the customer ordered from the save's day, up to the day of the new flag (an order after
- * it is a new comeback, not the save holding). The save's day counts: the feed cannot tell an order
- * that day from one after the tap, and "no order since" would be untrue of it (as on the weekly
- * card). Null when it cannot be told: no order feed, a customer whose orders it does not hold, or a
- * feed that ends before the flag and shows no order (one may have come after its end).
+ * Whether the customer ordered from the save's day to the day before the new flag (an order after
+ * it is a new comeback, not the save holding; nobody who ordered on a weekly run's day is listed by
+ * it, so an order on the flag's day came after it). The save's day counts: the feed cannot tell an
+ * order that day from one after the tap, and "no order since" would be untrue of it (as on the
+ * weekly card). Null when it cannot be told: no order feed, a customer whose orders it does not
+ * hold, or a feed that ends before the flag and shows no order (one may have come after its end).
  */
 function orderedBetween(
   outcomes: ComebackOutcomes | null,
@@ -463,6 +464,7 @@ function orderedBetween(
   flaggedOn: string,
 ): boolean | null {
   if (!outcomes?.knows(customerId)) return null;
-  if (outcomes.orderedAfter(customerId, isoOfDay(dayOf(wonBackOn) - 1), flaggedOn)) return true;
-  return outcomes.asOf < flaggedOn ? null : false;
+  const dayBeforeFlag = isoOfDay(dayOf(flaggedOn) - 1);
+  if (outcomes.orderedAfter(customerId, isoOfDay(dayOf(wonBackOn) - 1), dayBeforeFlag)) return true;
+  return outcomes.asOf < dayBeforeFlag ? null : false;
 }

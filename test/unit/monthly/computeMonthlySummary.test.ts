@@ -184,7 +184,7 @@ describe('computeMonthlySummary on the worked November', () => {
   });
 
   it('says whether a re-churned customer ordered between the save and the new flag', () => {
-    const ids = ['held', 'sameDay', 'hope', 'later'];
+    const ids = ['held', 'sameDay', 'hope', 'flagDay', 'later'];
     const book = bookFromRows({
       customers: ids.map((id) => ({ id })),
       orders: [
@@ -193,7 +193,9 @@ describe('computeMonthlySummary on the worked November', () => {
         { customerId: 'sameDay', date: '2026-09-10', amount: 90 },
         { customerId: 'held', date: '2026-09-28', amount: 90 },
         { customerId: 'held', date: '2026-10-20', amount: 90 },
-        // After the new flag: a new comeback, not the save holding.
+        // On the new flag's day: nobody who ordered on the day of a weekly run is listed by it, so the
+        // order came after the flag, as one after it: a new comeback, not the save holding.
+        { customerId: 'flagDay', date: '2026-11-16', amount: 90 },
         { customerId: 'later', date: '2026-11-20', amount: 90 },
       ],
     });
@@ -201,6 +203,7 @@ describe('computeMonthlySummary on the worked November', () => {
       ['held', true],
       ['sameDay', true],
       ['hope', false],
+      ['flagDay', false],
       ['later', false],
     ]);
   });
