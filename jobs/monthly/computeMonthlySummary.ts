@@ -36,11 +36,21 @@ export const RECHURN_DAYS_AFTER_COOL_DOWN = 28;
 export const PRIOR_MONTHS_NEEDED = 3;
 
 /**
+ * The longest re-churn window: each month of it is an audit partition the summary reads, and a
+ * cool-down of years (a team meaning "never list a saved customer again") would have it read back
+ * for decades to find nobody.
+ */
+export const RECHURN_MAX_WINDOW_DAYS = 730;
+
+/**
  * The re-churn window for the rules' coolDownDays: no list names a won-back customer during the
  * cool-down, so a fixed 90 days under a longer cool-down could never find anyone.
  */
 export function reChurnWindowDays(coolDownDays: number): number {
-  return Math.max(RECHURN_WINDOW_DAYS, coolDownDays + RECHURN_DAYS_AFTER_COOL_DOWN);
+  return Math.min(
+    RECHURN_MAX_WINDOW_DAYS,
+    Math.max(RECHURN_WINDOW_DAYS, coolDownDays + RECHURN_DAYS_AFTER_COOL_DOWN),
+  );
 }
 
 /**

@@ -256,6 +256,14 @@ describe('computeMonthlySummary on the worked November', () => {
     expect(reChurnWindowDays(63)).toBe(91);
   });
 
+  it('stops the window at two years, so a cool-down meaning "never again" does not read the audit back for decades', () => {
+    expect(reChurnWindowDays(700)).toBe(728);
+    expect(reChurnWindowDays(702)).toBe(730);
+    expect(reChurnWindowDays(99999)).toBe(730);
+    // 1 Nov 2026 less 730 days is 1 Nov 2024: back to that month, not to the 18th century.
+    expect(priorMonthsOf('2026-11', reChurnWindowDays(99999))).toHaveLength(24);
+  });
+
   it('reads back as many months as the window reaches', () => {
     expect(priorMonthsOf('2026-11')).toEqual(['2026-10', '2026-09', '2026-08']);
     // 1 Nov less 148 days is 6 Jun.
