@@ -465,7 +465,8 @@ function reChurn(
  * it, so an order on the flag's day came after it). The save's day counts: the feed cannot tell an
  * order that day from one after the tap, and "no order since" would be untrue of it (as on the
  * weekly card). Null when it cannot be told: no order feed, a customer whose orders it does not
- * hold, or a feed that ends before the flag and shows no order (one may have come after its end).
+ * hold, or a feed whose newest order is older than that day and shows none of theirs (an export that
+ * stopped says nothing of who did not order after it).
  */
 function orderedBetween(
   outcomes: ComebackOutcomes | null,
@@ -476,5 +477,6 @@ function orderedBetween(
   if (!outcomes?.knows(customerId)) return null;
   const dayBeforeFlag = isoOfDay(dayOf(flaggedOn) - 1);
   if (outcomes.orderedAfter(customerId, isoOfDay(dayOf(wonBackOn) - 1), dayBeforeFlag)) return true;
-  return outcomes.asOf < dayBeforeFlag ? null : false;
+  const { newestOrderOn } = outcomes;
+  return newestOrderOn === null || newestOrderOn < dayBeforeFlag ? null : false;
 }

@@ -1,6 +1,7 @@
 import { formatCount, formatPercent } from '../../cards/format';
-import { type Book, dayOf } from '../../rules/book';
+import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { formatShortDate, localDate } from '../../rules/calendar';
+import { lastOrderDayOf } from '../../rules/feedFreshness';
 import type { AuditRow } from '../../storage/auditRow';
 import type { HoldoutFigures } from './monthlySummarySchema';
 
@@ -14,6 +15,11 @@ import type { HoldoutFigures } from './monthlySummarySchema';
 export interface ComebackOutcomes {
   /** The last date the feed covers (`YYYY-MM-DD`). */
   asOf: string;
+  /**
+   * The feed's newest order on or before `asOf` (null: none): past it, no order is no news (an
+   * export that stopped looks like every customer not ordering).
+   */
+  newestOrderOn: string | null;
   /** True when the customer ordered after `since` (exclusive) and on or before `asOf` (and `until`, when given). */
   orderedAfter(customerId: string, since: string, until?: string): boolean;
   /**
@@ -27,8 +33,10 @@ export interface ComebackOutcomes {
 export function outcomesFromBook(book: Book, asOf: string): ComebackOutcomes {
   const index = new Map(book.customers.map((c, i) => [c.id, i]));
   const feedEnd = dayOf(asOf);
+  const newest = lastOrderDayOf(book, feedEnd);
   return {
     asOf,
+    newestOrderOn: newest === null ? null : isoOfDay(newest),
     orderedAfter(customerId, since, until) {
       const i = index.get(customerId);
       if (i === undefined) return false;

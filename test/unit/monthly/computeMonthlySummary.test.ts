@@ -219,10 +219,34 @@ describe('computeMonthlySummary on the worked November', () => {
     ]);
   });
 
+  it('does not say "no order since" when the feed stopped before the new flag (its newest order is older)', () => {
+    // The export stopped on 1 Oct: read on 1 Dec, it shows nobody ordering since, which says nothing.
+    const stopped = bookFromRows({
+      customers: [{ id: 'a' }, { id: 'b' }],
+      orders: [{ customerId: 'b', date: '2026-10-01', amount: 90 }],
+    });
+    expect(orderedSinceOf(['a', 'b'], stopped, '2026-12-01')).toEqual([
+      ['a', null],
+      ['b', true],
+    ]);
+    // Kept up to the day before the flag, it does.
+    const kept = bookFromRows({
+      customers: [{ id: 'a' }, { id: 'b' }],
+      orders: [{ customerId: 'b', date: '2026-11-15', amount: 90 }],
+    });
+    expect(orderedSinceOf(['a', 'b'], kept, '2026-12-01')).toEqual([
+      ['a', false],
+      ['b', true],
+    ]);
+  });
+
   it('does not say "no order since" of a customer whose orders the feed does not hold', () => {
     // 'gone' is no longer in the feed at all; none of 'badRows' lines could be read; every line of
     // 'cancelled' was a cancelled order (read as it stands: no order); 'silent' has none.
-    const book = bookFromRows({ customers: [{ id: 'badRows' }, { id: 'cancelled' }, { id: 'silent' }] });
+    const book = bookFromRows({
+      customers: [{ id: 'badRows' }, { id: 'cancelled' }, { id: 'silent' }, { id: 'other' }],
+      orders: [{ customerId: 'other', date: '2026-11-30', amount: 90 }],
+    });
     book.unreadOrders = new Map([
       [0, { lines: 3, why: 'date: not a date', undone: false, leftOutOrders: 3 }],
       [1, { lines: 2, why: 'status: cancelled', undone: true, leftOutOrders: 2 }],
