@@ -36,11 +36,21 @@ export const RECHURN_DAYS_AFTER_COOL_DOWN = 28;
 export const PRIOR_MONTHS_NEEDED = 3;
 
 /**
+ * The longest re-churn window: each month of it is an audit partition the summary reads, and a
+ * cool-down of years (a team meaning "never list a saved customer again") would have it read back
+ * for decades to find nobody.
+ */
+export const RECHURN_MAX_WINDOW_DAYS = 730;
+
+/**
  * The re-churn window for the rules' coolDownDays: no list names a won-back customer during the
  * cool-down, so a fixed 90 days under a longer cool-down could never find anyone.
  */
 export function reChurnWindowDays(coolDownDays: number): number {
-  return Math.max(RECHURN_WINDOW_DAYS, coolDownDays + RECHURN_DAYS_AFTER_COOL_DOWN);
+  return Math.min(
+    RECHURN_MAX_WINDOW_DAYS,
+    Math.max(RECHURN_WINDOW_DAYS, coolDownDays + RECHURN_DAYS_AFTER_COOL_DOWN),
+  );
 }
 
 /**
@@ -450,9 +460,13 @@ function reChurn(
 }
 
 /**
- * Whether the customer ordered after the save's day, up to the day of the new flag (an order after
- * it is a new comeback, not the save holding). Null when it cannot be told: no order feed, or a feed
- * that ends before the flag and shows no order (one may have come after its end).
+ * Whether the customer ordered from the save's day to the day before the new flag (an order after
+ * it is a new comeback, not the save holding; nobody who ordered on a weekly run's day is listed by
+ * it, so an order on the flag's day came after it). The save's day counts: the feed cannot tell an
+ * order that day from one after the tap, and "no order since" would be untrue of it (as on the
+ * weekly card). Null when it cannot be told: no order feed, a customer whose orders it does not
+ * hold, or a feed whose newest order is older than that day and shows none of theirs (an export that
+ * stopped says nothing of who did not order after it).
  */
 function orderedBetween(
   outcomes: ComebackOutcomes | null,
@@ -460,7 +474,9 @@ function orderedBetween(
   wonBackOn: string,
   flaggedOn: string,
 ): boolean | null {
-  if (!outcomes) return null;
-  if (outcomes.orderedAfter(customerId, wonBackOn, flaggedOn)) return true;
-  return outcomes.asOf < flaggedOn ? null : false;
+  if (!outcomes?.knows(customerId)) return null;
+  const dayBeforeFlag = isoOfDay(dayOf(flaggedOn) - 1);
+  if (outcomes.orderedAfter(customerId, isoOfDay(dayOf(wonBackOn) - 1), dayBeforeFlag)) return true;
+  const { newestOrderOn } = outcomes;
+  return newestOrderOn === null || newestOrderOn < dayBeforeFlag ? null : false;
 }

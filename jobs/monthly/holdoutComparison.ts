@@ -1,6 +1,7 @@
 import { formatCount, formatPercent } from '../../cards/format';
-import { type Book, dayOf } from '../../rules/book';
+import { type Book, dayOf, isoOfDay } from '../../rules/book';
 import { formatShortDate, localDate } from '../../rules/calendar';
+import { lastOrderDayOf } from '../../rules/feedFreshness';
 import type { AuditRow } from '../../storage/auditRow';
 import type { HoldoutFigures } from './monthlySummarySchema';
 
@@ -14,16 +15,28 @@ import type { HoldoutFigures } from './monthlySummarySchema';
 export interface ComebackOutcomes {
   /** The last date the feed covers (`YYYY-MM-DD`). */
   asOf: string;
+  /**
+   * The feed's newest order on or before `asOf` (null: none): past it, no order is no news (an
+   * export that stopped looks like every customer not ordering).
+   */
+  newestOrderOn: string | null;
   /** True when the customer ordered after `since` (exclusive) and on or before `asOf` (and `until`, when given). */
   orderedAfter(customerId: string, since: string, until?: string): boolean;
+  /**
+   * Whether the feed holds the customer's orders: false for one not in it, or none of whose order
+   * lines could be read (bad rows), of whom "no order" is not known.
+   */
+  knows(customerId: string): boolean;
 }
 
 /** Comeback outcomes read from a loaded book (orders per customer, sorted by day). */
 export function outcomesFromBook(book: Book, asOf: string): ComebackOutcomes {
   const index = new Map(book.customers.map((c, i) => [c.id, i]));
   const feedEnd = dayOf(asOf);
+  const newest = lastOrderDayOf(book, feedEnd);
   return {
     asOf,
+    newestOrderOn: newest === null ? null : isoOfDay(newest),
     orderedAfter(customerId, since, until) {
       const i = index.get(customerId);
       if (i === undefined) return false;
@@ -35,6 +48,12 @@ export function outcomesFromBook(book: Book, asOf: string): ComebackOutcomes {
         if (day <= last) return true;
       }
       return false;
+    },
+    knows(customerId) {
+      const i = index.get(customerId);
+      if (i === undefined) return false;
+      const unread = book.unreadOrders?.get(i);
+      return unread === undefined || unread.undone;
     },
   };
 }

@@ -46,7 +46,7 @@ const reChurnCustomerSchema = z.object({
   /** Local date they were flagged at risk again (surfaced or held out). */
   atRiskAgainOn: z.string(),
   /**
-   * Whether they ordered after the save's day, up to that flag (from the order feed): false is a
+   * Whether they ordered from the save's day on, before that flag (from the order feed): false is a
    * save that never held. Null when not known (no feed; summaries made before it was recorded).
    */
   orderedSince: z.boolean().nullable().default(null),

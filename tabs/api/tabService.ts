@@ -7,7 +7,7 @@ import { type RepNames, repName, repNameLabels, repNamesOf, repOwner } from '../
 import { feedReadKey, type KeptFeed, keptFeed } from '../../feed/keptFeed';
 import { type RulesNow, rulesGetter } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
-import { computeMonthlySummary, priorMonthsOf, reChurnWindowDays } from '../../jobs/monthly';
+import { computeMonthlySummary, priorMonthsOf } from '../../jobs/monthly';
 import { figureRepNames, weeklyDeliveries } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedFigures } from '../../jobs/monthly/summaryFeedFigures';
 import { cardOutcome } from '../../jobs/monthly/weeklyCards';
@@ -424,15 +424,10 @@ export function createTabService(deps: TabServiceDeps): TabService {
       // the months read before it are no months at all.
       if (month < FIRST_MONTH) throw new TabApiError(400, `month ${month} is before ${FIRST_MONTH}`);
       const months = Array.from({ length: TEAM_MONTHS }, (_, k) => shiftMonth(month, -(TEAM_MONTHS - 1 - k)));
-      // Each month's summary also reads the months before it and the one after (as summaryCardFor does):
-      // as far back as the re-churn window reaches past the rules' cool-down.
-      const { coolDownDays } = await rulesNow();
-      const reChurnDays = reChurnWindowDays(coolDownDays);
-      const partitions = [
-        ...priorMonthsOf(months[0], reChurnDays).reverse(),
-        ...months,
-        shiftMonth(month, 1),
-      ];
+      // Each month's summary also reads the months before it and the one after (as summaryCardFor does).
+      // Not as far back as the card's re-churn window under a long cool-down: the tab shows no
+      // re-churn, and a year more of audit partitions on every open would be read for nothing shown.
+      const partitions = [...priorMonthsOf(months[0]).reverse(), ...months, shiftMonth(month, 1)];
       const [stored, names, weeklyRun, accuracy, loaded, undosSince, ...rowsByMonth] = await Promise.all([
         states(),
         figureRepNames(deps.storage.conversations),
@@ -476,11 +471,10 @@ export function createTabService(deps: TabServiceDeps): TabService {
         computeMonthlySummary({
           ...summaryFeedFigures(book, mine, rules, m, day),
           silentAfterDays: rules.followUps.silentAfterDays,
-          coolDownDays,
           month: m,
           rows: rowsOf(m),
           deliveries,
-          priorRows: priorMonthsOf(m, reChurnDays).flatMap(rowsOf),
+          priorRows: priorMonthsOf(m).flatMap(rowsOf),
           laterRows: [...rowsOf(shiftMonth(m, 1)), ...undosAfter(shiftMonth(m, 1))],
           timeZone: deps.timeZone,
           currency,

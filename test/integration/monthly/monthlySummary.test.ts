@@ -198,9 +198,13 @@ describe('re-churn after a long cool-down, from the audit store', () => {
     r.surfaced('held', '2026-11-16T14:03:00.000Z');
     r.surfaced('hope', '2026-11-16T14:03:00.000Z');
     await record(storage, r.all);
+    // The feed kept up to the end of November (another customer's orders): 'hope' truly ordered nothing.
     const book = bookFromRows({
-      customers: [{ id: 'held' }, { id: 'hope' }],
-      orders: [{ customerId: 'held', date: '2026-08-20', amount: 120 }],
+      customers: [{ id: 'held' }, { id: 'hope' }, { id: 'other' }],
+      orders: [
+        { customerId: 'held', date: '2026-08-20', amount: 120 },
+        { customerId: 'other', date: '2026-11-30', amount: 80 },
+      ],
     });
     const outcomes = outcomesFromBook(book, '2026-12-01');
 

@@ -7,11 +7,31 @@ import {
   reChurnWindowDays,
 } from '../../../jobs/monthly';
 import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
+import type { Book } from '../../../rules/book';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { LOSS_REASONS, Rows, snapshotSurfacedOn } from './auditRows';
 import { ANA, BEN, november } from './novemberFixture';
 
 const TZ = 'America/Chicago';
+
+/**
+ * Each customer won back on 10 Sep and flagged again on 16 Nov: [id, orderedSince] of November's
+ * re-churn, with the order feed of `book` as of `feedAsOf`.
+ */
+function orderedSinceOf(ids: readonly string[], book: Book, feedAsOf: string) {
+  const r = new Rows();
+  for (const c of ids) r.wonBack(c, '2026-09-10T15:00:00Z', 400);
+  const prior = [...r.all];
+  for (const c of ids) r.surfaced(c, '2026-11-16T14:03:00Z');
+  const s = computeMonthlySummary({
+    month: '2026-11',
+    timeZone: TZ,
+    rows: r.all.slice(prior.length),
+    priorRows: prior,
+    outcomes: outcomesFromBook(book, feedAsOf),
+  });
+  return s.reChurn.map((c) => [c.customerId, c.orderedSince]);
+}
 const summarise = (input: Partial<Parameters<typeof computeMonthlySummary>[0]> = {}): MonthlySummary =>
   computeMonthlySummary({
     month: '2026-11',
@@ -164,56 +184,78 @@ describe('computeMonthlySummary on the worked November', () => {
   });
 
   it('says whether a re-churned customer ordered between the save and the new flag', () => {
-    const r = new Rows();
-    for (const c of ['held', 'hope', 'later']) r.wonBack(c, '2026-09-10T15:00:00Z', 400);
-    const prior = [...r.all];
-    for (const c of ['held', 'hope', 'later']) r.surfaced(c, '2026-11-16T14:03:00Z');
+    const ids = ['held', 'sameDay', 'hope', 'flagDay', 'later'];
     const book = bookFromRows({
-      customers: [{ id: 'held' }, { id: 'hope' }, { id: 'later' }],
+      customers: ids.map((id) => ({ id })),
       orders: [
-        // On the save's day itself: the order the save was about, not one after it.
-        { customerId: 'hope', date: '2026-09-10', amount: 90 },
+        // On the save's day itself: the book cannot tell it from an order after the tap, so "no order
+        // since" would be untrue of it (as the weekly card's "won back …, no order since").
+        { customerId: 'sameDay', date: '2026-09-10', amount: 90 },
         { customerId: 'held', date: '2026-09-28', amount: 90 },
         { customerId: 'held', date: '2026-10-20', amount: 90 },
-        // After the new flag: a new comeback, not the save holding.
+        // On the new flag's day: nobody who ordered on the day of a weekly run is listed by it, so the
+        // order came after the flag, as one after it: a new comeback, not the save holding.
+        { customerId: 'flagDay', date: '2026-11-16', amount: 90 },
         { customerId: 'later', date: '2026-11-20', amount: 90 },
       ],
     });
-    const s = computeMonthlySummary({
-      month: '2026-11',
-      timeZone: TZ,
-      rows: r.all.slice(prior.length),
-      priorRows: prior,
-      outcomes: outcomesFromBook(book, '2026-12-01'),
-    });
-    expect(s.reChurn.map((c) => [c.customerId, c.orderedSince])).toEqual([
+    expect(orderedSinceOf(ids, book, '2026-12-01')).toEqual([
       ['held', true],
+      ['sameDay', true],
       ['hope', false],
+      ['flagDay', false],
       ['later', false],
     ]);
   });
 
   it('does not guess whether a save held when the feed ends before the new flag and shows no order', () => {
-    const r = new Rows();
-    r.wonBack('a', '2026-09-10T15:00:00Z', 400);
-    r.wonBack('b', '2026-09-10T15:00:00Z', 400);
-    const prior = [...r.all];
-    r.surfaced('a', '2026-11-16T14:03:00Z');
-    r.surfaced('b', '2026-11-16T14:03:00Z');
     const book = bookFromRows({
       customers: [{ id: 'a' }, { id: 'b' }],
       orders: [{ customerId: 'b', date: '2026-10-01', amount: 90 }],
     });
-    const s = computeMonthlySummary({
-      month: '2026-11',
-      timeZone: TZ,
-      rows: r.all.slice(prior.length),
-      priorRows: prior,
-      outcomes: outcomesFromBook(book, '2026-11-01'),
-    });
-    expect(s.reChurn.map((c) => [c.customerId, c.orderedSince])).toEqual([
+    expect(orderedSinceOf(['a', 'b'], book, '2026-11-01')).toEqual([
       ['a', null],
       ['b', true],
+    ]);
+  });
+
+  it('does not say "no order since" when the feed stopped before the new flag (its newest order is older)', () => {
+    // The export stopped on 1 Oct: read on 1 Dec, it shows nobody ordering since, which says nothing.
+    const stopped = bookFromRows({
+      customers: [{ id: 'a' }, { id: 'b' }],
+      orders: [{ customerId: 'b', date: '2026-10-01', amount: 90 }],
+    });
+    expect(orderedSinceOf(['a', 'b'], stopped, '2026-12-01')).toEqual([
+      ['a', null],
+      ['b', true],
+    ]);
+    // Kept up to the day before the flag, it does.
+    const kept = bookFromRows({
+      customers: [{ id: 'a' }, { id: 'b' }],
+      orders: [{ customerId: 'b', date: '2026-11-15', amount: 90 }],
+    });
+    expect(orderedSinceOf(['a', 'b'], kept, '2026-12-01')).toEqual([
+      ['a', false],
+      ['b', true],
+    ]);
+  });
+
+  it('does not say "no order since" of a customer whose orders the feed does not hold', () => {
+    // 'gone' is no longer in the feed at all; none of 'badRows' lines could be read; every line of
+    // 'cancelled' was a cancelled order (read as it stands: no order); 'silent' has none.
+    const book = bookFromRows({
+      customers: [{ id: 'badRows' }, { id: 'cancelled' }, { id: 'silent' }, { id: 'other' }],
+      orders: [{ customerId: 'other', date: '2026-11-30', amount: 90 }],
+    });
+    book.unreadOrders = new Map([
+      [0, { lines: 3, why: 'date: not a date', undone: false, leftOutOrders: 3 }],
+      [1, { lines: 2, why: 'status: cancelled', undone: true, leftOutOrders: 2 }],
+    ]);
+    expect(orderedSinceOf(['gone', 'badRows', 'cancelled', 'silent'], book, '2026-12-01')).toEqual([
+      ['gone', null],
+      ['badRows', null],
+      ['cancelled', false],
+      ['silent', false],
     ]);
   });
 
@@ -236,6 +278,14 @@ describe('computeMonthlySummary on the worked November', () => {
     expect(reChurnWindowDays(0)).toBe(90);
     expect(reChurnWindowDays(62)).toBe(90);
     expect(reChurnWindowDays(63)).toBe(91);
+  });
+
+  it('stops the window at two years, so a cool-down meaning "never again" does not read the audit back for decades', () => {
+    expect(reChurnWindowDays(700)).toBe(728);
+    expect(reChurnWindowDays(702)).toBe(730);
+    expect(reChurnWindowDays(99999)).toBe(730);
+    // 1 Nov 2026 less 730 days is 1 Nov 2024: back to that month, not to the 18th century.
+    expect(priorMonthsOf('2026-11', reChurnWindowDays(99999))).toHaveLength(24);
   });
 
   it('reads back as many months as the window reaches', () => {
