@@ -9,6 +9,7 @@ import { defaultRules } from '../../../rules/rulesSchema';
 import { bookExportedOn, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 import { texts } from '../../unit/cards/cardWalk';
 import {
+  changeLineOf,
   completed,
   conversationOf,
   depsFor,
@@ -50,15 +51,13 @@ const orders: OrderRow[] = [
 ];
 const bookOn = (day: string) => bookExportedOn({ customers, orders }, day);
 const rules = defaultRules();
-const CHANGE = /^(New on|Still on|Back on your|Worse:)/;
 
 /** Each row's name and change line, and the back-on-track line, of a weekly card as Teams shows it. */
 function lines(card: CardJson): { rows: Record<string, string>; back: string | null } {
   const all = texts(card);
   const rows: Record<string, string> = {};
   for (const [name] of weekly) {
-    const at = all.indexOf(name);
-    if (at >= 0) rows[name] = all.slice(at).find((t) => CHANGE.test(t)) ?? '';
+    if (all.includes(name)) rows[name] = changeLineOf(all, name);
   }
   return { rows, back: all.find((t) => t.startsWith('Back on track')) ?? null };
 }
