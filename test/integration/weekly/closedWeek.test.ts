@@ -4,7 +4,6 @@ import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import type { WeeklyCardData } from '../../../cards/cardModels';
 import { WEEKLY_TIMER_NCRONTAB } from '../../../jobs/schedule';
-import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import type { WeeklyReport } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
@@ -16,6 +15,7 @@ import {
   conversationOf,
   depsFor,
   installReps,
+  listsNowIn,
   openWeeklyWorld,
   ordersEvery,
   TIME_ZONE,
@@ -128,13 +128,7 @@ describe('a team closed for the whole week between Christmas and New Year', () =
           access: { tenantId: 'tenant-1', adminUserIds: [] },
           clock: () => tick,
           daysOff: DAYS_OFF,
-          listsNow: listsNowFrom(
-            async (asOf) => ({ book: bookOn(asOf) }),
-            defaultRules(),
-            () => tick,
-            async () => world.storage.conversations,
-            { runs: world.storage.runs, timeZone: TIME_ZONE },
-          ),
+          listsNow: listsNowIn(world, bookOn, () => tick),
         });
         const reply = await handler.command({
           command: 'list',

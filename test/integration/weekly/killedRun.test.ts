@@ -3,7 +3,6 @@ import type { CardSender } from '../../../bot/ports';
 import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import type { CardJson, WeeklyCardData } from '../../../cards/cardModels';
-import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { bookExportedOn, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
@@ -14,6 +13,7 @@ import {
   conversationOf,
   depsFor,
   installReps,
+  listsNowIn,
   openWeeklyWorld,
   TIME_ZONE,
   type WeeklyWorld,
@@ -105,13 +105,7 @@ describe('the Monday after a weekly run that was killed and never finished', () 
       timeZone: TIME_ZONE,
       access: { tenantId: 'tenant-1', adminUserIds: [] },
       clock: () => now,
-      listsNow: listsNowFrom(
-        async (asOf) => ({ book: bookOn(asOf) }),
-        rules,
-        () => now,
-        async () => world.storage.conversations,
-        { runs: world.storage.runs, timeZone: TIME_ZONE },
-      ),
+      listsNow: listsNowIn(world, bookOn, () => now, rules),
     });
     const reply = await handler.command({
       command: 'list',

@@ -3,10 +3,8 @@ import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import type { WeeklyCardData } from '../../../cards/cardModels';
 import { runFollowUps } from '../../../jobs/followups/followUpsRun';
-import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { dayOf, isoOfDay } from '../../../rules/book';
-import { defaultRules } from '../../../rules/rulesSchema';
 import { cardOf } from '../../fakes/teamsConnector';
 import { bookExportedOn, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 import { weeklyRows } from '../../helpers/weeklyCardData';
@@ -20,9 +18,9 @@ import {
   conversationOf,
   depsFor,
   installReps,
+  listsNowIn,
   openWeeklyWorld,
   ordersEvery,
-  TIME_ZONE,
   type WeeklyWorld,
   weeklyOrders,
 } from './weeklyWorld';
@@ -62,7 +60,6 @@ const orders: OrderRow[] = [
 ];
 
 const bookOn = (day: string) => bookExportedOn({ customers: customersOn(day), orders }, day);
-const rules = defaultRules();
 
 /** Each row's "what changed" line on a card's texts (`all`), by the rows' names. */
 const changeLines = (all: string[], names: string[]) =>
@@ -132,13 +129,7 @@ describe('a save that did not hold, back on the list weeks later', () => {
     createActionHandler(
       handlerDeps(actionStoresOf(world), {
         clock: () => now,
-        listsNow: listsNowFrom(
-          async (asOf) => ({ book: bookOn(asOf) }),
-          rules,
-          () => now,
-          async () => world.storage.conversations,
-          { runs: world.storage.runs, timeZone: TIME_ZONE },
-        ),
+        listsNow: listsNowIn(world, bookOn, () => now),
       }),
     );
 
