@@ -13,7 +13,7 @@ import { dailyDeps } from '../followups/dailyRun';
 import { handlerDeps } from '../taps/actionHarness';
 import {
   actionStoresOf,
-  changeLineOf,
+  changeLinesOf,
   completed,
   conversationOf,
   depsFor,
@@ -61,10 +61,6 @@ const orders: OrderRow[] = [
 
 const bookOn = (day: string) => bookExportedOn({ customers: customersOn(day), orders }, day);
 
-/** Each row's "what changed" line on a card's texts (`all`), by the rows' names. */
-const changeLines = (all: string[], names: string[]) =>
-  Object.fromEntries(names.map((name) => [name, changeLineOf(all, name)]));
-
 /** A Monday's weekly run as the reps got it: each rep's card message and its rows' change lines. */
 interface MondayCards {
   runKey: string;
@@ -87,7 +83,7 @@ async function runMonday(world: WeeklyWorld, day: string): Promise<MondayCards> 
     activityOf.set(row.repId, row.activityId);
     linesOf.set(
       row.repId,
-      changeLines(
+      changeLinesOf(
         all,
         weeklyRows(saved).map((c) => c.name),
       ),
@@ -185,7 +181,7 @@ describe('a save that did not hold, back on the list weeks later', () => {
       conversationKind: 'personal',
     });
     const card = reply.savedCard?.card ?? reply.cards?.[0];
-    expect(changeLines(texts(card), ['Alder', 'Birch'])).toEqual({
+    expect(changeLinesOf(texts(card), ['Alder', 'Birch'])).toEqual({
       Alder: 'Back on your list (won back Tue 10 Nov, no order since)',
       Birch: 'New on your list',
     });

@@ -248,6 +248,11 @@ export function changeLineOf(all: readonly string[], name: string): string {
   return all.slice(all.indexOf(name)).find((t) => /^(New on|Still on|Back on your|Worse:)/.test(t)) ?? '';
 }
 
+/** Each named row's "what changed" line on a card's texts (`all`), by the rows' names (changeLineOf). */
+export function changeLinesOf(all: readonly string[], names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, changeLineOf(all, name)]));
+}
+
 /** The texts of the first card sent to a rep, as saved for them. */
 export async function firstCardTexts(world: WeeklyWorld, email: string): Promise<string[]> {
   const [sent] = world.fake.sentTo(conversationOf(email));
