@@ -520,9 +520,9 @@ export class ChurnActionHandler implements ActionHandler {
   /**
    * Every other saved card, from this week's run on, that lists the customer in the saver's chat, the
    * owning rep's and that of the rep this week's card lists them for (chatsShowing): its data set to
-   * what the customer shows now, and the newest rendered to replace in Teams. The action is recorded by now: a failure here (the store out, a
-   * malformed card row) is logged and leaves those cards to their next tap, rather than turning the
-   * recorded tap's answer into an error.
+   * what the customer shows now, and the newest rendered to replace in Teams. The action is recorded
+   * by now: a failure here (the store out, a malformed card row) is logged and leaves those cards to
+   * their next tap, rather than turning the recorded tap's answer into an error.
    */
   private async refreshOtherCards(
     saver: { userId: string; chat: CardChat | null },
@@ -541,7 +541,7 @@ export class ChurnActionHandler implements ActionHandler {
       });
       return await refreshChats(cards, chats, { ...request, now, timeZone }, log);
     } catch (error) {
-      this.deps.log?.warn('cards showing the customer not refreshed after a tap', {
+      log?.warn('cards showing the customer not refreshed after a tap', {
         customerId: request.customerId,
         error: error instanceof Error ? error.message : String(error),
       });

@@ -59,6 +59,16 @@ export interface ChatStores {
 }
 
 /**
+ * When chatsShowing looks (the lists it reads are this week's run's), and where listings it cannot
+ * read are logged.
+ */
+export interface ShowingWeek {
+  now: Date;
+  timeZone: string;
+  log?: Pick<Log, 'warn'>;
+}
+
+/**
  * The chats whose cards may list the customer after a save by `userId`: the saver's own, the owning
  * rep's (the feed's `owner`), and that of the rep whose card this week's run listed them on, once
  * each. A manager's or an admin's save thus reaches the rep's cards as well as their own; and when a
@@ -71,7 +81,7 @@ export async function chatsShowing(
   stores: ChatStores,
   saver: { userId: string; chat?: CardChat | null },
   customer: { customerId: string; owner: string },
-  week: { now: Date; timeZone: string; log?: Pick<Log, 'warn'> },
+  week: ShowingWeek,
 ): Promise<CardChat[]> {
   const { conversations } = stores;
   const { owner } = customer;
@@ -97,7 +107,7 @@ export async function chatsShowing(
 async function listedThisWeekBy(
   listings: Pick<ListingStore, 'read'>,
   customerId: string,
-  { now, timeZone, log }: { now: Date; timeZone: string; log?: Pick<Log, 'warn'> },
+  { now, timeZone, log }: ShowingWeek,
 ): Promise<string | null> {
   try {
     return listedOnCardOf(await listings.read(customerId), refreshFrom(now, timeZone).weeklyFrom);

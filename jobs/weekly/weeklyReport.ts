@@ -322,8 +322,7 @@ export function weeklyReportText(
   ];
   // Reps Teams asked to wait get their card on a later tick once the wait is over (said per rep below).
   const onTeamsWait = report.notReached.filter((n) => n.retryAt !== undefined);
-  const afterWait = onTeamsWait.length;
-  const given = c.failed - afterWait;
+  const given = c.failed - onTeamsWait.length;
   // The tick that tries the failed reps again leaves out those whose wait outlasts it.
   const triedAt = report.retry === 'next_tick' ? report.nextTickAt : report.nextSendAt;
   const pastIt = onTeamsWait.filter((n) => triedAt === undefined || (n.retryAt ?? '') > triedAt);
@@ -335,9 +334,9 @@ export function weeklyReportText(
       `${plural(given, 'rep')} got no card after ${report.attempt} attempts: none follows this week unless the run is forced.`,
     );
   if (report.retry !== 'none' && pastIt.length > 0) lines.push(teamsWaitLine(pastIt, wording, rep));
-  else if (report.retry === 'none' && afterWait > 0)
+  else if (report.retry === 'none' && onTeamsWait.length > 0)
     lines.push(
-      `${plural(afterWait, 'rep')} Teams asked to wait ${afterWait === 1 ? 'gets their card' : 'get their cards'} once the wait is over.`,
+      `${plural(onTeamsWait.length, 'rep')} Teams asked to wait ${onTeamsWait.length === 1 ? 'gets their card' : 'get their cards'} once the wait is over.`,
     );
   if (c.waiting > 0 && report.nextSendAt)
     lines.push(

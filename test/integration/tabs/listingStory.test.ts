@@ -5,6 +5,7 @@ import { initialState } from '../../../rules/customerState';
 import type { ListedWeek } from '../../../rules/listedWeeks';
 import type { TabUser } from '../../../tabs/api/tabToken';
 import { bookFromRows } from '../../helpers/bookFromRows';
+import { listedWeek } from '../../helpers/listedWeek';
 import {
   installReps,
   openWeeklyWorld,
@@ -25,17 +26,9 @@ const MANAGER: TabUser = {
   tenantId: 'tenant-1',
 };
 
-const week = (run: string, day: string, chance: number, place: Partial<ListedWeek> = {}): ListedWeek => ({
-  run,
-  day,
-  owner: ANA,
-  kind: 'slipping',
-  chance,
-  rank: 2,
-  page: 1,
-  heldOut: false,
-  ...place,
-});
+/** A week on Ana's card at `chance`, second on its first page unless `place` says otherwise. */
+const week = (run: string, day: string, chance: number, place: Partial<ListedWeek> = {}): ListedWeek =>
+  listedWeek(run, day, ANA, { chance, rank: 2, ...place });
 
 const book = bookFromRows({
   customers: [

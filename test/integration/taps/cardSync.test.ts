@@ -477,14 +477,12 @@ describe('every card of the rep follows a tap', () => {
         },
       });
       const stores = {
-        state: storage.state,
-        audit: storage.audit,
-        conversations: storage.conversations,
+        ...actionStores(storage, counting),
         listings: {
           read: async () => anasWeek.map((w) => ({ ...w, rank: null, page: null, heldOut: true })),
         },
       };
-      const other = await startActionBotHost(storage, handlerDeps({ ...stores, cards: counting }));
+      const other = await startActionBotHost(storage, handlerDeps(stores));
       try {
         const value = tap.wonBack('rowan', 1500);
         expect(
@@ -499,15 +497,12 @@ describe('every card of the rep follows a tap', () => {
     it("listings that cannot be read leave Ben's tap answered and his own cards refreshed", async () => {
       const log = new MemoryLog();
       const stores = {
-        state: storage.state,
-        audit: storage.audit,
-        conversations: storage.conversations,
+        ...actionStores(storage, cards),
         listings: {
           read: async (): Promise<never> => {
             throw new Error('listed weeks are not JSON');
           },
         },
-        cards,
       };
       const bensOther = await sendCard(weeklyData([rowan]), NOW, BEN);
       const other = await startActionBotHost(storage, handlerDeps(stores, { log }));

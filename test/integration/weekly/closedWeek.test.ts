@@ -4,7 +4,6 @@ import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import type { WeeklyCardData } from '../../../cards/cardModels';
 import { WEEKLY_TIMER_NCRONTAB } from '../../../jobs/schedule';
-import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import type { WeeklyReport } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
@@ -12,9 +11,11 @@ import { bookExportedOn, type CustomerRow, type OrderRow } from '../../helpers/b
 import { weeklyRows } from '../../helpers/weeklyCardData';
 import { texts } from '../../unit/cards/cardWalk';
 import {
+  changeLineOf,
   conversationOf,
   depsFor,
   installReps,
+  listsNowIn,
   openWeeklyWorld,
   ordersEvery,
   TIME_ZONE,
@@ -127,13 +128,7 @@ describe('a team closed for the whole week between Christmas and New Year', () =
           access: { tenantId: 'tenant-1', adminUserIds: [] },
           clock: () => tick,
           daysOff: DAYS_OFF,
-          listsNow: listsNowFrom(
-            async (asOf) => ({ book: bookOn(asOf) }),
-            defaultRules(),
-            () => tick,
-            async () => world.storage.conversations,
-            { runs: world.storage.runs, timeZone: TIME_ZONE },
-          ),
+          listsNow: listsNowIn(world, bookOn, () => tick),
         });
         const reply = await handler.command({
           command: 'list',
@@ -158,10 +153,7 @@ describe('a team closed for the whole week between Christmas and New Year', () =
   });
 
   /** The line under a row's name that says what changed since the last card, on a rep's `n`th card. */
-  const change = (rep: string, n: number, name: string) => {
-    const text = seen.get(rep)?.[n]?.text ?? [];
-    return text.slice(text.indexOf(name)).find((t) => /^(New on|Still on|Back on your|Worse:)/.test(t));
-  };
+  const change = (rep: string, n: number, name: string) => changeLineOf(seen.get(rep)?.[n]?.text ?? [], name);
 
   it('sends no card in the closed week: Ann and Bob get theirs on 21 December and next on 4 January, each at their own 08:03', () => {
     expect(seen.get(ANN)?.map((c) => c.at)).toEqual([
@@ -213,8 +205,7 @@ describe('a team closed for the whole week between Christmas and New Year', () =
     // No card that week: the list says what changed since the last one she got, counting the
     // closed week as a week, and Birch's Saturday order is news.
     expect(closedWeekList[0]).toBe('Your list now · 2 slipping');
-    const under = (name: string) =>
-      closedWeekList.slice(closedWeekList.indexOf(name)).find((t) => /^(New on|Still on)/.test(t));
+    const under = (name: string) => changeLineOf(closedWeekList, name);
     expect(under('Alder')).toBe('Still on your list (week 3)');
     expect(under('Ginkgo')).toBe('Still on your list (week 2)');
     expect(closedWeekList).toContain('Back on track: Birch ordered Sat 26 Dec');

@@ -3,16 +3,17 @@ import type { CardSender } from '../../../bot/ports';
 import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import type { CardJson, WeeklyCardData } from '../../../cards/cardModels';
-import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { defaultRules } from '../../../rules/rulesSchema';
 import { bookExportedOn, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 import { texts } from '../../unit/cards/cardWalk';
 import {
+  changeLineOf,
   completed,
   conversationOf,
   depsFor,
   installReps,
+  listsNowIn,
   openWeeklyWorld,
   TIME_ZONE,
   type WeeklyWorld,
@@ -50,15 +51,13 @@ const orders: OrderRow[] = [
 ];
 const bookOn = (day: string) => bookExportedOn({ customers, orders }, day);
 const rules = defaultRules();
-const CHANGE = /^(New on|Still on|Back on your|Worse:)/;
 
 /** Each row's name and change line, and the back-on-track line, of a weekly card as Teams shows it. */
 function lines(card: CardJson): { rows: Record<string, string>; back: string | null } {
   const all = texts(card);
   const rows: Record<string, string> = {};
   for (const [name] of weekly) {
-    const at = all.indexOf(name);
-    if (at >= 0) rows[name] = all.slice(at).find((t) => CHANGE.test(t)) ?? '';
+    if (all.includes(name)) rows[name] = changeLineOf(all, name);
   }
   return { rows, back: all.find((t) => t.startsWith('Back on track')) ?? null };
 }
@@ -106,13 +105,7 @@ describe('the Monday after a weekly run that was killed and never finished', () 
       timeZone: TIME_ZONE,
       access: { tenantId: 'tenant-1', adminUserIds: [] },
       clock: () => now,
-      listsNow: listsNowFrom(
-        async (asOf) => ({ book: bookOn(asOf) }),
-        rules,
-        () => now,
-        async () => world.storage.conversations,
-        { runs: world.storage.runs, timeZone: TIME_ZONE },
-      ),
+      listsNow: listsNowIn(world, bookOn, () => now, rules),
     });
     const reply = await handler.command({
       command: 'list',

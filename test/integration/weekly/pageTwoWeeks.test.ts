@@ -8,6 +8,7 @@ import { defaultRules } from '../../../rules/rulesSchema';
 import { weeklyRows } from '../../helpers/weeklyCardData';
 import { texts } from '../../unit/cards/cardWalk';
 import {
+  changeLineOf,
   completed,
   conversationOf,
   depsFor,
@@ -73,7 +74,7 @@ describe('a customer first listed on page 2', () => {
     const all = texts(buildWeeklyCard(second.data));
     const line = (id: string) => {
       const name = weeklyRows({ data: second.data }).find((c) => c.customerId === id)?.name ?? id;
-      return all.slice(all.indexOf(name)).find((t) => /^(New on|Still on|Back on your|Worse:)/.test(t));
+      return changeLineOf(all, name);
     };
     expect(line(shown[1])).toBe('Still on your list (week 2)');
     expect(line(third)).toBe('Still on your list (week 2)');

@@ -13,6 +13,7 @@ import { tapValue, weeklyRow } from '../../e2e/weeklyCardRows';
 import { weeklyRows } from '../../helpers/weeklyCardData';
 import { texts } from '../../unit/cards/cardWalk';
 import {
+  changeLineOf,
   completed,
   conversationOf,
   depsFor,
@@ -116,12 +117,10 @@ function changeLines(
   const all = texts(card);
   const rows: Record<string, string> = {};
   for (const name of names) {
-    const at = all.indexOf(name);
-    rows[name] = at < 0 ? '(not on the card)' : (all.slice(at).find((t) => CHANGE.test(t)) ?? '');
+    rows[name] = all.includes(name) ? changeLineOf(all, name) : '(not on the card)';
   }
   return { rows, back: all.find((t) => t.startsWith('Back on track')) ?? null };
 }
-const CHANGE = /^(New on|Still on|Back on your|Worse:)/;
 
 /** The weekly card's change lines, every row. */
 function weeklyLines(data: WeeklyCardData) {

@@ -3,10 +3,8 @@ import { createActionHandler } from '../../../bot/taps/actionHandler';
 import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import type { WeeklyCardData } from '../../../cards/cardModels';
 import { runFollowUps } from '../../../jobs/followups/followUpsRun';
-import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import { dayOf, isoOfDay } from '../../../rules/book';
-import { defaultRules } from '../../../rules/rulesSchema';
 import { cardOf } from '../../fakes/teamsConnector';
 import { bookExportedOn, type CustomerRow, type OrderRow } from '../../helpers/bookFromRows';
 import { weeklyRows } from '../../helpers/weeklyCardData';
@@ -15,14 +13,14 @@ import { dailyDeps } from '../followups/dailyRun';
 import { handlerDeps } from '../taps/actionHarness';
 import {
   actionStoresOf,
-  changeLineOf,
+  changeLinesOf,
   completed,
   conversationOf,
   depsFor,
   installReps,
+  listsNowIn,
   openWeeklyWorld,
   ordersEvery,
-  TIME_ZONE,
   type WeeklyWorld,
   weeklyOrders,
 } from './weeklyWorld';
@@ -62,11 +60,6 @@ const orders: OrderRow[] = [
 ];
 
 const bookOn = (day: string) => bookExportedOn({ customers: customersOn(day), orders }, day);
-const rules = defaultRules();
-
-/** Each row's "what changed" line on a card's texts (`all`), by the rows' names. */
-const changeLines = (all: string[], names: string[]) =>
-  Object.fromEntries(names.map((name) => [name, changeLineOf(all, name)]));
 
 /** A Monday's weekly run as the reps got it: each rep's card message and its rows' change lines. */
 interface MondayCards {
@@ -90,7 +83,7 @@ async function runMonday(world: WeeklyWorld, day: string): Promise<MondayCards> 
     activityOf.set(row.repId, row.activityId);
     linesOf.set(
       row.repId,
-      changeLines(
+      changeLinesOf(
         all,
         weeklyRows(saved).map((c) => c.name),
       ),
@@ -132,13 +125,7 @@ describe('a save that did not hold, back on the list weeks later', () => {
     createActionHandler(
       handlerDeps(actionStoresOf(world), {
         clock: () => now,
-        listsNow: listsNowFrom(
-          async (asOf) => ({ book: bookOn(asOf) }),
-          rules,
-          () => now,
-          async () => world.storage.conversations,
-          { runs: world.storage.runs, timeZone: TIME_ZONE },
-        ),
+        listsNow: listsNowIn(world, bookOn, () => now),
       }),
     );
 
@@ -194,7 +181,7 @@ describe('a save that did not hold, back on the list weeks later', () => {
       conversationKind: 'personal',
     });
     const card = reply.savedCard?.card ?? reply.cards?.[0];
-    expect(changeLines(texts(card), ['Alder', 'Birch'])).toEqual({
+    expect(changeLinesOf(texts(card), ['Alder', 'Birch'])).toEqual({
       Alder: 'Back on your list (won back Tue 10 Nov, no order since)',
       Birch: 'New on your list',
     });

@@ -14,7 +14,7 @@ import { weeklyRows } from '../../helpers/weeklyCardData';
 import { texts } from '../../unit/cards/cardWalk';
 import {
   actionStoresOf,
-  changeLineOf,
+  changeLinesOf,
   completed,
   conversationOf,
   depsFor,
@@ -132,8 +132,10 @@ describe('six Mondays of real use', () => {
       const saved = await world.cards.get(conversationOf(row.repId), row.activityId ?? '');
       if (!saved) continue;
       const all = texts(buildWeeklyCard(saved.data as WeeklyCardData));
-      const rows: Record<string, string> = {};
-      for (const c of weeklyRows(saved)) rows[c.name] = changeLineOf(all, c.name);
+      const rows = changeLinesOf(
+        all,
+        weeklyRows(saved).map((c) => c.name),
+      );
       cards.set(row.repId, {
         headline: all[0],
         rows,

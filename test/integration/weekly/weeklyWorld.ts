@@ -13,6 +13,7 @@ import { buildWeeklyCard } from '../../../cards/buildWeeklyCard';
 import type { WeeklyCardData } from '../../../cards/cardModels';
 import { type FeedSettings, feedOptionsFrom } from '../../../feed/feedOptions';
 import { type FeedResult, readFeed } from '../../../feed/readFeed';
+import { listsNowFrom } from '../../../jobs/weekly/weeklyPlan';
 import type { WeeklyReport, WeeklyRunDone } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly, type WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
 import type { Book } from '../../../rules/book';
@@ -223,9 +224,33 @@ export async function runOnFeedFolder(
   return completed(await runWeekly({ ...deps, config: { ...deps.config, ...config } }, { now: SEND_TIME }));
 }
 
+/**
+ * `list` as the deployed bot answers it in `world`: the book as exported on the day asked about
+ * (`bookOn`), last week's card read from the run ledger, in the team's zone (TIME_ZONE).
+ */
+export function listsNowIn(
+  world: Pick<WeeklyWorld, 'storage'>,
+  bookOn: (day: string) => Book,
+  clock: () => Date,
+  rules: Rules = defaultRules(),
+): ReturnType<typeof listsNowFrom> {
+  return listsNowFrom(
+    async (asOf) => ({ book: bookOn(asOf) }),
+    rules,
+    clock,
+    async () => world.storage.conversations,
+    { runs: world.storage.runs, timeZone: TIME_ZONE },
+  );
+}
+
 /** The "what changed" line of the row named `name` in a weekly card's texts (`all`); '' when it has none. */
 export function changeLineOf(all: readonly string[], name: string): string {
   return all.slice(all.indexOf(name)).find((t) => /^(New on|Still on|Back on your|Worse:)/.test(t)) ?? '';
+}
+
+/** Each named row's "what changed" line on a card's texts (`all`), by the rows' names (changeLineOf). */
+export function changeLinesOf(all: readonly string[], names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, changeLineOf(all, name)]));
 }
 
 /** The texts of the first card sent to a rep, as saved for them. */

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ListedWeek } from '../../../rules/listedWeeks';
 import { type ListingStoryOptions, listingStory } from '../../../tabs/api/listingStory';
+import { listedWeek } from '../../helpers/listedWeek';
 
 // The story's dates are read against the page's as-of day: a week of last year written without its
 // year reads as this year's (in January, "2 Nov – 30 Nov" is two months back, not ten months ahead).
 
-const week = (run: string, day: string, place: Partial<ListedWeek> = {}): ListedWeek => ({
-  run,
-  day,
-  owner: 'ana@example.com',
-  kind: 'slipping',
-  chance: 60,
-  rank: 2,
-  page: 1,
-  heldOut: false,
-  ...place,
-});
+/** A week on Ana's card, second on its first page. */
+const week = (run: string, day: string): ListedWeek => listedWeek(run, day, 'ana@example.com', { rank: 2 });
 
 /** Four Mondays across New Year: 21 and 28 December 2026 (ISO weeks 52 and 53), 4 and 11 January 2027. */
 const acrossNewYear = [
