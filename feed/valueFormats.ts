@@ -299,8 +299,11 @@ function bareNumber(v: string): string {
     WHEN right(${v}, 1) NOT IN ('r', 'R') THEN ${v}
     WHEN regexp_matches(${v}, '\\d\\s*[cC][rR]$') THEN regexp_replace(${v}, '^([^\\d-]*?)(\\d.*\\d)\\s*[cC][rR]$', '\\1-\\2')
     ELSE regexp_replace(${v}, '^(.*\\d)\\s*[dD][rR]$', '\\1') END)`;
-  // A currency sign or code may stand outside the parentheses (`£(45.00)`, `USD (45.00)`).
-  const unwrapped = `(CASE WHEN contains(${signed}, '(') THEN regexp_replace(${signed}, '^([^(\\d-]*)\\((.*)\\)$', '\\1-\\2') ELSE ${signed} END)`;
+  // A currency sign or code may stand outside the parentheses (`£(45.00)`, `USD (45.00)`), and a
+  // minus written before a currency in letters goes after it (`-USD 45.00`, `-kr 1.234,56`, and
+  // `(RM45.00)` made `-RM45.00`), as the letters are taken off the start only.
+  const unwrapped = `(CASE WHEN contains(${signed}, '(') OR starts_with(${signed}, '-') THEN regexp_replace(regexp_replace(${signed},
+      '^([^(\\d-]*)\\((.*)\\)$', '\\1-\\2'), '^-\\s*([A-Za-z]{3}|(?:US|AU|CA|NZ|HK|R)\\$|${LOCAL_CURRENCY})', '\\1-') ELSE ${signed} END)`;
   // Spaces of every width: Windows 10 and later group fr-FR digits with a narrow no-break space
   // (`1 200,50 €`), and de-CH with a right single quote (`3’000.25`). The currency signs (`₺`,
   // `₩`; not `¢`, which would make `50¢` 50), and the currencies Excel writes in letters shorter

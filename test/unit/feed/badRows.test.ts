@@ -787,6 +787,34 @@ describe('amounts', () => {
     expect(ordersOf(book, 'C-1')).toEqual([['2026-11-10', 765.44]]);
   });
 
+  // nb-NO's and da-DK's Excel write a negative `kr -1.234,56`, other ledgers `-kr 1.234,56`, and
+  // an accounting format may put the currency inside the parentheses: `(RM1,234.56)`.
+  it.each([
+    ['-RM1,234.56', ','],
+    ['(RM1,234.56)', ','],
+    ['-Rs. 1,234.56', ','],
+    ['(USD 1,234.56)', ','],
+    ['-USD 1,234.56', ','],
+    ['-Fr. 1’234.56', ','],
+    ['-kr 1.234,56', ';'],
+    ['(kr. 1.234,56)', ';'],
+    ['kr -1.234,56', ';'],
+  ])('%s, the minus or parentheses before the currency, is a credit of 1,234.56', async (text, d) => {
+    const order = d === ',' ? '"2,000.00"' : '2.000,00';
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': [
+        ['order_id', 'customer_id', 'ordered_at', 'amount'],
+        ['O-1', 'C-1', '2026-11-10', order],
+        ['R-1', 'C-1', '2026-11-20', `"${text}"`],
+      ]
+        .map((line) => line.join(d))
+        .join('\n'),
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-10', 765.44]]);
+  });
+
   it('in a file separated by ";", accounting notation settles the decimal comma as plain amounts do', async () => {
     const { book, report } = await feed({
       'customers.csv': CUSTOMERS,
