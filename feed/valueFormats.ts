@@ -343,6 +343,16 @@ export function amountExpression(v: string, decimal: DecimalMark, numberCells = 
 }
 
 /**
+ * A currency every locale of which writes a decimal comma (krona and krone, złoty, koruna, forint,
+ * leu, rupiah, lira, rouble, hryvnia, dong, tenge, manat, lari, colón), and one every locale of which
+ * writes a point (pound, rupee, ringgit, yen and yuan, won, shekel, baht, naira, Philippine peso):
+ * a value of theirs that reads both ways (`1.200 kr`, `£1,200`) is read as its currency writes it.
+ * Not `$`, `€` or `Fr.`: `$1.200` is 1,200 pesos in Santiago, `€1,200` 1,200 euros in Dublin.
+ */
+const COMMA_CURRENCY = '[₺₽₴₫₸₼₾₡]|(?i:(?:^|[\\s(-])(?:kr|zł|kč|ft|lei|rp)\\.?(?:$|[\\s\\d)-]))';
+const POINT_CURRENCY = '[£₹¥₩₪฿₦₱]|(?i:(?:^|[\\s(-])(?:rs|rm)\\.?(?:$|[\\s\\d)-]))';
+
+/**
  * Why an amount column cannot be read without a word from the rules file: its values read two ways
  * (`1.200`: what it is with a decimal comma and with a point), or, in a comma-separated file, most
  * are written with a decimal comma (`"58,32 €"`).
@@ -358,8 +368,9 @@ export type UnsettledAmounts =
  * Parquet text column, `textColumn`, more of its values): `45,00` and `1.234,56` read only with a decimal comma, `12.50`
  * and `1,234.56` only with a point (as many each way: a comma, as a tie of dates goes day-first). A
  * value with one separator and three digits after it (`1.200`, `1,200`) reads either way (1.2 or
- * 1200) and does not vote: it follows the others, and where no value settles it the read stops
- * (`onUnsettled`) rather than guess a thousandfold.
+ * 1200) and does not vote, unless its currency writes one mark only (`1.200 kr`, `£1,200`): it
+ * follows the others, and where no value settles it the read stops (`onUnsettled`) rather than guess
+ * a thousandfold.
  */
 export async function settleDecimalMark(
   engine: FeedEngine,
@@ -380,15 +391,19 @@ export async function settleDecimalMark(
   const values = numberCells
     ? `(SELECT * FROM ${table} WHERE NOT regexp_full_match(${v}, '${CELL_NUMBER}'))`
     : table;
-  const onlyComma = 'c IS NOT NULL AND p IS NULL';
-  const onlyPoint = 'p IS NOT NULL AND c IS NULL';
+  // A value that reads both ways votes as its currency writes it (`m`), where its currency tells.
+  const onlyComma = `c IS NOT NULL AND (p IS NULL OR m = ',')`;
+  const onlyPoint = `p IS NOT NULL AND (c IS NULL OR m = '.')`;
+  const twoWays = 'c <> p AND m IS NULL';
   // Each value parsed once both ways (in the subquery), however many filters read it.
   const [row] = await engine.rows(`
     SELECT sum(n) FILTER (WHERE ${onlyComma}), min(v) FILTER (WHERE ${onlyComma}),
            sum(n) FILTER (WHERE ${onlyPoint}), min(v) FILTER (WHERE ${onlyPoint}),
-           min(v) FILTER (WHERE c <> p), arg_min(c, v) FILTER (WHERE c <> p), arg_min(p, v) FILTER (WHERE c <> p),
+           min(v) FILTER (WHERE ${twoWays}), arg_min(c, v) FILTER (WHERE ${twoWays}), arg_min(p, v) FILTER (WHERE ${twoWays}),
            sum(n) FILTER (WHERE v <> '')
-    FROM (SELECT ${v} AS v, n, ${amountExpression(v, ',')} AS c, ${amountExpression(v, '.')} AS p FROM ${values})`);
+    FROM (SELECT *, CASE WHEN c <> p THEN CASE WHEN regexp_matches(v, '${COMMA_CURRENCY}') THEN ','
+                                               WHEN regexp_matches(v, '${POINT_CURRENCY}') THEN '.' END END AS m
+          FROM (SELECT ${v} AS v, n, ${amountExpression(v, ',')} AS c, ${amountExpression(v, '.')} AS p FROM ${values}))`);
   const commas = Number(row[0] ?? 0);
   const points = Number(row[2] ?? 0);
   const text = (i: number) => (row[i] === null ? null : String(row[i]));

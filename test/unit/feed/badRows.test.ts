@@ -1318,6 +1318,16 @@ describe('a comma-separated file whose amounts are mostly written with a decimal
     );
   });
 
+  it('or with a currency written so, as rupiah and kroner are: Rp 12.000 is no 12', async () => {
+    // Read with a decimal point, "Rp 12.000" was 12 and "1.200 kr." 1.2, with a note only.
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('Rp 12.000', 'Rp 150.000', '1.200 kr.'),
+    });
+    expect(error.code).toBe('undeclared_decimal_comma');
+    expect(error.message).toContain('are written with a decimal comma ("1.200 kr.")');
+  });
+
   it('and a stray one among decimal points stays a bad row', async () => {
     const { report } = await feed({
       'customers.csv': CUSTOMERS,
@@ -1372,6 +1382,22 @@ describe('the decimal mark of a file separated by ";"', () => {
     });
     expect(report.rowsSkipped).toBe(0);
     expect(Array.from(book.orderAmount)).toEqual([1200.5, 45.5, 99.9, 1000.25, 12000, 7.5, 1200.5, 5000]);
+  });
+
+  it('a value that reads both ways is read as its currency is written: 1.200 kr is 1200, £1,200 is 1200', async () => {
+    // Every locale of the krone, złoty, forint or rupiah writes a decimal comma; of the pound, rupee or yen a point.
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('1.200 kr', '2.500 zł', 'Rp 12.000', '12.000 Ft'),
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([1200, 2500, 12000, 12000]);
+    expect(report.files[1].notes).toContain('amount: decimal commas (settled by "1.200 kr")');
+    const pounds = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('£1,200', '₹2,500', '¥3,000'),
+    });
+    expect(Array.from(pounds.book.orderAmount)).toEqual([1200, 2500, 3000]);
   });
 
   it('and not a number with a unit that is no currency: 1,5k is no 1.5', async () => {
