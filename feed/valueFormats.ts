@@ -52,6 +52,13 @@ export const EXCEL_SERIAL = '\\d{5}(?:\\.\\d+)?';
 /** Excel's serial of 1970-01-01, the day numbers' day 0. */
 const EXCEL_SERIAL_EPOCH = 25569;
 
+/**
+ * SQL: a text file's value is Excel's date serial of a day from 1990 to 2099 (32874 to 73050), as a
+ * workbook's dates saved as numbers are; five digits outside them (`10234` would be 1928) are ids.
+ */
+const savedSerial = (v: string) =>
+  `(regexp_full_match(${v}, '${EXCEL_SERIAL}') AND TRY_CAST(${v} AS DOUBLE) >= 32874 AND TRY_CAST(${v} AS DOUBLE) < 73051)`;
+
 const part = (v: string, re: string, k: number) => `regexp_extract(${v}, '^${re}$', ${k})`;
 const num = (text: string) => `TRY_CAST(${text} AS INTEGER)`;
 const monthOf = (text: string) =>
@@ -170,8 +177,8 @@ export async function settleDateColumn(
       min(${v}) FILTER (WHERE regexp_full_match(${v}, '${XXY}') AND ${num(part(v, XXY, 1))} <> ${num(part(v, XXY, 2))}),
       sum(n) FILTER (WHERE regexp_full_match(${v}, '${COMPACT}') AND ${compactDay(v)} IS NOT NULL),
       min(${v}) FILTER (WHERE regexp_full_match(${v}, '${COMPACT}') AND ${compactDay(v)} IS NOT NULL),
-      sum(n) FILTER (WHERE regexp_full_match(${v}, '${EXCEL_SERIAL}')),
-      min(${v}) FILTER (WHERE regexp_full_match(${v}, '${EXCEL_SERIAL}'))
+      sum(n) FILTER (WHERE ${savedSerial(v)}),
+      min(${v}) FILTER (WHERE ${savedSerial(v)})
     FROM ${table}`);
   const shapes: DateShapes = {
     ymd: Number(row[0] ?? 0),

@@ -425,6 +425,16 @@ describe('what stops the run', () => {
     );
   });
 
+  it('a date column mapped by mistake to five-digit ids no Excel date of our years could be is not called Excel dates', async () => {
+    // 10234 as a serial is 1928-01-07: the column holds order numbers, and its rows are not dates.
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\n10234,C-1,10234,10\n10235,C-1,10235,10\n',
+    });
+    expect(error.code).toBe('no_usable_rows');
+    expect(error.message).toContain('e.g. line 2: ordered_at: not a date: "10234"');
+  });
+
   it("a Parquet text column of amounts (pandas reading a ';' file without decimal=',') settles its mark as a ';' file; a DECIMAL column reads as its numbers", async () => {
     const db = await DuckDBInstance.create(':memory:');
     const sql = await db.connect();
