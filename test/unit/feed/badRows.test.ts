@@ -425,6 +425,16 @@ describe('what stops the run', () => {
     );
   });
 
+  it('a date column mapped by mistake to five-digit ids no Excel date of our years could be is not called Excel dates', async () => {
+    // 10234 as a serial is 1928-01-07: the column holds order numbers, and its rows are not dates.
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\n10234,C-1,10234,10\n10235,C-1,10235,10\n',
+    });
+    expect(error.code).toBe('no_usable_rows');
+    expect(error.message).toContain('e.g. line 2: ordered_at: not a date: "10234"');
+  });
+
   it("a Parquet text column of amounts (pandas reading a ';' file without decimal=',') settles its mark as a ';' file; a DECIMAL column reads as its numbers", async () => {
     const db = await DuckDBInstance.create(':memory:');
     const sql = await db.connect();
@@ -782,6 +792,34 @@ describe('amounts', () => {
     const { book, report } = await feed({
       'customers.csv': CUSTOMERS,
       'orders.csv': `order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-10,"2,000.00 DR"\nR-1,C-1,2026-11-20,"${text}"\n`,
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-10', 765.44]]);
+  });
+
+  // nb-NO's and da-DK's Excel write a negative `kr -1.234,56`, other ledgers `-kr 1.234,56`, and
+  // an accounting format may put the currency inside the parentheses: `(RM1,234.56)`.
+  it.each([
+    ['-RM1,234.56', ','],
+    ['(RM1,234.56)', ','],
+    ['-Rs. 1,234.56', ','],
+    ['(USD 1,234.56)', ','],
+    ['-USD 1,234.56', ','],
+    ['-Fr. 1’234.56', ','],
+    ['-kr 1.234,56', ';'],
+    ['(kr. 1.234,56)', ';'],
+    ['kr -1.234,56', ';'],
+  ])('%s, the minus or parentheses before the currency, is a credit of 1,234.56', async (text, d) => {
+    const order = d === ',' ? '"2,000.00"' : '2.000,00';
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': [
+        ['order_id', 'customer_id', 'ordered_at', 'amount'],
+        ['O-1', 'C-1', '2026-11-10', order],
+        ['R-1', 'C-1', '2026-11-20', `"${text}"`],
+      ]
+        .map((line) => line.join(d))
+        .join('\n'),
     });
     expect(report.rowsSkipped).toBe(0);
     expect(ordersOf(book, 'C-1')).toEqual([['2026-11-10', 765.44]]);
@@ -1290,6 +1328,16 @@ describe('a comma-separated file whose amounts are mostly written with a decimal
     );
   });
 
+  it('or with a currency written so, as rupiah and kroner are: Rp 12.000 is no 12', async () => {
+    // Read with a decimal point, "Rp 12.000" was 12 and "1.200 kr." 1.2, with a note only.
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('Rp 12.000', 'Rp 150.000', '1.200 kr.'),
+    });
+    expect(error.code).toBe('undeclared_decimal_comma');
+    expect(error.message).toContain('are written with a decimal comma ("1.200 kr.")');
+  });
+
   it('and a stray one among decimal points stays a bad row', async () => {
     const { report } = await feed({
       'customers.csv': CUSTOMERS,
@@ -1344,6 +1392,22 @@ describe('the decimal mark of a file separated by ";"', () => {
     });
     expect(report.rowsSkipped).toBe(0);
     expect(Array.from(book.orderAmount)).toEqual([1200.5, 45.5, 99.9, 1000.25, 12000, 7.5, 1200.5, 5000]);
+  });
+
+  it('a value that reads both ways is read as its currency is written: 1.200 kr is 1200, £1,200 is 1200', async () => {
+    // Every locale of the krone, złoty, forint or rupiah writes a decimal comma; of the pound, rupee or yen a point.
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('1.200 kr', '2.500 zł', 'Rp 12.000', '12.000 Ft'),
+    });
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([1200, 2500, 12000, 12000]);
+    expect(report.files[1].notes).toContain('amount: decimal commas (settled by "1.200 kr")');
+    const pounds = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': orders('£1,200', '₹2,500', '¥3,000'),
+    });
+    expect(Array.from(pounds.book.orderAmount)).toEqual([1200, 2500, 3000]);
   });
 
   it('and not a number with a unit that is no currency: 1,5k is no 1.5', async () => {
