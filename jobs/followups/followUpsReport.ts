@@ -128,8 +128,8 @@ export function followUpsReportText(
     );
   // Only the log line says it: the notice's own text is taken before it is posted.
   if (r.adminNotice === 'failed' || r.adminNotice === 'no_recipient')
-    lines.push("The admins' notice could not be posted: it is tried again on each tick today.");
-  const later = laterNoticeLine(r.laterNotice, { sent: 'digest', until: 'today' });
+    lines.push("The admins' notice could not be posted: it is tried again on each tick today and tomorrow.");
+  const later = laterNoticeLine(r.laterNotice, { sent: 'digest', until: 'today and tomorrow' });
   if (later) lines.push(later);
   for (const n of r.notReached.slice(0, LISTED_IN_TEXT))
     lines.push(`- ${repNameWithAddress(named, n.rep)}: ${n.detail}`);

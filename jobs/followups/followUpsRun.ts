@@ -10,7 +10,8 @@ import type { CustomerOutcome } from '../../cards/cardModels';
 import type { DigestCardData } from '../../cards/digestCardModels';
 import { repNameWithAddress } from '../../cards/repNames';
 import { addressKey } from '../../rules/addresses';
-import { dayOf } from '../../rules/book';
+import { dayOf, isoOfDay } from '../../rules/book';
+import { zonedNow } from '../../rules/calendar';
 import type { CustomerState } from '../../rules/customerState';
 import { dueFollowUps, type FollowUp, orderLookup } from '../../rules/followUps';
 import { MAX_AUDIT_ID_CHARS, type NewAuditRow } from '../../storage/auditRow';
@@ -25,15 +26,18 @@ import {
   type DailySchedule,
   type DaysOff,
   dailyRunDue,
+  dailyRunKey,
   dailyRunKeyOfDay,
   dayOfDailyRunKey,
   daysOffOf,
   repSendAt,
 } from '../schedule';
+import { lastTickOf } from '../schedule/timerSchedule';
 import { closeRun } from '../weekly/runClosing';
 import { alreadyRan, openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally } from '../weekly/weeklyDelivery';
+import { retryEarlierNotice } from '../weekly/weeklyNotice';
 import {
   countOutcomes,
   fromLedger,
@@ -104,6 +108,8 @@ export async function runFollowUps(
   const tick = dailyRunDue(now, schedule);
   const { runKey } = tick;
   if (!rules.followUps.enabled) return { status: 'not_due', runKey, reason: 'disabled' };
+  const yesterday = dailyRunKeyOfDay(isoOfDay(dayOf(dayOfDailyRunKey(runKey)) - 1));
+  await retryEarlierNotice({ log, notifyAdmins: deps.notifyAdmins, runs: storage.runs }, yesterday, now);
   if (!force && !tick.due)
     return tick.reason === 'public_holiday'
       ? { status: 'not_due', runKey, reason: tick.reason, holiday: tick.holiday }
@@ -287,6 +293,7 @@ export async function runFollowUps(
       attempt,
       extraAttempts,
       elapsedMs: () => clock() - started,
+      lastTick: lastTickOf(runKey, now, (instant) => dailyRunKey(zonedNow(instant, config.timeZone))),
       naming: {
         run: `Follow-ups ${runKey}`,
         sent: 'digest',

@@ -22,6 +22,14 @@ export function weeklyTickAtOrAfter(instant: Date): Date {
   return new Date(Math.ceil((instant.getTime() - offset) / quarterMs) * quarterMs + offset);
 }
 
+/**
+ * True when `now` is the last tick of `runKey`: the timer's next tick is of another run key
+ * (`keyAt`, the week's or day's key of an instant), so no later tick runs it.
+ */
+export function lastTickOf(runKey: string, now: Date, keyAt: (instant: Date) => string): boolean {
+  return keyAt(weeklyTickAtOrAfter(new Date(now.getTime() + 1))) !== runKey;
+}
+
 /** The minutes past the hour, 0-59, a 15-minute timer ticks at when one of its ticks is `minute`. */
 export function quarterHourTicks(minute: number): number[] {
   if (!Number.isInteger(minute) || minute < 0 || minute > 59) {

@@ -36,6 +36,11 @@ export interface RunClosing {
   /** Milliseconds since the tick started. */
   elapsedMs: () => number;
   /**
+   * No later tick runs this run key (the timer's next tick is in the next week, or day): the notice
+   * is posted now, as no later attempt would post it.
+   */
+  lastTick?: boolean;
+  /**
    * How a notice of the reps a later tick of the run left without a card, once the run's own went
    * out on an earlier tick, names them (untoldText); none: no such notice.
    */
@@ -49,7 +54,8 @@ export interface RunClosing {
 
 /**
  * The closing the weekly and daily runs share. When failed reps are tried again on a later tick, or
- * reps wait for their own send time, the admins' notice waits for the last attempt; otherwise
+ * reps wait for their own send time, the admins' notice waits for the last attempt (unless this is
+ * the run key's last tick); otherwise
  * `noticeText`, when given, is posted once, recording the reps it names. Once it went out on an
  * earlier tick, the reps this tick left without a card whom no notice named so (a rep who added the
  * app back and whose card failed, one refused after the wait Teams asked for) are named in a notice
@@ -68,10 +74,11 @@ export async function closeRun<R extends ClosingReport>(
   const tells = run.naming?.tells ?? (() => true);
   let text = '';
   let named: string[] = [];
-  if (willRetry(run.attempt, report.counts.failed, run.extraAttempts)) {
+  // The run key's last tick defers nothing: no later attempt would post the notice.
+  if (!run.lastTick && willRetry(run.attempt, report.counts.failed, run.extraAttempts)) {
     report.retry = 'next_tick';
     report.adminNotice = 'deferred';
-  } else if (report.counts.waiting > 0) {
+  } else if (!run.lastTick && report.counts.waiting > 0) {
     // Reps waiting for their own send time are not failures: the run goes on at their time, and the
     // notice (posted once a run) waits for its end, so it names only who never got a card.
     report.retry = 'rep_time';

@@ -405,11 +405,14 @@ function teamsWaitLine(waits: readonly NotReached[], wording: DateWording, rep: 
 
 /**
  * What became of the notice of the reps with no card the run's notice had not named so, for the log
- * (the weekly run's, and the daily run's: a digest, tried again today); nothing when there was none.
+ * (the weekly run's, and the daily run's: a digest, tried again today and tomorrow); nothing when there was none.
  */
 export function laterNoticeLine(
   notice: WeeklyRunDone['laterNotice'],
-  run: { sent: 'card' | 'digest'; until: 'this week' | 'today' } = { sent: 'card', until: 'this week' },
+  run: { sent: 'card' | 'digest'; until: 'this week and next' | 'today and tomorrow' } = {
+    sent: 'card',
+    until: 'this week and next',
+  },
 ): string | null {
   switch (notice) {
     case undefined:
@@ -439,9 +442,9 @@ function noticeLine(notice: WeeklyRunDone['adminNotice']): string | null {
     case 'not_configured':
       return 'No admins are configured: nobody was sent this account.';
     case 'no_recipient':
-      return 'No admin could be reached (none has the app installed): the notice is tried again on each tick this week.';
+      return 'No admin could be reached (none has the app installed): the notice is tried again on each tick this week and next.';
     case 'failed':
-      return "The admins' notice could not be posted: it is tried again on each tick this week.";
+      return "The admins' notice could not be posted: it is tried again on each tick this week and next.";
   }
 }
 

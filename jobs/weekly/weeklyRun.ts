@@ -6,7 +6,7 @@ import { feedNotesForRun } from '../../feed/feedReport';
 import type { BrokenRulesFile } from '../../feed/keptRules';
 import type { FeedResult } from '../../feed/readFeed';
 import { dayOf, isoOfDay } from '../../rules/book';
-import { localDate } from '../../rules/calendar';
+import { localDate, zonedNow } from '../../rules/calendar';
 import { lastOrderDayOf } from '../../rules/feedFreshness';
 import type { Rules } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
@@ -21,8 +21,10 @@ import {
   teamWorksOn,
   type WeeklySchedule,
   weeklyRunDue,
+  weeklyRunKey,
+  weeklyRunKeyWeeksBefore,
 } from '../schedule';
-import { weeklyTickAtOrAfter } from '../schedule/timerSchedule';
+import { lastTickOf, weeklyTickAtOrAfter } from '../schedule/timerSchedule';
 import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
@@ -32,7 +34,7 @@ import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { lastCardsOptions } from './weeklyLastRun';
 import { countGates } from './weeklyLists';
-import { type AdminNotifier, pendingNoticeOf } from './weeklyNotice';
+import { type AdminNotifier, pendingNoticeOf, retryEarlierNotice } from './weeklyNotice';
 import { planWeekOfCards, type WeekPlan } from './weeklyPlan';
 import { type RefusedCustomer, setAsideUnstorable } from './weeklyRefused';
 import { storedOwnerOf } from './weeklyRepDirectory';
@@ -135,6 +137,9 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
         ),
       )
     : undefined;
+  const lastWeek = weeklyRunKeyWeeksBefore(runKey, 1);
+  if (lastWeek)
+    await retryEarlierNotice({ log, notifyAdmins: deps.notifyAdmins, runs: storage.runs }, lastWeek, now);
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
   const opening = await openRun(
@@ -337,6 +342,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       attempt,
       extraAttempts,
       elapsedMs: () => clock() - started,
+      lastTick: lastTickOf(runKey, now, (instant) => weeklyRunKey(zonedNow(instant, config.timeZone))),
       earlierPending: pendingNoticeOf(previousRun),
       naming: { run: `Weekly run ${runKey}`, sent: 'card', rep: (rep) => repNameWithAddress(named, rep) },
     },

@@ -68,7 +68,7 @@ describe("the follow-ups account says what became of the notice of reps it told 
       'The admins were sent a notice of the reps with no digest since they were told of the run.',
     );
     expect(later('failed')).toContain(
-      'The notice of the reps with no digest since the admins were told of the run could not be posted: it is tried again on each tick today.',
+      'The notice of the reps with no digest since the admins were told of the run could not be posted: it is tried again on each tick today and tomorrow.',
     );
     expect(later('failed')).not.toContain('this week');
   });

@@ -253,9 +253,9 @@ describe('the weekly report', () => {
       weeklyReportText({ ...report(outcomes), adminNotice }, WORDING).split('\n')[1];
     expect(secondLine('not_needed')).toBe('Not reached:');
     expect(secondLine('failed')).toBe(
-      "The admins' notice could not be posted: it is tried again on each tick this week.",
+      "The admins' notice could not be posted: it is tried again on each tick this week and next.",
     );
-    expect(secondLine('no_recipient')).toContain('tried again on each tick this week');
+    expect(secondLine('no_recipient')).toContain('tried again on each tick this week and next');
     expect(secondLine('posted')).toBe('The admins were sent this account.');
     expect(secondLine('already_sent')).toContain('earlier this week');
     expect(secondLine('deferred')).toContain('waits for the last attempt');
@@ -266,7 +266,9 @@ describe('the weekly report', () => {
     expect(later('posted')[1]).toBe(
       'The admins were sent a notice of the reps with no card since they were told of the run.',
     );
-    expect(later('failed')[1]).toContain('could not be posted: it is tried again on each tick this week');
+    expect(later('failed')[1]).toContain(
+      'could not be posted: it is tried again on each tick this week and next',
+    );
     expect(later(undefined)[1]).toBe('Not reached:');
   });
 
