@@ -335,18 +335,46 @@ export type DecimalMark = '.' | ',';
 const CELL_NUMBER = '-?\\d+(?:\\.\\d*[1-9])?(?:e[+-]\\d+)?';
 
 /**
- * SQL: the amount of the text `v` read with `decimal` as the decimal mark; NULL when it is not a
- * number. With `numberCells` (a workbook) a number cell's text reads as the number whatever the mark.
+ * Both separators, a group of thousands before the decimal part: `1,200.50` and `1.200,50` read
+ * one way only, whatever mark the column is read with.
  */
-export function amountExpression(v: string, decimal: DecimalMark, numberCells = false): string {
+const POINT_AFTER_THOUSANDS = '[+-]?\\d{1,3}(?:,\\d{3})+\\.\\d+';
+const COMMA_AFTER_THOUSANDS = '[+-]?\\d{1,3}(?:\\.\\d{3})+,\\d+';
+
+const pointCast = (bare: string) => `TRY_CAST(replace(${bare}, ',', '') AS DOUBLE)`;
+const commaCast = (bare: string) => `TRY_CAST(replace(replace(${bare}, '.', ''), ',', '.') AS DOUBLE)`;
+
+/**
+ * SQL: the amount of the text `v` read with `decimal` as the decimal mark, NULL when it is not a
+ * number; with `asWritten`, a value with both separators (`1,200.00` read with a comma) is read as
+ * its own characters say. Its test runs only where the mark's own reading failed: the common
+ * values pay nothing for it.
+ */
+function markedAmount(v: string, decimal: DecimalMark, asWritten: boolean): string {
   const bare = bareNumber(v);
   if (decimal === ',') {
-    const comma = `(CASE WHEN regexp_full_match(${bare}, '${COMMA_NUMBER}') THEN TRY_CAST(replace(replace(${bare}, '.', ''), ',', '.') AS DOUBLE) END)`;
-    return numberCells
-      ? `(CASE WHEN regexp_full_match(${v}, '${CELL_NUMBER}') THEN TRY_CAST(${v} AS DOUBLE) ELSE ${comma} END)`
-      : comma;
+    const other = asWritten
+      ? `WHEN regexp_full_match(${bare}, '${POINT_AFTER_THOUSANDS}') THEN ${pointCast(bare)}`
+      : '';
+    return `(CASE WHEN regexp_full_match(${bare}, '${COMMA_NUMBER}') THEN ${commaCast(bare)} ${other} END)`;
   }
-  return `(CASE WHEN regexp_full_match(${bare}, '${DOT_NUMBER}') AND regexp_matches(${bare}, '\\d') THEN TRY_CAST(replace(${bare}, ',', '') AS DOUBLE) END)`;
+  const other = asWritten
+    ? `WHEN regexp_full_match(${bare}, '${COMMA_AFTER_THOUSANDS}') THEN ${commaCast(bare)}`
+    : '';
+  return `(CASE WHEN regexp_full_match(${bare}, '${DOT_NUMBER}') AND regexp_matches(${bare}, '\\d') THEN ${pointCast(bare)} ${other} END)`;
+}
+
+/**
+ * SQL: the amount of the text `v` read with `decimal` as the decimal mark, NULL when it is not a
+ * number. The mark settles only what reads both ways: a value with both separators (`1,200.00`,
+ * `1.200,50`) reads as written, so a mark declared for one file's amounts leaves another's be.
+ * With `numberCells` (a workbook) a number cell's text reads as the number whatever the mark.
+ */
+export function amountExpression(v: string, decimal: DecimalMark, numberCells = false): string {
+  const amount = markedAmount(v, decimal, true);
+  return numberCells && decimal === ','
+    ? `(CASE WHEN regexp_full_match(${v}, '${CELL_NUMBER}') THEN TRY_CAST(${v} AS DOUBLE) ELSE ${amount} END)`
+    : amount;
 }
 
 /**
@@ -402,7 +430,8 @@ export async function settleDecimalMark(
   const onlyComma = `c IS NOT NULL AND (p IS NULL OR m = ',')`;
   const onlyPoint = `p IS NOT NULL AND (c IS NULL OR m = '.')`;
   const twoWays = 'c <> p AND m IS NULL';
-  // Each value parsed once both ways (in the subquery), however many filters read it.
+  // Each value parsed once both ways (in the subquery), however many filters read it; strictly, so
+  // that `1,234.56` counts for a point only.
   const [row] = await engine.rows(`
     SELECT sum(n) FILTER (WHERE ${onlyComma}), min(v) FILTER (WHERE ${onlyComma}),
            sum(n) FILTER (WHERE ${onlyPoint}), min(v) FILTER (WHERE ${onlyPoint}),
@@ -410,7 +439,7 @@ export async function settleDecimalMark(
            sum(n) FILTER (WHERE v <> '')
     FROM (SELECT *, CASE WHEN c <> p THEN CASE WHEN regexp_matches(v, '${COMMA_CURRENCY}') THEN ','
                                                WHEN regexp_matches(v, '${POINT_CURRENCY}') THEN '.' END END AS m
-          FROM (SELECT ${v} AS v, n, ${amountExpression(v, ',')} AS c, ${amountExpression(v, '.')} AS p FROM ${values}))`);
+          FROM (SELECT ${v} AS v, n, ${markedAmount(v, ',', false)} AS c, ${markedAmount(v, '.', false)} AS p FROM ${values}))`);
   const commas = Number(row[0] ?? 0);
   const points = Number(row[2] ?? 0);
   const text = (i: number) => (row[i] === null ? null : String(row[i]));

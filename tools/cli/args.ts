@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { isCalendarDate } from '../../rules/calendar';
 import { WORTH_A_CALL } from '../../rules/segments';
+import { parseOptions } from './options';
 import { UsageError } from './usageError';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
@@ -114,25 +114,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   // summary parses its own flags (cli/summaryCommand.ts).
   if (command === 'summary') return { command, rest };
   if (command !== 'score' && command !== 'backtest') throw new UsageError(`Unknown command "${command}"`);
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      strict: true,
-      options: {
-        feed: { type: 'string' },
-        'as-of': { type: 'string' },
-        rules: { type: 'string' },
-        format: { type: 'string' },
-        horizon: { type: 'string' },
-        'active-within': { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    if (err instanceof TypeError) throw new UsageError(err.message);
-    throw err;
-  }
-  const str = (k: string) => values[k] as string | undefined;
+  const values = parseOptions(rest, ['feed', 'as-of', 'rules', 'format', 'horizon', 'active-within']);
+  const str = (k: keyof typeof values) => values[k];
   const feed = str('feed');
   if (!feed) throw new UsageError('--feed DIR is required');
   if (command === 'score') {

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { loadConfig } from '../../functions/config';
 import { renderSummaryText } from '../../jobs/monthly';
@@ -6,6 +5,7 @@ import { summaryCardFor } from '../../jobs/monthly/summaryCardFor';
 import { summaryFeedLoader } from '../../jobs/monthly/summaryFeedFigures';
 import { localDate, MONTH_KEY, shiftMonth } from '../../rules/calendar';
 import { openStorage, StorageUnavailableError } from '../../storage';
+import { parseOptions } from './options';
 import { CommandFailure, UsageError } from './usageError';
 
 export interface SummaryArgs {
@@ -17,17 +17,7 @@ export interface SummaryArgs {
 
 /** Parses the arguments after `summary`; throws UsageError on anything off. */
 export function parseSummaryArgs(args: string[]): SummaryArgs {
-  let values: { month?: string; format?: string };
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: { month: { type: 'string' }, format: { type: 'string' } },
-    }));
-  } catch (err) {
-    if (err instanceof TypeError) throw new UsageError(err.message);
-    throw err;
-  }
+  const values = parseOptions(args, ['month', 'format']);
   if (values.month !== undefined && !MONTH_KEY.test(values.month)) {
     throw new UsageError(`--month must be a month as YYYY-MM, got "${values.month}"`);
   }

@@ -1,7 +1,6 @@
 import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatCount } from '../../cards/format';
 import { readRulesFile } from '../../feed/readRulesFile';
 import { feedSettingsOf, loadDisplayConfig } from '../../functions/config';
@@ -13,6 +12,7 @@ import { TuneError, tune, tunedWorseWarning } from '../../rules/tune';
 import type { TunedBlock } from '../../rules/tunedBlock';
 import { asOfProblem } from './asOf';
 import { loadBook } from './loadBook';
+import { parseOptions } from './options';
 import { FIGURE_DIGITS, figureText, roundFigures } from './round';
 import { UsageError } from './usageError';
 
@@ -38,26 +38,16 @@ function wholeNumber(name: string, raw: string | undefined): number | undefined 
 
 /** Parses the arguments after `tune`; throws UsageError on anything off. */
 export function parseTuneArgs(args: string[]): TuneArgs {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        feed: { type: 'string' },
-        'as-of': { type: 'string' },
-        horizon: { type: 'string' },
-        out: { type: 'string' },
-        rules: { type: 'string' },
-        'active-within': { type: 'string' },
-        'fit-dates': { type: 'string' },
-        step: { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    if (err instanceof TypeError) throw new UsageError(err.message);
-    throw err;
-  }
+  const values = parseOptions(args, [
+    'feed',
+    'as-of',
+    'horizon',
+    'out',
+    'rules',
+    'active-within',
+    'fit-dates',
+    'step',
+  ]);
   if (!values.feed) throw new UsageError('--feed DIR is required');
   if (!values.out) throw new UsageError('tune needs --out FILE (the rules file to write)');
   const asOf = values['as-of'];

@@ -652,6 +652,37 @@ describe('churn-predictor score', () => {
     expect((await run('backtest', '--feed', demo, '--as-of', '2026-01-01')).err).toContain('--horizon');
   });
 
+  it('exits 2 naming an option given twice, on every command, rather than take the last', async () => {
+    const missing = join(root, 'no-such-dir');
+    for (const [argv, message] of [
+      [
+        ['score', '--feed', missing, '--as-of', '2026-11-23', '--as-of', '2026-11-30'],
+        '--as-of is given twice ("2026-11-23" and "2026-11-30"): give it once',
+      ],
+      [
+        ['score', '--feed', missing, '--format=json', '--format', 'csv'],
+        '--format is given twice ("json" and "csv"): give it once',
+      ],
+      [
+        ['backtest', '--feed', missing, '--as-of', '2026-11-01', '--horizon', '30', '--horizon', '60'],
+        '--horizon is given twice ("30" and "60"): give it once',
+      ],
+      [
+        ['tune', '--feed', missing, '--feed', demo, '--horizon', '30', '--out', join(tmpdir(), 'x.json')],
+        `--feed is given twice (${JSON.stringify(missing)} and ${JSON.stringify(demo)}): give it once`,
+      ],
+      [
+        ['summary', '--month', '2026-10', '--month', '2026-11'],
+        '--month is given twice ("2026-10" and "2026-11"): give it once',
+      ],
+    ] as const) {
+      const r = await run(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err.split('\n')[0]).toBe(message);
+      expect(r.out).toBe('');
+    }
+  });
+
   it('exits 2 without a stack on a date that is not on the calendar, before reading the feed', async () => {
     const missing = join(root, 'no-such-dir');
     for (const argv of [

@@ -729,6 +729,42 @@ describe('amounts', () => {
     ]);
   });
 
+  it("a declared decimal comma leaves another file's amounts that settle themselves as written", async () => {
+    // A European orders export declares its commas; the CRM's customers file beside it writes the US way.
+    const { book, report } = await feed(
+      {
+        'customers.csv':
+          'customer_id,name,owner,monthly_value\nC-1,Greenfield Cafe,ana@contoso.example,"1,200.00"\nC-2,Corner Deli,ben@contoso.example,"$2,500.50"\n',
+        'orders.csv':
+          'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,"58,32 €"\nO-2,C-2,2026-11-21,"1.200,50 €"\n',
+      },
+      { formats: { decimal: ',' } },
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(book.customers.map((c) => [c.id, c.monthlyValue])).toEqual([
+      ['C-1', 1200],
+      ['C-2', 2500.5],
+    ]);
+    expect(ordersOf(book, 'C-1')).toEqual([['2026-11-20', 58.32]]);
+    expect(ordersOf(book, 'C-2')).toEqual([['2026-11-21', 1200.5]]);
+  });
+
+  it('a declared decimal point reads "1.200,50" as written, and settles only what reads two ways', async () => {
+    const { book, report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv':
+          'order_id;customer_id;ordered_at;amount\nO-1;C-1;2026-11-20;1.200,50 €\nO-2;C-1;2026-11-21;1.200\n',
+      },
+      { formats: { decimal: '.' } },
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-11-20', 1200.5],
+      ['2026-11-21', 1.2],
+    ]);
+  });
+
   it.each([
     ['1,200.00', 1200],
     ['$1,200.00', 1200],
