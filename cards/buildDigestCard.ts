@@ -116,7 +116,10 @@ function viewModel(data: ParsedDigestCardData) {
         ),
         flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(r.outcome),
-        outcomeText: r.outcome ? outcomeText(r.outcome, exactMoney, reasonTitle, data.locale) : '',
+        outcomeText: r.outcome
+          ? outcomeText(r.outcome, exactMoney, reasonTitle, data.locale, r.undoLeftTo)
+          : '',
+        canUndo: Boolean(r.outcome) && !r.undoLeftTo,
         outcomeColor: r.outcome ? OUTCOME_COLOR[r.outcome.kind] : 'Default',
         undoShown: r.outcome ? outcomeKey(r.outcome) : '',
         // An order after the call (or the loss): the save comes first, prefilled. Silence: Lost in one tap.

@@ -50,6 +50,20 @@ export function outcomeText(
   money: Money,
   reasonTitle: (value: string) => string,
   locale: string,
+  undoLeftTo?: string,
+): string {
+  const line = actionText(outcome, money, reasonTitle, locale);
+  // The reader cannot undo it: who can is said in place of the Undo button.
+  return undoLeftTo
+    ? `${line} · ${truncate(plainText(undoLeftTo), MAX_NAME_CHARS)} or an admin can undo`
+    : line;
+}
+
+function actionText(
+  outcome: CustomerOutcome,
+  money: Money,
+  reasonTitle: (value: string) => string,
+  locale: string,
 ): string {
   const when = formatShortDate(outcome.at, locale);
   // A Teams display name has no published bound: cut like a customer's name, so a tap never grows the card.
@@ -251,7 +265,10 @@ function viewModel(data: ParsedWeeklyCardData) {
         playText: `Suggested: ${truncate(c.play, MAX_PLAY_CHARS)}`,
         flags: c.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(c.outcome),
-        outcomeText: c.outcome ? outcomeText(c.outcome, exactMoney, reasonTitle, data.locale) : '',
+        outcomeText: c.outcome
+          ? outcomeText(c.outcome, exactMoney, reasonTitle, data.locale, c.undoLeftTo)
+          : '',
+        canUndo: Boolean(c.outcome) && !c.undoLeftTo,
         outcomeColor: c.outcome ? OUTCOME_COLOR[c.outcome.kind] : 'Default',
         undoShown: c.outcome ? outcomeKey(c.outcome) : '',
         ...wonBackBox(c.monthlyValue, { currency: data.currency, locale: data.locale }),

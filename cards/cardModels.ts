@@ -66,6 +66,11 @@ export interface WeeklyCardCustomer {
   /** Warnings shown on the row, e.g. "Won back twice this year: no discount". */
   flags?: string[];
   outcome?: CustomerOutcome | null;
+  /**
+   * Set when the card's reader may not undo the outcome: who may (a name), said in place of the Undo.
+   * Absent: the reader may.
+   */
+  undoLeftTo?: string;
   /** The kind of name; rows saved before the kinds existed have none and show the band instead. */
   segment?: Segment;
   /** `second_order`: monthlyValue is what another order of a one-visit customer is worth, not a monthly figure. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { valueKindSchema } from '../rules/customerState';
 import { MAX_NAME_CHARS } from './cardModels';
 import { type DigestCardData, MAX_DIGEST_ROWS } from './digestCardModels';
-import { customerOutcomeSchema, isoDate, money, repCardFields } from './weeklyCardData';
+import { customerOutcomeSchema, isoDate, money, repCardFields, undoLeftToSchema } from './weeklyCardData';
 
 const days = z.number().int().nonnegative();
 
@@ -38,6 +38,7 @@ export const digestCardDataSchema = z.object({
         contactBy: z.string().min(1).max(MAX_NAME_CHARS).optional(),
         flags: z.array(z.string()).default([]),
         outcome: customerOutcomeSchema.nullish(),
+        undoLeftTo: undoLeftToSchema,
       }),
     )
     .min(1)

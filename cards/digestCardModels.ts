@@ -26,6 +26,8 @@ export interface DigestRow {
   /** Warnings, e.g. "Won back twice this year: no discount". */
   flags?: string[];
   outcome?: CustomerOutcome | null;
+  /** As WeeklyCardCustomer's: who may undo the outcome when the card's reader may not. */
+  undoLeftTo?: string;
 }
 
 /**

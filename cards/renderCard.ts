@@ -46,25 +46,39 @@ export function outcomeOnCard(data: RepCardData, customerId: string): CustomerOu
   return row ? (row.outcome ?? null) : undefined;
 }
 
-/** The card data with one customer's outcome set (null clears it); null when the customer is not on the card. */
+/** Who the card leaves the Undo of a customer's row to (undoLeftTo); undefined when its reader may undo, or it does not list them. */
+export function undoLeftToOnCard(data: RepCardData, customerId: string): string | undefined {
+  return rowOnCard(data, customerId)?.undoLeftTo;
+}
+
+/**
+ * The card data with one customer's outcome set (null clears it), and whom its reader must leave the
+ * outcome's Undo to (none: they may undo it); null when the customer is not on the card.
+ */
 export function withOutcome(
   data: WeeklyCardData,
   customerId: string,
   outcome: CustomerOutcome | null,
+  undoLeftTo?: string,
 ): WeeklyCardData | null;
 export function withOutcome(
   data: RepCardData,
   customerId: string,
   outcome: CustomerOutcome | null,
+  undoLeftTo?: string,
 ): RepCardData | null;
 export function withOutcome(
   data: RepCardData,
   customerId: string,
   outcome: CustomerOutcome | null,
+  undoLeftTo?: string,
 ): RepCardData | null {
   if (outcomeOnCard(data, customerId) === undefined) return null;
-  const set = <R extends { customerId: string }>(r: R): R =>
-    r.customerId === customerId ? { ...r, outcome } : r;
+  const set = <R extends { customerId: string; undoLeftTo?: string }>(r: R): R => {
+    if (r.customerId !== customerId) return r;
+    const { undoLeftTo: _was, ...row } = r;
+    return (outcome && undoLeftTo ? { ...row, outcome, undoLeftTo } : { ...row, outcome }) as unknown as R;
+  };
   return isDigest(data)
     ? { ...data, rows: data.rows.map(set) }
     : { ...data, customers: (data as WeeklyCardData).customers.map(set) };

@@ -34,6 +34,9 @@ const outcomeSchema = z.discriminatedUnion('kind', [
 /** What a rep did about a row, as a card shows it (the weekly card and the digest alike). */
 export const customerOutcomeSchema = outcomeSchema;
 
+/** Who may undo a row's outcome when the card's reader may not (a Teams display name, cut when shown). */
+export const undoLeftToSchema = z.string().min(1).max(1_000).optional();
+
 /** The fields every rep card (weekly, digest) has: the Lost picker's choices and how money and text show. */
 export const repCardFields = {
   lossReasons: z.array(z.object({ value: z.string().min(1), title: z.string().min(1) })).min(1),
@@ -59,6 +62,7 @@ export const weeklyCardDataSchema = z.object({
         play: z.string(),
         flags: z.array(z.string()).default([]),
         outcome: outcomeSchema.nullish(),
+        undoLeftTo: undoLeftToSchema,
         segment: segmentSchema.optional(),
         valueKind: valueKindSchema.optional(),
         noOrder: z

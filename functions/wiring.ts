@@ -228,6 +228,7 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
             // Short retries, as the tab waits for its answer; paced with the bot's own refreshes after
             // a tap, in one count per chat.
             replace: bot.replaceCard,
+            access,
             timeZone: config.timeZone,
             clock,
             log,

@@ -7,6 +7,7 @@ import {
   outcomeOnCard,
   type RepCardData,
   renderRepCard,
+  undoLeftToOnCard,
   valueKindOnCard,
   valueOnCard,
   withOutcome,
@@ -70,7 +71,7 @@ import {
   NO_EMAIL_YET,
   seesTeam,
 } from './authorise';
-import { currentOutcome, outcomeOfRow } from './cardOutcome';
+import { currentAction, outcomeOfRow } from './cardOutcome';
 import {
   type CardChat,
   type ChatsRefreshRequest,
@@ -97,6 +98,7 @@ import {
   UNKNOWN_CUSTOMER,
 } from './replies';
 import { isUndone, withStandingLoss } from './storedHistory';
+import { type CardReader, type RowUndo, undoLeftToReader } from './undoOnCard';
 
 /** The storage the actions read and write. */
 export interface ActionStores {
@@ -390,22 +392,14 @@ export class ChurnActionHandler implements ActionHandler {
         // Another action came after the one the card shows (taken on another card): the card is
         // brought up to date beside the refusal, so it shows the action its Undo can reverse.
         if (!selected.gone) {
-          const updated = await this.updateCard(
-            request,
-            current.customerId,
-            await this.outcomeNow(current.customerId),
-          );
+          const updated = await this.updateCard(request, current, await this.rowNow(current), rep);
           return updated ? { updateCard: updated, text: selected.message } : { text: selected.message };
         }
         // What the card shows is undone already (Undo tapped again, or undone elsewhere). Finish that
         // undo if a crash cut it short (it writes only while the state is still as before it), then
         // show the card without the outcome.
         if (selected.undo) await finishRecorded(this.deps.stores, selected.undo, this.commitOptions(rules));
-        const updated = await this.updateCard(
-          request,
-          current.customerId,
-          await this.outcomeNow(current.customerId),
-        );
+        const updated = await this.updateCard(request, current, await this.rowNow(current), rep);
         return updated ? { updateCard: updated, text: selected.message } : { text: selected.message };
       }
       const decision = decideUndo(
@@ -478,10 +472,14 @@ export class ChurnActionHandler implements ActionHandler {
       };
     }
     // After an undo the row shows what stands before it (a Reached out under an undone Won back).
-    const outcome =
-      row.action === 'undo' ? await this.outcomeNow(row.customerId) : outcomeOfRow(row, this.deps.timeZone);
+    const customer = { customerId: row.customerId, owner: row.owner, name: row.customerName };
+    const [shown, rep] = await Promise.all([
+      row.action === 'undo' ? this.rowNow(customer) : this.rowOf(row, customer),
+      this.deps.stores.conversations.getRep(request.actor.userId),
+    ]);
+    const { outcome } = shown;
     const [card, undone] = await Promise.all([
-      this.updateCard(request, row.customerId, outcome),
+      this.updateCard(request, customer, shown, rep),
       isRepAction(row.action) || !row.undoes
         ? this.rememberForUndo(request.actor.userId, row).then(() => null)
         : this.deps.stores.audit.get(row.customerId, row.undoes),
@@ -489,7 +487,13 @@ export class ChurnActionHandler implements ActionHandler {
     // The tap's own chat (cards are kept in 1:1 chats only), answered through its turn.
     const tapChat =
       request.conversationKind === 'personal' && request.conversationId !== null
-        ? { conversationId: request.conversationId, repUserId: request.actor.userId, reference: null }
+        ? {
+            conversationId: request.conversationId,
+            repUserId: request.actor.userId,
+            email: rep?.email ?? '',
+            upn: rep?.upn ?? '',
+            reference: null,
+          }
         : null;
     const refreshCards = await this.refreshOtherCards(
       { userId: request.actor.userId, chat: tapChat },
@@ -497,6 +501,7 @@ export class ChurnActionHandler implements ActionHandler {
       {
         customerId: row.customerId,
         outcome,
+        undo: shown.undo,
         except:
           tapChat && request.replyToId
             ? { conversationId: tapChat.conversationId, messageId: request.replyToId }
@@ -511,10 +516,24 @@ export class ChurnActionHandler implements ActionHandler {
     return card ? { updateCard: card, ifNotUpdated: words, ...others } : { text: words, ...others };
   }
 
-  /** What this week's cards show on the customer's row now (currentOutcome). */
-  private async outcomeNow(customerId: string): Promise<CustomerOutcome | null> {
+  /** What this week's cards show on the customer's row now (currentOutcome), and who may undo it. */
+  private async rowNow(customer: RowCustomer): Promise<RowNow> {
     const since = weekStart(this.clock(), this.deps.timeZone);
-    return currentOutcome(await this.history(customerId), this.deps.timeZone, since);
+    const standing = currentAction(await this.history(customer.customerId), this.deps.timeZone, since);
+    return standing ? this.rowOf(standing, customer) : { outcome: null, undo: null };
+  }
+
+  /** A row showing `standing`'s outcome, and what decides whom each reader's card leaves its Undo to. */
+  private rowOf(standing: AuditRow, customer: RowCustomer): RowNow {
+    return {
+      outcome: outcomeOfRow(standing, this.deps.timeZone),
+      undo: {
+        standing,
+        customer: { owner: customer.owner, name: customer.name },
+        policy: this.deps.access,
+        repName: async (owner) => repName(await this.repNames(), owner),
+      },
+    };
   }
 
   /**
@@ -567,13 +586,23 @@ export class ChurnActionHandler implements ActionHandler {
    * Sets one customer's outcome on the tapped card's stored data and renders it; null when the card
    * is unknown, from another conversation, or does not list the customer.
    */
+  /** The tapped card with the customer's row as it is now, its Undo shown only if the tapper (`rep`) may use it. */
   private async updateCard(
-    request: Pick<SubmitRequest, 'replyToId' | 'conversationId'>,
-    customerId: string,
-    outcome: CustomerOutcome | null,
+    request: Pick<SubmitRequest, 'replyToId' | 'conversationId' | 'actor'>,
+    customer: RowCustomer,
+    { outcome, undo }: RowNow,
+    rep: Rep | null,
   ): Promise<CardJson | null> {
     if (!request.replyToId) return null;
-    return this.updateStoredCard(request.replyToId, customerId, outcome, request.conversationId);
+    const reader = { userId: request.actor.userId, email: rep?.email ?? '', upn: rep?.upn ?? '' };
+    const undoLeftTo = outcome ? await undoLeftToReader(reader, undo) : undefined;
+    return this.updateStoredCard(
+      request.replyToId,
+      customer.customerId,
+      outcome,
+      request.conversationId,
+      undoLeftTo,
+    );
   }
 
   /** The tapped card as the bot saved it; null when it is not known in that chat. */
@@ -589,17 +618,19 @@ export class ChurnActionHandler implements ActionHandler {
     customerId: string,
     outcome: CustomerOutcome | null,
     conversationId: string | null,
+    undoLeftTo?: string,
   ): Promise<CardJson | null> {
     // Cards are keyed by conversation and message: a replyToId from another chat (forged) finds nothing.
     if (conversationId === null) return null;
     let applies = false;
     try {
       const saved = await this.deps.stores.cards.update(conversationId, messageId, (card) => {
-        const data = withOutcome(card.data, customerId, outcome);
+        const data = withOutcome(card.data, customerId, outcome, undoLeftTo);
         if (!data) return null;
         applies = true;
         const before = outcomeOnCard(card.data, customerId) ?? null;
-        if (JSON.stringify(before) === JSON.stringify(outcome)) return null; // already shown: no write
+        const sameUndo = undoLeftToOnCard(card.data, customerId) === undoLeftToOnCard(data, customerId);
+        if (JSON.stringify(before) === JSON.stringify(outcome) && sameUndo) return null; // already shown: no write
         return { ...card, data };
       });
       return saved && applies ? renderRepCard(saved.data) : null;
@@ -667,14 +698,18 @@ export class ChurnActionHandler implements ActionHandler {
       {
         userId: actor.userId,
         chat:
-          rep && chat ? { conversationId: chat, repUserId: actor.userId, reference: rep.reference } : null,
+          rep && chat
+            ? {
+                conversationId: chat,
+                repUserId: actor.userId,
+                email: rep.email,
+                upn: rep.upn,
+                reference: rep.reference,
+              }
+            : null,
       },
       current.owner,
-      {
-        customerId: target.customerId,
-        outcome: await this.outcomeNow(target.customerId),
-        also: tappedOn(target),
-      },
+      { customerId: target.customerId, ...(await this.rowNow(current)), also: tappedOn(target) },
     );
     return {
       ...(refreshCards.length > 0 ? { refreshCards } : {}),
@@ -772,7 +807,7 @@ export class ChurnActionHandler implements ActionHandler {
       };
     }
     await this.storeListedRows(week, data, states, addresses);
-    await this.showOutcomes(data, acted);
+    await this.showOutcomes(data, acted, { userId: actor.userId, email: rep.email, upn: rep.upn });
     return {
       savedCard: {
         card: buildWeeklyCard(data) as CardJson,
@@ -826,13 +861,23 @@ export class ChurnActionHandler implements ActionHandler {
     }
   }
 
-  /** The outcome of the rep's action this week on each listed customer they acted on, as the weekly card shows it. */
-  private async showOutcomes(data: WeeklyCardData, acted: readonly CustomerState[]): Promise<void> {
-    const actedIds = new Set(acted.map((s) => s.customerId));
+  /**
+   * The outcome of the action this week on each listed customer acted on, as the weekly card shows it,
+   * its Undo offered only when the reader (the rep asking) may use it.
+   */
+  private async showOutcomes(
+    data: WeeklyCardData,
+    acted: readonly CustomerState[],
+    reader: CardReader,
+  ): Promise<void> {
     for (const row of data.customers) {
-      if (!actedIds.has(row.customerId)) continue;
+      const state = acted.find((s) => s.customerId === row.customerId);
+      if (!state) continue;
       const open = latestOpenAction(await this.history(row.customerId));
-      row.outcome = open ? outcomeOfRow(open, this.deps.timeZone) : null;
+      const { outcome, undo } = open ? this.rowOf(open, state) : { outcome: null, undo: null };
+      const undoLeftTo = outcome ? await undoLeftToReader(reader, undo) : undefined;
+      row.outcome = outcome;
+      if (undoLeftTo) row.undoLeftTo = undoLeftTo;
     }
   }
 
@@ -910,4 +955,13 @@ export class ChurnActionHandler implements ActionHandler {
 /** The card an action was tapped on, and whose chat it is in (the 1:1 chat of the one who tapped it). */
 function tappedOn(row: AuditRow | null): { messageId: string; repUserId: string } | null {
   return row?.cardMessageId ? { messageId: row.cardMessageId, repUserId: row.actorId } : null;
+}
+
+/** The customer whose row a card shows: whose it is (the owner now) and their name. */
+type RowCustomer = Pick<CustomerState, 'customerId' | 'owner' | 'name'>;
+
+/** What this week's cards show on a customer's row (null: the buttons), and what decides who may undo it. */
+interface RowNow {
+  outcome: CustomerOutcome | null;
+  undo: RowUndo | null;
 }

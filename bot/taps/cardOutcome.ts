@@ -33,8 +33,18 @@ export function currentOutcome(
   timeZone: string,
   since: string,
 ): CustomerOutcome | null {
+  const open = currentAction(history, timeZone, since);
+  return open ? outcomeOfRow(open, timeZone) : null;
+}
+
+/** The action whose outcome this week's cards show on the customer's row (currentOutcome); null: the buttons. */
+export function currentAction(
+  history: readonly AuditRow[],
+  timeZone: string,
+  since: string,
+): AuditRow | null {
   const open = latestOpenAction(history);
-  return open && localDate(open.at, timeZone) >= since ? outcomeOfRow(open, timeZone) : null;
+  return open && localDate(open.at, timeZone) >= since ? open : null;
 }
 
 /** A save of a one-visit customer's next order is marked so; a monthly one (as before the kinds) is not. */

@@ -1,5 +1,6 @@
 import type { CardJson, CustomerOutcome } from '../../cards/cardModels';
-import { outcomeOnCard, renderRepCard, withOutcome } from '../../cards/renderCard';
+import { outcomeOnCard, renderRepCard, undoLeftToOnCard, withOutcome } from '../../cards/renderCard';
+import { repName, repNamesOf } from '../../cards/repNames';
 import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { sameAddress } from '../../rules/addresses';
 import { localDate, mondayOf, zonedNow } from '../../rules/calendar';
@@ -12,7 +13,9 @@ import type { ListingStore } from '../../storage/listingStore';
 import type { BotReply, Log, SendResult } from '../ports';
 import type { RetryOptions } from '../retryPolicy';
 import { HISTORY_LIMIT } from './auditHistory';
-import { currentOutcome } from './cardOutcome';
+import type { AccessPolicy } from './authorise';
+import { currentAction, outcomeOfRow } from './cardOutcome';
+import { type RowUndo, undoLeftToReader } from './undoOnCard';
 
 /**
  * How many of a rep's other cards one tap replaces in Teams, newest first. Teams allows a bot 8
@@ -48,6 +51,9 @@ export type RefreshedCard = NonNullable<BotReply['refreshCards']>[number];
 export interface CardChat {
   conversationId: string;
   repUserId: string;
+  /** The rep's addresses, as their install stored them ('' when none): who may undo on their cards. */
+  email: string;
+  upn: string;
   reference: Record<string, unknown> | null;
 }
 
@@ -98,7 +104,13 @@ export async function chatsShowing(
   for (const rep of [mine, owners, lister]) {
     const conversationId = rep ? conversationIdOf(rep.reference) : null;
     if (rep && conversationId && !chats.some((c) => c.conversationId === conversationId))
-      chats.push({ conversationId, repUserId: rep.userId, reference: rep.reference });
+      chats.push({
+        conversationId,
+        repUserId: rep.userId,
+        email: rep.email,
+        upn: rep.upn,
+        reference: rep.reference,
+      });
   }
   return chats;
 }
@@ -127,6 +139,8 @@ export interface RefreshRequest {
   customerId: string;
   /** What every card's row of the customer shows now (null: the buttons). */
   outcome: CustomerOutcome | null;
+  /** Whom the rep's cards leave the outcome's Undo to (WeeklyCardCustomer.undoLeftTo); none: the rep may undo it. */
+  undoLeftTo?: string;
   /** The card the tap was made on, answered already: left out. */
   except?: string | null;
   /**
@@ -165,7 +179,8 @@ export async function refreshRepCards(
   request: RefreshRequest,
   log?: Pick<Log, 'warn'>,
 ): Promise<RefreshedCard[]> {
-  const { conversationId, repUserId, customerId, outcome, except, also } = request;
+  const { conversationId, repUserId, customerId, except, also } = request;
+  const shown = { outcome: request.outcome, undoLeftTo: request.undoLeftTo };
   const found = await cards.cardsFrom(conversationId, refreshFrom(request.now, request.timeZone));
   if (also && also !== except && !found.some((c) => c.messageId === also)) {
     const card = await cards.get(conversationId, also);
@@ -174,11 +189,11 @@ export async function refreshRepCards(
   // `also` first (the card the reply names), then the newest sent.
   const first = (c: SentCard) => (c.messageId === also ? 0 : 1);
   const stale = found
-    .filter((c) => c.messageId !== except && c.repUserId === repUserId && showsOther(c, customerId, outcome))
+    .filter((c) => c.messageId !== except && c.repUserId === repUserId && showsOther(c, customerId, shown))
     .sort((a, b) => first(a) - first(b) || b.savedAt.localeCompare(a.savedAt));
   const refreshed: RefreshedCard[] = [];
   for (const card of stale) {
-    const saved = await setOutcome(cards, card, customerId, outcome, log);
+    const saved = await setOutcome(cards, card, customerId, shown, log);
     if (saved && refreshed.length < MAX_CARDS_REFRESHED)
       refreshed.push({ messageId: saved.messageId, conversationId, card: renderRepCard(saved.data) });
   }
@@ -189,6 +204,8 @@ export async function refreshRepCards(
 export interface ChatsRefreshRequest {
   customerId: string;
   outcome: CustomerOutcome | null;
+  /** What decides whom each chat's cards leave the outcome's Undo to (none: every reader may undo it). */
+  undo?: RowUndo | null;
   /** The card the tap was made on, in the chat it was made in: answered already. */
   except?: { conversationId: string; messageId: string } | null;
   /**
@@ -212,14 +229,19 @@ export async function refreshChats(
   request: ChatsRefreshRequest,
   log?: Pick<Log, 'warn'>,
 ): Promise<RefreshedCard[]> {
-  const { except, also, ...rest } = request;
+  const { except, also, undo, ...rest } = request;
   const perChat = await Promise.all(
-    chats.map(async ({ conversationId, repUserId, reference }) => {
+    chats.map(async ({ conversationId, repUserId, email, upn, reference }) => {
       try {
+        // Each chat is one rep's: their cards offer the Undo only when they may use it.
+        const undoLeftTo = rest.outcome
+          ? await undoLeftToReader({ userId: repUserId, email, upn }, undo)
+          : undefined;
         const refreshed = await refreshRepCards(
           cards,
           {
             ...rest,
+            ...(undoLeftTo ? { undoLeftTo } : {}),
             conversationId,
             repUserId,
             except: except?.conversationId === conversationId ? except.messageId : null,
@@ -241,24 +263,34 @@ export async function refreshChats(
   return perChat.flat();
 }
 
-/** True when the card lists the customer with another outcome than `outcome`. */
-function showsOther(card: SentCard, customerId: string, outcome: CustomerOutcome | null): boolean {
-  const shown = outcomeOnCard(card.data, customerId);
-  return shown !== undefined && JSON.stringify(shown) !== JSON.stringify(outcome);
+/** What a card's row of the customer is to show: the outcome, and whom its Undo is left to. */
+interface RowShown {
+  outcome: CustomerOutcome | null;
+  undoLeftTo?: string | undefined;
+}
+
+/** True when the card lists the customer with another outcome, or its Undo left to another, than `shown`. */
+function showsOther(card: SentCard, customerId: string, shown: RowShown): boolean {
+  const outcome = outcomeOnCard(card.data, customerId);
+  return (
+    outcome !== undefined &&
+    (JSON.stringify(outcome) !== JSON.stringify(shown.outcome) ||
+      undoLeftToOnCard(card.data, customerId) !== (shown.outcome ? shown.undoLeftTo : undefined))
+  );
 }
 
 async function setOutcome(
   cards: CardStore,
   card: SentCard,
   customerId: string,
-  outcome: CustomerOutcome | null,
+  shown: RowShown,
   log?: Pick<Log, 'warn'>,
 ): Promise<SentCard | null> {
   let wrote = false;
   try {
     const saved = await cards.update(card.conversationId, card.messageId, (current) => {
-      if (!showsOther(current, customerId, outcome)) return null;
-      const data = withOutcome(current.data, customerId, outcome);
+      if (!showsOther(current, customerId, shown)) return null;
+      const data = withOutcome(current.data, customerId, shown.outcome, shown.undoLeftTo);
       wrote = data !== null;
       return data ? { ...current, data } : null;
     });
@@ -338,7 +370,10 @@ export async function replaceThroughReference(
 }
 
 export interface ChatRefreshDeps extends ChatStores {
+  conversations: ChatStores['conversations'] & Pick<ConversationStore, 'listReps'>;
   cards: CardStore;
+  /** Who may act and undo: each chat's cards offer the Undo only to a rep who may use it. */
+  access: AccessPolicy;
   audit: Pick<AuditStore, 'latestForCustomer'>;
   replace: CardReplacer;
   timeZone: string;
@@ -362,12 +397,28 @@ export async function refreshCardsInChats(
   const chats = await chatsShowing(deps, { userId }, customer, week);
   if (chats.length === 0) return;
   const history = await deps.audit.latestForCustomer(customer.customerId, { limit: HISTORY_LIMIT });
-  const outcome = currentOutcome(history, deps.timeZone, weekStart(now, deps.timeZone));
-  const request = { customerId: customer.customerId, outcome, now, timeZone: deps.timeZone };
+  const standing = currentAction(history, deps.timeZone, weekStart(now, deps.timeZone));
+  const outcome = standing ? outcomeOfRow(standing, deps.timeZone) : null;
+  const undo = standing
+    ? {
+        standing,
+        customer: { owner: customer.owner, name: standing.customerName },
+        policy: deps.access,
+        repName: repNameFrom(deps.conversations),
+      }
+    : null;
+  const request = { customerId: customer.customerId, outcome, undo, now, timeZone: deps.timeZone };
   const refreshed = await refreshChats(deps.cards, chats, request, deps.log);
   await replaceInTime(
     refreshed,
     (card, deadline) => replaceThroughReference(deps.replace, card, deadline),
     deps.log,
   );
+}
+
+/** How a rep is named to another (by the feed's owner address), the stored reps read only when asked. */
+export function repNameFrom(
+  conversations: Pick<ConversationStore, 'listReps'>,
+): (owner: string) => Promise<string> {
+  return async (owner) => repName(repNamesOf(await conversations.listReps()), owner);
 }

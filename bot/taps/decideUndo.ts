@@ -114,6 +114,31 @@ function shownRow(history: readonly AuditRow[], card: UndoCard, timeZone: string
   return alike.find((r) => !undone.has(r.id)) ?? alike[0];
 }
 
+/** True when `target` was taken while another address than `ownerNow` owned the customer. */
+export function takenUnderOtherOwner(target: AuditRow, ownerNow: string): boolean {
+  return addressKey(target.owner) !== addressKey(ownerNow);
+}
+
+/**
+ * Who may undo `target` (decideUndo's rule; the caller has authorised the actor on the customer): the
+ * one who took it, an admin, anyone for a row the product wrote itself, and for an action taken while
+ * another rep owned the customer, the owner now.
+ */
+export function undoAllowed(
+  target: AuditRow,
+  ownerNow: string,
+  actor: { userId: string; addresses?: readonly string[] },
+  actorIsAdmin: boolean,
+): boolean {
+  // Another rep's while they owned the customer: under neither the owner's address now nor any of the
+  // acting rep's (the weekly run rewrites a rep's sign-in name to her email, which is no handover).
+  const takenByPreviousOwner =
+    takenUnderOtherOwner(target, ownerNow) && !(actor.addresses ?? []).includes(addressKey(target.owner));
+  return (
+    target.actorId === actor.userId || actorIsAdmin || isSystemActor(target.actorId) || takenByPreviousOwner
+  );
+}
+
 /**
  * Undo: restores what `target` changed and records an `undo` row pointing at it. Only the person who
  * took the action, or an admin, may undo it; a row the product wrote itself, whoever may act on the
@@ -127,17 +152,7 @@ export function decideUndo(
   target: AuditRow,
   actorIsAdmin: boolean,
 ): Decision {
-  // Another rep's while they owned the customer: under neither the owner's address now nor any of the
-  // acting rep's (the weekly run rewrites a rep's sign-in name to her email, which is no handover).
-  const ownerThen = addressKey(target.owner);
-  const takenByPreviousOwner =
-    ownerThen !== addressKey(ctx.current.owner) && !(ctx.actor.addresses ?? []).includes(ownerThen);
-  if (
-    target.actorId !== ctx.actor.userId &&
-    !actorIsAdmin &&
-    !isSystemActor(target.actorId) &&
-    !takenByPreviousOwner
-  ) {
+  if (!undoAllowed(target, ctx.current.owner, ctx.actor, actorIsAdmin)) {
     return refuse(
       'not_allowed',
       `Only ${userText(target.actorName, ctx) || 'the person who did it'} or an admin can undo ${actionWords(target, ctx)} on ${userText(ctx.current.name, ctx)}.`,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBotAdapter } from '../../../bot/adapter';
 import { ProactiveSender } from '../../../bot/proactiveSender';
 import { REFRESH_BUDGET_MS, REFRESH_RETRY, refreshCardsInChats } from '../../../bot/taps/cardRefresh';
+import { type CustomerOutcome, outcomeKey } from '../../../cards/cardModels';
 import type { DigestCardData } from '../../../cards/digestCardModels';
 import type { Storage } from '../../../storage';
 import { saveSentCard, type TableCardStore } from '../../../storage/cardStore';
@@ -36,6 +37,13 @@ import { buttonData, cardRow } from './cardRows';
 // connector that keeps Teams' published rate limits, on Azurite.
 
 const rowan = customer('rowan', { name: 'Rowan Deli', lastContact: '2026-11-16' });
+/** A save of $`value` a month by `by` today, as a row shows it. */
+const won = (by: string, value: number): CustomerOutcome => ({
+  kind: 'won_back',
+  by,
+  at: '2026-11-24',
+  value,
+});
 const chat = `a:${ANA.userId}`;
 
 const digest: DigestCardData = {
@@ -133,6 +141,7 @@ describe('every card of the rep follows a tap', () => {
         card: Record<string, unknown>,
         deadline: number,
       ) => sender.updateCard(reference, messageId, card, { deadline }),
+      access: handlerDeps(actionStores(storage, cards)).access,
       timeZone: TIME_ZONE,
       clock: () => NOW,
       log: bot.log,
@@ -296,14 +305,17 @@ describe('every card of the rep follows a tap', () => {
       email: ADMIN.email,
       tenantId: ANA_IN_TAB.tenantId,
     };
+    /** Ada's save on a card: with its Undo in her own chat; in Ana's, who can undo it instead (Ana may not). */
     const wonBackByAda = (id: string, inChat = chat) => {
       const row = cardRow(shown(id, inChat), 'Rowan Deli');
       // The tab's book holds one order of Rowan's: the save reads as an order won back there.
       expect(row.texts.join(' ')).toMatch(/Won back (\$1,500\/month|another \$1,500 order) by Ada Admin/);
-      expect(row.buttons).toEqual(['undo']);
+      const adas = inChat === adminChat;
+      expect(row.buttons).toEqual(adas ? ['undo'] : []);
+      expect(row.texts.join(' ').endsWith(' · Ada Admin or an admin can undo')).toBe(!adas);
     };
 
-    it("a tap on a card in her own chat brings Ana's cards up to date, and her Undo puts them back", async () => {
+    it("a tap on a card in her own chat brings Ana's cards up to date without an Undo she cannot use; Ada's typed undo puts them back", async () => {
       // Ada's chat holds a card listing Rowan Deli (a weekly card of a customer she had last week).
       const adasCard = await sendCard(weeklyData([rowan]), NOW, ADMIN);
       const value = tap.wonBack('rowan', 1500);
@@ -311,9 +323,17 @@ describe('every card of the rep follows a tap', () => {
         await post(bot.host.url, submitActivity(teams.serviceUrl, ADMIN, value, { replyToId: adasCard })),
       ).toBe(200);
       expect((await storage.state.get('rowan'))?.state.recoveredValue).toBe(1500);
+      wonBackByAda(adasCard, adminChat);
       for (const id of [weekly, listCard, digestCard]) wonBackByAda(id);
 
-      // Ana does not record a second save: her card offers the Undo, not Won back.
+      // An Undo Ana forges from the row's data is refused all the same: only Ada or an admin may.
+      const forged = tap.undo('rowan', outcomeKey(won(ADMIN.name, 1500)));
+      await tapOn(weekly, forged);
+      expect(texts().at(-1)).toContain('Only Ada Admin or an admin can undo');
+      expect((await storage.state.get('rowan'))?.state.recoveredValue).toBe(1500);
+      wonBackByAda(weekly);
+
+      // Ana does not record a second save: her card shows Ada's, not Won back.
       expect(await post(bot.host.url, textActivity(teams.serviceUrl, ADMIN, 'undo'))).toBe(200);
       for (const id of [weekly, listCard, digestCard]) {
         expect(cardRow(shown(id), 'Rowan Deli').buttons).toContain('reached_out');
@@ -361,7 +381,11 @@ describe('every card of the rep follows a tap', () => {
       expect(texts().at(-1)).toMatch(
         /The latest action on Rowan Deli is "lost" .* by Ada Admin; only that one can be undone\./,
       );
-      expect(cardRow(shown(weekly), 'Rowan Deli').texts.join(' ')).toContain('Ada Admin');
+      // Ada's loss is not Ana's to undo: the row says who can, with no Undo to tap.
+      const row = cardRow(shown(weekly), 'Rowan Deli');
+      expect(row.texts.join(' ')).toContain('Marked by Ada Admin');
+      expect(row.texts.join(' ')).toContain(' · Ada Admin or an admin can undo');
+      expect(row.buttons).toEqual([]);
       expect((await storage.state.get('rowan'))?.state.status).toBe('lost');
     });
 
@@ -430,10 +454,13 @@ describe('every card of the rep follows a tap', () => {
       bensList = await sendCard({ ...weeklyData([rowan]), kind: 'list' }, NOW, BEN);
     });
 
+    /** Ben's save on a card: with its Undo in his chat; in Ana's, who can undo it instead (Rowan Deli is not hers now). */
     const wonBackByBen = (id: string, inChat = chat) => {
       const row = cardRow(shown(id, inChat), 'Rowan Deli');
       expect(row.texts.join(' ')).toMatch(/Won back (\$1,500\/month|another \$1,500 order) by Ben Ortiz/);
-      expect(row.buttons).toEqual(['undo']);
+      const bens = inChat === benChat;
+      expect(row.buttons).toEqual(bens ? ['undo'] : []);
+      expect(row.texts.join(' ').endsWith(' · Ben Ortiz or an admin can undo')).toBe(!bens);
     };
 
     it("Ben's tap brings Ana's cards of this week up to date, once each, as a manager's save does", async () => {
@@ -447,10 +474,22 @@ describe('every card of the rep follows a tap', () => {
       const updates = teams.activities.filter((a) => a.kind === 'update' && a.conversationId === chat);
       expect(updates.map((a) => a.activityId).sort()).toEqual([weekly, listCard, digestCard].sort());
 
-      // Ana's card offers no second save; her Undo there is Ben's to make now, and is refused.
-      await tapOn(weekly, buttonData(shown(weekly), 'Rowan Deli', 'undo'));
+      // Ana's card offers no second save, and no Undo: it is Ben's to make now. One she forges is refused.
+      await tapOn(weekly, tap.undo('rowan', outcomeKey(won(BEN.name, 1500))));
       expect(texts().at(-1)).toContain('Rowan Deli is now with Ben Ortiz');
       expect((await storage.state.get('rowan'))?.state.recoveredValue).toBe(1500);
+      wonBackByBen(weekly);
+
+      // Ben's Undo on his own card undoes it, and Ana's cards show the customer open again.
+      await post(
+        bot.host.url,
+        submitActivity(teams.serviceUrl, BEN, buttonData(shown(bensList, benChat), 'Rowan Deli', 'undo'), {
+          replyToId: bensList,
+        }),
+      );
+      expect((await storage.state.get('rowan'))?.state.recoveredValue).toBeNull();
+      for (const id of [weekly, listCard])
+        expect(cardRow(shown(id), 'Rowan Deli').buttons).toContain('reached_out');
     });
 
     it("Ben's save in the tab brings Ana's cards of this week up to date", async () => {
