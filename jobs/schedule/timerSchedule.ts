@@ -24,10 +24,13 @@ export function weeklyTickAtOrAfter(instant: Date): Date {
 
 /**
  * True when `now` is the last tick of `runKey`: the timer's next tick is of another run key
- * (`keyAt`, the week's or day's key of an instant), so no later tick runs it.
+ * (`keyAt`, the week's or day's key of an instant), so no later tick runs it. The next tick is the
+ * one after the tick `now` stands for, the nearest: the timer has fired a tick milliseconds before
+ * its minute, and 23:47:59.995 is the 23:48 tick, whose next is 00:03.
  */
 export function lastTickOf(runKey: string, now: Date, keyAt: (instant: Date) => string): boolean {
-  return keyAt(weeklyTickAtOrAfter(new Date(now.getTime() + 1))) !== runKey;
+  const halfQuarterMs = 7.5 * 60_000;
+  return keyAt(weeklyTickAtOrAfter(new Date(now.getTime() + halfQuarterMs))) !== runKey;
 }
 
 /** The minutes past the hour, 0-59, a 15-minute timer ticks at when one of its ticks is `minute`. */
