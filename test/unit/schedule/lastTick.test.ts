@@ -30,6 +30,8 @@ describe('lastTickOf', () => {
 
   it('a tick run late (a restart at 23:55) is the last when the next tick is past midnight', () => {
     expect(last('2026-11-30T05:55:00Z', weekIn('America/Chicago'))).toBe(true);
+    // The 23:33 tick run late, at 23:42: the 23:48 tick is still to come.
+    expect(last('2026-11-30T05:42:00Z', weekIn('America/Chicago'))).toBe(false);
   });
 
   it('the 23:48 tick the timer fires a few milliseconds early (23:47:59.995) is still the last', () => {
