@@ -24,10 +24,13 @@ export function weeklyTickAtOrAfter(instant: Date): Date {
 
 /**
  * True when `now` is the last tick of `runKey`: the timer's next tick is of another run key
- * (`keyAt`, the week's or day's key of an instant), so no later tick runs it.
+ * (`keyAt`, the week's or day's key of an instant), so no later tick runs it. A tick is taken for
+ * one due within the minute: the timer has fired ticks milliseconds before their minute, and
+ * 23:47:59.995 is the 23:48 tick, whose next is 00:03. A late tick needs no such care.
  */
 export function lastTickOf(runKey: string, now: Date, keyAt: (instant: Date) => string): boolean {
-  return keyAt(weeklyTickAtOrAfter(new Date(now.getTime() + 1))) !== runKey;
+  const earlyMs = 60_000;
+  return keyAt(weeklyTickAtOrAfter(new Date(now.getTime() + earlyMs))) !== runKey;
 }
 
 /** The minutes past the hour, 0-59, a 15-minute timer ticks at when one of its ticks is `minute`. */
