@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dailyRunDue, monthlyRunDue, weeklyRunDue } from '../../../jobs/schedule';
-import { tickOf, timeHasCome } from '../../../jobs/schedule/timerSchedule';
+import { nextTickAfter, tickOf, timeHasCome } from '../../../jobs/schedule/timerSchedule';
 
 // The timer has fired ticks a few milliseconds before their minute: a call at 08:02:59.995 is the
 // 08:03 tick, and decides as that tick would, not as one 15 minutes before the next.
@@ -16,6 +16,14 @@ describe('tickOf', () => {
     // A late tick, or a restart between ticks, is its own instant.
     expect(tickOf(new Date('2026-11-30T14:03:00.200Z')).toISOString()).toBe('2026-11-30T14:03:00.200Z');
     expect(tickOf(new Date('2026-11-30T14:01:00Z')).toISOString()).toBe('2026-11-30T14:01:00.000Z');
+  });
+
+  it('the next tick after one fired early is the quarter hour after it, not the tick itself', () => {
+    // The report's nextTickAt, for failed reps tried again.
+    expect(nextTickAfter(new Date('2026-11-30T14:02:59.995Z')).toISOString()).toBe(
+      '2026-11-30T14:18:00.000Z',
+    );
+    expect(nextTickAfter(new Date('2026-11-30T14:03:00Z')).toISOString()).toBe('2026-11-30T14:18:00.000Z');
   });
 
   it('reads the monthly timer’s own ticks (minutes 0, 15, 30, 45)', () => {
