@@ -32,7 +32,7 @@ import {
   daysOffOf,
   repSendAt,
 } from '../schedule';
-import { lastTickOf } from '../schedule/timerSchedule';
+import { lastTickOf, timeHasCome } from '../schedule/timerSchedule';
 import { closeRun } from '../weekly/runClosing';
 import { alreadyRan, openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
@@ -319,7 +319,7 @@ async function repsWaiting(
   for (const { owner } of digests) {
     const rep = await directory.getRepByEmail(owner);
     const at = rep && sendAt(rep.timeZone);
-    if (at && now < at) waiting.set(owner, at.toISOString());
+    if (at && !timeHasCome(now, at)) waiting.set(owner, at.toISOString());
   }
   return waiting;
 }

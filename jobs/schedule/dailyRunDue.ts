@@ -6,6 +6,7 @@ import { dayOf, daysBetween, isoOfDay, zonedNow } from '../../rules/calendar';
 import { dayOff, holidayOrClosed, teamCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
 import { workingCalendarSchema } from './scheduleConfig';
+import { tickOf } from './timerSchedule';
 
 /**
  * When the daily follow-ups go out: `hour:minute` local on the ISO `workingDays` (1 = Monday ... 7 =
@@ -53,7 +54,8 @@ export type DailyRunDecision =
  */
 export function dailyRunDue(now: Date, cfg: DailySchedule): DailyRunDecision {
   const { timeZone, hour, minute, ...calendar } = dailyScheduleSchema.parse(cfg);
-  const local = zonedNow(now, timeZone);
+  // An early tick decides as the tick it stands for: a 23:48 digest fired at 23:47:59.995 is that day's.
+  const local = zonedNow(tickOf(now), timeZone);
   const scheduledAt = set(local, { hours: hour, minutes: minute, seconds: 0, milliseconds: 0 });
   const runKey = dailyRunKey(local);
   const off = dayOff(format(local, 'yyyy-MM-dd'), teamCalendar(calendar));

@@ -8,6 +8,7 @@ import { zonedNow } from '../../rules/calendar';
 import { dayOff, holidayOrClosed, type TeamCalendar, teamCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
 import { type MonthlySchedule, monthlyScheduleSchema } from './scheduleConfig';
+import { MONTHLY_TICK_MINUTES, tickOf } from './timerSchedule';
 
 /** Run key of the month the summary covers: the month before `local`'s, e.g. `monthly-2026-11`. */
 export function monthlyRunKey(local: Date): string {
@@ -29,7 +30,8 @@ export function summarisedMonth(runKey: string): string {
  */
 export function monthlyRunDue(now: Date, cfg: MonthlySchedule): RunDecision {
   const { timeZone, hour, minute, ...calendar } = monthlyScheduleSchema.parse(cfg);
-  const local = zonedNow(now, timeZone);
+  // An early tick of the monthly timer decides as the tick it stands for.
+  const local = zonedNow(tickOf(now, MONTHLY_TICK_MINUTES), timeZone);
   const first = startOfMonth(local);
   const sendDay = sendDayOfMonth(first, teamCalendar(calendar));
   const scheduledAt = set(sendDay, { hours: hour, minutes: minute, seconds: 0, milliseconds: 0 });

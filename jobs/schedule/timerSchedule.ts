@@ -16,21 +16,46 @@ export const WEEKLY_TICK_MINUTES = quarterHourTicks(3);
  * every zone's quarter hours share, so no zone or DST change moves them.
  */
 export function weeklyTickAtOrAfter(instant: Date): Date {
+  return tickAtOrAfter(instant, WEEKLY_TICK_MINUTES);
+}
+
+/** The first tick at or after `instant` of a 15-minute timer ticking at `ticks` past the hour. */
+function tickAtOrAfter(instant: Date, ticks: readonly number[]): Date {
   const minuteMs = 60_000;
   const quarterMs = 15 * minuteMs;
-  const offset = WEEKLY_TICK_MINUTES[0] * minuteMs;
+  const offset = ticks[0] * minuteMs;
   return new Date(Math.ceil((instant.getTime() - offset) / quarterMs) * quarterMs + offset);
 }
 
 /**
+ * The tick a call at `now` stands for, of the timer ticking at `ticks` past the hour: the timer has
+ * fired ticks milliseconds before their minute, so a call within the minute before a tick is that
+ * tick (08:02:59.995 is the 08:03 tick, and decides as it). A late tick, or a call between ticks (a
+ * restart, a forced run), is its own instant: rounding it up could carry it into the next day.
+ */
+export function tickOf(now: Date, ticks: readonly number[] = WEEKLY_TICK_MINUTES): Date {
+  const earlyMs = 60_000;
+  const tick = tickAtOrAfter(now, ticks);
+  return tick.getTime() - now.getTime() < earlyMs ? tick : now;
+}
+
+/** True when a send time `at` (a rep's own, on a tick) has come for the call at `now` (tickOf). */
+export function timeHasCome(now: Date, at: Date): boolean {
+  return tickOf(now).getTime() >= at.getTime();
+}
+
+/** The weekly timer's tick after the one a call at `now` stands for (tickOf). */
+export function nextTickAfter(now: Date): Date {
+  return weeklyTickAtOrAfter(new Date(tickOf(now).getTime() + 1));
+}
+
+/**
  * True when `now` is the last tick of `runKey`: the timer's next tick is of another run key
- * (`keyAt`, the week's or day's key of an instant), so no later tick runs it. A tick is taken for
- * one due within the minute: the timer has fired ticks milliseconds before their minute, and
- * 23:47:59.995 is the 23:48 tick, whose next is 00:03. A late tick needs no such care.
+ * (`keyAt`, the week's or day's key of an instant), so no later tick runs it. The 23:48 tick fired
+ * at 23:47:59.995 is still the 23:48 tick (tickOf), whose next is 00:03.
  */
 export function lastTickOf(runKey: string, now: Date, keyAt: (instant: Date) => string): boolean {
-  const earlyMs = 60_000;
-  return keyAt(weeklyTickAtOrAfter(new Date(now.getTime() + earlyMs))) !== runKey;
+  return keyAt(nextTickAfter(now)) !== runKey;
 }
 
 /** The minutes past the hour, 0-59, a 15-minute timer ticks at when one of its ticks is `minute`. */

@@ -7,6 +7,7 @@ import { dayOf, isoOfDay, isoWeekdayOf, zonedNow } from '../../rules/calendar';
 import { dayOff, holidayOrClosed, type TeamCalendar, teamCalendar } from './holidays';
 import type { RunDecision } from './runDecision';
 import { type WeeklySchedule, weeklyScheduleSchema } from './scheduleConfig';
+import { tickOf } from './timerSchedule';
 
 /** Run key of the ISO week that contains the calendar date of `local` (a TZDate in the team's zone), e.g. `weekly-2026-W48`. */
 export function weeklyRunKey(local: Date): string {
@@ -65,7 +66,8 @@ export type WeeklyRunDecision =
  */
 export function weeklyRunDue(now: Date, cfg: WeeklySchedule): WeeklyRunDecision {
   const { timeZone, weekday, hour, minute, ...calendar } = weeklyScheduleSchema.parse(cfg);
-  const local = zonedNow(now, timeZone);
+  // An early tick decides as the tick it stands for.
+  const local = zonedNow(tickOf(now), timeZone);
   const monday = startOfISOWeek(local);
   const sendDay = sendDayOfWeek(format(monday, 'yyyy-MM-dd'), weekday, teamCalendar(calendar));
   // Arithmetic on a TZDate stays in the zone, so a DST change inside the week shifts nothing.

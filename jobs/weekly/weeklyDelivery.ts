@@ -7,6 +7,7 @@ import { bothSettled } from '../../storage/batches';
 import { type CardStore, saveSentCard } from '../../storage/cardStore';
 import { type ConversationStore, conversationIdOf } from '../../storage/conversationStore';
 import type { RunLedger } from '../../storage/runLedger';
+import { timeHasCome } from '../schedule/timerSchedule';
 import { type CardPageOptions, weeklyCardDataFor, weeklyNotificationText } from './weeklyCardFor';
 import { decideClaim } from './weeklyClaims';
 import type { RepWeek } from './weeklyLists';
@@ -79,7 +80,7 @@ export async function deliverRepWeek(
   const sendAt = ctx.sendAt?.(conversation.timeZone);
   // Nothing is recorded, so the tick at the rep's own time plans and sends their card as a rerun
   // plans a failed rep's: their list is of that time, and their claim keeps it to one card.
-  if (sendAt && ctx.now < sendAt) return { rep, status: 'waiting', until: sendAt.toISOString() };
+  if (sendAt && !timeHasCome(ctx.now, sendAt)) return { rep, status: 'waiting', until: sendAt.toISOString() };
   if (week.shown.length === 0) {
     await ctx.runs.recordDelivery(ctx.runKey, rep, { at: ctx.at, status: 'nothing_to_send' });
     return { rep, status: 'nothing_to_send', earlier: false };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RunRecord } from '../../storage';
+import { timeHasCome } from '../schedule/timerSchedule';
 
 /**
  * Extra attempts of a week's run after the first when reps `failed` (5xx after all retries, a
@@ -82,7 +83,7 @@ export function decideAttempt(
   const attempt = (previous?.attempt ?? 1) + 1;
   if (force) return { run: true, attempt };
   if (previous && previous.counts.failed > 0 && attempt <= 1 + extraAttempts) return { run: true, attempt };
-  if (previous?.nextSendAt && now.getTime() >= Date.parse(previous.nextSendAt))
+  if (previous?.nextSendAt && timeHasCome(now, new Date(previous.nextSendAt)))
     return { run: true, attempt: previous.attempt, atRepTime: true };
   return { run: false };
 }

@@ -24,7 +24,7 @@ import {
   weeklyRunKey,
   weeklyRunKeyWeeksBefore,
 } from '../schedule';
-import { lastTickOf, weeklyTickAtOrAfter } from '../schedule/timerSchedule';
+import { lastTickOf, nextTickAfter } from '../schedule/timerSchedule';
 import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
@@ -315,7 +315,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     },
     counts: countOutcomes(outcomes),
     ...waitingUntil(outcomes),
-    nextTickAt: weeklyTickAtOrAfter(new Date(now.getTime() + 1)).toISOString(),
+    nextTickAt: nextTickAfter(now).toISOString(),
     deliveredEarlier: outcomes.filter((o) => o.status === 'delivered' && o.earlier).length,
     notReached: missed,
     ...teamsWaitEnds(missed),

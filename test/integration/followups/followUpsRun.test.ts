@@ -465,6 +465,21 @@ describe('runFollowUps', () => {
     expect((await world.storage.state.get('quiet'))?.state.status).toBe('lost');
   });
 
+  it('on ticks the timer fires milliseconds early, a rep in Los Angeles still gets the digest at 09:03 there', async () => {
+    await world.storage.conversations.learnTimeZone(`aad-${ANA}`, 'America/Los_Angeles');
+    const d = deps(parseRules({ followUps: { autoLoseAfterDays: 35 } }));
+    const sends = () => world.fake.activities.filter((a) => a.kind === 'send');
+    const early = (iso: string) => new Date(Date.parse(iso) - 5);
+    expect(completed(await runFollowUps(d, { now: early(TUESDAY.toISOString()) }))).toMatchObject({
+      counts: { delivered: 0, waiting: 1, failed: 0 },
+      nextSendAt: '2026-11-24T17:03:00.000Z',
+    });
+    await runFollowUps(d, { now: early('2026-11-24T16:48:00Z') });
+    expect(sends()).toHaveLength(0);
+    await runFollowUps(d, { now: early('2026-11-24T17:03:00Z') });
+    expect(sends().map((a) => a.conversationId)).toEqual([conversationOf(ANA)]);
+  });
+
   it('a rep whose own time never came that day (the host down all afternoon): her next digest says what fell due, nothing goes twice to the others', async () => {
     const d = await anaInLosAngelesBenCalledBusyBar();
     // Tuesday 09:03 in Chicago: Ben's digest; Ana's waits for 09:03 in Los Angeles, a tick that never comes.

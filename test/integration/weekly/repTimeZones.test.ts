@@ -146,6 +146,24 @@ describe("each rep's weekly card at the send time in their own zone", () => {
     expect(notices).toEqual([]);
   });
 
+  it('on ticks the timer fires milliseconds early, each card still comes at 08:03, not a quarter hour later', async () => {
+    await installReps(world, [ann, bob]);
+    await fromRep(bot(), ann, 'America/Los_Angeles');
+    const d = deps(slippingBook([ann, bob], { slipping: 2 }));
+    const early = (tick: Date) => new Date(tick.getTime() - 5);
+
+    const first = completed(await runWeekly(d, { now: early(NY_0803) }));
+    expect(first.counts).toMatchObject({ delivered: 1, waiting: 1, failed: 0 });
+    expect(first).toMatchObject({ nextSendAt: LA_0803.toISOString() });
+    expect(cardsOf(bob)).toHaveLength(1);
+    // The tick before Ann's, fired early too, leaves her waiting; hers sends her card.
+    await runWeekly(d, { now: early(new Date(LA_0803.getTime() - 15 * 60_000)) });
+    expect(cardsOf(ann)).toHaveLength(0);
+    const atLa = completed(await runWeekly(d, { now: early(LA_0803) }));
+    expect(atLa.counts).toMatchObject({ delivered: 2, waiting: 0, failed: 0 });
+    expect(cardsOf(ann)).toHaveLength(1);
+  });
+
   it('a crash at the rep’s time sends her card once: the claim and the saved card settle it on the next tick', async () => {
     await installReps(world, [ann, bob]);
     await fromRep(bot(), ann, 'America/Los_Angeles');

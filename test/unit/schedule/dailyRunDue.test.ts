@@ -11,7 +11,7 @@ describe('dailyRunDue', () => {
       runKey: 'daily-2026-11-24',
       localDate: '2026-11-24',
     });
-    expect(dailyRunDue(new Date('2026-11-24T15:02:59Z'), CHICAGO)).toMatchObject({
+    expect(dailyRunDue(new Date('2026-11-24T15:01:00Z'), CHICAGO)).toMatchObject({
       due: false,
       reason: 'before_send_time',
     });

@@ -94,7 +94,7 @@ describe('weeklyRunDue decisions', () => {
   const cfg = monday0803('Europe/London');
 
   it('is not due before the send time, then due at it, and due again with the same key (the ledger keeps it once)', () => {
-    const before = weeklyRunDue(new Date('2026-11-23T08:02:59Z'), cfg);
+    const before = weeklyRunDue(new Date('2026-11-23T08:01:00Z'), cfg);
     expect(before).toMatchObject({ due: false, reason: 'before_send_time', runKey: 'weekly-2026-W48' });
     const at = weeklyRunDue(new Date('2026-11-23T08:03:00Z'), cfg);
     expect(at).toMatchObject({ due: true, runKey: 'weekly-2026-W48', localDate: '2026-11-23' });

@@ -94,6 +94,12 @@ describe('willRetry', () => {
       attempt: 1,
       atRepTime: true,
     });
+    // The 16:03 tick the timer fired a few milliseconds early is that tick: the rep's time has come.
+    expect(decideAttempt(waiting, 3, false, new Date('2026-11-23T16:02:59.995Z'))).toEqual({
+      run: true,
+      attempt: 1,
+      atRepTime: true,
+    });
     // Failed reps left too: their extra attempt comes first, and sends the waiting reps whose time came.
     const both = finished({ attempt: 1, counts: { failed: 1 }, nextSendAt: '2026-11-23T16:03:00.000Z' });
     expect(decideAttempt(both, 3, false, TICK)).toEqual({ run: true, attempt: 2 });
