@@ -587,10 +587,10 @@ export class ChurnActionHandler implements ActionHandler {
   }
 
   /**
-   * Sets one customer's outcome on the tapped card's stored data and renders it; null when the card
-   * is unknown, from another conversation, or does not list the customer.
+   * Sets one customer's row on the tapped card's stored data as it is now, its Undo shown only if the
+   * tapper (`rep`) may use it, and renders it; null when the card is unknown, from another
+   * conversation, or does not list the customer.
    */
-  /** The tapped card with the customer's row as it is now, its Undo shown only if the tapper (`rep`) may use it. */
   private async updateCard(
     request: Pick<SubmitRequest, 'replyToId' | 'conversationId' | 'actor'>,
     customer: RowCustomer,
