@@ -408,7 +408,7 @@ export class ChurnActionHandler implements ActionHandler {
         selected.target,
         isAdmin(actor.userId, this.deps.access),
       );
-      return this.commit(decision, request, parsed, attempt, rules);
+      return this.commit(decision, { request, rep }, parsed, attempt, rules);
     }
 
     const open = openCardAction(history, messageId);
@@ -420,29 +420,36 @@ export class ChurnActionHandler implements ActionHandler {
       }
       // The same button again (a double tap, or a retry after a failure): finish it, change nothing twice.
       const result = await finishRecorded(this.deps.stores, open, this.commitOptions(rules));
-      return this.reply(result, request, parsed, attempt, rules);
+      return this.reply(result, { request, rep }, parsed, attempt, rules);
     }
     const key = actionKey(messageId, current.customerId, submit.action, nextGeneration(history, messageId));
     const decided = { ...ctx, key, history };
-    return this.commit(decideTap(submit.action, decided, rules, inputs), request, parsed, attempt, rules);
+    return this.commit(
+      decideTap(submit.action, decided, rules, inputs),
+      { request, rep },
+      parsed,
+      attempt,
+      rules,
+    );
   }
 
+  /** Records a tap's decision and answers it, with the tapping rep as read for the tap (not read again). */
   private async commit(
     decision: Decision,
-    request: SubmitRequest,
+    tapper: Tapper,
     parsed: ParsedSubmit,
     attempt: number,
     rules: ActionRules,
   ): Promise<BotReply> {
     if (!decision.ok) return { text: decision.message };
     const result = await commitDecision(this.deps.stores, decision, this.commitOptions(rules));
-    return this.reply(result, request, parsed, attempt, rules);
+    return this.reply(result, tapper, parsed, attempt, rules);
   }
 
   /** Turns a commit into the answer: the card updated in place, or words. */
   private async reply(
     result: CommitResult,
-    request: SubmitRequest,
+    { request, rep }: Tapper,
     parsed: ParsedSubmit,
     attempt: number,
     rules: ActionRules,
@@ -473,10 +480,7 @@ export class ChurnActionHandler implements ActionHandler {
     }
     // After an undo the row shows what stands before it (a Reached out under an undone Won back).
     const customer = { customerId: row.customerId, owner: row.owner, name: row.customerName };
-    const [shown, rep] = await Promise.all([
-      row.action === 'undo' ? this.rowNow(customer) : this.rowOf(row, customer),
-      this.deps.stores.conversations.getRep(request.actor.userId),
-    ]);
+    const shown = row.action === 'undo' ? await this.rowNow(customer) : this.rowOf(row, customer);
     const { outcome } = shown;
     const [card, undone] = await Promise.all([
       this.updateCard(request, customer, shown, rep),
@@ -583,10 +587,10 @@ export class ChurnActionHandler implements ActionHandler {
   }
 
   /**
-   * Sets one customer's outcome on the tapped card's stored data and renders it; null when the card
-   * is unknown, from another conversation, or does not list the customer.
+   * Sets one customer's row on the tapped card's stored data as it is now, its Undo shown only if the
+   * tapper (`rep`) may use it, and renders it; null when the card is unknown, from another
+   * conversation, or does not list the customer.
    */
-  /** The tapped card with the customer's row as it is now, its Undo shown only if the tapper (`rep`) may use it. */
   private async updateCard(
     request: Pick<SubmitRequest, 'replyToId' | 'conversationId' | 'actor'>,
     customer: RowCustomer,
@@ -955,6 +959,12 @@ export class ChurnActionHandler implements ActionHandler {
 /** The card an action was tapped on, and whose chat it is in (the 1:1 chat of the one who tapped it). */
 function tappedOn(row: AuditRow | null): { messageId: string; repUserId: string } | null {
   return row?.cardMessageId ? { messageId: row.cardMessageId, repUserId: row.actorId } : null;
+}
+
+/** A tap and the tapping rep as read for it (null: no install stored). */
+interface Tapper {
+  request: SubmitRequest;
+  rep: Rep | null;
 }
 
 /** The customer whose row a card shows: whose it is (the owner now) and their name. */

@@ -19,8 +19,8 @@ export type UndoLeftTo = { to: 'actor'; name: string } | { to: 'owner'; owner: s
  * Whom a card leaves the Undo of the row's outcome (`standing`, the action it shows) to when its reader
  * could never use it: undefined when they may undo it. The Undo handler's own checks decide (the
  * reader authorised on the customer, then decideUndo's rule), so the card offers exactly the Undo the
- * handler would take. The one left is who can: the owner now for a row the product wrote or an action
- * taken under another owner, else the one who took it.
+ * handler would take. The one left is who can: the owner now (another rep than the reader) for a row
+ * the product wrote or an action taken under another owner, else the one who took it.
  */
 export function undoLeftTo(
   reader: CardReader,
@@ -38,7 +38,10 @@ export function undoLeftTo(
   const addresses = repAddresses({ email, upn });
   if (auth.ok && undoAllowed(standing, customer.owner, { userId, addresses }, isAdmin(userId, policy)))
     return undefined;
-  const theOwners = isSystemActor(standing.actorId) || takenUnderOtherOwner(standing, customer.owner);
+  // A reader who owns the customer now is not someone else to name: under a former address of
+  // theirs (the weekly run rewrites a sign-in name to the email), the action is still its taker's.
+  const theOwners =
+    !auth.ok && (isSystemActor(standing.actorId) || takenUnderOtherOwner(standing, customer.owner));
   return theOwners ? { to: 'owner', owner: customer.owner } : { to: 'actor', name: standing.actorName };
 }
 

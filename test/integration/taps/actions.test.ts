@@ -458,3 +458,41 @@ describe('a missing token when an app id is set', () => {
     }
   });
 });
+
+describe('the reads a tap waits on', () => {
+  it('reads the tapping rep once, for a save and for its Undo alike', async () => {
+    const { storage, cards } = await openActionStorage('reps');
+    await seed(storage, [greenfield]);
+    await saveCard(cards, 'card-1', ANA, [greenfield]);
+    const stores = actionStores(storage, cards);
+    const { conversations } = stores;
+    // Who asked for the tapping rep: a second read of her would be one more round trip before the answer.
+    const repReads: string[] = [];
+    const counted = {
+      ...stores,
+      conversations: {
+        getRep: (userId: string) => {
+          repReads.push(userId);
+          return conversations.getRep(userId);
+        },
+        getRepByEmail: (email: string) => conversations.getRepByEmail(email),
+        listReps: () => conversations.listReps(),
+      },
+    };
+    const connector = await startConnector();
+    const host = await startActionBotHost(storage, handlerDeps(counted));
+    const tapAs = (value: Record<string, unknown>) =>
+      post(host.host.url, submitActivity(connector.url, ANA, value));
+    try {
+      expect(await tapAs(tap.reachedOut('cust-1'))).toBe(200);
+      expect((await storage.state.get('cust-1'))?.state.lastContact).toBe(TODAY);
+      expect(repReads).toEqual([ANA.userId]);
+      expect(await tapAs(tap.undo('cust-1'))).toBe(200);
+      expect((await storage.state.get('cust-1'))?.state).toEqual(greenfield);
+      expect(repReads).toEqual([ANA.userId, ANA.userId]);
+    } finally {
+      await host.host.close();
+      await connector.close();
+    }
+  });
+});

@@ -72,6 +72,20 @@ describe('undoLeftTo: whom a card leaves the Undo of a row to, when its reader m
     expect(undoLeftTo(ana, silence, atRisk({ owner: ben.email }), POLICY)).toBe('Ben Ortiz');
   });
 
+  it("an admin's save under the rep's sign-in name, her email the owner since: still the admin's, not hers", () => {
+    // The weekly run rewrote Ana's sign-in name to her email: no handover, so she may not undo Ada's save.
+    const anaBoth = { ...ana, upn: 'ana.ruiz@demo.example' };
+    const saved = row({
+      id: 'r1',
+      action: 'lost',
+      actorId: ada.userId,
+      actorName: 'Ada Admin',
+      owner: anaBoth.upn,
+    });
+    expect(undoLeftTo(anaBoth, saved, atRisk(), POLICY)).toBe('Ada Admin');
+    expect(undoLeftTo(ada, saved, atRisk(), POLICY)).toBeUndefined();
+  });
+
   it('a reader whose install stored no address cannot undo even their own action', () => {
     const saved = row({ id: 'r1', action: 'reached_out' });
     expect(undoLeftTo({ ...ana, email: '' }, saved, atRisk(), POLICY)).toBe('Ana Ruiz');
