@@ -2,6 +2,7 @@ import type { CardSender, Log, SendOutcome } from '../../bot/ports';
 import type { BrokenRulesFile } from '../../feed/keptRules';
 import type { NoticeKind, Storage } from '../../storage';
 import { type MonthlySchedule, monthlyRunDue, summarisedMonth } from '../schedule';
+import { MONTHLY_TICK_MINUTES, tickOf } from '../schedule/timerSchedule';
 import { logRulesInUse } from '../weekly/rulesFileNotice';
 import { takeSendClaim } from '../weekly/weeklyDelivery';
 import type { AdminNotifier, NoticeResult } from '../weekly/weeklyNotice';
@@ -101,8 +102,11 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
   await storage.runs.startRun(runKey, at);
   const month = summarisedMonth(runKey);
   if (deps.log && deps.rulesSource) logRulesInUse(deps.log, deps.rulesSource, deps.rulesFile, { runKey });
-  const feed = deps.loadFeed ? await deps.loadFeed(month, now) : {};
-  const { summary, card } = await summaryCardFor(storage, month, { ...config, ...feed, now });
+  // Read as of the tick decided for (monthlyRunDue): the midnight tick fired at 23:59:59.995 is the
+  // 1st's, so the month's last day (and the week ending on it) is over, as on the tick on time.
+  const asOf = tickOf(now, MONTHLY_TICK_MINUTES);
+  const feed = deps.loadFeed ? await deps.loadFeed(month, asOf) : {};
+  const { summary, card } = await summaryCardFor(storage, month, { ...config, ...feed, now: asOf });
   // Claimed like a rep's card: a second instance on the tick leaves the post to the first, and a post
   // whose delivery row storage kept refusing goes out at most once more, not on every tick.
   const turn = await takeSendClaim(

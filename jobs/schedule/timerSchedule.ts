@@ -30,8 +30,10 @@ function tickAtOrAfter(instant: Date, ticks: readonly number[]): Date {
 /**
  * The tick a call at `now` stands for, of the timer ticking at `ticks` past the hour: the timer has
  * fired ticks milliseconds before their minute, so a call within the minute before a tick is that
- * tick (08:02:59.995 is the 08:03 tick, and decides as it). A late tick, or a call between ticks (a
- * restart, a forced run), is its own instant: rounding it up could carry it into the next day.
+ * tick (08:02:59.995 is the 08:03 tick, and decides as it). A late tick, or a call more than a minute
+ * before the next tick (a restart, a forced run), is its own instant. A call by hand within that
+ * minute is taken for the tick too. The weekly ticks (3 minutes past each quarter hour) never carry a call into
+ * another day; the monthly timer's 00:00 tick does, so its run reads the month as of this tick, not `now`.
  */
 export function tickOf(now: Date, ticks: readonly number[] = WEEKLY_TICK_MINUTES): Date {
   const earlyMs = 60_000;
