@@ -520,7 +520,7 @@ export class ChurnActionHandler implements ActionHandler {
     return card ? { updateCard: card, ifNotUpdated: words, ...others } : { text: words, ...others };
   }
 
-  /** What this week's cards show on the customer's row now (currentOutcome), and who may undo it. */
+  /** What this week's cards show on the customer's row now (currentAction), and who may undo it. */
   private async rowNow(customer: RowCustomer): Promise<RowNow> {
     const since = weekStart(this.clock(), this.deps.timeZone);
     const standing = currentAction(await this.history(customer.customerId), this.deps.timeZone, since);
