@@ -21,9 +21,10 @@ export type FeedErrorCode =
  * A feed that cannot be read: a required file or column is missing, a file is empty, has only a
  * header, has no row that can be used or cannot be read, a column name is used twice, a mapping
  * names both an amount and a quantity and unit price, a date or amount column reads two ways (or
- * holds dates written as eight digits, undeclared, or
- * Excel's date serials in a text file), no line is in the book's currency, or (for the scheduled runs) it has had no order
- * for longer than the book has ever been quiet. Nothing is scored from it.
+ * holds dates written as eight digits, undeclared, Excel's date serials in a text file, or amounts
+ * with a decimal comma in a comma-separated file, undeclared), no line is in the book's currency, or
+ * (for the scheduled runs) it has had no order for longer than the book has ever been quiet. Nothing
+ * is scored from it.
  */
 export class FeedError extends Error {
   override readonly name = 'FeedError';

@@ -83,19 +83,24 @@ function fittingList(list: readonly string[]): readonly string[] {
 function listPieces(field: string, list: readonly string[] | undefined): Record<string, string | number> {
   if (list === undefined) return {};
   const cut = textPieces(JSON.stringify(fittingList(list)), TEXT_PIECE);
-  const row: Record<string, string | number> = { [`${field}Pieces`]: cut.length };
-  cut.forEach((piece, i) => {
-    row[`${field}${i}`] = piece;
-  });
-  return row;
+  return { [`${field}Pieces`]: cut.length, ...pieceFields(field, cut) };
 }
 
 /** The list listPieces kept; undefined when the row has none. */
 function listOf(entity: Record<string, unknown>, field: string): string[] | undefined {
   const pieces = entity[`${field}Pieces`];
   if (typeof pieces !== 'number') return undefined;
-  const text = Array.from({ length: pieces }, (_, i) => String(entity[`${field}${i}`] ?? '')).join('');
-  return z.array(z.string()).parse(JSON.parse(text));
+  return z.array(z.string()).parse(JSON.parse(joinedPieces(entity, field, pieces)));
+}
+
+/** A text's pieces as a row's fields `<field>0`, `<field>1`... */
+function pieceFields(field: string, pieces: readonly string[]): Record<string, string> {
+  return Object.fromEntries(pieces.map((piece, i) => [`${field}${i}`, piece]));
+}
+
+/** The text a row keeps in `count` pieces (pieceFields), joined again. */
+function joinedPieces(entity: Record<string, unknown>, field: string, count: number): string {
+  return Array.from({ length: count }, (_, i) => String(entity[`${field}${i}`] ?? '')).join('');
 }
 
 const GOOD_RULES_PARTITION = 'rules';
@@ -436,8 +441,7 @@ export class TableRunLedger implements RunLedger {
       const entity = await readEntity(this.client, idKey(GOOD_RULES_PARTITION), GOOD_RULES_ROW);
       if (!entity) return null;
       const { source, version, at, pieces } = goodRulesSchema.parse(entity);
-      const text = Array.from({ length: pieces }, (_, i) => String(entity[`text${i}`] ?? '')).join('');
-      return { source, version, at, text };
+      return { source, version, at, text: joinedPieces(entity, 'text', pieces) };
     });
   }
 
@@ -448,10 +452,7 @@ export class TableRunLedger implements RunLedger {
       throw new Error(
         `The rules file is ${rules.text.length} characters; at most ${MAX_TEXT_PIECES * TEXT_PIECE} are kept`,
       );
-    const text: Record<string, string> = {};
-    cut.forEach((piece, i) => {
-      text[`text${i}`] = piece;
-    });
+    const text = pieceFields('text', cut);
     const { source, version, at } = rules;
     const row = goodRulesSchema.parse({ source, version, at, pieces });
     await naming(this.endpoint, () =>

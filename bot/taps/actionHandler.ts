@@ -71,12 +71,15 @@ import {
   NO_EMAIL_YET,
   seesTeam,
 } from './authorise';
-import { currentAction, outcomeOfRow } from './cardOutcome';
+import { currentAction } from './cardOutcome';
 import {
   type CardChat,
   type ChatsRefreshRequest,
   chatsShowing,
+  type RowNow,
   refreshChats,
+  repNameFrom,
+  rowShowing,
   weekStart,
 } from './cardRefresh';
 import { type CommitResult, commitDecision, finishInterrupted, finishRecorded } from './commitAction';
@@ -98,7 +101,7 @@ import {
   UNKNOWN_CUSTOMER,
 } from './replies';
 import { isUndone, withStandingLoss } from './storedHistory';
-import { type CardReader, type RowUndo, undoLeftToReader } from './undoOnCard';
+import { type CardReader, undoLeftToReader } from './undoOnCard';
 
 /** The storage the actions read and write. */
 export interface ActionStores {
@@ -520,24 +523,23 @@ export class ChurnActionHandler implements ActionHandler {
     return card ? { updateCard: card, ifNotUpdated: words, ...others } : { text: words, ...others };
   }
 
-  /** What this week's cards show on the customer's row now (currentOutcome), and who may undo it. */
+  /** What this week's cards show on the customer's row now (currentAction), and who may undo it. */
   private async rowNow(customer: RowCustomer): Promise<RowNow> {
     const since = weekStart(this.clock(), this.deps.timeZone);
-    const standing = currentAction(await this.history(customer.customerId), this.deps.timeZone, since);
-    return standing ? this.rowOf(standing, customer) : { outcome: null, undo: null };
+    return this.rowOf(
+      currentAction(await this.history(customer.customerId), this.deps.timeZone, since),
+      customer,
+    );
   }
 
-  /** A row showing `standing`'s outcome, and what decides whom each reader's card leaves its Undo to. */
-  private rowOf(standing: AuditRow, customer: RowCustomer): RowNow {
-    return {
-      outcome: outcomeOfRow(standing, this.deps.timeZone),
-      undo: {
-        standing,
-        customer: { owner: customer.owner, name: customer.name },
-        policy: this.deps.access,
-        repName: async (owner) => repName(await this.repNames(), owner),
-      },
+  /** A row showing `standing`'s outcome (null: the buttons), and what decides whom each reader's card leaves its Undo to. */
+  private rowOf(standing: AuditRow | null, customer: RowCustomer): RowNow {
+    const undo = {
+      customer: { owner: customer.owner, name: customer.name },
+      policy: this.deps.access,
+      repName: repNameFrom(this.deps.stores.conversations),
     };
+    return rowShowing(standing, undo, this.deps.timeZone);
   }
 
   /**
@@ -878,7 +880,7 @@ export class ChurnActionHandler implements ActionHandler {
       const state = acted.find((s) => s.customerId === row.customerId);
       if (!state) continue;
       const open = latestOpenAction(await this.history(row.customerId));
-      const { outcome, undo } = open ? this.rowOf(open, state) : { outcome: null, undo: null };
+      const { outcome, undo } = this.rowOf(open, state);
       const undoLeftTo = outcome ? await undoLeftToReader(reader, undo) : undefined;
       row.outcome = outcome;
       if (undoLeftTo) row.undoLeftTo = undoLeftTo;
@@ -969,9 +971,3 @@ interface Tapper {
 
 /** The customer whose row a card shows: whose it is (the owner now) and their name. */
 type RowCustomer = Pick<CustomerState, 'customerId' | 'owner' | 'name'>;
-
-/** What this week's cards show on a customer's row (null: the buttons), and what decides who may undo it. */
-interface RowNow {
-  outcome: CustomerOutcome | null;
-  undo: RowUndo | null;
-}

@@ -23,21 +23,11 @@ export function outcomeOfRow(row: AuditRow, timeZone: string): CustomerOutcome {
 }
 
 /**
- * What this week's cards show on a customer's row: the customer's latest action that stands, wherever
- * it was taken (its Undo reverses it from any card that shows it), when it was taken on or after
- * `since` (`YYYY-MM-DD`, the week's Monday); else the buttons, as the weekly card lists a customer
- * acted on in an earlier week.
+ * The action whose outcome this week's cards show on a customer's row: the customer's latest action
+ * that stands, wherever it was taken (its Undo reverses it from any card that shows it), when it was
+ * taken on or after `since` (`YYYY-MM-DD`, the week's Monday); else null, the buttons, as the weekly
+ * card lists a customer acted on in an earlier week.
  */
-export function currentOutcome(
-  history: readonly AuditRow[],
-  timeZone: string,
-  since: string,
-): CustomerOutcome | null {
-  const open = currentAction(history, timeZone, since);
-  return open ? outcomeOfRow(open, timeZone) : null;
-}
-
-/** The action whose outcome this week's cards show on the customer's row (currentOutcome); null: the buttons. */
 export function currentAction(
   history: readonly AuditRow[],
   timeZone: string,

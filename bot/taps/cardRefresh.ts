@@ -5,6 +5,7 @@ import { weeklyRunKey } from '../../jobs/schedule/weeklyRunDue';
 import { sameAddress } from '../../rules/addresses';
 import { localDate, mondayOf, zonedNow } from '../../rules/calendar';
 import { listedOnCardOf } from '../../rules/listedWeeks';
+import type { AuditRow } from '../../storage/auditRow';
 import type { AuditStore } from '../../storage/auditStore';
 import type { CardStore, SentCard } from '../../storage/cardStore';
 import { type ConversationStore, conversationIdOf } from '../../storage/conversationStore';
@@ -398,16 +399,16 @@ export async function refreshCardsInChats(
   if (chats.length === 0) return;
   const history = await deps.audit.latestForCustomer(customer.customerId, { limit: HISTORY_LIMIT });
   const standing = currentAction(history, deps.timeZone, weekStart(now, deps.timeZone));
-  const outcome = standing ? outcomeOfRow(standing, deps.timeZone) : null;
-  const undo = standing
-    ? {
-        standing,
-        customer: { owner: customer.owner, name: standing.customerName },
-        policy: deps.access,
-        repName: repNameFrom(deps.conversations),
-      }
-    : null;
-  const request = { customerId: customer.customerId, outcome, undo, now, timeZone: deps.timeZone };
+  const shown = rowShowing(
+    standing,
+    {
+      customer: { owner: customer.owner, name: standing?.customerName ?? '' },
+      policy: deps.access,
+      repName: repNameFrom(deps.conversations),
+    },
+    deps.timeZone,
+  );
+  const request = { customerId: customer.customerId, ...shown, now, timeZone: deps.timeZone };
   const refreshed = await refreshChats(deps.cards, chats, request, deps.log);
   await replaceInTime(
     refreshed,
@@ -421,4 +422,24 @@ export function repNameFrom(
   conversations: Pick<ConversationStore, 'listReps'>,
 ): (owner: string) => Promise<string> {
   return async (owner) => repName(repNamesOf(await conversations.listReps()), owner);
+}
+
+/** What this week's cards show on a customer's row (null: the buttons), and what decides who may undo it. */
+export interface RowNow {
+  outcome: CustomerOutcome | null;
+  undo: RowUndo | null;
+}
+
+/**
+ * The row showing `standing`'s outcome (null: the buttons), with what decides whom each reader's card
+ * leaves its Undo to.
+ */
+export function rowShowing(
+  standing: AuditRow | null,
+  undo: Omit<RowUndo, 'standing'>,
+  timeZone: string,
+): RowNow {
+  return standing
+    ? { outcome: outcomeOfRow(standing, timeZone), undo: { ...undo, standing } }
+    : { outcome: null, undo: null };
 }

@@ -40,7 +40,7 @@ export const PRIOR_MONTHS_NEEDED = 3;
  * cool-down of years (a team meaning "never list a saved customer again") would have it read back
  * for decades to find nobody.
  */
-export const RECHURN_MAX_WINDOW_DAYS = 730;
+const RECHURN_MAX_WINDOW_DAYS = 730;
 
 /**
  * The re-churn window for the rules' coolDownDays: no list names a won-back customer during the

@@ -83,9 +83,8 @@ export async function figureRepNames(
 
 /**
  * Reads the month's audit partition with those before it that the re-churn window reaches (at
- * least three: re-churn, surfacing dates), the one
- * after it (follow-ups, later undos) and the undos of every month since, names the reps from their
- * installs, and returns the summary and its card.
+ * least three: re-churn, surfacing dates), the one after it (follow-ups, later undos) and the undos
+ * of every month since, names the reps from their installs, and returns the summary and its card.
  * Used by the monthly run, the bot's `summary` command and the CLI.
  */
 export async function summaryCardFor(

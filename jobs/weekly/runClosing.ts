@@ -41,8 +41,10 @@ export interface RunClosing {
    */
   lastTick?: boolean;
   /**
-   * How a notice of the reps a later tick of the run left without a card, once the run's own went
-   * out on an earlier tick, names them (untoldText); none: no such notice.
+   * How the run's notices name reps: which reps the run's own notice records as told (`tells`), and
+   * how the notice of the reps a later tick left without a card, once the run's own went out on an
+   * earlier tick, names them (untoldText); none: no such notice, and the run's own tells of every rep
+   * not reached.
    */
   naming?: RunNaming;
   /**
@@ -55,12 +57,12 @@ export interface RunClosing {
 /**
  * The closing the weekly and daily runs share. When failed reps are tried again on a later tick, or
  * reps wait for their own send time, the admins' notice waits for the last attempt (unless this is
- * the run key's last tick); otherwise
- * `noticeText`, when given, is posted once, recording the reps it names. Once it went out on an
- * earlier tick, the reps this tick left without a card whom no notice named so (a rep who added the
- * app back and whose card failed, one refused after the wait Teams asked for) are named in a notice
- * of their own, once: every rep with no card this week is told of. Then the run row is finished with
- * the report (without the per-rep list the ledger's rows hold).
+ * the run key's last tick); otherwise `noticeText`, when given, is posted once, recording the reps
+ * it names. Once it went out on an earlier tick, the reps this tick left without a card whom no
+ * notice named so (a rep who added the app back and whose card failed, one refused after the wait
+ * Teams asked for) are named in a notice of their own, once: every rep with no card this week is
+ * told of. Then the run row is finished with the report (without the per-rep list the ledger's rows
+ * hold).
  */
 export async function closeRun<R extends ClosingReport>(
   report: R,

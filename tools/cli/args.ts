@@ -115,23 +115,22 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (command === 'summary') return { command, rest };
   if (command !== 'score' && command !== 'backtest') throw new UsageError(`Unknown command "${command}"`);
   const values = parseOptions(rest, ['feed', 'as-of', 'rules', 'format', 'horizon', 'active-within']);
-  const str = (k: keyof typeof values) => values[k];
-  const feed = str('feed');
+  const feed = values.feed;
   if (!feed) throw new UsageError('--feed DIR is required');
   if (command === 'score') {
-    if (str('horizon') || str('active-within'))
+    if (values.horizon || values['active-within'])
       throw new UsageError('--horizon and --active-within belong to backtest');
-    const format = str('format') ?? 'table';
+    const format = values.format ?? 'table';
     if (format !== 'table' && format !== 'json' && format !== 'csv') {
       throw new UsageError(`--format must be table, json or csv, got "${format}"`);
     }
-    return { command, feed, asOf: date('as-of', str('as-of')), rules: str('rules'), format };
+    return { command, feed, asOf: date('as-of', values['as-of']), rules: values.rules, format };
   }
-  const asOf = date('as-of', str('as-of'));
+  const asOf = date('as-of', values['as-of']);
   if (!asOf) throw new UsageError('backtest needs --as-of YYYY-MM-DD');
-  const horizon = positiveInt('horizon', str('horizon'));
+  const horizon = positiveInt('horizon', values.horizon);
   if (!horizon) throw new UsageError('backtest needs --horizon DAYS');
-  const format = str('format') ?? 'table';
+  const format = values.format ?? 'table';
   if (format !== 'table' && format !== 'json')
     throw new UsageError(`--format must be table or json, got "${format}"`);
   return {
@@ -139,8 +138,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     feed,
     asOf,
     horizon,
-    activeWithin: positiveInt('active-within', str('active-within')),
-    rules: str('rules'),
+    activeWithin: positiveInt('active-within', values['active-within']),
+    rules: values.rules,
     format,
   };
 }
