@@ -26,9 +26,11 @@ const tick = (n: number) => new Date(SUNDAY.getTime() + n * 15 * 60_000);
 describe("the week's last tick does not run", () => {
   let world: WeeklyWorld;
   let notices: string[];
+  let answer: 'posted' | 'failed';
   beforeEach(async () => {
     world = await openWeeklyWorld('missedlast');
     notices = [];
+    answer = 'posted';
     await installReps(world, [ANA, BEN]);
     world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
   });
@@ -39,8 +41,8 @@ describe("the week's last tick does not run", () => {
     depsFor(world, slippingBook([ANA, BEN], { slipping: 1 }), {
       config: { timeZone: TIME_ZONE, weeklySendAt: { weekday: 7, hour: 23, minute: 3 } },
       notifyAdmins: async (text) => {
-        notices.push(text);
-        return 'posted';
+        if (answer === 'posted') notices.push(text);
+        return answer;
       },
     });
   const at = (n: number) => runWeekly(deps(), { now: tick(n) });
@@ -71,5 +73,16 @@ describe("the week's last tick does not run", () => {
     expect(notices[0]).toMatch(new RegExp(`^Weekly run ${RUN_KEY} \\(2026-11-29\\): `));
     for (let n = 4; n < 8; n++) await at(n);
     expect(notices).toHaveLength(1);
+  });
+
+  it("next week's first tick cannot post it: a later tick of the week does, once", async () => {
+    for (let n = 0; n < 3; n++) completed(await at(n));
+    answer = 'failed';
+    await at(4);
+    expect(notices).toEqual([]);
+    answer = 'posted';
+    for (let n = 5; n < 8; n++) await at(n);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(new RegExp(`^Weekly run ${RUN_KEY} \\(last week's run\\): 1 rep got no card`));
   });
 });
