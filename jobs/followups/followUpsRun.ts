@@ -33,11 +33,13 @@ import {
   repSendAt,
 } from '../schedule';
 import { lastTickOf, timeHasCome } from '../schedule/timerSchedule';
-import { closeRun } from '../weekly/runClosing';
+import { tellEarlierRun } from '../weekly/earlierRunNotices';
+import { closeRun, type RunNaming } from '../weekly/runClosing';
 import { alreadyRan, openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally } from '../weekly/weeklyDelivery';
-import { retryEarlierNotice } from '../weekly/weeklyNotice';
+import { pendingNoticeOf } from '../weekly/weeklyNotice';
+import { repDirectory } from '../weekly/weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
@@ -109,7 +111,16 @@ export async function runFollowUps(
   const { runKey } = tick;
   if (!rules.followUps.enabled) return { status: 'not_due', runKey, reason: 'disabled' };
   const yesterday = dailyRunKeyOfDay(isoOfDay(dayOf(dayOfDailyRunKey(runKey)) - 1));
-  await retryEarlierNotice({ log, notifyAdmins: deps.notifyAdmins, runs: storage.runs }, yesterday, now);
+  await tellEarlierRun(
+    { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
+    yesterday,
+    {
+      ...digestNaming(yesterday),
+      which: "yesterday's run",
+      names: async () => (await repDirectory(storage.conversations)).names,
+    },
+    now,
+  );
   if (!force && !tick.due)
     return tick.reason === 'public_holiday'
       ? { status: 'not_due', runKey, reason: tick.reason, holiday: tick.holiday }
@@ -135,7 +146,8 @@ export async function runFollowUps(
   if (opening.status === 'already_ran')
     return alreadyRan(opening, runKey, { ...deps, runs: storage.runs }, now);
   if (opening.status === 'stopped') return opening.report;
-  const { attempt, fresh, at, rowsAt, requestsBefore, feed, states, handled, directory } = opening;
+  const { attempt, fresh, at, rowsAt, requestsBefore, feed, states, handled, directory, previousRun } =
+    opening;
   const { book, report: feedReport } = feed;
   // What fell due since the last completed run goes out today (a forced run on a day off alike): a
   // day whose run never happened is caught up, not lost.
@@ -283,7 +295,6 @@ export async function runFollowUps(
     outcomes,
   };
   const reportText = (done: FollowUpsDone) => followUpsReportText(done, ctx.wording, directory.names);
-  // A rep without the app is told by the weekly run's notice; the digest reports only its own failures.
   await closeRun(
     report,
     {
@@ -294,18 +305,22 @@ export async function runFollowUps(
       extraAttempts,
       elapsedMs: () => clock() - started,
       lastTick: lastTickOf(runKey, now, (instant) => dailyRunKey(zonedNow(instant, config.timeZone))),
-      naming: {
-        run: `Follow-ups ${runKey}`,
-        sent: 'digest',
-        rep: (rep) => repNameWithAddress(directory.names, rep),
-        tells: (n) => n.status !== 'no_conversation',
-      },
+      earlierPending: pendingNoticeOf(previousRun),
+      naming: { ...digestNaming(runKey), rep: (rep) => repNameWithAddress(directory.names, rep) },
     },
     report.notReached.some((n) => n.status !== 'no_conversation') ? reportText : null,
     { notifyAdmins: deps.notifyAdmins, runs: storage.runs },
   );
   log.info(reportText(report), { runKey });
   return report;
+}
+
+/**
+ * How a day's run is named in the admins' notices, and whom they tell of: a rep without the app is
+ * told by the weekly run's notice.
+ */
+function digestNaming(runKey: string): Omit<RunNaming, 'rep'> {
+  return { run: `Follow-ups ${runKey}`, sent: 'digest', tells: (n) => n.status !== 'no_conversation' };
 }
 
 /** The reps of `digests` whose own send time is after `now`, with that time (ISO). */

@@ -25,9 +25,18 @@ export async function untoldReps(
   told: ReadonlySet<string>,
   delivered: (rep: string) => Promise<boolean>,
 ): Promise<NotReached[]> {
-  const untold: NotReached[] = [];
   const mine = outcomes.filter((o) => !(o.status === 'failed' && o.elsewhere));
-  for (const n of notReached(mine)) if (!told.has(toldKey(n)) && !(await delivered(n.rep))) untold.push(n);
+  return untoldOf(notReached(mine), told, delivered);
+}
+
+/** The reps of `missed` whom no notice of the run named so (`told`, toldKey) and who got no card since (`delivered`). */
+export async function untoldOf(
+  missed: readonly NotReached[],
+  told: ReadonlySet<string>,
+  delivered: (rep: string) => Promise<boolean>,
+): Promise<NotReached[]> {
+  const untold: NotReached[] = [];
+  for (const n of missed) if (!told.has(toldKey(n)) && !(await delivered(n.rep))) untold.push(n);
   return untold;
 }
 
@@ -48,9 +57,32 @@ export function untoldText(
   reps: readonly NotReached[],
   rep: (address: string) => string,
 ): string {
-  const lines = [
+  return noticeText(
     `${title.run}: ${plural(reps.length, 'rep')} got no ${title.sent} since the admins were told of the run.`,
-  ];
+    reps,
+    rep,
+  );
+}
+
+/**
+ * The admins' notice of the reps an earlier run (`which`: "last week's run") left without a card
+ * and no notice told of, its last tick, which would have, never having run; as untoldText.
+ */
+export function missedTickText(
+  title: { run: string; which: string; sent: 'card' | 'digest' },
+  reps: readonly NotReached[],
+  rep: (address: string) => string,
+): string {
+  return noticeText(
+    `${title.run} (${title.which}): ${plural(reps.length, 'rep')} got no ${title.sent}, and the admins were not told: the run's last tick did not run.`,
+    reps,
+    rep,
+  );
+}
+
+/** A notice naming `reps`: the title, then each rep with their reason, the ones past LISTED_IN_TEXT left to the log. */
+function noticeText(title: string, reps: readonly NotReached[], rep: (address: string) => string): string {
+  const lines = [title];
   for (const n of reps.slice(0, LISTED_IN_TEXT)) lines.push(`- ${rep(n.rep)}: ${n.detail}`);
   if (reps.length > LISTED_IN_TEXT)
     lines.push(`- and ${reps.length - LISTED_IN_TEXT} more (see the run's log)`);

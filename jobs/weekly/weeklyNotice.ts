@@ -64,7 +64,7 @@ export function pendingNoticeOf(run: RunRecord | null): PendingNotice | null {
 
 /**
  * A finished run whose admins' notice could not be posted: each later tick of its run key (the
- * week's, the day's), and of the next one (retryEarlierNotice), posts it, until one succeeds
+ * week's, the day's), and of the next one (tellEarlierRun), posts it, until one succeeds
  * (postOnce records it then, and it is not posted twice).
  */
 export async function retryNotice(
@@ -84,21 +84,6 @@ export async function retryNotice(
   else if (result === 'failed' || result === 'no_recipient')
     deps.log.warn(`run ${runKey}: the admins' notice still could not be posted (${result})`, { runKey });
   return result;
-}
-
-/**
- * The notice the run before this one (`earlierKey`: last week's, yesterday's) kept unposted: its own
- * ticks ended before one could post it, so this run key's ticks try it, under its own title and run
- * key (postOnce records it there, and it is not posted twice). Null when it kept none.
- */
-export async function retryEarlierNotice(
-  deps: Parameters<typeof retryNotice>[0] & { runs: Pick<RunLedger, 'getRun'> },
-  earlierKey: string,
-  now: Date,
-): Promise<Awaited<ReturnType<typeof retryNotice>> | null> {
-  if (!deps.notifyAdmins) return null;
-  const pending = pendingNoticeOf(await deps.runs.getRun(earlierKey));
-  return pending ? retryNotice(deps, earlierKey, pending, now) : null;
 }
 
 /** Who the notice goes to: a channel of the summary channel's team when configured, else each admin 1:1. */

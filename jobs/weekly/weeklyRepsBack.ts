@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunRecord } from '../../storage';
 import type { ConversationStore, Rep } from '../../storage/conversationStore';
 import type { Delivery, RunLedger } from '../../storage/runLedger';
+import type { NotReached } from './weeklyReport';
 
 /**
  * A rep a week's run missed and who has installed the app since: no chat when the run came to them
@@ -18,7 +19,16 @@ export function isBackSince(rep: Pick<Rep, 'installedAt'> | null, missed?: Pick<
 /** The reps a finished run's report names as not reached (the only part a later tick reads). */
 const missedSchema = z.object({
   notReached: z
-    .array(z.object({ rep: z.string(), status: z.string(), retryAt: z.string().optional() }))
+    .array(
+      z.object({
+        rep: z.string(),
+        status: z.string(),
+        // For the admins' notice of the run (notReachedIn): a row without them still names its reps.
+        detail: z.string().default(''),
+        code: z.string().optional(),
+        retryAt: z.string().optional(),
+      }),
+    )
     .default([])
     .catch([]),
 });
@@ -34,6 +44,20 @@ function notReachedOf(run: RunRecord): z.output<typeof missedSchema>['notReached
   }
   const parsed = missedSchema.safeParse(report);
   return parsed.success ? parsed.data.notReached : [];
+}
+
+const NOT_REACHED_STATUSES: readonly string[] = ['unreachable', 'no_conversation', 'failed'];
+const isNotReachedStatus = (status: string): status is NotReached['status'] =>
+  NOT_REACHED_STATUSES.includes(status);
+
+/**
+ * The reps a finished run's report names as not reached, with why as its account gave it (the leading
+ * ones the row keeps, ledgerSummary); none when it cannot be read.
+ */
+export function notReachedIn(run: RunRecord): NotReached[] {
+  return notReachedOf(run).flatMap(({ status, ...n }) =>
+    isNotReachedStatus(status) ? [{ ...n, status }] : [],
+  );
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   weeklyRunKeyWeeksBefore,
 } from '../schedule';
 import { lastTickOf, nextTickAfter } from '../schedule/timerSchedule';
+import { tellEarlierRun } from './earlierRunNotices';
 import { tellBrokenRules } from './rulesFileNotice';
 import { closeRun } from './runClosing';
 import { alreadyRan, openRun } from './runOpening';
@@ -34,10 +35,10 @@ import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { lastCardsOptions } from './weeklyLastRun';
 import { countGates } from './weeklyLists';
-import { type AdminNotifier, pendingNoticeOf, retryEarlierNotice } from './weeklyNotice';
+import { type AdminNotifier, pendingNoticeOf } from './weeklyNotice';
 import { planWeekOfCards, type WeekPlan } from './weeklyPlan';
 import { type RefusedCustomer, setAsideUnstorable } from './weeklyRefused';
-import { storedOwnerOf } from './weeklyRepDirectory';
+import { repDirectory, storedOwnerOf } from './weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
@@ -139,7 +140,17 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     : undefined;
   const lastWeek = weeklyRunKeyWeeksBefore(runKey, 1);
   if (lastWeek)
-    await retryEarlierNotice({ log, notifyAdmins: deps.notifyAdmins, runs: storage.runs }, lastWeek, now);
+    await tellEarlierRun(
+      { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
+      lastWeek,
+      {
+        run: weeklyRunTitle(lastWeek),
+        which: "last week's run",
+        sent: 'card',
+        names: async () => (await repDirectory(storage.conversations)).names,
+      },
+      now,
+    );
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };
   const extraAttempts = config.extraAttempts ?? DEFAULT_EXTRA_ATTEMPTS;
   const opening = await openRun(
@@ -344,7 +355,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       elapsedMs: () => clock() - started,
       lastTick: lastTickOf(runKey, now, (instant) => weeklyRunKey(zonedNow(instant, config.timeZone))),
       earlierPending: pendingNoticeOf(previousRun),
-      naming: { run: `Weekly run ${runKey}`, sent: 'card', rep: (rep) => repNameWithAddress(named, rep) },
+      naming: { run: weeklyRunTitle(runKey), sent: 'card', rep: (rep) => repNameWithAddress(named, rep) },
     },
     report.notReached.length > 0 || report.refused.length > 0 ? reportText : null,
     { notifyAdmins: deps.notifyAdmins, runs: storage.runs },
@@ -353,6 +364,11 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   if (report.notReached.length > 0) log.warn(text, { runKey });
   else log.info(text, { runKey });
   return report;
+}
+
+/** The weekly run's title in the admins' notices. */
+function weeklyRunTitle(runKey: string): string {
+  return `Weekly run ${runKey}`;
 }
 
 /**

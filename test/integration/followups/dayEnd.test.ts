@@ -50,10 +50,11 @@ describe("the digest's day ends", () => {
     await world.stop();
   });
   const rules = defaultRules();
-  const run = (now: Date) =>
+  /** The tick at `now` of a team whose digest goes out at 23:48, or at `minute` past 23. */
+  const run = (now: Date, minute = 48) =>
     runFollowUps(
       dailyDeps(world, async () => ({ book, report: { files: [], rowsSkipped: 0 } }), {
-        rules: { ...rules, followUps: { ...rules.followUps, sendAt: { hour: 23, minute: 48 } } },
+        rules: { ...rules, followUps: { ...rules.followUps, sendAt: { hour: 23, minute } } },
         notifyAdmins: async (text) => {
           if (answer === 'posted') notices.push(text);
           return answer;
@@ -81,5 +82,21 @@ describe("the digest's day ends", () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/^Follow-ups daily-2026-11-24: /);
     expect(notices[0]).toContain(ANA);
+  });
+
+  it("the day's last tick does not run: the next day's first tick tells the admins of yesterday's rep with no digest, once", async () => {
+    // Sent at 23:18 and tried again at 23:33, the notice deferred to 23:48, which never runs.
+    for (const minutes of [-30, -15]) {
+      const attempt = completed(await run(new Date(LAST_TICK.getTime() + minutes * MINUTE), 18));
+      expect(attempt).toMatchObject({ adminNotice: 'deferred', retry: 'next_tick' });
+    }
+    expect(notices).toEqual([]);
+    for (let i = 1; i <= 3; i++) await run(new Date(LAST_TICK.getTime() + i * 15 * MINUTE), 18);
+    expect(notices).toHaveLength(1);
+    const [title, ...lines] = notices[0].split('\n');
+    expect(title).toBe(
+      "Follow-ups daily-2026-11-24 (yesterday's run): 1 rep got no digest, and the admins were not told: the run's last tick did not run.",
+    );
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^- Rep ${ANA} \\(${ANA}\\): HTTP 503`))]);
   });
 });

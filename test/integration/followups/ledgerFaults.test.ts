@@ -38,9 +38,15 @@ describe('the daily run under ledger and notice faults', () => {
     await world.stop();
   });
 
-  /** Each rep has one customer silent for 31 days since they reached out: one digest row each today. */
-  async function silentCustomers(reps: readonly string[]): Promise<FollowUpsRunDeps> {
-    await installReps(world, reps);
+  /**
+   * Each rep has one customer silent for 31 days since they reached out: one digest row each today.
+   * The reps of `installed` (default: all) have the app.
+   */
+  async function silentCustomers(
+    reps: readonly string[],
+    installed: readonly string[] = reps,
+  ): Promise<FollowUpsRunDeps> {
+    await installReps(world, installed);
     const customers = reps.map((owner) => ({ id: `${owner}#q`, name: `Quiet of ${owner}`, owner }));
     await world.storage.state.writeChanged(
       new Map(),
@@ -132,5 +138,47 @@ describe('the daily run under ledger and notice faults', () => {
     expect(told[0]).toContain(`Rep ${bob} (${bob}):`);
     expect(world.fake.sentTo(conversationOf(ann))).toHaveLength(1);
     expect(await world.storage.runs.noticeSent(RUN_KEY)).toBe(true);
+  }, 30_000);
+
+  it('a kept notice of reps a later attempt left without a digest outlives the attempts after it, and is posted once', async () => {
+    const [ann, bob, cal, dan] = ['ann@example.com', 'bob@example.com', 'cal@example.com', 'dan@example.com'];
+    const deps = await silentCustomers([ann, bob, cal, dan], [ann, bob]);
+    const posted = () => told.filter((_, i) => results[i] === 'posted');
+    const results: string[] = [];
+    const tracked: FollowUpsRunDeps = {
+      ...deps,
+      notifyAdmins: async (text) => {
+        const result = (await deps.notifyAdmins?.(text)) ?? 'failed';
+        results.push(result);
+        return result;
+      },
+    };
+    world.fake.injectForConversation(conversationOf(bob), { status: 403, code: 'ConversationBlockedByUser' });
+    // 09:03: Bob refused; the day's notice names him.
+    completed(await runFollowUps(tracked, { now: tick(0) }));
+    expect(posted()).toHaveLength(1);
+    // Cal adds the app and an admin runs the day again: Teams refuses him too, and the notice of him
+    // cannot be posted, so the run's row keeps it.
+    await installReps(world, [cal]);
+    world.fake.injectForConversation(conversationOf(cal), { status: 403, code: 'ConversationBlockedByUser' });
+    answers = ['failed', 'failed'];
+    const calsRun = { now: new Date(tick(0).getTime() + 5 * 60_000), force: true };
+    expect(completed(await runFollowUps(tracked, calsRun))).toMatchObject({ laterNotice: 'failed' });
+    // Dan adds it too, and the day is run again: his digest fails, tried again on the next tick.
+    await installReps(world, [dan]);
+    world.fake.injectForConversation(conversationOf(dan), { status: 503 });
+    const dansRun = { now: new Date(tick(0).getTime() + 7 * 60_000), force: true };
+    expect(completed(await runFollowUps(tracked, dansRun))).toMatchObject({ retry: 'next_tick' });
+    expect((await world.storage.runs.getRun(RUN_KEY))?.pendingNotice).toContain(`Rep ${cal} (${cal})`);
+    // 09:18, the admins reached: the kept notice of Cal, then the day's last attempt's of Dan.
+    completed(await runFollowUps(tracked, { now: tick(1) }));
+    await runFollowUps(tracked, { now: tick(2) });
+    const [, ofCal, ofDan] = posted();
+    expect(posted()).toHaveLength(3);
+    expect(ofCal).toContain(`Rep ${cal} (${cal})`);
+    expect(ofCal).not.toContain(dan);
+    expect(ofDan).toContain(`Rep ${dan} (${dan})`);
+    expect(ofDan).not.toContain(cal);
+    expect(ofDan).not.toContain(bob);
   }, 30_000);
 });

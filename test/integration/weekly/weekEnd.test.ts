@@ -13,9 +13,9 @@ import {
 } from './weeklyWorld';
 
 // The week's ticks end with Sunday's last (23:48 in Chicago); the admins still hear of every rep
-// who got no card: the last tick defers nothing, and a notice no admin could take by then is posted
-// by the next week's ticks, under last week's title. Through the weekly run on the fake Teams
-// connector and Azurite.
+// who got no card: the last tick defers nothing, a notice no admin could take by then is posted by
+// the next week's ticks, under last week's title, and so is the one a last tick that never ran (the
+// host down) would have posted. Through the weekly run on the fake Teams connector and Azurite.
 
 const ANA = 'ana@x.com';
 const CARL = 'carl@x.com';
@@ -86,5 +86,24 @@ describe("the week's last tick", () => {
 
     await ticksFrom(new Date(LAST_TICK.getTime() + 15 * MINUTE), 4);
     expect(notices).toHaveLength(1);
+  });
+
+  it("a rep refused late on Sunday, the week's last tick not run: next week's first tick tells of him, once", async () => {
+    completed(await run(SEND_TIME));
+    expect(notices).toHaveLength(1);
+
+    await installReps(world, [CARL]);
+    world.fake.injectForConversation(conversationOf(CARL), { status: 503 });
+    // 23:33: his card fails, tried again at 23:48, when the host is down.
+    const late = completed(await run(new Date(LAST_TICK.getTime() - 15 * MINUTE)));
+    expect(late).toMatchObject({ retry: 'next_tick', adminNotice: 'deferred' });
+    expect(notices).toHaveLength(1);
+
+    await ticksFrom(LAST_TICK, 4);
+    expect(notices).toHaveLength(2);
+    expect(notices[1].split('\n')).toEqual([
+      "Weekly run weekly-2026-W48 (last week's run): 1 rep got no card, and the admins were not told: the run's last tick did not run.",
+      expect.stringMatching(new RegExp(`^- Rep ${CARL} \\(${CARL}\\): HTTP 503`)),
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { moreKind, toldKey, untoldReps, untoldText } from '../../../jobs/weekly/toldReps';
-import type { RepOutcome } from '../../../jobs/weekly/weeklyReport';
+import { missedTickText, moreKind, toldKey, untoldReps, untoldText } from '../../../jobs/weekly/toldReps';
+import { LISTED_IN_TEXT, type NotReached, type RepOutcome } from '../../../jobs/weekly/weeklyReport';
 
 describe('which reps a notice of the run has told of', () => {
   const waitEnds = '2026-11-23T16:03:00.000Z';
@@ -35,5 +35,24 @@ describe('which reps a notice of the run has told of', () => {
     expect(moreKind(['failed:a', 'failed:b'])).toBe(moreKind(['failed:b', 'failed:a']));
     expect(moreKind(['failed:a'])).not.toBe(moreKind(['failed:b']));
     expect(moreKind(['failed:a'])).toMatch(/^more_[0-9a-f]{32}$/);
+  });
+
+  it('the notice of a run whose last tick did not run says which run, and leaves the reps past the list to the log', () => {
+    const reps: NotReached[] = Array.from({ length: LISTED_IN_TEXT + 2 }, (_, i) => ({
+      rep: `rep${i}@x.com`,
+      status: 'failed',
+      detail: 'HTTP 503',
+    }));
+    const lines = missedTickText(
+      { run: 'Follow-ups daily-2026-11-24', which: "yesterday's run", sent: 'digest' },
+      reps,
+      (r) => `Rep ${r}`,
+    ).split('\n');
+    expect(lines[0]).toBe(
+      `Follow-ups daily-2026-11-24 (yesterday's run): ${LISTED_IN_TEXT + 2} reps got no digest, and the admins were not told: the run's last tick did not run.`,
+    );
+    expect(lines[1]).toBe('- Rep rep0@x.com: HTTP 503');
+    expect(lines).toHaveLength(LISTED_IN_TEXT + 2);
+    expect(lines.at(-1)).toBe("- and 2 more (see the run's log)");
   });
 });

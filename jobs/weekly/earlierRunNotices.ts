@@ -1,0 +1,67 @@
+import type { Log } from '../../bot/ports';
+import { type RepNames, repNameWithAddress } from '../../cards/repNames';
+import type { RunLedger } from '../../storage/runLedger';
+import type { RunNaming } from './runClosing';
+import { missedTickText, moreKind, toldKey, untoldOf } from './toldReps';
+import { type AdminNotifier, pendingNoticeOf, postOnce, retryNotice } from './weeklyNotice';
+import { notReachedIn } from './weeklyRepsBack';
+import { previousAttempt } from './weeklyRetry';
+
+/**
+ * How the notice of an earlier run's reps no notice told of names the run (`run`, and `which`:
+ * "last week's run"), what a rep is sent, which reps it tells of, and the reps (read only when
+ * there is a notice to post).
+ */
+export interface EarlierRunNaming extends Omit<RunNaming, 'rep'> {
+  which: string;
+  names: () => Promise<RepNames>;
+}
+
+/**
+ * The admins' notices the run before this one (`earlierKey`: last week's, yesterday's) left to this
+ * run key's ticks, its own being over: the one it kept unposted (retryNotice), and, when its last
+ * attempt deferred the notice to a later tick that never ran (the host was down at the run key's
+ * last tick), one of its reps with no card whom no notice named. Each tick tries them under the
+ * earlier run key, where postOnce records them: a rerun posts neither twice.
+ */
+export async function tellEarlierRun(
+  deps: {
+    notifyAdmins?: AdminNotifier;
+    runs: Pick<RunLedger, 'getRun' | 'noticeSent' | 'recordNotice' | 'namedInNotices' | 'getDelivery'>;
+    log: Pick<Log, 'info' | 'warn'>;
+  },
+  earlierKey: string,
+  naming: EarlierRunNaming,
+  now: Date,
+): Promise<void> {
+  if (!deps.notifyAdmins) return;
+  const run = await deps.runs.getRun(earlierKey);
+  const pending = pendingNoticeOf(run);
+  if (pending) await retryNotice(deps, earlierKey, pending, now);
+  if (!run?.finishedAt || previousAttempt(run)?.adminNotice !== 'deferred') return;
+  const told = await deps.runs.namedInNotices(earlierKey);
+  // The kept notice names its reps, posted or not: they are not named twice.
+  for (const key of pending?.named ?? []) told.add(key);
+  const untold = await untoldOf(
+    notReachedIn(run).filter(naming.tells ?? (() => true)),
+    told,
+    async (rep) => (await deps.runs.getDelivery(earlierKey, rep))?.status === 'delivered',
+  );
+  if (untold.length === 0) return;
+  const names = await naming.names();
+  const named = untold.map(toldKey);
+  const text = missedTickText(naming, untold, (rep) => repNameWithAddress(names, rep));
+  const result = await postOnce(
+    text,
+    { runKey: earlierKey, at: now.toISOString(), kind: moreKind(named), named },
+    deps,
+  );
+  if (result === 'posted')
+    deps.log.info(`run ${earlierKey}: its reps with no card told of after its last tick did not run`, {
+      runKey: earlierKey,
+    });
+  else if (result === 'failed' || result === 'no_recipient')
+    deps.log.warn(`run ${earlierKey}: the notice of its reps with no card could not be posted (${result})`, {
+      runKey: earlierKey,
+    });
+}

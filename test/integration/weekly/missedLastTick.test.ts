@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import {
+  completed,
+  conversationOf,
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  slippingBook,
+  TIME_ZONE,
+  type WeeklyWorld,
+} from './weeklyWorld';
+
+// A team whose card goes out on Sunday at 23:03 (Chicago): the run's attempts for a rep whose sends
+// keep failing come at 23:18 and 23:33, and the week's last tick, 23:48, posts the admins' notice.
+// When the host is down at 23:48 (a deploy, an outage), next week's first tick posts it instead,
+// once. Through the weekly run, the real proactive sender and the fake Teams connector, on Azurite.
+
+const [ANA, BEN] = ['ana@x.com', 'ben@x.com'];
+const RUN_KEY = 'weekly-2026-W48';
+/** Sunday 29 November 2026, 23:03 in Chicago: the send time. */
+const SUNDAY = new Date('2026-11-30T05:03:00Z');
+/** The timer tick `n` quarter hours after the send time: 3 is the week's last (23:48), 4 next week's first. */
+const tick = (n: number) => new Date(SUNDAY.getTime() + n * 15 * 60_000);
+
+describe("the week's last tick does not run", () => {
+  let world: WeeklyWorld;
+  let notices: string[];
+  let answer: 'posted' | 'failed';
+  beforeEach(async () => {
+    world = await openWeeklyWorld('missedlast');
+    notices = [];
+    answer = 'posted';
+    await installReps(world, [ANA, BEN]);
+    world.fake.injectForConversation(conversationOf(BEN), { status: 503 });
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+  const deps = () =>
+    depsFor(world, slippingBook([ANA, BEN], { slipping: 1 }), {
+      config: { timeZone: TIME_ZONE, weeklySendAt: { weekday: 7, hour: 23, minute: 3 } },
+      notifyAdmins: async (text) => {
+        if (answer === 'posted') notices.push(text);
+        return answer;
+      },
+    });
+  const at = (n: number) => runWeekly(deps(), { now: tick(n) });
+
+  it("next week's first tick tells the admins of last week's rep with no card, once", async () => {
+    for (let n = 0; n < 3; n++) expect(completed(await at(n))).toMatchObject({ adminNotice: 'deferred' });
+    expect(notices).toEqual([]);
+    // 23:48 never runs. Monday 00:03 is next week's first tick, long before its send time.
+    expect(await at(4)).toMatchObject({ status: 'not_due', runKey: 'weekly-2026-W49' });
+    expect(notices).toHaveLength(1);
+    const [title, ...lines] = notices[0].split('\n');
+    expect(title).toBe(
+      `Weekly run ${RUN_KEY} (last week's run): 1 rep got no card, and the admins were not told: the run's last tick did not run.`,
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^- Rep ${BEN} \\(${BEN}\\): `));
+    expect(notices[0]).not.toContain(ANA);
+    // Recorded under last week's run key: its later ticks, and a rerun of this one, post nothing.
+    for (let n = 4; n < 8; n++) await at(n);
+    expect(notices).toHaveLength(1);
+    expect([...(await world.storage.runs.namedInNotices(RUN_KEY))]).toEqual([`failed:${BEN}`]);
+    expect(world.fake.sentTo(conversationOf(ANA))).toHaveLength(1);
+  });
+
+  it('the last tick runs: its notice is the only one, next week posts nothing', async () => {
+    for (let n = 0; n < 4; n++) completed(await at(n));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(new RegExp(`^Weekly run ${RUN_KEY} \\(2026-11-29\\): `));
+    for (let n = 4; n < 8; n++) await at(n);
+    expect(notices).toHaveLength(1);
+  });
+
+  it("next week's first tick cannot post it: a later tick of the week does, once", async () => {
+    for (let n = 0; n < 3; n++) completed(await at(n));
+    answer = 'failed';
+    await at(4);
+    expect(notices).toEqual([]);
+    answer = 'posted';
+    for (let n = 5; n < 8; n++) await at(n);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(new RegExp(`^Weekly run ${RUN_KEY} \\(last week's run\\): 1 rep got no card`));
+  });
+});
