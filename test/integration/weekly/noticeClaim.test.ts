@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { CLAIM_HOLD_MS, MAX_UNCONFIRMED_SENDS } from '../../../jobs/weekly/weeklyClaims';
-import { type NoticeResult, type NoticeRuns, postOnce } from '../../../jobs/weekly/weeklyNotice';
+import {
+  type NoticeResult,
+  type NoticeRuns,
+  noticeToKeep,
+  postOnce,
+  retryNotice,
+} from '../../../jobs/weekly/weeklyNotice';
 import { openStorage } from '../../../storage';
+import { heldNotifier } from '../../helpers/heldNotifier';
 
 // The admins' notice of a run goes out once however many instances close the run on one tick, and a
 // post whose record never reached the ledger goes out at most once more. On Azurite.
@@ -39,37 +46,22 @@ function refusingRecords(runs: NoticeRuns): NoticeRuns {
 describe("the admins' notice, claimed before it is posted", () => {
   it('of two instances closing the run on one tick, one posts: the other, reading while it posts, leaves it', async () => {
     const [first, second] = await twoInstances();
+    const held = heldNotifier('posted');
     const posts: string[] = [];
-    let secondDone: () => void = () => {};
-    const secondHasRead = new Promise<void>((resolve) => {
-      secondDone = resolve;
-    });
-    let firstPosting: () => void = () => {};
-    const firstIsPosting = new Promise<void>((resolve) => {
-      firstPosting = resolve;
-    });
-    const firstTick = postOnce(TEXT, notice(TICK), {
-      runs: first,
-      notifyAdmins: async () => {
-        posts.push('first');
-        firstPosting();
-        // Teams is slow: the second instance reads the ledger meanwhile.
-        await secondHasRead;
-        return 'posted';
-      },
-    });
-    await firstIsPosting;
+    const firstTick = postOnce(TEXT, notice(TICK), { runs: first, notifyAdmins: held.notify });
+    // Teams is slow: the second instance reads the ledger meanwhile.
+    await held.posting;
     const secondTick = postOnce(TEXT, notice(new Date(TICK.getTime() + 2_000)), {
       runs: second,
       notifyAdmins: async () => {
         posts.push('second');
-        secondDone();
         return 'posted';
       },
-    }).finally(secondDone);
+    }).finally(held.release);
     expect(await secondTick).toBe('under_way');
     expect(await firstTick).toBe('posted');
-    expect(posts).toEqual(['first']);
+    expect(held.told).toEqual([TEXT]);
+    expect(posts).toEqual([]);
     // The ticks after find it recorded, on either instance.
     const later = notice(new Date(TICK.getTime() + 15 * MINUTE));
     const never = async (): Promise<NoticeResult> => {
@@ -78,7 +70,8 @@ describe("the admins' notice, claimed before it is posted", () => {
     };
     expect(await postOnce(TEXT, later, { runs: second, notifyAdmins: never })).toBe('already_sent');
     expect(await postOnce(TEXT, later, { runs: first, notifyAdmins: never })).toBe('already_sent');
-    expect(posts).toEqual(['first']);
+    expect(held.told).toHaveLength(1);
+    expect(posts).toEqual([]);
   });
 
   it('of six instances starting at once, one posts', async () => {
@@ -156,5 +149,37 @@ describe("the admins' notice, claimed before it is posted", () => {
       'already_sent',
     );
     expect(posts).toBe(answers.length);
+  });
+
+  it('the instance that left the post to another keeps the notice: when that post fails, a later tick posts it', async () => {
+    const [first, second] = await twoInstances();
+    const held = heldNotifier('failed');
+    const posts: string[] = [];
+    const firstTick = postOnce(TEXT, notice(TICK), { runs: first, notifyAdmins: held.notify });
+    await held.posting;
+    const seen = await postOnce(TEXT, notice(TICK), {
+      runs: second,
+      notifyAdmins: async () => {
+        posts.push('second');
+        return 'posted';
+      },
+    }).finally(held.release);
+    expect(seen).toBe('under_way');
+    expect(await firstTick).toBe('failed');
+    // Its run row, written after the first's, keeps the notice, which the next tick posts.
+    const pending = { text: TEXT, kind: 'run' as const };
+    expect(noticeToKeep(seen, pending)).toBe(pending);
+    const log = { info: () => {}, warn: () => {} };
+    const next = new Date(TICK.getTime() + 15 * MINUTE);
+    const notifyAdmins = async (): Promise<NoticeResult> => {
+      posts.push('next tick');
+      return 'posted';
+    };
+    expect(await retryNotice({ runs: second, notifyAdmins, log }, RUN_KEY, pending, next)).toBe('posted');
+    expect(await retryNotice({ runs: first, notifyAdmins, log }, RUN_KEY, pending, next)).toBe(
+      'already_sent',
+    );
+    expect(held.told).toHaveLength(1);
+    expect(posts).toEqual(['next tick']);
   });
 });
